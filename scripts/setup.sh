@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what Manifold's tests need: the peer tools and the registry (Debian packages), and npm dependencies.
+# Idempotent: it skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+need=()
+for pair in skopeo:skopeo umoci:umoci oci-image-tool:oci-image-tool buildah:buildah docker-registry:docker-registry; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair##*:}")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+# The registry package starts a system service on install; tests start their own on a free port.
+if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl stop docker-registry >/dev/null 2>&1 || true; fi
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi

@@ -1,0 +1,2 @@
+// Entry point of the `manifold` command.
+process.stdout.write('manifold\n');

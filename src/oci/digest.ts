@@ -1,0 +1,93 @@
+import { createHash, type Hash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+import { OciError } from './errors';
+
+/** Registered algorithms and the length of their hex encoding (image-spec descriptor.md). */
+const ALGORITHMS: Record<string, number> = { sha256: 64, sha512: 128 };
+// The general grammar: algorithm ":" encoded.
+const DIGEST_GRAMMAR = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+
+export interface ParsedDigest {
+  algorithm: 'sha256' | 'sha512';
+  hex: string;
+}
+
+/** Parses a digest, refusing anything that is not a registered algorithm with lowercase hex of the right length. */
+export function parseDigest(digest: string): ParsedDigest {
+  if (typeof digest !== 'string' || !DIGEST_GRAMMAR.test(digest)) {
+    throw new OciError('INVALID_DIGEST', `invalid digest ${JSON.stringify(digest)}: not of the form algorithm:hex`);
+  }
+  const [algorithm, hex] = digest.split(':', 2) as [string, string];
+  const length = ALGORITHMS[algorithm];
+  if (length === undefined) {
+    throw new OciError('INVALID_DIGEST', `invalid digest ${digest}: unsupported algorithm ${algorithm}`);
+  }
+  if (hex.length !== length || !/^[a-f0-9]+$/.test(hex)) {
+    throw new OciError('INVALID_DIGEST', `invalid digest ${digest}: ${algorithm} needs ${length} lowercase hex characters`);
+  }
+  return { algorithm: algorithm as ParsedDigest['algorithm'], hex };
+}
+
+export function isDigest(value: string): boolean {
+  try {
+    parseDigest(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function digestOf(bytes: Uint8Array, algorithm: ParsedDigest['algorithm'] = 'sha256'): string {
+  return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
+}
+
+/** Throws a DIGEST_MISMATCH / SIZE_MISMATCH error naming the blob unless the bytes are exactly the expected ones. */
+export function verifyBytes(bytes: Uint8Array, expected: { digest: string; size?: number }, where = ''): void {
+  const { algorithm } = parseDigest(expected.digest);
+  if (expected.size !== undefined && bytes.length !== expected.size) {
+    throw new OciError('SIZE_MISMATCH', `blob ${expected.digest}${where}: size ${bytes.length}, expected ${expected.size}`);
+  }
+  const actual = digestOf(bytes, algorithm);
+  if (actual !== expected.digest) {
+    throw new OciError('DIGEST_MISMATCH', `blob ${expected.digest}${where}: content has digest ${actual}`);
+  }
+}
+
+/**
+ * A pass-through stream that hashes what flows through it and, at its end, fails the pipeline if the
+ * size or digest differ from what was expected. Reading through it is how every blob read is verified.
+ */
+export class VerifyingStream extends Transform {
+  private readonly hash: Hash;
+  private readonly algorithm: string;
+  private bytes = 0;
+  constructor(private readonly expected: { digest: string; size?: number }, private readonly where = '') {
+    super();
+    this.algorithm = parseDigest(expected.digest).algorithm;
+    this.hash = createHash(this.algorithm);
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.expected.size !== undefined && this.bytes > this.expected.size) {
+      done(new OciError('SIZE_MISMATCH', `blob ${this.expected.digest}${this.where}: more than the expected ${this.expected.size} bytes`));
+      return;
+    }
+    this.hash.update(chunk);
+    done(null, chunk);
+  }
+  override _flush(done: TransformCallback): void {
+    if (this.expected.size !== undefined && this.bytes !== this.expected.size) {
+      done(new OciError('SIZE_MISMATCH', `blob ${this.expected.digest}${this.where}: size ${this.bytes}, expected ${this.expected.size}`));
+      return;
+    }
+    const actual = `${this.algorithm}:${this.hash.digest('hex')}`;
+    if (actual !== this.expected.digest) {
+      done(new OciError('DIGEST_MISMATCH', `blob ${this.expected.digest}${this.where}: content has digest ${actual}`));
+      return;
+    }
+    done();
+  }
+  get size(): number {
+    return this.bytes;
+  }
+}

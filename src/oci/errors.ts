@@ -1,0 +1,26 @@
+/** A fixed set of error kinds callers can test for (as oras-go's errdef), each with a message that names the place. */
+export type OciErrorCode =
+  | 'NOT_FOUND'
+  | 'INVALID_ARGUMENT'
+  | 'INVALID_DIGEST'
+  | 'DIGEST_MISMATCH'
+  | 'SIZE_MISMATCH'
+  | 'INVALID_MANIFEST'
+  | 'INVALID_LAYOUT'
+  | 'UNSUPPORTED'
+  | 'ALREADY_EXISTS'
+  | 'PATH_ESCAPE'
+  | 'READ_ONLY';
+
+export class OciError extends Error {
+  readonly code: OciErrorCode;
+  constructor(code: OciErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'OciError';
+    this.code = code;
+  }
+}
+
+export function isOciError(err: unknown, code?: OciErrorCode): err is OciError {
+  return err instanceof OciError && (code === undefined || err.code === code);
+}

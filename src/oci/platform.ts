@@ -1,0 +1,78 @@
+import type { Platform } from './descriptor';
+import { OciError } from './errors';
+
+/** Parses `os/arch[/variant][:os.version]`, the form oras takes for `--platform`. */
+export function parsePlatform(text: string): Platform {
+  const colon = text.indexOf(':');
+  const spec = colon === -1 ? text : text.slice(0, colon);
+  const osVersion = colon === -1 ? undefined : text.slice(colon + 1);
+  const parts = spec.split('/');
+  if (parts.length < 2 || parts.length > 3 || parts.some((p) => p === '' || /\s/.test(p)) || osVersion === '') {
+    throw new OciError('INVALID_ARGUMENT', `failed to parse platform ${JSON.stringify(text)}: expected os/arch[/variant][:os.version]`);
+  }
+  const platform: Platform = { architecture: parts[1]!, os: parts[0]! };
+  if (osVersion !== undefined) platform['os.version'] = osVersion;
+  if (parts[2] !== undefined) platform.variant = parts[2];
+  return platform;
+}
+
+/** `linux/arm64/v8`, `windows/amd64:10.0.17763.1`. */
+export function formatPlatform(p: Platform): string {
+  let s = `${p.os}/${p.architecture}`;
+  if (p.variant) s += `/${p.variant}`;
+  if (p['os.version']) s += `:${p['os.version']}`;
+  return s;
+}
+
+/** Normalizes os, architecture and variant the way containerd does, so `linux/aarch64` is `linux/arm64`. */
+export function normalizePlatform(p: Platform): Platform {
+  let arch = p.architecture.toLowerCase();
+  let variant = p.variant ?? '';
+  switch (arch) {
+    case 'i386':
+      arch = '386';
+      variant = '';
+      break;
+    case 'x86_64':
+    case 'x86-64':
+    case 'amd64':
+      arch = 'amd64';
+      if (variant === 'v1') variant = '';
+      break;
+    case 'aarch64':
+    case 'arm64':
+      arch = 'arm64';
+      if (variant === '8' || variant === 'v8' || variant === 'v8.0') variant = '';
+      break;
+    case 'armhf':
+      arch = 'arm';
+      variant = 'v7';
+      break;
+    case 'armel':
+      arch = 'arm';
+      variant = 'v6';
+      break;
+    case 'arm':
+      if (variant === '' || variant === '7') variant = 'v7';
+      else if (variant === '5' || variant === '6' || variant === '8') variant = `v${variant}`;
+      break;
+  }
+  const out: Platform = { architecture: arch, os: p.os.toLowerCase() };
+  if (p['os.version']) out['os.version'] = p['os.version'];
+  if (variant) out.variant = variant;
+  return out;
+}
+
+/**
+ * Whether `candidate` satisfies what the user asked for: os and architecture equal after normalizing
+ * (arm64 and arm64/v8 are one), the variant and os.version only when the request names them.
+ */
+export function platformMatches(requested: Platform, candidate: Platform | undefined): boolean {
+  if (!candidate) return false;
+  const want = normalizePlatform(requested);
+  const have = normalizePlatform(candidate);
+  if (want.os !== have.os || want.architecture !== have.architecture) return false;
+  if (requested.variant !== undefined && (want.variant ?? '') !== (have.variant ?? '')) return false;
+  if (want['os.version'] !== undefined && want['os.version'] !== have['os.version']) return false;
+  return true;
+}

@@ -1,0 +1,36 @@
+import type { Readable } from 'node:stream';
+import type { Descriptor } from './descriptor';
+
+export interface OpOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * One interface over an OCI image layout and a remote repository (as oras-go's Target and
+ * ReadOnlyGraphTarget): everything an operation needs to read and write content by descriptor.
+ */
+export interface ReadOnlyTarget {
+  /** Resolves a tag or a digest to the descriptor of the manifest it names. Throws NOT_FOUND. */
+  resolve(reference: string, options?: OpOptions): Promise<Descriptor>;
+  /** Whether the content is stored. */
+  exists(desc: Descriptor, options?: OpOptions): Promise<boolean>;
+  /** A stream of the content, verified against size and digest as it is read (the stream errors on a mismatch). */
+  fetch(desc: Descriptor, options?: OpOptions): Promise<Readable>;
+  /** The whole content, verified: for manifests and configs, never for layers. */
+  fetchBytes(desc: Descriptor, options?: OpOptions): Promise<Buffer>;
+  /** Tags, sorted, fallback-tag indexes included (callers hide them). */
+  tags(options?: OpOptions): AsyncIterable<string>;
+  /** Manifests whose `subject` is `desc`, optionally only those of one artifact type. */
+  referrers(desc: Descriptor, options?: OpOptions & { artifactType?: string }): AsyncIterable<Descriptor>;
+}
+
+export interface Target extends ReadOnlyTarget {
+  /** Stores content, verifying it against `desc`; a mismatch stores nothing. Pushing what exists is a no-op. */
+  push(desc: Descriptor, content: Readable | Uint8Array, options?: OpOptions): Promise<void>;
+  /** Points `reference` (a tag) at the manifest `desc`, replacing what it named before. */
+  tag(desc: Descriptor, reference: string, options?: OpOptions): Promise<void>;
+  /** Removes a tag; the manifest stays. */
+  untag(reference: string, options?: OpOptions): Promise<void>;
+  /** Deletes a manifest (and its tags). */
+  delete(desc: Descriptor, options?: OpOptions): Promise<void>;
+}
