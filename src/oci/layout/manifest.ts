@@ -1,0 +1,85 @@
+import type { Descriptor } from '../descriptor';
+import { OciError } from '../errors';
+import { isImageIndex, isImageManifest } from '../mediaType';
+
+/** What the layout needs to know of a stored manifest or index: its type, children, subject and labels. */
+export interface ManifestFacts {
+  mediaType?: string;
+  kind: 'index' | 'manifest';
+  artifactType?: string;
+  configMediaType?: string;
+  children: Descriptor[];
+  subject?: Descriptor;
+  annotations?: Record<string, string>;
+}
+
+/**
+ * Reads what the store needs from manifest bytes, or undefined when they are not a manifest.
+ * Lenient on purpose: used while walking content other tools wrote.
+ */
+export function manifestFacts(raw: Buffer): ManifestFacts | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return undefined;
+  const o = doc as Record<string, unknown>;
+  const mediaType = typeof o.mediaType === 'string' ? o.mediaType : undefined;
+  let kind: ManifestFacts['kind'] | undefined;
+  if (isImageIndex(mediaType) || (mediaType === undefined && Array.isArray(o.manifests))) kind = 'index';
+  else if (isImageManifest(mediaType) || (mediaType === undefined && isObject(o.config) && Array.isArray(o.layers))) kind = 'manifest';
+  if (!kind) return undefined;
+  const facts: ManifestFacts = { kind, children: [] };
+  if (mediaType) facts.mediaType = mediaType;
+  if (typeof o.artifactType === 'string' && o.artifactType) facts.artifactType = o.artifactType;
+  if (kind === 'index' && Array.isArray(o.manifests)) facts.children = o.manifests.filter(isDescriptorLike);
+  if (kind === 'manifest' && isObject(o.config) && typeof o.config.mediaType === 'string') facts.configMediaType = o.config.mediaType;
+  if (isDescriptorLike(o.subject)) facts.subject = o.subject;
+  if (isObject(o.annotations)) facts.annotations = o.annotations as Record<string, string>;
+  return facts;
+}
+
+/**
+ * The checks a manifest gets before it is stored, used until the strict validator lands: JSON
+ * object, schemaVersion 2, a mediaType (if any) equal to the descriptor's, and the fields of its kind.
+ */
+export function checkManifestBytes(raw: Buffer, desc: Descriptor, where: string): void {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    throw new OciError('INVALID_MANIFEST', `${where}: is not a manifest (malformed JSON: ${(err as Error).message})`, { cause: err });
+  }
+  if (!isObject(doc)) throw new OciError('INVALID_MANIFEST', `${where}: is not a manifest (not a JSON object)`);
+  if (isImageIndex(desc.mediaType)) {
+    if (!Array.isArray(doc.manifests) || !doc.manifests.every(isDescriptorLike)) {
+      throw new OciError('INVALID_MANIFEST', `${where}: is not a manifest (an index needs a "manifests" list of descriptors)`);
+    }
+  } else if (!isDescriptorLike(doc.config) || !Array.isArray(doc.layers) || !doc.layers.every(isDescriptorLike)) {
+    throw new OciError('INVALID_MANIFEST', `${where}: is not a manifest (needs a "config" descriptor and a "layers" list)`);
+  }
+  if (doc.schemaVersion !== 2) {
+    throw new OciError('INVALID_MANIFEST', `${where}: schemaVersion is ${JSON.stringify(doc.schemaVersion)}, expected 2`);
+  }
+  if (doc.mediaType !== undefined && doc.mediaType !== desc.mediaType) {
+    throw new OciError('INVALID_MANIFEST', `${where}: mediaType ${JSON.stringify(doc.mediaType)} differs from the descriptor's ${desc.mediaType}`);
+  }
+  if (doc.subject !== undefined && !isDescriptorLike(doc.subject)) {
+    throw new OciError('INVALID_MANIFEST', `${where}: "subject" is not a descriptor`);
+  }
+}
+
+/** The artifact type a referrer is listed with (distribution-spec: artifactType, else the config's mediaType). */
+export function referrerArtifactType(facts: ManifestFacts): string | undefined {
+  return facts.artifactType ?? facts.configMediaType;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isDescriptorLike(v: unknown): v is Descriptor {
+  return isObject(v) && typeof v.digest === 'string' && typeof v.mediaType === 'string' && typeof v.size === 'number';
+}

@@ -1,0 +1,633 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { dirname, join, resolve as resolvePath } from 'node:path';
+import { addAbortSignal, pipeline, type Readable } from 'node:stream';
+import { ANNOTATION_REF_NAME, type Descriptor, type ImageIndex } from '../descriptor';
+import { parseDigest, verifyBytes, VerifyingStream } from '../digest';
+import { OciError } from '../errors';
+import { isManifestMediaType, MediaType } from '../mediaType';
+import type { OpOptions, Target } from '../target';
+import { emptyIndex, encodeIndexJson, parseIndexJson } from './indexFile';
+import { withFileLock } from './lock';
+import { checkManifestBytes, manifestFacts, referrerArtifactType, type ManifestFacts } from './manifest';
+import { DirSource, isMissing, TarSource, type LayoutSource } from './source';
+import { indexTar } from './tar';
+
+export const OCI_LAYOUT_FILE = 'oci-layout';
+export const INDEX_FILE = 'index.json';
+/** Temp files (blob ingest, index.json rewrites) live inside the layout so the final rename stays on one file system. */
+export const TEMP_DIR = '.manifold-tmp';
+const LAYOUT_VERSION = '1.0.0';
+// What Go's json.Marshal(ocispec.ImageLayout) writes, as oras-go does for a new layout.
+const OCI_LAYOUT_CONTENT = `{"imageLayoutVersion":"${LAYOUT_VERSION}"}`;
+// Registries refuse manifests over 4 MiB; a manifest is read into memory to be validated.
+const MAX_MANIFEST_BYTES = 4 << 20;
+const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+const FALLBACK_TAG_RE = /^(sha256-[a-f0-9]{64}|sha512-[a-f0-9]{128})$/;
+const DEFAULT_MEDIA_TYPE = 'application/octet-stream';
+
+/** Whether `tag` is a referrers fallback tag (`sha256-<hex>`), the regclient and distribution-spec 1.1 convention. */
+export function isFallbackTag(tag: string): boolean {
+  return FALLBACK_TAG_RE.test(tag);
+}
+
+/** Whether `ref` is a valid tag (distribution-spec grammar). */
+export function isValidTag(ref: string): boolean {
+  return TAG_RE.test(ref);
+}
+
+export interface OpenOptions {
+  /** Make the folder, `oci-layout`, an empty `index.json` and `blobs/sha256` where missing. */
+  create?: boolean;
+}
+
+/**
+ * An OCI image layout (image-spec image-layout.md) as a Target: a folder, read-write, or a `.tar`
+ * of one, read-only. Blobs are written through a verified temp file and a rename, so nothing partial
+ * is ever visible under `blobs/`; `index.json` is rewritten atomically under a lock file shared by
+ * every process, and re-read inside the lock, so concurrent taggers never lose each other's tags.
+ */
+export class OciLayoutStore implements Target {
+  // Manifests are content-addressed: what a digest parses to never changes, so it can be kept.
+  private readonly factsCache = new Map<string, ManifestFacts | null>();
+  private indexCache: { key: string; index: ImageIndex } | undefined;
+
+  private constructor(
+    /** The layout folder, or the `.tar` file. */
+    readonly location: string,
+    private readonly source: LayoutSource,
+    private readonly fixedIndex?: ImageIndex,
+  ) {}
+
+  get readOnly(): boolean {
+    return this.source.readOnly;
+  }
+
+  /** Opens the layout in `dir`; with `create`, makes what is missing of a new one. */
+  static async open(dir: string, options: OpenOptions = {}): Promise<OciLayoutStore> {
+    const root = resolvePath(dir);
+    const source = new DirSource(root);
+    if (options.create) await createLayout(root);
+    checkLayoutFile(await source.readFile(OCI_LAYOUT_FILE), source.describe(OCI_LAYOUT_FILE), root);
+    const store = new OciLayoutStore(root, source);
+    await store.readIndex(); // refuse a broken index.json now rather than on first use
+    return store;
+  }
+
+  /** Opens a `.tar` of a layout, read-only. Every member name and link target is checked before anything is read. */
+  static async openTar(file: string): Promise<OciLayoutStore> {
+    const path = resolvePath(file);
+    let tar;
+    try {
+      tar = await indexTar(path);
+    } catch (err) {
+      if (isMissing(err)) throw new OciError('NOT_FOUND', `${path}: no such file`, { cause: err });
+      throw err;
+    }
+    const source = new TarSource(path, tar);
+    checkLayoutFile(await source.readFile(OCI_LAYOUT_FILE), source.describe(OCI_LAYOUT_FILE), path);
+    const raw = await source.readFile(INDEX_FILE);
+    if (!raw) throw new OciError('INVALID_LAYOUT', `${source.describe(INDEX_FILE)}: missing; ${path} is not an OCI image layout`);
+    return new OciLayoutStore(path, source, parseIndexJson(raw, source.describe(INDEX_FILE)));
+  }
+
+  // ---- reading ----------------------------------------------------------------------------
+
+  /** The descriptors listed in `index.json`, as written there. */
+  async entries(): Promise<Descriptor[]> {
+    return structuredClone((await this.readIndex()).manifests);
+  }
+
+  async resolve(reference: string, options?: OpOptions): Promise<Descriptor> {
+    options?.signal?.throwIfAborted();
+    if (typeof reference !== 'string' || reference === '') throw new OciError('INVALID_ARGUMENT', 'missing reference');
+    const { manifests } = await this.readIndex();
+    // Exact names first: index.json may hold names (full references) that are not tags.
+    const named = manifests.filter((d) => d.annotations?.[ANNOTATION_REF_NAME] === reference);
+    if (named.length > 0) return structuredClone(named[named.length - 1]!);
+    if (reference.includes(':')) {
+      try {
+        parseDigest(reference);
+      } catch (err) {
+        throw new OciError('INVALID_ARGUMENT', `${reference}: not a valid tag or digest`, { cause: err });
+      }
+      return this.resolveDigest(reference, manifests);
+    }
+    if (!TAG_RE.test(reference)) throw new OciError('INVALID_ARGUMENT', `${reference}: not a valid tag or digest`);
+    throw new OciError('NOT_FOUND', `${reference}: not found`);
+  }
+
+  private async resolveDigest(digest: string, manifests: Descriptor[]): Promise<Descriptor> {
+    const rel = blobPath(digest);
+    const size = await this.source.size(rel);
+    if (size === undefined) throw new OciError('NOT_FOUND', `${digest}: not found`);
+    const listed = manifests.find((d) => d.digest === digest);
+    let mediaType = listed?.mediaType;
+    if (!mediaType && size <= MAX_MANIFEST_BYTES) {
+      const facts = await this.facts({ mediaType: '', digest, size });
+      if (facts) mediaType = facts.mediaType ?? (facts.kind === 'index' ? MediaType.ImageIndex : MediaType.ImageManifest);
+    }
+    return { mediaType: mediaType ?? DEFAULT_MEDIA_TYPE, digest, size };
+  }
+
+  /** A blob by digest: `application/octet-stream` and its stored size. */
+  async resolveBlob(digest: string, options?: OpOptions): Promise<Descriptor> {
+    options?.signal?.throwIfAborted();
+    const size = await this.source.size(blobPath(digest));
+    if (size === undefined) throw this.blobNotFound(digest);
+    return { mediaType: DEFAULT_MEDIA_TYPE, digest, size };
+  }
+
+  async exists(desc: Descriptor, options?: OpOptions): Promise<boolean> {
+    options?.signal?.throwIfAborted();
+    return (await this.source.size(blobPath(desc.digest))) !== undefined;
+  }
+
+  async fetch(desc: Descriptor, options?: OpOptions): Promise<Readable> {
+    options?.signal?.throwIfAborted();
+    const rel = blobPath(desc.digest);
+    const raw = await this.source.createStream(rel);
+    if (!raw) throw this.blobNotFound(desc.digest);
+    const verified = new VerifyingStream({ digest: desc.digest, size: desc.size }, ` in ${this.location}`);
+    // pipeline carries a read error to the consumer and closes the file if the consumer stops early.
+    pipeline(raw, verified, () => undefined);
+    if (options?.signal) addAbortSignal(options.signal, verified);
+    return verified;
+  }
+
+  async fetchBytes(desc: Descriptor, options?: OpOptions): Promise<Buffer> {
+    options?.signal?.throwIfAborted();
+    const bytes = await this.source.readFile(blobPath(desc.digest));
+    if (!bytes) throw this.blobNotFound(desc.digest);
+    verifyBytes(bytes, desc, ` in ${this.location}`);
+    return bytes;
+  }
+
+  async *tags(options?: OpOptions): AsyncIterable<string> {
+    options?.signal?.throwIfAborted();
+    const { manifests } = await this.readIndex();
+    const names = new Set<string>();
+    for (const d of manifests) {
+      const name = d.annotations?.[ANNOTATION_REF_NAME];
+      if (name) names.add(name);
+    }
+    yield* [...names].sort(compareStrings);
+  }
+
+  /**
+   * Manifests whose subject is `desc`: found by walking everything reachable from index.json
+   * (which holds oras-style untagged referrers) and by the fallback tag `sha256-<hex>` (regclient).
+   */
+  async *referrers(desc: Descriptor, options?: OpOptions & { artifactType?: string }): AsyncIterable<Descriptor> {
+    const { algorithm, hex } = parseDigest(desc.digest);
+    const { manifests } = await this.readIndex();
+    const found = new Map<string, Descriptor>();
+    const add = (pointer: Descriptor, facts: ManifestFacts | undefined): void => {
+      if (found.has(pointer.digest)) return;
+      const artifactType = facts ? referrerArtifactType(facts) : pointer.artifactType;
+      const out: Descriptor = { mediaType: facts?.mediaType ?? pointer.mediaType, digest: pointer.digest, size: pointer.size };
+      const annotations = facts ? facts.annotations : pointer.annotations;
+      if (annotations && Object.keys(annotations).length > 0) out.annotations = { ...annotations };
+      if (artifactType) out.artifactType = artifactType;
+      found.set(pointer.digest, out);
+    };
+
+    const visited = new Set<string>();
+    const queue = manifests.filter((d) => isManifestMediaType(d.mediaType));
+    while (queue.length > 0) {
+      options?.signal?.throwIfAborted();
+      const node = queue.shift()!;
+      if (visited.has(node.digest)) continue; // each manifest once: safe on shared children and cycles
+      visited.add(node.digest);
+      const facts = await this.facts(node);
+      if (!facts) continue; // missing or not a manifest: other tools leave dangling children
+      if (facts.subject?.digest === desc.digest) add(node, facts);
+      for (const child of facts.children) if (isManifestMediaType(child.mediaType)) queue.push(child);
+    }
+
+    // A fallback-tag index lists the referrers itself, possibly ones whose manifests are not stored here.
+    const fallback = manifests.find((d) => d.annotations?.[ANNOTATION_REF_NAME] === `${algorithm}-${hex}`);
+    if (fallback) {
+      const listing = await this.facts(fallback);
+      if (listing?.kind === 'index') {
+        for (const child of listing.children) add(child, await this.facts(child));
+      }
+    }
+
+    for (const d of found.values()) {
+      if (options?.artifactType === undefined || d.artifactType === options.artifactType) yield d;
+    }
+  }
+
+  /** Parsed facts of a stored manifest, or undefined if it is absent, corrupt or not a manifest. */
+  private async facts(desc: Descriptor): Promise<ManifestFacts | undefined> {
+    const cached = this.factsCache.get(desc.digest);
+    if (cached !== undefined) return cached ?? undefined;
+    let rel: string;
+    try {
+      rel = blobPath(desc.digest);
+    } catch {
+      return undefined;
+    }
+    const size = await this.source.size(rel);
+    if (size === undefined) return undefined; // not cached: it may be pushed later
+    if (size > MAX_MANIFEST_BYTES) {
+      this.factsCache.set(desc.digest, null);
+      return undefined;
+    }
+    const bytes = await this.source.readFile(rel);
+    if (!bytes) return undefined;
+    let facts: ManifestFacts | undefined;
+    try {
+      verifyBytes(bytes, { digest: desc.digest });
+      facts = manifestFacts(bytes);
+    } catch {
+      facts = undefined;
+    }
+    this.factsCache.set(desc.digest, facts ?? null);
+    return facts;
+  }
+
+  // ---- writing ----------------------------------------------------------------------------
+
+  /**
+   * Stores a blob: streamed into a temp file inside the layout while hashed, checked against
+   * size and digest, synced, then renamed into `blobs/<alg>/<hex>`. A manifest is validated too,
+   * and one with a subject is listed (untagged) in index.json so its referrers can be found.
+   */
+  async push(desc: Descriptor, content: Readable | Uint8Array, options?: OpOptions): Promise<void> {
+    this.assertWritable('push');
+    const parsed = parseDigest(desc.digest);
+    if (!Number.isSafeInteger(desc.size) || desc.size < 0) {
+      throw new OciError('INVALID_ARGUMENT', `blob ${desc.digest}: invalid size ${desc.size}`);
+    }
+    options?.signal?.throwIfAborted();
+    const rel = blobPath(desc.digest);
+    const target = join(this.location, rel);
+    const isManifest = isManifestMediaType(desc.mediaType);
+    const existing = await this.source.size(rel);
+    if (existing === desc.size) {
+      if (!(content instanceof Uint8Array)) await drain(content);
+    } else if (isManifest) {
+      const bytes = content instanceof Uint8Array ? Buffer.from(content.buffer, content.byteOffset, content.byteLength) : await readLimited(content, desc);
+      verifyBytes(bytes, desc, ` (push to ${this.location})`);
+      checkManifestBytes(bytes, desc, `manifest ${desc.digest}`);
+      await this.ingest(target, parsed, desc, bytes, options);
+    } else {
+      await this.ingest(target, parsed, desc, content, options);
+    }
+    if (isManifest) {
+      const facts = await this.facts(desc);
+      if (facts?.subject) await this.listUntagged(desc);
+    }
+  }
+
+  /** push, then tag. */
+  async pushAndTag(desc: Descriptor, content: Readable | Uint8Array, reference: string, options?: OpOptions): Promise<void> {
+    this.checkTag(reference);
+    await this.push(desc, content, options);
+    await this.tag(desc, reference, options);
+  }
+
+  private async ingest(
+    target: string,
+    parsed: { algorithm: string },
+    desc: Descriptor,
+    content: Readable | Uint8Array,
+    options?: OpOptions,
+  ): Promise<void> {
+    const tmpDir = join(this.location, TEMP_DIR);
+    await fs.mkdir(tmpDir, { recursive: true });
+    const tmp = join(tmpDir, `blob-${process.pid}-${randomBytes(6).toString('hex')}`);
+    const where = ` (push to ${this.location})`;
+    const fh = await fs.open(tmp, 'wx');
+    let closed = false;
+    try {
+      const hash = createHash(parsed.algorithm);
+      let written = 0;
+      if (content instanceof Uint8Array) {
+        if (content.byteLength !== desc.size) throw sizeMismatch(desc, content.byteLength, where);
+        hash.update(content);
+        await writeAll(fh, content);
+        written = content.byteLength;
+      } else {
+        for await (const piece of content) {
+          options?.signal?.throwIfAborted();
+          const chunk: Buffer = typeof piece === 'string' ? Buffer.from(piece) : piece;
+          written += chunk.length;
+          if (written > desc.size) throw sizeMismatch(desc, written, where, true);
+          // The write runs on the thread pool while this thread hashes the same chunk.
+          const pending = writeAll(fh, chunk);
+          hash.update(chunk);
+          await pending;
+        }
+        if (written !== desc.size) throw sizeMismatch(desc, written, where);
+      }
+      const actual = `${parsed.algorithm}:${hash.digest('hex')}`;
+      if (actual !== desc.digest) {
+        throw new OciError('DIGEST_MISMATCH', `blob ${desc.digest}${where}: content has digest ${actual}`);
+      }
+      await fh.sync();
+      await fh.close();
+      closed = true;
+      await fs.mkdir(dirname(target), { recursive: true });
+      await renameInto(tmp, target);
+    } catch (err) {
+      if (!closed) await fh.close().catch(() => undefined);
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Points `reference` at `desc`; a tag that named another manifest moves. */
+  async tag(desc: Descriptor, reference: string, options?: OpOptions): Promise<void> {
+    this.assertWritable('tag');
+    this.checkTag(reference);
+    options?.signal?.throwIfAborted();
+    if ((await this.source.size(blobPath(desc.digest))) === undefined) {
+      throw new OciError('NOT_FOUND', `${desc.digest}: not found in ${this.location}`);
+    }
+    const entry = withName(desc, reference);
+    await this.updateIndex(async (index) => {
+      const removed = index.manifests.filter((d) => nameOf(d) === reference);
+      if (removed.length === 1 && sameEntry(removed[0]!, entry)) return false;
+      const firstRemoved = index.manifests.findIndex((d) => nameOf(d) === reference);
+      let list = index.manifests.filter((d) => nameOf(d) !== reference);
+      const untaggedAt = list.findIndex((d) => d.digest === desc.digest && !nameOf(d));
+      if (untaggedAt !== -1) {
+        // A tagged entry replaces the untagged one that only kept the manifest listed.
+        list[untaggedAt] = entry;
+        list = list.filter((d, i) => i === untaggedAt || !(d.digest === desc.digest && !nameOf(d)));
+      } else if (firstRemoved !== -1) {
+        list.splice(Math.min(firstRemoved, list.length), 0, entry);
+      } else {
+        list.push(entry);
+      }
+      index.manifests = await this.keepNeeded(list, removed.filter((d) => d.digest !== desc.digest));
+      return true;
+    }, options);
+  }
+
+  async untag(reference: string, options?: OpOptions): Promise<void> {
+    this.assertWritable('untag');
+    if (reference.includes(':')) throw new OciError('INVALID_ARGUMENT', `${reference}: a digest, not a tag`);
+    await this.updateIndex(async (index) => {
+      const removed = index.manifests.filter((d) => nameOf(d) === reference);
+      if (removed.length === 0) throw new OciError('NOT_FOUND', `${reference}: not found`);
+      index.manifests = await this.keepNeeded(index.manifests.filter((d) => nameOf(d) !== reference), removed);
+      return true;
+    }, options);
+  }
+
+  /** Removes the blob and every index.json entry for its digest. */
+  async delete(desc: Descriptor, options?: OpOptions): Promise<void> {
+    this.assertWritable('delete');
+    const rel = blobPath(desc.digest);
+    options?.signal?.throwIfAborted();
+    if ((await this.source.size(rel)) === undefined) throw this.blobNotFound(desc.digest);
+    await this.updateIndex(async (index) => {
+      const kept = index.manifests.filter((d) => d.digest !== desc.digest);
+      const changed = kept.length !== index.manifests.length;
+      index.manifests = kept;
+      // Inside the lock: a concurrent tag cannot point at the blob between the two steps.
+      await fs.rm(join(this.location, rel), { force: true });
+      this.factsCache.delete(desc.digest);
+      return changed;
+    }, options);
+  }
+
+  /**
+   * Entries that lost their tag are dropped, except a manifest with a subject that has no other
+   * entry: it stays listed untagged, the way oras keeps referrers discoverable.
+   */
+  private async keepNeeded(list: Descriptor[], removed: Descriptor[]): Promise<Descriptor[]> {
+    const out = [...list];
+    for (const old of removed) {
+      if (out.some((d) => d.digest === old.digest)) continue;
+      const facts = isManifestMediaType(old.mediaType) ? await this.facts(old) : undefined;
+      if (facts?.subject) out.push(withName(old, undefined));
+    }
+    return out;
+  }
+
+  private async listUntagged(desc: Descriptor): Promise<void> {
+    await this.updateIndex(async (index) => {
+      if (index.manifests.some((d) => d.digest === desc.digest)) return false;
+      index.manifests.push(withName(desc, undefined));
+      return true;
+    });
+  }
+
+  // ---- index.json -------------------------------------------------------------------------
+
+  /** index.json as it is now (another process may have changed it): re-parsed only when the file changed. */
+  private async readIndex(): Promise<ImageIndex> {
+    if (this.fixedIndex) return this.fixedIndex;
+    const path = join(this.location, INDEX_FILE);
+    let key: string;
+    try {
+      const st = await fs.stat(path);
+      key = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+    } catch (err) {
+      if (isMissing(err)) throw new OciError('INVALID_LAYOUT', `${path}: missing; ${this.location} is not an OCI image layout`);
+      throw err;
+    }
+    if (this.indexCache?.key === key) return this.indexCache.index;
+    const index = await this.readIndexFresh();
+    this.indexCache = { key, index };
+    return index;
+  }
+
+  private async readIndexFresh(): Promise<ImageIndex> {
+    const path = join(this.location, INDEX_FILE);
+    const raw = await this.source.readFile(INDEX_FILE);
+    if (!raw) throw new OciError('INVALID_LAYOUT', `${path}: missing; ${this.location} is not an OCI image layout`);
+    return parseIndexJson(raw, path);
+  }
+
+  /** Read-modify-write of index.json under the cross-process lock; `mutate` returns whether to write. */
+  private async updateIndex(mutate: (index: ImageIndex) => Promise<boolean>, options?: OpOptions): Promise<void> {
+    const lockPath = join(this.location, `${INDEX_FILE}.lock`);
+    await withFileLock(
+      lockPath,
+      async () => {
+        const index = structuredClone(await this.readIndexFresh());
+        if (await mutate(index)) await writeIndexFile(this.location, index);
+      },
+      { signal: options?.signal },
+    );
+    this.indexCache = undefined;
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------
+
+  private assertWritable(op: string): void {
+    if (this.source.readOnly) throw new OciError('READ_ONLY', `${op}: ${this.location} is a read-only layout archive`);
+  }
+
+  private checkTag(reference: string): void {
+    if (!TAG_RE.test(reference)) {
+      throw new OciError('INVALID_ARGUMENT', `${JSON.stringify(reference)}: not a valid tag ([A-Za-z0-9_][A-Za-z0-9._-]{0,127})`);
+    }
+  }
+
+  private blobNotFound(digest: string): OciError {
+    return new OciError('NOT_FOUND', `blob ${digest}: not found in ${this.location}`);
+  }
+}
+
+/** `blobs/<alg>/<hex>`, only ever built from a digest that parsed: nothing else reaches the file system. */
+export function blobPath(digest: string): string {
+  const { algorithm, hex } = parseDigest(digest);
+  return `blobs/${algorithm}/${hex}`;
+}
+
+function checkLayoutFile(raw: Buffer | undefined, where: string, location: string): void {
+  if (!raw) throw new OciError('INVALID_LAYOUT', `${where}: missing; ${location} is not an OCI image layout`);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    throw new OciError('INVALID_LAYOUT', `${where}: malformed JSON (${(err as Error).message})`, { cause: err });
+  }
+  const version = (doc as { imageLayoutVersion?: unknown } | null)?.imageLayoutVersion;
+  if (version !== LAYOUT_VERSION) {
+    throw new OciError('INVALID_LAYOUT', `${where}: imageLayoutVersion is ${JSON.stringify(version)}, expected "${LAYOUT_VERSION}"`);
+  }
+}
+
+async function createLayout(root: string): Promise<void> {
+  await fs.mkdir(join(root, 'blobs', 'sha256'), { recursive: true });
+  try {
+    // wx: never overwrite what another tool or process wrote; open() validates it afterwards.
+    await fs.writeFile(join(root, OCI_LAYOUT_FILE), OCI_LAYOUT_CONTENT, { flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  const indexPath = join(root, INDEX_FILE);
+  if (await fileExists(indexPath)) return;
+  await withFileLock(`${indexPath}.lock`, async () => {
+    if (!(await fileExists(indexPath))) await writeIndexFile(root, emptyIndex());
+  });
+}
+
+/** Writes index.json atomically: a synced temp file renamed over the old one. */
+async function writeIndexFile(root: string, index: ImageIndex): Promise<void> {
+  const tmpDir = join(root, TEMP_DIR);
+  await fs.mkdir(tmpDir, { recursive: true });
+  const tmp = join(tmpDir, `index-${process.pid}-${randomBytes(6).toString('hex')}.json`);
+  try {
+    const fh = await fs.open(tmp, 'wx');
+    try {
+      await fh.writeFile(encodeIndexJson(index));
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await renameInto(tmp, join(root, INDEX_FILE));
+  } catch (err) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw err;
+  }
+  await syncDir(root);
+}
+
+async function renameInto(tmp: string, target: string): Promise<void> {
+  try {
+    await fs.rename(tmp, target);
+  } catch (err) {
+    // Windows refuses to replace a file that is open; for a blob, an existing file is the same content.
+    const code = (err as NodeJS.ErrnoException).code;
+    if ((code === 'EPERM' || code === 'EACCES' || code === 'EBUSY') && !target.endsWith(INDEX_FILE) && (await fileExists(target))) {
+      await fs.rm(tmp, { force: true });
+      return;
+    }
+    throw err;
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  // Makes the rename itself durable; folders cannot be opened for sync on Windows.
+  if (process.platform === 'win32') return;
+  try {
+    const fh = await fs.open(dir, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    // best effort
+  }
+}
+
+async function fileExists(path: string): Promise<boolean> {
+  try {
+    await fs.stat(path);
+    return true;
+  } catch (err) {
+    if (isMissing(err)) return false;
+    throw err;
+  }
+}
+
+async function writeAll(fh: fs.FileHandle, data: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < data.byteLength) {
+    const { bytesWritten } = await fh.write(data, offset, data.byteLength - offset);
+    offset += bytesWritten;
+  }
+}
+
+async function readLimited(content: Readable, desc: Descriptor): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const piece of content) {
+    const chunk: Buffer = typeof piece === 'string' ? Buffer.from(piece) : piece;
+    total += chunk.length;
+    if (total > desc.size) throw sizeMismatch(desc, total, '', true);
+    if (total > MAX_MANIFEST_BYTES) throw new OciError('INVALID_MANIFEST', `manifest ${desc.digest}: larger than ${MAX_MANIFEST_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+async function drain(content: Readable): Promise<void> {
+  // Consumed so a producer piping into it finishes; the bytes are already stored.
+  for await (const _ of content) {
+    // discard
+  }
+}
+
+function sizeMismatch(desc: Descriptor, size: number, where: string, more = false): OciError {
+  return new OciError(
+    'SIZE_MISMATCH',
+    more ? `blob ${desc.digest}${where}: more than the expected ${desc.size} bytes` : `blob ${desc.digest}${where}: size ${size}, expected ${desc.size}`,
+  );
+}
+
+function nameOf(d: Descriptor): string | undefined {
+  return d.annotations?.[ANNOTATION_REF_NAME];
+}
+
+/** The index.json entry for `desc`, named `name` (or unnamed). */
+function withName(desc: Descriptor, name: string | undefined): Descriptor {
+  const entry: Descriptor = { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
+  if (desc.urls) entry.urls = [...desc.urls];
+  const annotations = { ...(desc.annotations ?? {}) };
+  delete annotations[ANNOTATION_REF_NAME];
+  if (name !== undefined) annotations[ANNOTATION_REF_NAME] = name;
+  if (Object.keys(annotations).length > 0) entry.annotations = annotations;
+  if (desc.data) entry.data = desc.data;
+  if (desc.platform) entry.platform = structuredClone(desc.platform);
+  if (desc.artifactType) entry.artifactType = desc.artifactType;
+  return entry;
+}
+
+function sameEntry(a: Descriptor, b: Descriptor): boolean {
+  return encodeIndexJson({ schemaVersion: 2, manifests: [a] }).equals(encodeIndexJson({ schemaVersion: 2, manifests: [b] }));
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
