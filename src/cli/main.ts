@@ -1,2 +1,85 @@
-// Entry point of the `manifold` command.
-process.stdout.write('manifold\n');
+import { isOciError } from '../oci/errors';
+import { type Command, helpText, parseCommand, UsageError } from './command';
+import { COMMANDS } from './commands';
+import { type Printer, processPrinter } from './printer';
+
+const VERSION = '0.1.0';
+
+/** Finds the command named by the longest run of leading words (`manifest index create`). */
+function findCommand(argv: string[]): { command?: Command; rest: string[]; words: string[] } {
+  const words: string[] = [];
+  for (const a of argv) {
+    if (a.startsWith('-')) break;
+    words.push(a);
+  }
+  for (let n = Math.min(words.length, 3); n > 0; n--) {
+    const name = words.slice(0, n).join(' ');
+    const command = COMMANDS.find((c) => c.path === name || c.aliases?.includes(name));
+    if (command) return { command, rest: argv.filter((_, i) => i >= n), words };
+  }
+  return { rest: argv, words };
+}
+
+function overview(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.path.length)) + 2;
+  return [
+    'manifold: build and manage multi-arch OCI images in image layouts, locally first',
+    '',
+    'Usage:',
+    '  manifold <command> [flags]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.path.padEnd(width)}${c.summary}`),
+    '',
+    'Run "manifold <command> --help" for a command\'s flags.',
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: string[], printer: Printer = processPrinter): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    printer.out(overview());
+    return argv.length === 0 ? 1 : 0;
+  }
+  if (argv[0] === '--version' || argv[0] === 'version') {
+    printer.out(`manifold ${VERSION}\n`);
+    return 0;
+  }
+  const { command, rest, words } = findCommand(argv);
+  if (!command) {
+    printer.err(`Error: unknown command "${words.join(' ')}"\n\n${overview()}`);
+    return 1;
+  }
+  try {
+    const parsed = parseCommand(command, rest);
+    if (parsed.values.help) {
+      printer.out(helpText(command));
+      return 0;
+    }
+    return (await command.run(parsed, printer)) ?? 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      printer.err(`Error: ${err.message}\nRun "manifold ${command.path} --help" for usage.\n`);
+      return 1;
+    }
+    if (isOciError(err) || err instanceof Error) {
+      printer.err(`Error: ${err.message}\n`);
+      if (process.env.MANIFOLD_DEBUG && err.stack) printer.err(`${err.stack}\n`);
+      return 1;
+    }
+    printer.err(`Error: ${String(err)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`Error: ${String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -12,6 +12,8 @@ export interface OpOptions {
 export interface ReadOnlyTarget {
   /** Resolves a tag or a digest to the descriptor of the manifest it names. Throws NOT_FOUND. */
   resolve(reference: string, options?: OpOptions): Promise<Descriptor>;
+  /** The descriptor of a blob by digest (`application/octet-stream`, its size). Throws NOT_FOUND. */
+  resolveBlob(digest: string, options?: OpOptions): Promise<Descriptor>;
   /** Whether the content is stored. */
   exists(desc: Descriptor, options?: OpOptions): Promise<boolean>;
   /** A stream of the content, verified against size and digest as it is read (the stream errors on a mismatch). */

@@ -1,0 +1,91 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Printer } from './printer';
+
+type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { description: string; valueName?: string };
+
+/** One `manifold` subcommand: its grammar, its help, and a run function that calls the core. */
+export interface Command {
+  /** Words that select it: `manifest index create`. */
+  path: string;
+  aliases?: string[];
+  summary: string;
+  usage: string;
+  examples?: string[];
+  options: Record<string, OptionSpec>;
+  minArgs?: number;
+  maxArgs?: number;
+  run(parsed: ParsedCommand, printer: Printer): Promise<number | void>;
+}
+
+export interface ParsedCommand {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+}
+
+/** Options every command takes. */
+export const COMMON_OPTIONS: Record<string, OptionSpec> = {
+  help: { type: 'boolean', short: 'h', description: 'show help for this command' },
+};
+
+export const LAYOUT_OPTION: Record<string, OptionSpec> = {
+  'oci-layout': { type: 'boolean', description: 'the reference is an OCI image layout folder: DIR[:tag|@digest]' },
+};
+
+export const FORMAT_OPTION: Record<string, OptionSpec> = {
+  format: { type: 'string', description: 'output format: text or json', valueName: 'FORMAT' },
+};
+
+export class UsageError extends Error {}
+
+export function parseCommand(command: Command, argv: string[]): ParsedCommand {
+  const options = { ...COMMON_OPTIONS, ...command.options };
+  const config: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
+  for (const [name, spec] of Object.entries(options)) {
+    config[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) };
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: config, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace(/^.*?: /, '').replace(/\. To specify.*$/s, ''));
+  }
+  const result: ParsedCommand = { values: parsed.values as ParsedCommand['values'], positionals: parsed.positionals };
+  if (result.values.help) return result;
+  const n = result.positionals.length;
+  if (command.minArgs !== undefined && n < command.minArgs) throw new UsageError(`"${command.path}" requires at least ${command.minArgs} argument${command.minArgs === 1 ? '' : 's'} but got ${n}`);
+  if (command.maxArgs !== undefined && n > command.maxArgs) throw new UsageError(`"${command.path}" accepts at most ${command.maxArgs} argument${command.maxArgs === 1 ? '' : 's'} but got ${n}`);
+  return result;
+}
+
+export function helpText(command: Command): string {
+  const options = { ...command.options, ...COMMON_OPTIONS };
+  const rows = Object.entries(options).map(([name, spec]) => {
+    const flag = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.type === 'string' ? ` ${spec.valueName ?? 'string'}` : ''}`;
+    return [flag, spec.description + (spec.multiple ? ' (repeatable)' : '')] as const;
+  });
+  const width = Math.max(...rows.map(([f]) => f.length)) + 2;
+  const lines = [command.summary, '', 'Usage:', `  manifold ${command.usage}`];
+  if (command.examples?.length) lines.push('', 'Examples:', ...command.examples.map((e) => `  ${e}`));
+  lines.push('', 'Flags:', ...rows.map(([f, d]) => `  ${f.padEnd(width)}${d}`));
+  return lines.join('\n') + '\n';
+}
+
+export function stringOpt(p: ParsedCommand, name: string): string | undefined {
+  const v = p.values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function listOpt(p: ParsedCommand, name: string): string[] {
+  const v = p.values[name];
+  return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
+}
+
+export function boolOpt(p: ParsedCommand, name: string): boolean {
+  return p.values[name] === true;
+}
+
+export function formatOpt(p: ParsedCommand, allowed: readonly string[] = ['text', 'json']): string {
+  const f = stringOpt(p, 'format') ?? allowed[0]!;
+  if (!allowed.includes(f)) throw new UsageError(`unsupported format ${JSON.stringify(f)}: use ${allowed.join(' or ')}`);
+  return f;
+}

@@ -1,0 +1,42 @@
+import { writeFile } from 'node:fs/promises';
+import { encodeDescriptor, goIndent } from '../../oci/encoding/goJson';
+import { selectPlatform } from '../../oci/selectPlatform';
+
+import { parsePlatform } from '../../oci/platform';
+import { boolOpt, type Command, LAYOUT_OPTION, stringOpt } from '../command';
+import { openTarget, requireReference } from '../targets';
+
+export const manifestFetch: Command = {
+  path: 'manifest fetch',
+  aliases: ['manifest get'],
+  summary: 'Print a manifest, or its descriptor',
+  usage: 'manifest fetch [flags] --oci-layout DIR{:tag|@digest}',
+  examples: ['manifold manifest fetch --oci-layout layout:v1 --pretty', 'manifold manifest fetch --oci-layout layout:v1 --platform linux/arm64 --descriptor'],
+  minArgs: 1,
+  maxArgs: 1,
+  options: {
+    ...LAYOUT_OPTION,
+    pretty: { type: 'boolean', description: 'indent the JSON' },
+    descriptor: { type: 'boolean', description: 'print the descriptor instead of the manifest' },
+    platform: { type: 'string', description: 'from an index, the manifest of this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
+    output: { type: 'string', short: 'o', description: 'write the manifest to a file (- for stdout)', valueName: 'FILE' },
+  },
+  async run(p, printer) {
+    const raw = p.positionals[0]!;
+    const t = await openTarget(p, raw);
+    let desc = await t.target.resolve(requireReference(t, raw));
+    const platform = stringOpt(p, 'platform');
+    if (platform) desc = await selectPlatform(t.target, desc, parsePlatform(platform));
+    const pretty = boolOpt(p, 'pretty');
+    if (boolOpt(p, 'descriptor')) {
+      const text = encodeDescriptor(desc);
+      printer.out((pretty ? goIndent(text) : text) + '\n');
+      return;
+    }
+    const bytes = await t.target.fetchBytes(desc);
+    const output = stringOpt(p, 'output');
+    const text = pretty ? goIndent(bytes.toString('utf8')) + '\n' : bytes;
+    if (output && output !== '-') await writeFile(output, text);
+    else printer.out(typeof text === 'string' ? text : text.toString('utf8'));
+  },
+};

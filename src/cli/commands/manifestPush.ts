@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises';
+import { digestOf } from '../../oci/digest';
+import type { Descriptor } from '../../oci/descriptor';
+import { OciError } from '../../oci/errors';
+import { isManifestMediaType, MediaType } from '../../oci/mediaType';
+import { type Command, LAYOUT_OPTION, stringOpt } from '../command';
+import { openTarget } from '../targets';
+
+export const manifestPush: Command = {
+  path: 'manifest push',
+  summary: 'Store a manifest or index document from a file (- for stdin) and tag it',
+  usage: 'manifest push [flags] --oci-layout DIR[:tag[,tag]...] FILE',
+  examples: ['manifold manifest push --oci-layout layout:v1 index.json'],
+  minArgs: 2,
+  maxArgs: 2,
+  options: {
+    ...LAYOUT_OPTION,
+    'media-type': { type: 'string', description: 'media type of the document, when it does not say', valueName: 'TYPE' },
+  },
+  async run(p, printer) {
+    const [raw, file] = p.positionals as [string, string];
+    const bytes = file === '-' ? await readStdin() : await readFile(file);
+    let json: { mediaType?: unknown };
+    try {
+      json = JSON.parse(bytes.toString('utf8'));
+    } catch (err) {
+      throw new OciError('INVALID_MANIFEST', `${file}: invalid JSON: ${(err as Error).message}`);
+    }
+    const declared = typeof json?.mediaType === 'string' ? json.mediaType : undefined;
+    const given = stringOpt(p, 'media-type');
+    if (given && declared && given !== declared) throw new OciError('INVALID_ARGUMENT', `${file}: --media-type ${given} differs from the document's mediaType ${declared}`);
+    const mediaType = given ?? declared ?? ('manifests' in json ? MediaType.ImageIndex : MediaType.ImageManifest);
+    if (!isManifestMediaType(mediaType)) throw new OciError('INVALID_ARGUMENT', `${file}: ${mediaType} is not a manifest media type`);
+    const desc: Descriptor = { mediaType, digest: digestOf(bytes), size: bytes.length };
+    const t = await openTarget(p, raw, { create: true, allowTagList: true });
+    await t.target.push(desc, bytes);
+    const tags = [...(t.reference ? [t.reference] : []), ...t.extraTags];
+    for (const tag of tags) await t.target.tag(desc, tag);
+    printer.out(`Pushed [${t.kind}] ${t.display()}\n`);
+    for (const tag of t.extraTags) printer.out(`Tagged ${tag}\n`);
+    printer.out(`Digest: ${desc.digest}\n`);
+  },
+};
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,26 @@
+import { parsePlatform } from '../../oci/platform';
+import { selectPlatform } from '../../oci/selectPlatform';
+import { boolOpt, type Command, LAYOUT_OPTION, stringOpt } from '../command';
+import { openTarget, requireReference } from '../targets';
+
+export const resolve: Command = {
+  path: 'resolve',
+  summary: 'Print the digest a tag names',
+  usage: 'resolve [flags] --oci-layout DIR{:tag|@digest}',
+  examples: ['manifold resolve --oci-layout layout:v1', 'manifold resolve --oci-layout layout:v1 --platform linux/arm64 --full-reference'],
+  minArgs: 1,
+  maxArgs: 1,
+  options: {
+    ...LAYOUT_OPTION,
+    platform: { type: 'string', description: 'from an index, the manifest of this platform', valueName: 'PLATFORM' },
+    'full-reference': { type: 'boolean', short: 'l', description: 'print DIR@digest' },
+  },
+  async run(p, printer) {
+    const raw = p.positionals[0]!;
+    const t = await openTarget(p, raw);
+    let desc = await t.target.resolve(requireReference(t, raw));
+    const platform = stringOpt(p, 'platform');
+    if (platform) desc = await selectPlatform(t.target, desc, parsePlatform(platform));
+    printer.out(`${boolOpt(p, 'full-reference') ? t.display(desc.digest) : desc.digest}\n`);
+  },
+};

@@ -1,0 +1,40 @@
+import { checkTag } from '../../oci/reference';
+import { type Command, LAYOUT_OPTION } from '../command';
+import { openTarget, requireReference } from '../targets';
+
+export const tag: Command = {
+  path: 'tag',
+  summary: 'Give a manifest more tags',
+  usage: 'tag [flags] --oci-layout DIR{:tag|@digest} TAG...',
+  examples: ['manifold tag --oci-layout layout:v1 v1.0 latest'],
+  minArgs: 2,
+  options: { ...LAYOUT_OPTION },
+  async run(p, printer) {
+    const [raw, ...tags] = p.positionals as [string, ...string[]];
+    tags.forEach(checkTag);
+    const t = await openTarget(p, raw);
+    const desc = await t.target.resolve(requireReference(t, raw));
+    printer.out(`Tagging [${t.kind}] ${t.display(desc.digest)}\n`);
+    for (const name of tags) {
+      await t.target.tag(desc, name);
+      printer.out(`Tagged ${name}\n`);
+    }
+  },
+};
+
+export const untag: Command = {
+  path: 'untag',
+  summary: 'Remove tags; the manifests stay, reachable by digest',
+  usage: 'untag [flags] --oci-layout DIR:tag [TAG...]',
+  examples: ['manifold untag --oci-layout layout:old', 'manifold untag --oci-layout layout:a b c'],
+  minArgs: 1,
+  options: { ...LAYOUT_OPTION },
+  async run(p, printer) {
+    const [raw, ...more] = p.positionals as [string, ...string[]];
+    const t = await openTarget(p, raw);
+    for (const name of [requireReference(t, raw), ...more]) {
+      await t.target.untag(checkTag(name));
+      printer.out(`Untagged ${name}\n`);
+    }
+  },
+};

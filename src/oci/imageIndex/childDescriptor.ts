@@ -1,0 +1,84 @@
+import type { Descriptor, ImageConfig, ImageIndex, ImageManifest, Platform } from '../descriptor';
+import { OciError } from '../errors';
+import { isImageIndex, isImageManifest, isManifestMediaType } from '../mediaType';
+import type { OpOptions, ReadOnlyTarget } from '../target';
+
+/** oras does not read configs over 4 MiB for a platform. */
+const MAX_CONFIG_SIZE = 4 * 1024 * 1024;
+
+export interface FetchedManifest {
+  desc: Descriptor;
+  raw: Buffer;
+  json: ImageManifest | ImageIndex;
+}
+
+/** Resolves a tag or digest and fetches the manifest it names, refusing blobs that are not manifests. */
+export async function fetchManifest(target: ReadOnlyTarget, source: string, what: 'manifest' | 'index', options: OpOptions = {}): Promise<FetchedManifest> {
+  let desc: Descriptor;
+  try {
+    desc = await target.resolve(source, options);
+  } catch (err) {
+    if (err instanceof OciError && err.code === 'NOT_FOUND') {
+      throw new OciError('NOT_FOUND', `could not find the ${what} ${source}: not found`, { cause: err });
+    }
+    throw err;
+  }
+  if (!isManifestMediaType(desc.mediaType)) throw new OciError('INVALID_ARGUMENT', `${source} is not a manifest`);
+  if (what === 'index' && !isImageIndex(desc.mediaType)) throw new OciError('INVALID_ARGUMENT', `${source} is not an index`);
+  const raw = await target.fetchBytes(desc, options);
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    throw new OciError('INVALID_MANIFEST', `${source} (${desc.digest}): invalid JSON: ${(err as Error).message}`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new OciError('INVALID_MANIFEST', `${source} (${desc.digest}) is not a manifest: not a JSON object`);
+  }
+  return { desc, raw, json: json as ImageManifest | ImageIndex };
+}
+
+/**
+ * The descriptor an index lists for a child, as oras builds it: media type, digest and size, the platform
+ * read from an image's config, and the artifact type of the manifest itself.
+ */
+export async function childDescriptor(target: ReadOnlyTarget, fetched: FetchedManifest, options: OpOptions = {}): Promise<Descriptor> {
+  const { desc, json } = fetched;
+  const child: Descriptor = { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
+  if (isImageManifest(desc.mediaType)) {
+    const platform = await platformFromConfig(target, json as ImageManifest, options);
+    if (platform) child.platform = platform;
+  }
+  const artifactType = (json as { artifactType?: unknown }).artifactType;
+  if (typeof artifactType === 'string' && artifactType !== '') child.artifactType = artifactType;
+  return child;
+}
+
+/** The platform an image's config declares, or undefined for configs without one (artifacts, non-JSON configs). */
+export async function platformFromConfig(target: ReadOnlyTarget, manifest: ImageManifest, options: OpOptions = {}): Promise<Platform | undefined> {
+  const config = manifest.config;
+  if (!config || typeof config.digest !== 'string') return undefined;
+  if (config.size > MAX_CONFIG_SIZE) {
+    throw new OciError('INVALID_MANIFEST', `config ${config.digest} is ${config.size} bytes, over the ${MAX_CONFIG_SIZE} bytes read for a platform`);
+  }
+  const raw = await target.fetchBytes(config, options);
+  let parsed: ImageConfig;
+  try {
+    parsed = JSON.parse(raw.toString('utf8')) as ImageConfig;
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const arch = str(parsed.architecture);
+  const os = str(parsed.os);
+  if (!arch && !os) return undefined;
+  const platform: Platform = { architecture: arch ?? '', os: os ?? '' };
+  const osVersion = str(parsed['os.version']);
+  if (osVersion) platform['os.version'] = osVersion;
+  const osFeatures = parsed['os.features'];
+  if (Array.isArray(osFeatures) && osFeatures.length > 0 && osFeatures.every((f) => typeof f === 'string')) platform['os.features'] = osFeatures;
+  const variant = str(parsed.variant);
+  if (variant) platform.variant = variant;
+  return platform;
+}

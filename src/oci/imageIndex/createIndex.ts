@@ -1,0 +1,55 @@
+import { digestOf } from '../digest';
+import type { Descriptor, ImageIndex } from '../descriptor';
+import { encodeIndex } from '../encoding/goJson';
+import { OciError } from '../errors';
+import { MediaType, isValidMediaType } from '../mediaType';
+import type { OpOptions, Target } from '../target';
+import { childDescriptor, fetchManifest } from './childDescriptor';
+import type { IndexEventHandler } from './events';
+import { storeIndex } from './storeIndex';
+
+export interface CreateIndexOptions extends OpOptions {
+  /** Tags or digests of manifests (or indexes) in the same target. */
+  sources: readonly string[];
+  artifactType?: string;
+  annotations?: Record<string, string>;
+  /** Tags for the new index; none pushes it untagged. */
+  tags?: readonly string[];
+  /** False computes the document without storing it (`--output`). */
+  push?: boolean;
+  onEvent?: IndexEventHandler;
+}
+
+export interface IndexResult {
+  desc: Descriptor;
+  /** The document's exact bytes (the digest is over these). */
+  raw: Buffer;
+  index: ImageIndex;
+}
+
+export function checkArtifactType(artifactType: string | undefined): void {
+  if (artifactType !== undefined && artifactType !== '' && !isValidMediaType(artifactType)) {
+    throw new OciError('INVALID_ARGUMENT', `${artifactType}: invalid media type`);
+  }
+}
+
+/** `manifest index create`: an index of the sources with their platforms, stored and tagged as oras does. */
+export async function createIndex(target: Target, options: CreateIndexOptions): Promise<IndexResult> {
+  checkArtifactType(options.artifactType);
+  const emit = options.onEvent ?? (() => {});
+  const manifests: Descriptor[] = [];
+  for (const source of options.sources) {
+    emit({ type: 'fetching', ref: source });
+    const fetched = await fetchManifest(target, source, 'manifest', options);
+    emit({ type: 'fetched', ref: source, desc: fetched.desc });
+    manifests.push(await childDescriptor(target, fetched, options));
+  }
+  const index: ImageIndex = { schemaVersion: 2, mediaType: MediaType.ImageIndex, manifests };
+  if (options.artifactType) index.artifactType = options.artifactType;
+  if (options.annotations && Object.keys(options.annotations).length > 0) index.annotations = options.annotations;
+  const raw = encodeIndex(index);
+  const desc: Descriptor = { mediaType: MediaType.ImageIndex, digest: digestOf(raw), size: raw.length };
+  emit({ type: 'packed', desc });
+  if (options.push !== false) await storeIndex(target, desc, raw, options.tags ?? [], emit, options);
+  return { desc, raw, index };
+}

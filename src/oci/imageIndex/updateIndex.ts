@@ -1,0 +1,140 @@
+import { digestOf, isDigest } from '../digest';
+import type { Descriptor, ImageIndex } from '../descriptor';
+import { encodeIndex } from '../encoding/goJson';
+import { OciError } from '../errors';
+import { MediaType } from '../mediaType';
+import type { OpOptions, Target } from '../target';
+import type { AnnotationChanges } from './annotations';
+import { childDescriptor, fetchManifest } from './childDescriptor';
+import { checkArtifactType, type IndexResult } from './createIndex';
+import type { IndexEventHandler } from './events';
+import { storeIndex } from './storeIndex';
+
+export interface UpdateIndexOptions extends OpOptions {
+  /** The index to update: a tag (which then moves to the new index) or a digest. */
+  index: string;
+  /** Digests of children to remove; each must be in the index. */
+  remove?: readonly string[];
+  /** Manifests (tags or digests) to add. */
+  add?: readonly string[];
+  /** Indexes whose children are appended. */
+  merge?: readonly string[];
+  /** Annotations of the index to set and to remove. */
+  annotations?: AnnotationChanges;
+  /** A new artifact type; '' removes it; undefined keeps it. */
+  artifactType?: string;
+  /** Further tags for the updated index. */
+  tags?: readonly string[];
+  /** False computes the document without storing it (`--output`). */
+  push?: boolean;
+  onEvent?: IndexEventHandler;
+}
+
+export interface UpdateIndexResult extends IndexResult {
+  /** False when nothing was requested: nothing was fetched or stored. */
+  changed: boolean;
+}
+
+export function hasRequestedChanges(o: UpdateIndexOptions): boolean {
+  const a = o.annotations;
+  return Boolean(o.remove?.length || o.add?.length || o.merge?.length || o.artifactType !== undefined || o.tags?.length || (a && (Object.keys(a.set).length || a.remove.length)));
+}
+
+/**
+ * `manifest index update`: remove, then add, then merge (oras's order), then annotate; the result is a new
+ * index document (the old one stays, reachable by digest) and the tag given moves to it.
+ */
+export async function updateIndex(target: Target, options: UpdateIndexOptions): Promise<UpdateIndexResult | { changed: false }> {
+  for (const d of options.remove ?? []) {
+    if (!isDigest(d)) throw new OciError('INVALID_ARGUMENT', `remove: ${d} is not a digest`);
+  }
+  checkArtifactType(options.artifactType);
+  if (!hasRequestedChanges(options)) return { changed: false };
+  const emit = options.onEvent ?? (() => {});
+
+  emit({ type: 'fetching', ref: options.index });
+  const fetched = await fetchManifest(target, options.index, 'index', options);
+  emit({ type: 'fetched', ref: options.index, desc: fetched.desc });
+  const original = fetched.json as ImageIndex;
+  if (!Array.isArray(original.manifests)) {
+    throw new OciError('INVALID_MANIFEST', `${options.index} (${fetched.desc.digest}): manifests: expected an array`);
+  }
+
+  const onlyRetag = !options.remove?.length && !options.add?.length && !options.merge?.length && options.artifactType === undefined && !hasAnnotationChanges(options.annotations);
+  const tags = [...(isDigest(options.index) ? [] : [options.index]), ...(options.tags ?? [])];
+  if (onlyRetag) {
+    // Retagging keeps the document byte for byte: re-encoding could change the digest of an index written by another tool.
+    const result = { desc: fetched.desc, raw: fetched.raw, index: original, changed: true };
+    if (options.push !== false) {
+      for (const tag of options.tags ?? []) {
+        await target.tag(fetched.desc, tag, options);
+        emit({ type: 'tagged', tag, desc: fetched.desc });
+      }
+    }
+    return result;
+  }
+
+  let manifests = removeChildren(original.manifests, options.remove ?? [], options.index, emit);
+  for (const source of options.add ?? []) {
+    emit({ type: 'fetching', ref: source });
+    const child = await fetchManifest(target, source, 'manifest', options);
+    emit({ type: 'fetched', ref: source, desc: child.desc });
+    const desc = await childDescriptor(target, child, options);
+    manifests = [...manifests, desc];
+    emit({ type: 'added', ref: source, desc });
+  }
+  for (const source of options.merge ?? []) {
+    emit({ type: 'fetching', ref: source });
+    const other = await fetchManifest(target, source, 'index', options);
+    emit({ type: 'fetched', ref: source, desc: other.desc });
+    const children = (other.json as ImageIndex).manifests;
+    if (!Array.isArray(children)) throw new OciError('INVALID_MANIFEST', `${source} (${other.desc.digest}): manifests: expected an array`);
+    manifests = [...manifests, ...children];
+    emit({ type: 'merged', ref: source, desc: other.desc });
+  }
+
+  const index: ImageIndex = { ...original, manifests };
+  if (options.artifactType !== undefined) {
+    if (options.artifactType === '') delete index.artifactType;
+    else index.artifactType = options.artifactType;
+  }
+  index.annotations = applyAnnotationChanges(original.annotations, options.annotations);
+  if (!index.annotations) delete index.annotations;
+
+  const raw = encodeIndex(index);
+  const desc: Descriptor = { mediaType: index.mediaType ?? fetched.desc.mediaType ?? MediaType.ImageIndex, digest: digestOf(raw), size: raw.length };
+  emit({ type: 'packed', desc });
+  if (options.push !== false) await storeIndex(target, desc, raw, tags, emit, options);
+  return { desc, raw, index, changed: true };
+}
+
+function hasAnnotationChanges(a: AnnotationChanges | undefined): boolean {
+  return Boolean(a && (Object.keys(a.set).length || a.remove.length));
+}
+
+function removeChildren(manifests: Descriptor[], remove: readonly string[], indexRef: string, emit: IndexEventHandler): Descriptor[] {
+  if (remove.length === 0) return manifests;
+  const wanted = new Set(remove);
+  const found = new Set<string>();
+  const kept = manifests.filter((m) => {
+    if (!wanted.has(m.digest)) return true;
+    found.add(m.digest);
+    return false;
+  });
+  for (const digest of wanted) {
+    if (!found.has(digest)) throw new OciError('NOT_FOUND', `${digest} does not exist in the index ${indexRef}`);
+    emit({ type: 'removed', digest });
+  }
+  return kept;
+}
+
+function applyAnnotationChanges(current: Record<string, string> | undefined, changes: AnnotationChanges | undefined): Record<string, string> | undefined {
+  if (!changes) return current;
+  const next: Record<string, string> = { ...(current ?? {}) };
+  for (const key of changes.remove) {
+    if (!(key in next)) throw new OciError('NOT_FOUND', `annotation ${key} is not set on the index, so it cannot be removed`);
+    delete next[key];
+  }
+  Object.assign(next, changes.set);
+  return Object.keys(next).length > 0 ? next : undefined;
+}

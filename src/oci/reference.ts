@@ -1,0 +1,65 @@
+import { isDigest, parseDigest } from './digest';
+import { OciError } from './errors';
+
+/** The distribution-spec tag grammar. */
+const TAG_RE = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
+
+export function isValidTag(tag: string): boolean {
+  return TAG_RE.test(tag);
+}
+
+export function checkTag(tag: string): string {
+  if (!isValidTag(tag)) {
+    throw new OciError('INVALID_ARGUMENT', `invalid tag ${JSON.stringify(tag)}: a tag is 1 to 128 of [A-Za-z0-9_.-], not starting with . or -`);
+  }
+  return tag;
+}
+
+/** A reference into an OCI image layout: `DIR`, `DIR:tag`, `DIR:t1,t2` (several tags), or `DIR@digest`. */
+export interface LayoutReference {
+  path: string;
+  /** The first tag, or the digest; undefined when only the folder is named. */
+  reference?: string;
+  /** Further tags given as `DIR:t1,t2,t3` (oras's grammar for create). */
+  extraTags: string[];
+}
+
+/** Parses `<path>[:<tag>|@<digest>]` as oras does: the last `@` splits off a digest, else the last `:` a tag. */
+export function parseLayoutReference(raw: string, options: { allowTagList?: boolean } = {}): LayoutReference {
+  let path: string;
+  let reference: string | undefined;
+  const at = raw.lastIndexOf('@');
+  if (at !== -1) {
+    path = raw.slice(0, at);
+    reference = raw.slice(at + 1);
+    parseDigest(reference);
+  } else {
+    const colon = raw.lastIndexOf(':');
+    path = colon === -1 ? raw : raw.slice(0, colon);
+    reference = colon === -1 ? undefined : raw.slice(colon + 1);
+  }
+  if (path === '') throw new OciError('INVALID_ARGUMENT', `found empty file path in ${JSON.stringify(raw)}`);
+  let extraTags: string[] = [];
+  if (reference !== undefined && !isDigest(reference)) {
+    const tags = reference.split(',');
+    if (tags.length > 1 && !options.allowTagList) {
+      throw new OciError('INVALID_ARGUMENT', `${JSON.stringify(raw)}: only one tag is allowed here`);
+    }
+    tags.forEach(checkTag);
+    reference = tags[0];
+    extraTags = tags.slice(1);
+  }
+  return { path, reference: reference === '' ? undefined : reference, extraTags };
+}
+
+/** Formats what `parseLayoutReference` took apart, as oras prints it (`dir:tag`, `dir@sha256:...`). */
+export function formatLayoutReference(path: string, reference?: string): string {
+  if (!reference) return path;
+  return isDigest(reference) ? `${path}@${reference}` : `${path}:${reference}`;
+}
+
+/** `sha256:abcdef012345` (the first 12 hex digits), as oras shows digests in progress lines. */
+export function shortDigest(digest: string): string {
+  const colon = digest.indexOf(':');
+  return colon === -1 ? digest : digest.slice(colon + 1, colon + 13);
+}

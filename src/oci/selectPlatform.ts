@@ -1,0 +1,23 @@
+import type { Descriptor, ImageIndex, Platform } from './descriptor';
+import { OciError } from './errors';
+import { isImageIndex } from './mediaType';
+import { formatPlatform, platformMatches } from './platform';
+import type { OpOptions, ReadOnlyTarget } from './target';
+
+/** From an index, the first child of the platform asked for; an image must itself match. Names what there is. */
+export async function selectPlatform(target: ReadOnlyTarget, desc: Descriptor, platform: Platform, options: OpOptions = {}): Promise<Descriptor> {
+  if (!isImageIndex(desc.mediaType)) {
+    if (desc.platform && !platformMatches(platform, desc.platform)) {
+      throw new OciError('NOT_FOUND', `${desc.digest} is ${formatPlatform(desc.platform)}, not ${formatPlatform(platform)}`);
+    }
+    return desc;
+  }
+  const index = JSON.parse((await target.fetchBytes(desc, options)).toString('utf8')) as ImageIndex;
+  const children = Array.isArray(index.manifests) ? index.manifests : [];
+  const match = children.find((c) => platformMatches(platform, c.platform));
+  if (!match) {
+    const have = children.filter((c) => c.platform).map((c) => formatPlatform(c.platform!));
+    throw new OciError('NOT_FOUND', `no manifest for platform ${formatPlatform(platform)} in the index ${desc.digest}; it has ${have.length ? have.join(', ') : 'no platforms'}`);
+  }
+  return match;
+}

@@ -1,0 +1,42 @@
+import type { Descriptor, ImageIndex, ImageManifest } from '../descriptor';
+import { isConfigMediaType, isImageIndex, isImageManifest, MediaType } from '../mediaType';
+import { formatPlatform } from '../platform';
+import type { OpOptions, ReadOnlyTarget } from '../target';
+import { platformFromConfig } from '../imageIndex/childDescriptor';
+
+export type ManifestKind = 'index' | 'image' | 'artifact' | 'unknown';
+
+/** What a tag or child is, in the words the CLI table and the tree show. */
+export interface ManifestSummary {
+  desc: Descriptor;
+  kind: ManifestKind;
+  /** `linux/amd64` for an image; the children's platforms for an index. */
+  platforms: string[];
+  artifactType?: string;
+  /** `multi-arch (linux/amd64, linux/arm64)`, `linux/arm64`, or the artifact type. */
+  description: string;
+}
+
+/** Attestation manifests of buildx carry this platform; they are not a platform users run. */
+const UNKNOWN_PLATFORM = 'unknown/unknown';
+
+export async function describeManifest(target: ReadOnlyTarget, desc: Descriptor, options: OpOptions = {}): Promise<ManifestSummary> {
+  if (isImageIndex(desc.mediaType)) {
+    const index = JSON.parse((await target.fetchBytes(desc, options)).toString('utf8')) as ImageIndex;
+    const children = Array.isArray(index.manifests) ? index.manifests : [];
+    const platforms = children.filter((c) => c?.platform?.os && c.platform.architecture).map((c) => formatPlatform(c.platform!)).filter((p) => p !== UNKNOWN_PLATFORM);
+    const artifactType = typeof index.artifactType === 'string' ? index.artifactType : undefined;
+    const description = artifactType && platforms.length === 0 ? artifactType : platforms.length > 0 ? `multi-arch (${platforms.join(', ')})` : `index of ${children.length} manifest${children.length === 1 ? '' : 's'}`;
+    return { desc, kind: 'index', platforms, artifactType, description };
+  }
+  if (isImageManifest(desc.mediaType)) {
+    const manifest = JSON.parse((await target.fetchBytes(desc, options)).toString('utf8')) as ImageManifest;
+    const configType = manifest.config?.mediaType;
+    const artifactType = typeof manifest.artifactType === 'string' && manifest.artifactType !== '' ? manifest.artifactType : isConfigMediaType(configType) || configType === MediaType.Empty ? undefined : configType;
+    if (artifactType) return { desc, kind: 'artifact', platforms: [], artifactType, description: artifactType };
+    const platform = desc.platform ?? (await platformFromConfig(target, manifest, options));
+    const platforms = platform ? [formatPlatform(platform)] : [];
+    return { desc, kind: 'image', platforms, description: platforms[0] ?? 'image' };
+  }
+  return { desc, kind: 'unknown', platforms: [], description: desc.mediaType };
+}

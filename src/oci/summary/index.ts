@@ -1,0 +1,2 @@
+export * from './describeManifest';
+export * from './listTags';
