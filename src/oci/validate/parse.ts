@@ -1,0 +1,585 @@
+/**
+ * Parsing and validation of image indexes and image manifests (OCI image-spec v1.1 and Docker schema 2), every
+ * finding reported with a JSON path, so the editor can underline the exact field and the CLI can name it.
+ */
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { ANNOTATION_CREATED, ANNOTATION_REF_NAME } from '../descriptor';
+import { digestOf, parseDigest, type ParsedDigest } from '../digest';
+import { decodeGoBase64 } from '../encoding/base64';
+import {
+  EMPTY_JSON_DIGEST,
+  isImageIndex,
+  isImageManifest,
+  isManifestMediaType,
+  isValidMediaType,
+  MediaType,
+} from '../mediaType';
+import { formatPath, Section, specLink, type PathSegment, type Problem, type ProblemCode, type Severity } from './problems';
+
+export type DocumentKind = 'index' | 'manifest' | 'unknown';
+
+export interface ParsedDocument {
+  raw: Buffer;
+  /** The parsed value; undefined when the text is not JSON. */
+  json: unknown;
+  kind: DocumentKind;
+  problems: Problem[];
+}
+
+export interface ParseOptions {
+  /** Report a document of the other kind as an error (`index-where-manifest-required`, ...). */
+  expect?: 'index' | 'manifest';
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value}`;
+}
+
+// The document kinds this validator does not read, named so the message says why.
+const RETIRED: Record<string, string> = {
+  'application/vnd.docker.distribution.manifest.v1+json': 'a Docker schema 1 manifest, which is not supported',
+  'application/vnd.docker.distribution.manifest.v1+prettyjws': 'a signed Docker schema 1 manifest, which is not supported',
+  'application/vnd.oci.artifact.manifest.v1+json': 'an OCI artifact manifest, dropped before image-spec v1.1.0',
+};
+
+const SHA256 = /^sha256:[a-f0-9]{64}$/;
+
+// Layer media types: a config naming one of these has its descriptors mixed up.
+const LAYER_PREFIXES = ['application/vnd.oci.image.layer.', 'application/vnd.docker.image.rootfs.'];
+
+// image-layout.md: the grammar a ref.name follows.
+const REF_NAME = /^[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*(?:\/[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*)*$/;
+// RFC 3339 date-time, as the created annotation requires.
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+
+// Go's decoder fills a struct field from a key that matches it ignoring case; these are the fields it knows.
+const ROOT_FIELDS = ['schemaVersion', 'mediaType', 'artifactType', 'manifests', 'config', 'layers', 'subject', 'annotations'];
+const DESCRIPTOR_FIELDS = ['mediaType', 'digest', 'size', 'urls', 'annotations', 'data', 'platform', 'artifactType'];
+const PLATFORM_FIELDS = ['architecture', 'os', 'os.version', 'os.features', 'variant', 'features'];
+// Each field under its lower-case form and under itself, so a rightly spelled key is found without lower-casing it.
+const lowerCaseIndex = (fields: string[]) => new Map(fields.flatMap((f) => [[f.toLowerCase(), f] as const, [f, f] as const]));
+const ROOT_LOWER = lowerCaseIndex(ROOT_FIELDS);
+const DESCRIPTOR_LOWER = lowerCaseIndex(DESCRIPTOR_FIELDS);
+const PLATFORM_LOWER = lowerCaseIndex(PLATFORM_FIELDS);
+
+// Media types repeat across the children of an index; the RFC 6838 check is a regex worth caching.
+const mediaTypeCache = new Map<string, boolean>();
+function validMediaType(value: string): boolean {
+  let ok = mediaTypeCache.get(value);
+  if (ok === undefined) {
+    ok = isValidMediaType(value);
+    if (mediaTypeCache.size > 512) mediaTypeCache.clear();
+    mediaTypeCache.set(value, ok);
+  }
+  return ok;
+}
+
+class Checker {
+  readonly problems: Problem[] = [];
+
+  report(segments: PathSegment[], code: ProblemCode, message: string, severity: Severity = 'error', link = specLink(code)): void {
+    this.problems.push({ path: formatPath(segments), message, code, severity, segments: [...segments], link });
+  }
+
+  /**
+   * An optional field: false when absent. Go reads `null` as absent, so it passes with a warning rather than
+   * as a wrong type.
+   */
+  present(obj: Json, key: string, at: PathSegment[], link: string): boolean {
+    const value = obj[key];
+    if (value === undefined) return false;
+    if (value === null) {
+      this.report([...at, key], 'wrong-type', `${key} is null: leave the field out instead`, 'warning', link);
+      return false;
+    }
+    return true;
+  }
+
+  string(obj: Json, key: string, at: PathSegment[], required: boolean, link: string, code: ProblemCode = 'wrong-type'): string | undefined {
+    const value = obj[key];
+    if (value === undefined) {
+      if (required) this.report([...at, key], code === 'wrong-type' ? 'missing-field' : code, `${key} is required`, 'error', link);
+      return undefined;
+    }
+    if (value === null && required) {
+      this.report([...at, key], code, `${key} is null: it must be a string`, 'error', link);
+      return undefined;
+    }
+    if (!this.present(obj, key, at, link)) return undefined;
+    if (typeof value !== 'string') {
+      this.report([...at, key], code, `${key} must be a string, not ${typeName(value)}`, 'error', link);
+      return undefined;
+    }
+    return value;
+  }
+
+  mediaTypeField(obj: Json, key: 'mediaType' | 'artifactType', at: PathSegment[], required: boolean, link: string): string | undefined {
+    const value = this.string(obj, key, at, required, link);
+    if (value === undefined) return undefined;
+    if (!validMediaType(value)) {
+      this.report([...at, key], 'invalid-media-type', `${key} ${JSON.stringify(value)} is not a valid media type (RFC 6838: type/subtype)`, 'error', link);
+      return undefined;
+    }
+    return value;
+  }
+
+  stringArray(obj: Json, key: string, at: PathSegment[], code: ProblemCode, link: string): string[] | undefined {
+    if (!this.present(obj, key, at, link)) return undefined;
+    const value = obj[key];
+    if (!Array.isArray(value)) {
+      this.report([...at, key], code, `${key} must be an array of strings, not ${typeName(value)}`, 'error', link);
+      return undefined;
+    }
+    let ok = true;
+    value.forEach((item, i) => {
+      if (typeof item !== 'string') {
+        this.report([...at, key, i], code, `${key}[${i}] must be a string, not ${typeName(item)}`, 'error', link);
+        ok = false;
+      }
+    });
+    return ok ? (value as string[]) : undefined;
+  }
+
+  fieldCase(obj: Json, at: PathSegment[], known: Map<string, string>): void {
+    for (const key of Object.keys(obj)) {
+      if (known.get(key) === key) continue;
+      const field = known.get(key.toLowerCase());
+      if (field !== undefined && field !== key) {
+        this.report(
+          [...at, key],
+          'field-case',
+          `"${key}" is not "${field}", but Go reads it as ${field} (its decoder ignores case): spell it ${field}`,
+          'warning',
+        );
+      }
+    }
+  }
+
+  annotations(obj: Json, at: PathSegment[], inIndexList: boolean): Json | undefined {
+    if (!this.present(obj, 'annotations', at, Section.annotations)) return undefined;
+    const value = obj.annotations;
+    if (!isObject(value)) {
+      this.report([...at, 'annotations'], 'wrong-type', `annotations must be an object of strings, not ${typeName(value)}`, 'error', Section.annotations);
+      return undefined;
+    }
+    for (const key of Object.keys(value)) {
+      const v = value[key];
+      if (typeof v !== 'string') {
+        this.report([...at, 'annotations', key], 'annotation-not-string', `annotation ${JSON.stringify(key)} must be a string, not ${typeName(v)}`);
+        continue;
+      }
+      if (key === ANNOTATION_CREATED && !RFC3339.test(v)) {
+        this.report([...at, 'annotations', key], 'invalid-annotation', `${key} ${JSON.stringify(v)} is not an RFC 3339 date-time`, 'warning');
+      } else if (key === ANNOTATION_REF_NAME && inIndexList && !REF_NAME.test(v)) {
+        this.report([...at, 'annotations', key], 'invalid-annotation', `${key} ${JSON.stringify(v)} does not follow the ref grammar of image-layout`, 'warning', Section.layoutIndex);
+      }
+    }
+    return value;
+  }
+
+  platform(obj: Json, at: PathSegment[]): void {
+    const link = Section.platform;
+    if (!this.present(obj, 'platform', at, link)) return;
+    const value = obj.platform;
+    const path = [...at, 'platform'];
+    if (!isObject(value)) {
+      this.report(path, 'invalid-platform', `platform must be an object, not ${typeName(value)}`, 'error', link);
+      return;
+    }
+    this.fieldCase(value, path, PLATFORM_LOWER);
+    for (const key of ['architecture', 'os'] as const) {
+      const v = this.string(value, key, path, true, link, 'invalid-platform');
+      if (v === '') this.report([...path, key], 'invalid-platform', `platform ${key} is empty`, 'warning', link);
+    }
+    this.string(value, 'os.version', path, false, link, 'invalid-platform');
+    this.stringArray(value, 'os.features', path, 'invalid-platform', link);
+    this.string(value, 'variant', path, false, link, 'invalid-platform');
+    this.stringArray(value, 'features', path, 'invalid-platform', link);
+  }
+
+  /** Checks a descriptor; returns its mediaType when that is valid, for the caller's checks of its role. */
+  descriptor(value: unknown, at: PathSegment[], inIndexList = false): { mediaType?: string } | undefined {
+    const link = Section.descriptor;
+    if (!isObject(value)) {
+      this.report(at, 'wrong-type', `a descriptor must be an object, not ${typeName(value)}`, 'error', link);
+      return undefined;
+    }
+    this.fieldCase(value, at, DESCRIPTOR_LOWER);
+    const mediaType = this.mediaTypeField(value, 'mediaType', at, true, link);
+
+    let digest: ParsedDigest | undefined;
+    const digestText = this.string(value, 'digest', at, true, link);
+    if (digestText !== undefined) {
+      try {
+        // The common case without parseDigest's split and second regex: indexes list thousands of these.
+        digest = SHA256.test(digestText) ? { algorithm: 'sha256', hex: digestText.slice(7) } : parseDigest(digestText);
+      } catch (err) {
+        this.report([...at, 'digest'], 'invalid-digest', (err as Error).message);
+      }
+    }
+
+    let size: number | undefined;
+    const rawSize = value.size;
+    if (rawSize === undefined || rawSize === null) {
+      this.report([...at, 'size'], 'missing-field', 'size is required', 'error', link);
+    } else if (typeof rawSize !== 'number') {
+      this.report([...at, 'size'], 'wrong-type', `size must be a number, not ${typeName(rawSize)}`, 'error', link);
+    } else if (!Number.isSafeInteger(rawSize) || rawSize < 0) {
+      this.report([...at, 'size'], 'invalid-size', `size ${rawSize} is not a non-negative integer (at most 2^53-1)`);
+    } else {
+      size = rawSize;
+    }
+
+    const urls = this.stringArray(value, 'urls', at, 'wrong-type', link);
+    urls?.forEach((u, i) => {
+      if (!URL.canParse(u)) this.report([...at, 'urls', i], 'invalid-url', `${JSON.stringify(u)} is not an absolute URL (RFC 3986)`);
+      else if (!/^https?:/i.test(u)) this.report([...at, 'urls', i], 'invalid-url', `${JSON.stringify(u)} SHOULD use http or https`, 'warning');
+    });
+
+    this.annotations(value, at, inIndexList);
+
+    const data = this.string(value, 'data', at, false, link);
+    if (data !== undefined) {
+      const bytes = decodeGoBase64(data);
+      if (bytes === undefined) {
+        this.report([...at, 'data'], 'invalid-data', 'data is not standard base64 (RFC 4648 section 4, padded)');
+      } else if (size !== undefined && bytes.length !== size) {
+        this.report([...at, 'data'], 'data-mismatch', `data holds ${bytes.length} bytes, size says ${size}`);
+      } else if (digest !== undefined && digestOf(bytes, digest.algorithm) !== digestText) {
+        this.report([...at, 'data'], 'data-mismatch', `data has digest ${digestOf(bytes, digest.algorithm)}, not ${digestText}`);
+      }
+    }
+
+    this.platform(value, at);
+    this.mediaTypeField(value, 'artifactType', at, false, link);
+
+    if (mediaType === MediaType.Empty && ((digestText !== undefined && digestText !== EMPTY_JSON_DIGEST) || (size !== undefined && size !== 2))) {
+      this.report(at, 'empty-descriptor', `an ${MediaType.Empty} descriptor should be {} (${EMPTY_JSON_DIGEST}, size 2)`, 'warning');
+    }
+    return { mediaType };
+  }
+
+  /** A required list of descriptors (`manifests`, `layers`); undefined when unusable. */
+  descriptorList(obj: Json, key: 'manifests' | 'layers', link: string): unknown[] | undefined {
+    const value = obj[key];
+    if (value === undefined) {
+      this.report([key], 'missing-field', `${key} is required (an empty list is [])`, 'error', link);
+      return undefined;
+    }
+    if (value === null) {
+      // umoci writes `"manifests": null` for an empty index; Go reads it, most other tools refuse it.
+      this.report([key], 'wrong-type', `${key} is null: it must be an array, [] when empty`, 'error', link);
+      return undefined;
+    }
+    if (!Array.isArray(value)) {
+      this.report([key], 'wrong-type', `${key} must be an array of descriptors, not ${typeName(value)}`, 'error', link);
+      return undefined;
+    }
+    return value;
+  }
+}
+
+/** Where the document's shape and its mediaType point. */
+function classify(doc: Json, c: Checker): { kind: DocumentKind; mismatch: boolean; link: string } {
+  const mt = doc.mediaType;
+  const hasIndexShape = doc.manifests !== undefined;
+  // An image config has a `config` too (Env, Cmd, ...): only a descriptor-like one, `layers` or a
+  // schemaVersion make a manifest.
+  const config = doc.config;
+  const descriptorLike = isObject(config) && (config.digest !== undefined || config.mediaType !== undefined || config.size !== undefined);
+  const hasManifestShape = doc.layers !== undefined || (config !== undefined && (descriptorLike || doc.schemaVersion !== undefined));
+  const shape: DocumentKind | 'both' =
+    hasIndexShape && hasManifestShape ? 'both' : hasIndexShape ? 'index' : hasManifestShape ? 'manifest' : 'unknown';
+  const linkOf = (k: DocumentKind) => (k === 'index' ? Section.index : Section.manifest);
+
+  if (typeof mt === 'string' && (isImageIndex(mt) || isImageManifest(mt))) {
+    const declared: DocumentKind = isImageIndex(mt) ? 'index' : 'manifest';
+    const other = declared === 'index' ? 'manifest' : 'index';
+    if (shape === other) {
+      const has = other === 'index' ? 'manifests' : 'config/layers';
+      c.report(['mediaType'], 'media-type-mismatch', `mediaType ${mt} names an image ${declared === 'index' ? 'index' : 'manifest'}, but the document has ${has} as an image ${other} does`, 'error', linkOf(declared));
+      return { kind: declared, mismatch: true, link: linkOf(declared) };
+    }
+    return { kind: declared, mismatch: false, link: linkOf(declared) };
+  }
+
+  if (shape === 'both' || shape === 'unknown') {
+    let message: string;
+    if (typeof mt === 'string' && RETIRED[mt]) message = `document is ${RETIRED[mt]}`;
+    else if (shape === 'unknown' && (doc.rootfs !== undefined || (doc.architecture !== undefined && doc.os !== undefined)))
+      message = 'document looks like an image configuration (architecture, os, rootfs), not an image index or manifest';
+    else if (shape === 'both') message = 'document has both manifests (as an index) and config/layers (as a manifest), and no mediaType to tell which it is';
+    else if (typeof mt === 'string') message = `document has mediaType ${JSON.stringify(mt)} and neither manifests nor config/layers: it is not an image index or manifest`;
+    else message = 'document has neither manifests (as an image index) nor config/layers (as an image manifest)';
+    c.report([], 'not-a-manifest', message);
+    return { kind: 'unknown', mismatch: false, link: Section.manifestTop };
+  }
+
+  // The shape decides; now judge the mediaType against it.
+  const link = linkOf(shape);
+  const expected = shape === 'index' ? MediaType.ImageIndex : MediaType.ImageManifest;
+  if (mt === undefined) {
+    c.report(['mediaType'], 'missing-media-type', `mediaType is missing: it SHOULD be ${expected}`, 'warning', link);
+  } else if (mt === null) {
+    c.report(['mediaType'], 'wrong-type', `mediaType is null: it SHOULD be ${expected}`, 'warning', link);
+  } else if (typeof mt !== 'string') {
+    c.report(['mediaType'], 'wrong-type', `mediaType must be a string, not ${typeName(mt)}`, 'error', link);
+  } else if (!validMediaType(mt)) {
+    c.report(['mediaType'], 'invalid-media-type', `mediaType ${JSON.stringify(mt)} is not a valid media type (RFC 6838: type/subtype)`, 'error', link);
+  } else if (RETIRED[mt]) {
+    c.report(['mediaType'], 'unknown-media-type', `mediaType ${mt}: this is ${RETIRED[mt]}`, 'error', link);
+  } else {
+    const other = shape === 'index' ? 'manifest' : 'index';
+    const message = isManifestMediaType(mt)
+      ? `mediaType ${mt} names an image ${other}, but the document has ${shape === 'index' ? 'manifests' : 'config/layers'} as an image ${shape} does`
+      : `mediaType ${JSON.stringify(mt)} is not an image ${shape} media type: expected ${expected}`;
+    c.report(['mediaType'], isManifestMediaType(mt) ? 'media-type-mismatch' : 'unknown-media-type', message, 'error', link);
+  }
+  return { kind: shape, mismatch: false, link };
+}
+
+function checkIndex(doc: Json, c: Checker, mismatch: boolean): void {
+  const link = Section.index;
+  const manifests = mismatch && doc.manifests === undefined ? undefined : c.descriptorList(doc, 'manifests', link);
+  if (manifests === undefined) return;
+  const tags = new Map<string, number>();
+  for (let i = 0; i < manifests.length; i++) {
+    const at: PathSegment[] = ['manifests', i];
+    const child = c.descriptor(manifests[i], at, true);
+    if (!child) continue;
+    if (child.mediaType !== undefined && !isManifestMediaType(child.mediaType)) {
+      c.report([...at, 'mediaType'], 'unexpected-media-type', `${child.mediaType} is not an image manifest or index media type`, 'warning', link);
+    }
+    const tag = (manifests[i] as Json).annotations;
+    const name = isObject(tag) ? tag[ANNOTATION_REF_NAME] : undefined;
+    if (typeof name !== 'string') continue;
+    const first = tags.get(name);
+    if (first === undefined) {
+      tags.set(name, i);
+    } else {
+      const same = (manifests[first] as Json).digest === (manifests[i] as Json).digest ? 'the same manifest' : 'another manifest';
+      c.report([...at, 'annotations', ANNOTATION_REF_NAME], 'duplicate-tag', `tag ${JSON.stringify(name)} is already on manifests[${first}] (${same})`);
+    }
+  }
+}
+
+function checkManifest(doc: Json, c: Checker, mismatch: boolean): void {
+  const link = Section.manifest;
+  const isDocker = doc.mediaType === MediaType.DockerManifest;
+  if (!(mismatch && doc.config === undefined)) {
+    if (doc.config === undefined) {
+      c.report(['config'], 'missing-field', 'config is required', 'error', link);
+    } else if (doc.config === null) {
+      c.report(['config'], 'wrong-type', 'config is null: it must be a descriptor', 'error', link);
+    } else {
+      const config = c.descriptor(doc.config, ['config']);
+      const mt = config?.mediaType;
+      if (mt !== undefined && isManifestMediaType(mt)) {
+        c.report(['config', 'mediaType'], 'config-not-config', `config mediaType ${mt} names a manifest, not a config`, 'warning');
+      } else if (mt !== undefined && LAYER_PREFIXES.some((p) => mt.startsWith(p))) {
+        c.report(['config', 'mediaType'], 'config-not-config', `config mediaType ${mt} names a layer, not a config`, 'warning');
+      }
+      if (mt === MediaType.Empty && !isDocker && (doc.artifactType === undefined || doc.artifactType === null || doc.artifactType === '')) {
+        c.report(['artifactType'], 'missing-artifact-type', `artifactType is required when config.mediaType is ${MediaType.Empty}`, 'error', link);
+      }
+    }
+  }
+  if (mismatch && doc.layers === undefined) return;
+  const layers = c.descriptorList(doc, 'layers', link);
+  if (layers === undefined) return;
+  if (layers.length === 0) {
+    c.report(['layers'], 'empty-layers', 'layers is empty: for portability it SHOULD have at least one entry (the empty descriptor will do)', 'warning', Section.emptyDescriptor);
+  }
+  for (let i = 0; i < layers.length; i++) {
+    const layer = c.descriptor(layers[i], ['layers', i]);
+    if (layer?.mediaType !== undefined && isManifestMediaType(layer.mediaType)) {
+      c.report(['layers', i, 'mediaType'], 'unexpected-media-type', `a layer with mediaType ${layer.mediaType}: manifests are referenced from an index, not as layers`, 'warning', link);
+    }
+  }
+}
+
+function checkDocument(doc: Json, c: Checker): DocumentKind {
+  const { kind, mismatch, link } = classify(doc, c);
+  if (kind === 'unknown') return kind;
+  c.fieldCase(doc, [], ROOT_LOWER);
+
+  const sv = doc.schemaVersion;
+  if (sv === undefined) c.report(['schemaVersion'], 'missing-field', 'schemaVersion is required (2)', 'error', link);
+  else if (sv !== 2) c.report(['schemaVersion'], 'schema-version', `schemaVersion must be the number 2, not ${JSON.stringify(sv)}`, 'error', link);
+
+  c.mediaTypeField(doc, 'artifactType', [], false, link);
+  if (kind === 'index') checkIndex(doc, c, mismatch);
+  else checkManifest(doc, c, mismatch);
+
+  if (c.present(doc, 'subject', [], link)) {
+    const subject = c.descriptor(doc.subject, ['subject']);
+    if (subject?.mediaType !== undefined && !isManifestMediaType(subject.mediaType)) {
+      c.report(['subject', 'mediaType'], 'unexpected-media-type', `subject ${subject.mediaType} is not an image manifest or index`, 'warning', link);
+    }
+  }
+  c.annotations(doc, [], false);
+  return kind;
+}
+
+const JSONC_REASONS: Record<string, string> = {
+  InvalidSymbol: 'unexpected character',
+  InvalidNumberFormat: 'invalid number',
+  PropertyNameExpected: 'property name expected',
+  ValueExpected: 'value expected',
+  ColonExpected: 'colon expected',
+  CommaExpected: 'comma expected',
+  CloseBraceExpected: 'closing brace expected',
+  CloseBracketExpected: 'closing bracket expected',
+  EndOfFileExpected: 'end of input expected',
+  InvalidCommentToken: 'comments are not JSON',
+  UnexpectedEndOfComment: 'comments are not JSON',
+  UnexpectedEndOfString: 'unterminated string',
+  UnexpectedEndOfNumber: 'unterminated number',
+  InvalidUnicode: 'invalid \\u escape',
+  InvalidEscapeCharacter: 'invalid escape',
+  InvalidCharacter: 'control character in a string',
+};
+
+/** Where and why JSON.parse failed: its own message has the position only sometimes, jsonc-parser always. */
+function jsonError(text: string, err: unknown): Problem {
+  const v8 = err instanceof Error ? err.message : String(err);
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const position = /at position (\d+)/.exec(v8);
+  let offset = position ? Number(position[1]) : errors[0]?.offset ?? text.length;
+  let reason = position ? v8.replace(/ in JSON at position \d+.*$/s, '') : errors[0] ? JSONC_REASONS[printParseErrorCode(errors[0].error)] ?? v8 : v8;
+  reason = reason.charAt(0).toLowerCase() + reason.slice(1);
+  if (text.charCodeAt(0) === 0xfeff) {
+    offset = 0;
+    reason = 'a byte order mark (U+FEFF) is not allowed before JSON';
+  } else if (text.trim() === '') {
+    reason = 'the document is empty';
+  }
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  return {
+    path: '',
+    segments: [],
+    code: 'invalid-json',
+    severity: 'error',
+    message: `invalid JSON at line ${line}, column ${column} (offset ${offset}): ${reason}`,
+    link: specLink('invalid-json'),
+    offset,
+  };
+}
+
+/**
+ * Finds keys that appear twice in one object. JSON.parse (and Go) silently keep the last value; other tools
+ * keep the first, so such a document means different things to different readers. Runs on text JSON.parse
+ * accepted, so it need not check the grammar.
+ */
+function duplicateKeys(text: string, c: Checker): void {
+  let i = 0;
+  const path: PathSegment[] = [];
+  const space = (): void => {
+    for (let ch = text.charCodeAt(i); ch === 0x20 || ch === 0x0a || ch === 0x0d || ch === 0x09; ch = text.charCodeAt(++i));
+  };
+  const string = (): string => {
+    // Native indexOf finds the closing quote far faster than a character loop; a quote preceded by an odd
+    // number of backslashes is escaped, so the search goes on.
+    const start = i;
+    let end = text.indexOf('"', start + 1);
+    for (;;) {
+      let slashes = 0;
+      while (text.charCodeAt(end - 1 - slashes) === 0x5c) slashes++;
+      if (slashes % 2 === 0) break;
+      end = text.indexOf('"', end + 1);
+    }
+    i = end + 1;
+    const body = text.slice(start + 1, end);
+    return body.includes('\\') ? (JSON.parse(text.slice(start, i)) as string) : body;
+  };
+  const value = (): void => {
+    space();
+    const ch = text.charCodeAt(i);
+    if (ch === 0x7b) {
+      i++;
+      space();
+      if (text.charCodeAt(i) === 0x7d) {
+        i++;
+        return;
+      }
+      const seen = new Set<string>();
+      for (;;) {
+        space();
+        const key = string();
+        space();
+        i++; // :
+        path.push(key);
+        if (seen.has(key)) {
+          const inAnnotations = path[path.length - 2] === 'annotations';
+          c.report(path, 'duplicate-key', `key ${JSON.stringify(key)} appears more than once in this object (the last one is used)`, 'error', inAnnotations ? Section.annotations : Section.json);
+        }
+        seen.add(key);
+        value();
+        path.pop();
+        space();
+        if (text.charCodeAt(i++) !== 0x2c) return; // } ends the object
+      }
+    } else if (ch === 0x5b) {
+      i++;
+      space();
+      if (text.charCodeAt(i) === 0x5d) {
+        i++;
+        return;
+      }
+      for (let n = 0; ; n++) {
+        path.push(n);
+        value();
+        path.pop();
+        space();
+        if (text.charCodeAt(i++) !== 0x2c) return;
+      }
+    } else if (ch === 0x22) {
+      string();
+    } else {
+      // A number or literal: up to the next delimiter.
+      for (let d = text.charCodeAt(i); i < text.length && d !== 0x2c && d !== 0x7d && d !== 0x5d && d !== 0x20 && d !== 0x0a && d !== 0x0d && d !== 0x09; d = text.charCodeAt(++i));
+    }
+  };
+  try {
+    value();
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err; // nesting too deep to walk: skip the check, the rest still runs
+  }
+}
+
+/** Parses an index or manifest and reports every problem found, errors and warnings, each with its JSON path. */
+export function parseDocument(raw: Buffer | string, options: ParseOptions = {}): ParsedDocument {
+  const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
+  const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+  const c = new Checker();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return { raw: bytes, json: undefined, kind: 'unknown', problems: [jsonError(text, err)] };
+  }
+  if (!isObject(json)) {
+    c.report([], 'wrong-type', `the document is ${typeName(json)}, not a JSON object: it is not an image index or manifest`);
+    return { raw: bytes, json, kind: 'unknown', problems: c.problems };
+  }
+  if (text.includes('"', 1)) duplicateKeys(text, c);
+  const kind = checkDocument(json, c);
+  if (options.expect === 'manifest' && kind === 'index') {
+    c.report([], 'index-where-manifest-required', 'this is an image index where an image manifest is required');
+  } else if (options.expect === 'index' && kind === 'manifest') {
+    c.report([], 'manifest-where-index-required', 'this is an image manifest where an image index is required');
+  }
+  return { raw: bytes, json, kind, problems: c.problems };
+}
