@@ -1,0 +1,212 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { OciError } from '../errors';
+import type { Credential, CredentialStore } from './credentials';
+
+/** The parts of `~/.docker/config.json` that hold credentials; the rest of the file is kept as it is. */
+interface DockerConfigFile {
+  auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string; registrytoken?: string }>;
+  credsStore?: string;
+  credHelpers?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+/** Runs `docker-credential-<name> <action>` with `input` on stdin; returns stdout. Injectable for tests. */
+export type CredentialHelperRunner = (program: string, action: 'get' | 'store' | 'erase', input: string) => Promise<string>;
+
+export interface DockerConfigStoreOptions {
+  /** The config file; default `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`. */
+  path?: string;
+  runHelper?: CredentialHelperRunner;
+}
+
+// Docker keeps Docker Hub's credentials under its legacy index URL.
+const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
+const HELPER_NAME_RE = /^[A-Za-z0-9_.-]+$/;
+
+export function defaultDockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.DOCKER_CONFIG || join(homedir(), '.docker'), 'config.json');
+}
+
+/** The key Docker uses for a registry in `auths` and `credHelpers`. */
+export function dockerConfigKey(registry: string): string {
+  return registry === 'docker.io' || registry === 'registry-1.docker.io' || registry === 'index.docker.io' ? DOCKER_HUB_KEY : registry;
+}
+
+/** `https://host:5000/v1/` and `host:5000` name the same registry. */
+function normalizeKey(key: string): string {
+  const k = key.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '');
+  return k === 'index.docker.io' || k === 'registry-1.docker.io' ? 'docker.io' : k;
+}
+
+/**
+ * Credentials from Docker's config file, read and written as docker and oras do: per-registry helpers
+ * (`credHelpers`), then the default helper (`credsStore`), then `auths`. Helpers run as
+ * `docker-credential-<name>` through execFile, never a shell.
+ */
+export class DockerConfigStore implements CredentialStore {
+  readonly path: string;
+  private readonly runHelper: CredentialHelperRunner;
+
+  constructor(options: DockerConfigStoreOptions = {}) {
+    this.path = options.path ?? defaultDockerConfigPath();
+    this.runHelper = options.runHelper ?? runCredentialHelper;
+  }
+
+  async get(registry: string): Promise<Credential | undefined> {
+    const config = await this.read();
+    const key = dockerConfigKey(registry);
+    const helper = this.helperFor(config, registry);
+    if (helper) {
+      const fromHelper = await this.helperGet(helper, key);
+      if (fromHelper) return fromHelper;
+    }
+    const entry = findAuthEntry(config, registry);
+    if (!entry) return undefined;
+    const cred: Credential = {};
+    if (entry.auth) {
+      const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon === -1) throw new OciError('INVALID_ARGUMENT', `${this.path}: auths[${JSON.stringify(key)}].auth is not base64 of user:password`);
+      cred.username = decoded.slice(0, colon);
+      cred.password = decoded.slice(colon + 1);
+    } else {
+      if (entry.username) cred.username = entry.username;
+      if (entry.password) cred.password = entry.password;
+    }
+    if (entry.identitytoken) cred.refreshToken = entry.identitytoken;
+    if (entry.registrytoken) cred.accessToken = entry.registrytoken;
+    return Object.keys(cred).length ? cred : undefined;
+  }
+
+  async put(registry: string, credential: Credential): Promise<void> {
+    const config = await this.read();
+    const key = dockerConfigKey(registry);
+    const helper = this.helperFor(config, registry);
+    if (helper) {
+      const secret = credential.refreshToken ?? credential.password ?? '';
+      const username = credential.refreshToken ? '<token>' : credential.username ?? '';
+      await this.runHelper(`docker-credential-${helper}`, 'store', JSON.stringify({ ServerURL: key, Username: username, Secret: secret }));
+      return;
+    }
+    const entry: NonNullable<DockerConfigFile['auths']>[string] = {};
+    if (credential.username !== undefined || credential.password !== undefined) {
+      entry.auth = Buffer.from(`${credential.username ?? ''}:${credential.password ?? ''}`).toString('base64');
+    }
+    if (credential.refreshToken) entry.identitytoken = credential.refreshToken;
+    if (credential.accessToken) entry.registrytoken = credential.accessToken;
+    config.auths = { ...(config.auths ?? {}) };
+    for (const k of Object.keys(config.auths)) if (normalizeKey(k) === normalizeKey(key)) delete config.auths[k];
+    config.auths[key] = entry;
+    await this.write(config);
+  }
+
+  async delete(registry: string): Promise<void> {
+    const config = await this.read();
+    const key = dockerConfigKey(registry);
+    const helper = this.helperFor(config, registry);
+    if (helper) {
+      try {
+        await this.runHelper(`docker-credential-${helper}`, 'erase', key);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+    if (!config.auths) return;
+    const before = Object.keys(config.auths).length;
+    for (const k of Object.keys(config.auths)) if (normalizeKey(k) === normalizeKey(key)) delete config.auths[k];
+    if (Object.keys(config.auths).length !== before) await this.write(config);
+  }
+
+  private helperFor(config: DockerConfigFile, registry: string): string | undefined {
+    const key = dockerConfigKey(registry);
+    let helper: string | undefined;
+    for (const [k, v] of Object.entries(config.credHelpers ?? {})) if (k === key || normalizeKey(k) === normalizeKey(key)) helper = v;
+    helper ??= config.credsStore || undefined;
+    if (helper !== undefined && !HELPER_NAME_RE.test(helper)) {
+      throw new OciError('INVALID_ARGUMENT', `${this.path}: credential helper name ${JSON.stringify(helper)} is not valid`);
+    }
+    return helper;
+  }
+
+  private async helperGet(helper: string, key: string): Promise<Credential | undefined> {
+    let out: string;
+    try {
+      out = await this.runHelper(`docker-credential-${helper}`, 'get', key);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+    let doc: { Username?: string; Secret?: string };
+    try {
+      doc = JSON.parse(out) as { Username?: string; Secret?: string };
+    } catch (err) {
+      throw new OciError('INVALID_ARGUMENT', `docker-credential-${helper} get: output is not JSON`, { cause: err });
+    }
+    if (!doc.Secret && !doc.Username) return undefined;
+    // Docker's convention: a username of `<token>` marks the secret as an identity (refresh) token.
+    if (doc.Username === '<token>') return { refreshToken: doc.Secret ?? '' };
+    return { username: doc.Username ?? '', password: doc.Secret ?? '' };
+  }
+
+  private async read(): Promise<DockerConfigFile> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw err;
+    }
+    if (text.trim() === '') return {};
+    try {
+      const doc = JSON.parse(text) as unknown;
+      if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error('not a JSON object');
+      return doc as DockerConfigFile;
+    } catch (err) {
+      throw new OciError('INVALID_ARGUMENT', `${this.path}: invalid Docker config (${(err as Error).message})`, { cause: err });
+    }
+  }
+
+  /** Atomic, and readable by the user only: the file holds secrets. */
+  private async write(config: DockerConfigFile): Promise<void> {
+    await fs.mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+    const tmp = `${this.path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      await fs.writeFile(tmp, JSON.stringify(config, null, '\t') + '\n', { mode: 0o600, flag: 'wx' });
+      await fs.rename(tmp, this.path);
+    } catch (err) {
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
+      throw err;
+    }
+  }
+}
+
+function findAuthEntry(config: DockerConfigFile, registry: string): NonNullable<DockerConfigFile['auths']>[string] | undefined {
+  const auths = config.auths ?? {};
+  const key = dockerConfigKey(registry);
+  if (auths[key]) return auths[key];
+  const want = normalizeKey(key);
+  for (const [k, v] of Object.entries(auths)) if (normalizeKey(k) === want) return v;
+  return undefined;
+}
+
+function isNotFound(err: unknown): boolean {
+  return /credentials not found/i.test(String((err as { stdout?: string }).stdout ?? '') + String((err as Error).message ?? ''));
+}
+
+/** The default runner: execFile (no shell), the input on stdin, a timeout so a stuck helper cannot hang us. */
+export const runCredentialHelper: CredentialHelperRunner = (program, action, input) =>
+  new Promise((resolve, reject) => {
+    const child = execFile(program, [action], { timeout: 30_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+      if (err) {
+        const detail = (String(stdout).trim() || String(stderr).trim()).split('\n')[0] ?? '';
+        reject(Object.assign(new OciError('INVALID_ARGUMENT', `${program} ${action}: ${detail || err.message}`, { cause: err }), { stdout: String(stdout) }));
+        return;
+      }
+      resolve(String(stdout));
+    });
+    child.stdin?.end(input);
+  });

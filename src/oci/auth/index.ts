@@ -1,0 +1,5 @@
+export * from './authorizer';
+export * from './challenge';
+export * from './credentials';
+export * from './dockerConfig';
+export * from './scope';

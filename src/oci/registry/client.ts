@@ -1,0 +1,278 @@
+import { Readable } from 'node:stream';
+import { Agent, type Dispatcher, request } from 'undici';
+import { Authorizer } from '../auth/authorizer';
+import type { CredentialStore } from '../auth/credentials';
+import { OciError } from '../errors';
+import { isLoopbackHost, registryEndpointHost } from './registryReference';
+import { isRetryableError, parseErrorBody, RegistryError } from './registryError';
+import { DEFAULT_RETRY, retryDelay, type RetryOptions, sleep } from './retry';
+
+export interface RegistryClientOptions {
+  /** The undici dispatcher every request goes through: proxies, custom TLS, fault injection in tests. */
+  dispatcher?: Dispatcher;
+  /** Talk HTTP, not HTTPS (oras's `--plain-http`). Credentials then travel in clear: the user asked for it. */
+  plainHttp?: boolean;
+  /** Accept any TLS certificate (oras's `--insecure`). Ignored when a dispatcher is given. */
+  insecure?: boolean;
+  credentials?: CredentialStore;
+  retry?: Partial<RetryOptions>;
+  /** Use the OAuth2 password grant with token servers that want it. */
+  forceOAuth2?: boolean;
+  userAgent?: string;
+  /** Injectable for tests: how to wait between attempts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Told of each retry, so a CLI or the extension can say why a copy is slow. */
+  onRetry?: (info: { method: string; url: string; attempt: number; delayMs: number; reason: string }) => void;
+}
+
+export type RequestBody = Buffer | Uint8Array | string | Readable;
+
+export interface RegistryRequest {
+  method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
+  /** A path under the registry (`/v2/...`) or an absolute URL (an upload `Location`). */
+  url: string;
+  headers?: Record<string, string>;
+  body?: RequestBody;
+  /** The token scopes this request needs. */
+  scopes: string[];
+  signal?: AbortSignal;
+}
+
+export interface RegistryResponse {
+  status: number;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
+  header(name: string): string | undefined;
+}
+
+const MAX_REDIRECTS = 5;
+const MAX_ERROR_BODY = 64 * 1024;
+let sharedAgents: { secure?: Agent; insecure?: Agent } = {};
+
+/** Timeouts short enough that a stalled registry is noticed, long enough for a slow one. */
+function defaultAgent(insecure: boolean): Agent {
+  const key = insecure ? 'insecure' : 'secure';
+  sharedAgents[key] ??= new Agent({
+    headersTimeout: 60_000,
+    bodyTimeout: 60_000,
+    connect: { rejectUnauthorized: !insecure, timeout: 30_000 },
+  });
+  return sharedAgents[key]!;
+}
+
+/** Closes the default connection pools, so a CLI process can exit at once. */
+export async function closeDefaultAgents(): Promise<void> {
+  const agents = sharedAgents;
+  sharedAgents = {};
+  await Promise.all([agents.secure?.close(), agents.insecure?.close()]);
+}
+
+/**
+ * The HTTP side of one registry: base URL, authorization (through an Authorizer shared by all its
+ * repositories), bounded retries with backoff for what is transient, and redirects that never carry
+ * the Authorization header to another host.
+ */
+export class RegistryClient {
+  readonly baseUrl: string;
+  readonly authorizer: Authorizer;
+  private readonly dispatcher: Dispatcher;
+  private readonly retry: RetryOptions;
+  private readonly wait: (ms: number, signal?: AbortSignal) => Promise<void>;
+
+  constructor(readonly registry: string, readonly options: RegistryClientOptions = {}) {
+    this.baseUrl = `${options.plainHttp ? 'http' : 'https'}://${registryEndpointHost(registry)}`;
+    this.dispatcher = options.dispatcher ?? defaultAgent(Boolean(options.insecure));
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.wait = options.sleep ?? sleep;
+    this.authorizer = new Authorizer({
+      credentials: options.credentials,
+      forceOAuth2: options.forceOAuth2,
+      mayCarryCredentials: (url) => this.mayCarryCredentials(url),
+      fetchToken: async (req) => {
+        const res = await this.raw(req.method, req.url, { ...req.headers, 'user-agent': this.userAgent }, req.body, req.signal, true);
+        return { status: res.status, text: await readText(res.body, MAX_ERROR_BODY) };
+      },
+    });
+  }
+
+  get userAgent(): string {
+    return this.options.userAgent ?? 'manifold/0.1';
+  }
+
+  /** Whether it is the same registry, reached the same way: a cross-repository mount needs that. */
+  sameRegistryAs(other: RegistryClient): boolean {
+    return this.baseUrl === other.baseUrl;
+  }
+
+  /**
+   * Sends a request, authorizing and retrying as needed, and returns the response whatever its status
+   * (the caller knows which are fine). A request whose body is a stream is sent once: it cannot be
+   * replayed, so the caller restarts from its source.
+   */
+  async send(req: RegistryRequest): Promise<RegistryResponse> {
+    const url = new URL(req.url, this.baseUrl).toString();
+    const replayable = req.body === undefined || !(req.body instanceof Readable);
+    let authorization = await this.authorizer.headerFor(this.registry, req.scopes, req.signal);
+    let answeredChallenge = false;
+    for (let attempt = 0; ; attempt++) {
+      req.signal?.throwIfAborted();
+      const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
+      if (authorization) {
+        if (!this.mayCarryCredentials(new URL(url))) {
+          throw new OciError('INVALID_ARGUMENT', `refusing to send credentials in clear to ${new URL(url).origin}: use TLS, or --plain-http to allow it`);
+        }
+        headers.authorization = authorization;
+      }
+      let res: RegistryResponse;
+      try {
+        res = await this.raw(req.method, url, headers, req.body, req.signal, replayable);
+      } catch (err) {
+        if (replayable && attempt + 1 < this.retry.attempts && isRetryableError(err) && !req.signal?.aborted) {
+          await this.backoff(req, url, attempt, undefined, describeError(err));
+          continue;
+        }
+        throw err;
+      }
+      if (res.status === 401 && !answeredChallenge) {
+        answeredChallenge = true;
+        const next = await this.authorizer.respond(this.registry, res.header('www-authenticate'), req.scopes, req.signal);
+        if (next && next !== authorization) {
+          await res.body.dump().catch(() => undefined);
+          if (!replayable) {
+            // The body stream is spent; the token is cached now, so the caller's restart goes through.
+            throw new RegistryError(req.method, url, 401, [], { message: `${req.method} ${url}: unauthorized before the upload started`, retryable: true });
+          }
+          authorization = next;
+          attempt--; // answering a challenge is not a failed attempt
+          continue;
+        }
+        return res; // nothing better to send: the caller reports the 401
+      }
+      if (replayable && attempt + 1 < this.retry.attempts && isRetryableStatus(res.status)) {
+        const retryAfter = res.header('retry-after');
+        await res.body.dump().catch(() => undefined);
+        await this.backoff(req, url, attempt, retryAfter, `status ${res.status}`);
+        continue;
+      }
+      return res;
+    }
+  }
+
+  /** Sends, and throws a RegistryError (NOT_FOUND as an OciError) unless the status is one of `ok`. */
+  async expect(req: RegistryRequest, ok: number[], what: string): Promise<RegistryResponse> {
+    const res = await this.send(req);
+    if (ok.includes(res.status)) return res;
+    throw await responseError(req.method, res, what);
+  }
+
+  private async backoff(req: RegistryRequest, url: string, attempt: number, retryAfter: string | undefined, reason: string): Promise<void> {
+    const delayMs = retryDelay(attempt, retryAfter, this.retry);
+    this.options.onRetry?.({ method: req.method, url, attempt: attempt + 1, delayMs, reason });
+    await this.wait(delayMs, req.signal);
+  }
+
+  /** TLS always may; plain HTTP only to loopback, or when the user said `--plain-http` for this registry. */
+  mayCarryCredentials(url: URL): boolean {
+    if (url.protocol === 'https:') return true;
+    if (isLoopbackHost(url.host)) return true;
+    return Boolean(this.options.plainHttp) && url.host === new URL(this.baseUrl).host;
+  }
+
+  /** One exchange, following redirects by hand: the Authorization header stays with its host. */
+  private async raw(method: string, url: string, headers: Record<string, string>, body: RequestBody | undefined, signal: AbortSignal | undefined, followRedirects: boolean): Promise<RegistryResponse> {
+    let current = url;
+    let currentHeaders = headers;
+    let currentMethod = method;
+    let currentBody = body;
+    for (let hop = 0; ; hop++) {
+      const r = await request(current, {
+        method: currentMethod as Dispatcher.HttpMethod,
+        headers: currentHeaders,
+        body: currentBody ?? null,
+        dispatcher: this.dispatcher,
+        signal,
+      });
+      const res: RegistryResponse = {
+        status: r.statusCode,
+        url: current,
+        headers: r.headers,
+        body: r.body,
+        header: (name) => firstHeader(r.headers[name]),
+      };
+      const location = res.header('location');
+      if (!followRedirects || !isRedirect(res.status) || !location || hop >= MAX_REDIRECTS) return res;
+      if (currentBody instanceof Readable) return res;
+      await r.body.dump().catch(() => undefined);
+      const next = new URL(location, current);
+      const from = new URL(current);
+      if (next.host !== from.host || next.protocol !== from.protocol) {
+        // Blob storage behind a redirect (S3, a CDN) must never see the registry's credentials.
+        const { authorization: _dropped, ...rest } = currentHeaders;
+        currentHeaders = rest;
+      }
+      if (res.status === 303 || ((res.status === 301 || res.status === 302) && currentMethod === 'POST')) {
+        currentMethod = 'GET';
+        currentBody = undefined;
+      }
+      current = next.toString();
+    }
+  }
+}
+
+function isRedirect(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+function isRetryableStatus(status: number): boolean {
+  return status === 429 || status === 408 || status === 500 || status === 502 || status === 503 || status === 504;
+}
+
+function firstHeader(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function describeError(err: unknown): string {
+  const code = (err as { code?: string }).code;
+  return code ? `${code}` : (err as Error).message;
+}
+
+/** Stops reading a response and frees its connection; undici reports the abort as an error nobody needs. */
+export function discard(body: RegistryResponse['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+/** Reads a response body as text, at most `limit` bytes (error bodies and token answers are small). */
+export async function readText(body: RegistryResponse['body'], limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of body) {
+      total += (chunk as Buffer).length;
+      if (total > limit) {
+        discard(body);
+        break;
+      }
+      chunks.push(chunk as Buffer);
+    }
+  } catch {
+    // a body cut short still says what it said
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The error for a response that is not what was asked for: NOT_FOUND for a 404, else a RegistryError. */
+export async function responseError(method: string, res: RegistryResponse, what: string): Promise<Error> {
+  const text = method === 'HEAD' ? '' : await readText(res.body, MAX_ERROR_BODY);
+  if (method === 'HEAD') await res.body.dump().catch(() => undefined);
+  const details = parseErrorBody(text);
+  const error = new RegistryError(method, res.url, res.status, details);
+  if (res.status === 404) return new OciError('NOT_FOUND', `${what}: not found`, { cause: error });
+  if (res.status === 405 && method === 'DELETE') return new OciError('UNSUPPORTED', `${what}: the registry does not allow deletion`, { cause: error });
+  if (details.some((d) => d.code === 'DIGEST_INVALID')) return new OciError('DIGEST_MISMATCH', `${what}: the registry found the content does not match its digest`, { cause: error });
+  if (details.some((d) => d.code === 'MANIFEST_INVALID' || d.code === 'MANIFEST_BLOB_UNKNOWN')) {
+    return new OciError('INVALID_MANIFEST', `${what}: ${error.message}`, { cause: error });
+  }
+  return new RegistryError(method, res.url, res.status, details, { message: `${what}: ${error.message}` });
+}

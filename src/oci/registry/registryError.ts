@@ -1,0 +1,94 @@
+import { OciError } from '../errors';
+
+/** One entry of a distribution-spec error body: `{"errors":[{"code","message","detail"}]}`. */
+export interface RegistryErrorDetail {
+  code: string;
+  message?: string;
+  detail?: unknown;
+}
+
+/**
+ * An HTTP answer the registry gave that is not what was asked for, as oras-go's errcode.ErrorResponse:
+ * the method, the URL, the status and the registry's own error codes. Callers test `status` (401 means
+ * sign in, 403 no access) or `retryable`.
+ */
+export class RegistryError extends Error {
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly status: number,
+    readonly errors: RegistryErrorDetail[] = [],
+    private readonly options?: { cause?: unknown; message?: string; retryable?: boolean },
+  ) {
+    super(options?.message ?? describe(method, url, status, errors), options);
+    this.name = 'RegistryError';
+  }
+
+  /** Worth trying again: the registry is busy or failing, not refusing. */
+  get retryable(): boolean {
+    if (this.options?.retryable !== undefined) return this.options.retryable;
+    return this.status === 429 || this.status === 408 || (this.status >= 500 && this.status !== 501 && this.status !== 505);
+  }
+
+  get unauthorized(): boolean {
+    return this.status === 401;
+  }
+
+  hasCode(code: string): boolean {
+    return this.errors.some((e) => e.code === code);
+  }
+}
+
+function describe(method: string, url: string, status: number, errors: RegistryErrorDetail[]): string {
+  const where = `${method} ${redactUrl(url)}`;
+  const what = errors.length
+    ? errors.map((e) => `${e.code}${e.message ? `: ${e.message}` : ''}`).join('; ')
+    : statusText(status);
+  const hint = status === 401 ? ' (sign in with "manifold login", or check the credentials)' : status === 403 ? ' (the credentials have no access to this)' : '';
+  return `${where}: response status ${status}: ${what}${hint}`;
+}
+
+function statusText(status: number): string {
+  const texts: Record<number, string> = {
+    400: 'bad request', 401: 'unauthorized', 403: 'forbidden', 404: 'not found', 405: 'method not allowed',
+    408: 'request timeout', 409: 'conflict', 413: 'payload too large', 416: 'range not satisfiable',
+    429: 'too many requests', 500: 'internal server error', 502: 'bad gateway', 503: 'service unavailable', 504: 'gateway timeout',
+  };
+  return texts[status] ?? 'unexpected status';
+}
+
+/** A URL without its query string, which may carry upload state or tokens. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : `${url.slice(0, q)}?...`;
+}
+
+/** Parses a distribution-spec error body; anything else gives no details. */
+export function parseErrorBody(text: string): RegistryErrorDetail[] {
+  try {
+    const doc = JSON.parse(text) as { errors?: unknown };
+    if (!Array.isArray(doc?.errors)) return [];
+    return doc.errors
+      .filter((e): e is { code: unknown; message?: unknown; detail?: unknown } => typeof e === 'object' && e !== null)
+      .map((e) => ({ code: String(e.code ?? 'UNKNOWN'), ...(typeof e.message === 'string' ? { message: e.message } : {}), ...(e.detail !== undefined ? { detail: e.detail } : {}) }));
+  } catch {
+    return [];
+  }
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNABORTED',
+  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
+]);
+
+/** Whether an error is transient: a dropped or stalled connection, or a registry that is busy or failing. */
+export function isRetryableError(err: unknown): boolean {
+  if (err instanceof RegistryError) return err.retryable;
+  if (err instanceof OciError) return isRetryableError(err.cause);
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+    if (e instanceof Error && /other side closed|socket hang up|premature close|terminated/i.test(e.message) && e.name !== 'AbortError') return true;
+  }
+  return false;
+}

@@ -1,0 +1,465 @@
+import { pipeline, type Readable } from 'node:stream';
+import { repositoryScope } from '../auth/scope';
+import type { Descriptor } from '../descriptor';
+import { digestOf, isDigest, parseDigest, verifyBytes, VerifyingStream } from '../digest';
+import { OciError } from '../errors';
+import { isManifestMediaType, MediaType } from '../mediaType';
+import { checkTag } from '../reference';
+import type { OpOptions, Target } from '../target';
+import { uploadBlob, type UploadResult } from './blobUpload';
+import { discard, readText, RegistryClient, type RegistryClientOptions, type RegistryResponse, responseError } from './client';
+import { nextLink } from './link';
+import { encodeReferrersIndex, manifestLinks, referrersFromIndex, referrersTag } from './referrers';
+import { formatRegistryReference, parseRegistryReference } from './registryReference';
+import { isRetryableError } from './registryError';
+
+/** Every manifest type we read, so registries that negotiate (distribution 2.8 answers 404 without it) serve each. */
+export const MANIFEST_ACCEPT = [
+  MediaType.ImageManifest,
+  MediaType.ImageIndex,
+  MediaType.DockerManifest,
+  MediaType.DockerManifestList,
+  'application/vnd.oci.artifact.manifest.v1+json',
+].join(', ');
+
+/** Registries refuse larger manifests, and a manifest is read whole into memory. */
+export const MAX_MANIFEST_BYTES = 4 << 20;
+const DEFAULT_CHUNK_SIZE = 32 << 20;
+const TAG_PAGE_SIZE = 1000;
+const ZERO_DIGEST = `sha256:${'0'.repeat(64)}`;
+
+export interface RemoteRepositoryOptions {
+  /** Blobs over this size are uploaded in PATCH chunks of it. */
+  chunkSize?: number;
+  /** Force the referrers API (true) or the fallback tag schema (false); default: detect, as oras does. */
+  referrersApi?: boolean;
+}
+
+type ReferrersState = 'unknown' | 'supported' | 'unsupported';
+
+/**
+ * One repository on an OCI registry as a Target: the same operations as a layout, over the
+ * distribution API. Manifests are read with the full Accept list and verified against their digest;
+ * blobs stream through a verifier. Referrers use the OCI 1.1 API where the registry has it and the
+ * `sha256-<hex>` fallback index where it does not, read and written as oras does.
+ */
+export class RemoteRepository implements Target {
+  readonly kind = 'registry';
+  private referrersState: ReferrersState;
+  private readonly chunkSize: number;
+  // Updates of one subject's fallback index are read-modify-write: serialize them.
+  private readonly fallbackLocks = new Map<string, Promise<void>>();
+
+  constructor(
+    readonly client: RegistryClient,
+    readonly repository: string,
+    options: RemoteRepositoryOptions = {},
+  ) {
+    this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    this.referrersState = options.referrersApi === undefined ? 'unknown' : options.referrersApi ? 'supported' : 'unsupported';
+  }
+
+  /** `registry/repository` (a reference part is ignored), with a client of its own. */
+  static open(name: string, options: RegistryClientOptions & RemoteRepositoryOptions = {}): RemoteRepository {
+    const ref = parseRegistryReference(name);
+    return new RemoteRepository(new RegistryClient(ref.registry, options), ref.repository, options);
+  }
+
+  get registry(): string {
+    return this.client.registry;
+  }
+
+  /** `registry/repository[:tag|@digest]`. */
+  display(reference?: string): string {
+    return formatRegistryReference(this.registry, this.repository, reference);
+  }
+
+  private get pull(): string[] {
+    return [repositoryScope(this.repository, 'pull')];
+  }
+
+  private get pullPush(): string[] {
+    return [repositoryScope(this.repository, 'pull', 'push')];
+  }
+
+  private path(kind: 'manifests' | 'blobs', reference: string): string {
+    return `/v2/${this.repository}/${kind}/${reference}`;
+  }
+
+  // ---- reading ----------------------------------------------------------------------------
+
+  async resolve(reference: string, options?: OpOptions): Promise<Descriptor> {
+    checkReference(reference);
+    const what = this.display(reference);
+    const res = await this.client.send({ method: 'HEAD', url: this.path('manifests', reference), headers: { accept: MANIFEST_ACCEPT }, scopes: this.pull, signal: options?.signal });
+    await res.body.dump().catch(() => undefined);
+    if (res.status === 200) {
+      const desc = headDescriptor(res, reference);
+      if (desc) {
+        if (desc.size > MAX_MANIFEST_BYTES) throw tooLarge(what, desc.size);
+        return desc;
+      }
+    } else if (res.status !== 405 && res.status !== 400) {
+      throw await responseError('HEAD', res, what);
+    }
+    // No digest or size in the HEAD answer (or no HEAD at all): read the manifest and digest it.
+    return (await this.fetchManifest(reference, options)).desc;
+  }
+
+  /** The manifest a tag or digest names, its bytes verified (against the digest asked for, or the one the registry gave). */
+  async fetchManifest(reference: string, options?: OpOptions): Promise<{ desc: Descriptor; bytes: Buffer }> {
+    checkReference(reference);
+    const what = this.display(reference);
+    const res = await this.client.expect({ method: 'GET', url: this.path('manifests', reference), headers: { accept: MANIFEST_ACCEPT }, scopes: this.pull, signal: options?.signal }, [200], what);
+    const bytes = await readLimited(res, MAX_MANIFEST_BYTES, what);
+    const algorithm = isDigest(reference) ? parseDigest(reference).algorithm : 'sha256';
+    const digest = digestOf(bytes, algorithm);
+    const claimed = isDigest(reference) ? reference : res.header('docker-content-digest');
+    if (claimed && isDigest(claimed) && parseDigest(claimed).algorithm === algorithm && claimed !== digest) {
+      throw new OciError('DIGEST_MISMATCH', `manifest ${claimed} from ${what}: content has digest ${digest}`);
+    }
+    const mediaType = manifestMediaType(res.header('content-type'), bytes);
+    return { desc: { mediaType, digest, size: bytes.length }, bytes };
+  }
+
+  async resolveBlob(digest: string, options?: OpOptions): Promise<Descriptor> {
+    parseDigest(digest);
+    const res = await this.client.expect({ method: 'HEAD', url: this.path('blobs', digest), scopes: this.pull, signal: options?.signal }, [200], `blob ${digest} in ${this.display()}`);
+    await res.body.dump().catch(() => undefined);
+    const size = Number(res.header('content-length'));
+    if (!Number.isSafeInteger(size) || size < 0) throw new OciError('INVALID_ARGUMENT', `blob ${digest} in ${this.display()}: the registry gave no size`);
+    return { mediaType: 'application/octet-stream', digest, size };
+  }
+
+  async exists(desc: Descriptor, options?: OpOptions): Promise<boolean> {
+    parseDigest(desc.digest);
+    const manifest = isManifestMediaType(desc.mediaType);
+    const res = await this.client.send({
+      method: 'HEAD',
+      url: this.path(manifest ? 'manifests' : 'blobs', desc.digest),
+      headers: manifest ? { accept: MANIFEST_ACCEPT } : {},
+      scopes: this.pull,
+      signal: options?.signal,
+    });
+    await res.body.dump().catch(() => undefined);
+    if (res.status === 200) return true;
+    if (res.status === 404) return false;
+    throw await responseError('HEAD', res, `${desc.digest} in ${this.display()}`);
+  }
+
+  async fetch(desc: Descriptor, options?: OpOptions): Promise<Readable> {
+    parseDigest(desc.digest);
+    const manifest = isManifestMediaType(desc.mediaType);
+    if (manifest && desc.size > MAX_MANIFEST_BYTES) throw tooLarge(`manifest ${desc.digest}`, desc.size);
+    const what = `${manifest ? 'manifest' : 'blob'} ${desc.digest} in ${this.display()}`;
+    const res = await this.client.expect(
+      { method: 'GET', url: this.path(manifest ? 'manifests' : 'blobs', desc.digest), headers: manifest ? { accept: MANIFEST_ACCEPT } : {}, scopes: this.pull, signal: options?.signal },
+      [200],
+      what,
+    );
+    const length = res.header('content-length');
+    if (length !== undefined && Number(length) !== desc.size) {
+      discard(res.body);
+      throw new OciError('SIZE_MISMATCH', `${what}: the registry sends ${length} bytes, expected ${desc.size}`);
+    }
+    const verified = new VerifyingStream({ digest: desc.digest, size: desc.size }, ` in ${this.display()}`);
+    pipeline(res.body, verified, () => undefined);
+    return verified;
+  }
+
+  async fetchBytes(desc: Descriptor, options?: OpOptions): Promise<Buffer> {
+    const manifest = isManifestMediaType(desc.mediaType);
+    if (manifest && desc.size > MAX_MANIFEST_BYTES) throw tooLarge(`manifest ${desc.digest}`, desc.size);
+    const what = `${manifest ? 'manifest' : 'blob'} ${desc.digest} in ${this.display()}`;
+    const res = await this.client.expect(
+      { method: 'GET', url: this.path(manifest ? 'manifests' : 'blobs', desc.digest), headers: manifest ? { accept: MANIFEST_ACCEPT } : {}, scopes: this.pull, signal: options?.signal },
+      [200],
+      what,
+    );
+    const bytes = await readLimited(res, desc.size, what);
+    verifyBytes(bytes, desc, ` in ${this.display()}`);
+    return bytes;
+  }
+
+  /** Every tag, following `Link` pages; sorted and without repeats, as registries that ignore `n`/`last` may repeat. */
+  async *tags(options?: OpOptions & { last?: string }): AsyncIterable<string> {
+    const seen = new Set<string>();
+    const urls = new Set<string>();
+    let url: string | undefined = `/v2/${this.repository}/tags/list?n=${TAG_PAGE_SIZE}${options?.last ? `&last=${encodeURIComponent(options.last)}` : ''}`;
+    while (url) {
+      const res = await this.client.expect({ method: 'GET', url, scopes: this.pull, signal: options?.signal }, [200], `tags of ${this.display()}`);
+      const doc = JSON.parse(await readText(res.body, 64 << 20)) as { tags?: unknown };
+      const page = Array.isArray(doc.tags) ? doc.tags.filter((t): t is string => typeof t === 'string') : [];
+      let fresh = 0;
+      for (const t of page) if (!seen.has(t)) { seen.add(t); fresh++; }
+      urls.add(res.url);
+      const next = nextLink(res.headers.link, res.url);
+      // A registry that ignores `last` sends the same page forever: stop when a page brings nothing new.
+      url = next && !urls.has(next) && fresh > 0 ? next : undefined;
+    }
+    yield* [...seen].sort();
+  }
+
+  /**
+   * The referrers of `desc`: from the OCI 1.1 API (its `Link` pages followed, the filter applied here
+   * too, since a registry may ignore it), else from the fallback tag `sha256-<hex>`.
+   */
+  async *referrers(desc: Descriptor, options?: OpOptions & { artifactType?: string }): AsyncIterable<Descriptor> {
+    parseDigest(desc.digest);
+    const keep = (d: Descriptor) => options?.artifactType === undefined || d.artifactType === options.artifactType;
+    if (this.referrersState !== 'unsupported') {
+      const query = options?.artifactType ? `?artifactType=${encodeURIComponent(options.artifactType)}` : '';
+      let url: string | undefined = `/v2/${this.repository}/referrers/${desc.digest}${query}`;
+      const urls = new Set<string>();
+      let first = true;
+      while (url) {
+        const res = await this.client.send({ method: 'GET', url, headers: { accept: MediaType.ImageIndex }, scopes: this.pull, signal: options?.signal });
+        if (first && !isReferrersAnswer(res)) {
+          const unsupported = res.status === 404 || res.status === 405 || res.status === 200;
+          if (!unsupported) throw await responseError('GET', res, `referrers of ${desc.digest} in ${this.display()}`);
+          const text = await readText(res.body, 64 * 1024);
+          if (res.status === 404 && /NAME_UNKNOWN/.test(text)) throw new OciError('NOT_FOUND', `${this.display()}: repository not found`);
+          this.referrersState = 'unsupported';
+          break;
+        }
+        if (res.status !== 200) throw await responseError('GET', res, `referrers of ${desc.digest} in ${this.display()}`);
+        first = false;
+        this.referrersState = 'supported';
+        const page = referrersFromIndex(await readLimited(res, MAX_MANIFEST_BYTES, `referrers of ${desc.digest}`));
+        for (const d of page) if (keep(d)) yield d;
+        urls.add(res.url);
+        const next = nextLink(res.headers.link, res.url);
+        url = next && !urls.has(next) ? next : undefined;
+      }
+      if (this.referrersState === 'supported') return;
+    }
+    const index = await this.fallbackIndex(desc.digest, options);
+    for (const d of index?.referrers ?? []) if (keep(d)) yield d;
+  }
+
+  /** Whether the registry has the referrers API, asked once (oras-go's ping) and remembered. */
+  async referrersApiSupported(options?: OpOptions): Promise<boolean> {
+    if (this.referrersState !== 'unknown') return this.referrersState === 'supported';
+    const res = await this.client.send({ method: 'GET', url: `/v2/${this.repository}/referrers/${ZERO_DIGEST}`, headers: { accept: MediaType.ImageIndex }, scopes: this.pull, signal: options?.signal });
+    const supported = isReferrersAnswer(res);
+    await res.body.dump().catch(() => undefined);
+    if (!supported && res.status !== 404 && res.status !== 405 && res.status !== 200 && res.status !== 400) throw await responseError('GET', res, `referrers API of ${this.display()}`);
+    this.referrersState = supported ? 'supported' : 'unsupported';
+    return supported;
+  }
+
+  private async fallbackIndex(subject: string, options?: OpOptions): Promise<{ desc: Descriptor; referrers: Descriptor[] } | undefined> {
+    try {
+      const { desc, bytes } = await this.fetchManifest(referrersTag(subject), options);
+      return { desc, referrers: referrersFromIndex(bytes) };
+    } catch (err) {
+      if (err instanceof OciError && err.code === 'NOT_FOUND') return undefined;
+      throw err;
+    }
+  }
+
+  // ---- writing ----------------------------------------------------------------------------
+
+  /**
+   * Stores a blob or a manifest. Blobs that exist are skipped; a manifest with a subject on a registry
+   * without the referrers API is also added to its subject's fallback index.
+   */
+  async push(desc: Descriptor, content: Readable | Uint8Array, options?: OpOptions & { skipExistsCheck?: boolean }): Promise<void> {
+    parseDigest(desc.digest);
+    if (!Number.isSafeInteger(desc.size) || desc.size < 0) throw new OciError('INVALID_ARGUMENT', `blob ${desc.digest}: invalid size ${desc.size}`);
+    if (isManifestMediaType(desc.mediaType)) {
+      const bytes = content instanceof Uint8Array ? Buffer.from(content.buffer, content.byteOffset, content.byteLength) : await readStream(content, desc);
+      await this.pushManifest(desc, bytes, desc.digest, options);
+      return;
+    }
+    if (!options?.skipExistsCheck && (await this.exists(desc, options))) {
+      if (!(content instanceof Uint8Array)) content.resume();
+      return;
+    }
+    await this.pushBlob(desc, content, options);
+  }
+
+  /**
+   * Uploads a blob; with `mountFrom` (a repository on the same registry) asks for a cross-repository
+   * mount first and uploads only if the registry declines. `content` may be a function, so a mounted
+   * blob is never read. An in-memory blob is retried whole on transient failures; a stream cannot be
+   * replayed, so its caller restarts it (copyGraph does).
+   */
+  async pushBlob(desc: Descriptor, content: Readable | Uint8Array | (() => Promise<Readable>), options?: OpOptions & { mountFrom?: string }): Promise<UploadResult> {
+    const upload = () => uploadBlob(this.client, this.repository, desc, content, { chunkSize: this.chunkSize, signal: options?.signal, mountFrom: options?.mountFrom });
+    if (!(content instanceof Uint8Array)) return upload();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await upload();
+      } catch (err) {
+        if (attempt >= 3 || !isRetryableError(err) || options?.signal?.aborted) throw err;
+      }
+    }
+  }
+
+  /** Stores a manifest under `reference` (its digest, or a tag), verified first; updates the fallback referrers index as needed. */
+  async pushManifest(desc: Descriptor, bytes: Buffer, reference: string = desc.digest, options?: OpOptions): Promise<void> {
+    if (bytes.length > MAX_MANIFEST_BYTES) throw tooLarge(`manifest ${desc.digest}`, bytes.length);
+    verifyBytes(bytes, desc, ` (push to ${this.display()})`);
+    checkReference(reference);
+    const res = await this.client.expect(
+      { method: 'PUT', url: this.path('manifests', reference), headers: { 'content-type': desc.mediaType, 'content-length': String(bytes.length) }, body: bytes, scopes: this.pullPush, signal: options?.signal },
+      [200, 201, 202, 204],
+      `manifest ${desc.digest} (push to ${this.display(reference)})`,
+    );
+    await res.body.dump().catch(() => undefined);
+    const links = manifestLinks(bytes, desc.mediaType);
+    if (!links.subject) return;
+    if (res.header('oci-subject')) {
+      // The registry indexes referrers itself (distribution-spec 1.1).
+      this.referrersState = 'supported';
+      return;
+    }
+    if (await this.referrersApiSupported(options)) return;
+    await this.updateFallbackIndex(links.subject.digest, { add: links.asReferrer({ mediaType: desc.mediaType, digest: desc.digest, size: desc.size }) }, options);
+  }
+
+  /** Points a tag at a manifest: its bytes are read back and stored under the tag, as registries have no other way. */
+  async tag(desc: Descriptor, reference: string, options?: OpOptions): Promise<void> {
+    checkTag(reference);
+    const bytes = await this.fetchBytes(desc, options);
+    const res = await this.client.expect(
+      { method: 'PUT', url: this.path('manifests', reference), headers: { 'content-type': desc.mediaType, 'content-length': String(bytes.length) }, body: bytes, scopes: this.pullPush, signal: options?.signal },
+      [200, 201, 202, 204],
+      `tag ${this.display(reference)}`,
+    );
+    await res.body.dump().catch(() => undefined);
+  }
+
+  async untag(reference: string): Promise<void> {
+    throw new OciError('UNSUPPORTED', `${this.display(reference)}: a registry cannot remove a tag alone (the distribution API has no such call); delete the manifest, or point the tag elsewhere`);
+  }
+
+  /** Deletes a manifest (and so its tags) or a blob; a referrer also leaves its subject's fallback index. */
+  async delete(desc: Descriptor, options?: OpOptions): Promise<void> {
+    parseDigest(desc.digest);
+    const manifest = isManifestMediaType(desc.mediaType);
+    let subject: string | undefined;
+    if (manifest && this.referrersState !== 'supported') {
+      try {
+        subject = manifestLinks(await this.fetchBytes(desc, options), desc.mediaType).subject?.digest;
+      } catch (err) {
+        if (!(err instanceof OciError && err.code === 'NOT_FOUND')) throw err;
+      }
+    }
+    const res = await this.client.expect(
+      { method: 'DELETE', url: this.path(manifest ? 'manifests' : 'blobs', desc.digest), scopes: [repositoryScope(this.repository, 'delete')], signal: options?.signal },
+      [200, 202, 204],
+      `${desc.digest} in ${this.display()}`,
+    );
+    await res.body.dump().catch(() => undefined);
+    if (subject && !(await this.referrersApiSupported(options))) await this.updateFallbackIndex(subject, { remove: desc.digest }, options);
+  }
+
+  /**
+   * Adds a referrer to (or removes one from) a subject's `sha256-<hex>` index: the new index is pushed
+   * under the tag, then the old one deleted, as oras does (a registry that forbids deletion keeps it).
+   */
+  private async updateFallbackIndex(subject: string, change: { add?: Descriptor; remove?: string }, options?: OpOptions): Promise<void> {
+    const previous = this.fallbackLocks.get(subject) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(async () => {
+      const old = await this.fallbackIndex(subject, options);
+      let list = old?.referrers ?? [];
+      if (change.add) {
+        if (list.some((d) => d.digest === change.add!.digest)) return;
+        list = [...list, change.add];
+      }
+      if (change.remove) {
+        if (!list.some((d) => d.digest === change.remove)) return;
+        list = list.filter((d) => d.digest !== change.remove);
+      }
+      if (list.length) {
+        const bytes = encodeReferrersIndex(list);
+        await this.pushManifest({ mediaType: MediaType.ImageIndex, digest: digestOf(bytes), size: bytes.length }, bytes, referrersTag(subject), options);
+      }
+      if (old) {
+        try {
+          await this.delete(old.desc, options);
+        } catch (err) {
+          if (!(err instanceof OciError && (err.code === 'UNSUPPORTED' || err.code === 'NOT_FOUND'))) throw err;
+        }
+      }
+    });
+    this.fallbackLocks.set(subject, run);
+    try {
+      await run;
+    } finally {
+      if (this.fallbackLocks.get(subject) === run) this.fallbackLocks.delete(subject);
+    }
+  }
+}
+
+function checkReference(reference: string): void {
+  if (isDigest(reference)) return;
+  if (reference.includes(':')) parseDigest(reference); // names the problem with the digest
+  checkTag(reference);
+}
+
+function isReferrersAnswer(res: RegistryResponse): boolean {
+  return res.status === 200 && (res.header('content-type') ?? '').split(';')[0]!.trim() === MediaType.ImageIndex;
+}
+
+/** A descriptor from a HEAD answer, when it has a digest and a size; the digest must be the one asked for. */
+function headDescriptor(res: RegistryResponse, reference: string): Descriptor | undefined {
+  const digest = res.header('docker-content-digest');
+  const size = Number(res.header('content-length'));
+  const mediaType = (res.header('content-type') ?? '').split(';')[0]!.trim();
+  if (isDigest(reference)) {
+    if (digest && digest !== reference) throw new OciError('DIGEST_MISMATCH', `manifest ${reference}: the registry answered with ${digest}`);
+    if (!Number.isSafeInteger(size) || !mediaType) return undefined;
+    return { mediaType, digest: reference, size };
+  }
+  if (!digest || !isDigest(digest) || !Number.isSafeInteger(size) || !isManifestMediaType(mediaType)) return undefined;
+  return { mediaType, digest, size };
+}
+
+/** The Content-Type, or the document's own mediaType when the registry sends a generic one. */
+function manifestMediaType(contentType: string | undefined, bytes: Buffer): string {
+  const ct = (contentType ?? '').split(';')[0]!.trim();
+  if (isManifestMediaType(ct)) return ct;
+  try {
+    const doc = JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown; manifests?: unknown };
+    if (typeof doc.mediaType === 'string' && doc.mediaType) return doc.mediaType;
+    return Array.isArray(doc.manifests) ? MediaType.ImageIndex : MediaType.ImageManifest;
+  } catch {
+    return ct || MediaType.ImageManifest;
+  }
+}
+
+function tooLarge(what: string, size: number): OciError {
+  return new OciError('INVALID_MANIFEST', `${what}: ${size} bytes, more than the ${MAX_MANIFEST_BYTES} a manifest may have`);
+}
+
+async function readLimited(res: RegistryResponse, limit: number, what: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of res.body) {
+    total += (chunk as Buffer).length;
+    if (total > limit) {
+      discard(res.body);
+      throw new OciError('SIZE_MISMATCH', `${what}: more than the expected ${limit} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+async function readStream(content: Readable, desc: Descriptor): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const piece of content) {
+    const chunk: Buffer = typeof piece === 'string' ? Buffer.from(piece) : piece;
+    total += chunk.length;
+    if (total > desc.size || total > MAX_MANIFEST_BYTES) {
+      content.destroy();
+      throw new OciError('SIZE_MISMATCH', `manifest ${desc.digest}: more than the expected ${Math.min(desc.size, MAX_MANIFEST_BYTES)} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, total);
+}

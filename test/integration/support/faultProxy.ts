@@ -1,0 +1,108 @@
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+
+/**
+ * What to do to one request: `reset` drops the connection before answering, `reset-body` sends the
+ * headers and part of the body then drops it, `500`/`503`/`429` answer that status (429 with
+ * `Retry-After`), `stall` never answers. Anything else passes through to the upstream.
+ */
+export type Fault = 'reset' | 'reset-body' | 500 | 503 | 429 | 'stall';
+
+export interface FaultRule {
+  method?: string;
+  /** Matched against the path and query. */
+  path?: RegExp;
+  fault: Fault;
+  /** How many matching requests get the fault (default: every one). */
+  times?: number;
+}
+
+export interface FaultProxy {
+  host: string;
+  url: string;
+  /** Requests seen, with the fault each got (or 'pass'). */
+  log: Array<{ method: string; path: string; fault: Fault | 'pass' }>;
+  setRules(rules: FaultRule[]): void;
+  stop(): Promise<void>;
+}
+
+/** An HTTP proxy in front of a registry that injects faults by rule, on 127.0.0.1. */
+export async function startFaultProxy(upstream: string, rules: FaultRule[] = []): Promise<FaultProxy> {
+  let active = rules.map((r) => ({ ...r }));
+  const log: FaultProxy['log'] = [];
+  const sockets = new Set<Socket>();
+  const target = new URL(upstream);
+
+  const pick = (req: IncomingMessage): Fault | undefined => {
+    for (const rule of active) {
+      if (rule.method && rule.method !== req.method) continue;
+      if (rule.path && !rule.path.test(req.url ?? '')) continue;
+      if (rule.times !== undefined) {
+        if (rule.times <= 0) continue;
+        rule.times--;
+      }
+      return rule.fault;
+    }
+    return undefined;
+  };
+
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const fault = pick(req);
+    log.push({ method: req.method ?? '', path: req.url ?? '', fault: fault ?? 'pass' });
+    if (fault === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault === 'stall') {
+      req.resume();
+      return; // never answered: the client's timeout must notice
+    }
+    if (fault === 500 || fault === 503 || fault === 429) {
+      req.resume();
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (fault === 429) headers['retry-after'] = '1';
+      res.writeHead(fault, headers).end(JSON.stringify({ errors: [{ code: fault === 429 ? 'TOOMANYREQUESTS' : 'UNKNOWN', message: 'injected fault' }] }));
+      return;
+    }
+    const upstreamReq = httpRequest(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+      (up) => {
+        const headers = { ...up.headers };
+        if (headers.location) headers.location = String(headers.location).replace(upstream, `http://127.0.0.1:${port}`);
+        res.writeHead(up.statusCode ?? 502, headers);
+        if (fault === 'reset-body') {
+          let sent = 0;
+          up.on('data', (chunk: Buffer) => {
+            if (sent > 0) return;
+            sent += chunk.length;
+            res.write(chunk.subarray(0, Math.max(1, Math.floor(chunk.length / 2))), () => res.socket?.destroy());
+          });
+          return;
+        }
+        up.pipe(res);
+      },
+    );
+    upstreamReq.on('error', () => res.socket?.destroy());
+    req.pipe(upstreamReq);
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server.unref();
+  const { port } = server.address() as { port: number };
+  return {
+    host: `127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}`,
+    log,
+    setRules(next) {
+      active = next.map((r) => ({ ...r }));
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

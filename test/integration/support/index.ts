@@ -1,0 +1,5 @@
+export * from './faultProxy';
+export * from './ociServer';
+export * from './processes';
+export * from './registryLauncher';
+export * from './tokenServer';

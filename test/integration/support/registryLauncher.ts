@@ -1,0 +1,126 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stopProcess, track } from './processes';
+import type { TokenServer } from './tokenServer';
+
+export type RegistryAuth =
+  | { mode: 'none' }
+  | { mode: 'basic'; users: Record<string, string> }
+  | { mode: 'token'; tokenServer: TokenServer };
+
+export interface LaunchedRegistry {
+  /** `127.0.0.1:PORT`, the registry part of references. */
+  host: string;
+  port: number;
+  url: string;
+  /** The storage folder (for checks that nothing half-made was left). */
+  storage: string;
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on the loopback interface. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function hasDockerRegistry(): boolean {
+  try {
+    execFileSync('docker-registry', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts Debian's `docker-registry` (distribution 2.8) on 127.0.0.1 on a free port, with its config and
+ * storage in a temp folder and deletion enabled, never the packaged service or its port 5000. Resolves
+ * once `/v2/` answers. The process is tracked and killed on exit even if `stop` is never called.
+ */
+export async function launchRegistry(auth: RegistryAuth = { mode: 'none' }): Promise<LaunchedRegistry> {
+  const dir = mkdtempSync(join(tmpdir(), 'manifold-registry-'));
+  const storage = join(dir, 'data');
+  let authYaml = '';
+  if (auth.mode === 'basic') {
+    const lines = Object.entries(auth.users).map(([u, p]) => execFileSync('htpasswd', ['-Bbn', u, p], { encoding: 'utf8' }).trim());
+    writeFileSync(join(dir, 'htpasswd'), lines.join('\n') + '\n');
+    authYaml = `auth:\n  htpasswd:\n    realm: manifold-test\n    path: ${join(dir, 'htpasswd')}\n`;
+  } else if (auth.mode === 'token') {
+    const t = auth.tokenServer;
+    writeFileSync(join(dir, 'token-root.pem'), t.certificatePem);
+    authYaml = `auth:\n  token:\n    realm: ${t.realm}\n    service: ${t.service}\n    issuer: ${t.issuer}\n    rootcertbundle: ${join(dir, 'token-root.pem')}\n`;
+  }
+  for (let tries = 0; ; tries++) {
+    const port = await freePort();
+    const config = [
+      'version: 0.1',
+      'log:',
+      '  level: error',
+      '  accesslog:',
+      '    disabled: true',
+      'storage:',
+      '  filesystem:',
+      `    rootdirectory: ${storage}`,
+      '  delete:',
+      '    enabled: true',
+      '  maintenance:',
+      '    uploadpurging:',
+      '      enabled: false',
+      'http:',
+      `  addr: 127.0.0.1:${port}`,
+      '  secret: manifold-test-secret',
+      authYaml,
+    ].join('\n');
+    writeFileSync(join(dir, 'config.yml'), config);
+    const child = track(spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', 'pipe'] }));
+    child.unref();
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => void (stderr += d.toString()));
+    (child.stderr as unknown as { unref?: () => void })?.unref?.();
+    const url = `http://127.0.0.1:${port}`;
+    const up = await waitUntilUp(url, child);
+    if (!up) {
+      await stopProcess(child);
+      if (tries < 3 && /address already in use/.test(stderr)) continue;
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`docker-registry did not start on port ${port}: ${stderr.trim().slice(-500)}`);
+    }
+    return {
+      host: `127.0.0.1:${port}`,
+      port,
+      url,
+      storage,
+      stop: async () => {
+        await stopProcess(child);
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+}
+
+async function waitUntilUp(url: string, child: ChildProcess): Promise<boolean> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) return false;
+    try {
+      const res = await fetch(`${url}/v2/`);
+      await res.arrayBuffer();
+      if (res.status === 200 || res.status === 401) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}

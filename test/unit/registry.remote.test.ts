@@ -1,0 +1,284 @@
+import assert from 'node:assert/strict';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { Readable } from 'node:stream';
+import { Agent } from 'undici';
+import { MemoryCredentialStore } from '../../src/oci/auth';
+import type { Descriptor } from '../../src/oci/descriptor';
+import { digestOf } from '../../src/oci/digest';
+import { isOciError } from '../../src/oci/errors';
+import { MediaType } from '../../src/oci/mediaType';
+import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
+import { startFaultProxy, startOciServer, type OciServer } from '../integration/support';
+import { makeArtifact, makeImage, makeIndex, pushBlob } from './builders';
+
+const noWait = async () => undefined;
+
+async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+describe('RemoteRepository against an OCI 1.1 server', () => {
+  let server: OciServer;
+  beforeEach(async () => {
+    server = await startOciServer({ referrersPageSize: 2, tagsPageSize: 0 });
+  });
+  afterEach(async () => server.stop());
+
+  const open = (name = 'app', extra: ConstructorParameters<typeof RegistryClient>[1] = {}, chunkSize?: number) =>
+    new RemoteRepository(new RegistryClient(server.host, { plainHttp: true, sleep: noWait, ...extra }), name, { chunkSize });
+
+  it('pushes an index with its children, resolves, fetches verified, and lists tags', async () => {
+    const repo = open();
+    const a = await makeImage(repo, { arch: 'amd64' });
+    const b = await makeImage(repo, { arch: 'arm64' });
+    const index = await makeIndex(repo, [a, b]);
+    await repo.tag(index, 'v1');
+    await repo.tag(a, 'amd64');
+    assert.deepEqual(await repo.resolve('v1'), { mediaType: MediaType.ImageIndex, digest: index.digest, size: index.size });
+    assert.deepEqual(await repo.resolve(index.digest), { mediaType: MediaType.ImageIndex, digest: index.digest, size: index.size });
+    assert.ok(await repo.exists(a));
+    assert.ok(!(await repo.exists({ ...a, digest: digestOf(Buffer.from('nope')) })));
+    const bytes = await repo.fetchBytes(index);
+    assert.equal(digestOf(bytes), index.digest);
+    assert.deepEqual(await collect(repo.tags()), ['amd64', 'v1']);
+    // Every manifest request carried the full Accept list.
+    for (const r of server.requests.filter((r) => r.path.includes('/manifests/') && r.method !== 'PUT')) {
+      assert.match(String(r.headers.accept), /application\/vnd\.docker\.distribution\.manifest\.list\.v2\+json/);
+      assert.match(String(r.headers.accept), /application\/vnd\.oci\.image\.index\.v1\+json/);
+    }
+  });
+
+  it('refuses content that does not match its digest, as a stream and as bytes', async () => {
+    const repo = open();
+    const desc = await pushBlob(repo, 'the real content');
+    server.repo('app').blobs.set(desc.digest, Buffer.from('the fake content'));
+    await assert.rejects(repo.fetchBytes(desc), (e: unknown) => isOciError(e, 'DIGEST_MISMATCH'));
+    await assert.rejects(readAll(await repo.fetch(desc)), (e: unknown) => isOciError(e, 'DIGEST_MISMATCH'));
+    server.repo('app').blobs.set(desc.digest, Buffer.from('short'));
+    await assert.rejects(repo.fetch(desc), (e: unknown) => isOciError(e, 'SIZE_MISMATCH'));
+  });
+
+  it('refuses manifests over 4 MiB', async () => {
+    const repo = open();
+    const big: Descriptor = { mediaType: MediaType.ImageManifest, digest: digestOf(Buffer.from('x')), size: (4 << 20) + 1 };
+    await assert.rejects(repo.fetchBytes(big), (e: unknown) => isOciError(e, 'INVALID_MANIFEST'));
+    await assert.rejects(repo.push(big, Buffer.alloc(big.size)), (e: unknown) => isOciError(e, 'INVALID_MANIFEST'));
+  });
+
+  it('uploads a large blob in PATCH chunks with Content-Range, streamed', async () => {
+    const repo = open('app', {}, 1000);
+    const data = Buffer.alloc(2500, 7);
+    const desc: Descriptor = { mediaType: MediaType.ImageLayer, digest: digestOf(data), size: data.length };
+    await repo.push(desc, Readable.from([data.subarray(0, 700), data.subarray(700)]));
+    const patches = server.requests.filter((r) => r.method === 'PATCH');
+    assert.deepEqual(patches.map((p) => p.headers['content-range']), ['0-999', '1000-1999', '2000-2499']);
+    assert.deepEqual(server.repo('app').blobs.get(desc.digest), data);
+    // Pushing it again only asks whether it exists.
+    const before = server.requests.length;
+    await repo.push(desc, Readable.from([data]));
+    assert.deepEqual(server.requests.slice(before).map((r) => r.method), ['HEAD']);
+  });
+
+  it('uploads a small blob with one POST and one PUT, and refuses a wrong size', async () => {
+    const repo = open();
+    const data = Buffer.from('small blob');
+    const desc: Descriptor = { mediaType: MediaType.ImageLayer, digest: digestOf(data), size: data.length };
+    await repo.push(desc, Readable.from([data]));
+    assert.deepEqual(server.requests.map((r) => r.method), ['HEAD', 'POST', 'PUT']);
+    const other = Buffer.from('other blob!');
+    await assert.rejects(repo.push({ ...desc, digest: digestOf(other), size: other.length + 5 }, Readable.from([other])), (e: unknown) => isOciError(e, 'SIZE_MISMATCH'));
+    await assert.rejects(repo.push({ ...desc, digest: digestOf(Buffer.from('x')) }, Readable.from([data])), (e: unknown) => isOciError(e, 'DIGEST_MISMATCH'));
+    assert.equal(server.repo('app').blobs.size, 1);
+  });
+
+  it('mounts a blob from another repository on the same registry', async () => {
+    const src = open('src');
+    const desc = await pushBlob(src, 'shared layer');
+    const dst = new RemoteRepository(src.client, 'dst');
+    let opened = false;
+    const result = await dst.pushBlob(desc, async () => {
+      opened = true;
+      return Readable.from([Buffer.from('shared layer')]);
+    }, { mountFrom: 'src' });
+    assert.equal(result, 'mounted');
+    assert.equal(opened, false);
+    assert.ok(server.requests.some((r) => r.method === 'POST' && r.path.includes('mount=') && r.path.includes('from=src')));
+    assert.ok(await dst.exists(desc));
+  });
+
+  it('lists referrers through the API, with the artifactType filter and Link pages', async () => {
+    const repo = open();
+    const image = await makeImage(repo);
+    const sigs = [];
+    for (let i = 0; i < 3; i++) sigs.push(await makeArtifact(repo, { subject: image, artifactType: 'application/vnd.example.sig', content: `sig ${i}` }));
+    const sbom = await makeArtifact(repo, { subject: image, artifactType: 'application/vnd.example.sbom', annotations: { k: 'v' } });
+    const all = await collect(repo.referrers(image));
+    assert.deepEqual(all.map((d) => d.digest).sort(), [...sigs, sbom].map((d) => d.digest).sort());
+    assert.deepEqual(all.find((d) => d.digest === sbom.digest)?.annotations, { k: 'v' });
+    const only = await collect(repo.referrers(image, { artifactType: 'application/vnd.example.sbom' }));
+    assert.deepEqual(only.map((d) => d.digest), [sbom.digest]);
+    assert.ok(server.requests.filter((r) => r.path.includes('/referrers/')).some((r) => r.path.includes('page=1')), 'followed Link');
+    // The registry indexed them itself (OCI-Subject): no fallback tag was written.
+    assert.deepEqual(await collect(repo.tags()), []);
+  });
+
+  it('deletes manifests; cannot untag', async () => {
+    const repo = open();
+    const image = await makeImage(repo);
+    await repo.tag(image, 'v1');
+    await assert.rejects(repo.untag('v1'), (e: unknown) => isOciError(e, 'UNSUPPORTED'));
+    await repo.delete(image);
+    await assert.rejects(repo.resolve('v1'), (e: unknown) => isOciError(e, 'NOT_FOUND'));
+  });
+
+  it('follows tag pages, and stops when a registry ignores n and last', async () => {
+    const repo = open();
+    const image = await makeImage(repo);
+    const names = Array.from({ length: 2500 }, (_, i) => `t${String(i).padStart(4, '0')}`);
+    const r = server.repo('app');
+    for (const t of names) r.tags.set(t, image.digest);
+    assert.deepEqual(await collect(repo.tags()), names);
+    assert.equal(server.requests.filter((q) => q.path.includes('/tags/list')).length, 3);
+    const ignoring = await startOciServer({ ignoreTagPaging: true });
+    try {
+      const other = new RemoteRepository(new RegistryClient(ignoring.host, { plainHttp: true }), 'app');
+      for (const t of names) ignoring.repo('app').tags.set(t, image.digest);
+      assert.deepEqual(await collect(other.tags()), names);
+    } finally {
+      await ignoring.stop();
+    }
+  });
+});
+
+describe('RemoteRepository without the referrers API (fallback tag schema)', () => {
+  let server: OciServer;
+  beforeEach(async () => {
+    server = await startOciServer({ referrersApi: false });
+  });
+  afterEach(async () => server.stop());
+
+  it('writes and reads sha256-<hex> indexes as oras does, and removes a deleted referrer', async () => {
+    const repo = new RemoteRepository(new RegistryClient(server.host, { plainHttp: true }), 'app');
+    const image = await makeImage(repo);
+    const sig = await makeArtifact(repo, { subject: image, artifactType: 'application/vnd.example.sig', annotations: { 'org.example': 'x' } });
+    const sbom = await makeArtifact(repo, { subject: image, artifactType: 'application/vnd.example.sbom' });
+    const tag = `sha256-${image.digest.slice(7)}`;
+    assert.deepEqual(await collect(repo.tags()), [tag]);
+    const { bytes } = await repo.fetchManifest(tag);
+    assert.equal(
+      bytes.toString(),
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MediaType.ImageIndex,
+        manifests: [
+          { mediaType: MediaType.ImageManifest, digest: sig.digest, size: sig.size, annotations: { 'org.example': 'x' }, artifactType: 'application/vnd.example.sig' },
+          { mediaType: MediaType.ImageManifest, digest: sbom.digest, size: sbom.size, artifactType: 'application/vnd.example.sbom' },
+        ],
+      }),
+    );
+    assert.deepEqual((await collect(repo.referrers(image, { artifactType: 'application/vnd.example.sbom' }))).map((d) => d.digest), [sbom.digest]);
+    // The index replaced along the way was deleted: only the current one is stored.
+    const indexes = [...server.repo('app').manifests.values()].filter((m) => m.mediaType === MediaType.ImageIndex);
+    assert.equal(indexes.length, 1);
+    await repo.delete(sig);
+    assert.deepEqual((await collect(repo.referrers(image))).map((d) => d.digest), [sbom.digest]);
+  });
+
+  it('keeps one fallback index when referrers are pushed concurrently', async () => {
+    const repo = new RemoteRepository(new RegistryClient(server.host, { plainHttp: true }), 'app');
+    const image = await makeImage(repo);
+    const made = await Promise.all(Array.from({ length: 6 }, (_, i) => makeArtifact(repo, { subject: image, artifactType: 'application/vnd.example.sig', content: `s${i}` })));
+    assert.deepEqual((await collect(repo.referrers(image))).map((d) => d.digest).sort(), made.map((d) => d.digest).sort());
+  });
+});
+
+describe('RegistryClient retries and redirects', () => {
+  let server: OciServer;
+  beforeEach(async () => {
+    server = await startOciServer();
+  });
+  afterEach(async () => server.stop());
+
+  it('retries 500, 429 (honouring Retry-After) and resets, then succeeds', async () => {
+    const proxy = await startFaultProxy(server.url, [
+      { method: 'HEAD', fault: 500, times: 1 },
+      { method: 'HEAD', fault: 429, times: 1 },
+      { method: 'HEAD', fault: 'reset', times: 1 },
+    ]);
+    const waits: number[] = [];
+    try {
+      const repo = new RemoteRepository(new RegistryClient(proxy.host, { plainHttp: true, sleep: async (ms) => void waits.push(ms) }), 'app');
+      const blob = await pushBlob(new RemoteRepository(new RegistryClient(server.host, { plainHttp: true }), 'app'), 'retry me');
+      assert.ok(await repo.exists(blob));
+      assert.deepEqual(proxy.log.map((l) => l.fault), [500, 429, 'reset', 'pass']);
+      assert.equal(waits[1], 1000, 'Retry-After: 1');
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('gives up after a bounded number of attempts with a clear error', async () => {
+    const proxy = await startFaultProxy(server.url, [{ fault: 503 }]);
+    try {
+      const repo = new RemoteRepository(new RegistryClient(proxy.host, { plainHttp: true, sleep: noWait, retry: { attempts: 3 } }), 'app');
+      await assert.rejects(repo.resolve('v1'), /response status 503/);
+      assert.equal(proxy.log.length, 3);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('notices a stalled registry through the dispatcher timeout', async () => {
+    const proxy = await startFaultProxy(server.url, [{ fault: 'stall' }]);
+    const dispatcher = new Agent({ headersTimeout: 200, bodyTimeout: 200 });
+    try {
+      const repo = new RemoteRepository(new RegistryClient(proxy.host, { plainHttp: true, sleep: noWait, retry: { attempts: 2 }, dispatcher }), 'app');
+      await assert.rejects(repo.resolve('v1'), (e: Error & { code?: string }) => e.code === 'UND_ERR_HEADERS_TIMEOUT');
+    } finally {
+      await dispatcher.close();
+      await proxy.stop();
+    }
+  });
+
+  it('drops Authorization on a redirect to another host', async () => {
+    const seen: IncomingHttpHeaders[] = [];
+    const storage = createServer((req, res) => {
+      seen.push(req.headers);
+      res.writeHead(200, { 'content-length': '4' }).end('blob');
+    });
+    await new Promise<void>((r) => storage.listen(0, '127.0.0.1', r));
+    const storagePort = (storage.address() as { port: number }).port;
+    const registry = createServer((req, res) => {
+      seen.push(req.headers);
+      if (!req.headers.authorization) {
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="r"' }).end();
+        return;
+      }
+      // Another host name for the same machine: localhost vs 127.0.0.1.
+      res.writeHead(307, { location: `http://localhost:${storagePort}/storage/blob` }).end();
+    });
+    await new Promise<void>((r) => registry.listen(0, '127.0.0.1', r));
+    const port = (registry.address() as { port: number }).port;
+    try {
+      const client = new RegistryClient(`127.0.0.1:${port}`, { plainHttp: true, credentials: new MemoryCredentialStore({ [`127.0.0.1:${port}`]: { username: 'u', password: 'p' } }) });
+      const repo = new RemoteRepository(client, 'app');
+      const data = Buffer.from('blob');
+      const bytes = await repo.fetchBytes({ mediaType: 'application/octet-stream', digest: digestOf(data), size: 4 });
+      assert.equal(bytes.toString(), 'blob');
+      assert.equal(seen.length, 3);
+      assert.ok(seen[1]!.authorization?.startsWith('Basic '));
+      assert.equal(seen[2]!.authorization, undefined);
+    } finally {
+      registry.close();
+      storage.close();
+    }
+  });
+});
