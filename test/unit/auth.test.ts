@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Authorizer, type TokenFetcher } from '../../src/oci/auth/authorizer';
+import { MemoryCredentialStore } from '../../src/oci/auth/credentials';
+import { DockerConfigStore, runCredentialHelper, type CredentialHelperRunner } from '../../src/oci/auth/dockerConfig';
+
+const BEARER = 'Bearer realm="https://auth.example.com/token",service="reg",scope="repository:a:pull"';
+
+function fakeTokens(): { fetch: TokenFetcher; calls: Array<Parameters<TokenFetcher>[0]> } {
+  const calls: Array<Parameters<TokenFetcher>[0]> = [];
+  let n = 0;
+  return {
+    calls,
+    fetch: async (req) => {
+      calls.push(req);
+      n++;
+      return { status: 200, text: JSON.stringify({ token: `t${n}`, expires_in: 120, ...(req.method === 'POST' ? { refresh_token: `r${n}` } : {}) }) };
+    },
+  };
+}
+
+describe('Authorizer', () => {
+  it('gets a bearer token for the challenge, caches it per scope set, and sends it up front afterwards', async () => {
+    const tokens = fakeTokens();
+    let now = 1_000_000;
+    const auth = new Authorizer({ fetchToken: tokens.fetch, mayCarryCredentials: () => true, credentials: new MemoryCredentialStore({ reg: { username: 'u', password: 'p' } }), now: () => now });
+    assert.equal(await auth.headerFor('reg', ['repository:a:pull']), undefined, 'nothing known before the first challenge');
+    assert.equal(await auth.respond('reg', BEARER, ['repository:a:pull']), 'Bearer t1');
+    const url = new URL(tokens.calls[0]!.url);
+    assert.deepEqual(url.searchParams.getAll('scope'), ['repository:a:pull']);
+    assert.equal(url.searchParams.get('service'), 'reg');
+    assert.equal(tokens.calls[0]!.headers.authorization, `Basic ${Buffer.from('u:p').toString('base64')}`);
+    assert.equal(await auth.headerFor('reg', ['repository:a:pull']), 'Bearer t1');
+    // A cross-repository mount needs two repositories in one token: a new scope set, a new token.
+    assert.equal(await auth.headerFor('reg', ['repository:b:push', 'repository:b:pull', 'repository:a:pull']), 'Bearer t2');
+    assert.deepEqual(new URL(tokens.calls[1]!.url).searchParams.getAll('scope'), ['repository:a:pull', 'repository:b:pull,push']);
+    assert.equal(await auth.headerFor('reg', ['repository:a:pull', 'repository:b:pull,push']), 'Bearer t2');
+    now += 200_000; // expired
+    assert.equal(await auth.headerFor('reg', ['repository:a:pull']), 'Bearer t3');
+    assert.equal(tokens.calls.length, 3);
+  });
+
+  it('uses the OAuth2 refresh_token grant for an identity token, and the password grant when forced', async () => {
+    const tokens = fakeTokens();
+    const auth = new Authorizer({ fetchToken: tokens.fetch, mayCarryCredentials: () => true, credentials: new MemoryCredentialStore({ reg: { refreshToken: 'rt' } }) });
+    await auth.respond('reg', BEARER, ['repository:a:push']);
+    const form = new URLSearchParams(tokens.calls[0]!.body);
+    assert.equal(tokens.calls[0]!.method, 'POST');
+    assert.equal(form.get('grant_type'), 'refresh_token');
+    assert.equal(form.get('refresh_token'), 'rt');
+    assert.equal(form.get('scope'), 'repository:a:pull,push');
+    const forced = fakeTokens();
+    const auth2 = new Authorizer({ fetchToken: forced.fetch, forceOAuth2: true, mayCarryCredentials: () => true, credentials: new MemoryCredentialStore({ reg: { username: 'u', password: 'p' } }) });
+    await auth2.respond('reg', BEARER, []);
+    assert.equal(new URLSearchParams(forced.calls[0]!.body).get('grant_type'), 'password');
+    // The refresh token the server handed out is used for the next token.
+    await auth2.headerFor('reg', ['repository:z:pull']);
+    assert.equal(new URLSearchParams(forced.calls[1]!.body).get('grant_type'), 'refresh_token');
+    assert.equal(new URLSearchParams(forced.calls[1]!.body).get('refresh_token'), 'r1');
+  });
+
+  it('answers basic challenges with the stored credentials, and nothing without them', async () => {
+    const auth = new Authorizer({ fetchToken: fakeTokens().fetch, mayCarryCredentials: () => true, credentials: new MemoryCredentialStore({ reg: { username: 'u', password: 'p' } }) });
+    assert.equal(await auth.respond('reg', 'Basic realm="x"', []), `Basic ${Buffer.from('u:p').toString('base64')}`);
+    assert.equal(await auth.headerFor('other', []), undefined);
+    const anonymous = new Authorizer({ fetchToken: fakeTokens().fetch, mayCarryCredentials: () => true });
+    assert.equal(await anonymous.respond('reg', 'Basic realm="x"', []), undefined);
+  });
+
+  it('refuses to send credentials in clear to a token server that is not allowed', async () => {
+    const tokens = fakeTokens();
+    const auth = new Authorizer({ fetchToken: tokens.fetch, mayCarryCredentials: (u) => u.protocol === 'https:', credentials: new MemoryCredentialStore({ reg: { username: 'u', password: 'p' } }) });
+    await assert.rejects(auth.respond('reg', 'Bearer realm="http://auth.example.com/token"', []), /in clear/);
+    assert.equal(tokens.calls.length, 0);
+  });
+
+  it('says plainly when the token server refuses', async () => {
+    const auth = new Authorizer({ fetchToken: async () => ({ status: 401, text: '{"details":"bad"}' }), mayCarryCredentials: () => true });
+    await assert.rejects(auth.respond('reg', BEARER, []), /answered 401.*manifold login/);
+  });
+});
+
+describe('DockerConfigStore', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'manifold-docker-config-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads auths (auth, identitytoken), matching keys written with a scheme', async () => {
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({
+      auths: {
+        'https://reg.example.com': { auth: Buffer.from('alice:s3:cret').toString('base64') },
+        'https://index.docker.io/v1/': { identitytoken: 'hub-refresh' },
+      },
+      HttpHeaders: { 'X-Keep': 'me' },
+    }));
+    const store = new DockerConfigStore({ path: join(dir, 'config.json') });
+    assert.deepEqual(await store.get('reg.example.com'), { username: 'alice', password: 's3:cret' });
+    assert.deepEqual(await store.get('docker.io'), { refreshToken: 'hub-refresh' });
+    assert.equal(await store.get('other.example.com'), undefined);
+  });
+
+  it('writes auths atomically, readable by the user only, keeping the rest of the file', async () => {
+    const path = join(dir, 'sub', 'config.json');
+    const store = new DockerConfigStore({ path });
+    await store.put('localhost:5000', { username: 'bob', password: 'pw' });
+    writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), detachKeys: 'ctrl-x' }));
+    await store.put('ghcr.io', { username: 'carol', password: 'x' });
+    const doc = JSON.parse(readFileSync(path, 'utf8'));
+    assert.equal(doc.detachKeys, 'ctrl-x');
+    assert.equal(doc.auths['localhost:5000'].auth, Buffer.from('bob:pw').toString('base64'));
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+    await store.delete('localhost:5000');
+    assert.deepEqual(Object.keys(JSON.parse(readFileSync(path, 'utf8')).auths), ['ghcr.io']);
+  });
+
+  it('uses credHelpers per registry before credsStore, through docker-credential-<name>', async () => {
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ credsStore: 'desktop', credHelpers: { 'gcr.io': 'gcloud' } }));
+    const calls: string[] = [];
+    const runHelper: CredentialHelperRunner = async (program, action, input) => {
+      calls.push(`${program} ${action} ${input}`);
+      if (action === 'get' && program.endsWith('gcloud')) return JSON.stringify({ ServerURL: input, Username: '<token>', Secret: 'refresh' });
+      if (action === 'get') throw Object.assign(new Error('credentials not found in native keychain'), { stdout: 'credentials not found in native keychain' });
+      return '';
+    };
+    const store = new DockerConfigStore({ path: join(dir, 'config.json'), runHelper });
+    assert.deepEqual(await store.get('gcr.io'), { refreshToken: 'refresh' });
+    assert.equal(await store.get('example.com'), undefined);
+    await store.put('example.com', { username: 'u', password: 'p' });
+    await store.delete('example.com');
+    assert.deepEqual(calls, [
+      'docker-credential-gcloud get gcr.io',
+      'docker-credential-desktop get example.com',
+      'docker-credential-desktop store {"ServerURL":"example.com","Username":"u","Secret":"p"}',
+      'docker-credential-desktop erase example.com',
+    ]);
+  });
+
+  it('runs a real helper with execFile, input on stdin', async () => {
+    const helper = join(dir, 'docker-credential-test');
+    writeFileSync(helper, '#!/bin/sh\nread server\nprintf \'{"ServerURL":"%s","Username":"u-%s","Secret":"pw"}\' "$server" "$1"\n');
+    chmodSync(helper, 0o755);
+    const out = await runCredentialHelper(helper, 'get', 'reg.example.com');
+    assert.deepEqual(JSON.parse(out), { ServerURL: 'reg.example.com', Username: 'u-get', Secret: 'pw' });
+    await assert.rejects(runCredentialHelper(join(dir, 'docker-credential-missing'), 'get', 'x'), /docker-credential-missing get/);
+  });
+
+  it('refuses a helper name that could leave the helper namespace', async () => {
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ credsStore: '../../bin/sh' }));
+    await assert.rejects(new DockerConfigStore({ path: join(dir, 'config.json'), runHelper: async () => '' }).get('x'), /not valid/);
+  });
+});
