@@ -2,7 +2,6 @@
  * Parsing and validation of image indexes and image manifests (OCI image-spec v1.1 and Docker schema 2), every
  * finding reported with a JSON path, so the editor can underline the exact field and the CLI can name it.
  */
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { ANNOTATION_CREATED, ANNOTATION_REF_NAME } from '../descriptor';
 import { digestOf, parseDigest, type ParsedDigest } from '../digest';
 import { decodeGoBase64 } from '../encoding/base64';
@@ -14,6 +13,7 @@ import {
   isValidMediaType,
   MediaType,
 } from '../mediaType';
+import { findJsonSyntaxError } from './jsonSyntax';
 import { formatPath, Section, specLink, type PathSegment, type Problem, type ProblemCode, type Severity } from './problems';
 
 export type DocumentKind = 'index' | 'manifest' | 'unknown';
@@ -430,39 +430,19 @@ function checkDocument(doc: Json, c: Checker): DocumentKind {
   return kind;
 }
 
-const JSONC_REASONS: Record<string, string> = {
-  InvalidSymbol: 'unexpected character',
-  InvalidNumberFormat: 'invalid number',
-  PropertyNameExpected: 'property name expected',
-  ValueExpected: 'value expected',
-  ColonExpected: 'colon expected',
-  CommaExpected: 'comma expected',
-  CloseBraceExpected: 'closing brace expected',
-  CloseBracketExpected: 'closing bracket expected',
-  EndOfFileExpected: 'end of input expected',
-  InvalidCommentToken: 'comments are not JSON',
-  UnexpectedEndOfComment: 'comments are not JSON',
-  UnexpectedEndOfString: 'unterminated string',
-  UnexpectedEndOfNumber: 'unterminated number',
-  InvalidUnicode: 'invalid \\u escape',
-  InvalidEscapeCharacter: 'invalid escape',
-  InvalidCharacter: 'control character in a string',
-};
-
-/** Where and why JSON.parse failed: its own message has the position only sometimes, jsonc-parser always. */
+/** Where and why the text is not JSON, with line and column for people and the offset for the editor. */
 function jsonError(text: string, err: unknown): Problem {
-  const v8 = err instanceof Error ? err.message : String(err);
-  const errors: ParseError[] = [];
-  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  const position = /at position (\d+)/.exec(v8);
-  let offset = position ? Number(position[1]) : errors[0]?.offset ?? text.length;
-  let reason = position ? v8.replace(/ in JSON at position \d+.*$/s, '') : errors[0] ? JSONC_REASONS[printParseErrorCode(errors[0].error)] ?? v8 : v8;
-  reason = reason.charAt(0).toLowerCase() + reason.slice(1);
-  if (text.charCodeAt(0) === 0xfeff) {
-    offset = 0;
-    reason = 'a byte order mark (U+FEFF) is not allowed before JSON';
-  } else if (text.trim() === '') {
-    reason = 'the document is empty';
+  const found = findJsonSyntaxError(text);
+  let offset: number;
+  let reason: string;
+  if (found) {
+    ({ offset, reason } = found);
+  } else {
+    // Only if the two parsers disagree: fall back on JSON.parse's own words.
+    const v8 = err instanceof Error ? err.message : String(err);
+    const position = /at position (\d+)/.exec(v8);
+    offset = position ? Number(position[1]) : 0;
+    reason = v8;
   }
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
@@ -489,11 +469,10 @@ function duplicateKeys(text: string, c: Checker): void {
   const space = (): void => {
     for (let ch = text.charCodeAt(i); ch === 0x20 || ch === 0x0a || ch === 0x0d || ch === 0x09; ch = text.charCodeAt(++i));
   };
-  const string = (): string => {
+  const skipString = (): void => {
     // Native indexOf finds the closing quote far faster than a character loop; a quote preceded by an odd
     // number of backslashes is escaped, so the search goes on.
-    const start = i;
-    let end = text.indexOf('"', start + 1);
+    let end = text.indexOf('"', i + 1);
     for (;;) {
       let slashes = 0;
       while (text.charCodeAt(end - 1 - slashes) === 0x5c) slashes++;
@@ -501,7 +480,11 @@ function duplicateKeys(text: string, c: Checker): void {
       end = text.indexOf('"', end + 1);
     }
     i = end + 1;
-    const body = text.slice(start + 1, end);
+  };
+  const key = (): string => {
+    const start = i;
+    skipString();
+    const body = text.slice(start + 1, i - 1);
     return body.includes('\\') ? (JSON.parse(text.slice(start, i)) as string) : body;
   };
   const value = (): void => {
@@ -517,15 +500,15 @@ function duplicateKeys(text: string, c: Checker): void {
       const seen = new Set<string>();
       for (;;) {
         space();
-        const key = string();
+        const name = key();
         space();
         i++; // :
-        path.push(key);
-        if (seen.has(key)) {
+        path.push(name);
+        if (seen.has(name)) {
           const inAnnotations = path[path.length - 2] === 'annotations';
-          c.report(path, 'duplicate-key', `key ${JSON.stringify(key)} appears more than once in this object (the last one is used)`, 'error', inAnnotations ? Section.annotations : Section.json);
+          c.report(path, 'duplicate-key', `key ${JSON.stringify(name)} appears more than once in this object (the last one is used)`, 'error', inAnnotations ? Section.annotations : Section.json);
         }
-        seen.add(key);
+        seen.add(name);
         value();
         path.pop();
         space();
@@ -546,7 +529,7 @@ function duplicateKeys(text: string, c: Checker): void {
         if (text.charCodeAt(i++) !== 0x2c) return;
       }
     } else if (ch === 0x22) {
-      string();
+      skipString();
     } else {
       // A number or literal: up to the next delimiter.
       for (let d = text.charCodeAt(i); i < text.length && d !== 0x2c && d !== 0x7d && d !== 0x5d && d !== 0x20 && d !== 0x0a && d !== 0x0d && d !== 0x09; d = text.charCodeAt(++i));
