@@ -1,0 +1,31 @@
+import type { Descriptor, Platform } from '../descriptor';
+import { RemoteRepository } from '../registry/remoteRepository';
+import type { ReadOnlyTarget, Target } from '../target';
+import { copyGraph, type CopyGraphOptions, type CopyGraphResult, selectPlatformChild } from './copyGraph';
+
+export interface CopyOptions extends CopyGraphOptions {
+  /** From an index, copy only this platform's manifest (and, with `referrers`, its referrers). */
+  platform?: Platform;
+}
+
+/**
+ * `oras cp`: resolves `srcReference`, picks the platform's child when asked, copies its graph, then
+ * points each of `tags` at it at the destination. Returns what was copied, root descriptor included.
+ */
+export async function copy(src: ReadOnlyTarget, srcReference: string, dst: Target, tags: readonly string[], options: CopyOptions = {}): Promise<CopyGraphResult> {
+  let root: Descriptor = await src.resolve(srcReference, options);
+  if (options.platform) root = await selectPlatformChild(src, root, options.platform, options);
+  // The root is stored by digest by copyGraph; a descriptor from an index carries a platform, kept out of the tag entry.
+  const plain: Descriptor = { mediaType: root.mediaType, digest: root.digest, size: root.size };
+  const result = await copyGraph(src, dst, plain, options);
+  for (const tag of tags) {
+    if (dst instanceof RemoteRepository) {
+      // The bytes are at hand: store them under the tag in one request, not read them back first.
+      const bytes = await src.fetchBytes(plain, options);
+      await dst.pushManifest(plain, bytes, tag, options);
+    } else {
+      await dst.tag(plain, tag, options);
+    }
+  }
+  return result;
+}

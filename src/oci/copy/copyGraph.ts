@@ -1,0 +1,213 @@
+import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
+import type { Descriptor, Platform } from '../descriptor';
+import { OciError } from '../errors';
+import { isImageIndex, isManifestMediaType } from '../mediaType';
+import { formatPlatform, platformMatches } from '../platform';
+import { isRetryableError } from '../registry/registryError';
+import { RemoteRepository } from '../registry/remoteRepository';
+import { sleep } from '../registry/retry';
+import type { OpOptions, ReadOnlyTarget, Target } from '../target';
+import { successors } from './successors';
+
+export type CopyEvent =
+  | { type: 'copying'; desc: Descriptor }
+  | { type: 'bytes'; desc: Descriptor; bytes: number }
+  | { type: 'copied'; desc: Descriptor }
+  | { type: 'mounted'; desc: Descriptor }
+  | { type: 'exists'; desc: Descriptor }
+  | { type: 'retry'; desc: Descriptor; attempt: number; error: unknown };
+
+export interface CopyGraphOptions extends OpOptions {
+  /** Transfers at a time (default 3, as oras). */
+  concurrency?: number;
+  /** Also copy the referrers of every manifest copied, recursively: children of indexes and referrers of referrers too. */
+  referrers?: boolean;
+  onProgress?: (event: CopyEvent) => void;
+  /** Tries per blob or manifest when a failure is transient (default 3): a stream cannot resume, so it restarts. */
+  attempts?: number;
+}
+
+export interface CopyGraphResult {
+  root: Descriptor;
+  /** Blobs and manifests pushed (mounted ones included). */
+  copied: number;
+  /** Those found at the destination already. */
+  existing: number;
+  /** Bytes pushed. */
+  bytes: number;
+  /** The referrers found (and copied) with `referrers: true`. */
+  referrers: Descriptor[];
+}
+
+/**
+ * Copies the graph under `root` from `src` to `dst`, in the order registries accept: blobs, then child
+ * manifests, then the root, then its referrers. Content at the destination is skipped; a manifest that
+ * exists there is taken to have its graph there too (as oras does), except that with `referrers` its
+ * children are still searched for referrers. Transfers run `concurrency` at a time; the first failure
+ * cancels the rest. Blobs stream from source to destination, verified on both sides.
+ */
+export async function copyGraph(src: ReadOnlyTarget, dst: Target, root: Descriptor, options: CopyGraphOptions = {}): Promise<CopyGraphResult> {
+  const abort = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
+  const emit = options.onProgress ?? (() => undefined);
+  const attempts = Math.max(1, options.attempts ?? 3);
+  const limit = semaphore(Math.max(1, options.concurrency ?? 3));
+  const manifests = new Map<string, Promise<Buffer>>();
+  const nodes = new Map<string, Promise<void>>();
+  const result: CopyGraphResult = { root, copied: 0, existing: 0, bytes: 0, referrers: [] };
+  const mountFrom = src instanceof RemoteRepository && dst instanceof RemoteRepository && src.client.sameRegistryAs(dst.client) && src.repository !== dst.repository ? src.repository : undefined;
+
+  const fetchManifest = (desc: Descriptor): Promise<Buffer> => {
+    let p = manifests.get(desc.digest);
+    if (!p) {
+      p = withRetry(desc, () => src.fetchBytes(desc, { signal }));
+      manifests.set(desc.digest, p);
+    }
+    return p;
+  };
+
+  const withRetry = async <T>(desc: Descriptor, run: () => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run();
+      } catch (err) {
+        if (attempt >= attempts || signal.aborted || !isRetryableError(err)) throw err;
+        emit({ type: 'retry', desc, attempt, error: err });
+        await sleep(Math.min(2000, 200 * 2 ** attempt), signal);
+      }
+    }
+  };
+
+  const copyNode = (desc: Descriptor): Promise<void> => {
+    let p = nodes.get(desc.digest);
+    if (!p) {
+      p = copyOne(desc);
+      nodes.set(desc.digest, p);
+    }
+    return p;
+  };
+
+  const copyOne = async (desc: Descriptor): Promise<void> => {
+    signal.throwIfAborted();
+    if (await withRetry(desc, () => dst.exists(desc, { signal }))) {
+      result.existing++;
+      emit({ type: 'exists', desc });
+      return;
+    }
+    if (isManifestMediaType(desc.mediaType)) {
+      const bytes = await fetchManifest(desc);
+      await Promise.all(successors(desc, bytes).map(copyNode));
+      await limit(async () => {
+        emit({ type: 'copying', desc });
+        await withRetry(desc, () => dst.push(desc, bytes, { signal }));
+      });
+      result.copied++;
+      result.bytes += desc.size;
+      emit({ type: 'copied', desc });
+      return;
+    }
+    await limit(async () => {
+      emit({ type: 'copying', desc });
+      const mounted = await withRetry(desc, () => transferBlob(desc));
+      result.copied++;
+      result.bytes += desc.size;
+      emit({ type: mounted ? 'mounted' : 'copied', desc });
+    });
+  };
+
+  /** One attempt: a fresh source stream, counted for progress, into the destination. Returns whether it was mounted. */
+  const transferBlob = async (desc: Descriptor): Promise<boolean> => {
+    let stream: Readable | undefined;
+    const open = async () => {
+      const counter = new ProgressCounter((bytes) => emit({ type: 'bytes', desc, bytes }));
+      stream = counter;
+      // pipeline, not pipe: a verification failure of the source must reach the destination as an error.
+      pipeline(await src.fetch(desc, { signal }), counter, () => undefined);
+      return counter;
+    };
+    try {
+      if (dst instanceof RemoteRepository) {
+        const how = await dst.pushBlob(desc, open, { signal, mountFrom });
+        return how === 'mounted';
+      }
+      await dst.push(desc, await open(), { signal });
+      return false;
+    } finally {
+      // On failure the source must stop too; on success it has ended and this is a no-op.
+      stream?.destroy();
+    }
+  };
+
+  /** With `referrers`: every manifest under the root, and the referrers of each, recursively. */
+  const findReferrers = async (): Promise<Descriptor[]> => {
+    const seen = new Set<string>();
+    const found: Descriptor[] = [];
+    const walk = async (desc: Descriptor): Promise<void> => {
+      if (seen.has(desc.digest) || !isManifestMediaType(desc.mediaType)) return;
+      seen.add(desc.digest);
+      const children = isImageIndex(desc.mediaType) ? successors(desc, await fetchManifest(desc)).filter((d) => isManifestMediaType(d.mediaType)) : [];
+      const refs: Descriptor[] = [];
+      for await (const r of src.referrers(desc, { signal })) refs.push(r);
+      for (const r of refs) if (!seen.has(r.digest) && !found.some((f) => f.digest === r.digest)) found.push(r);
+      await Promise.all([...children, ...refs].map(walk));
+    };
+    await walk(root);
+    return found;
+  };
+
+  try {
+    const referrers = options.referrers ? await findReferrers() : [];
+    await copyNode(root);
+    // Each referrer names its subject, so copyNode orders it after what it refers to.
+    await Promise.all(referrers.map(copyNode));
+    result.referrers = referrers;
+    return result;
+  } catch (err) {
+    abort.abort(err);
+    // Let the transfers still running see the abort and stop before the caller goes on.
+    await Promise.allSettled([...nodes.values()]);
+    throw err;
+  }
+}
+
+/** From an index, the child of `platform`; an image must itself match. Names the platforms there are. */
+export async function selectPlatformChild(target: ReadOnlyTarget, desc: Descriptor, platform: Platform, options: OpOptions = {}): Promise<Descriptor> {
+  if (!isImageIndex(desc.mediaType)) return desc;
+  const doc = JSON.parse((await target.fetchBytes(desc, options)).toString('utf8')) as { manifests?: Descriptor[] };
+  const children = Array.isArray(doc.manifests) ? doc.manifests : [];
+  const match = children.find((c) => platformMatches(platform, c.platform));
+  if (!match) {
+    const have = children.filter((c) => c.platform).map((c) => formatPlatform(c.platform!));
+    throw new OciError('NOT_FOUND', `no manifest for platform ${formatPlatform(platform)} in the index ${desc.digest}; it has ${have.length ? have.join(', ') : 'no platforms'}`);
+  }
+  return match;
+}
+
+/** Runs at most `n` tasks at once, in the order they asked. */
+function semaphore(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async (task) => {
+    if (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+/** Passes bytes through, telling how many have gone by. */
+class ProgressCounter extends Transform {
+  private done = 0;
+  constructor(private readonly report: (bytes: number) => void) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback): void {
+    this.done += chunk.length;
+    this.report(this.done);
+    callback(null, chunk);
+  }
+}

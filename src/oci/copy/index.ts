@@ -1,0 +1,3 @@
+export * from './copy';
+export * from './copyGraph';
+export * from './successors';

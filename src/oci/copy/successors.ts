@@ -1,0 +1,31 @@
+import type { Descriptor } from '../descriptor';
+import { OciError } from '../errors';
+import { isImageIndex, isManifestMediaType } from '../mediaType';
+
+/**
+ * What must exist before a manifest may be stored, as oras-go's content.Successors: the subject (a
+ * referrer is copied with what it refers to), then an index's children, or an image's config and layers.
+ */
+export function successors(desc: Descriptor, bytes: Buffer): Descriptor[] {
+  let doc: { subject?: unknown; manifests?: unknown; config?: unknown; layers?: unknown };
+  try {
+    doc = JSON.parse(bytes.toString('utf8')) as typeof doc;
+  } catch (err) {
+    throw new OciError('INVALID_MANIFEST', `manifest ${desc.digest}: malformed JSON (${(err as Error).message})`, { cause: err });
+  }
+  if (typeof doc !== 'object' || doc === null) throw new OciError('INVALID_MANIFEST', `manifest ${desc.digest}: not a JSON object`);
+  const out: Descriptor[] = [];
+  if (isDescriptor(doc.subject)) out.push(doc.subject);
+  if (isImageIndex(desc.mediaType) || (!isManifestMediaType(desc.mediaType) && Array.isArray(doc.manifests))) {
+    for (const m of Array.isArray(doc.manifests) ? doc.manifests : []) if (isDescriptor(m)) out.push(m);
+  } else {
+    if (isDescriptor(doc.config)) out.push(doc.config);
+    for (const l of Array.isArray(doc.layers) ? doc.layers : []) if (isDescriptor(l)) out.push(l);
+  }
+  return out;
+}
+
+function isDescriptor(v: unknown): v is Descriptor {
+  const d = v as Descriptor | null;
+  return typeof d === 'object' && d !== null && typeof d.digest === 'string' && typeof d.mediaType === 'string' && typeof d.size === 'number';
+}
