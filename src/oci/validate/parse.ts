@@ -388,7 +388,7 @@ function checkManifest(doc: Json, c: Checker, mismatch: boolean): void {
       } else if (mt !== undefined && LAYER_PREFIXES.some((p) => mt.startsWith(p))) {
         c.report(['config', 'mediaType'], 'config-not-config', `config mediaType ${mt} names a layer, not a config`, 'warning');
       }
-      if (mt === MediaType.Empty && !isDocker && (doc.artifactType === undefined || doc.artifactType === null || doc.artifactType === '')) {
+      if (mt === MediaType.Empty && !isDocker && (doc.artifactType === undefined || doc.artifactType === null)) {
         c.report(['artifactType'], 'missing-artifact-type', `artifactType is required when config.mediaType is ${MediaType.Empty}`, 'error', link);
       }
     }
