@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { digestOf } from '../../src/oci/digest';
 import { copyPeerLayout, describeWithPeerLayouts } from '../helpers/peerLayouts';
@@ -121,6 +121,20 @@ describeWithPeerLayouts('manifest index create and update (oras-images)', () => 
       assert.deepEqual(readFileSync(join(layout.dir, 'index.json')), before);
     });
   }
+
+  it('names the JSON path of a malformed index it is asked to update, and changes nothing', async () => {
+    const bad = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: 'sha256:../../x', size: 1 }] }));
+    const digest = digestOf(bad);
+    writeFileSync(join(layout.dir, 'blobs', 'sha256', digest.slice(7)), bad);
+    const index = indexJson(layout.dir);
+    index.manifests.push({ mediaType: 'application/vnd.oci.image.index.v1+json', size: bad.length, digest, annotations: { 'org.opencontainers.image.ref.name': 'broken' } } as never);
+    writeFileSync(join(layout.dir, 'index.json'), JSON.stringify(index));
+    const before = readFileSync(join(layout.dir, 'index.json'));
+    const r = await runCli('manifest', 'index', 'update', '--oci-layout', `${layout.dir}:broken`, '--add', 'linux-amd64');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`^Error: broken \\(${digest}\\): manifests\\[0\\]\\.digest: `));
+    assert.deepEqual(readFileSync(join(layout.dir, 'index.json')), before);
+  });
 
   it('says so when no change is requested, and changes nothing', async () => {
     const before = readFileSync(join(layout.dir, 'index.json'));

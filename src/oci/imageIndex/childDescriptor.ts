@@ -2,6 +2,7 @@ import type { Descriptor, ImageConfig, ImageIndex, ImageManifest, Platform } fro
 import { OciError } from '../errors';
 import { isImageIndex, isImageManifest, isManifestMediaType } from '../mediaType';
 import type { OpOptions, ReadOnlyTarget } from '../target';
+import { parseManifestStrict } from '../validate';
 
 /** oras does not read configs over 4 MiB for a platform. */
 const MAX_CONFIG_SIZE = 4 * 1024 * 1024;
@@ -26,16 +27,10 @@ export async function fetchManifest(target: ReadOnlyTarget, source: string, what
   if (!isManifestMediaType(desc.mediaType)) throw new OciError('INVALID_ARGUMENT', `${source} is not a manifest`);
   if (what === 'index' && !isImageIndex(desc.mediaType)) throw new OciError('INVALID_ARGUMENT', `${source} is not an index`);
   const raw = await target.fetchBytes(desc, options);
-  let json: unknown;
-  try {
-    json = JSON.parse(raw.toString('utf8'));
-  } catch (err) {
-    throw new OciError('INVALID_MANIFEST', `${source} (${desc.digest}): invalid JSON: ${(err as Error).message}`);
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new OciError('INVALID_MANIFEST', `${source} (${desc.digest}) is not a manifest: not a JSON object`);
-  }
-  return { desc, raw, json: json as ImageManifest | ImageIndex };
+  // Structure is checked before use, so a malformed child is named with its JSON path, never half-read.
+  const doc = parseManifestStrict(raw, what === 'index' ? 'index' : undefined, `${source} (${desc.digest})`);
+  const json = doc.kind === 'index' ? doc.index! : doc.manifest!;
+  return { desc, raw, json };
 }
 
 /**
