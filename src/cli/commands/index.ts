@@ -1,5 +1,7 @@
 import type { Command } from '../command';
+import { attach } from './attach';
 import { blobFetch } from './blobFetch';
+import { discover } from './discover';
 import { indexCreate } from './indexCreate';
 import { indexUpdate } from './indexUpdate';
 import { manifestDelete } from './manifestDelete';
@@ -10,4 +12,4 @@ import { resolve } from './resolve';
 import { tag, untag } from './tag';
 
 /** Every `manifold` command, in the order the overview lists them. */
-export const COMMANDS: Command[] = [repoTags, indexCreate, indexUpdate, manifestFetch, manifestPush, manifestDelete, tag, untag, resolve, blobFetch];
+export const COMMANDS: Command[] = [repoTags, indexCreate, indexUpdate, manifestFetch, manifestPush, manifestDelete, tag, untag, resolve, blobFetch, attach, discover];

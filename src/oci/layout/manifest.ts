@@ -1,6 +1,7 @@
 import type { Descriptor } from '../descriptor';
 import { OciError } from '../errors';
 import { isImageIndex, isImageManifest } from '../mediaType';
+import { parseManifestStrict } from '../validate';
 
 /** What the layout needs to know of a stored manifest or index: its type, children, subject and labels. */
 export interface ManifestFacts {
@@ -42,32 +43,14 @@ export function manifestFacts(raw: Buffer): ManifestFacts | undefined {
 }
 
 /**
- * The checks a manifest gets before it is stored, used until the strict validator lands: JSON
- * object, schemaVersion 2, a mediaType (if any) equal to the descriptor's, and the fields of its kind.
+ * The checks a manifest gets before it is stored: the strict validator (shape, kind, descriptors),
+ * and a mediaType that agrees with the descriptor it is pushed under.
  */
 export function checkManifestBytes(raw: Buffer, desc: Descriptor, where: string): void {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(raw.toString('utf8'));
-  } catch (err) {
-    throw new OciError('INVALID_MANIFEST', `${where}: is not a manifest (malformed JSON: ${(err as Error).message})`, { cause: err });
-  }
-  if (!isObject(doc)) throw new OciError('INVALID_MANIFEST', `${where}: is not a manifest (not a JSON object)`);
-  if (isImageIndex(desc.mediaType)) {
-    if (!Array.isArray(doc.manifests) || !doc.manifests.every(isDescriptorLike)) {
-      throw new OciError('INVALID_MANIFEST', `${where}: is not a manifest (an index needs a "manifests" list of descriptors)`);
-    }
-  } else if (!isDescriptorLike(doc.config) || !Array.isArray(doc.layers) || !doc.layers.every(isDescriptorLike)) {
-    throw new OciError('INVALID_MANIFEST', `${where}: is not a manifest (needs a "config" descriptor and a "layers" list)`);
-  }
-  if (doc.schemaVersion !== 2) {
-    throw new OciError('INVALID_MANIFEST', `${where}: schemaVersion is ${JSON.stringify(doc.schemaVersion)}, expected 2`);
-  }
-  if (doc.mediaType !== undefined && doc.mediaType !== desc.mediaType) {
-    throw new OciError('INVALID_MANIFEST', `${where}: mediaType ${JSON.stringify(doc.mediaType)} differs from the descriptor's ${desc.mediaType}`);
-  }
-  if (doc.subject !== undefined && !isDescriptorLike(doc.subject)) {
-    throw new OciError('INVALID_MANIFEST', `${where}: "subject" is not a descriptor`);
+  const doc = parseManifestStrict(raw, isImageIndex(desc.mediaType) ? 'index' : 'manifest', where);
+  const mediaType = doc.index?.mediaType ?? doc.manifest?.mediaType;
+  if (mediaType !== undefined && mediaType !== desc.mediaType) {
+    throw new OciError('INVALID_MANIFEST', `${where}: mediaType ${JSON.stringify(mediaType)} differs from the descriptor's ${desc.mediaType}`);
   }
 }
 

@@ -1,20 +1,39 @@
-import { createReadStream, promises as fs } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { lookupTar, type TarIndex } from './tar';
+
+/** Returned by readFile when the file is larger than the caller accepts. */
+export const TOO_LARGE: unique symbol = Symbol('too large');
 
 /** Where a layout's files are read from: a folder, or members of a tar archive. Paths are relative, `/`-separated. */
 export interface LayoutSource {
   readonly readOnly: boolean;
   /** A name for a file, for messages. */
   describe(rel: string): string;
-  readFile(rel: string): Promise<Buffer | undefined>;
+  /** The whole file; undefined when missing, TOO_LARGE when over `max` bytes. */
+  readFile(rel: string, max?: number): Promise<Buffer | undefined | typeof TOO_LARGE>;
   size(rel: string): Promise<number | undefined>;
   createStream(rel: string): Promise<Readable | undefined>;
 }
 
 // Large reads: blobs are often layers, and 64 KiB chunks cost several times more syscalls and callbacks.
 export const READ_CHUNK = 1 << 20;
+/**
+ * Files up to this size (manifests, configs, index.json) are read synchronously: listing a big layout
+ * reads thousands of them, and each async read costs four thread-pool round trips (open, fstat,
+ * read, close), several times the read itself. The event loop is let go regularly (see breathe).
+ */
+const SYNC_READ_LIMIT = 1 << 20;
+
+let lastBreath = performance.now();
+/** Yields to the event loop when synchronous reads have held it for a few milliseconds. */
+async function breathe(): Promise<void> {
+  const now = performance.now();
+  if (now - lastBreath < 8) return;
+  await new Promise((resolve) => setImmediate(resolve));
+  lastBreath = performance.now();
+}
 
 export class DirSource implements LayoutSource {
   readonly readOnly = false;
@@ -22,18 +41,34 @@ export class DirSource implements LayoutSource {
   describe(rel: string): string {
     return join(this.root, rel);
   }
-  async readFile(rel: string): Promise<Buffer | undefined> {
+  async readFile(rel: string, max = Infinity): Promise<Buffer | undefined | typeof TOO_LARGE> {
+    await breathe();
+    const path = join(this.root, rel);
+    let fd: number;
     try {
-      return await fs.readFile(join(this.root, rel));
+      fd = openSync(path, 'r');
     } catch (err) {
       if (isMissing(err)) return undefined;
       throw err;
     }
+    let size: number;
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile()) return undefined;
+      size = st.size;
+      if (size > max) return TOO_LARGE;
+      if (size <= SYNC_READ_LIMIT) return readAllSync(fd, size, 0);
+    } finally {
+      closeSync(fd);
+    }
+    const bytes = await fs.readFile(path);
+    return bytes.length > max ? TOO_LARGE : bytes;
   }
   async size(rel: string): Promise<number | undefined> {
+    await breathe();
     try {
-      const st = await fs.stat(join(this.root, rel));
-      return st.isFile() ? st.size : undefined;
+      const st = statSync(join(this.root, rel), { throwIfNoEntry: false });
+      return st?.isFile() ? st.size : undefined;
     } catch (err) {
       if (isMissing(err)) return undefined;
       throw err;
@@ -58,19 +93,29 @@ export class TarSource implements LayoutSource {
   describe(rel: string): string {
     return `${rel} in ${this.file}`;
   }
-  async readFile(rel: string): Promise<Buffer | undefined> {
+  async readFile(rel: string, max = Infinity): Promise<Buffer | undefined | typeof TOO_LARGE> {
     const entry = lookupTar(this.index, rel);
     if (!entry) return undefined;
-    const buf = Buffer.alloc(entry.size);
+    if (entry.size > max) return TOO_LARGE;
+    if (entry.size <= SYNC_READ_LIMIT) {
+      await breathe();
+      const fd = openSync(this.file, 'r');
+      try {
+        return readAllSync(fd, entry.size, entry.offset);
+      } finally {
+        closeSync(fd);
+      }
+    }
     const fh = await fs.open(this.file, 'r');
     try {
+      const buf = Buffer.allocUnsafe(entry.size);
       let done = 0;
       while (done < entry.size) {
         const { bytesRead } = await fh.read(buf, done, entry.size - done, entry.offset + done);
         if (bytesRead === 0) break;
         done += bytesRead;
       }
-      return done === entry.size ? buf : buf.subarray(0, done);
+      return buf.subarray(0, done);
     } finally {
       await fh.close();
     }
@@ -85,6 +130,17 @@ export class TarSource implements LayoutSource {
     // Only this member's bytes: `end` is inclusive.
     return createReadStream(this.file, { start: entry.offset, end: entry.offset + entry.size - 1, highWaterMark: READ_CHUNK });
   }
+}
+
+function readAllSync(fd: number, size: number, position: number): Buffer {
+  const buf = Buffer.allocUnsafe(size);
+  let done = 0;
+  while (done < size) {
+    const n = readSync(fd, buf, done, size - done, position + done);
+    if (n === 0) break; // shrank while read: the digest check will say so
+    done += n;
+  }
+  return done === size ? buf : buf.subarray(0, done);
 }
 
 export function isMissing(err: unknown): boolean {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, statSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { addAbortSignal, pipeline, type Readable } from 'node:stream';
 import { ANNOTATION_REF_NAME, type Descriptor, type ImageIndex } from '../descriptor';
@@ -10,7 +10,7 @@ import type { OpOptions, Target } from '../target';
 import { emptyIndex, encodeIndexJson, parseIndexJson } from './indexFile';
 import { withFileLock } from './lock';
 import { checkManifestBytes, manifestFacts, referrerArtifactType, type ManifestFacts } from './manifest';
-import { DirSource, isMissing, TarSource, type LayoutSource } from './source';
+import { DirSource, isMissing, TarSource, TOO_LARGE, type LayoutSource } from './source';
 import { indexTar } from './tar';
 
 export const OCI_LAYOUT_FILE = 'oci-layout';
@@ -50,13 +50,13 @@ export interface OpenOptions {
 export class OciLayoutStore implements Target {
   // Manifests are content-addressed: what a digest parses to never changes, so it can be kept.
   private readonly factsCache = new Map<string, ManifestFacts | null>();
-  private indexCache: { key: string; index: ImageIndex } | undefined;
+  private indexCache: { key: string; view: IndexView } | undefined;
 
   private constructor(
     /** The layout folder, or the `.tar` file. */
     readonly location: string,
     private readonly source: LayoutSource,
-    private readonly fixedIndex?: ImageIndex,
+    private readonly fixedIndex?: IndexView,
   ) {}
 
   get readOnly(): boolean {
@@ -68,7 +68,7 @@ export class OciLayoutStore implements Target {
     const root = resolvePath(dir);
     const source = new DirSource(root);
     if (options.create) await createLayout(root);
-    checkLayoutFile(await source.readFile(OCI_LAYOUT_FILE), source.describe(OCI_LAYOUT_FILE), root);
+    checkLayoutFile(await source.readFile(OCI_LAYOUT_FILE, 4096), source.describe(OCI_LAYOUT_FILE), root);
     const store = new OciLayoutStore(root, source);
     await store.readIndex(); // refuse a broken index.json now rather than on first use
     return store;
@@ -85,43 +85,43 @@ export class OciLayoutStore implements Target {
       throw err;
     }
     const source = new TarSource(path, tar);
-    checkLayoutFile(await source.readFile(OCI_LAYOUT_FILE), source.describe(OCI_LAYOUT_FILE), path);
+    checkLayoutFile(await source.readFile(OCI_LAYOUT_FILE, 4096), source.describe(OCI_LAYOUT_FILE), path);
     const raw = await source.readFile(INDEX_FILE);
-    if (!raw) throw new OciError('INVALID_LAYOUT', `${source.describe(INDEX_FILE)}: missing; ${path} is not an OCI image layout`);
-    return new OciLayoutStore(path, source, parseIndexJson(raw, source.describe(INDEX_FILE)));
+    if (!raw || raw === TOO_LARGE) throw new OciError('INVALID_LAYOUT', `${source.describe(INDEX_FILE)}: missing; ${path} is not an OCI image layout`);
+    return new OciLayoutStore(path, source, indexView(parseIndexJson(raw, source.describe(INDEX_FILE))));
   }
 
   // ---- reading ----------------------------------------------------------------------------
 
   /** The descriptors listed in `index.json`, as written there. */
   async entries(): Promise<Descriptor[]> {
-    return structuredClone((await this.readIndex()).manifests);
+    return (await this.readIndex()).index.manifests.map(cloneDescriptor);
   }
 
   async resolve(reference: string, options?: OpOptions): Promise<Descriptor> {
     options?.signal?.throwIfAborted();
     if (typeof reference !== 'string' || reference === '') throw new OciError('INVALID_ARGUMENT', 'missing reference');
-    const { manifests } = await this.readIndex();
+    const view = await this.readIndex();
     // Exact names first: index.json may hold names (full references) that are not tags.
-    const named = manifests.filter((d) => d.annotations?.[ANNOTATION_REF_NAME] === reference);
-    if (named.length > 0) return structuredClone(named[named.length - 1]!);
+    const named = view.byName.get(reference);
+    if (named) return cloneDescriptor(named);
     if (reference.includes(':')) {
       try {
         parseDigest(reference);
       } catch (err) {
         throw new OciError('INVALID_ARGUMENT', `${reference}: not a valid tag or digest`, { cause: err });
       }
-      return this.resolveDigest(reference, manifests);
+      return this.resolveDigest(reference, view);
     }
     if (!TAG_RE.test(reference)) throw new OciError('INVALID_ARGUMENT', `${reference}: not a valid tag or digest`);
     throw new OciError('NOT_FOUND', `${reference}: not found`);
   }
 
-  private async resolveDigest(digest: string, manifests: Descriptor[]): Promise<Descriptor> {
+  private async resolveDigest(digest: string, view: IndexView): Promise<Descriptor> {
     const rel = blobPath(digest);
     const size = await this.source.size(rel);
     if (size === undefined) throw new OciError('NOT_FOUND', `${digest}: not found`);
-    const listed = manifests.find((d) => d.digest === digest);
+    const listed = view.byDigest.get(digest);
     let mediaType = listed?.mediaType;
     if (!mediaType && size <= MAX_MANIFEST_BYTES) {
       const facts = await this.facts({ mediaType: '', digest, size });
@@ -158,20 +158,14 @@ export class OciLayoutStore implements Target {
   async fetchBytes(desc: Descriptor, options?: OpOptions): Promise<Buffer> {
     options?.signal?.throwIfAborted();
     const bytes = await this.source.readFile(blobPath(desc.digest));
-    if (!bytes) throw this.blobNotFound(desc.digest);
+    if (!bytes || bytes === TOO_LARGE) throw this.blobNotFound(desc.digest);
     verifyBytes(bytes, desc, ` in ${this.location}`);
     return bytes;
   }
 
   async *tags(options?: OpOptions): AsyncIterable<string> {
     options?.signal?.throwIfAborted();
-    const { manifests } = await this.readIndex();
-    const names = new Set<string>();
-    for (const d of manifests) {
-      const name = d.annotations?.[ANNOTATION_REF_NAME];
-      if (name) names.add(name);
-    }
-    yield* [...names].sort(compareStrings);
+    yield* [...(await this.readIndex()).byName.keys()].sort(compareStrings);
   }
 
   /**
@@ -180,7 +174,7 @@ export class OciLayoutStore implements Target {
    */
   async *referrers(desc: Descriptor, options?: OpOptions & { artifactType?: string }): AsyncIterable<Descriptor> {
     const { algorithm, hex } = parseDigest(desc.digest);
-    const { manifests } = await this.readIndex();
+    const { index: { manifests }, byName } = await this.readIndex();
     const found = new Map<string, Descriptor>();
     const add = (pointer: Descriptor, facts: ManifestFacts | undefined): void => {
       if (found.has(pointer.digest)) return;
@@ -206,7 +200,7 @@ export class OciLayoutStore implements Target {
     }
 
     // A fallback-tag index lists the referrers itself, possibly ones whose manifests are not stored here.
-    const fallback = manifests.find((d) => d.annotations?.[ANNOTATION_REF_NAME] === `${algorithm}-${hex}`);
+    const fallback = byName.get(`${algorithm}-${hex}`);
     if (fallback) {
       const listing = await this.facts(fallback);
       if (listing?.kind === 'index') {
@@ -229,21 +223,18 @@ export class OciLayoutStore implements Target {
     } catch {
       return undefined;
     }
-    const size = await this.source.size(rel);
-    if (size === undefined) return undefined; // not cached: it may be pushed later
-    if (size > MAX_MANIFEST_BYTES) {
+    const bytes = await this.source.readFile(rel, MAX_MANIFEST_BYTES);
+    if (bytes === undefined) return undefined; // not cached: it may be pushed later
+    if (bytes === TOO_LARGE) {
       this.factsCache.set(desc.digest, null);
       return undefined;
     }
-    const bytes = await this.source.readFile(rel);
-    if (!bytes) return undefined;
-    let facts: ManifestFacts | undefined;
     try {
       verifyBytes(bytes, { digest: desc.digest });
-      facts = manifestFacts(bytes);
     } catch {
-      facts = undefined;
+      return undefined; // corrupt: not cached, a push may repair it
     }
+    const facts = manifestFacts(bytes);
     this.factsCache.set(desc.digest, facts ?? null);
     return facts;
   }
@@ -421,27 +412,29 @@ export class OciLayoutStore implements Target {
   // ---- index.json -------------------------------------------------------------------------
 
   /** index.json as it is now (another process may have changed it): re-parsed only when the file changed. */
-  private async readIndex(): Promise<ImageIndex> {
+  private async readIndex(): Promise<IndexView> {
     if (this.fixedIndex) return this.fixedIndex;
     const path = join(this.location, INDEX_FILE);
-    let key: string;
+    let st;
     try {
-      const st = await fs.stat(path);
-      key = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+      // Sync: a stat is microseconds, and listings call this once per tag.
+      st = statSync(path);
     } catch (err) {
       if (isMissing(err)) throw new OciError('INVALID_LAYOUT', `${path}: missing; ${this.location} is not an OCI image layout`);
       throw err;
     }
-    if (this.indexCache?.key === key) return this.indexCache.index;
-    const index = await this.readIndexFresh();
-    this.indexCache = { key, index };
-    return index;
+    // index.json is only ever replaced by rename, so a new inode (or size, or time) means new content.
+    const key = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+    if (this.indexCache?.key === key) return this.indexCache.view;
+    const view = indexView(await this.readIndexFresh());
+    this.indexCache = { key, view };
+    return view;
   }
 
   private async readIndexFresh(): Promise<ImageIndex> {
     const path = join(this.location, INDEX_FILE);
     const raw = await this.source.readFile(INDEX_FILE);
-    if (!raw) throw new OciError('INVALID_LAYOUT', `${path}: missing; ${this.location} is not an OCI image layout`);
+    if (!raw || raw === TOO_LARGE) throw new OciError('INVALID_LAYOUT', `${path}: missing; ${this.location} is not an OCI image layout`);
     return parseIndexJson(raw, path);
   }
 
@@ -451,7 +444,7 @@ export class OciLayoutStore implements Target {
     await withFileLock(
       lockPath,
       async () => {
-        const index = structuredClone(await this.readIndexFresh());
+        const index = await this.readIndexFresh();
         if (await mutate(index)) await writeIndexFile(this.location, index);
       },
       { signal: options?.signal },
@@ -482,8 +475,9 @@ export function blobPath(digest: string): string {
   return `blobs/${algorithm}/${hex}`;
 }
 
-function checkLayoutFile(raw: Buffer | undefined, where: string, location: string): void {
+function checkLayoutFile(raw: Buffer | undefined | typeof TOO_LARGE, where: string, location: string): void {
   if (!raw) throw new OciError('INVALID_LAYOUT', `${where}: missing; ${location} is not an OCI image layout`);
+  if (raw === TOO_LARGE) throw new OciError('INVALID_LAYOUT', `${where}: too large to be an oci-layout file`);
   let doc: unknown;
   try {
     doc = JSON.parse(raw.toString('utf8'));
@@ -604,6 +598,32 @@ function sizeMismatch(desc: Descriptor, size: number, where: string, more = fals
     'SIZE_MISMATCH',
     more ? `blob ${desc.digest}${where}: more than the expected ${desc.size} bytes` : `blob ${desc.digest}${where}: size ${size}, expected ${desc.size}`,
   );
+}
+
+/** index.json with lookups by name (the last entry of a name wins, as when oras loads it) and by digest. */
+interface IndexView {
+  index: ImageIndex;
+  byName: Map<string, Descriptor>;
+  byDigest: Map<string, Descriptor>;
+}
+
+function indexView(index: ImageIndex): IndexView {
+  const byName = new Map<string, Descriptor>();
+  const byDigest = new Map<string, Descriptor>();
+  for (const d of index.manifests) {
+    const name = nameOf(d);
+    if (name) byName.set(name, d);
+    if (!byDigest.has(d.digest)) byDigest.set(d.digest, d);
+  }
+  return { index, byName, byDigest };
+}
+
+function cloneDescriptor(d: Descriptor): Descriptor {
+  const out: Descriptor = { ...d };
+  if (d.annotations) out.annotations = { ...d.annotations };
+  if (d.urls) out.urls = [...d.urls];
+  if (d.platform) out.platform = structuredClone(d.platform);
+  return out;
 }
 
 function nameOf(d: Descriptor): string | undefined {

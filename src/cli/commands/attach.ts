@@ -1,0 +1,131 @@
+import { posix, win32 } from 'node:path';
+import { parseAnnotations } from '../../oci/imageIndex';
+import { parsePlatform } from '../../oci/platform';
+import type { Platform } from '../../oci/descriptor';
+import {
+  attach as attachArtifacts,
+  parseFileReference,
+  readAnnotationFile,
+  type AnnotationFile,
+  type AttachedArtifact,
+  type AttachFile,
+} from '../../oci/referrers';
+import { boolOpt, type Command, formatOpt, FORMAT_OPTION, LAYOUT_OPTION, listOpt, stringOpt, UsageError } from '../command';
+import { formatJson } from '../printer';
+import { openTarget, requireReference } from '../targets';
+
+export const attach: Command = {
+  path: 'attach',
+  summary: 'Attach files and annotations to a manifest, to platforms of an index, or to an index and all it holds',
+  usage: 'attach [flags] --artifact-type TYPE --oci-layout DIR{:tag|@digest} [FILE[:TYPE]]... [--platform P[=FILE[:TYPE]]]...',
+  examples: [
+    '# an end-of-life date on a multi-arch image and on each of its platform images, in one step',
+    'manifold attach --oci-layout layout:v1 --artifact-type application/vnd.demo.lifecycle --recursive \\',
+    '    --annotation vnd.demo.artifact.lifecycle.end-of-life.date=2027-01-01',
+    '# a signature for the index and one for each platform: FILEs go to the index, P=FILE to that platform',
+    'manifold attach --oci-layout layout:v1 --artifact-type application/vnd.demo.signature a1.sig \\',
+    '    --platform linux/amd64=b1.sig --platform linux/arm64=c1.sig',
+    '# as oras: a bare --platform sends the FILEs to that platform instead of the index',
+    'manifold attach --oci-layout layout:v1 --artifact-type application/spdx+json --platform linux/amd64 sbom.json',
+    '# a file with its own layer media type, annotations from oras\'s annotation file ($manifest, $config, per file)',
+    'manifold attach --oci-layout layout:v1 --artifact-type doc/example --annotation-file annotations.json hi.txt:text/plain',
+  ],
+  minArgs: 1,
+  options: {
+    ...LAYOUT_OPTION,
+    'artifact-type': { type: 'string', description: 'artifact type of the artifacts made (required)', valueName: 'TYPE' },
+    annotation: { type: 'string', short: 'a', multiple: true, description: 'manifest annotation of every artifact made', valueName: 'KEY=VALUE' },
+    'annotation-file': { type: 'string', description: 'oras annotation file: {"$manifest": {...}, "$config": {...}, "FILE": {...}}', valueName: 'FILE' },
+    platform: {
+      type: 'string',
+      multiple: true,
+      description: 'P: attach the FILEs to the index\'s P manifest instead; P=FILE[:TYPE]: attach FILE to P\'s manifest (the FILEs still go to the index)',
+      valueName: 'P[=FILE]',
+    },
+    recursive: { type: 'boolean', short: 'r', description: 'attach to the index and to every manifest below it (nested indexes too)' },
+    'disable-path-validation': { type: 'boolean', description: 'allow absolute file paths (they become the file titles)' },
+    ...FORMAT_OPTION,
+  },
+  async run(p, printer) {
+    const format = formatOpt(p);
+    const artifactType = stringOpt(p, 'artifact-type');
+    if (artifactType === undefined) throw new UsageError('required flag "artifact-type" not set');
+    const annotationArgs = listOpt(p, 'annotation');
+    const annotationFilePath = stringOpt(p, 'annotation-file');
+    if (annotationFilePath !== undefined && annotationArgs.length > 0) throw new UsageError('--annotation and --annotation-file cannot be both specified');
+
+    const [raw, ...fileArgs] = p.positionals as [string, ...string[]];
+    const files = fileArgs.map(parseFileReference);
+    const platforms: Platform[] = [];
+    const perPlatformFiles: { platform: Platform; files: AttachFile[] }[] = [];
+    for (const value of listOpt(p, 'platform')) {
+      const eq = value.indexOf('=');
+      if (eq === -1) {
+        platforms.push(parsePlatform(value));
+        continue;
+      }
+      const platform = parsePlatform(value.slice(0, eq));
+      const file = parseFileReference(value.slice(eq + 1));
+      const key = JSON.stringify(platform);
+      const entry = perPlatformFiles.find((e) => JSON.stringify(e.platform) === key);
+      if (entry) entry.files.push(file);
+      else perPlatformFiles.push({ platform, files: [file] });
+    }
+    const allFiles = [...files, ...perPlatformFiles.flatMap((e) => e.files)];
+    if (!boolOpt(p, 'disable-path-validation')) {
+      const absolute = allFiles.filter((f) => posix.isAbsolute(f.path) || win32.isAbsolute(f.path)).map((f) => f.path);
+      if (absolute.length > 0) {
+        throw new UsageError(`absolute file path detected: ${absolute.join(', ')}; if it is intended, use --disable-path-validation`);
+      }
+    }
+
+    let annotations: Record<string, string> = parseAnnotations(annotationArgs);
+    let configAnnotations: Record<string, string> | undefined;
+    if (annotationFilePath !== undefined) {
+      const fromFile: AnnotationFile = await readAnnotationFile(annotationFilePath);
+      annotations = fromFile.manifest;
+      configAnnotations = fromFile.config;
+      for (const f of allFiles) if (fromFile.files[f.path]) f.annotations = fromFile.files[f.path];
+    }
+
+    const t = await openTarget(p, raw);
+    const subject = requireReference(t, raw);
+    const result = await attachArtifacts(t.target, {
+      subject,
+      artifactType,
+      files,
+      annotations,
+      configAnnotations,
+      platforms,
+      recursive: boolOpt(p, 'recursive'),
+      perPlatformFiles,
+      onEvent: (e) => {
+        if (e.type !== 'attached') return;
+        // Printed as each artifact is stored, so a long run shows progress and an interrupted one what it did.
+        if (format === 'text') printer.out(`Attached to [${t.kind}] ${t.display(e.artifact.subject.digest)}\nDigest: ${e.artifact.desc.digest}\n`);
+      },
+    });
+    if (format === 'json') printer.out(formatJson(attachJson(t.path, result.artifacts)));
+  },
+};
+
+/** `--format json`: every artifact made, each with oras's attach fields and the subject it refers to. */
+export function attachJson(path: string, artifacts: AttachedArtifact[]): unknown {
+  return {
+    artifacts: artifacts.map((a) => ({
+      reference: `${path}@${a.desc.digest}`,
+      mediaType: a.desc.mediaType,
+      digest: a.desc.digest,
+      size: a.desc.size,
+      ...(a.desc.annotations && Object.keys(a.desc.annotations).length > 0 ? { annotations: a.desc.annotations } : {}),
+      artifactType: a.desc.artifactType,
+      subject: {
+        reference: `${path}@${a.subject.digest}`,
+        mediaType: a.subject.mediaType,
+        digest: a.subject.digest,
+        size: a.subject.size,
+        ...(a.subject.platform ? { platform: a.subject.platform } : {}),
+      },
+    })),
+  };
+}

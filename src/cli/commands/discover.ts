@@ -1,0 +1,171 @@
+import type { Descriptor } from '../../oci/descriptor';
+import { isImageIndex, isValidMediaType } from '../../oci/mediaType';
+import { formatPlatform, parsePlatform } from '../../oci/platform';
+import { allSubjects, discover as discoverReferrers, formatPosition, type ReferrerNode, type SubjectNode } from '../../oci/referrers';
+import { boolOpt, type Command, formatOpt, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
+import { formatJson, formatTable } from '../printer';
+import { openTarget, requireReference } from '../targets';
+
+const FORMATS = ['tree', 'table', 'json'] as const;
+
+export const discover: Command = {
+  path: 'discover',
+  summary: 'Show the referrers of a manifest and, with --recursive, of every manifest of an index',
+  usage: 'discover [flags] --oci-layout DIR{:tag|@digest}',
+  examples: [
+    'manifold discover --oci-layout layout:v1',
+    'manifold discover --oci-layout layout:v1 --recursive            # the index and each platform image',
+    'manifold discover --oci-layout layout:v1 --platform linux/amd64 --format table',
+    'manifold discover --oci-layout layout:v1 --recursive --format json --artifact-type application/spdx+json',
+  ],
+  minArgs: 1,
+  maxArgs: 1,
+  options: {
+    ...LAYOUT_OPTION,
+    recursive: { type: 'boolean', short: 'r', description: 'also the referrers of every manifest below an index (nested indexes too)' },
+    depth: { type: 'string', description: 'levels of referrers to show (1: direct only); all levels when unset', valueName: 'N' },
+    'artifact-type': { type: 'string', description: 'only referrers of this artifact type', valueName: 'TYPE' },
+    platform: { type: 'string', description: 'start from the manifest of this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
+    format: { type: 'string', description: 'output format: tree (default, with annotations), table (direct referrers) or json', valueName: 'FORMAT' },
+  },
+  async run(p, printer) {
+    const format = formatOpt(p, FORMATS);
+    const depthText = stringOpt(p, 'depth');
+    let depth = 0;
+    if (depthText !== undefined) {
+      depth = Number(depthText);
+      if (!/^\d+$/.test(depthText) || depth < 1) throw new UsageError('depth value should be at least 1');
+    }
+    // A table lists direct referrers only, as oras's does.
+    if (format === 'table') depth = 1;
+    const artifactType = stringOpt(p, 'artifact-type');
+    if (artifactType !== undefined && !isValidMediaType(artifactType)) throw new UsageError(`${artifactType}: invalid media type`);
+    const platformText = stringOpt(p, 'platform');
+    const raw = p.positionals[0]!;
+    const t = await openTarget(p, raw);
+    const root = await discoverReferrers(t.target, requireReference(t, raw), {
+      depth,
+      recursive: boolOpt(p, 'recursive'),
+      artifactType,
+      platform: platformText === undefined ? undefined : parsePlatform(platformText),
+    });
+    const recursive = boolOpt(p, 'recursive');
+    if (format === 'json') printer.out(formatJson(discoverJson(t.path, root)));
+    else if (format === 'table') printer.out(discoverTable(t.path, t.display(), root, recursive));
+    else printer.out(discoverTree(t.path, root, recursive));
+  },
+};
+
+// ---- json ---------------------------------------------------------------------------------
+
+/** Descriptor fields in oras's order (its discover JSON embeds the OCI descriptor after `reference`). */
+function descriptorJson(path: string, d: Descriptor, withAnnotations: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = { reference: `${path}@${d.digest}`, mediaType: d.mediaType, digest: d.digest, size: d.size };
+  if (withAnnotations && d.annotations && Object.keys(d.annotations).length > 0) out.annotations = d.annotations;
+  if (d.platform) out.platform = d.platform;
+  if (d.artifactType) out.artifactType = d.artifactType;
+  return out;
+}
+
+function referrerJson(path: string, r: ReferrerNode): unknown {
+  return { ...descriptorJson(path, r.desc, true), referrers: r.referrers.map((x) => referrerJson(path, x)) };
+}
+
+/**
+ * The JSON documented in the README: oras's discover JSON (a node with `referrers`, each a node too), plus
+ * `platform` on the manifests of an index and, with --recursive, `manifests` on an index.
+ */
+export function discoverJson(path: string, node: SubjectNode): unknown {
+  const out: Record<string, unknown> = { ...descriptorJson(path, node.desc, false), referrers: node.referrers.map((r) => referrerJson(path, r)) };
+  if (node.manifests) out.manifests = node.manifests.map((m) => discoverJson(path, m));
+  return out;
+}
+
+// ---- tree ---------------------------------------------------------------------------------
+
+interface TreeNode {
+  value: string;
+  children: TreeNode[];
+}
+
+function addReferrers(parent: TreeNode, referrers: ReferrerNode[]): void {
+  for (const r of referrers) {
+    // Grouped under their artifact type, as oras's tree does.
+    const type = r.desc.artifactType || '<unknown>';
+    let group = parent.children.find((c) => c.value === type);
+    if (!group) parent.children.push((group = { value: type, children: [] }));
+    const node: TreeNode = { value: r.desc.digest, children: [] };
+    group.children.push(node);
+    const annotations = r.desc.annotations ?? {};
+    const keys = Object.keys(annotations).sort();
+    if (keys.length > 0) node.children.push({ value: '[annotations]', children: keys.map((k) => ({ value: `${k}: ${yamlScalar(annotations[k]!)}`, children: [] })) });
+    addReferrers(node, r.referrers);
+  }
+}
+
+function renderTree(node: TreeNode, prefix = ''): string {
+  let out = `${node.value}\n`;
+  node.children.forEach((child, i) => {
+    const last = i === node.children.length - 1;
+    out += prefix + (last ? '└── ' : '├── ') + renderTree(child, prefix + (last ? '    ' : '│   '));
+  });
+  return out;
+}
+
+/** "Image index", "Image manifest [2] linux/arm64", "Image index [3]": which part of the tree a section is. */
+export function subjectLabel(node: SubjectNode): string {
+  let label = isImageIndex(node.desc.mediaType) ? 'Image index' : 'Image manifest';
+  if (node.position.length > 0) label += ` [${formatPosition(node.position)}]`;
+  if (node.desc.platform) label += ` ${formatPlatform(node.desc.platform)}`;
+  return label;
+}
+
+/** oras's tree (`dir@digest`, artifact types, digests, annotations); with --recursive one section per manifest. */
+export function discoverTree(path: string, root: SubjectNode, recursive: boolean): string {
+  const section = (node: SubjectNode) => {
+    const tree: TreeNode = { value: `${path}@${node.desc.digest}`, children: [] };
+    addReferrers(tree, node.referrers);
+    return renderTree(tree);
+  };
+  if (!recursive) return section(root);
+  return [...allSubjects(root)].map((node) => `${subjectLabel(node)}\n${section(node)}`).join('\n');
+}
+
+/**
+ * A string as YAML shows it plainly, quoted when plain would read as another type (a date, a number, true)
+ * or would not parse: how oras prints annotation values in its tree.
+ */
+export function yamlScalar(value: string): string {
+  const special =
+    value === '' ||
+    /^[\s\-?:,[\]{}#&*!|>'"%@`]/.test(value) ||
+    /\s$/.test(value) ||
+    /: |\s#|[\n\r\t]/.test(value) ||
+    /:$/.test(value) ||
+    /^(true|false|yes|no|on|off|y|n|null|~)$/i.test(value) ||
+    /^[-+]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(value) ||
+    /^0[xo][0-9a-f_]+$/i.test(value) ||
+    /^[-+]?\.(inf|nan)$/i.test(value) ||
+    /^\d{4}-\d\d?-\d\d?([Tt ]|$)/.test(value);
+  return special ? JSON.stringify(value) : value;
+}
+
+// ---- table --------------------------------------------------------------------------------
+
+/** Direct referrers in columns, as oras's table; with --recursive a SUBJECT column, and subjects without any. */
+export function discoverTable(path: string, display: string, root: SubjectNode, recursive: boolean): string {
+  const subjects = recursive ? [...allSubjects(root)] : [root];
+  const count = subjects.reduce((n, s) => n + s.referrers.length, 0);
+  let out = `Discovered ${count} artifact${count === 1 ? '' : 's'} referencing ${display}\nDigest: ${root.desc.digest}\n`;
+  if (!recursive) {
+    if (count === 0) return out;
+    return out + '\n' + formatTable(['ARTIFACT TYPE', 'DIGEST'], root.referrers.map((r) => [r.desc.artifactType || '<unknown>', r.desc.digest]));
+  }
+  const rows: string[][] = [];
+  for (const s of subjects) {
+    const label = subjectLabel(s);
+    if (s.referrers.length === 0) rows.push([label, `${path}@${s.desc.digest}`, '-', '-']);
+    for (const r of s.referrers) rows.push([label, `${path}@${s.desc.digest}`, r.desc.artifactType || '<unknown>', r.desc.digest]);
+  }
+  return out + '\n' + formatTable(['SUBJECT', 'REFERENCE', 'ARTIFACT TYPE', 'DIGEST'], rows);
+}

@@ -1,0 +1,192 @@
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { ANNOTATION_CREATED, ANNOTATION_TITLE, type Descriptor, type ImageManifest, type Platform } from '../descriptor';
+import { digestOf } from '../digest';
+import { encodeManifest } from '../encoding/goJson';
+import { OciError } from '../errors';
+import { EMPTY_JSON, EMPTY_JSON_DIGEST, isImageIndex, isValidMediaType, MediaType } from '../mediaType';
+import { formatPlatform } from '../platform';
+import type { OpOptions, Target } from '../target';
+import { checkFile, prepareFile, type AttachFile, type PreparedFile } from './attachFiles';
+import { selectSubjectPlatform, subjectTree } from './subjects';
+
+export interface AttachOptions extends OpOptions {
+  /** The subject: a tag or a digest in `target`. */
+  subject: string;
+  artifactType: string;
+  /**
+   * Files for the subject itself; with `platforms`, for those children instead; with `recursive`, for the
+   * subject and every manifest below it.
+   */
+  files?: AttachFile[];
+  /** Annotations of every artifact made. */
+  annotations?: Record<string, string>;
+  /** Annotations of the (empty) config descriptor: `$config` in oras's annotation file. */
+  configAnnotations?: Record<string, string>;
+  /** Attach `files` to these children of the index rather than to the index. */
+  platforms?: Platform[];
+  /** Attach `files` to the subject and to every manifest below it, nested indexes too. */
+  recursive?: boolean;
+  /** Files for one platform's child only, in the same artifact as what else that child gets. */
+  perPlatformFiles?: { platform: Platform; files: AttachFile[] }[];
+  onEvent?: (event: AttachEvent) => void;
+  /** The clock behind `org.opencontainers.image.created`. */
+  now?: () => Date;
+}
+
+/** One artifact made: its manifest, and the subject it refers to. */
+export interface AttachedArtifact {
+  /** The manifest's descriptor, with its artifact type and annotations (as the referrers API lists it). */
+  desc: Descriptor;
+  raw: Buffer;
+  manifest: ImageManifest;
+  /** The subject as its index lists it (platform included) or as it resolved. */
+  subject: Descriptor;
+  /** 1-based positions of the subject below the resolved reference; [] for the reference itself. */
+  position: number[];
+}
+
+export type AttachEvent =
+  | { type: 'resolved'; ref: string; desc: Descriptor }
+  | { type: 'exists'; name: string; desc: Descriptor }
+  | { type: 'uploading'; name: string; desc: Descriptor }
+  | { type: 'uploaded'; name: string; desc: Descriptor }
+  | { type: 'attached'; artifact: AttachedArtifact };
+
+export interface AttachResult {
+  /** The resolved reference. */
+  root: Descriptor;
+  artifacts: AttachedArtifact[];
+}
+
+/** The empty JSON descriptor oras uses as the config of artifacts, and as their only layer when no file is given. */
+export function emptyDescriptor(annotations?: Record<string, string>): Descriptor {
+  const d: Descriptor = { mediaType: MediaType.Empty, digest: EMPTY_JSON_DIGEST, size: EMPTY_JSON.length };
+  if (annotations && Object.keys(annotations).length > 0) d.annotations = { ...annotations };
+  d.data = EMPTY_JSON.toString('base64');
+  return d;
+}
+
+/** RFC 3339 in UTC to the second, as Go's time.RFC3339 writes it for oras. */
+export function createdTimestamp(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+const BLOB_CONCURRENCY = 4;
+
+interface Plan {
+  subject: Descriptor;
+  position: number[];
+  files: AttachFile[];
+}
+
+/**
+ * Attaches OCI 1.1 artifacts (an image manifest with `artifactType`, the empty config, the files as layers and
+ * `subject`) to a manifest, to some of its platforms, or to it and everything below it, in one step. Everything
+ * that can be refused is checked first (media types, files, the subject, each platform), so a refusal writes
+ * nothing; then blobs are pushed, each once, then the manifests.
+ */
+export async function attach(target: Target, options: AttachOptions): Promise<AttachResult> {
+  const emit = options.onEvent ?? (() => {});
+  const op: OpOptions = { signal: options.signal };
+  if (!options.artifactType) throw new OciError('INVALID_ARGUMENT', 'an artifact type is required (--artifact-type)');
+  if (!isValidMediaType(options.artifactType)) throw new OciError('INVALID_ARGUMENT', `${options.artifactType}: invalid media type`);
+  const common = options.files ?? [];
+  const perPlatform = options.perPlatformFiles ?? [];
+  const bare = options.platforms ?? [];
+  const annotations = { ...(options.annotations ?? {}) };
+  if (common.length === 0 && perPlatform.every((p) => p.files.length === 0) && Object.keys(annotations).length === 0) {
+    throw new OciError('INVALID_ARGUMENT', 'neither file nor annotation provided: give files to attach or --annotation');
+  }
+  for (const f of [...common, ...perPlatform.flatMap((p) => p.files)]) checkFile(f);
+
+  // Where each file goes; nothing is written yet.
+  const root = await target.resolve(options.subject, op);
+  emit({ type: 'resolved', ref: options.subject, desc: root });
+  const plans = new Map<string, Plan>();
+  const planFor = (subject: Descriptor, position: number[]): Plan => {
+    let plan = plans.get(subject.digest);
+    if (!plan) plans.set(subject.digest, (plan = { subject, position, files: [] }));
+    return plan;
+  };
+  const addFiles = (plan: Plan, files: AttachFile[]) => {
+    for (const f of files) if (!plan.files.includes(f)) plan.files.push(f);
+  };
+  const needsTree = isImageIndex(root.mediaType) && (options.recursive || bare.length > 0 || perPlatform.length > 0);
+  const tree = needsTree ? await subjectTree(target, root, op) : [{ desc: root, position: [] as number[] }];
+  const positionOf = new Map(tree.map((e) => [e.desc.digest, e.position]));
+  const childFor = async (platform: Platform): Promise<Plan> => {
+    const child = await selectSubjectPlatform(target, root, platform, op);
+    return planFor(child, child.digest === root.digest ? [] : (positionOf.get(child.digest) ?? []));
+  };
+  if (options.recursive) {
+    for (const entry of tree) addFiles(planFor(entry.desc, entry.position), common);
+  } else if (bare.length > 0) {
+    for (const p of bare) addFiles(await childFor(p), common);
+  } else if (common.length > 0 || perPlatform.length === 0) {
+    addFiles(planFor(root, []), common);
+  }
+  for (const { platform, files } of perPlatform) addFiles(await childFor(platform), files);
+
+  // Every file is read (and hashed) before the first write, so a missing one refuses the whole command.
+  const prepared = new Map<AttachFile, PreparedFile>();
+  for (const plan of plans.values()) {
+    for (const f of plan.files) if (!prepared.has(f)) prepared.set(f, await prepareFile(f, op));
+  }
+
+  if (!(ANNOTATION_CREATED in annotations)) annotations[ANNOTATION_CREATED] = createdTimestamp((options.now ?? (() => new Date()))());
+  const config = emptyDescriptor(options.configAnnotations);
+  // As the manifest holds them (Go sorts map keys), so printed descriptors read the same.
+  const sortedAnnotations = Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const pushed = new Set<string>();
+  const pushBlob = async (name: string, desc: Descriptor, content: () => Readable | Buffer) => {
+    if (pushed.has(desc.digest)) return;
+    pushed.add(desc.digest);
+    if (await target.exists(desc, op)) {
+      emit({ type: 'exists', name, desc });
+      return;
+    }
+    emit({ type: 'uploading', name, desc });
+    await target.push(desc, content(), op);
+    emit({ type: 'uploaded', name, desc });
+  };
+  await pushBlob('config', config, () => EMPTY_JSON);
+  // A few files at a time, as oras copies with a small concurrency: each blob ends in an fsync.
+  await inParallel([...prepared.values()], BLOB_CONCURRENCY, (file) =>
+    pushBlob(file.layer.annotations![ANNOTATION_TITLE]!, file.layer, () => createReadStream(file.path, { signal: options.signal })),
+  );
+
+  const artifacts: AttachedArtifact[] = [];
+  for (const plan of plans.values()) {
+    const layers = plan.files.length > 0 ? plan.files.map((f) => structuredClone(prepared.get(f)!.layer)) : [emptyDescriptor()];
+    const manifest: ImageManifest = {
+      schemaVersion: 2,
+      mediaType: MediaType.ImageManifest,
+      artifactType: options.artifactType,
+      config: structuredClone(config),
+      layers,
+      subject: { mediaType: plan.subject.mediaType, digest: plan.subject.digest, size: plan.subject.size },
+      annotations: { ...annotations },
+    };
+    const raw = encodeManifest(manifest);
+    const desc: Descriptor = { mediaType: MediaType.ImageManifest, digest: digestOf(raw), size: raw.length, annotations: { ...sortedAnnotations }, artifactType: options.artifactType };
+    await target.push({ mediaType: desc.mediaType, digest: desc.digest, size: desc.size }, raw, op);
+    const artifact: AttachedArtifact = { desc, raw, manifest, subject: plan.subject, position: plan.position };
+    artifacts.push(artifact);
+    emit({ type: 'attached', artifact });
+  }
+  return { root, artifacts };
+}
+
+/** `linux/amd64`, or undefined for a subject without a platform. */
+export function subjectPlatform(artifact: AttachedArtifact): string | undefined {
+  return artifact.subject.platform ? formatPlatform(artifact.subject.platform) : undefined;
+}
+
+async function inParallel<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await run(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

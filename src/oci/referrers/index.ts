@@ -1,0 +1,11 @@
+/** Referrers: attach artifacts to a manifest, its platforms or its whole tree; discover the referrers tree. */
+export { attach, createdTimestamp, emptyDescriptor, subjectPlatform } from './attach';
+export type { AttachEvent, AttachOptions, AttachResult, AttachedArtifact } from './attach';
+export { DEFAULT_FILE_MEDIA_TYPE, defaultTitle, parseFileReference, prepareFile } from './attachFiles';
+export type { AttachFile, PreparedFile } from './attachFiles';
+export { ANNOTATION_FILE_CONFIG, ANNOTATION_FILE_MANIFEST, parseAnnotationFile, readAnnotationFile } from './annotationFile';
+export type { AnnotationFile } from './annotationFile';
+export { allReferrers, allSubjects, discover } from './discover';
+export type { DiscoverOptions, ReferrerNode, SubjectNode } from './discover';
+export { formatPosition, indexChildren, selectSubjectPlatform, subjectTree } from './subjects';
+export type { SubjectEntry } from './subjects';

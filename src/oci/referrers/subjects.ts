@@ -1,0 +1,66 @@
+import type { Descriptor, ImageIndex, ImageManifest, Platform } from '../descriptor';
+import { OciError } from '../errors';
+import { platformFromConfig } from '../imageIndex/childDescriptor';
+import { isImageIndex, isManifestMediaType } from '../mediaType';
+import { formatPlatform, platformMatches } from '../platform';
+import { selectPlatform } from '../selectPlatform';
+import type { OpOptions, ReadOnlyTarget } from '../target';
+
+/** A manifest in the tree below a subject: its descriptor as the parent index lists it, and where it sits. */
+export interface SubjectEntry {
+  desc: Descriptor;
+  /** 1-based positions from the root: [] for the root, [2] for its second child, [2, 1] below that. */
+  position: number[];
+}
+
+/** The children of an index that are manifests (or indexes), as it lists them. */
+export async function indexChildren(target: ReadOnlyTarget, desc: Descriptor, options: OpOptions = {}): Promise<Descriptor[]> {
+  const raw = await target.fetchBytes(desc, options);
+  let doc: ImageIndex;
+  try {
+    doc = JSON.parse(raw.toString('utf8')) as ImageIndex;
+  } catch (err) {
+    throw new OciError('INVALID_MANIFEST', `index ${desc.digest}: malformed JSON (${(err as Error).message})`, { cause: err });
+  }
+  if (typeof doc !== 'object' || doc === null || !Array.isArray(doc.manifests)) {
+    throw new OciError('INVALID_MANIFEST', `index ${desc.digest}: manifests: expected an array`);
+  }
+  return doc.manifests.filter((d) => d && typeof d.digest === 'string' && isManifestMediaType(d.mediaType));
+}
+
+/**
+ * The root and every manifest below it (nested indexes too), root first, each digest once: an index that
+ * lists a child twice still yields it once.
+ */
+export async function subjectTree(target: ReadOnlyTarget, root: Descriptor, options: OpOptions = {}): Promise<SubjectEntry[]> {
+  const out: SubjectEntry[] = [];
+  const seen = new Set<string>();
+  const visit = async (desc: Descriptor, position: number[]): Promise<void> => {
+    if (seen.has(desc.digest)) return;
+    seen.add(desc.digest);
+    out.push({ desc, position });
+    if (!isImageIndex(desc.mediaType)) return;
+    const children = await indexChildren(target, desc, options);
+    for (let i = 0; i < children.length; i++) await visit(children[i]!, [...position, i + 1]);
+  };
+  await visit(root, []);
+  return out;
+}
+
+/**
+ * The manifest of `platform` under `root`: a child of an index (the error names the platforms it has), or an
+ * image whose config declares that platform.
+ */
+export async function selectSubjectPlatform(target: ReadOnlyTarget, root: Descriptor, platform: Platform, options: OpOptions = {}): Promise<Descriptor> {
+  if (isImageIndex(root.mediaType)) return selectPlatform(target, root, platform, options);
+  const manifest = JSON.parse((await target.fetchBytes(root, options)).toString('utf8')) as ImageManifest;
+  const own = await platformFromConfig(target, manifest, options).catch(() => undefined);
+  if (!own) throw new OciError('NOT_FOUND', `${root.digest} is not an index and declares no platform, so it has no ${formatPlatform(platform)} manifest`);
+  if (!platformMatches(platform, own)) throw new OciError('NOT_FOUND', `${root.digest} is ${formatPlatform(own)}, not ${formatPlatform(platform)}`);
+  return { ...root, platform: own };
+}
+
+/** `[2.1] linux/amd64`-style position label. */
+export function formatPosition(position: readonly number[]): string {
+  return position.join('.');
+}
