@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Printer } from './printer';
+import { REGISTRY_OPTIONS } from './registryOptions';
 
 type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { description: string; valueName?: string };
 
@@ -29,6 +30,8 @@ export const COMMON_OPTIONS: Record<string, OptionSpec> = {
 
 export const LAYOUT_OPTION: Record<string, OptionSpec> = {
   'oci-layout': { type: 'boolean', description: 'the reference is an OCI image layout folder: DIR[:tag|@digest]' },
+  // Without --oci-layout the reference names a registry: these say how to reach it.
+  ...REGISTRY_OPTIONS,
 };
 
 export const FORMAT_OPTION: Record<string, OptionSpec> = {

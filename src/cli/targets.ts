@@ -2,24 +2,29 @@ import { stat } from 'node:fs/promises';
 import { OciError } from '../oci/errors';
 import { OciLayoutStore } from '../oci/layout';
 import { formatLayoutReference, parseLayoutReference } from '../oci/reference';
+import { RegistryClient } from '../oci/registry/client';
+import { formatRegistryReference, parseRegistryReference } from '../oci/registry/registryReference';
+import { RemoteRepository } from '../oci/registry/remoteRepository';
 import type { Target } from '../oci/target';
-import { boolOpt, type ParsedCommand, UsageError } from './command';
+import { boolOpt, type ParsedCommand } from './command';
+import { registryClientOptions } from './registryOptions';
 
 export interface OpenedTarget {
   target: Target;
-  /** `[oci-layout] dir:tag`, as oras names where it pushed. */
-  kind: 'oci-layout';
+  /** `[oci-layout] dir:tag` or `[registry] host/repo:tag`, as oras names where it pushed. */
+  kind: 'oci-layout' | 'registry';
   path: string;
   reference?: string;
   extraTags: string[];
   display(reference?: string): string;
 }
 
-/** Opens what a command's reference names; registries come with the registry support (issue #4). */
-export async function openTarget(parsed: ParsedCommand, raw: string, options: { create?: boolean; allowTagList?: boolean } = {}): Promise<OpenedTarget> {
-  if (!boolOpt(parsed, 'oci-layout')) {
-    throw new UsageError(`${raw}: registry references are not supported yet; pass --oci-layout to use an OCI image layout folder`);
-  }
+/**
+ * Opens what a command's reference names: with `--oci-layout` (or `layout: true`) a layout folder or
+ * tar, else a repository on a registry (`registry/repo[:tag|@digest]`), reached as the registry flags say.
+ */
+export async function openTarget(parsed: ParsedCommand, raw: string, options: { create?: boolean; allowTagList?: boolean; layout?: boolean } = {}): Promise<OpenedTarget> {
+  if (!(options.layout ?? boolOpt(parsed, 'oci-layout'))) return openRemote(parsed, raw, options);
   const ref = parseLayoutReference(raw, { allowTagList: options.allowTagList });
   const target = (await isFile(ref.path)) ? await OciLayoutStore.openTar(ref.path) : await OciLayoutStore.open(ref.path, { create: options.create });
   return {
@@ -32,8 +37,24 @@ export async function openTarget(parsed: ParsedCommand, raw: string, options: { 
   };
 }
 
+async function openRemote(parsed: ParsedCommand, raw: string, options: { allowTagList?: boolean }): Promise<OpenedTarget> {
+  const ref = parseRegistryReference(raw, { allowTagList: options.allowTagList });
+  const client = new RegistryClient(ref.registry, await registryClientOptions(parsed, ref.registry));
+  return {
+    target: new RemoteRepository(client, ref.repository),
+    kind: 'registry',
+    path: `${ref.registry}/${ref.repository}`,
+    reference: ref.reference,
+    extraTags: ref.extraTags,
+    display: (reference = ref.reference) => formatRegistryReference(ref.registry, ref.repository, reference),
+  };
+}
+
 export function requireReference(t: OpenedTarget, raw: string): string {
-  if (!t.reference) throw new OciError('INVALID_ARGUMENT', `${raw}: no tag or digest given; use DIR:tag or DIR@digest`);
+  if (!t.reference) {
+    const form = t.kind === 'registry' ? 'registry/repo:tag or registry/repo@digest' : 'DIR:tag or DIR@digest';
+    throw new OciError('INVALID_ARGUMENT', `${raw}: no tag or digest given; use ${form}`);
+  }
   return t.reference;
 }
 

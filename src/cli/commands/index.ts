@@ -1,15 +1,17 @@
 import type { Command } from '../command';
-import { attach } from './attach';
 import { blobFetch } from './blobFetch';
-import { discover } from './discover';
+import { cp } from './cp';
 import { indexCreate } from './indexCreate';
 import { indexUpdate } from './indexUpdate';
 import { manifestDelete } from './manifestDelete';
 import { manifestFetch } from './manifestFetch';
+import { login, logout } from './login';
 import { manifestPush } from './manifestPush';
+import { repoLs } from './repoLs';
 import { repoTags } from './repoTags';
 import { resolve } from './resolve';
 import { tag, untag } from './tag';
 
+// repo ls comes before repo tags: it takes over the alias `repo ls` had there, as oras names it.
 /** Every `manifold` command, in the order the overview lists them. */
-export const COMMANDS: Command[] = [repoTags, indexCreate, indexUpdate, manifestFetch, manifestPush, manifestDelete, tag, untag, resolve, blobFetch, attach, discover];
+export const COMMANDS: Command[] = [repoLs, repoTags, indexCreate, indexUpdate, manifestFetch, manifestPush, manifestDelete, tag, untag, resolve, blobFetch, cp, login, logout];

@@ -1,0 +1,50 @@
+import { MemoryCredentialStore } from '../../oci/auth';
+import { OciError } from '../../oci/errors';
+import { Registry } from '../../oci/registry/registry';
+import { checkRegistry } from '../../oci/registry/registryReference';
+import { type Command, stringOpt, UsageError } from '../command';
+import { defaultCredentialStore, passwordOption, REGISTRY_OPTIONS } from '../registryOptions';
+
+export const login: Command = {
+  path: 'login',
+  summary: 'Sign in to a registry and keep the credentials in the Docker config (or its credential helper)',
+  usage: 'login [flags] REGISTRY',
+  examples: ['echo "$TOKEN" | manifold login -u alice --password-stdin ghcr.io', 'manifold login -u admin --password-stdin --plain-http localhost:5000 < password.txt'],
+  minArgs: 1,
+  maxArgs: 1,
+  options: { ...REGISTRY_OPTIONS, 'identity-token': { type: 'boolean', description: 'the secret is an identity (OAuth2 refresh) token, not a password' } },
+  async run(p, printer) {
+    const registry = checkRegistry(p.positionals[0]!);
+    if (p.values.password !== undefined) printer.err('WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n');
+    const username = stringOpt(p, 'username');
+    const secret = await passwordOption(p);
+    if (secret === undefined || secret === '') throw new UsageError('no password given: pass it on stdin with --password-stdin (or -p)');
+    const identityToken = p.values['identity-token'] === true;
+    if (!identityToken && !username) throw new UsageError('no user name given: pass -u NAME (or --identity-token for a token)');
+    const credential = identityToken ? { refreshToken: secret } : { username: username!, password: secret };
+    // Checked before anything is stored: a login that does not work is not kept.
+    const probe = new Registry(registry, { plainHttp: p.values['plain-http'] === true, insecure: p.values.insecure === true, credentials: new MemoryCredentialStore({ [registry]: credential }) });
+    try {
+      await probe.ping();
+    } catch (err) {
+      throw new OciError('INVALID_ARGUMENT', `login to ${registry} failed: ${(err as Error).message}`, { cause: err });
+    }
+    await defaultCredentialStore().put(registry, credential);
+    printer.out('Login Succeeded\n');
+  },
+};
+
+export const logout: Command = {
+  path: 'logout',
+  summary: 'Forget the credentials kept for a registry',
+  usage: 'logout REGISTRY',
+  examples: ['manifold logout localhost:5000'],
+  minArgs: 1,
+  maxArgs: 1,
+  options: {},
+  async run(p, printer) {
+    const registry = checkRegistry(p.positionals[0]!);
+    await defaultCredentialStore().delete(registry);
+    printer.out(`Removed the credentials for ${registry}\n`);
+  },
+};

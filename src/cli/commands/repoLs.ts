@@ -1,0 +1,35 @@
+import { Registry } from '../../oci/registry/registry';
+import { checkRegistry } from '../../oci/registry/registryReference';
+import { boolOpt, type Command, formatOpt, FORMAT_OPTION, LAYOUT_OPTION } from '../command';
+import { formatJson } from '../printer';
+import { registryClientOptions } from '../registryOptions';
+import { repoTags } from './repoTags';
+
+export const repoLs: Command = {
+  path: 'repo ls',
+  aliases: ['repository ls', 'repo list'],
+  summary: 'List the repositories of a registry (under a namespace, if given)',
+  usage: 'repo ls [flags] REGISTRY[/NAMESPACE]',
+  examples: ['manifold repo ls localhost:5000 --plain-http', 'manifold repo ls ghcr.io/org'],
+  minArgs: 1,
+  maxArgs: 1,
+  options: { ...LAYOUT_OPTION, ...FORMAT_OPTION, all: repoTags.options.all! },
+  async run(p, printer) {
+    // A layout has no repositories: `repo ls --oci-layout DIR` keeps meaning its tags, as it did.
+    if (boolOpt(p, 'oci-layout')) return repoTags.run(p, printer);
+    const format = formatOpt(p);
+    const raw = p.positionals[0]!;
+    const slash = raw.indexOf('/');
+    const registry = checkRegistry(slash === -1 ? raw : raw.slice(0, slash));
+    const namespace = slash === -1 ? '' : raw.slice(slash + 1).replace(/\/+$/, '');
+    const reg = new Registry(registry, await registryClientOptions(p, registry));
+    const names: string[] = [];
+    for await (const name of reg.repositories({ last: namespace || undefined })) {
+      if (!namespace) names.push(name);
+      else if (name.startsWith(`${namespace}/`)) names.push(name.slice(namespace.length + 1));
+      else if (name > `${namespace}/\uffff`) break; // the catalog is sorted: past the namespace
+    }
+    if (format === 'json') printer.out(formatJson({ repositories: names }));
+    else for (const n of names) printer.out(`${n}\n`);
+  },
+};

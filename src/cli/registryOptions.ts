@@ -1,0 +1,63 @@
+import { ChainCredentialStore, type CredentialStore, DockerConfigStore, MemoryCredentialStore } from '../oci/auth';
+import type { RegistryClientOptions } from '../oci/registry/client';
+import { OciError } from '../oci/errors';
+import type { ParseArgsConfig } from 'node:util';
+import type { ParsedCommand } from './command';
+
+// The shape of command.ts's option specs; declared here so that file can import these without a cycle.
+type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { description: string; valueName?: string };
+
+/** Flags of every command that may talk to a registry, as oras spells them. */
+export const REGISTRY_OPTIONS: Record<string, OptionSpec> = {
+  'plain-http': { type: 'boolean', description: 'talk HTTP to the registry, not HTTPS (credentials then travel in clear)' },
+  insecure: { type: 'boolean', description: 'accept any TLS certificate of the registry' },
+  username: { type: 'string', short: 'u', description: 'registry user name', valueName: 'NAME' },
+  password: { type: 'string', short: 'p', description: 'registry password or identity token (prefer --password-stdin)', valueName: 'SECRET' },
+  'password-stdin': { type: 'boolean', description: 'read the password or identity token from stdin' },
+};
+
+/** Reads all of stdin (the password, for `--password-stdin`), without its final newline. */
+export async function readSecretFromStdin(stdin: NodeJS.ReadableStream = process.stdin): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+// stdin can be read once: cp asks for the password of each side.
+const stdinPasswords = new WeakMap<ParsedCommand, Promise<string>>();
+
+/** The password from `-p` or `--password-stdin` (not both), or undefined. */
+export async function passwordOption(p: ParsedCommand): Promise<string | undefined> {
+  const given = typeof p.values.password === 'string' ? p.values.password : undefined;
+  if (p.values['password-stdin'] === true) {
+    if (given !== undefined) throw new OciError('INVALID_ARGUMENT', '--password and --password-stdin cannot be used together');
+    let pending = stdinPasswords.get(p);
+    if (!pending) stdinPasswords.set(p, (pending = readSecretFromStdin()));
+    return pending;
+  }
+  return given;
+}
+
+/** The Docker config (`DOCKER_CONFIG` or `~/.docker/config.json`), where `manifold login` stores credentials. */
+export function defaultCredentialStore(): CredentialStore {
+  return new DockerConfigStore();
+}
+
+/**
+ * Client options from the flags: credentials given on the command line (for `registry`) come before
+ * the Docker config. A username without a password is an identity token when only `-p` is missing.
+ */
+export async function registryClientOptions(p: ParsedCommand, registry: string): Promise<RegistryClientOptions> {
+  const username = typeof p.values.username === 'string' ? p.values.username : undefined;
+  const password = await passwordOption(p);
+  const stores: CredentialStore[] = [];
+  if (username !== undefined || password !== undefined) {
+    stores.push(new MemoryCredentialStore({ [registry]: username === undefined ? { refreshToken: password } : { username, password: password ?? '' } }));
+  }
+  stores.push(defaultCredentialStore());
+  return {
+    plainHttp: p.values['plain-http'] === true,
+    insecure: p.values.insecure === true,
+    credentials: new ChainCredentialStore(stores),
+  };
+}
