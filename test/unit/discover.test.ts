@@ -108,6 +108,13 @@ describePeer('discover on oras-artifacts', () => {
     });
     assert.deepEqual(json.manifests[1].referrers, []);
   });
+
+  it('shows platforms without referrers in the --recursive table', async () => {
+    const r = await runCli('discover', '--oci-layout', `${dir}:multi`, '--recursive', '--format', 'table');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Discovered 3 artifacts referencing /);
+    assert.match(r.stdout, /Image manifest \[2\] linux\/arm64 +\S+ +- +-/);
+  });
 });
 
 describePeer('discover on regclient-testrepo', () => {
@@ -167,13 +174,6 @@ describe('discover on a layout Manifold wrote', () => {
     assert.match(f.stderr, /unsupported format "yaml"/);
   });
 
-  it('shows platforms without referrers in the --recursive table', async () => {
-    const dir = copyPeerLayout('oras-artifacts');
-    const r = await runCli('discover', '--oci-layout', `${dir}:multi`, '--recursive', '--format', 'table');
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^Discovered 3 artifacts referencing /);
-    assert.match(r.stdout, /Image manifest \[2\] linux\/arm64 +\S+ +- +-/);
-  });
 });
 
 describe('discover: annotation values in the tree', () => {
