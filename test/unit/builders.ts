@@ -3,7 +3,7 @@
  * plus temp folders, copies of the peer layouts and hand-made tar archives. Content is deterministic
  * (same inputs, same digests) so tests can assert on bytes.
  */
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ANNOTATION_REF_NAME, type Descriptor, type ImageIndex, type ImageManifest, type Platform } from '../../src/oci/descriptor';
@@ -48,6 +48,13 @@ export function peerLayoutsPresent(): boolean {
 export function copyPeerLayout(name: PeerLayout): string {
   const dir = join(tempDir(), name);
   cpSync(join(PEER_LAYOUTS, name), dir, { recursive: true });
+  // CI lays shared/ out without write bits, and cpSync keeps modes: make the copy writable.
+  const writable = (path: string): void => {
+    const st = statSync(path);
+    chmodSync(path, st.mode | 0o200);
+    if (st.isDirectory()) for (const entry of readdirSync(path)) writable(join(path, entry));
+  };
+  writable(dir);
   return dir;
 }
 

@@ -527,16 +527,22 @@ async function writeIndexFile(root: string, index: ImageIndex): Promise<void> {
 }
 
 async function renameInto(tmp: string, target: string): Promise<void> {
-  try {
-    await fs.rename(tmp, target);
-  } catch (err) {
-    // Windows refuses to replace a file that is open; for a blob, an existing file is the same content.
-    const code = (err as NodeJS.ErrnoException).code;
-    if ((code === 'EPERM' || code === 'EACCES' || code === 'EBUSY') && !target.endsWith(INDEX_FILE) && (await fileExists(target))) {
-      await fs.rm(tmp, { force: true });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await fs.rename(tmp, target);
       return;
+    } catch (err) {
+      // Windows refuses to replace a file another process has open (a reader of index.json, a blob being
+      // fetched): a blob that exists is the same content; index.json is retried for a moment.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EPERM' && code !== 'EACCES' && code !== 'EBUSY') throw err;
+      if (!target.endsWith(INDEX_FILE) && (await fileExists(target))) {
+        await fs.rm(tmp, { force: true });
+        return;
+      }
+      if (attempt >= 20) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 10 + attempt * 10));
     }
-    throw err;
   }
 }
 
