@@ -1,6 +1,8 @@
 import type { Command } from '../command';
+import { attach } from './attach';
 import { blobFetch } from './blobFetch';
 import { cp } from './cp';
+import { discover } from './discover';
 import { indexCreate } from './indexCreate';
 import { indexUpdate } from './indexUpdate';
 import { manifestDelete } from './manifestDelete';
@@ -14,4 +16,4 @@ import { tag, untag } from './tag';
 
 // repo ls comes before repo tags: it takes over the alias `repo ls` had there, as oras names it.
 /** Every `manifold` command, in the order the overview lists them. */
-export const COMMANDS: Command[] = [repoLs, repoTags, indexCreate, indexUpdate, manifestFetch, manifestPush, manifestDelete, tag, untag, resolve, blobFetch, cp, login, logout];
+export const COMMANDS: Command[] = [repoLs, repoTags, indexCreate, indexUpdate, manifestFetch, manifestPush, manifestDelete, tag, untag, resolve, blobFetch, cp, login, logout, attach, discover];
