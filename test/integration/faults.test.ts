@@ -1,0 +1,121 @@
+import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Agent } from 'undici';
+import { copy } from '../../src/oci/copy';
+import { isOciError } from '../../src/oci/errors';
+import { RegistryClient, type RegistryClientOptions, RemoteRepository } from '../../src/oci/registry';
+import { cleanupTemps, makeImage, makeIndex, newLayout } from '../unit/builders';
+import { hasDockerRegistry, launchRegistry, startFaultProxy, type FaultProxy, type FaultRule, type LaunchedRegistry } from './support';
+
+/** Every blob the registry stores under a digest, checked against it: a fault must never leave a corrupt one. */
+function assertStorageIntact(registry: LaunchedRegistry): number {
+  const root = join(registry.storage, 'docker/registry/v2/blobs/sha256');
+  if (!existsSync(root)) return 0;
+  let n = 0;
+  for (const prefix of readdirSync(root)) {
+    for (const hex of readdirSync(join(root, prefix))) {
+      const data = join(root, prefix, hex, 'data');
+      if (!existsSync(data)) continue;
+      assert.equal(createHash('sha256').update(readFileSync(data)).digest('hex'), hex, `blob ${hex} is corrupt`);
+      n++;
+    }
+  }
+  return n;
+}
+
+async function sample() {
+  const store = await newLayout();
+  // Layers over the chunk size, so chunked uploads meet the faults too.
+  const a = await makeImage(store, { arch: 'amd64', layers: [Buffer.alloc(300_000, 1), Buffer.alloc(50_000, 2)] });
+  const b = await makeImage(store, { arch: 'arm64', layers: [Buffer.alloc(200_000, 3)] });
+  const index = await makeIndex(store, [a, b]);
+  await store.tag(index, 'v1');
+  return { store, index, children: [a, b] };
+}
+
+const describeRegistry = hasDockerRegistry() ? describe : describe.skip;
+
+describeRegistry('faults between Manifold and the registry', function () {
+  this.timeout(120_000);
+  let registry: LaunchedRegistry;
+  let proxy: FaultProxy;
+  let dispatcher: Agent;
+  const fast: RegistryClientOptions = { plainHttp: true, retry: { baseDelayMs: 20, maxDelayMs: 100, maxRetryAfterMs: 1500 } };
+
+  before(async () => {
+    registry = await launchRegistry();
+    proxy = await startFaultProxy(registry.url);
+    // Short timeouts, so a stalled connection is noticed within the test.
+    dispatcher = new Agent({ headersTimeout: 1500, bodyTimeout: 1500 });
+  });
+  after(async () => {
+    await proxy?.stop();
+    await dispatcher?.close();
+    await registry?.stop();
+    cleanupTemps();
+  });
+
+  const repo = (name: string, rules: FaultRule[], attempts?: number) => {
+    proxy.setRules(rules);
+    const retry = { ...fast.retry, ...(attempts ? { attempts } : {}) };
+    return new RemoteRepository(new RegistryClient(proxy.host, { ...fast, retry, dispatcher }), name, { chunkSize: 128 * 1024 });
+  };
+
+  it('finishes a copy through transient resets, 500s, 429s and a stall, with the same bytes as without', async () => {
+    const s = await sample();
+    const dst = repo('faults/transient', [
+      { method: 'HEAD', fault: 500, times: 2 },
+      { method: 'POST', fault: 429, times: 1 },
+      { method: 'PATCH', fault: 'reset', times: 1 },
+      { method: 'PUT', path: /blobs\/uploads/, fault: 503, times: 1 },
+      { method: 'PUT', path: /manifests/, fault: 'reset', times: 1 },
+      { method: 'HEAD', path: /manifests/, fault: 'stall', times: 1 },
+    ]);
+    const retries: string[] = [];
+    await copy(s.store, 'v1', dst, ['v1'], { onProgress: (e) => e.type === 'retry' && retries.push(e.desc.digest) });
+    assert.ok(proxy.log.some((l) => l.fault === 'reset') && proxy.log.some((l) => l.fault === 429) && proxy.log.some((l) => l.fault === 'stall'));
+    const raw = execFileSync('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${registry.host}/faults/transient:v1`]);
+    assert.deepEqual(raw, await s.store.fetchBytes(s.index));
+    assertStorageIntact(registry);
+
+    // Back into a layout through dropped bodies and 500s.
+    const back = await newLayout();
+    const src = repo('faults/transient', [
+      { method: 'GET', path: /blobs\/sha256/, fault: 'reset-body', times: 2 },
+      { method: 'GET', path: /manifests/, fault: 500, times: 1 },
+    ]);
+    await copy(src, 'v1', back, ['v1']);
+    assert.ok(proxy.log.some((l) => l.fault === 'reset-body'));
+    for (const d of [s.index, ...s.children]) assert.ok(await back.exists(d));
+    assert.deepEqual(readdirSync(join(back.location, '.manifold-tmp')).filter((f) => f.startsWith('blob-')), []);
+  });
+
+  it('fails clearly when the registry keeps failing, leaving no tag on missing content and no corrupt blob', async () => {
+    const s = await sample();
+    const dst = repo('faults/permanent', [{ method: 'PUT', path: /manifests/, fault: 500 }]);
+    await assert.rejects(copy(s.store, 'v1', dst, ['v1']), /response status 500/);
+    proxy.setRules([]);
+    await assert.rejects(dst.resolve('v1'), (e: unknown) => isOciError(e, 'NOT_FOUND'));
+    assertStorageIntact(registry);
+
+    const resets = repo('faults/resets', [{ method: 'PATCH', fault: 'reset' }, { method: 'PUT', path: /blobs\/uploads/, fault: 'reset' }]);
+    await assert.rejects(copy(s.store, 'v1', resets, ['v1'], { attempts: 2 }), (e: Error & { code?: string }) => /other side closed|socket|ECONNRESET/i.test(`${e.message} ${e.code}`));
+    proxy.setRules([]);
+    await assert.rejects(resets.resolve('v1'), (e: unknown) => isOciError(e, 'NOT_FOUND'));
+    for (const d of s.children) assert.equal(await resets.exists(d), false);
+    assertStorageIntact(registry);
+  });
+
+  it('gives up on a registry that stalls, with a timeout error', async () => {
+    const s = await sample();
+    await copy(s.store, 'v1', repo('faults/stall', []), ['v1']);
+    const stalled = repo('faults/stall', [{ method: 'GET', fault: 'stall' }], 2);
+    const back = await newLayout();
+    await assert.rejects(copy(stalled, s.index.digest, back, [], { attempts: 1 }), (e: Error & { code?: string }) => e.code === 'UND_ERR_HEADERS_TIMEOUT');
+    assert.ok(!(await back.exists(s.index)));
+  });
+});
+
