@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 need=()
-for pair in skopeo:skopeo umoci:umoci oci-image-tool:oci-image-tool buildah:buildah docker-registry:docker-registry; do
+for pair in skopeo:skopeo umoci:umoci oci-image-tool:oci-image-tool buildah:buildah docker-registry:docker-registry htpasswd:apache2-utils openssl:openssl; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair##*:}")
 done
 if [ ${#need[@]} -gt 0 ]; then
