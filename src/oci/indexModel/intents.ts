@@ -1,0 +1,147 @@
+/**
+ * What a user can do to an index in the table, each turned into the few text edits that do exactly that, so
+ * undo, dirty state, save and diffs behave as if the user had typed it.
+ */
+import { applyEdits } from 'jsonc-parser';
+import type { Descriptor, Platform } from '../descriptor';
+import { goCompareKeys } from '../encoding/goJson';
+import { OciError } from '../errors';
+import type { PathSegment } from '../validate';
+import {
+  fieldOrder,
+  insertElement,
+  moveElement,
+  nodeAt,
+  parseText,
+  removeElement,
+  removeProperty,
+  setProperty,
+  sortedKeys,
+  type Edit,
+  type KeyOrder,
+  type ParsedText,
+} from './jsonText';
+
+/** `row` absent: the index's own annotations. */
+export type EditIntent =
+  | { type: 'addManifest'; descriptor: Descriptor; at?: number }
+  | { type: 'removeRow'; row: number }
+  | { type: 'moveRow'; from: number; to: number }
+  | { type: 'setPlatform'; row: number; platform?: Platform }
+  | { type: 'setAnnotation'; row?: number; key: string; value: string }
+  | { type: 'removeAnnotation'; row?: number; key: string }
+  /** A field of the document (`at` []) or of a descriptor (`at` ['manifests', 2]): what quick fixes set. */
+  | { type: 'setField'; at: PathSegment[]; field: string; value: unknown };
+
+// Field orders of image-spec's Go structs: new fields land where oras would write them.
+const ROOT_ORDER = fieldOrder(['schemaVersion', 'mediaType', 'artifactType', 'manifests', 'config', 'layers', 'subject', 'annotations']);
+const DESCRIPTOR_ORDER = fieldOrder(['mediaType', 'digest', 'size', 'urls', 'annotations', 'data', 'platform', 'artifactType']);
+const PLATFORM_ORDER = fieldOrder(['architecture', 'os', 'os.version', 'os.features', 'variant', 'features']);
+
+function orderFor(at: readonly PathSegment[]): KeyOrder {
+  if (at.length === 0) return ROOT_ORDER;
+  const last = at[at.length - 1];
+  if (last === 'platform') return PLATFORM_ORDER;
+  if (last === 'annotations') return sortedKeys;
+  return DESCRIPTOR_ORDER;
+}
+
+function sortedMap(map: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!map || Object.keys(map).length === 0) return undefined;
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(map).sort(goCompareKeys)) out[k] = map[k]!;
+  return out;
+}
+
+/** A platform with its fields in the spec's order and empty ones left out. */
+export function orderedPlatform(p: Platform): Platform {
+  const out: Platform = { architecture: p.architecture, os: p.os };
+  if (p['os.version']) out['os.version'] = p['os.version'];
+  if (p['os.features']?.length) out['os.features'] = p['os.features'];
+  if (p.variant) out.variant = p.variant;
+  if (p.features?.length) out.features = p.features;
+  return out;
+}
+
+/** A descriptor with its fields in the spec's order (as oras writes it): object key order is what gets written. */
+export function orderedDescriptor(d: Descriptor): Descriptor {
+  const out: Descriptor = { mediaType: d.mediaType, digest: d.digest, size: d.size };
+  if (d.urls?.length) out.urls = d.urls;
+  const annotations = sortedMap(d.annotations);
+  if (annotations) out.annotations = annotations;
+  if (d.data) out.data = d.data;
+  if (d.platform) out.platform = orderedPlatform(d.platform);
+  if (d.artifactType) out.artifactType = d.artifactType;
+  return out;
+}
+
+function rowPath(parsed: ParsedText, row: number): PathSegment[] {
+  const node = nodeAt(parsed, ['manifests', row]);
+  if (!node || node.type !== 'object') throw new OciError('INVALID_ARGUMENT', `manifests[${row}] is not in the document (it changed?)`);
+  return ['manifests', row];
+}
+
+function annotationsOwner(parsed: ParsedText, row: number | undefined): PathSegment[] {
+  return row === undefined ? [] : rowPath(parsed, row);
+}
+
+function checkPlatform(p: Platform): void {
+  if (typeof p.os !== 'string' || p.os.trim() === '' || typeof p.architecture !== 'string' || p.architecture.trim() === '') {
+    throw new OciError('INVALID_ARGUMENT', 'a platform needs an os and an architecture');
+  }
+}
+
+/** The edits (over `text`, non-overlapping, in order) that carry out `intent`. Refuses text that is not JSON. */
+export function editsFor(text: string, intent: EditIntent): Edit[] {
+  const parsed = parseText(text);
+  if (parsed.errors.length > 0 || parsed.root?.type !== 'object') {
+    throw new OciError('INVALID_ARGUMENT', 'the document is not valid JSON: fix the text first');
+  }
+  switch (intent.type) {
+    case 'addManifest': {
+      const desc = orderedDescriptor(intent.descriptor);
+      const list = nodeAt(parsed, ['manifests']);
+      if (!list || list.type !== 'array') return setProperty(parsed, [], 'manifests', [desc], ROOT_ORDER);
+      return insertElement(parsed, ['manifests'], intent.at ?? list.children?.length ?? 0, desc);
+    }
+    case 'removeRow':
+      rowPath(parsed, intent.row);
+      return removeElement(parsed, ['manifests'], intent.row);
+    case 'moveRow':
+      return moveElement(parsed, ['manifests'], intent.from, intent.to);
+    case 'setPlatform': {
+      const at = rowPath(parsed, intent.row);
+      if (!intent.platform) return removeProperty(parsed, at, 'platform');
+      checkPlatform(intent.platform);
+      return setProperty(parsed, at, 'platform', orderedPlatform(intent.platform), DESCRIPTOR_ORDER);
+    }
+    case 'setAnnotation': {
+      if (intent.key === '') throw new OciError('INVALID_ARGUMENT', 'an annotation needs a key');
+      const owner = annotationsOwner(parsed, intent.row);
+      const map = nodeAt(parsed, [...owner, 'annotations']);
+      if (map?.type === 'object') return setProperty(parsed, [...owner, 'annotations'], intent.key, intent.value, sortedKeys);
+      return setProperty(parsed, owner, 'annotations', { [intent.key]: intent.value }, orderFor(owner));
+    }
+    case 'removeAnnotation': {
+      const owner = annotationsOwner(parsed, intent.row);
+      const map = nodeAt(parsed, [...owner, 'annotations']);
+      if (map?.type !== 'object') return [];
+      const keys = (map.children ?? []).map((p) => p.children?.[0]?.value);
+      if (!keys.includes(intent.key)) return [];
+      // The last one takes the map with it: an empty map is what Go leaves out (omitempty).
+      if (keys.length === 1) return removeProperty(parsed, owner, 'annotations');
+      return removeProperty(parsed, [...owner, 'annotations'], intent.key);
+    }
+    case 'setField': {
+      const owner = nodeAt(parsed, intent.at);
+      if (!owner || owner.type !== 'object') throw new OciError('INVALID_ARGUMENT', `no object at ${JSON.stringify(intent.at)}`);
+      const value = intent.field === 'platform' && typeof intent.value === 'object' && intent.value ? orderedPlatform(intent.value as Platform) : intent.value;
+      return setProperty(parsed, intent.at, intent.field, value, orderFor(intent.at));
+    }
+  }
+}
+
+/** The text after `intent`. */
+export function applyIntent(text: string, intent: EditIntent): string {
+  return applyEdits(text, editsFor(text, intent));
+}
