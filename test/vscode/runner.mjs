@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+// Runs the extension-host suite (test/vscode/suite) inside a real VS Code: the code-server that
+// scripts/vscode-host/setup.sh installs, driven by Debian's chromium through playwright-core. It does what
+// @vscode/test-electron's runTests does for the desktop app: open a workspace with extensionDevelopmentPath and
+// extensionTestsPath, wait for the exit code of the suite's run(). Expects `npm run build` done (dist/extension.js).
+//
+//   node test/vscode/runner.mjs [--keep] [--timeout SECONDS]
+//
+// Env: MANIFOLD_VSCODE_KEEP=1 keeps the temp folder (it is kept anyway when the run fails).
+import { existsSync } from 'node:fs';
+import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  launchChromium,
+  makeProfile,
+  onInterrupt,
+  projectRoot,
+  remoteUri,
+  startCodeServer,
+  tail,
+  testSettings,
+  workbenchUrl,
+} from '../../scripts/vscode-host/host.mjs';
+import { bundleSuite, stackMapper } from './bundleSuite.mjs';
+import { createWorkspace } from './workspace.mjs';
+
+const argv = process.argv.slice(2);
+const keep = argv.includes('--keep') || process.env.MANIFOLD_VSCODE_KEEP === '1';
+const ti = argv.indexOf('--timeout');
+const timeoutMs = (ti >= 0 ? Number(argv[ti + 1]) : 300) * 1000;
+
+const started = Date.now();
+const stamp = () => `+${((Date.now() - started) / 1000).toFixed(1)}s`;
+const log = (msg) => console.log(`[vscode-host] ${msg}`);
+
+async function main() {
+  const t0 = Date.now();
+  if (!existsSync(join(projectRoot, 'dist/extension.js'))) {
+    throw new Error('dist/extension.js is missing: run `npm run build` first.');
+  }
+  const tmp = await mkdtemp(join(tmpdir(), 'manifold-vscode-'));
+  const resultsFile = join(tmp, 'results.txt');
+  const browserLog = join(tmp, 'browser.log');
+  let server;
+  let browser;
+  let ok = false;
+  const teardown = async () => {
+    await browser?.close().catch(() => {});
+    await server?.stop();
+  };
+  onInterrupt(teardown);
+  try {
+    const suite = await bundleSuite(join(tmp, 'suite'));
+    log(`bundled ${suite.files.length} test file(s)`);
+    const workspace = await createWorkspace(join(tmp, 'workspace'));
+    const profile = await makeProfile(join(tmp, 'profile'), testSettings);
+    server = await startCodeServer(profile, {
+      args: ['--vscode-option', 'enable-smoke-test-driver'],
+      env: {
+        MANIFOLD_VSCODE_TEST_RESULTS: resultsFile,
+        MANIFOLD_VSCODE_WORKSPACE_INFO: JSON.stringify(workspace),
+      },
+    });
+    log(`code-server ${server.url} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+
+    browser = await launchChromium();
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    let settle;
+    const exited = new Promise((res) => (settle = res));
+    await page.exposeFunction('codeAutomationExit', (code) => settle({ code }));
+    await page.exposeFunction('codeAutomationLog', (level, message) =>
+      appendFile(browserLog, `${stamp()} [workbench ${level}] ${message}\n`).catch(() => {}),
+    );
+    page.on('console', (m) => appendFile(browserLog, `${stamp()} [console ${m.type()}] ${m.text()}\n`).catch(() => {}));
+    page.on('pageerror', (e) => appendFile(browserLog, `${stamp()} [pageerror] ${e.stack ?? e}\n`).catch(() => {}));
+    page.on('crash', () => settle({ error: 'the browser page crashed' }));
+
+    const url = workbenchUrl(server, workspace.folder, [
+      ['extensionDevelopmentPath', remoteUri(server, projectRoot)],
+      ['extensionTestsPath', remoteUri(server, suite.path)],
+    ]);
+    await page.goto(url, { waitUntil: 'domcontentloaded' });
+    const timer = setTimeout(
+      () => settle({ error: `no exit code from the extension host within ${timeoutMs / 1000}s` }),
+      timeoutMs,
+    );
+    log(`workbench loading (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+    const result = await exited;
+    clearTimeout(timer);
+    log(`extension host exited (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+
+    const mapStack = stackMapper(join(tmp, 'suite'), projectRoot);
+    const results = existsSync(resultsFile) ? mapStack(await readFile(resultsFile, 'utf8')) : '';
+    console.log(results.trim() ? results.trimEnd() : '(the suite wrote no results)');
+    if (result.error || result.code !== 0) {
+      console.error(`\n[vscode-host] FAILED: ${result.error ?? `the extension-host tests exited with code ${result.code}`}`);
+      if (!results.includes(' passed, ')) {
+        // The suite did not get to report: show why (activation errors, bundling errors, host crash).
+        console.error(`--- workbench/extension host console (tail) ---\n${await tail(browserLog, 80)}`);
+        console.error(`--- code-server log (tail) ---\n${await tail(profile.log, 40)}`);
+      }
+      console.error(`[vscode-host] logs kept in ${tmp}`);
+      process.exitCode = result.code || 1;
+    } else {
+      ok = true;
+      log(`done in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+    }
+  } finally {
+    await teardown();
+    if (ok && !keep) await rm(tmp, { recursive: true, force: true });
+    else if (ok) log(`kept ${tmp}`);
+  }
+}
+
+main().catch((e) => {
+  console.error(`[vscode-host] ${e.stack ?? e}`);
+  process.exit(1);
+});

@@ -1,0 +1,67 @@
+// Runs inside the VS Code extension host. test/vscode/bundleSuite.mjs makes the module that VS Code loads as
+// extensionTestsPath: it calls createMocha(), requires every *.test.ts of this folder, then runMocha().
+// Results go to the console and, line by line, to the file named by MANIFOLD_VSCODE_TEST_RESULTS (the runner
+// prints it, since the extension host's console is not the terminal's).
+import { appendFileSync, writeFileSync } from 'node:fs';
+import Mocha from 'mocha';
+
+const resultsFile = process.env.MANIFOLD_VSCODE_TEST_RESULTS;
+
+function out(line: string): void {
+  console.log(line);
+  if (resultsFile) appendFileSync(resultsFile, line + '\n');
+}
+
+function describeError(err: unknown): string {
+  const e = err as { stack?: string; message?: string; actual?: unknown; expected?: unknown; showDiff?: boolean };
+  let text = e?.stack ?? String(e?.message ?? err);
+  if (e && e.showDiff !== false && ('expected' in e || 'actual' in e)) {
+    const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+    text += `\n      expected: ${show(e.expected)}\n      actual:   ${show(e.actual)}`;
+  }
+  return text.split('\n').map((l) => '      ' + l).join('\n');
+}
+
+/** A spec-like reporter that writes through out(); ends with `N passed, N failed[, N skipped]`. */
+class HostReporter extends Mocha.reporters.Base {
+  constructor(runner: Mocha.Runner, options?: Mocha.MochaOptions) {
+    super(runner, options);
+    let depth = 0;
+    const failures: { title: string; err: unknown }[] = [];
+    const pad = () => '  '.repeat(depth);
+    runner.on('suite', (s: Mocha.Suite) => {
+      if (s.title) out(pad() + s.title);
+      depth++;
+    });
+    runner.on('suite end', () => depth--);
+    runner.on('pass', (t: Mocha.Test) => out(`${pad()}ok ${t.title} (${t.duration ?? 0}ms)`));
+    runner.on('pending', (t: Mocha.Test) => out(`${pad()}- ${t.title} (skipped)`));
+    runner.on('fail', (t: Mocha.Runnable, err: unknown) => {
+      failures.push({ title: t.fullTitle(), err });
+      out(`${pad()}FAILED ${t.title} (#${failures.length})`);
+    });
+    runner.once('end', () => {
+      failures.forEach((f, i) => out(`\n  ${i + 1}) ${f.title}\n${describeError(f.err)}`));
+      const s = this.stats;
+      out(`\nvscode: ${s.passes} passed, ${s.failures} failed${s.pending ? `, ${s.pending} skipped` : ''}`);
+    });
+  }
+}
+
+export function createMocha(): Mocha {
+  if (resultsFile) writeFileSync(resultsFile, '');
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: HostReporter });
+  // What `mocha.addFile` + `loadFiles` would do: describe/it/before... on globalThis for the test modules.
+  mocha.suite.emit('pre-require', globalThis, 'bundle', mocha);
+  return mocha;
+}
+
+export function runMocha(mocha: Mocha, fileCount: number): Promise<void> {
+  if (fileCount === 0) return Promise.reject(new Error('no test files under test/vscode/suite'));
+  return new Promise((resolve, reject) => {
+    mocha.run((failures) => {
+      if (failures > 0) reject(new Error(`${failures} extension-host test(s) failed`));
+      else resolve();
+    });
+  });
+}

@@ -1,0 +1,96 @@
+// A workbench in chromium for UI tests: the packaged .vsix installed into a fresh code-server profile, the test
+// workspace open. One per test file (start it in before(), close it in after()).
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  codeServerCli,
+  launchChromium,
+  makeProfile,
+  projectRoot,
+  startCodeServer,
+  testSettings,
+  workbenchUrl,
+} from '../../../scripts/vscode-host/host.mjs';
+import { packageVsix } from '../../../scripts/vscode-host/package-vsix.mjs';
+import { createWorkspace } from '../workspace.mjs';
+
+export const resultsDir = join(projectRoot, 'test-results');
+export const extensionId = 'manifold-dev.manifold';
+
+/**
+ * @returns {Promise<{ page: import('playwright-core').Page, workspace: { folder: string }, installed: string,
+ *   screenshot(name: string): Promise<string>, close(): Promise<void> }>}
+ */
+export async function openWorkbench({ keep = process.env.MANIFOLD_VSCODE_KEEP === '1' } = {}) {
+  const tmp = await mkdtemp(join(tmpdir(), 'manifold-vscode-ui-'));
+  let server;
+  let browser;
+  const close = async () => {
+    await browser?.close().catch(() => {});
+    await server?.stop();
+    if (!keep) await rm(tmp, { recursive: true, force: true });
+  };
+  try {
+    const vsix = packageVsix(join(tmp, 'manifold.vsix'));
+    const profile = await makeProfile(join(tmp, 'profile'), testSettings);
+    const installed = await codeServerCli(profile, ['--install-extension', vsix]);
+    const workspace = await createWorkspace(join(tmp, 'workspace'));
+    server = await startCodeServer(profile);
+    browser = await launchChromium();
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    page.setDefaultTimeout(60_000);
+    await page.goto(workbenchUrl(server, workspace.folder));
+    await page.locator('.monaco-workbench .part.activitybar').waitFor();
+    await mkdir(resultsDir, { recursive: true });
+    return {
+      page,
+      workspace,
+      installed,
+      tmp,
+      async screenshot(name) {
+        const file = join(resultsDir, `${name}.png`);
+        await page.screenshot({ path: file });
+        return file;
+      },
+      close,
+    };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+const rowsOf = (page) =>
+  page.locator('.quick-input-list .monaco-list-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+
+/**
+ * Opens the command palette (F1), types `text` after the `>` and returns the rows' labels once the list has
+ * settled (the same rows twice in a row), or once a row starts with `until` when given.
+ */
+export async function paletteRows(page, text, { until, timeoutMs = 20_000 } = {}) {
+  const input = page.locator('.quick-input-widget input');
+  if (!(await input.isVisible())) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible' });
+  }
+  await input.fill(`>${text}`);
+  const deadline = Date.now() + timeoutMs;
+  let last = null;
+  for (;;) {
+    await page.waitForTimeout(250);
+    const rows = await rowsOf(page);
+    if (until ? rows.some((r) => r.startsWith(until)) : last !== null && rows.join('\n') === last.join('\n')) return rows;
+    if (Date.now() > deadline) return rows;
+    last = rows;
+  }
+}
+
+/** Runs a command through the palette by its full label ("Category: Title"). */
+export async function runFromPalette(page, label) {
+  const rows = await paletteRows(page, label, { until: label });
+  const row = rows.find((r) => r.startsWith(label));
+  if (!row) throw new Error(`no palette entry "${label}"; rows: ${rows.join(' | ')}`);
+  await page.locator(`.quick-input-list .monaco-list-row[aria-label=${JSON.stringify(row)}]`).click();
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
