@@ -1,0 +1,75 @@
+import type { Descriptor } from '../descriptor';
+import { OciError } from '../errors';
+import { isConfigMediaType, isImageIndex, isImageManifest, MediaType } from '../mediaType';
+import type { OpOptions, ReadOnlyTarget } from '../target';
+
+/** A stored manifest or index, parsed into the edges a browser follows: children, config, layers, subject. */
+export interface ManifestContent {
+  desc: Descriptor;
+  kind: 'index' | 'manifest';
+  /** The exact bytes (digests are over these). */
+  raw: Buffer;
+  mediaType?: string;
+  /** The manifest's artifactType, else a config media type that is not an image config (artifacts of older tools). */
+  artifactType?: string;
+  config?: Descriptor;
+  layers: Descriptor[];
+  /** An index's children. */
+  manifests: Descriptor[];
+  subject?: Descriptor;
+  annotations?: Record<string, string>;
+}
+
+/**
+ * Fetches and parses `desc`. Lenient about what other tools write (a missing mediaType is told from the
+ * shape), strict about what is not a manifest at all: that is an INVALID_MANIFEST error naming the digest.
+ */
+export async function readManifestContent(target: ReadOnlyTarget, desc: Descriptor, options: OpOptions = {}): Promise<ManifestContent> {
+  const raw = await target.fetchBytes(desc, options);
+  return parseManifestContent(desc, raw);
+}
+
+export function parseManifestContent(desc: Descriptor, raw: Buffer): ManifestContent {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    throw new OciError('INVALID_MANIFEST', `${desc.digest}: is not a manifest (malformed JSON: ${(err as Error).message})`, { cause: err });
+  }
+  if (!isObject(doc)) throw new OciError('INVALID_MANIFEST', `${desc.digest}: is not a manifest (not a JSON object)`);
+  const mediaType = typeof doc.mediaType === 'string' ? doc.mediaType : undefined;
+  const declared = mediaType ?? desc.mediaType;
+  let kind: ManifestContent['kind'];
+  if (isImageIndex(declared) || (!isImageManifest(declared) && Array.isArray(doc.manifests))) kind = 'index';
+  else if (isImageManifest(declared) || (isObject(doc.config) && Array.isArray(doc.layers))) kind = 'manifest';
+  else throw new OciError('INVALID_MANIFEST', `${desc.digest}: is not a manifest (media type ${declared || 'missing'})`);
+
+  const out: ManifestContent = { desc, kind, raw, layers: [], manifests: [] };
+  if (mediaType) out.mediaType = mediaType;
+  if (kind === 'index') out.manifests = descriptorsOf(doc.manifests);
+  else {
+    if (isDescriptor(doc.config)) out.config = doc.config;
+    out.layers = descriptorsOf(doc.layers);
+  }
+  if (typeof doc.artifactType === 'string' && doc.artifactType !== '') out.artifactType = doc.artifactType;
+  else if (out.config && !isConfigMediaType(out.config.mediaType) && out.config.mediaType !== MediaType.Empty) out.artifactType = out.config.mediaType;
+  if (isDescriptor(doc.subject)) out.subject = doc.subject;
+  if (isStringMap(doc.annotations) && Object.keys(doc.annotations).length > 0) out.annotations = doc.annotations;
+  return out;
+}
+
+function descriptorsOf(v: unknown): Descriptor[] {
+  return Array.isArray(v) ? v.filter(isDescriptor) : [];
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isDescriptor(v: unknown): v is Descriptor {
+  return isObject(v) && typeof v.digest === 'string' && typeof v.mediaType === 'string' && typeof v.size === 'number';
+}
+
+function isStringMap(v: unknown): v is Record<string, string> {
+  return isObject(v) && Object.values(v).every((x) => typeof x === 'string');
+}

@@ -1,0 +1,80 @@
+import { ANNOTATION_REF_NAME, type Descriptor } from '../descriptor';
+import { isFallbackTag } from '../layout';
+import { describeManifest, type ManifestSummary } from '../summary';
+import type { OpOptions, ReadOnlyTarget } from '../target';
+
+/** One tag of a layout: what it points at and, unless that could not be read, what it is. */
+export interface TagListing {
+  tag: string;
+  desc: Descriptor;
+  summary?: ManifestSummary;
+  /** Why the manifest could not be described (missing or corrupt blob); the tag is still listed. */
+  error?: Error;
+}
+
+/**
+ * Summaries by digest. Content is addressed by digest, so a summary never goes stale; the platform
+ * the listing descriptor carries is part of the key because an image's summary may come from it.
+ */
+export class SummaryCache {
+  private readonly map = new Map<string, ManifestSummary>();
+
+  async describe(target: ReadOnlyTarget, desc: Descriptor, options: OpOptions = {}): Promise<ManifestSummary> {
+    const key = desc.platform ? `${desc.digest} ${JSON.stringify(desc.platform)}` : desc.digest;
+    let summary = this.map.get(key);
+    if (!summary) {
+      summary = await describeManifest(target, desc, options);
+      this.map.set(key, summary);
+    }
+    return { ...summary, desc };
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+}
+
+/**
+ * The tags named in `entries` (index.json), sorted, each described. Reads the entries directly rather
+ * than resolving tag by tag, describes a few at a time, and keeps going past a tag whose content is broken.
+ */
+export async function listTagsWithSummaries(
+  target: ReadOnlyTarget,
+  entries: readonly Descriptor[],
+  options: OpOptions & { cache?: SummaryCache; all?: boolean; concurrency?: number } = {},
+): Promise<TagListing[]> {
+  const byTag = new Map<string, Descriptor>();
+  for (const e of entries) {
+    const tag = e.annotations?.[ANNOTATION_REF_NAME];
+    // The last entry of a name wins, as the store resolves it.
+    if (tag && (options.all || !isFallbackTag(tag))) byTag.set(tag, e);
+  }
+  const out: TagListing[] = [...byTag].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([tag, desc]) => ({ tag, desc }));
+  const cache = options.cache ?? new SummaryCache();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < out.length) {
+      const item = out[next++]!;
+      options.signal?.throwIfAborted();
+      try {
+        item.summary = await cache.describe(target, item.desc, options);
+      } catch (err) {
+        if ((err as Error).name === 'AbortError') throw err;
+        item.error = err as Error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 16) }, worker));
+  return out;
+}
+
+/** Entries of index.json without a tag: referrers listed the oras way, manifests kept by digest. */
+export function untaggedEntries(entries: readonly Descriptor[]): Descriptor[] {
+  const tagged = new Set(entries.filter((e) => e.annotations?.[ANNOTATION_REF_NAME]).map((e) => e.digest));
+  const seen = new Set<string>();
+  return entries.filter((e) => {
+    if (e.annotations?.[ANNOTATION_REF_NAME] || tagged.has(e.digest) || seen.has(e.digest)) return false;
+    seen.add(e.digest);
+    return true;
+  });
+}
