@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import { OciLayoutStore } from '../../oci/layout';
+import type { Services } from '../services';
+import { plainArgs } from './args';
+import { need } from './prompts';
+
+/** `manifold.addLayoutFolder`: shows a layout folder (or a layout `.tar`, read-only) that is not found in the workspace. */
+export async function addLayoutFolder(s: Services, arg?: unknown): Promise<string> {
+  let path = arg instanceof vscode.Uri ? arg.fsPath : typeof plainArgs(arg).path === 'string' ? (plainArgs(arg).path as string) : undefined;
+  if (!path) {
+    const picked = need(
+      await vscode.window.showOpenDialog({
+        title: vscode.l10n.t('Add OCI Image Layout'),
+        openLabel: vscode.l10n.t('Add Layout'),
+        canSelectFolders: true,
+        canSelectFiles: true,
+        canSelectMany: false,
+        filters: { [vscode.l10n.t('Layout archives')]: ['tar'] },
+      }),
+    );
+    path = need(picked[0]).fsPath;
+  }
+  // Refuse what is not a layout now, with the core's reason, rather than listing a broken entry.
+  if (path.endsWith('.tar')) await OciLayoutStore.openTar(path);
+  else await OciLayoutStore.open(path);
+  await s.registry.addFolder(path);
+  s.tree.refreshAll();
+  await s.tree.layouts();
+  return path;
+}

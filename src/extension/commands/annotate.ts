@@ -1,0 +1,54 @@
+import * as vscode from 'vscode';
+import type { ImageIndex } from '../../oci/descriptor';
+import { shortDigest } from '../../oci/reference';
+import type { Services } from '../services';
+import { annotationChanges } from './argValues';
+import { manifestFrom, plainArgs } from './args';
+import { input, pickOne } from './prompts';
+import { applyUpdate, type UpdateCommandResult } from './updateIndex';
+
+/**
+ * `manifold.annotate`: edits an index's annotations in one go: the current ones are listed, each can be
+ * changed or removed, new ones added, then "Apply" writes one updated index.
+ * Arguments: an index node, or `{ layout, index, annotations: ['key=value', 'key-'] }`.
+ */
+export async function annotate(s: Services, arg?: unknown): Promise<UpdateCommandResult> {
+  const title = vscode.l10n.t('Edit Index Annotations');
+  const target = await manifestFrom(s, arg, title, { indexOnly: true, key: 'index' });
+  const given = annotationChanges(plainArgs(arg).annotations, true);
+  if (given) return applyUpdate(s, target, { annotations: given }, title);
+
+  const index = JSON.parse((await target.layout.store.fetchBytes(target.desc)).toString('utf8')) as ImageIndex;
+  const current: Record<string, string> = { ...(index.annotations ?? {}) };
+  const next: Record<string, string> = { ...current };
+  for (;;) {
+    const keys = Object.keys(next).sort();
+    const changed = keys.length !== Object.keys(current).length || keys.some((k) => current[k] !== next[k]);
+    const picked = await pickOne(
+      [
+        { label: vscode.l10n.t('$(check) Apply'), description: changed ? undefined : vscode.l10n.t('no changes yet'), key: '\0apply' },
+        { label: vscode.l10n.t('$(add) Add annotation…'), key: '\0add' },
+        ...keys.map((k) => ({ label: k, description: next[k], key: k })),
+      ],
+      { title: `${title}: ${target.tag ?? shortDigest(target.desc.digest)}`, placeHolder: vscode.l10n.t('Pick an annotation to change or remove it') },
+    );
+    if (picked.key === '\0apply') break;
+    if (picked.key === '\0add') {
+      const entry = await input({
+        title,
+        prompt: 'key=value',
+        validateInput: (v) => (v.indexOf('=') > 0 ? undefined : vscode.l10n.t('Use key=value')),
+      });
+      const eq = entry.indexOf('=');
+      next[entry.slice(0, eq).trim()] = entry.slice(eq + 1);
+      continue;
+    }
+    const value = await input({ title, prompt: vscode.l10n.t('Value of {0}; leave empty to remove it', picked.key), value: next[picked.key] });
+    if (value === '') delete next[picked.key];
+    else next[picked.key] = value;
+  }
+  const set: Record<string, string> = {};
+  for (const [k, v] of Object.entries(next)) if (current[k] !== v) set[k] = v;
+  const remove = Object.keys(current).filter((k) => !(k in next));
+  return applyUpdate(s, target, { annotations: { set, remove } }, title);
+}

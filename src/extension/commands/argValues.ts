@@ -1,0 +1,36 @@
+// Reading the values of plain-object command arguments; no `vscode` here, so it is unit-tested in Node.
+import { parseAnnotationChanges, type AnnotationChanges } from '../../oci/imageIndex';
+import { OciError } from '../../oci/errors';
+
+/** `['a', 'b']`, `'a, b'`, `'a b'` -> ['a', 'b']; undefined when absent. */
+export function stringList(value: unknown, name: string): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value.split(/[\s,]+/).filter(Boolean);
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
+  throw new OciError('INVALID_ARGUMENT', `${name}: expected a list of strings`);
+}
+
+/**
+ * Annotation changes from `['k=v', 'k2-']` (the CLI's grammar) or `{ set: {...}, remove: [...] }` or a plain
+ * `{ k: v }` map (set only).
+ */
+export function annotationChanges(value: unknown, allowRemove: boolean): AnnotationChanges | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value) || typeof value === 'string') {
+    return parseAnnotationChanges(stringList(value, 'annotations') ?? [], { allowRemove });
+  }
+  if (typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    if (isStringMap(o.set) || Array.isArray(o.remove)) {
+      const remove = stringList(o.remove, 'annotations.remove') ?? [];
+      if (remove.length > 0 && !allowRemove) throw new OciError('INVALID_ARGUMENT', 'annotations: removing is not possible here');
+      return { set: isStringMap(o.set) ? { ...o.set } : {}, remove };
+    }
+    if (isStringMap(o)) return { set: { ...o }, remove: [] };
+  }
+  throw new OciError('INVALID_ARGUMENT', 'annotations: expected ["key=value", ...] or { key: value }');
+}
+
+function isStringMap(v: unknown): v is Record<string, string> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+}

@@ -1,0 +1,121 @@
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import type { Descriptor, ImageIndex, Platform } from '../../oci/descriptor';
+import { isImageIndex, isValidMediaType } from '../../oci/mediaType';
+import { formatPlatform, parsePlatform } from '../../oci/platform';
+import { shortDigest } from '../../oci/reference';
+import { attach as attachCore, type AttachFile } from '../../oci/referrers';
+import type { ReadOnlyTarget } from '../../oci/target';
+import type { Services } from '../services';
+import { annotationChanges, stringList } from './argValues';
+import { layoutChanged, manifestFrom, plainArgs, reportDone, withProgress } from './args';
+import { askAnnotations, input, need, pickMany, pickOne } from './prompts';
+
+/** Artifact types users attach most, offered first. */
+export const COMMON_ARTIFACT_TYPES: { type: string; label: string }[] = [
+  { type: 'application/spdx+json', label: 'SBOM (SPDX)' },
+  { type: 'application/vnd.cyclonedx+json', label: 'SBOM (CycloneDX)' },
+  { type: 'application/vnd.cncf.notary.signature', label: 'Signature (Notary Project)' },
+  { type: 'application/vnd.dev.sigstore.bundle.v0.3+json', label: 'Signature (Sigstore bundle)' },
+  { type: 'application/vnd.in-toto+json', label: 'Attestation (in-toto)' },
+  { type: 'application/vnd.microsoft.artifact.lifecycle', label: 'Lifecycle (end-of-life date)' },
+];
+const LIFECYCLE_EOL = 'vnd.microsoft.artifact.lifecycle.end-of-life.date';
+
+export interface AttachCommandResult {
+  artifacts: { digest: string; subject: string; platform?: string }[];
+}
+
+/**
+ * `manifold.attach`: attaches an artifact (files and/or annotations, with an artifact type) to a manifest;
+ * for an index, to the index, to chosen platforms, or to the index and all its platforms.
+ * Arguments: a node, or `{ layout, reference, artifactType, files?, annotations?, platforms?, recursive? }`
+ * where `files` are paths (title: the file name) or `{ path, mediaType?, title? }`.
+ */
+export async function attach(s: Services, arg?: unknown): Promise<AttachCommandResult> {
+  const title = vscode.l10n.t('Attach Artifact');
+  const target = await manifestFrom(s, arg, title, { key: 'subject' });
+  const plain = plainArgs(arg);
+  const scripted = typeof plain.artifactType === 'string';
+
+  const artifactType = scripted ? (plain.artifactType as string) : await askArtifactType(title);
+  const files: AttachFile[] = scripted ? filesArg(plain.files) : await askFiles(title);
+  const annotations = scripted
+    ? annotationChanges(plain.annotations, false)?.set
+    : annotationChanges(await askAnnotations(artifactType.endsWith('.lifecycle') ? `${title}: ${LIFECYCLE_EOL}=YYYY-MM-DDT00:00:00Z` : title), false)?.set;
+
+  let platforms: Platform[] | undefined = stringList(plain.platforms, 'platforms')?.map(parsePlatform);
+  let recursive = plain.recursive === true;
+  if (!scripted && isImageIndex(target.desc.mediaType)) ({ platforms, recursive } = await askTargets(target.layout.store, target.desc, title));
+
+  const result = await withProgress(title, (signal, progress) =>
+    attachCore(target.layout.store, {
+      subject: target.reference,
+      artifactType,
+      files,
+      annotations,
+      platforms,
+      recursive,
+      signal,
+      onEvent: (e) => {
+        if (e.type === 'uploading') progress.report({ message: e.name });
+      },
+    }),
+  );
+  layoutChanged(s, target.layout.path);
+  const artifacts = result.artifacts.map((a) => ({
+    digest: a.desc.digest,
+    subject: a.subject.digest,
+    platform: a.subject.platform ? formatPlatform(a.subject.platform) : undefined,
+  }));
+  reportDone(s, vscode.l10n.t('Attached {0} artifact(s) of type {1} to {2}', artifacts.length, artifactType, target.tag ?? shortDigest(target.desc.digest)), {
+    layout: target.layout.path,
+    tag: target.tag,
+    digest: artifacts[0]?.digest,
+  });
+  return { artifacts };
+}
+
+function filesArg(value: unknown): AttachFile[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new Error('files: expected a list');
+  return value.map((f) => (typeof f === 'string' ? { path: f, title: basename(f) } : (f as AttachFile)));
+}
+
+async function askArtifactType(title: string): Promise<string> {
+  const other = vscode.l10n.t('Other…');
+  const picked = await pickOne([...COMMON_ARTIFACT_TYPES.map((c) => ({ label: c.type, description: c.label })), { label: other }], {
+    title,
+    placeHolder: vscode.l10n.t('Artifact type'),
+    matchOnDescription: true,
+  });
+  if (picked.label !== other) return picked.label;
+  return input({ title, prompt: vscode.l10n.t('Artifact type (a media type)'), validateInput: (v) => (isValidMediaType(v) ? undefined : vscode.l10n.t('{0}: invalid media type', v)) });
+}
+
+async function askFiles(title: string): Promise<AttachFile[]> {
+  const choose = vscode.l10n.t('$(files) Choose files…');
+  const none = vscode.l10n.t('$(note) No files: annotations only');
+  const how = await pickOne([{ label: choose }, { label: none }], { title });
+  if (how.label === none) return [];
+  const uris = need(await vscode.window.showOpenDialog({ title, canSelectMany: true, canSelectFiles: true, canSelectFolders: false, openLabel: vscode.l10n.t('Attach') }));
+  return uris.map((u) => ({ path: u.fsPath, title: basename(u.fsPath) }));
+}
+
+async function askTargets(store: ReadOnlyTarget, desc: Descriptor, title: string): Promise<{ platforms?: Platform[]; recursive: boolean }> {
+  const index = JSON.parse((await store.fetchBytes(desc)).toString('utf8')) as ImageIndex;
+  const withPlatform = (index.manifests ?? []).filter((m) => m.platform);
+  const items = [
+    { label: vscode.l10n.t('$(layers) This index'), id: 'index' },
+    { label: vscode.l10n.t('$(list-selection) Chosen platforms…'), id: 'platforms' },
+    { label: vscode.l10n.t('$(type-hierarchy) The index and all its platforms'), id: 'all' },
+  ];
+  const where = await pickOne(withPlatform.length > 0 ? items : [items[0]!], { title, placeHolder: vscode.l10n.t('Attach to') });
+  if (where.id === 'all') return { recursive: true };
+  if (where.id === 'index') return { recursive: false };
+  const picked = await pickMany(
+    withPlatform.map((m) => ({ label: formatPlatform(m.platform!), description: shortDigest(m.digest), platform: m.platform! })),
+    { title, placeHolder: vscode.l10n.t('Platforms') },
+  );
+  return { platforms: picked.map((p) => p.platform), recursive: false };
+}

@@ -1,0 +1,92 @@
+import * as vscode from 'vscode';
+import { createIndex as createIndexCore } from '../../oci/imageIndex';
+import { isManifestMediaType } from '../../oci/mediaType';
+import { checkTag, shortDigest } from '../../oci/reference';
+import { TagNode } from '../layouts/nodes';
+import type { Services } from '../services';
+import { annotationChanges, stringList } from './argValues';
+import { layoutChanged, layoutFrom, plainArgs, reportDone, tagItems, withProgress } from './args';
+import { askAnnotations, input, pickMany, splitList } from './prompts';
+
+export interface IndexCommandResult {
+  layout: string;
+  digest: string;
+  size: number;
+  tags: string[];
+}
+
+/**
+ * `manifold.createIndex`: a multi-arch index of tags (or digests) of one layout, with the platforms read from
+ * each image's config. Arguments: a layout or tag node, a layout folder URI, or
+ * `{ layout, sources, tags, annotations?, artifactType? }` (no prompts then).
+ */
+export async function createIndex(s: Services, arg?: unknown): Promise<IndexCommandResult> {
+  const title = vscode.l10n.t('Create Multi-Arch Index');
+  const layout = await layoutFrom(s, arg, title);
+  const plain = plainArgs(arg);
+  const scripted = plain.sources !== undefined;
+
+  let sources = stringList(plain.sources, 'sources');
+  if (!sources) {
+    const items = await tagItems(s, layout, (d) => isManifestMediaType(d.mediaType));
+    const preselected = arg instanceof TagNode ? arg.tag : undefined;
+    const picked = await pickMany(
+      items.map((i) => ({ ...i, picked: i.tag === preselected })),
+      { title, placeHolder: vscode.l10n.t('Pick the manifests of the new index (each shows its platform)'), matchOnDescription: true },
+    );
+    sources = picked.map((p) => p.tag);
+  }
+
+  let tags = stringList(plain.tags, 'tags');
+  if (!tags) {
+    tags = splitList(
+      await input({
+        title,
+        prompt: vscode.l10n.t('Tags for the new index, separated by commas or spaces'),
+        placeHolder: 'v1, latest',
+        validateInput: (v) => tagProblem(splitList(v)),
+      }),
+    );
+  }
+  tags.forEach(checkTag);
+  if (tags.length === 0) throw new Error(vscode.l10n.t('Give the index at least one tag: an untagged index is not listed in index.json and would be lost.'));
+
+  const annotations = annotationChanges(plain.annotations, false)?.set ?? (scripted ? undefined : toMap(await askAnnotations(vscode.l10n.t('Annotations of the index (optional)'))));
+  const artifactType = typeof plain.artifactType === 'string' ? plain.artifactType : undefined;
+
+  const result = await withProgress(title, (signal, progress) =>
+    createIndexCore(layout.store, {
+      sources: sources!,
+      tags: tags!,
+      annotations,
+      artifactType,
+      signal,
+      onEvent: (e) => {
+        if (e.type === 'fetching') progress.report({ message: e.ref });
+      },
+    }),
+  );
+  layoutChanged(s, layout.path);
+  reportDone(s, vscode.l10n.t('Created the index {0} ({1}) of {2} manifests', tags.join(', '), shortDigest(result.desc.digest), result.index.manifests.length), {
+    layout: layout.path,
+    tag: tags[0],
+    digest: result.desc.digest,
+  });
+  return { layout: layout.path, digest: result.desc.digest, size: result.desc.size, tags };
+}
+
+export function tagProblem(tags: string[]): string | undefined {
+  if (tags.length === 0) return vscode.l10n.t('Enter at least one tag');
+  for (const tag of tags) {
+    try {
+      checkTag(tag);
+    } catch (err) {
+      return (err as Error).message;
+    }
+  }
+  return undefined;
+}
+
+function toMap(entries: string[]): Record<string, string> | undefined {
+  return annotationChanges(entries, false)?.set;
+}

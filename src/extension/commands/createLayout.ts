@@ -1,0 +1,34 @@
+import { join, resolve } from 'node:path';
+import * as vscode from 'vscode';
+import { OciLayoutStore } from '../../oci/layout';
+import type { Services } from '../services';
+import { layoutChanged, plainArgs, reportDone } from './args';
+import { input } from './prompts';
+
+/**
+ * `manifold.createLayout`: a new, empty OCI image layout (`oci-layout`, `index.json`, `blobs/`). Takes a folder
+ * URI (Explorer), `{ path }`, or asks, proposing `layout` in the first workspace folder. An existing layout is
+ * left as it is. Returns the layout's path.
+ */
+export async function createLayout(s: Services, arg?: unknown): Promise<string> {
+  let path = arg instanceof vscode.Uri ? arg.fsPath : typeof plainArgs(arg).path === 'string' ? (plainArgs(arg).path as string) : undefined;
+  if (!path) {
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    path = await input({
+      title: vscode.l10n.t('Create OCI Image Layout'),
+      prompt: vscode.l10n.t('Folder for the new layout (made if missing)'),
+      value: root ? join(root, 'layout') : '',
+      validateInput: (v) => (v.trim() === '' ? vscode.l10n.t('Enter a folder') : undefined),
+    });
+  }
+  const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const abs = root ? resolve(root, path.trim()) : resolve(path.trim());
+  await OciLayoutStore.open(abs, { create: true });
+  // Outside the workspace findFiles cannot see it: remember it as an added folder.
+  if (!vscode.workspace.getWorkspaceFolder(vscode.Uri.file(abs))) await s.registry.addFolder(abs);
+  s.tree.refreshAll();
+  layoutChanged(s, abs);
+  await s.tree.layouts();
+  reportDone(s, vscode.l10n.t('Created the OCI image layout {0}', vscode.workspace.asRelativePath(abs, true)), { layout: abs });
+  return abs;
+}

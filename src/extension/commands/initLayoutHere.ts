@@ -1,0 +1,7 @@
+import type { Services } from '../services';
+import { createLayout } from './createLayout';
+
+/** `manifold.initLayoutHere`: the Explorer's "Initialize OCI Layout Here" on a folder. */
+export function initLayoutHere(s: Services, arg?: unknown): Promise<string> {
+  return createLayout(s, arg);
+}

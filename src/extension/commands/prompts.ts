@@ -1,0 +1,63 @@
+// Small wrappers over QuickPick and InputBox: a dismissed prompt throws Cancelled, which the command
+// wrapper ends quietly, so handlers read straight through without undefined checks at every step.
+import * as vscode from 'vscode';
+import { parseAnnotationChanges } from '../../oci/imageIndex';
+
+export class Cancelled extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'Cancelled';
+  }
+}
+
+export function need<T>(value: T | undefined): T {
+  if (value === undefined) throw new Cancelled();
+  return value;
+}
+
+export async function pickOne<T extends vscode.QuickPickItem>(items: T[] | Promise<T[]>, options: vscode.QuickPickOptions): Promise<T> {
+  return need(await vscode.window.showQuickPick(items, { ...options, canPickMany: false }));
+}
+
+export async function pickMany<T extends vscode.QuickPickItem>(items: T[] | Promise<T[]>, options: vscode.QuickPickOptions): Promise<T[]> {
+  const picked = need(await vscode.window.showQuickPick(items, { ...options, canPickMany: true }));
+  if (picked.length === 0) throw new Cancelled();
+  return picked;
+}
+
+export async function input(options: vscode.InputBoxOptions): Promise<string> {
+  return need(await vscode.window.showInputBox({ ignoreFocusOut: true, ...options }));
+}
+
+/** `a, b c` -> ['a', 'b', 'c']: tags as users type them. */
+export function splitList(text: string): string[] {
+  return text.split(/[\s,]+/).filter(Boolean);
+}
+
+/**
+ * Asks for annotations one at a time (`key=value`, or `key-` to remove when `allowRemove`), until an
+ * empty entry. Each entry is checked with the core's parser, so the rules match the CLI's.
+ */
+export async function askAnnotations(title: string, allowRemove = false): Promise<string[]> {
+  const entries: string[] = [];
+  for (;;) {
+    const value = await input({
+      title,
+      prompt: allowRemove
+        ? vscode.l10n.t('key=value to set, key- to remove; leave empty to finish')
+        : vscode.l10n.t('key=value; leave empty to finish'),
+      placeHolder: entries.length > 0 ? entries.join('  ') : 'org.opencontainers.image.version=1.0',
+      validateInput: (v) => {
+        if (v.trim() === '') return undefined;
+        try {
+          parseAnnotationChanges([...entries, v.trim()], { allowRemove });
+          return undefined;
+        } catch (err) {
+          return (err as Error).message;
+        }
+      },
+    });
+    if (value.trim() === '') return entries;
+    entries.push(value.trim());
+  }
+}

@@ -1,0 +1,15 @@
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import { layoutFrom } from './args';
+
+/** `manifold.removeLayoutFolder`: stops showing an added layout; nothing on disk changes. */
+export async function removeLayoutFolder(s: Services, arg?: unknown): Promise<void> {
+  const { path } = await layoutFrom(s, arg, vscode.l10n.t('Remove Layout Folder'));
+  if (!s.registry.addedFolders().includes(path)) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0} is in the workspace, so it is always shown.', path));
+    return;
+  }
+  await s.registry.removeFolder(path);
+  s.tree.refreshAll();
+  await s.tree.layouts();
+}

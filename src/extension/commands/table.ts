@@ -1,0 +1,50 @@
+// Every command of the extension, one line each. package.json's contributes.commands must list exactly
+// these ids (a unit test reads this file and checks both ways).
+import type { Services } from '../services';
+import { addLayoutFolder } from './addLayoutFolder';
+import { annotate } from './annotate';
+import { attach } from './attach';
+import { copyDigest } from './copyDigest';
+import { copyReference } from './copyReference';
+import { createIndex } from './createIndex';
+import { createLayout } from './createLayout';
+import { deleteManifest } from './deleteManifest';
+import { initLayoutHere } from './initLayoutHere';
+import { openConfig } from './openConfig';
+import { openInManifold } from './openInManifold';
+import { openManifest } from './openManifest';
+import { refresh } from './refresh';
+import { removeLayoutFolder } from './removeLayoutFolder';
+import { showLog } from './showLog';
+import { showReferrersTree } from './showReferrersTree';
+import { tag } from './tag';
+import { untag } from './untag';
+import { updateIndex } from './updateIndex';
+
+export interface CommandEntry {
+  id: string;
+  // Handlers take what VS Code passes (a node, a URI, a plain object) and check it themselves.
+  handler: (s: Services, ...args: any[]) => unknown;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  { id: 'manifold.refresh', handler: refresh },
+  { id: 'manifold.showLog', handler: showLog },
+  { id: 'manifold.createLayout', handler: createLayout },
+  { id: 'manifold.initLayoutHere', handler: initLayoutHere },
+  { id: 'manifold.addLayoutFolder', handler: addLayoutFolder },
+  { id: 'manifold.removeLayoutFolder', handler: removeLayoutFolder },
+  { id: 'manifold.openInManifold', handler: openInManifold },
+  { id: 'manifold.createIndex', handler: createIndex },
+  { id: 'manifold.updateIndex', handler: updateIndex },
+  { id: 'manifold.annotate', handler: annotate },
+  { id: 'manifold.attach', handler: attach },
+  { id: 'manifold.tag', handler: tag },
+  { id: 'manifold.untag', handler: untag },
+  { id: 'manifold.delete', handler: deleteManifest },
+  { id: 'manifold.copyDigest', handler: copyDigest },
+  { id: 'manifold.copyReference', handler: copyReference },
+  { id: 'manifold.openManifest', handler: openManifest },
+  { id: 'manifold.openConfig', handler: openConfig },
+  { id: 'manifold.showReferrersTree', handler: showReferrersTree },
+];

@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import { TagNode } from '../layouts/nodes';
+import type { Services } from '../services';
+import { stringList } from './argValues';
+import { layoutChanged, layoutFrom, plainArgs, reportDone, tagItems } from './args';
+import { confirmChange } from './confirm';
+import { pickMany } from './prompts';
+
+/**
+ * `manifold.untag`: removes tags; the manifests stay on disk, and a confirmation names what becomes
+ * unreachable. Arguments: a tag node (or several selected), or `{ layout, tags, confirmed? }`.
+ */
+export async function untag(s: Services, arg?: unknown, selection?: unknown[]): Promise<{ tags: string[] }> {
+  const title = vscode.l10n.t('Untag');
+  const layout = await layoutFrom(s, arg, title);
+  let tags: string[] | undefined;
+  if (arg instanceof TagNode) {
+    // A multi-selection in the tree arrives as the second argument.
+    const nodes = (selection ?? [arg]).filter((n): n is TagNode => n instanceof TagNode && n.layout?.path === layout.path);
+    tags = nodes.length > 0 ? nodes.map((n) => n.tag) : [arg.tag];
+  } else {
+    tags = stringList(plainArgs(arg).tags ?? plainArgs(arg).reference, 'tags');
+  }
+  if (!tags) tags = (await pickMany(await tagItems(s, layout), { title, placeHolder: vscode.l10n.t('Tags to remove') })).map((i) => i.tag);
+
+  const question = tags.length === 1 ? vscode.l10n.t('Remove the tag {0}?', tags[0]!) : vscode.l10n.t('Remove the tags {0}?', tags.join(', '));
+  const detail = await confirmChange(layout, { untag: tags }, question, vscode.l10n.t('Untag'), plainArgs(arg).confirmed === true);
+  for (const name of tags) await layout.store.untag(name);
+  layoutChanged(s, layout.path);
+  reportDone(s, `${vscode.l10n.t('Removed {0}.', tags.join(', '))} ${detail}`, { layout: layout.path });
+  return { tags };
+}

@@ -1,0 +1,78 @@
+import * as vscode from 'vscode';
+import type { Descriptor } from '../../oci/descriptor';
+import { goIndent } from '../../oci/encoding/goJson';
+import { discover } from '../../oci/referrers';
+import { DOCUMENT_SCHEME, documentUriParts, parseDocumentQuery, type DocumentRequest, type DocumentView } from '../present/documentUri';
+import { renderReferrersTree } from '../present/referrersTree';
+import type { LayoutRegistry } from '../layouts/layoutRegistry';
+
+/**
+ * Read-only documents under `manifold:`: a manifest or config as indented JSON (the bytes verified against
+ * their digest on the way), or the referrers tree. Manifests are content-addressed, so only the referrers
+ * tree changes; it is re-rendered when its layout is refreshed.
+ */
+export class ManifestDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly registry: LayoutRegistry) {}
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+
+  uri(view: DocumentView, layout: string, desc: Descriptor, label: string): vscode.Uri {
+    const parts = documentUriParts({ view, layout, digest: desc.digest, mediaType: desc.mediaType, size: desc.size, label });
+    return vscode.Uri.from({ scheme: DOCUMENT_SCHEME, path: parts.path, query: parts.query });
+  }
+
+  async show(uri: vscode.Uri): Promise<vscode.TextEditor> {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    return vscode.window.showTextDocument(doc, { preview: true });
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
+    const req = parseDocumentQuery(uri.query);
+    const abort = new AbortController();
+    const sub = token.onCancellationRequested(() => abort.abort());
+    try {
+      return await this.render(req, abort.signal);
+    } finally {
+      sub.dispose();
+    }
+  }
+
+  /** Re-renders the open referrers documents of a layout. */
+  layoutChanged(layout: string): void {
+    for (const doc of vscode.workspace.textDocuments) {
+      if (doc.uri.scheme !== DOCUMENT_SCHEME) continue;
+      const req = safeParse(doc.uri.query);
+      if (req?.view === 'referrers' && req.layout === layout) this.changed.fire(doc.uri);
+    }
+  }
+
+  private async render(req: DocumentRequest, signal: AbortSignal): Promise<string> {
+    const store = await this.registry.open(req.layout);
+    const desc: Descriptor = { mediaType: req.mediaType, digest: req.digest, size: req.size };
+    if (req.view === 'referrers') {
+      const root = await discover(store, req.digest, { recursive: true, signal });
+      return renderReferrersTree(req.label, root);
+    }
+    const raw = await store.fetchBytes(desc, { signal });
+    const text = raw.toString('utf8');
+    try {
+      JSON.parse(text);
+    } catch {
+      return text; // a config that is not JSON is shown as it is
+    }
+    return goIndent(text) + '\n';
+  }
+}
+
+function safeParse(query: string): DocumentRequest | undefined {
+  try {
+    return parseDocumentQuery(query);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,128 @@
+import { stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
+import * as vscode from 'vscode';
+import { SummaryCache } from '../../oci/graph';
+import { OciLayoutStore } from '../../oci/layout';
+
+export interface LayoutFolder {
+  /** Absolute path of the layout folder (or `.tar`). */
+  path: string;
+  /** Added by the user rather than found in the workspace. */
+  added: boolean;
+  readOnly: boolean;
+}
+
+const ADDED_KEY = 'manifold.layoutFolders';
+/** Context key listing the known layout folders, for `resourcePath in manifold.layoutFolders` in Explorer menus. */
+export const LAYOUT_FOLDERS_CONTEXT = 'manifold.layoutFolders';
+const EXCLUDE = '{**/node_modules/**,**/.manifold-tmp/**,**/.git/**}';
+
+/**
+ * The layouts Manifold shows: those found in the workspace (`oci-layout` files) and those the user added
+ * (kept in workspaceState). Opens each once and keeps the store, whose caches make re-reading cheap.
+ */
+export class LayoutRegistry implements vscode.Disposable {
+  private readonly stores = new Map<string, Promise<OciLayoutStore>>();
+  private readonly summaryCaches = new Map<string, SummaryCache>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the user adds or removes a folder. */
+  readonly onDidChangeFolders = this.changed.event;
+  private known: LayoutFolder[] = [];
+
+  constructor(private readonly state: vscode.Memento) {}
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+
+  addedFolders(): string[] {
+    return this.state.get<string[]>(ADDED_KEY, []);
+  }
+
+  async addFolder(path: string): Promise<void> {
+    const abs = resolve(path);
+    const added = this.addedFolders();
+    if (!added.includes(abs)) await this.state.update(ADDED_KEY, [...added, abs]);
+    this.changed.fire();
+  }
+
+  async removeFolder(path: string): Promise<void> {
+    const abs = resolve(path);
+    await this.state.update(ADDED_KEY, this.addedFolders().filter((p) => p !== abs));
+    this.forget(abs);
+    this.changed.fire();
+  }
+
+  /** The layouts as last discovered. */
+  get folders(): readonly LayoutFolder[] {
+    return this.known;
+  }
+
+  /** Finds the workspace's layouts again and merges the added ones; sets the Explorer context key. */
+  async discover(): Promise<LayoutFolder[]> {
+    const found = await vscode.workspace.findFiles('**/oci-layout', EXCLUDE);
+    const byPath = new Map<string, LayoutFolder>();
+    for (const uri of found) {
+      if (uri.scheme !== 'file') continue;
+      const path = dirname(uri.fsPath);
+      byPath.set(path, { path, added: false, readOnly: false });
+    }
+    for (const path of this.addedFolders()) {
+      if (byPath.has(path)) byPath.get(path)!.added = true;
+      else byPath.set(path, { path, added: true, readOnly: await isFile(path) });
+    }
+    this.known = [...byPath.values()].sort((a, b) => compareFolders(a.path, b.path));
+    await vscode.commands.executeCommand('setContext', LAYOUT_FOLDERS_CONTEXT, this.known.map((f) => f.path));
+    await vscode.commands.executeCommand('setContext', 'manifold.hasAddedLayouts', this.addedFolders().length > 0);
+    return this.known;
+  }
+
+  /** The store for a layout, opened once. A failed open is not kept, so the next call tries again. */
+  open(path: string): Promise<OciLayoutStore> {
+    const abs = resolve(path);
+    let store = this.stores.get(abs);
+    if (!store) {
+      store = isFile(abs).then((file) => (file ? OciLayoutStore.openTar(abs) : OciLayoutStore.open(abs)));
+      this.stores.set(abs, store);
+      store.catch(() => this.stores.delete(abs));
+    }
+    return store;
+  }
+
+  summaries(path: string): SummaryCache {
+    const abs = resolve(path);
+    let cache = this.summaryCaches.get(abs);
+    if (!cache) this.summaryCaches.set(abs, (cache = new SummaryCache()));
+    return cache;
+  }
+
+  /** Drops the open store (a layout deleted or replaced on disk, or a `.tar` rewritten). */
+  forget(path: string): void {
+    this.stores.delete(resolve(path));
+  }
+
+  /** The known layout containing `path` (a layout folder or anything inside it), if any. */
+  layoutOf(path: string): LayoutFolder | undefined {
+    const abs = resolve(path);
+    return this.known.find((f) => {
+      const rel = relative(f.path, abs);
+      return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+    });
+  }
+}
+
+export function layoutName(path: string): string {
+  return basename(path);
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function compareFolders(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,258 @@
+// The Layouts tree's nodes. Each has a stable id built from its path in the tree (the same manifest shows
+// under several parents), a parent for reveal(), and children loaded when expanded and kept until the
+// layout is refreshed. The look of each node comes from ../present/items (no vscode there).
+import * as vscode from 'vscode';
+import type { Descriptor } from '../../oci/descriptor';
+import { listTagsWithSummaries, readManifestContent, untaggedEntries, type TagListing } from '../../oci/graph';
+import type { OciLayoutStore } from '../../oci/layout';
+import {
+  blobItem,
+  descriptorTooltip,
+  errorItem,
+  infoItem,
+  layoutItem,
+  manifestItem,
+  tagItem,
+  untaggedItem,
+  type BlobRole,
+  type ItemSpec,
+  type ManifestRole,
+} from '../present/items';
+import { t } from '../present/l10n';
+import { layoutName, type LayoutFolder, type LayoutRegistry } from './layoutRegistry';
+
+export interface TreeContext {
+  registry: LayoutRegistry;
+  log: vscode.LogOutputChannel;
+  showFallbackTags(): boolean;
+}
+
+export abstract class Node {
+  abstract readonly id: string;
+  abstract readonly parent: Node | undefined;
+  abstract spec(): ItemSpec;
+
+  async children(_ctx: TreeContext): Promise<Node[]> {
+    return [];
+  }
+
+  /** Extra tooltip text worth a read only when the user hovers. */
+  async resolveTooltip(_ctx: TreeContext): Promise<string | undefined> {
+    return undefined;
+  }
+
+  /** The layout this node belongs to. */
+  get layout(): LayoutNode | undefined {
+    let n: Node | undefined = this;
+    while (n && !(n instanceof LayoutNode)) n = n.parent;
+    return n;
+  }
+}
+
+/** Children computed once, kept until invalidated; a failure becomes an error node rather than a pop-up. */
+abstract class CachingNode extends Node {
+  private cached: Promise<Node[]> | undefined;
+
+  protected abstract load(ctx: TreeContext): Promise<Node[]>;
+
+  override children(ctx: TreeContext): Promise<Node[]> {
+    if (!this.cached) {
+      this.cached = this.load(ctx).catch((err: unknown) => {
+        ctx.log.error(`${this.id}: ${(err as Error).stack ?? err}`);
+        this.cached = undefined; // try again on the next expand or refresh
+        return [new MessageNode(this, 'error', (err as Error).message ?? String(err))];
+      });
+    }
+    return this.cached;
+  }
+
+  invalidate(): void {
+    this.cached = undefined;
+  }
+}
+
+export class LayoutNode extends CachingNode {
+  readonly parent = undefined;
+  readonly id: string;
+
+  constructor(public folder: LayoutFolder) {
+    super();
+    this.id = `layout:${folder.path}`;
+  }
+
+  get path(): string {
+    return this.folder.path;
+  }
+
+  spec(): ItemSpec {
+    // The workspace folder's name only helps to tell folders apart in a multi-root workspace.
+    const where = vscode.workspace.asRelativePath(this.folder.path, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
+    return layoutItem({
+      path: this.folder.path,
+      name: layoutName(this.folder.path),
+      where: where === this.folder.path ? this.folder.path : where,
+      readOnly: this.folder.readOnly,
+      added: this.folder.added,
+    });
+  }
+
+  store(ctx: TreeContext): Promise<OciLayoutStore> {
+    return ctx.registry.open(this.folder.path);
+  }
+
+  protected async load(ctx: TreeContext): Promise<Node[]> {
+    const store = await this.store(ctx);
+    const entries = await store.entries();
+    const listings = await listTagsWithSummaries(store, entries, { cache: ctx.registry.summaries(this.path), all: ctx.showFallbackTags() });
+    const nodes: Node[] = listings.map((l) => new TagNode(this, l));
+    const untagged = untaggedEntries(entries);
+    if (untagged.length > 0) nodes.push(new UntaggedNode(this, untagged));
+    if (nodes.length === 0) nodes.push(new MessageNode(this, 'info', t('No tags yet')));
+    return nodes;
+  }
+}
+
+/** Whatever points at a manifest: a tag, an index's child, a referrer, an untagged entry. */
+export abstract class ManifestLikeNode extends CachingNode {
+  abstract readonly desc: Descriptor;
+
+  protected async load(ctx: TreeContext): Promise<Node[]> {
+    const store = await this.layout!.store(ctx);
+    const content = await readManifestContent(store, this.desc);
+    const nodes: Node[] = [];
+    for (const child of content.manifests) nodes.push(new ManifestNode(this, child, 'child'));
+    if (content.config) nodes.push(new BlobNode(this, content.config, 'config', 0));
+    content.layers.forEach((layer, i) => nodes.push(new BlobNode(this, layer, 'layer', i)));
+    for await (const referrer of store.referrers(this.desc)) nodes.push(new ManifestNode(this, referrer, 'referrer'));
+    return nodes;
+  }
+
+  override async resolveTooltip(ctx: TreeContext): Promise<string | undefined> {
+    const store = await this.layout!.store(ctx);
+    const content = await readManifestContent(store, this.desc);
+    if (!content.annotations) return undefined;
+    return this.tooltipWith(content.annotations);
+  }
+
+  protected abstract tooltipWith(annotations: Record<string, string>): string;
+}
+
+export class TagNode extends ManifestLikeNode {
+  readonly id: string;
+
+  constructor(
+    readonly parent: LayoutNode,
+    readonly listing: TagListing,
+  ) {
+    super();
+    this.id = `${parent.id}/tag:${listing.tag}`;
+  }
+
+  get desc(): Descriptor {
+    return this.listing.desc;
+  }
+
+  get tag(): string {
+    return this.listing.tag;
+  }
+
+  spec(): ItemSpec {
+    return tagItem(this.listing, this.parent.folder.readOnly);
+  }
+
+  protected tooltipWith(annotations: Record<string, string>): string {
+    const s = this.listing.summary;
+    const extra: [string, string][] = s?.platforms.length ? [[t('Platforms'), s.platforms.join(', ')]] : [];
+    return descriptorTooltip(`${this.tag} — ${s?.description ?? ''}`, this.desc, extra, this.listing.error, annotations);
+  }
+}
+
+export class ManifestNode extends ManifestLikeNode {
+  readonly id: string;
+
+  constructor(
+    readonly parent: Node,
+    readonly desc: Descriptor,
+    readonly role: ManifestRole,
+  ) {
+    super();
+    const prefix = role === 'referrer' ? 'ref' : role === 'child' ? 'child' : 'untagged';
+    this.id = `${parent.id}/${prefix}:${desc.digest}`;
+  }
+
+  spec(): ItemSpec {
+    return manifestItem(this.desc, this.role, this.layout?.folder.readOnly);
+  }
+
+  protected tooltipWith(annotations: Record<string, string>): string {
+    return descriptorTooltip(this.spec().label, this.desc, [], undefined, annotations);
+  }
+}
+
+export class BlobNode extends Node {
+  readonly id: string;
+
+  constructor(
+    readonly parent: ManifestLikeNode,
+    readonly desc: Descriptor,
+    readonly role: BlobRole,
+    readonly position: number,
+  ) {
+    super();
+    this.id = role === 'config' ? `${parent.id}/config` : `${parent.id}/layer:${position}`;
+  }
+
+  spec(): ItemSpec {
+    return blobItem(this.desc, this.role, this.position);
+  }
+}
+
+export class UntaggedNode extends Node {
+  readonly id: string;
+
+  constructor(
+    readonly parent: LayoutNode,
+    readonly entries: Descriptor[],
+  ) {
+    super();
+    this.id = `${parent.id}/untagged`;
+  }
+
+  spec(): ItemSpec {
+    return untaggedItem(this.entries.length);
+  }
+
+  override async children(ctx: TreeContext): Promise<Node[]> {
+    const store = await this.parent.store(ctx);
+    const nodes: Node[] = [];
+    for (const entry of this.entries) {
+      // index.json entries rarely carry the artifact type; the manifest does, and it is what tells these apart.
+      let desc = entry;
+      try {
+        const content = await readManifestContent(store, entry);
+        desc = { ...entry, ...(content.artifactType ? { artifactType: content.artifactType } : {}), annotations: { ...(content.annotations ?? {}), ...(entry.annotations ?? {}) } };
+      } catch {
+        // listed but unreadable: shown as listed; expanding it shows the error
+      }
+      nodes.push(new ManifestNode(this, desc, 'untagged'));
+    }
+    return nodes;
+  }
+}
+
+export class MessageNode extends Node {
+  readonly id: string;
+
+  constructor(
+    readonly parent: Node | undefined,
+    readonly severity: 'error' | 'info',
+    readonly message: string,
+  ) {
+    super();
+    this.id = `${parent?.id ?? 'root'}/${severity}`;
+  }
+
+  spec(): ItemSpec {
+    return this.severity === 'error' ? errorItem(this.message) : infoItem(this.message);
+  }
+}

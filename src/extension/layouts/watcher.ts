@@ -1,0 +1,72 @@
+import { basename, dirname } from 'node:path';
+import * as vscode from 'vscode';
+import type { LayoutRegistry } from './layoutRegistry';
+import type { LayoutsTreeProvider } from './layoutsTree';
+
+const DEBOUNCE_MS = 300;
+
+/**
+ * Refreshes a layout when its index.json changes on disk (another tool, the CLI, a command), and the whole
+ * list when an `oci-layout` file appears or goes. Events are debounced per layout: a `manifold tag` of
+ * twenty tags is one refresh, not twenty.
+ */
+export class LayoutWatcher implements vscode.Disposable {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly workspaceWatcher: vscode.FileSystemWatcher;
+  private outside: vscode.FileSystemWatcher[] = [];
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly registry: LayoutRegistry,
+    private readonly tree: LayoutsTreeProvider,
+  ) {
+    this.workspaceWatcher = vscode.workspace.createFileSystemWatcher('**/{index.json,oci-layout}');
+    this.listen(this.workspaceWatcher);
+    this.subscriptions.push(registry.onDidChangeFolders(() => this.watchAdded()));
+    this.watchAdded();
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.workspaceWatcher.dispose();
+    for (const w of this.outside) w.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+
+  /** Added folders outside the workspace need watchers of their own. */
+  private watchAdded(): void {
+    for (const w of this.outside) w.dispose();
+    this.outside = [];
+    for (const path of this.registry.addedFolders()) {
+      const uri = vscode.Uri.file(path);
+      if (vscode.workspace.getWorkspaceFolder(uri)) continue;
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(uri, '{index.json,oci-layout}'));
+      this.listen(w);
+      this.outside.push(w);
+    }
+  }
+
+  private listen(w: vscode.FileSystemWatcher): void {
+    w.onDidChange((uri) => this.changed(uri, false), undefined, this.subscriptions);
+    w.onDidCreate((uri) => this.changed(uri, true), undefined, this.subscriptions);
+    w.onDidDelete((uri) => this.changed(uri, true), undefined, this.subscriptions);
+  }
+
+  private changed(uri: vscode.Uri, createdOrDeleted: boolean): void {
+    const dir = dirname(uri.fsPath);
+    // A new or removed oci-layout changes which layouts exist; index.json rewrites are atomic renames,
+    // which some platforms report as create/delete, so those only refresh their layout.
+    const key = basename(uri.fsPath) === 'oci-layout' && createdOrDeleted ? '' : dir;
+    clearTimeout(this.timers.get(key));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        // An index.json outside any known layout is someone else's file (node_modules is full of them).
+        if (key === '') this.tree.refreshAll();
+        else this.tree.refreshLayout(dir);
+      }, DEBOUNCE_MS),
+    );
+  }
+}

@@ -1,0 +1,50 @@
+// Tree item contextValues, built from tokens (`manifold:tag+index+readonly`) so package.json menus can match
+// them with regexes (`viewItem =~ /^manifold:tag\+index/`). Kept free of `vscode` so a unit test can check
+// that every menu `when` clause matches something the tree sets.
+
+export type NodeType = 'layout' | 'tag' | 'manifest' | 'blob' | 'untagged' | 'error' | 'info';
+
+interface TokenGroup {
+  tokens: readonly string[];
+  /** One of the tokens is always present; otherwise at most one. */
+  required: boolean;
+}
+
+/** The tokens each node type carries, in this order. */
+export const NODE_TOKENS: Record<NodeType, readonly TokenGroup[]> = {
+  layout: [
+    { tokens: ['added'], required: false },
+    { tokens: ['readonly'], required: false },
+  ],
+  tag: [
+    { tokens: ['index', 'image', 'artifact', 'unknown'], required: true },
+    { tokens: ['readonly'], required: false },
+  ],
+  manifest: [
+    { tokens: ['index', 'image', 'artifact'], required: true },
+    { tokens: ['child', 'referrer', 'untagged'], required: true },
+    { tokens: ['readonly'], required: false },
+  ],
+  blob: [{ tokens: ['config', 'layer'], required: true }],
+  untagged: [],
+  error: [],
+  info: [],
+};
+
+export function contextValue(type: NodeType, tokens: readonly (string | false | undefined)[] = []): string {
+  const set = tokens.filter((t): t is string => Boolean(t));
+  return ['manifold:' + type, ...set].join('+');
+}
+
+/** Every contextValue the tree can produce. */
+export function allContextValues(): string[] {
+  const out: string[] = [];
+  for (const [type, groups] of Object.entries(NODE_TOKENS) as [NodeType, readonly TokenGroup[]][]) {
+    let combos: string[][] = [[]];
+    for (const group of groups) {
+      combos = combos.flatMap((c) => [...(group.required ? [] : [c]), ...group.tokens.map((t) => [...c, t])]);
+    }
+    out.push(...combos.map((c) => contextValue(type, c)));
+  }
+  return out;
+}

@@ -1,0 +1,49 @@
+// The `manifold:` URIs of read-only documents: what to show is in the query, a readable name in the path
+// (it becomes the editor tab's title and, through its extension, the language).
+import { basename } from 'node:path';
+
+export const DOCUMENT_SCHEME = 'manifold';
+
+export type DocumentView = 'manifest' | 'blob' | 'referrers';
+
+export interface DocumentRequest {
+  view: DocumentView;
+  /** The layout folder (or `.tar`). */
+  layout: string;
+  digest: string;
+  mediaType: string;
+  size: number;
+  /** Shown in the tab title: a tag, a platform, `config`. */
+  label: string;
+}
+
+export function documentUriParts(req: DocumentRequest): { path: string; query: string } {
+  const name = `${safeName(basename(req.layout))}/${safeName(req.label)}${req.view === 'referrers' ? '.referrers.txt' : '.json'}`;
+  const query = new URLSearchParams({
+    view: req.view,
+    layout: req.layout,
+    digest: req.digest,
+    mediaType: req.mediaType,
+    size: String(req.size),
+    label: req.label,
+  }).toString();
+  return { path: `/${name}`, query };
+}
+
+export function parseDocumentQuery(query: string): DocumentRequest {
+  const q = new URLSearchParams(query);
+  const view = q.get('view');
+  const size = Number(q.get('size'));
+  const layout = q.get('layout');
+  const digest = q.get('digest');
+  if ((view !== 'manifest' && view !== 'blob' && view !== 'referrers') || !layout || !digest || !Number.isSafeInteger(size)) {
+    throw new Error(`not a Manifold document: ?${query}`);
+  }
+  return { view, layout, digest, size, mediaType: q.get('mediaType') ?? '', label: q.get('label') ?? digest };
+}
+
+/** A file-name-safe label: tags and platforms keep their look (`linux-arm64-v8`), digests shorten. */
+function safeName(label: string): string {
+  const cleaned = label.replace(/^(sha256|sha512):([a-f0-9]{12})[a-f0-9]*$/, '$1-$2').replace(/[^A-Za-z0-9._@+-]+/g, '-').replace(/^-+|-+$/g, '');
+  return cleaned || 'document';
+}

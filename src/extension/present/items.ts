@@ -1,0 +1,183 @@
+// What each tree node looks like (label, description, tooltip, icon, contextValue), computed from core data
+// without `vscode`: the tree maps an ItemSpec to a TreeItem, and unit tests check these directly.
+import type { Descriptor } from '../../oci/descriptor';
+import { ANNOTATION_REF_NAME, ANNOTATION_TITLE } from '../../oci/descriptor';
+import type { TagListing } from '../../oci/graph';
+import { isImageIndex } from '../../oci/mediaType';
+import { formatPlatform } from '../../oci/platform';
+import type { ManifestKind } from '../../oci/summary';
+import { contextValue } from './contextValues';
+import { annotationsInline, codeSpan, escapeMarkdown, formatSize, shortDigest, shortMediaType } from './format';
+import { t } from './l10n';
+
+export interface IconSpec {
+  /** A codicon id. */
+  id: string;
+  /** A theme color id. */
+  color?: string;
+}
+
+export interface ItemSpec {
+  label: string;
+  description?: string;
+  /** Markdown. */
+  tooltip?: string;
+  contextValue: string;
+  icon: IconSpec;
+  collapsible: 'none' | 'collapsed' | 'expanded';
+}
+
+export type ManifestRole = 'child' | 'referrer' | 'untagged';
+export type BlobRole = 'config' | 'layer';
+
+const KIND_ICONS: Record<ManifestKind, IconSpec> = {
+  index: { id: 'layers', color: 'charts.blue' },
+  image: { id: 'package', color: 'charts.green' },
+  artifact: { id: 'file-binary', color: 'charts.purple' },
+  unknown: { id: 'question' },
+};
+
+export function kindIcon(kind: ManifestKind): IconSpec {
+  return KIND_ICONS[kind];
+}
+
+/** What a descriptor names, as far as the descriptor itself tells (an index lists platform and artifactType). */
+export function kindOfDescriptor(desc: Descriptor): Exclude<ManifestKind, 'unknown'> {
+  if (isImageIndex(desc.mediaType)) return 'index';
+  return desc.artifactType ? 'artifact' : 'image';
+}
+
+export interface LayoutInfo {
+  path: string;
+  name: string;
+  /** Where it is, relative to the workspace when inside it. */
+  where: string;
+  readOnly: boolean;
+  /** Added by the user (so it can be removed), rather than found in the workspace. */
+  added: boolean;
+}
+
+export function layoutItem(info: LayoutInfo): ItemSpec {
+  const lines = [`**${escapeMarkdown(info.name)}**`, '', codeSpan(info.path)];
+  if (info.readOnly) lines.push('', t('A layout archive: read-only.'));
+  return {
+    label: info.name,
+    description: info.where + (info.readOnly ? ` · ${t('read-only')}` : ''),
+    tooltip: lines.join('\n'),
+    contextValue: contextValue('layout', [info.added && 'added', info.readOnly && 'readonly']),
+    icon: { id: info.readOnly ? 'file-zip' : 'folder-library' },
+    collapsible: 'collapsed',
+  };
+}
+
+export function tagItem(listing: TagListing, readOnly = false): ItemSpec {
+  const kind = listing.summary?.kind ?? (listing.error ? 'unknown' : kindOfDescriptor(listing.desc));
+  const what = listing.summary?.description ?? (listing.error ? t('unreadable: {0}', listing.error.message) : '');
+  const extra: [string, string][] = [];
+  if (listing.summary?.platforms.length) extra.push([t('Platforms'), listing.summary.platforms.join(', ')]);
+  if (listing.summary?.artifactType) extra.push([t('Artifact type'), listing.summary.artifactType]);
+  return {
+    label: listing.tag,
+    description: [shortDigest(listing.desc.digest), what].filter(Boolean).join(' · '),
+    tooltip: descriptorTooltip(`${listing.tag} — ${what}`, listing.desc, extra, listing.error),
+    contextValue: contextValue('tag', [kind, readOnly && 'readonly']),
+    icon: listing.error ? { id: 'warning', color: 'problemsWarningIcon.foreground' } : kindIcon(kind),
+    collapsible: 'collapsed',
+  };
+}
+
+/** A manifest reached from another node: an index's child, a referrer, or an untagged entry of index.json. */
+export function manifestItem(desc: Descriptor, role: ManifestRole, readOnly = false): ItemSpec {
+  const kind = kindOfDescriptor(desc);
+  const short = shortDigest(desc.digest);
+  const platform = desc.platform ? formatPlatform(desc.platform) : undefined;
+  const annotations = annotationsInline(withoutRefName(desc.annotations));
+  let label: string;
+  let description: string;
+  if (role === 'referrer') {
+    // The artifact type and annotations (an end-of-life date, a signing time) are what tell referrers apart.
+    label = [desc.artifactType ?? t('referrer'), annotations].filter(Boolean).join(' · ');
+    description = short;
+  } else if (role === 'child') {
+    label = platform ?? desc.artifactType ?? short;
+    description = [platform || desc.artifactType ? short : '', platform ? desc.artifactType : '', annotations].filter(Boolean).join(' · ');
+  } else {
+    label = short;
+    description = [platform ?? desc.artifactType ?? shortMediaType(desc.mediaType), annotations].filter(Boolean).join(' · ');
+  }
+  const extra: [string, string][] = [];
+  if (platform) extra.push([t('Platform'), platform]);
+  if (desc.artifactType) extra.push([t('Artifact type'), desc.artifactType]);
+  return {
+    label,
+    description,
+    tooltip: descriptorTooltip(label, desc, extra),
+    contextValue: contextValue('manifest', [kind, role, readOnly && 'readonly']),
+    icon: role === 'referrer' ? { id: 'references', color: KIND_ICONS.artifact.color } : kindIcon(kind),
+    collapsible: 'collapsed',
+  };
+}
+
+export function blobItem(desc: Descriptor, role: BlobRole, position = 0): ItemSpec {
+  const title = desc.annotations?.[ANNOTATION_TITLE];
+  const label = role === 'config' ? t('config') : title ?? t('layer {0}', position + 1);
+  const description = role === 'config' ? `${shortMediaType(desc.mediaType)} · ${formatSize(desc.size)}` : `${formatSize(desc.size)} · ${shortMediaType(desc.mediaType)}`;
+  return {
+    label,
+    description,
+    tooltip: descriptorTooltip(label, desc, []),
+    contextValue: contextValue('blob', [role]),
+    icon: role === 'config' ? { id: 'settings-gear' } : { id: 'archive' },
+    collapsible: 'none',
+  };
+}
+
+export function untaggedItem(count: number): ItemSpec {
+  return {
+    label: t('Untagged'),
+    description: String(count),
+    tooltip: t('Manifests listed in index.json without a tag: referrers kept the oras way, and manifests kept by digest.'),
+    contextValue: contextValue('untagged'),
+    icon: { id: 'inbox' },
+    collapsible: 'collapsed',
+  };
+}
+
+export function errorItem(message: string): ItemSpec {
+  const firstLine = message.split('\n')[0]!;
+  return {
+    label: firstLine,
+    tooltip: `${codeSpan(message)}\n\n${t('Click to show the log.')}`,
+    contextValue: contextValue('error'),
+    icon: { id: 'error', color: 'problemsErrorIcon.foreground' },
+    collapsible: 'none',
+  };
+}
+
+export function infoItem(message: string): ItemSpec {
+  return { label: message, contextValue: contextValue('info'), icon: { id: 'info' }, collapsible: 'none' };
+}
+
+/** Media type, digest, size, what else is known, and every annotation. */
+export function descriptorTooltip(title: string, desc: Descriptor, extra: [string, string][], error?: Error, contentAnnotations?: Record<string, string>): string {
+  const row = (k: string, v: string) => `| ${escapeMarkdown(k)} | ${v} |`;
+  const lines = [`**${escapeMarkdown(title)}**`, '', '| | |', '|:--|:--|'];
+  lines.push(row(t('Media type'), codeSpan(desc.mediaType)));
+  lines.push(row(t('Digest'), codeSpan(desc.digest)));
+  lines.push(row(t('Size'), `${formatSize(desc.size)} (${desc.size} ${t('bytes')})`));
+  for (const [k, v] of extra) lines.push(row(k, escapeMarkdown(v)));
+  // The manifest's own annotations (read on hover) and those of the descriptor pointing at it.
+  const annotations = Object.entries({ ...(desc.annotations ?? {}), ...(contentAnnotations ?? {}) });
+  if (annotations.length > 0) {
+    lines.push('', `**${t('Annotations')}**`, '', '| | |', '|:--|:--|');
+    for (const [k, v] of annotations.sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(row(k, escapeMarkdown(v)));
+  }
+  if (error) lines.push('', `$(warning) ${escapeMarkdown(error.message)}`);
+  return lines.join('\n');
+}
+
+function withoutRefName(annotations: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!annotations || !(ANNOTATION_REF_NAME in annotations)) return annotations;
+  const { [ANNOTATION_REF_NAME]: _, ...rest } = annotations;
+  return rest;
+}

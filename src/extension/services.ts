@@ -1,0 +1,15 @@
+import type * as vscode from 'vscode';
+import type { ManifestDocuments } from './documents/manifestDocuments';
+import type { LayoutRegistry } from './layouts/layoutRegistry';
+import type { LayoutsTreeProvider } from './layouts/layoutsTree';
+import type { Node } from './layouts/nodes';
+
+/** What activate() builds once and hands to every command: no global state elsewhere. */
+export interface Services {
+  context: vscode.ExtensionContext;
+  log: vscode.LogOutputChannel;
+  registry: LayoutRegistry;
+  tree: LayoutsTreeProvider;
+  treeView: vscode.TreeView<Node>;
+  documents: ManifestDocuments;
+}

@@ -1,0 +1,79 @@
+// package.json's contributions against the extension's code, read statically (the code imports vscode).
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { allContextValues } from '../../src/extension/present/contextValues';
+
+const root = resolve(__dirname, '../..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const contributes = pkg.contributes ?? {};
+const declared: string[] = (contributes.commands ?? []).map((c: { command: string }) => c.command);
+const tableSource = readFileSync(join(root, 'src/extension/commands/table.ts'), 'utf8');
+const registered = [...tableSource.matchAll(/\{\s*id:\s*'([^']+)',\s*handler:/g)].map((m) => m[1]!);
+const menuItems: { menu: string; command: string; when?: string }[] = Object.entries<{ command: string; when?: string }[]>(contributes.menus ?? {}).flatMap(
+  ([menu, items]) => items.map((i) => ({ menu, ...i })),
+);
+
+describe('extension manifest', () => {
+  it('the command table lists each command once', () => {
+    assert.ok(registered.length > 5, 'no commands read from table.ts');
+    assert.equal(new Set(registered).size, registered.length);
+  });
+
+  it('every declared command is registered in the table', () => {
+    assert.deepEqual(declared.filter((c) => !registered.includes(c)), []);
+  });
+
+  it('every registered command is declared in package.json', () => {
+    assert.deepEqual(registered.filter((c) => !declared.includes(c)), []);
+  });
+
+  it('menus only name declared commands', () => {
+    assert.deepEqual(menuItems.filter((i) => !declared.includes(i.command)).map((i) => `${i.menu}: ${i.command}`), []);
+  });
+
+  it('every viewItem regex in a when clause matches a contextValue the tree sets', () => {
+    const values = allContextValues();
+    const problems: string[] = [];
+    for (const i of menuItems) {
+      for (const m of (i.when ?? '').matchAll(/viewItem =~ \/(.+?)\/(?=\s|$)/g)) {
+        const re = new RegExp(m[1]!);
+        if (!values.some((v) => re.test(v))) problems.push(`${i.menu} ${i.command}: /${m[1]}/`);
+      }
+      if (/viewItem ==/.test(i.when ?? '')) problems.push(`${i.menu} ${i.command}: match contextValue tokens with =~, not ==`);
+    }
+    assert.deepEqual(problems, []);
+  });
+
+  it('the tree\'s write commands are not offered on read-only layouts', () => {
+    const writes = ['manifold.createIndex', 'manifold.updateIndex', 'manifold.annotate', 'manifold.attach', 'manifold.tag', 'manifold.untag', 'manifold.delete'];
+    const readOnly = allContextValues().filter((v) => v.endsWith('+readonly'));
+    const offered = menuItems
+      .filter((i) => i.menu === 'view/item/context' && writes.includes(i.command))
+      .flatMap((i) => [...(i.when ?? '').matchAll(/viewItem =~ \/(.+?)\/(?=\s|$)/g)].flatMap((m) => readOnly.filter((v) => new RegExp(m[1]!).test(v)).map((v) => `${i.command} on ${v}`)));
+    assert.deepEqual(offered, []);
+  });
+
+  it('welcome views link only to declared or built-in commands', () => {
+    const links = (contributes.viewsWelcome ?? []).flatMap((w: { contents: string }) => [...w.contents.matchAll(/\(command:([^)\s]+)\)/g)].map((m) => m[1]!));
+    assert.ok(links.length > 0);
+    assert.deepEqual(links.filter((c: string) => c.startsWith('manifold.') && !declared.includes(c)), []);
+  });
+
+  it('icons and views it names exist', () => {
+    for (const c of contributes.viewsContainers?.activitybar ?? []) assert.ok(existsSync(join(root, c.icon)), c.icon);
+    const views = Object.values<{ id: string }[]>(contributes.views ?? {}).flat().map((v) => v.id);
+    assert.ok(views.includes('manifold.layouts'));
+    const source = readFileSync(join(root, 'src/extension/layouts/layoutsTree.ts'), 'utf8');
+    assert.match(source, /LAYOUTS_VIEW = 'manifold\.layouts'/);
+  });
+
+  it('settings live under one title, each described', () => {
+    const props = Object.entries<{ description?: string; markdownDescription?: string }>(contributes.configuration?.properties ?? {});
+    assert.equal(contributes.configuration?.title, 'Manifold');
+    for (const [key, p] of props) {
+      assert.ok(key.startsWith('manifold.'), key);
+      assert.ok(p.description || p.markdownDescription, key);
+    }
+  });
+});

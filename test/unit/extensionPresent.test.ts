@@ -1,0 +1,123 @@
+// The look of the Layouts tree and the words of its confirmations, from core data, without vscode.
+import * as assert from 'node:assert/strict';
+import { annotationChanges, stringList } from '../../src/extension/commands/argValues';
+import { consequenceLines, describeDescriptor } from '../../src/extension/present/consequences';
+import { allContextValues, contextValue } from '../../src/extension/present/contextValues';
+import { documentUriParts, parseDocumentQuery } from '../../src/extension/present/documentUri';
+import { annotationsInline, escapeMarkdown, formatSize, shortMediaType } from '../../src/extension/present/format';
+import { blobItem, errorItem, layoutItem, manifestItem, tagItem, untaggedItem } from '../../src/extension/present/items';
+import type { Descriptor } from '../../src/oci/descriptor';
+import { MediaType } from '../../src/oci/mediaType';
+
+const D = (n: string) => `sha256:${n.repeat(64).slice(0, 64)}`;
+const image: Descriptor = { mediaType: MediaType.ImageManifest, digest: D('a1'), size: 1234, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } };
+const index: Descriptor = { mediaType: MediaType.ImageIndex, digest: D('b2'), size: 500, annotations: { 'org.opencontainers.image.ref.name': 'v1' } };
+const sbom: Descriptor = {
+  mediaType: MediaType.ImageManifest,
+  digest: D('c3'),
+  size: 700,
+  artifactType: 'application/spdx+json',
+  annotations: { 'org.opencontainers.image.created': '2026-01-01T00:00:00Z', 'vnd.microsoft.artifact.lifecycle.end-of-life.date': '2027-01-01' },
+};
+
+describe('extension: tree presentation', () => {
+  it('contextValues are token lists under manifold:', () => {
+    assert.equal(contextValue('tag', ['index', false, 'readonly']), 'manifold:tag+index+readonly');
+    assert.equal(contextValue('untagged'), 'manifold:untagged');
+    const all = allContextValues();
+    for (const v of ['manifold:layout', 'manifold:layout+added+readonly', 'manifold:tag+image', 'manifold:manifest+artifact+referrer+readonly', 'manifold:blob+config']) {
+      assert.ok(all.includes(v), v);
+    }
+    assert.ok(!all.includes('manifold:tag'), 'a tag always has a kind');
+  });
+
+  it('a tag shows its short digest and platforms, an icon by kind and a tooltip with the facts', () => {
+    const item = tagItem({ tag: 'v1', desc: index, summary: { desc: index, kind: 'index', platforms: ['linux/amd64', 'linux/arm64'], description: 'multi-arch (linux/amd64, linux/arm64)' } });
+    assert.equal(item.label, 'v1');
+    assert.equal(item.description, 'b2b2b2b2b2b2 · multi-arch (linux/amd64, linux/arm64)');
+    assert.equal(item.contextValue, 'manifold:tag+index');
+    assert.equal(item.icon.id, 'layers');
+    assert.equal(item.collapsible, 'collapsed');
+    for (const text of [`\`${MediaType.ImageIndex}\``, `\`${index.digest}\``, '500 B (500 bytes)', 'linux/amd64, linux/arm64']) {
+      assert.ok(item.tooltip!.replace(/\\/g, '').includes(text), text);
+    }
+  });
+
+  it('a tag whose manifest cannot be read says why', () => {
+    const item = tagItem({ tag: 'broken', desc: image, error: new Error('blob missing') }, true);
+    assert.match(item.description!, /unreadable: blob missing/);
+    assert.equal(item.contextValue, 'manifold:tag+unknown+readonly');
+    assert.equal(item.icon.id, 'warning');
+  });
+
+  it('an index child is labelled by platform, a referrer by artifact type and annotations', () => {
+    const child = manifestItem(image, 'child');
+    assert.equal(child.label, 'linux/arm64/v8');
+    assert.equal(child.description, 'a1a1a1a1a1a1');
+    assert.equal(child.contextValue, 'manifold:manifest+image+child');
+    const ref = manifestItem(sbom, 'referrer');
+    assert.equal(ref.label, 'application/spdx+json · end-of-life=2027-01-01, created=2026-01-01T00:00:00Z');
+    assert.equal(ref.contextValue, 'manifold:manifest+artifact+referrer');
+    const untagged = manifestItem(sbom, 'untagged');
+    assert.equal(untagged.label, 'c3c3c3c3c3c3');
+  });
+
+  it('configs and layers show media type and size; layers their title', () => {
+    assert.deepEqual(
+      [blobItem({ mediaType: MediaType.ImageConfig, digest: D('d'), size: 1500 }, 'config').description, blobItem({ mediaType: MediaType.ImageLayerGzip, digest: D('e'), size: 2_500_000, annotations: { 'org.opencontainers.image.title': 'sbom.json' } }, 'layer', 0).label],
+      ['image.config.v1+json · 1.5 kB', 'sbom.json'],
+    );
+    assert.equal(blobItem({ mediaType: MediaType.ImageLayerGzip, digest: D('e'), size: 1 }, 'layer', 2).label, 'layer 3');
+  });
+
+  it('layouts, the Untagged group and errors', () => {
+    assert.equal(layoutItem({ path: '/w/layout', name: 'layout', where: 'layout', readOnly: false, added: true }).contextValue, 'manifold:layout+added');
+    assert.equal(layoutItem({ path: '/w/x.tar', name: 'x.tar', where: '/w/x.tar', readOnly: true, added: true }).icon.id, 'file-zip');
+    assert.equal(untaggedItem(3).description, '3');
+    assert.equal(errorItem('first line\nsecond').label, 'first line');
+  });
+
+  it('formats sizes and annotations compactly', () => {
+    const cases: [number, string][] = [[0, '0 B'], [999, '999 B'], [1000, '1.0 kB'], [1234567, '1.2 MB'], [123_000_000, '123 MB'], [5e12, '5.0 TB']];
+    for (const [n, s] of cases) assert.equal(formatSize(n), s);
+    assert.equal(annotationsInline({ z: '1', y: '2', x: '3' }), 'x=3, y=2, +1');
+    assert.equal(shortMediaType('application/vnd.oci.image.layer.v1.tar+gzip'), 'image.layer.v1.tar+gzip');
+    assert.equal(escapeMarkdown('a*b_[c]'), 'a\\*b\\_\\[c\\]');
+  });
+});
+
+describe('extension: documents and arguments', () => {
+  it('a document URI carries what to show and round-trips', () => {
+    const req = { view: 'manifest' as const, layout: '/w/my layout', digest: D('f'), mediaType: MediaType.ImageIndex, size: 42, label: 'v1' };
+    const parts = documentUriParts(req);
+    assert.equal(parts.path, '/my-layout/v1.json');
+    assert.deepEqual(parseDocumentQuery(parts.query), req);
+    assert.equal(documentUriParts({ ...req, view: 'referrers', label: D('f') }).path, '/my-layout/sha256-ffffffffffff.referrers.txt');
+    assert.throws(() => parseDocumentQuery('view=x'));
+  });
+
+  it('reads lists and annotation changes from plain-object arguments', () => {
+    assert.deepEqual(stringList('a, b c', 'tags'), ['a', 'b', 'c']);
+    assert.deepEqual(stringList(['x'], 'tags'), ['x']);
+    assert.equal(stringList(undefined, 'tags'), undefined);
+    assert.throws(() => stringList([1], 'tags'), /tags: expected a list of strings/);
+    assert.deepEqual(annotationChanges(['a=1', 'b-'], true), { set: { a: '1' }, remove: ['b'] });
+    assert.deepEqual(annotationChanges({ a: '1' }, false), { set: { a: '1' }, remove: [] });
+    assert.deepEqual(annotationChanges({ set: { a: '1' }, remove: ['b'] }, true), { set: { a: '1' }, remove: ['b'] });
+    assert.throws(() => annotationChanges(['b-'], false), /required format/);
+  });
+});
+
+describe('extension: confirmation of untag and delete', () => {
+  it('names the manifests that become unreachable and counts the rest', () => {
+    const lines = consequenceLines({ manifests: [index, image], blobs: [{ mediaType: MediaType.ImageConfig, digest: D('1'), size: 1000 }, { mediaType: MediaType.ImageLayerGzip, digest: D('2'), size: 2000 }], bytes: 3000, orphanedReferrers: [sbom], danglingParents: [] });
+    assert.equal(lines[0], 'No longer reachable from index.json: index b2b2b2b2b2b2, manifest linux/arm64/v8 a1a1a1a1a1a1.');
+    assert.equal(lines[1], 'Also 2 configs and layers (3.0 kB in all).');
+    assert.match(lines[3]!, /1 referrer\(s\) will refer to a manifest that is no longer listed: manifest application\/spdx\+json c3c3c3c3c3c3/);
+  });
+
+  it('says so when nothing else is lost', () => {
+    assert.deepEqual(consequenceLines({ manifests: [], blobs: [], bytes: 0, orphanedReferrers: [], danglingParents: [] }), ['Nothing else becomes unreachable.']);
+    assert.equal(describeDescriptor(index), 'index b2b2b2b2b2b2');
+  });
+});
