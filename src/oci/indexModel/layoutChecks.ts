@@ -1,0 +1,218 @@
+/**
+ * Checks of a document against the layout it lives in, which the validator cannot make from the text alone: a
+ * child whose blob is missing, a size or media type that differs from the blob's, a platform that contradicts the
+ * child's config. Each finding carries the certain fix when there is one (the blob says what the value must be).
+ */
+import type { Descriptor, Platform } from '../descriptor';
+import { isDigest } from '../digest';
+import { isOciError } from '../errors';
+import { platformFromConfig } from '../imageIndex/childDescriptor';
+import { isImageIndex, isImageManifest, isManifestMediaType, MediaType } from '../mediaType';
+import { formatPlatform, normalizePlatform } from '../platform';
+import type { OpOptions, ReadOnlyTarget } from '../target';
+import { formatPath, Section, type PathSegment, type ProblemCode, type Severity } from '../validate';
+import type { ImageManifest } from '../descriptor';
+import type { EditIntent } from './intents';
+import { readPlatform } from './indexModel';
+
+export type LayoutProblemCode =
+  | 'blob-missing' // a descriptor whose blob is not in the layout
+  | 'size-mismatch' // a size that differs from the blob's
+  | 'blob-media-type-mismatch' // a descriptor mediaType that differs from the one the blob declares
+  | 'platform-mismatch' // a platform that contradicts the child's config
+  | 'missing-platform' // an image in an index listed without the platform its config declares (warning)
+  | 'blob-unreadable'; // a blob that is there but cannot be read as its digest says (corrupt)
+
+export interface QuickFix {
+  title: string;
+  intent: EditIntent;
+}
+
+/** A validator problem or a layout finding, with where it is in the text and the fix when one is certain. */
+export interface Finding {
+  path: string;
+  segments: PathSegment[];
+  code: ProblemCode | LayoutProblemCode;
+  severity: Severity;
+  message: string;
+  link: string;
+  /** Where in the text (characters), once located. */
+  offset?: number;
+  length?: number;
+  fix?: QuickFix;
+}
+
+/** What a stored blob says about itself; keyed by digest, so it never goes stale. */
+export interface BlobFacts {
+  /** The mediaType field of a manifest or index blob. */
+  mediaType?: string;
+  kind?: 'index' | 'manifest';
+  /** The platform its config declares (images only); null when it declares none. */
+  platform?: Platform | null;
+}
+
+export interface LayoutCheckOptions extends OpOptions {
+  /** The document is the layout's own index.json: its entries are tags, where a platform is not expected. */
+  layoutIndex?: boolean;
+  /** Facts of blobs already read, kept across runs by the caller. */
+  cache?: Map<string, BlobFacts>;
+  /** How many blobs are read at once. */
+  concurrency?: number;
+  /** The layout's name for messages. */
+  layoutName?: string;
+}
+
+const BLOBS_LINK = 'https://github.com/opencontainers/image-spec/blob/v1.1.0/image-layout.md#blobs';
+// A manifest or index blob larger than registries accept is not read for its facts.
+const MAX_MANIFEST_BYTES = 4 << 20;
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function finding(segments: PathSegment[], code: LayoutProblemCode | ProblemCode, severity: Severity, message: string, link: string, fix?: QuickFix): Finding {
+  const f: Finding = { path: formatPath(segments), segments, code, severity, message, link };
+  if (fix) f.fix = fix;
+  return f;
+}
+
+/** The first field that differs, compared as containerd matches platforms; variant and os.version only when both name one. */
+export function platformContradiction(listed: Platform, config: Platform): string | undefined {
+  const a = normalizePlatform(listed);
+  const b = normalizePlatform(config);
+  if (a.os !== b.os) return 'os';
+  if (a.architecture !== b.architecture) return 'architecture';
+  if (listed.variant && config.variant && (a.variant ?? '') !== (b.variant ?? '')) return 'variant';
+  if (listed['os.version'] && config['os.version'] && listed['os.version'] !== config['os.version']) return 'os.version';
+  return undefined;
+}
+
+async function readFacts(target: ReadOnlyTarget, desc: Descriptor, options: LayoutCheckOptions): Promise<BlobFacts> {
+  const cached = options.cache?.get(desc.digest);
+  if (cached) return cached;
+  const raw = await target.fetchBytes(desc, options);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(raw.toString('utf8'));
+  } catch {
+    doc = undefined;
+  }
+  const facts: BlobFacts = {};
+  if (isObject(doc)) {
+    if (typeof doc.mediaType === 'string') facts.mediaType = doc.mediaType;
+    if (isImageIndex(facts.mediaType) || (facts.mediaType === undefined && Array.isArray(doc.manifests))) facts.kind = 'index';
+    else if (isImageManifest(facts.mediaType) || (facts.mediaType === undefined && isObject(doc.config) && Array.isArray(doc.layers))) facts.kind = 'manifest';
+    if (facts.kind === 'manifest' && isObject(doc.config) && isImageConfig(doc.config.mediaType)) {
+      try {
+        facts.platform = (await platformFromConfig(target, doc as unknown as ImageManifest, options)) ?? null;
+      } catch (err) {
+        if (options.signal?.aborted) throw err;
+        // A missing or unreadable config is reported where it is listed (in that manifest), not here.
+        facts.platform = null;
+      }
+    }
+  }
+  options.cache?.set(desc.digest, facts);
+  return facts;
+}
+
+function isImageConfig(mediaType: unknown): boolean {
+  return mediaType === MediaType.ImageConfig || mediaType === MediaType.DockerConfig;
+}
+
+/** Checks one descriptor of the document; `child` is an entry of an index (whose platform matters). */
+async function checkDescriptor(target: ReadOnlyTarget, value: unknown, at: PathSegment[], child: boolean, options: LayoutCheckOptions): Promise<Finding[]> {
+  if (!isObject(value) || typeof value.digest !== 'string' || !isDigest(value.digest)) return [];
+  const digest = value.digest;
+  const where = options.layoutName ? ` in the layout ${options.layoutName}` : ' in the layout';
+  let stored: Descriptor;
+  try {
+    stored = await target.resolveBlob(digest, options);
+  } catch (err) {
+    if (isOciError(err, 'NOT_FOUND')) return [finding([...at, 'digest'], 'blob-missing', 'error', `blob ${digest} is not${where}`, BLOBS_LINK)];
+    throw err;
+  }
+  const out: Finding[] = [];
+  const size = value.size;
+  if (typeof size === 'number' && size !== stored.size) {
+    out.push(
+      finding([...at, 'size'], 'size-mismatch', 'error', `size ${size} differs from the blob's ${stored.size} bytes${where}`, Section.descriptor, {
+        title: `Set size to ${stored.size}`,
+        intent: { type: 'setField', at, field: 'size', value: stored.size },
+      }),
+    );
+  }
+  const mediaType = typeof value.mediaType === 'string' ? value.mediaType : undefined;
+  // Only blobs that may be manifests are read: layers can be gigabytes.
+  if (!child && !(mediaType === undefined || isManifestMediaType(mediaType))) return out;
+  if (stored.size > MAX_MANIFEST_BYTES) return out;
+  let facts: BlobFacts;
+  try {
+    facts = await readFacts(target, { mediaType: mediaType ?? MediaType.ImageManifest, digest, size: stored.size }, options);
+  } catch (err) {
+    if (options.signal?.aborted) throw err;
+    out.push(finding([...at, 'digest'], 'blob-unreadable', 'error', `blob ${digest}${where} cannot be read: ${(err as Error).message}`, Section.digests));
+    return out;
+  }
+  if (mediaType === undefined) {
+    if (facts.mediaType !== undefined) {
+      // The validator reports the missing field; this finding only brings the fix (merged with it).
+      out.push(
+        finding([...at, 'mediaType'], 'missing-field', 'error', 'mediaType is required', Section.descriptor, {
+          title: `Add mediaType ${facts.mediaType}`,
+          intent: { type: 'setField', at, field: 'mediaType', value: facts.mediaType },
+        }),
+      );
+    }
+  } else if (facts.mediaType !== undefined && facts.mediaType !== mediaType && isManifestMediaType(facts.mediaType)) {
+    out.push(
+      finding([...at, 'mediaType'], 'blob-media-type-mismatch', 'error', `mediaType ${mediaType} differs from the blob's own ${facts.mediaType}`, Section.descriptor, {
+        title: `Set mediaType to ${facts.mediaType}`,
+        intent: { type: 'setField', at, field: 'mediaType', value: facts.mediaType },
+      }),
+    );
+  } else if (facts.mediaType === undefined && facts.kind !== undefined && isManifestMediaType(mediaType) && (facts.kind === 'index') !== isImageIndex(mediaType)) {
+    out.push(finding([...at, 'mediaType'], 'blob-media-type-mismatch', 'error', `mediaType ${mediaType} names an image ${isImageIndex(mediaType) ? 'index' : 'manifest'}, but the blob is an image ${facts.kind}`, Section.descriptor));
+  }
+  if (child && facts.platform) {
+    const fix: QuickFix = {
+      title: `Set platform to ${formatPlatform(facts.platform)} (from the config)`,
+      intent: { type: 'setField', at, field: 'platform', value: facts.platform },
+    };
+    if (value.platform === undefined) {
+      if (!options.layoutIndex) {
+        out.push(finding(at, 'missing-platform', 'warning', `this image is for ${formatPlatform(facts.platform)} (its config says so), but no platform is listed: clients cannot select it`, Section.platform, fix));
+      }
+    } else {
+      const listed = readPlatform(value.platform);
+      const field = listed && platformContradiction(listed, facts.platform);
+      if (field) {
+        out.push(finding([...at, 'platform'], 'platform-mismatch', 'error', `platform ${formatPlatform(listed!)} contradicts the image's config (${formatPlatform(facts.platform)}): the ${field} differs`, Section.platform, fix));
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Checks the descriptors of an index (its manifests) or of a manifest (config and layers) against the layout's
+ * blobs. Takes the parsed JSON; returns nothing for anything else.
+ */
+export async function checkAgainstLayout(json: unknown, target: ReadOnlyTarget, options: LayoutCheckOptions = {}): Promise<Finding[]> {
+  if (!isObject(json)) return [];
+  const jobs: Array<{ value: unknown; at: PathSegment[]; child: boolean }> = [];
+  if (Array.isArray(json.manifests)) json.manifests.forEach((value, i) => jobs.push({ value, at: ['manifests', i], child: true }));
+  if (isObject(json.config)) jobs.push({ value: json.config, at: ['config'], child: false });
+  if (Array.isArray(json.layers)) json.layers.forEach((value, i) => jobs.push({ value, at: ['layers', i], child: false }));
+  const results: Finding[][] = new Array(jobs.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const i = next++;
+      options.signal?.throwIfAborted();
+      const job = jobs[i]!;
+      results[i] = await checkDescriptor(target, job.value, job.at, job.child, options);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 16, jobs.length)) }, worker));
+  return results.flat();
+}
