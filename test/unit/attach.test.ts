@@ -137,6 +137,30 @@ describe('attach: the artifact manifest', () => {
     assert.deepEqual(pushed.find((p) => p.digest === layer.digest), { digest: layer.digest, streamed: true });
   });
 
+  it('stops at a failed push, having reported only the artifacts stored before it, in order', async () => {
+    const { store, index, children } = await makeMultiArchLayout();
+    let manifests = 0;
+    const failing: Target = new Proxy(store, {
+      get(t, prop, receiver) {
+        if (prop === 'push') {
+          return async (desc: Descriptor, content: Readable | Uint8Array, o?: object) => {
+            if (desc.mediaType === MediaType.ImageManifest && ++manifests === 3) throw new Error('disk full');
+            return t.push(desc, content, o);
+          };
+        }
+        const v = Reflect.get(t, prop, receiver);
+        return typeof v === 'function' ? v.bind(t) : v;
+      },
+    });
+    const attached: string[] = [];
+    await assert.rejects(
+      attach(failing, { subject: 'multi', artifactType: 'a/b', annotations: { k: 'v' }, recursive: true, onEvent: (e) => e.type === 'attached' && attached.push(e.artifact.subject.digest) }),
+      /disk full/,
+    );
+    assert.deepEqual(attached, [index.digest, children[0]!.digest]);
+    assert.equal((await collect(store.referrers(children[1]!))).length, 0);
+  });
+
   it('reports blobs and artifacts as it goes, each blob once', async () => {
     const { store } = await makeMultiArchLayout();
     const sig = file('s.sig', 'sig');

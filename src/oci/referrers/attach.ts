@@ -73,6 +73,7 @@ export function createdTimestamp(date: Date): string {
 }
 
 const BLOB_CONCURRENCY = 4;
+const MANIFEST_CONCURRENCY = 32;
 
 interface Plan {
   subject: Descriptor;
@@ -156,25 +157,41 @@ export async function attach(target: Target, options: AttachOptions): Promise<At
     pushBlob(file.layer.annotations![ANNOTATION_TITLE]!, file.layer, () => createReadStream(file.path, { signal: options.signal })),
   );
 
-  const artifacts: AttachedArtifact[] = [];
-  for (const plan of plans.values()) {
-    const layers = plan.files.length > 0 ? plan.files.map((f) => structuredClone(prepared.get(f)!.layer)) : [emptyDescriptor()];
+  // Manifests are packed in plan order and pushed together: a layout lists each referrer in index.json, and a
+  // store that groups concurrent index.json updates then rewrites it once instead of once per artifact.
+  const packed = [...plans.values()].map((plan) => {
     const manifest: ImageManifest = {
       schemaVersion: 2,
       mediaType: MediaType.ImageManifest,
       artifactType: options.artifactType,
       config: structuredClone(config),
-      layers,
+      layers: plan.files.length > 0 ? plan.files.map((f) => structuredClone(prepared.get(f)!.layer)) : [emptyDescriptor()],
       subject: { mediaType: plan.subject.mediaType, digest: plan.subject.digest, size: plan.subject.size },
       annotations: { ...annotations },
     };
     const raw = encodeManifest(manifest);
     const desc: Descriptor = { mediaType: MediaType.ImageManifest, digest: digestOf(raw), size: raw.length, annotations: { ...sortedAnnotations }, artifactType: options.artifactType };
-    await target.push({ mediaType: desc.mediaType, digest: desc.digest, size: desc.size }, raw, op);
-    const artifact: AttachedArtifact = { desc, raw, manifest, subject: plan.subject, position: plan.position };
-    artifacts.push(artifact);
-    emit({ type: 'attached', artifact });
+    return { desc, raw, manifest, subject: plan.subject, position: plan.position };
+  });
+  const stored = packed.map(() => deferred());
+  const pushing = inParallel(packed.map((a, i) => [a, i] as const), MANIFEST_CONCURRENCY, async ([a, i]) => {
+    try {
+      await target.push({ mediaType: a.desc.mediaType, digest: a.desc.digest, size: a.desc.size }, a.raw, op);
+      stored[i]!.resolve();
+    } catch (err) {
+      stored[i]!.reject(err);
+      throw err;
+    }
+  });
+  pushing.catch(() => undefined); // awaited below; the first failure is reported through `stored`
+  const artifacts: AttachedArtifact[] = [];
+  // Reported in plan order, each once it is stored, so an interrupted run shows exactly what it made.
+  for (let i = 0; i < packed.length; i++) {
+    await stored[i]!.promise;
+    artifacts.push(packed[i]!);
+    emit({ type: 'attached', artifact: packed[i]! });
   }
+  await pushing;
   return { root, artifacts };
 }
 
@@ -183,10 +200,27 @@ export function subjectPlatform(artifact: AttachedArtifact): string | undefined 
   return artifact.subject.platform ? formatPlatform(artifact.subject.platform) : undefined;
 }
 
+/** Runs up to `limit` at a time, starting no more once one fails. */
 async function inParallel<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) await run(items[next++]!);
+    while (!failed && next < items.length) {
+      try {
+        await run(items[next++]!);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+function deferred(): { promise: Promise<void>; resolve(): void; reject(err: unknown): void } {
+  let resolve!: () => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+  promise.catch(() => undefined); // a failure after an earlier one is not also unhandled
+  return { promise, resolve, reject };
 }
