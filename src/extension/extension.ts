@@ -16,7 +16,13 @@ export function activate(context: vscode.ExtensionContext): { services: Services
   const log = vscode.window.createOutputChannel('Manifold', { log: true });
   const registry = new LayoutRegistry(context.workspaceState);
   const config = () => vscode.workspace.getConfiguration('manifold');
-  const tree = new LayoutsTreeProvider({ registry, log, showFallbackTags: () => config().get<boolean>('showFallbackTags', false) });
+  const tree = new LayoutsTreeProvider({
+    registry,
+    log,
+    showFallbackTags: () => config().get<boolean>('showFallbackTags', false),
+    concurrency: () => config().get<number>('concurrency', 16),
+    changed: (node) => tree.redraw(node),
+  });
   const treeView = vscode.window.createTreeView<Node>(LAYOUTS_VIEW, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   const documents = new ManifestDocuments(registry);
   const services: Services = { context, log, registry, tree, treeView, documents };

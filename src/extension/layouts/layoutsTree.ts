@@ -51,6 +51,11 @@ export class LayoutsTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     return (await this.layouts()).find((n) => n.path === (folder?.path ?? path));
   }
 
+  /** Redraws a node without reloading it. */
+  redraw(node: Node): void {
+    this.emitter.fire(node);
+  }
+
   /** Finds the layouts again (new or removed `oci-layout` files, folders added). */
   refreshAll(): void {
     for (const n of this.roots.values()) n.invalidate();

@@ -3,7 +3,7 @@
 // layout is refreshed. The look of each node comes from ../present/items (no vscode there).
 import * as vscode from 'vscode';
 import type { Descriptor } from '../../oci/descriptor';
-import { listTagsWithSummaries, readManifestContent, untaggedEntries, type TagListing } from '../../oci/graph';
+import { describeTags, listTags, readManifestContent, untaggedEntries, type TagListing } from '../../oci/graph';
 import type { OciLayoutStore } from '../../oci/layout';
 import {
   blobItem,
@@ -25,7 +25,13 @@ export interface TreeContext {
   registry: LayoutRegistry;
   log: vscode.LogOutputChannel;
   showFallbackTags(): boolean;
+  concurrency(): number;
+  /** Redraws a node whose look changed after it was shown (tag summaries that came in late). */
+  changed(node: Node): void;
 }
+
+/** How long a layout's expansion waits for its tags' platforms before showing the tags without them. */
+const DESCRIBE_BUDGET_MS = 200;
 
 export abstract class Node {
   abstract readonly id: string;
@@ -103,7 +109,19 @@ export class LayoutNode extends CachingNode {
   protected async load(ctx: TreeContext): Promise<Node[]> {
     const store = await this.store(ctx);
     const entries = await store.entries();
-    const listings = await listTagsWithSummaries(store, entries, { cache: ctx.registry.summaries(this.path), all: ctx.showFallbackTags() });
+    const listings = listTags(entries, { all: ctx.showFallbackTags() });
+    // A big layout (thousands of tags) shows its tags at once and their platforms as they are read.
+    let late = false;
+    const described = describeTags(store, listings, { cache: ctx.registry.summaries(this.path), concurrency: ctx.concurrency() }).then(
+      () => {
+        if (late) ctx.changed(this);
+      },
+      (err: unknown) => ctx.log.error(`${this.path}: describing tags: ${(err as Error).stack ?? err}`),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([described, new Promise<void>((resolve) => (timer = setTimeout(resolve, DESCRIBE_BUDGET_MS)))]);
+    clearTimeout(timer);
+    late = listings.some((l) => !l.summary && !l.error);
     const nodes: Node[] = listings.map((l) => new TagNode(this, l));
     const untagged = untaggedEntries(entries);
     if (untagged.length > 0) nodes.push(new UntaggedNode(this, untagged));

@@ -34,38 +34,53 @@ export class SummaryCache {
   }
 }
 
+/** The tags named in `entries` (index.json), sorted, not yet described. The last entry of a name wins, as the store resolves it. */
+export function listTags(entries: readonly Descriptor[], options: { all?: boolean } = {}): TagListing[] {
+  const byTag = new Map<string, Descriptor>();
+  for (const e of entries) {
+    const tag = e.annotations?.[ANNOTATION_REF_NAME];
+    if (tag && (options.all || !isFallbackTag(tag))) byTag.set(tag, e);
+  }
+  return [...byTag].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([tag, desc]) => ({ tag, desc }));
+}
+
 /**
- * The tags named in `entries` (index.json), sorted, each described. Reads the entries directly rather
- * than resolving tag by tag, describes a few at a time, and keeps going past a tag whose content is broken.
+ * Fills in each listing's summary (or error), a few at a time, keeping going past a tag whose content is
+ * broken. `onProgress` is called after each one, so a view can show them as they come.
  */
+export async function describeTags(
+  target: ReadOnlyTarget,
+  listings: TagListing[],
+  options: OpOptions & { cache?: SummaryCache; concurrency?: number; onProgress?: (listing: TagListing) => void } = {},
+): Promise<void> {
+  const cache = options.cache ?? new SummaryCache();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < listings.length) {
+      const item = listings[next++]!;
+      options.signal?.throwIfAborted();
+      try {
+        item.summary = await cache.describe(target, item.desc, options);
+        delete item.error;
+      } catch (err) {
+        if ((err as Error).name === 'AbortError') throw err;
+        item.error = err as Error;
+      }
+      options.onProgress?.(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 16) }, worker));
+}
+
+/** listTags, then describeTags: every tag with its kind and platforms. */
 export async function listTagsWithSummaries(
   target: ReadOnlyTarget,
   entries: readonly Descriptor[],
   options: OpOptions & { cache?: SummaryCache; all?: boolean; concurrency?: number } = {},
 ): Promise<TagListing[]> {
-  const byTag = new Map<string, Descriptor>();
-  for (const e of entries) {
-    const tag = e.annotations?.[ANNOTATION_REF_NAME];
-    // The last entry of a name wins, as the store resolves it.
-    if (tag && (options.all || !isFallbackTag(tag))) byTag.set(tag, e);
-  }
-  const out: TagListing[] = [...byTag].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([tag, desc]) => ({ tag, desc }));
-  const cache = options.cache ?? new SummaryCache();
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < out.length) {
-      const item = out[next++]!;
-      options.signal?.throwIfAborted();
-      try {
-        item.summary = await cache.describe(target, item.desc, options);
-      } catch (err) {
-        if ((err as Error).name === 'AbortError') throw err;
-        item.error = err as Error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 16) }, worker));
-  return out;
+  const listings = listTags(entries, options);
+  await describeTags(target, listings, options);
+  return listings;
 }
 
 /** Entries of index.json without a tag: referrers listed the oras way, manifests kept by digest. */

@@ -1,0 +1,144 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { ImageIndex } from '../../../src/oci/descriptor';
+import { isOciError } from '../../../src/oci/errors';
+import { OciLayoutStore } from '../../../src/oci/layout';
+import { row, rows, useFixtures, type Fixtures } from './layoutFixtures';
+
+/** Commands run the way other extensions and keybindings run them, with their effect read back from disk. */
+describe('Manifold commands', () => {
+  let f: Fixtures;
+  let store: OciLayoutStore;
+  const run = <T>(id: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(id, ...args);
+  const indexOf = async (ref: string): Promise<ImageIndex> => JSON.parse((await store.fetchBytes(await store.resolve(ref))).toString('utf8'));
+  const platforms = (ix: ImageIndex) => ix.manifests.map((m) => `${m.platform?.os}/${m.platform?.architecture}${m.platform?.variant ? `/${m.platform.variant}` : ''}`);
+
+  before(async () => {
+    f = await useFixtures();
+    store = await OciLayoutStore.open(f.work);
+  });
+
+  it('createIndex makes a tagged multi-arch index of the sources', async () => {
+    const result = await run<{ digest: string; tags: string[] }>('manifold.createIndex', { layout: f.work, sources: ['linux-amd64', 'linux-armv7'], tags: ['v2'], annotations: ['org.opencontainers.image.version=2'] });
+    assert.ok(result, 'the command returned nothing (see the Manifold log)');
+    assert.equal((await store.resolve('v2')).digest, result.digest);
+    const ix = await indexOf('v2');
+    assert.deepEqual(platforms(ix), ['linux/amd64', 'linux/arm/v7']);
+    assert.deepEqual(ix.annotations, { 'org.opencontainers.image.version': '2' });
+    // The tree shows it at once.
+    const work = await row(f, undefined, 'work');
+    assert.match((await row(f, work.node, 'v2')).description, /multi-arch \(linux\/amd64, linux\/arm\/v7\)/);
+  });
+
+  it('updateIndex adds a manifest, sets an annotation and moves the tag', async () => {
+    const before = (await store.resolve('v2')).digest;
+    const result = await run<{ digest: string; changed: boolean }>('manifold.updateIndex', { layout: f.work, index: 'v2', add: ['linux-arm64'], annotations: ['stage=beta'] });
+    assert.ok(result?.changed);
+    assert.notEqual(result.digest, before);
+    assert.equal((await store.resolve('v2')).digest, result.digest);
+    const ix = await indexOf('v2');
+    assert.deepEqual(platforms(ix), ['linux/amd64', 'linux/arm/v7', 'linux/arm64/v8']);
+    assert.equal(ix.annotations?.stage, 'beta');
+  });
+
+  it('updateIndex removes a manifest by digest', async () => {
+    const armv7 = (await store.resolve('linux-armv7')).digest;
+    await run('manifold.updateIndex', { layout: f.work, index: 'v2', remove: [armv7] });
+    assert.deepEqual(platforms(await indexOf('v2')), ['linux/amd64', 'linux/arm64/v8']);
+  });
+
+  it('annotate sets and removes annotations of an index', async () => {
+    await run('manifold.annotate', { layout: f.work, index: 'v2', annotations: ['stage-', 'owner=team'] });
+    assert.deepEqual((await indexOf('v2')).annotations, { 'org.opencontainers.image.version': '2', owner: 'team' });
+  });
+
+  it('tag and untag (confirmed by argument) change index.json', async () => {
+    const digest = (await store.resolve('v2')).digest;
+    await run('manifold.tag', { layout: f.work, reference: 'v2', tags: ['latest', 'stable'] });
+    assert.equal((await store.resolve('latest')).digest, digest);
+    assert.equal((await store.resolve('stable')).digest, digest);
+    await run('manifold.untag', { layout: f.work, tags: ['stable'], confirmed: true });
+    await assert.rejects(store.resolve('stable'), (err: unknown) => isOciError(err, 'NOT_FOUND'));
+    assert.equal((await store.resolve('latest')).digest, digest);
+  });
+
+  it('commands take tree nodes too: copy digest and reference of a tag', async () => {
+    const work = await row(f, undefined, 'work');
+    const v1 = await row(f, work.node, 'v1');
+    const digest = await run<string>('manifold.copyDigest', v1.node);
+    assert.equal(digest, (await store.resolve('v1')).digest);
+    assert.equal(await vscode.env.clipboard.readText(), digest);
+    assert.equal(await run<string>('manifold.copyReference', v1.node), `${f.work}:v1`);
+  });
+
+  it('openManifest and openConfig show read-only JSON documents', async () => {
+    const uri = await run<string>('manifold.openManifest', { layout: f.work, reference: 'v1' });
+    const doc = vscode.window.activeTextEditor?.document;
+    assert.equal(doc?.uri.toString(), uri);
+    assert.equal(doc?.uri.scheme, 'manifold');
+    assert.equal(doc?.languageId, 'json');
+    assert.equal(JSON.parse(doc!.getText()).mediaType, 'application/vnd.oci.image.index.v1+json');
+  });
+
+  it('openConfig shows an image config', async () => {
+    await run('manifold.openConfig', { layout: f.work, reference: 'linux-arm64' });
+    const config = JSON.parse(vscode.window.activeTextEditor!.document.getText());
+    assert.deepEqual([config.os, config.architecture, config.variant], ['linux', 'arm64', 'v8']);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('attach puts an artifact on the index and each platform; the tree and the referrers tree show it', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'manifold-attach-')), 'notes.txt');
+    writeFileSync(file, 'hello\n');
+    const result = await run<{ artifacts: { digest: string; platform?: string }[] }>('manifold.attach', {
+      layout: f.work,
+      reference: 'v1',
+      artifactType: 'application/vnd.example.notes',
+      files: [file],
+      annotations: { note: 'yes' },
+      recursive: true,
+    });
+    assert.equal(result?.artifacts.length, 3);
+    const work = await row(f, undefined, 'work');
+    const v1 = await row(f, work.node, 'v1');
+    const labels = (await rows(f, v1.node)).map((r) => r.label);
+    assert.match(labels.find((l) => l.startsWith('application/vnd.example.notes · ')) ?? labels.join(' | '), /note=yes/);
+    const text = await run<string>('manifold.showReferrersTree', { layout: f.work, reference: 'v1' });
+    assert.match(text, /application\/vnd\.example\.notes/);
+    assert.match(text, /application\/spdx\+json/);
+    assert.match(text, /linux\/arm64\/v8/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('delete removes a manifest and its tags', async () => {
+    const digest = (await store.resolve('linux-armv7')).digest;
+    const result = await run<{ digest: string; tags: string[] }>('manifold.delete', { layout: f.work, reference: 'linux-armv7', confirmed: true });
+    assert.deepEqual(result?.tags, ['linux-armv7']);
+    assert.equal(await store.exists({ mediaType: '', digest, size: 0 }), false);
+    await assert.rejects(store.resolve('linux-armv7'));
+  });
+
+  it('createLayout, addLayoutFolder and removeLayoutFolder', async () => {
+    const made = await run<string>('manifold.createLayout', { path: join(f.workspace, 'layouts', 'fresh') });
+    assert.ok(made && existsSync(join(made, 'oci-layout')) && existsSync(join(made, 'index.json')));
+    assert.ok((await rows(f)).some((r) => r.label === 'fresh'));
+
+    const outside = join(mkdtempSync(join(tmpdir(), 'manifold-outside-')), 'elsewhere');
+    await OciLayoutStore.open(outside, { create: true });
+    await run('manifold.addLayoutFolder', { path: outside });
+    const added = (await rows(f)).find((r) => r.label === 'elsewhere');
+    assert.equal(added?.contextValue, 'manifold:layout+added');
+    await run('manifold.removeLayoutFolder', { layout: outside });
+    assert.equal((await rows(f)).some((r) => r.label === 'elsewhere'), false);
+  });
+
+  it('a failing command is logged and returns nothing, leaving the layout as it was', async () => {
+    const before = await store.entries();
+    const result = await run('manifold.createIndex', { layout: f.work, sources: ['no-such-tag'], tags: ['v9'] });
+    assert.equal(result, undefined);
+    assert.deepEqual(await store.entries(), before);
+  });
+});
