@@ -7,7 +7,7 @@ import type { Descriptor } from '../../src/oci/descriptor';
 import { digestOf } from '../../src/oci/digest';
 import { isOciError } from '../../src/oci/errors';
 import { MediaType } from '../../src/oci/mediaType';
-import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
+import { Registry, RegistryClient, RemoteRepository } from '../../src/oci/registry';
 import { startFaultProxy, startOciServer, type OciServer } from '../integration/support';
 import { makeArtifact, makeImage, makeIndex, pushBlob } from './builders';
 
@@ -155,6 +155,45 @@ describe('RemoteRepository against an OCI 1.1 server', () => {
     } finally {
       await ignoring.stop();
     }
+  });
+});
+
+describe('Registry', () => {
+  it('lists the catalog across Link pages, and pings', async () => {
+    const server = await startOciServer();
+    try {
+      const names = Array.from({ length: 2300 }, (_, i) => `ns/r${String(i).padStart(4, '0')}`);
+      for (const n of names) server.repo(n);
+      const registry = new Registry(server.host, { plainHttp: true });
+      await registry.ping();
+      assert.deepEqual(await collect(registry.repositories()), names);
+      assert.equal(server.requests.filter((r) => r.path.startsWith('/v2/_catalog')).length, 3);
+      assert.deepEqual(await collect(registry.repositories({ last: 'ns/r2297' })), ['ns/r2298', 'ns/r2299']);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('resolves a blob to its size', async () => {
+    const server = await startOciServer();
+    try {
+      const repo = new RemoteRepository(new RegistryClient(server.host, { plainHttp: true }), 'app');
+      const desc = await pushBlob(repo, 'blob bytes');
+      assert.deepEqual(await repo.resolveBlob(desc.digest), { mediaType: 'application/octet-stream', digest: desc.digest, size: desc.size });
+      await assert.rejects(repo.resolveBlob(digestOf(Buffer.from('absent'))), (e: unknown) => isOciError(e, 'NOT_FOUND'));
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('sends credentials in clear only to loopback, or where --plain-http was given', () => {
+    const tls = new RegistryClient('registry.example.com');
+    assert.ok(tls.mayCarryCredentials(new URL('https://auth.example.com/token')));
+    assert.ok(!tls.mayCarryCredentials(new URL('http://registry.example.com/v2/')));
+    assert.ok(tls.mayCarryCredentials(new URL('http://127.0.0.1:5000/token')));
+    const plain = new RegistryClient('registry.example.com', { plainHttp: true });
+    assert.ok(plain.mayCarryCredentials(new URL('http://registry.example.com/v2/')));
+    assert.ok(!plain.mayCarryCredentials(new URL('http://auth.example.com/token')), 'another host in clear');
   });
 });
 

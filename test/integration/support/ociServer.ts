@@ -67,7 +67,17 @@ export async function startOciServer(options: OciServerOptions = {}): Promise<Oc
     const method = req.method ?? 'GET';
     const path = url.pathname;
     if (path === '/v2/' || path === '/v2') return json(res, 200, {});
-    if (path === '/v2/_catalog') return json(res, 200, { repositories: [...repos.keys()].sort() });
+    if (path === '/v2/_catalog') {
+      let names = [...repos.keys()].sort();
+      const last = url.searchParams.get('last');
+      const n = Number(url.searchParams.get('n') ?? 0);
+      if (last) names = names.filter((r) => r > last);
+      if (n > 0 && names.length > n) {
+        names = names.slice(0, n);
+        res.setHeader('link', `</v2/_catalog?n=${n}&last=${encodeURIComponent(names[n - 1]!)}>; rel="next"`);
+      }
+      return json(res, 200, { repositories: names });
+    }
     const m = /^\/v2\/(.+?)\/(blobs\/uploads\/?([^/]*)|blobs\/([^/]+)|manifests\/([^/]+)|tags\/list|referrers\/([^/]+))$/.exec(path);
     if (!m) return fail(res, 404, 'NOT_FOUND', 'no such endpoint');
     const name = m[1]!;
