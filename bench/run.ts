@@ -77,13 +77,16 @@ function benchIngest(work: string): void {
 function main(): void {
   const work = mkdtempSync(join(tmpdir(), 'manifold-bench-'));
   try {
-    benchTags(work);
-    benchIngest(work);
+    // `npm run bench -- tags` runs one part; the default is all of them.
+    const only = process.argv.slice(2);
+    if (only.length === 0 || only.includes('tags')) benchTags(work);
+    if (only.length === 0 || only.includes('ingest')) benchIngest(work);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
   const table = ['| what | figure | target | |', '|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
   const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU';
+  if (process.argv.length > 2) return; // a partial run does not replace the committed results
   writeFileSync(resolve(__dirname, 'RESULTS.md'), `# Benchmark results\n\n\`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpu}.\n\n${table}\n`);
   process.stdout.write(`\n${table}\n`);
 }
