@@ -17,7 +17,7 @@ import { openTarget, requireReference } from '../targets';
 export const attach: Command = {
   path: 'attach',
   summary: 'Attach files and annotations to a manifest, to platforms of an index, or to an index and all it holds',
-  usage: 'attach [flags] --artifact-type TYPE --oci-layout DIR{:tag|@digest} [FILE[:TYPE]]... [--platform P[=FILE[:TYPE]]]...',
+  usage: 'attach [flags] --artifact-type TYPE {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest} [FILE[:TYPE]]... [--platform P[=FILE[:TYPE]]]...',
   examples: [
     '# an end-of-life date on a multi-arch image and on each of its platform images, in one step',
     'manifold attach --oci-layout layout:v1 --artifact-type application/vnd.demo.lifecycle --recursive \\',

@@ -11,7 +11,7 @@ const FORMATS = ['tree', 'table', 'json'] as const;
 export const discover: Command = {
   path: 'discover',
   summary: 'Show the referrers of a manifest and, with --recursive, of every manifest of an index',
-  usage: 'discover [flags] --oci-layout DIR{:tag|@digest}',
+  usage: 'discover [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
   examples: [
     'manifold discover --oci-layout layout:v1',
     'manifold discover --oci-layout layout:v1 --recursive            # the index and each platform image',
