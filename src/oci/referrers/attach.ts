@@ -5,7 +5,6 @@ import { digestOf } from '../digest';
 import { encodeManifest } from '../encoding/goJson';
 import { OciError } from '../errors';
 import { EMPTY_JSON, EMPTY_JSON_DIGEST, isImageIndex, isValidMediaType, MediaType } from '../mediaType';
-import { formatPlatform } from '../platform';
 import type { OpOptions, Target } from '../target';
 import { checkFile, prepareFile, type AttachFile, type PreparedFile } from './attachFiles';
 import { selectSubjectPlatform, subjectTree } from './subjects';
@@ -195,10 +194,6 @@ export async function attach(target: Target, options: AttachOptions): Promise<At
   return { root, artifacts };
 }
 
-/** `linux/amd64`, or undefined for a subject without a platform. */
-export function subjectPlatform(artifact: AttachedArtifact): string | undefined {
-  return artifact.subject.platform ? formatPlatform(artifact.subject.platform) : undefined;
-}
 
 /** Runs up to `limit` at a time, starting no more once one fails. */
 async function inParallel<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
