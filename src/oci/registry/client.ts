@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { Agent, type Dispatcher, request } from 'undici';
+import { Agent, type Dispatcher, EnvHttpProxyAgent, request } from 'undici';
 import { Authorizer } from '../auth/authorizer';
 import type { CredentialStore } from '../auth/credentials';
 import { OciError } from '../errors';
@@ -48,24 +48,27 @@ export interface RegistryResponse {
 
 const MAX_REDIRECTS = 5;
 const MAX_ERROR_BODY = 64 * 1024;
-let sharedAgents: { secure?: Agent; insecure?: Agent } = {};
+let sharedAgents: Partial<Record<'secure' | 'insecure' | 'secure-proxy' | 'insecure-proxy', Dispatcher>> = {};
 
-/** Timeouts short enough that a stalled registry is noticed, long enough for a slow one. */
-function defaultAgent(insecure: boolean): Agent {
-  const key = insecure ? 'insecure' : 'secure';
-  sharedAgents[key] ??= new Agent({
-    headersTimeout: 60_000,
-    bodyTimeout: 60_000,
-    connect: { rejectUnauthorized: !insecure, timeout: 30_000 },
-  });
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+
+/**
+ * Timeouts short enough that a stalled registry is noticed, long enough for a slow one. The proxy
+ * variables (HTTPS_PROXY, NO_PROXY) are honoured as curl does, except for loopback registries.
+ */
+function defaultAgent(insecure: boolean, loopback: boolean): Dispatcher {
+  const proxy = !loopback && PROXY_VARIABLES.some((v) => process.env[v]);
+  const key = `${insecure ? 'insecure' : 'secure'}${proxy ? '-proxy' : ''}` as keyof typeof sharedAgents;
+  const options = { headersTimeout: 60_000, bodyTimeout: 60_000, connect: { rejectUnauthorized: !insecure, timeout: 30_000 } };
+  sharedAgents[key] ??= proxy ? new EnvHttpProxyAgent(options) : new Agent(options);
   return sharedAgents[key]!;
 }
 
 /** Closes the default connection pools, so a CLI process can exit at once. */
 export async function closeDefaultAgents(): Promise<void> {
-  const agents = sharedAgents;
+  const agents = Object.values(sharedAgents);
   sharedAgents = {};
-  await Promise.all([agents.secure?.close(), agents.insecure?.close()]);
+  await Promise.all(agents.map((a) => a.close()));
 }
 
 /**
@@ -82,7 +85,7 @@ export class RegistryClient {
 
   constructor(readonly registry: string, readonly options: RegistryClientOptions = {}) {
     this.baseUrl = `${options.plainHttp ? 'http' : 'https'}://${registryEndpointHost(registry)}`;
-    this.dispatcher = options.dispatcher ?? defaultAgent(Boolean(options.insecure));
+    this.dispatcher = options.dispatcher ?? defaultAgent(Boolean(options.insecure), isLoopbackHost(registryEndpointHost(registry)));
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.wait = options.sleep ?? sleep;
     this.authorizer = new Authorizer({
