@@ -88,6 +88,21 @@ describe('layout: concurrent writers', function () {
     assert.deepEqual(parseIndexJson(readFileSync(join(store.location, 'index.json')), 'index.json').manifests.map(refName), ['v1', 'v2']);
   });
 
+  it('groups concurrent updates from one process; one that fails leaves the others stored', async () => {
+    const store = await newLayout();
+    const img = await makeImage(store);
+    const results = await Promise.allSettled([
+      store.tag(img, 'a'),
+      store.untag('never-was'),
+      store.tag(img, 'b'),
+      store.tag({ ...img, digest: `sha256:${'0'.repeat(64)}` }, 'c'),
+      store.tag(img, 'd'),
+    ]);
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
+    const names = parseIndexJson(readFileSync(join(store.location, 'index.json')), 'index.json').manifests.map(refName);
+    assert.deepEqual(names, ['a', 'b', 'd']);
+  });
+
   it('serializes many tags from one process without losing any', async () => {
     const store = await newLayout();
     const img = await makeImage(store);

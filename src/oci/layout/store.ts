@@ -25,6 +25,7 @@ const MAX_MANIFEST_BYTES = 4 << 20;
 const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const FALLBACK_TAG_RE = /^(sha256-[a-f0-9]{64}|sha512-[a-f0-9]{128})$/;
 const DEFAULT_MEDIA_TYPE = 'application/octet-stream';
+const FLUSH_EVERY = 64 << 20;
 
 /** Whether `tag` is a referrers fallback tag (`sha256-<hex>`), the regclient and distribution-spec 1.1 convention. */
 export function isFallbackTag(tag: string): boolean {
@@ -51,6 +52,8 @@ export class OciLayoutStore implements Target {
   // Manifests are content-addressed: what a digest parses to never changes, so it can be kept.
   private readonly factsCache = new Map<string, ManifestFacts | null>();
   private indexCache: { key: string; view: IndexView } | undefined;
+  private pendingUpdates: PendingUpdate[] = [];
+  private updating: Promise<void> | undefined;
 
   private constructor(
     /** The layout folder, or the `.tar` file. */
@@ -121,12 +124,10 @@ export class OciLayoutStore implements Target {
     const rel = blobPath(digest);
     const size = await this.source.size(rel);
     if (size === undefined) throw new OciError('NOT_FOUND', `${digest}: not found`);
-    const listed = view.byDigest.get(digest);
-    let mediaType = listed?.mediaType;
-    if (!mediaType && size <= MAX_MANIFEST_BYTES) {
-      const facts = await this.facts({ mediaType: '', digest, size });
-      if (facts) mediaType = facts.mediaType ?? (facts.kind === 'index' ? MediaType.ImageIndex : MediaType.ImageManifest);
-    }
+    // The manifest's own mediaType is authoritative; its index.json entry is the fallback.
+    const facts = size <= MAX_MANIFEST_BYTES ? await this.facts({ mediaType: '', digest, size }) : undefined;
+    let mediaType = facts?.mediaType ?? view.byDigest.get(digest)?.mediaType;
+    if (!mediaType && facts) mediaType = facts.kind === 'index' ? MediaType.ImageIndex : MediaType.ImageManifest;
     return { mediaType: mediaType ?? DEFAULT_MEDIA_TYPE, digest, size };
   }
 
@@ -293,6 +294,7 @@ export class OciLayoutStore implements Target {
     const where = ` (push to ${this.location})`;
     const fh = await fs.open(tmp, 'wx');
     let closed = false;
+    let flushing: Promise<void> | undefined;
     try {
       const hash = createHash(parsed.algorithm);
       let written = 0;
@@ -302,6 +304,7 @@ export class OciLayoutStore implements Target {
         await writeAll(fh, content);
         written = content.byteLength;
       } else {
+        let unflushed = 0;
         for await (const piece of content) {
           options?.signal?.throwIfAborted();
           const chunk: Buffer = typeof piece === 'string' ? Buffer.from(piece) : piece;
@@ -311,7 +314,16 @@ export class OciLayoutStore implements Target {
           const pending = writeAll(fh, chunk);
           hash.update(chunk);
           await pending;
+          unflushed += chunk.length;
+          if (unflushed >= FLUSH_EVERY && !flushing) {
+            // Start writing back what is written so far while hashing goes on, so the final fsync
+            // has only the tail left instead of the whole blob.
+            unflushed = 0;
+            // Its errors surface again in the final sync.
+            flushing = fh.datasync().catch(() => undefined).finally(() => (flushing = undefined));
+          }
         }
+        await flushing;
         if (written !== desc.size) throw sizeMismatch(desc, written, where);
       }
       const actual = `${parsed.algorithm}:${hash.digest('hex')}`;
@@ -324,6 +336,7 @@ export class OciLayoutStore implements Target {
       await fs.mkdir(dirname(target), { recursive: true });
       await renameInto(tmp, target);
     } catch (err) {
+      await flushing;
       if (!closed) await fh.close().catch(() => undefined);
       await fs.rm(tmp, { force: true }).catch(() => undefined);
       throw err;
@@ -376,13 +389,15 @@ export class OciLayoutStore implements Target {
     const rel = blobPath(desc.digest);
     options?.signal?.throwIfAborted();
     if ((await this.source.size(rel)) === undefined) throw this.blobNotFound(desc.digest);
-    await this.updateIndex(async (index) => {
+    await this.updateIndex(async (index, then) => {
       const kept = index.manifests.filter((d) => d.digest !== desc.digest);
       const changed = kept.length !== index.manifests.length;
       index.manifests = kept;
-      // Inside the lock: a concurrent tag cannot point at the blob between the two steps.
-      await fs.rm(join(this.location, rel), { force: true });
-      this.factsCache.delete(desc.digest);
+      // After index.json no longer names it, and before the lock is released, so no tag can slip in between.
+      then(async () => {
+        await fs.rm(join(this.location, rel), { force: true });
+        this.factsCache.delete(desc.digest);
+      });
       return changed;
     }, options);
   }
@@ -438,18 +453,61 @@ export class OciLayoutStore implements Target {
     return parseIndexJson(raw, path);
   }
 
-  /** Read-modify-write of index.json under the cross-process lock; `mutate` returns whether to write. */
-  private async updateIndex(mutate: (index: ImageIndex) => Promise<boolean>, options?: OpOptions): Promise<void> {
+  /**
+   * Read-modify-write of index.json under the cross-process lock; `mutate` changes the index it is
+   * given and returns whether there is anything to write. Updates that arrive while one is being
+   * written are grouped: the next round applies them all, in order, and writes the file once.
+   */
+  private updateIndex(mutate: IndexMutation, options?: OpOptions): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pendingUpdates.push({ mutate, signal: options?.signal, resolve, reject });
+      if (!this.updating) {
+        this.updating = this.runUpdates().finally(() => (this.updating = undefined));
+      }
+    });
+  }
+
+  private async runUpdates(): Promise<void> {
     const lockPath = join(this.location, `${INDEX_FILE}.lock`);
-    await withFileLock(
-      lockPath,
-      async () => {
-        const index = await this.readIndexFresh();
-        if (await mutate(index)) await writeIndexFile(this.location, index);
-      },
-      { signal: options?.signal },
-    );
-    this.indexCache = undefined;
+    while (this.pendingUpdates.length > 0) {
+      const round = this.pendingUpdates.splice(0);
+      const settled: Array<() => void> = [];
+      try {
+        await withFileLock(lockPath, async () => {
+          let index = await this.readIndexFresh();
+          let changed = false;
+          const afterWrite: Array<() => Promise<void>> = [];
+          for (const u of round) {
+            if (u.signal?.aborted) {
+              settled.push(() => u.reject(u.signal!.reason));
+              continue;
+            }
+            // Each works on its own copy, so one that fails leaves the others' changes intact.
+            const draft: ImageIndex = { ...index, manifests: [...index.manifests] };
+            const then: Array<() => Promise<void>> = [];
+            try {
+              if (await u.mutate(draft, (after) => then.push(after))) {
+                index = draft;
+                changed = true;
+              }
+              afterWrite.push(...then);
+              settled.push(() => u.resolve());
+            } catch (err) {
+              settled.push(() => u.reject(err));
+            }
+          }
+          if (changed) await writeIndexFile(this.location, index);
+          for (const after of afterWrite) await after();
+        });
+      } catch (err) {
+        // The lock or the write failed: nothing of this round is stored.
+        this.indexCache = undefined;
+        for (const u of round) u.reject(err);
+        continue;
+      }
+      this.indexCache = undefined;
+      for (const settle of settled) settle();
+    }
   }
 
   // ---- helpers ----------------------------------------------------------------------------
@@ -604,6 +662,16 @@ function sizeMismatch(desc: Descriptor, size: number, where: string, more = fals
     'SIZE_MISMATCH',
     more ? `blob ${desc.digest}${where}: more than the expected ${desc.size} bytes` : `blob ${desc.digest}${where}: size ${size}, expected ${desc.size}`,
   );
+}
+
+/** Changes `index`, returns whether to write it; `then` queues work for after the write, still under the lock. */
+type IndexMutation = (index: ImageIndex, then: (after: () => Promise<void>) => void) => Promise<boolean>;
+
+interface PendingUpdate {
+  mutate: IndexMutation;
+  signal?: AbortSignal;
+  resolve(): void;
+  reject(err: unknown): void;
 }
 
 /** index.json with lookups by name (the last entry of a name wins, as when oras loads it) and by digest. */
