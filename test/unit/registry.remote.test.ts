@@ -287,6 +287,40 @@ describe('RegistryClient retries and redirects', () => {
     }
   });
 
+  it('sends no Authorization to an upload Location on another host', async () => {
+    const seen: IncomingHttpHeaders[] = [];
+    const storage = createServer((req, res) => {
+      seen.push(req.headers);
+      req.resume();
+      req.on('end', () => res.writeHead(201).end());
+    });
+    await new Promise<void>((r) => storage.listen(0, '127.0.0.1', r));
+    const storagePort = (storage.address() as { port: number }).port;
+    const registry = createServer((req, res) => {
+      if (!req.headers.authorization) {
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="r"' }).end();
+        return;
+      }
+      if (req.method === 'HEAD') {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(202, { location: `http://localhost:${storagePort}/upload/1?sig=x` }).end();
+    });
+    await new Promise<void>((r) => registry.listen(0, '127.0.0.1', r));
+    const port = (registry.address() as { port: number }).port;
+    try {
+      const client = new RegistryClient(`127.0.0.1:${port}`, { plainHttp: true, credentials: new MemoryCredentialStore({ [`127.0.0.1:${port}`]: { username: 'u', password: 'p' } }) });
+      const data = Buffer.from('layer');
+      await new RemoteRepository(client, 'app').push({ mediaType: MediaType.ImageLayer, digest: digestOf(data), size: data.length }, Readable.from([data]));
+      assert.equal(seen.length, 1);
+      assert.equal(seen[0]!.authorization, undefined);
+    } finally {
+      registry.close();
+      storage.close();
+    }
+  });
+
   it('drops Authorization on a redirect to another host', async () => {
     const seen: IncomingHttpHeaders[] = [];
     const storage = createServer((req, res) => {

@@ -121,7 +121,8 @@ export class RegistryClient {
     for (let attempt = 0; ; attempt++) {
       req.signal?.throwIfAborted();
       const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
-      if (authorization) {
+      // Only the registry's own host gets the header: an upload Location may point at blob storage elsewhere.
+      if (authorization && new URL(url).host === new URL(this.baseUrl).host) {
         if (!this.mayCarryCredentials(new URL(url))) {
           throw new OciError('INVALID_ARGUMENT', `refusing to send credentials in clear to ${new URL(url).origin}: use TLS, or --plain-http to allow it`);
         }
