@@ -72,7 +72,7 @@ export function createdTimestamp(date: Date): string {
 }
 
 const BLOB_CONCURRENCY = 4;
-const MANIFEST_CONCURRENCY = 32;
+const MANIFEST_CONCURRENCY = 64;
 
 interface Plan {
   subject: Descriptor;
