@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateLayout } from './generateLayout';
 import { best, measureCommand, measureNode } from './measure';
+import { benchReferrers } from './referrers';
 
 const CLI = resolve(__dirname, '../dist/cli.js');
 const TSX = ['--import', 'tsx'];
@@ -80,6 +81,7 @@ function main(): void {
     // `npm run bench -- tags` runs one part; the default is all of them.
     const only = process.argv.slice(2);
     if (only.length === 0 || only.includes('tags')) benchTags(work);
+    if (only.length === 0 || only.includes('referrers')) benchReferrers(work, row);
     if (only.length === 0 || only.includes('ingest')) benchIngest(work);
   } finally {
     rmSync(work, { recursive: true, force: true });
