@@ -51,7 +51,7 @@ export interface OpenOptions {
 export class OciLayoutStore implements Target {
   // Manifests are content-addressed: what a digest parses to never changes, so it can be kept.
   private readonly factsCache = new Map<string, ManifestFacts | null>();
-  private indexCache: { key: string; view: IndexView } | undefined;
+  private indexCache: { key: string; raw: Buffer; view: IndexView } | undefined;
   private pendingUpdates: PendingUpdate[] = [];
   private updating: Promise<void> | undefined;
 
@@ -438,19 +438,20 @@ export class OciLayoutStore implements Target {
       if (isMissing(err)) throw new OciError('INVALID_LAYOUT', `${path}: missing; ${this.location} is not an OCI image layout`);
       throw err;
     }
-    // index.json is only ever replaced by rename, so a new inode (or size, or time) means new content.
-    const key = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+    const key = indexKey(st);
     if (this.indexCache?.key === key) return this.indexCache.view;
-    const view = indexView(await this.readIndexFresh());
-    this.indexCache = { key, view };
+    const { raw, view } = await this.readIndexFresh();
+    this.indexCache = { key, raw, view };
     return view;
   }
 
-  private async readIndexFresh(): Promise<ImageIndex> {
+  /** Reads index.json; parsing is skipped when the bytes are the ones last parsed. */
+  private async readIndexFresh(): Promise<{ raw: Buffer; view: IndexView }> {
     const path = join(this.location, INDEX_FILE);
     const raw = await this.source.readFile(INDEX_FILE);
     if (!raw || raw === TOO_LARGE) throw new OciError('INVALID_LAYOUT', `${path}: missing; ${this.location} is not an OCI image layout`);
-    return parseIndexJson(raw, path);
+    if (this.indexCache?.raw.equals(raw)) return { raw, view: this.indexCache.view };
+    return { raw, view: indexView(parseIndexJson(raw, path)) };
   }
 
   /**
@@ -474,7 +475,7 @@ export class OciLayoutStore implements Target {
       const settled: Array<() => void> = [];
       try {
         await withFileLock(lockPath, async () => {
-          let index = await this.readIndexFresh();
+          let index = (await this.readIndexFresh()).view.index;
           let changed = false;
           const afterWrite: Array<() => Promise<void>> = [];
           for (const u of round) {
@@ -496,7 +497,11 @@ export class OciLayoutStore implements Target {
               settled.push(() => u.reject(err));
             }
           }
-          if (changed) await writeIndexFile(this.location, index);
+          if (changed) {
+            const raw = await writeIndexFile(this.location, index);
+            // Still under the lock, so the file is the one just written: the next read needs no parse.
+            this.indexCache = { key: indexKey(statSync(join(this.location, INDEX_FILE))), raw, view: indexView(index) };
+          }
           for (const after of afterWrite) await after();
         });
       } catch (err) {
@@ -505,7 +510,6 @@ export class OciLayoutStore implements Target {
         for (const u of round) u.reject(err);
         continue;
       }
-      this.indexCache = undefined;
       for (const settle of settled) settle();
     }
   }
@@ -564,24 +568,26 @@ async function createLayout(root: string): Promise<void> {
 }
 
 /** Writes index.json atomically: a synced temp file renamed over the old one. */
-async function writeIndexFile(root: string, index: ImageIndex): Promise<void> {
+async function writeIndexFile(root: string, index: ImageIndex): Promise<Buffer> {
   const tmpDir = join(root, TEMP_DIR);
   await fs.mkdir(tmpDir, { recursive: true });
   const tmp = join(tmpDir, `index-${process.pid}-${randomBytes(6).toString('hex')}.json`);
   try {
+    const bytes = encodeIndexJson(index);
     const fh = await fs.open(tmp, 'wx');
     try {
-      await fh.writeFile(encodeIndexJson(index));
+      await fh.writeFile(bytes);
       await fh.sync();
     } finally {
       await fh.close();
     }
     await renameInto(tmp, join(root, INDEX_FILE));
+    await syncDir(root);
+    return bytes;
   } catch (err) {
     await fs.rm(tmp, { force: true }).catch(() => undefined);
     throw err;
   }
-  await syncDir(root);
 }
 
 async function renameInto(tmp: string, target: string): Promise<void> {
@@ -690,6 +696,11 @@ function indexView(index: ImageIndex): IndexView {
     if (!byDigest.has(d.digest)) byDigest.set(d.digest, d);
   }
   return { index, byName, byDigest };
+}
+
+/** index.json is only ever replaced by rename, so a new inode (or size, or time) means new content. */
+function indexKey(st: { ino: number; size: number; mtimeMs: number; ctimeMs: number }): string {
+  return `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
 }
 
 function cloneDescriptor(d: Descriptor): Descriptor {
