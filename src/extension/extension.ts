@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/register';
 import { COMMANDS } from './commands/table';
+import { registerDiagnostics } from './diagnostics';
 import { ManifestDocuments } from './documents/manifestDocuments';
 import { LayoutRegistry } from './layouts/layoutRegistry';
 import { LAYOUTS_VIEW, LayoutsTreeProvider } from './layouts/layoutsTree';
@@ -40,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): { services: Services
     vscode.workspace.onDidChangeWorkspaceFolders(() => tree.refreshAll()),
   );
   registerCommands(services, COMMANDS);
+  registerDiagnostics(services);
   return { services };
 }
 

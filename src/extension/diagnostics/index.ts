@@ -1,0 +1,18 @@
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import { OciDiagnostics } from './ociDiagnostics';
+import { OciQuickFixes } from './quickFixes';
+
+export { OciDiagnostics, DIAGNOSTIC_SOURCE } from './ociDiagnostics';
+
+/** Diagnostics for OCI index and manifest documents, with quick fixes. Returns the diagnostics (tests read them). */
+export function registerDiagnostics(s: Services): OciDiagnostics {
+  const diagnostics = new OciDiagnostics(s);
+  s.context.subscriptions.push(
+    diagnostics,
+    vscode.languages.registerCodeActionsProvider([{ language: 'json' }, { language: 'jsonc' }], new OciQuickFixes(diagnostics), {
+      providedCodeActionKinds: OciQuickFixes.kinds,
+    }),
+  );
+  return diagnostics;
+}

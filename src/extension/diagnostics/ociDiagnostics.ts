@@ -1,0 +1,196 @@
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import { diagnose, looksLikeOciDocument, type BlobFacts, type Finding, type QuickFix } from '../../oci/indexModel';
+import type { ReadOnlyTarget } from '../../oci/target';
+import type { Services } from '../services';
+import { roleOf, LayoutFinder, type DocumentRole } from './documentRole';
+import { rangeMapper } from './ranges';
+
+const DEBOUNCE_MS = 300;
+const EXCLUDE = '{**/node_modules/**,**/.manifold-tmp/**,**/.git/**}';
+export const DIAGNOSTIC_SOURCE = 'manifold';
+
+/** A fix as offered on one diagnostic: matched back by range and code when VS Code asks for code actions. */
+export interface OfferedFix {
+  range: vscode.Range;
+  code: string;
+  fix: QuickFix;
+}
+
+/**
+ * The Problems panel for OCI documents: the core validator and the layout checks on every index and manifest
+ * open in an editor, debounced while typing, and on every layout's index.json whether open or not (read from
+ * disk, re-read when it changes). A run that a newer edit overtakes is cancelled and its result dropped.
+ */
+export class OciDiagnostics implements vscode.Disposable {
+  readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly running = new Map<string, AbortController>();
+  private readonly offered = new Map<string, { version: number | undefined; fixes: OfferedFix[] }>();
+  /** Documents seen as OCI documents stay checked while half-typed (when their text no longer reads as one). */
+  private readonly recognized = new Set<string>();
+  /** index.json files of the known layouts, checked from disk when not open. */
+  private layoutIndexes = new Set<string>();
+  private readonly finder = new LayoutFinder();
+  // Blob facts are content-addressed: one cache for the session.
+  private readonly cache = new Map<string, BlobFacts>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly s: Services) {
+    const w = vscode.workspace;
+    this.subscriptions.push(
+      this.collection,
+      w.onDidOpenTextDocument((d) => this.schedule(d.uri, 0)),
+      w.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length > 0) this.schedule(e.document.uri, DEBOUNCE_MS);
+      }),
+      w.onDidCloseTextDocument((d) => this.closed(d.uri)),
+      s.registry.onDidChangeFolders(() => void this.scanLayouts()),
+    );
+    const watcher = w.createFileSystemWatcher('**/{index.json,oci-layout}');
+    this.subscriptions.push(watcher, watcher.onDidChange((u) => this.diskChanged(u)), watcher.onDidCreate((u) => this.diskChanged(u)), watcher.onDidDelete((u) => this.diskChanged(u)));
+    for (const d of w.textDocuments) this.schedule(d.uri, 0);
+    void this.scanLayouts();
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const a of this.running.values()) a.abort();
+    for (const d of this.subscriptions) d.dispose();
+  }
+
+  /** The fixes offered on a document's current diagnostics. */
+  fixesFor(document: vscode.TextDocument): OfferedFix[] {
+    const entry = this.offered.get(document.uri.toString());
+    return entry && entry.version === document.version ? entry.fixes : [];
+  }
+
+  /** Checks a document now (tests, and after a layout changed). */
+  async checkNow(uri: vscode.Uri): Promise<readonly vscode.Diagnostic[]> {
+    clearTimeout(this.timers.get(uri.toString()));
+    await this.check(uri);
+    return this.collection.get(uri) ?? [];
+  }
+
+  private async scanLayouts(): Promise<void> {
+    const found = await vscode.workspace.findFiles('**/oci-layout', EXCLUDE);
+    const dirs = new Set(found.filter((u) => u.scheme === 'file').map((u) => dirname(u.fsPath)));
+    for (const added of this.s.registry.addedFolders()) if (await this.finder.isLayout(added)) dirs.add(added);
+    const next = new Set([...dirs].map((d) => join(d, 'index.json')));
+    for (const gone of this.layoutIndexes) {
+      if (!next.has(gone) && !this.isOpen(vscode.Uri.file(gone))) this.clear(vscode.Uri.file(gone));
+    }
+    this.layoutIndexes = next;
+    for (const path of next) this.schedule(vscode.Uri.file(path), 0);
+  }
+
+  private diskChanged(uri: vscode.Uri): void {
+    if (basename(uri.fsPath) === 'oci-layout') {
+      this.finder.forget();
+      void this.scanLayouts();
+      return;
+    }
+    if (this.layoutIndexes.has(uri.fsPath) && !this.isOpen(uri)) this.schedule(uri, DEBOUNCE_MS);
+    // Tags moved or content was added: what open documents of that layout point at may have changed.
+    const layout = dirname(uri.fsPath);
+    for (const d of vscode.workspace.textDocuments) {
+      if (d.uri.toString() !== uri.toString() && this.offered.has(d.uri.toString()) && d.uri.path.startsWith(layout + '/')) this.schedule(d.uri, DEBOUNCE_MS);
+    }
+  }
+
+  private closed(uri: vscode.Uri): void {
+    if (uri.scheme === 'file' && this.layoutIndexes.has(uri.fsPath)) {
+      this.schedule(uri, 0); // back to the copy on disk
+      return;
+    }
+    this.recognized.delete(uri.toString());
+    this.clear(uri);
+  }
+
+  private clear(uri: vscode.Uri): void {
+    const key = uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.running.get(key)?.abort();
+    this.collection.delete(uri);
+    this.offered.delete(key);
+  }
+
+  private isOpen(uri: vscode.Uri): vscode.TextDocument | undefined {
+    return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  }
+
+  private schedule(uri: vscode.Uri, delay: number): void {
+    const key = uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        void this.check(uri);
+      }, delay),
+    );
+  }
+
+  private async check(uri: vscode.Uri): Promise<void> {
+    const key = uri.toString();
+    this.running.get(key)?.abort();
+    const abort = new AbortController();
+    this.running.set(key, abort);
+    try {
+      const document = this.isOpen(uri);
+      let text: string;
+      if (document) text = document.getText();
+      else if (uri.scheme === 'file' && this.layoutIndexes.has(uri.fsPath)) text = await readFile(uri.fsPath, 'utf8');
+      else return;
+      const version = document?.version;
+      const role = await roleOf(uri, this.finder);
+      if (!role || (role.byContent && !this.recognized.has(key) && !looksLikeOciDocument(text))) {
+        if (this.offered.has(key)) this.clear(uri);
+        return;
+      }
+      if (role.byContent) this.recognized.add(key);
+      const findings = await diagnose(text, {
+        expect: role.expect,
+        layout: await this.layoutTarget(role),
+        layoutName: role.layout ? basename(role.layout) : undefined,
+        layoutIndex: role.layoutIndex,
+        cache: this.cache,
+        signal: abort.signal,
+      });
+      if (abort.signal.aborted || (document && document.version !== version)) return;
+      this.publish(uri, text, version, findings);
+    } catch (err) {
+      if (abort.signal.aborted) return;
+      this.s.log.warn(`diagnostics of ${uri.toString(true)}: ${(err as Error).message}`);
+    } finally {
+      if (this.running.get(key) === abort) this.running.delete(key);
+    }
+  }
+
+  private async layoutTarget(role: DocumentRole): Promise<ReadOnlyTarget | undefined> {
+    if (!role.layout) return undefined;
+    try {
+      return await this.s.registry.open(role.layout);
+    } catch (err) {
+      // An unreadable layout (its index.json broken, say) still gets the validator's findings.
+      this.s.log.debug(`diagnostics: layout ${role.layout} not opened: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private publish(uri: vscode.Uri, text: string, version: number | undefined, findings: Finding[]): void {
+    const toRange = rangeMapper(text);
+    const fixes: OfferedFix[] = [];
+    const diagnostics = findings.map((f) => {
+      const range = toRange(f.offset ?? 0, f.length ?? 0);
+      const d = new vscode.Diagnostic(range, f.message, f.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+      d.source = DIAGNOSTIC_SOURCE;
+      d.code = { value: f.code, target: vscode.Uri.parse(f.link) };
+      if (f.fix) fixes.push({ range, code: f.code, fix: f.fix });
+      return d;
+    });
+    this.collection.set(uri, diagnostics);
+    this.offered.set(uri.toString(), { version, fixes });
+  }
+}
