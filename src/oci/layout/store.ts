@@ -682,20 +682,33 @@ interface PendingUpdate {
 
 /** index.json with lookups by name (the last entry of a name wins, as when oras loads it) and by digest. */
 interface IndexView {
-  index: ImageIndex;
-  byName: Map<string, Descriptor>;
-  byDigest: Map<string, Descriptor>;
+  readonly index: ImageIndex;
+  readonly byName: Map<string, Descriptor>;
+  readonly byDigest: Map<string, Descriptor>;
 }
 
 function indexView(index: ImageIndex): IndexView {
-  const byName = new Map<string, Descriptor>();
-  const byDigest = new Map<string, Descriptor>();
-  for (const d of index.manifests) {
-    const name = nameOf(d);
-    if (name) byName.set(name, d);
-    if (!byDigest.has(d.digest)) byDigest.set(d.digest, d);
-  }
-  return { index, byName, byDigest };
+  // Built on first use: a write is often the last thing a process does with the index.
+  let maps: { byName: Map<string, Descriptor>; byDigest: Map<string, Descriptor> } | undefined;
+  const build = () => {
+    if (maps) return maps;
+    maps = { byName: new Map(), byDigest: new Map() };
+    for (const d of index.manifests) {
+      const name = nameOf(d);
+      if (name) maps.byName.set(name, d);
+      if (!maps.byDigest.has(d.digest)) maps.byDigest.set(d.digest, d);
+    }
+    return maps;
+  };
+  return {
+    index,
+    get byName() {
+      return build().byName;
+    },
+    get byDigest() {
+      return build().byDigest;
+    },
+  };
 }
 
 /** index.json is only ever replaced by rename, so a new inode (or size, or time) means new content. */
