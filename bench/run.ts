@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateLayout } from './generateLayout';
 import { best, measureCommand, measureNode } from './measure';
+import { benchCopy } from './copy';
 import { benchReferrers } from './referrers';
 
 const CLI = resolve(__dirname, '../dist/cli.js');
@@ -75,7 +76,7 @@ function benchIngest(work: string): void {
   rmSync(file, { force: true });
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'manifold-bench-'));
   try {
     // `npm run bench -- tags` runs one part; the default is all of them.
@@ -83,6 +84,7 @@ function main(): void {
     if (only.length === 0 || only.includes('tags')) benchTags(work);
     if (only.length === 0 || only.includes('referrers')) benchReferrers(work, row);
     if (only.length === 0 || only.includes('ingest')) benchIngest(work);
+    if (only.length === 0 || only.includes('copy')) for (const r of await benchCopy(work)) row(r.what, r.figure, r.target, r.ok);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -93,4 +95,7 @@ function main(): void {
   process.stdout.write(`\n${table}\n`);
 }
 
-main();
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 1;
+});
