@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { ANNOTATION_REF_NAME, type Descriptor } from '../../src/oci/descriptor';
@@ -359,6 +359,18 @@ describe('layout: referrers', () => {
 });
 
 describe('layout: temp files', () => {
+  it('removes temp files a crashed process left, and only old ones', async () => {
+    const store = await newLayout();
+    const tmp = join(store.location, TEMP_DIR);
+    mkdirSync(tmp, { recursive: true });
+    writeFileSync(join(tmp, 'blob-crashed'), 'partial');
+    writeFileSync(join(tmp, 'blob-in-progress'), 'partial');
+    const old = new Date(Date.now() - 2 * 3600_000);
+    utimesSync(join(tmp, 'blob-crashed'), old, old);
+    await pushBlob(store, 'anything');
+    assert.deepEqual(readdirSync(tmp), ['blob-in-progress']);
+  });
+
   it('keeps temp files inside the layout, never under blobs/', async () => {
     const store = await newLayout();
     await makeImage(store);

@@ -26,6 +26,7 @@ const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const FALLBACK_TAG_RE = /^(sha256-[a-f0-9]{64}|sha512-[a-f0-9]{128})$/;
 const DEFAULT_MEDIA_TYPE = 'application/octet-stream';
 const FLUSH_EVERY = 64 << 20;
+const STALE_TEMP_MS = 60 * 60 * 1000;
 
 /** Whether `tag` is a referrers fallback tag (`sha256-<hex>`), the regclient and distribution-spec 1.1 convention. */
 export function isFallbackTag(tag: string): boolean {
@@ -53,6 +54,7 @@ export class OciLayoutStore implements Target {
   private readonly factsCache = new Map<string, ManifestFacts | null>();
   private indexCache: { key: string; raw: Buffer; view: IndexView } | undefined;
   private pendingUpdates: PendingUpdate[] = [];
+  private swept = false;
   private updating: Promise<void> | undefined;
 
   private constructor(
@@ -290,6 +292,10 @@ export class OciLayoutStore implements Target {
   ): Promise<void> {
     const tmpDir = join(this.location, TEMP_DIR);
     await fs.mkdir(tmpDir, { recursive: true });
+    if (!this.swept) {
+      this.swept = true;
+      await sweepTemp(tmpDir);
+    }
     const tmp = join(tmpDir, `blob-${process.pid}-${randomBytes(6).toString('hex')}`);
     const where = ` (push to ${this.location})`;
     const fh = await fs.open(tmp, 'wx');
@@ -587,6 +593,19 @@ async function writeIndexFile(root: string, index: ImageIndex): Promise<Buffer> 
   } catch (err) {
     await fs.rm(tmp, { force: true }).catch(() => undefined);
     throw err;
+  }
+}
+
+/**
+ * Removes temp files a crashed process left behind. Only old ones: a file written to within the
+ * hour may be another process's ingest in progress.
+ */
+async function sweepTemp(tmpDir: string): Promise<void> {
+  const cutoff = Date.now() - STALE_TEMP_MS;
+  for (const name of await fs.readdir(tmpDir).catch(() => [] as string[])) {
+    const path = join(tmpDir, name);
+    const st = await fs.stat(path).catch(() => undefined);
+    if (st?.isFile() && st.mtimeMs < cutoff) await fs.rm(path, { force: true }).catch(() => undefined);
   }
 }
 
