@@ -7,6 +7,9 @@ import { LayoutRegistry } from './layouts/layoutRegistry';
 import { LAYOUTS_VIEW, LayoutsTreeProvider } from './layouts/layoutsTree';
 import { LayoutWatcher } from './layouts/watcher';
 import type { Node } from './layouts/nodes';
+import { REGISTRIES_VIEW, RegistriesTreeProvider } from './registries/registriesTree';
+import { RegistryService } from './registries/registryService';
+import { Sources } from './sources';
 import { DOCUMENT_SCHEME } from './present/documentUri';
 import { setLocalize } from './present/l10n';
 import type { Services } from './services';
@@ -16,31 +19,43 @@ export function activate(context: vscode.ExtensionContext): { services: Services
   setLocalize((message, ...args) => vscode.l10n.t(message, ...args));
   const log = vscode.window.createOutputChannel('Manifold', { log: true });
   const registry = new LayoutRegistry(context.workspaceState);
+  const registries = new RegistryService(context.globalState, context.secrets);
+  const sources = new Sources(registry, registries);
   const config = () => vscode.workspace.getConfiguration('manifold');
-  const tree = new LayoutsTreeProvider({
+  const common = {
     registry,
     log,
     showFallbackTags: () => config().get<boolean>('showFallbackTags', false),
     concurrency: () => config().get<number>('concurrency', 16),
-    changed: (node) => tree.redraw(node),
-  });
+  };
+  const tree = new LayoutsTreeProvider({ ...common, changed: (node) => tree.redraw(node) });
   const treeView = vscode.window.createTreeView<Node>(LAYOUTS_VIEW, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
-  const documents = new ManifestDocuments(registry);
-  const services: Services = { context, log, registry, tree, treeView, documents };
+  const registriesTree = new RegistriesTreeProvider({ ...common, registries, changed: (node) => registriesTree.redraw(node) });
+  const registriesView = vscode.window.createTreeView<Node>(REGISTRIES_VIEW, { treeDataProvider: registriesTree, showCollapseAll: true });
+  const documents = new ManifestDocuments(sources);
+  const services: Services = { context, log, registry, tree, treeView, documents, registries, registriesTree, registriesView, sources };
   context.subscriptions.push(
     log,
     registry,
     tree,
     treeView,
+    registries,
+    registriesTree,
+    registriesView,
     documents,
     new LayoutWatcher(registry, tree),
     vscode.workspace.registerTextDocumentContentProvider(DOCUMENT_SCHEME, documents),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('manifold.showFallbackTags')) tree.refreshAll();
+      if (e.affectsConfiguration('manifold.showFallbackTags')) {
+        tree.refreshAll();
+        registriesTree.refreshAll();
+      }
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => tree.refreshAll()),
   );
   registerCommands(services, COMMANDS);
+  // Sets the Explorer's context key (which folders are layouts) before the view is first opened.
+  registry.discover().catch((err: unknown) => log.warn(`finding layouts: ${(err as Error).message}`));
   registerDiagnostics(services);
   return { services };
 }

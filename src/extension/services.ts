@@ -3,6 +3,9 @@ import type { ManifestDocuments } from './documents/manifestDocuments';
 import type { LayoutRegistry } from './layouts/layoutRegistry';
 import type { LayoutsTreeProvider } from './layouts/layoutsTree';
 import type { Node } from './layouts/nodes';
+import type { RegistriesTreeProvider } from './registries/registriesTree';
+import type { RegistryService } from './registries/registryService';
+import type { Sources } from './sources';
 
 /** What activate() builds once and hands to every command: no global state elsewhere. */
 export interface Services {
@@ -12,4 +15,8 @@ export interface Services {
   tree: LayoutsTreeProvider;
   treeView: vscode.TreeView<Node>;
   documents: ManifestDocuments;
+  registries: RegistryService;
+  registriesTree: RegistriesTreeProvider;
+  registriesView: vscode.TreeView<Node>;
+  sources: Sources;
 }

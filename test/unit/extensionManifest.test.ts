@@ -45,9 +45,9 @@ describe('extension manifest', () => {
     assert.deepEqual(problems, []);
   });
 
-  it('the tree\'s write commands are not offered on read-only layouts', () => {
-    const writes = ['manifold.createIndex', 'manifold.updateIndex', 'manifold.annotate', 'manifold.attach', 'manifold.tag', 'manifold.untag', 'manifold.delete'];
-    const readOnly = allContextValues().filter((v) => v.endsWith('+readonly'));
+  it('the tree\'s layout-writing commands are not offered on layout archives or registry nodes', () => {
+    const writes = ['manifold.createIndex', 'manifold.updateIndex', 'manifold.annotate', 'manifold.attach', 'manifold.tag', 'manifold.untag', 'manifold.delete', 'manifold.copyToRegistry'];
+    const readOnly = allContextValues().filter((v) => v.endsWith('+readonly') || v.endsWith('+remote'));
     const offered = menuItems
       .filter((i) => i.menu === 'view/item/context' && writes.includes(i.command))
       .flatMap((i) => [...(i.when ?? '').matchAll(/viewItem =~ \/(.+?)\/(?=\s|$)/g)].flatMap((m) => readOnly.filter((v) => new RegExp(m[1]!).test(v)).map((v) => `${i.command} on ${v}`)));
@@ -64,6 +64,7 @@ describe('extension manifest', () => {
     for (const c of contributes.viewsContainers?.activitybar ?? []) assert.ok(existsSync(join(root, c.icon)), c.icon);
     const views = Object.values<{ id: string }[]>(contributes.views ?? {}).flat().map((v) => v.id);
     assert.ok(views.includes('manifold.layouts'));
+    assert.ok(views.includes('manifold.registries'));
     const source = readFileSync(join(root, 'src/extension/layouts/layoutsTree.ts'), 'utf8');
     assert.match(source, /LAYOUTS_VIEW = 'manifold\.layouts'/);
   });

@@ -4,8 +4,9 @@ import { annotationChanges, stringList } from '../../src/extension/commands/argV
 import { consequenceLines, describeDescriptor } from '../../src/extension/present/consequences';
 import { allContextValues, contextValue } from '../../src/extension/present/contextValues';
 import { documentUriParts, parseDocumentQuery } from '../../src/extension/present/documentUri';
+import { parseSourceKey, sourceKey, sourceReference } from '../../src/extension/present/sourceRef';
 import { annotationsInline, escapeMarkdown, formatSize, shortMediaType } from '../../src/extension/present/format';
-import { blobItem, errorItem, layoutItem, manifestItem, tagItem, untaggedItem } from '../../src/extension/present/items';
+import { blobItem, errorItem, layoutItem, manifestItem, registryItem, repositoryItem, tagItem, untaggedItem } from '../../src/extension/present/items';
 import type { Descriptor } from '../../src/oci/descriptor';
 import { MediaType } from '../../src/oci/mediaType';
 
@@ -44,7 +45,7 @@ describe('extension: tree presentation', () => {
   });
 
   it('a tag whose manifest cannot be read says why', () => {
-    const item = tagItem({ tag: 'broken', desc: image, error: new Error('blob missing') }, true);
+    const item = tagItem({ tag: 'broken', desc: image, error: new Error('blob missing') }, 'readonly');
     assert.match(item.description!, /unreadable: blob missing/);
     assert.equal(item.contextValue, 'manifold:tag+unknown+readonly');
     assert.equal(item.icon.id, 'warning');
@@ -77,6 +78,16 @@ describe('extension: tree presentation', () => {
     assert.equal(errorItem('first line\nsecond').label, 'first line');
   });
 
+  it('registries say who is signed in and whether they talk plain HTTP; their tags are remote', () => {
+    const r = registryItem({ host: 'localhost:5000', plainHttp: true, user: 'alice' });
+    assert.equal(r.description, 'signed in as alice · plain HTTP');
+    assert.equal(r.contextValue, 'manifold:registry+signedin');
+    assert.equal(registryItem({ host: 'ghcr.io', plainHttp: false }).contextValue, 'manifold:registry');
+    assert.equal(repositoryItem('team/app', true).contextValue, 'manifold:repository+added');
+    assert.equal(tagItem({ tag: 'v1', desc: index }, 'remote').contextValue, 'manifold:tag+index+remote');
+    assert.equal(manifestItem(image, 'child', 'remote').contextValue, 'manifold:manifest+image+child+remote');
+  });
+
   it('formats sizes and annotations compactly', () => {
     const cases: [number, string][] = [[0, '0 B'], [999, '999 B'], [1000, '1.0 kB'], [1234567, '1.2 MB'], [123_000_000, '123 MB'], [5e12, '5.0 TB']];
     for (const [n, s] of cases) assert.equal(formatSize(n), s);
@@ -88,12 +99,25 @@ describe('extension: tree presentation', () => {
 
 describe('extension: documents and arguments', () => {
   it('a document URI carries what to show and round-trips', () => {
-    const req = { view: 'manifest' as const, layout: '/w/my layout', digest: D('f'), mediaType: MediaType.ImageIndex, size: 42, label: 'v1' };
+    const req = { view: 'manifest' as const, source: { kind: 'layout' as const, path: '/w/my layout' }, digest: D('f'), mediaType: MediaType.ImageIndex, size: 42, label: 'v1' };
     const parts = documentUriParts(req);
     assert.equal(parts.path, '/my-layout/v1.json');
-    assert.deepEqual(parseDocumentQuery(parts.query), req);
+    assert.deepEqual(parseDocumentQuery(parts.query), { ...req, layout: '/w/my layout' });
+    const remote = { ...req, source: { kind: 'registry' as const, registry: 'localhost:5000', repository: 'team/app' } };
+    assert.equal(documentUriParts(remote).path, '/app/v1.json');
+    assert.deepEqual(parseDocumentQuery(documentUriParts(remote).query), remote);
     assert.equal(documentUriParts({ ...req, view: 'referrers', label: D('f') }).path, '/my-layout/sha256-ffffffffffff.referrers.txt');
     assert.throws(() => parseDocumentQuery('view=x'));
+  });
+
+  it('names layouts and repositories as the CLI does', () => {
+    const layout = { kind: 'layout' as const, path: '/w/layout' };
+    const repo = { kind: 'registry' as const, registry: 'localhost:5000', repository: 'team/app' };
+    assert.equal(sourceReference(layout, 'v1'), '/w/layout:v1');
+    assert.equal(sourceReference(repo, D('a')), `localhost:5000/team/app@${D('a')}`);
+    assert.deepEqual(parseSourceKey(sourceKey(repo)), repo);
+    assert.deepEqual(parseSourceKey(sourceKey(layout)), layout);
+    assert.throws(() => parseSourceKey('registry:nohost'));
   });
 
   it('reads lists and annotation changes from plain-object arguments', () => {

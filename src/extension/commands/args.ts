@@ -8,6 +8,8 @@ import type { OciLayoutStore } from '../../oci/layout';
 import { isImageIndex } from '../../oci/mediaType';
 import { formatLayoutReference, shortDigest } from '../../oci/reference';
 import { ManifestLikeNode, Node, TagNode } from '../layouts/nodes';
+import { sourceReference, type SourceRef } from '../present/sourceRef';
+import type { Target } from '../../oci/target';
 import type { Services } from '../services';
 import { Cancelled, pickOne } from './prompts';
 
@@ -40,6 +42,7 @@ export function plainArgs(arg: unknown): PlainArgs {
 
 export async function layoutFrom(s: Services, arg: unknown, title: string): Promise<ResolvedLayout> {
   let path: string | undefined;
+  if (arg instanceof Node && !arg.layout) throw new Error(vscode.l10n.t('{0} works on layouts; this is on a registry.', title));
   if (arg instanceof Node) path = arg.layout?.path;
   else if (arg instanceof vscode.Uri) path = s.registry.layoutOf(arg.fsPath)?.path ?? arg.fsPath;
   else if (typeof arg === 'string') path = arg;
@@ -95,6 +98,40 @@ async function pickTag(s: Services, layout: ResolvedLayout, title: string, index
     throw new Cancelled();
   }
   return (await pickOne(items, { title, placeHolder: indexOnly ? vscode.l10n.t('Pick an index') : vscode.l10n.t('Pick a tag'), matchOnDescription: true })).tag;
+}
+
+/** A manifest in a layout or on a registry: what the read-only commands (open, copy, referrers) act on. */
+export interface SourceManifest {
+  ref: SourceRef;
+  target: Target;
+  desc: Descriptor;
+  reference: string;
+  tag?: string;
+}
+
+/**
+ * Like manifestFrom, for layouts and registries alike: a node of either view, `{ layout, reference }`,
+ * or `{ registry, repository, reference }`.
+ */
+export async function sourceManifestFrom(s: Services, arg: unknown, title: string): Promise<SourceManifest> {
+  const plain = plainArgs(arg);
+  let ref: SourceRef | undefined;
+  if (arg instanceof Node && arg.source) ref = arg.source.ref;
+  else if (typeof plain.registry === 'string' && typeof plain.repository === 'string') ref = { kind: 'registry', registry: plain.registry, repository: plain.repository };
+  if (!ref || ref.kind === 'layout') {
+    const m = await manifestFrom(s, arg, title);
+    return { ref: { kind: 'layout', path: m.layout.path }, target: m.layout.store, desc: m.desc, reference: m.reference, tag: m.tag };
+  }
+  const target = await s.sources.open(ref);
+  if (arg instanceof TagNode) return { ref, target, desc: arg.desc, reference: arg.tag, tag: arg.tag };
+  if (arg instanceof ManifestLikeNode) return { ref, target, desc: arg.desc, reference: arg.desc.digest };
+  const reference = typeof plain.reference === 'string' ? plain.reference : undefined;
+  if (!reference) throw new Error(vscode.l10n.t('{0}: give a reference (a tag or digest)', title));
+  return { ref, target, desc: await target.resolve(reference), reference, tag: reference.includes(':') ? undefined : reference };
+}
+
+export function sourceReferenceText(m: SourceManifest): string {
+  return sourceReference(m.ref, m.tag ?? m.desc.digest);
 }
 
 /** `dir:tag` or `dir@digest`, as the CLI takes it. */

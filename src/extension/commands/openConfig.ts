@@ -1,32 +1,33 @@
 import * as vscode from 'vscode';
+import type { Descriptor } from '../../oci/descriptor';
 import { readManifestContent } from '../../oci/graph';
 import { shortDigest } from '../../oci/reference';
 import { BlobNode } from '../layouts/nodes';
+import type { SourceRef } from '../present/sourceRef';
 import type { Services } from '../services';
-import { layoutFrom, manifestFrom } from './args';
+import { sourceManifestFrom } from './args';
 
 /**
  * `manifold.openConfig`: an image's config as read-only JSON. Arguments: a config node, a tag or manifest
- * node of an image, or `{ layout, reference }`. Returns the document's URI as a string.
+ * node of an image, `{ layout, reference }` or `{ registry, repository, reference }`. Returns the document's URI.
  */
 export async function openConfig(s: Services, arg?: unknown): Promise<string> {
-  const title = vscode.l10n.t('Open Config');
-  let layout: string;
-  let desc;
+  let ref: SourceRef;
+  let desc: Descriptor;
   let label: string;
-  if (arg instanceof BlobNode) {
-    layout = (await layoutFrom(s, arg, title)).path;
+  if (arg instanceof BlobNode && arg.source) {
+    ref = arg.source.ref;
     desc = arg.desc;
     label = `${arg.parent.spec().label}-config`;
   } else {
-    const target = await manifestFrom(s, arg, title);
-    const content = await readManifestContent(target.layout.store, target.desc);
+    const target = await sourceManifestFrom(s, arg, vscode.l10n.t('Open Config'));
+    const content = await readManifestContent(target.target, target.desc);
     if (!content.config) throw new Error(vscode.l10n.t('{0} is an index: it has no config; open one of its manifests.', target.tag ?? shortDigest(target.desc.digest)));
-    layout = target.layout.path;
+    ref = target.ref;
     desc = content.config;
     label = `${target.tag ?? shortDigest(target.desc.digest)}-config`;
   }
-  const uri = s.documents.uri('blob', layout, desc, label);
+  const uri = s.documents.uri('blob', ref, desc, label);
   await s.documents.show(uri);
   return uri.toString();
 }

@@ -1,14 +1,14 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
-import { manifestFrom, referenceText } from './args';
+import { sourceManifestFrom, sourceReferenceText } from './args';
 
 /**
  * `manifold.showReferrersTree`: the `discover --recursive` tree of a manifest or index as a read-only
- * document. Arguments: a node or `{ layout, reference }`. Returns the document's text.
+ * document. Arguments: a node, `{ layout, reference }` or `{ registry, repository, reference }`. Returns the text.
  */
 export async function showReferrersTree(s: Services, arg?: unknown): Promise<string> {
-  const target = await manifestFrom(s, arg, vscode.l10n.t('Show Referrers Tree'));
-  const uri = s.documents.uri('referrers', target.layout.path, target.desc, referenceText(target));
+  const target = await sourceManifestFrom(s, arg, vscode.l10n.t('Show Referrers Tree'));
+  const uri = s.documents.uri('referrers', target.ref, target.desc, sourceReferenceText(target));
   const editor = await s.documents.show(uri);
   return editor.document.getText();
 }

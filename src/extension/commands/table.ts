@@ -2,10 +2,13 @@
 // these ids (a unit test reads this file and checks both ways).
 import type { Services } from '../services';
 import { addLayoutFolder } from './addLayoutFolder';
+import { addRegistry } from './addRegistry';
+import { addRepository } from './addRepository';
 import { annotate } from './annotate';
 import { attach } from './attach';
 import { copyDigest } from './copyDigest';
 import { copyReference } from './copyReference';
+import { copyToRegistry } from './copyToRegistry';
 import { createIndex } from './createIndex';
 import { createLayout } from './createLayout';
 import { deleteManifest } from './deleteManifest';
@@ -13,10 +16,14 @@ import { initLayoutHere } from './initLayoutHere';
 import { openConfig } from './openConfig';
 import { openInManifold } from './openInManifold';
 import { openManifest } from './openManifest';
+import { pullToLayout } from './pullToLayout';
 import { refresh } from './refresh';
 import { removeLayoutFolder } from './removeLayoutFolder';
+import { removeRegistry } from './removeRegistry';
 import { showLog } from './showLog';
 import { showReferrersTree } from './showReferrersTree';
+import { signIn } from './signIn';
+import { signOut } from './signOut';
 import { tag } from './tag';
 import { untag } from './untag';
 import { updateIndex } from './updateIndex';
@@ -47,4 +54,11 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'manifold.openManifest', handler: openManifest },
   { id: 'manifold.openConfig', handler: openConfig },
   { id: 'manifold.showReferrersTree', handler: showReferrersTree },
+  { id: 'manifold.addRegistry', handler: addRegistry },
+  { id: 'manifold.removeRegistry', handler: removeRegistry },
+  { id: 'manifold.addRepository', handler: addRepository },
+  { id: 'manifold.signIn', handler: signIn },
+  { id: 'manifold.signOut', handler: signOut },
+  { id: 'manifold.copyToRegistry', handler: copyToRegistry },
+  { id: 'manifold.pullToLayout', handler: pullToLayout },
 ];

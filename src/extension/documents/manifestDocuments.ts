@@ -4,7 +4,8 @@ import { goIndent } from '../../oci/encoding/goJson';
 import { discover } from '../../oci/referrers';
 import { DOCUMENT_SCHEME, documentUriParts, parseDocumentQuery, type DocumentRequest, type DocumentView } from '../present/documentUri';
 import { renderReferrersTree } from '../present/referrersTree';
-import type { LayoutRegistry } from '../layouts/layoutRegistry';
+import type { SourceRef } from '../present/sourceRef';
+import type { Sources } from '../sources';
 
 /**
  * Read-only documents under `manifold:`: a manifest or config as indented JSON (the bytes verified against
@@ -15,14 +16,14 @@ export class ManifestDocuments implements vscode.TextDocumentContentProvider, vs
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly registry: LayoutRegistry) {}
+  constructor(private readonly sources: Sources) {}
 
   dispose(): void {
     this.changed.dispose();
   }
 
-  uri(view: DocumentView, layout: string, desc: Descriptor, label: string): vscode.Uri {
-    const parts = documentUriParts({ view, layout, digest: desc.digest, mediaType: desc.mediaType, size: desc.size, label });
+  uri(view: DocumentView, source: SourceRef, desc: Descriptor, label: string): vscode.Uri {
+    const parts = documentUriParts({ view, source, digest: desc.digest, mediaType: desc.mediaType, size: desc.size, label });
     return vscode.Uri.from({ scheme: DOCUMENT_SCHEME, path: parts.path, query: parts.query });
   }
 
@@ -47,12 +48,12 @@ export class ManifestDocuments implements vscode.TextDocumentContentProvider, vs
     for (const doc of vscode.workspace.textDocuments) {
       if (doc.uri.scheme !== DOCUMENT_SCHEME) continue;
       const req = safeParse(doc.uri.query);
-      if (req?.view === 'referrers' && req.layout === layout) this.changed.fire(doc.uri);
+      if (req?.view === 'referrers' && req.source.kind === 'layout' && req.source.path === layout) this.changed.fire(doc.uri);
     }
   }
 
   private async render(req: DocumentRequest, signal: AbortSignal): Promise<string> {
-    const store = await this.registry.open(req.layout);
+    const store = await this.sources.open(req.source);
     const desc: Descriptor = { mediaType: req.mediaType, digest: req.digest, size: req.size };
     if (req.view === 'referrers') {
       const root = await discover(store, req.digest, { recursive: true, signal });

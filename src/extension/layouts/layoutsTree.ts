@@ -107,7 +107,9 @@ export function toTreeItem(spec: ItemSpec, node: Node): vscode.TreeItem {
   if (spec.tooltip) item.tooltip = markdown(spec.tooltip);
   item.contextValue = spec.contextValue;
   item.iconPath = new vscode.ThemeIcon(spec.icon.id, spec.icon.color ? new vscode.ThemeColor(spec.icon.color) : undefined);
-  if (node instanceof MessageNode && node.severity === 'error') {
+  if (node instanceof MessageNode && node.action) {
+    item.command = node.action;
+  } else if (node instanceof MessageNode && node.severity === 'error') {
     item.command = { command: 'manifold.showLog', title: vscode.l10n.t('Show log') };
   } else if (node instanceof BlobNode && node.role === 'config') {
     item.command = { command: 'manifold.openConfig', title: vscode.l10n.t('Open config'), arguments: [node] };

@@ -3,8 +3,10 @@
 // layout is refreshed. The look of each node comes from ../present/items (no vscode there).
 import * as vscode from 'vscode';
 import type { Descriptor } from '../../oci/descriptor';
-import { describeTags, listTags, readManifestContent, untaggedEntries, type TagListing } from '../../oci/graph';
+import { describeTags, listTags, readManifestContent, untaggedEntries, type SummaryCache, type TagListing } from '../../oci/graph';
 import type { OciLayoutStore } from '../../oci/layout';
+import type { ReadOnlyTarget } from '../../oci/target';
+import type { SourceRef } from '../present/sourceRef';
 import {
   blobItem,
   descriptorTooltip,
@@ -14,6 +16,7 @@ import {
   manifestItem,
   tagItem,
   untaggedItem,
+  type Access,
   type BlobRole,
   type ItemSpec,
   type ManifestRole,
@@ -47,11 +50,17 @@ export abstract class Node {
     return undefined;
   }
 
-  /** The layout this node belongs to. */
-  get layout(): LayoutNode | undefined {
+  /** The layout or repository this node belongs to. */
+  get source(): SourceNode | undefined {
     let n: Node | undefined = this;
-    while (n && !(n instanceof LayoutNode)) n = n.parent;
+    while (n && !(n instanceof SourceNode)) n = n.parent;
     return n;
+  }
+
+  /** The layout this node belongs to; undefined on a registry. */
+  get layout(): LayoutNode | undefined {
+    const source = this.source;
+    return source instanceof LayoutNode ? source : undefined;
   }
 }
 
@@ -77,7 +86,14 @@ abstract class CachingNode extends Node {
   }
 }
 
-export class LayoutNode extends CachingNode {
+/** A node whose content comes from one Target: a layout, or a repository on a registry. */
+export abstract class SourceNode extends CachingNode {
+  abstract readonly ref: SourceRef;
+  abstract readonly access: Access;
+  abstract target(ctx: TreeContext): Promise<ReadOnlyTarget>;
+}
+
+export class LayoutNode extends SourceNode {
   readonly parent = undefined;
   readonly id: string;
 
@@ -88,6 +104,18 @@ export class LayoutNode extends CachingNode {
 
   get path(): string {
     return this.folder.path;
+  }
+
+  get ref(): SourceRef {
+    return { kind: 'layout', path: this.folder.path };
+  }
+
+  get access(): Access {
+    return this.folder.readOnly ? 'readonly' : undefined;
+  }
+
+  target(ctx: TreeContext): Promise<ReadOnlyTarget> {
+    return this.store(ctx);
   }
 
   spec(): ItemSpec {
@@ -110,18 +138,7 @@ export class LayoutNode extends CachingNode {
     const store = await this.store(ctx);
     const entries = await store.entries();
     const listings = listTags(entries, { all: ctx.showFallbackTags() });
-    // A big layout (thousands of tags) shows its tags at once and their platforms as they are read.
-    let late = false;
-    const described = describeTags(store, listings, { cache: ctx.registry.summaries(this.path), concurrency: ctx.concurrency() }).then(
-      () => {
-        if (late) ctx.changed(this);
-      },
-      (err: unknown) => ctx.log.error(`${this.path}: describing tags: ${(err as Error).stack ?? err}`),
-    );
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([described, new Promise<void>((resolve) => (timer = setTimeout(resolve, DESCRIBE_BUDGET_MS)))]);
-    clearTimeout(timer);
-    late = listings.some((l) => !l.summary && !l.error);
+    await describeWithin(ctx, this, store, listings, ctx.registry.summaries(this.path));
     const nodes: Node[] = listings.map((l) => new TagNode(this, l));
     const untagged = untaggedEntries(entries);
     if (untagged.length > 0) nodes.push(new UntaggedNode(this, untagged));
@@ -130,12 +147,30 @@ export class LayoutNode extends CachingNode {
   }
 }
 
+/**
+ * Describes the tags, waiting at most a short budget: a big layout or repository (thousands of tags)
+ * shows its tags at once and their platforms as they are read, then redraws `node`.
+ */
+export async function describeWithin(ctx: TreeContext, node: Node, target: ReadOnlyTarget, listings: TagListing[], cache: SummaryCache): Promise<void> {
+  let late = false;
+  const described = describeTags(target, listings, { cache, concurrency: ctx.concurrency() }).then(
+    () => {
+      if (late) ctx.changed(node);
+    },
+    (err: unknown) => ctx.log.error(`${node.id}: describing tags: ${(err as Error).stack ?? err}`),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([described, new Promise<void>((resolve) => (timer = setTimeout(resolve, DESCRIBE_BUDGET_MS)))]);
+  clearTimeout(timer);
+  late = listings.some((l) => !l.summary && !l.error);
+}
+
 /** Whatever points at a manifest: a tag, an index's child, a referrer, an untagged entry. */
 export abstract class ManifestLikeNode extends CachingNode {
   abstract readonly desc: Descriptor;
 
   protected async load(ctx: TreeContext): Promise<Node[]> {
-    const store = await this.layout!.store(ctx);
+    const store = await this.source!.target(ctx);
     const content = await readManifestContent(store, this.desc);
     const nodes: Node[] = [];
     for (const child of content.manifests) nodes.push(new ManifestNode(this, child, 'child'));
@@ -146,7 +181,7 @@ export abstract class ManifestLikeNode extends CachingNode {
   }
 
   override async resolveTooltip(ctx: TreeContext): Promise<string | undefined> {
-    const store = await this.layout!.store(ctx);
+    const store = await this.source!.target(ctx);
     const content = await readManifestContent(store, this.desc);
     if (!content.annotations) return undefined;
     return this.tooltipWith(content.annotations);
@@ -159,7 +194,7 @@ export class TagNode extends ManifestLikeNode {
   readonly id: string;
 
   constructor(
-    readonly parent: LayoutNode,
+    readonly parent: SourceNode,
     readonly listing: TagListing,
   ) {
     super();
@@ -175,7 +210,7 @@ export class TagNode extends ManifestLikeNode {
   }
 
   spec(): ItemSpec {
-    return tagItem(this.listing, this.parent.folder.readOnly);
+    return tagItem(this.listing, this.parent.access);
   }
 
   protected tooltipWith(annotations: Record<string, string>): string {
@@ -199,7 +234,7 @@ export class ManifestNode extends ManifestLikeNode {
   }
 
   spec(): ItemSpec {
-    return manifestItem(this.desc, this.role, this.layout?.folder.readOnly);
+    return manifestItem(this.desc, this.role, this.source?.access);
   }
 
   protected tooltipWith(annotations: Record<string, string>): string {
@@ -265,9 +300,11 @@ export class MessageNode extends Node {
     readonly parent: Node | undefined,
     readonly severity: 'error' | 'info',
     readonly message: string,
+    /** What clicking it does; errors show the log by default. */
+    readonly action?: vscode.Command,
   ) {
     super();
-    this.id = `${parent?.id ?? 'root'}/${severity}`;
+    this.id = `${parent?.id ?? 'root'}/${severity}:${message.slice(0, 60)}`;
   }
 
   spec(): ItemSpec {

@@ -2,7 +2,7 @@
 // them with regexes (`viewItem =~ /^manifold:tag\+index/`). Kept free of `vscode` so a unit test can check
 // that every menu `when` clause matches something the tree sets.
 
-export type NodeType = 'layout' | 'tag' | 'manifest' | 'blob' | 'untagged' | 'error' | 'info';
+export type NodeType = 'layout' | 'registry' | 'repository' | 'tag' | 'manifest' | 'blob' | 'untagged' | 'error' | 'info';
 
 interface TokenGroup {
   tokens: readonly string[];
@@ -16,14 +16,17 @@ export const NODE_TOKENS: Record<NodeType, readonly TokenGroup[]> = {
     { tokens: ['added'], required: false },
     { tokens: ['readonly'], required: false },
   ],
+  registry: [{ tokens: ['signedin'], required: false }],
+  repository: [{ tokens: ['added'], required: false }],
+  // `readonly` (a layout archive) and `remote` (on a registry) never come together.
   tag: [
     { tokens: ['index', 'image', 'artifact', 'unknown'], required: true },
-    { tokens: ['readonly'], required: false },
+    { tokens: ['readonly', 'remote'], required: false },
   ],
   manifest: [
     { tokens: ['index', 'image', 'artifact'], required: true },
     { tokens: ['child', 'referrer', 'untagged'], required: true },
-    { tokens: ['readonly'], required: false },
+    { tokens: ['readonly', 'remote'], required: false },
   ],
   blob: [{ tokens: ['config', 'layer'], required: true }],
   untagged: [],

@@ -1,6 +1,6 @@
 // The `manifold:` URIs of read-only documents: what to show is in the query, a readable name in the path
 // (it becomes the editor tab's title and, through its extension, the language).
-import { basename } from 'node:path';
+import { parseSourceKey, sourceKey, sourceName, type SourceRef } from './sourceRef';
 
 export const DOCUMENT_SCHEME = 'manifold';
 
@@ -8,8 +8,10 @@ export type DocumentView = 'manifest' | 'blob' | 'referrers';
 
 export interface DocumentRequest {
   view: DocumentView;
-  /** The layout folder (or `.tar`). */
-  layout: string;
+  /** The layout or repository the content is in. */
+  source: SourceRef;
+  /** The layout folder when the source is a layout (for callers that only deal with layouts). */
+  layout?: string;
   digest: string;
   mediaType: string;
   size: number;
@@ -18,10 +20,10 @@ export interface DocumentRequest {
 }
 
 export function documentUriParts(req: DocumentRequest): { path: string; query: string } {
-  const name = `${safeName(basename(req.layout))}/${safeName(req.label)}${req.view === 'referrers' ? '.referrers.txt' : '.json'}`;
+  const name = `${safeName(sourceName(req.source))}/${safeName(req.label)}${req.view === 'referrers' ? '.referrers.txt' : '.json'}`;
   const query = new URLSearchParams({
     view: req.view,
-    layout: req.layout,
+    source: sourceKey(req.source),
     digest: req.digest,
     mediaType: req.mediaType,
     size: String(req.size),
@@ -34,12 +36,15 @@ export function parseDocumentQuery(query: string): DocumentRequest {
   const q = new URLSearchParams(query);
   const view = q.get('view');
   const size = Number(q.get('size'));
-  const layout = q.get('layout');
+  const source = q.get('source');
   const digest = q.get('digest');
-  if ((view !== 'manifest' && view !== 'blob' && view !== 'referrers') || !layout || !digest || !Number.isSafeInteger(size)) {
+  if ((view !== 'manifest' && view !== 'blob' && view !== 'referrers') || !source || !digest || !Number.isSafeInteger(size)) {
     throw new Error(`not a Manifold document: ?${query}`);
   }
-  return { view, layout, digest, size, mediaType: q.get('mediaType') ?? '', label: q.get('label') ?? digest };
+  const ref = parseSourceKey(source);
+  const req: DocumentRequest = { view, source: ref, digest, size, mediaType: q.get('mediaType') ?? '', label: q.get('label') ?? digest };
+  if (ref.kind === 'layout') req.layout = ref.path;
+  return req;
 }
 
 /** A file-name-safe label: tags and platforms keep their look (`linux-arm64-v8`), digests shorten. */

@@ -28,6 +28,8 @@ export interface ItemSpec {
 }
 
 export type ManifestRole = 'child' | 'referrer' | 'untagged';
+/** Writable layout (undefined), layout archive, or registry: decides which menu entries a node gets. */
+export type Access = 'readonly' | 'remote' | undefined;
 export type BlobRole = 'config' | 'layer';
 
 const KIND_ICONS: Record<ManifestKind, IconSpec> = {
@@ -70,7 +72,7 @@ export function layoutItem(info: LayoutInfo): ItemSpec {
   };
 }
 
-export function tagItem(listing: TagListing, readOnly = false): ItemSpec {
+export function tagItem(listing: TagListing, access?: Access): ItemSpec {
   const kind = listing.summary?.kind ?? (listing.error ? 'unknown' : kindOfDescriptor(listing.desc));
   const what = listing.summary?.description ?? (listing.error ? t('unreadable: {0}', listing.error.message) : '');
   const extra: [string, string][] = [];
@@ -80,14 +82,14 @@ export function tagItem(listing: TagListing, readOnly = false): ItemSpec {
     label: listing.tag,
     description: [shortDigest(listing.desc.digest), what].filter(Boolean).join(' · '),
     tooltip: descriptorTooltip(`${listing.tag} — ${what}`, listing.desc, extra, listing.error),
-    contextValue: contextValue('tag', [kind, readOnly && 'readonly']),
+    contextValue: contextValue('tag', [kind, access]),
     icon: listing.error ? { id: 'warning', color: 'problemsWarningIcon.foreground' } : kindIcon(kind),
     collapsible: 'collapsed',
   };
 }
 
 /** A manifest reached from another node: an index's child, a referrer, or an untagged entry of index.json. */
-export function manifestItem(desc: Descriptor, role: ManifestRole, readOnly = false): ItemSpec {
+export function manifestItem(desc: Descriptor, role: ManifestRole, access?: Access): ItemSpec {
   const kind = kindOfDescriptor(desc);
   const short = shortDigest(desc.digest);
   const platform = desc.platform ? formatPlatform(desc.platform) : undefined;
@@ -112,8 +114,36 @@ export function manifestItem(desc: Descriptor, role: ManifestRole, readOnly = fa
     label,
     description,
     tooltip: descriptorTooltip(label, desc, extra),
-    contextValue: contextValue('manifest', [kind, role, readOnly && 'readonly']),
+    contextValue: contextValue('manifest', [kind, role, access]),
     icon: role === 'referrer' ? { id: 'references', color: KIND_ICONS.artifact.color } : kindIcon(kind),
+    collapsible: 'collapsed',
+  };
+}
+
+export interface RegistryInfo {
+  host: string;
+  plainHttp: boolean;
+  /** Who is signed in, from Manifold's secret storage; undefined when no credentials are stored there. */
+  user?: string;
+}
+
+export function registryItem(info: RegistryInfo): ItemSpec {
+  const notes = [info.user ? t('signed in as {0}', info.user) : '', info.plainHttp ? t('plain HTTP') : ''].filter(Boolean);
+  return {
+    label: info.host,
+    description: notes.join(' · '),
+    tooltip: [`**${escapeMarkdown(info.host)}**`, '', info.plainHttp ? t('Talks plain HTTP: credentials travel in clear.') : t('Talks HTTPS.'), '', info.user ? t('Credentials in VS Code\'s secret storage.') : t('Uses the Docker config\'s credentials, if any.')].join('\n'),
+    contextValue: contextValue('registry', [info.user !== undefined && 'signedin']),
+    icon: { id: 'server' },
+    collapsible: 'collapsed',
+  };
+}
+
+export function repositoryItem(name: string, added: boolean): ItemSpec {
+  return {
+    label: name,
+    contextValue: contextValue('repository', [added && 'added']),
+    icon: { id: 'repo' },
     collapsible: 'collapsed',
   };
 }

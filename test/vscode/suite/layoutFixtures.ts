@@ -76,12 +76,13 @@ export interface Row {
   tooltip: string;
 }
 
-/** The rows under `node` (the roots when undefined), as the view would render them. */
-export async function rows(f: Fixtures, node?: unknown): Promise<Row[]> {
-  const tree = f.services.tree;
+type Provider = Pick<vscode.TreeDataProvider<unknown>, 'getTreeItem'> & { getChildren(node?: never): Promise<unknown[]> };
+
+/** The rows under `node` (the roots when undefined), as the view would render them; the Layouts view unless `tree` is given. */
+export async function rows(f: Fixtures, node?: unknown, tree: Provider = f.services.tree as unknown as Provider): Promise<Row[]> {
   const children = await tree.getChildren(node as never);
   return children.map((child) => {
-    const item = tree.getTreeItem(child);
+    const item = tree.getTreeItem(child) as vscode.TreeItem;
     const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
     const tooltip = typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? '');
     return {
@@ -96,8 +97,8 @@ export async function rows(f: Fixtures, node?: unknown): Promise<Row[]> {
   });
 }
 
-export async function row(f: Fixtures, parent: unknown, label: string | RegExp): Promise<Row> {
-  const all = await rows(f, parent);
+export async function row(f: Fixtures, parent: unknown, label: string | RegExp, tree?: Provider): Promise<Row> {
+  const all = await rows(f, parent, tree);
   const found = all.find((r) => (typeof label === 'string' ? r.label === label : label.test(r.label)));
   assert.ok(found, `no row ${label} among ${all.map((r) => r.label).join(', ')}`);
   return found;

@@ -1,0 +1,44 @@
+import * as vscode from 'vscode';
+import { copy, type CopyGraphResult } from '../../oci/copy';
+import type { ReadOnlyTarget, Target } from '../../oci/target';
+import { formatSize } from '../present/format';
+import { withProgress } from './args';
+
+/**
+ * `oras cp` with referrers, under a cancellable notification that shows the bytes moved against the bytes
+ * known so far (sizes become known as manifests are read).
+ */
+export function copyWithProgress(title: string, src: ReadOnlyTarget, reference: string, dst: Target, tags: string[]): Thenable<CopyGraphResult> {
+  return withProgress(title, async (signal, progress) => {
+    const sizes = new Map<string, number>();
+    const moved = new Map<string, number>();
+    let reported = 0;
+    let last = 0;
+    const report = (force = false) => {
+      const now = Date.now();
+      if (!force && now - last < 200) return;
+      last = now;
+      let total = 0;
+      let done = 0;
+      for (const [digest, size] of sizes) {
+        total += size;
+        done += Math.min(size, moved.get(digest) ?? 0);
+      }
+      const pct = total ? (done / total) * 100 : 0;
+      progress.report({ message: vscode.l10n.t('{0} of {1}', formatSize(done), formatSize(total)), increment: Math.max(0, pct - reported) });
+      reported = Math.max(reported, pct);
+    };
+    const result = await copy(src, reference, dst, tags, {
+      referrers: true,
+      signal,
+      onProgress: (e) => {
+        sizes.set(e.desc.digest, e.desc.size);
+        if (e.type === 'bytes') moved.set(e.desc.digest, e.bytes);
+        else if (e.type !== 'copying') moved.set(e.desc.digest, e.desc.size);
+        report();
+      },
+    });
+    report(true);
+    return result;
+  });
+}

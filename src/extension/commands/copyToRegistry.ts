@@ -1,0 +1,60 @@
+import * as vscode from 'vscode';
+import { parseRegistryReference, formatRegistryReference } from '../../oci/registry';
+import { shortDigest } from '../../oci/reference';
+import type { Services } from '../services';
+import { manifestFrom, plainArgs, reportDone } from './args';
+import { copyWithProgress } from './copyProgress';
+import { input, pickOne } from './prompts';
+
+/**
+ * `manifold.copyToRegistry`: copies a layout's tag (or manifest) with everything below it and its referrers
+ * to a registry. Arguments: a node, a layout folder URI, or `{ layout, reference, to: 'host/repo:tag' }`.
+ */
+export async function copyToRegistry(s: Services, arg?: unknown): Promise<{ to: string; digest: string }> {
+  const title = vscode.l10n.t('Copy to Registry');
+  const source = await manifestFrom(s, arg, title);
+  const given = plainArgs(arg).to;
+  const to = typeof given === 'string' ? given : await askDestination(s, title, source.tag);
+  const ref = parseRegistryReference(to);
+  const tag = ref.reference ?? source.tag;
+  if (!tag || tag.includes(':')) throw new Error(vscode.l10n.t('Name the tag to push: {0}', `${ref.registry}/${ref.repository}:TAG`));
+  if (!s.registries.entry(ref.registry)) await s.registries.add(ref.registry, false);
+  await s.registries.addRepository(ref.registry, ref.repository);
+  const dst = s.registries.repository(ref.registry, ref.repository);
+  const result = await copyWithProgress(title, source.layout.store, source.reference, dst, [tag]);
+  const shown = formatRegistryReference(ref.registry, ref.repository, tag);
+  s.registriesTree.refreshAll();
+  reportDone(s, vscode.l10n.t('Copied {0} to {1} ({2} pushed, {3} already there)', shortDigest(result.root.digest), shown, result.copied, result.existing), {
+    layout: source.layout.path,
+    tag: source.tag,
+    digest: result.root.digest,
+  });
+  return { to: shown, digest: result.root.digest };
+}
+
+async function askDestination(s: Services, title: string, tag: string | undefined): Promise<string> {
+  const known = s.registries.list().flatMap((r) => r.repositories.map((repo) => `${r.host}/${repo}`));
+  const other = vscode.l10n.t('Other…');
+  let repo: string;
+  if (known.length > 0) {
+    const picked = await pickOne([...known.map((k) => ({ label: k })), { label: other }], { title, placeHolder: vscode.l10n.t('Destination repository') });
+    repo = picked.label;
+  } else {
+    repo = other;
+  }
+  const value = repo === other ? '' : `${repo}:${tag ?? ''}`;
+  return input({
+    title,
+    prompt: vscode.l10n.t('Destination: registry/repository:tag'),
+    value,
+    placeHolder: 'localhost:5000/team/app:v1',
+    validateInput: (v) => {
+      try {
+        const r = parseRegistryReference(v.trim());
+        return r.reference || tag ? undefined : vscode.l10n.t('Add :tag');
+      } catch (err) {
+        return (err as Error).message;
+      }
+    },
+  }).then((v) => v.trim());
+}

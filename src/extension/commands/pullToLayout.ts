@@ -1,0 +1,47 @@
+import * as vscode from 'vscode';
+import { checkTag, shortDigest } from '../../oci/reference';
+import type { Services } from '../services';
+import { stringList } from './argValues';
+import { layoutChanged, layoutFrom, plainArgs, reportDone, sourceManifestFrom, sourceReferenceText } from './args';
+import { copyWithProgress } from './copyProgress';
+import { input } from './prompts';
+
+/**
+ * `manifold.pullToLayout`: copies a registry tag with everything below it and its referrers into a layout.
+ * Arguments: a registry tag node, or `{ registry, repository, reference, layout, tags? }`.
+ */
+export async function pullToLayout(s: Services, arg?: unknown): Promise<{ layout: string; digest: string; tags: string[] }> {
+  const title = vscode.l10n.t('Pull into Layout');
+  const source = await sourceManifestFrom(s, arg, title);
+  const plain = plainArgs(arg);
+  const layout = await layoutFrom(s, typeof plain.layout === 'string' ? { layout: plain.layout } : undefined, title);
+  let tags = stringList(plain.tags, 'tags');
+  if (!tags) {
+    tags = [
+      (
+        await input({
+          title,
+          prompt: vscode.l10n.t('Tag in the layout'),
+          value: source.tag ?? '',
+          validateInput: (v) => {
+            try {
+              checkTag(v.trim());
+              return undefined;
+            } catch (err) {
+              return (err as Error).message;
+            }
+          },
+        })
+      ).trim(),
+    ];
+  }
+  tags.forEach(checkTag);
+  const result = await copyWithProgress(title, source.target, source.reference, layout.store, tags);
+  layoutChanged(s, layout.path);
+  reportDone(s, vscode.l10n.t('Pulled {0} into {1} as {2} ({3})', sourceReferenceText(source), vscode.workspace.asRelativePath(layout.path), tags.join(', '), shortDigest(result.root.digest)), {
+    layout: layout.path,
+    tag: tags[0],
+    digest: result.root.digest,
+  });
+  return { layout: layout.path, digest: result.root.digest, tags };
+}

@@ -1,0 +1,44 @@
+import * as vscode from 'vscode';
+import { checkRegistry, isLoopbackHost } from '../../oci/registry';
+import { RegistryNode } from '../registries/registryNodes';
+import type { Services } from '../services';
+import { plainArgs } from './args';
+import { input, pickOne } from './prompts';
+
+/** The registry host a command acts on: a registry node (or a node below one), `{ registry }`, or a pick. */
+export async function registryFrom(s: Services, arg: unknown, title: string): Promise<string> {
+  let n: unknown = arg;
+  while (n && typeof n === 'object' && 'parent' in n && !(n instanceof RegistryNode)) n = (n as { parent?: unknown }).parent;
+  if (n instanceof RegistryNode) return n.host;
+  const given = plainArgs(arg).registry;
+  if (typeof given === 'string') return checkRegistry(given);
+  const list = s.registries.list();
+  if (list.length === 0) return askHost(title);
+  const other = vscode.l10n.t('Other registry…');
+  const picked = await pickOne([...list.map((r) => ({ label: r.host })), { label: other }], { title, placeHolder: vscode.l10n.t('Registry') });
+  return picked.label === other ? askHost(title) : picked.label;
+}
+
+export function askHost(title: string): Promise<string> {
+  return input({
+    title,
+    prompt: vscode.l10n.t('Registry host and optional port'),
+    placeHolder: 'localhost:5000, ghcr.io',
+    validateInput: (v) => {
+      try {
+        checkRegistry(v.trim());
+        return undefined;
+      } catch (err) {
+        return (err as Error).message;
+      }
+    },
+  }).then((v) => v.trim());
+}
+
+/** Loopback registries usually talk plain HTTP; others must be asked about it explicitly. */
+export async function askPlainHttp(host: string, title: string): Promise<boolean> {
+  const https = { label: 'HTTPS', plain: false };
+  const plain = { label: vscode.l10n.t('Plain HTTP'), description: vscode.l10n.t('credentials travel in clear'), plain: true };
+  const items = isLoopbackHost(host) ? [plain, https] : [https, plain];
+  return (await pickOne(items, { title, placeHolder: vscode.l10n.t('How to talk to {0}', host) })).plain;
+}

@@ -1,0 +1,153 @@
+// The Registries view's nodes: registry -> repositories -> tags, then the same manifest nodes as layouts.
+import type * as vscode from 'vscode';
+import { isFallbackTag } from '../../oci/layout';
+import { SummaryCache, type TagListing } from '../../oci/graph';
+import { RegistryError } from '../../oci/registry';
+import type { ReadOnlyTarget } from '../../oci/target';
+import { describeWithin, MessageNode, Node, SourceNode, TagNode, type TreeContext } from '../layouts/nodes';
+import { registryItem, repositoryItem, type Access, type ItemSpec } from '../present/items';
+import { t } from '../present/l10n';
+import type { SourceRef } from '../present/sourceRef';
+import type { RegistryEntry, RegistryService } from './registryService';
+
+/** Lists past this many show a note instead: a registry's catalog or tags can be huge. */
+const MAX_LISTED = 1000;
+
+export interface RegistriesContext extends TreeContext {
+  registries: RegistryService;
+}
+
+abstract class CachedChildren extends Node {
+  private cached: Promise<Node[]> | undefined;
+  protected abstract load(ctx: RegistriesContext): Promise<Node[]>;
+
+  override children(ctx: TreeContext): Promise<Node[]> {
+    this.cached ??= this.load(ctx as RegistriesContext).catch((err: unknown) => {
+      this.cached = undefined;
+      ctx.log.error(`${this.id}: ${(err as Error).stack ?? err}`);
+      return [errorNode(this, err)];
+    });
+    return this.cached;
+  }
+
+  invalidate(): void {
+    this.cached = undefined;
+  }
+}
+
+export class RegistryNode extends CachedChildren {
+  readonly parent = undefined;
+  readonly id: string;
+  user: string | undefined;
+
+  constructor(public entry: RegistryEntry) {
+    super();
+    this.id = `registry:${entry.host}`;
+  }
+
+  get host(): string {
+    return this.entry.host;
+  }
+
+  spec(): ItemSpec {
+    return registryItem({ host: this.entry.host, plainHttp: this.entry.plainHttp, user: this.user });
+  }
+
+  protected async load(ctx: RegistriesContext): Promise<Node[]> {
+    const names = new Set(this.entry.repositories);
+    const nodes: Node[] = [];
+    try {
+      let n = 0;
+      for await (const name of ctx.registries.registry(this.host).repositories()) {
+        names.add(name);
+        if (++n >= MAX_LISTED) {
+          nodes.push(new MessageNode(this, 'info', t('Only the first {0} repositories of the catalog are listed; add others by name.', MAX_LISTED)));
+          break;
+        }
+      }
+    } catch (err) {
+      // Many registries close their catalog: the repositories added by name still show.
+      if (err instanceof RegistryError && err.unauthorized) nodes.push(errorNode(this, err));
+      else nodes.push(new MessageNode(this, 'info', t('No catalog ({0}): add repositories by name.', (err as Error).message), addRepositoryAction(this.host)));
+    }
+    const repos = [...names].sort().map((name) => new RepositoryNode(this, name, this.entry.repositories.includes(name)));
+    if (repos.length === 0 && nodes.length === 0) nodes.push(new MessageNode(this, 'info', t('No repositories: add one by name.'), addRepositoryAction(this.host)));
+    return [...repos, ...nodes];
+  }
+}
+
+export class RepositoryNode extends SourceNode {
+  readonly id: string;
+  readonly access: Access = 'remote';
+  private readonly summaries = new SummaryCache();
+
+  constructor(
+    readonly parent: RegistryNode,
+    readonly name: string,
+    readonly added: boolean,
+  ) {
+    super();
+    this.id = `${parent.id}/repo:${name}`;
+  }
+
+  get ref(): SourceRef {
+    return { kind: 'registry', registry: this.parent.host, repository: this.name };
+  }
+
+  spec(): ItemSpec {
+    return repositoryItem(this.name, this.added);
+  }
+
+  async target(ctx: TreeContext): Promise<ReadOnlyTarget> {
+    return (ctx as RegistriesContext).registries.repository(this.parent.host, this.name);
+  }
+
+  protected async load(ctx: TreeContext): Promise<Node[]> {
+    const repo = await this.target(ctx);
+    const tags: string[] = [];
+    let more = false;
+    for await (const tag of repo.tags()) {
+      if (!ctx.showFallbackTags() && isFallbackTag(tag)) continue;
+      if (tags.length >= MAX_LISTED) {
+        more = true;
+        break;
+      }
+      tags.push(tag);
+    }
+    tags.sort();
+    // A registry lists names only: each tag is resolved (HEAD) before its node can act on it.
+    const listings: TagListing[] = [];
+    let next = 0;
+    const resolveNext = async (): Promise<void> => {
+      while (next < tags.length) {
+        const tag = tags[next++]!;
+        try {
+          listings.push({ tag, desc: await repo.resolve(tag) });
+        } catch (err) {
+          listings.push({ tag, desc: { mediaType: 'application/octet-stream', digest: '', size: 0 }, error: err as Error });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, ctx.concurrency()) }, resolveNext));
+    listings.sort((a, b) => (a.tag < b.tag ? -1 : 1));
+    await describeWithin(ctx, this, repo, listings.filter((l) => !l.error), this.summaries);
+    const nodes: Node[] = listings.map((l) => new TagNode(this, l));
+    if (more) nodes.push(new MessageNode(this, 'info', t('Only the first {0} tags are listed.', MAX_LISTED)));
+    if (nodes.length === 0) nodes.push(new MessageNode(this, 'info', t('No tags yet')));
+    return nodes;
+  }
+}
+
+function addRepositoryAction(host: string): vscode.Command {
+  return { command: 'manifold.addRepository', title: t('Add Repository…'), arguments: [{ registry: host }] };
+}
+
+/** An error as a tree item; "authentication required" offers to sign in. */
+export function errorNode(parent: Node, err: unknown): MessageNode {
+  const message = (err as Error)?.message ?? String(err);
+  const registry = parent instanceof RegistryNode ? parent.host : parent.source instanceof RepositoryNode ? parent.source.parent.host : undefined;
+  if (err instanceof RegistryError && err.unauthorized && registry) {
+    return new MessageNode(parent, 'error', t('Sign in to {0}: {1}', registry, message), { command: 'manifold.signIn', title: t('Sign In…'), arguments: [{ registry }] });
+  }
+  return new MessageNode(parent, 'error', message);
+}

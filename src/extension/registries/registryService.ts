@@ -1,0 +1,119 @@
+import * as vscode from 'vscode';
+import { ChainCredentialStore, type Credential, DockerConfigStore } from '../../oci/auth';
+import { checkRegistry, isValidRepository, Registry, type RemoteRepository } from '../../oci/registry';
+import { OciError } from '../../oci/errors';
+import { SecretCredentialStore } from './secretCredentials';
+
+export interface RegistryEntry {
+  host: string;
+  plainHttp: boolean;
+  /** Repositories the user added by name (for registries whose catalog is closed). */
+  repositories: string[];
+}
+
+const LIST_KEY = 'manifold.registries';
+
+/**
+ * The registries the user added (kept in globalState: they are the user's, not the workspace's), one
+ * client each so tokens are cached per registry, and credentials from SecretStorage first, then the
+ * Docker config and its credential helpers.
+ */
+export class RegistryService implements vscode.Disposable {
+  private readonly clients = new Map<string, Registry>();
+  private readonly secretStore: SecretCredentialStore;
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly state: vscode.Memento,
+    secrets: vscode.SecretStorage,
+  ) {
+    this.secretStore = new SecretCredentialStore(secrets);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+
+  list(): RegistryEntry[] {
+    return this.state.get<RegistryEntry[]>(LIST_KEY, []);
+  }
+
+  entry(host: string): RegistryEntry | undefined {
+    return this.list().find((r) => r.host === host);
+  }
+
+  async add(host: string, plainHttp: boolean): Promise<RegistryEntry> {
+    checkRegistry(host);
+    const list = this.list().filter((r) => r.host !== host);
+    const entry: RegistryEntry = { host, plainHttp, repositories: this.entry(host)?.repositories ?? [] };
+    await this.save([...list, entry].sort((a, b) => (a.host < b.host ? -1 : 1)));
+    return entry;
+  }
+
+  async remove(host: string): Promise<void> {
+    await this.save(this.list().filter((r) => r.host !== host));
+  }
+
+  async addRepository(host: string, repository: string): Promise<void> {
+    if (!isValidRepository(repository)) throw new OciError('INVALID_ARGUMENT', `invalid repository name ${JSON.stringify(repository)}`);
+    const entry = this.entry(host) ?? (await this.add(host, false));
+    if (entry.repositories.includes(repository)) return;
+    await this.save(this.list().map((r) => (r.host === host ? { ...r, repositories: [...r.repositories, repository].sort() } : r)));
+  }
+
+  async removeRepository(host: string, repository: string): Promise<void> {
+    await this.save(this.list().map((r) => (r.host === host ? { ...r, repositories: r.repositories.filter((x) => x !== repository) } : r)));
+  }
+
+  registry(host: string): Registry {
+    let client = this.clients.get(host);
+    if (!client) {
+      client = new Registry(host, {
+        plainHttp: this.entry(host)?.plainHttp ?? false,
+        credentials: new ChainCredentialStore([this.secretStore, new DockerConfigStore()]),
+      });
+      this.clients.set(host, client);
+    }
+    return client;
+  }
+
+  repository(host: string, repository: string): RemoteRepository {
+    return this.registry(host).repository(repository);
+  }
+
+  /** Who is signed in through Manifold (SecretStorage); the Docker config's users are not shown. */
+  async user(host: string): Promise<string | undefined> {
+    const c = await this.secretStore.get(host);
+    return c ? (c.username ?? '(token)') : undefined;
+  }
+
+  /** Stores the credential, then checks it with `GET /v2/`; a refused one is not kept. */
+  async signIn(host: string, credential: Credential, options: { signal?: AbortSignal } = {}): Promise<void> {
+    const previous = await this.secretStore.get(host);
+    await this.secretStore.put(host, credential);
+    this.clients.delete(host); // drop tokens obtained with other credentials
+    try {
+      await this.registry(host).ping(options);
+    } catch (err) {
+      if (previous) await this.secretStore.put(host, previous);
+      else await this.secretStore.delete(host);
+      this.clients.delete(host);
+      throw err;
+    }
+    this.changed.fire();
+  }
+
+  async signOut(host: string): Promise<void> {
+    await this.secretStore.delete(host);
+    this.clients.delete(host);
+    this.changed.fire();
+  }
+
+  private async save(list: RegistryEntry[]): Promise<void> {
+    await this.state.update(LIST_KEY, list);
+    // Plain HTTP may have changed: clients are made again on next use.
+    this.clients.clear();
+    this.changed.fire();
+  }
+}

@@ -1,0 +1,16 @@
+import type { Target } from '../oci/target';
+import type { LayoutRegistry } from './layouts/layoutRegistry';
+import type { SourceRef } from './present/sourceRef';
+import type { RegistryService } from './registries/registryService';
+
+/** Opens what a SourceRef names: a layout store or a registry repository, both Targets. */
+export class Sources {
+  constructor(
+    private readonly layouts: LayoutRegistry,
+    private readonly registries: RegistryService,
+  ) {}
+
+  async open(ref: SourceRef): Promise<Target> {
+    return ref.kind === 'layout' ? this.layouts.open(ref.path) : this.registries.repository(ref.registry, ref.repository);
+  }
+}

@@ -1,0 +1,113 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { OciLayoutStore } from '../../../src/oci/layout';
+import { hasDockerRegistry, launchRegistry, type LaunchedRegistry } from '../../integration/support/registryLauncher';
+import { startOciServer, type OciServer } from '../../integration/support/ociServer';
+import { row, rows, useFixtures, type Fixtures } from './layoutFixtures';
+
+/** The Registries view and the commands that move content between layouts and a registry. */
+describe('Registries view', () => {
+  let f: Fixtures;
+  let server: OciServer;
+  const run = <T>(id: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(id, ...args);
+  const registryRows = (node?: unknown) => rows(f, node, f.services.registriesTree as never);
+  const registryRow = (parent: unknown, label: string | RegExp) => row(f, parent, label, f.services.registriesTree as never);
+
+  before(async () => {
+    f = await useFixtures();
+    server = await startOciServer();
+  });
+
+  after(async () => {
+    await run('manifold.removeRegistry', { registry: server.host });
+    await server.stop();
+  });
+
+  it('copies a layout\'s multi-arch index with its referrers to a registry', async () => {
+    assert.equal(await run('manifold.addRegistry', { registry: server.host, plainHttp: true }), server.host);
+    const result = await run<{ to: string; digest: string }>('manifold.copyToRegistry', { layout: f.demo, reference: 'v1', to: `${server.host}/team/app:v1` });
+    assert.ok(result, 'copyToRegistry returned nothing (see the Manifold log)');
+    assert.equal(result.to, `${server.host}/team/app:v1`);
+    assert.equal(server.repo('team/app').tags.get('v1'), result.digest);
+    assert.equal(result.digest, (await (await OciLayoutStore.open(f.demo)).resolve('v1')).digest);
+  });
+
+  it('lists repositories and tags with platforms, read-only, expanding like layouts', async () => {
+    const registry = await registryRow(undefined, server.host);
+    assert.equal(registry.description, 'plain HTTP');
+    assert.equal(registry.contextValue, 'manifold:registry');
+    const repo = await registryRow(registry.node, 'team/app');
+    assert.equal(repo.contextValue, 'manifold:repository+added');
+    const v1 = await registryRow(repo.node, 'v1');
+    assert.match(v1.description, /multi-arch \(linux\/amd64, linux\/arm64\/v8\)/);
+    assert.equal(v1.contextValue, 'manifold:tag+index+remote');
+    const children = await registryRows(v1.node);
+    assert.deepEqual(children.map((c) => c.label).slice(0, 2), ['linux/amd64', 'linux/arm64/v8']);
+    assert.ok(children.some((c) => c.label.startsWith('application/spdx+json') && c.contextValue === 'manifold:manifest+artifact+referrer+remote'), children.map((c) => c.label).join(' | '));
+    // Read-only commands take registry nodes too.
+    assert.equal(await run<string>('manifold.copyReference', v1.node), `${server.host}/team/app:v1`);
+    const uri = await run<string>('manifold.openManifest', v1.node);
+    assert.match(uri ?? '', /^manifold:/);
+    assert.equal(JSON.parse(vscode.window.activeTextEditor!.document.getText()).manifests.length, 2);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('pulls a registry tag into a layout, referrers included', async () => {
+    const target = join(f.workspace, 'layouts', 'pulled');
+    await OciLayoutStore.open(target, { create: true });
+    const result = await run<{ digest: string }>('manifold.pullToLayout', { registry: server.host, repository: 'team/app', reference: 'v1', layout: target, tags: ['copy'] });
+    assert.ok(result);
+    const store = await OciLayoutStore.open(target);
+    const desc = await store.resolve('copy');
+    assert.equal(desc.digest, result.digest);
+    const referrers = [];
+    for await (const r of store.referrers(desc)) referrers.push(r.artifactType);
+    assert.deepEqual(referrers, ['application/spdx+json']);
+  });
+
+  describe('with a registry that wants a password', function () {
+    let registry: LaunchedRegistry | undefined;
+    before(async function () {
+      if (!hasDockerRegistry() || !hasHtpasswd()) return this.skip();
+      registry = await launchRegistry({ mode: 'basic', users: { alice: 'wonderland' } });
+      await run('manifold.addRegistry', { registry: registry.host, plainHttp: true });
+    });
+    after(async () => {
+      if (!registry) return;
+      await run('manifold.signOut', { registry: registry.host });
+      await run('manifold.removeRegistry', { registry: registry.host });
+      await registry.stop();
+    });
+
+    it('shows "sign in" as a tree item, refuses a wrong password, keeps a right one in secret storage', async () => {
+      const host = registry!.host;
+      const node = await registryRow(undefined, host);
+      const children = await registryRows(node.node);
+      assert.equal(children[0]?.contextValue, 'manifold:error');
+      assert.match(children[0]!.label, new RegExp(`^Sign in to ${host.replace(/\./g, '\\.')}`));
+      assert.equal(await run('manifold.signIn', { registry: host, username: 'alice', password: 'wrong' }), undefined);
+      assert.equal(await f.services.registries.user(host), undefined);
+      assert.equal(await run('manifold.signIn', { registry: host, username: 'alice', password: 'wonderland' }), host);
+      assert.equal(await f.services.registries.user(host), 'alice');
+      assert.equal((await registryRow(undefined, host)).description, 'signed in as alice · plain HTTP');
+      // Signed in, the repository pushed with the stored credentials shows in the catalog.
+      await run('manifold.copyToRegistry', { layout: f.demo, reference: 'linux-amd64', to: `${host}/private/app:amd64` });
+      const repo = await registryRow((await registryRow(undefined, host)).node, 'private/app');
+      assert.deepEqual((await registryRows(repo.node)).map((t) => t.label), ['amd64']);
+      await run('manifold.signOut', { registry: host });
+      assert.equal(await f.services.registries.user(host), undefined);
+    });
+  });
+});
+
+function hasHtpasswd(): boolean {
+  try {
+    execFileSync('htpasswd', ['-h'], { stdio: 'ignore' });
+    return true;
+  } catch (err) {
+    // htpasswd -h exits non-zero after printing its usage: it exists unless spawning failed.
+    return (err as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+}
