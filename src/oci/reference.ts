@@ -8,6 +8,11 @@ export function isValidTag(tag: string): boolean {
   return TAG_RE.test(tag);
 }
 
+/** Referrers stored under the fallback tag schema (`sha256-<hex>`), which users do not think of as tags. */
+export function isFallbackTag(tag: string): boolean {
+  return /^(sha256-[a-f0-9]{64}|sha512-[a-f0-9]{128})$/.test(tag);
+}
+
 export function checkTag(tag: string): string {
   if (!isValidTag(tag)) {
     throw new OciError('INVALID_ARGUMENT', `invalid tag ${JSON.stringify(tag)}: a tag is 1 to 128 of [A-Za-z0-9_.-], not starting with . or -`);

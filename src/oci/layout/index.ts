@@ -1,4 +1,5 @@
 /** The OCI image layout store: a folder (read-write) or a `.tar` of one (read-only), as a Target. */
-export { OciLayoutStore, isFallbackTag, isValidTag, blobPath, INDEX_FILE, OCI_LAYOUT_FILE, TEMP_DIR } from './store';
+export { OciLayoutStore, blobPath, INDEX_FILE, OCI_LAYOUT_FILE, TEMP_DIR } from './store';
+export { isFallbackTag, isValidTag } from '../reference';
 export type { OpenOptions } from './store';
 export { parseIndexJson, encodeIndexJson } from './indexFile';

@@ -6,6 +6,7 @@ import { ANNOTATION_REF_NAME, type Descriptor, type ImageIndex } from '../descri
 import { parseDigest, verifyBytes, VerifyingStream } from '../digest';
 import { OciError } from '../errors';
 import { isManifestMediaType, MediaType } from '../mediaType';
+import { isValidTag } from '../reference';
 import type { OpOptions, Target } from '../target';
 import { emptyIndex, encodeIndexJson, parseIndexJson } from './indexFile';
 import { withFileLock } from './lock';
@@ -22,21 +23,9 @@ const LAYOUT_VERSION = '1.0.0';
 const OCI_LAYOUT_CONTENT = `{"imageLayoutVersion":"${LAYOUT_VERSION}"}`;
 // Registries refuse manifests over 4 MiB; a manifest is read into memory to be validated.
 const MAX_MANIFEST_BYTES = 4 << 20;
-const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
-const FALLBACK_TAG_RE = /^(sha256-[a-f0-9]{64}|sha512-[a-f0-9]{128})$/;
 const DEFAULT_MEDIA_TYPE = 'application/octet-stream';
 const FLUSH_EVERY = 64 << 20;
 const STALE_TEMP_MS = 60 * 60 * 1000;
-
-/** Whether `tag` is a referrers fallback tag (`sha256-<hex>`), the regclient and distribution-spec 1.1 convention. */
-export function isFallbackTag(tag: string): boolean {
-  return FALLBACK_TAG_RE.test(tag);
-}
-
-/** Whether `ref` is a valid tag (distribution-spec grammar). */
-export function isValidTag(ref: string): boolean {
-  return TAG_RE.test(ref);
-}
 
 export interface OpenOptions {
   /** Make the folder, `oci-layout`, an empty `index.json` and `blobs/sha256` where missing. */
@@ -118,7 +107,7 @@ export class OciLayoutStore implements Target {
       }
       return this.resolveDigest(reference, view);
     }
-    if (!TAG_RE.test(reference)) throw new OciError('INVALID_ARGUMENT', `${reference}: not a valid tag or digest`);
+    if (!isValidTag(reference)) throw new OciError('INVALID_ARGUMENT', `${reference}: not a valid tag or digest`);
     throw new OciError('NOT_FOUND', `${reference}: not found`);
   }
 
@@ -527,7 +516,7 @@ export class OciLayoutStore implements Target {
   }
 
   private checkTag(reference: string): void {
-    if (!TAG_RE.test(reference)) {
+    if (!isValidTag(reference)) {
       throw new OciError('INVALID_ARGUMENT', `${JSON.stringify(reference)}: not a valid tag ([A-Za-z0-9_][A-Za-z0-9._-]{0,127})`);
     }
   }

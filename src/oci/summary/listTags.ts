@@ -1,3 +1,4 @@
+import { isFallbackTag } from '../reference';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { describeManifest, type ManifestSummary } from './describeManifest';
 
@@ -5,10 +6,7 @@ export interface TagSummary extends ManifestSummary {
   tag: string;
 }
 
-/** Referrers stored under the fallback tag schema (`sha256-<hex>`), which users do not think of as tags. */
-export function isFallbackTag(tag: string): boolean {
-  return /^(sha256-[a-f0-9]{64}|sha512-[a-f0-9]{128})$/.test(tag);
-}
+export { isFallbackTag };
 
 /** Every tag with its digest, kind and platforms (what `oras repo tags` lacks), read a few at a time. */
 export async function listTagSummaries(target: ReadOnlyTarget, options: OpOptions & { all?: boolean; concurrency?: number } = {}): Promise<TagSummary[]> {
