@@ -8,6 +8,8 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs'
 const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The index editor's webview script: runs in the browser, so no node built-ins and no vscode.
+  { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, logLevel: 'warning', entryPoints: ['media/indexEditor/main.ts'], outfile: 'dist/indexEditor.js' },
 ];
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

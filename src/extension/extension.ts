@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands/register';
 import { COMMANDS } from './commands/table';
 import { registerDiagnostics } from './diagnostics';
+import { registerIndexEditor } from './indexEditor';
 import { ManifestDocuments } from './documents/manifestDocuments';
 import { LayoutRegistry } from './layouts/layoutRegistry';
 import { LAYOUTS_VIEW, LayoutsTreeProvider } from './layouts/layoutsTree';
@@ -57,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): { services: Services
   // Sets the Explorer's context key (which folders are layouts) before the view is first opened.
   registry.discover().catch((err: unknown) => log.warn(`finding layouts: ${(err as Error).message}`));
   registerDiagnostics(services);
+  registerIndexEditor(services);
   return { services };
 }
 

@@ -94,10 +94,12 @@ const armv7: Platform = { os: 'linux', architecture: 'arm', variant: 'v7' };
 
 /** [title, document, intent, the document as it should be after]: the text is compared with what oras would write. */
 const cases: Array<[string, ImageIndex, EditIntent, ImageIndex]> = [
-  ['add a manifest at the end', twoChildren(), { type: 'addManifest', descriptor: arm }, index([child('a', 'amd64'), child('b', 'arm64'), arm])],
-  ['add a manifest first', twoChildren(), { type: 'addManifest', descriptor: arm, at: 0 }, index([arm, child('a', 'amd64'), child('b', 'arm64')])],
-  ['add a manifest in between', twoChildren(), { type: 'addManifest', descriptor: arm, at: 1 }, index([child('a', 'amd64'), arm, child('b', 'arm64')])],
-  ['add to an empty index', index([]), { type: 'addManifest', descriptor: arm }, index([arm])],
+  ['add a manifest at the end', twoChildren(), { type: 'addManifests', descriptors: [arm] }, index([child('a', 'amd64'), child('b', 'arm64'), arm])],
+  ['add a manifest first', twoChildren(), { type: 'addManifests', descriptors: [arm], at: 0 }, index([arm, child('a', 'amd64'), child('b', 'arm64')])],
+  ['add a manifest in between', twoChildren(), { type: 'addManifests', descriptors: [arm], at: 1 }, index([child('a', 'amd64'), arm, child('b', 'arm64')])],
+  ['add to an empty index', index([]), { type: 'addManifests', descriptors: [arm] }, index([arm])],
+  ['add two manifests in between', twoChildren(), { type: 'addManifests', descriptors: [arm, child('d', 's390x')], at: 1 }, index([child('a', 'amd64'), arm, child('d', 's390x'), child('b', 'arm64')])],
+  ['add two to an empty index', index([]), { type: 'addManifests', descriptors: [arm, child('d', 's390x')] }, index([arm, child('d', 's390x')])],
   ['remove the first row', twoChildren(), { type: 'removeRow', row: 0 }, index([child('b', 'arm64')])],
   ['remove the last row', twoChildren(), { type: 'removeRow', row: 1 }, index([child('a', 'amd64')])],
   ['remove the only row', index([arm]), { type: 'removeRow', row: 0 }, index([])],
@@ -192,7 +194,7 @@ describe('indexModel: each edit intent, on indented text, gives that text indent
   });
 
   it('adds the missing manifests list and mediaType where the spec puts them', () => {
-    assert.equal(applyIntent('{"schemaVersion":2}', { type: 'addManifest', descriptor: arm }), compact(index([arm])).replace(`,"mediaType":"${MediaType.ImageIndex}"`, ''));
+    assert.equal(applyIntent('{"schemaVersion":2}', { type: 'addManifests', descriptors: [arm] }), compact(index([arm])).replace(`,"mediaType":"${MediaType.ImageIndex}"`, ''));
     const out = applyIntent('{\n  "schemaVersion": 2,\n  "manifests": []\n}', { type: 'setField', at: [], field: 'mediaType', value: MediaType.ImageIndex });
     assert.equal(out, `{\n  "schemaVersion": 2,\n  "mediaType": "${MediaType.ImageIndex}",\n  "manifests": []\n}`);
   });
@@ -211,7 +213,7 @@ describe('indexModel: edits are minimal', () => {
 
   it('an addition inserts without touching the text around it', () => {
     const text = pretty(twoChildren());
-    const edits = editsFor(text, { type: 'addManifest', descriptor: arm });
+    const edits = editsFor(text, { type: 'addManifests', descriptors: [arm] });
     assert.equal(edits.length, 1);
     assert.equal(edits[0]!.length, 0);
   });
@@ -268,7 +270,7 @@ describe('indexModel: random sequences of intents keep the JSON equal to the sam
           if (pick === 0 || n === 0) {
             const d = child(String.fromCharCode(99 + rand(3)), ['s390x', 'ppc64le'][rand(2)]!);
             const at = rand(n + 1);
-            intent = { type: 'addManifest', descriptor: d, at };
+            intent = { type: 'addManifests', descriptors: [d], at };
             model.manifests.splice(at, 0, d);
           } else if (pick === 1) {
             const row = rand(n);

@@ -27,6 +27,7 @@ import { signOut } from './signOut';
 import { tag } from './tag';
 import { untag } from './untag';
 import { updateIndex } from './updateIndex';
+import { addToIndex, editIndex, openInIndexEditor } from '../indexEditor';
 
 export interface CommandEntry {
   id: string;
@@ -61,4 +62,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'manifold.signOut', handler: signOut },
   { id: 'manifold.copyToRegistry', handler: copyToRegistry },
   { id: 'manifold.pullToLayout', handler: pullToLayout },
+  { id: 'manifold.openInIndexEditor', handler: openInIndexEditor },
+  { id: 'manifold.addToIndex', handler: addToIndex },
+  { id: 'manifold.editIndex', handler: editIndex },
 ];

@@ -9,7 +9,7 @@ import { OciError } from '../errors';
 import type { PathSegment } from '../validate';
 import {
   fieldOrder,
-  insertElement,
+  insertElements,
   moveElement,
   nodeAt,
   parseText,
@@ -24,7 +24,7 @@ import {
 
 /** `row` absent: the index's own annotations. */
 export type EditIntent =
-  | { type: 'addManifest'; descriptor: Descriptor; at?: number }
+  | { type: 'addManifests'; descriptors: Descriptor[]; at?: number }
   | { type: 'removeRow'; row: number }
   | { type: 'moveRow'; from: number; to: number }
   | { type: 'setPlatform'; row: number; platform?: Platform }
@@ -98,11 +98,11 @@ export function editsFor(text: string, intent: EditIntent): Edit[] {
     throw new OciError('INVALID_ARGUMENT', 'the document is not valid JSON: fix the text first');
   }
   switch (intent.type) {
-    case 'addManifest': {
-      const desc = orderedDescriptor(intent.descriptor);
+    case 'addManifests': {
+      const descs = intent.descriptors.map(orderedDescriptor);
       const list = nodeAt(parsed, ['manifests']);
-      if (!list || list.type !== 'array') return setProperty(parsed, [], 'manifests', [desc], ROOT_ORDER);
-      return insertElement(parsed, ['manifests'], intent.at ?? list.children?.length ?? 0, desc);
+      if (!list || list.type !== 'array') return setProperty(parsed, [], 'manifests', descs, ROOT_ORDER);
+      return insertElements(parsed, ['manifests'], intent.at ?? list.children?.length ?? 0, descs);
     }
     case 'removeRow':
       rowPath(parsed, intent.row);

@@ -202,10 +202,16 @@ export function removeProperty(parsed: ParsedText, path: readonly PathSegment[],
   return index === -1 ? [] : [removeMember(obj, index)];
 }
 
-/** Inserts `value` into the array at `path` before position `index` (its length appends). */
-export function insertElement(parsed: ParsedText, path: readonly PathSegment[], index: number, value: unknown): Edit[] {
+/** Inserts `values` into the array at `path` before position `index` (its length appends), in their order. */
+export function insertElements(parsed: ParsedText, path: readonly PathSegment[], index: number, values: readonly unknown[]): Edit[] {
+  if (values.length === 0) return [];
   const arr = container(parsed, path, 'array');
-  return [insertMember(parsed, arr, index, (indent) => serialize(value, parsed.style, indent))];
+  const { style } = parsed;
+  return [
+    insertMember(parsed, arr, index, (indent) =>
+      values.map((v) => serialize(v, style, indent)).join(indent === undefined ? (style.compact ? ',' : ', ') : `,${style.eol}${indent}`),
+    ),
+  ];
 }
 
 export function removeElement(parsed: ParsedText, path: readonly PathSegment[], index: number): Edit[] {

@@ -1,0 +1,221 @@
+// The index editor's webview: renders the table the extension sends and sends back what the user asks for. It
+// holds no document state of its own: every change goes to the extension as an edit of the text, and the table
+// is drawn again from the state that comes back.
+import type { BlobState, EditorState, FromWebview, RowView, TableEdit, ToWebview } from '../../src/extension/indexEditor/protocol';
+import { button, h, inlineInput } from './dom';
+
+interface VsCodeApi {
+  postMessage(message: FromWebview): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const root = document.getElementById('root')!;
+
+let state: EditorState | undefined;
+let blobs: BlobState[] = [];
+let error: string | undefined;
+// While a field is being edited a new state waits, so redrawing does not take the field away.
+let editing = false;
+let pending = false;
+
+const MEDIA_TYPES: Record<string, string> = {
+  'application/vnd.oci.image.manifest.v1+json': 'OCI manifest',
+  'application/vnd.oci.image.index.v1+json': 'OCI index',
+  'application/vnd.docker.distribution.manifest.v2+json': 'Docker manifest',
+  'application/vnd.docker.distribution.manifest.list.v2+json': 'Docker manifest list',
+};
+
+const short = (digest: string) => (/^[a-z0-9]+:[a-f0-9]{12,}$/.test(digest) ? `${digest.slice(0, digest.indexOf(':') + 13)}…` : digest);
+const bytes = (n: number) => `${n.toLocaleString('en-US')} B`;
+
+function send(message: FromWebview): void {
+  vscode.postMessage(message);
+}
+
+function edit(e: TableEdit): void {
+  if (!state || state.readOnly || state.syntaxError) return;
+  error = undefined;
+  send({ type: 'edit', version: state.version, edit: e });
+}
+
+function startEditing(anchor: HTMLElement, value: string, placeholder: string, commit: (value: string) => void): void {
+  if (editing || !writable()) return;
+  editing = true;
+  inlineInput(anchor, value, placeholder, commit, () => {
+    editing = false;
+    if (pending) render();
+  });
+}
+
+function writable(): boolean {
+  return !!state && !state.readOnly && !state.syntaxError;
+}
+
+function header(s: EditorState): HTMLElement {
+  const title = s.kind === 'index' ? 'Image index' : s.kind === 'manifest' ? 'Image manifest' : 'JSON document';
+  const badges = [s.layoutName && h('span', { class: 'badge', title: 'The layout whose blobs this document points at' }, `layout: ${s.layoutName}`), s.storedAs && h('span', { class: 'badge', title: 'Saving stores a new index and moves this tag to it' }, `tag: ${s.storedAs}`)];
+  const digestLine = h(
+    'p',
+    { class: 'digest' },
+    'Digest ',
+    h('code', { title: s.digest }, short(s.digest)),
+    ` · ${bytes(s.size)}`,
+    s.dirty ? h('span', { class: 'dirty' }, s.savedDigest ? ` · unsaved (saved: ${short(s.savedDigest)})` : ' · unsaved') : undefined,
+  );
+  const { errors, warnings } = s.problems;
+  const problems =
+    errors + warnings > 0
+      ? h('p', { class: errors > 0 ? 'problems error' : 'problems warning' }, `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} (see the Problems panel)`)
+      : undefined;
+  return h(
+    'header',
+    {},
+    h('div', { class: 'title' }, h('h1', {}, title), ...badges, h('span', { class: 'spacer' }), button('Show text', 'Open the text beside the table', () => send({ type: 'showText' }), 'secondary')),
+    digestLine,
+    problems,
+  );
+}
+
+function banners(s: EditorState): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  if (error) out.push(h('div', { class: 'banner error', role: 'alert' }, error, button('✕', 'Dismiss', () => ((error = undefined), render()))));
+  if (s.syntaxError) out.push(h('div', { class: 'banner error' }, 'The text is not valid JSON: the table shows what it can read, and waits for the text to be fixed before it changes anything.'));
+  if (s.readOnly) out.push(h('div', { class: 'banner info' }, s.readOnly));
+  if (s.kind !== 'index') out.push(h('div', { class: 'banner info' }, 'This document is not an image index: the index editor edits the manifests of an index. Open the text to edit it.'));
+  return out;
+}
+
+function platformCell(r: RowView): HTMLElement {
+  const cell = h('td', { class: 'platform' });
+  const text = h('button', { class: r.platform ? 'cell-edit' : 'cell-edit empty', title: 'Edit the platform (os/arch[/variant])', label: `Platform of entry ${r.index}` }, r.platform ?? '—');
+  text.type = 'button';
+  text.addEventListener('click', () => startEditing(cell, r.platform ?? '', 'linux/arm64/v8 (empty removes it)', (v) => edit({ type: 'setPlatform', row: r.index, text: v })));
+  cell.append(text);
+  return cell;
+}
+
+/** Annotations as chips: click a value to change it, ✕ to remove, + to add one (`key=value`). */
+function annotationList(entries: Array<[string, string]>, row: number | undefined): HTMLElement {
+  const list = h('div', { class: 'chips' });
+  for (const [key, value] of entries) {
+    const chip = h('span', { class: 'chip', title: `${key}=${value}` });
+    const val = h('button', { class: 'chip-value', label: `Edit annotation ${key}` }, h('span', { class: 'key' }, key), '=', value);
+    val.type = 'button';
+    val.addEventListener('click', () => startEditing(chip, value, `value of ${key}`, (v) => edit({ type: 'setAnnotation', row, key, value: v })));
+    chip.append(val, button('✕', `Remove annotation ${key}`, () => edit({ type: 'removeAnnotation', row, key })));
+    list.append(chip);
+  }
+  const add = h('span', { class: 'chip add' });
+  add.append(
+    button('+', row === undefined ? 'Add an annotation to the index' : `Add an annotation to entry ${row}`, () =>
+      startEditing(add, '', 'key=value', (v) => {
+        const eq = v.indexOf('=');
+        if (eq <= 0) {
+          error = 'An annotation is key=value.';
+          render();
+          return;
+        }
+        edit({ type: 'setAnnotation', row, key: v.slice(0, eq).trim(), value: v.slice(eq + 1) });
+      }),
+    ),
+  );
+  list.append(add);
+  return list;
+}
+
+function blobCell(state: BlobState | undefined): HTMLElement {
+  if (state === 'present') return h('td', { class: 'blob present', title: 'The blob is in the layout' }, '✓');
+  if (state === 'missing') return h('td', { class: 'blob missing', title: 'The blob is not in the layout' }, '✗ missing');
+  return h('td', { class: 'blob unknown', title: 'Not known (no layout, or not a digest)' }, '–');
+}
+
+let dragFrom: number | undefined;
+
+function rowElement(r: RowView, count: number): HTMLTableRowElement {
+  const tr = h('tr', { class: r.problems ? 'has-problems' : undefined, 'data-row': String(r.index) });
+  const canEdit = writable();
+  if (canEdit) {
+    tr.draggable = true;
+    tr.addEventListener('dragstart', (e) => {
+      dragFrom = r.index;
+      e.dataTransfer?.setData('text/plain', String(r.index));
+      tr.classList.add('dragging');
+    });
+    tr.addEventListener('dragend', () => tr.classList.remove('dragging'));
+    tr.addEventListener('dragover', (e) => {
+      if (dragFrom === undefined) return;
+      e.preventDefault();
+      tr.classList.add('drop');
+    });
+    tr.addEventListener('dragleave', () => tr.classList.remove('drop'));
+    tr.addEventListener('drop', (e) => {
+      e.preventDefault();
+      tr.classList.remove('drop');
+      if (dragFrom !== undefined && dragFrom !== r.index) edit({ type: 'moveRow', from: dragFrom, to: r.index });
+      dragFrom = undefined;
+    });
+  }
+  const order = h('td', { class: 'order' }, h('span', { class: 'handle', title: canEdit ? 'Drag to reorder' : undefined }, String(r.index)));
+  if (canEdit) {
+    if (r.index > 0) order.append(button('↑', `Move entry ${r.index} up`, () => edit({ type: 'moveRow', from: r.index, to: r.index - 1 })));
+    if (r.index < count - 1) order.append(button('↓', `Move entry ${r.index} down`, () => edit({ type: 'moveRow', from: r.index, to: r.index + 1 })));
+  }
+  const mediaType = r.mediaType ? h('td', { class: 'media-type', title: r.mediaType }, MEDIA_TYPES[r.mediaType] ?? r.mediaType) : h('td', { class: 'media-type empty' }, 'missing');
+  const digest = h('td', { class: 'digest-cell' }, r.digest ? h('code', { title: r.digest }, short(r.digest)) : h('span', { class: 'empty' }, 'missing'));
+  const size = h('td', { class: 'size', title: r.size === undefined ? undefined : `${r.size} bytes` }, r.size === undefined ? '—' : bytes(r.size));
+  const actions = h('td', { class: 'actions' }, button('{ }', `Show entry ${r.index} in the text`, () => send({ type: 'showText', row: r.index })));
+  if (canEdit) actions.append(button('✕', `Remove entry ${r.index} from the index`, () => edit({ type: 'removeRow', row: r.index })));
+  tr.append(order, platformCell(r), mediaType, digest, blobCell(blobs[r.index]), size, h('td', { class: 'artifact-type' }, r.artifactType ?? ''), h('td', { class: 'annotations' }, annotationList(r.annotations, r.index)), actions);
+  if (r.problems) tr.title = r.problems.join('\n');
+  return tr;
+}
+
+function manifests(s: EditorState): HTMLElement {
+  const head = h('tr', {}, ...['#', 'Platform', 'Media type', 'Digest', 'Blob', 'Size', 'Artifact type', 'Annotations', ''].map((t) => h('th', { scope: 'col' }, t)));
+  const body = h('tbody', {}, ...s.rows.map((r) => rowElement(r, s.rows.length)));
+  const add = writable() ? button('Add manifests…', 'Add manifests from the layout\'s tags (the platform comes from each config)', () => send({ type: 'addManifests', version: s.version }), 'primary') : undefined;
+  return h(
+    'section',
+    { class: 'manifests' },
+    h('div', { class: 'section-title' }, h('h2', {}, `Manifests (${s.rows.length})`), h('span', { class: 'spacer' }), add),
+    s.rows.length === 0 ? h('p', { class: 'empty-note' }, 'No manifests yet.') : h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, head), body)),
+  );
+}
+
+function render(): void {
+  pending = false;
+  if (!state) return;
+  if (editing) {
+    pending = true;
+    return;
+  }
+  const s = state;
+  const sections: Array<HTMLElement | undefined> = [header(s), ...banners(s)];
+  if (s.kind === 'index') {
+    sections.push(manifests(s));
+    sections.push(h('section', { class: 'index-annotations' }, h('h2', {}, 'Index annotations'), annotationList(s.annotations, undefined)));
+  }
+  root.classList.toggle('read-only', !writable());
+  root.replaceChildren(...sections.filter((x): x is HTMLElement => x !== undefined));
+}
+
+window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'state':
+      if (state?.version !== message.state.version) blobs = [];
+      state = message.state;
+      break;
+    case 'blobs':
+      if (state?.version !== message.version) return;
+      blobs = message.blobs;
+      break;
+    case 'error':
+      error = message.message;
+      break;
+  }
+  render();
+});
+
+send({ type: 'ready' });

@@ -1,0 +1,73 @@
+import * as vscode from 'vscode';
+import type { Descriptor } from '../../oci/descriptor';
+import { childDescriptor, fetchManifest } from '../../oci/imageIndex';
+import { editsFor, indexModel, type EditIntent } from '../../oci/indexModel';
+import { parsePlatform } from '../../oci/platform';
+import { isFallbackTag } from '../../oci/summary';
+import { pickLayout, tagItems, withProgress } from '../commands/args';
+import { pickMany } from '../commands/prompts';
+import { LayoutFinder, roleOf } from '../diagnostics/documentRole';
+import type { Services } from '../services';
+import type { TableEdit } from './protocol';
+
+/** A table edit as the core's edit intent; a platform typed as text is parsed as the CLI's --platform is. */
+export function intentOf(edit: TableEdit): EditIntent {
+  switch (edit.type) {
+    case 'setPlatform': {
+      const text = edit.text.trim();
+      return { type: 'setPlatform', row: edit.row, platform: text === '' ? undefined : parsePlatform(text) };
+    }
+    case 'setAnnotation':
+      return { type: 'setAnnotation', row: edit.row, key: edit.key.trim(), value: edit.value };
+    default:
+      return edit;
+  }
+}
+
+/**
+ * Applies an intent as a WorkspaceEdit of the few ranges it changes (never the whole text), so undo, redo,
+ * dirty state and save work as for typing. Returns false when VS Code refused it (a read-only document).
+ */
+export async function applyIntent(document: vscode.TextDocument, intent: EditIntent): Promise<boolean> {
+  const edits = editsFor(document.getText(), intent);
+  if (edits.length === 0) return true;
+  const edit = new vscode.WorkspaceEdit();
+  for (const e of edits) edit.replace(document.uri, new vscode.Range(document.positionAt(e.offset), document.positionAt(e.offset + e.length)), e.content);
+  return vscode.workspace.applyEdit(edit);
+}
+
+/** The layout a document's digests refer to: its own (stored index, file in a layout folder), else one picked. */
+export async function layoutForDocument(s: Services, uri: vscode.Uri, title: string): Promise<string> {
+  const role = await roleOf(uri, new LayoutFinder());
+  return role?.layout ?? (await pickLayout(s, title));
+}
+
+/**
+ * Adds manifests to the index document: the given references (tags or digests), or those picked from the
+ * layout's tags. Each becomes the descriptor oras would write (platform and artifact type read from the
+ * manifest and its config), added in one edit. Returns the descriptors added.
+ */
+export async function addManifests(s: Services, document: vscode.TextDocument, references?: readonly string[]): Promise<Descriptor[]> {
+  const title = vscode.l10n.t('Add Manifests to Index');
+  const layout = await layoutForDocument(s, document.uri, title);
+  const store = await s.registry.open(layout);
+  let refs = references;
+  if (!refs || refs.length === 0) {
+    const listed = new Set(indexModel(document.getText()).rows.map((r) => r.digest));
+    const items = (await tagItems(s, { path: layout, store })).filter((i) => !isFallbackTag(i.tag));
+    for (const i of items) if (listed.has(i.desc.digest)) i.detail = vscode.l10n.t('{0} · already in this index', i.detail ?? '');
+    if (items.length === 0) throw new Error(vscode.l10n.t('The layout {0} has no tags to add.', layout));
+    refs = (await pickMany(items, { title, placeHolder: vscode.l10n.t('Pick the manifests to add (their platform comes from each config)'), matchOnDescription: true })).map((i) => i.tag);
+  }
+  const picked = refs;
+  const descriptors = await withProgress(title, async (signal, progress) => {
+    const out: Descriptor[] = [];
+    for (const ref of picked) {
+      progress.report({ message: ref });
+      out.push(await childDescriptor(store, await fetchManifest(store, ref, 'manifest', { signal }), { signal }));
+    }
+    return out;
+  });
+  if (!(await applyIntent(document, { type: 'addManifests', descriptors }))) throw new Error(vscode.l10n.t('The document cannot be changed (it is read-only).'));
+  return descriptors;
+}

@@ -1,0 +1,22 @@
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import { IndexEditorProvider, INDEX_EDITOR_VIEW_TYPE } from './indexEditorProvider';
+import { INDEX_SCHEME } from './indexUri';
+import { StoredIndexFileSystem } from './storedIndexFs';
+
+export { addToIndex, editIndex, openInIndexEditor } from './commands';
+export { INDEX_EDITOR_VIEW_TYPE } from './indexEditorProvider';
+export { INDEX_SCHEME, storedIndexUri } from './indexUri';
+
+/** The index editor (a custom text editor for image index documents) and the stored indexes it opens. */
+export function registerIndexEditor(s: Services): void {
+  const files = new StoredIndexFileSystem(s);
+  s.context.subscriptions.push(
+    files,
+    vscode.workspace.registerFileSystemProvider(INDEX_SCHEME, files, { isCaseSensitive: true }),
+    vscode.window.registerCustomEditorProvider(INDEX_EDITOR_VIEW_TYPE, new IndexEditorProvider(s), {
+      supportsMultipleEditorsPerDocument: true,
+      webviewOptions: { enableFindWidget: true },
+    }),
+  );
+}

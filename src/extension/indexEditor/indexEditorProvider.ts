@@ -1,0 +1,202 @@
+import { randomBytes } from 'node:crypto';
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { indexModel, type IndexModel } from '../../oci/indexModel';
+import { isOciError } from '../../oci/errors';
+import type { Services } from '../services';
+import { DIAGNOSTIC_SOURCE } from '../diagnostics';
+import { LayoutFinder, roleOf } from '../diagnostics/documentRole';
+import { addManifests, applyIntent, intentOf } from './documentEdits';
+import { isDigestReference, parseStoredIndexUri } from './indexUri';
+import type { BlobState, EditorState, FromWebview, RowView, ToWebview } from './protocol';
+
+export const INDEX_EDITOR_VIEW_TYPE = 'manifold.indexEditor';
+
+/**
+ * The index editor: a table beside the text of an image index. The text stays the single source of truth: the
+ * table is re-read from it on every change (the parse cached per document version), and every action is a
+ * small WorkspaceEdit of the text, so undo, redo, dirty state, save and diffs behave as in the text editor.
+ */
+export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
+  private readonly models = new Map<string, { version: number; model: IndexModel }>();
+  /** The digest of each document's text as last seen saved. */
+  private readonly saved = new Map<string, string>();
+  private readonly finder = new LayoutFinder();
+
+  constructor(private readonly s: Services) {}
+
+  /** The table of a document, read once per version (the webview and the blob check both need it). */
+  model(document: vscode.TextDocument): IndexModel {
+    const key = document.uri.toString();
+    const cached = this.models.get(key);
+    if (cached?.version === document.version) return cached.model;
+    const model = indexModel(document.getText());
+    this.models.set(key, { version: document.version, model });
+    return model;
+  }
+
+  async resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): Promise<void> {
+    const media = vscode.Uri.joinPath(this.s.context.extensionUri, 'media', 'indexEditor');
+    const dist = vscode.Uri.joinPath(this.s.context.extensionUri, 'dist');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [media, dist] };
+    panel.webview.html = this.html(panel.webview, media, dist);
+
+    const role = await roleOf(document.uri, this.finder);
+    let ready = false;
+    let blobsFor = -1;
+    const post = (message: ToWebview) => void panel.webview.postMessage(message);
+    const update = (): void => {
+      if (!ready) return;
+      const state = this.state(document, role?.layout);
+      post({ type: 'state', state });
+      if (role?.layout && blobsFor !== document.version) {
+        blobsFor = document.version;
+        void this.blobs(role.layout, state).then((blobs) => {
+          if (blobs && document.version === state.version) post({ type: 'blobs', version: state.version, blobs });
+        });
+      }
+    };
+
+    const subscriptions = [
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.toString() === document.uri.toString()) update();
+      }),
+      vscode.languages.onDidChangeDiagnostics((e) => {
+        if (e.uris.some((u) => u.toString() === document.uri.toString())) update();
+      }),
+      // A save of a stored index moves its tag: the digest on disk is now the document's.
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        if (d.uri.toString() === document.uri.toString()) update();
+      }),
+      panel.webview.onDidReceiveMessage((message: FromWebview) => void this.receive(document, message, () => ((ready = true), (blobsFor = -1), update()), post)),
+    ];
+    panel.onDidDispose(() => {
+      for (const d of subscriptions) d.dispose();
+      if (!vscode.workspace.textDocuments.includes(document)) {
+        this.models.delete(document.uri.toString());
+        this.saved.delete(document.uri.toString());
+      }
+    });
+  }
+
+  private async receive(document: vscode.TextDocument, message: FromWebview, onReady: () => void, post: (m: ToWebview) => void): Promise<void> {
+    try {
+      switch (message.type) {
+        case 'ready':
+          onReady();
+          return;
+        case 'edit':
+          if (message.version !== document.version) throw new Error(vscode.l10n.t('The document changed meanwhile: look again and retry.'));
+          if (!(await applyIntent(document, intentOf(message.edit)))) throw new Error(vscode.l10n.t('The document cannot be changed (it is read-only).'));
+          return;
+        case 'addManifests':
+          await addManifests(this.s, document);
+          return;
+        case 'showText':
+          await this.showText(document, message.row);
+          return;
+      }
+    } catch (err) {
+      if ((err as Error)?.name === 'Cancelled') return;
+      const text = isOciError(err) ? err.message : (err as Error)?.message ?? String(err);
+      this.s.log.warn(`index editor (${basename(document.uri.path)}): ${text}`);
+      post({ type: 'error', message: text });
+    }
+  }
+
+  private async showText(document: vscode.TextDocument, row: number | undefined): Promise<void> {
+    const r = row === undefined ? undefined : this.model(document).rows[row];
+    const selection = r ? new vscode.Range(document.positionAt(r.offset), document.positionAt(r.offset + r.length)) : undefined;
+    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, selection, preview: false });
+  }
+
+  state(document: vscode.TextDocument, layout: string | undefined): EditorState {
+    const model = this.model(document);
+    const stored = parseStoredIndexUri(document.uri);
+    const diagnostics = vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === DIAGNOSTIC_SOURCE);
+    const rows: RowView[] = model.rows.map((r) => ({
+      index: r.index,
+      platform: r.platformText,
+      mediaType: r.mediaType,
+      digest: r.digest,
+      size: r.size,
+      artifactType: r.artifactType,
+      annotations: Object.entries(r.annotations),
+    }));
+    // Each row's problems, by where they are in the text.
+    const rowProblems = new Map<number, string[]>();
+    for (const d of diagnostics) {
+      const offset = document.offsetAt(d.range.start);
+      const row = model.rows.find((r) => offset >= r.offset && offset <= r.offset + r.length);
+      if (row) rowProblems.set(row.index, [...(rowProblems.get(row.index) ?? []), d.message]);
+    }
+    for (const row of rows) {
+      const problems = rowProblems.get(row.index);
+      if (problems) row.problems = problems;
+    }
+    if (!document.isDirty) this.saved.set(document.uri.toString(), model.digest);
+    let readOnly: string | undefined;
+    if (stored && isDigestReference(stored.reference)) readOnly = vscode.l10n.t('Opened by digest: tag the index to edit it (a saved copy would have no name).');
+    return {
+      version: document.version,
+      kind: model.kind,
+      syntaxError: model.syntaxError,
+      readOnly,
+      digest: model.digest,
+      size: model.size,
+      dirty: document.isDirty,
+      savedDigest: this.saved.get(document.uri.toString()),
+      storedAs: stored ? stored.reference : undefined,
+      layoutName: layout ? basename(layout) : undefined,
+      mediaType: model.mediaType,
+      artifactType: model.artifactType,
+      annotations: Object.entries(model.annotations),
+      rows,
+      problems: {
+        errors: diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length,
+        warnings: diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Warning).length,
+      },
+    };
+  }
+
+  private async blobs(layout: string, state: EditorState): Promise<BlobState[] | undefined> {
+    try {
+      const store = await this.s.registry.open(layout);
+      return await Promise.all(
+        state.rows.map(async (r) => {
+          if (!r.digest) return 'unknown' as const;
+          try {
+            return (await store.exists({ mediaType: r.mediaType ?? '', digest: r.digest, size: r.size ?? 0 })) ? ('present' as const) : ('missing' as const);
+          } catch {
+            return 'unknown' as const; // not a digest (yet)
+          }
+        }),
+      );
+    } catch (err) {
+      this.s.log.debug(`index editor: layout ${layout}: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private html(webview: vscode.Webview, media: vscode.Uri, dist: vscode.Uri): string {
+    const nonce = randomBytes(16).toString('base64');
+    const css = webview.asWebviewUri(vscode.Uri.joinPath(media, 'indexEditor.css'));
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'indexEditor.js'));
+    // No inline style or script: only the stylesheet and the script carrying this page's nonce may run.
+    const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `img-src ${webview.cspSource} data:`, `font-src ${webview.cspSource}`].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${css}">
+<title>${vscode.l10n.t('Index editor')}</title>
+</head>
+<body>
+<main id="root" aria-live="polite"></main>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+  }
+}

@@ -1,0 +1,153 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { stat as fsStat } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { Descriptor } from '../../oci/descriptor';
+import { digestOf } from '../../oci/digest';
+import { isOciError } from '../../oci/errors';
+import { storeIndex } from '../../oci/imageIndex/storeIndex';
+import type { OciLayoutStore } from '../../oci/layout';
+import { MediaType } from '../../oci/mediaType';
+import { shortDigest } from '../../oci/reference';
+import { parseManifestStrict } from '../../oci/validate';
+import { layoutChanged } from '../commands/args';
+import type { Services } from '../services';
+import { isDigestReference, parseStoredIndexUri, type StoredIndexRef } from './indexUri';
+
+/**
+ * Indexes stored in a layout as files, so VS Code's own editors, dirty state and save work on them. Reading gives
+ * the stored bytes exactly (the digest shown is the stored one); saving stores the text as a new blob and moves
+ * the tag to it, as `manifest index update` does (the old index stays, reachable by its digest). An index opened
+ * by digest is read-only: no name would point at what a save stores.
+ */
+export class StoredIndexFileSystem implements vscode.FileSystemProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  readonly onDidChangeFile = this.changed.event;
+  // VS Code compares mtimes to detect changes behind an editor's back: each document's changes when its tag moves.
+  private readonly seen = new Map<string, { digest: string; mtime: number }>();
+
+  constructor(private readonly s: Services) {}
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+
+  private ref(uri: vscode.Uri): StoredIndexRef {
+    const ref = parseStoredIndexUri(uri);
+    if (!ref) throw vscode.FileSystemError.FileNotFound(uri);
+    return ref;
+  }
+
+  private async resolve(uri: vscode.Uri): Promise<{ ref: StoredIndexRef; store: OciLayoutStore; desc: Descriptor }> {
+    const ref = this.ref(uri);
+    try {
+      const store = await this.s.registry.open(ref.layout);
+      return { ref, store, desc: await store.resolve(ref.reference) };
+    } catch (err) {
+      if (isOciError(err, 'NOT_FOUND')) throw vscode.FileSystemError.FileNotFound(uri);
+      throw err;
+    }
+  }
+
+  private async mtime(uri: vscode.Uri, layout: string, digest: string): Promise<number> {
+    const key = uri.toString();
+    const last = this.seen.get(key);
+    if (last?.digest === digest) return last.mtime;
+    let mtime = Date.now();
+    if (!last) mtime = await fsStat(join(layout, 'index.json')).then((st) => st.mtimeMs, () => mtime);
+    this.seen.set(key, { digest, mtime: Math.max(mtime, (last?.mtime ?? 0) + 1) });
+    return this.seen.get(key)!.mtime;
+  }
+
+  async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
+    const { ref, store, desc } = await this.resolve(uri);
+    const readOnly = isDigestReference(ref.reference) || store.readOnly;
+    return {
+      type: vscode.FileType.File,
+      ctime: 0,
+      mtime: await this.mtime(uri, ref.layout, desc.digest),
+      size: desc.size,
+      permissions: readOnly ? vscode.FilePermission.Readonly : undefined,
+    };
+  }
+
+  async readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    const { store, desc } = await this.resolve(uri);
+    return store.fetchBytes(desc);
+  }
+
+  async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
+    const { ref, store, desc: current } = await this.resolve(uri);
+    if (isDigestReference(ref.reference)) {
+      throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('{0} is opened by digest: a saved copy would have no name. Tag it first.', shortDigest(ref.reference)));
+    }
+    if (store.readOnly) throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('The layout {0} is read-only.', ref.layout));
+    const raw = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+    const digest = digestOf(raw);
+    if (digest === current.digest) return;
+    // What the layout stores must be a valid index whose children are all there: the same rules as the CLI's update.
+    const where = `${ref.reference} (${vscode.l10n.t('unsaved')})`;
+    const doc = parseManifestStrict(raw, 'index', where);
+    const missing: string[] = [];
+    for (const [i, child] of doc.index!.manifests.entries()) if (!(await store.exists(child))) missing.push(`manifests[${i}] ${shortDigest(child.digest)}`);
+    if (missing.length > 0) {
+      throw new Error(vscode.l10n.t('{0}: not in the layout, so the saved index could not be used: {1}', where, missing.join(', ')));
+    }
+    const desc: Descriptor = { mediaType: doc.index!.mediaType ?? MediaType.ImageIndex, digest, size: raw.length };
+    await storeIndex(store, desc, raw, [ref.reference], () => undefined, {});
+    this.s.log.info(`index editor: stored ${desc.digest} and moved ${ref.reference} to it in ${ref.layout} (was ${current.digest})`);
+    await this.mtime(uri, ref.layout, digest);
+    layoutChanged(this.s, ref.layout);
+    this.changed.fire([{ type: vscode.FileChangeType.Changed, uri }]);
+  }
+
+  /** Tags move when index.json is rewritten (by anyone): then the document may have new content. */
+  watch(uri: vscode.Uri): vscode.Disposable {
+    const ref = parseStoredIndexUri(uri);
+    if (!ref || isDigestReference(ref.reference)) return new vscode.Disposable(() => undefined);
+    let watcher: FSWatcher | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      watcher = watch(ref.layout, (_event, name) => {
+        if (name !== 'index.json') return;
+        clearTimeout(timer);
+        timer = setTimeout(() => void this.checkMoved(uri), 200);
+      });
+      watcher.on('error', () => watcher?.close());
+    } catch {
+      // A `.tar` layout or a folder gone: nothing to watch.
+    }
+    return new vscode.Disposable(() => {
+      clearTimeout(timer);
+      watcher?.close();
+    });
+  }
+
+  private async checkMoved(uri: vscode.Uri): Promise<void> {
+    const last = this.seen.get(uri.toString());
+    try {
+      const { desc } = await this.resolve(uri);
+      if (last && last.digest === desc.digest) return;
+      await this.mtime(uri, this.ref(uri).layout, desc.digest);
+      this.changed.fire([{ type: vscode.FileChangeType.Changed, uri }]);
+    } catch {
+      this.changed.fire([{ type: vscode.FileChangeType.Deleted, uri }]);
+    }
+  }
+
+  readDirectory(): [string, vscode.FileType][] {
+    return [];
+  }
+
+  createDirectory(uri: vscode.Uri): void {
+    throw vscode.FileSystemError.NoPermissions(uri);
+  }
+
+  delete(uri: vscode.Uri): void {
+    throw vscode.FileSystemError.NoPermissions(uri);
+  }
+
+  rename(uri: vscode.Uri): void {
+    throw vscode.FileSystemError.NoPermissions(uri);
+  }
+}

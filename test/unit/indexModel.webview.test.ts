@@ -1,0 +1,35 @@
+// The index editor's webview runs in a browser: it is type-checked here against the DOM (the project's own
+// tsconfig has no DOM, so the core cannot use it by mistake), and may import nothing but the shared protocol.
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import * as ts from 'typescript';
+
+const root = resolve(__dirname, '../..');
+const webview = join(root, 'media/indexEditor');
+const protocol = join(root, 'src/extension/indexEditor/protocol.ts');
+const importsOf = (file: string) => [...readFileSync(file, 'utf8').matchAll(/^\s*import\s[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+
+describe('index editor webview', () => {
+  it('imports only its own modules and the shared protocol, which imports nothing', () => {
+    for (const name of readdirSync(webview).filter((f) => f.endsWith('.ts'))) {
+      for (const spec of importsOf(join(webview, name))) {
+        const target = spec.startsWith('.') ? resolve(webview, spec) : spec;
+        const ok = (target.startsWith(webview + '/') && !spec.includes('..')) || target === protocol.replace(/\.ts$/, '');
+        assert.ok(ok, `${name} imports ${spec}`);
+      }
+    }
+    assert.deepEqual(importsOf(protocol), []);
+  });
+
+  it('type-checks against the DOM (media/indexEditor/tsconfig.json)', function () {
+    this.timeout(120_000);
+    const configFile = join(webview, 'tsconfig.json');
+    const read = ts.readConfigFile(configFile, ts.sys.readFile);
+    assert.equal(read.error, undefined);
+    const config = ts.parseJsonConfigFileContent(read.config, ts.sys, dirname(configFile));
+    const program = ts.createProgram(config.fileNames, config.options);
+    const problems = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n') + (d.file ? ` (${d.file.fileName})` : ''));
+    assert.deepEqual(problems, []);
+  });
+});

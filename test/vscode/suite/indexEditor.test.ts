@@ -1,0 +1,178 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { generateDemoLayout } from '../../../scripts/demoLayout';
+import type { Descriptor, ImageIndex } from '../../../src/oci/descriptor';
+import { digestOf } from '../../../src/oci/digest';
+import { OciLayoutStore } from '../../../src/oci/layout';
+import { MediaType } from '../../../src/oci/mediaType';
+
+const VIEW_TYPE = 'manifold.indexEditor';
+const run = <T>(id: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(id, ...args);
+
+/** The custom editor tab showing `uri`, if any. */
+function indexEditorTab(uri: vscode.Uri): vscode.Tab | undefined {
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .find((t) => t.input instanceof vscode.TabInputCustom && t.input.viewType === VIEW_TYPE && t.input.uri.toString() === uri.toString());
+}
+
+async function documentOf(uri: vscode.Uri): Promise<vscode.TextDocument> {
+  return vscode.workspace.openTextDocument(uri);
+}
+
+// (The suite bundle cannot take jsonc-parser, so the core model is not imported here: the JSON is read back instead.)
+const entries = (text: string) => (JSON.parse(text) as ImageIndex).manifests;
+const pretty = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
+
+describe('Index editor', () => {
+  let dir: string;
+  let layout: string;
+  let store: OciLayoutStore;
+  let index: Descriptor;
+  let images: Descriptor[];
+  let stored: string;
+
+  before(async () => {
+    // Outside the workspace folder: the tree tests count the workspace's layouts.
+    dir = mkdtempSync(join(tmpdir(), 'manifold-index-editor-'));
+    layout = join(dir, 'layout');
+    ({ index, images } = await generateDemoLayout(layout));
+    store = await OciLayoutStore.open(layout);
+    stored = (await store.fetchBytes(index)).toString('utf8');
+  });
+
+  afterEach(async () => {
+    // Closing a dirty editor would ask whether to save: revert what the test changed first.
+    await run('workbench.action.files.revert').then(undefined, () => undefined);
+    for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty)) {
+      await vscode.window.showTextDocument(doc);
+      await run('workbench.action.files.revert');
+    }
+    await run('workbench.action.closeAllEditors');
+  });
+
+  describe('a JSON file', () => {
+    let uri: vscode.Uri;
+    let text: string;
+
+    beforeEach(async () => {
+      text = JSON.stringify(JSON.parse(stored), null, 2) + '\n';
+      const file = join(layout, `edited-${Date.now()}.json`);
+      writeFileSync(file, text);
+      uri = vscode.Uri.file(file);
+      await run('vscode.openWith', uri, VIEW_TYPE);
+    });
+
+    it('opens with vscode.openWith as a custom editor over the text document', async () => {
+      assert.ok(indexEditorTab(uri), 'no index editor tab');
+      const doc = await documentOf(uri);
+      assert.equal(doc.getText(), text);
+      assert.equal(entries(doc.getText()).length, 2);
+    });
+
+    it('each table edit is a text edit in the document\'s style: the text stays as JSON.stringify would indent it', async () => {
+      const doc = await documentOf(uri);
+      const value = JSON.parse(text) as ImageIndex;
+      const [a, b] = value.manifests as [Descriptor, Descriptor];
+      const steps: Array<[object, () => void]> = [
+        [{ type: 'setAnnotation', key: 'org.opencontainers.image.version', value: '1.0' }, () => (value.annotations = { 'org.opencontainers.image.version': '1.0' })],
+        [{ type: 'setPlatform', row: 1, text: 'linux/arm64/v8' }, () => (b.platform = { architecture: 'arm64', os: 'linux', variant: 'v8' })],
+        // A new field goes where the spec's field order puts it: annotations before platform.
+        [{ type: 'setAnnotation', row: 0, key: 'stage', value: 'beta & more' }, () => (value.manifests[0] = { mediaType: a.mediaType, digest: a.digest, size: a.size, annotations: { stage: 'beta & more' }, platform: a.platform })],
+        [{ type: 'moveRow', from: 0, to: 1 }, () => value.manifests.reverse()],
+        [{ type: 'removeAnnotation', row: 1, key: 'stage' }, () => delete value.manifests[1]!.annotations],
+        [{ type: 'removeRow', row: 0 }, () => value.manifests.shift()],
+      ];
+      for (const [edit, change] of steps) {
+        const after = await run<string>('manifold.editIndex', { uri: uri.toString(), edit });
+        change();
+        assert.equal(after, pretty(value), `after ${JSON.stringify(edit)}`);
+        assert.equal(doc.getText(), after);
+      }
+      assert.equal(doc.isDirty, true);
+      assert.deepEqual(entries(doc.getText()).map((m) => m.digest), [images[0]!.digest]);
+    });
+
+    it('an edit is one undo step, and the table\'s source of truth is the text', async () => {
+      const doc = await documentOf(uri);
+      await run('manifold.editIndex', { uri: uri.toString(), edit: { type: 'removeRow', row: 1 } });
+      assert.equal(entries(doc.getText()).length, 1);
+      await run('undo');
+      assert.equal(doc.getText(), text);
+      assert.equal(entries(doc.getText()).length, 2);
+    });
+
+    it('adds a manifest from the layout\'s tags with the platform from its config', async () => {
+      const doc = await documentOf(uri);
+      const added = await run<Descriptor[]>('manifold.addToIndex', { uri: uri.toString(), references: ['linux-amd64'] });
+      assert.equal(added.length, 1);
+      const rows = entries(doc.getText());
+      assert.equal(rows.length, 3);
+      assert.deepEqual([rows[2]!.digest, rows[2]!.platform], [images[0]!.digest, { architecture: 'amd64', os: 'linux' }]);
+      // Added in the document's own style: indented like its neighbours.
+      assert.match(doc.getText(), /\n {4}\{\n {6}"mediaType": "application\/vnd\.oci\.image\.manifest\.v1\+json",\n/);
+    });
+
+    it('saving a plain file just saves the file', async () => {
+      const doc = await documentOf(uri);
+      await run('manifold.editIndex', { uri: uri.toString(), edit: { type: 'setAnnotation', key: 'a', value: 'b' } });
+      assert.ok(await doc.save());
+      assert.equal(doc.isDirty, false);
+      assert.equal((await vscode.workspace.fs.readFile(uri)).toString(), doc.getText());
+      assert.equal((await store.resolve('v1')).digest, index.digest);
+    });
+  });
+
+  describe('a stored index', () => {
+    it('openInIndexEditor opens the tagged index with its stored bytes; save stores a new index and moves the tag', async () => {
+      const tag = 'editor-save';
+      await store.tag(index, tag);
+      const uriText = await run<string>('manifold.openInIndexEditor', { layout, reference: tag });
+      const uri = vscode.Uri.parse(uriText);
+      assert.equal(uri.scheme, 'manifold-index');
+      assert.ok(indexEditorTab(uri));
+      const doc = await documentOf(uri);
+      assert.equal(doc.getText(), stored);
+      assert.equal(digestOf(Buffer.from(doc.getText())), index.digest);
+
+      await run('manifold.editIndex', { uri: uriText, edit: { type: 'setAnnotation', key: 'stage', value: 'beta' } });
+      const text = doc.getText();
+      // The stored index is compact (as oras writes it): so is the edit.
+      assert.equal(text, stored.replace(/\}$/, ',"annotations":{"stage":"beta"}}'));
+      assert.ok(await doc.save(), 'save failed (see the Manifold log)');
+      const moved = await store.resolve(tag);
+      assert.equal(moved.digest, digestOf(Buffer.from(text)));
+      assert.equal(moved.mediaType, MediaType.ImageIndex);
+      // The old index stays, by digest; the other tag did not move.
+      assert.equal((await store.fetchBytes(index)).toString(), stored);
+      assert.equal((await store.resolve('v1')).digest, index.digest);
+      assert.equal(doc.isDirty, false);
+    });
+
+    it('an index whose child is not in the layout is not stored', async () => {
+      const tag = 'editor-missing';
+      await store.tag(index, tag);
+      const uri = vscode.Uri.parse(await run<string>('manifold.openInIndexEditor', { layout, reference: tag }));
+      const doc = await documentOf(uri);
+      const missing = `sha256:${'e'.repeat(64)}`;
+      await run('manifold.addToIndex', { uri: uri.toString(), references: ['linux-arm64'] });
+      const edit = new vscode.WorkspaceEdit();
+      const at = doc.getText().lastIndexOf(images[1]!.digest);
+      edit.replace(uri, new vscode.Range(doc.positionAt(at), doc.positionAt(at + images[1]!.digest.length)), missing);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.equal(await doc.save(), false);
+      assert.equal((await store.resolve(tag)).digest, index.digest);
+    });
+
+    it('an index opened by digest is read-only', async () => {
+      const uri = vscode.Uri.parse(await run<string>('manifold.openInIndexEditor', { layout, reference: index.digest }));
+      const stat = await vscode.workspace.fs.stat(uri);
+      assert.equal(stat.permissions, vscode.FilePermission.Readonly);
+      const doc = await documentOf(uri);
+      assert.equal(doc.getText(), stored);
+    });
+  });
+});
