@@ -1,6 +1,7 @@
 // The Layouts tree's nodes. Each has a stable id built from its path in the tree (the same manifest shows
 // under several parents), a parent for reveal(), and children loaded when expanded and kept until the
 // layout is refreshed. The look of each node comes from ../present/items (no vscode there).
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { Descriptor } from '../../oci/descriptor';
 import { describeTags, listTags, readManifestContent, untaggedEntries, type SummaryCache, type TagListing } from '../../oci/graph';
@@ -119,12 +120,14 @@ export class LayoutNode extends SourceNode {
   }
 
   spec(): ItemSpec {
-    // The workspace folder's name only helps to tell folders apart in a multi-root workspace.
-    const where = vscode.workspace.asRelativePath(this.folder.path, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
+    // The label is the folder's name; the description says where it is (the workspace folder's name
+    // only helps to tell folders apart in a multi-root workspace).
+    const rel = vscode.workspace.asRelativePath(this.folder.path, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
+    const parent = dirname(rel);
     return layoutItem({
       path: this.folder.path,
       name: layoutName(this.folder.path),
-      where: where === this.folder.path ? this.folder.path : where,
+      where: parent === '.' ? '' : parent,
       readOnly: this.folder.readOnly,
       added: this.folder.added,
     });

@@ -52,7 +52,7 @@ export function kindOfDescriptor(desc: Descriptor): Exclude<ManifestKind, 'unkno
 export interface LayoutInfo {
   path: string;
   name: string;
-  /** Where it is, relative to the workspace when inside it. */
+  /** The folder it is in, relative to the workspace when inside it ('' at the workspace's top). */
   where: string;
   readOnly: boolean;
   /** Added by the user (so it can be removed), rather than found in the workspace. */
@@ -64,7 +64,7 @@ export function layoutItem(info: LayoutInfo): ItemSpec {
   if (info.readOnly) lines.push('', t('A layout archive: read-only.'));
   return {
     label: info.name,
-    description: info.where + (info.readOnly ? ` · ${t('read-only')}` : ''),
+    description: [info.where, info.readOnly ? t('read-only') : ''].filter(Boolean).join(' · '),
     tooltip: lines.join('\n'),
     contextValue: contextValue('layout', [info.added && 'added', info.readOnly && 'readonly']),
     icon: { id: info.readOnly ? 'file-zip' : 'folder-library' },
