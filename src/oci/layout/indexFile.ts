@@ -1,8 +1,8 @@
 import type { Descriptor, ImageIndex } from '../descriptor';
 import { encodeIndex } from '../encoding/goJson';
 import { OciError } from '../errors';
-import { isDigest } from '../digest';
 import { MediaType } from '../mediaType';
+import { isDigestFast } from './verify';
 
 /**
  * Reading and writing `index.json`. Reading is lenient where real tools differ (umoci writes
@@ -45,7 +45,7 @@ function checkEntry(entry: unknown, where: string): Descriptor {
     throw new OciError('INVALID_LAYOUT', `${where}: not a descriptor object`);
   }
   const d = entry as Record<string, unknown>;
-  if (typeof d.digest !== 'string' || !isDigest(d.digest)) {
+  if (!isDigestFast(d.digest)) {
     throw new OciError('INVALID_LAYOUT', `${where}: invalid digest ${JSON.stringify(d.digest)}`);
   }
   if (typeof d.mediaType !== 'string') throw new OciError('INVALID_LAYOUT', `${where}: missing mediaType`);
@@ -59,7 +59,11 @@ function checkEntry(entry: unknown, where: string): Descriptor {
 }
 
 function isStringMap(v: unknown): v is Record<string, string> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  // A plain loop: index.json has an annotations map per tag, and Object.values() allocates for each.
+  const record = v as Record<string, unknown>;
+  for (const key in record) if (typeof record[key] !== 'string') return false;
+  return true;
 }
 
 /**

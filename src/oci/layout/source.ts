@@ -1,5 +1,5 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync, promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { lookupTar, type TarIndex } from './tar';
 
@@ -11,8 +11,11 @@ export interface LayoutSource {
   readonly readOnly: boolean;
   /** A name for a file, for messages. */
   describe(rel: string): string;
-  /** The whole file; undefined when missing, TOO_LARGE when over `max` bytes. */
-  readFile(rel: string, max?: number): Promise<Buffer | undefined | typeof TOO_LARGE>;
+  /**
+   * The whole file; undefined when missing, TOO_LARGE when over `max` bytes. `expectedSize` (a
+   * descriptor's size, not trusted) lets a small file be read without asking its size first.
+   */
+  readFile(rel: string, max?: number, expectedSize?: number): Promise<Buffer | undefined | typeof TOO_LARGE>;
   size(rel: string): Promise<number | undefined>;
   createStream(rel: string): Promise<Readable | undefined>;
 }
@@ -41,9 +44,16 @@ export class DirSource implements LayoutSource {
   describe(rel: string): string {
     return join(this.root, rel);
   }
-  async readFile(rel: string, max = Infinity): Promise<Buffer | undefined | typeof TOO_LARGE> {
+  /**
+   * The file's path. `root` is absolute and normalized and `rel` is a fixed name or a blob path built from
+   * a parsed digest, so on POSIX a concatenation is what join would give, without its normalizing pass.
+   */
+  private path(rel: string): string {
+    return sep === '/' ? `${this.root}/${rel}` : join(this.root, rel);
+  }
+  async readFile(rel: string, max = Infinity, expectedSize?: number): Promise<Buffer | undefined | typeof TOO_LARGE> {
     await breathe();
-    const path = join(this.root, rel);
+    const path = this.path(rel);
     let fd: number;
     try {
       fd = openSync(path, 'r');
@@ -53,6 +63,13 @@ export class DirSource implements LayoutSource {
     }
     let size: number;
     try {
+      if (expectedSize !== undefined && Number.isSafeInteger(expectedSize) && expectedSize >= 0 && expectedSize < Math.min(max, SYNC_READ_LIMIT)) {
+        // One read of one byte more than expected, without the fstat: a file of the expected size (by far
+        // the common case) or a shorter one is then whole; a longer one is read again the usual way below.
+        const bytes = readUpToSync(fd, expectedSize + 1);
+        if (bytes === undefined) return undefined; // a folder, not a file
+        if (bytes.length <= expectedSize) return bytes;
+      }
       const st = fstatSync(fd);
       if (!st.isFile()) return undefined;
       size = st.size;
@@ -67,7 +84,7 @@ export class DirSource implements LayoutSource {
   async size(rel: string): Promise<number | undefined> {
     await breathe();
     try {
-      const st = statSync(join(this.root, rel), { throwIfNoEntry: false });
+      const st = statSync(this.path(rel), { throwIfNoEntry: false });
       return st?.isFile() ? st.size : undefined;
     } catch (err) {
       if (isMissing(err)) return undefined;
@@ -130,6 +147,23 @@ export class TarSource implements LayoutSource {
     // Only this member's bytes: `end` is inclusive.
     return createReadStream(this.file, { start: entry.offset, end: entry.offset + entry.size - 1, highWaterMark: READ_CHUNK });
   }
+}
+
+/** Up to `limit` bytes from the start; undefined when `fd` is a folder. */
+function readUpToSync(fd: number, limit: number): Buffer | undefined {
+  const buf = Buffer.allocUnsafe(limit);
+  let done = 0;
+  try {
+    while (done < limit) {
+      const n = readSync(fd, buf, done, limit - done, done);
+      if (n === 0) break;
+      done += n;
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
+    throw err;
+  }
+  return done === limit ? buf : buf.subarray(0, done);
 }
 
 function readAllSync(fd: number, size: number, position: number): Buffer {

@@ -3,16 +3,20 @@ import { promises as fs, statSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { addAbortSignal, pipeline, type Readable } from 'node:stream';
 import { ANNOTATION_REF_NAME, type Descriptor, type ImageIndex } from '../descriptor';
-import { parseDigest, verifyBytes, VerifyingStream } from '../digest';
+import { parseDigest, VerifyingStream } from '../digest';
 import { OciError } from '../errors';
 import { isManifestMediaType, MediaType } from '../mediaType';
 import { isValidTag } from '../reference';
 import type { OpOptions, Target } from '../target';
 import { emptyIndex, encodeIndexJson, parseIndexJson } from './indexFile';
 import { withFileLock } from './lock';
-import { checkManifestBytes, manifestFacts, referrerArtifactType, type ManifestFacts } from './manifest';
+import { checkManifestBytes, manifestFacts, type ManifestFacts } from './manifest';
 import { DirSource, isMissing, TarSource, TOO_LARGE, type LayoutSource } from './source';
+import { buildSubjectIndex, referrerDescriptor, stillUnread, type SubjectIndex, type WalkReader } from './subjectIndex';
 import { indexTar } from './tar';
+import { blobPath, verifyBlob } from './verify';
+
+export { blobPath };
 
 export const OCI_LAYOUT_FILE = 'oci-layout';
 export const INDEX_FILE = 'index.json';
@@ -42,6 +46,7 @@ export class OciLayoutStore implements Target {
   // Manifests are content-addressed: what a digest parses to never changes, so it can be kept.
   private readonly factsCache = new Map<string, ManifestFacts | null>();
   private indexCache: { key: string; raw: Buffer; view: IndexView } | undefined;
+  private subjects: { view: IndexView; signal?: AbortSignal; promise: Promise<SubjectIndex>; done?: SubjectIndex } | undefined;
   private pendingUpdates: PendingUpdate[] = [];
   private swept = false;
   private updating: Promise<void> | undefined;
@@ -149,9 +154,9 @@ export class OciLayoutStore implements Target {
 
   async fetchBytes(desc: Descriptor, options?: OpOptions): Promise<Buffer> {
     options?.signal?.throwIfAborted();
-    const bytes = await this.source.readFile(blobPath(desc.digest));
+    const bytes = await this.source.readFile(blobPath(desc.digest), Infinity, desc.size);
     if (!bytes || bytes === TOO_LARGE) throw this.blobNotFound(desc.digest);
-    verifyBytes(bytes, desc, ` in ${this.location}`);
+    verifyBlob(bytes, desc, ` in ${this.location}`);
     return bytes;
   }
 
@@ -161,42 +166,37 @@ export class OciLayoutStore implements Target {
   }
 
   /**
-   * Manifests whose subject is `desc`: found by walking everything reachable from index.json
-   * (which holds oras-style untagged referrers) and by the fallback tag `sha256-<hex>` (regclient).
+   * Every tag with what it resolves to, sorted by tag, from one reading of index.json: what `tags()`
+   * then `resolve()` of each would give, without a stat of index.json per tag.
+   */
+  async *taggedDescriptors(options?: OpOptions): AsyncIterable<{ tag: string; desc: Descriptor }> {
+    options?.signal?.throwIfAborted();
+    const { byName } = await this.readIndex();
+    for (const tag of [...byName.keys()].sort(compareStrings)) yield { tag, desc: cloneDescriptor(byName.get(tag)!) };
+  }
+
+  /**
+   * Manifests whose subject is `desc`: found among everything reachable from index.json (which holds
+   * oras-style untagged referrers) and through the fallback tag `sha256-<hex>` (regclient). The walk of
+   * everything reachable is done once and kept until index.json changes, so a lookup costs what it finds.
    */
   async *referrers(desc: Descriptor, options?: OpOptions & { artifactType?: string }): AsyncIterable<Descriptor> {
     const { algorithm, hex } = parseDigest(desc.digest);
-    const { index: { manifests }, byName } = await this.readIndex();
+    const view = await this.readIndex();
+    const subjects = await this.subjectIndex(view, options?.signal);
     const found = new Map<string, Descriptor>();
-    const add = (pointer: Descriptor, facts: ManifestFacts | undefined): void => {
-      if (found.has(pointer.digest)) return;
-      const artifactType = facts ? referrerArtifactType(facts) : pointer.artifactType;
-      const out: Descriptor = { mediaType: facts?.mediaType ?? pointer.mediaType, digest: pointer.digest, size: pointer.size };
-      const annotations = facts ? facts.annotations : pointer.annotations;
-      if (annotations && Object.keys(annotations).length > 0) out.annotations = { ...annotations };
-      if (artifactType) out.artifactType = artifactType;
-      found.set(pointer.digest, out);
-    };
-
-    const visited = new Set<string>();
-    const queue = manifests.filter((d) => isManifestMediaType(d.mediaType));
-    while (queue.length > 0) {
-      options?.signal?.throwIfAborted();
-      const node = queue.shift()!;
-      if (visited.has(node.digest)) continue; // each manifest once: safe on shared children and cycles
-      visited.add(node.digest);
-      const facts = await this.facts(node);
-      if (!facts) continue; // missing or not a manifest: other tools leave dangling children
-      if (facts.subject?.digest === desc.digest) add(node, facts);
-      for (const child of facts.children) if (isManifestMediaType(child.mediaType)) queue.push(child);
+    for (const { pointer, facts } of subjects.bySubject.get(desc.digest) ?? []) {
+      if (!found.has(pointer.digest)) found.set(pointer.digest, referrerDescriptor(pointer, facts));
     }
 
     // A fallback-tag index lists the referrers itself, possibly ones whose manifests are not stored here.
-    const fallback = byName.get(`${algorithm}-${hex}`);
+    const fallback = view.byName.get(`${algorithm}-${hex}`);
     if (fallback) {
       const listing = await this.facts(fallback);
       if (listing?.kind === 'index') {
-        for (const child of listing.children) add(child, await this.facts(child));
+        for (const child of listing.children) {
+          if (!found.has(child.digest)) found.set(child.digest, referrerDescriptor(child, await this.facts(child)));
+        }
       }
     }
 
@@ -204,6 +204,50 @@ export class OciLayoutStore implements Target {
       if (options?.artifactType === undefined || d.artifactType === options.artifactType) yield d;
     }
   }
+
+  /** The subjects of everything reachable from `view`: walked once per index.json, shared by concurrent callers. */
+  private async subjectIndex(view: IndexView, signal?: AbortSignal): Promise<SubjectIndex> {
+    for (;;) {
+      let entry = this.subjects;
+      if (entry && (entry.view !== view || (entry.done && !stillUnread(entry.done, this.walkReader)))) entry = undefined;
+      if (!entry) {
+        const building: NonNullable<typeof this.subjects> = {
+          view,
+          signal,
+          promise: buildSubjectIndex(view.index.manifests, this.walkReader, signal).then((index) => (building.done = index)),
+        };
+        this.subjects = entry = building;
+        building.promise.catch(() => {
+          if (this.subjects === building) this.subjects = undefined;
+        });
+      }
+      try {
+        return await entry.promise;
+      } catch (err) {
+        // Another caller's walk was cancelled: walk again for this one.
+        if (entry.signal?.aborted && !signal?.aborted) continue;
+        throw err;
+      }
+    }
+  }
+
+  private readonly walkReader: WalkReader = {
+    facts: (desc) => this.facts(desc),
+    mayAppear: (digest) => {
+      if (this.factsCache.has(digest)) return false; // read, and not a manifest
+      try {
+        blobPath(digest);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    blobKey: (digest) => {
+      if (this.source.readOnly) return undefined; // an archive does not change
+      const st = statSync(join(this.location, blobPath(digest)), { throwIfNoEntry: false });
+      return st ? indexKey(st) : undefined;
+    },
+  };
 
   /** Parsed facts of a stored manifest, or undefined if it is absent, corrupt or not a manifest. */
   private async facts(desc: Descriptor): Promise<ManifestFacts | undefined> {
@@ -215,14 +259,14 @@ export class OciLayoutStore implements Target {
     } catch {
       return undefined;
     }
-    const bytes = await this.source.readFile(rel, MAX_MANIFEST_BYTES);
+    const bytes = await this.source.readFile(rel, MAX_MANIFEST_BYTES, desc.size);
     if (bytes === undefined) return undefined; // not cached: it may be pushed later
     if (bytes === TOO_LARGE) {
       this.factsCache.set(desc.digest, null);
       return undefined;
     }
     try {
-      verifyBytes(bytes, { digest: desc.digest });
+      verifyBlob(bytes, { digest: desc.digest });
     } catch {
       return undefined; // corrupt: not cached, a push may repair it
     }
@@ -253,7 +297,7 @@ export class OciLayoutStore implements Target {
       if (!(content instanceof Uint8Array)) await drain(content);
     } else if (isManifest) {
       const bytes = content instanceof Uint8Array ? Buffer.from(content.buffer, content.byteOffset, content.byteLength) : await readLimited(content, desc);
-      verifyBytes(bytes, desc, ` (push to ${this.location})`);
+      verifyBlob(bytes, desc, ` (push to ${this.location})`);
       checkManifestBytes(bytes, desc, `manifest ${desc.digest}`);
       await this.ingest(target, parsed, desc, bytes, options);
     } else {
@@ -392,6 +436,7 @@ export class OciLayoutStore implements Target {
       then(async () => {
         await fs.rm(join(this.location, rel), { force: true });
         this.factsCache.delete(desc.digest);
+        this.subjects = undefined; // it may have been reachable from another index
       });
       return changed;
     }, options);
@@ -524,12 +569,6 @@ export class OciLayoutStore implements Target {
   private blobNotFound(digest: string): OciError {
     return new OciError('NOT_FOUND', `blob ${digest}: not found in ${this.location}`);
   }
-}
-
-/** `blobs/<alg>/<hex>`, only ever built from a digest that parsed: nothing else reaches the file system. */
-export function blobPath(digest: string): string {
-  const { algorithm, hex } = parseDigest(digest);
-  return `blobs/${algorithm}/${hex}`;
 }
 
 function checkLayoutFile(raw: Buffer | undefined | typeof TOO_LARGE, where: string, location: string): void {
