@@ -233,6 +233,21 @@ describe('diagnostics: layout checks', () => {
     assert.equal(reads, first);
   });
 
+  it('without deep checks, only presence and size: no blob is read', async () => {
+    let reads = 0;
+    const counting: ReadOnlyTarget = Object.create(store, {
+      fetchBytes: { value: (d: Descriptor, o?: object) => (reads++, store.fetchBytes(d, o)) },
+    });
+    const text = variant((d) => {
+      d.manifests[0]!.platform = { architecture: 'arm64', os: 'linux' };
+      d.manifests[1]!.size += 1;
+      d.manifests[2]!.digest = D('e');
+    });
+    const found = await diagnose(text, { layout: counting, deep: false });
+    assert.deepEqual(codes(found), ['manifests[1].size size-mismatch', 'manifests[2].digest blob-missing']);
+    assert.equal(reads, 0);
+  });
+
   it('stops when aborted', async () => {
     const abort = new AbortController();
     abort.abort();

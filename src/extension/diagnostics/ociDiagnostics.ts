@@ -8,6 +8,10 @@ import { roleOf, LayoutFinder, type DocumentRole } from './documentRole';
 import { rangeMapper } from './ranges';
 
 const DEBOUNCE_MS = 300;
+// Layouts' index.json files nobody has open are checked in the background: later, and lighter.
+const BACKGROUND_DELAY_MS = 3000;
+// Reading every blob of a large document (its manifests and their configs) is left to when it is open and small.
+const DEEP_CHECK_MAX_CHARS = 1 << 20;
 const EXCLUDE = '{**/node_modules/**,**/.manifold-tmp/**,**/.git/**}';
 export const DIAGNOSTIC_SOURCE = 'manifold';
 
@@ -82,7 +86,7 @@ export class OciDiagnostics implements vscode.Disposable {
       if (!next.has(gone) && !this.isOpen(vscode.Uri.file(gone))) this.clear(vscode.Uri.file(gone));
     }
     this.layoutIndexes = next;
-    for (const path of next) this.schedule(vscode.Uri.file(path), 0);
+    for (const path of next) this.schedule(vscode.Uri.file(path), this.isOpen(vscode.Uri.file(path)) ? 0 : BACKGROUND_DELAY_MS);
   }
 
   private diskChanged(uri: vscode.Uri): void {
@@ -91,7 +95,7 @@ export class OciDiagnostics implements vscode.Disposable {
       void this.scanLayouts();
       return;
     }
-    if (this.layoutIndexes.has(uri.fsPath) && !this.isOpen(uri)) this.schedule(uri, DEBOUNCE_MS);
+    if (this.layoutIndexes.has(uri.fsPath) && !this.isOpen(uri)) this.schedule(uri, BACKGROUND_DELAY_MS);
     // Tags moved or content was added: what open documents of that layout point at may have changed.
     const layout = dirname(uri.fsPath);
     for (const d of vscode.workspace.textDocuments) {
@@ -101,7 +105,7 @@ export class OciDiagnostics implements vscode.Disposable {
 
   private closed(uri: vscode.Uri): void {
     if (uri.scheme === 'file' && this.layoutIndexes.has(uri.fsPath)) {
-      this.schedule(uri, 0); // back to the copy on disk
+      this.schedule(uri, BACKGROUND_DELAY_MS); // back to the copy on disk
       return;
     }
     this.recognized.delete(uri.toString());
@@ -156,6 +160,8 @@ export class OciDiagnostics implements vscode.Disposable {
         layoutName: role.layout ? basename(role.layout) : undefined,
         layoutIndex: role.layoutIndex,
         cache: this.cache,
+        deep: document !== undefined && text.length <= DEEP_CHECK_MAX_CHARS,
+        concurrency: document ? 16 : 4,
         signal: abort.signal,
       });
       if (abort.signal.aborted || (document && document.version !== version)) return;

@@ -39,7 +39,6 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
     const media = vscode.Uri.joinPath(this.s.context.extensionUri, 'media', 'indexEditor');
     const dist = vscode.Uri.joinPath(this.s.context.extensionUri, 'dist');
     panel.webview.options = { enableScripts: true, localResourceRoots: [media, dist] };
-    panel.webview.html = this.html(panel.webview, media, dist);
 
     const role = await roleOf(document.uri, this.finder);
     let ready = false;
@@ -70,6 +69,8 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
       }),
       panel.webview.onDidReceiveMessage((message: FromWebview) => void this.receive(document, message, () => ((ready = true), (blobsFor = -1), update()), post)),
     ];
+    // Only now: the page's first message ('ready') must find the listener above.
+    panel.webview.html = this.html(panel.webview, media, dist);
     panel.onDidDispose(() => {
       for (const d of subscriptions) d.dispose();
       if (!vscode.workspace.textDocuments.includes(document)) {

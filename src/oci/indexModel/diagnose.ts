@@ -19,6 +19,10 @@ export interface DiagnoseOptions extends OpOptions {
   layoutIndex?: boolean;
   /** Facts of blobs already read (content-addressed: keep it across runs). */
   cache?: Map<string, BlobFacts>;
+  /** Read the blobs for the media type and platform checks (default); false checks presence and size only. */
+  deep?: boolean;
+  /** How many blobs are looked at at once. */
+  concurrency?: number;
 }
 
 /** Fixes the validator's findings admit without looking anywhere else. */
@@ -45,6 +49,8 @@ export async function diagnose(text: string, options: DiagnoseOptions = {}): Pro
       layoutIndex: options.layoutIndex,
       layoutName: options.layoutName,
       cache: options.cache,
+      deep: options.deep,
+      concurrency: options.concurrency,
     });
     for (const f of found) {
       // A layout finding on what the validator already reports only brings its fix.

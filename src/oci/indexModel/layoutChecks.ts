@@ -60,6 +60,11 @@ export interface LayoutCheckOptions extends OpOptions {
   concurrency?: number;
   /** The layout's name for messages. */
   layoutName?: string;
+  /**
+   * Read the blobs too (media type and platform checks), not just their sizes; default true. Background checks
+   * of large layouts turn it off: a stat per blob is cheap, reading 10,000 manifests and configs is not.
+   */
+  deep?: boolean;
 }
 
 const BLOBS_LINK = 'https://github.com/opencontainers/image-spec/blob/v1.1.0/image-layout.md#blobs';
@@ -142,6 +147,7 @@ async function checkDescriptor(target: ReadOnlyTarget, value: unknown, at: PathS
     );
   }
   const mediaType = typeof value.mediaType === 'string' ? value.mediaType : undefined;
+  if (options.deep === false) return out;
   // Only blobs that may be manifests are read: layers can be gigabytes.
   if (!child && !(mediaType === undefined || isManifestMediaType(mediaType))) return out;
   if (stored.size > MAX_MANIFEST_BYTES) return out;

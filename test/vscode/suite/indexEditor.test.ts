@@ -35,13 +35,23 @@ describe('Index editor', () => {
   let images: Descriptor[];
   let stored: string;
 
+  let autoSave: string | undefined;
+
   before(async () => {
+    // VS Code for the web saves after a delay by default: these tests say when to save.
+    const files = vscode.workspace.getConfiguration('files');
+    autoSave = files.inspect<string>('autoSave')?.globalValue;
+    await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
     // Outside the workspace folder: the tree tests count the workspace's layouts.
     dir = mkdtempSync(join(tmpdir(), 'manifold-index-editor-'));
     layout = join(dir, 'layout');
     ({ index, images } = await generateDemoLayout(layout));
     store = await OciLayoutStore.open(layout);
     stored = (await store.fetchBytes(index)).toString('utf8');
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('files').update('autoSave', autoSave, vscode.ConfigurationTarget.Global);
   });
 
   afterEach(async () => {
