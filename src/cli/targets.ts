@@ -1,12 +1,15 @@
 import { stat } from 'node:fs/promises';
+import type { Descriptor } from '../oci/descriptor';
 import { OciError } from '../oci/errors';
 import { OciLayoutStore } from '../oci/layout';
+import { parsePlatform } from '../oci/platform';
 import { formatLayoutReference, parseLayoutReference } from '../oci/reference';
 import { RegistryClient } from '../oci/registry/client';
 import { formatRegistryReference, parseRegistryReference } from '../oci/registry/registryReference';
 import { RemoteRepository } from '../oci/registry/remoteRepository';
+import { selectPlatform } from '../oci/selectPlatform';
 import type { Target } from '../oci/target';
-import { boolOpt, type ParsedCommand } from './command';
+import { boolOpt, type ParsedCommand, stringOpt } from './command';
 import { registryClientOptions } from './registryOptions';
 
 export interface OpenedTarget {
@@ -56,6 +59,15 @@ export function requireReference(t: OpenedTarget, raw: string): string {
     throw new OciError('INVALID_ARGUMENT', `${raw}: no tag or digest given; use ${form}`);
   }
   return t.reference;
+}
+
+/** Opens the reference and resolves it, then, with `--platform`, picks that platform's manifest from an index. */
+export async function resolveReference(p: ParsedCommand, raw: string): Promise<{ t: OpenedTarget; desc: Descriptor }> {
+  const t = await openTarget(p, raw);
+  let desc = await t.target.resolve(requireReference(t, raw));
+  const platform = stringOpt(p, 'platform');
+  if (platform) desc = await selectPlatform(t.target, desc, parsePlatform(platform));
+  return { t, desc };
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -1,10 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { encodeDescriptor, goIndent } from '../../oci/encoding/goJson';
-import { selectPlatform } from '../../oci/selectPlatform';
 
-import { parsePlatform } from '../../oci/platform';
 import { boolOpt, type Command, LAYOUT_OPTION, stringOpt } from '../command';
-import { openTarget, requireReference } from '../targets';
+import { resolveReference } from '../targets';
 
 export const manifestFetch: Command = {
   path: 'manifest fetch',
@@ -22,11 +20,7 @@ export const manifestFetch: Command = {
     output: { type: 'string', short: 'o', description: 'write the manifest to a file (- for stdout)', valueName: 'FILE' },
   },
   async run(p, printer) {
-    const raw = p.positionals[0]!;
-    const t = await openTarget(p, raw);
-    let desc = await t.target.resolve(requireReference(t, raw));
-    const platform = stringOpt(p, 'platform');
-    if (platform) desc = await selectPlatform(t.target, desc, parsePlatform(platform));
+    const { t, desc } = await resolveReference(p, p.positionals[0]!);
     const pretty = boolOpt(p, 'pretty');
     if (boolOpt(p, 'descriptor')) {
       const text = encodeDescriptor(desc);

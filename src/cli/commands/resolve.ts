@@ -1,7 +1,5 @@
-import { parsePlatform } from '../../oci/platform';
-import { selectPlatform } from '../../oci/selectPlatform';
-import { boolOpt, type Command, LAYOUT_OPTION, stringOpt } from '../command';
-import { openTarget, requireReference } from '../targets';
+import { boolOpt, type Command, LAYOUT_OPTION } from '../command';
+import { resolveReference } from '../targets';
 
 export const resolve: Command = {
   path: 'resolve',
@@ -16,11 +14,7 @@ export const resolve: Command = {
     'full-reference': { type: 'boolean', short: 'l', description: 'print DIR@digest' },
   },
   async run(p, printer) {
-    const raw = p.positionals[0]!;
-    const t = await openTarget(p, raw);
-    let desc = await t.target.resolve(requireReference(t, raw));
-    const platform = stringOpt(p, 'platform');
-    if (platform) desc = await selectPlatform(t.target, desc, parsePlatform(platform));
+    const { t, desc } = await resolveReference(p, p.positionals[0]!);
     printer.out(`${boolOpt(p, 'full-reference') ? t.display(desc.digest) : desc.digest}\n`);
   },
 };
