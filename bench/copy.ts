@@ -75,7 +75,7 @@ function measureCommand(cmd: string, args: string[]): Timed {
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
   const [kb, user, sys] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number) as [number, number, number];
-  return { ms, maxRssMb: kb / 1024, stdout: r.stdout, cpu: user + sys };
+  return { ms, cpuMs: (user + sys) * 1000, maxRssMb: kb / 1024, stdout: r.stdout, cpu: user + sys };
 }
 
 export async function benchCopy(work: string, runs = 2): Promise<CopyBenchRow[]> {
