@@ -300,6 +300,8 @@ export class OciLayoutStore implements Target {
       verifyBlob(bytes, desc, ` (push to ${this.location})`);
       checkManifestBytes(bytes, desc, `manifest ${desc.digest}`);
       await this.ingest(target, parsed, desc, bytes, options);
+      // The bytes just stored, verified: what facts() would read back from the file.
+      if (!this.factsCache.has(desc.digest)) this.factsCache.set(desc.digest, bytes.length > MAX_MANIFEST_BYTES ? null : (manifestFacts(bytes) ?? null));
     } else {
       await this.ingest(target, parsed, desc, content, options);
     }
