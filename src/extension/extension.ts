@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): { services: Services
     registriesTree,
     registriesView,
     documents,
-    new LayoutWatcher(registry, tree),
+    new LayoutWatcher(registry, tree, () => treeView.visible, log),
     vscode.workspace.registerTextDocumentContentProvider(DOCUMENT_SCHEME, documents),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('manifold.showFallbackTags')) {

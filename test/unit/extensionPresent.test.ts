@@ -40,7 +40,7 @@ describe('extension: tree presentation', () => {
     assert.equal(item.icon.id, 'layers');
     assert.equal(item.collapsible, 'collapsed');
     for (const text of [`\`${MediaType.ImageIndex}\``, `\`${index.digest}\``, '500 B (500 bytes)', 'linux/amd64, linux/arm64']) {
-      assert.ok(item.tooltip!.replace(/\\/g, '').includes(text), text);
+      assert.ok(item.tooltip!().replace(/\\/g, '').includes(text), text);
     }
   });
 

@@ -29,6 +29,6 @@ export async function createLayout(s: Services, arg?: unknown): Promise<string> 
   s.tree.refreshAll();
   layoutChanged(s, abs);
   await s.tree.layouts();
-  reportDone(s, vscode.l10n.t('Created the OCI image layout {0}', vscode.workspace.asRelativePath(abs, true)), { layout: abs });
+  reportDone(s, vscode.l10n.t('Created the OCI image layout {0}', vscode.workspace.asRelativePath(abs, (vscode.workspace.workspaceFolders?.length ?? 0) > 1)), { layout: abs });
   return abs;
 }

@@ -31,14 +31,8 @@ export class LayoutsTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     return node.parent;
   }
 
-  async resolveTreeItem(item: vscode.TreeItem, node: Node): Promise<vscode.TreeItem> {
-    try {
-      const tooltip = await node.resolveTooltip(this.ctx);
-      if (tooltip) item.tooltip = markdown(tooltip);
-    } catch (err) {
-      this.ctx.log.warn(`tooltip of ${node.id}: ${(err as Error).message}`);
-    }
-    return item;
+  resolveTreeItem(item: vscode.TreeItem, node: Node): Promise<vscode.TreeItem> {
+    return resolveTooltip(item, node, this.ctx);
   }
 
   /** The layout nodes as last listed (loads them if needed). */
@@ -49,6 +43,11 @@ export class LayoutsTreeProvider implements vscode.TreeDataProvider<Node>, vscod
   async findLayout(path: string): Promise<LayoutNode | undefined> {
     const folder = this.ctx.registry.layoutOf(path);
     return (await this.layouts()).find((n) => n.path === (folder?.path ?? path));
+  }
+
+  /** The layouts whose tags have been read (expanded at least once), for the watcher's check. */
+  loadedLayouts(): LayoutNode[] {
+    return [...this.roots.values()].filter((n) => n.loaded && !n.folder.readOnly);
   }
 
   /** Redraws a node without reloading it. */
@@ -67,7 +66,8 @@ export class LayoutsTreeProvider implements vscode.TreeDataProvider<Node>, vscod
   refreshLayout(path: string): boolean {
     const node = this.roots.get(path);
     if (!node) return false;
-    this.ctx.registry.forget(path);
+    // A folder's store re-reads index.json when it changes; an archive's is opened again.
+    if (node.folder.readOnly) this.ctx.registry.forget(path);
     node.invalidate();
     this.emitter.fire(node);
     return true;
@@ -104,7 +104,6 @@ export function toTreeItem(spec: ItemSpec, node: Node): vscode.TreeItem {
   const item = new vscode.TreeItem(spec.label, state);
   item.id = node.id;
   item.description = spec.description;
-  if (spec.tooltip) item.tooltip = markdown(spec.tooltip);
   item.contextValue = spec.contextValue;
   item.iconPath = new vscode.ThemeIcon(spec.icon.id, spec.icon.color ? new vscode.ThemeColor(spec.icon.color) : undefined);
   if (node instanceof MessageNode && node.action) {
@@ -114,6 +113,19 @@ export function toTreeItem(spec: ItemSpec, node: Node): vscode.TreeItem {
   } else if (node instanceof BlobNode && node.role === 'config') {
     item.command = { command: 'manifold.openConfig', title: vscode.l10n.t('Open config'), arguments: [node] };
   }
+  return item;
+}
+
+/** Fills in the tooltip on hover: the node's own facts, with what only a read of the manifest tells. */
+export async function resolveTooltip(item: vscode.TreeItem, node: Node, ctx: TreeContext): Promise<vscode.TreeItem> {
+  let text: string | undefined;
+  try {
+    text = await node.resolveTooltip(ctx);
+  } catch (err) {
+    ctx.log.warn(`tooltip of ${node.id}: ${(err as Error).message}`);
+  }
+  text ??= node.spec().tooltip?.();
+  if (text) item.tooltip = markdown(text);
   return item;
 }
 

@@ -1,7 +1,8 @@
 // The Layouts tree's nodes. Each has a stable id built from its path in the tree (the same manifest shows
 // under several parents), a parent for reveal(), and children loaded when expanded and kept until the
 // layout is refreshed. The look of each node comes from ../present/items (no vscode there).
-import { dirname } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Descriptor } from '../../oci/descriptor';
 import { describeTags, listTags, readManifestContent, untaggedEntries, type SummaryCache, type TagListing } from '../../oci/graph';
@@ -36,6 +37,10 @@ export interface TreeContext {
 
 /** How long a layout's expansion waits for its tags' platforms before showing the tags without them. */
 const DESCRIBE_BUDGET_MS = 200;
+/** Past this many tags the expansion does not wait at all, and reading starts once the rows are drawn. */
+const MANY_TAGS = 500;
+const DRAW_FIRST_MS = 250;
+const REDRAW_MS = 2000;
 
 export abstract class Node {
   abstract readonly id: string;
@@ -85,6 +90,10 @@ abstract class CachingNode extends Node {
   invalidate(): void {
     this.cached = undefined;
   }
+
+  get loaded(): boolean {
+    return this.cached !== undefined;
+  }
 }
 
 /** A node whose content comes from one Target: a layout, or a repository on a registry. */
@@ -97,6 +106,8 @@ export abstract class SourceNode extends CachingNode {
 export class LayoutNode extends SourceNode {
   readonly parent = undefined;
   readonly id: string;
+  /** index.json's stamp when the tags were read: the watcher's check compares against it. */
+  stamp: string | undefined;
 
   constructor(public folder: LayoutFolder) {
     super();
@@ -138,6 +149,7 @@ export class LayoutNode extends SourceNode {
   }
 
   protected async load(ctx: TreeContext): Promise<Node[]> {
+    this.stamp = this.folder.readOnly ? undefined : await indexStamp(this.path);
     const store = await this.store(ctx);
     const entries = await store.entries();
     const listings = listTags(entries, { all: ctx.showFallbackTags() });
@@ -155,6 +167,23 @@ export class LayoutNode extends SourceNode {
  * shows its tags at once and their platforms as they are read, then redraws `node`.
  */
 export async function describeWithin(ctx: TreeContext, node: Node, target: ReadOnlyTarget, listings: TagListing[], cache: SummaryCache): Promise<void> {
+  if (listings.length > MANY_TAGS) {
+    // Reading thousands of manifests would hold up the rows themselves (and the budget's timer): later.
+    setTimeout(() => {
+      let drawn = Date.now();
+      const onProgress = () => {
+        // Redrawing thousands of rows costs too: show what came in every couple of seconds.
+        if (Date.now() - drawn < REDRAW_MS) return;
+        drawn = Date.now();
+        ctx.changed(node);
+      };
+      describeTags(target, listings, { cache, concurrency: ctx.concurrency(), onProgress }).then(
+        () => ctx.changed(node),
+        (err: unknown) => ctx.log.error(`${node.id}: describing tags: ${(err as Error).stack ?? err}`),
+      );
+    }, DRAW_FIRST_MS);
+    return;
+  }
   let late = false;
   const described = describeTags(target, listings, { cache, concurrency: ctx.concurrency() }).then(
     () => {
@@ -166,6 +195,16 @@ export async function describeWithin(ctx: TreeContext, node: Node, target: ReadO
   await Promise.race([described, new Promise<void>((resolve) => (timer = setTimeout(resolve, DESCRIBE_BUDGET_MS)))]);
   clearTimeout(timer);
   late = listings.some((l) => !l.summary && !l.error);
+}
+
+/** What changes when a layout's index.json is rewritten (replaced by a rename: the inode changes too). */
+export async function indexStamp(layout: string): Promise<string | undefined> {
+  try {
+    const st = await stat(join(layout, 'index.json'));
+    return `${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whatever points at a manifest: a tag, an index's child, a referrer, an untagged entry. */

@@ -2,31 +2,41 @@ import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { LayoutRegistry } from './layoutRegistry';
 import type { LayoutsTreeProvider } from './layoutsTree';
+import { indexStamp } from './nodes';
 
 const DEBOUNCE_MS = 300;
+/** How often the index.json of each layout shown is checked, for changes the file watcher missed. */
+const POLL_MS = 3000;
 
 /**
  * Refreshes a layout when its index.json changes on disk (another tool, the CLI, a command), and the whole
  * list when an `oci-layout` file appears or goes. Events are debounced per layout: a `manifold tag` of
- * twenty tags is one refresh, not twenty.
+ * twenty tags is one refresh, not twenty. File watchers miss events now and then (network and container
+ * mounts, folders made after the watch began), so while the view is visible the index.json of each layout
+ * it has read is also checked every few seconds.
  */
 export class LayoutWatcher implements vscode.Disposable {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly workspaceWatcher: vscode.FileSystemWatcher;
   private outside: vscode.FileSystemWatcher[] = [];
   private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly poller: NodeJS.Timeout;
 
   constructor(
     private readonly registry: LayoutRegistry,
     private readonly tree: LayoutsTreeProvider,
+    private readonly visible: () => boolean,
+    private readonly log: vscode.LogOutputChannel,
   ) {
     this.workspaceWatcher = vscode.workspace.createFileSystemWatcher('**/{index.json,oci-layout}');
     this.listen(this.workspaceWatcher);
     this.subscriptions.push(registry.onDidChangeFolders(() => this.watchAdded()));
     this.watchAdded();
+    this.poller = setInterval(() => void this.poll(), POLL_MS);
   }
 
   dispose(): void {
+    clearInterval(this.poller);
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     this.workspaceWatcher.dispose();
@@ -55,6 +65,7 @@ export class LayoutWatcher implements vscode.Disposable {
 
   private changed(uri: vscode.Uri, createdOrDeleted: boolean): void {
     const dir = dirname(uri.fsPath);
+    this.log.trace(`watcher: ${createdOrDeleted ? 'created or deleted' : 'changed'} ${uri.fsPath}`);
     // A new or removed oci-layout changes which layouts exist; index.json rewrites are atomic renames,
     // which some platforms report as create/delete, so those only refresh their layout.
     const key = basename(uri.fsPath) === 'oci-layout' && createdOrDeleted ? '' : dir;
@@ -68,5 +79,16 @@ export class LayoutWatcher implements vscode.Disposable {
         else this.tree.refreshLayout(dir);
       }, DEBOUNCE_MS),
     );
+  }
+
+  private async poll(): Promise<void> {
+    if (!this.visible()) return;
+    for (const node of this.tree.loadedLayouts()) {
+      const now = await indexStamp(node.path);
+      if (now && node.stamp && now !== node.stamp) {
+        this.log.debug(`index.json of ${node.path} changed without a watcher event: refreshing`);
+        this.tree.refreshLayout(node.path);
+      }
+    }
   }
 }

@@ -20,8 +20,8 @@ export interface IconSpec {
 export interface ItemSpec {
   label: string;
   description?: string;
-  /** Markdown. */
-  tooltip?: string;
+  /** Markdown, built when the user hovers: thousands of rows are drawn at once, few are hovered. */
+  tooltip?: () => string;
   contextValue: string;
   icon: IconSpec;
   collapsible: 'none' | 'collapsed' | 'expanded';
@@ -65,7 +65,7 @@ export function layoutItem(info: LayoutInfo): ItemSpec {
   return {
     label: info.name,
     description: [info.where, info.readOnly ? t('read-only') : ''].filter(Boolean).join(' · '),
-    tooltip: lines.join('\n'),
+    tooltip: () => lines.join('\n'),
     contextValue: contextValue('layout', [info.added && 'added', info.readOnly && 'readonly']),
     icon: { id: info.readOnly ? 'file-zip' : 'folder-library' },
     collapsible: 'collapsed',
@@ -81,7 +81,7 @@ export function tagItem(listing: TagListing, access?: Access): ItemSpec {
   return {
     label: listing.tag,
     description: [shortDigest(listing.desc.digest), what].filter(Boolean).join(' · '),
-    tooltip: descriptorTooltip(`${listing.tag} — ${what}`, listing.desc, extra, listing.error),
+    tooltip: () => descriptorTooltip(`${listing.tag} — ${what}`, listing.desc, extra, listing.error),
     contextValue: contextValue('tag', [kind, access]),
     icon: listing.error ? { id: 'warning', color: 'problemsWarningIcon.foreground' } : kindIcon(kind),
     collapsible: 'collapsed',
@@ -113,7 +113,7 @@ export function manifestItem(desc: Descriptor, role: ManifestRole, access?: Acce
   return {
     label,
     description,
-    tooltip: descriptorTooltip(label, desc, extra),
+    tooltip: () => descriptorTooltip(label, desc, extra),
     contextValue: contextValue('manifest', [kind, role, access]),
     icon: role === 'referrer' ? { id: 'references', color: KIND_ICONS.artifact.color } : kindIcon(kind),
     collapsible: 'collapsed',
@@ -132,7 +132,7 @@ export function registryItem(info: RegistryInfo): ItemSpec {
   return {
     label: info.host,
     description: notes.join(' · '),
-    tooltip: [`**${escapeMarkdown(info.host)}**`, '', info.plainHttp ? t('Talks plain HTTP: credentials travel in clear.') : t('Talks HTTPS.'), '', info.user ? t('Credentials in VS Code\'s secret storage.') : t('Uses the Docker config\'s credentials, if any.')].join('\n'),
+    tooltip: () => [`**${escapeMarkdown(info.host)}**`, '', info.plainHttp ? t('Talks plain HTTP: credentials travel in clear.') : t('Talks HTTPS.'), '', info.user ? t('Credentials in VS Code\'s secret storage.') : t('Uses the Docker config\'s credentials, if any.')].join('\n'),
     contextValue: contextValue('registry', [info.user !== undefined && 'signedin']),
     icon: { id: 'server' },
     collapsible: 'collapsed',
@@ -155,7 +155,7 @@ export function blobItem(desc: Descriptor, role: BlobRole, position = 0): ItemSp
   return {
     label,
     description,
-    tooltip: descriptorTooltip(label, desc, []),
+    tooltip: () => descriptorTooltip(label, desc, []),
     contextValue: contextValue('blob', [role]),
     icon: role === 'config' ? { id: 'settings-gear' } : { id: 'archive' },
     collapsible: 'none',
@@ -166,7 +166,7 @@ export function untaggedItem(count: number): ItemSpec {
   return {
     label: t('Untagged'),
     description: String(count),
-    tooltip: t('Manifests listed in index.json without a tag: referrers kept the oras way, and manifests kept by digest.'),
+    tooltip: () => t('Manifests listed in index.json without a tag: referrers kept the oras way, and manifests kept by digest.'),
     contextValue: contextValue('untagged'),
     icon: { id: 'inbox' },
     collapsible: 'collapsed',
@@ -177,7 +177,7 @@ export function errorItem(message: string): ItemSpec {
   const firstLine = message.split('\n')[0]!;
   return {
     label: firstLine,
-    tooltip: `${codeSpan(message)}\n\n${t('Click to show the log.')}`,
+    tooltip: () => `${codeSpan(message)}\n\n${t('Click to show the log.')}`,
     contextValue: contextValue('error'),
     icon: { id: 'error', color: 'problemsErrorIcon.foreground' },
     collapsible: 'none',

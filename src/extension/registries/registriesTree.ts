@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { MessageNode, type Node } from '../layouts/nodes';
-import { toTreeItem } from '../layouts/layoutsTree';
+import { resolveTooltip, toTreeItem } from '../layouts/layoutsTree';
 import { RegistryNode, type RegistriesContext } from './registryNodes';
 
 export const REGISTRIES_VIEW = 'manifold.registries';
@@ -36,14 +36,8 @@ export class RegistriesTreeProvider implements vscode.TreeDataProvider<Node>, vs
     return node.parent;
   }
 
-  async resolveTreeItem(item: vscode.TreeItem, node: Node): Promise<vscode.TreeItem> {
-    try {
-      const tooltip = await node.resolveTooltip(this.ctx);
-      if (tooltip) item.tooltip = new vscode.MarkdownString(tooltip, true);
-    } catch {
-      // the tooltip stays as it was
-    }
-    return item;
+  resolveTreeItem(item: vscode.TreeItem, node: Node): Promise<vscode.TreeItem> {
+    return resolveTooltip(item, node, this.ctx);
   }
 
   redraw(node: Node): void {

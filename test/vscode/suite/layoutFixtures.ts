@@ -76,7 +76,10 @@ export interface Row {
   tooltip: string;
 }
 
-type Provider = Pick<vscode.TreeDataProvider<unknown>, 'getTreeItem'> & { getChildren(node?: never): Promise<unknown[]> };
+type Provider = Pick<vscode.TreeDataProvider<unknown>, 'getTreeItem'> & {
+  getChildren(node?: never): Promise<unknown[]>;
+  resolveTreeItem(item: vscode.TreeItem, node: never): Promise<vscode.TreeItem>;
+};
 
 /** The rows under `node` (the roots when undefined), as the view would render them; the Layouts view unless `tree` is given. */
 export async function rows(f: Fixtures, node?: unknown, tree: Provider = f.services.tree as unknown as Provider): Promise<Row[]> {
@@ -102,6 +105,12 @@ export async function row(f: Fixtures, parent: unknown, label: string | RegExp, 
   const found = all.find((r) => (typeof label === 'string' ? r.label === label : label.test(r.label)));
   assert.ok(found, `no row ${label} among ${all.map((r) => r.label).join(', ')}`);
   return found;
+}
+
+/** The tooltip the view shows when the user hovers over a row. */
+export async function tooltipOf(f: Fixtures, r: Row, tree: Provider = f.services.tree as unknown as Provider): Promise<string> {
+  const item = await tree.resolveTreeItem(tree.getTreeItem(r.node as never) as vscode.TreeItem, r.node as never);
+  return typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? '');
 }
 
 /** Polls until `check` passes (for what the file watcher does on its own time). */

@@ -1,7 +1,10 @@
 import * as assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { generateLayout } from '../../../bench/generateLayout';
 import { OciLayoutStore } from '../../../src/oci/layout';
-import { EOL_KEY, eventually, row, rows, useFixtures, type Fixtures } from './layoutFixtures';
+import { EOL_KEY, eventually, row, rows, tooltipOf, useFixtures, type Fixtures } from './layoutFixtures';
 
 describe('Layouts view', () => {
   let f: Fixtures;
@@ -26,7 +29,7 @@ describe('Layouts view', () => {
     assert.match(v1.description, /^[a-f0-9]{12} · multi-arch \(linux\/amd64, linux\/arm64\/v8\)$/);
     assert.equal(v1.contextValue, 'manifold:tag+index');
     assert.equal(v1.icon, 'layers');
-    assert.match(v1.tooltip, /application\/vnd\.oci\.image\.index\.v1\+json/);
+    assert.match(await tooltipOf(f, v1), /application\/vnd\.oci\.image\.index\.v1\+json/);
     const arm = tags.find((t) => t.label === 'linux-armv7')!;
     assert.match(arm.description, / · linux\/arm\/v7$/);
     assert.equal(arm.contextValue, 'manifold:tag+image');
@@ -76,6 +79,7 @@ describe('Layouts view', () => {
   });
 
   it('refreshes by itself when index.json changes on disk', async () => {
+    await vscode.commands.executeCommand('manifold.layouts.focus');
     const demo = await row(f, undefined, 'demo');
     await rows(f, demo.node); // loaded once, so the next read is the refreshed one
     const store = await OciLayoutStore.open(f.demo);
@@ -93,5 +97,27 @@ describe('Layouts view', () => {
     const item = f.services.tree.getTreeItem(demo.node as never);
     assert.equal(item.id, `layout:${f.demo}`);
     await vscode.commands.executeCommand('manifold.layouts.focus');
+  });
+
+  it('expands a layout of 10,000 tags in under a second, platforms following', async function () {
+    this.timeout(180_000);
+    const dir = join(f.workspace, 'layouts', 'big');
+    generateLayout(dir, 1000, 8);
+    try {
+      await vscode.commands.executeCommand('manifold.refresh');
+      const big = await row(f, undefined, 'big');
+      const started = Date.now();
+      const tags = await rows(f, big.node);
+      const elapsed = Date.now() - started;
+      assert.equal(tags.length, 9000 + 1000);
+      assert.ok(elapsed < 1000, `expanding took ${elapsed} ms`);
+      await eventually(async () => {
+        const again = await rows(f, big.node);
+        assert.ok(again.every((t) => / · (multi-arch|linux\/)/.test(t.description)), 'some tags still have no platform');
+      }, 60_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await vscode.commands.executeCommand('manifold.refresh');
+    }
   });
 });
