@@ -1,0 +1,90 @@
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Descriptor, ImageIndex } from '../../src/oci/descriptor';
+import { encodeIndex } from '../../src/oci/encoding/goJson';
+import { encodeIndexJson, parseIndexJson } from '../../src/oci/layout';
+import { MediaType } from '../../src/oci/mediaType';
+import { PEER_LAYOUTS, describePeer } from './builders';
+
+const D = 'sha256:' + 'ab'.repeat(32);
+const base = (extra: Record<string, unknown> = {}): Descriptor => ({ mediaType: MediaType.ImageManifest, digest: D, size: 12, ...extra }) as Descriptor;
+
+// Descriptors JSON.stringify writes as Go does, and ones where it does not (each must still come out as Go writes it).
+const CASES: Array<[string, Descriptor]> = [
+  ['plain', base()],
+  ['a tag', base({ annotations: { 'org.opencontainers.image.ref.name': 'v1' } })],
+  ['sorted annotations', base({ annotations: { a: '1', b: '2', c: '' } })],
+  ['unsorted annotations', base({ annotations: { b: '2', a: '1' } })],
+  ['integer-like annotation keys', base({ annotations: { '10': 'x', '9': 'y', a: 'z' } })],
+  ['empty annotations', base({ annotations: {} })],
+  ['an empty annotation key', base({ annotations: { '': 'x' } })],
+  ['HTML characters', base({ annotations: { 'x<y': 'a&b>c' } })],
+  ['a quote and a backslash', base({ annotations: { q: 'say "hi" \\ bye' } })],
+  ['control characters', base({ annotations: { c: 'tab\there\u0001' } })],
+  ['line separators', base({ annotations: { l: 'a\u2028b\u2029' } })],
+  ['astral and lone surrogates', base({ annotations: { '\u{1F600}': 'x', '\uffff': 'y', s: 'lone \ud800' } })],
+  ['non-ASCII', base({ annotations: { 'ü': 'ñ', z: 'é' } })],
+  ['a platform', base({ platform: { architecture: 'arm', os: 'linux', variant: 'v7' } })],
+  ['a platform with os.version', base({ platform: { architecture: 'amd64', os: 'windows', 'os.version': '10.0.1' } })],
+  ['a platform with features', base({ platform: { architecture: 'amd64', os: 'linux', 'os.features': ['a'], features: ['b'] } as never })],
+  ['a platform with empty fields', base({ platform: { architecture: '', os: 'linux', variant: '', 'os.version': '' } })],
+  ['a platform in another key order', base({ platform: { os: 'linux', architecture: 'amd64' } })],
+  ['an artifact type', base({ artifactType: 'application/example' })],
+  ['an empty artifact type', base({ artifactType: '' })],
+  ['urls', base({ urls: ['https://example.com/x'] })],
+  ['empty urls', base({ urls: [] })],
+  ['data', base({ data: 'e30=' })],
+  ['unknown fields', base({ extra: 'dropped' })],
+  ['undefined and null fields', base({ annotations: undefined, platform: null, artifactType: undefined })],
+  ['fields in another order', { size: 12, digest: D, mediaType: MediaType.ImageManifest } as Descriptor],
+  ['an empty media type', base({ mediaType: '' })],
+  ['a large size', base({ size: 2 ** 40 })],
+  ['size zero', base({ size: 0 })],
+];
+
+function index(manifests: Descriptor[], extra: Partial<ImageIndex> = {}): ImageIndex {
+  return { schemaVersion: 2, mediaType: MediaType.ImageIndex, manifests, ...extra };
+}
+
+describe('layout: index.json encoding', () => {
+  for (const [what, desc] of CASES) {
+    it(`writes a descriptor with ${what} as Go does`, () => {
+      const doc = index([base(), desc, base({ annotations: { 'org.opencontainers.image.ref.name': 'last' } })]);
+      assert.equal(encodeIndexJson(doc).toString('utf8'), encodeIndex(doc).toString('utf8'));
+    });
+  }
+
+  it('writes the document around the list as Go does', () => {
+    const docs: ImageIndex[] = [
+      index([]),
+      { schemaVersion: 2, manifests: [base()] },
+      index([base()], { artifactType: 'application/x "manifests":[]', annotations: { b: '<', a: '' }, subject: base() }),
+      { schemaVersion: 2, manifests: null as never },
+    ];
+    for (const doc of docs) assert.equal(encodeIndexJson(doc).toString('utf8'), encodeIndex(doc).toString('utf8'));
+  });
+
+  it('keeps a parsed index.json of many tags byte for byte', () => {
+    const manifests = Array.from({ length: 2000 }, (_, i) =>
+      base({ digest: `sha256:${i.toString(16).padStart(64, '0')}`, size: i, annotations: { 'org.opencontainers.image.ref.name': `tag-${i}` }, ...(i % 3 === 0 ? { platform: { architecture: 'amd64', os: 'linux' } } : {}) }),
+    );
+    const bytes = encodeIndex(index(manifests));
+    assert.ok(encodeIndexJson(parseIndexJson(bytes, 'index.json')).equals(bytes));
+  });
+
+  describePeer('peer layouts', () => {
+    it('writes each peer index.json as Go does', () => {
+      for (const name of readdirSync(PEER_LAYOUTS)) {
+        let raw: Buffer;
+        try {
+          raw = readFileSync(join(PEER_LAYOUTS, name, 'index.json'));
+        } catch {
+          continue;
+        }
+        const doc = parseIndexJson(raw, name);
+        assert.ok(encodeIndexJson(doc).equals(encodeIndex(doc)), name);
+      }
+    });
+  });
+});
