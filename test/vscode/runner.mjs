@@ -4,7 +4,7 @@
 // @vscode/test-electron's runTests does for the desktop app: open a workspace with extensionDevelopmentPath and
 // extensionTestsPath, wait for the exit code of the suite's run(). Expects `npm run build` done (dist/extension.js).
 //
-//   node test/vscode/runner.mjs [--keep] [--timeout SECONDS]
+//   node test/vscode/runner.mjs [--keep] [--timeout SECONDS] [--grep PATTERN]
 //
 // Env: MANIFOLD_VSCODE_KEEP=1 keeps the temp folder (it is kept anyway when the run fails).
 import { existsSync } from 'node:fs';
@@ -29,6 +29,11 @@ const argv = process.argv.slice(2);
 const keep = argv.includes('--keep') || process.env.MANIFOLD_VSCODE_KEEP === '1';
 const ti = argv.indexOf('--timeout');
 const timeoutMs = (ti >= 0 ? Number(argv[ti + 1]) : 300) * 1000;
+const gi = argv.indexOf('--grep');
+const grep = gi >= 0 ? argv[gi + 1] : process.env.MANIFOLD_VSCODE_GREP;
+// VS Code's recursive file watcher (inotify) can miss a directory tree made with `mkdir -p` while it watches
+// (the subdirectories exist before it adds its watches); polling does not. Opt-in: MANIFOLD_VSCODE_WATCHER_POLLING=ms.
+const watcherPolling = Number(process.env.MANIFOLD_VSCODE_WATCHER_POLLING ?? 0);
 
 const started = Date.now();
 const stamp = () => `+${((Date.now() - started) / 1000).toFixed(1)}s`;
@@ -56,10 +61,14 @@ async function main() {
     const workspace = await createWorkspace(join(tmp, 'workspace'));
     const profile = await makeProfile(join(tmp, 'profile'), testSettings);
     server = await startCodeServer(profile, {
-      args: ['--vscode-option', 'enable-smoke-test-driver'],
+      args: [
+        '--vscode-option', 'enable-smoke-test-driver',
+        ...(watcherPolling ? ['--vscode-option', `file-watcher-polling=${watcherPolling}`] : []),
+      ],
       env: {
         MANIFOLD_VSCODE_TEST_RESULTS: resultsFile,
         MANIFOLD_VSCODE_WORKSPACE_INFO: JSON.stringify(workspace),
+        ...(grep ? { MANIFOLD_VSCODE_GREP: grep } : {}),
       },
     });
     log(`code-server ${server.url} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);

@@ -2,8 +2,10 @@
 // extensionTestsPath: it calls createMocha(), requires every *.test.ts of this folder, then runMocha().
 // Results go to the console and, line by line, to the file named by MANIFOLD_VSCODE_TEST_RESULTS (the runner
 // prints it, since the extension host's console is not the terminal's).
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Mocha from 'mocha';
+import * as vscode from 'vscode';
 
 const resultsFile = process.env.MANIFOLD_VSCODE_TEST_RESULTS;
 
@@ -50,14 +52,45 @@ class HostReporter extends Mocha.reporters.Base {
 
 export function createMocha(): Mocha {
   if (resultsFile) writeFileSync(resultsFile, '');
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: HostReporter });
+  const grep = process.env.MANIFOLD_VSCODE_GREP;
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: HostReporter, ...(grep ? { grep } : {}) });
   // What `mocha.addFile` + `loadFiles` would do: describe/it/before... on globalThis for the test modules.
   mocha.suite.emit('pre-require', globalThis, 'bundle', mocha);
   return mocha;
 }
 
-export function runMocha(mocha: Mocha, fileCount: number): Promise<void> {
-  if (fileCount === 0) return Promise.reject(new Error('no test files under test/vscode/suite'));
+/**
+ * Waits until the workbench watches the workspace folder: the extension host starts the suite before the
+ * workbench has set up its file watching (that comes late in its startup), and until then
+ * createFileSystemWatcher reports nothing. A probe file is rewritten until a watcher sees it.
+ */
+async function fileWatchingReady(timeoutMs = 90_000): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder || folder.uri.scheme !== 'file') return;
+  const name = '.vscode-host-watch-probe';
+  const probe = join(folder.uri.fsPath, name);
+  const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, name));
+  const t0 = Date.now();
+  try {
+    let seen = false;
+    const mark = () => (seen = true);
+    watcher.onDidCreate(mark);
+    watcher.onDidChange(mark);
+    for (let i = 0; !seen; i++) {
+      if (Date.now() - t0 > timeoutMs) throw new Error(`file watching of ${folder.uri.fsPath} did not start within ${timeoutMs / 1000}s`);
+      writeFileSync(probe, String(i));
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    out(`(file watching ready after ${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+  } finally {
+    watcher.dispose();
+    rmSync(probe, { force: true });
+  }
+}
+
+export async function runMocha(mocha: Mocha, fileCount: number): Promise<void> {
+  if (fileCount === 0) throw new Error('no test files under test/vscode/suite');
+  await fileWatchingReady();
   return new Promise((resolve, reject) => {
     mocha.run((failures) => {
       if (failures > 0) reject(new Error(`${failures} extension-host test(s) failed`));

@@ -57,12 +57,14 @@ describe('Manifold in the workbench', { timeout: 300_000 }, () => {
   it('offers its commands in the command palette', async (t) => {
     const expected = paletteCommands();
     if (expected.length === 0) return t.skip('no commands contributed');
-    await paletteRows(wb.page, 'Manifold: ');
+    // A row's aria-label is the label, maybe followed by ", <keybinding>" or ", similar commands".
+    const has = (rows, label) => rows.some((r) => r === label || r.startsWith(`${label}, `));
+    const first = await paletteRows(wb.page, 'Manifold: ');
     await wb.screenshot('vscode-palette');
+    // The list is virtual (only the rows that fit are in the page): look up the others one by one.
     const missing = [];
-    for (const label of expected) {
-      const rows = await paletteRows(wb.page, label, { until: label, timeoutMs: 5_000 });
-      if (!rows.some((r) => r === label || r.startsWith(`${label},`))) missing.push(label);
+    for (const label of expected.filter((e) => !has(first, e))) {
+      if (!has(await paletteRows(wb.page, label, { until: label, timeoutMs: 5_000 }), label)) missing.push(label);
     }
     await wb.page.keyboard.press('Escape');
     assert.deepEqual(missing, [], 'commands missing from the palette');
