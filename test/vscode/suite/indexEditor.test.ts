@@ -173,6 +173,11 @@ describe('Index editor', () => {
       const at = doc.getText().lastIndexOf(images[1]!.digest);
       edit.replace(uri, new vscode.Range(doc.positionAt(at), doc.positionAt(at + images[1]!.digest.length)), missing);
       assert.ok(await vscode.workspace.applyEdit(edit));
+      // The diagnostics say so before any save is tried: the stored index's layout is known.
+      const end = Date.now() + 10_000;
+      const missingBlob = () => vscode.languages.getDiagnostics(uri).find((d) => d.source === 'manifold' && (d.code as { value: string }).value === 'blob-missing');
+      while (!missingBlob() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(doc.getText(missingBlob()?.range), `"${missing}"`);
       assert.equal(await doc.save(), false);
       assert.equal((await store.resolve(tag)).digest, index.digest);
     });
