@@ -1,5 +1,11 @@
 import { Readable } from 'node:stream';
-import { Agent, type Dispatcher, EnvHttpProxyAgent, request } from 'undici';
+import type { Dispatcher } from 'undici';
+
+// undici takes about 100 ms to load: only commands that talk to a registry should pay for it.
+let undiciModule: typeof import('undici') | undefined;
+function undici(): typeof import('undici') {
+  return (undiciModule ??= require('undici') as typeof import('undici'));
+}
 import { Authorizer } from '../auth/authorizer';
 import type { CredentialStore } from '../auth/credentials';
 import { OciError } from '../errors';
@@ -60,7 +66,7 @@ function defaultAgent(insecure: boolean, loopback: boolean): Dispatcher {
   const proxy = !loopback && PROXY_VARIABLES.some((v) => process.env[v]);
   const key = `${insecure ? 'insecure' : 'secure'}${proxy ? '-proxy' : ''}` as keyof typeof sharedAgents;
   const options = { headersTimeout: 60_000, bodyTimeout: 60_000, connect: { rejectUnauthorized: !insecure, timeout: 30_000 } };
-  sharedAgents[key] ??= proxy ? new EnvHttpProxyAgent(options) : new Agent(options);
+  sharedAgents[key] ??= proxy ? new (undici().EnvHttpProxyAgent)(options) : new (undici().Agent)(options);
   return sharedAgents[key]!;
 }
 
@@ -190,7 +196,7 @@ export class RegistryClient {
     let currentMethod = method;
     let currentBody = body;
     for (let hop = 0; ; hop++) {
-      const r = await request(current, {
+      const r = await undici().request(current, {
         method: currentMethod as Dispatcher.HttpMethod,
         headers: currentHeaders,
         body: currentBody ?? null,
