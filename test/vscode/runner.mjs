@@ -97,7 +97,7 @@ async function main() {
     log(`workbench loading (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
     const result = await exited;
     clearTimeout(timer);
-    log(`extension host exited (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+    log(`${result.error ? 'gave up' : `extension host exited with code ${result.code}`} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
 
     const mapStack = stackMapper(join(tmp, 'suite'), projectRoot);
     const results = existsSync(resultsFile) ? mapStack(await readFile(resultsFile, 'utf8')) : '';
