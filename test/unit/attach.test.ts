@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import type { Descriptor, ImageManifest } from '../../src/oci/descriptor';
 import { digestOf } from '../../src/oci/digest';
 import { encodeManifest } from '../../src/oci/encoding/goJson';
-import { isOciError, type OciErrorCode } from '../../src/oci/errors';
+import type { OciErrorCode } from '../../src/oci/errors';
 import type { OciLayoutStore } from '../../src/oci/layout';
 import { EMPTY_JSON_DIGEST, MediaType } from '../../src/oci/mediaType';
 import { parsePlatform } from '../../src/oci/platform';
@@ -13,24 +13,11 @@ import { attach, parseAnnotationFile, parseFileReference, type AttachEvent } fro
 import type { Target } from '../../src/oci/target';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeImage, makeIndex, makeMultiArchLayout, tempDir } from './builders';
+import { code, collect } from '../helpers/assertions';
 
 const NOW = () => new Date('2026-03-04T05:06:07.891Z');
 const CREATED = '2026-03-04T05:06:07Z';
 const EMPTY = { mediaType: MediaType.Empty, digest: EMPTY_JSON_DIGEST, size: 2, data: 'e30=' };
-
-function code(c: OciErrorCode, message?: RegExp) {
-  return (e: unknown): boolean => {
-    assert.ok(isOciError(e, c), `expected OciError ${c}, got ${String(e)}`);
-    if (message) assert.match((e as Error).message, message);
-    return true;
-  };
-}
-
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
 
 function file(name: string, content: string): string {
   const path = join(tempDir('manifold-attach-files-'), name);

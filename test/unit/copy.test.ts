@@ -10,12 +10,7 @@ import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
 import type { OpOptions, Target } from '../../src/oci/target';
 import { startOciServer, type OciServer } from '../integration/support';
 import { cleanupTemps, makeArtifact, makeImage, makeIndex, newLayout } from './builders';
-
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
+import { collect } from '../helpers/assertions';
 
 /** A multi-arch image with referrers on the index, on a child, and on a referrer. */
 async function imageWithReferrers(target: Target) {

@@ -6,12 +6,7 @@ import type { Descriptor } from '../../src/oci/descriptor';
 import { isFallbackTag, OciLayoutStore, parseIndexJson } from '../../src/oci/layout';
 import { isManifestMediaType, MediaType } from '../../src/oci/mediaType';
 import { cleanupTemps, copyPeerLayout, describePeer, PEER_LAYOUTS, refName, type PeerLayout } from './builders';
-
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
+import { collect } from '../helpers/assertions';
 
 const sha = (hex: string): Descriptor => ({ mediaType: MediaType.ImageManifest, digest: `sha256:${hex}`, size: 0 });
 const digests = (list: Descriptor[]): string[] => list.map((d) => d.digest).sort();

@@ -7,12 +7,7 @@ import { encodeIndex, encodeManifest } from '../../src/oci/encoding/goJson';
 import { blobPath, OciLayoutStore } from '../../src/oci/layout';
 import { isManifestMediaType, MediaType } from '../../src/oci/mediaType';
 import { cleanupTemps, copyPeerLayout, describePeer, makeArtifact, makeImage, makeMultiArchLayout, newLayout } from './builders';
-
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
+import { collect } from '../helpers/assertions';
 
 /**
  * The referrers of `subject` the slow way, as the store found them before it kept a subject index: walk

@@ -2,32 +2,11 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { digestOf } from '../../src/oci/digest';
-import { isOciError, type OciErrorCode } from '../../src/oci/errors';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { MediaType } from '../../src/oci/mediaType';
 import { cleanupTemps, makeArtifact, makeImage, makeIndex, newLayout, pushBlob, tempDir, writeTar, type TarEntry } from './builders';
-
-function code(c: OciErrorCode, message?: RegExp) {
-  return (e: unknown): boolean => {
-    assert.ok(isOciError(e, c), `expected OciError ${c}, got ${String(e)}`);
-    if (message) assert.match((e as Error).message, message);
-    return true;
-  };
-}
-
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
-
-async function readStream(s: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of s) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-}
+import { code, collect, readStream } from '../helpers/assertions';
 
 const LAYOUT = '{"imageLayoutVersion":"1.0.0"}';
 const EMPTY_INDEX = '{"schemaVersion":2,"manifests":[]}';

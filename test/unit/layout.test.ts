@@ -4,30 +4,10 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { ANNOTATION_REF_NAME, type Descriptor } from '../../src/oci/descriptor';
 import { digestOf } from '../../src/oci/digest';
-import { isOciError, type OciErrorCode } from '../../src/oci/errors';
 import { isFallbackTag, OciLayoutStore, TEMP_DIR } from '../../src/oci/layout';
 import { MediaType } from '../../src/oci/mediaType';
 import { cleanupTemps, makeArtifact, makeImage, makeIndex, makeMultiArchLayout, newLayout, pushBlob, refName, tempDir } from './builders';
-
-function code(c: OciErrorCode, message?: RegExp) {
-  return (e: unknown): boolean => {
-    assert.ok(isOciError(e, c), `expected OciError ${c}, got ${String(e)}`);
-    if (message) assert.match((e as Error).message, message);
-    return true;
-  };
-}
-
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
-
-async function readStream(s: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of s) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-}
+import { code, collect, readStream } from '../helpers/assertions';
 
 function indexJson(store: OciLayoutStore): { schemaVersion: number; mediaType?: string; manifests: Descriptor[] } {
   return JSON.parse(readFileSync(join(store.location, 'index.json'), 'utf8'));

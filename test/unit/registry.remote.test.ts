@@ -10,14 +10,9 @@ import { MediaType } from '../../src/oci/mediaType';
 import { Registry, RegistryClient, RemoteRepository } from '../../src/oci/registry';
 import { startFaultProxy, startOciServer, type OciServer } from '../integration/support';
 import { makeArtifact, makeImage, makeIndex, pushBlob } from './builders';
+import { collect } from '../helpers/assertions';
 
 const noWait = async () => undefined;
-
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
 
 async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
