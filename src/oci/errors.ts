@@ -10,7 +10,13 @@ export type OciErrorCode =
   | 'UNSUPPORTED'
   | 'ALREADY_EXISTS'
   | 'PATH_ESCAPE'
-  | 'READ_ONLY';
+  | 'READ_ONLY'
+  // A registry still answers 401 after the credentials we have were tried (none, or refused): sign in.
+  | 'UNAUTHORIZED'
+  // A registry (or its token server) answers 403: signed in, but without access to this.
+  | 'DENIED'
+  // Any other answer a registry gives that is not what was asked for (5xx, 429, 400, ...).
+  | 'REGISTRY';
 
 export class OciError extends Error {
   readonly code: OciErrorCode;

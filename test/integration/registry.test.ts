@@ -6,7 +6,8 @@ import { copy } from '../../src/oci/copy';
 import type { Descriptor } from '../../src/oci/descriptor';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { MemoryCredentialStore } from '../../src/oci/auth';
-import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
+import { isOciError } from '../../src/oci/errors';
+import { RegistryClient, RegistryError, RemoteRepository } from '../../src/oci/registry';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeArtifact, makeImage, makeIndex, newLayout, tempDir } from '../unit/builders';
 import { hasDockerRegistry, launchRegistry, startOciServer, startTokenServer, type LaunchedRegistry, type TokenServer } from './support';
@@ -161,6 +162,29 @@ describeRegistry('docker-registry with htpasswd basic auth', function () {
     // Credentials on the command line work without a login.
     assert.equal((await runCli('resolve', `${registry.host}/secure/app:v1`, '--plain-http', '-u', 'alice', '-p', 'wonderland')).stdout, `${s.index.digest}\n`);
   });
+
+  it('reports UNAUTHORIZED, naming registry and repository, when no credentials or wrong ones are refused', async () => {
+    const s = await sampleLayout();
+    const unauthorized = (e: unknown) => {
+      assert.ok(isOciError(e, 'UNAUTHORIZED'), `expected UNAUTHORIZED, got ${String(e)}`);
+      assert.ok(e instanceof RegistryError && e.status === 401);
+      assert.ok(e.message.includes(`${registry.host}/secure/app`), e.message);
+      return true;
+    };
+    const anonymous = new RemoteRepository(new RegistryClient(registry.host, { plainHttp: true }), 'secure/app');
+    await assert.rejects(anonymous.resolve('v1'), unauthorized);
+    const wrong = new RemoteRepository(new RegistryClient(registry.host, { plainHttp: true, credentials: new MemoryCredentialStore({ [registry.host]: { username: 'alice', password: 'wrong' } }) }), 'secure/app');
+    await assert.rejects(wrong.resolve('v1'), unauthorized);
+    await assert.rejects(copy(s.store, 'v1', wrong, ['v2']), unauthorized);
+    await assert.rejects(collect(wrong.tags()), unauthorized);
+    // The right credentials get through, so the code meant the credentials and nothing else.
+    const right = new RemoteRepository(new RegistryClient(registry.host, { plainHttp: true, credentials: new MemoryCredentialStore({ [registry.host]: { username: 'alice', password: 'wonderland' } }) }), 'secure/app');
+    await copy(s.store, 'v1', right, ['v2']);
+    assert.equal((await right.resolve('v2')).digest, s.index.digest);
+    const login = await runCli('login', registry.host, '-u', 'alice', '-p', 'wrong', '--plain-http');
+    assert.equal(login.code, 1);
+    assert.match(login.stderr, /login to .* failed: .*401/);
+  });
 });
 
 describeRegistry('docker-registry with token auth', function () {
@@ -203,8 +227,8 @@ describeRegistry('docker-registry with token auth', function () {
 
   it('is refused with a clear error for wrong credentials, and anonymous users get nothing', async () => {
     const wrong = new RemoteRepository(new RegistryClient(registry.host, { plainHttp: true, credentials: new MemoryCredentialStore({ [registry.host]: { username: 'bob', password: 'nope' } }) }), 'tok/a');
-    await assert.rejects(wrong.resolve('v1'), /token server .* answered 401/);
+    await assert.rejects(wrong.resolve('v1'), (e: unknown) => isOciError(e, 'UNAUTHORIZED') && /token server .* answered 401 for repository:tok\/a:pull/.test(e.message));
     const anonymous = new RemoteRepository(new RegistryClient(registry.host, { plainHttp: true }), 'tok/a');
-    await assert.rejects(anonymous.resolve('v1'), /response status 401/);
+    await assert.rejects(anonymous.resolve('v1'), (e: unknown) => isOciError(e, 'UNAUTHORIZED') && /response status 401/.test(e.message) && e.message.includes(`${registry.host}/tok/a`));
   });
 });

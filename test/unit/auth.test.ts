@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Authorizer, type TokenFetcher } from '../../src/oci/auth/authorizer';
 import { MemoryCredentialStore } from '../../src/oci/auth/credentials';
 import { DockerConfigStore, runCredentialHelper, type CredentialHelperRunner } from '../../src/oci/auth/dockerConfig';
+import { isOciError } from '../../src/oci/errors';
 
 const BEARER = 'Bearer realm="https://auth.example.com/token",service="reg",scope="repository:a:pull"';
 
@@ -78,7 +79,9 @@ describe('Authorizer', () => {
 
   it('says plainly when the token server refuses', async () => {
     const auth = new Authorizer({ fetchToken: async () => ({ status: 401, text: '{"details":"bad"}' }), mayCarryCredentials: () => true });
-    await assert.rejects(auth.respond('reg', BEARER, []), /answered 401.*manifold login/);
+    await assert.rejects(auth.respond('reg', BEARER, ['repository:team/app:pull']), (e: unknown) => isOciError(e, 'UNAUTHORIZED') && /answered 401 for .*repository:team\/app:pull.*manifold login reg/.test(e.message));
+    const forbidding = new Authorizer({ fetchToken: async () => ({ status: 403, text: '' }), mayCarryCredentials: () => true });
+    await assert.rejects(forbidding.respond('reg', BEARER, []), (e: unknown) => isOciError(e, 'DENIED') && /answered 403/.test(e.message));
   });
 });
 

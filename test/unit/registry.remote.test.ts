@@ -350,3 +350,41 @@ describe('RegistryClient retries and redirects', () => {
     }
   });
 });
+
+describe('RegistryClient auth failures', () => {
+  /** A registry that asks for basic auth and refuses every credential (401), or forbids (403) what it accepts. */
+  async function refusingRegistry(status: 401 | 403) {
+    const seen: Array<string | undefined> = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      if (status === 401 || !req.headers.authorization) {
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="r"', 'content-type': 'application/json' }).end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}');
+        return;
+      }
+      res.writeHead(403, { 'content-type': 'application/json' }).end('{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const host = `127.0.0.1:${(server.address() as { port: number }).port}`;
+    return { host, seen, close: () => new Promise<void>((r) => server.close(() => r())) };
+  }
+
+  it('reports UNAUTHORIZED naming registry and repository once the credentials were tried, and DENIED for 403', async () => {
+    const refusing = await refusingRegistry(401);
+    const forbidding = await refusingRegistry(403);
+    try {
+      const creds = (host: string) => new MemoryCredentialStore({ [host]: { username: 'u', password: 'p' } });
+      const repo = new RemoteRepository(new RegistryClient(refusing.host, { plainHttp: true, sleep: noWait, credentials: creds(refusing.host) }), 'team/app');
+      await assert.rejects(repo.resolve('v1'), (e: unknown) => isOciError(e, 'UNAUTHORIZED') && e.message.includes(`${refusing.host}/team/app:v1`) && /manifold login/.test(e.message));
+      // Asked once without, once with the credentials: a 401 after those is final, not retried.
+      assert.deepEqual(refusing.seen, [undefined, `Basic ${Buffer.from('u:p').toString('base64')}`]);
+      const data = Buffer.from('layer');
+      await assert.rejects(repo.push({ mediaType: MediaType.ImageLayer, digest: digestOf(data), size: data.length }, data), (e: unknown) => isOciError(e, 'UNAUTHORIZED') && e.message.includes(`${refusing.host}/team/app`));
+      const denied = new RemoteRepository(new RegistryClient(forbidding.host, { plainHttp: true, sleep: noWait, credentials: creds(forbidding.host) }), 'team/app');
+      await assert.rejects(collect(denied.tags()), (e: unknown) => isOciError(e, 'DENIED') && e.message.includes(`${forbidding.host}/team/app`) && /no access/.test(e.message));
+      await assert.rejects(new Registry(forbidding.host, { plainHttp: true, credentials: creds(forbidding.host) }).ping(), (e: unknown) => isOciError(e, 'DENIED'));
+    } finally {
+      await refusing.close();
+      await forbidding.close();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { MemoryCredentialStore } from '../../oci/auth';
-import { OciError } from '../../oci/errors';
+import { isOciError, OciError } from '../../oci/errors';
 import { Registry } from '../../oci/registry/registry';
 import { checkRegistry } from '../../oci/registry/registryReference';
 import { type Command, stringOpt, UsageError } from '../command';
@@ -27,7 +27,9 @@ export const login: Command = {
     try {
       await probe.ping();
     } catch (err) {
-      throw new OciError('INVALID_ARGUMENT', `login to ${registry} failed: ${(err as Error).message}`, { cause: err });
+      // A refusal keeps its code (UNAUTHORIZED, DENIED), so a caller can tell wrong credentials from a wrong address.
+      const code = isOciError(err, 'UNAUTHORIZED') || isOciError(err, 'DENIED') ? err.code : 'INVALID_ARGUMENT';
+      throw new OciError(code, `login to ${registry} failed: ${(err as Error).message}`, { cause: err });
     }
     await defaultCredentialStore().put(registry, credential);
     printer.out('Login Succeeded\n');

@@ -178,8 +178,11 @@ export class Authorizer {
     }
     if (answer.status !== 200) {
       const detail = answer.text.trim().slice(0, 200);
-      const why = answer.status === 401 || answer.status === 403 ? ' (check the credentials: "manifold login")' : '';
-      throw new OciError('INVALID_ARGUMENT', `${registry}: the token server ${realm.origin}${realm.pathname} answered ${answer.status}${detail ? `: ${detail}` : ''}${why}`);
+      const refused = answer.status === 401 || answer.status === 403;
+      const why = refused ? ` (check the credentials: "manifold login ${registry}")` : '';
+      const code = answer.status === 401 ? 'UNAUTHORIZED' : answer.status === 403 ? 'DENIED' : 'REGISTRY';
+      const forWhat = scopes.length ? ` for ${scopes.join(' ')}` : '';
+      throw new OciError(code, `${registry}: the token server ${realm.origin}${realm.pathname} answered ${answer.status}${forWhat}${detail ? `: ${detail}` : ''}${why}`);
     }
     let doc: { token?: unknown; access_token?: unknown; expires_in?: unknown; refresh_token?: unknown };
     try {

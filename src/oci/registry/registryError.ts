@@ -1,4 +1,4 @@
-import { OciError } from '../errors';
+import { OciError, type OciErrorCode } from '../errors';
 
 /** One entry of a distribution-spec error body: `{"errors":[{"code","message","detail"}]}`. */
 export interface RegistryErrorDetail {
@@ -9,10 +9,11 @@ export interface RegistryErrorDetail {
 
 /**
  * An HTTP answer the registry gave that is not what was asked for, as oras-go's errcode.ErrorResponse:
- * the method, the URL, the status and the registry's own error codes. Callers test `status` (401 means
- * sign in, 403 no access) or `retryable`.
+ * the method, the URL, the status and the registry's own error codes. It is an OciError whose code
+ * callers can key on: UNAUTHORIZED (401 after every credential we have was tried: offer to sign in),
+ * DENIED (403: signed in, no access), REGISTRY for anything else; `status` and `retryable` say more.
  */
-export class RegistryError extends Error {
+export class RegistryError extends OciError {
   constructor(
     readonly method: string,
     readonly url: string,
@@ -20,7 +21,7 @@ export class RegistryError extends Error {
     readonly errors: RegistryErrorDetail[] = [],
     private readonly options?: { cause?: unknown; message?: string; retryable?: boolean },
   ) {
-    super(options?.message ?? describe(method, url, status, errors), options);
+    super(codeForStatus(status), options?.message ?? describe(method, url, status, errors), options);
     this.name = 'RegistryError';
   }
 
@@ -37,6 +38,10 @@ export class RegistryError extends Error {
   hasCode(code: string): boolean {
     return this.errors.some((e) => e.code === code);
   }
+}
+
+function codeForStatus(status: number): OciErrorCode {
+  return status === 401 ? 'UNAUTHORIZED' : status === 403 ? 'DENIED' : 'REGISTRY';
 }
 
 function describe(method: string, url: string, status: number, errors: RegistryErrorDetail[]): string {
