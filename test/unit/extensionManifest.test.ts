@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { allContextValues } from '../../src/extension/present/contextValues';
+import { TRUST_NEEDED } from '../../src/extension/trust';
 
 const root = resolve(__dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -76,5 +77,50 @@ describe('extension manifest', () => {
       assert.ok(key.startsWith('manifold.'), key);
       assert.ok(p.description || p.markdownDescription, key);
     }
+  });
+
+  describe('Restricted Mode (untrusted workspaces)', () => {
+    const needTrust = Object.keys(TRUST_NEEDED);
+    // Every other command only reads: a new command must be put in one list or the other.
+    const browseOnly = [
+      'manifold.refresh', 'manifold.showLog', 'manifold.addLayoutFolder', 'manifold.removeLayoutFolder', 'manifold.openInManifold',
+      'manifold.copyDigest', 'manifold.copyReference', 'manifold.openManifest', 'manifold.openConfig', 'manifold.showReferrersTree',
+      'manifold.openInIndexEditor',
+    ];
+
+    it('is declared limited, with a description', () => {
+      assert.equal(pkg.capabilities?.untrustedWorkspaces?.supported, 'limited');
+      assert.match(pkg.capabilities.untrustedWorkspaces.description, /registr/);
+    });
+
+    it('every registered command is either refused when untrusted or browse-only', () => {
+      assert.deepEqual(needTrust.filter((c) => !registered.includes(c)), [], 'TRUST_NEEDED names unknown commands');
+      assert.deepEqual(needTrust.filter((c) => browseOnly.includes(c)), []);
+      assert.deepEqual(registered.filter((c) => !needTrust.includes(c) && !browseOnly.includes(c)), []);
+    });
+
+    it('every menu entry of a write or registry command carries isWorkspaceTrusted', () => {
+      const open = menuItems.filter((i) => needTrust.includes(i.command) && i.when !== 'false' && !/(^|&&\s*)isWorkspaceTrusted(\s*&&|$)/.test(i.when ?? ''));
+      assert.deepEqual(open.map((i) => `${i.menu}: ${i.command} when ${i.when ?? '(always)'}`), []);
+    });
+
+    it('every write or registry command is kept out of the palette when untrusted', () => {
+      const palette = new Set(menuItems.filter((i) => i.menu === 'commandPalette').map((i) => i.command));
+      assert.deepEqual(needTrust.filter((c) => !palette.has(c)), []);
+    });
+
+    it('welcome links to write or registry commands show only in trusted workspaces, and each view has an untrusted text', () => {
+      const welcome: { view: string; contents: string; when?: string }[] = contributes.viewsWelcome ?? [];
+      const problems = welcome.flatMap((w) =>
+        [...w.contents.matchAll(/\(command:([^)\s]+)\)/g)]
+          .map((m) => m[1]!)
+          .filter((c) => needTrust.includes(c) && !/(^|&&\s*)isWorkspaceTrusted(\s*&&|$)/.test(w.when ?? ''))
+          .map((c) => `${w.view}: ${c}`),
+      );
+      assert.deepEqual(problems, []);
+      for (const view of ['manifold.layouts', 'manifold.registries']) {
+        assert.ok(welcome.some((w) => w.view === view && /!isWorkspaceTrusted/.test(w.when ?? '') && /not trusted/.test(w.contents)), view);
+      }
+    });
   });
 });

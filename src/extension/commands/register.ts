@@ -1,22 +1,29 @@
 import * as vscode from 'vscode';
 import { isOciError } from '../../oci/errors';
 import type { Services } from '../services';
+import { guardTrust, UntrustedWorkspaceError } from '../trust';
 import { Cancelled } from './prompts';
 import type { CommandEntry } from './table';
 
 /**
  * Registers every command, each wrapped once: a dismissed prompt or a cancelled progress ends quietly;
- * any other error is logged with its stack and shown with a "Show log" action. The handler's result is
+ * any other error is logged with its stack and shown with a "Show log" action. A command that writes or talks to a
+ * registry is refused in an untrusted workspace (../trust.ts), with a "Manage Workspace Trust" action. The handler's result is
  * returned to `executeCommand` callers (tests read digests and paths from it); on error they get undefined.
  */
 export function registerCommands(s: Services, table: readonly CommandEntry[]): void {
   for (const { id, handler } of table) {
+    const run = guardTrust(id, handler, () => vscode.workspace.isTrusted);
     s.context.subscriptions.push(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
         try {
-          return await handler(s, ...args);
+          return await run(s, ...args);
         } catch (err) {
           if (err instanceof Cancelled) return undefined;
+          if (err instanceof UntrustedWorkspaceError) {
+            refuseUntrusted(s, id, err);
+            return undefined;
+          }
           if ((err as Error)?.name === 'AbortError') {
             s.log.info(`${id}: cancelled`);
             return undefined;
@@ -35,5 +42,13 @@ function report(s: Services, id: string, err: unknown): void {
   const showLog = vscode.l10n.t('Show log');
   void vscode.window.showErrorMessage(e?.message ?? String(err), showLog).then((action) => {
     if (action === showLog) s.log.show(true);
+  });
+}
+
+function refuseUntrusted(s: Services, id: string, err: UntrustedWorkspaceError): void {
+  s.log.warn(`${id} refused: ${err.message}`);
+  const manage = vscode.l10n.t('Manage Workspace Trust');
+  void vscode.window.showWarningMessage(err.message, manage).then((action) => {
+    if (action === manage) void vscode.commands.executeCommand('workbench.trust.manage');
   });
 }

@@ -12,6 +12,7 @@ import { shortDigest } from '../../oci/reference';
 import { parseManifestStrict } from '../../oci/validate';
 import { layoutChanged } from '../commands/args';
 import type { Services } from '../services';
+import { untrustedMessage } from '../trust';
 import { isDigestReference, parseStoredIndexUri, type StoredIndexRef } from './indexUri';
 
 /**
@@ -61,7 +62,7 @@ export class StoredIndexFileSystem implements vscode.FileSystemProvider, vscode.
 
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
     const { ref, store, desc } = await this.resolve(uri);
-    const readOnly = isDigestReference(ref.reference) || store.readOnly;
+    const readOnly = isDigestReference(ref.reference) || store.readOnly || !vscode.workspace.isTrusted;
     return {
       type: vscode.FileType.File,
       ctime: 0,
@@ -77,6 +78,7 @@ export class StoredIndexFileSystem implements vscode.FileSystemProvider, vscode.
   }
 
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
+    if (!vscode.workspace.isTrusted) throw vscode.FileSystemError.NoPermissions(untrustedMessage('writes'));
     const { ref, store, desc: current } = await this.resolve(uri);
     if (isDigestReference(ref.reference)) {
       throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('{0} is opened by digest: a saved copy would have no name. Tag it first.', shortDigest(ref.reference)));

@@ -11,14 +11,14 @@ export class RegistriesTreeProvider implements vscode.TreeDataProvider<Node>, vs
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly roots = new Map<string, RegistryNode>();
   private rootList: Promise<Node[]> | undefined;
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(readonly ctx: RegistriesContext) {
-    this.subscription = ctx.registries.onDidChange(() => this.refreshAll());
+    this.subscriptions = [ctx.registries.onDidChange(() => this.refreshAll()), vscode.workspace.onDidGrantWorkspaceTrust(() => this.refreshAll())];
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const d of this.subscriptions) d.dispose();
     this.emitter.dispose();
   }
 
@@ -55,6 +55,8 @@ export class RegistriesTreeProvider implements vscode.TreeDataProvider<Node>, vs
   }
 
   private async loadRoots(): Promise<Node[]> {
+    // Restricted Mode: no registry is listed or contacted; the view's welcome text says why.
+    if (!vscode.workspace.isTrusted) return [];
     try {
       const next = new Map<string, RegistryNode>();
       for (const entry of this.ctx.registries.list()) {

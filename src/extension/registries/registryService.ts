@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ChainCredentialStore, type Credential, DockerConfigStore } from '../../oci/auth';
 import { checkRegistry, isValidRepository, Registry, type RemoteRepository } from '../../oci/registry';
 import { OciError } from '../../oci/errors';
+import { UntrustedWorkspaceError } from '../trust';
 import { SecretCredentialStore } from './secretCredentials';
 
 export interface RegistryEntry {
@@ -27,6 +28,8 @@ export class RegistryService implements vscode.Disposable {
   constructor(
     private readonly state: vscode.Memento,
     secrets: vscode.SecretStorage,
+    /** No client is made, so no request is sent, while this says no (an untrusted workspace). */
+    private readonly isTrusted: () => boolean = () => vscode.workspace.isTrusted,
   ) {
     this.secretStore = new SecretCredentialStore(secrets);
   }
@@ -67,6 +70,7 @@ export class RegistryService implements vscode.Disposable {
   }
 
   registry(host: string): Registry {
+    if (!this.isTrusted()) throw new UntrustedWorkspaceError('registry');
     let client = this.clients.get(host);
     if (!client) {
       client = new Registry(host, {
@@ -90,6 +94,7 @@ export class RegistryService implements vscode.Disposable {
 
   /** Stores the credential, then checks it with `GET /v2/`; a refused one is not kept. */
   async signIn(host: string, credential: Credential, options: { signal?: AbortSignal } = {}): Promise<void> {
+    if (!this.isTrusted()) throw new UntrustedWorkspaceError('registry');
     const previous = await this.secretStore.get(host);
     await this.secretStore.put(host, credential);
     this.clients.delete(host); // drop tokens obtained with other credentials

@@ -3,6 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { OciLayoutStore } from '../../../src/oci/layout';
+import { RegistryService } from '../../../src/extension/registries/registryService';
+import { UntrustedWorkspaceError } from '../../../src/extension/trust';
 import { hasDockerRegistry, launchRegistry, type LaunchedRegistry } from '../../integration/support/registryLauncher';
 import { startOciServer, type OciServer } from '../../integration/support/ociServer';
 import { row, rows, useFixtures, type Fixtures } from './layoutFixtures';
@@ -52,6 +54,19 @@ describe('Registries view', () => {
     assert.match(uri ?? '', /^manifold:/);
     assert.equal(JSON.parse(vscode.window.activeTextEditor!.document.getText()).manifests.length, 2);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('sends no request in an untrusted workspace: the registry service refuses before it makes a client', async () => {
+    const untrusted = new RegistryService(f.services.context.globalState, f.services.context.secrets, () => false);
+    try {
+      const before = server.requests.length;
+      assert.throws(() => untrusted.repository(server.host, 'team/app'), (e: unknown) => e instanceof UntrustedWorkspaceError && e.need === 'registry');
+      await assert.rejects(untrusted.signIn(server.host, { username: 'u', password: 'p' }), UntrustedWorkspaceError);
+      assert.equal(server.requests.length, before);
+      assert.equal(await untrusted.user(server.host), undefined, 'a refused sign-in keeps no credential');
+    } finally {
+      untrusted.dispose();
+    }
   });
 
   it('pulls a registry tag into a layout, referrers included', async () => {

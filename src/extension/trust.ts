@@ -1,0 +1,53 @@
+// Restricted Mode (an untrusted workspace): the trees browse layouts, nothing writes and nothing talks to a
+// registry. package.json hides the commands below with `isWorkspaceTrusted`; the command wrapper and the registry
+// service refuse them in code too, for callers that reach them another way. Free of `vscode` for unit tests.
+import { t } from './present/l10n';
+
+export type TrustNeed = 'writes' | 'registry';
+
+/** The commands an untrusted workspace refuses, and why. Every other command only reads. */
+export const TRUST_NEEDED: Readonly<Record<string, TrustNeed>> = {
+  'manifold.createLayout': 'writes',
+  'manifold.initLayoutHere': 'writes',
+  'manifold.createIndex': 'writes',
+  'manifold.updateIndex': 'writes',
+  'manifold.annotate': 'writes',
+  'manifold.attach': 'writes',
+  'manifold.tag': 'writes',
+  'manifold.untag': 'writes',
+  'manifold.delete': 'writes',
+  'manifold.addToIndex': 'writes',
+  'manifold.editIndex': 'writes',
+  'manifold.addRegistry': 'registry',
+  'manifold.removeRegistry': 'registry',
+  'manifold.addRepository': 'registry',
+  'manifold.signIn': 'registry',
+  'manifold.signOut': 'registry',
+  'manifold.copyToRegistry': 'registry',
+  'manifold.pullToLayout': 'registry',
+};
+
+/** Thrown instead of running a write or a registry request in an untrusted workspace. */
+export class UntrustedWorkspaceError extends Error {
+  override readonly name = 'UntrustedWorkspaceError';
+
+  constructor(readonly need: TrustNeed) {
+    super(untrustedMessage(need));
+  }
+}
+
+export function untrustedMessage(need: TrustNeed): string {
+  return need === 'writes'
+    ? t('This workspace is not trusted: Manifold browses its layouts but does not change them. Trust the workspace to create, tag, update or delete.')
+    : t('This workspace is not trusted: Manifold does not contact registries from it. Trust the workspace to browse registries, sign in, copy or pull.');
+}
+
+/** `handler`, refused before it runs when the command needs trust and `isTrusted()` says no. */
+export function guardTrust<A extends unknown[], R>(id: string, handler: (...args: A) => R, isTrusted: () => boolean): (...args: A) => R {
+  const need = TRUST_NEEDED[id];
+  if (!need) return handler;
+  return (...args: A) => {
+    if (!isTrusted()) throw new UntrustedWorkspaceError(need);
+    return handler(...args);
+  };
+}
