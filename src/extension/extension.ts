@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/register';
 import { COMMANDS } from './commands/table';
@@ -12,12 +13,12 @@ import { REGISTRIES_VIEW, RegistriesTreeProvider } from './registries/registries
 import { RegistryService } from './registries/registryService';
 import { Sources } from './sources';
 import { DOCUMENT_SCHEME } from './present/documentUri';
-import { setLocalize } from './present/l10n';
 import type { Services } from './services';
 
 /** Builds the services once and registers everything in context.subscriptions. Returns them for tests. */
 export function activate(context: vscode.ExtensionContext): { services: Services } {
-  setLocalize((message, ...args) => vscode.l10n.t(message, ...args));
+  // The vscode-free modules' strings (src/extension/present, trust.ts) come from the same bundle.
+  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   const log = vscode.window.createOutputChannel('Manifold', { log: true });
   const registry = new LayoutRegistry(context.workspaceState);
   const registries = new RegistryService(context.globalState, context.secrets);

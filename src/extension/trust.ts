@@ -1,7 +1,7 @@
 // Restricted Mode (an untrusted workspace): the trees browse layouts, nothing writes and nothing talks to a
 // registry. package.json hides the commands below with `isWorkspaceTrusted`; the command wrapper and the registry
 // service refuse them in code too, for callers that reach them another way. Free of `vscode` for unit tests.
-import { t } from './present/l10n';
+import * as l10n from '@vscode/l10n';
 
 export type TrustNeed = 'writes' | 'registry';
 
@@ -38,8 +38,8 @@ export class UntrustedWorkspaceError extends Error {
 
 export function untrustedMessage(need: TrustNeed): string {
   return need === 'writes'
-    ? t('This workspace is not trusted: Manifold browses its layouts but does not change them. Trust the workspace to create, tag, update or delete.')
-    : t('This workspace is not trusted: Manifold does not contact registries from it. Trust the workspace to browse registries, sign in, copy or pull.');
+    ? l10n.t('This workspace is not trusted: Manifold browses its layouts but does not change them. Trust the workspace to create, tag, update or delete.')
+    : l10n.t('This workspace is not trusted: Manifold does not contact registries from it. Trust the workspace to browse registries, sign in, copy or pull.');
 }
 
 /** `handler`, refused before it runs when the command needs trust and `isTrusted()` says no. */

@@ -1,4 +1,5 @@
 // Reading the values of plain-object command arguments; no `vscode` here, so it is unit-tested in Node.
+import * as l10n from '@vscode/l10n';
 import { parseAnnotationChanges, type AnnotationChanges } from '../../oci/imageIndex';
 import { OciError } from '../../oci/errors';
 
@@ -7,7 +8,7 @@ export function stringList(value: unknown, name: string): string[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value.split(/[\s,]+/).filter(Boolean);
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
-  throw new OciError('INVALID_ARGUMENT', `${name}: expected a list of strings`);
+  throw new OciError('INVALID_ARGUMENT', l10n.t('{0}: expected a list of strings', name));
 }
 
 /**
@@ -23,12 +24,12 @@ export function annotationChanges(value: unknown, allowRemove: boolean): Annotat
     const o = value as Record<string, unknown>;
     if (isStringMap(o.set) || Array.isArray(o.remove)) {
       const remove = stringList(o.remove, 'annotations.remove') ?? [];
-      if (remove.length > 0 && !allowRemove) throw new OciError('INVALID_ARGUMENT', 'annotations: removing is not possible here');
+      if (remove.length > 0 && !allowRemove) throw new OciError('INVALID_ARGUMENT', l10n.t('annotations: removing is not possible here'));
       return { set: isStringMap(o.set) ? { ...o.set } : {}, remove };
     }
     if (isStringMap(o)) return { set: { ...o }, remove: [] };
   }
-  throw new OciError('INVALID_ARGUMENT', 'annotations: expected ["key=value", ...] or { key: value }');
+  throw new OciError('INVALID_ARGUMENT', l10n.t('annotations: expected ["key=value", ...] or {0}', '{ key: value }'));
 }
 
 function isStringMap(v: unknown): v is Record<string, string> {

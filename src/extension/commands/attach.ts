@@ -11,15 +11,17 @@ import { annotationChanges, stringList } from './argValues';
 import { layoutChanged, manifestFrom, plainArgs, reportDone, withProgress } from './args';
 import { askAnnotations, input, need, pickMany, pickOne } from './prompts';
 
-/** Artifact types users attach most, offered first. */
-export const COMMON_ARTIFACT_TYPES: { type: string; label: string }[] = [
-  { type: 'application/spdx+json', label: 'SBOM (SPDX)' },
-  { type: 'application/vnd.cyclonedx+json', label: 'SBOM (CycloneDX)' },
-  { type: 'application/vnd.cncf.notary.signature', label: 'Signature (Notary Project)' },
-  { type: 'application/vnd.dev.sigstore.bundle.v0.3+json', label: 'Signature (Sigstore bundle)' },
-  { type: 'application/vnd.in-toto+json', label: 'Attestation (in-toto)' },
-  { type: 'application/vnd.microsoft.artifact.lifecycle', label: 'Lifecycle (end-of-life date)' },
-];
+/** Artifact types users attach most, offered first (a function: the labels are localized when asked). */
+export function commonArtifactTypes(): { type: string; label: string }[] {
+  return [
+    { type: 'application/spdx+json', label: vscode.l10n.t('SBOM (SPDX)') },
+    { type: 'application/vnd.cyclonedx+json', label: vscode.l10n.t('SBOM (CycloneDX)') },
+    { type: 'application/vnd.cncf.notary.signature', label: vscode.l10n.t('Signature (Notary Project)') },
+    { type: 'application/vnd.dev.sigstore.bundle.v0.3+json', label: vscode.l10n.t('Signature (Sigstore bundle)') },
+    { type: 'application/vnd.in-toto+json', label: vscode.l10n.t('Attestation (in-toto)') },
+    { type: 'application/vnd.microsoft.artifact.lifecycle', label: vscode.l10n.t('Lifecycle (end-of-life date)') },
+  ];
+}
 const LIFECYCLE_EOL = 'vnd.microsoft.artifact.lifecycle.end-of-life.date';
 
 export interface AttachCommandResult {
@@ -78,13 +80,13 @@ export async function attach(s: Services, arg?: unknown): Promise<AttachCommandR
 
 function filesArg(value: unknown): AttachFile[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new Error('files: expected a list');
+  if (!Array.isArray(value)) throw new Error(vscode.l10n.t('files: expected a list'));
   return value.map((f) => (typeof f === 'string' ? { path: f, title: basename(f) } : (f as AttachFile)));
 }
 
 async function askArtifactType(title: string): Promise<string> {
   const other = vscode.l10n.t('Other…');
-  const picked = await pickOne([...COMMON_ARTIFACT_TYPES.map((c) => ({ label: c.type, description: c.label })), { label: other }], {
+  const picked = await pickOne([...commonArtifactTypes().map((c) => ({ label: c.type, description: c.label })), { label: other }], {
     title,
     placeHolder: vscode.l10n.t('Artifact type'),
     matchOnDescription: true,

@@ -23,7 +23,7 @@ import {
   type ItemSpec,
   type ManifestRole,
 } from '../present/items';
-import { t } from '../present/l10n';
+import * as l10n from '@vscode/l10n';
 import { layoutName, type LayoutFolder, type LayoutRegistry } from './layoutRegistry';
 
 export interface TreeContext {
@@ -157,7 +157,7 @@ export class LayoutNode extends SourceNode {
     const nodes: Node[] = listings.map((l) => new TagNode(this, l));
     const untagged = untaggedEntries(entries);
     if (untagged.length > 0) nodes.push(new UntaggedNode(this, untagged));
-    if (nodes.length === 0) nodes.push(new MessageNode(this, 'info', t('No tags yet')));
+    if (nodes.length === 0) nodes.push(new MessageNode(this, 'info', l10n.t('No tags yet')));
     return nodes;
   }
 }
@@ -257,7 +257,7 @@ export class TagNode extends ManifestLikeNode {
 
   protected tooltipWith(annotations: Record<string, string>): string {
     const s = this.listing.summary;
-    const extra: [string, string][] = s?.platforms.length ? [[t('Platforms'), s.platforms.join(', ')]] : [];
+    const extra: [string, string][] = s?.platforms.length ? [[l10n.t('Platforms'), s.platforms.join(', ')]] : [];
     return descriptorTooltip(`${this.tag} — ${s?.description ?? ''}`, this.desc, extra, this.listing.error, annotations);
   }
 }

@@ -4,12 +4,12 @@ import type { UnreachableReport } from '../../oci/graph';
 import { isImageIndex } from '../../oci/mediaType';
 import { formatPlatform } from '../../oci/platform';
 import { formatSize, shortDigest } from './format';
-import { t } from './l10n';
+import * as l10n from '@vscode/l10n';
 
 const LISTED = 5;
 
 export function describeDescriptor(d: Descriptor): string {
-  const kind = isImageIndex(d.mediaType) ? t('index') : t('manifest');
+  const kind = isImageIndex(d.mediaType) ? l10n.t('index') : l10n.t('manifest');
   const what = d.platform ? ` ${formatPlatform(d.platform)}` : d.artifactType ? ` ${d.artifactType}` : '';
   return `${kind}${what} ${shortDigest(d.digest)}`;
 }
@@ -18,25 +18,25 @@ export function describeDescriptor(d: Descriptor): string {
 export function consequenceLines(report: UnreachableReport): string[] {
   const lines: string[] = [];
   if (report.manifests.length === 0 && report.blobs.length === 0) {
-    lines.push(t('Nothing else becomes unreachable.'));
+    lines.push(l10n.t('Nothing else becomes unreachable.'));
   } else {
     const named = report.manifests.slice(0, LISTED).map(describeDescriptor);
-    if (report.manifests.length > LISTED) named.push(t('{0} more', report.manifests.length - LISTED));
-    if (named.length > 0) lines.push(t('No longer reachable from index.json: {0}.', named.join(', ')));
+    if (report.manifests.length > LISTED) named.push(l10n.t('{0} more', report.manifests.length - LISTED));
+    if (named.length > 0) lines.push(l10n.t('No longer reachable from index.json: {0}.', named.join(', ')));
     if (report.blobs.length > 0) {
       lines.push(
         report.blobs.length === 1
-          ? t('Also 1 config or layer ({0}).', formatSize(report.bytes))
-          : t('Also {0} configs and layers ({1} in all).', report.blobs.length, formatSize(report.bytes)),
+          ? l10n.t('Also 1 config or layer ({0}).', formatSize(report.bytes))
+          : l10n.t('Also {0} configs and layers ({1} in all).', report.blobs.length, formatSize(report.bytes)),
       );
     }
-    lines.push(t('Unreachable content stays on disk until a garbage collection removes it.'));
+    lines.push(l10n.t('Unreachable content stays on disk until a garbage collection removes it.'));
   }
   if (report.orphanedReferrers.length > 0) {
-    lines.push(t('{0} referrer(s) will refer to a manifest that is no longer listed: {1}.', report.orphanedReferrers.length, report.orphanedReferrers.slice(0, LISTED).map(describeDescriptor).join(', ')));
+    lines.push(l10n.t('{0} referrer(s) will refer to a manifest that is no longer listed: {1}.', report.orphanedReferrers.length, report.orphanedReferrers.slice(0, LISTED).map(describeDescriptor).join(', ')));
   }
   if (report.danglingParents.length > 0) {
-    lines.push(t('{0} index(es) will list a manifest that no longer exists: {1}.', report.danglingParents.length, report.danglingParents.slice(0, LISTED).map(describeDescriptor).join(', ')));
+    lines.push(l10n.t('{0} index(es) will list a manifest that no longer exists: {1}.', report.danglingParents.length, report.danglingParents.slice(0, LISTED).map(describeDescriptor).join(', ')));
   }
   return lines;
 }

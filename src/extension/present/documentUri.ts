@@ -1,5 +1,6 @@
 // The `manifold:` URIs of read-only documents: what to show is in the query, a readable name in the path
 // (it becomes the editor tab's title and, through its extension, the language).
+import * as l10n from '@vscode/l10n';
 import { parseSourceKey, sourceKey, sourceName, type SourceRef } from './sourceRef';
 
 export const DOCUMENT_SCHEME = 'manifold';
@@ -39,7 +40,7 @@ export function parseDocumentQuery(query: string): DocumentRequest {
   const source = q.get('source');
   const digest = q.get('digest');
   if ((view !== 'manifest' && view !== 'blob' && view !== 'referrers') || !source || !digest || !Number.isSafeInteger(size)) {
-    throw new Error(`not a Manifold document: ?${query}`);
+    throw new Error(l10n.t('not a Manifold document: {0}', `?${query}`));
   }
   const ref = parseSourceKey(source);
   const req: DocumentRequest = { view, source: ref, digest, size, mediaType: q.get('mediaType') ?? '', label: q.get('label') ?? digest };

@@ -8,7 +8,7 @@ import { formatPlatform } from '../../oci/platform';
 import type { ManifestKind } from '../../oci/summary';
 import { contextValue } from './contextValues';
 import { annotationsInline, codeSpan, escapeMarkdown, formatSize, shortDigest, shortMediaType } from './format';
-import { t } from './l10n';
+import * as l10n from '@vscode/l10n';
 
 export interface IconSpec {
   /** A codicon id. */
@@ -61,10 +61,10 @@ export interface LayoutInfo {
 
 export function layoutItem(info: LayoutInfo): ItemSpec {
   const lines = [`**${escapeMarkdown(info.name)}**`, '', codeSpan(info.path)];
-  if (info.readOnly) lines.push('', t('A layout archive: read-only.'));
+  if (info.readOnly) lines.push('', l10n.t('A layout archive: read-only.'));
   return {
     label: info.name,
-    description: [info.where, info.readOnly ? t('read-only') : ''].filter(Boolean).join(' · '),
+    description: [info.where, info.readOnly ? l10n.t('read-only') : ''].filter(Boolean).join(' · '),
     tooltip: () => lines.join('\n'),
     contextValue: contextValue('layout', [info.added && 'added', info.readOnly && 'readonly']),
     icon: { id: info.readOnly ? 'file-zip' : 'folder-library' },
@@ -74,10 +74,10 @@ export function layoutItem(info: LayoutInfo): ItemSpec {
 
 export function tagItem(listing: TagListing, access?: Access): ItemSpec {
   const kind = listing.summary?.kind ?? (listing.error ? 'unknown' : kindOfDescriptor(listing.desc));
-  const what = listing.summary?.description ?? (listing.error ? t('unreadable: {0}', listing.error.message) : '');
+  const what = listing.summary?.description ?? (listing.error ? l10n.t('unreadable: {0}', listing.error.message) : '');
   const extra: [string, string][] = [];
-  if (listing.summary?.platforms.length) extra.push([t('Platforms'), listing.summary.platforms.join(', ')]);
-  if (listing.summary?.artifactType) extra.push([t('Artifact type'), listing.summary.artifactType]);
+  if (listing.summary?.platforms.length) extra.push([l10n.t('Platforms'), listing.summary.platforms.join(', ')]);
+  if (listing.summary?.artifactType) extra.push([l10n.t('Artifact type'), listing.summary.artifactType]);
   return {
     label: listing.tag,
     description: [shortDigest(listing.desc.digest), what].filter(Boolean).join(' · '),
@@ -98,7 +98,7 @@ export function manifestItem(desc: Descriptor, role: ManifestRole, access?: Acce
   let description: string;
   if (role === 'referrer') {
     // The artifact type and annotations (an end-of-life date, a signing time) are what tell referrers apart.
-    label = [desc.artifactType ?? t('referrer'), annotations].filter(Boolean).join(' · ');
+    label = [desc.artifactType ?? l10n.t('referrer'), annotations].filter(Boolean).join(' · ');
     description = short;
   } else if (role === 'child') {
     label = platform ?? desc.artifactType ?? short;
@@ -108,8 +108,8 @@ export function manifestItem(desc: Descriptor, role: ManifestRole, access?: Acce
     description = [platform ?? desc.artifactType ?? shortMediaType(desc.mediaType), annotations].filter(Boolean).join(' · ');
   }
   const extra: [string, string][] = [];
-  if (platform) extra.push([t('Platform'), platform]);
-  if (desc.artifactType) extra.push([t('Artifact type'), desc.artifactType]);
+  if (platform) extra.push([l10n.t('Platform'), platform]);
+  if (desc.artifactType) extra.push([l10n.t('Artifact type'), desc.artifactType]);
   return {
     label,
     description,
@@ -128,11 +128,11 @@ export interface RegistryInfo {
 }
 
 export function registryItem(info: RegistryInfo): ItemSpec {
-  const notes = [info.user ? t('signed in as {0}', info.user) : '', info.plainHttp ? t('plain HTTP') : ''].filter(Boolean);
+  const notes = [info.user ? l10n.t('signed in as {0}', info.user) : '', info.plainHttp ? l10n.t('plain HTTP') : ''].filter(Boolean);
   return {
     label: info.host,
     description: notes.join(' · '),
-    tooltip: () => [`**${escapeMarkdown(info.host)}**`, '', info.plainHttp ? t('Talks plain HTTP: credentials travel in clear.') : t('Talks HTTPS.'), '', info.user ? t('Credentials in VS Code\'s secret storage.') : t('Uses the Docker config\'s credentials, if any.')].join('\n'),
+    tooltip: () => [`**${escapeMarkdown(info.host)}**`, '', info.plainHttp ? l10n.t('Talks plain HTTP: credentials travel in clear.') : l10n.t('Talks HTTPS.'), '', info.user ? l10n.t('Credentials in VS Code\'s secret storage.') : l10n.t('Uses the Docker config\'s credentials, if any.')].join('\n'),
     contextValue: contextValue('registry', [info.user !== undefined && 'signedin']),
     icon: { id: 'server' },
     collapsible: 'collapsed',
@@ -150,7 +150,7 @@ export function repositoryItem(name: string, added: boolean): ItemSpec {
 
 export function blobItem(desc: Descriptor, role: BlobRole, position = 0): ItemSpec {
   const title = desc.annotations?.[ANNOTATION_TITLE];
-  const label = role === 'config' ? t('config') : title ?? t('layer {0}', position + 1);
+  const label = role === 'config' ? l10n.t('config') : title ?? l10n.t('layer {0}', position + 1);
   const description = role === 'config' ? `${shortMediaType(desc.mediaType)} · ${formatSize(desc.size)}` : `${formatSize(desc.size)} · ${shortMediaType(desc.mediaType)}`;
   return {
     label,
@@ -164,9 +164,9 @@ export function blobItem(desc: Descriptor, role: BlobRole, position = 0): ItemSp
 
 export function untaggedItem(count: number): ItemSpec {
   return {
-    label: t('Untagged'),
+    label: l10n.t('Untagged'),
     description: String(count),
-    tooltip: () => t('Manifests listed in index.json without a tag: referrers kept the oras way, and manifests kept by digest.'),
+    tooltip: () => l10n.t('Manifests listed in index.json without a tag: referrers kept the oras way, and manifests kept by digest.'),
     contextValue: contextValue('untagged'),
     icon: { id: 'inbox' },
     collapsible: 'collapsed',
@@ -177,7 +177,7 @@ export function errorItem(message: string): ItemSpec {
   const firstLine = message.split('\n')[0]!;
   return {
     label: firstLine,
-    tooltip: () => `${codeSpan(message)}\n\n${t('Click to show the log.')}`,
+    tooltip: () => `${codeSpan(message)}\n\n${l10n.t('Click to show the log.')}`,
     contextValue: contextValue('error'),
     icon: { id: 'error', color: 'problemsErrorIcon.foreground' },
     collapsible: 'none',
@@ -192,14 +192,14 @@ export function infoItem(message: string): ItemSpec {
 export function descriptorTooltip(title: string, desc: Descriptor, extra: [string, string][], error?: Error, contentAnnotations?: Record<string, string>): string {
   const row = (k: string, v: string) => `| ${escapeMarkdown(k)} | ${v} |`;
   const lines = [`**${escapeMarkdown(title)}**`, '', '| | |', '|:--|:--|'];
-  lines.push(row(t('Media type'), codeSpan(desc.mediaType)));
-  lines.push(row(t('Digest'), codeSpan(desc.digest)));
-  lines.push(row(t('Size'), `${formatSize(desc.size)} (${desc.size} ${t('bytes')})`));
+  lines.push(row(l10n.t('Media type'), codeSpan(desc.mediaType)));
+  lines.push(row(l10n.t('Digest'), codeSpan(desc.digest)));
+  lines.push(row(l10n.t('Size'), `${formatSize(desc.size)} (${desc.size} ${l10n.t('bytes')})`));
   for (const [k, v] of extra) lines.push(row(k, escapeMarkdown(v)));
   // The manifest's own annotations (read on hover) and those of the descriptor pointing at it.
   const annotations = Object.entries({ ...(desc.annotations ?? {}), ...(contentAnnotations ?? {}) });
   if (annotations.length > 0) {
-    lines.push('', `**${t('Annotations')}**`, '', '| | |', '|:--|:--|');
+    lines.push('', `**${l10n.t('Annotations')}**`, '', '| | |', '|:--|:--|');
     for (const [k, v] of annotations.sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(row(k, escapeMarkdown(v)));
   }
   if (error) lines.push('', `$(warning) ${escapeMarkdown(error.message)}`);

@@ -1,15 +1,5 @@
-// User-facing strings of the vscode-free helpers go through `t`, which activate() points at vscode.l10n.t;
-// in plain Node (unit tests) it only fills in `{0}`-style placeholders.
-export type Localize = (message: string, ...args: (string | number | boolean)[]) => string;
-
-const fill: Localize = (message, ...args) => message.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m));
-
-let current: Localize = fill;
-
-export function t(message: string, ...args: (string | number | boolean)[]): string {
-  return current(message, ...args);
-}
-
-export function setLocalize(fn: Localize): void {
-  current = fn;
-}
+// The vscode-free modules localize with @vscode/l10n, imported as `import * as l10n from '@vscode/l10n'` and called
+// as `l10n.t(...)`: that is the spelling @vscode/l10n-dev extracts into l10n/bundle.l10n.json. activate() hands it
+// VS Code's bundle; in plain Node (unit tests) `t` only fills in `{0}`-style placeholders. This re-export is for
+// modules that still import `t` from here.
+export { t } from '@vscode/l10n';

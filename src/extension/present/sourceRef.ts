@@ -1,5 +1,6 @@
 // Where content lives: a layout folder (or `.tar`) or a repository on a registry. One string form
 // (`layout:/path`, `registry:host/repo`) names it in document URIs and node ids.
+import * as l10n from '@vscode/l10n';
 import { formatRegistryReference } from '../../oci/registry/registryReference';
 import { formatLayoutReference } from '../../oci/reference';
 
@@ -16,7 +17,7 @@ export function parseSourceKey(key: string): SourceRef {
     const slash = rest.indexOf('/');
     if (slash > 0 && slash < rest.length - 1) return { kind: 'registry', registry: rest.slice(0, slash), repository: rest.slice(slash + 1) };
   }
-  throw new Error(`not a Manifold source: ${key}`);
+  throw new Error(l10n.t('not a Manifold source: {0}', key));
 }
 
 /** `dir:tag`, `dir@digest`, `host/repo:tag`: as the CLI takes references. */

@@ -6,7 +6,7 @@ import { RegistryError } from '../../oci/registry';
 import type { ReadOnlyTarget } from '../../oci/target';
 import { describeWithin, MessageNode, Node, SourceNode, TagNode, type TreeContext } from '../layouts/nodes';
 import { registryItem, repositoryItem, type Access, type ItemSpec } from '../present/items';
-import { t } from '../present/l10n';
+import * as l10n from '@vscode/l10n';
 import type { SourceRef } from '../present/sourceRef';
 import type { RegistryEntry, RegistryService } from './registryService';
 
@@ -61,17 +61,17 @@ export class RegistryNode extends CachedChildren {
       for await (const name of ctx.registries.registry(this.host).repositories()) {
         names.add(name);
         if (++n >= MAX_LISTED) {
-          nodes.push(new MessageNode(this, 'info', t('Only the first {0} repositories of the catalog are listed; add others by name.', MAX_LISTED)));
+          nodes.push(new MessageNode(this, 'info', l10n.t('Only the first {0} repositories of the catalog are listed; add others by name.', MAX_LISTED)));
           break;
         }
       }
     } catch (err) {
       // Many registries close their catalog: the repositories added by name still show.
       if (err instanceof RegistryError && err.unauthorized) nodes.push(errorNode(this, err));
-      else nodes.push(new MessageNode(this, 'info', t('No catalog ({0}): add repositories by name.', (err as Error).message), addRepositoryAction(this.host)));
+      else nodes.push(new MessageNode(this, 'info', l10n.t('No catalog ({0}): add repositories by name.', (err as Error).message), addRepositoryAction(this.host)));
     }
     const repos = [...names].sort().map((name) => new RepositoryNode(this, name, this.entry.repositories.includes(name)));
-    if (repos.length === 0 && nodes.length === 0) nodes.push(new MessageNode(this, 'info', t('No repositories: add one by name.'), addRepositoryAction(this.host)));
+    if (repos.length === 0 && nodes.length === 0) nodes.push(new MessageNode(this, 'info', l10n.t('No repositories: add one by name.'), addRepositoryAction(this.host)));
     return [...repos, ...nodes];
   }
 }
@@ -132,14 +132,14 @@ export class RepositoryNode extends SourceNode {
     listings.sort((a, b) => (a.tag < b.tag ? -1 : 1));
     await describeWithin(ctx, this, repo, listings.filter((l) => !l.error), this.summaries);
     const nodes: Node[] = listings.map((l) => new TagNode(this, l));
-    if (more) nodes.push(new MessageNode(this, 'info', t('Only the first {0} tags are listed.', MAX_LISTED)));
-    if (nodes.length === 0) nodes.push(new MessageNode(this, 'info', t('No tags yet')));
+    if (more) nodes.push(new MessageNode(this, 'info', l10n.t('Only the first {0} tags are listed.', MAX_LISTED)));
+    if (nodes.length === 0) nodes.push(new MessageNode(this, 'info', l10n.t('No tags yet')));
     return nodes;
   }
 }
 
 function addRepositoryAction(host: string): vscode.Command {
-  return { command: 'manifold.addRepository', title: t('Add Repository…'), arguments: [{ registry: host }] };
+  return { command: 'manifold.addRepository', title: l10n.t('Add Repository…'), arguments: [{ registry: host }] };
 }
 
 /** An error as a tree item; "authentication required" offers to sign in. */
@@ -147,7 +147,7 @@ export function errorNode(parent: Node, err: unknown): MessageNode {
   const message = (err as Error)?.message ?? String(err);
   const registry = parent instanceof RegistryNode ? parent.host : parent.source instanceof RepositoryNode ? parent.source.parent.host : undefined;
   if (err instanceof RegistryError && err.unauthorized && registry) {
-    return new MessageNode(parent, 'error', t('Sign in to {0}: {1}', registry, message), { command: 'manifold.signIn', title: t('Sign In…'), arguments: [{ registry }] });
+    return new MessageNode(parent, 'error', l10n.t('Sign in to {0}: {1}', registry, message), { command: 'manifold.signIn', title: l10n.t('Sign In…'), arguments: [{ registry }] });
   }
   return new MessageNode(parent, 'error', message);
 }

@@ -59,7 +59,7 @@ export class RegistryService implements vscode.Disposable {
   }
 
   async addRepository(host: string, repository: string): Promise<void> {
-    if (!isValidRepository(repository)) throw new OciError('INVALID_ARGUMENT', `invalid repository name ${JSON.stringify(repository)}`);
+    if (!isValidRepository(repository)) throw new OciError('INVALID_ARGUMENT', vscode.l10n.t('invalid repository name {0}', JSON.stringify(repository)));
     const entry = this.entry(host) ?? (await this.add(host, false));
     if (entry.repositories.includes(repository)) return;
     await this.save(this.list().map((r) => (r.host === host ? { ...r, repositories: [...r.repositories, repository].sort() } : r)));
