@@ -157,6 +157,27 @@ describe('copy between layouts and registries', () => {
     });
   }
 
+  it('copying again what is there writes nothing: the root and the tag are checked at once, the subgraph is skipped', async () => {
+    const src = await newLayout();
+    const a = await makeImage(src, { arch: 'amd64', layers: ['again a'] });
+    const b = await makeImage(src, { arch: 'arm64', layers: ['again b'] });
+    const index = await makeIndex(src, [a, b]);
+    await src.tag(index, 'v1');
+    await src.tag(a, 'v0');
+    const repo = new RemoteRepository(new RegistryClient(api.host, { plainHttp: true }), 'again');
+    await copy(src, 'v1', repo, ['v1']);
+    const from = api.requests.length;
+    const again = await copy(src, 'v1', repo, ['v1']);
+    assert.deepEqual({ copied: again.copied, existing: again.existing }, { copied: 0, existing: 1 });
+    assert.deepEqual(api.requests.slice(from).map((r) => `${r.method} ${r.path}`).sort(), [`HEAD /v2/again/manifests/${index.digest}`, 'HEAD /v2/again/manifests/v1']);
+    // A tag that names something else is moved; one that is missing is written.
+    await copy(src, 'v0', repo, ['v1', 'v0']);
+    assert.equal((await repo.resolve('v1')).digest, a.digest);
+    assert.equal((await repo.resolve('v0')).digest, a.digest);
+    await copy(src, 'v1', repo, ['v1']);
+    assert.equal((await repo.resolve('v1')).digest, index.digest);
+  });
+
   it('registry -> registry on one registry mounts blobs instead of uploading them', async () => {
     const src = await newLayout();
     const image = await makeImage(src, { layers: ['m1', 'm2'] });

@@ -17,9 +17,13 @@ export async function copy(src: ReadOnlyTarget, srcReference: string, dst: Targe
   if (options.platform) root = await selectPlatformChild(src, root, options.platform, options);
   // The root is stored by digest by copyGraph; a descriptor from an index carries a platform, kept out of the tag entry.
   const plain: Descriptor = { mediaType: root.mediaType, digest: root.digest, size: root.size };
+  // Asked beside the graph's own existence checks (no extra round trip): a tag that already names the
+  // root is not stored again, so copying what is there already writes nothing.
+  const current = dst instanceof RemoteRepository ? tags.map((tag) => dst.resolve(tag, options).then((d) => d.digest, () => undefined)) : [];
   const result = await copyGraph(src, dst, plain, options);
-  for (const tag of tags) {
+  for (const [i, tag] of tags.entries()) {
     if (dst instanceof RemoteRepository) {
+      if ((await current[i]) === plain.digest) continue;
       // The bytes are at hand: store them under the tag in one request, not read them back first.
       const bytes = await src.fetchBytes(plain, options);
       await dst.pushManifest(plain, bytes, tag, options);
