@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Packages the extension as a .vsix with @vscode/vsce, offline, from a staged copy of the project: the files git
 // knows about (tracked or not ignored) plus the build output dist/, filtered by the project's .vscodeignore as vsce
-// always does. Staging keeps vsce away from node_modules/ and .cache/. Expects `npm run build` done.
+// always does (an allowlist: test/unit/vsixContents.test.ts checks what gets in). Staging keeps vsce away from
+// node_modules/ and .cache/. Expects `npm run build` done.
 //
 //   node scripts/vscode-host/package-vsix.mjs [OUT.vsix]     (default: out/manifold.vsix)
 import { execFileSync } from 'node:child_process';
@@ -24,7 +25,7 @@ export function packageVsix(out = join(root, 'out/manifold.vsix')) {
         .split('\0')
         .filter(Boolean);
     } catch {
-      files = ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', '.vscodeignore', 'media'];
+      files = ['package.json', 'README.md', 'LICENSE', '.vscodeignore', 'media', 'l10n', 'schemas'];
     }
     for (const f of [...files, 'dist']) {
       if (existsSync(join(root, f))) cpSync(join(root, f), join(stage, f), { recursive: true });
