@@ -1,7 +1,8 @@
 import type { Descriptor, Platform } from '../descriptor';
 import { RemoteRepository } from '../registry/remoteRepository';
 import type { ReadOnlyTarget, Target } from '../target';
-import { copyGraph, type CopyGraphOptions, type CopyGraphResult, selectPlatformChild } from './copyGraph';
+import { selectPlatform } from '../selectPlatform';
+import { copyGraph, type CopyGraphOptions, type CopyGraphResult } from './copyGraph';
 
 export interface CopyOptions extends CopyGraphOptions {
   /** From an index, copy only this platform's manifest (and, with `referrers`, its referrers). */
@@ -14,7 +15,7 @@ export interface CopyOptions extends CopyGraphOptions {
  */
 export async function copy(src: ReadOnlyTarget, srcReference: string, dst: Target, tags: readonly string[], options: CopyOptions = {}): Promise<CopyGraphResult> {
   let root: Descriptor = await src.resolve(srcReference, options);
-  if (options.platform) root = await selectPlatformChild(src, root, options.platform, options);
+  if (options.platform) root = await selectPlatform(src, root, options.platform, options);
   // The root is stored by digest by copyGraph; a descriptor from an index carries a platform, kept out of the tag entry.
   const plain: Descriptor = { mediaType: root.mediaType, digest: root.digest, size: root.size };
   // Asked beside the graph's own existence checks (no extra round trip): a tag that already names the

@@ -1,8 +1,6 @@
 import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
-import type { Descriptor, Platform } from '../descriptor';
-import { OciError } from '../errors';
+import type { Descriptor } from '../descriptor';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
-import { formatPlatform, platformMatches } from '../platform';
 import { isRetryableError } from '../registry/registryError';
 import { RemoteRepository } from '../registry/remoteRepository';
 import { sleep } from '../registry/retry';
@@ -168,19 +166,6 @@ export async function copyGraph(src: ReadOnlyTarget, dst: Target, root: Descript
     await Promise.allSettled([...nodes.values()]);
     throw err;
   }
-}
-
-/** From an index, the child of `platform`; an image must itself match. Names the platforms there are. */
-export async function selectPlatformChild(target: ReadOnlyTarget, desc: Descriptor, platform: Platform, options: OpOptions = {}): Promise<Descriptor> {
-  if (!isImageIndex(desc.mediaType)) return desc;
-  const doc = JSON.parse((await target.fetchBytes(desc, options)).toString('utf8')) as { manifests?: Descriptor[] };
-  const children = Array.isArray(doc.manifests) ? doc.manifests : [];
-  const match = children.find((c) => platformMatches(platform, c.platform));
-  if (!match) {
-    const have = children.filter((c) => c.platform).map((c) => formatPlatform(c.platform!));
-    throw new OciError('NOT_FOUND', `no manifest for platform ${formatPlatform(platform)} in the index ${desc.digest}; it has ${have.length ? have.join(', ') : 'no platforms'}`);
-  }
-  return match;
 }
 
 /** Runs at most `n` tasks at once, in the order they asked. */

@@ -148,15 +148,7 @@ export class RemoteRepository implements Target {
   }
 
   async fetch(desc: Descriptor, options?: OpOptions): Promise<Readable> {
-    parseDigest(desc.digest);
-    const manifest = isManifestMediaType(desc.mediaType);
-    if (manifest && desc.size > MAX_MANIFEST_BYTES) throw tooLarge(`manifest ${desc.digest}`, desc.size);
-    const what = `${manifest ? 'manifest' : 'blob'} ${desc.digest} in ${this.display()}`;
-    const res = await this.client.expect(
-      { method: 'GET', url: this.path(manifest ? 'manifests' : 'blobs', desc.digest), headers: manifest ? { accept: MANIFEST_ACCEPT } : {}, scopes: this.pull, signal: options?.signal },
-      [200],
-      what,
-    );
+    const { res, what } = await this.get(desc, options);
     const length = res.header('content-length');
     if (length !== undefined && Number(length) !== desc.size) {
       discard(res.body);
@@ -168,6 +160,15 @@ export class RemoteRepository implements Target {
   }
 
   async fetchBytes(desc: Descriptor, options?: OpOptions): Promise<Buffer> {
+    const { res, what } = await this.get(desc, options);
+    const bytes = await readLimited(res, desc.size, what);
+    verifyBytes(bytes, desc, ` in ${this.display()}`);
+    return bytes;
+  }
+
+  /** GETs a manifest (with the Accept list, refused over 4 MiB) or a blob by digest; the caller reads and verifies it. */
+  private async get(desc: Descriptor, options?: OpOptions): Promise<{ res: RegistryResponse; what: string }> {
+    parseDigest(desc.digest);
     const manifest = isManifestMediaType(desc.mediaType);
     if (manifest && desc.size > MAX_MANIFEST_BYTES) throw tooLarge(`manifest ${desc.digest}`, desc.size);
     const what = `${manifest ? 'manifest' : 'blob'} ${desc.digest} in ${this.display()}`;
@@ -176,9 +177,7 @@ export class RemoteRepository implements Target {
       [200],
       what,
     );
-    const bytes = await readLimited(res, desc.size, what);
-    verifyBytes(bytes, desc, ` in ${this.display()}`);
-    return bytes;
+    return { res, what };
   }
 
   /** Every tag, following `Link` pages; sorted and without repeats, as registries that ignore `n`/`last` may repeat. */
