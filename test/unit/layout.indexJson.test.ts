@@ -41,6 +41,10 @@ const CASES: Array<[string, Descriptor]> = [
   ['an empty media type', base({ mediaType: '' })],
   ['a large size', base({ size: 2 ** 40 })],
   ['size zero', base({ size: 0 })],
+  ['a platform without an architecture', base({ platform: { os: 'linux' } as never })],
+  ['a negative size', base({ size: -1 })],
+  ['annotations with an inherited key', base({ annotations: Object.assign(Object.create({ inherited: 'x' }) as Record<string, string>, { a: '1' }) })],
+  ['a descriptor of another class', Object.assign(Object.create({ extra: 'x' }) as Descriptor, base())],
 ];
 
 function index(manifests: Descriptor[], extra: Partial<ImageIndex> = {}): ImageIndex {
