@@ -109,6 +109,34 @@ describeRegistry('faults between Manifold and the registry', function () {
     assertStorageIntact(registry);
   });
 
+  it('resumes a chunked upload after a dropped connection, in the same session; starts over when distribution cancels it', async () => {
+    const store = await newLayout();
+    const layer = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 131) % 256));
+    const image = await makeImage(store, { layers: [layer] });
+    await store.tag(image, 'v1');
+    const layerDigest = (JSON.parse((await store.fetchBytes(image)).toString()) as { layers: Array<{ digest: string }> }).layers[0]!.digest;
+    const uploads = (from: number) => proxy.log.slice(from).filter((l) => l.path.includes('/blobs/uploads/'));
+    const show = (from: number) => uploads(from).map((l) => `${l.method} ${l.contentRange ?? ''} ${l.fault}`);
+
+    // The connection drops before the registry reads the second chunk: it holds 131072 bytes, and says so.
+    let from = proxy.log.length;
+    const resumed = repo('faults/resume', [{ method: 'PATCH', fault: 'reset', skip: 1, times: 1 }]);
+    await copy(store, 'v1', resumed, ['v1']);
+    const patches = show(from).filter((l) => !l.startsWith('POST') && !l.startsWith('PUT'));
+    assert.deepEqual(patches, ['PATCH 0-131071 pass', 'PATCH 131072-262143 reset', 'GET  pass', 'PATCH 131072-262143 pass', 'PATCH 262144-299999 pass']);
+    assert.equal(uploads(from).filter((l) => l.method === 'POST').length, 2, 'one session for the config, one for the layer: not started over');
+    assert.deepEqual(await resumed.fetchBytes({ mediaType: 'application/octet-stream', digest: layerDigest, size: layer.length }), layer);
+
+    // Half of the chunk reaches distribution: its session state is stale then, and asking cancels it. A new session follows.
+    from = proxy.log.length;
+    const restarted = repo('faults/restart', [{ method: 'PATCH', fault: 'reset-request', skip: 1, times: 1 }]);
+    await copy(store, 'v1', restarted, ['v1']);
+    assert.ok(show(from).includes('PATCH 131072-262143 reset-request'));
+    assert.equal(uploads(from).filter((l) => l.method === 'POST').length, 3, 'the layer started over once');
+    assert.deepEqual(await restarted.fetchBytes({ mediaType: 'application/octet-stream', digest: layerDigest, size: layer.length }), layer);
+    assertStorageIntact(registry);
+  });
+
   it('gives up on a registry that stalls, with a timeout error', async () => {
     const s = await sample();
     await copy(s.store, 'v1', repo('faults/stall', []), ['v1']);

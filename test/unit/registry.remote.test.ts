@@ -9,7 +9,8 @@ import { isOciError } from '../../src/oci/errors';
 import { MediaType } from '../../src/oci/mediaType';
 import { Registry, RegistryClient, RemoteRepository } from '../../src/oci/registry';
 import { startFaultProxy, startOciServer, type OciServer } from '../integration/support';
-import { makeArtifact, makeImage, makeIndex, pushBlob } from './builders';
+import { copyGraph } from '../../src/oci/copy';
+import { cleanupTemps, makeArtifact, makeImage, makeIndex, newLayout, pushBlob } from './builders';
 import { collect } from '../helpers/assertions';
 
 const noWait = async () => undefined;
@@ -240,6 +241,7 @@ describe('RegistryClient retries and redirects', () => {
     server = await startOciServer();
   });
   afterEach(async () => server.stop());
+  after(cleanupTemps);
 
   it('retries 500, 429 (honouring Retry-After) and resets, then succeeds', async () => {
     const proxy = await startFaultProxy(server.url, [
@@ -254,6 +256,56 @@ describe('RegistryClient retries and redirects', () => {
       assert.ok(await repo.exists(blob));
       assert.deepEqual(proxy.log.map((l) => l.fault), [500, 429, 'reset', 'pass']);
       assert.equal(waits[1], 1000, 'Retry-After: 1');
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('resumes a chunked upload where the registry says it stopped after a connection dropped mid-chunk', async () => {
+    await server.stop();
+    server = await startOciServer({ keepPartialChunks: true });
+    const proxy = await startFaultProxy(server.url, [{ method: 'PATCH', fault: 'reset-request', skip: 1, times: 1 }]);
+    try {
+      const repo = new RemoteRepository(new RegistryClient(proxy.host, { plainHttp: true, sleep: noWait }), 'app', { chunkSize: 64 * 1024 });
+      const data = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7919) % 251));
+      const desc = { mediaType: MediaType.ImageLayer, digest: digestOf(data), size: data.length };
+      let opened = 0;
+      assert.equal(await repo.pushBlob(desc, async () => (opened++, Readable.from([data.subarray(0, 70_000), data.subarray(70_000)]))), 'uploaded');
+      assert.deepEqual(server.repo('app').blobs.get(desc.digest), data);
+      // The second chunk was cut at its half (32768 of 65536 bytes arrived): the upload goes on from 98304, in the same session.
+      const upload = proxy.log.filter((l) => l.path.includes('/blobs/uploads/'));
+      assert.deepEqual(upload.map((l) => `${l.method} ${l.contentRange ?? ''} ${l.fault}`), [
+        'POST  pass',
+        'PATCH 0-65535 pass',
+        'PATCH 65536-131071 reset-request',
+        'GET  pass',
+        'PATCH 98304-163839 pass',
+        'PATCH 163840-199999 pass',
+        'PUT  pass',
+      ]);
+      assert.equal(opened, 2, 'the source is opened again and read up to the offset, so it is verified whole');
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('starts a chunked upload over when the registry no longer knows the session, or the source cannot be read again', async () => {
+    const proxy = await startFaultProxy(server.url, [{ method: 'PATCH', fault: 'reset', skip: 1, times: 1 }, { method: 'GET', path: /blobs\/uploads/, fault: 500 }]);
+    try {
+      const repo = new RemoteRepository(new RegistryClient(proxy.host, { plainHttp: true, sleep: noWait, retry: { attempts: 1 } }), 'app', { chunkSize: 64 * 1024 });
+      const data = Buffer.alloc(150_000, 9);
+      const desc = { mediaType: MediaType.ImageLayer, digest: digestOf(data), size: data.length };
+      await assert.rejects(repo.pushBlob(desc, async () => Readable.from([data])), (e: Error & { code?: string }) => /other side closed|socket|ECONNRESET/i.test(`${e.message} ${e.code}`));
+      assert.ok(proxy.log.some((l) => l.method === 'GET' && l.fault === 500), 'asked where the upload stopped');
+      proxy.setRules([{ method: 'PATCH', fault: 'reset', skip: 1, times: 1 }]);
+      await assert.rejects(repo.pushBlob(desc, Readable.from([data])), (e: Error & { code?: string }) => /other side closed|socket|ECONNRESET/i.test(`${e.message} ${e.code}`));
+      assert.equal(server.repo('app').blobs.has(desc.digest), false);
+      // copyGraph's own retry then starts a new session: the blob gets there whole.
+      proxy.setRules([{ method: 'PATCH', fault: 'reset', skip: 1, times: 1 }, { method: 'GET', path: /blobs\/uploads/, fault: 500 }]);
+      const store = await newLayout();
+      await copyGraph(store, repo, await pushBlob(store, data));
+      assert.deepEqual(server.repo('app').blobs.get(desc.digest), data);
+      assert.equal(proxy.log.filter((l) => l.method === 'POST').length, 4);
     } finally {
       await proxy.stop();
     }

@@ -33,6 +33,13 @@ export class ChunkReader {
     }
   }
 
+  /** Reads and drops `length` bytes: a resumed upload re-reads what the registry holds already. */
+  async skip(length: number): Promise<void> {
+    for await (const _ of this.take(length)) {
+      // dropped
+    }
+  }
+
   /** Fails if the source has more than was taken: the descriptor's size was wrong. */
   async end(): Promise<void> {
     if (this.pending?.length) throw this.tooLong();

@@ -152,7 +152,7 @@ export class RegistryClient {
         res = await this.raw(req.method, url, headers, req.body, req.signal, replayable);
       } catch (err) {
         if (replayable && attempt + 1 < this.retry.attempts && isRetryableError(err) && !req.signal?.aborted) {
-          await this.backoff(req, url, attempt, undefined, describeError(err));
+          await this.backoff(req.method, url, attempt, undefined, describeError(err), req.signal);
           continue;
         }
         throw err;
@@ -175,7 +175,7 @@ export class RegistryClient {
       if (replayable && attempt + 1 < this.retry.attempts && isRetryableStatus(res.status)) {
         const retryAfter = res.header('retry-after');
         await res.body.dump().catch(() => undefined);
-        await this.backoff(req, url, attempt, retryAfter, `status ${res.status}`);
+        await this.backoff(req.method, url, attempt, retryAfter, `status ${res.status}`, req.signal);
         continue;
       }
       return res;
@@ -189,10 +189,11 @@ export class RegistryClient {
     throw await responseError(req.method, res, what);
   }
 
-  private async backoff(req: RegistryRequest, url: string, attempt: number, retryAfter: string | undefined, reason: string): Promise<void> {
+  /** Waits before attempt `attempt + 1` (backoff, or the registry's Retry-After), telling `onRetry` why. */
+  async backoff(method: string, url: string, attempt: number, retryAfter: string | undefined, reason: string, signal?: AbortSignal): Promise<void> {
     const delayMs = retryDelay(attempt, retryAfter, this.retry);
-    this.options.onRetry?.({ method: req.method, url, attempt: attempt + 1, delayMs, reason });
-    await this.wait(delayMs, req.signal);
+    this.options.onRetry?.({ method, url, attempt: attempt + 1, delayMs, reason });
+    await this.wait(delayMs, signal);
   }
 
   /** TLS always may; plain HTTP only to loopback, or when the user said `--plain-http` for this registry. */
@@ -258,9 +259,10 @@ function firstHeader(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-function describeError(err: unknown): string {
-  const code = (err as { code?: string }).code;
-  return code ? `${code}` : (err as Error).message;
+/** A transport error by its code (ECONNRESET, UND_ERR_SOCKET), anything else by its message. */
+export function describeError(err: unknown): string {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && !(err instanceof OciError) ? code : (err as Error).message;
 }
 
 /** Stops reading a response and frees its connection; undici reports the abort as an error nobody needs. */

@@ -2,11 +2,13 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { Socket } from 'node:net';
 
 /**
- * What to do to one request: `reset` drops the connection before answering, `reset-body` sends the
- * headers and part of the body then drops it, `500`/`503`/`429` answer that status (429 with
- * `Retry-After`), `stall` never answers. Anything else passes through to the upstream.
+ * What to do to one request: `reset` drops the connection before answering (the upstream never sees
+ * the request), `reset-request` passes the headers and half of the request body upstream then drops
+ * both connections (the upstream sees a cut request), `reset-body` sends the response headers and part
+ * of its body then drops it, `500`/`503`/`429` answer that status (429 with `Retry-After`), `stall`
+ * never answers. Anything else passes through to the upstream.
  */
-export type Fault = 'reset' | 'reset-body' | 500 | 503 | 429 | 'stall';
+export type Fault = 'reset' | 'reset-request' | 'reset-body' | 500 | 503 | 429 | 'stall';
 
 export interface FaultRule {
   method?: string;
@@ -15,13 +17,15 @@ export interface FaultRule {
   fault: Fault;
   /** How many matching requests get the fault (default: every one). */
   times?: number;
+  /** How many matching requests pass untouched before the fault applies (default 0). */
+  skip?: number;
 }
 
 export interface FaultProxy {
   host: string;
   url: string;
   /** Requests seen, with the fault each got (or 'pass'). */
-  log: Array<{ method: string; path: string; fault: Fault | 'pass' }>;
+  log: Array<{ method: string; path: string; fault: Fault | 'pass'; contentRange?: string }>;
   setRules(rules: FaultRule[]): void;
   stop(): Promise<void>;
 }
@@ -37,6 +41,10 @@ export async function startFaultProxy(upstream: string, rules: FaultRule[] = [])
     for (const rule of active) {
       if (rule.method && rule.method !== req.method) continue;
       if (rule.path && !rule.path.test(req.url ?? '')) continue;
+      if (rule.skip) {
+        rule.skip--;
+        continue;
+      }
       if (rule.times !== undefined) {
         if (rule.times <= 0) continue;
         rule.times--;
@@ -48,7 +56,8 @@ export async function startFaultProxy(upstream: string, rules: FaultRule[] = [])
 
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const fault = pick(req);
-    log.push({ method: req.method ?? '', path: req.url ?? '', fault: fault ?? 'pass' });
+    const contentRange = req.headers['content-range'];
+    log.push({ method: req.method ?? '', path: req.url ?? '', fault: fault ?? 'pass', ...(contentRange ? { contentRange: String(contentRange) } : {}) });
     if (fault === 'reset') {
       req.socket.destroy();
       return;
@@ -62,6 +71,27 @@ export async function startFaultProxy(upstream: string, rules: FaultRule[] = [])
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (fault === 429) headers['retry-after'] = '1';
       res.writeHead(fault, headers).end(JSON.stringify({ errors: [{ code: fault === 429 ? 'TOOMANYREQUESTS' : 'UNKNOWN', message: 'injected fault' }] }));
+      return;
+    }
+    if (fault === 'reset-request') {
+      const cut = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } });
+      cut.on('error', () => undefined);
+      const half = Math.floor(Number(req.headers['content-length'] ?? 0) / 2);
+      let forwarded = 0;
+      req.on('data', (chunk: Buffer) => {
+        if (forwarded >= half) return;
+        const part = chunk.subarray(0, half - forwarded);
+        forwarded += part.length;
+        if (forwarded < half) {
+          cut.write(part);
+          return;
+        }
+        // Let the upstream read the half before both connections go.
+        cut.write(part, () => setTimeout(() => {
+          cut.destroy();
+          req.socket.destroy();
+        }, 50));
+      });
       return;
     }
     const upstreamReq = httpRequest(

@@ -14,6 +14,8 @@ export interface OciServerOptions {
   applyFilters?: boolean;
   /** Answer 405 to DELETE. */
   deleteDisabled?: boolean;
+  /** Keep what arrived of a PATCH whose connection dropped, as registries that stream uploads to disk do. */
+  keepPartialChunks?: boolean;
 }
 
 export interface RecordedRequest {
@@ -55,7 +57,17 @@ export async function startOciServer(options: OciServerOptions = {}): Promise<Oc
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     requests.push({ method: req.method ?? '', path: url.pathname + url.search, headers: req.headers });
-    const body = await readBody(req);
+    const { body, complete } = await readBody(req);
+    if (!complete) {
+      // The client went away mid-request: a registry that streams to disk has the part that arrived.
+      const id = /\/blobs\/uploads\/([^/?]+)/.exec(url.pathname)?.[1];
+      const up = id ? uploads.get(id) : undefined;
+      if (options.keepPartialChunks && req.method === 'PATCH' && up && body.length) {
+        up.chunks.push(body);
+        up.size += body.length;
+      }
+      return;
+    }
     try {
       route(req, res, url, body);
     } catch (err) {
@@ -119,6 +131,11 @@ export async function startOciServer(options: OciServerOptions = {}): Promise<Oc
       if (method === 'DELETE') {
         uploads.delete(id!);
         res.writeHead(204).end();
+        return;
+      }
+      if (method === 'GET') {
+        // Upload status: how much the session holds ("0-0" also when it holds nothing, as distribution says).
+        res.writeHead(204, { location: `/v2/${name}/blobs/uploads/${id}?state=s${up.size}`, range: `0-${Math.max(0, up.size - 1)}`, 'docker-upload-uuid': id! }).end();
         return;
       }
       return fail(res, 405, 'UNSUPPORTED', method);
@@ -253,8 +270,13 @@ function fail(res: ServerResponse, status: number, code: string, message: string
   json(res, status, { errors: [{ code, message }] });
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
+/** The request body, and whether it came whole (the client may drop the connection midway). */
+async function readBody(req: IncomingMessage): Promise<{ body: Buffer; complete: boolean }> {
   const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
+  try {
+    for await (const c of req) chunks.push(c as Buffer);
+    return { body: Buffer.concat(chunks), complete: true };
+  } catch {
+    return { body: Buffer.concat(chunks), complete: false };
+  }
 }
