@@ -2,17 +2,13 @@
 // extensionTestsPath: it calls createMocha(), requires every *.test.ts of this folder, then runMocha().
 // Results go to the console and, line by line, to the file named by MANIFOLD_VSCODE_TEST_RESULTS (the runner
 // prints it, since the extension host's console is not the terminal's).
-import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Mocha from 'mocha';
 import * as vscode from 'vscode';
+import { out } from './report';
 
 const resultsFile = process.env.MANIFOLD_VSCODE_TEST_RESULTS;
-
-function out(line: string): void {
-  console.log(line);
-  if (resultsFile) appendFileSync(resultsFile, line + '\n');
-}
 
 function describeError(err: unknown): string {
   const e = err as { stack?: string; message?: string; actual?: unknown; expected?: unknown; showDiff?: boolean };

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { out } from './report';
 import { generateLayout } from '../../../bench/generateLayout';
 import { OciLayoutStore } from '../../../src/oci/layout';
 import { EOL_KEY, eventually, row, rows, tooltipOf, useFixtures, type Fixtures } from './layoutFixtures';
@@ -111,7 +112,7 @@ describe('Layouts view', () => {
       const elapsed = Date.now() - started;
       assert.equal(tags.length, 9000 + 1000);
       // The speed target (under a second) is a figure to watch, not an assertion: timing varies with the machine.
-      console.log(`      expanding 10,000 tags took ${elapsed} ms`);
+      out(`      expanding 10,000 tags took ${elapsed} ms`);
       await eventually(async () => {
         const again = await rows(f, big.node);
         assert.ok(again.every((t) => / · (multi-arch|linux\/)/.test(t.description)), 'some tags still have no platform');
