@@ -14,15 +14,19 @@ import {
 } from '../../../scripts/vscode-host/host.mjs';
 import { packageVsix } from '../../../scripts/vscode-host/package-vsix.mjs';
 import { createWorkspace } from '../workspace.mjs';
+import { waitForQuickInput } from './quickInput.mjs';
 
 export const resultsDir = join(projectRoot, 'test-results');
 export const extensionId = 'manifold-dev.manifold';
 
 /**
- * @returns {Promise<{ page: import('playwright-core').Page, workspace: { folder: string }, installed: string,
- *   screenshot(name: string): Promise<string>, close(): Promise<void> }>}
+ * `demoLayouts`: folders of the workspace that get the demo layout (see ../workspace.mjs), made before the host
+ * starts.
+ * @returns {Promise<{ page: import('playwright-core').Page, workspace: { folder: string, layouts: object },
+ *   installed: string, screenshot(name: string, locator?: import('playwright-core').Locator): Promise<string>,
+ *   step<T>(name: string, fn: () => Promise<T>): Promise<T>, close(): Promise<void> }>}
  */
-export async function openWorkbench({ keep = process.env.MANIFOLD_VSCODE_KEEP === '1' } = {}) {
+export async function openWorkbench({ keep = process.env.MANIFOLD_VSCODE_KEEP === '1', demoLayouts = [] } = {}) {
   const tmp = await mkdtemp(join(tmpdir(), 'manifold-vscode-ui-'));
   let server;
   let browser;
@@ -35,7 +39,7 @@ export async function openWorkbench({ keep = process.env.MANIFOLD_VSCODE_KEEP ==
     const vsix = packageVsix(join(tmp, 'manifold.vsix'));
     const profile = await makeProfile(join(tmp, 'profile'), testSettings);
     const installed = await codeServerCli(profile, ['--install-extension', vsix]);
-    const workspace = await createWorkspace(join(tmp, 'workspace'));
+    const workspace = await createWorkspace(join(tmp, 'workspace'), { demoLayouts });
     server = await startCodeServer(profile);
     browser = await launchChromium();
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
@@ -48,10 +52,22 @@ export async function openWorkbench({ keep = process.env.MANIFOLD_VSCODE_KEEP ==
       workspace,
       installed,
       tmp,
-      async screenshot(name) {
+      /** A screenshot of the page, or of one part of it (`locator`), to test-results/NAME.png. */
+      async screenshot(name, locator) {
         const file = join(resultsDir, `${name}.png`);
-        await page.screenshot({ path: file });
+        await (locator ?? page).screenshot({ path: file });
         return file;
+      },
+      /** Runs one step of a test; when it fails, saves a screenshot and names the step in the error. */
+      async step(name, fn) {
+        try {
+          return await fn();
+        } catch (err) {
+          const file = join(resultsDir, `failed-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`);
+          const shot = await page.screenshot({ path: file, timeout: 10_000 }).then(() => file, () => 'none');
+          err.message = `step "${name}" failed (screenshot: ${shot}): ${err.message}`;
+          throw err;
+        }
       },
       close,
     };
@@ -92,5 +108,18 @@ export async function runFromPalette(page, label) {
   const row = rows.find((r) => r.startsWith(label));
   if (!row) throw new Error(`no palette entry "${label}"; rows: ${rows.join(' | ')}`);
   await page.locator(`.quick-input-list .monaco-list-row[aria-label=${JSON.stringify(row)}]`).click();
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  // The palette closes, or gives way at once to the command's own quick input (its value no longer starts with >).
+  await waitForQuickInput(page, (s) => !s.visible || !s.value.startsWith('>'), `the palette to run "${label}"`);
+}
+
+/** Drags the side bar's edge to make it `width` pixels wide (for screenshots people can read). */
+export async function resizeSidebar(page, width) {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box) return;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width + 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 5 });
+  await page.mouse.up();
+  await page.mouse.move(box.x + width + 200, box.y + box.height - 10); // off the sash, which stays highlighted under the pointer
 }

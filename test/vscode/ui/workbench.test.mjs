@@ -1,14 +1,25 @@
-// UI test: the packaged .vsix installed into code-server, the workspace open in chromium. Screenshots go to
-// test-results/ for people to look at. Run: node --test test/vscode/ui/ (after `npm run build`).
+// UI test: the packaged .vsix installed into code-server, a workspace with two demo layouts open in chromium, and
+// Manifold driven as a user does: the activity-bar icon, the Layouts tree, "Create Multi-Arch Index" from the
+// command palette through its QuickPick, the index editor. What the UI shows is checked against the files on disk.
+// Screenshots go to test-results/ for people to look at (failed-<step>.png when a step fails).
+// Run: node --test --test-concurrency=1 test/vscode/ui/*.test.mjs (after `npm run build`).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
-import { openWorkbench, paletteRows, runFromPalette } from './harness.mjs';
+import { openWorkbench, paletteRows, resizeSidebar, runFromPalette } from './harness.mjs';
+import { expectedTagRows, formatPlatform, imagePlatform, isIndex, readLayout, shortDigest } from './layoutOnDisk.mjs';
+import { childrenOf, expand, openManifoldView, runFromContextMenu, waitForRows } from './layoutsView.mjs';
+import { answer, pickMany, pickOne, waitForQuickInputClosed } from './quickInput.mjs';
+import { waitUntil } from './waits.mjs';
 
 const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'));
 const contributes = manifest.contributes ?? {};
+const nlsFile = join(projectRoot, 'package.nls.json');
+const nls = existsSync(nlsFile) ? JSON.parse(readFileSync(nlsFile, 'utf8')) : {};
+/** A package.json string as the workbench shows it (`%key%` looked up in package.nls.json). */
+const text = (s) => (typeof s === 'string' && /^%.+%$/.test(s) ? (nls[s.slice(1, -1)] ?? s) : s);
 
 /** "Category: Title" of the commands the palette should offer (those not hidden with `when: false`). */
 function paletteCommands() {
@@ -17,46 +28,64 @@ function paletteCommands() {
   );
   return (contributes.commands ?? [])
     .filter((c) => !hidden.has(c.command) && !(contributes.menus?.commandPalette ?? []).some((m) => m.command === c.command && m.when))
-    .map((c) => (c.category ? `${c.category}: ${c.title}` : c.title));
+    .map((c) => (c.category ? `${text(c.category)}: ${text(c.title)}` : text(c.title)));
 }
+
+function command(id) {
+  const c = (contributes.commands ?? []).find((x) => x.command === id);
+  assert.ok(c, `package.json contributes no command ${id}`);
+  return { title: text(c.title), label: c.category ? `${text(c.category)}: ${text(c.title)}` : text(c.title) };
+}
+
+// What the test types into "Create Multi-Arch Index".
+const SOURCES = ['linux-amd64', 'linux-arm64'];
+const NEW_TAGS = ['ui-multi', 'ui-latest'];
+const ANNOTATIONS = {
+  'org.opencontainers.image.description': 'made in the browser test',
+  'org.opencontainers.image.version': '1.2.3',
+};
 
 describe('Manifold in the workbench', { timeout: 300_000 }, () => {
   let wb;
+  let appDir;
+  /** One test = one named step: a failure saves test-results/failed-<step>.png and names the step. */
+  const step = (name, fn) => it(name, () => wb.step(name, fn));
 
   before(async () => {
-    wb = await openWorkbench();
+    wb = await openWorkbench({ demoLayouts: ['layouts/app', 'layouts/mirror'] });
+    appDir = wb.workspace.layouts['layouts/app'].path;
   });
 
   after(async () => {
     await wb?.close();
   });
 
-  it('installs from the .vsix and opens the workspace', async () => {
+  step('installs from the .vsix and opens the workspace', async () => {
     assert.match(wb.installed, /successfully installed/i);
     await wb.page.locator('.part.sidebar .monaco-list-row[aria-label="README.md"]').waitFor();
     await wb.screenshot('vscode-workbench');
   });
 
-  it('is listed among the installed extensions', async () => {
+  step('is listed among the installed extensions', async () => {
     await runFromPalette(wb.page, 'View: Show Extensions');
-    const row = wb.page.locator('.part.sidebar .extensions-list .monaco-list-row', { hasText: manifest.displayName });
-    await row.first().waitFor();
-    assert.match((await row.first().getAttribute('aria-label')) ?? '', /manifold-dev/);
+    const ext = wb.page.locator('.part.sidebar .extensions-list .monaco-list-row', { hasText: manifest.displayName });
+    await ext.first().waitFor();
+    assert.match((await ext.first().getAttribute('aria-label')) ?? '', /manifold-dev/);
     await wb.screenshot('vscode-extensions');
   });
 
-  it('shows its activity-bar container', async (t) => {
+  step('shows its activity-bar container', async () => {
     const containers = contributes.viewsContainers?.activitybar ?? [];
-    if (containers.length === 0) return t.skip('no activity-bar container contributed');
+    assert.ok(containers.length > 0, 'no activity-bar container contributed');
     for (const c of containers) {
-      const title = JSON.stringify(c.title);
+      const title = JSON.stringify(text(c.title));
       await wb.page.locator(`.part.activitybar .action-item[aria-label^=${title}], .part.activitybar .action-item [aria-label^=${title}]`).first().waitFor();
     }
   });
 
-  it('offers its commands in the command palette', async (t) => {
+  step('offers its commands in the command palette', async () => {
     const expected = paletteCommands();
-    if (expected.length === 0) return t.skip('no commands contributed');
+    assert.ok(expected.length > 0, 'no commands contributed');
     // A row's aria-label is the label, maybe followed by ", <keybinding>" or ", similar commands".
     const has = (rows, label) => rows.some((r) => r === label || r.startsWith(`${label}, `));
     const first = await paletteRows(wb.page, 'Manifold: ');
@@ -69,4 +98,106 @@ describe('Manifold in the workbench', { timeout: 300_000 }, () => {
     await wb.page.keyboard.press('Escape');
     assert.deepEqual(missing, [], 'commands missing from the palette');
   });
+
+  step('opens the Manifold view from the activity bar and lists the layouts', async () => {
+    await openManifoldView(wb.page);
+    const rows = await waitForRows(wb.page, (r) => r.filter((x) => x.level === 1).length === 2, 'the two layouts');
+    assert.deepEqual(
+      rows.filter((r) => r.level === 1).map(({ label, description }) => ({ label, description })),
+      [{ label: 'app', description: 'layouts' }, { label: 'mirror', description: 'layouts' }],
+    );
+  });
+
+  step('expands a layout to its tags with their platforms, as on disk', async () => {
+    const expected = await expectedTagRows(await readLayout(appDir));
+    // The generated layout is what the issue describes: two platform images and an index over them.
+    assert.ok(expected.some((r) => r.label === 'v1' && r.description.endsWith(' · multi-arch (linux/amd64, linux/arm64/v8)')));
+    await expand(wb.page, 'app', 1);
+    // Platforms are read after the rows are drawn: wait for the rows to show them.
+    const rows = await waitForRows(wb.page, (r) => sameRows(childrenOf(r, { label: 'app', level: 1 }), expected), 'the tags of app with their platforms');
+    assert.deepEqual(strip(childrenOf(rows, { label: 'app', level: 1 })), expected);
+  });
+
+  step('creates a multi-arch index from the command palette through its QuickPick', async () => {
+    const page = wb.page;
+    await runFromPalette(page, command('manifold.createIndex').label);
+    // Two layouts are open: the command asks which one first.
+    const layouts = await pickOne(page, (label) => label.endsWith('layouts/app'));
+    assert.equal(layouts.rows.length, 2, 'both layouts offered');
+    // Tick the sources; each item shows its platform (checked against the configs on disk) and short digest.
+    const shown = await pickMany(page, SOURCES);
+    const layout = await readLayout(appDir);
+    for (const tag of SOURCES) {
+      const item = shown.rows.find((r) => r.label === tag);
+      const desc = layout.tags.get(tag);
+      assert.deepEqual({ description: item.description, detail: item.detail }, { description: await imagePlatform(layout, desc), detail: shortDigest(desc.digest) });
+    }
+    await answer(page, NEW_TAGS.join(', '));
+    for (const [key, value] of Object.entries(ANNOTATIONS)) await answer(page, `${key}=${value}`);
+    await answer(page, ''); // an empty line finishes the annotations
+    await waitForQuickInputClosed(page, 'the command to take its last answer');
+  });
+
+  step('shows the new tags in the tree, and index.json holds the new index', async () => {
+    // The view refreshes when the command has written the layout: wait for the new rows.
+    const rows = await waitForRows(
+      wb.page,
+      (r) => NEW_TAGS.every((t) => childrenOf(r, { label: 'app', level: 1 }).some((c) => c.label === t && c.description.includes('multi-arch'))),
+      `the new tags ${NEW_TAGS.join(', ')}`,
+    );
+    const layout = await readLayout(appDir);
+    for (const t of NEW_TAGS) assert.ok(layout.tags.has(t), `index.json has no tag ${t}`);
+    const desc = layout.tags.get(NEW_TAGS[0]);
+    assert.ok(isIndex(desc), `${NEW_TAGS[0]} is ${desc.mediaType}`);
+    assert.equal(layout.tags.get(NEW_TAGS[1]).digest, desc.digest, 'both new tags name the same index');
+    const index = await layout.json(desc.digest); // verified against its digest
+    assert.deepEqual(
+      index.manifests.map((m) => m.digest),
+      SOURCES.map((s) => layout.tags.get(s).digest),
+      'the index lists the ticked manifests, in order',
+    );
+    for (const m of index.manifests) assert.equal(formatPlatform(m.platform), await imagePlatform(layout, m), `platform of ${m.digest}`);
+    assert.deepEqual(index.annotations, ANNOTATIONS);
+    // Every row of the layout, the new ones included, is what the files say.
+    assert.deepEqual(strip(childrenOf(rows, { label: 'app', level: 1 })), await expectedTagRows(layout));
+
+    // The new index expands to its platform manifests, each with its short digest.
+    const expanded = await expand(wb.page, NEW_TAGS[0], 2);
+    const children = childrenOf(expanded, { label: NEW_TAGS[0], level: 2 });
+    assert.deepEqual(
+      children.map((c) => ({ label: c.label, digest: c.description.split(' · ')[0] })),
+      index.manifests.map((m) => ({ label: formatPlatform(m.platform), digest: shortDigest(m.digest) })),
+    );
+  });
+
+  step('opens the new index in the index editor from the tree', async () => {
+    const page = wb.page;
+    const layout = await readLayout(appDir);
+    const desc = layout.tags.get(NEW_TAGS[0]);
+    const index = await layout.json(desc.digest);
+    // The creation was announced (with the index's short digest); clear it so the screenshots show the editor.
+    await page.locator('.notifications-toasts .notification-toast', { hasText: shortDigest(desc.digest) }).first().waitFor();
+    await runFromPalette(page, 'Notifications: Clear All Notifications');
+
+    await runFromContextMenu(page, NEW_TAGS[0], 2, command('manifold.openInIndexEditor').title);
+    // The editor is a webview: an iframe over the workbench, its content in the inner active frame.
+    const view = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await view.locator('tbody tr').nth(index.manifests.length - 1).waitFor();
+    const table = await view.locator('tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => ({ platform: tr.querySelector('td.platform')?.textContent ?? '', digest: tr.querySelector('td.digest-cell code')?.getAttribute('title') ?? '' })),
+    );
+    assert.deepEqual(table, index.manifests.map((m) => ({ platform: formatPlatform(m.platform), digest: m.digest })));
+    const annotations = await view.locator('.index-annotations').innerText();
+    for (const [key, value] of Object.entries(ANNOTATIONS)) assert.ok(annotations.includes(`${key}=${value}`), `index annotation ${key}=${value} not shown: ${annotations}`);
+    await view.getByText(`tag: ${NEW_TAGS[0]}`).waitFor();
+
+    await resizeSidebar(page, 460);
+    await waitUntil(async () => (await page.locator('.part.sidebar').boundingBox())?.width ?? 0, (w) => w > 400, { what: 'the side bar to widen' });
+    await wb.screenshot('vscode-sidebar', page.locator('.part.sidebar'));
+    await wb.screenshot('vscode-index-editor', page.locator('.part.editor'));
+    await wb.screenshot('vscode-manifold');
+  });
 });
+
+const strip = (rows) => rows.map(({ label, description }) => ({ label, description }));
+const sameRows = (a, b) => JSON.stringify(strip(a)) === JSON.stringify(strip(b));

@@ -1,0 +1,89 @@
+// Manifold's Layouts view as a user sees it in the workbench: open it from the activity bar, read its rows
+// (label, description, depth), expand a row, find a row to click. Rows are read from the page, never from the
+// extension's API.
+import { exactText, waitUntil } from './waits.mjs';
+
+/** The Layouts view's pane in the side bar. */
+export function layoutsPane(page) {
+  return page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header[aria-label^="Layouts"]') });
+}
+
+/** Clicks Manifold's activity-bar icon (unless its container is already showing) and waits for the Layouts view. */
+export async function openManifoldView(page) {
+  if (!(await layoutsPane(page).isVisible())) {
+    await page.locator('.part.activitybar .action-item [aria-label^="Manifold"], .part.activitybar .action-item[aria-label^="Manifold"]').first().click();
+  }
+  await layoutsPane(page).locator('.pane-body').waitFor({ state: 'visible' });
+}
+
+/**
+ * The rows the Layouts view shows, top to bottom: { label, description, level, expanded } (expanded is
+ * undefined for a leaf). The list is virtual: only the rows that fit are in the page, so keep trees small.
+ * @returns {Promise<Array<{ label: string, description: string, level: number, expanded: boolean | undefined }>>}
+ */
+export function readRows(page) {
+  return layoutsPane(page)
+    .locator('.monaco-list-row')
+    .evaluateAll((rows) =>
+      rows
+        .map((r) => ({
+          index: Number(r.getAttribute('data-index')),
+          label: r.querySelector('.label-name')?.textContent ?? '',
+          description: r.querySelector('.label-description')?.textContent ?? '',
+          level: Number(r.getAttribute('aria-level')),
+          expanded: r.hasAttribute('aria-expanded') ? r.getAttribute('aria-expanded') === 'true' : undefined,
+        }))
+        .sort((a, b) => a.index - b.index)
+        .map(({ index, ...row }) => row),
+    );
+}
+
+/** The rows right under `parent` (a row read by readRows), in order. */
+export function childrenOf(rows, parent) {
+  const at = rows.findIndex((r) => r.label === parent.label && r.level === parent.level);
+  if (at < 0) return [];
+  const out = [];
+  for (const r of rows.slice(at + 1)) {
+    if (r.level <= parent.level) break;
+    if (r.level === parent.level + 1) out.push(r);
+  }
+  return out;
+}
+
+/** Waits until the view's rows satisfy `check`; returns them. */
+export function waitForRows(page, check, what, timeoutMs) {
+  return waitUntil(() => readRows(page), check, { what: `${what} in the Layouts view`, timeoutMs });
+}
+
+/** The row with this label at this depth (1 = a layout, 2 = a tag, 3 = an index's child). */
+export function row(page, label, level) {
+  return layoutsPane(page)
+    .locator(`.monaco-list-row[aria-level="${level}"]`)
+    .filter({ has: page.locator('.label-name', { hasText: exactText(label) }) });
+}
+
+/** Expands the row (by its twistie, as a user would) and waits until its children are shown. */
+export async function expand(page, label, level) {
+  const r = row(page, label, level);
+  await r.waitFor();
+  if ((await r.getAttribute('aria-expanded')) !== 'true') await r.locator('.monaco-tl-twistie').click();
+  return waitForRows(
+    page,
+    (rows) => childrenOf(rows, { label, level }).length > 0,
+    `the children of "${label}" (level ${level})`,
+  );
+}
+
+/**
+ * Right-clicks the row and runs the context-menu item titled `title`. The item is hovered (which focuses it) and
+ * then Enter pressed: a click that lands while the menu is still settling can be swallowed by the menu.
+ */
+export async function runFromContextMenu(page, label, level, title) {
+  await row(page, label, level).click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu');
+  const item = menu.locator('.action-item').filter({ has: page.locator('.action-label', { hasText: exactText(title) }) });
+  await item.hover();
+  await waitUntil(() => item.getAttribute('class'), (c) => /\bfocused\b/.test(c ?? ''), { what: `the menu item "${title}" to take the focus` });
+  await page.keyboard.press('Enter');
+  await menu.waitFor({ state: 'hidden' });
+}

@@ -1,0 +1,89 @@
+// The workbench's quick input (QuickPick and InputBox) driven as a user does: read what it shows, click an
+// item, tick items and press OK, type an answer and press Enter. Every step waits for the widget's state, not for
+// a fixed time, and a timeout names what was awaited and what the widget showed.
+import { exactText, waitUntil } from './waits.mjs';
+
+/**
+ * What the quick input shows: { visible, title, message, placeholder, value, busy, rows } where rows (empty when
+ * the list is hidden, as in an InputBox) are { label, description, detail, checked }.
+ */
+export function readQuickInput(page) {
+  return page.evaluate(() => {
+    const w = document.querySelector('.quick-input-widget');
+    const shown = (el) => !!el && getComputedStyle(el).display !== 'none' && el.getClientRects().length > 0;
+    if (!shown(w)) return { visible: false, rows: [] };
+    const input = w.querySelector('.quick-input-box input');
+    const list = w.querySelector('.quick-input-list');
+    const text = (el, sel) => el.querySelector(sel)?.textContent ?? '';
+    const rows = shown(list)
+      ? [...list.querySelectorAll('.monaco-list-row')]
+          .sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index))
+          .map((r) => ({
+            label: text(r, '.quick-input-list-row .label-name'),
+            description: text(r, '.quick-input-list-row .label-description'),
+            detail: text(r, '.quick-input-list-label-meta .label-name'),
+            checked: r.getAttribute('aria-checked') === null ? undefined : r.getAttribute('aria-checked') === 'true',
+          }))
+      : [];
+    return {
+      visible: true,
+      title: text(w, '.quick-input-title'),
+      message: shown(w.querySelector('.quick-input-message')) ? text(w, '.quick-input-message') : '',
+      placeholder: input?.getAttribute('placeholder') ?? '',
+      value: input?.value ?? '',
+      busy: !w.querySelector('.quick-input-progress')?.classList.contains('done'),
+      rows,
+    };
+  });
+}
+
+/** Waits until the quick input shows what `check` wants; returns its state. */
+export function waitForQuickInput(page, check, what, timeoutMs) {
+  return waitUntil(() => readQuickInput(page), check, { what, timeoutMs });
+}
+
+const rowByLabel = (page, label) =>
+  page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.quick-input-list-row .label-name', { hasText: exactText(label) }) });
+
+/**
+ * Waits for a pick list (not busy) with an item whose label is `label` (or passes `label(text)`), then clicks it.
+ * Returns the list as shown.
+ */
+export async function pickOne(page, label) {
+  const matches = typeof label === 'function' ? label : (l) => l === label;
+  const shown = await waitForQuickInput(page, (s) => s.visible && !s.busy && s.rows.some((r) => matches(r.label)), `a pick list with ${typeof label === 'function' ? `an item ${label}` : `"${label}"`}`);
+  await rowByLabel(page, shown.rows.find((r) => matches(r.label)).label).click();
+  return shown;
+}
+
+/** Waits for a multi-select list with the items, ticks each, waits for the ticks, presses OK. Returns the list as shown first. */
+export async function pickMany(page, labels) {
+  const has = (s) => s.visible && !s.busy && labels.every((l) => s.rows.some((r) => r.label === l && r.checked !== undefined));
+  const shown = await waitForQuickInput(page, has, `a multi-select list with ${labels.map((l) => `"${l}"`).join(', ')}`);
+  for (const label of labels) {
+    const r = rowByLabel(page, label);
+    if ((await r.getAttribute('aria-checked')) !== 'true') await r.locator('.monaco-checkbox').click();
+  }
+  await waitForQuickInput(page, (s) => labels.every((l) => s.rows.find((r) => r.label === l)?.checked === true), `${labels.join(', ')} ticked`);
+  await page.locator('.quick-input-widget .quick-input-action .monaco-button', { hasText: 'OK' }).click();
+  return shown;
+}
+
+/**
+ * Waits for a fresh text prompt (an InputBox: no list, empty value), types `text`, presses Enter. Returns the
+ * prompt as it was shown (title, message, placeholder) so the caller can check what was asked.
+ */
+export async function answer(page, text) {
+  const prompt = await waitForQuickInput(page, (s) => s.visible && s.rows.length === 0 && s.value === '', `a text prompt (to type "${text}")`);
+  if (text !== '') {
+    await page.locator('.quick-input-widget .quick-input-box input').fill(text);
+    await waitForQuickInput(page, (s) => s.value === text, `"${text}" in the prompt`);
+  }
+  await page.keyboard.press('Enter');
+  return prompt;
+}
+
+/** Waits until the quick input is gone (the command has all its answers). */
+export function waitForQuickInputClosed(page, what) {
+  return waitForQuickInput(page, (s) => !s.visible, what);
+}
