@@ -19,7 +19,8 @@ const undiciApart = {
 const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [undiciApart] },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [undiciApart] },
-  { ...common, entryPoints: { undici: 'undici' }, outdir: 'dist', sourcemap: false },
+  // Just the parts of undici the registry client uses (src/oci/registry/undiciEntry.ts): half the load time of all of it.
+  { ...common, entryPoints: { undici: 'src/oci/registry/undiciEntry.ts' }, outdir: 'dist', sourcemap: false },
   // The index editor's webview script: runs in the browser, so no node built-ins and no vscode.
   { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, logLevel: 'warning', entryPoints: ['media/indexEditor/main.ts'], outfile: 'dist/indexEditor.js' },
 ];

@@ -1,10 +1,12 @@
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 
-// undici takes about 100 ms to load: only commands that talk to a registry should pay for it.
-let undiciModule: typeof import('undici') | undefined;
-function undici(): typeof import('undici') {
-  return (undiciModule ??= require('undici') as typeof import('undici'));
+// undici takes tens of milliseconds to load: only commands that talk to a registry should pay for it.
+// In the bundles it is dist/undici.js, just the parts undiciEntry.ts names.
+type Undici = Pick<typeof import('undici'), 'Agent' | 'EnvHttpProxyAgent'>;
+let undiciModule: Undici | undefined;
+function undici(): Undici {
+  return (undiciModule ??= require('undici') as Undici);
 }
 import { Authorizer } from '../auth/authorizer';
 import type { CredentialStore } from '../auth/credentials';
@@ -210,11 +212,13 @@ export class RegistryClient {
     let currentMethod = method;
     let currentBody = body;
     for (let hop = 0; ; hop++) {
-      const r = await undici().request(current, {
+      const target = new URL(current);
+      const r = await this.dispatcher.request({
+        origin: target.origin,
+        path: `${target.pathname}${target.search}`,
         method: currentMethod as Dispatcher.HttpMethod,
         headers: currentHeaders,
         body: currentBody ?? null,
-        dispatcher: this.dispatcher,
         signal,
         // undici closes the connection after each HEAD by default (for servers that wrongly send a body);
         // registries answer HEAD properly, and existence checks are most of a no-op copy's requests.

@@ -1,0 +1,18 @@
+// What the registry client takes from undici, bundled alone as dist/undici.js (esbuild.mjs): its HTTP/1.1
+// client, connection pools and the request API, without fetch, WebSocket, caches and mocks, which are half
+// its load time. Tests and tsx use the whole package; both give the same classes.
+const Dispatcher = require('undici/lib/dispatcher/dispatcher');
+// As undici's own index does: every dispatcher gets request(), stream(), pipeline()...
+Object.assign(Dispatcher.prototype, require('undici/lib/api'));
+
+module.exports = {
+  Dispatcher,
+  Agent: require('undici/lib/dispatcher/agent'),
+  // Only behind HTTPS_PROXY, or for a host that passes its own proxy: loaded when asked for.
+  get EnvHttpProxyAgent(): unknown {
+    return require('undici/lib/dispatcher/env-http-proxy-agent');
+  },
+  get ProxyAgent(): unknown {
+    return require('undici/lib/dispatcher/proxy-agent');
+  },
+};
