@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { isOciError } from '../../oci/errors';
 import type { Services } from '../services';
+import { signInOffer } from '../registries/signInOffer';
 import { guardTrust, UntrustedWorkspaceError } from '../trust';
 import { Cancelled } from './prompts';
 import type { CommandEntry } from './table';
@@ -40,8 +41,13 @@ function report(s: Services, id: string, err: unknown): void {
   const e = err as Error;
   s.log.error(`${id} failed: ${isOciError(e) ? `[${e.code}] ` : ''}${e?.stack ?? String(err)}`);
   const showLog = vscode.l10n.t('Show log');
-  void vscode.window.showErrorMessage(e?.message ?? String(err), showLog).then((action) => {
+  // A registry that wants credentials (the error's code, not its text, says so) gets a "Sign In" action.
+  const signIn = signInOffer(err, { isKnown: (host) => s.registries.entry(host) !== undefined });
+  const signInTitle = vscode.l10n.t('Sign In…');
+  const actions = signIn ? [signInTitle, showLog] : [showLog];
+  void vscode.window.showErrorMessage(e?.message ?? String(err), ...actions).then((action) => {
     if (action === showLog) s.log.show(true);
+    if (action === signInTitle) void vscode.commands.executeCommand('manifold.signIn', signIn);
   });
 }
 

@@ -2,13 +2,13 @@
 import type * as vscode from 'vscode';
 import { isFallbackTag } from '../../oci/layout';
 import { SummaryCache, type TagListing } from '../../oci/graph';
-import { RegistryError } from '../../oci/registry';
 import type { ReadOnlyTarget } from '../../oci/target';
 import { describeWithin, MessageNode, Node, SourceNode, TagNode, type TreeContext } from '../layouts/nodes';
 import { registryItem, repositoryItem, type Access, type ItemSpec } from '../present/items';
 import * as l10n from '@vscode/l10n';
 import type { SourceRef } from '../present/sourceRef';
 import type { RegistryEntry, RegistryService } from './registryService';
+import { signInOffer } from './signInOffer';
 
 /** Lists past this many show a note instead: a registry's catalog or tags can be huge. */
 const MAX_LISTED = 1000;
@@ -67,7 +67,7 @@ export class RegistryNode extends CachedChildren {
       }
     } catch (err) {
       // Many registries close their catalog: the repositories added by name still show.
-      if (err instanceof RegistryError && err.unauthorized) nodes.push(errorNode(this, err));
+      if (signInOffer(err)) nodes.push(errorNode(this, err));
       else nodes.push(new MessageNode(this, 'info', l10n.t('No catalog ({0}): add repositories by name.', (err as Error).message), addRepositoryAction(this.host)));
     }
     const repos = [...names].sort().map((name) => new RepositoryNode(this, name, this.entry.repositories.includes(name)));
@@ -142,12 +142,13 @@ function addRepositoryAction(host: string): vscode.Command {
   return { command: 'manifold.addRepository', title: l10n.t('Add Repository…'), arguments: [{ registry: host }] };
 }
 
-/** An error as a tree item; "authentication required" offers to sign in. */
+/** An error as a tree item; an authentication failure (UNAUTHORIZED) offers to sign in. */
 export function errorNode(parent: Node, err: unknown): MessageNode {
   const message = (err as Error)?.message ?? String(err);
   const registry = parent instanceof RegistryNode ? parent.host : parent.source instanceof RepositoryNode ? parent.source.parent.host : undefined;
-  if (err instanceof RegistryError && err.unauthorized && registry) {
-    return new MessageNode(parent, 'error', l10n.t('Sign in to {0}: {1}', registry, message), { command: 'manifold.signIn', title: l10n.t('Sign In…'), arguments: [{ registry }] });
+  const offer = registry ? signInOffer(err, { registry }) : undefined;
+  if (offer) {
+    return new MessageNode(parent, 'error', l10n.t('Sign in to {0}: {1}', registry!, message), { command: 'manifold.signIn', title: l10n.t('Sign In…'), arguments: [offer] });
   }
   return new MessageNode(parent, 'error', message);
 }
