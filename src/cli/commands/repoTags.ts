@@ -1,7 +1,9 @@
-import { listTagSummaries } from '../../oci/summary';
+import { describeTags, listTargetTags, type TagListing } from '../../oci/graph';
+import type { ManifestSummary } from '../../oci/summary';
 import { boolOpt, type Command, formatOpt, FORMAT_OPTION, LAYOUT_OPTION } from '../command';
 import { formatJson, formatTable } from '../printer';
 import { openTarget } from '../targets';
+import type { ReadOnlyTarget } from '../../oci/target';
 
 export const repoTags: Command = {
   path: 'repo tags',
@@ -19,11 +21,17 @@ export const repoTags: Command = {
   async run(p, printer) {
     const format = formatOpt(p, ['table', 'json', 'text']);
     const t = await openTarget(p, p.positionals[0]!);
-    const tags = await listTagSummaries(t.target, { all: boolOpt(p, 'all') });
+    const listings = await listTargetTags(t.target, { all: boolOpt(p, 'all') });
+    if (format === 'text') {
+      // Names only: nothing to read beyond the listing.
+      for (const l of listings) printer.out(`${l.tag}\n`);
+      return;
+    }
+    const tags = await described(t.target, listings);
     if (format === 'json') {
       printer.out(formatJson({
-        tags: tags.map((s) => ({
-          name: s.tag,
+        tags: tags.map(({ tag, summary: s }) => ({
+          name: tag,
           digest: s.desc.digest,
           mediaType: s.desc.mediaType,
           size: s.desc.size,
@@ -32,10 +40,17 @@ export const repoTags: Command = {
           ...(s.artifactType ? { artifactType: s.artifactType } : {}),
         })),
       }));
-    } else if (format === 'text') {
-      for (const s of tags) printer.out(`${s.tag}\n`);
     } else {
-      printer.out(formatTable(['TAG', 'DIGEST', 'TYPE', 'PLATFORM'], tags.map((s) => [s.tag, s.desc.digest, s.kind, s.kind === 'artifact' ? '' : s.description])));
+      printer.out(formatTable(['TAG', 'DIGEST', 'TYPE', 'PLATFORM'], tags.map(({ tag, summary: s }) => [tag, s.desc.digest, s.kind, s.kind === 'artifact' ? '' : s.description])));
     }
   },
 };
+
+/** Every listing described; a tag whose content cannot be read fails the command, naming the blob. */
+async function described(target: ReadOnlyTarget, listings: TagListing[]): Promise<Array<{ tag: string; summary: ManifestSummary }>> {
+  await describeTags(target, listings);
+  return listings.map((l) => {
+    if (l.error) throw l.error;
+    return { tag: l.tag, summary: l.summary! };
+  });
+}

@@ -3,7 +3,7 @@ import type { Descriptor } from '../../oci/descriptor';
 import { childDescriptor, fetchManifest } from '../../oci/imageIndex';
 import { editsFor, indexModel, type EditIntent } from '../../oci/indexModel';
 import { parsePlatform } from '../../oci/platform';
-import { isFallbackTag } from '../../oci/summary';
+import { isFallbackTag } from '../../oci/reference';
 import { pickLayout, tagItems, withProgress } from '../commands/args';
 import { pickMany } from '../commands/prompts';
 import { LayoutFinder, roleOf } from '../diagnostics/documentRole';

@@ -1,9 +1,9 @@
 import { ANNOTATION_REF_NAME, type Descriptor } from '../descriptor';
-import { isFallbackTag } from '../layout';
+import { isFallbackTag } from '../reference';
 import { describeManifest, type ManifestSummary } from '../summary';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 
-/** One tag of a layout: what it points at and, unless that could not be read, what it is. */
+/** One tag: what it points at and, unless that could not be read, what it is. */
 export interface TagListing {
   tag: string;
   desc: Descriptor;
@@ -13,25 +13,65 @@ export interface TagListing {
 }
 
 /**
- * Summaries by digest. Content is addressed by digest, so a summary never goes stale; the platform
- * the listing descriptor carries is part of the key because an image's summary may come from it.
+ * Summaries by digest. Content is addressed by digest, so a summary never goes stale; the media type and
+ * platform the listing descriptor carries are part of the key because a summary may come from them.
+ * Tags naming the same manifest (version aliases) share one reading of it, even when asked at once.
  */
 export class SummaryCache {
-  private readonly map = new Map<string, ManifestSummary>();
+  private readonly map = new Map<string, Promise<ManifestSummary>>();
 
   async describe(target: ReadOnlyTarget, desc: Descriptor, options: OpOptions = {}): Promise<ManifestSummary> {
-    const key = desc.platform ? `${desc.digest} ${JSON.stringify(desc.platform)}` : desc.digest;
+    const key = desc.platform ? `${desc.mediaType} ${desc.digest} ${JSON.stringify(desc.platform)}` : `${desc.mediaType} ${desc.digest}`;
     let summary = this.map.get(key);
     if (!summary) {
-      summary = await describeManifest(target, desc, options);
+      summary = describeManifest(target, desc, options);
       this.map.set(key, summary);
+      // A failed reading is not kept: the blob may be pushed or repaired, and a cancelled one read again.
+      summary.catch(() => {
+        if (this.map.get(key) === summary) this.map.delete(key);
+      });
     }
-    return { ...summary, desc };
+    return { ...(await summary), desc };
   }
 
   clear(): void {
     this.map.clear();
   }
+}
+
+/** A target that lists its tags with their descriptors in one go (a layout reads them all from index.json). */
+export interface TaggedDescriptorLister {
+  taggedDescriptors(options?: OpOptions): AsyncIterable<{ tag: string; desc: Descriptor }>;
+}
+
+function listsTaggedDescriptors(target: ReadOnlyTarget): target is ReadOnlyTarget & TaggedDescriptorLister {
+  return typeof (target as Partial<TaggedDescriptorLister>).taggedDescriptors === 'function';
+}
+
+/**
+ * The tags of any target, in its order, not yet described: a layout's from one reading of index.json
+ * (sorted), a registry's name by name, each resolved a few at a time (a failed resolve is thrown).
+ * Fallback tags of referrer indexes (`sha256-<hex>`) only with `all`.
+ */
+export async function listTargetTags(target: ReadOnlyTarget, options: OpOptions & { all?: boolean; concurrency?: number } = {}): Promise<TagListing[]> {
+  const wanted = (tag: string) => options.all || !isFallbackTag(tag);
+  const listings: TagListing[] = [];
+  if (listsTaggedDescriptors(target)) {
+    for await (const t of target.taggedDescriptors(options)) if (wanted(t.tag)) listings.push(t);
+    return listings;
+  }
+  const tags: string[] = [];
+  for await (const tag of target.tags(options)) if (wanted(tag)) tags.push(tag);
+  const out = new Array<TagListing>(tags.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < tags.length) {
+      const i = next++;
+      out[i] = { tag: tags[i]!, desc: await target.resolve(tags[i]!, options) };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 16) }, worker));
+  return out;
 }
 
 /** The tags named in `entries` (index.json), sorted, not yet described. The last entry of a name wins, as the store resolves it. */

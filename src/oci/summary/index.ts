@@ -1,2 +1,1 @@
 export * from './describeManifest';
-export * from './listTags';
