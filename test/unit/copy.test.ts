@@ -147,8 +147,15 @@ describe('copy between layouts and registries', () => {
       const g = await imageWithReferrers(src);
       await src.tag(g.index, 'v1');
       const repo = new RemoteRepository(new RegistryClient(server.host, { plainHttp: true }), `app-${kind.replace(' ', '-').toLowerCase()}`);
+      const from = server.requests.length;
       await copy(src, 'v1', repo, ['v1'], { referrers: true });
       assert.equal((await repo.resolve('v1')).digest, g.index.digest);
+      // Pushed in the order registries accept: each manifest after its children, each referrer after its subject.
+      const puts = server.requests.slice(from).filter((r) => r.method === 'PUT' && r.path.includes('/manifests/sha256:')).map((r) => r.path.split('/manifests/')[1]);
+      const at = (d: Descriptor) => puts.indexOf(d.digest);
+      for (const [before, after] of [[g.amd64, g.index], [g.arm64, g.index], [g.index, g.referrers[0]!], [g.arm64, g.referrers[1]!], [g.referrers[1]!, g.referrers[2]!]] as const) {
+        assert.ok(at(before) !== -1 && at(before) < at(after), `${before.digest} before ${after.digest}: ${puts.join(' ')}`);
+      }
       assert.deepEqual((await collect(repo.referrers(g.arm64))).map((d) => d.digest), [g.referrers[1]!.digest]);
       const back = await newLayout();
       const r = await copy(repo, 'v1', back, ['v1'], { referrers: true });

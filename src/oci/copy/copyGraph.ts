@@ -155,9 +155,9 @@ export async function copyGraph(src: ReadOnlyTarget, dst: Target, root: Descript
 
   try {
     const referrers = options.referrers ? await findReferrers() : [];
-    await copyNode(root);
-    // Each referrer names its subject, so copyNode orders it after what it refers to.
-    await Promise.all(referrers.map(copyNode));
+    // All at once, so the existence checks overlap: each referrer names its subject among its successors,
+    // so copyNode still pushes it only after what it refers to.
+    await Promise.all([copyNode(root), ...referrers.map(copyNode)]);
     result.referrers = referrers;
     return result;
   } catch (err) {
