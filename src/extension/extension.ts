@@ -62,7 +62,6 @@ export function activate(context: vscode.ExtensionContext): { services: Services
     registriesTree,
     registriesView,
     documents,
-    new LayoutWatcher(registry, tree, () => treeView.visible, log),
     vscode.workspace.registerTextDocumentContentProvider(DOCUMENT_SCHEME, documents),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('manifold.showFallbackTags')) {
@@ -72,6 +71,12 @@ export function activate(context: vscode.ExtensionContext): { services: Services
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => tree.refreshAll()),
   );
+  // Watching index.json files starts once the Layouts view has listed its layouts: before, there is nothing to refresh.
+  const startWatching = tree.onDidListRoots(() => {
+    startWatching.dispose();
+    context.subscriptions.push(new LayoutWatcher(registry, tree, () => treeView.visible, log));
+  });
+  context.subscriptions.push(startWatching);
   registerCommands(services, COMMANDS);
   // Sets the Explorer's context key (which folders are layouts) before the view is first opened.
   registry.discover().catch((err: unknown) => log.warn(`finding layouts: ${(err as Error).message}`));

@@ -71,17 +71,22 @@ export abstract class Node {
 }
 
 /** Children computed once, kept until invalidated; a failure becomes an error node rather than a pop-up. */
-abstract class CachingNode extends Node {
+export abstract class CachingNode extends Node {
   private cached: Promise<Node[]> | undefined;
 
   protected abstract load(ctx: TreeContext): Promise<Node[]>;
+
+  /** The item shown instead of the children when loading them failed. */
+  protected failed(err: unknown): Node {
+    return new MessageNode(this, 'error', (err as Error)?.message ?? String(err));
+  }
 
   override children(ctx: TreeContext): Promise<Node[]> {
     if (!this.cached) {
       this.cached = this.load(ctx).catch((err: unknown) => {
         ctx.log.error(`${this.id}: ${(err as Error).stack ?? err}`);
         this.cached = undefined; // try again on the next expand or refresh
-        return [new MessageNode(this, 'error', (err as Error).message ?? String(err))];
+        return [this.failed(err)];
       });
     }
     return this.cached;

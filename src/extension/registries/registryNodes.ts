@@ -3,7 +3,7 @@ import type * as vscode from 'vscode';
 import { isFallbackTag } from '../../oci/layout';
 import { SummaryCache, type TagListing } from '../../oci/graph';
 import type { ReadOnlyTarget } from '../../oci/target';
-import { describeWithin, MessageNode, Node, SourceNode, TagNode, type TreeContext } from '../layouts/nodes';
+import { CachingNode, describeWithin, MessageNode, Node, SourceNode, TagNode, type TreeContext } from '../layouts/nodes';
 import { registryItem, repositoryItem, type Access, type ItemSpec } from '../present/items';
 import * as l10n from '@vscode/l10n';
 import type { SourceRef } from '../present/sourceRef';
@@ -17,25 +17,7 @@ export interface RegistriesContext extends TreeContext {
   registries: RegistryService;
 }
 
-abstract class CachedChildren extends Node {
-  private cached: Promise<Node[]> | undefined;
-  protected abstract load(ctx: RegistriesContext): Promise<Node[]>;
-
-  override children(ctx: TreeContext): Promise<Node[]> {
-    this.cached ??= this.load(ctx as RegistriesContext).catch((err: unknown) => {
-      this.cached = undefined;
-      ctx.log.error(`${this.id}: ${(err as Error).stack ?? err}`);
-      return [errorNode(this, err)];
-    });
-    return this.cached;
-  }
-
-  invalidate(): void {
-    this.cached = undefined;
-  }
-}
-
-export class RegistryNode extends CachedChildren {
+export class RegistryNode extends CachingNode {
   readonly parent = undefined;
   readonly id: string;
   user: string | undefined;
@@ -53,7 +35,12 @@ export class RegistryNode extends CachedChildren {
     return registryItem({ host: this.entry.host, plainHttp: this.entry.plainHttp, user: this.user });
   }
 
-  protected async load(ctx: RegistriesContext): Promise<Node[]> {
+  protected override failed(err: unknown): Node {
+    return errorNode(this, err);
+  }
+
+  protected async load(tree: TreeContext): Promise<Node[]> {
+    const ctx = tree as RegistriesContext;
     const names = new Set(this.entry.repositories);
     const nodes: Node[] = [];
     try {
@@ -96,6 +83,10 @@ export class RepositoryNode extends SourceNode {
 
   spec(): ItemSpec {
     return repositoryItem(this.name, this.added);
+  }
+
+  protected override failed(err: unknown): Node {
+    return errorNode(this, err);
   }
 
   async target(ctx: TreeContext): Promise<ReadOnlyTarget> {
