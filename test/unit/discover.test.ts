@@ -3,7 +3,8 @@ import { isOciError } from '../../src/oci/errors';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { parsePlatform } from '../../src/oci/platform';
 import { allReferrers, allSubjects, attach, discover, type SubjectNode } from '../../src/oci/referrers';
-import { yamlScalar } from '../../src/cli/commands/discover';
+import { nestedReferrersTreeText, yamlScalar } from '../../src/oci/referrers';
+import { renderReferrersTree } from '../../src/extension/present/referrersTree';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, copyPeerLayout, describePeer, makeArtifact, makeMultiArchLayout } from './builders';
 
@@ -29,6 +30,31 @@ describePeer('discover on oras-artifacts', () => {
   let store: OciLayoutStore;
   let dir: string;
   before(async () => (store = await OciLayoutStore.open((dir = copyPeerLayout('oras-artifacts')))));
+
+  it('writes the whole discovery as one nested tree for the extension, annotations as they are', async () => {
+    const root = await discover(store, 'v1.3.8', { recursive: true });
+    const expected = [
+      'v1.3.8 Image index sha256:553c18eccc8b22efb7e4de2cc3200263f0ae3950bdae6f55394a156c143568b2',
+      '├── Image manifest [1] sha256:ab01d6e284e843d51fb5e753904a540f507a62361a5fd7e434e4f27b285ca5c9',
+      '│   └── referrer/image',
+      '│       └── sha256:20e7d3a6ce087c54238c18a3428853b50cdaf4478a9d00caa8304119b58ae8a9',
+      '│           └── [annotations]',
+      '│               └── org.opencontainers.image.created: 2025-06-05T04:30:10Z',
+      `└── Image manifest [2] ${CHAIN_ROOT}`,
+      '    └── sbom/file',
+      `        └── ${CHAIN_SBOM}`,
+      '            ├── [annotations]',
+      '            │   └── org.opencontainers.image.created: 2025-06-05T04:31:39Z',
+      '            └── signature/file',
+      `                └── ${CHAIN_SIG}`,
+      '                    └── [annotations]',
+      '                        └── org.opencontainers.image.created: 2025-06-05T04:32:38Z',
+      '',
+    ].join('\n');
+    assert.equal(renderReferrersTree('v1.3.8', root), expected);
+    const words = { imageIndex: 'Index', imageManifest: 'Manifest', unknownType: '?', annotationValue: (v: string) => `<${v}>` };
+    assert.match(nestedReferrersTreeText('v1.3.8', root, words), /^v1\.3\.8 Index sha256:553c.*\n├── Manifest \[1\] .*\n(.*\n)+.*created: <2025-06-05T04:32:38Z>\n$/);
+  });
 
   it('finds the two referrers of multi, and the one of its linux/amd64 child, as oras\'s tests expect', async () => {
     const multi = await discover(store, 'multi');

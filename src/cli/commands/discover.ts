@@ -1,7 +1,7 @@
 import type { Descriptor } from '../../oci/descriptor';
-import { isImageIndex, isValidMediaType } from '../../oci/mediaType';
-import { formatPlatform, parsePlatform } from '../../oci/platform';
-import { allSubjects, discover as discoverReferrers, formatPosition, type ReferrerNode, type SubjectNode } from '../../oci/referrers';
+import { isValidMediaType } from '../../oci/mediaType';
+import { parsePlatform } from '../../oci/platform';
+import { allSubjects, discover as discoverReferrers, referrersTreeText, type ReferrerNode, subjectLabel, type SubjectNode } from '../../oci/referrers';
 import { boolOpt, type Command, formatOpt, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
 import { formatJson, formatTable } from '../printer';
 import { openTarget, requireReference } from '../targets';
@@ -52,7 +52,7 @@ export const discover: Command = {
     const recursive = boolOpt(p, 'recursive');
     if (format === 'json') printer.out(formatJson(discoverJson(t.path, root)));
     else if (format === 'table') printer.out(discoverTable(t.path, t.display(), root, recursive));
-    else printer.out(discoverTree(t.path, root, recursive));
+    else printer.out(referrersTreeText(t.path, root, recursive));
   },
 };
 
@@ -79,75 +79,6 @@ export function discoverJson(path: string, node: SubjectNode): unknown {
   const out: Record<string, unknown> = { ...descriptorJson(path, node.desc, false), referrers: node.referrers.map((r) => referrerJson(path, r)) };
   if (node.manifests) out.manifests = node.manifests.map((m) => discoverJson(path, m));
   return out;
-}
-
-// ---- tree ---------------------------------------------------------------------------------
-
-interface TreeNode {
-  value: string;
-  children: TreeNode[];
-}
-
-function addReferrers(parent: TreeNode, referrers: ReferrerNode[]): void {
-  for (const r of referrers) {
-    // Grouped under their artifact type, as oras's tree does.
-    const type = r.desc.artifactType || '<unknown>';
-    let group = parent.children.find((c) => c.value === type);
-    if (!group) parent.children.push((group = { value: type, children: [] }));
-    const node: TreeNode = { value: r.desc.digest, children: [] };
-    group.children.push(node);
-    const annotations = r.desc.annotations ?? {};
-    const keys = Object.keys(annotations).sort();
-    if (keys.length > 0) node.children.push({ value: '[annotations]', children: keys.map((k) => ({ value: `${k}: ${yamlScalar(annotations[k]!)}`, children: [] })) });
-    addReferrers(node, r.referrers);
-  }
-}
-
-function renderTree(node: TreeNode, prefix = ''): string {
-  let out = `${node.value}\n`;
-  node.children.forEach((child, i) => {
-    const last = i === node.children.length - 1;
-    out += prefix + (last ? '└── ' : '├── ') + renderTree(child, prefix + (last ? '    ' : '│   '));
-  });
-  return out;
-}
-
-/** "Image index", "Image manifest [2] linux/arm64", "Image index [3]": which part of the tree a section is. */
-export function subjectLabel(node: SubjectNode): string {
-  let label = isImageIndex(node.desc.mediaType) ? 'Image index' : 'Image manifest';
-  if (node.position.length > 0) label += ` [${formatPosition(node.position)}]`;
-  if (node.desc.platform) label += ` ${formatPlatform(node.desc.platform)}`;
-  return label;
-}
-
-/** oras's tree (`dir@digest`, artifact types, digests, annotations); with --recursive one section per manifest. */
-export function discoverTree(path: string, root: SubjectNode, recursive: boolean): string {
-  const section = (node: SubjectNode) => {
-    const tree: TreeNode = { value: `${path}@${node.desc.digest}`, children: [] };
-    addReferrers(tree, node.referrers);
-    return renderTree(tree);
-  };
-  if (!recursive) return section(root);
-  return [...allSubjects(root)].map((node) => `${subjectLabel(node)}\n${section(node)}`).join('\n');
-}
-
-/**
- * A string as YAML shows it plainly, quoted when plain would read as another type (a date, a number, true)
- * or would not parse: how oras prints annotation values in its tree.
- */
-export function yamlScalar(value: string): string {
-  const special =
-    value === '' ||
-    /^[\s\-?:,[\]{}#&*!|>'"%@`]/.test(value) ||
-    /\s$/.test(value) ||
-    /: |\s#|[\n\r\t]/.test(value) ||
-    /:$/.test(value) ||
-    /^(true|false|yes|no|on|off|y|n|null|~)$/i.test(value) ||
-    /^[-+]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(value) ||
-    /^0[xo][0-9a-f_]+$/i.test(value) ||
-    /^[-+]?\.(inf|nan)$/i.test(value) ||
-    /^\d{4}-\d\d?-\d\d?([Tt ]|$)/.test(value);
-  return special ? JSON.stringify(value) : value;
 }
 
 // ---- table --------------------------------------------------------------------------------
