@@ -12,7 +12,6 @@ import { openWorkbench, paletteRows, resizeSidebar, runFromPalette } from './har
 import { expectedTagRows, formatPlatform, imagePlatform, isIndex, readLayout, shortDigest } from './layoutOnDisk.mjs';
 import { childrenOf, expand, openManifoldView, runFromContextMenu, waitForRows } from './layoutsView.mjs';
 import { answer, pickMany, pickOne, waitForQuickInputClosed } from './quickInput.mjs';
-import { waitUntil } from './waits.mjs';
 
 const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'));
 const contributes = manifest.contributes ?? {};
@@ -160,12 +159,11 @@ describe('Manifold in the workbench', { timeout: 300_000 }, () => {
     assert.deepEqual(strip(childrenOf(rows, { label: 'app', level: 1 })), expected);
 
     // The new index expands to its platform manifests, each with its short digest.
-    const expanded = await expand(wb.page, NEW_TAGS[0], 2);
-    const children = childrenOf(expanded, { label: NEW_TAGS[0], level: 2 });
-    assert.deepEqual(
-      children.map((c) => ({ label: c.label, digest: c.description.split(' · ')[0] })),
-      index.manifests.map((m) => ({ label: formatPlatform(m.platform), digest: shortDigest(m.digest) })),
-    );
+    const wanted = index.manifests.map((m) => ({ label: formatPlatform(m.platform), digest: shortDigest(m.digest) }));
+    const childRows = (r) => childrenOf(r, { label: NEW_TAGS[0], level: 2 }).map((c) => ({ label: c.label, digest: c.description.split(' · ')[0] }));
+    await expand(wb.page, NEW_TAGS[0], 2);
+    const expanded = await waitForRows(wb.page, (r) => JSON.stringify(childRows(r)) === JSON.stringify(wanted), `the children of ${NEW_TAGS[0]}`);
+    assert.deepEqual(childRows(expanded), wanted);
   });
 
   step('opens the new index in the index editor from the tree', async () => {
@@ -192,8 +190,7 @@ describe('Manifold in the workbench', { timeout: 300_000 }, () => {
     for (const [key, value] of Object.entries(ANNOTATIONS)) assert.ok(annotations.includes(`${key}=${value}`), `index annotation ${key}=${value} not shown: ${annotations}`);
     await view.getByText(`tag: ${NEW_TAGS[0]}`).waitFor();
 
-    await resizeSidebar(page, 460);
-    await waitUntil(async () => (await page.locator('.part.sidebar').boundingBox())?.width ?? 0, (w) => w > 400, { what: 'the side bar to widen' });
+    await resizeSidebar(page, 460); // so the rows' platforms are readable in the screenshots
     await wb.screenshot('vscode-sidebar', page.locator('.part.sidebar'));
     await wb.screenshot('vscode-index-editor', page.locator('.part.editor'));
     await wb.screenshot('vscode-manifold');
