@@ -256,6 +256,19 @@ describe('layout: tags and resolve', () => {
     await assert.rejects(store.delete(b), code('NOT_FOUND'));
   });
 
+  it('collapses a name listed twice, and a tag takes the place of its manifest\'s untagged entries', async () => {
+    const store = await newLayout();
+    const a = await makeImage(store, { arch: 'amd64' });
+    const b = await makeImage(store, { arch: 'arm64' });
+    const named = (d: Descriptor, name?: string): Descriptor => ({ mediaType: d.mediaType, digest: d.digest, size: d.size, ...(name ? { annotations: { [ANNOTATION_REF_NAME]: name } } : {}) });
+    writeFileSync(join(store.location, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [named(a, 'x'), named(b), named(a, 'x'), named(b)] }));
+    // The same descriptor under a name listed twice is still a change: the name is left on one entry.
+    await store.tag(a, 'x');
+    assert.deepEqual(indexJson(store).manifests.map((d) => [refName(d), d.digest]), [['x', a.digest], [undefined, b.digest], [undefined, b.digest]]);
+    await store.tag(b, 'y');
+    assert.deepEqual(indexJson(store).manifests.map((d) => [refName(d), d.digest]), [['x', a.digest], ['y', b.digest]]);
+  });
+
   it('refuses bad tags and tags on content that is not stored', async () => {
     const store = await newLayout();
     const img = await makeImage(store);

@@ -393,21 +393,35 @@ export class OciLayoutStore implements Target {
       throw new OciError('NOT_FOUND', `${desc.digest}: not found in ${this.location}`);
     }
     const entry = withName(desc, reference);
+    // Already so, and named once: nothing to write and no lock to take. A change another process makes
+    // after this read is as if it came after this call.
+    const view = await this.readIndex();
+    const current = view.byName.get(reference);
+    if (current && !view.namedTwice.has(reference) && sameEntry(current, entry)) return;
     await this.updateIndex(async (index) => {
-      const removed = index.manifests.filter((d) => nameOf(d) === reference);
-      if (removed.length === 1 && sameEntry(removed[0]!, entry)) return false;
-      const firstRemoved = index.manifests.findIndex((d) => nameOf(d) === reference);
-      let list = index.manifests.filter((d) => nameOf(d) !== reference);
-      const untaggedAt = list.findIndex((d) => d.digest === desc.digest && !nameOf(d));
-      if (untaggedAt !== -1) {
-        // A tagged entry replaces the untagged one that only kept the manifest listed.
-        list[untaggedAt] = entry;
-        list = list.filter((d, i) => i === untaggedAt || !(d.digest === desc.digest && !nameOf(d)));
-      } else if (firstRemoved !== -1) {
-        list.splice(Math.min(firstRemoved, list.length), 0, entry);
-      } else {
-        list.push(entry);
+      // One pass over what may be 10,000 entries: the entries named `reference` come out, the new entry goes
+      // where the first of them was, or replaces the untagged entry that only kept this manifest listed.
+      const removed: Descriptor[] = [];
+      const list: Descriptor[] = [];
+      let namedAt = -1;
+      let untaggedAt = -1;
+      for (const d of index.manifests) {
+        const name = nameOf(d);
+        if (name === reference) {
+          if (namedAt === -1) namedAt = list.length;
+          removed.push(d);
+          continue;
+        }
+        if (!name && d.digest === desc.digest) {
+          if (untaggedAt !== -1) continue; // a second untagged entry of it: dropped
+          untaggedAt = list.length;
+        }
+        list.push(d);
       }
+      if (removed.length === 1 && sameEntry(removed[0]!, entry)) return false;
+      if (untaggedAt !== -1) list[untaggedAt] = entry;
+      else if (namedAt !== -1) list.splice(namedAt, 0, entry);
+      else list.push(entry);
       index.manifests = await this.keepNeeded(list, removed.filter((d) => d.digest !== desc.digest));
       return true;
     }, options);
@@ -734,17 +748,22 @@ interface IndexView {
   readonly index: ImageIndex;
   readonly byName: Map<string, Descriptor>;
   readonly byDigest: Map<string, Descriptor>;
+  /** Names more than one entry has. */
+  readonly namedTwice: Set<string>;
 }
 
 function indexView(index: ImageIndex): IndexView {
   // Built on first use: a write is often the last thing a process does with the index.
-  let maps: { byName: Map<string, Descriptor>; byDigest: Map<string, Descriptor> } | undefined;
+  let maps: { byName: Map<string, Descriptor>; byDigest: Map<string, Descriptor>; namedTwice: Set<string> } | undefined;
   const build = () => {
     if (maps) return maps;
-    maps = { byName: new Map(), byDigest: new Map() };
+    maps = { byName: new Map(), byDigest: new Map(), namedTwice: new Set() };
     for (const d of index.manifests) {
       const name = nameOf(d);
-      if (name) maps.byName.set(name, d);
+      if (name) {
+        if (maps.byName.has(name)) maps.namedTwice.add(name);
+        maps.byName.set(name, d);
+      }
       if (!maps.byDigest.has(d.digest)) maps.byDigest.set(d.digest, d);
     }
     return maps;
@@ -756,6 +775,9 @@ function indexView(index: ImageIndex): IndexView {
     },
     get byDigest() {
       return build().byDigest;
+    },
+    get namedTwice() {
+      return build().namedTwice;
     },
   };
 }
