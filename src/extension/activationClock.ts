@@ -2,3 +2,4 @@
 // end of activate() is what evaluating the modules and activating cost (reading and compiling dist/extension.js come
 // before and are not in it). activate() logs the figure to the "Manifold" channel.
 export const modulesStarted = performance.now();
+export const modulesCpuStarted = process.cpuUsage();
