@@ -11,7 +11,7 @@
  * @param {{ what: string, timeoutMs?: number, intervalMs?: number }} options
  * @returns {Promise<T>}
  */
-export async function waitUntil(read, check, { what, timeoutMs = 30_000, intervalMs = 100 }) {
+export async function waitUntil(read, check, { what, timeoutMs = 60_000, intervalMs = 100 }) {
   const deadline = Date.now() + timeoutMs;
   let last;
   let lastError;
