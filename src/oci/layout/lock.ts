@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { closeSync, openSync, promises as fs, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 /**
@@ -51,12 +51,14 @@ async function acquire(lockPath: string, options: LockOptions): Promise<string> 
   for (;;) {
     options.signal?.throwIfAborted();
     try {
-      const fh = await fs.open(lockPath, 'wx');
+      // Synchronous: creating and filling a small file takes microseconds, while each asynchronous step is a
+      // thread-pool round trip to wait for, and the lock is held meanwhile.
+      const fd = openSync(lockPath, 'wx');
       try {
         info.time = Date.now();
-        await fh.writeFile(JSON.stringify(info));
+        writeFileSync(fd, JSON.stringify(info));
       } finally {
-        await fh.close();
+        closeSync(fd);
       }
       return info.nonce;
     } catch (err) {
@@ -135,9 +137,14 @@ async function breakStale(lockPath: string, observedRaw: string): Promise<void> 
 }
 
 async function releaseLock(lockPath: string, nonce: string): Promise<void> {
-  const current = await fs.readFile(lockPath, 'utf8').catch(() => '');
+  let current = '';
+  try {
+    current = readFileSync(lockPath, 'utf8');
+  } catch {
+    // gone: broken as stale and released by its new holder
+  }
   // If ours was broken as stale, the file now belongs to someone else: leave it.
-  if (parseInfo(current)?.nonce === nonce) await fs.rm(lockPath, { force: true });
+  if (parseInfo(current)?.nonce === nonce) rmSync(lockPath, { force: true });
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

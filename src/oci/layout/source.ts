@@ -25,9 +25,11 @@ export const READ_CHUNK = 1 << 20;
 /**
  * Files up to this size (manifests, configs, index.json) are read synchronously: listing a big layout
  * reads thousands of them, and each async read costs four thread-pool round trips (open, fstat,
- * read, close), several times the read itself. The event loop is let go regularly (see breathe).
+ * read, close), several times the read itself; a 10,000-tag index.json (2-3 MB) took eight, each a
+ * wake-up to wait for on a busy machine. Reading 8 MiB takes a few milliseconds, less than parsing
+ * it. The event loop is let go regularly (see breathe).
  */
-const SYNC_READ_LIMIT = 1 << 20;
+const SYNC_READ_LIMIT = 8 << 20;
 
 let lastBreath = performance.now();
 /** Yields to the event loop when synchronous reads have held it for a few milliseconds. */

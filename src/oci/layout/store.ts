@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { promises as fs, statSync } from 'node:fs';
+import { closeSync, fsync, mkdirSync, openSync, promises as fs, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { addAbortSignal, pipeline, type Readable } from 'node:stream';
 import { ANNOTATION_REF_NAME, type Descriptor, type ImageIndex } from '../descriptor';
@@ -326,47 +327,41 @@ export class OciLayoutStore implements Target {
     options?: OpOptions,
   ): Promise<void> {
     const tmpDir = join(this.location, TEMP_DIR);
-    await fs.mkdir(tmpDir, { recursive: true });
+    mkdirSync(tmpDir, { recursive: true });
     if (!this.swept) {
       this.swept = true;
-      await sweepTemp(tmpDir);
+      sweepTemp(tmpDir);
     }
     const tmp = join(tmpDir, `blob-${process.pid}-${randomBytes(6).toString('hex')}`);
     const where = ` (push to ${this.location})`;
+    if (content instanceof Uint8Array) return ingestBytes(tmp, target, parsed, desc, content, where);
     const fh = await fs.open(tmp, 'wx');
     let closed = false;
     let flushing: Promise<void> | undefined;
     try {
       const hash = createHash(parsed.algorithm);
       let written = 0;
-      if (content instanceof Uint8Array) {
-        if (content.byteLength !== desc.size) throw sizeMismatch(desc, content.byteLength, where);
-        hash.update(content);
-        await writeAll(fh, content);
-        written = content.byteLength;
-      } else {
-        let unflushed = 0;
-        for await (const piece of content) {
-          options?.signal?.throwIfAborted();
-          const chunk: Buffer = typeof piece === 'string' ? Buffer.from(piece) : piece;
-          written += chunk.length;
-          if (written > desc.size) throw sizeMismatch(desc, written, where, true);
-          // The write runs on the thread pool while this thread hashes the same chunk.
-          const pending = writeAll(fh, chunk);
-          hash.update(chunk);
-          await pending;
-          unflushed += chunk.length;
-          if (unflushed >= FLUSH_EVERY && !flushing) {
-            // Start writing back what is written so far while hashing goes on, so the final fsync
-            // has only the tail left instead of the whole blob.
-            unflushed = 0;
-            // Its errors surface again in the final sync.
-            flushing = fh.datasync().catch(() => undefined).finally(() => (flushing = undefined));
-          }
+      let unflushed = 0;
+      for await (const piece of content) {
+        options?.signal?.throwIfAborted();
+        const chunk: Buffer = typeof piece === 'string' ? Buffer.from(piece) : piece;
+        written += chunk.length;
+        if (written > desc.size) throw sizeMismatch(desc, written, where, true);
+        // The write runs on the thread pool while this thread hashes the same chunk.
+        const pending = writeAll(fh, chunk);
+        hash.update(chunk);
+        await pending;
+        unflushed += chunk.length;
+        if (unflushed >= FLUSH_EVERY && !flushing) {
+          // Start writing back what is written so far while hashing goes on, so the final fsync
+          // has only the tail left instead of the whole blob.
+          unflushed = 0;
+          // Its errors surface again in the final sync.
+          flushing = fh.datasync().catch(() => undefined).finally(() => (flushing = undefined));
         }
-        await flushing;
-        if (written !== desc.size) throw sizeMismatch(desc, written, where);
       }
+      await flushing;
+      if (written !== desc.size) throw sizeMismatch(desc, written, where);
       const actual = `${parsed.algorithm}:${hash.digest('hex')}`;
       if (actual !== desc.digest) {
         throw new OciError('DIGEST_MISMATCH', `blob ${desc.digest}${where}: content has digest ${actual}`);
@@ -603,39 +598,65 @@ function checkLayoutFile(raw: Buffer | undefined | typeof TOO_LARGE, where: stri
 }
 
 async function createLayout(root: string): Promise<void> {
-  await fs.mkdir(join(root, 'blobs', 'sha256'), { recursive: true });
+  // Synchronous small steps here and below: each asynchronous one is a thread-pool round trip to wait for.
+  mkdirSync(join(root, 'blobs', 'sha256'), { recursive: true });
   try {
     // wx: never overwrite what another tool or process wrote; open() validates it afterwards.
-    await fs.writeFile(join(root, OCI_LAYOUT_FILE), OCI_LAYOUT_CONTENT, { flag: 'wx' });
+    writeFileSync(join(root, OCI_LAYOUT_FILE), OCI_LAYOUT_CONTENT, { flag: 'wx' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
   const indexPath = join(root, INDEX_FILE);
-  if (await fileExists(indexPath)) return;
+  if (fileExists(indexPath)) return;
   await withFileLock(`${indexPath}.lock`, async () => {
-    if (!(await fileExists(indexPath))) await writeIndexFile(root, emptyIndex());
+    if (!fileExists(indexPath)) await writeIndexFile(root, emptyIndex());
   });
+}
+
+const fsyncFd = promisify(fsync);
+
+/**
+ * A verified in-memory blob (a manifest) into its place: written to a temp file, synced, renamed. Only the
+ * sync waits on the thread pool; the rest takes microseconds done synchronously.
+ */
+async function ingestBytes(tmp: string, target: string, parsed: { algorithm: string }, desc: Descriptor, content: Uint8Array, where: string): Promise<void> {
+  if (content.byteLength !== desc.size) throw sizeMismatch(desc, content.byteLength, where);
+  const actual = `${parsed.algorithm}:${createHash(parsed.algorithm).update(content).digest('hex')}`;
+  if (actual !== desc.digest) throw new OciError('DIGEST_MISMATCH', `blob ${desc.digest}${where}: content has digest ${actual}`);
+  try {
+    await writeSynced(tmp, content);
+    mkdirSync(dirname(target), { recursive: true });
+    await renameInto(tmp, target);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** A new file (`wx`) holding `bytes`, synced to disk before it is closed. */
+async function writeSynced(path: string, bytes: Uint8Array): Promise<void> {
+  const fd = openSync(path, 'wx');
+  try {
+    writeFileSync(fd, bytes);
+    await fsyncFd(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Writes index.json atomically: a synced temp file renamed over the old one. */
 async function writeIndexFile(root: string, index: ImageIndex): Promise<Buffer> {
   const tmpDir = join(root, TEMP_DIR);
-  await fs.mkdir(tmpDir, { recursive: true });
+  mkdirSync(tmpDir, { recursive: true });
   const tmp = join(tmpDir, `index-${process.pid}-${randomBytes(6).toString('hex')}.json`);
   try {
     const bytes = encodeIndexJson(index);
-    const fh = await fs.open(tmp, 'wx');
-    try {
-      await fh.writeFile(bytes);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await writeSynced(tmp, bytes);
     await renameInto(tmp, join(root, INDEX_FILE));
     await syncDir(root);
     return bytes;
   } catch (err) {
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    rmSync(tmp, { force: true });
     throw err;
   }
 }
@@ -644,27 +665,37 @@ async function writeIndexFile(root: string, index: ImageIndex): Promise<Buffer> 
  * Removes temp files a crashed process left behind. Only old ones: a file written to within the
  * hour may be another process's ingest in progress.
  */
-async function sweepTemp(tmpDir: string): Promise<void> {
+function sweepTemp(tmpDir: string): void {
   const cutoff = Date.now() - STALE_TEMP_MS;
-  for (const name of await fs.readdir(tmpDir).catch(() => [] as string[])) {
+  let names: string[] = [];
+  try {
+    names = readdirSync(tmpDir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
     const path = join(tmpDir, name);
-    const st = await fs.stat(path).catch(() => undefined);
-    if (st?.isFile() && st.mtimeMs < cutoff) await fs.rm(path, { force: true }).catch(() => undefined);
+    try {
+      const st = statSync(path, { throwIfNoEntry: false });
+      if (st?.isFile() && st.mtimeMs < cutoff) rmSync(path, { force: true });
+    } catch {
+      // another process's, or already gone
+    }
   }
 }
 
 async function renameInto(tmp: string, target: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await fs.rename(tmp, target);
+      renameSync(tmp, target);
       return;
     } catch (err) {
       // Windows refuses to replace a file another process has open (a reader of index.json, a blob being
       // fetched): a blob that exists is the same content; index.json is retried for a moment.
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'EPERM' && code !== 'EACCES' && code !== 'EBUSY') throw err;
-      if (!target.endsWith(INDEX_FILE) && (await fileExists(target))) {
-        await fs.rm(tmp, { force: true });
+      if (!target.endsWith(INDEX_FILE) && fileExists(target)) {
+        rmSync(tmp, { force: true });
         return;
       }
       if (attempt >= 20) throw err;
@@ -677,20 +708,20 @@ async function syncDir(dir: string): Promise<void> {
   // Makes the rename itself durable; folders cannot be opened for sync on Windows.
   if (process.platform === 'win32') return;
   try {
-    const fh = await fs.open(dir, 'r');
+    const fd = openSync(dir, 'r');
     try {
-      await fh.sync();
+      await fsyncFd(fd);
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
   } catch {
     // best effort
   }
 }
 
-async function fileExists(path: string): Promise<boolean> {
+function fileExists(path: string): boolean {
   try {
-    await fs.stat(path);
+    statSync(path);
     return true;
   } catch (err) {
     if (isMissing(err)) return false;
@@ -753,31 +784,35 @@ interface IndexView {
 }
 
 function indexView(index: ImageIndex): IndexView {
-  // Built on first use: a write is often the last thing a process does with the index.
-  let maps: { byName: Map<string, Descriptor>; byDigest: Map<string, Descriptor>; namedTwice: Set<string> } | undefined;
-  const build = () => {
-    if (maps) return maps;
-    maps = { byName: new Map(), byDigest: new Map(), namedTwice: new Set() };
+  // Each built on first use: a write is often the last thing a process does with the index, and
+  // resolving tags needs no map by digest.
+  let names: { byName: Map<string, Descriptor>; namedTwice: Set<string> } | undefined;
+  let byDigest: Map<string, Descriptor> | undefined;
+  const buildNames = () => {
+    if (names) return names;
+    names = { byName: new Map(), namedTwice: new Set() };
     for (const d of index.manifests) {
       const name = nameOf(d);
-      if (name) {
-        if (maps.byName.has(name)) maps.namedTwice.add(name);
-        maps.byName.set(name, d);
-      }
-      if (!maps.byDigest.has(d.digest)) maps.byDigest.set(d.digest, d);
+      if (!name) continue;
+      if (names.byName.has(name)) names.namedTwice.add(name);
+      names.byName.set(name, d);
     }
-    return maps;
+    return names;
   };
   return {
     index,
     get byName() {
-      return build().byName;
-    },
-    get byDigest() {
-      return build().byDigest;
+      return buildNames().byName;
     },
     get namedTwice() {
-      return build().namedTwice;
+      return buildNames().namedTwice;
+    },
+    get byDigest() {
+      if (!byDigest) {
+        byDigest = new Map();
+        for (const d of index.manifests) if (!byDigest.has(d.digest)) byDigest.set(d.digest, d);
+      }
+      return byDigest;
     },
   };
 }
