@@ -47,8 +47,21 @@ const ANNOTATIONS = {
 describe('Manifold in the workbench', { timeout: 300_000 }, () => {
   let wb;
   let appDir;
-  /** One test = one named step: a failure saves test-results/failed-<step>.png and names the step. */
-  const step = (name, fn) => it(name, () => wb.step(name, fn));
+  let failed;
+  /**
+   * One test = one named step: a failure saves test-results/failed-<step>.png and names the step. The steps build
+   * on each other, so the ones after a failure are skipped (naming it) instead of each waiting out its timeout.
+   */
+  const step = (name, fn) =>
+    it(name, async (t) => {
+      if (failed) return t.skip(`the step "${failed}" failed`);
+      try {
+        await wb.step(name, fn);
+      } catch (err) {
+        failed = name;
+        throw err;
+      }
+    });
 
   before(async () => {
     wb = await openWorkbench({ demoLayouts: ['layouts/app', 'layouts/mirror'] });
