@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { indexModel, type IndexModel } from '../../oci/indexModel';
 import { isOciError } from '../../oci/errors';
 import type { Services } from '../services';
+import { untrustedMessage, UntrustedWorkspaceError } from '../trust';
 import { DIAGNOSTIC_SOURCE } from '../diagnostics';
 import { LayoutFinder, roleOf } from '../diagnostics/documentRole';
 import { addManifests, applyIntent, intentOf } from './documentEdits';
@@ -87,10 +88,12 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
           onReady();
           return;
         case 'edit':
+          if (!vscode.workspace.isTrusted) throw new UntrustedWorkspaceError('writes');
           if (message.version !== document.version) throw new Error(vscode.l10n.t('The document changed meanwhile: look again and retry.'));
           if (!(await applyIntent(document, intentOf(message.edit)))) throw new Error(vscode.l10n.t('The document cannot be changed (it is read-only).'));
           return;
         case 'addManifests':
+          if (!vscode.workspace.isTrusted) throw new UntrustedWorkspaceError('writes');
           await addManifests(this.s, document);
           return;
         case 'showText':
@@ -138,6 +141,8 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
     if (!document.isDirty) this.saved.set(document.uri.toString(), model.digest);
     let readOnly: string | undefined;
     if (stored && isDigestReference(stored.reference)) readOnly = vscode.l10n.t('Opened by digest: tag the index to edit it (a saved copy would have no name).');
+    // Restricted Mode: the table only shows (the text stays the user's to edit in the text editor).
+    else if (!vscode.workspace.isTrusted) readOnly = untrustedMessage('writes');
     return {
       version: document.version,
       kind: model.kind,
