@@ -1,8 +1,13 @@
 // The index editor's webview: renders the table the extension sends and sends back what the user asks for. It
 // holds no document state of its own: every change goes to the extension as an edit of the text, and the table
 // is drawn again from the state that comes back.
+import * as l10n from '@vscode/l10n';
 import type { BlobState, EditorState, FromWebview, RowView, TableEdit, ToWebview } from '../../src/extension/indexEditor/protocol';
 import { button, h, inlineInput } from './dom';
+
+// The extension puts VS Code's l10n bundle on <body data-l10n> (absent in English): set before any string is made.
+const bundle = document.body.dataset.l10n;
+if (bundle) l10n.config({ contents: JSON.parse(bundle) as Record<string, string> });
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -20,10 +25,10 @@ let editing = false;
 let pending = false;
 
 const MEDIA_TYPES: Record<string, string> = {
-  'application/vnd.oci.image.manifest.v1+json': 'OCI manifest',
-  'application/vnd.oci.image.index.v1+json': 'OCI index',
-  'application/vnd.docker.distribution.manifest.v2+json': 'Docker manifest',
-  'application/vnd.docker.distribution.manifest.list.v2+json': 'Docker manifest list',
+  'application/vnd.oci.image.manifest.v1+json': l10n.t('OCI manifest'),
+  'application/vnd.oci.image.index.v1+json': l10n.t('OCI index'),
+  'application/vnd.docker.distribution.manifest.v2+json': l10n.t('Docker manifest'),
+  'application/vnd.docker.distribution.manifest.list.v2+json': l10n.t('Docker manifest list'),
 };
 
 const short = (digest: string) => (/^[a-z0-9]+:[a-f0-9]{12,}$/.test(digest) ? `${digest.slice(0, digest.indexOf(':') + 13)}…` : digest);
@@ -53,25 +58,32 @@ function writable(): boolean {
 }
 
 function header(s: EditorState): HTMLElement {
-  const title = s.kind === 'index' ? 'Image index' : s.kind === 'manifest' ? 'Image manifest' : 'JSON document';
-  const badges = [s.layoutName && h('span', { class: 'badge', title: 'The layout whose blobs this document points at' }, `layout: ${s.layoutName}`), s.storedAs && h('span', { class: 'badge', title: 'Saving stores a new index and moves this tag to it' }, `tag: ${s.storedAs}`)];
+  const title = s.kind === 'index' ? l10n.t('Image index') : s.kind === 'manifest' ? l10n.t('Image manifest') : l10n.t('JSON document');
+  const badges = [
+    s.layoutName && h('span', { class: 'badge', title: l10n.t('The layout whose blobs this document points at') }, l10n.t('layout: {0}', s.layoutName)),
+    s.storedAs && h('span', { class: 'badge', title: l10n.t('Saving stores a new index and moves this tag to it') }, l10n.t('tag: {0}', s.storedAs)),
+  ];
   const digestLine = h(
     'p',
     { class: 'digest' },
-    'Digest ',
+    l10n.t('Digest') + ' ',
     h('code', { title: s.digest }, short(s.digest)),
     ` · ${bytes(s.size)}`,
-    s.dirty ? h('span', { class: 'dirty' }, s.savedDigest ? ` · unsaved (saved: ${short(s.savedDigest)})` : ' · unsaved') : undefined,
+    s.dirty ? h('span', { class: 'dirty' }, ' · ' + (s.savedDigest ? l10n.t('unsaved (saved: {0})', short(s.savedDigest)) : l10n.t('unsaved'))) : undefined,
   );
   const { errors, warnings } = s.problems;
   const problems =
     errors + warnings > 0
-      ? h('p', { class: errors > 0 ? 'problems error' : 'problems warning' }, `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} (see the Problems panel)`)
+      ? h(
+          'p',
+          { class: errors > 0 ? 'problems error' : 'problems warning' },
+          l10n.t('{0}, {1} (see the Problems panel)', errors === 1 ? l10n.t('1 error') : l10n.t('{0} errors', errors), warnings === 1 ? l10n.t('1 warning') : l10n.t('{0} warnings', warnings)),
+        )
       : undefined;
   return h(
     'header',
     {},
-    h('div', { class: 'title' }, h('h1', {}, title), ...badges, h('span', { class: 'spacer' }), button('Show text', 'Open the text beside the table', () => send({ type: 'showText' }), 'secondary')),
+    h('div', { class: 'title' }, h('h1', {}, title), ...badges, h('span', { class: 'spacer' }), button(l10n.t('Show text'), l10n.t('Open the text beside the table'), () => send({ type: 'showText' }), 'secondary')),
     digestLine,
     problems,
   );
@@ -79,18 +91,18 @@ function header(s: EditorState): HTMLElement {
 
 function banners(s: EditorState): HTMLElement[] {
   const out: HTMLElement[] = [];
-  if (error) out.push(h('div', { class: 'banner error', role: 'alert' }, error, button('✕', 'Dismiss', () => ((error = undefined), render()))));
-  if (s.syntaxError) out.push(h('div', { class: 'banner error' }, 'The text is not valid JSON: the table shows what it can read, and waits for the text to be fixed before it changes anything.'));
+  if (error) out.push(h('div', { class: 'banner error', role: 'alert' }, error, button('✕', l10n.t('Dismiss'), () => ((error = undefined), render()))));
+  if (s.syntaxError) out.push(h('div', { class: 'banner error' }, l10n.t('The text is not valid JSON: the table shows what it can read, and waits for the text to be fixed before it changes anything.')));
   if (s.readOnly) out.push(h('div', { class: 'banner info' }, s.readOnly));
-  if (s.kind !== 'index') out.push(h('div', { class: 'banner info' }, 'This document is not an image index: the index editor edits the manifests of an index. Open the text to edit it.'));
+  if (s.kind !== 'index') out.push(h('div', { class: 'banner info' }, l10n.t('This document is not an image index: the index editor edits the manifests of an index. Open the text to edit it.')));
   return out;
 }
 
 function platformCell(r: RowView): HTMLElement {
   const cell = h('td', { class: 'platform' });
-  const text = h('button', { class: r.platform ? 'cell-edit' : 'cell-edit empty', title: 'Edit the platform (os/arch[/variant])', label: `Platform of entry ${r.index}` }, r.platform ?? '—');
+  const text = h('button', { class: r.platform ? 'cell-edit' : 'cell-edit empty', title: l10n.t('Edit the platform (os/arch[/variant])'), label: l10n.t('Platform of entry {0}', r.index) }, r.platform ?? '—');
   text.type = 'button';
-  text.addEventListener('click', () => startEditing(cell, r.platform ?? '', 'linux/arm64/v8 (empty removes it)', (v) => edit({ type: 'setPlatform', row: r.index, text: v })));
+  text.addEventListener('click', () => startEditing(cell, r.platform ?? '', l10n.t('linux/arm64/v8 (empty removes it)'), (v) => edit({ type: 'setPlatform', row: r.index, text: v })));
   cell.append(text);
   return cell;
 }
@@ -100,19 +112,19 @@ function annotationList(entries: Array<[string, string]>, row: number | undefine
   const list = h('div', { class: 'chips' });
   for (const [key, value] of entries) {
     const chip = h('span', { class: 'chip', title: `${key}=${value}` });
-    const val = h('button', { class: 'chip-value', label: `Edit annotation ${key}` }, h('span', { class: 'key' }, key), '=', value);
+    const val = h('button', { class: 'chip-value', label: l10n.t('Edit annotation {0}', key) }, h('span', { class: 'key' }, key), '=', value);
     val.type = 'button';
-    val.addEventListener('click', () => startEditing(chip, value, `value of ${key}`, (v) => edit({ type: 'setAnnotation', row, key, value: v })));
-    chip.append(val, button('✕', `Remove annotation ${key}`, () => edit({ type: 'removeAnnotation', row, key })));
+    val.addEventListener('click', () => startEditing(chip, value, l10n.t('value of {0}', key), (v) => edit({ type: 'setAnnotation', row, key, value: v })));
+    chip.append(val, button('✕', l10n.t('Remove annotation {0}', key), () => edit({ type: 'removeAnnotation', row, key })));
     list.append(chip);
   }
   const add = h('span', { class: 'chip add' });
   add.append(
-    button('+', row === undefined ? 'Add an annotation to the index' : `Add an annotation to entry ${row}`, () =>
+    button('+', row === undefined ? l10n.t('Add an annotation to the index') : l10n.t('Add an annotation to entry {0}', row), () =>
       startEditing(add, '', 'key=value', (v) => {
         const eq = v.indexOf('=');
         if (eq <= 0) {
-          error = 'An annotation is key=value.';
+          error = l10n.t('An annotation is key=value.');
           render();
           return;
         }
@@ -125,9 +137,9 @@ function annotationList(entries: Array<[string, string]>, row: number | undefine
 }
 
 function blobCell(state: BlobState | undefined): HTMLElement {
-  if (state === 'present') return h('td', { class: 'blob present', title: 'The blob is in the layout' }, '✓');
-  if (state === 'missing') return h('td', { class: 'blob missing', title: 'The blob is not in the layout' }, '✗ missing');
-  return h('td', { class: 'blob unknown', title: 'Not known (no layout, or not a digest)' }, '–');
+  if (state === 'present') return h('td', { class: 'blob present', title: l10n.t('The blob is in the layout') }, '✓');
+  if (state === 'missing') return h('td', { class: 'blob missing', title: l10n.t('The blob is not in the layout') }, '✗ ' + l10n.t('missing'));
+  return h('td', { class: 'blob unknown', title: l10n.t('Not known (no layout, or not a digest)') }, '–');
 }
 
 let dragFrom: number | undefined;
@@ -156,30 +168,30 @@ function rowElement(r: RowView, count: number): HTMLTableRowElement {
       dragFrom = undefined;
     });
   }
-  const order = h('td', { class: 'order' }, h('span', { class: 'handle', title: canEdit ? 'Drag to reorder' : undefined }, String(r.index)));
+  const order = h('td', { class: 'order' }, h('span', { class: 'handle', title: canEdit ? l10n.t('Drag to reorder') : undefined }, String(r.index)));
   if (canEdit) {
-    if (r.index > 0) order.append(button('↑', `Move entry ${r.index} up`, () => edit({ type: 'moveRow', from: r.index, to: r.index - 1 })));
-    if (r.index < count - 1) order.append(button('↓', `Move entry ${r.index} down`, () => edit({ type: 'moveRow', from: r.index, to: r.index + 1 })));
+    if (r.index > 0) order.append(button('↑', l10n.t('Move entry {0} up', r.index), () => edit({ type: 'moveRow', from: r.index, to: r.index - 1 })));
+    if (r.index < count - 1) order.append(button('↓', l10n.t('Move entry {0} down', r.index), () => edit({ type: 'moveRow', from: r.index, to: r.index + 1 })));
   }
-  const mediaType = r.mediaType ? h('td', { class: 'media-type', title: r.mediaType }, MEDIA_TYPES[r.mediaType] ?? r.mediaType) : h('td', { class: 'media-type empty' }, 'missing');
-  const digest = h('td', { class: 'digest-cell' }, r.digest ? h('code', { title: r.digest }, short(r.digest)) : h('span', { class: 'empty' }, 'missing'));
-  const size = h('td', { class: 'size', title: r.size === undefined ? undefined : `${r.size} bytes` }, r.size === undefined ? '—' : bytes(r.size));
-  const actions = h('td', { class: 'actions' }, button('{ }', `Show entry ${r.index} in the text`, () => send({ type: 'showText', row: r.index })));
-  if (canEdit) actions.append(button('✕', `Remove entry ${r.index} from the index`, () => edit({ type: 'removeRow', row: r.index })));
+  const mediaType = r.mediaType ? h('td', { class: 'media-type', title: r.mediaType }, MEDIA_TYPES[r.mediaType] ?? r.mediaType) : h('td', { class: 'media-type empty' }, l10n.t('missing'));
+  const digest = h('td', { class: 'digest-cell' }, r.digest ? h('code', { title: r.digest }, short(r.digest)) : h('span', { class: 'empty' }, l10n.t('missing')));
+  const size = h('td', { class: 'size', title: r.size === undefined ? undefined : l10n.t('{0} bytes', r.size) }, r.size === undefined ? '—' : bytes(r.size));
+  const actions = h('td', { class: 'actions' }, button('{ }', l10n.t('Show entry {0} in the text', r.index), () => send({ type: 'showText', row: r.index })));
+  if (canEdit) actions.append(button('✕', l10n.t('Remove entry {0} from the index', r.index), () => edit({ type: 'removeRow', row: r.index })));
   tr.append(order, platformCell(r), mediaType, digest, blobCell(blobs[r.index]), size, h('td', { class: 'artifact-type' }, r.artifactType ?? ''), h('td', { class: 'annotations' }, annotationList(r.annotations, r.index)), actions);
   if (r.problems) tr.title = r.problems.join('\n');
   return tr;
 }
 
 function manifests(s: EditorState): HTMLElement {
-  const head = h('tr', {}, ...['#', 'Platform', 'Media type', 'Digest', 'Blob', 'Size', 'Artifact type', 'Annotations', ''].map((t) => h('th', { scope: 'col' }, t)));
+  const head = h('tr', {}, ...['#', l10n.t('Platform'), l10n.t('Media type'), l10n.t('Digest'), l10n.t('Blob'), l10n.t('Size'), l10n.t('Artifact type'), l10n.t('Annotations'), ''].map((t) => h('th', { scope: 'col' }, t)));
   const body = h('tbody', {}, ...s.rows.map((r) => rowElement(r, s.rows.length)));
-  const add = writable() ? button('Add manifests…', 'Add manifests from the layout\'s tags (the platform comes from each config)', () => send({ type: 'addManifests', version: s.version }), 'primary') : undefined;
+  const add = writable() ? button(l10n.t('Add manifests…'), l10n.t("Add manifests from the layout's tags (the platform comes from each config)"), () => send({ type: 'addManifests', version: s.version }), 'primary') : undefined;
   return h(
     'section',
     { class: 'manifests' },
-    h('div', { class: 'section-title' }, h('h2', {}, `Manifests (${s.rows.length})`), h('span', { class: 'spacer' }), add),
-    s.rows.length === 0 ? h('p', { class: 'empty-note' }, 'No manifests yet.') : h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, head), body)),
+    h('div', { class: 'section-title' }, h('h2', {}, l10n.t('Manifests ({0})', s.rows.length)), h('span', { class: 'spacer' }), add),
+    s.rows.length === 0 ? h('p', { class: 'empty-note' }, l10n.t('No manifests yet.')) : h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, head), body)),
   );
 }
 
@@ -194,7 +206,7 @@ function render(): void {
   const sections: Array<HTMLElement | undefined> = [header(s), ...banners(s)];
   if (s.kind === 'index') {
     sections.push(manifests(s));
-    sections.push(h('section', { class: 'index-annotations' }, h('h2', {}, 'Index annotations'), annotationList(s.annotations, undefined)));
+    sections.push(h('section', { class: 'index-annotations' }, h('h2', {}, l10n.t('Index annotations')), annotationList(s.annotations, undefined)));
   }
   root.classList.toggle('read-only', !writable());
   root.replaceChildren(...sections.filter((x): x is HTMLElement => x !== undefined));

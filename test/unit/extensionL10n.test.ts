@@ -1,5 +1,6 @@
 // The extension's strings and l10n/bundle.l10n.json (what translators start from): the bundle holds exactly what
-// @vscode/l10n-dev extracts from src/extension today, and no user-facing message is left as a bare literal.
+// @vscode/l10n-dev extracts from src/extension and the index editor's page (media/) today, and no user-facing
+// message is left as a bare literal.
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -12,7 +13,7 @@ function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
 }
 
-const files = sources(join(root, 'src/extension'));
+const files = [...sources(join(root, 'src/extension')), ...sources(join(root, 'media'))];
 
 describe('extension: localization', function () {
   this.timeout(20_000);
@@ -36,6 +37,9 @@ describe('extension: localization', function () {
       /\bnew Error\(\s*['`]/,
       /\bnew OciError\(\s*'[A-Z_]+',\s*['`]/,
       /\b(title|prompt|placeHolder|label|description|detail|tooltip):\s*['`][A-Z][a-z]+ [a-z]/,
+      // The index editor's page: text content and button titles given to h() and button().
+      /\bh\('\w+',\s*\{[^}]*\},\s*['`][A-Z][a-z]+ [a-z]/,
+      /\bbutton\(\s*(['`][^'`]*['`],\s*)?['`][A-Z][a-z]+ [a-z]/,
     ];
     const bare: string[] = [];
     for (const f of files) {

@@ -199,10 +199,18 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
 <link rel="stylesheet" href="${css}">
 <title>${vscode.l10n.t('Index editor')}</title>
 </head>
-<body>
+<body${l10nAttribute()}>
 <main id="root" aria-live="polite"></main>
 <script nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;
   }
+}
+
+/** VS Code's l10n bundle for the page's own strings (media/indexEditor uses @vscode/l10n); none in English. */
+function l10nAttribute(): string {
+  const bundle = vscode.l10n.bundle;
+  if (!bundle) return '';
+  const json = JSON.stringify(bundle).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return ` data-l10n="${json}"`;
 }
