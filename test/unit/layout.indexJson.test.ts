@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Descriptor, ImageIndex } from '../../src/oci/descriptor';
 import { encodeIndex } from '../../src/oci/encoding/goJson';
 import { encodeIndexJson, parseIndexJson } from '../../src/oci/layout';
+import { encodeIndexJsonFrom } from '../../src/oci/layout/indexSplice';
 import { MediaType } from '../../src/oci/mediaType';
 import { PEER_LAYOUTS, describePeer } from './builders';
 
@@ -91,4 +92,47 @@ describe('layout: index.json encoding', () => {
       }
     });
   });
+});
+
+describe('layout: index.json rewritten from the bytes read', () => {
+  const named = (i: number, extra: Record<string, unknown> = {}): Descriptor =>
+    base({ digest: `sha256:${i.toString(16).padStart(64, '0')}`, size: i, annotations: { 'org.opencontainers.image.ref.name': `tag-${i}` }, ...extra });
+  // Changes a tag, untag or delete make, and more: entries kept (the same objects), dropped, added, moved, repeated.
+  const changes: Array<[string, (list: Descriptor[]) => Descriptor[]]> = [
+    ['nothing', (l) => [...l]],
+    ['one entry added at the end', (l) => [...l, named(9999)]],
+    ['one entry replaced in place', (l) => l.map((d, i) => (i === 3 ? named(3, { platform: { architecture: 'arm', os: 'linux', variant: 'v7' } }) : d))],
+    ['entries removed', (l) => l.filter((_, i) => i % 3 !== 0)],
+    ['entries reordered', (l) => [...l].reverse()],
+    ['an entry twice', (l) => (l.length > 0 ? [...l, l[0]!] : l)],
+    ['everything replaced', (l) => l.map((d) => ({ ...d }))],
+    ['all removed', () => []],
+    ['odd entries added', (l) => [named(1, { annotations: { b: '2', a: '<' } }), ...l, base({ urls: ['https://x'] }), base({ data: 'e30=' })]],
+  ];
+  const bases: Array<[string, () => Buffer]> = [
+    ['a Go-encoded index.json', () => encodeIndex(index(Array.from({ length: 40 }, (_, i) => named(i, i % 4 === 0 ? { platform: { architecture: 'amd64', os: 'linux' } } : i % 5 === 0 ? { artifactType: 'application/x' } : {}))))],
+    ['several annotations, sorted', () => encodeIndex(index([named(1, { annotations: { a: '1', b: '2' } }), named(2)]))],
+    ['several annotations, not sorted', () => Buffer.from(`{"schemaVersion":2,"manifests":[{"mediaType":"m","digest":"${D}","size":1,"annotations":{"b":"2","a":"1"}},${JSON.stringify(named(2))}]}`)],
+    ['an annotation key written twice', () => Buffer.from(`{"schemaVersion":2,"manifests":[{"mediaType":"m","digest":"${D}","size":1,"annotations":{"a":"1","a":"2"}},${JSON.stringify(named(2))}]}`)],
+    ['indented', () => Buffer.from(JSON.stringify(index([named(1), named(2)]), null, 2))],
+    ['fields in another order', () => Buffer.from(`{"schemaVersion":2,"manifests":[{"digest":"${D}","mediaType":"m","size":1},${JSON.stringify(named(2))}]}`)],
+    ['an unknown field', () => Buffer.from(`{"schemaVersion":2,"manifests":[{"mediaType":"m","digest":"${D}","size":1,"x":1},${JSON.stringify(named(2))}]}`)],
+    ['an unknown top-level field', () => Buffer.from(`{"schemaVersion":2,"x":1,"manifests":[${JSON.stringify(named(1))}]}`)],
+    ['escapes and non-ASCII', () => Buffer.from(`{"schemaVersion":2,"manifests":[${JSON.stringify(named(1, { annotations: { q: 'a"b', u: 'é', h: '<' } }))},${JSON.stringify(named(2))}]}`)],
+    ['a size of 16 digits', () => Buffer.from(`{"schemaVersion":2,"manifests":[{"mediaType":"m","digest":"${D}","size":9007199254740991},${JSON.stringify(named(2))}]}`)],
+    ['an empty artifactType', () => Buffer.from(`{"schemaVersion":2,"manifests":[{"mediaType":"m","digest":"${D}","size":1,"artifactType":""},${JSON.stringify(named(2))}]}`)],
+    ['index annotations and a subject', () => encodeIndex(index([named(1), named(2)], { annotations: { z: '1' }, subject: named(3), artifactType: 'application/y' }))],
+    ['manifests null', () => Buffer.from('{"schemaVersion":2,"manifests":null}')],
+    ['a trailing newline', () => Buffer.concat([encodeIndex(index([named(1), named(2)])), Buffer.from('\n')])],
+  ];
+  for (const [what, raw] of bases) {
+    it(`writes what encodeIndexJson writes, from ${what}`, () => {
+      const bytes = raw();
+      const parsed = parseIndexJson(bytes, 'index.json');
+      for (const [change, apply] of changes) {
+        const next: ImageIndex = { ...parsed, manifests: apply(parsed.manifests) };
+        assert.equal(encodeIndexJsonFrom(next, { raw: bytes, index: parsed }).toString('utf8'), encodeIndexJson(next).toString('utf8'), change);
+      }
+    });
+  }
 });

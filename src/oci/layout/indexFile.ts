@@ -78,11 +78,19 @@ function isStringMap(v: unknown): v is Record<string, string> {
  */
 export function encodeIndexJson(index: ImageIndex): Buffer {
   if (!Array.isArray(index.manifests)) return encodeIndex(index);
-  // The document around the list, by the Go encoder; `"manifests":[]` is the first such text in it, as only
-  // schemaVersion, mediaType and artifactType come before, and quotes inside their strings are escaped.
+  const { head, tail } = indexShell(index);
+  return Buffer.from(`${head}${manifestsJson(index.manifests)}${tail}`, 'utf8');
+}
+
+/**
+ * The document around the list, by the Go encoder: what comes before the list's `[` (ending in
+ * `"manifests":`) and after its `]`. `"manifests":[]` is the first such text in the shell, as only
+ * schemaVersion, mediaType and artifactType come before, and quotes inside their strings are escaped.
+ */
+export function indexShell(index: ImageIndex): { head: string; tail: string } {
   const shell = encodeIndex({ ...index, manifests: [] }).toString('utf8');
   const at = shell.indexOf(EMPTY_LIST);
-  return Buffer.from(`${shell.slice(0, at)},"manifests":${manifestsJson(index.manifests)}${shell.slice(at + EMPTY_LIST.length)}`, 'utf8');
+  return { head: `${shell.slice(0, at)},"manifests":`, tail: shell.slice(at + EMPTY_LIST.length) };
 }
 
 const EMPTY_LIST = ',"manifests":[]';
@@ -117,7 +125,7 @@ const GO_ESCAPES = /[\\<>&\u2028\u2029\ud800-\udfff]/;
  * a non-empty os.version and variant) and a non-empty artifactType, in Go's field order. Anything
  * else (urls, data, os.features, unknown or misplaced fields) goes through the Go encoder.
  */
-function goShaped(d: unknown): boolean {
+export function goShaped(d: unknown): boolean {
   if (!isPlainObject(d)) return false;
   let rank = -1;
   for (const key in d) {
@@ -192,7 +200,7 @@ function platformShaped(p: unknown): boolean {
 }
 
 /** Non-empty, string values, keys in ascending order (Go sorts map keys; GO_ESCAPES covers where UTF-16 order differs). */
-function sortedStringMap(map: unknown): boolean {
+export function sortedStringMap(map: unknown): boolean {
   if (!isPlainObject(map)) return false;
   let previous: string | undefined;
   for (const key in map) {
@@ -224,7 +232,7 @@ const GO_SHAPED = new RegExp(
 );
 
 /** One descriptor as Go's encoder writes it; JSON.stringify where it writes the same. */
-function descriptorJson(d: Descriptor): string {
+export function descriptorJson(d: Descriptor): string {
   const json = typeof d === 'object' && d !== null ? JSON.stringify(d) : undefined;
   if (json !== undefined && GO_SHAPED.test(json) && Number.isSafeInteger(d.size) && annotationsSorted(d.annotations)) return json;
   return encodeDescriptor(d);

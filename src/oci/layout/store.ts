@@ -10,6 +10,7 @@ import { isManifestMediaType, MediaType } from '../mediaType';
 import { isValidTag } from '../reference';
 import type { OpOptions, Target } from '../target';
 import { emptyIndex, encodeIndexJson, parseIndexJson } from './indexFile';
+import { encodeIndexJsonFrom, type IndexFileState } from './indexSplice';
 import { withFileLock } from './lock';
 import { checkManifestBytes, manifestFacts, type ManifestFacts } from './manifest';
 import { DirSource, isMissing, TarSource, TOO_LARGE, type LayoutSource } from './source';
@@ -526,7 +527,10 @@ export class OciLayoutStore implements Target {
       const settled: Array<() => void> = [];
       try {
         await withFileLock(lockPath, async () => {
-          let index = (await this.readIndexFresh()).view.index;
+          const fresh = await this.readIndexFresh();
+          // What index.json holds now, so that the entries a change keeps are copied, not encoded again.
+          const base: IndexFileState = { raw: fresh.raw, index: fresh.view.index };
+          let index = base.index;
           let changed = false;
           const afterWrite: Array<() => Promise<void>> = [];
           for (const u of round) {
@@ -549,7 +553,7 @@ export class OciLayoutStore implements Target {
             }
           }
           if (changed) {
-            const raw = await writeIndexFile(this.location, index);
+            const raw = await writeIndexFile(this.location, index, base);
             // Still under the lock, so the file is the one just written: the next read needs no parse.
             this.indexCache = { key: indexKey(statSync(join(this.location, INDEX_FILE))), raw, view: indexView(index) };
           }
@@ -645,12 +649,12 @@ async function writeSynced(path: string, bytes: Uint8Array): Promise<void> {
 }
 
 /** Writes index.json atomically: a synced temp file renamed over the old one. */
-async function writeIndexFile(root: string, index: ImageIndex): Promise<Buffer> {
+async function writeIndexFile(root: string, index: ImageIndex, base?: IndexFileState): Promise<Buffer> {
   const tmpDir = join(root, TEMP_DIR);
   mkdirSync(tmpDir, { recursive: true });
   const tmp = join(tmpDir, `index-${process.pid}-${randomBytes(6).toString('hex')}.json`);
   try {
-    const bytes = encodeIndexJson(index);
+    const bytes = base ? encodeIndexJsonFrom(index, base) : encodeIndexJson(index);
     await writeSynced(tmp, bytes);
     await renameInto(tmp, join(root, INDEX_FILE));
     await syncDir(root);

@@ -1,0 +1,106 @@
+import type { Descriptor, ImageIndex } from '../descriptor';
+import { descriptorJson, encodeIndexJson, goShaped, indexShell, sortedStringMap } from './indexFile';
+
+/** index.json as read: its exact bytes, and what they parsed to (entry objects that are never changed). */
+export interface IndexFileState {
+  raw: Buffer;
+  index: ImageIndex;
+}
+
+/**
+ * encodeIndexJson(index), without encoding again the entries `index` keeps from `base` (the same objects,
+ * as a tag, untag or delete leaves them) when base's bytes are already what Go writes for them: those
+ * bytes are copied. A tag in a 10,000-tag layout then copies two byte ranges instead of building and
+ * encoding a 2 MB string, which on a busy machine cost more in garbage collection than in encoding.
+ */
+export function encodeIndexJsonFrom(index: ImageIndex, base: IndexFileState): Buffer {
+  if (!Array.isArray(index.manifests) || !Array.isArray(base.index.manifests) || base.index.manifests.length === 0) return encodeIndexJson(index);
+  const spans = canonicalSpans(base);
+  if (!spans) return encodeIndexJson(index);
+  const at = new Map<Descriptor, number>();
+  base.index.manifests.forEach((d, i) => at.set(d, i));
+
+  const { head, tail } = indexShell(index);
+  const parts: Buffer[] = [Buffer.from(`${head}[`, 'utf8')];
+  const comma = Buffer.from(',');
+  let runStart = -1;
+  let runEnd = -1;
+  let first = true;
+  const add = (part: Buffer) => {
+    if (!first) parts.push(comma);
+    parts.push(part);
+    first = false;
+  };
+  const flush = () => {
+    if (runStart !== -1) add(base.raw.subarray(runStart, runEnd));
+    runStart = -1;
+  };
+  for (const d of index.manifests) {
+    const i = at.get(d);
+    if (i === undefined) {
+      flush();
+      add(Buffer.from(descriptorJson(d), 'utf8'));
+    } else if (runStart !== -1 && spans.start[i] === runEnd + 1) {
+      runEnd = spans.end[i]!; // the next entry in the file: the run takes it and the comma before it
+    } else {
+      flush();
+      runStart = spans.start[i]!;
+      runEnd = spans.end[i]!;
+    }
+  }
+  flush();
+  parts.push(Buffer.from(`]${tail}`, 'utf8'));
+  return Buffer.concat(parts);
+}
+
+// Printable ASCII but the quote, the backslash and what Go escapes (<, >, &): a string written the same by any
+// JSON encoder, one byte per character (so offsets in the latin1 text are offsets in the bytes).
+const P = '[\\x20\\x21\\x23-\\x25\\x27-\\x3b\\x3d\\x3f-\\x5b\\x5d-\\x7e]';
+const PAIR = `"${P}*":"${P}*"`;
+const entry = (annotations: string) =>
+  new RegExp(
+    `\\{"mediaType":"${P}*","digest":"${P}*","size":(?:0|[1-9][0-9]{0,14})` +
+      `(?:,"annotations":\\{${annotations}\\})?` +
+      `(?:,"platform":\\{"architecture":"${P}*","os":"${P}*"(?:,"os\\.version":"${P}+")?(?:,"variant":"${P}+")?\\})?` +
+      `(?:,"artifactType":"${P}+")?\\}`,
+    'y',
+  );
+/** A descriptor in Go's field order, no empty optional field, at most one annotation, a size JSON numbers hold exactly. */
+const ENTRY = entry(PAIR);
+/** The same with several annotations: those entries are checked further (sorted keys, none twice). */
+const ENTRY_MANY = entry(`${PAIR}(?:,${PAIR})+`);
+
+/**
+ * Where each entry of base.index.manifests lies in base.raw, if base.raw is exactly what the Go encoder
+ * writes for base.index (the shell as indexShell writes it, compact entries in the shape above); else null.
+ */
+function canonicalSpans(base: IndexFileState): { start: Int32Array; end: Int32Array } | null {
+  const list = base.index.manifests;
+  const text = base.raw.toString('latin1');
+  const { head, tail } = indexShell(base.index);
+  const open = `${head}[`;
+  const close = `]${tail}`;
+  if (!text.startsWith(open) || !text.endsWith(close)) return null;
+  const start = new Int32Array(list.length);
+  const end = new Int32Array(list.length);
+  let pos = open.length;
+  for (let i = 0; i < list.length; i++) {
+    start[i] = pos;
+    ENTRY.lastIndex = pos;
+    if (ENTRY.test(text)) {
+      pos = ENTRY.lastIndex;
+    } else {
+      ENTRY_MANY.lastIndex = pos;
+      if (!ENTRY_MANY.test(text)) return null;
+      // JSON.parse kept one of a key written twice, and does not sort: the bytes must be what the object encodes to.
+      const d = list[i];
+      if (!goShaped(d) || !sortedStringMap(d!.annotations) || text.slice(pos, ENTRY_MANY.lastIndex) !== JSON.stringify(d)) return null;
+      pos = ENTRY_MANY.lastIndex;
+    }
+    end[i] = pos;
+    const next = text.charCodeAt(pos);
+    if (i < list.length - 1 ? next !== 0x2c /* , */ : pos !== text.length - close.length) return null;
+    pos++;
+  }
+  return { start, end };
+}
