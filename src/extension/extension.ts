@@ -54,9 +54,11 @@ export function activate(context: vscode.ExtensionContext): { services: Services
   const registriesTree = new RegistriesTreeProvider({ ...common, registries, changed: (node) => registriesTree.redraw(node) });
   const registriesView = vscode.window.createTreeView<Node>(REGISTRIES_VIEW, { treeDataProvider: registriesTree, showCollapseAll: true });
   const documents = new ManifestDocuments(sources);
-  const services: Services = { context, log, registry, tree, treeView, documents, registries, registriesTree, registriesView, sources };
+  const layoutFiles = vscode.workspace.createFileSystemWatcher('**/{index.json,oci-layout}');
+  const services: Services = { context, log, registry, tree, treeView, documents, registries, registriesTree, registriesView, sources, layoutFiles };
   context.subscriptions.push(
     log,
+    layoutFiles,
     registry,
     tree,
     treeView,
@@ -76,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): { services: Services
   // Watching index.json files starts once the Layouts view has listed its layouts: before, there is nothing to refresh.
   const startWatching = tree.onDidListRoots(() => {
     startWatching.dispose();
-    context.subscriptions.push(new LayoutWatcher(registry, tree, () => treeView.visible, log));
+    context.subscriptions.push(new LayoutWatcher(registry, tree, () => treeView.visible, log, layoutFiles));
   });
   context.subscriptions.push(startWatching);
   registerCommands(services, COMMANDS);

@@ -19,4 +19,6 @@ export interface Services {
   registriesTree: RegistriesTreeProvider;
   registriesView: vscode.TreeView<Node>;
   sources: Sources;
+  /** The workspace's `index.json` and `oci-layout` files, watched once for the tree and the diagnostics. */
+  layoutFiles: vscode.FileSystemWatcher;
 }

@@ -52,8 +52,8 @@ export class OciDiagnostics implements vscode.Disposable {
       w.onDidCloseTextDocument((d) => this.closed(d.uri)),
       s.registry.onDidChangeFolders(() => void this.scanLayouts()),
     );
-    const watcher = w.createFileSystemWatcher('**/{index.json,oci-layout}');
-    this.subscriptions.push(watcher, watcher.onDidChange((u) => this.diskChanged(u)), watcher.onDidCreate((u) => this.diskChanged(u)), watcher.onDidDelete((u) => this.diskChanged(u)));
+    const watcher = s.layoutFiles;
+    this.subscriptions.push(watcher.onDidChange((u) => this.diskChanged(u)), watcher.onDidCreate((u) => this.diskChanged(u)), watcher.onDidDelete((u) => this.diskChanged(u)));
     for (const d of w.textDocuments) this.schedule(d.uri, 0);
     void this.scanLayouts();
   }

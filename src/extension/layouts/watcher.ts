@@ -17,7 +17,6 @@ const POLL_MS = 3000;
  */
 export class LayoutWatcher implements vscode.Disposable {
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly workspaceWatcher: vscode.FileSystemWatcher;
   private outside: vscode.FileSystemWatcher[] = [];
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly poller: NodeJS.Timeout;
@@ -27,9 +26,10 @@ export class LayoutWatcher implements vscode.Disposable {
     private readonly tree: LayoutsTreeProvider,
     private readonly visible: () => boolean,
     private readonly log: vscode.LogOutputChannel,
+    /** The workspace-wide watcher of index.json and oci-layout files (shared; its owner disposes it). */
+    workspaceFiles: vscode.FileSystemWatcher,
   ) {
-    this.workspaceWatcher = vscode.workspace.createFileSystemWatcher('**/{index.json,oci-layout}');
-    this.listen(this.workspaceWatcher);
+    this.listen(workspaceFiles);
     this.subscriptions.push(registry.onDidChangeFolders(() => this.watchAdded()));
     this.watchAdded();
     this.poller = setInterval(() => void this.poll(), POLL_MS);
@@ -39,7 +39,6 @@ export class LayoutWatcher implements vscode.Disposable {
     clearInterval(this.poller);
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
-    this.workspaceWatcher.dispose();
     for (const w of this.outside) w.dispose();
     for (const s of this.subscriptions) s.dispose();
   }
