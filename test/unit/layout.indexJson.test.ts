@@ -123,6 +123,7 @@ describe('layout: index.json rewritten from the bytes read', () => {
     ['an empty artifactType', () => Buffer.from(`{"schemaVersion":2,"manifests":[{"mediaType":"m","digest":"${D}","size":1,"artifactType":""},${JSON.stringify(named(2))}]}`)],
     ['index annotations and a subject', () => encodeIndex(index([named(1), named(2)], { annotations: { z: '1' }, subject: named(3), artifactType: 'application/y' }))],
     ['manifests null', () => Buffer.from('{"schemaVersion":2,"manifests":null}')],
+    ['non-ASCII in the index annotations', () => encodeIndex(index([named(1), named(2)], { annotations: { z: 'é€' } }))],
     ['a trailing newline', () => Buffer.concat([encodeIndex(index([named(1), named(2)])), Buffer.from('\n')])],
   ];
   for (const [what, raw] of bases) {
@@ -131,7 +132,9 @@ describe('layout: index.json rewritten from the bytes read', () => {
       const parsed = parseIndexJson(bytes, 'index.json');
       for (const [change, apply] of changes) {
         const next: ImageIndex = { ...parsed, manifests: apply(parsed.manifests) };
-        assert.equal(encodeIndexJsonFrom(next, { raw: bytes, index: parsed }).toString('utf8'), encodeIndexJson(next).toString('utf8'), change);
+        const expected = encodeIndexJson(next).toString('utf8');
+        assert.equal(encodeIndexJsonFrom(next, { raw: bytes, index: parsed }).toString('utf8'), expected, change);
+        assert.equal(encodeIndexJsonFrom(next, { raw: bytes, index: parsed, text: bytes.toString('utf8') }).toString('utf8'), expected, `${change}, with the text`);
       }
     });
   }

@@ -5,6 +5,8 @@ import { descriptorJson, encodeIndexJson, goShaped, indexShell, sortedStringMap 
 export interface IndexFileState {
   raw: Buffer;
   index: ImageIndex;
+  /** raw decoded as UTF-8, if kept from parsing it. */
+  text?: string;
 }
 
 /**
@@ -54,7 +56,7 @@ export function encodeIndexJsonFrom(index: ImageIndex, base: IndexFileState): Bu
 }
 
 // Printable ASCII but the quote, the backslash and what Go escapes (<, >, &): a string written the same by any
-// JSON encoder, one byte per character (so offsets in the latin1 text are offsets in the bytes).
+// JSON encoder, one byte per character.
 const P = '[\\x20\\x21\\x23-\\x25\\x27-\\x3b\\x3d\\x3f-\\x5b\\x5d-\\x7e]';
 const PAIR = `"${P}*":"${P}*"`;
 const entry = (annotations: string) =>
@@ -76,7 +78,9 @@ const ENTRY_MANY = entry(`${PAIR}(?:,${PAIR})+`);
  */
 function canonicalSpans(base: IndexFileState): { start: Int32Array; end: Int32Array } | null {
   const list = base.index.manifests;
-  const text = base.raw.toString('latin1');
+  // Offsets in the text must be offsets in the bytes: a UTF-8 decoding as long as the bytes has one
+  // character per byte; otherwise a latin1 decoding does.
+  const text = base.text !== undefined && base.text.length === base.raw.length ? base.text : base.raw.toString('latin1');
   const { head, tail } = indexShell(base.index);
   const open = `${head}[`;
   const close = `]${tail}`;

@@ -503,7 +503,8 @@ export class OciLayoutStore implements Target {
     const raw = await this.source.readFile(INDEX_FILE);
     if (!raw || raw === TOO_LARGE) throw new OciError('INVALID_LAYOUT', `${path}: missing; ${this.location} is not an OCI image layout`);
     if (this.indexCache?.raw.equals(raw)) return { raw, view: this.indexCache.view };
-    return { raw, view: indexView(parseIndexJson(raw, path)) };
+    const text = raw.toString('utf8');
+    return { raw, view: indexView(parseIndexJson(text, path), text) };
   }
 
   /**
@@ -529,7 +530,7 @@ export class OciLayoutStore implements Target {
         await withFileLock(lockPath, async () => {
           const fresh = await this.readIndexFresh();
           // What index.json holds now, so that the entries a change keeps are copied, not encoded again.
-          const base: IndexFileState = { raw: fresh.raw, index: fresh.view.index };
+          const base: IndexFileState = { raw: fresh.raw, index: fresh.view.index, text: fresh.view.text };
           let index = base.index;
           let changed = false;
           const afterWrite: Array<() => Promise<void>> = [];
@@ -785,9 +786,11 @@ interface IndexView {
   readonly byDigest: Map<string, Descriptor>;
   /** Names more than one entry has. */
   readonly namedTwice: Set<string>;
+  /** The file's text, when this view was parsed from it. */
+  readonly text?: string;
 }
 
-function indexView(index: ImageIndex): IndexView {
+function indexView(index: ImageIndex, text?: string): IndexView {
   // Each built on first use: a write is often the last thing a process does with the index, and
   // resolving tags needs no map by digest.
   let names: { byName: Map<string, Descriptor>; namedTwice: Set<string> } | undefined;
@@ -805,6 +808,7 @@ function indexView(index: ImageIndex): IndexView {
   };
   return {
     index,
+    text,
     get byName() {
       return buildNames().byName;
     },
