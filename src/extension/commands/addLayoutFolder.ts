@@ -1,4 +1,5 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
+import vscode = require('vscode');
 import { OciLayoutStore } from '../../oci/layout';
 import type { Services } from '../services';
 import { plainArgs } from './args';
@@ -10,12 +11,12 @@ export async function addLayoutFolder(s: Services, arg?: unknown): Promise<strin
   if (!path) {
     const picked = need(
       await vscode.window.showOpenDialog({
-        title: vscode.l10n.t('Add OCI Image Layout'),
-        openLabel: vscode.l10n.t('Add Layout'),
+        title: l10n.t('Add OCI Image Layout'),
+        openLabel: l10n.t('Add Layout'),
         canSelectFolders: true,
         canSelectFiles: true,
         canSelectMany: false,
-        filters: { [vscode.l10n.t('Layout archives')]: ['tar'] },
+        filters: { [l10n.t('Layout archives')]: ['tar'] },
       }),
     );
     path = need(picked[0]).fsPath;

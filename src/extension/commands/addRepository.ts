@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import { isValidRepository } from '../../oci/registry';
 import type { Services } from '../services';
 import { plainArgs } from './args';
@@ -7,7 +7,7 @@ import { registryFrom } from './registryArgs';
 
 /** `manifold.addRepository`: a repository by name, for registries whose catalog is closed. Arguments: `{ registry, repository }`. */
 export async function addRepository(s: Services, arg?: unknown): Promise<string> {
-  const title = vscode.l10n.t('Add Repository');
+  const title = l10n.t('Add Repository');
   const host = await registryFrom(s, arg, title);
   const given = plainArgs(arg).repository;
   const name =
@@ -15,9 +15,9 @@ export async function addRepository(s: Services, arg?: unknown): Promise<string>
       ? given
       : await input({
           title: `${title}: ${host}`,
-          prompt: vscode.l10n.t('Repository name'),
+          prompt: l10n.t('Repository name'),
           placeHolder: 'team/app',
-          validateInput: (v) => (isValidRepository(v.trim()) ? undefined : vscode.l10n.t('Lowercase path components such as team/app')),
+          validateInput: (v) => (isValidRepository(v.trim()) ? undefined : l10n.t('Lowercase path components such as team/app')),
         });
   await s.registries.addRepository(host, name.trim());
   return `${host}/${name.trim()}`;

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import type { ImageIndex } from '../../oci/descriptor';
 import { shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
@@ -13,7 +13,7 @@ import { applyUpdate, type UpdateCommandResult } from './updateIndex';
  * Arguments: an index node, or `{ layout, index, annotations: ['key=value', 'key-'] }`.
  */
 export async function annotate(s: Services, arg?: unknown): Promise<UpdateCommandResult> {
-  const title = vscode.l10n.t('Edit Index Annotations');
+  const title = l10n.t('Edit Index Annotations');
   const target = await manifestFrom(s, arg, title, { indexOnly: true, key: 'index' });
   const given = annotationChanges(plainArgs(arg).annotations, true);
   if (given) return applyUpdate(s, target, { annotations: given }, title);
@@ -26,24 +26,24 @@ export async function annotate(s: Services, arg?: unknown): Promise<UpdateComman
     const changed = keys.length !== Object.keys(current).length || keys.some((k) => current[k] !== next[k]);
     const picked = await pickOne(
       [
-        { label: vscode.l10n.t('$(check) Apply'), description: changed ? undefined : vscode.l10n.t('no changes yet'), key: '\0apply' },
-        { label: vscode.l10n.t('$(add) Add annotation…'), key: '\0add' },
+        { label: l10n.t('$(check) Apply'), description: changed ? undefined : l10n.t('no changes yet'), key: '\0apply' },
+        { label: l10n.t('$(add) Add annotation…'), key: '\0add' },
         ...keys.map((k) => ({ label: k, description: next[k], key: k })),
       ],
-      { title: `${title}: ${target.tag ?? shortDigest(target.desc.digest)}`, placeHolder: vscode.l10n.t('Pick an annotation to change or remove it') },
+      { title: `${title}: ${target.tag ?? shortDigest(target.desc.digest)}`, placeHolder: l10n.t('Pick an annotation to change or remove it') },
     );
     if (picked.key === '\0apply') break;
     if (picked.key === '\0add') {
       const entry = await input({
         title,
         prompt: 'key=value',
-        validateInput: (v) => (v.indexOf('=') > 0 ? undefined : vscode.l10n.t('Use key=value')),
+        validateInput: (v) => (v.indexOf('=') > 0 ? undefined : l10n.t('Use key=value')),
       });
       const eq = entry.indexOf('=');
       next[entry.slice(0, eq).trim()] = entry.slice(eq + 1);
       continue;
     }
-    const value = await input({ title, prompt: vscode.l10n.t('Value of {0}; leave empty to remove it', picked.key), value: next[picked.key] });
+    const value = await input({ title, prompt: l10n.t('Value of {0}; leave empty to remove it', picked.key), value: next[picked.key] });
     if (value === '') delete next[picked.key];
     else next[picked.key] = value;
   }

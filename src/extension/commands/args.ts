@@ -1,7 +1,8 @@
 // How commands find what to act on. Each takes its subject from, in order: a tree node (context menus,
 // inline buttons), a plain object (`{ layout, reference }`: tests and other extensions), an Explorer URI,
 // or, when invoked from the palette, a prompt.
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
+import vscode = require('vscode');
 import type { Descriptor } from '../../oci/descriptor';
 import { listTagsWithSummaries } from '../../oci/graph';
 import type { OciLayoutStore } from '../../oci/layout';
@@ -42,7 +43,7 @@ export function plainArgs(arg: unknown): PlainArgs {
 
 export async function layoutFrom(s: Services, arg: unknown, title: string): Promise<ResolvedLayout> {
   let path: string | undefined;
-  if (arg instanceof Node && !arg.layout) throw new Error(vscode.l10n.t('{0} works on layouts; this is on a registry.', title));
+  if (arg instanceof Node && !arg.layout) throw new Error(l10n.t('{0} works on layouts; this is on a registry.', title));
   if (arg instanceof Node) path = arg.layout?.path;
   else if (arg instanceof vscode.Uri) path = s.registry.layoutOf(arg.fsPath)?.path ?? arg.fsPath;
   else if (typeof arg === 'string') path = arg;
@@ -55,12 +56,12 @@ export async function pickLayout(s: Services, title: string): Promise<string> {
   const folders = s.registry.folders.length > 0 ? s.registry.folders : await s.registry.discover();
   if (folders.length === 1) return folders[0]!.path;
   if (folders.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No OCI image layout is open: create one or add a layout folder first.'));
+    void vscode.window.showInformationMessage(l10n.t('No OCI image layout is open: create one or add a layout folder first.'));
     throw new Cancelled();
   }
   const picked = await pickOne(
-    folders.map((f) => ({ label: vscode.workspace.asRelativePath(f.path, true), description: f.readOnly ? vscode.l10n.t('read-only') : undefined, path: f.path })),
-    { title, placeHolder: vscode.l10n.t('Pick a layout') },
+    folders.map((f) => ({ label: vscode.workspace.asRelativePath(f.path, true), description: f.readOnly ? l10n.t('read-only') : undefined, path: f.path })),
+    { title, placeHolder: l10n.t('Pick a layout') },
   );
   return picked.path;
 }
@@ -94,10 +95,10 @@ export async function tagItems(s: Services, layout: ResolvedLayout, filter?: (d:
 async function pickTag(s: Services, layout: ResolvedLayout, title: string, indexOnly?: boolean): Promise<string> {
   const items = await tagItems(s, layout, indexOnly ? (d) => isImageIndex(d.mediaType) : undefined);
   if (items.length === 0) {
-    void vscode.window.showInformationMessage(indexOnly ? vscode.l10n.t('This layout has no tagged index.') : vscode.l10n.t('This layout has no tags.'));
+    void vscode.window.showInformationMessage(indexOnly ? l10n.t('This layout has no tagged index.') : l10n.t('This layout has no tags.'));
     throw new Cancelled();
   }
-  return (await pickOne(items, { title, placeHolder: indexOnly ? vscode.l10n.t('Pick an index') : vscode.l10n.t('Pick a tag'), matchOnDescription: true })).tag;
+  return (await pickOne(items, { title, placeHolder: indexOnly ? l10n.t('Pick an index') : l10n.t('Pick a tag'), matchOnDescription: true })).tag;
 }
 
 /** A manifest in a layout or on a registry: what the read-only commands (open, copy, referrers) act on. */
@@ -126,7 +127,7 @@ export async function sourceManifestFrom(s: Services, arg: unknown, title: strin
   if (arg instanceof TagNode) return { ref, target, desc: arg.desc, reference: arg.tag, tag: arg.tag };
   if (arg instanceof ManifestLikeNode) return { ref, target, desc: arg.desc, reference: arg.desc.digest };
   const reference = typeof plain.reference === 'string' ? plain.reference : undefined;
-  if (!reference) throw new Error(vscode.l10n.t('{0}: give a reference (a tag or digest)', title));
+  if (!reference) throw new Error(l10n.t('{0}: give a reference (a tag or digest)', title));
   return { ref, target, desc: await target.resolve(reference), reference, tag: reference.includes(':') ? undefined : reference };
 }
 
@@ -160,8 +161,8 @@ export function layoutChanged(s: Services, path: string): void {
  */
 export function reportDone(s: Services, message: string, where: { layout: string; tag?: string; digest?: string }): void {
   s.log.info(message);
-  const reveal = vscode.l10n.t('Reveal');
-  const copy = vscode.l10n.t('Copy Digest');
+  const reveal = l10n.t('Reveal');
+  const copy = l10n.t('Copy Digest');
   void vscode.window.showInformationMessage(message, ...(where.digest ? [reveal, copy] : [reveal])).then(async (action) => {
     if (action === copy && where.digest) await vscode.env.clipboard.writeText(where.digest);
     if (action === reveal) await revealInTree(s, where.layout, where.tag);

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
+import vscode = require('vscode');
 import type { Descriptor, ImageIndex, Platform } from '../../oci/descriptor';
 import { isImageIndex, isValidMediaType } from '../../oci/mediaType';
 import { formatPlatform, parsePlatform } from '../../oci/platform';
@@ -14,12 +15,12 @@ import { askAnnotations, input, need, pickMany, pickOne } from './prompts';
 /** Artifact types users attach most, offered first (a function: the labels are localized when asked). */
 export function commonArtifactTypes(): { type: string; label: string }[] {
   return [
-    { type: 'application/spdx+json', label: vscode.l10n.t('SBOM (SPDX)') },
-    { type: 'application/vnd.cyclonedx+json', label: vscode.l10n.t('SBOM (CycloneDX)') },
-    { type: 'application/vnd.cncf.notary.signature', label: vscode.l10n.t('Signature (Notary Project)') },
-    { type: 'application/vnd.dev.sigstore.bundle.v0.3+json', label: vscode.l10n.t('Signature (Sigstore bundle)') },
-    { type: 'application/vnd.in-toto+json', label: vscode.l10n.t('Attestation (in-toto)') },
-    { type: 'application/vnd.microsoft.artifact.lifecycle', label: vscode.l10n.t('Lifecycle (end-of-life date)') },
+    { type: 'application/spdx+json', label: l10n.t('SBOM (SPDX)') },
+    { type: 'application/vnd.cyclonedx+json', label: l10n.t('SBOM (CycloneDX)') },
+    { type: 'application/vnd.cncf.notary.signature', label: l10n.t('Signature (Notary Project)') },
+    { type: 'application/vnd.dev.sigstore.bundle.v0.3+json', label: l10n.t('Signature (Sigstore bundle)') },
+    { type: 'application/vnd.in-toto+json', label: l10n.t('Attestation (in-toto)') },
+    { type: 'application/vnd.microsoft.artifact.lifecycle', label: l10n.t('Lifecycle (end-of-life date)') },
   ];
 }
 const LIFECYCLE_EOL = 'vnd.microsoft.artifact.lifecycle.end-of-life.date';
@@ -35,7 +36,7 @@ export interface AttachCommandResult {
  * where `files` are paths (title: the file name) or `{ path, mediaType?, title? }`.
  */
 export async function attach(s: Services, arg?: unknown): Promise<AttachCommandResult> {
-  const title = vscode.l10n.t('Attach Artifact');
+  const title = l10n.t('Attach Artifact');
   const target = await manifestFrom(s, arg, title, { key: 'subject' });
   const plain = plainArgs(arg);
   const scripted = typeof plain.artifactType === 'string';
@@ -70,7 +71,7 @@ export async function attach(s: Services, arg?: unknown): Promise<AttachCommandR
     subject: a.subject.digest,
     platform: a.subject.platform ? formatPlatform(a.subject.platform) : undefined,
   }));
-  reportDone(s, vscode.l10n.t('Attached {0} artifact(s) of type {1} to {2}', artifacts.length, artifactType, target.tag ?? shortDigest(target.desc.digest)), {
+  reportDone(s, l10n.t('Attached {0} artifact(s) of type {1} to {2}', artifacts.length, artifactType, target.tag ?? shortDigest(target.desc.digest)), {
     layout: target.layout.path,
     tag: target.tag,
     digest: artifacts[0]?.digest,
@@ -80,27 +81,27 @@ export async function attach(s: Services, arg?: unknown): Promise<AttachCommandR
 
 function filesArg(value: unknown): AttachFile[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new Error(vscode.l10n.t('files: expected a list'));
+  if (!Array.isArray(value)) throw new Error(l10n.t('files: expected a list'));
   return value.map((f) => (typeof f === 'string' ? { path: f, title: basename(f) } : (f as AttachFile)));
 }
 
 async function askArtifactType(title: string): Promise<string> {
-  const other = vscode.l10n.t('Other…');
+  const other = l10n.t('Other…');
   const picked = await pickOne([...commonArtifactTypes().map((c) => ({ label: c.type, description: c.label })), { label: other }], {
     title,
-    placeHolder: vscode.l10n.t('Artifact type'),
+    placeHolder: l10n.t('Artifact type'),
     matchOnDescription: true,
   });
   if (picked.label !== other) return picked.label;
-  return input({ title, prompt: vscode.l10n.t('Artifact type (a media type)'), validateInput: (v) => (isValidMediaType(v) ? undefined : vscode.l10n.t('{0}: invalid media type', v)) });
+  return input({ title, prompt: l10n.t('Artifact type (a media type)'), validateInput: (v) => (isValidMediaType(v) ? undefined : l10n.t('{0}: invalid media type', v)) });
 }
 
 async function askFiles(title: string): Promise<AttachFile[]> {
-  const choose = vscode.l10n.t('$(files) Choose files…');
-  const none = vscode.l10n.t('$(note) No files: annotations only');
+  const choose = l10n.t('$(files) Choose files…');
+  const none = l10n.t('$(note) No files: annotations only');
   const how = await pickOne([{ label: choose }, { label: none }], { title });
   if (how.label === none) return [];
-  const uris = need(await vscode.window.showOpenDialog({ title, canSelectMany: true, canSelectFiles: true, canSelectFolders: false, openLabel: vscode.l10n.t('Attach') }));
+  const uris = need(await vscode.window.showOpenDialog({ title, canSelectMany: true, canSelectFiles: true, canSelectFolders: false, openLabel: l10n.t('Attach') }));
   return uris.map((u) => ({ path: u.fsPath, title: basename(u.fsPath) }));
 }
 
@@ -108,16 +109,16 @@ async function askTargets(store: ReadOnlyTarget, desc: Descriptor, title: string
   const index = JSON.parse((await store.fetchBytes(desc)).toString('utf8')) as ImageIndex;
   const withPlatform = (index.manifests ?? []).filter((m) => m.platform);
   const items = [
-    { label: vscode.l10n.t('$(layers) This index'), id: 'index' },
-    { label: vscode.l10n.t('$(list-selection) Chosen platforms…'), id: 'platforms' },
-    { label: vscode.l10n.t('$(type-hierarchy) The index and all its platforms'), id: 'all' },
+    { label: l10n.t('$(layers) This index'), id: 'index' },
+    { label: l10n.t('$(list-selection) Chosen platforms…'), id: 'platforms' },
+    { label: l10n.t('$(type-hierarchy) The index and all its platforms'), id: 'all' },
   ];
-  const where = await pickOne(withPlatform.length > 0 ? items : [items[0]!], { title, placeHolder: vscode.l10n.t('Attach to') });
+  const where = await pickOne(withPlatform.length > 0 ? items : [items[0]!], { title, placeHolder: l10n.t('Attach to') });
   if (where.id === 'all') return { recursive: true };
   if (where.id === 'index') return { recursive: false };
   const picked = await pickMany(
     withPlatform.map((m) => ({ label: formatPlatform(m.platform!), description: shortDigest(m.digest), platform: m.platform! })),
-    { title, placeHolder: vscode.l10n.t('Platforms') },
+    { title, placeHolder: l10n.t('Platforms') },
   );
   return { platforms: picked.map((p) => p.platform), recursive: false };
 }

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { unreachableAfter, type LayoutChange } from '../../oci/graph';
 import { consequenceLines } from '../present/consequences';
 import type { ResolvedLayout } from './args';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import { copy, type CopyGraphResult } from '../../oci/copy';
 import type { ReadOnlyTarget, Target } from '../../oci/target';
 import { formatSize } from '../present/format';
@@ -25,7 +25,7 @@ export function copyWithProgress(title: string, src: ReadOnlyTarget, reference: 
         done += Math.min(size, moved.get(digest) ?? 0);
       }
       const pct = total ? (done / total) * 100 : 0;
-      progress.report({ message: vscode.l10n.t('{0} of {1}', formatSize(done), formatSize(total)), increment: Math.max(0, pct - reported) });
+      progress.report({ message: l10n.t('{0} of {1}', formatSize(done), formatSize(total)), increment: Math.max(0, pct - reported) });
       reported = Math.max(reported, pct);
     };
     const result = await copy(src, reference, dst, tags, {

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import { parseRegistryReference, formatRegistryReference } from '../../oci/registry';
 import { shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
@@ -11,20 +11,20 @@ import { input, pickOne } from './prompts';
  * to a registry. Arguments: a node, a layout folder URI, or `{ layout, reference, to: 'host/repo:tag' }`.
  */
 export async function copyToRegistry(s: Services, arg?: unknown): Promise<{ to: string; digest: string }> {
-  const title = vscode.l10n.t('Copy to Registry');
+  const title = l10n.t('Copy to Registry');
   const source = await manifestFrom(s, arg, title);
   const given = plainArgs(arg).to;
   const to = typeof given === 'string' ? given : await askDestination(s, title, source.tag);
   const ref = parseRegistryReference(to);
   const tag = ref.reference ?? source.tag;
-  if (!tag || tag.includes(':')) throw new Error(vscode.l10n.t('Name the tag to push: {0}', `${ref.registry}/${ref.repository}:TAG`));
+  if (!tag || tag.includes(':')) throw new Error(l10n.t('Name the tag to push: {0}', `${ref.registry}/${ref.repository}:TAG`));
   if (!s.registries.entry(ref.registry)) await s.registries.add(ref.registry, false);
   await s.registries.addRepository(ref.registry, ref.repository);
   const dst = s.registries.repository(ref.registry, ref.repository);
   const result = await copyWithProgress(title, source.layout.store, source.reference, dst, [tag]);
   const shown = formatRegistryReference(ref.registry, ref.repository, tag);
   s.registriesTree.refreshAll();
-  reportDone(s, vscode.l10n.t('Copied {0} to {1} ({2} pushed, {3} already there)', shortDigest(result.root.digest), shown, result.copied, result.existing), {
+  reportDone(s, l10n.t('Copied {0} to {1} ({2} pushed, {3} already there)', shortDigest(result.root.digest), shown, result.copied, result.existing), {
     layout: source.layout.path,
     tag: source.tag,
     digest: result.root.digest,
@@ -34,10 +34,10 @@ export async function copyToRegistry(s: Services, arg?: unknown): Promise<{ to: 
 
 async function askDestination(s: Services, title: string, tag: string | undefined): Promise<string> {
   const known = s.registries.list().flatMap((r) => r.repositories.map((repo) => `${r.host}/${repo}`));
-  const other = vscode.l10n.t('Other…');
+  const other = l10n.t('Other…');
   let repo: string;
   if (known.length > 0) {
-    const picked = await pickOne([...known.map((k) => ({ label: k })), { label: other }], { title, placeHolder: vscode.l10n.t('Destination repository') });
+    const picked = await pickOne([...known.map((k) => ({ label: k })), { label: other }], { title, placeHolder: l10n.t('Destination repository') });
     repo = picked.label;
   } else {
     repo = other;
@@ -45,13 +45,13 @@ async function askDestination(s: Services, title: string, tag: string | undefine
   const value = repo === other ? '' : `${repo}:${tag ?? ''}`;
   return input({
     title,
-    prompt: vscode.l10n.t('Destination: registry/repository:tag'),
+    prompt: l10n.t('Destination: registry/repository:tag'),
     value,
     placeHolder: 'localhost:5000/team/app:v1',
     validateInput: (v) => {
       try {
         const r = parseRegistryReference(v.trim());
-        return r.reference || tag ? undefined : vscode.l10n.t('Add :tag');
+        return r.reference || tag ? undefined : l10n.t('Add :tag');
       } catch (err) {
         return (err as Error).message;
       }

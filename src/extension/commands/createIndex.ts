@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import { createIndex as createIndexCore } from '../../oci/imageIndex';
 import { isManifestMediaType } from '../../oci/mediaType';
 import { checkTag, shortDigest } from '../../oci/reference';
@@ -21,7 +21,7 @@ export interface IndexCommandResult {
  * `{ layout, sources, tags, annotations?, artifactType? }` (no prompts then).
  */
 export async function createIndex(s: Services, arg?: unknown): Promise<IndexCommandResult> {
-  const title = vscode.l10n.t('Create Multi-Arch Index');
+  const title = l10n.t('Create Multi-Arch Index');
   const layout = await layoutFrom(s, arg, title);
   const plain = plainArgs(arg);
   const scripted = plain.sources !== undefined;
@@ -32,7 +32,7 @@ export async function createIndex(s: Services, arg?: unknown): Promise<IndexComm
     const preselected = arg instanceof TagNode ? arg.tag : undefined;
     const picked = await pickMany(
       items.map((i) => ({ ...i, picked: i.tag === preselected })),
-      { title, placeHolder: vscode.l10n.t('Pick the manifests of the new index (each shows its platform)'), matchOnDescription: true },
+      { title, placeHolder: l10n.t('Pick the manifests of the new index (each shows its platform)'), matchOnDescription: true },
     );
     sources = picked.map((p) => p.tag);
   }
@@ -42,16 +42,16 @@ export async function createIndex(s: Services, arg?: unknown): Promise<IndexComm
     tags = splitList(
       await input({
         title,
-        prompt: vscode.l10n.t('Tags for the new index, separated by commas or spaces'),
+        prompt: l10n.t('Tags for the new index, separated by commas or spaces'),
         placeHolder: 'v1, latest',
         validateInput: (v) => tagProblem(splitList(v)),
       }),
     );
   }
   tags.forEach(checkTag);
-  if (tags.length === 0) throw new Error(vscode.l10n.t('Give the index at least one tag: an untagged index is not listed in index.json and would be lost.'));
+  if (tags.length === 0) throw new Error(l10n.t('Give the index at least one tag: an untagged index is not listed in index.json and would be lost.'));
 
-  const annotations = annotationChanges(plain.annotations, false)?.set ?? (scripted ? undefined : toMap(await askAnnotations(vscode.l10n.t('Annotations of the index (optional)'))));
+  const annotations = annotationChanges(plain.annotations, false)?.set ?? (scripted ? undefined : toMap(await askAnnotations(l10n.t('Annotations of the index (optional)'))));
   const artifactType = typeof plain.artifactType === 'string' ? plain.artifactType : undefined;
 
   const result = await withProgress(title, (signal, progress) =>
@@ -67,7 +67,7 @@ export async function createIndex(s: Services, arg?: unknown): Promise<IndexComm
     }),
   );
   layoutChanged(s, layout.path);
-  reportDone(s, vscode.l10n.t('Created the index {0} ({1}) of {2} manifests', tags.join(', '), shortDigest(result.desc.digest), result.index.manifests.length), {
+  reportDone(s, l10n.t('Created the index {0} ({1}) of {2} manifests', tags.join(', '), shortDigest(result.desc.digest), result.index.manifests.length), {
     layout: layout.path,
     tag: tags[0],
     digest: result.desc.digest,
@@ -76,7 +76,7 @@ export async function createIndex(s: Services, arg?: unknown): Promise<IndexComm
 }
 
 export function tagProblem(tags: string[]): string | undefined {
-  if (tags.length === 0) return vscode.l10n.t('Enter at least one tag');
+  if (tags.length === 0) return l10n.t('Enter at least one tag');
   for (const tag of tags) {
     try {
       checkTag(tag);

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
+import vscode = require('vscode');
 import { OciLayoutStore } from '../../oci/layout';
 import type { Services } from '../services';
 import { layoutChanged, plainArgs, reportDone } from './args';
@@ -15,10 +16,10 @@ export async function createLayout(s: Services, arg?: unknown): Promise<string> 
   if (!path) {
     const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     path = await input({
-      title: vscode.l10n.t('Create OCI Image Layout'),
-      prompt: vscode.l10n.t('Folder for the new layout (made if missing)'),
+      title: l10n.t('Create OCI Image Layout'),
+      prompt: l10n.t('Folder for the new layout (made if missing)'),
       value: root ? join(root, 'layout') : '',
-      validateInput: (v) => (v.trim() === '' ? vscode.l10n.t('Enter a folder') : undefined),
+      validateInput: (v) => (v.trim() === '' ? l10n.t('Enter a folder') : undefined),
     });
   }
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -29,6 +30,6 @@ export async function createLayout(s: Services, arg?: unknown): Promise<string> 
   s.tree.refreshAll();
   layoutChanged(s, abs);
   await s.tree.layouts();
-  reportDone(s, vscode.l10n.t('Created the OCI image layout {0}', vscode.workspace.asRelativePath(abs, (vscode.workspace.workspaceFolders?.length ?? 0) > 1)), { layout: abs });
+  reportDone(s, l10n.t('Created the OCI image layout {0}', vscode.workspace.asRelativePath(abs, (vscode.workspace.workspaceFolders?.length ?? 0) > 1)), { layout: abs });
   return abs;
 }

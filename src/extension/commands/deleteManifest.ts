@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import { ANNOTATION_REF_NAME } from '../../oci/descriptor';
 import { shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
@@ -11,16 +11,16 @@ import { confirmChange } from './confirm';
  * Arguments: a tag or manifest node, or `{ layout, reference, confirmed? }`.
  */
 export async function deleteManifest(s: Services, arg?: unknown): Promise<{ digest: string; tags: string[] }> {
-  const title = vscode.l10n.t('Delete Manifest');
+  const title = l10n.t('Delete Manifest');
   const target = await manifestFrom(s, arg, title);
   const digest = target.desc.digest;
   const tags = (await target.layout.store.entries()).filter((e) => e.digest === digest).map((e) => e.annotations?.[ANNOTATION_REF_NAME]).filter((t): t is string => Boolean(t));
   const question = tags.length
-    ? vscode.l10n.t('Delete {0} and its tags {1}?', shortDigest(digest), tags.join(', '))
-    : vscode.l10n.t('Delete {0}?', shortDigest(digest));
-  const detail = await confirmChange(target.layout, { delete: [digest] }, question, vscode.l10n.t('Delete'), plainArgs(arg).confirmed === true);
+    ? l10n.t('Delete {0} and its tags {1}?', shortDigest(digest), tags.join(', '))
+    : l10n.t('Delete {0}?', shortDigest(digest));
+  const detail = await confirmChange(target.layout, { delete: [digest] }, question, l10n.t('Delete'), plainArgs(arg).confirmed === true);
   await target.layout.store.delete(target.desc);
   layoutChanged(s, target.layout.path);
-  reportDone(s, `${vscode.l10n.t('Deleted {0}.', shortDigest(digest))} ${detail}`, { layout: target.layout.path });
+  reportDone(s, `${l10n.t('Deleted {0}.', shortDigest(digest))} ${detail}`, { layout: target.layout.path });
   return { digest, tags };
 }

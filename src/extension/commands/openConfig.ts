@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import type { Descriptor } from '../../oci/descriptor';
 import { readManifestContent } from '../../oci/graph';
 import { shortDigest } from '../../oci/reference';
@@ -20,9 +20,9 @@ export async function openConfig(s: Services, arg?: unknown): Promise<string> {
     desc = arg.desc;
     label = `${arg.parent.spec().label}-config`;
   } else {
-    const target = await sourceManifestFrom(s, arg, vscode.l10n.t('Open Config'));
+    const target = await sourceManifestFrom(s, arg, l10n.t('Open Config'));
     const content = await readManifestContent(target.target, target.desc);
-    if (!content.config) throw new Error(vscode.l10n.t('{0} is an index: it has no config; open one of its manifests.', target.tag ?? shortDigest(target.desc.digest)));
+    if (!content.config) throw new Error(l10n.t('{0} is an index: it has no config; open one of its manifests.', target.tag ?? shortDigest(target.desc.digest)));
     ref = target.ref;
     desc = content.config;
     label = `${target.tag ?? shortDigest(target.desc.digest)}-config`;

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import { shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
 import { sourceManifestFrom } from './args';
@@ -8,7 +8,7 @@ import { sourceManifestFrom } from './args';
  * Arguments: a node, `{ layout, reference }` or `{ registry, repository, reference }`. Returns the document's URI.
  */
 export async function openManifest(s: Services, arg?: unknown): Promise<string> {
-  const target = await sourceManifestFrom(s, arg, vscode.l10n.t('Open Manifest'));
+  const target = await sourceManifestFrom(s, arg, l10n.t('Open Manifest'));
   const uri = s.documents.uri('manifest', target.ref, target.desc, target.tag ?? shortDigest(target.desc.digest));
   await s.documents.show(uri);
   return uri.toString();

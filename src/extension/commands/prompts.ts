@@ -1,6 +1,7 @@
 // Small wrappers over QuickPick and InputBox: a dismissed prompt throws Cancelled, which the command
 // wrapper ends quietly, so handlers read straight through without undefined checks at every step.
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
+import vscode = require('vscode');
 import { parseAnnotationChanges } from '../../oci/imageIndex';
 
 export class Cancelled extends Error {
@@ -44,8 +45,8 @@ export async function askAnnotations(title: string, allowRemove = false): Promis
     const value = await input({
       title,
       prompt: allowRemove
-        ? vscode.l10n.t('key=value to set, key- to remove; leave empty to finish')
-        : vscode.l10n.t('key=value; leave empty to finish'),
+        ? l10n.t('key=value to set, key- to remove; leave empty to finish')
+        : l10n.t('key=value; leave empty to finish'),
       placeHolder: entries.length > 0 ? entries.join('  ') : 'org.opencontainers.image.version=1.0',
       validateInput: (v) => {
         if (v.trim() === '') return undefined;

@@ -1,4 +1,5 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
+import vscode = require('vscode');
 import { checkTag, shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
 import { stringList } from './argValues';
@@ -11,7 +12,7 @@ import { input } from './prompts';
  * Arguments: a registry tag node, or `{ registry, repository, reference, layout, tags? }`.
  */
 export async function pullToLayout(s: Services, arg?: unknown): Promise<{ layout: string; digest: string; tags: string[] }> {
-  const title = vscode.l10n.t('Pull into Layout');
+  const title = l10n.t('Pull into Layout');
   const source = await sourceManifestFrom(s, arg, title);
   const plain = plainArgs(arg);
   const layout = await layoutFrom(s, typeof plain.layout === 'string' ? { layout: plain.layout } : undefined, title);
@@ -21,7 +22,7 @@ export async function pullToLayout(s: Services, arg?: unknown): Promise<{ layout
       (
         await input({
           title,
-          prompt: vscode.l10n.t('Tag in the layout'),
+          prompt: l10n.t('Tag in the layout'),
           value: source.tag ?? '',
           validateInput: (v) => {
             try {
@@ -38,7 +39,7 @@ export async function pullToLayout(s: Services, arg?: unknown): Promise<{ layout
   tags.forEach(checkTag);
   const result = await copyWithProgress(title, source.target, source.reference, layout.store, tags);
   layoutChanged(s, layout.path);
-  reportDone(s, vscode.l10n.t('Pulled {0} into {1} as {2} ({3})', sourceReferenceText(source), vscode.workspace.asRelativePath(layout.path), tags.join(', '), shortDigest(result.root.digest)), {
+  reportDone(s, l10n.t('Pulled {0} into {1} as {2} ({3})', sourceReferenceText(source), vscode.workspace.asRelativePath(layout.path), tags.join(', '), shortDigest(result.root.digest)), {
     layout: layout.path,
     tag: tags[0],
     digest: result.root.digest,

@@ -1,4 +1,5 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
+import vscode = require('vscode');
 import { isOciError } from '../../oci/errors';
 import type { Services } from '../services';
 import { signInOffer } from '../registries/signInOffer';
@@ -40,10 +41,10 @@ export function registerCommands(s: Services, table: readonly CommandEntry[]): v
 function report(s: Services, id: string, err: unknown): void {
   const e = err as Error;
   s.log.error(`${id} failed: ${isOciError(e) ? `[${e.code}] ` : ''}${e?.stack ?? String(err)}`);
-  const showLog = vscode.l10n.t('Show log');
+  const showLog = l10n.t('Show log');
   // A registry that wants credentials (the error's code, not its text, says so) gets a "Sign In" action.
   const signIn = signInOffer(err, { isKnown: (host) => s.registries.entry(host) !== undefined });
-  const signInTitle = vscode.l10n.t('Sign In…');
+  const signInTitle = l10n.t('Sign In…');
   const actions = signIn ? [signInTitle, showLog] : [showLog];
   void vscode.window.showErrorMessage(e?.message ?? String(err), ...actions).then((action) => {
     if (action === showLog) s.log.show(true);
@@ -53,7 +54,7 @@ function report(s: Services, id: string, err: unknown): void {
 
 function refuseUntrusted(s: Services, id: string, err: UntrustedWorkspaceError): void {
   s.log.warn(`${id} refused: ${err.message}`);
-  const manage = vscode.l10n.t('Manage Workspace Trust');
+  const manage = l10n.t('Manage Workspace Trust');
   void vscode.window.showWarningMessage(err.message, manage).then((action) => {
     if (action === manage) void vscode.commands.executeCommand('workbench.trust.manage');
   });

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import { checkRegistry, isLoopbackHost } from '../../oci/registry';
 import { RegistryNode } from '../registries/registryNodes';
 import type { Services } from '../services';
@@ -14,15 +14,15 @@ export async function registryFrom(s: Services, arg: unknown, title: string): Pr
   if (typeof given === 'string') return checkRegistry(given);
   const list = s.registries.list();
   if (list.length === 0) return askHost(title);
-  const other = vscode.l10n.t('Other registry…');
-  const picked = await pickOne([...list.map((r) => ({ label: r.host })), { label: other }], { title, placeHolder: vscode.l10n.t('Registry') });
+  const other = l10n.t('Other registry…');
+  const picked = await pickOne([...list.map((r) => ({ label: r.host })), { label: other }], { title, placeHolder: l10n.t('Registry') });
   return picked.label === other ? askHost(title) : picked.label;
 }
 
 export function askHost(title: string): Promise<string> {
   return input({
     title,
-    prompt: vscode.l10n.t('Registry host and optional port'),
+    prompt: l10n.t('Registry host and optional port'),
     placeHolder: 'localhost:5000, ghcr.io',
     validateInput: (v) => {
       try {
@@ -38,7 +38,7 @@ export function askHost(title: string): Promise<string> {
 /** Loopback registries usually talk plain HTTP; others must be asked about it explicitly. */
 export async function askPlainHttp(host: string, title: string): Promise<boolean> {
   const https = { label: 'HTTPS', plain: false };
-  const plain = { label: vscode.l10n.t('Plain HTTP'), description: vscode.l10n.t('credentials travel in clear'), plain: true };
+  const plain = { label: l10n.t('Plain HTTP'), description: l10n.t('credentials travel in clear'), plain: true };
   const items = isLoopbackHost(host) ? [plain, https] : [https, plain];
-  return (await pickOne(items, { title, placeHolder: vscode.l10n.t('How to talk to {0}', host) })).plain;
+  return (await pickOne(items, { title, placeHolder: l10n.t('How to talk to {0}', host) })).plain;
 }

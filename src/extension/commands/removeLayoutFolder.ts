@@ -1,12 +1,13 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
+import vscode = require('vscode');
 import type { Services } from '../services';
 import { layoutFrom } from './args';
 
 /** `manifold.removeLayoutFolder`: stops showing an added layout; nothing on disk changes. */
 export async function removeLayoutFolder(s: Services, arg?: unknown): Promise<void> {
-  const { path } = await layoutFrom(s, arg, vscode.l10n.t('Remove Layout Folder'));
+  const { path } = await layoutFrom(s, arg, l10n.t('Remove Layout Folder'));
   if (!s.registry.addedFolders().includes(path)) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('{0} is in the workspace, so it is always shown.', path));
+    void vscode.window.showInformationMessage(l10n.t('{0} is in the workspace, so it is always shown.', path));
     return;
   }
   await s.registry.removeFolder(path);

@@ -1,10 +1,10 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import type { Services } from '../services';
 import { registryFrom } from './registryArgs';
 
 /** `manifold.removeRegistry`: stops showing a registry; its stored credentials stay until "Sign Out". */
 export async function removeRegistry(s: Services, arg?: unknown): Promise<void> {
-  const host = await registryFrom(s, arg, vscode.l10n.t('Remove Registry'));
+  const host = await registryFrom(s, arg, l10n.t('Remove Registry'));
   await s.registries.remove(host);
   await s.registriesTree.registries();
 }

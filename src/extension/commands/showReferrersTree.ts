@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import type { Services } from '../services';
 import { sourceManifestFrom, sourceReferenceText } from './args';
 
@@ -7,7 +7,7 @@ import { sourceManifestFrom, sourceReferenceText } from './args';
  * document. Arguments: a node, `{ layout, reference }` or `{ registry, repository, reference }`. Returns the text.
  */
 export async function showReferrersTree(s: Services, arg?: unknown): Promise<string> {
-  const target = await sourceManifestFrom(s, arg, vscode.l10n.t('Show Referrers Tree'));
+  const target = await sourceManifestFrom(s, arg, l10n.t('Show Referrers Tree'));
   const uri = s.documents.uri('referrers', target.ref, target.desc, sourceReferenceText(target));
   const editor = await s.documents.show(uri);
   return editor.document.getText();

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import { checkTag, shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
 import { stringList } from './argValues';
@@ -11,14 +11,14 @@ import { input, splitList } from './prompts';
  * Arguments: a tag or manifest node, or `{ layout, reference, tags }`.
  */
 export async function tag(s: Services, arg?: unknown): Promise<{ digest: string; tags: string[] }> {
-  const title = vscode.l10n.t('Tag');
+  const title = l10n.t('Tag');
   const target = await manifestFrom(s, arg, title);
   let tags = stringList(plainArgs(arg).tags, 'tags');
   if (!tags) {
     tags = splitList(
       await input({
         title: `${title} ${target.tag ?? shortDigest(target.desc.digest)}`,
-        prompt: vscode.l10n.t('New tags, separated by commas or spaces'),
+        prompt: l10n.t('New tags, separated by commas or spaces'),
         validateInput: (v) => tagProblem(splitList(v)),
       }),
     );
@@ -26,7 +26,7 @@ export async function tag(s: Services, arg?: unknown): Promise<{ digest: string;
   tags.forEach(checkTag);
   for (const name of tags) await target.layout.store.tag(target.desc, name);
   layoutChanged(s, target.layout.path);
-  reportDone(s, vscode.l10n.t('Tagged {0} as {1}', shortDigest(target.desc.digest), tags.join(', ')), {
+  reportDone(s, l10n.t('Tagged {0} as {1}', shortDigest(target.desc.digest), tags.join(', ')), {
     layout: target.layout.path,
     tag: tags[0],
     digest: target.desc.digest,

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import { TagNode } from '../layouts/nodes';
 import type { Services } from '../services';
 import { stringList } from './argValues';
@@ -11,7 +11,7 @@ import { pickMany } from './prompts';
  * unreachable. Arguments: a tag node (or several selected), or `{ layout, tags, confirmed? }`.
  */
 export async function untag(s: Services, arg?: unknown, selection?: unknown[]): Promise<{ tags: string[] }> {
-  const title = vscode.l10n.t('Untag');
+  const title = l10n.t('Untag');
   const layout = await layoutFrom(s, arg, title);
   let tags: string[] | undefined;
   if (arg instanceof TagNode) {
@@ -21,12 +21,12 @@ export async function untag(s: Services, arg?: unknown, selection?: unknown[]): 
   } else {
     tags = stringList(plainArgs(arg).tags ?? plainArgs(arg).reference, 'tags');
   }
-  if (!tags) tags = (await pickMany(await tagItems(s, layout), { title, placeHolder: vscode.l10n.t('Tags to remove') })).map((i) => i.tag);
+  if (!tags) tags = (await pickMany(await tagItems(s, layout), { title, placeHolder: l10n.t('Tags to remove') })).map((i) => i.tag);
 
-  const question = tags.length === 1 ? vscode.l10n.t('Remove the tag {0}?', tags[0]!) : vscode.l10n.t('Remove the tags {0}?', tags.join(', '));
-  const detail = await confirmChange(layout, { untag: tags }, question, vscode.l10n.t('Untag'), plainArgs(arg).confirmed === true);
+  const question = tags.length === 1 ? l10n.t('Remove the tag {0}?', tags[0]!) : l10n.t('Remove the tags {0}?', tags.join(', '));
+  const detail = await confirmChange(layout, { untag: tags }, question, l10n.t('Untag'), plainArgs(arg).confirmed === true);
   for (const name of tags) await layout.store.untag(name);
   layoutChanged(s, layout.path);
-  reportDone(s, `${vscode.l10n.t('Removed {0}.', tags.join(', '))} ${detail}`, { layout: layout.path });
+  reportDone(s, `${l10n.t('Removed {0}.', tags.join(', '))} ${detail}`, { layout: layout.path });
   return { tags };
 }

@@ -1,4 +1,5 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
+import vscode = require('vscode');
 import type { ImageIndex } from '../../oci/descriptor';
 import { updateIndex as updateIndexCore, type AnnotationChanges, type UpdateIndexOptions } from '../../oci/imageIndex';
 import { isImageIndex, isManifestMediaType } from '../../oci/mediaType';
@@ -24,7 +25,7 @@ type Changes = Pick<UpdateIndexOptions, 'add' | 'remove' | 'merge' | 'annotation
  * where `annotations` is `['key=value', 'key-']` or `{ set, remove }`.
  */
 export async function updateIndex(s: Services, arg?: unknown): Promise<UpdateCommandResult> {
-  const title = vscode.l10n.t('Update Index');
+  const title = l10n.t('Update Index');
   const target = await manifestFrom(s, arg, title, { indexOnly: true, key: 'index' });
   const plain = plainArgs(arg);
   const scripted = ['add', 'remove', 'merge', 'annotations', 'tags', 'artifactType'].some((k) => plain[k] !== undefined);
@@ -46,7 +47,7 @@ export async function applyUpdate(s: Services, target: ResolvedManifest, changes
   changes.tags?.forEach(checkTag);
   if (!target.tag && !changes.tags?.length) {
     // Named by digest, the new index would have no tag and no entry in index.json.
-    throw new Error(vscode.l10n.t('{0} is not tagged: give the updated index a tag.', shortDigest(target.desc.digest)));
+    throw new Error(l10n.t('{0} is not tagged: give the updated index a tag.', shortDigest(target.desc.digest)));
   }
   const result = await withProgress(title, (signal, progress) =>
     updateIndexCore(target.layout.store, {
@@ -60,12 +61,12 @@ export async function applyUpdate(s: Services, target: ResolvedManifest, changes
   );
   const tags = [...(target.tag ? [target.tag] : []), ...(changes.tags ?? [])];
   if (!result.changed) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to change.'));
+    void vscode.window.showInformationMessage(l10n.t('Nothing to change.'));
     return { layout: target.layout.path, digest: target.desc.digest, size: target.desc.size, tags, changed: false };
   }
   const { desc } = result as { desc: { digest: string; size: number } };
   layoutChanged(s, target.layout.path);
-  reportDone(s, vscode.l10n.t('Updated {0}: now {1}', tags.join(', ') || shortDigest(target.desc.digest), shortDigest(desc.digest)), {
+  reportDone(s, l10n.t('Updated {0}: now {1}', tags.join(', ') || shortDigest(target.desc.digest), shortDigest(desc.digest)), {
     layout: target.layout.path,
     tag: tags[0],
     digest: desc.digest,
@@ -78,20 +79,20 @@ async function askChanges(s: Services, target: ResolvedManifest, title: string):
   const children = Array.isArray(index.manifests) ? index.manifests : [];
   const action = await pickOne(
     [
-      { label: vscode.l10n.t('$(add) Add manifests…'), id: 'add' },
-      { label: vscode.l10n.t('$(remove) Remove manifests…'), id: 'remove' },
-      { label: vscode.l10n.t('$(merge) Merge another index…'), id: 'merge' },
-      { label: vscode.l10n.t('$(note) Set or remove annotations…'), id: 'annotations' },
-      { label: vscode.l10n.t('$(tag) Add tags…'), id: 'tags' },
+      { label: l10n.t('$(add) Add manifests…'), id: 'add' },
+      { label: l10n.t('$(remove) Remove manifests…'), id: 'remove' },
+      { label: l10n.t('$(merge) Merge another index…'), id: 'merge' },
+      { label: l10n.t('$(note) Set or remove annotations…'), id: 'annotations' },
+      { label: l10n.t('$(tag) Add tags…'), id: 'tags' },
     ],
-    { title, placeHolder: vscode.l10n.t('What to change in {0}', target.tag ?? shortDigest(target.desc.digest)) },
+    { title, placeHolder: l10n.t('What to change in {0}', target.tag ?? shortDigest(target.desc.digest)) },
   );
   const changes: Changes = {};
   switch (action.id) {
     case 'add': {
       const have = new Set(children.map((c) => c.digest));
       const items = await tagItems(s, target.layout, (d) => isManifestMediaType(d.mediaType) && !have.has(d.digest) && d.digest !== target.desc.digest);
-      changes.add = (await pickMany(items, { title, placeHolder: vscode.l10n.t('Manifests to add'), matchOnDescription: true })).map((i) => i.tag);
+      changes.add = (await pickMany(items, { title, placeHolder: l10n.t('Manifests to add'), matchOnDescription: true })).map((i) => i.tag);
       break;
     }
     case 'remove': {
@@ -100,23 +101,23 @@ async function askChanges(s: Services, target: ResolvedManifest, title: string):
         description: shortDigest(c.digest),
         digest: c.digest,
       }));
-      changes.remove = (await pickMany(items, { title, placeHolder: vscode.l10n.t('Manifests to remove') })).map((i) => i.digest);
+      changes.remove = (await pickMany(items, { title, placeHolder: l10n.t('Manifests to remove') })).map((i) => i.digest);
       break;
     }
     case 'merge': {
       const items = await tagItems(s, target.layout, (d) => isImageIndex(d.mediaType) && d.digest !== target.desc.digest);
-      changes.merge = [(await pickOne(items, { title, placeHolder: vscode.l10n.t('Index whose manifests to append') })).tag];
+      changes.merge = [(await pickOne(items, { title, placeHolder: l10n.t('Index whose manifests to append') })).tag];
       break;
     }
     case 'annotations':
       changes.annotations = annotationChanges(await askAnnotations(title, true), true) as AnnotationChanges;
       break;
     case 'tags':
-      changes.tags = splitList(await input({ title, prompt: vscode.l10n.t('More tags for the updated index'), validateInput: (v) => tagProblem(splitList(v)) }));
+      changes.tags = splitList(await input({ title, prompt: l10n.t('More tags for the updated index'), validateInput: (v) => tagProblem(splitList(v)) }));
       break;
   }
   if (!target.tag && !changes.tags?.length) {
-    changes.tags = splitList(await input({ title, prompt: vscode.l10n.t('Tags for the updated index'), validateInput: (v) => tagProblem(splitList(v)) }));
+    changes.tags = splitList(await input({ title, prompt: l10n.t('Tags for the updated index'), validateInput: (v) => tagProblem(splitList(v)) }));
   }
   return changes;
 }

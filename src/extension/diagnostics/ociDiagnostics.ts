@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { diagnose, looksLikeOciDocument, type BlobFacts, type Finding, type QuickFix } from '../../oci/indexModel';
 import type { ReadOnlyTarget } from '../../oci/target';
 import type { Services } from '../services';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { editsFor } from '../../oci/indexModel';
 import { DIAGNOSTIC_SOURCE, type OciDiagnostics } from './ociDiagnostics';
 

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 
 /**
  * Character offsets to ranges for text that may not be open in an editor (a layout's index.json checked on

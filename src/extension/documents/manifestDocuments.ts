@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { Descriptor } from '../../oci/descriptor';
 import { goIndent } from '../../oci/encoding/goJson';
 import { discover } from '../../oci/referrers';

@@ -1,6 +1,7 @@
 // The index editor's commands. The webview's buttons and these commands share one path (documentEdits), so the
 // palette, keybindings, other extensions and the host tests edit an index exactly as the table does.
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
+import vscode = require('vscode');
 import type { Descriptor } from '../../oci/descriptor';
 import { indexModel } from '../../oci/indexModel';
 import { isImageIndex } from '../../oci/mediaType';
@@ -26,8 +27,8 @@ export async function openInIndexEditor(s: Services, arg?: unknown): Promise<str
   if (arg instanceof vscode.Uri) uri = arg;
   else if (arg === undefined && isJson(active)) uri = active!.uri;
   else {
-    const m = await manifestFrom(s, arg, vscode.l10n.t('Open in Index Editor'), { indexOnly: true });
-    if (!isImageIndex(m.desc.mediaType)) throw new Error(vscode.l10n.t('{0} is not an image index.', m.reference));
+    const m = await manifestFrom(s, arg, l10n.t('Open in Index Editor'), { indexOnly: true });
+    if (!isImageIndex(m.desc.mediaType)) throw new Error(l10n.t('{0} is not an image index.', m.reference));
     uri = storedIndexUri({ layout: m.layout.path, reference: m.tag ?? m.desc.digest });
   }
   await vscode.commands.executeCommand('vscode.openWith', uri, INDEX_EDITOR_VIEW_TYPE);
@@ -44,7 +45,7 @@ async function targetDocument(arg: unknown): Promise<vscode.TextDocument> {
   if (tab instanceof vscode.TabInputCustom && tab.viewType === INDEX_EDITOR_VIEW_TYPE) return vscode.workspace.openTextDocument(tab.uri);
   const active = vscode.window.activeTextEditor?.document;
   if (isJson(active)) return active!;
-  void vscode.window.showInformationMessage(vscode.l10n.t('Open an image index in the index editor first.'));
+  void vscode.window.showInformationMessage(l10n.t('Open an image index in the index editor first.'));
   throw new Cancelled();
 }
 
@@ -67,20 +68,20 @@ export async function addToIndex(s: Services, arg?: unknown): Promise<Descriptor
 export async function editIndex(_s: Services, arg?: unknown): Promise<string> {
   const document = await targetDocument(arg);
   const edit = (plainArgs(arg).edit as TableEdit | undefined) ?? (await askEdit(document));
-  if (!(await applyIntent(document, intentOf(edit)))) throw new Error(vscode.l10n.t('The document cannot be changed (it is read-only).'));
+  if (!(await applyIntent(document, intentOf(edit)))) throw new Error(l10n.t('The document cannot be changed (it is read-only).'));
   return document.getText();
 }
 
 async function askEdit(document: vscode.TextDocument): Promise<TableEdit> {
-  const title = vscode.l10n.t('Edit Index');
+  const title = l10n.t('Edit Index');
   const model = indexModel(document.getText());
-  if (model.kind !== 'index') throw new Error(vscode.l10n.t('This document is not an image index.'));
+  if (model.kind !== 'index') throw new Error(l10n.t('This document is not an image index.'));
   const target = await pickOne(
     [
-      { label: vscode.l10n.t('The index itself'), description: vscode.l10n.t('its annotations'), row: undefined as number | undefined },
-      ...model.rows.map((r) => ({ label: `${r.index}: ${r.platformText ?? r.artifactType ?? vscode.l10n.t('no platform')}`, description: r.digest ? shortDigest(r.digest) : '', row: r.index as number | undefined })),
+      { label: l10n.t('The index itself'), description: l10n.t('its annotations'), row: undefined as number | undefined },
+      ...model.rows.map((r) => ({ label: `${r.index}: ${r.platformText ?? r.artifactType ?? l10n.t('no platform')}`, description: r.digest ? shortDigest(r.digest) : '', row: r.index as number | undefined })),
     ],
-    { title, placeHolder: vscode.l10n.t('Pick an entry of manifests, or the index') },
+    { title, placeHolder: l10n.t('Pick an entry of manifests, or the index') },
   );
   const row = target.row;
   const rowView = row === undefined ? undefined : model.rows[row];
@@ -88,22 +89,22 @@ async function askEdit(document: vscode.TextDocument): Promise<TableEdit> {
   type Action = vscode.QuickPickItem & { run: () => Promise<TableEdit> };
   const actions: Action[] = [];
   if (row !== undefined) {
-    actions.push({ label: vscode.l10n.t('Remove from the index'), run: async () => ({ type: 'removeRow', row }) });
-    if (row > 0) actions.push({ label: vscode.l10n.t('Move up'), run: async () => ({ type: 'moveRow', from: row, to: row - 1 }) });
-    if (row < model.rows.length - 1) actions.push({ label: vscode.l10n.t('Move down'), run: async () => ({ type: 'moveRow', from: row, to: row + 1 }) });
+    actions.push({ label: l10n.t('Remove from the index'), run: async () => ({ type: 'removeRow', row }) });
+    if (row > 0) actions.push({ label: l10n.t('Move up'), run: async () => ({ type: 'moveRow', from: row, to: row - 1 }) });
+    if (row < model.rows.length - 1) actions.push({ label: l10n.t('Move down'), run: async () => ({ type: 'moveRow', from: row, to: row + 1 }) });
     actions.push({
-      label: vscode.l10n.t('Set platform…'),
-      run: async () => ({ type: 'setPlatform', row, text: await input({ title, prompt: vscode.l10n.t('os/arch[/variant][:os.version]; empty removes it'), value: rowView!.platformText ?? '' }) }),
+      label: l10n.t('Set platform…'),
+      run: async () => ({ type: 'setPlatform', row, text: await input({ title, prompt: l10n.t('os/arch[/variant][:os.version]; empty removes it'), value: rowView!.platformText ?? '' }) }),
     });
   }
   actions.push({
-    label: vscode.l10n.t('Set an annotation…'),
+    label: l10n.t('Set an annotation…'),
     run: async () => {
-      const entry = await input({ title, prompt: 'key=value', validateInput: (v) => (/^[^=]+=/.test(v) ? undefined : vscode.l10n.t('key=value')) });
+      const entry = await input({ title, prompt: 'key=value', validateInput: (v) => (/^[^=]+=/.test(v) ? undefined : l10n.t('key=value')) });
       const eq = entry.indexOf('=');
       return { type: 'setAnnotation', row, key: entry.slice(0, eq), value: entry.slice(eq + 1) };
     },
   });
-  for (const key of Object.keys(annotations)) actions.push({ label: vscode.l10n.t('Remove annotation {0}', key), run: async () => ({ type: 'removeAnnotation', row, key }) });
+  for (const key of Object.keys(annotations)) actions.push({ label: l10n.t('Remove annotation {0}', key), run: async () => ({ type: 'removeAnnotation', row, key }) });
   return (await pickOne(actions, { title })).run();
 }

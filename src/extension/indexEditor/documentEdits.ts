@@ -1,4 +1,5 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
+import vscode = require('vscode');
 import type { Descriptor } from '../../oci/descriptor';
 import { childDescriptor, fetchManifest } from '../../oci/imageIndex';
 import { editsFor, indexModel, type EditIntent } from '../../oci/indexModel';
@@ -48,16 +49,16 @@ export async function layoutForDocument(s: Services, uri: vscode.Uri, title: str
  * manifest and its config), added in one edit. Returns the descriptors added.
  */
 export async function addManifests(s: Services, document: vscode.TextDocument, references?: readonly string[]): Promise<Descriptor[]> {
-  const title = vscode.l10n.t('Add Manifests to Index');
+  const title = l10n.t('Add Manifests to Index');
   const layout = await layoutForDocument(s, document.uri, title);
   const store = await s.registry.open(layout);
   let refs = references;
   if (!refs || refs.length === 0) {
     const listed = new Set(indexModel(document.getText()).rows.map((r) => r.digest));
     const items = (await tagItems(s, { path: layout, store })).filter((i) => !isFallbackTag(i.tag));
-    for (const i of items) if (listed.has(i.desc.digest)) i.detail = vscode.l10n.t('{0} · already in this index', i.detail ?? '');
-    if (items.length === 0) throw new Error(vscode.l10n.t('The layout {0} has no tags to add.', layout));
-    refs = (await pickMany(items, { title, placeHolder: vscode.l10n.t('Pick the manifests to add (their platform comes from each config)'), matchOnDescription: true })).map((i) => i.tag);
+    for (const i of items) if (listed.has(i.desc.digest)) i.detail = l10n.t('{0} · already in this index', i.detail ?? '');
+    if (items.length === 0) throw new Error(l10n.t('The layout {0} has no tags to add.', layout));
+    refs = (await pickMany(items, { title, placeHolder: l10n.t('Pick the manifests to add (their platform comes from each config)'), matchOnDescription: true })).map((i) => i.tag);
   }
   const picked = refs;
   const descriptors = await withProgress(title, async (signal, progress) => {
@@ -68,6 +69,6 @@ export async function addManifests(s: Services, document: vscode.TextDocument, r
     }
     return out;
   });
-  if (!(await applyIntent(document, { type: 'addManifests', descriptors }))) throw new Error(vscode.l10n.t('The document cannot be changed (it is read-only).'));
+  if (!(await applyIntent(document, { type: 'addManifests', descriptors }))) throw new Error(l10n.t('The document cannot be changed (it is read-only).'));
   return descriptors;
 }

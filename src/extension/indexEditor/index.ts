@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { Services } from '../services';
 import { IndexEditorProvider, INDEX_EDITOR_VIEW_TYPE } from './indexEditorProvider';
 import { INDEX_SCHEME } from './indexUri';

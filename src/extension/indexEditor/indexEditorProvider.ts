@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
+import vscode = require('vscode');
 import { indexModel, type IndexModel } from '../../oci/indexModel';
 import { isOciError } from '../../oci/errors';
 import type { Services } from '../services';
@@ -89,8 +90,8 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
           return;
         case 'edit':
           if (!vscode.workspace.isTrusted) throw new UntrustedWorkspaceError('writes');
-          if (message.version !== document.version) throw new Error(vscode.l10n.t('The document changed meanwhile: look again and retry.'));
-          if (!(await applyIntent(document, intentOf(message.edit)))) throw new Error(vscode.l10n.t('The document cannot be changed (it is read-only).'));
+          if (message.version !== document.version) throw new Error(l10n.t('The document changed meanwhile: look again and retry.'));
+          if (!(await applyIntent(document, intentOf(message.edit)))) throw new Error(l10n.t('The document cannot be changed (it is read-only).'));
           return;
         case 'addManifests':
           if (!vscode.workspace.isTrusted) throw new UntrustedWorkspaceError('writes');
@@ -140,7 +141,7 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
     }
     if (!document.isDirty) this.saved.set(document.uri.toString(), model.digest);
     let readOnly: string | undefined;
-    if (stored && isDigestReference(stored.reference)) readOnly = vscode.l10n.t('Opened by digest: tag the index to edit it (a saved copy would have no name).');
+    if (stored && isDigestReference(stored.reference)) readOnly = l10n.t('Opened by digest: tag the index to edit it (a saved copy would have no name).');
     // Restricted Mode: the table only shows (the text stays the user's to edit in the text editor).
     else if (!vscode.workspace.isTrusted) readOnly = untrustedMessage('writes');
     return {
@@ -197,7 +198,7 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${css}">
-<title>${vscode.l10n.t('Index editor')}</title>
+<title>${l10n.t('Index editor')}</title>
 </head>
 <body${l10nAttribute()}>
 <main id="root" aria-live="polite"></main>

@@ -2,7 +2,7 @@
 // All of it is in the path (no query), so the tab reads `v1.oci-index.json` and the `*.oci-index.json` JSON
 // schema applies to it as to files of that name.
 import { basename, dirname } from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { OCI_INDEX_SUFFIX } from '../../oci/indexModel';
 
 export const INDEX_SCHEME = 'manifold-index';

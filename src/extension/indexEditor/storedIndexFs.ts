@@ -1,7 +1,8 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { stat as fsStat } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
+import vscode = require('vscode');
 import type { Descriptor } from '../../oci/descriptor';
 import { digestOf } from '../../oci/digest';
 import { isOciError } from '../../oci/errors';
@@ -81,19 +82,19 @@ export class StoredIndexFileSystem implements vscode.FileSystemProvider, vscode.
     if (!vscode.workspace.isTrusted) throw vscode.FileSystemError.NoPermissions(untrustedMessage('writes'));
     const { ref, store, desc: current } = await this.resolve(uri);
     if (isDigestReference(ref.reference)) {
-      throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('{0} is opened by digest: a saved copy would have no name. Tag it first.', shortDigest(ref.reference)));
+      throw vscode.FileSystemError.NoPermissions(l10n.t('{0} is opened by digest: a saved copy would have no name. Tag it first.', shortDigest(ref.reference)));
     }
-    if (store.readOnly) throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('The layout {0} is read-only.', ref.layout));
+    if (store.readOnly) throw vscode.FileSystemError.NoPermissions(l10n.t('The layout {0} is read-only.', ref.layout));
     const raw = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
     const digest = digestOf(raw);
     if (digest === current.digest) return;
     // What the layout stores must be a valid index whose children are all there: the same rules as the CLI's update.
-    const where = `${ref.reference} (${vscode.l10n.t('unsaved')})`;
+    const where = `${ref.reference} (${l10n.t('unsaved')})`;
     const doc = parseManifestStrict(raw, 'index', where);
     const missing: string[] = [];
     for (const [i, child] of doc.index!.manifests.entries()) if (!(await store.exists(child))) missing.push(`manifests[${i}] ${shortDigest(child.digest)}`);
     if (missing.length > 0) {
-      throw new Error(vscode.l10n.t('{0}: not in the layout, so the saved index could not be used: {1}', where, missing.join(', ')));
+      throw new Error(l10n.t('{0}: not in the layout, so the saved index could not be used: {1}', where, missing.join(', ')));
     }
     const desc: Descriptor = { mediaType: doc.index!.mediaType ?? MediaType.ImageIndex, digest, size: raw.length };
     await storeIndex(store, desc, raw, [ref.reference], () => undefined, {});

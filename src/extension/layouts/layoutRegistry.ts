@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { SummaryCache } from '../../oci/graph';
 import { OciLayoutStore } from '../../oci/layout';
 

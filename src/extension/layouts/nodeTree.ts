@@ -1,4 +1,5 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
+import vscode = require('vscode');
 import type { ItemSpec } from '../present/items';
 import { BlobNode, MessageNode, type Node, type TreeContext } from './nodes';
 
@@ -93,9 +94,9 @@ export function toTreeItem(spec: ItemSpec, node: Node): vscode.TreeItem {
   if (node instanceof MessageNode && node.action) {
     item.command = node.action;
   } else if (node instanceof MessageNode && node.severity === 'error') {
-    item.command = { command: 'manifold.showLog', title: vscode.l10n.t('Show log') };
+    item.command = { command: 'manifold.showLog', title: l10n.t('Show log') };
   } else if (node instanceof BlobNode && node.role === 'config') {
-    item.command = { command: 'manifold.openConfig', title: vscode.l10n.t('Open config'), arguments: [node] };
+    item.command = { command: 'manifold.openConfig', title: l10n.t('Open config'), arguments: [node] };
   }
   return item;
 }

@@ -3,7 +3,7 @@
 // layout is refreshed. The look of each node comes from ../present/items (no vscode there).
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { Descriptor } from '../../oci/descriptor';
 import { describeTags, listTags, readManifestContent, untaggedEntries, type SummaryCache, type TagListing } from '../../oci/graph';
 import type { OciLayoutStore } from '../../oci/layout';

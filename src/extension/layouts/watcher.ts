@@ -1,5 +1,5 @@
 import { basename, dirname } from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { LayoutRegistry } from './layoutRegistry';
 import type { LayoutsTreeProvider } from './layoutsTree';
 import { indexStamp } from './nodes';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { NodeTreeProvider } from '../layouts/nodeTree';
 import { RegistryNode, type RegistriesContext } from './registryNodes';
 

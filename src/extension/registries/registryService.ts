@@ -1,4 +1,5 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
+import vscode = require('vscode');
 import { ChainCredentialStore, type Credential, DockerConfigStore } from '../../oci/auth';
 import { checkRegistry, isValidRepository, Registry, type RemoteRepository } from '../../oci/registry';
 import { OciError } from '../../oci/errors';
@@ -59,7 +60,7 @@ export class RegistryService implements vscode.Disposable {
   }
 
   async addRepository(host: string, repository: string): Promise<void> {
-    if (!isValidRepository(repository)) throw new OciError('INVALID_ARGUMENT', vscode.l10n.t('invalid repository name {0}', JSON.stringify(repository)));
+    if (!isValidRepository(repository)) throw new OciError('INVALID_ARGUMENT', l10n.t('invalid repository name {0}', JSON.stringify(repository)));
     const entry = this.entry(host) ?? (await this.add(host, false));
     if (entry.repositories.includes(repository)) return;
     await this.save(this.list().map((r) => (r.host === host ? { ...r, repositories: [...r.repositories, repository].sort() } : r)));
