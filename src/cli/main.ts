@@ -1,4 +1,5 @@
 import { isOciError } from '../oci/errors';
+import { closeDefaultAgents, preferQuickStartup } from '../oci/registry/client';
 import { type Command, helpText, parseCommand, UsageError } from './command';
 import { COMMANDS } from './commands';
 import { type Printer, processPrinter } from './printer';
@@ -72,14 +73,20 @@ export async function main(argv: string[], printer: Printer = processPrinter): P
   }
 }
 
+// The process-wide parts belong to the process, not to main(), which tests call in-process beside clients of their own.
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`Error: ${String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  // A V8 flag: a registry command would otherwise spend ~0.18 s CPU optimizing undici's HTTP parser it uses briefly.
+  preferQuickStartup();
+  main(process.argv.slice(2))
+    .then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (err: unknown) => {
+        process.stderr.write(`Error: ${String(err)}\n`);
+        process.exitCode = 1;
+      },
+    )
+    // Idle keep-alive sockets would hold the process open a few hundred milliseconds after the work.
+    .finally(closeDefaultAgents);
 }

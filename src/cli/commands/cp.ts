@@ -1,7 +1,6 @@
 import { copy } from '../../oci/copy';
 import { isDigest } from '../../oci/digest';
 import { parsePlatform } from '../../oci/platform';
-import { closeDefaultAgents, preferQuickStartup } from '../../oci/registry/client';
 import { boolOpt, type Command, stringOpt, UsageError } from '../command';
 import { copyProgressPrinter } from '../copyProgress';
 import { REGISTRY_OPTIONS } from '../registryOptions';
@@ -34,7 +33,6 @@ export const cp: Command = {
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive integer, got ${stringOpt(p, 'concurrency')}`);
     const platformText = stringOpt(p, 'platform');
     const platform = platformText ? parsePlatform(platformText) : undefined;
-    preferQuickStartup();
     const src = await openTarget(p, rawSrc, { layout: boolOpt(p, 'from-oci-layout') });
     const srcReference = requireReference(src, rawSrc);
     const dst = await openTarget(p, rawDst, { layout: boolOpt(p, 'to-oci-layout'), create: true, allowTagList: true });
@@ -60,8 +58,6 @@ export const cp: Command = {
     } finally {
       progress.finish();
       process.removeListener('SIGINT', onSigint);
-      // Idle keep-alive sockets would hold the process open a few hundred milliseconds more.
-      await closeDefaultAgents();
     }
   },
 };

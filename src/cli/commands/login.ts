@@ -1,6 +1,5 @@
 import { MemoryCredentialStore } from '../../oci/auth';
 import { isOciError, OciError } from '../../oci/errors';
-import { closeDefaultAgents, preferQuickStartup } from '../../oci/registry/client';
 import { Registry } from '../../oci/registry/registry';
 import { checkRegistry } from '../../oci/registry/registryReference';
 import { type Command, stringOpt, UsageError } from '../command';
@@ -24,7 +23,6 @@ export const login: Command = {
     if (!identityToken && !username) throw new UsageError('no user name given: pass -u NAME (or --identity-token for a token)');
     const credential = identityToken ? { refreshToken: secret } : { username: username!, password: secret };
     // Checked before anything is stored: a login that does not work is not kept.
-    preferQuickStartup();
     const probe = new Registry(registry, { plainHttp: p.values['plain-http'] === true, insecure: p.values.insecure === true, credentials: new MemoryCredentialStore({ [registry]: credential }) });
     try {
       await probe.ping();
@@ -32,9 +30,6 @@ export const login: Command = {
       // A refusal keeps its code (UNAUTHORIZED, DENIED), so a caller can tell wrong credentials from a wrong address.
       const code = isOciError(err, 'UNAUTHORIZED') || isOciError(err, 'DENIED') ? err.code : 'INVALID_ARGUMENT';
       throw new OciError(code, `login to ${registry} failed: ${(err as Error).message}`, { cause: err });
-    } finally {
-      // Idle keep-alive sockets would hold the process open a few hundred milliseconds more.
-      await closeDefaultAgents();
     }
     await defaultCredentialStore().put(registry, credential);
     printer.out('Login Succeeded\n');
