@@ -173,11 +173,12 @@ export async function codeServerCli(profile, args, { timeoutMs = 120_000 } = {})
 
 /**
  * Starts code-server on a free loopback port with the profile, waits for /healthz.
- * Returns { url, host, port, child, stop() }.
+ * `workspaceTrust` keeps VS Code's Workspace Trust on (the profile's settings must enable it too): for the
+ * Restricted Mode tests. Returns { url, host, port, child, stop() }.
  */
 export async function startCodeServer(
   profile,
-  { args = [], env = {}, port, host = '127.0.0.1', offline = true, timeoutMs = 90_000 } = {},
+  { args = [], env = {}, port, host = '127.0.0.1', offline = true, timeoutMs = 90_000, workspaceTrust = false } = {},
 ) {
   const { node, codeServer } = hostEnv();
   port ??= await freePort();
@@ -190,7 +191,7 @@ export async function startCodeServer(
       ...profileArgs(profile),
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--ignore-last-opened',
       ...args,

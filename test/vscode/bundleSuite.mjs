@@ -20,9 +20,15 @@ function testFiles(dir) {
   return out.sort();
 }
 
-/** Writes `${outDir}/index.js` and returns its path without the `.js` (the form extensionTestsPath takes). */
-export async function bundleSuite(outDir) {
-  const files = testFiles(suiteDir);
+/** The test file that needs a host of its own, an untrusted workspace (runner.mjs's second pass); the others need trust. */
+export const RESTRICTED_FILE = 'restricted.test.ts';
+
+/**
+ * Writes `${outDir}/index.js` and returns its path without the `.js` (the form extensionTestsPath takes).
+ * `pass` 'main' bundles every test file but RESTRICTED_FILE; 'restricted' only that one.
+ */
+export async function bundleSuite(outDir, { pass = 'main' } = {}) {
+  const files = testFiles(suiteDir).filter((f) => (relative(suiteDir, f) === RESTRICTED_FILE) === (pass === 'restricted'));
   // Test files are required inside run(), after mocha has put describe/it on globalThis; esbuild keeps
   // require() order and evaluates each module lazily at its require.
   const entry = [

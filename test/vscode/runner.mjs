@@ -3,8 +3,10 @@
 // scripts/vscode-host/setup.sh installs, driven by Debian's chromium through playwright-core. It does what
 // @vscode/test-electron's runTests does for the desktop app: open a workspace with extensionDevelopmentPath and
 // extensionTestsPath, wait for the exit code of the suite's run(). Expects `npm run build` done (dist/extension.js).
+// Two passes, one host each: 'main' (a trusted workspace, every test file but suite/restricted.test.ts), then
+// 'restricted' (Workspace Trust on, the workspace untrusted: Restricted Mode; only suite/restricted.test.ts).
 //
-//   node test/vscode/runner.mjs [--keep] [--timeout SECONDS] [--grep PATTERN]
+//   node test/vscode/runner.mjs [--keep] [--timeout SECONDS] [--grep PATTERN] [--pass main|restricted]
 //
 // Env: MANIFOLD_VSCODE_KEEP=1 keeps the temp folder (it is kept anyway when the run fails).
 import { existsSync } from 'node:fs';
@@ -22,7 +24,7 @@ import {
   testSettings,
   workbenchUrl,
 } from '../../scripts/vscode-host/host.mjs';
-import { bundleSuite, stackMapper } from './bundleSuite.mjs';
+import { bundleSuite, RESTRICTED_FILE, stackMapper } from './bundleSuite.mjs';
 import { createWorkspace } from './workspace.mjs';
 
 const argv = process.argv.slice(2);
@@ -31,6 +33,9 @@ const ti = argv.indexOf('--timeout');
 const timeoutMs = (ti >= 0 ? Number(argv[ti + 1]) : 300) * 1000;
 const gi = argv.indexOf('--grep');
 const grep = gi >= 0 ? argv[gi + 1] : process.env.MANIFOLD_VSCODE_GREP;
+const pi = argv.indexOf('--pass');
+const passes = pi >= 0 ? [argv[pi + 1]] : ['main', 'restricted'];
+if (!passes.every((p) => p === 'main' || p === 'restricted')) throw new Error(`--pass takes main or restricted, got ${argv[pi + 1]}`);
 // VS Code's recursive file watcher (inotify) can miss a directory tree made with `mkdir -p` while it watches
 // (the subdirectories exist before it adds its watches); polling does not. Opt-in: MANIFOLD_VSCODE_WATCHER_POLLING=ms.
 const watcherPolling = Number(process.env.MANIFOLD_VSCODE_WATCHER_POLLING ?? 0);
@@ -39,12 +44,44 @@ const started = Date.now();
 const stamp = () => `+${((Date.now() - started) / 1000).toFixed(1)}s`;
 const log = (msg) => console.log(`[vscode-host] ${msg}`);
 
+/**
+ * What differs between the passes. Restricted Mode: trust on in the settings and on the command line, never
+ * prompted, so the folder opens untrusted; its demo layout is made before the host starts, since the test
+ * itself cannot write to an untrusted workspace through the extension (and the watcher may miss late folders).
+ */
+const PASSES = {
+  main: { settings: testSettings, workspace: {}, workspaceTrust: false },
+  restricted: {
+    settings: {
+      ...testSettings,
+      'security.workspace.trust.enabled': true,
+      'security.workspace.trust.startupPrompt': 'never',
+      'security.workspace.trust.emptyWindow': false,
+    },
+    workspace: { demoLayouts: ['demo'] },
+    workspaceTrust: true,
+  },
+};
+
 async function main() {
-  const t0 = Date.now();
   if (!existsSync(join(projectRoot, 'dist/extension.js'))) {
     throw new Error('dist/extension.js is missing: run `npm run build` first.');
   }
-  const tmp = await mkdtemp(join(tmpdir(), 'manifold-vscode-'));
+  onInterrupt(() => teardownCurrent());
+  for (const pass of passes) {
+    if (!(await runPass(pass))) process.exitCode ||= 1;
+  }
+}
+
+/** Stops what the running pass started (on Ctrl-C). */
+let teardownCurrent = async () => {};
+
+/** One host start, one suite run; true when every test passed. */
+async function runPass(pass) {
+  const t0 = Date.now();
+  const { settings, workspace: workspaceOptions, workspaceTrust } = PASSES[pass];
+  log(`pass ${pass}${pass === 'restricted' ? ` (untrusted workspace, ${RESTRICTED_FILE} only)` : ''}`);
+  const tmp = await mkdtemp(join(tmpdir(), `manifold-vscode-${pass}-`));
   const resultsFile = join(tmp, 'results.txt');
   const browserLog = join(tmp, 'browser.log');
   let server;
@@ -54,13 +91,14 @@ async function main() {
     await browser?.close().catch(() => {});
     await server?.stop();
   };
-  onInterrupt(teardown);
+  teardownCurrent = teardown;
   try {
-    const suite = await bundleSuite(join(tmp, 'suite'));
+    const suite = await bundleSuite(join(tmp, 'suite'), { pass });
     log(`bundled ${suite.files.length} test file(s)`);
-    const workspace = await createWorkspace(join(tmp, 'workspace'));
-    const profile = await makeProfile(join(tmp, 'profile'), testSettings);
+    const workspace = await createWorkspace(join(tmp, 'workspace'), workspaceOptions);
+    const profile = await makeProfile(join(tmp, 'profile'), settings);
     server = await startCodeServer(profile, {
+      workspaceTrust,
       args: [
         '--vscode-option', 'enable-smoke-test-driver',
         ...(watcherPolling ? ['--vscode-option', `file-watcher-polling=${watcherPolling}`] : []),
@@ -110,7 +148,6 @@ async function main() {
         console.error(`--- code-server log (tail) ---\n${await tail(profile.log, 40)}`);
       }
       console.error(`[vscode-host] logs kept in ${tmp}`);
-      process.exitCode = result.code || 1;
     } else {
       ok = true;
       log(`done in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
@@ -120,6 +157,7 @@ async function main() {
     if (ok && !keep) await rm(tmp, { recursive: true, force: true });
     else if (ok) log(`kept ${tmp}`);
   }
+  return ok;
 }
 
 main().catch((e) => {

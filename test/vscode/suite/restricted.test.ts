@@ -1,0 +1,84 @@
+// Restricted Mode, in a host of its own (test/vscode/runner.mjs's 'restricted' pass): Workspace Trust on and the
+// workspace not trusted. The demo layout was made before the host started (the extension may not write here).
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { Services } from '../../../src/extension/services';
+import { startOciServer, type OciServer } from '../../integration/support/ociServer';
+import { row, rows, type Fixtures } from './layoutFixtures';
+
+// The extension's own class, not this bundle's copy of it: told by name.
+const refusedForRegistry = (e: unknown) => (e as Error).name === 'UntrustedWorkspaceError' && (e as { need?: string }).need === 'registry';
+
+describe('Restricted Mode (untrusted workspace)', () => {
+  let f: Fixtures;
+  let demo: string;
+  const indexBytes = () => readFileSync(join(demo, 'index.json'));
+  const blobNames = () => readdirSync(join(demo, 'blobs', 'sha256')).sort();
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<{ services: Services }>('manifold-dev.manifold');
+    assert.ok(ext, 'the Manifold extension is not loaded');
+    const { services } = await ext.activate();
+    // rows() and row() only read the services of their fixtures.
+    f = { services } as Fixtures;
+    demo = JSON.parse(process.env.MANIFOLD_VSCODE_WORKSPACE_INFO!).layouts.demo.path;
+  });
+
+  it('runs untrusted: the host really is in Restricted Mode', () => {
+    assert.equal(vscode.workspace.isTrusted, false);
+  });
+
+  it('lists the layouts and their tags in the tree', async () => {
+    const layout = await row(f, undefined, 'demo');
+    assert.equal(layout.contextValue, 'manifold:layout');
+    const tags = await rows(f, layout.node);
+    assert.deepEqual(tags.map((t) => t.label), ['linux-amd64', 'linux-arm64', 'v1', 'Untagged']);
+    assert.match(tags[2]!.description, /^[a-f0-9]{12} · multi-arch \(linux\/amd64, linux\/arm64\/v8\)$/);
+  });
+
+  it('refuses a write command: manifold.tag changes no byte of the layout', async () => {
+    const before = indexBytes();
+    const blobs = blobNames();
+    // The same call tags in a trusted workspace (commands.test.ts); here the command wrapper logs the refusal.
+    const warnings: string[] = [];
+    const warn = f.services.log.warn;
+    f.services.log.warn = (message: string) => void warnings.push(message);
+    let tagged: unknown;
+    try {
+      tagged = await vscode.commands.executeCommand('manifold.tag', { layout: demo, reference: 'v1', tags: ['restricted'] });
+    } finally {
+      f.services.log.warn = warn;
+    }
+    assert.equal(tagged, undefined);
+    assert.deepEqual(warnings.map((w) => w.split(':')[0]), ['manifold.tag refused']);
+    assert.ok(indexBytes().equals(before), 'index.json changed');
+    assert.deepEqual(blobNames(), blobs);
+  });
+
+  describe('registries', () => {
+    let server: OciServer;
+    before(async () => {
+      server = await startOciServer();
+      // Registries are the user's (globalState), so one added while trusted is still listed here.
+      await f.services.registries.add(server.host, true);
+    });
+    after(async () => {
+      await f.services.registries.remove(server.host);
+      await server.stop();
+    });
+
+    it('sends no request to a registry: not listed, not reachable through the service or the commands', async () => {
+      assert.deepEqual(await rows(f, undefined, f.services.registriesTree as never), []);
+      assert.throws(() => f.services.registries.repository(server.host, 'team/app'), refusedForRegistry);
+      await assert.rejects(f.services.registries.signIn(server.host, { username: 'u', password: 'p' }), refusedForRegistry);
+      const pulled = await vscode.commands.executeCommand('manifold.pullToLayout', { registry: server.host, repository: 'team/app', reference: 'v1', layout: demo, tags: ['pulled'] });
+      assert.equal(pulled, undefined);
+      const copied = await vscode.commands.executeCommand('manifold.copyToRegistry', { layout: demo, reference: 'v1', to: `${server.host}/team/app:v1` });
+      assert.equal(copied, undefined);
+      assert.deepEqual(server.requests, []);
+      assert.equal(await f.services.registries.user(server.host), undefined, 'a refused sign-in keeps no credential');
+    });
+  });
+});
