@@ -62,6 +62,21 @@ describe('Authorizer', () => {
     assert.equal(new URLSearchParams(forced.calls[1]!.body).get('refresh_token'), 'r1');
   });
 
+  it('drops only the token the server refused: requests sent before a concurrent fetch reuse its token', async () => {
+    const tokens = fakeTokens();
+    const auth = new Authorizer({ fetchToken: tokens.fetch, mayCarryCredentials: () => true, credentials: new MemoryCredentialStore({ reg: { username: 'u', password: 'p' } }) });
+    // Two requests went out before any token existed; both got the challenge.
+    const [first, second] = await Promise.all([auth.respond('reg', BEARER, ['repository:a:pull']), auth.respond('reg', BEARER, ['repository:a:pull'])]);
+    assert.equal(first, 'Bearer t1');
+    assert.equal(second, 'Bearer t1');
+    // A third, also sent without a token, is answered after the fetch finished: still the same token.
+    assert.equal(await auth.respond('reg', BEARER, ['repository:a:pull']), 'Bearer t1');
+    assert.equal(tokens.calls.length, 1);
+    // The server refused t1 itself: that one is dropped and a new token fetched.
+    assert.equal(await auth.respond('reg', BEARER, ['repository:a:pull'], undefined, 'Bearer t1'), 'Bearer t2');
+    assert.equal(tokens.calls.length, 2);
+  });
+
   it('answers basic challenges with the stored credentials, and nothing without them', async () => {
     const auth = new Authorizer({ fetchToken: fakeTokens().fetch, mayCarryCredentials: () => true, credentials: new MemoryCredentialStore({ reg: { username: 'u', password: 'p' } }) });
     assert.equal(await auth.respond('reg', 'Basic realm="x"', []), `Basic ${Buffer.from('u:p').toString('base64')}`);

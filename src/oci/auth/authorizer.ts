@@ -66,7 +66,7 @@ export class Authorizer {
    * Answers a 401: reads its challenge, gets what it asks for, and returns the header to retry with,
    * or undefined when there is nothing more to try (no credentials for basic, an unknown scheme).
    */
-  async respond(registry: string, wwwAuthenticate: string | undefined, scopes: string[], signal?: AbortSignal): Promise<string | undefined> {
+  async respond(registry: string, wwwAuthenticate: string | undefined, scopes: string[], signal?: AbortSignal, refused?: string): Promise<string | undefined> {
     const challenges = parseChallenges(wwwAuthenticate ?? '');
     const bearer = challenges.find((c) => c.scheme === 'bearer');
     const basic = challenges.find((c) => c.scheme === 'basic');
@@ -76,8 +76,10 @@ export class Authorizer {
       const scheme: HostScheme = { scheme: 'bearer', realm, ...(bearer.params.service ? { service: bearer.params.service } : {}) };
       this.schemes.set(registry, scheme);
       const wanted = normalizeScopes([...scopes, ...challengeScopes(bearer)]);
-      // A token the server refused is dropped, so the retry gets a fresh one.
-      this.tokens.delete(tokenKey(registry, wanted));
+      // Only the token the server refused is dropped, so the retry gets a fresh one. Requests sent before a
+      // concurrent one fetched the token get a 401 too; they reuse that token instead of fetching another.
+      const stale = this.tokens.get(tokenKey(registry, wanted));
+      if (stale && refused === `Bearer ${stale.token}`) this.tokens.delete(tokenKey(registry, wanted));
       const token = await this.bearerToken(registry, scheme, wanted, signal);
       // Also filed under the scopes the caller asked for, so its next request sends it up front.
       const asked = normalizeScopes(scopes);

@@ -161,7 +161,7 @@ export class RegistryClient {
       }
       if (res.status === 401 && !answeredChallenge) {
         answeredChallenge = true;
-        const next = await this.authorizer.respond(this.registry, res.header('www-authenticate'), req.scopes, req.signal);
+        const next = await this.authorizer.respond(this.registry, res.header('www-authenticate'), req.scopes, req.signal, headers.authorization);
         if (next && next !== authorization) {
           await res.body.dump().catch(() => undefined);
           if (!replayable) {
