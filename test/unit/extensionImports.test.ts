@@ -3,19 +3,15 @@
 // that was most of the extension's load time (60-110 ms at start-up on a busy machine, against ~10 ms now). So values
 // come in as `import vscode = require('vscode')` (a plain require, shared), and types as `import type`.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { extensionBundle, typeScriptFiles } from '../helpers/projectFiles';
 
 const root = resolve(__dirname, '../..');
 
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
-}
-
 describe('extension: importing vscode', () => {
   it('takes the API with `import vscode = require(\'vscode\')`, never an ES import that esbuild copies per module', () => {
-    const files = sources(join(root, 'src/extension'));
+    const files = typeScriptFiles(join(root, 'src/extension'));
     const esImports = files.flatMap((f) =>
       [...readFileSync(f, 'utf8').matchAll(/^import\s+(?!type\b)[^;]*?from\s+['"]vscode['"]/gm)].map((m) => `${relative(root, f)}: ${m[0]}`),
     );
@@ -24,8 +20,6 @@ describe('extension: importing vscode', () => {
   });
 
   it('the bundle requires vscode without __toESM', () => {
-    const bundle = join(root, 'dist/extension.js');
-    if (!existsSync(bundle)) execFileSync(process.execPath, [join(root, 'esbuild.mjs')], { cwd: root, stdio: 'inherit' });
-    assert.doesNotMatch(readFileSync(bundle, 'utf8'), /__toESM\(require\("vscode"\)/);
+    assert.doesNotMatch(readFileSync(extensionBundle(), 'utf8'), /__toESM\(require\("vscode"\)/);
   });
 });

@@ -2,18 +2,15 @@
 // @vscode/l10n-dev extracts from src/extension and the index editor's page (media/) today, and no user-facing
 // message is left as a bare literal.
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { getL10nJson } from '@vscode/l10n-dev';
+import { typeScriptFiles } from '../helpers/projectFiles';
 
 const root = resolve(__dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
-}
-
-const files = [...sources(join(root, 'src/extension')), ...sources(join(root, 'media'))];
+const files = [...typeScriptFiles(join(root, 'src/extension')), ...typeScriptFiles(join(root, 'media'))];
 
 describe('extension: localization', function () {
   this.timeout(20_000);

@@ -1,11 +1,11 @@
 // `npm run package`'s .vsix: packaged for real (scripts/vscode-host/package-vsix.mjs, @vscode/vsce) and its zip
 // directory read back. It holds the bundles, media, l10n, the schemas, README and LICENSE, and nothing else.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { extensionBundle } from '../helpers/projectFiles';
 
 const root = resolve(__dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -54,7 +54,7 @@ describe('extension: the .vsix', function () {
   let names: string[];
 
   before(async () => {
-    if (!existsSync(join(root, 'dist/extension.js'))) execFileSync(process.execPath, [join(root, 'esbuild.mjs')], { cwd: root, stdio: 'inherit' });
+    extensionBundle(); // packaging takes dist/ as built
     dir = mkdtempSync(join(tmpdir(), 'manifold-vsix-test-'));
     const { packageVsix } = await import(pathToFileURL(join(root, 'scripts/vscode-host/package-vsix.mjs')).href);
     vsix = packageVsix(join(dir, 'manifold.vsix'));
