@@ -215,38 +215,13 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
 }
 
-// A string Go writes as JSON.stringify does: no control characters, quote or backslash, none of the
-// HTML-sensitive characters Go escapes (<, >, &), no line separators, no surrogates.
-const PLAIN = '[^"\\\\\\u0000-\\u001f<>&\\u2028\\u2029\\ud800-\\udfff]';
-const PAIR = `"${PLAIN}*":"${PLAIN}*"`;
-/**
- * The descriptors index.json is made of (media type, digest, size, a few annotations, a platform, an
- * artifact type) in the shape in which JSON.stringify writes exactly the bytes Go does: its field order,
- * no field Go would leave out as empty, plain strings. Anything else goes through the Go encoder.
- */
-const GO_SHAPED = new RegExp(
-  `^\\{"mediaType":"${PLAIN}*","digest":"${PLAIN}*","size":(?:0|[1-9][0-9]*)` +
-    `(?:,"annotations":\\{${PAIR}(?:,${PAIR})*\\})?` +
-    `(?:,"platform":\\{"architecture":"${PLAIN}*","os":"${PLAIN}*"(?:,"os\\.version":"${PLAIN}+")?(?:,"variant":"${PLAIN}+")?\\})?` +
-    `(?:,"artifactType":"${PLAIN}+")?\\}$`,
-);
-
-/** One descriptor as Go's encoder writes it; JSON.stringify where it writes the same. */
+/** One descriptor as Go's encoder writes it; JSON.stringify where it writes the same (see goShaped and GO_ESCAPES). */
 export function descriptorJson(d: Descriptor): string {
-  const json = typeof d === 'object' && d !== null ? JSON.stringify(d) : undefined;
-  if (json !== undefined && GO_SHAPED.test(json) && Number.isSafeInteger(d.size) && annotationsSorted(d.annotations)) return json;
-  return encodeDescriptor(d);
-}
-
-/** Go writes map keys sorted; without surrogates (PLAIN has none) UTF-16 order is Go's byte order. */
-function annotationsSorted(map: Record<string, string> | undefined): boolean {
-  if (!map) return true;
-  let previous: string | undefined;
-  for (const key in map) {
-    if (previous !== undefined && !(previous < key)) return false;
-    previous = key;
+  if (goShaped(d)) {
+    const json = JSON.stringify(d);
+    if (!GO_ESCAPES.test(json)) return json;
   }
-  return true;
+  return encodeDescriptor(d);
 }
 
 /** What oras-go writes for a new layout. */
