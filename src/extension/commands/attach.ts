@@ -13,7 +13,7 @@ import { layoutChanged, manifestFrom, plainArgs, reportDone, withProgress } from
 import { askAnnotations, input, need, pickMany, pickOne } from './prompts';
 
 /** Artifact types users attach most, offered first (a function: the labels are localized when asked). */
-export function commonArtifactTypes(): { type: string; label: string }[] {
+function commonArtifactTypes(): { type: string; label: string }[] {
   return [
     { type: 'application/spdx+json', label: l10n.t('SBOM (SPDX)') },
     { type: 'application/vnd.cyclonedx+json', label: l10n.t('SBOM (CycloneDX)') },

@@ -1,14 +1,10 @@
-import { LayoutNode, type TreeContext } from './nodes';
+import { LayoutNode } from './nodes';
 import { NodeTreeProvider } from './nodeTree';
 
 export const LAYOUTS_VIEW = 'manifold.layouts';
 
 /** The Layouts view: one node per layout, refreshed per layout (watcher, commands) or whole (folders changed). */
 export class LayoutsTreeProvider extends NodeTreeProvider<LayoutNode> {
-  constructor(ctx: TreeContext) {
-    super(ctx);
-  }
-
   /** The layout nodes as last listed (loads them if needed). */
   async layouts(): Promise<LayoutNode[]> {
     return (await this.getChildren()).filter((n): n is LayoutNode => n instanceof LayoutNode);
