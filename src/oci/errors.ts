@@ -30,3 +30,8 @@ export class OciError extends Error {
 export function isOciError(err: unknown, code?: OciErrorCode): err is OciError {
   return err instanceof OciError && (code === undefined || err.code === code);
 }
+
+/** The code of a registry's (or its token server's) HTTP answer that is not what was asked for. */
+export function errorCodeForStatus(status: number): OciErrorCode {
+  return status === 401 ? 'UNAUTHORIZED' : status === 403 ? 'DENIED' : 'REGISTRY';
+}

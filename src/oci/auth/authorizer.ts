@@ -1,4 +1,4 @@
-import { OciError } from '../errors';
+import { errorCodeForStatus, OciError } from '../errors';
 import { type Challenge, parseChallenges } from './challenge';
 import { type Credential, type CredentialStore, isEmptyCredential } from './credentials';
 import { normalizeScopes } from './scope';
@@ -182,9 +182,8 @@ export class Authorizer {
       const detail = answer.text.trim().slice(0, 200);
       const refused = answer.status === 401 || answer.status === 403;
       const why = refused ? ` (check the credentials: "manifold login ${registry}")` : '';
-      const code = answer.status === 401 ? 'UNAUTHORIZED' : answer.status === 403 ? 'DENIED' : 'REGISTRY';
       const forWhat = scopes.length ? ` for ${scopes.join(' ')}` : '';
-      throw new OciError(code, `${registry}: the token server ${realm.origin}${realm.pathname} answered ${answer.status}${forWhat}${detail ? `: ${detail}` : ''}${why}`);
+      throw new OciError(errorCodeForStatus(answer.status), `${registry}: the token server ${realm.origin}${realm.pathname} answered ${answer.status}${forWhat}${detail ? `: ${detail}` : ''}${why}`);
     }
     let doc: { token?: unknown; access_token?: unknown; expires_in?: unknown; refresh_token?: unknown };
     try {

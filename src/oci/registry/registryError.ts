@@ -1,4 +1,4 @@
-import { OciError, type OciErrorCode } from '../errors';
+import { errorCodeForStatus, OciError } from '../errors';
 
 /** One entry of a distribution-spec error body: `{"errors":[{"code","message","detail"}]}`. */
 export interface RegistryErrorDetail {
@@ -21,7 +21,7 @@ export class RegistryError extends OciError {
     readonly errors: RegistryErrorDetail[] = [],
     private readonly options?: { cause?: unknown; message?: string; retryable?: boolean },
   ) {
-    super(codeForStatus(status), options?.message ?? describe(method, url, status, errors), options);
+    super(errorCodeForStatus(status), options?.message ?? describe(method, url, status, errors), options);
     this.name = 'RegistryError';
   }
 
@@ -38,10 +38,6 @@ export class RegistryError extends OciError {
   hasCode(code: string): boolean {
     return this.errors.some((e) => e.code === code);
   }
-}
-
-function codeForStatus(status: number): OciErrorCode {
-  return status === 401 ? 'UNAUTHORIZED' : status === 403 ? 'DENIED' : 'REGISTRY';
 }
 
 function describe(method: string, url: string, status: number, errors: RegistryErrorDetail[]): string {
