@@ -335,7 +335,7 @@ export class OciLayoutStore implements Target {
     }
     const tmp = join(tmpDir, `blob-${process.pid}-${randomBytes(6).toString('hex')}`);
     const where = ` (push to ${this.location})`;
-    if (content instanceof Uint8Array) return ingestBytes(tmp, target, parsed, desc, content, where);
+    if (content instanceof Uint8Array) return ingestBytes(tmp, target, desc, content, where);
     const fh = await fs.open(tmp, 'wx');
     let closed = false;
     let flushing: Promise<void> | undefined;
@@ -621,13 +621,11 @@ async function createLayout(root: string): Promise<void> {
 const fsyncFd = promisify(fsync);
 
 /**
- * A verified in-memory blob (a manifest) into its place: written to a temp file, synced, renamed. Only the
- * sync waits on the thread pool; the rest takes microseconds done synchronously.
+ * An in-memory blob (a manifest, a config) into its place: verified, written to a temp file, synced, renamed.
+ * Only the sync waits on the thread pool; the rest takes microseconds done synchronously.
  */
-async function ingestBytes(tmp: string, target: string, parsed: { algorithm: string }, desc: Descriptor, content: Uint8Array, where: string): Promise<void> {
-  if (content.byteLength !== desc.size) throw sizeMismatch(desc, content.byteLength, where);
-  const actual = `${parsed.algorithm}:${createHash(parsed.algorithm).update(content).digest('hex')}`;
-  if (actual !== desc.digest) throw new OciError('DIGEST_MISMATCH', `blob ${desc.digest}${where}: content has digest ${actual}`);
+async function ingestBytes(tmp: string, target: string, desc: Descriptor, content: Uint8Array, where: string): Promise<void> {
+  verifyBlob(content, desc, where);
   try {
     await writeSynced(tmp, content);
     mkdirSync(dirname(target), { recursive: true });
