@@ -5,14 +5,11 @@ const Dispatcher = require('undici/lib/dispatcher/dispatcher');
 // As undici's own index does: every dispatcher gets request(), stream(), pipeline()...
 Object.assign(Dispatcher.prototype, require('undici/lib/api'));
 
+// What client.ts's undici() takes, and no more.
 module.exports = {
-  Dispatcher,
   Agent: require('undici/lib/dispatcher/agent'),
-  // Only behind HTTPS_PROXY, or for a host that passes its own proxy: loaded when asked for.
+  // Only behind HTTPS_PROXY: loaded when asked for.
   get EnvHttpProxyAgent(): unknown {
     return require('undici/lib/dispatcher/env-http-proxy-agent');
-  },
-  get ProxyAgent(): unknown {
-    return require('undici/lib/dispatcher/proxy-agent');
   },
 };
