@@ -9,7 +9,7 @@ import { OciError } from '../errors';
 import { isManifestMediaType, MediaType } from '../mediaType';
 import { isValidTag } from '../reference';
 import type { OpOptions, Target } from '../target';
-import { emptyIndex, encodeIndexJson, parseIndexJson } from './indexFile';
+import { descriptorJson, emptyIndex, encodeIndexJson, parseIndexJson } from './indexFile';
 import { encodeIndexJsonFrom, type IndexFileState } from './indexSplice';
 import { withFileLock } from './lock';
 import { checkManifestBytes, manifestFacts, type ManifestFacts } from './manifest';
@@ -854,8 +854,9 @@ function withName(desc: Descriptor, name: string | undefined): Descriptor {
   return entry;
 }
 
+/** The same index.json entry: written to the same bytes. */
 function sameEntry(a: Descriptor, b: Descriptor): boolean {
-  return encodeIndexJson({ schemaVersion: 2, manifests: [a] }).equals(encodeIndexJson({ schemaVersion: 2, manifests: [b] }));
+  return descriptorJson(a) === descriptorJson(b);
 }
 
 function compareStrings(a: string, b: string): number {
