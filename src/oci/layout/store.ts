@@ -375,7 +375,7 @@ export class OciLayoutStore implements Target {
     } catch (err) {
       await flushing;
       if (!closed) await fh.close().catch(() => undefined);
-      await fs.rm(tmp, { force: true }).catch(() => undefined);
+      removeTemp(tmp);
       throw err;
     }
   }
@@ -631,7 +631,7 @@ async function ingestBytes(tmp: string, target: string, desc: Descriptor, conten
     mkdirSync(dirname(target), { recursive: true });
     await renameInto(tmp, target);
   } catch (err) {
-    rmSync(tmp, { force: true });
+    removeTemp(tmp);
     throw err;
   }
 }
@@ -659,8 +659,17 @@ async function writeIndexFile(root: string, index: ImageIndex, base?: IndexFileS
     await syncDir(root);
     return bytes;
   } catch (err) {
-    rmSync(tmp, { force: true });
+    removeTemp(tmp);
     throw err;
+  }
+}
+
+/** After a failed write: the error that got here is the one to report; a temp file left behind is swept later. */
+function removeTemp(tmp: string): void {
+  try {
+    rmSync(tmp, { force: true });
+  } catch {
+    // sweepTemp removes it once it is old
   }
 }
 
