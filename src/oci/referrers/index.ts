@@ -9,5 +9,5 @@ export { allReferrers, allSubjects, discover } from './discover';
 export type { DiscoverOptions, ReferrerNode, SubjectNode } from './discover';
 export { formatPosition, indexChildren, selectSubjectPlatform, subjectTree } from './subjects';
 export type { SubjectEntry } from './subjects';
-export { nestedReferrersTreeText, ORAS_TREE_WORDS, referrersTreeText, subjectLabel, yamlScalar } from './treeText';
+export { nestedReferrersTreeText, referrersTreeText, subjectLabel, yamlScalar } from './treeText';
 export type { TreeWords } from './treeText';

@@ -13,7 +13,7 @@ export interface TreeWords {
   annotationValue(value: string): string;
 }
 
-export const ORAS_TREE_WORDS: TreeWords = { imageIndex: 'Image index', imageManifest: 'Image manifest', unknownType: '<unknown>', annotationValue: yamlScalar };
+const ORAS_TREE_WORDS: TreeWords = { imageIndex: 'Image index', imageManifest: 'Image manifest', unknownType: '<unknown>', annotationValue: yamlScalar };
 
 interface TextNode {
   text: string;
