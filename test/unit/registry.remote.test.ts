@@ -440,3 +440,22 @@ describe('RegistryClient auth failures', () => {
     }
   });
 });
+
+describe('RegistryClient transport errors', () => {
+  it('name the request, keep their code, and say to use --plain-http when a plain-HTTP server is asked for TLS', async () => {
+    const plain = createServer((_req, res) => res.writeHead(404).end());
+    await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
+    const port = (plain.address() as { port: number }).port;
+    try {
+      const tls = new RemoteRepository(new RegistryClient(`127.0.0.1:${port}`, { sleep: noWait, retry: { attempts: 1 } }), 'app');
+      await assert.rejects(tls.resolve('v1'), (e: Error) => !isOciError(e)
+        && e.message.startsWith(`HEAD https://127.0.0.1:${port}/v2/app/manifests/v1: `) && e.message.endsWith('use --plain-http'));
+    } finally {
+      await new Promise<void>((r) => plain.close(() => r()));
+    }
+    // Nothing listens there any more: the code stays for callers, the message names the place.
+    const refused = new RemoteRepository(new RegistryClient(`127.0.0.1:${port}`, { plainHttp: true, sleep: noWait, retry: { attempts: 2 } }), 'app');
+    await assert.rejects(refused.resolve('v1'), (e: Error & { code?: string }) => e.code === 'ECONNREFUSED'
+      && e.message.startsWith(`HEAD http://127.0.0.1:${port}/v2/app/manifests/v1: `) && e.message.includes('ECONNREFUSED'));
+  });
+});

@@ -12,7 +12,7 @@ import { Authorizer } from '../auth/authorizer';
 import type { CredentialStore } from '../auth/credentials';
 import { OciError } from '../errors';
 import { isLoopbackHost, registryEndpointHost } from './registryReference';
-import { isRetryableError, parseErrorBody, RegistryError } from './registryError';
+import { isRetryableError, parseErrorBody, redactUrl, RegistryError } from './registryError';
 import { DEFAULT_RETRY, retryDelay, type RetryOptions, sleep } from './retry';
 
 /**
@@ -157,7 +157,7 @@ export class RegistryClient {
           await this.backoff(req.method, url, attempt, undefined, describeError(err), req.signal);
           continue;
         }
-        throw err;
+        throw req.signal?.aborted ? err : withPlace(err, req.method, url);
       }
       if (res.status === 401 && !answeredChallenge) {
         answeredChallenge = true;
@@ -261,6 +261,22 @@ function isRetryableStatus(status: number): boolean {
 
 function firstHeader(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
+}
+
+/**
+ * Names the request a transport error happened on (undici's messages name neither host nor path), and
+ * says what to do when a plain-HTTP server was asked for TLS. The error keeps its type and code, which
+ * the retry logic and callers test.
+ */
+function withPlace(err: unknown, method: string, url: string): unknown {
+  if (!(err instanceof Error) || err instanceof OciError) return err;
+  const code = (err as { code?: unknown }).code;
+  const reason = typeof code === 'string' && !err.message.includes(code) ? `${code}: ${err.message}` : err.message;
+  const tlsToPlain = url.startsWith('https:') && /wrong version number|packet length too long/i.test(err.message);
+  err.message = tlsToPlain
+    ? `${method} ${redactUrl(url)}: ${typeof code === 'string' ? code : 'TLS handshake failed'}: the server does not answer TLS; if it is a plain-HTTP registry, use --plain-http`
+    : `${method} ${redactUrl(url)}: ${reason.trim()}`;
+  return err;
 }
 
 /** A transport error by its code (ECONNRESET, UND_ERR_SOCKET), anything else by its message. */
