@@ -31,10 +31,6 @@ export class RegistryError extends OciError {
     return this.status === 429 || this.status === 408 || (this.status >= 500 && this.status !== 501 && this.status !== 505);
   }
 
-  get unauthorized(): boolean {
-    return this.status === 401;
-  }
-
   hasCode(code: string): boolean {
     return this.errors.some((e) => e.code === code);
   }
