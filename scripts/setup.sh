@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what Manifold's tests need: the peer tools and the registry (Debian packages), and npm dependencies.
+# Installs what Manifold needs: the peer tools and the registry (Debian packages), npm dependencies, and the VS Code
+# host for the extension tests and `npm start`.
 # Idempotent: it skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,3 +19,6 @@ if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl stop docker-regist
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+# The VS Code host (Node 24, code-server, chromium) that `npm test` and `npm start` use: installed here, in a plain
+# shell, so the README's commands need no other step. Instant when already there.
+bash scripts/vscode-host/setup.sh

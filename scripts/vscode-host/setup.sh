@@ -38,17 +38,38 @@ if [ ! -f "$CACHE/node$NODE_MAJOR/.done" ] || [ ! -x "$NODE_DIR/bin/node" ]; the
   touch "$CACHE/node$NODE_MAJOR/.done"
 fi
 
+# Runs a command (npm) with Node 24 as its node, in a clean npm environment. Under an npm script (`npm test`,
+# `npm start`) the outer npm exports npm_config_prefix=/usr and NODE=<node 20>; a nested npm then puts
+# <prefix>/bin, Node 20's folder, first on PATH for lifecycle scripts, whatever PATH we set, and code-server's
+# postinstall refuses Node 20. Dropping the inherited npm_* variables and running npm's own CLI with Node 24
+# makes Node 24 the prefix and the node of every script of the install, in a shell or under npm alike.
+with_node24() {
+  # Under npm, npm_execpath names the npm CLI that is running; in a shell, the `npm` on PATH.
+  local npm_cli="${npm_execpath:-}"
+  [[ "$npm_cli" == *npm-cli.js ]] || npm_cli="$(realpath "$(command -v npm)")"
+  case "$npm_cli" in *.js) ;; *) npm_cli="$(dirname "$npm_cli")/../lib/node_modules/npm/bin/npm-cli.js" ;; esac
+  local cmd="$1"; shift
+  [ "$cmd" = npm ] || { echo "with_node24: only npm is supported" >&2; return 2; }
+  (
+    for v in $(compgen -e); do case "$v" in npm_*|NODE|NODE_OPTIONS) unset "$v" ;; esac; done
+    export PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR"
+    exec "$NODE_DIR/bin/node" "$npm_cli" "$@"
+  )
+}
+
 # 3. code-server, built with Node 24 first on PATH and its headers for native modules (offline node-gyp).
 CS_DIR="$CACHE/code-server-$CODE_SERVER_VERSION"
 if [ ! -f "$CS_DIR/.done" ]; then
   echo "vscode-host: installing code-server@$CODE_SERVER_VERSION (native build, a few minutes)"
   rm -rf "$CS_DIR"; mkdir -p "$CS_DIR"
-  (cd "$CS_DIR" && echo '{"private":true}' >package.json &&
-    PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" \
+  (cd "$CS_DIR" && echo '{"private":true}' >package.json && with_node24 \
       npm install --no-audit --no-fund --no-save --loglevel=error "code-server@$CODE_SERVER_VERSION" >"$CS_DIR/install.log" 2>&1) ||
     { tail -50 "$CS_DIR/install.log" >&2; exit 1; }
   [ -f "$CS_DIR/node_modules/code-server/out/node/entry.js" ] ||
     { echo "vscode-host: code-server entry missing after install" >&2; exit 1; }
+  # Proof it was built for and runs with Node 24 (its native modules load at start-up).
+  "$NODE_DIR/bin/node" "$CS_DIR/node_modules/code-server/out/node/entry.js" --version >/dev/null ||
+    { echo "vscode-host: code-server does not start under Node $NODE_MAJOR" >&2; exit 1; }
   touch "$CS_DIR/.done"
 fi
 
