@@ -25,7 +25,7 @@ export function packageVsix(out = join(root, 'out/manifold.vsix')) {
         .split('\0')
         .filter(Boolean);
     } catch {
-      files = ['package.json', 'README.md', 'LICENSE', '.vscodeignore', 'media', 'l10n', 'schemas'];
+      files = ['package.json', 'package.nls.json', 'README.md', 'LICENSE', '.vscodeignore', 'media', 'l10n', 'schemas'];
     }
     for (const f of [...files, 'dist']) {
       if (existsSync(join(root, f))) cpSync(join(root, f), join(stage, f), { recursive: true });

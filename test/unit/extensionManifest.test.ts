@@ -6,7 +6,9 @@ import { allContextValues } from '../../src/extension/present/contextValues';
 import { TRUST_NEEDED } from '../../src/extension/trust';
 
 const root = resolve(__dirname, '../..');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+// As VS Code reads it: each "%key%" replaced by its text from package.nls.json.
+const nls: Record<string, string> = JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8'));
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8').replace(/"%([^"%]+)%"/g, (m, k: string) => (k in nls ? JSON.stringify(nls[k]) : m)));
 const contributes = pkg.contributes ?? {};
 const declared: string[] = (contributes.commands ?? []).map((c: { command: string }) => c.command);
 const tableSource = readFileSync(join(root, 'src/extension/commands/table.ts'), 'utf8');

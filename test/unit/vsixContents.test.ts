@@ -16,6 +16,7 @@ const ALLOWED = [
   /^extension\.vsixmanifest$/,
   /^\[Content_Types\]\.xml$/,
   /^extension\/package\.json$/,
+  /^extension\/package\.nls(\.[\w-]+)?\.json$/,
   /^extension\/readme\.md$/,
   /^extension\/LICENSE\.txt$/,
   /^extension\/dist\/[\w.-]+\.js$/,
@@ -79,6 +80,7 @@ describe('extension: the .vsix', function () {
       ...pkg.contributes.viewsContainers.activitybar.map((c: { icon: string }) => c.icon),
       ...pkg.contributes.jsonValidation.map((j: { url: string }) => j.url.replace(/^\.\//, '')),
       'package.json',
+      'package.nls.json',
       'readme.md',
       'LICENSE.txt',
     ];
