@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Descriptor } from '../../src/oci/descriptor';
+import { diagnose } from '../../src/oci/indexModel';
+import { OciLayoutStore } from '../../src/oci/layout';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeArtifact, makeImage, newLayout } from './builders';
 
@@ -106,6 +108,14 @@ describe('a layout with one damaged index.json entry', () => {
     assert.equal(badEntry(l.index), undefined);
     const tags = await runCli('repo', 'tags', '--oci-layout', l.dir, '--format', 'text');
     assert.deepEqual([tags.stdout, tags.code], ['a\nb\nc\n', 0]);
+  });
+
+  it('the extension\'s diagnostics of index.json flag the damaged entry, at its digest', async () => {
+    const text = readFileSync(l.index, 'utf8');
+    const found = await diagnose(text, { layout: await OciLayoutStore.open(l.dir), layoutName: 'layout', layoutIndex: true, expect: 'index' });
+    const errors = found.filter((f) => f.severity === 'error');
+    assert.deepEqual(errors.map((f) => `${f.path} ${f.code}`), ['manifests[2].digest invalid-digest']);
+    assert.equal(text.slice(errors[0]!.offset!, errors[0]!.offset! + errors[0]!.length!), `"${BAD}"`);
   });
 
   it('tagging over the damaged tag points it at a good manifest again', async () => {

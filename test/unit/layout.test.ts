@@ -73,7 +73,7 @@ describe('layout: open and create', () => {
     assert.deepEqual(await store.entries(), []);
     const [damaged, ...more] = await store.damagedEntries();
     assert.deepEqual(more, []);
-    assert.deepEqual({ at: damaged!.at, tag: damaged!.tag, problem: damaged!.problem }, { at: 0, tag: undefined, problem: 'invalid digest "sha256:../../etc"' });
+    assert.deepEqual({ ...damaged, error: undefined }, { at: 0, place: 'manifests[0]', tag: undefined, problem: 'invalid digest "sha256:../../etc"', error: undefined });
     assert.equal(damaged!.error.message, `${join(dir, 'index.json')}: manifests[0]: invalid digest "sha256:../../etc"`);
   });
 
@@ -86,10 +86,10 @@ describe('layout: open and create', () => {
     const doc = JSON.parse(readFileSync(path, 'utf8'));
     doc.manifests.push(null, odd, 42);
     writeFileSync(path, JSON.stringify(doc));
-    assert.deepEqual((await store.damagedEntries()).map((d) => [d.at, d.tag, d.problem]), [
-      [1, undefined, 'not a descriptor object'],
-      [2, 'odd', 'invalid size "12"'],
-      [3, undefined, 'not a descriptor object'],
+    assert.deepEqual((await store.damagedEntries()).map((d) => [d.at, d.place, d.tag, d.problem]), [
+      [1, 'manifests[1]', undefined, 'not a descriptor object'],
+      [2, 'manifests[2] (tag "odd")', 'odd', 'invalid size "12"'],
+      [3, 'manifests[3]', undefined, 'not a descriptor object'],
     ]);
     await assert.rejects(store.resolve('odd'), code('INVALID_LAYOUT', /index\.json: manifests\[2\] \(tag "odd"\): invalid size "12"$/));
     // A tag and a delete of the same digest leave the damaged entries alone.

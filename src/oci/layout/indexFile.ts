@@ -65,6 +65,8 @@ export function readIndexJson(raw: Buffer | string, where: string): ImageIndex {
 export interface DamagedEntry {
   /** Its place in `manifests`. */
   at: number;
+  /** `manifests[2]`, with ` (tag "v1")` when it has one. */
+  place: string;
   tag?: string;
   problem: string;
   error: OciError;
@@ -87,7 +89,7 @@ export function damagedEntries(index: ImageIndex, where: string): DamagedEntry[]
     const name = (d as { annotations?: Record<string, unknown> }).annotations?.[ANNOTATION_REF_NAME];
     const tag = typeof name === 'string' ? name : undefined;
     const place = `manifests[${at}]${tag === undefined ? '' : ` (tag ${JSON.stringify(tag)})`}`;
-    out.push({ at, tag, problem, error: new OciError('INVALID_LAYOUT', `${where}: ${place}: ${problem}`) });
+    out.push({ at, place, tag, problem, error: new OciError('INVALID_LAYOUT', `${where}: ${place}: ${problem}`) });
   });
   return out;
 }
