@@ -5,7 +5,7 @@ import type { Descriptor } from '../../src/oci/descriptor';
 import { diagnose } from '../../src/oci/indexModel';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { runCli } from '../helpers/runCli';
-import { cleanupTemps, makeArtifact, makeImage, newLayout } from './builders';
+import { cleanupTemps, makeArtifact, makeImage, newLayout, tempDir, writeTar } from './builders';
 
 const BAD = 'sha256:NOTHEX';
 
@@ -122,6 +122,18 @@ describe('a layout with one damaged index.json entry', () => {
     assert.equal((await runCli('tag', '--oci-layout', `${l.dir}:a`, 'bad')).code, 0);
     assert.equal(badEntry(l.index), undefined);
     assert.equal((await runCli('resolve', '--oci-layout', `${l.dir}:bad`)).stdout, `${l.a.digest}\n`);
+  });
+});
+
+describe('a layout archive with a damaged index.json entry', () => {
+  it('repo tags lists the good tags and names the entry inside the archive', async () => {
+    const tar = join(tempDir(), 'layout.tar');
+    const ref = (tag: string) => ({ 'org.opencontainers.image.ref.name': tag });
+    const good = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'a'.repeat(64)}`, size: 2, annotations: ref('a') };
+    const index = { schemaVersion: 2, manifests: [good, { ...good, digest: BAD, annotations: ref('bad') }] };
+    writeTar(tar, [{ name: 'oci-layout', body: '{"imageLayoutVersion":"1.0.0"}' }, { name: 'index.json', body: JSON.stringify(index) }]);
+    const r = await runCli('repo', 'tags', '--oci-layout', tar, '--format', 'text');
+    assert.deepEqual([r.stdout, r.stderr, r.code], ['a\n', `Error: index.json in ${tar}: manifests[1] (tag "bad"): invalid digest "${BAD}"\n`, 1]);
   });
 });
 
