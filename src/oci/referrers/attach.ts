@@ -1,11 +1,10 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { ANNOTATION_CREATED, ANNOTATION_TITLE, type Descriptor, type ImageManifest, type Platform } from '../descriptor';
-import { digestOf } from '../digest';
-import { encodeManifest } from '../encoding/goJson';
 import { OciError } from '../errors';
-import { EMPTY_JSON, EMPTY_JSON_DIGEST, isImageIndex, isValidMediaType, MediaType } from '../mediaType';
+import { EMPTY_JSON, isImageIndex, isValidMediaType } from '../mediaType';
 import type { OpOptions, Target } from '../target';
+import { createdTimestamp, emptyDescriptor, packArtifactManifest } from './pack';
 import { checkFile, prepareFile, type AttachFile, type PreparedFile } from './attachFiles';
 import { selectSubjectPlatform, subjectTree } from './subjects';
 
@@ -58,18 +57,7 @@ export interface AttachResult {
   artifacts: AttachedArtifact[];
 }
 
-/** The empty JSON descriptor oras uses as the config of artifacts, and as their only layer when no file is given. */
-export function emptyDescriptor(annotations?: Record<string, string>): Descriptor {
-  const d: Descriptor = { mediaType: MediaType.Empty, digest: EMPTY_JSON_DIGEST, size: EMPTY_JSON.length };
-  if (annotations && Object.keys(annotations).length > 0) d.annotations = { ...annotations };
-  d.data = EMPTY_JSON.toString('base64');
-  return d;
-}
-
-/** RFC 3339 in UTC to the second, as Go's time.RFC3339 writes it for oras. */
-export function createdTimestamp(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export { createdTimestamp, emptyDescriptor };
 
 const BLOB_CONCURRENCY = 4;
 const MANIFEST_CONCURRENCY = 64;
@@ -136,8 +124,6 @@ export async function attach(target: Target, options: AttachOptions): Promise<At
 
   if (!(ANNOTATION_CREATED in annotations)) annotations[ANNOTATION_CREATED] = createdTimestamp((options.now ?? (() => new Date()))());
   const config = emptyDescriptor(options.configAnnotations);
-  // As the manifest holds them (Go sorts map keys), so printed descriptors read the same.
-  const sortedAnnotations = Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const pushed = new Set<string>();
   const pushBlob = async (name: string, desc: Descriptor, content: () => Readable | Buffer) => {
     if (pushed.has(desc.digest)) return;
@@ -159,17 +145,13 @@ export async function attach(target: Target, options: AttachOptions): Promise<At
   // Manifests are packed in plan order and pushed together: a layout lists each referrer in index.json, and a
   // store that groups concurrent index.json updates then rewrites it once instead of once per artifact.
   const packed = [...plans.values()].map((plan) => {
-    const manifest: ImageManifest = {
-      schemaVersion: 2,
-      mediaType: MediaType.ImageManifest,
+    const { desc, raw, manifest } = packArtifactManifest({
       artifactType: options.artifactType,
-      config: structuredClone(config),
-      layers: plan.files.length > 0 ? plan.files.map((f) => structuredClone(prepared.get(f)!.layer)) : [emptyDescriptor()],
-      subject: { mediaType: plan.subject.mediaType, digest: plan.subject.digest, size: plan.subject.size },
-      annotations: { ...annotations },
-    };
-    const raw = encodeManifest(manifest);
-    const desc: Descriptor = { mediaType: MediaType.ImageManifest, digest: digestOf(raw), size: raw.length, annotations: { ...sortedAnnotations }, artifactType: options.artifactType };
+      config,
+      layers: plan.files.map((f) => prepared.get(f)!.layer),
+      subject: plan.subject,
+      annotations,
+    });
     return { desc, raw, manifest, subject: plan.subject, position: plan.position };
   });
   const stored = packed.map(() => deferred());

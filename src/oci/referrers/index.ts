@@ -1,5 +1,7 @@
 /** Referrers: attach artifacts to a manifest, its platforms or its whole tree; discover the referrers tree. */
 export { attach, createdTimestamp, emptyDescriptor } from './attach';
+export { packArtifactManifest } from './pack';
+export type { PackedManifest, PackOptions } from './pack';
 export type { AttachEvent, AttachOptions, AttachResult, AttachedArtifact } from './attach';
 export { DEFAULT_FILE_MEDIA_TYPE, defaultTitle, parseFileReference, prepareFile } from './attachFiles';
 export type { AttachFile, PreparedFile } from './attachFiles';
