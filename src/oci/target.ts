@@ -24,6 +24,11 @@ export interface ReadOnlyTarget {
   tags(options?: OpOptions): AsyncIterable<string>;
   /** Manifests whose `subject` is `desc`, optionally only those of one artifact type. */
   referrers(desc: Descriptor, options?: OpOptions & { artifactType?: string }): AsyncIterable<Descriptor>;
+  /**
+   * Optional: the descriptors that keep content alive (a layout's index.json entries), for a store where
+   * unreferenced blobs may be garbage; absent on a registry, which keeps its own account.
+   */
+  entries?(): Promise<Descriptor[]>;
 }
 
 export interface Target extends ReadOnlyTarget {

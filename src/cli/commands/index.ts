@@ -1,14 +1,19 @@
 import type { Command } from '../command';
 import { attach } from './attach';
+import { blobDelete } from './blobDelete';
 import { blobFetch } from './blobFetch';
+import { blobPush } from './blobPush';
 import { cp } from './cp';
 import { discover } from './discover';
 import { indexCreate } from './indexCreate';
 import { indexUpdate } from './indexUpdate';
 import { manifestDelete } from './manifestDelete';
 import { manifestFetch } from './manifestFetch';
+import { manifestFetchConfig } from './manifestFetchConfig';
 import { login, logout } from './login';
 import { manifestPush } from './manifestPush';
+import { pull } from './pull';
+import { push } from './push';
 import { repoLs } from './repoLs';
 import { repoTags } from './repoTags';
 import { resolve } from './resolve';
@@ -16,4 +21,4 @@ import { tag, untag } from './tag';
 
 // repo ls comes before repo tags: it takes over the alias `repo ls` had there, as oras names it.
 /** Every `manifold` command, in the order the overview lists them. */
-export const COMMANDS: Command[] = [repoLs, repoTags, indexCreate, indexUpdate, manifestFetch, manifestPush, manifestDelete, tag, untag, resolve, blobFetch, cp, login, logout, attach, discover];
+export const COMMANDS: Command[] = [repoLs, repoTags, indexCreate, indexUpdate, manifestFetch, manifestFetchConfig, manifestPush, manifestDelete, tag, untag, resolve, blobFetch, blobPush, blobDelete, push, pull, cp, login, logout, attach, discover];

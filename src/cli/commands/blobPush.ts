@@ -1,0 +1,49 @@
+import { createReadStream } from 'node:fs';
+import { createStaging, stageFile } from '../../oci/artifacts/files';
+import type { Descriptor } from '../../oci/descriptor';
+import { isDigest } from '../../oci/digest';
+import { encodeDescriptor } from '../../oci/encoding/goJson';
+import { OciError } from '../../oci/errors';
+import { isValidMediaType, MediaType } from '../../oci/mediaType';
+import { boolOpt, type Command, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
+import { openTarget } from '../targets';
+
+export const blobPush: Command = {
+  path: 'blob push',
+  summary: 'Push a file as a blob',
+  usage: 'blob push [flags] {REGISTRY/REPO|--oci-layout DIR}[@digest] FILE',
+  examples: ['manifold blob push --oci-layout layout hi.txt', 'manifold blob push --plain-http localhost:5000/hello hi.txt --descriptor'],
+  minArgs: 2,
+  maxArgs: 2,
+  options: {
+    ...LAYOUT_OPTION,
+    'media-type': { type: 'string', description: `media type of the descriptor printed with --descriptor (default ${MediaType.ImageLayer})`, valueName: 'TYPE' },
+    size: { type: 'string', description: 'the blob size: refused when the file has another', valueName: 'BYTES' },
+    descriptor: { type: 'boolean', description: 'print the descriptor of the blob' },
+  },
+  async run(p, printer) {
+    const [raw, file] = p.positionals as [string, string];
+    if (file === '-') throw new UsageError('reading a blob from stdin is not supported; give a file');
+    const mediaType = stringOpt(p, 'media-type') ?? MediaType.ImageLayer;
+    if (!isValidMediaType(mediaType)) throw new UsageError(`${mediaType}: invalid media type`);
+    const sizeArg = stringOpt(p, 'size');
+    const t = await openTarget(p, raw, { create: true });
+    if (t.reference !== undefined && !isDigest(t.reference)) throw new UsageError(`${raw}: a blob is named by its digest, not a tag`);
+    // The file is read once, into a private copy while it is hashed: what is pushed is what was hashed.
+    const staging = await createStaging();
+    try {
+      const staged = await stageFile(file, staging);
+      if (sizeArg !== undefined && Number(sizeArg) !== staged.size) throw new OciError('SIZE_MISMATCH', `${file}: ${staged.size} bytes, not the ${sizeArg} given with --size`);
+      if (t.reference !== undefined && t.reference !== staged.digest) throw new OciError('DIGEST_MISMATCH', `${file}: has digest ${staged.digest}, not ${t.reference}`);
+      const desc: Descriptor = { mediaType, digest: staged.digest, size: staged.size };
+      if (!(await t.target.exists(desc))) await t.target.push(desc, createReadStream(staged.path));
+      if (boolOpt(p, 'descriptor')) {
+        printer.out(encodeDescriptor(desc) + '\n');
+        return;
+      }
+      printer.out(`Pushed [${t.kind}] ${t.display()}\nDigest: ${desc.digest}\n`);
+    } finally {
+      await staging.dispose();
+    }
+  },
+};

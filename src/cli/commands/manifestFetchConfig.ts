@@ -1,0 +1,49 @@
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { encodeDescriptor } from '../../oci/encoding/goJson';
+import { OciError } from '../../oci/errors';
+import { parseManifestContent } from '../../oci/graph/manifestContent';
+import { isImageIndex } from '../../oci/mediaType';
+import { boolOpt, type Command, LAYOUT_OPTION, stringOpt } from '../command';
+import { resolveReference } from '../targets';
+
+export const manifestFetchConfig: Command = {
+  path: 'manifest fetch-config',
+  aliases: ['manifest get-config'],
+  summary: 'Print the config blob of an image manifest, or write it to a file',
+  usage: 'manifest fetch-config [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
+  examples: ['manifold manifest fetch-config --oci-layout layout:v1 --platform linux/amd64', 'manifold manifest fetch-config --plain-http localhost:5000/hello:v1 --output config.json'],
+  minArgs: 1,
+  maxArgs: 1,
+  options: {
+    ...LAYOUT_OPTION,
+    platform: { type: 'string', description: 'from an index, the manifest of this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
+    output: { type: 'string', short: 'o', description: 'write the config to a file (- for stdout)', valueName: 'FILE' },
+    descriptor: { type: 'boolean', description: 'print the descriptor of the config instead' },
+  },
+  async run(p, printer) {
+    const raw = p.positionals[0]!;
+    const { t, desc } = await resolveReference(p, raw);
+    if (isImageIndex(desc.mediaType)) throw new OciError('INVALID_ARGUMENT', `${raw}: an index has no config; choose a manifest with --platform`);
+    const content = parseManifestContent(desc, await t.target.fetchBytes(desc));
+    if (!content.config) throw new OciError('INVALID_MANIFEST', `${raw}: the manifest has no config`);
+    if (boolOpt(p, 'descriptor')) {
+      printer.out(encodeDescriptor(content.config) + '\n');
+      return;
+    }
+    const bytes = await t.target.fetchBytes(content.config);
+    const output = stringOpt(p, 'output');
+    if (!output || output === '-') {
+      printer.out(bytes.toString('utf8'));
+      return;
+    }
+    const temp = `${output}.manifold-partial`;
+    try {
+      await new Promise<void>((resolve, reject) => createWriteStream(temp).on('error', reject).end(bytes, resolve));
+      await rename(temp, output);
+    } catch (err) {
+      await rm(temp, { force: true });
+      throw err;
+    }
+  },
+};

@@ -1,0 +1,84 @@
+import { writeFile } from 'node:fs/promises';
+import { pushArtifact, type PushArtifactResult } from '../../oci/artifacts/push';
+import { isDigest } from '../../oci/digest';
+import { parseAnnotations } from '../../oci/imageIndex';
+import { parseFileReference, readAnnotationFile } from '../../oci/referrers';
+import { boolOpt, type Command, formatOpt, FORMAT_OPTION, LAYOUT_OPTION, listOpt, stringOpt, UsageError } from '../command';
+import { formatJson } from '../printer';
+import { openTarget, type OpenedTarget } from '../targets';
+
+export const push: Command = {
+  path: 'push',
+  summary: 'Push files (folders as tar+gzip) as an artifact to a registry or an OCI image layout',
+  usage: 'push [flags] {REGISTRY/REPO|--oci-layout DIR}[:tag[,tag...]] [FILE[:TYPE]]...',
+  examples: [
+    'manifold push --oci-layout layout:v1 hi.txt',
+    'manifold push --plain-http localhost:5000/hello:v1 --artifact-type application/vnd.demo hi.txt:text/plain docs/',
+    'manifold push --oci-layout layout:v1 --config config.json:application/vnd.me.config hi.txt',
+    'manifold push --oci-layout layout:v1,latest --annotation-file annotations.json --export-manifest manifest.json hi.txt',
+  ],
+  minArgs: 1,
+  options: {
+    ...LAYOUT_OPTION,
+    'artifact-type': { type: 'string', description: `artifact type (${'application/vnd.unknown.artifact.v1'} when neither it nor --config is given)`, valueName: 'TYPE' },
+    annotation: { type: 'string', short: 'a', multiple: true, description: 'manifest annotation', valueName: 'KEY=VALUE' },
+    'annotation-file': { type: 'string', description: 'oras annotation file: {"$manifest": {...}, "$config": {...}, "FILE": {...}}', valueName: 'FILE' },
+    config: { type: 'string', description: 'config file, with its media type (without --artifact-type the manifest is image-spec 1.0, as oras makes it)', valueName: 'FILE[:TYPE]' },
+    'export-manifest': { type: 'string', description: 'also write the manifest pushed to this file', valueName: 'FILE' },
+    'disable-path-validation': { type: 'boolean', description: 'allow absolute file paths and .. (they become the file titles)' },
+    ...FORMAT_OPTION,
+  },
+  async run(p, printer) {
+    const format = formatOpt(p);
+    const annotationArgs = listOpt(p, 'annotation');
+    const annotationFilePath = stringOpt(p, 'annotation-file');
+    if (annotationFilePath !== undefined && annotationArgs.length > 0) throw new UsageError('--annotation and --annotation-file cannot be both specified');
+    const [raw, ...fileArgs] = p.positionals as [string, ...string[]];
+    const files = fileArgs.map(parseFileReference);
+    const configArg = stringOpt(p, 'config');
+    const config = configArg !== undefined ? parseFileReference(configArg) : undefined;
+
+    let annotations: Record<string, string> = parseAnnotations(annotationArgs);
+    let configAnnotations: Record<string, string> | undefined;
+    if (annotationFilePath !== undefined) {
+      const fromFile = await readAnnotationFile(annotationFilePath);
+      annotations = fromFile.manifest;
+      configAnnotations = fromFile.config;
+      for (const f of files) if (fromFile.files[f.path]) f.annotations = fromFile.files[f.path];
+    }
+
+    const t = await openTarget(p, raw, { create: true, allowTagList: true });
+    if (t.reference !== undefined && isDigest(t.reference)) throw new UsageError(`${raw}: push takes a tag, not a digest`);
+    const tags = t.reference !== undefined ? [t.reference, ...t.extraTags] : [];
+    const result = await pushArtifact(t.target, {
+      tags,
+      files,
+      artifactType: stringOpt(p, 'artifact-type'),
+      config: config ? { path: config.path, mediaType: config.mediaType } : undefined,
+      annotations,
+      configAnnotations,
+      disablePathValidation: boolOpt(p, 'disable-path-validation'),
+    });
+    const exportPath = stringOpt(p, 'export-manifest');
+    if (exportPath !== undefined) await writeFile(exportPath, result.raw);
+    if (format === 'json') {
+      printer.out(formatJson(pushJson(t, result)));
+      return;
+    }
+    for (const tag of t.extraTags) printer.out(`Tagged ${tag}\n`);
+    printer.out(`Pushed [${t.kind}] ${t.display()}\nArtifactType: ${result.desc.artifactType}\nDigest: ${result.desc.digest}\n`);
+  },
+};
+
+/** oras's `push --format json`: the manifest's descriptor, where it is, and the tags that name it. */
+export function pushJson(t: OpenedTarget, result: PushArtifactResult): unknown {
+  return {
+    reference: `${t.path}@${result.desc.digest}`,
+    mediaType: result.desc.mediaType,
+    digest: result.desc.digest,
+    size: result.desc.size,
+    annotations: result.desc.annotations,
+    artifactType: result.desc.artifactType,
+    referenceAsTags: result.tags.map((tag) => t.display(tag)),
+  };
+}

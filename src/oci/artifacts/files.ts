@@ -1,0 +1,217 @@
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream, createWriteStream, promises as fs, type Stats } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { Transform, type TransformCallback, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { OciError } from '../errors';
+import type { OpOptions } from '../target';
+
+/** oras's annotations of a folder pushed as a tar+gzip layer (oras-go's file store). */
+export const ANNOTATION_CONTENT_DIGEST = 'io.deis.oras.content.digest';
+export const ANNOTATION_CONTENT_UNPACK = 'io.deis.oras.content.unpack';
+
+/**
+ * A file (or a folder, packed) copied into a private staging file while it is hashed, in one read of the
+ * source: what is pushed afterwards is exactly what was hashed, whatever happens to the source meanwhile.
+ */
+export interface StagedContent {
+  /** The private copy to push from. */
+  path: string;
+  digest: string;
+  size: number;
+  /** For a folder: the digest of the uncompressed tar (oras's `io.deis.oras.content.digest`). */
+  contentDigest?: string;
+}
+
+/** A private folder for staged copies; `dispose` removes it and all it holds. */
+export interface Staging {
+  dir: string;
+  dispose(): Promise<void>;
+}
+
+export async function createStaging(): Promise<Staging> {
+  const dir = await fs.mkdtemp(join(tmpdir(), 'manifold-push-'));
+  return { dir, dispose: () => fs.rm(dir, { recursive: true, force: true }) };
+}
+
+let stagedCount = 0;
+function stagedPath(staging: Staging): string {
+  return join(staging.dir, `staged-${++stagedCount}`);
+}
+
+/** Hashes what passes through. */
+class Hashing extends Transform {
+  readonly hash: Hash = createHash('sha256');
+  bytes = 0;
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    done(null, chunk);
+  }
+}
+
+async function statSource(path: string): Promise<Stats> {
+  try {
+    return await fs.stat(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new OciError('NOT_FOUND', `${path}: no such file or directory`, { cause: err });
+    throw new OciError('INVALID_ARGUMENT', `${path}: cannot read: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Refuses when the file is not what it was when reading started (size, modification time, inode). */
+function checkUnchanged(path: string, before: Stats, after: Stats, bytesRead: number): void {
+  if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || after.ino !== before.ino || bytesRead !== before.size) {
+    throw new OciError('INVALID_ARGUMENT', `${path}: the file changed while it was read; nothing was pushed`);
+  }
+}
+
+/** Whether `path` is a folder (oras pushes those as tar+gzip). Throws NOT_FOUND when it does not exist. */
+export async function isDirectory(path: string): Promise<boolean> {
+  return (await statSource(path)).isDirectory();
+}
+
+/** Copies a regular file into `staging` while hashing it, in one read; refuses when it changes meanwhile. */
+export async function stageFile(path: string, staging: Staging, options: OpOptions = {}): Promise<StagedContent> {
+  const before = await statSource(path);
+  if (!before.isFile()) throw new OciError('INVALID_ARGUMENT', `${path}: not a regular file`);
+  const out = stagedPath(staging);
+  const hashing = new Hashing();
+  await pipeline(createReadStream(path, { signal: options.signal }), hashing, createWriteStream(out, { flags: 'wx' }));
+  checkUnchanged(path, before, await statSource(path), hashing.bytes);
+  return { path: out, digest: `sha256:${hashing.hash.digest('hex')}`, size: hashing.bytes };
+}
+
+/**
+ * Packs a folder as oras does (a tar whose entries are `name/...`, then gzip) into `staging`, hashing the
+ * tar and the gzip as they are written: each file is read once, and refused when it changes meanwhile.
+ */
+export async function stageDirectory(path: string, name: string, staging: Staging, options: OpOptions = {}): Promise<StagedContent> {
+  const root = await statSource(path);
+  if (!root.isDirectory()) throw new OciError('INVALID_ARGUMENT', `${path}: not a folder`);
+  const out = stagedPath(staging);
+  const tarHash = new Hashing();
+  const gzHash = new Hashing();
+  const gzip = createGzip();
+  const done = pipeline(tarHash, gzip, gzHash, createWriteStream(out, { flags: 'wx' }));
+  done.catch(() => undefined);
+  const write = (chunk: Buffer) => new Promise<void>((resolve, reject) => tarHash.write(chunk, (err) => (err ? reject(err) : resolve())));
+  try {
+    const walk = async (dir: string) => {
+      const stat = await fs.lstat(dir);
+      await emitEntry(dir, stat);
+      if (!stat.isDirectory()) return;
+      const names = (await fs.readdir(dir)).sort();
+      for (const n of names) await walk(join(dir, n));
+    };
+    const emitEntry = async (full: string, stat: Stats) => {
+      options.signal?.throwIfAborted();
+      const rel = relative(path, full).split(sep).join('/');
+      const entryName = rel === '' ? name : `${name}/${rel}`;
+      if (stat.isDirectory()) {
+        await write(tarHeader(`${entryName}/`, { type: '5', mode: stat.mode, size: 0, mtime: stat.mtime }));
+      } else if (stat.isSymbolicLink()) {
+        await write(tarHeader(entryName, { type: '2', mode: stat.mode, size: 0, mtime: stat.mtime, linkname: await fs.readlink(full) }));
+      } else if (stat.isFile()) {
+        await write(tarHeader(entryName, { type: '0', mode: stat.mode, size: stat.size, mtime: stat.mtime }));
+        let bytes = 0;
+        for await (const chunk of createReadStream(full, { signal: options.signal }) as AsyncIterable<Buffer>) {
+          bytes += chunk.length;
+          if (bytes > stat.size) break;
+          await write(chunk);
+        }
+        checkUnchanged(full, stat, await statSource(full), bytes);
+        const pad = (512 - (stat.size % 512)) % 512;
+        if (pad) await write(Buffer.alloc(pad));
+      }
+      // Sockets, fifos and devices are skipped, as oras's tar writer cannot hold them either.
+    };
+    await walk(path);
+    await write(Buffer.alloc(1024)); // end-of-archive
+    tarHash.end();
+    await done;
+  } catch (err) {
+    tarHash.destroy();
+    await done.catch(() => undefined);
+    throw err;
+  }
+  return { path: out, digest: `sha256:${gzHash.hash.digest('hex')}`, size: gzHash.bytes, contentDigest: `sha256:${tarHash.hash.digest('hex')}` };
+}
+
+interface HeaderFields {
+  type: '0' | '2' | '5';
+  mode: number;
+  size: number;
+  mtime: Date;
+  linkname?: string;
+}
+
+/** A ustar header, preceded by a PAX record when the name or link does not fit (as Go's archive/tar does). */
+export function tarHeader(name: string, f: HeaderFields): Buffer {
+  const linkname = f.linkname ?? '';
+  const fits = (s: string, n: number) => Buffer.byteLength(s) <= n && /^[\x20-\x7e]*$/.test(s);
+  let ustarName = name;
+  let prefix = '';
+  const pax: [string, string][] = [];
+  if (!fits(name, 100)) {
+    const cut = name.lastIndexOf('/', name.length - 2);
+    if (cut > 0 && fits(name.slice(0, cut), 155) && fits(name.slice(cut + 1), 100)) {
+      prefix = name.slice(0, cut);
+      ustarName = name.slice(cut + 1);
+    } else {
+      pax.push(['path', name]);
+      ustarName = asciiTail(name, 100);
+    }
+  }
+  if (!fits(linkname, 100)) pax.push(['linkpath', linkname]);
+  const blocks: Buffer[] = [];
+  if (pax.length > 0) {
+    const body = Buffer.concat(pax.map(([k, v]) => paxRecord(k, v)));
+    blocks.push(rawHeader(asciiTail(`PaxHeaders.0/${ustarName}`, 100), '', { type: 'x', mode: 0o644, size: body.length, mtime: f.mtime }, ''));
+    blocks.push(body, Buffer.alloc((512 - (body.length % 512)) % 512));
+  }
+  blocks.push(rawHeader(ustarName, prefix, f, fits(linkname, 100) ? linkname : asciiTail(linkname, 100)));
+  return Buffer.concat(blocks);
+}
+
+function asciiTail(s: string, n: number): string {
+  return s.replace(/[^\x20-\x7e]/g, '_').slice(-n);
+}
+
+function paxRecord(key: string, value: string): Buffer {
+  const body = ` ${key}=${value}\n`;
+  let len = Buffer.byteLength(body);
+  let total = len + String(len).length;
+  if (String(total).length !== String(len).length) total = len + String(total).length;
+  len = total;
+  return Buffer.from(`${len}${body}`);
+}
+
+function rawHeader(name: string, prefix: string, f: { type: string; mode: number; size: number; mtime: Date }, linkname: string): Buffer {
+  const h = Buffer.alloc(512);
+  const put = (value: string, offset: number, length: number) => h.write(value, offset, length, 'utf8');
+  const octal = (value: number, offset: number, length: number) => put(value.toString(8).padStart(length - 1, '0'), offset, length - 1);
+  put(name, 0, 100);
+  octal(f.mode & 0o7777, 100, 8);
+  octal(0, 108, 8);
+  octal(0, 116, 8);
+  octal(f.size, 124, 12);
+  octal(Math.max(0, Math.floor(f.mtime.getTime() / 1000)), 136, 12);
+  h.fill(0x20, 148, 156);
+  put(f.type, 156, 1);
+  put(linkname, 157, 100);
+  put('ustar\x0000', 257, 8);
+  put(prefix, 345, 155);
+  let sum = 0;
+  for (const b of h) sum += b;
+  put(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8);
+  return h;
+}
+
+/** A writable that discards (for draining). */
+export function sink(): Writable {
+  return new Writable({ write: (_c, _e, cb) => cb() });
+}

@@ -1,0 +1,219 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path';
+import { posix, win32 } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { ANNOTATION_TITLE, type Descriptor, type Platform } from '../descriptor';
+import { OciError } from '../errors';
+import { parseManifestContent } from '../graph/manifestContent';
+import { indexTar } from '../layout/tar';
+import { isImageIndex, isManifestMediaType } from '../mediaType';
+import { selectPlatform } from '../selectPlatform';
+import type { OpOptions, ReadOnlyTarget } from '../target';
+import { ANNOTATION_CONTENT_DIGEST, ANNOTATION_CONTENT_UNPACK } from './files';
+
+export interface PullArtifactOptions extends OpOptions {
+  /** A tag or digest in the target. */
+  reference: string;
+  /** Where files are written (created when missing). */
+  output: string;
+  platform?: Platform;
+  /** Also pull the subject's files (and its subject's, and so on), as `oras pull --include-subject`. */
+  includeSubject?: boolean;
+  /** Refuse rather than overwrite a file that exists. */
+  keepOldFiles?: boolean;
+  onEvent?: (event: PullEvent) => void;
+}
+
+export type PullEvent =
+  | { type: 'downloading'; name: string; desc: Descriptor }
+  | { type: 'downloaded'; name: string; desc: Descriptor }
+  | { type: 'skipped-link'; name: string };
+
+export interface PullArtifactResult {
+  root: Descriptor;
+  /** The titled layers written, in manifest order. */
+  files: { name: string; desc: Descriptor }[];
+  /** How many layers had no title and so were not written. */
+  untitled: number;
+}
+
+/** Where `title` goes under `dir`, or a PATH_ESCAPE error naming it when it is absolute or climbs out of `dir`. */
+export function safeJoin(dir: string, title: string): string {
+  if (title === '' || isAbsolute(title) || posix.isAbsolute(title) || win32.isAbsolute(title)) {
+    throw new OciError('PATH_ESCAPE', `${JSON.stringify(title)}: an absolute file name; refusing to write outside ${dir}`);
+  }
+  const base = resolvePath(dir);
+  const full = resolvePath(base, title.replace(/\\/g, '/'));
+  const rel = relative(base, full);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    throw new OciError('PATH_ESCAPE', `${JSON.stringify(title)}: path traversal disallowed; refusing to write outside ${dir}`);
+  }
+  return full;
+}
+
+/** Refuses when a folder between `base` and `full` is a symbolic link (it could lead out of `base`). */
+async function checkNoSymlinkBetween(base: string, full: string, name: string): Promise<void> {
+  const parts = relative(base, dirname(full)).split(sep).filter((p) => p !== '');
+  let current = base;
+  for (const p of parts) {
+    current = join(current, p);
+    try {
+      if ((await fs.lstat(current)).isSymbolicLink()) {
+        throw new OciError('PATH_ESCAPE', `${JSON.stringify(name)}: ${current} is a symbolic link; refusing to write through it`);
+      }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+  }
+}
+
+let tempCount = 0;
+function tempName(final: string): string {
+  return join(dirname(final), `.${posix.basename(final.split(sep).join('/'))}.manifold-partial-${process.pid}-${++tempCount}`);
+}
+
+/** Writes `content` to a temp name beside `final` and renames it there only once the stream ended cleanly. */
+async function writeAtomically(final: string, open: () => Promise<NodeJS.ReadableStream>): Promise<void> {
+  await fs.mkdir(dirname(final), { recursive: true });
+  const temp = tempName(final);
+  try {
+    await pipeline(await open(), createWriteStream(temp, { flags: 'wx' }));
+    await fs.rename(temp, final);
+  } catch (err) {
+    await fs.rm(temp, { force: true });
+    throw err;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await fs.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `oras pull`: writes the layers that have a title (`org.opencontainers.image.title`) into `output`, each
+ * to a temp name renamed into place only after its digest verified; layers marked for unpacking (oras's
+ * folders) are extracted, no entry escaping the folder. Every title is checked before anything is written.
+ */
+export async function pullArtifact(target: ReadOnlyTarget, options: PullArtifactOptions): Promise<PullArtifactResult> {
+  const emit = options.onEvent ?? (() => {});
+  const op: OpOptions = { signal: options.signal };
+  let root = await target.resolve(options.reference, op);
+  if (options.platform) root = await selectPlatform(target, root, options.platform, op);
+
+  // The layers of the manifest (of each manifest of an index), and with includeSubject of its subjects.
+  const layers: Descriptor[] = [];
+  const seen = new Set<string>();
+  const visit = async (desc: Descriptor): Promise<void> => {
+    if (seen.has(desc.digest) || !isManifestMediaType(desc.mediaType)) return;
+    seen.add(desc.digest);
+    const content = parseManifestContent(desc, await target.fetchBytes(desc, op));
+    if (isImageIndex(content.mediaType ?? desc.mediaType)) {
+      for (const child of content.manifests) await visit(child);
+    } else {
+      layers.push(...content.layers);
+    }
+    if (options.includeSubject && content.subject) await visit(content.subject);
+  };
+  await visit(root);
+
+  const base = resolvePath(options.output);
+  const plan: { name: string; desc: Descriptor; final: string }[] = [];
+  let untitled = 0;
+  for (const desc of layers) {
+    const name = desc.annotations?.[ANNOTATION_TITLE];
+    if (name === undefined || name === '') {
+      untitled++;
+      continue;
+    }
+    const final = safeJoin(base, name);
+    if (plan.some((p) => p.name === name && p.desc.digest === desc.digest)) continue;
+    if (plan.some((p) => p.name === name)) throw new OciError('INVALID_ARGUMENT', `${JSON.stringify(name)}: two layers have this file name`);
+    plan.push({ name, desc, final });
+  }
+  for (const p of plan) {
+    if (options.keepOldFiles && (await exists(p.final))) {
+      throw new OciError('ALREADY_EXISTS', `${p.final}: the file exists; refusing to overwrite it (--keep-old-files)`);
+    }
+  }
+  await fs.mkdir(base, { recursive: true });
+
+  const files: PullArtifactResult['files'] = [];
+  for (const p of plan) {
+    await checkNoSymlinkBetween(base, p.final, p.name);
+    emit({ type: 'downloading', name: p.name, desc: p.desc });
+    const plain: Descriptor = { mediaType: p.desc.mediaType, digest: p.desc.digest, size: p.desc.size };
+    if (p.desc.annotations?.[ANNOTATION_CONTENT_UNPACK] === 'true') {
+      await unpack(target, plain, p.name, p.desc.annotations[ANNOTATION_CONTENT_DIGEST], base, options, emit);
+    } else {
+      await writeAtomically(p.final, async () => target.fetch(plain, op));
+    }
+    emit({ type: 'downloaded', name: p.name, desc: p.desc });
+    files.push({ name: p.name, desc: p.desc });
+  }
+  return { root, files, untitled };
+}
+
+/**
+ * Extracts a tar+gzip layer oras made of a folder: the blob is fetched (verified) to a temp file, the tar
+ * checked against `contentDigest`, then each entry (all under `name/`) is written to a temp name and renamed.
+ * Links are not created: an entry that is a link is reported and skipped.
+ */
+async function unpack(
+  target: ReadOnlyTarget,
+  desc: Descriptor,
+  name: string,
+  contentDigest: string | undefined,
+  base: string,
+  options: PullArtifactOptions,
+  emit: (e: PullEvent) => void,
+): Promise<void> {
+  const work = await fs.mkdtemp(join(base, '.manifold-unpack-'));
+  try {
+    const tarPath = join(work, 'layer.tar');
+    const hash = createHash('sha256');
+    const hashing = new Transform({
+      transform(chunk: Buffer, _e, done) {
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    await pipeline(await target.fetch(desc, { signal: options.signal }), createGunzip(), hashing, createWriteStream(tarPath));
+    const actual = `sha256:${hash.digest('hex')}`;
+    if (contentDigest && contentDigest !== actual) {
+      throw new OciError('DIGEST_MISMATCH', `${JSON.stringify(name)}: the unpacked content has digest ${actual}, the layer says ${contentDigest}`);
+    }
+    const index = await indexTar(tarPath);
+    const inside = (path: string) => path === name || path.startsWith(`${name}/`);
+    for (const path of [...index.files.keys(), ...index.dirs, ...index.links.keys()]) {
+      if (!inside(path)) throw new OciError('PATH_ESCAPE', `${JSON.stringify(name)}: entry ${JSON.stringify(path)} is outside the folder ${JSON.stringify(name)}`);
+      safeJoin(base, path);
+    }
+    if (options.keepOldFiles && (await exists(safeJoin(base, name)))) {
+      throw new OciError('ALREADY_EXISTS', `${safeJoin(base, name)}: exists; refusing to overwrite it (--keep-old-files)`);
+    }
+    for (const dir of [...index.dirs].sort()) {
+      const full = safeJoin(base, dir);
+      await checkNoSymlinkBetween(base, join(full, 'x'), name);
+      await fs.mkdir(full, { recursive: true });
+    }
+    for (const [path, file] of index.files) {
+      const full = safeJoin(base, path);
+      await checkNoSymlinkBetween(base, full, name);
+      await writeAtomically(full, async () =>
+        file.size === 0 ? Readable.from([]) : createReadStream(tarPath, { start: file.offset, end: file.offset + file.size - 1 }),
+      );
+    }
+    for (const path of index.links.keys()) emit({ type: 'skipped-link', name: path });
+  } finally {
+    await fs.rm(work, { recursive: true, force: true });
+  }
+}
