@@ -182,12 +182,11 @@ function asciiTail(s: string, n: number): string {
 }
 
 function paxRecord(key: string, value: string): Buffer {
-  const body = ` ${key}=${value}\n`;
-  let len = Buffer.byteLength(body);
-  let total = len + String(len).length;
-  if (String(total).length !== String(len).length) total = len + String(total).length;
-  len = total;
-  return Buffer.from(`${len}${body}`);
+  const rest = ` ${key}=${value}\n`;
+  const n = Buffer.byteLength(rest);
+  let len = n + 1;
+  while (String(len).length + n !== len) len = String(len).length + n;
+  return Buffer.from(`${len}${rest}`);
 }
 
 function rawHeader(name: string, prefix: string, f: { type: string; mode: number; size: number; mtime: Date }, linkname: string): Buffer {
