@@ -328,3 +328,34 @@ describe('blob push, blob delete', () => {
     assert.ok(existsSync(dirname(join(store.location, 'index.json'))));
   });
 });
+
+describe('push: a file that changes while it is read', () => {
+  for (const kind of ['file', 'file in a folder'] as const) {
+    it(`refuses a ${kind} that grows during the read, with nothing tagged or listed`, async () => {
+      const dir = workDir();
+      const big = kind === 'file' ? join(dir, 'big.bin') : join(dir, 'docs', 'big.bin');
+      writeFileSync(big, Buffer.alloc(1 << 20, 7));
+      const store = await OciLayoutStore.open(join(dir, 'layout'), { create: true });
+      const before = snapshot(store.location);
+      let grown = false;
+      const files = kind === 'file' ? [{ path: big, title: 'big.bin' }] : [{ path: join(dir, 'docs'), title: 'docs' }];
+      await assert.rejects(
+        pushArtifact(store, {
+          tags: ['v1'],
+          files: [{ path: join(dir, 'hi.txt'), title: 'hi.txt' }, ...files],
+          disablePathValidation: true,
+          onRead: (path) => {
+            if (path === big && !grown) {
+              grown = true;
+              writeFileSync(big, 'more', { flag: 'a' });
+            }
+          },
+        }),
+        code('INVALID_ARGUMENT', /changed while it was read/),
+      );
+      assert.ok(grown);
+      assert.deepEqual(snapshot(store.location), before);
+      await assert.rejects(store.resolve('v1'), code('NOT_FOUND'));
+    });
+  }
+});

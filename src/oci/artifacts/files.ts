@@ -74,12 +74,18 @@ export async function isDirectory(path: string): Promise<boolean> {
   return (await statSource(path)).isDirectory();
 }
 
+export interface StageOptions extends OpOptions {
+  /** Called after each chunk read from a source file, with the bytes read of it so far. */
+  onProgress?: (path: string, bytes: number) => void;
+}
+
 /** Copies a regular file into `staging` while hashing it, in one read; refuses when it changes meanwhile. */
-export async function stageFile(path: string, staging: Staging, options: OpOptions = {}): Promise<StagedContent> {
+export async function stageFile(path: string, staging: Staging, options: StageOptions = {}): Promise<StagedContent> {
   const before = await statSource(path);
   if (!before.isFile()) throw new OciError('INVALID_ARGUMENT', `${path}: not a regular file`);
   const out = stagedPath(staging);
   const hashing = new Hashing();
+  if (options.onProgress) hashing.on('data', () => options.onProgress!(path, hashing.bytes));
   await pipeline(createReadStream(path, { signal: options.signal }), hashing, createWriteStream(out, { flags: 'wx' }));
   checkUnchanged(path, before, await statSource(path), hashing.bytes);
   return { path: out, digest: `sha256:${hashing.hash.digest('hex')}`, size: hashing.bytes };
@@ -89,7 +95,7 @@ export async function stageFile(path: string, staging: Staging, options: OpOptio
  * Packs a folder as oras does (a tar whose entries are `name/...`, then gzip) into `staging`, hashing the
  * tar and the gzip as they are written: each file is read once, and refused when it changes meanwhile.
  */
-export async function stageDirectory(path: string, name: string, staging: Staging, options: OpOptions = {}): Promise<StagedContent> {
+export async function stageDirectory(path: string, name: string, staging: Staging, options: StageOptions = {}): Promise<StagedContent> {
   const root = await statSource(path);
   if (!root.isDirectory()) throw new OciError('INVALID_ARGUMENT', `${path}: not a folder`);
   const out = stagedPath(staging);
@@ -122,6 +128,7 @@ export async function stageDirectory(path: string, name: string, staging: Stagin
           bytes += chunk.length;
           if (bytes > stat.size) break;
           await write(chunk);
+          options.onProgress?.(full, bytes);
         }
         checkUnchanged(full, stat, await statSource(full), bytes);
         const pad = (512 - (stat.size % 512)) % 512;

@@ -26,6 +26,8 @@ export interface PushArtifactOptions extends OpOptions {
   /** Allow absolute paths and `..` in file names (they become the titles). */
   disablePathValidation?: boolean;
   onEvent?: (event: PushEvent) => void;
+  /** Called as each source file is read (staged), with the bytes read of it so far. */
+  onRead?: (path: string, bytes: number) => void;
   now?: () => Date;
 }
 
@@ -57,6 +59,7 @@ export function checkPushPath(path: string, disable = false): void {
 export async function pushArtifact(target: Target, options: PushArtifactOptions): Promise<PushArtifactResult> {
   const emit = options.onEvent ?? (() => {});
   const op: OpOptions = { signal: options.signal };
+  const stageOp = { signal: options.signal, onProgress: options.onRead };
   const files = options.files ?? [];
   let artifactType = options.artifactType;
   if (artifactType !== undefined && !isValidMediaType(artifactType)) throw new OciError('INVALID_ARGUMENT', `${artifactType}: invalid media type`);
@@ -83,13 +86,13 @@ export async function pushArtifact(target: Target, options: PushArtifactOptions)
       let desc: Descriptor;
       let path: string;
       if (await isDirectory(f.path)) {
-        const staged = await stageDirectory(f.path, title, staging, op);
+        const staged = await stageDirectory(f.path, title, staging, stageOp);
         annotations[ANNOTATION_CONTENT_DIGEST] = staged.contentDigest!;
         annotations[ANNOTATION_CONTENT_UNPACK] = 'true';
         desc = { mediaType: f.mediaType ?? MediaType.ImageLayerGzip, digest: staged.digest, size: staged.size };
         path = staged.path;
       } else {
-        const staged = await stageFile(f.path, staging, op);
+        const staged = await stageFile(f.path, staging, stageOp);
         desc = { mediaType: f.mediaType ?? DEFAULT_FILE_MEDIA_TYPE, digest: staged.digest, size: staged.size };
         path = staged.path;
       }
@@ -99,7 +102,7 @@ export async function pushArtifact(target: Target, options: PushArtifactOptions)
     }
     let config: { desc: Descriptor; path: string } | undefined;
     if (options.config) {
-      const staged = await stageFile(options.config.path, staging, op);
+      const staged = await stageFile(options.config.path, staging, stageOp);
       const desc: Descriptor = { mediaType: options.config.mediaType ?? UNKNOWN_CONFIG_TYPE, digest: staged.digest, size: staged.size };
       if (options.configAnnotations && Object.keys(options.configAnnotations).length > 0) desc.annotations = { ...options.configAnnotations };
       config = { desc, path: staged.path };
