@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
@@ -13,7 +13,7 @@ import { OciLayoutStore } from '../../src/oci/layout';
 import { EMPTY_JSON_DIGEST, MediaType } from '../../src/oci/mediaType';
 import { code } from '../helpers/assertions';
 import { runCli } from '../helpers/runCli';
-import { cleanupTemps, makeImage, pushBlob, pushManifest, tempDir, writeTar } from './builders';
+import { cleanupTemps, makeImage, makeIndex, pushBlob, pushManifest, tempDir, writeTar } from './builders';
 
 const NOW = () => new Date('2026-03-04T05:06:07.891Z');
 
@@ -233,6 +233,38 @@ describe('pull', () => {
     assert.equal(r.code, 1);
     assert.ok(!existsSync(join(parent, 'escaped.txt')));
     assert.ok(!existsSync(join(out, 'docs', 'ok.txt')));
+  });
+
+  it('refuses to write through a symbolic link in the output folder (a folder layer over a link to elsewhere)', async () => {
+    const dir = workDir();
+    await inDir(dir, 'push', '--oci-layout', 'layout:v1', 'docs');
+    const elsewhere = tempDir();
+    const out = join(dir, 'out');
+    mkdirSync(out);
+    symlinkSync(elsewhere, join(out, 'docs'));
+    const r = await inDir(dir, 'pull', '--oci-layout', 'layout:v1', '-o', 'out');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /symbolic link/);
+    assert.deepEqual(readdirSync(elsewhere), []);
+  });
+
+  it('--platform pulls the files of that platform\'s manifest of an index', async () => {
+    const store = await OciLayoutStore.open(join(tempDir(), 'layout'), { create: true });
+    const empty = await pushBlob(store, '{}', MediaType.Empty);
+    const children: Descriptor[] = [];
+    for (const arch of ['amd64', 'arm64']) {
+      const f = await pushBlob(store, `${arch} binary\n`);
+      const m = await pushManifest(store, { schemaVersion: 2, mediaType: MediaType.ImageManifest, artifactType: 'application/vnd.demo', config: empty, layers: [{ ...f, annotations: { 'org.opencontainers.image.title': `tool-${arch}` } }] });
+      children.push({ ...m, platform: { os: 'linux', architecture: arch } });
+    }
+    const index = await makeIndex(store, children);
+    await store.tag(index, 'v1');
+    const out = join(tempDir(), 'out');
+    const r = await runCli('pull', '--oci-layout', `${store.location}:v1`, '--platform', 'linux/arm64', '-o', out);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(readdirSync(out), ['tool-arm64']);
+    assert.equal(readFileSync(join(out, 'tool-arm64'), 'utf8'), 'arm64 binary\n');
+    assert.match(r.stdout, new RegExp(`Digest: ${children[1]!.digest}\n$`));
   });
 
   it('a layer whose bytes do not match its digest leaves no file under its name', async () => {
