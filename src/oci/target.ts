@@ -40,4 +40,20 @@ export interface Target extends ReadOnlyTarget {
   untag(reference: string, options?: OpOptions): Promise<void>;
   /** Deletes a manifest (and its tags). */
   delete(desc: Descriptor, options?: OpOptions): Promise<void>;
+  /**
+   * Optional: writes content whose digest is not known yet (into a layout's temp file, a registry's upload
+   * session), hashing it in the same read. Nothing is visible under any digest until `commit`; a stream that
+   * errors, or `abort`, leaves nothing behind.
+   */
+  stage?(content: Readable, options?: OpOptions): Promise<StagedBlob>;
+}
+
+/** Content written by `Target.stage`: its digest and size, not yet visible. */
+export interface StagedBlob {
+  digest: string;
+  size: number;
+  /** Makes the content visible under its digest (a no-op for content already stored). */
+  commit(options?: OpOptions): Promise<void>;
+  /** Discards it. */
+  abort(): Promise<void>;
 }

@@ -3,6 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { digestOf } from '../../src/oci/digest';
+import { pushArtifact } from '../../src/oci/artifacts/push';
+import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
+import { isOciError } from '../../src/oci/errors';
 import type { ImageManifest } from '../../src/oci/descriptor';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, tempDir } from '../unit/builders';
@@ -96,6 +99,31 @@ describeRegistry('push, pull, blob push/delete, fetch-config against docker-regi
     assert.match(r.stderr, /nope\.txt: no such file/);
     const tags = await runCli('repo', 'tags', '--plain-http', `${registry.host}/demo/missing`);
     assert.notEqual(tags.stdout.split('\n').includes('v1'), true);
+  });
+
+  it('a file that changes while it streams into the upload session: refused, no tag, no blob committed', async () => {
+    const dir = workDir();
+    writeFileSync(join(dir, 'unique.txt'), `only in this test ${Date.now()}\n`);
+    const repo = new RemoteRepository(new RegistryClient(registry.host, { plainHttp: true }), 'demo/changing');
+    let grown = false;
+    await assert.rejects(
+      pushArtifact(repo, {
+        tags: ['v1'],
+        files: [{ path: join(dir, 'unique.txt'), title: 'unique.txt' }, { path: join(dir, 'data.bin'), title: 'data.bin' }],
+        disablePathValidation: true,
+        onRead: (path) => {
+          if (path.endsWith('data.bin') && !grown) {
+            grown = true;
+            writeFileSync(path, 'more', { flag: 'a' });
+          }
+        },
+      }),
+      (e: Error) => /changed while it was read/.test(e.message),
+    );
+    assert.ok(grown);
+    await assert.rejects(repo.resolve('v1'), (e: unknown) => isOciError(e, 'NOT_FOUND'));
+    const unique = readFileSync(join(dir, 'unique.txt'));
+    assert.equal(await repo.exists({ mediaType: 'application/octet-stream', digest: digestOf(unique), size: unique.length }), false);
   });
 
   it('manifest fetch-config returns the config blob bytes of what was pushed with --config', async () => {

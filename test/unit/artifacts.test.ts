@@ -388,6 +388,40 @@ describe('push: a file that changes while it is read', () => {
       assert.ok(grown);
       assert.deepEqual(snapshot(store.location), before);
       await assert.rejects(store.resolve('v1'), code('NOT_FOUND'));
+      // Nothing staged is left behind either.
+      const tmp = join(store.location, '.manifold-tmp');
+      assert.deepEqual(existsSync(tmp) ? readdirSync(tmp) : [], []);
     });
   }
+
+  it('a target without stage() gets the same bytes through a private copy, and the same refusal', async () => {
+    const dir = workDir();
+    const store = await OciLayoutStore.open(join(dir, 'layout'), { create: true });
+    const plain = Object.create(store, { stage: { value: undefined } }) as OciLayoutStore;
+    const files = [{ path: join(dir, 'hi.txt'), title: 'hi.txt' }, { path: join(dir, 'docs'), title: 'docs' }];
+    const viaCopy = await pushArtifact(plain, { tags: ['copy'], files, disablePathValidation: true, now: NOW });
+    const other = await OciLayoutStore.open(join(dir, 'layout2'), { create: true });
+    const viaStage = await pushArtifact(other, { tags: ['stage'], files, disablePathValidation: true, now: NOW });
+    assert.deepEqual(viaCopy.raw, viaStage.raw);
+    const out = join(dir, 'out');
+    await pullArtifact(store, { reference: 'copy', output: out });
+    assert.deepEqual(readFileSync(join(out, 'docs', 'sub', 'b.bin')), readFileSync(join(dir, 'docs', 'sub', 'b.bin')));
+    const before = snapshot(store.location);
+    let grown = false;
+    await assert.rejects(
+      pushArtifact(plain, {
+        tags: ['v2'],
+        files: [{ path: join(dir, 'hi.txt'), title: 'hi.txt' }],
+        disablePathValidation: true,
+        onRead: (path) => {
+          if (!grown) {
+            grown = true;
+            writeFileSync(path, 'more', { flag: 'a' });
+          }
+        },
+      }),
+      code('INVALID_ARGUMENT', /changed while it was read/),
+    );
+    assert.deepEqual(snapshot(store.location), before);
+  });
 });

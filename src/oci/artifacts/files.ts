@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fs, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
-import { Transform, type TransformCallback, Writable } from 'node:stream';
+import { type Readable, Transform, type TransformCallback, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { OciError } from '../errors';
@@ -52,7 +52,7 @@ class Hashing extends Transform {
   }
 }
 
-async function statSource(path: string): Promise<Stats> {
+export async function statSource(path: string): Promise<Stats> {
   try {
     return await fs.stat(path);
   } catch (err) {
@@ -63,7 +63,7 @@ async function statSource(path: string): Promise<Stats> {
 }
 
 /** Refuses when the file is not what it was when reading started (size, modification time, inode). */
-function checkUnchanged(path: string, before: Stats, after: Stats, bytesRead: number): void {
+export function checkUnchanged(path: string, before: Stats, after: Stats, bytesRead: number): void {
   if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || after.ino !== before.ino || bytesRead !== before.size) {
     throw new OciError('INVALID_ARGUMENT', `${path}: the file changed while it was read; nothing was pushed`);
   }
@@ -92,60 +92,75 @@ export async function stageFile(path: string, staging: Staging, options: StageOp
 }
 
 /**
- * Packs a folder as oras does (a tar whose entries are `name/...`, then gzip) into `staging`, hashing the
- * tar and the gzip as they are written: each file is read once, and refused when it changes meanwhile.
+ * Packs a folder as oras does (a tar whose entries are `name/...`, gzip-compressed) as a stream: each file is
+ * read once, as the stream is consumed, and a file that changes meanwhile makes the stream fail. `contentDigest`
+ * (the uncompressed tar's, oras's `io.deis.oras.content.digest`) settles when the tar is complete.
  */
-export async function stageDirectory(path: string, name: string, staging: Staging, options: StageOptions = {}): Promise<StagedContent> {
-  const root = await statSource(path);
-  if (!root.isDirectory()) throw new OciError('INVALID_ARGUMENT', `${path}: not a folder`);
-  const out = stagedPath(staging);
+export function packDirectory(path: string, name: string, options: StageOptions = {}): { stream: Readable; contentDigest: Promise<string> } {
   const tarHash = new Hashing();
-  const gzHash = new Hashing();
   const gzip = createGzip();
-  const done = pipeline(tarHash, gzip, gzHash, createWriteStream(out, { flags: 'wx' }));
-  done.catch(() => undefined);
-  const write = (chunk: Buffer) => new Promise<void>((resolve, reject) => tarHash.write(chunk, (err) => (err ? reject(err) : resolve())));
-  try {
-    const walk = async (dir: string) => {
-      const stat = await fs.lstat(dir);
-      await emitEntry(dir, stat);
-      if (!stat.isDirectory()) return;
-      const names = (await fs.readdir(dir)).sort();
-      for (const n of names) await walk(join(dir, n));
-    };
-    const emitEntry = async (full: string, stat: Stats) => {
-      options.signal?.throwIfAborted();
-      const rel = relative(path, full).split(sep).join('/');
-      const entryName = rel === '' ? name : `${name}/${rel}`;
-      if (stat.isDirectory()) {
-        await write(tarHeader(`${entryName}/`, { type: '5', mode: stat.mode, size: 0, mtime: stat.mtime }));
-      } else if (stat.isSymbolicLink()) {
-        await write(tarHeader(entryName, { type: '2', mode: stat.mode, size: 0, mtime: stat.mtime, linkname: await fs.readlink(full) }));
-      } else if (stat.isFile()) {
-        await write(tarHeader(entryName, { type: '0', mode: stat.mode, size: stat.size, mtime: stat.mtime }));
-        let bytes = 0;
-        for await (const chunk of createReadStream(full, { signal: options.signal }) as AsyncIterable<Buffer>) {
-          bytes += chunk.length;
-          if (bytes > stat.size) break;
-          await write(chunk);
-          options.onProgress?.(full, bytes);
-        }
-        checkUnchanged(full, stat, await statSource(full), bytes);
-        const pad = (512 - (stat.size % 512)) % 512;
-        if (pad) await write(Buffer.alloc(pad));
+  tarHash.pipe(gzip);
+  const write = (chunk: Buffer) =>
+    new Promise<void>((resolve, reject) => {
+      if (tarHash.destroyed) return reject(new Error('aborted'));
+      if (tarHash.write(chunk)) resolve();
+      else tarHash.once('drain', resolve);
+    });
+  const emitEntry = async (full: string, stat: Stats) => {
+    options.signal?.throwIfAborted();
+    const rel = relative(path, full).split(sep).join('/');
+    const entryName = rel === '' ? name : `${name}/${rel}`;
+    if (stat.isDirectory()) {
+      await write(tarHeader(`${entryName}/`, { type: '5', mode: stat.mode, size: 0, mtime: stat.mtime }));
+    } else if (stat.isSymbolicLink()) {
+      await write(tarHeader(entryName, { type: '2', mode: stat.mode, size: 0, mtime: stat.mtime, linkname: await fs.readlink(full) }));
+    } else if (stat.isFile()) {
+      await write(tarHeader(entryName, { type: '0', mode: stat.mode, size: stat.size, mtime: stat.mtime }));
+      let bytes = 0;
+      for await (const chunk of createReadStream(full, { signal: options.signal }) as AsyncIterable<Buffer>) {
+        bytes += chunk.length;
+        if (bytes > stat.size) break;
+        await write(chunk);
+        options.onProgress?.(full, bytes);
       }
-      // Sockets, fifos and devices are skipped, as oras's tar writer cannot hold them either.
-    };
+      checkUnchanged(full, stat, await statSource(full), bytes);
+      const pad = (512 - (stat.size % 512)) % 512;
+      if (pad) await write(Buffer.alloc(pad));
+    }
+    // Sockets, fifos and devices are skipped, as oras's tar writer cannot hold them either.
+  };
+  const walk = async (dir: string): Promise<void> => {
+    const stat = await fs.lstat(dir);
+    await emitEntry(dir, stat);
+    if (!stat.isDirectory()) return;
+    for (const n of (await fs.readdir(dir)).sort()) await walk(join(dir, n));
+  };
+  const contentDigest = (async () => {
+    const root = await statSource(path);
+    if (!root.isDirectory()) throw new OciError('INVALID_ARGUMENT', `${path}: not a folder`);
     await walk(path);
     await write(Buffer.alloc(1024)); // end-of-archive
     tarHash.end();
-    await done;
-  } catch (err) {
+    return `sha256:${tarHash.hash.digest('hex')}`;
+  })();
+  contentDigest.catch((err: Error) => {
     tarHash.destroy();
-    await done.catch(() => undefined);
-    throw err;
+    gzip.destroy(err);
+  });
+  return { stream: gzip, contentDigest };
+}
+
+/** packDirectory into a staging file, hashing the gzip as it is written. */
+export async function stageDirectory(path: string, name: string, staging: Staging, options: StageOptions = {}): Promise<StagedContent> {
+  const out = stagedPath(staging);
+  const gzHash = new Hashing();
+  const packed = packDirectory(path, name, options);
+  try {
+    await pipeline(packed.stream, gzHash, createWriteStream(out, { flags: 'wx' }));
+  } catch (err) {
+    throw await packed.contentDigest.then(() => err, (packErr: unknown) => packErr);
   }
-  return { path: out, digest: `sha256:${gzHash.hash.digest('hex')}`, size: gzHash.bytes, contentDigest: `sha256:${tarHash.hash.digest('hex')}` };
+  return { path: out, digest: `sha256:${gzHash.hash.digest('hex')}`, size: gzHash.bytes, contentDigest: await packed.contentDigest };
 }
 
 interface HeaderFields {

@@ -1,12 +1,26 @@
 import { createReadStream } from 'node:fs';
 import { isAbsolute, posix, win32 } from 'node:path';
+import { Transform } from 'node:stream';
 import { ANNOTATION_TITLE, type Descriptor } from '../descriptor';
 import { OciError } from '../errors';
 import { EMPTY_JSON, isValidMediaType, MediaType } from '../mediaType';
 import { DEFAULT_FILE_MEDIA_TYPE, defaultTitle, type AttachFile } from '../referrers/attachFiles';
 import { packArtifactManifest, type PackedManifest } from '../referrers/pack';
-import type { OpOptions, Target } from '../target';
-import { ANNOTATION_CONTENT_DIGEST, ANNOTATION_CONTENT_UNPACK, createStaging, isDirectory, stageDirectory, stageFile, type Staging } from './files';
+import type { OpOptions, StagedBlob, Target } from '../target';
+import {
+  ANNOTATION_CONTENT_DIGEST,
+  ANNOTATION_CONTENT_UNPACK,
+  checkUnchanged,
+  createStaging,
+  isDirectory,
+  packDirectory,
+  stageDirectory,
+  stageFile,
+  statSource,
+  type StagedContent,
+  type StageOptions,
+  type Staging,
+} from './files';
 
 /** oras's artifact type when neither --artifact-type nor --config is given. */
 export const UNKNOWN_ARTIFACT_TYPE = 'application/vnd.unknown.artifact.v1';
@@ -76,36 +90,38 @@ export async function pushArtifact(target: Target, options: PushArtifactOptions)
     throw new OciError('INVALID_ARGUMENT', `${options.config.path}: ${JSON.stringify(options.config.mediaType)}: invalid media type`);
   }
 
-  const staging = await createStaging();
+  const stager = target.stage ? targetStager(target, stageOp) : await privateStager(target, stageOp);
+  // Everything is read (and staged) before anything is published: a refusal leaves nothing visible.
+  const staged: Staged[] = [];
   try {
-    // Everything is read and staged before the first write.
-    const layers: { name: string; desc: Descriptor; path: string }[] = [];
+    const layers: { name: string; desc: Descriptor; staged: Staged }[] = [];
     for (const f of files) {
       const title = f.title ?? defaultTitle(f.path);
       const annotations: Record<string, string> = { ...(f.annotations ?? {}) };
       let desc: Descriptor;
-      let path: string;
+      let one: Staged;
       if (await isDirectory(f.path)) {
-        const staged = await stageDirectory(f.path, title, staging, stageOp);
-        annotations[ANNOTATION_CONTENT_DIGEST] = staged.contentDigest!;
+        one = await stager.directory(f.path, title);
+        staged.push(one);
+        annotations[ANNOTATION_CONTENT_DIGEST] = one.contentDigest!;
         annotations[ANNOTATION_CONTENT_UNPACK] = 'true';
-        desc = { mediaType: f.mediaType ?? MediaType.ImageLayerGzip, digest: staged.digest, size: staged.size };
-        path = staged.path;
+        desc = { mediaType: f.mediaType ?? MediaType.ImageLayerGzip, digest: one.digest, size: one.size };
       } else {
-        const staged = await stageFile(f.path, staging, stageOp);
-        desc = { mediaType: f.mediaType ?? DEFAULT_FILE_MEDIA_TYPE, digest: staged.digest, size: staged.size };
-        path = staged.path;
+        one = await stager.file(f.path);
+        staged.push(one);
+        desc = { mediaType: f.mediaType ?? DEFAULT_FILE_MEDIA_TYPE, digest: one.digest, size: one.size };
       }
       annotations[ANNOTATION_TITLE] = title;
       desc.annotations = annotations;
-      layers.push({ name: title, desc, path });
+      layers.push({ name: title, desc, staged: one });
     }
-    let config: { desc: Descriptor; path: string } | undefined;
+    let config: { desc: Descriptor; staged: Staged } | undefined;
     if (options.config) {
-      const staged = await stageFile(options.config.path, staging, stageOp);
-      const desc: Descriptor = { mediaType: options.config.mediaType ?? UNKNOWN_CONFIG_TYPE, digest: staged.digest, size: staged.size };
+      const one = await stager.file(options.config.path);
+      staged.push(one);
+      const desc: Descriptor = { mediaType: options.config.mediaType ?? UNKNOWN_CONFIG_TYPE, digest: one.digest, size: one.size };
       if (options.configAnnotations && Object.keys(options.configAnnotations).length > 0) desc.annotations = { ...options.configAnnotations };
-      config = { desc, path: staged.path };
+      config = { desc, staged: one };
     }
     const packed = packArtifactManifest({
       artifactType,
@@ -116,29 +132,128 @@ export async function pushArtifact(target: Target, options: PushArtifactOptions)
       now: options.now,
     });
 
-    const pushed = new Set<string>();
-    const pushBlob = async (name: string, desc: Descriptor, open: () => Parameters<Target['push']>[1]) => {
-      if (pushed.has(desc.digest)) return;
-      pushed.add(desc.digest);
+    const published = new Set<string>();
+    const publish = async (name: string, desc: Descriptor, one: Staged | Buffer) => {
       const plain: Descriptor = { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
-      if (await target.exists(plain, op)) {
-        emit({ type: 'exists', name, desc });
+      if (published.has(desc.digest) || (await target.exists(plain, op))) {
+        if (!Buffer.isBuffer(one)) await one.discard();
+        if (!published.has(desc.digest)) emit({ type: 'exists', name, desc });
+        published.add(desc.digest);
         return;
       }
+      published.add(desc.digest);
       emit({ type: 'uploading', name, desc });
-      await target.push(plain, open(), op);
+      if (Buffer.isBuffer(one)) await target.push(plain, one, op);
+      else await one.publish(plain);
       emit({ type: 'uploaded', name, desc });
     };
-    if (config) await pushBlob('config', config.desc, () => createReadStream(config.path, { signal: options.signal }));
-    else await pushBlob('config', packed.manifest.config, () => EMPTY_JSON);
-    for (const l of layers) await pushBlob(l.name, l.desc, () => createReadStream(l.path, { signal: options.signal }));
-    if (layers.length === 0 && packed.manifest.layers.length > 0) await pushBlob('empty', packed.manifest.layers[0]!, () => EMPTY_JSON);
+    if (config) await publish('config', config.desc, config.staged);
+    else await publish('config', packed.manifest.config, EMPTY_JSON);
+    for (const l of layers) await publish(l.name, l.desc, l.staged);
+    if (layers.length === 0 && packed.manifest.layers.length > 0) await publish('empty', packed.manifest.layers[0]!, EMPTY_JSON);
     const manifestDesc: Descriptor = { mediaType: packed.desc.mediaType, digest: packed.desc.digest, size: packed.desc.size };
     await target.push(manifestDesc, packed.raw, op);
     const tags = options.tags ?? [];
     for (const tag of tags) await target.tag(manifestDesc, tag, op);
     return { ...packed, tags };
   } finally {
-    await staging.dispose();
+    for (const one of staged) await one.discard().catch(() => undefined);
+    await stager.dispose();
   }
+}
+
+/** One file or folder read and held, not yet visible in the target. */
+interface Staged {
+  digest: string;
+  size: number;
+  contentDigest?: string;
+  /** Makes it visible in the target as `desc`. */
+  publish(desc: Descriptor): Promise<void>;
+  /** Drops what is held (a no-op once published). */
+  discard(): Promise<void>;
+}
+
+interface Stager {
+  file(path: string): Promise<Staged>;
+  directory(path: string, name: string): Promise<Staged>;
+  dispose(): Promise<void>;
+}
+
+/** A counting pass-through that reports progress, so a file's bytes read are known (and observable). */
+function counting(path: string, onProgress?: (path: string, bytes: number) => void): Transform & { bytes: number } {
+  const t = new Transform({
+    transform(chunk: Buffer, _e, done) {
+      t.bytes += chunk.length;
+      done(null, chunk);
+      onProgress?.(path, t.bytes);
+    },
+  }) as Transform & { bytes: number };
+  t.bytes = 0;
+  return t;
+}
+
+/**
+ * The target's own staging (`Target.stage`): each file is hashed as it is written into the layout's temp file
+ * or the registry's upload session, in one read; `publish` commits it under its digest.
+ */
+function targetStager(target: Target, options: StageOptions): Stager {
+  const wrap = (s: StagedBlob, contentDigest?: string): Staged => ({
+    digest: s.digest,
+    size: s.size,
+    contentDigest,
+    publish: () => s.commit({ signal: options.signal }),
+    discard: () => s.abort(),
+  });
+  return {
+    async file(path) {
+      const before = await statSource(path);
+      if (!before.isFile()) throw new OciError('INVALID_ARGUMENT', `${path}: not a regular file`);
+      const source = createReadStream(path, { signal: options.signal });
+      const count = counting(path, options.onProgress);
+      source.on('error', (err) => count.destroy(err));
+      const s = await target.stage!(source.pipe(count), { signal: options.signal });
+      try {
+        checkUnchanged(path, before, await statSource(path), s.size);
+      } catch (err) {
+        await s.abort();
+        throw err;
+      }
+      return wrap(s);
+    },
+    async directory(path, name) {
+      const packed = packDirectory(path, name, options);
+      let s: StagedBlob;
+      try {
+        s = await target.stage!(packed.stream, { signal: options.signal });
+      } catch (err) {
+        throw await packed.contentDigest.then(() => err, (packErr: unknown) => packErr);
+      }
+      let contentDigest: string;
+      try {
+        contentDigest = await packed.contentDigest;
+      } catch (err) {
+        await s.abort();
+        throw err;
+      }
+      return wrap(s, contentDigest);
+    },
+    async dispose() {},
+  };
+}
+
+/** For a target without `stage`: each file copied into a private folder while hashed, pushed from there. */
+async function privateStager(target: Target, options: StageOptions): Promise<Stager> {
+  const staging: Staging = await createStaging();
+  const wrap = (s: StagedContent): Staged => ({
+    digest: s.digest,
+    size: s.size,
+    contentDigest: s.contentDigest,
+    publish: (desc) => target.push(desc, createReadStream(s.path, { signal: options.signal }), { signal: options.signal }),
+    discard: async () => {},
+  });
+  return {
+    file: async (path) => wrap(await stageFile(path, staging, options)),
+    directory: async (path, name) => wrap(await stageDirectory(path, name, staging, options)),
+    dispose: () => staging.dispose(),
+  };
 }

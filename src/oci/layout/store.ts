@@ -8,13 +8,14 @@ import { parseDigest, VerifyingStream } from '../digest';
 import { OciError } from '../errors';
 import { isManifestMediaType, MediaType } from '../mediaType';
 import { isValidTag } from '../reference';
-import type { OpOptions, Target } from '../target';
+import type { OpOptions, StagedBlob, Target } from '../target';
 import { damagedEntries, damageOf, descriptorJson, emptyIndex, encodeIndexJson, readIndexJson, type DamagedEntry } from './indexFile';
 import { encodeIndexJsonFrom, type IndexFileState } from './indexSplice';
 import { withFileLock } from './lock';
 import { checkManifestBytes, manifestFacts, type ManifestFacts } from './manifest';
 import { DirSource, isMissing, TarSource, TOO_LARGE, type LayoutSource } from './source';
 import { buildSubjectIndex, referrerDescriptor, stillUnread, type SubjectIndex, type WalkReader } from './subjectIndex';
+import { stageIntoLayout } from './stage';
 import { indexTar } from './tar';
 import { blobPath, verifyBlob } from './verify';
 
@@ -319,6 +320,12 @@ export class OciLayoutStore implements Target {
       const facts = await this.facts(desc);
       if (facts?.subject) await this.listUntagged(desc);
     }
+  }
+
+  /** Content of unknown digest into a temp file, renamed under its digest only at `commit` (Target.stage). */
+  async stage(content: Readable, options?: OpOptions): Promise<StagedBlob> {
+    this.assertWritable('push');
+    return stageIntoLayout(join(this.location, TEMP_DIR), (digest) => join(this.location, blobPath(digest)), content, options);
   }
 
   /** push, then tag. */

@@ -5,12 +5,13 @@ import { digestOf, isDigest, parseDigest, verifyBytes, VerifyingStream } from '.
 import { OciError } from '../errors';
 import { isManifestMediaType, MediaType } from '../mediaType';
 import { checkTag } from '../reference';
-import type { OpOptions, Target } from '../target';
+import type { OpOptions, StagedBlob, Target } from '../target';
 import { uploadBlob, type UploadResult } from './blobUpload';
 import { discard, readText, RegistryClient, type RegistryClientOptions, type RegistryResponse, responseError } from './client';
 import { nextLink } from './link';
 import { encodeReferrersIndex, manifestLinks, referrersFromIndex, referrersTag } from './referrers';
 import { formatRegistryReference, parseRegistryReference } from './registryReference';
+import { stageUpload } from './stageUpload';
 import { isRetryableError } from './registryError';
 
 /** Every manifest type we read, so registries that negotiate (distribution 2.8 answers 404 without it) serve each. */
@@ -294,6 +295,11 @@ export class RemoteRepository implements Target {
         if (attempt >= 3 || !isRetryableError(err) || options?.signal?.aborted) throw err;
       }
     }
+  }
+
+  /** Content of unknown digest into an upload session, stored under its digest only at `commit` (Target.stage). */
+  async stage(content: Readable, options?: OpOptions): Promise<StagedBlob> {
+    return stageUpload(this.client, this.repository, content, options);
   }
 
   /** Stores a manifest under `reference` (its digest, or a tag), verified first; updates the fallback referrers index as needed. */

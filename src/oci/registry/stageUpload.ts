@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { type Readable, Transform } from 'node:stream';
+import { repositoryScope } from '../auth/scope';
+import { OciError } from '../errors';
+import type { OpOptions, StagedBlob } from '../target';
+import type { RegistryClient, RegistryResponse } from './client';
+
+/**
+ * Streams content of unknown digest into an upload session (POST, then one streamed PATCH), hashing it as it
+ * is sent. The registry holds it under no digest until `commit` (the closing PUT with `?digest=`); a failure
+ * or `abort` cancels the session (DELETE). A stream cannot be replayed, so nothing here is retried.
+ */
+export async function stageUpload(client: RegistryClient, repository: string, content: Readable, options: OpOptions = {}): Promise<StagedBlob> {
+  const scopes = [repositoryScope(repository, 'pull', 'push')];
+  const what = `upload to ${client.registry}/${repository}`;
+  const opened = await client.expect({ method: 'POST', url: `/v2/${repository}/blobs/uploads/`, headers: { 'content-length': '0' }, scopes, signal: options.signal }, [202], what);
+  await opened.body.dump().catch(() => undefined);
+  let location = locationOf(opened, what);
+  const cancel = () =>
+    client
+      .send({ method: 'DELETE', url: location, headers: {}, scopes })
+      .then((r) => r.body.dump(), () => undefined)
+      .catch(() => undefined);
+  const hash = createHash('sha256');
+  let size = 0;
+  const hashing = new Transform({
+    transform(chunk: Buffer, _e, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
+  let sourceError: unknown;
+  content.on('error', (err) => {
+    sourceError = err;
+    hashing.destroy(err);
+  });
+  try {
+    const patch = await client.expect(
+      { method: 'PATCH', url: location, headers: { 'content-type': 'application/octet-stream' }, body: content.pipe(hashing), scopes, signal: options.signal },
+      [202, 204],
+      what,
+    );
+    await patch.body.dump().catch(() => undefined);
+    if (sourceError) throw sourceError;
+    location = locationOf(patch, what, location);
+  } catch (err) {
+    await cancel();
+    throw sourceError ?? err;
+  }
+  const digest = `sha256:${hash.digest('hex')}`;
+  let done = false;
+  return {
+    digest,
+    size,
+    async commit(commitOptions?: OpOptions) {
+      if (done) return;
+      done = true;
+      const url = new URL(location);
+      url.searchParams.set('digest', digest);
+      try {
+        const put = await client.expect({ method: 'PUT', url: url.toString(), headers: { 'content-length': '0' }, scopes, signal: commitOptions?.signal }, [201, 204], `blob ${digest} (${what})`);
+        await put.body.dump().catch(() => undefined);
+      } catch (err) {
+        await cancel();
+        throw err;
+      }
+    },
+    async abort() {
+      if (done) return;
+      done = true;
+      await cancel();
+    },
+  };
+}
+
+function locationOf(res: RegistryResponse, what: string, previous?: string): string {
+  const location = res.header('location');
+  if (!location) {
+    if (previous) return previous;
+    throw new OciError('REGISTRY', `${what}: the registry opened an upload without a Location`);
+  }
+  return new URL(location, res.url).toString();
+}
