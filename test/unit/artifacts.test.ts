@@ -319,8 +319,13 @@ describe('blob push, blob delete', () => {
     const f = await inDir(dir, 'blob', 'fetch', '--oci-layout', `layout@${digest}`, '--output', 'back.txt');
     assert.equal(f.code, 0, f.stderr);
     assert.deepEqual(readFileSync(join(dir, 'back.txt')), readFileSync(join(dir, 'hi.txt')));
-    const wrong = await inDir(dir, 'blob', 'push', '--oci-layout', `layout@${digestOf(Buffer.from('x'))}`, 'hi.txt');
+    writeFileSync(join(dir, 'other.txt'), 'other\n');
+    const before = snapshot(join(dir, 'layout'));
+    const wrong = await inDir(dir, 'blob', 'push', '--oci-layout', `layout@${digestOf(Buffer.from('x'))}`, 'other.txt');
     assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /other\.txt: has digest sha256:/);
+    assert.deepEqual(snapshot(join(dir, 'layout')), before);
+    assert.deepEqual(readdirSync(join(dir, 'layout', '.manifold-tmp')), []);
   });
 
   it('on a layout refuses a blob index.json reaches, deletes an unreachable one, and --force deletes anyway', async () => {

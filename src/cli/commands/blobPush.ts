@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { createStaging, stageFile } from '../../oci/artifacts/files';
+import { checkUnchanged, createStaging, stageFile, statSource } from '../../oci/artifacts/files';
 import type { Descriptor } from '../../oci/descriptor';
 import { isDigest } from '../../oci/digest';
 import { encodeDescriptor } from '../../oci/encoding/goJson';
@@ -29,21 +29,41 @@ export const blobPush: Command = {
     const sizeArg = stringOpt(p, 'size');
     const t = await openTarget(p, raw, { create: true });
     if (t.reference !== undefined && !isDigest(t.reference)) throw new UsageError(`${raw}: a blob is named by its digest, not a tag`);
-    // The file is read once, into a private copy while it is hashed: what is pushed is what was hashed.
-    const staging = await createStaging();
-    try {
-      const staged = await stageFile(file, staging);
+    // The file is read once: straight into the target's staging when it has one, else into a private copy,
+    // hashed as it is written; it becomes visible only once its size and digest are checked.
+    const check = (staged: { digest: string; size: number }) => {
       if (sizeArg !== undefined && Number(sizeArg) !== staged.size) throw new OciError('SIZE_MISMATCH', `${file}: ${staged.size} bytes, not the ${sizeArg} given with --size`);
       if (t.reference !== undefined && t.reference !== staged.digest) throw new OciError('DIGEST_MISMATCH', `${file}: has digest ${staged.digest}, not ${t.reference}`);
-      const desc: Descriptor = { mediaType, digest: staged.digest, size: staged.size };
-      if (!(await t.target.exists(desc))) await t.target.push(desc, createReadStream(staged.path));
-      if (boolOpt(p, 'descriptor')) {
-        printer.out(encodeDescriptor(desc) + '\n');
-        return;
+      return { mediaType, digest: staged.digest, size: staged.size } as Descriptor;
+    };
+    let desc: Descriptor;
+    if (t.target.stage) {
+      const before = await statSource(file);
+      if (!before.isFile()) throw new OciError('INVALID_ARGUMENT', `${file}: not a regular file`);
+      const staged = await t.target.stage(createReadStream(file));
+      try {
+        checkUnchanged(file, before, await statSource(file), staged.size);
+        desc = check(staged);
+        if (await t.target.exists(desc)) await staged.abort();
+        else await staged.commit();
+      } catch (err) {
+        await staged.abort();
+        throw err;
       }
-      printer.out(`Pushed [${t.kind}] ${t.display()}\nDigest: ${desc.digest}\n`);
-    } finally {
-      await staging.dispose();
+    } else {
+      const staging = await createStaging();
+      try {
+        const staged = await stageFile(file, staging);
+        desc = check(staged);
+        if (!(await t.target.exists(desc))) await t.target.push(desc, createReadStream(staged.path));
+      } finally {
+        await staging.dispose();
+      }
     }
+    if (boolOpt(p, 'descriptor')) {
+      printer.out(encodeDescriptor(desc) + '\n');
+      return;
+    }
+    printer.out(`Pushed [${t.kind}] ${t.display()}\nDigest: ${desc.digest}\n`);
   },
 };
