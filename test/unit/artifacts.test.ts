@@ -13,7 +13,7 @@ import { OciLayoutStore } from '../../src/oci/layout';
 import { EMPTY_JSON_DIGEST, MediaType } from '../../src/oci/mediaType';
 import { code } from '../helpers/assertions';
 import { runCli } from '../helpers/runCli';
-import { cleanupTemps, makeImage, makeIndex, pushBlob, pushManifest, tempDir, writeTar } from './builders';
+import { cleanupTemps, copyPeerLayout, describePeer, makeImage, makeIndex, pushBlob, pushManifest, tempDir, writeTar } from './builders';
 
 const NOW = () => new Date('2026-03-04T05:06:07.891Z');
 
@@ -428,5 +428,35 @@ describe('push: a file that changes while it is read', () => {
       code('INVALID_ARGUMENT', /changed while it was read/),
     );
     assert.deepEqual(snapshot(store.location), before);
+  });
+});
+
+describePeer('push and pull against layouts oras wrote', () => {
+  it('push of an artifact without files makes the very bytes oras made (tag "empty")', async () => {
+    const peer = await OciLayoutStore.open(copyPeerLayout('oras-artifacts'));
+    const theirs = await peer.fetchBytes(await peer.resolve('empty'));
+    const store = await OciLayoutStore.open(join(tempDir(), 'layout'), { create: true });
+    const ours = await pushArtifact(store, { tags: ['empty'], artifactType: 'test/empty.artifact', annotations: { 'org.opencontainers.image.created': '2023-11-06T08:07:54Z' } });
+    assert.deepEqual(ours.raw, theirs);
+    assert.equal((await store.resolve('empty')).digest, digestOf(theirs));
+  });
+
+  it('pulls oras-pushed files byte for byte, one blob under two titles, and skips untitled layers', async () => {
+    const dir = copyPeerLayout('oras-artifacts');
+    const out = join(tempDir(), 'out');
+    const r = await runCli('pull', '--oci-layout', `${dir}:foobar`, '-o', out);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(readdirSync(out).sort(), ['bar', 'foo1', 'foo2']);
+    assert.equal(readFileSync(join(out, 'foo1'), 'utf8'), 'foo');
+    assert.equal(readFileSync(join(out, 'foo2'), 'utf8'), 'foo');
+    assert.equal(readFileSync(join(out, 'bar'), 'utf8'), 'bar');
+    const blob = await runCli('pull', '--oci-layout', `${dir}:blob`, '-o', out);
+    assert.equal(blob.code, 0, blob.stderr);
+    assert.deepEqual(readFileSync(join(out, 'hello.tar')), readFileSync(join(dir, 'blobs', 'sha256', '2ef548696ac7dd66ef38aab5cc8fc5cc1fb637dfaedb3a9afc89bf16db9277e1')));
+    const unnamed = await runCli('pull', '--oci-layout', `${dir}:unnamed`, '-o', join(tempDir(), 'none'));
+    assert.equal(unnamed.code, 0, unnamed.stderr);
+    assert.match(unnamed.stdout, /Skipped pulling layers without file name/);
+    const config = await runCli('manifest', 'fetch-config', '--oci-layout', `${dir}:config`);
+    assert.equal(config.stdout, readFileSync(join(dir, 'blobs', 'sha256', 'fe9dbc99451d0517d65e048c309f0b5afb2cc513b7a3d456b6cc29fe641386c5'), 'utf8'));
   });
 });
