@@ -460,3 +460,21 @@ describePeer('push and pull against layouts oras wrote', () => {
     assert.equal(config.stdout, readFileSync(join(dir, 'blobs', 'sha256', 'fe9dbc99451d0517d65e048c309f0b5afb2cc513b7a3d456b6cc29fe641386c5'), 'utf8'));
   });
 });
+
+describe('manifest fetch-config', () => {
+  it('--platform picks the child of an index; an index without it is refused', async () => {
+    const store = await OciLayoutStore.open(join(tempDir(), 'layout'), { create: true });
+    const amd64 = await makeImage(store, { arch: 'amd64' });
+    const arm64 = await makeImage(store, { arch: 'arm64' });
+    await store.tag(await makeIndex(store, [amd64, arm64]), 'v1');
+    const manifest = JSON.parse((await store.fetchBytes(arm64)).toString('utf8')) as ImageManifest;
+    const r = await runCli('manifest', 'fetch-config', '--oci-layout', `${store.location}:v1`, '--platform', 'linux/arm64');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, (await store.fetchBytes(manifest.config)).toString('utf8'));
+    const d = await runCli('manifest', 'fetch-config', '--oci-layout', `${store.location}:v1`, '--platform', 'linux/arm64', '--descriptor');
+    assert.equal(JSON.parse(d.stdout).digest, manifest.config.digest);
+    const idx = await runCli('manifest', 'fetch-config', '--oci-layout', `${store.location}:v1`);
+    assert.equal(idx.code, 1);
+    assert.match(idx.stderr, /an index has no config/);
+  });
+});
