@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fs, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
-import { type Readable, Transform, type TransformCallback, Writable } from 'node:stream';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { OciError } from '../errors';
@@ -230,9 +230,4 @@ function rawHeader(name: string, prefix: string, f: { type: string; mode: number
   for (const b of h) sum += b;
   put(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8);
   return h;
-}
-
-/** A writable that discards (for draining). */
-export function sink(): Writable {
-  return new Writable({ write: (_c, _e, cb) => cb() });
 }
