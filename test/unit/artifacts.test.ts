@@ -110,6 +110,20 @@ describe('push: the artifact manifest', () => {
     assert.equal((await store.resolve('latest')).digest, json.digest);
   });
 
+  it('--annotation-file: $manifest, $config and per-file annotations land where oras puts them', async () => {
+    const dir = workDir();
+    writeFileSync(join(dir, 'ann.json'), JSON.stringify({ $manifest: { 'org.example.m': '1' }, $config: { 'org.example.c': '2' }, 'hi.txt': { 'org.example.f': '3' }, docs: { 'org.example.d': '4' } }));
+    const r = await inDir(dir, 'push', '--oci-layout', 'layout:v1', '--artifact-type', 'application/vnd.demo', '--annotation-file', 'ann.json', 'hi.txt', 'docs', '--export-manifest', 'm.json');
+    assert.equal(r.code, 0, r.stderr);
+    const m = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')) as ImageManifest;
+    assert.equal(m.annotations?.['org.example.m'], '1');
+    assert.deepEqual(m.config.annotations, { 'org.example.c': '2' });
+    assert.deepEqual(m.layers[0]!.annotations, { 'org.example.f': '3', 'org.opencontainers.image.title': 'hi.txt' });
+    assert.equal(m.layers[1]!.annotations?.['org.example.d'], '4');
+    const both = await inDir(dir, 'push', '--oci-layout', 'layout:v2', '--annotation-file', 'ann.json', '--annotation', 'a=b', 'hi.txt');
+    assert.equal(both.code, 1);
+  });
+
   it('refuses absolute paths and .. unless --disable-path-validation, writing nothing', async () => {
     const dir = workDir();
     const inner = join(dir, 'inner');
