@@ -173,6 +173,19 @@ describe('pull', () => {
     assert.deepEqual(listing.trim().split('\n'), ['docs/', 'docs/a.md', 'docs/sub/', 'docs/sub/b.bin']);
   });
 
+  it('--format json lists the manifest and each file written, as oras', async () => {
+    const dir = workDir();
+    await inDir(dir, 'push', '--oci-layout', 'layout:v1', 'hi.txt');
+    const r = await inDir(dir, 'pull', '--oci-layout', 'layout:v1', '-o', 'out', '--format', 'json');
+    assert.equal(r.code, 0, r.stderr);
+    const json = JSON.parse(r.stdout) as { reference: string; files: { path: string; digest: string; annotations: Record<string, string> }[] };
+    const store = await OciLayoutStore.open(join(dir, 'layout'));
+    assert.equal(json.reference, `layout@${(await store.resolve('v1')).digest}`);
+    assert.equal(json.files.length, 1);
+    assert.equal(json.files[0]!.digest, digestOf(readFileSync(join(dir, 'hi.txt'))));
+    assert.deepEqual(readFileSync(json.files[0]!.path), readFileSync(join(dir, 'hi.txt')));
+  });
+
   it('--keep-old-files refuses to overwrite; without it the file is replaced', async () => {
     const dir = workDir();
     await inDir(dir, 'push', '--oci-layout', 'layout:v1', 'hi.txt');

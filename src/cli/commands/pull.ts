@@ -1,7 +1,9 @@
 import { pullArtifact } from '../../oci/artifacts/pull';
 import { parsePlatform } from '../../oci/platform';
 import { shortDigest } from '../../oci/reference';
-import { boolOpt, type Command, LAYOUT_OPTION, stringOpt } from '../command';
+import { resolve as resolvePath } from 'node:path';
+import { boolOpt, type Command, formatOpt, FORMAT_OPTION, LAYOUT_OPTION, stringOpt } from '../command';
+import { formatJson } from '../printer';
 import { openTarget, requireReference } from '../targets';
 
 export const pull: Command = {
@@ -21,23 +23,44 @@ export const pull: Command = {
     platform: { type: 'string', description: 'from an index, the manifest of this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
     'include-subject': { type: 'boolean', description: 'also pull the files of the subject (recursively)' },
     'keep-old-files': { type: 'boolean', short: 'k', description: 'refuse rather than overwrite files that exist' },
+    ...FORMAT_OPTION,
   },
   async run(p, printer) {
+    const format = formatOpt(p);
     const raw = p.positionals[0]!;
     const t = await openTarget(p, raw);
     const reference = requireReference(t, raw);
     const platform = stringOpt(p, 'platform');
+    const output = stringOpt(p, 'output') ?? '.';
     const result = await pullArtifact(t.target, {
       reference,
-      output: stringOpt(p, 'output') ?? '.',
+      output,
       platform: platform ? parsePlatform(platform) : undefined,
       includeSubject: boolOpt(p, 'include-subject'),
       keepOldFiles: boolOpt(p, 'keep-old-files'),
       onEvent: (e) => {
+        if (format === 'json') return;
         if (e.type === 'downloaded') printer.out(`Downloaded  ${shortDigest(e.desc.digest)} ${e.name}\n`);
         else if (e.type === 'skipped-link') printer.err(`Skipped ${e.name}: links in folders are not created\n`);
       },
     });
+    if (format === 'json') {
+      // As oras's `pull --format json`: the manifest pulled and each file written, with its absolute path.
+      printer.out(
+        formatJson({
+          reference: `${t.path}@${result.root.digest}`,
+          files: result.files.map((f) => ({
+            path: resolvePath(output, f.name),
+            reference: `${t.path}@${f.desc.digest}`,
+            mediaType: f.desc.mediaType,
+            digest: f.desc.digest,
+            size: f.desc.size,
+            ...(f.desc.annotations ? { annotations: f.desc.annotations } : {}),
+          })),
+        }),
+      );
+      return;
+    }
     if (result.files.length === 0) {
       printer.out(`Skipped pulling layers without file name in "org.opencontainers.image.title"\nUse 'manifold cp' to copy every layer\n`);
     }
