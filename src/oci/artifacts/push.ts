@@ -211,6 +211,7 @@ function targetStager(target: Target, options: StageOptions): Stager {
       const source = createReadStream(path, { signal: options.signal });
       const count = counting(path, options.onProgress);
       source.on('error', (err) => count.destroy(err));
+      count.on('close', () => source.destroy()); // a target that stops reading does not leave the file open
       const s = await target.stage!(source.pipe(count), { signal: options.signal });
       try {
         checkUnchanged(path, before, await statSource(path), s.size);
