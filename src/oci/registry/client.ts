@@ -224,6 +224,7 @@ export class RegistryClient {
         // registries answer HEAD properly, and existence checks are most of a no-op copy's requests.
         ...(currentMethod === 'HEAD' ? { reset: false } : {}),
       });
+      nameBodyErrors(r.body, currentMethod, current);
       const res: RegistryResponse = {
         status: r.statusCode,
         url: current,
@@ -268,8 +269,11 @@ function firstHeader(v: string | string[] | undefined): string | undefined {
  * says what to do when a plain-HTTP server was asked for TLS. The error keeps its type and code, which
  * the retry logic and callers test.
  */
+const named = new WeakSet<Error>();
+
 function withPlace(err: unknown, method: string, url: string): unknown {
-  if (!(err instanceof Error) || err instanceof OciError) return err;
+  if (!(err instanceof Error) || err instanceof OciError || named.has(err)) return err;
+  named.add(err);
   const code = (err as { code?: unknown }).code;
   const reason = typeof code === 'string' && !err.message.includes(code) ? `${code}: ${err.message}` : err.message;
   const tlsToPlain = url.startsWith('https:') && /wrong version number|packet length too long/i.test(err.message);
@@ -277,6 +281,17 @@ function withPlace(err: unknown, method: string, url: string): unknown {
     ? `${method} ${redactUrl(url)}: ${typeof code === 'string' ? code : 'TLS handshake failed'}: the server does not answer TLS; if it is a plain-HTTP registry, use --plain-http`
     : `${method} ${redactUrl(url)}: ${reason.trim()}`;
   return err;
+}
+
+/**
+ * A body cut short (undici's bare "other side closed", a body timeout) names its request as the other
+ * transport errors do, whoever reads the body: a stream, a buffer, a pipeline. Prepended, so the
+ * message is set before any reader sees the error; the error object stays the same.
+ */
+function nameBodyErrors(body: RegistryResponse['body'], method: string, url: string): void {
+  body.prependListener('error', (err: Error) => {
+    if (err.name !== 'AbortError') withPlace(err, method, url);
+  });
 }
 
 /** A transport error by its code (ECONNRESET, UND_ERR_SOCKET), anything else by its message. */
