@@ -20,13 +20,21 @@ export const REGISTRY_OPTIONS: Record<string, OptionSpec> = {
   retries: { type: 'string', description: 'retries of a request that timed out or failed transiently (default 4, or $MANIFOLD_RETRIES)', valueName: 'N' },
 };
 
-/** `--timeout` and `--retries`, else $MANIFOLD_TIMEOUT and $MANIFOLD_RETRIES, else the client's defaults. */
-export function patienceOptions(p: ParsedCommand, env: NodeJS.ProcessEnv = process.env): Pick<RegistryClientOptions, 'timeoutMs' | 'retry'> {
+type Patience = Pick<RegistryClientOptions, 'timeoutMs' | 'retry' | 'onRetry'>;
+
+/**
+ * `--timeout` and `--retries`, else $MANIFOLD_TIMEOUT and $MANIFOLD_RETRIES, else the client's defaults;
+ * and each retry told on stderr, one line each, so a stalled registry does not look like a hung command.
+ */
+export function patienceOptions(p: ParsedCommand, env: NodeJS.ProcessEnv = process.env): Patience {
   const setting = (flag: string, variable: string) => {
     const flagged = typeof p.values[flag] === 'string' ? (p.values[flag] as string) : undefined;
     return flagged !== undefined ? { text: flagged, name: `--${flag}` } : env[variable] ? { text: env[variable]!, name: variable } : undefined;
   };
-  const out: Pick<RegistryClientOptions, 'timeoutMs' | 'retry'> = {};
+  const printer = p.printer ?? processPrinter;
+  // On a terminal, clear cp's status line first.
+  const clear = printer === processPrinter && process.stderr.isTTY ? '\r\x1b[K' : '';
+  const out: Patience = { onRetry: (info) => printer.err(`${clear}${retryNotice(info)}\n`) };
   const timeout = setting('timeout', 'MANIFOLD_TIMEOUT');
   if (timeout) {
     const s = Number(timeout.text);
@@ -81,13 +89,10 @@ export async function registryClientOptions(p: ParsedCommand, registry: string):
     stores.push(new MemoryCredentialStore({ [registry]: username === undefined ? { refreshToken: password } : { username, password: password ?? '' } }));
   }
   stores.push(defaultCredentialStore());
-  const printer = p.printer ?? processPrinter;
   return {
     plainHttp: p.values['plain-http'] === true,
     insecure: p.values.insecure === true,
     credentials: new ChainCredentialStore(stores),
     ...patienceOptions(p),
-    // One line per retry on stderr, so a stalled registry does not look like a hung command.
-    onRetry: (info) => printer.err(`${retryNotice(info)}\n`),
   };
 }

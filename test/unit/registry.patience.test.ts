@@ -50,6 +50,15 @@ describe('registry timeout and retries (CLI)', function () {
         '',
       ].join('\n'));
       assert.equal(server.requests.length, 3);
+      // login's probe too.
+      const login = await runCli('login', '--plain-http', '--timeout', '1', '--retries', '1', '-u', 'a', '-p', 'b', server.host);
+      assert.equal(login.code, 1);
+      assert.equal(login.stderr, [
+        'WARNING! Using --password via the CLI is insecure. Use --password-stdin.',
+        `registry ${server.host}: no response to GET /v2/ for 1 s, retrying (2/2)`,
+        `Error: login to ${server.host} failed: GET http://${server.host}/v2/: UND_ERR_HEADERS_TIMEOUT: Headers Timeout Error`,
+        '',
+      ].join('\n'));
     } finally {
       await server.stop();
     }
