@@ -174,4 +174,17 @@ describeRegistry('faults between Manifold and the registry', function () {
       }
     }, { message: cut('blobs', layer.digest) });
   });
+
+  it('tells of each retry on stderr and goes on when the registry answers again (cp --timeout)', async () => {
+    const s = await sample();
+    await copy(s.store, 'v1', repo('faults/notice', []), ['v1']);
+    proxy.setRules([{ method: 'HEAD', path: /manifests\/v1$/, fault: 'stall', times: 1 }]);
+    const from = proxy.log.length;
+    const back = tempDir();
+    const r = await runCli('cp', '--plain-http', '--timeout', '1', `${proxy.host}/faults/notice:v1`, '--to-oci-layout', `${back}:v1`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, `registry ${proxy.host}: no response to HEAD /v2/faults/notice/manifests/v1 for 1 s, retrying (2/5)\n`);
+    assert.ok(r.stdout.endsWith(`Digest: ${s.index.digest}\n`), r.stdout);
+    assert.deepEqual(proxy.log.slice(from).filter((l) => l.fault === 'stall').map((l) => `${l.method} ${l.path}`), ['HEAD /v2/faults/notice/manifests/v1']);
+  });
 });
