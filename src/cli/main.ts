@@ -52,7 +52,7 @@ export async function main(argv: string[], printer: Printer = processPrinter): P
     return 1;
   }
   try {
-    const parsed = parseCommand(command, rest);
+    const parsed = { ...parseCommand(command, rest), printer };
     if (parsed.values.help) {
       printer.out(helpText(command));
       return 0;

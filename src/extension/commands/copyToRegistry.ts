@@ -21,7 +21,7 @@ export async function copyToRegistry(s: Services, arg?: unknown): Promise<{ to: 
   if (!s.registries.entry(ref.registry)) await s.registries.add(ref.registry, false);
   await s.registries.addRepository(ref.registry, ref.repository);
   const dst = s.registries.repository(ref.registry, ref.repository);
-  const result = await copyWithProgress(title, source.layout.store, source.reference, dst, [tag]);
+  const result = await copyWithProgress(title, source.layout.store, source.reference, dst, [tag], s.registries.onDidRetry);
   const shown = formatRegistryReference(ref.registry, ref.repository, tag);
   s.registriesTree.refreshAll();
   reportDone(s, l10n.t('Copied {0} to {1} ({2} pushed, {3} already there)', shortDigest(result.root.digest), shown, result.copied, result.existing), {

@@ -37,7 +37,7 @@ export async function pullToLayout(s: Services, arg?: unknown): Promise<{ layout
     ];
   }
   tags.forEach(checkTag);
-  const result = await copyWithProgress(title, source.target, source.reference, layout.store, tags);
+  const result = await copyWithProgress(title, source.target, source.reference, layout.store, tags, s.registries.onDidRetry);
   layoutChanged(s, layout.path);
   reportDone(s, l10n.t('Pulled {0} into {1} as {2} ({3})', sourceReferenceText(source), vscode.workspace.asRelativePath(layout.path), tags.join(', '), shortDigest(result.root.digest)), {
     layout: layout.path,

@@ -54,10 +54,10 @@ function statusText(status: number): string {
   return texts[status] ?? 'unexpected status';
 }
 
-/** A URL without its query string, which may carry upload state or tokens. */
+/** A URL without its query string, which may carry upload state or tokens, nor user:password@. */
 export function redactUrl(url: string): string {
   const q = url.indexOf('?');
-  return q === -1 ? url : `${url.slice(0, q)}?...`;
+  return (q === -1 ? url : `${url.slice(0, q)}?...`).replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
 }
 
 /** Parses a distribution-spec error body; anything else gives no details. */
