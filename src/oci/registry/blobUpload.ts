@@ -5,7 +5,7 @@ import { verifyBytes } from '../digest';
 import { OciError } from '../errors';
 import { ChunkReader } from './chunkReader';
 import { describeError, type RegistryClient, type RegistryResponse } from './client';
-import { isRetryableError } from './registryError';
+import { isRetryableError } from '../transient';
 
 export interface UploadOptions {
   signal?: AbortSignal;

@@ -12,8 +12,9 @@ import { Authorizer } from '../auth/authorizer';
 import type { CredentialStore } from '../auth/credentials';
 import { OciError } from '../errors';
 import { isLoopbackHost, registryEndpointHost } from './registryReference';
-import { isRetryableError, parseErrorBody, redactUrl, RegistryError } from './registryError';
-import { DEFAULT_RETRY, retryDelay, type RetryOptions, sleep } from './retry';
+import { isRetryableError, sleep } from '../transient';
+import { parseErrorBody, redactUrl, RegistryError } from './registryError';
+import { DEFAULT_RETRY, retryDelay, type RetryOptions } from './retry';
 
 /**
  * For a short-lived process (the CLI): compile undici's HTTP parser, a WebAssembly module, with V8's

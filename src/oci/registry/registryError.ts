@@ -72,20 +72,3 @@ export function parseErrorBody(text: string): RegistryErrorDetail[] {
     return [];
   }
 }
-
-const NETWORK_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNABORTED',
-  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
-]);
-
-/** Whether an error is transient: a dropped or stalled connection, or a registry that is busy or failing. */
-export function isRetryableError(err: unknown): boolean {
-  if (err instanceof RegistryError) return err.retryable;
-  if (err instanceof OciError) return isRetryableError(err.cause);
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
-    if (e instanceof Error && /other side closed|socket hang up|premature close|terminated/i.test(e.message) && e.name !== 'AbortError') return true;
-  }
-  return false;
-}
