@@ -5,7 +5,7 @@ import { checkManifestSize } from '../manifestLimit';
 import { OciError } from '../errors';
 import { MediaType, isValidMediaType } from '../mediaType';
 import type { OpOptions, Target } from '../target';
-import { childDescriptor, fetchManifest } from './childDescriptor';
+import { childDescriptor, fetchManifest } from '../graph/childDescriptor';
 import type { IndexEventHandler } from './events';
 import { storeIndex } from './storeIndex';
 

@@ -6,7 +6,7 @@ import { OciError } from '../errors';
 import { MediaType } from '../mediaType';
 import type { OpOptions, Target } from '../target';
 import type { AnnotationChanges } from './annotations';
-import { childDescriptor, fetchManifest } from './childDescriptor';
+import { childDescriptor, fetchManifest } from '../graph/childDescriptor';
 import { checkArtifactType, type IndexResult } from './createIndex';
 import type { IndexEventHandler } from './events';
 import { storeIndex } from './storeIndex';
