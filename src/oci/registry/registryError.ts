@@ -41,7 +41,7 @@ function describe(method: string, url: string, status: number, errors: RegistryE
   const what = errors.length
     ? errors.map((e) => `${e.code}${e.message ? `: ${e.message}` : ''}`).join('; ')
     : statusText(status);
-  const hint = status === 401 ? ' (sign in with "manifold login", or check the credentials)' : status === 403 ? ' (the credentials have no access to this)' : '';
+  const hint = status === 401 ? ' (sign in, or check the credentials)' : status === 403 ? ' (the credentials have no access to this)' : '';
   return `${where}: response status ${status}: ${what}${hint}`;
 }
 
