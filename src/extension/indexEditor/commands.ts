@@ -12,7 +12,7 @@ import type { Services } from '../services';
 import { addManifests, applyIntent, intentOf } from './documentEdits';
 import { INDEX_EDITOR_VIEW_TYPE } from './indexEditorProvider';
 import { storedIndexUri } from './indexUri';
-import type { TableEdit } from './protocol';
+import type { TableEdit } from '../../shared/indexEditorProtocol';
 
 const isJson = (d: vscode.TextDocument | undefined) => d !== undefined && (d.languageId === 'json' || d.languageId === 'jsonc');
 

@@ -9,7 +9,7 @@ import { pickLayout, tagItems, withProgress } from '../commands/args';
 import { pickMany } from '../commands/prompts';
 import { LayoutFinder, roleOf } from '../diagnostics/documentRole';
 import type { Services } from '../services';
-import type { TableEdit } from './protocol';
+import type { TableEdit } from '../../shared/indexEditorProtocol';
 
 /** A table edit as the core's edit intent; a platform typed as text is parsed as the CLI's --platform is. */
 export function intentOf(edit: TableEdit): EditIntent {

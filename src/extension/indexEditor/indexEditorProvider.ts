@@ -10,7 +10,7 @@ import { DIAGNOSTIC_SOURCE } from '../diagnostics';
 import { LayoutFinder, roleOf } from '../diagnostics/documentRole';
 import { addManifests, applyIntent, intentOf } from './documentEdits';
 import { isDigestReference, parseStoredIndexUri } from './indexUri';
-import type { BlobState, EditorState, FromWebview, RowView, ToWebview } from './protocol';
+import type { BlobState, EditorState, FromWebview, RowView, ToWebview } from '../../shared/indexEditorProtocol';
 
 export const INDEX_EDITOR_VIEW_TYPE = 'manifold.indexEditor';
 
