@@ -4,7 +4,7 @@ import vscode = require('vscode');
 import { diagnose, looksLikeOciDocument, type BlobFacts, type Finding, type QuickFix } from '../../oci/indexModel';
 import type { ReadOnlyTarget } from '../../oci/target';
 import type { Services } from '../services';
-import { roleOf, LayoutFinder, type DocumentRole } from './documentRole';
+import { roleOf, LayoutFinder, type DocumentRole } from '../documents/documentRole';
 import { rangeMapper } from './ranges';
 
 const DEBOUNCE_MS = 300;

@@ -11,7 +11,7 @@ import { Cancelled, input, pickOne } from '../commands/prompts';
 import type { Services } from '../services';
 import { addManifests, applyIntent, intentOf } from './documentEdits';
 import { INDEX_EDITOR_VIEW_TYPE } from './indexEditorProvider';
-import { storedIndexUri } from './indexUri';
+import { storedIndexUri } from '../documents/indexUri';
 import type { TableEdit } from '../../shared/indexEditorProtocol';
 
 const isJson = (d: vscode.TextDocument | undefined) => d !== undefined && (d.languageId === 'json' || d.languageId === 'jsonc');

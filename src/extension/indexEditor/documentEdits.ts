@@ -7,7 +7,7 @@ import { parsePlatform } from '../../oci/platform';
 import { isFallbackTag } from '../../oci/reference';
 import { pickLayout, tagItems, withProgress } from '../commands/args';
 import { pickMany } from '../commands/prompts';
-import { LayoutFinder, roleOf } from '../diagnostics/documentRole';
+import { LayoutFinder, roleOf } from '../documents/documentRole';
 import type { Services } from '../services';
 import type { TableEdit } from '../../shared/indexEditorProtocol';
 

@@ -1,12 +1,12 @@
 import vscode = require('vscode');
 import type { Services } from '../services';
 import { IndexEditorProvider, INDEX_EDITOR_VIEW_TYPE } from './indexEditorProvider';
-import { INDEX_SCHEME } from './indexUri';
+import { INDEX_SCHEME } from '../documents/indexUri';
 import { StoredIndexFileSystem } from './storedIndexFs';
 
 export { addToIndex, editIndex, openInIndexEditor } from './commands';
 export { INDEX_EDITOR_VIEW_TYPE } from './indexEditorProvider';
-export { INDEX_SCHEME, storedIndexUri } from './indexUri';
+export { INDEX_SCHEME, storedIndexUri } from '../documents/indexUri';
 
 /** The index editor (a custom text editor for image index documents) and the stored indexes it opens. */
 export function registerIndexEditor(s: Services): void {

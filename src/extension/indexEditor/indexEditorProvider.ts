@@ -7,9 +7,9 @@ import { isOciError } from '../../oci/errors';
 import type { Services } from '../services';
 import { untrustedMessage, UntrustedWorkspaceError } from '../trust';
 import { DIAGNOSTIC_SOURCE } from '../diagnostics';
-import { LayoutFinder, roleOf } from '../diagnostics/documentRole';
+import { LayoutFinder, roleOf } from '../documents/documentRole';
 import { addManifests, applyIntent, intentOf } from './documentEdits';
-import { isDigestReference, parseStoredIndexUri } from './indexUri';
+import { isDigestReference, parseStoredIndexUri } from '../documents/indexUri';
 import type { BlobState, EditorState, FromWebview, RowView, ToWebview } from '../../shared/indexEditorProtocol';
 
 export const INDEX_EDITOR_VIEW_TYPE = 'manifold.indexEditor';

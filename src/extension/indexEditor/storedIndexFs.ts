@@ -14,7 +14,7 @@ import { parseManifestStrict } from '../../oci/validate';
 import { layoutChanged } from '../commands/args';
 import type { Services } from '../services';
 import { untrustedMessage } from '../trust';
-import { isDigestReference, parseStoredIndexUri, type StoredIndexRef } from './indexUri';
+import { isDigestReference, parseStoredIndexUri, type StoredIndexRef } from '../documents/indexUri';
 
 /**
  * Indexes stored in a layout as files, so VS Code's own editors, dirty state and save work on them. Reading gives
