@@ -10,7 +10,7 @@ import { ManifestDocuments } from './documents/manifestDocuments';
 import { LayoutRegistry } from './layouts/layoutRegistry';
 import { LAYOUTS_VIEW, LayoutsTreeProvider } from './layouts/layoutsTree';
 import { LayoutWatcher } from './layouts/watcher';
-import type { Node } from './layouts/nodes';
+import type { Node } from './tree/nodes';
 import { REGISTRIES_VIEW, RegistriesTreeProvider } from './registries/registriesTree';
 import { RegistryService } from './registries/registryService';
 import { Sources } from './sources';

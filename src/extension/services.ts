@@ -2,7 +2,7 @@ import type * as vscode from 'vscode';
 import type { ManifestDocuments } from './documents/manifestDocuments';
 import type { LayoutRegistry } from './layouts/layoutRegistry';
 import type { LayoutsTreeProvider } from './layouts/layoutsTree';
-import type { Node } from './layouts/nodes';
+import type { Node } from './tree/nodes';
 import type { RegistriesTreeProvider } from './registries/registriesTree';
 import type { RegistryService } from './registries/registryService';
 import type { Sources } from './sources';

@@ -8,7 +8,7 @@ import { listTagsWithSummaries } from '../../oci/graph';
 import type { OciLayoutStore } from '../../oci/layout';
 import { isImageIndex } from '../../oci/mediaType';
 import { formatLayoutReference, shortDigest } from '../../oci/reference';
-import { ManifestLikeNode, Node, TagNode } from '../layouts/nodes';
+import { ManifestLikeNode, Node, TagNode } from '../tree/nodes';
 import { sourceReference, type SourceRef } from '../present/sourceRef';
 import type { Target } from '../../oci/target';
 import type { Services } from '../services';

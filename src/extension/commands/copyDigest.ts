@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
-import { BlobNode } from '../layouts/nodes';
+import { BlobNode } from '../tree/nodes';
 import type { Services } from '../services';
 import { sourceManifestFrom } from './args';
 

@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { createIndex as createIndexCore } from '../../oci/imageIndex';
 import { isManifestMediaType } from '../../oci/mediaType';
 import { checkTag, shortDigest } from '../../oci/reference';
-import { TagNode } from '../layouts/nodes';
+import { TagNode } from '../tree/nodes';
 import type { Services } from '../services';
 import { annotationChanges, stringList } from './argValues';
 import { layoutChanged, layoutFrom, plainArgs, reportDone, tagItems, withProgress } from './args';

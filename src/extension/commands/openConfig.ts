@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import type { Descriptor } from '../../oci/descriptor';
 import { readManifestContent } from '../../oci/graph';
 import { shortDigest } from '../../oci/reference';
-import { BlobNode } from '../layouts/nodes';
+import { BlobNode } from '../tree/nodes';
 import type { SourceRef } from '../present/sourceRef';
 import type { Services } from '../services';
 import { sourceManifestFrom } from './args';

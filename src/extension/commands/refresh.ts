@@ -1,4 +1,4 @@
-import { Node } from '../layouts/nodes';
+import { Node } from '../tree/nodes';
 import type { Services } from '../services';
 import { plainArgs } from './args';
 

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { TagNode } from '../layouts/nodes';
+import { TagNode } from '../tree/nodes';
 import type { Services } from '../services';
 import { stringList } from './argValues';
 import { layoutChanged, layoutFrom, plainArgs, reportDone, tagItems } from './args';

@@ -1,5 +1,5 @@
-import { LayoutNode } from './nodes';
-import { NodeTreeProvider } from './nodeTree';
+import { LayoutNode } from '../tree/nodes';
+import { NodeTreeProvider } from '../tree/nodeTree';
 
 export const LAYOUTS_VIEW = 'manifold.layouts';
 

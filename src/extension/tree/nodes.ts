@@ -24,7 +24,7 @@ import {
   type ManifestRole,
 } from '../present/items';
 import * as l10n from '@vscode/l10n';
-import { layoutName, type LayoutFolder, type LayoutRegistry } from './layoutRegistry';
+import { layoutName, type LayoutFolder, type LayoutRegistry } from '../layouts/layoutRegistry';
 
 export interface TreeContext {
   registry: LayoutRegistry;
