@@ -1,4 +1,4 @@
-import { LayoutNode } from '../tree/nodes';
+import { LayoutNode } from './layoutNodes';
 import { NodeTreeProvider } from '../tree/nodeTree';
 
 export const LAYOUTS_VIEW = 'manifold.layouts';

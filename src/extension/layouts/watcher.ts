@@ -2,7 +2,7 @@ import { basename, dirname } from 'node:path';
 import vscode = require('vscode');
 import type { LayoutRegistry } from './layoutRegistry';
 import type { LayoutsTreeProvider } from './layoutsTree';
-import { indexStamp } from '../tree/nodes';
+import { indexStamp } from './layoutNodes';
 
 const DEBOUNCE_MS = 300;
 /** How often the index.json of each layout shown is checked, for changes the file watcher missed. */
