@@ -3,7 +3,7 @@ import vscode = require('vscode');
 import { OciLayoutStore } from '../../oci/layout';
 import type { Services } from '../services';
 import { plainArgs } from './args';
-import { need } from './prompts';
+import { need } from '../ui/prompts';
 
 /** `manifold.addLayoutFolder`: shows a layout folder (or a layout `.tar`, read-only) that is not found in the workspace. */
 export async function addLayoutFolder(s: Services, arg?: unknown): Promise<string> {

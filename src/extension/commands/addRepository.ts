@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { isValidRepository } from '../../oci/registry';
 import type { Services } from '../services';
 import { plainArgs } from './args';
-import { input } from './prompts';
+import { input } from '../ui/prompts';
 import { registryFrom } from './registryArgs';
 
 /** `manifold.addRepository`: a repository by name, for registries whose catalog is closed. Arguments: `{ registry, repository }`. */

@@ -4,7 +4,7 @@ import { shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
 import { annotationChanges } from './argValues';
 import { manifestFrom, plainArgs } from './args';
-import { input, pickOne } from './prompts';
+import { input, pickOne } from '../ui/prompts';
 import { applyUpdate, type UpdateCommandResult } from './updateIndex';
 
 /**

@@ -12,7 +12,7 @@ import { ManifestLikeNode, Node, TagNode } from '../tree/nodes';
 import { sourceReference, type SourceRef } from '../present/sourceRef';
 import type { Target } from '../../oci/target';
 import type { Services } from '../services';
-import { Cancelled, pickOne } from './prompts';
+import { Cancelled, pickOne } from '../ui/prompts';
 
 export interface ResolvedLayout {
   path: string;

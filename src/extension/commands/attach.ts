@@ -10,7 +10,7 @@ import type { ReadOnlyTarget } from '../../oci/target';
 import type { Services } from '../services';
 import { annotationChanges, stringList } from './argValues';
 import { layoutChanged, manifestFrom, plainArgs, reportDone, withProgress } from './args';
-import { askAnnotations, input, need, pickMany, pickOne } from './prompts';
+import { askAnnotations, input, need, pickMany, pickOne } from '../ui/prompts';
 
 /** Artifact types users attach most, offered first (a function: the labels are localized when asked). */
 function commonArtifactTypes(): { type: string; label: string }[] {

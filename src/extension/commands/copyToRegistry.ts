@@ -3,8 +3,8 @@ import { parseRegistryReference, formatRegistryReference } from '../../oci/regis
 import { shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
 import { manifestFrom, plainArgs, reportDone } from './args';
-import { copyWithProgress } from './copyProgress';
-import { input, pickOne } from './prompts';
+import { copyWithProgress } from '../ui/copyProgress';
+import { input, pickOne } from '../ui/prompts';
 
 /**
  * `manifold.copyToRegistry`: copies a layout's tag (or manifest) with everything below it and its referrers

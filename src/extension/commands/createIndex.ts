@@ -6,7 +6,7 @@ import { TagNode } from '../tree/nodes';
 import type { Services } from '../services';
 import { annotationChanges, stringList } from './argValues';
 import { layoutChanged, layoutFrom, plainArgs, reportDone, tagItems, withProgress } from './args';
-import { askAnnotations, input, pickMany, splitList } from './prompts';
+import { askAnnotations, input, pickMany, splitList } from '../ui/prompts';
 
 export interface IndexCommandResult {
   layout: string;

@@ -4,7 +4,7 @@ import vscode = require('vscode');
 import { OciLayoutStore } from '../../oci/layout';
 import type { Services } from '../services';
 import { layoutChanged, plainArgs, reportDone } from './args';
-import { input } from './prompts';
+import { input } from '../ui/prompts';
 
 /**
  * `manifold.createLayout`: a new, empty OCI image layout (`oci-layout`, `index.json`, `blobs/`). Takes a folder

@@ -3,7 +3,7 @@ import { ANNOTATION_REF_NAME } from '../../oci/descriptor';
 import { shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
 import { layoutChanged, manifestFrom, plainArgs, reportDone } from './args';
-import { confirmChange } from './confirm';
+import { confirmChange } from '../ui/confirm';
 
 /**
  * `manifold.delete`: deletes a manifest's blob and every index.json entry (tag) naming it, after a

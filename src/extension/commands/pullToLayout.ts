@@ -4,8 +4,8 @@ import { checkTag, shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
 import { stringList } from './argValues';
 import { layoutChanged, layoutFrom, plainArgs, reportDone, sourceManifestFrom, sourceReferenceText } from './args';
-import { copyWithProgress } from './copyProgress';
-import { input } from './prompts';
+import { copyWithProgress } from '../ui/copyProgress';
+import { input } from '../ui/prompts';
 
 /**
  * `manifold.pullToLayout`: copies a registry tag with everything below it and its referrers into a layout.

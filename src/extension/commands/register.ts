@@ -4,7 +4,7 @@ import { isOciError } from '../../oci/errors';
 import type { Services } from '../services';
 import { signInOffer } from '../registries/signInOffer';
 import { guardTrust, UntrustedWorkspaceError } from '../trust';
-import { Cancelled } from './prompts';
+import { Cancelled } from '../ui/prompts';
 import type { CommandEntry } from './table';
 
 /**

@@ -3,7 +3,7 @@ import { checkRegistry, isLoopbackHost } from '../../oci/registry';
 import { RegistryNode } from '../registries/registryNodes';
 import type { Services } from '../services';
 import { plainArgs } from './args';
-import { input, pickOne } from './prompts';
+import { input, pickOne } from '../ui/prompts';
 
 /** The registry host a command acts on: a registry node (or a node below one), `{ registry }`, or a pick. */
 export async function registryFrom(s: Services, arg: unknown, title: string): Promise<string> {

@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import type { Services } from '../services';
 import { plainArgs, withProgress } from './args';
-import { input } from './prompts';
+import { input } from '../ui/prompts';
 import { registryFrom } from './registryArgs';
 
 /**

@@ -4,7 +4,7 @@ import type { Services } from '../services';
 import { stringList } from './argValues';
 import { layoutChanged, manifestFrom, plainArgs, reportDone } from './args';
 import { tagProblem } from './createIndex';
-import { input, splitList } from './prompts';
+import { input, splitList } from '../ui/prompts';
 
 /**
  * `manifold.tag`: more tags for a manifest; a tag that named another manifest moves.

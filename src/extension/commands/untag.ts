@@ -3,8 +3,8 @@ import { TagNode } from '../tree/nodes';
 import type { Services } from '../services';
 import { stringList } from './argValues';
 import { layoutChanged, layoutFrom, plainArgs, reportDone, tagItems } from './args';
-import { confirmChange } from './confirm';
-import { pickMany } from './prompts';
+import { confirmChange } from '../ui/confirm';
+import { pickMany } from '../ui/prompts';
 
 /**
  * `manifold.untag`: removes tags; the manifests stay on disk, and a confirmation names what becomes

@@ -10,7 +10,7 @@ import { annotationChanges, stringList } from './argValues';
 import { layoutChanged, manifestFrom, plainArgs, reportDone, tagItems, withProgress, type ResolvedManifest } from './args';
 import type { IndexCommandResult } from './createIndex';
 import { tagProblem } from './createIndex';
-import { askAnnotations, input, pickMany, pickOne, splitList } from './prompts';
+import { askAnnotations, input, pickMany, pickOne, splitList } from '../ui/prompts';
 
 export interface UpdateCommandResult extends IndexCommandResult {
   changed: boolean;

@@ -7,7 +7,7 @@ import { indexModel } from '../../oci/indexModel';
 import { isImageIndex } from '../../oci/mediaType';
 import { shortDigest } from '../../oci/reference';
 import { manifestFrom, plainArgs } from '../commands/args';
-import { Cancelled, input, pickOne } from '../commands/prompts';
+import { Cancelled, input, pickOne } from '../ui/prompts';
 import type { Services } from '../services';
 import { addManifests, applyIntent, intentOf } from './documentEdits';
 import { INDEX_EDITOR_VIEW_TYPE } from './indexEditorProvider';

@@ -6,7 +6,7 @@ import { editsFor, indexModel, type EditIntent } from '../../oci/indexModel';
 import { parsePlatform } from '../../oci/platform';
 import { isFallbackTag } from '../../oci/reference';
 import { pickLayout, tagItems, withProgress } from '../commands/args';
-import { pickMany } from '../commands/prompts';
+import { pickMany } from '../ui/prompts';
 import { LayoutFinder, roleOf } from '../documents/documentRole';
 import type { Services } from '../services';
 import type { TableEdit } from '../../shared/indexEditorProtocol';
