@@ -4,15 +4,13 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import type { Descriptor } from '../../oci/descriptor';
-import { listTagsWithSummaries } from '../../oci/graph';
 import type { OciLayoutStore } from '../../oci/layout';
-import { isImageIndex } from '../../oci/mediaType';
-import { formatLayoutReference, shortDigest } from '../../oci/reference';
+import { formatLayoutReference } from '../../oci/reference';
 import { ManifestLikeNode, Node, TagNode } from '../tree/nodes';
 import { sourceReference, type SourceRef } from '../present/sourceRef';
 import type { Target } from '../../oci/target';
 import type { Services } from '../services';
-import { Cancelled, pickOne } from '../ui/prompts';
+import { pickLayout, pickTag } from '../ui/pickers';
 
 export interface ResolvedLayout {
   path: string;
@@ -52,20 +50,6 @@ export async function layoutFrom(s: Services, arg: unknown, title: string): Prom
   return { path, store: await s.registry.open(path) };
 }
 
-export async function pickLayout(s: Services, title: string): Promise<string> {
-  const folders = s.registry.folders.length > 0 ? s.registry.folders : await s.registry.discover();
-  if (folders.length === 1) return folders[0]!.path;
-  if (folders.length === 0) {
-    void vscode.window.showInformationMessage(l10n.t('No OCI image layout is open: create one or add a layout folder first.'));
-    throw new Cancelled();
-  }
-  const picked = await pickOne(
-    folders.map((f) => ({ label: vscode.workspace.asRelativePath(f.path, true), description: f.readOnly ? l10n.t('read-only') : undefined, path: f.path })),
-    { title, placeHolder: l10n.t('Pick a layout') },
-  );
-  return picked.path;
-}
-
 /** The manifest a command acts on; `indexOnly` keeps the prompt to indexes (update, annotate). */
 export async function manifestFrom(s: Services, arg: unknown, title: string, options: { indexOnly?: boolean; key?: string } = {}): Promise<ResolvedManifest> {
   const layout = await layoutFrom(s, arg, title);
@@ -76,29 +60,6 @@ export async function manifestFrom(s: Services, arg: unknown, title: string, opt
   if (!reference) reference = await pickTag(s, layout, title, options.indexOnly);
   const desc = await layout.store.resolve(reference);
   return { layout, desc, reference, tag: reference.includes(':') ? undefined : reference };
-}
-
-interface TagItem extends vscode.QuickPickItem {
-  tag: string;
-  desc: Descriptor;
-}
-
-/** The layout's tags with their platforms, for QuickPicks. */
-export async function tagItems(s: Services, layout: ResolvedLayout, filter?: (d: Descriptor) => boolean): Promise<TagItem[]> {
-  const entries = await layout.store.entries();
-  const listings = await listTagsWithSummaries(layout.store, entries, { cache: s.registry.summaries(layout.path) });
-  return listings
-    .filter((l) => !filter || filter(l.desc))
-    .map((l) => ({ label: l.tag, description: l.summary?.description ?? l.error?.message, detail: shortDigest(l.desc.digest), tag: l.tag, desc: l.desc }));
-}
-
-async function pickTag(s: Services, layout: ResolvedLayout, title: string, indexOnly?: boolean): Promise<string> {
-  const items = await tagItems(s, layout, indexOnly ? (d) => isImageIndex(d.mediaType) : undefined);
-  if (items.length === 0) {
-    void vscode.window.showInformationMessage(indexOnly ? l10n.t('This layout has no tagged index.') : l10n.t('This layout has no tags.'));
-    throw new Cancelled();
-  }
-  return (await pickOne(items, { title, placeHolder: indexOnly ? l10n.t('Pick an index') : l10n.t('Pick a tag'), matchOnDescription: true })).tag;
 }
 
 /** A manifest in a layout or on a registry: what the read-only commands (open, copy, referrers) act on. */
@@ -138,44 +99,4 @@ export function sourceReferenceText(m: SourceManifest): string {
 /** `dir:tag` or `dir@digest`, as the CLI takes it. */
 export function referenceText(m: ResolvedManifest): string {
   return formatLayoutReference(m.layout.path, m.tag ?? m.desc.digest);
-}
-
-/** Runs `work` under a cancellable notification; cancelling aborts the core operation. */
-export function withProgress<T>(title: string, work: (signal: AbortSignal, progress: vscode.Progress<{ message?: string; increment?: number }>) => Promise<T>): Thenable<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-    const abort = new AbortController();
-    token.onCancellationRequested(() => abort.abort());
-    return work(abort.signal, progress);
-  });
-}
-
-/** After a write: refresh the layout's tree and documents now rather than when the watcher fires. */
-export function layoutChanged(s: Services, path: string): void {
-  s.tree.refreshLayout(path);
-  s.documents.layoutChanged(path);
-}
-
-/**
- * Tells the user what was done, with the digest and a "Reveal" action; not awaited, so a command (and a
- * test running it) finishes without waiting for someone to close the notification.
- */
-export function reportDone(s: Services, message: string, where: { layout: string; tag?: string; digest?: string }): void {
-  s.log.info(message);
-  const reveal = l10n.t('Reveal');
-  const copy = l10n.t('Copy Digest');
-  void vscode.window.showInformationMessage(message, ...(where.digest ? [reveal, copy] : [reveal])).then(async (action) => {
-    if (action === copy && where.digest) await vscode.env.clipboard.writeText(where.digest);
-    if (action === reveal) await revealInTree(s, where.layout, where.tag);
-  });
-}
-
-export async function revealInTree(s: Services, layout: string, tag?: string): Promise<void> {
-  const layoutNode = await s.tree.findLayout(layout);
-  if (!layoutNode) return;
-  let target: Node = layoutNode;
-  if (tag) {
-    const children = await layoutNode.children(s.tree.ctx);
-    target = children.find((c) => c instanceof TagNode && c.tag === tag) ?? layoutNode;
-  }
-  await s.treeView.reveal(target, { select: true, focus: true, expand: target === layoutNode });
 }

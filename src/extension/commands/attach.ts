@@ -9,7 +9,9 @@ import { attach as attachCore, type AttachFile } from '../../oci/referrers';
 import type { ReadOnlyTarget } from '../../oci/target';
 import type { Services } from '../services';
 import { annotationChanges, stringList } from './argValues';
-import { layoutChanged, manifestFrom, plainArgs, reportDone, withProgress } from './args';
+import { manifestFrom, plainArgs } from './args';
+import { withProgress } from '../ui/progress';
+import { layoutChanged, reportDone } from '../ui/report';
 import { askAnnotations, input, need, pickMany, pickOne } from '../ui/prompts';
 
 /** Artifact types users attach most, offered first (a function: the labels are localized when asked). */

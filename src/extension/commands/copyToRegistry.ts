@@ -2,7 +2,8 @@ import * as l10n from '@vscode/l10n';
 import { parseRegistryReference, formatRegistryReference } from '../../oci/registry';
 import { shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
-import { manifestFrom, plainArgs, reportDone } from './args';
+import { manifestFrom, plainArgs } from './args';
+import { reportDone } from '../ui/report';
 import { copyWithProgress } from '../ui/copyProgress';
 import { input, pickOne } from '../ui/prompts';
 

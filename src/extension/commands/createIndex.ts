@@ -5,7 +5,10 @@ import { checkTag, shortDigest } from '../../oci/reference';
 import { TagNode } from '../tree/nodes';
 import type { Services } from '../services';
 import { annotationChanges, stringList } from './argValues';
-import { layoutChanged, layoutFrom, plainArgs, reportDone, tagItems, withProgress } from './args';
+import { layoutFrom, plainArgs } from './args';
+import { tagItems } from '../ui/pickers';
+import { withProgress } from '../ui/progress';
+import { layoutChanged, reportDone } from '../ui/report';
 import { askAnnotations, input, pickMany, splitList } from '../ui/prompts';
 
 export interface IndexCommandResult {

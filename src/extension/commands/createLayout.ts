@@ -3,7 +3,8 @@ import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import { OciLayoutStore } from '../../oci/layout';
 import type { Services } from '../services';
-import { layoutChanged, plainArgs, reportDone } from './args';
+import { plainArgs } from './args';
+import { layoutChanged, reportDone } from '../ui/report';
 import { input } from '../ui/prompts';
 
 /**

@@ -2,7 +2,8 @@ import * as l10n from '@vscode/l10n';
 import { ANNOTATION_REF_NAME } from '../../oci/descriptor';
 import { shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
-import { layoutChanged, manifestFrom, plainArgs, reportDone } from './args';
+import { manifestFrom, plainArgs } from './args';
+import { layoutChanged, reportDone } from '../ui/report';
 import { confirmChange } from '../ui/confirm';
 
 /**

@@ -1,6 +1,7 @@
 import vscode = require('vscode');
 import type { Services } from '../services';
-import { plainArgs, revealInTree } from './args';
+import { plainArgs } from './args';
+import { revealInTree } from '../ui/report';
 
 /** `manifold.openInManifold`: from the Explorer, shows a layout folder in the Layouts view. */
 export async function openInManifold(s: Services, arg?: unknown): Promise<void> {

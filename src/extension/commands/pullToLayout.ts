@@ -3,7 +3,8 @@ import vscode = require('vscode');
 import { checkTag, shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
 import { stringList } from './argValues';
-import { layoutChanged, layoutFrom, plainArgs, reportDone, sourceManifestFrom, sourceReferenceText } from './args';
+import { layoutFrom, plainArgs, sourceManifestFrom, sourceReferenceText } from './args';
+import { layoutChanged, reportDone } from '../ui/report';
 import { copyWithProgress } from '../ui/copyProgress';
 import { input } from '../ui/prompts';
 

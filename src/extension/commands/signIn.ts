@@ -1,7 +1,8 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import type { Services } from '../services';
-import { plainArgs, withProgress } from './args';
+import { plainArgs } from './args';
+import { withProgress } from '../ui/progress';
 import { input } from '../ui/prompts';
 import { registryFrom } from './registryArgs';
 

@@ -2,7 +2,8 @@ import * as l10n from '@vscode/l10n';
 import { checkTag, shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
 import { stringList } from './argValues';
-import { layoutChanged, manifestFrom, plainArgs, reportDone } from './args';
+import { manifestFrom, plainArgs } from './args';
+import { layoutChanged, reportDone } from '../ui/report';
 import { tagProblem } from './createIndex';
 import { input, splitList } from '../ui/prompts';
 

@@ -2,7 +2,9 @@ import * as l10n from '@vscode/l10n';
 import { TagNode } from '../tree/nodes';
 import type { Services } from '../services';
 import { stringList } from './argValues';
-import { layoutChanged, layoutFrom, plainArgs, reportDone, tagItems } from './args';
+import { layoutFrom, plainArgs } from './args';
+import { tagItems } from '../ui/pickers';
+import { layoutChanged, reportDone } from '../ui/report';
 import { confirmChange } from '../ui/confirm';
 import { pickMany } from '../ui/prompts';
 

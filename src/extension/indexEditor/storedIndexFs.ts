@@ -11,7 +11,7 @@ import type { OciLayoutStore } from '../../oci/layout';
 import { MediaType } from '../../oci/mediaType';
 import { shortDigest } from '../../oci/reference';
 import { parseManifestStrict } from '../../oci/validate';
-import { layoutChanged } from '../commands/args';
+import { layoutChanged } from '../ui/report';
 import type { Services } from '../services';
 import { untrustedMessage } from '../trust';
 import { isDigestReference, parseStoredIndexUri, type StoredIndexRef } from '../documents/indexUri';

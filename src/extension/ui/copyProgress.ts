@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { copy, type CopyGraphResult } from '../../oci/copy';
 import type { ReadOnlyTarget, Target } from '../../oci/target';
 import { formatSize } from '../present/format';
-import { withProgress } from '../commands/args';
+import { withProgress } from './progress';
 
 /**
  * `oras cp` with referrers, under a cancellable notification that shows the bytes moved against the bytes
