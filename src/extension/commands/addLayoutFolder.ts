@@ -24,7 +24,7 @@ export async function addLayoutFolder(s: Services, arg?: unknown): Promise<strin
   // Refuse what is not a layout now, with the core's reason, rather than listing a broken entry.
   if (path.endsWith('.tar')) await OciLayoutStore.openTar(path);
   else await OciLayoutStore.open(path);
-  await s.registry.addFolder(path);
+  await s.layouts.addFolder(path);
   s.tree.refreshAll();
   await s.tree.layouts();
   return path;

@@ -43,11 +43,11 @@ export async function layoutFrom(s: Services, arg: unknown, title: string): Prom
   let path: string | undefined;
   if (arg instanceof Node && !arg.layout) throw new Error(l10n.t('{0} works on layouts; this is on a registry.', title));
   if (arg instanceof Node) path = arg.layout?.path;
-  else if (arg instanceof vscode.Uri) path = s.registry.layoutOf(arg.fsPath)?.path ?? arg.fsPath;
+  else if (arg instanceof vscode.Uri) path = s.layouts.layoutOf(arg.fsPath)?.path ?? arg.fsPath;
   else if (typeof arg === 'string') path = arg;
   else if (typeof plainArgs(arg).layout === 'string') path = plainArgs(arg).layout;
   if (!path) path = await pickLayout(s, title);
-  return { path, store: await s.registry.open(path) };
+  return { path, store: await s.layouts.open(path) };
 }
 
 /** The manifest a command acts on; `indexOnly` keeps the prompt to indexes (update, annotate). */

@@ -27,7 +27,7 @@ export async function createLayout(s: Services, arg?: unknown): Promise<string> 
   const abs = root ? resolve(root, path.trim()) : resolve(path.trim());
   await OciLayoutStore.open(abs, { create: true });
   // Outside the workspace findFiles cannot see it: remember it as an added folder.
-  if (!vscode.workspace.getWorkspaceFolder(vscode.Uri.file(abs))) await s.registry.addFolder(abs);
+  if (!vscode.workspace.getWorkspaceFolder(vscode.Uri.file(abs))) await s.layouts.addFolder(abs);
   s.tree.refreshAll();
   layoutChanged(s, abs);
   await s.tree.layouts();

@@ -6,11 +6,11 @@ import { layoutFrom } from './args';
 /** `manifold.removeLayoutFolder`: stops showing an added layout; nothing on disk changes. */
 export async function removeLayoutFolder(s: Services, arg?: unknown): Promise<void> {
   const { path } = await layoutFrom(s, arg, l10n.t('Remove Layout Folder'));
-  if (!s.registry.addedFolders().includes(path)) {
+  if (!s.layouts.addedFolders().includes(path)) {
     void vscode.window.showInformationMessage(l10n.t('{0} is in the workspace, so it is always shown.', path));
     return;
   }
-  await s.registry.removeFolder(path);
+  await s.layouts.removeFolder(path);
   s.tree.refreshAll();
   await s.tree.layouts();
 }

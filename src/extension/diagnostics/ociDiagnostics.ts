@@ -50,7 +50,7 @@ export class OciDiagnostics implements vscode.Disposable {
         if (e.contentChanges.length > 0) this.schedule(e.document.uri, DEBOUNCE_MS);
       }),
       w.onDidCloseTextDocument((d) => this.closed(d.uri)),
-      s.registry.onDidChangeFolders(() => void this.scanLayouts()),
+      s.layouts.onDidChangeFolders(() => void this.scanLayouts()),
     );
     const watcher = s.layoutFiles;
     this.subscriptions.push(watcher.onDidChange((u) => this.diskChanged(u)), watcher.onDidCreate((u) => this.diskChanged(u)), watcher.onDidDelete((u) => this.diskChanged(u)));
@@ -80,7 +80,7 @@ export class OciDiagnostics implements vscode.Disposable {
   private async scanLayouts(): Promise<void> {
     const found = await vscode.workspace.findFiles('**/oci-layout', EXCLUDE);
     const dirs = new Set(found.filter((u) => u.scheme === 'file').map((u) => dirname(u.fsPath)));
-    for (const added of this.s.registry.addedFolders()) if (await this.finder.isLayout(added)) dirs.add(added);
+    for (const added of this.s.layouts.addedFolders()) if (await this.finder.isLayout(added)) dirs.add(added);
     const next = new Set([...dirs].map((d) => join(d, 'index.json')));
     for (const gone of this.layoutIndexes) {
       if (!next.has(gone) && !this.isOpen(vscode.Uri.file(gone))) this.clear(vscode.Uri.file(gone));
@@ -177,7 +177,7 @@ export class OciDiagnostics implements vscode.Disposable {
   private async layoutTarget(role: DocumentRole): Promise<ReadOnlyTarget | undefined> {
     if (!role.layout) return undefined;
     try {
-      return await this.s.registry.open(role.layout);
+      return await this.s.layouts.open(role.layout);
     } catch (err) {
       // An unreadable layout (its index.json broken, say) still gets the validator's findings.
       this.s.log.debug(`diagnostics: layout ${role.layout} not opened: ${(err as Error).message}`);

@@ -52,7 +52,7 @@ export async function layoutForDocument(s: Services, uri: vscode.Uri, title: str
 export async function addManifests(s: Services, document: vscode.TextDocument, references?: readonly string[]): Promise<Descriptor[]> {
   const title = l10n.t('Add Manifests to Index');
   const layout = await layoutForDocument(s, document.uri, title);
-  const store = await s.registry.open(layout);
+  const store = await s.layouts.open(layout);
   let refs = references;
   if (!refs || refs.length === 0) {
     const listed = new Set(indexModel(document.getText()).rows.map((r) => r.digest));

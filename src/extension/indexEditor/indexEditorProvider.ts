@@ -168,7 +168,7 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
 
   private async blobs(layout: string, state: EditorState): Promise<BlobState[] | undefined> {
     try {
-      const store = await this.s.registry.open(layout);
+      const store = await this.s.layouts.open(layout);
       return await Promise.all(
         state.rows.map(async (r) => {
           if (!r.digest) return 'unknown' as const;

@@ -43,7 +43,7 @@ export class StoredIndexFileSystem implements vscode.FileSystemProvider, vscode.
   private async resolve(uri: vscode.Uri): Promise<{ ref: StoredIndexRef; store: OciLayoutStore; desc: Descriptor }> {
     const ref = this.ref(uri);
     try {
-      const store = await this.s.registry.open(ref.layout);
+      const store = await this.s.layouts.open(ref.layout);
       return { ref, store, desc: await store.resolve(ref.reference) };
     } catch (err) {
       if (isOciError(err, 'NOT_FOUND')) throw vscode.FileSystemError.FileNotFound(uri);

@@ -11,7 +11,7 @@ import type { ReadOnlyTarget } from '../../oci/target';
 import { layoutItem, untaggedItem, type Access, type ItemSpec } from '../present/items';
 import type { SourceRef } from '../present/sourceRef';
 import { describeWithin, ManifestNode, MessageNode, Node, SourceNode, TagNode, type TreeContext } from '../tree/nodes';
-import { layoutName, type LayoutFolder } from './layoutRegistry';
+import { layoutName, type LayoutFolder } from './layoutFolders';
 
 export class LayoutNode extends SourceNode {
   readonly parent = undefined;
@@ -55,7 +55,7 @@ export class LayoutNode extends SourceNode {
   }
 
   store(ctx: TreeContext): Promise<OciLayoutStore> {
-    return ctx.registry.open(this.folder.path);
+    return ctx.layouts.open(this.folder.path);
   }
 
   protected async load(ctx: TreeContext): Promise<Node[]> {
@@ -63,7 +63,7 @@ export class LayoutNode extends SourceNode {
     const store = await this.store(ctx);
     const entries = await store.entries();
     const listings = listTags(entries, { all: ctx.showFallbackTags() });
-    await describeWithin(ctx, this, store, listings, ctx.registry.summaries(this.path));
+    await describeWithin(ctx, this, store, listings, ctx.layouts.summaries(this.path));
     const nodes: Node[] = listings.map((l) => new TagNode(this, l));
     const untagged = untaggedEntries(entries);
     if (untagged.length > 0) nodes.push(new UntaggedNode(this, untagged));

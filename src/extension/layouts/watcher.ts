@@ -1,6 +1,6 @@
 import { basename, dirname } from 'node:path';
 import vscode = require('vscode');
-import type { LayoutRegistry } from './layoutRegistry';
+import type { LayoutFolders } from './layoutFolders';
 import type { LayoutsTreeProvider } from './layoutsTree';
 import { indexStamp } from './layoutNodes';
 
@@ -22,7 +22,7 @@ export class LayoutWatcher implements vscode.Disposable {
   private readonly poller: NodeJS.Timeout;
 
   constructor(
-    private readonly registry: LayoutRegistry,
+    private readonly layouts: LayoutFolders,
     private readonly tree: LayoutsTreeProvider,
     private readonly visible: () => boolean,
     private readonly log: vscode.LogOutputChannel,
@@ -30,7 +30,7 @@ export class LayoutWatcher implements vscode.Disposable {
     workspaceFiles: vscode.FileSystemWatcher,
   ) {
     this.listen(workspaceFiles);
-    this.subscriptions.push(registry.onDidChangeFolders(() => this.watchAdded()));
+    this.subscriptions.push(layouts.onDidChangeFolders(() => this.watchAdded()));
     this.watchAdded();
     this.poller = setInterval(() => void this.poll(), POLL_MS);
   }
@@ -47,7 +47,7 @@ export class LayoutWatcher implements vscode.Disposable {
   private watchAdded(): void {
     for (const w of this.outside) w.dispose();
     this.outside = [];
-    for (const path of this.registry.addedFolders()) {
+    for (const path of this.layouts.addedFolders()) {
       const uri = vscode.Uri.file(path);
       if (vscode.workspace.getWorkspaceFolder(uri)) continue;
       const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(uri, '{index.json,oci-layout}'));

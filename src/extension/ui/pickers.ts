@@ -10,7 +10,7 @@ import type { Services } from '../services';
 import { Cancelled, pickOne } from './prompts';
 
 export async function pickLayout(s: Services, title: string): Promise<string> {
-  const folders = s.registry.folders.length > 0 ? s.registry.folders : await s.registry.discover();
+  const folders = s.layouts.folders.length > 0 ? s.layouts.folders : await s.layouts.discover();
   if (folders.length === 1) return folders[0]!.path;
   if (folders.length === 0) {
     void vscode.window.showInformationMessage(l10n.t('No OCI image layout is open: create one or add a layout folder first.'));
@@ -31,7 +31,7 @@ interface TagItem extends vscode.QuickPickItem {
 /** The layout's tags with their platforms, for QuickPicks. */
 export async function tagItems(s: Services, layout: ResolvedLayout, filter?: (d: Descriptor) => boolean): Promise<TagItem[]> {
   const entries = await layout.store.entries();
-  const listings = await listTagsWithSummaries(layout.store, entries, { cache: s.registry.summaries(layout.path) });
+  const listings = await listTagsWithSummaries(layout.store, entries, { cache: s.layouts.summaries(layout.path) });
   return listings
     .filter((l) => !filter || filter(l.desc))
     .map((l) => ({ label: l.tag, description: l.summary?.description ?? l.error?.message, detail: shortDigest(l.desc.digest), tag: l.tag, desc: l.desc }));
