@@ -39,25 +39,25 @@ export function plainArgs(arg: unknown): PlainArgs {
   return {};
 }
 
-export async function layoutFrom(s: Services, arg: unknown, title: string): Promise<ResolvedLayout> {
+export async function layoutFrom(services: Services, arg: unknown, title: string): Promise<ResolvedLayout> {
   let path: string | undefined;
   if (arg instanceof Node && !arg.layout) throw new Error(l10n.t('{0} works on layouts; this is on a registry.', title));
   if (arg instanceof Node) path = arg.layout?.path;
-  else if (arg instanceof vscode.Uri) path = s.layouts.layoutOf(arg.fsPath)?.path ?? arg.fsPath;
+  else if (arg instanceof vscode.Uri) path = services.layouts.layoutOf(arg.fsPath)?.path ?? arg.fsPath;
   else if (typeof arg === 'string') path = arg;
   else if (typeof plainArgs(arg).layout === 'string') path = plainArgs(arg).layout;
-  if (!path) path = await pickLayout(s, title);
-  return { path, store: await s.layouts.open(path) };
+  if (!path) path = await pickLayout(services, title);
+  return { path, store: await services.layouts.open(path) };
 }
 
 /** The manifest a command acts on; `indexOnly` keeps the prompt to indexes (update, annotate). */
-export async function manifestFrom(s: Services, arg: unknown, title: string, options: { indexOnly?: boolean; key?: string } = {}): Promise<ResolvedManifest> {
-  const layout = await layoutFrom(s, arg, title);
+export async function manifestFrom(services: Services, arg: unknown, title: string, options: { indexOnly?: boolean; key?: string } = {}): Promise<ResolvedManifest> {
+  const layout = await layoutFrom(services, arg, title);
   if (arg instanceof TagNode) return { layout, desc: arg.desc, reference: arg.tag, tag: arg.tag, node: arg };
   if (arg instanceof ManifestLikeNode) return { layout, desc: arg.desc, reference: arg.desc.digest, node: arg };
   const plain = plainArgs(arg);
   let reference = [options.key, 'reference'].map((k) => (k ? plain[k] : undefined)).find((v): v is string => typeof v === 'string');
-  if (!reference) reference = await pickTag(s, layout, title, options.indexOnly);
+  if (!reference) reference = await pickTag(services, layout, title, options.indexOnly);
   const desc = await layout.store.resolve(reference);
   return { layout, desc, reference, tag: reference.includes(':') ? undefined : reference };
 }
@@ -75,16 +75,16 @@ export interface SourceManifest {
  * Like manifestFrom, for layouts and registries alike: a node of either view, `{ layout, reference }`,
  * or `{ registry, repository, reference }`.
  */
-export async function sourceManifestFrom(s: Services, arg: unknown, title: string): Promise<SourceManifest> {
+export async function sourceManifestFrom(services: Services, arg: unknown, title: string): Promise<SourceManifest> {
   const plain = plainArgs(arg);
   let ref: SourceRef | undefined;
   if (arg instanceof Node && arg.source) ref = arg.source.ref;
   else if (typeof plain.registry === 'string' && typeof plain.repository === 'string') ref = { kind: 'registry', registry: plain.registry, repository: plain.repository };
   if (!ref || ref.kind === 'layout') {
-    const m = await manifestFrom(s, arg, title);
+    const m = await manifestFrom(services, arg, title);
     return { ref: { kind: 'layout', path: m.layout.path }, target: m.layout.store, desc: m.desc, reference: m.reference, tag: m.tag };
   }
-  const target = await s.sources.open(ref);
+  const target = await services.sources.open(ref);
   if (arg instanceof TagNode) return { ref, target, desc: arg.desc, reference: arg.tag, tag: arg.tag };
   if (arg instanceof ManifestLikeNode) return { ref, target, desc: arg.desc, reference: arg.desc.digest };
   const reference = typeof plain.reference === 'string' ? plain.reference : undefined;
@@ -92,11 +92,11 @@ export async function sourceManifestFrom(s: Services, arg: unknown, title: strin
   return { ref, target, desc: await target.resolve(reference), reference, tag: reference.includes(':') ? undefined : reference };
 }
 
-export function sourceReferenceText(m: SourceManifest): string {
-  return sourceReference(m.ref, m.tag ?? m.desc.digest);
+export function sourceReferenceText(manifest: SourceManifest): string {
+  return sourceReference(manifest.ref, manifest.tag ?? manifest.desc.digest);
 }
 
 /** `dir:tag` or `dir@digest`, as the CLI takes it. */
-export function referenceText(m: ResolvedManifest): string {
-  return formatLayoutReference(m.layout.path, m.tag ?? m.desc.digest);
+export function referenceText(manifest: ResolvedManifest): string {
+  return formatLayoutReference(manifest.layout.path, manifest.tag ?? manifest.desc.digest);
 }

@@ -9,12 +9,12 @@ export { INDEX_EDITOR_VIEW_TYPE } from './indexEditorProvider';
 export { INDEX_SCHEME, storedIndexUri } from '../documents/indexUri';
 
 /** The index editor (a custom text editor for image index documents) and the stored indexes it opens. */
-export function registerIndexEditor(s: Services): void {
-  const files = new StoredIndexFileSystem(s);
-  s.context.subscriptions.push(
+export function registerIndexEditor(services: Services): void {
+  const files = new StoredIndexFileSystem(services);
+  services.context.subscriptions.push(
     files,
     vscode.workspace.registerFileSystemProvider(INDEX_SCHEME, files, { isCaseSensitive: true }),
-    vscode.window.registerCustomEditorProvider(INDEX_EDITOR_VIEW_TYPE, new IndexEditorProvider(s), {
+    vscode.window.registerCustomEditorProvider(INDEX_EDITOR_VIEW_TYPE, new IndexEditorProvider(services), {
       supportsMultipleEditorsPerDocument: true,
       webviewOptions: { enableFindWidget: true },
     }),

@@ -56,10 +56,10 @@ export class LayoutWatcher implements vscode.Disposable {
     }
   }
 
-  private listen(w: vscode.FileSystemWatcher): void {
-    w.onDidChange((uri) => this.changed(uri, false), undefined, this.subscriptions);
-    w.onDidCreate((uri) => this.changed(uri, true), undefined, this.subscriptions);
-    w.onDidDelete((uri) => this.changed(uri, true), undefined, this.subscriptions);
+  private listen(watcher: vscode.FileSystemWatcher): void {
+    watcher.onDidChange((uri) => this.changed(uri, false), undefined, this.subscriptions);
+    watcher.onDidCreate((uri) => this.changed(uri, true), undefined, this.subscriptions);
+    watcher.onDidDelete((uri) => this.changed(uri, true), undefined, this.subscriptions);
   }
 
   private changed(uri: vscode.Uri, createdOrDeleted: boolean): void {

@@ -9,8 +9,8 @@ import type { ResolvedLayout } from '../commands/args';
 import type { Services } from '../services';
 import { Cancelled, pickOne } from './prompts';
 
-export async function pickLayout(s: Services, title: string): Promise<string> {
-  const folders = s.layouts.folders.length > 0 ? s.layouts.folders : await s.layouts.discover();
+export async function pickLayout(services: Services, title: string): Promise<string> {
+  const folders = services.layouts.folders.length > 0 ? services.layouts.folders : await services.layouts.discover();
   if (folders.length === 1) return folders[0]!.path;
   if (folders.length === 0) {
     void vscode.window.showInformationMessage(l10n.t('No OCI image layout is open: create one or add a layout folder first.'));
@@ -29,16 +29,16 @@ interface TagItem extends vscode.QuickPickItem {
 }
 
 /** The layout's tags with their platforms, for QuickPicks. */
-export async function tagItems(s: Services, layout: ResolvedLayout, filter?: (d: Descriptor) => boolean): Promise<TagItem[]> {
+export async function tagItems(services: Services, layout: ResolvedLayout, filter?: (d: Descriptor) => boolean): Promise<TagItem[]> {
   const entries = await layout.store.entries();
-  const listings = await listTagsWithSummaries(layout.store, entries, { cache: s.layouts.summaries(layout.path) });
+  const listings = await listTagsWithSummaries(layout.store, entries, { cache: services.layouts.summaries(layout.path) });
   return listings
     .filter((l) => !filter || filter(l.desc))
     .map((l) => ({ label: l.tag, description: l.summary?.description ?? l.error?.message, detail: shortDigest(l.desc.digest), tag: l.tag, desc: l.desc }));
 }
 
-export async function pickTag(s: Services, layout: ResolvedLayout, title: string, indexOnly?: boolean): Promise<string> {
-  const items = await tagItems(s, layout, indexOnly ? (d) => isImageIndex(d.mediaType) : undefined);
+export async function pickTag(services: Services, layout: ResolvedLayout, title: string, indexOnly?: boolean): Promise<string> {
+  const items = await tagItems(services, layout, indexOnly ? (d) => isImageIndex(d.mediaType) : undefined);
   if (items.length === 0) {
     void vscode.window.showInformationMessage(indexOnly ? l10n.t('This layout has no tagged index.') : l10n.t('This layout has no tags.'));
     throw new Cancelled();
