@@ -63,8 +63,42 @@ describe('layout: open and create', () => {
     await assert.rejects(OciLayoutStore.open(dir), code('INVALID_LAYOUT', /index\.json: the file is empty/));
     writeFileSync(join(dir, 'index.json'), '{"schemaVersion":2,"manifests":{}}');
     await assert.rejects(OciLayoutStore.open(dir), code('INVALID_LAYOUT', /index\.json: "manifests" is not a list/));
+  });
+
+  it('opens an index.json with a damaged entry, reads around it and names it', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
     writeFileSync(join(dir, 'index.json'), '{"schemaVersion":2,"manifests":[{"mediaType":"x/y","digest":"sha256:../../etc","size":1}]}');
-    await assert.rejects(OciLayoutStore.open(dir), code('INVALID_LAYOUT', /index\.json: manifests\[0\]: invalid digest/));
+    const store = await OciLayoutStore.open(dir);
+    assert.deepEqual(await store.entries(), []);
+    const [damaged, ...more] = await store.damagedEntries();
+    assert.deepEqual(more, []);
+    assert.deepEqual({ ...damaged, error: undefined }, { at: 0, place: 'manifests[0]', tag: undefined, problem: 'invalid digest "sha256:../../etc"', error: undefined });
+    assert.equal(damaged!.error.message, `${join(dir, 'index.json')}: manifests[0]: invalid digest "sha256:../../etc"`);
+  });
+
+  it('keeps damaged entries as written when index.json is rewritten, and removes one only by its tag', async () => {
+    const store = await newLayout();
+    const img = await makeImage(store);
+    await store.tag(img, 'a');
+    const odd = { mediaType: 'm', digest: img.digest, size: '12', annotations: { [ANNOTATION_REF_NAME]: 'odd', n: 1 } };
+    const path = join(store.location, 'index.json');
+    const doc = JSON.parse(readFileSync(path, 'utf8'));
+    doc.manifests.push(null, odd, 42);
+    writeFileSync(path, JSON.stringify(doc));
+    assert.deepEqual((await store.damagedEntries()).map((d) => [d.at, d.place, d.tag, d.problem]), [
+      [1, 'manifests[1]', undefined, 'not a descriptor object'],
+      [2, 'manifests[2] (tag "odd")', 'odd', 'invalid size "12"'],
+      [3, 'manifests[3]', undefined, 'not a descriptor object'],
+    ]);
+    await assert.rejects(store.resolve('odd'), code('INVALID_LAYOUT', /index\.json: manifests\[2\] \(tag "odd"\): invalid size "12"$/));
+    // A tag and a delete of the same digest leave the damaged entries alone.
+    await store.tag(img, 'b');
+    assert.deepEqual(indexJson(store).manifests.slice(1), [null, odd, 42, { mediaType: img.mediaType, digest: img.digest, size: img.size, annotations: { [ANNOTATION_REF_NAME]: 'b' }, platform: img.platform }]);
+    await store.delete(img);
+    assert.deepEqual(indexJson(store).manifests, [null, odd, 42]);
+    await store.untag('odd');
+    assert.deepEqual(indexJson(store).manifests, [null, 42]);
   });
 
   it('reads "manifests": null (as umoci writes it) as an empty list, and writes [] back', async () => {

@@ -1,5 +1,6 @@
+import { damagedEntriesOf } from '../../oci/graph';
 import { boolOpt, type Command, LAYOUT_OPTION, UsageError } from '../command';
-import { openTarget, requireReference } from '../targets';
+import { type OpenedTarget, openTarget, requireReference } from '../targets';
 
 export const manifestDelete: Command = {
   path: 'manifest delete',
@@ -16,7 +17,14 @@ export const manifestDelete: Command = {
   async run(p, printer) {
     const raw = p.positionals[0]!;
     const t = await openTarget(p, raw);
-    const desc = await t.target.resolve(requireReference(t, raw));
+    const reference = requireReference(t, raw);
+    let desc;
+    try {
+      desc = await t.target.resolve(reference);
+    } catch (err) {
+      if (await removeDamaged(t, reference, boolOpt(p, 'force'), printer.out)) return;
+      throw err;
+    }
     if (!boolOpt(p, 'force')) {
       throw new UsageError(`deleting ${t.display(desc.digest)} removes it and all tags that name it; pass --force to confirm`);
     }
@@ -24,3 +32,16 @@ export const manifestDelete: Command = {
     printer.out(`Deleted [${t.kind}] ${t.display(desc.digest)}\n`);
   },
 };
+
+/**
+ * A tag whose index.json entry is damaged names no manifest that can be trusted: deleting it removes that
+ * entry (an untag) and no blob. Returns false when the tag is not a damaged entry's.
+ */
+async function removeDamaged(t: OpenedTarget, tag: string, force: boolean, out: (text: string) => void): Promise<boolean> {
+  const damaged = (await damagedEntriesOf(t.target)).filter((d) => d.tag === tag).pop();
+  if (!damaged) return false;
+  if (!force) throw new UsageError(`deleting ${t.display()} removes its damaged entry (${damaged.error.message}); no blob is deleted; pass --force to confirm`);
+  await t.target.untag(tag);
+  out(`Removed damaged entry: ${damaged.error.message}\nNo blob deleted: a damaged entry's descriptor is not trusted\n`);
+  return true;
+}

@@ -1,9 +1,8 @@
-import { describeTags, listTargetTags, type TagListing } from '../../oci/graph';
-import type { ManifestSummary } from '../../oci/summary';
+import { damagedEntriesOf, describeTags, listTargetTags, type TagListing } from '../../oci/graph';
+import { isOciError } from '../../oci/errors';
 import { boolOpt, type Command, formatOpt, FORMAT_OPTION, LAYOUT_OPTION } from '../command';
 import { formatJson, formatTable } from '../printer';
 import { openTarget } from '../targets';
-import type { ReadOnlyTarget } from '../../oci/target';
 
 export const repoTags: Command = {
   path: 'repo tags',
@@ -18,39 +17,51 @@ export const repoTags: Command = {
     ...FORMAT_OPTION,
     all: { type: 'boolean', description: 'also list the sha256-<hex> tags of referrer fallback indexes' },
   },
+  // Every row that can be read is printed; what cannot (a damaged index.json entry, a missing or altered
+  // manifest) is reported on stderr after them, and the exit code is 1 so scripts notice.
   async run(p, printer) {
     const format = formatOpt(p, ['table', 'json', 'text']);
     const t = await openTarget(p, p.positionals[0]!);
     const listings = await listTargetTags(t.target, { all: boolOpt(p, 'all') });
+    const damaged = (await damagedEntriesOf(t.target)).map((d) => d.error.message);
+    const problems: string[] = [];
     if (format === 'text') {
       // Names only: nothing to read beyond the listing.
       for (const l of listings) printer.out(`${l.tag}\n`);
-      return;
-    }
-    const tags = await described(t.target, listings);
-    if (format === 'json') {
-      printer.out(formatJson({
-        tags: tags.map(({ tag, summary: s }) => ({
-          name: tag,
-          digest: s.desc.digest,
-          mediaType: s.desc.mediaType,
-          size: s.desc.size,
-          type: s.kind,
-          platforms: s.platforms,
-          ...(s.artifactType ? { artifactType: s.artifactType } : {}),
-        })),
-      }));
     } else {
-      printer.out(formatTable(['TAG', 'DIGEST', 'TYPE', 'PLATFORM'], tags.map(({ tag, summary: s }) => [tag, s.desc.digest, s.kind, s.kind === 'artifact' ? '' : s.description])));
+      await describeTags(t.target, listings);
+      if (format === 'json') printer.out(formatJson({ tags: listings.map(jsonRow) }));
+      else printer.out(formatTable(['TAG', 'DIGEST', 'TYPE', 'PLATFORM'], listings.map(tableRow)));
+      for (const l of listings) if (l.error) problems.push(`tag ${JSON.stringify(l.tag)}: ${l.error.message}`);
     }
+    problems.push(...damaged);
+    for (const problem of problems) printer.err(`Error: ${problem}\n`);
+    return problems.length > 0 ? 1 : 0;
   },
 };
 
-/** Every listing described; a tag whose content cannot be read fails the command, naming the blob. */
-async function described(target: ReadOnlyTarget, listings: TagListing[]): Promise<Array<{ tag: string; summary: ManifestSummary }>> {
-  await describeTags(target, listings);
-  return listings.map((l) => {
-    if (l.error) throw l.error;
-    return { tag: l.tag, summary: l.summary! };
-  });
+function jsonRow({ tag, desc, summary: s, error }: TagListing): Record<string, unknown> {
+  if (error || !s) return { name: tag, digest: desc.digest, mediaType: desc.mediaType, size: desc.size, error: error?.message ?? 'not read' };
+  return {
+    name: tag,
+    digest: s.desc.digest,
+    mediaType: s.desc.mediaType,
+    size: s.desc.size,
+    type: s.kind,
+    platforms: s.platforms,
+    ...(s.artifactType ? { artifactType: s.artifactType } : {}),
+  };
+}
+
+function tableRow({ tag, desc, summary: s, error }: TagListing): string[] {
+  if (error || !s) return [tag, desc.digest, 'unknown', `error: ${brokenReason(error)}`];
+  return [tag, s.desc.digest, s.kind, s.kind === 'artifact' ? '' : s.description];
+}
+
+/** What is wrong with a tag's manifest, short enough for a table cell; stderr has the whole message. */
+function brokenReason(err: Error | undefined): string {
+  if (isOciError(err, 'NOT_FOUND')) return 'manifest blob missing';
+  if (isOciError(err, 'DIGEST_MISMATCH') || isOciError(err, 'SIZE_MISMATCH')) return 'manifest blob altered';
+  if (isOciError(err, 'INVALID_MANIFEST')) return 'not a valid manifest';
+  return 'manifest unreadable';
 }

@@ -22,7 +22,7 @@ export async function copyToRegistry(services: Services, arg?: unknown): Promise
   if (!services.registries.entry(ref.registry)) await services.registries.add(ref.registry, false);
   await services.registries.addRepository(ref.registry, ref.repository);
   const dst = services.registries.repository(ref.registry, ref.repository);
-  const result = await copyWithProgress(title, source.layout.store, source.reference, dst, [tag]);
+  const result = await copyWithProgress(title, source.layout.store, source.reference, dst, [tag], services.registries.onDidRetry);
   const shown = formatRegistryReference(ref.registry, ref.repository, tag);
   services.registriesTree.refreshAll();
   reportDone(services, l10n.t('Copied {0} to {1} ({2} pushed, {3} already there)', shortDigest(result.root.digest), shown, result.copied, result.existing), {

@@ -38,7 +38,7 @@ export async function pullToLayout(services: Services, arg?: unknown): Promise<{
     ];
   }
   tags.forEach(checkTag);
-  const result = await copyWithProgress(title, source.target, source.reference, layout.store, tags);
+  const result = await copyWithProgress(title, source.target, source.reference, layout.store, tags, services.registries.onDidRetry);
   layoutChanged(services, layout.path);
   reportDone(services, l10n.t('Pulled {0} into {1} as {2} ({3})', sourceReferenceText(source), vscode.workspace.asRelativePath(layout.path), tags.join(', '), shortDigest(result.root.digest)), {
     layout: layout.path,

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import vscode = require('vscode');
-import { diagnose, looksLikeOciDocument, type BlobFacts, type Finding, type QuickFix } from '../../oci/indexModel';
+import { diagnose, looksLikeOciDocument, type BlobFacts, type Finding, type QuickFix } from '../../oci/indexDocument';
 import type { ReadOnlyTarget } from '../../oci/target';
 import type { Services } from '../services';
 import { roleOf, LayoutFinder, type DocumentRole } from '../documents/documentRole';

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type * as vscode from 'vscode';
-import { kindByName } from '../../oci/indexModel';
+import { kindByName } from '../../oci/indexDocument';
 import { isImageIndex } from '../../oci/mediaType';
 import { DOCUMENT_SCHEME, parseDocumentQuery } from '../present/documentUri';
 import { parseStoredIndexUri } from './indexUri';

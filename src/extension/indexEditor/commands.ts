@@ -3,7 +3,7 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import type { Descriptor } from '../../oci/descriptor';
-import { indexModel } from '../../oci/indexModel';
+import { indexModel } from '../../oci/indexDocument';
 import { isImageIndex } from '../../oci/mediaType';
 import { shortDigest } from '../../oci/reference';
 import { manifestFrom, plainArgs } from '../commands/args';

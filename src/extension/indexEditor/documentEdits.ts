@@ -1,8 +1,8 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import type { Descriptor } from '../../oci/descriptor';
-import { childDescriptor, fetchManifest } from '../../oci/imageIndex';
-import { editsFor, indexModel, type EditIntent } from '../../oci/indexModel';
+import { childDescriptor, fetchManifest } from '../../oci/graph';
+import { editsFor, indexModel, type EditIntent } from '../../oci/indexDocument';
 import { parsePlatform } from '../../oci/platform';
 import { isFallbackTag } from '../../oci/reference';
 import { pickLayout, tagItems } from '../ui/pickers';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
-import { indexModel, type IndexModel } from '../../oci/indexModel';
+import { indexModel, type IndexModel } from '../../oci/indexDocument';
 import { isOciError } from '../../oci/errors';
 import type { Services } from '../services';
 import { untrustedMessage, UntrustedWorkspaceError } from '../trust';

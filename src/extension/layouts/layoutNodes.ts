@@ -65,6 +65,8 @@ export class LayoutNode extends SourceNode {
     const listings = listTags(entries, { all: ctx.showFallbackTags() });
     await describeWithin(ctx, this, store, listings, ctx.layouts.summaries(this.path));
     const nodes: Node[] = listings.map((l) => new TagNode(this, l));
+    // A damaged index.json entry is one error row; the other tags still show. The tooltip has the whole path.
+    for (const d of await store.damagedEntries()) nodes.push(new MessageNode(this, 'error', `index.json ${d.place}: ${d.problem}\n${d.error.message}`));
     const untagged = untaggedEntries(entries);
     if (untagged.length > 0) nodes.push(new UntaggedNode(this, untagged));
     if (nodes.length === 0) nodes.push(new MessageNode(this, 'info', l10n.t('No tags yet')));

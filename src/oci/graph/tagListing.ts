@@ -1,6 +1,7 @@
 import { ANNOTATION_REF_NAME, type Descriptor } from '../descriptor';
+import type { DamagedEntry } from '../layout/indexFile';
 import { isFallbackTag } from '../reference';
-import { describeManifest, type ManifestSummary } from '../summary';
+import { describeManifest, type ManifestSummary } from './describeManifest';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 
 /** One tag: what it points at and, unless that could not be read, what it is. */
@@ -72,6 +73,17 @@ export async function listTargetTags(target: ReadOnlyTarget, options: OpOptions 
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 16) }, worker));
   return out;
+}
+
+/** A layout whose index.json may hold entries that cannot be used: listings leave them out, and this names them. */
+export interface DamageReporter {
+  damagedEntries(): Promise<DamagedEntry[]>;
+}
+
+/** The target's damaged index.json entries; none for a target that has no index.json (a registry). */
+export async function damagedEntriesOf(target: ReadOnlyTarget): Promise<DamagedEntry[]> {
+  const reporter = target as Partial<DamageReporter>;
+  return typeof reporter.damagedEntries === 'function' ? reporter.damagedEntries() : [];
 }
 
 /** The tags named in `entries` (index.json), sorted, not yet described. The last entry of a name wins, as the store resolves it. */

@@ -1,4 +1,4 @@
-import type { Descriptor, ImageIndex } from '../descriptor';
+import { ANNOTATION_REF_NAME, type Descriptor, type ImageIndex } from '../descriptor';
 import { encodeDescriptor, encodeIndex } from '../encoding/goJson';
 import { OciError } from '../errors';
 import { MediaType } from '../mediaType';
@@ -8,8 +8,21 @@ import { isDigestFast } from './verify';
  * Reading and writing `index.json`. Reading is lenient where real tools differ (umoci writes
  * `"manifests": null`, zot indents, some omit mediaType) and strict where a wrong value would
  * let a descriptor point outside the layout (digests are checked before any path is built).
+ * This one refuses a file with a damaged entry; readIndexJson keeps it, marked.
  */
 export function parseIndexJson(raw: Buffer | string, where: string): ImageIndex {
+  const index = readIndexJson(raw, where);
+  const [first] = damagedEntries(index, where);
+  if (first) throw first.error;
+  return index;
+}
+
+/**
+ * index.json with each damaged entry (bad digest, size, mediaType or annotations) left in its place but
+ * marked (see damageOf): one bad entry must not make the others unreadable, and a rewrite keeps it as written.
+ * A problem of the document itself (not JSON, wrong schemaVersion, bad subject) is still thrown.
+ */
+export function readIndexJson(raw: Buffer | string, where: string): ImageIndex {
   const text = typeof raw === 'string' ? raw : raw.toString('utf8');
   let doc: unknown;
   try {
@@ -31,37 +44,71 @@ export function parseIndexJson(raw: Buffer | string, where: string): ImageIndex 
   // umoci writes null for an empty list; Go decodes null and absent alike.
   const list = o.manifests === null || o.manifests === undefined ? [] : o.manifests;
   if (!Array.isArray(list)) throw new OciError('INVALID_LAYOUT', `${where}: "manifests" is not a list`);
-  // Checked in place: the list JSON.parse made is the one kept, and a place is named only for a bad entry.
-  for (let i = 0; i < list.length; i++) checkEntry(list[i], where, i);
+  // Checked in place: the list JSON.parse made is the one kept.
+  for (let i = 0; i < list.length; i++) {
+    const problem = entryProblem(list[i]);
+    if (problem !== undefined) list[i] = markDamaged(list[i], problem);
+  }
   const index: ImageIndex = { schemaVersion: 2, manifests: list as Descriptor[] };
   if (typeof o.mediaType === 'string') index.mediaType = o.mediaType;
   if (typeof o.artifactType === 'string') index.artifactType = o.artifactType;
-  if (o.subject !== undefined && o.subject !== null) index.subject = checkEntry(o.subject, where);
+  if (o.subject !== undefined && o.subject !== null) {
+    const problem = entryProblem(o.subject);
+    if (problem !== undefined) throw new OciError('INVALID_LAYOUT', `${where}: subject: ${problem}`);
+    index.subject = o.subject as Descriptor;
+  }
   if (isStringMap(o.annotations)) index.annotations = o.annotations;
   return index;
 }
 
-/** `where` names the file; `i` the entry in its manifests (none: its subject). */
-function checkEntry(entry: unknown, file: string, i?: number): Descriptor {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-    throw entryError(file, i, 'not a descriptor object');
-  }
-  const d = entry as Record<string, unknown>;
-  if (!isDigestFast(d.digest)) {
-    throw entryError(file, i, `invalid digest ${JSON.stringify(d.digest)}`);
-  }
-  if (typeof d.mediaType !== 'string') throw entryError(file, i, 'missing mediaType');
-  if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) {
-    throw entryError(file, i, `invalid size ${JSON.stringify(d.size)}`);
-  }
-  if (d.annotations !== undefined && d.annotations !== null && !isStringMap(d.annotations)) {
-    throw entryError(file, i, 'annotations must map strings to strings');
-  }
+/** An index.json entry that cannot be used; `error` names the file, the entry, its tag if it has one, and the problem. */
+export interface DamagedEntry {
+  /** Its place in `manifests`. */
+  at: number;
+  /** `manifests[2]`, with ` (tag "v1")` when it has one. */
+  place: string;
+  tag?: string;
+  problem: string;
+  error: OciError;
+}
+
+// Keyed by the entry object, so the mark survives the copies of the list a rewrite makes.
+const DAMAGED = new WeakMap<object, { problem: string; value: unknown }>();
+
+/** Why this index.json entry cannot be used, if it is a damaged one readIndexJson kept. */
+export function damageOf(entry: unknown): string | undefined {
+  return typeof entry === 'object' && entry !== null ? DAMAGED.get(entry)?.problem : undefined;
+}
+
+/** The damaged entries of an index readIndexJson made (or one changed from it), with their current places. */
+export function damagedEntries(index: ImageIndex, where: string): DamagedEntry[] {
+  const out: DamagedEntry[] = [];
+  index.manifests.forEach((d, at) => {
+    const problem = damageOf(d);
+    if (problem === undefined) return;
+    const name = (d as { annotations?: Record<string, unknown> }).annotations?.[ANNOTATION_REF_NAME];
+    const tag = typeof name === 'string' ? name : undefined;
+    const place = `manifests[${at}]${tag === undefined ? '' : ` (tag ${JSON.stringify(tag)})`}`;
+    out.push({ at, place, tag, problem, error: new OciError('INVALID_LAYOUT', `${where}: ${place}: ${problem}`) });
+  });
+  return out;
+}
+
+function markDamaged(value: unknown, problem: string): Descriptor {
+  // A value that is not an object (null, a number) is held in one, which only the writer looks into.
+  const entry = typeof value === 'object' && value !== null ? value : {};
+  DAMAGED.set(entry, { problem, value });
   return entry as Descriptor;
 }
 
-function entryError(file: string, i: number | undefined, problem: string): OciError {
-  return new OciError('INVALID_LAYOUT', `${file}: ${i === undefined ? 'subject' : `manifests[${i}]`}: ${problem}`);
+function entryProblem(entry: unknown): string | undefined {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return 'not a descriptor object';
+  const d = entry as Record<string, unknown>;
+  if (!isDigestFast(d.digest)) return `invalid digest ${JSON.stringify(d.digest)}`;
+  if (typeof d.mediaType !== 'string') return 'missing mediaType';
+  if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) return `invalid size ${JSON.stringify(d.size)}`;
+  if (d.annotations !== undefined && d.annotations !== null && !isStringMap(d.annotations)) return 'annotations must map strings to strings';
+  return undefined;
 }
 
 function isStringMap(v: unknown): v is Record<string, string> {
@@ -217,6 +264,9 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** One descriptor as Go's encoder writes it; JSON.stringify where it writes the same (see goShaped and GO_ESCAPES). */
 export function descriptorJson(d: Descriptor): string {
+  // A damaged entry is written back as it was read: re-encoding would change or drop what the user wrote.
+  const damaged = DAMAGED.get(d);
+  if (damaged) return JSON.stringify(damaged.value);
   if (goShaped(d)) {
     const json = JSON.stringify(d);
     if (!GO_ESCAPES.test(json)) return json;

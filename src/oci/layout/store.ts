@@ -9,7 +9,7 @@ import { OciError } from '../errors';
 import { isManifestMediaType, MediaType } from '../mediaType';
 import { isValidTag } from '../reference';
 import type { OpOptions, Target } from '../target';
-import { descriptorJson, emptyIndex, encodeIndexJson, parseIndexJson } from './indexFile';
+import { damagedEntries, damageOf, descriptorJson, emptyIndex, encodeIndexJson, readIndexJson, type DamagedEntry } from './indexFile';
 import { encodeIndexJsonFrom, type IndexFileState } from './indexSplice';
 import { withFileLock } from './lock';
 import { checkManifestBytes, manifestFacts, type ManifestFacts } from './manifest';
@@ -89,14 +89,19 @@ export class OciLayoutStore implements Target {
     checkLayoutFile(await source.readFile(OCI_LAYOUT_FILE, 4096), source.describe(OCI_LAYOUT_FILE), path);
     const raw = await source.readFile(INDEX_FILE);
     if (!raw || raw === TOO_LARGE) throw new OciError('INVALID_LAYOUT', `${source.describe(INDEX_FILE)}: missing; ${path} is not an OCI image layout`);
-    return new OciLayoutStore(path, source, indexView(parseIndexJson(raw, source.describe(INDEX_FILE))));
+    return new OciLayoutStore(path, source, indexView(readIndexJson(raw, source.describe(INDEX_FILE))));
   }
 
   // ---- reading ----------------------------------------------------------------------------
 
-  /** The descriptors listed in `index.json`, as written there. */
+  /** The descriptors listed in `index.json`, as written there; damaged entries are left out (see damagedEntries). */
   async entries(): Promise<Descriptor[]> {
-    return (await this.readIndex()).index.manifests.map(cloneDescriptor);
+    return (await this.readIndex()).good.map(cloneDescriptor);
+  }
+
+  /** The entries of `index.json` that cannot be used (a bad digest, say): each names its place and problem. */
+  async damagedEntries(): Promise<DamagedEntry[]> {
+    return damagedEntries((await this.readIndex()).index, this.source.describe(INDEX_FILE));
   }
 
   async resolve(reference: string, options?: OpOptions): Promise<Descriptor> {
@@ -106,6 +111,9 @@ export class OciLayoutStore implements Target {
     // Exact names first: index.json may hold names (full references) that are not tags.
     const named = view.byName.get(reference);
     if (named) return cloneDescriptor(named);
+    if (view.damagedNames.has(reference)) {
+      throw damagedEntries(view.index, this.source.describe(INDEX_FILE)).filter((e) => e.tag === reference).pop()!.error;
+    }
     if (reference.includes(':')) {
       try {
         parseDigest(reference);
@@ -216,7 +224,7 @@ export class OciLayoutStore implements Target {
         const building: NonNullable<typeof this.subjects> = {
           view,
           signal,
-          promise: buildSubjectIndex(view.index.manifests, this.walkReader, signal).then((index) => (building.done = index)),
+          promise: buildSubjectIndex(view.good, this.walkReader, signal).then((index) => (building.done = index)),
         };
         this.subjects = entry = building;
         building.promise.catch(() => {
@@ -408,7 +416,7 @@ export class OciLayoutStore implements Target {
           removed.push(d);
           continue;
         }
-        if (!name && d.digest === desc.digest) {
+        if (!name && d.digest === desc.digest && !damageOf(d)) {
           if (untaggedAt !== -1) continue; // a second untagged entry of it: dropped
           untaggedAt = list.length;
         }
@@ -441,7 +449,7 @@ export class OciLayoutStore implements Target {
     options?.signal?.throwIfAborted();
     if ((await this.source.size(rel)) === undefined) throw this.blobNotFound(desc.digest);
     await this.updateIndex(async (index, then) => {
-      const kept = index.manifests.filter((d) => d.digest !== desc.digest);
+      const kept = index.manifests.filter((d) => d.digest !== desc.digest || damageOf(d));
       const changed = kept.length !== index.manifests.length;
       index.manifests = kept;
       // After index.json no longer names it, and before the lock is released, so no tag can slip in between.
@@ -461,7 +469,7 @@ export class OciLayoutStore implements Target {
   private async keepNeeded(list: Descriptor[], removed: Descriptor[]): Promise<Descriptor[]> {
     const out = [...list];
     for (const old of removed) {
-      if (out.some((d) => d.digest === old.digest)) continue;
+      if (damageOf(old) || out.some((d) => d.digest === old.digest)) continue;
       const facts = isManifestMediaType(old.mediaType) ? await this.facts(old) : undefined;
       if (facts?.subject) out.push(withName(old, undefined));
     }
@@ -470,7 +478,7 @@ export class OciLayoutStore implements Target {
 
   private async listUntagged(desc: Descriptor): Promise<void> {
     await this.updateIndex(async (index) => {
-      if (index.manifests.some((d) => d.digest === desc.digest)) return false;
+      if (index.manifests.some((d) => d.digest === desc.digest && !damageOf(d))) return false;
       index.manifests.push(withName(desc, undefined));
       return true;
     });
@@ -504,7 +512,7 @@ export class OciLayoutStore implements Target {
     if (!raw || raw === TOO_LARGE) throw new OciError('INVALID_LAYOUT', `${path}: missing; ${this.location} is not an OCI image layout`);
     if (this.indexCache?.raw.equals(raw)) return { raw, view: this.indexCache.view };
     const text = raw.toString('utf8');
-    return { raw, view: indexView(parseIndexJson(text, path), text) };
+    return { raw, view: indexView(readIndexJson(text, path), text) };
   }
 
   /**
@@ -788,8 +796,13 @@ interface PendingUpdate {
 
 /** index.json with lookups by name (the last entry of a name wins, as when oras loads it) and by digest. */
 interface IndexView {
+  /** As read, damaged entries included: what a rewrite starts from. */
   readonly index: ImageIndex;
+  /** The entries that are not damaged: what reads see. */
+  readonly good: Descriptor[];
   readonly byName: Map<string, Descriptor>;
+  /** Names whose last entry is damaged: resolving them reports the damage rather than "not found". */
+  readonly damagedNames: Set<string>;
   readonly byDigest: Map<string, Descriptor>;
   /** Names more than one entry has. */
   readonly namedTwice: Set<string>;
@@ -800,22 +813,37 @@ interface IndexView {
 function indexView(index: ImageIndex, text?: string): IndexView {
   // Each built on first use: a write is often the last thing a process does with the index, and
   // resolving tags needs no map by digest.
-  let names: { byName: Map<string, Descriptor>; namedTwice: Set<string> } | undefined;
+  let names: { byName: Map<string, Descriptor>; namedTwice: Set<string>; damagedNames: Set<string> } | undefined;
   let byDigest: Map<string, Descriptor> | undefined;
+  let good: Descriptor[] | undefined;
   const buildNames = () => {
     if (names) return names;
-    names = { byName: new Map(), namedTwice: new Set() };
+    names = { byName: new Map(), namedTwice: new Set(), damagedNames: new Set() };
     for (const d of index.manifests) {
       const name = nameOf(d);
       if (!name) continue;
-      if (names.byName.has(name)) names.namedTwice.add(name);
-      names.byName.set(name, d);
+      if (names.byName.has(name) || names.damagedNames.has(name)) names.namedTwice.add(name);
+      // The last entry of a name wins, damaged or not.
+      if (damageOf(d)) {
+        names.byName.delete(name);
+        names.damagedNames.add(name);
+      } else {
+        names.damagedNames.delete(name);
+        names.byName.set(name, d);
+      }
     }
     return names;
   };
   return {
     index,
     text,
+    get good() {
+      if (!good) good = index.manifests.some((d) => damageOf(d)) ? index.manifests.filter((d) => !damageOf(d)) : index.manifests;
+      return good;
+    },
+    get damagedNames() {
+      return buildNames().damagedNames;
+    },
     get byName() {
       return buildNames().byName;
     },
@@ -825,7 +853,7 @@ function indexView(index: ImageIndex, text?: string): IndexView {
     get byDigest() {
       if (!byDigest) {
         byDigest = new Map();
-        for (const d of index.manifests) if (!byDigest.has(d.digest)) byDigest.set(d.digest, d);
+        for (const d of index.manifests) if (!byDigest.has(d.digest) && !damageOf(d)) byDigest.set(d.digest, d);
       }
       return byDigest;
     },
@@ -846,7 +874,8 @@ function cloneDescriptor(d: Descriptor): Descriptor {
 }
 
 function nameOf(d: Descriptor): string | undefined {
-  return d.annotations?.[ANNOTATION_REF_NAME];
+  const name: unknown = d.annotations?.[ANNOTATION_REF_NAME];
+  return typeof name === 'string' ? name : undefined; // a damaged entry's annotations may hold anything
 }
 
 /** The index.json entry for `desc`, named `name` (or unnamed). */

@@ -4,6 +4,7 @@ import { ANNOTATION_CREATED, ANNOTATION_TITLE, type Descriptor, type ImageManife
 import { digestOf } from '../digest';
 import { encodeManifest } from '../encoding/goJson';
 import { OciError } from '../errors';
+import { checkManifestSize } from '../manifestLimit';
 import { EMPTY_JSON, EMPTY_JSON_DIGEST, isImageIndex, isValidMediaType, MediaType } from '../mediaType';
 import type { OpOptions, Target } from '../target';
 import { checkFile, prepareFile, type AttachFile, type PreparedFile } from './attachFiles';
@@ -83,7 +84,7 @@ interface Plan {
 /**
  * Attaches OCI 1.1 artifacts (an image manifest with `artifactType`, the empty config, the files as layers and
  * `subject`) to a manifest, to some of its platforms, or to it and everything below it, in one step. Everything
- * that can be refused is checked first (media types, files, the subject, each platform), so a refusal writes
+ * that can be refused is checked first (media types, files, the subject, each platform, the manifests' size), so a refusal writes
  * nothing; then blobs are pushed, each once, then the manifests.
  */
 export async function attach(target: Target, options: AttachOptions): Promise<AttachResult> {
@@ -138,6 +139,23 @@ export async function attach(target: Target, options: AttachOptions): Promise<At
   const config = emptyDescriptor(options.configAnnotations);
   // As the manifest holds them (Go sorts map keys), so printed descriptors read the same.
   const sortedAnnotations = Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  // Manifests are packed (and size-checked) before any blob is written, in plan order, and pushed together
+  // later: a layout lists each referrer in index.json, and groups concurrent index.json updates.
+  const packed = [...plans.values()].map((plan) => {
+    const manifest: ImageManifest = {
+      schemaVersion: 2,
+      mediaType: MediaType.ImageManifest,
+      artifactType: options.artifactType,
+      config: structuredClone(config),
+      layers: plan.files.length > 0 ? plan.files.map((f) => structuredClone(prepared.get(f)!.layer)) : [emptyDescriptor()],
+      subject: { mediaType: plan.subject.mediaType, digest: plan.subject.digest, size: plan.subject.size },
+      annotations: { ...annotations },
+    };
+    const raw = encodeManifest(manifest);
+    checkManifestSize('artifact manifest', raw.length);
+    const desc: Descriptor = { mediaType: MediaType.ImageManifest, digest: digestOf(raw), size: raw.length, annotations: { ...sortedAnnotations }, artifactType: options.artifactType };
+    return { desc, raw, manifest, subject: plan.subject, position: plan.position };
+  });
   const pushed = new Set<string>();
   const pushBlob = async (name: string, desc: Descriptor, content: () => Readable | Buffer) => {
     if (pushed.has(desc.digest)) return;
@@ -156,22 +174,6 @@ export async function attach(target: Target, options: AttachOptions): Promise<At
     pushBlob(file.layer.annotations![ANNOTATION_TITLE]!, file.layer, () => createReadStream(file.path, { signal: options.signal })),
   );
 
-  // Manifests are packed in plan order and pushed together: a layout lists each referrer in index.json, and a
-  // store that groups concurrent index.json updates then rewrites it once instead of once per artifact.
-  const packed = [...plans.values()].map((plan) => {
-    const manifest: ImageManifest = {
-      schemaVersion: 2,
-      mediaType: MediaType.ImageManifest,
-      artifactType: options.artifactType,
-      config: structuredClone(config),
-      layers: plan.files.length > 0 ? plan.files.map((f) => structuredClone(prepared.get(f)!.layer)) : [emptyDescriptor()],
-      subject: { mediaType: plan.subject.mediaType, digest: plan.subject.digest, size: plan.subject.size },
-      annotations: { ...annotations },
-    };
-    const raw = encodeManifest(manifest);
-    const desc: Descriptor = { mediaType: MediaType.ImageManifest, digest: digestOf(raw), size: raw.length, annotations: { ...sortedAnnotations }, artifactType: options.artifactType };
-    return { desc, raw, manifest, subject: plan.subject, position: plan.position };
-  });
   const stored = packed.map(() => deferred());
   const pushing = inParallel(packed.map((a, i) => [a, i] as const), MANIFEST_CONCURRENCY, async ([a, i]) => {
     try {
