@@ -44,12 +44,11 @@ export function activate(context: vscode.ExtensionContext): { services: Services
   const sources = new Sources(layouts, registries);
   const config = () => vscode.workspace.getConfiguration('manifold');
   const common = {
-    layouts,
     log,
     showFallbackTags: () => config().get<boolean>('showFallbackTags', false),
     concurrency: () => config().get<number>('concurrency', 16),
   };
-  const tree = new LayoutsTreeProvider({ ...common, changed: (node) => tree.redraw(node) });
+  const tree = new LayoutsTreeProvider({ ...common, layouts, changed: (node) => tree.redraw(node) });
   const treeView = vscode.window.createTreeView<Node>(LAYOUTS_VIEW, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   const registriesTree = new RegistriesTreeProvider({ ...common, registries, changed: (node) => registriesTree.redraw(node) });
   const registriesView = vscode.window.createTreeView<Node>(REGISTRIES_VIEW, { treeDataProvider: registriesTree, showCollapseAll: true });

@@ -11,7 +11,12 @@ import type { ReadOnlyTarget } from '../../oci/target';
 import { layoutItem, untaggedItem, type Access, type ItemSpec } from '../present/items';
 import type { SourceRef } from '../present/sourceRef';
 import { describeWithin, ManifestNode, MessageNode, Node, SourceNode, TagNode, type TreeContext } from '../tree/nodes';
-import { layoutName, type LayoutFolder } from './layoutFolders';
+import { layoutName, type LayoutFolder, type LayoutFolders } from './layoutFolders';
+
+/** What the Layouts view's nodes are given on top of what every node is: the layout folders, which open the stores. */
+export interface LayoutsContext extends TreeContext {
+  layouts: LayoutFolders;
+}
 
 export class LayoutNode extends SourceNode {
   readonly parent = undefined;
@@ -55,7 +60,7 @@ export class LayoutNode extends SourceNode {
   }
 
   store(ctx: TreeContext): Promise<OciLayoutStore> {
-    return ctx.layouts.open(this.folder.path);
+    return (ctx as LayoutsContext).layouts.open(this.folder.path);
   }
 
   protected async load(ctx: TreeContext): Promise<Node[]> {
@@ -63,7 +68,7 @@ export class LayoutNode extends SourceNode {
     const store = await this.store(ctx);
     const entries = await store.entries();
     const listings = listTags(entries, { all: ctx.showFallbackTags() });
-    await describeWithin(ctx, this, store, listings, ctx.layouts.summaries(this.path));
+    await describeWithin(ctx, this, store, listings, (ctx as LayoutsContext).layouts.summaries(this.path));
     const nodes: Node[] = listings.map((l) => new TagNode(this, l));
     // A damaged index.json entry is one error row; the other tags still show. The tooltip has the whole path.
     for (const d of await store.damagedEntries()) nodes.push(new MessageNode(this, 'error', `index.json ${d.place}: ${d.problem}\n${d.error.message}`));

@@ -1,10 +1,10 @@
-import { LayoutNode } from './layoutNodes';
+import { LayoutNode, type LayoutsContext } from './layoutNodes';
 import { NodeTreeProvider } from '../tree/nodeTree';
 
 export const LAYOUTS_VIEW = 'manifold.layouts';
 
 /** The Layouts view: one node per layout, refreshed per layout (watcher, commands) or whole (folders changed). */
-export class LayoutsTreeProvider extends NodeTreeProvider<LayoutNode> {
+export class LayoutsTreeProvider extends NodeTreeProvider<LayoutNode, LayoutsContext> {
   /** The layout nodes as last listed (loads them if needed). */
   async layouts(): Promise<LayoutNode[]> {
     return (await this.getChildren()).filter((n): n is LayoutNode => n instanceof LayoutNode);

@@ -21,10 +21,8 @@ import {
 } from '../present/items';
 import * as l10n from '@vscode/l10n';
 import type { LayoutNode } from '../layouts/layoutNodes';
-import type { LayoutFolders } from '../layouts/layoutFolders';
 
 export interface TreeContext {
-  layouts: LayoutFolders;
   log: vscode.LogOutputChannel;
   showFallbackTags(): boolean;
   concurrency(): number;
