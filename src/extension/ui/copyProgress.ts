@@ -4,7 +4,7 @@ import { RemoteRepository, retryNotice, type RetryInfo } from '../../oci/registr
 import type { ReadOnlyTarget, Target } from '../../oci/target';
 import type * as vscode from 'vscode';
 import { formatSize } from '../present/format';
-import { withProgress } from './args';
+import { withProgress } from './progress';
 
 /**
  * `oras cp` with referrers, under a cancellable notification that shows the bytes moved against the bytes
