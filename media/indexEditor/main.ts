@@ -2,7 +2,7 @@
 // holds no document state of its own: every change goes to the extension as an edit of the text, and the table
 // is drawn again from the state that comes back.
 import * as l10n from '@vscode/l10n';
-import type { BlobState, EditorState, FromWebview, RowView, TableEdit, ToWebview } from '../../src/extension/indexEditor/protocol';
+import type { BlobState, EditorState, FromWebview, RowView, TableEdit, ToWebview } from '../../src/shared/indexEditorProtocol';
 import { button, h, inlineInput } from './dom';
 
 // The extension puts VS Code's l10n bundle on <body data-l10n> (absent in English): set before any string is made.

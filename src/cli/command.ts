@@ -21,6 +21,8 @@ export interface Command {
 export interface ParsedCommand {
   values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
+  /** Where the command writes: registry clients report retries to its stderr. */
+  printer?: Printer;
 }
 
 /** Options every command takes. */

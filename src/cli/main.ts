@@ -1,5 +1,6 @@
-import { isOciError } from '../oci/errors';
+import { isOciError, OciError } from '../oci/errors';
 import { closeDefaultAgents, preferQuickStartup } from '../oci/registry/client';
+import { RegistryError } from '../oci/registry/registryError';
 import { type Command, helpText, parseCommand, UsageError } from './command';
 import { COMMANDS } from './commands';
 import { type Printer, processPrinter } from './printer';
@@ -52,7 +53,7 @@ export async function main(argv: string[], printer: Printer = processPrinter): P
     return 1;
   }
   try {
-    const parsed = parseCommand(command, rest);
+    const parsed = { ...parseCommand(command, rest), printer };
     if (parsed.values.help) {
       printer.out(helpText(command));
       return 0;
@@ -65,6 +66,7 @@ export async function main(argv: string[], printer: Printer = processPrinter): P
     }
     if (isOciError(err) || err instanceof Error) {
       printer.err(`Error: ${err.message}\n`);
+      if (isOciError(err, 'UNAUTHORIZED')) printer.err(`${signInHint(err)}\n`);
       if (process.env.MANIFOLD_DEBUG && err.stack) printer.err(`${err.stack}\n`);
       return 1;
     }
@@ -89,4 +91,10 @@ if (require.main === module) {
     )
     // Idle keep-alive sockets would hold the process open a few hundred milliseconds after the work.
     .finally(closeDefaultAgents);
+}
+
+/** How to sign in from here: the core's refusal names the registry, this face names its own command. */
+function signInHint(err: unknown): string {
+  const host = err instanceof RegistryError ? new URL(err.url).host : err instanceof OciError ? err.registry : undefined;
+  return `Sign in with "manifold login ${host ?? 'REGISTRY'}", or pass --username with --password-stdin.`;
 }

@@ -2,7 +2,9 @@ import { ChainCredentialStore, type CredentialStore, DockerConfigStore, MemoryCr
 import type { RegistryClientOptions } from '../oci/registry/client';
 import { OciError } from '../oci/errors';
 import type { ParseArgsConfig } from 'node:util';
+import { retryNotice } from '../oci/registry/retryNotice';
 import type { ParsedCommand } from './command';
+import { processPrinter } from './printer';
 
 // The shape of command.ts's option specs; declared here so that file can import these without a cycle.
 type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { description: string; valueName?: string };
@@ -14,7 +16,39 @@ export const REGISTRY_OPTIONS: Record<string, OptionSpec> = {
   username: { type: 'string', short: 'u', description: 'registry user name', valueName: 'NAME' },
   password: { type: 'string', short: 'p', description: 'registry password or identity token (prefer --password-stdin)', valueName: 'SECRET' },
   'password-stdin': { type: 'boolean', description: 'read the password or identity token from stdin' },
+  timeout: { type: 'string', description: 'seconds to wait for a registry response before retrying (default 60, or $MANIFOLD_TIMEOUT)', valueName: 'SECONDS' },
+  retries: { type: 'string', description: 'retries of a request that timed out or failed transiently (default 4, or $MANIFOLD_RETRIES)', valueName: 'N' },
 };
+
+type Patience = Pick<RegistryClientOptions, 'timeoutMs' | 'retry' | 'onRetry'>;
+
+/**
+ * `--timeout` and `--retries`, else $MANIFOLD_TIMEOUT and $MANIFOLD_RETRIES, else the client's defaults;
+ * and each retry told on stderr, one line each, so a stalled registry does not look like a hung command.
+ */
+export function patienceOptions(p: ParsedCommand, env: NodeJS.ProcessEnv = process.env): Patience {
+  const setting = (flag: string, variable: string) => {
+    const flagged = typeof p.values[flag] === 'string' ? (p.values[flag] as string) : undefined;
+    return flagged !== undefined ? { text: flagged, name: `--${flag}` } : env[variable] ? { text: env[variable]!, name: variable } : undefined;
+  };
+  const printer = p.printer ?? processPrinter;
+  // On a terminal, clear cp's status line first.
+  const clear = printer === processPrinter && process.stderr.isTTY ? '\r\x1b[K' : '';
+  const out: Patience = { onRetry: (info) => printer.err(`${clear}${retryNotice(info)}\n`) };
+  const timeout = setting('timeout', 'MANIFOLD_TIMEOUT');
+  if (timeout) {
+    const s = Number(timeout.text);
+    if (!(s > 0) || !Number.isFinite(s)) throw new OciError('INVALID_ARGUMENT', `${timeout.name} must be a positive number of seconds, got ${JSON.stringify(timeout.text)}`);
+    out.timeoutMs = Math.round(s * 1000);
+  }
+  const retries = setting('retries', 'MANIFOLD_RETRIES');
+  if (retries) {
+    const n = Number(retries.text);
+    if (!Number.isInteger(n) || n < 0 || retries.text.trim() === '') throw new OciError('INVALID_ARGUMENT', `${retries.name} must be a whole number, 0 or more, got ${JSON.stringify(retries.text)}`);
+    out.retry = { attempts: n + 1 };
+  }
+  return out;
+}
 
 /** Reads all of stdin (the password, for `--password-stdin`), without its final newline. */
 export async function readSecretFromStdin(stdin: NodeJS.ReadableStream = process.stdin): Promise<string> {
@@ -59,5 +93,6 @@ export async function registryClientOptions(p: ParsedCommand, registry: string):
     plainHttp: p.values['plain-http'] === true,
     insecure: p.values.insecure === true,
     credentials: new ChainCredentialStore(stores),
+    ...patienceOptions(p),
   };
 }

@@ -7,10 +7,10 @@ import { COMMANDS } from './commands/table';
 import { registerDiagnostics } from './diagnostics';
 import { registerIndexEditor } from './indexEditor';
 import { ManifestDocuments } from './documents/manifestDocuments';
-import { LayoutRegistry } from './layouts/layoutRegistry';
+import { LayoutFolders } from './layouts/layoutFolders';
 import { LAYOUTS_VIEW, LayoutsTreeProvider } from './layouts/layoutsTree';
 import { LayoutWatcher } from './layouts/watcher';
-import type { Node } from './layouts/nodes';
+import type { Node } from './tree/nodes';
 import { REGISTRIES_VIEW, RegistriesTreeProvider } from './registries/registriesTree';
 import { RegistryService } from './registries/registryService';
 import { Sources } from './sources';
@@ -39,27 +39,26 @@ export function activate(context: vscode.ExtensionContext): { services: Services
   // Every module's strings go through @vscode/l10n's t (the spelling @vscode/l10n-dev extracts): give it VS Code's bundle.
   if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   const log = vscode.window.createOutputChannel('Manifold', { log: true });
-  const registry = new LayoutRegistry(context.workspaceState);
+  const layouts = new LayoutFolders(context.workspaceState);
   const registries = new RegistryService(context.globalState, context.secrets);
-  const sources = new Sources(registry, registries);
+  const sources = new Sources(layouts, registries);
   const config = () => vscode.workspace.getConfiguration('manifold');
   const common = {
-    registry,
     log,
     showFallbackTags: () => config().get<boolean>('showFallbackTags', false),
     concurrency: () => config().get<number>('concurrency', 16),
   };
-  const tree = new LayoutsTreeProvider({ ...common, changed: (node) => tree.redraw(node) });
+  const tree = new LayoutsTreeProvider({ ...common, layouts, changed: (node) => tree.redraw(node) });
   const treeView = vscode.window.createTreeView<Node>(LAYOUTS_VIEW, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   const registriesTree = new RegistriesTreeProvider({ ...common, registries, changed: (node) => registriesTree.redraw(node) });
   const registriesView = vscode.window.createTreeView<Node>(REGISTRIES_VIEW, { treeDataProvider: registriesTree, showCollapseAll: true });
   const documents = new ManifestDocuments(sources);
   const layoutFiles = vscode.workspace.createFileSystemWatcher('**/{index.json,oci-layout}');
-  const services: Services = { context, log, registry, tree, treeView, documents, registries, registriesTree, registriesView, sources, layoutFiles };
+  const services: Services = { context, log, layouts, tree, treeView, documents, registries, registriesTree, registriesView, sources, layoutFiles };
   context.subscriptions.push(
     log,
     layoutFiles,
-    registry,
+    layouts,
     tree,
     treeView,
     registries,
@@ -78,12 +77,12 @@ export function activate(context: vscode.ExtensionContext): { services: Services
   // Watching index.json files starts once the Layouts view has listed its layouts: before, there is nothing to refresh.
   const startWatching = tree.onDidListRoots(() => {
     startWatching.dispose();
-    context.subscriptions.push(new LayoutWatcher(registry, tree, () => treeView.visible, log, layoutFiles));
+    context.subscriptions.push(new LayoutWatcher(layouts, tree, () => treeView.visible, log, layoutFiles));
   });
   context.subscriptions.push(startWatching);
   registerCommands(services, COMMANDS);
   // Sets the Explorer's context key (which folders are layouts) before the view is first opened.
-  registry.discover().catch((err: unknown) => log.warn(`finding layouts: ${(err as Error).message}`));
+  layouts.discover().catch((err: unknown) => log.warn(`finding layouts: ${(err as Error).message}`));
   registerDiagnostics(services);
   registerIndexEditor(services);
   const done = performance.now();

@@ -1,8 +1,8 @@
 import type * as vscode from 'vscode';
 import type { ManifestDocuments } from './documents/manifestDocuments';
-import type { LayoutRegistry } from './layouts/layoutRegistry';
+import type { LayoutFolders } from './layouts/layoutFolders';
 import type { LayoutsTreeProvider } from './layouts/layoutsTree';
-import type { Node } from './layouts/nodes';
+import type { Node } from './tree/nodes';
 import type { RegistriesTreeProvider } from './registries/registriesTree';
 import type { RegistryService } from './registries/registryService';
 import type { Sources } from './sources';
@@ -11,7 +11,7 @@ import type { Sources } from './sources';
 export interface Services {
   context: vscode.ExtensionContext;
   log: vscode.LogOutputChannel;
-  registry: LayoutRegistry;
+  layouts: LayoutFolders;
   tree: LayoutsTreeProvider;
   treeView: vscode.TreeView<Node>;
   documents: ManifestDocuments;

@@ -1,12 +1,12 @@
 import type { Target } from '../oci/target';
-import type { LayoutRegistry } from './layouts/layoutRegistry';
+import type { LayoutFolders } from './layouts/layoutFolders';
 import type { SourceRef } from './present/sourceRef';
 import type { RegistryService } from './registries/registryService';
 
 /** Opens what a SourceRef names: a layout store or a registry repository, both Targets. */
 export class Sources {
   constructor(
-    private readonly layouts: LayoutRegistry,
+    private readonly layouts: LayoutFolders,
     private readonly registries: RegistryService,
   ) {}
 

@@ -20,10 +20,13 @@ export type OciErrorCode =
 
 export class OciError extends Error {
   readonly code: OciErrorCode;
-  constructor(code: OciErrorCode, message: string, options?: { cause?: unknown }) {
+  /** The registry host a refusal came from, so a face can say how to sign in there. */
+  readonly registry?: string;
+  constructor(code: OciErrorCode, message: string, options?: { cause?: unknown; registry?: string }) {
     super(message, options);
     this.name = 'OciError';
     this.code = code;
+    if (options?.registry) this.registry = options.registry;
   }
 }
 

@@ -57,3 +57,34 @@ export interface StagedBlob {
   /** Discards it. */
   abort(): Promise<void>;
 }
+
+/**
+ * Optional capabilities, as oras-go's Mounter and TagPusher: a target that has one implements it, and operations
+ * test for the capability with the guards below, never for a class, so they stay written against Target alone.
+ */
+export interface BlobMounter {
+  /**
+   * The repository `src` is on this target's registry, when blobs can be mounted from it (another repository of
+   * the same registry); otherwise undefined.
+   */
+  mountSourceOf(src: ReadOnlyTarget): string | undefined;
+  /**
+   * Stores a blob from a stream it may open more than once (a resumed upload), or mounts it from `mountFrom`
+   * when the registry agrees, in which case `open` is never called.
+   */
+  pushBlob(desc: Descriptor, open: () => Promise<Readable>, options?: OpOptions & { mountFrom?: string }): Promise<'uploaded' | 'mounted'>;
+}
+
+export interface TagPusher {
+  /** Stores a manifest and points `tag` at it in one request (instead of a push, then a tag that reads it back). */
+  pushManifest(desc: Descriptor, bytes: Buffer, tag: string, options?: OpOptions): Promise<void>;
+}
+
+export function isBlobMounter(target: ReadOnlyTarget): target is ReadOnlyTarget & BlobMounter {
+  const t = target as Partial<BlobMounter>;
+  return typeof t.mountSourceOf === 'function' && typeof t.pushBlob === 'function';
+}
+
+export function isTagPusher(target: ReadOnlyTarget): target is ReadOnlyTarget & TagPusher {
+  return typeof (target as Partial<TagPusher>).pushManifest === 'function';
+}

@@ -7,7 +7,8 @@ import { Agent } from 'undici';
 import { copy } from '../../src/oci/copy';
 import { isOciError } from '../../src/oci/errors';
 import { RegistryClient, type RegistryClientOptions, RemoteRepository } from '../../src/oci/registry';
-import { cleanupTemps, makeImage, makeIndex, newLayout } from '../unit/builders';
+import { runCli } from '../helpers/runCli';
+import { cleanupTemps, makeImage, makeIndex, newLayout, tempDir } from '../unit/builders';
 import { hasDockerRegistry, launchRegistry, startFaultProxy, type FaultProxy, type FaultRule, type LaunchedRegistry } from './support';
 
 /** Every blob the registry stores under a digest, checked against it: a fault must never leave a corrupt one. */
@@ -145,5 +146,45 @@ describeRegistry('faults between Manifold and the registry', function () {
     await assert.rejects(copy(stalled, s.index.digest, back, [], { attempts: 1 }), (e: Error & { code?: string }) => e.code === 'UND_ERR_HEADERS_TIMEOUT');
     assert.ok(!(await back.exists(s.index)));
   });
-});
 
+  it('names the request when a blob or manifest body is cut short, streamed or buffered', async () => {
+    const s = await sample();
+    const repository = repo('faults/cut', []);
+    await copy(s.store, 'v1', repository, ['v1']);
+    const child = s.children[0]!;
+    const layer = (JSON.parse((await s.store.fetchBytes(child)).toString()) as { layers: Array<{ mediaType: string; digest: string; size: number }> }).layers[0]!;
+    proxy.setRules([{ method: 'GET', fault: 'reset-body' }]);
+    const cut = (kind: string, digest: string) => `GET http://${proxy.host}/v2/faults/cut/${kind}/${digest}: UND_ERR_SOCKET: other side closed`;
+
+    // The CLI: a streamed blob, and a manifest read whole.
+    const out = join(tempDir(), 'layer');
+    let r = await runCli('blob', 'fetch', '--plain-http', `${proxy.host}/faults/cut@${layer.digest}`, '--output', out);
+    assert.deepEqual([r.code, r.stderr], [1, `Error: ${cut('blobs', layer.digest)}\n`]);
+    assert.equal(existsSync(out) || existsSync(`${out}.manifold-partial`), false);
+    r = await runCli('manifest', 'fetch', '--plain-http', `${proxy.host}/faults/cut@${child.digest}`);
+    assert.deepEqual([r.code, r.stderr], [1, `Error: ${cut('manifests', child.digest)}\n`]);
+
+    // The core: each way a body is read.
+    await assert.rejects(repository.fetchBytes(layer), { message: cut('blobs', layer.digest), code: 'UND_ERR_SOCKET' });
+    await assert.rejects(repository.fetchManifest(child.digest), { message: cut('manifests', child.digest) });
+    await assert.rejects(repository.fetchBytes(child), { message: cut('manifests', child.digest) });
+    await assert.rejects(async () => {
+      for await (const _ of await repository.fetch(layer)) {
+        // read to the cut
+      }
+    }, { message: cut('blobs', layer.digest) });
+  });
+
+  it('tells of each retry on stderr and goes on when the registry answers again (cp --timeout)', async () => {
+    const s = await sample();
+    await copy(s.store, 'v1', repo('faults/notice', []), ['v1']);
+    proxy.setRules([{ method: 'HEAD', path: /manifests\/v1$/, fault: 'stall', times: 1 }]);
+    const from = proxy.log.length;
+    const back = tempDir();
+    const r = await runCli('cp', '--plain-http', '--timeout', '1', `${proxy.host}/faults/notice:v1`, '--to-oci-layout', `${back}:v1`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, `registry ${proxy.host}: no response to HEAD /v2/faults/notice/manifests/v1 for 1 s, retrying (2/5)\n`);
+    assert.ok(r.stdout.endsWith(`Digest: ${s.index.digest}\n`), r.stdout);
+    assert.deepEqual(proxy.log.slice(from).filter((l) => l.fault === 'stall').map((l) => `${l.method} ${l.path}`), ['HEAD /v2/faults/notice/manifests/v1']);
+  });
+});

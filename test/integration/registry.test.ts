@@ -143,7 +143,7 @@ describeRegistry('docker-registry with htpasswd basic auth', function () {
     const s = await sampleLayout();
     const denied = await runCli('cp', '--from-oci-layout', `${s.store.location}:v1`, `${registry.host}/secure/app:v1`, '--plain-http');
     assert.equal(denied.code, 1);
-    assert.match(denied.stderr, /response status 401.*manifold login/);
+    assert.match(denied.stderr, /response status 401.*check the credentials\)\nSign in with "manifold login 127\.0\.0\.1:\d+", or pass --username with --password-stdin\.\n/);
     const bad = await runCli('login', registry.host, '-u', 'alice', '-p', 'wrong', '--plain-http');
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /login to .* failed/);

@@ -338,6 +338,28 @@ describe('manifold attach', () => {
     assert.deepEqual(manifest.layers[0]!.annotations, { f: '3', 'org.opencontainers.image.title': 'renamed.txt' });
   });
 
+  it('refuses an artifact manifest over 4 MiB before writing anything (no blob, index.json byte-equal)', async () => {
+    const { store } = await makeMultiArchLayout();
+    const work = tempDir();
+    writeFileSync(join(work, 'new.txt'), 'a file not yet in the layout');
+    writeFileSync(join(work, 'ann.json'), JSON.stringify({ $manifest: { big: 'x'.repeat(5 << 20) } }));
+    const before = snapshot(store);
+    const cwd = process.cwd();
+    process.chdir(work);
+    let r;
+    try {
+      r = await runCli('attach', '--oci-layout', `${store.location}:multi`, '--artifact-type', 'doc/example', '--annotation-file', 'ann.json', 'new.txt');
+    } finally {
+      process.chdir(cwd);
+    }
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    const m = /^Error: artifact manifest would be ([\d,]+) bytes, over the 4 MiB limit registries and readers accept for manifests\n$/.exec(r.stderr);
+    assert.ok(m, r.stderr);
+    assert.ok(Number(m[1]!.replace(/,/g, '')) > 5 << 20);
+    assert.deepEqual(snapshot(store), before);
+  });
+
   it('refuses bad input with an error and writes nothing', async () => {
     const { store } = await makeMultiArchLayout();
     const sig = file('x.sig', 'x');

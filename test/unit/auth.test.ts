@@ -94,7 +94,7 @@ describe('Authorizer', () => {
 
   it('says plainly when the token server refuses', async () => {
     const auth = new Authorizer({ fetchToken: async () => ({ status: 401, text: '{"details":"bad"}' }), mayCarryCredentials: () => true });
-    await assert.rejects(auth.respond('reg', BEARER, ['repository:team/app:pull']), (e: unknown) => isOciError(e, 'UNAUTHORIZED') && /answered 401 for .*repository:team\/app:pull.*manifold login reg/.test(e.message));
+    await assert.rejects(auth.respond('reg', BEARER, ['repository:team/app:pull']), (e: unknown) => isOciError(e, 'UNAUTHORIZED') && /answered 401 for .*repository:team\/app:pull.*check the credentials/.test(e.message) && !/manifold/.test(e.message) && e.registry === 'reg');
     const forbidding = new Authorizer({ fetchToken: async () => ({ status: 403, text: '' }), mayCarryCredentials: () => true });
     await assert.rejects(forbidding.respond('reg', BEARER, []), (e: unknown) => isOciError(e, 'DENIED') && /answered 403/.test(e.message));
   });

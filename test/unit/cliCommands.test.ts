@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { digestOf } from '../../src/oci/digest';
 import { copyPeerLayout, describeWithPeerLayouts } from '../helpers/peerLayouts';
@@ -109,5 +109,18 @@ describeWithPeerLayouts('manifold commands on oras-images', () => {
     const digest = digestOf(Buffer.from(doc));
     assert.equal(r.stdout, `Pushed [oci-layout] ${layout.dir}:pushed\nDigest: ${digest}\n`);
     assert.equal((await runCli('resolve', '--oci-layout', `${layout.dir}:pushed`)).stdout, `${digest}\n`);
+  });
+
+  it('refuses to push a manifest over 4 MiB, writing nothing', async () => {
+    const doc = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [], annotations: { big: 'x'.repeat(5 << 20) } });
+    const file = join(layout.dir, '..', 'big.json');
+    writeFileSync(file, doc);
+    const before = readFileSync(join(layout.dir, 'index.json'));
+    const blobs = readdirSync(join(layout.dir, 'blobs', 'sha256')).sort();
+    const r = await runCli('manifest', 'push', '--oci-layout', `${layout.dir}:big`, file);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, `Error: manifest ${file} would be 5,242,993 bytes, over the 4 MiB limit registries and readers accept for manifests\n`);
+    assert.deepEqual(readFileSync(join(layout.dir, 'index.json')), before);
+    assert.deepEqual(readdirSync(join(layout.dir, 'blobs', 'sha256')).sort(), blobs);
   });
 });

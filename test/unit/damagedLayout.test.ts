@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Descriptor } from '../../src/oci/descriptor';
-import { diagnose } from '../../src/oci/indexModel';
+import { diagnose } from '../../src/oci/indexDocument';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeArtifact, makeImage, newLayout, tempDir, writeTar } from './builders';

@@ -12,7 +12,7 @@ import {
   platformContradiction,
   type BlobFacts,
   type Finding,
-} from '../../src/oci/indexModel';
+} from '../../src/oci/indexDocument';
 import { MediaType } from '../../src/oci/mediaType';
 import type { OciLayoutStore } from '../../src/oci/layout';
 import type { ReadOnlyTarget } from '../../src/oci/target';

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { digestOf } from '../../src/oci/digest';
 import { copyPeerLayout, describeWithPeerLayouts } from '../helpers/peerLayouts';
@@ -110,15 +110,20 @@ describeWithPeerLayouts('manifest index create and update (oras-images)', () => 
     ['removing what the index lacks', ['update', ':multi', '--remove', ARM64.replace('4f9', '000')], /does not exist in the index multi/],
     ['removing by tag', ['update', ':multi', '--remove', 'linux-amd64'], /remove: linux-amd64 is not a digest/],
     ['merging a manifest', ['update', ':multi', '--merge', 'linux-amd64'], /linux-amd64 is not an index/],
+    // No reader would list an index over the manifest limit: it must not be stored where nothing shows it.
+    ['an index over 4 MiB', ['create', ':x', 'linux-amd64', '-a', `k=${'x'.repeat(5 << 20)}`], /^Error: image index would be 5,243,192 bytes, over the 4 MiB limit registries and readers accept for manifests\n$/],
+    ['an update over 4 MiB', ['update', ':multi', '-a', `k=${'x'.repeat(5 << 20)}`], /^Error: image index would be 5,243,609 bytes, over the 4 MiB limit registries and readers accept for manifests\n$/],
   ];
   for (const [what, [verb, ref, ...rest], message] of refusals) {
     it(`refuses ${what} and changes nothing`, async () => {
       const before = readFileSync(join(layout.dir, 'index.json'));
+      const blobsBefore = readdirSync(join(layout.dir, 'blobs', 'sha256')).sort();
       const r = await runCli('manifest', 'index', verb!, '--oci-layout', `${layout.dir}${ref}`, ...rest);
       assert.equal(r.code, 1);
       assert.match(r.stderr, /^Error: /);
       assert.match(r.stderr, message);
       assert.deepEqual(readFileSync(join(layout.dir, 'index.json')), before);
+      assert.deepEqual(readdirSync(join(layout.dir, 'blobs', 'sha256')).sort(), blobsBefore);
     });
   }
 

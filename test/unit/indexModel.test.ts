@@ -3,7 +3,7 @@ import { applyEdits } from 'jsonc-parser';
 import type { Descriptor, ImageIndex, Platform } from '../../src/oci/descriptor';
 import { digestOf } from '../../src/oci/digest';
 import { encodeIndex } from '../../src/oci/encoding/goJson';
-import { applyIntent, detectStyle, editsFor, indexModel, type EditIntent } from '../../src/oci/indexModel';
+import { applyIntent, detectStyle, editsFor, indexModel, type EditIntent } from '../../src/oci/indexDocument';
 import { MediaType } from '../../src/oci/mediaType';
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;

@@ -8,7 +8,7 @@ import * as ts from 'typescript';
 
 const root = resolve(__dirname, '../..');
 const webview = join(root, 'media/indexEditor');
-const protocol = join(root, 'src/extension/indexEditor/protocol.ts');
+const protocol = join(root, 'src/shared/indexEditorProtocol.ts');
 const importsOf = (file: string) => [...readFileSync(file, 'utf8').matchAll(/^\s*import\s[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
 
 describe('index editor webview', () => {

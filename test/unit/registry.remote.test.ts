@@ -8,6 +8,7 @@ import { digestOf } from '../../src/oci/digest';
 import { isOciError } from '../../src/oci/errors';
 import { MediaType } from '../../src/oci/mediaType';
 import { Registry, RegistryClient, RemoteRepository } from '../../src/oci/registry';
+import { redactUrl } from '../../src/oci/registry/registryError';
 import { startFaultProxy, startOciServer, type OciServer } from '../integration/support';
 import { copyGraph } from '../../src/oci/copy';
 import { cleanupTemps, makeArtifact, makeImage, makeIndex, newLayout, pushBlob } from './builders';
@@ -426,7 +427,7 @@ describe('RegistryClient auth failures', () => {
     try {
       const creds = (host: string) => new MemoryCredentialStore({ [host]: { username: 'u', password: 'p' } });
       const repo = new RemoteRepository(new RegistryClient(refusing.host, { plainHttp: true, sleep: noWait, credentials: creds(refusing.host) }), 'team/app');
-      await assert.rejects(repo.resolve('v1'), (e: unknown) => isOciError(e, 'UNAUTHORIZED') && e.message.includes(`${refusing.host}/team/app:v1`) && /manifold login/.test(e.message));
+      await assert.rejects(repo.resolve('v1'), (e: unknown) => isOciError(e, 'UNAUTHORIZED') && e.message.includes(`${refusing.host}/team/app:v1`) && /check the credentials/.test(e.message) && !/manifold/.test(e.message));
       // Asked once without, once with the credentials: a 401 after those is final, not retried.
       assert.deepEqual(refusing.seen, [undefined, `Basic ${Buffer.from('u:p').toString('base64')}`]);
       const data = Buffer.from('layer');
@@ -457,5 +458,12 @@ describe('RegistryClient transport errors', () => {
     const refused = new RemoteRepository(new RegistryClient(`127.0.0.1:${port}`, { plainHttp: true, sleep: noWait, retry: { attempts: 2 } }), 'app');
     await assert.rejects(refused.resolve('v1'), (e: Error & { code?: string }) => e.code === 'ECONNREFUSED'
       && e.message.startsWith(`HEAD http://127.0.0.1:${port}/v2/app/manifests/v1: `) && e.message.includes('ECONNREFUSED'));
+  });
+});
+
+describe('redactUrl', () => {
+  it('drops the query (upload state, tokens) and any user:password@ from a URL in a message', () => {
+    assert.equal(redactUrl('https://u:secret@blob.example/v2/a/blobs/uploads/1?_state=abc&sig=x'), 'https://blob.example/v2/a/blobs/uploads/1?...');
+    assert.equal(redactUrl('http://127.0.0.1:5000/v2/app/manifests/v1'), 'http://127.0.0.1:5000/v2/app/manifests/v1');
   });
 });

@@ -3,7 +3,7 @@ import { isOciError, OciError } from '../../oci/errors';
 import { Registry } from '../../oci/registry/registry';
 import { checkRegistry } from '../../oci/registry/registryReference';
 import { type Command, stringOpt, UsageError } from '../command';
-import { defaultCredentialStore, passwordOption, REGISTRY_OPTIONS } from '../registryOptions';
+import { defaultCredentialStore, passwordOption, patienceOptions, REGISTRY_OPTIONS } from '../registryOptions';
 
 export const login: Command = {
   path: 'login',
@@ -23,7 +23,7 @@ export const login: Command = {
     if (!identityToken && !username) throw new UsageError('no user name given: pass -u NAME (or --identity-token for a token)');
     const credential = identityToken ? { refreshToken: secret } : { username: username!, password: secret };
     // Checked before anything is stored: a login that does not work is not kept.
-    const probe = new Registry(registry, { plainHttp: p.values['plain-http'] === true, insecure: p.values.insecure === true, credentials: new MemoryCredentialStore({ [registry]: credential }) });
+    const probe = new Registry(registry, { plainHttp: p.values['plain-http'] === true, insecure: p.values.insecure === true, credentials: new MemoryCredentialStore({ [registry]: credential }), ...patienceOptions(p) });
     try {
       await probe.ping();
     } catch (err) {

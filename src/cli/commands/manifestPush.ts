@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { digestOf } from '../../oci/digest';
 import type { Descriptor } from '../../oci/descriptor';
 import { OciError } from '../../oci/errors';
+import { checkManifestSize } from '../../oci/manifestLimit';
 import { isManifestMediaType, MediaType } from '../../oci/mediaType';
 import { type Command, LAYOUT_OPTION, stringOpt } from '../command';
 import { openTarget } from '../targets';
@@ -31,6 +32,8 @@ export const manifestPush: Command = {
     if (given && declared && given !== declared) throw new OciError('INVALID_ARGUMENT', `${file}: --media-type ${given} differs from the document's mediaType ${declared}`);
     const mediaType = given ?? declared ?? ('manifests' in json ? MediaType.ImageIndex : MediaType.ImageManifest);
     if (!isManifestMediaType(mediaType)) throw new OciError('INVALID_ARGUMENT', `${file}: ${mediaType} is not a manifest media type`);
+    // A layout would store and tag it, and no reader would read it back.
+    checkManifestSize(`manifest ${file}`, bytes.length);
     const desc: Descriptor = { mediaType, digest: digestOf(bytes), size: bytes.length };
     const t = await openTarget(p, raw, { create: true, allowTagList: true });
     await t.target.push(desc, bytes);

@@ -3,10 +3,10 @@ import vscode = require('vscode');
 import { OciLayoutStore } from '../../oci/layout';
 import type { Services } from '../services';
 import { plainArgs } from './args';
-import { need } from './prompts';
+import { need } from '../ui/prompts';
 
 /** `manifold.addLayoutFolder`: shows a layout folder (or a layout `.tar`, read-only) that is not found in the workspace. */
-export async function addLayoutFolder(s: Services, arg?: unknown): Promise<string> {
+export async function addLayoutFolder(services: Services, arg?: unknown): Promise<string> {
   let path = arg instanceof vscode.Uri ? arg.fsPath : typeof plainArgs(arg).path === 'string' ? (plainArgs(arg).path as string) : undefined;
   if (!path) {
     const picked = need(
@@ -24,8 +24,8 @@ export async function addLayoutFolder(s: Services, arg?: unknown): Promise<strin
   // Refuse what is not a layout now, with the core's reason, rather than listing a broken entry.
   if (path.endsWith('.tar')) await OciLayoutStore.openTar(path);
   else await OciLayoutStore.open(path);
-  await s.registry.addFolder(path);
-  s.tree.refreshAll();
-  await s.tree.layouts();
+  await services.layouts.addFolder(path);
+  services.tree.refreshAll();
+  await services.tree.layouts();
   return path;
 }

@@ -2,13 +2,13 @@ import * as l10n from '@vscode/l10n';
 import { isValidRepository } from '../../oci/registry';
 import type { Services } from '../services';
 import { plainArgs } from './args';
-import { input } from './prompts';
+import { input } from '../ui/prompts';
 import { registryFrom } from './registryArgs';
 
 /** `manifold.addRepository`: a repository by name, for registries whose catalog is closed. Arguments: `{ registry, repository }`. */
-export async function addRepository(s: Services, arg?: unknown): Promise<string> {
+export async function addRepository(services: Services, arg?: unknown): Promise<string> {
   const title = l10n.t('Add Repository');
-  const host = await registryFrom(s, arg, title);
+  const host = await registryFrom(services, arg, title);
   const given = plainArgs(arg).repository;
   const name =
     typeof given === 'string'
@@ -19,6 +19,6 @@ export async function addRepository(s: Services, arg?: unknown): Promise<string>
           placeHolder: 'team/app',
           validateInput: (v) => (isValidRepository(v.trim()) ? undefined : l10n.t('Lowercase path components such as team/app')),
         });
-  await s.registries.addRepository(host, name.trim());
+  await services.registries.addRepository(host, name.trim());
   return `${host}/${name.trim()}`;
 }

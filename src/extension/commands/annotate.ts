@@ -4,7 +4,7 @@ import { shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
 import { annotationChanges } from './argValues';
 import { manifestFrom, plainArgs } from './args';
-import { input, pickOne } from './prompts';
+import { input, pickOne } from '../ui/prompts';
 import { applyUpdate, type UpdateCommandResult } from './updateIndex';
 
 /**
@@ -12,11 +12,11 @@ import { applyUpdate, type UpdateCommandResult } from './updateIndex';
  * changed or removed, new ones added, then "Apply" writes one updated index.
  * Arguments: an index node, or `{ layout, index, annotations: ['key=value', 'key-'] }`.
  */
-export async function annotate(s: Services, arg?: unknown): Promise<UpdateCommandResult> {
+export async function annotate(services: Services, arg?: unknown): Promise<UpdateCommandResult> {
   const title = l10n.t('Edit Index Annotations');
-  const target = await manifestFrom(s, arg, title, { indexOnly: true, key: 'index' });
+  const target = await manifestFrom(services, arg, title, { indexOnly: true, key: 'index' });
   const given = annotationChanges(plainArgs(arg).annotations, true);
-  if (given) return applyUpdate(s, target, { annotations: given }, title);
+  if (given) return applyUpdate(services, target, { annotations: given }, title);
 
   const index = JSON.parse((await target.layout.store.fetchBytes(target.desc)).toString('utf8')) as ImageIndex;
   const current: Record<string, string> = { ...(index.annotations ?? {}) };
@@ -50,5 +50,5 @@ export async function annotate(s: Services, arg?: unknown): Promise<UpdateComman
   const set: Record<string, string> = {};
   for (const [k, v] of Object.entries(next)) if (current[k] !== v) set[k] = v;
   const remove = Object.keys(current).filter((k) => !(k in next));
-  return applyUpdate(s, target, { annotations: { set, remove } }, title);
+  return applyUpdate(services, target, { annotations: { set, remove } }, title);
 }

@@ -32,6 +32,6 @@ export function annotationChanges(value: unknown, allowRemove: boolean): Annotat
   throw new OciError('INVALID_ARGUMENT', l10n.t('annotations: expected ["key=value", ...] or {0}', '{ key: value }'));
 }
 
-function isStringMap(v: unknown): v is Record<string, string> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+function isStringMap(value: unknown): value is Record<string, string> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((x) => typeof x === 'string');
 }

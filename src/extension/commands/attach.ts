@@ -9,8 +9,10 @@ import { attach as attachCore, type AttachFile } from '../../oci/referrers';
 import type { ReadOnlyTarget } from '../../oci/target';
 import type { Services } from '../services';
 import { annotationChanges, stringList } from './argValues';
-import { layoutChanged, manifestFrom, plainArgs, reportDone, withProgress } from './args';
-import { askAnnotations, input, need, pickMany, pickOne } from './prompts';
+import { manifestFrom, plainArgs } from './args';
+import { withProgress } from '../ui/progress';
+import { layoutChanged, reportDone } from '../ui/report';
+import { askAnnotations, input, need, pickMany, pickOne } from '../ui/prompts';
 
 /** Artifact types users attach most, offered first (a function: the labels are localized when asked). */
 function commonArtifactTypes(): { type: string; label: string }[] {
@@ -35,9 +37,9 @@ export interface AttachCommandResult {
  * Arguments: a node, or `{ layout, reference, artifactType, files?, annotations?, platforms?, recursive? }`
  * where `files` are paths (title: the file name) or `{ path, mediaType?, title? }`.
  */
-export async function attach(s: Services, arg?: unknown): Promise<AttachCommandResult> {
+export async function attach(services: Services, arg?: unknown): Promise<AttachCommandResult> {
   const title = l10n.t('Attach Artifact');
-  const target = await manifestFrom(s, arg, title, { key: 'subject' });
+  const target = await manifestFrom(services, arg, title, { key: 'subject' });
   const plain = plainArgs(arg);
   const scripted = typeof plain.artifactType === 'string';
 
@@ -65,13 +67,13 @@ export async function attach(s: Services, arg?: unknown): Promise<AttachCommandR
       },
     }),
   );
-  layoutChanged(s, target.layout.path);
+  layoutChanged(services, target.layout.path);
   const artifacts = result.artifacts.map((a) => ({
     digest: a.desc.digest,
     subject: a.subject.digest,
     platform: a.subject.platform ? formatPlatform(a.subject.platform) : undefined,
   }));
-  reportDone(s, l10n.t('Attached {0} artifact(s) of type {1} to {2}', artifacts.length, artifactType, target.tag ?? shortDigest(target.desc.digest)), {
+  reportDone(services, l10n.t('Attached {0} artifact(s) of type {1} to {2}', artifacts.length, artifactType, target.tag ?? shortDigest(target.desc.digest)), {
     layout: target.layout.path,
     tag: target.tag,
     digest: artifacts[0]?.digest,

@@ -2,29 +2,30 @@ import * as l10n from '@vscode/l10n';
 import { parseRegistryReference, formatRegistryReference } from '../../oci/registry';
 import { shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
-import { manifestFrom, plainArgs, reportDone } from './args';
-import { copyWithProgress } from './copyProgress';
-import { input, pickOne } from './prompts';
+import { manifestFrom, plainArgs } from './args';
+import { reportDone } from '../ui/report';
+import { copyWithProgress } from '../ui/copyProgress';
+import { input, pickOne } from '../ui/prompts';
 
 /**
  * `manifold.copyToRegistry`: copies a layout's tag (or manifest) with everything below it and its referrers
  * to a registry. Arguments: a node, a layout folder URI, or `{ layout, reference, to: 'host/repo:tag' }`.
  */
-export async function copyToRegistry(s: Services, arg?: unknown): Promise<{ to: string; digest: string }> {
+export async function copyToRegistry(services: Services, arg?: unknown): Promise<{ to: string; digest: string }> {
   const title = l10n.t('Copy to Registry');
-  const source = await manifestFrom(s, arg, title);
+  const source = await manifestFrom(services, arg, title);
   const given = plainArgs(arg).to;
-  const to = typeof given === 'string' ? given : await askDestination(s, title, source.tag);
+  const to = typeof given === 'string' ? given : await askDestination(services, title, source.tag);
   const ref = parseRegistryReference(to);
   const tag = ref.reference ?? source.tag;
   if (!tag || tag.includes(':')) throw new Error(l10n.t('Name the tag to push: {0}', `${ref.registry}/${ref.repository}:TAG`));
-  if (!s.registries.entry(ref.registry)) await s.registries.add(ref.registry, false);
-  await s.registries.addRepository(ref.registry, ref.repository);
-  const dst = s.registries.repository(ref.registry, ref.repository);
-  const result = await copyWithProgress(title, source.layout.store, source.reference, dst, [tag]);
+  if (!services.registries.entry(ref.registry)) await services.registries.add(ref.registry, false);
+  await services.registries.addRepository(ref.registry, ref.repository);
+  const dst = services.registries.repository(ref.registry, ref.repository);
+  const result = await copyWithProgress(title, source.layout.store, source.reference, dst, [tag], services.registries.onDidRetry);
   const shown = formatRegistryReference(ref.registry, ref.repository, tag);
-  s.registriesTree.refreshAll();
-  reportDone(s, l10n.t('Copied {0} to {1} ({2} pushed, {3} already there)', shortDigest(result.root.digest), shown, result.copied, result.existing), {
+  services.registriesTree.refreshAll();
+  reportDone(services, l10n.t('Copied {0} to {1} ({2} pushed, {3} already there)', shortDigest(result.root.digest), shown, result.copied, result.existing), {
     layout: source.layout.path,
     tag: source.tag,
     digest: result.root.digest,
@@ -32,8 +33,8 @@ export async function copyToRegistry(s: Services, arg?: unknown): Promise<{ to: 
   return { to: shown, digest: result.root.digest };
 }
 
-async function askDestination(s: Services, title: string, tag: string | undefined): Promise<string> {
-  const known = s.registries.list().flatMap((r) => r.repositories.map((repo) => `${r.host}/${repo}`));
+async function askDestination(services: Services, title: string, tag: string | undefined): Promise<string> {
+  const known = services.registries.list().flatMap((r) => r.repositories.map((repo) => `${r.host}/${repo}`));
   const other = l10n.t('Other…');
   let repo: string;
   if (known.length > 0) {

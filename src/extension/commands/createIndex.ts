@@ -2,11 +2,14 @@ import * as l10n from '@vscode/l10n';
 import { createIndex as createIndexCore } from '../../oci/imageIndex';
 import { isManifestMediaType } from '../../oci/mediaType';
 import { checkTag, shortDigest } from '../../oci/reference';
-import { TagNode } from '../layouts/nodes';
+import { TagNode } from '../tree/nodes';
 import type { Services } from '../services';
 import { annotationChanges, stringList } from './argValues';
-import { layoutChanged, layoutFrom, plainArgs, reportDone, tagItems, withProgress } from './args';
-import { askAnnotations, input, pickMany, splitList } from './prompts';
+import { layoutFrom, plainArgs } from './args';
+import { tagItems } from '../ui/pickers';
+import { withProgress } from '../ui/progress';
+import { layoutChanged, reportDone } from '../ui/report';
+import { askAnnotations, input, pickMany, splitList } from '../ui/prompts';
 
 export interface IndexCommandResult {
   layout: string;
@@ -20,15 +23,15 @@ export interface IndexCommandResult {
  * each image's config. Arguments: a layout or tag node, a layout folder URI, or
  * `{ layout, sources, tags, annotations?, artifactType? }` (no prompts then).
  */
-export async function createIndex(s: Services, arg?: unknown): Promise<IndexCommandResult> {
+export async function createIndex(services: Services, arg?: unknown): Promise<IndexCommandResult> {
   const title = l10n.t('Create Multi-Arch Index');
-  const layout = await layoutFrom(s, arg, title);
+  const layout = await layoutFrom(services, arg, title);
   const plain = plainArgs(arg);
   const scripted = plain.sources !== undefined;
 
   let sources = stringList(plain.sources, 'sources');
   if (!sources) {
-    const items = await tagItems(s, layout, (d) => isManifestMediaType(d.mediaType));
+    const items = await tagItems(services, layout, (d) => isManifestMediaType(d.mediaType));
     const preselected = arg instanceof TagNode ? arg.tag : undefined;
     const picked = await pickMany(
       items.map((i) => ({ ...i, picked: i.tag === preselected })),
@@ -66,8 +69,8 @@ export async function createIndex(s: Services, arg?: unknown): Promise<IndexComm
       },
     }),
   );
-  layoutChanged(s, layout.path);
-  reportDone(s, l10n.t('Created the index {0} ({1}) of {2} manifests', tags.join(', '), shortDigest(result.desc.digest), result.index.manifests.length), {
+  layoutChanged(services, layout.path);
+  reportDone(services, l10n.t('Created the index {0} ({1}) of {2} manifests', tags.join(', '), shortDigest(result.desc.digest), result.index.manifests.length), {
     layout: layout.path,
     tag: tags[0],
     digest: result.desc.digest,

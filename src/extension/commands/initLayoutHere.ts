@@ -2,6 +2,6 @@ import type { Services } from '../services';
 import { createLayout } from './createLayout';
 
 /** `manifold.initLayoutHere`: the Explorer's "Initialize OCI Layout Here" on a folder. */
-export function initLayoutHere(s: Services, arg?: unknown): Promise<string> {
-  return createLayout(s, arg);
+export function initLayoutHere(services: Services, arg?: unknown): Promise<string> {
+  return createLayout(services, arg);
 }

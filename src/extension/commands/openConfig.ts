@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import type { Descriptor } from '../../oci/descriptor';
 import { readManifestContent } from '../../oci/graph';
 import { shortDigest } from '../../oci/reference';
-import { BlobNode } from '../layouts/nodes';
+import { BlobNode } from '../tree/nodes';
 import type { SourceRef } from '../present/sourceRef';
 import type { Services } from '../services';
 import { sourceManifestFrom } from './args';
@@ -11,7 +11,7 @@ import { sourceManifestFrom } from './args';
  * `manifold.openConfig`: an image's config as read-only JSON. Arguments: a config node, a tag or manifest
  * node of an image, `{ layout, reference }` or `{ registry, repository, reference }`. Returns the document's URI.
  */
-export async function openConfig(s: Services, arg?: unknown): Promise<string> {
+export async function openConfig(services: Services, arg?: unknown): Promise<string> {
   let ref: SourceRef;
   let desc: Descriptor;
   let label: string;
@@ -20,14 +20,14 @@ export async function openConfig(s: Services, arg?: unknown): Promise<string> {
     desc = arg.desc;
     label = `${arg.parent.spec().label}-config`;
   } else {
-    const target = await sourceManifestFrom(s, arg, l10n.t('Open Config'));
+    const target = await sourceManifestFrom(services, arg, l10n.t('Open Config'));
     const content = await readManifestContent(target.target, target.desc);
     if (!content.config) throw new Error(l10n.t('{0} is an index: it has no config; open one of its manifests.', target.tag ?? shortDigest(target.desc.digest)));
     ref = target.ref;
     desc = content.config;
     label = `${target.tag ?? shortDigest(target.desc.digest)}-config`;
   }
-  const uri = s.documents.uri('blob', ref, desc, label);
-  await s.documents.show(uri);
+  const uri = services.documents.uri('blob', ref, desc, label);
+  await services.documents.show(uri);
   return uri.toString();
 }

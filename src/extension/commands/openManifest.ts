@@ -7,9 +7,9 @@ import { sourceManifestFrom } from './args';
  * `manifold.openManifest`: the manifest or index as read-only, indented JSON (a `manifold:` document).
  * Arguments: a node, `{ layout, reference }` or `{ registry, repository, reference }`. Returns the document's URI.
  */
-export async function openManifest(s: Services, arg?: unknown): Promise<string> {
-  const target = await sourceManifestFrom(s, arg, l10n.t('Open Manifest'));
-  const uri = s.documents.uri('manifest', target.ref, target.desc, target.tag ?? shortDigest(target.desc.digest));
-  await s.documents.show(uri);
+export async function openManifest(services: Services, arg?: unknown): Promise<string> {
+  const target = await sourceManifestFrom(services, arg, l10n.t('Open Manifest'));
+  const uri = services.documents.uri('manifest', target.ref, target.desc, target.tag ?? shortDigest(target.desc.digest));
+  await services.documents.show(uri);
   return uri.toString();
 }

@@ -3,19 +3,20 @@ import vscode = require('vscode');
 import { checkTag, shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
 import { stringList } from './argValues';
-import { layoutChanged, layoutFrom, plainArgs, reportDone, sourceManifestFrom, sourceReferenceText } from './args';
-import { copyWithProgress } from './copyProgress';
-import { input } from './prompts';
+import { layoutFrom, plainArgs, sourceManifestFrom, sourceReferenceText } from './args';
+import { layoutChanged, reportDone } from '../ui/report';
+import { copyWithProgress } from '../ui/copyProgress';
+import { input } from '../ui/prompts';
 
 /**
  * `manifold.pullToLayout`: copies a registry tag with everything below it and its referrers into a layout.
  * Arguments: a registry tag node, or `{ registry, repository, reference, layout, tags? }`.
  */
-export async function pullToLayout(s: Services, arg?: unknown): Promise<{ layout: string; digest: string; tags: string[] }> {
+export async function pullToLayout(services: Services, arg?: unknown): Promise<{ layout: string; digest: string; tags: string[] }> {
   const title = l10n.t('Pull into Layout');
-  const source = await sourceManifestFrom(s, arg, title);
+  const source = await sourceManifestFrom(services, arg, title);
   const plain = plainArgs(arg);
-  const layout = await layoutFrom(s, typeof plain.layout === 'string' ? { layout: plain.layout } : undefined, title);
+  const layout = await layoutFrom(services, typeof plain.layout === 'string' ? { layout: plain.layout } : undefined, title);
   let tags = stringList(plain.tags, 'tags');
   if (!tags) {
     tags = [
@@ -37,9 +38,9 @@ export async function pullToLayout(s: Services, arg?: unknown): Promise<{ layout
     ];
   }
   tags.forEach(checkTag);
-  const result = await copyWithProgress(title, source.target, source.reference, layout.store, tags);
-  layoutChanged(s, layout.path);
-  reportDone(s, l10n.t('Pulled {0} into {1} as {2} ({3})', sourceReferenceText(source), vscode.workspace.asRelativePath(layout.path), tags.join(', '), shortDigest(result.root.digest)), {
+  const result = await copyWithProgress(title, source.target, source.reference, layout.store, tags, services.registries.onDidRetry);
+  layoutChanged(services, layout.path);
+  reportDone(services, l10n.t('Pulled {0} into {1} as {2} ({3})', sourceReferenceText(source), vscode.workspace.asRelativePath(layout.path), tags.join(', '), shortDigest(result.root.digest)), {
     layout: layout.path,
     tag: tags[0],
     digest: result.root.digest,

@@ -4,7 +4,7 @@ import { isOciError } from '../../oci/errors';
 import type { Services } from '../services';
 import { signInOffer } from '../registries/signInOffer';
 import { guardTrust, UntrustedWorkspaceError } from '../trust';
-import { Cancelled } from './prompts';
+import { Cancelled } from '../ui/prompts';
 import type { CommandEntry } from './table';
 
 /**
@@ -13,24 +13,24 @@ import type { CommandEntry } from './table';
  * registry is refused in an untrusted workspace (../trust.ts), with a "Manage Workspace Trust" action. The handler's result is
  * returned to `executeCommand` callers (tests read digests and paths from it); on error they get undefined.
  */
-export function registerCommands(s: Services, table: readonly CommandEntry[]): void {
+export function registerCommands(services: Services, table: readonly CommandEntry[]): void {
   for (const { id, handler } of table) {
     const run = guardTrust(id, handler, () => vscode.workspace.isTrusted);
-    s.context.subscriptions.push(
+    services.context.subscriptions.push(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
         try {
-          return await run(s, ...args);
+          return await run(services, ...args);
         } catch (err) {
           if (err instanceof Cancelled) return undefined;
           if (err instanceof UntrustedWorkspaceError) {
-            refuseUntrusted(s, id, err);
+            refuseUntrusted(services, id, err);
             return undefined;
           }
           if ((err as Error)?.name === 'AbortError') {
-            s.log.info(`${id}: cancelled`);
+            services.log.info(`${id}: cancelled`);
             return undefined;
           }
-          report(s, id, err);
+          report(services, id, err);
           return undefined;
         }
       }),
@@ -38,22 +38,22 @@ export function registerCommands(s: Services, table: readonly CommandEntry[]): v
   }
 }
 
-function report(s: Services, id: string, err: unknown): void {
+function report(services: Services, id: string, err: unknown): void {
   const e = err as Error;
-  s.log.error(`${id} failed: ${isOciError(e) ? `[${e.code}] ` : ''}${e?.stack ?? String(err)}`);
+  services.log.error(`${id} failed: ${isOciError(e) ? `[${e.code}] ` : ''}${e?.stack ?? String(err)}`);
   const showLog = l10n.t('Show log');
   // A registry that wants credentials (the error's code, not its text, says so) gets a "Sign In" action.
-  const signIn = signInOffer(err, { isKnown: (host) => s.registries.entry(host) !== undefined });
+  const signIn = signInOffer(err, { isKnown: (host) => services.registries.entry(host) !== undefined });
   const signInTitle = l10n.t('Sign In…');
   const actions = signIn ? [signInTitle, showLog] : [showLog];
   void vscode.window.showErrorMessage(e?.message ?? String(err), ...actions).then((action) => {
-    if (action === showLog) s.log.show(true);
+    if (action === showLog) services.log.show(true);
     if (action === signInTitle) void vscode.commands.executeCommand('manifold.signIn', signIn);
   });
 }
 
-function refuseUntrusted(s: Services, id: string, err: UntrustedWorkspaceError): void {
-  s.log.warn(`${id} refused: ${err.message}`);
+function refuseUntrusted(services: Services, id: string, err: UntrustedWorkspaceError): void {
+  services.log.warn(`${id} refused: ${err.message}`);
   const manage = l10n.t('Manage Workspace Trust');
   void vscode.window.showWarningMessage(err.message, manage).then((action) => {
     if (action === manage) void vscode.commands.executeCommand('workbench.trust.manage');

@@ -3,16 +3,16 @@ import { checkRegistry, isLoopbackHost } from '../../oci/registry';
 import { RegistryNode } from '../registries/registryNodes';
 import type { Services } from '../services';
 import { plainArgs } from './args';
-import { input, pickOne } from './prompts';
+import { input, pickOne } from '../ui/prompts';
 
 /** The registry host a command acts on: a registry node (or a node below one), `{ registry }`, or a pick. */
-export async function registryFrom(s: Services, arg: unknown, title: string): Promise<string> {
+export async function registryFrom(services: Services, arg: unknown, title: string): Promise<string> {
   let n: unknown = arg;
   while (n && typeof n === 'object' && 'parent' in n && !(n instanceof RegistryNode)) n = (n as { parent?: unknown }).parent;
   if (n instanceof RegistryNode) return n.host;
   const given = plainArgs(arg).registry;
   if (typeof given === 'string') return checkRegistry(given);
-  const list = s.registries.list();
+  const list = services.registries.list();
   if (list.length === 0) return askHost(title);
   const other = l10n.t('Other registry…');
   const picked = await pickOne([...list.map((r) => ({ label: r.host })), { label: other }], { title, placeHolder: l10n.t('Registry') });

@@ -3,8 +3,8 @@ import type { Services } from '../services';
 import { registryFrom } from './registryArgs';
 
 /** `manifold.removeRegistry`: stops showing a registry; its stored credentials stay until "Sign Out". */
-export async function removeRegistry(s: Services, arg?: unknown): Promise<void> {
-  const host = await registryFrom(s, arg, l10n.t('Remove Registry'));
-  await s.registries.remove(host);
-  await s.registriesTree.registries();
+export async function removeRegistry(services: Services, arg?: unknown): Promise<void> {
+  const host = await registryFrom(services, arg, l10n.t('Remove Registry'));
+  await services.registries.remove(host);
+  await services.registriesTree.registries();
 }

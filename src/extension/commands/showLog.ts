@@ -1,5 +1,5 @@
 import type { Services } from '../services';
 
-export function showLog(s: Services): void {
-  s.log.show(true);
+export function showLog(services: Services): void {
+  services.log.show(true);
 }

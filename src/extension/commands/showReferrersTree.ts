@@ -6,9 +6,9 @@ import { sourceManifestFrom, sourceReferenceText } from './args';
  * `manifold.showReferrersTree`: the `discover --recursive` tree of a manifest or index as a read-only
  * document. Arguments: a node, `{ layout, reference }` or `{ registry, repository, reference }`. Returns the text.
  */
-export async function showReferrersTree(s: Services, arg?: unknown): Promise<string> {
-  const target = await sourceManifestFrom(s, arg, l10n.t('Show Referrers Tree'));
-  const uri = s.documents.uri('referrers', target.ref, target.desc, sourceReferenceText(target));
-  const editor = await s.documents.show(uri);
+export async function showReferrersTree(services: Services, arg?: unknown): Promise<string> {
+  const target = await sourceManifestFrom(services, arg, l10n.t('Show Referrers Tree'));
+  const uri = services.documents.uri('referrers', target.ref, target.desc, sourceReferenceText(target));
+  const editor = await services.documents.show(uri);
   return editor.document.getText();
 }

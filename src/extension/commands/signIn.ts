@@ -1,26 +1,27 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import type { Services } from '../services';
-import { plainArgs, withProgress } from './args';
-import { input } from './prompts';
+import { plainArgs } from './args';
+import { withProgress } from '../ui/progress';
+import { input } from '../ui/prompts';
 import { registryFrom } from './registryArgs';
 
 /**
  * `manifold.signIn`: stores a user name and password (or token) in VS Code's secret storage after the
  * registry accepted them. Arguments: a registry node or `{ registry, username, password }`.
  */
-export async function signIn(s: Services, arg?: unknown): Promise<string> {
+export async function signIn(services: Services, arg?: unknown): Promise<string> {
   const title = l10n.t('Sign In to Registry');
-  const host = await registryFrom(s, arg, title);
+  const host = await registryFrom(services, arg, title);
   const plain = plainArgs(arg);
   const username = typeof plain.username === 'string' ? plain.username : await input({ title: `${title}: ${host}`, prompt: l10n.t('User name') });
   const password =
     typeof plain.password === 'string'
       ? plain.password
       : await input({ title: `${title}: ${host}`, prompt: l10n.t('Password or access token for {0}', username), password: true });
-  if (!s.registries.entry(host)) await s.registries.add(host, false);
-  await withProgress(l10n.t('Signing in to {0}', host), (signal) => s.registries.signIn(host, { username, password }, { signal }));
-  s.log.info(`signed in to ${host} as ${username}`);
+  if (!services.registries.entry(host)) await services.registries.add(host, false);
+  await withProgress(l10n.t('Signing in to {0}', host), (signal) => services.registries.signIn(host, { username, password }, { signal }));
+  services.log.info(`signed in to ${host} as ${username}`);
   vscode.window.setStatusBarMessage(l10n.t('Signed in to {0} as {1}', host, username), 5000);
   return host;
 }

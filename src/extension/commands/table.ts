@@ -32,7 +32,7 @@ import { addToIndex, editIndex, openInIndexEditor } from '../indexEditor';
 export interface CommandEntry {
   id: string;
   // Handlers take what VS Code passes (a node, a URI, a plain object) and check it themselves.
-  handler: (s: Services, ...args: any[]) => unknown;
+  handler: (services: Services, ...args: any[]) => unknown;
 }
 
 export const COMMANDS: readonly CommandEntry[] = [

@@ -1,18 +1,20 @@
 import * as l10n from '@vscode/l10n';
-import { TagNode } from '../layouts/nodes';
+import { TagNode } from '../tree/nodes';
 import type { Services } from '../services';
 import { stringList } from './argValues';
-import { layoutChanged, layoutFrom, plainArgs, reportDone, tagItems } from './args';
-import { confirmChange } from './confirm';
-import { pickMany } from './prompts';
+import { layoutFrom, plainArgs } from './args';
+import { tagItems } from '../ui/pickers';
+import { layoutChanged, reportDone } from '../ui/report';
+import { confirmChange } from '../ui/confirm';
+import { pickMany } from '../ui/prompts';
 
 /**
  * `manifold.untag`: removes tags; the manifests stay on disk, and a confirmation names what becomes
  * unreachable. Arguments: a tag node (or several selected), or `{ layout, tags, confirmed? }`.
  */
-export async function untag(s: Services, arg?: unknown, selection?: unknown[]): Promise<{ tags: string[] }> {
+export async function untag(services: Services, arg?: unknown, selection?: unknown[]): Promise<{ tags: string[] }> {
   const title = l10n.t('Untag');
-  const layout = await layoutFrom(s, arg, title);
+  const layout = await layoutFrom(services, arg, title);
   let tags: string[] | undefined;
   if (arg instanceof TagNode) {
     // A multi-selection in the tree arrives as the second argument.
@@ -21,12 +23,12 @@ export async function untag(s: Services, arg?: unknown, selection?: unknown[]): 
   } else {
     tags = stringList(plainArgs(arg).tags ?? plainArgs(arg).reference, 'tags');
   }
-  if (!tags) tags = (await pickMany(await tagItems(s, layout), { title, placeHolder: l10n.t('Tags to remove') })).map((i) => i.tag);
+  if (!tags) tags = (await pickMany(await tagItems(services, layout), { title, placeHolder: l10n.t('Tags to remove') })).map((i) => i.tag);
 
   const question = tags.length === 1 ? l10n.t('Remove the tag {0}?', tags[0]!) : l10n.t('Remove the tags {0}?', tags.join(', '));
   const detail = await confirmChange(layout, { untag: tags }, question, l10n.t('Untag'), plainArgs(arg).confirmed === true);
   for (const name of tags) await layout.store.untag(name);
-  layoutChanged(s, layout.path);
-  reportDone(s, `${l10n.t('Removed {0}.', tags.join(', '))} ${detail}`, { layout: layout.path });
+  layoutChanged(services, layout.path);
+  reportDone(services, `${l10n.t('Removed {0}.', tags.join(', '))} ${detail}`, { layout: layout.path });
   return { tags };
 }

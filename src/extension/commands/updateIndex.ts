@@ -7,10 +7,13 @@ import { formatPlatform } from '../../oci/platform';
 import { checkTag, shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
 import { annotationChanges, stringList } from './argValues';
-import { layoutChanged, manifestFrom, plainArgs, reportDone, tagItems, withProgress, type ResolvedManifest } from './args';
+import { manifestFrom, plainArgs, type ResolvedManifest } from './args';
+import { tagItems } from '../ui/pickers';
+import { withProgress } from '../ui/progress';
+import { layoutChanged, reportDone } from '../ui/report';
 import type { IndexCommandResult } from './createIndex';
 import { tagProblem } from './createIndex';
-import { askAnnotations, input, pickMany, pickOne, splitList } from './prompts';
+import { askAnnotations, input, pickMany, pickOne, splitList } from '../ui/prompts';
 
 export interface UpdateCommandResult extends IndexCommandResult {
   changed: boolean;
@@ -24,9 +27,9 @@ type Changes = Pick<UpdateIndexOptions, 'add' | 'remove' | 'merge' | 'annotation
  * Arguments: an index node, or `{ layout, index, add?, remove?, merge?, annotations?, tags?, artifactType? }`
  * where `annotations` is `['key=value', 'key-']` or `{ set, remove }`.
  */
-export async function updateIndex(s: Services, arg?: unknown): Promise<UpdateCommandResult> {
+export async function updateIndex(services: Services, arg?: unknown): Promise<UpdateCommandResult> {
   const title = l10n.t('Update Index');
-  const target = await manifestFrom(s, arg, title, { indexOnly: true, key: 'index' });
+  const target = await manifestFrom(services, arg, title, { indexOnly: true, key: 'index' });
   const plain = plainArgs(arg);
   const scripted = ['add', 'remove', 'merge', 'annotations', 'tags', 'artifactType'].some((k) => plain[k] !== undefined);
   const changes: Changes = scripted
@@ -38,12 +41,12 @@ export async function updateIndex(s: Services, arg?: unknown): Promise<UpdateCom
         tags: stringList(plain.tags, 'tags'),
         artifactType: typeof plain.artifactType === 'string' ? plain.artifactType : undefined,
       }
-    : await askChanges(s, target, title);
-  return applyUpdate(s, target, changes, title);
+    : await askChanges(services, target, title);
+  return applyUpdate(services, target, changes, title);
 }
 
 /** Runs the core update and reports it; shared with annotate. */
-export async function applyUpdate(s: Services, target: ResolvedManifest, changes: Changes, title: string): Promise<UpdateCommandResult> {
+export async function applyUpdate(services: Services, target: ResolvedManifest, changes: Changes, title: string): Promise<UpdateCommandResult> {
   changes.tags?.forEach(checkTag);
   if (!target.tag && !changes.tags?.length) {
     // Named by digest, the new index would have no tag and no entry in index.json.
@@ -65,8 +68,8 @@ export async function applyUpdate(s: Services, target: ResolvedManifest, changes
     return { layout: target.layout.path, digest: target.desc.digest, size: target.desc.size, tags, changed: false };
   }
   const { desc } = result as { desc: { digest: string; size: number } };
-  layoutChanged(s, target.layout.path);
-  reportDone(s, l10n.t('Updated {0}: now {1}', tags.join(', ') || shortDigest(target.desc.digest), shortDigest(desc.digest)), {
+  layoutChanged(services, target.layout.path);
+  reportDone(services, l10n.t('Updated {0}: now {1}', tags.join(', ') || shortDigest(target.desc.digest), shortDigest(desc.digest)), {
     layout: target.layout.path,
     tag: tags[0],
     digest: desc.digest,
@@ -74,7 +77,7 @@ export async function applyUpdate(s: Services, target: ResolvedManifest, changes
   return { layout: target.layout.path, digest: desc.digest, size: desc.size, tags, changed: true };
 }
 
-async function askChanges(s: Services, target: ResolvedManifest, title: string): Promise<Changes> {
+async function askChanges(services: Services, target: ResolvedManifest, title: string): Promise<Changes> {
   const index = JSON.parse((await target.layout.store.fetchBytes(target.desc)).toString('utf8')) as ImageIndex;
   const children = Array.isArray(index.manifests) ? index.manifests : [];
   const action = await pickOne(
@@ -91,7 +94,7 @@ async function askChanges(s: Services, target: ResolvedManifest, title: string):
   switch (action.id) {
     case 'add': {
       const have = new Set(children.map((c) => c.digest));
-      const items = await tagItems(s, target.layout, (d) => isManifestMediaType(d.mediaType) && !have.has(d.digest) && d.digest !== target.desc.digest);
+      const items = await tagItems(services, target.layout, (d) => isManifestMediaType(d.mediaType) && !have.has(d.digest) && d.digest !== target.desc.digest);
       changes.add = (await pickMany(items, { title, placeHolder: l10n.t('Manifests to add'), matchOnDescription: true })).map((i) => i.tag);
       break;
     }
@@ -105,7 +108,7 @@ async function askChanges(s: Services, target: ResolvedManifest, title: string):
       break;
     }
     case 'merge': {
-      const items = await tagItems(s, target.layout, (d) => isImageIndex(d.mediaType) && d.digest !== target.desc.digest);
+      const items = await tagItems(services, target.layout, (d) => isImageIndex(d.mediaType) && d.digest !== target.desc.digest);
       changes.merge = [(await pickOne(items, { title, placeHolder: l10n.t('Index whose manifests to append') })).tag];
       break;
     }

@@ -6,9 +6,9 @@ import { OciQuickFixes } from './quickFixes';
 export { OciDiagnostics, DIAGNOSTIC_SOURCE } from './ociDiagnostics';
 
 /** Diagnostics for OCI index and manifest documents, with quick fixes. Returns the diagnostics (tests read them). */
-export function registerDiagnostics(s: Services): OciDiagnostics {
-  const diagnostics = new OciDiagnostics(s);
-  s.context.subscriptions.push(
+export function registerDiagnostics(services: Services): OciDiagnostics {
+  const diagnostics = new OciDiagnostics(services);
+  services.context.subscriptions.push(
     diagnostics,
     vscode.languages.registerCodeActionsProvider([{ language: 'json' }, { language: 'jsonc' }], new OciQuickFixes(diagnostics), {
       providedCodeActionKinds: OciQuickFixes.kinds,

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import vscode = require('vscode');
-import { diagnose, looksLikeOciDocument, type BlobFacts, type Finding, type QuickFix } from '../../oci/indexModel';
+import { diagnose, looksLikeOciDocument, type BlobFacts, type Finding, type QuickFix } from '../../oci/indexDocument';
 import type { ReadOnlyTarget } from '../../oci/target';
 import type { Services } from '../services';
-import { roleOf, LayoutFinder, type DocumentRole } from './documentRole';
+import { roleOf, LayoutFinder, type DocumentRole } from '../documents/documentRole';
 import { rangeMapper } from './ranges';
 
 const DEBOUNCE_MS = 300;
@@ -41,7 +41,7 @@ export class OciDiagnostics implements vscode.Disposable {
   private readonly cache = new Map<string, BlobFacts>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly s: Services) {
+  constructor(private readonly services: Services) {
     const w = vscode.workspace;
     this.subscriptions.push(
       this.collection,
@@ -50,9 +50,9 @@ export class OciDiagnostics implements vscode.Disposable {
         if (e.contentChanges.length > 0) this.schedule(e.document.uri, DEBOUNCE_MS);
       }),
       w.onDidCloseTextDocument((d) => this.closed(d.uri)),
-      s.registry.onDidChangeFolders(() => void this.scanLayouts()),
+      services.layouts.onDidChangeFolders(() => void this.scanLayouts()),
     );
-    const watcher = s.layoutFiles;
+    const watcher = services.layoutFiles;
     this.subscriptions.push(watcher.onDidChange((u) => this.diskChanged(u)), watcher.onDidCreate((u) => this.diskChanged(u)), watcher.onDidDelete((u) => this.diskChanged(u)));
     for (const d of w.textDocuments) this.schedule(d.uri, 0);
     void this.scanLayouts();
@@ -80,7 +80,7 @@ export class OciDiagnostics implements vscode.Disposable {
   private async scanLayouts(): Promise<void> {
     const found = await vscode.workspace.findFiles('**/oci-layout', EXCLUDE);
     const dirs = new Set(found.filter((u) => u.scheme === 'file').map((u) => dirname(u.fsPath)));
-    for (const added of this.s.registry.addedFolders()) if (await this.finder.isLayout(added)) dirs.add(added);
+    for (const added of this.services.layouts.addedFolders()) if (await this.finder.isLayout(added)) dirs.add(added);
     const next = new Set([...dirs].map((d) => join(d, 'index.json')));
     for (const gone of this.layoutIndexes) {
       if (!next.has(gone) && !this.isOpen(vscode.Uri.file(gone))) this.clear(vscode.Uri.file(gone));
@@ -168,7 +168,7 @@ export class OciDiagnostics implements vscode.Disposable {
       this.publish(uri, text, version, findings);
     } catch (err) {
       if (abort.signal.aborted) return;
-      this.s.log.warn(`diagnostics of ${uri.toString(true)}: ${(err as Error).message}`);
+      this.services.log.warn(`diagnostics of ${uri.toString(true)}: ${(err as Error).message}`);
     } finally {
       if (this.running.get(key) === abort) this.running.delete(key);
     }
@@ -177,10 +177,10 @@ export class OciDiagnostics implements vscode.Disposable {
   private async layoutTarget(role: DocumentRole): Promise<ReadOnlyTarget | undefined> {
     if (!role.layout) return undefined;
     try {
-      return await this.s.registry.open(role.layout);
+      return await this.services.layouts.open(role.layout);
     } catch (err) {
       // An unreadable layout (its index.json broken, say) still gets the validator's findings.
-      this.s.log.debug(`diagnostics: layout ${role.layout} not opened: ${(err as Error).message}`);
+      this.services.log.debug(`diagnostics: layout ${role.layout} not opened: ${(err as Error).message}`);
       return undefined;
     }
   }

@@ -1,5 +1,5 @@
 import vscode = require('vscode');
-import { editsFor } from '../../oci/indexModel';
+import { editsFor } from '../../oci/indexDocument';
 import { DIAGNOSTIC_SOURCE, type OciDiagnostics } from './ociDiagnostics';
 
 /**

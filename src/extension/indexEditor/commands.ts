@@ -3,31 +3,31 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import type { Descriptor } from '../../oci/descriptor';
-import { indexModel } from '../../oci/indexModel';
+import { indexModel } from '../../oci/indexDocument';
 import { isImageIndex } from '../../oci/mediaType';
 import { shortDigest } from '../../oci/reference';
 import { manifestFrom, plainArgs } from '../commands/args';
-import { Cancelled, input, pickOne } from '../commands/prompts';
+import { Cancelled, input, pickOne } from '../ui/prompts';
 import type { Services } from '../services';
 import { addManifests, applyIntent, intentOf } from './documentEdits';
 import { INDEX_EDITOR_VIEW_TYPE } from './indexEditorProvider';
-import { storedIndexUri } from './indexUri';
-import type { TableEdit } from './protocol';
+import { storedIndexUri } from '../documents/indexUri';
+import type { TableEdit } from '../../shared/indexEditorProtocol';
 
-const isJson = (d: vscode.TextDocument | undefined) => d !== undefined && (d.languageId === 'json' || d.languageId === 'jsonc');
+const isJson = (document: vscode.TextDocument | undefined) => document !== undefined && (document.languageId === 'json' || document.languageId === 'jsonc');
 
 /**
  * `manifold.openInIndexEditor`: a stored index (a tree node, or `{ layout, reference }`: saving stores a new blob
  * and moves the tag), a JSON file (its URI), or from the palette the active JSON editor's document, else a
  * picked index. Returns the URI opened.
  */
-export async function openInIndexEditor(s: Services, arg?: unknown): Promise<string> {
+export async function openInIndexEditor(services: Services, arg?: unknown): Promise<string> {
   let uri: vscode.Uri;
   const active = vscode.window.activeTextEditor?.document;
   if (arg instanceof vscode.Uri) uri = arg;
   else if (arg === undefined && isJson(active)) uri = active!.uri;
   else {
-    const m = await manifestFrom(s, arg, l10n.t('Open in Index Editor'), { indexOnly: true });
+    const m = await manifestFrom(services, arg, l10n.t('Open in Index Editor'), { indexOnly: true });
     if (!isImageIndex(m.desc.mediaType)) throw new Error(l10n.t('{0} is not an image index.', m.reference));
     uri = storedIndexUri({ layout: m.layout.path, reference: m.tag ?? m.desc.digest });
   }
@@ -54,10 +54,10 @@ async function targetDocument(arg: unknown): Promise<vscode.TextDocument> {
  * Arguments: `{ uri?, references? }` (tags or digests of the document's layout); without references, a pick.
  * Returns the descriptors added.
  */
-export async function addToIndex(s: Services, arg?: unknown): Promise<Descriptor[]> {
+export async function addToIndex(services: Services, arg?: unknown): Promise<Descriptor[]> {
   const document = await targetDocument(arg);
   const refs = plainArgs(arg).references;
-  return addManifests(s, document, Array.isArray(refs) ? refs.map(String) : undefined);
+  return addManifests(services, document, Array.isArray(refs) ? refs.map(String) : undefined);
 }
 
 /**

@@ -1,15 +1,16 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import type { Descriptor } from '../../oci/descriptor';
-import { childDescriptor, fetchManifest } from '../../oci/imageIndex';
-import { editsFor, indexModel, type EditIntent } from '../../oci/indexModel';
+import { childDescriptor, fetchManifest } from '../../oci/graph';
+import { editsFor, indexModel, type EditIntent } from '../../oci/indexDocument';
 import { parsePlatform } from '../../oci/platform';
 import { isFallbackTag } from '../../oci/reference';
-import { pickLayout, tagItems, withProgress } from '../commands/args';
-import { pickMany } from '../commands/prompts';
-import { LayoutFinder, roleOf } from '../diagnostics/documentRole';
+import { pickLayout, tagItems } from '../ui/pickers';
+import { withProgress } from '../ui/progress';
+import { pickMany } from '../ui/prompts';
+import { LayoutFinder, roleOf } from '../documents/documentRole';
 import type { Services } from '../services';
-import type { TableEdit } from './protocol';
+import type { TableEdit } from '../../shared/indexEditorProtocol';
 
 /** A table edit as the core's edit intent; a platform typed as text is parsed as the CLI's --platform is. */
 export function intentOf(edit: TableEdit): EditIntent {
@@ -38,9 +39,9 @@ export async function applyIntent(document: vscode.TextDocument, intent: EditInt
 }
 
 /** The layout a document's digests refer to: its own (stored index, file in a layout folder), else one picked. */
-export async function layoutForDocument(s: Services, uri: vscode.Uri, title: string): Promise<string> {
+export async function layoutForDocument(services: Services, uri: vscode.Uri, title: string): Promise<string> {
   const role = await roleOf(uri, new LayoutFinder());
-  return role?.layout ?? (await pickLayout(s, title));
+  return role?.layout ?? (await pickLayout(services, title));
 }
 
 /**
@@ -48,14 +49,14 @@ export async function layoutForDocument(s: Services, uri: vscode.Uri, title: str
  * layout's tags. Each becomes the descriptor oras would write (platform and artifact type read from the
  * manifest and its config), added in one edit. Returns the descriptors added.
  */
-export async function addManifests(s: Services, document: vscode.TextDocument, references?: readonly string[]): Promise<Descriptor[]> {
+export async function addManifests(services: Services, document: vscode.TextDocument, references?: readonly string[]): Promise<Descriptor[]> {
   const title = l10n.t('Add Manifests to Index');
-  const layout = await layoutForDocument(s, document.uri, title);
-  const store = await s.registry.open(layout);
+  const layout = await layoutForDocument(services, document.uri, title);
+  const store = await services.layouts.open(layout);
   let refs = references;
   if (!refs || refs.length === 0) {
     const listed = new Set(indexModel(document.getText()).rows.map((r) => r.digest));
-    const items = (await tagItems(s, { path: layout, store })).filter((i) => !isFallbackTag(i.tag));
+    const items = (await tagItems(services, { path: layout, store })).filter((i) => !isFallbackTag(i.tag));
     for (const i of items) if (listed.has(i.desc.digest)) i.detail = l10n.t('{0} · already in this index', i.detail ?? '');
     if (items.length === 0) throw new Error(l10n.t('The layout {0} has no tags to add.', layout));
     refs = (await pickMany(items, { title, placeHolder: l10n.t('Pick the manifests to add (their platform comes from each config)'), matchOnDescription: true })).map((i) => i.tag);

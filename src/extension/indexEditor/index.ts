@@ -1,20 +1,20 @@
 import vscode = require('vscode');
 import type { Services } from '../services';
 import { IndexEditorProvider, INDEX_EDITOR_VIEW_TYPE } from './indexEditorProvider';
-import { INDEX_SCHEME } from './indexUri';
+import { INDEX_SCHEME } from '../documents/indexUri';
 import { StoredIndexFileSystem } from './storedIndexFs';
 
 export { addToIndex, editIndex, openInIndexEditor } from './commands';
 export { INDEX_EDITOR_VIEW_TYPE } from './indexEditorProvider';
-export { INDEX_SCHEME, storedIndexUri } from './indexUri';
+export { INDEX_SCHEME, storedIndexUri } from '../documents/indexUri';
 
 /** The index editor (a custom text editor for image index documents) and the stored indexes it opens. */
-export function registerIndexEditor(s: Services): void {
-  const files = new StoredIndexFileSystem(s);
-  s.context.subscriptions.push(
+export function registerIndexEditor(services: Services): void {
+  const files = new StoredIndexFileSystem(services);
+  services.context.subscriptions.push(
     files,
     vscode.workspace.registerFileSystemProvider(INDEX_SCHEME, files, { isCaseSensitive: true }),
-    vscode.window.registerCustomEditorProvider(INDEX_EDITOR_VIEW_TYPE, new IndexEditorProvider(s), {
+    vscode.window.registerCustomEditorProvider(INDEX_EDITOR_VIEW_TYPE, new IndexEditorProvider(services), {
       supportsMultipleEditorsPerDocument: true,
       webviewOptions: { enableFindWidget: true },
     }),

@@ -2,15 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
-import { indexModel, type IndexModel } from '../../oci/indexModel';
+import { indexModel, type IndexModel } from '../../oci/indexDocument';
 import { isOciError } from '../../oci/errors';
 import type { Services } from '../services';
 import { untrustedMessage, UntrustedWorkspaceError } from '../trust';
 import { DIAGNOSTIC_SOURCE } from '../diagnostics';
-import { LayoutFinder, roleOf } from '../diagnostics/documentRole';
+import { LayoutFinder, roleOf } from '../documents/documentRole';
 import { addManifests, applyIntent, intentOf } from './documentEdits';
-import { isDigestReference, parseStoredIndexUri } from './indexUri';
-import type { BlobState, EditorState, FromWebview, RowView, ToWebview } from './protocol';
+import { isDigestReference, parseStoredIndexUri } from '../documents/indexUri';
+import type { BlobState, EditorState, FromWebview, RowView, ToWebview } from '../../shared/indexEditorProtocol';
 
 export const INDEX_EDITOR_VIEW_TYPE = 'manifold.indexEditor';
 
@@ -25,7 +25,7 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
   private readonly saved = new Map<string, string>();
   private readonly finder = new LayoutFinder();
 
-  constructor(private readonly s: Services) {}
+  constructor(private readonly services: Services) {}
 
   /** The table of a document, read once per version (the webview and the blob check both need it). */
   model(document: vscode.TextDocument): IndexModel {
@@ -38,8 +38,8 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
   }
 
   async resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): Promise<void> {
-    const media = vscode.Uri.joinPath(this.s.context.extensionUri, 'media', 'indexEditor');
-    const dist = vscode.Uri.joinPath(this.s.context.extensionUri, 'dist');
+    const media = vscode.Uri.joinPath(this.services.context.extensionUri, 'media', 'indexEditor');
+    const dist = vscode.Uri.joinPath(this.services.context.extensionUri, 'dist');
     panel.webview.options = { enableScripts: true, localResourceRoots: [media, dist] };
 
     const role = await roleOf(document.uri, this.finder);
@@ -95,7 +95,7 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
           return;
         case 'addManifests':
           if (!vscode.workspace.isTrusted) throw new UntrustedWorkspaceError('writes');
-          await addManifests(this.s, document);
+          await addManifests(this.services, document);
           return;
         case 'showText':
           await this.showText(document, message.row);
@@ -104,7 +104,7 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
     } catch (err) {
       if ((err as Error)?.name === 'Cancelled') return;
       const text = isOciError(err) ? err.message : (err as Error)?.message ?? String(err);
-      this.s.log.warn(`index editor (${basename(document.uri.path)}): ${text}`);
+      this.services.log.warn(`index editor (${basename(document.uri.path)}): ${text}`);
       post({ type: 'error', message: text });
     }
   }
@@ -168,7 +168,7 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
 
   private async blobs(layout: string, state: EditorState): Promise<BlobState[] | undefined> {
     try {
-      const store = await this.s.registry.open(layout);
+      const store = await this.services.layouts.open(layout);
       return await Promise.all(
         state.rows.map(async (r) => {
           if (!r.digest) return 'unknown' as const;
@@ -180,7 +180,7 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
         }),
       );
     } catch (err) {
-      this.s.log.debug(`index editor: layout ${layout}: ${(err as Error).message}`);
+      this.services.log.debug(`index editor: layout ${layout}: ${(err as Error).message}`);
       return undefined;
     }
   }

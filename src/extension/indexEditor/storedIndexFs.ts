@@ -11,10 +11,10 @@ import type { OciLayoutStore } from '../../oci/layout';
 import { MediaType } from '../../oci/mediaType';
 import { shortDigest } from '../../oci/reference';
 import { parseManifestStrict } from '../../oci/validate';
-import { layoutChanged } from '../commands/args';
+import { layoutChanged } from '../ui/report';
 import type { Services } from '../services';
 import { untrustedMessage } from '../trust';
-import { isDigestReference, parseStoredIndexUri, type StoredIndexRef } from './indexUri';
+import { isDigestReference, parseStoredIndexUri, type StoredIndexRef } from '../documents/indexUri';
 
 /**
  * Indexes stored in a layout as files, so VS Code's own editors, dirty state and save work on them. Reading gives
@@ -28,7 +28,7 @@ export class StoredIndexFileSystem implements vscode.FileSystemProvider, vscode.
   // VS Code compares mtimes to detect changes behind an editor's back: each document's changes when its tag moves.
   private readonly seen = new Map<string, { digest: string; mtime: number }>();
 
-  constructor(private readonly s: Services) {}
+  constructor(private readonly services: Services) {}
 
   dispose(): void {
     this.changed.dispose();
@@ -43,7 +43,7 @@ export class StoredIndexFileSystem implements vscode.FileSystemProvider, vscode.
   private async resolve(uri: vscode.Uri): Promise<{ ref: StoredIndexRef; store: OciLayoutStore; desc: Descriptor }> {
     const ref = this.ref(uri);
     try {
-      const store = await this.s.registry.open(ref.layout);
+      const store = await this.services.layouts.open(ref.layout);
       return { ref, store, desc: await store.resolve(ref.reference) };
     } catch (err) {
       if (isOciError(err, 'NOT_FOUND')) throw vscode.FileSystemError.FileNotFound(uri);
@@ -98,9 +98,9 @@ export class StoredIndexFileSystem implements vscode.FileSystemProvider, vscode.
     }
     const desc: Descriptor = { mediaType: doc.index!.mediaType ?? MediaType.ImageIndex, digest, size: raw.length };
     await storeIndex(store, desc, raw, [ref.reference], () => undefined, {});
-    this.s.log.info(`index editor: stored ${desc.digest} and moved ${ref.reference} to it in ${ref.layout} (was ${current.digest})`);
+    this.services.log.info(`index editor: stored ${desc.digest} and moved ${ref.reference} to it in ${ref.layout} (was ${current.digest})`);
     await this.mtime(uri, ref.layout, digest);
-    layoutChanged(this.s, ref.layout);
+    layoutChanged(this.services, ref.layout);
     this.changed.fire([{ type: vscode.FileChangeType.Changed, uri }]);
   }
 

@@ -1,17 +1,17 @@
-import { LayoutNode } from './nodes';
-import { NodeTreeProvider } from './nodeTree';
+import { LayoutNode, type LayoutsContext } from './layoutNodes';
+import { NodeTreeProvider } from '../tree/nodeTree';
 
 export const LAYOUTS_VIEW = 'manifold.layouts';
 
 /** The Layouts view: one node per layout, refreshed per layout (watcher, commands) or whole (folders changed). */
-export class LayoutsTreeProvider extends NodeTreeProvider<LayoutNode> {
+export class LayoutsTreeProvider extends NodeTreeProvider<LayoutNode, LayoutsContext> {
   /** The layout nodes as last listed (loads them if needed). */
   async layouts(): Promise<LayoutNode[]> {
     return (await this.getChildren()).filter((n): n is LayoutNode => n instanceof LayoutNode);
   }
 
   async findLayout(path: string): Promise<LayoutNode | undefined> {
-    const folder = this.ctx.registry.layoutOf(path);
+    const folder = this.ctx.layouts.layoutOf(path);
     return (await this.layouts()).find((n) => n.path === (folder?.path ?? path));
   }
 
@@ -25,7 +25,7 @@ export class LayoutsTreeProvider extends NodeTreeProvider<LayoutNode> {
     const node = this.roots.get(path);
     if (!node) return false;
     // A folder's store re-reads index.json when it changes; an archive's is opened again.
-    if (node.folder.readOnly) this.ctx.registry.forget(path);
+    if (node.folder.readOnly) this.ctx.layouts.forget(path);
     node.invalidate();
     this.redraw(node);
     return true;
@@ -34,7 +34,7 @@ export class LayoutsTreeProvider extends NodeTreeProvider<LayoutNode> {
   /** Finds the layouts again (new or removed `oci-layout` files, folders added). */
   protected async listRoots(previous: ReadonlyMap<string, LayoutNode>): Promise<Map<string, LayoutNode>> {
     const next = new Map<string, LayoutNode>();
-    for (const folder of await this.ctx.registry.discover()) {
+    for (const folder of await this.ctx.layouts.discover()) {
       const node = previous.get(folder.path) ?? new LayoutNode(folder);
       node.folder = folder;
       next.set(folder.path, node);

@@ -1,8 +1,8 @@
 import { basename, dirname } from 'node:path';
 import vscode = require('vscode');
-import type { LayoutRegistry } from './layoutRegistry';
+import type { LayoutFolders } from './layoutFolders';
 import type { LayoutsTreeProvider } from './layoutsTree';
-import { indexStamp } from './nodes';
+import { indexStamp } from './layoutNodes';
 
 const DEBOUNCE_MS = 300;
 /** How often the index.json of each layout shown is checked, for changes the file watcher missed. */
@@ -22,7 +22,7 @@ export class LayoutWatcher implements vscode.Disposable {
   private readonly poller: NodeJS.Timeout;
 
   constructor(
-    private readonly registry: LayoutRegistry,
+    private readonly layouts: LayoutFolders,
     private readonly tree: LayoutsTreeProvider,
     private readonly visible: () => boolean,
     private readonly log: vscode.LogOutputChannel,
@@ -30,7 +30,7 @@ export class LayoutWatcher implements vscode.Disposable {
     workspaceFiles: vscode.FileSystemWatcher,
   ) {
     this.listen(workspaceFiles);
-    this.subscriptions.push(registry.onDidChangeFolders(() => this.watchAdded()));
+    this.subscriptions.push(layouts.onDidChangeFolders(() => this.watchAdded()));
     this.watchAdded();
     this.poller = setInterval(() => void this.poll(), POLL_MS);
   }
@@ -47,7 +47,7 @@ export class LayoutWatcher implements vscode.Disposable {
   private watchAdded(): void {
     for (const w of this.outside) w.dispose();
     this.outside = [];
-    for (const path of this.registry.addedFolders()) {
+    for (const path of this.layouts.addedFolders()) {
       const uri = vscode.Uri.file(path);
       if (vscode.workspace.getWorkspaceFolder(uri)) continue;
       const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(uri, '{index.json,oci-layout}'));
@@ -56,10 +56,10 @@ export class LayoutWatcher implements vscode.Disposable {
     }
   }
 
-  private listen(w: vscode.FileSystemWatcher): void {
-    w.onDidChange((uri) => this.changed(uri, false), undefined, this.subscriptions);
-    w.onDidCreate((uri) => this.changed(uri, true), undefined, this.subscriptions);
-    w.onDidDelete((uri) => this.changed(uri, true), undefined, this.subscriptions);
+  private listen(watcher: vscode.FileSystemWatcher): void {
+    watcher.onDidChange((uri) => this.changed(uri, false), undefined, this.subscriptions);
+    watcher.onDidCreate((uri) => this.changed(uri, true), undefined, this.subscriptions);
+    watcher.onDidDelete((uri) => this.changed(uri, true), undefined, this.subscriptions);
   }
 
   private changed(uri: vscode.Uri, createdOrDeleted: boolean): void {

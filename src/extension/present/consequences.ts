@@ -8,10 +8,10 @@ import * as l10n from '@vscode/l10n';
 
 const LISTED = 5;
 
-export function describeDescriptor(d: Descriptor): string {
-  const kind = isImageIndex(d.mediaType) ? l10n.t('index') : l10n.t('manifest');
-  const what = d.platform ? ` ${formatPlatform(d.platform)}` : d.artifactType ? ` ${d.artifactType}` : '';
-  return `${kind}${what} ${shortDigest(d.digest)}`;
+export function describeDescriptor(desc: Descriptor): string {
+  const kind = isImageIndex(desc.mediaType) ? l10n.t('index') : l10n.t('manifest');
+  const what = desc.platform ? ` ${formatPlatform(desc.platform)}` : desc.artifactType ? ` ${desc.artifactType}` : '';
+  return `${kind}${what} ${shortDigest(desc.digest)}`;
 }
 
 /** The lines after "Untag v1?" / "Delete …?": unreachable manifests (named), blobs (counted), orphans. */

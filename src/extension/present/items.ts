@@ -5,7 +5,7 @@ import { ANNOTATION_REF_NAME, ANNOTATION_TITLE } from '../../oci/descriptor';
 import type { TagListing } from '../../oci/graph';
 import { isImageIndex } from '../../oci/mediaType';
 import { formatPlatform } from '../../oci/platform';
-import type { ManifestKind } from '../../oci/summary';
+import type { ManifestKind } from '../../oci/graph';
 import { contextValue } from './contextValues';
 import { annotationsInline, codeSpan, escapeMarkdown, formatSize, shortDigest, shortMediaType } from './format';
 import * as l10n from '@vscode/l10n';

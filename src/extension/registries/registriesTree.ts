@@ -1,5 +1,5 @@
 import vscode = require('vscode');
-import { NodeTreeProvider } from '../layouts/nodeTree';
+import { NodeTreeProvider } from '../tree/nodeTree';
 import { RegistryNode, type RegistriesContext } from './registryNodes';
 
 export const REGISTRIES_VIEW = 'manifold.registries';

@@ -3,7 +3,7 @@ import type * as vscode from 'vscode';
 import { isFallbackTag } from '../../oci/layout';
 import { SummaryCache, type TagListing } from '../../oci/graph';
 import type { ReadOnlyTarget } from '../../oci/target';
-import { CachingNode, describeWithin, MessageNode, Node, SourceNode, TagNode, type TreeContext } from '../layouts/nodes';
+import { CachingNode, describeWithin, MessageNode, Node, SourceNode, TagNode, type TreeContext } from '../tree/nodes';
 import { registryItem, repositoryItem, type Access, type ItemSpec } from '../present/items';
 import * as l10n from '@vscode/l10n';
 import type { SourceRef } from '../present/sourceRef';

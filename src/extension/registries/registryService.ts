@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import { ChainCredentialStore, type Credential, DockerConfigStore } from '../../oci/auth';
-import { checkRegistry, isValidRepository, Registry, type RemoteRepository } from '../../oci/registry';
+import { checkRegistry, isValidRepository, Registry, type RemoteRepository, type RetryInfo } from '../../oci/registry';
 import { OciError } from '../../oci/errors';
 import { UntrustedWorkspaceError } from '../trust';
 import { SecretCredentialStore } from './secretCredentials';
@@ -25,6 +25,10 @@ export class RegistryService implements vscode.Disposable {
   private readonly secretStore: SecretCredentialStore;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
+  private readonly retried = new vscode.EventEmitter<RetryInfo>();
+  /** Each retry of a request to any registry, so an operation's progress can say why it is slow. */
+  readonly onDidRetry = this.retried.event;
+  private readonly settingsListener: vscode.Disposable;
 
   constructor(
     private readonly state: vscode.Memento,
@@ -33,10 +37,16 @@ export class RegistryService implements vscode.Disposable {
     private readonly isTrusted: () => boolean = () => vscode.workspace.isTrusted,
   ) {
     this.secretStore = new SecretCredentialStore(secrets);
+    // New timeout or retry settings apply from the next request: clients are made again on next use.
+    this.settingsListener = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('manifold.registry')) this.clients.clear();
+    });
   }
 
   dispose(): void {
     this.changed.dispose();
+    this.retried.dispose();
+    this.settingsListener.dispose();
   }
 
   list(): RegistryEntry[] {
@@ -74,9 +84,16 @@ export class RegistryService implements vscode.Disposable {
     if (!this.isTrusted()) throw new UntrustedWorkspaceError('registry');
     let client = this.clients.get(host);
     if (!client) {
+      const settings = vscode.workspace.getConfiguration('manifold.registry');
+      const timeoutSeconds = settings.get<number>('timeoutSeconds', 60);
+      const retries = settings.get<number>('retries', 4);
       client = new Registry(host, {
         plainHttp: this.entry(host)?.plainHttp ?? false,
         credentials: new ChainCredentialStore([this.secretStore, new DockerConfigStore()]),
+        // A bad value (hand-edited settings.json) keeps the default rather than failing every request.
+        ...(timeoutSeconds > 0 ? { timeoutMs: Math.round(timeoutSeconds * 1000) } : {}),
+        ...(Number.isInteger(retries) && retries >= 0 ? { retry: { attempts: retries + 1 } } : {}),
+        onRetry: (info) => this.retried.fire(info),
       });
       this.clients.set(host, client);
     }

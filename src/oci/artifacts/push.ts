@@ -3,6 +3,7 @@ import { isAbsolute, posix, win32 } from 'node:path';
 import { Transform } from 'node:stream';
 import { ANNOTATION_TITLE, type Descriptor } from '../descriptor';
 import { OciError } from '../errors';
+import { checkManifestSize } from '../manifestLimit';
 import { EMPTY_JSON, isValidMediaType, MediaType } from '../mediaType';
 import { DEFAULT_FILE_MEDIA_TYPE, defaultTitle, type AttachFile } from '../referrers/attachFiles';
 import { packArtifactManifest, type PackedManifest } from '../referrers/pack';
@@ -131,6 +132,7 @@ export async function pushArtifact(target: Target, options: PushArtifactOptions)
       annotations: options.annotations,
       now: options.now,
     });
+    checkManifestSize('artifact manifest', packed.raw.length); // before anything is published
 
     const published = new Set<string>();
     const publish = async (name: string, desc: Descriptor, one: Staged | Buffer) => {

@@ -181,9 +181,10 @@ export class Authorizer {
     if (answer.status !== 200) {
       const detail = answer.text.trim().slice(0, 200);
       const refused = answer.status === 401 || answer.status === 403;
-      const why = refused ? ` (check the credentials: "manifold login ${registry}")` : '';
+      // The faces (CLI, extension) add how to sign in there; the core does not know their commands.
+      const why = refused ? ' (check the credentials)' : '';
       const forWhat = scopes.length ? ` for ${scopes.join(' ')}` : '';
-      throw new OciError(errorCodeForStatus(answer.status), `${registry}: the token server ${realm.origin}${realm.pathname} answered ${answer.status}${forWhat}${detail ? `: ${detail}` : ''}${why}`);
+      throw new OciError(errorCodeForStatus(answer.status), `${registry}: the token server ${realm.origin}${realm.pathname} answered ${answer.status}${forWhat}${detail ? `: ${detail}` : ''}${why}`, { registry });
     }
     let doc: { token?: unknown; access_token?: unknown; expires_in?: unknown; refresh_token?: unknown };
     try {

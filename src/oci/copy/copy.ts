@@ -1,6 +1,5 @@
 import type { Descriptor, Platform } from '../descriptor';
-import { RemoteRepository } from '../registry/remoteRepository';
-import type { ReadOnlyTarget, Target } from '../target';
+import { isTagPusher, type ReadOnlyTarget, type Target } from '../target';
 import { selectPlatform } from '../selectPlatform';
 import { copyGraph, type CopyGraphOptions, type CopyGraphResult } from './copyGraph';
 
@@ -20,10 +19,10 @@ export async function copy(src: ReadOnlyTarget, srcReference: string, dst: Targe
   const plain: Descriptor = { mediaType: root.mediaType, digest: root.digest, size: root.size };
   // Asked beside the graph's own existence checks (no extra round trip): a tag that already names the
   // root is not stored again, so copying what is there already writes nothing.
-  const current = dst instanceof RemoteRepository ? tags.map((tag) => dst.resolve(tag, options).then((d) => d.digest, () => undefined)) : [];
+  const current = isTagPusher(dst) ? tags.map((tag) => dst.resolve(tag, options).then((d) => d.digest, () => undefined)) : [];
   const result = await copyGraph(src, dst, plain, options);
   for (const [i, tag] of tags.entries()) {
-    if (dst instanceof RemoteRepository) {
+    if (isTagPusher(dst)) {
       if ((await current[i]) === plain.digest) continue;
       // The bytes are at hand: store them under the tag in one request, not read them back first.
       const bytes = await src.fetchBytes(plain, options);

@@ -1,10 +1,8 @@
 import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
 import type { Descriptor } from '../descriptor';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
-import { isRetryableError } from '../registry/registryError';
-import { RemoteRepository } from '../registry/remoteRepository';
-import { sleep } from '../registry/retry';
-import type { OpOptions, ReadOnlyTarget, Target } from '../target';
+import { isRetryableError, sleep } from '../transient';
+import { isBlobMounter, type OpOptions, type ReadOnlyTarget, type Target } from '../target';
 import { successors } from './successors';
 
 export type CopyEvent =
@@ -53,7 +51,7 @@ export async function copyGraph(src: ReadOnlyTarget, dst: Target, root: Descript
   const manifests = new Map<string, Promise<Buffer>>();
   const nodes = new Map<string, Promise<void>>();
   const result: CopyGraphResult = { root, copied: 0, existing: 0, bytes: 0, referrers: [] };
-  const mountFrom = src instanceof RemoteRepository && dst instanceof RemoteRepository && src.client.sameRegistryAs(dst.client) && src.repository !== dst.repository ? src.repository : undefined;
+  const mountFrom = isBlobMounter(dst) ? dst.mountSourceOf(src) : undefined;
 
   const fetchManifest = (desc: Descriptor): Promise<Buffer> => {
     let p = manifests.get(desc.digest);
@@ -124,7 +122,7 @@ export async function copyGraph(src: ReadOnlyTarget, dst: Target, root: Descript
       return counter;
     };
     try {
-      if (dst instanceof RemoteRepository) {
+      if (isBlobMounter(dst)) {
         const how = await dst.pushBlob(desc, open, { signal, mountFrom });
         return how === 'mounted';
       }

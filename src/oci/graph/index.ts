@@ -1,4 +1,9 @@
-/** Walking a layout's content graph: parsed manifests, tags with summaries, what a change leaves unreachable. */
+/**
+ * Reading a content graph through a ReadOnlyTarget: manifests fetched and parsed, a child's descriptor and platform,
+ * what a manifest is (describeManifest), tags with summaries, what a change leaves unreachable.
+ */
+export * from './childDescriptor';
+export * from './describeManifest';
 export * from './manifestContent';
 export * from './reachability';
 export * from './tagListing';

@@ -1,7 +1,7 @@
 import { ANNOTATION_REF_NAME, type Descriptor } from '../descriptor';
 import type { DamagedEntry } from '../layout/indexFile';
 import { isFallbackTag } from '../reference';
-import { describeManifest, type ManifestSummary } from '../summary';
+import { describeManifest, type ManifestSummary } from './describeManifest';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 
 /** One tag: what it points at and, unless that could not be read, what it is. */

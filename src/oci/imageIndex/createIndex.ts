@@ -1,10 +1,11 @@
 import { digestOf } from '../digest';
 import type { Descriptor, ImageIndex } from '../descriptor';
 import { encodeIndex } from '../encoding/goJson';
+import { checkManifestSize } from '../manifestLimit';
 import { OciError } from '../errors';
 import { MediaType, isValidMediaType } from '../mediaType';
 import type { OpOptions, Target } from '../target';
-import { childDescriptor, fetchManifest } from './childDescriptor';
+import { childDescriptor, fetchManifest } from '../graph/childDescriptor';
 import type { IndexEventHandler } from './events';
 import { storeIndex } from './storeIndex';
 
@@ -48,6 +49,7 @@ export async function createIndex(target: Target, options: CreateIndexOptions): 
   if (options.artifactType) index.artifactType = options.artifactType;
   if (options.annotations && Object.keys(options.annotations).length > 0) index.annotations = options.annotations;
   const raw = encodeIndex(index);
+  checkManifestSize('image index', raw.length);
   const desc: Descriptor = { mediaType: MediaType.ImageIndex, digest: digestOf(raw), size: raw.length };
   emit({ type: 'packed', desc });
   if (options.push !== false) await storeIndex(target, desc, raw, options.tags ?? [], emit, options);

@@ -1,11 +1,12 @@
 import { digestOf, isDigest } from '../digest';
 import type { Descriptor, ImageIndex } from '../descriptor';
 import { encodeIndex } from '../encoding/goJson';
+import { checkManifestSize } from '../manifestLimit';
 import { OciError } from '../errors';
 import { MediaType } from '../mediaType';
 import type { OpOptions, Target } from '../target';
 import type { AnnotationChanges } from './annotations';
-import { childDescriptor, fetchManifest } from './childDescriptor';
+import { childDescriptor, fetchManifest } from '../graph/childDescriptor';
 import { checkArtifactType, type IndexResult } from './createIndex';
 import type { IndexEventHandler } from './events';
 import { storeIndex } from './storeIndex';
@@ -102,6 +103,7 @@ export async function updateIndex(target: Target, options: UpdateIndexOptions): 
   if (!index.annotations) delete index.annotations;
 
   const raw = encodeIndex(index);
+  checkManifestSize('image index', raw.length);
   const desc: Descriptor = { mediaType: index.mediaType ?? fetched.desc.mediaType ?? MediaType.ImageIndex, digest: digestOf(raw), size: raw.length };
   emit({ type: 'packed', desc });
   if (options.push !== false) await storeIndex(target, desc, raw, tags, emit, options);

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { ANNOTATION_CREATED, ANNOTATION_TITLE, type Descriptor, type ImageManifest, type Platform } from '../descriptor';
 import { OciError } from '../errors';
+import { checkManifestSize } from '../manifestLimit';
 import { EMPTY_JSON, isImageIndex, isValidMediaType } from '../mediaType';
 import type { OpOptions, Target } from '../target';
 import { createdTimestamp, emptyDescriptor, packArtifactManifest } from './pack';
@@ -71,7 +72,7 @@ interface Plan {
 /**
  * Attaches OCI 1.1 artifacts (an image manifest with `artifactType`, the empty config, the files as layers and
  * `subject`) to a manifest, to some of its platforms, or to it and everything below it, in one step. Everything
- * that can be refused is checked first (media types, files, the subject, each platform), so a refusal writes
+ * that can be refused is checked first (media types, files, the subject, each platform, the manifests' size), so a refusal writes
  * nothing; then blobs are pushed, each once, then the manifests.
  */
 export async function attach(target: Target, options: AttachOptions): Promise<AttachResult> {
@@ -124,6 +125,19 @@ export async function attach(target: Target, options: AttachOptions): Promise<At
 
   if (!(ANNOTATION_CREATED in annotations)) annotations[ANNOTATION_CREATED] = createdTimestamp((options.now ?? (() => new Date()))());
   const config = emptyDescriptor(options.configAnnotations);
+  // Manifests are packed (and size-checked) before any blob is written, in plan order, and pushed together
+  // later: a layout lists each referrer in index.json, and groups concurrent index.json updates.
+  const packed = [...plans.values()].map((plan) => {
+    const { desc, raw, manifest } = packArtifactManifest({
+      artifactType: options.artifactType,
+      config,
+      layers: plan.files.map((f) => prepared.get(f)!.layer),
+      subject: plan.subject,
+      annotations,
+    });
+    checkManifestSize('artifact manifest', raw.length);
+    return { desc, raw, manifest, subject: plan.subject, position: plan.position };
+  });
   const pushed = new Set<string>();
   const pushBlob = async (name: string, desc: Descriptor, content: () => Readable | Buffer) => {
     if (pushed.has(desc.digest)) return;
@@ -142,18 +156,6 @@ export async function attach(target: Target, options: AttachOptions): Promise<At
     pushBlob(file.layer.annotations![ANNOTATION_TITLE]!, file.layer, () => createReadStream(file.path, { signal: options.signal })),
   );
 
-  // Manifests are packed in plan order and pushed together: a layout lists each referrer in index.json, and a
-  // store that groups concurrent index.json updates then rewrites it once instead of once per artifact.
-  const packed = [...plans.values()].map((plan) => {
-    const { desc, raw, manifest } = packArtifactManifest({
-      artifactType: options.artifactType,
-      config,
-      layers: plan.files.map((f) => prepared.get(f)!.layer),
-      subject: plan.subject,
-      annotations,
-    });
-    return { desc, raw, manifest, subject: plan.subject, position: plan.position };
-  });
   const stored = packed.map(() => deferred());
   const pushing = inParallel(packed.map((a, i) => [a, i] as const), MANIFEST_CONCURRENCY, async ([a, i]) => {
     try {

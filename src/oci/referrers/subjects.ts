@@ -1,6 +1,6 @@
 import type { Descriptor, ImageIndex, ImageManifest, Platform } from '../descriptor';
 import { OciError } from '../errors';
-import { platformFromConfig } from '../imageIndex/childDescriptor';
+import { platformFromConfig } from '../graph/childDescriptor';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { formatPlatform, platformMatches } from '../platform';
 import { selectPlatform } from '../selectPlatform';

@@ -5,7 +5,7 @@ import { verifyBytes } from '../digest';
 import { OciError } from '../errors';
 import { ChunkReader } from './chunkReader';
 import { describeError, type RegistryClient, type RegistryResponse } from './client';
-import { isRetryableError } from './registryError';
+import { isRetryableError } from '../transient';
 
 export interface UploadOptions {
   signal?: AbortSignal;
@@ -125,7 +125,7 @@ async function uploadChunks(
     } catch (err) {
       await reader.cancel();
       if (!reopen || resumes >= MAX_RESUMES || !isRetryableError(err) || ctx.signal?.aborted) throw err;
-      await client.backoff('PATCH', session.location, resumes, undefined, `resuming the upload of ${desc.digest}: ${describeError(err)}`, ctx.signal);
+      await client.backoff('PATCH', session.location, resumes, undefined, `resuming the upload of ${desc.digest}: ${describeError(err)}`, ctx.signal, MAX_RESUMES + 1);
       const status = await uploadStatus(client, session.location, ctx);
       if (!status || status.offset > desc.size) throw err;
       session.location = status.location;

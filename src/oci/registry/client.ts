@@ -12,8 +12,9 @@ import { Authorizer } from '../auth/authorizer';
 import type { CredentialStore } from '../auth/credentials';
 import { OciError } from '../errors';
 import { isLoopbackHost, registryEndpointHost } from './registryReference';
-import { isRetryableError, parseErrorBody, redactUrl, RegistryError } from './registryError';
-import { DEFAULT_RETRY, retryDelay, type RetryOptions, sleep } from './retry';
+import { isRetryableError, sleep } from '../transient';
+import { parseErrorBody, redactUrl, RegistryError } from './registryError';
+import { DEFAULT_RETRY, retryDelay, type RetryOptions } from './retry';
 
 /**
  * For a short-lived process (the CLI): compile undici's HTTP parser, a WebAssembly module, with V8's
@@ -39,9 +40,29 @@ export interface RegistryClientOptions {
   userAgent?: string;
   /** Injectable for tests: how to wait between attempts. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** Told of each retry, so a CLI or the extension can say why a copy is slow. */
-  onRetry?: (info: { method: string; url: string; attempt: number; delayMs: number; reason: string }) => void;
+  /**
+   * How long an attempt waits for the response's headers, or for the next piece of its body, before it is
+   * given up (and retried): 60 s by default. Ignored when a dispatcher is given.
+   */
+  timeoutMs?: number;
+  /** Told of each retry, so a CLI or the extension can say why a copy is slow (see retryNotice). */
+  onRetry?: (info: RetryInfo) => void;
 }
+
+/** One retry about to happen: `attempt` failed (1-based) of `attempts` in all, for `reason` (a code, or `status 503`). */
+export interface RetryInfo {
+  registry: string;
+  method: string;
+  url: string;
+  attempt: number;
+  attempts: number;
+  delayMs: number;
+  reason: string;
+  /** The wait for a response that timed out, when `reason` is a timeout. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
 
 export type RequestBody = Buffer | Uint8Array | string | Readable;
 
@@ -66,7 +87,8 @@ export interface RegistryResponse {
 
 const MAX_REDIRECTS = 5;
 const MAX_ERROR_BODY = 64 * 1024;
-let sharedAgents: Partial<Record<'secure' | 'insecure' | 'secure-proxy' | 'insecure-proxy', Dispatcher>> = {};
+// One pool per TLS mode, proxy use and timeout.
+let sharedAgents: Record<string, Dispatcher> = {};
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 
@@ -74,10 +96,10 @@ const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy
  * Timeouts short enough that a stalled registry is noticed, long enough for a slow one. The proxy
  * variables (HTTPS_PROXY, NO_PROXY) are honoured as curl does, except for loopback registries.
  */
-function defaultAgent(insecure: boolean, loopback: boolean): Dispatcher {
+function defaultAgent(insecure: boolean, loopback: boolean, timeoutMs: number): Dispatcher {
   const proxy = !loopback && PROXY_VARIABLES.some((v) => process.env[v]);
-  const key = `${insecure ? 'insecure' : 'secure'}${proxy ? '-proxy' : ''}` as keyof typeof sharedAgents;
-  const options = { headersTimeout: 60_000, bodyTimeout: 60_000, connect: { rejectUnauthorized: !insecure, timeout: 30_000 } };
+  const key = `${insecure ? 'insecure' : 'secure'}${proxy ? '-proxy' : ''}-${timeoutMs}`;
+  const options = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { rejectUnauthorized: !insecure, timeout: Math.min(30_000, timeoutMs) } };
   sharedAgents[key] ??= proxy ? new (undici().EnvHttpProxyAgent)(options) : new (undici().Agent)(options);
   return sharedAgents[key]!;
 }
@@ -102,11 +124,13 @@ export class RegistryClient {
   readonly authorizer: Authorizer;
   private readonly dispatcher: Dispatcher;
   private readonly retry: RetryOptions;
+  private readonly timeoutMs: number;
   private readonly wait: (ms: number, signal?: AbortSignal) => Promise<void>;
 
   constructor(readonly registry: string, readonly options: RegistryClientOptions = {}) {
     this.baseUrl = `${options.plainHttp ? 'http' : 'https'}://${registryEndpointHost(registry)}`;
-    this.dispatcher = options.dispatcher ?? defaultAgent(Boolean(options.insecure), isLoopbackHost(registryEndpointHost(registry)));
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.dispatcher = options.dispatcher ?? defaultAgent(Boolean(options.insecure), isLoopbackHost(registryEndpointHost(registry)), this.timeoutMs);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.wait = options.sleep ?? sleep;
     this.authorizer = new Authorizer({
@@ -192,9 +216,9 @@ export class RegistryClient {
   }
 
   /** Waits before attempt `attempt + 1` (backoff, or the registry's Retry-After), telling `onRetry` why. */
-  async backoff(method: string, url: string, attempt: number, retryAfter: string | undefined, reason: string, signal?: AbortSignal): Promise<void> {
+  async backoff(method: string, url: string, attempt: number, retryAfter: string | undefined, reason: string, signal?: AbortSignal, attempts = this.retry.attempts): Promise<void> {
     const delayMs = retryDelay(attempt, retryAfter, this.retry);
-    this.options.onRetry?.({ method, url, attempt: attempt + 1, delayMs, reason });
+    this.options.onRetry?.({ registry: this.registry, method, url, attempt: attempt + 1, attempts, delayMs, reason, timeoutMs: this.timeoutMs });
     await this.wait(delayMs, signal);
   }
 
@@ -224,6 +248,7 @@ export class RegistryClient {
         // registries answer HEAD properly, and existence checks are most of a no-op copy's requests.
         ...(currentMethod === 'HEAD' ? { reset: false } : {}),
       });
+      nameBodyErrors(r.body, currentMethod, current);
       const res: RegistryResponse = {
         status: r.statusCode,
         url: current,
@@ -268,8 +293,11 @@ function firstHeader(v: string | string[] | undefined): string | undefined {
  * says what to do when a plain-HTTP server was asked for TLS. The error keeps its type and code, which
  * the retry logic and callers test.
  */
+const named = new WeakSet<Error>();
+
 function withPlace(err: unknown, method: string, url: string): unknown {
-  if (!(err instanceof Error) || err instanceof OciError) return err;
+  if (!(err instanceof Error) || err instanceof OciError || named.has(err)) return err;
+  named.add(err);
   const code = (err as { code?: unknown }).code;
   const reason = typeof code === 'string' && !err.message.includes(code) ? `${code}: ${err.message}` : err.message;
   const tlsToPlain = url.startsWith('https:') && /wrong version number|packet length too long/i.test(err.message);
@@ -277,6 +305,17 @@ function withPlace(err: unknown, method: string, url: string): unknown {
     ? `${method} ${redactUrl(url)}: ${typeof code === 'string' ? code : 'TLS handshake failed'}: the server does not answer TLS; if it is a plain-HTTP registry, use --plain-http`
     : `${method} ${redactUrl(url)}: ${reason.trim()}`;
   return err;
+}
+
+/**
+ * A body cut short (undici's bare "other side closed", a body timeout) names its request as the other
+ * transport errors do, whoever reads the body: a stream, a buffer, a pipeline. Prepended, so the
+ * message is set before any reader sees the error; the error object stays the same.
+ */
+function nameBodyErrors(body: RegistryResponse['body'], method: string, url: string): void {
+  body.prependListener('error', (err: Error) => {
+    if (err.name !== 'AbortError') withPlace(err, method, url);
+  });
 }
 
 /** A transport error by its code (ECONNRESET, UND_ERR_SOCKET), anything else by its message. */

@@ -6,3 +6,4 @@ export * from './registryError';
 export * from './registryReference';
 export * from './remoteRepository';
 export * from './retry';
+export * from './retryNotice';

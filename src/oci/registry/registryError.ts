@@ -41,7 +41,7 @@ function describe(method: string, url: string, status: number, errors: RegistryE
   const what = errors.length
     ? errors.map((e) => `${e.code}${e.message ? `: ${e.message}` : ''}`).join('; ')
     : statusText(status);
-  const hint = status === 401 ? ' (sign in with "manifold login", or check the credentials)' : status === 403 ? ' (the credentials have no access to this)' : '';
+  const hint = status === 401 ? ' (sign in, or check the credentials)' : status === 403 ? ' (the credentials have no access to this)' : '';
   return `${where}: response status ${status}: ${what}${hint}`;
 }
 
@@ -54,10 +54,10 @@ function statusText(status: number): string {
   return texts[status] ?? 'unexpected status';
 }
 
-/** A URL without its query string, which may carry upload state or tokens. */
+/** A URL without its query string, which may carry upload state or tokens, nor user:password@. */
 export function redactUrl(url: string): string {
   const q = url.indexOf('?');
-  return q === -1 ? url : `${url.slice(0, q)}?...`;
+  return (q === -1 ? url : `${url.slice(0, q)}?...`).replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
 }
 
 /** Parses a distribution-spec error body; anything else gives no details. */
@@ -71,21 +71,4 @@ export function parseErrorBody(text: string): RegistryErrorDetail[] {
   } catch {
     return [];
   }
-}
-
-const NETWORK_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNABORTED',
-  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
-]);
-
-/** Whether an error is transient: a dropped or stalled connection, or a registry that is busy or failing. */
-export function isRetryableError(err: unknown): boolean {
-  if (err instanceof RegistryError) return err.retryable;
-  if (err instanceof OciError) return isRetryableError(err.cause);
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
-    if (e instanceof Error && /other side closed|socket hang up|premature close|terminated/i.test(e.message) && e.name !== 'AbortError') return true;
-  }
-  return false;
 }

@@ -5,14 +5,14 @@ import { digestOf, isDigest, parseDigest, verifyBytes, VerifyingStream } from '.
 import { OciError } from '../errors';
 import { isManifestMediaType, MediaType } from '../mediaType';
 import { checkTag } from '../reference';
-import type { OpOptions, StagedBlob, Target } from '../target';
+import type { BlobMounter, OpOptions, ReadOnlyTarget, StagedBlob, Target, TagPusher } from '../target';
 import { uploadBlob, type UploadResult } from './blobUpload';
 import { discard, readText, RegistryClient, type RegistryClientOptions, type RegistryResponse, responseError } from './client';
 import { nextLink } from './link';
 import { encodeReferrersIndex, manifestLinks, referrersFromIndex, referrersTag } from './referrers';
 import { formatRegistryReference, parseRegistryReference } from './registryReference';
 import { stageUpload } from './stageUpload';
-import { isRetryableError } from './registryError';
+import { isRetryableError } from '../transient';
 
 /** Every manifest type we read, so registries that negotiate (distribution 2.8 answers 404 without it) serve each. */
 export const MANIFEST_ACCEPT = [
@@ -44,7 +44,7 @@ type ReferrersState = 'unknown' | 'supported' | 'unsupported';
  * blobs stream through a verifier. Referrers use the OCI 1.1 API where the registry has it and the
  * `sha256-<hex>` fallback index where it does not, read and written as oras does.
  */
-export class RemoteRepository implements Target {
+export class RemoteRepository implements Target, BlobMounter, TagPusher {
   readonly kind = 'registry';
   private referrersState: ReferrersState;
   private readonly chunkSize: number;
@@ -277,6 +277,10 @@ export class RemoteRepository implements Target {
       return;
     }
     await this.pushBlob(desc, content, options);
+  }
+
+  mountSourceOf(src: ReadOnlyTarget): string | undefined {
+    return src instanceof RemoteRepository && src.client.sameRegistryAs(this.client) && src.repository !== this.repository ? src.repository : undefined;
   }
 
   /**

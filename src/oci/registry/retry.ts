@@ -25,22 +25,3 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   const when = Date.parse(v);
   return Number.isNaN(when) ? undefined : Math.max(0, when - now);
 }
-
-/** Waits, or rejects as soon as the signal aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

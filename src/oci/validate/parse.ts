@@ -13,7 +13,7 @@ import {
   isValidMediaType,
   MediaType,
 } from '../mediaType';
-import { findJsonSyntaxError } from './jsonSyntax';
+import { duplicateKeys, jsonError } from './textFindings';
 import { formatPath, Section, specLink, type PathSegment, type Problem, type ProblemCode, type Severity } from './problems';
 
 export type DocumentKind = 'index' | 'manifest' | 'unknown';
@@ -428,118 +428,6 @@ function checkDocument(doc: Json, c: Checker): DocumentKind {
   }
   c.annotations(doc, [], false);
   return kind;
-}
-
-/** Where and why the text is not JSON, with line and column for people and the offset for the editor. */
-function jsonError(text: string, err: unknown): Problem {
-  const found = findJsonSyntaxError(text);
-  let offset: number;
-  let reason: string;
-  if (found) {
-    ({ offset, reason } = found);
-  } else {
-    // Only if the two parsers disagree: fall back on JSON.parse's own words.
-    const v8 = err instanceof Error ? err.message : String(err);
-    const position = /at position (\d+)/.exec(v8);
-    offset = position ? Number(position[1]) : 0;
-    reason = v8;
-  }
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  return {
-    path: '',
-    segments: [],
-    code: 'invalid-json',
-    severity: 'error',
-    message: `invalid JSON at line ${line}, column ${column} (offset ${offset}): ${reason}`,
-    link: specLink('invalid-json'),
-    offset,
-  };
-}
-
-/**
- * Finds keys that appear twice in one object. JSON.parse (and Go) silently keep the last value; other tools
- * keep the first, so such a document means different things to different readers. Runs on text JSON.parse
- * accepted, so it need not check the grammar.
- */
-function duplicateKeys(text: string, c: Checker): void {
-  let i = 0;
-  const path: PathSegment[] = [];
-  const space = (): void => {
-    for (let ch = text.charCodeAt(i); ch === 0x20 || ch === 0x0a || ch === 0x0d || ch === 0x09; ch = text.charCodeAt(++i));
-  };
-  const skipString = (): void => {
-    // Native indexOf finds the closing quote far faster than a character loop; a quote preceded by an odd
-    // number of backslashes is escaped, so the search goes on.
-    let end = text.indexOf('"', i + 1);
-    for (;;) {
-      let slashes = 0;
-      while (text.charCodeAt(end - 1 - slashes) === 0x5c) slashes++;
-      if (slashes % 2 === 0) break;
-      end = text.indexOf('"', end + 1);
-    }
-    i = end + 1;
-  };
-  const key = (): string => {
-    const start = i;
-    skipString();
-    const body = text.slice(start + 1, i - 1);
-    return body.includes('\\') ? (JSON.parse(text.slice(start, i)) as string) : body;
-  };
-  const value = (): void => {
-    space();
-    const ch = text.charCodeAt(i);
-    if (ch === 0x7b) {
-      i++;
-      space();
-      if (text.charCodeAt(i) === 0x7d) {
-        i++;
-        return;
-      }
-      const seen = new Set<string>();
-      for (;;) {
-        space();
-        const name = key();
-        space();
-        i++; // :
-        path.push(name);
-        if (seen.has(name)) {
-          const inAnnotations = path[path.length - 2] === 'annotations';
-          c.report(path, 'duplicate-key', `key ${JSON.stringify(name)} appears more than once in this object (the last one is used)`, 'error', inAnnotations ? Section.annotations : Section.json);
-        }
-        seen.add(name);
-        value();
-        path.pop();
-        space();
-        if (text.charCodeAt(i++) !== 0x2c) return; // } ends the object
-      }
-    } else if (ch === 0x5b) {
-      i++;
-      space();
-      if (text.charCodeAt(i) === 0x5d) {
-        i++;
-        return;
-      }
-      for (let n = 0; ; n++) {
-        path.push(n);
-        value();
-        path.pop();
-        space();
-        if (text.charCodeAt(i++) !== 0x2c) return;
-      }
-    } else if (ch === 0x22) {
-      skipString();
-    } else {
-      // A number or literal: up to the next delimiter.
-      for (let d = text.charCodeAt(i); i < text.length && d !== 0x2c && d !== 0x7d && d !== 0x5d && d !== 0x20 && d !== 0x0a && d !== 0x0d && d !== 0x09; d = text.charCodeAt(++i));
-    }
-  };
-  try {
-    value();
-  } catch (err) {
-    if (!(err instanceof RangeError)) throw err; // nesting too deep to walk: skip the check, the rest still runs
-  }
 }
 
 /** Parses an index or manifest and reports every problem found, errors and warnings, each with its JSON path. */

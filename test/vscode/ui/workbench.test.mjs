@@ -80,7 +80,7 @@ describe('Manifold in the workbench', { timeout: 300_000 }, () => {
 
   step('is listed among the installed extensions', async () => {
     await runFromPalette(wb.page, 'View: Show Extensions');
-    const ext = wb.page.locator('.part.sidebar .extensions-list .monaco-list-row', { hasText: manifest.displayName });
+    const ext = wb.page.locator('.part.sidebar .extensions-list .monaco-list-row', { hasText: text(manifest.displayName) });
     await ext.first().waitFor();
     assert.match((await ext.first().getAttribute('aria-label')) ?? '', /manifold-dev/);
     await wb.screenshot('vscode-extensions');

@@ -6,7 +6,7 @@
 import type { Descriptor, Platform } from '../descriptor';
 import { isDigest } from '../digest';
 import { isOciError } from '../errors';
-import { platformFromConfig } from '../imageIndex/childDescriptor';
+import { platformFromConfig } from '../graph/childDescriptor';
 import { isImageIndex, isImageManifest, isManifestMediaType, MediaType } from '../mediaType';
 import { formatPlatform, normalizePlatform } from '../platform';
 import type { OpOptions, ReadOnlyTarget } from '../target';

@@ -21,7 +21,7 @@ const EXCLUDE = '{**/node_modules/**,**/.manifold-tmp/**,**/.git/**}';
  * The layouts Manifold shows: those found in the workspace (`oci-layout` files) and those the user added
  * (kept in workspaceState). Opens each once and keeps the store, whose caches make re-reading cheap.
  */
-export class LayoutRegistry implements vscode.Disposable {
+export class LayoutFolders implements vscode.Disposable {
   private readonly stores = new Map<string, Promise<OciLayoutStore>>();
   private readonly summaryCaches = new Map<string, SummaryCache>();
   private readonly changed = new vscode.EventEmitter<void>();

@@ -1,12 +1,10 @@
-// The Layouts tree's nodes. Each has a stable id built from its path in the tree (the same manifest shows
-// under several parents), a parent for reveal(), and children loaded when expanded and kept until the
-// layout is refreshed. The look of each node comes from ../present/items (no vscode there).
-import { stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import vscode = require('vscode');
+// The nodes both views are made of (the Layouts view's own are in ../layouts/layoutNodes). Each has a stable id
+// built from its path in the tree (the same manifest shows under several parents), a parent for reveal(), and
+// children loaded when expanded and kept until the layout is refreshed. The look of each node comes from
+// ../present/items (no vscode there).
+import type * as vscode from 'vscode';
 import type { Descriptor } from '../../oci/descriptor';
-import { describeTags, listTags, readManifestContent, untaggedEntries, type SummaryCache, type TagListing } from '../../oci/graph';
-import type { OciLayoutStore } from '../../oci/layout';
+import { describeTags, readManifestContent, type SummaryCache, type TagListing } from '../../oci/graph';
 import type { ReadOnlyTarget } from '../../oci/target';
 import type { SourceRef } from '../present/sourceRef';
 import {
@@ -14,20 +12,17 @@ import {
   descriptorTooltip,
   errorItem,
   infoItem,
-  layoutItem,
   manifestItem,
   tagItem,
-  untaggedItem,
   type Access,
   type BlobRole,
   type ItemSpec,
   type ManifestRole,
 } from '../present/items';
 import * as l10n from '@vscode/l10n';
-import { layoutName, type LayoutFolder, type LayoutRegistry } from './layoutRegistry';
+import type { LayoutNode } from '../layouts/layoutNodes';
 
 export interface TreeContext {
-  registry: LayoutRegistry;
   log: vscode.LogOutputChannel;
   showFallbackTags(): boolean;
   concurrency(): number;
@@ -66,7 +61,8 @@ export abstract class Node {
   /** The layout this node belongs to; undefined on a registry. */
   get layout(): LayoutNode | undefined {
     const source = this.source;
-    return source instanceof LayoutNode ? source : undefined;
+    // By its ref rather than instanceof, so this module does not load ../layouts/layoutNodes (which extends it).
+    return source?.ref.kind === 'layout' ? (source as LayoutNode) : undefined;
   }
 }
 
@@ -108,67 +104,6 @@ export abstract class SourceNode extends CachingNode {
   abstract target(ctx: TreeContext): Promise<ReadOnlyTarget>;
 }
 
-export class LayoutNode extends SourceNode {
-  readonly parent = undefined;
-  readonly id: string;
-  /** index.json's stamp when the tags were read: the watcher's check compares against it. */
-  stamp: string | undefined;
-
-  constructor(public folder: LayoutFolder) {
-    super();
-    this.id = `layout:${folder.path}`;
-  }
-
-  get path(): string {
-    return this.folder.path;
-  }
-
-  get ref(): SourceRef {
-    return { kind: 'layout', path: this.folder.path };
-  }
-
-  get access(): Access {
-    return this.folder.readOnly ? 'readonly' : undefined;
-  }
-
-  target(ctx: TreeContext): Promise<ReadOnlyTarget> {
-    return this.store(ctx);
-  }
-
-  spec(): ItemSpec {
-    // The label is the folder's name; the description says where it is (the workspace folder's name
-    // only helps to tell folders apart in a multi-root workspace).
-    const rel = vscode.workspace.asRelativePath(this.folder.path, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
-    const parent = dirname(rel);
-    return layoutItem({
-      path: this.folder.path,
-      name: layoutName(this.folder.path),
-      where: parent === '.' ? '' : parent,
-      readOnly: this.folder.readOnly,
-      added: this.folder.added,
-    });
-  }
-
-  store(ctx: TreeContext): Promise<OciLayoutStore> {
-    return ctx.registry.open(this.folder.path);
-  }
-
-  protected async load(ctx: TreeContext): Promise<Node[]> {
-    this.stamp = this.folder.readOnly ? undefined : await indexStamp(this.path);
-    const store = await this.store(ctx);
-    const entries = await store.entries();
-    const listings = listTags(entries, { all: ctx.showFallbackTags() });
-    await describeWithin(ctx, this, store, listings, ctx.registry.summaries(this.path));
-    const nodes: Node[] = listings.map((l) => new TagNode(this, l));
-    // A damaged index.json entry is one error row; the other tags still show. The tooltip has the whole path.
-    for (const d of await store.damagedEntries()) nodes.push(new MessageNode(this, 'error', `index.json ${d.place}: ${d.problem}\n${d.error.message}`));
-    const untagged = untaggedEntries(entries);
-    if (untagged.length > 0) nodes.push(new UntaggedNode(this, untagged));
-    if (nodes.length === 0) nodes.push(new MessageNode(this, 'info', l10n.t('No tags yet')));
-    return nodes;
-  }
-}
-
 /**
  * Describes the tags, waiting at most a short budget: a big layout or repository (thousands of tags)
  * shows its tags at once and their platforms as they are read, then redraws `node`.
@@ -202,16 +137,6 @@ export async function describeWithin(ctx: TreeContext, node: Node, target: ReadO
   await Promise.race([described, new Promise<void>((resolve) => (timer = setTimeout(resolve, DESCRIBE_BUDGET_MS)))]);
   clearTimeout(timer);
   late = listings.some((l) => !l.summary && !l.error);
-}
-
-/** What changes when a layout's index.json is rewritten (replaced by a rename: the inode changes too). */
-export async function indexStamp(layout: string): Promise<string | undefined> {
-  try {
-    const st = await stat(join(layout, 'index.json'));
-    return `${st.ino}:${st.size}:${st.mtimeMs}`;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Whatever points at a manifest: a tag, an index's child, a referrer, an untagged entry. */
@@ -306,39 +231,6 @@ export class BlobNode extends Node {
 
   spec(): ItemSpec {
     return blobItem(this.desc, this.role, this.position);
-  }
-}
-
-export class UntaggedNode extends Node {
-  readonly id: string;
-
-  constructor(
-    readonly parent: LayoutNode,
-    readonly entries: Descriptor[],
-  ) {
-    super();
-    this.id = `${parent.id}/untagged`;
-  }
-
-  spec(): ItemSpec {
-    return untaggedItem(this.entries.length);
-  }
-
-  override async children(ctx: TreeContext): Promise<Node[]> {
-    const store = await this.parent.store(ctx);
-    const nodes: Node[] = [];
-    for (const entry of this.entries) {
-      // index.json entries rarely carry the artifact type; the manifest does, and it is what tells these apart.
-      let desc = entry;
-      try {
-        const content = await readManifestContent(store, entry);
-        desc = { ...entry, ...(content.artifactType ? { artifactType: content.artifactType } : {}), annotations: { ...(content.annotations ?? {}), ...(entry.annotations ?? {}) } };
-      } catch {
-        // listed but unreadable: shown as listed; expanding it shows the error
-      }
-      nodes.push(new ManifestNode(this, desc, 'untagged'));
-    }
-    return nodes;
   }
 }
 

@@ -3,7 +3,7 @@
 // schema applies to it as to files of that name.
 import { basename, dirname } from 'node:path';
 import vscode = require('vscode');
-import { OCI_INDEX_SUFFIX } from '../../oci/indexModel';
+import { OCI_INDEX_SUFFIX } from '../../oci/indexDocument';
 
 export const INDEX_SCHEME = 'manifold-index';
 

@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type * as vscode from 'vscode';
-import { kindByName } from '../../oci/indexModel';
+import { kindByName } from '../../oci/indexDocument';
 import { isImageIndex } from '../../oci/mediaType';
 import { DOCUMENT_SCHEME, parseDocumentQuery } from '../present/documentUri';
-import { parseStoredIndexUri } from '../indexEditor/indexUri';
+import { parseStoredIndexUri } from './indexUri';
 
 /** How a document is checked: what it must be, and the layout whose blobs it points at. */
 export interface DocumentRole {

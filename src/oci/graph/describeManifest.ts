@@ -2,7 +2,7 @@ import type { Descriptor, ImageIndex, ImageManifest } from '../descriptor';
 import { isConfigMediaType, isImageIndex, isImageManifest, MediaType } from '../mediaType';
 import { formatPlatform } from '../platform';
 import type { OpOptions, ReadOnlyTarget } from '../target';
-import { platformFromConfig } from '../imageIndex/childDescriptor';
+import { platformFromConfig } from './childDescriptor';
 
 export type ManifestKind = 'index' | 'image' | 'artifact' | 'unknown';
 

@@ -1,0 +1,21 @@
+import type { RetryInfo } from './client';
+import { redactUrl } from './registryError';
+
+const TIMEOUTS = /\bUND_ERR_(HEADERS|BODY)_TIMEOUT$/;
+
+/**
+ * One line saying a registry request is being retried, and why: a stalled registry otherwise looks like
+ * a hung command for minutes. `registry 127.0.0.1:5000: no response to GET /v2/app/manifests/v1 for 60 s, retrying (2/5)`.
+ */
+export function retryNotice(info: RetryInfo): string {
+  const url = new URL(info.url, `http://${info.registry}`);
+  // The registry's own paths are shown short; another host (blob storage) in full, without its query.
+  const where = url.host === info.registry ? redactUrl(`${url.pathname}${url.search}`) : redactUrl(info.url);
+  const next = `retrying (${info.attempt + 1}/${info.attempts})`;
+  if (TIMEOUTS.test(info.reason)) return `registry ${info.registry}: no response to ${info.method} ${where} for ${seconds(info.timeoutMs)} s, ${next}`;
+  return `registry ${info.registry}: ${info.reason} on ${info.method} ${where}, ${next}`;
+}
+
+function seconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
+}
