@@ -173,6 +173,25 @@ describe('pull', () => {
     assert.deepEqual(listing.trim().split('\n'), ['docs/', 'docs/a.md', 'docs/sub/', 'docs/sub/b.bin']);
   });
 
+  it('a folder with long and non-ASCII names round-trips (ustar prefix and pax records), and GNU tar agrees', async () => {
+    const dir = workDir();
+    const deep = join(dir, 'tree', 'a'.repeat(60), 'b'.repeat(60));
+    mkdirSync(deep, { recursive: true });
+    writeFileSync(join(deep, 'c'.repeat(120) + '.txt'), 'long\n');
+    writeFileSync(join(dir, 'tree', 'héllo wörld.txt'), 'utf8\n');
+    const p = await inDir(dir, 'push', '--oci-layout', 'layout:v1', 'tree', '--export-manifest', 'm.json');
+    assert.equal(p.code, 0, p.stderr);
+    const r = await inDir(dir, 'pull', '--oci-layout', 'layout:v1', '-o', 'out');
+    assert.equal(r.code, 0, r.stderr);
+    const rel = join('tree', 'a'.repeat(60), 'b'.repeat(60), 'c'.repeat(120) + '.txt');
+    assert.equal(readFileSync(join(dir, 'out', rel), 'utf8'), 'long\n');
+    assert.equal(readFileSync(join(dir, 'out', 'tree', 'héllo wörld.txt'), 'utf8'), 'utf8\n');
+    const layer = (JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')) as ImageManifest).layers[0]!;
+    const listing = execFileSync('tar', ['-tzf', join(dir, 'layout', 'blobs', 'sha256', layer.digest.slice(7))], { encoding: 'utf8' }).trim().split('\n');
+    assert.ok(listing.includes(rel.split('\\').join('/')), listing.join('\n'));
+    assert.ok(listing.includes('tree/héllo wörld.txt'), listing.join('\n'));
+  });
+
   it('--format json lists the manifest and each file written, as oras', async () => {
     const dir = workDir();
     await inDir(dir, 'push', '--oci-layout', 'layout:v1', 'hi.txt');
@@ -258,6 +277,7 @@ describe('pull', () => {
     const out = join(parent, 'out');
     const r = await runCli('pull', '--oci-layout', `${store.location}:v1`, '-o', out);
     assert.equal(r.code, 1);
+    assert.match(r.stderr, /entry "docs\/\.\.\/\.\.\/escaped\.txt" is outside the folder "docs"/);
     assert.ok(!existsSync(join(parent, 'escaped.txt')));
     assert.ok(!existsSync(join(out, 'docs', 'ok.txt')));
   });

@@ -8,11 +8,11 @@ import { createGunzip } from 'node:zlib';
 import { ANNOTATION_TITLE, type Descriptor, type Platform } from '../descriptor';
 import { OciError } from '../errors';
 import { parseManifestContent } from '../graph/manifestContent';
-import { indexTar } from '../layout/tar';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { selectPlatform } from '../selectPlatform';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { ANNOTATION_CONTENT_DIGEST, ANNOTATION_CONTENT_UNPACK } from './files';
+import { readTarMembers } from './tarReader';
 
 export interface PullArtifactOptions extends OpOptions {
   /** A tag or digest in the target. */
@@ -191,28 +191,33 @@ async function unpack(
     if (contentDigest && contentDigest !== actual) {
       throw new OciError('DIGEST_MISMATCH', `${JSON.stringify(name)}: the unpacked content has digest ${actual}, the layer says ${contentDigest}`);
     }
-    const index = await indexTar(tarPath);
-    const inside = (path: string) => path === name || path.startsWith(`${name}/`);
-    for (const path of [...index.files.keys(), ...index.dirs, ...index.links.keys()]) {
-      if (!inside(path)) throw new OciError('PATH_ESCAPE', `${JSON.stringify(name)}: entry ${JSON.stringify(path)} is outside the folder ${JSON.stringify(name)}`);
-      safeJoin(base, path);
+    // Every member is checked before the first is written: a folder either unpacks whole or not at all.
+    const members = (await readTarMembers(tarPath, `${JSON.stringify(name)} (tar+gzip layer)`)).map((m) => ({
+      ...m,
+      path: posix.normalize(m.name.replace(/\\/g, '/')).replace(/\/+$/, ''),
+    }));
+    for (const m of members) {
+      if (m.path !== name && !m.path.startsWith(`${name}/`)) {
+        throw new OciError('PATH_ESCAPE', `${JSON.stringify(name)}: entry ${JSON.stringify(m.name)} is outside the folder ${JSON.stringify(name)}`);
+      }
+      safeJoin(base, m.path);
     }
     if (options.keepOldFiles && (await exists(safeJoin(base, name)))) {
       throw new OciError('ALREADY_EXISTS', `${safeJoin(base, name)}: exists; refusing to overwrite it (--keep-old-files)`);
     }
-    for (const dir of [...index.dirs].sort()) {
-      const full = safeJoin(base, dir);
-      await checkNoSymlinkBetween(base, join(full, 'x'), name);
-      await fs.mkdir(full, { recursive: true });
+    for (const m of members) {
+      const full = safeJoin(base, m.path);
+      if (m.type === '5') {
+        await checkNoSymlinkBetween(base, join(full, 'x'), name);
+        await fs.mkdir(full, { recursive: true });
+      } else if (m.type === '0' || m.type === '7') {
+        await checkNoSymlinkBetween(base, full, name);
+        await writeAtomically(full, async () => (m.size === 0 ? Readable.from([]) : createReadStream(tarPath, { start: m.offset, end: m.offset + m.size - 1 })));
+      } else if (m.type === '1' || m.type === '2') {
+        emit({ type: 'skipped-link', name: m.path });
+      }
+      // Devices, fifos and other types are not created.
     }
-    for (const [path, file] of index.files) {
-      const full = safeJoin(base, path);
-      await checkNoSymlinkBetween(base, full, name);
-      await writeAtomically(full, async () =>
-        file.size === 0 ? Readable.from([]) : createReadStream(tarPath, { start: file.offset, end: file.offset + file.size - 1 }),
-      );
-    }
-    for (const path of index.links.keys()) emit({ type: 'skipped-link', name: path });
   } finally {
     await fs.rm(work, { recursive: true, force: true });
   }
