@@ -1,8 +1,9 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
+import type { OptionSpec, ParsedCommand } from './parsed';
 import type { Printer } from './printer';
 import { REGISTRY_OPTIONS } from './registryOptions';
 
-type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { description: string; valueName?: string };
+export type { OptionSpec, ParsedCommand } from './parsed';
 
 /** One `manifold` subcommand: its grammar, its help, and a run function that calls the core. */
 export interface Command {
@@ -16,13 +17,6 @@ export interface Command {
   minArgs?: number;
   maxArgs?: number;
   run(parsed: ParsedCommand, printer: Printer): Promise<number | void>;
-}
-
-export interface ParsedCommand {
-  values: Record<string, string | boolean | string[] | undefined>;
-  positionals: string[];
-  /** Where the command writes: registry clients report retries to its stderr. */
-  printer?: Printer;
 }
 
 /** Options every command takes. */

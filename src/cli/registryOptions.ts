@@ -1,13 +1,9 @@
 import { ChainCredentialStore, type CredentialStore, DockerConfigStore, MemoryCredentialStore } from '../oci/auth';
 import type { RegistryClientOptions } from '../oci/registry/client';
 import { OciError } from '../oci/errors';
-import type { ParseArgsConfig } from 'node:util';
 import { retryNotice } from '../oci/registry/retryNotice';
-import type { ParsedCommand } from './command';
+import type { OptionSpec, ParsedCommand } from './parsed';
 import { processPrinter } from './printer';
-
-// The shape of command.ts's option specs; declared here so that file can import these without a cycle.
-type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { description: string; valueName?: string };
 
 /** Flags of every command that may talk to a registry, as oras spells them. */
 export const REGISTRY_OPTIONS: Record<string, OptionSpec> = {

@@ -2,7 +2,7 @@
 // `import`, `export ... from`, `import x = require()` and dynamic `import()` all count) and checked against the
 // rules the README's "Code map" states in the same words. A failure names the file and the import.
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import * as ts from 'typescript';
 
@@ -48,6 +48,44 @@ const OPERATIONS = ['src/oci/imageIndex', 'src/oci/referrers', 'src/oci/copy', '
 // The targets: the two implementations of Target.
 const TARGETS = ['src/oci/layout', 'src/oci/registry'];
 
+/** The project file a relative import names (`x.ts` or `x/index.ts`), or undefined for a package. */
+function fileOf(i: Import): string | undefined {
+  if (i.target === undefined) return undefined;
+  return [`${i.target}.ts`, `${i.target}/index.ts`].find((f) => existsSync(join(root, f)) && statSync(join(root, f)).isFile());
+}
+
+/** Import cycles among `files` (Tarjan's strongly connected components of more than one file). */
+function cycles(files: string[]): string[][] {
+  const edges = new Map(files.map((f) => [f, all.filter((i) => i.file === f).map(fileOf).filter((t): t is string => t !== undefined && files.includes(t))]));
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const found: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    for (const w of edges.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (stack.includes(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1) found.push(component.sort());
+    }
+  };
+  for (const f of files) if (!index.has(f)) visit(f);
+  return found;
+}
+
 describe('layering', () => {
   it('reads the imports of every source file', () => {
     assert.ok(all.filter((i) => i.file.startsWith('src/oci/')).length > 300, `only ${all.length} imports read`);
@@ -91,5 +129,10 @@ describe('layering', () => {
   it('the targets do not call operations back', () => {
     const bad = all.filter((i) => under(i.file, ...TARGETS) && under(i.target, ...OPERATIONS));
     assert.deepEqual(show(bad), []);
+  });
+
+  it('the core, the CLI and the shared protocol have no import cycles (type-only imports included)', () => {
+    const files = [...new Set(all.map((i) => i.file))].filter((f) => under(f, 'src/oci', 'src/cli', 'src/shared'));
+    assert.deepEqual(cycles(files).map((c) => c.join(' <-> ')), []);
   });
 });

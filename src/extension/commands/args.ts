@@ -10,12 +10,9 @@ import { ManifestLikeNode, Node, TagNode } from '../tree/nodes';
 import { sourceReference, type SourceRef } from '../present/sourceRef';
 import type { Target } from '../../oci/target';
 import type { Services } from '../services';
-import { pickLayout, pickTag } from '../ui/pickers';
+import { pickLayout, pickTag, type ResolvedLayout } from '../ui/pickers';
 
-export interface ResolvedLayout {
-  path: string;
-  store: OciLayoutStore;
-}
+export type { ResolvedLayout } from '../ui/pickers';
 
 export interface ResolvedManifest {
   layout: ResolvedLayout;

@@ -1,7 +1,7 @@
 import vscode = require('vscode');
 import { unreachableAfter, type LayoutChange } from '../../oci/graph';
 import { consequenceLines } from '../present/consequences';
-import type { ResolvedLayout } from '../commands/args';
+import type { ResolvedLayout } from './pickers';
 import { Cancelled } from './prompts';
 
 /**

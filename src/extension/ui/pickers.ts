@@ -4,10 +4,16 @@ import vscode = require('vscode');
 import type { Descriptor } from '../../oci/descriptor';
 import { listTagsWithSummaries } from '../../oci/graph';
 import { isImageIndex } from '../../oci/mediaType';
+import type { OciLayoutStore } from '../../oci/layout';
 import { shortDigest } from '../../oci/reference';
-import type { ResolvedLayout } from '../commands/args';
 import type { Services } from '../services';
 import { Cancelled, pickOne } from './prompts';
+
+/** A layout folder opened for a command: where it is and its store. */
+export interface ResolvedLayout {
+  path: string;
+  store: OciLayoutStore;
+}
 
 export async function pickLayout(services: Services, title: string): Promise<string> {
   const folders = services.layouts.folders.length > 0 ? services.layouts.folders : await services.layouts.discover();
