@@ -27,11 +27,11 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs the CLI in its own process. */
-export function runCliProcess(cli: string, args: string[], delayMs = 0): Promise<RunResult> {
+/** Runs the CLI in its own process (as user `uid`, if given). */
+export function runCliProcess(cli: string, args: string[], delayMs = 0, uid?: number): Promise<RunResult> {
   return new Promise((resolveRun, reject) => {
     setTimeout(() => {
-      const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(uid === undefined ? {} : { uid, gid: uid }) });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -1,13 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { builtCli, runCliProcess } from '../helpers/layoutStress';
 import { cleanupTemps, makeImage, makeIndex, refName, tempDir } from '../unit/builders';
 
-// The real CLI on a layout in a small tmpfs, filled to the last byte or remounted read-only. Needs root.
+// The real CLI on a layout in a small tmpfs, filled to the last byte or remounted read-only, and run as
+// `nobody` on a layout only root may write. Needs root (and mount).
 
 function mountTmpfs(sizeKiB: number): string {
   const dir = tempDir('manifold-mount-');
@@ -79,7 +80,7 @@ async function makeLayout(dir: string): Promise<string> {
 
 const tagsOf = (dir: string): string[] => (JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { manifests: [] }).manifests.map(refName).filter((n): n is string => !!n).sort();
 
-describe('layout on a full disk and on a read-only mount (real CLI)', function () {
+describe('layout on a full disk, on a read-only mount and not writable by the user (real CLI)', function () {
   this.timeout(60_000);
   const mounts: string[] = [];
   let cli: string;
@@ -142,6 +143,23 @@ describe('layout on a full disk and on a read-only mount (real CLI)', function (
     }
     assert.deepEqual(snapshot(dir), before);
     assert.deepEqual(tagsOf(dir), ['amd', 'arm', 'multi']);
-    assert.ok(statSync(dir).isDirectory());
+  });
+
+  it('a layout the user cannot write (EACCES): tag and attach say it is read-only for them, and write nothing', async () => {
+    const parent = tempDir();
+    chmodSync(parent, 0o755); // readable by everyone, writable by root only
+    const dir = join(parent, 'layout');
+    await makeLayout(dir);
+    const before = snapshot(dir);
+    const nobody = 65534;
+    for (const args of [
+      ['tag', '--oci-layout', `${dir}:multi`, 'v2'],
+      ['attach', '--oci-layout', `${dir}:multi`, '--artifact-type', 'application/vnd.test', '--annotation', 'a=b'],
+    ]) {
+      const r = await runCliProcess(cli, args, 0, nobody);
+      assert.equal(r.code, 1, `${args[0]}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^Error: layout ${dir} is read-only for this user \\(EACCES\\): cannot write (blob sha256:[0-9a-f]{64}|index\\.json)\\n$`), args[0]);
+    }
+    assert.deepEqual(snapshot(dir), before);
   });
 });
