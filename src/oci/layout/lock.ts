@@ -18,13 +18,15 @@ import { OciError } from '../errors';
  *   create a lock while it exists. So a break never removes a live lock, which the old rename-aside
  *   scheme could (a waiter judged the lock of a holder that had just exited and renamed away the next one's).
  * - The break lock is held only across a synchronous read+unlink, so it is stale exactly when its pid is
- *   dead (or unparsable / from another host, and old). Residual case: a breaker killed inside those
+ *   dead (or unparsable / from another host, and old). Residual cases: a breaker killed inside those
  *   microseconds leaves a dead break lock; if two processes then judge it stale at once, one can remove
- *   the break lock a third has just taken, letting two breakers run. Both still compare the content, so
- *   harm needs a second stale main lock judged in the same instant: not seen in practice.
+ *   the break lock a third has just taken, letting two breakers run. Harm then further needs both to be
+ *   breaking the same stale lock and a new holder to take it between one's read and its unlink. And a
+ *   holder on another host hung for longer than `staleMs` is broken by age (its pid cannot be checked).
  *
  * Same-host pid reuse (a dead holder's pid now running something else) makes a lock look live forever:
- * waiters give up after `waitMs` with an error naming the file, instead of breaking it.
+ * waiters give up after `waitMs` with an error naming the file, instead of breaking it. An older Manifold
+ * running at the same time still breaks locks its own way.
  */
 export interface LockOptions {
   /** A lock from another host older than this is considered abandoned (its pid cannot be checked). */
