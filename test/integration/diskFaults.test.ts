@@ -124,7 +124,7 @@ describe('layout on a full disk, on a read-only mount and not writable by the us
     assert.deepEqual(tagsOf(dir), ['amd', 'arm', 'multi', 'v2']);
   });
 
-  it('a read-only layout: attach, index create, index update and tag say so, naming it, and write nothing', async () => {
+  it('a read-only layout: attach, index create, index update, tag and cp into it say so, naming it, and write nothing', async () => {
     const dir = mountTmpfs(1024);
     mounts.push(dir);
     const arm = await makeLayout(dir);
@@ -135,11 +135,12 @@ describe('layout on a full disk, on a read-only mount and not writable by the us
       ['manifest', 'index', 'create', '--oci-layout', `${dir}:solo`, 'amd'],
       ['manifest', 'index', 'update', '--oci-layout', `${dir}:multi`, '--remove', arm],
       ['tag', '--oci-layout', `${dir}:multi`, 'v2'],
+      ['cp', '--from-oci-layout', '--to-oci-layout', `${dir}:multi`, `${dir}/copy:v1`],
     ];
     for (const args of commands) {
       const r = await runCliProcess(cli, args);
       assert.equal(r.code, 1, `${args.slice(0, 3).join(' ')}: ${r.stdout}`);
-      assert.match(r.stderr, new RegExp(`^Error: layout ${dir} is read-only \\(EROFS\\): cannot write (blob sha256:[0-9a-f]{64}|index\\.json)\\n$`), args.join(' '));
+      assert.match(r.stderr, new RegExp(`^Error: layout ${dir}(/copy)? is read-only \\(EROFS\\): cannot write (blob sha256:[0-9a-f]{64}|index\\.json|a new layout)\\n$`), args.join(' '));
     }
     assert.deepEqual(snapshot(dir), before);
     assert.deepEqual(tagsOf(dir), ['amd', 'arm', 'multi']);

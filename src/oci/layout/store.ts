@@ -378,7 +378,7 @@ export class OciLayoutStore implements Target {
         await fh.sync();
         await fh.close();
         closed = true;
-        await fs.mkdir(dirname(target), { recursive: true });
+        makeDirs(dirname(target));
         await renameInto(tmp, target);
       } catch (err) {
         throw failed(err);
@@ -626,7 +626,7 @@ async function createLayout(root: string): Promise<void> {
 
 async function createLayoutFiles(root: string): Promise<void> {
   // Synchronous small steps here and below: each asynchronous one is a thread-pool round trip to wait for.
-  mkdirSync(join(root, 'blobs', 'sha256'), { recursive: true });
+  makeDirs(join(root, 'blobs', 'sha256'));
   try {
     // wx: never overwrite what another tool or process wrote; open() validates it afterwards.
     writeFileSync(join(root, OCI_LAYOUT_FILE), OCI_LAYOUT_CONTENT, { flag: 'wx' });
@@ -650,7 +650,7 @@ async function ingestBytes(tmp: string, target: string, desc: Descriptor, conten
   verifyBlob(content, desc, where);
   try {
     await writeSynced(tmp, content);
-    mkdirSync(dirname(target), { recursive: true });
+    makeDirs(dirname(target));
     await renameInto(tmp, target);
   } catch (err) {
     removeTemp(tmp);
@@ -685,18 +685,24 @@ async function writeIndexFile(root: string, index: ImageIndex, base?: IndexFileS
   }
 }
 
-/**
- * The layout's temp folder, made if missing. Not a recursive mkdir: the layout folder exists, and on a
- * read-only mount Node's recursive mkdir reports ENOENT where mkdir says EROFS.
- */
+/** The layout's temp folder, made if missing. */
 function makeTempDir(root: string): string {
   const dir = join(root, TEMP_DIR);
+  makeDirs(dir);
+  return dir;
+}
+
+/** `mkdir -p` that fails with the real error: on a read-only mount Node's recursive mkdir says ENOENT, not EROFS. */
+function makeDirs(dir: string): void {
   try {
     mkdirSync(dir);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT' || dirname(dir) === dir) throw err;
+    makeDirs(dirname(dir));
+    makeDirs(dir);
   }
-  return dir;
 }
 
 /** After a failed write: the error that got here is the one to report; a temp file left behind is swept later. */
