@@ -89,15 +89,15 @@ describe('layout: concurrent writers', function () {
     const cli = builtCli();
     const { store } = await makeMultiArchLayout();
     const failures: string[] = [];
-    // Five rounds keep this near half a minute on two cores (today's lock lost an update in 1 round of 8
-    // there); bench/lockSoak.ts runs hundreds.
-    for (let round = 0; round < 5; round++) {
+    // Three rounds keep this under a minute on two cores shared with other work (the old lock lost an update
+    // in 1 round of 8 there); bench/lockSoak.ts runs as many as asked.
+    for (let round = 0; round < 3; round++) {
       const problems = await stressRound(cli, store.location, 'multi', round, { attachers: 10, taggers: 20, maxDelayMs: 40 });
       failures.push(...problems.map((p) => `round ${round}: ${p}`));
     }
     assert.deepEqual(failures, []);
     const names = parseIndexJson(readFileSync(join(store.location, 'index.json')), 'index.json').manifests.map(refName);
-    assert.equal(names.filter((n) => n?.startsWith('r')).length, 5 * 20);
+    assert.equal(names.filter((n) => n?.startsWith('r')).length, 3 * 20);
   });
 
   it('groups concurrent updates from one process; one that fails leaves the others stored', async () => {
