@@ -11,6 +11,10 @@ export type OciErrorCode =
   | 'ALREADY_EXISTS'
   | 'PATH_ESCAPE'
   | 'READ_ONLY'
+  // The file system is full (ENOSPC) or the user's quota is used up (EDQUOT).
+  | 'NO_SPACE'
+  // A lock file is held by a process that is still running, for longer than any update takes.
+  | 'LOCKED'
   // A registry still answers 401 after the credentials we have were tried (none, or refused): sign in.
   | 'UNAUTHORIZED'
   // A registry (or its token server) answers 403: signed in, but without access to this.

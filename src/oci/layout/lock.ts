@@ -1,15 +1,38 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, promises as fs, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { OciError } from '../errors';
 
 /**
- * A lock file shared by every process that writes one layout's `index.json`. Created with
- * O_CREAT|O_EXCL (`wx`), it holds who took it, so a lock left by a crashed process (its pid is gone)
- * or held longer than any index update could take is broken instead of blocking forever.
+ * A lock file shared by every process that writes one layout's `index.json`, correct by construction:
+ *
+ * - Taken atomically with its full content: a temp file holding {pid,host,time,nonce} is hard-linked to
+ *   the lock path (EEXIST while held). So a lock file is never empty or half-written, and its content
+ *   (the nonce) names one acquisition only.
+ * - Only its holder removes a live lock. A lock is judged stale only when its pid is dead on this host
+ *   (a live pid is never broken), when it comes from another host and is older than `staleMs`, or when
+ *   it cannot be parsed (left by an older version or a crash mid-write) and is older than a moment.
+ * - Breakers serialize through a second lock, `<lock>.break`, taken the same way. Holding it, a breaker
+ *   re-reads the lock and unlinks it only if it still has exactly the content judged stale. Nothing else
+ *   can remove that file in between: its holder is dead, other breakers are excluded, and no one can
+ *   create a lock while it exists. So a break never removes a live lock, which the old rename-aside
+ *   scheme could (a waiter judged the lock of a holder that had just exited and renamed away the next one's).
+ * - The break lock is held only across a synchronous read+unlink, so it is stale exactly when its pid is
+ *   dead (or unparsable / from another host, and old). Residual cases: a breaker killed inside those
+ *   microseconds leaves a dead break lock; if two processes then judge it stale at once, one can remove
+ *   the break lock a third has just taken, letting two breakers run. Harm then further needs both to be
+ *   breaking the same stale lock and a new holder to take it between one's read and its unlink. And a
+ *   holder on another host hung for longer than `staleMs` is broken by age (its pid cannot be checked).
+ *
+ * Same-host pid reuse (a dead holder's pid now running something else) makes a lock look live forever:
+ * waiters give up after `waitMs` with an error naming the file, instead of breaking it. An older Manifold
+ * running at the same time still breaks locks its own way.
  */
 export interface LockOptions {
-  /** A lock older than this is considered abandoned. */
+  /** A lock from another host older than this is considered abandoned (its pid cannot be checked). */
   staleMs?: number;
+  /** Give up waiting after this long, with an error naming the lock file and its holder. */
+  waitMs?: number;
   signal?: AbortSignal;
 }
 
@@ -20,7 +43,10 @@ interface LockInfo {
   nonce: string;
 }
 
-const DEFAULT_STALE_MS = 30_000;
+const DEFAULT_STALE_MS = 10 * 60_000;
+const DEFAULT_WAIT_MS = 5 * 60_000;
+// New locks are never unparsable, so one that is has been abandoned once it is older than a write takes.
+const UNPARSABLE_STALE_MS = 1500;
 // Within one process, callers queue here instead of polling the file against each other.
 const inProcess = new Map<string, Promise<unknown>>();
 
@@ -32,11 +58,11 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
   inProcess.set(lockPath, chained);
   try {
     await previous.catch(() => undefined);
-    const nonce = await acquire(lockPath, options);
+    const raw = await acquire(lockPath, options);
     try {
       return await fn();
     } finally {
-      await releaseLock(lockPath, nonce);
+      releaseLock(lockPath, raw);
     }
   } finally {
     release();
@@ -46,51 +72,87 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
 
 async function acquire(lockPath: string, options: LockOptions): Promise<string> {
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
-  const info: LockInfo = { pid: process.pid, host: hostname(), time: Date.now(), nonce: randomBytes(8).toString('hex') };
+  const deadline = Date.now() + (options.waitMs ?? DEFAULT_WAIT_MS);
   let delay = 2;
   for (;;) {
     options.signal?.throwIfAborted();
-    try {
-      // Synchronous: creating and filling a small file takes microseconds, while each asynchronous step is a
-      // thread-pool round trip to wait for, and the lock is held meanwhile.
-      const fd = openSync(lockPath, 'wx');
-      try {
-        info.time = Date.now();
-        writeFileSync(fd, JSON.stringify(info));
-      } finally {
-        closeSync(fd);
-      }
-      return info.nonce;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    const observed = await readLock(lockPath);
-    if (observed && isStale(observed.raw, observed.mtimeMs, staleMs)) {
-      await breakStale(lockPath, observed.raw);
-      continue;
-    }
+    const mine = tryCreate(lockPath);
+    if (mine !== undefined) return mine;
+    const observed = readLock(lockPath);
+    if (!observed) continue; // released meanwhile: try again at once
+    // Not broken: another breaker is at it, or its break lock is not yet stale. Wait rather than spin.
+    if (isStale(observed, staleMs) && breakStale(lockPath, observed.raw, staleMs)) continue;
+    if (Date.now() > deadline) throw heldTooLong(lockPath, observed.raw);
     // Index updates take milliseconds: poll fast, back off a little, add jitter so waiters spread out.
     await sleep(delay + Math.random() * delay, options.signal);
     delay = Math.min(delay * 2, 50);
   }
 }
 
-async function readLock(lockPath: string): Promise<{ raw: string; mtimeMs: number } | undefined> {
+/**
+ * Creates `path` holding a new LockInfo, or returns undefined if it exists. Synchronous: a small file
+ * takes microseconds, and the lock is held meanwhile. A failed write (ENOSPC) leaves no file behind.
+ */
+function tryCreate(path: string): string | undefined {
+  const info: LockInfo = { pid: process.pid, host: hostname(), time: Date.now(), nonce: randomBytes(8).toString('hex') };
+  const raw = JSON.stringify(info);
+  const temp = `${path}.${info.nonce}`;
   try {
-    const [raw, st] = await Promise.all([fs.readFile(lockPath, 'utf8'), fs.stat(lockPath)]);
-    return { raw, mtimeMs: st.mtimeMs };
+    writeFileSync(temp, raw, { flag: 'wx' });
+  } catch (err) {
+    removeQuietly(temp); // created, then the write failed
+    throw err;
+  }
+  try {
+    linkSync(temp, path);
+    return raw;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return undefined;
+    // A file system without hard links (FAT, some network shares): exclusive create, then write. A
+    // reader may see it empty for a moment, which UNPARSABLE_STALE_MS allows for.
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS') return createExclusive(path, raw);
+    throw err;
+  } finally {
+    removeQuietly(temp);
+  }
+}
+
+function createExclusive(path: string, raw: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
+    throw err;
+  }
+  try {
+    writeFileSync(fd, raw);
+    return raw;
+  } catch (err) {
+    removeQuietly(path); // ours, just made: no one else removes a fresh lock
+    throw err;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readLock(lockPath: string): { raw: string; mtimeMs: number } | undefined {
+  try {
+    // Read, then stat: if the file is replaced in between, the time is the newer file's, which makes
+    // the content read look younger (waited for), never older (broken).
+    const raw = readFileSync(lockPath, 'utf8');
+    return { raw, mtimeMs: statSync(lockPath).mtimeMs };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
 }
 
-function isStale(raw: string, mtimeMs: number, staleMs: number): boolean {
-  const info = parseInfo(raw);
-  const time = info?.time ?? mtimeMs;
-  if (Date.now() - Math.min(time, mtimeMs) > staleMs) return true;
-  // An empty or half-written file belongs to a holder that is writing it right now.
-  if (!info || info.host !== hostname()) return false;
+function isStale(lock: { raw: string; mtimeMs: number }, staleMs: number): boolean {
+  const info = parseInfo(lock.raw);
+  if (!info) return Date.now() - lock.mtimeMs > UNPARSABLE_STALE_MS;
+  if (info.host !== hostname()) return Date.now() - Math.min(info.time, lock.mtimeMs) > staleMs;
   return !pidAlive(info.pid);
 }
 
@@ -101,7 +163,7 @@ function parseInfo(raw: string): LockInfo | undefined {
       return v as LockInfo;
     }
   } catch {
-    // not ours or still being written
+    // not a lock this version wrote
   }
   return undefined;
 }
@@ -117,34 +179,49 @@ function pidAlive(pid: number): boolean {
 }
 
 /**
- * Removes an abandoned lock without ever removing a live one: the lock is renamed away first and
- * checked to be the one judged stale; if another process replaced it in between, it is put back.
+ * Removes the lock if it still holds `staleRaw`, serialized with other breakers (see the top of this file);
+ * true if it is gone. Exported for tests.
  */
-async function breakStale(lockPath: string, observedRaw: string): Promise<void> {
-  const aside = `${lockPath}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+export function breakStale(lockPath: string, staleRaw: string, staleMs: number): boolean {
+  const breakPath = `${lockPath}.break`;
+  if (tryCreate(breakPath) === undefined) {
+    // Another breaker is at it (for microseconds), or died at it: then its break lock is removed.
+    const other = readLock(breakPath);
+    if (other && isStale(other, staleMs)) removeQuietly(breakPath);
+    return false;
+  }
   try {
-    await fs.rename(lockPath, aside);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // someone else broke it
-    throw err;
+    if (readLock(lockPath)?.raw === staleRaw) unlinkSync(lockPath);
+    return true;
+  } finally {
+    unlinkSync(breakPath);
   }
-  const taken = await fs.readFile(aside, 'utf8').catch(() => observedRaw);
-  if (taken !== observedRaw) {
-    // link() fails if a lock exists again, so this never overwrites a newer holder.
-    await fs.link(aside, lockPath).catch(() => undefined);
-  }
-  await fs.rm(aside, { force: true });
 }
 
-async function releaseLock(lockPath: string, nonce: string): Promise<void> {
-  let current = '';
+/** Only the holder removes its lock, and a live holder's lock is never broken: it is still ours. */
+function releaseLock(lockPath: string, raw: string): void {
   try {
-    current = readFileSync(lockPath, 'utf8');
+    if (readFileSync(lockPath, 'utf8') === raw) unlinkSync(lockPath);
   } catch {
-    // gone: broken as stale and released by its new holder
+    // gone, or unreadable: the error of the work done under the lock is the one to report
   }
-  // If ours was broken as stale, the file now belongs to someone else: leave it.
-  if (parseInfo(current)?.nonce === nonce) rmSync(lockPath, { force: true });
+}
+
+function heldTooLong(lockPath: string, raw: string): OciError {
+  const info = parseInfo(raw);
+  const holder = info ? `process ${info.pid} on ${info.host} since ${new Date(info.time).toISOString()}` : 'a process that wrote no owner';
+  return new OciError(
+    'LOCKED',
+    `${lockPath}: held by ${holder}, which is still running; if that is not a manifold process (its pid reused), remove the file`,
+  );
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -12,6 +12,7 @@ import type { OpOptions, StagedBlob, Target } from '../target';
 import { damagedEntries, damageOf, descriptorJson, emptyIndex, encodeIndexJson, readIndexJson, type DamagedEntry } from './indexFile';
 import { encodeIndexJsonFrom, type IndexFileState } from './indexSplice';
 import { withFileLock } from './lock';
+import { layoutWriteError } from './writeError';
 import { checkManifestBytes, manifestFacts, type ManifestFacts } from './manifest';
 import { DirSource, isMissing, TarSource, TOO_LARGE, type LayoutSource } from './source';
 import { buildSubjectIndex, referrerDescriptor, stillUnread, type SubjectIndex, type WalkReader } from './subjectIndex';
@@ -342,16 +343,22 @@ export class OciLayoutStore implements Target {
     content: Readable | Uint8Array,
     options?: OpOptions,
   ): Promise<void> {
-    const tmpDir = join(this.location, TEMP_DIR);
-    mkdirSync(tmpDir, { recursive: true });
+    // Errors of writing into the layout (not of reading `content`) say which layout and which blob.
+    const failed = (err: unknown): unknown => layoutWriteError(err, this.location, `blob ${desc.digest}`);
+    let tmpDir: string;
+    try {
+      tmpDir = makeTempDir(this.location);
+    } catch (err) {
+      throw failed(err);
+    }
     if (!this.swept) {
       this.swept = true;
       sweepTemp(tmpDir);
     }
     const tmp = join(tmpDir, `blob-${process.pid}-${randomBytes(6).toString('hex')}`);
     const where = ` (push to ${this.location})`;
-    if (content instanceof Uint8Array) return ingestBytes(tmp, target, desc, content, where);
-    const fh = await fs.open(tmp, 'wx');
+    if (content instanceof Uint8Array) return ingestBytes(tmp, target, desc, content, where).catch((err) => Promise.reject(failed(err)));
+    const fh = await fs.open(tmp, 'wx').catch((err) => Promise.reject(failed(err)));
     let closed = false;
     let flushing: Promise<void> | undefined;
     try {
@@ -364,7 +371,7 @@ export class OciLayoutStore implements Target {
         written += chunk.length;
         if (written > desc.size) throw sizeMismatch(desc, written, where, true);
         // The write runs on the thread pool while this thread hashes the same chunk.
-        const pending = writeAll(fh, chunk);
+        const pending = writeAll(fh, chunk).catch((err) => Promise.reject(failed(err)));
         hash.update(chunk);
         await pending;
         unflushed += chunk.length;
@@ -382,11 +389,15 @@ export class OciLayoutStore implements Target {
       if (actual !== desc.digest) {
         throw new OciError('DIGEST_MISMATCH', `blob ${desc.digest}${where}: content has digest ${actual}`);
       }
-      await fh.sync();
-      await fh.close();
-      closed = true;
-      await fs.mkdir(dirname(target), { recursive: true });
-      await renameInto(tmp, target);
+      try {
+        await fh.sync();
+        await fh.close();
+        closed = true;
+        makeDirs(dirname(target));
+        await renameInto(tmp, target);
+      } catch (err) {
+        throw failed(err);
+      }
     } catch (err) {
       await flushing;
       if (!closed) await fh.close().catch(() => undefined);
@@ -541,8 +552,10 @@ export class OciLayoutStore implements Target {
     while (this.pendingUpdates.length > 0) {
       const round = this.pendingUpdates.splice(0);
       const settled: Array<() => void> = [];
+      let locked = false;
       try {
         await withFileLock(lockPath, async () => {
+          locked = true;
           const fresh = await this.readIndexFresh();
           // What index.json holds now, so that the entries a change keeps are copied, not encoded again.
           const base: IndexFileState = { raw: fresh.raw, index: fresh.view.index, text: fresh.view.text };
@@ -578,7 +591,8 @@ export class OciLayoutStore implements Target {
       } catch (err) {
         // The lock or the write failed: nothing of this round is stored.
         this.indexCache = undefined;
-        for (const u of round) u.reject(err);
+        const reported = locked ? err : layoutWriteError(err, this.location, INDEX_FILE);
+        for (const u of round) u.reject(reported);
         continue;
       }
       for (const settle of settled) settle();
@@ -618,8 +632,16 @@ function checkLayoutFile(raw: Buffer | undefined | typeof TOO_LARGE, where: stri
 }
 
 async function createLayout(root: string): Promise<void> {
+  try {
+    await createLayoutFiles(root);
+  } catch (err) {
+    throw layoutWriteError(err, root, 'a new layout');
+  }
+}
+
+async function createLayoutFiles(root: string): Promise<void> {
   // Synchronous small steps here and below: each asynchronous one is a thread-pool round trip to wait for.
-  mkdirSync(join(root, 'blobs', 'sha256'), { recursive: true });
+  makeDirs(join(root, 'blobs', 'sha256'));
   try {
     // wx: never overwrite what another tool or process wrote; open() validates it afterwards.
     writeFileSync(join(root, OCI_LAYOUT_FILE), OCI_LAYOUT_CONTENT, { flag: 'wx' });
@@ -643,7 +665,7 @@ async function ingestBytes(tmp: string, target: string, desc: Descriptor, conten
   verifyBlob(content, desc, where);
   try {
     await writeSynced(tmp, content);
-    mkdirSync(dirname(target), { recursive: true });
+    makeDirs(dirname(target));
     await renameInto(tmp, target);
   } catch (err) {
     removeTemp(tmp);
@@ -664,18 +686,37 @@ async function writeSynced(path: string, bytes: Uint8Array): Promise<void> {
 
 /** Writes index.json atomically: a synced temp file renamed over the old one. */
 async function writeIndexFile(root: string, index: ImageIndex, base?: IndexFileState): Promise<Buffer> {
-  const tmpDir = join(root, TEMP_DIR);
-  mkdirSync(tmpDir, { recursive: true });
-  const tmp = join(tmpDir, `index-${process.pid}-${randomBytes(6).toString('hex')}.json`);
+  const bytes = base ? encodeIndexJsonFrom(index, base) : encodeIndexJson(index);
+  let tmp: string | undefined;
   try {
-    const bytes = base ? encodeIndexJsonFrom(index, base) : encodeIndexJson(index);
+    tmp = join(makeTempDir(root), `index-${process.pid}-${randomBytes(6).toString('hex')}.json`);
     await writeSynced(tmp, bytes);
     await renameInto(tmp, join(root, INDEX_FILE));
     await syncDir(root);
     return bytes;
   } catch (err) {
-    removeTemp(tmp);
-    throw err;
+    if (tmp) removeTemp(tmp);
+    throw layoutWriteError(err, root, INDEX_FILE);
+  }
+}
+
+/** The layout's temp folder, made if missing. */
+function makeTempDir(root: string): string {
+  const dir = join(root, TEMP_DIR);
+  makeDirs(dir);
+  return dir;
+}
+
+/** `mkdir -p` that fails with the real error: on a read-only mount Node's recursive mkdir says ENOENT, not EROFS. */
+function makeDirs(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT' || dirname(dir) === dir) throw err;
+    makeDirs(dirname(dir));
+    makeDirs(dir);
   }
 }
 
