@@ -1,0 +1,308 @@
+// The layout's file-level steps, each safe on its own: synced writes, temp files and renames into place, folder
+// syncs, the oci-layout file, the temp folder's sweep, errors that name what was written.
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, fsync, mkdirSync, openSync, promises as fs, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Descriptor, ImageIndex } from '../descriptor';
+import { OciError } from '../errors';
+import { emptyIndex, encodeIndexJson } from './indexFile';
+import { encodeIndexJsonFrom, type IndexFileState } from './indexSplice';
+import { withFileLock } from './lock';
+import { layoutWriteError } from './writeError';
+import { isMissing, TOO_LARGE } from './source';
+import { verifyBlob } from './verify';
+
+export const OCI_LAYOUT_FILE = 'oci-layout';
+export const INDEX_FILE = 'index.json';
+/** Temp files (blob ingest, index.json rewrites) live inside the layout so the final rename stays on one file system. */
+export const TEMP_DIR = '.manifold-tmp';
+export const LAYOUT_VERSION = '1.0.0';
+// What Go's json.Marshal(ocispec.ImageLayout) writes, as oras-go does for a new layout.
+const OCI_LAYOUT_CONTENT = `{"imageLayoutVersion":"${LAYOUT_VERSION}"}`;
+// Registries refuse manifests over 4 MiB; a manifest is read into memory to be validated.
+export const MAX_MANIFEST_BYTES = 4 << 20;
+const STALE_TEMP_MS = 60 * 60 * 1000;
+// While a large blob streams in, its pages are written back every so often, so the final fsync has only the tail.
+const FLUSH_EVERY = 64 << 20;
+
+export function checkLayoutFile(raw: Buffer | undefined | typeof TOO_LARGE, where: string, location: string): void {
+  if (!raw) throw new OciError('INVALID_LAYOUT', `${where}: missing; ${location} is not an OCI image layout`);
+  if (raw === TOO_LARGE) throw new OciError('INVALID_LAYOUT', `${where}: too large to be an oci-layout file`);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    throw new OciError('INVALID_LAYOUT', `${where}: malformed JSON (${(err as Error).message})`, { cause: err });
+  }
+  const version = (doc as { imageLayoutVersion?: unknown } | null)?.imageLayoutVersion;
+  if (version !== LAYOUT_VERSION) {
+    throw new OciError('INVALID_LAYOUT', `${where}: imageLayoutVersion is ${JSON.stringify(version)}, expected "${LAYOUT_VERSION}"`);
+  }
+}
+
+export async function createLayout(root: string): Promise<void> {
+  try {
+    await createLayoutFiles(root);
+  } catch (err) {
+    throw layoutWriteError(err, root, 'a new layout');
+  }
+}
+
+export async function createLayoutFiles(root: string): Promise<void> {
+  // Synchronous small steps here and below: each asynchronous one is a thread-pool round trip to wait for.
+  makeDirs(join(root, 'blobs', 'sha256'));
+  try {
+    // wx: never overwrite what another tool or process wrote; open() validates it afterwards.
+    writeFileSync(join(root, OCI_LAYOUT_FILE), OCI_LAYOUT_CONTENT, { flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  const indexPath = join(root, INDEX_FILE);
+  if (fileExists(indexPath)) return;
+  await withFileLock(`${indexPath}.lock`, async () => {
+    if (!fileExists(indexPath)) await writeIndexFile(root, emptyIndex());
+  });
+}
+
+export const fsyncFd = promisify(fsync);
+
+/**
+ * An in-memory blob (a manifest, a config) into its place: verified, written to a temp file, synced, renamed.
+ * Only the sync waits on the thread pool; the rest takes microseconds done synchronously.
+ */
+export async function ingestBytes(tmp: string, target: string, desc: Descriptor, content: Uint8Array, where: string): Promise<void> {
+  verifyBlob(content, desc, where);
+  try {
+    await writeSynced(tmp, content);
+    makeDirs(dirname(target));
+    await renameInto(tmp, target);
+  } catch (err) {
+    removeTemp(tmp);
+    throw err;
+  }
+}
+
+/** A new file (`wx`) holding `bytes`, synced to disk before it is closed. */
+export async function writeSynced(path: string, bytes: Uint8Array): Promise<void> {
+  const fd = openSync(path, 'wx');
+  try {
+    writeFileSync(fd, bytes);
+    await fsyncFd(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes index.json atomically: a synced temp file renamed over the old one. */
+export async function writeIndexFile(root: string, index: ImageIndex, base?: IndexFileState): Promise<Buffer> {
+  const bytes = base ? encodeIndexJsonFrom(index, base) : encodeIndexJson(index);
+  let tmp: string | undefined;
+  try {
+    tmp = join(makeTempDir(root), `index-${process.pid}-${randomBytes(6).toString('hex')}.json`);
+    await writeSynced(tmp, bytes);
+    await renameInto(tmp, join(root, INDEX_FILE));
+    await syncDir(root);
+    return bytes;
+  } catch (err) {
+    if (tmp) removeTemp(tmp);
+    throw layoutWriteError(err, root, INDEX_FILE);
+  }
+}
+
+/** The layout's temp folder, made if missing. */
+export function makeTempDir(root: string): string {
+  const dir = join(root, TEMP_DIR);
+  makeDirs(dir);
+  return dir;
+}
+
+/** `mkdir -p` that fails with the real error: on a read-only mount Node's recursive mkdir says ENOENT, not EROFS. */
+export function makeDirs(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT' || dirname(dir) === dir) throw err;
+    makeDirs(dirname(dir));
+    makeDirs(dir);
+  }
+}
+
+/** After a failed write: the error that got here is the one to report; a temp file left behind is swept later. */
+export function removeTemp(tmp: string): void {
+  try {
+    rmSync(tmp, { force: true });
+  } catch {
+    // sweepTemp removes it once it is old
+  }
+}
+
+/**
+ * Removes temp files a crashed process left behind. Only old ones: a file written to within the
+ * hour may be another process's ingest in progress.
+ */
+export function sweepTemp(tmpDir: string): void {
+  const cutoff = Date.now() - STALE_TEMP_MS;
+  let names: string[] = [];
+  try {
+    names = readdirSync(tmpDir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const path = join(tmpDir, name);
+    try {
+      const st = statSync(path, { throwIfNoEntry: false });
+      if (st?.isFile() && st.mtimeMs < cutoff) rmSync(path, { force: true });
+    } catch {
+      // another process's, or already gone
+    }
+  }
+}
+
+export async function renameInto(tmp: string, target: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      renameSync(tmp, target);
+      return;
+    } catch (err) {
+      // Windows refuses to replace a file another process has open (a reader of index.json, a blob being
+      // fetched): a blob that exists is the same content; index.json is retried for a moment.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EPERM' && code !== 'EACCES' && code !== 'EBUSY') throw err;
+      if (!target.endsWith(INDEX_FILE) && fileExists(target)) {
+        rmSync(tmp, { force: true });
+        return;
+      }
+      if (attempt >= 20) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 10 + attempt * 10));
+    }
+  }
+}
+
+export async function syncDir(dir: string): Promise<void> {
+  // Makes the rename itself durable; folders cannot be opened for sync on Windows.
+  if (process.platform === 'win32') return;
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      await fsyncFd(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // best effort
+  }
+}
+
+export function fileExists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch (err) {
+    if (isMissing(err)) return false;
+    throw err;
+  }
+}
+
+export async function writeAll(fh: fs.FileHandle, data: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < data.byteLength) {
+    const { bytesWritten } = await fh.write(data, offset, data.byteLength - offset);
+    offset += bytesWritten;
+  }
+}
+
+export async function readLimited(content: Readable, desc: Descriptor): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const piece of content) {
+    const chunk: Buffer = typeof piece === 'string' ? Buffer.from(piece) : piece;
+    total += chunk.length;
+    if (total > desc.size) throw sizeMismatch(desc, total, '', true);
+    if (total > MAX_MANIFEST_BYTES) throw new OciError('INVALID_MANIFEST', `manifest ${desc.digest}: larger than ${MAX_MANIFEST_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+export async function drain(content: Readable): Promise<void> {
+  // Consumed so a producer piping into it finishes; the bytes are already stored.
+  for await (const _ of content) {
+    // discard
+  }
+}
+
+export function sizeMismatch(desc: Descriptor, size: number, where: string, more = false): OciError {
+  return new OciError(
+    'SIZE_MISMATCH',
+    more ? `blob ${desc.digest}${where}: more than the expected ${desc.size} bytes` : `blob ${desc.digest}${where}: size ${size}, expected ${desc.size}`,
+  );
+}
+
+/** Changes `index`, returns whether to write it; `then` queues work for after the write, still under the lock. */
+
+/**
+ * Streams `content` into the temp file `tmp` while hashing it, checks size and digest, syncs, then renames it to
+ * `target`. A failure removes the temp file; errors of writing (not of reading `content`) go through `failed`.
+ */
+export async function ingestStream(
+  tmp: string,
+  target: string,
+  desc: Descriptor,
+  algorithm: string,
+  content: Readable,
+  where: string,
+  failed: (err: unknown) => unknown,
+  signal?: AbortSignal,
+): Promise<void> {
+  const fh = await fs.open(tmp, 'wx').catch((err) => Promise.reject(failed(err)));
+  let closed = false;
+  let flushing: Promise<void> | undefined;
+  try {
+    const hash = createHash(algorithm);
+    let written = 0;
+    let unflushed = 0;
+    for await (const piece of content) {
+      signal?.throwIfAborted();
+      const chunk: Buffer = typeof piece === 'string' ? Buffer.from(piece) : piece;
+      written += chunk.length;
+      if (written > desc.size) throw sizeMismatch(desc, written, where, true);
+      // The write runs on the thread pool while this thread hashes the same chunk.
+      const pending = writeAll(fh, chunk).catch((err) => Promise.reject(failed(err)));
+      hash.update(chunk);
+      await pending;
+      unflushed += chunk.length;
+      if (unflushed >= FLUSH_EVERY && !flushing) {
+        // Start writing back what is written so far while hashing goes on, so the final fsync
+        // has only the tail left instead of the whole blob.
+        unflushed = 0;
+        // Its errors surface again in the final sync.
+        flushing = fh.datasync().catch(() => undefined).finally(() => (flushing = undefined));
+      }
+    }
+    await flushing;
+    if (written !== desc.size) throw sizeMismatch(desc, written, where);
+    const actual = `${algorithm}:${hash.digest('hex')}`;
+    if (actual !== desc.digest) {
+      throw new OciError('DIGEST_MISMATCH', `blob ${desc.digest}${where}: content has digest ${actual}`);
+    }
+    try {
+      await fh.sync();
+      await fh.close();
+      closed = true;
+      makeDirs(dirname(target));
+      await renameInto(tmp, target);
+    } catch (err) {
+      throw failed(err);
+    }
+  } catch (err) {
+    await flushing;
+    if (!closed) await fh.close().catch(() => undefined);
+    removeTemp(tmp);
+    throw err;
+  }
+}

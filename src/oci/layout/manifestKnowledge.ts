@@ -1,0 +1,98 @@
+// What the store knows about the manifests it holds, read lazily and kept: parsed facts per digest, and the walk of
+// everything reachable from one index.json that answers "which manifests have this subject".
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Descriptor } from '../descriptor';
+import { MAX_MANIFEST_BYTES } from './atomicFiles';
+import { indexKey, type IndexView } from './indexView';
+import { manifestFacts, type ManifestFacts } from './manifest';
+import { TOO_LARGE, type LayoutSource } from './source';
+import { buildSubjectIndex, stillUnread, type SubjectIndex, type WalkReader } from './subjectIndex';
+import { blobPath, verifyBlob } from './verify';
+
+export class ManifestKnowledge {
+  /** Facts by digest; null: read, and not a manifest (or too large to be one). */
+  readonly factsCache = new Map<string, ManifestFacts | null>();
+  private subjects: { view: IndexView; signal?: AbortSignal; promise: Promise<SubjectIndex>; done?: SubjectIndex } | undefined;
+
+  constructor(
+    private readonly source: LayoutSource,
+    private readonly location: string,
+  ) {}
+
+  /** Forgets what was known of a deleted manifest, and the walk it may have been part of. */
+  forget(digest: string): void {
+    this.factsCache.delete(digest);
+    this.subjects = undefined;
+  }
+
+  /** The subjects of everything reachable from `view`: walked once per index.json, shared by concurrent callers. */
+  async subjectIndex(view: IndexView, signal?: AbortSignal): Promise<SubjectIndex> {
+    for (;;) {
+      let entry = this.subjects;
+      if (entry && (entry.view !== view || (entry.done && !stillUnread(entry.done, this.walkReader)))) entry = undefined;
+      if (!entry) {
+        const building: NonNullable<typeof this.subjects> = {
+          view,
+          signal,
+          promise: buildSubjectIndex(view.good, this.walkReader, signal).then((index) => (building.done = index)),
+        };
+        this.subjects = entry = building;
+        building.promise.catch(() => {
+          if (this.subjects === building) this.subjects = undefined;
+        });
+      }
+      try {
+        return await entry.promise;
+      } catch (err) {
+        // Another caller's walk was cancelled: walk again for this one.
+        if (entry.signal?.aborted && !signal?.aborted) continue;
+        throw err;
+      }
+    }
+  }
+
+  private readonly walkReader: WalkReader = {
+    facts: (desc) => this.facts(desc),
+    mayAppear: (digest) => {
+      if (this.factsCache.has(digest)) return false; // read, and not a manifest
+      try {
+        blobPath(digest);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    blobKey: (digest) => {
+      if (this.source.readOnly) return undefined; // an archive does not change
+      const st = statSync(join(this.location, blobPath(digest)), { throwIfNoEntry: false });
+      return st ? indexKey(st) : undefined;
+    },
+  };
+
+  /** Parsed facts of a stored manifest, or undefined if it is absent, corrupt or not a manifest. */
+  async facts(desc: Descriptor): Promise<ManifestFacts | undefined> {
+    const cached = this.factsCache.get(desc.digest);
+    if (cached !== undefined) return cached ?? undefined;
+    let rel: string;
+    try {
+      rel = blobPath(desc.digest);
+    } catch {
+      return undefined;
+    }
+    const bytes = await this.source.readFile(rel, MAX_MANIFEST_BYTES, desc.size);
+    if (bytes === undefined) return undefined; // not cached: it may be pushed later
+    if (bytes === TOO_LARGE) {
+      this.factsCache.set(desc.digest, null);
+      return undefined;
+    }
+    try {
+      verifyBlob(bytes, { digest: desc.digest });
+    } catch {
+      return undefined; // corrupt: not cached, a push may repair it
+    }
+    const facts = manifestFacts(bytes);
+    this.factsCache.set(desc.digest, facts ?? null);
+    return facts;
+  }
+}
