@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Descriptor, ImageIndex } from '../descriptor';
 import { OciError } from '../errors';
+import { readCapped } from '../readCapped';
 import { emptyIndex, encodeIndexJson } from './indexFile';
 import { encodeIndexJsonFrom, type IndexFileState } from './indexSplice';
 import { withFileLock } from './lock';
@@ -216,17 +217,10 @@ export async function writeAll(fh: fs.FileHandle, data: Uint8Array): Promise<voi
   }
 }
 
-export async function readLimited(content: Readable, desc: Descriptor): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const piece of content) {
-    const chunk: Buffer = typeof piece === 'string' ? Buffer.from(piece) : piece;
-    total += chunk.length;
-    if (total > desc.size) throw sizeMismatch(desc, total, '', true);
-    if (total > MAX_MANIFEST_BYTES) throw new OciError('INVALID_MANIFEST', `manifest ${desc.digest}: larger than ${MAX_MANIFEST_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, total);
+export function readLimited(content: Readable, desc: Descriptor): Promise<Buffer> {
+  return readCapped(content, Math.min(desc.size, MAX_MANIFEST_BYTES), (total) =>
+    total > desc.size ? sizeMismatch(desc, total, '', true) : new OciError('INVALID_MANIFEST', `manifest ${desc.digest}: larger than ${MAX_MANIFEST_BYTES} bytes`),
+  );
 }
 
 export async function drain(content: Readable): Promise<void> {

@@ -3,6 +3,7 @@ import { repositoryScope } from '../auth/scope';
 import type { Descriptor } from '../descriptor';
 import { digestOf, isDigest, parseDigest, verifyBytes, VerifyingStream } from '../digest';
 import { OciError } from '../errors';
+import { readCapped } from '../readCapped';
 import { isManifestMediaType, MediaType } from '../mediaType';
 import { checkTag } from '../reference';
 import type { BlobMounter, OpOptions, ReadOnlyTarget, StagedBlob, Target, TagPusher } from '../target';
@@ -444,31 +445,11 @@ function tooLarge(what: string, size: number): OciError {
   return new OciError('INVALID_MANIFEST', `${what}: ${size} bytes, more than the ${MAX_MANIFEST_BYTES} a manifest may have`);
 }
 
-async function readLimited(res: RegistryResponse, limit: number, what: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of res.body) {
-    total += (chunk as Buffer).length;
-    if (total > limit) {
-      discard(res.body);
-      throw new OciError('SIZE_MISMATCH', `${what}: more than the expected ${limit} bytes`);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks, total);
+function readLimited(res: RegistryResponse, limit: number, what: string): Promise<Buffer> {
+  return readCapped(res.body, limit, () => new OciError('SIZE_MISMATCH', `${what}: more than the expected ${limit} bytes`), () => discard(res.body));
 }
 
-async function readStream(content: Readable, desc: Descriptor): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const piece of content) {
-    const chunk: Buffer = typeof piece === 'string' ? Buffer.from(piece) : piece;
-    total += chunk.length;
-    if (total > desc.size || total > MAX_MANIFEST_BYTES) {
-      content.destroy();
-      throw new OciError('SIZE_MISMATCH', `manifest ${desc.digest}: more than the expected ${Math.min(desc.size, MAX_MANIFEST_BYTES)} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, total);
+function readStream(content: Readable, desc: Descriptor): Promise<Buffer> {
+  const limit = Math.min(desc.size, MAX_MANIFEST_BYTES);
+  return readCapped(content, limit, () => new OciError('SIZE_MISMATCH', `manifest ${desc.digest}: more than the expected ${limit} bytes`));
 }
