@@ -87,6 +87,24 @@ describeWithPeerLayouts('manifold commands on oras-images', () => {
     assert.equal((await runCli('resolve', '--oci-layout', `${layout.dir}:foobar`)).code, 1);
   });
 
+  it('moves a tag as oras does, says so on stderr, and keeps what it named listed untagged', async () => {
+    const entriesOf = (digest: string) =>
+      (JSON.parse(readFileSync(join(layout.dir, 'index.json'), 'utf8')).manifests as { digest: string; annotations?: Record<string, string> }[])
+        .filter((d) => d.digest === digest)
+        .map((d) => d.annotations?.['org.opencontainers.image.ref.name'] ?? null);
+    assert.deepEqual(entriesOf(AMD64), ['linux-amd64']);
+    const t = await runCli('tag', '--oci-layout', `${layout.dir}:multi`, 'linux-amd64', 'fresh');
+    assert.equal(t.code, 0, t.stderr);
+    assert.equal(t.stdout, `Tagging [oci-layout] ${layout.dir}@${MULTI}\nTagged linux-amd64\nTagged fresh\n`, 'stdout stays what oras prints');
+    assert.equal(t.stderr, `moved linux-amd64 from ${AMD64} to ${MULTI}\n`);
+    assert.deepEqual(entriesOf(AMD64), [null], 'the image linux-amd64 named is still listed, untagged');
+    // A pull (cp) over an existing tag: the same line; tagging what it already names says nothing.
+    const cp = await runCli('cp', '--from-oci-layout', `${layout.dir}:linux-arm64`, '--to-oci-layout', `${layout.dir}:fresh`);
+    assert.equal(cp.code, 0, cp.stderr);
+    assert.equal(cp.stderr, `moved fresh from ${MULTI} to ${ARM64}\n`);
+    assert.equal((await runCli('tag', '--oci-layout', `${layout.dir}:multi`, 'multi')).stderr, '');
+  });
+
   it('fetches a blob verified, and refuses a corrupted one without leaving a file', async () => {
     const out = join(layout.dir, '..', 'foo.bin');
     const r = await runCli('blob', 'fetch', '--oci-layout', `${layout.dir}@${FOO_LAYER}`, '--output', out);

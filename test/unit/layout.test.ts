@@ -6,6 +6,8 @@ import { ANNOTATION_REF_NAME, type Descriptor } from '../../src/oci/descriptor';
 import { digestOf } from '../../src/oci/digest';
 import { isFallbackTag, OciLayoutStore, TEMP_DIR } from '../../src/oci/layout';
 import { MediaType } from '../../src/oci/mediaType';
+import { copy } from '../../src/oci/copy';
+import { createIndex } from '../../src/oci/imageIndex';
 import { cleanupTemps, makeArtifact, makeImage, makeIndex, makeMultiArchLayout, newLayout, pushBlob, refName, tempDir } from './builders';
 import { code, collect, readStream } from '../helpers/assertions';
 
@@ -256,7 +258,7 @@ describe('layout: tags and resolve', () => {
     );
   });
 
-  it('moves a tag, drops the entry it leaves unnamed, untags and deletes', async () => {
+  it('moves a tag, untags (dropping the entry it leaves unnamed) and deletes', async () => {
     const store = await newLayout();
     const a = await makeImage(store, { arch: 'amd64' });
     const b = await makeImage(store, { arch: 'arm64' });
@@ -328,6 +330,40 @@ describe('layout: tags and resolve', () => {
       [sig.digest, undefined],
     ]);
     assert.deepEqual((await collect(store.referrers(img))).map((d) => d.digest), [sig.digest]);
+  });
+
+  it('a manifest whose last tag moves away stays listed untagged: by tag, index create and copy (as oras-go keeps it)', async () => {
+    const store = await newLayout();
+    const a = await makeImage(store, { arch: 'amd64' });
+    const b = await makeImage(store, { arch: 'arm64' });
+    await store.tag(a, 'v1-amd64');
+    await store.tag(b, 'v1-arm64');
+    // Tag...: v1-amd64 moves to the arm64 image; the amd64 image had no other name and is kept, untagged.
+    await store.tag(b, 'v1-amd64');
+    assert.deepEqual(indexJson(store).manifests.map((d) => [d.digest, refName(d)]), [
+      [b.digest, 'v1-amd64'],
+      [b.digest, 'v1-arm64'],
+      [a.digest, undefined],
+    ]);
+    assert.deepEqual(await collect(store.tags()), ['v1-amd64', 'v1-arm64']);
+    // Tagging it again takes the untagged entry's place: listed once.
+    await store.tag(a, 'again');
+    assert.deepEqual(indexJson(store).manifests.filter((d) => d.digest === a.digest).map(refName), ['again']);
+
+    // Index create with a tag that names another index: the earlier index stays listed.
+    const first = await createIndex(store, { sources: ['again'], tags: ['v2'] });
+    const second = await createIndex(store, { sources: ['again', 'v1-arm64'], tags: ['v2'] });
+    assert.equal((await store.resolve('v2')).digest, second.desc.digest);
+    assert.deepEqual(indexJson(store).manifests.filter((d) => d.digest === first.desc.digest).map(refName), [undefined]);
+
+    // Copy (pull) into the layout under a tag that names something else: the same.
+    const src = await newLayout();
+    const c = await makeImage(src, { arch: 'riscv64' });
+    await src.tag(c, 'v1');
+    await copy(src, 'v1', store, ['v2']);
+    assert.equal((await store.resolve('v2')).digest, c.digest);
+    assert.deepEqual(indexJson(store).manifests.filter((d) => d.digest === second.desc.digest).map(refName), [undefined]);
+    // untag is explicit and confirmed: it still drops the entry it leaves unnamed (see above).
   });
 
   it('pushAndTag stores and names in one call', async () => {

@@ -5,6 +5,7 @@ import { boolOpt, type Command, stringOpt, UsageError } from '../command';
 import { copyProgressPrinter } from '../copyProgress';
 import { REGISTRY_OPTIONS } from '../registryOptions';
 import { openTarget, requireReference } from '../targets';
+import { tagMoveReporter } from '../tagMoves';
 
 export const cp: Command = {
   path: 'cp',
@@ -44,6 +45,7 @@ export const cp: Command = {
     const onSigint = () => controller.abort(new Error('cancelled'));
     process.once('SIGINT', onSigint);
     try {
+      const reportMoves = await tagMoveReporter(dst, tags, printer);
       const result = await copy(src.target, srcReference, dst.target, tags, {
         referrers: boolOpt(p, 'recursive'),
         platform,
@@ -55,6 +57,7 @@ export const cp: Command = {
       const shown = tags[0] ?? result.root.digest;
       printer.out(`Copied [${src.kind}] ${src.display()} => [${dst.kind}] ${dst.display(shown)}\n`);
       printer.out(`Digest: ${result.root.digest}\n`);
+      await reportMoves();
     } finally {
       progress.finish();
       process.removeListener('SIGINT', onSigint);

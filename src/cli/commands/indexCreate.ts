@@ -2,6 +2,7 @@ import { createIndex, parseAnnotations } from '../../oci/imageIndex';
 import { boolOpt, type Command, listOpt, stringOpt, LAYOUT_OPTION } from '../command';
 import { indexEventPrinter, writeIndexOutput } from '../indexOutput';
 import { openTarget } from '../targets';
+import { tagMoveReporter } from '../tagMoves';
 
 export const indexCreate: Command = {
   path: 'manifest index create',
@@ -29,6 +30,7 @@ export const indexCreate: Command = {
     const t = await openTarget(p, raw, { create: output === undefined, allowTagList: true });
     const tags = [...(t.reference ? [t.reference] : []), ...t.extraTags, ...listOpt(p, 'tag')];
     const quiet = output === '-';
+    const reportMoves = await tagMoveReporter(t, output === undefined ? tags : [], printer);
     const result = await createIndex(t.target, {
       sources,
       artifactType: stringOpt(p, 'artifact-type'),
@@ -39,5 +41,6 @@ export const indexCreate: Command = {
     });
     if (output !== undefined) await writeIndexOutput(printer, output, result.raw, boolOpt(p, 'pretty'));
     if (!quiet) printer.out(`Digest: ${result.desc.digest}\n`);
+    await reportMoves();
   },
 };

@@ -3,6 +3,7 @@ import { parseAnnotationChanges, updateIndex } from '../../oci/imageIndex';
 import { boolOpt, type Command, listOpt, stringOpt, LAYOUT_OPTION, UsageError } from '../command';
 import { indexEventPrinter, writeIndexOutput } from '../indexOutput';
 import { openTarget, requireReference } from '../targets';
+import { tagMoveReporter } from '../tagMoves';
 
 export const indexUpdate: Command = {
   path: 'manifest index update',
@@ -37,6 +38,7 @@ export const indexUpdate: Command = {
     const t = await openTarget(p, raw);
     const index = requireReference(t, raw);
     const quiet = output === '-';
+    const reportMoves = await tagMoveReporter(t, output === undefined ? [...(isDigest(index) ? [] : [index]), ...tags] : [], printer);
     const result = await updateIndex(t.target, {
       index,
       add: listOpt(p, 'add'),
@@ -56,5 +58,6 @@ export const indexUpdate: Command = {
     if (!('raw' in result)) return;
     if (output !== undefined) await writeIndexOutput(printer, output, result.raw, boolOpt(p, 'pretty'));
     if (!quiet) printer.out(`Digest: ${result.desc.digest}\n`);
+    await reportMoves();
   },
 };

@@ -6,6 +6,7 @@ import { checkManifestSize } from '../../oci/manifestLimit';
 import { isManifestMediaType, MediaType } from '../../oci/mediaType';
 import { type Command, LAYOUT_OPTION, stringOpt } from '../command';
 import { openTarget } from '../targets';
+import { tagMoveReporter } from '../tagMoves';
 
 export const manifestPush: Command = {
   path: 'manifest push',
@@ -38,10 +39,12 @@ export const manifestPush: Command = {
     const t = await openTarget(p, raw, { create: true, allowTagList: true });
     await t.target.push(desc, bytes);
     const tags = [...(t.reference ? [t.reference] : []), ...t.extraTags];
+    const reportMoves = await tagMoveReporter(t, tags, printer);
     for (const tag of tags) await t.target.tag(desc, tag);
     printer.out(`Pushed [${t.kind}] ${t.display()}\n`);
     for (const tag of t.extraTags) printer.out(`Tagged ${tag}\n`);
     printer.out(`Digest: ${desc.digest}\n`);
+    await reportMoves();
   },
 };
 

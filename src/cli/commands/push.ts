@@ -6,6 +6,7 @@ import { parseFileReference, readAnnotationFile } from '../../oci/referrers';
 import { boolOpt, type Command, formatOpt, FORMAT_OPTION, LAYOUT_OPTION, listOpt, stringOpt, UsageError } from '../command';
 import { formatJson } from '../printer';
 import { openTarget, type OpenedTarget } from '../targets';
+import { tagMoveReporter } from '../tagMoves';
 
 export const push: Command = {
   path: 'push',
@@ -50,6 +51,7 @@ export const push: Command = {
     const t = await openTarget(p, raw, { create: true, allowTagList: true });
     if (t.reference !== undefined && isDigest(t.reference)) throw new UsageError(`${raw}: push takes a tag, not a digest`);
     const tags = t.reference !== undefined ? [t.reference, ...t.extraTags] : [];
+    const reportMoves = await tagMoveReporter(t, tags, printer);
     const result = await pushArtifact(t.target, {
       tags,
       files,
@@ -63,10 +65,12 @@ export const push: Command = {
     if (exportPath !== undefined) await writeFile(exportPath, result.raw);
     if (format === 'json') {
       printer.out(formatJson(pushJson(t, result)));
+      await reportMoves();
       return;
     }
     for (const tag of t.extraTags) printer.out(`Tagged ${tag}\n`);
     printer.out(`Pushed [${t.kind}] ${t.display()}\nArtifactType: ${result.desc.artifactType}\nDigest: ${result.desc.digest}\n`);
+    await reportMoves();
   },
 };
 

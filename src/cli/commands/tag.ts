@@ -1,6 +1,7 @@
 import { checkTag } from '../../oci/reference';
 import { type Command, LAYOUT_OPTION } from '../command';
 import { openTarget, requireReference } from '../targets';
+import { tagMoveReporter } from '../tagMoves';
 
 export const tag: Command = {
   path: 'tag',
@@ -16,8 +17,10 @@ export const tag: Command = {
     const desc = await t.target.resolve(requireReference(t, raw));
     printer.out(`Tagging [${t.kind}] ${t.display(desc.digest)}\n`);
     for (const name of tags) {
+      const reportMoves = await tagMoveReporter(t, [name], printer);
       await t.target.tag(desc, name);
       printer.out(`Tagged ${name}\n`);
+      await reportMoves();
     }
   },
 };

@@ -10,18 +10,22 @@ import { tagItems } from '../ui/pickers';
 import { withProgress } from '../ui/progress';
 import { layoutChanged, reportDone } from '../ui/report';
 import { askAnnotations, input, pickMany, splitList } from '../ui/prompts';
+import { confirmTagMoves, movedText, type TagMove } from '../ui/confirm';
 
 export interface IndexCommandResult {
   layout: string;
   digest: string;
   size: number;
   tags: string[];
+  /** Tags that named something else before (createIndex only). */
+  moved?: TagMove[];
 }
 
 /**
  * `manifold.createIndex`: a multi-arch index of tags (or digests) of one layout, with the platforms read from
  * each image's config. Arguments: a layout or tag node, a layout folder URI, or
- * `{ layout, sources, tags, annotations?, artifactType? }` (no prompts then).
+ * `{ layout, sources, tags, annotations?, artifactType?, confirmed? }` (no prompts then). A tag that names something
+ * else moves once the user confirms (`confirmed` answers for scripts); what it named stays listed.
  */
 export async function createIndex(services: Services, arg?: unknown): Promise<IndexCommandResult> {
   const title = l10n.t('Create Multi-Arch Index');
@@ -56,6 +60,7 @@ export async function createIndex(services: Services, arg?: unknown): Promise<In
 
   const annotations = annotationChanges(plain.annotations, false)?.set ?? (scripted ? undefined : toMap(await askAnnotations(l10n.t('Annotations of the index (optional)'))));
   const artifactType = typeof plain.artifactType === 'string' ? plain.artifactType : undefined;
+  const moved = await confirmTagMoves(layout, tags, undefined, l10n.t('the new index of {0}', sources.join(', ')), plain.confirmed === true);
 
   const result = await withProgress(title, (signal, progress) =>
     createIndexCore(layout.store, {
@@ -70,12 +75,12 @@ export async function createIndex(services: Services, arg?: unknown): Promise<In
     }),
   );
   layoutChanged(services, layout.path);
-  reportDone(services, l10n.t('Created the index {0} ({1}) of {2} manifests', tags.join(', '), shortDigest(result.desc.digest), result.index.manifests.length), {
+  reportDone(services, [l10n.t('Created the index {0} ({1}) of {2} manifests', tags.join(', '), shortDigest(result.desc.digest), result.index.manifests.length), ...movedText(moved)].join(' '), {
     layout: layout.path,
     tag: tags[0],
     digest: result.desc.digest,
   });
-  return { layout: layout.path, digest: result.desc.digest, size: result.desc.size, tags };
+  return { layout: layout.path, digest: result.desc.digest, size: result.desc.size, tags, moved };
 }
 
 export function tagProblem(tags: string[]): string | undefined {

@@ -7,12 +7,14 @@ import { layoutFrom, plainArgs, sourceManifestFrom, sourceReferenceText } from '
 import { layoutChanged, reportDone } from '../ui/report';
 import { copyWithProgress } from '../ui/copyProgress';
 import { input } from '../ui/prompts';
+import { confirmTagMoves, movedText, type TagMove } from '../ui/confirm';
 
 /**
  * `manifold.pullToLayout`: copies a registry tag with everything below it and its referrers into a layout.
- * Arguments: a registry tag node, or `{ registry, repository, reference, layout, tags? }`.
+ * Arguments: a registry tag node, or `{ registry, repository, reference, layout, tags?, confirmed? }`. A layout
+ * tag that names something else moves once the user confirms; what it named stays listed.
  */
-export async function pullToLayout(services: Services, arg?: unknown): Promise<{ layout: string; digest: string; tags: string[] }> {
+export async function pullToLayout(services: Services, arg?: unknown): Promise<{ layout: string; digest: string; tags: string[]; moved: TagMove[] }> {
   const title = l10n.t('Pull into Layout');
   const source = await sourceManifestFrom(services, arg, title);
   const plain = plainArgs(arg);
@@ -38,12 +40,13 @@ export async function pullToLayout(services: Services, arg?: unknown): Promise<{
     ];
   }
   tags.forEach(checkTag);
+  const moved = await confirmTagMoves(layout, tags, source.desc.digest, sourceReferenceText(source), plain.confirmed === true);
   const result = await copyWithProgress(title, source.target, source.reference, layout.store, tags, services.registries.onDidRetry);
   layoutChanged(services, layout.path);
-  reportDone(services, l10n.t('Pulled {0} into {1} as {2} ({3})', sourceReferenceText(source), vscode.workspace.asRelativePath(layout.path), tags.join(', '), shortDigest(result.root.digest)), {
+  reportDone(services, l10n.t('Pulled {0} into {1} as {2} ({3})', sourceReferenceText(source), vscode.workspace.asRelativePath(layout.path), tags.join(', '), shortDigest(result.root.digest)) + movedText(moved).map((m) => ` ${m}`).join(''), {
     layout: layout.path,
     tag: tags[0],
     digest: result.root.digest,
   });
-  return { layout: layout.path, digest: result.root.digest, tags };
+  return { layout: layout.path, digest: result.root.digest, tags, moved };
 }

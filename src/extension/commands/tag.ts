@@ -6,12 +6,14 @@ import { manifestFrom, plainArgs } from './args';
 import { layoutChanged, reportDone } from '../ui/report';
 import { tagProblem } from './createIndex';
 import { input, splitList } from '../ui/prompts';
+import { confirmTagMoves, movedText, type TagMove } from '../ui/confirm';
 
 /**
- * `manifold.tag`: more tags for a manifest; a tag that named another manifest moves.
- * Arguments: a tag or manifest node, or `{ layout, reference, tags }`.
+ * `manifold.tag`: more tags for a manifest; a tag that names another manifest moves once the user confirms
+ * (what it named stays listed, untagged if it has no other tag). Arguments: a tag or manifest node, or
+ * `{ layout, reference, tags, confirmed? }`.
  */
-export async function tag(services: Services, arg?: unknown): Promise<{ digest: string; tags: string[] }> {
+export async function tag(services: Services, arg?: unknown): Promise<{ digest: string; tags: string[]; moved: TagMove[] }> {
   const title = l10n.t('Tag');
   const target = await manifestFrom(services, arg, title);
   let tags = stringList(plainArgs(arg).tags, 'tags');
@@ -25,12 +27,14 @@ export async function tag(services: Services, arg?: unknown): Promise<{ digest: 
     );
   }
   tags.forEach(checkTag);
+  const newWhat = target.tag ? `${target.tag} (${shortDigest(target.desc.digest)})` : shortDigest(target.desc.digest);
+  const moved = await confirmTagMoves(target.layout, tags, target.desc.digest, newWhat, plainArgs(arg).confirmed === true);
   for (const name of tags) await target.layout.store.tag(target.desc, name);
   layoutChanged(services, target.layout.path);
-  reportDone(services, l10n.t('Tagged {0} as {1}', shortDigest(target.desc.digest), tags.join(', ')), {
+  reportDone(services, [l10n.t('Tagged {0} as {1}', shortDigest(target.desc.digest), tags.join(', ')), ...movedText(moved)].join(' '), {
     layout: target.layout.path,
     tag: tags[0],
     digest: target.desc.digest,
   });
-  return { digest: target.desc.digest, tags };
+  return { digest: target.desc.digest, tags, moved };
 }

@@ -1,5 +1,8 @@
+import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
-import { unreachableAfter, type LayoutChange } from '../../oci/graph';
+import { ANNOTATION_REF_NAME } from '../../oci/descriptor';
+import { describeManifest, unreachableAfter, type LayoutChange } from '../../oci/graph';
+import { shortDigest } from '../../oci/reference';
 import { consequenceLines } from '../present/consequences';
 import type { ResolvedLayout } from './pickers';
 import { Cancelled } from './prompts';
@@ -16,4 +19,50 @@ export async function confirmChange(layout: ResolvedLayout, change: LayoutChange
     if (answer !== action) throw new Cancelled();
   }
   return detail;
+}
+
+/** A tag that names something else now, and what that is (`multi-arch (linux/amd64, ...)`, `linux/arm64`). */
+export interface TagMove {
+  tag: string;
+  from: string;
+  what: string;
+  /** No other tag names it: it stays listed under "Untagged". */
+  lastTag: boolean;
+}
+
+/**
+ * Before `tags` are pointed at `newDigest` (undefined: not known yet, a new index or a pull): the tags that name
+ * something else now. Unless `confirmed`, a modal says what each names and what becomes of it, with "Keep" the
+ * default button and "Move" the other; any answer but "Move" cancels. Returns the moves (none: no question).
+ */
+export async function confirmTagMoves(layout: ResolvedLayout, tags: readonly string[], newDigest: string | undefined, newWhat: string, confirmed: boolean): Promise<TagMove[]> {
+  const entries = await layout.store.entries();
+  const moves: TagMove[] = [];
+  for (const tag of new Set(tags)) {
+    const named = entries.find((d) => d.annotations?.[ANNOTATION_REF_NAME] === tag);
+    if (!named || named.digest === newDigest) continue;
+    const what = await describeManifest(layout.store, named).then((s) => s.description, () => named.mediaType);
+    const lastTag = !entries.some((d) => d.digest === named.digest && d.annotations?.[ANNOTATION_REF_NAME] !== tag);
+    moves.push({ tag, from: named.digest, what, lastTag });
+  }
+  if (moves.length === 0 || confirmed) return moves;
+  const names = moves.map((m) => m.tag);
+  const question = names.length === 1 ? l10n.t('Move the tag {0}?', names[0]!) : l10n.t('Move the tags {0}?', names.join(', '));
+  const lines = moves.map((m) =>
+    m.lastTag
+      ? l10n.t('{0} names {1} ({2}) now; it has no other tag and stays listed under Untagged.', m.tag, shortDigest(m.from), m.what)
+      : l10n.t('{0} names {1} ({2}) now; its other tags keep naming it.', m.tag, shortDigest(m.from), m.what),
+  );
+  lines.push(l10n.t('After the move it names {0}.', newWhat));
+  const keep = l10n.t('Keep');
+  const move = names.length === 1 ? l10n.t('Move Tag') : l10n.t('Move Tags');
+  // The first button is the default one: the safe answer comes first.
+  const answer = await vscode.window.showWarningMessage(question, { modal: true, detail: lines.join('\n') }, keep, move);
+  if (answer !== move) throw new Cancelled();
+  return moves;
+}
+
+/** `v2 moved from sha256:1234abcd (now under Untagged).`, for the message after the change. */
+export function movedText(moves: readonly TagMove[]): string[] {
+  return moves.map((m) => (m.lastTag ? l10n.t('{0} moved from {1} (now under Untagged).', m.tag, shortDigest(m.from)) : l10n.t('{0} moved from {1}.', m.tag, shortDigest(m.from))));
 }

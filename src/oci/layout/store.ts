@@ -6,7 +6,7 @@ import type { Descriptor, ImageIndex } from '../descriptor';
 import { parseDigest, VerifyingStream } from '../digest';
 import { OciError } from '../errors';
 import { isManifestMediaType, MediaType } from '../mediaType';
-import { isValidTag } from '../reference';
+import { isFallbackTag, isValidTag } from '../reference';
 import type { OpOptions, StagedBlob, Target } from '../target';
 import { damagedEntries, damageOf, readIndexJson, type DamagedEntry } from './indexFile';
 import type { IndexFileState } from './indexSplice';
@@ -285,7 +285,12 @@ export class OciLayoutStore implements Target {
     return ingestStream(tmp, target, desc, parsed.algorithm, content, where, failed, options?.signal);
   }
 
-  /** Points `reference` at `desc`; a tag that named another manifest moves. */
+  /**
+   * Points `reference` at `desc`; a tag that named another manifest moves, and that manifest, if the tag
+   * was its last name, stays listed untagged (as oras-go's layout store keeps every manifest it stored),
+   * so nothing a user made drops out of index.json. A moved fallback tag (`sha256-<hex>`) is the exception:
+   * the referrers listing it named is superseded, and dropped unless it is a referrer itself.
+   */
   async tag(desc: Descriptor, reference: string, options?: OpOptions): Promise<void> {
     this.assertWritable('tag');
     this.checkTag(reference);
@@ -323,7 +328,7 @@ export class OciLayoutStore implements Target {
       if (untaggedAt !== -1) list[untaggedAt] = entry;
       else if (namedAt !== -1) list.splice(namedAt, 0, entry);
       else list.push(entry);
-      index.manifests = await this.keepNeeded(list, removed.filter((d) => d.digest !== desc.digest));
+      index.manifests = await this.keepNeeded(list, removed.filter((d) => d.digest !== desc.digest), !isFallbackTag(reference));
       return true;
     }, options);
   }
@@ -359,13 +364,18 @@ export class OciLayoutStore implements Target {
   }
 
   /**
-   * Entries that lost their tag are dropped, except a manifest with a subject that has no other
-   * entry: it stays listed untagged, the way oras keeps referrers discoverable.
+   * Entries that lost their tag: a manifest with no other entry stays listed untagged when `keepAll`
+   * (a tag moved away from it) or when it has a subject (an untag: the way oras keeps referrers
+   * discoverable); otherwise it is dropped from index.json (its blob stays).
    */
-  private async keepNeeded(list: Descriptor[], removed: Descriptor[]): Promise<Descriptor[]> {
+  private async keepNeeded(list: Descriptor[], removed: Descriptor[], keepAll = false): Promise<Descriptor[]> {
     const out = [...list];
     for (const old of removed) {
       if (damageOf(old) || out.some((d) => d.digest === old.digest)) continue;
+      if (keepAll) {
+        out.push(withName(old, undefined));
+        continue;
+      }
       const facts = isManifestMediaType(old.mediaType) ? await this.known.facts(old) : undefined;
       if (facts?.subject) out.push(withName(old, undefined));
     }

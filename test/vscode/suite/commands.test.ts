@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -63,6 +63,36 @@ describe('Manifold commands', () => {
     await run('manifold.untag', { layout: f.work, tags: ['stable'], confirmed: true });
     await assert.rejects(store.resolve('stable'), (err: unknown) => isOciError(err, 'NOT_FOUND'));
     assert.equal((await store.resolve('latest')).digest, digest);
+  });
+
+  it('a tag that names something else moves once confirmed, and what it named stays under Untagged', async () => {
+    const first = await run<{ digest: string }>('manifold.createIndex', { layout: f.work, sources: ['linux-amd64'], tags: ['solo'] });
+    // Create Multi-Arch Index with an existing tag: the move is reported, the earlier index stays listed untagged.
+    const second = await run<{ digest: string; moved: { tag: string; from: string; lastTag: boolean }[] }>('manifold.createIndex', {
+      layout: f.work,
+      sources: ['linux-arm64', 'linux-amd64'], // not v1's order: another index
+      tags: ['solo'],
+      confirmed: true,
+    });
+    assert.deepEqual(second?.moved.map((m) => [m.tag, m.from, m.lastTag]), [['solo', first!.digest, true]]);
+    const listed = (digest: string) => (JSON.parse(readFileSync(join(f.work, 'index.json'), 'utf8')) as ImageIndex).manifests.filter((d) => d.digest === digest).map((d) => d.annotations?.['org.opencontainers.image.ref.name'] ?? null);
+    assert.deepEqual(listed(first!.digest), [null]);
+    assert.deepEqual(listed(second!.digest), ['solo']);
+    // Tag...: solo moves to the arm64 image; the second index is kept too.
+    const arm64 = (await store.resolve('linux-arm64')).digest;
+    const tagged = await run<{ moved: { tag: string; from: string }[] }>('manifold.tag', { layout: f.work, reference: 'linux-arm64', tags: ['solo'], confirmed: true });
+    assert.deepEqual(tagged?.moved.map((m) => [m.tag, m.from]), [['solo', second!.digest]]);
+    assert.equal((await store.resolve('solo')).digest, arm64);
+    assert.deepEqual(listed(second!.digest), [null]);
+    // The tree shows both earlier indexes under Untagged, as indexes.
+    const work = await row(f, undefined, 'work');
+    assert.match((await row(f, work.node, 'solo')).description, /linux\/arm64/);
+    const untagged = await row(f, work.node, 'Untagged');
+    const digests = (await rows(f, untagged.node)).map((r) => (r.node as { desc?: { digest: string } }).desc?.digest);
+    assert.ok(digests.includes(first!.digest) && digests.includes(second!.digest), digests.join(', '));
+    // Tagging with the tag it already has asks nothing and moves nothing.
+    const same = await run<{ moved: unknown[] }>('manifold.tag', { layout: f.work, reference: 'linux-arm64', tags: ['solo'] });
+    assert.deepEqual(same?.moved, []);
   });
 
   it('commands take tree nodes too: copy digest and reference of a tag', async () => {
