@@ -5,18 +5,19 @@ import type { Services } from '../services';
 import { annotationChanges } from './argValues';
 import { manifestFrom, plainArgs } from './args';
 import { input, pickOne } from '../ui/prompts';
-import { applyUpdate, type UpdateCommandResult } from './updateIndex';
+import { applyUpdate, referrerChoice, type UpdateCommandResult } from './updateIndex';
 
 /**
  * `manifold.annotate`: edits an index's annotations in one go: the current ones are listed, each can be
  * changed or removed, new ones added, then "Apply" writes one updated index.
- * Arguments: an index node, or `{ layout, index, annotations: ['key=value', 'key-'] }`.
+ * Arguments: an index node, or `{ layout, index, annotations: ['key=value', 'key-'], referrers?: 'copy' | 'leave' }`.
  */
 export async function annotate(services: Services, arg?: unknown): Promise<UpdateCommandResult> {
   const title = l10n.t('Edit Index Annotations');
   const target = await manifestFrom(services, arg, title, { indexOnly: true, key: 'index' });
   const given = annotationChanges(plainArgs(arg).annotations, true);
-  if (given) return applyUpdate(services, target, { annotations: given }, title);
+  const choice = referrerChoice(plainArgs(arg));
+  if (given) return applyUpdate(services, target, { annotations: given }, title, choice);
 
   const index = JSON.parse((await target.layout.store.fetchBytes(target.desc)).toString('utf8')) as ImageIndex;
   const current: Record<string, string> = { ...(index.annotations ?? {}) };
@@ -50,5 +51,5 @@ export async function annotate(services: Services, arg?: unknown): Promise<Updat
   const set: Record<string, string> = {};
   for (const [k, v] of Object.entries(next)) if (current[k] !== v) set[k] = v;
   const remove = Object.keys(current).filter((k) => !(k in next));
-  return applyUpdate(services, target, { annotations: { set, remove } }, title);
+  return applyUpdate(services, target, { annotations: { set, remove } }, title, choice);
 }

@@ -1,6 +1,8 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
-import type { ImageIndex } from '../../oci/descriptor';
+import type { Descriptor, ImageIndex } from '../../oci/descriptor';
+import { carryOverReferrers, planReferrerCarryOver, type CarriedReferrer } from '../../oci/referrers';
+import { describeDescriptor } from '../present/consequences';
 import { updateIndex as updateIndexCore, type AnnotationChanges, type UpdateIndexOptions } from '../../oci/imageIndex';
 import { isImageIndex, isManifestMediaType } from '../../oci/mediaType';
 import { formatPlatform } from '../../oci/platform';
@@ -13,10 +15,22 @@ import { withProgress } from '../ui/progress';
 import { layoutChanged, reportDone } from '../ui/report';
 import type { IndexCommandResult } from './createIndex';
 import { tagProblem } from './createIndex';
-import { askAnnotations, input, pickMany, pickOne, splitList } from '../ui/prompts';
+import { askAnnotations, Cancelled, input, pickMany, pickOne, splitList } from '../ui/prompts';
 
 export interface UpdateCommandResult extends IndexCommandResult {
   changed: boolean;
+  /** Referrers of the old index copied to the new one (their subject re-pointed). */
+  carried?: CarriedReferrer[];
+  /** Referrers left with the old index: signatures, and the rest when the user did not copy them. */
+  leftBehind?: Descriptor[];
+}
+
+/** How an update treats the old index's referrers: ask (the default), copy those that describe content, or leave them. */
+export type ReferrerChoice = 'ask' | 'copy' | 'leave';
+
+export function referrerChoice(plain: Record<string, unknown>): ReferrerChoice {
+  if (plain.referrers === 'copy' || plain.referrers === 'leave') return plain.referrers;
+  return plain.confirmed === true ? 'leave' : 'ask';
 }
 
 type Changes = Pick<UpdateIndexOptions, 'add' | 'remove' | 'merge' | 'annotations' | 'tags' | 'artifactType'>;
@@ -24,8 +38,9 @@ type Changes = Pick<UpdateIndexOptions, 'add' | 'remove' | 'merge' | 'annotation
 /**
  * `manifold.updateIndex`: add, remove or merge manifests, set or remove annotations, add tags. The tag the
  * index was named by moves to the new index; the old document stays, reachable by digest.
- * Arguments: an index node, or `{ layout, index, add?, remove?, merge?, annotations?, tags?, artifactType? }`
- * where `annotations` is `['key=value', 'key-']` or `{ set, remove }`.
+ * Arguments: an index node, or `{ layout, index, add?, remove?, merge?, annotations?, tags?, artifactType?, referrers? }`
+ * where `annotations` is `['key=value', 'key-']` or `{ set, remove }`, and `referrers` is `'copy'` or `'leave'` (what
+ * to do with the old index's referrers; asked when it has some and this is not given).
  */
 export async function updateIndex(services: Services, arg?: unknown): Promise<UpdateCommandResult> {
   const title = l10n.t('Update Index');
@@ -42,16 +57,21 @@ export async function updateIndex(services: Services, arg?: unknown): Promise<Up
         artifactType: typeof plain.artifactType === 'string' ? plain.artifactType : undefined,
       }
     : await askChanges(services, target, title);
-  return applyUpdate(services, target, changes, title);
+  return applyUpdate(services, target, changes, title, referrerChoice(plain));
 }
 
 /** Runs the core update and reports it; shared with annotate. */
-export async function applyUpdate(services: Services, target: ResolvedManifest, changes: Changes, title: string): Promise<UpdateCommandResult> {
+export async function applyUpdate(services: Services, target: ResolvedManifest, changes: Changes, title: string, choice: ReferrerChoice = 'ask'): Promise<UpdateCommandResult> {
   changes.tags?.forEach(checkTag);
   if (!target.tag && !changes.tags?.length) {
     // Named by digest, the new index would have no tag and no entry in index.json.
     throw new Error(l10n.t('{0} is not tagged: give the updated index a tag.', shortDigest(target.desc.digest)));
   }
+  // The updated index is a new digest: the old one's referrers stay with it unless copies are attached.
+  const referrers: Descriptor[] = [];
+  if (!onlyRetags(changes)) for await (const r of target.layout.store.referrers(target.desc)) referrers.push(r);
+  const plan = planReferrerCarryOver(referrers);
+  const copy = referrers.length === 0 ? false : choice === 'ask' ? await askCarryOver(target, plan) : choice === 'copy';
   const result = await withProgress(title, (signal, progress) =>
     updateIndexCore(target.layout.store, {
       index: target.reference,
@@ -67,14 +87,44 @@ export async function applyUpdate(services: Services, target: ResolvedManifest, 
     void vscode.window.showInformationMessage(l10n.t('Nothing to change.'));
     return { layout: target.layout.path, digest: target.desc.digest, size: target.desc.size, tags, changed: false };
   }
-  const { desc } = result as { desc: { digest: string; size: number } };
+  const { desc } = result as { desc: Descriptor };
+  const carried = copy && plan.copy.length > 0 ? await carryOverReferrers(target.layout.store, plan.copy, desc) : [];
+  const leftBehind = copy ? plan.resign : [...plan.copy, ...plan.resign];
   layoutChanged(services, target.layout.path);
-  reportDone(services, l10n.t('Updated {0}: now {1}', tags.join(', ') || shortDigest(target.desc.digest), shortDigest(desc.digest)), {
+  const lines = [l10n.t('Updated {0}: now {1}', tags.join(', ') || shortDigest(target.desc.digest), shortDigest(desc.digest))];
+  if (carried.length > 0) lines.push(l10n.t('Copied {0} referrer(s) to it.', carried.length));
+  if (leftBehind.length > 0) lines.push(l10n.t('{0} referrer(s) stay with {1}.', leftBehind.length, shortDigest(target.desc.digest)));
+  if (plan.resign.length > 0) lines.push(l10n.t('Sign the updated index again: signatures are not copied.'));
+  reportDone(services, lines.join(' '), {
     layout: target.layout.path,
     tag: tags[0],
     digest: desc.digest,
   });
-  return { layout: target.layout.path, digest: desc.digest, size: desc.size, tags, changed: true };
+  return { layout: target.layout.path, digest: desc.digest, size: desc.size, tags, changed: true, carried, leftBehind };
+}
+
+/** Only more tags: the index keeps its digest, and its referrers stay its own. */
+function onlyRetags(c: Changes): boolean {
+  const a = c.annotations;
+  return !c.add?.length && !c.remove?.length && !c.merge?.length && c.artifactType === undefined && !(a && (Object.keys(a.set).length > 0 || a.remove.length > 0));
+}
+
+/**
+ * Says which referrers stay with the old digest and offers to attach copies of the ones that describe content to
+ * the updated index; signatures are never copied (they sign the old digest). Returns whether to copy.
+ */
+async function askCarryOver(target: ResolvedManifest, plan: ReturnType<typeof planReferrerCarryOver>): Promise<boolean> {
+  const name = target.tag ?? shortDigest(target.desc.digest);
+  const list = (ds: Descriptor[]) => ds.map(describeDescriptor).join(', ');
+  const lines = [l10n.t('The updated index gets a new digest; the referrers of {0} keep referring to the old one ({1}).', name, shortDigest(target.desc.digest))];
+  if (plan.copy.length > 0) lines.push(l10n.t('Describing its content, can be copied to the updated index: {0}.', list(plan.copy)));
+  if (plan.resign.length > 0) lines.push(l10n.t('Signatures, never copied (they sign the old digest); sign the updated index again: {0}.', list(plan.resign)));
+  const copy = l10n.t('Update and Copy Referrers');
+  const only = l10n.t('Update Only');
+  const buttons = plan.copy.length > 0 ? [copy, only] : [only];
+  const answer = await vscode.window.showWarningMessage(l10n.t('Update {0}? Its referrers stay with the old index.', name), { modal: true, detail: lines.join('\n') }, ...buttons);
+  if (answer === undefined) throw new Cancelled();
+  return answer === copy;
 }
 
 async function askChanges(services: Services, target: ResolvedManifest, title: string): Promise<Changes> {

@@ -13,3 +13,5 @@ export { formatPosition, indexChildren, selectSubjectPlatform, subjectTree } fro
 export type { SubjectEntry } from './subjects';
 export { nestedReferrersTreeText, referrersTreeText, subjectLabel, yamlScalar } from './treeText';
 export type { TreeWords } from './treeText';
+export { carryOverReferrers, isSignatureArtifactType, planReferrerCarryOver } from './carryOver';
+export type { CarriedReferrer, CarryOverPlan } from './carryOver';

@@ -143,6 +143,40 @@ describe('Manifold commands', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  it('updating an index carries its content referrers over on request, never its signatures', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'manifold-sig-')), 'v1.sig');
+    writeFileSync(file, 'signature bytes\n');
+    await run('manifold.attach', { layout: f.work, reference: 'v1', artifactType: 'application/vnd.cncf.notary.signature', files: [file] });
+    const old = await store.resolve('v1');
+    const typesOf = async (d: { mediaType: string; digest: string; size: number }) => {
+      const found: string[] = [];
+      for await (const r of store.referrers(d)) found.push(r.artifactType ?? '');
+      return found.sort();
+    };
+    const before = await typesOf(old);
+    assert.ok(before.includes('application/spdx+json') && before.includes('application/vnd.cncf.notary.signature'), before.join(', '));
+    const result = await run<{ digest: string; carried: unknown[]; leftBehind: { artifactType?: string }[] }>('manifold.annotate', {
+      layout: f.work,
+      index: 'v1',
+      annotations: ['reviewed=yes'],
+      referrers: 'copy',
+    });
+    assert.ok(result, 'the command returned nothing (see the Manifold log)');
+    assert.deepEqual(result.leftBehind.map((d) => d.artifactType), ['application/vnd.cncf.notary.signature']);
+    const updated = await store.resolve('v1');
+    assert.equal(updated.digest, result.digest);
+    // Every referrer but the signature now refers to the new index too; the old index keeps all of its own.
+    assert.deepEqual(await typesOf(updated), before.filter((t) => t !== 'application/vnd.cncf.notary.signature'));
+    assert.deepEqual(await typesOf(old), before);
+    // The tree: the SBOM under v1 again, no signature; the old index under Untagged.
+    const work = await row(f, undefined, 'work');
+    const labels = (await rows(f, (await row(f, work.node, 'v1')).node)).map((r) => r.label);
+    assert.ok(labels.some((l) => l.startsWith('application/spdx+json')), labels.join(' | '));
+    assert.ok(!labels.some((l) => l.startsWith('application/vnd.cncf.notary.signature')), labels.join(' | '));
+    const untagged = await rows(f, (await row(f, work.node, 'Untagged')).node);
+    assert.ok(untagged.some((r) => (r.node as { desc?: { digest: string } }).desc?.digest === old.digest));
+  });
+
   it('delete removes a manifest and its tags', async () => {
     const digest = (await store.resolve('linux-armv7')).digest;
     const result = await run<{ digest: string; tags: string[] }>('manifold.delete', { layout: f.work, reference: 'linux-armv7', confirmed: true });

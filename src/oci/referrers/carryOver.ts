@@ -1,0 +1,79 @@
+import type { Descriptor, ImageIndex, ImageManifest } from '../descriptor';
+import { digestOf } from '../digest';
+import { encodeIndex, encodeManifest } from '../encoding/goJson';
+import { OciError } from '../errors';
+import { checkManifestSize } from '../manifestLimit';
+import { isImageIndex, isManifestMediaType } from '../mediaType';
+import type { OpOptions, Target } from '../target';
+
+/** Artifact types of signatures (and signed statements) in use: they sign one digest and are never copied to another. */
+const SIGNATURE_TYPES = new Set([
+  'application/vnd.cncf.notary.signature',
+  'application/vnd.dev.cosign.artifact.sig.v1+json',
+  'application/vnd.dev.cosign.simplesigning.v1+json',
+  'application/vnd.dsse.envelope.v1+json',
+]);
+
+/**
+ * Whether an artifact type is a signature's: notation, cosign, sigstore bundles (`application/vnd.dev.sigstore.bundle*`),
+ * DSSE envelopes, and any type whose name says signature (`.../vnd.example.signature`, `...sig+json`).
+ */
+export function isSignatureArtifactType(artifactType: string | undefined): boolean {
+  if (!artifactType) return false;
+  const t = artifactType.toLowerCase();
+  if (SIGNATURE_TYPES.has(t) || t.startsWith('application/vnd.dev.sigstore.bundle')) return true;
+  const subtype = t.slice(t.indexOf('/') + 1);
+  return /(^|[.+-])(signature|sig)([.+-]|$)/.test(subtype);
+}
+
+export interface CarryOverPlan {
+  /** Referrers that describe the content (an SBOM, an end-of-life date, annotations): a copy can refer to the new manifest. */
+  copy: Descriptor[];
+  /** Signatures: they sign the old digest, stay with it, and the new manifest needs signing again. */
+  resign: Descriptor[];
+}
+
+/**
+ * When a manifest is replaced by an updated one (an index update), which of the old one's referrers may be
+ * carried over: every manifest referrer but signatures. Pure: decided from the descriptors alone, in their order.
+ */
+export function planReferrerCarryOver(referrers: readonly Descriptor[]): CarryOverPlan {
+  const plan: CarryOverPlan = { copy: [], resign: [] };
+  const seen = new Set<string>();
+  for (const r of referrers) {
+    if (seen.has(r.digest)) continue;
+    seen.add(r.digest);
+    if (isSignatureArtifactType(r.artifactType)) plan.resign.push(r);
+    else if (isManifestMediaType(r.mediaType)) plan.copy.push(r);
+  }
+  return plan;
+}
+
+export interface CarriedReferrer {
+  from: Descriptor;
+  to: Descriptor;
+}
+
+/**
+ * Stores a copy of each referrer with its `subject` pointing at `subject`: the same config, layers, annotations and
+ * artifact type, so a new artifact manifest (a new digest). The blobs are the target's already. Signatures are refused.
+ */
+export async function carryOverReferrers(target: Target, referrers: readonly Descriptor[], subject: Descriptor, options: OpOptions = {}): Promise<CarriedReferrer[]> {
+  const out: CarriedReferrer[] = [];
+  const newSubject: Descriptor = { mediaType: subject.mediaType, digest: subject.digest, size: subject.size };
+  for (const from of referrers) {
+    if (isSignatureArtifactType(from.artifactType)) {
+      throw new OciError('INVALID_ARGUMENT', `${from.digest} is a signature (${from.artifactType}): it signs its subject's digest and cannot be carried over`);
+    }
+    const doc = JSON.parse((await target.fetchBytes(from, options)).toString('utf8')) as ImageManifest | ImageIndex;
+    doc.subject = newSubject;
+    const raw = isImageIndex(from.mediaType) ? encodeIndex(doc as ImageIndex) : encodeManifest(doc as ImageManifest);
+    const to: Descriptor = { mediaType: from.mediaType, digest: digestOf(raw), size: raw.length };
+    checkManifestSize(`the copy of ${from.digest}`, to.size);
+    if (from.artifactType) to.artifactType = from.artifactType;
+    if (from.annotations) to.annotations = { ...from.annotations };
+    await target.push({ mediaType: to.mediaType, digest: to.digest, size: to.size }, raw, options);
+    out.push({ from, to });
+  }
+  return out;
+}
