@@ -6,6 +6,7 @@ import type { Node } from './tree/nodes';
 import type { RegistriesTreeProvider } from './registries/registriesTree';
 import type { RegistryService } from './registries/registryService';
 import type { Sources } from './sources';
+import type { EditorState } from '../shared/indexEditorProtocol';
 
 /** What activate() builds once and hands to every command: no global state elsewhere. */
 export interface Services {
@@ -21,4 +22,6 @@ export interface Services {
   sources: Sources;
   /** The workspace's `index.json` and `oci-layout` files, watched once for the tree and the diagnostics. */
   layoutFiles: vscode.FileSystemWatcher;
+  /** The index editor, once registered: what it shows for a document (the host tests read it). */
+  indexEditor?: { shownState(uri: string): EditorState | undefined };
 }

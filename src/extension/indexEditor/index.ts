@@ -11,10 +11,12 @@ export { INDEX_SCHEME, storedIndexUri } from '../documents/indexUri';
 /** The index editor (a custom text editor for image index documents) and the stored indexes it opens. */
 export function registerIndexEditor(services: Services): void {
   const files = new StoredIndexFileSystem(services);
+  const provider = new IndexEditorProvider(services);
+  services.indexEditor = provider;
   services.context.subscriptions.push(
     files,
     vscode.workspace.registerFileSystemProvider(INDEX_SCHEME, files, { isCaseSensitive: true }),
-    vscode.window.registerCustomEditorProvider(INDEX_EDITOR_VIEW_TYPE, new IndexEditorProvider(services), {
+    vscode.window.registerCustomEditorProvider(INDEX_EDITOR_VIEW_TYPE, provider, {
       supportsMultipleEditorsPerDocument: true,
       webviewOptions: { enableFindWidget: true },
     }),

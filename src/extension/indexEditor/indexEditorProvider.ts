@@ -4,6 +4,7 @@ import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import { indexModel, type IndexModel } from '../../oci/indexDocument';
 import { isOciError } from '../../oci/errors';
+import { digestOf } from '../../oci/digest';
 import type { Services } from '../services';
 import { untrustedMessage, UntrustedWorkspaceError } from '../trust';
 import { DIAGNOSTIC_SOURCE } from '../diagnostics';
@@ -21,8 +22,14 @@ export const INDEX_EDITOR_VIEW_TYPE = 'manifold.indexEditor';
  */
 export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
   private readonly models = new Map<string, { version: number; model: IndexModel }>();
-  /** The digest of each document's text as last seen saved. */
+  /**
+   * The digest of what each document is saved as: the tag's current digest for a stored index, the bytes on disk
+   * for a file. Read from there, never from the text: VS Code reports a change before it marks the document dirty,
+   * so "the text while not dirty" can be the first unsaved edit.
+   */
   private readonly saved = new Map<string, string>();
+  /** The last state sent to each document's page: what the user sees (tests read it through `shownState`). */
+  private readonly shown = new Map<string, EditorState>();
   private readonly finder = new LayoutFinder();
 
   constructor(private readonly services: Services) {}
@@ -49,6 +56,7 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
     const update = (): void => {
       if (!ready) return;
       const state = this.state(document, role?.layout);
+      this.shown.set(document.uri.toString(), state);
       post({ type: 'state', state });
       if (role?.layout && blobsFor !== document.version) {
         blobsFor = document.version;
@@ -58,16 +66,30 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
       }
     };
 
+    // What is saved is read again where it may have changed: on opening, on a save, and when the text may be
+    // the saved one again (a revert, a reload, or VS Code's first change event after a save).
+    const refreshSaved = (): void =>
+      void this.readSavedDigest(document).then((digest) => {
+        const key = document.uri.toString();
+        if (digest === undefined || this.saved.get(key) === digest) return;
+        this.saved.set(key, digest);
+        update();
+      });
+    refreshSaved();
     const subscriptions = [
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document.uri.toString() === document.uri.toString()) update();
+        if (e.document.uri.toString() !== document.uri.toString()) return;
+        if (!document.isDirty) refreshSaved();
+        update();
       }),
       vscode.languages.onDidChangeDiagnostics((e) => {
         if (e.uris.some((u) => u.toString() === document.uri.toString())) update();
       }),
       // A save of a stored index moves its tag: the digest on disk is now the document's.
       vscode.workspace.onDidSaveTextDocument((d) => {
-        if (d.uri.toString() === document.uri.toString()) update();
+        if (d.uri.toString() !== document.uri.toString()) return;
+        refreshSaved();
+        update();
       }),
       panel.webview.onDidReceiveMessage((message: FromWebview) => void this.receive(document, message, () => ((ready = true), (blobsFor = -1), update()), post)),
     ];
@@ -78,6 +100,7 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
       if (!vscode.workspace.textDocuments.includes(document)) {
         this.models.delete(document.uri.toString());
         this.saved.delete(document.uri.toString());
+        this.shown.delete(document.uri.toString());
       }
     });
   }
@@ -139,7 +162,7 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
       const problems = rowProblems.get(row.index);
       if (problems) row.problems = problems;
     }
-    if (!document.isDirty) this.saved.set(document.uri.toString(), model.digest);
+    const savedDigest = this.saved.get(document.uri.toString());
     let readOnly: string | undefined;
     if (stored && isDigestReference(stored.reference)) readOnly = l10n.t('Opened by digest: tag the index to edit it (a saved copy would have no name).');
     // Restricted Mode: the table only shows (the text stays the user's to edit in the text editor).
@@ -151,8 +174,9 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
       readOnly,
       digest: model.digest,
       size: model.size,
-      dirty: document.isDirty,
-      savedDigest: this.saved.get(document.uri.toString()),
+      // Unsaved only when the text differs from what is saved (removing a row and adding it back is no change).
+      dirty: savedDigest !== undefined ? model.digest !== savedDigest : document.isDirty,
+      savedDigest,
       storedAs: stored ? stored.reference : undefined,
       layoutName: layout ? basename(layout) : undefined,
       mediaType: model.mediaType,
@@ -164,6 +188,24 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
         warnings: diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Warning).length,
       },
     };
+  }
+
+  /** What the index editor last showed for `uri` (undefined when no editor shows it). */
+  shownState(uri: string): EditorState | undefined {
+    return this.shown.get(uri);
+  }
+
+  /** The digest of what `document` is saved as: its tag's manifest (a stored index) or the file's bytes. */
+  private async readSavedDigest(document: vscode.TextDocument): Promise<string | undefined> {
+    try {
+      const stored = parseStoredIndexUri(document.uri);
+      if (stored) return (await (await this.services.layouts.open(stored.layout)).resolve(stored.reference)).digest;
+      if (document.isUntitled) return undefined;
+      return digestOf(await vscode.workspace.fs.readFile(document.uri));
+    } catch (err) {
+      this.services.log.debug(`index editor: what ${document.uri.toString()} is saved as: ${(err as Error).message}`);
+      return undefined;
+    }
   }
 
   private async blobs(layout: string, state: EditorState): Promise<BlobState[] | undefined> {

@@ -8,6 +8,8 @@ import type { Descriptor, ImageIndex } from '../../../src/oci/descriptor';
 import { digestOf } from '../../../src/oci/digest';
 import { OciLayoutStore } from '../../../src/oci/layout';
 import { MediaType } from '../../../src/oci/mediaType';
+import type { Services } from '../../../src/extension/services';
+import { eventually } from './layoutFixtures';
 
 const VIEW_TYPE = 'manifold.indexEditor';
 const run = <T>(id: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(id, ...args);
@@ -126,6 +128,24 @@ describe('Index editor', () => {
       assert.match(doc.getText(), /\n {4}\{\n {6}"mediaType": "application\/vnd\.oci\.image\.manifest\.v1\+json",\n/);
     });
 
+    it('a file: the saved digest is the digest of its bytes on disk, whatever was typed since', async () => {
+      const doc = await documentOf(uri);
+      const services = (await vscode.extensions.getExtension<{ services: Services }>('manifold-dev.manifold')!.activate()).services;
+      const onDisk = digestOf(Buffer.from(text));
+      const shown = async (expected: { digest: string; dirty: boolean; savedDigest: string }, what: string) =>
+        eventually(async () => {
+          const state = services.indexEditor?.shownState(uri.toString());
+          assert.deepEqual(state && { digest: state.digest, dirty: state.dirty, savedDigest: state.savedDigest }, expected, what);
+        });
+      await shown({ digest: onDisk, dirty: false, savedDigest: onDisk }, 'as opened');
+      await run('manifold.editIndex', { uri: uri.toString(), edit: { type: 'removeRow', row: 0 } });
+      await shown({ digest: digestOf(Buffer.from(doc.getText())), dirty: true, savedDigest: onDisk }, 'after removing a row');
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      await shown({ digest: onDisk, dirty: false, savedDigest: onDisk }, 'after putting it back');
+    });
+
     it('saving a plain file just saves the file', async () => {
       const doc = await documentOf(uri);
       await run('manifold.editIndex', { uri: uri.toString(), edit: { type: 'setAnnotation', key: 'a', value: 'b' } });
@@ -180,6 +200,44 @@ describe('Index editor', () => {
       assert.equal(doc.getText(missingBlob()?.range), `"${missing}"`);
       assert.equal(await doc.save(), false);
       assert.equal((await store.resolve(tag)).digest, index.digest);
+    });
+
+    it('shows the digest of what is stored: unsaved only while the text differs, after remove, re-add and formatting', async () => {
+      const tag = 'editor-digest';
+      await store.tag(index, tag);
+      const uriText = await run<string>('manifold.openInIndexEditor', { layout, reference: tag });
+      const uri = vscode.Uri.parse(uriText);
+      const doc = await documentOf(uri);
+      const services = (await vscode.extensions.getExtension<{ services: Services }>('manifold-dev.manifold')!.activate()).services;
+      const shown = async (expected: { digest: string; dirty: boolean; savedDigest: string }, what: string) =>
+        eventually(async () => {
+          const state = services.indexEditor?.shownState(uriText);
+          assert.deepEqual(state && { digest: state.digest, dirty: state.dirty, savedDigest: state.savedDigest }, expected, what);
+        });
+      const replaceText = async (text: string) => {
+        const edit = new vscode.WorkspaceEdit();
+        edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+        assert.ok(await vscode.workspace.applyEdit(edit));
+      };
+      const digestOfText = () => digestOf(Buffer.from(doc.getText()));
+      await shown({ digest: index.digest, dirty: false, savedDigest: index.digest }, 'as opened');
+
+      // Remove an entry: the saved digest is still the tag's, not the edited text's.
+      await run('manifold.editIndex', { uri: uriText, edit: { type: 'removeRow', row: 1 } });
+      await shown({ digest: digestOfText(), dirty: true, savedDigest: index.digest }, 'after removing a row');
+      // Put it back (a new edit, not an undo: VS Code still calls the document dirty): the text is what is stored again.
+      await replaceText(stored);
+      assert.equal(doc.isDirty, true);
+      await shown({ digest: index.digest, dirty: false, savedDigest: index.digest }, 'after adding it back');
+
+      // Formatting changes the bytes, so the digest: unsaved until saved, then the tag names the formatted index.
+      await replaceText(JSON.stringify(JSON.parse(stored), null, 3));
+      const formatted = digestOfText();
+      await shown({ digest: formatted, dirty: true, savedDigest: index.digest }, 'after formatting');
+      assert.ok(await doc.save(), 'save failed (see the Manifold log)');
+      assert.equal((await store.resolve(tag)).digest, formatted);
+      await shown({ digest: formatted, dirty: false, savedDigest: formatted }, 'after saving');
+      await store.tag(index, tag);
     });
 
     it('an index opened by digest is read-only', async () => {
