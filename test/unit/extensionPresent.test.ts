@@ -6,6 +6,7 @@ import { allContextValues, contextValue } from '../../src/extension/present/cont
 import { documentUriParts, parseDocumentQuery } from '../../src/extension/present/documentUri';
 import { parseSourceKey, sourceKey, sourceReference } from '../../src/extension/present/sourceRef';
 import { annotationsInline, escapeMarkdown, formatSize, shortMediaType } from '../../src/extension/present/format';
+import { annotationProblem } from '../../src/extension/present/annotationProblem';
 import { blobItem, errorItem, layoutItem, manifestItem, registryItem, repositoryItem, tagItem, untaggedItem } from '../../src/extension/present/items';
 import type { Descriptor } from '../../src/oci/descriptor';
 import { MediaType } from '../../src/oci/mediaType';
@@ -76,6 +77,28 @@ describe('extension: tree presentation', () => {
     assert.equal(layoutItem({ path: '/w/x.tar', name: 'x.tar', where: '/w/x.tar', readOnly: true, added: true }).icon.id, 'file-zip');
     assert.equal(untaggedItem(3).description, '3');
     assert.equal(errorItem('first line\nsecond').label, 'first line');
+    assert.match(errorItem('boom').tooltip!(), /Click to show the log\.$/);
+    // A row whose click signs in says so, not that it shows the log.
+    const signIn = errorItem('Sign in to localhost:5000: 401', 'Sign In…').tooltip!();
+    assert.match(signIn, /Click: Sign In…$/);
+    assert.doesNotMatch(signIn, /log/);
+  });
+
+  it('annotation prompts speak of what to type, not of command-line flags', () => {
+    assert.equal(annotationProblem([], 'a=b', false), undefined);
+    assert.equal(annotationProblem([], 'a-', true), undefined);
+    for (const [entries, entry, allowRemove, expected] of [
+      [[], 'novalue', false, 'Write key=value.'],
+      [[], 'novalue', true, 'Write key=value to set an annotation, or key- to remove one.'],
+      [[], 'a-', false, 'Write key=value.'],
+      [[], '=x', false, 'The key before "=" is empty.'],
+      [['a=1'], 'a=2', false, 'a is already given above.'],
+      [['a=1'], 'a-', true, 'a is already given above.'],
+    ] as const) {
+      const problem = annotationProblem(entries, entry, allowRemove);
+      assert.equal(problem, expected, entry);
+      assert.doesNotMatch(problem!, /--/);
+    }
   });
 
   it('registries say who is signed in and whether they talk plain HTTP; their tags are remote', () => {

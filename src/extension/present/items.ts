@@ -173,11 +173,13 @@ export function untaggedItem(count: number): ItemSpec {
   };
 }
 
-export function errorItem(message: string): ItemSpec {
+/** An error row; `clickAction` names what a click does when it is not showing the log (`Sign In…`). */
+export function errorItem(message: string, clickAction?: string): ItemSpec {
   const firstLine = message.split('\n')[0]!;
+  const click = clickAction ? l10n.t('Click: {0}', clickAction) : l10n.t('Click to show the log.');
   return {
     label: firstLine,
-    tooltip: () => `${codeSpan(message)}\n\n${l10n.t('Click to show the log.')}`,
+    tooltip: () => `${codeSpan(message)}\n\n${click}`,
     contextValue: contextValue('error'),
     icon: { id: 'error', color: 'problemsErrorIcon.foreground' },
     collapsible: 'none',

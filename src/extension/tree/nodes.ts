@@ -249,6 +249,6 @@ export class MessageNode extends Node {
   }
 
   spec(): ItemSpec {
-    return this.severity === 'error' ? errorItem(this.message) : infoItem(this.message);
+    return this.severity === 'error' ? errorItem(this.message, this.action?.title) : infoItem(this.message);
   }
 }

@@ -2,7 +2,7 @@
 // wrapper ends quietly, so handlers read straight through without undefined checks at every step.
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
-import { parseAnnotationChanges } from '../../oci/imageIndex';
+import { annotationProblem } from '../present/annotationProblem';
 
 export class Cancelled extends Error {
   constructor() {
@@ -48,15 +48,7 @@ export async function askAnnotations(title: string, allowRemove = false): Promis
         ? l10n.t('key=value to set, key- to remove; leave empty to finish')
         : l10n.t('key=value; leave empty to finish'),
       placeHolder: entries.length > 0 ? entries.join('  ') : 'org.opencontainers.image.version=1.0',
-      validateInput: (v) => {
-        if (v.trim() === '') return undefined;
-        try {
-          parseAnnotationChanges([...entries, v.trim()], { allowRemove });
-          return undefined;
-        } catch (err) {
-          return (err as Error).message;
-        }
-      },
+      validateInput: (v) => (v.trim() === '' ? undefined : annotationProblem(entries, v.trim(), allowRemove)),
     });
     if (value.trim() === '') return entries;
     entries.push(value.trim());
