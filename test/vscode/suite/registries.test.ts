@@ -82,6 +82,26 @@ describe('Registries view', () => {
     assert.deepEqual(referrers, ['application/spdx+json']);
   });
 
+  it('pulling over a tag that names something else moves it once confirmed; what it named stays listed untagged', async () => {
+    const target = join(f.workspace, 'layouts', 'pulled');
+    const store = await OciLayoutStore.open(target);
+    // `taken` names one platform image of the pulled index.
+    const made = (JSON.parse((await store.fetchBytes(await store.resolve('copy'))).toString('utf8')) as { manifests: { mediaType: string; digest: string; size: number }[] }).manifests[0]!;
+    await store.tag({ mediaType: made.mediaType, digest: made.digest, size: made.size }, 'taken');
+    const result = await run<{ digest: string; moved: { tag: string; from: string; lastTag: boolean }[] }>('manifold.pullToLayout', {
+      registry: server.host,
+      repository: 'team/app',
+      reference: 'v1',
+      layout: target,
+      tags: ['taken'],
+      confirmed: true,
+    });
+    assert.deepEqual(result?.moved.map((m) => [m.tag, m.from, m.lastTag]), [['taken', made.digest, true]]);
+    assert.equal((await store.resolve('taken')).digest, result!.digest);
+    const entries = await store.entries();
+    assert.deepEqual(entries.filter((d) => d.digest === made.digest).map((d) => d.annotations?.['org.opencontainers.image.ref.name'] ?? null), [null]);
+  });
+
   describe('with a registry that wants a password', function () {
     let registry: LaunchedRegistry | undefined;
     before(async function () {
