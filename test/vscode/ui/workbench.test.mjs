@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
 import { openWorkbench, paletteRows, resizeSidebar, runFromPalette } from './harness.mjs';
-import { expectedTagRows, formatPlatform, imagePlatform, isIndex, readLayout, shortDigest } from './layoutOnDisk.mjs';
+import { expectedTagRows, formatPlatform, imagePlatform, isIndex, readLayout, REF_NAME, shortDigest } from './layoutOnDisk.mjs';
+import { exactText, waitUntil } from './waits.mjs';
 import { childrenOf, expand, openManifoldView, runFromContextMenu, waitForRows } from './layoutsView.mjs';
 import { answer, pickMany, pickOne, waitForQuickInputClosed } from './quickInput.mjs';
 
@@ -207,6 +208,33 @@ describe('Manifold in the workbench', { timeout: 300_000 }, () => {
     await wb.screenshot('vscode-sidebar', page.locator('.part.sidebar'));
     await wb.screenshot('vscode-index-editor', page.locator('.part.editor'));
     await wb.screenshot('vscode-manifold');
+  });
+
+  step('asks before Tag... moves a tag that names something else; what it named stays under Untagged', async () => {
+    const page = wb.page;
+    const moving = 'linux-amd64';
+    const before = await readLayout(appDir);
+    const from = before.tags.get(moving);
+    const to = before.tags.get('linux-arm64');
+    await runFromContextMenu(page, 'linux-arm64', 2, command('manifold.tag').title);
+    await answer(page, moving);
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor();
+    const message = await dialog.innerText();
+    assert.match(message, new RegExp(`Move the tag ${moving}\\?`));
+    assert.ok(message.includes(shortDigest(from.digest)), `the current digest is not named: ${message}`);
+    assert.match(message, /Untagged/);
+    // The safe answer is the default one: the button that has the focus is "Keep".
+    await waitUntil(() => page.evaluate(() => document.activeElement?.textContent?.trim()), (t) => t === 'Keep', { what: 'the focus on "Keep"', timeoutMs: 5_000 });
+    await wb.screenshot('vscode-tag-move-confirmation');
+    await dialog.locator('.monaco-button', { hasText: exactText('Move Tag') }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    // index.json: the tag moved, the image it named is still listed (untagged); the tree shows the same.
+    const after = await waitUntil(() => readLayout(appDir), (l) => l.tags.get(moving)?.digest === to.digest, { what: `${moving} to move` });
+    assert.ok(after.entries.some((e) => e.digest === from.digest && !e.annotations?.[REF_NAME]), 'the image linux-amd64 named is listed untagged');
+    const expected = await expectedTagRows(after);
+    const rows = await waitForRows(page, (r) => sameRows(childrenOf(r, { label: 'app', level: 1 }), expected), 'the tags of app, Untagged included, as on disk');
+    assert.deepEqual(strip(childrenOf(rows, { label: 'app', level: 1 })), expected);
   });
 });
 
