@@ -85,7 +85,9 @@ export async function copyGraph(src: ReadOnlyTarget, dst: Target, root: Descript
 
   const copyOne = async (desc: Descriptor): Promise<void> => {
     signal.throwIfAborted();
-    if (await withRetry(desc, () => dst.exists(desc, { signal }))) {
+    // Under the same limit as the transfers: a graph of 2,000 blobs must not send 2,000 checks (and open as many
+    // connections) at once. Released before the children are visited, so a parent never holds a slot they need.
+    if (await limit(() => withRetry(desc, () => dst.exists(desc, { signal })))) {
       result.existing++;
       emit({ type: 'exists', desc });
       return;
