@@ -211,10 +211,11 @@ async function readManifest(target: ReadOnlyTarget, desc: Descriptor, op: OpOpti
   }
 }
 
-/** `index`, `linux/arm64/v8`, `manifest`; with `[2.1]` in front below a nested index. */
+/** `index`, `linux/arm64/v8`, `manifest`; with its position (`[2]`, `[2.1]`) in front for a nested index and what is below one. */
 export function coverageLabel(row: Pick<CoverageRow, 'desc' | 'position'>): string {
-  const what = isImageIndex(row.desc.mediaType) ? 'index' : row.desc.platform ? formatPlatform(row.desc.platform) : 'manifest';
-  return row.position.length > 1 ? `[${row.position.join('.')}] ${what}` : what;
+  const index = isImageIndex(row.desc.mediaType);
+  const what = index ? 'index' : row.desc.platform ? formatPlatform(row.desc.platform) : 'manifest';
+  return row.position.length > 1 || (index && row.position.length === 1) ? `[${row.position.join('.')}] ${what}` : what;
 }
 
 /** Kind by kind, the manifests that lack it. Only image manifests are required to carry kinds: an index's own are shown, not required. */
