@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { coverageTable, EXIT_MISSING_KINDS } from '../../src/cli/commands/coverage';
 import { isOciError } from '../../src/oci/errors';
@@ -128,8 +128,18 @@ describe('referrer kinds', () => {
     }
   });
 
-  it('the built-in table is documented in the order of its columns', () => {
+  it('the built-in table is the one the README documents, in the order of its columns', () => {
     assert.deepEqual(BUILTIN_KINDS.map((k) => k.id), ['signature', 'sbom', 'provenance', 'end-of-life']);
+    const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+    const codes = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+    for (const kind of BUILTIN_KINDS) {
+      const row = readme.split('\n').find((line) => line.startsWith(`| \`${kind.id}\``));
+      assert.ok(row, `README has no row for ${kind.id}`);
+      const [, , types = '', predicates = '', keys = ''] = row.split('|');
+      assert.deepEqual(codes(types), kind.artifactTypes ?? [], kind.id);
+      assert.deepEqual(codes(predicates), kind.predicateTypes ?? [], kind.id);
+      assert.deepEqual(codes(keys), kind.annotationKeys ?? [], kind.id);
+    }
   });
 });
 
