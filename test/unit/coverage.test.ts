@@ -275,6 +275,18 @@ describe('referrer coverage of a release layout', () => {
     assert.deepEqual([bad.code, bad.stderr], [1, `Error: ${file}: $.kinds[0]: a new kind needs artifactTypes, predicateTypes or annotationKeys\n`]);
   });
 
+  it('a single image is its own row, labelled by the platform its config declares, and is required to carry the kinds', async () => {
+    const one = await runCli('coverage', '--oci-layout', `${l.store.location}@${l.arm64.digest}`, '--require', 'sbom,signature');
+    assert.equal(one.code, 3);
+    assert.equal(
+      one.stdout,
+      ['IMAGE                                  SIGNATURE  SBOM  PROVENANCE  END-OF-LIFE  OTHER', `linux/arm64/v8 ${short(l.arm64)}  -          2     -           -            1`, ''].join('\n'),
+    );
+    assert.equal(one.stderr.split('\n')[0], `missing signature: linux/arm64/v8 ${l.store.location}@${l.arm64.digest}`);
+    // Without its index, the buildx attestation that names it is not found: only referrers and cosign tags are.
+    assert.equal((await runCli('coverage', '--oci-layout', `${l.store.location}@${l.amd64.digest}`, '--require', 'signature')).code, 0);
+  });
+
   it('walks nested indexes, each manifest once', async () => {
     const other = await makeImage(l.store, { arch: 's390x' });
     // The release index twice and the s390x image twice: each row once, at its first place.

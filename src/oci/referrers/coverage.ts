@@ -1,6 +1,7 @@
 import type { Descriptor, ImageManifest } from '../descriptor';
 import { isOciError, OciError } from '../errors';
 import { isImageIndex } from '../mediaType';
+import { platformFromConfig } from '../graph/childDescriptor';
 import { formatPlatform } from '../platform';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { KindTable, OTHER_KIND, predicateTypesOf } from './kinds';
@@ -103,7 +104,19 @@ export async function referrerCoverage(target: ReadOnlyTarget, reference: string
   };
   await visit(root, []);
 
-  for (const row of rows) {
+  if (!isImageIndex(root.mediaType) && !root.platform) {
+    // A single image: its config says its platform, for the label.
+    const manifest = await readManifest(target, root, op);
+    const platform = manifest ? await platformFromConfig(target, manifest, op).catch(() => undefined) : undefined;
+    if (platform) rows[0]!.desc = { ...root, platform };
+  }
+
+  // A few manifests at a time (each is a referrers listing and three cosign tag look-ups on a registry).
+  let next = 0;
+  const worker = async () => {
+    while (next < rows.length) await fill(rows[next++]!);
+  };
+  const fill = async (row: CoverageRow) => {
     const byDigest = new Map<string, CoveredArtifact>();
     const add = (a: CoveredArtifact) => {
       const had = byDigest.get(a.digest);
@@ -119,23 +132,31 @@ export async function referrerCoverage(target: ReadOnlyTarget, reference: string
     for (const entry of dockerEntries.get(row.desc.digest) ?? []) {
       add(await describeArtifact(target, table, entry, 'buildx', op));
     }
-    for (const suffix of Object.keys(COSIGN_TAG_KINDS) as Array<keyof typeof COSIGN_TAG_KINDS>) {
-      const tag = cosignTag(row.desc.digest, suffix);
-      let found: Descriptor;
-      try {
-        found = await target.resolve(tag, op);
-      } catch (err) {
-        if (isOciError(err, 'NOT_FOUND')) continue;
-        throw err;
-      }
-      const a = await describeArtifact(target, table, found, 'cosign-tag', op, COSIGN_TAG_KINDS[suffix]);
-      add({ ...a, tag });
+    const suffixes = Object.keys(COSIGN_TAG_KINDS) as Array<keyof typeof COSIGN_TAG_KINDS>;
+    const tagged = await Promise.all(
+      suffixes.map(async (suffix) => {
+        const tag = cosignTag(row.desc.digest, suffix);
+        try {
+          return { tag, suffix, desc: await target.resolve(tag, op) };
+        } catch (err) {
+          if (isOciError(err, 'NOT_FOUND')) return undefined;
+          throw err;
+        }
+      }),
+    );
+    for (const t of tagged) {
+      if (!t) continue;
+      const a = await describeArtifact(target, table, t.desc, 'cosign-tag', op, COSIGN_TAG_KINDS[t.suffix]);
+      add({ ...a, tag: t.tag });
     }
     row.artifacts = [...byDigest.values()].sort((x, y) => order(x) - order(y));
     row.counts = countKinds(table, row.artifacts);
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(COVERAGE_CONCURRENCY, rows.length) }, worker));
   return { root, columns: [...table.columns], rows };
 }
+
+const COVERAGE_CONCURRENCY = 4;
 
 const VIA_ORDER: AttachedVia[] = ['referrers', 'buildx', 'cosign-tag'];
 const order = (a: CoveredArtifact) => VIA_ORDER.indexOf(a.via[0]!);
