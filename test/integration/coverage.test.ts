@@ -6,7 +6,7 @@ import { copyPeerLayout, describeWithPeerLayouts } from '../helpers/peerLayouts'
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, tempDir } from '../unit/builders';
 import { makeReleaseLayout, type ReleaseLayout, short } from '../unit/coverageLayout';
-import { hasDockerRegistry, launchRegistry, type LaunchedRegistry } from './support';
+import { hasDockerRegistry, launchRegistry, type LaunchedRegistry, startOciServer } from './support';
 
 type Artifact = { digest: string; kinds: string[]; other?: string; via: string[] };
 type JsonRow = { label: string; digest: string; counts: Record<string, number>; artifacts: Artifact[] };
@@ -151,5 +151,43 @@ describeRegistry('referrer coverage on docker-registry (distribution 2.8: fallba
     const lj = JSON.parse((await runCli('coverage', '--oci-layout', `${l.store.location}:v1`, '--format', 'json')).stdout.split(l.store.location).join('HERE'));
     const rj = JSON.parse((await runCli('coverage', '--plain-http', `${repo}:v1`, '--format', 'json')).stdout.split(repo).join('HERE'));
     assert.deepEqual(rj, lj);
+  });
+});
+
+describe('referrer coverage on a registry with the referrers API', function () {
+  this.timeout(60_000);
+  after(cleanupTemps);
+
+  it('reads the same table, and its requests do not grow with unrelated tags (no tag listing)', async () => {
+    const server = await startOciServer();
+    try {
+      const l = await makeReleaseLayout();
+      const repo = `${server.host}/release/app`;
+      assert.equal((await runCli('cp', '-r', '--from-oci-layout', `${l.store.location}:v1`, `${repo}:v1`, '--plain-http')).code, 0);
+      for (const tag of l.cosignTags) assert.equal((await runCli('cp', '--from-oci-layout', `${l.store.location}:${tag}`, `${repo}:${tag}`, '--plain-http')).code, 0);
+      const local = await runCli('coverage', '--oci-layout', `${l.store.location}:v1`);
+      const count = async () => {
+        const before = server.requests.length;
+        const r = await runCli('coverage', '--plain-http', `${repo}:v1`);
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stdout, local.stdout);
+        return server.requests.slice(before);
+      };
+      const first = await count();
+      assert.ok(first.some((q) => q.path.includes('/referrers/')), 'the referrers API is used');
+      assert.ok(!first.some((q) => q.path.includes('/tags/list')), 'no tag listing');
+      const tags = server.repo('release/app').tags;
+      const someDigest = tags.get('v1')!;
+      for (let i = 0; i < 500; i++) tags.set(`unrelated-${i}`, someDigest);
+      const second = await count();
+      assert.equal(second.length, first.length);
+      // Per manifest: its referrers, and one look-up per cosign tag suffix; then what is read to classify.
+      // 18 in all: resolve v1, fetch the index, 3 referrers listings, 9 cosign tag HEADs, 2 buildx attestations and
+      // the 2 cosign manifests read to classify them.
+      assert.equal(first.length, 18, first.map((q) => `${q.method} ${q.path}`).join('\n'));
+      assert.equal(first.filter((q) => q.method === 'HEAD' && /\/manifests\/sha256-[0-9a-f]{64}\.(sig|att|sbom)$/.test(q.path)).length, 3 * 3);
+    } finally {
+      await server.stop();
+    }
   });
 });
