@@ -217,8 +217,9 @@ describe('referrer coverage of a release layout', () => {
       ],
     });
     assert.deepEqual(json.manifests[2].artifacts.map((a: { kinds: string[]; other?: string; via: string[] }) => [a.kinds, a.other, a.via]), [
-      [['sbom'], undefined, ['referrers']],
+      // By how they were found, then by digest.
       [['other'], 'application/vnd.example.readme', ['referrers']],
+      [['sbom'], undefined, ['referrers']],
       [['provenance'], undefined, ['buildx']],
       [['sbom'], undefined, ['cosign-tag']],
     ]);

@@ -26,7 +26,7 @@ export interface CoveredArtifact {
   kinds: string[];
   /** For an artifact of no known kind: its artifact type (or config media type, or docker reference type). */
   other?: string;
-  /** Every way it was found attached, in the order: referrers, buildx, cosign-tag. */
+  /** Every way it was found attached, in the order: referrers, buildx, cosign-tag (artifacts are listed by the first, then by digest). */
   via: AttachedVia[];
   /** The cosign tag that names it. */
   tag?: string;
@@ -149,7 +149,7 @@ export async function referrerCoverage(target: ReadOnlyTarget, reference: string
       const a = await describeArtifact(target, table, t.desc, 'cosign-tag', op, COSIGN_TAG_KINDS[t.suffix]);
       add({ ...a, tag: t.tag });
     }
-    row.artifacts = [...byDigest.values()].sort((x, y) => order(x) - order(y));
+    row.artifacts = [...byDigest.values()].sort(order);
     row.counts = countKinds(table, row.artifacts);
   };
   await Promise.all(Array.from({ length: Math.min(COVERAGE_CONCURRENCY, rows.length) }, worker));
@@ -159,7 +159,9 @@ export async function referrerCoverage(target: ReadOnlyTarget, reference: string
 const COVERAGE_CONCURRENCY = 4;
 
 const VIA_ORDER: AttachedVia[] = ['referrers', 'buildx', 'cosign-tag'];
-const order = (a: CoveredArtifact) => VIA_ORDER.indexOf(a.via[0]!);
+const viaRank = (a: CoveredArtifact) => VIA_ORDER.indexOf(a.via[0]!);
+// Referrers listings have no order a client can rely on (a fallback tag lists them in push order): by digest within each way found.
+const order = (x: CoveredArtifact, y: CoveredArtifact) => viaRank(x) - viaRank(y) || (x.digest < y.digest ? -1 : x.digest > y.digest ? 1 : 0);
 
 export function countKinds(table: KindTable, artifacts: readonly CoveredArtifact[]): Record<string, number> {
   const counts: Record<string, number> = {};
