@@ -14,8 +14,8 @@ import {
   referrerCoverage,
 } from '../../src/oci/referrers';
 import { runCli } from '../helpers/runCli';
-import { cleanupTemps, makeImage, makeIndex, tempDir } from './builders';
-import { makeReleaseLayout, type ReleaseLayout, short, SLSA, SPDX } from './coverageLayout';
+import { cleanupTemps, makeImage, makeIndex, newLayout, tempDir } from './builders';
+import { cosignTagOf, makeCosignManifest, makeReleaseLayout, type ReleaseLayout, short, SLSA, SPDX } from './coverageLayout';
 
 after(cleanupTemps);
 
@@ -161,6 +161,35 @@ describe('what counts as attached', () => {
     assert.ok(isDockerReferenceEntry({ ...d, annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': `sha256:${'c'.repeat(64)}` } }));
     assert.ok(!isDockerReferenceEntry(d));
     assert.ok(!isDockerReferenceEntry({ ...d, annotations: { 'vnd.docker.reference.type': 'attestation-manifest' } }));
+  });
+});
+
+describe('cosign tags', () => {
+  it('.sig is a signature, .sbom an SBOM, .att an attestation whose predicate type may make it an SBOM', async () => {
+    const store = await newLayout();
+    const image = await makeImage(store, { arch: 'riscv64' });
+    await store.tag(image, 'v1');
+    const tagged = async (suffix: 'sig' | 'att' | 'sbom', layerType: string, annotations: Record<string, string> = {}) => {
+      const d = await makeCosignManifest(store, layerType, `${suffix} ${JSON.stringify(annotations)}`, annotations);
+      await store.tag(d, cosignTagOf(image, suffix));
+      return d;
+    };
+    const sbom = await tagged('sbom', 'text/spdx');
+    const att = await tagged('att', 'application/vnd.dsse.envelope.v1+json', { predicateType: SLSA });
+    const report = await referrerCoverage(store, 'v1');
+    assert.deepEqual(report.rows[0]!.counts, { signature: 0, sbom: 1, provenance: 1, 'end-of-life': 0, other: 0 });
+    assert.deepEqual(
+      report.rows[0]!.artifacts.map((a) => [a.digest, a.kinds, a.tag]),
+      [
+        [sbom.digest, ['sbom'], cosignTagOf(image, 'sbom')],
+        [att.digest, ['provenance'], cosignTagOf(image, 'att')],
+      ].sort((x, y) => (x[0]! < y[0]! ? -1 : 1)),
+    );
+    // An attestation without a predicate type it can read is still an attestation; a signature is one whatever is inside.
+    await tagged('att', 'application/vnd.dsse.envelope.v1+json');
+    await tagged('sig', 'application/octet-stream');
+    const again = await referrerCoverage(store, 'v1');
+    assert.deepEqual(again.rows[0]!.counts, { signature: 1, sbom: 1, provenance: 1, 'end-of-life': 0, other: 0 });
   });
 });
 
