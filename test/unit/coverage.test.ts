@@ -14,8 +14,8 @@ import {
   referrerCoverage,
 } from '../../src/oci/referrers';
 import { runCli } from '../helpers/runCli';
-import { cleanupTemps, makeImage, makeIndex, newLayout, tempDir } from './builders';
-import { cosignTagOf, makeCosignManifest, makeReleaseLayout, type ReleaseLayout, short, SLSA, SPDX } from './coverageLayout';
+import { cleanupTemps, makeImage, makeIndex, newLayout, pushManifest, tempDir } from './builders';
+import { cosignTagOf, makeBuildxAttestation, makeCosignManifest, makeReleaseLayout, type ReleaseLayout, short, SLSA, SPDX } from './coverageLayout';
 
 after(cleanupTemps);
 
@@ -161,6 +161,19 @@ describe('what counts as attached', () => {
     assert.ok(isDockerReferenceEntry({ ...d, annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': `sha256:${'c'.repeat(64)}` } }));
     assert.ok(!isDockerReferenceEntry(d));
     assert.ok(!isDockerReferenceEntry({ ...d, annotations: { 'vnd.docker.reference.type': 'attestation-manifest' } }));
+  });
+});
+
+describe('attestations as referrers', () => {
+  it('an image-config manifest with in-toto layers and a subject (buildx attestations pushed as referrers) is classified by its layers', async () => {
+    const store = await newLayout();
+    const image = await makeImage(store, { arch: 'ppc64le' });
+    await store.tag(image, 'v1');
+    const att = await makeBuildxAttestation(store, image, [SLSA]);
+    const raw = JSON.parse((await store.fetchBytes(att)).toString('utf8'));
+    const withSubject = await pushManifest(store, { ...raw, subject: { mediaType: image.mediaType, digest: image.digest, size: image.size } });
+    const report = await referrerCoverage(store, 'v1');
+    assert.deepEqual(report.rows[0]!.artifacts.map((a) => [a.digest, a.kinds, a.via]), [[withSubject.digest, ['provenance'], ['referrers']]]);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Descriptor, ImageManifest } from '../descriptor';
 import { isOciError, OciError } from '../errors';
-import { isImageIndex } from '../mediaType';
+import { isImageIndex, MediaType } from '../mediaType';
 import { platformFromConfig } from '../graph/childDescriptor';
 import { formatPlatform } from '../platform';
 import type { OpOptions, ReadOnlyTarget } from '../target';
@@ -192,7 +192,9 @@ async function describeArtifact(
   let annotations = desc.annotations;
   const predicateTypes = predicateTypesOf(desc.annotations);
   const dockerType = desc.annotations?.[DOCKER_REFERENCE_TYPE];
-  const worthReading = via === 'buildx' || cosignKind === 'provenance' || !artifactType || table.isEnvelope(artifactType);
+  // An image config as artifact type (what the referrers API reports for a manifest without one) says nothing.
+  const saysNothing = !artifactType || artifactType === MediaType.ImageConfig;
+  const worthReading = via === 'buildx' || cosignKind === 'provenance' || saysNothing || table.isEnvelope(artifactType);
   if (worthReading && predicateTypes.length === 0 && !isImageIndex(desc.mediaType)) {
     const manifest = await readManifest(target, desc, op);
     if (manifest) {
