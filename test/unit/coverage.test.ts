@@ -6,6 +6,7 @@ import { isOciError } from '../../src/oci/errors';
 import {
   BUILTIN_KINDS,
   cosignTag,
+  coverageGaps,
   globMatches,
   isDockerReferenceEntry,
   KindTable,
@@ -229,6 +230,14 @@ describe('referrer coverage of a release layout', () => {
     assert.equal(coverageTable(report), expectedTable());
     const r = await runCli('coverage', '--oci-layout', ref);
     assert.deepEqual([r.code, r.stdout, r.stderr], [0, expectedTable(), '']);
+  });
+
+  it('tells each platform what it lacks that a sibling or the index carries', async () => {
+    const gaps = coverageGaps(await referrerCoverage(l.store, 'v1'));
+    assert.deepEqual([...gaps], [
+      [l.amd64.digest, []],
+      [l.arm64.digest, ['signature', 'end-of-life']],
+    ]);
   });
 
   it('writes the documented JSON', async () => {

@@ -256,3 +256,18 @@ export function missingKinds(report: CoverageReport, required: readonly string[]
 function plain(desc: Descriptor): Descriptor {
   return { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
 }
+
+/**
+ * For each image manifest of the walk (not an index), the kinds it lacks that another manifest of the same image
+ * carries (a sibling platform, or an index above it): what a view flags as a gap. Kinds no manifest has are not gaps.
+ */
+export function coverageGaps(report: CoverageReport): Map<string, string[]> {
+  const carried = new Set<string>();
+  for (const row of report.rows) for (const c of report.columns) if ((row.counts[c.id] ?? 0) > 0) carried.add(c.id);
+  const out = new Map<string, string[]>();
+  for (const row of report.rows) {
+    if (isImageIndex(row.desc.mediaType)) continue;
+    out.set(row.desc.digest, report.columns.map((c) => c.id).filter((id) => carried.has(id) && (row.counts[id] ?? 0) === 0));
+  }
+  return out;
+}

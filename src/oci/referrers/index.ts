@@ -18,6 +18,7 @@ export type { KindDefinition, ReferrerFacts } from './kinds';
 export {
   COSIGN_TAG_KINDS,
   countKinds,
+  coverageGaps,
   coverageLabel,
   cosignTag,
   DOCKER_ATTESTATION_MANIFEST,
