@@ -7,20 +7,7 @@ import type { OpOptions } from '../target';
 import { encodeIndexJson, parseIndexJson } from './indexFile';
 import { INDEX_FILE, OciLayoutStore } from './store';
 
-/**
- * Writes a layout folder as a deterministic tar: the same folder content gives the same bytes.
- *
- * - Only the layout goes in: `oci-layout`, `index.json`, and `blobs/<alg>/<encoded>` (never temp files or locks).
- * - Entries sorted by path (byte order), folders before their files (`blobs/`, `blobs/sha256/`, ...).
- * - ustar headers with a fixed owner (uid/gid 0, no user or group names), mode 0755 for folders and 0644 for
- *   files, mtime 0 (1970-01-01). A pax `x` record carries a path over 100 bytes (sha512 blobs) or a size over
- *   8 GiB; nothing else varies (no atime, no ctime, no global header).
- * - The archive ends with two zero blocks, as Go's archive/tar writes it (no padding to a 10 KiB record).
- *
- * It streams one file at a time through a fixed-size buffer, so memory stays flat whatever the blob sizes. It is
- * written to a hidden temp file beside `dest`, synced, and renamed over `dest`: a process killed part way leaves
- * no half tar under the name (at most the hidden temp file).
- */
+/** What `writeLayoutTar` wrote. */
 export interface TarExportResult {
   /** sha256 of the tar's bytes. */
   digest: string;
@@ -38,6 +25,20 @@ interface Entry {
   size: number;
 }
 
+/**
+ * Writes a layout folder as a deterministic tar: the same folder content gives the same bytes.
+ *
+ * - Only the layout goes in: `oci-layout`, `index.json`, and `blobs/<alg>/<encoded>` (never temp files or locks).
+ * - Entries sorted by path (byte order), folders before their files (`blobs/`, `blobs/sha256/`, ...).
+ * - ustar headers with a fixed owner (uid/gid 0, no user or group names), mode 0755 for folders and 0644 for
+ *   files, mtime 0 (1970-01-01). A pax `x` record carries a path over 100 bytes (sha512 blobs) or a size over
+ *   8 GiB; nothing else varies (no atime, no ctime, no global header).
+ * - The archive ends with two zero blocks, as Go's archive/tar writes it (no padding to a 10 KiB record).
+ *
+ * It streams one file at a time through a fixed-size buffer, so memory stays flat whatever the blob sizes. It is
+ * written to a hidden temp file beside `dest`, synced, and renamed over `dest`: a process killed part way leaves
+ * no half tar under the name (at most the hidden temp file).
+ */
 export async function writeLayoutTar(layoutDir: string, dest: string, options: OpOptions = {}): Promise<TarExportResult> {
   const entries = await listLayout(layoutDir);
   const tmp = join(dirname(dest), `.${basename(dest)}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
