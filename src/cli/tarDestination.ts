@@ -1,10 +1,15 @@
+import { statSync } from 'node:fs';
 import { beginLayoutTarExport, type LayoutTarExport } from '../oci/layout/tarExport';
 import { formatLayoutReference, parseLayoutReference } from '../oci/reference';
 import type { OpenedTarget } from './targets';
 
-/** Whether a `--to-oci-layout` destination names a layout tar to write: its path ends in `.tar`. */
+/**
+ * Whether a `--to-oci-layout` destination names a layout tar to write: its path ends in `.tar` and is not a folder
+ * (a layout folder that happens to be named `x.tar` is written as a folder, as before).
+ */
 export function isTarDestination(raw: string): boolean {
-  return /\.tar$/i.test(parseLayoutReference(raw, { allowTagList: true }).path);
+  const { path } = parseLayoutReference(raw, { allowTagList: true });
+  return /\.tar$/i.test(path) && !statSync(path, { throwIfNoEntry: false })?.isDirectory();
 }
 
 /**

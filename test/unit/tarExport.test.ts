@@ -88,6 +88,15 @@ describe('cp --to-oci-layout out.tar (layout tar export)', () => {
     assert.deepEqual(readdirSync(dir), []);
   });
 
+  it('writes a layout folder that is named x.tar as a folder, as before', async () => {
+    const dir = tempDir();
+    await OciLayoutStore.open(join(dir, 'x.tar'), { create: true });
+    const r = await runCli('cp', '--from-oci-layout', '--to-oci-layout', `${layout}:multi`, join(dir, 'x.tar:v1'));
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await (await OciLayoutStore.open(join(dir, 'x.tar'))).resolve('v1')).digest, indexDigest);
+    assert.doesNotMatch(r.stdout, /Wrote/);
+  });
+
   it('replaces a tar already under the name, atomically', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'out.tar'), 'old');
