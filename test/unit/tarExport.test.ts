@@ -88,6 +88,19 @@ describe('cp --to-oci-layout out.tar (layout tar export)', () => {
     assert.deepEqual(readdirSync(dir), []);
   });
 
+  it('a copy by digest, which tags nothing, lists its root untagged in the tar', async () => {
+    const dir = tempDir();
+    const r = await runCli('cp', '--from-oci-layout', '--to-oci-layout', `${layout}@${indexDigest}`, join(dir, 'd.tar'));
+    assert.equal(r.code, 0, r.stderr);
+    const tar = await OciLayoutStore.openTar(join(dir, 'd.tar'));
+    assert.deepEqual((await tar.entries()).map((d) => [d.digest, d.annotations]), [[indexDigest, undefined]]);
+    assert.equal((await tar.resolve(indexDigest)).digest, indexDigest);
+    // Tagged, the root is listed once, under its tag.
+    const t = await runCli('cp', '--from-oci-layout', '--to-oci-layout', `${layout}@${indexDigest}`, join(dir, 't.tar:v1'));
+    assert.equal(t.code, 0, t.stderr);
+    assert.deepEqual((await (await OciLayoutStore.openTar(join(dir, 't.tar'))).entries()).map((d) => d.digest), [indexDigest]);
+  });
+
   it('writes a layout folder that is named x.tar as a folder, as before', async () => {
     const dir = tempDir();
     await OciLayoutStore.open(join(dir, 'x.tar'), { create: true });

@@ -56,7 +56,7 @@ export const cp: Command = {
         onProgress: progress.onProgress,
       });
       progress.finish();
-      const written = await tarDst?.export.finish({ signal: controller.signal });
+      const written = await tarDst?.export.finish({ signal: controller.signal, roots: [result.root] });
       const shown = tags[0] ?? result.root.digest;
       printer.out(`Copied [${src.kind}] ${src.display()} => [${dst.kind}] ${dst.display(shown)}\n`);
       printer.out(`Digest: ${result.root.digest}\n`);

@@ -205,7 +205,11 @@ async function syncDir(dir: string): Promise<void> {
  */
 export interface LayoutTarExport {
   readonly store: OciLayoutStore;
-  finish(options?: OpOptions): Promise<TarExportResult>;
+  /**
+   * Writes the tar. `roots` not listed in the staged index.json (a copy by digest, which tags nothing) are listed
+   * untagged, so the tar's content is reachable and addressable by digest (`oci-archive:out.tar@sha256:...`).
+   */
+  finish(options?: OpOptions & { roots?: Descriptor[] }): Promise<TarExportResult>;
   abort(): Promise<void>;
 }
 
@@ -230,7 +234,7 @@ export async function beginLayoutTarExport(dest: string): Promise<LayoutTarExpor
     store,
     async finish(options) {
       try {
-        await canonicalIndex(staging);
+        await canonicalIndex(staging, options?.roots ?? []);
         return await writeLayoutTar(staging, target, options);
       } finally {
         await remove();
@@ -241,12 +245,15 @@ export async function beginLayoutTarExport(dest: string): Promise<LayoutTarExpor
 }
 
 /**
- * index.json of the staging layout in one order whatever order a concurrent copy listed things in: tagged
+ * index.json of the staging layout, with the roots listed, in one order whatever order a concurrent copy listed things in: tagged
  * entries by tag, then the rest by digest. Its bytes are then a function of the content alone.
  */
-async function canonicalIndex(dir: string): Promise<void> {
+async function canonicalIndex(dir: string, roots: Descriptor[]): Promise<void> {
   const file = join(dir, INDEX_FILE);
   const index = parseIndexJson(await fs.readFile(file), file);
+  for (const root of roots) {
+    if (!index.manifests.some((d) => d.digest === root.digest)) index.manifests.push({ mediaType: root.mediaType, digest: root.digest, size: root.size });
+  }
   const key = (d: Descriptor) => `${d.annotations?.[ANNOTATION_REF_NAME] === undefined ? '1' : '0'}${d.annotations?.[ANNOTATION_REF_NAME] ?? ''}\0${d.digest}`;
   index.manifests = [...index.manifests].sort((a, b) => Buffer.compare(Buffer.from(key(a)), Buffer.from(key(b))));
   await fs.writeFile(file, encodeIndexJson(index));
