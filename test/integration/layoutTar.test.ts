@@ -117,7 +117,7 @@ describe('layout tar export, read by peers', function () {
       assert.equal(run('skopeo', ['inspect', '--format', '{{.Digest}}', `oci-archive:${join(out, 'a.tar')}:v1`]).trim(), (await (await OciLayoutStore.open(big)).resolve('big')).digest);
     });
 
-    it('killed with SIGKILL while writing the tar, leaves no file under the name; the next export succeeds', async () => {
+    it('killed with SIGKILL while writing the tar, leaves no file under the name; the next export succeeds and sweeps the leftovers', async () => {
       const out = join(tmp.dir, 'kill-out');
       mkdirSync(out);
       const tar = join(out, 'k.tar');
@@ -142,9 +142,12 @@ describe('layout tar export, read by peers', function () {
       assert.ok(killedWhileWriting, 'the export finished before it could be killed');
       assert.equal(existsSync(tar), false);
       assert.ok(readdirSync(out).every((n) => n.startsWith('.k.tar.')), readdirSync(out).join(', '));
+      assert.ok(readdirSync(out).length > 0, 'the killed export left its hidden files');
       const r = await runCli('cp', '--from-oci-layout', '--to-oci-layout', `${big}:big`, `${tar}:v1`);
       assert.equal(r.code, 0, r.stderr);
       assert.equal((await (await OciLayoutStore.openTar(tar)).resolve('v1')).size > 0, true);
+      // The next export to the name swept what the killed one (a dead process) left.
+      assert.deepEqual(readdirSync(out), ['k.tar']);
     });
   });
 });

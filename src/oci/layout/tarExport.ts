@@ -220,6 +220,7 @@ export async function beginLayoutTarExport(dest: string): Promise<LayoutTarExpor
   if ((await fs.stat(target).catch(() => undefined))?.isDirectory()) {
     throw new OciError('INVALID_ARGUMENT', `${dest}: a folder, not a .tar file`);
   }
+  await sweepLeftovers(target);
   const staging = join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(6).toString('hex')}.staging`);
   await fs.mkdir(staging);
   const remove = () => fs.rm(staging, { recursive: true, force: true });
@@ -257,4 +258,30 @@ async function canonicalIndex(dir: string, roots: Descriptor[]): Promise<void> {
   const key = (d: Descriptor) => `${d.annotations?.[ANNOTATION_REF_NAME] === undefined ? '1' : '0'}${d.annotations?.[ANNOTATION_REF_NAME] ?? ''}\0${d.digest}`;
   index.manifests = [...index.manifests].sort((a, b) => Buffer.compare(Buffer.from(key(a)), Buffer.from(key(b))));
   await fs.writeFile(file, encodeIndexJson(index));
+}
+
+/**
+ * Removes what an export to the same name killed part way left beside it (its hidden staging folder and temp
+ * tar), when the process that made it is gone. A live process with that id keeps its files: the rule errs on
+ * the side of leaving them.
+ */
+async function sweepLeftovers(target: string): Promise<void> {
+  const prefix = `.${basename(target)}.`;
+  const names = await fs.readdir(dirname(target)).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^(\d+)-[0-9a-f]{12}\.(staging|tmp)$/.exec(name.slice(prefix.length));
+    if (!m || isAlive(Number(m[1]))) continue;
+    await fs.rm(join(dirname(target), name), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
