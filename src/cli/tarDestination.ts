@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { beginLayoutTarExport, type LayoutTarExport } from '../oci/layout/tarExport';
-import { formatLayoutReference, parseLayoutReference } from '../oci/reference';
-import type { OpenedTarget } from './targets';
+import { parseLayoutReference } from '../oci/reference';
+import { openedTarget, type OpenedTarget } from './targets';
 
 /**
  * Whether a `--to-oci-layout` destination names a layout tar to write: its path ends in `.tar` and is not a folder
@@ -21,13 +21,6 @@ export async function openTarDestination(raw: string): Promise<{ opened: OpenedT
   const tarExport = await beginLayoutTarExport(ref.path);
   return {
     export: tarExport,
-    opened: {
-      target: tarExport.store,
-      kind: 'oci-layout',
-      path: ref.path,
-      reference: ref.reference,
-      extraTags: ref.extraTags,
-      display: (reference = ref.reference) => formatLayoutReference(ref.path, reference),
-    },
+    opened: openedTarget(tarExport.store, { kind: 'layout', path: ref.path }, ref),
   };
 }
