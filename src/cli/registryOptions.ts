@@ -1,5 +1,5 @@
 import { ChainCredentialStore, type CredentialStore, DockerConfigStore, MemoryCredentialStore } from '../oci/auth';
-import type { RegistryClientOptions } from '../oci/registry/client';
+import { DEFAULT_MAX_CONNECTIONS, type RegistryClientOptions } from '../oci/registry/client';
 import { OciError } from '../oci/errors';
 import { retryNotice } from '../oci/registry/retryNotice';
 import type { OptionSpec, ParsedCommand } from './parsed';
@@ -14,6 +14,7 @@ export const REGISTRY_OPTIONS: Record<string, OptionSpec> = {
   'password-stdin': { type: 'boolean', description: 'read the password or identity token from stdin' },
   timeout: { type: 'string', description: 'seconds to wait for a registry response before retrying (default 60, or $MANIFOLD_TIMEOUT)', valueName: 'SECONDS' },
   retries: { type: 'string', description: 'retries of a request that timed out or failed transiently (default 4, or $MANIFOLD_RETRIES)', valueName: 'N' },
+  'max-connections': { type: 'string', description: 'connections open to one registry at most (default 8, or $MANIFOLD_MAX_CONNECTIONS)', valueName: 'N' },
 };
 
 type Patience = Pick<RegistryClientOptions, 'timeoutMs' | 'retry' | 'onRetry'>;
@@ -90,5 +91,24 @@ export async function registryClientOptions(p: ParsedCommand, registry: string):
     insecure: p.values.insecure === true,
     credentials: new ChainCredentialStore(stores),
     ...patienceOptions(p),
+    maxConnections: maxConnections(p),
   };
+}
+
+/**
+ * `--max-connections`, else $MANIFOLD_MAX_CONNECTIONS, else the client's default (8); never fewer than two per
+ * transfer of `cp --concurrency` plus two, since a copy within one registry streams each blob from and to it.
+ */
+export function maxConnections(p: ParsedCommand, env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const flag = typeof p.values['max-connections'] === 'string' ? p.values['max-connections'] : undefined;
+  const text = flag ?? env.MANIFOLD_MAX_CONNECTIONS;
+  let n: number | undefined;
+  if (text !== undefined && text !== '') {
+    n = Number(text);
+    const name = flag !== undefined ? '--max-connections' : 'MANIFOLD_MAX_CONNECTIONS';
+    if (!Number.isInteger(n) || n < 1) throw new OciError('INVALID_ARGUMENT', `${name} must be a positive whole number, got ${JSON.stringify(text)}`);
+  }
+  const concurrency = Number(p.values.concurrency);
+  if (Number.isInteger(concurrency) && concurrency > 0) n = Math.max(n ?? DEFAULT_MAX_CONNECTIONS, 2 * concurrency + 2);
+  return n;
 }

@@ -3,9 +3,10 @@ import type { Descriptor } from '../oci/descriptor';
 import { OciError } from '../oci/errors';
 import { OciLayoutStore } from '../oci/layout';
 import { parsePlatform } from '../oci/platform';
-import { formatLayoutReference, parseLayoutReference } from '../oci/reference';
+import { parseLayoutReference } from '../oci/reference';
+import { sourceLabel, sourcePath, sourceReference, type SourceRef } from '../oci/sourceRef';
 import { RegistryClient } from '../oci/registry/client';
-import { formatRegistryReference, parseRegistryReference } from '../oci/registry/registryReference';
+import { parseRegistryReference } from '../oci/registry/registryReference';
 import { RemoteRepository } from '../oci/registry/remoteRepository';
 import { selectPlatform } from '../oci/selectPlatform';
 import type { Target } from '../oci/target';
@@ -14,12 +15,28 @@ import { registryClientOptions } from './registryOptions';
 
 export interface OpenedTarget {
   target: Target;
-  /** `[oci-layout] dir:tag` or `[registry] host/repo:tag`, as oras names where it pushed. */
+  /** Where it is, as the core names places (the extension uses the same type). */
+  source: SourceRef;
+  /** oras's word for it: `[oci-layout] dir:tag` or `[registry] host/repo:tag`, as oras names where it pushed. */
   kind: 'oci-layout' | 'registry';
+  /** `dir` or `host/repo`: what `@digest` follows. */
   path: string;
   reference?: string;
   extraTags: string[];
   display(reference?: string): string;
+}
+
+/** The one way an OpenedTarget is made: its words all derived from `source`. */
+export function openedTarget(target: Target, source: SourceRef, ref: { reference?: string; extraTags: string[] }): OpenedTarget {
+  return {
+    target,
+    source,
+    kind: sourceLabel(source),
+    path: sourcePath(source),
+    reference: ref.reference,
+    extraTags: ref.extraTags,
+    display: (reference = ref.reference) => sourceReference(source, reference),
+  };
 }
 
 /**
@@ -30,27 +47,13 @@ export async function openTarget(parsed: ParsedCommand, raw: string, options: { 
   if (!(options.layout ?? boolOpt(parsed, 'oci-layout'))) return openRemote(parsed, raw, options);
   const ref = parseLayoutReference(raw, { allowTagList: options.allowTagList });
   const target = (await isFile(ref.path)) ? await OciLayoutStore.openTar(ref.path) : await OciLayoutStore.open(ref.path, { create: options.create });
-  return {
-    target,
-    kind: 'oci-layout',
-    path: ref.path,
-    reference: ref.reference,
-    extraTags: ref.extraTags,
-    display: (reference = ref.reference) => formatLayoutReference(ref.path, reference),
-  };
+  return openedTarget(target, { kind: 'layout', path: ref.path }, ref);
 }
 
 async function openRemote(parsed: ParsedCommand, raw: string, options: { allowTagList?: boolean }): Promise<OpenedTarget> {
   const ref = parseRegistryReference(raw, { allowTagList: options.allowTagList });
   const client = new RegistryClient(ref.registry, await registryClientOptions(parsed, ref.registry));
-  return {
-    target: new RemoteRepository(client, ref.repository),
-    kind: 'registry',
-    path: `${ref.registry}/${ref.repository}`,
-    reference: ref.reference,
-    extraTags: ref.extraTags,
-    display: (reference = ref.reference) => formatRegistryReference(ref.registry, ref.repository, reference),
-  };
+  return openedTarget(new RemoteRepository(client, ref.repository), { kind: 'registry', registry: ref.registry, repository: ref.repository }, ref);
 }
 
 export function requireReference(t: OpenedTarget, raw: string): string {

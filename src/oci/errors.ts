@@ -15,6 +15,9 @@ export type OciErrorCode =
   | 'NO_SPACE'
   // A lock file is held by a process that is still running, for longer than any update takes.
   | 'LOCKED'
+  // Content asked for as text that is larger than is shown, or is not text (binary, not UTF-8).
+  | 'TOO_LARGE'
+  | 'NOT_TEXT'
   // A registry still answers 401 after the credentials we have were tried (none, or refused): sign in.
   | 'UNAUTHORIZED'
   // A registry (or its token server) answers 403: signed in, but without access to this.

@@ -164,6 +164,29 @@ describe('copy between layouts and registries', () => {
     });
   }
 
+  it('a copy of 2,000 blobs to a registry opens at most 8 connections, the existence checks included', async function () {
+    this.timeout(180_000);
+    const server = await startOciServer();
+    try {
+      const src = await newLayout();
+      const layers = Array.from({ length: 2000 }, (_, i) => `small layer ${i}\n`);
+      const image = await makeImage(src, { arch: 'amd64', layers });
+      await src.tag(image, 'many');
+      // The default client, as the CLI and the extension make it: the shared pool, capped per registry.
+      const repo = new RemoteRepository(new RegistryClient(server.host, { plainHttp: true }), 'many');
+      await copy(src, 'many', repo, ['many'], { concurrency: 3 });
+      assert.equal((await repo.resolve('many')).digest, image.digest);
+      assert.equal(server.repo('many').blobs.size, 2001, 'every layer and the config');
+      const heads = server.requests.filter((r) => r.method === 'HEAD' && r.path.includes('/blobs/')).length;
+      assert.equal(heads, 2001, 'one existence check per blob');
+      console.log(`      2,001 blobs: ${server.connections.opened} connections opened, ${server.connections.peak} open at most`);
+      assert.ok(server.connections.peak <= 8, `${server.connections.peak} connections open at once`);
+      assert.ok(server.connections.opened <= 8, `${server.connections.opened} connections opened`);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('copying again what is there writes nothing: the root and the tag are checked at once, the subgraph is skipped', async () => {
     const src = await newLayout();
     const a = await makeImage(src, { arch: 'amd64', layers: ['again a'] });

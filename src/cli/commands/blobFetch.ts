@@ -1,6 +1,5 @@
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
+import { saveBlob } from '../../oci/artifacts/blobContent';
 import { parseDigest } from '../../oci/digest';
 import { encodeDescriptor } from '../../oci/encoding/goJson';
 import { boolOpt, type Command, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
@@ -28,19 +27,11 @@ export const blobFetch: Command = {
     const desc = await t.target.resolveBlob(digest);
     if (boolOpt(p, 'descriptor')) printer.out(encodeDescriptor(desc) + '\n');
     if (!output) return;
-    const stream = await t.target.fetch(desc);
     if (output === '-') {
-      await pipeline(stream, process.stdout, { end: false });
+      await pipeline(await t.target.fetch(desc), process.stdout, { end: false });
       return;
     }
-    // A blob that fails verification must not be left behind under the name the user asked for.
-    const temp = `${output}.manifold-partial`;
-    try {
-      await pipeline(stream, createWriteStream(temp));
-      await rename(temp, output);
-    } catch (err) {
-      await rm(temp, { force: true });
-      throw err;
-    }
+    // Written beside the name and renamed there once verified: a mismatch leaves nothing under it.
+    await saveBlob(t.target, desc, output);
   },
 };

@@ -3,9 +3,11 @@ import { attach } from './attach';
 import { blobDelete } from './blobDelete';
 import { blobFetch } from './blobFetch';
 import { blobPush } from './blobPush';
+import { coverage } from './coverage';
 import { cp } from './cp';
 import { discover } from './discover';
 import { indexCreate } from './indexCreate';
+import { indexDiff } from './indexDiff';
 import { indexUpdate } from './indexUpdate';
 import { manifestDelete } from './manifestDelete';
 import { manifestFetch } from './manifestFetch';
@@ -21,4 +23,4 @@ import { tag, untag } from './tag';
 
 // repo ls comes before repo tags: it takes over the alias `repo ls` had there, as oras names it.
 /** Every `manifold` command, in the order the overview lists them. */
-export const COMMANDS: Command[] = [repoLs, repoTags, indexCreate, indexUpdate, manifestFetch, manifestFetchConfig, manifestPush, manifestDelete, tag, untag, resolve, blobFetch, blobPush, blobDelete, push, pull, cp, login, logout, attach, discover];
+export const COMMANDS: Command[] = [repoLs, repoTags, indexCreate, indexUpdate, indexDiff, manifestFetch, manifestFetchConfig, manifestPush, manifestDelete, tag, untag, resolve, blobFetch, blobPush, blobDelete, push, pull, cp, login, logout, attach, discover, coverage];

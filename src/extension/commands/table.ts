@@ -13,6 +13,7 @@ import { createIndex } from './createIndex';
 import { createLayout } from './createLayout';
 import { deleteManifest } from './deleteManifest';
 import { initLayoutHere } from './initLayoutHere';
+import { openBlob, saveBlobAs } from './blobContent';
 import { openConfig } from './openConfig';
 import { openInManifold } from './openInManifold';
 import { openManifest } from './openManifest';
@@ -54,6 +55,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'manifold.copyReference', handler: copyReference },
   { id: 'manifold.openManifest', handler: openManifest },
   { id: 'manifold.openConfig', handler: openConfig },
+  { id: 'manifold.openBlob', handler: openBlob },
+  { id: 'manifold.saveBlobAs', handler: saveBlobAs },
   { id: 'manifold.showReferrersTree', handler: showReferrersTree },
   { id: 'manifold.addRegistry', handler: addRegistry },
   { id: 'manifold.removeRegistry', handler: removeRegistry },

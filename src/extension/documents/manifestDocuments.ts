@@ -1,5 +1,6 @@
 import vscode = require('vscode');
 import type { Descriptor } from '../../oci/descriptor';
+import { readBlobText } from '../../oci/artifacts/blobContent';
 import { goIndent } from '../../oci/encoding/goJson';
 import { discover } from '../../oci/referrers';
 import { DOCUMENT_SCHEME, documentUriParts, parseDocumentQuery, type DocumentRequest, type DocumentView } from '../present/documentUri';
@@ -59,8 +60,8 @@ export class ManifestDocuments implements vscode.TextDocumentContentProvider, vs
       const root = await discover(store, req.digest, { recursive: true, signal });
       return renderReferrersTree(req.label, root);
     }
-    const raw = await store.fetchBytes(desc, { signal });
-    const text = raw.toString('utf8');
+    // Configs and text layers (an SBOM, an end-of-life note): verified, at most 4 MiB, refused when not text.
+    const text = await readBlobText(store, desc, { signal });
     try {
       JSON.parse(text);
     } catch {

@@ -11,6 +11,7 @@ import { parseManifestContent } from '../graph/manifestContent';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { selectPlatform } from '../selectPlatform';
 import type { OpOptions, ReadOnlyTarget } from '../target';
+import { writeAtomically } from './blobContent';
 import { ANNOTATION_CONTENT_DIGEST, ANNOTATION_CONTENT_UNPACK } from './files';
 import { readTarMembers } from './tarReader';
 
@@ -68,24 +69,6 @@ async function checkNoSymlinkBetween(base: string, full: string, name: string): 
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw err;
     }
-  }
-}
-
-let tempCount = 0;
-function tempName(final: string): string {
-  return join(dirname(final), `.${posix.basename(final.split(sep).join('/'))}.manifold-partial-${process.pid}-${++tempCount}`);
-}
-
-/** Writes `content` to a temp name beside `final` and renames it there only once the stream ended cleanly. */
-async function writeAtomically(final: string, open: () => Promise<NodeJS.ReadableStream>): Promise<void> {
-  await fs.mkdir(dirname(final), { recursive: true });
-  const temp = tempName(final);
-  try {
-    await pipeline(await open(), createWriteStream(temp, { flags: 'wx' }));
-    await fs.rename(temp, final);
-  } catch (err) {
-    await fs.rm(temp, { force: true });
-    throw err;
   }
 }
 

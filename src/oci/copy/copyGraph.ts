@@ -85,7 +85,9 @@ export async function copyGraph(src: ReadOnlyTarget, dst: Target, root: Descript
 
   const copyOne = async (desc: Descriptor): Promise<void> => {
     signal.throwIfAborted();
-    if (await withRetry(desc, () => dst.exists(desc, { signal }))) {
+    // Under the same limit as the transfers: a graph of 2,000 blobs must not send 2,000 checks (and open as many
+    // connections) at once. Released before the children are visited, so a parent never holds a slot they need.
+    if (await limit(() => withRetry(desc, () => dst.exists(desc, { signal })))) {
       result.existing++;
       emit({ type: 'exists', desc });
       return;
@@ -171,13 +173,16 @@ function semaphore(n: number): <T>(task: () => Promise<T>) => Promise<T> {
   let active = 0;
   const waiting: Array<() => void> = [];
   return async (task) => {
+    // A freed slot passes straight to the next waiter (active stays as it is), so a newcomer arriving between
+    // the release and the waiter's wake-up cannot take it too.
     if (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
+    else active++;
     try {
       return await task();
     } finally {
-      active--;
-      waiting.shift()?.();
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
     }
   };
 }

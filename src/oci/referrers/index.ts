@@ -13,5 +13,22 @@ export { formatPosition, indexChildren, selectSubjectPlatform, subjectTree } fro
 export type { SubjectEntry } from './subjects';
 export { nestedReferrersTreeText, referrersTreeText, subjectLabel, yamlScalar } from './treeText';
 export type { TreeWords } from './treeText';
+export { BUILTIN_KINDS, ENVELOPE_TYPES, globMatches, KindTable, OTHER_KIND, parseKindDefinitions, PREDICATE_TYPE_ANNOTATIONS, predicateTypesOf } from './kinds';
+export type { KindDefinition, ReferrerFacts } from './kinds';
+export {
+  COSIGN_TAG_KINDS,
+  countKinds,
+  coverageGaps,
+  coverageLabel,
+  cosignTag,
+  DOCKER_ATTESTATION_MANIFEST,
+  DOCKER_REFERENCE_DIGEST,
+  DOCKER_REFERENCE_TYPE,
+  isDockerReferenceEntry,
+  missingKinds,
+  parseCosignTag,
+  referrerCoverage,
+} from './coverage';
+export type { CoveredArtifact, AttachedVia, CoverageOptions, CoverageReport, CoverageRow } from './coverage';
 export { carryOverReferrers, isSignatureArtifactType, planReferrerCarryOver } from './carryOver';
 export type { CarriedReferrer, CarryOverPlan } from './carryOver';

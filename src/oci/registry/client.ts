@@ -45,6 +45,12 @@ export interface RegistryClientOptions {
    * given up (and retried): 60 s by default. Ignored when a dispatcher is given.
    */
   timeoutMs?: number;
+  /**
+   * The most connections open to this registry at once (default 8): requests beyond wait their turn. Registries
+   * and the proxies before them refuse or throttle clients that open hundreds, and each socket is a file
+   * descriptor; 8 leaves room for a copy's 3 transfers each streaming from and to one registry, plus its checks.
+   */
+  maxConnections?: number;
   /** Told of each retry, so a CLI or the extension can say why a copy is slow (see retryNotice). */
   onRetry?: (info: RetryInfo) => void;
 }
@@ -63,6 +69,7 @@ export interface RetryInfo {
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
+export const DEFAULT_MAX_CONNECTIONS = 8;
 
 export type RequestBody = Buffer | Uint8Array | string | Readable;
 
@@ -96,10 +103,11 @@ const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy
  * Timeouts short enough that a stalled registry is noticed, long enough for a slow one. The proxy
  * variables (HTTPS_PROXY, NO_PROXY) are honoured as curl does, except for loopback registries.
  */
-function defaultAgent(insecure: boolean, loopback: boolean, timeoutMs: number): Dispatcher {
+function defaultAgent(insecure: boolean, loopback: boolean, timeoutMs: number, connections: number): Dispatcher {
   const proxy = !loopback && PROXY_VARIABLES.some((v) => process.env[v]);
-  const key = `${insecure ? 'insecure' : 'secure'}${proxy ? '-proxy' : ''}-${timeoutMs}`;
-  const options = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { rejectUnauthorized: !insecure, timeout: Math.min(30_000, timeoutMs) } };
+  const key = `${insecure ? 'insecure' : 'secure'}${proxy ? '-proxy' : ''}-${timeoutMs}-${connections}`;
+  // `connections` caps each origin's pool; a queued request's timeouts start only once it has a socket.
+  const options = { connections, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { rejectUnauthorized: !insecure, timeout: Math.min(30_000, timeoutMs) } };
   sharedAgents[key] ??= proxy ? new (undici().EnvHttpProxyAgent)(options) : new (undici().Agent)(options);
   return sharedAgents[key]!;
 }
@@ -130,7 +138,8 @@ export class RegistryClient {
   constructor(readonly registry: string, readonly options: RegistryClientOptions = {}) {
     this.baseUrl = `${options.plainHttp ? 'http' : 'https'}://${registryEndpointHost(registry)}`;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.dispatcher = options.dispatcher ?? defaultAgent(Boolean(options.insecure), isLoopbackHost(registryEndpointHost(registry)), this.timeoutMs);
+    const connections = Math.max(1, options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
+    this.dispatcher = options.dispatcher ?? defaultAgent(Boolean(options.insecure), isLoopbackHost(registryEndpointHost(registry)), this.timeoutMs, connections);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.wait = options.sleep ?? sleep;
     this.authorizer = new Authorizer({

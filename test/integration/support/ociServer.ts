@@ -34,6 +34,8 @@ export interface OciServer {
   url: string;
   host: string;
   requests: RecordedRequest[];
+  /** TCP connections accepted so far, and the most open at once. */
+  connections: { opened: number; open: number; peak: number };
   repo(name: string): Repo;
   stop(): Promise<void>;
 }
@@ -247,6 +249,12 @@ export async function startOciServer(options: OciServerOptions = {}): Promise<Oc
     res.writeHead(201, { location: `/v2/${name}/blobs/${digest}`, 'docker-content-digest': digest }).end();
   };
 
+  const connections = { opened: 0, open: 0, peak: 0 };
+  server.on('connection', (socket) => {
+    connections.opened++;
+    connections.peak = Math.max(connections.peak, ++connections.open);
+    socket.on('close', () => connections.open--);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   server.unref();
   const { port } = server.address() as { port: number };
@@ -254,6 +262,7 @@ export async function startOciServer(options: OciServerOptions = {}): Promise<Oc
     url: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
     requests,
+    connections,
     repo,
     stop: () => new Promise((resolve) => {
       server.closeAllConnections();

@@ -1,0 +1,273 @@
+import type { Descriptor, ImageManifest } from '../descriptor';
+import { isOciError, OciError } from '../errors';
+import { isImageIndex, MediaType } from '../mediaType';
+import { platformFromConfig } from '../graph/childDescriptor';
+import { formatPlatform } from '../platform';
+import type { OpOptions, ReadOnlyTarget } from '../target';
+import { KindTable, OTHER_KIND, predicateTypesOf } from './kinds';
+import { indexChildren } from './subjects';
+
+/** Annotations buildx (BuildKit) puts on an index entry that is an attestation of a sibling, not a platform. */
+export const DOCKER_REFERENCE_TYPE = 'vnd.docker.reference.type';
+export const DOCKER_REFERENCE_DIGEST = 'vnd.docker.reference.digest';
+export const DOCKER_ATTESTATION_MANIFEST = 'attestation-manifest';
+
+/** cosign's tag scheme: `sha256-<hex>.sig` next to the image names a signature of `sha256:<hex>`. */
+export const COSIGN_TAG_KINDS = { sig: 'signature', att: 'provenance', sbom: 'sbom' } as const;
+
+/** How an artifact is attached to a manifest. */
+export type AttachedVia = 'referrers' | 'buildx' | 'cosign-tag';
+
+export interface CoveredArtifact {
+  digest: string;
+  mediaType: string;
+  artifactType?: string;
+  /** Kind ids; empty when it is of no known kind (then `other` says what it is). */
+  kinds: string[];
+  /** For an artifact of no known kind: its artifact type (or config media type, or docker reference type). */
+  other?: string;
+  /** Every way it was found attached, in the order: referrers, buildx, cosign-tag (artifacts are listed by the first, then by digest). */
+  via: AttachedVia[];
+  /** The cosign tag that names it. */
+  tag?: string;
+}
+
+/** One manifest of the walk: the reference itself, or a manifest below an index (never a buildx attestation entry). */
+export interface CoverageRow {
+  desc: Descriptor;
+  /** 1-based positions below the reference; [] for the reference itself. */
+  position: number[];
+  artifacts: CoveredArtifact[];
+  /** Artifacts per kind id, every column present, plus `other`. */
+  counts: Record<string, number>;
+}
+
+export interface CoverageReport {
+  root: Descriptor;
+  /** The kinds shown, in column order. */
+  columns: { id: string; title: string }[];
+  rows: CoverageRow[];
+}
+
+export interface CoverageOptions extends OpOptions {
+  kinds?: KindTable;
+}
+
+/** Whether an index entry is a buildx attestation (or other docker reference) of a sibling, not a platform. */
+export function isDockerReferenceEntry(desc: Descriptor): boolean {
+  const a = desc.annotations;
+  return !!a && typeof a[DOCKER_REFERENCE_TYPE] === 'string' && typeof a[DOCKER_REFERENCE_DIGEST] === 'string';
+}
+
+/** `sha256-<hex>.sig` -> `{ digest: 'sha256:<hex>', suffix: 'sig' }`; undefined for any other tag. */
+export function parseCosignTag(tag: string): { digest: string; suffix: keyof typeof COSIGN_TAG_KINDS } | undefined {
+  const m = /^(sha256|sha512)-([0-9a-f]{64}|[0-9a-f]{128})\.(sig|att|sbom)$/.exec(tag);
+  if (!m) return undefined;
+  return { digest: `${m[1]}:${m[2]}`, suffix: m[3] as keyof typeof COSIGN_TAG_KINDS };
+}
+
+export function cosignTag(digest: string, suffix: keyof typeof COSIGN_TAG_KINDS): string {
+  return `${digest.replace(':', '-')}.${suffix}`;
+}
+
+/**
+ * Which kinds of artifact each manifest of an image carries: the reference and, for an index, every manifest
+ * below it (nested indexes too), each digest once, so a cycle ends where a manifest is met again. Attached means:
+ * a referrer (referrers API, fallback tag, oras's untagged layout entries: `Target.referrers`), a buildx attestation
+ * entry of the index naming it (`vnd.docker.reference.digest`), or a cosign tag `sha256-<hex>.{sig,att,sbom}`.
+ * Only direct referrers count (a signature of an SBOM is not the image's signature).
+ */
+export async function referrerCoverage(target: ReadOnlyTarget, reference: string, options: CoverageOptions = {}): Promise<CoverageReport> {
+  const op: OpOptions = { signal: options.signal };
+  const table = options.kinds ?? new KindTable();
+  const root = await target.resolve(reference, op);
+  const rows: CoverageRow[] = [];
+  const seen = new Set<string>();
+  // Buildx entries found in an index, by the digest they describe.
+  const dockerEntries = new Map<string, Descriptor[]>();
+
+  const visit = async (desc: Descriptor, position: number[]): Promise<void> => {
+    if (seen.has(desc.digest)) return;
+    seen.add(desc.digest);
+    const row: CoverageRow = { desc, position, artifacts: [], counts: {} };
+    rows.push(row);
+    if (!isImageIndex(desc.mediaType)) return;
+    const children = await indexChildren(target, desc, op);
+    const platforms: Array<[Descriptor, number]> = [];
+    children.forEach((child, i) => {
+      if (isDockerReferenceEntry(child)) {
+        const of = child.annotations![DOCKER_REFERENCE_DIGEST]!;
+        dockerEntries.set(of, [...(dockerEntries.get(of) ?? []), child]);
+      } else platforms.push([child, i + 1]);
+    });
+    for (const [child, n] of platforms) await visit(child, [...position, n]);
+  };
+  await visit(root, []);
+
+  if (!isImageIndex(root.mediaType) && !root.platform) {
+    // A single image: its config says its platform, for the label.
+    const manifest = await readManifest(target, root, op);
+    const platform = manifest ? await platformFromConfig(target, manifest, op).catch(() => undefined) : undefined;
+    if (platform) rows[0]!.desc = { ...root, platform };
+  }
+
+  // A few manifests at a time (each is a referrers listing and three cosign tag look-ups on a registry).
+  let next = 0;
+  const worker = async () => {
+    while (next < rows.length) await fill(rows[next++]!);
+  };
+  const fill = async (row: CoverageRow) => {
+    const byDigest = new Map<string, CoveredArtifact>();
+    const add = (a: CoveredArtifact) => {
+      const had = byDigest.get(a.digest);
+      if (!had) byDigest.set(a.digest, a);
+      else {
+        for (const v of a.via) if (!had.via.includes(v)) had.via.push(v);
+        had.tag ??= a.tag;
+      }
+    };
+    for await (const r of target.referrers(plain(row.desc), op)) {
+      add(await describeArtifact(target, table, r, 'referrers', op));
+    }
+    for (const entry of dockerEntries.get(row.desc.digest) ?? []) {
+      add(await describeArtifact(target, table, entry, 'buildx', op));
+    }
+    const suffixes = Object.keys(COSIGN_TAG_KINDS) as Array<keyof typeof COSIGN_TAG_KINDS>;
+    const tagged = await Promise.all(
+      suffixes.map(async (suffix) => {
+        const tag = cosignTag(row.desc.digest, suffix);
+        try {
+          return { tag, suffix, desc: await target.resolve(tag, op) };
+        } catch (err) {
+          if (isOciError(err, 'NOT_FOUND')) return undefined;
+          throw err;
+        }
+      }),
+    );
+    for (const t of tagged) {
+      if (!t) continue;
+      const a = await describeArtifact(target, table, t.desc, 'cosign-tag', op, COSIGN_TAG_KINDS[t.suffix]);
+      add({ ...a, tag: t.tag });
+    }
+    row.artifacts = [...byDigest.values()].sort(order);
+    row.counts = countKinds(table, row.artifacts);
+  };
+  await Promise.all(Array.from({ length: Math.min(COVERAGE_CONCURRENCY, rows.length) }, worker));
+  return { root, columns: [...table.columns], rows };
+}
+
+const COVERAGE_CONCURRENCY = 4;
+
+const VIA_ORDER: AttachedVia[] = ['referrers', 'buildx', 'cosign-tag'];
+const viaRank = (a: CoveredArtifact) => VIA_ORDER.indexOf(a.via[0]!);
+// Referrers listings have no order a client can rely on (a fallback tag lists them in push order): by digest within each way found.
+const order = (x: CoveredArtifact, y: CoveredArtifact) => viaRank(x) - viaRank(y) || (x.digest < y.digest ? -1 : x.digest > y.digest ? 1 : 0);
+
+export function countKinds(table: KindTable, artifacts: readonly CoveredArtifact[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const c of table.columns) counts[c.id] = 0;
+  counts[OTHER_KIND] = 0;
+  for (const a of artifacts) {
+    if (a.kinds.length === 0) counts[OTHER_KIND]!++;
+    for (const k of a.kinds) counts[k] = (counts[k] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/**
+ * Classifies one attached manifest. Its own descriptor (as a referrers listing or an index gives it) is read first;
+ * the manifest itself is fetched when the kind may depend on what is inside: an in-toto or DSSE envelope, a
+ * buildx attestation (predicate types on its layers), a cosign `.att` tag, or a descriptor without an artifact type.
+ */
+async function describeArtifact(
+  target: ReadOnlyTarget,
+  table: KindTable,
+  desc: Descriptor,
+  via: AttachedVia,
+  op: OpOptions,
+  cosignKind?: string,
+): Promise<CoveredArtifact> {
+  let artifactType = desc.artifactType;
+  let configMediaType: string | undefined;
+  let annotations = desc.annotations;
+  const predicateTypes = predicateTypesOf(desc.annotations);
+  const dockerType = desc.annotations?.[DOCKER_REFERENCE_TYPE];
+  // An image config as artifact type (what the referrers API reports for a manifest without one) says nothing.
+  const saysNothing = !artifactType || artifactType === MediaType.ImageConfig;
+  const worthReading = via === 'buildx' || cosignKind === 'provenance' || saysNothing || table.isEnvelope(artifactType);
+  if (worthReading && predicateTypes.length === 0 && !isImageIndex(desc.mediaType)) {
+    const manifest = await readManifest(target, desc, op);
+    if (manifest) {
+      artifactType ??= manifest.artifactType;
+      configMediaType = manifest.config?.mediaType;
+      if (via !== 'buildx') annotations = { ...(manifest.annotations ?? {}), ...(annotations ?? {}) };
+      for (const layer of Array.isArray(manifest.layers) ? manifest.layers : []) {
+        for (const p of predicateTypesOf(layer?.annotations)) if (!predicateTypes.includes(p)) predicateTypes.push(p);
+      }
+    }
+  }
+  // A buildx entry's own annotations only say where it belongs; its kind is in its layers.
+  const facts = { artifactType, configMediaType, annotations: via === 'buildx' ? undefined : annotations, predicateTypes };
+  let kinds = table.classify(facts);
+  // A cosign tag says what it is; an `.att`'s predicate may say more precisely (an SPDX attestation is an SBOM).
+  if (cosignKind) kinds = cosignKind === 'provenance' && kinds.length > 0 ? kinds : [cosignKind];
+  const out: CoveredArtifact = { digest: desc.digest, mediaType: desc.mediaType, kinds, via: [via] };
+  if (artifactType) out.artifactType = artifactType;
+  if (kinds.length === 0) {
+    out.other = artifactType || (dockerType && dockerType !== DOCKER_ATTESTATION_MANIFEST ? `${DOCKER_REFERENCE_TYPE}=${dockerType}` : undefined) || configMediaType || desc.mediaType;
+  }
+  return out;
+}
+
+async function readManifest(target: ReadOnlyTarget, desc: Descriptor, op: OpOptions): Promise<ImageManifest | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await target.fetchBytes(plain(desc), op);
+  } catch (err) {
+    // A fallback-tag index may list referrers whose manifests are not stored here: classify what the listing says.
+    if (isOciError(err, 'NOT_FOUND')) return undefined;
+    throw err;
+  }
+  try {
+    const doc = JSON.parse(bytes.toString('utf8')) as ImageManifest;
+    return doc && typeof doc === 'object' ? doc : undefined;
+  } catch (err) {
+    throw new OciError('INVALID_MANIFEST', `manifest ${desc.digest}: malformed JSON (${(err as Error).message})`, { cause: err });
+  }
+}
+
+/** `index`, `linux/arm64/v8`, `manifest`; with its position (`[2]`, `[2.1]`) in front for a nested index and what is below one. */
+export function coverageLabel(row: Pick<CoverageRow, 'desc' | 'position'>): string {
+  const index = isImageIndex(row.desc.mediaType);
+  const what = index ? 'index' : row.desc.platform ? formatPlatform(row.desc.platform) : 'manifest';
+  return row.position.length > 1 || (index && row.position.length === 1) ? `[${row.position.join('.')}] ${what}` : what;
+}
+
+/** Kind by kind, the manifests that lack it. Only image manifests are required to carry kinds: an index's own are shown, not required. */
+export function missingKinds(report: CoverageReport, required: readonly string[]): Array<{ row: CoverageRow; kind: string }> {
+  const out: Array<{ row: CoverageRow; kind: string }> = [];
+  for (const row of report.rows) {
+    if (isImageIndex(row.desc.mediaType)) continue;
+    for (const kind of required) if ((row.counts[kind] ?? 0) === 0) out.push({ row, kind });
+  }
+  return out;
+}
+
+function plain(desc: Descriptor): Descriptor {
+  return { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
+}
+
+/**
+ * For each image manifest of the walk (not an index), the kinds it lacks that another manifest of the same image
+ * carries (a sibling platform, or an index above it): what a view flags as a gap. Kinds no manifest has are not gaps.
+ */
+export function coverageGaps(report: CoverageReport): Map<string, string[]> {
+  const carried = new Set<string>();
+  for (const row of report.rows) for (const c of report.columns) if ((row.counts[c.id] ?? 0) > 0) carried.add(c.id);
+  const out = new Map<string, string[]>();
+  for (const row of report.rows) {
+    if (isImageIndex(row.desc.mediaType)) continue;
+    out.set(row.desc.digest, report.columns.map((c) => c.id).filter((id) => carried.has(id) && (row.counts[id] ?? 0) === 0));
+  }
+  return out;
+}
