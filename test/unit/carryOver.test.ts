@@ -16,13 +16,15 @@ const ref = (artifactType: string | undefined, n: number, mediaType: string = Me
 describe('referrers: carried over to an updated index', () => {
   after(cleanupTemps);
 
-  it('never copies signatures: notation, cosign, sigstore bundles, DSSE, types named signature', () => {
+  it('never copies signatures or attestations: notation, cosign, sigstore bundles, DSSE, in-toto, types named signature', () => {
     for (const t of [
       'application/vnd.cncf.notary.signature',
       'application/vnd.dev.cosign.artifact.sig.v1+json',
       'application/vnd.dev.sigstore.bundle.v0.3+json',
       'application/vnd.dev.sigstore.bundle+json;version=0.2',
       'application/vnd.dsse.envelope.v1+json',
+      'application/vnd.in-toto+json',
+      'application/vnd.dev.cosign.attestation.v1+json',
       'application/vnd.demo.signature',
       'application/example.sig',
     ]) {

@@ -94,7 +94,7 @@ export async function applyUpdate(services: Services, target: ResolvedManifest, 
   const lines = [l10n.t('Updated {0}: now {1}', tags.join(', ') || shortDigest(target.desc.digest), shortDigest(desc.digest))];
   if (carried.length > 0) lines.push(l10n.t('Copied {0} referrer(s) to it.', carried.length));
   if (leftBehind.length > 0) lines.push(l10n.t('{0} referrer(s) stay with {1}.', leftBehind.length, shortDigest(target.desc.digest)));
-  if (plan.resign.length > 0) lines.push(l10n.t('Sign the updated index again: signatures are not copied.'));
+  if (plan.resign.length > 0) lines.push(l10n.t('Sign the updated index again: signatures and attestations are not copied.'));
   reportDone(services, lines.join(' '), {
     layout: target.layout.path,
     tag: tags[0],
@@ -118,7 +118,7 @@ async function askCarryOver(target: ResolvedManifest, plan: ReturnType<typeof pl
   const list = (ds: Descriptor[]) => ds.map(describeDescriptor).join(', ');
   const lines = [l10n.t('The updated index gets a new digest; the referrers of {0} keep referring to the old one ({1}).', name, shortDigest(target.desc.digest))];
   if (plan.copy.length > 0) lines.push(l10n.t('Describing its content, can be copied to the updated index: {0}.', list(plan.copy)));
-  if (plan.resign.length > 0) lines.push(l10n.t('Signatures, never copied (they sign the old digest); sign the updated index again: {0}.', list(plan.resign)));
+  if (plan.resign.length > 0) lines.push(l10n.t('Signatures and attestations, never copied (they sign or state the old digest); sign the updated index again: {0}.', list(plan.resign)));
   const copy = l10n.t('Update and Copy Referrers');
   const only = l10n.t('Update Only');
   const buttons = plan.copy.length > 0 ? [copy, only] : [only];

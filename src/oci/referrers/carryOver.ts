@@ -5,23 +5,29 @@ import { OciError } from '../errors';
 import { checkManifestSize } from '../manifestLimit';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
 import type { OpOptions, Target } from '../target';
+import { BUILTIN_KINDS, globMatches } from './kinds';
 
-/** Artifact types of signatures (and signed statements) in use: they sign one digest and are never copied to another. */
-const SIGNATURE_TYPES = new Set([
-  'application/vnd.cncf.notary.signature',
-  'application/vnd.dev.cosign.artifact.sig.v1+json',
-  'application/vnd.dev.cosign.simplesigning.v1+json',
+/** Signatures by the referrer kinds' own patterns (kinds.ts), and a few more that sign or bind one digest. */
+const SIGNATURE_PATTERNS = [
+  ...(BUILTIN_KINDS.find((k) => k.id === 'signature')?.artifactTypes ?? []),
+  'application/vnd.dev.sigstore.bundle*', // every Sigstore bundle version, `+json;version=0.2` included
+  // In-toto statements, DSSE envelopes and cosign attestations name the subject's digest inside what they sign
+  // or state: a copy would make that claim about another digest.
+  'application/vnd.in-toto+json',
+  'application/vnd.in-toto.*',
   'application/vnd.dsse.envelope.v1+json',
-]);
+  'application/vnd.dev.cosign.attestation.v1+json',
+];
 
 /**
- * Whether an artifact type is a signature's: notation, cosign, sigstore bundles (`application/vnd.dev.sigstore.bundle*`),
- * DSSE envelopes, and any type whose name says signature (`.../vnd.example.signature`, `...sig+json`).
+ * Whether a referrer of this artifact type signs (or attests to) its subject's digest, so that it must never be
+ * copied to another digest: notation, cosign, Sigstore bundles, DSSE envelopes and in-toto attestations, and any
+ * type whose name says signature (`.../vnd.example.signature`, `...sig+json`).
  */
 export function isSignatureArtifactType(artifactType: string | undefined): boolean {
   if (!artifactType) return false;
   const t = artifactType.toLowerCase();
-  if (SIGNATURE_TYPES.has(t) || t.startsWith('application/vnd.dev.sigstore.bundle')) return true;
+  if (SIGNATURE_PATTERNS.some((p) => globMatches(p, t))) return true;
   const subtype = t.slice(t.indexOf('/') + 1);
   return /(^|[.+-])(signature|sig)([.+-]|$)/.test(subtype);
 }
@@ -29,7 +35,7 @@ export function isSignatureArtifactType(artifactType: string | undefined): boole
 export interface CarryOverPlan {
   /** Referrers that describe the content (an SBOM, an end-of-life date, annotations): a copy can refer to the new manifest. */
   copy: Descriptor[];
-  /** Signatures: they sign the old digest, stay with it, and the new manifest needs signing again. */
+  /** Signatures and attestations: they sign or state the old digest, stay with it, and the new manifest needs signing again. */
   resign: Descriptor[];
 }
 
