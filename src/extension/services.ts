@@ -24,4 +24,6 @@ export interface Services {
   layoutFiles: vscode.FileSystemWatcher;
   /** The index editor, once registered: what it shows for a document (the host tests read it). */
   indexEditor?: { shownState(uri: string): EditorState | undefined };
+  /** The file system of stored indexes (`manifold-index:`), once registered: the host tests save through it. */
+  storedIndexes?: Pick<vscode.FileSystemProvider, 'writeFile'>;
 }

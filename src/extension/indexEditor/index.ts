@@ -13,6 +13,7 @@ export function registerIndexEditor(services: Services): void {
   const files = new StoredIndexFileSystem(services);
   const provider = new IndexEditorProvider(services);
   services.indexEditor = provider;
+  services.storedIndexes = files;
   services.context.subscriptions.push(
     files,
     vscode.workspace.registerFileSystemProvider(INDEX_SCHEME, files, { isCaseSensitive: true }),

@@ -89,12 +89,16 @@ export class StoredIndexFileSystem implements vscode.FileSystemProvider, vscode.
     const digest = digestOf(raw);
     if (digest === current.digest) return;
     // What the layout stores must be a valid index whose children are all there: the same rules as the CLI's update.
-    const where = `${ref.reference} (${l10n.t('unsaved')})`;
-    const doc = parseManifestStrict(raw, 'index', where);
+    let doc;
+    try {
+      doc = parseManifestStrict(raw, 'index', l10n.t('the edited index'));
+    } catch (err) {
+      throw notStored(ref.reference, current.digest, (err as Error).message);
+    }
     const missing: string[] = [];
     for (const [i, child] of doc.index!.manifests.entries()) if (!(await store.exists(child))) missing.push(`manifests[${i}] ${shortDigest(child.digest)}`);
     if (missing.length > 0) {
-      throw new Error(l10n.t('{0}: not in the layout, so the saved index could not be used: {1}', where, missing.join(', ')));
+      throw notStored(ref.reference, current.digest, l10n.t('not in the layout: {0}', missing.join(', ')));
     }
     const desc: Descriptor = { mediaType: doc.index!.mediaType ?? MediaType.ImageIndex, digest, size: raw.length };
     await storeIndex(store, desc, raw, [ref.reference], () => undefined, {});
@@ -153,4 +157,14 @@ export class StoredIndexFileSystem implements vscode.FileSystemProvider, vscode.
   rename(uri: vscode.Uri): void {
     throw vscode.FileSystemError.NoPermissions(uri);
   }
+}
+
+/**
+ * Why a save stored nothing, in the editor's words. VS Code shows a provider's error as "Unable to write file '...'
+ * (<the error as text>)", and an error's text starts with its class name (`OciError: ...`): this one has none.
+ */
+function notStored(tag: string, digest: string, reason: string): Error {
+  const err = new Error(l10n.t('Not stored, {0} still names {1}: {2}', tag, shortDigest(digest), reason));
+  err.name = '';
+  return err;
 }

@@ -200,6 +200,19 @@ describe('Index editor', () => {
       assert.equal(doc.getText(missingBlob()?.range), `"${missing}"`);
       assert.equal(await doc.save(), false);
       assert.equal((await store.resolve(tag)).digest, index.digest);
+      // What a failed save says is in the editor's words: no error class, no "(unsaved)", the tag and its digest.
+      // (Through the provider itself: vscode.workspace.fs hands an extension only the error's code and the URI.)
+      const services = (await vscode.extensions.getExtension<{ services: Services }>('manifold-dev.manifold')!.activate()).services;
+      const save = (text: string) =>
+        Promise.resolve(services.storedIndexes!.writeFile(uri, Buffer.from(text), { create: false, overwrite: true })).then(
+          () => '',
+          (err: Error) => String(err), // what VS Code puts in "Unable to write file '...' (...)"
+        );
+      const said = await save('{"schemaVersion":2}');
+      assert.match(said, new RegExp(`^Not stored, ${tag} still names ${index.digest.slice(7, 19)}: the edited index`), said);
+      assert.doesNotMatch(said, /OciError|unsaved/, said);
+      const missingSaid = await save(doc.getText());
+      assert.match(missingSaid, new RegExp(`^Not stored, ${tag} still names ${index.digest.slice(7, 19)}: not in the layout: manifests\\[2\\] eeeeeeeeeeee`), missingSaid);
     });
 
     it('shows the digest of what is stored: unsaved only while the text differs, after remove, re-add and formatting', async () => {
