@@ -238,6 +238,24 @@ describe('prune', () => {
     assert.deepEqual(storedBlobs(l.dir), [...after].sort());
   });
 
+  it('keeps a damaged entry as written, and what its digest names, through an --untagged rewrite', async () => {
+    const store = await newLayout();
+    const dir = store.location;
+    const img = await makeImage(store, { arch: 'amd64' });
+    await store.tag(img, 'v1');
+    const kept = await makeImage(store, { arch: 'arm64' });
+    const lost = await makeImage(store, { arch: 'ppc64le' });
+    const index = indexJson(dir) as any;
+    const damaged = `{"mediaType":"${MediaType.ImageManifest}","digest":"${kept.digest}","size":"twelve","annotations":{"org.opencontainers.image.ref.name":"bad"}}`;
+    writeFileSync(join(dir, 'index.json'), JSON.stringify(index).replace(/\]\}$/, `,${damaged},{"mediaType":"${MediaType.ImageManifest}","digest":"${lost.digest}","size":${lost.size}}]}`));
+    age(dir);
+    const report = await pruneLayout(dir, { untagged: true });
+    assert.deepEqual(report.untagged.map((u) => u.digest), [lost.digest]);
+    assert.ok(readFileSync(join(dir, 'index.json'), 'utf8').includes(damaged), 'the damaged entry is kept byte for byte');
+    assert.ok(verifies(dir, kept.digest) && verifies(dir, img.digest));
+    assert.ok(!existsSync(join(dir, 'blobs', 'sha256', lost.digest.slice(7))));
+  });
+
   it('refuses a folder that is not a layout, and a registry, with a clear error; parses durations', async () => {
     const missing = await runCli('prune', '--oci-layout', '/nonexistent/layout');
     assert.equal(missing.code, 1);

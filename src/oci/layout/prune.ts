@@ -185,7 +185,8 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
     if (dropped.length > 0) {
       const drop = new Set(dropped);
       const next: ImageIndex = { ...index, manifests: index.manifests.filter((d) => !drop.has(d)) };
-      await writeIndexFile(root, next);
+      // The entries kept are copied as written (damaged ones too), not encoded again.
+      await writeIndexFile(root, next, { raw: indexRaw, index });
     }
     const kept: PrunedFile[] = [];
     for (const f of removed) {
