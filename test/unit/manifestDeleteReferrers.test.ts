@@ -6,8 +6,9 @@ import { digestOf } from '../../src/oci/digest';
 import { encodeIndex, encodeManifest } from '../../src/oci/encoding/goJson';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { EMPTY_JSON, EMPTY_JSON_DIGEST, MediaType } from '../../src/oci/mediaType';
+import { startOciServer } from '../integration/support';
 import { runCli } from '../helpers/runCli';
-import { cleanupTemps, makeArtifact, makeImage, makeIndex, newLayout } from './builders';
+import { cleanupTemps, makeArtifact, makeImage, makeIndex, newLayout, tempDir } from './builders';
 
 function writeRaw(dir: string, bytes: Buffer | string, mediaType: string): Descriptor {
   const buf = Buffer.from(bytes);
@@ -112,5 +113,34 @@ describe('manifest delete --include-referrers', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.split('\n')[0], 'Deleting 1 manifest:');
     assert.ok(!stored(l.dir, l.other) && stored(l.dir, l.multi));
+  });
+
+  it('on a registry: deletes the index and its referrers (referrers API), keeps the children', async () => {
+    const server = await startOciServer();
+    const savedDockerConfig = process.env.DOCKER_CONFIG;
+    process.env.DOCKER_CONFIG = tempDir('manifold-docker-');
+    try {
+      const store = await newLayout();
+      const amd = await makeImage(store, { arch: 'amd64' });
+      const arm = await makeImage(store, { arch: 'arm64' });
+      const multi = await makeIndex(store, [amd, arm]);
+      await store.tag(multi, 'v1');
+      const sbom = await makeArtifact(store, { subject: multi, artifactType: 'application/spdx+json' });
+      const sig = await makeArtifact(store, { subject: sbom, artifactType: 'application/vnd.sig' });
+      const repo = `${server.host}/team/app`;
+      const up = await runCli('cp', '-r', '--from-oci-layout', `${store.location}:v1`, `${repo}:v1`, '--plain-http');
+      assert.equal(up.code, 0, up.stderr);
+      const r = await runCli('manifest', 'delete', `${repo}:v1`, '--include-referrers', '--force', '--plain-http');
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^Deleting 3 manifests:$/m);
+      assert.match(r.stdout, /a registry does not say what else reaches them/);
+      const fetch = (d: Descriptor) => runCli('manifest', 'fetch', `${repo}@${d.digest}`, '--plain-http');
+      for (const d of [multi, sbom, sig]) assert.notEqual((await fetch(d)).code, 0, `${d.digest} deleted`);
+      for (const d of [amd, arm]) assert.equal((await fetch(d)).code, 0, `${d.digest} kept`);
+    } finally {
+      await server.stop();
+      if (savedDockerConfig === undefined) delete process.env.DOCKER_CONFIG;
+      else process.env.DOCKER_CONFIG = savedDockerConfig;
+    }
   });
 });
