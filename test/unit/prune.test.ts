@@ -256,6 +256,23 @@ describe('prune', () => {
     assert.ok(!existsSync(join(dir, 'blobs', 'sha256', lost.digest.slice(7))));
   });
 
+  it('puts back a blob a writer found stored after prune judged it, and removes the rest', async () => {
+    const store = await newLayout();
+    const relied = writeRaw(store.location, 'a layer a writer is about to rely on\n');
+    const other = writeRaw(store.location, 'garbage\n');
+    age(store.location);
+    const report = await pruneLayout(store.location, {
+      afterDecision: async () => {
+        assert.ok(await store.exists(relied)); // the check a copy makes before it skips pushing a blob
+      },
+    });
+    assert.deepEqual(report.removed.map((f) => f.digest), [other.digest]);
+    assert.deepEqual(report.young.map((f) => f.digest), [relied.digest]);
+    assert.ok(verifies(store.location, relied.digest));
+    assert.ok(!existsSync(join(store.location, 'blobs', 'sha256', other.digest.slice(7))));
+    assert.deepEqual(readdirSync(join(store.location, TEMP_DIR)), [], 'nothing left aside');
+  });
+
   it('refuses a folder that is not a layout, and a registry, with a clear error; parses durations', async () => {
     const missing = await runCli('prune', '--oci-layout', '/nonexistent/layout');
     assert.equal(missing.code, 1);

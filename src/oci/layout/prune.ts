@@ -34,6 +34,8 @@ export interface PruneOptions {
   /** The time to judge ages against (tests). */
   now?: number;
   lock?: LockOptions;
+  /** Called once what to remove is decided, before anything is removed (tests: a writer acting in between). */
+  afterDecision?: () => Promise<void>;
 }
 
 export const DEFAULT_GRACE_MS = 10 * 60_000;
@@ -154,6 +156,7 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
     }
   }
   const young = stored.filter((b) => !reachable.has(b.digest) && isYoung(b.st));
+  const youngDigests = new Set(young.map((b) => b.digest));
   await walk(
     young.map((b) => b.digest),
     reachable,
@@ -164,7 +167,7 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
   const youngKept: PrunedFile[] = [];
   for (const b of stored) {
     if (!reachable.has(b.digest)) removed.push({ kind: 'blob', path: b.path, digest: b.digest, size: b.st.size });
-    else if (young.includes(b)) youngKept.push({ kind: 'blob', path: b.path, digest: b.digest, size: b.st.size });
+    else if (youngDigests.has(b.digest)) youngKept.push({ kind: 'blob', path: b.path, digest: b.digest, size: b.st.size });
   }
   for (const name of await readDirSafe(join(root, TEMP_DIR))) {
     const st = await fs.lstat(join(root, TEMP_DIR, name)).catch(() => undefined);
@@ -182,6 +185,7 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
   for (const d of dropped) untagged.push({ digest: d.digest, mediaType: d.mediaType, size: d.size, platforms: await platformsOf(d, parse) });
 
   if (!dryRun) {
+    await options.afterDecision?.();
     if (dropped.length > 0) {
       const drop = new Set(dropped);
       const next: ImageIndex = { ...index, manifests: index.manifests.filter((d) => !drop.has(d)) };
