@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { promises as fs, type Stats } from 'node:fs';
+import { lstatSync, promises as fs, readFileSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import { ANNOTATION_REF_NAME, type Descriptor, type ImageIndex } from '../descriptor';
 import { digestOf, parseDigest } from '../digest';
@@ -75,7 +75,10 @@ export interface PruneReport {
 const LOCK_LEFTOVER = /^index\.json\.lock\.(?:break\.)?[0-9a-f]{16}$/;
 
 interface Parsed {
-  children: Descriptor[];
+  /** An index's `manifests`: manifests themselves, read in turn. */
+  manifests: Descriptor[];
+  /** Config, layers (and an artifact manifest's `blobs`): content, not read. */
+  blobs: Descriptor[];
   subject?: Descriptor;
 }
 
@@ -100,17 +103,21 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
     if (!parsedCache.has(digest)) parsedCache.set(digest, await readManifest(root, digest));
     return parsedCache.get(digest)!;
   };
-  // Every digest reachable from `roots` through children, configs, layers and subjects.
-  const walk = async (roots: Iterable<string>, seen: Set<string>): Promise<Set<string>> => {
+  // Every digest reachable from `roots` through children, configs, layers and subjects. What an entry, an index or
+  // a subject names is read as a manifest (whatever its mediaType says), a config or layer never.
+  type Node = { digest: string; leaf?: boolean };
+  const walk = async (roots: Iterable<Node>, seen: Set<string>): Promise<Set<string>> => {
     const queue = [...roots];
     while (queue.length > 0) {
-      const digest = queue.pop()!;
-      if (seen.has(digest)) continue;
-      seen.add(digest);
-      const parsed = await parse(digest);
+      const node = queue.pop()!;
+      if (seen.has(node.digest)) continue;
+      seen.add(node.digest);
+      if (node.leaf) continue;
+      const parsed = await parse(node.digest);
       if (!parsed) continue;
-      for (const c of parsed.children) if (!seen.has(c.digest)) queue.push(c.digest);
-      if (parsed.subject && !seen.has(parsed.subject.digest)) queue.push(parsed.subject.digest);
+      for (const c of parsed.manifests) if (!seen.has(c.digest)) queue.push({ digest: c.digest });
+      for (const c of parsed.blobs) if (!seen.has(c.digest)) queue.push({ digest: c.digest, leaf: true });
+      if (parsed.subject && !seen.has(parsed.subject.digest)) queue.push({ digest: parsed.subject.digest });
     }
     return seen;
   };
@@ -124,7 +131,7 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
     // Tagged entries are roots; an untagged one stays when what it is, or its subject, is reached by what stays.
     roots = entries.filter((d) => !isUntagged(d));
     let pending = entries.filter(isUntagged);
-    const reached = await walk(roots.map((d) => d.digest), new Set());
+    const reached = await walk(roots, new Set());
     for (let changed = true; changed; ) {
       changed = false;
       const rest: Descriptor[] = [];
@@ -132,7 +139,7 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
         const subject = (await parse(d.digest))?.subject?.digest;
         if (reached.has(d.digest) || (subject !== undefined && reached.has(subject))) {
           roots.push(d);
-          await walk([d.digest], reached);
+          await walk([d], reached);
           changed = true;
         } else rest.push(d);
       }
@@ -140,10 +147,7 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
     }
     dropped.push(...pending);
   }
-  const reachable = await walk(
-    roots.map((d) => d.digest),
-    new Set(),
-  );
+  const reachable = await walk(roots, new Set());
 
   // Every stored blob: the young ones are kept, with all that the young manifests among them reach.
   const stored: Array<{ digest: string; path: string; st: Stats }> = [];
@@ -151,14 +155,14 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
     for (const hex of await readDirSafe(join(root, 'blobs', alg))) {
       const digest = `${alg}:${hex}`;
       if (!isDigestFast(digest)) continue; // not a blob name: not ours to remove
-      const st = await fs.lstat(join(root, 'blobs', alg, hex)).catch(() => undefined);
+      const st = lstatQuiet(join(root, 'blobs', alg, hex));
       if (st?.isFile()) stored.push({ digest, path: `blobs/${alg}/${hex}`, st });
     }
   }
   const young = stored.filter((b) => !reachable.has(b.digest) && isYoung(b.st));
   const youngDigests = new Set(young.map((b) => b.digest));
   await walk(
-    young.map((b) => b.digest),
+    young.map((b) => ({ digest: b.digest })),
     reachable,
   );
 
@@ -170,12 +174,12 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
     else if (youngDigests.has(b.digest)) youngKept.push({ kind: 'blob', path: b.path, digest: b.digest, size: b.st.size });
   }
   for (const name of await readDirSafe(join(root, TEMP_DIR))) {
-    const st = await fs.lstat(join(root, TEMP_DIR, name)).catch(() => undefined);
+    const st = lstatQuiet(join(root, TEMP_DIR, name));
     if (st?.isFile() && !isYoung(st)) removed.push({ kind: 'temp', path: `${TEMP_DIR}/${name}`, size: st.size });
   }
   for (const name of await readDirSafe(root)) {
     if (!LOCK_LEFTOVER.test(name)) continue;
-    const st = await fs.lstat(join(root, name)).catch(() => undefined);
+    const st = lstatQuiet(join(root, name));
     if (st?.isFile() && !isYoung(st)) removed.push({ kind: 'lock', path: name, size: st.size });
   }
   const order: Record<PrunedKind, number> = { blob: 0, temp: 1, lock: 2 };
@@ -192,40 +196,42 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
       // The entries kept are copied as written (damaged ones too), not encoded again.
       await writeIndexFile(root, next, { raw: indexRaw, index });
     }
-    const kept: PrunedFile[] = [];
+    const done: PrunedFile[] = [];
+    const tmpDir = removed.some((f) => f.kind === 'blob') ? makeTempDir(root) : '';
     for (const f of removed) {
-      if (await removeFile(root, f, judged.get(f.path))) kept.push(f);
-      else youngKept.push(f);
+      const outcome = removeFile(root, tmpDir, f, judged.get(f.path));
+      if (outcome === 'removed') done.push(f);
+      else if (outcome === 'kept') youngKept.push(f);
     }
-    removed.splice(0, removed.length, ...kept);
+    removed.splice(0, removed.length, ...done);
   }
   return { dryRun, graceMs, removed, untagged, young: youngKept, bytes: removed.reduce((n, f) => n + f.size, 0) };
 }
 
 /**
- * Removes one file; returns false when it was kept after all. A blob is renamed aside first, and put back
- * when its modification time changed since it was judged (a writer found it there and relies on it).
+ * Removes one file: `removed`, `kept` (put back), or `gone` (another process removed it first). A blob is renamed
+ * aside first, and put back when its modification time changed since it was judged (a writer found it there and
+ * relies on it). Synchronous calls: prune holds the lock, and thousands of them go several times faster so.
  */
-async function removeFile(root: string, f: PrunedFile, judgedMtimeMs: number | undefined): Promise<boolean> {
+function removeFile(root: string, tmpDir: string, f: PrunedFile, judgedMtimeMs: number | undefined): 'removed' | 'kept' | 'gone' {
   const path = join(root, ...f.path.split('/'));
   if (f.kind !== 'blob') {
-    await fs.rm(path, { force: true });
-    return true;
+    rmSync(path, { force: true });
+    return 'removed';
   }
-  const aside = join(makeTempDir(root), `prune-${process.pid}-${randomBytes(6).toString('hex')}`);
+  const aside = join(tmpDir, `prune-${process.pid}-${randomBytes(6).toString('hex')}`);
   try {
-    await fs.rename(path, aside);
+    renameSync(path, aside);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false; // gone already
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
     throw err;
   }
-  const st = await fs.lstat(aside);
-  if (st.mtimeMs !== judgedMtimeMs) {
-    await fs.rename(aside, path);
-    return false;
+  if (lstatSync(aside).mtimeMs !== judgedMtimeMs) {
+    renameSync(aside, path);
+    return 'kept';
   }
-  await fs.rm(aside, { force: true });
-  return true;
+  rmSync(aside, { force: true });
+  return 'removed';
 }
 
 /** A stored blob read as a manifest or index (verified, at most 4 MiB): what it references; null when it is none. */
@@ -233,9 +239,10 @@ async function readManifest(root: string, digest: string): Promise<Parsed | null
   let bytes: Buffer;
   try {
     const path = join(root, blobPath(digest));
-    const st = await fs.stat(path);
+    // Synchronous: prune holds the lock, and thousands of small reads go several times faster so.
+    const st = statSync(path);
     if (st.size > MAX_MANIFEST_BYTES) return null;
-    bytes = await fs.readFile(path);
+    bytes = readFileSync(path);
   } catch {
     return null; // missing or unreadable: a leaf
   }
@@ -249,13 +256,9 @@ async function readManifest(root: string, digest: string): Promise<Parsed | null
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return null;
   const o = doc as Record<string, unknown>;
-  const children: Descriptor[] = [];
-  const add = (v: unknown): void => {
-    if (typeof v === 'object' && v !== null && isDigestFast((v as Descriptor).digest)) children.push(v as Descriptor);
-  };
-  for (const key of ['manifests', 'layers', 'blobs']) if (Array.isArray(o[key])) (o[key] as unknown[]).forEach(add);
-  add(o.config);
-  const parsed: Parsed = { children };
+  const descriptors = (v: unknown): Descriptor[] =>
+    (Array.isArray(v) ? v : [v]).filter((d): d is Descriptor => typeof d === 'object' && d !== null && isDigestFast((d as Descriptor).digest));
+  const parsed: Parsed = { manifests: descriptors(o.manifests), blobs: [...descriptors(o.config), ...descriptors(o.layers), ...descriptors(o.blobs)] };
   const subject = o.subject as Descriptor | undefined;
   if (typeof subject === 'object' && subject !== null && isDigestFast(subject.digest)) parsed.subject = subject;
   return parsed;
@@ -266,8 +269,16 @@ async function platformsOf(d: Descriptor, parse: (digest: string) => Promise<Par
   if (!isImageIndex(d.mediaType) && isManifestMediaType(d.mediaType)) return [];
   const parsed = await parse(d.digest);
   const out = new Set<string>();
-  for (const c of parsed?.children ?? []) if (c.platform) out.add(formatPlatform(c.platform));
+  for (const c of parsed?.manifests ?? []) if (c.platform) out.add(formatPlatform(c.platform));
   return [...out];
+}
+
+function lstatQuiet(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 async function readDirSafe(dir: string): Promise<string[]> {
