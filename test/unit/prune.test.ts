@@ -273,6 +273,18 @@ describe('prune', () => {
     assert.deepEqual(readdirSync(join(store.location, TEMP_DIR)), [], 'nothing left aside');
   });
 
+  it('follows the references of a manifest altered on disk: keeping too much is safe', async () => {
+    const store = await newLayout();
+    const img = await makeImage(store, { arch: 'amd64' });
+    await store.tag(img, 'v1');
+    const path = join(store.location, 'blobs', 'sha256', img.digest.slice(7));
+    const m = JSON.parse(readFileSync(path, 'utf8'));
+    writeFileSync(path, readFileSync(path, 'utf8') + '\n');
+    age(store.location);
+    assert.deepEqual((await pruneLayout(store.location)).removed, []);
+    for (const d of [m.config, ...m.layers]) assert.ok(verifies(store.location, d.digest));
+  });
+
   it('refuses a folder that is not a layout, and a registry, with a clear error; parses durations', async () => {
     const missing = await runCli('prune', '--oci-layout', '/nonexistent/layout');
     assert.equal(missing.code, 1);
