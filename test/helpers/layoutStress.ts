@@ -47,6 +47,8 @@ export interface StressOptions {
   taggers: number;
   /** Each process starts after a random delay up to this. */
   maxDelayMs: number;
+  /** Other CLI invocations (e.g. prune) started among them the same way; each must exit 0. */
+  alongside?: string[][];
 }
 
 /**
@@ -60,9 +62,13 @@ export async function stressRound(cli: string, dir: string, subject: string, rou
     runCliProcess(cli, ['attach', '--recursive', '--oci-layout', `${dir}:${subject}`, '--artifact-type', `application/vnd.stress.r${round}.a${i}`, '--annotation', `round=${round}`, '--format', 'json'], delay()),
   );
   const tags = Array.from({ length: o.taggers }, (_, i) => runCliProcess(cli, ['tag', '--oci-layout', `${dir}:${subject}`, `r${round}-t${i}`], delay()));
-  const [attached, tagged] = await Promise.all([Promise.all(attaches), Promise.all(tags)]);
+  const others = (o.alongside ?? []).map((args) => runCliProcess(cli, args, delay()));
+  const [attached, tagged, ran] = await Promise.all([Promise.all(attaches), Promise.all(tags), Promise.all(others)]);
 
   const problems: string[] = [];
+  ran.forEach((r, i) => {
+    if (r.code !== 0) problems.push(`${o.alongside![i]!.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
+  });
   const index = parseIndexJson(readFileSync(join(dir, 'index.json')), 'index.json');
   const names = new Map<string, number>();
   const digests = new Map<string, number>();

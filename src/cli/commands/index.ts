@@ -14,6 +14,7 @@ import { manifestFetch } from './manifestFetch';
 import { manifestFetchConfig } from './manifestFetchConfig';
 import { login, logout } from './login';
 import { manifestPush } from './manifestPush';
+import { prune } from './prune';
 import { pull } from './pull';
 import { push } from './push';
 import { repoLs } from './repoLs';
@@ -23,4 +24,4 @@ import { tag, untag } from './tag';
 
 // repo ls comes before repo tags: it takes over the alias `repo ls` had there, as oras names it.
 /** Every `manifold` command, in the order the overview lists them. */
-export const COMMANDS: Command[] = [repoLs, repoTags, indexCreate, indexUpdate, indexDiff, manifestFetch, manifestFetchConfig, manifestPush, manifestDelete, tag, untag, resolve, blobFetch, blobPush, blobDelete, push, pull, cp, login, logout, attach, discover, coverage];
+export const COMMANDS: Command[] = [repoLs, repoTags, indexCreate, indexUpdate, indexDiff, manifestFetch, manifestFetchConfig, manifestPush, manifestDelete, tag, untag, resolve, blobFetch, blobPush, blobDelete, prune, push, pull, cp, login, logout, attach, discover, coverage];

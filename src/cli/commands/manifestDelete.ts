@@ -1,4 +1,8 @@
-import { damagedEntriesOf } from '../../oci/graph';
+import { createInterface } from 'node:readline/promises';
+import type { Descriptor } from '../../oci/descriptor';
+import { damagedEntriesOf, planDeleteWithReferrers, type DeletePlan } from '../../oci/graph';
+import { isOciError } from '../../oci/errors';
+import { formatPlatform } from '../../oci/platform';
 import { boolOpt, type Command, LAYOUT_OPTION, UsageError } from '../command';
 import { type OpenedTarget, openTarget, requireReference } from '../targets';
 
@@ -7,12 +11,16 @@ export const manifestDelete: Command = {
   aliases: ['manifest rm'],
   summary: 'Delete a manifest and every tag that names it',
   usage: 'manifest delete [flags] --oci-layout DIR{:tag|@digest}',
-  examples: ['manifold manifest delete --oci-layout layout:v1 --force'],
+  examples: ['manifold manifest delete --oci-layout layout:v1 --force', 'manifold manifest delete --oci-layout layout:v1 --include-referrers'],
   minArgs: 1,
   maxArgs: 1,
   options: {
     ...LAYOUT_OPTION,
     force: { type: 'boolean', short: 'f', description: 'delete without asking' },
+    'include-referrers': {
+      type: 'boolean',
+      description: "also delete the referrers whose subject it is (recursively), and for an index on a layout its children nothing else reaches; prints the plan, then asks unless --force",
+    },
   },
   async run(p, printer) {
     const raw = p.positionals[0]!;
@@ -24,6 +32,28 @@ export const manifestDelete: Command = {
     } catch (err) {
       if (await removeDamaged(t, reference, boolOpt(p, 'force'), printer.out)) return;
       throw err;
+    }
+    if (boolOpt(p, 'include-referrers')) {
+      const plan = await planDeleteWithReferrers(t.target, desc);
+      printer.out(planText(plan, (d) => t.display(d)));
+      if (!boolOpt(p, 'force')) {
+        if (!process.stdin.isTTY) throw new UsageError(`${raw}: confirm the deletion with --force (standard input is not a terminal, so there is no one to ask)`);
+        const rl = createInterface({ input: process.stdin, output: process.stderr });
+        const answer = await rl.question(`Delete these ${plan.deletions.length} manifests? [y/N] `).finally(() => rl.close());
+        if (!/^y(es)?$/i.test(answer.trim())) return;
+      }
+      for (const { desc: d } of plan.deletions) {
+        try {
+          await t.target.delete({ mediaType: d.mediaType, digest: d.digest, size: d.size });
+        } catch (err) {
+          // A referrer a fallback tag lists but that is not stored, or one another process deleted meanwhile.
+          if (!isOciError(err, 'NOT_FOUND')) throw err;
+          printer.out(`Missing [${t.kind}] ${t.display(d.digest)}\n`);
+          continue;
+        }
+        printer.out(`Deleted [${t.kind}] ${t.display(d.digest)}\n`);
+      }
+      return;
     }
     if (!boolOpt(p, 'force')) {
       throw new UsageError(`deleting ${t.display(desc.digest)} removes it and all tags that name it; pass --force to confirm`);
@@ -44,4 +74,25 @@ async function removeDamaged(t: OpenedTarget, tag: string, force: boolean, out: 
   await t.target.untag(tag);
   out(`Removed damaged entry: ${damaged.error.message}\nNo blob deleted: a damaged entry's descriptor is not trusted\n`);
   return true;
+}
+
+/** The plan, one manifest a line, in the order they will be deleted. */
+export function planText(plan: DeletePlan, display: (digest: string) => string): string {
+  const what = (d: Descriptor): string => {
+    const kind = d.artifactType ?? d.mediaType;
+    return d.platform ? `${kind} ${formatPlatform(d.platform)}` : kind;
+  };
+  const lines = [`Deleting ${plural(plan.deletions.length, 'manifest')}:`];
+  for (const { desc, role, of } of plan.deletions) {
+    const why = role === 'manifest' ? '' : role === 'child' ? `, child of ${of}` : role === 'fallback' ? `, fallback tag listing the referrers of ${of}` : `, referrer of ${of}`;
+    lines.push(`  ${display(desc.digest)} (${what(desc)}${why})`);
+  }
+  for (const k of plan.kept) lines.push(`Keeping ${display(k.digest)} (${what(k)}): reached from elsewhere`);
+  if (!plan.childrenConsidered) lines.push('An index\'s child manifests are kept: a registry does not say what else reaches them');
+  lines.push('Configs and layers stay until unreachable content is collected (manifold prune, on a layout)');
+  return lines.join('\n') + '\n';
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

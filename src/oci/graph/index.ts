@@ -7,3 +7,4 @@ export * from './describeManifest';
 export * from './manifestContent';
 export * from './reachability';
 export * from './tagListing';
+export * from './deletePlan';

@@ -119,6 +119,22 @@ export function makeTempDir(root: string): string {
   return dir;
 }
 
+/**
+ * Sets a stored blob's modification time to now, telling a concurrent prune that a writer relies on it
+ * (prune keeps a blob modified within its grace period). False when the file is not there. Best effort
+ * otherwise: a layout on a read-only mount or owned by another user is not a writer's to prune.
+ */
+export async function refreshTime(path: string): Promise<boolean> {
+  const now = new Date();
+  try {
+    await fs.utimes(path, now, now);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code !== 'ENOENT' && code !== 'ENOTDIR';
+  }
+}
+
 /** `mkdir -p` that fails with the real error: on a read-only mount Node's recursive mkdir says ENOENT, not EROFS. */
 export function makeDirs(dir: string): void {
   try {

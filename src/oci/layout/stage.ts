@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { OpOptions, StagedBlob } from '../target';
+import { refreshTime } from './atomicFiles';
 
 /**
  * Writes a stream into a temp file in `tmpDir`, hashing each chunk as it is written, then syncs it. `commit`
@@ -40,12 +41,10 @@ export async function stageIntoLayout(tmpDir: string, finalPath: (digest: string
       if (done) return;
       done = true;
       const target = finalPath(digest);
-      try {
-        await fs.stat(target);
+      // Already stored: the same content, made young for a concurrent prune (see refreshTime).
+      if (await refreshTime(target)) {
         await fs.rm(tmp, { force: true });
         return;
-      } catch {
-        // not stored yet
       }
       await fs.mkdir(dirname(target), { recursive: true });
       try {

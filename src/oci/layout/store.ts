@@ -19,7 +19,7 @@ import { ManifestKnowledge } from './manifestKnowledge';
 import { stageIntoLayout } from './stage';
 import { indexTar } from './tar';
 import { blobPath, verifyBlob } from './verify';
-import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, checkLayoutFile, createLayout, drain, ingestBytes, makeTempDir, readLimited, sweepTemp, writeIndexFile, ingestStream } from './atomicFiles';
+import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, checkLayoutFile, createLayout, drain, refreshTime, ingestBytes, makeTempDir, readLimited, sweepTemp, writeIndexFile, ingestStream } from './atomicFiles';
 import { cloneDescriptor, compareStrings, indexKey, indexView, nameOf, sameEntry, type IndexMutation, type IndexView, type PendingUpdate, withName } from './indexView';
 
 export { blobPath };
@@ -143,6 +143,8 @@ export class OciLayoutStore implements Target {
 
   async exists(desc: Descriptor, options?: OpOptions): Promise<boolean> {
     options?.signal?.throwIfAborted();
+    // Writers ask before they skip a push: the blob they will rely on is made young for a concurrent prune.
+    if (!this.source.readOnly) return refreshTime(join(this.location, blobPath(desc.digest)));
     return (await this.source.size(blobPath(desc.digest))) !== undefined;
   }
 
@@ -229,7 +231,7 @@ export class OciLayoutStore implements Target {
     const target = join(this.location, rel);
     const isManifest = isManifestMediaType(desc.mediaType);
     const existing = await this.source.size(rel);
-    if (existing === desc.size) {
+    if (existing === desc.size && (await refreshTime(target))) {
       if (!(content instanceof Uint8Array)) await drain(content);
     } else if (isManifest) {
       const bytes = content instanceof Uint8Array ? Buffer.from(content.buffer, content.byteOffset, content.byteLength) : await readLimited(content, desc);

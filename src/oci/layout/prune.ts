@@ -1,0 +1,290 @@
+import { randomBytes } from 'node:crypto';
+import { lstatSync, promises as fs, readFileSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
+import { join, resolve as resolvePath } from 'node:path';
+import { ANNOTATION_REF_NAME, type Descriptor, type ImageIndex } from '../descriptor';
+import { OciError } from '../errors';
+import { isImageIndex, isManifestMediaType } from '../mediaType';
+import { formatPlatform } from '../platform';
+import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, checkLayoutFile, makeTempDir, writeIndexFile } from './atomicFiles';
+import { damageOf, readIndexJson } from './indexFile';
+import { withFileLock, type LockOptions } from './lock';
+import { blobPath, isDigestFast } from './verify';
+
+/**
+ * Garbage collection of a folder layout: every blob nothing in index.json reaches, leftover temp files and
+ * the temp files of lock acquisitions that died. Safe beside concurrent writers:
+ *
+ * - It holds the index.json lock (the one every writer of index.json takes) from reading index.json to the
+ *   last removal, so no tag can be written in between against a decision made on an older index.json.
+ * - A blob is written before index.json lists it (renamed into `blobs/` after a verified temp file), so a
+ *   blob not listed yet may be another process's ingest in flight. A blob whose file was modified within
+ *   `graceMs` is never removed, and neither is anything a manifest that young reaches (an index created from
+ *   existing manifests, a moment before it is tagged). Writers that find a blob already there refresh its
+ *   modification time (`exists`, `push`, a staged commit), so one they are about to rely on is young again.
+ * - A removal renames the blob aside first, then looks at the moved file's time again: one refreshed since it
+ *   was judged (a writer relying on it just then) is put back.
+ */
+export interface PruneOptions {
+  dryRun?: boolean;
+  /** Also drop untagged index.json entries that are not referrers of something kept (then prune what that leaves). */
+  untagged?: boolean;
+  /** A blob, temp file or lock leftover modified within this long is kept. Default 10 minutes. */
+  graceMs?: number;
+  /** The time to judge ages against (tests). */
+  now?: number;
+  lock?: LockOptions;
+  /** Called once what to remove is decided, before anything is removed (tests: a writer acting in between). */
+  afterDecision?: () => Promise<void>;
+}
+
+export const DEFAULT_GRACE_MS = 10 * 60_000;
+
+export type PrunedKind = 'blob' | 'temp' | 'lock';
+
+export interface PrunedFile {
+  kind: PrunedKind;
+  /** Relative to the layout, with `/`. */
+  path: string;
+  /** For blobs. */
+  digest?: string;
+  size: number;
+}
+
+export interface DroppedEntry {
+  digest: string;
+  mediaType: string;
+  size: number;
+  /** The platforms it names: its own descriptor's, or an index's children's. */
+  platforms: string[];
+}
+
+export interface PruneReport {
+  dryRun: boolean;
+  graceMs: number;
+  /** What was removed (or, in a dry run, would be), sorted by kind then path. */
+  removed: PrunedFile[];
+  /** Untagged index.json entries dropped (with --untagged). */
+  untagged: DroppedEntry[];
+  /** Unreachable blobs kept because they are younger than the grace period. */
+  young: PrunedFile[];
+  /** Total size of `removed`. */
+  bytes: number;
+}
+
+const LOCK_LEFTOVER = /^index\.json\.lock\.(?:break\.)?[0-9a-f]{16}$/;
+
+interface Parsed {
+  /** An index's `manifests`: manifests themselves, read in turn. */
+  manifests: Descriptor[];
+  /** Config, layers (and an artifact manifest's `blobs`): content, not read. */
+  blobs: Descriptor[];
+  subject?: Descriptor;
+}
+
+export async function pruneLayout(dir: string, options: PruneOptions = {}): Promise<PruneReport> {
+  const root = resolvePath(dir);
+  const layoutFile = await fs.readFile(join(root, OCI_LAYOUT_FILE)).catch(() => undefined);
+  checkLayoutFile(layoutFile, join(root, OCI_LAYOUT_FILE), root);
+  const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+  return withFileLock(join(root, `${INDEX_FILE}.lock`), () => pruneLocked(root, graceMs, options), options.lock);
+}
+
+async function pruneLocked(root: string, graceMs: number, options: PruneOptions): Promise<PruneReport> {
+  const dryRun = options.dryRun === true;
+  const now = options.now ?? Date.now();
+  const isYoung = (st: Stats): boolean => now - st.mtimeMs < graceMs;
+  const indexPath = join(root, INDEX_FILE);
+  const indexRaw = await fs.readFile(indexPath);
+  const index = readIndexJson(indexRaw, indexPath);
+
+  const parsedCache = new Map<string, Parsed | null>();
+  const parse = async (digest: string): Promise<Parsed | null> => {
+    if (!parsedCache.has(digest)) parsedCache.set(digest, await readManifest(root, digest));
+    return parsedCache.get(digest)!;
+  };
+  // Every digest reachable from `roots` through children, configs, layers and subjects. What an entry, an index or
+  // a subject names is read as a manifest (whatever its mediaType says), a config or layer never.
+  type Node = { digest: string; leaf?: boolean };
+  const walk = async (roots: Iterable<Node>, seen: Set<string>): Promise<Set<string>> => {
+    const queue = [...roots];
+    while (queue.length > 0) {
+      const node = queue.pop()!;
+      if (seen.has(node.digest)) continue;
+      seen.add(node.digest);
+      if (node.leaf) continue;
+      const parsed = await parse(node.digest);
+      if (!parsed) continue;
+      for (const c of parsed.manifests) if (!seen.has(c.digest)) queue.push({ digest: c.digest });
+      for (const c of parsed.blobs) if (!seen.has(c.digest)) queue.push({ digest: c.digest, leaf: true });
+      if (parsed.subject && !seen.has(parsed.subject.digest)) queue.push({ digest: parsed.subject.digest });
+    }
+    return seen;
+  };
+
+  // Roots: every entry, damaged ones too when their digest can be trusted as a name (they are kept as written).
+  const entries = index.manifests.filter((d) => isDigestFast((d as Partial<Descriptor>)?.digest));
+  const isUntagged = (d: Descriptor): boolean => !damageOf(d) && d.annotations?.[ANNOTATION_REF_NAME] === undefined;
+  let roots = entries;
+  const dropped: Descriptor[] = [];
+  if (options.untagged) {
+    // Tagged entries are roots; an untagged one stays when what it is, or its subject, is reached by what stays.
+    roots = entries.filter((d) => !isUntagged(d));
+    let pending = entries.filter(isUntagged);
+    const reached = await walk(roots, new Set());
+    for (let changed = true; changed; ) {
+      changed = false;
+      const rest: Descriptor[] = [];
+      for (const d of pending) {
+        const subject = (await parse(d.digest))?.subject?.digest;
+        if (reached.has(d.digest) || (subject !== undefined && reached.has(subject))) {
+          roots.push(d);
+          await walk([d], reached);
+          changed = true;
+        } else rest.push(d);
+      }
+      pending = rest;
+    }
+    dropped.push(...pending);
+  }
+  const reachable = await walk(roots, new Set());
+
+  // Every stored blob: the young ones are kept, with all that the young manifests among them reach.
+  const stored: Array<{ digest: string; path: string; st: Stats }> = [];
+  for (const alg of await readDirSafe(join(root, 'blobs'))) {
+    for (const hex of await readDirSafe(join(root, 'blobs', alg))) {
+      const digest = `${alg}:${hex}`;
+      if (!isDigestFast(digest)) continue; // not a blob name: not ours to remove
+      const st = lstatQuiet(join(root, 'blobs', alg, hex));
+      if (st?.isFile()) stored.push({ digest, path: `blobs/${alg}/${hex}`, st });
+    }
+  }
+  const young = stored.filter((b) => !reachable.has(b.digest) && isYoung(b.st));
+  const youngDigests = new Set(young.map((b) => b.digest));
+  await walk(
+    young.map((b) => ({ digest: b.digest })),
+    reachable,
+  );
+
+  const judged = new Map<string, number>(stored.map((b) => [b.path, b.st.mtimeMs]));
+  const removed: PrunedFile[] = [];
+  const youngKept: PrunedFile[] = [];
+  for (const b of stored) {
+    if (!reachable.has(b.digest)) removed.push({ kind: 'blob', path: b.path, digest: b.digest, size: b.st.size });
+    else if (youngDigests.has(b.digest)) youngKept.push({ kind: 'blob', path: b.path, digest: b.digest, size: b.st.size });
+  }
+  for (const name of await readDirSafe(join(root, TEMP_DIR))) {
+    const st = lstatQuiet(join(root, TEMP_DIR, name));
+    if (st?.isFile() && !isYoung(st)) removed.push({ kind: 'temp', path: `${TEMP_DIR}/${name}`, size: st.size });
+  }
+  for (const name of await readDirSafe(root)) {
+    if (!LOCK_LEFTOVER.test(name)) continue;
+    const st = lstatQuiet(join(root, name));
+    if (st?.isFile() && !isYoung(st)) removed.push({ kind: 'lock', path: name, size: st.size });
+  }
+  const order: Record<PrunedKind, number> = { blob: 0, temp: 1, lock: 2 };
+  removed.sort((a, b) => order[a.kind] - order[b.kind] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+  const untagged: DroppedEntry[] = [];
+  for (const d of dropped) untagged.push({ digest: d.digest, mediaType: d.mediaType, size: d.size, platforms: await platformsOf(d, parse) });
+
+  if (!dryRun) {
+    await options.afterDecision?.();
+    if (dropped.length > 0) {
+      const drop = new Set(dropped);
+      const next: ImageIndex = { ...index, manifests: index.manifests.filter((d) => !drop.has(d)) };
+      // The entries kept are copied as written (damaged ones too), not encoded again.
+      await writeIndexFile(root, next, { raw: indexRaw, index });
+    }
+    const done: PrunedFile[] = [];
+    const tmpDir = removed.some((f) => f.kind === 'blob') ? makeTempDir(root) : '';
+    for (const f of removed) {
+      const outcome = removeFile(root, tmpDir, f, judged.get(f.path));
+      if (outcome === 'removed') done.push(f);
+      else if (outcome === 'kept') youngKept.push(f);
+    }
+    removed.splice(0, removed.length, ...done);
+  }
+  return { dryRun, graceMs, removed, untagged, young: youngKept, bytes: removed.reduce((n, f) => n + f.size, 0) };
+}
+
+/**
+ * Removes one file: `removed`, `kept` (put back), or `gone` (another process removed it first). A blob is renamed
+ * aside first, and put back when its modification time changed since it was judged (a writer found it there and
+ * relies on it). Synchronous calls: prune holds the lock, and thousands of them go several times faster so.
+ */
+function removeFile(root: string, tmpDir: string, f: PrunedFile, judgedMtimeMs: number | undefined): 'removed' | 'kept' | 'gone' {
+  const path = join(root, ...f.path.split('/'));
+  if (f.kind !== 'blob') {
+    rmSync(path, { force: true });
+    return 'removed';
+  }
+  const aside = join(tmpDir, `prune-${process.pid}-${randomBytes(6).toString('hex')}`);
+  try {
+    renameSync(path, aside);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+    throw err;
+  }
+  if (lstatSync(aside).mtimeMs !== judgedMtimeMs) {
+    renameSync(aside, path);
+    return 'kept';
+  }
+  rmSync(aside, { force: true });
+  return 'removed';
+}
+
+/** A stored blob read as a manifest or index (at most 4 MiB): what it references; null when it is none. */
+async function readManifest(root: string, digest: string): Promise<Parsed | null> {
+  let bytes: Buffer;
+  try {
+    const path = join(root, blobPath(digest));
+    // Synchronous: prune holds the lock, and thousands of small reads go several times faster so.
+    const st = statSync(path);
+    if (st.size > MAX_MANIFEST_BYTES) return null;
+    bytes = readFileSync(path);
+  } catch {
+    return null; // missing or unreadable: a leaf
+  }
+  if (bytes.length === 0 || bytes[0] !== 0x7b /* { */) return null;
+  let doc: unknown;
+  try {
+    // Not checked against its digest: an altered manifest's references are still followed (keeping too much is safe).
+    doc = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return null;
+  const o = doc as Record<string, unknown>;
+  const descriptors = (v: unknown): Descriptor[] =>
+    (Array.isArray(v) ? v : [v]).filter((d): d is Descriptor => typeof d === 'object' && d !== null && isDigestFast((d as Descriptor).digest));
+  const parsed: Parsed = { manifests: descriptors(o.manifests), blobs: [...descriptors(o.config), ...descriptors(o.layers), ...descriptors(o.blobs)] };
+  const subject = o.subject as Descriptor | undefined;
+  if (typeof subject === 'object' && subject !== null && isDigestFast(subject.digest)) parsed.subject = subject;
+  return parsed;
+}
+
+async function platformsOf(d: Descriptor, parse: (digest: string) => Promise<Parsed | null>): Promise<string[]> {
+  if (d.platform) return [formatPlatform(d.platform)];
+  if (!isImageIndex(d.mediaType) && isManifestMediaType(d.mediaType)) return [];
+  const parsed = await parse(d.digest);
+  const out = new Set<string>();
+  for (const c of parsed?.manifests ?? []) if (c.platform) out.add(formatPlatform(c.platform));
+  return [...out];
+}
+
+function lstatQuiet(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+async function readDirSafe(dir: string): Promise<string[]> {
+  try {
+    return (await fs.readdir(dir)).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new OciError('INVALID_LAYOUT', `${dir}: cannot be read (${(err as Error).message})`, { cause: err });
+  }
+}
