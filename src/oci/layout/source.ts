@@ -1,7 +1,8 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync, promises as fs } from 'node:fs';
-import { join, sep } from 'node:path';
+import { join, resolve as resolvePath, sep } from 'node:path';
 import { Readable } from 'node:stream';
-import { lookupTar, type TarIndex } from './tar';
+import { OciError } from '../errors';
+import { indexTar, lookupTar, type TarIndex } from './tar';
 
 /** Returned by readFile when the file is larger than the caller accepts. */
 export const TOO_LARGE: unique symbol = Symbol('too large');
@@ -182,4 +183,15 @@ function readAllSync(fd: number, size: number, position: number): Buffer {
 export function isMissing(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/** A layout `.tar` opened for reading: every member name and link target checked (indexTar) before anything is read. */
+export async function openTarSource(file: string): Promise<{ path: string; source: TarSource }> {
+  const path = resolvePath(file);
+  try {
+    return { path, source: new TarSource(path, await indexTar(path)) };
+  } catch (err) {
+    if (isMissing(err)) throw new OciError('NOT_FOUND', `${path}: no such file`, { cause: err });
+    throw err;
+  }
 }

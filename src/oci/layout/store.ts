@@ -13,11 +13,10 @@ import type { IndexFileState } from './indexSplice';
 import { withFileLock } from './lock';
 import { layoutWriteError } from './writeError';
 import { checkManifestBytes, manifestFacts } from './manifest';
-import { DirSource, isMissing, TarSource, TOO_LARGE, type LayoutSource } from './source';
+import { DirSource, isMissing, openTarSource, TOO_LARGE, type LayoutSource } from './source';
 import { referrerDescriptor } from './subjectIndex';
 import { ManifestKnowledge } from './manifestKnowledge';
 import { stageIntoLayout } from './stage';
-import { indexTar } from './tar';
 import { blobPath, verifyBlob } from './verify';
 import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, checkLayoutFile, createLayout, drain, refreshTime, ingestBytes, makeTempDir, readLimited, sweepTemp, writeIndexFile, ingestStream } from './atomicFiles';
 import { cloneDescriptor, compareStrings, indexKey, indexView, nameOf, sameEntry, type IndexMutation, type IndexView, type PendingUpdate, withName } from './indexView';
@@ -73,15 +72,7 @@ export class OciLayoutStore implements Target {
 
   /** Opens a `.tar` of a layout, read-only. Every member name and link target is checked before anything is read. */
   static async openTar(file: string): Promise<OciLayoutStore> {
-    const path = resolvePath(file);
-    let tar;
-    try {
-      tar = await indexTar(path);
-    } catch (err) {
-      if (isMissing(err)) throw new OciError('NOT_FOUND', `${path}: no such file`, { cause: err });
-      throw err;
-    }
-    const source = new TarSource(path, tar);
+    const { path, source } = await openTarSource(file);
     checkLayoutFile(await source.readFile(OCI_LAYOUT_FILE, 4096), source.describe(OCI_LAYOUT_FILE), path);
     const raw = await source.readFile(INDEX_FILE);
     if (!raw || raw === TOO_LARGE) throw new OciError('INVALID_LAYOUT', `${source.describe(INDEX_FILE)}: missing; ${path} is not an OCI image layout`);
