@@ -7,6 +7,7 @@ import { documentUriParts, parseDocumentQuery } from '../../src/extension/presen
 import { parseSourceKey, sourceKey, sourceReference } from '../../src/extension/present/sourceRef';
 import { annotationsInline, escapeMarkdown, formatSize, shortMediaType } from '../../src/extension/present/format';
 import { annotationProblem } from '../../src/extension/present/annotationProblem';
+import { attachedMessage } from '../../src/extension/present/attachedMessage';
 import { blobItem, errorItem, layoutItem, manifestItem, registryItem, repositoryItem, tagItem, untaggedItem } from '../../src/extension/present/items';
 import type { Descriptor } from '../../src/oci/descriptor';
 import { MediaType } from '../../src/oci/mediaType';
@@ -160,11 +161,26 @@ describe('extension: confirmation of untag and delete', () => {
     const lines = consequenceLines({ manifests: [index, image], blobs: [{ mediaType: MediaType.ImageConfig, digest: D('1'), size: 1000 }, { mediaType: MediaType.ImageLayerGzip, digest: D('2'), size: 2000 }], bytes: 3000, orphanedReferrers: [sbom], danglingParents: [] });
     assert.equal(lines[0], 'No longer reachable from index.json: index b2b2b2b2b2b2, manifest linux/arm64/v8 a1a1a1a1a1a1.');
     assert.equal(lines[1], 'Also 2 configs and layers (3.0 kB in all).');
-    assert.match(lines[3]!, /1 referrer\(s\) will refer to a manifest that is no longer listed: manifest application\/spdx\+json c3c3c3c3c3c3/);
+    assert.match(lines[3]!, /1 referrer will refer to a manifest that is no longer listed: manifest application\/spdx\+json c3c3c3c3c3c3/);
   });
 
   it('says so when nothing else is lost', () => {
     assert.deepEqual(consequenceLines({ manifests: [], blobs: [], bytes: 0, orphanedReferrers: [], danglingParents: [] }), ['Nothing else becomes unreachable.']);
     assert.equal(describeDescriptor(index), 'index b2b2b2b2b2b2');
+  });
+});
+
+describe('extension: what Attach Artifact reports', () => {
+  it('counts in words and says where the artifacts went', () => {
+    assert.equal(attachedMessage('application/spdx+json', 'v1', [{}]), 'Attached 1 artifact of type application/spdx+json to v1');
+    assert.equal(attachedMessage('application/spdx+json', 'v1', [{ platform: 'linux/arm64/v8' }]), 'Attached 1 artifact of type application/spdx+json to linux/arm64/v8 of v1');
+    assert.equal(
+      attachedMessage('application/spdx+json', 'v1', [{ platform: 'linux/amd64' }, { platform: 'linux/arm64/v8' }]),
+      'Attached 2 artifacts of type application/spdx+json to linux/amd64, linux/arm64/v8 of v1',
+    );
+    assert.equal(
+      attachedMessage('application/vnd.demo.lifecycle', 'v1', [{}, { platform: 'linux/amd64' }, { platform: 'linux/arm64/v8' }]),
+      'Attached 3 artifacts of type application/vnd.demo.lifecycle to v1 and its platforms linux/amd64, linux/arm64/v8',
+    );
   });
 });

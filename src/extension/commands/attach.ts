@@ -7,6 +7,7 @@ import { formatPlatform, parsePlatform } from '../../oci/platform';
 import { shortDigest } from '../../oci/reference';
 import { attach as attachCore, type AttachFile } from '../../oci/referrers';
 import type { ReadOnlyTarget } from '../../oci/target';
+import { attachedMessage } from '../present/attachedMessage';
 import type { Services } from '../services';
 import { annotationChanges, stringList } from './argValues';
 import { manifestFrom, plainArgs } from './args';
@@ -73,7 +74,7 @@ export async function attach(services: Services, arg?: unknown): Promise<AttachC
     subject: a.subject.digest,
     platform: a.subject.platform ? formatPlatform(a.subject.platform) : undefined,
   }));
-  reportDone(services, l10n.t('Attached {0} artifact(s) of type {1} to {2}', artifacts.length, artifactType, target.tag ?? shortDigest(target.desc.digest)), {
+  reportDone(services, attachedMessage(artifactType, target.tag ?? shortDigest(target.desc.digest), artifacts), {
     layout: target.layout.path,
     tag: target.tag,
     digest: artifacts[0]?.digest,

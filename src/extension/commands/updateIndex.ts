@@ -92,8 +92,9 @@ export async function applyUpdate(services: Services, target: ResolvedManifest, 
   const leftBehind = copy ? plan.resign : [...plan.copy, ...plan.resign];
   layoutChanged(services, target.layout.path);
   const lines = [l10n.t('Updated {0}: now {1}', tags.join(', ') || shortDigest(target.desc.digest), shortDigest(desc.digest))];
-  if (carried.length > 0) lines.push(l10n.t('Copied {0} referrer(s) to it.', carried.length));
-  if (leftBehind.length > 0) lines.push(l10n.t('{0} referrer(s) stay with {1}.', leftBehind.length, shortDigest(target.desc.digest)));
+  if (carried.length > 0) lines.push(carried.length === 1 ? l10n.t('Copied 1 referrer to it.') : l10n.t('Copied {0} referrers to it.', carried.length));
+  const old = shortDigest(target.desc.digest);
+  if (leftBehind.length > 0) lines.push(leftBehind.length === 1 ? l10n.t('1 referrer stays with {0}.', old) : l10n.t('{0} referrers stay with {1}.', leftBehind.length, old));
   if (plan.resign.length > 0) lines.push(l10n.t('Sign the updated index again: signatures and attestations are not copied.'));
   reportDone(services, lines.join(' '), {
     layout: target.layout.path,

@@ -33,7 +33,12 @@ export function consequenceLines(report: UnreachableReport): string[] {
     lines.push(l10n.t('Unreachable content stays on disk until a garbage collection removes it.'));
   }
   if (report.orphanedReferrers.length > 0) {
-    lines.push(l10n.t('{0} referrer(s) will refer to a manifest that is no longer listed: {1}.', report.orphanedReferrers.length, report.orphanedReferrers.slice(0, LISTED).map(describeDescriptor).join(', ')));
+    const listed = report.orphanedReferrers.slice(0, LISTED).map(describeDescriptor).join(', ');
+    lines.push(
+      report.orphanedReferrers.length === 1
+        ? l10n.t('1 referrer will refer to a manifest that is no longer listed: {0}.', listed)
+        : l10n.t('{0} referrers will refer to a manifest that is no longer listed: {1}.', report.orphanedReferrers.length, listed),
+    );
   }
   if (report.danglingParents.length > 0) {
     lines.push(l10n.t('{0} index(es) will list a manifest that no longer exists: {1}.', report.danglingParents.length, report.danglingParents.slice(0, LISTED).map(describeDescriptor).join(', ')));
