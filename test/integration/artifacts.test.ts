@@ -9,7 +9,7 @@ import { isOciError } from '../../src/oci/errors';
 import type { ImageManifest } from '../../src/oci/descriptor';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, tempDir } from '../unit/builders';
-import { hasDockerRegistry, launchRegistry, type LaunchedRegistry } from './support';
+import { hasDockerRegistry, launchRegistry, type LaunchedRegistry, useEmptyDockerConfig } from './support';
 
 function skopeo(...args: string[]): Buffer {
   return execFileSync('skopeo', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -56,16 +56,12 @@ const describeRegistry = hasDockerRegistry() ? describe : describe.skip;
 describeRegistry('push, pull, blob push/delete, fetch-config against docker-registry', function () {
   this.timeout(120_000);
   let registry: LaunchedRegistry;
-  let dockerConfig: string | undefined;
+  useEmptyDockerConfig();
   before(async () => {
     registry = await launchRegistry();
-    dockerConfig = process.env.DOCKER_CONFIG;
-    process.env.DOCKER_CONFIG = tempDir('manifold-docker-');
   });
   after(async () => {
     await registry?.stop();
-    if (dockerConfig === undefined) delete process.env.DOCKER_CONFIG;
-    else process.env.DOCKER_CONFIG = dockerConfig;
     cleanupTemps();
   });
 

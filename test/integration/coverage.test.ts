@@ -6,7 +6,7 @@ import { copyPeerLayout, describeWithPeerLayouts } from '../helpers/peerLayouts'
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, tempDir } from '../unit/builders';
 import { makeReleaseLayout, type ReleaseLayout, short } from '../unit/coverageLayout';
-import { hasDockerRegistry, launchRegistry, type LaunchedRegistry, startOciServer } from './support';
+import { hasDockerRegistry, launchRegistry, type LaunchedRegistry, startOciServer, useEmptyDockerConfig } from './support';
 
 type Artifact = { digest: string; kinds: string[]; other?: string; via: string[] };
 type JsonRow = { label: string; digest: string; counts: Record<string, number>; artifacts: Artifact[] };
@@ -110,17 +110,13 @@ describeRegistry('referrer coverage on docker-registry (distribution 2.8: fallba
   this.timeout(120_000);
   let registry: LaunchedRegistry;
   let l: ReleaseLayout;
-  let dockerConfig: string | undefined;
+  useEmptyDockerConfig();
   before(async () => {
     registry = await launchRegistry();
-    dockerConfig = process.env.DOCKER_CONFIG;
-    process.env.DOCKER_CONFIG = tempDir('manifold-docker-');
     l = await makeReleaseLayout();
   });
   after(async () => {
     await registry?.stop();
-    if (dockerConfig === undefined) delete process.env.DOCKER_CONFIG;
-    else process.env.DOCKER_CONFIG = dockerConfig;
     cleanupTemps();
   });
 

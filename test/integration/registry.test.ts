@@ -10,7 +10,7 @@ import { isOciError } from '../../src/oci/errors';
 import { RegistryClient, RegistryError, RemoteRepository } from '../../src/oci/registry';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeArtifact, makeImage, makeIndex, newLayout, tempDir } from '../unit/builders';
-import { hasDockerRegistry, launchRegistry, startOciServer, startTokenServer, type LaunchedRegistry, type TokenServer } from './support';
+import { hasDockerRegistry, launchRegistry, startOciServer, startTokenServer, type LaunchedRegistry, type TokenServer, useEmptyDockerConfig } from './support';
 
 function skopeo(...args: string[]): Buffer {
   return execFileSync('skopeo', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -44,16 +44,12 @@ const describeRegistry = hasDockerRegistry() ? describe : describe.skip;
 describeRegistry('docker-registry (distribution 2.8), no auth', function () {
   this.timeout(120_000);
   let registry: LaunchedRegistry;
-  let dockerConfig: string | undefined;
+  useEmptyDockerConfig();
   before(async () => {
     registry = await launchRegistry();
-    dockerConfig = process.env.DOCKER_CONFIG;
-    process.env.DOCKER_CONFIG = tempDir('manifold-docker-');
   });
   after(async () => {
     await registry?.stop();
-    if (dockerConfig === undefined) delete process.env.DOCKER_CONFIG;
-    else process.env.DOCKER_CONFIG = dockerConfig;
     cleanupTemps();
   });
 

@@ -3,3 +3,4 @@ export * from './ociServer';
 export * from './processes';
 export * from './registryLauncher';
 export * from './tokenServer';
+export * from './dockerConfig';
