@@ -19,26 +19,28 @@ export const REGISTRY_OPTIONS: Record<string, OptionSpec> = {
 
 type Patience = Pick<RegistryClientOptions, 'timeoutMs' | 'retry' | 'onRetry'>;
 
+/** A setting from its flag, else its environment variable (an empty one counts as unset); `name` says which, for errors. */
+function setting(p: ParsedCommand, env: NodeJS.ProcessEnv, flag: string, variable: string): { text: string; name: string } | undefined {
+  const flagged = typeof p.values[flag] === 'string' ? (p.values[flag] as string) : undefined;
+  return flagged !== undefined ? { text: flagged, name: `--${flag}` } : env[variable] ? { text: env[variable]!, name: variable } : undefined;
+}
+
 /**
  * `--timeout` and `--retries`, else $MANIFOLD_TIMEOUT and $MANIFOLD_RETRIES, else the client's defaults;
  * and each retry told on stderr, one line each, so a stalled registry does not look like a hung command.
  */
 export function patienceOptions(p: ParsedCommand, env: NodeJS.ProcessEnv = process.env): Patience {
-  const setting = (flag: string, variable: string) => {
-    const flagged = typeof p.values[flag] === 'string' ? (p.values[flag] as string) : undefined;
-    return flagged !== undefined ? { text: flagged, name: `--${flag}` } : env[variable] ? { text: env[variable]!, name: variable } : undefined;
-  };
   const printer = p.printer ?? processPrinter;
   // On a terminal, clear cp's status line first.
   const clear = printer === processPrinter && process.stderr.isTTY ? '\r\x1b[K' : '';
   const out: Patience = { onRetry: (info) => printer.err(`${clear}${retryNotice(info)}\n`) };
-  const timeout = setting('timeout', 'MANIFOLD_TIMEOUT');
+  const timeout = setting(p, env, 'timeout', 'MANIFOLD_TIMEOUT');
   if (timeout) {
     const s = Number(timeout.text);
     if (!(s > 0) || !Number.isFinite(s)) throw new OciError('INVALID_ARGUMENT', `${timeout.name} must be a positive number of seconds, got ${JSON.stringify(timeout.text)}`);
     out.timeoutMs = Math.round(s * 1000);
   }
-  const retries = setting('retries', 'MANIFOLD_RETRIES');
+  const retries = setting(p, env, 'retries', 'MANIFOLD_RETRIES');
   if (retries) {
     const n = Number(retries.text);
     if (!Number.isInteger(n) || n < 0 || retries.text.trim() === '') throw new OciError('INVALID_ARGUMENT', `${retries.name} must be a whole number, 0 or more, got ${JSON.stringify(retries.text)}`);
@@ -100,13 +102,11 @@ export async function registryClientOptions(p: ParsedCommand, registry: string):
  * transfer of `cp --concurrency` plus two, since a copy within one registry streams each blob from and to it.
  */
 export function maxConnections(p: ParsedCommand, env: NodeJS.ProcessEnv = process.env): number | undefined {
-  const flag = typeof p.values['max-connections'] === 'string' ? p.values['max-connections'] : undefined;
-  const text = flag ?? env.MANIFOLD_MAX_CONNECTIONS;
+  const given = setting(p, env, 'max-connections', 'MANIFOLD_MAX_CONNECTIONS');
   let n: number | undefined;
-  if (text !== undefined && text !== '') {
-    n = Number(text);
-    const name = flag !== undefined ? '--max-connections' : 'MANIFOLD_MAX_CONNECTIONS';
-    if (!Number.isInteger(n) || n < 1) throw new OciError('INVALID_ARGUMENT', `${name} must be a positive whole number, got ${JSON.stringify(text)}`);
+  if (given) {
+    n = Number(given.text);
+    if (!Number.isInteger(n) || n < 1) throw new OciError('INVALID_ARGUMENT', `${given.name} must be a positive whole number, got ${JSON.stringify(given.text)}`);
   }
   const concurrency = Number(p.values.concurrency);
   if (Number.isInteger(concurrency) && concurrency > 0) n = Math.max(n ?? DEFAULT_MAX_CONNECTIONS, 2 * concurrency + 2);
