@@ -1,5 +1,4 @@
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { saveBlob } from '../../oci/artifacts/blobContent';
 import { encodeDescriptor } from '../../oci/encoding/goJson';
 import { OciError } from '../../oci/errors';
 import { parseManifestContent } from '../../oci/graph/manifestContent';
@@ -31,19 +30,12 @@ export const manifestFetchConfig: Command = {
       printer.out(encodeDescriptor(content.config) + '\n');
       return;
     }
-    const bytes = await t.target.fetchBytes(content.config);
     const output = stringOpt(p, 'output');
     if (!output || output === '-') {
-      printer.out(bytes.toString('utf8'));
+      printer.out((await t.target.fetchBytes(content.config)).toString('utf8'));
       return;
     }
-    const temp = `${output}.manifold-partial`;
-    try {
-      await new Promise<void>((resolve, reject) => createWriteStream(temp).on('error', reject).end(bytes, resolve));
-      await rename(temp, output);
-    } catch (err) {
-      await rm(temp, { force: true });
-      throw err;
-    }
+    // As blob fetch: verified, written beside the name and renamed there.
+    await saveBlob(t.target, content.config, output);
   },
 };

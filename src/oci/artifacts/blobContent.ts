@@ -1,5 +1,6 @@
 // A blob's content for a person: saved to a file (verified, never half written under its name), or read as text
 // to show (an SBOM, an end-of-life note, a config), refused plainly when it is too large or not text.
+import { isUtf8 } from 'node:buffer';
 import { createWriteStream, promises as fs } from 'node:fs';
 import { dirname, join, posix, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -49,16 +50,7 @@ export async function readBlobText(target: ReadOnlyTarget, desc: Descriptor, opt
   return bytes.toString('utf8');
 }
 
-function isUtf8(bytes: Buffer): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function formatBytes(n: number): string {
+function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];
   let v = n / 1024;

@@ -11,7 +11,7 @@ import { parseManifestContent } from '../graph/manifestContent';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { selectPlatform } from '../selectPlatform';
 import type { OpOptions, ReadOnlyTarget } from '../target';
-import { writeAtomically } from './blobContent';
+import { saveBlob, writeAtomically } from './blobContent';
 import { ANNOTATION_CONTENT_DIGEST, ANNOTATION_CONTENT_UNPACK } from './files';
 import { readTarMembers } from './tarReader';
 
@@ -137,7 +137,7 @@ export async function pullArtifact(target: ReadOnlyTarget, options: PullArtifact
     if (p.desc.annotations?.[ANNOTATION_CONTENT_UNPACK] === 'true') {
       await unpack(target, plain, p.name, p.desc.annotations[ANNOTATION_CONTENT_DIGEST], base, options, emit);
     } else {
-      await writeAtomically(p.final, async () => target.fetch(plain, op));
+      await saveBlob(target, plain, p.final, op);
     }
     emit({ type: 'downloaded', name: p.name, desc: p.desc });
     files.push({ name: p.name, desc: p.desc });
