@@ -75,7 +75,7 @@ describe('npm start without desktop VS Code', { timeout: 600_000 }, () => {
     browser = await launchChromium();
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     page.setDefaultTimeout(60_000);
-    await page.goto(url);
+    await page.goto(url, { timeout: 180_000 });
     await openManifoldView(page);
     const expected = await expectedTagRows(await readLayout(join(workspace, 'layout')));
     assert.ok(expected.some((r) => r.label === 'v1' && r.description.includes('multi-arch')), 'the demo has a multi-arch v1');
