@@ -28,7 +28,7 @@ export function parsePlatformPattern(text: string): PlatformPattern {
   const spec = colon === -1 ? text : text.slice(0, colon);
   const osVersion = colon === -1 ? undefined : text.slice(colon + 1);
   const parts = spec.split('/');
-  const bad = (why: string) => new OciError('INVALID_ARGUMENT', `invalid platform ${JSON.stringify(text)}: ${why}; ${FORM}`);
+  const bad = (why: string) => new OciError('INVALID_ARGUMENT', `failed to parse platform ${JSON.stringify(text)}: ${why}; ${FORM}`);
   if (parts.length < 2 || parts.length > 3) throw bad(`${parts.length === 1 ? 'no' : 'too many'} "/"`);
   for (const part of [...parts, ...(osVersion === undefined ? [] : [osVersion])]) {
     if (part === '') throw bad('a part is empty');
@@ -46,7 +46,7 @@ export function parsePlatformPatterns(values: readonly string[]): PlatformPatter
   const out: PlatformPattern[] = [];
   for (const value of values) {
     const items = value.split(',').map((s) => s.trim());
-    if (items.some((s) => s === '')) throw new OciError('INVALID_ARGUMENT', `invalid platform list ${JSON.stringify(value)}: an empty item; separate platforms with single commas`);
+    if (items.some((s) => s === '')) throw new OciError('INVALID_ARGUMENT', `failed to parse platform list ${JSON.stringify(value)}: an empty item; separate platforms with single commas`);
     for (const item of items) if (!out.some((p) => p.text === item)) out.push(parsePlatformPattern(item));
   }
   return out;

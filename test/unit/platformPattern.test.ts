@@ -52,14 +52,14 @@ describe('platform patterns', () => {
   });
 
   const invalid: Array<[string, RegExp]> = [
-    ['linux', /invalid platform "linux": no "\/"/],
-    ['a/b/c/d', /invalid platform "a\/b\/c\/d": too many "\/"/],
-    ['linux/', /invalid platform "linux\/": a part is empty/],
+    ['linux', /failed to parse platform "linux": no "\/"/],
+    ['a/b/c/d', /failed to parse platform "a\/b\/c\/d": too many "\/"/],
+    ['linux/', /failed to parse platform "linux\/": a part is empty/],
     ['/amd64', /a part is empty/],
-    ['linux/amd64:', /invalid platform "linux\/amd64:": a part is empty/],
-    ['linux/[ab]', /invalid platform "linux\/\[ab\]": "\[ab\]" has a character other than/],
+    ['linux/amd64:', /failed to parse platform "linux\/amd64:": a part is empty/],
+    ['linux/[ab]', /failed to parse platform "linux\/\[ab\]": "\[ab\]" has a character other than/],
     ['linux/amd?4', /"amd\?4" has a character other than .* the wildcard \*/],
-    ['', /invalid platform "": no "\/"/],
+    ['', /failed to parse platform "": no "\/"/],
   ];
   for (const [text, message] of invalid) {
     it(`refuses ${JSON.stringify(text)}, naming it`, () => assert.throws(() => parsePlatformPattern(text), message));
@@ -70,8 +70,8 @@ describe('platform patterns', () => {
       parsePlatformPatterns(['linux/amd64,linux/arm64', 'linux/arm/*', 'linux/amd64']).map((p) => p.text),
       ['linux/amd64', 'linux/arm64', 'linux/arm/*'],
     );
-    assert.throws(() => parsePlatformPatterns(['linux/amd64,']), /invalid platform list "linux\/amd64,": an empty item/);
-    assert.throws(() => parsePlatformPatterns(['linux/amd64,bad']), /invalid platform "bad"/);
+    assert.throws(() => parsePlatformPatterns(['linux/amd64,']), /failed to parse platform list "linux\/amd64,": an empty item/);
+    assert.throws(() => parsePlatformPatterns(['linux/amd64,bad']), /failed to parse platform "bad"/);
   });
 
   describe('picking children of an index', () => {
