@@ -38,10 +38,11 @@ export function coverageModel(report: CoverageReport, options: ModelOptions): Co
     const platform = !index && row.position.length === 1 && row.desc.platform ? formatPlatform(row.desc.platform) : undefined;
     return { label: coverageLabel(row), digest: row.desc.digest, index, ...(platform ? { platform } : {}), cells };
   });
+  // `other` is what matches no kind: nothing to attach "of that kind", so nothing is missing from it.
   const columns: CoverageColumnView[] = kinds.map(({ id, title }, i) => ({
     id,
     title: options.titleOf?.(id) ?? title,
-    missing: rows.filter((r) => r.platform && r.cells[i]!.count === 0).map((r) => r.platform!),
+    missing: id === OTHER_KIND ? [] : rows.filter((r) => r.platform && r.cells[i]!.count === 0).map((r) => r.platform!),
     attachable: id !== OTHER_KIND,
   }));
   return {

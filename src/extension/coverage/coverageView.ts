@@ -5,6 +5,7 @@ import { isOciError } from '../../oci/errors';
 import { OTHER_KIND, referrerCoverage } from '../../oci/referrers';
 import { shortDigest } from '../../oci/reference';
 import type { CoverageModel, FromWebview, ToWebview } from '../../shared/coverageProtocol';
+import { indexStamp } from '../layouts/layoutNodes';
 import { sourceKey, sourceReference, type SourceRef } from '../present/sourceRef';
 import type { Services } from '../services';
 import { untrustedMessage } from '../trust';
@@ -15,6 +16,7 @@ import { webviewPage } from './webviewPage';
 
 export const COVERAGE_VIEW_TYPE = 'manifold.coverage';
 const DEBOUNCE_MS = 300;
+const POLL_MS = 3000;
 
 /** What a coverage page shows: an image by tag (followed when the tag moves) or digest, in a layout or on a registry. */
 export interface CoverageSubject {
@@ -57,6 +59,8 @@ class CoverageView {
   private reading: Promise<CoverageModel> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
+  /** The layout's index.json as last read (inode, size, time), for the poll. */
+  private stamp: string | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
@@ -77,14 +81,12 @@ class CoverageView {
       const changed = (uri: vscode.Uri) => {
         if (resolve(dirname(uri.fsPath)) === layout) this.refreshSoon();
       };
-      const watchers = [services.layoutFiles];
-      // A layout outside the workspace folders (added by the user, or a test's) needs a watcher of its own.
-      if (!vscode.workspace.getWorkspaceFolder(vscode.Uri.file(layout))) {
-        const own = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(layout), 'index.json'));
-        this.subscriptions.push(own);
-        watchers.push(own);
-      }
-      for (const w of watchers) this.subscriptions.push(w.onDidChange(changed), w.onDidCreate(changed), w.onDidDelete(changed));
+      const files = services.layoutFiles;
+      this.subscriptions.push(files.onDidChange(changed), files.onDidCreate(changed), files.onDidDelete(changed));
+      // Watchers miss events now and then (mounts, folders outside the workspace): while the page is visible,
+      // index.json is also looked at every few seconds, as the Layouts view does (layouts/watcher.ts).
+      const poller = setInterval(() => void this.poll(layout), POLL_MS);
+      this.subscriptions.push({ dispose: () => clearInterval(poller) });
     }
     this.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('manifold') && this.refreshSoon()));
     this.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.refreshSoon()));
@@ -137,6 +139,12 @@ class CoverageView {
     return this.reading;
   }
 
+  private async poll(layout: string): Promise<void> {
+    if (!this.panel.visible || this.reading || this.stamp === undefined) return;
+    const now = await indexStamp(layout);
+    if (now !== undefined && now !== this.stamp) this.refreshSoon();
+  }
+
   private refreshSoon(): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.refresh().catch(() => undefined), DEBOUNCE_MS);
@@ -144,6 +152,7 @@ class CoverageView {
 
   private async read(): Promise<CoverageModel> {
     const { ref, reference } = this.subject;
+    if (ref.kind === 'layout') this.stamp = await indexStamp(ref.path);
     const target = await this.services.sources.open(ref);
     const report = await referrerCoverage(target, reference, { kinds: kindTableFromSettings() });
     return coverageModel(report, { reference: sourceReference(ref, reference), titleOf: kindTitle, attachBlocked: this.attachBlocked() });

@@ -78,7 +78,12 @@ describe('Referrer coverage page', () => {
     assert.ok(shown, 'no coverage page open for the layout');
     assert.equal(shown.gaps, 2);
     // Another tool signs linux/arm64/v8: the page follows without being asked.
-    await attach(store, { subject: 'v1', artifactType: 'application/vnd.cncf.notary.signature', files: [], platforms: [{ os: 'linux', architecture: 'arm64', variant: 'v8' }] });
+    await attach(store, {
+      subject: 'v1',
+      artifactType: 'application/vnd.cncf.notary.signature',
+      annotations: { 'io.cncf.notary.x509chain.thumbprint#S256': '["demo"]' },
+      platforms: [{ os: 'linux', architecture: 'arm64', variant: 'v8' }],
+    });
     await eventually(async () => {
       const now = services.coverage?.shown(subject);
       assert.ok(now, 'the page is reading');
