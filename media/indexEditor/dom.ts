@@ -25,8 +25,9 @@ export function button(text: string, label: string, onClick: () => void, classNa
 }
 
 /**
- * An inline text field over `anchor`: Enter commits, Escape or leaving it cancels (a half-typed value never
- * changes the document by accident). `onClose` runs either way.
+ * An inline text field over `anchor`: Enter commits, and so does leaving it (clicking away) once something was
+ * changed, so what was typed is never lost without a word; Escape cancels. `onClose` runs either way, before the
+ * commit (the caller puts the focus back).
  */
 export function inlineInput(anchor: HTMLElement, value: string, placeholder: string, commit: (value: string) => void, onClose: () => void): void {
   const field = h('input', { class: 'inline', label: placeholder });
@@ -48,7 +49,7 @@ export function inlineInput(anchor: HTMLElement, value: string, placeholder: str
     else if (e.key === 'Escape') close(false);
     e.stopPropagation();
   });
-  field.addEventListener('blur', () => close(false));
+  field.addEventListener('blur', () => close(field.value !== value));
   field.focus();
   field.select();
 }

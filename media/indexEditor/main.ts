@@ -2,7 +2,7 @@
 // holds no document state of its own: every change goes to the extension as an edit of the text, and the table
 // is drawn again from the state that comes back.
 import * as l10n from '@vscode/l10n';
-import type { BlobState, EditorState, FromWebview, RowView, TableEdit, ToWebview } from '../../src/shared/indexEditorProtocol';
+import type { BlobState, EditorState, FromWebview, RowKinds, RowView, TableEdit, ToWebview } from '../../src/shared/indexEditorProtocol';
 import { button, h, inlineInput } from './dom';
 
 // The extension puts VS Code's l10n bundle on <body data-l10n> (absent in English): set before any string is made.
@@ -19,6 +19,7 @@ const root = document.getElementById('root')!;
 
 let state: EditorState | undefined;
 let blobs: BlobState[] = [];
+let kinds: { digest: string; rows: Array<RowKinds | undefined> } | undefined;
 let error: string | undefined;
 // While a field is being edited a new state waits, so redrawing does not take the field away.
 let editing = false;
@@ -44,13 +45,32 @@ function edit(e: TableEdit): void {
   send({ type: 'edit', version: state.version, edit: e });
 }
 
-function startEditing(anchor: HTMLElement, value: string, placeholder: string, commit: (value: string) => void): void {
+/**
+ * An inline field over `anchor`, started from the control `from` (which gets the focus back when it closes, even
+ * after the table is drawn again: by its data-key).
+ */
+function startEditing(anchor: HTMLElement, from: HTMLElement, value: string, placeholder: string, commit: (value: string) => void): void {
   if (editing || !writable()) return;
   editing = true;
   inlineInput(anchor, value, placeholder, commit, () => {
     editing = false;
     if (pending) render();
+    refocus(from.dataset.key);
   });
+}
+
+/** Focuses the control with this data-key, if it is on the page. */
+function refocus(key: string | undefined): void {
+  if (!key) return;
+  const el = [...root.querySelectorAll<HTMLElement>('[data-key]')].find((e) => e.dataset.key === key);
+  el?.focus();
+}
+
+/** `key=value` (the value may hold `=`); undefined when there is no key. */
+function splitAnnotation(text: string): { key: string; value: string } | undefined {
+  const eq = text.indexOf('=');
+  if (eq <= 0 || text.slice(0, eq).trim() === '') return undefined;
+  return { key: text.slice(0, eq).trim(), value: text.slice(eq + 1) };
 }
 
 function writable(): boolean {
@@ -83,7 +103,19 @@ function header(s: EditorState): HTMLElement {
   return h(
     'header',
     {},
-    h('div', { class: 'title' }, h('h1', {}, title), ...badges, h('span', { class: 'spacer' }), button(l10n.t('Show text'), l10n.t('Open the text beside the table'), () => send({ type: 'showText' }), 'secondary')),
+    h(
+      'div',
+      { class: 'title' },
+      h('h1', {}, title),
+      ...badges,
+      h('span', { class: 'spacer' }),
+      s.storedAs
+        ? button(l10n.t('Show text'), l10n.t('Open the text beside the table, formatted and read-only (the stored index is one line)'), () => send({ type: 'showText' }), 'secondary')
+        : button(l10n.t('Show text'), l10n.t('Open the text beside the table'), () => send({ type: 'showText' }), 'secondary'),
+      s.storedAs && !s.readOnly
+        ? button(l10n.t('Edit text'), l10n.t('Open the stored text itself to edit it (one line, as stored: formatting it changes its digest)'), () => send({ type: 'showText', editable: true }), 'secondary')
+        : undefined,
+    ),
     digestLine,
     problems,
   );
@@ -94,57 +126,109 @@ function banners(s: EditorState): HTMLElement[] {
   if (error) out.push(h('div', { class: 'banner error', role: 'alert' }, error, button('✕', l10n.t('Dismiss'), () => ((error = undefined), render()))));
   if (s.syntaxError) out.push(h('div', { class: 'banner error' }, l10n.t('The text is not valid JSON: the table shows what it can read, and waits for the text to be fixed before it changes anything.')));
   if (s.readOnly) out.push(h('div', { class: 'banner info' }, s.readOnly));
+  if (s.formattingOnly && s.savedDigest) {
+    const where = s.storedAs
+      ? l10n.t('Only the formatting differs from the stored index, yet the digest is the bytes: saving stores a new index {0} and moves {1} to it. Undo to keep {2}.', short(s.digest), s.storedAs, short(s.savedDigest))
+      : l10n.t('Only the formatting differs from the saved file, yet the digest is the bytes: {0} now, {1} as saved.', short(s.digest), short(s.savedDigest));
+    out.push(h('div', { class: 'banner warning', role: 'status' }, where));
+  }
   if (s.kind !== 'index') out.push(h('div', { class: 'banner info' }, l10n.t('This document is not an image index: the index editor edits the manifests of an index. Open the text to edit it.')));
   return out;
 }
 
 function platformCell(r: RowView): HTMLElement {
-  const cell = h('td', { class: 'platform' });
-  const text = h('button', { class: r.platform ? 'cell-edit' : 'cell-edit empty', title: l10n.t('Edit the platform (os/arch[/variant])'), label: l10n.t('Platform of entry {0}', r.index) }, r.platform ?? '—');
+  const cell = td('platform', l10n.t('Platform'));
+  const text = h(
+    'button',
+    { class: r.platform ? 'cell-edit' : 'cell-edit empty', title: l10n.t('Edit the platform (os/arch[/variant])'), label: l10n.t('Platform of entry {0}', r.index), 'data-key': `platform:${r.index}` },
+    r.platform ?? '—',
+  );
   text.type = 'button';
-  text.addEventListener('click', () => startEditing(cell, r.platform ?? '', l10n.t('linux/arm64/v8 (empty removes it)'), (v) => edit({ type: 'setPlatform', row: r.index, text: v })));
+  text.addEventListener('click', () => startEditing(cell, text, r.platform ?? '', l10n.t('linux/arm64/v8 (empty removes it)'), (v) => edit({ type: 'setPlatform', row: r.index, text: v })));
   cell.append(text);
   return cell;
 }
 
-/** Annotations as chips: click a value to change it, ✕ to remove, + to add one (`key=value`). */
+/**
+ * Annotations as chips, each read and edited as `key=value` (as "+" adds one): a changed key renames the
+ * annotation, an empty field removes it; ✕ removes it too. The whole text is each chip's tooltip.
+ */
 function annotationList(entries: Array<[string, string]>, row: number | undefined): HTMLElement {
   const list = h('div', { class: 'chips' });
+  const owner = row === undefined ? 'index' : String(row);
+  const commitText = (typed: string, replaces?: string) => {
+    if (typed.trim() === '' && replaces !== undefined) return edit({ type: 'removeAnnotation', row, key: replaces });
+    const parsed = splitAnnotation(typed);
+    if (!parsed) {
+      // Never dropped silently: the banner keeps what was typed.
+      error = l10n.t('Not changed: "{0}" is not key=value.', typed);
+      render();
+      return;
+    }
+    edit({ type: 'setAnnotation', row, key: parsed.key, value: parsed.value, replaces });
+  };
   for (const [key, value] of entries) {
-    const chip = h('span', { class: 'chip', title: `${key}=${value}` });
-    const val = h('button', { class: 'chip-value', label: l10n.t('Edit annotation {0}', key) }, h('span', { class: 'key' }, key), '=', value);
+    const full = `${key}=${value}`;
+    const chip = h('span', { class: 'chip' });
+    const val = h(
+      'button',
+      { class: 'chip-value', title: writable() ? l10n.t('{0} (click to edit)', full) : full, label: l10n.t('Edit annotation {0}', key), 'data-key': `chip:${owner}:${key}` },
+      h('span', { class: 'key' }, key),
+      '=',
+      value,
+    );
     val.type = 'button';
-    val.addEventListener('click', () => startEditing(chip, value, l10n.t('value of {0}', key), (v) => edit({ type: 'setAnnotation', row, key, value: v })));
+    val.addEventListener('click', () => startEditing(chip, val, full, l10n.t('key=value (empty removes it)'), (v) => commitText(v, key)));
     chip.append(val, button('✕', l10n.t('Remove annotation {0}', key), () => edit({ type: 'removeAnnotation', row, key })));
     list.append(chip);
   }
   const add = h('span', { class: 'chip add' });
-  add.append(
-    button('+', row === undefined ? l10n.t('Add an annotation to the index') : l10n.t('Add an annotation to entry {0}', row), () =>
-      startEditing(add, '', 'key=value', (v) => {
-        const eq = v.indexOf('=');
-        if (eq <= 0) {
-          error = l10n.t('An annotation is key=value.');
-          render();
-          return;
-        }
-        edit({ type: 'setAnnotation', row, key: v.slice(0, eq).trim(), value: v.slice(eq + 1) });
-      }),
-    ),
+  const plus = button('+', row === undefined ? l10n.t('Add an annotation to the index') : l10n.t('Add an annotation to entry {0}', row), () =>
+    startEditing(add, plus, '', 'key=value', (v) => {
+      if (v.trim() !== '') commitText(v);
+    }),
   );
+  plus.dataset.key = `add:${owner}`;
+  add.append(plus);
   list.append(add);
   return list;
 }
 
+/** A cell with its column's name, which the stacked layout of a narrow editor shows before it. */
+function td(className: string, label: string, ...children: Array<Node | string | undefined>): HTMLTableCellElement {
+  return h('td', { class: className, 'data-label': label }, ...children);
+}
+
+/** What is attached to the entry (`signed · SBOM`), and what it lacks that a sibling or the index has. */
+function kindsCell(r: RowView, s: EditorState): HTMLElement {
+  const cell = td('kinds', l10n.t('Referrers'));
+  const shown = kinds?.digest === s.digest ? kinds.rows : undefined;
+  if (!shown) {
+    cell.append(h('span', { class: 'empty', title: l10n.t('Looking for referrers…') }, '…'));
+    return cell;
+  }
+  const k = shown[r.index];
+  if (!k) return cell;
+  if (k.carried.length === 0 && k.gaps.length === 0) cell.append(h('span', { class: 'empty', title: l10n.t('Nothing is attached to this entry') }, '—'));
+  if (k.carried.length > 0) cell.append(h('span', { class: 'carried' }, k.carried.join(' · ')));
+  if (k.gaps.length > 0) {
+    const gap = h('span', { class: 'gap', title: l10n.t('Attached to another entry or the index, not to this one: {0}', k.gaps.join(', ')) }, '⚠ ' + l10n.t('no {0}', k.gaps.join(', ')));
+    cell.append(k.carried.length > 0 ? ' ' : '', gap);
+  }
+  return cell;
+}
+
 function blobCell(state: BlobState | undefined): HTMLElement {
-  if (state === 'present') return h('td', { class: 'blob present', title: l10n.t('The blob is in the layout') }, '✓');
-  if (state === 'missing') return h('td', { class: 'blob missing', title: l10n.t('The blob is not in the layout') }, '✗ ' + l10n.t('missing'));
-  return h('td', { class: 'blob unknown', title: l10n.t('Not known (no layout, or not a digest)') }, '–');
+  const label = l10n.t('Blob');
+  if (state === 'present') return h('td', { class: 'blob present', title: l10n.t('The blob is in the layout'), 'data-label': label }, '✓');
+  if (state === 'missing') return h('td', { class: 'blob missing', title: l10n.t('The blob is not in the layout'), 'data-label': label }, '✗ ' + l10n.t('missing'));
+  return h('td', { class: 'blob unknown', title: l10n.t('Not known (no layout, or not a digest)'), 'data-label': label }, '–');
 }
 
 let dragFrom: number | undefined;
 
-function rowElement(r: RowView, count: number): HTMLTableRowElement {
+function rowElement(r: RowView, s: EditorState): HTMLTableRowElement {
+  const count = s.rows.length;
   const tr = h('tr', { class: r.problems ? 'has-problems' : undefined, 'data-row': String(r.index) });
   const canEdit = writable();
   if (canEdit) {
@@ -168,24 +252,38 @@ function rowElement(r: RowView, count: number): HTMLTableRowElement {
       dragFrom = undefined;
     });
   }
-  const order = h('td', { class: 'order' }, h('span', { class: 'handle', title: canEdit ? l10n.t('Drag to reorder') : undefined }, String(r.index)));
+  const order = td('order', '#', h('span', { class: 'handle', title: canEdit ? l10n.t('Drag to reorder') : undefined }, String(r.index)));
   if (canEdit) {
     if (r.index > 0) order.append(button('↑', l10n.t('Move entry {0} up', r.index), () => edit({ type: 'moveRow', from: r.index, to: r.index - 1 })));
     if (r.index < count - 1) order.append(button('↓', l10n.t('Move entry {0} down', r.index), () => edit({ type: 'moveRow', from: r.index, to: r.index + 1 })));
   }
-  const mediaType = r.mediaType ? h('td', { class: 'media-type', title: r.mediaType }, MEDIA_TYPES[r.mediaType] ?? r.mediaType) : h('td', { class: 'media-type empty' }, l10n.t('missing'));
-  const digest = h('td', { class: 'digest-cell' }, r.digest ? h('code', { title: r.digest }, short(r.digest)) : h('span', { class: 'empty' }, l10n.t('missing')));
-  const size = h('td', { class: 'size', title: r.size === undefined ? undefined : l10n.t('{0} bytes', r.size) }, r.size === undefined ? '—' : bytes(r.size));
-  const actions = h('td', { class: 'actions' }, button('{ }', l10n.t('Show entry {0} in the text', r.index), () => send({ type: 'showText', row: r.index })));
+  const mediaType = td(r.mediaType ? 'media-type' : 'media-type empty', l10n.t('Media type'), r.mediaType ? MEDIA_TYPES[r.mediaType] ?? r.mediaType : l10n.t('missing'));
+  if (r.mediaType) mediaType.title = r.mediaType;
+  const digest = td('digest-cell', l10n.t('Digest'), r.digest ? h('code', { title: r.digest }, short(r.digest)) : h('span', { class: 'empty' }, l10n.t('missing')));
+  const size = td('size', l10n.t('Size'), r.size === undefined ? '—' : bytes(r.size));
+  if (r.size !== undefined) size.title = l10n.t('{0} bytes', r.size);
+  const actions = td('actions', '', button('{ }', l10n.t('Show entry {0} in the text', r.index), () => send({ type: 'showText', row: r.index })));
   if (canEdit) actions.append(button('✕', l10n.t('Remove entry {0} from the index', r.index), () => edit({ type: 'removeRow', row: r.index })));
-  tr.append(order, platformCell(r), mediaType, digest, blobCell(blobs[r.index]), size, h('td', { class: 'artifact-type' }, r.artifactType ?? ''), h('td', { class: 'annotations' }, annotationList(r.annotations, r.index)), actions);
+  tr.append(
+    order,
+    platformCell(r),
+    mediaType,
+    digest,
+    blobCell(blobs[r.index]),
+    size,
+    td(r.artifactType ? 'artifact-type' : 'artifact-type none', l10n.t('Artifact type'), r.artifactType ?? ''),
+    ...(s.kindsColumn ? [kindsCell(r, s)] : []),
+    td(r.annotations.length > 0 ? 'annotations' : 'annotations none', l10n.t('Annotations'), annotationList(r.annotations, r.index)),
+    actions,
+  );
   if (r.problems) tr.title = r.problems.join('\n');
   return tr;
 }
 
 function manifests(s: EditorState): HTMLElement {
-  const head = h('tr', {}, ...['#', l10n.t('Platform'), l10n.t('Media type'), l10n.t('Digest'), l10n.t('Blob'), l10n.t('Size'), l10n.t('Artifact type'), l10n.t('Annotations'), ''].map((t) => h('th', { scope: 'col' }, t)));
-  const body = h('tbody', {}, ...s.rows.map((r) => rowElement(r, s.rows.length)));
+  const columns = ['#', l10n.t('Platform'), l10n.t('Media type'), l10n.t('Digest'), l10n.t('Blob'), l10n.t('Size'), l10n.t('Artifact type'), ...(s.kindsColumn ? [l10n.t('Referrers')] : []), l10n.t('Annotations'), ''];
+  const head = h('tr', {}, ...columns.map((t) => h('th', { scope: 'col' }, t)));
+  const body = h('tbody', {}, ...s.rows.map((r) => rowElement(r, s)));
   const add = writable() ? button(l10n.t('Add manifests…'), l10n.t("Add manifests from the layout's tags (the platform comes from each config)"), () => send({ type: 'addManifests', version: s.version }), 'primary') : undefined;
   return h(
     'section',
@@ -209,7 +307,10 @@ function render(): void {
     sections.push(h('section', { class: 'index-annotations' }, h('h2', {}, l10n.t('Index annotations')), annotationList(s.annotations, undefined)));
   }
   root.classList.toggle('read-only', !writable());
+  // Drawing again must not take the focus from the control the user is on (a chip just edited, a button).
+  const focused = document.activeElement instanceof HTMLElement && root.contains(document.activeElement) ? document.activeElement.dataset.key : undefined;
   root.replaceChildren(...sections.filter((x): x is HTMLElement => x !== undefined));
+  refocus(focused);
 }
 
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
@@ -222,6 +323,9 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
     case 'blobs':
       if (state?.version !== message.version) return;
       blobs = message.blobs;
+      break;
+    case 'kinds':
+      kinds = { digest: message.digest, rows: message.rows };
       break;
     case 'error':
       error = message.message;

@@ -41,6 +41,21 @@ export interface EditorState {
   rows: RowView[];
   /** Problems found in the document by the diagnostics, counted. */
   problems: { errors: number; warnings: number };
+  /**
+   * Only the formatting differs from what is saved (same JSON, other bytes): saving would store another digest.
+   * Said once formatted, since a stored index's digest is its exact bytes.
+   */
+  formattingOnly?: boolean;
+  /** The table has a column of each entry's referrer kinds (a document in a layout); sent after the state. */
+  kindsColumn?: boolean;
+}
+
+/** What one entry carries attached to it (signatures, SBOMs...), in words, and what it lacks that its siblings have. */
+export interface RowKinds {
+  /** `signed`, `SBOM`, `provenance`, `end-of-life`, a user's kind; `2 other` for the rest. */
+  carried: string[];
+  /** Kinds a sibling entry (or the index) has and this one lacks. */
+  gaps: string[];
 }
 
 /** What the table asks the extension to change; each becomes a minimal text edit of the document. */
@@ -49,14 +64,16 @@ export type TableEdit =
   | { type: 'moveRow'; from: number; to: number }
   /** `os/arch[/variant][:os.version]`; empty removes the platform. */
   | { type: 'setPlatform'; row: number; text: string }
-  /** `row` absent: the index's own annotations. */
-  | { type: 'setAnnotation'; row?: number; key: string; value: string }
+  /** `row` absent: the index's own annotations. `replaces`: the key this one takes the place of (a renamed key). */
+  | { type: 'setAnnotation'; row?: number; key: string; value: string; replaces?: string }
   | { type: 'removeAnnotation'; row?: number; key: string };
 
 export type ToWebview =
   | { type: 'state'; state: EditorState }
   /** Whether each row's blob is in the layout, in row order; sent after the state (it takes a look at the disk). */
   | { type: 'blobs'; version: number; blobs: BlobState[] }
+  /** Each row's referrer kinds, in row order (undefined: not an entry that can have any); sent when looked up. */
+  | { type: 'kinds'; digest: string; rows: Array<RowKinds | undefined> }
   | { type: 'error'; message: string };
 
 export type FromWebview =
@@ -64,5 +81,8 @@ export type FromWebview =
   | { type: 'edit'; version: number; edit: TableEdit }
   /** Pick manifests from the layout's tags and add them (platform from each config). */
   | { type: 'addManifests'; version: number }
-  /** Show the row (or the document) in the text editor. */
-  | { type: 'showText'; row?: number };
+  /**
+   * Show the row (or the document) as text: a stored index as formatted read-only text (its stored bytes are one
+   * line); `editable` the document itself, as stored.
+   */
+  | { type: 'showText'; row?: number; editable?: boolean };

@@ -177,7 +177,10 @@ describe('diagnostics: layout checks', () => {
 
   it('a platform that contradicts the config, fixed from the config', async () => {
     const text = variant((d) => (d.manifests[0]!.platform = { architecture: 'arm64', os: 'linux' }));
-    const [f] = await run(text);
+    const found = await run(text);
+    // Two entries now claim linux/arm64: the later one is flagged too.
+    assert.deepEqual(codes(found).sort(), ['manifests[0].platform platform-mismatch', 'manifests[1].platform duplicate-platform']);
+    const f = found.find((x) => x.code === 'platform-mismatch');
     assert.equal(f!.code, 'platform-mismatch');
     assert.match(f!.message, /linux\/arm64 contradicts the image's config \(linux\/amd64\)/);
     assert.equal(marked(text, f!), '"platform"');
@@ -244,7 +247,7 @@ describe('diagnostics: layout checks', () => {
       d.manifests[2]!.digest = D('e');
     });
     const found = await diagnose(text, { layout: counting, deep: false });
-    assert.deepEqual(codes(found), ['manifests[1].size size-mismatch', 'manifests[2].digest blob-missing']);
+    assert.deepEqual(codes(found), ['manifests[1].platform duplicate-platform', 'manifests[1].size size-mismatch', 'manifests[2].digest blob-missing']);
     assert.equal(reads, 0);
   });
 

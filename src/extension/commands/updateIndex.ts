@@ -1,6 +1,8 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import type { Descriptor, ImageIndex } from '../../oci/descriptor';
+import { fetchManifest } from '../../oci/graph';
+import { listedAgain } from '../../oci/indexDocument';
 import { carryOverReferrers, planReferrerCarryOver, type CarriedReferrer } from '../../oci/referrers';
 import { describeDescriptor } from '../present/consequences';
 import { updateIndex as updateIndexCore, type AnnotationChanges, type UpdateIndexOptions } from '../../oci/imageIndex';
@@ -33,14 +35,15 @@ export function referrerChoice(plain: Record<string, unknown>): ReferrerChoice {
   return plain.confirmed === true ? 'leave' : 'ask';
 }
 
-type Changes = Pick<UpdateIndexOptions, 'add' | 'remove' | 'merge' | 'annotations' | 'tags' | 'artifactType'>;
+type Changes = Pick<UpdateIndexOptions, 'add' | 'remove' | 'merge' | 'mergeSkipsListed' | 'annotations' | 'tags' | 'artifactType'>;
 
 /**
  * `manifold.updateIndex`: add, remove or merge manifests, set or remove annotations, add tags. The tag the
  * index was named by moves to the new index; the old document stays, reachable by digest.
  * Arguments: an index node, or `{ layout, index, add?, remove?, merge?, annotations?, tags?, artifactType?, referrers? }`
  * where `annotations` is `['key=value', 'key-']` or `{ set, remove }`, and `referrers` is `'copy'` or `'leave'` (what
- * to do with the old index's referrers; asked when it has some and this is not given).
+ * to do with the old index's referrers; asked when it has some and this is not given), and `duplicates` is `'skip'`
+ * or `'keep'` (what a merge does with manifests the index already lists; asked when there are some).
  */
 export async function updateIndex(services: Services, arg?: unknown): Promise<UpdateCommandResult> {
   const title = l10n.t('Update Index');
@@ -57,6 +60,7 @@ export async function updateIndex(services: Services, arg?: unknown): Promise<Up
         artifactType: typeof plain.artifactType === 'string' ? plain.artifactType : undefined,
       }
     : await askChanges(services, target, title);
+  if (changes.merge?.length) changes.mergeSkipsListed = await mergeDuplicates(target, changes.merge, plain.duplicates);
   return applyUpdate(services, target, changes, title, referrerChoice(plain));
 }
 
@@ -126,6 +130,38 @@ async function askCarryOver(target: ResolvedManifest, plan: ReturnType<typeof pl
   const answer = await vscode.window.showWarningMessage(l10n.t('Update {0}? Its referrers stay with the old index.', name), { modal: true, detail: lines.join('\n') }, ...buttons);
   if (answer === undefined) throw new Cancelled();
   return answer === copy;
+}
+
+/**
+ * Whether a merge leaves out the manifests the index already lists. oras appends them all (so does the CLI), which
+ * lists an image twice (`linux/amd64, linux/amd64`): the user is asked, the default keeping the index as it is.
+ */
+async function mergeDuplicates(target: ResolvedManifest, merge: readonly string[], answer: unknown): Promise<boolean> {
+  if (answer === 'skip' || answer === 'keep') return answer === 'skip';
+  const store = target.layout.store;
+  const children = async (ref: string) => {
+    const manifests = ((await fetchManifest(store, ref, 'index')).json as ImageIndex).manifests;
+    return Array.isArray(manifests) ? manifests : [];
+  };
+  const current = await children(target.desc.digest);
+  const incoming: Descriptor[] = [];
+  for (const ref of merge) incoming.push(...(await children(ref)));
+  const again = listedAgain(current, incoming);
+  if (again.length === 0) return false;
+  const name = target.tag ?? shortDigest(target.desc.digest);
+  const list = again.map((d) => (d.platform ? `${formatPlatform(d.platform)} (${shortDigest(d.digest)})` : shortDigest(d.digest))).join(', ');
+  const skip = l10n.t('Merge Without Them');
+  const keep = l10n.t('Merge All');
+  const question =
+    again.length === 1 ? l10n.t('{0} already lists a manifest of {1}. Merge it again?', name, merge.join(', ')) : l10n.t('{0} already lists {1} manifests of {2}. Merge them again?', name, again.length, merge.join(', '));
+  const picked = await vscode.window.showWarningMessage(
+    question,
+    { modal: true, detail: l10n.t('Listed twice, an image is only weight: clients use its first entry. Already listed: {0}.', list) },
+    skip,
+    keep,
+  );
+  if (picked === undefined) throw new Cancelled();
+  return picked === skip;
 }
 
 async function askChanges(services: Services, target: ResolvedManifest, title: string): Promise<Changes> {

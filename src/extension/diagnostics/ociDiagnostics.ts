@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { stripComments } from 'jsonc-parser';
 import vscode = require('vscode');
 import { diagnose, looksLikeOciDocument, type BlobFacts, type Finding, type QuickFix } from '../../oci/indexDocument';
 import type { ReadOnlyTarget } from '../../oci/target';
+import { findJsonSyntaxError } from '../../oci/validate';
 import type { Services } from '../services';
 import { roleOf, LayoutFinder, type DocumentRole } from '../documents/documentRole';
 import { rangeMapper } from './ranges';
@@ -14,6 +16,16 @@ const BACKGROUND_DELAY_MS = 3000;
 const DEEP_CHECK_MAX_CHARS = 1 << 20;
 const EXCLUDE = '{**/node_modules/**,**/.manifold-tmp/**,**/.git/**}';
 export const DIAGNOSTIC_SOURCE = 'manifold';
+
+/**
+ * Whether VS Code's own JSON language already reports this syntax error in a document of `languageId`: JSON
+ * reports every one, JSON with Comments every one but comments (they are fine there, not in an OCI document).
+ * A file nobody has open (a layout's index.json checked on disk) has only ours.
+ */
+export function vsCodeReportsSyntax(languageId: string, text: string): boolean {
+  if (languageId === 'json') return true;
+  return languageId === 'jsonc' && findJsonSyntaxError(stripComments(text)) !== undefined;
+}
 
 /** A fix as offered on one diagnostic: matched back by range and code when VS Code asks for code actions. */
 export interface OfferedFix {
@@ -165,7 +177,7 @@ export class OciDiagnostics implements vscode.Disposable {
         signal: abort.signal,
       });
       if (abort.signal.aborted || (document && document.version !== version)) return;
-      this.publish(uri, text, version, findings);
+      this.publish(uri, text, version, document && vsCodeReportsSyntax(document.languageId, text) ? findings.filter((f) => f.code !== 'invalid-json') : findings);
     } catch (err) {
       if (abort.signal.aborted) return;
       this.services.log.warn(`diagnostics of ${uri.toString(true)}: ${(err as Error).message}`);

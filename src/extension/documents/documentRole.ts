@@ -4,6 +4,7 @@ import type * as vscode from 'vscode';
 import { kindByName } from '../../oci/indexDocument';
 import { isImageIndex } from '../../oci/mediaType';
 import { DOCUMENT_SCHEME, parseDocumentQuery } from '../present/documentUri';
+import { storedOfFormatted } from './formattedIndex';
 import { parseStoredIndexUri } from './indexUri';
 
 /** How a document is checked: what it must be, and the layout whose blobs it points at. */
@@ -44,7 +45,8 @@ export class LayoutFinder {
 
 /** undefined: not a document Manifold checks. */
 export async function roleOf(uri: vscode.Uri, finder: LayoutFinder): Promise<DocumentRole | undefined> {
-  const stored = parseStoredIndexUri(uri);
+  // The formatted view of a stored index is checked as that index is.
+  const stored = parseStoredIndexUri(storedOfFormatted(uri) ?? uri);
   if (stored) return { expect: 'index', layout: stored.layout, byContent: false };
   if (uri.scheme === DOCUMENT_SCHEME) {
     // The tree's read-only documents: manifests and indexes of a layout (configs and listings are not checked).

@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import type { Descriptor } from '../../oci/descriptor';
 import { childDescriptor, fetchManifest } from '../../oci/graph';
-import { editsFor, indexModel, type EditIntent } from '../../oci/indexDocument';
+import { applyIntent as intentApplied, editsFor, indexModel, type EditIntent } from '../../oci/indexDocument';
 import { parsePlatform } from '../../oci/platform';
 import { isFallbackTag } from '../../oci/reference';
 import { pickLayout, tagItems } from '../ui/pickers';
@@ -24,6 +24,29 @@ export function intentOf(edit: TableEdit): EditIntent {
     default:
       return edit;
   }
+}
+
+/** A table edit as the intents that carry it out: a renamed annotation key is the old key removed, the new one set. */
+export function intentsOf(edit: TableEdit): EditIntent[] {
+  if (edit.type === 'setAnnotation' && edit.replaces !== undefined && edit.replaces !== edit.key.trim()) {
+    return [{ type: 'removeAnnotation', row: edit.row, key: edit.replaces }, intentOf(edit)];
+  }
+  return [intentOf(edit)];
+}
+
+/** Several intents as one WorkspaceEdit (one undo step): the span of text between what they leave unchanged. */
+export async function applyIntents(document: vscode.TextDocument, intents: readonly EditIntent[]): Promise<boolean> {
+  if (intents.length === 1) return applyIntent(document, intents[0]!);
+  const before = document.getText();
+  const after = intents.reduce(intentApplied, before);
+  if (after === before) return true;
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(document.uri, new vscode.Range(document.positionAt(start), document.positionAt(before.length - end)), after.slice(start, after.length - end));
+  return vscode.workspace.applyEdit(edit);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import { indexModel, type IndexModel } from '../../oci/indexDocument';
@@ -9,7 +9,9 @@ import type { Services } from '../services';
 import { untrustedMessage, UntrustedWorkspaceError } from '../trust';
 import { DIAGNOSTIC_SOURCE } from '../diagnostics';
 import { LayoutFinder, roleOf } from '../documents/documentRole';
-import { addManifests, applyIntent, intentOf } from './documentEdits';
+import { addManifests, applyIntents, intentsOf } from './documentEdits';
+import { rowKinds } from './kindsColumn';
+import { formattedIndexUri } from '../documents/formattedIndex';
 import { isDigestReference, parseStoredIndexUri } from '../documents/indexUri';
 import type { BlobState, EditorState, FromWebview, RowView, ToWebview } from '../../shared/indexEditorProtocol';
 
@@ -28,6 +30,8 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
    * so "the text while not dirty" can be the first unsaved edit.
    */
   private readonly saved = new Map<string, string>();
+  /** What each document is saved as, as JSON values (compact, re-encoded): tells a reformatting from a change. */
+  private readonly savedValue = new Map<string, string>();
   /** The last state sent to each document's page: what the user sees (tests read it through `shownState`). */
   private readonly shown = new Map<string, EditorState>();
   private readonly finder = new LayoutFinder();
@@ -52,6 +56,9 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
     const role = await roleOf(document.uri, this.finder);
     let ready = false;
     let blobsFor = -1;
+    // The kinds column is read for one text (by its digest) at a time; a newer text drops an older look-up.
+    let kindsFor: string | undefined;
+    let kindsAbort: AbortController | undefined;
     const post = (message: ToWebview) => void panel.webview.postMessage(message);
     const update = (): void => {
       if (!ready) return;
@@ -64,15 +71,25 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
           if (blobs && document.version === state.version) post({ type: 'blobs', version: state.version, blobs });
         });
       }
+      if (role?.layout && state.kindsColumn && kindsFor !== state.digest) {
+        kindsFor = state.digest;
+        kindsAbort?.abort();
+        const abort = (kindsAbort = new AbortController());
+        void this.kinds(role.layout, document.getText(), abort.signal).then((rows) => {
+          if (rows && !abort.signal.aborted) post({ type: 'kinds', digest: state.digest, rows });
+        });
+      }
     };
 
     // What is saved is read again where it may have changed: on opening, on a save, and when the text may be
     // the saved one again (a revert, a reload, or VS Code's first change event after a save).
     const refreshSaved = (): void =>
-      void this.readSavedDigest(document).then((digest) => {
+      void this.readSaved(document).then((saved) => {
         const key = document.uri.toString();
-        if (digest === undefined || this.saved.get(key) === digest) return;
-        this.saved.set(key, digest);
+        if (saved === undefined || this.saved.get(key) === saved.digest) return;
+        this.saved.set(key, saved.digest);
+        if (saved.value === undefined) this.savedValue.delete(key);
+        else this.savedValue.set(key, saved.value);
         update();
       });
     refreshSaved();
@@ -91,15 +108,26 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
         refreshSaved();
         update();
       }),
-      panel.webview.onDidReceiveMessage((message: FromWebview) => void this.receive(document, message, () => ((ready = true), (blobsFor = -1), update()), post)),
+      // Content added to the layout (an SBOM attached, a blob copied in): the blob and kinds columns look again.
+      this.services.layoutFiles.onDidChange((u) => {
+        if (!role?.layout || dirname(u.fsPath) !== role.layout) return;
+        blobsFor = -1;
+        kindsFor = undefined;
+        update();
+      }),
+      panel.webview.onDidReceiveMessage(
+        (message: FromWebview) => void this.receive(document, message, () => ((ready = true), (blobsFor = -1), (kindsFor = undefined), update()), post),
+      ),
     ];
     // Only now: the page's first message ('ready') must find the listener above.
     panel.webview.html = this.html(panel.webview, media, dist);
     panel.onDidDispose(() => {
       for (const d of subscriptions) d.dispose();
+      kindsAbort?.abort();
       if (!vscode.workspace.textDocuments.includes(document)) {
         this.models.delete(document.uri.toString());
         this.saved.delete(document.uri.toString());
+        this.savedValue.delete(document.uri.toString());
         this.shown.delete(document.uri.toString());
       }
     });
@@ -114,14 +142,14 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
         case 'edit':
           if (!vscode.workspace.isTrusted) throw new UntrustedWorkspaceError('writes');
           if (message.version !== document.version) throw new Error(l10n.t('The document changed meanwhile: look again and retry.'));
-          if (!(await applyIntent(document, intentOf(message.edit)))) throw new Error(l10n.t('The document cannot be changed (it is read-only).'));
+          if (!(await applyIntents(document, intentsOf(message.edit)))) throw new Error(l10n.t('The document cannot be changed (it is read-only).'));
           return;
         case 'addManifests':
           if (!vscode.workspace.isTrusted) throw new UntrustedWorkspaceError('writes');
           await addManifests(this.services, document);
           return;
         case 'showText':
-          await this.showText(document, message.row);
+          await this.showText(document, message.row, message.editable === true);
           return;
       }
     } catch (err) {
@@ -132,10 +160,12 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
     }
   }
 
-  private async showText(document: vscode.TextDocument, row: number | undefined): Promise<void> {
-    const r = row === undefined ? undefined : this.model(document).rows[row];
-    const selection = r ? new vscode.Range(document.positionAt(r.offset), document.positionAt(r.offset + r.length)) : undefined;
-    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, selection, preview: false });
+  /** The text beside the table: a stored index formatted and read-only (its stored bytes are one line), unless `editable`. */
+  private async showText(document: vscode.TextDocument, row: number | undefined, editable: boolean): Promise<void> {
+    const shown = parseStoredIndexUri(document.uri) && !editable ? await vscode.workspace.openTextDocument(formattedIndexUri(document.uri)) : document;
+    const r = row === undefined ? undefined : (shown === document ? this.model(document) : indexModel(shown.getText())).rows[row];
+    const selection = r ? new vscode.Range(shown.positionAt(r.offset), shown.positionAt(r.offset + r.length)) : undefined;
+    await vscode.window.showTextDocument(shown, { viewColumn: vscode.ViewColumn.Beside, selection, preview: false });
   }
 
   state(document: vscode.TextDocument, layout: string | undefined): EditorState {
@@ -187,7 +217,26 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
         errors: diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length,
         warnings: diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Warning).length,
       },
+      formattingOnly: savedDigest !== undefined && model.digest !== savedDigest && !model.syntaxError && this.sameValue(document),
+      // The kinds of what is attached to each entry, from the layout the digests point into (not for a layout's own
+      // index.json: its entries are tags, thousands of them).
+      kindsColumn: model.kind === 'index' && !model.syntaxError && layout !== undefined && !isLayoutIndex(document.uri, layout),
     };
+  }
+
+  /** Whether the document's text is the saved JSON value, written differently. */
+  private sameValue(document: vscode.TextDocument): boolean {
+    const saved = this.savedValue.get(document.uri.toString());
+    return saved !== undefined && compactValue(document.getText()) === saved;
+  }
+
+  private async kinds(layout: string, text: string, signal: AbortSignal) {
+    try {
+      return await rowKinds(await this.services.layouts.open(layout), text, signal);
+    } catch (err) {
+      if (!signal.aborted) this.services.log.debug(`index editor: referrer kinds in ${layout}: ${(err as Error).message}`);
+      return undefined;
+    }
   }
 
   /** What the index editor last showed for `uri` (undefined when no editor shows it). */
@@ -195,13 +244,17 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
     return this.shown.get(uri);
   }
 
-  /** The digest of what `document` is saved as: its tag's manifest (a stored index) or the file's bytes. */
-  private async readSavedDigest(document: vscode.TextDocument): Promise<string | undefined> {
+  /** What `document` is saved as: its tag's manifest (a stored index) or the file's bytes, by digest and JSON value. */
+  private async readSaved(document: vscode.TextDocument): Promise<{ digest: string; value?: string } | undefined> {
     try {
       const stored = parseStoredIndexUri(document.uri);
-      if (stored) return (await (await this.services.layouts.open(stored.layout)).resolve(stored.reference)).digest;
-      if (document.isUntitled) return undefined;
-      return digestOf(await vscode.workspace.fs.readFile(document.uri));
+      let bytes: Uint8Array;
+      if (stored) {
+        const store = await this.services.layouts.open(stored.layout);
+        bytes = await store.fetchBytes(await store.resolve(stored.reference));
+      } else if (document.isUntitled) return undefined;
+      else bytes = await vscode.workspace.fs.readFile(document.uri);
+      return { digest: digestOf(bytes), value: compactValue(Buffer.from(bytes).toString('utf8')) };
     } catch (err) {
       this.services.log.debug(`index editor: what ${document.uri.toString()} is saved as: ${(err as Error).message}`);
       return undefined;
@@ -248,6 +301,22 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
 </body>
 </html>`;
   }
+}
+
+const COMPARE_MAX_CHARS = 1 << 20;
+
+/** The JSON value of `text` written compactly, to compare two texts' values; undefined when not JSON (or large). */
+function compactValue(text: string): string | undefined {
+  if (text.length > COMPARE_MAX_CHARS) return undefined;
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+}
+
+function isLayoutIndex(uri: vscode.Uri, layout: string): boolean {
+  return uri.scheme === 'file' && basename(uri.fsPath) === 'index.json' && dirname(uri.fsPath) === layout;
 }
 
 /** VS Code's l10n bundle for the page's own strings (media/indexEditor uses @vscode/l10n); none in English. */

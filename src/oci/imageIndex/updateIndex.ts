@@ -20,6 +20,11 @@ export interface UpdateIndexOptions extends OpOptions {
   add?: readonly string[];
   /** Indexes whose children are appended. */
   merge?: readonly string[];
+  /**
+   * Leave out merged children whose digest the index already lists (the extension asks; oras, and so the CLI,
+   * appends them all).
+   */
+  mergeSkipsListed?: boolean;
   /** Annotations of the index to set and to remove. */
   annotations?: AnnotationChanges;
   /** A new artifact type; '' removes it; undefined keeps it. */
@@ -90,7 +95,8 @@ export async function updateIndex(target: Target, options: UpdateIndexOptions): 
     emit({ type: 'fetched', ref: source, desc: other.desc });
     const children = (other.json as ImageIndex).manifests;
     if (!Array.isArray(children)) throw new OciError('INVALID_MANIFEST', `${source} (${other.desc.digest}): manifests: expected an array`);
-    manifests = [...manifests, ...children];
+    if (!options.mergeSkipsListed) manifests = [...manifests, ...children];
+    else for (const c of children) if (!manifests.some((m) => m.digest === c.digest)) manifests = [...manifests, c];
     emit({ type: 'merged', ref: source, desc: other.desc });
   }
 

@@ -6,6 +6,7 @@ import { MediaType } from '../mediaType';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { parseDocument, type Problem } from '../validate';
 import { parseText } from './jsonText';
+import { duplicateFindings } from './duplicates';
 import { checkAgainstLayout, type BlobFacts, type Finding, type QuickFix } from './layoutChecks';
 import { locate } from './locate';
 
@@ -43,6 +44,8 @@ export async function diagnose(text: string, options: DiagnoseOptions = {}): Pro
     if (fix) f.fix = fix;
     return f;
   });
+  // A layout's index.json lists tags: the same manifest under two tags is what it is for (duplicate-tag covers the rest).
+  if (doc.kind === 'index' && !options.layoutIndex) findings.push(...duplicateFindings(doc.json));
   if (options.layout && doc.kind !== 'unknown') {
     const found = await checkAgainstLayout(doc.json, options.layout, {
       signal: options.signal,

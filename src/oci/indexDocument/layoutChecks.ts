@@ -23,6 +23,9 @@ export type LayoutProblemCode =
   | 'missing-platform' // an image in an index listed without the platform its config declares (warning)
   | 'blob-unreadable'; // a blob that is there but cannot be read as its digest says (corrupt)
 
+/** An entry of an index listed again (duplicates.ts). */
+export type DuplicateCode = 'duplicate-digest' | 'duplicate-platform';
+
 export interface QuickFix {
   title: string;
   intent: EditIntent;
@@ -32,7 +35,7 @@ export interface QuickFix {
 export interface Finding {
   path: string;
   segments: PathSegment[];
-  code: ProblemCode | LayoutProblemCode;
+  code: ProblemCode | LayoutProblemCode | DuplicateCode;
   severity: Severity;
   message: string;
   link: string;

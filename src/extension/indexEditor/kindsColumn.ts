@@ -1,0 +1,38 @@
+import * as l10n from '@vscode/l10n';
+import { OTHER_KIND } from '../../oci/referrers';
+import { documentCoverage } from '../../oci/referrers/documentCoverage';
+import type { ReadOnlyTarget } from '../../oci/target';
+import type { RowKinds } from '../../shared/indexEditorProtocol';
+
+/** The built-in kinds as the column says them (`signed · SBOM`, `no signature`); a user's kind by its title. */
+function kindWord(id: string, title: string | undefined, carried: boolean): string {
+  switch (id) {
+    case 'signature':
+      return carried ? l10n.t('signed') : l10n.t('signature');
+    case 'sbom':
+      return l10n.t('SBOM');
+    case 'provenance':
+      return l10n.t('provenance');
+    case 'end-of-life':
+      return l10n.t('end-of-life');
+    default:
+      return title ?? id;
+  }
+}
+
+/**
+ * The index editor's kinds column: what each entry of the document (as written now) carries attached, and what it
+ * lacks that a sibling or the index has; undefined for an entry that is not a platform (a BuildKit attestation).
+ */
+export async function rowKinds(target: ReadOnlyTarget, text: string, signal?: AbortSignal): Promise<Array<RowKinds | undefined>> {
+  const { report, entries } = await documentCoverage(target, text, { signal });
+  const titles = new Map(report.columns.map((c) => [c.id, c.title]));
+  const word = (id: string, carried = true) => kindWord(id, titles.get(id), carried);
+  return entries.map((e) => {
+    if (!e) return undefined;
+    const carried = report.columns.filter((c) => (e.counts[c.id] ?? 0) > 0).map((c) => word(c.id));
+    const other = e.counts[OTHER_KIND] ?? 0;
+    if (other > 0) carried.push(l10n.t('{0} other', other));
+    return { carried, gaps: e.gaps.map((id) => word(id, false)) };
+  });
+}

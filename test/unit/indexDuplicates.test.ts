@@ -1,0 +1,73 @@
+import { strict as assert } from 'node:assert';
+import type { Descriptor, ImageIndex } from '../../src/oci/descriptor';
+import { applyIntent, diagnose, duplicateEntries, listedAgain } from '../../src/oci/indexDocument';
+import { MediaType } from '../../src/oci/mediaType';
+
+const D = (c: string) => `sha256:${c.repeat(64)}`;
+const entry = (c: string, os: string, architecture: string, extra: Partial<Descriptor> = {}): Descriptor => ({
+  mediaType: MediaType.ImageManifest,
+  digest: D(c),
+  size: 500,
+  platform: { architecture, os },
+  ...extra,
+});
+const index = (manifests: Descriptor[]): ImageIndex => ({ schemaVersion: 2, mediaType: MediaType.ImageIndex, manifests });
+
+describe('duplicate entries of an index', () => {
+  it('finds a digest listed again (as a merge of overlapping indexes writes it) and names the first entry', () => {
+    const dups = duplicateEntries(index([entry('a', 'linux', 'amd64'), entry('b', 'linux', 'arm64'), entry('a', 'linux', 'amd64')]).manifests);
+    assert.deepEqual(dups, [{ code: 'duplicate-digest', row: 2, first: 0, digest: D('a') }]);
+  });
+
+  it('finds a second image for a platform, normalized as containerd matches (aarch64 is arm64)', () => {
+    const dups = duplicateEntries([entry('a', 'linux', 'arm64'), entry('b', 'linux', 'aarch64'), entry('c', 'linux', 'amd64')]);
+    assert.deepEqual(dups, [{ code: 'duplicate-platform', row: 1, first: 0, digest: D('b'), platform: 'linux/arm64' }]);
+  });
+
+  it('tells platforms apart by variant, os.version and features; ignores entries without one and BuildKit attestations', () => {
+    const attestation = (c: string, of: string) =>
+      entry(c, 'unknown', 'unknown', { annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': D(of) } });
+    const dups = duplicateEntries([
+      entry('a', 'linux', 'arm', { platform: { os: 'linux', architecture: 'arm', variant: 'v7' } }),
+      entry('b', 'linux', 'arm', { platform: { os: 'linux', architecture: 'arm', variant: 'v6' } }),
+      entry('c', 'windows', 'amd64', { platform: { os: 'windows', architecture: 'amd64', 'os.version': '10.0.17763.1' } }),
+      entry('d', 'windows', 'amd64', { platform: { os: 'windows', architecture: 'amd64', 'os.version': '10.0.20348.1' } }),
+      attestation('e', 'a'),
+      attestation('f', 'b'),
+      { mediaType: MediaType.ImageManifest, digest: D('1'), size: 3 },
+      { mediaType: MediaType.ImageManifest, digest: D('2'), size: 3 },
+      'not a descriptor',
+      // Entries named by tags (an index laid out as index.json): the same image under two tags is what tags are for.
+      entry('9', 'linux', 'amd64', { annotations: { 'org.opencontainers.image.ref.name': 'v1' } }),
+      entry('9', 'linux', 'amd64', { annotations: { 'org.opencontainers.image.ref.name': 'latest' } }),
+    ]);
+    assert.deepEqual(dups, []);
+  });
+
+  it('diagnose warns on each, at the later entry, with a fix that removes it; not in a layout\'s index.json', async () => {
+    const doc = index([entry('a', 'linux', 'amd64'), entry('b', 'linux', 'amd64'), entry('a', 'linux', 'amd64')]);
+    const text = JSON.stringify(doc, null, 2);
+    const findings = (await diagnose(text, { expect: 'index' })).filter((f) => f.code.startsWith('duplicate-'));
+    assert.deepEqual(
+      findings.map((f) => ({ code: f.code, path: f.path, severity: f.severity, at: text.slice(f.offset, f.offset! + f.length!) })),
+      [
+        { code: 'duplicate-platform', path: 'manifests[1].platform', severity: 'warning', at: '"platform"' },
+        { code: 'duplicate-digest', path: 'manifests[2].digest', severity: 'warning', at: `"${D('a')}"` },
+      ],
+    );
+    assert.match(findings[1]!.message, /manifests\[2\] lists sha256:aaaaaaaaaaaa again \(as manifests\[0\] does\)/);
+    const fixed = JSON.parse(applyIntent(text, findings[1]!.fix!.intent)) as ImageIndex;
+    assert.deepEqual(fixed.manifests.map((m) => m.digest), [D('a'), D('b')]);
+    assert.equal(findings[1]!.fix!.title, 'Remove the duplicate entry manifests[2]');
+
+    const asLayoutIndex = await diagnose(text, { expect: 'index', layoutIndex: true });
+    assert.deepEqual(asLayoutIndex.filter((f) => f.code.startsWith('duplicate-')), []);
+  });
+
+  it('listedAgain: what a merge would add a second time (already in the index, or twice in what is merged)', () => {
+    const current = [entry('a', 'linux', 'amd64'), entry('b', 'linux', 'arm64')];
+    const merged = [entry('c', 'linux', 's390x'), entry('a', 'linux', 'amd64'), entry('c', 'linux', 's390x')];
+    assert.deepEqual(listedAgain(current, merged).map((d) => d.digest), [D('a'), D('c')]);
+    assert.deepEqual(listedAgain(current, [entry('d', 'linux', 'ppc64le')]), []);
+  });
+});
