@@ -4,17 +4,18 @@ import vscode = require('vscode');
 import { mediaTypeOf } from '../../oci/artifacts/mediaTypeOf';
 import { pushArtifact, UNKNOWN_ARTIFACT_TYPE } from '../../oci/artifacts/push';
 import { isValidMediaType } from '../../oci/mediaType';
-import { checkTag, shortDigest } from '../../oci/reference';
+import { shortDigest } from '../../oci/reference';
 import { formatRegistryReference } from '../../oci/registry';
 import type { AttachFile } from '../../oci/referrers';
 import type { Target } from '../../oci/target';
 import { RepositoryNode } from '../registries/registryNodes';
 import type { Services } from '../services';
 import { withProgress } from '../ui/progress';
-import { askAnnotations, input, need, pickOne } from '../ui/prompts';
+import { askAnnotations, input, need, pickOne, splitList } from '../ui/prompts';
 import { layoutChanged, reportDone } from '../ui/report';
 import { annotationChanges, stringList } from './argValues';
 import { layoutFrom, plainArgs } from './args';
+import { tagProblem } from './createIndex';
 
 /** Artifact types offered first (a function: the labels are localized when asked). */
 function artifactTypes(): { type: string; label: string }[] {
@@ -26,7 +27,7 @@ function artifactTypes(): { type: string; label: string }[] {
 }
 
 export interface PushFilesResult {
-  /** Where it went: `host/repo:tag` or `layout:tag`. */
+  /** Where it went: `host/repo:tag[,tag...]` or `layout:tag[,tag...]`. */
   to: string;
   digest: string;
   layers: { title: string; mediaType: string; digest: string }[];
@@ -35,7 +36,7 @@ export interface PushFilesResult {
 /**
  * `manifold.pushFiles`: pushes chosen files as one artifact (each file a layer, its media type inferred from
  * its content and name) to a layout or a registry repository, and tags it. Arguments: a layout or repository
- * node, or `{ layout | registry + repository, files, artifactType, tag, annotations? }`.
+ * node, or `{ layout | registry + repository, files, artifactType, tag | tags, annotations? }`.
  */
 export async function pushFiles(services: Services, arg?: unknown): Promise<PushFilesResult> {
   const title = l10n.t('Push Files as Artifact');
@@ -43,16 +44,19 @@ export async function pushFiles(services: Services, arg?: unknown): Promise<Push
   const where = await destination(services, arg, title);
   const paths = stringList(plain.files, 'files') ?? (await askFiles(title));
   const artifactType = typeof plain.artifactType === 'string' ? plain.artifactType : await askArtifactType(title);
-  const scripted = typeof plain.tag === 'string';
-  const tag = scripted ? (plain.tag as string) : await askTag(title);
-  checkTag(tag);
+  const given = stringList(plain.tags ?? plain.tag, 'tags');
+  const scripted = given !== undefined;
+  const tags = given ?? (await askTags(title));
+  const problem = tagProblem(tags);
+  if (problem) throw new Error(problem);
+  const tag = tags[0]!;
   const annotations = annotationChanges(scripted ? plain.annotations : await askAnnotations(title), false)?.set;
   const files: AttachFile[] = [];
   for (const path of paths) files.push({ path, title: basename(path), mediaType: await mediaTypeOf(path) });
 
   const result = await withProgress(title, (signal, progress) =>
     pushArtifact(where.target, {
-      tags: [tag],
+      tags,
       files,
       artifactType,
       annotations,
@@ -64,7 +68,8 @@ export async function pushFiles(services: Services, arg?: unknown): Promise<Push
       },
     }),
   );
-  const to = where.layout ? `${vscode.workspace.asRelativePath(where.layout)}:${tag}` : formatRegistryReference(where.registry!, where.repository!, tag);
+  const named = tags.join(',');
+  const to = where.layout ? `${vscode.workspace.asRelativePath(where.layout)}:${named}` : formatRegistryReference(where.registry!, where.repository!, named);
   const count = files.length === 1 ? l10n.t('1 file') : l10n.t('{0} files', files.length);
   const message = l10n.t('Pushed {0} to {1} ({2})', count, to, shortDigest(result.desc.digest));
   if (where.layout) {
@@ -117,19 +122,6 @@ async function askArtifactType(title: string): Promise<string> {
   return input({ title, prompt: l10n.t('Artifact type (a media type)'), validateInput: (v) => (isValidMediaType(v) ? undefined : l10n.t('{0}: invalid media type', v)) });
 }
 
-async function askTag(title: string): Promise<string> {
-  const tag = await input({
-    title,
-    prompt: l10n.t('Tag'),
-    value: 'latest',
-    validateInput: (v) => {
-      try {
-        checkTag(v.trim());
-        return undefined;
-      } catch (err) {
-        return (err as Error).message;
-      }
-    },
-  });
-  return tag.trim();
+async function askTags(title: string): Promise<string[]> {
+  return splitList(await input({ title, prompt: l10n.t('Tags (comma or space separated)'), value: 'latest', validateInput: (v) => tagProblem(splitList(v)) }));
 }
