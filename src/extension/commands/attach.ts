@@ -37,7 +37,8 @@ export interface AttachCommandResult {
  * `manifold.attach`: attaches an artifact (files and/or annotations, with an artifact type) to a manifest;
  * for an index, to the index, to chosen platforms, or to the index and all its platforms.
  * Arguments: a node, or `{ layout, reference, artifactType, files?, annotations?, platforms?, recursive? }`
- * where `files` are paths (title: the file name) or `{ path, mediaType?, title? }`.
+ * where `files` are paths (title: the file name) or `{ path, mediaType?, title? }`. `{ layout, reference, platforms }`
+ * without an artifact type asks the rest (type, files, annotations) and attaches to those platforms.
  */
 export async function attach(services: Services, arg?: unknown): Promise<AttachCommandResult> {
   const title = l10n.t('Attach Artifact');
@@ -53,7 +54,9 @@ export async function attach(services: Services, arg?: unknown): Promise<AttachC
 
   let platforms: Platform[] | undefined = stringList(plain.platforms, 'platforms')?.map(parsePlatform);
   let recursive = plain.recursive === true;
-  if (!scripted && isImageIndex(target.desc.mediaType)) ({ platforms, recursive } = await askTargets(target.layout.store, target.desc, title));
+  // Platforms given (the coverage page's "Attach to the platforms missing it") are the targets: not asked again.
+  const chosen = platforms !== undefined && platforms.length > 0;
+  if (!scripted && !chosen && isImageIndex(target.desc.mediaType)) ({ platforms, recursive } = await askTargets(target.layout.store, target.desc, title));
 
   const result = await withProgress(title, (signal, progress) =>
     attachCore(target.layout.store, {

@@ -30,6 +30,7 @@ import { tag } from './tag';
 import { untag } from './untag';
 import { updateIndex } from './updateIndex';
 import { addToIndex, editIndex, openInIndexEditor } from '../indexEditor';
+import { showCoverage } from '../coverage/showCoverage';
 
 export interface CommandEntry {
   id: string;
@@ -59,6 +60,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'manifold.openBlob', handler: openBlob },
   { id: 'manifold.saveBlobAs', handler: saveBlobAs },
   { id: 'manifold.showReferrersTree', handler: showReferrersTree },
+  { id: 'manifold.showCoverage', handler: showCoverage },
   { id: 'manifold.addRegistry', handler: addRegistry },
   { id: 'manifold.removeRegistry', handler: removeRegistry },
   { id: 'manifold.addRepository', handler: addRepository },

@@ -2,7 +2,7 @@ import { ANNOTATION_CREATED, ANNOTATION_TITLE, type Descriptor, type ImageManife
 import { OciError } from '../errors';
 import { checkManifestSize } from '../manifestLimit';
 import { EMPTY_JSON, isImageIndex, isValidMediaType } from '../mediaType';
-import type { OpOptions, Target } from '../target';
+import { inIndexBatch, type OpOptions, type Target } from '../target';
 import { createdTimestamp, emptyDescriptor, packArtifactManifest } from './pack';
 import { makeStager, publisher, type PublishEvent, type Staged } from '../artifacts/stager';
 import { checkFile, checkReadable, fileLayer, type AttachFile } from './attachFiles';
@@ -156,7 +156,8 @@ export async function attach(target: Target, options: AttachOptions): Promise<At
 /** Pushes the manifests together, reporting each in plan order once it is stored. */
 async function pushManifests(target: Target, packed: AttachedArtifact[], op: OpOptions, emit: (event: AttachEvent) => void): Promise<AttachedArtifact[]> {
   const stored = packed.map(() => deferred());
-  const pushing = inParallel(packed.map((a, i) => [a, i] as const), MANIFEST_CONCURRENCY, async ([a, i]) => {
+  // One batch: a layout lists every referrer in index.json, rewritten once for all of them when the last is stored.
+  const pushing = inIndexBatch(target, () => inParallel(packed.map((a, i) => [a, i] as const), MANIFEST_CONCURRENCY, async ([a, i]) => {
     try {
       await target.push({ mediaType: a.desc.mediaType, digest: a.desc.digest, size: a.desc.size }, a.raw, op);
       stored[i]!.resolve();
@@ -164,7 +165,7 @@ async function pushManifests(target: Target, packed: AttachedArtifact[], op: OpO
       stored[i]!.reject(err);
       throw err;
     }
-  });
+  }));
   pushing.catch(() => undefined); // awaited below; the first failure is reported through `stored`
   const artifacts: AttachedArtifact[] = [];
   // Reported in plan order, each once it is stored, so an interrupted run shows exactly what it made.

@@ -20,6 +20,7 @@ export {
   countKinds,
   coverageGaps,
   coverageLabel,
+  coverageNotes,
   cosignTag,
   DOCKER_ATTESTATION_MANIFEST,
   DOCKER_REFERENCE_DIGEST,
@@ -28,7 +29,8 @@ export {
   missingKinds,
   parseCosignTag,
   referrerCoverage,
+  splitIndexChildren,
 } from './coverage';
-export type { CoveredArtifact, AttachedVia, CoverageOptions, CoverageReport, CoverageRow } from './coverage';
+export type { CoveredArtifact, AttachedVia, CoverageNote, CoverageOptions, CoverageReport, CoverageRow } from './coverage';
 export { carryOverReferrers, isSignatureArtifactType, planReferrerCarryOver } from './carryOver';
 export type { CarriedReferrer, CarryOverPlan } from './carryOver';

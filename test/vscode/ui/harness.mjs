@@ -44,7 +44,7 @@ export async function openWorkbench({ keep = process.env.MANIFOLD_VSCODE_KEEP ==
     browser = await launchChromium();
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     page.setDefaultTimeout(60_000);
-    await page.goto(workbenchUrl(server, workspace.folder));
+    await page.goto(workbenchUrl(server, workspace.folder), { timeout: 180_000 });
     await page.locator('.monaco-workbench .part.activitybar').waitFor();
     await mkdir(resultsDir, { recursive: true });
     return {
