@@ -9,6 +9,7 @@ import { best, measureCommand, measureNode } from './measure';
 import { benchCopy } from './copy';
 import { benchReferrers } from './referrers';
 import { benchScale } from './scale';
+import { benchArtifacts } from './artifacts';
 
 const CLI = resolve(__dirname, '../dist/cli.js');
 const TSX = ['--import', 'tsx'];
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
     if (only.length === 0 || only.includes('tags')) benchTags(work);
     if (only.length === 0 || only.includes('referrers')) benchReferrers(work, row);
     if (only.length === 0 || only.includes('ingest')) benchIngest(work);
+    if (only.length === 0 || only.includes('artifacts')) await benchArtifacts(work, row);
     if (only.length === 0 || only.includes('copy')) for (const r of await benchCopy(work)) row(r.what, r.figure, r.target, r.ok);
     if (only.length === 0 || only.includes('scale')) await benchScale(work, row);
   } finally {

@@ -25,6 +25,7 @@ export const TRUST_NEEDED: Readonly<Record<string, TrustNeed>> = {
   'manifold.signOut': 'registry',
   'manifold.copyToRegistry': 'registry',
   'manifold.pullToLayout': 'registry',
+  'manifold.pushFiles': 'writes',
 };
 
 /** Thrown instead of running a write or a registry request in an untrusted workspace. */

@@ -103,6 +103,20 @@ describe('attach: one pass per file', () => {
     assert.deepEqual(snapshot(store).temp, []);
   });
 
+  it('a target without stage() gets the same artifact through a private copy, read once too', async () => {
+    const dir = tempDir('manifold-onepass-');
+    writeFileSync(join(dir, 'notes.txt'), 'notes\n');
+    const files = [{ path: join(dir, 'notes.txt'), title: 'notes.txt' }];
+    const { store: a } = await makeMultiArchLayout();
+    const { store: b } = await makeMultiArchLayout();
+    const plain = Object.create(b, { stage: { value: undefined } }) as OciLayoutStore;
+    const viaStage = await attach(a, { subject: 'multi', artifactType: 'a/b', files, now: NOW });
+    const viaCopy = await attach(plain, { subject: 'multi', artifactType: 'a/b', files, now: NOW });
+    assert.deepEqual(viaCopy.artifacts[0]!.raw, viaStage.artifacts[0]!.raw);
+    const layer = viaCopy.artifacts[0]!.manifest.layers[0]!;
+    assert.deepEqual(readFileSync(join(b.location, 'blobs', 'sha256', layer.digest.slice(7))), readFileSync(files[0]!.path));
+  });
+
   it('a file already stored is staged, found, and dropped: one blob, reported as existing', async () => {
     const { store } = await makeMultiArchLayout();
     const dir = tempDir('manifold-onepass-');

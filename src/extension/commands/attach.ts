@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
+import { mediaTypeOf } from '../../oci/artifacts/mediaTypeOf';
 import type { Descriptor, ImageIndex, Platform } from '../../oci/descriptor';
 import { isImageIndex, isValidMediaType } from '../../oci/mediaType';
 import { formatPlatform, parsePlatform } from '../../oci/platform';
@@ -46,7 +47,7 @@ export async function attach(services: Services, arg?: unknown): Promise<AttachC
   const scripted = typeof plain.artifactType === 'string';
 
   const artifactType = scripted ? (plain.artifactType as string) : await askArtifactType(title);
-  const files: AttachFile[] = scripted ? filesArg(plain.files) : await askFiles(title);
+  const files: AttachFile[] = await withMediaTypes(scripted ? filesArg(plain.files) : await askFiles(title));
   const annotations = scripted
     ? annotationChanges(plain.annotations, false)?.set
     : annotationChanges(await askAnnotations(artifactType.endsWith('.lifecycle') ? `${title}: ${LIFECYCLE_EOL}=YYYY-MM-DDT00:00:00Z` : title), false)?.set;
@@ -83,6 +84,12 @@ export async function attach(services: Services, arg?: unknown): Promise<AttachC
     digest: artifacts[0]?.digest,
   });
   return { artifacts };
+}
+
+/** Files without a media type get the one their content and name say (an SPDX file is application/spdx+json). */
+async function withMediaTypes(files: AttachFile[]): Promise<AttachFile[]> {
+  // A file that cannot be read keeps none: attach itself refuses it, naming it.
+  return Promise.all(files.map(async (f) => (f.mediaType ? f : { ...f, mediaType: await mediaTypeOf(f.path).catch(() => undefined) })));
 }
 
 function filesArg(value: unknown): AttachFile[] {

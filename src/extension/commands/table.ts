@@ -18,6 +18,7 @@ import { openConfig } from './openConfig';
 import { openInManifold } from './openInManifold';
 import { openManifest } from './openManifest';
 import { pullToLayout } from './pullToLayout';
+import { pushFiles } from './pushFiles';
 import { refresh } from './refresh';
 import { removeLayoutFolder } from './removeLayoutFolder';
 import { removeRegistry } from './removeRegistry';
@@ -67,6 +68,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'manifold.signOut', handler: signOut },
   { id: 'manifold.copyToRegistry', handler: copyToRegistry },
   { id: 'manifold.pullToLayout', handler: pullToLayout },
+  { id: 'manifold.pushFiles', handler: pushFiles },
   { id: 'manifold.openInIndexEditor', handler: openInIndexEditor },
   { id: 'manifold.addToIndex', handler: addToIndex },
   { id: 'manifold.editIndex', handler: editIndex },
