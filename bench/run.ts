@@ -11,6 +11,7 @@ import { benchDryRun } from './dryRun';
 import { benchReferrers } from './referrers';
 import { benchScale } from './scale';
 import { benchArtifacts } from './artifacts';
+import { benchCoverage } from './coverage';
 
 const CLI = resolve(__dirname, '../dist/cli.js');
 const TSX = ['--import', 'tsx'];
@@ -96,6 +97,7 @@ async function main(): Promise<void> {
     const only = process.argv.slice(2);
     if (only.length === 0 || only.includes('tags')) benchTags(work);
     if (only.length === 0 || only.includes('referrers')) benchReferrers(work, row);
+    if (only.length === 0 || only.includes('coverage')) await benchCoverage(work, row);
     if (only.length === 0 || only.includes('ingest')) benchIngest(work);
     if (only.length === 0 || only.includes('artifacts')) await benchArtifacts(work, row);
     if (only.length === 0 || only.includes('copy')) for (const r of await benchCopy(work)) row(r.what, r.figure, r.target, r.ok);
