@@ -149,4 +149,18 @@ describe('Referrer coverage in the workbench', { timeout: 300_000 }, () => {
     await wb.screenshot('coverage-complete', view.locator('#root'));
     await wb.screenshot('coverage-workbench');
   });
+
+  step('a count opens the referrer it counts: the new SBOM manifest of linux/arm64/v8', async () => {
+    const page = wb.page;
+    const layout = await readLayout(appDir);
+    const arm64 = layout.tags.get('linux-arm64').digest;
+    await view.locator(`tr[data-digest="${arm64}"] td.cell[data-kind="sbom"] button.count`).click();
+    // The artifact's manifest, read-only, in a text editor beside the page: its type and its subject.
+    const text = await waitUntil(
+      () => page.locator('.part.editor .monaco-editor .view-lines').last().innerText(),
+      (t) => t.includes(SBOM) && t.includes(arm64.slice(7)),
+      { what: 'the SBOM manifest in an editor' },
+    );
+    assert.match(text, /"subject"/);
+  });
 });
