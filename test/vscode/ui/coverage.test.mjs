@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
-import { openWorkbench, resizeSidebar } from './harness.mjs';
+import { openWorkbench, resizeSidebar, sequentialSteps } from './harness.mjs';
 import { readLayout, referrersBySubject, REF_NAME } from './layoutOnDisk.mjs';
 import { childrenOf, expand, openManifoldView, runFromContextMenu, waitForRows } from './layoutsView.mjs';
 import { answer, pickOne, waitForQuickInput, waitForQuickInputClosed } from './quickInput.mjs';
@@ -38,18 +38,8 @@ function readMatrix(view) {
 describe('Referrer coverage in the workbench', { timeout: 300_000 }, () => {
   let wb;
   let appDir;
-  let failed;
   let view;
-  const step = (name, fn) =>
-    it(name, async (t) => {
-      if (failed) return t.skip(`the step "${failed}" failed`);
-      try {
-        await wb.step(name, fn);
-      } catch (err) {
-        failed = name;
-        throw err;
-      }
-    });
+  const step = sequentialSteps(() => wb);
 
   before(async () => {
     wb = await openWorkbench({ demoLayouts: ['layouts/app'] });
