@@ -32,7 +32,7 @@ function header(m: CoverageModel | undefined): HTMLElement {
       'div',
       { class: 'title' },
       h('h1', {}, l10n.t('Referrer coverage')),
-      m && h('span', { class: 'badge', title: m.digest }, m.reference),
+      m && h('span', { class: 'badge', title: `${m.reference}\n${m.digest}` }, m.name),
       h('span', { class: 'spacer' }),
       loading ? h('span', { class: 'busy', role: 'status' }, l10n.t('Reading the referrers…')) : undefined,
       button(l10n.t('Refresh'), l10n.t('Read the referrers again'), () => send({ type: 'refresh' }), 'secondary'),

@@ -45,8 +45,10 @@ export interface CoverageColumnView {
 }
 
 export interface CoverageModel {
-  /** `layout:v1`, `registry/repo:v1`: what the title says. */
+  /** `/path/to/layout:v1`, `registry/repo:v1`: the whole reference (a tooltip). */
   reference: string;
+  /** `layout:v1`, `repo:v1`: what the title says. */
+  name: string;
   digest: string;
   columns: CoverageColumnView[];
   rows: CoverageRowView[];

@@ -6,8 +6,10 @@ import { coverageGaps, coverageLabel, type CoverageReport, OTHER_KIND } from '..
 import type { CellState, CoverageColumnView, CoverageModel, CoverageRowView } from '../../shared/coverageProtocol';
 
 export interface ModelOptions {
-  /** What the title says: `layout:v1`. */
+  /** The whole reference, `/path/to/layout:v1`. */
   reference: string;
+  /** What the title says: `layout:v1`. */
+  name: string;
   /** The column header for a kind (localized for the built-in ones); the table's title when it returns undefined. */
   titleOf?: (id: string) => string | undefined;
   /** Why nothing can be attached from the page; undefined when it can. */
@@ -47,6 +49,7 @@ export function coverageModel(report: CoverageReport, options: ModelOptions): Co
   }));
   return {
     reference: options.reference,
+    name: options.name,
     digest: report.root.digest,
     columns,
     rows,

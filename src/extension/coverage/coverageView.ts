@@ -155,7 +155,7 @@ class CoverageView {
     if (ref.kind === 'layout') this.stamp = await indexStamp(ref.path);
     const target = await this.services.sources.open(ref);
     const report = await referrerCoverage(target, reference, { kinds: kindTableFromSettings() });
-    return coverageModel(report, { reference: sourceReference(ref, reference), titleOf: kindTitle, attachBlocked: this.attachBlocked() });
+    return coverageModel(report, { reference: sourceReference(ref, reference), name: this.title(), titleOf: kindTitle, attachBlocked: this.attachBlocked() });
   }
 
   private attachBlocked(): string | undefined {

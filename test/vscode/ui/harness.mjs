@@ -1,6 +1,7 @@
 // A workbench in chromium for UI tests: the packaged .vsix installed into a fresh code-server profile, the test
 // workspace open. One per test file (start it in before(), close it in after()).
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { it } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -122,4 +123,23 @@ export async function resizeSidebar(page, width) {
   await page.mouse.move(box.x + width, y, { steps: 5 });
   await page.mouse.up();
   await page.mouse.move(box.x + width + 200, box.y + box.height - 10); // off the sash, which stays highlighted under the pointer
+}
+
+/**
+ * `step(name, fn)` for a test file whose tests build on each other. One test = one named step, run through the
+ * workbench's `step` (a failure saves test-results/failed-<step>.png and names the step); the steps after a failure
+ * are skipped (naming it) instead of each waiting out its timeout. `workbench()` gives the workbench, opened in before().
+ */
+export function sequentialSteps(workbench) {
+  let failed;
+  return (name, fn) =>
+    it(name, async (t) => {
+      if (failed) return t.skip(`the step "${failed}" failed`);
+      try {
+        await workbench().step(name, fn);
+      } catch (err) {
+        failed = name;
+        throw err;
+      }
+    });
 }
