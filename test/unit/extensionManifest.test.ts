@@ -90,6 +90,8 @@ describe('extension manifest', () => {
       'manifold.openInIndexEditor',
       // A blob shown, or saved to a file the user picks: nothing in a layout changes.
       'manifold.openBlob', 'manifold.saveBlobAs',
+      // Two indexes shown side by side.
+      'manifold.compareIndex',
     ];
 
     it('is declared limited, with a description', () => {
