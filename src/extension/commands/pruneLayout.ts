@@ -41,6 +41,8 @@ export async function pruneLayout(services: Services, arg?: unknown): Promise<Pr
     untagged = answer === withUntaggedAction;
   }
   const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l10n.t('Pruning {0}…', name) }, () => prune(layout.path, { untagged }));
+  // Prune removed files behind the open store's back: what it remembers of them (manifests read, referrers walked) goes too.
+  services.layouts.forget(layout.path);
   layoutChanged(services, layout.path);
   reportDone(services, prunedText(name, report), { layout: layout.path });
   return report;
