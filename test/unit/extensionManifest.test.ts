@@ -92,6 +92,8 @@ describe('extension manifest', () => {
       'manifold.showCoverage',
       // A blob shown, or saved to a file the user picks: nothing in a layout changes.
       'manifold.openBlob', 'manifold.saveBlobAs',
+      // Two indexes shown side by side.
+      'manifold.compareIndex',
     ];
 
     it('is declared limited, with a description', () => {

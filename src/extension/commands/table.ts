@@ -10,13 +10,17 @@ import { copyDigest } from './copyDigest';
 import { copyReference } from './copyReference';
 import { copyToRegistry } from './copyToRegistry';
 import { createIndex } from './createIndex';
+import { compareIndex } from './compareIndex';
 import { createLayout } from './createLayout';
 import { deleteManifest } from './deleteManifest';
+import { exportLayoutTar } from './exportLayoutTar';
+import { importLayoutTar } from './importLayoutTar';
 import { initLayoutHere } from './initLayoutHere';
 import { openBlob, saveBlobAs } from './blobContent';
 import { openConfig } from './openConfig';
 import { openInManifold } from './openInManifold';
 import { openManifest } from './openManifest';
+import { pruneLayout } from './pruneLayout';
 import { pullToLayout } from './pullToLayout';
 import { pushFiles } from './pushFiles';
 import { refresh } from './refresh';
@@ -53,6 +57,10 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'manifold.tag', handler: tag },
   { id: 'manifold.untag', handler: untag },
   { id: 'manifold.delete', handler: deleteManifest },
+  { id: 'manifold.pruneLayout', handler: pruneLayout },
+  { id: 'manifold.exportLayoutTar', handler: exportLayoutTar },
+  { id: 'manifold.importLayoutTar', handler: importLayoutTar },
+  { id: 'manifold.compareIndex', handler: compareIndex },
   { id: 'manifold.copyDigest', handler: copyDigest },
   { id: 'manifold.copyReference', handler: copyReference },
   { id: 'manifold.openManifest', handler: openManifest },
