@@ -11,7 +11,7 @@ import type { Services } from '../services';
 import { untrustedMessage } from '../trust';
 import { pickOne } from '../ui/prompts';
 import { coverageModel } from './coverageModel';
-import { kindTableFromSettings } from './kindTable';
+import { referrerKindTable } from '../settings/referrerKinds';
 import { webviewPage } from './webviewPage';
 
 export const COVERAGE_VIEW_TYPE = 'manifold.coverage';
@@ -154,7 +154,7 @@ class CoverageView {
     const { ref, reference } = this.subject;
     if (ref.kind === 'layout') this.stamp = await indexStamp(ref.path);
     const target = await this.services.sources.open(ref);
-    const report = await referrerCoverage(target, reference, { kinds: kindTableFromSettings() });
+    const report = await referrerCoverage(target, reference, { kinds: referrerKindTable() });
     return coverageModel(report, { reference: sourceReference(ref, reference), name: this.title(), titleOf: kindTitle, attachBlocked: this.attachBlocked() });
   }
 
