@@ -97,6 +97,17 @@ describe('--platform lists and wildcards on the command line', () => {
     assert.match(text.stdout, new RegExp(`\\nTag v1 -> ${src.index.digest} \\(new\\)\\n`));
   });
 
+  it('cp refuses --split-platforms without --platform, and --format json without --dry-run, writing nothing', async () => {
+    const dst = join(tempDir(), 'never');
+    const split = await runCli('cp', '--from-oci-layout', '--to-oci-layout', `${src.store.location}:multi`, `${dst}:v1`, '--split-platforms');
+    assert.equal(split.code, 1);
+    assert.match(split.stderr, /--split-platforms needs --platform/);
+    const json = await runCli('cp', '--from-oci-layout', '--to-oci-layout', `${src.store.location}:multi`, `${dst}:v1`, '--format', 'json');
+    assert.equal(json.code, 1);
+    assert.match(json.stderr, /--format json is for --dry-run/);
+    assert.equal(existsSync(dst), false);
+  });
+
   it('pull: a list that picks one platform pulls it; several are refused', async () => {
     const out = tempDir();
     const one = await runCli('pull', '--oci-layout', `${src.store.location}:multi`, '--platform', 'windows/*,*/amd64', '-o', out, '--format', 'json');
