@@ -181,7 +181,9 @@ describe('copy between layouts and registries', () => {
       assert.equal(heads, 2001, 'one existence check per blob');
       console.log(`      2,001 blobs: ${server.connections.opened} connections opened, ${server.connections.peak} open at most`);
       assert.ok(server.connections.peak <= 8, `${server.connections.peak} connections open at once`);
-      assert.ok(server.connections.opened <= 8, `${server.connections.opened} connections opened`);
+      // Never more than 8 at once. Over the whole copy a few more may be opened: a pooled socket idle past
+      // undici's keep-alive (4 s, reached on a loaded machine) is closed and replaced. Unbounded was 2,005.
+      assert.ok(server.connections.opened <= 32, `${server.connections.opened} connections opened`);
     } finally {
       await server.stop();
     }
