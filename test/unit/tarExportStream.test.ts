@@ -34,7 +34,9 @@ async function exportWith(src: ReadOnlyTarget, dest: string, reference: string, 
   }
 }
 
-describe('layout tar export streams blobs from the source', () => {
+describe('layout tar export streams blobs from the source', function () {
+  // Dozens of CLI runs and exports: slow on a busy machine.
+  this.timeout(120_000);
   after(cleanupTemps);
   let dir: string;
   let layout: string;
