@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { generateLayout } from './generateLayout';
 import { best, measureCommand, measureNode } from './measure';
 import { benchCopy } from './copy';
+import { benchLifecycle } from './lifecycle';
 import { benchReferrers } from './referrers';
 
 const CLI = resolve(__dirname, '../dist/cli.js');
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
     if (only.length === 0 || only.includes('referrers')) benchReferrers(work, row);
     if (only.length === 0 || only.includes('ingest')) benchIngest(work);
     if (only.length === 0 || only.includes('copy')) for (const r of await benchCopy(work)) row(r.what, r.figure, r.target, r.ok);
+    if (only.length === 0 || only.includes('lifecycle')) for (const r of await benchLifecycle(work)) row(r.what, r.figure, r.target, r.ok);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
