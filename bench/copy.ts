@@ -69,7 +69,7 @@ interface Timed extends Measured {
 }
 
 /** Wall time, CPU time and peak RSS (from GNU time) of a command. */
-function measureCommand(cmd: string, args: string[]): Timed {
+export function measureCommand(cmd: string, args: string[]): Timed {
   const start = process.hrtime.bigint();
   const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', cmd, ...args], { encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;

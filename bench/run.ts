@@ -8,6 +8,7 @@ import { generateLayout } from './generateLayout';
 import { best, measureCommand, measureNode } from './measure';
 import { benchCopy } from './copy';
 import { benchDryRun } from './dryRun';
+import { benchLifecycle } from './lifecycle';
 import { benchReferrers } from './referrers';
 import { benchScale } from './scale';
 import { benchArtifacts } from './artifacts';
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
     if (only.length === 0 || only.includes('copy')) for (const r of await benchCopy(work)) row(r.what, r.figure, r.target, r.ok);
     if (only.length === 0 || only.includes('scale')) await benchScale(work, row);
     if (only.length === 0 || only.includes('dry-run')) for (const r of await benchDryRun(work)) row(r.what, r.figure, r.target, r.ok);
+    if (only.length === 0 || only.includes('lifecycle')) for (const r of await benchLifecycle(work)) row(r.what, r.figure, r.target, r.ok);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

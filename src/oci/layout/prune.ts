@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstatSync, promises as fs, readFileSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
+import { closeSync, lstatSync, openSync, promises as fs, readSync, renameSync, rmSync, type Stats } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import { ANNOTATION_REF_NAME, type Descriptor, type ImageIndex } from '../descriptor';
 import { OciError } from '../errors';
@@ -148,17 +148,18 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
   }
   const reachable = await walk(roots, new Set());
 
-  // Every stored blob: the young ones are kept, with all that the young manifests among them reach.
+  // Every stored blob nothing reaches: the young ones are kept, with all that the young manifests among them reach.
   const stored: Array<{ digest: string; path: string; st: Stats }> = [];
   for (const alg of await readDirSafe(join(root, 'blobs'))) {
     for (const hex of await readDirSafe(join(root, 'blobs', alg))) {
       const digest = `${alg}:${hex}`;
-      if (!isDigestFast(digest)) continue; // not a blob name: not ours to remove
+      // Not a blob name: not ours to remove. Reachable: kept whatever its age, so not even looked at.
+      if (!isDigestFast(digest) || reachable.has(digest)) continue;
       const st = lstatQuiet(join(root, 'blobs', alg, hex));
       if (st?.isFile()) stored.push({ digest, path: `blobs/${alg}/${hex}`, st });
     }
   }
-  const young = stored.filter((b) => !reachable.has(b.digest) && isYoung(b.st));
+  const young = stored.filter((b) => isYoung(b.st));
   const youngDigests = new Set(young.map((b) => b.digest));
   await walk(
     young.map((b) => ({ digest: b.digest })),
@@ -237,11 +238,10 @@ function removeFile(root: string, tmpDir: string, f: PrunedFile, judgedMtimeMs: 
 async function readManifest(root: string, digest: string): Promise<Parsed | null> {
   let bytes: Buffer;
   try {
-    const path = join(root, blobPath(digest));
     // Synchronous: prune holds the lock, and thousands of small reads go several times faster so.
-    const st = statSync(path);
-    if (st.size > MAX_MANIFEST_BYTES) return null;
-    bytes = readFileSync(path);
+    const read = readCapped(join(root, blobPath(digest)));
+    if (!read) return null;
+    bytes = read;
   } catch {
     return null; // missing or unreadable: a leaf
   }
@@ -261,6 +261,24 @@ async function readManifest(root: string, digest: string): Promise<Parsed | null
   const subject = o.subject as Descriptor | undefined;
   if (typeof subject === 'object' && subject !== null && isDigestFast(subject.digest)) parsed.subject = subject;
   return parsed;
+}
+
+let scratch: Buffer | undefined;
+
+/**
+ * The file's bytes when it has at most MAX_MANIFEST_BYTES, else undefined; read into one buffer kept for the
+ * purpose (open, read, close: no stat, no allocation), so valid until the next call.
+ */
+function readCapped(path: string): Buffer | undefined {
+  scratch ??= Buffer.allocUnsafe(MAX_MANIFEST_BYTES + 1);
+  const fd = openSync(path, 'r');
+  try {
+    let n = 0;
+    for (let got = -1; got !== 0 && n < scratch.length; n += got) got = readSync(fd, scratch, n, scratch.length - n, null);
+    return n > MAX_MANIFEST_BYTES ? undefined : scratch.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function platformsOf(d: Descriptor, parse: (digest: string) => Promise<Parsed | null>): Promise<string[]> {
