@@ -241,11 +241,17 @@ export class OciLayoutStore implements Target, IndexBatcher {
   /** Content of unknown digest into a temp file, renamed under its digest only at `commit` (Target.stage). */
   async stage(content: Readable, options?: OpOptions): Promise<StagedBlob> {
     this.assertWritable('push');
-    const staged = await stageIntoLayout(join(this.location, TEMP_DIR), (digest) => join(this.location, blobPath(digest)), content, options);
+    // Its digest is known only once read: a full disk is named as the layout's, writing a new blob.
+    const failed = (err: unknown): unknown => layoutWriteError(err, this.location, 'a new blob');
+    const staged = await stageIntoLayout(join(this.location, TEMP_DIR), (digest) => join(this.location, blobPath(digest)), content, options).catch((err) => {
+      throw failed(err);
+    });
     const commit = staged.commit.bind(staged);
     // The rename is made durable with the next index.json write (see LayoutIndex.blobRenamed).
     staged.commit = async (o) => {
-      await commit(o);
+      await commit(o).catch((err) => {
+        throw failed(err);
+      });
       this.index.blobRenamed(dirname(join(this.location, blobPath(staged.digest))));
     };
     return staged;
