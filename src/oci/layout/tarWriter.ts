@@ -31,14 +31,10 @@ export interface TarMember {
 const WRITE_BATCH = 1 << 20;
 
 /**
- * Writes `members`, in the order given, as a tar to a hidden temp file beside `dest`, renamed over `dest` when
- * complete: a failure or a process killed part way leaves no half tar under the name (at most the hidden temp
- * file, which `sweepTarLeftovers` removes once its process is gone). Memory stays flat: a member's content streams
- * through, and the next chunk is read (and verified) while the previous one is written and hashed.
- *
- * The tar is not fsynced, as `tar -cf` does not: an export can be made again from its layout, and waiting for the
- * disk made it several times slower than `tar -cf` (issue 17 sets 1.2x). A power loss just after the rename can
- * leave the name with unflushed content; the layout store's own writes (blobs, index.json) stay synced.
+ * Writes `members`, in the order given, as a tar to a hidden temp file beside `dest`, synced and renamed over
+ * `dest`: a process killed part way leaves no half tar under the name (at most the hidden temp file, which
+ * `sweepTarLeftovers` removes once its process is gone). Memory stays flat: a member's content streams through,
+ * and the next chunk is read and hashed while the previous one is written.
  */
 export async function writeTarFile(dest: string, members: TarMember[], options: OpOptions = {}): Promise<TarExportResult> {
   const tmp = join(dirname(dest), `.${basename(dest)}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
@@ -92,11 +88,12 @@ export async function writeTarFile(dest: string, members: TarMember[], options: 
     await write(tarEnd());
     await flush();
     await writing;
-    const digest = `sha256:${hash.digest('hex')}`;
+    await fh.sync();
     await fh.close();
     closed = true;
     await fs.rename(tmp, dest);
-    return { digest, size, entries: members.map((m) => (m.dir ? `${m.path}/` : m.path)) };
+    await syncDir(dirname(dest));
+    return { digest: `sha256:${hash.digest('hex')}`, size, entries: members.map((m) => (m.dir ? `${m.path}/` : m.path)) };
   } catch (err) {
     await writing.catch(() => undefined);
     if (!closed) await fh.close().catch(() => undefined);
@@ -145,5 +142,18 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  try {
+    const dh = await fs.open(dir, 'r');
+    try {
+      await dh.sync();
+    } finally {
+      await dh.close();
+    }
+  } catch {
+    // Some filesystems (and Windows) cannot sync a folder; the rename itself is atomic either way.
   }
 }
