@@ -259,7 +259,12 @@ function rowElement(r: RowView, s: EditorState): HTMLTableRowElement {
   }
   const mediaType = td(r.mediaType ? 'media-type' : 'media-type empty', l10n.t('Media type'), r.mediaType ? MEDIA_TYPES[r.mediaType] ?? r.mediaType : l10n.t('missing'));
   if (r.mediaType) mediaType.title = r.mediaType;
-  const digest = td('digest-cell', l10n.t('Digest'), r.digest ? h('code', { title: r.digest }, short(r.digest)) : h('span', { class: 'empty' }, l10n.t('missing')));
+  // The short form in the wide table; the whole digest where the entries stack (a line of its own has the room).
+  const digest = td(
+    'digest-cell',
+    l10n.t('Digest'),
+    ...(r.digest ? [h('code', { title: r.digest, class: 'short' }, short(r.digest)), h('code', { class: 'full' }, r.digest)] : [h('span', { class: 'empty' }, l10n.t('missing'))]),
+  );
   const size = td('size', l10n.t('Size'), r.size === undefined ? '—' : bytes(r.size));
   if (r.size !== undefined) size.title = l10n.t('{0} bytes', r.size);
   const actions = td('actions', '', button('{ }', l10n.t('Show entry {0} in the text', r.index), () => send({ type: 'showText', row: r.index })));
