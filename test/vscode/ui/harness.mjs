@@ -3,6 +3,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { it } from 'node:test';
 import {
   codeServerCli,
   launchChromium,
@@ -122,4 +123,23 @@ export async function resizeSidebar(page, width) {
   await page.mouse.move(box.x + width, y, { steps: 5 });
   await page.mouse.up();
   await page.mouse.move(box.x + width + 200, box.y + box.height - 10); // off the sash, which stays highlighted under the pointer
+}
+
+/**
+ * Steps for one describe(): one test = one named step, run through `workbench().step` (a failure saves
+ * test-results/failed-<step>.png and names the step). The steps build on each other, so the ones after a failure
+ * are skipped (naming it) instead of each waiting out its timeout.
+ */
+export function stepper(workbench) {
+  let failed;
+  return (name, fn) =>
+    it(name, async (t) => {
+      if (failed) return t.skip(`the step "${failed}" failed`);
+      try {
+        await workbench().step(name, fn);
+      } catch (err) {
+        failed = name;
+        throw err;
+      }
+    });
 }

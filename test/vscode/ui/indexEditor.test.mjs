@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
-import { openWorkbench, runFromPalette } from './harness.mjs';
+import { openWorkbench, runFromPalette, stepper } from './harness.mjs';
 import { formatPlatform, readLayout } from './layoutOnDisk.mjs';
 import { expand, openManifoldView, runFromContextMenu, waitForRows } from './layoutsView.mjs';
 import { waitUntil } from './waits.mjs';
@@ -27,17 +27,7 @@ describe('The index editor in the workbench', { timeout: 300_000 }, () => {
   let wb;
   let appDir;
   let view;
-  let failed;
-  const step = (name, fn) =>
-    it(name, async (t) => {
-      if (failed) return t.skip(`the step "${failed}" failed`);
-      try {
-        await wb.step(name, fn);
-      } catch (err) {
-        failed = name;
-        throw err;
-      }
-    });
+  const step = stepper(() => wb);
 
   before(async () => {
     wb = await openWorkbench({ demoLayouts: ['layouts/app'] });

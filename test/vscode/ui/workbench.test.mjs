@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
-import { openWorkbench, paletteRows, resizeSidebar, runFromPalette } from './harness.mjs';
+import { openWorkbench, paletteRows, resizeSidebar, runFromPalette, stepper } from './harness.mjs';
 import { expectedTagRows, formatPlatform, imagePlatform, isIndex, readLayout, REF_NAME, shortDigest } from './layoutOnDisk.mjs';
 import { exactText, waitUntil } from './waits.mjs';
 import { childrenOf, expand, openManifoldView, runFromContextMenu, waitForRows } from './layoutsView.mjs';
@@ -48,21 +48,7 @@ const ANNOTATIONS = {
 describe('Manifold in the workbench', { timeout: 300_000 }, () => {
   let wb;
   let appDir;
-  let failed;
-  /**
-   * One test = one named step: a failure saves test-results/failed-<step>.png and names the step. The steps build
-   * on each other, so the ones after a failure are skipped (naming it) instead of each waiting out its timeout.
-   */
-  const step = (name, fn) =>
-    it(name, async (t) => {
-      if (failed) return t.skip(`the step "${failed}" failed`);
-      try {
-        await wb.step(name, fn);
-      } catch (err) {
-        failed = name;
-        throw err;
-      }
-    });
+  const step = stepper(() => wb);
 
   before(async () => {
     wb = await openWorkbench({ demoLayouts: ['layouts/app', 'layouts/mirror'] });
