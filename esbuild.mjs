@@ -23,6 +23,8 @@ const builds = [
   { ...common, entryPoints: { undici: 'src/oci/registry/undiciEntry.ts' }, outdir: 'dist', sourcemap: false },
   // The index editor's webview script: runs in the browser, so no node built-ins and no vscode.
   { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, logLevel: 'warning', entryPoints: ['media/indexEditor/main.ts'], outfile: 'dist/indexEditor.js' },
+  // The referrer coverage page's script, likewise.
+  { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, logLevel: 'warning', entryPoints: ['media/coverage/main.ts'], outfile: 'dist/coverage.js' },
 ];
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

@@ -7,7 +7,11 @@ import { join, resolve } from 'node:path';
 import { generateLayout } from './generateLayout';
 import { best, measureCommand, measureNode } from './measure';
 import { benchCopy } from './copy';
+import { benchDryRun } from './dryRun';
 import { benchReferrers } from './referrers';
+import { benchScale } from './scale';
+import { benchArtifacts } from './artifacts';
+import { benchCoverage } from './coverage';
 
 const CLI = resolve(__dirname, '../dist/cli.js');
 const TSX = ['--import', 'tsx'];
@@ -93,8 +97,12 @@ async function main(): Promise<void> {
     const only = process.argv.slice(2);
     if (only.length === 0 || only.includes('tags')) benchTags(work);
     if (only.length === 0 || only.includes('referrers')) benchReferrers(work, row);
+    if (only.length === 0 || only.includes('coverage')) await benchCoverage(work, row);
     if (only.length === 0 || only.includes('ingest')) benchIngest(work);
+    if (only.length === 0 || only.includes('artifacts')) await benchArtifacts(work, row);
     if (only.length === 0 || only.includes('copy')) for (const r of await benchCopy(work)) row(r.what, r.figure, r.target, r.ok);
+    if (only.length === 0 || only.includes('scale')) await benchScale(work, row);
+    if (only.length === 0 || only.includes('dry-run')) for (const r of await benchDryRun(work)) row(r.what, r.figure, r.target, r.ok);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

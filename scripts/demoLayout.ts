@@ -29,13 +29,13 @@ function tarOf(name: string, content: Buffer): Buffer {
   return Buffer.concat([header, content, pad, Buffer.alloc(1024)]);
 }
 
-async function pushBlob(store: OciLayoutStore, mediaType: string, bytes: Buffer): Promise<Descriptor> {
+export async function pushBlob(store: OciLayoutStore, mediaType: string, bytes: Buffer): Promise<Descriptor> {
   const desc = { mediaType, digest: digestOf(bytes), size: bytes.length };
   await store.push(desc, bytes);
   return desc;
 }
 
-async function pushManifest(store: OciLayoutStore, manifest: ImageManifest): Promise<Descriptor> {
+export async function pushManifest(store: OciLayoutStore, manifest: ImageManifest): Promise<Descriptor> {
   return pushBlob(store, MediaType.ImageManifest, encodeManifest(manifest));
 }
 

@@ -34,7 +34,9 @@ export function packageVsix(out = join(root, 'out/manifold.vsix')) {
     const vsce = join(root, 'node_modules/@vscode/vsce/vsce');
     execFileSync(
       process.execPath,
-      [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out],
+      // --no-rewrite-relative-links: the README's screenshots (docs/images/) are relative links, which vsce would
+      // otherwise refuse without a repository URL to rewrite them to.
+      [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--out', out],
       { cwd: stage, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     return out;

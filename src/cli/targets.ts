@@ -2,15 +2,15 @@ import { stat } from 'node:fs/promises';
 import type { Descriptor } from '../oci/descriptor';
 import { OciError } from '../oci/errors';
 import { OciLayoutStore } from '../oci/layout';
-import { parsePlatform } from '../oci/platform';
+import { parsePlatformPatterns } from '../oci/platformPattern';
+import { selectOnePlatform } from '../oci/platformSelection';
 import { parseLayoutReference } from '../oci/reference';
 import { sourceLabel, sourcePath, sourceReference, type SourceRef } from '../oci/sourceRef';
 import { RegistryClient } from '../oci/registry/client';
 import { parseRegistryReference } from '../oci/registry/registryReference';
 import { RemoteRepository } from '../oci/registry/remoteRepository';
-import { selectPlatform } from '../oci/selectPlatform';
 import type { Target } from '../oci/target';
-import { boolOpt, type ParsedCommand, stringOpt } from './command';
+import { boolOpt, listOpt, type ParsedCommand } from './command';
 import { registryClientOptions } from './registryOptions';
 
 export interface OpenedTarget {
@@ -64,12 +64,15 @@ export function requireReference(t: OpenedTarget, raw: string): string {
   return t.reference;
 }
 
-/** Opens the reference and resolves it, then, with `--platform`, picks that platform's manifest from an index. */
+/**
+ * Opens the reference and resolves it, then, with `--platform` (exact, a wildcard or a list that picks one),
+ * picks that platform's manifest from an index.
+ */
 export async function resolveReference(p: ParsedCommand, raw: string): Promise<{ t: OpenedTarget; desc: Descriptor }> {
   const t = await openTarget(p, raw);
   let desc = await t.target.resolve(requireReference(t, raw));
-  const platform = stringOpt(p, 'platform');
-  if (platform) desc = await selectPlatform(t.target, desc, parsePlatform(platform));
+  const platforms = listOpt(p, 'platform');
+  if (platforms.length) desc = await selectOnePlatform(t.target, desc, parsePlatformPatterns(platforms));
   return { t, desc };
 }
 

@@ -14,6 +14,7 @@ import type { Node } from './tree/nodes';
 import { REGISTRIES_VIEW, RegistriesTreeProvider } from './registries/registriesTree';
 import { RegistryService } from './registries/registryService';
 import { Sources } from './sources';
+import { REFERRER_KINDS_SETTING, referrerKindTable } from './settings/referrerKinds';
 import { DOCUMENT_SCHEME } from './present/documentUri';
 import type { Services } from './services';
 
@@ -47,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): { services: Services
     log,
     showFallbackTags: () => config().get<boolean>('showFallbackTags', false),
     concurrency: () => config().get<number>('concurrency', 16),
+    kinds: () => referrerKindTable(),
   };
   const tree = new LayoutsTreeProvider({ ...common, layouts, changed: (node) => tree.redraw(node) });
   const treeView = vscode.window.createTreeView<Node>(LAYOUTS_VIEW, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
@@ -67,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): { services: Services
     documents,
     vscode.workspace.registerTextDocumentContentProvider(DOCUMENT_SCHEME, documents),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('manifold.showFallbackTags')) {
+      if (e.affectsConfiguration('manifold.showFallbackTags') || e.affectsConfiguration(REFERRER_KINDS_SETTING)) {
         tree.refreshAll();
         registriesTree.refreshAll();
       }

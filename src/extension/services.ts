@@ -7,6 +7,8 @@ import type { RegistriesTreeProvider } from './registries/registriesTree';
 import type { RegistryService } from './registries/registryService';
 import type { Sources } from './sources';
 import type { EditorState } from '../shared/indexEditorProtocol';
+import type { CoverageModel } from '../shared/coverageProtocol';
+import type { SourceRef } from './present/sourceRef';
 
 /** What activate() builds once and hands to every command: no global state elsewhere. */
 export interface Services {
@@ -26,4 +28,6 @@ export interface Services {
   indexEditor?: { shownState(uri: string): EditorState | undefined };
   /** The file system of stored indexes (`manifold-index:`), once registered: the host tests save through it. */
   storedIndexes?: Pick<vscode.FileSystemProvider, 'writeFile'>;
+  /** The referrer coverage pages, once one is opened: what each shows (the host tests read it). */
+  coverage?: { shown(subject: { ref: SourceRef; reference: string }): CoverageModel | undefined };
 }

@@ -16,6 +16,9 @@ export const TRUST_NEEDED: Readonly<Record<string, TrustNeed>> = {
   'manifold.tag': 'writes',
   'manifold.untag': 'writes',
   'manifold.delete': 'writes',
+  'manifold.pruneLayout': 'writes',
+  'manifold.exportLayoutTar': 'writes',
+  'manifold.importLayoutTar': 'writes',
   'manifold.addToIndex': 'writes',
   'manifold.editIndex': 'writes',
   'manifold.addRegistry': 'registry',
@@ -25,6 +28,7 @@ export const TRUST_NEEDED: Readonly<Record<string, TrustNeed>> = {
   'manifold.signOut': 'registry',
   'manifold.copyToRegistry': 'registry',
   'manifold.pullToLayout': 'registry',
+  'manifold.pushFiles': 'writes',
 };
 
 /** Thrown instead of running a write or a registry request in an untrusted workspace. */

@@ -88,3 +88,18 @@ export function isBlobMounter(target: ReadOnlyTarget): target is ReadOnlyTarget 
 export function isTagPusher(target: ReadOnlyTarget): target is ReadOnlyTarget & TagPusher {
   return typeof (target as Partial<TagPusher>).pushManifest === 'function';
 }
+
+/** Optional: a target whose own bookkeeping (a layout's index.json) several writes can update at once. */
+export interface IndexBatcher {
+  /**
+   * Runs `fn`; the bookkeeping updates of the pushes and tags it makes are written together when it ends (their
+   * calls return once the content is stored, and a failure to write the bookkeeping is thrown here).
+   */
+  batchIndexUpdates<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+/** Runs `fn` in one batch of `target`'s bookkeeping updates when it has them (see IndexBatcher), else as is. */
+export function inIndexBatch<T>(target: ReadOnlyTarget, fn: () => Promise<T>): Promise<T> {
+  const batcher = target as Partial<IndexBatcher>;
+  return typeof batcher.batchIndexUpdates === 'function' ? batcher.batchIndexUpdates(fn) : fn();
+}

@@ -102,7 +102,7 @@ describe('attach: the artifact manifest', () => {
     assert.deepEqual(manifest.config, { mediaType: MediaType.Empty, digest: EMPTY_JSON_DIGEST, size: 2, annotations: { hello: 'config' }, data: 'e30=' });
   });
 
-  it('streams file blobs into the target instead of reading them whole', async () => {
+  it('streams file blobs into the target (staged in one pass) instead of reading them whole', async () => {
     const { store } = await makeMultiArchLayout();
     const big = file('big.bin', 'x'.repeat(3 << 20));
     const pushed: Array<{ digest: string; streamed: boolean }> = [];
@@ -112,6 +112,14 @@ describe('attach: the artifact manifest', () => {
           return (desc: Descriptor, content: Readable | Uint8Array, o?: object) => {
             pushed.push({ digest: desc.digest, streamed: content instanceof Readable });
             return t.push(desc, content, o);
+          };
+        }
+        if (prop === 'stage') {
+          // One pass: the file streams into the layout's temp file, hashed as it is written.
+          return async (content: Readable, o?: object) => {
+            const staged = await t.stage(content, o);
+            pushed.push({ digest: staged.digest, streamed: content instanceof Readable });
+            return staged;
           };
         }
         const v = Reflect.get(t, prop, receiver);

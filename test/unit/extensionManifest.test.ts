@@ -88,8 +88,12 @@ describe('extension manifest', () => {
       'manifold.refresh', 'manifold.showLog', 'manifold.addLayoutFolder', 'manifold.removeLayoutFolder', 'manifold.openInManifold',
       'manifold.copyDigest', 'manifold.copyReference', 'manifold.openManifest', 'manifold.openConfig', 'manifold.showReferrersTree',
       'manifold.openInIndexEditor',
+      // The coverage page reads; its attach buttons run manifold.attach, which is refused when untrusted.
+      'manifold.showCoverage',
       // A blob shown, or saved to a file the user picks: nothing in a layout changes.
       'manifold.openBlob', 'manifold.saveBlobAs',
+      // Two indexes shown side by side.
+      'manifold.compareIndex',
     ];
 
     it('is declared limited, with a description', () => {

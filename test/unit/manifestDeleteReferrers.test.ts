@@ -1,9 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Descriptor, ImageManifest } from '../../src/oci/descriptor';
 import { digestOf } from '../../src/oci/digest';
 import { encodeIndex, encodeManifest } from '../../src/oci/encoding/goJson';
+import { planDeleteWithReferrers, runDeletePlan } from '../../src/oci/graph';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { EMPTY_JSON, EMPTY_JSON_DIGEST, MediaType } from '../../src/oci/mediaType';
 import { startOciServer } from '../integration/support';
@@ -105,6 +106,19 @@ describe('manifest delete --include-referrers', () => {
     const pruned = await runCli('prune', '--oci-layout', l.dir, '--grace', '0', '--format', 'json');
     assert.ok(JSON.parse(pruned.stdout).removed.length > 0);
     assert.equal((await runCli('manifest', 'fetch', '--oci-layout', `${l.dir}:amd`)).code, 0);
+  });
+
+  it('runDeletePlan deletes in the plan\'s order and reports a planned manifest that is not stored as missing', async () => {
+    const l = await layout();
+    const plan = await planDeleteWithReferrers(l.store, l.multi);
+    rmSync(join(l.dir, 'blobs', 'sha256', l.eol.digest.slice(7))); // listed by the fallback tag, gone from blobs/
+    const seen: string[] = [];
+    const outcome = await runDeletePlan(l.store, plan, { onDeleted: (d, missing) => seen.push(`${missing ? 'missing' : 'deleted'} ${d.digest}`) });
+    assert.deepEqual(outcome.missing.map((d) => d.digest), [l.eol.digest]);
+    assert.deepEqual(outcome.deleted.map((d) => d.digest), plan.deletions.map((p) => p.desc.digest).filter((d) => d !== l.eol.digest));
+    assert.deepEqual(seen, plan.deletions.map((p) => `${p.desc.digest === l.eol.digest ? 'missing' : 'deleted'} ${p.desc.digest}`));
+    for (const x of [l.multi, l.sbom, l.sig, l.fallback, l.arm, l.armSig]) assert.ok(!stored(l.dir, x), `${x.digest} deleted`);
+    for (const x of [l.amd, l.amdSig, l.other]) assert.ok(stored(l.dir, x), `${x.digest} kept`);
   });
 
   it('an image with no referrers: the plan is the image alone', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { parseChallenges } from '../../src/oci/auth/challenge';
 import { normalizeScopes } from '../../src/oci/auth/scope';
 import { nextLink } from '../../src/oci/registry/link';
-import { isLoopbackHost, parseRegistryReference } from '../../src/oci/registry/registryReference';
+import { isLoopbackHost, parseRegistryAddress, parseRegistryReference } from '../../src/oci/registry/registryReference';
 import { parseRetryAfter, retryDelay, DEFAULT_RETRY } from '../../src/oci/registry/retry';
 
 const D = `sha256:${'a'.repeat(64)}`;
@@ -33,6 +33,19 @@ describe('registry references', () => {
   it('knows loopback hosts', () => {
     for (const h of ['localhost', 'localhost:5000', '127.0.0.1:80', '127.1.2.3', '[::1]:5000']) assert.ok(isLoopbackHost(h), h);
     for (const h of ['example.com', '10.0.0.1:5000', 'localhost.example.com', '[::2]:1']) assert.ok(!isLoopbackHost(h), h);
+  });
+});
+
+describe('registry addresses as typed', () => {
+  it('accepts a host, or an http:// or https:// URL, and keeps what the scheme says', () => {
+    assert.deepEqual(parseRegistryAddress(' localhost:5000 '), { host: 'localhost:5000' });
+    assert.deepEqual(parseRegistryAddress('http://127.0.0.1:40767'), { host: '127.0.0.1:40767', plainHttp: true });
+    assert.deepEqual(parseRegistryAddress('HTTPS://ghcr.io/'), { host: 'ghcr.io', plainHttp: false });
+  });
+  it('refuses a path, another scheme and a bad host, naming what was typed', () => {
+    assert.throws(() => parseRegistryAddress('http://localhost:5000/v2/'), /invalid registry "http:\/\/localhost:5000\/v2\/": give a host/);
+    assert.throws(() => parseRegistryAddress('ftp://host'), /invalid registry "ftp:\/\/host"/);
+    assert.throws(() => parseRegistryAddress('http://bad host'), /invalid registry "bad host"/);
   });
 });
 

@@ -76,6 +76,8 @@ describe('extension: the .vsix', function () {
       pkg.main.replace(/^\.\//, ''),
       'dist/indexEditor.js',
       'media/indexEditor/indexEditor.css',
+      'dist/coverage.js',
+      'media/coverage/coverage.css',
       `${pkg.l10n.replace(/^\.\//, '')}/bundle.l10n.json`,
       ...pkg.contributes.viewsContainers.activitybar.map((c: { icon: string }) => c.icon),
       ...pkg.contributes.jsonValidation.map((j: { url: string }) => j.url.replace(/^\.\//, '')),

@@ -127,7 +127,8 @@ async function runPass(pass) {
       ['extensionDevelopmentPath', remoteUri(server, projectRoot)],
       ['extensionTestsPath', remoteUri(server, suite.path)],
     ]);
-    await page.goto(url, { waitUntil: 'domcontentloaded' });
+    // code-server's first page load compiles and serves the workbench: far over 30 s on a loaded 2-core machine.
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 180_000 });
     const timer = setTimeout(
       () => settle({ error: `no exit code from the extension host within ${timeoutMs / 1000}s` }),
       timeoutMs,

@@ -1,6 +1,7 @@
 import { posix, win32 } from 'node:path';
 import { parseAnnotations } from '../../oci/imageIndex';
-import { parsePlatform } from '../../oci/platform';
+import { hasWildcard, type PlatformPattern, parsePlatformPatterns } from '../../oci/platformPattern';
+import { expandPlatformPatterns } from '../../oci/platformSelection';
 import type { Platform } from '../../oci/descriptor';
 import {
   attach as attachArtifacts,
@@ -39,7 +40,8 @@ export const attach: Command = {
     platform: {
       type: 'string',
       multiple: true,
-      description: 'P: attach the FILEs to the index\'s P manifest instead; P=FILE[:TYPE]: attach FILE to P\'s manifest (the FILEs still go to the index)',
+      description:
+        'P: attach the FILEs to the index\'s P manifest instead; P=FILE[:TYPE]: attach FILE to P\'s manifest (the FILEs still go to the index); P may be a comma list and use * for any part (linux/*, */arm64)',
       valueName: 'P[=FILE]',
     },
     recursive: { type: 'boolean', short: 'r', description: 'attach to the index and to every manifest below it (nested indexes too)' },
@@ -55,23 +57,16 @@ export const attach: Command = {
     if (annotationFilePath !== undefined && annotationArgs.length > 0) throw new UsageError('--annotation and --annotation-file cannot be both specified');
 
     const [raw, ...fileArgs] = p.positionals as [string, ...string[]];
-    const files = fileArgs.map(parseFileReference);
-    const platforms: Platform[] = [];
-    const perPlatformFiles: { platform: Platform; files: AttachFile[] }[] = [];
+    // Values may be lists and wildcards (linux/*=sbom.json); wildcards become platforms once the subject is read.
+    const bare: PlatformPattern[] = [];
+    const perPattern: { patterns: PlatformPattern[]; file: AttachFile }[] = [];
     for (const value of listOpt(p, 'platform')) {
       const eq = value.indexOf('=');
-      if (eq === -1) {
-        platforms.push(parsePlatform(value));
-        continue;
-      }
-      const platform = parsePlatform(value.slice(0, eq));
-      const file = parseFileReference(value.slice(eq + 1));
-      const key = JSON.stringify(platform);
-      const entry = perPlatformFiles.find((e) => JSON.stringify(e.platform) === key);
-      if (entry) entry.files.push(file);
-      else perPlatformFiles.push({ platform, files: [file] });
+      if (eq === -1) bare.push(...parsePlatformPatterns([value]));
+      else perPattern.push({ patterns: parsePlatformPatterns([value.slice(0, eq)]), file: parseFileReference(value.slice(eq + 1)) });
     }
-    const allFiles = [...files, ...perPlatformFiles.flatMap((e) => e.files)];
+    const files = fileArgs.map(parseFileReference);
+    const allFiles = [...files, ...perPattern.map((e) => e.file)];
     if (!boolOpt(p, 'disable-path-validation')) {
       const absolute = allFiles.filter((f) => posix.isAbsolute(f.path) || win32.isAbsolute(f.path)).map((f) => f.path);
       if (absolute.length > 0) {
@@ -90,6 +85,20 @@ export const attach: Command = {
 
     const t = await openTarget(p, raw);
     const subject = requireReference(t, raw);
+    const wild = hasWildcard([...bare, ...perPattern.flatMap((e) => e.patterns)]);
+    const root = wild ? await t.target.resolve(subject) : undefined;
+    const expand = (patterns: PlatformPattern[]): Promise<Platform[]> => (root ? expandPlatformPatterns(t.target, root, patterns) : Promise.resolve(patterns.map((q) => q.exact!)));
+    const platforms = await expand(bare);
+    const perPlatformFiles: { platform: Platform; files: AttachFile[] }[] = [];
+    for (const { patterns, file } of perPattern) {
+      for (const platform of await expand(patterns)) {
+        const key = JSON.stringify(platform);
+        const entry = perPlatformFiles.find((e) => JSON.stringify(e.platform) === key);
+        // A copy each: one file may go to several platforms, each attach made on its own.
+        if (entry) entry.files.push({ ...file });
+        else perPlatformFiles.push({ platform, files: [{ ...file }] });
+      }
+    }
     const result = await attachArtifacts(t.target, {
       subject,
       artifactType,

@@ -1,7 +1,7 @@
-import { copy } from '../../oci/copy';
+import { copy, planCopy } from '../../oci/copy';
 import { isDigest } from '../../oci/digest';
-import { parsePlatform } from '../../oci/platform';
-import { boolOpt, type Command, stringOpt, UsageError } from '../command';
+import { boolOpt, type Command, formatOpt, FORMAT_OPTION, stringOpt, UsageError } from '../command';
+import { copyPlanJson, copyPlanText, dryRunDestination, platformOptions, subsetNotice } from '../copyPlan';
 import { copyProgressPrinter } from '../copyProgress';
 import { REGISTRY_OPTIONS } from '../registryOptions';
 import { isTarDestination, openTarDestination } from '../tarDestination';
@@ -19,12 +19,25 @@ export const cp: Command = {
     'manifold cp ghcr.io/org/app:v1 localhost:5000/app:v1,latest --platform linux/arm64',
     'manifold cp --from-oci-layout --to-oci-layout layout:v1 other:v1',
     'manifold cp --from-oci-layout --to-oci-layout layout:v1 out.tar:v1 -r',
+    '# a new index with only the linux platforms (its digest is printed), or each platform alone as v1-linux-amd64, ...',
+    'manifold cp --plain-http localhost:5000/app:v1 localhost:5000/mirror:v1 --platform \'linux/*\'',
+    'manifold cp --plain-http localhost:5000/app:v1 localhost:5000/mirror:v1 --platform linux/amd64,linux/arm64 --split-platforms',
+    '# what a copy would do, without doing it',
+    'manifold cp --from-oci-layout layout:v1 localhost:5000/app:v1 -r --plain-http --dry-run --format json',
   ],
   minArgs: 2,
   maxArgs: 2,
   options: {
     recursive: { type: 'boolean', short: 'r', description: 'also copy the referrers, recursively (those of each child of an index too)' },
-    platform: { type: 'string', description: 'from an index, copy only this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
+    platform: {
+      type: 'string',
+      multiple: true,
+      description: 'from an index, copy only these platforms: os/arch[/variant][:os.version], comma lists too, * for any part (linux/*, */arm64, linux/arm/*); one picked is copied as itself, several under a new index of just those',
+      valueName: 'PLATFORM',
+    },
+    'split-platforms': { type: 'boolean', description: 'with several platforms picked: copy each alone, tagged TAG-os-arch[-variant], and no index' },
+    'dry-run': { type: 'boolean', description: 'print what would be copied (manifests, blobs, referrers, what is there already, bytes) and change nothing' },
+    ...FORMAT_OPTION,
     'from-oci-layout': { type: 'boolean', description: 'SRC is an OCI image layout folder or tar: DIR[:tag|@digest]' },
     'to-oci-layout': { type: 'boolean', description: 'DST is an OCI image layout folder, or a new layout tar when it ends in .tar: DIR[:tag[,tag]...]' },
     concurrency: { type: 'string', description: 'transfers at a time (default 3)', valueName: 'N' },
@@ -34,10 +47,19 @@ export const cp: Command = {
     const [rawSrc, rawDst] = p.positionals as [string, string];
     const concurrency = stringOpt(p, 'concurrency') === undefined ? 3 : Number(stringOpt(p, 'concurrency'));
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive integer, got ${stringOpt(p, 'concurrency')}`);
-    const platformText = stringOpt(p, 'platform');
-    const platform = platformText ? parsePlatform(platformText) : undefined;
+    const format = formatOpt(p);
+    const platforms = platformOptions(p);
     const src = await openTarget(p, rawSrc, { layout: boolOpt(p, 'from-oci-layout') });
     const srcReference = requireReference(src, rawSrc);
+    if (boolOpt(p, 'dry-run')) {
+      const dst = await dryRunDestination(p, rawDst);
+      const tags = dst.reference ? [dst.reference, ...dst.extraTags] : isDigest(srcReference) ? [] : [srcReference];
+      const plan = await planCopy(src.target, srcReference, dst.target, tags.length === 1 && isDigest(tags[0]!) ? [] : tags, { referrers: boolOpt(p, 'recursive'), ...platforms });
+      if (plan.subset) printer.err(subsetNotice(plan.subset, true));
+      printer.out(format === 'json' ? copyPlanJson(plan, src.display(), dst.display()) : copyPlanText(plan, src.display(), dst.display()));
+      return;
+    }
+    if (format === 'json') throw new UsageError('--format json is for --dry-run; a copy prints text');
     // A .tar destination: a fresh layout of what is copied, written as a deterministic tar when the copy is done.
     const tarDst = boolOpt(p, 'to-oci-layout') && isTarDestination(rawDst) ? await openTarDestination(rawDst) : undefined;
     const dst = tarDst?.opened ?? (await openTarget(p, rawDst, { layout: boolOpt(p, 'to-oci-layout'), create: true, allowTagList: true }));
@@ -52,16 +74,20 @@ export const cp: Command = {
       const reportMoves = await tagMoveReporter(dst, tags, printer);
       const result = await copy(src.target, srcReference, dst.target, tags, {
         referrers: boolOpt(p, 'recursive'),
-        platform,
+        ...platforms,
         concurrency,
         signal: controller.signal,
         onProgress: progress.onProgress,
       });
       progress.finish();
-      const written = await tarDst?.export.finish({ signal: controller.signal, roots: [result.root] });
+      if (result.subset) printer.err(subsetNotice(result.subset, false));
+      const written = await tarDst?.export.finish({ signal: controller.signal, roots: result.split ? result.split.map((s) => s.desc) : [result.root] });
       const shown = tags[0] ?? result.root.digest;
-      printer.out(`Copied [${src.kind}] ${src.display()} => [${dst.kind}] ${dst.display(shown)}\n`);
-      printer.out(`Digest: ${result.root.digest}\n`);
+      for (const part of result.split ?? []) printer.out(`Copied [${src.kind}] ${src.display(part.desc.digest)} => [${dst.kind}] ${dst.display(part.tags[0] ?? part.desc.digest)}\nDigest: ${part.desc.digest}\n`);
+      if (!result.split) {
+        printer.out(`Copied [${src.kind}] ${src.display()} => [${dst.kind}] ${dst.display(shown)}\n`);
+        printer.out(`Digest: ${result.root.digest}\n`);
+      }
       if (written) printer.out(`Wrote ${dst.path} (${written.size} bytes, ${written.digest})\n`);
       await reportMoves();
     } finally {

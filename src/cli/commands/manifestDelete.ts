@@ -1,7 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import type { Descriptor } from '../../oci/descriptor';
-import { damagedEntriesOf, planDeleteWithReferrers, type DeletePlan } from '../../oci/graph';
-import { isOciError } from '../../oci/errors';
+import { damagedEntriesOf, planDeleteWithReferrers, runDeletePlan, type DeletePlan } from '../../oci/graph';
 import { formatPlatform } from '../../oci/platform';
 import { boolOpt, type Command, LAYOUT_OPTION, UsageError } from '../command';
 import { type OpenedTarget, openTarget, requireReference } from '../targets';
@@ -42,17 +41,10 @@ export const manifestDelete: Command = {
         const answer = await rl.question(`Delete these ${plan.deletions.length} manifests? [y/N] `).finally(() => rl.close());
         if (!/^y(es)?$/i.test(answer.trim())) return;
       }
-      for (const { desc: d } of plan.deletions) {
-        try {
-          await t.target.delete({ mediaType: d.mediaType, digest: d.digest, size: d.size });
-        } catch (err) {
-          // A referrer a fallback tag lists but that is not stored, or one another process deleted meanwhile.
-          if (!isOciError(err, 'NOT_FOUND')) throw err;
-          printer.out(`Missing [${t.kind}] ${t.display(d.digest)}\n`);
-          continue;
-        }
-        printer.out(`Deleted [${t.kind}] ${t.display(d.digest)}\n`);
-      }
+      await runDeletePlan(t.target, plan, {
+        // Missing: a referrer a fallback tag lists but that is not stored, or one another process deleted meanwhile.
+        onDeleted: (d, missing) => printer.out(`${missing ? 'Missing' : 'Deleted'} [${t.kind}] ${t.display(d.digest)}\n`),
+      });
       return;
     }
     if (!boolOpt(p, 'force')) {

@@ -16,7 +16,12 @@ export const manifestFetch: Command = {
     ...LAYOUT_OPTION,
     pretty: { type: 'boolean', description: 'indent the JSON' },
     descriptor: { type: 'boolean', description: 'print the descriptor instead of the manifest' },
-    platform: { type: 'string', description: 'from an index, the manifest of this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
+    platform: {
+      type: 'string',
+      multiple: true,
+      description: 'from an index, the manifest of this platform: os/arch[/variant][:os.version]; * for any part (*/arm64) and lists too, as long as they pick one',
+      valueName: 'PLATFORM',
+    },
     output: { type: 'string', short: 'o', description: 'write the manifest to a file (- for stdout)', valueName: 'FILE' },
   },
   async run(p, printer) {

@@ -1,8 +1,9 @@
 import { pullArtifact } from '../../oci/artifacts/pull';
-import { parsePlatform } from '../../oci/platform';
+import { parsePlatformPatterns } from '../../oci/platformPattern';
+import { selectOnePlatform } from '../../oci/platformSelection';
 import { shortDigest } from '../../oci/reference';
 import { resolve as resolvePath } from 'node:path';
-import { boolOpt, type Command, formatOpt, FORMAT_OPTION, LAYOUT_OPTION, stringOpt } from '../command';
+import { boolOpt, type Command, formatOpt, FORMAT_OPTION, LAYOUT_OPTION, listOpt, stringOpt } from '../command';
 import { formatJson } from '../printer';
 import { openTarget, requireReference } from '../targets';
 
@@ -20,7 +21,12 @@ export const pull: Command = {
   options: {
     ...LAYOUT_OPTION,
     output: { type: 'string', short: 'o', description: 'folder to write the files to (default: the current folder)', valueName: 'DIR' },
-    platform: { type: 'string', description: 'from an index, the manifest of this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
+    platform: {
+      type: 'string',
+      multiple: true,
+      description: 'from an index, the manifest of this platform: os/arch[/variant][:os.version]; * for any part (*/arm64) and lists too, as long as they pick one',
+      valueName: 'PLATFORM',
+    },
     'include-subject': { type: 'boolean', description: 'also pull the files of the subject (recursively)' },
     'keep-old-files': { type: 'boolean', short: 'k', description: 'refuse rather than overwrite files that exist' },
     ...FORMAT_OPTION,
@@ -29,13 +35,14 @@ export const pull: Command = {
     const format = formatOpt(p);
     const raw = p.positionals[0]!;
     const t = await openTarget(p, raw);
-    const reference = requireReference(t, raw);
-    const platform = stringOpt(p, 'platform');
+    let reference = requireReference(t, raw);
+    const platforms = listOpt(p, 'platform');
+    // The files of one manifest go into one folder: the values must pick one platform, then pulled by digest.
+    if (platforms.length) reference = (await selectOnePlatform(t.target, await t.target.resolve(reference), parsePlatformPatterns(platforms))).digest;
     const output = stringOpt(p, 'output') ?? '.';
     const result = await pullArtifact(t.target, {
       reference,
       output,
-      platform: platform ? parsePlatform(platform) : undefined,
       includeSubject: boolOpt(p, 'include-subject'),
       keepOldFiles: boolOpt(p, 'keep-old-files'),
       onEvent: (e) => {

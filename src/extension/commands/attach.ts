@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
+import { mediaTypeOf } from '../../oci/artifacts/mediaTypeOf';
 import type { Descriptor, ImageIndex, Platform } from '../../oci/descriptor';
 import { isImageIndex, isValidMediaType } from '../../oci/mediaType';
 import { formatPlatform, parsePlatform } from '../../oci/platform';
@@ -36,7 +37,8 @@ export interface AttachCommandResult {
  * `manifold.attach`: attaches an artifact (files and/or annotations, with an artifact type) to a manifest;
  * for an index, to the index, to chosen platforms, or to the index and all its platforms.
  * Arguments: a node, or `{ layout, reference, artifactType, files?, annotations?, platforms?, recursive? }`
- * where `files` are paths (title: the file name) or `{ path, mediaType?, title? }`.
+ * where `files` are paths (title: the file name) or `{ path, mediaType?, title? }`. `{ layout, reference, platforms }`
+ * without an artifact type asks the rest (type, files, annotations) and attaches to those platforms.
  */
 export async function attach(services: Services, arg?: unknown): Promise<AttachCommandResult> {
   const title = l10n.t('Attach Artifact');
@@ -45,14 +47,16 @@ export async function attach(services: Services, arg?: unknown): Promise<AttachC
   const scripted = typeof plain.artifactType === 'string';
 
   const artifactType = scripted ? (plain.artifactType as string) : await askArtifactType(title);
-  const files: AttachFile[] = scripted ? filesArg(plain.files) : await askFiles(title);
+  const files: AttachFile[] = await withMediaTypes(scripted ? filesArg(plain.files) : await askFiles(title));
   const annotations = scripted
     ? annotationChanges(plain.annotations, false)?.set
     : annotationChanges(await askAnnotations(artifactType.endsWith('.lifecycle') ? `${title}: ${LIFECYCLE_EOL}=YYYY-MM-DDT00:00:00Z` : title), false)?.set;
 
   let platforms: Platform[] | undefined = stringList(plain.platforms, 'platforms')?.map(parsePlatform);
   let recursive = plain.recursive === true;
-  if (!scripted && isImageIndex(target.desc.mediaType)) ({ platforms, recursive } = await askTargets(target.layout.store, target.desc, title));
+  // Platforms given (the coverage page's "Attach to the platforms missing it") are the targets: not asked again.
+  const chosen = platforms !== undefined && platforms.length > 0;
+  if (!scripted && !chosen && isImageIndex(target.desc.mediaType)) ({ platforms, recursive } = await askTargets(target.layout.store, target.desc, title));
 
   const result = await withProgress(title, (signal, progress) =>
     attachCore(target.layout.store, {
@@ -80,6 +84,12 @@ export async function attach(services: Services, arg?: unknown): Promise<AttachC
     digest: artifacts[0]?.digest,
   });
   return { artifacts };
+}
+
+/** Files without a media type get the one their content and name say (an SPDX file is application/spdx+json). */
+async function withMediaTypes(files: AttachFile[]): Promise<AttachFile[]> {
+  // A file that cannot be read keeps none: attach itself refuses it, naming it.
+  return Promise.all(files.map(async (f) => (f.mediaType ? f : { ...f, mediaType: await mediaTypeOf(f.path).catch(() => undefined) })));
 }
 
 function filesArg(value: unknown): AttachFile[] {

@@ -6,14 +6,17 @@ import { manifestFrom, plainArgs } from './args';
 import { reportDone } from '../ui/report';
 import { copyWithProgress } from '../ui/copyProgress';
 import { input, pickOne } from '../ui/prompts';
+import { askCopyPlatforms, subsetText } from './copyPlatforms';
 
 /**
  * `manifold.copyToRegistry`: copies a layout's tag (or manifest) with everything below it and its referrers
- * to a registry. Arguments: a node, a layout folder URI, or `{ layout, reference, to: 'host/repo:tag' }`.
+ * to a registry; of a multi-platform index, the platforms chosen (all by default; some make a new index).
+ * Arguments: a node, a layout folder URI, or `{ layout, reference, to: 'host/repo:tag', platforms?: ['os/arch'] }`.
  */
-export async function copyToRegistry(services: Services, arg?: unknown): Promise<{ to: string; digest: string }> {
+export async function copyToRegistry(services: Services, arg?: unknown): Promise<{ to: string; digest: string; message: string }> {
   const title = l10n.t('Copy to Registry');
   const source = await manifestFrom(services, arg, title);
+  const platforms = await askCopyPlatforms(source.layout.store, source.desc, title, plainArgs(arg).platforms);
   const given = plainArgs(arg).to;
   const to = typeof given === 'string' ? given : await askDestination(services, title, source.tag);
   const ref = parseRegistryReference(to);
@@ -22,15 +25,17 @@ export async function copyToRegistry(services: Services, arg?: unknown): Promise
   if (!services.registries.entry(ref.registry)) await services.registries.add(ref.registry, false);
   await services.registries.addRepository(ref.registry, ref.repository);
   const dst = services.registries.repository(ref.registry, ref.repository);
-  const result = await copyWithProgress(title, source.layout.store, source.reference, dst, [tag], services.registries.onDidRetry);
+  const result = await copyWithProgress(title, source.layout.store, source.reference, dst, [tag], services.registries.onDidRetry, { platforms });
   const shown = formatRegistryReference(ref.registry, ref.repository, tag);
   services.registriesTree.refreshAll();
-  reportDone(services, l10n.t('Copied {0} to {1} ({2} pushed, {3} already there)', shortDigest(result.root.digest), shown, result.copied, result.existing), {
+  const message =
+    l10n.t('Copied {0} to {1} ({2} pushed, {3} already there)', shortDigest(result.root.digest), shown, result.copied, result.existing) + subsetText(result.subset, result.root, platforms);
+  reportDone(services, message, {
     layout: source.layout.path,
     tag: source.tag,
     digest: result.root.digest,
   });
-  return { to: shown, digest: result.root.digest };
+  return { to: shown, digest: result.root.digest, message };
 }
 
 async function askDestination(services: Services, title: string, tag: string | undefined): Promise<string> {

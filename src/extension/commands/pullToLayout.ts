@@ -8,16 +8,20 @@ import { layoutChanged, reportDone } from '../ui/report';
 import { copyWithProgress } from '../ui/copyProgress';
 import { input } from '../ui/prompts';
 import { confirmTagMoves, movedText, type TagMove } from '../ui/confirm';
+import { resolveCopyRoot } from '../../oci/copy';
+import { askCopyPlatforms, subsetText } from './copyPlatforms';
 
 /**
- * `manifold.pullToLayout`: copies a registry tag with everything below it and its referrers into a layout.
- * Arguments: a registry tag node, or `{ registry, repository, reference, layout, tags?, confirmed? }`. A layout
+ * `manifold.pullToLayout`: copies a registry tag with everything below it and its referrers into a layout; of a
+ * multi-platform index, the platforms chosen (all by default; some make a new index). Arguments: a registry tag
+ * node, or `{ registry, repository, reference, layout, tags?, platforms?: ['os/arch'], confirmed? }`. A layout
  * tag that names something else moves once the user confirms; what it named stays listed.
  */
-export async function pullToLayout(services: Services, arg?: unknown): Promise<{ layout: string; digest: string; tags: string[]; moved: TagMove[] }> {
+export async function pullToLayout(services: Services, arg?: unknown): Promise<{ layout: string; digest: string; tags: string[]; moved: TagMove[]; message: string }> {
   const title = l10n.t('Pull into Layout');
   const source = await sourceManifestFrom(services, arg, title);
   const plain = plainArgs(arg);
+  const platforms = await askCopyPlatforms(source.target, source.desc, title, plain.platforms);
   const layout = await layoutFrom(services, typeof plain.layout === 'string' ? { layout: plain.layout } : undefined, title);
   let tags = stringList(plain.tags, 'tags');
   if (!tags) {
@@ -40,13 +44,19 @@ export async function pullToLayout(services: Services, arg?: unknown): Promise<{
     ];
   }
   tags.forEach(checkTag);
-  const moved = await confirmTagMoves(layout, tags, source.desc.digest, sourceReferenceText(source), plain.confirmed === true);
-  const result = await copyWithProgress(title, source.target, source.reference, layout.store, tags, services.registries.onDidRetry);
+  // With some platforms, the tags will name the new index (or the one platform): that is what a moved tag is asked about.
+  const root = platforms ? (await resolveCopyRoot(source.target, source.reference, tags, { platforms })).root : source.desc;
+  const moved = await confirmTagMoves(layout, tags, root.digest, sourceReferenceText(source), plain.confirmed === true);
+  const result = await copyWithProgress(title, source.target, source.reference, layout.store, tags, services.registries.onDidRetry, { platforms });
   layoutChanged(services, layout.path);
-  reportDone(services, l10n.t('Pulled {0} into {1} as {2} ({3})', sourceReferenceText(source), vscode.workspace.asRelativePath(layout.path), tags.join(', '), shortDigest(result.root.digest)) + movedText(moved).map((m) => ` ${m}`).join(''), {
+  const message =
+    l10n.t('Pulled {0} into {1} as {2} ({3})', sourceReferenceText(source), vscode.workspace.asRelativePath(layout.path), tags.join(', '), shortDigest(result.root.digest)) +
+    movedText(moved).map((m) => ` ${m}`).join('') +
+    subsetText(result.subset, result.root, platforms);
+  reportDone(services, message, {
     layout: layout.path,
     tag: tags[0],
     digest: result.root.digest,
   });
-  return { layout: layout.path, digest: result.root.digest, tags, moved };
+  return { layout: layout.path, digest: result.root.digest, tags, moved, message };
 }

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { checkRegistry, isLoopbackHost } from '../../oci/registry';
+import { checkRegistry, isLoopbackHost, parseRegistryAddress, type RegistryAddress } from '../../oci/registry';
 import { RegistryNode } from '../registries/registryNodes';
 import type { Services } from '../services';
 import { plainArgs } from './args';
@@ -19,20 +19,25 @@ export async function registryFrom(services: Services, arg: unknown, title: stri
   return picked.label === other ? askHost(title) : picked.label;
 }
 
-export function askHost(title: string): Promise<string> {
+export async function askHost(title: string): Promise<string> {
+  return (await askAddress(title)).host;
+}
+
+/** Asks for a registry; a pasted `http://` or `https://` URL is taken as host plus what its scheme says. */
+export function askAddress(title: string): Promise<RegistryAddress> {
   return input({
     title,
-    prompt: l10n.t('Registry host and optional port'),
+    prompt: l10n.t('Registry host and optional port (an http:// or https:// address is fine too)'),
     placeHolder: 'localhost:5000, ghcr.io',
     validateInput: (v) => {
       try {
-        checkRegistry(v.trim());
+        parseRegistryAddress(v);
         return undefined;
       } catch (err) {
         return (err as Error).message;
       }
     },
-  }).then((v) => v.trim());
+  }).then(parseRegistryAddress);
 }
 
 /** Loopback registries usually talk plain HTTP; others must be asked about it explicitly. */

@@ -10,14 +10,19 @@ import { copyDigest } from './copyDigest';
 import { copyReference } from './copyReference';
 import { copyToRegistry } from './copyToRegistry';
 import { createIndex } from './createIndex';
+import { compareIndex } from './compareIndex';
 import { createLayout } from './createLayout';
 import { deleteManifest } from './deleteManifest';
+import { exportLayoutTar } from './exportLayoutTar';
+import { importLayoutTar } from './importLayoutTar';
 import { initLayoutHere } from './initLayoutHere';
 import { openBlob, saveBlobAs } from './blobContent';
 import { openConfig } from './openConfig';
 import { openInManifold } from './openInManifold';
 import { openManifest } from './openManifest';
+import { pruneLayout } from './pruneLayout';
 import { pullToLayout } from './pullToLayout';
+import { pushFiles } from './pushFiles';
 import { refresh } from './refresh';
 import { removeLayoutFolder } from './removeLayoutFolder';
 import { removeRegistry } from './removeRegistry';
@@ -29,6 +34,7 @@ import { tag } from './tag';
 import { untag } from './untag';
 import { updateIndex } from './updateIndex';
 import { addToIndex, editIndex, openInIndexEditor } from '../indexEditor';
+import { showCoverage } from '../coverage/showCoverage';
 
 export interface CommandEntry {
   id: string;
@@ -51,6 +57,10 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'manifold.tag', handler: tag },
   { id: 'manifold.untag', handler: untag },
   { id: 'manifold.delete', handler: deleteManifest },
+  { id: 'manifold.pruneLayout', handler: pruneLayout },
+  { id: 'manifold.exportLayoutTar', handler: exportLayoutTar },
+  { id: 'manifold.importLayoutTar', handler: importLayoutTar },
+  { id: 'manifold.compareIndex', handler: compareIndex },
   { id: 'manifold.copyDigest', handler: copyDigest },
   { id: 'manifold.copyReference', handler: copyReference },
   { id: 'manifold.openManifest', handler: openManifest },
@@ -58,6 +68,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'manifold.openBlob', handler: openBlob },
   { id: 'manifold.saveBlobAs', handler: saveBlobAs },
   { id: 'manifold.showReferrersTree', handler: showReferrersTree },
+  { id: 'manifold.showCoverage', handler: showCoverage },
   { id: 'manifold.addRegistry', handler: addRegistry },
   { id: 'manifold.removeRegistry', handler: removeRegistry },
   { id: 'manifold.addRepository', handler: addRepository },
@@ -65,6 +76,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'manifold.signOut', handler: signOut },
   { id: 'manifold.copyToRegistry', handler: copyToRegistry },
   { id: 'manifold.pullToLayout', handler: pullToLayout },
+  { id: 'manifold.pushFiles', handler: pushFiles },
   { id: 'manifold.openInIndexEditor', handler: openInIndexEditor },
   { id: 'manifold.addToIndex', handler: addToIndex },
   { id: 'manifold.editIndex', handler: editIndex },

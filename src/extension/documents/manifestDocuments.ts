@@ -5,13 +5,16 @@ import { goIndent } from '../../oci/encoding/goJson';
 import { discover } from '../../oci/referrers';
 import { DOCUMENT_SCHEME, documentUriParts, parseDocumentQuery, type DocumentRequest, type DocumentView } from '../present/documentUri';
 import { renderReferrersTree } from '../present/referrersTree';
+import { renderIndexGraph } from '../present/indexGraphText';
+import { fetchIndexGraph } from '../../oci/imageIndex/diff';
 import type { SourceRef } from '../present/sourceRef';
 import type { Sources } from '../sources';
 
 /**
  * Read-only documents under `manifold:`: a manifest or config as indented JSON (the bytes verified against
- * their digest on the way), or the referrers tree. Manifests are content-addressed, so only the referrers
- * tree changes; it is re-rendered when its layout is refreshed.
+ * their digest on the way), the referrers tree, or an index summarized for a comparison. Manifests are
+ * content-addressed, so only the referrers tree (and an index summary's referrers) change; the referrers tree is
+ * re-rendered when its layout is refreshed.
  */
 export class ManifestDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
@@ -60,6 +63,7 @@ export class ManifestDocuments implements vscode.TextDocumentContentProvider, vs
       const root = await discover(store, req.digest, { recursive: true, signal });
       return renderReferrersTree(req.label, root);
     }
+    if (req.view === 'indexSummary') return renderIndexGraph(await fetchIndexGraph(store, desc, req.label, { signal }));
     // Configs and text layers (an SBOM, an end-of-life note): verified, at most 4 MiB, refused when not text.
     const text = await readBlobText(store, desc, { signal });
     try {

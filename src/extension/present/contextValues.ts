@@ -25,7 +25,7 @@ export const NODE_TOKENS: Record<NodeType, readonly TokenGroup[]> = {
   ],
   manifest: [
     { tokens: ['index', 'image', 'artifact'], required: true },
-    { tokens: ['child', 'referrer', 'untagged'], required: true },
+    { tokens: ['child', 'referrer', 'untagged', 'attestation'], required: true },
     { tokens: ['readonly', 'remote'], required: false },
   ],
   blob: [{ tokens: ['config', 'layer'], required: true }],

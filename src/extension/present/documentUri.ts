@@ -5,7 +5,8 @@ import { parseSourceKey, sourceKey, sourceName, type SourceRef } from './sourceR
 
 export const DOCUMENT_SCHEME = 'manifold';
 
-export type DocumentView = 'manifest' | 'blob' | 'referrers';
+/** `indexSummary`: an index's platforms, images and referrers as text (the sides of Compare Index With...). */
+export type DocumentView = 'manifest' | 'blob' | 'referrers' | 'indexSummary';
 
 export interface DocumentRequest {
   view: DocumentView;
@@ -20,8 +21,10 @@ export interface DocumentRequest {
   label: string;
 }
 
+const SUFFIX: Record<DocumentView, string> = { manifest: '.json', blob: '.json', referrers: '.referrers.txt', indexSummary: '.index.txt' };
+
 export function documentUriParts(req: DocumentRequest): { path: string; query: string } {
-  const name = `${safeName(sourceName(req.source))}/${safeName(req.label)}${req.view === 'referrers' ? '.referrers.txt' : '.json'}`;
+  const name = `${safeName(sourceName(req.source))}/${safeName(req.label)}${SUFFIX[req.view]}`;
   const query = new URLSearchParams({
     view: req.view,
     source: sourceKey(req.source),
@@ -39,11 +42,11 @@ export function parseDocumentQuery(query: string): DocumentRequest {
   const size = Number(q.get('size'));
   const source = q.get('source');
   const digest = q.get('digest');
-  if ((view !== 'manifest' && view !== 'blob' && view !== 'referrers') || !source || !digest || !Number.isSafeInteger(size)) {
+  if (!view || !Object.hasOwn(SUFFIX, view) || !source || !digest || !Number.isSafeInteger(size)) {
     throw new Error(l10n.t('not a Manifold document: {0}', `?${query}`));
   }
   const ref = parseSourceKey(source);
-  const req: DocumentRequest = { view, source: ref, digest, size, mediaType: q.get('mediaType') ?? '', label: q.get('label') ?? digest };
+  const req: DocumentRequest = { view: view as DocumentView, source: ref, digest, size, mediaType: q.get('mediaType') ?? '', label: q.get('label') ?? digest };
   if (ref.kind === 'layout') req.layout = ref.path;
   return req;
 }

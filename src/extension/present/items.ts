@@ -27,7 +27,8 @@ export interface ItemSpec {
   collapsible: 'none' | 'collapsed' | 'expanded';
 }
 
-export type ManifestRole = 'child' | 'referrer' | 'untagged';
+/** `attestation`: a buildx attestation entry of an index, shown under the platform it describes (never as a platform). */
+export type ManifestRole = 'child' | 'referrer' | 'untagged' | 'attestation';
 /** Writable layout (undefined), layout archive, or registry: decides which menu entries a node gets. */
 export type Access = 'readonly' | 'remote' | undefined;
 export type BlobRole = 'config' | 'layer';
@@ -100,6 +101,10 @@ export function manifestItem(desc: Descriptor, role: ManifestRole, access?: Acce
     // The artifact type and annotations (an end-of-life date, a signing time) are what tell referrers apart.
     label = [desc.artifactType ?? l10n.t('referrer'), annotations].filter(Boolean).join(' · ');
     description = short;
+  } else if (role === 'attestation') {
+    // Its platform (unknown/unknown) is not one anybody runs; what it describes is the row above it.
+    label = l10n.t('buildx attestation');
+    description = short;
   } else if (role === 'child') {
     label = platform ?? desc.artifactType ?? short;
     description = [platform || desc.artifactType ? short : '', platform ? desc.artifactType : '', annotations].filter(Boolean).join(' · ');
@@ -108,14 +113,14 @@ export function manifestItem(desc: Descriptor, role: ManifestRole, access?: Acce
     description = [platform ?? desc.artifactType ?? shortMediaType(desc.mediaType), annotations].filter(Boolean).join(' · ');
   }
   const extra: [string, string][] = [];
-  if (platform) extra.push([l10n.t('Platform'), platform]);
+  if (platform && role !== 'attestation') extra.push([l10n.t('Platform'), platform]);
   if (desc.artifactType) extra.push([l10n.t('Artifact type'), desc.artifactType]);
   return {
     label,
     description,
     tooltip: () => descriptorTooltip(label, desc, extra),
     contextValue: contextValue('manifest', [kind, role, access]),
-    icon: role === 'referrer' ? { id: 'references', color: KIND_ICONS.artifact.color } : kindIcon(kind),
+    icon: role === 'referrer' || role === 'attestation' ? { id: 'references', color: KIND_ICONS.artifact.color } : kindIcon(kind),
     collapsible: 'collapsed',
   };
 }

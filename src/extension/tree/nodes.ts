@@ -5,7 +5,9 @@
 import type * as vscode from 'vscode';
 import type { Descriptor } from '../../oci/descriptor';
 import { describeTags, readManifestContent, type SummaryCache, type TagListing } from '../../oci/graph';
+import { splitIndexChildren, type KindTable } from '../../oci/referrers';
 import type { ReadOnlyTarget } from '../../oci/target';
+import { coverageTooltip, withCoverage, withKinds } from '../present/coverageItem';
 import type { SourceRef } from '../present/sourceRef';
 import {
   blobItem,
@@ -21,11 +23,14 @@ import {
 } from '../present/items';
 import * as l10n from '@vscode/l10n';
 import type { LayoutNode } from '../layouts/layoutNodes';
+import { IndexCoverage } from './indexCoverage';
 
 export interface TreeContext {
   log: vscode.LogOutputChannel;
   showFallbackTags(): boolean;
   concurrency(): number;
+  /** The kinds of referrer (built-in and the user's setting) the rows' coverage is told in. */
+  kinds(): KindTable;
   /** Redraws a node whose look changed after it was shown (tag summaries that came in late). */
   changed(node: Node): void;
 }
@@ -142,16 +147,39 @@ export async function describeWithin(ctx: TreeContext, node: Node, target: ReadO
 /** Whatever points at a manifest: a tag, an index's child, a referrer, an untagged entry. */
 export abstract class ManifestLikeNode extends CachingNode {
   abstract readonly desc: Descriptor;
+  /** An index's coverage walk, started when it is expanded; what its platform rows say they carry and lack. */
+  coverage: IndexCoverage | undefined;
+  /** The buildx attestation entries of the index above that describe this manifest. */
+  attestations: readonly Descriptor[] = [];
 
   protected async load(ctx: TreeContext): Promise<Node[]> {
     const store = await this.source!.target(ctx);
     const content = await readManifestContent(store, this.desc);
     const nodes: Node[] = [];
-    for (const child of content.manifests) nodes.push(new ManifestNode(this, child, 'child'));
+    // Buildx attestation entries (platform unknown/unknown) are shown under the platform they describe, not as platforms.
+    const { platforms, references } = splitIndexChildren(content.manifests);
+    for (const { desc } of platforms) {
+      const child = new ManifestNode(this, desc, 'child');
+      child.attestations = references.get(desc.digest) ?? [];
+      references.delete(desc.digest);
+      nodes.push(child);
+    }
+    // Those describing a manifest that is not in this index stay here, still as attestations.
+    for (const entries of references.values()) for (const entry of entries) nodes.push(new ManifestNode(this, entry, 'attestation'));
+    for (const entry of this.attestations) nodes.push(new ManifestNode(this, entry, 'attestation'));
     if (content.config) nodes.push(new BlobNode(this, content.config, 'config', 0));
     content.layers.forEach((layer, i) => nodes.push(new BlobNode(this, layer, 'layer', i)));
     for await (const referrer of store.referrers(this.desc)) nodes.push(new ManifestNode(this, referrer, 'referrer'));
+    if (content.kind === 'index') {
+      this.coverage = new IndexCoverage(ctx, this, store, this.desc);
+      await this.coverage.within(() => ctx.changed(this));
+    }
     return nodes;
+  }
+
+  override invalidate(): void {
+    super.invalidate();
+    this.coverage = undefined;
   }
 
   override async resolveTooltip(ctx: TreeContext): Promise<string | undefined> {
@@ -208,11 +236,28 @@ export class ManifestNode extends ManifestLikeNode {
   }
 
   spec(): ItemSpec {
-    return manifestItem(this.desc, this.role, this.source?.access);
+    const spec = manifestItem(this.desc, this.role, this.source?.access);
+    const coverage = this.coverageAbove();
+    const titles = coverage?.titles ?? new Map<string, string>();
+    // A platform row of an index: what it carries and lacks, once the index's coverage walk is in.
+    if (this.role === 'child') return withCoverage(spec, coverage?.note(this.desc.digest), titles);
+    // A referrer or attestation of the index or of one of its platforms: its kind, from the index's walk.
+    return withKinds(spec, coverage?.kindsOf(this.desc.digest), titles);
+  }
+
+  /** The coverage walk of the index this row belongs to: its parent's (an index), or, for an artifact of a platform, its grandparent's. */
+  private coverageAbove(): IndexCoverage | undefined {
+    const above = this.parent;
+    if (!(above instanceof ManifestLikeNode)) return undefined;
+    if (this.role === 'child') return above.coverage;
+    return above.coverage ?? (above.parent instanceof ManifestLikeNode ? above.parent.coverage : undefined);
   }
 
   protected tooltipWith(annotations: Record<string, string>): string {
-    return descriptorTooltip(this.spec().label, this.desc, [], undefined, annotations);
+    const own = descriptorTooltip(this.spec().label, this.desc, [], undefined, annotations);
+    const coverage = this.role === 'child' ? this.coverageAbove() : undefined;
+    const note = coverage?.note(this.desc.digest);
+    return note ? `${own}\n\n${coverageTooltip(note, coverage!.titles)}` : own;
   }
 }
 

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { copy, type CopyGraphResult } from '../../oci/copy';
+import { copy, type CopyOptions, type CopyResult } from '../../oci/copy';
 import { RemoteRepository, retryNotice, type RetryInfo } from '../../oci/registry';
 import type { ReadOnlyTarget, Target } from '../../oci/target';
 import type * as vscode from 'vscode';
@@ -10,7 +10,15 @@ import { withProgress } from './progress';
  * `oras cp` with referrers, under a cancellable notification that shows the bytes moved against the bytes
  * known so far (sizes become known as manifests are read), and each retry of a request to either side's registry.
  */
-export function copyWithProgress(title: string, src: ReadOnlyTarget, reference: string, dst: Target, tags: string[], onDidRetry?: vscode.Event<RetryInfo>): Thenable<CopyGraphResult> {
+export function copyWithProgress(
+  title: string,
+  src: ReadOnlyTarget,
+  reference: string,
+  dst: Target,
+  tags: string[],
+  onDidRetry?: vscode.Event<RetryInfo>,
+  extra: Pick<CopyOptions, 'platforms'> = {},
+): Thenable<CopyResult> {
   return withProgress(title, async (signal, progress) => {
     const hosts = new Set([src, dst].flatMap((t) => (t instanceof RemoteRepository ? [t.registry] : [])));
     // Shown until the next progress report replaces it: during a stall nothing else is reported.
@@ -38,6 +46,7 @@ export function copyWithProgress(title: string, src: ReadOnlyTarget, reference: 
     try {
       const result = await copy(src, reference, dst, tags, {
         referrers: true,
+        ...extra,
         signal,
         onProgress: (e) => {
           sizes.set(e.desc.digest, e.desc.size);

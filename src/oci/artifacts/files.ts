@@ -31,6 +31,9 @@ export interface Staging {
   dispose(): Promise<void>;
 }
 
+/** Read size of source files: fewer, larger reads than the stream default keep one pass near the floor. */
+export const SOURCE_CHUNK = 1 << 20;
+
 export async function createStaging(): Promise<Staging> {
   const dir = await fs.mkdtemp(join(tmpdir(), 'manifold-push-'));
   return { dir, dispose: () => fs.rm(dir, { recursive: true, force: true }) };
@@ -86,7 +89,7 @@ export async function stageFile(path: string, staging: Staging, options: StageOp
   const out = stagedPath(staging);
   const hashing = new Hashing();
   if (options.onProgress) hashing.on('data', () => options.onProgress!(path, hashing.bytes));
-  await pipeline(createReadStream(path, { signal: options.signal }), hashing, createWriteStream(out, { flags: 'wx' }));
+  await pipeline(createReadStream(path, { signal: options.signal, highWaterMark: SOURCE_CHUNK }), hashing, createWriteStream(out, { flags: 'wx' }));
   checkUnchanged(path, before, await statSource(path), hashing.bytes);
   return { path: out, digest: `sha256:${hashing.hash.digest('hex')}`, size: hashing.bytes };
 }

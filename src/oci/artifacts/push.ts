@@ -1,27 +1,13 @@
-import { createReadStream } from 'node:fs';
 import { isAbsolute, posix, win32 } from 'node:path';
-import { Transform } from 'node:stream';
 import { ANNOTATION_TITLE, type Descriptor } from '../descriptor';
 import { OciError } from '../errors';
 import { checkManifestSize } from '../manifestLimit';
 import { EMPTY_JSON, isValidMediaType, MediaType } from '../mediaType';
 import { DEFAULT_FILE_MEDIA_TYPE, defaultTitle, type AttachFile } from '../referrers/attachFiles';
 import { packArtifactManifest, type PackedManifest } from '../referrers/pack';
-import type { OpOptions, StagedBlob, Target } from '../target';
-import {
-  ANNOTATION_CONTENT_DIGEST,
-  ANNOTATION_CONTENT_UNPACK,
-  checkUnchanged,
-  createStaging,
-  isDirectory,
-  packDirectory,
-  stageDirectory,
-  stageFile,
-  statSource,
-  type StagedContent,
-  type StageOptions,
-  type Staging,
-} from './files';
+import type { OpOptions, Target } from '../target';
+import { ANNOTATION_CONTENT_DIGEST, ANNOTATION_CONTENT_UNPACK, isDirectory } from './files';
+import { makeStager, publisher, type PublishEvent, type Staged } from './stager';
 
 /** oras's artifact type when neither --artifact-type nor --config is given. */
 export const UNKNOWN_ARTIFACT_TYPE = 'application/vnd.unknown.artifact.v1';
@@ -46,10 +32,7 @@ export interface PushArtifactOptions extends OpOptions {
   now?: () => Date;
 }
 
-export type PushEvent =
-  | { type: 'exists'; name: string; desc: Descriptor }
-  | { type: 'uploading'; name: string; desc: Descriptor }
-  | { type: 'uploaded'; name: string; desc: Descriptor };
+export type PushEvent = PublishEvent;
 
 export interface PushArtifactResult extends PackedManifest {
   tags: string[];
@@ -91,7 +74,7 @@ export async function pushArtifact(target: Target, options: PushArtifactOptions)
     throw new OciError('INVALID_ARGUMENT', `${options.config.path}: ${JSON.stringify(options.config.mediaType)}: invalid media type`);
   }
 
-  const stager = target.stage ? targetStager(target, stageOp) : await privateStager(target, stageOp);
+  const stager = await makeStager(target, stageOp);
   // Everything is read (and staged) before anything is published: a refusal leaves nothing visible.
   const staged: Staged[] = [];
   try {
@@ -134,21 +117,7 @@ export async function pushArtifact(target: Target, options: PushArtifactOptions)
     });
     checkManifestSize('artifact manifest', packed.raw.length); // before anything is published
 
-    const published = new Set<string>();
-    const publish = async (name: string, desc: Descriptor, one: Staged | Buffer) => {
-      const plain: Descriptor = { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
-      if (published.has(desc.digest) || (await target.exists(plain, op))) {
-        if (!Buffer.isBuffer(one)) await one.discard();
-        if (!published.has(desc.digest)) emit({ type: 'exists', name, desc });
-        published.add(desc.digest);
-        return;
-      }
-      published.add(desc.digest);
-      emit({ type: 'uploading', name, desc });
-      if (Buffer.isBuffer(one)) await target.push(plain, one, op);
-      else await one.publish(plain);
-      emit({ type: 'uploaded', name, desc });
-    };
+    const publish = publisher(target, op, emit);
     if (config) await publish('config', config.desc, config.staged);
     else await publish('config', packed.manifest.config, EMPTY_JSON);
     for (const l of layers) await publish(l.name, l.desc, l.staged);
@@ -162,101 +131,4 @@ export async function pushArtifact(target: Target, options: PushArtifactOptions)
     for (const one of staged) await one.discard().catch(() => undefined);
     await stager.dispose();
   }
-}
-
-/** One file or folder read and held, not yet visible in the target. */
-interface Staged {
-  digest: string;
-  size: number;
-  contentDigest?: string;
-  /** Makes it visible in the target as `desc`. */
-  publish(desc: Descriptor): Promise<void>;
-  /** Drops what is held (a no-op once published). */
-  discard(): Promise<void>;
-}
-
-interface Stager {
-  file(path: string): Promise<Staged>;
-  directory(path: string, name: string): Promise<Staged>;
-  dispose(): Promise<void>;
-}
-
-/** A counting pass-through that reports progress, so a file's bytes read are known (and observable). */
-function counting(path: string, onProgress?: (path: string, bytes: number) => void): Transform & { bytes: number } {
-  const t = new Transform({
-    transform(chunk: Buffer, _e, done) {
-      t.bytes += chunk.length;
-      done(null, chunk);
-      onProgress?.(path, t.bytes);
-    },
-  }) as Transform & { bytes: number };
-  t.bytes = 0;
-  return t;
-}
-
-/**
- * The target's own staging (`Target.stage`): each file is hashed as it is written into the layout's temp file
- * or the registry's upload session, in one read; `publish` commits it under its digest.
- */
-function targetStager(target: Target, options: StageOptions): Stager {
-  const wrap = (s: StagedBlob, contentDigest?: string): Staged => ({
-    digest: s.digest,
-    size: s.size,
-    contentDigest,
-    publish: () => s.commit({ signal: options.signal }),
-    discard: () => s.abort(),
-  });
-  return {
-    async file(path) {
-      const before = await statSource(path);
-      if (!before.isFile()) throw new OciError('INVALID_ARGUMENT', `${path}: not a regular file`);
-      const source = createReadStream(path, { signal: options.signal });
-      const count = counting(path, options.onProgress);
-      source.on('error', (err) => count.destroy(err));
-      count.on('close', () => source.destroy()); // a target that stops reading does not leave the file open
-      const s = await target.stage!(source.pipe(count), { signal: options.signal });
-      try {
-        checkUnchanged(path, before, await statSource(path), s.size);
-      } catch (err) {
-        await s.abort();
-        throw err;
-      }
-      return wrap(s);
-    },
-    async directory(path, name) {
-      const packed = packDirectory(path, name, options);
-      let s: StagedBlob;
-      try {
-        s = await target.stage!(packed.stream, { signal: options.signal });
-      } catch (err) {
-        throw await packed.contentDigest.then(() => err, (packErr: unknown) => packErr);
-      }
-      let contentDigest: string;
-      try {
-        contentDigest = await packed.contentDigest;
-      } catch (err) {
-        await s.abort();
-        throw err;
-      }
-      return wrap(s, contentDigest);
-    },
-    async dispose() {},
-  };
-}
-
-/** For a target without `stage`: each file copied into a private folder while hashed, pushed from there. */
-async function privateStager(target: Target, options: StageOptions): Promise<Stager> {
-  const staging: Staging = await createStaging();
-  const wrap = (s: StagedContent): Staged => ({
-    digest: s.digest,
-    size: s.size,
-    contentDigest: s.contentDigest,
-    publish: (desc) => target.push(desc, createReadStream(s.path, { signal: options.signal }), { signal: options.signal }),
-    discard: async () => {},
-  });
-  return {
-    file: async (path) => wrap(await stageFile(path, staging, options)),
-    directory: async (path, name) => wrap(await stageDirectory(path, name, staging, options)),
-    dispose: () => staging.dispose(),
-  };
 }

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
@@ -200,6 +199,9 @@ function isNotFound(err: unknown): boolean {
 /** The default runner: execFile (no shell), the input on stdin, a timeout so a stuck helper cannot hang us. */
 export const runCredentialHelper: CredentialHelperRunner = (program, action, input) =>
   new Promise((resolve, reject) => {
+    // Required here, not at the top: loading node:child_process costs every command's start-up a few milliseconds,
+    // and only a registry with a credential helper needs it.
+    const { execFile } = require('node:child_process') as typeof import('node:child_process');
     const child = execFile(program, [action], { timeout: 30_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
       if (err) {
         const detail = (String(stdout).trim() || String(stderr).trim()).split('\n')[0] ?? '';

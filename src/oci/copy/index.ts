@@ -1,3 +1,5 @@
 export * from './copy';
 export * from './copyGraph';
 export * from './successors';
+export * from './plan';
+export * from './platformSubset';

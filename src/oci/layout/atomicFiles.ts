@@ -77,7 +77,6 @@ export async function ingestBytes(tmp: string, target: string, desc: Descriptor,
   verifyBlob(content, desc, where);
   try {
     await writeSynced(tmp, content);
-    makeDirs(dirname(target));
     await renameInto(tmp, target);
   } catch (err) {
     removeTemp(tmp);
@@ -85,9 +84,9 @@ export async function ingestBytes(tmp: string, target: string, desc: Descriptor,
   }
 }
 
-/** A new file (`wx`) holding `bytes`, synced to disk before it is closed. */
+/** A new file (`wx`) holding `bytes`, synced to disk before it is closed; its folder is made if missing. */
 export async function writeSynced(path: string, bytes: Uint8Array): Promise<void> {
-  const fd = openSync(path, 'wx');
+  const fd = withFolder(path, () => openSync(path, 'wx'));
   try {
     writeFileSync(fd, bytes);
     await fsyncFd(fd);
@@ -180,10 +179,26 @@ export function sweepTemp(tmpDir: string): void {
   }
 }
 
+/**
+ * Runs `make` (which creates `path`), making `path`'s folder first only if `make` finds it missing: the folder
+ * (blobs/sha256, the temp folder) exists for all but the first of thousands of blobs, and a `mkdir` that fails
+ * with EEXIST for each of them was most of the system calls of copying small blobs.
+ */
+export function withFolder<T>(path: string, make: () => T): T {
+  try {
+    return make();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    makeDirs(dirname(path));
+    return make();
+  }
+}
+
+/** Renames `tmp` to `target`, making target's folder if it is missing (see withFolder). */
 export async function renameInto(tmp: string, target: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      renameSync(tmp, target);
+      withFolder(target, () => renameSync(tmp, target));
       return;
     } catch (err) {
       // Windows refuses to replace a file another process has open (a reader of index.json, a blob being
@@ -269,7 +284,10 @@ export async function ingestStream(
   failed: (err: unknown) => unknown,
   signal?: AbortSignal,
 ): Promise<void> {
-  const fh = await fs.open(tmp, 'wx').catch((err) => Promise.reject(failed(err)));
+  const open = () => fs.open(tmp, 'wx');
+  const fh = await open()
+    .catch((err) => ((err as NodeJS.ErrnoException).code === 'ENOENT' ? (makeDirs(dirname(tmp)), open()) : Promise.reject(err)))
+    .catch((err) => Promise.reject(failed(err)));
   let closed = false;
   let flushing: Promise<void> | undefined;
   try {
@@ -304,7 +322,6 @@ export async function ingestStream(
       await fh.sync();
       await fh.close();
       closed = true;
-      makeDirs(dirname(target));
       await renameInto(tmp, target);
     } catch (err) {
       throw failed(err);

@@ -1,15 +1,8 @@
-// A parsed index.json as the store reads it: entries by tag and digest, and the queued mutations of one rewrite.
+// A parsed index.json as the store reads it: entries by tag and digest, and the shape of a change to it.
 import { ANNOTATION_REF_NAME, type Descriptor, type ImageIndex } from '../descriptor';
 import { damageOf, descriptorJson } from './indexFile';
 
 export type IndexMutation = (index: ImageIndex, then: (after: () => Promise<void>) => void) => Promise<boolean>;
-
-export interface PendingUpdate {
-  mutate: IndexMutation;
-  signal?: AbortSignal;
-  resolve(): void;
-  reject(err: unknown): void;
-}
 
 /** index.json with lookups by name (the last entry of a name wins, as when oras loads it) and by digest. */
 export interface IndexView {

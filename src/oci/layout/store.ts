@@ -1,25 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { promises as fs, statSync } from 'node:fs';
-import { join, resolve as resolvePath } from 'node:path';
+import { promises as fs } from 'node:fs';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import { addAbortSignal, pipeline, type Readable } from 'node:stream';
-import type { Descriptor, ImageIndex } from '../descriptor';
+import type { Descriptor } from '../descriptor';
 import { parseDigest, VerifyingStream } from '../digest';
 import { OciError } from '../errors';
 import { isManifestMediaType, MediaType } from '../mediaType';
 import { isFallbackTag, isValidTag } from '../reference';
-import type { OpOptions, StagedBlob, Target } from '../target';
+import type { IndexBatcher, OpOptions, StagedBlob, Target } from '../target';
 import { damagedEntries, damageOf, readIndexJson, type DamagedEntry } from './indexFile';
-import type { IndexFileState } from './indexSplice';
-import { withFileLock } from './lock';
 import { layoutWriteError } from './writeError';
 import { checkManifestBytes, manifestFacts } from './manifest';
-import { DirSource, isMissing, openTarSource, TOO_LARGE, type LayoutSource } from './source';
+import { DirSource, openTarSource, TOO_LARGE, type LayoutSource } from './source';
 import { referrerDescriptor } from './subjectIndex';
 import { ManifestKnowledge } from './manifestKnowledge';
 import { stageIntoLayout } from './stage';
 import { blobPath, verifyBlob } from './verify';
-import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, checkLayoutFile, createLayout, drain, refreshTime, ingestBytes, makeTempDir, readLimited, sweepTemp, writeIndexFile, ingestStream } from './atomicFiles';
-import { cloneDescriptor, compareStrings, indexKey, indexView, nameOf, sameEntry, type IndexMutation, type IndexView, type PendingUpdate, withName } from './indexView';
+import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, checkLayoutFile, createLayout, drain, refreshTime, ingestBytes, makeTempDir, readLimited, sweepTemp, ingestStream } from './atomicFiles';
+import { cloneDescriptor, compareStrings, indexView, nameOf, sameEntry, type IndexMutation, type IndexView, withName } from './indexView';
+import { LayoutIndex } from './indexWriter';
 
 export { blobPath };
 export { INDEX_FILE, OCI_LAYOUT_FILE, TEMP_DIR } from './atomicFiles';
@@ -37,12 +36,10 @@ export interface OpenOptions {
  * is ever visible under `blobs/`; `index.json` is rewritten atomically under a lock file shared by
  * every process, and re-read inside the lock, so concurrent taggers never lose each other's tags.
  */
-export class OciLayoutStore implements Target {
+export class OciLayoutStore implements Target, IndexBatcher {
   // Manifests are content-addressed: what a digest parses to never changes, so it can be kept.
-  private indexCache: { key: string; raw: Buffer; view: IndexView } | undefined;
-  private pendingUpdates: PendingUpdate[] = [];
   private swept = false;
-  private updating: Promise<void> | undefined;
+  private readonly index: LayoutIndex;
 
   private readonly known: ManifestKnowledge;
 
@@ -53,6 +50,7 @@ export class OciLayoutStore implements Target {
     private readonly fixedIndex?: IndexView,
   ) {
     this.known = new ManifestKnowledge(source, location);
+    this.index = new LayoutIndex(location, source);
   }
 
   get readOnly(): boolean {
@@ -142,7 +140,7 @@ export class OciLayoutStore implements Target {
   async fetch(desc: Descriptor, options?: OpOptions): Promise<Readable> {
     options?.signal?.throwIfAborted();
     const rel = blobPath(desc.digest);
-    const raw = await this.source.createStream(rel);
+    const raw = await this.source.createStream(rel, desc.size);
     if (!raw) throw this.blobNotFound(desc.digest);
     const verified = new VerifyingStream({ digest: desc.digest, size: desc.size }, ` in ${this.location}`);
     // pipeline carries a read error to the consumer and closes the file if the consumer stops early.
@@ -243,7 +241,14 @@ export class OciLayoutStore implements Target {
   /** Content of unknown digest into a temp file, renamed under its digest only at `commit` (Target.stage). */
   async stage(content: Readable, options?: OpOptions): Promise<StagedBlob> {
     this.assertWritable('push');
-    return stageIntoLayout(join(this.location, TEMP_DIR), (digest) => join(this.location, blobPath(digest)), content, options);
+    const staged = await stageIntoLayout(join(this.location, TEMP_DIR), (digest) => join(this.location, blobPath(digest)), content, options);
+    const commit = staged.commit.bind(staged);
+    // The rename is made durable with the next index.json write (see LayoutIndex.blobRenamed).
+    staged.commit = async (o) => {
+      await commit(o);
+      this.index.blobRenamed(dirname(join(this.location, blobPath(staged.digest))));
+    };
+    return staged;
   }
 
   /** push, then tag. */
@@ -262,20 +267,22 @@ export class OciLayoutStore implements Target {
   ): Promise<void> {
     // Errors of writing into the layout (not of reading `content`) say which layout and which blob.
     const failed = (err: unknown): unknown => layoutWriteError(err, this.location, `blob ${desc.digest}`);
-    let tmpDir: string;
-    try {
-      tmpDir = makeTempDir(this.location);
-    } catch (err) {
-      throw failed(err);
-    }
+    // The temp folder is made (and swept) once per store; the temp file's open makes it again if it went missing.
+    const tmpDir = join(this.location, TEMP_DIR);
     if (!this.swept) {
       this.swept = true;
+      try {
+        makeTempDir(this.location);
+      } catch (err) {
+        throw failed(err);
+      }
       sweepTemp(tmpDir);
     }
     const tmp = join(tmpDir, `blob-${process.pid}-${randomBytes(6).toString('hex')}`);
     const where = ` (push to ${this.location})`;
-    if (content instanceof Uint8Array) return ingestBytes(tmp, target, desc, content, where).catch((err) => Promise.reject(failed(err)));
-    return ingestStream(tmp, target, desc, parsed.algorithm, content, where, failed, options?.signal);
+    if (content instanceof Uint8Array) await ingestBytes(tmp, target, desc, content, where).catch((err) => Promise.reject(failed(err)));
+    else await ingestStream(tmp, target, desc, parsed.algorithm, content, where, failed, options?.signal);
+    this.index.blobRenamed(dirname(target));
   }
 
   /**
@@ -323,7 +330,7 @@ export class OciLayoutStore implements Target {
       else list.push(entry);
       index.manifests = await this.keepNeeded(list, removed.filter((d) => d.digest !== desc.digest), !isFallbackTag(reference));
       return true;
-    }, options);
+    }, { ...options, deferrable: true });
   }
 
   async untag(reference: string, options?: OpOptions): Promise<void> {
@@ -375,109 +382,31 @@ export class OciLayoutStore implements Target {
     return out;
   }
 
-  private async listUntagged(desc: Descriptor): Promise<void> {
-    await this.updateIndex(async (index) => {
-      if (index.manifests.some((d) => d.digest === desc.digest && !damageOf(d))) return false;
-      index.manifests.push(withName(desc, undefined));
-      return true;
-    });
+  private listUntagged(desc: Descriptor): Promise<void> {
+    return this.index.listUntagged(withName(desc, undefined));
   }
 
   // ---- index.json -------------------------------------------------------------------------
 
-  /** index.json as it is now (another process may have changed it): re-parsed only when the file changed. */
-  private async readIndex(): Promise<IndexView> {
-    if (this.fixedIndex) return this.fixedIndex;
-    const path = join(this.location, INDEX_FILE);
-    let st;
-    try {
-      // Sync: a stat is microseconds, and listings call this once per tag.
-      st = statSync(path);
-    } catch (err) {
-      if (isMissing(err)) throw new OciError('INVALID_LAYOUT', `${path}: missing; ${this.location} is not an OCI image layout`);
-      throw err;
-    }
-    const key = indexKey(st);
-    if (this.indexCache?.key === key) return this.indexCache.view;
-    const { raw, view } = await this.readIndexFresh();
-    this.indexCache = { key, raw, view };
-    return view;
+  private readIndex(): Promise<IndexView> {
+    return this.fixedIndex ? Promise.resolve(this.fixedIndex) : this.index.read();
   }
 
-  /** Reads index.json; parsing is skipped when the bytes are the ones last parsed. */
-  private async readIndexFresh(): Promise<{ raw: Buffer; view: IndexView }> {
-    const path = join(this.location, INDEX_FILE);
-    const raw = await this.source.readFile(INDEX_FILE);
-    if (!raw || raw === TOO_LARGE) throw new OciError('INVALID_LAYOUT', `${path}: missing; ${this.location} is not an OCI image layout`);
-    if (this.indexCache?.raw.equals(raw)) return { raw, view: this.indexCache.view };
-    const text = raw.toString('utf8');
-    return { raw, view: indexView(readIndexJson(text, path), text) };
+  private updateIndex(mutate: IndexMutation, options?: OpOptions & { deferrable?: boolean }): Promise<void> {
+    return this.index.update(mutate, options);
   }
 
   /**
-   * Read-modify-write of index.json under the cross-process lock; `mutate` changes the index it is
-   * given and returns whether there is anything to write. Updates that arrive while one is being
-   * written are grouped: the next round applies them all, in order, and writes the file once.
+   * Runs `fn` with the index.json updates of its pushes and tags held back and written once, under one lock, when
+   * it ends (IndexBatcher; see LayoutIndex.batch).
    */
-  private updateIndex(mutate: IndexMutation, options?: OpOptions): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.pendingUpdates.push({ mutate, signal: options?.signal, resolve, reject });
-      if (!this.updating) {
-        this.updating = this.runUpdates().finally(() => (this.updating = undefined));
-      }
-    });
+  batchIndexUpdates<T>(fn: () => Promise<T>): Promise<T> {
+    return this.index.batch(fn);
   }
 
-  private async runUpdates(): Promise<void> {
-    const lockPath = join(this.location, `${INDEX_FILE}.lock`);
-    while (this.pendingUpdates.length > 0) {
-      const round = this.pendingUpdates.splice(0);
-      const settled: Array<() => void> = [];
-      let locked = false;
-      try {
-        await withFileLock(lockPath, async () => {
-          locked = true;
-          const fresh = await this.readIndexFresh();
-          // What index.json holds now, so that the entries a change keeps are copied, not encoded again.
-          const base: IndexFileState = { raw: fresh.raw, index: fresh.view.index, text: fresh.view.text };
-          let index = base.index;
-          let changed = false;
-          const afterWrite: Array<() => Promise<void>> = [];
-          for (const u of round) {
-            if (u.signal?.aborted) {
-              settled.push(() => u.reject(u.signal!.reason));
-              continue;
-            }
-            // Each works on its own copy, so one that fails leaves the others' changes intact.
-            const draft: ImageIndex = { ...index, manifests: [...index.manifests] };
-            const then: Array<() => Promise<void>> = [];
-            try {
-              if (await u.mutate(draft, (after) => then.push(after))) {
-                index = draft;
-                changed = true;
-              }
-              afterWrite.push(...then);
-              settled.push(() => u.resolve());
-            } catch (err) {
-              settled.push(() => u.reject(err));
-            }
-          }
-          if (changed) {
-            const raw = await writeIndexFile(this.location, index, base);
-            // Still under the lock, so the file is the one just written: the next read needs no parse.
-            this.indexCache = { key: indexKey(statSync(join(this.location, INDEX_FILE))), raw, view: indexView(index) };
-          }
-          for (const after of afterWrite) await after();
-        });
-      } catch (err) {
-        // The lock or the write failed: nothing of this round is stored.
-        this.indexCache = undefined;
-        const reported = locked ? err : layoutWriteError(err, this.location, INDEX_FILE);
-        for (const u of round) u.reject(reported);
-        continue;
-      }
-      for (const settle of settled) settle();
-    }
+  /** How many times this store rewrote index.json: for tests and the bench. */
+  get indexWrites(): number {
+    return this.index.writes;
   }
 
   // ---- helpers ----------------------------------------------------------------------------

@@ -1,12 +1,11 @@
-import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
 import { ANNOTATION_CREATED, ANNOTATION_TITLE, type Descriptor, type ImageManifest, type Platform } from '../descriptor';
 import { OciError } from '../errors';
 import { checkManifestSize } from '../manifestLimit';
 import { EMPTY_JSON, isImageIndex, isValidMediaType } from '../mediaType';
-import type { OpOptions, Target } from '../target';
+import { inIndexBatch, type OpOptions, type Target } from '../target';
 import { createdTimestamp, emptyDescriptor, packArtifactManifest } from './pack';
-import { checkFile, prepareFile, type AttachFile, type PreparedFile } from './attachFiles';
+import { makeStager, publisher, type PublishEvent, type Staged } from '../artifacts/stager';
+import { checkFile, checkReadable, fileLayer, type AttachFile } from './attachFiles';
 import { selectSubjectPlatform, subjectTree } from './subjects';
 
 export interface AttachOptions extends OpOptions {
@@ -47,9 +46,7 @@ export interface AttachedArtifact {
 
 export type AttachEvent =
   | { type: 'resolved'; ref: string; desc: Descriptor }
-  | { type: 'exists'; name: string; desc: Descriptor }
-  | { type: 'uploading'; name: string; desc: Descriptor }
-  | { type: 'uploaded'; name: string; desc: Descriptor }
+  | PublishEvent
   | { type: 'attached'; artifact: AttachedArtifact };
 
 export interface AttachResult {
@@ -117,47 +114,50 @@ export async function attach(target: Target, options: AttachOptions): Promise<At
   }
   for (const { platform, files } of perPlatform) addFiles(await childFor(platform), files);
 
-  // Every file is read (and hashed) before the first write, so a missing one refuses the whole command.
-  const prepared = new Map<AttachFile, PreparedFile>();
-  for (const plan of plans.values()) {
-    for (const f of plan.files) if (!prepared.has(f)) prepared.set(f, await prepareFile(f, op));
-  }
+  // Every file is checked before the first read, so a missing one refuses the whole command; then each is
+  // read once, hashed as it is staged (a layout's temp file, a registry's upload session), and nothing is
+  // visible under its digest until every file is read and every manifest packed.
+  const files = [...new Set([...plans.values()].flatMap((plan) => plan.files))];
+  for (const f of files) await checkReadable(f);
+  const stager = await makeStager(target, { signal: options.signal });
+  const staged = new Map<AttachFile, Staged>();
+  try {
+    await inParallel(files, BLOB_CONCURRENCY, async (f) => void staged.set(f, await stager.file(f.path)));
 
-  if (!(ANNOTATION_CREATED in annotations)) annotations[ANNOTATION_CREATED] = createdTimestamp((options.now ?? (() => new Date()))());
-  const config = emptyDescriptor(options.configAnnotations);
-  // Manifests are packed (and size-checked) before any blob is written, in plan order, and pushed together
-  // later: a layout lists each referrer in index.json, and groups concurrent index.json updates.
-  const packed = [...plans.values()].map((plan) => {
-    const { desc, raw, manifest } = packArtifactManifest({
-      artifactType: options.artifactType,
-      config,
-      layers: plan.files.map((f) => prepared.get(f)!.layer),
-      subject: plan.subject,
-      annotations,
+    if (!(ANNOTATION_CREATED in annotations)) annotations[ANNOTATION_CREATED] = createdTimestamp((options.now ?? (() => new Date()))());
+    const config = emptyDescriptor(options.configAnnotations);
+    // Manifests are packed (and size-checked) before any blob is published, in plan order, and pushed together
+    // later: a layout lists each referrer in index.json, and groups concurrent index.json updates.
+    const packed = [...plans.values()].map((plan) => {
+      const { desc, raw, manifest } = packArtifactManifest({
+        artifactType: options.artifactType,
+        config,
+        layers: plan.files.map((f) => fileLayer(f, staged.get(f)!)),
+        subject: plan.subject,
+        annotations,
+      });
+      checkManifestSize('artifact manifest', raw.length);
+      return { desc, raw, manifest, subject: plan.subject, position: plan.position };
     });
-    checkManifestSize('artifact manifest', raw.length);
-    return { desc, raw, manifest, subject: plan.subject, position: plan.position };
-  });
-  const pushed = new Set<string>();
-  const pushBlob = async (name: string, desc: Descriptor, content: () => Readable | Buffer) => {
-    if (pushed.has(desc.digest)) return;
-    pushed.add(desc.digest);
-    if (await target.exists(desc, op)) {
-      emit({ type: 'exists', name, desc });
-      return;
-    }
-    emit({ type: 'uploading', name, desc });
-    await target.push(desc, content(), op);
-    emit({ type: 'uploaded', name, desc });
-  };
-  await pushBlob('config', config, () => EMPTY_JSON);
-  // A few files at a time, as oras copies with a small concurrency: each blob ends in an fsync.
-  await inParallel([...prepared.values()], BLOB_CONCURRENCY, (file) =>
-    pushBlob(file.layer.annotations![ANNOTATION_TITLE]!, file.layer, () => createReadStream(file.path, { signal: options.signal })),
-  );
+    const publish = publisher(target, op, emit);
+    await publish('config', config, EMPTY_JSON);
+    // A few at a time, as oras copies with a small concurrency: each blob ends in an fsync or a PUT.
+    await inParallel(files, BLOB_CONCURRENCY, (f) => {
+      const layer = fileLayer(f, staged.get(f)!);
+      return publish(layer.annotations![ANNOTATION_TITLE]!, layer, staged.get(f)!);
+    });
+    return { root, artifacts: await pushManifests(target, packed, op, emit) };
+  } finally {
+    for (const one of staged.values()) await one.discard().catch(() => undefined);
+    await stager.dispose();
+  }
+}
 
+/** Pushes the manifests together, reporting each in plan order once it is stored. */
+async function pushManifests(target: Target, packed: AttachedArtifact[], op: OpOptions, emit: (event: AttachEvent) => void): Promise<AttachedArtifact[]> {
   const stored = packed.map(() => deferred());
-  const pushing = inParallel(packed.map((a, i) => [a, i] as const), MANIFEST_CONCURRENCY, async ([a, i]) => {
+  // One batch: a layout lists every referrer in index.json, rewritten once for all of them when the last is stored.
+  const pushing = inIndexBatch(target, () => inParallel(packed.map((a, i) => [a, i] as const), MANIFEST_CONCURRENCY, async ([a, i]) => {
     try {
       await target.push({ mediaType: a.desc.mediaType, digest: a.desc.digest, size: a.desc.size }, a.raw, op);
       stored[i]!.resolve();
@@ -165,7 +165,7 @@ export async function attach(target: Target, options: AttachOptions): Promise<At
       stored[i]!.reject(err);
       throw err;
     }
-  });
+  }));
   pushing.catch(() => undefined); // awaited below; the first failure is reported through `stored`
   const artifacts: AttachedArtifact[] = [];
   // Reported in plan order, each once it is stored, so an interrupted run shows exactly what it made.
@@ -175,11 +175,14 @@ export async function attach(target: Target, options: AttachOptions): Promise<At
     emit({ type: 'attached', artifact: packed[i]! });
   }
   await pushing;
-  return { root, artifacts };
+  return artifacts;
 }
 
 
-/** Runs up to `limit` at a time, starting no more once one fails. */
+/**
+ * Runs up to `limit` at a time, starting no more once one fails, and settles only when none is running (so
+ * what the others staged is known, and discarded).
+ */
 async function inParallel<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   let failed = false;
@@ -193,7 +196,9 @@ async function inParallel<T>(items: T[], limit: number, run: (item: T) => Promis
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure) throw failure.reason;
 }
 
 function deferred(): { promise: Promise<void>; resolve(): void; reject(err: unknown): void } {

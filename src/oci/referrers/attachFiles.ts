@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
 import { posix, win32 } from 'node:path';
 import { ANNOTATION_TITLE, type Descriptor } from '../descriptor';
 import { OciError } from '../errors';
 import { isValidMediaType, MediaType } from '../mediaType';
-import type { OpOptions } from '../target';
+import { statSource } from '../artifacts/files';
 
 /** A file to attach: each becomes one layer of the artifact, named by `org.opencontainers.image.title`. */
 export interface AttachFile {
@@ -19,13 +17,6 @@ export interface AttachFile {
 
 /** What oras's file store gives a file without a media type. */
 export const DEFAULT_FILE_MEDIA_TYPE = MediaType.ImageLayer;
-
-/** A file checked and hashed, ready to be pushed as a layer. */
-export interface PreparedFile {
-  path: string;
-  /** The layer descriptor, title annotation included. */
-  layer: Descriptor;
-}
 
 /**
  * Parses `FILE[:mediaType]` as oras does: the last `:` splits off a media type, except a Windows drive
@@ -59,31 +50,17 @@ export function checkFile(file: AttachFile): void {
 }
 
 /**
- * Checks that the file is a regular file and hashes it while streaming (never whole in memory), so the
- * layer descriptor is known before anything is pushed.
+ * Checks that the file is there and is a regular file, before anything is read or written: a missing file
+ * refuses the whole command with nothing stored.
  */
-export async function prepareFile(file: AttachFile, options: OpOptions = {}): Promise<PreparedFile> {
+export async function checkReadable(file: AttachFile): Promise<void> {
   checkFile(file);
-  let stat;
-  try {
-    stat = await fs.stat(file.path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new OciError('NOT_FOUND', `${file.path}: no such file`, { cause: err });
-    throw new OciError('INVALID_ARGUMENT', `${file.path}: cannot read: ${(err as Error).message}`, { cause: err });
-  }
-  if (!stat.isFile()) throw new OciError('INVALID_ARGUMENT', `${file.path}: not a regular file`);
-  const hash = createHash('sha256');
-  let size = 0;
-  const stream = createReadStream(file.path, { signal: options.signal });
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    size += chunk.length;
-  }
+  if (!(await statSource(file.path)).isFile()) throw new OciError('INVALID_ARGUMENT', `${file.path}: not a regular file`);
+}
+
+/** The layer a file becomes, once read: its media type, digest, size and title. */
+export function fileLayer(file: AttachFile, content: { digest: string; size: number }): Descriptor {
   const annotations: Record<string, string> = { ...(file.annotations ?? {}) };
   annotations[ANNOTATION_TITLE] = file.title ?? file.annotations?.[ANNOTATION_TITLE] ?? defaultTitle(file.path);
-  return {
-    path: file.path,
-    layer: { mediaType: file.mediaType ?? DEFAULT_FILE_MEDIA_TYPE, digest: `sha256:${hash.digest('hex')}`, size, annotations },
-  };
+  return { mediaType: file.mediaType ?? DEFAULT_FILE_MEDIA_TYPE, digest: content.digest, size: content.size, annotations };
 }

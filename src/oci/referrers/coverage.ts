@@ -59,6 +59,22 @@ export function isDockerReferenceEntry(desc: Descriptor): boolean {
   return !!a && typeof a[DOCKER_REFERENCE_TYPE] === 'string' && typeof a[DOCKER_REFERENCE_DIGEST] === 'string';
 }
 
+/**
+ * An index's entries told apart: the manifests below it (platforms, nested indexes), each with its 1-based position
+ * among all entries, and the buildx attestation (docker reference) entries by the digest they describe.
+ */
+export function splitIndexChildren(children: readonly Descriptor[]): { platforms: Array<{ desc: Descriptor; position: number }>; references: Map<string, Descriptor[]> } {
+  const platforms: Array<{ desc: Descriptor; position: number }> = [];
+  const references = new Map<string, Descriptor[]>();
+  children.forEach((child, i) => {
+    if (isDockerReferenceEntry(child)) {
+      const of = child.annotations![DOCKER_REFERENCE_DIGEST]!;
+      references.set(of, [...(references.get(of) ?? []), child]);
+    } else platforms.push({ desc: child, position: i + 1 });
+  });
+  return { platforms, references };
+}
+
 /** `sha256-<hex>.sig` -> `{ digest: 'sha256:<hex>', suffix: 'sig' }`; undefined for any other tag. */
 export function parseCosignTag(tag: string): { digest: string; suffix: keyof typeof COSIGN_TAG_KINDS } | undefined {
   const m = /^(sha256|sha512)-([0-9a-f]{64}|[0-9a-f]{128})\.(sig|att|sbom)$/.exec(tag);
@@ -92,15 +108,9 @@ export async function referrerCoverage(target: ReadOnlyTarget, reference: string
     const row: CoverageRow = { desc, position, artifacts: [], counts: {} };
     rows.push(row);
     if (!isImageIndex(desc.mediaType)) return;
-    const children = await indexChildren(target, desc, op);
-    const platforms: Array<[Descriptor, number]> = [];
-    children.forEach((child, i) => {
-      if (isDockerReferenceEntry(child)) {
-        const of = child.annotations![DOCKER_REFERENCE_DIGEST]!;
-        dockerEntries.set(of, [...(dockerEntries.get(of) ?? []), child]);
-      } else platforms.push([child, i + 1]);
-    });
-    for (const [child, n] of platforms) await visit(child, [...position, n]);
+    const { platforms, references } = splitIndexChildren(await indexChildren(target, desc, op));
+    for (const [of, entries] of references) dockerEntries.set(of, [...(dockerEntries.get(of) ?? []), ...entries]);
+    for (const { desc: child, position: n } of platforms) await visit(child, [...position, n]);
   };
   await visit(root, []);
 
@@ -257,17 +267,36 @@ function plain(desc: Descriptor): Descriptor {
   return { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
 }
 
+/** What one manifest of a walk carries, and what it lacks that another manifest of the same image carries. */
+export interface CoverageNote {
+  /** Kind ids it carries, in column order. */
+  carries: string[];
+  /** Kinds it lacks, in column order, each with the labels (`coverageLabel`) of the manifests that carry one. Empty for an index. */
+  lacks: Array<{ kind: string; carriedBy: string[] }>;
+}
+
 /**
- * For each image manifest of the walk (not an index), the kinds it lacks that another manifest of the same image
- * carries (a sibling platform, or an index above it): what a view flags as a gap. Kinds no manifest has are not gaps.
+ * By digest, for every manifest of the walk, what it carries and, for an image manifest (not an index), the kinds it
+ * lacks that another manifest of the same image carries (a sibling platform, or an index above it): what a view
+ * flags as a gap. Kinds no manifest has are not gaps.
  */
-export function coverageGaps(report: CoverageReport): Map<string, string[]> {
-  const carried = new Set<string>();
-  for (const row of report.rows) for (const c of report.columns) if ((row.counts[c.id] ?? 0) > 0) carried.add(c.id);
-  const out = new Map<string, string[]>();
+export function coverageNotes(report: CoverageReport): Map<string, CoverageNote> {
+  const ids = report.columns.map((c) => c.id);
+  const carriers = new Map<string, string[]>(ids.map((id) => [id, []]));
+  for (const row of report.rows) for (const id of ids) if ((row.counts[id] ?? 0) > 0) carriers.get(id)!.push(coverageLabel(row));
+  const out = new Map<string, CoverageNote>();
   for (const row of report.rows) {
-    if (isImageIndex(row.desc.mediaType)) continue;
-    out.set(row.desc.digest, report.columns.map((c) => c.id).filter((id) => carried.has(id) && (row.counts[id] ?? 0) === 0));
+    const carries = ids.filter((id) => (row.counts[id] ?? 0) > 0);
+    const lacks = isImageIndex(row.desc.mediaType) ? [] : ids.filter((id) => !carries.includes(id) && carriers.get(id)!.length > 0).map((kind) => ({ kind, carriedBy: carriers.get(kind)! }));
+    out.set(row.desc.digest, { carries, lacks });
   }
+  return out;
+}
+
+/** For each image manifest of the walk (not an index), the kind ids `coverageNotes` says it lacks. */
+export function coverageGaps(report: CoverageReport): Map<string, string[]> {
+  const notes = coverageNotes(report);
+  const out = new Map<string, string[]>();
+  for (const row of report.rows) if (!isImageIndex(row.desc.mediaType)) out.set(row.desc.digest, notes.get(row.desc.digest)!.lacks.map((l) => l.kind));
   return out;
 }

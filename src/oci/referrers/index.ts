@@ -3,8 +3,8 @@ export { attach, createdTimestamp, emptyDescriptor } from './attach';
 export { packArtifactManifest } from './pack';
 export type { PackedManifest, PackOptions } from './pack';
 export type { AttachEvent, AttachOptions, AttachResult, AttachedArtifact } from './attach';
-export { DEFAULT_FILE_MEDIA_TYPE, defaultTitle, parseFileReference, prepareFile } from './attachFiles';
-export type { AttachFile, PreparedFile } from './attachFiles';
+export { DEFAULT_FILE_MEDIA_TYPE, defaultTitle, parseFileReference } from './attachFiles';
+export type { AttachFile } from './attachFiles';
 export { ANNOTATION_FILE_CONFIG, ANNOTATION_FILE_MANIFEST, parseAnnotationFile, readAnnotationFile } from './annotationFile';
 export type { AnnotationFile } from './annotationFile';
 export { allReferrers, allSubjects, discover } from './discover';
@@ -20,6 +20,7 @@ export {
   countKinds,
   coverageGaps,
   coverageLabel,
+  coverageNotes,
   cosignTag,
   DOCKER_ATTESTATION_MANIFEST,
   DOCKER_REFERENCE_DIGEST,
@@ -28,7 +29,8 @@ export {
   missingKinds,
   parseCosignTag,
   referrerCoverage,
+  splitIndexChildren,
 } from './coverage';
-export type { CoveredArtifact, AttachedVia, CoverageOptions, CoverageReport, CoverageRow } from './coverage';
+export type { CoveredArtifact, AttachedVia, CoverageNote, CoverageOptions, CoverageReport, CoverageRow } from './coverage';
 export { carryOverReferrers, isSignatureArtifactType, planReferrerCarryOver } from './carryOver';
 export type { CarriedReferrer, CarryOverPlan } from './carryOver';

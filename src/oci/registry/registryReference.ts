@@ -27,6 +27,30 @@ export function checkRegistry(registry: string): string {
   return registry;
 }
 
+/** A registry as a person types it where only a registry is asked for: a host, or a URL with its scheme. */
+export interface RegistryAddress {
+  host: string;
+  /** true for `http://`, false for `https://`, undefined when no scheme was typed. */
+  plainHttp?: boolean;
+}
+
+/**
+ * Accepts `host[:port]`, and also `http://host[:port]` or `https://host[:port]` with an optional trailing `/`,
+ * since people paste the URL their registry printed. The scheme says plain HTTP or not; a path is refused,
+ * as a registry is named by its host alone.
+ */
+export function parseRegistryAddress(text: string): RegistryAddress {
+  const trimmed = text.trim();
+  const m = /^(https?):\/\/([^/]*)\/?$/i.exec(trimmed);
+  if (!m) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
+      throw new OciError('INVALID_ARGUMENT', `invalid registry ${JSON.stringify(trimmed)}: give a host and optional port, or an http:// or https:// URL without a path`);
+    }
+    return { host: checkRegistry(trimmed) };
+  }
+  return { host: checkRegistry(m[2]!), plainHttp: m[1]!.toLowerCase() === 'http' };
+}
+
 /**
  * Parses `registry/repository[:tag|@digest]`. The registry is whatever precedes the first `/`; it is
  * required (no implicit docker.io), as in oras. `@` splits off a digest, else the last `:` after the

@@ -1,9 +1,9 @@
 // A workbench in chromium for UI tests: the packaged .vsix installed into a fresh code-server profile, the test
 // workspace open. One per test file (start it in before(), close it in after()).
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { it } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { it } from 'node:test';
 import {
   codeServerCli,
   launchChromium,
@@ -45,7 +45,7 @@ export async function openWorkbench({ keep = process.env.MANIFOLD_VSCODE_KEEP ==
     browser = await launchChromium();
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     page.setDefaultTimeout(60_000);
-    await page.goto(workbenchUrl(server, workspace.folder));
+    await page.goto(workbenchUrl(server, workspace.folder), { timeout: 180_000 });
     await page.locator('.monaco-workbench .part.activitybar').waitFor();
     await mkdir(resultsDir, { recursive: true });
     return {
@@ -126,11 +126,11 @@ export async function resizeSidebar(page, width) {
 }
 
 /**
- * Steps for one describe(): one test = one named step, run through `workbench().step` (a failure saves
- * test-results/failed-<step>.png and names the step). The steps build on each other, so the ones after a failure
- * are skipped (naming it) instead of each waiting out its timeout.
+ * `step(name, fn)` for a test file whose tests build on each other. One test = one named step, run through the
+ * workbench's `step` (a failure saves test-results/failed-<step>.png and names the step); the steps after a failure
+ * are skipped (naming it) instead of each waiting out its timeout. `workbench()` gives the workbench, opened in before().
  */
-export function stepper(workbench) {
+export function sequentialSteps(workbench) {
   let failed;
   return (name, fn) =>
     it(name, async (t) => {

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
-import { openWorkbench, runFromPalette, stepper } from './harness.mjs';
+import { openWorkbench, runFromPalette, sequentialSteps } from './harness.mjs';
 import { formatPlatform, readLayout } from './layoutOnDisk.mjs';
 import { expand, openManifoldView, runFromContextMenu, waitForRows } from './layoutsView.mjs';
 import { waitUntil } from './waits.mjs';
@@ -27,7 +27,7 @@ describe('The index editor in the workbench', { timeout: 300_000 }, () => {
   let wb;
   let appDir;
   let view;
-  const step = stepper(() => wb);
+  const step = sequentialSteps(() => wb);
 
   before(async () => {
     wb = await openWorkbench({ demoLayouts: ['layouts/app'] });

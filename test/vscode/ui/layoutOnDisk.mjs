@@ -51,3 +51,13 @@ export async function expectedTagRows(layout) {
   if (untagged > 0) rows.push({ label: 'Untagged', description: String(untagged) });
   return rows;
 }
+
+/** The artifact types of the layout's untagged referrers, by the digest of their subject: { [digest]: [type, ...] }. */
+export async function referrersBySubject(layout) {
+  const out = {};
+  for (const e of layout.entries.filter((x) => !x.annotations?.[REF_NAME])) {
+    const m = await layout.json(e.digest);
+    if (m.subject) (out[m.subject.digest] ??= []).push(m.artifactType ?? m.config?.mediaType);
+  }
+  return out;
+}

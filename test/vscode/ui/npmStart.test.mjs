@@ -10,7 +10,7 @@ import { delimiter, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { cacheDir, launchChromium, projectRoot, sleep } from '../../../scripts/vscode-host/host.mjs';
 import { resultsDir } from './harness.mjs';
-import { expectedTagRows, readLayout } from './layoutOnDisk.mjs';
+import { expectedTagRows, readLayout, referrersBySubject } from './layoutOnDisk.mjs';
 import { childrenOf, expand, openManifoldView, waitForRows } from './layoutsView.mjs';
 
 const PROFILE = join(cacheDir, 'start-profile');
@@ -75,10 +75,17 @@ describe('npm start without desktop VS Code', { timeout: 600_000 }, () => {
     browser = await launchChromium();
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     page.setDefaultTimeout(60_000);
-    await page.goto(url);
+    await page.goto(url, { timeout: 180_000 });
     await openManifoldView(page);
-    const expected = await expectedTagRows(await readLayout(join(workspace, 'layout')));
+    const demo = await readLayout(join(workspace, 'layout'));
+    const expected = await expectedTagRows(demo);
     assert.ok(expected.some((r) => r.label === 'v1' && r.description.includes('multi-arch')), 'the demo has a multi-arch v1');
+    // The coverage gap the demo shows: an SBOM on the index and on linux/amd64, none on linux/arm64/v8.
+    const referrers = await referrersBySubject(demo);
+    assert.deepEqual(
+      ['v1', 'linux-amd64', 'linux-arm64'].map((t) => referrers[demo.tags.get(t).digest] ?? []),
+      [['application/spdx+json'], ['application/spdx+json'], []],
+    );
     await waitForRows(page, (r) => r.some((x) => x.level === 1 && x.label === 'layout'), 'the demo layout');
     await expand(page, 'layout', 1);
     const rows = await waitForRows(

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
-import { openWorkbench, paletteRows, resizeSidebar, runFromPalette, stepper } from './harness.mjs';
+import { openWorkbench, paletteRows, resizeSidebar, runFromPalette, sequentialSteps } from './harness.mjs';
 import { expectedTagRows, formatPlatform, imagePlatform, isIndex, readLayout, REF_NAME, shortDigest } from './layoutOnDisk.mjs';
 import { exactText, waitUntil } from './waits.mjs';
 import { childrenOf, expand, openManifoldView, runFromContextMenu, waitForRows } from './layoutsView.mjs';
@@ -48,7 +48,7 @@ const ANNOTATIONS = {
 describe('Manifold in the workbench', { timeout: 300_000 }, () => {
   let wb;
   let appDir;
-  const step = stepper(() => wb);
+  const step = sequentialSteps(() => wb);
 
   before(async () => {
     wb = await openWorkbench({ demoLayouts: ['layouts/app', 'layouts/mirror'] });

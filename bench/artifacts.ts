@@ -1,0 +1,95 @@
+// push and attach of a 1 GiB file, to a layout and to a local registry, by the built CLI (dist/cli.js, as users run
+// it), each beside the one-pass floor (read + SHA-256 + write in 4 MiB reads, as bench/ingestOne.ts's) measured
+// in the same run: issue #18 wants at most 1.1x the floor and under 100 MB. Every figure is a whole process
+// (start-up included, floor too) with its peak memory. Run alone: `npm run build && tsx bench/artifacts.ts`.
+import { spawnSync } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { launchRegistry } from '../test/integration/support/registryLauncher';
+import { measureNode, type Measured } from './measure';
+
+type Row = (what: string, figure: string, target: string, ok: boolean) => void;
+const CLI = resolve(__dirname, '../dist/cli.js');
+const SIZE = 1 << 30;
+const RUNS = 2;
+const FLOOR = `
+const { createHash } = require('node:crypto');
+const { createReadStream, createWriteStream } = require('node:fs');
+const { Transform } = require('node:stream');
+const { pipeline } = require('node:stream/promises');
+const [file, out] = process.argv.slice(1);
+const hash = createHash('sha256');
+pipeline(createReadStream(file, { highWaterMark: 4 << 20 }), new Transform({ transform(c, _e, cb) { hash.update(c); cb(null, c); } }), createWriteStream(out)).then(() => hash.digest('hex'));
+`;
+
+function cli(...args: string[]): void {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`manifold ${args.join(' ')} failed: ${r.stderr}`);
+}
+
+/** The best wall and CPU time of the runs, and the highest peak memory. */
+function fold(runs: Measured[]): { ms: number; cpuMs: number; rss: number } {
+  return { ms: Math.min(...runs.map((r) => r.ms)), cpuMs: Math.min(...runs.map((r) => r.cpuMs)), rss: Math.max(...runs.map((r) => r.maxRssMb)) };
+}
+
+export async function benchArtifacts(work: string, row: Row): Promise<void> {
+  const file = join(work, 'artifact.bin');
+  const fd = openSync(file, 'w');
+  const chunk = Buffer.alloc(16 << 20);
+  for (let written = 0; written < SIZE; written += chunk.length) writeSync(fd, randomFillSync(chunk));
+  closeSync(fd);
+  const registry = await launchRegistry();
+  try {
+    const small = join(work, 'subject.txt');
+    writeFileSync(small, 'the subject\n');
+    const floors: Measured[] = [];
+    const runs = new Map<string, Measured[]>();
+    const floor = () => {
+      const out = join(work, 'artifact-floor.bin');
+      floors.push(measureNode(['-e', FLOOR, file, out]));
+      rmSync(out, { force: true });
+    };
+    for (let i = 0; i < RUNS; i++) {
+      // The floor before and after each round, so page-cache state and machine load favour neither.
+      floor();
+      for (const to of ['layout', 'registry']) {
+        // A fresh layout or repository for each: the blob is never found stored already.
+        const dest = (op: string) => (to === 'layout' ? ['--oci-layout', join(work, `artifact-${op}-${i}`)] : ['--plain-http', `${registry.host}/bench/${op}-${i}`]);
+        const ref = (op: string, tag: string) => [dest(op)[0]!, `${dest(op)[1]}:${tag}`];
+        const push = measureNode([CLI, 'push', '--disable-path-validation', ...ref('push', 'v1'), file]);
+        runs.set(`push to a ${to}`, [...(runs.get(`push to a ${to}`) ?? []), push]);
+        cli('push', '--disable-path-validation', ...ref('attach', 'v1'), small); // the subject, not measured
+        const attached = measureNode([CLI, 'attach', '--disable-path-validation', '--artifact-type', 'application/vnd.bench', ...ref('attach', 'v1'), file]);
+        runs.set(`attach to a ${to}`, [...(runs.get(`attach to a ${to}`) ?? []), attached]);
+        if (to === 'layout') for (const op of ['push', 'attach']) rmSync(dest(op)[1]!, { recursive: true, force: true });
+      }
+    }
+    floor();
+    const floorFigures = fold(floors);
+    for (const [what, measured] of runs) {
+      const r = fold(measured);
+      const ratio = r.ms / floorFigures.ms;
+      row(
+        `${what}, one 1 GiB file`,
+        `${r.ms.toFixed(0)} ms (${r.cpuMs.toFixed(0)} ms CPU), ${r.rss.toFixed(0)} MB peak; one-pass floor ${floorFigures.ms.toFixed(0)} ms (${floorFigures.cpuMs.toFixed(0)} ms CPU, ${floorFigures.rss.toFixed(0)} MB); ratio ${ratio.toFixed(2)} (CPU ${(r.cpuMs / floorFigures.cpuMs).toFixed(2)})`,
+        '<= 1.1x the floor, < 100 MB',
+        ratio <= 1.1 && r.rss < 100,
+      );
+    }
+  } finally {
+    await registry.stop();
+    rmSync(file, { force: true });
+  }
+}
+
+if (require.main === module) {
+  const work = mkdtempSync(join(tmpdir(), 'manifold-bench-artifacts-'));
+  benchArtifacts(work, (what, figure, target, ok) => process.stdout.write(`${what}: ${figure} (target ${target}) ${ok ? 'met' : 'MISSED'}\n`))
+    .catch((err: unknown) => {
+      process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+      process.exitCode = 1;
+    })
+    .finally(() => rmSync(work, { recursive: true, force: true }));
+}

@@ -1,0 +1,217 @@
+// Issue 19's workloads at scale, each beside skopeo or a plain-Node floor measured in the same run: many small
+// layers to a registry, a 50-platform index pulled and copied layout -> layout, a no-op re-copy, and attach
+// --recursive and index create with 1,000 manifests in a 10,000-tag layout. (The 2 x 3 x 64 MiB copy is copy.ts.)
+// Runs the built CLI (dist/cli.js) in fresh processes. Alone: `npm run build && tsx bench/scale.ts`.
+import { spawn } from 'node:child_process';
+import { createHash, randomFillSync } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Descriptor } from '../src/oci/descriptor';
+import { encodeIndex, encodeManifest } from '../src/oci/encoding/goJson';
+import { encodeIndexJson, parseIndexJson } from '../src/oci/layout';
+import { MediaType } from '../src/oci/mediaType';
+import { launchRegistry } from '../test/integration/support/registryLauncher';
+import { generateLayout } from './generateLayout';
+import { measureNode, type Measured } from './measure';
+import { addWideIndex, type Row } from './referrers';
+
+const CLI = resolve(__dirname, '../dist/cli.js');
+const FLOOR = resolve(__dirname, 'floorScale.cjs');
+
+/**
+ * Wall time, CPU and peak RSS of any command (GNU time), as copy.ts measures skopeo. Asynchronous: a registry this
+ * process launched writes to a pipe it must keep reading, or the registry stalls once the pipe is full.
+ */
+function timed(cmd: string, args: string[]): Promise<Measured> {
+  const start = process.hrtime.bigint();
+  const child = spawn('/usr/bin/time', ['-f', '%M %U %S', cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolvePromise, reject) => {
+    child.on('error', reject);
+    child.on('close', (status) => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (status !== 0) return reject(new Error(`${cmd} ${args.join(' ')} failed: ${stderr}`));
+      const [kb, user, sys] = stderr.trim().split('\n').at(-1)!.split(' ').map(Number) as [number, number, number];
+      resolvePromise({ ms, cpuMs: (user + sys) * 1000, maxRssMb: kb / 1024, stdout });
+    });
+  });
+}
+
+const manifold = (...args: string[]) => timed(process.execPath, [CLI, ...args]);
+const fig = (m: Measured) => `${m.ms.toFixed(0)} ms (${m.cpuMs.toFixed(0)} ms CPU), ${m.maxRssMb.toFixed(0)} MB`;
+
+/** A layout holding one image of `layers` random layers of `size` bytes, tagged v1: written straight to disk. */
+function manyLayers(dir: string, layers: number, size: number): void {
+  const blobs = join(dir, 'blobs', 'sha256');
+  mkdirSync(blobs, { recursive: true });
+  writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+  const put = (mediaType: string, bytes: Buffer): Descriptor => {
+    const hex = createHash('sha256').update(bytes).digest('hex');
+    writeFileSync(join(blobs, hex), bytes);
+    return { mediaType, digest: `sha256:${hex}`, size: bytes.length };
+  };
+  const descs: Descriptor[] = [];
+  for (let i = 0; i < layers; i++) descs.push(put(MediaType.ImageLayerGzip, randomFillSync(Buffer.alloc(size))));
+  const config = put(MediaType.ImageConfig, Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: descs.map((d) => d.digest) } })));
+  const image = put(MediaType.ImageManifest, encodeManifest({ schemaVersion: 2, mediaType: MediaType.ImageManifest, config, layers: descs }));
+  writeFileSync(join(dir, 'index.json'), encodeIndexJson({ schemaVersion: 2, mediaType: MediaType.ImageIndex, manifests: [{ ...image, annotations: { 'org.opencontainers.image.ref.name': 'v1' } }] }));
+}
+
+/** A layout of a `platforms`-platform index (each image one random layer of `layerSize` bytes), tagged v1. */
+function wideImage(dir: string, platforms: number, layerSize: number): void {
+  const blobs = join(dir, 'blobs', 'sha256');
+  mkdirSync(blobs, { recursive: true });
+  writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+  const put = (mediaType: string, bytes: Buffer): Descriptor => {
+    const hex = createHash('sha256').update(bytes).digest('hex');
+    writeFileSync(join(blobs, hex), bytes);
+    return { mediaType, digest: `sha256:${hex}`, size: bytes.length };
+  };
+  const children: Descriptor[] = [];
+  for (let p = 0; p < platforms; p++) {
+    const platform = { architecture: `arch${p}`, os: 'linux' };
+    const layer = put(MediaType.ImageLayerGzip, randomFillSync(Buffer.alloc(layerSize)));
+    const config = put(MediaType.ImageConfig, Buffer.from(JSON.stringify({ ...platform, rootfs: { type: 'layers', diff_ids: [layer.digest] } })));
+    children.push({ ...put(MediaType.ImageManifest, encodeManifest({ schemaVersion: 2, mediaType: MediaType.ImageManifest, config, layers: [layer] })), platform });
+  }
+  const index = put(MediaType.ImageIndex, encodeIndex({ schemaVersion: 2, mediaType: MediaType.ImageIndex, manifests: children }));
+  writeFileSync(join(dir, 'index.json'), encodeIndexJson({ schemaVersion: 2, mediaType: MediaType.ImageIndex, manifests: [{ ...index, annotations: { 'org.opencontainers.image.ref.name': 'v1' } }] }));
+}
+
+/** Manifold and skopeo each copy `layout:v1` into a fresh registry, alternating; the best of `runs` each. */
+async function toRegistry(layout: string, runs: number): Promise<{ m: Measured; s: Measured }> {
+  let m: Measured | undefined;
+  let s: Measured | undefined;
+  for (let i = 0; i < runs; i++) {
+    const a = await launchRegistry();
+    try {
+      const r = await manifold('cp', '--from-oci-layout', `${layout}:v1`, `${a.host}/bench:v1`, '--plain-http');
+      if (!m || r.ms < m.ms) m = r;
+    } finally {
+      await a.stop();
+    }
+    const b = await launchRegistry();
+    try {
+      const r = await timed('skopeo', ['copy', '--all', '--quiet', '--dest-tls-verify=false', `oci:${layout}:v1`, `docker://${b.host}/bench:v1`]);
+      if (!s || r.ms < s.ms) s = r;
+    } finally {
+      await b.stop();
+    }
+  }
+  return { m: m!, s: s! };
+}
+
+async function smallLayers(work: string, row: Row): Promise<void> {
+  for (const [layers, target, maxRatio, maxRss] of [
+    [500, '<= 0.3x skopeo', 0.3, Infinity],
+    [2000, '< 100 MB', Infinity, 100],
+  ] as const) {
+    const dir = join(work, `layers-${layers}`);
+    manyLayers(dir, layers, 4096);
+    const { m, s } = await toRegistry(dir, 2);
+    const ratio = m.ms / s.ms;
+    row(`cp layout -> registry, ${layers} layers of 4 KiB`, `${fig(m)}; skopeo ${fig(s)} (ratio ${ratio.toFixed(2)})`, target, ratio <= maxRatio && m.maxRssMb < maxRss);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function wideCopies(work: string, row: Row): Promise<void> {
+  const src = join(work, 'wide');
+  wideImage(src, 50, 256 << 10);
+  const reg = await launchRegistry();
+  try {
+    await manifold('cp', '--from-oci-layout', `${src}:v1`, `${reg.host}/wide:v1`, '--plain-http');
+    let pull: Measured | undefined;
+    let skopeoPull: Measured | undefined;
+    let local: Measured | undefined;
+    let skopeoLocal: Measured | undefined;
+    for (let i = 0; i < 3; i++) {
+      const out = [`m${i}`, `s${i}`, `ml${i}`, `sl${i}`].map((n) => join(work, n));
+      const p = await manifold('cp', `${reg.host}/wide:v1`, '--to-oci-layout', `${out[0]}:v1`, '--plain-http');
+      if (!pull || p.ms < pull.ms) pull = p;
+      const sp = await timed('skopeo', ['copy', '--all', '--quiet', '--src-tls-verify=false', `docker://${reg.host}/wide:v1`, `oci:${out[1]}:v1`]);
+      if (!skopeoPull || sp.ms < skopeoPull.ms) skopeoPull = sp;
+      const l = await manifold('cp', '--from-oci-layout', '--to-oci-layout', `${src}:v1`, `${out[2]}:v1`);
+      if (!local || l.ms < local.ms) local = l;
+      const sl = await timed('skopeo', ['copy', '--all', '--quiet', `oci:${src}:v1`, `oci:${out[3]}:v1`]);
+      if (!skopeoLocal || sl.ms < skopeoLocal.ms) skopeoLocal = sl;
+    }
+    row('pull registry -> layout, 50-platform index (256 KiB layers)', `${fig(pull!)}; skopeo ${fig(skopeoPull!)} (ratio ${(pull!.ms / skopeoPull!.ms).toFixed(2)})`, '<= 0.9x skopeo', pull!.ms <= 0.9 * skopeoPull!.ms);
+    row('cp layout -> layout, 50-platform index', `${fig(local!)}; skopeo ${fig(skopeoLocal!)} (ratio ${(local!.ms / skopeoLocal!.ms).toFixed(2)})`, '<= 0.9x skopeo', local!.ms <= 0.9 * skopeoLocal!.ms);
+
+    // Again into the layouts made above: everything is there, nothing is written.
+    let again: Measured | undefined;
+    let skopeoAgain: Measured | undefined;
+    let startup: Measured | undefined;
+    for (let i = 0; i < 5; i++) {
+      const a = await manifold('cp', '--from-oci-layout', '--to-oci-layout', `${src}:v1`, `${join(work, 'ml0')}:v1`);
+      if (!again || a.ms < again.ms) again = a;
+      const s = await timed('skopeo', ['copy', '--all', '--quiet', `oci:${src}:v1`, `oci:${join(work, 'sl0')}:v1`]);
+      if (!skopeoAgain || s.ms < skopeoAgain.ms) skopeoAgain = s;
+      const v = await manifold('--version');
+      if (!startup || v.ms < startup.ms) startup = v;
+    }
+    row('no-op re-copy layout -> layout, 50-platform index', `${fig(again!)}; skopeo ${fig(skopeoAgain!)}; CLI start-up alone ${fig(startup!)}`, '< 150 ms', again!.ms < 150);
+  } finally {
+    await reg.stop();
+  }
+}
+
+async function thousandManifests(work: string, row: Row): Promise<void> {
+  const layout = generateLayout(join(work, 'thousand'), 1000, 8);
+  const wide = addWideIndex(layout.dir, 'wide', 1000);
+  const indexJson = readFileSync(join(layout.dir, 'index.json'));
+  const sources = parseIndexJson(readFileSync(join(layout.dir, 'blobs', 'sha256', wide.digest.slice(7))), 'wide').manifests.map((d) => d.digest);
+  const reset = () => writeFileSync(join(layout.dir, 'index.json'), indexJson);
+  let attach: Measured | undefined;
+  let floor: Measured | undefined;
+  for (let i = 0; i < 2; i++) {
+    // A new artifact type each run: new manifests to store and list, as the first attach of a kind.
+    reset();
+    const a = await manifold('attach', '--oci-layout', `${layout.dir}:wide`, '--artifact-type', `application/vnd.bench.scale${i}`, '--recursive', '--annotation', `run=${i}`, '--format', 'json');
+    const made = (JSON.parse(a.stdout) as { artifacts: unknown[] }).artifacts.length;
+    if (made !== 1001) throw new Error(`attach --recursive made ${made} artifacts, expected 1001`);
+    if (!attach || a.ms < attach.ms) attach = a;
+    reset();
+    const f = measureNode([FLOOR, 'attach', layout.dir, wide.digest, `application/vnd.bench.floor${i}`]);
+    if (!floor || f.ms < floor.ms) floor = f;
+  }
+  row(`attach --recursive, 1,000-manifest index, ${layout.tags} other tags`, `${fig(attach!)}; floor ${fig(floor!)} (ratio ${(attach!.ms / floor!.ms).toFixed(2)})`, '<= 1.2x the floor', attach!.ms <= 1.2 * floor!.ms);
+
+  // The 1,000 children by digest: sources that need no tag, with their platforms read from their configs.
+  const list = join(work, 'sources.txt');
+  writeFileSync(list, sources.join('\n'));
+  let create: Measured | undefined;
+  let createFloor: Measured | undefined;
+  for (let i = 0; i < 2; i++) {
+    reset();
+    const c = await manifold('manifest', 'index', 'create', '--oci-layout', `${layout.dir}:made${i}`, '--annotation', `run=${i}`, ...sources);
+    if (!create || c.ms < create.ms) create = c;
+    reset();
+    const f = measureNode([FLOOR, 'create', layout.dir, list, `floor${i}`]);
+    if (!createFloor || f.ms < createFloor.ms) createFloor = f;
+  }
+  row(`index create, 1,000 sources, ${layout.tags} other tags`, `${fig(create!)}; floor ${fig(createFloor!)} (ratio ${(create!.ms / createFloor!.ms).toFixed(2)})`, '<= 1.2x the floor', create!.ms <= 1.2 * createFloor!.ms);
+}
+
+/** Every workload of issue 19 but the 2 x 3 x 64 MiB copy (copy.ts). */
+export async function benchScale(work: string, row: Row): Promise<void> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first`);
+  await thousandManifests(work, row);
+  await wideCopies(work, row);
+  await smallLayers(work, row);
+}
+
+if (require.main === module) {
+  const work = mkdtempSync(join(tmpdir(), 'manifold-bench-scale-'));
+  benchScale(work, (what, figure, target, ok) => process.stdout.write(`${what}: ${figure} (target ${target}) ${ok ? 'met' : 'MISSED'}\n`))
+    .catch((err: unknown) => {
+      process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+      process.exitCode = 1;
+    })
+    .finally(() => rmSync(work, { recursive: true, force: true }));
+}

@@ -1,0 +1,157 @@
+// The referrer coverage page: the matrix of an image's manifests (the index, each platform) by kind of referrer,
+// drawn from the model the extension sends. Each cell says what it is in words as well as colour; a count opens
+// what it counts; a button per kind attaches to the platforms lacking it. The page holds no state of its own.
+import * as l10n from '@vscode/l10n';
+import type { CoverageCellView, CoverageColumnView, CoverageModel, CoverageRowView, FromWebview, ToWebview } from '../../src/shared/coverageProtocol';
+import { button, h } from '../indexEditor/dom';
+
+// The extension puts VS Code's l10n bundle on <body data-l10n> (absent in English): set before any string is made.
+const bundle = document.body.dataset.l10n;
+if (bundle) l10n.config({ contents: JSON.parse(bundle) as Record<string, string> });
+
+interface VsCodeApi {
+  postMessage(message: FromWebview): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const root = document.getElementById('root')!;
+
+let model: CoverageModel | undefined;
+let loading = true;
+let error: string | undefined;
+
+const short = (digest: string) => (/^[a-z0-9]+:[a-f0-9]{12,}$/.test(digest) ? `${digest.slice(0, digest.indexOf(':') + 13)}…` : digest);
+const send = (message: FromWebview) => vscode.postMessage(message);
+
+function header(m: CoverageModel | undefined): HTMLElement {
+  return h(
+    'header',
+    {},
+    h(
+      'div',
+      { class: 'title' },
+      h('h1', {}, l10n.t('Referrer coverage')),
+      m && h('span', { class: 'badge', title: `${m.reference}\n${m.digest}` }, m.name),
+      h('span', { class: 'spacer' }),
+      loading ? h('span', { class: 'busy', role: 'status' }, l10n.t('Reading the referrers…')) : undefined,
+      button(l10n.t('Refresh'), l10n.t('Read the referrers again'), () => send({ type: 'refresh' }), 'secondary'),
+    ),
+    h('p', { class: 'lead' }, l10n.t('Which kinds of artifact are attached to the index and to each platform manifest. Consumers resolve a platform: what sits on the index alone, they never see.')),
+  );
+}
+
+function banners(m: CoverageModel | undefined): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  if (error) out.push(h('div', { class: 'banner error', role: 'alert' }, error, button('✕', l10n.t('Dismiss'), () => ((error = undefined), render()))));
+  if (!m) return out;
+  const platforms = m.rows.filter((r) => !r.index).length;
+  if (m.gaps > 0) {
+    const text = m.gaps === 1 ? l10n.t('1 gap: a platform lacks a kind that another manifest of this image carries.') : l10n.t('{0} gaps: platforms lack kinds that another manifest of this image carries.', m.gaps);
+    out.push(h('div', { class: 'banner warning summary', 'data-gaps': String(m.gaps) }, h('span', { class: 'glyph', 'aria-hidden': 'true' }, '⚠'), text));
+  } else if (platforms > 0) {
+    out.push(h('div', { class: 'banner ok summary', 'data-gaps': '0' }, h('span', { class: 'glyph', 'aria-hidden': 'true' }, '✓'), l10n.t('Complete: every platform carries every kind that a manifest of this image carries.')));
+  }
+  if (m.attachBlocked) out.push(h('div', { class: 'banner info' }, m.attachBlocked));
+  return out;
+}
+
+function cellTitle(c: CoverageCellView, column: CoverageColumnView, row: CoverageRowView): string {
+  switch (c.state) {
+    case 'present':
+      return c.count === 1 ? l10n.t('1 {0} attached to {1}: open it', column.title, row.label) : l10n.t('{0} {1} attached to {2}: pick one to open', c.count, column.title, row.label);
+    case 'gap':
+      return l10n.t('Missing: {0} has no {1}, while another manifest of this image has one', row.label, column.title);
+    case 'index':
+      return l10n.t('None on the index (not required: consumers resolve a platform)');
+    case 'none':
+      return l10n.t('None: no manifest of this image has one');
+  }
+}
+
+function cell(c: CoverageCellView, column: CoverageColumnView, row: CoverageRowView, rowIndex: number): HTMLElement {
+  const title = cellTitle(c, column, row);
+  const td = h('td', { class: `cell ${c.state}`, 'data-kind': c.kind, 'data-state': c.state, title });
+  if (c.state === 'present') {
+    td.append(button(String(c.count), title, () => send({ type: 'open', row: rowIndex, kind: c.kind }), 'count'));
+  } else if (c.state === 'gap') {
+    td.append(h('span', { class: 'glyph', 'aria-hidden': 'true' }, '✗'), ' ', l10n.t('missing'));
+  } else {
+    td.append(h('span', { 'aria-hidden': 'true' }, '–'), h('span', { class: 'sr-only' }, l10n.t('none')));
+  }
+  return td;
+}
+
+function attachLabel(n: number): string {
+  return n === 1 ? l10n.t('Attach to the 1 platform missing it') : l10n.t('Attach to the {0} platforms missing it', n);
+}
+
+function matrix(m: CoverageModel): HTMLElement {
+  const head = h('tr', {}, h('th', { scope: 'col' }, l10n.t('Manifest')), ...m.columns.map((c) => h('th', { scope: 'col', 'data-kind': c.id }, c.title)));
+  const body = h(
+    'tbody',
+    {},
+    ...m.rows.map((r, i) =>
+      h(
+        'tr',
+        { class: r.index ? 'index' : 'platform', 'data-label': r.label, 'data-digest': r.digest },
+        h('th', { scope: 'row' }, h('span', { class: 'label' }, r.label), ' ', h('code', { title: r.digest }, short(r.digest))),
+        ...r.cells.map((c, k) => cell(c, m.columns[k]!, r, i)),
+      ),
+    ),
+  );
+  const fixes = m.columns.map((c) => {
+    const td = h('td', { class: 'fix', 'data-kind': c.id });
+    if (c.attachable && c.missing.length > 0 && !m.attachBlocked) {
+      const label = attachLabel(c.missing.length);
+      const b = button(label, `${label} (${c.title}): ${c.missing.join(', ')}`, () => send({ type: 'attach', kind: c.id }), 'primary attach');
+      b.dataset.kind = c.id;
+      td.append(b);
+    }
+    return td;
+  });
+  const foot = fixes.some((f) => f.childNodes.length > 0) ? h('tfoot', {}, h('tr', {}, h('th', { scope: 'row' }, l10n.t('Fill the gaps')), ...fixes)) : undefined;
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'matrix' }, h('caption', { class: 'sr-only' }, l10n.t('Referrers of {0} by kind', m.reference)), h('thead', {}, head), body, foot));
+}
+
+function legend(): HTMLElement {
+  return h(
+    'p',
+    { class: 'legend' },
+    h('span', { class: 'key present' }, '1'),
+    ' ' + l10n.t('attached (click to open)') + '  ',
+    h('span', { class: 'key gap' }, '✗ ' + l10n.t('missing')),
+    ' ' + l10n.t('others of this image carry it') + '  ',
+    h('span', { class: 'key none' }, '–'),
+    ' ' + l10n.t('none anywhere, or on the index (not required)'),
+  );
+}
+
+function render(): void {
+  const sections: Array<HTMLElement | undefined> = [header(model), ...banners(model)];
+  if (model) sections.push(matrix(model), legend());
+  else if (loading) sections.push(h('p', { class: 'empty-note' }, l10n.t('Reading the referrers…')));
+  root.replaceChildren(...sections.filter((x): x is HTMLElement => x !== undefined));
+}
+
+window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'model':
+      model = message.model;
+      loading = false;
+      error = undefined;
+      break;
+    case 'loading':
+      loading = true;
+      break;
+    case 'error':
+      error = message.message;
+      loading = false;
+      break;
+  }
+  render();
+});
+
+render();
+send({ type: 'ready' });

@@ -1,0 +1,91 @@
+import { stat } from 'node:fs/promises';
+import type { CopyPlan, IndexSubset, PlanDestination, PlannedItem } from '../oci/copy';
+import type { Descriptor } from '../oci/descriptor';
+import { OciError } from '../oci/errors';
+import { formatPlatform } from '../oci/platform';
+import { type PlatformPattern, parsePlatformPatterns } from '../oci/platformPattern';
+import { parseLayoutReference } from '../oci/reference';
+import { boolOpt, listOpt, type ParsedCommand, UsageError } from './command';
+import { formatJson } from './printer';
+import { isTarDestination } from './tarDestination';
+import { openedTarget, openTarget } from './targets';
+
+/** `--platform` (repeatable, comma lists, wildcards) and `--split-platforms`, as the copy options take them. */
+export function platformOptions(p: ParsedCommand): { platforms?: PlatformPattern[]; splitPlatforms?: boolean } {
+  const values = listOpt(p, 'platform');
+  const split = boolOpt(p, 'split-platforms');
+  if (split && values.length === 0) throw new UsageError('--split-platforms needs --platform: it splits the platforms picked from an index');
+  return values.length ? { platforms: parsePlatformPatterns(values), splitPlatforms: split } : {};
+}
+
+/** The stderr line for an index rewritten to a platform subset: its new digest is what the tags name. */
+export function subsetNotice(subset: IndexSubset, dryRun: boolean): string {
+  return `${dryRun ? 'would rewrite' : 'rewrote'} index ${subset.from.digest} with ${subset.kept} of ${subset.of} platforms: new digest ${subset.desc.digest}\n`;
+}
+
+/**
+ * The destination of `cp --dry-run`, opened without creating anything: a layout folder that is not there
+ * yet (or a layout tar, always written afresh) answers that nothing is there.
+ */
+export async function dryRunDestination(p: ParsedCommand, raw: string): Promise<{ target: PlanDestination; reference?: string; extraTags: string[]; display(): string }> {
+  if (!boolOpt(p, 'to-oci-layout')) return openTarget(p, raw, { allowTagList: true });
+  const ref = parseLayoutReference(raw, { allowTagList: true });
+  if (isTarDestination(raw) || !(await stat(ref.path).catch(() => undefined))) {
+    const nothing: PlanDestination = {
+      exists: async () => false,
+      resolve: async (reference) => {
+        throw new OciError('NOT_FOUND', `${reference}: not found`);
+      },
+    };
+    return { ...openedTarget(undefined as never, { kind: 'layout', path: ref.path }, ref), target: nothing };
+  }
+  return openTarget(p, raw, { layout: true, allowTagList: true });
+}
+
+const plain = (d: Descriptor) => ({
+  mediaType: d.mediaType,
+  digest: d.digest,
+  size: d.size,
+  ...(d.artifactType ? { artifactType: d.artifactType } : {}),
+  ...(d.platform ? { platform: formatPlatform(d.platform) } : {}),
+});
+const item = (i: PlannedItem) => ({ kind: i.kind, ...plain(i.desc) });
+
+/** `cp --dry-run --format json`: the shape README.md documents (every key always present). */
+export function copyPlanJson(plan: CopyPlan, source: string, destination: string): string {
+  return formatJson({
+    dryRun: true,
+    source,
+    destination,
+    root: plain(plan.root),
+    rewrittenIndex: plan.subset ? { from: plan.subset.from.digest, digest: plan.subset.desc.digest, platforms: plan.subset.kept, of: plan.subset.of } : null,
+    split: plan.split ? plan.split.map((s) => ({ ...plain(s.desc), tags: s.tags })) : null,
+    copy: plan.copy.map(item),
+    existing: plan.existing.map(item),
+    referrers: plan.referrers.map(plain),
+    tags: plan.tags.map((t) => ({ tag: t.tag, digest: t.digest, current: t.current ?? null })),
+    bytesToCopy: plan.bytesToCopy,
+    bytesExisting: plan.bytesExisting,
+  });
+}
+
+/** `cp --dry-run`: the same plan, for reading. */
+export function copyPlanText(plan: CopyPlan, source: string, destination: string): string {
+  const count = (items: PlannedItem[]) => {
+    const manifests = items.filter((i) => i.kind === 'manifest').length;
+    return `${manifests} ${manifests === 1 ? 'manifest' : 'manifests'}, ${items.length - manifests} ${items.length - manifests === 1 ? 'blob' : 'blobs'}`;
+  };
+  const row = (i: PlannedItem) => `  ${i.kind.padEnd(8)} ${i.desc.digest} ${String(i.desc.size).padStart(12)} ${i.desc.mediaType}\n`;
+  let out = `Dry run: nothing copied from ${source} to ${destination}\n`;
+  out += `Root: ${plan.root.digest} ${plan.root.mediaType}\n`;
+  for (const s of plan.split ?? []) out += `Platform ${formatPlatform(s.desc.platform!)}: ${s.desc.digest}${s.tags.length ? ` as ${s.tags.join(', ')}` : ''}\n`;
+  out += `To copy: ${count(plan.copy)}, ${plan.bytesToCopy} bytes\n` + plan.copy.map(row).join('');
+  out += `Already at the destination: ${count(plan.existing)}, ${plan.bytesExisting} bytes\n` + plan.existing.map(row).join('');
+  if (plan.referrers.length) out += `Referrers: ${plan.referrers.length}\n` + plan.referrers.map((r) => `  ${r.digest} ${r.artifactType ?? r.mediaType}\n`).join('');
+  for (const t of plan.tags) {
+    const what = t.current === undefined ? 'new' : t.current === t.digest ? 'unchanged' : `moves from ${t.current}`;
+    out += `Tag ${t.tag} -> ${t.digest} (${what})\n`;
+  }
+  out += `Bytes to transfer: ${plan.bytesToCopy}\n`;
+  return out;
+}

@@ -1,0 +1,44 @@
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import * as l10n from '@vscode/l10n';
+import vscode = require('vscode');
+import { writeLayoutTar, type TarExportResult } from '../../oci/layout/tarExport';
+import type { Services } from '../services';
+import { layoutFrom, plainArgs } from './args';
+import { withProgress } from '../ui/progress';
+import { need } from '../ui/prompts';
+import { formatSize, shortDigest } from '../present/format';
+
+/**
+ * `manifold.exportLayoutTar`: writes the layout folder as a deterministic layout tar (the bytes `writeLayoutTar`
+ * gives: the same layout, the same tar), to a file the user picks, by default `<layout>.tar` beside the folder.
+ * Cancellable; a cancelled or failed export leaves no file under the name. Arguments: a layout node, or
+ * `{ layout, file }` (no dialog then). Returns where it wrote and the tar's size and digest.
+ */
+export async function exportLayoutTar(services: Services, arg?: unknown): Promise<TarExportResult & { file: string }> {
+  const title = l10n.t('Export Layout as .tar');
+  const layout = await layoutFrom(services, arg, title);
+  if (layout.store.readOnly) throw new Error(l10n.t('{0} is a layout archive already.', layout.path));
+  const given = plainArgs(arg).file;
+  let file = typeof given === 'string' ? resolve(given) : undefined;
+  if (!file) {
+    const picked = need(
+      await vscode.window.showSaveDialog({
+        title,
+        defaultUri: vscode.Uri.file(join(dirname(layout.path), `${basename(layout.path)}.tar`)),
+        filters: { [l10n.t('Layout archives')]: ['tar'] },
+        saveLabel: l10n.t('Export'),
+      }),
+    );
+    file = picked.fsPath;
+  }
+  const rel = relative(layout.path, file);
+  // Inside the folder it exports, the tar would be part of what it is a copy of.
+  if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) throw new Error(l10n.t('{0} is inside the layout {1}: choose a place outside it.', file, layout.path));
+  const name = vscode.workspace.asRelativePath(layout.path);
+  const result = await withProgress(l10n.t('Exporting {0}…', name), (signal) => writeLayoutTar(layout.path, file!, { signal }));
+  const message = l10n.t('Exported {0} to {1} ({2}, {3}).', name, file, formatSize(result.size), shortDigest(result.digest));
+  services.log.info(`${message} ${result.digest}`);
+  const reveal = l10n.t('Reveal in File Explorer');
+  void vscode.window.showInformationMessage(message, reveal).then((action) => (action === reveal ? vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(file!)) : undefined));
+  return { ...result, file };
+}

@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import * as l10n from '@vscode/l10n';
+import vscode = require('vscode');
+import { copy } from '../../oci/copy';
+import { listTags, untaggedEntries } from '../../oci/graph';
+import { OciLayoutStore } from '../../oci/layout';
+import { shortDigest } from '../../oci/reference';
+import type { Services } from '../services';
+import { Node } from '../tree/nodes';
+import { layoutFrom, plainArgs, type ResolvedLayout } from './args';
+import { confirmTagMoves, movedText, type TagMove } from '../ui/confirm';
+import { layoutChanged, reportDone } from '../ui/report';
+import { withProgress } from '../ui/progress';
+import { need, pickOne } from '../ui/prompts';
+
+export interface ImportResult {
+  layout: string;
+  /** Tag to digest, for every tag of the archive, sorted by tag. */
+  tags: Record<string, string>;
+  /** Referrers copied along (recursively, of every tag's content). */
+  referrers: number;
+  moved: TagMove[];
+  /** Untagged entries of the archive that are not referrers of what was imported: not copied. */
+  leftOut: string[];
+}
+
+/**
+ * `manifold.importLayoutTar`: copies every tag of a layout `.tar`, with everything below it and its referrers, into a
+ * layout folder, as `cp -r` from the tar does one tag at a time. A tag of the destination that names something else
+ * moves only once the user confirms (the same question as Tag... asks). Arguments: a layout node (the destination),
+ * or `{ file, layout, confirmed? }` (a layout folder that does not exist yet is created).
+ */
+export async function importLayoutTar(services: Services, arg?: unknown): Promise<ImportResult> {
+  const title = l10n.t('Import .tar into Layout');
+  const plain = plainArgs(arg);
+  let file = typeof plain.file === 'string' ? resolve(plain.file) : undefined;
+  if (!file) {
+    const picked = need(
+      await vscode.window.showOpenDialog({ title, canSelectFiles: true, canSelectFolders: false, canSelectMany: false, openLabel: l10n.t('Import'), filters: { [l10n.t('Layout archives')]: ['tar'] } }),
+    );
+    file = need(picked[0]).fsPath;
+  }
+  const src = await OciLayoutStore.openTar(file);
+  const layout = await destination(services, arg, title);
+  if (layout.store.readOnly) throw new Error(l10n.t('{0} is a layout archive: import into a layout folder.', layout.path));
+
+  const srcEntries = await src.entries();
+  const listings = listTags(srcEntries);
+  const current = new Map(listTags(await layout.store.entries()).map((l) => [l.tag, l.desc.digest]));
+  const colliding = listings.filter((l) => current.has(l.tag) && current.get(l.tag) !== l.desc.digest).map((l) => l.tag);
+  // undefined: each tag names its own manifest of the archive; the tags are those that name something else now.
+  const moved = await confirmTagMoves(layout, colliding, undefined, l10n.t('what it names in {0}', basename(file)), plain.confirmed === true);
+
+  const name = vscode.workspace.asRelativePath(layout.path);
+  const tags: Record<string, string> = {};
+  const referrers = new Set<string>();
+  await withProgress(l10n.t('Importing {0} into {1}…', basename(file), name), async (signal, progress) => {
+    for (const [i, listing] of listings.entries()) {
+      progress.report({ message: l10n.t('{0} ({1} of {2})', listing.tag, i + 1, listings.length), increment: i === 0 ? 0 : 100 / listings.length });
+      const result = await copy(src, listing.tag, layout.store, [listing.tag], { referrers: true, signal });
+      tags[listing.tag] = result.root.digest;
+      for (const r of result.referrers) referrers.add(r.digest);
+    }
+  });
+  const leftOut = untaggedEntries(srcEntries)
+    .map((d) => d.digest)
+    .filter((d) => !referrers.has(d) && !Object.values(tags).includes(d));
+  layoutChanged(services, layout.path);
+  const count = listings.length === 1 ? l10n.t('1 tag') : l10n.t('{0} tags', listings.length);
+  let message = l10n.t('Imported {0} from {1} into {2}: {3}.', count, basename(file), name, listings.map((l) => l.tag).join(', ') || l10n.t('none'));
+  if (referrers.size > 0) message += ` ${referrers.size === 1 ? l10n.t('With 1 referrer.') : l10n.t('With {0} referrers.', referrers.size)}`;
+  if (leftOut.length > 0) {
+    message += ` ${leftOut.length === 1 ? l10n.t('1 untagged manifest of the archive was left out ({0}): tag it there to import it.', shortDigest(leftOut[0]!)) : l10n.t('{0} untagged manifests of the archive were left out: tag them there to import them.', leftOut.length)}`;
+  }
+  message += movedText(moved).map((m) => ` ${m}`).join('');
+  reportDone(services, message, { layout: layout.path, tag: listings[0]?.tag });
+  return { layout: layout.path, tags, referrers: referrers.size, moved, leftOut };
+}
+
+/** The layout node it was invoked on, `{ layout }` (made if missing), or a pick: a known layout folder or another folder. */
+async function destination(services: Services, arg: unknown, title: string): Promise<ResolvedLayout> {
+  if (arg instanceof Node) return layoutFrom(services, arg, title);
+  let path = typeof plainArgs(arg).layout === 'string' ? resolve(plainArgs(arg).layout as string) : undefined;
+  if (!path) {
+    const folders = (services.layouts.folders.length > 0 ? services.layouts.folders : await services.layouts.discover()).filter((f) => !f.readOnly);
+    const other = l10n.t('Choose a Folder…');
+    const picked = await pickOne([...folders.map((f) => ({ label: vscode.workspace.asRelativePath(f.path, true), path: f.path })), { label: other, path: '' }], {
+      title,
+      placeHolder: l10n.t('Import into which layout? (a folder that is not one becomes one)'),
+    });
+    path = picked.path;
+    if (!path) {
+      const chosen = need(await vscode.window.showOpenDialog({ title, canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: l10n.t('Import Here') }));
+      path = need(chosen[0]).fsPath;
+    }
+  }
+  if (!existsSync(join(path, 'oci-layout'))) {
+    await OciLayoutStore.open(path, { create: true });
+    // Outside the workspace findFiles cannot see it: remember it as an added folder, so the view shows it.
+    if (!vscode.workspace.getWorkspaceFolder(vscode.Uri.file(path))) await services.layouts.addFolder(path);
+    services.tree.refreshAll();
+  }
+  return { path, store: await services.layouts.open(path) };
+}

@@ -1,0 +1,138 @@
+import { createReadStream } from 'node:fs';
+import { Transform } from 'node:stream';
+import type { Descriptor } from '../descriptor';
+import { OciError } from '../errors';
+import type { OpOptions, StagedBlob, Target } from '../target';
+import { checkUnchanged, createStaging, packDirectory, stageDirectory, stageFile, statSource, type StagedContent, type StageOptions, type Staging, SOURCE_CHUNK } from './files';
+
+/**
+ * How push and attach read each file once: hashed as it is written into the target's staging (`Target.stage`:
+ * a layout's temp file, a registry's upload session) or, for a target without it, into a private copy.
+ */
+export async function makeStager(target: Target, options: StageOptions): Promise<Stager> {
+  return target.stage ? targetStager(target, options) : privateStager(target, options);
+}
+
+export type PublishEvent =
+  | { type: 'exists'; name: string; desc: Descriptor }
+  | { type: 'uploading'; name: string; desc: Descriptor }
+  | { type: 'uploaded'; name: string; desc: Descriptor };
+
+/**
+ * Makes staged content (or bytes) visible in the target, each digest once: content the target already holds is
+ * discarded (reported as existing) rather than stored again.
+ */
+export function publisher(target: Target, op: OpOptions, emit: (event: PublishEvent) => void): (name: string, desc: Descriptor, content: Staged | Buffer) => Promise<void> {
+  const published = new Set<string>();
+  return async (name, desc, content) => {
+    const plain: Descriptor = { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
+    if (published.has(desc.digest) || (await target.exists(plain, op))) {
+      if (!Buffer.isBuffer(content)) await content.discard();
+      if (!published.has(desc.digest)) emit({ type: 'exists', name, desc });
+      published.add(desc.digest);
+      return;
+    }
+    published.add(desc.digest);
+    emit({ type: 'uploading', name, desc });
+    if (Buffer.isBuffer(content)) await target.push(plain, content, op);
+    else await content.publish(plain);
+    emit({ type: 'uploaded', name, desc });
+  };
+}
+
+/** One file or folder read and held, not yet visible in the target. */
+export interface Staged {
+  digest: string;
+  size: number;
+  contentDigest?: string;
+  /** Makes it visible in the target as `desc`. */
+  publish(desc: Descriptor): Promise<void>;
+  /** Drops what is held (a no-op once published). */
+  discard(): Promise<void>;
+}
+
+export interface Stager {
+  file(path: string): Promise<Staged>;
+  directory(path: string, name: string): Promise<Staged>;
+  dispose(): Promise<void>;
+}
+
+/** A counting pass-through that reports progress, so a file's bytes read are known (and observable). */
+function counting(path: string, onProgress?: (path: string, bytes: number) => void): Transform & { bytes: number } {
+  const t = new Transform({
+    transform(chunk: Buffer, _e, done) {
+      t.bytes += chunk.length;
+      done(null, chunk);
+      onProgress?.(path, t.bytes);
+    },
+  }) as Transform & { bytes: number };
+  t.bytes = 0;
+  return t;
+}
+
+/**
+ * The target's own staging (`Target.stage`): each file is hashed as it is written into the layout's temp file
+ * or the registry's upload session, in one read; `publish` commits it under its digest.
+ */
+function targetStager(target: Target, options: StageOptions): Stager {
+  const wrap = (s: StagedBlob, contentDigest?: string): Staged => ({
+    digest: s.digest,
+    size: s.size,
+    contentDigest,
+    publish: () => s.commit({ signal: options.signal }),
+    discard: () => s.abort(),
+  });
+  return {
+    async file(path) {
+      const before = await statSource(path);
+      if (!before.isFile()) throw new OciError('INVALID_ARGUMENT', `${path}: not a regular file`);
+      const source = createReadStream(path, { signal: options.signal, highWaterMark: SOURCE_CHUNK });
+      const count = counting(path, options.onProgress);
+      source.on('error', (err) => count.destroy(err));
+      count.on('close', () => source.destroy()); // a target that stops reading does not leave the file open
+      const s = await target.stage!(source.pipe(count), { signal: options.signal });
+      try {
+        checkUnchanged(path, before, await statSource(path), s.size);
+      } catch (err) {
+        await s.abort();
+        throw err;
+      }
+      return wrap(s);
+    },
+    async directory(path, name) {
+      const packed = packDirectory(path, name, options);
+      let s: StagedBlob;
+      try {
+        s = await target.stage!(packed.stream, { signal: options.signal });
+      } catch (err) {
+        throw await packed.contentDigest.then(() => err, (packErr: unknown) => packErr);
+      }
+      let contentDigest: string;
+      try {
+        contentDigest = await packed.contentDigest;
+      } catch (err) {
+        await s.abort();
+        throw err;
+      }
+      return wrap(s, contentDigest);
+    },
+    async dispose() {},
+  };
+}
+
+/** For a target without `stage`: each file copied into a private folder while hashed, pushed from there. */
+async function privateStager(target: Target, options: StageOptions): Promise<Stager> {
+  const staging: Staging = await createStaging();
+  const wrap = (s: StagedContent): Staged => ({
+    digest: s.digest,
+    size: s.size,
+    contentDigest: s.contentDigest,
+    publish: (desc) => target.push(desc, createReadStream(s.path, { signal: options.signal }), { signal: options.signal }),
+    discard: async () => {},
+  });
+  return {
+    file: async (path) => wrap(await stageFile(path, staging, options)),
+    directory: async (path, name) => wrap(await stageDirectory(path, name, staging, options)),
+    dispose: () => staging.dispose(),
+  };
+}

@@ -1,0 +1,116 @@
+import type { Descriptor } from '../descriptor';
+import { isImageIndex, isManifestMediaType } from '../mediaType';
+import type { OpOptions, ReadOnlyTarget } from '../target';
+import type { CopyOptions } from './copy';
+import { resolveCopyRoot, type IndexSubset } from './platformSubset';
+import { successors } from './successors';
+
+export interface PlannedItem {
+  desc: Descriptor;
+  kind: 'manifest' | 'blob';
+}
+
+/** What `copy` would do, found by reading both sides only. */
+export interface CopyPlan {
+  /** What the tags would name. */
+  root: Descriptor;
+  subset?: IndexSubset;
+  split?: Array<{ desc: Descriptor; tags: string[] }>;
+  /** Missing at the destination, in the order they are found (parents before what they hold). */
+  copy: PlannedItem[];
+  /** At the destination already (a manifest there is taken to have its graph there too, as the copy does). */
+  existing: PlannedItem[];
+  /** With `referrers`: those found under the root (they are in `copy` or `existing` too). */
+  referrers: Descriptor[];
+  /** Each tag to set and what it names at the destination now. */
+  tags: Array<{ tag: string; digest: string; current?: string }>;
+  bytesToCopy: number;
+  bytesExisting: number;
+}
+
+/** What the plan asks of the destination: a layout not made yet answers that nothing is there. */
+export type PlanDestination = Pick<ReadOnlyTarget, 'exists' | 'resolve'>;
+
+/** Checks at a time against the destination (a registry answers HEADs quickly; a layout stats files). */
+const CHECKS_AT_A_TIME = 8;
+
+/**
+ * The plan of `copy(src, srcReference, dst, tags, options)` without writing anything: the same root (platforms
+ * picked, an index rewritten in memory), the same walk (a manifest at the destination stops it, except that
+ * with `referrers` the source's children are still searched for referrers), and what each tag names now.
+ */
+export async function planCopy(src: ReadOnlyTarget, srcReference: string, dst: PlanDestination, tags: readonly string[], options: CopyOptions = {}): Promise<CopyPlan> {
+  const what = await resolveCopyRoot(src, srcReference, tags, options);
+  const source = what.source;
+  const roots = what.split ? what.split.map((s) => s.desc) : [what.root];
+  const tagged = what.split ? what.split.flatMap((s) => s.tags.map((tag) => ({ tag, digest: s.desc.digest }))) : tags.map((tag) => ({ tag, digest: what.root.digest }));
+  const op: OpOptions = { signal: options.signal };
+  const plan: CopyPlan = { root: what.root, copy: [], existing: [], referrers: [], tags: [], bytesToCopy: 0, bytesExisting: 0 };
+  if (what.subset) plan.subset = what.subset;
+  if (what.split) plan.split = what.split;
+
+  const manifests = new Map<string, Promise<Buffer>>();
+  const manifest = (d: Descriptor) => {
+    let p = manifests.get(d.digest);
+    if (!p) manifests.set(d.digest, (p = source.fetchBytes(d, op)));
+    return p;
+  };
+  const plain = (d: Descriptor): Descriptor => ({ mediaType: d.mediaType, digest: d.digest, size: d.size });
+
+  if (options.referrers) {
+    const seen = new Set<string>();
+    let level = roots;
+    while (level.length > 0) {
+      const fresh = level.filter((d) => isManifestMediaType(d.mediaType) && !seen.has(d.digest) && seen.add(d.digest));
+      const found = await mapInBatches(fresh, async (d) => {
+        const children = isImageIndex(d.mediaType) ? successors(d, await manifest(d)).filter((c) => isManifestMediaType(c.mediaType)) : [];
+        const refs: Descriptor[] = [];
+        for await (const r of source.referrers(d, op)) refs.push(r);
+        return { children, refs };
+      });
+      level = [];
+      for (const { children, refs } of found) {
+        for (const r of refs) if (!plan.referrers.some((f) => f.digest === r.digest) && !roots.some((x) => x.digest === r.digest)) plan.referrers.push(r);
+        level.push(...children, ...refs);
+      }
+    }
+  }
+
+  const visited = new Set<string>();
+  let level = [...roots.map(plain), ...plan.referrers];
+  while (level.length > 0) {
+    const fresh = level.filter((d) => !visited.has(d.digest) && visited.add(d.digest));
+    // Results kept in the order of `fresh`, so the plan reads the same on every run.
+    const checked = await mapInBatches(fresh, async (d) => {
+      const item: PlannedItem = { desc: d, kind: isManifestMediaType(d.mediaType) ? 'manifest' : 'blob' };
+      const there = await dst.exists(d, op);
+      return { item, there, below: !there && item.kind === 'manifest' ? successors(d, await manifest(d)) : [] };
+    });
+    level = [];
+    for (const { item, there, below } of checked) {
+      (there ? plan.existing : plan.copy).push(item);
+      if (there) plan.bytesExisting += item.desc.size;
+      else plan.bytesToCopy += item.desc.size;
+      level.push(...below);
+    }
+  }
+  for (const t of tagged) {
+    const current = await dst.resolve(t.tag, op).then((d) => d.digest, () => undefined);
+    plan.tags.push(current ? { ...t, current } : t);
+  }
+  return plan;
+}
+
+/** `items.map(task)`, CHECKS_AT_A_TIME at once, results in the order of `items`. */
+async function mapInBatches<T, R>(items: readonly T[], task: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await task(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CHECKS_AT_A_TIME, items.length) }, worker));
+  return out;
+}

@@ -1,0 +1,239 @@
+// A layout's index.json as one process reads and rewrites it: a cached view re-parsed only when the file changed,
+// and read-modify-writes under the cross-process lock, grouped so that many updates cost one rewrite.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Descriptor, ImageIndex } from '../descriptor';
+import { OciError } from '../errors';
+import type { OpOptions } from '../target';
+import { INDEX_FILE, syncDir, writeIndexFile } from './atomicFiles';
+import { damageOf, readIndexJson } from './indexFile';
+import type { IndexFileState } from './indexSplice';
+import { indexKey, indexView, type IndexMutation, type IndexView } from './indexView';
+import { withFileLock } from './lock';
+import { isMissing, TOO_LARGE, type LayoutSource } from './source';
+import { layoutWriteError } from './writeError';
+
+interface PendingUpdate {
+  /** A change of any kind; absent for `untagged`. */
+  mutate?: IndexMutation;
+  /** A manifest to list untagged unless index.json already lists it: many of these are applied in one pass. */
+  untagged?: Descriptor;
+  signal?: AbortSignal;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+/** The updates held back by one batch (see LayoutIndex.batch), and what they will settle. */
+interface Batch {
+  index: LayoutIndex;
+  held: PendingUpdate[];
+  settled: Promise<void>[];
+}
+
+// Which batch a call belongs to follows the async calls made inside `batch(fn)`, so another caller of the same
+// store at the same time (two commands of the extension, say) is never held back by it, nor fails with it.
+const currentBatch = new AsyncLocalStorage<Batch>();
+
+export class LayoutIndex {
+  private cache: { key: string; raw: Buffer; view: IndexView } | undefined;
+  private pending: PendingUpdate[] = [];
+  private updating: Promise<void> | undefined;
+  /** How many times this process rewrote index.json through this object: for tests and the bench. */
+  writes = 0;
+  /** Folders this process renamed blobs into since it last synced them (see blobRenamed). */
+  private unsynced = new Set<string>();
+
+  constructor(
+    private readonly location: string,
+    private readonly source: LayoutSource,
+  ) {}
+
+  /** index.json as it is now (another process may have changed it): re-parsed only when the file changed. */
+  async read(): Promise<IndexView> {
+    const path = join(this.location, INDEX_FILE);
+    let st;
+    try {
+      // Sync: a stat is microseconds, and listings call this once per tag.
+      st = statSync(path);
+    } catch (err) {
+      if (isMissing(err)) throw new OciError('INVALID_LAYOUT', `${path}: missing; ${this.location} is not an OCI image layout`);
+      throw err;
+    }
+    const key = indexKey(st);
+    if (this.cache?.key === key) return this.cache.view;
+    const { raw, view } = await this.readFresh();
+    this.cache = { key, raw, view };
+    return view;
+  }
+
+  /** Reads index.json; parsing is skipped when the bytes are the ones last parsed. */
+  private async readFresh(): Promise<{ raw: Buffer; view: IndexView }> {
+    const path = join(this.location, INDEX_FILE);
+    const raw = await this.source.readFile(INDEX_FILE);
+    if (!raw || raw === TOO_LARGE) throw new OciError('INVALID_LAYOUT', `${path}: missing; ${this.location} is not an OCI image layout`);
+    if (this.cache?.raw.equals(raw)) return { raw, view: this.cache.view };
+    const text = raw.toString('utf8');
+    return { raw, view: indexView(readIndexJson(text, path), text) };
+  }
+
+  /**
+   * Runs `fn` with the index.json updates it makes through `update(..., { deferrable })` and `listUntagged`
+   * held back, then applies them all in one read-modify-write under the lock: `attach --recursive` stores a
+   * thousand referrers and rewrites index.json once. The calls return once their update is queued; a failure
+   * to write index.json is thrown by `batch`. Reads inside fn see index.json as last written. What fn stored
+   * is listed even when fn fails: a stored referrer that index.json does not name would be lost to a prune.
+   */
+  async batch<T>(fn: () => Promise<T>): Promise<T> {
+    if (currentBatch.getStore()?.index === this) return fn();
+    const batch: Batch = { index: this, held: [], settled: [] };
+    let result: { value: T } | { error: unknown };
+    try {
+      result = { value: await currentBatch.run(batch, fn) };
+    } catch (error) {
+      result = { error };
+    }
+    this.release(batch);
+    const outcomes = await Promise.allSettled(batch.settled);
+    if ('error' in result) throw result.error;
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
+    return result.value;
+  }
+
+  /**
+   * Read-modify-write of index.json under the cross-process lock; `mutate` changes the index it is given and
+   * returns whether there is anything to write. Updates that arrive while one is being written are grouped: the
+   * next round applies them all, in order, and writes the file once. A `deferrable` one made inside a batch is
+   * held for the batch's write and resolves at once.
+   */
+  update(mutate: IndexMutation, options?: OpOptions & { deferrable?: boolean }): Promise<void> {
+    return this.enqueue({ mutate, signal: options?.signal }, options?.deferrable === true);
+  }
+
+  /**
+   * A blob was renamed into `dir`. Each blob's bytes are synced before its rename, but a rename is durable only
+   * once its folder is synced: rather than a folder sync per blob (thousands for a copy of small blobs), the
+   * folders are synced once, before the next index.json write. That is sound because index.json is what makes
+   * blobs reachable: a crash before it may lose renames, but then no index.json written by us names what they
+   * held; a crash after it finds every blob it names (and a blob lost without being named is only absent).
+   */
+  blobRenamed(dir: string): void {
+    this.unsynced.add(dir);
+  }
+
+  /** Lists `desc` untagged unless index.json lists it already (a referrer, so that it can be found); deferrable. */
+  listUntagged(desc: Descriptor): Promise<void> {
+    return this.enqueue({ untagged: desc }, true);
+  }
+
+  private enqueue(update: Omit<PendingUpdate, 'resolve' | 'reject'>, deferrable: boolean): Promise<void> {
+    const batch = currentBatch.getStore();
+    const inBatch = batch?.index === this ? batch : undefined;
+    const done = new Promise<void>((resolve, reject) => {
+      const pending: PendingUpdate = { ...update, resolve, reject };
+      if (inBatch && deferrable) inBatch.held.push(pending);
+      else {
+        // What the batch holds was asked for first: it goes first, in the same round.
+        if (inBatch) this.pending.push(...inBatch.held.splice(0));
+        this.pending.push(pending);
+        this.start();
+      }
+    });
+    if (!inBatch || !deferrable) return done;
+    inBatch.settled.push(done);
+    done.catch(() => undefined); // reported by batch()
+    return Promise.resolve();
+  }
+
+  private release(batch: Batch): void {
+    if (batch.held.length === 0) return;
+    this.pending.push(...batch.held.splice(0));
+    this.start();
+  }
+
+  private start(): void {
+    if (!this.updating) this.updating = this.runUpdates().finally(() => (this.updating = undefined));
+  }
+
+  private async runUpdates(): Promise<void> {
+    const lockPath = join(this.location, `${INDEX_FILE}.lock`);
+    while (this.pending.length > 0) {
+      const round = this.pending.splice(0);
+      const settled: Array<() => void> = [];
+      let locked = false;
+      try {
+        await withFileLock(lockPath, async () => {
+          locked = true;
+          const fresh = await this.readFresh();
+          // What index.json holds now, so that the entries a change keeps are copied, not encoded again.
+          const base: IndexFileState = { raw: fresh.raw, index: fresh.view.index, text: fresh.view.text };
+          const afterWrite: Array<() => Promise<void>> = [];
+          const index = await applyRound(base.index, round, settled, afterWrite);
+          if (index !== base.index) {
+            const dirs = [...this.unsynced];
+            this.unsynced.clear();
+            for (const dir of dirs) await syncDir(dir);
+            const raw = await writeIndexFile(this.location, index, base);
+            this.writes++;
+            // Still under the lock, so the file is the one just written: the next read needs no parse.
+            this.cache = { key: indexKey(statSync(join(this.location, INDEX_FILE))), raw, view: indexView(index) };
+          }
+          for (const after of afterWrite) await after();
+        });
+      } catch (err) {
+        // The lock or the write failed: nothing of this round is stored.
+        this.cache = undefined;
+        const reported = locked ? err : layoutWriteError(err, this.location, INDEX_FILE);
+        for (const u of round) u.reject(reported);
+        continue;
+      }
+      for (const settle of settled) settle();
+    }
+  }
+}
+
+/**
+ * Applies one round's updates in order to `start`; the result is `start` itself when nothing changed. A change
+ * works on its own copy of the list, so one that fails leaves the others' intact; untagged listings cannot
+ * fail, so a run of them shares one copy and one set of the listed digests (no scan of the list per digest).
+ */
+async function applyRound(start: ImageIndex, round: PendingUpdate[], settled: Array<() => void>, afterWrite: Array<() => Promise<void>>): Promise<ImageIndex> {
+  let index = start;
+  let listed: Set<string> | undefined;
+  let owned = false; // whether index.manifests is this round's own copy, which untagged listings may append to
+  for (const u of round) {
+    if (u.signal?.aborted) {
+      settled.push(() => u.reject(u.signal!.reason));
+      continue;
+    }
+    if (u.untagged) {
+      if (!listed) {
+        listed = new Set();
+        for (const d of index.manifests) if (!damageOf(d)) listed.add(d.digest);
+      }
+      if (!listed.has(u.untagged.digest)) {
+        if (!owned) index = { ...index, manifests: [...index.manifests] };
+        owned = true;
+        index.manifests.push(u.untagged);
+        listed.add(u.untagged.digest);
+      }
+      settled.push(() => u.resolve());
+      continue;
+    }
+    const draft: ImageIndex = { ...index, manifests: [...index.manifests] };
+    const then: Array<() => Promise<void>> = [];
+    try {
+      if (await u.mutate!(draft, (after) => then.push(after))) {
+        index = draft;
+        owned = true;
+        listed = undefined;
+      }
+      afterWrite.push(...then);
+      settled.push(() => u.resolve());
+    } catch (err) {
+      settled.push(() => u.reject(err));
+    }
+  }
+  return index;
+}

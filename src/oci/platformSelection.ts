@@ -1,0 +1,75 @@
+import type { Descriptor, ImageIndex, ImageManifest, Platform } from './descriptor';
+import { OciError } from './errors';
+import { isImageIndex } from './mediaType';
+import { platformFromConfig } from './graph/childDescriptor';
+import { formatPlatform } from './platform';
+import { type PlatformPattern, platformList, platformPatternMatches, selectPlatformChildren } from './platformPattern';
+import type { OpOptions, ReadOnlyTarget } from './target';
+
+/** What `--platform` values pick under a reference. */
+export interface PlatformSelection {
+  /** The index the children come from (undefined when the reference is an image). */
+  index?: { desc: Descriptor; doc: ImageIndex; bytes: Buffer };
+  /** The manifests picked, in the index's order; for an image, the image itself. */
+  children: Descriptor[];
+}
+
+/**
+ * The children of the index `desc` the patterns pick (each must pick one; the error lists the index's
+ * platforms), or, for an image, the image itself unless its descriptor names a platform no pattern matches.
+ */
+export async function selectPlatforms(target: ReadOnlyTarget, desc: Descriptor, patterns: readonly PlatformPattern[], options: OpOptions = {}): Promise<PlatformSelection> {
+  if (!isImageIndex(desc.mediaType)) {
+    if (desc.platform && !patterns.some((p) => platformPatternMatches(p, desc.platform))) {
+      throw new OciError('NOT_FOUND', `${desc.digest} is ${formatPlatform(desc.platform)}, not ${patterns.map((p) => p.text).join(', ')}`);
+    }
+    return { children: [desc] };
+  }
+  const bytes = await target.fetchBytes(desc, options);
+  let doc: ImageIndex;
+  try {
+    doc = JSON.parse(bytes.toString('utf8')) as ImageIndex;
+  } catch (err) {
+    throw new OciError('INVALID_MANIFEST', `index ${desc.digest}: malformed JSON (${(err as Error).message})`, { cause: err });
+  }
+  const children = Array.isArray(doc.manifests) ? doc.manifests : [];
+  return { index: { desc, doc, bytes }, children: selectPlatformChildren(children, patterns, desc.digest) };
+}
+
+/** For commands that act on one manifest (manifest fetch, pull): the patterns must pick exactly one. */
+export async function selectOnePlatform(target: ReadOnlyTarget, desc: Descriptor, patterns: readonly PlatformPattern[], options: OpOptions = {}): Promise<Descriptor> {
+  const { children } = await selectPlatforms(target, desc, patterns, options);
+  if (children.length > 1) {
+    const which = patterns.map((p) => p.text).join(', ');
+    throw new OciError('INVALID_ARGUMENT', `platform ${which} matches ${children.length} manifests in the index ${desc.digest} (${platformList(children).join(', ')}); name one of them`);
+  }
+  return children[0]!;
+}
+
+/**
+ * The platforms the patterns stand for under `root`, for an operation that takes platforms (attach): exact
+ * values as given (the operation picks and checks them, as before), each wildcard replaced by the platforms of
+ * the index's children it matches, or for an image by the platform its config declares. A wildcard that
+ * matches nothing is refused, naming what there is.
+ */
+export async function expandPlatformPatterns(target: ReadOnlyTarget, root: Descriptor, patterns: readonly PlatformPattern[], options: OpOptions = {}): Promise<Platform[]> {
+  const out: Platform[] = [];
+  const add = (p: Platform) => {
+    if (!out.some((q) => formatPlatform(q) === formatPlatform(p))) out.push(p);
+  };
+  const wild = patterns.filter((p) => !p.exact);
+  for (const p of patterns) if (p.exact) add(p.exact);
+  if (wild.length === 0) return out;
+  if (isImageIndex(root.mediaType)) {
+    for (const child of (await selectPlatforms(target, root, wild, options)).children) add(child.platform!);
+    return out;
+  }
+  const manifest = JSON.parse((await target.fetchBytes(root, options)).toString('utf8')) as ImageManifest;
+  const own = await platformFromConfig(target, manifest, options).catch(() => undefined);
+  const unmatched = wild.filter((p) => !platformPatternMatches(p, own));
+  if (unmatched.length > 0) {
+    throw new OciError('NOT_FOUND', `${root.digest} is not an index and is ${own ? formatPlatform(own) : 'of no declared platform'}, not ${unmatched.map((p) => p.text).join(', ')}`);
+  }
+  add(own!);
+  return out;
+}

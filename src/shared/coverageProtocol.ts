@@ -1,0 +1,72 @@
+// The messages between the referrer coverage page (media/coverage) and the extension. Plain data only: this file
+// is imported by both sides, so it imports nothing (the page runs in a browser, without vscode or node).
+
+/**
+ * What one cell says. `present`: one or more attached. `gap`: none, while a sibling platform or the index carries
+ * this kind (what to fix). `none`: none, and no manifest of the image carries it either. `index`: none on the index
+ * itself (shown, never required: consumers resolve a platform).
+ */
+export type CellState = 'present' | 'gap' | 'none' | 'index';
+
+export interface CoverageArtifactView {
+  digest: string;
+  /** The artifact type, or what else says what it is. */
+  type: string;
+  /** How it is attached: `referrers`, `buildx`, `cosign-tag`. */
+  via: string[];
+  /** The cosign tag naming it. */
+  tag?: string;
+}
+
+export interface CoverageCellView {
+  kind: string;
+  count: number;
+  state: CellState;
+  artifacts: CoverageArtifactView[];
+}
+
+export interface CoverageRowView {
+  /** `index`, `linux/arm64/v8`, `[2.1] linux/arm64`: what the CLI's IMAGE column says. */
+  label: string;
+  digest: string;
+  index: boolean;
+  /** `os/arch[/variant]` of a platform directly below the reference (the ones attach can target); undefined otherwise. */
+  platform?: string;
+  cells: CoverageCellView[];
+}
+
+export interface CoverageColumnView {
+  id: string;
+  title: string;
+  /** Platforms directly below the reference lacking this kind (`os/arch[/variant]`): what "Attach to..." targets. */
+  missing: string[];
+  /** No attach button: `other` (of no known kind). */
+  attachable: boolean;
+}
+
+export interface CoverageModel {
+  /** `/path/to/layout:v1`, `registry/repo:v1`: the whole reference (a tooltip). */
+  reference: string;
+  /** `layout:v1`, `repo:v1`: what the title says. */
+  name: string;
+  digest: string;
+  columns: CoverageColumnView[];
+  rows: CoverageRowView[];
+  /** Cells in state `gap`. */
+  gaps: number;
+  /** Why the attach buttons are not offered (a registry, a read-only layout, an untrusted workspace); undefined when they are. */
+  attachBlocked?: string;
+}
+
+export type ToWebview =
+  | { type: 'model'; model: CoverageModel }
+  | { type: 'loading' }
+  | { type: 'error'; message: string };
+
+export type FromWebview =
+  | { type: 'ready' }
+  | { type: 'refresh' }
+  /** Open what a cell counts (`row` in model.rows). */
+  | { type: 'open'; row: number; kind: string }
+  /** Start the attach flow for the platforms lacking `kind`. */
+  | { type: 'attach'; kind: string };

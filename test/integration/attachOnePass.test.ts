@@ -1,0 +1,132 @@
+// attach to a real registry reads each file once: streamed into an upload session while hashed (the digest only
+// goes with the closing PUT), committed only when every file is read; a file that changes meanwhile is refused
+// with no tag (no fallback-tag index), no referrer and no blob under its digest.
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Readable, Transform } from 'node:stream';
+import { ANNOTATION_TITLE, type Descriptor } from '../../src/oci/descriptor';
+import { MediaType } from '../../src/oci/mediaType';
+import { attach } from '../../src/oci/referrers';
+import { emptyDescriptor, packArtifactManifest } from '../../src/oci/referrers/pack';
+import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
+import type { Target } from '../../src/oci/target';
+import { collect } from '../helpers/assertions';
+import { cleanupTemps, makeImage, tempDir } from '../unit/builders';
+import { hasDockerRegistry, launchRegistry, type LaunchedRegistry, useEmptyDockerConfig } from './support';
+
+const NOW = () => new Date('2026-03-04T05:06:07.891Z');
+
+function sha256(bytes: Buffer): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+/** The repository with `stage` wrapped: `onChunk` sees each chunk on its way into the upload session; `stages` counts the files staged. */
+function hooked(repo: RemoteRepository, onChunk: (chunk: Buffer) => void): Target & { stages: number } {
+  const counter = { stages: 0 };
+  return new Proxy(repo, {
+    get(t, prop, receiver) {
+      if (prop === 'stages') return counter.stages;
+      if (prop === 'stage') {
+        return (content: Readable, o?: object) => {
+          counter.stages++;
+          const tap = new Transform({
+            transform(chunk: Buffer, _e, done) {
+              onChunk(chunk);
+              done(null, chunk);
+            },
+          });
+          content.on('error', (err) => tap.destroy(err));
+          return t.stage(content.pipe(tap), o);
+        };
+      }
+      const v = Reflect.get(t, prop, receiver);
+      return typeof v === 'function' ? v.bind(t) : v;
+    },
+  }) as unknown as Target & { stages: number };
+}
+
+const describeRegistry = hasDockerRegistry() ? describe : describe.skip;
+
+describeRegistry('attach in one pass against docker-registry', function () {
+  this.timeout(120_000);
+  let registry: LaunchedRegistry;
+  useEmptyDockerConfig();
+  before(async () => {
+    registry = await launchRegistry();
+  });
+  after(async () => {
+    await registry?.stop();
+    cleanupTemps();
+  });
+  const repoNamed = (name: string) => new RemoteRepository(new RegistryClient(registry.host, { plainHttp: true }), name);
+
+  it('stores the bytes and digests a hash-first attach computed: layers, manifest bytes, listed as a referrer', async () => {
+    const repo = repoNamed('onepass/same');
+    const subject = await makeImage(repo, { seed: 'onepass' });
+    await repo.tag(subject, 'v1');
+    const dir = tempDir('manifold-onepass-it-');
+    const big = Buffer.alloc(6 << 20);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 13) % 253;
+    writeFileSync(join(dir, 'big.bin'), big);
+    writeFileSync(join(dir, 'sbom.spdx.json'), '{"spdxVersion":"SPDX-2.3","name":"demo"}\n');
+    const files = [
+      { path: join(dir, 'big.bin'), title: 'big.bin' },
+      { path: join(dir, 'sbom.spdx.json'), title: 'sbom.spdx.json', mediaType: 'application/spdx+json' },
+    ];
+    const target = hooked(repo, () => undefined);
+    const { artifacts } = await attach(target, { subject: 'v1', artifactType: 'application/vnd.test', files, now: NOW });
+    assert.equal(target.stages, 2);
+
+    const layers: Descriptor[] = files.map((f) => {
+      const bytes = readFileSync(f.path);
+      return { mediaType: f.mediaType ?? MediaType.ImageLayer, digest: sha256(bytes), size: bytes.length, annotations: { [ANNOTATION_TITLE]: f.title } };
+    });
+    const expected = packArtifactManifest({
+      artifactType: 'application/vnd.test',
+      config: emptyDescriptor(),
+      layers,
+      subject: await repo.resolve(subject.digest),
+      annotations: { 'org.opencontainers.image.created': '2026-03-04T05:06:07Z' },
+    });
+    assert.equal(artifacts[0]!.desc.digest, expected.desc.digest);
+    assert.deepEqual(await repo.fetchBytes(expected.desc), expected.raw);
+    for (const [i, f] of files.entries()) {
+      const stream = await repo.fetch(layers[i]!);
+      const chunks: Buffer[] = [];
+      for await (const c of stream) chunks.push(c as Buffer);
+      assert.deepEqual(Buffer.concat(chunks), readFileSync(f.path), f.title);
+    }
+    const referrers = await collect(repo.referrers(await repo.resolve(subject.digest)));
+    assert.deepEqual(referrers.map((r) => r.digest), [expected.desc.digest]);
+  });
+
+  it('a file appended to by a second process while it streams: refused naming it; no tag, no referrer, no blob', async () => {
+    const repo = repoNamed('onepass/changing');
+    const subject = await makeImage(repo, { seed: 'onepass' });
+    await repo.tag(subject, 'v1');
+    const dir = tempDir('manifold-onepass-it-');
+    const first = join(dir, 'first.txt');
+    const changing = join(dir, 'changing.bin');
+    writeFileSync(first, `only in this test ${Date.now()}\n`);
+    writeFileSync(changing, Buffer.alloc(3 << 20, 9));
+    const tagsBefore = await collect(repo.tags());
+    let changed = false;
+    const target = hooked(repo, (chunk) => {
+      if (changed || chunk.length < 1024) return;
+      changed = true;
+      execFileSync('sh', ['-c', 'printf more >> "$0"', changing]);
+    });
+    await assert.rejects(
+      attach(target, { subject: 'v1', artifactType: 'a/b', files: [{ path: first }, { path: changing }] }),
+      (e: Error) => e.message === `${changing}: the file changed while it was read; nothing was pushed`,
+    );
+    assert.ok(changed);
+    assert.deepEqual(await collect(repo.tags()), tagsBefore);
+    assert.deepEqual(await collect(repo.referrers(await repo.resolve(subject.digest))), []);
+    const firstBytes = readFileSync(first);
+    assert.equal(await repo.exists({ mediaType: 'application/octet-stream', digest: sha256(firstBytes), size: firstBytes.length }), false);
+  });
+});

@@ -1,0 +1,108 @@
+// One index.json rewrite per command (issue 19, item 3): attach --recursive and index create batch their updates.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ANNOTATION_REF_NAME, type Descriptor } from '../../src/oci/descriptor';
+import { createIndex } from '../../src/oci/imageIndex';
+import { OciLayoutStore, parseIndexJson } from '../../src/oci/layout';
+import { attach } from '../../src/oci/referrers';
+import { collect } from '../helpers/assertions';
+import { cleanupTemps, makeArtifact, makeImage, makeIndex, newLayout } from './builders';
+
+after(cleanupTemps);
+
+function indexEntries(store: OciLayoutStore): Descriptor[] {
+  const path = join(store.location, 'index.json');
+  return parseIndexJson(readFileSync(path), path).manifests;
+}
+
+describe('layout: one index.json rewrite per command', () => {
+  it('attach --recursive on a 40-platform index among 300 tags rewrites index.json once and lists every artifact', async () => {
+    const store = await newLayout();
+    const children: Descriptor[] = [];
+    for (let i = 0; i < 40; i++) children.push(await makeImage(store, { arch: `arch${i}` }));
+    const top = await makeIndex(store, children);
+    await store.tag(top, 'wide');
+    for (let i = 0; i < 300; i++) await store.tag(children[i % children.length]!, `t${i}`);
+    const before = store.indexWrites;
+    const listedBefore = indexEntries(store);
+
+    const { artifacts } = await attach(store, { subject: 'wide', artifactType: 'application/vnd.test', annotations: { k: 'v' }, recursive: true });
+
+    assert.equal(artifacts.length, 41);
+    assert.equal(store.indexWrites - before, 1);
+    const listed = indexEntries(store);
+    // What was there stays, in its order, and each artifact follows once, untagged (in the order the pushes ended).
+    assert.deepEqual(listed.slice(0, listedBefore.length), listedBefore);
+    assert.deepEqual(
+      listed.slice(listedBefore.length).map((d) => `${d.digest} ${d.annotations?.[ANNOTATION_REF_NAME]}`).sort(),
+      artifacts.map((a) => `${a.desc.digest} undefined`).sort(),
+    );
+    // A fresh reader (another process) finds each artifact as its subject's referrer.
+    const reader = await OciLayoutStore.open(store.location);
+    for (const a of artifacts) assert.deepEqual((await collect(reader.referrers(a.subject))).map((r) => r.digest), [a.desc.digest]);
+  });
+
+  it('index create with three tags rewrites index.json once', async () => {
+    const store = await newLayout();
+    const sources: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      await store.tag(await makeImage(store, { arch: `arch${i}` }), `src${i}`);
+      sources.push(`src${i}`);
+    }
+    const before = store.indexWrites;
+    const { desc } = await createIndex(store, { sources, tags: ['v1', 'v1.0', 'latest'] });
+    assert.equal(store.indexWrites - before, 1);
+    const reader = await OciLayoutStore.open(store.location);
+    for (const tag of ['v1', 'v1.0', 'latest']) assert.equal((await reader.resolve(tag)).digest, desc.digest);
+  });
+
+  it('a batch holds back only its own calls: another caller of the same store is written meanwhile', async () => {
+    const store = await newLayout();
+    const image = await makeImage(store);
+    const other = await makeImage(store, { arch: 'arm64' });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const batch = store.batchIndexUpdates(async () => {
+      await store.tag(image, 'inside');
+      await gate;
+    });
+    // Outside the batch: written (and readable) while the batch is still open.
+    await store.tag(other, 'outside');
+    const reader = await OciLayoutStore.open(store.location);
+    assert.equal((await reader.resolve('outside')).digest, other.digest);
+    await assert.rejects(reader.resolve('inside'), /not found/);
+    release();
+    await batch;
+    assert.equal((await reader.resolve('inside')).digest, image.digest);
+  });
+
+  it('an update that cannot be held back writes what the batch held first, in order, in the same rewrite', async () => {
+    const store = await newLayout();
+    const image = await makeImage(store);
+    const subject = await makeImage(store, { arch: 'arm64' });
+    const before = store.indexWrites;
+    await store.batchIndexUpdates(async () => {
+      const referrer = await makeArtifact(store, { subject, artifactType: 'a/b' }); // listed untagged: held
+      await store.tag(image, 'a'); // held
+      await store.untag('a'); // needs the tag written first, and its own error at once
+      await assert.rejects(store.untag('a'), /a: not found/);
+      assert.deepEqual(indexEntries(store).map((d) => d.digest), [referrer.digest]);
+    });
+    assert.equal(store.indexWrites - before, 1); // the held two with the first untag; nothing for the second
+  });
+
+  it('what a failed batch stored is still listed, and the failure is the one thrown', async () => {
+    const store = await newLayout();
+    const subject = await makeImage(store);
+    let referrer: Descriptor | undefined;
+    await assert.rejects(
+      store.batchIndexUpdates(async () => {
+        referrer = await makeArtifact(store, { subject, artifactType: 'a/b' });
+        throw new Error('stopped');
+      }),
+      /stopped/,
+    );
+    assert.deepEqual(indexEntries(store).map((d) => d.digest), [referrer!.digest]);
+  });
+});

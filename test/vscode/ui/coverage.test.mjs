@@ -1,0 +1,156 @@
+// UI test: "Show Referrer Coverage" on the demo layout's index, in code-server and chromium. The demo has an SBOM on
+// the index and on linux/amd64 only (scripts/demoPlatformSbom.ts): the matrix shows linux/arm64/v8 lacking one, the
+// column's "Attach to the 1 platform missing it" runs the attach flow with that platform already chosen (its
+// questions answered here, the file picked in the workbench's file dialog), and the matrix comes back complete.
+// What the page shows is checked against the files on disk. Screenshots go to test-results/ (coverage-*.png).
+// Run: node --test --test-concurrency=1 test/vscode/ui/coverage.test.mjs (after `npm run build`).
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { after, before, describe } from 'node:test';
+import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
+import { openWorkbench, resizeSidebar, sequentialSteps } from './harness.mjs';
+import { readLayout, referrersBySubject, REF_NAME } from './layoutOnDisk.mjs';
+import { childrenOf, expand, openManifoldView, runFromContextMenu, waitForRows } from './layoutsView.mjs';
+import { answer, pickOne, waitForQuickInput, waitForQuickInputClosed } from './quickInput.mjs';
+import { waitUntil } from './waits.mjs';
+
+const nls = JSON.parse(readFileSync(join(projectRoot, 'package.nls.json'), 'utf8'));
+const SBOM = 'application/spdx+json';
+const SBOM_TEXT = '{"spdxVersion":"SPDX-2.3","name":"demo linux/arm64/v8","packages":[]}\n';
+
+/** The matrix as the page shows it: each row's label and, per kind, the cell's state and text. */
+function readMatrix(view) {
+  return view.locator('body').evaluate(() => {
+    const table = document.querySelector('table.matrix');
+    if (!table) return undefined;
+    const rows = [...table.querySelectorAll('tbody tr')].map((tr) => ({
+      label: tr.getAttribute('data-label'),
+      digest: tr.getAttribute('data-digest'),
+      cells: Object.fromEntries([...tr.querySelectorAll('td.cell')].map((td) => [td.getAttribute('data-kind'), { state: td.getAttribute('data-state'), text: td.textContent.trim() }])),
+    }));
+    const summary = document.querySelector('.summary');
+    const buttons = [...document.querySelectorAll('button.attach')].map((b) => ({ kind: b.getAttribute('data-kind'), text: b.textContent }));
+    return { rows, gaps: summary ? Number(summary.getAttribute('data-gaps')) : undefined, summary: summary?.textContent ?? '', buttons, busy: !!document.querySelector('.busy') };
+  });
+}
+
+describe('Referrer coverage in the workbench', { timeout: 300_000 }, () => {
+  let wb;
+  let appDir;
+  let view;
+  const step = sequentialSteps(() => wb);
+
+  before(async () => {
+    wb = await openWorkbench({ demoLayouts: ['layouts/app'] });
+    appDir = wb.workspace.layouts['layouts/app'].path;
+    // The demo as `npm start` makes it: an SBOM on linux/amd64 only, beside the index's.
+    const { tsImport } = await import('tsx/esm/api');
+    const { addPlatformSbom } = await tsImport('../../../scripts/demoPlatformSbom.ts', import.meta.url);
+    await addPlatformSbom(appDir);
+  });
+
+  after(async () => {
+    await wb?.close();
+  });
+
+  step('opens the matrix from the index tag in the Layouts view', async () => {
+    const page = wb.page;
+    await openManifoldView(page);
+    await waitForRows(page, (r) => r.some((x) => x.level === 1 && x.label === 'app'), 'the layout app');
+    await expand(page, 'app', 1);
+    await waitForRows(page, (r) => childrenOf(r, { label: 'app', level: 1 }).some((c) => c.label === 'v1'), 'the tag v1');
+    await runFromContextMenu(page, 'v1', 2, nls['command.showCoverage.title']);
+    // The page is a webview: an iframe over the workbench, its content in the inner active frame.
+    view = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await view.locator('table.matrix tbody tr').nth(2).waitFor();
+  });
+
+  step('shows the index and each platform by kind: linux/arm64/v8 lacks the SBOM the others carry', async () => {
+    const layout = await readLayout(appDir);
+    const digest = (tag) => layout.tags.get(tag).digest;
+    const onDisk = await referrersBySubject(layout);
+    assert.deepEqual(['v1', 'linux-amd64', 'linux-arm64'].map((t) => onDisk[digest(t)] ?? []), [[SBOM], [SBOM], []], 'the demo on disk');
+    const m = await waitUntil(() => readMatrix(view), (x) => x && !x.busy && x.gaps !== undefined, { what: 'the matrix' });
+    assert.deepEqual(
+      m.rows.map((r) => ({ label: r.label, digest: r.digest, sbom: r.cells.sbom })),
+      [
+        { label: 'index', digest: digest('v1'), sbom: { state: 'present', text: '1' } },
+        { label: 'linux/amd64', digest: digest('linux-amd64'), sbom: { state: 'present', text: '1' } },
+        { label: 'linux/arm64/v8', digest: digest('linux-arm64'), sbom: { state: 'gap', text: '✗ missing' } },
+      ],
+    );
+    // No manifest is signed: not a gap, each platform's cell says none (and the column offers to attach to both).
+    assert.deepEqual(m.rows.map((r) => r.cells.signature.state), ['index', 'none', 'none']);
+    assert.equal(m.gaps, 1);
+    assert.match(m.summary, /1 gap/);
+    assert.deepEqual(m.buttons.find((b) => b.kind === 'sbom'), { kind: 'sbom', text: 'Attach to the 1 platform missing it' });
+    assert.deepEqual(m.buttons.find((b) => b.kind === 'signature'), { kind: 'signature', text: 'Attach to the 2 platforms missing it' });
+    await resizeSidebar(wb.page, 240); // room for every column of the matrix
+    await wb.screenshot('coverage-gap', view.locator('#root')); // the README's docs/images/coverage-matrix.png
+  });
+
+  step('"Attach to the 1 platform missing it" attaches an SBOM to linux/arm64/v8 through the attach flow', async () => {
+    const page = wb.page;
+    const file = join(wb.workspace.folder, 'sbom-arm64.spdx.json');
+    writeFileSync(file, SBOM_TEXT);
+    await view.locator('button.attach[data-kind="sbom"]').click();
+    // The attach flow asks what to attach, never where: the platform is chosen already.
+    await pickOne(page, SBOM);
+    await pickOne(page, (l) => l.includes('Choose files'));
+    // The workbench's own file dialog (a quick input over the folders): type the file's path, press Enter.
+    // It opens on the workspace folder: type the file's name after it, as a user does, and press Enter.
+    await waitForQuickInput(page, (s) => s.visible && s.value === `${wb.workspace.folder}/` && s.rows.some((r) => r.label === basename(file)), 'the file dialog on the workspace folder');
+    const box = page.locator('.quick-input-widget .quick-input-box input');
+    await box.press('End');
+    await box.pressSequentially(basename(file));
+    await waitForQuickInput(page, (s) => s.value === file, 'the path typed in the file dialog');
+    await page.keyboard.press('Enter');
+    const annotations = await answer(page, ''); // no annotations
+    assert.doesNotMatch(annotations.title, /platform/i, 'the last question is about annotations');
+    await waitForQuickInputClosed(page, 'the attach flow to take its last answer');
+
+    // On disk: one new SBOM artifact, its subject linux/arm64/v8, its layer the file's bytes.
+    const read = async () => {
+      const l = await readLayout(appDir);
+      return { layout: l, referrers: await referrersBySubject(l) };
+    };
+    const { layout } = await waitUntil(read, (x) => x.referrers[x.layout.tags.get('linux-arm64').digest]?.length === 1, { what: 'the SBOM on linux/arm64/v8 in index.json' });
+    const arm64 = layout.tags.get('linux-arm64').digest;
+    const entries = layout.entries.filter((e) => !e.annotations?.[REF_NAME]);
+    const manifests = await Promise.all(entries.map((e) => layout.json(e.digest)));
+    const made = manifests.find((x) => x.subject?.digest === arm64);
+    assert.equal(made.artifactType, SBOM);
+    assert.equal((await layout.blob(made.layers[0].digest)).toString('utf8'), SBOM_TEXT);
+  });
+
+  step('the matrix reads the layout again and is complete', async () => {
+    const m = await waitUntil(() => readMatrix(view), (x) => x && !x.busy && x.gaps === 0, { what: 'the matrix without gaps' });
+    assert.deepEqual(
+      m.rows.map((r) => r.cells.sbom),
+      [
+        { state: 'present', text: '1' },
+        { state: 'present', text: '1' },
+        { state: 'present', text: '1' },
+      ],
+    );
+    assert.match(m.summary, /Complete/);
+    assert.equal(m.buttons.find((b) => b.kind === 'sbom'), undefined, 'no SBOM is missing: no button');
+    await wb.screenshot('coverage-complete', view.locator('#root'));
+    await wb.screenshot('coverage-workbench');
+  });
+
+  step('a count opens the referrer it counts: the new SBOM manifest of linux/arm64/v8', async () => {
+    const page = wb.page;
+    const layout = await readLayout(appDir);
+    const arm64 = layout.tags.get('linux-arm64').digest;
+    await view.locator(`tr[data-digest="${arm64}"] td.cell[data-kind="sbom"] button.count`).click();
+    // The artifact's manifest, read-only, in a text editor beside the page: its type and its subject.
+    const text = await waitUntil(
+      () => page.locator('.part.editor .monaco-editor .view-lines').last().innerText(),
+      (t) => t.includes(SBOM) && t.includes(arm64.slice(7)),
+      { what: 'the SBOM manifest in an editor' },
+    );
+    assert.match(text, /"subject"/);
+  });
+});
