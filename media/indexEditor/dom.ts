@@ -45,9 +45,11 @@ export function inlineInput(anchor: HTMLElement, value: string, placeholder: str
     if (save) commit(field.value);
   };
   field.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter') close(true);
-    else if (e.key === 'Escape') close(false);
     e.stopPropagation();
+    if (e.key !== 'Enter' && e.key !== 'Escape') return;
+    // No keypress after this: the focus goes back to the control that opened the field, which Enter would press again.
+    e.preventDefault();
+    close(e.key === 'Enter');
   });
   field.addEventListener('blur', () => close(field.value !== value));
   field.focus();

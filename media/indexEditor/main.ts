@@ -259,7 +259,12 @@ function rowElement(r: RowView, s: EditorState): HTMLTableRowElement {
   }
   const mediaType = td(r.mediaType ? 'media-type' : 'media-type empty', l10n.t('Media type'), r.mediaType ? MEDIA_TYPES[r.mediaType] ?? r.mediaType : l10n.t('missing'));
   if (r.mediaType) mediaType.title = r.mediaType;
-  const digest = td('digest-cell', l10n.t('Digest'), r.digest ? h('code', { title: r.digest }, short(r.digest)) : h('span', { class: 'empty' }, l10n.t('missing')));
+  // The short form in the wide table; the whole digest where the entries stack (a line of its own has the room).
+  const digest = td(
+    'digest-cell',
+    l10n.t('Digest'),
+    ...(r.digest ? [h('code', { title: r.digest, class: 'short' }, short(r.digest)), h('code', { class: 'full' }, r.digest)] : [h('span', { class: 'empty' }, l10n.t('missing'))]),
+  );
   const size = td('size', l10n.t('Size'), r.size === undefined ? '—' : bytes(r.size));
   if (r.size !== undefined) size.title = l10n.t('{0} bytes', r.size);
   const actions = td('actions', '', button('{ }', l10n.t('Show entry {0} in the text', r.index), () => send({ type: 'showText', row: r.index })));
@@ -271,7 +276,8 @@ function rowElement(r: RowView, s: EditorState): HTMLTableRowElement {
     digest,
     blobCell(blobs[r.index]),
     size,
-    td(r.artifactType ? 'artifact-type' : 'artifact-type none', l10n.t('Artifact type'), r.artifactType ?? ''),
+    // Images have none: the column is there only when an entry has one.
+    ...(s.rows.some((x) => x.artifactType) ? [td(r.artifactType ? 'artifact-type' : 'artifact-type none', l10n.t('Artifact type'), r.artifactType ?? '')] : []),
     ...(s.kindsColumn ? [kindsCell(r, s)] : []),
     td(r.annotations.length > 0 ? 'annotations' : 'annotations none', l10n.t('Annotations'), annotationList(r.annotations, r.index)),
     actions,
@@ -281,7 +287,7 @@ function rowElement(r: RowView, s: EditorState): HTMLTableRowElement {
 }
 
 function manifests(s: EditorState): HTMLElement {
-  const columns = ['#', l10n.t('Platform'), l10n.t('Media type'), l10n.t('Digest'), l10n.t('Blob'), l10n.t('Size'), l10n.t('Artifact type'), ...(s.kindsColumn ? [l10n.t('Referrers')] : []), l10n.t('Annotations'), ''];
+  const columns = ['#', l10n.t('Platform'), l10n.t('Media type'), l10n.t('Digest'), l10n.t('Blob'), l10n.t('Size'), ...(s.rows.some((r) => r.artifactType) ? [l10n.t('Artifact type')] : []), ...(s.kindsColumn ? [l10n.t('Referrers')] : []), l10n.t('Annotations'), ''];
   const head = h('tr', {}, ...columns.map((t) => h('th', { scope: 'col' }, t)));
   const body = h('tbody', {}, ...s.rows.map((r) => rowElement(r, s)));
   const add = writable() ? button(l10n.t('Add manifests…'), l10n.t("Add manifests from the layout's tags (the platform comes from each config)"), () => send({ type: 'addManifests', version: s.version }), 'primary') : undefined;

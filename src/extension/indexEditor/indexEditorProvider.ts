@@ -11,6 +11,7 @@ import { DIAGNOSTIC_SOURCE } from '../diagnostics';
 import { LayoutFinder, roleOf } from '../documents/documentRole';
 import { addManifests, applyIntents, intentsOf } from './documentEdits';
 import { rowKinds } from './kindsColumn';
+import { referrerKindTable } from '../settings/referrerKinds';
 import { formattedIndexUri } from '../documents/formattedIndex';
 import { isDigestReference, parseStoredIndexUri } from '../documents/indexUri';
 import type { BlobState, EditorState, FromWebview, RowView, ToWebview } from '../../shared/indexEditorProtocol';
@@ -232,7 +233,8 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
 
   private async kinds(layout: string, text: string, signal: AbortSignal) {
     try {
-      return await rowKinds(await this.services.layouts.open(layout), text, signal);
+      // The user's kinds too (the setting manifold.referrerKinds), as the trees and the coverage view read them.
+      return await rowKinds(await this.services.layouts.open(layout), text, referrerKindTable(), signal);
     } catch (err) {
       if (!signal.aborted) this.services.log.debug(`index editor: referrer kinds in ${layout}: ${(err as Error).message}`);
       return undefined;

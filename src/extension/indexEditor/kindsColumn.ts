@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { OTHER_KIND } from '../../oci/referrers';
+import { OTHER_KIND, type KindTable } from '../../oci/referrers';
 import { documentCoverage } from '../../oci/referrers/documentCoverage';
 import type { ReadOnlyTarget } from '../../oci/target';
 import type { RowKinds } from '../../shared/indexEditorProtocol';
@@ -24,8 +24,8 @@ function kindWord(id: string, title: string | undefined, carried: boolean): stri
  * The index editor's kinds column: what each entry of the document (as written now) carries attached, and what it
  * lacks that a sibling or the index has; undefined for an entry that is not a platform (a BuildKit attestation).
  */
-export async function rowKinds(target: ReadOnlyTarget, text: string, signal?: AbortSignal): Promise<Array<RowKinds | undefined>> {
-  const { report, entries } = await documentCoverage(target, text, { signal });
+export async function rowKinds(target: ReadOnlyTarget, text: string, kinds: KindTable, signal?: AbortSignal): Promise<Array<RowKinds | undefined>> {
+  const { report, entries } = await documentCoverage(target, text, { kinds, signal });
   const titles = new Map(report.columns.map((c) => [c.id, c.title]));
   const word = (id: string, carried = true) => kindWord(id, titles.get(id), carried);
   return entries.map((e) => {
