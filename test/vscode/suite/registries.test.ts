@@ -9,7 +9,10 @@ import { hasDockerRegistry, launchRegistry, type LaunchedRegistry } from '../../
 import { startOciServer, type OciServer } from '../../integration/support/ociServer';
 import { row, rows, useFixtures, type Fixtures } from './layoutFixtures';
 
-/** The Registries view and the commands that move content between layouts and a registry. */
+/**
+ * The Registries view and the commands that move content between layouts and a registry. `platforms: []` answers
+ * the platform question of a multi-platform copy with "all of them" (copyPlatforms.test.ts asks it).
+ */
 describe('Registries view', () => {
   let f: Fixtures;
   let server: OciServer;
@@ -29,7 +32,7 @@ describe('Registries view', () => {
 
   it('copies a layout\'s multi-arch index with its referrers to a registry', async () => {
     assert.equal(await run('manifold.addRegistry', { registry: server.host, plainHttp: true }), server.host);
-    const result = await run<{ to: string; digest: string }>('manifold.copyToRegistry', { layout: f.demo, reference: 'v1', to: `${server.host}/team/app:v1` });
+    const result = await run<{ to: string; digest: string }>('manifold.copyToRegistry', { layout: f.demo, reference: 'v1', to: `${server.host}/team/app:v1`, platforms: [] });
     assert.ok(result, 'copyToRegistry returned nothing (see the Manifold log)');
     assert.equal(result.to, `${server.host}/team/app:v1`);
     assert.equal(server.repo('team/app').tags.get('v1'), result.digest);
@@ -72,7 +75,7 @@ describe('Registries view', () => {
   it('pulls a registry tag into a layout, referrers included', async () => {
     const target = join(f.workspace, 'layouts', 'pulled');
     await OciLayoutStore.open(target, { create: true });
-    const result = await run<{ digest: string }>('manifold.pullToLayout', { registry: server.host, repository: 'team/app', reference: 'v1', layout: target, tags: ['copy'] });
+    const result = await run<{ digest: string }>('manifold.pullToLayout', { registry: server.host, repository: 'team/app', reference: 'v1', layout: target, tags: ['copy'], platforms: [] });
     assert.ok(result);
     const store = await OciLayoutStore.open(target);
     const desc = await store.resolve('copy');
@@ -94,6 +97,7 @@ describe('Registries view', () => {
       reference: 'v1',
       layout: target,
       tags: ['taken'],
+      platforms: [],
       confirmed: true,
     });
     assert.deepEqual(result?.moved.map((m) => [m.tag, m.from, m.lastTag]), [['taken', made.digest, true]]);
