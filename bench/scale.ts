@@ -3,8 +3,8 @@
 // --recursive and index create with 1,000 manifests in a 10,000-tag layout. (The 2 x 3 x 64 MiB copy is copy.ts.)
 // Runs the built CLI (dist/cli.js) in fresh processes. Alone: `npm run build && tsx bench/scale.ts`.
 import { spawn } from 'node:child_process';
-import { createHash, randomFillSync } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomFillSync } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Descriptor } from '../src/oci/descriptor';
@@ -12,7 +12,7 @@ import { encodeIndex, encodeManifest } from '../src/oci/encoding/goJson';
 import { encodeIndexJson, parseIndexJson } from '../src/oci/layout';
 import { MediaType } from '../src/oci/mediaType';
 import { launchRegistry } from '../test/integration/support/registryLauncher';
-import { generateLayout } from './generateLayout';
+import { blobWriter, generateLayout } from './generateLayout';
 import { measureNode, type Measured } from './measure';
 import { addWideIndex, type Row } from './referrers';
 
@@ -46,14 +46,7 @@ const fig = (m: Measured) => `${m.ms.toFixed(0)} ms (${m.cpuMs.toFixed(0)} ms CP
 
 /** A layout holding one image of `layers` random layers of `size` bytes, tagged v1: written straight to disk. */
 function manyLayers(dir: string, layers: number, size: number): void {
-  const blobs = join(dir, 'blobs', 'sha256');
-  mkdirSync(blobs, { recursive: true });
-  writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  const put = (mediaType: string, bytes: Buffer): Descriptor => {
-    const hex = createHash('sha256').update(bytes).digest('hex');
-    writeFileSync(join(blobs, hex), bytes);
-    return { mediaType, digest: `sha256:${hex}`, size: bytes.length };
-  };
+  const put = blobWriter(dir);
   const descs: Descriptor[] = [];
   for (let i = 0; i < layers; i++) descs.push(put(MediaType.ImageLayerGzip, randomFillSync(Buffer.alloc(size))));
   const config = put(MediaType.ImageConfig, Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: descs.map((d) => d.digest) } })));
@@ -63,14 +56,7 @@ function manyLayers(dir: string, layers: number, size: number): void {
 
 /** A layout of a `platforms`-platform index (each image one random layer of `layerSize` bytes), tagged v1. */
 function wideImage(dir: string, platforms: number, layerSize: number): void {
-  const blobs = join(dir, 'blobs', 'sha256');
-  mkdirSync(blobs, { recursive: true });
-  writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  const put = (mediaType: string, bytes: Buffer): Descriptor => {
-    const hex = createHash('sha256').update(bytes).digest('hex');
-    writeFileSync(join(blobs, hex), bytes);
-    return { mediaType, digest: `sha256:${hex}`, size: bytes.length };
-  };
+  const put = blobWriter(dir);
   const children: Descriptor[] = [];
   for (let p = 0; p < platforms; p++) {
     const platform = { architecture: `arch${p}`, os: 'linux' };
