@@ -184,17 +184,18 @@ async function thousandManifests(work: string, row: Row): Promise<void> {
   row(`index create, 1,000 sources, ${layout.tags} other tags`, `${fig(create!)}; floor ${fig(createFloor!)} (ratio ${(create!.ms / createFloor!.ms).toFixed(2)})`, '<= 1.2x the floor', create!.ms <= 1.2 * createFloor!.ms);
 }
 
-/** Every workload of issue 19 but the 2 x 3 x 64 MiB copy (copy.ts). */
-export async function benchScale(work: string, row: Row): Promise<void> {
+/** Every workload of issue 19 but the 2 x 3 x 64 MiB copy (copy.ts); `parts` picks some (`tsx bench/scale.ts manifests`). */
+export async function benchScale(work: string, row: Row, parts: string[] = []): Promise<void> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first`);
-  await thousandManifests(work, row);
-  await wideCopies(work, row);
-  await smallLayers(work, row);
+  const run = (part: string) => parts.length === 0 || parts.includes(part);
+  if (run('manifests')) await thousandManifests(work, row);
+  if (run('copies')) await wideCopies(work, row);
+  if (run('layers')) await smallLayers(work, row);
 }
 
 if (require.main === module) {
   const work = mkdtempSync(join(tmpdir(), 'manifold-bench-scale-'));
-  benchScale(work, (what, figure, target, ok) => process.stdout.write(`${what}: ${figure} (target ${target}) ${ok ? 'met' : 'MISSED'}\n`))
+  benchScale(work, (what, figure, target, ok) => process.stdout.write(`${what}: ${figure} (target ${target}) ${ok ? 'met' : 'MISSED'}\n`), process.argv.slice(2))
     .catch((err: unknown) => {
       process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
       process.exitCode = 1;
