@@ -17,15 +17,20 @@ export interface GeneratedLayout {
   tags: number;
 }
 
-export function generateLayout(dir: string, indexes: number, platforms: number): GeneratedLayout {
+/** Makes the folders and oci-layout of a layout in `dir`; returns a function that writes a blob there by its digest. */
+export function blobWriter(dir: string): (mediaType: string, bytes: Buffer) => Descriptor {
   const blobs = join(dir, 'blobs', 'sha256');
   mkdirSync(blobs, { recursive: true });
   writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  const put = (mediaType: string, bytes: Buffer): Descriptor => {
+  return (mediaType, bytes) => {
     const hex = createHash('sha256').update(bytes).digest('hex');
     writeFileSync(join(blobs, hex), bytes);
     return { mediaType, digest: `sha256:${hex}`, size: bytes.length };
   };
+}
+
+export function generateLayout(dir: string, indexes: number, platforms: number): GeneratedLayout {
+  const put = blobWriter(dir);
   const entries: Descriptor[] = [];
   const indexTags: string[] = [];
   const imageTags: string[] = [];

@@ -3,8 +3,8 @@
 // --recursive and index create with 1,000 manifests in a 10,000-tag layout. (The 2 x 3 x 64 MiB copy is copy.ts.)
 // Runs the built CLI (dist/cli.js) in fresh processes. Alone: `npm run build && tsx bench/scale.ts`.
 import { spawn } from 'node:child_process';
-import { createHash, randomFillSync } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomFillSync } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Descriptor } from '../src/oci/descriptor';
@@ -12,7 +12,7 @@ import { encodeIndex, encodeManifest } from '../src/oci/encoding/goJson';
 import { encodeIndexJson, parseIndexJson } from '../src/oci/layout';
 import { MediaType } from '../src/oci/mediaType';
 import { launchRegistry } from '../test/integration/support/registryLauncher';
-import { generateLayout } from './generateLayout';
+import { blobWriter, generateLayout } from './generateLayout';
 import { measureNode, type Measured } from './measure';
 import { addWideIndex, type Row } from './referrers';
 
@@ -46,14 +46,7 @@ const fig = (m: Measured) => `${m.ms.toFixed(0)} ms (${m.cpuMs.toFixed(0)} ms CP
 
 /** A layout holding one image of `layers` random layers of `size` bytes, tagged v1: written straight to disk. */
 function manyLayers(dir: string, layers: number, size: number): void {
-  const blobs = join(dir, 'blobs', 'sha256');
-  mkdirSync(blobs, { recursive: true });
-  writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  const put = (mediaType: string, bytes: Buffer): Descriptor => {
-    const hex = createHash('sha256').update(bytes).digest('hex');
-    writeFileSync(join(blobs, hex), bytes);
-    return { mediaType, digest: `sha256:${hex}`, size: bytes.length };
-  };
+  const put = blobWriter(dir);
   const descs: Descriptor[] = [];
   for (let i = 0; i < layers; i++) descs.push(put(MediaType.ImageLayerGzip, randomFillSync(Buffer.alloc(size))));
   const config = put(MediaType.ImageConfig, Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: descs.map((d) => d.digest) } })));
@@ -63,14 +56,7 @@ function manyLayers(dir: string, layers: number, size: number): void {
 
 /** A layout of a `platforms`-platform index (each image one random layer of `layerSize` bytes), tagged v1. */
 function wideImage(dir: string, platforms: number, layerSize: number): void {
-  const blobs = join(dir, 'blobs', 'sha256');
-  mkdirSync(blobs, { recursive: true });
-  writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  const put = (mediaType: string, bytes: Buffer): Descriptor => {
-    const hex = createHash('sha256').update(bytes).digest('hex');
-    writeFileSync(join(blobs, hex), bytes);
-    return { mediaType, digest: `sha256:${hex}`, size: bytes.length };
-  };
+  const put = blobWriter(dir);
   const children: Descriptor[] = [];
   for (let p = 0; p < platforms; p++) {
     const platform = { architecture: `arch${p}`, os: 'linux' };
@@ -198,17 +184,18 @@ async function thousandManifests(work: string, row: Row): Promise<void> {
   row(`index create, 1,000 sources, ${layout.tags} other tags`, `${fig(create!)}; floor ${fig(createFloor!)} (ratio ${(create!.ms / createFloor!.ms).toFixed(2)})`, '<= 1.2x the floor', create!.ms <= 1.2 * createFloor!.ms);
 }
 
-/** Every workload of issue 19 but the 2 x 3 x 64 MiB copy (copy.ts). */
-export async function benchScale(work: string, row: Row): Promise<void> {
+/** Every workload of issue 19 but the 2 x 3 x 64 MiB copy (copy.ts); `parts` picks some (`tsx bench/scale.ts manifests`). */
+export async function benchScale(work: string, row: Row, parts: string[] = []): Promise<void> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first`);
-  await thousandManifests(work, row);
-  await wideCopies(work, row);
-  await smallLayers(work, row);
+  const run = (part: string) => parts.length === 0 || parts.includes(part);
+  if (run('manifests')) await thousandManifests(work, row);
+  if (run('copies')) await wideCopies(work, row);
+  if (run('layers')) await smallLayers(work, row);
 }
 
 if (require.main === module) {
   const work = mkdtempSync(join(tmpdir(), 'manifold-bench-scale-'));
-  benchScale(work, (what, figure, target, ok) => process.stdout.write(`${what}: ${figure} (target ${target}) ${ok ? 'met' : 'MISSED'}\n`))
+  benchScale(work, (what, figure, target, ok) => process.stdout.write(`${what}: ${figure} (target ${target}) ${ok ? 'met' : 'MISSED'}\n`), process.argv.slice(2))
     .catch((err: unknown) => {
       process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
       process.exitCode = 1;

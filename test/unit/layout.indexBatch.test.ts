@@ -105,4 +105,18 @@ describe('layout: one index.json rewrite per command', () => {
     );
     assert.deepEqual(indexEntries(store).map((d) => d.digest), [referrer!.digest]);
   });
+
+  it('a push still running when its batch has ended is listed on its own', async () => {
+    const store = await newLayout();
+    const subject = await makeImage(store);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let late: Promise<Descriptor> | undefined;
+    await store.batchIndexUpdates(async () => {
+      late = gate.then(() => makeArtifact(store, { subject, artifactType: 'a/b' }));
+    });
+    release();
+    const referrer = await late!;
+    assert.deepEqual(indexEntries(store).map((d) => d.digest), [referrer.digest]);
+  });
 });

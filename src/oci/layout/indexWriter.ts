@@ -29,6 +29,8 @@ interface Batch {
   index: LayoutIndex;
   held: PendingUpdate[];
   settled: Promise<void>[];
+  /** Once fn has ended: a call still running from it (a push fn did not wait for) is written as if unbatched. */
+  closed: boolean;
 }
 
 // Which batch a call belongs to follows the async calls made inside `batch(fn)`, so another caller of the same
@@ -85,14 +87,16 @@ export class LayoutIndex {
    * is listed even when fn fails: a stored referrer that index.json does not name would be lost to a prune.
    */
   async batch<T>(fn: () => Promise<T>): Promise<T> {
-    if (currentBatch.getStore()?.index === this) return fn();
-    const batch: Batch = { index: this, held: [], settled: [] };
+    const outer = currentBatch.getStore();
+    if (outer?.index === this && !outer.closed) return fn();
+    const batch: Batch = { index: this, held: [], settled: [], closed: false };
     let result: { value: T } | { error: unknown };
     try {
       result = { value: await currentBatch.run(batch, fn) };
     } catch (error) {
       result = { error };
     }
+    batch.closed = true;
     this.release(batch);
     const outcomes = await Promise.allSettled(batch.settled);
     if ('error' in result) throw result.error;
@@ -129,7 +133,7 @@ export class LayoutIndex {
 
   private enqueue(update: Omit<PendingUpdate, 'resolve' | 'reject'>, deferrable: boolean): Promise<void> {
     const batch = currentBatch.getStore();
-    const inBatch = batch?.index === this ? batch : undefined;
+    const inBatch = batch?.index === this && !batch.closed ? batch : undefined;
     const done = new Promise<void>((resolve, reject) => {
       const pending: PendingUpdate = { ...update, resolve, reject };
       if (inBatch && deferrable) inBatch.held.push(pending);

@@ -13,6 +13,8 @@ import { blobPath, verifyBlob } from './verify';
 export class ManifestKnowledge {
   /** Facts by digest; null: read, and not a manifest (or too large to be one). */
   readonly factsCache = new Map<string, ManifestFacts | null>();
+  /** The bytes facts() last read and verified: resolving a digest then fetching it (index create) reads it once. */
+  private lastRead: { digest: string; bytes: Buffer } | undefined;
   private subjects: { view: IndexView; signal?: AbortSignal; promise: Promise<SubjectIndex>; done?: SubjectIndex } | undefined;
 
   constructor(
@@ -23,6 +25,7 @@ export class ManifestKnowledge {
   /** Forgets what was known of a deleted manifest, and the walk it may have been part of. */
   forget(digest: string): void {
     this.factsCache.delete(digest);
+    if (this.lastRead?.digest === digest) this.lastRead = undefined;
     this.subjects = undefined;
   }
 
@@ -93,6 +96,14 @@ export class ManifestKnowledge {
     }
     const facts = manifestFacts(bytes);
     this.factsCache.set(desc.digest, facts ?? null);
+    this.lastRead = { digest: desc.digest, bytes };
     return facts;
+  }
+
+  /** The bytes of `digest` if facts() just read and verified them (once: then forgotten). */
+  takeLastRead(digest: string): Buffer | undefined {
+    const last = this.lastRead;
+    this.lastRead = undefined;
+    return last?.digest === digest ? last.bytes : undefined;
   }
 }

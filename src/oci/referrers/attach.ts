@@ -170,7 +170,8 @@ async function pushManifests(target: Target, packed: AttachedArtifact[], op: OpO
   const artifacts: AttachedArtifact[] = [];
   // Reported in plan order, each once it is stored, so an interrupted run shows exactly what it made.
   for (let i = 0; i < packed.length; i++) {
-    await stored[i]!.promise;
+    // On a failure, what was stored is listed (the batch's write) before the error goes on.
+    await stored[i]!.promise.catch((err: unknown) => pushing.then(() => Promise.reject(err), () => Promise.reject(err)));
     artifacts.push(packed[i]!);
     emit({ type: 'attached', artifact: packed[i]! });
   }

@@ -23,7 +23,12 @@ import { DEFAULT_RETRY, retryDelay, type RetryOptions } from './retry';
  * a process-wide V8 flag, so a long-lived host (the extension) does not call it. Call before the first request.
  */
 export function preferQuickStartup(): void {
-  (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--liftoff-only');
+  const v8 = require('node:v8') as typeof import('node:v8');
+  v8.setFlagsFromString('--liftoff-only');
+  // And a heap that grows slowly: a copy of 2,000 small blobs makes much short-lived garbage (requests, streams)
+  // that lives across an await and dies in old space, which V8 otherwise lets grow to ~70 MB before it marks;
+  // measured on a busy machine, this flag takes that copy from 116-122 MB to 87 MB of RSS for ~10% more CPU.
+  v8.setFlagsFromString('--optimize-for-size');
 }
 
 export interface RegistryClientOptions {
