@@ -3,22 +3,7 @@ import { OTHER_KIND, type KindTable } from '../../oci/referrers';
 import { documentCoverage } from '../../oci/referrers/documentCoverage';
 import type { ReadOnlyTarget } from '../../oci/target';
 import type { RowKinds } from '../../shared/indexEditorProtocol';
-
-/** The built-in kinds as the column says them (`signed · SBOM`, `no signature`); a user's kind by its title. */
-function kindWord(id: string, title: string | undefined, carried: boolean): string {
-  switch (id) {
-    case 'signature':
-      return carried ? l10n.t('signed') : l10n.t('signature');
-    case 'sbom':
-      return l10n.t('SBOM');
-    case 'provenance':
-      return l10n.t('provenance');
-    case 'end-of-life':
-      return l10n.t('end-of-life');
-    default:
-      return title ?? id;
-  }
-}
+import { kindName } from '../present/coverageItem';
 
 /**
  * The index editor's kinds column: what each entry of the document (as written now) carries attached, and what it
@@ -27,7 +12,8 @@ function kindWord(id: string, title: string | undefined, carried: boolean): stri
 export async function rowKinds(target: ReadOnlyTarget, text: string, kinds: KindTable, signal?: AbortSignal): Promise<Array<RowKinds | undefined>> {
   const { report, entries } = await documentCoverage(target, text, { kinds, signal });
   const titles = new Map(report.columns.map((c) => [c.id, c.title]));
-  const word = (id: string, carried = true) => kindWord(id, titles.get(id), carried);
+  // As the trees say them: `signed · SBOM` for what an entry carries, `no signature` for what it lacks.
+  const word = (id: string, carried = true) => (carried && id === 'signature' ? l10n.t('signed') : kindName(id, titles));
   return entries.map((e) => {
     if (!e) return undefined;
     const carried = report.columns.filter((c) => (e.counts[c.id] ?? 0) > 0).map((c) => word(c.id));
