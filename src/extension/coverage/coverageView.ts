@@ -12,7 +12,7 @@ import { untrustedMessage } from '../trust';
 import { pickOne } from '../ui/prompts';
 import { coverageModel } from './coverageModel';
 import { referrerKindTable } from '../settings/referrerKinds';
-import { webviewPage } from './webviewPage';
+import { webviewPage } from '../ui/webviewPage';
 
 export const COVERAGE_VIEW_TYPE = 'manifold.coverage';
 const DEBOUNCE_MS = 300;

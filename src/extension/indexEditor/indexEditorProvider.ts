@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { basename, dirname } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
+import { webviewPage } from '../ui/webviewPage';
 import { indexModel, type IndexModel } from '../../oci/indexDocument';
 import { isOciError } from '../../oci/errors';
 import { digestOf } from '../../oci/digest';
@@ -121,7 +121,7 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
       ),
     ];
     // Only now: the page's first message ('ready') must find the listener above.
-    panel.webview.html = this.html(panel.webview, media, dist);
+    panel.webview.html = webviewPage(panel.webview, { css: vscode.Uri.joinPath(media, 'indexEditor.css'), script: vscode.Uri.joinPath(dist, 'indexEditor.js'), title: l10n.t('Index editor') });
     panel.onDidDispose(() => {
       for (const d of subscriptions) d.dispose();
       kindsAbort?.abort();
@@ -282,27 +282,6 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
     }
   }
 
-  private html(webview: vscode.Webview, media: vscode.Uri, dist: vscode.Uri): string {
-    const nonce = randomBytes(16).toString('base64');
-    const css = webview.asWebviewUri(vscode.Uri.joinPath(media, 'indexEditor.css'));
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'indexEditor.js'));
-    // No inline style or script: only the stylesheet and the script carrying this page's nonce may run.
-    const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `img-src ${webview.cspSource} data:`, `font-src ${webview.cspSource}`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${css}">
-<title>${l10n.t('Index editor')}</title>
-</head>
-<body${l10nAttribute()}>
-<main id="root" aria-live="polite"></main>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
-  }
 }
 
 const COMPARE_MAX_CHARS = 1 << 20;
@@ -321,10 +300,3 @@ function isLayoutIndex(uri: vscode.Uri, layout: string): boolean {
   return uri.scheme === 'file' && basename(uri.fsPath) === 'index.json' && dirname(uri.fsPath) === layout;
 }
 
-/** VS Code's l10n bundle for the page's own strings (media/indexEditor uses @vscode/l10n); none in English. */
-function l10nAttribute(): string {
-  const bundle = vscode.l10n.bundle;
-  if (!bundle) return '';
-  const json = JSON.stringify(bundle).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return ` data-l10n="${json}"`;
-}
