@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readManifestContent, listTagsWithSummaries, SummaryCache, unreachableAfter, untaggedEntries } from '../../src/oci/graph';
 import { isOciError } from '../../src/oci/errors';
 import { MediaType } from '../../src/oci/mediaType';
-import { cleanupTemps, makeArtifact, makeImage, makeMultiArchLayout, newLayout, pushBlob } from './builders';
+import { cleanupTemps, makeArtifact, makeImage, makeIndex, makeMultiArchLayout, newLayout, pushBlob } from './builders';
 
 describe('graph: a layout as a browsable graph', () => {
   after(cleanupTemps);
@@ -42,6 +42,7 @@ describe('graph: a layout as a browsable graph', () => {
       await store.tag(children[1]!, 'arm64');
       const sbom = await makeArtifact(store, { artifactType: 'application/spdx+json' });
       await store.tag(sbom, 'sbom');
+      await store.tag(await makeIndex(store, [children[0]!]), 'one');
       await store.tag(index, `sha256-${'a'.repeat(64)}`);
       const listed = await listTagsWithSummaries(store, await store.entries());
       assert.deepEqual(
@@ -49,11 +50,13 @@ describe('graph: a layout as a browsable graph', () => {
         [
           ['arm64', 'image', 'linux/arm64'],
           ['multi', 'index', 'multi-arch (linux/amd64, linux/arm64, linux/arm/v7)'],
+          // One platform is not called multi-arch.
+          ['one', 'index', 'index of one platform (linux/amd64)'],
           ['sbom', 'artifact', 'application/spdx+json'],
         ],
       );
       const all = await listTagsWithSummaries(store, await store.entries(), { all: true });
-      assert.equal(all.length, 4);
+      assert.equal(all.length, 5);
     });
 
     it('keeps listing past a tag whose manifest is missing', async () => {

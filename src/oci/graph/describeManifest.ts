@@ -13,7 +13,7 @@ export interface ManifestSummary {
   /** `linux/amd64` for an image; the children's platforms for an index. */
   platforms: string[];
   artifactType?: string;
-  /** `multi-arch (linux/amd64, linux/arm64)`, `linux/arm64`, or the artifact type. */
+  /** `multi-arch (linux/amd64, linux/arm64)`, `index of one platform (linux/amd64)`, `linux/arm64`, or the artifact type. */
   description: string;
 }
 
@@ -26,7 +26,9 @@ export async function describeManifest(target: ReadOnlyTarget, desc: Descriptor,
     const children = Array.isArray(index.manifests) ? index.manifests : [];
     const platforms = children.filter((c) => c?.platform?.os && c.platform.architecture).map((c) => formatPlatform(c.platform!)).filter((p) => p !== UNKNOWN_PLATFORM);
     const artifactType = typeof index.artifactType === 'string' ? index.artifactType : undefined;
-    const description = artifactType && platforms.length === 0 ? artifactType : platforms.length > 0 ? `multi-arch (${platforms.join(', ')})` : `index of ${children.length} manifest${children.length === 1 ? '' : 's'}`;
+    // One platform is not multi-arch: say what it is rather than promise more.
+    const listed = platforms.length > 1 ? `multi-arch (${platforms.join(', ')})` : `index of one platform (${platforms[0]})`;
+    const description = artifactType && platforms.length === 0 ? artifactType : platforms.length > 0 ? listed : `index of ${children.length} manifest${children.length === 1 ? '' : 's'}`;
     return { desc, kind: 'index', platforms, artifactType, description };
   }
   if (isImageManifest(desc.mediaType)) {

@@ -35,16 +35,19 @@ export async function imagePlatform(layout, desc) {
 
 /**
  * The rows the Layouts view should show under this layout, read from the files: each tag (sorted) with its short
- * digest and what it is (an image's platform, `multi-arch (p1, p2)` for an index), then `Untagged` with the count
+ * digest and what it is (an image's platform, `multi-arch (p1, p2)` for an index, `index of one platform (p1)`), then `Untagged` with the count
  * of untagged entries when there are any.
  */
 export async function expectedTagRows(layout) {
   const rows = [];
   for (const tag of [...layout.tags.keys()].sort()) {
     const desc = layout.tags.get(tag);
-    const what = isIndex(desc)
-      ? `multi-arch (${(await layout.json(desc.digest)).manifests.map((m) => formatPlatform(m.platform)).join(', ')})`
-      : await imagePlatform(layout, desc);
+    const platforms = isIndex(desc) ? (await layout.json(desc.digest)).manifests.map((m) => formatPlatform(m.platform)) : [];
+    const what = !isIndex(desc)
+      ? await imagePlatform(layout, desc)
+      : platforms.length === 1
+        ? `index of one platform (${platforms[0]})`
+        : `multi-arch (${platforms.join(', ')})`;
     rows.push({ label: tag, description: `${shortDigest(desc.digest)} · ${what}` });
   }
   const untagged = layout.entries.filter((e) => !e.annotations?.[REF_NAME]).length;
