@@ -29,6 +29,15 @@ function commonArtifactTypes(): { type: string; label: string }[] {
 }
 const LIFECYCLE_EOL = 'vnd.microsoft.artifact.lifecycle.end-of-life.date';
 
+/** A lifecycle artifact's end-of-life annotation, filled in with a date a year from today, the date selected. */
+function endOfLifeSuggestion(): { value: string; selection: [number, number] } {
+  const date = new Date();
+  date.setUTCFullYear(date.getUTCFullYear() + 1);
+  const prefix = `${LIFECYCLE_EOL}=`;
+  const day = date.toISOString().slice(0, 10);
+  return { value: `${prefix}${day}T00:00:00Z`, selection: [prefix.length, prefix.length + day.length] };
+}
+
 export interface AttachCommandResult {
   artifacts: { digest: string; subject: string; platform?: string }[];
 }
@@ -50,7 +59,7 @@ export async function attach(services: Services, arg?: unknown): Promise<AttachC
   const files: AttachFile[] = await withMediaTypes(scripted ? filesArg(plain.files) : await askFiles(title));
   const annotations = scripted
     ? annotationChanges(plain.annotations, false)?.set
-    : annotationChanges(await askAnnotations(artifactType.endsWith('.lifecycle') ? `${title}: ${LIFECYCLE_EOL}=YYYY-MM-DDT00:00:00Z` : title), false)?.set;
+    : annotationChanges(await askAnnotations(title, false, artifactType.endsWith('.lifecycle') ? endOfLifeSuggestion() : undefined), false)?.set;
 
   let platforms: Platform[] | undefined = stringList(plain.platforms, 'platforms')?.map(parsePlatform);
   let recursive = plain.recursive === true;

@@ -39,11 +39,15 @@ export function splitList(text: string): string[] {
  * Asks for annotations one at a time (`key=value`, or `key-` to remove when `allowRemove`), until an
  * empty entry. Each entry is checked with the core's parser, so the rules match the CLI's.
  */
-export async function askAnnotations(title: string, allowRemove = false): Promise<string[]> {
+export async function askAnnotations(title: string, allowRemove = false, first?: { value: string; selection: [number, number] }): Promise<string[]> {
   const entries: string[] = [];
   for (;;) {
+    // A suggested first entry (a lifecycle's end-of-life date) is filled in with the part to change selected.
+    const suggested = entries.length === 0 ? first : undefined;
     const value = await input({
       title,
+      value: suggested?.value,
+      valueSelection: suggested?.selection,
       prompt: allowRemove
         ? l10n.t('key=value to set, key- to remove; leave empty to finish')
         : l10n.t('key=value; leave empty to finish'),
