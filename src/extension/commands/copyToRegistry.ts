@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { parseRegistryReference, formatRegistryReference } from '../../oci/registry';
+import { isOciError } from '../../oci/errors';
 import { shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
 import { manifestFrom, plainArgs } from './args';
@@ -22,10 +23,21 @@ export async function copyToRegistry(services: Services, arg?: unknown): Promise
   const ref = parseRegistryReference(to);
   const tag = ref.reference ?? source.tag;
   if (!tag || tag.includes(':')) throw new Error(l10n.t('Name the tag to push: {0}', `${ref.registry}/${ref.repository}:TAG`));
-  if (!services.registries.entry(ref.registry)) await services.registries.add(ref.registry, false);
-  await services.registries.addRepository(ref.registry, ref.repository);
   const dst = services.registries.repository(ref.registry, ref.repository);
-  const result = await copyWithProgress(title, source.layout.store, source.reference, dst, [tag], services.registries.onDidRetry, { platforms });
+  // A registry and repository join the view once the registry has answered: after the copy, or when it asks for
+  // credentials (so Sign In names it). A mistyped or unreachable one is not kept for good.
+  const remember = async () => {
+    if (!services.registries.entry(ref.registry)) await services.registries.add(ref.registry, false);
+    await services.registries.addRepository(ref.registry, ref.repository);
+  };
+  let result;
+  try {
+    result = await copyWithProgress(title, source.layout.store, source.reference, dst, [tag], services.registries.onDidRetry, { platforms });
+  } catch (err) {
+    if (isOciError(err, 'UNAUTHORIZED')) await remember();
+    throw err;
+  }
+  await remember();
   const shown = formatRegistryReference(ref.registry, ref.repository, tag);
   services.registriesTree.refreshAll();
   const message =

@@ -39,6 +39,20 @@ describe('Registries view', () => {
     assert.equal(result.digest, (await (await OciLayoutStore.open(f.demo)).resolve('v1')).digest);
   });
 
+  it('a copy to a registry that cannot be reached fails and does not add that registry to the view', async () => {
+    const settings = vscode.workspace.getConfiguration('manifold.registry');
+    await settings.update('retries', 0, vscode.ConfigurationTarget.Global);
+    try {
+      // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+      const failed = await run('manifold.copyToRegistry', { layout: f.demo, reference: 'v1', to: '127.0.0.1:1/typo/app:v1', platforms: [] });
+      assert.equal(failed, undefined, 'the failed command returns nothing');
+      assert.equal(f.services.registries.entry('127.0.0.1:1'), undefined);
+      assert.ok(!(await registryRows()).some((r) => r.label === '127.0.0.1:1'));
+    } finally {
+      await settings.update('retries', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('lists repositories and tags with platforms, read-only, expanding like layouts', async () => {
     const registry = await registryRow(undefined, server.host);
     assert.equal(registry.description, 'plain HTTP');
