@@ -3,50 +3,21 @@
 // with no tag (no fallback-tag index), no referrer and no blob under its digest.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Readable, Transform } from 'node:stream';
 import { ANNOTATION_TITLE, type Descriptor } from '../../src/oci/descriptor';
+import { digestOf } from '../../src/oci/digest';
 import { MediaType } from '../../src/oci/mediaType';
 import { attach } from '../../src/oci/referrers';
 import { emptyDescriptor, packArtifactManifest } from '../../src/oci/referrers/pack';
 import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
-import type { Target } from '../../src/oci/target';
 import { collect } from '../helpers/assertions';
+import { tapStaging } from '../helpers/stageTap';
 import { cleanupTemps, makeImage, tempDir } from '../unit/builders';
 import { hasDockerRegistry, launchRegistry, type LaunchedRegistry, useEmptyDockerConfig } from './support';
 
 const NOW = () => new Date('2026-03-04T05:06:07.891Z');
 
-function sha256(bytes: Buffer): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
-
-/** The repository with `stage` wrapped: `onChunk` sees each chunk on its way into the upload session; `stages` counts the files staged. */
-function hooked(repo: RemoteRepository, onChunk: (chunk: Buffer) => void): Target & { stages: number } {
-  const counter = { stages: 0 };
-  return new Proxy(repo, {
-    get(t, prop, receiver) {
-      if (prop === 'stages') return counter.stages;
-      if (prop === 'stage') {
-        return (content: Readable, o?: object) => {
-          counter.stages++;
-          const tap = new Transform({
-            transform(chunk: Buffer, _e, done) {
-              onChunk(chunk);
-              done(null, chunk);
-            },
-          });
-          content.on('error', (err) => tap.destroy(err));
-          return t.stage(content.pipe(tap), o);
-        };
-      }
-      const v = Reflect.get(t, prop, receiver);
-      return typeof v === 'function' ? v.bind(t) : v;
-    },
-  }) as unknown as Target & { stages: number };
-}
 
 const describeRegistry = hasDockerRegistry() ? describe : describe.skip;
 
@@ -76,13 +47,13 @@ describeRegistry('attach in one pass against docker-registry', function () {
       { path: join(dir, 'big.bin'), title: 'big.bin' },
       { path: join(dir, 'sbom.spdx.json'), title: 'sbom.spdx.json', mediaType: 'application/spdx+json' },
     ];
-    const target = hooked(repo, () => undefined);
+    const target = tapStaging(repo, () => undefined);
     const { artifacts } = await attach(target, { subject: 'v1', artifactType: 'application/vnd.test', files, now: NOW });
     assert.equal(target.stages, 2);
 
     const layers: Descriptor[] = files.map((f) => {
       const bytes = readFileSync(f.path);
-      return { mediaType: f.mediaType ?? MediaType.ImageLayer, digest: sha256(bytes), size: bytes.length, annotations: { [ANNOTATION_TITLE]: f.title } };
+      return { mediaType: f.mediaType ?? MediaType.ImageLayer, digest: digestOf(bytes), size: bytes.length, annotations: { [ANNOTATION_TITLE]: f.title } };
     });
     const expected = packArtifactManifest({
       artifactType: 'application/vnd.test',
@@ -114,7 +85,7 @@ describeRegistry('attach in one pass against docker-registry', function () {
     writeFileSync(changing, Buffer.alloc(3 << 20, 9));
     const tagsBefore = await collect(repo.tags());
     let changed = false;
-    const target = hooked(repo, (chunk) => {
+    const target = tapStaging(repo, (chunk) => {
       if (changed || chunk.length < 1024) return;
       changed = true;
       execFileSync('sh', ['-c', 'printf more >> "$0"', changing]);
@@ -127,6 +98,6 @@ describeRegistry('attach in one pass against docker-registry', function () {
     assert.deepEqual(await collect(repo.tags()), tagsBefore);
     assert.deepEqual(await collect(repo.referrers(await repo.resolve(subject.digest))), []);
     const firstBytes = readFileSync(first);
-    assert.equal(await repo.exists({ mediaType: 'application/octet-stream', digest: sha256(firstBytes), size: firstBytes.length }), false);
+    assert.equal(await repo.exists({ mediaType: 'application/octet-stream', digest: digestOf(firstBytes), size: firstBytes.length }), false);
   });
 });

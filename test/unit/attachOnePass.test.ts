@@ -3,17 +3,16 @@
 // visible (index.json and blobs/ unchanged, nothing left in the temp folder).
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Readable, Transform } from 'node:stream';
 import { ANNOTATION_TITLE, type Descriptor } from '../../src/oci/descriptor';
 import type { OciLayoutStore } from '../../src/oci/layout';
+import { digestOf } from '../../src/oci/digest';
 import { MediaType } from '../../src/oci/mediaType';
 import { attach } from '../../src/oci/referrers';
 import { emptyDescriptor, packArtifactManifest } from '../../src/oci/referrers/pack';
-import type { Target } from '../../src/oci/target';
 import { code } from '../helpers/assertions';
+import { tapStaging } from '../helpers/stageTap';
 import { cleanupTemps, makeMultiArchLayout, tempDir } from './builders';
 
 const NOW = () => new Date('2026-03-04T05:06:07.891Z');
@@ -27,41 +26,6 @@ function snapshot(store: OciLayoutStore): { index: string; blobs: string[]; temp
   };
 }
 
-function sha256(bytes: Buffer): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
-
-/**
- * The store, with `stage` wrapped: `onFirstChunk(chunk)` runs when the first chunk of a file passes on its way
- * into the staging, and `stages` counts the files staged.
- */
-function hooked(store: OciLayoutStore, onFirstChunk: (chunk: Buffer) => void): Target & { stages: number } {
-  const counter = { stages: 0 };
-  return new Proxy(store, {
-    get(t, prop, receiver) {
-      if (prop === 'stages') return counter.stages;
-      if (prop === 'stage') {
-        return (content: Readable, o?: object) => {
-          counter.stages++;
-          let first = true;
-          const tap = new Transform({
-            transform(chunk: Buffer, _e, done) {
-              if (first) {
-                first = false;
-                onFirstChunk(chunk);
-              }
-              done(null, chunk);
-            },
-          });
-          content.on('error', (err) => tap.destroy(err));
-          return t.stage(content.pipe(tap), o);
-        };
-      }
-      const v = Reflect.get(t, prop, receiver);
-      return typeof v === 'function' ? v.bind(t) : v;
-    },
-  }) as unknown as Target & { stages: number };
-}
 
 after(cleanupTemps);
 
@@ -84,7 +48,7 @@ describe('attach: one pass per file', () => {
     // What a two-pass attach computed: each file hashed on its own, packed the same way.
     const expectedLayers: Descriptor[] = files.map((f) => {
       const bytes = readFileSync(f.path);
-      return { mediaType: f.mediaType ?? MediaType.ImageLayer, digest: sha256(bytes), size: bytes.length, annotations: { [ANNOTATION_TITLE]: f.title } };
+      return { mediaType: f.mediaType ?? MediaType.ImageLayer, digest: digestOf(bytes), size: bytes.length, annotations: { [ANNOTATION_TITLE]: f.title } };
     });
     const expected = packArtifactManifest({
       artifactType: 'application/vnd.test',
@@ -152,7 +116,7 @@ describe('attach: one pass per file', () => {
       const before = snapshot(store);
       let changed = false;
       // Files are staged a few at a time: only the big one changes, once its first chunk is read.
-      const target = hooked(store, (chunk) => {
+      const target = tapStaging(store, (chunk) => {
         if (changed || chunk.length < 1024) return;
         changed = true;
         if (how.startsWith('grows')) {
@@ -175,7 +139,7 @@ describe('attach: one pass per file', () => {
       assert.ok(changed);
       assert.deepEqual(snapshot(store), before);
       // The file read whole before the refusal is not under its digest either.
-      assert.equal(await store.exists({ mediaType: 'application/octet-stream', digest: sha256(readFileSync(first)), size: readFileSync(first).length }), false);
+      assert.equal(await store.exists({ mediaType: 'application/octet-stream', digest: digestOf(readFileSync(first)), size: readFileSync(first).length }), false);
     });
   }
 
@@ -184,7 +148,7 @@ describe('attach: one pass per file', () => {
     const dir = tempDir('manifold-onepass-');
     writeFileSync(join(dir, 'here.txt'), 'here\n');
     const before = snapshot(store);
-    const target = hooked(store, () => undefined);
+    const target = tapStaging(store, () => undefined);
     await assert.rejects(
       attach(target, { subject: 'multi', artifactType: 'a/b', files: [{ path: join(dir, 'here.txt') }, { path: join(dir, 'gone.txt') }], recursive: true }),
       code('NOT_FOUND', /gone\.txt: no such file/),
