@@ -9,7 +9,7 @@ import { isOciError } from '../../src/oci/errors';
 import type { ImageManifest } from '../../src/oci/descriptor';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, tempDir } from '../unit/builders';
-import { hasDockerRegistry, launchRegistry, type LaunchedRegistry, useEmptyDockerConfig } from './support';
+import { hasDockerRegistry, useEmptyDockerConfig, useLaunchedRegistry } from './support';
 
 function skopeo(...args: string[]): Buffer {
   return execFileSync('skopeo', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -55,15 +55,9 @@ const describeRegistry = hasDockerRegistry() ? describe : describe.skip;
 
 describeRegistry('push, pull, blob push/delete, fetch-config against docker-registry', function () {
   this.timeout(120_000);
-  let registry: LaunchedRegistry;
   useEmptyDockerConfig();
-  before(async () => {
-    registry = await launchRegistry();
-  });
-  after(async () => {
-    await registry?.stop();
-    cleanupTemps();
-  });
+  const registry = useLaunchedRegistry();
+  after(cleanupTemps);
 
   it('push: skopeo inspect --raw equals the manifest bytes; pull brings every file back byte for byte', async () => {
     const dir = workDir();

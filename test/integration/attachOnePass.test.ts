@@ -14,7 +14,7 @@ import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
 import { collect } from '../helpers/assertions';
 import { tapStaging } from '../helpers/stageTap';
 import { cleanupTemps, makeImage, tempDir } from '../unit/builders';
-import { hasDockerRegistry, launchRegistry, type LaunchedRegistry, useEmptyDockerConfig } from './support';
+import { hasDockerRegistry, useEmptyDockerConfig, useLaunchedRegistry } from './support';
 
 const NOW = () => new Date('2026-03-04T05:06:07.891Z');
 
@@ -23,15 +23,9 @@ const describeRegistry = hasDockerRegistry() ? describe : describe.skip;
 
 describeRegistry('attach in one pass against docker-registry', function () {
   this.timeout(120_000);
-  let registry: LaunchedRegistry;
   useEmptyDockerConfig();
-  before(async () => {
-    registry = await launchRegistry();
-  });
-  after(async () => {
-    await registry?.stop();
-    cleanupTemps();
-  });
+  const registry = useLaunchedRegistry();
+  after(cleanupTemps);
   const repoNamed = (name: string) => new RemoteRepository(new RegistryClient(registry.host, { plainHttp: true }), name);
 
   it('stores the bytes and digests a hash-first attach computed: layers, manifest bytes, listed as a referrer', async () => {

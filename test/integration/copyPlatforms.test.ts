@@ -8,7 +8,7 @@ import { digestOf } from '../../src/oci/digest';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeArtifact, makeImage, makeIndex, newLayout, tempDir } from '../unit/builders';
-import { hasDockerRegistry, launchRegistry, type LaunchedRegistry, useEmptyDockerConfig } from './support';
+import { hasDockerRegistry, useEmptyDockerConfig, useLaunchedRegistry } from './support';
 
 function skopeo(...args: string[]): Buffer {
   return execFileSync('skopeo', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -45,15 +45,9 @@ const describeRegistry = hasDockerRegistry() ? describe : describe.skip;
 
 describeRegistry('cp --platform subsets and --dry-run with docker-registry', function () {
   this.timeout(120_000);
-  let registry: LaunchedRegistry;
   useEmptyDockerConfig();
-  before(async () => {
-    registry = await launchRegistry();
-  });
-  after(async () => {
-    await registry?.stop();
-    cleanupTemps();
-  });
+  const registry = useLaunchedRegistry();
+  after(cleanupTemps);
 
   it('layout -> registry: --dry-run plans every manifest and blob and the registry stays as it was', async () => {
     const s = await fivePlatforms();

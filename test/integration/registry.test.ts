@@ -10,7 +10,7 @@ import { isOciError } from '../../src/oci/errors';
 import { RegistryClient, RegistryError, RemoteRepository } from '../../src/oci/registry';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeArtifact, makeImage, makeIndex, newLayout, tempDir } from '../unit/builders';
-import { hasDockerRegistry, launchRegistry, startOciServer, startTokenServer, type LaunchedRegistry, type TokenServer, useEmptyDockerConfig } from './support';
+import { hasDockerRegistry, type LaunchedRegistry, launchRegistry, startOciServer, startTokenServer, type TokenServer, useEmptyDockerConfig, useLaunchedRegistry } from './support';
 
 function skopeo(...args: string[]): Buffer {
   return execFileSync('skopeo', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -43,15 +43,9 @@ const describeRegistry = hasDockerRegistry() ? describe : describe.skip;
 
 describeRegistry('docker-registry (distribution 2.8), no auth', function () {
   this.timeout(120_000);
-  let registry: LaunchedRegistry;
   useEmptyDockerConfig();
-  before(async () => {
-    registry = await launchRegistry();
-  });
-  after(async () => {
-    await registry?.stop();
-    cleanupTemps();
-  });
+  const registry = useLaunchedRegistry();
+  after(cleanupTemps);
 
   it('manifold cp -r to the registry: skopeo reads the same bytes, and copies back the same digests', async () => {
     const s = await sampleLayout();

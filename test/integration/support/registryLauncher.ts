@@ -124,3 +124,24 @@ async function waitUntilUp(url: string, child: ChildProcess): Promise<boolean> {
   }
   return false;
 }
+
+/**
+ * For the enclosing `describe`: a registry launched before its tests and stopped after them. The object returned
+ * stands for it (read its fields inside tests and hooks, once it is launched).
+ */
+export function useLaunchedRegistry(auth?: RegistryAuth): LaunchedRegistry {
+  let launched: LaunchedRegistry | undefined;
+  before(async () => {
+    launched = await launchRegistry(auth);
+  });
+  after(async () => {
+    await launched?.stop();
+  });
+  return new Proxy({} as LaunchedRegistry, {
+    get(_t, prop) {
+      if (!launched) throw new Error('the registry is launched in the describe\'s before hook: read it inside a test or hook');
+      const v = Reflect.get(launched, prop);
+      return typeof v === 'function' ? v.bind(launched) : v;
+    },
+  });
+}
