@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Descriptor, ImageIndex } from '../../src/oci/descriptor';
 import { digestOf } from '../../src/oci/digest';
@@ -9,23 +8,10 @@ import { OciLayoutStore } from '../../src/oci/layout';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeArtifact, makeImage, makeIndex, newLayout, tempDir } from '../unit/builders';
 import { hasDockerRegistry, useEmptyDockerConfig, useLaunchedRegistry } from './support';
+import { folderHashes } from '../helpers/folderHashes';
 
 function skopeo(...args: string[]): Buffer {
   return execFileSync('skopeo', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-/** Every file under a folder with the hash of its bytes (an absent folder is {}). */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[p.slice(dir.length)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return out;
 }
 
 /** Five platforms tagged v1, an SBOM on linux/arm/v7. */
@@ -51,10 +37,10 @@ describeRegistry('cp --platform subsets and --dry-run with docker-registry', fun
 
   it('layout -> registry: --dry-run plans every manifest and blob and the registry stays as it was', async () => {
     const s = await fivePlatforms();
-    const before = snapshot(registry.storage);
+    const before = folderHashes(registry.storage);
     const r = await runCli('cp', '-r', '--from-oci-layout', `${s.store.location}:v1`, `${registry.host}/plan/app:v1`, '--plain-http', '--dry-run', '--format', 'json');
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(snapshot(registry.storage), before);
+    assert.deepEqual(folderHashes(registry.storage), before);
     const plan = JSON.parse(r.stdout);
     assert.equal(plan.root.digest, s.index.digest);
     assert.equal(plan.rewrittenIndex, null);
@@ -82,11 +68,11 @@ describeRegistry('cp --platform subsets and --dry-run with docker-registry', fun
     const s = await fivePlatforms();
     assert.equal((await runCli('cp', '-r', '--from-oci-layout', `${s.store.location}:v1`, `${registry.host}/sub/app:v1`, '--plain-http')).code, 0);
     const out = join(tempDir(), 'layout');
-    const before = snapshot(registry.storage);
+    const before = folderHashes(registry.storage);
     const dry = await runCli('cp', '-r', `${registry.host}/sub/app:v1`, '--to-oci-layout', `${out}:arm`, '--plain-http', '--platform', 'linux/arm/*', '--dry-run', '--format', 'json');
     assert.equal(dry.code, 0, dry.stderr);
     assert.equal(existsSync(out), false);
-    assert.deepEqual(snapshot(registry.storage), before);
+    assert.deepEqual(folderHashes(registry.storage), before);
     const plan = JSON.parse(dry.stdout);
     assert.deepEqual(plan.rewrittenIndex, { from: s.index.digest, digest: plan.root.digest, platforms: 2, of: 5 });
 

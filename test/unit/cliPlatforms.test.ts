@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageIndex } from '../../src/oci/descriptor';
 import { digestOf } from '../../src/oci/digest';
@@ -8,19 +7,7 @@ import { OciLayoutStore } from '../../src/oci/layout';
 import { collect } from '../helpers/assertions';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeMultiArchLayout, tempDir } from './builders';
-
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[p.slice(dir.length)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
-}
+import { folderHashes } from '../helpers/folderHashes';
 
 describe('--platform lists and wildcards on the command line', () => {
   after(cleanupTemps);
@@ -70,10 +57,10 @@ describe('--platform lists and wildcards on the command line', () => {
   it('cp --dry-run --format json: the plan, and the destination unchanged (a folder not there is not made)', async () => {
     const dst = tempDir();
     await runCli('cp', '--from-oci-layout', '--to-oci-layout', `${src.store.location}:multi`, `${dst}:arm`, '--platform', 'linux/arm64');
-    const before = snapshot(dst);
+    const before = folderHashes(dst);
     const r = await runCli('cp', '--from-oci-layout', '--to-oci-layout', `${src.store.location}:multi`, `${dst}:v1`, '--platform', 'linux/arm*', '--dry-run', '--format', 'json');
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(snapshot(dst), before);
+    assert.deepEqual(folderHashes(dst), before);
     assert.match(r.stderr, /^would rewrite index .* with 2 of 3 platforms: new digest sha256:/);
     const plan = JSON.parse(r.stdout);
     assert.deepEqual(Object.keys(plan), ['dryRun', 'source', 'destination', 'root', 'rewrittenIndex', 'split', 'copy', 'existing', 'referrers', 'tags', 'bytesToCopy', 'bytesExisting']);

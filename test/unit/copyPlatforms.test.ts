@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { copy, planCopy } from '../../src/oci/copy';
 import type { Descriptor, ImageIndex } from '../../src/oci/descriptor';
 import { digestOf } from '../../src/oci/digest';
@@ -9,6 +6,7 @@ import { parsePlatformPatterns } from '../../src/oci/platformPattern';
 import type { Target } from '../../src/oci/target';
 import { collect } from '../helpers/assertions';
 import { cleanupTemps, makeArtifact, makeImage, makeIndex, newLayout } from './builders';
+import { folderHashes } from '../helpers/folderHashes';
 
 /** Five platforms, a buildx attestation of linux/arm/v7, an SBOM on linux/arm/v6 and a signature on the index. */
 async function fivePlatforms(target: Target) {
@@ -28,20 +26,6 @@ async function fivePlatforms(target: Target) {
   const sbom = await makeArtifact(target, { subject: children[3]!, artifactType: 'application/spdx+json', content: 'v6 sbom' });
   const indexSig = await makeArtifact(target, { subject: index, artifactType: 'application/vnd.example.sig', content: 'index sig' });
   return { children, attestation, index, sbom, indexSig };
-}
-
-/** Every file under a folder with the hash of its bytes: what "changes nothing" is checked against. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[p.slice(dir.length)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 describe('copy with a platform subset', () => {
@@ -129,9 +113,9 @@ describe('planCopy', () => {
     const dst = await newLayout();
     // linux/arm/v7 is at the destination already, under another tag.
     await copy(src, g.children[2]!.digest, dst, ['old']);
-    const before = snapshot(dst.location);
+    const before = folderHashes(dst.location);
     const plan = await planCopy(src, 'v1', dst, ['v1', 'old'], { platforms: parsePlatformPatterns(['linux/arm/*']), referrers: true });
-    assert.deepEqual(snapshot(dst.location), before);
+    assert.deepEqual(folderHashes(dst.location), before);
 
     assert.equal(plan.subset?.kept, 2);
     const v6 = g.children[3]!;
