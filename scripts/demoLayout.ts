@@ -58,16 +58,23 @@ export async function generateDemoLayout(dir: string): Promise<{ index: Descript
   }
   const { desc: index } = await createIndex(store, { sources: ['linux-amd64', 'linux-arm64'], tags: ['v1'] });
   await pushBlob(store, MediaType.Empty, EMPTY_JSON);
-  const sbom = await pushBlob(store, 'application/spdx+json', Buffer.from(JSON.stringify({ spdxVersion: 'SPDX-2.3', name: 'demo' })));
-  // The store lists a pushed referrer untagged in index.json (the oras convention), so peers keep it.
-  await pushManifest(store, {
+  await pushSbom(store, index, 'demo', 'sbom.spdx.json');
+  return { index, images };
+}
+
+/**
+ * An SPDX SBOM artifact (empty config, pushed before) referring to `subject`; the store lists it untagged in
+ * index.json (the oras convention), so peers keep it.
+ */
+export async function pushSbom(store: OciLayoutStore, subject: Descriptor, name: string, title: string): Promise<Descriptor> {
+  const sbom = await pushBlob(store, 'application/spdx+json', Buffer.from(JSON.stringify({ spdxVersion: 'SPDX-2.3', name })));
+  return pushManifest(store, {
     schemaVersion: 2,
     mediaType: MediaType.ImageManifest,
     artifactType: 'application/spdx+json',
     config: { mediaType: MediaType.Empty, digest: EMPTY_JSON_DIGEST, size: 2 },
-    layers: [{ ...sbom, annotations: { 'org.opencontainers.image.title': 'sbom.spdx.json' } }],
-    subject: index,
+    layers: [{ ...sbom, annotations: { 'org.opencontainers.image.title': title } }],
+    subject,
     annotations: { 'org.opencontainers.image.created': '2026-01-01T00:00:00Z' },
   });
-  return { index, images };
 }
