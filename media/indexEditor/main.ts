@@ -3,19 +3,10 @@
 // is drawn again from the state that comes back.
 import * as l10n from '@vscode/l10n';
 import type { BlobState, EditorState, FromWebview, RowKinds, RowView, TableEdit, ToWebview } from '../../src/shared/indexEditorProtocol';
-import { button, h, inlineInput } from './dom';
+import { button, h, inlineInput } from '../shared/dom';
+import { connect, shortDigest as short } from '../shared/webview';
 
-// The extension puts VS Code's l10n bundle on <body data-l10n> (absent in English): set before any string is made.
-const bundle = document.body.dataset.l10n;
-if (bundle) l10n.config({ contents: JSON.parse(bundle) as Record<string, string> });
-
-interface VsCodeApi {
-  postMessage(message: FromWebview): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
-const root = document.getElementById('root')!;
+const { send, root } = connect<FromWebview, ToWebview>(received);
 
 let state: EditorState | undefined;
 let blobs: BlobState[] = [];
@@ -32,12 +23,8 @@ const MEDIA_TYPES: Record<string, string> = {
   'application/vnd.docker.distribution.manifest.list.v2+json': l10n.t('Docker manifest list'),
 };
 
-const short = (digest: string) => (/^[a-z0-9]+:[a-f0-9]{12,}$/.test(digest) ? `${digest.slice(0, digest.indexOf(':') + 13)}…` : digest);
 const bytes = (n: number) => `${n.toLocaleString('en-US')} B`;
 
-function send(message: FromWebview): void {
-  vscode.postMessage(message);
-}
 
 function edit(e: TableEdit): void {
   if (!state || state.readOnly || state.syntaxError) return;
@@ -319,8 +306,7 @@ function render(): void {
   refocus(focused);
 }
 
-window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
-  const message = event.data;
+function received(message: ToWebview): void {
   switch (message.type) {
     case 'state':
       if (state?.version !== message.state.version) blobs = [];
@@ -338,6 +324,6 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       break;
   }
   render();
-});
+}
 
 send({ type: 'ready' });
