@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { shortDigest } from '../../oci/reference';
 import type { SubjectNode } from '../referrers/referrersView';
 import { RepositoryNode } from '../registries/registryNodes';
 import type { Services } from '../services';
@@ -14,7 +15,9 @@ export async function showReferrersTree(services: Services, arg?: unknown): Prom
   const target = await sourceManifestFrom(services, arg, l10n.t('Show Referrers'));
   const owner = await ownerOf(services, target, arg);
   if (!owner) throw new Error(l10n.t('{0} is not in the Layouts or Registries view: add it there first.', sourceReferenceText(target)));
-  const root = await services.referrers.show(owner.source, owner.ctx, target.desc, sourceReferenceText(target));
+  // `app:v1` (the layout's or repository's name as its view shows it): the whole reference is in the tooltip.
+  const label = `${owner.source.spec().label}${target.tag ? `:${target.tag}` : `@${shortDigest(target.desc.digest)}`}`;
+  const root = await services.referrers.show(owner.source, owner.ctx, target.desc, label);
   await services.referrersView.reveal(root, { select: true, focus: true, expand: true });
   return root;
 }
@@ -26,7 +29,7 @@ export async function showReferrersTree(services: Services, arg?: unknown): Prom
 export async function showReferrersText(services: Services, arg?: unknown): Promise<string> {
   const root = services.referrers.root;
   const target = await sourceManifestFrom(services, arg ?? root, l10n.t('Show Referrers as Text'));
-  const uri = services.documents.uri('referrers', target.ref, target.desc, root && arg === undefined ? root.reference! : sourceReferenceText(target));
+  const uri = services.documents.uri('referrers', target.ref, target.desc, sourceReferenceText(target));
   const editor = await services.documents.show(uri);
   return editor.document.getText();
 }
