@@ -8,6 +8,7 @@ import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeArtifact, makeImage, newLayout, tempDir, writeTar } from './builders';
 
 const BAD = 'sha256:NOTHEX';
+const BAD_DIGEST = `invalid digest ${BAD}: sha256 needs 64 lowercase hex characters`;
 
 /** Tags a, b, bad, c in that order (bad is manifests[2]), a with a referrer; then bad's digest broken by hand. */
 async function damagedLayout(): Promise<{ dir: string; index: string; a: Descriptor; b: Descriptor; c: Descriptor; referrer: Descriptor }> {
@@ -37,7 +38,7 @@ describe('a layout with one damaged index.json entry', () => {
   let problem: string;
   beforeEach(async () => {
     l = await damagedLayout();
-    problem = `${l.index}: manifests[2] (tag "bad"): invalid digest "${BAD}"`;
+    problem = `${l.index}: manifests[2].digest (tag "bad"): ${BAD_DIGEST}`;
   });
 
   it('repo tags lists the good rows and reports the damaged entry on stderr, exit 1', async () => {
@@ -87,7 +88,7 @@ describe('a layout with one damaged index.json entry', () => {
     const names = entries(l.index).map((e) => (e.annotations as Record<string, string> | undefined)?.['org.opencontainers.image.ref.name'] ?? '(untagged)');
     assert.deepEqual(names, ['a', 'bad', '(untagged)', 'v2']);
     const r = await runCli('repo', 'tags', '--oci-layout', l.dir, '--format', 'text');
-    assert.deepEqual([r.stdout, r.stderr, r.code], ['a\nv2\n', `Error: ${l.index}: manifests[1] (tag "bad"): invalid digest "${BAD}"\n`, 1]);
+    assert.deepEqual([r.stdout, r.stderr, r.code], ['a\nv2\n', `Error: ${l.index}: manifests[1].digest (tag "bad"): ${BAD_DIGEST}\n`, 1]);
   });
 
   it('untag removes the damaged entry by its tag, and nothing else', async () => {
@@ -133,7 +134,7 @@ describe('a layout archive with a damaged index.json entry', () => {
     const index = { schemaVersion: 2, manifests: [good, { ...good, digest: BAD, annotations: ref('bad') }] };
     writeTar(tar, [{ name: 'oci-layout', body: '{"imageLayoutVersion":"1.0.0"}' }, { name: 'index.json', body: JSON.stringify(index) }]);
     const r = await runCli('repo', 'tags', '--oci-layout', tar, '--format', 'text');
-    assert.deepEqual([r.stdout, r.stderr, r.code], ['a\n', `Error: index.json in ${tar}: manifests[1] (tag "bad"): invalid digest "${BAD}"\n`, 1]);
+    assert.deepEqual([r.stdout, r.stderr, r.code], ['a\n', `Error: index.json in ${tar}: manifests[1].digest (tag "bad"): ${BAD_DIGEST}\n`, 1]);
   });
 });
 
