@@ -58,7 +58,7 @@ describe('a layout with one damaged index.json entry', () => {
     assert.deepEqual([json.stderr, json.code], [`Error: ${problem}\n`, 1]);
   });
 
-  it('reads every other tag: resolve, manifest fetch, discover', async () => {
+  it('reads every other tag: resolve, manifest fetch', async () => {
     for (const [tag, desc] of [['a', l.a], ['b', l.b], ['c', l.c]] as const) {
       const r = await runCli('resolve', '--oci-layout', `${l.dir}:${tag}`);
       assert.deepEqual([r.stdout, r.stderr, r.code], [`${desc.digest}\n`, '', 0]);
@@ -66,9 +66,15 @@ describe('a layout with one damaged index.json entry', () => {
     const fetched = await runCli('manifest', 'fetch', '--oci-layout', `${l.dir}:b`, '--descriptor');
     assert.equal(fetched.code, 0, fetched.stderr);
     assert.equal(JSON.parse(fetched.stdout).digest, l.b.digest);
+  });
+
+  it('discover lists the referrers it can read and names the damaged entry on stderr, exit 1', async () => {
     const d = await runCli('discover', '--oci-layout', `${l.dir}:a`, '--format', 'json');
-    assert.equal(d.code, 0, d.stderr);
     assert.deepEqual(JSON.parse(d.stdout).referrers.map((m: { digest: string }) => m.digest), [l.referrer.digest]);
+    assert.deepEqual([d.stderr, d.code], [`Error: ${problem}\n`, 1]);
+    const table = await runCli('discover', '--oci-layout', `${l.dir}:a`, '--format', 'table');
+    assert.deepEqual(rows(table.stdout).slice(-1), [['application/vnd.test.sbom', l.referrer.digest]]);
+    assert.deepEqual([table.stderr, table.code], [`Error: ${problem}\n`, 1]);
   });
 
   it('resolving the damaged tag names the file, the entry and the problem', async () => {
