@@ -117,19 +117,30 @@ describe('a layout with one damaged index.json entry', () => {
     assert.deepEqual([tags.stdout, tags.code], ['a\nb\nc\n', 0]);
   });
 
-  it('the extension\'s diagnostics of index.json flag the damaged entry, at its digest', async () => {
-    const text = readFileSync(l.index, 'utf8');
+  it('the extension\'s diagnostics of index.json flag the damaged entry, at its digest, and still check the others\' sizes', async () => {
+    // c listed one byte larger than its blob: the layout still opens, so the blob checks of the other entries run.
+    const good = `"digest":"${l.c.digest}","size":${l.c.size},`;
+    const text = readFileSync(l.index, 'utf8').replace(good, `"digest":"${l.c.digest}","size":${l.c.size + 1},`);
+    assert.ok(readFileSync(l.index, 'utf8').includes(good));
+    writeFileSync(l.index, text);
     const found = await diagnose(text, { layout: await OciLayoutStore.open(l.dir), layoutName: 'layout', layoutIndex: true, expect: 'index' });
     const errors = found.filter((f) => f.severity === 'error');
-    assert.deepEqual(errors.map((f) => `${f.path} ${f.code}`), ['manifests[2].digest invalid-digest']);
+    assert.deepEqual(errors.map((f) => `${f.path} ${f.code}`), ['manifests[2].digest invalid-digest', 'manifests[3].size size-mismatch']);
     assert.equal(text.slice(errors[0]!.offset!, errors[0]!.offset! + errors[0]!.length!), `"${BAD}"`);
+    assert.equal(errors[1]!.message, `size ${l.c.size + 1} differs from the blob's ${l.c.size} bytes in the layout layout`);
   });
 
-  it('tagging over the damaged tag points it at a good manifest again', async () => {
+  it('tagging over the damaged tag is refused, naming the entry, and changes nothing; after untag it works', async () => {
+    const before = readFileSync(l.index);
+    const r = await runCli('tag', '--oci-layout', `${l.dir}:a`, 'bad');
+    assert.deepEqual([r.stdout, r.stderr, r.code], [`Tagging [oci-layout] ${l.dir}@${l.a.digest}\n`, `Error: ${problem}; tagging would drop this entry: untag "bad" first to remove it, or choose another tag\n`, 1]);
+    assert.deepEqual(readFileSync(l.index), before, 'index.json is unchanged, byte for byte');
+    assert.equal((await runCli('untag', '--oci-layout', `${l.dir}:bad`)).code, 0);
     assert.equal((await runCli('tag', '--oci-layout', `${l.dir}:a`, 'bad')).code, 0);
     assert.equal(badEntry(l.index), undefined);
     assert.equal((await runCli('resolve', '--oci-layout', `${l.dir}:bad`)).stdout, `${l.a.digest}\n`);
   });
+
 });
 
 describe('a layout archive with a damaged index.json entry', () => {
