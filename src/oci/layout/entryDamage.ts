@@ -4,14 +4,8 @@
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import { ANNOTATION_REF_NAME, type ImageIndex } from '../descriptor';
 import { OciError } from '../errors';
-import { descriptorProblems, formatPath, type PathSegment, type ProblemCode } from '../validate';
+import { descriptorProblems, formatPath, positionMapper, type PathSegment, type ProblemCode, type TextPosition } from '../validate';
 import { isDigestFast } from './verify';
-
-/** A place in a text: 0-based line, and character in UTF-16 code units (as editors count). */
-export interface TextPosition {
-  line: number;
-  character: number;
-}
 
 /** Where something is in a text, as character offsets and as positions. */
 export interface TextSpan {
@@ -156,30 +150,13 @@ function locateDamaged(list: unknown[], marked: number[], text: string): void {
   const root = parseTree(text, [], { disallowComments: true, allowTrailingComma: false });
   const array = root && findNodeAtLocation(root, ['manifests']);
   if (!array || array.type !== 'array' || array.children?.length !== list.length) return;
-  const lines = lineStarts(text);
+  const position = positionMapper(text);
   for (const i of marked) {
     const node = array.children[i]!;
     const damage = DAMAGED.get(list[i] as object)!;
     const raw = text.slice(node.offset, node.offset + node.length);
     if (JSON.stringify(JSON.parse(raw)) !== JSON.stringify(damage.value)) continue;
     damage.raw = raw;
-    damage.span = { offset: node.offset, length: node.length, start: position(lines, node.offset), end: position(lines, node.offset + node.length) };
+    damage.span = { offset: node.offset, length: node.length, start: position(node.offset), end: position(node.offset + node.length) };
   }
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function position(starts: number[], offset: number): TextPosition {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo, character: offset - starts[lo]! };
 }

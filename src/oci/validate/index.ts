@@ -2,3 +2,4 @@ export { descriptorProblems, parseDocument, type DocumentKind, type ParsedDocume
 export { parseManifestStrict, type StrictDocument } from './strict';
 export { formatPath, Section, specLink, type PathSegment, type Problem, type ProblemCode, type Severity } from './problems';
 export { findJsonSyntaxError, type JsonSyntaxError } from './jsonSyntax';
+export { positionMapper, type TextPosition } from './textPosition';
