@@ -6,10 +6,12 @@ import { parseDigest } from '../digest';
 import { OciError } from '../errors';
 import { HashWorker } from './hashWorker';
 
-// The tar is assembled in a few large shared buffers: files are read straight into them (no stream, no copy) and
-// each full one is written at its offset while the next fills. 4 x 4 MiB keeps memory flat and calls few.
-const SLOT = 4 << 20;
-const SLOTS = 4;
+// The tar is assembled in shared buffers: files are read straight into them (no stream, no copy) and each full one
+// is written at its offset while the next fills. 1 MiB each: read, hashed and written while still in the CPU's
+// cache (4 MiB buffers cost 1.5-3x the kernel time of 1 MiB ones here for the same copy); 8 of them keep reads,
+// writes and both hashes running side by side.
+const SLOT = 1 << 20;
+const SLOTS = 8;
 // Written pages are sent to disk every so often while the export goes on, so the final fsync has only the tail
 // to wait for (what `ingestStream` does for a large blob).
 const SYNC_EVERY = 64 << 20;
