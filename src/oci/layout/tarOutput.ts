@@ -96,7 +96,11 @@ export class TarOutput {
         const { bytesRead } = await fh.read(buf, this.fill, Math.min(SLOT - this.fill, size - done), done);
         if (bytesRead === 0) throw changed(describe, done, size);
         local?.update(buf.subarray(this.fill, this.fill + bytesRead));
-        if (remote !== undefined) this.waits.push(this.worker!.update(remote, alg!, this.cur, this.fill, bytesRead));
+        if (remote !== undefined) {
+          const hashed = this.worker!.update(remote, alg!, this.cur, this.fill, bytesRead);
+          hashed.catch(() => undefined); // reported through the buffer's busy promise, even if this read fails first
+          this.waits.push(hashed);
+        }
         this.fill += bytesRead;
         done += bytesRead;
         if (this.fill === SLOT) await this.flush();
