@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
-import { pipeline, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { ANNOTATION_REF_NAME, type Descriptor } from '../descriptor';
-import { isDigest, VerifyingStream } from '../digest';
+import { isDigest } from '../digest';
 import { OciError } from '../errors';
 import type { BlobMounter, OpOptions, Target } from '../target';
 import { TarExportTarget } from './tarExportTarget';
@@ -40,13 +40,7 @@ async function listLayout(root: string, verify: boolean): Promise<TarMember[]> {
     dir: false,
     size,
     describe: join(root, path),
-    open: async () => {
-      const raw = createReadStream(join(root, path), { highWaterMark: 1 << 20 });
-      if (!digest) return raw;
-      const verified = new VerifyingStream({ digest, size }, ` in ${root}`);
-      pipeline(raw, verified, () => undefined);
-      return verified;
-    },
+    file: { path: join(root, path), check: digest ? { digest, where: ` in ${root}` } : undefined },
   });
   for (const name of ['oci-layout', 'index.json']) {
     const st = await fs.stat(join(root, name)).catch(() => undefined);
@@ -130,7 +124,12 @@ export async function beginLayoutTarExport(dest: string): Promise<LayoutTarExpor
           if (!have.has(alg)) noted.push({ path: alg, dir: true, size: 0 });
           have.add(alg);
           have.add(path);
-          noted.push({ path, dir: false, size: desc.size, describe: `blob ${desc.digest}`, open: () => source.fetch(desc, options) as Promise<Readable> });
+          const member: TarMember = { path, dir: false, size: desc.size, describe: `blob ${desc.digest}` };
+          // A blob of a layout folder is read from its file directly (verified as it goes); one in a tar streams.
+          const folder = source instanceof OciLayoutStore && (await fs.stat(source.location).catch(() => undefined))?.isDirectory();
+          if (folder) member.file = { path: join(source.location, path), check: { digest: desc.digest, where: ` in ${source.location}` } };
+          else member.open = () => source.fetch(desc, options) as Promise<Readable>;
+          noted.push(member);
         }
         return await writeTarFile(target, sortMembers([...staged, ...noted]), options);
       } finally {

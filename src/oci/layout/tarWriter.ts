@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { tarEnd, tarHeaders, tarPadding } from '../encoding/tarHeader';
 import { OciError } from '../errors';
 import type { OpOptions } from '../target';
+import { TarOutput, type FileCheck } from './tarOutput';
 
 /** What `writeLayoutTar` wrote. */
 export interface TarExportResult {
@@ -23,99 +24,60 @@ export interface TarMember {
   size: number;
   /** The content (files only): exactly `size` bytes, verified by the stream itself where it can be. */
   open?: () => Promise<Readable>;
+  /** Or a plain file holding it, read directly (faster than a stream), and checked against a digest when given. */
+  file?: { path: string; check?: FileCheck };
   /** Named in the error when the content is not `size` bytes. */
   describe?: string;
 }
 
-// Chunks are gathered to this much before a write: one system call per MiB, whatever size the source reads in.
-const WRITE_BATCH = 1 << 20;
-
 /**
  * Writes `members`, in the order given, as a tar to a hidden temp file beside `dest`, synced and renamed over
  * `dest`: a process killed part way leaves no half tar under the name (at most the hidden temp file, which
- * `sweepTarLeftovers` removes once its process is gone). Memory stays flat: a member's content streams through,
- * and the next chunk is read and hashed while the previous one is written.
+ * `sweepTarLeftovers` removes once its process is gone). Memory stays flat: content goes through a few fixed
+ * buffers (TarOutput), files read straight into them and verified on another thread while the tar is hashed here.
  */
 export async function writeTarFile(dest: string, members: TarMember[], options: OpOptions = {}): Promise<TarExportResult> {
   const tmp = join(dirname(dest), `.${basename(dest)}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
   const fh = await fs.open(tmp, 'wx', 0o644);
   let closed = false;
-  const hash = createHash('sha256');
-  let size = 0;
-  let batch: Buffer[] = [];
-  let batched = 0;
-  let writing: Promise<void> = Promise.resolve();
-  const flush = async (): Promise<void> => {
-    const buffers = batch;
-    batch = [];
-    batched = 0;
-    await writing;
-    writing = writeAll(fh, buffers);
-    writing.catch(() => undefined); // reported by the next await of it
-  };
-  const write = async (buf: Buffer): Promise<void> => {
-    hash.update(buf);
-    size += buf.length;
-    batch.push(buf);
-    batched += buf.length;
-    if (batched >= WRITE_BATCH) await flush();
-  };
+  const out = new TarOutput(fh, options.signal);
   try {
     for (const member of members) {
       options.signal?.throwIfAborted();
       const name = member.dir ? `${member.path}/` : member.path;
-      for (const header of tarHeaders(name, member.dir ? '5' : '0', member.dir ? 0o755 : 0o644, member.size)) await write(header);
-      if (member.dir || !member.open) continue;
-      let copied = 0;
-      const stream = await member.open();
-      try {
-        for await (const chunk of stream) {
-          options.signal?.throwIfAborted();
-          const buf = chunk as Buffer;
-          copied += buf.length;
-          if (copied > member.size) break;
-          await write(buf);
+      for (const header of tarHeaders(name, member.dir ? '5' : '0', member.dir ? 0o755 : 0o644, member.size)) await out.put(header);
+      if (member.dir) continue;
+      const describe = member.describe ?? member.path;
+      if (member.file) await out.putFile(member.file.path, member.size, describe, member.file.check);
+      else if (member.open) {
+        const stream = await member.open();
+        let copied: number;
+        try {
+          copied = await out.putStream(stream, member.size);
+        } finally {
+          stream.destroy();
         }
-      } finally {
-        stream.destroy();
-      }
-      if (copied !== member.size) {
-        throw new OciError('INVALID_LAYOUT', `${member.describe ?? member.path}: changed while it was written to the tar (${copied} bytes, expected ${member.size})`);
-      }
+        if (copied !== member.size) {
+          throw new OciError('INVALID_LAYOUT', `${describe}: changed while it was written to the tar (${copied} bytes, expected ${member.size})`);
+        }
+      } else continue;
       const pad = tarPadding(member.size);
-      if (pad.length) await write(pad);
+      if (pad.length) await out.put(pad);
     }
-    await write(tarEnd());
-    await flush();
-    await writing;
+    await out.put(tarEnd());
+    const { digest, size } = await out.end();
     await fh.sync();
+    await out.close();
     await fh.close();
     closed = true;
     await fs.rename(tmp, dest);
     await syncDir(dirname(dest));
-    return { digest: `sha256:${hash.digest('hex')}`, size, entries: members.map((m) => (m.dir ? `${m.path}/` : m.path)) };
+    return { digest, size, entries: members.map((m) => (m.dir ? `${m.path}/` : m.path)) };
   } catch (err) {
-    await writing.catch(() => undefined);
+    await out.close();
     if (!closed) await fh.close().catch(() => undefined);
     await fs.rm(tmp, { force: true });
     throw err;
-  }
-}
-
-async function writeAll(fh: fs.FileHandle, buffers: Buffer[]): Promise<void> {
-  let rest = buffers;
-  while (rest.length > 0) {
-    let { bytesWritten } = await fh.writev(rest);
-    // A short write: skip what went, go on with the remainder.
-    const next: Buffer[] = [];
-    for (const buf of rest) {
-      if (bytesWritten >= buf.length) bytesWritten -= buf.length;
-      else {
-        next.push(bytesWritten > 0 ? buf.subarray(bytesWritten) : buf);
-        bytesWritten = 0;
-      }
-    }
-    rest = next;
   }
 }
 
