@@ -13,11 +13,11 @@ import { applyUpdate, referrerChoice, type UpdateCommandResult } from './updateI
  * changed or removed, new ones added, then "Apply" writes one updated index.
  * In a layout or on a registry. Arguments: an index node of either view, or `{ layout, index, annotations: ['key=value', 'key-'], referrers?: 'copy' | 'leave' }`.
  */
-export async function annotate(services: Services, arg?: unknown): Promise<UpdateCommandResult> {
+export async function annotate(services: Services, arg?: unknown, answers?: unknown): Promise<UpdateCommandResult> {
   const title = l10n.t('Edit Index Annotations');
   const target = await editableManifestFrom(services, arg, title, { indexOnly: true, key: 'index' });
-  const given = annotationChanges(plainArgs(arg).annotations, true);
-  const choice = referrerChoice(plainArgs(arg));
+  const given = annotationChanges(plainArgs(arg, answers).annotations, true);
+  const choice = referrerChoice(plainArgs(arg, answers));
   if (given) return applyUpdate(services, target, { annotations: given }, title, choice);
 
   const index = JSON.parse((await target.target.fetchBytes(target.desc)).toString('utf8')) as ImageIndex;

@@ -31,9 +31,14 @@ export interface PlainArgs {
   [key: string]: unknown;
 }
 
-export function plainArgs(arg: unknown): PlainArgs {
-  if (arg && typeof arg === 'object' && !(arg instanceof Node) && !(arg instanceof vscode.Uri)) return arg as PlainArgs;
-  return {};
+/**
+ * The plain-object fields of `arg`, and of `answers`: after a node, `executeCommand(id, node, { tags, confirmed })`
+ * answers what the command would ask. The tree passes its selection (an array) in that place: not answers.
+ */
+export function plainArgs(arg: unknown, answers?: unknown): PlainArgs {
+  const plain = (a: unknown) => Boolean(a) && typeof a === 'object' && !Array.isArray(a) && !(a instanceof Node) && !(a instanceof vscode.Uri);
+  const own = plain(arg) ? (arg as PlainArgs) : {};
+  return plain(answers) ? { ...own, ...(answers as PlainArgs) } : own;
 }
 
 export async function layoutFrom(services: Services, arg: unknown, title: string): Promise<ResolvedLayout> {

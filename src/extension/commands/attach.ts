@@ -50,10 +50,10 @@ export interface AttachCommandResult {
  * where `files` are paths (title: the file name) or `{ path, mediaType?, title? }`. `{ layout, reference, platforms }`
  * without an artifact type asks the rest (type, files, annotations) and attaches to those platforms.
  */
-export async function attach(services: Services, arg?: unknown): Promise<AttachCommandResult> {
+export async function attach(services: Services, arg?: unknown, answers?: unknown): Promise<AttachCommandResult> {
   const title = l10n.t('Attach Artifact');
   const target = await editableManifestFrom(services, arg, title, { key: 'subject' });
-  const plain = plainArgs(arg);
+  const plain = plainArgs(arg, answers);
   const scripted = typeof plain.artifactType === 'string';
 
   const artifactType = scripted ? (plain.artifactType as string) : await askArtifactType(title);

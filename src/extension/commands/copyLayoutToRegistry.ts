@@ -22,12 +22,12 @@ export interface CopyLayoutResult {
  * `manifold.copyLayoutToRegistry`: copies every tag of a layout, with everything below it and its referrers, to one
  * repository under the same tags. Arguments: a layout node, a layout folder URI, or `{ layout, to: 'host/repo' }`.
  */
-export async function copyLayoutToRegistry(services: Services, arg?: unknown): Promise<CopyLayoutResult> {
+export async function copyLayoutToRegistry(services: Services, arg?: unknown, answers?: unknown): Promise<CopyLayoutResult> {
   const title = l10n.t('Copy Layout to Registry');
   const layout = await layoutFrom(services, arg, title);
   const listings = await listTargetTags(layout.store);
   if (listings.length === 0) throw new Error(l10n.t('{0} has no tags to copy.', vscode.workspace.asRelativePath(layout.path)));
-  const given = plainArgs(arg).to;
+  const given = plainArgs(arg, answers).to;
   const ref = parseRegistryReference(typeof given === 'string' ? given : await askRepository(services, title, l10n.t('Destination repository: registry/repository')));
   if (ref.reference) throw new Error(l10n.t('Name only the repository ({0}): every tag keeps its name.', `${ref.registry}/${ref.repository}`));
   const dst = services.registries.repository(ref.registry, ref.repository);

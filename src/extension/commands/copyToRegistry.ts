@@ -17,11 +17,11 @@ import { askCopyPlatforms, subsetText } from './copyPlatforms';
  * Arguments: a node of either view, a layout folder URI, or `{ layout, reference, to: 'host/repo:tag', platforms?:
  * ['os/arch'] }` (`{ registry, repository, reference, to, ... }` from a registry).
  */
-export async function copyToRegistry(services: Services, arg?: unknown): Promise<{ to: string; digest: string; message: string }> {
+export async function copyToRegistry(services: Services, arg?: unknown, answers?: unknown): Promise<{ to: string; digest: string; message: string }> {
   const title = l10n.t('Copy to Registry');
   const source = await sourceManifestFrom(services, arg, title);
-  const platforms = await askCopyPlatforms(source.target, source.desc, title, plainArgs(arg).platforms);
-  const given = plainArgs(arg).to;
+  const platforms = await askCopyPlatforms(source.target, source.desc, title, plainArgs(arg, answers).platforms);
+  const given = plainArgs(arg, answers).to;
   const to = typeof given === 'string' ? given : await askDestination(services, title, source.tag);
   const ref = parseRegistryReference(to);
   const tag = ref.reference ?? source.tag;

@@ -19,10 +19,10 @@ import { Cancelled } from '../ui/prompts';
  * Arguments: a tag or manifest node of either view, or `{ layout, reference, withReferrers?, confirmed? }` or
  * `{ registry, repository, reference, withReferrers?, confirmed? }`.
  */
-export async function deleteManifest(services: Services, arg?: unknown): Promise<{ digest: string; tags: string[]; deleted: string[] }> {
+export async function deleteManifest(services: Services, arg?: unknown, answers?: unknown): Promise<{ digest: string; tags: string[]; deleted: string[] }> {
   const title = l10n.t('Delete Manifest');
   const target = await editableManifestFrom(services, arg, title);
-  const plain = plainArgs(arg);
+  const plain = plainArgs(arg, answers);
   const digest = target.desc.digest;
   const store = target.target;
   // A layout lists its tags and what stays reachable; a registry tells neither without reading every tag.

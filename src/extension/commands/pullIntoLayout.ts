@@ -11,10 +11,10 @@ import { pullToLayout } from './pullToLayout';
  * pulls as Pull into Layout does. Arguments: a layout node, a layout folder URI, or
  * `{ layout, from: 'host/repo:tag', tags?, platforms?, confirmed? }`.
  */
-export async function pullIntoLayout(services: Services, arg?: unknown): ReturnType<typeof pullToLayout> {
+export async function pullIntoLayout(services: Services, arg?: unknown, answers?: unknown): ReturnType<typeof pullToLayout> {
   const title = l10n.t('Pull into This Layout');
   const layout = await layoutFrom(services, arg, title);
-  const plain = plainArgs(arg);
+  const plain = plainArgs(arg, answers);
   const from = typeof plain.from === 'string' ? plain.from : await askRepository(services, title, l10n.t('What to pull: registry/repository:tag'), true);
   const ref = parseRegistryReference(from);
   if (!ref.reference) throw new Error(l10n.t('Name the tag or digest to pull: {0}', `${ref.registry}/${ref.repository}:TAG`));

@@ -17,10 +17,10 @@ import { askCopyPlatforms, subsetText } from './copyPlatforms';
  * node, or `{ registry, repository, reference, layout, tags?, platforms?: ['os/arch'], confirmed? }`. A layout
  * tag that names something else moves once the user confirms; what it named stays listed.
  */
-export async function pullToLayout(services: Services, arg?: unknown): Promise<{ layout: string; digest: string; tags: string[]; moved: TagMove[]; message: string }> {
+export async function pullToLayout(services: Services, arg?: unknown, answers?: unknown): Promise<{ layout: string; digest: string; tags: string[]; moved: TagMove[]; message: string }> {
   const title = l10n.t('Pull into Layout');
   const source = await sourceManifestFrom(services, arg, title);
-  const plain = plainArgs(arg);
+  const plain = plainArgs(arg, answers);
   const platforms = await askCopyPlatforms(source.target, source.desc, title, plain.platforms);
   const layout = await layoutFrom(services, typeof plain.layout === 'string' ? { layout: plain.layout } : undefined, title);
   let tags = stringList(plain.tags, 'tags');

@@ -13,10 +13,10 @@ import { confirmTagMoves, movedText, type TagMove } from '../ui/confirm';
  * (what it named stays listed, untagged if it has no other tag). In a layout or on a registry. Arguments: a tag
  * or manifest node of either view, or `{ layout, reference, tags, confirmed? }` or `{ registry, repository, reference, tags, confirmed? }`.
  */
-export async function tag(services: Services, arg?: unknown): Promise<{ digest: string; tags: string[]; moved: TagMove[] }> {
+export async function tag(services: Services, arg?: unknown, answers?: unknown): Promise<{ digest: string; tags: string[]; moved: TagMove[] }> {
   const title = l10n.t('Tag');
   const target = await editableManifestFrom(services, arg, title);
-  let tags = stringList(plainArgs(arg).tags, 'tags');
+  let tags = stringList(plainArgs(arg, answers).tags, 'tags');
   if (!tags) {
     tags = splitList(
       await input({
@@ -28,7 +28,7 @@ export async function tag(services: Services, arg?: unknown): Promise<{ digest: 
   }
   tags.forEach(checkTag);
   const newWhat = target.tag ? `${target.tag} (${shortDigest(target.desc.digest)})` : shortDigest(target.desc.digest);
-  const moved = await confirmTagMoves({ store: target.target }, tags, target.desc.digest, newWhat, plainArgs(arg).confirmed === true);
+  const moved = await confirmTagMoves({ store: target.target }, tags, target.desc.digest, newWhat, plainArgs(arg, answers).confirmed === true);
   for (const name of tags) await target.target.tag(target.desc, name);
   reportChanged(services, target, [l10n.t('Tagged {0} as {1}', shortDigest(target.desc.digest), tags.join(', ')), ...movedText(moved)].join(' '), {
     tag: tags[0],

@@ -44,10 +44,10 @@ type Changes = Pick<UpdateIndexOptions, 'add' | 'remove' | 'merge' | 'mergeSkips
  * to do with the old index's referrers; asked when it has some and this is not given), and `duplicates` is `'skip'`
  * or `'keep'` (what a merge does with manifests the index already lists; asked when there are some).
  */
-export async function updateIndex(services: Services, arg?: unknown): Promise<UpdateCommandResult> {
+export async function updateIndex(services: Services, arg?: unknown, answers?: unknown): Promise<UpdateCommandResult> {
   const title = l10n.t('Update Index');
   const target = await editableManifestFrom(services, arg, title, { indexOnly: true, key: 'index' });
-  const plain = plainArgs(arg);
+  const plain = plainArgs(arg, answers);
   const scripted = ['add', 'remove', 'merge', 'annotations', 'tags', 'artifactType'].some((k) => plain[k] !== undefined);
   const changes: Changes = scripted
     ? {
