@@ -9,6 +9,7 @@ import { editableManifestFrom, editableName, reportChanged } from './targetArgs'
 import { consequenceLines } from '../present/consequences';
 import { danglingLines, danglingReferrers, planCounts } from '../present/lifecycleText';
 import { Cancelled } from '../ui/prompts';
+import { ManifestLikeNode, ManifestNode, TagNode } from '../tree/nodes';
 
 /**
  * `manifold.delete`: deletes a manifest's blob and every index.json entry (tag) naming it, after a modal
@@ -35,9 +36,7 @@ export async function deleteManifest(services: Services, arg?: unknown, answers?
   const plan = await planDeleteWithReferrers(store, target.desc);
   const dangling = danglingReferrers(plan);
   let withReferrers = plain.withReferrers === true;
-  const detail = entries
-    ? consequenceLines(await unreachableAfter(store, entries, { delete: [digest] })).join('\n')
-    : l10n.t('The registry removes the manifest and every tag that names it; this cannot be undone.');
+  const detail = entries ? consequenceLines(await unreachableAfter(store, entries, { delete: [digest] })).join('\n') : registryDetail(arg);
   if (plain.confirmed !== true) {
     const name = editableName(target, shortDigest(digest));
     const question = tags.length ? l10n.t('Delete {0} and its tags {1}?', name, tags.join(', ')) : l10n.t('Delete {0}?', name);
@@ -64,4 +63,14 @@ export async function deleteManifest(services: Services, arg?: unknown, answers?
   }
   reportChanged(services, target, message);
   return { digest, tags, deleted };
+}
+
+/** What a registry's delete does, and, for a platform row, that the index above it will list a manifest gone. */
+function registryDetail(arg: unknown): string {
+  const lines = [l10n.t('The registry removes the manifest and every tag that names it; this cannot be undone.')];
+  if (arg instanceof ManifestNode && arg.role === 'child' && arg.parent instanceof ManifestLikeNode) {
+    const above = arg.parent instanceof TagNode ? arg.parent.tag : shortDigest(arg.parent.desc.digest);
+    lines.push(l10n.t('The index {0} lists it: that index will name a manifest the registry no longer has.', above));
+  }
+  return lines.join('\n');
 }

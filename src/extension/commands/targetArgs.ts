@@ -9,7 +9,7 @@ import { tagItems, type ResolvedLayout } from '../ui/pickers';
 import type { Descriptor } from '../../oci/descriptor';
 import { describeTags, listTargetTags } from '../../oci/graph';
 import { shortDigest } from '../../oci/reference';
-import { manifestFrom, plainArgs, sourceManifestFrom, sourceReferenceText, type SourceManifest } from './args';
+import { manifestFrom, plainArgs, sourceManifestFrom, type SourceManifest } from './args';
 
 export interface EditableManifest extends SourceManifest {
   /** Set when the manifest is in a layout (its index.json, watcher, tree); undefined on a registry. */
@@ -33,9 +33,9 @@ export async function editableManifestFrom(services: Services, arg: unknown, tit
   return { ref: { kind: 'layout', path: m.layout.path }, target: m.layout.store, desc: m.desc, reference: m.reference, tag: m.tag, layout: m.layout };
 }
 
-/** What `m` is called in messages: a layout's tag or digest, a registry's full reference. */
+/** What `m` is called in a question: `short` (a digest or tag) in a layout, prefixed with its repository on a registry. */
 export function editableName(m: EditableManifest, short: string): string {
-  return m.layout ? short : sourceReferenceText(m);
+  return m.ref.kind === 'registry' ? `${m.ref.registry}/${m.ref.repository}@${short}` : short;
 }
 
 /** After a change: the view showing `m` brought up to date, and a notification of what was done. */
