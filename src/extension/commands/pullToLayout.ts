@@ -51,6 +51,7 @@ export async function pullToLayout(services: Services, arg?: unknown, answers?: 
   layoutChanged(services, layout.path);
   const message =
     l10n.t('Pulled {0} into {1} as {2} ({3})', sourceReferenceText(source), vscode.workspace.asRelativePath(layout.path), tags.join(', '), shortDigest(result.root.digest)) +
+    referrersText(result.referrers.length) +
     movedText(moved).map((m) => ` ${m}`).join('') +
     subsetText(result.subset, result.root, platforms);
   reportDone(services, message, {
@@ -59,4 +60,10 @@ export async function pullToLayout(services: Services, arg?: unknown, answers?: 
     digest: result.root.digest,
   });
   return { layout: layout.path, digest: result.root.digest, tags, moved, message };
+}
+
+/** ` with 3 referrers.`: what came along with the pulled manifest; empty when nothing did. */
+function referrersText(count: number): string {
+  if (count === 0) return '';
+  return ' ' + (count === 1 ? l10n.t('with 1 referrer') : l10n.t('with {0} referrers', count));
 }

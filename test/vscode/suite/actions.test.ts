@@ -105,6 +105,19 @@ describe('Actions on registry items and layout nodes', () => {
     assert.equal(referrersOn('demo/app', result.digest).length, result.carried.length);
   });
 
+  it('Edit Index Annotations on a registry index removes an annotation: the index it names is written there', async () => {
+    const v1 = await remoteTag('demo/app', 'v1');
+    const before = server.repo('demo/app').tags.get('v1')!;
+    const result = await run<{ digest: string; changed: boolean }>('manifold.annotate', v1.node, { annotations: ['stage-'], referrers: 'leave' });
+    assert.ok(result?.changed, 'annotate returned nothing or no change (see the Manifold log)');
+    assert.equal(server.repo('demo/app').tags.get('v1'), result.digest);
+    assert.equal(manifestJson('demo/app', result.digest).annotations?.stage, undefined);
+    assert.equal(manifestJson('demo/app', before).annotations?.stage, 'beta', 'the old index stays, by digest');
+    // Without `stage`, the index is byte for byte the one the layout copied: the same digest, its SBOM still on it.
+    assert.equal(result.digest, (await store.resolve('v1')).digest);
+    assert.equal(referrersOn('demo/app', result.digest).length, 1);
+  });
+
   it('Attach… on a registry tag pushes an artifact whose subject is that manifest', async () => {
     const v1 = await remoteTag('demo/app', 'v1');
     const digest = server.repo('demo/app').tags.get('v1')!;
@@ -158,6 +171,7 @@ describe('Actions on registry items and layout nodes', () => {
     const mirrored = server.repo('mirror/app').tags.get('v1')!;
     const fromNode = await run<{ digest: string; layout: string }>('manifold.pullIntoLayout', await layoutNode(), { from: `${server.host}/mirror/app:v1`, tags: ['mirrored'], platforms: [] });
     assert.equal(fromNode?.layout, dir);
+    assert.match((fromNode as unknown as { message: string }).message, / with [2-9] referrers$/);
     assert.equal((await store.resolve('mirrored')).digest, mirrored);
     const fromExplorer = await run<{ digest: string }>('manifold.pullIntoLayout', vscode.Uri.file(dir), { from: `${server.host}/demo/app:linux-amd64`, tags: ['from-explorer'] });
     assert.equal((await store.resolve('from-explorer')).digest, fromExplorer?.digest);
