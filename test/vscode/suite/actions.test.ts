@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { generateDemoLayout } from '../../../scripts/demoLayout';
 import type { Descriptor } from '../../../src/oci/descriptor';
+import type { CoverageModel } from '../../../src/shared/coverageProtocol';
 import { digestOf } from '../../../src/oci/digest';
 import { isFallbackTag, OciLayoutStore } from '../../../src/oci/layout';
 import { startOciServer, type OciServer } from '../../integration/support/ociServer';
@@ -130,6 +131,21 @@ describe('Actions on registry items and layout nodes', () => {
     assert.equal(artifact.subject?.digest, digest);
     assert.equal(artifact.annotations?.[EOL_KEY], '2027-01-01T00:00:00Z');
     assert.ok(referrersOn('demo/app', digest).includes(result.artifacts[0]!.digest));
+  });
+
+  it('Show Referrer Coverage on a registry tag shows the matrix of the index on the registry, with what was attached', async () => {
+    const v1 = await remoteTag('demo/app', 'v1');
+    const model = await run<CoverageModel>('manifold.showCoverage', v1.node);
+    assert.equal(model?.digest, server.repo('demo/app').tags.get('v1'));
+    assert.deepEqual(model.rows.map((r) => r.label), ['index', 'linux/amd64', 'linux/arm64/v8']);
+    // The same index in the layout it was copied from: the same SBOM gaps (its referrers came along).
+    const local = await run<typeof model>('manifold.showCoverage', { layout: dir, reference: 'v1' });
+    assert.equal(local?.digest, model.digest);
+    assert.deepEqual(model.columns.find((c) => c.id === 'sbom')?.missing, local.columns.find((c) => c.id === 'sbom')?.missing);
+    // The end-of-life note attached on the registry is counted on its index row there only.
+    const eolOfIndex = (m: typeof model) => m.rows.find((r) => r.index)?.cells.find((c) => c.kind === 'end-of-life')?.count;
+    assert.equal(eolOfIndex(model), (eolOfIndex(local) ?? 0) + 1);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('Copy to Registry on a registry tag copies it with its referrers to another repository', async () => {
