@@ -28,6 +28,8 @@ export const TRUST_NEEDED: Readonly<Record<string, TrustNeed>> = {
   'manifold.signOut': 'registry',
   'manifold.copyToRegistry': 'registry',
   'manifold.pullToLayout': 'registry',
+  'manifold.copyLayoutToRegistry': 'registry',
+  'manifold.pullIntoLayout': 'registry',
   'manifold.pushFiles': 'writes',
 };
 

@@ -48,13 +48,57 @@ describe('extension manifest', () => {
     assert.deepEqual(problems, []);
   });
 
-  it('the tree\'s layout-writing commands are not offered on layout archives or registry nodes', () => {
+  const whenOf = (menu: string, command: string, view: string) =>
+    menuItems.filter((i) => i.menu === menu && i.command === command && (i.when ?? '').includes(`view == ${view}`)).map((i) => i.when ?? '');
+  /** The contextValues a menu entry's viewItem regexes match. */
+  const matched = (when: string) => {
+    const res = [...when.matchAll(/viewItem =~ \/(.+?)\/(?=\s|$)/g)].map((m) => new RegExp(m[1]!));
+    return allContextValues().filter((v) => res.some((re) => re.test(v)));
+  };
+
+  it('the tree\'s writing commands are not offered on layout archives; the layout-only ones not on registry nodes', () => {
     const writes = ['manifold.createIndex', 'manifold.updateIndex', 'manifold.annotate', 'manifold.attach', 'manifold.tag', 'manifold.untag', 'manifold.delete', 'manifold.copyToRegistry'];
-    const readOnly = allContextValues().filter((v) => v.endsWith('+readonly') || v.endsWith('+remote'));
+    const layoutOnly = ['manifold.createIndex', 'manifold.untag'];
     const offered = menuItems
       .filter((i) => i.menu === 'view/item/context' && writes.includes(i.command))
-      .flatMap((i) => [...(i.when ?? '').matchAll(/viewItem =~ \/(.+?)\/(?=\s|$)/g)].flatMap((m) => readOnly.filter((v) => new RegExp(m[1]!).test(v)).map((v) => `${i.command} on ${v}`)));
+      .flatMap((i) =>
+        matched(i.when ?? '')
+          .filter((v) => v.endsWith('+readonly') || (layoutOnly.includes(i.command) && v.endsWith('+remote')))
+          .map((v) => `${i.command} on ${v}`),
+      );
     assert.deepEqual(offered, []);
+  });
+
+  it('registry tags and manifests offer tag, delete, attach, update, copy, pull and coverage, in the Registries view only', () => {
+    const remoteRows = ['manifold:tag+index+remote', 'manifold:tag+image+remote', 'manifold:manifest+image+child+remote', 'manifold:manifest+artifact+referrer+remote'];
+    const on = (command: string) => whenOf('view/item/context', command, 'manifold.registries').flatMap(matched);
+    for (const command of ['manifold.tag', 'manifold.delete', 'manifold.attach', 'manifold.copyToRegistry', 'manifold.pullToLayout']) {
+      assert.deepEqual(remoteRows.filter((v) => !on(command).includes(v)), [], command);
+      assert.ok(on(command).every((v) => v.endsWith('+remote')), command);
+      assert.ok(whenOf('view/item/context', command, 'manifold.registries').every((w) => /&& isWorkspaceTrusted$/.test(w)), command);
+    }
+    // Attestation rows (buildx's) are read, not changed, as in the Layouts view.
+    assert.ok(!on('manifold.delete').includes('manifold:manifest+image+attestation+remote'));
+    assert.deepEqual(on('manifold.updateIndex'), ['manifold:tag+index+remote', 'manifold:manifest+index+child+remote', 'manifold:manifest+index+referrer+remote']);
+    assert.deepEqual(on('manifold.annotate'), ['manifold:tag+index+remote']);
+    assert.ok(on('manifold.showCoverage').includes('manifold:tag+index+remote'));
+  });
+
+  it('the layout node offers Copy to Registry, Pull into This Layout, index.json in the editor and Reveal in Explorer', () => {
+    const on = (command: string) => whenOf('view/item/context', command, 'manifold.layouts').flatMap(matched);
+    for (const command of ['manifold.copyLayoutToRegistry', 'manifold.pullIntoLayout', 'manifold.openLayoutIndex', 'manifold.revealLayout']) {
+      assert.ok(on(command).includes('manifold:layout') && on(command).includes('manifold:layout+added'), command);
+      assert.ok(on(command).every((v) => v.startsWith('manifold:layout')), command);
+    }
+    // An archive (read-only) is not pulled into, and has no index.json file to open.
+    assert.ok(!on('manifold.pullIntoLayout').some((v) => v.includes('readonly')));
+    assert.ok(!on('manifold.openLayoutIndex').some((v) => v.includes('readonly')));
+  });
+
+  it('the Explorer offers Pull into Layout on layout folders and Open in Index Editor on index.json files', () => {
+    const explorer = (command: string) => menuItems.filter((i) => i.menu === 'explorer/context' && i.command === command).map((i) => i.when);
+    assert.deepEqual(explorer('manifold.pullIntoLayout'), ['explorerResourceIsFolder && resourcePath in manifold.layoutFolders && isWorkspaceTrusted']);
+    assert.deepEqual(explorer('manifold.openInIndexEditor'), ['!explorerResourceIsFolder && resourceFilename == index.json']);
   });
 
   it('welcome views link only to declared or built-in commands', () => {
@@ -87,7 +131,9 @@ describe('extension manifest', () => {
     const browseOnly = [
       'manifold.refresh', 'manifold.showLog', 'manifold.addLayoutFolder', 'manifold.removeLayoutFolder', 'manifold.openInManifold',
       'manifold.copyDigest', 'manifold.copyReference', 'manifold.openManifest', 'manifold.openConfig', 'manifold.showReferrersTree', 'manifold.showReferrersText',
-      'manifold.openInIndexEditor',
+      'manifold.openInIndexEditor', 'manifold.openLayoutIndex',
+      // A layout folder shown in the Explorer view or the file manager.
+      'manifold.revealLayout',
       // The coverage page reads; its attach buttons run manifold.attach, which is refused when untrusted.
       'manifold.showCoverage',
       // A blob shown, or saved to a file the user picks: nothing in a layout changes.

@@ -3,23 +3,24 @@ import type { ImageIndex } from '../../oci/descriptor';
 import { shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
 import { annotationChanges } from './argValues';
-import { manifestFrom, plainArgs } from './args';
+import { plainArgs } from './args';
+import { editableManifestFrom } from './targetArgs';
 import { input, pickOne } from '../ui/prompts';
 import { applyUpdate, referrerChoice, type UpdateCommandResult } from './updateIndex';
 
 /**
  * `manifold.annotate`: edits an index's annotations in one go: the current ones are listed, each can be
  * changed or removed, new ones added, then "Apply" writes one updated index.
- * Arguments: an index node, or `{ layout, index, annotations: ['key=value', 'key-'], referrers?: 'copy' | 'leave' }`.
+ * In a layout or on a registry. Arguments: an index node of either view, or `{ layout, index, annotations: ['key=value', 'key-'], referrers?: 'copy' | 'leave' }`.
  */
-export async function annotate(services: Services, arg?: unknown): Promise<UpdateCommandResult> {
+export async function annotate(services: Services, arg?: unknown, answers?: unknown): Promise<UpdateCommandResult> {
   const title = l10n.t('Edit Index Annotations');
-  const target = await manifestFrom(services, arg, title, { indexOnly: true, key: 'index' });
-  const given = annotationChanges(plainArgs(arg).annotations, true);
-  const choice = referrerChoice(plainArgs(arg));
+  const target = await editableManifestFrom(services, arg, title, { indexOnly: true, key: 'index' });
+  const given = annotationChanges(plainArgs(arg, answers).annotations, true);
+  const choice = referrerChoice(plainArgs(arg, answers));
   if (given) return applyUpdate(services, target, { annotations: given }, title, choice);
 
-  const index = JSON.parse((await target.layout.store.fetchBytes(target.desc)).toString('utf8')) as ImageIndex;
+  const index = JSON.parse((await target.target.fetchBytes(target.desc)).toString('utf8')) as ImageIndex;
   const current: Record<string, string> = { ...(index.annotations ?? {}) };
   const next: Record<string, string> = { ...current };
   for (;;) {

@@ -31,9 +31,14 @@ export interface PlainArgs {
   [key: string]: unknown;
 }
 
-export function plainArgs(arg: unknown): PlainArgs {
-  if (arg && typeof arg === 'object' && !(arg instanceof Node) && !(arg instanceof vscode.Uri)) return arg as PlainArgs;
-  return {};
+/**
+ * The plain-object fields of `arg`, and of `answers`: after a node, `executeCommand(id, node, { tags, confirmed })`
+ * answers what the command would ask. The tree passes its selection (an array) in that place: not answers.
+ */
+export function plainArgs(arg: unknown, answers?: unknown): PlainArgs {
+  const plain = (a: unknown) => Boolean(a) && typeof a === 'object' && !Array.isArray(a) && !(a instanceof Node) && !(a instanceof vscode.Uri);
+  const own = plain(arg) ? (arg as PlainArgs) : {};
+  return plain(answers) ? { ...own, ...(answers as PlainArgs) } : own;
 }
 
 export async function layoutFrom(services: Services, arg: unknown, title: string): Promise<ResolvedLayout> {
@@ -72,19 +77,19 @@ export interface SourceManifest {
  * Like manifestFrom, for layouts and registries alike: a node of either view, `{ layout, reference }`,
  * or `{ registry, repository, reference }`.
  */
-export async function sourceManifestFrom(services: Services, arg: unknown, title: string): Promise<SourceManifest> {
+export async function sourceManifestFrom(services: Services, arg: unknown, title: string, options: { indexOnly?: boolean; key?: string } = {}): Promise<SourceManifest> {
   const plain = plainArgs(arg);
   let ref: SourceRef | undefined;
   if (arg instanceof Node && arg.source) ref = arg.source.ref;
   else if (typeof plain.registry === 'string' && typeof plain.repository === 'string') ref = { kind: 'registry', registry: plain.registry, repository: plain.repository };
   if (!ref || ref.kind === 'layout') {
-    const m = await manifestFrom(services, arg, title);
+    const m = await manifestFrom(services, arg, title, options);
     return { ref: { kind: 'layout', path: m.layout.path }, target: m.layout.store, desc: m.desc, reference: m.reference, tag: m.tag };
   }
   const target = await services.sources.open(ref);
   if (arg instanceof TagNode) return { ref, target, desc: arg.desc, reference: arg.tag, tag: arg.tag };
   if (arg instanceof ManifestLikeNode) return { ref, target, desc: arg.desc, reference: arg.desc.digest };
-  const reference = typeof plain.reference === 'string' ? plain.reference : undefined;
+  const reference = [options.key, 'reference'].map((k) => (k ? plain[k] : undefined)).find((v): v is string => typeof v === 'string');
   if (!reference) throw new Error(l10n.t('{0}: give a reference (a tag or digest)', title));
   return { ref, target, desc: await target.resolve(reference), reference, tag: reference.includes(':') ? undefined : reference };
 }

@@ -11,9 +11,9 @@ import type { ReadOnlyTarget } from '../../oci/target';
 import { attachedMessage } from '../present/attachedMessage';
 import type { Services } from '../services';
 import { annotationChanges, stringList } from './argValues';
-import { manifestFrom, plainArgs } from './args';
+import { plainArgs } from './args';
+import { editableManifestFrom, reportChanged } from './targetArgs';
 import { withProgress } from '../ui/progress';
-import { layoutChanged, reportDone } from '../ui/report';
 import { askAnnotations, input, need, pickMany, pickOne } from '../ui/prompts';
 
 /** Artifact types users attach most, offered first (a function: the labels are localized when asked). */
@@ -45,14 +45,15 @@ export interface AttachCommandResult {
 /**
  * `manifold.attach`: attaches an artifact (files and/or annotations, with an artifact type) to a manifest;
  * for an index, to the index, to chosen platforms, or to the index and all its platforms.
- * Arguments: a node, or `{ layout, reference, artifactType, files?, annotations?, platforms?, recursive? }`
+ * In a layout or on a registry. Arguments: a node of either view, or `{ layout, reference, artifactType, files?,
+ * annotations?, platforms?, recursive? }` (`{ registry, repository, ... }` on a registry)
  * where `files` are paths (title: the file name) or `{ path, mediaType?, title? }`. `{ layout, reference, platforms }`
  * without an artifact type asks the rest (type, files, annotations) and attaches to those platforms.
  */
-export async function attach(services: Services, arg?: unknown): Promise<AttachCommandResult> {
+export async function attach(services: Services, arg?: unknown, answers?: unknown): Promise<AttachCommandResult> {
   const title = l10n.t('Attach Artifact');
-  const target = await manifestFrom(services, arg, title, { key: 'subject' });
-  const plain = plainArgs(arg);
+  const target = await editableManifestFrom(services, arg, title, { key: 'subject' });
+  const plain = plainArgs(arg, answers);
   const scripted = typeof plain.artifactType === 'string';
 
   const artifactType = scripted ? (plain.artifactType as string) : await askArtifactType(title);
@@ -65,10 +66,10 @@ export async function attach(services: Services, arg?: unknown): Promise<AttachC
   let recursive = plain.recursive === true;
   // Platforms given (the coverage page's "Attach to the platforms missing it") are the targets: not asked again.
   const chosen = platforms !== undefined && platforms.length > 0;
-  if (!scripted && !chosen && isImageIndex(target.desc.mediaType)) ({ platforms, recursive } = await askTargets(target.layout.store, target.desc, title));
+  if (!scripted && !chosen && isImageIndex(target.desc.mediaType)) ({ platforms, recursive } = await askTargets(target.target, target.desc, title));
 
   const result = await withProgress(title, (signal, progress) =>
-    attachCore(target.layout.store, {
+    attachCore(target.target, {
       subject: target.reference,
       artifactType,
       files,
@@ -81,14 +82,12 @@ export async function attach(services: Services, arg?: unknown): Promise<AttachC
       },
     }),
   );
-  layoutChanged(services, target.layout.path);
   const artifacts = result.artifacts.map((a) => ({
     digest: a.desc.digest,
     subject: a.subject.digest,
     platform: a.subject.platform ? formatPlatform(a.subject.platform) : undefined,
   }));
-  reportDone(services, attachedMessage(artifactType, target.tag ?? shortDigest(target.desc.digest), artifacts), {
-    layout: target.layout.path,
+  reportChanged(services, target, attachedMessage(artifactType, target.tag ?? shortDigest(target.desc.digest), artifacts), {
     tag: target.tag,
     digest: artifacts[0]?.digest,
   });

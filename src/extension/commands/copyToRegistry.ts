@@ -1,24 +1,27 @@
 import * as l10n from '@vscode/l10n';
+import vscode = require('vscode');
 import { parseRegistryReference, formatRegistryReference } from '../../oci/registry';
 import { isOciError } from '../../oci/errors';
 import { shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
-import { manifestFrom, plainArgs } from './args';
+import { plainArgs, sourceManifestFrom } from './args';
 import { reportDone } from '../ui/report';
+import { copiedText } from './copiedText';
 import { copyWithProgress } from '../ui/copyProgress';
 import { input, pickOne } from '../ui/prompts';
 import { askCopyPlatforms, subsetText } from './copyPlatforms';
 
 /**
- * `manifold.copyToRegistry`: copies a layout's tag (or manifest) with everything below it and its referrers
- * to a registry; of a multi-platform index, the platforms chosen (all by default; some make a new index).
- * Arguments: a node, a layout folder URI, or `{ layout, reference, to: 'host/repo:tag', platforms?: ['os/arch'] }`.
+ * `manifold.copyToRegistry`: copies a layout's or a registry's tag (or manifest) with everything below it and its
+ * referrers to a registry; of a multi-platform index, the platforms chosen (all by default; some make a new index).
+ * Arguments: a node of either view, a layout folder URI, or `{ layout, reference, to: 'host/repo:tag', platforms?:
+ * ['os/arch'] }` (`{ registry, repository, reference, to, ... }` from a registry).
  */
-export async function copyToRegistry(services: Services, arg?: unknown): Promise<{ to: string; digest: string; message: string }> {
+export async function copyToRegistry(services: Services, arg?: unknown, answers?: unknown): Promise<{ to: string; digest: string; message: string }> {
   const title = l10n.t('Copy to Registry');
-  const source = await manifestFrom(services, arg, title);
-  const platforms = await askCopyPlatforms(source.layout.store, source.desc, title, plainArgs(arg).platforms);
-  const given = plainArgs(arg).to;
+  const source = await sourceManifestFrom(services, arg, title);
+  const platforms = await askCopyPlatforms(source.target, source.desc, title, plainArgs(arg, answers).platforms);
+  const given = plainArgs(arg, answers).to;
   const to = typeof given === 'string' ? given : await askDestination(services, title, source.tag);
   const ref = parseRegistryReference(to);
   const tag = ref.reference ?? source.tag;
@@ -32,7 +35,7 @@ export async function copyToRegistry(services: Services, arg?: unknown): Promise
   };
   let result;
   try {
-    result = await copyWithProgress(title, source.layout.store, source.reference, dst, [tag], services.registries.onDidRetry, { platforms });
+    result = await copyWithProgress(title, source.target, source.reference, dst, [tag], services.registries.onDidRetry, { platforms });
   } catch (err) {
     if (isOciError(err, 'UNAUTHORIZED')) await remember();
     throw err;
@@ -40,13 +43,13 @@ export async function copyToRegistry(services: Services, arg?: unknown): Promise
   await remember();
   const shown = formatRegistryReference(ref.registry, ref.repository, tag);
   services.registriesTree.refreshAll();
-  const message =
-    l10n.t('Copied {0} to {1} ({2} pushed, {3} already there)', shortDigest(result.root.digest), shown, result.copied, result.existing) + subsetText(result.subset, result.root, platforms);
-  reportDone(services, message, {
-    layout: source.layout.path,
-    tag: source.tag,
-    digest: result.root.digest,
-  });
+  const what = source.tag ?? shortDigest(result.root.digest);
+  const message = copiedText(what, result.referrers.length, shown, result.copied, result.existing) + subsetText(result.subset, result.root, platforms);
+  if (source.ref.kind === 'layout') reportDone(services, message, { layout: source.ref.path, tag: source.tag, digest: result.root.digest });
+  else {
+    services.log.info(message);
+    void vscode.window.showInformationMessage(message);
+  }
   return { to: shown, digest: result.root.digest, message };
 }
 

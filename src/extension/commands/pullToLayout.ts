@@ -17,10 +17,10 @@ import { askCopyPlatforms, subsetText } from './copyPlatforms';
  * node, or `{ registry, repository, reference, layout, tags?, platforms?: ['os/arch'], confirmed? }`. A layout
  * tag that names something else moves once the user confirms; what it named stays listed.
  */
-export async function pullToLayout(services: Services, arg?: unknown): Promise<{ layout: string; digest: string; tags: string[]; moved: TagMove[]; message: string }> {
+export async function pullToLayout(services: Services, arg?: unknown, answers?: unknown): Promise<{ layout: string; digest: string; tags: string[]; moved: TagMove[]; message: string }> {
   const title = l10n.t('Pull into Layout');
   const source = await sourceManifestFrom(services, arg, title);
-  const plain = plainArgs(arg);
+  const plain = plainArgs(arg, answers);
   const platforms = await askCopyPlatforms(source.target, source.desc, title, plain.platforms);
   const layout = await layoutFrom(services, typeof plain.layout === 'string' ? { layout: plain.layout } : undefined, title);
   let tags = stringList(plain.tags, 'tags');
@@ -51,6 +51,7 @@ export async function pullToLayout(services: Services, arg?: unknown): Promise<{
   layoutChanged(services, layout.path);
   const message =
     l10n.t('Pulled {0} into {1} as {2} ({3})', sourceReferenceText(source), vscode.workspace.asRelativePath(layout.path), tags.join(', '), shortDigest(result.root.digest)) +
+    referrersText(result.referrers.length) +
     movedText(moved).map((m) => ` ${m}`).join('') +
     subsetText(result.subset, result.root, platforms);
   reportDone(services, message, {
@@ -59,4 +60,10 @@ export async function pullToLayout(services: Services, arg?: unknown): Promise<{
     digest: result.root.digest,
   });
   return { layout: layout.path, digest: result.root.digest, tags, moved, message };
+}
+
+/** ` with 3 referrers.`: what came along with the pulled manifest; empty when nothing did. */
+function referrersText(count: number): string {
+  if (count === 0) return '';
+  return ' ' + (count === 1 ? l10n.t('with 1 referrer') : l10n.t('with {0} referrers', count));
 }

@@ -22,6 +22,7 @@ export async function signIn(services: Services, arg?: unknown): Promise<string>
   if (!services.registries.entry(host)) await services.registries.add(host, false);
   await withProgress(l10n.t('Signing in to {0}', host), (signal) => services.registries.signIn(host, { username, password }, { signal }));
   services.log.info(`signed in to ${host} as ${username}`);
-  vscode.window.setStatusBarMessage(l10n.t('Signed in to {0} as {1}', host, username), 5000);
+  // A notification rather than the status bar: the sign-in prompt has closed, and this says it worked.
+  void vscode.window.showInformationMessage(l10n.t('Signed in to {0} as {1}.', host, username));
   return host;
 }

@@ -9,6 +9,7 @@ import { attach } from './attach';
 import { copyDigest } from './copyDigest';
 import { copyReference } from './copyReference';
 import { copyToRegistry } from './copyToRegistry';
+import { copyLayoutToRegistry } from './copyLayoutToRegistry';
 import { createIndex } from './createIndex';
 import { compareIndex } from './compareIndex';
 import { createLayout } from './createLayout';
@@ -19,13 +20,16 @@ import { initLayoutHere } from './initLayoutHere';
 import { openBlob, saveBlobAs } from './blobContent';
 import { openConfig } from './openConfig';
 import { openInManifold } from './openInManifold';
+import { openLayoutIndex } from './openLayoutIndex';
 import { openManifest } from './openManifest';
 import { pruneLayout } from './pruneLayout';
+import { pullIntoLayout } from './pullIntoLayout';
 import { pullToLayout } from './pullToLayout';
 import { pushFiles } from './pushFiles';
 import { refresh } from './refresh';
 import { removeLayoutFolder } from './removeLayoutFolder';
 import { removeRegistry } from './removeRegistry';
+import { revealLayout } from './revealLayout';
 import { showLog } from './showLog';
 import { showReferrersText, showReferrersTree } from './showReferrersTree';
 import { signIn } from './signIn';
@@ -77,6 +81,10 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'manifold.signOut', handler: signOut },
   { id: 'manifold.copyToRegistry', handler: copyToRegistry },
   { id: 'manifold.pullToLayout', handler: pullToLayout },
+  { id: 'manifold.copyLayoutToRegistry', handler: copyLayoutToRegistry },
+  { id: 'manifold.pullIntoLayout', handler: pullIntoLayout },
+  { id: 'manifold.openLayoutIndex', handler: openLayoutIndex },
+  { id: 'manifold.revealLayout', handler: revealLayout },
   { id: 'manifold.pushFiles', handler: pushFiles },
   { id: 'manifold.openInIndexEditor', handler: openInIndexEditor },
   { id: 'manifold.addToIndex', handler: addToIndex },

@@ -2,21 +2,21 @@ import * as l10n from '@vscode/l10n';
 import { checkTag, shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
 import { stringList } from './argValues';
-import { manifestFrom, plainArgs } from './args';
-import { layoutChanged, reportDone } from '../ui/report';
+import { plainArgs } from './args';
+import { editableManifestFrom, reportChanged } from './targetArgs';
 import { tagProblem } from './createIndex';
 import { input, splitList } from '../ui/prompts';
 import { confirmTagMoves, movedText, type TagMove } from '../ui/confirm';
 
 /**
  * `manifold.tag`: more tags for a manifest; a tag that names another manifest moves once the user confirms
- * (what it named stays listed, untagged if it has no other tag). Arguments: a tag or manifest node, or
- * `{ layout, reference, tags, confirmed? }`.
+ * (what it named stays listed, untagged if it has no other tag). In a layout or on a registry. Arguments: a tag
+ * or manifest node of either view, or `{ layout, reference, tags, confirmed? }` or `{ registry, repository, reference, tags, confirmed? }`.
  */
-export async function tag(services: Services, arg?: unknown): Promise<{ digest: string; tags: string[]; moved: TagMove[] }> {
+export async function tag(services: Services, arg?: unknown, answers?: unknown): Promise<{ digest: string; tags: string[]; moved: TagMove[] }> {
   const title = l10n.t('Tag');
-  const target = await manifestFrom(services, arg, title);
-  let tags = stringList(plainArgs(arg).tags, 'tags');
+  const target = await editableManifestFrom(services, arg, title);
+  let tags = stringList(plainArgs(arg, answers).tags, 'tags');
   if (!tags) {
     tags = splitList(
       await input({
@@ -28,11 +28,9 @@ export async function tag(services: Services, arg?: unknown): Promise<{ digest: 
   }
   tags.forEach(checkTag);
   const newWhat = target.tag ? `${target.tag} (${shortDigest(target.desc.digest)})` : shortDigest(target.desc.digest);
-  const moved = await confirmTagMoves(target.layout, tags, target.desc.digest, newWhat, plainArgs(arg).confirmed === true);
-  for (const name of tags) await target.layout.store.tag(target.desc, name);
-  layoutChanged(services, target.layout.path);
-  reportDone(services, [l10n.t('Tagged {0} as {1}', shortDigest(target.desc.digest), tags.join(', ')), ...movedText(moved)].join(' '), {
-    layout: target.layout.path,
+  const moved = await confirmTagMoves({ store: target.target }, tags, target.desc.digest, newWhat, plainArgs(arg, answers).confirmed === true);
+  for (const name of tags) await target.target.tag(target.desc, name);
+  reportChanged(services, target, [l10n.t('Tagged {0} as {1}', shortDigest(target.desc.digest), tags.join(', ')), ...movedText(moved)].join(' '), {
     tag: tags[0],
     digest: target.desc.digest,
   });

@@ -11,10 +11,9 @@ import { formatPlatform } from '../../oci/platform';
 import { checkTag, shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
 import { annotationChanges, stringList } from './argValues';
-import { manifestFrom, plainArgs, type ResolvedManifest } from './args';
-import { tagItems } from '../ui/pickers';
+import { plainArgs } from './args';
+import { editableManifestFrom, editableTagItems, reportChanged, type EditableManifest } from './targetArgs';
 import { withProgress } from '../ui/progress';
-import { layoutChanged, reportDone } from '../ui/report';
 import type { IndexCommandResult } from './createIndex';
 import { tagProblem } from './createIndex';
 import { askAnnotations, Cancelled, input, pickMany, pickOne, splitList } from '../ui/prompts';
@@ -40,15 +39,15 @@ type Changes = Pick<UpdateIndexOptions, 'add' | 'remove' | 'merge' | 'mergeSkips
 /**
  * `manifold.updateIndex`: add, remove or merge manifests, set or remove annotations, add tags. The tag the
  * index was named by moves to the new index; the old document stays, reachable by digest.
- * Arguments: an index node, or `{ layout, index, add?, remove?, merge?, annotations?, tags?, artifactType?, referrers? }`
- * where `annotations` is `['key=value', 'key-']` or `{ set, remove }`, and `referrers` is `'copy'` or `'leave'` (what
+ * In a layout or on a registry. Arguments: an index node of either view, or `{ layout, index, add?, remove?, merge?, annotations?, tags?, artifactType?, referrers? }`
+ * (`{ registry, repository, index, ... }` on a registry) where `annotations` is `['key=value', 'key-']` or `{ set, remove }`, and `referrers` is `'copy'` or `'leave'` (what
  * to do with the old index's referrers; asked when it has some and this is not given), and `duplicates` is `'skip'`
  * or `'keep'` (what a merge does with manifests the index already lists; asked when there are some).
  */
-export async function updateIndex(services: Services, arg?: unknown): Promise<UpdateCommandResult> {
+export async function updateIndex(services: Services, arg?: unknown, answers?: unknown): Promise<UpdateCommandResult> {
   const title = l10n.t('Update Index');
-  const target = await manifestFrom(services, arg, title, { indexOnly: true, key: 'index' });
-  const plain = plainArgs(arg);
+  const target = await editableManifestFrom(services, arg, title, { indexOnly: true, key: 'index' });
+  const plain = plainArgs(arg, answers);
   const scripted = ['add', 'remove', 'merge', 'annotations', 'tags', 'artifactType'].some((k) => plain[k] !== undefined);
   const changes: Changes = scripted
     ? {
@@ -65,7 +64,7 @@ export async function updateIndex(services: Services, arg?: unknown): Promise<Up
 }
 
 /** Runs the core update and reports it; shared with annotate. */
-export async function applyUpdate(services: Services, target: ResolvedManifest, changes: Changes, title: string, choice: ReferrerChoice = 'ask'): Promise<UpdateCommandResult> {
+export async function applyUpdate(services: Services, target: EditableManifest, changes: Changes, title: string, choice: ReferrerChoice = 'ask'): Promise<UpdateCommandResult> {
   changes.tags?.forEach(checkTag);
   if (!target.tag && !changes.tags?.length) {
     // Named by digest, the new index would have no tag and no entry in index.json.
@@ -73,11 +72,11 @@ export async function applyUpdate(services: Services, target: ResolvedManifest, 
   }
   // The updated index is a new digest: the old one's referrers stay with it unless copies are attached.
   const referrers: Descriptor[] = [];
-  if (!onlyRetags(changes)) for await (const r of target.layout.store.referrers(target.desc)) referrers.push(r);
+  if (!onlyRetags(changes)) for await (const r of target.target.referrers(target.desc)) referrers.push(r);
   const plan = planReferrerCarryOver(referrers);
   const copy = referrers.length === 0 ? false : choice === 'ask' ? await askCarryOver(target, plan) : choice === 'copy';
   const result = await withProgress(title, (signal, progress) =>
-    updateIndexCore(target.layout.store, {
+    updateIndexCore(target.target, {
       index: target.reference,
       ...changes,
       signal,
@@ -89,23 +88,26 @@ export async function applyUpdate(services: Services, target: ResolvedManifest, 
   const tags = [...(target.tag ? [target.tag] : []), ...(changes.tags ?? [])];
   if (!result.changed) {
     void vscode.window.showInformationMessage(l10n.t('Nothing to change.'));
-    return { layout: target.layout.path, digest: target.desc.digest, size: target.desc.size, tags, changed: false };
+    return { layout: layoutOrReference(target), digest: target.desc.digest, size: target.desc.size, tags, changed: false };
   }
   const { desc } = result as { desc: Descriptor };
-  const carried = copy && plan.copy.length > 0 ? await carryOverReferrers(target.layout.store, plan.copy, desc) : [];
+  const carried = copy && plan.copy.length > 0 ? await carryOverReferrers(target.target, plan.copy, desc) : [];
   const leftBehind = copy ? plan.resign : [...plan.copy, ...plan.resign];
-  layoutChanged(services, target.layout.path);
   const lines = [l10n.t('Updated {0}: now {1}', tags.join(', ') || shortDigest(target.desc.digest), shortDigest(desc.digest))];
   if (carried.length > 0) lines.push(carried.length === 1 ? l10n.t('Copied 1 referrer to it.') : l10n.t('Copied {0} referrers to it.', carried.length));
   const old = shortDigest(target.desc.digest);
   if (leftBehind.length > 0) lines.push(leftBehind.length === 1 ? l10n.t('1 referrer stays with {0}.', old) : l10n.t('{0} referrers stay with {1}.', leftBehind.length, old));
   if (plan.resign.length > 0) lines.push(l10n.t('Sign the updated index again: signatures and attestations are not copied.'));
-  reportDone(services, lines.join(' '), {
-    layout: target.layout.path,
+  reportChanged(services, target, lines.join(' '), {
     tag: tags[0],
     digest: desc.digest,
   });
-  return { layout: target.layout.path, digest: desc.digest, size: desc.size, tags, changed: true, carried, leftBehind };
+  return { layout: layoutOrReference(target), digest: desc.digest, size: desc.size, tags, changed: true, carried, leftBehind };
+}
+
+/** The result's `layout`: the layout's folder, or on a registry, the repository (`host/repo`). */
+function layoutOrReference(target: EditableManifest): string {
+  return target.layout?.path ?? (target.ref.kind === 'registry' ? `${target.ref.registry}/${target.ref.repository}` : '');
 }
 
 /** Only more tags: the index keeps its digest, and its referrers stay its own. */
@@ -118,7 +120,7 @@ function onlyRetags(c: Changes): boolean {
  * Says which referrers stay with the old digest and offers to attach copies of the ones that describe content to
  * the updated index; signatures are never copied (they sign the old digest). Returns whether to copy.
  */
-async function askCarryOver(target: ResolvedManifest, plan: ReturnType<typeof planReferrerCarryOver>): Promise<boolean> {
+async function askCarryOver(target: EditableManifest, plan: ReturnType<typeof planReferrerCarryOver>): Promise<boolean> {
   const name = target.tag ?? shortDigest(target.desc.digest);
   const list = (ds: Descriptor[]) => ds.map(describeDescriptor).join(', ');
   const lines = [l10n.t('The updated index gets a new digest; the referrers of {0} keep referring to the old one ({1}).', name, shortDigest(target.desc.digest))];
@@ -136,9 +138,9 @@ async function askCarryOver(target: ResolvedManifest, plan: ReturnType<typeof pl
  * Whether a merge leaves out the manifests the index already lists. oras appends them all (so does the CLI), which
  * lists an image twice (`linux/amd64, linux/amd64`): the user is asked, the default keeping the index as it is.
  */
-async function mergeDuplicates(target: ResolvedManifest, merge: readonly string[], answer: unknown): Promise<boolean> {
+async function mergeDuplicates(target: EditableManifest, merge: readonly string[], answer: unknown): Promise<boolean> {
   if (answer === 'skip' || answer === 'keep') return answer === 'skip';
-  const store = target.layout.store;
+  const store = target.target;
   const children = async (ref: string) => {
     const manifests = ((await fetchManifest(store, ref, 'index')).json as ImageIndex).manifests;
     return Array.isArray(manifests) ? manifests : [];
@@ -164,8 +166,8 @@ async function mergeDuplicates(target: ResolvedManifest, merge: readonly string[
   return picked === skip;
 }
 
-async function askChanges(services: Services, target: ResolvedManifest, title: string): Promise<Changes> {
-  const index = JSON.parse((await target.layout.store.fetchBytes(target.desc)).toString('utf8')) as ImageIndex;
+async function askChanges(services: Services, target: EditableManifest, title: string): Promise<Changes> {
+  const index = JSON.parse((await target.target.fetchBytes(target.desc)).toString('utf8')) as ImageIndex;
   const children = Array.isArray(index.manifests) ? index.manifests : [];
   const action = await pickOne(
     [
@@ -181,7 +183,7 @@ async function askChanges(services: Services, target: ResolvedManifest, title: s
   switch (action.id) {
     case 'add': {
       const have = new Set(children.map((c) => c.digest));
-      const items = await tagItems(services, target.layout, (d) => isManifestMediaType(d.mediaType) && !have.has(d.digest) && d.digest !== target.desc.digest);
+      const items = await editableTagItems(services, target, (d) => isManifestMediaType(d.mediaType) && !have.has(d.digest) && d.digest !== target.desc.digest);
       changes.add = (await pickMany(items, { title, placeHolder: l10n.t('Manifests to add'), matchOnDescription: true })).map((i) => i.tag);
       break;
     }
@@ -195,7 +197,7 @@ async function askChanges(services: Services, target: ResolvedManifest, title: s
       break;
     }
     case 'merge': {
-      const items = await tagItems(services, target.layout, (d) => isImageIndex(d.mediaType) && d.digest !== target.desc.digest);
+      const items = await editableTagItems(services, target, (d) => isImageIndex(d.mediaType) && d.digest !== target.desc.digest);
       changes.merge = [(await pickOne(items, { title, placeHolder: l10n.t('Index whose manifests to append') })).tag];
       break;
     }

@@ -1,10 +1,12 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
-import { ANNOTATION_REF_NAME } from '../../oci/descriptor';
+import { ANNOTATION_REF_NAME, type Descriptor } from '../../oci/descriptor';
 import { describeManifest, unreachableAfter, type LayoutChange } from '../../oci/graph';
 import { shortDigest } from '../../oci/reference';
 import { consequenceLines } from '../present/consequences';
 import type { ResolvedLayout } from './pickers';
+import type { ReadOnlyTarget } from '../../oci/target';
+import { isOciError } from '../../oci/errors';
 import { Cancelled } from './prompts';
 
 /**
@@ -28,6 +30,37 @@ export interface TagMove {
   what: string;
   /** No other tag names it: it stays listed under "Untagged". */
   lastTag: boolean;
+  /** On a registry, which keeps what a tag named (by digest) and lists no entries to tell whether other tags name it. */
+  remote?: boolean;
+}
+
+async function layoutMoves(store: ReadOnlyTarget, entries: Descriptor[], tags: readonly string[], newDigest: string | undefined): Promise<TagMove[]> {
+  const moves: TagMove[] = [];
+  for (const tag of new Set(tags)) {
+    const named = entries.find((d) => d.annotations?.[ANNOTATION_REF_NAME] === tag);
+    if (!named || named.digest === newDigest) continue;
+    const what = await describeManifest(store, named).then((s) => s.description, () => named.mediaType);
+    const lastTag = !entries.some((d) => d.digest === named.digest && d.annotations?.[ANNOTATION_REF_NAME] !== tag);
+    moves.push({ tag, from: named.digest, what, lastTag });
+  }
+  return moves;
+}
+
+async function registryMoves(store: ReadOnlyTarget, tags: readonly string[], newDigest: string | undefined): Promise<TagMove[]> {
+  const moves: TagMove[] = [];
+  for (const tag of new Set(tags)) {
+    let named: Descriptor;
+    try {
+      named = await store.resolve(tag);
+    } catch (err) {
+      if (isOciError(err, 'NOT_FOUND')) continue;
+      throw err;
+    }
+    if (named.digest === newDigest) continue;
+    const what = await describeManifest(store, named).then((s) => s.description, () => named.mediaType);
+    moves.push({ tag, from: named.digest, what, lastTag: false, remote: true });
+  }
+  return moves;
 }
 
 /**
@@ -35,21 +68,15 @@ export interface TagMove {
  * something else now. Unless `confirmed`, a modal says what each names and what becomes of it, with "Keep" the
  * default button and "Move" the other; any answer but "Move" cancels. Returns the moves (none: no question).
  */
-export async function confirmTagMoves(layout: ResolvedLayout, tags: readonly string[], newDigest: string | undefined, newWhat: string, confirmed: boolean): Promise<TagMove[]> {
-  const entries = await layout.store.entries();
-  const moves: TagMove[] = [];
-  for (const tag of new Set(tags)) {
-    const named = entries.find((d) => d.annotations?.[ANNOTATION_REF_NAME] === tag);
-    if (!named || named.digest === newDigest) continue;
-    const what = await describeManifest(layout.store, named).then((s) => s.description, () => named.mediaType);
-    const lastTag = !entries.some((d) => d.digest === named.digest && d.annotations?.[ANNOTATION_REF_NAME] !== tag);
-    moves.push({ tag, from: named.digest, what, lastTag });
-  }
+export async function confirmTagMoves(layout: { store: ReadOnlyTarget }, tags: readonly string[], newDigest: string | undefined, newWhat: string, confirmed: boolean): Promise<TagMove[]> {
+  const moves = layout.store.entries ? await layoutMoves(layout.store, await layout.store.entries(), tags, newDigest) : await registryMoves(layout.store, tags, newDigest);
   if (moves.length === 0 || confirmed) return moves;
   const names = moves.map((m) => m.tag);
   const question = names.length === 1 ? l10n.t('Move the tag {0}?', names[0]!) : l10n.t('Move the tags {0}?', names.join(', '));
   const lines = moves.map((m) =>
-    m.lastTag
+    m.remote
+      ? l10n.t('{0} names {1} ({2}) now; the registry keeps it, reachable by its digest.', m.tag, shortDigest(m.from), m.what)
+      : m.lastTag
       ? l10n.t('{0} names {1} ({2}) now; it has no other tag and stays listed under Untagged.', m.tag, shortDigest(m.from), m.what)
       : l10n.t('{0} names {1} ({2}) now; its other tags keep naming it.', m.tag, shortDigest(m.from), m.what),
   );

@@ -1,0 +1,66 @@
+import * as l10n from '@vscode/l10n';
+import vscode = require('vscode');
+import { copy } from '../../oci/copy';
+import { isOciError } from '../../oci/errors';
+import { listTargetTags } from '../../oci/graph';
+import { formatRegistryReference, parseRegistryReference } from '../../oci/registry';
+import type { Services } from '../services';
+import { layoutFrom, plainArgs } from './args';
+import { copiedText } from './copiedText';
+import { askRepository } from './askRepository';
+import { withProgress } from '../ui/progress';
+import { reportDone } from '../ui/report';
+
+export interface CopyLayoutResult {
+  to: string;
+  tags: { tag: string; digest: string }[];
+  referrers: number;
+  message: string;
+}
+
+/**
+ * `manifold.copyLayoutToRegistry`: copies every tag of a layout, with everything below it and its referrers, to one
+ * repository under the same tags. Arguments: a layout node, a layout folder URI, or `{ layout, to: 'host/repo' }`.
+ */
+export async function copyLayoutToRegistry(services: Services, arg?: unknown, answers?: unknown): Promise<CopyLayoutResult> {
+  const title = l10n.t('Copy Layout to Registry');
+  const layout = await layoutFrom(services, arg, title);
+  const listings = await listTargetTags(layout.store);
+  if (listings.length === 0) throw new Error(l10n.t('{0} has no tags to copy.', vscode.workspace.asRelativePath(layout.path)));
+  const given = plainArgs(arg, answers).to;
+  const ref = parseRegistryReference(typeof given === 'string' ? given : await askRepository(services, title, l10n.t('Destination repository: registry/repository')));
+  if (ref.reference) throw new Error(l10n.t('Name only the repository ({0}): every tag keeps its name.', `${ref.registry}/${ref.repository}`));
+  const dst = services.registries.repository(ref.registry, ref.repository);
+  const copied: CopyLayoutResult['tags'] = [];
+  let pushed = 0;
+  let existing = 0;
+  const referrers = new Set<string>();
+  // As Copy to Registry: the registry and repository join the view once the registry has answered (taken the
+  // content, or asked for credentials so Sign In names it); a mistyped one is not kept.
+  const remember = async () => {
+    if (!services.registries.entry(ref.registry)) await services.registries.add(ref.registry, false);
+    await services.registries.addRepository(ref.registry, ref.repository);
+  };
+  try {
+    await withProgress(title, async (signal, progress) => {
+      for (const [i, l] of listings.entries()) {
+        progress.report({ message: l10n.t('{0} ({1} of {2})', l.tag, i + 1, listings.length), increment: 100 / listings.length });
+        const r = await copy(layout.store, l.tag, dst, [l.tag], { referrers: true, signal });
+        copied.push({ tag: l.tag, digest: r.root.digest });
+        pushed += r.copied;
+        existing += r.existing;
+        for (const d of r.referrers) referrers.add(d.digest);
+      }
+    });
+  } catch (err) {
+    if (isOciError(err, 'UNAUTHORIZED')) await remember();
+    throw err;
+  }
+  await remember();
+  services.registriesTree.refreshAll();
+  const what = copied.length <= 4 ? copied.map((c) => c.tag).join(', ') : l10n.t('{0} tags', copied.length);
+  const to = formatRegistryReference(ref.registry, ref.repository);
+  const message = copiedText(what, referrers.size, to, pushed, existing);
+  reportDone(services, message, { layout: layout.path });
+  return { to, tags: copied, referrers: referrers.size, message };
+}
