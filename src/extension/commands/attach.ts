@@ -1,6 +1,5 @@
 import { basename } from 'node:path';
 import * as l10n from '@vscode/l10n';
-import vscode = require('vscode');
 import { mediaTypeOf } from '../../oci/artifacts/mediaTypeOf';
 import type { Descriptor, ImageIndex, Platform } from '../../oci/descriptor';
 import { isImageIndex, isValidMediaType } from '../../oci/mediaType';
@@ -14,7 +13,8 @@ import { annotationChanges, stringList } from './argValues';
 import { manifestFrom, plainArgs } from './args';
 import { withProgress } from '../ui/progress';
 import { layoutChanged, reportDone } from '../ui/report';
-import { askAnnotations, input, need, pickMany, pickOne } from '../ui/prompts';
+import { askAnnotations, input, pickMany, pickOne } from '../ui/prompts';
+import { chooseFiles } from '../ui/fileChooser';
 
 /** Artifact types users attach most, offered first (a function: the labels are localized when asked). */
 function commonArtifactTypes(): { type: string; label: string }[] {
@@ -60,6 +60,7 @@ export async function attach(services: Services, arg?: unknown): Promise<AttachC
   const annotations = scripted
     ? annotationChanges(plain.annotations, false)?.set
     : annotationChanges(await askAnnotations(title, false, artifactType.endsWith('.lifecycle') ? endOfLifeSuggestion() : undefined), false)?.set;
+  if (files.length === 0 && Object.keys(annotations ?? {}).length === 0) throw new Error(l10n.t('Nothing to attach: pick a file or give an annotation.'));
 
   let platforms: Platform[] | undefined = stringList(plain.platforms, 'platforms')?.map(parsePlatform);
   let recursive = plain.recursive === true;
@@ -123,7 +124,7 @@ async function askFiles(title: string): Promise<AttachFile[]> {
   const none = l10n.t('$(note) No files: annotations only');
   const how = await pickOne([{ label: choose }, { label: none }], { title });
   if (how.label === none) return [];
-  const uris = need(await vscode.window.showOpenDialog({ title, canSelectMany: true, canSelectFiles: true, canSelectFolders: false, openLabel: l10n.t('Attach') }));
+  const uris = await chooseFiles({ title, canSelectMany: true, canSelectFiles: true, canSelectFolders: false, openLabel: l10n.t('Attach') });
   return uris.map((u) => ({ path: u.fsPath, title: basename(u.fsPath) }));
 }
 
