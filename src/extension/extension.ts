@@ -17,7 +17,6 @@ import { Sources } from './sources';
 import { REFERRER_KINDS_SETTING, referrerKindTable } from './settings/referrerKinds';
 import { DOCUMENT_SCHEME } from './present/documentUri';
 import type { Services } from './services';
-import { rememberChosenFoldersIn } from './ui/fileChooser';
 
 // The last top-level statement of the entry module: every import has run by now.
 const modulesDone = performance.now();
@@ -42,7 +41,6 @@ export function activate(context: vscode.ExtensionContext): { services: Services
   if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   const log = vscode.window.createOutputChannel('Manifold', { log: true });
   const layouts = new LayoutFolders(context.workspaceState);
-  rememberChosenFoldersIn(context.workspaceState);
   const registries = new RegistryService(context.globalState, context.secrets);
   const sources = new Sources(layouts, registries);
   const config = () => vscode.workspace.getConfiguration('manifold');

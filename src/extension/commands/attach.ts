@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import * as l10n from '@vscode/l10n';
+import vscode = require('vscode');
 import { mediaTypeOf } from '../../oci/artifacts/mediaTypeOf';
 import type { Descriptor, ImageIndex, Platform } from '../../oci/descriptor';
 import { isImageIndex, isValidMediaType } from '../../oci/mediaType';
@@ -13,8 +14,7 @@ import { annotationChanges, stringList } from './argValues';
 import { manifestFrom, plainArgs } from './args';
 import { withProgress } from '../ui/progress';
 import { layoutChanged, reportDone } from '../ui/report';
-import { askAnnotations, input, pickMany, pickOne } from '../ui/prompts';
-import { chooseFiles } from '../ui/fileChooser';
+import { askAnnotations, input, need, pickMany, pickOne } from '../ui/prompts';
 
 /** Artifact types users attach most, offered first (a function: the labels are localized when asked). */
 function commonArtifactTypes(): { type: string; label: string }[] {
@@ -124,7 +124,7 @@ async function askFiles(title: string): Promise<AttachFile[]> {
   const none = l10n.t('$(note) No files: annotations only');
   const how = await pickOne([{ label: choose }, { label: none }], { title });
   if (how.label === none) return [];
-  const uris = await chooseFiles({ title, canSelectMany: true, canSelectFiles: true, canSelectFolders: false, openLabel: l10n.t('Attach') });
+  const uris = need(await vscode.window.showOpenDialog({ title, canSelectMany: true, canSelectFiles: true, canSelectFolders: false, openLabel: l10n.t('Attach') }));
   return uris.map((u) => ({ path: u.fsPath, title: basename(u.fsPath) }));
 }
 

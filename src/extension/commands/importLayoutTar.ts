@@ -13,7 +13,6 @@ import { confirmTagMoves, movedText, type TagMove } from '../ui/confirm';
 import { layoutChanged, reportDone } from '../ui/report';
 import { withProgress } from '../ui/progress';
 import { need, pickOne } from '../ui/prompts';
-import { chooseFiles } from '../ui/fileChooser';
 
 export interface ImportResult {
   layout: string;
@@ -37,7 +36,9 @@ export async function importLayoutTar(services: Services, arg?: unknown): Promis
   const plain = plainArgs(arg);
   let file = typeof plain.file === 'string' ? resolve(plain.file) : undefined;
   if (!file) {
-    const picked = await chooseFiles({ title, canSelectFiles: true, canSelectFolders: false, canSelectMany: false, openLabel: l10n.t('Import'), filters: { [l10n.t('Layout archives')]: ['tar'] } });
+    const picked = need(
+      await vscode.window.showOpenDialog({ title, canSelectFiles: true, canSelectFolders: false, canSelectMany: false, openLabel: l10n.t('Import'), filters: { [l10n.t('Layout archives')]: ['tar'] } }),
+    );
     file = need(picked[0]).fsPath;
   }
   const src = await OciLayoutStore.openTar(file);
@@ -90,7 +91,7 @@ async function destination(services: Services, arg: unknown, title: string): Pro
     });
     path = picked.path;
     if (!path) {
-      const chosen = await chooseFiles({ title, canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: l10n.t('Import Here') });
+      const chosen = need(await vscode.window.showOpenDialog({ title, canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: l10n.t('Import Here') }));
       path = need(chosen[0]).fsPath;
     }
   }

@@ -11,12 +11,11 @@ import type { Target } from '../../oci/target';
 import { RepositoryNode } from '../registries/registryNodes';
 import type { Services } from '../services';
 import { withProgress } from '../ui/progress';
-import { askAnnotations, input, pickOne, splitList } from '../ui/prompts';
+import { askAnnotations, input, need, pickOne, splitList } from '../ui/prompts';
 import { layoutChanged, reportDone } from '../ui/report';
 import { annotationChanges, stringList } from './argValues';
 import { layoutFrom, plainArgs } from './args';
 import { tagProblem } from './createIndex';
-import { chooseFiles } from '../ui/fileChooser';
 
 /** Artifact types offered first (a function: the labels are localized when asked). */
 function artifactTypes(): { type: string; label: string }[] {
@@ -107,7 +106,7 @@ async function destination(services: Services, arg: unknown, title: string): Pro
 }
 
 async function askFiles(title: string): Promise<string[]> {
-  const uris = await chooseFiles({ title, canSelectMany: true, canSelectFiles: true, canSelectFolders: false, openLabel: l10n.t('Push') });
+  const uris = need(await vscode.window.showOpenDialog({ title, canSelectMany: true, canSelectFiles: true, canSelectFolders: false, openLabel: l10n.t('Push') }));
   if (uris.length === 0) throw new Error(l10n.t('{0}: choose at least one file', title));
   return uris.map((u) => u.fsPath);
 }
