@@ -3,26 +3,15 @@
 // what it counts; a button per kind attaches to the platforms lacking it. The page holds no state of its own.
 import * as l10n from '@vscode/l10n';
 import type { CoverageCellView, CoverageColumnView, CoverageModel, CoverageRowView, FromWebview, ToWebview } from '../../src/shared/coverageProtocol';
-import { button, h } from '../indexEditor/dom';
+import { button, h } from '../shared/dom';
+import { connect, shortDigest as short } from '../shared/webview';
 
-// The extension puts VS Code's l10n bundle on <body data-l10n> (absent in English): set before any string is made.
-const bundle = document.body.dataset.l10n;
-if (bundle) l10n.config({ contents: JSON.parse(bundle) as Record<string, string> });
-
-interface VsCodeApi {
-  postMessage(message: FromWebview): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
-const root = document.getElementById('root')!;
+const { send, root } = connect<FromWebview, ToWebview>(received);
 
 let model: CoverageModel | undefined;
 let loading = true;
 let error: string | undefined;
 
-const short = (digest: string) => (/^[a-z0-9]+:[a-f0-9]{12,}$/.test(digest) ? `${digest.slice(0, digest.indexOf(':') + 13)}…` : digest);
-const send = (message: FromWebview) => vscode.postMessage(message);
 
 function header(m: CoverageModel | undefined): HTMLElement {
   return h(
@@ -134,8 +123,7 @@ function render(): void {
   root.replaceChildren(...sections.filter((x): x is HTMLElement => x !== undefined));
 }
 
-window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
-  const message = event.data;
+function received(message: ToWebview): void {
   switch (message.type) {
     case 'model':
       model = message.model;
@@ -151,7 +139,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       break;
   }
   render();
-});
+}
 
 render();
 send({ type: 'ready' });

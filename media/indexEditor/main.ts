@@ -3,19 +3,10 @@
 // is drawn again from the state that comes back.
 import * as l10n from '@vscode/l10n';
 import type { BlobState, EditorState, FromWebview, RowKinds, RowView, TableEdit, ToWebview } from '../../src/shared/indexEditorProtocol';
-import { button, h, inlineInput } from './dom';
+import { button, h, inlineInput } from '../shared/dom';
+import { connect, shortDigest as short } from '../shared/webview';
 
-// The extension puts VS Code's l10n bundle on <body data-l10n> (absent in English): set before any string is made.
-const bundle = document.body.dataset.l10n;
-if (bundle) l10n.config({ contents: JSON.parse(bundle) as Record<string, string> });
-
-interface VsCodeApi {
-  postMessage(message: FromWebview): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
-const root = document.getElementById('root')!;
+const { send, root } = connect<FromWebview, ToWebview>(received);
 
 let state: EditorState | undefined;
 let blobs: BlobState[] = [];
@@ -32,12 +23,9 @@ const MEDIA_TYPES: Record<string, string> = {
   'application/vnd.docker.distribution.manifest.list.v2+json': l10n.t('Docker manifest list'),
 };
 
-const short = (digest: string) => (/^[a-z0-9]+:[a-f0-9]{12,}$/.test(digest) ? `${digest.slice(0, digest.indexOf(':') + 13)}…` : digest);
+const REF_NAME = 'org.opencontainers.image.ref.name';
 const bytes = (n: number) => `${n.toLocaleString('en-US')} B`;
 
-function send(message: FromWebview): void {
-  vscode.postMessage(message);
-}
 
 function edit(e: TableEdit): void {
   if (!state || state.readOnly || state.syntaxError) return;
@@ -269,8 +257,11 @@ function rowElement(r: RowView, s: EditorState): HTMLTableRowElement {
   if (r.size !== undefined) size.title = l10n.t('{0} bytes', r.size);
   const actions = td('actions', '', button('{ }', l10n.t('Show entry {0} in the text', r.index), () => send({ type: 'showText', row: r.index })));
   if (canEdit) actions.append(button('✕', l10n.t('Remove entry {0} from the index', r.index), () => edit({ type: 'removeRow', row: r.index })));
+  // In a layout's index.json the tag has its own column, so its chip is not shown twice.
+  const annotations = s.tagColumn ? r.annotations.filter(([k]) => k !== REF_NAME) : r.annotations;
   tr.append(
     order,
+    ...(s.tagColumn ? [tagCell(r)] : []),
     platformCell(r),
     mediaType,
     digest,
@@ -279,15 +270,37 @@ function rowElement(r: RowView, s: EditorState): HTMLTableRowElement {
     // Images have none: the column is there only when an entry has one.
     ...(s.rows.some((x) => x.artifactType) ? [td(r.artifactType ? 'artifact-type' : 'artifact-type none', l10n.t('Artifact type'), r.artifactType ?? '')] : []),
     ...(s.kindsColumn ? [kindsCell(r, s)] : []),
-    td(r.annotations.length > 0 ? 'annotations' : 'annotations none', l10n.t('Annotations'), annotationList(r.annotations, r.index)),
+    td(annotations.length > 0 ? 'annotations' : 'annotations none', l10n.t('Annotations'), annotationList(annotations, r.index)),
     actions,
   );
   if (r.problems) tr.title = r.problems.join('\n');
   return tr;
 }
 
+/** The tag a layout's index.json gives the entry; click to rename it, empty to untag (the entry stays listed). */
+function tagCell(r: RowView): HTMLElement {
+  const tag = r.annotations.find(([k]) => k === REF_NAME)?.[1];
+  const cell = td('tag', l10n.t('Tag'));
+  const shown = h(
+    'button',
+    { class: tag === undefined ? 'cell-edit empty' : 'cell-edit', title: l10n.t('Rename the tag (empty untags the entry; it stays listed)'), label: l10n.t('Tag of entry {0}', r.index), 'data-key': `tag:${r.index}` },
+    tag ?? l10n.t('untagged'),
+  );
+  shown.type = 'button';
+  shown.addEventListener('click', () =>
+    startEditing(cell, shown, tag ?? '', l10n.t('tag (empty untags the entry)'), (typed) => {
+      const value = typed.trim();
+      if (value === (tag ?? '')) return;
+      if (value === '') edit({ type: 'removeAnnotation', row: r.index, key: REF_NAME });
+      else edit({ type: 'setAnnotation', row: r.index, key: REF_NAME, value });
+    }),
+  );
+  cell.append(shown);
+  return cell;
+}
+
 function manifests(s: EditorState): HTMLElement {
-  const columns = ['#', l10n.t('Platform'), l10n.t('Media type'), l10n.t('Digest'), l10n.t('Blob'), l10n.t('Size'), ...(s.rows.some((r) => r.artifactType) ? [l10n.t('Artifact type')] : []), ...(s.kindsColumn ? [l10n.t('Referrers')] : []), l10n.t('Annotations'), ''];
+  const columns = ['#', ...(s.tagColumn ? [l10n.t('Tag')] : []), l10n.t('Platform'), l10n.t('Media type'), l10n.t('Digest'), l10n.t('Blob'), l10n.t('Size'), ...(s.rows.some((r) => r.artifactType) ? [l10n.t('Artifact type')] : []), ...(s.kindsColumn ? [l10n.t('Referrers')] : []), l10n.t('Annotations'), ''];
   const head = h('tr', {}, ...columns.map((t) => h('th', { scope: 'col' }, t)));
   const body = h('tbody', {}, ...s.rows.map((r) => rowElement(r, s)));
   const add = writable() ? button(l10n.t('Add manifests…'), l10n.t("Add manifests from the layout's tags (the platform comes from each config)"), () => send({ type: 'addManifests', version: s.version }), 'primary') : undefined;
@@ -319,8 +332,7 @@ function render(): void {
   refocus(focused);
 }
 
-window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
-  const message = event.data;
+function received(message: ToWebview): void {
   switch (message.type) {
     case 'state':
       if (state?.version !== message.state.version) blobs = [];
@@ -338,6 +350,6 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       break;
   }
   render();
-});
+}
 
 send({ type: 'ready' });

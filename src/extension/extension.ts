@@ -17,6 +17,7 @@ import { Sources } from './sources';
 import { REFERRER_KINDS_SETTING, referrerKindTable } from './settings/referrerKinds';
 import { DOCUMENT_SCHEME } from './present/documentUri';
 import type { Services } from './services';
+import { REFERRERS_VIEW, ReferrersViewProvider } from './referrers/referrersView';
 
 // The last top-level statement of the entry module: every import has run by now.
 const modulesDone = performance.now();
@@ -54,9 +55,11 @@ export function activate(context: vscode.ExtensionContext): { services: Services
   const treeView = vscode.window.createTreeView<Node>(LAYOUTS_VIEW, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   const registriesTree = new RegistriesTreeProvider({ ...common, registries, changed: (node) => registriesTree.redraw(node) });
   const registriesView = vscode.window.createTreeView<Node>(REGISTRIES_VIEW, { treeDataProvider: registriesTree, showCollapseAll: true });
+  const referrers = new ReferrersViewProvider();
+  const referrersView = vscode.window.createTreeView<Node>(REFERRERS_VIEW, { treeDataProvider: referrers, showCollapseAll: true });
   const documents = new ManifestDocuments(sources);
   const layoutFiles = vscode.workspace.createFileSystemWatcher('**/{index.json,oci-layout}');
-  const services: Services = { context, log, layouts, tree, treeView, documents, registries, registriesTree, registriesView, sources, layoutFiles };
+  const services: Services = { context, log, layouts, tree, treeView, documents, registries, registriesTree, registriesView, sources, layoutFiles, referrers, referrersView };
   context.subscriptions.push(
     log,
     layoutFiles,
@@ -66,12 +69,15 @@ export function activate(context: vscode.ExtensionContext): { services: Services
     registries,
     registriesTree,
     registriesView,
+    referrers,
+    referrersView,
     documents,
     vscode.workspace.registerTextDocumentContentProvider(DOCUMENT_SCHEME, documents),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('manifold.showFallbackTags') || e.affectsConfiguration(REFERRER_KINDS_SETTING)) {
         tree.refreshAll();
         registriesTree.refreshAll();
+        referrers.refresh();
       }
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => tree.refreshAll()),

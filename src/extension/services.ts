@@ -9,6 +9,7 @@ import type { Sources } from './sources';
 import type { EditorState } from '../shared/indexEditorProtocol';
 import type { CoverageModel } from '../shared/coverageProtocol';
 import type { SourceRef } from './present/sourceRef';
+import type { ReferrersViewProvider } from './referrers/referrersView';
 
 /** What activate() builds once and hands to every command: no global state elsewhere. */
 export interface Services {
@@ -22,6 +23,9 @@ export interface Services {
   registriesTree: RegistriesTreeProvider;
   registriesView: vscode.TreeView<Node>;
   sources: Sources;
+  /** The Referrers view: one image's referrers as rows ("Show Referrers"). */
+  referrers: ReferrersViewProvider;
+  referrersView: vscode.TreeView<Node>;
   /** The workspace's `index.json` and `oci-layout` files, watched once for the tree and the diagnostics. */
   layoutFiles: vscode.FileSystemWatcher;
   /** The index editor, once registered: what it shows for a document (the host tests read it). */

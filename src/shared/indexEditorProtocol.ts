@@ -48,6 +48,8 @@ export interface EditorState {
   formattingOnly?: boolean;
   /** The table has a column of each entry's referrer kinds (a document in a layout); sent after the state. */
   kindsColumn?: boolean;
+  /** A layout's own index.json: each entry's tag (its `org.opencontainers.image.ref.name`) gets a column of its own. */
+  tagColumn?: boolean;
 }
 
 /** What one entry carries attached to it (signatures, SBOMs...), in words, and what it lacks that its siblings have. */

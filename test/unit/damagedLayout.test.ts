@@ -8,6 +8,7 @@ import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeArtifact, makeImage, newLayout, tempDir, writeTar } from './builders';
 
 const BAD = 'sha256:NOTHEX';
+const BAD_DIGEST = `invalid digest ${BAD}: sha256 needs 64 lowercase hex characters`;
 
 /** Tags a, b, bad, c in that order (bad is manifests[2]), a with a referrer; then bad's digest broken by hand. */
 async function damagedLayout(): Promise<{ dir: string; index: string; a: Descriptor; b: Descriptor; c: Descriptor; referrer: Descriptor }> {
@@ -37,7 +38,7 @@ describe('a layout with one damaged index.json entry', () => {
   let problem: string;
   beforeEach(async () => {
     l = await damagedLayout();
-    problem = `${l.index}: manifests[2] (tag "bad"): invalid digest "${BAD}"`;
+    problem = `${l.index}: manifests[2].digest (tag "bad"): ${BAD_DIGEST}`;
   });
 
   it('repo tags lists the good rows and reports the damaged entry on stderr, exit 1', async () => {
@@ -57,7 +58,7 @@ describe('a layout with one damaged index.json entry', () => {
     assert.deepEqual([json.stderr, json.code], [`Error: ${problem}\n`, 1]);
   });
 
-  it('reads every other tag: resolve, manifest fetch, discover', async () => {
+  it('reads every other tag: resolve, manifest fetch', async () => {
     for (const [tag, desc] of [['a', l.a], ['b', l.b], ['c', l.c]] as const) {
       const r = await runCli('resolve', '--oci-layout', `${l.dir}:${tag}`);
       assert.deepEqual([r.stdout, r.stderr, r.code], [`${desc.digest}\n`, '', 0]);
@@ -65,9 +66,15 @@ describe('a layout with one damaged index.json entry', () => {
     const fetched = await runCli('manifest', 'fetch', '--oci-layout', `${l.dir}:b`, '--descriptor');
     assert.equal(fetched.code, 0, fetched.stderr);
     assert.equal(JSON.parse(fetched.stdout).digest, l.b.digest);
+  });
+
+  it('discover lists the referrers it can read and names the damaged entry on stderr, exit 1', async () => {
     const d = await runCli('discover', '--oci-layout', `${l.dir}:a`, '--format', 'json');
-    assert.equal(d.code, 0, d.stderr);
     assert.deepEqual(JSON.parse(d.stdout).referrers.map((m: { digest: string }) => m.digest), [l.referrer.digest]);
+    assert.deepEqual([d.stderr, d.code], [`Error: ${problem}\n`, 1]);
+    const table = await runCli('discover', '--oci-layout', `${l.dir}:a`, '--format', 'table');
+    assert.deepEqual(rows(table.stdout).slice(-1), [['application/vnd.test.sbom', l.referrer.digest]]);
+    assert.deepEqual([table.stderr, table.code], [`Error: ${problem}\n`, 1]);
   });
 
   it('resolving the damaged tag names the file, the entry and the problem', async () => {
@@ -87,7 +94,7 @@ describe('a layout with one damaged index.json entry', () => {
     const names = entries(l.index).map((e) => (e.annotations as Record<string, string> | undefined)?.['org.opencontainers.image.ref.name'] ?? '(untagged)');
     assert.deepEqual(names, ['a', 'bad', '(untagged)', 'v2']);
     const r = await runCli('repo', 'tags', '--oci-layout', l.dir, '--format', 'text');
-    assert.deepEqual([r.stdout, r.stderr, r.code], ['a\nv2\n', `Error: ${l.index}: manifests[1] (tag "bad"): invalid digest "${BAD}"\n`, 1]);
+    assert.deepEqual([r.stdout, r.stderr, r.code], ['a\nv2\n', `Error: ${l.index}: manifests[1].digest (tag "bad"): ${BAD_DIGEST}\n`, 1]);
   });
 
   it('untag removes the damaged entry by its tag, and nothing else', async () => {
@@ -110,19 +117,30 @@ describe('a layout with one damaged index.json entry', () => {
     assert.deepEqual([tags.stdout, tags.code], ['a\nb\nc\n', 0]);
   });
 
-  it('the extension\'s diagnostics of index.json flag the damaged entry, at its digest', async () => {
-    const text = readFileSync(l.index, 'utf8');
+  it('the extension\'s diagnostics of index.json flag the damaged entry, at its digest, and still check the others\' sizes', async () => {
+    // c listed one byte larger than its blob: the layout still opens, so the blob checks of the other entries run.
+    const good = `"digest":"${l.c.digest}","size":${l.c.size},`;
+    const text = readFileSync(l.index, 'utf8').replace(good, `"digest":"${l.c.digest}","size":${l.c.size + 1},`);
+    assert.ok(readFileSync(l.index, 'utf8').includes(good));
+    writeFileSync(l.index, text);
     const found = await diagnose(text, { layout: await OciLayoutStore.open(l.dir), layoutName: 'layout', layoutIndex: true, expect: 'index' });
     const errors = found.filter((f) => f.severity === 'error');
-    assert.deepEqual(errors.map((f) => `${f.path} ${f.code}`), ['manifests[2].digest invalid-digest']);
+    assert.deepEqual(errors.map((f) => `${f.path} ${f.code}`), ['manifests[2].digest invalid-digest', 'manifests[3].size size-mismatch']);
     assert.equal(text.slice(errors[0]!.offset!, errors[0]!.offset! + errors[0]!.length!), `"${BAD}"`);
+    assert.equal(errors[1]!.message, `size ${l.c.size + 1} differs from the blob's ${l.c.size} bytes in the layout layout`);
   });
 
-  it('tagging over the damaged tag points it at a good manifest again', async () => {
+  it('tagging over the damaged tag is refused, naming the entry, and changes nothing; after untag it works', async () => {
+    const before = readFileSync(l.index);
+    const r = await runCli('tag', '--oci-layout', `${l.dir}:a`, 'bad');
+    assert.deepEqual([r.stdout, r.stderr, r.code], [`Tagging [oci-layout] ${l.dir}@${l.a.digest}\n`, `Error: ${problem}; tagging would drop this entry: untag "bad" first to remove it, or choose another tag\n`, 1]);
+    assert.deepEqual(readFileSync(l.index), before, 'index.json is unchanged, byte for byte');
+    assert.equal((await runCli('untag', '--oci-layout', `${l.dir}:bad`)).code, 0);
     assert.equal((await runCli('tag', '--oci-layout', `${l.dir}:a`, 'bad')).code, 0);
     assert.equal(badEntry(l.index), undefined);
     assert.equal((await runCli('resolve', '--oci-layout', `${l.dir}:bad`)).stdout, `${l.a.digest}\n`);
   });
+
 });
 
 describe('a layout archive with a damaged index.json entry', () => {
@@ -133,7 +151,7 @@ describe('a layout archive with a damaged index.json entry', () => {
     const index = { schemaVersion: 2, manifests: [good, { ...good, digest: BAD, annotations: ref('bad') }] };
     writeTar(tar, [{ name: 'oci-layout', body: '{"imageLayoutVersion":"1.0.0"}' }, { name: 'index.json', body: JSON.stringify(index) }]);
     const r = await runCli('repo', 'tags', '--oci-layout', tar, '--format', 'text');
-    assert.deepEqual([r.stdout, r.stderr, r.code], ['a\n', `Error: index.json in ${tar}: manifests[1] (tag "bad"): invalid digest "${BAD}"\n`, 1]);
+    assert.deepEqual([r.stdout, r.stderr, r.code], ['a\n', `Error: index.json in ${tar}: manifests[1].digest (tag "bad"): ${BAD_DIGEST}\n`, 1]);
   });
 });
 

@@ -86,7 +86,7 @@ describe('extension manifest', () => {
     // Every other command only reads: a new command must be put in one list or the other.
     const browseOnly = [
       'manifold.refresh', 'manifold.showLog', 'manifold.addLayoutFolder', 'manifold.removeLayoutFolder', 'manifold.openInManifold',
-      'manifold.copyDigest', 'manifold.copyReference', 'manifold.openManifest', 'manifold.openConfig', 'manifold.showReferrersTree',
+      'manifold.copyDigest', 'manifold.copyReference', 'manifold.openManifest', 'manifold.openConfig', 'manifold.showReferrersTree', 'manifold.showReferrersText',
       'manifold.openInIndexEditor',
       // The coverage page reads; its attach buttons run manifold.attach, which is refused when untrusted.
       'manifold.showCoverage',

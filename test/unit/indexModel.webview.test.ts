@@ -1,6 +1,6 @@
 // The index editor's webview runs in a browser: it is type-checked here against the DOM (the project's own
-// tsconfig has no DOM, so the core cannot use it by mistake), and may import nothing but the shared protocol (and
-// @vscode/l10n, the browser-safe runtime for its strings).
+// tsconfig has no DOM, so the core cannot use it by mistake), and may import nothing but its own files, the pages'
+// helpers (media/shared), the shared protocol and @vscode/l10n (the browser-safe runtime for its strings).
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -8,15 +8,16 @@ import * as ts from 'typescript';
 
 const root = resolve(__dirname, '../..');
 const webview = join(root, 'media/indexEditor');
+const shared = join(root, 'media/shared');
 const protocol = join(root, 'src/shared/indexEditorProtocol.ts');
 const importsOf = (file: string) => [...readFileSync(file, 'utf8').matchAll(/^\s*import\s[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
 
 describe('index editor webview', () => {
-  it('imports only its own modules and the shared protocol, which imports nothing', () => {
+  it('imports only its own modules, the pages\' shared helpers (media/shared) and the shared protocol, which imports nothing', () => {
     for (const name of readdirSync(webview).filter((f) => f.endsWith('.ts'))) {
       for (const spec of importsOf(join(webview, name))) {
         const target = spec.startsWith('.') ? resolve(webview, spec) : spec;
-        const ok = (target.startsWith(webview + '/') && !spec.includes('..')) || target === protocol.replace(/\.ts$/, '') || spec === '@vscode/l10n';
+        const ok = (target.startsWith(webview + '/') && !spec.includes('..')) || target.startsWith(shared + '/') || target === protocol.replace(/\.ts$/, '') || spec === '@vscode/l10n';
         assert.ok(ok, `${name} imports ${spec}`);
       }
     }

@@ -75,8 +75,11 @@ describe('layout: open and create', () => {
     assert.deepEqual(await store.entries(), []);
     const [damaged, ...more] = await store.damagedEntries();
     assert.deepEqual(more, []);
-    assert.deepEqual({ ...damaged, error: undefined }, { at: 0, place: 'manifests[0]', tag: undefined, problem: 'invalid digest "sha256:../../etc"', error: undefined });
-    assert.equal(damaged!.error.message, `${join(dir, 'index.json')}: manifests[0]: invalid digest "sha256:../../etc"`);
+    const file = join(dir, 'index.json');
+    const problem = 'invalid digest "sha256:../../etc": not of the form algorithm:hex';
+    const span = { offset: 32, length: 56, start: { line: 0, character: 32 }, end: { line: 0, character: 88 } };
+    assert.deepEqual({ ...damaged, error: undefined }, { at: 0, path: 'manifests[0].digest', place: 'manifests[0].digest', problem, file, span, error: undefined });
+    assert.equal(damaged!.error.message, `${file}: manifests[0].digest: ${problem}`);
   });
 
   it('keeps damaged entries as written when index.json is rewritten, and removes one only by its tag', async () => {
@@ -89,11 +92,11 @@ describe('layout: open and create', () => {
     doc.manifests.push(null, odd, 42);
     writeFileSync(path, JSON.stringify(doc));
     assert.deepEqual((await store.damagedEntries()).map((d) => [d.at, d.place, d.tag, d.problem]), [
-      [1, 'manifests[1]', undefined, 'not a descriptor object'],
-      [2, 'manifests[2] (tag "odd")', 'odd', 'invalid size "12"'],
-      [3, 'manifests[3]', undefined, 'not a descriptor object'],
+      [1, 'manifests[1]', undefined, 'a descriptor must be an object, not null'],
+      [2, 'manifests[2].size (tag "odd")', 'odd', 'size must be a number, not a string'],
+      [3, 'manifests[3]', undefined, 'a descriptor must be an object, not a number'],
     ]);
-    await assert.rejects(store.resolve('odd'), code('INVALID_LAYOUT', /index\.json: manifests\[2\] \(tag "odd"\): invalid size "12"$/));
+    await assert.rejects(store.resolve('odd'), code('INVALID_LAYOUT', /index\.json: manifests\[2\]\.size \(tag "odd"\): size must be a number, not a string$/));
     // A tag and a delete of the same digest leave the damaged entries alone.
     await store.tag(img, 'b');
     assert.deepEqual(indexJson(store).manifests.slice(1), [null, odd, 42, { mediaType: img.mediaType, digest: img.digest, size: img.size, annotations: { [ANNOTATION_REF_NAME]: 'b' }, platform: img.platform }]);

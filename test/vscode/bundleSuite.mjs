@@ -49,6 +49,8 @@ export async function bundleSuite(outDir, { pass = 'main' } = {}) {
     external: ['vscode'],
     sourcemap: true,
     logLevel: 'warning',
+    // As esbuild.mjs: jsonc-parser's 'main' is a UMD build whose dynamic requires esbuild cannot follow.
+    mainFields: ['module', 'main'],
     // mocha's parallel mode (worker files found by require.resolve) is not used here.
     logOverride: { 'require-resolve-not-external': 'silent' },
   });

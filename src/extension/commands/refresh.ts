@@ -18,6 +18,8 @@ export async function refresh(services: Services, arg?: unknown): Promise<void> 
   if (!path || !services.tree.refreshLayout(path)) services.tree.refreshAll();
   if (!path) services.registriesTree.refreshAll();
   if (path) services.documents.layoutChanged(path);
+  if (path) services.referrers.layoutChanged(path);
+  else services.referrers.refresh();
   // Resolve once the tree has the new state, so callers (tests) can read it right away.
   await services.tree.layouts();
 }

@@ -27,7 +27,7 @@ import { refresh } from './refresh';
 import { removeLayoutFolder } from './removeLayoutFolder';
 import { removeRegistry } from './removeRegistry';
 import { showLog } from './showLog';
-import { showReferrersTree } from './showReferrersTree';
+import { showReferrersText, showReferrersTree } from './showReferrersTree';
 import { signIn } from './signIn';
 import { signOut } from './signOut';
 import { tag } from './tag';
@@ -68,6 +68,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'manifold.openBlob', handler: openBlob },
   { id: 'manifold.saveBlobAs', handler: saveBlobAs },
   { id: 'manifold.showReferrersTree', handler: showReferrersTree },
+  { id: 'manifold.showReferrersText', handler: showReferrersText },
   { id: 'manifold.showCoverage', handler: showCoverage },
   { id: 'manifold.addRegistry', handler: addRegistry },
   { id: 'manifold.removeRegistry', handler: removeRegistry },

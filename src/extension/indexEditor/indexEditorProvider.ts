@@ -223,6 +223,7 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
       // The kinds of what is attached to each entry, from the layout the digests point into (not for a layout's own
       // index.json: its entries are tags, thousands of them).
       kindsColumn: model.kind === 'index' && !model.syntaxError && layout !== undefined && !isLayoutIndex(document.uri, layout),
+      tagColumn: model.kind === 'index' && layout !== undefined && isLayoutIndex(document.uri, layout),
     };
   }
 

@@ -6,7 +6,7 @@ import vscode = require('vscode');
 import * as l10n from '@vscode/l10n';
 import type { Descriptor } from '../../oci/descriptor';
 import { listTags, readManifestContent, untaggedEntries } from '../../oci/graph';
-import type { OciLayoutStore } from '../../oci/layout';
+import type { DamagedEntry, OciLayoutStore } from '../../oci/layout';
 import type { ReadOnlyTarget } from '../../oci/target';
 import { layoutItem, untaggedItem, type Access, type ItemSpec } from '../present/items';
 import type { SourceRef } from '../present/sourceRef';
@@ -71,12 +71,26 @@ export class LayoutNode extends SourceNode {
     await describeWithin(ctx, this, store, listings, (ctx as LayoutsContext).layouts.summaries(this.path));
     const nodes: Node[] = listings.map((l) => new TagNode(this, l));
     // A damaged index.json entry is one error row; the other tags still show. The tooltip has the whole path.
-    for (const d of await store.damagedEntries()) nodes.push(new MessageNode(this, 'error', `index.json ${d.place}: ${d.problem}\n${d.error.message}`));
+    for (const d of await store.damagedEntries()) nodes.push(damagedEntryNode(this, d, ctx));
     const untagged = untaggedEntries(entries);
     if (untagged.length > 0) nodes.push(new UntaggedNode(this, untagged));
     if (nodes.length === 0) nodes.push(new MessageNode(this, 'info', l10n.t('No tags yet')));
     return nodes;
   }
+}
+
+/** A damaged index.json entry's row: a click opens index.json with the entry selected (a layout .tar's only says so). */
+function damagedEntryNode(parent: LayoutNode, d: DamagedEntry, ctx: TreeContext): MessageNode {
+  const message = `${l10n.t('index.json {0}: {1}', d.place, d.problem)}\n${d.error.message}`;
+  const file = join(parent.path, 'index.json');
+  if (d.file !== file) {
+    // Inside an archive there is no file to open: the log gets the message the row's click shows.
+    ctx.log.warn(d.error.message);
+    return new MessageNode(parent, 'error', message);
+  }
+  const options: vscode.TextDocumentShowOptions = { preview: true };
+  if (d.span) options.selection = new vscode.Range(d.span.start.line, d.span.start.character, d.span.end.line, d.span.end.character);
+  return new MessageNode(parent, 'error', message, { command: 'vscode.open', title: l10n.t('Open index.json at this entry'), arguments: [vscode.Uri.file(file), options] });
 }
 
 /** What changes when a layout's index.json is rewritten (replaced by a rename: the inode changes too). */

@@ -79,7 +79,7 @@ export abstract class NodeTreeProvider<Root extends RootNode, Ctx extends TreeCo
   }
 }
 
-function toTreeItem(spec: ItemSpec, node: Node): vscode.TreeItem {
+export function toTreeItem(spec: ItemSpec, node: Node): vscode.TreeItem {
   const state =
     spec.collapsible === 'none'
       ? vscode.TreeItemCollapsibleState.None
@@ -102,7 +102,7 @@ function toTreeItem(spec: ItemSpec, node: Node): vscode.TreeItem {
 }
 
 /** Fills in the tooltip on hover: the node's own facts, with what only a read of the manifest tells. */
-async function resolveTooltip(item: vscode.TreeItem, node: Node, ctx: TreeContext): Promise<vscode.TreeItem> {
+export async function resolveTooltip(item: vscode.TreeItem, node: Node, ctx: TreeContext): Promise<vscode.TreeItem> {
   let text: string | undefined;
   try {
     text = await node.resolveTooltip(ctx);

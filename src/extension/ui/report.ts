@@ -8,6 +8,7 @@ import { TagNode, type Node } from '../tree/nodes';
 export function layoutChanged(services: Services, path: string): void {
   services.tree.refreshLayout(path);
   services.documents.layoutChanged(path);
+  services.referrers.layoutChanged(path);
 }
 
 /**

@@ -3,3 +3,4 @@ export { OciLayoutStore, blobPath, INDEX_FILE, OCI_LAYOUT_FILE, TEMP_DIR } from 
 export { isFallbackTag, isValidTag } from '../reference';
 export type { OpenOptions } from './store';
 export { parseIndexJson, encodeIndexJson } from './indexFile';
+export type { DamagedEntry, TextSpan } from './entryDamage';

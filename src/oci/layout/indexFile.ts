@@ -1,8 +1,11 @@
-import { ANNOTATION_REF_NAME, type Descriptor, type ImageIndex } from '../descriptor';
+import type { Descriptor, ImageIndex } from '../descriptor';
 import { encodeDescriptor, encodeIndex } from '../encoding/goJson';
 import { OciError } from '../errors';
 import { MediaType } from '../mediaType';
-import { isDigestFast } from './verify';
+import { formatPath } from '../validate';
+import { damagedEntries, damagedEntryJson, descriptorDamage, isStringMap, markDamagedEntries } from './entryDamage';
+
+export { damagedEntries, damageOf, type DamagedEntry } from './entryDamage';
 
 /**
  * Reading and writing `index.json`. Reading is lenient where real tools differ (umoci writes
@@ -18,7 +21,7 @@ export function parseIndexJson(raw: Buffer | string, where: string): ImageIndex 
 }
 
 /**
- * index.json with each damaged entry (bad digest, size, mediaType or annotations) left in its place but
+ * index.json with each damaged entry (see entryDamage.ts: a bad digest, size, platform...) left in its place but
  * marked (see damageOf): one bad entry must not make the others unreadable, and a rewrite keeps it as written.
  * A problem of the document itself (not JSON, wrong schemaVersion, bad subject) is still thrown.
  */
@@ -45,78 +48,17 @@ export function readIndexJson(raw: Buffer | string, where: string): ImageIndex {
   const list = o.manifests === null || o.manifests === undefined ? [] : o.manifests;
   if (!Array.isArray(list)) throw new OciError('INVALID_LAYOUT', `${where}: "manifests" is not a list`);
   // Checked in place: the list JSON.parse made is the one kept.
-  for (let i = 0; i < list.length; i++) {
-    const problem = entryProblem(list[i]);
-    if (problem !== undefined) list[i] = markDamaged(list[i], problem);
-  }
+  markDamagedEntries(list, text);
   const index: ImageIndex = { schemaVersion: 2, manifests: list as Descriptor[] };
   if (typeof o.mediaType === 'string') index.mediaType = o.mediaType;
   if (typeof o.artifactType === 'string') index.artifactType = o.artifactType;
   if (o.subject !== undefined && o.subject !== null) {
-    const problem = entryProblem(o.subject);
-    if (problem !== undefined) throw new OciError('INVALID_LAYOUT', `${where}: subject: ${problem}`);
+    const damage = descriptorDamage(o.subject);
+    if (damage) throw new OciError('INVALID_LAYOUT', `${where}: ${formatPath(['subject', ...damage.segments])}: ${damage.problem}`);
     index.subject = o.subject as Descriptor;
   }
   if (isStringMap(o.annotations)) index.annotations = o.annotations;
   return index;
-}
-
-/** An index.json entry that cannot be used; `error` names the file, the entry, its tag if it has one, and the problem. */
-export interface DamagedEntry {
-  /** Its place in `manifests`. */
-  at: number;
-  /** `manifests[2]`, with ` (tag "v1")` when it has one. */
-  place: string;
-  tag?: string;
-  problem: string;
-  error: OciError;
-}
-
-// Keyed by the entry object, so the mark survives the copies of the list a rewrite makes.
-const DAMAGED = new WeakMap<object, { problem: string; value: unknown }>();
-
-/** Why this index.json entry cannot be used, if it is a damaged one readIndexJson kept. */
-export function damageOf(entry: unknown): string | undefined {
-  return typeof entry === 'object' && entry !== null ? DAMAGED.get(entry)?.problem : undefined;
-}
-
-/** The damaged entries of an index readIndexJson made (or one changed from it), with their current places. */
-export function damagedEntries(index: ImageIndex, where: string): DamagedEntry[] {
-  const out: DamagedEntry[] = [];
-  index.manifests.forEach((d, at) => {
-    const problem = damageOf(d);
-    if (problem === undefined) return;
-    const name = (d as { annotations?: Record<string, unknown> }).annotations?.[ANNOTATION_REF_NAME];
-    const tag = typeof name === 'string' ? name : undefined;
-    const place = `manifests[${at}]${tag === undefined ? '' : ` (tag ${JSON.stringify(tag)})`}`;
-    out.push({ at, place, tag, problem, error: new OciError('INVALID_LAYOUT', `${where}: ${place}: ${problem}`) });
-  });
-  return out;
-}
-
-function markDamaged(value: unknown, problem: string): Descriptor {
-  // A value that is not an object (null, a number) is held in one, which only the writer looks into.
-  const entry = typeof value === 'object' && value !== null ? value : {};
-  DAMAGED.set(entry, { problem, value });
-  return entry as Descriptor;
-}
-
-function entryProblem(entry: unknown): string | undefined {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return 'not a descriptor object';
-  const d = entry as Record<string, unknown>;
-  if (!isDigestFast(d.digest)) return `invalid digest ${JSON.stringify(d.digest)}`;
-  if (typeof d.mediaType !== 'string') return 'missing mediaType';
-  if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) return `invalid size ${JSON.stringify(d.size)}`;
-  if (d.annotations !== undefined && d.annotations !== null && !isStringMap(d.annotations)) return 'annotations must map strings to strings';
-  return undefined;
-}
-
-function isStringMap(v: unknown): v is Record<string, string> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  // A plain loop: index.json has an annotations map per tag, and Object.values() allocates for each.
-  const record = v as Record<string, unknown>;
-  for (const key in record) if (typeof record[key] !== 'string') return false;
-  return true;
 }
 
 /**
@@ -149,7 +91,8 @@ const EMPTY_LIST = ',"manifests":[]';
  */
 function manifestsJson(list: Descriptor[]): string {
   let shaped = true;
-  for (let i = 0; i < list.length && shaped; i++) shaped = goShaped(list[i]);
+  // A damaged entry is written as it was read (descriptorJson), which JSON.stringify may not reproduce.
+  for (let i = 0; i < list.length && shaped; i++) shaped = goShaped(list[i]) && damagedEntryJson(list[i]!) === undefined;
   if (shaped) {
     const json = JSON.stringify(list);
     if (!GO_ESCAPES.test(json)) return json;
@@ -265,8 +208,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /** One descriptor as Go's encoder writes it; JSON.stringify where it writes the same (see goShaped and GO_ESCAPES). */
 export function descriptorJson(d: Descriptor): string {
   // A damaged entry is written back as it was read: re-encoding would change or drop what the user wrote.
-  const damaged = DAMAGED.get(d);
-  if (damaged) return JSON.stringify(damaged.value);
+  const damaged = damagedEntryJson(d);
+  if (damaged !== undefined) return damaged;
   if (goShaped(d)) {
     const json = JSON.stringify(d);
     if (!GO_ESCAPES.test(json)) return json;

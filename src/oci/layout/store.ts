@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { addAbortSignal, pipeline, type Readable } from 'node:stream';
-import type { Descriptor } from '../descriptor';
+import type { Descriptor, ImageIndex } from '../descriptor';
 import { parseDigest, VerifyingStream } from '../digest';
 import { OciError } from '../errors';
 import { isManifestMediaType, MediaType } from '../mediaType';
@@ -327,6 +327,7 @@ export class OciLayoutStore implements Target, IndexBatcher {
       for (const d of index.manifests) {
         const name = nameOf(d);
         if (name === reference) {
+          if (damageOf(d)) throw this.damagedTag(index, reference);
           if (namedAt === -1) namedAt = list.length;
           removed.push(d);
           continue;
@@ -344,6 +345,12 @@ export class OciLayoutStore implements Target, IndexBatcher {
       index.manifests = await this.keepNeeded(list, removed.filter((d) => d.digest !== desc.digest), !isFallbackTag(reference));
       return true;
     }, { ...options, deferrable: true });
+  }
+
+  /** Moving a tag off a damaged entry would drop the entry, which untag alone does (explicitly): refused, naming it. */
+  private damagedTag(index: ImageIndex, tag: string): OciError {
+    const entry = damagedEntries(index, this.source.describe(INDEX_FILE)).filter((e) => e.tag === tag).pop()!;
+    return new OciError('INVALID_LAYOUT', `${entry.error.message}; tagging would drop this entry: untag ${JSON.stringify(tag)} first to remove it, or choose another tag`);
   }
 
   async untag(reference: string, options?: OpOptions): Promise<void> {

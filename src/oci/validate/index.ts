@@ -1,4 +1,5 @@
-export { parseDocument, type DocumentKind, type ParsedDocument, type ParseOptions } from './parse';
+export { descriptorProblems, parseDocument, type DocumentKind, type ParsedDocument, type ParseOptions } from './parse';
 export { parseManifestStrict, type StrictDocument } from './strict';
 export { formatPath, Section, specLink, type PathSegment, type Problem, type ProblemCode, type Severity } from './problems';
 export { findJsonSyntaxError, type JsonSyntaxError } from './jsonSyntax';
+export { positionMapper, type TextPosition } from './textPosition';

@@ -430,6 +430,13 @@ function checkDocument(doc: Json, c: Checker): DocumentKind {
   return kind;
 }
 
+/** The problems of one descriptor alone, at `at` (a layout's index.json reader asks why it cannot use an entry). */
+export function descriptorProblems(value: unknown, at: PathSegment[] = [], inIndexList = false): Problem[] {
+  const c = new Checker();
+  c.descriptor(value, at, inIndexList);
+  return c.problems;
+}
+
 /** Parses an index or manifest and reports every problem found, errors and warnings, each with its JSON path. */
 export function parseDocument(raw: Buffer | string, options: ParseOptions = {}): ParsedDocument {
   const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;

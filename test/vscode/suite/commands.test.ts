@@ -136,7 +136,29 @@ describe('Manifold commands', () => {
     const v1 = await row(f, work.node, 'v1');
     const labels = (await rows(f, v1.node)).map((r) => r.label);
     assert.match(labels.find((l) => l.startsWith('notes · ')) ?? labels.join(' | '), /note=yes/);
-    const text = await run<string>('manifold.showReferrersTree', { layout: f.work, reference: 'v1' });
+    // The Referrers view: v1, its platforms below it, and what is attached to each, as rows that open on a click.
+    const root = await run<unknown>('manifold.showReferrersTree', { layout: f.work, reference: 'v1' });
+    const view = f.services.referrers as unknown as Parameters<typeof rows>[2];
+    assert.deepEqual((await rows(f, undefined, view)).map((r) => r.node), [root]);
+    const opened = async (r: Awaited<ReturnType<typeof rows>>[number]) => {
+      const item = view!.getTreeItem(r.node as never) as vscode.TreeItem;
+      assert.equal(item.command?.command, 'manifold.openManifest', `${r.label}: a click opens nothing`);
+      const uri = await run<string>(item.command!.command, ...(item.command!.arguments ?? []));
+      return JSON.parse((await vscode.workspace.openTextDocument(vscode.Uri.parse(uri))).getText()) as { artifactType?: string };
+    };
+    const typesUnder = async (node: unknown) => {
+      const referrers = (await rows(f, node, view)).filter((r) => /\+referrer/.test(r.contextValue));
+      const types: Array<string | undefined> = [];
+      for (const r of referrers) types.push((await opened(r)).artifactType); // one editor at a time
+      return types.sort();
+    };
+    const top = await rows(f, root, view);
+    assert.deepEqual(await typesUnder(root), ['application/spdx+json', 'application/vnd.example.notes']);
+    const arm = top.find((r) => r.label === 'linux/arm64/v8');
+    assert.ok(arm, top.map((r) => r.label).join(', '));
+    assert.deepEqual(await typesUnder(arm.node), ['application/vnd.example.notes']);
+    // The same tree as text, to copy from.
+    const text = await run<string>('manifold.showReferrersText');
     assert.match(text, /application\/vnd\.example\.notes/);
     assert.match(text, /application\/spdx\+json/);
     assert.match(text, /linux\/arm64\/v8/);

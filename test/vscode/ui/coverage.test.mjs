@@ -11,7 +11,7 @@ import { after, before, describe } from 'node:test';
 import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
 import { openWorkbench, resizeSidebar, sequentialSteps } from './harness.mjs';
 import { readLayout, referrersBySubject, REF_NAME } from './layoutOnDisk.mjs';
-import { childrenOf, expand, openManifoldView, runFromContextMenu, waitForRows } from './layoutsView.mjs';
+import { childrenOf, expand, openManifoldView, readRows, runFromContextMenu, viewPane, waitForRows } from './layoutsView.mjs';
 import { answer, pickOne, waitForQuickInput, waitForQuickInputClosed } from './quickInput.mjs';
 import { waitUntil } from './waits.mjs';
 
@@ -152,5 +152,35 @@ describe('Referrer coverage in the workbench', { timeout: 300_000 }, () => {
       { what: 'the SBOM manifest in an editor' },
     );
     assert.match(text, /"subject"/);
+  });
+
+  step('"Show Referrers Tree" fills the Referrers view: the image, its platforms, what each carries; a click opens it', async () => {
+    const page = wb.page;
+    await runFromContextMenu(page, 'v1', 2, nls['command.showReferrersTree.title']);
+    const pane = viewPane(page, 'Referrers');
+    const rows = await waitUntil(
+      () => readRows(page, pane),
+      (r) => ['linux/amd64', 'linux/arm64/v8'].every((p) => r.some((x) => x.level === 2 && x.label === p)) && r.filter((x) => x.level === 3).length >= 2,
+      { what: 'the platforms and their referrers in the Referrers view' },
+    );
+    const layout = await readLayout(appDir);
+    // One row on top, the image, and its platforms' SBOMs under each of them.
+    assert.equal(rows.filter((r) => r.level === 1).length, 1);
+    for (const platform of ['linux/amd64', 'linux/arm64/v8']) {
+      const under = childrenOf(rows, { label: platform, level: 2 });
+      assert.ok(under.some((r) => /spdx|SBOM/i.test(`${r.label} ${r.description}`)), `${platform}: ${under.map((r) => r.label).join(', ')}`);
+    }
+    await wb.screenshot('referrers-view', page.locator('.part.sidebar'));
+    // A click on the arm64 SBOM row opens its manifest: its subject is linux/arm64/v8.
+    const arm64 = layout.tags.get('linux-arm64').digest;
+    const sbomRow = pane.locator('.monaco-list-row[aria-level="3"]').filter({ hasText: /spdx|SBOM/i }).last();
+    await sbomRow.click();
+    const text = await waitUntil(
+      () => page.locator('.part.editor .monaco-editor .view-lines').last().innerText(),
+      (t) => t.includes(SBOM) && t.includes(arm64.slice(7, 19)),
+      { what: "the arm64 SBOM's manifest in an editor" },
+    );
+    assert.match(text, /"subject"/);
+    await wb.screenshot('referrers-view-open', page.locator('.monaco-workbench'));
   });
 });

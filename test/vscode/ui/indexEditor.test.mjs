@@ -12,13 +12,16 @@ import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
 import { openWorkbench, runFromPalette, sequentialSteps } from './harness.mjs';
 import { formatPlatform, readLayout } from './layoutOnDisk.mjs';
 import { expand, openManifoldView, runFromContextMenu, waitForRows } from './layoutsView.mjs';
+import { waitForQuickInput } from './quickInput.mjs';
 import { waitUntil } from './waits.mjs';
 
 const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'));
 const nls = JSON.parse(readFileSync(join(projectRoot, 'package.nls.json'), 'utf8'));
-const titleOf = (id) => {
-  const t = manifest.contributes.commands.find((c) => c.command === id).title;
-  return /^%.+%$/.test(t) ? nls[t.slice(1, -1)] : t;
+const text = (t) => (/^%.+%$/.test(t) ? nls[t.slice(1, -1)] : t);
+const titleOf = (id) => text(manifest.contributes.commands.find((c) => c.command === id).title);
+const paletteLabel = (id) => {
+  const c = manifest.contributes.commands.find((x) => x.command === id);
+  return c.category ? `${text(c.category)}: ${text(c.title)}` : text(c.title);
 };
 
 const KEY = 'org.opencontainers.image.description';
@@ -157,5 +160,34 @@ describe('The index editor in the workbench', { timeout: 300_000 }, () => {
     const tab = page.locator('.tabs-container .tab.active').last(); // the group beside the table
     assert.match((await tab.getAttribute('aria-label')) ?? '', /v1\.oci-index\.json/);
     await wb.screenshot('vscode-index-editor-formatted-text', page.locator('.part.editor'));
+  });
+
+  step("a layout's own index.json: a Tag column, and renaming a tag there is what index.json stores", async () => {
+    const page = wb.page;
+    await runFromPalette(page, 'View: Close All Editors');
+    await runFromPalette(page, 'Go to File...');
+    await page.locator('.quick-input-widget .quick-input-box input').fill('layouts/app/index.json');
+    await waitForQuickInput(page, (q) => q.visible && q.rows.some((r) => /index\.json/.test(r.label)), 'index.json in Go to File');
+    await page.keyboard.press('Enter');
+    await waitUntil(async () => page.locator('.tabs-container .tab.active').last().getAttribute('aria-label'), (l) => /index\.json/.test(l ?? ''), { what: 'index.json open' });
+    await runFromPalette(page, paletteLabel('manifold.openInIndexEditor'));
+    view = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    const before = await readLayout(appDir);
+    const tags = [...before.tags.keys()];
+    const rows = await waitUntil(cells, (rs) => rs.length >= tags.length && rs.every((r) => 'Tag' in r), { what: 'the Tag column' });
+    // Each entry's tag in its own column, and not again among the chips.
+    assert.deepEqual(rows.map((r) => r.Tag).filter((t) => t !== 'untagged').sort(), [...tags].sort());
+    assert.ok(rows.every((r) => !r.Annotations.includes('org.opencontainers.image.ref.name')), 'the tag shown again as an annotation chip');
+    const row = rows.findIndex((r) => r.Tag === 'v1');
+    await view.locator('tbody tr').nth(row).locator('td.tag button').click();
+    const field = view.locator('tbody tr').nth(row).locator('td.tag input');
+    await field.fill('v1-renamed');
+    await field.press('Enter');
+    await waitUntil(cells, (rs) => rs[row]?.Tag === 'v1-renamed', { what: 'the renamed tag in the table' });
+    await wb.screenshot('vscode-index-editor-layout-tags', page.locator('.part.editor'));
+    await runFromPalette(page, 'File: Save');
+    const after = await waitUntil(() => readLayout(appDir), (l) => l.tags.has('v1-renamed'), { what: 'v1-renamed in index.json on disk' });
+    assert.equal(after.tags.get('v1-renamed').digest, before.tags.get('v1').digest);
+    assert.equal(after.tags.has('v1'), false);
   });
 });

@@ -3,9 +3,14 @@
 // extension's API.
 import { exactText, waitUntil } from './waits.mjs';
 
+/** A view's pane in the side bar, by its name ("Layouts", "Referrers"). */
+export function viewPane(page, name) {
+  return page.locator('.part.sidebar .pane').filter({ has: page.locator(`.pane-header[aria-label^="${name}"]`) });
+}
+
 /** The Layouts view's pane in the side bar. */
 export function layoutsPane(page) {
-  return page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header[aria-label^="Layouts"]') });
+  return viewPane(page, 'Layouts');
 }
 
 /** Clicks Manifold's activity-bar icon (unless its container is already showing) and waits for the Layouts view. */
@@ -17,12 +22,12 @@ export async function openManifoldView(page) {
 }
 
 /**
- * The rows the Layouts view shows, top to bottom: { label, description, level, expanded } (expanded is
+ * The rows the Layouts view (or another view's `pane`) shows, top to bottom: { label, description, level, expanded } (expanded is
  * undefined for a leaf). The list is virtual: only the rows that fit are in the page, so keep trees small.
  * @returns {Promise<Array<{ label: string, description: string, level: number, expanded: boolean | undefined }>>}
  */
-export function readRows(page) {
-  return layoutsPane(page)
+export function readRows(page, pane = layoutsPane(page)) {
+  return pane
     .locator('.monaco-list-row')
     .evaluateAll((rows) =>
       rows
