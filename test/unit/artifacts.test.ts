@@ -372,7 +372,7 @@ describe('blob push, blob delete', () => {
     assert.equal(wrong.code, 1);
     assert.match(wrong.stderr, /other\.txt: has digest sha256:/);
     assert.deepEqual(snapshot(join(dir, 'layout')), before);
-    assert.deepEqual(readdirSync(join(dir, 'layout', '.manifold-tmp')), []);
+    assert.equal(existsSync(join(dir, 'layout', '.manifold-tmp')), false);
   });
 
   it('on a layout refuses a blob index.json reaches, deletes an unreachable one, and --force deletes anyway', async () => {

@@ -59,7 +59,13 @@ describe('extension: tree presentation', () => {
     assert.equal(child.description, 'a1a1a1a1a1a1');
     assert.equal(child.contextValue, 'manifold:manifest+image+child');
     const ref = manifestItem(sbom, 'referrer');
-    assert.equal(ref.label, 'application/spdx+json · end-of-life=2027-01-01, created=2026-01-01T00:00:00Z');
+    // Kind and telling annotations first (a narrow view cuts the end off); the artifact type after the digest.
+    assert.equal(ref.label, 'SBOM · end-of-life=2027-01-01, created=2026-01-01T00:00:00Z');
+    assert.equal(ref.description, 'c3c3c3c3c3c3 · application/spdx+json');
+    const eol = manifestItem({ ...sbom, artifactType: 'application/vnd.microsoft.artifact.lifecycle', annotations: { 'vnd.microsoft.artifact.lifecycle.end-of-life.date': '2027-06-30' } }, 'referrer');
+    assert.equal(eol.label, 'end-of-life=2027-06-30');
+    assert.equal(manifestItem({ ...sbom, artifactType: 'application/vnd.acme.scan.report.v1+json', annotations: undefined }, 'referrer').label, 'scan.report');
+    assert.equal(manifestItem({ ...sbom, artifactType: 'text/plain', annotations: { 'org.opencontainers.image.title': 'notes.txt' } }, 'referrer').label, 'text/plain · title=notes.txt');
     assert.equal(ref.contextValue, 'manifold:manifest+artifact+referrer');
     const untagged = manifestItem(sbom, 'untagged');
     assert.equal(untagged.label, 'c3c3c3c3c3c3');

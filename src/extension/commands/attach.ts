@@ -61,6 +61,7 @@ export async function attach(services: Services, arg?: unknown, answers?: unknow
   const annotations = scripted
     ? annotationChanges(plain.annotations, false)?.set
     : annotationChanges(await askAnnotations(title, false, artifactType.endsWith('.lifecycle') ? endOfLifeSuggestion() : undefined), false)?.set;
+  if (files.length === 0 && Object.keys(annotations ?? {}).length === 0) throw new Error(l10n.t('Nothing to attach: pick a file or give an annotation.'));
 
   let platforms: Platform[] | undefined = stringList(plain.platforms, 'platforms')?.map(parsePlatform);
   let recursive = plain.recursive === true;

@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
-import { parseRegistryReference, formatRegistryReference } from '../../oci/registry';
+import { formatRegistryReference } from '../../oci/registry';
+import { parseDestination } from '../present/destination';
 import { isOciError } from '../../oci/errors';
 import { shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
@@ -8,7 +9,7 @@ import { plainArgs, sourceManifestFrom } from './args';
 import { reportDone } from '../ui/report';
 import { copiedText } from './copiedText';
 import { copyWithProgress } from '../ui/copyProgress';
-import { input, pickOne } from '../ui/prompts';
+import { pickDestination } from '../ui/destinationPick';
 import { askCopyPlatforms, subsetText } from './copyPlatforms';
 
 /**
@@ -22,10 +23,11 @@ export async function copyToRegistry(services: Services, arg?: unknown, answers?
   const source = await sourceManifestFrom(services, arg, title);
   const platforms = await askCopyPlatforms(source.target, source.desc, title, plainArgs(arg, answers).platforms);
   const given = plainArgs(arg, answers).to;
-  const to = typeof given === 'string' ? given : await askDestination(services, title, source.tag);
-  const ref = parseRegistryReference(to);
-  const tag = ref.reference ?? source.tag;
-  if (!tag || tag.includes(':')) throw new Error(l10n.t('Name the tag to push: {0}', `${ref.registry}/${ref.repository}:TAG`));
+  const to = typeof given === 'string' ? given : await pickDestination(services.registries.list(), title, source.tag);
+  const { destination: ref, problem } = parseDestination(to, source.tag);
+  if (!ref?.tag) throw new Error(l10n.t('Cannot copy to {0}: {1}', to, problem ?? ''));
+  const tag = ref.tag;
+  const shown = formatRegistryReference(ref.registry, ref.repository, tag);
   const dst = services.registries.repository(ref.registry, ref.repository);
   // A registry and repository join the view once the registry has answered: after the copy, or when it asks for
   // credentials (so Sign In names it). A mistyped or unreachable one is not kept for good.
@@ -35,13 +37,12 @@ export async function copyToRegistry(services: Services, arg?: unknown, answers?
   };
   let result;
   try {
-    result = await copyWithProgress(title, source.target, source.reference, dst, [tag], services.registries.onDidRetry, { platforms });
+    result = await copyWithProgress(title, source.target, source.reference, dst, [tag], services.registries.onDidRetry, { platforms, where: shown });
   } catch (err) {
     if (isOciError(err, 'UNAUTHORIZED')) await remember();
     throw err;
   }
   await remember();
-  const shown = formatRegistryReference(ref.registry, ref.repository, tag);
   services.registriesTree.refreshAll();
   const what = source.tag ?? shortDigest(result.root.digest);
   const message = copiedText(what, result.referrers.length, shown, result.copied, result.existing) + subsetText(result.subset, result.root, platforms);
@@ -51,31 +52,4 @@ export async function copyToRegistry(services: Services, arg?: unknown, answers?
     void vscode.window.showInformationMessage(message);
   }
   return { to: shown, digest: result.root.digest, message };
-}
-
-async function askDestination(services: Services, title: string, tag: string | undefined): Promise<string> {
-  const known = services.registries.list().flatMap((r) => r.repositories.map((repo) => `${r.host}/${repo}`));
-  const other = l10n.t('Other…');
-  let repo: string;
-  if (known.length > 0) {
-    const picked = await pickOne([...known.map((k) => ({ label: k })), { label: other }], { title, placeHolder: l10n.t('Destination repository') });
-    repo = picked.label;
-  } else {
-    repo = other;
-  }
-  const value = repo === other ? '' : `${repo}:${tag ?? ''}`;
-  return input({
-    title,
-    prompt: l10n.t('Destination: registry/repository:tag'),
-    value,
-    placeHolder: 'localhost:5000/team/app:v1',
-    validateInput: (v) => {
-      try {
-        const r = parseRegistryReference(v.trim());
-        return r.reference || tag ? undefined : l10n.t('Add :tag');
-      } catch (err) {
-        return (err as Error).message;
-      }
-    },
-  }).then((v) => v.trim());
 }

@@ -1,5 +1,4 @@
 import * as l10n from '@vscode/l10n';
-import vscode = require('vscode');
 import { ANNOTATION_REF_NAME } from '../../oci/descriptor';
 import { planDeleteWithReferrers, runDeletePlan, unreachableAfter } from '../../oci/graph';
 import { shortDigest } from '../../oci/reference';
@@ -10,6 +9,7 @@ import { consequenceLines } from '../present/consequences';
 import { danglingLines, danglingReferrers, planCounts } from '../present/lifecycleText';
 import { Cancelled } from '../ui/prompts';
 import { ManifestLikeNode, ManifestNode, TagNode } from '../tree/nodes';
+import { askModal } from '../ui/confirm';
 
 /**
  * `manifold.delete`: deletes a manifest's blob and every index.json entry (tag) naming it, after a modal
@@ -43,12 +43,7 @@ export async function deleteManifest(services: Services, arg?: unknown, answers?
     const del = l10n.t('Delete');
     const delAll = l10n.t('Delete with Referrers');
     const lines = dangling.length > 0 ? [detail, '', ...danglingLines(plan)] : [detail];
-    // Cancel first: the default button (Enter) is the one that changes nothing.
-    const cancel: vscode.MessageItem = { title: l10n.t('Cancel'), isCloseAffordance: true };
-    const buttons = dangling.length > 0 ? [cancel, { title: del }, { title: delAll }] : [cancel, { title: del }];
-    const answer = await vscode.window.showWarningMessage(question, { modal: true, detail: lines.join('\n') }, ...buttons);
-    if (answer?.title !== del && answer?.title !== delAll) throw new Cancelled();
-    withReferrers = answer.title === delAll;
+    withReferrers = (await askModal(question, lines.join('\n'), dangling.length > 0 ? [del, delAll] : [del])) === delAll;
   }
   let deleted: string[];
   let message: string;

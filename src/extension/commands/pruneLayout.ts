@@ -4,7 +4,7 @@ import { pruneLayout as prune, type PruneReport } from '../../oci/layout/prune';
 import type { Services } from '../services';
 import { layoutFrom, plainArgs } from './args';
 import { layoutChanged, reportDone } from '../ui/report';
-import { Cancelled } from '../ui/prompts';
+import { askModal } from '../ui/confirm';
 import { pruneFigureLines, prunedText, pruneUntaggedLines, pruneYoungLine } from '../present/lifecycleText';
 
 /**
@@ -31,13 +31,9 @@ export async function pruneLayout(services: Services, arg?: unknown): Promise<Pr
     }
     const extra = pruneUntaggedLines(withUntagged, plainRun);
     const detail = [...pruneFigureLines(plainRun), ...(extra.length ? ['', ...extra] : [])].join('\n');
-    const action: vscode.MessageItem = { title: l10n.t('Prune') };
-    const withUntaggedAction: vscode.MessageItem = { title: l10n.t('Prune with Untagged') };
-    // Cancel first: the default button (Enter) is the one that changes nothing.
-    const cancel: vscode.MessageItem = { title: l10n.t('Cancel'), isCloseAffordance: true };
-    const buttons = withUntagged.untagged.length > 0 ? [cancel, action, withUntaggedAction] : [cancel, action];
-    const answer = await vscode.window.showWarningMessage(l10n.t('Prune {0}?', name), { modal: true, detail }, ...buttons);
-    if (answer !== action && answer !== withUntaggedAction) throw new Cancelled();
+    const action = l10n.t('Prune');
+    const withUntaggedAction = l10n.t('Prune with Untagged');
+    const answer = await askModal(l10n.t('Prune {0}?', name), detail, withUntagged.untagged.length > 0 ? [action, withUntaggedAction] : [action]);
     untagged = answer === withUntaggedAction;
   }
   const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l10n.t('Pruning {0}…', name) }, () => prune(layout.path, { untagged }));

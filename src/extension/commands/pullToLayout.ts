@@ -47,7 +47,10 @@ export async function pullToLayout(services: Services, arg?: unknown, answers?: 
   // With some platforms, the tags will name the new index (or the one platform): that is what a moved tag is asked about.
   const root = platforms ? (await resolveCopyRoot(source.target, source.reference, tags, { platforms })).root : source.desc;
   const moved = await confirmTagMoves(layout, tags, root.digest, sourceReferenceText(source), plain.confirmed === true);
-  const result = await copyWithProgress(title, source.target, source.reference, layout.store, tags, services.registries.onDidRetry, { platforms });
+  const result = await copyWithProgress(title, source.target, source.reference, layout.store, tags, services.registries.onDidRetry, {
+    platforms,
+    where: vscode.workspace.asRelativePath(layout.path),
+  });
   layoutChanged(services, layout.path);
   const message =
     l10n.t('Pulled {0} into {1} as {2} ({3})', sourceReferenceText(source), vscode.workspace.asRelativePath(layout.path), tags.join(', '), shortDigest(result.root.digest)) +

@@ -3,6 +3,7 @@ import vscode = require('vscode');
 import { isOciError } from '../../oci/errors';
 import type { Services } from '../services';
 import { signInOffer } from '../registries/signInOffer';
+import { inOwnWords } from '../present/ownWords';
 import { guardTrust, UntrustedWorkspaceError } from '../trust';
 import { Cancelled } from '../ui/prompts';
 import type { CommandEntry } from './table';
@@ -46,7 +47,7 @@ function report(services: Services, id: string, err: unknown): void {
   const signIn = signInOffer(err, { isKnown: (host) => services.registries.entry(host) !== undefined });
   const signInTitle = l10n.t('Sign In…');
   const actions = signIn ? [signInTitle, showLog] : [showLog];
-  void vscode.window.showErrorMessage(e?.message ?? String(err), ...actions).then((action) => {
+  void vscode.window.showErrorMessage(inOwnWords(e?.message ?? String(err)), ...actions).then((action) => {
     if (action === showLog) services.log.show(true);
     if (action === signInTitle) void vscode.commands.executeCommand('manifold.signIn', signIn);
   });

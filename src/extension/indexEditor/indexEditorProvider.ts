@@ -14,6 +14,7 @@ import { rowKinds } from './kindsColumn';
 import { referrerKindTable } from '../settings/referrerKinds';
 import { formattedIndexUri } from '../documents/formattedIndex';
 import { isDigestReference, parseStoredIndexUri } from '../documents/indexUri';
+import { inOwnWords } from '../present/ownWords';
 import type { BlobState, EditorState, FromWebview, RowView, ToWebview } from '../../shared/indexEditorProtocol';
 
 export const INDEX_EDITOR_VIEW_TYPE = 'manifold.indexEditor';
@@ -155,7 +156,7 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
       }
     } catch (err) {
       if ((err as Error)?.name === 'Cancelled') return;
-      const text = isOciError(err) ? err.message : (err as Error)?.message ?? String(err);
+      const text = inOwnWords(isOciError(err) ? err.message : (err as Error)?.message ?? String(err));
       this.services.log.warn(`index editor (${basename(document.uri.path)}): ${text}`);
       post({ type: 'error', message: text });
     }

@@ -10,7 +10,7 @@ import { storeIndex } from '../../oci/imageIndex/storeIndex';
 import type { OciLayoutStore } from '../../oci/layout';
 import { MediaType } from '../../oci/mediaType';
 import { shortDigest } from '../../oci/reference';
-import { parseManifestStrict } from '../../oci/validate';
+import { parseDocument, parseManifestStrict } from '../../oci/validate';
 import { layoutChanged } from '../ui/report';
 import type { Services } from '../services';
 import { untrustedMessage } from '../trust';
@@ -91,17 +91,21 @@ export class StoredIndexFileSystem implements vscode.FileSystemProvider, vscode.
     // What the layout stores must be a valid index whose children are all there: the same rules as the CLI's update.
     let doc;
     try {
-      doc = parseManifestStrict(raw, 'index', l10n.t('the edited index'));
+      doc = parseManifestStrict(raw, 'index');
+    } catch {
+      throw notStored(ref.reference, current.digest, problemsText(raw));
+    }
+    const missing: string[] = [];
+    for (const [i, child] of doc.index!.manifests.entries()) if (!(await store.exists(child))) missing.push(`manifests[${i}] (${shortDigest(child.digest)})`);
+    if (missing.length > 0) {
+      throw notStored(ref.reference, current.digest, l10n.t('the layout does not hold {0}', missing.join(', ')));
+    }
+    const desc: Descriptor = { mediaType: doc.index!.mediaType ?? MediaType.ImageIndex, digest, size: raw.length };
+    try {
+      await storeIndex(store, desc, raw, [ref.reference], () => undefined, {});
     } catch (err) {
       throw notStored(ref.reference, current.digest, (err as Error).message);
     }
-    const missing: string[] = [];
-    for (const [i, child] of doc.index!.manifests.entries()) if (!(await store.exists(child))) missing.push(`manifests[${i}] ${shortDigest(child.digest)}`);
-    if (missing.length > 0) {
-      throw notStored(ref.reference, current.digest, l10n.t('not in the layout: {0}', missing.join(', ')));
-    }
-    const desc: Descriptor = { mediaType: doc.index!.mediaType ?? MediaType.ImageIndex, digest, size: raw.length };
-    await storeIndex(store, desc, raw, [ref.reference], () => undefined, {});
     this.services.log.info(`index editor: stored ${desc.digest} and moved ${ref.reference} to it in ${ref.layout} (was ${current.digest})`);
     await this.mtime(uri, ref.layout, digest);
     layoutChanged(this.services, ref.layout);
@@ -164,7 +168,15 @@ export class StoredIndexFileSystem implements vscode.FileSystemProvider, vscode.
  * (<the error as text>)", and an error's text starts with its class name (`OciError: ...`): this one has none.
  */
 function notStored(tag: string, digest: string, reason: string): Error {
-  const err = new Error(l10n.t('Not stored, {0} still names {1}: {2}', tag, shortDigest(digest), reason));
+  const err = new Error(l10n.t('The index cannot be saved: {0}. {1} still names {2}.', reason, tag, shortDigest(digest)));
   err.name = '';
   return err;
+}
+
+/** What makes the text no index, each with its place: `manifests[2].digest: digest is required`. */
+function problemsText(raw: Buffer): string {
+  const errors = parseDocument(raw, { expect: 'index' }).problems.filter((p) => p.severity === 'error');
+  const shown = errors.slice(0, 3).map((p) => (p.path === '' ? p.message : `${p.path}: ${p.message}`));
+  if (errors.length > 3) shown.push(l10n.t('{0} more problems', errors.length - 3));
+  return shown.join('; ') || l10n.t('it is not a valid image index');
 }

@@ -65,6 +65,8 @@ export function withCoverage(spec: ItemSpec, note: CoverageNote | undefined, tit
 
 /** A referrer or attestation row with the kinds it was classified as, first in its description. */
 export function withKinds(spec: ItemSpec, kinds: readonly string[] | undefined, titles: KindTitles): ItemSpec {
-  if (!kinds || kinds.length === 0) return spec;
-  return { ...spec, description: [kinds.map((k) => kindName(k, titles)).join(', '), spec.description].filter(Boolean).join(' · ') };
+  // A kind the label already starts with (`SBOM · created=...`) is not said twice.
+  const named = (kinds ?? []).map((k) => kindName(k, titles)).filter((name) => !spec.label.toLowerCase().startsWith(name.toLowerCase()));
+  if (named.length === 0) return spec;
+  return { ...spec, description: [named.join(', '), spec.description].filter(Boolean).join(' · ') };
 }

@@ -7,6 +7,8 @@ import { isImageIndex } from '../../oci/mediaType';
 import { formatPlatform } from '../../oci/platform';
 import type { ManifestKind } from '../../oci/graph';
 import { contextValue } from './contextValues';
+import { kindName } from './coverageItem';
+import { KindTable } from '../../oci/referrers';
 import { annotationsInline, codeSpan, escapeMarkdown, formatSize, shortDigest, shortMediaType } from './format';
 import * as l10n from '@vscode/l10n';
 
@@ -98,9 +100,11 @@ export function manifestItem(desc: Descriptor, role: ManifestRole, access?: Acce
   let label: string;
   let description: string;
   if (role === 'referrer') {
-    // The artifact type and annotations (an end-of-life date, a signing time) are what tell referrers apart.
-    label = [desc.artifactType ?? l10n.t('referrer'), annotations].filter(Boolean).join(' · ');
-    description = short;
+    // What it is and its telling annotations (an end-of-life date, a title) first, where a narrow view still shows
+    // them; the long artifact type after the digest, and in the tooltip.
+    const name = referrerName(desc);
+    label = annotations.startsWith(`${name}=`) ? annotations : [name, annotations].filter(Boolean).join(' · ');
+    description = [short, desc.artifactType].filter(Boolean).join(' · ');
   } else if (role === 'attestation') {
     // Its platform (unknown/unknown) is not one anybody runs; what it describes is the row above it.
     label = l10n.t('buildx attestation');
@@ -123,6 +127,20 @@ export function manifestItem(desc: Descriptor, role: ManifestRole, access?: Acce
     icon: role === 'referrer' || role === 'attestation' ? { id: 'references', color: KIND_ICONS.artifact.color } : kindIcon(kind),
     collapsible: 'collapsed',
   };
+}
+
+const BUILTIN_KINDS = new KindTable();
+
+/**
+ * A referrer's short name: its built-in kind (`SBOM`, `end-of-life`), else a vendor's artifact type without vendor,
+ * version and suffix (`application/vnd.acme.scan.report.v1+json` -> `scan.report`), else the artifact type.
+ */
+export function referrerName(desc: Descriptor): string {
+  const kind = BUILTIN_KINDS.classify({ artifactType: desc.artifactType, annotations: desc.annotations })[0];
+  if (kind) return kindName(kind, new Map());
+  if (!desc.artifactType) return l10n.t('referrer');
+  const vendor = /^[^/]+\/vnd\.[^.+]+\.([^+]+?)(?:\.v\d[^+]*)?(?:\+.*)?$/.exec(desc.artifactType);
+  return vendor?.[1] ?? desc.artifactType;
 }
 
 export interface RegistryInfo {

@@ -3,12 +3,14 @@ import type * as vscode from 'vscode';
 import { isFallbackTag } from '../../oci/layout';
 import { SummaryCache, type TagListing } from '../../oci/graph';
 import type { ReadOnlyTarget } from '../../oci/target';
+import { isOciError } from '../../oci/errors';
 import { CachingNode, describeWithin, MessageNode, Node, SourceNode, TagNode, type TreeContext } from '../tree/nodes';
 import { registryItem, repositoryItem, type Access, type ItemSpec } from '../present/items';
 import * as l10n from '@vscode/l10n';
 import type { SourceRef } from '../present/sourceRef';
 import type { RegistryEntry, RegistryService } from './registryService';
 import { signInOffer } from './signInOffer';
+import { inOwnWords } from '../present/ownWords';
 
 /** Lists past this many show a note instead: a registry's catalog or tags can be huge. */
 const MAX_LISTED = 1000;
@@ -97,13 +99,18 @@ export class RepositoryNode extends SourceNode {
     const repo = await this.target(ctx);
     const tags: string[] = [];
     let more = false;
-    for await (const tag of repo.tags()) {
-      if (!ctx.showFallbackTags() && isFallbackTag(tag)) continue;
-      if (tags.length >= MAX_LISTED) {
-        more = true;
-        break;
+    try {
+      for await (const tag of repo.tags()) {
+        if (!ctx.showFallbackTags() && isFallbackTag(tag)) continue;
+        if (tags.length >= MAX_LISTED) {
+          more = true;
+          break;
+        }
+        tags.push(tag);
       }
-      tags.push(tag);
+    } catch (err) {
+      // A repository with blobs but no tag yet (a push cut short) is unknown to the tag list (404 NAME_UNKNOWN).
+      if (!isOciError(err, 'NOT_FOUND')) throw err;
     }
     tags.sort();
     // A registry lists names only: each tag is resolved (HEAD) before its node can act on it.
@@ -124,7 +131,7 @@ export class RepositoryNode extends SourceNode {
     await describeWithin(ctx, this, repo, listings.filter((l) => !l.error), this.summaries);
     const nodes: Node[] = listings.map((l) => new TagNode(this, l));
     if (more) nodes.push(new MessageNode(this, 'info', l10n.t('Only the first {0} tags are listed.', MAX_LISTED)));
-    if (nodes.length === 0) nodes.push(new MessageNode(this, 'info', l10n.t('No tags yet')));
+    if (nodes.length === 0) nodes.push(new MessageNode(this, 'info', l10n.t('No tags')));
     return nodes;
   }
 }
@@ -135,7 +142,7 @@ function addRepositoryAction(host: string): vscode.Command {
 
 /** An error as a tree item; an authentication failure (UNAUTHORIZED) offers to sign in. */
 export function errorNode(parent: Node, err: unknown): MessageNode {
-  const message = (err as Error)?.message ?? String(err);
+  const message = inOwnWords((err as Error)?.message ?? String(err));
   const registry = parent instanceof RegistryNode ? parent.host : parent.source instanceof RepositoryNode ? parent.source.parent.host : undefined;
   const offer = registry ? signInOffer(err, { registry }) : undefined;
   if (offer) {

@@ -16,11 +16,19 @@ import { Cancelled } from './prompts';
 export async function confirmChange(layout: ResolvedLayout, change: LayoutChange, question: string, action: string, confirmed: boolean): Promise<string> {
   const report = await unreachableAfter(layout.store, await layout.store.entries(), change);
   const detail = consequenceLines(report).join('\n');
-  if (!confirmed) {
-    const answer = await vscode.window.showWarningMessage(question, { modal: true, detail }, action);
-    if (answer !== action) throw new Cancelled();
-  }
+  if (!confirmed) await askModal(question, detail, [action]);
   return detail;
+}
+
+/**
+ * A modal question whose default button (Enter) changes nothing: `safe` comes first, since the workbench focuses
+ * the first button and moves a close affordance ("Cancel") to the end. Returns the action chosen; Escape, Cancel
+ * or `safe` throw Cancelled.
+ */
+export async function askModal(question: string, detail: string, actions: readonly string[], safe = l10n.t('Keep')): Promise<string> {
+  const answer = await vscode.window.showWarningMessage(question, { modal: true, detail }, safe, ...actions);
+  if (answer === undefined || answer === safe || !actions.includes(answer)) throw new Cancelled();
+  return answer;
 }
 
 /** A tag that names something else now, and what that is (`multi-arch (linux/amd64, ...)`, `linux/arm64`). */
@@ -81,11 +89,7 @@ export async function confirmTagMoves(layout: { store: ReadOnlyTarget }, tags: r
       : l10n.t('{0} names {1} ({2}) now; its other tags keep naming it.', m.tag, shortDigest(m.from), m.what),
   );
   lines.push(l10n.t('After the move it names {0}.', newWhat));
-  const keep = l10n.t('Keep');
-  const move = names.length === 1 ? l10n.t('Move Tag') : l10n.t('Move Tags');
-  // The first button is the default one: the safe answer comes first.
-  const answer = await vscode.window.showWarningMessage(question, { modal: true, detail: lines.join('\n') }, keep, move);
-  if (answer !== move) throw new Cancelled();
+  await askModal(question, lines.join('\n'), [names.length === 1 ? l10n.t('Move Tag') : l10n.t('Move Tags')]);
   return moves;
 }
 

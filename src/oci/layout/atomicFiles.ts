@@ -1,7 +1,7 @@
 // The layout's file-level steps, each safe on its own: synced writes, temp files and renames into place, folder
 // syncs, the oci-layout file, the temp folder's sweep, errors that name what was written.
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsync, mkdirSync, openSync, promises as fs, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fsync, mkdirSync, openSync, promises as fs, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -104,9 +104,11 @@ export async function writeIndexFile(root: string, index: ImageIndex, base?: Ind
     await writeSynced(tmp, bytes);
     await renameInto(tmp, join(root, INDEX_FILE));
     await syncDir(root);
+    removeIfEmpty(join(root, TEMP_DIR));
     return bytes;
   } catch (err) {
     if (tmp) removeTemp(tmp);
+    removeIfEmpty(join(root, TEMP_DIR));
     throw layoutWriteError(err, root, INDEX_FILE);
   }
 }
@@ -116,6 +118,19 @@ export function makeTempDir(root: string): string {
   const dir = join(root, TEMP_DIR);
   makeDirs(dir);
   return dir;
+}
+
+/**
+ * Removes the temp folder once nothing is in it, so that between writes a layout holds only what the spec names.
+ * Another writer's temp file keeps it (ENOTEMPTY), and one who removed it first leaves nothing to do (ENOENT); a
+ * writer that finds it gone makes it again (withFolder, ingestStream and stageIntoLayout retry their open).
+ */
+export function removeIfEmpty(tmpDir: string): void {
+  try {
+    rmdirSync(tmpDir);
+  } catch {
+    // in use, gone already, or not ours to remove (a read-only mount): the next write tries again
+  }
 }
 
 /**
@@ -185,12 +200,26 @@ export function sweepTemp(tmpDir: string): void {
  * with EEXIST for each of them was most of the system calls of copying small blobs.
  */
 export function withFolder<T>(path: string, make: () => T): T {
-  try {
-    return make();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    makeDirs(dirname(path));
-    return make();
+  // A few tries: another writer may remove the emptied temp folder between the mkdir and `make`.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return make();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 3) throw err;
+      makeDirs(dirname(path));
+    }
+  }
+}
+
+/** Opens a new file (`wx`), making its folder if it is missing (see withFolder). */
+export async function openInFolder(path: string): Promise<fs.FileHandle> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fs.open(path, 'wx');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 3) throw err;
+      makeDirs(dirname(path));
+    }
   }
 }
 
@@ -284,10 +313,7 @@ export async function ingestStream(
   failed: (err: unknown) => unknown,
   signal?: AbortSignal,
 ): Promise<void> {
-  const open = () => fs.open(tmp, 'wx');
-  const fh = await open()
-    .catch((err) => ((err as NodeJS.ErrnoException).code === 'ENOENT' ? (makeDirs(dirname(tmp)), open()) : Promise.reject(err)))
-    .catch((err) => Promise.reject(failed(err)));
+  const fh = await openInFolder(tmp).catch((err) => Promise.reject(failed(err)));
   let closed = false;
   let flushing: Promise<void> | undefined;
   try {

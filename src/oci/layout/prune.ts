@@ -5,7 +5,7 @@ import { ANNOTATION_REF_NAME, type Descriptor, type ImageIndex } from '../descri
 import { OciError } from '../errors';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { formatPlatform } from '../platform';
-import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, checkLayoutFile, makeTempDir, writeIndexFile } from './atomicFiles';
+import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, checkLayoutFile, makeTempDir, removeIfEmpty, withFolder, writeIndexFile } from './atomicFiles';
 import { damageOf, readIndexJson } from './indexFile';
 import { withFileLock, type LockOptions } from './lock';
 import { blobPath, isDigestFast } from './verify';
@@ -203,6 +203,7 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
       if (outcome === 'removed') done.push(f);
       else if (outcome === 'kept') youngKept.push(f);
     }
+    removeIfEmpty(join(root, TEMP_DIR));
     removed.splice(0, removed.length, ...done);
   }
   return { dryRun, graceMs, removed, untagged, young: youngKept, bytes: removed.reduce((n, f) => n + f.size, 0) };
@@ -221,7 +222,8 @@ function removeFile(root: string, tmpDir: string, f: PrunedFile, judgedMtimeMs: 
   }
   const aside = join(tmpDir, `prune-${process.pid}-${randomBytes(6).toString('hex')}`);
   try {
-    renameSync(path, aside);
+    // A writer may have removed the emptied temp folder meanwhile: withFolder makes it again.
+    withFolder(aside, () => renameSync(path, aside));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
     throw err;

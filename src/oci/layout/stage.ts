@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { OpOptions, StagedBlob } from '../target';
-import { refreshTime } from './atomicFiles';
+import { openInFolder, refreshTime, removeIfEmpty } from './atomicFiles';
 
 /**
  * Writes a stream into a temp file in `tmpDir`, hashing each chunk as it is written, then syncs it. `commit`
@@ -11,9 +11,8 @@ import { refreshTime } from './atomicFiles';
  * blob name holds it. A stream error or `abort` removes the temp file.
  */
 export async function stageIntoLayout(tmpDir: string, finalPath: (digest: string) => string, content: Readable, options: OpOptions = {}): Promise<StagedBlob> {
-  await fs.mkdir(tmpDir, { recursive: true });
   const tmp = join(tmpDir, `stage-${process.pid}-${randomBytes(6).toString('hex')}`);
-  const fh = await fs.open(tmp, 'wx');
+  const fh = await openInFolder(tmp);
   const hash = createHash('sha256');
   let size = 0;
   try {
@@ -44,6 +43,7 @@ export async function stageIntoLayout(tmpDir: string, finalPath: (digest: string
       // Already stored: the same content, made young for a concurrent prune (see refreshTime).
       if (await refreshTime(target)) {
         await fs.rm(tmp, { force: true });
+        removeIfEmpty(tmpDir);
         return;
       }
       await fs.mkdir(dirname(target), { recursive: true });
@@ -52,12 +52,15 @@ export async function stageIntoLayout(tmpDir: string, finalPath: (digest: string
       } catch (err) {
         await fs.rm(tmp, { force: true });
         throw err;
+      } finally {
+        removeIfEmpty(tmpDir);
       }
     },
     async abort() {
       if (done) return;
       done = true;
       await fs.rm(tmp, { force: true });
+      removeIfEmpty(tmpDir);
     },
   };
 }

@@ -16,7 +16,7 @@ import { referrerDescriptor } from './subjectIndex';
 import { ManifestKnowledge } from './manifestKnowledge';
 import { stageIntoLayout } from './stage';
 import { blobPath, verifyBlob } from './verify';
-import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, checkLayoutFile, createLayout, drain, refreshTime, ingestBytes, makeTempDir, readLimited, sweepTemp, ingestStream } from './atomicFiles';
+import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, checkLayoutFile, createLayout, drain, refreshTime, ingestBytes, makeTempDir, readLimited, removeIfEmpty, sweepTemp, ingestStream } from './atomicFiles';
 import { cloneDescriptor, compareStrings, indexView, nameOf, sameEntry, type IndexMutation, type IndexView, withName } from './indexView';
 import { LayoutIndex } from './indexWriter';
 
@@ -289,8 +289,12 @@ export class OciLayoutStore implements Target, IndexBatcher {
     }
     const tmp = join(tmpDir, `blob-${process.pid}-${randomBytes(6).toString('hex')}`);
     const where = ` (push to ${this.location})`;
-    if (content instanceof Uint8Array) await ingestBytes(tmp, target, desc, content, where).catch((err) => Promise.reject(failed(err)));
-    else await ingestStream(tmp, target, desc, parsed.algorithm, content, where, failed, options?.signal);
+    try {
+      if (content instanceof Uint8Array) await ingestBytes(tmp, target, desc, content, where).catch((err) => Promise.reject(failed(err)));
+      else await ingestStream(tmp, target, desc, parsed.algorithm, content, where, failed, options?.signal);
+    } finally {
+      removeIfEmpty(tmpDir);
+    }
     this.index.blobRenamed(dirname(target));
   }
 

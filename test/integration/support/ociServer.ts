@@ -16,6 +16,8 @@ export interface OciServerOptions {
   deleteDisabled?: boolean;
   /** Keep what arrived of a PATCH whose connection dropped, as registries that stream uploads to disk do. */
   keepPartialChunks?: boolean;
+  /** Answer a tag list of a repository with no tag 404 NAME_UNKNOWN, as Distribution does for one with blobs only. */
+  untaggedNameUnknown?: boolean;
 }
 
 export interface RecordedRequest {
@@ -193,6 +195,7 @@ export async function startOciServer(options: OciServerOptions = {}): Promise<Oc
     }
     if (m[2] === 'tags/list') {
       let tags = [...r.tags.keys()].sort();
+      if (tags.length === 0 && options.untaggedNameUnknown) return fail(res, 404, 'NAME_UNKNOWN', `repository name not known to registry: ${name}`);
       const n = Number(url.searchParams.get('n') ?? options.tagsPageSize ?? 0);
       const last = url.searchParams.get('last');
       if (!options.ignoreTagPaging) {

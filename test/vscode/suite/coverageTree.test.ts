@@ -86,9 +86,9 @@ describe('Layouts view: referrer coverage', () => {
     const children = await platformRows((c) => assert.match(c[0]!.description, /^signed · SBOM · provenance · VEX · /));
     const amd = children[0]!;
     const below = await rows(f, amd.node);
-    const vex = below.find((r) => r.label === VEX);
+    const vex = below.find((r) => r.label === 'vex');
     assert.ok(vex, below.map((r) => r.label).join(', '));
-    assert.match(vex.description, /^VEX · [0-9a-f]{12}$/);
+    assert.match(vex.description, /^[0-9a-f]{12} · application\/vnd\.example\.vex\+json$/);
     // Arm64 lacks the VEX amd64 has.
     assert.match(unescape(await tooltipOf(f, children[1]!)), /lacks VEX \(linux\/amd64 has one\)/);
 

@@ -208,11 +208,18 @@ describe('Index editor', () => {
           () => '',
           (err: Error) => String(err), // what VS Code puts in "Unable to write file '...' (...)"
         );
+      const still = `${tag} still names ${index.digest.slice(7, 19)}\\.$`;
       const said = await save('{"schemaVersion":2}');
-      assert.match(said, new RegExp(`^Not stored, ${tag} still names ${index.digest.slice(7, 19)}: the edited index`), said);
-      assert.doesNotMatch(said, /OciError|unsaved/, said);
+      assert.match(said, new RegExp(`^The index cannot be saved: document has neither manifests .*\\. ${still}`), said);
+      assert.doesNotMatch(said, /OciError|unsaved|is not a manifest or an index/, said);
+      // An entry without a digest is named by its place in the document.
+      const entries = JSON.parse(doc.getText()) as { manifests: Record<string, unknown>[] };
+      delete entries.manifests[2]!.digest;
+      const noDigest = await save(JSON.stringify(entries));
+      assert.match(noDigest, new RegExp(`^The index cannot be saved: manifests\\[2\\]\\.digest: digest is required\\. ${still}`), noDigest);
       const missingSaid = await save(doc.getText());
-      assert.match(missingSaid, new RegExp(`^Not stored, ${tag} still names ${index.digest.slice(7, 19)}: not in the layout: manifests\\[2\\] eeeeeeeeeeee`), missingSaid);
+      assert.match(missingSaid, new RegExp(`^The index cannot be saved: the layout does not hold manifests\\[2\\] \\(eeeeeeeeeeee\\)\\. ${still}`), missingSaid);
+      assert.equal((await store.resolve(tag)).digest, index.digest);
     });
 
     it('shows the digest of what is stored: unsaved only while the text differs, after remove, re-add and formatting', async () => {

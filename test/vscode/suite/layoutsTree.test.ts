@@ -41,7 +41,8 @@ describe('Layouts view', () => {
     const demo = await row(f, undefined, 'demo');
     const v1 = await row(f, demo.node, 'v1');
     const children = await rows(f, v1.node);
-    assert.deepEqual(children.map((c) => c.label), ['linux/amd64', 'linux/arm64/v8', 'application/spdx+json · created=2026-01-01T00:00:00Z']);
+    assert.deepEqual(children.map((c) => c.label), ['linux/amd64', 'linux/arm64/v8', 'SBOM · created=2026-01-01T00:00:00Z']);
+    assert.match(children[2]!.description, /^[0-9a-f]{12} · application\/spdx\+json$/);
     assert.equal(children[0]!.contextValue, 'manifold:manifest+image+child');
     assert.equal(children[2]!.contextValue, 'manifold:manifest+artifact+referrer');
   });
@@ -51,12 +52,13 @@ describe('Layouts view', () => {
     const v1 = await row(f, demo.node, 'v1');
     const amd64 = await row(f, v1.node, 'linux/amd64');
     const children = await rows(f, amd64.node);
-    assert.deepEqual(children.map((c) => c.label), ['config', 'layer 1', 'application/vnd.microsoft.artifact.lifecycle · end-of-life=2027-06-30T00:00:00Z']);
+    assert.deepEqual(children.map((c) => c.label), ['config', 'layer 1', 'end-of-life=2027-06-30T00:00:00Z']);
+    assert.match(children[2]!.description, /^[0-9a-f]{12} · application\/vnd\.microsoft\.artifact\.lifecycle$/);
     assert.match(children[0]!.description, /^image\.config\.v1\+json · \d+ B$/);
     assert.equal(children[0]!.contextValue, 'manifold:blob+config');
     assert.equal(children[1]!.contextValue, 'manifold:blob+layer');
     // Referrers expand too: the SBOM is a manifest with a layer of its own.
-    const sbom = await row(f, v1.node, /^application\/spdx\+json/);
+    const sbom = await row(f, v1.node, /^SBOM · /);
     const sbomChildren = await rows(f, sbom.node);
     assert.deepEqual(sbomChildren.map((c) => c.label), ['config', 'sbom.spdx.json']);
   });

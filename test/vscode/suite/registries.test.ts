@@ -64,7 +64,7 @@ describe('Registries view', () => {
     assert.equal(v1.contextValue, 'manifold:tag+index+remote');
     const children = await registryRows(v1.node);
     assert.deepEqual(children.map((c) => c.label).slice(0, 2), ['linux/amd64', 'linux/arm64/v8']);
-    assert.ok(children.some((c) => c.label.startsWith('application/spdx+json') && c.contextValue === 'manifold:manifest+artifact+referrer+remote'), children.map((c) => c.label).join(' | '));
+    assert.ok(children.some((c) => c.label.startsWith('SBOM') && c.contextValue === 'manifold:manifest+artifact+referrer+remote'), children.map((c) => c.label).join(' | '));
     // Read-only commands take registry nodes too.
     assert.equal(await run<string>('manifold.copyReference', v1.node), `${server.host}/team/app:v1`);
     const uri = await run<string>('manifold.openManifest', v1.node);

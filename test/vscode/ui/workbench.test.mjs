@@ -222,6 +222,19 @@ describe('Manifold in the workbench', { timeout: 300_000 }, () => {
     const rows = await waitForRows(page, (r) => sameRows(childrenOf(r, { label: 'app', level: 1 }), expected), 'the tags of app, Untagged included, as on disk');
     assert.deepEqual(strip(childrenOf(rows, { label: 'app', level: 1 })), expected);
   });
+
+  step('Delete asks with "Keep" the default button: Enter deletes nothing', async () => {
+    const page = wb.page;
+    const before = readFileSync(join(appDir, 'index.json'), 'utf8');
+    await runFromContextMenu(page, 'linux-arm64', 2, command('manifold.delete').title);
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /Delete [0-9a-f]{12} and its tags/);
+    await waitUntil(() => page.evaluate(() => document.activeElement?.textContent?.trim()), (t) => t === 'Keep', { what: 'the focus on "Keep"', timeoutMs: 5_000 });
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(readFileSync(join(appDir, 'index.json'), 'utf8'), before, 'index.json is untouched');
+  });
 });
 
 const strip = (rows) => rows.map(({ label, description }) => ({ label, description }));

@@ -1,0 +1,67 @@
+import * as l10n from '@vscode/l10n';
+import type { CopyEvent } from '../../oci/copy';
+import { formatSize } from './format';
+
+/**
+ * Bytes are counted as read from the source, which runs ahead of what the destination has taken by the buffers in
+ * between: this much of a blob in flight is not counted as done until the destination accepts the whole blob.
+ */
+const IN_FLIGHT = 64 * 1024;
+
+/** What a copy has done so far, from its progress events: for the progress figures and for a cancelled copy's notice. */
+export class CopyTally {
+  private readonly sizes = new Map<string, number>();
+  private readonly moved = new Map<string, number>();
+  pushed = 0;
+  pushedBytes = 0;
+  existing = 0;
+
+  add(e: CopyEvent): void {
+    if (e.type === 'retry') return;
+    this.sizes.set(e.desc.digest, e.desc.size);
+    if (e.type === 'bytes') this.moved.set(e.desc.digest, Math.max(0, e.bytes - IN_FLIGHT));
+    else if (e.type === 'copying') this.moved.set(e.desc.digest, 0);
+    else {
+      this.moved.set(e.desc.digest, e.desc.size);
+      if (e.type === 'exists') this.existing++;
+      else {
+        this.pushed++;
+        this.pushedBytes += e.desc.size;
+      }
+    }
+  }
+
+  /** Bytes the destination has (never more than has arrived) of the bytes known so far. */
+  figures(): { done: number; total: number } {
+    let total = 0;
+    let done = 0;
+    for (const [digest, size] of this.sizes) {
+      total += size;
+      done += Math.min(size, this.moved.get(digest) ?? 0);
+    }
+    return { done, total };
+  }
+}
+
+/** The notice after a cancelled copy: what reached `where`, and that it is not tagged there. */
+export function cancelledCopyText(tally: CopyTally, where: string): string {
+  if (tally.pushed === 0) return l10n.t('Copy cancelled: nothing was copied to {0}.', where);
+  const what =
+    tally.pushed === 1 ? l10n.t('1 blob or manifest ({0})', formatSize(tally.pushedBytes)) : l10n.t('{0} blobs and manifests ({1})', tally.pushed, formatSize(tally.pushedBytes));
+  return l10n.t('Copy cancelled: {0} reached {1}, but the copy is incomplete and not tagged there.', what, where);
+}
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** A connection that failed to one of `hosts` (registries), as an error that names the registry; undefined for other errors. */
+export function unreachableText(err: unknown, hosts: readonly string[]): Error | undefined {
+  const code = (err as { code?: unknown; cause?: { code?: unknown } })?.code ?? (err as { cause?: { code?: unknown } })?.cause?.code;
+  if (typeof code !== 'string' || !UNREACHABLE.has(code)) return undefined;
+  const message = (err as Error).message ?? '';
+  const host = hosts.find((h) => message.includes(`//${h}/`) || message.includes(` ${h}`)) ?? (hosts.length === 1 ? hosts[0] : undefined);
+  if (!host) return undefined;
+  const why = code === 'ECONNREFUSED' ? l10n.t('nothing answers there (connection refused)') : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? l10n.t('no such host') : l10n.t('the connection failed ({0})', code);
+  const out = new Error(l10n.t('Cannot reach the registry {0}: {1}. Check the address and that the registry is running.', host, why));
+  (out as Error & { cause?: unknown }).cause = err;
+  return out;
+}

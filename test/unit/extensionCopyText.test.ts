@@ -1,0 +1,105 @@
+// Copy to Registry's words and figures, without vscode: the destination pick's rows and checks, the progress
+// figures, the notice of a cancelled copy, an unreachable registry named, the CLI's advice in the extension's words.
+import * as assert from 'node:assert/strict';
+import { cancelledCopyText, CopyTally, unreachableText } from '../../src/extension/present/copyText';
+import { destinationItems, parseDestination } from '../../src/extension/present/destination';
+import { inOwnWords } from '../../src/extension/present/ownWords';
+import type { Descriptor } from '../../src/oci/descriptor';
+import { parseAnnotationChanges } from '../../src/oci/imageIndex';
+import { parseRegistryReference } from '../../src/oci/registry';
+
+const blob = (n: string, size: number): Descriptor => ({ mediaType: 'application/octet-stream', digest: `sha256:${n.repeat(64).slice(0, 64)}`, size });
+
+describe('extension: Copy to Registry', () => {
+  const known = [
+    { host: '127.0.0.1:5000', repositories: ['demo/app', 'team/tool'] },
+    { host: '127.0.0.1:6000', repositories: [] },
+  ];
+
+  it('the destination pick lists the added repositories and registries, with the source tag', () => {
+    const items = destinationItems(known, '', 'v1');
+    assert.deepEqual(
+      items.map((i) => [i.label, i.value ?? i.fill]),
+      [
+        ['127.0.0.1:5000/demo/app', '127.0.0.1:5000/demo/app:v1'],
+        ['127.0.0.1:5000/team/tool', '127.0.0.1:5000/team/tool:v1'],
+        ['127.0.0.1:6000/', '127.0.0.1:6000/'],
+      ],
+    );
+  });
+
+  it('what is typed is a row of its own (never "0 Results"), a destination or why it is not one yet', () => {
+    const typed = destinationItems(known, '127.0.0.1:5000/demo/new:v2', 'v1')[0]!;
+    assert.deepEqual([typed.label, typed.value, typed.alwaysShow], ['127.0.0.1:5000/demo/new:v2', '127.0.0.1:5000/demo/new:v2', true]);
+    const bad = destinationItems(known, '127.0.0.1:5000/Demo/App', 'v1')[0]!;
+    assert.equal(bad.value, undefined);
+    assert.equal(bad.detail, '"Demo/App" is not a repository name: lowercase letters and digits, separated by ".", "_", "-" or "/".');
+    // An added repository typed in full is that repository's row, not a second one.
+    assert.equal(destinationItems(known, '127.0.0.1:5000/demo/app', 'v1').filter((i) => i.label === '127.0.0.1:5000/demo/app').length, 1);
+  });
+
+  it('checks a destination in its own words, never the CLI flags of the core parser', () => {
+    const problem = (text: string, tag?: string) => parseDestination(text, tag).problem;
+    assert.equal(problem('127.0.0.1:5000'), 'Name the repository after the registry: 127.0.0.1:5000/repository:tag.');
+    assert.throws(() => parseRegistryReference('127.0.0.1:5000'), /--oci-layout/); // what the extension must not show
+    assert.equal(problem('http://127.0.0.1:5000/a:v1'), 'Leave out http://: type registry/repository:tag.');
+    assert.equal(problem('bad host!/a:v1'), '"bad host!" is not a registry: a host name or address, with an optional :port.');
+    assert.equal(problem('127.0.0.1:5000/a:-x'), '"-x" is not a tag: up to 128 letters, digits, "_", "." or "-", not starting with "." or "-".');
+    assert.equal(problem('127.0.0.1:5000/a@sha256:00'), 'Name a tag after ":", not a digest: the copy is tagged at the destination.');
+    assert.equal(problem('127.0.0.1:5000/a'), 'Add :tag at the end: the source has no tag to reuse.');
+    assert.deepEqual(parseDestination(' 127.0.0.1:5000/a ', 'v1').destination, { registry: '127.0.0.1:5000', repository: 'a', tag: 'v1' });
+  });
+
+  it('progress counts no byte as done before the destination has the blob', () => {
+    const tally = new CopyTally();
+    const small = blob('a', 1200);
+    tally.add({ type: 'copying', desc: small });
+    tally.add({ type: 'bytes', desc: small, bytes: 1200 });
+    // Read from the source, all of it, but the destination has not answered: 0 B of 1.2 kB, not 1.2 kB of 1.2 kB.
+    assert.deepEqual(tally.figures(), { done: 0, total: 1200 });
+    const big = blob('b', 10 << 20);
+    tally.add({ type: 'copying', desc: big });
+    tally.add({ type: 'bytes', desc: big, bytes: 4 << 20 });
+    assert.deepEqual(tally.figures(), { done: (4 << 20) - 64 * 1024, total: 1200 + (10 << 20) });
+    tally.add({ type: 'copied', desc: small });
+    tally.add({ type: 'exists', desc: blob('c', 50) });
+    assert.deepEqual(tally.figures(), { done: 1200 + (4 << 20) - 64 * 1024 + 50, total: 1200 + (10 << 20) + 50 });
+    assert.deepEqual([tally.pushed, tally.pushedBytes, tally.existing], [1, 1200, 1]);
+  });
+
+  it('a cancelled copy says what reached the destination, and that nothing is tagged there', () => {
+    const none = new CopyTally();
+    none.add({ type: 'copying', desc: blob('a', 10) });
+    assert.equal(cancelledCopyText(none, 'reg:5000/demo/app:v1'), 'Copy cancelled: nothing was copied to reg:5000/demo/app:v1.');
+    const some = new CopyTally();
+    some.add({ type: 'copied', desc: blob('a', 1000) });
+    some.add({ type: 'mounted', desc: blob('b', 500) });
+    some.add({ type: 'exists', desc: blob('c', 500) });
+    assert.equal(cancelledCopyText(some, 'reg:5000/demo/app:v1'), 'Copy cancelled: 2 blobs and manifests (1.5 kB) reached reg:5000/demo/app:v1, but the copy is incomplete and not tagged there.');
+  });
+
+  it('a registry that cannot be reached is named, and other errors are left as they are', () => {
+    const refused = Object.assign(new Error('HEAD http://127.0.0.1:1/v2/typo/app/manifests/sha256:00: connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    assert.equal(
+      unreachableText(refused, ['127.0.0.1:1'])?.message,
+      'Cannot reach the registry 127.0.0.1:1: nothing answers there (connection refused). Check the address and that the registry is running.',
+    );
+    assert.equal(unreachableText(new Error('tags of x: not found'), ['127.0.0.1:1']), undefined);
+    assert.equal(unreachableText(refused, []), undefined, 'a layout copy names no registry');
+  });
+
+  it('the core\'s command-line advice is put in the extension\'s terms', () => {
+    let annotationError = '';
+    try {
+      parseAnnotationChanges(['no-equals-sign'], { allowRemove: false });
+    } catch (err) {
+      annotationError = (err as Error).message;
+    }
+    assert.match(annotationError, /--annotation/);
+    assert.doesNotMatch(inOwnWords(annotationError), /--|manifold /);
+    assert.equal(
+      inOwnWords('GET https://127.0.0.1:5000/v2/: EPROTO: the server does not answer TLS; if it is a plain-HTTP registry, use --plain-http'),
+      'GET https://127.0.0.1:5000/v2/: EPROTO: the server does not answer TLS; if it is a plain-HTTP registry, remove it and add it again as http://host:port',
+    );
+  });
+});

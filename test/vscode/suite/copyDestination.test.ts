@@ -1,0 +1,71 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { copyWithProgress } from '../../../src/extension/ui/copyProgress';
+import { OciLayoutStore } from '../../../src/oci/layout';
+import { startOciServer, type OciServer } from '../../integration/support/ociServer';
+import { rows, useFixtures, type Fixtures } from './layoutFixtures';
+
+/**
+ * Copy to Registry as a user meets it: the destination picked among the added repositories, an unreachable
+ * registry named in the error, a repository with blobs but no tag listed as "No tags".
+ */
+describe('Copy to Registry destination', () => {
+  let f: Fixtures;
+  let server: OciServer;
+  const run = <T>(id: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(id, ...args);
+  const registryRows = (node?: unknown) => rows(f, node, f.services.registriesTree as never);
+
+  before(async () => {
+    f = await useFixtures();
+    // Distribution's answer to the tag list of a repository that has blobs but no tag: 404 NAME_UNKNOWN.
+    server = await startOciServer({ untaggedNameUnknown: true });
+    await run('manifold.addRegistry', { registry: server.host, plainHttp: true });
+    await run('manifold.addRepository', { registry: server.host, repository: 'picked/app' });
+  });
+
+  after(async () => {
+    await run('manifold.removeRegistry', { registry: server.host });
+    await server.stop();
+  });
+
+  it('offers the added repository in the destination pick; picking it copies there with the source\'s tag', async () => {
+    const known = f.services.registries.list().flatMap((r) => r.repositories.map((repo) => `${r.host}/${repo}`));
+    // The pick lists added repositories first, in the order of the list: this one must be the first.
+    assert.equal(known[0], `${server.host}/picked/app`, `added repositories: ${known.join(', ')}`);
+    const pending = run<{ to: string; digest: string }>('manifold.copyToRegistry', { layout: f.demo, reference: 'linux-amd64' });
+    // (No API says when the pick is open: waited for generously, as the host can be slow.)
+    await new Promise((r) => setTimeout(r, 5000));
+    await run('workbench.action.acceptSelectedQuickOpenItem');
+    const result = await pending;
+    assert.ok(result, 'copyToRegistry returned nothing (see the Manifold log)');
+    assert.equal(result.to, `${server.host}/picked/app:linux-amd64`);
+    assert.equal(server.repo('picked/app').tags.get('linux-amd64'), (await (await OciLayoutStore.open(f.demo)).resolve('linux-amd64')).digest);
+  });
+
+  it('a repository with blobs but no tag shows "No tags", not "not found"', async () => {
+    const half = server.repo('demo/big');
+    half.blobs.set(`sha256:${'1'.repeat(64)}`, Buffer.from('a layer whose push was cut short'));
+    await run('manifold.addRepository', { registry: server.host, repository: 'demo/big' });
+    const registry = (await registryRows()).find((r) => r.label === server.host);
+    assert.ok(registry);
+    const repo = (await registryRows(registry.node)).find((r) => r.label === 'demo/big');
+    assert.ok(repo, 'demo/big is listed');
+    assert.deepEqual((await registryRows(repo.node)).map((r) => [r.label, r.contextValue]), [['No tags', 'manifold:info']]);
+  });
+
+  it('a registry that cannot be reached is named in the error', async () => {
+    const settings = vscode.workspace.getConfiguration('manifold.registry');
+    await settings.update('retries', 0, vscode.ConfigurationTarget.Global);
+    try {
+      const store = await OciLayoutStore.open(f.demo);
+      // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+      const dst = f.services.registries.repository('127.0.0.1:1', 'typo/app');
+      await assert.rejects(
+        Promise.resolve(copyWithProgress('Copy to Registry', store, 'linux-amd64', dst, ['v1'])),
+        (err: Error) => err.message === 'Cannot reach the registry 127.0.0.1:1: nothing answers there (connection refused). Check the address and that the registry is running.',
+      );
+    } finally {
+      await settings.update('retries', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+});
