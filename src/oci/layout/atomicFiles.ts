@@ -73,8 +73,8 @@ export const fsyncFd = promisify(fsync);
  * An in-memory blob (a manifest, a config) into its place: verified, written to a temp file, synced, renamed.
  * Only the sync waits on the thread pool; the rest takes microseconds done synchronously.
  */
-export async function ingestBytes(tmp: string, target: string, desc: Descriptor, content: Uint8Array, where: string): Promise<void> {
-  verifyBlob(content, desc, where);
+export async function ingestBytes(tmp: string, target: string, desc: Descriptor, content: Uint8Array, where: string, verified = false): Promise<void> {
+  if (!verified) verifyBlob(content, desc, where);
   try {
     await writeSynced(tmp, content);
     await renameInto(tmp, target);
@@ -82,6 +82,16 @@ export async function ingestBytes(tmp: string, target: string, desc: Descriptor,
     removeTemp(tmp);
     throw err;
   }
+}
+
+// Temp file names: unique in this process by the counter, across processes by pid and a random part drawn once
+// (a name per blob from randomBytes cost more than the blob's write, for a thousand small manifests).
+const TEMP_NONCE = randomBytes(4).toString('hex');
+let tempCount = 0;
+
+/** A fresh name for a temp file in the layout's temp folder: `<kind>-<pid>-<nonce>-<n>`. */
+export function tempName(kind: string): string {
+  return `${kind}-${process.pid}-${TEMP_NONCE}-${(tempCount++).toString(36)}`;
 }
 
 /** A new file (`wx`) holding `bytes`, synced to disk before it is closed; its folder is made if missing. */
@@ -100,7 +110,7 @@ export async function writeIndexFile(root: string, index: ImageIndex, base?: Ind
   const bytes = base ? encodeIndexJsonFrom(index, base) : encodeIndexJson(index);
   let tmp: string | undefined;
   try {
-    tmp = join(makeTempDir(root), `index-${process.pid}-${randomBytes(6).toString('hex')}.json`);
+    tmp = join(makeTempDir(root), `${tempName('index')}.json`);
     await writeSynced(tmp, bytes);
     await renameInto(tmp, join(root, INDEX_FILE));
     await syncDir(root);
