@@ -21,11 +21,13 @@ export function encodeIndexJsonFrom(index: ImageIndex, base: IndexFileState): Bu
   if (!spans) return encodeIndexJson(index);
   const kept = base.index.manifests;
   // Where each kept entry was in base: by walking alongside base while the entries are base's in order (an
-  // append, a tag added at the end), by a map (built only if needed) from the first one out of order.
+  // append, a tag added at the end), by a map (built only if needed) from the first one out of order. (An
+  // entry of base's taken for new is only encoded again, to the same bytes.)
   let at: Map<Descriptor, number> | undefined;
   let expected = 0;
   const indexOf = (d: Descriptor): number | undefined => {
     if (kept[expected] === d) return expected++;
+    if (expected === kept.length) return undefined; // past the last of base's, in order: what follows is new
     if (!at) {
       at = new Map();
       kept.forEach((k, i) => at!.set(k, i));
