@@ -18,6 +18,11 @@ import { addWideIndex, type Row } from './referrers';
 
 const CLI = resolve(__dirname, '../dist/cli.js');
 const FLOOR = resolve(__dirname, 'floorScale.cjs');
+/**
+ * Another build of the CLI (a copy of dist/ from before a change) to time beside this one in the same runs, so a
+ * before/after comparison sees the same machine load: `MANIFOLD_BASE_CLI=/tmp/before/cli.js tsx bench/scale.ts manifests`.
+ */
+const BASE_CLI = process.env.MANIFOLD_BASE_CLI;
 
 /**
  * Wall time, CPU and peak RSS of any command (GNU time), as copy.ts measures skopeo. Asynchronous: a registry this
@@ -43,6 +48,9 @@ function timed(cmd: string, args: string[]): Promise<Measured> {
 
 const manifold = (...args: string[]) => timed(process.execPath, [CLI, ...args]);
 const fig = (m: Measured) => `${m.ms.toFixed(0)} ms (${m.cpuMs.toFixed(0)} ms CPU), ${m.maxRssMb.toFixed(0)} MB`;
+const lower = (a: Measured | undefined, b: Measured): Measured => (!a || b.ms < a.ms ? b : a);
+/** `; before <figure> (ratio r)` when MANIFOLD_BASE_CLI was timed too. */
+const beforeFig = (before: Measured | undefined, floor: Measured) => (before ? `; before (MANIFOLD_BASE_CLI) ${fig(before)} (ratio ${(before.ms / floor.ms).toFixed(2)})` : '');
 
 /** A layout holding one image of `layers` random layers of `size` bytes, tagged v1: written straight to disk. */
 function manyLayers(dir: string, layers: number, size: number): void {
@@ -155,33 +163,50 @@ async function thousandManifests(work: string, row: Row): Promise<void> {
   const reset = () => writeFileSync(join(layout.dir, 'index.json'), indexJson);
   let attach: Measured | undefined;
   let floor: Measured | undefined;
-  for (let i = 0; i < 2; i++) {
+  let attachBefore: Measured | undefined;
+  const attachWith = async (cli: string, i: number, kind: string): Promise<Measured> => {
     // A new artifact type each run: new manifests to store and list, as the first attach of a kind.
     reset();
-    const a = await manifold('attach', '--oci-layout', `${layout.dir}:wide`, '--artifact-type', `application/vnd.bench.scale${i}`, '--recursive', '--annotation', `run=${i}`, '--format', 'json');
+    const a = await timed(process.execPath, [cli, 'attach', '--oci-layout', `${layout.dir}:wide`, '--artifact-type', `application/vnd.bench.${kind}${i}`, '--recursive', '--annotation', `run=${i}`, '--format', 'json']);
     const made = (JSON.parse(a.stdout) as { artifacts: unknown[] }).artifacts.length;
     if (made !== 1001) throw new Error(`attach --recursive made ${made} artifacts, expected 1001`);
-    if (!attach || a.ms < attach.ms) attach = a;
+    return a;
+  };
+  for (let i = 0; i < 2; i++) {
+    attach = lower(attach, await attachWith(CLI, i, 'scale'));
+    if (BASE_CLI) attachBefore = lower(attachBefore, await attachWith(BASE_CLI, i, 'before'));
     reset();
-    const f = measureNode([FLOOR, 'attach', layout.dir, wide.digest, `application/vnd.bench.floor${i}`]);
-    if (!floor || f.ms < floor.ms) floor = f;
+    floor = lower(floor, measureNode([FLOOR, 'attach', layout.dir, wide.digest, `application/vnd.bench.floor${i}`]));
   }
-  row(`attach --recursive, 1,000-manifest index, ${layout.tags} other tags`, `${fig(attach!)}; floor ${fig(floor!)} (ratio ${(attach!.ms / floor!.ms).toFixed(2)})`, '<= 1.2x the floor', attach!.ms <= 1.2 * floor!.ms);
+  row(
+    `attach --recursive, 1,000-manifest index, ${layout.tags} other tags`,
+    `${fig(attach!)}; floor ${fig(floor!)} (ratio ${(attach!.ms / floor!.ms).toFixed(2)})${beforeFig(attachBefore, floor!)}`,
+    '<= 1.2x the floor',
+    attach!.ms <= 1.2 * floor!.ms,
+  );
 
   // The 1,000 children by digest: sources that need no tag, with their platforms read from their configs.
   const list = join(work, 'sources.txt');
   writeFileSync(list, sources.join('\n'));
   let create: Measured | undefined;
   let createFloor: Measured | undefined;
+  let createBefore: Measured | undefined;
+  const createWith = (cli: string, name: string, i: number): Promise<Measured> => {
+    reset();
+    return timed(process.execPath, [cli, 'manifest', 'index', 'create', '--oci-layout', `${layout.dir}:${name}`, '--annotation', `run=${i}`, ...sources]);
+  };
   for (let i = 0; i < 2; i++) {
+    create = lower(create, await createWith(CLI, `made${i}`, i));
+    if (BASE_CLI) createBefore = lower(createBefore, await createWith(BASE_CLI, `before${i}`, i));
     reset();
-    const c = await manifold('manifest', 'index', 'create', '--oci-layout', `${layout.dir}:made${i}`, '--annotation', `run=${i}`, ...sources);
-    if (!create || c.ms < create.ms) create = c;
-    reset();
-    const f = measureNode([FLOOR, 'create', layout.dir, list, `floor${i}`]);
-    if (!createFloor || f.ms < createFloor.ms) createFloor = f;
+    createFloor = lower(createFloor, measureNode([FLOOR, 'create', layout.dir, list, `floor${i}`]));
   }
-  row(`index create, 1,000 sources, ${layout.tags} other tags`, `${fig(create!)}; floor ${fig(createFloor!)} (ratio ${(create!.ms / createFloor!.ms).toFixed(2)})`, '<= 1.2x the floor', create!.ms <= 1.2 * createFloor!.ms);
+  row(
+    `index create, 1,000 sources, ${layout.tags} other tags`,
+    `${fig(create!)}; floor ${fig(createFloor!)} (ratio ${(create!.ms / createFloor!.ms).toFixed(2)})${beforeFig(createBefore, createFloor!)}`,
+    '<= 1.2x the floor',
+    create!.ms <= 1.2 * createFloor!.ms,
+  );
 }
 
 /** Every workload of issue 19 but the 2 x 3 x 64 MiB copy (copy.ts); `parts` picks some (`tsx bench/scale.ts manifests`). */

@@ -101,6 +101,9 @@ describe('layout: index.json rewritten from the bytes read', () => {
   const changes: Array<[string, (list: Descriptor[]) => Descriptor[]]> = [
     ['nothing', (l) => [...l]],
     ['one entry added at the end', (l) => [...l, named(9999)]],
+    ['entries added at the end', (l) => [...l, named(9998), named(9999), base({ data: 'e30=' })]],
+    ['entries added between kept ones', (l) => l.flatMap((d, i) => (i % 7 === 0 ? [named(9000 + i), named(9500 + i), d] : [d]))],
+    ['a kept entry again after the new ones at the end', (l) => (l.length > 1 ? [...l.slice(1), named(9999), l[0]!] : l)],
     ['one entry replaced in place', (l) => l.map((d, i) => (i === 3 ? named(3, { platform: { architecture: 'arm', os: 'linux', variant: 'v7' } }) : d))],
     ['entries removed', (l) => l.filter((_, i) => i % 3 !== 0)],
     ['entries reordered', (l) => [...l].reverse()],

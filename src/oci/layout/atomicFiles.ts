@@ -73,8 +73,8 @@ export const fsyncFd = promisify(fsync);
  * An in-memory blob (a manifest, a config) into its place: verified, written to a temp file, synced, renamed.
  * Only the sync waits on the thread pool; the rest takes microseconds done synchronously.
  */
-export async function ingestBytes(tmp: string, target: string, desc: Descriptor, content: Uint8Array, where: string): Promise<void> {
-  verifyBlob(content, desc, where);
+export async function ingestBytes(tmp: string, target: string, desc: Descriptor, content: Uint8Array, where: string, verified = false): Promise<void> {
+  if (!verified) verifyBlob(content, desc, where);
   try {
     await writeSynced(tmp, content);
     await renameInto(tmp, target);
@@ -82,6 +82,16 @@ export async function ingestBytes(tmp: string, target: string, desc: Descriptor,
     removeTemp(tmp);
     throw err;
   }
+}
+
+// Temp file names: unique in this process by the counter, across processes by pid and a random part drawn once
+// (a name per blob from randomBytes cost more than the blob's write, for a thousand small manifests).
+const TEMP_NONCE = randomBytes(4).toString('hex');
+let tempCount = 0;
+
+/** A fresh name for a temp file in the layout's temp folder: `<kind>-<pid>-<nonce>-<n>`. */
+export function tempName(kind: string): string {
+  return `${kind}-${process.pid}-${TEMP_NONCE}-${(tempCount++).toString(36)}`;
 }
 
 /** A new file (`wx`) holding `bytes`, synced to disk before it is closed; its folder is made if missing. */
@@ -100,7 +110,7 @@ export async function writeIndexFile(root: string, index: ImageIndex, base?: Ind
   const bytes = base ? encodeIndexJsonFrom(index, base) : encodeIndexJson(index);
   let tmp: string | undefined;
   try {
-    tmp = join(makeTempDir(root), `index-${process.pid}-${randomBytes(6).toString('hex')}.json`);
+    tmp = join(makeTempDir(root), `${tempName('index')}.json`);
     await writeSynced(tmp, bytes);
     await renameInto(tmp, join(root, INDEX_FILE));
     await syncDir(root);
@@ -120,12 +130,32 @@ export function makeTempDir(root: string): string {
   return dir;
 }
 
+/** This process's writes in progress per temp folder. */
+const writing = new Map<string, number>();
+
+/** Runs a write whose temp file lives in `tmpDir`; the folder is removed once this process's last such write ends. */
+export async function writingIn<T>(tmpDir: string, write: () => Promise<T>): Promise<T> {
+  writing.set(tmpDir, (writing.get(tmpDir) ?? 0) + 1);
+  try {
+    return await write();
+  } finally {
+    const left = writing.get(tmpDir)! - 1;
+    if (left > 0) writing.set(tmpDir, left);
+    else {
+      writing.delete(tmpDir);
+      removeIfEmpty(tmpDir);
+    }
+  }
+}
+
 /**
  * Removes the temp folder once nothing is in it, so that between writes a layout holds only what the spec names.
  * Another writer's temp file keeps it (ENOTEMPTY), and one who removed it first leaves nothing to do (ENOENT); a
  * writer that finds it gone makes it again (withFolder, ingestStream and stageIntoLayout retry their open).
  */
 export function removeIfEmpty(tmpDir: string): void {
+  // This process still writes there: the last of those writes removes it (one rmdir per burst, not per blob).
+  if (writing.has(tmpDir)) return;
   try {
     rmdirSync(tmpDir);
   } catch {

@@ -19,29 +19,47 @@ export function encodeIndexJsonFrom(index: ImageIndex, base: IndexFileState): Bu
   if (!Array.isArray(index.manifests) || !Array.isArray(base.index.manifests) || base.index.manifests.length === 0) return encodeIndexJson(index);
   const spans = canonicalSpans(base);
   if (!spans) return encodeIndexJson(index);
-  const at = new Map<Descriptor, number>();
-  base.index.manifests.forEach((d, i) => at.set(d, i));
+  const kept = base.index.manifests;
+  // Where each kept entry was in base: by walking alongside base while the entries are base's in order (an
+  // append, a tag added at the end), by a map (built only if needed) from the first one out of order. (An
+  // entry of base's taken for new is only encoded again, to the same bytes.)
+  let at: Map<Descriptor, number> | undefined;
+  let expected = 0;
+  const indexOf = (d: Descriptor): number | undefined => {
+    if (kept[expected] === d) return expected++;
+    if (expected === kept.length) return undefined; // past the last of base's, in order: what follows is new
+    if (!at) {
+      at = new Map();
+      kept.forEach((k, i) => at!.set(k, i));
+    }
+    const i = at.get(d);
+    if (i !== undefined) expected = i + 1;
+    return i;
+  };
 
   const { head, tail } = indexShell(index);
+  // Copied runs of base.raw and runs of new entries (encoded, then joined into one buffer), in order.
   const parts: Buffer[] = [Buffer.from(`${head}[`, 'utf8')];
-  const comma = Buffer.from(',');
   let runStart = -1;
   let runEnd = -1;
+  let fresh: string[] = [];
   let first = true;
   const add = (part: Buffer) => {
-    if (!first) parts.push(comma);
+    if (!first) parts.push(COMMA);
     parts.push(part);
     first = false;
   };
   const flush = () => {
     if (runStart !== -1) add(base.raw.subarray(runStart, runEnd));
     runStart = -1;
+    if (fresh.length > 0) add(Buffer.from(fresh.join(','), 'utf8'));
+    fresh = [];
   };
   for (const d of index.manifests) {
-    const i = at.get(d);
+    const i = indexOf(d);
     if (i === undefined) {
-      flush();
-      add(Buffer.from(descriptorJson(d), 'utf8'));
+      if (runStart !== -1) flush();
+      fresh.push(descriptorJson(d));
     } else if (runStart !== -1 && spans.start[i] === runEnd + 1) {
       runEnd = spans.end[i]!; // the next entry in the file: the run takes it and the comma before it
     } else {
@@ -54,6 +72,8 @@ export function encodeIndexJsonFrom(index: ImageIndex, base: IndexFileState): Bu
   parts.push(Buffer.from(`]${tail}`, 'utf8'));
   return Buffer.concat(parts);
 }
+
+const COMMA = Buffer.from(',');
 
 // Printable ASCII but the quote, the backslash and what Go escapes (<, >, &): a string written the same by any
 // JSON encoder, one byte per character.

@@ -45,15 +45,19 @@ export class LayoutIndex {
   writes = 0;
   /** Folders this process renamed blobs into since it last synced them (see blobRenamed). */
   private unsynced = new Set<string>();
+  /** index.json's path, joined once: read() runs once per resolve, a thousand times for `index create`. */
+  private readonly path: string;
 
   constructor(
     private readonly location: string,
     private readonly source: LayoutSource,
-  ) {}
+  ) {
+    this.path = join(location, INDEX_FILE);
+  }
 
   /** index.json as it is now (another process may have changed it): re-parsed only when the file changed. */
   async read(): Promise<IndexView> {
-    const path = join(this.location, INDEX_FILE);
+    const path = this.path;
     let st;
     try {
       // Sync: a stat is microseconds, and listings call this once per tag.
@@ -71,7 +75,7 @@ export class LayoutIndex {
 
   /** Reads index.json; parsing is skipped when the bytes are the ones last parsed. */
   private async readFresh(): Promise<{ raw: Buffer; view: IndexView }> {
-    const path = join(this.location, INDEX_FILE);
+    const path = this.path;
     const raw = await this.source.readFile(INDEX_FILE);
     if (!raw || raw === TOO_LARGE) throw new OciError('INVALID_LAYOUT', `${path}: missing; ${this.location} is not an OCI image layout`);
     if (this.cache?.raw.equals(raw)) return { raw, view: this.cache.view };
@@ -181,7 +185,7 @@ export class LayoutIndex {
             const raw = await writeIndexFile(this.location, index, base);
             this.writes++;
             // Still under the lock, so the file is the one just written: the next read needs no parse.
-            this.cache = { key: indexKey(statSync(join(this.location, INDEX_FILE))), raw, view: indexView(index) };
+            this.cache = { key: indexKey(statSync(this.path)), raw, view: indexView(index) };
           }
           for (const after of afterWrite) await after();
         });

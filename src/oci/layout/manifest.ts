@@ -25,6 +25,11 @@ export function manifestFacts(raw: Buffer): ManifestFacts | undefined {
   } catch {
     return undefined;
   }
+  return factsOf(doc);
+}
+
+/** manifestFacts of a document already parsed (by checkManifestBytes, say): the same facts without a second parse. */
+export function factsOf(doc: unknown): ManifestFacts | undefined {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return undefined;
   const o = doc as Record<string, unknown>;
   const mediaType = typeof o.mediaType === 'string' ? o.mediaType : undefined;
@@ -44,14 +49,16 @@ export function manifestFacts(raw: Buffer): ManifestFacts | undefined {
 
 /**
  * The checks a manifest gets before it is stored: the strict validator (shape, kind, descriptors),
- * and a mediaType that agrees with the descriptor it is pushed under.
+ * and a mediaType that agrees with the descriptor it is pushed under. Returns the parsed document, so
+ * its facts need no second parse (see factsOf).
  */
-export function checkManifestBytes(raw: Buffer, desc: Descriptor, where: string): void {
+export function checkManifestBytes(raw: Buffer, desc: Descriptor, where: string): unknown {
   const doc = parseManifestStrict(raw, isImageIndex(desc.mediaType) ? 'index' : 'manifest', where);
   const mediaType = doc.index?.mediaType ?? doc.manifest?.mediaType;
   if (mediaType !== undefined && mediaType !== desc.mediaType) {
     throw new OciError('INVALID_MANIFEST', `${where}: mediaType ${JSON.stringify(mediaType)} differs from the descriptor's ${desc.mediaType}`);
   }
+  return doc.index ?? doc.manifest;
 }
 
 /** The artifact type a referrer is listed with (distribution-spec: artifactType, else the config's mediaType). */

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { addAbortSignal, pipeline, type Readable } from 'node:stream';
@@ -10,13 +9,13 @@ import { isFallbackTag, isValidTag } from '../reference';
 import type { IndexBatcher, OpOptions, StagedBlob, Target } from '../target';
 import { damagedEntries, damageOf, readIndexJson, type DamagedEntry } from './indexFile';
 import { layoutWriteError } from './writeError';
-import { checkManifestBytes, manifestFacts } from './manifest';
+import { checkManifestBytes, factsOf } from './manifest';
 import { DirSource, openTarSource, TOO_LARGE, type LayoutSource } from './source';
 import { referrerDescriptor } from './subjectIndex';
 import { ManifestKnowledge } from './manifestKnowledge';
 import { stageIntoLayout } from './stage';
-import { blobPath, verifyBlob } from './verify';
-import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, checkLayoutFile, createLayout, drain, refreshTime, ingestBytes, makeTempDir, readLimited, removeIfEmpty, sweepTemp, ingestStream } from './atomicFiles';
+import { blobPath, isDigestFast, verifyBlob } from './verify';
+import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, checkLayoutFile, createLayout, drain, refreshTime, ingestBytes, makeTempDir, readLimited, sweepTemp, ingestStream, tempName, writingIn } from './atomicFiles';
 import { cloneDescriptor, compareStrings, indexView, nameOf, sameEntry, type IndexMutation, type IndexView, withName } from './indexView';
 import { LayoutIndex } from './indexWriter';
 
@@ -101,7 +100,7 @@ export class OciLayoutStore implements Target, IndexBatcher {
     }
     if (reference.includes(':')) {
       try {
-        parseDigest(reference);
+        if (!isDigestFast(reference)) parseDigest(reference);
       } catch (err) {
         throw new OciError('INVALID_ARGUMENT', `${reference}: not a valid tag or digest`, { cause: err });
       }
@@ -228,10 +227,10 @@ export class OciLayoutStore implements Target, IndexBatcher {
     } else if (isManifest) {
       const bytes = content instanceof Uint8Array ? Buffer.from(content.buffer, content.byteOffset, content.byteLength) : await readLimited(content, desc);
       verifyBlob(bytes, desc, ` (push to ${this.location})`);
-      checkManifestBytes(bytes, desc, `manifest ${desc.digest}`);
-      await this.ingest(target, parsed, desc, bytes, options);
-      // The bytes just stored, verified: what facts() would read back from the file.
-      if (!this.known.factsCache.has(desc.digest)) this.known.factsCache.set(desc.digest, bytes.length > MAX_MANIFEST_BYTES ? null : (manifestFacts(bytes) ?? null));
+      const doc = checkManifestBytes(bytes, desc, `manifest ${desc.digest}`);
+      await this.ingest(target, parsed, desc, bytes, options, true);
+      // The bytes just stored, verified and parsed: what facts() would read back from the file.
+      if (!this.known.factsCache.has(desc.digest)) this.known.factsCache.set(desc.digest, bytes.length > MAX_MANIFEST_BYTES ? null : (factsOf(doc) ?? null));
     } else {
       await this.ingest(target, parsed, desc, content, options);
     }
@@ -273,6 +272,8 @@ export class OciLayoutStore implements Target, IndexBatcher {
     desc: Descriptor,
     content: Readable | Uint8Array,
     options?: OpOptions,
+    /** The bytes were checked against `desc` already (a manifest's push): not hashed again. */
+    verified = false,
   ): Promise<void> {
     // Errors of writing into the layout (not of reading `content`) say which layout and which blob.
     const failed = (err: unknown): unknown => layoutWriteError(err, this.location, `blob ${desc.digest}`);
@@ -287,14 +288,12 @@ export class OciLayoutStore implements Target, IndexBatcher {
       }
       sweepTemp(tmpDir);
     }
-    const tmp = join(tmpDir, `blob-${process.pid}-${randomBytes(6).toString('hex')}`);
+    const tmp = join(tmpDir, tempName('blob'));
     const where = ` (push to ${this.location})`;
-    try {
-      if (content instanceof Uint8Array) await ingestBytes(tmp, target, desc, content, where).catch((err) => Promise.reject(failed(err)));
+    await writingIn(tmpDir, async () => {
+      if (content instanceof Uint8Array) await ingestBytes(tmp, target, desc, content, where, verified).catch((err) => Promise.reject(failed(err)));
       else await ingestStream(tmp, target, desc, parsed.algorithm, content, where, failed, options?.signal);
-    } finally {
-      removeIfEmpty(tmpDir);
-    }
+    });
     this.index.blobRenamed(dirname(target));
   }
 

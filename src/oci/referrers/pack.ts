@@ -46,13 +46,13 @@ export function packArtifactManifest(options: PackOptions): PackedManifest {
   const annotations = { ...(options.annotations ?? {}) };
   if (!(ANNOTATION_CREATED in annotations)) annotations[ANNOTATION_CREATED] = createdTimestamp((options.now ?? (() => new Date()))());
   const v11 = options.artifactType !== undefined;
-  const config = options.config ? structuredClone(options.config) : emptyDescriptor(options.configAnnotations);
+  const config = options.config ? copyJson(options.config) : emptyDescriptor(options.configAnnotations);
   const manifest: ImageManifest = {
     schemaVersion: 2,
     mediaType: MediaType.ImageManifest,
     ...(v11 ? { artifactType: options.artifactType } : {}),
     config,
-    layers: options.layers.length > 0 || !v11 ? options.layers.map((l) => structuredClone(l)) : [emptyDescriptor()],
+    layers: options.layers.length > 0 || !v11 ? options.layers.map(copyJson) : [emptyDescriptor()],
     ...(options.subject ? { subject: { mediaType: options.subject.mediaType, digest: options.subject.digest, size: options.subject.size } } : {}),
     annotations,
   };
@@ -61,4 +61,16 @@ export function packArtifactManifest(options: PackOptions): PackedManifest {
   const sorted = Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const desc: Descriptor = { mediaType: MediaType.ImageManifest, digest: digestOf(raw), size: raw.length, annotations: sorted, artifactType: options.artifactType ?? config.mediaType };
   return { manifest, raw, desc };
+}
+
+/**
+ * A deep copy of a JSON value (a descriptor): what structuredClone gives for one, at a fraction of its cost,
+ * which showed for attach --recursive packing a thousand manifests.
+ */
+function copyJson<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(copyJson) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = copyJson((value as Record<string, unknown>)[key]);
+  return out as T;
 }
