@@ -75,11 +75,14 @@ export async function main(argv: string[], printer: Printer = processPrinter): P
   }
 }
 
-// The process-wide parts belong to the process, not to main(), which tests call in-process beside clients of their own.
-if (require.main === module) {
+/**
+ * Runs `manifold argv` as the process: the process-wide parts belong to the process, not to main(), which tests
+ * call in-process beside clients of their own. dist/cli.js (src/cli/launcher.ts) calls it.
+ */
+export function runCli(argv: string[]): void {
   // A V8 flag: a registry command would otherwise spend ~0.18 s CPU optimizing undici's HTTP parser it uses briefly.
   preferQuickStartup();
-  main(process.argv.slice(2))
+  main(argv)
     .then(
       (code) => {
         process.exitCode = code;
@@ -92,6 +95,8 @@ if (require.main === module) {
     // Idle keep-alive sockets would hold the process open a few hundred milliseconds after the work.
     .finally(closeDefaultAgents);
 }
+
+if (require.main === module) runCli(process.argv.slice(2));
 
 /** How to sign in from here: the core's refusal names the registry, this face names its own command. */
 function signInHint(err: unknown): string {

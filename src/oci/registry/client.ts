@@ -5,8 +5,13 @@ import type { Dispatcher } from 'undici';
 // In the bundles it is dist/undici.js, just the parts undiciEntry.ts names.
 type Undici = Pick<typeof import('undici'), 'Agent' | 'EnvHttpProxyAgent'>;
 let undiciModule: Undici | undefined;
+let quickStartup = false;
 function undici(): Undici {
-  return (undiciModule ??= require('undici') as Undici);
+  if (!undiciModule) {
+    undiciModule = require('undici') as Undici;
+    if (quickStartup) setQuickStartupFlags();
+  }
+  return undiciModule;
 }
 import { Authorizer } from '../auth/authorizer';
 import type { CredentialStore } from '../auth/credentials';
@@ -20,9 +25,18 @@ import { DEFAULT_RETRY, retryDelay, type RetryOptions } from './retry';
  * For a short-lived process (the CLI): compile undici's HTTP parser, a WebAssembly module, with V8's
  * baseline compiler only. The optimizing compile it otherwise runs costs ~0.18 s of CPU per process,
  * more than a no-op copy's whole work; the parser's share of a transfer is small either way. It sets
- * a process-wide V8 flag, so a long-lived host (the extension) does not call it. Call before the first request.
+ * process-wide V8 flags, so a long-lived host (the extension) does not call it. Call before the first request.
+ *
+ * The flags are set once undici has loaded, not now: after any V8 flag changes, Node refuses the code cache
+ * built into it for every built-in module loaded later (the flags are part of a cache's key) and compiles
+ * them from scratch, ~10 ms for those undici loads; and a command that contacts no registry needs neither flag.
  */
 export function preferQuickStartup(): void {
+  quickStartup = true;
+  if (undiciModule) setQuickStartupFlags();
+}
+
+function setQuickStartupFlags(): void {
   const v8 = require('node:v8') as typeof import('node:v8');
   v8.setFlagsFromString('--liftoff-only');
   // And a heap that grows slowly: a copy of 2,000 small blobs makes much short-lived garbage (requests, streams)
