@@ -74,7 +74,7 @@ async function makeLayout(dir: string): Promise<string> {
   await store.tag(amd, 'amd');
   await store.tag(arm, 'arm');
   await store.tag(await makeIndex(store, [amd, arm]), 'multi');
-  rmSync(join(dir, '.manifold-tmp'), { recursive: true }); // as a layout another tool wrote
+  rmSync(join(dir, '.manifold-tmp'), { recursive: true, force: true }); // as a layout another tool wrote (Manifold removes it once empty)
   return arm.digest;
 }
 
