@@ -11,19 +11,23 @@ import { copiedText } from './copiedText';
 import { copyWithProgress } from '../ui/copyProgress';
 import { pickDestination } from '../ui/destinationPick';
 import { askCopyPlatforms, subsetText } from './copyPlatforms';
+import { askCopyReferrers } from './copyReferrers';
 
 /**
- * `manifold.copyToRegistry`: copies a layout's or a registry's tag (or manifest) with everything below it and its
- * referrers to a registry; of a multi-platform index, the platforms chosen (all by default; some make a new index).
- * Arguments: a node of either view, a layout folder URI, or `{ layout, reference, to: 'host/repo:tag', platforms?:
- * ['os/arch'] }` (`{ registry, repository, reference, to, ... }` from a registry).
+ * `manifold.copyToRegistry`: copies a layout's or a registry's tag (or manifest) with everything below it and,
+ * unless the user says otherwise, its referrers to a registry; of a multi-platform index, the platforms chosen (all
+ * by default; some make a new index). Arguments: a node of either view, a layout folder URI, or `{ layout,
+ * reference, to: 'host/repo:tag', referrers?: false, platforms?: ['os/arch'] }` (`{ registry, repository,
+ * reference, to, ... }` from a registry).
  */
 export async function copyToRegistry(services: Services, arg?: unknown, answers?: unknown): Promise<{ to: string; digest: string; message: string }> {
   const title = l10n.t('Copy to Registry');
   const source = await sourceManifestFrom(services, arg, title);
   const platforms = await askCopyPlatforms(source.target, source.desc, title, plainArgs(arg, answers).platforms);
   const given = plainArgs(arg, answers).to;
-  const to = typeof given === 'string' ? given : await pickDestination(services.registries.list(), title, source.tag);
+  const interactive = typeof given !== 'string';
+  const referrers = await askCopyReferrers(source.target, source.desc, title, plainArgs(arg, answers).referrers, interactive);
+  const to = interactive ? await pickDestination(services.registries.list(), title, source.tag) : given;
   const { destination: ref, problem } = parseDestination(to, source.tag);
   if (!ref?.tag) throw new Error(l10n.t('Cannot copy to {0}: {1}', to, problem ?? ''));
   const tag = ref.tag;
@@ -37,7 +41,7 @@ export async function copyToRegistry(services: Services, arg?: unknown, answers?
   };
   let result;
   try {
-    result = await copyWithProgress(title, source.target, source.reference, dst, [tag], services.registries.onDidRetry, { platforms, where: shown });
+    result = await copyWithProgress(title, source.target, source.reference, dst, [tag], services.registries.onDidRetry, { platforms, referrers, where: shown });
   } catch (err) {
     if (isOciError(err, 'UNAUTHORIZED')) await remember();
     throw err;

@@ -10,12 +10,14 @@ import { input } from '../ui/prompts';
 import { confirmTagMoves, movedText, type TagMove } from '../ui/confirm';
 import { resolveCopyRoot } from '../../oci/copy';
 import { askCopyPlatforms, subsetText } from './copyPlatforms';
+import { askCopyReferrers } from './copyReferrers';
 
 /**
- * `manifold.pullToLayout`: copies a registry tag with everything below it and its referrers into a layout; of a
- * multi-platform index, the platforms chosen (all by default; some make a new index). Arguments: a registry tag
- * node, or `{ registry, repository, reference, layout, tags?, platforms?: ['os/arch'], confirmed? }`. A layout
- * tag that names something else moves once the user confirms; what it named stays listed.
+ * `manifold.pullToLayout`: copies a registry tag with everything below it and, unless the user says otherwise, its
+ * referrers into a layout; of a multi-platform index, the platforms chosen (all by default; some make a new index).
+ * Arguments: a registry tag node, or `{ registry, repository, reference, layout, tags?, platforms?: ['os/arch'],
+ * referrers?: false, confirmed? }`. A layout tag that names something else moves once the user confirms; what it
+ * named stays listed.
  */
 export async function pullToLayout(services: Services, arg?: unknown, answers?: unknown): Promise<{ layout: string; digest: string; tags: string[]; moved: TagMove[]; message: string }> {
   const title = l10n.t('Pull into Layout');
@@ -24,6 +26,7 @@ export async function pullToLayout(services: Services, arg?: unknown, answers?: 
   const platforms = await askCopyPlatforms(source.target, source.desc, title, plain.platforms);
   const layout = await layoutFrom(services, typeof plain.layout === 'string' ? { layout: plain.layout } : undefined, title);
   let tags = stringList(plain.tags, 'tags');
+  const referrers = await askCopyReferrers(source.target, source.desc, title, plain.referrers, !tags);
   if (!tags) {
     tags = [
       (
@@ -49,6 +52,7 @@ export async function pullToLayout(services: Services, arg?: unknown, answers?: 
   const moved = await confirmTagMoves(layout, tags, root.digest, sourceReferenceText(source), plain.confirmed === true);
   const result = await copyWithProgress(title, source.target, source.reference, layout.store, tags, services.registries.onDidRetry, {
     platforms,
+    referrers,
     where: vscode.workspace.asRelativePath(layout.path),
   });
   layoutChanged(services, layout.path);

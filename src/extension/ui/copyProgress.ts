@@ -9,7 +9,7 @@ import { withProgress } from './progress';
 import { Cancelled } from './prompts';
 
 /**
- * `oras cp` with referrers, under a cancellable notification that shows the bytes moved against the bytes
+ * `oras cp` with referrers (unless `extra.referrers` is false), under a cancellable notification that shows the bytes moved against the bytes
  * known so far (sizes become known as manifests are read), and each retry of a request to either side's registry.
  * Cancelled, it says what was (or was not) copied to `where` and throws Cancelled; a registry that cannot be
  * reached is named in the error.
@@ -21,7 +21,7 @@ export async function copyWithProgress(
   dst: Target,
   tags: string[],
   onDidRetry?: vscode.Event<RetryInfo>,
-  extra: Pick<CopyOptions, 'platforms'> & { where?: string } = {},
+  extra: Pick<CopyOptions, 'platforms' | 'referrers'> & { where?: string } = {},
 ): Promise<CopyResult> {
   const tally = new CopyTally();
   // By its kind, not instanceof: a target made by another bundle of the core (the host tests') is one too.
@@ -47,7 +47,7 @@ export async function copyWithProgress(
       };
       try {
         const result = await copy(src, reference, dst, tags, {
-          referrers: true,
+          referrers: extra.referrers ?? true,
           platforms: extra.platforms,
           signal,
           onProgress: (e) => {

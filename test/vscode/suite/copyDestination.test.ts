@@ -28,18 +28,36 @@ describe('Copy to Registry destination', () => {
     await server.stop();
   });
 
-  it('offers the added repository in the destination pick; picking it copies there with the source\'s tag', async () => {
+  /** The digests of the manifests in a repository of the registry whose subject is `digest`. */
+  const referrersIn = (repository: string, digest: string) =>
+    [...server.repo(repository).manifests].filter(([, m]) => (JSON.parse(m.bytes.toString('utf8')) as { subject?: { digest: string } }).subject?.digest === digest).map(([d]) => d);
+
+  it('asks whether the referrers come along, then offers the added repository; picking both copies there with the source\'s tag', async () => {
     const known = f.services.registries.list().flatMap((r) => r.repositories.map((repo) => `${r.host}/${repo}`));
     // The pick lists added repositories first, in the order of the list: this one must be the first.
     assert.equal(known[0], `${server.host}/picked/app`, `added repositories: ${known.join(', ')}`);
     const pending = run<{ to: string; digest: string }>('manifold.copyToRegistry', { layout: f.demo, reference: 'linux-amd64' });
-    // (No API says when the pick is open: waited for generously, as the host can be slow.)
+    // (No API says when a pick is open: waited for generously, as the host can be slow.) linux-amd64 has an
+    // end-of-life note: first "With its referrers" (the first item), then the first added repository.
     await new Promise((r) => setTimeout(r, 5000));
+    await run('workbench.action.acceptSelectedQuickOpenItem');
+    await new Promise((r) => setTimeout(r, 3000));
     await run('workbench.action.acceptSelectedQuickOpenItem');
     const result = await pending;
     assert.ok(result, 'copyToRegistry returned nothing (see the Manifold log)');
     assert.equal(result.to, `${server.host}/picked/app:linux-amd64`);
-    assert.equal(server.repo('picked/app').tags.get('linux-amd64'), (await (await OciLayoutStore.open(f.demo)).resolve('linux-amd64')).digest);
+    const amd64 = (await (await OciLayoutStore.open(f.demo)).resolve('linux-amd64')).digest;
+    assert.equal(server.repo('picked/app').tags.get('linux-amd64'), amd64);
+    assert.equal(referrersIn('picked/app', amd64).length, 1, 'the end-of-life note came along');
+  });
+
+  it('copies without the referrers when told so: the image alone reaches the registry', async () => {
+    const amd64 = (await (await OciLayoutStore.open(f.demo)).resolve('linux-amd64')).digest;
+    const result = await run<{ digest: string }>('manifold.copyToRegistry', { layout: f.demo, reference: 'linux-amd64', to: `${server.host}/bare/app:v1`, referrers: false });
+    assert.equal(result?.digest, amd64);
+    assert.equal(server.repo('bare/app').tags.get('v1'), amd64);
+    assert.deepEqual(referrersIn('bare/app', amd64), []);
+    assert.equal(server.repo('bare/app').manifests.size, 1, 'only the image manifest');
   });
 
   it('a repository with blobs but no tag shows "No tags", not "not found"', async () => {
