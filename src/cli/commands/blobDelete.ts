@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import { deleteBlob } from '../../oci/artifacts/blobs';
 import { parseDigest } from '../../oci/digest';
 import { encodeDescriptor } from '../../oci/encoding/goJson';
@@ -45,6 +44,7 @@ export const blobDelete: Command = {
     }
     if (!force) {
       if (!process.stdin.isTTY) throw new UsageError(`${raw}: confirm the deletion with --force (standard input is not a terminal, so there is no one to ask)`);
+      const { createInterface } = require('node:readline/promises') as typeof import('node:readline/promises'); // only when asking
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       const answer = await rl.question(`Are you sure you want to delete the blob "${desc.digest}"? [y/N] `).finally(() => rl.close());
       if (!/^y(es)?$/i.test(answer.trim())) return;

@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import type { Descriptor } from '../../oci/descriptor';
 import { damagedEntriesOf, planDeleteWithReferrers, runDeletePlan, type DeletePlan } from '../../oci/graph';
 import { formatPlatform } from '../../oci/platform';
@@ -37,6 +36,7 @@ export const manifestDelete: Command = {
       printer.out(planText(plan, (d) => t.display(d)));
       if (!boolOpt(p, 'force')) {
         if (!process.stdin.isTTY) throw new UsageError(`${raw}: confirm the deletion with --force (standard input is not a terminal, so there is no one to ask)`);
+        const { createInterface } = require('node:readline/promises') as typeof import('node:readline/promises'); // only when asking
         const rl = createInterface({ input: process.stdin, output: process.stderr });
         const answer = await rl.question(`Delete these ${plan.deletions.length} manifests? [y/N] `).finally(() => rl.close());
         if (!/^y(es)?$/i.test(answer.trim())) return;

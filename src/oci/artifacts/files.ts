@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
 import { OciError } from '../errors';
 import type { OpOptions } from '../target';
 
@@ -101,7 +100,8 @@ export async function stageFile(path: string, staging: Staging, options: StageOp
  */
 export function packDirectory(path: string, name: string, options: StageOptions = {}): { stream: Readable; contentDigest: Promise<string> } {
   const tarHash = new Hashing();
-  const gzip = createGzip();
+  // Required here: zlib is only for folders, not every command's start-up.
+  const gzip = (require('node:zlib') as typeof import('node:zlib')).createGzip();
   tarHash.pipe(gzip);
   const write = (chunk: Buffer) =>
     new Promise<void>((resolve, reject) => {

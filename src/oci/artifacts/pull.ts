@@ -4,7 +4,6 @@ import { dirname, isAbsolute, join, relative, resolve as resolvePath, sep } from
 import { posix, win32 } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import { ANNOTATION_TITLE, type Descriptor, type Platform } from '../descriptor';
 import { OciError } from '../errors';
 import { parseManifestContent } from '../graph/manifestContent';
@@ -169,7 +168,7 @@ async function unpack(
         done(null, chunk);
       },
     });
-    await pipeline(await target.fetch(desc, { signal: options.signal }), createGunzip(), hashing, createWriteStream(tarPath));
+    await pipeline(await target.fetch(desc, { signal: options.signal }), (require('node:zlib') as typeof import('node:zlib')).createGunzip(), hashing, createWriteStream(tarPath));
     const actual = `sha256:${hash.digest('hex')}`;
     if (contentDigest && contentDigest !== actual) {
       throw new OciError('DIGEST_MISMATCH', `${JSON.stringify(name)}: the unpacked content has digest ${actual}, the layer says ${contentDigest}`);

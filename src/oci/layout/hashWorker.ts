@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+// Required when a worker is made: worker_threads (and the net and perf_hooks it loads) is not every command's start-up.
+import type { Worker } from 'node:worker_threads';
 
 // The worker's code, evaluated from a string: the CLI and the extension are single bundles, with no worker file
 // beside them to load. It hashes ranges of the shared buffers it is given, in the order they are posted.
@@ -32,6 +33,7 @@ export class HashWorker {
   private failure: unknown;
 
   constructor(buffers: SharedArrayBuffer[]) {
+    const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { buffers } });
     this.worker.on('message', (m: { req: number; hex?: string }) => {
       const p = this.pending.get(m.req);
