@@ -37,10 +37,8 @@ export async function copyLayoutToRegistry(services: Services, arg?: unknown, an
   const referrers = new Set<string>();
   // As Copy to Registry: the registry and repository join the view once the registry has answered (taken the
   // content, or asked for credentials so Sign In names it); a mistyped one is not kept.
-  const remember = async () => {
-    if (!services.registries.entry(ref.registry)) await services.registries.add(ref.registry, false);
-    await services.registries.addRepository(ref.registry, ref.repository);
-  };
+  // (addRepository adds the registry too when it is not there yet.)
+  const remember = () => services.registries.addRepository(ref.registry, ref.repository);
   try {
     await withProgress(title, async (signal, progress) => {
       for (const [i, l] of listings.entries()) {

@@ -35,10 +35,8 @@ export async function copyToRegistry(services: Services, arg?: unknown, answers?
   const dst = services.registries.repository(ref.registry, ref.repository);
   // A registry and repository join the view once the registry has answered: after the copy, or when it asks for
   // credentials (so Sign In names it). A mistyped or unreachable one is not kept for good.
-  const remember = async () => {
-    if (!services.registries.entry(ref.registry)) await services.registries.add(ref.registry, false);
-    await services.registries.addRepository(ref.registry, ref.repository);
-  };
+  // (addRepository adds the registry too when it is not there yet.)
+  const remember = () => services.registries.addRepository(ref.registry, ref.repository);
   let result;
   try {
     result = await copyWithProgress(title, source.target, source.reference, dst, [tag], services.registries.onDidRetry, { platforms, referrers, where: shown });
