@@ -88,7 +88,7 @@ export function runCli(argv: string[]): void {
         process.exitCode = code;
       },
       (err: unknown) => {
-        process.stderr.write(`Error: ${String(err)}\n`);
+        processPrinter.err(`Error: ${String(err)}\n`);
         process.exitCode = 1;
       },
     )

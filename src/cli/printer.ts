@@ -4,9 +4,42 @@ export interface Printer {
   err(text: string): void;
 }
 
+/**
+ * Standard output gathered per turn of the event loop and written at once: a command that reports on a thousand
+ * manifests (index create prints Fetching and Fetched for each) makes a few writes, not two thousand (on Linux each
+ * is a synchronous system call for a file or a pipe). Standard error flushes what is gathered first, so the order
+ * of the lines a user sees is kept, and so does the process's exit (a synchronous write, as at any time). A
+ * terminal is written to at once.
+ */
+let gathered: string[] = [];
+let scheduled = false;
+function flushOut(): void {
+  scheduled = false;
+  if (gathered.length === 0) return;
+  const text = gathered.join('');
+  gathered = [];
+  process.stdout.write(text);
+}
+let exitHooked = false;
+
 export const processPrinter: Printer = {
-  out: (text) => void process.stdout.write(text),
-  err: (text) => void process.stderr.write(text),
+  out: (text) => {
+    // A terminal gets each line as it comes (a progress line on standard error is drawn between them).
+    if (process.stdout.isTTY) return void process.stdout.write(text);
+    gathered.push(text);
+    if (!exitHooked) {
+      exitHooked = true;
+      process.on('exit', flushOut);
+    }
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flushOut);
+    }
+  },
+  err: (text) => {
+    flushOut();
+    process.stderr.write(text);
+  },
 };
 
 /** Left-aligned columns separated by two spaces, as `oras repo tags`-like tables. */
