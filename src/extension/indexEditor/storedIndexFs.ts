@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { stat as fsStat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import type { Descriptor } from '../../oci/descriptor';
@@ -11,7 +11,7 @@ import type { OciLayoutStore } from '../../oci/layout';
 import { MediaType } from '../../oci/mediaType';
 import { shortDigest } from '../../oci/reference';
 import { parseDocument, parseManifestStrict } from '../../oci/validate';
-import { layoutChanged } from '../ui/report';
+import { layoutChanged, reportDone } from '../ui/report';
 import type { Services } from '../services';
 import { untrustedMessage } from '../trust';
 import { isDigestReference, parseStoredIndexUri, type StoredIndexRef } from '../documents/indexUri';
@@ -106,9 +106,11 @@ export class StoredIndexFileSystem implements vscode.FileSystemProvider, vscode.
     } catch (err) {
       throw notStored(ref.reference, current.digest, (err as Error).message);
     }
-    this.services.log.info(`index editor: stored ${desc.digest} and moved ${ref.reference} to it in ${ref.layout} (was ${current.digest})`);
     await this.mtime(uri, ref.layout, digest);
     layoutChanged(this.services, ref.layout);
+    // Saving a stored index is a write the user should see confirmed: the tag now names another digest.
+    const message = l10n.t('Saved {0} in {1}: it names {2} now (it named {3}, which stays listed).', ref.reference, basename(ref.layout), shortDigest(digest), shortDigest(current.digest));
+    reportDone(this.services, message, { layout: ref.layout, tag: ref.reference, digest });
     this.changed.fire([{ type: vscode.FileChangeType.Changed, uri }]);
   }
 

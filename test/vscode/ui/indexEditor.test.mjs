@@ -107,6 +107,13 @@ describe('The index editor in the workbench', { timeout: 300_000 }, () => {
     await runFromPalette(page, 'File: Save');
     const saved = await waitUntil(storedIndex, (i) => i.annotations?.[KEY] === 'Demo app v2', { what: 'v1 to be stored with the annotation' });
     assert.deepEqual(saved.annotations, { [KEY]: 'Demo app v2' }, 'stored as key and value, not key=key=value');
+    // The save is confirmed, naming the digest v1 names now (read in the notification center: a toast may be gone).
+    const now = (await readLayout(appDir)).tags.get('v1').digest;
+    await runFromPalette(page, 'Notifications: Show Notifications');
+    const note = page.locator('.notifications-center .monaco-list-row', { hasText: `Saved v1 in app: it names ${now.slice(7, 19)} now` }).first();
+    await note.waitFor();
+    await runFromPalette(page, 'Notifications: Clear All Notifications');
+    await page.locator('.notifications-center').waitFor({ state: 'hidden' });
   });
 
   step('at 700 px the entries stack, every column\'s data on screen', async () => {
@@ -169,6 +176,8 @@ describe('The index editor in the workbench', { timeout: 300_000 }, () => {
     await page.locator('.quick-input-widget .quick-input-box input').fill('layouts/app/index.json');
     await waitForQuickInput(page, (q) => q.visible && q.rows.some((r) => /index\.json/.test(r.label)), 'index.json in Go to File');
     await page.keyboard.press('Enter');
+    // The palette is opened next: wait for Go to File to be gone first (a closing widget takes no typing).
+    await waitForQuickInput(page, (q) => !q.visible, 'Go to File closed');
     await waitUntil(async () => page.locator('.tabs-container .tab.active').last().getAttribute('aria-label'), (l) => /index\.json/.test(l ?? ''), { what: 'index.json open' });
     await runFromPalette(page, paletteLabel('manifold.openInIndexEditor'));
     view = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
