@@ -4,13 +4,9 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import type { Descriptor } from '../../oci/descriptor';
-import { readManifestContent } from '../../oci/graph';
-import { isImageIndex } from '../../oci/mediaType';
-import { splitIndexChildren } from '../../oci/referrers';
 import type { ItemSpec } from '../present/items';
 import { resolveTooltip, toTreeItem } from '../tree/nodeTree';
 import { ManifestLikeNode, ManifestNode, MessageNode, type Node, type SourceNode, type TreeContext } from '../tree/nodes';
-import { IndexCoverage } from '../tree/indexCoverage';
 
 export const REFERRERS_VIEW = 'manifold.referrers';
 /** Context key: the view is listed in the Manifold side bar only once something has been shown in it. */
@@ -18,7 +14,8 @@ const SHOWN_KEY = 'manifold.referrersShown';
 
 /**
  * The image the view is about, or (below an index) one of its platforms: its referrers, and for an index its
- * platforms, each with their referrers in turn. Other rows (a referrer and what it holds) are ordinary tree nodes.
+ * platforms, each with their referrers in turn: the trees' own rows without the config and layers. Other rows (a
+ * referrer and what it holds) are ordinary tree nodes.
  */
 export class SubjectNode extends ManifestNode {
   constructor(
@@ -36,25 +33,15 @@ export class SubjectNode extends ManifestNode {
     return { ...spec, label: this.reference, description: [spec.label, spec.description].filter(Boolean).join(' · '), collapsible: 'expanded' };
   }
 
+  protected override readonly showsBlobs = false;
+
+  protected override platformRow(desc: Descriptor): SubjectNode {
+    return new SubjectNode(this, desc);
+  }
+
   protected override async load(ctx: TreeContext): Promise<Node[]> {
-    const store = await this.source!.target(ctx);
-    const nodes: Node[] = [];
-    if (isImageIndex(this.desc.mediaType)) {
-      const content = await readManifestContent(store, this.desc);
-      const { platforms, references } = splitIndexChildren(content.manifests);
-      for (const { desc } of platforms) {
-        const child = new SubjectNode(this, desc);
-        child.attestations = references.get(desc.digest) ?? [];
-        nodes.push(child);
-      }
-      // The platform rows' kinds (signed, SBOM, what a sibling has and this one lacks), as the trees show them.
-      this.coverage = new IndexCoverage(ctx, this, store, this.desc);
-      await this.coverage.within(() => ctx.changed(this));
-    }
-    for (const entry of this.attestations) nodes.push(new ManifestNode(this, entry, 'attestation'));
-    for await (const referrer of store.referrers(this.desc)) nodes.push(new ManifestNode(this, referrer, 'referrer'));
-    if (nodes.length === 0) nodes.push(new MessageNode(this, 'info', l10n.t('Nothing is attached.')));
-    return nodes;
+    const nodes = await super.load(ctx);
+    return nodes.length > 0 ? nodes : [new MessageNode(this, 'info', l10n.t('Nothing is attached.'))];
   }
 }
 

@@ -152,6 +152,14 @@ export abstract class ManifestLikeNode extends CachingNode {
   /** The buildx attestation entries of the index above that describe this manifest. */
   attestations: readonly Descriptor[] = [];
 
+  /** Whether the config and layers are rows below it (the Referrers view shows only what is attached). */
+  protected readonly showsBlobs: boolean = true;
+
+  /** The row of one platform of this index. */
+  protected platformRow(desc: Descriptor): ManifestLikeNode {
+    return new ManifestNode(this, desc, 'child');
+  }
+
   protected async load(ctx: TreeContext): Promise<Node[]> {
     const store = await this.source!.target(ctx);
     const content = await readManifestContent(store, this.desc);
@@ -159,7 +167,7 @@ export abstract class ManifestLikeNode extends CachingNode {
     // Buildx attestation entries (platform unknown/unknown) are shown under the platform they describe, not as platforms.
     const { platforms, references } = splitIndexChildren(content.manifests);
     for (const { desc } of platforms) {
-      const child = new ManifestNode(this, desc, 'child');
+      const child = this.platformRow(desc);
       child.attestations = references.get(desc.digest) ?? [];
       references.delete(desc.digest);
       nodes.push(child);
@@ -167,8 +175,10 @@ export abstract class ManifestLikeNode extends CachingNode {
     // Those describing a manifest that is not in this index stay here, still as attestations.
     for (const entries of references.values()) for (const entry of entries) nodes.push(new ManifestNode(this, entry, 'attestation'));
     for (const entry of this.attestations) nodes.push(new ManifestNode(this, entry, 'attestation'));
-    if (content.config) nodes.push(new BlobNode(this, content.config, 'config', 0));
-    content.layers.forEach((layer, i) => nodes.push(new BlobNode(this, layer, 'layer', i)));
+    if (this.showsBlobs) {
+      if (content.config) nodes.push(new BlobNode(this, content.config, 'config', 0));
+      content.layers.forEach((layer, i) => nodes.push(new BlobNode(this, layer, 'layer', i)));
+    }
     for await (const referrer of store.referrers(this.desc)) nodes.push(new ManifestNode(this, referrer, 'referrer'));
     if (content.kind === 'index') {
       this.coverage = new IndexCoverage(ctx, this, store, this.desc);
