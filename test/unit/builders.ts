@@ -235,3 +235,21 @@ function pad(data: Buffer): Buffer {
   const rem = data.length % 512;
   return rem === 0 ? data : Buffer.concat([data, Buffer.alloc(512 - rem)]);
 }
+
+/**
+ * The graph the delete-with-referrers tests (core and extension) delete from: `multi`, an index of an amd64 and an
+ * arm64 image; amd64 also tagged `amd` (reached from elsewhere, so kept); an SBOM of multi, signed in turn; and a
+ * signature on each platform.
+ */
+export async function makeDeleteGraph(store: OciLayoutStore) {
+  const amd = await makeImage(store, { arch: 'amd64' });
+  const arm = await makeImage(store, { arch: 'arm64' });
+  const multi = await makeIndex(store, [amd, arm]);
+  await store.tag(multi, 'multi');
+  await store.tag(amd, 'amd');
+  const sbom = await makeArtifact(store, { subject: multi, artifactType: 'application/spdx+json' });
+  const sig = await makeArtifact(store, { subject: sbom, artifactType: 'application/vnd.sig' });
+  const armSig = await makeArtifact(store, { subject: arm, artifactType: 'application/vnd.sig', content: 'arm sig\n' });
+  const amdSig = await makeArtifact(store, { subject: amd, artifactType: 'application/vnd.sig', content: 'amd sig\n' });
+  return { amd, arm, multi, sbom, sig, armSig, amdSig };
+}

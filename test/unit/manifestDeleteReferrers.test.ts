@@ -9,7 +9,7 @@ import { OciLayoutStore } from '../../src/oci/layout';
 import { EMPTY_JSON, EMPTY_JSON_DIGEST, MediaType } from '../../src/oci/mediaType';
 import { startOciServer } from '../integration/support';
 import { runCli } from '../helpers/runCli';
-import { cleanupTemps, makeArtifact, makeImage, makeIndex, newLayout, tempDir } from './builders';
+import { cleanupTemps, makeArtifact, makeDeleteGraph, makeImage, makeIndex, newLayout, tempDir } from './builders';
 
 function writeRaw(dir: string, bytes: Buffer | string, mediaType: string): Descriptor {
   const buf = Buffer.from(bytes);
@@ -24,15 +24,7 @@ const stored = (dir: string, d: Descriptor) => existsSync(join(dir, 'blobs', 'sh
 async function layout() {
   const store = await newLayout();
   const dir = store.location;
-  const amd = await makeImage(store, { arch: 'amd64' });
-  const arm = await makeImage(store, { arch: 'arm64' });
-  const multi = await makeIndex(store, [amd, arm]);
-  await store.tag(multi, 'multi');
-  await store.tag(amd, 'amd'); // reached from elsewhere: kept
-  const sbom = await makeArtifact(store, { subject: multi, artifactType: 'application/spdx+json' });
-  const sig = await makeArtifact(store, { subject: sbom, artifactType: 'application/vnd.sig' });
-  const armSig = await makeArtifact(store, { subject: arm, artifactType: 'application/vnd.sig', content: 'arm sig\n' });
-  const amdSig = await makeArtifact(store, { subject: amd, artifactType: 'application/vnd.sig', content: 'amd sig\n' });
+  const { amd, arm, multi, sbom, sig, armSig, amdSig } = await makeDeleteGraph(store);
   // A regclient-style referrer of multi, listed only by the fallback tag.
   const layer = writeRaw(dir, 'eol\n', 'application/octet-stream');
   const eolManifest: ImageManifest = {

@@ -8,7 +8,7 @@ import { ANNOTATION_REF_NAME, type ImageIndex } from '../../../src/oci/descripto
 import { OciLayoutStore } from '../../../src/oci/layout';
 import { writeLayoutTar } from '../../../src/oci/layout/tarExport';
 import type { PruneReport } from '../../../src/oci/layout/prune';
-import { makeArtifact, makeImage, makeIndex, pushBlob } from '../../unit/builders';
+import { makeArtifact, makeDeleteGraph, makeImage, makeIndex, pushBlob } from '../../unit/builders';
 import { eventually, row, rows, useFixtures, type Fixtures } from './layoutFixtures';
 
 /** Prune, delete with referrers, layout tar export and import, index comparison: each command's effect read back from disk. */
@@ -67,15 +67,7 @@ describe('Manifold layout lifecycle', () => {
   it('Delete with Referrers deletes the plan: referrers, and children nothing else reaches', async () => {
     const dir = join(f.workspace, 'layouts', 'lc-delete');
     const store = await OciLayoutStore.open(dir, { create: true });
-    const amd = await makeImage(store, { arch: 'amd64' });
-    const arm = await makeImage(store, { arch: 'arm64' });
-    const multi = await makeIndex(store, [amd, arm]);
-    await store.tag(multi, 'multi');
-    await store.tag(amd, 'amd'); // reached from elsewhere: kept
-    const sbom = await makeArtifact(store, { subject: multi, artifactType: 'application/spdx+json' });
-    const sig = await makeArtifact(store, { subject: sbom, artifactType: 'application/vnd.sig' });
-    const armSig = await makeArtifact(store, { subject: arm, artifactType: 'application/vnd.sig', content: 'arm sig\n' });
-    const amdSig = await makeArtifact(store, { subject: amd, artifactType: 'application/vnd.sig', content: 'amd sig\n' });
+    const { amd, arm, multi, sbom, sig, armSig, amdSig } = await makeDeleteGraph(store);
 
     const result = await run<{ digest: string; tags: string[]; deleted: string[] }>('manifold.delete', { layout: dir, reference: 'multi', withReferrers: true, confirmed: true });
     assert.ok(result, 'the command returned nothing (see the Manifold log)');
