@@ -152,6 +152,19 @@ describe('Registries view', () => {
       await run('manifold.signOut', { registry: host });
       assert.equal(await f.services.registries.user(host), undefined);
     });
+
+    it('keeps a repository that asked for credentials in the view, so Sign In can name its registry', async () => {
+      const host = registry!.host;
+      // Signed out, the copy fails (the command shows the error and returns nothing).
+      assert.equal(await run('manifold.copyToRegistry', { layout: f.demo, reference: 'linux-amd64', to: `${host}/locked/app:v1`, referrers: false }), undefined);
+      const kept = f.services.registries.list().find((r) => r.host === host);
+      assert.ok(kept?.repositories.includes('locked/app'), `repositories of ${host}: ${kept?.repositories.join(', ')}`);
+      // Signed in, the row is there to open, and nothing reached the registry: the repository has no tags.
+      assert.equal(await run('manifold.signIn', { registry: host, username: 'alice', password: 'wonderland' }), host);
+      const repo = await registryRow((await registryRow(undefined, host)).node, 'locked/app');
+      assert.deepEqual((await registryRows(repo.node)).map((t) => t.label), ['No tags']);
+      await run('manifold.signOut', { registry: host });
+    });
   });
 });
 
