@@ -16,12 +16,14 @@ export function need<T>(value: T | undefined): T {
   return value;
 }
 
+// Picks stay open when focus moves (as the text prompts do): a step of a longer flow, started from a webview
+// button or while the user glances at a file, is not lost to a stray focus change; Escape still ends it.
 export async function pickOne<T extends vscode.QuickPickItem>(items: T[] | Promise<T[]>, options: vscode.QuickPickOptions): Promise<T> {
-  return need(await vscode.window.showQuickPick(items, { ...options, canPickMany: false }));
+  return need(await vscode.window.showQuickPick(items, { ignoreFocusOut: true, ...options, canPickMany: false }));
 }
 
 export async function pickMany<T extends vscode.QuickPickItem>(items: T[] | Promise<T[]>, options: vscode.QuickPickOptions): Promise<T[]> {
-  const picked = need(await vscode.window.showQuickPick(items, { ...options, canPickMany: true }));
+  const picked = need(await vscode.window.showQuickPick(items, { ignoreFocusOut: true, ...options, canPickMany: true }));
   if (picked.length === 0) throw new Cancelled();
   return picked;
 }
