@@ -7,9 +7,9 @@ import { formatRegistryReference, parseRegistryReference } from '../../oci/regis
 import type { Services } from '../services';
 import { layoutFrom, plainArgs } from './args';
 import { copiedText } from './copiedText';
-import { askRepository } from './askRepository';
 import { withProgress } from '../ui/progress';
 import { reportDone } from '../ui/report';
+import { pickDestination } from '../ui/destinationPick';
 
 export interface CopyLayoutResult {
   to: string;
@@ -28,7 +28,7 @@ export async function copyLayoutToRegistry(services: Services, arg?: unknown, an
   const listings = await listTargetTags(layout.store);
   if (listings.length === 0) throw new Error(l10n.t('{0} has no tags to copy.', vscode.workspace.asRelativePath(layout.path)));
   const given = plainArgs(arg, answers).to;
-  const ref = parseRegistryReference(typeof given === 'string' ? given : await askRepository(services, title, l10n.t('Destination repository: registry/repository')));
+  const ref = parseRegistryReference(typeof given === 'string' ? given : await pickDestination(services.registries.list(), title, { kind: 'repository' }));
   if (ref.reference) throw new Error(l10n.t('Name only the repository ({0}): every tag keeps its name.', `${ref.registry}/${ref.repository}`));
   const dst = services.registries.repository(ref.registry, ref.repository);
   const copied: CopyLayoutResult['tags'] = [];
