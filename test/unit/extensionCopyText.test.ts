@@ -1,7 +1,7 @@
 // Copy to Registry's words and figures, without vscode: the destination pick's rows and checks, the progress
 // figures, the notice of a cancelled copy, an unreachable registry named, the CLI's advice in the extension's words.
 import * as assert from 'node:assert/strict';
-import { cancelledCopyText, CopyTally, unreachableText } from '../../src/extension/present/copyText';
+import { cancelledCopyText, cancelledTagsCopyText, CopyTally, unreachableText } from '../../src/extension/present/copyText';
 import { destinationItems, parseDestination } from '../../src/extension/present/destination';
 import { inOwnWords } from '../../src/extension/present/ownWords';
 import type { Descriptor } from '../../src/oci/descriptor';
@@ -118,6 +118,21 @@ describe('extension: Copy to Registry', () => {
     some.add({ type: 'mounted', desc: blob('b', 500) });
     some.add({ type: 'exists', desc: blob('c', 500) });
     assert.equal(cancelledCopyText(some, 'reg:5000/demo/app:v1'), 'Copy cancelled: 2 blobs and manifests (1.5 kB) reached reg:5000/demo/app:v1, but the copy is incomplete and not tagged there.');
+  });
+
+  it('a cancelled copy of a layout\'s tags names those copied and tagged, and what reached the registry in all', () => {
+    const tally = new CopyTally();
+    tally.add({ type: 'copied', desc: blob('a', 1000) });
+    tally.add({ type: 'copied', desc: blob('b', 500) });
+    assert.equal(cancelledTagsCopyText(new CopyTally(), [], 'reg:5000/demo/app'), 'Copy cancelled: nothing was copied to reg:5000/demo/app.');
+    assert.equal(
+      cancelledTagsCopyText(tally, ['linux-amd64'], 'reg:5000/demo/app'),
+      'Copy cancelled: linux-amd64 was copied to reg:5000/demo/app and is tagged there; the other tags are not (2 blobs and manifests (1.5 kB) reached it in all).',
+    );
+    assert.equal(
+      cancelledTagsCopyText(tally, ['a', 'b'], 'reg:5000/demo/app'),
+      'Copy cancelled: a, b were copied to reg:5000/demo/app and are tagged there; the other tags are not (2 blobs and manifests (1.5 kB) reached it in all).',
+    );
   });
 
   it('a registry that cannot be reached is named, and other errors are left as they are', () => {

@@ -1,8 +1,9 @@
-// UI test: Cancel pressed on Copy to Registry's progress notification, as a user does, while the registry holds the
-// copy's requests. The registry is the in-repo one (test/integration/support/ociServer.ts) in this process: it takes
-// the first two blob uploads, then holds every request (a stalled registry), so the cancel lands mid-copy every time,
-// whatever the machine's speed. The notice must say what reached the registry, and the registry must hold no tag and no
-// manifest whose blobs are missing. Screenshots go to test-results/ (copy-cancel-*.png).
+// UI test: Cancel pressed on a copy's progress notification, as a user does, while the registry holds the copy's
+// requests. The registry is the in-repo one (test/integration/support/ociServer.ts) in this process: it takes part of
+// the copy (two blob uploads of Copy to Registry; the first whole tag of Copy Layout to Registry), then holds every
+// request (a stalled registry), so the cancel lands mid-copy every time, whatever the machine's speed. The notice must
+// say what reached the registry, and the registry must hold no tag but whole ones and no manifest whose blobs are
+// missing. Screenshots go to test-results/ (copy-cancel-*.png).
 // Run: node --test --test-concurrency=1 test/vscode/ui/copyCancel.test.mjs (after `npm run build`).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -23,9 +24,33 @@ describe('Cancelling a copy in the workbench', { timeout: 300_000 }, () => {
   let wb;
   let server;
   let formatSize;
-  let release;
-  const stall = new Promise((r) => (release = r));
-  const gate = { completed: 0, held: [], lastRequest: 0 };
+  /**
+   * The registry's gate: open until `closeAfter(request)` says the request it lets through is the last, then every
+   * request is held until the test ends. `releases` end the stalls.
+   */
+  const releases = [];
+  const gate = { closed: false, held: [], lastRequest: 0, stall: undefined, closeAfter: () => false };
+  const closeGate = (closeAfter) => {
+    Object.assign(gate, { closed: false, held: [], closeAfter, stall: new Promise((r) => releases.push(r)) });
+  };
+  /** The request that completes a blob upload: the PUT closing an upload session, or a one-request POST. */
+  const completesUpload = ({ method, path, query }) => /\/blobs\/uploads\//.test(path) && (method === 'PUT' || (method === 'POST' && query.has('digest')));
+  /** Waits until the copy has nothing more under way: the registry holds its requests, and no new one has come. */
+  const stalled = () => waitUntil(() => ({ held: gate.held.length, quiet: Date.now() - gate.lastRequest }), (g) => g.held > 0 && g.quiet > 1500, { what: 'the copy to stall on the held requests' });
+  /** Every manifest the repository holds has its blobs and child manifests there, and every blob is whole. */
+  const assertConsistent = (repo) => {
+    for (const [digest, b] of repo.blobs) assert.equal(`sha256:${createHash('sha256').update(b).digest('hex')}`, digest, 'a blob is whole');
+    for (const [digest, m] of repo.manifests) {
+      const doc = JSON.parse(m.bytes.toString('utf8'));
+      for (const child of doc.manifests ?? []) assert.ok(repo.manifests.has(child.digest), `${digest} lists ${child.digest}, which is there`);
+      for (const blob of [doc.config, ...(doc.layers ?? [])].filter(Boolean)) assert.ok(repo.blobs.has(blob.digest), `${digest} needs ${blob.digest}, which is there`);
+    }
+  };
+  /** Blobs and manifests the repository holds, and their bytes. */
+  const holdings = (repo) => {
+    const all = [...repo.blobs.values(), ...[...repo.manifests.values()].map((m) => m.bytes)];
+    return { count: all.length, bytes: all.reduce((n, b) => n + b.length, 0) };
+  };
   const step = sequentialSteps(() => wb);
 
   before(async () => {
@@ -33,14 +58,13 @@ describe('Cancelling a copy in the workbench', { timeout: 300_000 }, () => {
     ({ formatSize } = await tsImport('../../../src/extension/present/format.ts', import.meta.url));
     const { startOciServer } = await tsImport('../../integration/support/ociServer.ts', import.meta.url);
     server = await startOciServer({
-      hold: ({ method, path, query }) => {
+      hold: (request) => {
         gate.lastRequest = Date.now();
-        if (gate.completed >= TAKEN) {
-          gate.held.push(`${method} ${path}`);
-          return stall;
+        if (gate.closed) {
+          gate.held.push(`${request.method} ${request.path}`);
+          return gate.stall;
         }
-        // The request that completes a blob upload: the PUT closing an upload session, or a one-request POST.
-        if (/\/blobs\/uploads\//.test(path) && (method === 'PUT' || (method === 'POST' && query.has('digest')))) gate.completed++;
+        if (gate.closeAfter(request)) gate.closed = true;
         return undefined;
       },
     });
@@ -48,7 +72,7 @@ describe('Cancelling a copy in the workbench', { timeout: 300_000 }, () => {
   });
 
   after(async () => {
-    release?.();
+    for (const release of releases) release();
     await wb?.close();
     await server?.stop();
   });
@@ -62,6 +86,8 @@ describe('Cancelling a copy in the workbench', { timeout: 300_000 }, () => {
     await waitForQuickInputClosed(page, 'Add Registry to take the address');
     await expand(page, 'app', 1);
     await waitForRows(page, (r) => childrenOf(r, { label: 'app', level: 1 }).some((c) => c.label === 'v1'), 'the tag v1');
+    let uploads = 0;
+    closeGate((r) => completesUpload(r) && ++uploads === TAKEN);
     await runFromContextMenu(page, 'v1', 2, nls['command.copyToRegistry.title']);
     await pickMany(page, ['linux/amd64', 'linux/arm64/v8']); // all platforms: the index as it is
     await pickOne(page, 'With its referrers');
@@ -78,7 +104,7 @@ describe('Cancelling a copy in the workbench', { timeout: 300_000 }, () => {
     const toast = page.locator('.notification-toast', { hasText: 'Copy to Registry' });
     await toast.waitFor();
     // The registry has taken its blobs and holds the rest: wait until the copy has nothing more under way.
-    await waitUntil(() => ({ held: gate.held.length, quiet: Date.now() - gate.lastRequest }), (g) => g.held > 0 && g.quiet > 1500, { what: 'the copy to stall on the held requests' });
+    await stalled();
     await wb.screenshot('copy-cancel-progress', toast);
     await toast.locator('.monaco-button', { hasText: 'Cancel' }).click();
     const notice = page.locator('.notification-toast', { hasText: 'Copy cancelled' });
@@ -86,23 +112,41 @@ describe('Cancelling a copy in the workbench', { timeout: 300_000 }, () => {
     const text = (await notice.locator('.notification-list-item-message').innerText()).trim();
     await wb.screenshot('copy-cancel-notice', notice);
 
-    const repo = server.repo('demo/big');
-    const stored = [...repo.blobs.entries(), ...[...repo.manifests.entries()].map(([d, m]) => [d, m.bytes])];
-    assert.equal(stored.length, TAKEN, `the registry took ${TAKEN} blobs before it stalled: ${stored.map(([d]) => d).join(', ')}`);
-    const bytes = stored.reduce((n, [, b]) => n + b.length, 0);
+    const { count, bytes } = holdings(server.repo('demo/big'));
+    assert.equal(count, TAKEN, `the registry took ${TAKEN} blobs before it stalled`);
     assert.equal(text, `Copy cancelled: ${TAKEN} blobs and manifests (${formatSize(bytes)}) reached ${server.host}/demo/big:v1, but the copy is incomplete and not tagged there.`);
   });
 
   step('the registry is consistent: no tag, every blob whole, no manifest without its blobs', async () => {
     const repo = server.repo('demo/big');
     assert.deepEqual([...repo.tags.keys()], [], 'nothing is tagged');
-    for (const [digest, b] of repo.blobs) assert.equal(`sha256:${createHash('sha256').update(b).digest('hex')}`, digest, 'a blob is whole');
-    for (const [digest, m] of repo.manifests) {
-      const doc = JSON.parse(m.bytes.toString('utf8'));
-      for (const child of doc.manifests ?? []) assert.ok(repo.manifests.has(child.digest), `${digest} lists ${child.digest}, which is there`);
-      for (const blob of [doc.config, ...(doc.layers ?? [])].filter(Boolean)) assert.ok(repo.blobs.has(blob.digest), `${digest} needs ${blob.digest}, which is there`);
-    }
-    // The held requests are the rest of the copy, never answered: nothing more reached the registry after Cancel.
-    assert.ok(gate.held.length > 0);
+    assertConsistent(repo);
+  });
+
+  step('Copy to Registry on the layout, cancelled after its first tag: the notice names the tag copied whole and tagged', async () => {
+    const page = wb.page;
+    // The registry takes the first tag whole (the PUT of a manifest under a tag is the last request of a tag's copy).
+    closeGate(({ method, path }) => method === 'PUT' && /\/manifests\/[^/:]+$/.test(path));
+    await runFromContextMenu(page, 'app', 1, nls['command.copyLayoutToRegistry.title']);
+    const destination = `${server.host}/demo/all`;
+    await waitForQuickInput(page, (s) => s.visible && /every tag keeps its name/.test(s.placeholder), 'the repository pick');
+    await page.locator('.quick-input-widget .quick-input-box input').fill(destination);
+    const shown = await pickOne(page, destination);
+    assert.equal(shown.rows.find((r) => r.label === destination)?.description, 'new destination');
+    await waitForQuickInputClosed(page, 'the repository pick to close');
+    const toast = page.locator('.notification-toast', { hasText: 'Copy Layout to Registry' });
+    await toast.waitFor();
+    await stalled();
+    await toast.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    const notice = page.locator('.notification-toast', { hasText: 'Copy cancelled' }).filter({ hasText: destination });
+    await notice.waitFor();
+    const text = (await notice.locator('.notification-list-item-message').innerText()).trim();
+
+    const repo = server.repo('demo/all');
+    const tags = [...repo.tags.keys()];
+    assert.equal(tags.length, 1, `one tag whole before the registry stalled: ${tags.join(', ')}`);
+    const { count, bytes } = holdings(repo);
+    assert.equal(text, `Copy cancelled: ${tags[0]} was copied to ${destination} and is tagged there; the other tags are not (${count} blobs and manifests (${formatSize(bytes)}) reached it in all).`);
+    assertConsistent(repo);
   });
 });
