@@ -15,6 +15,7 @@ import { openWorkbench, runFromPalette, sequentialSteps } from './harness.mjs';
 import { childrenOf, expand, openManifoldView, runFromContextMenu, waitForRows } from './layoutsView.mjs';
 import { answer, pickMany, pickOne, waitForQuickInput, waitForQuickInputClosed } from './quickInput.mjs';
 import { waitUntil } from './waits.mjs';
+import { readLayout } from './layoutOnDisk.mjs';
 
 const nls = JSON.parse(readFileSync(join(projectRoot, 'package.nls.json'), 'utf8'));
 /** Blob uploads the registry completes before it stalls. */
@@ -148,5 +149,28 @@ describe('Cancelling a copy in the workbench', { timeout: 300_000 }, () => {
     const { count, bytes } = holdings(repo);
     assert.equal(text, `Copy cancelled: ${tags[0]} was copied to ${destination} and is tagged there; the other tags are not (${count} blobs and manifests (${formatSize(bytes)}) reached it in all).`);
     assertConsistent(repo);
+  });
+
+  step('the tag copied whole is usable: Pull into This Layout lists the repository, then its tag, and pulls it', async () => {
+    const page = wb.page;
+    closeGate(() => false); // the registry answers again
+    const repository = `${server.host}/demo/all`;
+    const [tag] = [...server.repo('demo/all').tags.keys()];
+    await runFromContextMenu(page, 'app', 1, nls['command.pullIntoLayout.title']);
+    // The repository the cancelled copy left a whole tag in joined the Registries view: the pick offers it.
+    await pickOne(page, repository);
+    // Picked, it is filled in as "registry/repository:" and its tags are listed from the registry, one row each.
+    const listed = await waitForQuickInput(page, (s) => s.value === `${repository}:` && !s.busy && s.rows.some((r) => r.label === `${repository}:${tag}`), `the tags of ${repository}`);
+    await wb.screenshot('pull-pick-tags', page.locator('.quick-input-widget'));
+    assert.deepEqual(listed.rows.map((r) => r.label), [`${repository}:${tag}`]);
+    await pickOne(page, `${repository}:${tag}`);
+    // (The demo's platform images carry no referrers: no question about them.)
+    await waitForQuickInput(page, (s) => s.visible && s.rows.length === 0 && s.value === tag, 'the tag prompt, filled in with the source tag');
+    await page.locator('.quick-input-widget .quick-input-box input').fill('pulled');
+    await page.keyboard.press('Enter');
+    await waitForQuickInputClosed(page, 'the pull to take its last answer');
+    const appDir = wb.workspace.layouts['layouts/app'].path;
+    const layout = await waitUntil(() => readLayout(appDir), (l) => l.tags.has('pulled'), { what: 'the tag pulled in index.json' });
+    assert.equal(layout.tags.get('pulled').digest, server.repo('demo/all').tags.get(tag));
   });
 });
