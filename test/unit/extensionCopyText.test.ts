@@ -1,7 +1,7 @@
 // Copy to Registry's words and figures, without vscode: the destination pick's rows and checks, the progress
 // figures, the notice of a cancelled copy, an unreachable registry named, the CLI's advice in the extension's words.
 import * as assert from 'node:assert/strict';
-import { cancelledCopyText, CopyTally, unreachableText } from '../../src/extension/present/copyText';
+import { cancelledCopyText, cancelledTagsCopyText, CopyTally, unreachableText } from '../../src/extension/present/copyText';
 import { destinationItems, parseDestination } from '../../src/extension/present/destination';
 import { inOwnWords } from '../../src/extension/present/ownWords';
 import type { Descriptor } from '../../src/oci/descriptor';
@@ -50,6 +50,48 @@ describe('extension: Copy to Registry', () => {
     assert.deepEqual(parseDestination(' 127.0.0.1:5000/a ', 'v1').destination, { registry: '127.0.0.1:5000', repository: 'a', tag: 'v1' });
   });
 
+  it('Copy Layout to Registry asks a repository only: the added ones as they are, a typed tag refused', () => {
+    const items = destinationItems(known, '', undefined, 'repository');
+    assert.deepEqual(
+      items.map((i) => [i.label, i.value ?? i.fill]),
+      [
+        ['127.0.0.1:5000/demo/app', '127.0.0.1:5000/demo/app'],
+        ['127.0.0.1:5000/team/tool', '127.0.0.1:5000/team/tool'],
+        ['127.0.0.1:6000/', '127.0.0.1:6000/'],
+      ],
+    );
+    assert.deepEqual(destinationItems(known, '127.0.0.1:6000/new/app', undefined, 'repository')[0]!.value, '127.0.0.1:6000/new/app');
+    const tagged = destinationItems(known, '127.0.0.1:6000/new/app:v1', undefined, 'repository')[0]!;
+    assert.deepEqual([tagged.value, tagged.detail], [undefined, 'Name only the repository: every tag keeps its name.']);
+    assert.equal(parseDestination('127.0.0.1:5000', undefined, 'repository').problem, 'Name the repository after the registry: 127.0.0.1:5000/repository.');
+    assert.equal(parseDestination('', undefined, 'repository').problem, 'Type registry/repository, for example 127.0.0.1:5000/team/app.');
+  });
+
+  it('Pull into This Layout asks a source: an added repository fills in to take a tag, its tags once listed, a digest too', () => {
+    const first = destinationItems(known, '', undefined, 'source');
+    assert.deepEqual(first.map((i) => [i.label, i.value, i.fill]), [
+      ['127.0.0.1:5000/demo/app', undefined, '127.0.0.1:5000/demo/app:'],
+      ['127.0.0.1:5000/team/tool', undefined, '127.0.0.1:5000/team/tool:'],
+      ['127.0.0.1:6000/', undefined, '127.0.0.1:6000/'],
+    ]);
+    // Filled in, before and after its tags are listed: no row of its own for the unfinished text.
+    assert.equal(destinationItems(known, '127.0.0.1:5000/demo/app:', undefined, 'source').filter((i) => i.value).length, 0);
+    const tags = new Map([['127.0.0.1:5000/demo/app', { tags: ['v1', 'v2'] }]]);
+    const listed = destinationItems(known, '127.0.0.1:5000/demo/app:', undefined, 'source', tags);
+    assert.deepEqual(listed.filter((i) => i.value).map((i) => i.value), ['127.0.0.1:5000/demo/app:v1', '127.0.0.1:5000/demo/app:v2']);
+    assert.ok(!listed.some((i) => i.label === '127.0.0.1:5000/demo/app:'));
+    const failed = destinationItems(known, '', undefined, 'source', new Map([['127.0.0.1:5000/team/tool', { tags: [], problem: 'Its tags could not be listed: denied' }]]));
+    assert.equal(failed.find((i) => i.label === '127.0.0.1:5000/team/tool')?.detail, 'Its tags could not be listed: denied');
+    // Typed in full: a tag or a digest; without either it says what is missing.
+    const digest = `sha256:${'a'.repeat(64)}`;
+    assert.equal(destinationItems(known, `127.0.0.1:7000/x/y@${digest}`, undefined, 'source')[0]!.value, `127.0.0.1:7000/x/y@${digest}`);
+    assert.equal(destinationItems(known, '127.0.0.1:7000/x/y:v3', undefined, 'source')[0]!.value, '127.0.0.1:7000/x/y:v3');
+    const bare = destinationItems(known, '127.0.0.1:7000/x/y', undefined, 'source')[0]!;
+    assert.deepEqual([bare.value, bare.description, bare.detail], [undefined, 'not a source yet', 'Add :tag (or @digest): the tag to pull.']);
+    assert.equal(parseDestination('127.0.0.1:7000/x/y@sha256:00', undefined, 'source').problem, '"sha256:00" is not a digest: algorithm:hex, for example sha256: and 64 hex digits.');
+    assert.equal(parseDestination('127.0.0.1:7000/x/y:', undefined, 'source').problem, 'Type the tag after ":".');
+  });
+
   it('progress counts no byte as done before the destination has the blob', () => {
     const tally = new CopyTally();
     const small = blob('a', 1200);
@@ -76,6 +118,21 @@ describe('extension: Copy to Registry', () => {
     some.add({ type: 'mounted', desc: blob('b', 500) });
     some.add({ type: 'exists', desc: blob('c', 500) });
     assert.equal(cancelledCopyText(some, 'reg:5000/demo/app:v1'), 'Copy cancelled: 2 blobs and manifests (1.5 kB) reached reg:5000/demo/app:v1, but the copy is incomplete and not tagged there.');
+  });
+
+  it('a cancelled copy of a layout\'s tags names those copied and tagged, and what reached the registry in all', () => {
+    const tally = new CopyTally();
+    tally.add({ type: 'copied', desc: blob('a', 1000) });
+    tally.add({ type: 'copied', desc: blob('b', 500) });
+    assert.equal(cancelledTagsCopyText(new CopyTally(), [], 'reg:5000/demo/app'), 'Copy cancelled: nothing was copied to reg:5000/demo/app.');
+    assert.equal(
+      cancelledTagsCopyText(tally, ['linux-amd64'], 'reg:5000/demo/app'),
+      'Copy cancelled: linux-amd64 was copied to reg:5000/demo/app and is tagged there; the other tags are not (2 blobs and manifests (1.5 kB) reached it in all).',
+    );
+    assert.equal(
+      cancelledTagsCopyText(tally, ['a', 'b'], 'reg:5000/demo/app'),
+      'Copy cancelled: a, b were copied to reg:5000/demo/app and are tagged there; the other tags are not (2 blobs and manifests (1.5 kB) reached it in all).',
+    );
   });
 
   it('a registry that cannot be reached is named, and other errors are left as they are', () => {

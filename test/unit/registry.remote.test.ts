@@ -96,6 +96,38 @@ describe('RemoteRepository against an OCI 1.1 server', () => {
     assert.equal(server.repo('app').blobs.size, 1);
   });
 
+  it('a cancelled upload ends at once: the DELETE of its session is sent, not waited for, on a registry that stalls', async () => {
+    let release!: () => void;
+    const stall = new Promise<void>((r) => (release = r));
+    let putHeld!: () => void;
+    const held = new Promise<void>((r) => (putHeld = r));
+    let deleteGone: (() => boolean) | undefined;
+    const stalling = await startOciServer({
+      hold: ({ method, path, gone }) => {
+        if (!path.includes('/blobs/uploads/') || (method !== 'PUT' && method !== 'DELETE')) return undefined;
+        if (method === 'PUT') putHeld();
+        else deleteGone = gone;
+        return stall;
+      },
+    });
+    try {
+      const repo = new RemoteRepository(new RegistryClient(stalling.host, { plainHttp: true, sleep: noWait }), 'app');
+      const data = Buffer.from('a blob the registry never takes');
+      const abort = new AbortController();
+      const pushing = repo.push({ mediaType: MediaType.ImageLayer, digest: digestOf(data), size: data.length }, Readable.from([data]), { signal: abort.signal });
+      await held;
+      abort.abort();
+      await assert.rejects(pushing, (e: Error) => e.name === 'AbortError');
+      // The cleanup was sent all the same, and is still waiting on the registry: the cancel did not wait for it.
+      while (!deleteGone) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(deleteGone(), false, 'the DELETE of the session is still open');
+      assert.equal(stalling.repo('app').blobs.size, 0);
+    } finally {
+      release();
+      await stalling.stop();
+    }
+  });
+
   it('mounts a blob from another repository on the same registry', async () => {
     const src = open('src');
     const desc = await pushBlob(src, 'shared layer');

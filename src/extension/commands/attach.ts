@@ -14,7 +14,8 @@ import { annotationChanges, stringList } from './argValues';
 import { plainArgs } from './args';
 import { editableManifestFrom, reportChanged } from './targetArgs';
 import { withProgress } from '../ui/progress';
-import { askAnnotations, input, need, pickMany, pickOne } from '../ui/prompts';
+import { chooseFiles } from '../ui/fileChooser';
+import { askAnnotations, input, pickMany, pickOne } from '../ui/prompts';
 
 /** Artifact types users attach most, offered first (a function: the labels are localized when asked). */
 function commonArtifactTypes(): { type: string; label: string }[] {
@@ -57,7 +58,7 @@ export async function attach(services: Services, arg?: unknown, answers?: unknow
   const scripted = typeof plain.artifactType === 'string';
 
   const artifactType = scripted ? (plain.artifactType as string) : await askArtifactType(title);
-  const files: AttachFile[] = await withMediaTypes(scripted ? filesArg(plain.files) : await askFiles(title));
+  const files: AttachFile[] = await withMediaTypes(scripted ? filesArg(plain.files) : await askFiles(services.context.workspaceState, title));
   const annotations = scripted
     ? annotationChanges(plain.annotations, false)?.set
     : annotationChanges(await askAnnotations(title, false, artifactType.endsWith('.lifecycle') ? endOfLifeSuggestion() : undefined), false)?.set;
@@ -118,12 +119,12 @@ async function askArtifactType(title: string): Promise<string> {
   return input({ title, prompt: l10n.t('Artifact type (a media type)'), validateInput: (v) => (isValidMediaType(v) ? undefined : l10n.t('{0}: invalid media type', v)) });
 }
 
-async function askFiles(title: string): Promise<AttachFile[]> {
+async function askFiles(state: vscode.Memento, title: string): Promise<AttachFile[]> {
   const choose = l10n.t('$(files) Choose files…');
   const none = l10n.t('$(note) No files: annotations only');
   const how = await pickOne([{ label: choose }, { label: none }], { title });
   if (how.label === none) return [];
-  const uris = need(await vscode.window.showOpenDialog({ title, canSelectMany: true, canSelectFiles: true, canSelectFolders: false, openLabel: l10n.t('Attach') }));
+  const uris = await chooseFiles(state, { title, canSelectMany: true, canSelectFiles: true, canSelectFolders: false, openLabel: l10n.t('Attach') });
   return uris.map((u) => ({ path: u.fsPath, title: basename(u.fsPath) }));
 }
 

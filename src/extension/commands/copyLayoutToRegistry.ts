@@ -7,9 +7,11 @@ import { formatRegistryReference, parseRegistryReference } from '../../oci/regis
 import type { Services } from '../services';
 import { layoutFrom, plainArgs } from './args';
 import { copiedText } from './copiedText';
-import { askRepository } from './askRepository';
 import { withProgress } from '../ui/progress';
 import { reportDone } from '../ui/report';
+import { Cancelled } from '../ui/prompts';
+import { cancelledTagsCopyText, CopyTally } from '../present/copyText';
+import { pickDestination } from '../ui/destinationPick';
 
 export interface CopyLayoutResult {
   to: string;
@@ -20,7 +22,7 @@ export interface CopyLayoutResult {
 
 /**
  * `manifold.copyLayoutToRegistry`: copies every tag of a layout, with everything below it and its referrers, to one
- * repository under the same tags. Arguments: a layout node, a layout folder URI, or `{ layout, to: 'host/repo' }`.
+ * repository under the same tags; cancelled, it says which tags are there whole and tagged. Arguments: a layout node, a layout folder URI, or `{ layout, to: 'host/repo' }`.
  */
 export async function copyLayoutToRegistry(services: Services, arg?: unknown, answers?: unknown): Promise<CopyLayoutResult> {
   const title = l10n.t('Copy Layout to Registry');
@@ -28,7 +30,7 @@ export async function copyLayoutToRegistry(services: Services, arg?: unknown, an
   const listings = await listTargetTags(layout.store);
   if (listings.length === 0) throw new Error(l10n.t('{0} has no tags to copy.', vscode.workspace.asRelativePath(layout.path)));
   const given = plainArgs(arg, answers).to;
-  const ref = parseRegistryReference(typeof given === 'string' ? given : await askRepository(services, title, l10n.t('Destination repository: registry/repository')));
+  const ref = parseRegistryReference(typeof given === 'string' ? given : await pickDestination(services.registries.list(), title, { kind: 'repository' }));
   if (ref.reference) throw new Error(l10n.t('Name only the repository ({0}): every tag keeps its name.', `${ref.registry}/${ref.repository}`));
   const dst = services.registries.repository(ref.registry, ref.repository);
   const copied: CopyLayoutResult['tags'] = [];
@@ -39,11 +41,14 @@ export async function copyLayoutToRegistry(services: Services, arg?: unknown, an
   // content, or asked for credentials so Sign In names it); a mistyped one is not kept.
   // (addRepository adds the registry too when it is not there yet.)
   const remember = () => services.registries.addRepository(ref.registry, ref.repository);
+  const tally = new CopyTally();
+  let aborted = false;
   try {
     await withProgress(title, async (signal, progress) => {
+      signal.addEventListener('abort', () => (aborted = true));
       for (const [i, l] of listings.entries()) {
         progress.report({ message: l10n.t('{0} ({1} of {2})', l.tag, i + 1, listings.length), increment: 100 / listings.length });
-        const r = await copy(layout.store, l.tag, dst, [l.tag], { referrers: true, signal });
+        const r = await copy(layout.store, l.tag, dst, [l.tag], { referrers: true, signal, onProgress: (e) => tally.add(e) });
         copied.push({ tag: l.tag, digest: r.root.digest });
         pushed += r.copied;
         existing += r.existing;
@@ -51,6 +56,12 @@ export async function copyLayoutToRegistry(services: Services, arg?: unknown, an
       }
     });
   } catch (err) {
+    if (aborted) {
+      // Cancelled: say which tags are whole and tagged there, and what reached it of the others.
+      if (copied.length > 0) await remember();
+      void vscode.window.showInformationMessage(cancelledTagsCopyText(tally, copied.map((c) => c.tag), formatRegistryReference(ref.registry, ref.repository)));
+      throw new Cancelled();
+    }
     if (isOciError(err, 'UNAUTHORIZED')) await remember();
     throw err;
   }

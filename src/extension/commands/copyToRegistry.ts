@@ -27,7 +27,7 @@ export async function copyToRegistry(services: Services, arg?: unknown, answers?
   const given = plainArgs(arg, answers).to;
   const interactive = typeof given !== 'string';
   const referrers = await askCopyReferrers(source.target, source.desc, title, plainArgs(arg, answers).referrers, interactive);
-  const to = interactive ? await pickDestination(services.registries.list(), title, source.tag) : given;
+  const to = interactive ? await pickDestination(services.registries.list(), title, { sourceTag: source.tag }) : given;
   const { destination: ref, problem } = parseDestination(to, source.tag);
   if (!ref?.tag) throw new Error(l10n.t('Cannot copy to {0}: {1}', to, problem ?? ''));
   const tag = ref.tag;

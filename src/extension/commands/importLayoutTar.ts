@@ -12,6 +12,7 @@ import { layoutFrom, plainArgs, type ResolvedLayout } from './args';
 import { confirmTagMoves, movedText, type TagMove } from '../ui/confirm';
 import { layoutChanged, reportDone } from '../ui/report';
 import { withProgress } from '../ui/progress';
+import { chooseFiles } from '../ui/fileChooser';
 import { need, pickOne } from '../ui/prompts';
 
 export interface ImportResult {
@@ -36,9 +37,14 @@ export async function importLayoutTar(services: Services, arg?: unknown): Promis
   const plain = plainArgs(arg);
   let file = typeof plain.file === 'string' ? resolve(plain.file) : undefined;
   if (!file) {
-    const picked = need(
-      await vscode.window.showOpenDialog({ title, canSelectFiles: true, canSelectFolders: false, canSelectMany: false, openLabel: l10n.t('Import'), filters: { [l10n.t('Layout archives')]: ['tar'] } }),
-    );
+    const picked = await chooseFiles(services.context.workspaceState, {
+      title,
+      canSelectFiles: true,
+      canSelectFolders: false,
+      canSelectMany: false,
+      openLabel: l10n.t('Import'),
+      filters: { [l10n.t('Layout archives')]: ['tar'] },
+    });
     file = need(picked[0]).fsPath;
   }
   const src = await OciLayoutStore.openTar(file);
@@ -91,7 +97,7 @@ async function destination(services: Services, arg: unknown, title: string): Pro
     });
     path = picked.path;
     if (!path) {
-      const chosen = need(await vscode.window.showOpenDialog({ title, canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: l10n.t('Import Here') }));
+      const chosen = await chooseFiles(services.context.workspaceState, { title, canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: l10n.t('Import Here') });
       path = need(chosen[0]).fsPath;
     }
   }

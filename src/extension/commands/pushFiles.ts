@@ -11,7 +11,8 @@ import type { Target } from '../../oci/target';
 import { RepositoryNode } from '../registries/registryNodes';
 import type { Services } from '../services';
 import { withProgress } from '../ui/progress';
-import { askAnnotations, input, need, pickOne, splitList } from '../ui/prompts';
+import { chooseFiles } from '../ui/fileChooser';
+import { askAnnotations, input, pickOne, splitList } from '../ui/prompts';
 import { layoutChanged, reportDone } from '../ui/report';
 import { annotationChanges, stringList } from './argValues';
 import { layoutFrom, plainArgs } from './args';
@@ -42,7 +43,7 @@ export async function pushFiles(services: Services, arg?: unknown): Promise<Push
   const title = l10n.t('Push Files as Artifact');
   const plain = plainArgs(arg);
   const where = await destination(services, arg, title);
-  const paths = stringList(plain.files, 'files') ?? (await askFiles(title));
+  const paths = stringList(plain.files, 'files') ?? (await askFiles(services.context.workspaceState, title));
   const artifactType = typeof plain.artifactType === 'string' ? plain.artifactType : await askArtifactType(title);
   const given = stringList(plain.tags ?? plain.tag, 'tags');
   const scripted = given !== undefined;
@@ -105,8 +106,8 @@ async function destination(services: Services, arg: unknown, title: string): Pro
   return { target: layout.store, layout: layout.path };
 }
 
-async function askFiles(title: string): Promise<string[]> {
-  const uris = need(await vscode.window.showOpenDialog({ title, canSelectMany: true, canSelectFiles: true, canSelectFolders: false, openLabel: l10n.t('Push') }));
+async function askFiles(state: vscode.Memento, title: string): Promise<string[]> {
+  const uris = await chooseFiles(state, { title, canSelectMany: true, canSelectFiles: true, canSelectFolders: false, openLabel: l10n.t('Push') });
   if (uris.length === 0) throw new Error(l10n.t('{0}: choose at least one file', title));
   return uris.map((u) => u.fsPath);
 }

@@ -43,12 +43,27 @@ export class CopyTally {
   }
 }
 
+/** What a copy pushed: `3 blobs and manifests (1.5 kB)`. */
+function pushedText(tally: CopyTally): string {
+  return tally.pushed === 1 ? l10n.t('1 blob or manifest ({0})', formatSize(tally.pushedBytes)) : l10n.t('{0} blobs and manifests ({1})', tally.pushed, formatSize(tally.pushedBytes));
+}
+
 /** The notice after a cancelled copy: what reached `where`, and that it is not tagged there. */
 export function cancelledCopyText(tally: CopyTally, where: string): string {
   if (tally.pushed === 0) return l10n.t('Copy cancelled: nothing was copied to {0}.', where);
-  const what =
-    tally.pushed === 1 ? l10n.t('1 blob or manifest ({0})', formatSize(tally.pushedBytes)) : l10n.t('{0} blobs and manifests ({1})', tally.pushed, formatSize(tally.pushedBytes));
-  return l10n.t('Copy cancelled: {0} reached {1}, but the copy is incomplete and not tagged there.', what, where);
+  return l10n.t('Copy cancelled: {0} reached {1}, but the copy is incomplete and not tagged there.', pushedText(tally), where);
+}
+
+/**
+ * The notice after a cancelled copy of a layout's tags, one after the other: the tags `done` are whole and tagged at
+ * `where`; of the rest, what reached it (`tally` counts the whole copy).
+ */
+export function cancelledTagsCopyText(tally: CopyTally, done: readonly string[], where: string): string {
+  if (done.length === 0) return cancelledCopyText(tally, where);
+  if (done.length === 1) {
+    return l10n.t('Copy cancelled: {0} was copied to {1} and is tagged there; the other tags are not ({2} reached it in all).', done[0]!, where, pushedText(tally));
+  }
+  return l10n.t('Copy cancelled: {0} were copied to {1} and are tagged there; the other tags are not ({2} reached it in all).', done.join(', '), where, pushedText(tally));
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);

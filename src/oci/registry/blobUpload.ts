@@ -17,6 +17,9 @@ export interface UploadOptions {
 
 export type UploadResult = 'uploaded' | 'mounted';
 
+/** How long the DELETE of a failed upload session may take. */
+const CLEANUP_TIMEOUT_MS = 5000;
+
 /**
  * Uploads one blob (distribution-spec "pushing blobs"): POST opens a session (or mounts the blob from
  * another repository), then one PUT with the content for a small blob, or PATCH chunks with
@@ -74,8 +77,13 @@ export async function uploadBlob(
     }
     return 'uploaded';
   } catch (err) {
-    // Best effort: the registry would purge it later anyway, and the blob was never committed.
-    await client.send({ method: 'DELETE', url: session.location, scopes, headers: {} }).then((r) => r.body.dump(), () => undefined).catch(() => undefined);
+    // Best effort: the registry would purge it later anyway, and the blob was never committed. Bounded, and not
+    // awaited after a cancel: a stalled registry (often why the user cancelled) must not hold the cancel up.
+    const cleanup = client
+      .send({ method: 'DELETE', url: session.location, scopes, headers: {}, signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS) })
+      .then((r) => r.body.dump(), () => undefined)
+      .catch(() => undefined);
+    if (!options.signal?.aborted) await cleanup;
     throw err;
   }
 }

@@ -18,6 +18,11 @@ export interface OciServerOptions {
   keepPartialChunks?: boolean;
   /** Answer a tag list of a repository with no tag 404 NAME_UNKNOWN, as Distribution does for one with blobs only. */
   untaggedNameUnknown?: boolean;
+  /**
+   * Called with each request once its body has arrived, before it is answered: a promise returned holds the request
+   * until it settles, as a stalled registry does (a test cancels a copy while the registry holds its uploads).
+   */
+  hold?: (request: { method: string; path: string; query: URLSearchParams; gone: () => boolean }) => Promise<void> | undefined;
 }
 
 export interface RecordedRequest {
@@ -71,6 +76,12 @@ export async function startOciServer(options: OciServerOptions = {}): Promise<Oc
         up.size += body.length;
       }
       return;
+    }
+    // gone(): the client closed the connection (it gave up on the request).
+    const held = options.hold?.({ method: req.method ?? '', path: url.pathname, query: url.searchParams, gone: () => res.destroyed || req.socket.destroyed });
+    if (held) {
+      await held;
+      if (res.destroyed) return; // the client went away meanwhile
     }
     try {
       route(req, res, url, body);

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { copyWithProgress } from '../../../src/extension/ui/copyProgress';
 import { OciLayoutStore } from '../../../src/oci/layout';
@@ -49,6 +50,38 @@ describe('Copy to Registry destination', () => {
     const amd64 = (await (await OciLayoutStore.open(f.demo)).resolve('linux-amd64')).digest;
     assert.equal(server.repo('picked/app').tags.get('linux-amd64'), amd64);
     assert.equal(referrersIn('picked/app', amd64).length, 1, 'the end-of-life note came along');
+  });
+
+  it('Copy Layout to Registry asks the repository in the same pick: picking the added one copies every tag there', async () => {
+    const store = await OciLayoutStore.open(f.demo);
+    const pending = run<{ to: string; tags: { tag: string; digest: string }[] }>('manifold.copyLayoutToRegistry', { layout: f.demo });
+    // No question before the destination: the first item is the first added repository, taken as it is (no tag).
+    await new Promise((r) => setTimeout(r, 5000));
+    await run('workbench.action.acceptSelectedQuickOpenItem');
+    const result = await pending;
+    assert.ok(result, 'copyLayoutToRegistry returned nothing (see the Manifold log)');
+    assert.equal(result.to, `${server.host}/picked/app`);
+    assert.ok(result.tags.length >= 3, result.tags.map((t) => t.tag).join(', '));
+    for (const t of result.tags) assert.equal(server.repo('picked/app').tags.get(t.tag), (await store.resolve(t.tag)).digest, t.tag);
+  });
+
+  it('Pull into This Layout picks an added repository, then one of its tags listed from the registry', async () => {
+    const dir = join(f.workspace, 'layouts', 'pulled-by-pick');
+    const store = await OciLayoutStore.open(dir, { create: true });
+    const pending = run<{ digest: string; tags: string[]; message: string }>('manifold.pullIntoLayout', { layout: dir }, { tags: ['picked'], platforms: [] });
+    // The added repository first: accepting it fills in "registry/repository:" and lists its tags; then the first tag.
+    await new Promise((r) => setTimeout(r, 5000));
+    await run('workbench.action.acceptSelectedQuickOpenItem');
+    await new Promise((r) => setTimeout(r, 3000));
+    await run('workbench.action.acceptSelectedQuickOpenItem');
+    const result = await pending;
+    assert.ok(result, 'pullIntoLayout returned nothing (see the Manifold log)');
+    const source = new RegExp(`^Pulled ${server.host.replace(/[.]/g, '\\.')}/picked/app:([^ ]+) into `).exec(result.message);
+    assert.ok(source, result.message);
+    const tag = source[1]!;
+    assert.ok(server.repo('picked/app').tags.has(tag), `${tag} is a tag of picked/app`);
+    assert.equal(result.digest, server.repo('picked/app').tags.get(tag));
+    assert.equal((await store.resolve('picked')).digest, result.digest);
   });
 
   it('copies without the referrers when told so: the image alone reaches the registry', async () => {

@@ -1,0 +1,98 @@
+// UI test: where the file chooser of Attach Artifact and Push Files starts, as a user sees it in the workbench's own
+// file dialog (code-server's quick input over the folders; its input shows the folder it is in). With index.json of
+// a layout open in the editor, the workbench alone would start inside that layout; Manifold starts at the workspace
+// folder, then at the folder files were last chosen from. Screenshots go to test-results/ (file-chooser-*.png).
+// Run: node --test --test-concurrency=1 test/vscode/ui/fileChooser.test.mjs (after `npm run build`).
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe } from 'node:test';
+import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
+import { openWorkbench, sequentialSteps } from './harness.mjs';
+import { readLayout, referrersBySubject } from './layoutOnDisk.mjs';
+import { childrenOf, expand, openManifoldView, runFromContextMenu, waitForRows } from './layoutsView.mjs';
+import { answer, pickOne, waitForQuickInput, waitForQuickInputClosed } from './quickInput.mjs';
+import { waitUntil } from './waits.mjs';
+
+const nls = JSON.parse(readFileSync(join(projectRoot, 'package.nls.json'), 'utf8'));
+const SBOM = 'application/spdx+json';
+const SBOM_TEXT = '{"spdxVersion":"SPDX-2.3","name":"demo linux/amd64","packages":[]}\n';
+
+describe('File chooser start folder in the workbench', { timeout: 300_000 }, () => {
+  let wb;
+  let appDir;
+  let sboms;
+  const step = sequentialSteps(() => wb);
+
+  before(async () => {
+    wb = await openWorkbench({ demoLayouts: ['layouts/app'] });
+    appDir = wb.workspace.layouts['layouts/app'].path;
+    sboms = join(wb.workspace.folder, 'sboms');
+    mkdirSync(sboms);
+    writeFileSync(join(sboms, 'app.spdx.json'), SBOM_TEXT);
+  });
+
+  after(async () => {
+    await wb?.close();
+  });
+
+  /** Runs Attach Artifact on a tag of app up to its file dialog; returns the dialog once it lists its folder. */
+  async function attachDialog(tag, folder, entry) {
+    const page = wb.page;
+    await runFromContextMenu(page, tag, 2, nls['command.attach.title']);
+    await pickOne(page, SBOM);
+    await pickOne(page, (l) => l.includes('Choose files'));
+    return waitForQuickInput(page, (s) => s.visible && !s.busy && s.value === folder && s.rows.some((r) => r.label === entry), `the file dialog on ${folder} listing ${entry}`);
+  }
+
+  step('with a layout\'s index.json in the editor, Attach\'s file dialog opens on the workspace folder, not inside the layout', async () => {
+    const page = wb.page;
+    // index.json of the layout in the active editor: left to itself, the dialog would start in layouts/app/.
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill('layouts/app/index.json');
+    await waitForQuickInput(page, (s) => s.rows.some((r) => r.label === 'index.json'), 'index.json in Quick Open');
+    await page.keyboard.press('Enter');
+    await page.locator('.part.editor .tab[aria-label^="index.json"]').first().waitFor();
+    await openManifoldView(page);
+    await waitForRows(page, (r) => r.some((x) => x.level === 1 && x.label === 'app'), 'the layout app');
+    await expand(page, 'app', 1);
+    await waitForRows(page, (r) => childrenOf(r, { label: 'app', level: 1 }).some((c) => c.label === 'linux-amd64'), 'the tag linux-amd64');
+
+    const shown = await attachDialog('linux-amd64', `${wb.workspace.folder}/`, 'sboms');
+    assert.ok(!shown.rows.some((r) => r.label === 'blobs'), 'the dialog is not inside the layout');
+    await wb.screenshot('file-chooser-workspace', page.locator('.quick-input-widget'));
+    // Into sboms/ and the file, typed after the folder as a user does.
+    const box = page.locator('.quick-input-widget .quick-input-box input');
+    await box.press('End');
+    await box.pressSequentially('sboms/app.spdx.json');
+    await waitForQuickInput(page, (s) => s.value === join(sboms, 'app.spdx.json'), 'the path typed in the file dialog');
+    await page.keyboard.press('Enter');
+    await answer(page, ''); // no annotations
+    await waitForQuickInputClosed(page, 'the attach flow to take its last answer');
+
+    const read = async () => {
+      const l = await readLayout(appDir);
+      return { layout: l, referrers: await referrersBySubject(l) };
+    };
+    const { layout, referrers } = await waitUntil(read, (x) => x.referrers[x.layout.tags.get('linux-amd64').digest]?.includes(SBOM), { what: 'the SBOM on linux-amd64 in index.json' });
+    assert.deepEqual(referrers[layout.tags.get('linux-amd64').digest], [SBOM]);
+  });
+
+  step('the next Attach starts in the folder the file was chosen from; Escape attaches nothing', async () => {
+    const page = wb.page;
+    const before = readFileSync(join(appDir, 'index.json'), 'utf8');
+    await attachDialog('linux-arm64', `${sboms}/`, 'app.spdx.json');
+    await wb.screenshot('file-chooser-last-folder', page.locator('.quick-input-widget'));
+    await page.keyboard.press('Escape');
+    await waitForQuickInputClosed(page, 'the file dialog to close');
+    assert.equal(readFileSync(join(appDir, 'index.json'), 'utf8'), before, 'index.json is untouched');
+  });
+
+  step('Push Files starts there too', async () => {
+    const page = wb.page;
+    await runFromContextMenu(page, 'app', 1, nls['command.pushFiles.title']);
+    await waitForQuickInput(page, (s) => s.visible && !s.busy && s.value === `${sboms}/` && s.rows.some((r) => r.label === 'app.spdx.json'), `Push Files' file dialog on ${sboms}/`);
+    await page.keyboard.press('Escape');
+    await waitForQuickInputClosed(page, 'the file dialog to close');
+  });
+});
