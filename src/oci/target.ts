@@ -3,6 +3,11 @@ import type { Descriptor } from './descriptor';
 
 export interface OpOptions {
   signal?: AbortSignal;
+  /**
+   * The batch of bookkeeping updates (see IndexBatcher) this call belongs to, as inIndexBatch hands it to its
+   * function; a target without batches ignores it.
+   */
+  indexBatch?: object;
 }
 
 /**
@@ -92,14 +97,18 @@ export function isTagPusher(target: ReadOnlyTarget): target is ReadOnlyTarget & 
 /** Optional: a target whose own bookkeeping (a layout's index.json) several writes can update at once. */
 export interface IndexBatcher {
   /**
-   * Runs `fn`; the bookkeeping updates of the pushes and tags it makes are written together when it ends (their
-   * calls return once the content is stored, and a failure to write the bookkeeping is thrown here).
+   * Runs `fn` with `options` naming a new batch (or the open one `options` already names); the bookkeeping
+   * updates of the pushes and tags made with those options are written together when it ends (their calls
+   * return once the content is stored, and a failure to write the bookkeeping is thrown here).
    */
-  batchIndexUpdates<T>(fn: () => Promise<T>): Promise<T>;
+  batchIndexUpdates<T>(fn: (batched: OpOptions) => Promise<T>, options?: OpOptions): Promise<T>;
 }
 
-/** Runs `fn` in one batch of `target`'s bookkeeping updates when it has them (see IndexBatcher), else as is. */
-export function inIndexBatch<T>(target: ReadOnlyTarget, fn: () => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` in one batch of `target`'s bookkeeping updates when it has them (see IndexBatcher), else as is: `fn`
+ * gets `options` with the batch, to pass to the pushes and tags that belong to it.
+ */
+export function inIndexBatch<T>(target: ReadOnlyTarget, fn: (batched: OpOptions) => Promise<T>, options: OpOptions = {}): Promise<T> {
   const batcher = target as Partial<IndexBatcher>;
-  return typeof batcher.batchIndexUpdates === 'function' ? batcher.batchIndexUpdates(fn) : fn();
+  return typeof batcher.batchIndexUpdates === 'function' ? batcher.batchIndexUpdates(fn, options) : fn(options);
 }

@@ -11,7 +11,7 @@ import { digestOf } from '../../src/oci/digest';
 import { encodeIndex, encodeManifest } from '../../src/oci/encoding/goJson';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { EMPTY_JSON, EMPTY_JSON_DIGEST, MediaType } from '../../src/oci/mediaType';
-import type { Target } from '../../src/oci/target';
+import type { OpOptions, Target } from '../../src/oci/target';
 
 // ---- temp folders ------------------------------------------------------------------------------
 
@@ -76,11 +76,12 @@ export async function pushBlob(target: Target, bytes: Uint8Array | string, media
   return desc;
 }
 
-export async function pushManifest(target: Target, manifest: ImageManifest): Promise<Descriptor> {
+/** `options`: a batch of index updates the push belongs to (OpOptions.indexBatch), say. */
+export async function pushManifest(target: Target, manifest: ImageManifest, options?: OpOptions): Promise<Descriptor> {
   const bytes = encodeManifest(manifest);
   const desc: Descriptor = { mediaType: manifest.mediaType ?? MediaType.ImageManifest, digest: digestOf(bytes), size: bytes.length };
   if (manifest.artifactType) desc.artifactType = manifest.artifactType;
-  await target.push(desc, bytes);
+  await target.push(desc, bytes, options);
   return desc;
 }
 
@@ -142,6 +143,7 @@ export async function makeIndex(
 export async function makeArtifact(
   target: Target,
   spec: { subject?: Descriptor; artifactType: string; content?: string; annotations?: Record<string, string> },
+  options?: OpOptions,
 ): Promise<Descriptor> {
   await target.push({ mediaType: MediaType.Empty, digest: EMPTY_JSON_DIGEST, size: EMPTY_JSON.length }, EMPTY_JSON);
   const layer = await pushBlob(target, spec.content ?? `${spec.artifactType} content\n`, 'application/octet-stream');
@@ -154,7 +156,7 @@ export async function makeArtifact(
   };
   if (spec.subject) manifest.subject = { mediaType: spec.subject.mediaType, digest: spec.subject.digest, size: spec.subject.size };
   if (spec.annotations) manifest.annotations = spec.annotations;
-  return pushManifest(target, manifest);
+  return pushManifest(target, manifest, options);
 }
 
 /** A layout with a tagged multi-arch index (`multi`: linux/amd64, linux/arm64, linux/arm/v7) and each child tagged. */

@@ -12,6 +12,7 @@ import {
   goIndent,
   goQuote,
   goStringify,
+  manifestSubjectEncoder,
 } from '../../src/oci/encoding/goJson';
 import { isOciError } from '../../src/oci/errors';
 import { MediaType } from '../../src/oci/mediaType';
@@ -257,6 +258,27 @@ describe('goJson: key order and omitempty', () => {
       ['NaN in any value', () => goStringify({ a: NaN })],
     ];
     for (const [name, f] of bad) assert.throws(f, (e: unknown) => isOciError(e, 'INVALID_ARGUMENT'), name);
+  });
+});
+
+describe('goJson: manifestSubjectEncoder (one encoding around many subjects)', () => {
+  it('writes the bytes encodeManifest writes, for each subject and for none', () => {
+    const manifest: ImageManifest = {
+      schemaVersion: 2,
+      mediaType: MediaType.ImageManifest,
+      artifactType: 'application/vnd.test+<json>',
+      config: { mediaType: MediaType.Empty, digest: D('4'), size: 2, data: 'e30=', annotations: { z: '1', a: '&' } },
+      layers: [{ mediaType: 'text/plain', digest: D('5'), size: 7, annotations: { 'org.opencontainers.image.title': 'a "b".txt' } }],
+      annotations: { 'org.opencontainers.image.created': '2026-01-01T00:00:00Z', b: 'x', a: 'y' },
+    };
+    const encode = manifestSubjectEncoder(manifest);
+    const subjects: Descriptor[] = [
+      { mediaType: MediaType.ImageManifest, digest: D('a'), size: 10 },
+      { mediaType: MediaType.ImageIndex, digest: D('b'), size: 2000, platform: { architecture: 'arm64', os: 'linux' } as Platform, annotations: { k: 'v' } },
+    ];
+    for (const subject of subjects) assert.equal(encode(subject).toString('utf8'), encodeManifest({ ...manifest, subject }).toString('utf8'));
+    assert.equal(encode(undefined).toString('utf8'), encodeManifest(manifest).toString('utf8'));
+    assert.match(encode(subjects[0]).toString('utf8'), /"layers":\[.*\],"subject":\{"mediaType":"application\/vnd\.oci\.image\.manifest\.v1\+json","digest":"sha256:a{64}","size":10\},"annotations":\{"a":"y","b":"x",/);
   });
 });
 

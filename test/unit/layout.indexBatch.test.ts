@@ -63,8 +63,8 @@ describe('layout: one index.json rewrite per command', () => {
     const other = await makeImage(store, { arch: 'arm64' });
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const batch = store.batchIndexUpdates(async () => {
-      await store.tag(image, 'inside');
+    const batch = store.batchIndexUpdates(async (batched) => {
+      await store.tag(image, 'inside', batched);
       await gate;
     });
     // Outside the batch: written (and readable) while the batch is still open.
@@ -82,11 +82,11 @@ describe('layout: one index.json rewrite per command', () => {
     const image = await makeImage(store);
     const subject = await makeImage(store, { arch: 'arm64' });
     const before = store.indexWrites;
-    await store.batchIndexUpdates(async () => {
-      const referrer = await makeArtifact(store, { subject, artifactType: 'a/b' }); // listed untagged: held
-      await store.tag(image, 'a'); // held
-      await store.untag('a'); // needs the tag written first, and its own error at once
-      await assert.rejects(store.untag('a'), /a: not found/);
+    await store.batchIndexUpdates(async (batched) => {
+      const referrer = await makeArtifact(store, { subject, artifactType: 'a/b' }, batched); // listed untagged: held
+      await store.tag(image, 'a', batched); // held
+      await store.untag('a', batched); // needs the tag written first, and its own error at once
+      await assert.rejects(store.untag('a', batched), /a: not found/);
       assert.deepEqual(indexEntries(store).map((d) => d.digest), [referrer.digest]);
     });
     assert.equal(store.indexWrites - before, 1); // the held two with the first untag; nothing for the second
@@ -97,8 +97,8 @@ describe('layout: one index.json rewrite per command', () => {
     const subject = await makeImage(store);
     let referrer: Descriptor | undefined;
     await assert.rejects(
-      store.batchIndexUpdates(async () => {
-        referrer = await makeArtifact(store, { subject, artifactType: 'a/b' });
+      store.batchIndexUpdates(async (batched) => {
+        referrer = await makeArtifact(store, { subject, artifactType: 'a/b' }, batched);
         throw new Error('stopped');
       }),
       /stopped/,
@@ -112,8 +112,8 @@ describe('layout: one index.json rewrite per command', () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let late: Promise<Descriptor> | undefined;
-    await store.batchIndexUpdates(async () => {
-      late = gate.then(() => makeArtifact(store, { subject, artifactType: 'a/b' }));
+    await store.batchIndexUpdates(async (batched) => {
+      late = gate.then(() => makeArtifact(store, { subject, artifactType: 'a/b' }, batched));
     });
     release();
     const referrer = await late!;

@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanupTemps, makeImage, newLayout } from './builders';
+import { cleanupTemps, makeImage, newLayout, pushBlob } from './builders';
 import { code } from '../helpers/assertions';
 
 after(cleanupTemps);
@@ -29,5 +29,16 @@ describe('layout: a manifest resolved by digest, then fetched', () => {
     await store.fetchBytes(image); // the shortcut, used once
     writeFileSync(join(store.location, 'blobs', 'sha256', image.digest.slice(7)), 'tampered');
     await assert.rejects(store.fetchBytes(image), /digest|size/);
+  });
+
+  it('resolves a digest of any size in one read or a stat: a manifest, blobs under and over the 64 KiB read at once, a missing one', async () => {
+    const store = await newLayout();
+    const image = await makeImage(store);
+    assert.deepEqual(await store.resolve(image.digest), { mediaType: image.mediaType, digest: image.digest, size: image.size });
+    for (const size of [0, 1, (64 << 10) - 1, 64 << 10, (64 << 10) + 1, (4 << 20) + 1]) {
+      const blob = await pushBlob(store, Buffer.alloc(size, 'x'), 'application/octet-stream');
+      assert.deepEqual(await store.resolve(blob.digest), { mediaType: 'application/octet-stream', digest: blob.digest, size }, `${size} bytes`);
+    }
+    await assert.rejects(store.resolve(`sha256:${'0'.repeat(64)}`), code('NOT_FOUND'));
   });
 });

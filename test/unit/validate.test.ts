@@ -280,6 +280,32 @@ describe('validate: invalid documents, exact path and code', () => {
   });
 });
 
+describe('validate: a descriptor one step off the usual shape still gets its finding', () => {
+  // The usual descriptor passes a quick check; each of these differs by one thing and must be found as before.
+  const plain = (): Doc => ({ mediaType: MediaType.ImageManifest, digest: D('a'), size: 10, annotations: { k: 'v' }, platform: { architecture: 'amd64', os: 'linux' } });
+  const cases: Array<[string, (d: Doc) => void, string[]]> = [
+    ['none', () => {}, []],
+    ['a field spelled in another case', (d) => (d.Size = 3), [W('manifests[0].Size', 'field-case')]],
+    ['null annotations', (d) => (d.annotations = null), [W('manifests[0].annotations', 'wrong-type')]],
+    ['an annotation not a string', (d) => (d.annotations = { k: 1 }), [E('manifests[0].annotations["k"]', 'annotation-not-string')]],
+    ['a created annotation not RFC 3339', (d) => (d.annotations = { 'org.opencontainers.image.created': 'today' }), [W('manifests[0].annotations["org.opencontainers.image.created"]', 'invalid-annotation')]],
+    ['an empty platform os', (d) => (d.platform.os = ''), [W('manifests[0].platform.os', 'invalid-platform')]],
+    ['a null platform variant', (d) => (d.platform.variant = null), [W('manifests[0].platform.variant', 'wrong-type')]],
+    ['a platform field spelled in another case', (d) => (d.platform.OS = 'linux'), [W('manifests[0].platform.OS', 'field-case')]],
+    ['os.features not strings', (d) => (d.platform['os.features'] = [1]), [E('manifests[0].platform["os.features"][0]', 'invalid-platform')]],
+    ['a null artifactType', (d) => (d.artifactType = null), [W('manifests[0].artifactType', 'wrong-type')]],
+    ['data of other bytes', (d) => (d.data = 'e30='), [E('manifests[0].data', 'data-mismatch')]],
+    ['the empty media type on other content', (d) => (d.mediaType = MediaType.Empty), [W('manifests[0]', 'empty-descriptor'), W('manifests[0].mediaType', 'unexpected-media-type')]],
+    ['a sha512 digest', (d) => (d.digest = `sha512:${'ab'.repeat(64)}`), []],
+  ];
+  for (const [what, change, expected] of cases) {
+    it(what, () => {
+      const doc = { schemaVersion: 2, mediaType: MediaType.ImageIndex, manifests: [edit(plain(), change)] };
+      assert.deepEqual(summary(parseDocument(JSON.stringify(doc)).problems), expected.sort());
+    });
+  }
+});
+
 describe('validate: paths and links', () => {
   const paths: Array<[Array<string | number>, string]> = [
     [[], ''],

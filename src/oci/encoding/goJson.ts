@@ -192,6 +192,18 @@ export function encodeManifest(manifest: ImageManifest, options?: GoJsonOptions)
 }
 
 /**
+ * encodeManifest for manifests that differ only in their subject (attach --recursive packs a thousand alike): the
+ * fields around the subject are encoded once. `encode(s)` gives the bytes of encodeManifest({ ...manifest, subject: s }).
+ */
+export function manifestSubjectEncoder(manifest: ImageManifest): (subject: Descriptor | undefined) => Buffer {
+  if (typeof manifest.config !== 'object' || manifest.config === null) fail('manifest config is not a descriptor');
+  // Go's field order puts subject after layers and before annotations, the last field.
+  const before = head(manifest) + `,"config":${descriptorJson(manifest.config)},"layers":${descriptorList(manifest.layers, 'layers')}`;
+  const after = tail({ ...manifest, subject: undefined });
+  return (subject) => Buffer.from(subject ? `${before},"subject":${descriptorJson(subject)}${after}` : before + after, 'utf8');
+}
+
+/**
  * Any JSON value as Go marshals an `interface{}` holding it: objects are maps (keys sorted), numbers are
  * float64, byte arrays are base64. Unknown fields of typed documents are not kept: use the typed encoders.
  */

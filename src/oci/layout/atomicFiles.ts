@@ -1,7 +1,7 @@
 // The layout's file-level steps, each safe on its own: synced writes, temp files and renames into place, folder
 // syncs, the oci-layout file, the temp folder's sweep, errors that name what was written.
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsync, mkdirSync, openSync, promises as fs, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fsync, mkdirSync, openSync, promises as fs, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writevSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -9,7 +9,7 @@ import type { Descriptor, ImageIndex } from '../descriptor';
 import { OciError } from '../errors';
 import { readCapped } from '../readCapped';
 import { emptyIndex, encodeIndexJson } from './indexFile';
-import { encodeIndexJsonFrom, type IndexFileState } from './indexSplice';
+import { indexJsonPartsFrom, type IndexFileState } from './indexSplice';
 import { withFileLock } from './lock';
 import { layoutWriteError } from './writeError';
 import { isMissing, TOO_LARGE } from './source';
@@ -94,20 +94,41 @@ export function tempName(kind: string): string {
   return `${kind}-${process.pid}-${TEMP_NONCE}-${(tempCount++).toString(36)}`;
 }
 
-/** A new file (`wx`) holding `bytes`, synced to disk before it is closed; its folder is made if missing. */
-export async function writeSynced(path: string, bytes: Uint8Array): Promise<void> {
+/** A new file (`wx`) holding `bytes` (or the pieces of them, in order), synced to disk before it is closed; its folder is made if missing. */
+export async function writeSynced(path: string, bytes: Uint8Array | readonly Buffer[]): Promise<void> {
   const fd = withFolder(path, () => openSync(path, 'wx'));
   try {
-    writeFileSync(fd, bytes);
+    if (bytes instanceof Uint8Array) writeFileSync(fd, bytes);
+    else writeAllv(fd, bytes);
     await fsyncFd(fd);
   } finally {
     closeSync(fd);
   }
 }
 
-/** Writes index.json atomically: a synced temp file renamed over the old one. */
-export async function writeIndexFile(root: string, index: ImageIndex, base?: IndexFileState): Promise<Buffer> {
-  const bytes = base ? encodeIndexJsonFrom(index, base) : encodeIndexJson(index);
+/** writev until every piece is written (a write may take fewer bytes than asked). */
+function writeAllv(fd: number, parts: readonly Buffer[]): void {
+  let left = parts.filter((p) => p.length > 0);
+  while (left.length > 0) {
+    let n = writevSync(fd, left.slice(0, 1024)); // IOV_MAX
+    const rest: Buffer[] = [];
+    for (const part of left) {
+      if (n >= part.length) n -= part.length;
+      else {
+        rest.push(n > 0 ? part.subarray(n) : part);
+        n = 0;
+      }
+    }
+    left = rest;
+  }
+}
+
+/**
+ * Writes index.json atomically: a synced temp file renamed over the old one. Returns its bytes, as the pieces
+ * they were written from (see indexJsonPartsFrom).
+ */
+export async function writeIndexFile(root: string, index: ImageIndex, base?: IndexFileState): Promise<Buffer[]> {
+  const bytes = base ? indexJsonPartsFrom(index, base) : [encodeIndexJson(index)];
   let tmp: string | undefined;
   try {
     tmp = join(makeTempDir(root), `${tempName('index')}.json`);

@@ -1,6 +1,5 @@
 // A layout's index.json as one process reads and rewrites it: a cached view re-parsed only when the file changed,
 // and read-modify-writes under the cross-process lock, grouped so that many updates cost one rewrite.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Descriptor, ImageIndex } from '../descriptor';
@@ -8,7 +7,7 @@ import { OciError } from '../errors';
 import type { OpOptions } from '../target';
 import { INDEX_FILE, syncDir, writeIndexFile } from './atomicFiles';
 import { damageOf, readIndexJson } from './indexFile';
-import type { IndexFileState } from './indexSplice';
+import { sameBytes, type IndexFileState } from './indexSplice';
 import { indexKey, indexView, type IndexMutation, type IndexView } from './indexView';
 import { withFileLock } from './lock';
 import { isMissing, TOO_LARGE, type LayoutSource } from './source';
@@ -24,21 +23,23 @@ interface PendingUpdate {
   reject(err: unknown): void;
 }
 
-/** The updates held back by one batch (see LayoutIndex.batch), and what they will settle. */
-interface Batch {
-  index: LayoutIndex;
-  held: PendingUpdate[];
-  settled: Promise<void>[];
+/**
+ * The updates held back by one batch (see LayoutIndex.batch), and what they will settle. A call belongs to a batch
+ * when its options name it (OpOptions.indexBatch), so another caller of the same store at the same time (two
+ * commands of the extension, say) is never held back by it, nor fails with it. (Explicit rather than found through
+ * AsyncLocalStorage: on Node 20 that hooks every promise of the process, and cost attach --recursive a tenth of its CPU.)
+ */
+class IndexBatch {
+  readonly held: PendingUpdate[] = [];
+  readonly settled: Promise<void>[] = [];
   /** Once fn has ended: a call still running from it (a push fn did not wait for) is written as if unbatched. */
-  closed: boolean;
+  closed = false;
+  constructor(readonly index: LayoutIndex) {}
 }
 
-// Which batch a call belongs to follows the async calls made inside `batch(fn)`, so another caller of the same
-// store at the same time (two commands of the extension, say) is never held back by it, nor fails with it.
-const currentBatch = new AsyncLocalStorage<Batch>();
-
 export class LayoutIndex {
-  private cache: { key: string; raw: Buffer; view: IndexView } | undefined;
+  /** `raw`: the file's bytes, or the pieces this process wrote it from. */
+  private cache: { key: string; raw: Buffer | Buffer[]; view: IndexView } | undefined;
   private pending: PendingUpdate[] = [];
   private updating: Promise<void> | undefined;
   /** How many times this process rewrote index.json through this object: for tests and the bench. */
@@ -78,25 +79,25 @@ export class LayoutIndex {
     const path = this.path;
     const raw = await this.source.readFile(INDEX_FILE);
     if (!raw || raw === TOO_LARGE) throw new OciError('INVALID_LAYOUT', `${path}: missing; ${this.location} is not an OCI image layout`);
-    if (this.cache?.raw.equals(raw)) return { raw, view: this.cache.view };
+    if (this.cache && sameBytes(raw, this.cache.raw)) return { raw, view: this.cache.view };
     const text = raw.toString('utf8');
     return { raw, view: indexView(readIndexJson(text, path), text) };
   }
 
   /**
-   * Runs `fn` with the index.json updates it makes through `update(..., { deferrable })` and `listUntagged`
-   * held back, then applies them all in one read-modify-write under the lock: `attach --recursive` stores a
+   * Runs `fn` with the index.json updates made with the batch it is given (OpOptions.indexBatch) through
+   * `update(..., { deferrable })` and `listUntagged` held back, then applies them all in one read-modify-write under the lock: `attach --recursive` stores a
    * thousand referrers and rewrites index.json once. The calls return once their update is queued; a failure
    * to write index.json is thrown by `batch`. Reads inside fn see index.json as last written. What fn stored
    * is listed even when fn fails: a stored referrer that index.json does not name would be lost to a prune.
+   * Given an `outer` batch of this index that is still open, fn joins it.
    */
-  async batch<T>(fn: () => Promise<T>): Promise<T> {
-    const outer = currentBatch.getStore();
-    if (outer?.index === this && !outer.closed) return fn();
-    const batch: Batch = { index: this, held: [], settled: [], closed: false };
+  async batch<T>(fn: (batch: object) => Promise<T>, outer?: object): Promise<T> {
+    if (this.open(outer)) return fn(outer!);
+    const batch = new IndexBatch(this);
     let result: { value: T } | { error: unknown };
     try {
-      result = { value: await currentBatch.run(batch, fn) };
+      result = { value: await fn(batch) };
     } catch (error) {
       result = { error };
     }
@@ -116,7 +117,7 @@ export class LayoutIndex {
    * held for the batch's write and resolves at once.
    */
   update(mutate: IndexMutation, options?: OpOptions & { deferrable?: boolean }): Promise<void> {
-    return this.enqueue({ mutate, signal: options?.signal }, options?.deferrable === true);
+    return this.enqueue({ mutate, signal: options?.signal }, options?.deferrable === true, options?.indexBatch);
   }
 
   /**
@@ -131,13 +132,17 @@ export class LayoutIndex {
   }
 
   /** Lists `desc` untagged unless index.json lists it already (a referrer, so that it can be found); deferrable. */
-  listUntagged(desc: Descriptor): Promise<void> {
-    return this.enqueue({ untagged: desc }, true);
+  listUntagged(desc: Descriptor, options?: OpOptions): Promise<void> {
+    return this.enqueue({ untagged: desc }, true, options?.indexBatch);
   }
 
-  private enqueue(update: Omit<PendingUpdate, 'resolve' | 'reject'>, deferrable: boolean): Promise<void> {
-    const batch = currentBatch.getStore();
-    const inBatch = batch?.index === this && !batch.closed ? batch : undefined;
+  /** `token` as a batch of this index that is still open. */
+  private open(token: object | undefined): token is IndexBatch {
+    return token instanceof IndexBatch && token.index === this && !token.closed;
+  }
+
+  private enqueue(update: Omit<PendingUpdate, 'resolve' | 'reject'>, deferrable: boolean, token: object | undefined): Promise<void> {
+    const inBatch = this.open(token) ? token : undefined;
     const done = new Promise<void>((resolve, reject) => {
       const pending: PendingUpdate = { ...update, resolve, reject };
       if (inBatch && deferrable) inBatch.held.push(pending);
@@ -154,7 +159,7 @@ export class LayoutIndex {
     return Promise.resolve();
   }
 
-  private release(batch: Batch): void {
+  private release(batch: IndexBatch): void {
     if (batch.held.length === 0) return;
     this.pending.push(...batch.held.splice(0));
     this.start();

@@ -89,14 +89,40 @@ export class ManifestKnowledge {
       this.factsCache.set(desc.digest, null);
       return undefined;
     }
+    return this.learn(desc.digest, bytes);
+  }
+
+  /**
+   * Whether `digest` is stored, its size and, if it is a manifest, its facts: read at once when not known yet
+   * (the read tells all three), else facts from the cache and the size from a stat.
+   */
+  async probe(digest: string): Promise<{ size: number; facts?: ManifestFacts } | undefined> {
+    const rel = blobPath(digest);
+    const cached = this.factsCache.get(digest);
+    if (cached !== undefined) {
+      const size = await this.source.size(rel);
+      return size === undefined ? undefined : { size, facts: cached ?? undefined };
+    }
+    const bytes = await this.source.readFile(rel, MAX_MANIFEST_BYTES);
+    if (bytes === undefined) return undefined;
+    if (bytes === TOO_LARGE) {
+      this.factsCache.set(digest, null);
+      const size = await this.source.size(rel);
+      return size === undefined ? undefined : { size };
+    }
+    return { size: bytes.length, facts: this.learn(digest, bytes) };
+  }
+
+  /** Facts of bytes just read for `digest`: undefined (and not cached: a push may repair it) when they do not match it. */
+  private learn(digest: string, bytes: Buffer): ManifestFacts | undefined {
     try {
-      verifyBlob(bytes, { digest: desc.digest });
+      verifyBlob(bytes, { digest });
     } catch {
-      return undefined; // corrupt: not cached, a push may repair it
+      return undefined;
     }
     const facts = manifestFacts(bytes);
-    this.factsCache.set(desc.digest, facts ?? null);
-    this.lastRead = { digest: desc.digest, bytes };
+    this.factsCache.set(digest, facts ?? null);
+    this.lastRead = { digest, bytes };
     return facts;
   }
 

@@ -82,6 +82,12 @@ export class DirSource implements LayoutSource {
         const bytes = readUpToSync(fd, expectedSize + 1);
         if (bytes === undefined) return undefined; // a folder, not a file
         if (bytes.length <= expectedSize) return bytes;
+      } else if (expectedSize === undefined && max <= SYNC_READ_LIMIT) {
+        // Size unknown (a digest resolved, say): a manifest is almost always small, so it is read through a
+        // scratch buffer, without the fstat (and the Stats object, four Dates, that Node 20 builds for it).
+        const bytes = readSmallSync(fd);
+        if (bytes === undefined) return undefined; // a folder, not a file
+        if (bytes !== TOO_LARGE) return bytes.length > max ? TOO_LARGE : bytes;
       }
       const st = fstatSync(fd);
       if (!st.isFile()) return undefined;
@@ -164,8 +170,8 @@ export class TarSource implements LayoutSource {
 }
 
 /** Up to `limit` bytes from the start; undefined when `fd` is a folder. */
-function readUpToSync(fd: number, limit: number): Buffer | undefined {
-  const buf = Buffer.allocUnsafe(limit);
+function readUpToSync(fd: number, limit: number, into?: Buffer): Buffer | undefined {
+  const buf = into ?? Buffer.allocUnsafe(limit);
   let done = 0;
   try {
     while (done < limit) {
@@ -178,6 +184,22 @@ function readUpToSync(fd: number, limit: number): Buffer | undefined {
     throw err;
   }
   return done === limit ? buf : buf.subarray(0, done);
+}
+
+const SCRATCH_SIZE = 64 << 10;
+let scratch: Buffer | undefined;
+
+/**
+ * The whole file if it is under SCRATCH_SIZE bytes, read into a buffer shared by every call (reads here are
+ * synchronous, so never two at once) and copied out at its length; TOO_LARGE when it is not that small;
+ * undefined when `fd` is a folder.
+ */
+function readSmallSync(fd: number): Buffer | undefined | typeof TOO_LARGE {
+  scratch ??= Buffer.allocUnsafe(SCRATCH_SIZE);
+  const bytes = readUpToSync(fd, SCRATCH_SIZE, scratch);
+  if (bytes === undefined) return undefined;
+  if (bytes.length === SCRATCH_SIZE) return TOO_LARGE;
+  return Buffer.from(bytes);
 }
 
 function readAllSync(fd: number, size: number, position: number): Buffer {

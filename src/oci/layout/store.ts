@@ -111,11 +111,12 @@ export class OciLayoutStore implements Target, IndexBatcher {
   }
 
   private async resolveDigest(digest: string, view: IndexView): Promise<Descriptor> {
-    const rel = blobPath(digest);
-    const size = await this.source.size(rel);
-    if (size === undefined) throw new OciError('NOT_FOUND', `${digest}: not found`);
+    // One read, no stat first, for a digest not read yet (index create resolves a thousand): it finds the blob,
+    // its size and, for a manifest, its facts.
+    const found = await this.known.probe(digest);
+    if (!found) throw new OciError('NOT_FOUND', `${digest}: not found`);
+    const { size, facts } = found;
     // The manifest's own mediaType is authoritative; its index.json entry is the fallback.
-    const facts = size <= MAX_MANIFEST_BYTES ? await this.known.facts({ mediaType: '', digest, size }) : undefined;
     let mediaType = facts?.mediaType ?? view.byDigest.get(digest)?.mediaType;
     if (!mediaType && facts) mediaType = facts.kind === 'index' ? MediaType.ImageIndex : MediaType.ImageManifest;
     return { mediaType: mediaType ?? DEFAULT_MEDIA_TYPE, digest, size };
@@ -236,7 +237,7 @@ export class OciLayoutStore implements Target, IndexBatcher {
     }
     if (isManifest) {
       const facts = await this.known.facts(desc);
-      if (facts?.subject) await this.listUntagged(desc);
+      if (facts?.subject) await this.listUntagged(desc, options);
     }
   }
 
@@ -401,8 +402,8 @@ export class OciLayoutStore implements Target, IndexBatcher {
     return out;
   }
 
-  private listUntagged(desc: Descriptor): Promise<void> {
-    return this.index.listUntagged(withName(desc, undefined));
+  private listUntagged(desc: Descriptor, options?: OpOptions): Promise<void> {
+    return this.index.listUntagged(withName(desc, undefined), options);
   }
 
   // ---- index.json -------------------------------------------------------------------------
@@ -416,11 +417,11 @@ export class OciLayoutStore implements Target, IndexBatcher {
   }
 
   /**
-   * Runs `fn` with the index.json updates of its pushes and tags held back and written once, under one lock, when
-   * it ends (IndexBatcher; see LayoutIndex.batch).
+   * Runs `fn` with the index.json updates of the pushes and tags it makes with the options it is given held back
+   * and written once, under one lock, when it ends (IndexBatcher; see LayoutIndex.batch).
    */
-  batchIndexUpdates<T>(fn: () => Promise<T>): Promise<T> {
-    return this.index.batch(fn);
+  batchIndexUpdates<T>(fn: (batched: OpOptions) => Promise<T>, options?: OpOptions): Promise<T> {
+    return this.index.batch((indexBatch) => fn({ ...options, indexBatch }), options?.indexBatch);
   }
 
   /** How many times this store rewrote index.json: for tests and the bench. */

@@ -3,7 +3,7 @@ import { OciError } from '../errors';
 import { checkManifestSize } from '../manifestLimit';
 import { EMPTY_JSON, isImageIndex, isValidMediaType } from '../mediaType';
 import { inIndexBatch, type OpOptions, type Target } from '../target';
-import { createdTimestamp, emptyDescriptor, packArtifactManifest } from './pack';
+import { artifactPacker, createdTimestamp, emptyDescriptor } from './pack';
 import { makeStager, publisher, type PublishEvent, type Staged } from '../artifacts/stager';
 import { checkFile, checkReadable, fileLayer, type AttachFile } from './attachFiles';
 import { selectSubjectPlatform, subjectTree } from './subjects';
@@ -128,14 +128,16 @@ export async function attach(target: Target, options: AttachOptions): Promise<At
     const config = emptyDescriptor(options.configAnnotations);
     // Manifests are packed (and size-checked) before any blob is published, in plan order, and pushed together
     // later: a layout lists each referrer in index.json, and groups concurrent index.json updates.
+    // One packer per set of files: with --recursive every plan has the same, and only the subject differs.
+    const packers = new Map<string, ReturnType<typeof artifactPacker>>();
     const packed = [...plans.values()].map((plan) => {
-      const { desc, raw, manifest } = packArtifactManifest({
-        artifactType: options.artifactType,
-        config,
-        layers: plan.files.map((f) => fileLayer(f, staged.get(f)!)),
-        subject: plan.subject,
-        annotations,
-      });
+      const key = plan.files.map((f) => files.indexOf(f)).join(',');
+      let pack = packers.get(key);
+      if (!pack) {
+        pack = artifactPacker({ artifactType: options.artifactType, config, layers: plan.files.map((f) => fileLayer(f, staged.get(f)!)), annotations });
+        packers.set(key, pack);
+      }
+      const { desc, raw, manifest } = pack(plan.subject);
       checkManifestSize('artifact manifest', raw.length);
       return { desc, raw, manifest, subject: plan.subject, position: plan.position };
     });
@@ -157,15 +159,15 @@ export async function attach(target: Target, options: AttachOptions): Promise<At
 async function pushManifests(target: Target, packed: AttachedArtifact[], op: OpOptions, emit: (event: AttachEvent) => void): Promise<AttachedArtifact[]> {
   const stored = packed.map(() => deferred());
   // One batch: a layout lists every referrer in index.json, rewritten once for all of them when the last is stored.
-  const pushing = inIndexBatch(target, () => inParallel(packed.map((a, i) => [a, i] as const), MANIFEST_CONCURRENCY, async ([a, i]) => {
+  const pushing = inIndexBatch(target, (batched) => inParallel(packed.map((a, i) => [a, i] as const), MANIFEST_CONCURRENCY, async ([a, i]) => {
     try {
-      await target.push({ mediaType: a.desc.mediaType, digest: a.desc.digest, size: a.desc.size }, a.raw, op);
+      await target.push({ mediaType: a.desc.mediaType, digest: a.desc.digest, size: a.desc.size }, a.raw, batched);
       stored[i]!.resolve();
     } catch (err) {
       stored[i]!.reject(err);
       throw err;
     }
-  }));
+  }), op);
   pushing.catch(() => undefined); // awaited below; the first failure is reported through `stored`
   const artifacts: AttachedArtifact[] = [];
   // Reported in plan order, each once it is stored, so an interrupted run shows exactly what it made.

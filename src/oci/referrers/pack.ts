@@ -1,6 +1,6 @@
 import { ANNOTATION_CREATED, type Descriptor, type ImageManifest } from '../descriptor';
 import { digestOf } from '../digest';
-import { encodeManifest } from '../encoding/goJson';
+import { manifestSubjectEncoder } from '../encoding/goJson';
 import { EMPTY_JSON, EMPTY_JSON_DIGEST, MediaType } from '../mediaType';
 
 export interface PackOptions {
@@ -43,24 +43,39 @@ export function createdTimestamp(date: Date): string {
  * `created`. The bytes are Go's encoding of that struct, so they match oras byte for byte.
  */
 export function packArtifactManifest(options: PackOptions): PackedManifest {
+  return artifactPacker(options)(options.subject);
+}
+
+/**
+ * packArtifactManifest for many subjects with the same options (attach --recursive: a thousand): what does not
+ * depend on the subject (the annotations with `created`, the copied descriptors, the encoding around the
+ * subject) is made once. The manifests it packs share their config and layers objects.
+ */
+export function artifactPacker(options: Omit<PackOptions, 'subject'>): (subject: Descriptor | undefined) => PackedManifest {
   const annotations = { ...(options.annotations ?? {}) };
   if (!(ANNOTATION_CREATED in annotations)) annotations[ANNOTATION_CREATED] = createdTimestamp((options.now ?? (() => new Date()))());
   const v11 = options.artifactType !== undefined;
   const config = options.config ? copyJson(options.config) : emptyDescriptor(options.configAnnotations);
-  const manifest: ImageManifest = {
+  const common: ImageManifest = {
     schemaVersion: 2,
     mediaType: MediaType.ImageManifest,
     ...(v11 ? { artifactType: options.artifactType } : {}),
     config,
     layers: options.layers.length > 0 || !v11 ? options.layers.map(copyJson) : [emptyDescriptor()],
-    ...(options.subject ? { subject: { mediaType: options.subject.mediaType, digest: options.subject.digest, size: options.subject.size } } : {}),
     annotations,
   };
-  const raw = encodeManifest(manifest);
+  const encode = manifestSubjectEncoder(common);
   // As the manifest holds them (Go sorts map keys), so printed descriptors read the same.
-  const sorted = Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const desc: Descriptor = { mediaType: MediaType.ImageManifest, digest: digestOf(raw), size: raw.length, annotations: sorted, artifactType: options.artifactType ?? config.mediaType };
-  return { manifest, raw, desc };
+  const sorted = Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const artifactType = options.artifactType ?? config.mediaType;
+  return (subject) => {
+    // Key order as before: subject between layers and annotations.
+    const { annotations: own, ...rest } = common;
+    const manifest: ImageManifest = { ...rest, ...(subject ? { subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size } } : {}), annotations: { ...own } };
+    const raw = encode(manifest.subject);
+    const desc: Descriptor = { mediaType: MediaType.ImageManifest, digest: digestOf(raw), size: raw.length, annotations: Object.fromEntries(sorted), artifactType };
+    return { manifest, raw, desc };
+  };
 }
 
 /**
