@@ -16,6 +16,9 @@ describe('digest', () => {
     [`md5:${'a'.repeat(32)}`, false],
     ['sha256', false],
     ['', false],
+    // isDigest's quick answers agree with parseDigest: a tag, a digest with a trailing newline.
+    ['v1.0', false],
+    [`sha256:${'a'.repeat(64)}\n`, false],
   ];
   for (const [input, ok] of cases) {
     it(`${ok ? 'accepts' : 'refuses'} ${JSON.stringify(input).slice(0, 40)}`, () => {
