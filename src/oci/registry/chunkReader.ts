@@ -1,10 +1,23 @@
-import type { Readable } from 'node:stream';
+import { getDefaultHighWaterMark, type Readable } from 'node:stream';
 import { OciError } from '../errors';
+import { giveBack, holdAnother } from '../lentBuffers';
+
+/**
+ * The smallest piece given back for reuse (lentBuffers.ts) once undici asks for the next one. undici sends an
+ * iterable body by writing each piece to the socket and, when the write says the socket is full, waiting for
+ * its 'drain' before it asks for the next piece. A write says so whenever what is queued reaches the socket's
+ * highWaterMark (64 KiB for undici's plain sockets, 16 KiB for TLS), and 'drain' comes only when the queue is
+ * empty: every byte of a piece at least that large is with the kernel before the next is asked for. A smaller
+ * piece may still be queued then: it is left to the garbage collector. Twice the mark, in case a socket is
+ * made with a larger one.
+ */
+const GIVE_BACK_MIN = 2 * Math.max(64 << 10, getDefaultHighWaterMark(false));
 
 /**
  * Cuts one stream into consecutive pieces of given lengths, for chunked uploads: each piece is an
  * async iterable that reads just its share of the source, so nothing is held in memory but one chunk
- * of the source's own buffering.
+ * of the source's own buffering. `take`'s iterable must go to undici as a request body as it is (not
+ * wrapped in a stream, which would read ahead): it gives each piece back when asked for the next.
  */
 export class ChunkReader {
   private readonly iterator: AsyncIterator<Buffer | string>;
@@ -25,11 +38,17 @@ export class ChunkReader {
         buf = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
       }
       if (buf.length > remaining) {
+        // Two pieces of one lent buffer now, each given back on its own.
+        holdAnother(buf);
         this.pending = buf.subarray(remaining);
         buf = buf.subarray(0, remaining);
       }
       remaining -= buf.length;
-      if (buf.length) yield buf;
+      if (buf.length) {
+        yield buf;
+        // Asked for the next piece (not stopped: a return() does not come here), so done with this one.
+        if (buf.length >= GIVE_BACK_MIN) giveBack(buf);
+      }
     }
   }
 
