@@ -1,5 +1,5 @@
-import type { promises as fs } from 'node:fs';
-import { Readable } from 'node:stream';
+import { promises as fs } from 'node:fs';
+import { addAbortSignal, Readable } from 'node:stream';
 import { BufferPool } from './lentBuffers';
 
 // Big enough that a read costs little beside hashing and sending it, small enough that the few a transfer
@@ -14,22 +14,22 @@ export const readPool = new BufferPool(POOLED_CHUNK, 32);
  * buffers lent from a shared pool (see lentBuffers.ts): a consumer that gives them back lets the next read
  * reuse them. Closes the file when done or destroyed.
  */
-export function pooledReadStream(fh: fs.FileHandle, position: number, length: number | undefined): Readable {
+export function pooledReadStream(fh: fs.FileHandle, position: number, length: number | undefined, pool = readPool): Readable {
   let offset = position;
   let left = length ?? Infinity;
   return new Readable({
     // One buffer read ahead of the consumer, as a file stream with this highWaterMark does.
-    highWaterMark: POOLED_CHUNK,
+    highWaterMark: pool.size,
     read() {
       if (left <= 0) {
         this.push(null);
         return;
       }
-      const buf = readPool.take();
+      const buf = pool.take();
       fh.read(buf, 0, Math.min(buf.length, left), offset).then(
         ({ bytesRead }) => {
           if (bytesRead === 0) {
-            readPool.untake(buf);
+            pool.untake(buf);
             this.push(null);
             return;
           }
@@ -47,4 +47,15 @@ export function pooledReadStream(fh: fs.FileHandle, position: number, length: nu
       );
     },
   });
+}
+
+// push and attach read one file at a time in 1 MiB reads: fewer, larger reads keep one pass near the floor, and
+// a layout's temp file is written in the same large pieces.
+export const filePool = new BufferPool(1 << 20, 8);
+
+/** A whole file in pooled 1 MiB buffers (see pooledReadStream), stopped by `signal`. */
+export async function pooledFileStream(path: string, signal?: AbortSignal): Promise<Readable> {
+  signal?.throwIfAborted();
+  const stream = pooledReadStream(await fs.open(path, 'r'), 0, undefined, filePool);
+  return signal ? addAbortSignal(signal, stream) : stream;
 }

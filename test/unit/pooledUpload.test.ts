@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { Descriptor } from '../../src/oci/descriptor';
 import { digestOf } from '../../src/oci/digest';
 import { copyGraph } from '../../src/oci/copy';
-import { readPool, POOLED_CHUNK } from '../../src/oci/pooledRead';
+import { filePool, readPool, POOLED_CHUNK } from '../../src/oci/pooledRead';
+import { pushArtifact } from '../../src/oci/artifacts/push';
 import { MediaType } from '../../src/oci/mediaType';
 import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
 import { closeDefaultAgents } from '../../src/oci/registry/client';
 import { startOciServer, type OciServer } from '../integration/support';
-import { cleanupTemps, newLayout, pushBlob, pushManifest } from './builders';
+import { cleanupTemps, newLayout, pushBlob, pushManifest, tempDir } from './builders';
 
 /**
  * A TCP relay that reads from the client a little at a time, so the client's socket fills and its writes
@@ -87,6 +90,28 @@ describe('copy to a registry with pooled read buffers', () => {
     // A multiple of the buffer, as the default 32 MiB is: reused, not one fresh buffer per read, but the few in
     // flight at once (three uploads at a time, each a few stages deep).
     const made = await sent('even', POOLED_CHUNK * 4);
+    assert.ok(made < reads / 2, `${made} buffers made for ${reads} reads`);
+  });
+
+  it('pushes files byte for byte while the registry reads slowly, reusing the read buffers', async function () {
+    this.timeout(60_000);
+    const dir = tempDir();
+    const files = [0, 1, 2, 3, 4, 5].map((i) => {
+      const path = join(dir, `f${i}.bin`);
+      const bytes = randomBytes(4 * filePool.size + 12_345 * (i + 1));
+      writeFileSync(path, bytes);
+      return { path, bytes };
+    });
+    const reads = files.reduce((n, f) => n + Math.ceil(f.bytes.length / filePool.size), 0);
+    const before = filePool.created;
+    const repo = new RemoteRepository(new RegistryClient(relay.host, { plainHttp: true }), 'files');
+    const result = await pushArtifact(repo, { tags: ['v1'], files: files.map((f) => ({ path: f.path })), disablePathValidation: true });
+    assert.equal(result.manifest.layers.length, files.length);
+    for (const [i, layer] of result.manifest.layers.entries()) {
+      const stored = server.repo('files').blobs.get(layer.digest);
+      assert.ok(stored?.equals(files[i]!.bytes), `file ${i} byte for byte`);
+    }
+    const made = filePool.created - before;
     assert.ok(made < reads / 2, `${made} buffers made for ${reads} reads`);
   });
 });

@@ -1,17 +1,7 @@
-import { getDefaultHighWaterMark, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { OciError } from '../errors';
-import { giveBack, holdAnother } from '../lentBuffers';
-
-/**
- * The smallest piece given back for reuse (lentBuffers.ts) once undici asks for the next one. undici sends an
- * iterable body by writing each piece to the socket and, when the write says the socket is full, waiting for
- * its 'drain' before it asks for the next piece. A write says so whenever what is queued reaches the socket's
- * highWaterMark (64 KiB for undici's plain sockets, 16 KiB for TLS), and 'drain' comes only when the queue is
- * empty: every byte of a piece at least that large is with the kernel before the next is asked for. A smaller
- * piece may still be queued then: it is left to the garbage collector. Twice the mark, in case a socket is
- * made with a larger one.
- */
-const GIVE_BACK_MIN = 2 * Math.max(64 << 10, getDefaultHighWaterMark(false));
+import { holdAnother } from '../lentBuffers';
+import { pieceSent } from './sentPieces';
 
 /**
  * Cuts one stream into consecutive pieces of given lengths, for chunked uploads: each piece is an
@@ -46,8 +36,8 @@ export class ChunkReader {
       remaining -= buf.length;
       if (buf.length) {
         yield buf;
-        // Asked for the next piece (not stopped: a return() does not come here), so done with this one.
-        if (buf.length >= GIVE_BACK_MIN) giveBack(buf);
+        // Asked for the next piece (a return() does not come here).
+        pieceSent(buf);
       }
     }
   }
