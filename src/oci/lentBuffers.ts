@@ -17,7 +17,9 @@ interface Loan {
 const loans = new WeakMap<ArrayBuffer, Loan>();
 
 export class BufferPool {
-  private readonly free: Buffer[] = [];
+  // Held weakly: a long-lived process (the extension host) does not keep idle buffers after a transfer; during
+  // one, a buffer given back is taken again long before a garbage collection could drop it.
+  private readonly free: Array<WeakRef<ArrayBuffer>> = [];
   /** Buffers made so far (not reused): for tests and measurements. */
   created = 0;
 
@@ -26,13 +28,16 @@ export class BufferPool {
 
   /** A buffer of `size` bytes lent to one holder: reused if one was given back, else new. */
   take(): Buffer {
-    let buf = this.free.pop();
-    if (!buf) {
-      buf = Buffer.allocUnsafeSlow(this.size);
-      this.created++;
-    }
+    let ab: ArrayBuffer | undefined;
+    while (!ab && this.free.length) ab = this.free.pop()!.deref();
+    const buf = ab ? Buffer.from(ab, 0, this.size) : this.make();
     loans.set(buf.buffer as ArrayBuffer, { pool: this, holders: 1 });
     return buf;
+  }
+
+  private make(): Buffer {
+    this.created++;
+    return Buffer.allocUnsafeSlow(this.size);
   }
 
   /** For the reader: the buffer it took and did not hand on (a read at the end of the file). */
@@ -40,14 +45,9 @@ export class BufferPool {
     giveBack(buf);
   }
 
-  /** Buffers waiting for reuse: for tests. */
-  get idle(): number {
-    return this.free.length;
-  }
-
   /** @internal */
   restore(ab: ArrayBuffer): void {
-    if (this.free.length < this.keep) this.free.push(Buffer.from(ab, 0, this.size));
+    if (this.free.length < this.keep) this.free.push(new WeakRef(ab));
   }
 }
 
