@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { Descriptor } from '../../src/oci/descriptor';
@@ -113,5 +113,38 @@ describe('copy to a registry with pooled read buffers', () => {
     }
     const made = filePool.created - before;
     assert.ok(made < reads / 2, `${made} buffers made for ${reads} reads`);
+  });
+});
+
+describe('into a layout with pooled read buffers', () => {
+  after(cleanupTemps);
+
+  it('copies layout -> layout and pushes files to a layout byte for byte, reusing the read buffers', async function () {
+    this.timeout(60_000);
+    const src = await newLayout();
+    const blobs = [0, 1, 2, 3, 4, 5].map((i) => randomBytes(8 * POOLED_CHUNK + 12_345 * (i + 1)));
+    const layers: Descriptor[] = [];
+    for (const b of blobs) layers.push(await pushBlob(src, b, MediaType.ImageLayerGzip));
+    const config = await pushBlob(src, '{}', MediaType.ImageConfig);
+    const root = await pushManifest(src, { schemaVersion: 2, mediaType: MediaType.ImageManifest, config, layers });
+    const dst = await newLayout();
+    let before = readPool.created;
+    await copyGraph(src, dst, root, { concurrency: 3 });
+    for (const [i, desc] of layers.entries()) assert.ok((await dst.fetchBytes(desc)).equals(blobs[i]!), `blob ${i} byte for byte`);
+    const reads = blobs.reduce((n, b) => n + Math.ceil(b.length / POOLED_CHUNK), 0);
+    assert.ok(readPool.created - before < reads / 2, `${readPool.created - before} buffers made for ${reads} reads`);
+
+    const dir = tempDir();
+    const files = [0, 1, 2, 3].map((i) => {
+      const path = join(dir, `f${i}.bin`);
+      writeFileSync(path, randomBytes(3 * filePool.size + 777 * (i + 1)));
+      return path;
+    });
+    before = filePool.created;
+    const result = await pushArtifact(dst, { tags: ['files'], files: files.map((path) => ({ path })), disablePathValidation: true });
+    for (const [i, layer] of result.manifest.layers.entries()) {
+      assert.ok((await dst.fetchBytes(layer)).equals(readFileSync(files[i]!)), `file ${i} byte for byte`);
+    }
+    assert.ok(filePool.created - before <= 4, `${filePool.created - before} buffers made for 16 reads`);
   });
 });
