@@ -46,6 +46,17 @@ async function startSlowRelay(upstream: string): Promise<{ host: string; stop():
   };
 }
 
+/** A layout holding an image of six layers of distinct random content, each `buffers` read buffers and a bit (not a multiple). */
+async function imageOf(buffers: number) {
+  const layout = await newLayout();
+  const blobs = [0, 1, 2, 3, 4, 5].map((i) => randomBytes(buffers * POOLED_CHUNK + 12_345 * (i + 1)));
+  const layers: Descriptor[] = [];
+  for (const b of blobs) layers.push(await pushBlob(layout, b, MediaType.ImageLayerGzip));
+  const config = await pushBlob(layout, '{}', MediaType.ImageConfig);
+  const root = await pushManifest(layout, { schemaVersion: 2, mediaType: MediaType.ImageManifest, config, layers });
+  return { layout, blobs, layers, root };
+}
+
 describe('copy to a registry with pooled read buffers', () => {
   let server: OciServer;
   let relay: Awaited<ReturnType<typeof startSlowRelay>>;
@@ -62,15 +73,9 @@ describe('copy to a registry with pooled read buffers', () => {
 
   it('sends every blob byte for byte while the registry reads slowly, reusing the read buffers', async function () {
     this.timeout(60_000);
-    const layout = await newLayout();
-    // Distinct random content, sizes not multiples of the read buffer, so buffers given back by one blob's
-    // upload are read into for another's (a buffer given back while still queued would corrupt that blob:
-    // giving each back when it is handed to undici, not when the next is asked for, fails here).
-    const blobs = [0, 1, 2, 3, 4, 5].map((i) => randomBytes(16 * POOLED_CHUNK + 12_345 * (i + 1)));
-    const layers: Descriptor[] = [];
-    for (const b of blobs) layers.push(await pushBlob(layout, b, MediaType.ImageLayerGzip));
-    const config = await pushBlob(layout, '{}', MediaType.ImageConfig);
-    const root = await pushManifest(layout, { schemaVersion: 2, mediaType: MediaType.ImageManifest, config, layers });
+    // Buffers given back by one blob's upload are read into for another's (a buffer given back while still
+    // queued would corrupt that blob: giving each back when it is handed to undici fails here).
+    const { layout, blobs, layers, root } = await imageOf(16);
     const reads = blobs.reduce((n, b) => n + Math.ceil(b.length / POOLED_CHUNK), 0);
     const sent = async (name: string, chunkSize: number) => {
       const repo = new RemoteRepository(new RegistryClient(relay.host, { plainHttp: true }), name, { chunkSize });
@@ -121,12 +126,7 @@ describe('into a layout with pooled read buffers', () => {
 
   it('copies layout -> layout and pushes files to a layout byte for byte, reusing the read buffers', async function () {
     this.timeout(60_000);
-    const src = await newLayout();
-    const blobs = [0, 1, 2, 3, 4, 5].map((i) => randomBytes(8 * POOLED_CHUNK + 12_345 * (i + 1)));
-    const layers: Descriptor[] = [];
-    for (const b of blobs) layers.push(await pushBlob(src, b, MediaType.ImageLayerGzip));
-    const config = await pushBlob(src, '{}', MediaType.ImageConfig);
-    const root = await pushManifest(src, { schemaVersion: 2, mediaType: MediaType.ImageManifest, config, layers });
+    const { layout: src, blobs, layers, root } = await imageOf(8);
     const dst = await newLayout();
     let before = readPool.created;
     await copyGraph(src, dst, root, { concurrency: 3 });
