@@ -48,6 +48,8 @@ export async function stageUpload(client: RegistryClient, repository: string, co
     if (sourceError) throw sourceError;
     location = locationOf(patch, what, location);
   } catch (err) {
+    // A request that failed before undici read the body leaves the source open: nothing will read it now.
+    content.destroy();
     await cancel();
     throw sourceError ?? err;
   }
