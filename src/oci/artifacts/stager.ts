@@ -2,8 +2,9 @@ import { createReadStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import type { Descriptor } from '../descriptor';
 import { OciError } from '../errors';
+import { pooledFileStream } from '../pooledRead';
 import type { OpOptions, StagedBlob, Target } from '../target';
-import { checkUnchanged, createStaging, packDirectory, stageDirectory, stageFile, statSource, type StagedContent, type StageOptions, type Staging, SOURCE_CHUNK } from './files';
+import { checkUnchanged, createStaging, packDirectory, stageDirectory, stageFile, statSource, type StagedContent, type StageOptions, type Staging } from './files';
 
 /**
  * How push and attach read each file once: hashed as it is written into the target's staging (`Target.stage`:
@@ -86,7 +87,8 @@ function targetStager(target: Target, options: StageOptions): Stager {
     async file(path) {
       const before = await statSource(path);
       if (!before.isFile()) throw new OciError('INVALID_ARGUMENT', `${path}: not a regular file`);
-      const source = createReadStream(path, { signal: options.signal, highWaterMark: SOURCE_CHUNK });
+      // Pooled buffers: a registry's upload gives each back once sent (a layout's temp file leaves them to the GC).
+      const source = await pooledFileStream(path, options.signal);
       const count = counting(path, options.onProgress);
       source.on('error', (err) => count.destroy(err));
       count.on('close', () => source.destroy()); // a target that stops reading does not leave the file open

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Descriptor, ImageIndex } from '../descriptor';
 import { OciError } from '../errors';
+import { giveBack } from '../lentBuffers';
 import { readCapped } from '../readCapped';
 import { emptyIndex, encodeIndexJson } from './indexFile';
 import { indexJsonPartsFrom, type IndexFileState } from './indexSplice';
@@ -380,6 +381,8 @@ export async function ingestStream(
       const pending = writeAll(fh, chunk).catch((err) => Promise.reject(failed(err)));
       hash.update(chunk);
       await pending;
+      // Written and hashed: its read buffer may be read into again (lentBuffers.ts).
+      giveBack(chunk);
       unflushed += chunk.length;
       if (unflushed >= FLUSH_EVERY && !flushing) {
         // Start writing back what is written so far while hashing goes on, so the final fsync

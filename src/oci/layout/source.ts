@@ -1,7 +1,8 @@
-import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync, promises as fs } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync, promises as fs } from 'node:fs';
 import { join, resolve as resolvePath, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { OciError } from '../errors';
+import { POOLED_CHUNK, pooledReadStream } from '../pooledRead';
 import { indexTar, lookupTar, type TarIndex } from './tar';
 
 /** Returned by readFile when the file is larger than the caller accepts. */
@@ -22,16 +23,14 @@ export interface LayoutSource {
   createStream(rel: string, expectedSize?: number): Promise<Readable | undefined>;
 }
 
-// Large reads: blobs are often layers, and 64 KiB chunks cost several times more syscalls and callbacks.
-export const READ_CHUNK = 1 << 20;
-
 /**
  * The read buffer for a file of `expectedSize` bytes: no larger than the file (plus the byte that finds its end),
- * so copying 2,000 blobs of 4 KiB does not allocate (and collect) two 1 MiB buffers for each.
+ * so copying 2,000 blobs of 4 KiB does not allocate (and collect) a large buffer for each; big files are read
+ * in pooled buffers (pooledRead.ts).
  */
 export function readChunkFor(expectedSize: number | undefined): number {
-  if (expectedSize === undefined || !Number.isSafeInteger(expectedSize) || expectedSize < 0) return READ_CHUNK;
-  return Math.min(READ_CHUNK, Math.max(expectedSize + 1, 16 << 10));
+  if (expectedSize === undefined || !Number.isSafeInteger(expectedSize) || expectedSize < 0) return POOLED_CHUNK;
+  return Math.min(POOLED_CHUNK, Math.max(expectedSize + 1, 16 << 10));
 }
 /**
  * Files up to this size (manifests, configs, index.json) are read synchronously: listing a big layout
@@ -128,7 +127,7 @@ export class DirSource implements LayoutSource {
       if (isMissing(err)) return undefined;
       throw err;
     }
-    return fh.createReadStream({ highWaterMark: readChunkFor(expectedSize) });
+    return streamOf(fh, 0, undefined, expectedSize);
   }
 }
 
@@ -173,9 +172,19 @@ export class TarSource implements LayoutSource {
     const entry = lookupTar(this.index, rel);
     if (!entry) return undefined;
     if (entry.size === 0) return Readable.from([]);
-    // Only this member's bytes: `end` is inclusive.
-    return createReadStream(this.file, { start: entry.offset, end: entry.offset + entry.size - 1, highWaterMark: readChunkFor(entry.size) });
+    return streamOf(await fs.open(this.file, 'r'), entry.offset, entry.size, entry.size);
   }
+}
+
+/**
+ * A stream of the file's bytes from `position` (`length` of them, or to the end): a big file in pooled
+ * buffers (its consumer may give them back for reuse), a small one in one buffer of its size.
+ */
+function streamOf(fh: fs.FileHandle, position: number, length: number | undefined, expectedSize: number | undefined): Readable {
+  const chunk = readChunkFor(expectedSize);
+  if (chunk >= POOLED_CHUNK) return pooledReadStream(fh, position, length);
+  // `end` is inclusive.
+  return fh.createReadStream({ start: position, ...(length === undefined ? {} : { end: position + length - 1 }), highWaterMark: chunk });
 }
 
 /** Up to `limit` bytes from the start; undefined when `fd` is a folder. */

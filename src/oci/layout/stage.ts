@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { OpOptions, StagedBlob } from '../target';
+import { giveBack } from '../lentBuffers';
 import { openInFolder, refreshTime, removeIfEmpty } from './atomicFiles';
 
 /**
@@ -23,6 +24,8 @@ export async function stageIntoLayout(tmpDir: string, finalPath: (digest: string
       while (offset < chunk.length) offset += (await fh.write(chunk, offset, chunk.length - offset)).bytesWritten;
       hash.update(chunk);
       size += chunk.length;
+      // Written and hashed: its read buffer may be read into again (lentBuffers.ts).
+      giveBack(chunk);
     }
     await fh.sync();
   } catch (err) {

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { repositoryScope } from '../auth/scope';
 import type { Descriptor } from '../descriptor';
 import { verifyBytes } from '../digest';
@@ -60,7 +60,7 @@ export async function uploadBlob(
       const reader = new ChunkReader(body, what);
       try {
         const put = await client.expect(
-          { method: 'PUT', url: withDigest(session.location, desc.digest), headers: octetHeaders(desc.size), body: Readable.from(reader.take(desc.size), { objectMode: false }), scopes, signal: options.signal },
+          { method: 'PUT', url: withDigest(session.location, desc.digest), headers: octetHeaders(desc.size), body: reader.take(desc.size), scopes, signal: options.signal },
           [201, 204],
           what,
         );
@@ -117,7 +117,7 @@ async function uploadChunks(
             method: 'PATCH',
             url: session.location,
             headers: { ...octetHeaders(length), 'content-range': `${offset}-${offset + length - 1}` },
-            body: Readable.from(reader.take(length), { objectMode: false }),
+            body: reader.take(length),
             scopes: ctx.scopes,
             signal: ctx.signal,
           },

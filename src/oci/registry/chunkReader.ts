@@ -1,10 +1,13 @@
 import type { Readable } from 'node:stream';
 import { OciError } from '../errors';
+import { holdAnother } from '../lentBuffers';
+import { pieceSent } from './sentPieces';
 
 /**
  * Cuts one stream into consecutive pieces of given lengths, for chunked uploads: each piece is an
  * async iterable that reads just its share of the source, so nothing is held in memory but one chunk
- * of the source's own buffering.
+ * of the source's own buffering. `take`'s iterable must go to undici as a request body as it is (not
+ * wrapped in a stream, which would read ahead): it gives each piece back when asked for the next.
  */
 export class ChunkReader {
   private readonly iterator: AsyncIterator<Buffer | string>;
@@ -25,11 +28,17 @@ export class ChunkReader {
         buf = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
       }
       if (buf.length > remaining) {
+        // Two pieces of one lent buffer now, each given back on its own.
+        holdAnother(buf);
         this.pending = buf.subarray(remaining);
         buf = buf.subarray(0, remaining);
       }
       remaining -= buf.length;
-      if (buf.length) yield buf;
+      if (buf.length) {
+        yield buf;
+        // Asked for the next piece (a return() does not come here).
+        pieceSent(buf);
+      }
     }
   }
 

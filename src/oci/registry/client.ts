@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 
 // undici takes tens of milliseconds to load: only commands that talk to a registry should pay for it.
@@ -90,7 +90,8 @@ export interface RetryInfo {
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_CONNECTIONS = 8;
 
-export type RequestBody = Buffer | Uint8Array | string | Readable;
+/** A stream or an async iterable (sent as it comes, once) or bytes (sent again on a retry or a redirect). */
+export type RequestBody = Buffer | Uint8Array | string | Readable | AsyncIterable<Uint8Array>;
 
 export interface RegistryRequest {
   method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
@@ -188,7 +189,7 @@ export class RegistryClient {
    */
   async send(req: RegistryRequest): Promise<RegistryResponse> {
     const url = new URL(req.url, this.baseUrl).toString();
-    const replayable = req.body === undefined || !(req.body instanceof Readable);
+    const replayable = isReplayable(req.body);
     let authorization = await this.authorizer.headerFor(this.registry, req.scopes, req.signal);
     let answeredChallenge = false;
     for (let attempt = 0; ; attempt++) {
@@ -270,7 +271,8 @@ export class RegistryClient {
         path: `${target.pathname}${target.search}`,
         method: currentMethod as Dispatcher.HttpMethod,
         headers: currentHeaders,
-        body: currentBody ?? null,
+        // undici sends async iterables too (its request.js), though its types name only streams.
+        body: (currentBody ?? null) as Dispatcher.DispatchOptions['body'],
         signal,
         // undici closes the connection after each HEAD by default (for servers that wrongly send a body);
         // registries answer HEAD properly, and existence checks are most of a no-op copy's requests.
@@ -286,7 +288,7 @@ export class RegistryClient {
       };
       const location = res.header('location');
       if (!followRedirects || !isRedirect(res.status) || !location || hop >= MAX_REDIRECTS) return res;
-      if (currentBody instanceof Readable) return res;
+      if (!isReplayable(currentBody)) return res;
       await r.body.dump().catch(() => undefined);
       const next = new URL(location, current);
       const from = new URL(current);
@@ -302,6 +304,11 @@ export class RegistryClient {
       current = next.toString();
     }
   }
+}
+
+/** Bytes can be sent again; a stream or an iterable is spent once sent. */
+function isReplayable(body: RequestBody | undefined): boolean {
+  return body === undefined || typeof body === 'string' || body instanceof Uint8Array;
 }
 
 function isRedirect(status: number): boolean {

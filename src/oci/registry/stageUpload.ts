@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { type Readable, Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { repositoryScope } from '../auth/scope';
 import { OciError } from '../errors';
 import type { OpOptions, StagedBlob } from '../target';
 import type { RegistryClient, RegistryResponse } from './client';
+import { pieceSent } from './sentPieces';
 
 /**
  * Streams content of unknown digest into an upload session (POST, then one streamed PATCH), hashing it as it
@@ -23,21 +24,23 @@ export async function stageUpload(client: RegistryClient, repository: string, co
       .catch(() => undefined);
   const hash = createHash('sha256');
   let size = 0;
-  const hashing = new Transform({
-    transform(chunk: Buffer, _e, done) {
-      hash.update(chunk);
-      size += chunk.length;
-      done(null, chunk);
-    },
-  });
   let sourceError: unknown;
   content.on('error', (err) => {
     sourceError = err;
-    hashing.destroy(err);
   });
+  // Hashed as sent; given to undici as an iterable, so each read buffer can go back for reuse once sent.
+  async function* hashing(): AsyncGenerator<Buffer> {
+    for await (const chunk of content) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      hash.update(buf);
+      size += buf.length;
+      yield buf;
+      pieceSent(buf);
+    }
+  }
   try {
     const patch = await client.expect(
-      { method: 'PATCH', url: location, headers: { 'content-type': 'application/octet-stream' }, body: content.pipe(hashing), scopes, signal: options.signal },
+      { method: 'PATCH', url: location, headers: { 'content-type': 'application/octet-stream' }, body: hashing(), scopes, signal: options.signal },
       [202, 204],
       what,
     );
@@ -45,6 +48,8 @@ export async function stageUpload(client: RegistryClient, repository: string, co
     if (sourceError) throw sourceError;
     location = locationOf(patch, what, location);
   } catch (err) {
+    // A request that failed before undici read the body leaves the source open: nothing will read it now.
+    content.destroy();
     await cancel();
     throw sourceError ?? err;
   }
