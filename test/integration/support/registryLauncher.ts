@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,15 +83,20 @@ export async function launchRegistry(auth: RegistryAuth = { mode: 'none' }): Pro
       authYaml,
     ].join('\n');
     writeFileSync(join(dir, 'config.yml'), config);
-    const child = track(spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', 'pipe'] }));
+    // Its log goes to a file, not a pipe: a caller that blocks its event loop (spawnSync of a CLI in a bench)
+    // would leave a pipe undrained, and once its 64 KiB filled (distribution logs every 404 of a HEAD at level
+    // error) the registry stopped answering until the caller's 60 s timeouts.
+    const logFile = join(dir, 'registry.log');
+    const log = openSync(logFile, 'w');
+    const child = track(spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', log] }));
+    closeSync(log);
     child.unref();
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => void (stderr += d.toString()));
-    (child.stderr as unknown as { unref?: () => void })?.unref?.();
+    const stderrOf = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
     const url = `http://127.0.0.1:${port}`;
     const up = await waitUntilUp(url, child);
     if (!up) {
       await stopProcess(child);
+      const stderr = stderrOf();
       if (tries < 3 && /address already in use/.test(stderr)) continue;
       rmSync(dir, { recursive: true, force: true });
       throw new Error(`docker-registry did not start on port ${port}: ${stderr.trim().slice(-500)}`);
