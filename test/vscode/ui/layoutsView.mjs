@@ -84,8 +84,17 @@ export async function expand(page, label, level) {
  * then Enter pressed: a click that lands while the menu is still settling can be swallowed by the menu.
  */
 export async function runFromContextMenu(page, label, level, title) {
-  await row(page, label, level).click({ button: 'right' });
   const menu = page.locator('.context-view .monaco-menu');
+  // A right-click focuses the row it lands on. A tree redrawn under the pointer (a refresh after the last
+  // command) can put another row there: then the menu is closed and the click made again.
+  for (let tries = 0; ; tries++) {
+    await row(page, label, level).click({ button: 'right' });
+    await menu.waitFor();
+    if (/\bfocused\b/.test((await row(page, label, level).getAttribute('class')) ?? '')) break;
+    if (tries === 3) throw new Error(`the context menu did not open on the row "${label}"`);
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'hidden' });
+  }
   const item = menu.locator('.action-item').filter({ has: page.locator('.action-label', { hasText: exactText(title) }) });
   await item.hover();
   await waitUntil(() => item.getAttribute('class'), (c) => /\bfocused\b/.test(c ?? ''), { what: `the menu item "${title}" to take the focus` });

@@ -23,6 +23,7 @@ export function readQuickInput(page) {
             description: text(r, '.quick-input-list-row .label-description'),
             detail: text(r, '.quick-input-list-label-meta .label-name'),
             checked: r.getAttribute('aria-checked') === null ? undefined : r.getAttribute('aria-checked') === 'true',
+            focused: r.classList.contains('focused'),
           }))
       : [];
     return {
@@ -35,6 +36,16 @@ export function readQuickInput(page) {
       rows,
     };
   });
+}
+
+/**
+ * In the workbench's file dialog, once a path is typed: waits until the dialog has caught up with it (the value
+ * shown, the file listed in its folder, no other row active), so Enter takes that file. Pressed sooner, Enter
+ * can take the row that was active before (`..`) and the dialog answers "Please select a file.".
+ */
+export function waitForTypedPath(page, path) {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return waitForQuickInput(page, (s) => s.value === path && s.rows.some((r) => r.label === name) && !s.rows.some((r) => r.focused && r.label !== name), `the path ${path} typed in the file dialog, listed, no other row active`);
 }
 
 /** Waits until the quick input shows what `check` wants; returns its state. */
