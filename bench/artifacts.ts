@@ -40,7 +40,8 @@ const call = (method, path, headers, body) => new Promise((resolve, reject) => {
 });
 (async () => {
   const at = await call('POST', '/v2/' + repo + '/blobs/uploads/', { 'content-length': '0' });
-  const next = await call('PATCH', new URL(at, 'http://' + host).pathname + new URL(at, 'http://' + host).search, { 'content-type': 'application/octet-stream', 'content-length': String(statSync(file).size) }, createReadStream(file, { highWaterMark: 1 << 20 }));
+  const upload = new URL(at, 'http://' + host);
+  const next = await call('PATCH', upload.pathname + upload.search, { 'content-type': 'application/octet-stream', 'content-length': String(statSync(file).size) }, createReadStream(file, { highWaterMark: 1 << 20 }));
   const url = new URL(next, 'http://' + host);
   url.searchParams.set('digest', digest);
   await call('PUT', url.pathname + url.search, { 'content-length': '0' });

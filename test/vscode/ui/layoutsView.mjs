@@ -79,10 +79,6 @@ export async function expand(page, label, level) {
   );
 }
 
-/**
- * Right-clicks the row and runs the context-menu item titled `title`. The item is hovered (which focuses it) and
- * then Enter pressed: a click that lands while the menu is still settling can be swallowed by the menu.
- */
 /** Waits until the Layouts view shows the same rows for a second (at most 10 s). */
 async function waitForSteadyRows(page) {
   const snapshot = () => layoutsPane(page).locator('.monaco-list-row').evaluateAll((rows) => rows.map((r) => r.textContent).join('\n'));
@@ -96,13 +92,17 @@ async function waitForSteadyRows(page) {
   }
 }
 
+/**
+ * Right-clicks the row and runs the context-menu item titled `title`. The item is hovered (which focuses it) and
+ * then Enter pressed: a click that lands while the menu is still settling can be swallowed by the menu.
+ */
 export async function runFromContextMenu(page, label, level, title) {
   const menu = page.locator('.context-view .monaco-menu');
-  // A right-click focuses the row it lands on. A tree redrawn under the pointer (a refresh after the last
-  // command) can put another row there: then the menu is closed and the click made again.
-  // And a tree that was just refreshed (after the last command changed the layout) is let settle first: a menu
-  // opened on a row the view is about to replace ran its command without the row (it then asked for a layout).
+  // A tree just refreshed (after the last command changed the layout) is let settle first: a menu opened on a row
+  // the view is about to replace ran its command without the row (it then asked for a layout).
   await waitForSteadyRows(page);
+  // A right-click focuses the row it lands on. A tree redrawn under the pointer can put another row there: then
+  // the menu is closed and the click made again.
   for (let tries = 0; ; tries++) {
     await row(page, label, level).click({ button: 'right' });
     await menu.waitFor();
