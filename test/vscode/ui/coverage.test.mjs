@@ -12,7 +12,7 @@ import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
 import { openWorkbench, resizeSidebar, sequentialSteps } from './harness.mjs';
 import { readLayout, referrersBySubject, REF_NAME } from './layoutOnDisk.mjs';
 import { childrenOf, expand, openManifoldView, readRows, runFromContextMenu, viewPane, waitForRows } from './layoutsView.mjs';
-import { answer, pickOne, waitForQuickInput, waitForQuickInputClosed, waitForTypedPath } from './quickInput.mjs';
+import { answer, pickOne, waitForQuickInput, waitForQuickInputClosed, waitForTypedPath, acceptTypedPath } from './quickInput.mjs';
 import { waitUntil } from './waits.mjs';
 
 const nls = JSON.parse(readFileSync(join(projectRoot, 'package.nls.json'), 'utf8'));
@@ -105,7 +105,7 @@ describe('Referrer coverage in the workbench', { timeout: 300_000 }, () => {
     await box.press('End');
     await box.pressSequentially(basename(file));
     await waitForTypedPath(page, file);
-    await page.keyboard.press('Enter');
+    await acceptTypedPath(page);
     const annotations = await answer(page, ''); // no annotations
     assert.doesNotMatch(annotations.title, /platform/i, 'the last question is about annotations');
     await waitForQuickInputClosed(page, 'the attach flow to take its last answer');

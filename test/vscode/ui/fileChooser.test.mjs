@@ -11,7 +11,7 @@ import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
 import { openWorkbench, sequentialSteps } from './harness.mjs';
 import { readLayout, referrersBySubject } from './layoutOnDisk.mjs';
 import { childrenOf, expand, openManifoldView, runFromContextMenu, waitForRows } from './layoutsView.mjs';
-import { answer, pickOne, waitForQuickInput, waitForQuickInputClosed, waitForTypedPath } from './quickInput.mjs';
+import { answer, pickOne, waitForQuickInput, waitForQuickInputClosed, waitForTypedPath, acceptTypedPath } from './quickInput.mjs';
 import { waitUntil } from './waits.mjs';
 
 const nls = JSON.parse(readFileSync(join(projectRoot, 'package.nls.json'), 'utf8'));
@@ -66,7 +66,7 @@ describe('File chooser start folder in the workbench', { timeout: 300_000 }, () 
     await box.press('End');
     await box.pressSequentially('sboms/app.spdx.json');
     await waitForTypedPath(page, join(sboms, 'app.spdx.json'));
-    await page.keyboard.press('Enter');
+    await acceptTypedPath(page);
     await answer(page, ''); // no annotations
     await waitForQuickInputClosed(page, 'the attach flow to take its last answer');
 

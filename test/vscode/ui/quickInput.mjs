@@ -48,6 +48,15 @@ export function waitForTypedPath(page, path) {
   return waitForQuickInput(page, (s) => s.value === path && s.rows.some((r) => r.label === name) && !s.rows.some((r) => r.focused && r.label !== name), `the path ${path} typed in the file dialog, listed, no other row active`);
 }
 
+/**
+ * Enter in the file dialog, then waits until the dialog has given way (its "Folder path" input gone): the empty
+ * input it shows meanwhile would otherwise pass for the next text prompt, and `answer` would press Enter there.
+ */
+export async function acceptTypedPath(page) {
+  await page.keyboard.press('Enter');
+  await waitForQuickInput(page, (s) => !s.visible || s.placeholder !== 'Folder path', 'the file dialog to take the typed path');
+}
+
 /** Waits until the quick input shows what `check` wants; returns its state. */
 export function waitForQuickInput(page, check, what, timeoutMs) {
   return waitUntil(() => readQuickInput(page), check, { what, timeoutMs });
