@@ -1,6 +1,6 @@
 // One index.json rewrite per command (issue 19, item 3): attach --recursive and index create batch their updates.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ANNOTATION_REF_NAME, type Descriptor } from '../../src/oci/descriptor';
 import { createIndex } from '../../src/oci/imageIndex';
@@ -118,5 +118,49 @@ describe('layout: one index.json rewrite per command', () => {
     release();
     const referrer = await late!;
     assert.deepEqual(indexEntries(store).map((d) => d.digest), [referrer.digest]);
+  });
+  it('reads inside a batch see one state of index.json, and this process\'s own writes; reads outside see the file as it is', async () => {
+    const store = await newLayout();
+    const a = await makeImage(store, { arch: 'amd64' });
+    const b = await makeImage(store, { arch: 'arm64' });
+    await store.tag(a, 'v1');
+    const other = await OciLayoutStore.open(store.location); // another process's view of the same layout
+    await store.batchIndexUpdates(async (batched) => {
+      assert.equal((await store.resolve('v1', batched)).digest, a.digest);
+      await other.tag(b, 'v1');
+      await other.tag(b, 'v2');
+      // Resolved against the state this batch first read: v1 still names a, v2 is not there yet.
+      assert.equal((await store.resolve('v1', batched)).digest, a.digest);
+      await assert.rejects(store.resolve('v2', batched), /v2: not found/);
+      // Outside the batch (no batch given), the file as it is now.
+      assert.equal((await store.resolve('v1')).digest, b.digest);
+      // A write this process makes at once (an untag is not held back) is seen, with the other's changes it was applied to.
+      await store.untag('v1', batched);
+      await assert.rejects(store.resolve('v1', batched), /v1: not found/);
+      assert.equal((await store.resolve('v2', batched)).digest, b.digest);
+    });
+    // Once the batch has ended, a new one reads the file afresh.
+    await other.tag(a, 'v4');
+    await store.batchIndexUpdates(async (batched) => assert.equal((await store.resolve('v4', batched)).digest, a.digest));
+  });
+
+  it('index create resolves its sources against one state of index.json', async () => {
+    const store = await newLayout();
+    const images = [await makeImage(store, { arch: 'amd64' }), await makeImage(store, { arch: 'arm64' })];
+    await store.tag(images[0]!, 'src');
+    // Another process moves the tag the second source names once the first is fetched (written at once, as a
+    // peer would: a new index.json renamed over the old): the index lists what 'src' named when create began.
+    const moved = join(store.location, 'moved.json');
+    const path = join(store.location, 'index.json');
+    writeFileSync(moved, readFileSync(path, 'utf8').replace(images[0]!.digest, images[1]!.digest));
+    const { index } = await createIndex(store, {
+      sources: ['src', 'src'],
+      push: false,
+      onEvent: (e) => {
+        if (e.type === 'fetched' && existsSync(moved)) renameSync(moved, path);
+      },
+    });
+    assert.equal((await store.resolve('src')).digest, images[1]!.digest); // the move did happen
+    assert.deepEqual(index.manifests.map((d) => d.digest), [images[0]!.digest, images[0]!.digest]);
   });
 });

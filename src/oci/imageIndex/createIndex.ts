@@ -4,7 +4,7 @@ import { encodeIndex } from '../encoding/goJson';
 import { checkManifestSize } from '../manifestLimit';
 import { OciError } from '../errors';
 import { MediaType, isValidMediaType } from '../mediaType';
-import type { OpOptions, Target } from '../target';
+import { inIndexBatch, type OpOptions, type Target } from '../target';
 import { childDescriptor, fetchManifest } from '../graph/childDescriptor';
 import type { IndexEventHandler } from './events';
 import { storeIndex } from './storeIndex';
@@ -37,6 +37,12 @@ export function checkArtifactType(artifactType: string | undefined): void {
 /** `manifest index create`: an index of the sources with their platforms, stored and tagged as oras does. */
 export async function createIndex(target: Target, options: CreateIndexOptions): Promise<IndexResult> {
   checkArtifactType(options.artifactType);
+  // One batch for the whole command: the sources are resolved against one reading of a layout's index.json,
+  // and the index is stored and tagged in one write of it.
+  return inIndexBatch(target, (batched) => createIn(target, { ...options, ...batched }), options);
+}
+
+async function createIn(target: Target, options: CreateIndexOptions): Promise<IndexResult> {
   const emit = options.onEvent ?? (() => {});
   const manifests: Descriptor[] = [];
   for (const source of options.sources) {

@@ -4,7 +4,7 @@ import { encodeIndex } from '../encoding/goJson';
 import { checkManifestSize } from '../manifestLimit';
 import { OciError } from '../errors';
 import { MediaType } from '../mediaType';
-import type { OpOptions, Target } from '../target';
+import { inIndexBatch, type OpOptions, type Target } from '../target';
 import type { AnnotationChanges } from './annotations';
 import { childDescriptor, fetchManifest } from '../graph/childDescriptor';
 import { checkArtifactType, type IndexResult } from './createIndex';
@@ -56,6 +56,11 @@ export async function updateIndex(target: Target, options: UpdateIndexOptions): 
   }
   checkArtifactType(options.artifactType);
   if (!hasRequestedChanges(options)) return { changed: false };
+  // As create does: the index and the sources added to it are resolved against one reading of index.json.
+  return inIndexBatch(target, (batched) => updateIn(target, { ...options, ...batched }), options);
+}
+
+async function updateIn(target: Target, options: UpdateIndexOptions): Promise<UpdateIndexResult> {
   const emit = options.onEvent ?? (() => {});
 
   emit({ type: 'fetching', ref: options.index });

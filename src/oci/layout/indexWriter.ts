@@ -34,12 +34,20 @@ class IndexBatch {
   readonly settled: Promise<void>[] = [];
   /** Once fn has ended: a call still running from it (a push fn did not wait for) is written as if unbatched. */
   closed = false;
+  /** The state of index.json this batch's reads last checked against the file (see LayoutIndex.read). */
+  seen: IndexCache | undefined;
   constructor(readonly index: LayoutIndex) {}
 }
 
+interface IndexCache {
+  key: string;
+  /** The file's bytes, or the pieces this process wrote it from. */
+  raw: Buffer | Buffer[];
+  view: IndexView;
+}
+
 export class LayoutIndex {
-  /** `raw`: the file's bytes, or the pieces this process wrote it from. */
-  private cache: { key: string; raw: Buffer | Buffer[]; view: IndexView } | undefined;
+  private cache: IndexCache | undefined;
   private pending: PendingUpdate[] = [];
   private updating: Promise<void> | undefined;
   /** How many times this process rewrote index.json through this object: for tests and the bench. */
@@ -56,8 +64,22 @@ export class LayoutIndex {
     this.path = join(location, INDEX_FILE);
   }
 
-  /** index.json as it is now (another process may have changed it): re-parsed only when the file changed. */
-  async read(): Promise<IndexView> {
+  /**
+   * index.json as it is now (another process may have changed it): re-parsed only when the file changed. Inside a
+   * batch (`options.indexBatch`), reads after its first use the state that one checked, unless this process has
+   * written the file since: a command's references are resolved against one state of index.json (as its one
+   * write at the end is applied to the state found then, under the lock), and `index create` with a thousand
+   * sources makes one stat, not a thousand.
+   */
+  async read(options?: OpOptions): Promise<IndexView> {
+    const batch = this.open(options?.indexBatch) ? options.indexBatch : undefined;
+    if (batch?.seen && batch.seen === this.cache) return batch.seen.view;
+    const view = await this.readNow();
+    if (batch) batch.seen = this.cache;
+    return view;
+  }
+
+  private async readNow(): Promise<IndexView> {
     const path = this.path;
     let st;
     try {

@@ -91,7 +91,7 @@ export class OciLayoutStore implements Target, IndexBatcher {
   async resolve(reference: string, options?: OpOptions): Promise<Descriptor> {
     options?.signal?.throwIfAborted();
     if (typeof reference !== 'string' || reference === '') throw new OciError('INVALID_ARGUMENT', 'missing reference');
-    const view = await this.readIndex();
+    const view = await this.readIndex(options);
     // Exact names first: index.json may hold names (full references) that are not tags.
     const named = view.byName.get(reference);
     if (named) return cloneDescriptor(named);
@@ -162,7 +162,7 @@ export class OciLayoutStore implements Target, IndexBatcher {
 
   async *tags(options?: OpOptions): AsyncIterable<string> {
     options?.signal?.throwIfAborted();
-    yield* [...(await this.readIndex()).byName.keys()].sort(compareStrings);
+    yield* [...(await this.readIndex(options)).byName.keys()].sort(compareStrings);
   }
 
   /**
@@ -171,7 +171,7 @@ export class OciLayoutStore implements Target, IndexBatcher {
    */
   async *taggedDescriptors(options?: OpOptions): AsyncIterable<{ tag: string; desc: Descriptor }> {
     options?.signal?.throwIfAborted();
-    const { byName } = await this.readIndex();
+    const { byName } = await this.readIndex(options);
     for (const tag of [...byName.keys()].sort(compareStrings)) yield { tag, desc: cloneDescriptor(byName.get(tag)!) };
   }
 
@@ -408,8 +408,8 @@ export class OciLayoutStore implements Target, IndexBatcher {
 
   // ---- index.json -------------------------------------------------------------------------
 
-  private readIndex(): Promise<IndexView> {
-    return this.fixedIndex ? Promise.resolve(this.fixedIndex) : this.index.read();
+  private readIndex(options?: OpOptions): Promise<IndexView> {
+    return this.fixedIndex ? Promise.resolve(this.fixedIndex) : this.index.read(options);
   }
 
   private updateIndex(mutate: IndexMutation, options?: OpOptions & { deferrable?: boolean }): Promise<void> {
