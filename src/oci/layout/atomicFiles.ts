@@ -1,13 +1,12 @@
 // The layout's file-level steps, each safe on its own: synced writes, temp files and renames into place, folder
 // syncs, the oci-layout file, the temp folder's sweep, errors that name what was written.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { closeSync, fsync, mkdirSync, openSync, promises as fs, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writevSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Descriptor, ImageIndex } from '../descriptor';
 import { OciError } from '../errors';
-import { giveBack } from '../lentBuffers';
 import { readCapped } from '../readCapped';
 import { emptyIndex, encodeIndexJson } from './indexFile';
 import { indexJsonPartsFrom, type IndexFileState } from './indexSplice';
@@ -15,6 +14,7 @@ import { withFileLock } from './lock';
 import { layoutWriteError } from './writeError';
 import { isMissing, TOO_LARGE } from './source';
 import { verifyBlob } from './verify';
+import { writeHashed } from './hashedWrite';
 
 export const OCI_LAYOUT_FILE = 'oci-layout';
 export const INDEX_FILE = 'index.json';
@@ -26,8 +26,6 @@ const OCI_LAYOUT_CONTENT = `{"imageLayoutVersion":"${LAYOUT_VERSION}"}`;
 // Registries refuse manifests over 4 MiB; a manifest is read into memory to be validated.
 export const MAX_MANIFEST_BYTES = 4 << 20;
 const STALE_TEMP_MS = 60 * 60 * 1000;
-// While a large blob streams in, its pages are written back every so often, so the final fsync has only the tail.
-const FLUSH_EVERY = 64 << 20;
 
 export function checkLayoutFile(raw: Buffer | undefined | typeof TOO_LARGE, where: string, location: string): void {
   if (!raw) throw new OciError('INVALID_LAYOUT', `${where}: missing; ${location} is not an OCI image layout`);
@@ -321,13 +319,6 @@ export function fileExists(path: string): boolean {
   }
 }
 
-export async function writeAll(fh: fs.FileHandle, data: Uint8Array): Promise<void> {
-  let offset = 0;
-  while (offset < data.byteLength) {
-    const { bytesWritten } = await fh.write(data, offset, data.byteLength - offset);
-    offset += bytesWritten;
-  }
-}
 
 export function readLimited(content: Readable, desc: Descriptor): Promise<Buffer> {
   return readCapped(content, Math.min(desc.size, MAX_MANIFEST_BYTES), (total) =>
@@ -367,34 +358,16 @@ export async function ingestStream(
 ): Promise<void> {
   const fh = await openInFolder(tmp).catch((err) => Promise.reject(failed(err)));
   let closed = false;
-  let flushing: Promise<void> | undefined;
   try {
-    const hash = createHash(algorithm);
-    let written = 0;
-    let unflushed = 0;
-    for await (const piece of content) {
-      signal?.throwIfAborted();
-      const chunk: Buffer = typeof piece === 'string' ? Buffer.from(piece) : piece;
-      written += chunk.length;
-      if (written > desc.size) throw sizeMismatch(desc, written, where, true);
-      // The write runs on the thread pool while this thread hashes the same chunk.
-      const pending = writeAll(fh, chunk).catch((err) => Promise.reject(failed(err)));
-      hash.update(chunk);
-      await pending;
-      // Written and hashed: its read buffer may be read into again (lentBuffers.ts).
-      giveBack(chunk);
-      unflushed += chunk.length;
-      if (unflushed >= FLUSH_EVERY && !flushing) {
-        // Start writing back what is written so far while hashing goes on, so the final fsync
-        // has only the tail left instead of the whole blob.
-        unflushed = 0;
-        // Its errors surface again in the final sync.
-        flushing = fh.datasync().catch(() => undefined).finally(() => (flushing = undefined));
-      }
-    }
-    await flushing;
+    const { hex, size: written } = await writeHashed(fh, content, algorithm, {
+      signal,
+      beforeWrite: (size) => {
+        if (size > desc.size) throw sizeMismatch(desc, size, where, true);
+      },
+      writeFailed: failed,
+    });
     if (written !== desc.size) throw sizeMismatch(desc, written, where);
-    const actual = `${algorithm}:${hash.digest('hex')}`;
+    const actual = `${algorithm}:${hex}`;
     if (actual !== desc.digest) {
       throw new OciError('DIGEST_MISMATCH', `blob ${desc.digest}${where}: content has digest ${actual}`);
     }
@@ -407,7 +380,6 @@ export async function ingestStream(
       throw failed(err);
     }
   } catch (err) {
-    await flushing;
     if (!closed) await fh.close().catch(() => undefined);
     removeTemp(tmp);
     throw err;

@@ -1,10 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { OpOptions, StagedBlob } from '../target';
-import { giveBack } from '../lentBuffers';
 import { openInFolder, refreshTime, removeIfEmpty } from './atomicFiles';
+import { writeHashed } from './hashedWrite';
 
 /**
  * Writes a stream into a temp file in `tmpDir`, hashing each chunk as it is written, then syncs it. `commit`
@@ -14,19 +14,10 @@ import { openInFolder, refreshTime, removeIfEmpty } from './atomicFiles';
 export async function stageIntoLayout(tmpDir: string, finalPath: (digest: string) => string, content: Readable, options: OpOptions = {}): Promise<StagedBlob> {
   const tmp = join(tmpDir, `stage-${process.pid}-${randomBytes(6).toString('hex')}`);
   const fh = await openInFolder(tmp);
-  const hash = createHash('sha256');
-  let size = 0;
+  let written: { hex: string; size: number };
   try {
-    for await (const piece of content) {
-      options.signal?.throwIfAborted();
-      const chunk: Buffer = typeof piece === 'string' ? Buffer.from(piece) : piece;
-      let offset = 0;
-      while (offset < chunk.length) offset += (await fh.write(chunk, offset, chunk.length - offset)).bytesWritten;
-      hash.update(chunk);
-      size += chunk.length;
-      // Written and hashed: its read buffer may be read into again (lentBuffers.ts).
-      giveBack(chunk);
-    }
+    // Written and hashed in one pass, synced in the background as it goes (writeHashed), as a blob of known digest is.
+    written = await writeHashed(fh, content, 'sha256', { signal: options.signal });
     await fh.sync();
   } catch (err) {
     await fh.close().catch(() => undefined);
@@ -34,7 +25,8 @@ export async function stageIntoLayout(tmpDir: string, finalPath: (digest: string
     throw err;
   }
   await fh.close();
-  const digest = `sha256:${hash.digest('hex')}`;
+  const { size } = written;
+  const digest = `sha256:${written.hex}`;
   let done = false;
   return {
     digest,
