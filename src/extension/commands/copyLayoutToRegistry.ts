@@ -12,6 +12,7 @@ import { reportDone } from '../ui/report';
 import { Cancelled } from '../ui/prompts';
 import { cancelledTagsCopyText, CopyTally } from '../present/copyText';
 import { pickDestination } from '../ui/destinationPick';
+import { rememberRepository } from './rememberRepository';
 
 export interface CopyLayoutResult {
   to: string;
@@ -37,10 +38,7 @@ export async function copyLayoutToRegistry(services: Services, arg?: unknown, an
   let pushed = 0;
   let existing = 0;
   const referrers = new Set<string>();
-  // As Copy to Registry: the registry and repository join the view once the registry has answered (taken the
-  // content, or asked for credentials so Sign In names it); a mistyped one is not kept.
-  // (addRepository adds the registry too when it is not there yet.)
-  const remember = () => services.registries.addRepository(ref.registry, ref.repository);
+  const remember = () => rememberRepository(services, ref);
   const tally = new CopyTally();
   let aborted = false;
   try {

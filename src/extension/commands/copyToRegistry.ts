@@ -12,6 +12,7 @@ import { copyWithProgress } from '../ui/copyProgress';
 import { pickDestination } from '../ui/destinationPick';
 import { askCopyPlatforms, subsetText } from './copyPlatforms';
 import { askCopyReferrers } from './copyReferrers';
+import { rememberRepository } from './rememberRepository';
 
 /**
  * `manifold.copyToRegistry`: copies a layout's or a registry's tag (or manifest) with everything below it and,
@@ -33,10 +34,7 @@ export async function copyToRegistry(services: Services, arg?: unknown, answers?
   const tag = ref.tag;
   const shown = formatRegistryReference(ref.registry, ref.repository, tag);
   const dst = services.registries.repository(ref.registry, ref.repository);
-  // A registry and repository join the view once the registry has answered: after the copy, or when it asks for
-  // credentials (so Sign In names it). A mistyped or unreachable one is not kept for good.
-  // (addRepository adds the registry too when it is not there yet.)
-  const remember = () => services.registries.addRepository(ref.registry, ref.repository);
+  const remember = () => rememberRepository(services, ref);
   let result;
   try {
     result = await copyWithProgress(title, source.target, source.reference, dst, [tag], services.registries.onDidRetry, { platforms, referrers, where: shown });

@@ -5,6 +5,7 @@ import type { Services } from '../services';
 import { layoutFrom, plainArgs } from './args';
 import { pickDestination } from '../ui/destinationPick';
 import { pullToLayout } from './pullToLayout';
+import { rememberRepository } from './rememberRepository';
 
 /**
  * `manifold.pullIntoLayout`: Pull into Layout from the layout's side (its node in the Layouts view, its folder in
@@ -20,7 +21,10 @@ export async function pullIntoLayout(services: Services, arg?: unknown, answers?
   const ref = parseRegistryReference(from);
   if (!ref.reference) throw new Error(l10n.t('Name the tag or digest to pull: {0}', `${ref.registry}/${ref.repository}:TAG`));
   const { tags, platforms, referrers, confirmed } = plain;
-  return pullToLayout(services, { registry: ref.registry, repository: ref.repository, reference: ref.reference, layout: layout.path, tags, platforms, referrers, confirmed });
+  const result = await pullToLayout(services, { registry: ref.registry, repository: ref.repository, reference: ref.reference, layout: layout.path, tags, platforms, referrers, confirmed });
+  // Pulled: a source typed in full joins the Registries view, as a copy's destination does (a failure or cancel threw above).
+  await rememberRepository(services, ref);
+  return result;
 }
 
 /** The first tags of a repository, for the pick (a tag beyond them is typed in full). */

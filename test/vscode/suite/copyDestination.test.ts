@@ -2,13 +2,15 @@ import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { copyWithProgress } from '../../../src/extension/ui/copyProgress';
+import { copy } from '../../../src/oci/copy';
 import { OciLayoutStore } from '../../../src/oci/layout';
 import { startOciServer, type OciServer } from '../../integration/support/ociServer';
 import { rows, useFixtures, type Fixtures } from './layoutFixtures';
 
 /**
  * Copy to Registry as a user meets it: the destination picked among the added repositories, an unreachable
- * registry named in the error, a repository with blobs but no tag listed as "No tags".
+ * registry named in the error, a repository with blobs but no tag listed as "No tags"; Pull into This Layout's
+ * source picked or typed (a typed one joins the view once pulled).
  */
 describe('Copy to Registry destination', () => {
   let f: Fixtures;
@@ -82,6 +84,42 @@ describe('Copy to Registry destination', () => {
     assert.ok(server.repo('picked/app').tags.has(tag), `${tag} is a tag of picked/app`);
     assert.equal(result.digest, server.repo('picked/app').tags.get(tag));
     assert.equal((await store.resolve('picked')).digest, result.digest);
+  });
+
+  it('Pull into This Layout with a source typed in full: once pulled, its repository joins the Registries view; a failed pull adds nothing', async () => {
+    // A repository the view does not list as added (the catalog shows it, unmarked): what a user types in the pick
+    // is handed on as `from`.
+    const typed = `${server.host}/typed/app:v1`;
+    await copy(await OciLayoutStore.open(f.demo), 'linux-amd64', f.services.registries.repository(server.host, 'typed/app'), ['v1'], { referrers: false });
+    const added = () => f.services.registries.entry(server.host)?.repositories ?? [];
+    const repositoryRow = async (name: string) => (await registryRows((await registryRows()).find((r) => r.label === server.host)?.node)).find((r) => r.label === name);
+    assert.ok(!added().includes('typed/app'));
+    assert.equal((await repositoryRow('typed/app'))?.contextValue, 'manifold:repository');
+
+    const dir = join(f.workspace, 'layouts', 'pulled-by-typing');
+    const store = await OciLayoutStore.open(dir, { create: true });
+    const result = await run<{ digest: string }>('manifold.pullIntoLayout', { layout: dir, from: typed }, { tags: ['typed'] });
+    assert.ok(result, 'pullIntoLayout returned nothing (see the Manifold log)');
+    assert.equal((await store.resolve('typed')).digest, server.repo('typed/app').tags.get('v1'));
+    assert.ok(added().includes('typed/app'), `added repositories of ${server.host}: ${added().join(', ')}`);
+    assert.equal((await repositoryRow('typed/app'))?.contextValue, 'manifold:repository+added');
+
+    // A tag the registry does not have: the pull fails, the repository is not kept.
+    const before = f.services.registries.list();
+    assert.equal(await run('manifold.pullIntoLayout', { layout: dir, from: `${server.host}/typo/app:v1` }, { tags: ['typo'] }), undefined);
+    assert.deepEqual(f.services.registries.list(), before);
+    assert.notEqual((await repositoryRow('typo/app'))?.contextValue, 'manifold:repository+added');
+    // A registry that cannot be reached: not added to the view either.
+    const settings = vscode.workspace.getConfiguration('manifold.registry');
+    await settings.update('retries', 0, vscode.ConfigurationTarget.Global);
+    try {
+      assert.equal(await run('manifold.pullIntoLayout', { layout: dir, from: '127.0.0.1:1/typo/app:v1' }, { tags: ['typo'] }), undefined);
+    } finally {
+      await settings.update('retries', undefined, vscode.ConfigurationTarget.Global);
+    }
+    assert.deepEqual(f.services.registries.list(), before);
+    assert.ok(!(await registryRows()).some((r) => r.label === '127.0.0.1:1'));
+    await assert.rejects(store.resolve('typo'));
   });
 
   it('copies without the referrers when told so: the image alone reaches the registry', async () => {

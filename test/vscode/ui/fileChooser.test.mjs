@@ -1,16 +1,17 @@
 // UI test: where the file chooser of Attach Artifact and Push Files starts, as a user sees it in the workbench's own
 // file dialog (code-server's quick input over the folders; its input shows the folder it is in). With index.json of
 // a layout open in the editor, the workbench alone would start inside that layout; Manifold starts at the workspace
-// folder, then at the folder files were last chosen from. Screenshots go to test-results/ (file-chooser-*.png).
+// folder, then at the folder files were last chosen from. Add Layout Folder's chooser keeps its own folder: the
+// workspace folder, then the one holding the layout last added. Screenshots go to test-results/ (file-chooser-*.png).
 // Run: node --test --test-concurrency=1 test/vscode/ui/fileChooser.test.mjs (after `npm run build`).
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
-import { openWorkbench, sequentialSteps } from './harness.mjs';
+import { openWorkbench, runFromPalette, sequentialSteps } from './harness.mjs';
 import { readLayout, referrersBySubject } from './layoutOnDisk.mjs';
-import { childrenOf, expand, openManifoldView, runFromContextMenu, waitForRows } from './layoutsView.mjs';
+import { childrenOf, expand, openManifoldView, readRows, runFromContextMenu, waitForRows } from './layoutsView.mjs';
 import { answer, pickOne, waitForQuickInput, waitForQuickInputClosed, waitForTypedPath, acceptTypedPath } from './quickInput.mjs';
 import { waitUntil } from './waits.mjs';
 
@@ -97,5 +98,35 @@ describe('File chooser start folder in the workbench', { timeout: 300_000 }, () 
     await waitForQuickInput(page, (s) => s.visible && !s.busy && s.value === `${sboms}/` && s.rows.some((r) => r.label === 'app.spdx.json'), `Push Files' file dialog on ${sboms}/`);
     await page.keyboard.press('Escape');
     await waitForQuickInputClosed(page, 'the file dialog to close');
+  });
+
+  step('Add Layout Folder opens on the workspace folder, not where the SBOM was chosen from; a layout typed there is added', async () => {
+    const page = wb.page;
+    // A layout outside the workspace, where Add Layout Folder is needed.
+    const kept = join(wb.tmp, 'stash', 'kept');
+    mkdirSync(join(kept, 'blobs', 'sha256'), { recursive: true });
+    writeFileSync(join(kept, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+    writeFileSync(join(kept, 'index.json'), '{"schemaVersion":2,"manifests":[]}');
+    await runFromPalette(page, `${nls['command.category']}: ${nls['command.addLayoutFolder.title']}`);
+    await waitForQuickInput(page, (s) => s.visible && !s.busy && s.value === `${wb.workspace.folder}/` && s.rows.some((r) => r.label === 'sboms'), `Add Layout Folder's dialog on ${wb.workspace.folder}/`);
+    await wb.screenshot('file-chooser-add-layout', page.locator('.quick-input-widget'));
+    const box = page.locator('.quick-input-widget .quick-input-box input');
+    await box.press('Control+A');
+    await box.pressSequentially(kept);
+    await waitForTypedPath(page, kept);
+    await acceptTypedPath(page);
+    await waitForRows(page, (r) => r.some((x) => x.level === 1 && x.label === 'kept'), 'the added layout kept');
+  });
+
+  step('the next Add Layout Folder opens in the folder that holds the layout added; Escape adds nothing', async () => {
+    const page = wb.page;
+    const stash = join(wb.tmp, 'stash');
+    await runFromPalette(page, `${nls['command.category']}: ${nls['command.addLayoutFolder.title']}`);
+    await waitForQuickInput(page, (s) => s.visible && !s.busy && s.value === `${stash}/` && s.rows.some((r) => r.label === 'kept'), `Add Layout Folder's dialog on ${stash}/`);
+    await wb.screenshot('file-chooser-add-layout-again', page.locator('.quick-input-widget'));
+    await page.keyboard.press('Escape');
+    await waitForQuickInputClosed(page, 'the file dialog to close');
+    const layouts = await readRows(page);
+    assert.deepEqual(layouts.filter((x) => x.level === 1).map((x) => x.label).sort(), ['app', 'kept']);
   });
 });
