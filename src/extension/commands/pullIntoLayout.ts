@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { isOciError } from '../../oci/errors';
 import { isFallbackTag } from '../../oci/reference';
 import { parseRegistryReference } from '../../oci/registry';
 import type { Services } from '../services';
@@ -21,8 +22,15 @@ export async function pullIntoLayout(services: Services, arg?: unknown, answers?
   const ref = parseRegistryReference(from);
   if (!ref.reference) throw new Error(l10n.t('Name the tag or digest to pull: {0}', `${ref.registry}/${ref.repository}:TAG`));
   const { tags, platforms, referrers, confirmed } = plain;
-  const result = await pullToLayout(services, { registry: ref.registry, repository: ref.repository, reference: ref.reference, layout: layout.path, tags, platforms, referrers, confirmed });
-  // Pulled: a source typed in full joins the Registries view, as a copy's destination does (a failure or cancel threw above).
+  let result;
+  try {
+    result = await pullToLayout(services, { registry: ref.registry, repository: ref.repository, reference: ref.reference, layout: layout.path, tags, platforms, referrers, confirmed });
+  } catch (err) {
+    // Asked for credentials: kept, so that Sign In names the registry (as a copy's destination is).
+    if (isOciError(err, 'UNAUTHORIZED')) await rememberRepository(services, ref);
+    throw err;
+  }
+  // Pulled: a source typed in full joins the Registries view, as a copy's destination does.
   await rememberRepository(services, ref);
   return result;
 }

@@ -165,6 +165,17 @@ describe('Registries view', () => {
       assert.deepEqual((await registryRows(repo.node)).map((t) => t.label), ['No tags']);
       await run('manifold.signOut', { registry: host });
     });
+
+    it('keeps a repository typed in Pull into This Layout that asked for credentials, as a copy does', async () => {
+      const host = registry!.host;
+      const layout = join(f.workspace, 'layouts', 'pulled');
+      const before = await (await OciLayoutStore.open(layout)).entries();
+      // Signed out, the pull fails (the command shows the error and returns nothing) and the layout is as it was.
+      assert.equal(await run('manifold.pullIntoLayout', { layout, from: `${host}/secret/app:v1` }), undefined);
+      assert.deepEqual(await (await OciLayoutStore.open(layout)).entries(), before);
+      const kept = f.services.registries.list().find((r) => r.host === host);
+      assert.ok(kept?.repositories.includes('secret/app'), `repositories of ${host}: ${kept?.repositories.join(', ')}`);
+    });
   });
 });
 
