@@ -145,6 +145,8 @@ describe('into a layout with pooled read buffers', () => {
     for (const [i, layer] of result.manifest.layers.entries()) {
       assert.ok((await dst.fetchBytes(layer)).equals(readFileSync(files[i]!)), `file ${i} byte for byte`);
     }
-    assert.ok(filePool.created - before <= 4, `${filePool.created - before} buffers made for 16 reads`);
+    // Without reuse each of the 16 reads makes one; with it a few serve them all (4 when nothing else runs, but an
+    // idle buffer is held weakly and a garbage collection in a busy process may drop one, as in a full CI run).
+    assert.ok(filePool.created - before < 16 / 2, `${filePool.created - before} buffers made for 16 reads`);
   });
 });
