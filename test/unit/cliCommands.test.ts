@@ -36,6 +36,22 @@ describe('manifold command line', () => {
   });
 });
 
+describeWithPeerLayouts('manifold repo tags on regclient-testrepo', () => {
+  it('shows "-" for an image whose config names no platform, and the platforms of an index', async () => {
+    const layout = copyPeerLayout('regclient-testrepo');
+    try {
+      const r = await runCli('repo', 'tags', '--oci-layout', layout.dir);
+      assert.equal(r.code, 0, r.stderr);
+      const byTag = Object.fromEntries(r.stdout.trimEnd().split('\n').slice(1).map((l) => l.split(/\s{2,}/)).map(([t, , k, p]) => [t, [k, p]]));
+      // a-docker's config is {}: no platform to show.
+      assert.deepEqual(byTag['a-docker'], ['image', '-']);
+      assert.deepEqual(byTag.v1, ['index', 'multi-arch (linux/amd64, linux/arm64)']);
+    } finally {
+      layout.cleanup();
+    }
+  });
+});
+
 describeWithPeerLayouts('manifold commands on oras-images', () => {
   let layout: { dir: string; cleanup(): void };
   beforeEach(() => (layout = copyPeerLayout('oras-images')));

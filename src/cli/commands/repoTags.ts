@@ -55,7 +55,9 @@ function jsonRow({ tag, desc, summary: s, error }: TagListing): Record<string, u
 
 function tableRow({ tag, desc, summary: s, error }: TagListing): string[] {
   if (error || !s) return [tag, desc.digest, 'unknown', `error: ${brokenReason(error)}`];
-  return [tag, s.desc.digest, s.kind, s.kind === 'artifact' ? '' : s.description];
+  // An image whose config names no platform: "-", not its description ("image") again beside the type column.
+  const platform = s.kind === 'artifact' ? '' : s.kind === 'image' && s.platforms.length === 0 ? '-' : s.description;
+  return [tag, s.desc.digest, s.kind, platform];
 }
 
 /** What is wrong with a tag's manifest, short enough for a table cell; stderr has the whole message. */
