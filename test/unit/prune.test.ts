@@ -7,6 +7,7 @@ import { digestOf } from '../../src/oci/digest';
 import { encodeIndex, encodeManifest } from '../../src/oci/encoding/goJson';
 import { OciLayoutStore, TEMP_DIR } from '../../src/oci/layout';
 import { pruneLayout } from '../../src/oci/layout/prune';
+import { writeLayoutTar } from '../../src/oci/layout/tarExport';
 import { EMPTY_JSON, EMPTY_JSON_DIGEST, MediaType } from '../../src/oci/mediaType';
 import { parseDuration } from '../../src/cli/commands/prune';
 import { runCli } from '../helpers/runCli';
@@ -285,10 +286,20 @@ describe('prune', () => {
     for (const d of [m.config, ...m.layers]) assert.ok(verifies(store.location, d.digest));
   });
 
-  it('refuses a folder that is not a layout, and a registry, with a clear error; parses durations', async () => {
+  it('refuses a folder that is not a layout, a layout archive and a registry, with a clear error; parses durations', async () => {
     const missing = await runCli('prune', '--oci-layout', '/nonexistent/layout');
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /^Error: .*\/nonexistent\/layout.*not an OCI image layout/m);
+    // A layout archive is named as one, read-only, and left as it was.
+    const store = await newLayout();
+    await store.tag(await makeImage(store), 'v1');
+    const tar = join(store.location, '..', 'layout.tar');
+    await writeLayoutTar(store.location, tar);
+    const bytes = readFileSync(tar);
+    const archive = await runCli('prune', '--oci-layout', tar, '--dry-run');
+    assert.equal(archive.code, 1);
+    assert.match(archive.stderr, /^Error: prune: .*layout\.tar is a read-only layout archive \(prune works on a layout folder\)$/m);
+    assert.ok(readFileSync(tar).equals(bytes));
     const registry = await runCli('prune', 'localhost:5000/repo');
     assert.notEqual(registry.code, 0);
     assert.match(registry.stderr, /prune works on OCI image layouts/);

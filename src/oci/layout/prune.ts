@@ -83,6 +83,10 @@ interface Parsed {
 
 export async function pruneLayout(dir: string, options: PruneOptions = {}): Promise<PruneReport> {
   const root = resolvePath(dir);
+  // A layout archive (.tar) is read-only, as for every other write; said as such, not as "not a layout".
+  if ((await fs.stat(root).catch(() => undefined))?.isFile()) {
+    throw new OciError('READ_ONLY', `prune: ${dir} is a read-only layout archive (prune works on a layout folder)`);
+  }
   const layoutFile = await fs.readFile(join(root, OCI_LAYOUT_FILE)).catch(() => undefined);
   checkLayoutFile(layoutFile, join(root, OCI_LAYOUT_FILE), root);
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
