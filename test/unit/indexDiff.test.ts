@@ -5,6 +5,7 @@ import { MediaType } from '../../src/oci/mediaType';
 import type { Target } from '../../src/oci/target';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeArtifact, makeImage, makeIndex, newLayout, pushBlob, pushManifest } from './builders';
+import { makeBuildxAttestation, SPDX } from './coverageLayout';
 
 /** An image whose config has a `created` date, with the given layers. */
 async function imageCreated(target: Target, arch: string, created: string, layers: string[]): Promise<Descriptor> {
@@ -108,6 +109,23 @@ describe('manifest index diff', () => {
       annotations: { added: { 'org.example.new': 'y' }, removed: {}, changed: { 'org.opencontainers.image.version': { a: '1', b: '2' } } },
       referrers: { gained: ['application/vnd.example.release-notes'], lost: [] },
     });
+  });
+
+  it('shows a buildx attestation entry as a referrer of the platform it describes, never as a platform unknown/unknown', async () => {
+    const store = await newLayout();
+    const amd = await makeImage(store, { arch: 'amd64' });
+    const arm = await makeImage(store, { arch: 'arm64' });
+    await store.tag(await makeIndex(store, [amd, arm, await makeBuildxAttestation(store, amd, [SPDX])]), 'a');
+    await store.tag(await makeIndex(store, [amd, arm, await makeBuildxAttestation(store, arm, [SPDX])]), 'b');
+    const r = await runCli('manifest', 'index', 'diff', '--oci-layout', `${store.location}:a`, `${store.location}:b`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.split('\n').slice(2), [
+      `~ platform linux/amd64 ${amd.digest}`,
+      '    - referrer vnd.docker.reference.type=attestation-manifest',
+      `~ platform linux/arm64 ${arm.digest}`,
+      '    + referrer vnd.docker.reference.type=attestation-manifest',
+      '',
+    ]);
   });
 
   it('says so when there is no difference', async () => {

@@ -4,6 +4,7 @@ import { readManifestContent } from '../graph/manifestContent';
 import { isConfigMediaType } from '../mediaType';
 import { formatPlatform } from '../platform';
 import type { OpOptions, ReadOnlyTarget } from '../target';
+import { DOCKER_REFERENCE_DIGEST, DOCKER_REFERENCE_TYPE, isDockerReferenceEntry } from '../referrers/coverage';
 
 /**
  * Index diff: what changed between two image indexes (two releases of a multi-arch image). Two halves:
@@ -121,9 +122,18 @@ export async function fetchIndexGraph(target: ReadOnlyTarget, desc: Descriptor, 
   if (index.kind !== 'index') {
     throw new OciError('INVALID_ARGUMENT', `${reference}: not an index (${index.mediaType ?? desc.mediaType}); index diff compares two indexes`);
   }
+  // A buildx attestation (or other docker reference) entry is no platform: it counts as a referrer of the entry it
+  // names, as `vnd.docker.reference.type=attestation-manifest`.
+  const dockerReferences = new Map<string, string[]>();
+  for (const child of index.manifests) {
+    if (!isDockerReferenceEntry(child)) continue;
+    const of = child.annotations![DOCKER_REFERENCE_DIGEST]!;
+    dockerReferences.set(of, [...(dockerReferences.get(of) ?? []), `${DOCKER_REFERENCE_TYPE}=${child.annotations![DOCKER_REFERENCE_TYPE]}`]);
+  }
   const seen = new Map<string, number>();
   const children: IndexGraphChild[] = [];
   for (const child of index.manifests) {
+    if (isDockerReferenceEntry(child)) continue;
     const base = child.platform ? formatPlatform(child.platform) : 'none';
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
@@ -133,7 +143,7 @@ export async function fetchIndexGraph(target: ReadOnlyTarget, desc: Descriptor, 
       mediaType: child.mediaType,
       size: child.size,
       image: await imageFacts(target, child, options),
-      referrers: await referrerTypes(target, child, options),
+      referrers: [...new Set([...(await referrerTypes(target, child, options)), ...(dockerReferences.get(child.digest) ?? [])])].sort(compare),
     };
     children.push(entry);
   }
