@@ -67,8 +67,8 @@ export class LayoutIndex {
   /**
    * index.json as it is now (another process may have changed it): re-parsed only when the file changed. Inside a
    * batch (`options.indexBatch`), reads after its first use the state that one checked, unless this process has
-   * written the file since: a command's references are resolved against one state of index.json (as its one
-   * write at the end is applied to the state found then, under the lock), and `index create` with a thousand
+   * written the file since: a command's references are resolved against one state of index.json (its one write
+   * at the end is applied, under the lock, to the file as it is by then), and `index create` with a thousand
    * sources makes one stat, not a thousand.
    */
   async read(options?: OpOptions): Promise<IndexView> {
