@@ -4,7 +4,7 @@ import { readManifestContent } from '../graph/manifestContent';
 import { isConfigMediaType } from '../mediaType';
 import { formatPlatform } from '../platform';
 import type { OpOptions, ReadOnlyTarget } from '../target';
-import { DOCKER_REFERENCE_DIGEST, DOCKER_REFERENCE_TYPE, isDockerReferenceEntry } from '../referrers/coverage';
+import { DOCKER_REFERENCE_TYPE, splitIndexChildren } from '../referrers/coverage';
 
 /**
  * Index diff: what changed between two image indexes (two releases of a multi-arch image). Two halves:
@@ -124,16 +124,10 @@ export async function fetchIndexGraph(target: ReadOnlyTarget, desc: Descriptor, 
   }
   // A buildx attestation (or other docker reference) entry is no platform: it counts as a referrer of the entry it
   // names, as `vnd.docker.reference.type=attestation-manifest`.
-  const dockerReferences = new Map<string, string[]>();
-  for (const child of index.manifests) {
-    if (!isDockerReferenceEntry(child)) continue;
-    const of = child.annotations![DOCKER_REFERENCE_DIGEST]!;
-    dockerReferences.set(of, [...(dockerReferences.get(of) ?? []), `${DOCKER_REFERENCE_TYPE}=${child.annotations![DOCKER_REFERENCE_TYPE]}`]);
-  }
+  const { platforms, references } = splitIndexChildren(index.manifests);
   const seen = new Map<string, number>();
   const children: IndexGraphChild[] = [];
-  for (const child of index.manifests) {
-    if (isDockerReferenceEntry(child)) continue;
+  for (const { desc: child } of platforms) {
     const base = child.platform ? formatPlatform(child.platform) : 'none';
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
@@ -143,7 +137,7 @@ export async function fetchIndexGraph(target: ReadOnlyTarget, desc: Descriptor, 
       mediaType: child.mediaType,
       size: child.size,
       image: await imageFacts(target, child, options),
-      referrers: [...new Set([...(await referrerTypes(target, child, options)), ...(dockerReferences.get(child.digest) ?? [])])].sort(compare),
+      referrers: [...new Set([...(await referrerTypes(target, child, options)), ...(references.get(child.digest) ?? []).map(dockerReferenceType)])].sort(compare),
     };
     children.push(entry);
   }
@@ -163,6 +157,9 @@ async function imageFacts(target: ReadOnlyTarget, child: Descriptor, options: Op
   }
   return facts;
 }
+
+/** How a docker reference entry is listed among its platform's referrers. */
+const dockerReferenceType = (entry: Descriptor) => `${DOCKER_REFERENCE_TYPE}=${entry.annotations![DOCKER_REFERENCE_TYPE]}`;
 
 async function referrerTypes(target: ReadOnlyTarget, desc: Descriptor, options: OpOptions): Promise<string[]> {
   const types = new Set<string>();
