@@ -28,10 +28,10 @@ export function parseDigest(digest: string): ParsedDigest {
   return { algorithm: algorithm as ParsedDigest['algorithm'], hex };
 }
 
-// A sha256 digest as parseDigest accepts it: the usual answer, found without a split and a second regex.
-const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
+/** A sha256 digest as parseDigest accepts it: the usual case, told without a split and a second regex. */
+export const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
 
-export function isDigest(value: string): boolean {
+export function isDigest(value: unknown): boolean {
   // Without the error parseDigest would build for a tag (no colon) and the work of parsing a sha256 digest:
   // index create and update ask this of each source twice (the Fetched and Added lines).
   if (typeof value !== 'string' || !value.includes(':')) return false;

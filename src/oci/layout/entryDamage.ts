@@ -5,7 +5,7 @@ import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import { ANNOTATION_REF_NAME, type ImageIndex } from '../descriptor';
 import { OciError } from '../errors';
 import { descriptorProblems, formatPath, positionMapper, type PathSegment, type ProblemCode, type TextPosition } from '../validate';
-import { isDigestFast } from './verify';
+import { isDigest } from '../digest';
 
 /** Where something is in a text, as character offsets and as positions. */
 export interface TextSpan {
@@ -111,7 +111,7 @@ function whyDamaged(value: unknown): { problem: string; segments: PathSegment[] 
 function usable(entry: unknown): boolean {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return false;
   const d = entry as Record<string, unknown>;
-  if (!isDigestFast(d.digest) || typeof d.mediaType !== 'string') return false;
+  if (!isDigest(d.digest) || typeof d.mediaType !== 'string') return false;
   const size = d.size;
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return false;
   // Written out rather than through helpers: this runs 10,000 times for a 10,000-tag layout.

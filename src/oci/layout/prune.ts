@@ -8,7 +8,8 @@ import { formatPlatform } from '../platform';
 import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, checkLayoutFile, makeTempDir, removeIfEmpty, withFolder, writeIndexFile } from './atomicFiles';
 import { damageOf, readIndexJson } from './indexFile';
 import { withFileLock, type LockOptions } from './lock';
-import { blobPath, isDigestFast } from './verify';
+import { blobPath } from './verify';
+import { isDigest } from '../digest';
 
 /**
  * Garbage collection of a folder layout: every blob nothing in index.json reaches, leftover temp files and
@@ -126,7 +127,7 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
   };
 
   // Roots: every entry, damaged ones too when their digest can be trusted as a name (they are kept as written).
-  const entries = index.manifests.filter((d) => isDigestFast((d as Partial<Descriptor>)?.digest));
+  const entries = index.manifests.filter((d) => isDigest((d as Partial<Descriptor>)?.digest));
   const isUntagged = (d: Descriptor): boolean => !damageOf(d) && d.annotations?.[ANNOTATION_REF_NAME] === undefined;
   let roots = entries;
   const dropped: Descriptor[] = [];
@@ -158,7 +159,7 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
     for (const hex of await readDirSafe(join(root, 'blobs', alg))) {
       const digest = `${alg}:${hex}`;
       // Not a blob name: not ours to remove. Reachable: kept whatever its age, so not even looked at.
-      if (!isDigestFast(digest) || reachable.has(digest)) continue;
+      if (!isDigest(digest) || reachable.has(digest)) continue;
       const st = lstatQuiet(join(root, 'blobs', alg, hex));
       if (st?.isFile()) stored.push({ digest, path: `blobs/${alg}/${hex}`, st });
     }
@@ -262,10 +263,10 @@ async function readManifest(root: string, digest: string): Promise<Parsed | null
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return null;
   const o = doc as Record<string, unknown>;
   const descriptors = (v: unknown): Descriptor[] =>
-    (Array.isArray(v) ? v : [v]).filter((d): d is Descriptor => typeof d === 'object' && d !== null && isDigestFast((d as Descriptor).digest));
+    (Array.isArray(v) ? v : [v]).filter((d): d is Descriptor => typeof d === 'object' && d !== null && isDigest((d as Descriptor).digest));
   const parsed: Parsed = { manifests: descriptors(o.manifests), blobs: [...descriptors(o.config), ...descriptors(o.layers), ...descriptors(o.blobs)] };
   const subject = o.subject as Descriptor | undefined;
-  if (typeof subject === 'object' && subject !== null && isDigestFast(subject.digest)) parsed.subject = subject;
+  if (typeof subject === 'object' && subject !== null && isDigest(subject.digest)) parsed.subject = subject;
   return parsed;
 }
 

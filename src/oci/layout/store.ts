@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { addAbortSignal, pipeline, type Readable } from 'node:stream';
 import type { Descriptor, ImageIndex } from '../descriptor';
-import { parseDigest, VerifyingStream } from '../digest';
+import { isDigest, parseDigest, VerifyingStream } from '../digest';
 import { OciError } from '../errors';
 import { isManifestMediaType, MediaType } from '../mediaType';
 import { isFallbackTag, isValidTag } from '../reference';
@@ -14,7 +14,7 @@ import { DirSource, openTarSource, TOO_LARGE, type LayoutSource } from './source
 import { referrerDescriptor } from './subjectIndex';
 import { ManifestKnowledge } from './manifestKnowledge';
 import { stageIntoLayout } from './stage';
-import { blobPath, isDigestFast, verifyBlob } from './verify';
+import { blobPath, verifyBlob } from './verify';
 import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, checkLayoutFile, createLayout, drain, refreshTime, ingestBytes, makeTempDir, readLimited, sweepTemp, ingestStream, tempName, writingIn } from './atomicFiles';
 import { cloneDescriptor, compareStrings, indexView, nameOf, sameEntry, type IndexMutation, type IndexView, withName } from './indexView';
 import { LayoutIndex } from './indexWriter';
@@ -100,7 +100,7 @@ export class OciLayoutStore implements Target, IndexBatcher {
     }
     if (reference.includes(':')) {
       try {
-        if (!isDigestFast(reference)) parseDigest(reference);
+        if (!isDigest(reference)) parseDigest(reference);
       } catch (err) {
         throw new OciError('INVALID_ARGUMENT', `${reference}: not a valid tag or digest`, { cause: err });
       }

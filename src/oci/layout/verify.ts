@@ -1,10 +1,9 @@
 import * as crypto from 'node:crypto';
-import { parseDigest, verifyBytes } from '../digest';
+import { parseDigest, SHA256_DIGEST, verifyBytes } from '../digest';
 
 // crypto.hash (Node 20.12+) hashes a buffer in one call: for the small blobs a listing reads by the
 // thousand (manifests, configs) it costs a quarter of createHash().update().digest().
 const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'hex') => string }).hash;
-const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /**
  * verifyBytes, faster: when the bytes hash to the digest's own hex the digest is well formed by
@@ -27,16 +26,4 @@ export function blobPath(digest: string): string {
   if (typeof digest === 'string' && SHA256_DIGEST.test(digest)) return `blobs/sha256/${digest.slice(7)}`;
   const { algorithm, hex } = parseDigest(digest);
   return `blobs/${algorithm}/${hex}`;
-}
-
-/** isDigest for index.json entries, with the same fast path. */
-export function isDigestFast(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  if (SHA256_DIGEST.test(value)) return true;
-  try {
-    parseDigest(value);
-    return true;
-  } catch {
-    return false;
-  }
 }
