@@ -2,7 +2,6 @@ import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import { formatRegistryReference } from '../../oci/registry';
 import { parseDestination } from '../present/destination';
-import { isOciError } from '../../oci/errors';
 import { shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
 import { plainArgs, sourceManifestFrom } from './args';
@@ -12,7 +11,7 @@ import { copyWithProgress } from '../ui/copyProgress';
 import { pickDestination } from '../ui/destinationPick';
 import { askCopyPlatforms, subsetText } from './copyPlatforms';
 import { askCopyReferrers } from './copyReferrers';
-import { rememberRepository } from './rememberRepository';
+import { rememberedAfter } from './rememberRepository';
 
 /**
  * `manifold.copyToRegistry`: copies a layout's or a registry's tag (or manifest) with everything below it and,
@@ -34,15 +33,9 @@ export async function copyToRegistry(services: Services, arg?: unknown, answers?
   const tag = ref.tag;
   const shown = formatRegistryReference(ref.registry, ref.repository, tag);
   const dst = services.registries.repository(ref.registry, ref.repository);
-  const remember = () => rememberRepository(services, ref);
-  let result;
-  try {
-    result = await copyWithProgress(title, source.target, source.reference, dst, [tag], services.registries.onDidRetry, { platforms, referrers, where: shown });
-  } catch (err) {
-    if (isOciError(err, 'UNAUTHORIZED')) await remember();
-    throw err;
-  }
-  await remember();
+  const result = await rememberedAfter(services, ref, () =>
+    copyWithProgress(title, source.target, source.reference, dst, [tag], services.registries.onDidRetry, { platforms, referrers, where: shown }),
+  );
   services.registriesTree.refreshAll();
   const what = source.tag ?? shortDigest(result.root.digest);
   const message = copiedText(what, result.referrers.length, shown, result.copied, result.existing) + subsetText(result.subset, result.root, platforms);

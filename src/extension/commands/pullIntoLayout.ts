@@ -1,12 +1,11 @@
 import * as l10n from '@vscode/l10n';
-import { isOciError } from '../../oci/errors';
 import { isFallbackTag } from '../../oci/reference';
 import { parseRegistryReference } from '../../oci/registry';
 import type { Services } from '../services';
 import { layoutFrom, plainArgs } from './args';
 import { pickDestination } from '../ui/destinationPick';
 import { pullToLayout } from './pullToLayout';
-import { rememberRepository } from './rememberRepository';
+import { rememberedAfter } from './rememberRepository';
 
 /**
  * `manifold.pullIntoLayout`: Pull into Layout from the layout's side (its node in the Layouts view, its folder in
@@ -22,17 +21,10 @@ export async function pullIntoLayout(services: Services, arg?: unknown, answers?
   const ref = parseRegistryReference(from);
   if (!ref.reference) throw new Error(l10n.t('Name the tag or digest to pull: {0}', `${ref.registry}/${ref.repository}:TAG`));
   const { tags, platforms, referrers, confirmed } = plain;
-  let result;
-  try {
-    result = await pullToLayout(services, { registry: ref.registry, repository: ref.repository, reference: ref.reference, layout: layout.path, tags, platforms, referrers, confirmed });
-  } catch (err) {
-    // Asked for credentials: kept, so that Sign In names the registry (as a copy's destination is).
-    if (isOciError(err, 'UNAUTHORIZED')) await rememberRepository(services, ref);
-    throw err;
-  }
-  // Pulled: a source typed in full joins the Registries view, as a copy's destination does.
-  await rememberRepository(services, ref);
-  return result;
+  // A source typed in full joins the Registries view as a copy's destination does.
+  return rememberedAfter(services, ref, () =>
+    pullToLayout(services, { registry: ref.registry, repository: ref.repository, reference: ref.reference, layout: layout.path, tags, platforms, referrers, confirmed }),
+  );
 }
 
 /** The first tags of a repository, for the pick (a tag beyond them is typed in full). */
