@@ -17,6 +17,11 @@ describe('Copy to Registry destination', () => {
   let server: OciServer;
   const run = <T>(id: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(id, ...args);
   const registryRows = (node?: unknown) => rows(f, node, f.services.registriesTree as never);
+  // No API says when a pick is open: each is waited for generously (the host can be slow), then its selection taken.
+  const acceptAfter = async (ms: number) => {
+    await new Promise((r) => setTimeout(r, ms));
+    await run('workbench.action.acceptSelectedQuickOpenItem');
+  };
 
   before(async () => {
     f = await useFixtures();
@@ -40,12 +45,9 @@ describe('Copy to Registry destination', () => {
     // The pick lists added repositories first, in the order of the list: this one must be the first.
     assert.equal(known[0], `${server.host}/picked/app`, `added repositories: ${known.join(', ')}`);
     const pending = run<{ to: string; digest: string }>('manifold.copyToRegistry', { layout: f.demo, reference: 'linux-amd64' });
-    // (No API says when a pick is open: waited for generously, as the host can be slow.) linux-amd64 has an
-    // end-of-life note: first "With its referrers" (the first item), then the first added repository.
-    await new Promise((r) => setTimeout(r, 5000));
-    await run('workbench.action.acceptSelectedQuickOpenItem');
-    await new Promise((r) => setTimeout(r, 3000));
-    await run('workbench.action.acceptSelectedQuickOpenItem');
+    // linux-amd64 has an end-of-life note: first "With its referrers" (the first item), then the first added repository.
+    await acceptAfter(5000);
+    await acceptAfter(3000);
     const result = await pending;
     assert.ok(result, 'copyToRegistry returned nothing (see the Manifold log)');
     assert.equal(result.to, `${server.host}/picked/app:linux-amd64`);
@@ -58,8 +60,7 @@ describe('Copy to Registry destination', () => {
     const store = await OciLayoutStore.open(f.demo);
     const pending = run<{ to: string; tags: { tag: string; digest: string }[] }>('manifold.copyLayoutToRegistry', { layout: f.demo });
     // No question before the destination: the first item is the first added repository, taken as it is (no tag).
-    await new Promise((r) => setTimeout(r, 5000));
-    await run('workbench.action.acceptSelectedQuickOpenItem');
+    await acceptAfter(5000);
     const result = await pending;
     assert.ok(result, 'copyLayoutToRegistry returned nothing (see the Manifold log)');
     assert.equal(result.to, `${server.host}/picked/app`);
@@ -72,10 +73,8 @@ describe('Copy to Registry destination', () => {
     const store = await OciLayoutStore.open(dir, { create: true });
     const pending = run<{ digest: string; tags: string[]; message: string }>('manifold.pullIntoLayout', { layout: dir }, { tags: ['picked'], platforms: [] });
     // The added repository first: accepting it fills in "registry/repository:" and lists its tags; then the first tag.
-    await new Promise((r) => setTimeout(r, 5000));
-    await run('workbench.action.acceptSelectedQuickOpenItem');
-    await new Promise((r) => setTimeout(r, 3000));
-    await run('workbench.action.acceptSelectedQuickOpenItem');
+    await acceptAfter(5000);
+    await acceptAfter(3000);
     const result = await pending;
     assert.ok(result, 'pullIntoLayout returned nothing (see the Manifold log)');
     const source = new RegExp(`^Pulled ${server.host.replace(/[.]/g, '\\.')}/picked/app:([^ ]+) into `).exec(result.message);
