@@ -21,13 +21,15 @@ export function measureNode(args: string[], options: { env?: NodeJS.ProcessEnv }
   return { ms, cpuMs: cpuUs / 1000, maxRssMb: rssKb / 1024, stdout: r.stdout.toString() };
 }
 
+/** The faster of a best so far (none yet: undefined) and a new run: a best-of kept as runs come. */
+export function faster<M extends { ms: number }>(best: M | undefined, run: M): M {
+  return !best || run.ms < best.ms ? run : best;
+}
+
 /** The best (lowest) wall time of n runs, with the peak memory of that run. */
 export function best(n: number, run: () => Measured): Measured {
   let result: Measured | undefined;
-  for (let i = 0; i < n; i++) {
-    const m = run();
-    if (!result || m.ms < result.ms) result = m;
-  }
+  for (let i = 0; i < n; i++) result = faster(result, run());
   return result!;
 }
 
