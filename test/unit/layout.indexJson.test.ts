@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Descriptor, ImageIndex } from '../../src/oci/descriptor';
 import { encodeIndex } from '../../src/oci/encoding/goJson';
 import { encodeIndexJson, parseIndexJson } from '../../src/oci/layout';
-import { encodeIndexJsonFrom } from '../../src/oci/layout/indexSplice';
+import { indexJsonPartsFrom } from '../../src/oci/layout/indexSplice';
 import { MediaType } from '../../src/oci/mediaType';
 import { PEER_LAYOUTS, describePeer } from './builders';
 
@@ -136,8 +136,8 @@ describe('layout: index.json rewritten from the bytes read', () => {
       for (const [change, apply] of changes) {
         const next: ImageIndex = { ...parsed, manifests: apply(parsed.manifests) };
         const expected = encodeIndexJson(next).toString('utf8');
-        assert.equal(encodeIndexJsonFrom(next, { raw: bytes, index: parsed }).toString('utf8'), expected, change);
-        assert.equal(encodeIndexJsonFrom(next, { raw: bytes, index: parsed, text: bytes.toString('utf8') }).toString('utf8'), expected, `${change}, with the text`);
+        assert.equal(Buffer.concat(indexJsonPartsFrom(next, { raw: bytes, index: parsed })).toString('utf8'), expected, change);
+        assert.equal(Buffer.concat(indexJsonPartsFrom(next, { raw: bytes, index: parsed, text: bytes.toString('utf8') })).toString('utf8'), expected, `${change}, with the text`);
       }
     });
   }

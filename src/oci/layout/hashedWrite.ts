@@ -50,7 +50,7 @@ export async function writeHashed(fh: fs.FileHandle, content: Readable, algorith
   return { hex: hash.digest('hex'), size };
 }
 
-export async function writeAll(fh: fs.FileHandle, data: Uint8Array): Promise<void> {
+async function writeAll(fh: fs.FileHandle, data: Uint8Array): Promise<void> {
   let offset = 0;
   while (offset < data.byteLength) {
     const { bytesWritten } = await fh.write(data, offset, data.byteLength - offset);

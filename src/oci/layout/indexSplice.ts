@@ -10,19 +10,12 @@ export interface IndexFileState {
 }
 
 /**
- * encodeIndexJson(index), without encoding again the entries `index` keeps from `base` (the same objects,
- * as a tag, untag or delete leaves them) when base's bytes are already what Go writes for them: those
- * bytes are copied. A tag in a 10,000-tag layout then copies two byte ranges instead of building and
- * encoding a 2 MB string, which on a busy machine cost more in garbage collection than in encoding.
- */
-export function encodeIndexJsonFrom(index: ImageIndex, base: IndexFileState): Buffer {
-  return Buffer.concat(indexJsonPartsFrom(index, base));
-}
-
-/**
- * encodeIndexJsonFrom's bytes as the pieces they are made of (runs of base.raw, new entries), in order: written
- * with one writev, so the whole file is never copied into one more buffer (on a busy machine, a copy of a 2 MB
- * index.json took as long as parsing it).
+ * encodeIndexJson(index)'s bytes, without encoding again the entries `index` keeps from `base` (the same objects,
+ * as a tag, untag or delete leaves them) when base's bytes are already what Go writes for them: those bytes are
+ * copied. A tag in a 10,000-tag layout then copies two byte ranges instead of building and encoding a 2 MB
+ * string, which on a busy machine cost more in garbage collection than in encoding. Returned as the pieces they
+ * are made of (runs of base.raw, new entries), in order: written with one writev, so the whole file is never
+ * copied into one more buffer (on a busy machine, a copy of a 2 MB index.json took as long as parsing it).
  */
 export function indexJsonPartsFrom(index: ImageIndex, base: IndexFileState): Buffer[] {
   if (!Array.isArray(index.manifests) || !Array.isArray(base.index.manifests) || base.index.manifests.length === 0) return [encodeIndexJson(index)];
