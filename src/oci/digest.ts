@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, type Hash } from './nodeCrypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { OciError } from './errors';
 

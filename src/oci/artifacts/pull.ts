@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash } from '../nodeCrypto';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path';
 import { posix, win32 } from 'node:path';

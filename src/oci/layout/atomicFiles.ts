@@ -1,7 +1,7 @@
 // The layout's file-level steps, each safe on its own: synced writes, temp files and renames into place, folder
 // syncs, the oci-layout file, the temp folder's sweep, errors that name what was written.
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsync, mkdirSync, openSync, promises as fs, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writevSync } from 'node:fs';
+import { randomBytes } from '../nodeCrypto';
+import { closeSync, fsync, mkdirSync, openSync, promises as fs, readdirSync, renameSync, rmdirSync, rmSync, statSync, utimesSync, writeFileSync, writevSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -84,13 +84,15 @@ export async function ingestBytes(tmp: string, target: string, desc: Descriptor,
 }
 
 // Temp file names: unique in this process by the counter, across processes by pid and a random part drawn once
-// (a name per blob from randomBytes cost more than the blob's write, for a thousand small manifests).
-const TEMP_NONCE = randomBytes(4).toString('hex');
+// (a name per blob from randomBytes cost more than the blob's write, for a thousand small manifests), at the first
+// name rather than at load (see nodeCrypto.ts).
+let tempNonce: string | undefined;
 let tempCount = 0;
 
 /** A fresh name for a temp file in the layout's temp folder: `<kind>-<pid>-<nonce>-<n>`. */
 export function tempName(kind: string): string {
-  return `${kind}-${process.pid}-${TEMP_NONCE}-${(tempCount++).toString(36)}`;
+  tempNonce ??= randomBytes(4).toString('hex');
+  return `${kind}-${process.pid}-${tempNonce}-${(tempCount++).toString(36)}`;
 }
 
 /** A new file (`wx`) holding `bytes` (or the pieces of them, in order), synced to disk before it is closed; its folder is made if missing. */
@@ -186,12 +188,13 @@ export function removeIfEmpty(tmpDir: string): void {
 /**
  * Sets a stored blob's modification time to now, telling a concurrent prune that a writer relies on it
  * (prune keeps a blob modified within its grace period). False when the file is not there. Best effort
- * otherwise: a layout on a read-only mount or owned by another user is not a writer's to prune.
+ * otherwise: a layout on a read-only mount or owned by another user is not a writer's to prune. Synchronous, as the
+ * store's small reads are: one metadata update, and a no-op copy then never starts libuv's thread pool.
  */
 export async function refreshTime(path: string): Promise<boolean> {
   const now = new Date();
   try {
-    await fs.utimes(path, now, now);
+    utimesSync(path, now, now);
     return true;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

@@ -1,6 +1,6 @@
 // A stream into an open temp file, hashed on the way: shared by a blob of known digest (ingestStream) and one
 // whose digest is learnt as it is read (a pushed or attached file, stageIntoLayout).
-import { createHash } from 'node:crypto';
+import { createHash } from '../nodeCrypto';
 import type { promises as fs } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { giveBack } from '../lentBuffers';

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../nodeCrypto';
 import { closeSync, lstatSync, openSync, promises as fs, readSync, renameSync, rmSync, type Stats } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import { ANNOTATION_REF_NAME, type Descriptor, type ImageIndex } from '../descriptor';

@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, type Hash } from '../nodeCrypto';
 import type { promises as fs } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';

@@ -1,9 +1,10 @@
-import * as crypto from 'node:crypto';
 import { parseDigest, SHA256_DIGEST, verifyBytes } from '../digest';
+import { oneShotHash } from '../nodeCrypto';
 
 // crypto.hash (Node 20.12+) hashes a buffer in one call: for the small blobs a listing reads by the
-// thousand (manifests, configs) it costs a quarter of createHash().update().digest().
-const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'hex') => string }).hash;
+// thousand (manifests, configs) it costs a quarter of createHash().update().digest(). Looked up at the first
+// verification, not at load (see nodeCrypto.ts).
+let oneShot: ReturnType<typeof oneShotHash> | null = null;
 
 /**
  * verifyBytes, faster: when the bytes hash to the digest's own hex the digest is well formed by
@@ -11,6 +12,7 @@ const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array, encodi
  * throws the usual error naming the blob.
  */
 export function verifyBlob(bytes: Uint8Array, expected: { digest: string; size?: number }, where = ''): void {
+  if (oneShot === null) oneShot = oneShotHash();
   if (oneShot && (expected.size === undefined || bytes.length === expected.size)) {
     const { digest } = expected;
     const colon = digest.indexOf(':');

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash } from '../nodeCrypto';
 import type { Readable } from 'node:stream';
 import { repositoryScope } from '../auth/scope';
 import { OciError } from '../errors';

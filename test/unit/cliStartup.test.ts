@@ -1,0 +1,75 @@
+// What the CLI loads and starts before it works is most of a small command's time (issue 19: a no-op re-copy under
+// 0.15 s, where Node alone takes ~0.1 s here). A command that hashes nothing must not load node:crypto (~7 ms), and
+// one that reads only small files must not start libuv's thread pool (~2 ms): both are checked on the built CLI.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { builtCli } from '../helpers/layoutStress';
+
+interface Probe {
+  /** Threads of the process at exit (Linux: /proc/self/task). */
+  threads: number;
+  /** Node's built-in modules loaded by then. */
+  modules: string[];
+}
+
+describe('cli start-up: what a small command loads', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let cli: string;
+  let probe: string;
+
+  /** Runs `node [-r probe] <script> ...args`; the probe's report comes on fd 3. */
+  const run = (script: string, args: string[]): { status: number | null; stdout: string; stderr: string; probe: Probe } => {
+    const r = spawnSync(process.execPath, ['-r', probe, script, ...args], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr, probe: JSON.parse(String(r.output[3])) as Probe };
+  };
+
+  before(function () {
+    if (process.platform !== 'linux') this.skip(); // the thread count comes from /proc
+    cli = builtCli();
+    dir = mkdtempSync(join(tmpdir(), 'manifold-startup-test-'));
+    probe = join(dir, 'probe.js');
+    writeFileSync(
+      probe,
+      "process.on('exit', () => { const fs = require('fs'); fs.writeSync(3, JSON.stringify({ threads: fs.readdirSync('/proc/self/task').length, modules: process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)) })); });\n",
+    );
+    writeFileSync(join(dir, 'empty.js'), '');
+    writeFileSync(join(dir, 'hello.txt'), 'hello\n');
+    const pushed = spawnSync(process.execPath, [cli, 'push', '--oci-layout', `${join(dir, 'src')}:v1`, 'hello.txt'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(pushed.status, 0, pushed.stderr);
+    const copied = spawnSync(process.execPath, [cli, 'cp', '--from-oci-layout', '--to-oci-layout', `${join(dir, 'src')}:v1`, `${join(dir, 'dst')}:v1`], { encoding: 'utf8' });
+    assert.equal(copied.status, 0, copied.stderr);
+  });
+  after(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+  it('a no-op re-copy and --version load no node:crypto and start no thread pool beside what Node itself runs', () => {
+    const node = run(join(dir, 'empty.js'), []).probe;
+    const indexJson = readFileSync(join(dir, 'dst', 'index.json'));
+    const again = run(cli, ['cp', '--from-oci-layout', '--to-oci-layout', `${join(dir, 'src')}:v1`, `${join(dir, 'dst')}:v1`]);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, /^Copied \[oci-layout\] .*src:v1 => \[oci-layout\] .*dst:v1$/m);
+    assert.deepEqual(readFileSync(join(dir, 'dst', 'index.json')), indexJson, 'nothing to write');
+    assert.ok(!again.probe.modules.includes('crypto'), `node:crypto loaded: ${again.probe.modules.join(' ')}`);
+    assert.equal(again.probe.threads, node.threads, 'threads at exit: the copy against an empty script');
+
+    const version = run(cli, ['--version']);
+    assert.equal(version.status, 0, version.stderr);
+    assert.match(version.stdout, /^manifold \d+\.\d+\.\d+/);
+    assert.ok(!version.probe.modules.includes('crypto'));
+  });
+
+  it('a command that hashes loads node:crypto when it needs it, and its digests are right', () => {
+    const pushed = run(cli, ['push', '--oci-layout', `${join(dir, 'more')}:v1`, 'hello.txt', '--format', 'json']);
+    assert.equal(pushed.status, 0, pushed.stderr);
+    assert.ok(pushed.probe.modules.includes('crypto'));
+    // The file is stored under sha256("hello\n"), and the manifest under the digest the command printed.
+    assert.equal(readFileSync(join(dir, 'more', 'blobs', 'sha256', '5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03'), 'utf8'), 'hello\n');
+    const { digest } = JSON.parse(pushed.stdout) as { digest: string };
+    const manifest = readFileSync(join(dir, 'more', 'blobs', 'sha256', digest.slice(7)));
+    assert.equal(`sha256:${createHash('sha256').update(manifest).digest('hex')}`, digest);
+  });
+});
