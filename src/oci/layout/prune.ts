@@ -6,8 +6,9 @@ import { OciError } from '../errors';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { formatPlatform } from '../platform';
 import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, checkLayoutFile, makeTempDir, removeIfEmpty, withFolder, writeIndexFile } from './atomicFiles';
-import { damageOf, readIndexJson } from './indexFile';
+import { damagedEntries, damageOf, readIndexJson } from './indexFile';
 import { withFileLock, type LockOptions } from './lock';
+import { isMissing } from './source';
 import { blobPath } from './verify';
 import { isDigest } from '../digest';
 
@@ -99,18 +100,34 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
   const now = options.now ?? Date.now();
   const isYoung = (st: Stats): boolean => now - st.mtimeMs < graceMs;
   const indexPath = join(root, INDEX_FILE);
-  const indexRaw = await fs.readFile(indexPath);
+  const indexRaw = await fs.readFile(indexPath).catch((err: NodeJS.ErrnoException) => {
+    // As every other command says it (a folder in its place too).
+    if (isMissing(err) || err.code === 'EISDIR') throw new OciError('INVALID_LAYOUT', `${indexPath}: missing; ${root} is not an OCI image layout`, { cause: err });
+    throw err;
+  });
   const index = readIndexJson(indexRaw, indexPath);
+  // An entry whose digest cannot be used names a manifest prune cannot find, so it cannot keep what that one reaches.
+  const blind = damagedEntries(index, indexPath).find((e) => {
+    const digest = (index.manifests[e.at] as { digest?: unknown }).digest;
+    return digest !== undefined && !isDigest(digest);
+  });
+  if (blind) {
+    throw new OciError(
+      'INVALID_LAYOUT',
+      `prune: ${blind.error.message}; what that entry keeps cannot be told, so nothing is removed: fix the entry or remove it (manifold untag), then prune`,
+    );
+  }
 
-  const parsedCache = new Map<string, Parsed | null>();
-  const parse = async (digest: string): Promise<Parsed | null> => {
+  const parsedCache = new Map<string, Parsed | Unreadable | null>();
+  const parse = async (digest: string): Promise<Parsed | Unreadable | null> => {
     if (!parsedCache.has(digest)) parsedCache.set(digest, await readManifest(root, digest));
     return parsedCache.get(digest)!;
   };
   // Every digest reachable from `roots` through children, configs, layers and subjects. What an entry, an index or
-  // a subject names is read as a manifest (whatever its mediaType says), a config or layer never.
+  // a subject names is read as a manifest (whatever its mediaType says), a config or layer never. `strict`: such a
+  // manifest stored but unreadable stops prune (what it references is unknown); a young blob read just in case does not.
   type Node = { digest: string; leaf?: boolean };
-  const walk = async (roots: Iterable<Node>, seen: Set<string>): Promise<Set<string>> => {
+  const walk = async (roots: Iterable<Node>, seen: Set<string>, strict = true): Promise<Set<string>> => {
     const queue = [...roots];
     while (queue.length > 0) {
       const node = queue.pop()!;
@@ -118,6 +135,10 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
       seen.add(node.digest);
       if (node.leaf) continue;
       const parsed = await parse(node.digest);
+      if (parsed instanceof Unreadable) {
+        if (!strict) continue;
+        throw parsed.error(root, node.digest);
+      }
       if (!parsed) continue;
       for (const c of parsed.manifests) if (!seen.has(c.digest)) queue.push({ digest: c.digest });
       for (const c of parsed.blobs) if (!seen.has(c.digest)) queue.push({ digest: c.digest, leaf: true });
@@ -140,7 +161,10 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
       changed = false;
       const rest: Descriptor[] = [];
       for (const d of pending) {
-        const subject = (await parse(d.digest))?.subject?.digest;
+        const parsed = await parse(d.digest);
+        // Whether it is a referrer of something kept cannot be told: not dropped on a guess.
+        if (parsed instanceof Unreadable) throw parsed.error(root, d.digest);
+        const subject = parsed?.subject?.digest;
         if (reached.has(d.digest) || (subject !== undefined && reached.has(subject))) {
           roots.push(d);
           await walk([d], reached);
@@ -169,6 +193,7 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
   await walk(
     young.map((b) => ({ digest: b.digest })),
     reachable,
+    false,
   );
 
   const judged = new Map<string, number>(stored.map((b) => [b.path, b.st.mtimeMs]));
@@ -241,24 +266,39 @@ function removeFile(root: string, tmpDir: string, f: PrunedFile, judgedMtimeMs: 
   return 'removed';
 }
 
-/** A stored blob read as a manifest or index (at most 4 MiB): what it references; null when it is none. */
-async function readManifest(root: string, digest: string): Promise<Parsed | null> {
+/** A stored blob that should be a manifest but cannot be read as one: why. */
+class Unreadable {
+  constructor(readonly problem: string) {}
+  error(root: string, digest: string): OciError {
+    return new OciError(
+      'INVALID_LAYOUT',
+      `prune: ${join(root, blobPath(digest))}: a manifest index.json reaches is ${this.problem}; what it references cannot be told, so nothing is removed: restore it or remove what names it, then prune`,
+    );
+  }
+}
+
+/**
+ * A stored blob read as a manifest or index (at most 4 MiB): what it references; null when it is none (missing:
+ * other tools leave dangling children; not JSON at all); Unreadable when it is there but cut short or unreadable.
+ */
+async function readManifest(root: string, digest: string): Promise<Parsed | Unreadable | null> {
   let bytes: Buffer;
   try {
     // Synchronous: prune holds the lock, and thousands of small reads go several times faster so.
     const read = readCapped(join(root, blobPath(digest)));
     if (!read) return null;
     bytes = read;
-  } catch {
-    return null; // missing or unreadable: a leaf
+  } catch (err) {
+    if (isMissing(err)) return null;
+    return new Unreadable(`cannot be read (${(err as Error).message})`);
   }
   if (bytes.length === 0 || bytes[0] !== 0x7b /* { */) return null;
   let doc: unknown;
   try {
     // Not checked against its digest: an altered manifest's references are still followed (keeping too much is safe).
     doc = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    return null;
+  } catch (err) {
+    return new Unreadable(`not valid JSON (${(err as Error).message})`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return null;
   const o = doc as Record<string, unknown>;
@@ -288,12 +328,12 @@ function readCapped(path: string): Buffer | undefined {
   }
 }
 
-async function platformsOf(d: Descriptor, parse: (digest: string) => Promise<Parsed | null>): Promise<string[]> {
+async function platformsOf(d: Descriptor, parse: (digest: string) => Promise<Parsed | Unreadable | null>): Promise<string[]> {
   if (d.platform) return [formatPlatform(d.platform)];
   if (!isImageIndex(d.mediaType) && isManifestMediaType(d.mediaType)) return [];
   const parsed = await parse(d.digest);
   const out = new Set<string>();
-  for (const c of parsed?.manifests ?? []) if (c.platform) out.add(formatPlatform(c.platform));
+  for (const c of parsed instanceof Unreadable ? [] : (parsed?.manifests ?? [])) if (c.platform) out.add(formatPlatform(c.platform));
   return [...out];
 }
 
