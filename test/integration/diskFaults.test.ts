@@ -163,4 +163,22 @@ describe('layout on a full disk, on a read-only mount and not writable by the us
     }
     assert.deepEqual(snapshot(dir), before);
   });
+
+  it('a layout the user cannot write (EACCES): prune says it is read-only for them; its dry run still lists what it would remove', async () => {
+    const parent = tempDir();
+    chmodSync(parent, 0o755);
+    const dir = join(parent, 'layout');
+    await makeLayout(dir);
+    const garbage = Buffer.from('nothing reaches this\n');
+    const digest = `sha256:${createHash('sha256').update(garbage).digest('hex')}`;
+    writeFileSync(join(dir, 'blobs', 'sha256', digest.slice(7)), garbage);
+    const before = snapshot(dir);
+    const nobody = 65534;
+    const real = await runCliProcess(cli, ['prune', '--oci-layout', dir, '--grace', '0'], 0, nobody);
+    assert.deepEqual([real.code, real.stdout, real.stderr], [1, '', `Error: layout ${dir} is read-only for this user (EACCES): cannot write the index.json lock\n`]);
+    const dry = await runCliProcess(cli, ['prune', '--oci-layout', dir, '--grace', '0', '--dry-run'], 0, nobody);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.equal(dry.stdout, `Would remove blob ${digest} (${garbage.length} bytes)\nWould free ${garbage.length} bytes: 1 blob, 0 temp files, 0 lock leftovers\n`);
+    assert.deepEqual(snapshot(dir), before);
+  });
 });

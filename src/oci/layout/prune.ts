@@ -2,7 +2,7 @@ import { randomBytes } from '../nodeCrypto';
 import { closeSync, lstatSync, openSync, promises as fs, readSync, renameSync, rmSync, type Stats } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import { ANNOTATION_REF_NAME, type Descriptor, type ImageIndex } from '../descriptor';
-import { OciError } from '../errors';
+import { isOciError, OciError } from '../errors';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { formatPlatform } from '../platform';
 import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, checkLayoutFile, makeTempDir, removeIfEmpty, withFolder, writeIndexFile } from './atomicFiles';
@@ -10,6 +10,7 @@ import { damagedEntries, damageOf, readIndexJson } from './indexFile';
 import { withFileLock, type LockOptions } from './lock';
 import { isMissing } from './source';
 import { blobPath } from './verify';
+import { layoutWriteError } from './writeError';
 import { isDigest } from '../digest';
 
 /**
@@ -92,7 +93,16 @@ export async function pruneLayout(dir: string, options: PruneOptions = {}): Prom
   const layoutFile = await fs.readFile(join(root, OCI_LAYOUT_FILE)).catch(() => undefined);
   checkLayoutFile(layoutFile, join(root, OCI_LAYOUT_FILE), root);
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
-  return withFileLock(join(root, `${INDEX_FILE}.lock`), () => pruneLocked(root, graceMs, options), options.lock);
+  let locked = false;
+  try {
+    return await withFileLock(join(root, `${INDEX_FILE}.lock`), () => ((locked = true), pruneLocked(root, graceMs, options)), options.lock);
+  } catch (err) {
+    if (locked) throw err;
+    const said = layoutWriteError(err, root, 'the index.json lock');
+    // A dry run changes nothing, so a layout this user cannot write is still looked at (without the lock).
+    if (options.dryRun && isOciError(said, 'READ_ONLY')) return pruneLocked(root, graceMs, options);
+    throw said;
+  }
 }
 
 async function pruneLocked(root: string, graceMs: number, options: PruneOptions): Promise<PruneReport> {
