@@ -92,4 +92,14 @@ describe('CLI against a misbehaving registry', function () {
     assert.equal(d.code, 0, d.stderr);
     assert.deepEqual(JSON.parse(d.stdout).referrers, []);
   });
+
+  it('an error body with codes that are no strings, or hundreds of errors, gives a short message naming the request', async () => {
+    const answer = (body: string) => proxy.misbehave([{ act: (x) => void x.res.writeHead(400, { 'content-type': 'application/json' }).end(x.req.method === 'HEAD' ? undefined : body) }]);
+    answer('{"errors":[null, 3, {"code":{"x":1},"message":"bad tag"}, "s"]}');
+    let r = await cli('manifest', 'fetch', `${host}/app:v1`);
+    assert.deepEqual([r.code, r.stderr], [1, `Error: ${host}/app:v1: GET http://${host}/v2/app/manifests/v1: response status 400: UNKNOWN: bad tag\n`]);
+    answer(JSON.stringify({ errors: Array.from({ length: 500 }, (_, i) => ({ code: 'DENIED', message: i === 1 ? 'x'.repeat(1000) : `m${i}` })) }));
+    r = await cli('manifest', 'fetch', `${host}/app:v1`);
+    assert.deepEqual([r.code, r.stderr], [1, `Error: ${host}/app:v1: GET http://${host}/v2/app/manifests/v1: response status 400: DENIED: m0; DENIED: ${'x'.repeat(192)}...; DENIED: m2; and 497 more\n`]);
+  });
 });
