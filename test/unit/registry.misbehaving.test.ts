@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { digestOf } from '../../src/oci/digest';
+import { isOciError } from '../../src/oci/errors';
+import { EMPTY_JSON_DIGEST } from '../../src/oci/mediaType';
+import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
 import { startOciServer, type OciServer } from '../integration/support';
 import { startMisbehavingRegistry, type MisbehavingRegistry } from '../helpers/misbehavingRegistry';
 import { runCli } from '../helpers/runCli';
@@ -13,6 +18,12 @@ function layoutFiles(dir: string): { index: unknown; blobs: number } {
 }
 
 const html = '<html><body>Welcome to nginx</body></html>';
+
+function writeTemp(content: string): string {
+  const file = join(tempDir(), 'file');
+  writeFileSync(file, content);
+  return file;
+}
 
 describe('CLI against a misbehaving registry', function () {
   this.timeout(30_000);
@@ -101,5 +112,44 @@ describe('CLI against a misbehaving registry', function () {
     answer(JSON.stringify({ errors: Array.from({ length: 500 }, (_, i) => ({ code: 'DENIED', message: i === 1 ? 'x'.repeat(1000) : `m${i}` })) }));
     r = await cli('manifest', 'fetch', `${host}/app:v1`);
     assert.deepEqual([r.code, r.stderr], [1, `Error: ${host}/app:v1: GET http://${host}/v2/app/manifests/v1: response status 400: DENIED: m0; DENIED: ${'x'.repeat(192)}...; DENIED: m2; and 497 more\n`]);
+  });
+
+  it('a redirect loop on a blob ends after 5 hops with an error saying so, and leaves no output file', async () => {
+    const desc = JSON.parse((await cli('manifest', 'fetch', `${host}/app@${indexDigest}`)).stdout).manifests[0];
+    const layer = JSON.parse((await cli('manifest', 'fetch', `${host}/app@${desc.digest}`)).stdout).layers[0].digest as string;
+    proxy.misbehave([{ method: 'GET', path: /\/blobs\/sha256:/, act: (x) => void x.res.writeHead(307, { location: x.req.url! }).end() }]);
+    const file = join(tempDir(), 'layer');
+    const r = await cli('blob', 'fetch', `${host}/app@${layer}`, '--output', file);
+    const url = `http://${host}/v2/app/blobs/${layer}`;
+    assert.deepEqual([r.code, r.stderr], [1, `Error: GET ${url}: more than 5 redirects, the last to ${url}\n`]);
+    assert.equal(proxy.requests.filter((q) => q.startsWith('GET /v2/app/blobs/')).length, 6);
+    assert.ok(!existsSync(file));
+  });
+
+  it('a Location that is no URL, on a redirect or an upload (POST or a chunk\'s PATCH), is refused naming the request, not a bare TypeError', async () => {
+    const bad = 'http://[bad';
+    proxy.misbehave([{ method: 'GET', path: /\/blobs\/sha256:/, act: (x) => void x.res.writeHead(307, { location: bad }).end() }]);
+    const layer = EMPTY_JSON_DIGEST;
+    let r = await cli('blob', 'fetch', `${host}/app@${layer}`, '--output', join(tempDir(), 'blob'));
+    assert.deepEqual([r.code, r.stderr], [1, `Error: GET http://${host}/v2/app/blobs/${layer}: redirected to "${bad}", which is no URL\n`]);
+
+    proxy.misbehave([{ method: 'POST', path: /\/blobs\/uploads\/$/, act: async (x) => {
+      const a = await x.upstream();
+      x.send({ ...a, headers: { ...a.headers, location: bad } });
+    } }]);
+    r = await cli('blob', 'push', `${host}/up@${digestOf(Buffer.from('hi\n'))}`, writeTemp('hi\n'));
+    assert.deepEqual([r.code, r.stderr], [1, `Error: upload to ${host}/up: the Location "${bad}" the registry gave in answer to http://${host}/v2/up/blobs/uploads/ is no URL\n`]);
+
+    proxy.misbehave([{ method: 'PATCH', act: async (x) => {
+      const a = await x.upstream();
+      x.send({ ...a, headers: { ...a.headers, location: bad } });
+    } }]);
+    const repo = new RemoteRepository(new RegistryClient(host, { plainHttp: true, retry: { attempts: 1 } }), 'chunked', { chunkSize: 1000 });
+    const data = Buffer.alloc(2500, 7);
+    const desc = { mediaType: 'application/octet-stream', digest: digestOf(data), size: data.length };
+    await assert.rejects(repo.push(desc, Readable.from([data])), (e: Error) => {
+      assert.match(e.message, new RegExp(`^blob ${desc.digest} \\(push to ${host}/chunked\\): the Location "http://\\[bad" the registry gave in answer to http://${host}/v2/chunked/blobs/uploads/[0-9a-f]+\\?\\.\\.\\. is no URL$`));
+      return isOciError(e, 'REGISTRY');
+    });
   });
 });

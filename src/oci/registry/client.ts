@@ -288,10 +288,14 @@ export class RegistryClient {
         header: (name) => firstHeader(r.headers[name]),
       };
       const location = res.header('location');
-      if (!followRedirects || !isRedirect(res.status) || !location || hop >= MAX_REDIRECTS) return res;
+      if (!followRedirects || !isRedirect(res.status) || !location) return res;
       if (!isReplayable(currentBody)) return res;
       await r.body.dump().catch(() => undefined);
-      const next = new URL(location, current);
+      const next = URL.canParse(location, current) ? new URL(location, current) : undefined;
+      if (!next) throw new OciError('REGISTRY', `${method} ${redactUrl(url)}: redirected to ${JSON.stringify(redactUrl(location))}, which is no URL`);
+      if (hop >= MAX_REDIRECTS) {
+        throw new OciError('REGISTRY', `${method} ${redactUrl(url)}: more than ${MAX_REDIRECTS} redirects, the last to ${redactUrl(next.toString())}`);
+      }
       const from = new URL(current);
       if (next.host !== from.host || next.protocol !== from.protocol) {
         // Blob storage behind a redirect (S3, a CDN) must never see the registry's credentials.
