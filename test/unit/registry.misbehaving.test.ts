@@ -126,6 +126,28 @@ describe('CLI against a misbehaving registry', function () {
     assert.ok(!existsSync(file));
   });
 
+  it('push fails when the registry answers a manifest PUT with another digest than the one sent', async () => {
+    const other = digestOf(Buffer.from('other'));
+    proxy.misbehave([{ method: 'PUT', path: /\/manifests\//, act: async (x) => {
+      const a = await x.upstream();
+      x.send({ ...a, headers: { ...a.headers, 'docker-content-digest': other } });
+    } }]);
+    const dir = tempDir();
+    const file = join(dir, 'hello.txt');
+    writeFileSync(file, 'hello\n');
+    const cwd = process.cwd();
+    process.chdir(dir);
+    let r;
+    try {
+      r = await cli('push', `${host}/art:v1`, 'hello.txt:text/plain', '--artifact-type', 'application/x');
+    } finally {
+      process.chdir(cwd);
+    }
+    const sent = /^manifest (sha256:[0-9a-f]{64}) /.exec(r.stderr.slice('Error: '.length))?.[1];
+    assert.ok(sent, r.stderr);
+    assert.deepEqual([r.code, r.stderr], [1, `Error: manifest ${sent} (push to ${host}/art@${sent}): the registry answered that it stored ${other}, so not the bytes sent\n`]);
+  });
+
   it('a Location that is no URL, on a redirect or an upload (POST or a chunk\'s PATCH), is refused naming the request, not a bare TypeError', async () => {
     const bad = 'http://[bad';
     proxy.misbehave([{ method: 'GET', path: /\/blobs\/sha256:/, act: (x) => void x.res.writeHead(307, { location: bad }).end() }]);

@@ -325,6 +325,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
       `manifest ${desc.digest} (push to ${this.display(reference)})`,
     );
     await res.body.dump().catch(() => undefined);
+    checkStoredDigest(res, desc.digest, this.display(reference));
     const links = manifestLinks(bytes, desc.mediaType);
     if (!links.subject) return;
     if (res.header('oci-subject')) {
@@ -346,6 +347,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
       `tag ${this.display(reference)}`,
     );
     await res.body.dump().catch(() => undefined);
+    checkStoredDigest(res, desc.digest, this.display(reference));
   }
 
   async untag(reference: string): Promise<void> {
@@ -415,6 +417,16 @@ function checkReference(reference: string): void {
   if (isDigest(reference)) return;
   if (reference.includes(':')) parseDigest(reference); // names the problem with the digest
   checkTag(reference);
+}
+
+/**
+ * A registry that answers a manifest PUT with another digest (same algorithm) stored other bytes than were sent:
+ * the tag now names content nobody asked for, and what refers to the digest sent finds nothing.
+ */
+function checkStoredDigest(res: RegistryResponse, sent: string, where: string): void {
+  const stored = res.header('docker-content-digest');
+  if (!stored || !isDigest(stored) || stored === sent || parseDigest(stored).algorithm !== parseDigest(sent).algorithm) return;
+  throw new OciError('DIGEST_MISMATCH', `manifest ${sent} (push to ${where}): the registry answered that it stored ${stored}, so not the bytes sent`);
 }
 
 function isReferrersAnswer(res: RegistryResponse): boolean {
