@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -8,6 +9,7 @@ import { EMPTY_JSON_DIGEST } from '../../src/oci/mediaType';
 import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
 import { startOciServer, type OciServer } from '../integration/support';
 import { startMisbehavingRegistry, type MisbehavingRegistry } from '../helpers/misbehavingRegistry';
+import { builtCli } from '../helpers/layoutStress';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeArtifact, makeMultiArchLayout, tempDir } from './builders';
 
@@ -173,5 +175,40 @@ describe('CLI against a misbehaving registry', function () {
       assert.match(e.message, new RegExp(`^blob ${desc.digest} \\(push to ${host}/chunked\\): the Location "http://\\[bad" the registry gave in answer to http://${host}/v2/chunked/blobs/uploads/[0-9a-f]+\\?\\.\\.\\. is no URL$`));
       return isOciError(e, 'REGISTRY');
     });
+  });
+
+  it('Ctrl-C during pull or blob fetch from a registry that stalls mid-blob leaves no partial file beside the output', async function () {
+    this.timeout(120_000);
+    const cliPath = builtCli();
+    const dir = tempDir();
+    writeFileSync(join(dir, 'big.bin'), Buffer.alloc(1 << 20, 1));
+    const cwd = process.cwd();
+    process.chdir(dir);
+    let pushed;
+    try {
+      pushed = await runCli('push', `${upstream.host}/big:v1`, 'big.bin', '--plain-http');
+    } finally {
+      process.chdir(cwd);
+    }
+    assert.equal(pushed.code, 0, pushed.stderr);
+    const layer = JSON.parse((await cli('manifest', 'fetch', `${upstream.host}/big:v1`)).stdout).layers[0].digest as string;
+    // Half the blob, then nothing: the CLI waits (its timeout is 60 s) with a temp file half written.
+    proxy.misbehave([{ method: 'GET', path: /\/blobs\/sha256:/, act: async (x) => {
+      const a = await x.upstream();
+      x.res.writeHead(200, { 'content-length': String(a.body.length), 'content-type': 'application/octet-stream' });
+      x.res.write(a.body.subarray(0, a.body.length >> 1));
+    } }]);
+    for (const [args, folder] of [[['pull', `${host}/big:v1`, '-o', join(dir, 'pulled')], join(dir, 'pulled')], [['blob', 'fetch', `${host}/big@${layer}`, '--output', join(dir, 'fetched', 'layer')], join(dir, 'fetched')]] as const) {
+      const child = spawn(process.execPath, [cliPath, ...args, '--plain-http'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | string | null>((r) => child.once('exit', (code, signal) => r(code ?? signal)));
+      for (let i = 0; i < 600 && !(existsSync(folder) && readdirSync(folder).some((f) => f.includes('.manifold-partial-'))); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(readdirSync(folder).filter((f) => f.includes('.manifold-partial-')).length, 1, `${args[0]}: a partial file while the blob arrives`);
+      child.kill('SIGINT');
+      assert.equal(await exited, 1);
+      assert.equal(stderr, `Error: GET http://${host}/v2/big/blobs/${layer}: cancelled\n`);
+      assert.deepEqual(readdirSync(folder), []);
+    }
   });
 });
