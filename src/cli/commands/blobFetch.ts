@@ -4,6 +4,7 @@ import { parseDigest } from '../../oci/digest';
 import { encodeDescriptor } from '../../oci/encoding/goJson';
 import { boolOpt, type Command, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
 import { openTarget, requireReference } from '../targets';
+import { abortOnSigint } from '../sigint';
 
 export const blobFetch: Command = {
   path: 'blob fetch',
@@ -32,6 +33,6 @@ export const blobFetch: Command = {
       return;
     }
     // Written beside the name and renamed there once verified: a mismatch leaves nothing under it.
-    await saveBlob(t.target, desc, output);
+    await abortOnSigint((signal) => saveBlob(t.target, desc, output, { signal }));
   },
 };

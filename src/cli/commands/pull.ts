@@ -6,6 +6,7 @@ import { resolve as resolvePath } from 'node:path';
 import { boolOpt, type Command, formatOpt, FORMAT_OPTION, LAYOUT_OPTION, listOpt, stringOpt } from '../command';
 import { formatJson } from '../printer';
 import { openTarget, requireReference } from '../targets';
+import { abortOnSigint } from '../sigint';
 
 export const pull: Command = {
   path: 'pull',
@@ -40,17 +41,18 @@ export const pull: Command = {
     // The files of one manifest go into one folder: the values must pick one platform, then pulled by digest.
     if (platforms.length) reference = (await selectOnePlatform(t.target, await t.target.resolve(reference), parsePlatformPatterns(platforms))).digest;
     const output = stringOpt(p, 'output') ?? '.';
-    const result = await pullArtifact(t.target, {
+    const result = await abortOnSigint((signal) => pullArtifact(t.target, {
       reference,
       output,
       includeSubject: boolOpt(p, 'include-subject'),
       keepOldFiles: boolOpt(p, 'keep-old-files'),
+      signal,
       onEvent: (e) => {
         if (format === 'json') return;
         if (e.type === 'downloaded') printer.out(`Downloaded  ${shortDigest(e.desc.digest)} ${e.name}\n`);
         else if (e.type === 'skipped-link') printer.err(`Skipped ${e.name}: links in folders are not created\n`);
       },
-    });
+    }));
     if (format === 'json') {
       // As oras's `pull --format json`: the manifest pulled and each file written, with its absolute path.
       printer.out(

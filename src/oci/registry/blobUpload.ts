@@ -5,6 +5,7 @@ import { verifyBytes } from '../digest';
 import { OciError } from '../errors';
 import { ChunkReader } from './chunkReader';
 import { describeError, type RegistryClient, type RegistryResponse } from './client';
+import { redactUrl } from './registryError';
 import { isRetryableError } from '../transient';
 
 export interface UploadOptions {
@@ -165,13 +166,18 @@ function octetHeaders(length: number): Record<string, string> {
   return { 'content-type': 'application/octet-stream', 'content-length': String(length) };
 }
 
-function uploadLocation(res: RegistryResponse, what: string, previous?: string): string {
+/** Where an upload goes on: the answer's Location (kept from before when it gives none), refused naming the request when it is no URL. */
+export function uploadLocation(res: RegistryResponse, what: string, previous?: string): string {
   const location = res.header('location');
   if (!location) {
     if (previous) return previous;
-    throw new OciError('INVALID_ARGUMENT', `${what}: the registry opened an upload without a Location`);
+    throw new OciError('REGISTRY', `${what}: the registry opened an upload without a Location`);
   }
-  return new URL(location, res.url).toString();
+  try {
+    return new URL(location, res.url).toString();
+  } catch {
+    throw new OciError('REGISTRY', `${what}: the Location ${JSON.stringify(redactUrl(location))} the registry gave in answer to ${redactUrl(res.url)} is no URL`);
+  }
 }
 
 /** The upload URL with `digest=` added, keeping the registry's own query (its upload state). */

@@ -16,6 +16,7 @@ function undici(): Undici {
 import { Authorizer } from '../auth/authorizer';
 import type { CredentialStore } from '../auth/credentials';
 import { OciError } from '../errors';
+import { readCapped } from '../readCapped';
 import { isLoopbackHost, registryEndpointHost } from './registryReference';
 import { isRetryableError, sleep } from '../transient';
 import { parseErrorBody, redactUrl, RegistryError } from './registryError';
@@ -287,10 +288,14 @@ export class RegistryClient {
         header: (name) => firstHeader(r.headers[name]),
       };
       const location = res.header('location');
-      if (!followRedirects || !isRedirect(res.status) || !location || hop >= MAX_REDIRECTS) return res;
+      if (!followRedirects || !isRedirect(res.status) || !location) return res;
       if (!isReplayable(currentBody)) return res;
       await r.body.dump().catch(() => undefined);
-      const next = new URL(location, current);
+      const next = URL.canParse(location, current) ? new URL(location, current) : undefined;
+      if (!next) throw new OciError('REGISTRY', `${method} ${redactUrl(url)}: redirected to ${JSON.stringify(redactUrl(location))}, which is no URL`);
+      if (hop >= MAX_REDIRECTS) {
+        throw new OciError('REGISTRY', `${method} ${redactUrl(url)}: more than ${MAX_REDIRECTS} redirects, the last to ${redactUrl(next.toString())}`);
+      }
       const from = new URL(current);
       if (next.host !== from.host || next.protocol !== from.protocol) {
         // Blob storage behind a redirect (S3, a CDN) must never see the registry's credentials.
@@ -382,6 +387,26 @@ export async function readText(body: RegistryResponse['body'], limit: number): P
     // a body cut short still says what it said
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Reads a page the registry answers in JSON (a tag list, a catalog page) as an object: an HTML page from a
+ * proxy, `null` or a body over `limit` is refused naming the request, not parsed into a bare SyntaxError.
+ */
+export async function readJsonObject(res: RegistryResponse, limit: number, what: string): Promise<Record<string, unknown>> {
+  const where = `${what}: GET ${redactUrl(res.url)}`;
+  const bytes = await readCapped(res.body, limit, () => new OciError('REGISTRY', `${where}: the answer is larger than ${limit} bytes`), () => discard(res.body));
+  let doc: unknown;
+  try {
+    doc = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    doc = undefined;
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    const type = (res.header('content-type') ?? 'no Content-Type').split(';')[0]!.trim();
+    throw new OciError('REGISTRY', `${where}: the answer is not a JSON object (${type}, ${bytes.length} bytes)`);
+  }
+  return doc as Record<string, unknown>;
 }
 
 /** The error for a response that is not what was asked for: NOT_FOUND for a 404, else a RegistryError. */

@@ -1,5 +1,6 @@
 import type { Descriptor, ImageIndex } from '../descriptor';
-import { parseDigest } from '../digest';
+import { isDigest, parseDigest } from '../digest';
+import { OciError } from '../errors';
 import { encodeIndex } from '../encoding/goJson';
 import { isImageIndex, MediaType } from '../mediaType';
 
@@ -54,6 +55,32 @@ export function referrersFromIndex(bytes: Buffer): Descriptor[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * The list one page of the referrers API holds, strictly: it must be an image index (a Go registry may send
+ * `"manifests": null` for none) whose entries are descriptors with valid digests. Read leniently, a proxy's HTML
+ * page or a manifest would pass for "no referrers" and a copy with referrers would leave them behind unsaid.
+ */
+export function referrersFromApiAnswer(bytes: Buffer, what: string): Descriptor[] {
+  let doc: { mediaType?: unknown; manifests?: unknown } | null;
+  try {
+    doc = JSON.parse(bytes.toString('utf8')) as typeof doc;
+  } catch {
+    doc = null;
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new OciError('INVALID_MANIFEST', `${what}: the registry's answer is not JSON`);
+  const indexType = doc.mediaType === undefined || doc.mediaType === MediaType.ImageIndex;
+  const list = doc.manifests ?? (doc.mediaType === MediaType.ImageIndex ? [] : undefined);
+  if (!indexType || !Array.isArray(list)) {
+    throw new OciError('INVALID_MANIFEST', `${what}: the registry's answer is not an image index (mediaType ${JSON.stringify(doc.mediaType ?? null)}${Array.isArray(list) ? '' : ', no manifests list'})`);
+  }
+  list.forEach((d: unknown, i) => {
+    if (!isDescriptor(d) || !isDigest(d.digest) || !Number.isSafeInteger(d.size) || d.size < 0) {
+      throw new OciError('INVALID_MANIFEST', `${what}: manifests[${i}] is not a valid descriptor: ${JSON.stringify(d).slice(0, 200)}`);
+    }
+  });
+  return list as Descriptor[];
 }
 
 /** The fallback index for a list of referrers, in the bytes oras writes (Go JSON, no annotations). */

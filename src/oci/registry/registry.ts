@@ -1,6 +1,6 @@
 import { CATALOG_SCOPE } from '../auth/scope';
 import type { OpOptions } from '../target';
-import { readText, RegistryClient, type RegistryClientOptions } from './client';
+import { readJsonObject, RegistryClient, type RegistryClientOptions } from './client';
 import { nextLink } from './link';
 import { RemoteRepository, type RemoteRepositoryOptions } from './remoteRepository';
 import { checkRegistry } from './registryReference';
@@ -31,8 +31,9 @@ export class Registry {
     const seen = new Set<string>();
     const urls = new Set<string>();
     while (url) {
-      const res = await this.client.expect({ method: 'GET', url, scopes: [CATALOG_SCOPE], signal: options?.signal }, [200], `catalog of ${this.name}`);
-      const doc = JSON.parse(await readText(res.body, 64 << 20)) as { repositories?: unknown };
+      const what = `catalog of ${this.name}`;
+      const res = await this.client.expect({ method: 'GET', url, scopes: [CATALOG_SCOPE], signal: options?.signal }, [200], what);
+      const doc = await readJsonObject(res, 64 << 20, what);
       let fresh = 0;
       for (const r of Array.isArray(doc.repositories) ? doc.repositories : []) {
         if (typeof r !== 'string' || seen.has(r)) continue;

@@ -38,11 +38,19 @@ export class RegistryError extends OciError {
 
 function describe(method: string, url: string, status: number, errors: RegistryErrorDetail[]): string {
   const where = `${method} ${redactUrl(url)}`;
-  const what = errors.length
-    ? errors.map((e) => `${e.code}${e.message ? `: ${e.message}` : ''}`).join('; ')
-    : statusText(status);
+  // A registry's list may be long (or its messages): the first few, each cut short, say enough.
+  const shown = errors.slice(0, MAX_ERRORS_SHOWN).map((e) => clip(`${e.code}${e.message ? `: ${e.message}` : ''}`));
+  if (errors.length > MAX_ERRORS_SHOWN) shown.push(`and ${errors.length - MAX_ERRORS_SHOWN} more`);
+  const what = shown.length ? shown.join('; ') : statusText(status);
   const hint = status === 401 ? ' (sign in, or check the credentials)' : status === 403 ? ' (the credentials have no access to this)' : '';
   return `${where}: response status ${status}: ${what}${hint}`;
+}
+
+const MAX_ERRORS_SHOWN = 3;
+const MAX_ERROR_TEXT = 200;
+
+function clip(text: string): string {
+  return text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT)}...` : text;
 }
 
 function statusText(status: number): string {
@@ -67,7 +75,7 @@ export function parseErrorBody(text: string): RegistryErrorDetail[] {
     if (!Array.isArray(doc?.errors)) return [];
     return doc.errors
       .filter((e): e is { code: unknown; message?: unknown; detail?: unknown } => typeof e === 'object' && e !== null)
-      .map((e) => ({ code: String(e.code ?? 'UNKNOWN'), ...(typeof e.message === 'string' ? { message: e.message } : {}), ...(e.detail !== undefined ? { detail: e.detail } : {}) }));
+      .map((e) => ({ code: typeof e.code === 'string' && e.code ? e.code : 'UNKNOWN', ...(typeof e.message === 'string' ? { message: e.message } : {}), ...(e.detail !== undefined ? { detail: e.detail } : {}) }));
   } catch {
     return [];
   }

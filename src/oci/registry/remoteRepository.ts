@@ -8,9 +8,10 @@ import { isManifestMediaType, MediaType } from '../mediaType';
 import { checkTag } from '../reference';
 import type { BlobMounter, OpOptions, ReadOnlyTarget, StagedBlob, Target, TagPusher } from '../target';
 import { uploadBlob, type UploadResult } from './blobUpload';
-import { discard, readText, RegistryClient, type RegistryClientOptions, type RegistryResponse, responseError } from './client';
+import { discard, readJsonObject, readText, RegistryClient, type RegistryClientOptions, type RegistryResponse, responseError } from './client';
 import { nextLink } from './link';
-import { encodeReferrersIndex, manifestLinks, referrersFromIndex, referrersTag } from './referrers';
+import { encodeReferrersIndex, manifestLinks, referrersFromApiAnswer, referrersFromIndex, referrersTag } from './referrers';
+import { redactUrl } from './registryError';
 import { formatRegistryReference, parseRegistryReference } from './registryReference';
 import { stageUpload } from './stageUpload';
 import { isRetryableError } from '../transient';
@@ -121,6 +122,10 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
       throw new OciError('DIGEST_MISMATCH', `manifest ${claimed} from ${what}: content has digest ${digest}`);
     }
     const mediaType = manifestMediaType(res.header('content-type'), bytes);
+    if (!mediaType) {
+      // A proxy's or a login page's HTML answered with 200 must not be stored or printed as a manifest.
+      throw new OciError('INVALID_MANIFEST', `${what}: the registry's answer is not a manifest (${res.header('content-type') ?? 'no Content-Type'}, not a JSON object)`);
+    }
     return { desc: { mediaType, digest, size: bytes.length }, bytes };
   }
 
@@ -188,8 +193,9 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
     const urls = new Set<string>();
     let url: string | undefined = `/v2/${this.repository}/tags/list?n=${TAG_PAGE_SIZE}${options?.last ? `&last=${encodeURIComponent(options.last)}` : ''}`;
     while (url) {
-      const res = await this.client.expect({ method: 'GET', url, scopes: this.pull, signal: options?.signal }, [200], `tags of ${this.display()}`);
-      const doc = JSON.parse(await readText(res.body, 64 << 20)) as { tags?: unknown };
+      const what = `tags of ${this.display()}`;
+      const res = await this.client.expect({ method: 'GET', url, scopes: this.pull, signal: options?.signal }, [200], what);
+      const doc = await readJsonObject(res, 64 << 20, what);
       const page = Array.isArray(doc.tags) ? doc.tags.filter((t): t is string => typeof t === 'string') : [];
       let fresh = 0;
       for (const t of page) if (!seen.has(t)) { seen.add(t); fresh++; }
@@ -226,7 +232,8 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
         if (res.status !== 200) throw await responseError('GET', res, `referrers of ${desc.digest} in ${this.display()}`);
         first = false;
         this.referrersState = 'supported';
-        const page = referrersFromIndex(await readLimited(res, MAX_MANIFEST_BYTES, `referrers of ${desc.digest}`));
+        const what = `referrers of ${desc.digest} in ${this.display()}: GET ${redactUrl(res.url)}`;
+        const page = referrersFromApiAnswer(await readLimited(res, MAX_MANIFEST_BYTES, what), what);
         for (const d of page) if (keep(d)) yield d;
         urls.add(res.url);
         const next = nextLink(res.headers.link, res.url);
@@ -318,6 +325,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
       `manifest ${desc.digest} (push to ${this.display(reference)})`,
     );
     await res.body.dump().catch(() => undefined);
+    checkStoredDigest(res, desc.digest, this.display(reference));
     const links = manifestLinks(bytes, desc.mediaType);
     if (!links.subject) return;
     if (res.header('oci-subject')) {
@@ -339,6 +347,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
       `tag ${this.display(reference)}`,
     );
     await res.body.dump().catch(() => undefined);
+    checkStoredDigest(res, desc.digest, this.display(reference));
   }
 
   async untag(reference: string): Promise<void> {
@@ -410,6 +419,16 @@ function checkReference(reference: string): void {
   checkTag(reference);
 }
 
+/**
+ * A registry that answers a manifest PUT with another digest (same algorithm) stored other bytes than were sent:
+ * the tag now names content nobody asked for, and what refers to the digest sent finds nothing.
+ */
+function checkStoredDigest(res: RegistryResponse, sent: string, where: string): void {
+  const stored = res.header('docker-content-digest');
+  if (!stored || !isDigest(stored) || stored === sent || parseDigest(stored).algorithm !== parseDigest(sent).algorithm) return;
+  throw new OciError('DIGEST_MISMATCH', `manifest ${sent} (push to ${where}): the registry answered that it stored ${stored}, so not the bytes sent`);
+}
+
 function isReferrersAnswer(res: RegistryResponse): boolean {
   return res.status === 200 && (res.header('content-type') ?? '').split(';')[0]!.trim() === MediaType.ImageIndex;
 }
@@ -428,17 +447,22 @@ function headDescriptor(res: RegistryResponse, reference: string): Descriptor | 
   return { mediaType, digest, size };
 }
 
-/** The Content-Type, or the document's own mediaType when the registry sends a generic one. */
-function manifestMediaType(contentType: string | undefined, bytes: Buffer): string {
+/**
+ * The Content-Type, or the document's own mediaType when the registry sends a generic one; undefined when the
+ * body is no JSON object, so no manifest at all.
+ */
+function manifestMediaType(contentType: string | undefined, bytes: Buffer): string | undefined {
   const ct = (contentType ?? '').split(';')[0]!.trim();
-  if (isManifestMediaType(ct)) return ct;
+  let doc: { mediaType?: unknown; manifests?: unknown } | null;
   try {
-    const doc = JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown; manifests?: unknown };
-    if (typeof doc.mediaType === 'string' && doc.mediaType) return doc.mediaType;
-    return Array.isArray(doc.manifests) ? MediaType.ImageIndex : MediaType.ImageManifest;
+    doc = JSON.parse(bytes.toString('utf8')) as typeof doc;
   } catch {
-    return ct || MediaType.ImageManifest;
+    return undefined;
   }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return undefined;
+  if (isManifestMediaType(ct)) return ct;
+  if (typeof doc.mediaType === 'string' && doc.mediaType) return doc.mediaType;
+  return Array.isArray(doc.manifests) ? MediaType.ImageIndex : MediaType.ImageManifest;
 }
 
 function tooLarge(what: string, size: number): OciError {

@@ -4,6 +4,7 @@ import { repositoryScope } from '../auth/scope';
 import { OciError } from '../errors';
 import type { OpOptions, StagedBlob } from '../target';
 import type { RegistryClient, RegistryResponse } from './client';
+import { uploadLocation } from './blobUpload';
 import { pieceSent } from './sentPieces';
 
 /**
@@ -16,7 +17,7 @@ export async function stageUpload(client: RegistryClient, repository: string, co
   const what = `upload to ${client.registry}/${repository}`;
   const opened = await client.expect({ method: 'POST', url: `/v2/${repository}/blobs/uploads/`, headers: { 'content-length': '0' }, scopes, signal: options.signal }, [202], what);
   await opened.body.dump().catch(() => undefined);
-  let location = locationOf(opened, what);
+  let location = uploadLocation(opened, what);
   const cancel = () =>
     client
       .send({ method: 'DELETE', url: location, headers: {}, scopes })
@@ -46,7 +47,7 @@ export async function stageUpload(client: RegistryClient, repository: string, co
     );
     await patch.body.dump().catch(() => undefined);
     if (sourceError) throw sourceError;
-    location = locationOf(patch, what, location);
+    location = uploadLocation(patch, what, location);
   } catch (err) {
     // A request that failed before undici read the body leaves the source open: nothing will read it now.
     content.destroy();
@@ -79,11 +80,3 @@ export async function stageUpload(client: RegistryClient, repository: string, co
   };
 }
 
-function locationOf(res: RegistryResponse, what: string, previous?: string): string {
-  const location = res.header('location');
-  if (!location) {
-    if (previous) return previous;
-    throw new OciError('REGISTRY', `${what}: the registry opened an upload without a Location`);
-  }
-  return new URL(location, res.url).toString();
-}
