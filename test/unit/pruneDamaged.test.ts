@@ -67,7 +67,7 @@ describe('prune on a damaged layout', () => {
   it('refuses, changing nothing, when a manifest index.json reaches is stored but cannot be read (cut short, a folder)', async () => {
     const cases: Array<[string, (path: string) => void, string]> = [
       ['cut short', (p) => truncateSync(p, 100), 'not valid JSON'],
-      ['a folder', (p) => (rmSync(p), mkdirSync(p)), 'cannot be read (EISDIR'],
+      ['a folder', (p) => (rmSync(p), mkdirSync(p)), 'unreadable (EISDIR'],
     ];
     for (const [, damage, problem] of cases) {
       const l = await twoImages();

@@ -202,6 +202,23 @@ export async function refreshTime(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * refreshTime for a blob a writer is about to rely on instead of storing it: true only when a regular file of
+ * `size` bytes is there. One cut short or longer, a folder, a dangling or looping link is not stored: the writer
+ * stores it again (its rename replaces a file or a link), rather than skip it and report the content stored.
+ */
+export async function refreshStored(path: string, size: number): Promise<boolean> {
+  try {
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (!st?.isFile() || st.size !== size) return false;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP' || code === 'ENOTDIR') return false;
+    // Not even looked at (EACCES): as refreshTime, not a writer's to judge.
+  }
+  return refreshTime(path);
+}
+
 /** `mkdir -p` that fails with the real error: on a read-only mount Node's recursive mkdir says ENOENT, not EROFS. */
 export function makeDirs(dir: string): void {
   try {

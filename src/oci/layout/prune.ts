@@ -300,7 +300,7 @@ async function readManifest(root: string, digest: string): Promise<Parsed | Unre
     bytes = read;
   } catch (err) {
     if (isMissing(err)) return null;
-    return new Unreadable(`cannot be read (${(err as Error).message})`);
+    return new Unreadable(`unreadable (${(err as Error).message})`);
   }
   if (bytes.length === 0 || bytes[0] !== 0x7b /* { */) return null;
   let doc: unknown;

@@ -127,6 +127,11 @@ export class DirSource implements LayoutSource {
       if (isMissing(err)) return undefined;
       throw err;
     }
+    // A folder opens for reading, and only its stream would fail (a bare EISDIR): not a blob, as readFile and size say.
+    if (fstatSync(fh.fd).isDirectory()) {
+      await fh.close();
+      return undefined;
+    }
     return streamOf(fh, 0, undefined, expectedSize);
   }
 }

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { OpOptions, StagedBlob } from '../target';
-import { openInFolder, refreshTime, removeIfEmpty } from './atomicFiles';
+import { openInFolder, refreshStored, removeIfEmpty } from './atomicFiles';
 import { writeHashed } from './hashedWrite';
 
 /**
@@ -35,8 +35,8 @@ export async function stageIntoLayout(tmpDir: string, finalPath: (digest: string
       if (done) return;
       done = true;
       const target = finalPath(digest);
-      // Already stored: the same content, made young for a concurrent prune (see refreshTime).
-      if (await refreshTime(target)) {
+      // Already stored: the same content, made young for a concurrent prune (see refreshStored).
+      if (await refreshStored(target, size)) {
         await fs.rm(tmp, { force: true });
         removeIfEmpty(tmpDir);
         return;

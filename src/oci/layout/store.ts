@@ -15,7 +15,7 @@ import { referrerDescriptor } from './subjectIndex';
 import { ManifestKnowledge } from './manifestKnowledge';
 import { stageIntoLayout } from './stage';
 import { blobPath, verifyBlob } from './verify';
-import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, checkLayoutFile, createLayout, drain, refreshTime, ingestBytes, makeTempDir, readLimited, sweepTemp, ingestStream, tempName, writingIn } from './atomicFiles';
+import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, checkLayoutFile, createLayout, drain, refreshStored, refreshTime, ingestBytes, makeTempDir, readLimited, sweepTemp, ingestStream, tempName, writingIn } from './atomicFiles';
 import { cloneDescriptor, compareStrings, indexView, nameOf, sameEntry, type IndexMutation, type IndexView, withName } from './indexView';
 import { LayoutIndex } from './indexWriter';
 
@@ -133,7 +133,10 @@ export class OciLayoutStore implements Target, IndexBatcher {
   async exists(desc: Descriptor, options?: OpOptions): Promise<boolean> {
     options?.signal?.throwIfAborted();
     // Writers ask before they skip a push: the blob they will rely on is made young for a concurrent prune.
-    if (!this.source.readOnly) return refreshTime(join(this.location, blobPath(desc.digest)));
+    if (!this.source.readOnly) {
+      const path = join(this.location, blobPath(desc.digest));
+      return Number.isSafeInteger(desc.size) ? refreshStored(path, desc.size) : refreshTime(path);
+    }
     return (await this.source.size(blobPath(desc.digest))) !== undefined;
   }
 
@@ -222,8 +225,7 @@ export class OciLayoutStore implements Target, IndexBatcher {
     const rel = blobPath(desc.digest);
     const target = join(this.location, rel);
     const isManifest = isManifestMediaType(desc.mediaType);
-    const existing = await this.source.size(rel);
-    if (existing === desc.size && (await refreshTime(target))) {
+    if (await refreshStored(target, desc.size)) {
       if (!(content instanceof Uint8Array)) await drain(content);
     } else if (isManifest) {
       const bytes = content instanceof Uint8Array ? Buffer.from(content.buffer, content.byteOffset, content.byteLength) : await readLimited(content, desc);

@@ -88,6 +88,10 @@ export async function indexTar(file: string): Promise<TarIndex> {
       // Devices, fifos and vendor types are never part of a layout: their names were checked, that is all.
       offset = entryNext;
     }
+    // No end-of-archive blocks is an end (as Go's archive/tar reads it); part of a header is an archive cut short.
+    if (offset < total && offset + BLOCK > total) {
+      throw new OciError('INVALID_LAYOUT', `${file}: the archive is cut short (it ends inside the header at byte ${offset})`);
+    }
     return index;
   } finally {
     await fh.close();
