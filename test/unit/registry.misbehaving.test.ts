@@ -177,6 +177,16 @@ describe('CLI against a misbehaving registry', function () {
     });
   });
 
+  it('a HEAD by digest answered with another digest names the place', async () => {
+    const other = digestOf(Buffer.from('other'));
+    proxy.misbehave([{ method: 'HEAD', path: /\/manifests\//, act: async (x) => {
+      const a = await x.upstream();
+      x.send({ ...a, headers: { ...a.headers, 'docker-content-digest': other } });
+    } }]);
+    const r = await cli('manifest', 'fetch', `${host}/app@${indexDigest}`);
+    assert.deepEqual([r.code, r.stdout, r.stderr], [1, '', `Error: ${host}/app@${indexDigest}: the registry answered HEAD with digest ${other}\n`]);
+  });
+
   it('Ctrl-C during pull or blob fetch from a registry that stalls mid-blob leaves no partial file beside the output', async function () {
     this.timeout(120_000);
     const cliPath = builtCli();

@@ -97,7 +97,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
     const res = await this.client.send({ method: 'HEAD', url: this.path('manifests', reference), headers: { accept: MANIFEST_ACCEPT }, scopes: this.pull, signal: options?.signal });
     await res.body.dump().catch(() => undefined);
     if (res.status === 200) {
-      const desc = headDescriptor(res, reference);
+      const desc = headDescriptor(res, reference, what);
       if (desc) {
         if (desc.size > MAX_MANIFEST_BYTES) throw tooLarge(what, desc.size);
         return desc;
@@ -434,12 +434,12 @@ function isReferrersAnswer(res: RegistryResponse): boolean {
 }
 
 /** A descriptor from a HEAD answer, when it has a digest and a size; the digest must be the one asked for. */
-function headDescriptor(res: RegistryResponse, reference: string): Descriptor | undefined {
+function headDescriptor(res: RegistryResponse, reference: string, what: string): Descriptor | undefined {
   const digest = res.header('docker-content-digest');
   const size = Number(res.header('content-length'));
   const mediaType = (res.header('content-type') ?? '').split(';')[0]!.trim();
   if (isDigest(reference)) {
-    if (digest && digest !== reference) throw new OciError('DIGEST_MISMATCH', `manifest ${reference}: the registry answered with ${digest}`);
+    if (digest && digest !== reference) throw new OciError('DIGEST_MISMATCH', `${what}: the registry answered HEAD with digest ${digest}`);
     if (!Number.isSafeInteger(size) || !mediaType) return undefined;
     return { mediaType, digest: reference, size };
   }
