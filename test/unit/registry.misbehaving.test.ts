@@ -187,6 +187,18 @@ describe('CLI against a misbehaving registry', function () {
     assert.deepEqual([r.code, r.stdout, r.stderr], [1, '', `Error: ${host}/app@${indexDigest}: the registry answered HEAD with digest ${other}\n`]);
   });
 
+  it('a token realm that is no http(s) URL, or a token server that stalls, gives an error naming it', async () => {
+    proxy.misbehave([{ act: (x) => void x.res.writeHead(401, { 'www-authenticate': 'Bearer realm="file:///etc/passwd",service="x"' }).end() }]);
+    let r = await cli('manifest', 'fetch', `${host}/app:v1`);
+    assert.deepEqual([r.code, r.stderr], [1, `Error: ${host}: the token realm "file:///etc/passwd" is not an http(s) URL\n`]);
+    proxy.misbehave([
+      { path: /^\/token/, act: () => undefined },
+      { path: /^\/v2\//, act: (x) => void x.res.writeHead(401, { 'www-authenticate': `Bearer realm="http://${host}/token",service="s"` }).end() },
+    ]);
+    r = await cli('manifest', 'fetch', `${host}/app:v1`, '--timeout', '1');
+    assert.deepEqual([r.code, r.stderr], [1, `Error: GET http://${host}/token?...: UND_ERR_HEADERS_TIMEOUT: Headers Timeout Error\n`]);
+  });
+
   it('Ctrl-C during pull or blob fetch from a registry that stalls mid-blob leaves no partial file beside the output', async function () {
     this.timeout(120_000);
     const cliPath = builtCli();
