@@ -199,6 +199,19 @@ describe('CLI against a misbehaving registry', function () {
     assert.deepEqual([r.code, r.stderr], [1, `Error: GET http://${host}/token?...: UND_ERR_HEADERS_TIMEOUT: Headers Timeout Error\n`]);
   });
 
+  it('a referrers API whose Link always points on to the next page of the same list is not followed forever', async () => {
+    proxy.misbehave([{ method: 'GET', path: /\/referrers\/sha256:[0-9a-f]+/, act: async (x) => {
+      const u = new URL(x.req.url!, 'http://x');
+      const a = await x.upstream(u.pathname);
+      x.send({ ...a, headers: { ...a.headers, link: `<${u.pathname}?page=${Number(u.searchParams.get('page') ?? 0) + 1}>; rel="next"` } });
+    } }]);
+    proxy.requests.length = 0;
+    const r = await cli('discover', `${host}/app:v1`, '--format', 'json');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).referrers.map((x: { artifactType: string }) => x.artifactType), ['application/vnd.example.sig']);
+    assert.deepEqual(proxy.requests.filter((q) => q.includes(`/referrers/${indexDigest}`)), [`GET /v2/app/referrers/${indexDigest}`, `GET /v2/app/referrers/${indexDigest}?page=1`]);
+  });
+
   it('Ctrl-C during pull or blob fetch from a registry that stalls mid-blob leaves no partial file beside the output', async function () {
     this.timeout(120_000);
     const cliPath = builtCli();

@@ -218,6 +218,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
       const query = options?.artifactType ? `?artifactType=${encodeURIComponent(options.artifactType)}` : '';
       let url: string | undefined = `/v2/${this.repository}/referrers/${desc.digest}${query}`;
       const urls = new Set<string>();
+      const seen = new Set<string>();
       let first = true;
       while (url) {
         const res = await this.client.send({ method: 'GET', url, headers: { accept: MediaType.ImageIndex }, scopes: this.pull, signal: options?.signal });
@@ -234,10 +235,18 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
         this.referrersState = 'supported';
         const what = `referrers of ${desc.digest} in ${this.display()}: GET ${redactUrl(res.url)}`;
         const page = referrersFromApiAnswer(await readLimited(res, MAX_MANIFEST_BYTES, what), what);
-        for (const d of page) if (keep(d)) yield d;
+        let fresh = 0;
+        for (const d of page) {
+          if (seen.has(d.digest)) continue;
+          seen.add(d.digest);
+          fresh++;
+          if (keep(d)) yield d;
+        }
         urls.add(res.url);
         const next = nextLink(res.headers.link, res.url);
-        url = next && !urls.has(next) ? next : undefined;
+        // A registry whose `Link` always points on (page=N+1 of the same list) would be followed forever: as with
+        // tags, stop when a page brings nothing new.
+        url = next && !urls.has(next) && fresh > 0 ? next : undefined;
       }
       if (this.referrersState === 'supported') return;
     }
