@@ -247,3 +247,36 @@ describe('CLI against a misbehaving registry', function () {
     }
   });
 });
+
+describe('attach on a registry without the referrers API', () => {
+  after(cleanupTemps);
+
+  it('keeps a manifest someone tagged with the fallback tag name: the tag moves to the new index, the manifest and its other tags stay', async () => {
+    const server = await startOciServer({ referrersApi: false });
+    try {
+      const { store, index, children } = await makeMultiArchLayout();
+      const amd64 = children[0]!;
+      await store.tag(amd64, 'amd64');
+      for (const ref of ['multi', 'amd64']) assert.equal((await runCli('cp', '--from-oci-layout', `${store.location}:${ref}`, `${server.host}/app:${ref}`, '--plain-http')).code, 0);
+      const fallbackTag = index.digest.replace(':', '-');
+      assert.equal((await runCli('tag', `${server.host}/app@${amd64.digest}`, fallbackTag, '--plain-http')).code, 0);
+      const dir = tempDir();
+      writeFileSync(join(dir, 'a.txt'), 'a');
+      const cwd = process.cwd();
+      process.chdir(dir);
+      let r;
+      try {
+        r = await runCli('attach', '--artifact-type', 'application/vnd.example', `${server.host}/app:multi`, 'a.txt', '--plain-http');
+      } finally {
+        process.chdir(cwd);
+      }
+      assert.equal(r.code, 0, r.stderr);
+      const attached = /^Digest: (sha256:[0-9a-f]{64})$/m.exec(r.stdout)![1];
+      assert.equal((await runCli('resolve', `${server.host}/app:amd64`, '--plain-http')).stdout, `${amd64.digest}\n`);
+      const fallback = JSON.parse((await runCli('manifest', 'fetch', `${server.host}/app:${fallbackTag}`, '--plain-http')).stdout);
+      assert.deepEqual(fallback.manifests.map((m: { digest: string }) => m.digest), [attached]);
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -4,7 +4,7 @@ import type { Descriptor } from '../descriptor';
 import { digestOf, isDigest, parseDigest, verifyBytes, VerifyingStream } from '../digest';
 import { OciError } from '../errors';
 import { readCapped } from '../readCapped';
-import { isManifestMediaType, MediaType } from '../mediaType';
+import { isImageIndex, isManifestMediaType, MediaType } from '../mediaType';
 import { checkTag } from '../reference';
 import type { BlobMounter, OpOptions, ReadOnlyTarget, StagedBlob, Target, TagPusher } from '../target';
 import { uploadBlob, type UploadResult } from './blobUpload';
@@ -405,7 +405,9 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
         const bytes = encodeReferrersIndex(list);
         await this.pushManifest({ mediaType: MediaType.ImageIndex, digest: digestOf(bytes), size: bytes.length }, bytes, referrersTag(subject), options);
       }
-      if (old) {
+      // Only an index is the old fallback index: a manifest someone tagged with the name is kept (deleting it
+      // would take its other tags with it), the tag moving to the new index.
+      if (old && isImageIndex(old.desc.mediaType)) {
         try {
           await this.delete(old.desc, options);
         } catch (err) {
