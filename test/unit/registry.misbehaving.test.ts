@@ -177,6 +177,41 @@ describe('CLI against a misbehaving registry', function () {
     });
   });
 
+  it('a HEAD by digest answered with another digest names the place', async () => {
+    const other = digestOf(Buffer.from('other'));
+    proxy.misbehave([{ method: 'HEAD', path: /\/manifests\//, act: async (x) => {
+      const a = await x.upstream();
+      x.send({ ...a, headers: { ...a.headers, 'docker-content-digest': other } });
+    } }]);
+    const r = await cli('manifest', 'fetch', `${host}/app@${indexDigest}`);
+    assert.deepEqual([r.code, r.stdout, r.stderr], [1, '', `Error: ${host}/app@${indexDigest}: the registry answered HEAD with digest ${other}\n`]);
+  });
+
+  it('a token realm that is no http(s) URL, or a token server that stalls, gives an error naming it', async () => {
+    proxy.misbehave([{ act: (x) => void x.res.writeHead(401, { 'www-authenticate': 'Bearer realm="file:///etc/passwd",service="x"' }).end() }]);
+    let r = await cli('manifest', 'fetch', `${host}/app:v1`);
+    assert.deepEqual([r.code, r.stderr], [1, `Error: ${host}: the token realm "file:///etc/passwd" is not an http(s) URL\n`]);
+    proxy.misbehave([
+      { path: /^\/token/, act: () => undefined },
+      { path: /^\/v2\//, act: (x) => void x.res.writeHead(401, { 'www-authenticate': `Bearer realm="http://${host}/token",service="s"` }).end() },
+    ]);
+    r = await cli('manifest', 'fetch', `${host}/app:v1`, '--timeout', '1');
+    assert.deepEqual([r.code, r.stderr], [1, `Error: GET http://${host}/token?...: UND_ERR_HEADERS_TIMEOUT: Headers Timeout Error\n`]);
+  });
+
+  it('a referrers API whose Link always points on to the next page of the same list is not followed forever', async () => {
+    proxy.misbehave([{ method: 'GET', path: /\/referrers\/sha256:[0-9a-f]+/, act: async (x) => {
+      const u = new URL(x.req.url!, 'http://x');
+      const a = await x.upstream(u.pathname);
+      x.send({ ...a, headers: { ...a.headers, link: `<${u.pathname}?page=${Number(u.searchParams.get('page') ?? 0) + 1}>; rel="next"` } });
+    } }]);
+    proxy.requests.length = 0;
+    const r = await cli('discover', `${host}/app:v1`, '--format', 'json');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).referrers.map((x: { artifactType: string }) => x.artifactType), ['application/vnd.example.sig']);
+    assert.deepEqual(proxy.requests.filter((q) => q.includes(`/referrers/${indexDigest}`)), [`GET /v2/app/referrers/${indexDigest}`, `GET /v2/app/referrers/${indexDigest}?page=1`]);
+  });
+
   it('Ctrl-C during pull or blob fetch from a registry that stalls mid-blob leaves no partial file beside the output', async function () {
     this.timeout(120_000);
     const cliPath = builtCli();
@@ -209,6 +244,39 @@ describe('CLI against a misbehaving registry', function () {
       assert.equal(await exited, 1);
       assert.equal(stderr, `Error: GET http://${host}/v2/big/blobs/${layer}: cancelled\n`);
       assert.deepEqual(readdirSync(folder), []);
+    }
+  });
+});
+
+describe('attach on a registry without the referrers API', () => {
+  after(cleanupTemps);
+
+  it('keeps a manifest someone tagged with the fallback tag name: the tag moves to the new index, the manifest and its other tags stay', async () => {
+    const server = await startOciServer({ referrersApi: false });
+    try {
+      const { store, index, children } = await makeMultiArchLayout();
+      const amd64 = children[0]!;
+      await store.tag(amd64, 'amd64');
+      for (const ref of ['multi', 'amd64']) assert.equal((await runCli('cp', '--from-oci-layout', `${store.location}:${ref}`, `${server.host}/app:${ref}`, '--plain-http')).code, 0);
+      const fallbackTag = index.digest.replace(':', '-');
+      assert.equal((await runCli('tag', `${server.host}/app@${amd64.digest}`, fallbackTag, '--plain-http')).code, 0);
+      const dir = tempDir();
+      writeFileSync(join(dir, 'a.txt'), 'a');
+      const cwd = process.cwd();
+      process.chdir(dir);
+      let r;
+      try {
+        r = await runCli('attach', '--artifact-type', 'application/vnd.example', `${server.host}/app:multi`, 'a.txt', '--plain-http');
+      } finally {
+        process.chdir(cwd);
+      }
+      assert.equal(r.code, 0, r.stderr);
+      const attached = /^Digest: (sha256:[0-9a-f]{64})$/m.exec(r.stdout)![1];
+      assert.equal((await runCli('resolve', `${server.host}/app:amd64`, '--plain-http')).stdout, `${amd64.digest}\n`);
+      const fallback = JSON.parse((await runCli('manifest', 'fetch', `${server.host}/app:${fallbackTag}`, '--plain-http')).stdout);
+      assert.deepEqual(fallback.manifests.map((m: { digest: string }) => m.digest), [attached]);
+    } finally {
+      await server.stop();
     }
   });
 });

@@ -138,6 +138,10 @@ export class Authorizer {
     } catch (err) {
       throw new OciError('INVALID_ARGUMENT', `${registry}: the token realm ${JSON.stringify(scheme.realm)} is not a URL`, { cause: err });
     }
+    // A file: or data: realm would reach undici as a bare "Invalid URL".
+    if (realm.protocol !== 'https:' && realm.protocol !== 'http:') {
+      throw new OciError('INVALID_ARGUMENT', `${registry}: the token realm ${JSON.stringify(scheme.realm)} is not an http(s) URL`);
+    }
     const refreshToken = cred?.refreshToken ?? this.refreshTokens.get(registry);
     const sendsSecret = Boolean(refreshToken || cred?.username !== undefined);
     if (sendsSecret && !this.options.mayCarryCredentials(realm)) {

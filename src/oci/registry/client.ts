@@ -168,7 +168,13 @@ export class RegistryClient {
       forceOAuth2: options.forceOAuth2,
       mayCarryCredentials: (url) => this.mayCarryCredentials(url),
       fetchToken: async (req) => {
-        const res = await this.raw(req.method, req.url, { ...req.headers, 'user-agent': this.userAgent }, req.body, req.signal, true);
+        let res: RegistryResponse;
+        try {
+          res = await this.raw(req.method, req.url, { ...req.headers, 'user-agent': this.userAgent }, req.body, req.signal, true);
+        } catch (err) {
+          // A token server that stalls or drops the connection is named, as the registry's own requests are.
+          throw req.signal?.aborted ? err : withPlace(err, req.method, req.url);
+        }
         return { status: res.status, text: await readText(res.body, MAX_ERROR_BODY) };
       },
     });

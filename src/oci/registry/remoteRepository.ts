@@ -4,7 +4,7 @@ import type { Descriptor } from '../descriptor';
 import { digestOf, isDigest, parseDigest, verifyBytes, VerifyingStream } from '../digest';
 import { OciError } from '../errors';
 import { readCapped } from '../readCapped';
-import { isManifestMediaType, MediaType } from '../mediaType';
+import { isImageIndex, isManifestMediaType, MediaType } from '../mediaType';
 import { checkTag } from '../reference';
 import type { BlobMounter, OpOptions, ReadOnlyTarget, StagedBlob, Target, TagPusher } from '../target';
 import { uploadBlob, type UploadResult } from './blobUpload';
@@ -97,7 +97,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
     const res = await this.client.send({ method: 'HEAD', url: this.path('manifests', reference), headers: { accept: MANIFEST_ACCEPT }, scopes: this.pull, signal: options?.signal });
     await res.body.dump().catch(() => undefined);
     if (res.status === 200) {
-      const desc = headDescriptor(res, reference);
+      const desc = headDescriptor(res, reference, what);
       if (desc) {
         if (desc.size > MAX_MANIFEST_BYTES) throw tooLarge(what, desc.size);
         return desc;
@@ -218,6 +218,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
       const query = options?.artifactType ? `?artifactType=${encodeURIComponent(options.artifactType)}` : '';
       let url: string | undefined = `/v2/${this.repository}/referrers/${desc.digest}${query}`;
       const urls = new Set<string>();
+      const seen = new Set<string>();
       let first = true;
       while (url) {
         const res = await this.client.send({ method: 'GET', url, headers: { accept: MediaType.ImageIndex }, scopes: this.pull, signal: options?.signal });
@@ -234,10 +235,18 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
         this.referrersState = 'supported';
         const what = `referrers of ${desc.digest} in ${this.display()}: GET ${redactUrl(res.url)}`;
         const page = referrersFromApiAnswer(await readLimited(res, MAX_MANIFEST_BYTES, what), what);
-        for (const d of page) if (keep(d)) yield d;
+        let fresh = 0;
+        for (const d of page) {
+          if (seen.has(d.digest)) continue;
+          seen.add(d.digest);
+          fresh++;
+          if (keep(d)) yield d;
+        }
         urls.add(res.url);
         const next = nextLink(res.headers.link, res.url);
-        url = next && !urls.has(next) ? next : undefined;
+        // A registry whose `Link` always points on (page=N+1 of the same list) would be followed forever: as with
+        // tags, stop when a page brings nothing new.
+        url = next && !urls.has(next) && fresh > 0 ? next : undefined;
       }
       if (this.referrersState === 'supported') return;
     }
@@ -396,7 +405,9 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
         const bytes = encodeReferrersIndex(list);
         await this.pushManifest({ mediaType: MediaType.ImageIndex, digest: digestOf(bytes), size: bytes.length }, bytes, referrersTag(subject), options);
       }
-      if (old) {
+      // Only an index is the old fallback index: a manifest someone tagged with the name is kept (deleting it
+      // would take its other tags with it), the tag moving to the new index.
+      if (old && isImageIndex(old.desc.mediaType)) {
         try {
           await this.delete(old.desc, options);
         } catch (err) {
@@ -434,12 +445,12 @@ function isReferrersAnswer(res: RegistryResponse): boolean {
 }
 
 /** A descriptor from a HEAD answer, when it has a digest and a size; the digest must be the one asked for. */
-function headDescriptor(res: RegistryResponse, reference: string): Descriptor | undefined {
+function headDescriptor(res: RegistryResponse, reference: string, what: string): Descriptor | undefined {
   const digest = res.header('docker-content-digest');
   const size = Number(res.header('content-length'));
   const mediaType = (res.header('content-type') ?? '').split(';')[0]!.trim();
   if (isDigest(reference)) {
-    if (digest && digest !== reference) throw new OciError('DIGEST_MISMATCH', `manifest ${reference}: the registry answered with ${digest}`);
+    if (digest && digest !== reference) throw new OciError('DIGEST_MISMATCH', `${what}: the registry answered HEAD with digest ${digest}`);
     if (!Number.isSafeInteger(size) || !mediaType) return undefined;
     return { mediaType, digest: reference, size };
   }
