@@ -5,6 +5,7 @@ import { platformFromConfig } from './graph/childDescriptor';
 import { formatPlatform } from './platform';
 import { type PlatformPattern, platformList, platformPatternMatches, selectPlatformChildren } from './platformPattern';
 import type { OpOptions, ReadOnlyTarget } from './target';
+import { usableChild } from './validate';
 
 /** What `--platform` values pick under a reference. */
 export interface PlatformSelection {
@@ -33,7 +34,8 @@ export async function selectPlatforms(target: ReadOnlyTarget, desc: Descriptor, 
     throw new OciError('INVALID_MANIFEST', `index ${desc.digest}: malformed JSON (${(err as Error).message})`, { cause: err });
   }
   const children = Array.isArray(doc.manifests) ? doc.manifests : [];
-  return { index: { desc, doc, bytes }, children: selectPlatformChildren(children, patterns, desc.digest) };
+  const picked = selectPlatformChildren(children, patterns, desc.digest).map((c) => usableChild(desc.digest, children, children.indexOf(c)));
+  return { index: { desc, doc, bytes }, children: picked };
 }
 
 /** For commands that act on one manifest (manifest fetch, pull): the patterns must pick exactly one. */

@@ -3,6 +3,7 @@ import { OciError } from './errors';
 import { isImageIndex } from './mediaType';
 import { formatPlatform, platformMatches } from './platform';
 import type { OpOptions, ReadOnlyTarget } from './target';
+import { usableChild } from './validate';
 
 /** From an index, the first child of the platform asked for; an image must itself match. Names what there is. */
 export async function selectPlatform(target: ReadOnlyTarget, desc: Descriptor, platform: Platform, options: OpOptions = {}): Promise<Descriptor> {
@@ -14,10 +15,10 @@ export async function selectPlatform(target: ReadOnlyTarget, desc: Descriptor, p
   }
   const index = JSON.parse((await target.fetchBytes(desc, options)).toString('utf8')) as ImageIndex;
   const children = Array.isArray(index.manifests) ? index.manifests : [];
-  const match = children.find((c) => platformMatches(platform, c.platform));
-  if (!match) {
+  const at = children.findIndex((c) => platformMatches(platform, c.platform));
+  if (at === -1) {
     const have = children.filter((c) => c.platform).map((c) => formatPlatform(c.platform!));
     throw new OciError('NOT_FOUND', `no manifest for platform ${formatPlatform(platform)} in the index ${desc.digest}; it has ${have.length ? have.join(', ') : 'no platforms'}`);
   }
-  return match;
+  return usableChild(desc.digest, children, at);
 }

@@ -9,7 +9,7 @@ import { OciError } from '../errors';
 import { parseManifestContent } from '../graph/manifestContent';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { selectPlatform } from '../selectPlatform';
-import { descriptorProblems, formatPath, type ProblemCode } from '../validate';
+import { unusableDescriptor } from '../validate';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { saveBlob, writeAtomically } from './blobContent';
 import { ANNOTATION_CONTENT_DIGEST, ANNOTATION_CONTENT_UNPACK } from './files';
@@ -207,9 +207,6 @@ async function unpack(
   }
 }
 
-// What makes a layer unusable; other findings (a media type off RFC 6838, say) leave it as pull took it before.
-const UNUSABLE: ReadonlySet<ProblemCode> = new Set<ProblemCode>(['wrong-type', 'missing-field', 'invalid-digest', 'invalid-size']);
-
 /**
  * Every layer of a manifest is a usable descriptor: the lenient parse drops one that is not, and pull would then
  * skip it as untitled (exit 0) or read it against a negative size. Named instead, as cp's stricter check names it.
@@ -218,7 +215,7 @@ function checkLayers(desc: Descriptor, raw: Buffer): void {
   const layers = (JSON.parse(raw.toString('utf8')) as { layers?: unknown }).layers;
   if (!Array.isArray(layers)) return;
   layers.forEach((layer, i) => {
-    const problem = descriptorProblems(layer, ['layers', i]).find((p) => p.severity === 'error' && UNUSABLE.has(p.code));
-    if (problem) throw new OciError('INVALID_MANIFEST', `manifest ${desc.digest}: ${formatPath(problem.segments)}: ${problem.message}`);
+    const problem = unusableDescriptor(layer, ['layers', i]);
+    if (problem) throw new OciError('INVALID_MANIFEST', `manifest ${desc.digest}: ${problem}`);
   });
 }

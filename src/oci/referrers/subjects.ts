@@ -5,6 +5,7 @@ import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { formatPlatform, platformMatches } from '../platform';
 import { selectPlatform } from '../selectPlatform';
 import type { OpOptions, ReadOnlyTarget } from '../target';
+import { unusableDescriptor } from '../validate';
 
 /** A manifest in the tree below a subject: its descriptor as the parent index lists it, and where it sits. */
 export interface SubjectEntry {
@@ -13,8 +14,11 @@ export interface SubjectEntry {
   position: number[];
 }
 
-/** The children of an index that are manifests (or indexes), as it lists them. */
-export async function indexChildren(target: ReadOnlyTarget, desc: Descriptor, options: OpOptions = {}): Promise<Descriptor[]> {
+/**
+ * The children of an index that are manifests (or indexes), as it lists them. `usable`: each must be a descriptor
+ * that can be written as a subject (attach), else the error names it; listings (discover, coverage) take them as listed.
+ */
+export async function indexChildren(target: ReadOnlyTarget, desc: Descriptor, options: OpOptions = {}, usable = false): Promise<Descriptor[]> {
   const raw = await target.fetchBytes(desc, options);
   let doc: ImageIndex;
   try {
@@ -25,7 +29,14 @@ export async function indexChildren(target: ReadOnlyTarget, desc: Descriptor, op
   if (typeof doc !== 'object' || doc === null || !Array.isArray(doc.manifests)) {
     throw new OciError('INVALID_MANIFEST', `index ${desc.digest}: manifests: expected an array`);
   }
-  return doc.manifests.filter((d) => d && typeof d.digest === 'string' && isManifestMediaType(d.mediaType));
+  const out: Descriptor[] = [];
+  doc.manifests.forEach((d, i) => {
+    if (!(d && typeof d.digest === 'string' && isManifestMediaType(d.mediaType))) return;
+    const problem = usable ? unusableDescriptor(d, ['manifests', i]) : undefined;
+    if (problem) throw new OciError('INVALID_MANIFEST', `index ${desc.digest}: ${problem}`);
+    out.push(d);
+  });
+  return out;
 }
 
 /**
@@ -40,7 +51,7 @@ export async function subjectTree(target: ReadOnlyTarget, root: Descriptor, opti
     seen.add(desc.digest);
     out.push({ desc, position });
     if (!isImageIndex(desc.mediaType)) return;
-    const children = await indexChildren(target, desc, options);
+    const children = await indexChildren(target, desc, options, true);
     for (let i = 0; i < children.length; i++) await visit(children[i]!, [...position, i + 1]);
   };
   await visit(root, []);

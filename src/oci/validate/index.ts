@@ -3,3 +3,4 @@ export { parseManifestStrict, type StrictDocument } from './strict';
 export { formatPath, Section, specLink, type PathSegment, type Problem, type ProblemCode, type Severity } from './problems';
 export { findJsonSyntaxError, type JsonSyntaxError } from './jsonSyntax';
 export { positionMapper, type TextPosition } from './textPosition';
+export { unusableDescriptor, usableChild } from './unusable';
