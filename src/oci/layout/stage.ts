@@ -41,8 +41,9 @@ export async function stageIntoLayout(tmpDir: string, finalPath: (digest: string
         removeIfEmpty(tmpDir);
         return;
       }
-      await fs.mkdir(dirname(target), { recursive: true });
       try {
+        // Inside the try: a blobs folder that cannot be made (a file in its place) must not leave the temp file.
+        await fs.mkdir(dirname(target), { recursive: true });
         await fs.rename(tmp, target);
       } catch (err) {
         await fs.rm(tmp, { force: true });
