@@ -64,6 +64,15 @@ describe('CLI against a misbehaving registry', function () {
     assert.deepEqual([r.code, r.stderr], [1, `Error: catalog of ${host}: GET http://${host}/v2/_catalog?...: the answer is not a JSON object (text/html, ${html.length} bytes)\n`]);
   });
 
+  it('repo tags: a tag deleted between the listing and its resolving is left out; the others are listed', async () => {
+    // The registry lists v1 and a tag removed a moment later: its HEAD answers 404 by then.
+    proxy.misbehave([{ method: 'GET', path: /\/tags\/list/, act: (x) => void x.res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name: 'app', tags: ['gone', 'v1'] })) }]);
+    const r = await cli('repo', 'tags', `${host}/app`, '--format', 'json');
+    assert.equal(r.code, 0, r.stderr);
+    const tags = (JSON.parse(r.stdout) as { tags: Array<{ name: string; digest: string }> }).tags;
+    assert.deepEqual(tags.map((t) => [t.name, t.digest]), [['v1', indexDigest]]);
+  });
+
   it('a 200 with an HTML page where a manifest is expected is refused, not stored in a layout, printed, or pulled as nothing', async () => {
     // A proxy or a login page answering every GET and HEAD with 200 and HTML (no digest, no manifest type).
     proxy.misbehave([{ act: (x) => void x.res.writeHead(200, { 'content-type': 'text/html' }).end(x.req.method === 'HEAD' ? undefined : html) }]);

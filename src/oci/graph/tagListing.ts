@@ -1,5 +1,6 @@
 import { ANNOTATION_REF_NAME, type Descriptor } from '../descriptor';
 import type { DamagedEntry } from '../layout/indexFile';
+import { isOciError } from '../errors';
 import { isFallbackTag } from '../reference';
 import { describeManifest, type ManifestSummary } from './describeManifest';
 import type { OpOptions, ReadOnlyTarget } from '../target';
@@ -51,7 +52,8 @@ function listsTaggedDescriptors(target: ReadOnlyTarget): target is ReadOnlyTarge
 
 /**
  * The tags of any target, in its order, not yet described: a layout's from one reading of index.json
- * (sorted), a registry's name by name, each resolved a few at a time (a failed resolve is thrown).
+ * (sorted), a registry's name by name, each resolved a few at a time (a failed resolve is thrown, but a tag found
+ * gone by then is left out).
  * Fallback tags of referrer indexes (`sha256-<hex>`) only with `all`.
  */
 export async function listTargetTags(target: ReadOnlyTarget, options: OpOptions & { all?: boolean; concurrency?: number } = {}): Promise<TagListing[]> {
@@ -63,16 +65,21 @@ export async function listTargetTags(target: ReadOnlyTarget, options: OpOptions 
   }
   const tags: string[] = [];
   for await (const tag of target.tags(options)) if (wanted(tag)) tags.push(tag);
-  const out = new Array<TagListing>(tags.length);
+  const out = new Array<TagListing | undefined>(tags.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < tags.length) {
       const i = next++;
-      out[i] = { tag: tags[i]!, desc: await target.resolve(tags[i]!, options) };
+      try {
+        out[i] = { tag: tags[i]!, desc: await target.resolve(tags[i]!, options) };
+      } catch (err) {
+        // Deleted between the listing and its resolving (a busy registry): gone, not a reason to list nothing.
+        if (!isOciError(err, 'NOT_FOUND')) throw err;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 16) }, worker));
-  return out;
+  return out.filter((l): l is TagListing => l !== undefined);
 }
 
 /** A layout whose index.json may hold entries that cannot be used: listings leave them out, and this names them. */
