@@ -10,7 +10,7 @@
 //
 // Env: MANIFOLD_VSCODE_KEEP=1 keeps the temp folder (it is kept anyway when the run fails).
 import { existsSync } from 'node:fs';
-import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -97,6 +97,9 @@ async function runPass(pass) {
     log(`bundled ${suite.files.length} test file(s)`);
     const workspace = await createWorkspace(join(tmp, 'workspace'), workspaceOptions);
     const profile = await makeProfile(join(tmp, 'profile'), settings);
+    // The tests' own temp folders (os.tmpdir() in the extension host) go in this pass's folder, removed with it.
+    const hostTmp = join(tmp, 'tmp');
+    await mkdir(hostTmp);
     server = await startCodeServer(profile, {
       workspaceTrust,
       args: [
@@ -104,6 +107,7 @@ async function runPass(pass) {
         ...(watcherPolling ? ['--vscode-option', `file-watcher-polling=${watcherPolling}`] : []),
       ],
       env: {
+        TMPDIR: hostTmp,
         MANIFOLD_VSCODE_TEST_RESULTS: resultsFile,
         MANIFOLD_VSCODE_WORKSPACE_INFO: JSON.stringify(workspace),
         ...(grep ? { MANIFOLD_VSCODE_GREP: grep } : {}),
