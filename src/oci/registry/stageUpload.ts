@@ -1,9 +1,8 @@
 import { createHash } from '../nodeCrypto';
 import type { Readable } from 'node:stream';
 import { repositoryScope } from '../auth/scope';
-import { OciError } from '../errors';
 import type { OpOptions, StagedBlob } from '../target';
-import type { RegistryClient, RegistryResponse } from './client';
+import type { RegistryClient } from './client';
 import { uploadLocation } from './blobUpload';
 import { pieceSent } from './sentPieces';
 
