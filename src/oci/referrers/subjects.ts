@@ -5,7 +5,7 @@ import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { formatPlatform, platformMatches } from '../platform';
 import { selectPlatform } from '../selectPlatform';
 import type { OpOptions, ReadOnlyTarget } from '../target';
-import { unusableDescriptor } from '../validate';
+import { usableChild } from '../validate';
 
 /** A manifest in the tree below a subject: its descriptor as the parent index lists it, and where it sits. */
 export interface SubjectEntry {
@@ -31,10 +31,7 @@ export async function indexChildren(target: ReadOnlyTarget, desc: Descriptor, op
   }
   const out: Descriptor[] = [];
   doc.manifests.forEach((d, i) => {
-    if (!(d && typeof d.digest === 'string' && isManifestMediaType(d.mediaType))) return;
-    const problem = usable ? unusableDescriptor(d, ['manifests', i]) : undefined;
-    if (problem) throw new OciError('INVALID_MANIFEST', `index ${desc.digest}: ${problem}`);
-    out.push(d);
+    if (d && typeof d.digest === 'string' && isManifestMediaType(d.mediaType)) out.push(usable ? usableChild(desc.digest, doc.manifests, i) : d);
   });
   return out;
 }
