@@ -1,5 +1,5 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { listenOnLoopback } from '../integration/support/loopbackServer';
 
 /** The upstream's answer, read whole, for a rule to pass on as it is or altered. */
 export interface UpstreamAnswer {
@@ -43,7 +43,6 @@ export interface MisbehavingRegistry {
 export async function startMisbehavingRegistry(upstream?: string): Promise<MisbehavingRegistry> {
   let rules: Misbehaviour[] = [];
   const requests: string[] = [];
-  const sockets = new Set<Socket>();
   const server: Server = createServer(async (req, res) => {
     requests.push(`${req.method} ${req.url}`);
     const chunks: Buffer[] = [];
@@ -76,24 +75,14 @@ export async function startMisbehavingRegistry(upstream?: string): Promise<Misbe
       res.socket?.destroy();
     }
   });
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.once('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  server.unref();
-  const { port } = server.address() as { port: number };
+  const { host, stop } = await listenOnLoopback(server, { unref: true });
   return {
-    host: `127.0.0.1:${port}`,
+    host,
     requests,
     misbehave(next) {
       rules = next.map((r) => ({ ...r }));
     },
-    stop: () =>
-      new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    stop,
   };
 }
 

@@ -1,30 +1,18 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import type { Socket } from 'node:net';
+import { listenOnLoopback } from '../integration/support/loopbackServer';
 import { retryNotice } from '../../src/oci/registry';
 import { runCli } from '../helpers/runCli';
 
 /** A loopback "registry" that counts requests and answers each as `answer` says (or never). */
 async function startServer(answer: 'stall' | 503): Promise<{ host: string; requests: string[]; stop(): Promise<void> }> {
   const requests: string[] = [];
-  const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
     if (answer === 503) res.writeHead(503, { 'content-type': 'application/json' }).end('{"errors":[{"code":"UNAVAILABLE"}]}');
   });
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.once('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    host: `127.0.0.1:${(server.address() as { port: number }).port}`,
-    requests,
-    stop: () => new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    }),
-  };
+  const { host, stop } = await listenOnLoopback(server);
+  return { host, requests, stop };
 }
 
 describe('registry timeout and retries (CLI)', function () {

@@ -1,5 +1,5 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { listenOnLoopback } from './loopbackServer';
 
 /**
  * What to do to one request: `reset` drops the connection before answering (the upstream never sees
@@ -34,7 +34,6 @@ export interface FaultProxy {
 export async function startFaultProxy(upstream: string, rules: FaultRule[] = []): Promise<FaultProxy> {
   let active = rules.map((r) => ({ ...r }));
   const log: FaultProxy['log'] = [];
-  const sockets = new Set<Socket>();
   const target = new URL(upstream);
 
   const pick = (req: IncomingMessage): Fault | undefined => {
@@ -115,24 +114,14 @@ export async function startFaultProxy(upstream: string, rules: FaultRule[] = [])
     upstreamReq.on('error', () => res.socket?.destroy());
     req.pipe(upstreamReq);
   });
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.once('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  server.unref();
-  const { port } = server.address() as { port: number };
+  const { host, port, stop } = await listenOnLoopback(server, { unref: true });
   return {
-    host: `127.0.0.1:${port}`,
-    url: `http://127.0.0.1:${port}`,
+    host,
+    url: `http://${host}`,
     log,
     setRules(next) {
       active = next.map((r) => ({ ...r }));
     },
-    stop: () =>
-      new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    stop,
   };
 }

@@ -4,3 +4,4 @@ export * from './processes';
 export * from './registryLauncher';
 export * from './tokenServer';
 export * from './dockerConfig';
+export * from './loopbackServer';
