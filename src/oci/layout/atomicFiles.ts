@@ -1,7 +1,7 @@
 // The layout's file-level steps, each safe on its own: synced writes, temp files and renames into place, folder
 // syncs, the oci-layout file, the temp folder's sweep, errors that name what was written.
 import { randomBytes } from '../nodeCrypto';
-import { closeSync, fsync, mkdirSync, openSync, promises as fs, readdirSync, renameSync, rmdirSync, rmSync, statSync, utimesSync, writeFileSync, writevSync } from 'node:fs';
+import { closeSync, fsync, lstatSync, mkdirSync, openSync, promises as fs, readdirSync, readlinkSync, renameSync, rmdirSync, rmSync, statSync, utimesSync, writeFileSync, writevSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -145,11 +145,39 @@ export async function writeIndexFile(root: string, index: ImageIndex, base?: Ind
   }
 }
 
-/** The layout's temp folder, made if missing. */
+/** The layout's temp folder, made if missing; refused when it is a symbolic link (see refuseLinkedTemp). */
 export function makeTempDir(root: string): string {
   const dir = join(root, TEMP_DIR);
   makeDirs(dir);
+  refuseLinkedTemp(root, dir);
   return dir;
+}
+
+/**
+ * Temp files go in, and old ones are swept from, a folder of the layout itself, never through a link: a layout
+ * unpacked from someone else's tar could carry `.manifold-tmp -> ~/Documents`, and the sweep of a write there
+ * removed every file older than an hour in it.
+ */
+function refuseLinkedTemp(root: string, dir: string): void {
+  if (!isLink(dir)) return;
+  let target = '?';
+  try {
+    target = readlinkSync(dir);
+  } catch {
+    // gone meanwhile: still refused, it was a link when looked at
+  }
+  throw new OciError(
+    'INVALID_LAYOUT',
+    `layout ${root} is damaged: ${TEMP_DIR} is a symbolic link (to ${target}); Manifold writes and removes temp files only in a folder of the layout itself: remove the link`,
+  );
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 /** This process's writes in progress per temp folder. */
@@ -246,6 +274,7 @@ export function removeTemp(tmp: string): void {
  * hour may be another process's ingest in progress.
  */
 export function sweepTemp(tmpDir: string): void {
+  if (isLink(tmpDir)) return; // not the layout's own folder (makeTempDir refuses it)
   const cutoff = Date.now() - STALE_TEMP_MS;
   let names: string[] = [];
   try {

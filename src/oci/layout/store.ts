@@ -248,9 +248,13 @@ export class OciLayoutStore implements Target, IndexBatcher {
     this.assertWritable('push');
     // Its digest is known only once read: a full disk is named as the layout's, writing a new blob.
     const failed = (err: unknown): unknown => layoutWriteError(err, this.location, 'a new blob');
-    const staged = await stageIntoLayout(join(this.location, TEMP_DIR), (digest) => join(this.location, blobPath(digest)), content, options).catch((err) => {
-      throw failed(err);
-    });
+    const staged = await Promise.resolve()
+      .then(() => stageIntoLayout(makeTempDir(this.location), (digest) => join(this.location, blobPath(digest)), content, options))
+      .catch((err) => {
+        // Unread when the temp folder was refused: closed, and its open still in flight may fail unheard.
+        content.on('error', () => {}).destroy();
+        throw failed(err);
+      });
     const commit = staged.commit.bind(staged);
     // The rename is made durable with the next index.json write (see LayoutIndex.blobRenamed).
     staged.commit = async (o) => {
