@@ -15,7 +15,7 @@ import { referrerDescriptor } from './subjectIndex';
 import { ManifestKnowledge } from './manifestKnowledge';
 import { stageIntoLayout } from './stage';
 import { blobPath, verifyBlob } from './verify';
-import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, checkLayoutFile, createLayout, drain, refreshStored, refreshTime, ingestBytes, makeTempDir, readLimited, sweepTemp, ingestStream, tempName, writingIn } from './atomicFiles';
+import { INDEX_FILE, MAX_MANIFEST_BYTES, TEMP_DIR, drain, openLayoutFolder, refreshStored, refreshTime, ingestBytes, makeTempDir, readLimited, sweepTemp, ingestStream, tempName, writingIn } from './atomicFiles';
 import { cloneDescriptor, compareStrings, indexView, nameOf, sameEntry, type IndexMutation, type IndexView, withName } from './indexView';
 import { LayoutIndex } from './indexWriter';
 
@@ -27,6 +27,8 @@ const DEFAULT_MEDIA_TYPE = 'application/octet-stream';
 export interface OpenOptions {
   /** Make the folder, `oci-layout`, an empty `index.json` and `blobs/sha256` where missing. */
   create?: boolean;
+  /** The opener will write to it: a missing `oci-layout` beside an index.json is written (see openLayoutFolder). */
+  write?: boolean;
 }
 
 /**
@@ -60,8 +62,7 @@ export class OciLayoutStore implements Target, IndexBatcher {
   static async open(dir: string, options: OpenOptions = {}): Promise<OciLayoutStore> {
     const root = resolvePath(dir);
     const source = new DirSource(root);
-    if (options.create) await createLayout(root);
-    checkLayoutFile(await source.readFile(OCI_LAYOUT_FILE, 4096), source.describe(OCI_LAYOUT_FILE), root);
+    await openLayoutFolder(source, root, options.create ? 'create' : options.write ? 'write' : 'read');
     const store = new OciLayoutStore(root, source);
     await store.readIndex(); // refuse a broken index.json now rather than on first use
     return store;
@@ -70,7 +71,7 @@ export class OciLayoutStore implements Target, IndexBatcher {
   /** Opens a `.tar` of a layout, read-only. Every member name and link target is checked before anything is read. */
   static async openTar(file: string): Promise<OciLayoutStore> {
     const { path, source } = await openTarSource(file);
-    checkLayoutFile(await source.readFile(OCI_LAYOUT_FILE, 4096), source.describe(OCI_LAYOUT_FILE), path);
+    await openLayoutFolder(source, path, 'read');
     const raw = await source.readFile(INDEX_FILE);
     if (!raw || raw === TOO_LARGE) throw new OciError('INVALID_LAYOUT', `${source.describe(INDEX_FILE)}: missing; ${path} is not an OCI image layout`);
     return new OciLayoutStore(path, source, indexView(readIndexJson(raw, source.describe(INDEX_FILE))));
