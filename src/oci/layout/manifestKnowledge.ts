@@ -10,6 +10,17 @@ import { TOO_LARGE, type LayoutSource } from './source';
 import { buildSubjectIndex, stillUnread, type SubjectIndex, type WalkReader } from './subjectIndex';
 import { blobPath, verifyBlob } from './verify';
 
+/** A stored blob as probe() found it. */
+export interface StoredBlob {
+  size: number;
+  /** Its facts, when it is a manifest that was read and matched its digest. */
+  facts?: ManifestFacts;
+  /** Its bytes were read and matched the digest (now or when first read): its size and facts are its own. */
+  verified: boolean;
+  /** Why they did not: the bytes read have another digest. */
+  mismatch?: Error;
+}
+
 export class ManifestKnowledge {
   /** Facts by digest; null: read, and not a manifest (or too large to be one). */
   readonly factsCache = new Map<string, ManifestFacts | null>();
@@ -89,39 +100,46 @@ export class ManifestKnowledge {
       this.factsCache.set(desc.digest, null);
       return undefined;
     }
-    return this.learn(desc.digest, bytes);
+    const learnt = this.learn(desc.digest, bytes);
+    return learnt instanceof Error ? undefined : (learnt ?? undefined);
   }
 
   /**
    * Whether `digest` is stored, its size and, if it is a manifest, its facts: read at once when not known yet
    * (the read tells all three), else facts from the cache and the size from a stat.
    */
-  async probe(digest: string): Promise<{ size: number; facts?: ManifestFacts } | undefined> {
+  async probe(digest: string): Promise<StoredBlob | undefined> {
     const rel = blobPath(digest);
     const cached = this.factsCache.get(digest);
     if (cached !== undefined) {
       const size = await this.source.size(rel);
-      return size === undefined ? undefined : { size, facts: cached ?? undefined };
+      // Facts are kept only of bytes that matched the digest; null is also kept for a blob too large to read.
+      return size === undefined ? undefined : { size, facts: cached ?? undefined, verified: cached !== null };
     }
     const bytes = await this.source.readFile(rel, MAX_MANIFEST_BYTES);
     if (bytes === undefined) return undefined;
     if (bytes === TOO_LARGE) {
       this.factsCache.set(digest, null);
       const size = await this.source.size(rel);
-      return size === undefined ? undefined : { size };
+      return size === undefined ? undefined : { size, verified: false };
     }
-    return { size: bytes.length, facts: this.learn(digest, bytes) };
+    const learnt = this.learn(digest, bytes);
+    if (learnt instanceof Error) return { size: bytes.length, verified: false, mismatch: learnt };
+    return { size: bytes.length, facts: learnt ?? undefined, verified: true };
   }
 
-  /** Facts of bytes just read for `digest`: undefined (and not cached: a push may repair it) when they do not match it. */
-  private learn(digest: string, bytes: Buffer): ManifestFacts | undefined {
+  /**
+   * Facts of bytes just read for `digest`; null when they are no manifest; the verification's error (and
+   * nothing cached: a push may repair it) when they do not match the digest.
+   */
+  private learn(digest: string, bytes: Buffer): ManifestFacts | null | Error {
     try {
-      verifyBlob(bytes, { digest });
-    } catch {
-      return undefined;
+      verifyBlob(bytes, { digest }, ` in ${this.location}`);
+    } catch (err) {
+      return err as Error;
     }
-    const facts = manifestFacts(bytes);
-    this.factsCache.set(digest, facts ?? null);
+    const facts = manifestFacts(bytes) ?? null;
+    this.factsCache.set(digest, facts);
     this.lastRead = { digest, bytes };
     return facts;
   }

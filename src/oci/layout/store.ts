@@ -9,10 +9,10 @@ import { isFallbackTag, isValidTag } from '../reference';
 import type { IndexBatcher, OpOptions, StagedBlob, Target } from '../target';
 import { damagedEntries, damageOf, readIndexJson, type DamagedEntry } from './indexFile';
 import { layoutWriteError } from './writeError';
-import { checkManifestBytes, factsOf } from './manifest';
+import { checkManifestBytes, factsOf, type ManifestFacts } from './manifest';
 import { DirSource, openTarSource, TOO_LARGE, type LayoutSource } from './source';
 import { referrerDescriptor } from './subjectIndex';
-import { ManifestKnowledge } from './manifestKnowledge';
+import { ManifestKnowledge, type StoredBlob } from './manifestKnowledge';
 import { stageIntoLayout } from './stage';
 import { blobPath, verifyBlob } from './verify';
 import { INDEX_FILE, MAX_MANIFEST_BYTES, TEMP_DIR, drain, openLayoutFolder, refreshStored, refreshTime, ingestBytes, makeTempDir, readLimited, sweepTemp, ingestStream, tempName, writingIn } from './atomicFiles';
@@ -23,6 +23,20 @@ export { blobPath };
 export { INDEX_FILE, OCI_LAYOUT_FILE, TEMP_DIR } from './atomicFiles';
 
 const DEFAULT_MEDIA_TYPE = 'application/octet-stream';
+
+/** `entry` with the size and mediaType of the blob found, when its bytes matched the digest; else as it is. */
+function storedAs(entry: Descriptor, found: StoredBlob | undefined): Descriptor {
+  const out = cloneDescriptor(entry);
+  if (!found?.verified) return out;
+  out.size = found.size;
+  out.mediaType = storedMediaType(found.facts, entry.mediaType);
+  return out;
+}
+
+/** A stored blob's media type: a manifest's own is authoritative, then what it is listed as, then its kind's. */
+function storedMediaType(facts: ManifestFacts | undefined, listed: string | undefined): string {
+  return facts?.mediaType ?? listed ?? (facts ? (facts.kind === 'index' ? MediaType.ImageIndex : MediaType.ImageManifest) : DEFAULT_MEDIA_TYPE);
+}
 
 export interface OpenOptions {
   /** Make the folder, `oci-layout`, an empty `index.json` and `blobs/sha256` where missing. */
@@ -95,7 +109,7 @@ export class OciLayoutStore implements Target, IndexBatcher {
     const view = await this.readIndex(options);
     // Exact names first: index.json may hold names (full references) that are not tags.
     const named = view.byName.get(reference);
-    if (named) return cloneDescriptor(named);
+    if (named) return this.namedEntry(named);
     if (view.damagedNames.has(reference)) {
       throw damagedEntries(view.index, this.source.describe(INDEX_FILE)).filter((e) => e.tag === reference).pop()!.error;
     }
@@ -116,11 +130,19 @@ export class OciLayoutStore implements Target, IndexBatcher {
     // its size and, for a manifest, its facts.
     const found = await this.known.probe(digest);
     if (!found) throw new OciError('NOT_FOUND', `${digest}: not found`);
-    const { size, facts } = found;
-    // The manifest's own mediaType is authoritative; its index.json entry is the fallback.
-    let mediaType = facts?.mediaType ?? view.byDigest.get(digest)?.mediaType;
-    if (!mediaType && facts) mediaType = facts.kind === 'index' ? MediaType.ImageIndex : MediaType.ImageManifest;
-    return { mediaType: mediaType ?? DEFAULT_MEDIA_TYPE, digest, size };
+    return { mediaType: storedMediaType(found.facts, view.byDigest.get(digest)?.mediaType), digest, size: found.size };
+  }
+
+  /**
+   * A tag's entry, with the stored manifest's size where the entry claims another (hand-edited, damaged): it would
+   * otherwise be carried into every tag, subject and copy made from it, as oras-go carries it. A stat when the
+   * sizes agree (resolving stays a lookup, hashing nothing); a read when they differ, and the entry is kept as
+   * written when the blob is missing or does not match its digest (a read then fails naming it, a delete works).
+   */
+  private async namedEntry(entry: Descriptor): Promise<Descriptor> {
+    const size = await this.source.size(blobPath(entry.digest)).catch(() => undefined);
+    if (size === undefined || size === entry.size) return cloneDescriptor(entry);
+    return storedAs(entry, await this.known.probe(entry.digest).catch(() => undefined));
   }
 
   /** A blob by digest: `application/octet-stream` and its stored size. */
@@ -311,15 +333,18 @@ export class OciLayoutStore implements Target, IndexBatcher {
     this.assertWritable('tag');
     this.checkTag(reference);
     options?.signal?.throwIfAborted();
-    if ((await this.source.size(blobPath(desc.digest))) === undefined) {
-      throw new OciError('NOT_FOUND', `${desc.digest}: not found in ${this.location}`);
-    }
-    const entry = withName(desc, reference);
+    const notFound = () => new OciError('NOT_FOUND', `${desc.digest}: not found in ${this.location}`);
+    if ((await this.source.size(blobPath(desc.digest))) === undefined) throw notFound();
     // Already so, and named once: nothing to write and no lock to take. A change another process makes
     // after this read is as if it came after this call.
     const view = await this.readIndex();
     const current = view.byName.get(reference);
-    if (current && !view.namedTwice.has(reference) && sameEntry(current, entry)) return;
+    if (current && !view.namedTwice.has(reference) && sameEntry(current, withName(desc, reference))) return;
+    // The new entry says what is stored, not what the caller (or the entry it resolved) claims.
+    const found = await this.known.probe(desc.digest);
+    if (!found) throw notFound();
+    if (found.mismatch) throw new OciError('DIGEST_MISMATCH', `${found.mismatch.message}; not tagged ${JSON.stringify(reference)}`, { cause: found.mismatch });
+    const entry = withName(storedAs(desc, found), reference);
     await this.updateIndex(async (index) => {
       // One pass over what may be 10,000 entries: the entries named `reference` come out, the new entry goes
       // where the first of them was, or replaces the untagged entry that only kept this manifest listed.

@@ -99,6 +99,10 @@ export async function attach(target: Target, options: AttachOptions): Promise<At
     for (const f of files) if (!plan.files.includes(f)) plan.files.push(f);
   };
   const needsTree = isImageIndex(root.mediaType) && (options.recursive || bare.length > 0 || perPlatform.length > 0);
+  // Every artifact names its subject by digest, size and media type: a subject nothing below reads (a tree, a
+  // platform) is read back as resolved, so one stored damaged (bytes not matching its digest) is refused naming
+  // the blob rather than referred to. A layout just read it to resolve it: no second read.
+  if (!needsTree && bare.length === 0 && perPlatform.length === 0) await target.fetchBytes(root, op);
   const tree = needsTree ? await subjectTree(target, root, op) : [{ desc: root, position: [] as number[] }];
   const positionOf = new Map(tree.map((e) => [e.desc.digest, e.position]));
   const childFor = async (platform: Platform): Promise<Plan> => {
