@@ -129,6 +129,29 @@ export class ManifestKnowledge {
   }
 
   /**
+   * Why the manifest `desc` lists cannot be read (its blob missing, over the size a manifest may have, not
+   * matching its digest, not JSON, not a manifest or index), naming the blob; undefined when it can. Free for a
+   * manifest read before (a listing's walk read them all).
+   */
+  async unreadable(desc: Descriptor): Promise<string | undefined> {
+    if (this.factsCache.get(desc.digest)) return undefined;
+    const rel = blobPath(desc.digest);
+    const blob = `blob ${desc.digest} in ${this.location}`;
+    const bytes = await this.source.readFile(rel, MAX_MANIFEST_BYTES, desc.size);
+    if (bytes === undefined) return `${blob}: missing`;
+    if (bytes === TOO_LARGE) return `${blob}: over ${MAX_MANIFEST_BYTES} bytes, too large to be a manifest`;
+    const learnt = this.learn(desc.digest, bytes);
+    if (learnt instanceof Error) return learnt.message;
+    if (learnt) return undefined;
+    try {
+      JSON.parse(bytes.toString('utf8'));
+    } catch (err) {
+      return `${blob}: not JSON (${(err as Error).message})`;
+    }
+    return `${blob}: not a manifest or index`;
+  }
+
+  /**
    * Facts of bytes just read for `digest`; null when they are no manifest; the verification's error (and
    * nothing cached: a push may repair it) when they do not match the digest.
    */

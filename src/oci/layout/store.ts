@@ -7,7 +7,7 @@ import { OciError } from '../errors';
 import { isManifestMediaType, MediaType } from '../mediaType';
 import { isFallbackTag, isValidTag } from '../reference';
 import type { IndexBatcher, OpOptions, StagedBlob, Target } from '../target';
-import { damagedEntries, damageOf, readIndexJson, type DamagedEntry } from './indexFile';
+import { damagedEntries, damageOf, readIndexJson, unreadableEntry, type DamagedEntry } from './indexFile';
 import { layoutWriteError } from './writeError';
 import { checkManifestBytes, factsOf, type ManifestFacts } from './manifest';
 import { DirSource, openTarSource, TOO_LARGE, type LayoutSource } from './source';
@@ -101,6 +101,18 @@ export class OciLayoutStore implements Target, IndexBatcher {
   /** The entries of `index.json` that cannot be used (a bad digest, say): each names its place and problem. */
   async damagedEntries(): Promise<DamagedEntry[]> {
     return damagedEntries((await this.readIndex()).index, this.source.describe(INDEX_FILE));
+  }
+
+  /** The usable entries of `index.json` whose manifest cannot be read (missing, corrupt): each names its place and problem. */
+  async unreadableEntries(): Promise<DamagedEntry[]> {
+    const { index } = await this.readIndex();
+    const out: DamagedEntry[] = [];
+    for (let at = 0; at < index.manifests.length; at++) {
+      const d = index.manifests[at]!;
+      const problem = damageOf(d) || !isManifestMediaType(d.mediaType) ? undefined : await this.known.unreadable(d);
+      if (problem) out.push(unreadableEntry(index, at, problem, this.source.describe(INDEX_FILE)));
+    }
+    return out;
   }
 
   async resolve(reference: string, options?: OpOptions): Promise<Descriptor> {
