@@ -85,6 +85,15 @@ describe('a new index.json entry for a manifest already stored says what the sto
     const listed = entries(dir).find((e) => e.digest === artifact.digest)!;
     assert.equal(listed.size, readFileSync(blobFile(dir, artifact)).length);
   });
+
+  it('attach to a tag whose entry claims another mediaType: the artifact names its subject by the manifest\'s own', async () => {
+    const { dir, image } = await damagedEntry((e) => (e.mediaType = MediaType.ImageIndex));
+    const r = await runCli('attach', '--oci-layout', `${dir}:v1`, '--artifact-type', 'application/vnd.test.note', '--annotation', 'note=hi', '--format', 'json');
+    assert.deepEqual([r.stderr, r.code], ['', 0]);
+    const [artifact] = JSON.parse(r.stdout).artifacts;
+    const stored = JSON.parse(readFileSync(blobFile(dir, artifact), 'utf8'));
+    assert.deepEqual(stored.subject, { mediaType: MediaType.ImageManifest, digest: image.digest, size: image.size });
+  });
 });
 
 describe('a stored manifest that does not match its digest', () => {
