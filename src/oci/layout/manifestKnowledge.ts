@@ -3,8 +3,9 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Descriptor } from '../descriptor';
+import { MediaType } from '../mediaType';
 import { MAX_MANIFEST_BYTES } from './atomicFiles';
-import { indexKey, type IndexView } from './indexView';
+import { cloneDescriptor, indexKey, type IndexView } from './indexView';
 import { manifestFacts, type ManifestFacts } from './manifest';
 import { TOO_LARGE, type LayoutSource } from './source';
 import { buildSubjectIndex, stillUnread, type SubjectIndex, type WalkReader } from './subjectIndex';
@@ -19,6 +20,23 @@ export interface StoredBlob {
   verified: boolean;
   /** Why they did not: the bytes read have another digest. */
   mismatch?: Error;
+}
+
+/** What a blob that is not a manifest is resolved as. */
+export const DEFAULT_MEDIA_TYPE = 'application/octet-stream';
+
+/** `entry` with the size and mediaType of the blob found, when its bytes matched the digest; else as it is. */
+export function storedAs(entry: Descriptor, found: StoredBlob | undefined): Descriptor {
+  const out = cloneDescriptor(entry);
+  if (!found?.verified) return out;
+  out.size = found.size;
+  out.mediaType = storedMediaType(found.facts, entry.mediaType);
+  return out;
+}
+
+/** A stored blob's media type: a manifest's own is authoritative, then what it is listed as, then its kind's. */
+export function storedMediaType(facts: ManifestFacts | undefined, listed: string | undefined): string {
+  return facts?.mediaType ?? listed ?? (facts ? (facts.kind === 'index' ? MediaType.ImageIndex : MediaType.ImageManifest) : DEFAULT_MEDIA_TYPE);
 }
 
 export class ManifestKnowledge {

@@ -4,15 +4,15 @@ import { addAbortSignal, pipeline, type Readable } from 'node:stream';
 import type { Descriptor, ImageIndex } from '../descriptor';
 import { isDigest, parseDigest, VerifyingStream } from '../digest';
 import { OciError } from '../errors';
-import { isManifestMediaType, MediaType } from '../mediaType';
+import { isManifestMediaType } from '../mediaType';
 import { isFallbackTag, isValidTag } from '../reference';
 import type { IndexBatcher, OpOptions, StagedBlob, Target } from '../target';
 import { damagedEntries, damageOf, readIndexJson, unreadableEntry, type DamagedEntry } from './indexFile';
 import { layoutWriteError } from './writeError';
-import { checkManifestBytes, factsOf, type ManifestFacts } from './manifest';
+import { checkManifestBytes, factsOf } from './manifest';
 import { DirSource, openTarSource, TOO_LARGE, type LayoutSource } from './source';
 import { referrerDescriptor } from './subjectIndex';
-import { ManifestKnowledge, type StoredBlob } from './manifestKnowledge';
+import { DEFAULT_MEDIA_TYPE, ManifestKnowledge, storedAs, storedMediaType } from './manifestKnowledge';
 import { stageIntoLayout } from './stage';
 import { blobPath, verifyBlob } from './verify';
 import { INDEX_FILE, MAX_MANIFEST_BYTES, TEMP_DIR, drain, openLayoutFolder, refreshStored, refreshTime, ingestBytes, makeTempDir, readLimited, sweepTemp, ingestStream, tempName, writingIn } from './atomicFiles';
@@ -21,22 +21,6 @@ import { LayoutIndex } from './indexWriter';
 
 export { blobPath };
 export { INDEX_FILE, OCI_LAYOUT_FILE, TEMP_DIR } from './atomicFiles';
-
-const DEFAULT_MEDIA_TYPE = 'application/octet-stream';
-
-/** `entry` with the size and mediaType of the blob found, when its bytes matched the digest; else as it is. */
-function storedAs(entry: Descriptor, found: StoredBlob | undefined): Descriptor {
-  const out = cloneDescriptor(entry);
-  if (!found?.verified) return out;
-  out.size = found.size;
-  out.mediaType = storedMediaType(found.facts, entry.mediaType);
-  return out;
-}
-
-/** A stored blob's media type: a manifest's own is authoritative, then what it is listed as, then its kind's. */
-function storedMediaType(facts: ManifestFacts | undefined, listed: string | undefined): string {
-  return facts?.mediaType ?? listed ?? (facts ? (facts.kind === 'index' ? MediaType.ImageIndex : MediaType.ImageManifest) : DEFAULT_MEDIA_TYPE);
-}
 
 export interface OpenOptions {
   /** Make the folder, `oci-layout`, an empty `index.json` and `blobs/sha256` where missing. */
