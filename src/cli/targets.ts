@@ -39,14 +39,26 @@ export function openedTarget(target: Target, source: SourceRef, ref: { reference
   };
 }
 
+export interface OpenTargetOptions {
+  /** A layout folder is made where missing (push, cp, index create): a new layout. */
+  create?: boolean;
+  /**
+   * The command writes to it: a layout folder that lost its `oci-layout` gets it back, as with `create`; without
+   * either, the command only reads, and a layout is refused without `oci-layout` and never written.
+   */
+  write?: boolean;
+  allowTagList?: boolean;
+  layout?: boolean;
+}
+
 /**
  * Opens what a command's reference names: with `--oci-layout` (or `layout: true`) a layout folder or
  * tar, else a repository on a registry (`registry/repo[:tag|@digest]`), reached as the registry flags say.
  */
-export async function openTarget(parsed: ParsedCommand, raw: string, options: { create?: boolean; allowTagList?: boolean; layout?: boolean } = {}): Promise<OpenedTarget> {
+export async function openTarget(parsed: ParsedCommand, raw: string, options: OpenTargetOptions = {}): Promise<OpenedTarget> {
   if (!(options.layout ?? boolOpt(parsed, 'oci-layout'))) return openRemote(parsed, raw, options);
   const ref = parseLayoutReference(raw, { allowTagList: options.allowTagList });
-  const target = isFile(ref.path) ? await OciLayoutStore.openTar(ref.path) : await OciLayoutStore.open(ref.path, { create: options.create });
+  const target = isFile(ref.path) ? await OciLayoutStore.openTar(ref.path) : await OciLayoutStore.open(ref.path, { create: options.create, write: options.write });
   return openedTarget(target, { kind: 'layout', path: ref.path }, ref);
 }
 

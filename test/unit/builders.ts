@@ -3,7 +3,8 @@
  * plus temp folders, copies of the peer layouts and hand-made tar archives. Content is deterministic
  * (same inputs, same digests) so tests can assert on bytes.
  */
-import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ANNOTATION_REF_NAME, type Descriptor, type ImageIndex, type ImageManifest, type Platform } from '../../src/oci/descriptor';
@@ -31,6 +32,20 @@ export function cleanupTemps(): void {
 /** A new, empty layout in a temp folder. */
 export async function newLayout(): Promise<OciLayoutStore> {
   return OciLayoutStore.open(join(tempDir(), 'layout'), { create: true });
+}
+
+/** Every file below `dir` (relative path, `/`-separated) with the sha256 of its bytes: what a command must leave as it was. */
+export function folderSnapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string): void => {
+    for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      const path = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(path);
+      else out[path] = createHash('sha256').update(readFileSync(join(dir, path))).digest('hex');
+    }
+  };
+  walk('');
+  return out;
 }
 
 // ---- peer layouts --------------------------------------------------------------------------------

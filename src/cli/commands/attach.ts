@@ -83,7 +83,7 @@ export const attach: Command = {
       for (const f of allFiles) if (fromFile.files[f.path]) f.annotations = fromFile.files[f.path];
     }
 
-    const t = await openTarget(p, raw);
+    const t = await openTarget(p, raw, { write: true });
     const subject = requireReference(t, raw);
     const wild = hasWildcard([...bare, ...perPattern.flatMap((e) => e.patterns)]);
     const root = wild ? await t.target.resolve(subject) : undefined;

@@ -22,7 +22,7 @@ export const blobDelete: Command = {
     const raw = p.positionals[0]!;
     const force = boolOpt(p, 'force');
     if (boolOpt(p, 'descriptor') && !force) throw new UsageError('must apply --force to confirm the deletion if the descriptor is outputted');
-    const t = await openTarget(p, raw);
+    const t = await openTarget(p, raw, { write: true });
     const digest = requireReference(t, raw);
     try {
       parseDigest(digest);

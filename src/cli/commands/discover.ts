@@ -1,5 +1,5 @@
 import type { Descriptor } from '../../oci/descriptor';
-import { damagedEntriesOf } from '../../oci/graph';
+import { unlistedEntriesOf } from '../../oci/graph';
 import { isValidMediaType } from '../../oci/mediaType';
 import { parsePlatform } from '../../oci/platform';
 import { allSubjects, discover as discoverReferrers, referrersTreeText, type ReferrerNode, subjectLabel, type SubjectNode } from '../../oci/referrers';
@@ -54,9 +54,10 @@ export const discover: Command = {
     if (format === 'json') printer.out(formatJson(discoverJson(t.path, root)));
     else if (format === 'table') printer.out(discoverTable(t.path, t.display(), root, recursive));
     else printer.out(referrersTreeText(t.path, root, recursive));
-    // A layout's referrers are its index.json entries: a damaged one may be a referrer that could not be listed.
-    // What was read is printed; each damaged entry is named on stderr, and the exit code is 1 (as repo tags).
-    const damaged = await damagedEntriesOf(t.target);
+    // A layout's referrers are its index.json entries: a damaged one, or one whose manifest cannot be read, may be
+    // a referrer that could not be listed. What was read is printed; each is named on stderr, and the exit code is
+    // 1 (as repo tags).
+    const damaged = await unlistedEntriesOf(t.target);
     for (const d of damaged) printer.err(`Error: ${d.error.message}\n`);
     return damaged.length > 0 ? 1 : 0;
   },

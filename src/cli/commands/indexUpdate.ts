@@ -35,7 +35,7 @@ export const indexUpdate: Command = {
     if (output !== undefined && tags.length > 0) throw new UsageError('--tag and --output cannot be used together');
     for (const d of listOpt(p, 'remove')) if (!isDigest(d)) throw new UsageError(`remove: ${d} is not a digest`);
     const annotations = parseAnnotationChanges(listOpt(p, 'annotation'));
-    const t = await openTarget(p, raw);
+    const t = await openTarget(p, raw, { write: output === undefined });
     const index = requireReference(t, raw);
     const quiet = output === '-';
     const reportMoves = await tagMoveReporter(t, output === undefined ? [...(isDigest(index) ? [] : [index]), ...tags] : [], printer);

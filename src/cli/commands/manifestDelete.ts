@@ -22,7 +22,7 @@ export const manifestDelete: Command = {
   },
   async run(p, printer) {
     const raw = p.positionals[0]!;
-    const t = await openTarget(p, raw);
+    const t = await openTarget(p, raw, { write: true });
     const reference = requireReference(t, raw);
     let desc;
     try {

@@ -13,7 +13,7 @@ export const tag: Command = {
   async run(p, printer) {
     const [raw, ...tags] = p.positionals as [string, ...string[]];
     tags.forEach(checkTag);
-    const t = await openTarget(p, raw);
+    const t = await openTarget(p, raw, { write: true });
     const desc = await t.target.resolve(requireReference(t, raw));
     printer.out(`Tagging [${t.kind}] ${t.display(desc.digest)}\n`);
     for (const name of tags) {
@@ -34,7 +34,7 @@ export const untag: Command = {
   options: { ...LAYOUT_OPTION },
   async run(p, printer) {
     const [raw, ...more] = p.positionals as [string, ...string[]];
-    const t = await openTarget(p, raw);
+    const t = await openTarget(p, raw, { write: true });
     for (const name of [requireReference(t, raw), ...more]) {
       await t.target.untag(checkTag(name));
       printer.out(`Untagged ${name}\n`);

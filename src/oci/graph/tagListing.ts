@@ -85,12 +85,24 @@ export async function listTargetTags(target: ReadOnlyTarget, options: OpOptions 
 /** A layout whose index.json may hold entries that cannot be used: listings leave them out, and this names them. */
 export interface DamageReporter {
   damagedEntries(): Promise<DamagedEntry[]>;
+  /** Usable entries whose manifest cannot be read (missing, corrupt): a referrers listing leaves them out too. */
+  unreadableEntries?(): Promise<DamagedEntry[]>;
 }
 
 /** The target's damaged index.json entries; none for a target that has no index.json (a registry). */
 export async function damagedEntriesOf(target: ReadOnlyTarget): Promise<DamagedEntry[]> {
   const reporter = target as Partial<DamageReporter>;
   return typeof reporter.damagedEntries === 'function' ? reporter.damagedEntries() : [];
+}
+
+/**
+ * What a listing of referrers could not see, in index.json order: the damaged entries and those whose manifest
+ * cannot be read, either of which may be a referrer. None for a target without index.json (a registry).
+ */
+export async function unlistedEntriesOf(target: ReadOnlyTarget): Promise<DamagedEntry[]> {
+  const reporter = target as Partial<DamageReporter>;
+  const unreadable = typeof reporter.unreadableEntries === 'function' ? await reporter.unreadableEntries() : [];
+  return [...(await damagedEntriesOf(target)), ...unreadable].sort((a, b) => a.at - b.at);
 }
 
 /** The tags named in `entries` (index.json), sorted, not yet described. The last entry of a name wins, as the store resolves it. */

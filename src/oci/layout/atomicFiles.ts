@@ -12,7 +12,7 @@ import { emptyIndex, encodeIndexJson } from './indexFile';
 import { indexJsonPartsFrom, type IndexFileState } from './indexSplice';
 import { withFileLock } from './lock';
 import { layoutWriteError } from './writeError';
-import { isMissing, TOO_LARGE } from './source';
+import { isMissing, TOO_LARGE, type LayoutSource } from './source';
 import { verifyBlob } from './verify';
 import { writeHashed } from './hashedWrite';
 
@@ -42,6 +42,34 @@ export function checkLayoutFile(raw: Buffer | undefined | typeof TOO_LARGE, wher
   }
 }
 
+/** What an opener of a layout folder will do: only read it, write to it, or make what is missing of a new one. */
+export type LayoutAccess = 'read' | 'write' | 'create';
+
+/**
+ * The one rule for a layout folder's `oci-layout` file, whoever opens it. Present, it must say version 1.0.0, or the
+ * folder is refused (naming the file and the version it says) before anything is written. Missing: a reader refuses
+ * the folder and writes nothing, as oras's read-only store does; a writer writes it first, as oras-go's store does,
+ * when the folder is a layout that lost it (it holds an index.json), and `create` makes whatever is missing.
+ */
+export async function openLayoutFolder(source: LayoutSource, root: string, access: LayoutAccess): Promise<void> {
+  const where = source.describe(OCI_LAYOUT_FILE);
+  let raw = await source.readFile(OCI_LAYOUT_FILE, 4096);
+  if (raw !== undefined) checkLayoutFile(raw, where, root);
+  if (access === 'create') {
+    await createLayout(root);
+    // Another process may have written it meanwhile (wx never overwrites): what is there now is what counts.
+    raw = await source.readFile(OCI_LAYOUT_FILE, 4096);
+  } else if (raw === undefined && access === 'write' && !source.readOnly && (await source.size(INDEX_FILE)) !== undefined) {
+    try {
+      writeLayoutFile(root);
+    } catch (err) {
+      throw layoutWriteError(err, root, OCI_LAYOUT_FILE);
+    }
+    raw = await source.readFile(OCI_LAYOUT_FILE, 4096);
+  }
+  checkLayoutFile(raw, where, root);
+}
+
 export async function createLayout(root: string): Promise<void> {
   try {
     await createLayoutFiles(root);
@@ -50,15 +78,19 @@ export async function createLayout(root: string): Promise<void> {
   }
 }
 
-export async function createLayoutFiles(root: string): Promise<void> {
-  // Synchronous small steps here and below: each asynchronous one is a thread-pool round trip to wait for.
-  makeDirs(join(root, 'blobs', 'sha256'));
+/** `oci-layout` as oras-go writes it, unless one is there: wx never overwrites what another tool or process wrote. */
+function writeLayoutFile(root: string): void {
   try {
-    // wx: never overwrite what another tool or process wrote; open() validates it afterwards.
     writeFileSync(join(root, OCI_LAYOUT_FILE), OCI_LAYOUT_CONTENT, { flag: 'wx' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
+}
+
+export async function createLayoutFiles(root: string): Promise<void> {
+  // Synchronous small steps here and below: each asynchronous one is a thread-pool round trip to wait for.
+  makeDirs(join(root, 'blobs', 'sha256'));
+  writeLayoutFile(root);
   const indexPath = join(root, INDEX_FILE);
   if (fileExists(indexPath)) return;
   await withFileLock(`${indexPath}.lock`, async () => {

@@ -83,16 +83,30 @@ export function damagedEntries(index: ImageIndex, file: string): DamagedEntry[] 
   index.manifests.forEach((d, at) => {
     const damage = typeof d === 'object' && d !== null ? DAMAGED.get(d) : undefined;
     if (!damage) return;
-    const name = (d as { annotations?: Record<string, unknown> }).annotations?.[ANNOTATION_REF_NAME];
-    const tag = typeof name === 'string' ? name : undefined;
-    const path = formatPath(['manifests', at, ...damage.segments]);
-    const place = `${path}${tag === undefined ? '' : ` (tag ${JSON.stringify(tag)})`}`;
-    const entry: DamagedEntry = { at, path, place, problem: damage.problem, file, error: new OciError('INVALID_LAYOUT', `${file}: ${place}: ${damage.problem}`) };
-    if (tag !== undefined) entry.tag = tag;
+    const entry = entryProblem(d, at, damage.segments, damage.problem, file);
     if (damage.span) entry.span = damage.span;
     out.push(entry);
   });
   return out;
+}
+
+/** What is wrong with entry `d` (at `at` in `manifests`, the problem at `segments` inside it), named with its tag. */
+function entryProblem(d: unknown, at: number, segments: PathSegment[], problem: string, file: string): DamagedEntry {
+  const name = (d as { annotations?: Record<string, unknown> }).annotations?.[ANNOTATION_REF_NAME];
+  const tag = typeof name === 'string' ? name : undefined;
+  const path = formatPath(['manifests', at, ...segments]);
+  const place = `${path}${tag === undefined ? '' : ` (tag ${JSON.stringify(tag)})`}`;
+  const entry: DamagedEntry = { at, path, place, problem, file, error: new OciError('INVALID_LAYOUT', `${file}: ${place}: ${problem}`) };
+  if (tag !== undefined) entry.tag = tag;
+  return entry;
+}
+
+/**
+ * A usable index.json entry (at `at` in `index`) whose manifest cannot be read, as a DamagedEntry: listings
+ * leave it out (a referrer among them could not be listed), so it is named like a damaged one.
+ */
+export function unreadableEntry(index: ImageIndex, at: number, problem: string, file: string): DamagedEntry {
+  return entryProblem(index.manifests[at], at, [], `manifest unreadable: ${problem}`, file);
 }
 
 // The validator's findings that make an entry unusable; others (a media type off RFC 6838, a URL) leave it usable.

@@ -5,7 +5,7 @@ import { MediaType } from '../mediaType';
 import { formatPath } from '../validate';
 import { damagedEntries, damagedEntryJson, descriptorDamage, isStringMap, markDamagedEntries } from './entryDamage';
 
-export { damagedEntries, damageOf, type DamagedEntry } from './entryDamage';
+export { damagedEntries, damageOf, unreadableEntry, type DamagedEntry } from './entryDamage';
 
 /**
  * Reading and writing `index.json`. Reading is lenient where real tools differ (umoci writes

@@ -3,12 +3,41 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Descriptor } from '../descriptor';
+import { MediaType } from '../mediaType';
 import { MAX_MANIFEST_BYTES } from './atomicFiles';
-import { indexKey, type IndexView } from './indexView';
+import { cloneDescriptor, indexKey, type IndexView } from './indexView';
 import { manifestFacts, type ManifestFacts } from './manifest';
 import { TOO_LARGE, type LayoutSource } from './source';
 import { buildSubjectIndex, stillUnread, type SubjectIndex, type WalkReader } from './subjectIndex';
 import { blobPath, verifyBlob } from './verify';
+
+/** A stored blob as probe() found it. */
+export interface StoredBlob {
+  size: number;
+  /** Its facts, when it is a manifest that was read and matched its digest. */
+  facts?: ManifestFacts;
+  /** Its bytes were read and matched the digest (now or when first read): its size and facts are its own. */
+  verified: boolean;
+  /** Why they did not: the bytes read have another digest. */
+  mismatch?: Error;
+}
+
+/** What a blob that is not a manifest is resolved as. */
+export const DEFAULT_MEDIA_TYPE = 'application/octet-stream';
+
+/** `entry` with the size and mediaType of the blob found, when its bytes matched the digest; else as it is. */
+export function storedAs(entry: Descriptor, found: StoredBlob | undefined): Descriptor {
+  const out = cloneDescriptor(entry);
+  if (!found?.verified) return out;
+  out.size = found.size;
+  out.mediaType = storedMediaType(found.facts, entry.mediaType);
+  return out;
+}
+
+/** A stored blob's media type: a manifest's own is authoritative, then what it is listed as, then its kind's. */
+export function storedMediaType(facts: ManifestFacts | undefined, listed: string | undefined): string {
+  return facts?.mediaType ?? listed ?? (facts ? (facts.kind === 'index' ? MediaType.ImageIndex : MediaType.ImageManifest) : DEFAULT_MEDIA_TYPE);
+}
 
 export class ManifestKnowledge {
   /** Facts by digest; null: read, and not a manifest (or too large to be one). */
@@ -89,39 +118,69 @@ export class ManifestKnowledge {
       this.factsCache.set(desc.digest, null);
       return undefined;
     }
-    return this.learn(desc.digest, bytes);
+    const learnt = this.learn(desc.digest, bytes);
+    return learnt instanceof Error ? undefined : (learnt ?? undefined);
   }
 
   /**
    * Whether `digest` is stored, its size and, if it is a manifest, its facts: read at once when not known yet
    * (the read tells all three), else facts from the cache and the size from a stat.
    */
-  async probe(digest: string): Promise<{ size: number; facts?: ManifestFacts } | undefined> {
+  async probe(digest: string): Promise<StoredBlob | undefined> {
     const rel = blobPath(digest);
     const cached = this.factsCache.get(digest);
     if (cached !== undefined) {
       const size = await this.source.size(rel);
-      return size === undefined ? undefined : { size, facts: cached ?? undefined };
+      // Facts are kept only of bytes that matched the digest; null is also kept for a blob too large to read.
+      return size === undefined ? undefined : { size, facts: cached ?? undefined, verified: cached !== null };
     }
     const bytes = await this.source.readFile(rel, MAX_MANIFEST_BYTES);
     if (bytes === undefined) return undefined;
     if (bytes === TOO_LARGE) {
       this.factsCache.set(digest, null);
       const size = await this.source.size(rel);
-      return size === undefined ? undefined : { size };
+      return size === undefined ? undefined : { size, verified: false };
     }
-    return { size: bytes.length, facts: this.learn(digest, bytes) };
+    const learnt = this.learn(digest, bytes);
+    if (learnt instanceof Error) return { size: bytes.length, verified: false, mismatch: learnt };
+    return { size: bytes.length, facts: learnt ?? undefined, verified: true };
   }
 
-  /** Facts of bytes just read for `digest`: undefined (and not cached: a push may repair it) when they do not match it. */
-  private learn(digest: string, bytes: Buffer): ManifestFacts | undefined {
+  /**
+   * Why the manifest `desc` lists cannot be read (its blob missing, over the size a manifest may have, not
+   * matching its digest, not JSON, not a manifest or index), naming the blob; undefined when it can. Free for a
+   * manifest read before (a listing's walk read them all).
+   */
+  async unreadable(desc: Descriptor): Promise<string | undefined> {
+    if (this.factsCache.get(desc.digest)) return undefined;
+    const rel = blobPath(desc.digest);
+    const blob = `blob ${desc.digest} in ${this.location}`;
+    const bytes = await this.source.readFile(rel, MAX_MANIFEST_BYTES, desc.size);
+    if (bytes === undefined) return `${blob}: missing`;
+    if (bytes === TOO_LARGE) return `${blob}: over ${MAX_MANIFEST_BYTES} bytes, too large to be a manifest`;
+    const learnt = this.learn(desc.digest, bytes);
+    if (learnt instanceof Error) return learnt.message;
+    if (learnt) return undefined;
     try {
-      verifyBlob(bytes, { digest });
-    } catch {
-      return undefined;
+      JSON.parse(bytes.toString('utf8'));
+    } catch (err) {
+      return `${blob}: not JSON (${(err as Error).message})`;
     }
-    const facts = manifestFacts(bytes);
-    this.factsCache.set(digest, facts ?? null);
+    return `${blob}: not a manifest or index`;
+  }
+
+  /**
+   * Facts of bytes just read for `digest`; null when they are no manifest; the verification's error (and
+   * nothing cached: a push may repair it) when they do not match the digest.
+   */
+  private learn(digest: string, bytes: Buffer): ManifestFacts | null | Error {
+    try {
+      verifyBlob(bytes, { digest }, ` in ${this.location}`);
+    } catch (err) {
+      return err as Error;
+    }
+    const facts = manifestFacts(bytes) ?? null;
+    this.factsCache.set(digest, facts);
     this.lastRead = { digest, bytes };
     return facts;
   }

@@ -5,10 +5,10 @@ import { ANNOTATION_REF_NAME, type Descriptor, type ImageIndex } from '../descri
 import { isOciError, OciError } from '../errors';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { formatPlatform } from '../platform';
-import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, checkLayoutFile, makeTempDir, removeIfEmpty, withFolder, writeIndexFile } from './atomicFiles';
+import { INDEX_FILE, MAX_MANIFEST_BYTES, TEMP_DIR, makeTempDir, openLayoutFolder, removeIfEmpty, withFolder, writeIndexFile } from './atomicFiles';
 import { damagedEntries, damageOf, readIndexJson } from './indexFile';
 import { withFileLock, type LockOptions } from './lock';
-import { isMissing } from './source';
+import { DirSource, isMissing } from './source';
 import { blobPath } from './verify';
 import { layoutWriteError } from './writeError';
 import { isDigest } from '../digest';
@@ -90,8 +90,8 @@ export async function pruneLayout(dir: string, options: PruneOptions = {}): Prom
   if ((await fs.stat(root).catch(() => undefined))?.isFile()) {
     throw new OciError('READ_ONLY', `prune: ${dir} is a read-only layout archive (prune works on a layout folder)`);
   }
-  const layoutFile = await fs.readFile(join(root, OCI_LAYOUT_FILE)).catch(() => undefined);
-  checkLayoutFile(layoutFile, join(root, OCI_LAYOUT_FILE), root);
+  // A dry run only reads: it writes no missing oci-layout (see openLayoutFolder).
+  await openLayoutFolder(new DirSource(root), root, options.dryRun ? 'read' : 'write');
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   let locked = false;
   try {

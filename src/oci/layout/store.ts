@@ -4,29 +4,29 @@ import { addAbortSignal, pipeline, type Readable } from 'node:stream';
 import type { Descriptor, ImageIndex } from '../descriptor';
 import { isDigest, parseDigest, VerifyingStream } from '../digest';
 import { OciError } from '../errors';
-import { isManifestMediaType, MediaType } from '../mediaType';
+import { isManifestMediaType } from '../mediaType';
 import { isFallbackTag, isValidTag } from '../reference';
 import type { IndexBatcher, OpOptions, StagedBlob, Target } from '../target';
-import { damagedEntries, damageOf, readIndexJson, type DamagedEntry } from './indexFile';
+import { damagedEntries, damageOf, readIndexJson, unreadableEntry, type DamagedEntry } from './indexFile';
 import { layoutWriteError } from './writeError';
 import { checkManifestBytes, factsOf } from './manifest';
 import { DirSource, openTarSource, TOO_LARGE, type LayoutSource } from './source';
 import { referrerDescriptor } from './subjectIndex';
-import { ManifestKnowledge } from './manifestKnowledge';
+import { DEFAULT_MEDIA_TYPE, ManifestKnowledge, storedAs, storedMediaType } from './manifestKnowledge';
 import { stageIntoLayout } from './stage';
 import { blobPath, verifyBlob } from './verify';
-import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, checkLayoutFile, createLayout, drain, refreshStored, refreshTime, ingestBytes, makeTempDir, readLimited, sweepTemp, ingestStream, tempName, writingIn } from './atomicFiles';
+import { INDEX_FILE, MAX_MANIFEST_BYTES, TEMP_DIR, drain, openLayoutFolder, refreshStored, refreshTime, ingestBytes, makeTempDir, readLimited, sweepTemp, ingestStream, tempName, writingIn } from './atomicFiles';
 import { cloneDescriptor, compareStrings, indexView, nameOf, sameEntry, type IndexMutation, type IndexView, withName } from './indexView';
 import { LayoutIndex } from './indexWriter';
 
 export { blobPath };
 export { INDEX_FILE, OCI_LAYOUT_FILE, TEMP_DIR } from './atomicFiles';
 
-const DEFAULT_MEDIA_TYPE = 'application/octet-stream';
-
 export interface OpenOptions {
   /** Make the folder, `oci-layout`, an empty `index.json` and `blobs/sha256` where missing. */
   create?: boolean;
+  /** The opener will write to it: a missing `oci-layout` beside an index.json is written (see openLayoutFolder). */
+  write?: boolean;
 }
 
 /**
@@ -60,8 +60,7 @@ export class OciLayoutStore implements Target, IndexBatcher {
   static async open(dir: string, options: OpenOptions = {}): Promise<OciLayoutStore> {
     const root = resolvePath(dir);
     const source = new DirSource(root);
-    if (options.create) await createLayout(root);
-    checkLayoutFile(await source.readFile(OCI_LAYOUT_FILE, 4096), source.describe(OCI_LAYOUT_FILE), root);
+    await openLayoutFolder(source, root, options.create ? 'create' : options.write ? 'write' : 'read');
     const store = new OciLayoutStore(root, source);
     await store.readIndex(); // refuse a broken index.json now rather than on first use
     return store;
@@ -70,7 +69,7 @@ export class OciLayoutStore implements Target, IndexBatcher {
   /** Opens a `.tar` of a layout, read-only. Every member name and link target is checked before anything is read. */
   static async openTar(file: string): Promise<OciLayoutStore> {
     const { path, source } = await openTarSource(file);
-    checkLayoutFile(await source.readFile(OCI_LAYOUT_FILE, 4096), source.describe(OCI_LAYOUT_FILE), path);
+    await openLayoutFolder(source, path, 'read');
     const raw = await source.readFile(INDEX_FILE);
     if (!raw || raw === TOO_LARGE) throw new OciError('INVALID_LAYOUT', `${source.describe(INDEX_FILE)}: missing; ${path} is not an OCI image layout`);
     return new OciLayoutStore(path, source, indexView(readIndexJson(raw, source.describe(INDEX_FILE))));
@@ -88,13 +87,25 @@ export class OciLayoutStore implements Target, IndexBatcher {
     return damagedEntries((await this.readIndex()).index, this.source.describe(INDEX_FILE));
   }
 
+  /** The usable entries of `index.json` whose manifest cannot be read (missing, corrupt): each names its place and problem. */
+  async unreadableEntries(): Promise<DamagedEntry[]> {
+    const { index } = await this.readIndex();
+    const out: DamagedEntry[] = [];
+    for (let at = 0; at < index.manifests.length; at++) {
+      const d = index.manifests[at]!;
+      const problem = damageOf(d) || !isManifestMediaType(d.mediaType) ? undefined : await this.known.unreadable(d);
+      if (problem) out.push(unreadableEntry(index, at, problem, this.source.describe(INDEX_FILE)));
+    }
+    return out;
+  }
+
   async resolve(reference: string, options?: OpOptions): Promise<Descriptor> {
     options?.signal?.throwIfAborted();
     if (typeof reference !== 'string' || reference === '') throw new OciError('INVALID_ARGUMENT', 'missing reference');
     const view = await this.readIndex(options);
     // Exact names first: index.json may hold names (full references) that are not tags.
     const named = view.byName.get(reference);
-    if (named) return cloneDescriptor(named);
+    if (named) return this.namedEntry(named);
     if (view.damagedNames.has(reference)) {
       throw damagedEntries(view.index, this.source.describe(INDEX_FILE)).filter((e) => e.tag === reference).pop()!.error;
     }
@@ -115,11 +126,19 @@ export class OciLayoutStore implements Target, IndexBatcher {
     // its size and, for a manifest, its facts.
     const found = await this.known.probe(digest);
     if (!found) throw new OciError('NOT_FOUND', `${digest}: not found`);
-    const { size, facts } = found;
-    // The manifest's own mediaType is authoritative; its index.json entry is the fallback.
-    let mediaType = facts?.mediaType ?? view.byDigest.get(digest)?.mediaType;
-    if (!mediaType && facts) mediaType = facts.kind === 'index' ? MediaType.ImageIndex : MediaType.ImageManifest;
-    return { mediaType: mediaType ?? DEFAULT_MEDIA_TYPE, digest, size };
+    return { mediaType: storedMediaType(found.facts, view.byDigest.get(digest)?.mediaType), digest, size: found.size };
+  }
+
+  /**
+   * A tag's entry, with the stored manifest's size where the entry claims another (hand-edited, damaged): it would
+   * otherwise be carried into every tag, subject and copy made from it, as oras-go carries it. A stat when the
+   * sizes agree (resolving stays a lookup, hashing nothing); a read when they differ, and the entry is kept as
+   * written when the blob is missing or does not match its digest (a read then fails naming it, a delete works).
+   */
+  private async namedEntry(entry: Descriptor): Promise<Descriptor> {
+    const size = await this.source.size(blobPath(entry.digest)).catch(() => undefined);
+    if (size === undefined || size === entry.size) return cloneDescriptor(entry);
+    return storedAs(entry, await this.known.probe(entry.digest).catch(() => undefined));
   }
 
   /** A blob by digest: `application/octet-stream` and its stored size. */
@@ -314,15 +333,18 @@ export class OciLayoutStore implements Target, IndexBatcher {
     this.assertWritable('tag');
     this.checkTag(reference);
     options?.signal?.throwIfAborted();
-    if ((await this.source.size(blobPath(desc.digest))) === undefined) {
-      throw new OciError('NOT_FOUND', `${desc.digest}: not found in ${this.location}`);
-    }
-    const entry = withName(desc, reference);
+    const notFound = () => new OciError('NOT_FOUND', `${desc.digest}: not found in ${this.location}`);
+    if ((await this.source.size(blobPath(desc.digest))) === undefined) throw notFound();
     // Already so, and named once: nothing to write and no lock to take. A change another process makes
     // after this read is as if it came after this call.
     const view = await this.readIndex();
     const current = view.byName.get(reference);
-    if (current && !view.namedTwice.has(reference) && sameEntry(current, entry)) return;
+    if (current && !view.namedTwice.has(reference) && sameEntry(current, withName(desc, reference))) return;
+    // The new entry says what is stored, not what the caller (or the entry it resolved) claims.
+    const found = await this.known.probe(desc.digest);
+    if (!found) throw notFound();
+    if (found.mismatch) throw new OciError('DIGEST_MISMATCH', `${found.mismatch.message}; not tagged ${JSON.stringify(reference)}`, { cause: found.mismatch });
+    const entry = withName(storedAs(desc, found), reference);
     await this.updateIndex(async (index) => {
       // One pass over what may be 10,000 entries: the entries named `reference` come out, the new entry goes
       // where the first of them was, or replaces the untagged entry that only kept this manifest listed.

@@ -87,7 +87,13 @@ export async function attach(target: Target, options: AttachOptions): Promise<At
   for (const f of [...common, ...perPlatform.flatMap((p) => p.files)]) checkFile(f);
 
   // Where each file goes; nothing is written yet.
-  const root = await target.resolve(options.subject, op);
+  let root = await target.resolve(options.subject, op);
+  const needsTree = isImageIndex(root.mediaType) && (options.recursive || bare.length > 0 || perPlatform.length > 0);
+  // Every artifact names its subject by digest, size and media type: a subject nothing below reads (a tree, a
+  // platform) is read back as resolved, so one stored damaged (bytes not matching its digest) is refused naming
+  // the blob rather than referred to, and it is named by its own mediaType (a layout's index.json entry may
+  // claim another). A layout just read it to resolve it: no second read.
+  if (!needsTree && bare.length === 0 && perPlatform.length === 0) root = withOwnMediaType(root, await target.fetchBytes(root, op));
   emit({ type: 'resolved', ref: options.subject, desc: root });
   const plans = new Map<string, Plan>();
   const planFor = (subject: Descriptor, position: number[]): Plan => {
@@ -98,7 +104,6 @@ export async function attach(target: Target, options: AttachOptions): Promise<At
   const addFiles = (plan: Plan, files: AttachFile[]) => {
     for (const f of files) if (!plan.files.includes(f)) plan.files.push(f);
   };
-  const needsTree = isImageIndex(root.mediaType) && (options.recursive || bare.length > 0 || perPlatform.length > 0);
   const tree = needsTree ? await subjectTree(target, root, op) : [{ desc: root, position: [] as number[] }];
   const positionOf = new Map(tree.map((e) => [e.desc.digest, e.position]));
   const childFor = async (platform: Platform): Promise<Plan> => {
@@ -153,6 +158,17 @@ export async function attach(target: Target, options: AttachOptions): Promise<At
     for (const one of staged.values()) await one.discard().catch(() => undefined);
     await stager.dispose();
   }
+}
+
+/** `desc` with the mediaType its bytes declare, when they are JSON that declares one. */
+function withOwnMediaType(desc: Descriptor, bytes: Buffer): Descriptor {
+  let own: unknown;
+  try {
+    own = (JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown } | null)?.mediaType;
+  } catch {
+    return desc;
+  }
+  return typeof own === 'string' && own !== desc.mediaType ? { ...desc, mediaType: own } : desc;
 }
 
 /** Pushes the manifests together, reporting each in plan order once it is stored. */
