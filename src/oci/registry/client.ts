@@ -20,7 +20,8 @@ import { readCapped } from '../readCapped';
 import { isLoopbackHost, registryEndpointHost } from './registryReference';
 import { isRetryableError, sleep } from '../transient';
 import { parseErrorBody, redactUrl, RegistryError } from './registryError';
-import { DEFAULT_RETRY, retryDelay, type RetryOptions } from './retry';
+import { DEFAULT_RETRY, retryDelay, type RetryInfo, type RetryOptions } from './retry';
+import { stallMessage } from './retryNotice';
 
 /**
  * For a short-lived process (the CLI): compile undici's HTTP parser, a WebAssembly module, with V8's
@@ -73,19 +74,6 @@ export interface RegistryClientOptions {
   maxConnections?: number;
   /** Told of each retry, so a CLI or the extension can say why a copy is slow (see retryNotice). */
   onRetry?: (info: RetryInfo) => void;
-}
-
-/** One retry about to happen: `attempt` failed (1-based) of `attempts` in all, for `reason` (a code, or `status 503`). */
-export interface RetryInfo {
-  registry: string;
-  method: string;
-  url: string;
-  attempt: number;
-  attempts: number;
-  delayMs: number;
-  reason: string;
-  /** The wait for a response that timed out, when `reason` is a timeout. */
-  timeoutMs: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -154,11 +142,16 @@ export class RegistryClient {
   private readonly dispatcher: Dispatcher;
   private readonly retry: RetryOptions;
   private readonly timeoutMs: number;
+  /** The timeout a stall message names: unknown when the caller's dispatcher has its own. */
+  private readonly knownTimeoutMs: number | undefined;
+  /** A request gave up on this registry not answering, and none was answered since: the next gets one try. */
+  private stalling = false;
   private readonly wait: (ms: number, signal?: AbortSignal) => Promise<void>;
 
   constructor(readonly registry: string, readonly options: RegistryClientOptions = {}) {
     this.baseUrl = `${options.plainHttp ? 'http' : 'https'}://${registryEndpointHost(registry)}`;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.knownTimeoutMs = options.dispatcher && options.timeoutMs === undefined ? undefined : this.timeoutMs;
     const connections = Math.max(1, options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
     this.dispatcher = options.dispatcher ?? defaultAgent(Boolean(options.insecure), isLoopbackHost(registryEndpointHost(registry)), this.timeoutMs, connections);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -173,7 +166,9 @@ export class RegistryClient {
           res = await this.raw(req.method, req.url, { ...req.headers, 'user-agent': this.userAgent }, req.body, req.signal, true);
         } catch (err) {
           // A token server that stalls or drops the connection is named, as the registry's own requests are.
-          throw req.signal?.aborted ? err : withPlace(err, req.method, req.url);
+          if (req.signal?.aborted) throw err;
+          if (isStall(err)) throw stalled(err, stallMessage(`token server ${new URL(req.url).host}`, req.method, req.url, this.knownTimeoutMs, 1));
+          throw withPlace(err, req.method, req.url);
         }
         return { status: res.status, text: await readText(res.body, MAX_ERROR_BODY) };
       },
@@ -199,6 +194,7 @@ export class RegistryClient {
     const replayable = isReplayable(req.body);
     let authorization = await this.authorizer.headerFor(this.registry, req.scopes, req.signal);
     let answeredChallenge = false;
+    let stalls = 0;
     for (let attempt = 0; ; attempt++) {
       req.signal?.throwIfAborted();
       const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
@@ -213,12 +209,20 @@ export class RegistryClient {
       try {
         res = await this.raw(req.method, url, headers, req.body, req.signal, replayable);
       } catch (err) {
-        if (replayable && attempt + 1 < this.retry.attempts && isRetryableError(err) && !req.signal?.aborted) {
-          await this.backoff(req.method, url, attempt, undefined, describeError(err), req.signal);
+        const stall = isStall(err);
+        if (stall) stalls++;
+        // A stall spends its own, smaller budget (one try in all while this registry is known to stall).
+        const attempts = stall ? Math.min(this.retry.attempts, attempt + 1 + (this.stalling ? 1 : this.retry.stallAttempts) - stalls) : this.retry.attempts;
+        if (replayable && attempt + 1 < attempts && isRetryableError(err) && !req.signal?.aborted) {
+          await this.backoff(req.method, url, attempt, undefined, describeError(err), req.signal, attempts);
           continue;
         }
-        throw req.signal?.aborted ? err : withPlace(err, req.method, url);
+        if (req.signal?.aborted) throw err;
+        if (!stall) throw withPlace(err, req.method, url);
+        this.stalling = true;
+        throw stalled(err, stallMessage(`registry ${this.registry}`, req.method, url, this.knownTimeoutMs, attempt + 1));
       }
+      this.stalling = false;
       if (res.status === 401 && !answeredChallenge) {
         answeredChallenge = true;
         const next = await this.authorizer.respond(this.registry, res.header('www-authenticate'), req.scopes, req.signal, headers.authorization);
@@ -362,6 +366,22 @@ function nameBodyErrors(body: RegistryResponse['body'], method: string, url: str
   body.prependListener('error', (err: Error) => {
     if (err.name !== 'AbortError') withPlace(err, method, url);
   });
+}
+
+/** The server took the request (the connection is open) and sent no answer within the headers timeout. */
+function isStall(err: unknown): boolean {
+  return err instanceof Error && (err as { code?: unknown }).code === 'UND_ERR_HEADERS_TIMEOUT';
+}
+
+/**
+ * The stall, said plainly, and not to be retried again by a caller (copyGraph, pushBlob): its tries are spent here,
+ * and each costs the whole timeout. The error keeps its type and code.
+ */
+function stalled(err: unknown, message: string): unknown {
+  if (!(err instanceof Error)) return err;
+  named.add(err);
+  err.message = message;
+  return Object.assign(err, { retryable: false });
 }
 
 /** A transport error by its code (ECONNRESET, UND_ERR_SOCKET), anything else by its message. */
