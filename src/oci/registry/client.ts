@@ -103,6 +103,13 @@ export interface RegistryResponse {
 
 const MAX_REDIRECTS = 5;
 const MAX_ERROR_BODY = 64 * 1024;
+/**
+ * The largest token answer read. Tokens with many scopes (or a registry's long claims) pass 64 KiB. The token then
+ * travels in an Authorization header, and Go's net/http, under distribution and most registries, refuses request
+ * headers over 1 MiB; token servers send it twice (`token` and `access_token`): 2 MiB holds any token a registry
+ * could take, and an endless answer cannot fill memory.
+ */
+export const MAX_TOKEN_ANSWER = 2 << 20;
 // One pool per TLS mode, proxy use and timeout.
 let sharedAgents: Record<string, Dispatcher> = {};
 
@@ -170,7 +177,11 @@ export class RegistryClient {
           if (isStall(err)) throw stalled(err, stallMessage(`token server ${new URL(req.url).host}`, req.method, req.url, this.knownTimeoutMs, 1));
           throw withPlace(err, req.method, req.url);
         }
-        return { status: res.status, text: await readText(res.body, MAX_ERROR_BODY) };
+        // A refusal is shown cut short; a token must be read whole, and one too large to read says so (not "not JSON").
+        if (res.status !== 200) return { status: res.status, text: await readText(res.body, MAX_ERROR_BODY) };
+        const realm = new URL(req.url);
+        const tooLarge = () => new OciError('REGISTRY', `${this.registry}: the token answer from ${realm.origin}${realm.pathname} is larger than ${MAX_TOKEN_ANSWER} bytes`);
+        return { status: res.status, text: (await readCapped(res.body, MAX_TOKEN_ANSWER, tooLarge, () => discard(res.body))).toString('utf8') };
       },
     });
   }
@@ -416,12 +427,20 @@ export async function readText(body: RegistryResponse['body'], limit: number): P
 }
 
 /**
+ * Reads a whole answer the registry gives in JSON (a page, a list), at most `limit` bytes: one larger is refused as
+ * too large, naming `where`, rather than cut short and then refused as malformed.
+ */
+export function readAnswer(res: RegistryResponse, limit: number, where: string): Promise<Buffer> {
+  return readCapped(res.body, limit, () => new OciError('REGISTRY', `${where}: the answer is larger than ${limit} bytes`), () => discard(res.body));
+}
+
+/**
  * Reads a page the registry answers in JSON (a tag list, a catalog page) as an object: an HTML page from a
  * proxy, `null` or a body over `limit` is refused naming the request, not parsed into a bare SyntaxError.
  */
 export async function readJsonObject(res: RegistryResponse, limit: number, what: string): Promise<Record<string, unknown>> {
   const where = `${what}: GET ${redactUrl(res.url)}`;
-  const bytes = await readCapped(res.body, limit, () => new OciError('REGISTRY', `${where}: the answer is larger than ${limit} bytes`), () => discard(res.body));
+  const bytes = await readAnswer(res, limit, where);
   let doc: unknown;
   try {
     doc = JSON.parse(bytes.toString('utf8'));
