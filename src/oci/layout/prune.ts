@@ -116,6 +116,7 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
     throw err;
   });
   const index = readIndexJson(indexRaw, indexPath);
+  await refuseSharedFolders(root);
   // An entry whose digest cannot be used names a manifest prune cannot find, so it cannot keep what that one reaches.
   const blind = damagedEntries(index, indexPath).find((e) => {
     const digest = (index.manifests[e.at] as { digest?: unknown }).digest;
@@ -274,6 +275,26 @@ function removeFile(root: string, tmpDir: string, f: PrunedFile, judgedMtimeMs: 
   }
   rmSync(aside, { force: true });
   return 'removed';
+}
+
+/**
+ * Refuses a layout whose blobs (or temp) folder is a symbolic link: the folder it names may be shared by other
+ * layouts (a common way to store blobs once), whose blobs this index.json does not reach, so prune there would
+ * delete what they rely on. Reading and writing through such a link is safe (blobs are named by their digest and
+ * verified); removing is not. A link to a folder inside the layout is refused too: prune cannot tell it from a
+ * shared one without knowing every layout.
+ */
+async function refuseSharedFolders(root: string): Promise<void> {
+  const algs = lstatQuiet(join(root, 'blobs'))?.isDirectory() ? await readDirSafe(join(root, 'blobs')) : [];
+  for (const rel of ['blobs', ...algs.map((a) => `blobs/${a}`), TEMP_DIR]) {
+    if (!lstatQuiet(join(root, rel))?.isSymbolicLink()) continue;
+    const link = rel;
+    const target = await fs.readlink(join(root, link)).catch(() => '?');
+    throw new OciError(
+      'INVALID_LAYOUT',
+      `prune: ${join(root, link)} is a symbolic link (to ${target}); the files there may belong to other layouts too, so nothing is removed (prune removes files only from the layout's own folders)`,
+    );
+  }
 }
 
 /** A stored blob that should be a manifest but cannot be read as one: why. */
