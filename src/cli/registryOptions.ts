@@ -13,7 +13,7 @@ export const REGISTRY_OPTIONS: Record<string, OptionSpec> = {
   password: { type: 'string', short: 'p', description: 'registry password or identity token (prefer --password-stdin)', valueName: 'SECRET' },
   'password-stdin': { type: 'boolean', description: 'read the password or identity token from stdin' },
   timeout: { type: 'string', description: 'seconds to wait for a registry response before retrying (default 60, or $MANIFOLD_TIMEOUT)', valueName: 'SECONDS' },
-  retries: { type: 'string', description: 'retries of a request that timed out or failed transiently (default 4, or $MANIFOLD_RETRIES)', valueName: 'N' },
+  retries: { type: 'string', description: 'retries of a request that failed transiently (default 4, or $MANIFOLD_RETRIES); one the registry did not answer in time is retried once at most', valueName: 'N' },
   'max-connections': { type: 'string', description: 'connections open to one registry at most (default 8, or $MANIFOLD_MAX_CONNECTIONS)', valueName: 'N' },
 };
 

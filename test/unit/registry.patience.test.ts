@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { listenOnLoopback } from '../integration/support/loopbackServer';
-import { retryNotice } from '../../src/oci/registry';
+import { copyGraph } from '../../src/oci/copy/copyGraph';
+import { MediaType } from '../../src/oci/mediaType';
+import { RegistryClient, RemoteRepository, retryNotice, type RetryInfo } from '../../src/oci/registry';
+import { isRetryableError } from '../../src/oci/transient';
 import { runCli } from '../helpers/runCli';
+import { cleanupTemps, newLayout } from './builders';
 
 /** A loopback "registry" that counts requests and answers each as `answer` says (or never). */
 async function startServer(answer: 'stall' | 503): Promise<{ host: string; requests: string[]; stop(): Promise<void> }> {
@@ -31,20 +35,20 @@ describe('registry timeout and retries (CLI)', function () {
       const r = await runCli('manifest', 'fetch', '--plain-http', '--timeout', '1', '--retries', '2', `${server.host}/app:v1`);
       assert.equal(r.code, 1);
       assert.equal(r.stdout, '');
+      // --retries is for what fails at once; a stall, costing the whole timeout each time, is retried once.
       assert.equal(r.stderr, [
-        `registry ${server.host}: no response to HEAD /v2/app/manifests/v1 for 1 s, retrying (2/3)`,
-        `registry ${server.host}: no response to HEAD /v2/app/manifests/v1 for 1 s, retrying (3/3)`,
-        `Error: HEAD http://${server.host}/v2/app/manifests/v1: UND_ERR_HEADERS_TIMEOUT: Headers Timeout Error`,
+        `registry ${server.host}: no response to HEAD /v2/app/manifests/v1 for 1 s, retrying (2/2)`,
+        `Error: registry ${server.host} did not answer HEAD http://${server.host}/v2/app/manifests/v1 within 1 s (tried 2 times)`,
         '',
       ].join('\n'));
-      assert.equal(server.requests.length, 3);
+      assert.equal(server.requests.length, 2);
       // login's probe too.
       const login = await runCli('login', '--plain-http', '--timeout', '1', '--retries', '1', '-u', 'a', '-p', 'b', server.host);
       assert.equal(login.code, 1);
       assert.equal(login.stderr, [
         'WARNING! Using --password via the CLI is insecure. Use --password-stdin.',
         `registry ${server.host}: no response to GET /v2/ for 1 s, retrying (2/2)`,
-        `Error: login to ${server.host} failed: GET http://${server.host}/v2/: UND_ERR_HEADERS_TIMEOUT: Headers Timeout Error`,
+        `Error: login to ${server.host} failed: registry ${server.host} did not answer GET http://${server.host}/v2/ within 1 s (tried 2 times)`,
         '',
       ].join('\n'));
     } finally {
@@ -86,6 +90,66 @@ describe('registry timeout and retries (CLI)', function () {
     process.env.MANIFOLD_RETRIES = 'many';
     r = await runCli('manifest', 'fetch', '--plain-http', '127.0.0.1:1/app:v1');
     assert.deepEqual([r.code, r.stderr], [1, 'Error: MANIFOLD_RETRIES must be a whole number, 0 or more, got "many"\n']);
+  });
+});
+
+describe('a registry that takes requests and never answers', function () {
+  this.timeout(30_000);
+  const noWait = async () => undefined;
+  let mode: 'stall' | 404 | 503 = 'stall';
+  let requests: string[] = [];
+  let server: { host: string; stop(): Promise<void> };
+  before(async () => {
+    server = await listenOnLoopback(createServer((req, res) => {
+      requests.push(`${req.method} ${req.url}`);
+      if (mode !== 'stall') res.writeHead(mode, { 'content-type': 'application/json' }).end('{"errors":[{"code":"UNAVAILABLE"}]}');
+    }));
+  });
+  beforeEach(() => {
+    mode = 'stall';
+    requests = [];
+  });
+  after(async () => {
+    await server.stop();
+    cleanupTemps();
+  });
+  // A small timeout: what is asserted is how often it was asked and what the user is told, never how long it took.
+  const open = (notices: RetryInfo[] = []) =>
+    new RemoteRepository(new RegistryClient(server.host, { plainHttp: true, timeoutMs: 200, sleep: noWait, onRetry: (i) => notices.push(i) }), 'app');
+  const stallOf = (method: string, path: string, tries: string) => `registry ${server.host} did not answer ${method} http://${server.host}${path} within 0.2 s (tried ${tries})`;
+
+  it('is tried twice, not five times as a 503 is, and the error says who did not answer what, how long and how often', async () => {
+    const notices: RetryInfo[] = [];
+    const repo = open(notices);
+    await assert.rejects(repo.resolve('v1'), (e: Error & { code?: string }) => {
+      assert.equal(e.message, stallOf('HEAD', '/v2/app/manifests/v1', '2 times'));
+      assert.equal(e.code, 'UND_ERR_HEADERS_TIMEOUT');
+      assert.equal(isRetryableError(e), false, 'its tries are spent: a caller must not start them over');
+      return true;
+    });
+    assert.deepEqual(requests, ['HEAD /v2/app/manifests/v1', 'HEAD /v2/app/manifests/v1']);
+    assert.deepEqual(notices.map(retryNotice), [`registry ${server.host}: no response to HEAD /v2/app/manifests/v1 for 0.2 s, retrying (2/2)`]);
+    mode = 503;
+    requests = [];
+    await assert.rejects(repo.resolve('v1'), /response status 503/);
+    assert.equal(requests.length, 5, 'a 503 keeps its five attempts');
+  });
+
+  it('once it has stalled out, the next request gets one try; an answer gives stalls their retry back', async () => {
+    const repo = open();
+    await assert.rejects(repo.resolve('v1'), { message: stallOf('HEAD', '/v2/app/manifests/v1', '2 times') });
+    await assert.rejects(repo.resolve('v2'), { message: stallOf('HEAD', '/v2/app/manifests/v2', 'once') });
+    mode = 404;
+    await assert.rejects(repo.resolve('v3'), { code: 'NOT_FOUND' });
+    mode = 'stall';
+    await assert.rejects(repo.resolve('v4'), { message: stallOf('HEAD', '/v2/app/manifests/v4', '2 times') });
+    assert.deepEqual(requests.map((r) => r.slice(-2)), ['v1', 'v1', 'v2', 'v3', 'v4', 'v4']);
+  });
+
+  it('a copy from it does not start the stalled request over on top of the client\'s tries', async () => {
+    const root = { mediaType: MediaType.ImageManifest, digest: `sha256:${'a'.repeat(64)}`, size: 100 };
+    await assert.rejects(copyGraph(open(), await newLayout(), root), { message: stallOf('GET', `/v2/app/manifests/${root.digest}`, '2 times') });
+    assert.equal(requests.length, 2);
   });
 });
 

@@ -20,7 +20,8 @@ import { readCapped } from '../readCapped';
 import { isLoopbackHost, registryEndpointHost } from './registryReference';
 import { isRetryableError, sleep } from '../transient';
 import { parseErrorBody, redactUrl, RegistryError } from './registryError';
-import { DEFAULT_RETRY, retryDelay, type RetryOptions } from './retry';
+import { DEFAULT_RETRY, retryDelay, type RetryInfo, type RetryOptions } from './retry';
+import { stallMessage } from './retryNotice';
 
 /**
  * For a short-lived process (the CLI): compile undici's HTTP parser, a WebAssembly module, with V8's
@@ -75,19 +76,6 @@ export interface RegistryClientOptions {
   onRetry?: (info: RetryInfo) => void;
 }
 
-/** One retry about to happen: `attempt` failed (1-based) of `attempts` in all, for `reason` (a code, or `status 503`). */
-export interface RetryInfo {
-  registry: string;
-  method: string;
-  url: string;
-  attempt: number;
-  attempts: number;
-  delayMs: number;
-  reason: string;
-  /** The wait for a response that timed out, when `reason` is a timeout. */
-  timeoutMs: number;
-}
-
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_CONNECTIONS = 8;
 
@@ -115,6 +103,13 @@ export interface RegistryResponse {
 
 const MAX_REDIRECTS = 5;
 const MAX_ERROR_BODY = 64 * 1024;
+/**
+ * The largest token answer read. Tokens with many scopes (or a registry's long claims) pass 64 KiB. The token then
+ * travels in an Authorization header, and Go's net/http, under distribution and most registries, refuses request
+ * headers over 1 MiB; token servers send it twice (`token` and `access_token`): 2 MiB holds any token a registry
+ * could take, and an endless answer cannot fill memory.
+ */
+export const MAX_TOKEN_ANSWER = 2 << 20;
 // One pool per TLS mode, proxy use and timeout.
 let sharedAgents: Record<string, Dispatcher> = {};
 
@@ -154,11 +149,16 @@ export class RegistryClient {
   private readonly dispatcher: Dispatcher;
   private readonly retry: RetryOptions;
   private readonly timeoutMs: number;
+  /** The timeout a stall message names: unknown when the caller's dispatcher has its own. */
+  private readonly knownTimeoutMs: number | undefined;
+  /** A request gave up on this registry not answering, and none was answered since: the next gets one try. */
+  private stalling = false;
   private readonly wait: (ms: number, signal?: AbortSignal) => Promise<void>;
 
   constructor(readonly registry: string, readonly options: RegistryClientOptions = {}) {
     this.baseUrl = `${options.plainHttp ? 'http' : 'https'}://${registryEndpointHost(registry)}`;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.knownTimeoutMs = options.dispatcher && options.timeoutMs === undefined ? undefined : this.timeoutMs;
     const connections = Math.max(1, options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
     this.dispatcher = options.dispatcher ?? defaultAgent(Boolean(options.insecure), isLoopbackHost(registryEndpointHost(registry)), this.timeoutMs, connections);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -173,9 +173,15 @@ export class RegistryClient {
           res = await this.raw(req.method, req.url, { ...req.headers, 'user-agent': this.userAgent }, req.body, req.signal, true);
         } catch (err) {
           // A token server that stalls or drops the connection is named, as the registry's own requests are.
-          throw req.signal?.aborted ? err : withPlace(err, req.method, req.url);
+          if (req.signal?.aborted) throw err;
+          if (isStall(err)) throw stalled(err, stallMessage(`token server ${new URL(req.url).host}`, req.method, req.url, this.knownTimeoutMs, 1));
+          throw withPlace(err, req.method, req.url);
         }
-        return { status: res.status, text: await readText(res.body, MAX_ERROR_BODY) };
+        // A refusal is shown cut short; a token must be read whole, and one too large to read says so (not "not JSON").
+        if (res.status !== 200) return { status: res.status, text: await readText(res.body, MAX_ERROR_BODY) };
+        const realm = new URL(req.url);
+        const tooLarge = () => new OciError('REGISTRY', `${this.registry}: the token answer from ${realm.origin}${realm.pathname} is larger than ${MAX_TOKEN_ANSWER} bytes`);
+        return { status: res.status, text: (await readCapped(res.body, MAX_TOKEN_ANSWER, tooLarge, () => discard(res.body))).toString('utf8') };
       },
     });
   }
@@ -199,6 +205,7 @@ export class RegistryClient {
     const replayable = isReplayable(req.body);
     let authorization = await this.authorizer.headerFor(this.registry, req.scopes, req.signal);
     let answeredChallenge = false;
+    let stalls = 0;
     for (let attempt = 0; ; attempt++) {
       req.signal?.throwIfAborted();
       const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
@@ -213,12 +220,20 @@ export class RegistryClient {
       try {
         res = await this.raw(req.method, url, headers, req.body, req.signal, replayable);
       } catch (err) {
-        if (replayable && attempt + 1 < this.retry.attempts && isRetryableError(err) && !req.signal?.aborted) {
-          await this.backoff(req.method, url, attempt, undefined, describeError(err), req.signal);
+        const stall = isStall(err);
+        if (stall) stalls++;
+        // A stall spends its own, smaller budget (one try in all while this registry is known to stall).
+        const attempts = stall ? Math.min(this.retry.attempts, attempt + 1 + (this.stalling ? 1 : this.retry.stallAttempts) - stalls) : this.retry.attempts;
+        if (replayable && attempt + 1 < attempts && isRetryableError(err) && !req.signal?.aborted) {
+          await this.backoff(req.method, url, attempt, undefined, describeError(err), req.signal, attempts);
           continue;
         }
-        throw req.signal?.aborted ? err : withPlace(err, req.method, url);
+        if (req.signal?.aborted) throw err;
+        if (!stall) throw withPlace(err, req.method, url);
+        this.stalling = true;
+        throw stalled(err, stallMessage(`registry ${this.registry}`, req.method, url, this.knownTimeoutMs, attempt + 1));
       }
+      this.stalling = false;
       if (res.status === 401 && !answeredChallenge) {
         answeredChallenge = true;
         const next = await this.authorizer.respond(this.registry, res.header('www-authenticate'), req.scopes, req.signal, headers.authorization);
@@ -364,6 +379,22 @@ function nameBodyErrors(body: RegistryResponse['body'], method: string, url: str
   });
 }
 
+/** The server took the request (the connection is open) and sent no answer within the headers timeout. */
+function isStall(err: unknown): boolean {
+  return err instanceof Error && (err as { code?: unknown }).code === 'UND_ERR_HEADERS_TIMEOUT';
+}
+
+/**
+ * The stall, said plainly, and not to be retried again by a caller (copyGraph, pushBlob): its tries are spent here,
+ * and each costs the whole timeout. The error keeps its type and code.
+ */
+function stalled(err: unknown, message: string): unknown {
+  if (!(err instanceof Error)) return err;
+  named.add(err);
+  err.message = message;
+  return Object.assign(err, { retryable: false });
+}
+
 /** A transport error by its code (ECONNRESET, UND_ERR_SOCKET), anything else by its message. */
 export function describeError(err: unknown): string {
   const code = (err as { code?: unknown }).code;
@@ -396,12 +427,20 @@ export async function readText(body: RegistryResponse['body'], limit: number): P
 }
 
 /**
+ * Reads a whole answer the registry gives in JSON (a page, a list), at most `limit` bytes: one larger is refused as
+ * too large, naming `where`, rather than cut short and then refused as malformed.
+ */
+export function readAnswer(res: RegistryResponse, limit: number, where: string): Promise<Buffer> {
+  return readCapped(res.body, limit, () => new OciError('REGISTRY', `${where}: the answer is larger than ${limit} bytes`), () => discard(res.body));
+}
+
+/**
  * Reads a page the registry answers in JSON (a tag list, a catalog page) as an object: an HTML page from a
  * proxy, `null` or a body over `limit` is refused naming the request, not parsed into a bare SyntaxError.
  */
 export async function readJsonObject(res: RegistryResponse, limit: number, what: string): Promise<Record<string, unknown>> {
   const where = `${what}: GET ${redactUrl(res.url)}`;
-  const bytes = await readCapped(res.body, limit, () => new OciError('REGISTRY', `${where}: the answer is larger than ${limit} bytes`), () => discard(res.body));
+  const bytes = await readAnswer(res, limit, where);
   let doc: unknown;
   try {
     doc = JSON.parse(bytes.toString('utf8'));

@@ -8,7 +8,7 @@ import { isImageIndex, isManifestMediaType, MediaType } from '../mediaType';
 import { checkTag } from '../reference';
 import type { BlobMounter, OpOptions, ReadOnlyTarget, StagedBlob, Target, TagPusher } from '../target';
 import { uploadBlob, type UploadResult } from './blobUpload';
-import { discard, readJsonObject, readText, RegistryClient, type RegistryClientOptions, type RegistryResponse, responseError } from './client';
+import { discard, readAnswer, readJsonObject, readText, RegistryClient, type RegistryClientOptions, type RegistryResponse, responseError } from './client';
 import { nextLink } from './link';
 import { encodeReferrersIndex, manifestLinks, referrersFromApiAnswer, referrersFromIndex, referrersTag } from './referrers';
 import { redactUrl } from './registryError';
@@ -114,7 +114,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
     checkReference(reference);
     const what = this.display(reference);
     const res = await this.client.expect({ method: 'GET', url: this.path('manifests', reference), headers: { accept: MANIFEST_ACCEPT }, scopes: this.pull, signal: options?.signal }, [200], what);
-    const bytes = await readLimited(res, MAX_MANIFEST_BYTES, what);
+    const bytes = await readCapped(res.body, MAX_MANIFEST_BYTES, () => new OciError('INVALID_MANIFEST', `${what}: the registry's answer is larger than the ${MAX_MANIFEST_BYTES} bytes a manifest may have`), () => discard(res.body));
     const algorithm = isDigest(reference) ? parseDigest(reference).algorithm : 'sha256';
     const digest = digestOf(bytes, algorithm);
     const claimed = isDigest(reference) ? reference : res.header('docker-content-digest');
@@ -234,7 +234,8 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
         first = false;
         this.referrersState = 'supported';
         const what = `referrers of ${desc.digest} in ${this.display()}: GET ${redactUrl(res.url)}`;
-        const page = referrersFromApiAnswer(await readLimited(res, MAX_MANIFEST_BYTES, what), what);
+        // An image index, so under a manifest's limit: the spec has registries page a longer list.
+        const page = referrersFromApiAnswer(await readAnswer(res, MAX_MANIFEST_BYTES, what), what);
         let fresh = 0;
         for (const d of page) {
           if (seen.has(d.digest)) continue;

@@ -1,4 +1,4 @@
-import type { RetryInfo } from './client';
+import type { RetryInfo } from './retry';
 import { redactUrl } from './registryError';
 
 const TIMEOUTS = /\bUND_ERR_(HEADERS|BODY)_TIMEOUT$/;
@@ -14,6 +14,15 @@ export function retryNotice(info: RetryInfo): string {
   const next = `retrying (${info.attempt + 1}/${info.attempts})`;
   if (TIMEOUTS.test(info.reason)) return `registry ${info.registry}: no response to ${info.method} ${where} for ${seconds(info.timeoutMs)} s, ${next}`;
   return `registry ${info.registry}: ${info.reason} on ${info.method} ${where}, ${next}`;
+}
+
+/**
+ * What a request the registry took but never answered ends with, once its tries are spent: who stalled, on what, for
+ * how long, how often. `timeoutMs` is unknown when the caller's own dispatcher sets the timeouts.
+ */
+export function stallMessage(who: string, method: string, url: string, timeoutMs: number | undefined, tries: number): string {
+  const within = timeoutMs === undefined ? 'in time' : `within ${seconds(timeoutMs)} s`;
+  return `${who} did not answer ${method} ${redactUrl(url)} ${within} (tried ${tries === 1 ? 'once' : `${tries} times`})`;
 }
 
 function seconds(ms: number): string {
