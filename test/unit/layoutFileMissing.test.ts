@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import type { Descriptor } from '../../src/oci/descriptor';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { runCli } from '../helpers/runCli';
@@ -204,3 +205,78 @@ describe('a layout folder whose oci-layout says another version', () => {
     });
   }
 });
+
+/** Runs `fn` with standard input a terminal that types `typed` (a user answering a prompt). */
+async function answering<T>(typed: string, fn: () => Promise<T>): Promise<T> {
+  const own = Object.getOwnPropertyDescriptor(process, 'stdin')!;
+  const stdin = Object.assign(Readable.from([typed]), { isTTY: true });
+  Object.defineProperty(process, 'stdin', { value: stdin, configurable: true });
+  try {
+    return await fn();
+  } finally {
+    Object.defineProperty(process, 'stdin', own);
+  }
+}
+
+describe('a command that asks before it writes, into a layout folder whose oci-layout file is missing', () => {
+  const DECLINED: Array<{ name: string; argv: (f: Fixture) => string[]; typed?: string; stdout?: RegExp; stderr: (f: Fixture) => string }> = [
+    {
+      name: 'manifest delete without --force',
+      argv: (f) => ['manifest', 'delete', '--oci-layout', `${f.dir}:arm`],
+      stderr: (f) => `Error: deleting ${f.dir}@${f.arm.digest} removes it and all tags that name it; pass --force to confirm\nRun "manifold manifest delete --help" for usage.\n`,
+    },
+    {
+      name: 'manifest delete --include-referrers with no terminal to ask',
+      argv: (f) => ['manifest', 'delete', '--oci-layout', `${f.dir}:v1`, '--include-referrers'],
+      typed: '',
+      stdout: /^Deleting 2 manifests:\n/,
+      stderr: (f) => `Error: ${f.dir}:v1: confirm the deletion with --force (standard input is not a terminal, so there is no one to ask)\nRun "manifold manifest delete --help" for usage.\n`,
+    },
+    {
+      name: 'manifest delete --include-referrers, answered n',
+      argv: (f) => ['manifest', 'delete', '--oci-layout', `${f.dir}:v1`, '--include-referrers'],
+      typed: 'n\n',
+      stdout: /^Deleting 2 manifests:\n/,
+      stderr: () => '',
+    },
+    {
+      name: 'blob delete, answered n',
+      argv: (f) => ['blob', 'delete', '--oci-layout', `${f.dir}@${f.loose.digest}`],
+      typed: 'n\n',
+      stderr: () => '',
+    },
+  ];
+  for (const c of DECLINED) {
+    it(`${c.name}: declined, it leaves the folder byte-identical (no oci-layout written)`, async () => {
+      const f = await withoutLayoutFile();
+      const before = folderSnapshot(f.dir);
+      const run = () => inWork(f, c.argv(f));
+      const r = c.typed === undefined ? await run() : c.typed === '' ? await answeringNoTerminal(run) : await answering(c.typed, run);
+      assert.equal(r.stderr, c.stderr(f));
+      assert.equal(r.code, c.stderr(f) ? 1 : 0);
+      if (c.stdout) assert.match(r.stdout, c.stdout);
+      else assert.equal(r.stdout, '');
+      assert.deepEqual(folderSnapshot(f.dir), before);
+      assert.equal(existsSync(join(f.dir, 'oci-layout')), false);
+    });
+  }
+
+  it('blob delete, answered y: oci-layout is written back with the delete', async () => {
+    const f = await withoutLayoutFile();
+    const r = await answering('y\n', () => inWork(f, ['blob', 'delete', '--oci-layout', `${f.dir}@${f.loose.digest}`]));
+    assert.deepEqual([r.stdout, r.stderr, r.code], [`Deleted [oci-layout] ${f.dir}@${f.loose.digest}\n`, '', 0]);
+    assert.equal(readFileSync(join(f.dir, 'oci-layout'), 'utf8'), LAYOUT_FILE);
+    assert.equal(existsSync(blob(f.dir, f.loose)), false);
+  });
+});
+
+/** Runs `fn` with standard input not a terminal (a pipe, a CI job). */
+async function answeringNoTerminal<T>(fn: () => Promise<T>): Promise<T> {
+  const own = Object.getOwnPropertyDescriptor(process, 'stdin')!;
+  Object.defineProperty(process, 'stdin', { value: Object.assign(Readable.from([]), { isTTY: false }), configurable: true });
+  try {
+    return await fn();
+  } finally {
+    Object.defineProperty(process, 'stdin', own);
+  }
+}

@@ -90,8 +90,8 @@ export async function pruneLayout(dir: string, options: PruneOptions = {}): Prom
   if ((await fs.stat(root).catch(() => undefined))?.isFile()) {
     throw new OciError('READ_ONLY', `prune: ${dir} is a read-only layout archive (prune works on a layout folder)`);
   }
-  // A dry run only reads: it writes no missing oci-layout (see openLayoutFolder).
-  await openLayoutFolder(new DirSource(root), root, options.dryRun ? 'read' : 'write');
+  // A dry run only reads: it writes no missing oci-layout (see openLayoutFolder). A real one writes at once (its lock).
+  await (await openLayoutFolder(new DirSource(root), root, options.dryRun ? 'read' : 'write'))?.();
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   let locked = false;
   try {
