@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Descriptor } from '../../src/oci/descriptor';
@@ -280,3 +280,57 @@ async function answeringNoTerminal<T>(fn: () => Promise<T>): Promise<T> {
     Object.defineProperty(process, 'stdin', own);
   }
 }
+
+describe('cp --dry-run into a layout folder whose oci-layout file is missing', () => {
+  const cpArgs = (f: Fixture) => ['cp', '--from-oci-layout', `${f.other}:v9`, '--to-oci-layout', `${f.dir}:copied`];
+  const entries = (dir: string) => (readdirSync(dir, { recursive: true }) as string[]).sort();
+
+  it('plans the copy the real cp then makes, says oci-layout would be written back, and writes nothing', async () => {
+    const f = await withoutLayoutFile();
+    const before = folderSnapshot(f.dir);
+    const listed = entries(f.dir);
+    const json = await inWork(f, [...cpArgs(f), '--dry-run', '--format', 'json']);
+    assert.deepEqual([json.stderr, json.code], ['', 0]);
+    const plan = JSON.parse(json.stdout);
+    assert.equal(plan.restoresLayoutFile, join(f.dir, 'oci-layout'));
+    assert.deepEqual(plan.tags, [{ tag: 'copied', digest: f.otherImage.digest, current: null }]);
+    const text = await inWork(f, [...cpArgs(f), '--dry-run']);
+    assert.deepEqual([text.stderr, text.code], ['', 0]);
+    assert.ok(text.stdout.startsWith(`Dry run: nothing copied from ${f.other}:v9 to ${f.dir}:copied\nRoot: ${f.otherImage.digest} ${f.otherImage.mediaType}\n`), text.stdout);
+    assert.ok(text.stdout.endsWith(`Tag copied -> ${f.otherImage.digest} (new)\nWould write back ${join(f.dir, 'oci-layout')}: missing from the layout\nBytes to transfer: ${plan.bytesToCopy}\n`), text.stdout);
+    assert.deepEqual(folderSnapshot(f.dir), before);
+    assert.deepEqual(entries(f.dir), listed);
+
+    // The real copy does what was planned: exactly the planned blobs are new, and oci-layout is back.
+    const r = await inWork(f, cpArgs(f));
+    assert.equal(r.code, 0, r.stderr);
+    const added = Object.keys(folderSnapshot(f.dir)).filter((k) => !(k in before)).sort();
+    const planned = plan.copy.map((i: { digest: string }) => `blobs/sha256/${i.digest.slice('sha256:'.length)}`);
+    assert.deepEqual(added, ['oci-layout', ...planned].sort());
+    assert.equal(readFileSync(join(f.dir, 'oci-layout'), 'utf8'), LAYOUT_FILE);
+  });
+
+  it('into an empty folder, which the copy makes a new layout, plans the whole copy and leaves it empty', async () => {
+    const f = await withoutLayoutFile();
+    const empty = join(tempDir(), 'empty');
+    mkdirSync(empty);
+    const args = ['cp', '--from-oci-layout', `${f.other}:v9`, '--to-oci-layout', `${empty}:copied`];
+    const json = await inWork(f, [...args, '--dry-run', '--format', 'json']);
+    assert.deepEqual([json.stderr, json.code], ['', 0]);
+    const plan = JSON.parse(json.stdout);
+    assert.deepEqual([plan.existing, plan.restoresLayoutFile, plan.tags], [[], null, [{ tag: 'copied', digest: f.otherImage.digest, current: null }]]);
+    assert.deepEqual(readdirSync(empty), []);
+    assert.equal((await inWork(f, args)).code, 0);
+    const stored = Object.keys(folderSnapshot(empty)).filter((k) => k.startsWith('blobs/')).sort();
+    assert.deepEqual(stored, plan.copy.map((i: { digest: string }) => `blobs/sha256/${i.digest.slice('sha256:'.length)}`).sort());
+  });
+
+  it('into a layout that has its oci-layout, says nothing of it', async () => {
+    const f = await withoutLayoutFile();
+    writeFileSync(join(f.dir, 'oci-layout'), LAYOUT_FILE);
+    const json = await inWork(f, [...cpArgs(f), '--dry-run', '--format', 'json']);
+    assert.equal(JSON.parse(json.stdout).restoresLayoutFile, null);
+    const text = await inWork(f, [...cpArgs(f), '--dry-run']);
+    assert.doesNotMatch(text.stdout, /Would write back/);
+  });
+});
