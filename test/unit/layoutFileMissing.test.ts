@@ -143,7 +143,6 @@ const READS: Array<{ name: string; argv: (f: Fixture) => string[] }> = [
   { name: 'pull', argv: (f) => ['pull', '--oci-layout', `${f.dir}:v1`, '-o', 'out'] },
   { name: 'index create --output', argv: (f) => ['manifest', 'index', 'create', '--oci-layout', f.dir, 'v1', 'arm', '--output', '-'] },
   { name: 'index update --output', argv: (f) => ['manifest', 'index', 'update', '--oci-layout', `${f.dir}:multi`, '--remove', f.arm.digest, '--output', '-'] },
-  { name: 'prune --dry-run', argv: (f) => ['prune', '--oci-layout', f.dir, '--dry-run'] },
   { name: 'cp out of the layout', argv: (f) => ['cp', '--from-oci-layout', `${f.dir}:v1`, '--to-oci-layout', `${f.other}:from-damaged`] },
 ];
 
@@ -332,5 +331,33 @@ describe('cp --dry-run into a layout folder whose oci-layout file is missing', (
     assert.equal(JSON.parse(json.stdout).restoresLayoutFile, null);
     const text = await inWork(f, [...cpArgs(f), '--dry-run']);
     assert.doesNotMatch(text.stdout, /Would write back/);
+  });
+});
+
+describe('prune --dry-run in a layout folder whose oci-layout file is missing', () => {
+  it('reports what prune removes and that it would write oci-layout back, and writes nothing; prune then does so', async () => {
+    const f = await withoutLayoutFile();
+    const before = folderSnapshot(f.dir);
+    const listed = (readdirSync(f.dir, { recursive: true }) as string[]).sort();
+    const file = join(f.dir, 'oci-layout');
+    const dry = await inWork(f, ['prune', '--oci-layout', f.dir, '--grace', '0s', '--dry-run']);
+    assert.deepEqual([dry.stdout, dry.stderr, dry.code], [
+      `Would remove blob ${f.loose.digest} (${f.loose.size} bytes)\nWould write back ${file}: missing from the layout\nWould free ${f.loose.size} bytes: 1 blob, 0 temp files, 0 lock leftovers\n`,
+      '',
+      0,
+    ]);
+    const json = await inWork(f, ['prune', '--oci-layout', f.dir, '--grace', '0s', '--dry-run', '--format', 'json']);
+    assert.equal(JSON.parse(json.stdout).restoresLayoutFile, file);
+    assert.deepEqual(folderSnapshot(f.dir), before);
+    assert.deepEqual((readdirSync(f.dir, { recursive: true }) as string[]).sort(), listed);
+
+    const r = await inWork(f, ['prune', '--oci-layout', f.dir, '--grace', '0s']);
+    assert.deepEqual([r.stdout, r.stderr, r.code], [
+      `Removed blob ${f.loose.digest} (${f.loose.size} bytes)\nWrote back ${file}: missing from the layout\nFreed ${f.loose.size} bytes: 1 blob, 0 temp files, 0 lock leftovers\n`,
+      '',
+      0,
+    ]);
+    assert.equal(readFileSync(file, 'utf8'), LAYOUT_FILE);
+    assert.equal(existsSync(blob(f.dir, f.loose)), false);
   });
 });
