@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { listenOnLoopback } from '../integration/support/loopbackServer';
 import { copyGraph } from '../../src/oci/copy/copyGraph';
 import { MediaType } from '../../src/oci/mediaType';
@@ -150,6 +151,44 @@ describe('a registry that takes requests and never answers', function () {
     const root = { mediaType: MediaType.ImageManifest, digest: `sha256:${'a'.repeat(64)}`, size: 100 };
     await assert.rejects(copyGraph(open(), await newLayout(), root), { message: stallOf('GET', `/v2/app/manifests/${root.digest}`, '2 times') });
     assert.equal(requests.length, 2);
+  });
+});
+
+describe('a registry host that never completes the connection', function () {
+  this.timeout(30_000);
+  // TCP is accepted and the TLS handshake never answered: undici's connect timeout (UND_ERR_CONNECT_TIMEOUT), as for a
+  // host that drops packets, made reliably on loopback.
+  let connections = 0;
+  let server: { host: string; stop(): Promise<void> };
+  before(async () => {
+    server = await listenOnLoopback(createNetServer(() => void connections++) as unknown as Server);
+  });
+  beforeEach(() => (connections = 0));
+  after(async () => {
+    await server.stop();
+    cleanupTemps();
+  });
+  const open = (notices: RetryInfo[] = []) =>
+    new RemoteRepository(new RegistryClient(server.host, { timeoutMs: 200, sleep: async () => undefined, onRetry: (i) => notices.push(i) }), 'app');
+
+  it('is tried twice, as a registry that takes a request and never answers, and named with the request and the timeout', async () => {
+    const notices: RetryInfo[] = [];
+    await assert.rejects(open(notices).resolve('v1'), (e: Error & { code?: string }) => {
+      assert.equal(e.message, `registry ${server.host} did not accept a connection for HEAD https://${server.host}/v2/app/manifests/v1 within 0.2 s (tried 2 times)`);
+      assert.equal(e.code, 'UND_ERR_CONNECT_TIMEOUT');
+      assert.equal(isRetryableError(e), false);
+      return true;
+    });
+    assert.equal(connections, 2);
+    assert.deepEqual(notices.map(retryNotice), [`registry ${server.host}: no connection for HEAD /v2/app/manifests/v1 within 0.2 s, retrying (2/2)`]);
+  });
+
+  it('a copy from it makes two connections, not 3 x 5', async () => {
+    const root = { mediaType: MediaType.ImageManifest, digest: `sha256:${'a'.repeat(64)}`, size: 100 };
+    await assert.rejects(copyGraph(open(), await newLayout(), root), {
+      message: `registry ${server.host} did not accept a connection for GET https://${server.host}/v2/app/manifests/${root.digest} within 0.2 s (tried 2 times)`,
+    });
+    assert.equal(connections, 2);
   });
 });
 

@@ -21,7 +21,7 @@ import { isLoopbackHost, registryEndpointHost } from './registryReference';
 import { isRetryableError, sleep } from '../transient';
 import { parseErrorBody, redactUrl, RegistryError } from './registryError';
 import { DEFAULT_RETRY, retryDelay, type RetryInfo, type RetryOptions } from './retry';
-import { stallMessage } from './retryNotice';
+import { stallMessage, type StallKind } from './retryNotice';
 
 /**
  * For a short-lived process (the CLI): compile undici's HTTP parser, a WebAssembly module, with V8's
@@ -123,10 +123,13 @@ function defaultAgent(insecure: boolean, loopback: boolean, timeoutMs: number, c
   const proxy = !loopback && PROXY_VARIABLES.some((v) => process.env[v]);
   const key = `${insecure ? 'insecure' : 'secure'}${proxy ? '-proxy' : ''}-${timeoutMs}-${connections}`;
   // `connections` caps each origin's pool; a queued request's timeouts start only once it has a socket.
-  const options = { connections, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { rejectUnauthorized: !insecure, timeout: Math.min(30_000, timeoutMs) } };
+  const options = { connections, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { rejectUnauthorized: !insecure, timeout: connectTimeout(timeoutMs) } };
   sharedAgents[key] ??= proxy ? new (undici().EnvHttpProxyAgent)(options) : new (undici().Agent)(options);
   return sharedAgents[key]!;
 }
+
+/** A connection (and its TLS handshake) gets at most 30 s: a host that drops the packets is known by then. */
+const connectTimeout = (timeoutMs: number): number => Math.min(30_000, timeoutMs);
 
 /**
  * Drops the default connection pools, so a CLI process can exit at once: a graceful close waits for
@@ -174,7 +177,8 @@ export class RegistryClient {
         } catch (err) {
           // A token server that stalls or drops the connection is named, as the registry's own requests are.
           if (req.signal?.aborted) throw err;
-          if (isStall(err)) throw stalled(err, stallMessage(`token server ${new URL(req.url).host}`, req.method, req.url, this.knownTimeoutMs, 1));
+          const stall = stallOf(err);
+          if (stall) throw stalled(err, stallMessage(`token server ${new URL(req.url).host}`, req.method, req.url, this.stallTimeout(stall), 1, stall));
           throw withPlace(err, req.method, req.url);
         }
         // A refusal is shown cut short; a token must be read whole, and one too large to read says so (not "not JSON").
@@ -220,7 +224,7 @@ export class RegistryClient {
       try {
         res = await this.raw(req.method, url, headers, req.body, req.signal, replayable);
       } catch (err) {
-        const stall = isStall(err);
+        const stall = stallOf(err);
         if (stall) stalls++;
         // A stall spends its own, smaller budget (one try in all while this registry is known to stall).
         const attempts = stall ? Math.min(this.retry.attempts, attempt + 1 + (this.stalling ? 1 : this.retry.stallAttempts) - stalls) : this.retry.attempts;
@@ -231,7 +235,7 @@ export class RegistryClient {
         if (req.signal?.aborted) throw err;
         if (!stall) throw withPlace(err, req.method, url);
         this.stalling = true;
-        throw stalled(err, stallMessage(`registry ${this.registry}`, req.method, url, this.knownTimeoutMs, attempt + 1));
+        throw stalled(err, stallMessage(`registry ${this.registry}`, req.method, url, this.stallTimeout(stall), attempt + 1, stall));
       }
       this.stalling = false;
       if (res.status === 401 && !answeredChallenge) {
@@ -269,8 +273,14 @@ export class RegistryClient {
   /** Waits before attempt `attempt + 1` (backoff, or the registry's Retry-After), telling `onRetry` why. */
   async backoff(method: string, url: string, attempt: number, retryAfter: string | undefined, reason: string, signal?: AbortSignal, attempts = this.retry.attempts): Promise<void> {
     const delayMs = retryDelay(attempt, retryAfter, this.retry);
-    this.options.onRetry?.({ registry: this.registry, method, url, attempt: attempt + 1, attempts, delayMs, reason, timeoutMs: this.timeoutMs });
+    const timeoutMs = reason === CONNECT_TIMEOUT ? connectTimeout(this.timeoutMs) : this.timeoutMs;
+    this.options.onRetry?.({ registry: this.registry, method, url, attempt: attempt + 1, attempts, delayMs, reason, timeoutMs });
     await this.wait(delayMs, signal);
+  }
+
+  /** The timeout a stall of this kind waited out, when known (not with the caller's own dispatcher). */
+  private stallTimeout(kind: StallKind): number | undefined {
+    return this.knownTimeoutMs === undefined || kind !== 'connect' ? this.knownTimeoutMs : connectTimeout(this.knownTimeoutMs);
   }
 
   /** TLS always may; plain HTTP only to loopback, or when the user said `--plain-http` for this registry. */
@@ -379,9 +389,16 @@ function nameBodyErrors(body: RegistryResponse['body'], method: string, url: str
   });
 }
 
-/** The server took the request (the connection is open) and sent no answer within the headers timeout. */
-function isStall(err: unknown): boolean {
-  return err instanceof Error && (err as { code?: unknown }).code === 'UND_ERR_HEADERS_TIMEOUT';
+const CONNECT_TIMEOUT = 'UND_ERR_CONNECT_TIMEOUT';
+
+/**
+ * A host that stalls: it took the request and sent no answer within the headers timeout, or it did not complete the
+ * connection (TCP, then TLS) within the connect timeout, as a host that drops packets does. Either mostly happens
+ * again, and each try costs the whole timeout.
+ */
+function stallOf(err: unknown): StallKind | undefined {
+  const code = err instanceof Error ? (err as { code?: unknown }).code : undefined;
+  return code === 'UND_ERR_HEADERS_TIMEOUT' ? 'answer' : code === CONNECT_TIMEOUT ? 'connect' : undefined;
 }
 
 /**
