@@ -22,6 +22,7 @@ import { isRetryableError, sleep } from '../transient';
 import { parseErrorBody, redactUrl, RegistryError } from './registryError';
 import { DEFAULT_RETRY, retryDelay, type RetryInfo, type RetryOptions } from './retry';
 import { stallMessage, type StallKind } from './retryNotice';
+import { BODY_TIMEOUT, CONNECT_TIMEOUT, connectTimeout, nameBodyErrors, stalled, stallOf, withPlace } from './transportErrors';
 
 /**
  * For a short-lived process (the CLI): compile undici's HTTP parser, a WebAssembly module, with V8's
@@ -128,9 +129,6 @@ function defaultAgent(insecure: boolean, loopback: boolean, timeoutMs: number, c
   return sharedAgents[key]!;
 }
 
-/** A connection (and its TLS handshake) gets at most 30 s: a host that drops the packets is known by then. */
-const connectTimeout = (timeoutMs: number): number => Math.min(30_000, timeoutMs);
-
 /**
  * Drops the default connection pools, so a CLI process can exit at once: a graceful close waits for
  * the registry to close each idle keep-alive socket too. Call it when no request is running.
@@ -156,6 +154,8 @@ export class RegistryClient {
   private readonly knownTimeoutMs: number | undefined;
   /** A request gave up on this registry not answering, and none was answered since: the next gets one try. */
   private stalling = false;
+  /** Requests (`METHOD url`) whose answer stopped midway, and how often: a caller's retry (copyGraph) counts on. */
+  private readonly bodyStalls = new Map<string, number>();
   private readonly wait: (ms: number, signal?: AbortSignal) => Promise<void>;
 
   constructor(readonly registry: string, readonly options: RegistryClientOptions = {}) {
@@ -238,6 +238,7 @@ export class RegistryClient {
         throw stalled(err, stallMessage(`registry ${this.registry}`, req.method, url, this.stallTimeout(stall), attempt + 1, stall));
       }
       this.stalling = false;
+      this.watchBody(res, req.method, url);
       if (res.status === 401 && !answeredChallenge) {
         answeredChallenge = true;
         const next = await this.authorizer.respond(this.registry, res.header('www-authenticate'), req.scopes, req.signal, headers.authorization);
@@ -276,6 +277,26 @@ export class RegistryClient {
     const timeoutMs = reason === CONNECT_TIMEOUT ? connectTimeout(this.timeoutMs) : this.timeoutMs;
     this.options.onRetry?.({ registry: this.registry, method, url, attempt: attempt + 1, attempts, delayMs, reason, timeoutMs });
     await this.wait(delayMs, signal);
+  }
+
+  /**
+   * An answer that stops midway (undici's body timeout) is a stall as well, read by the caller after send returned:
+   * the caller's retry (copyGraph's) is counted here, per request, against the same budget, and the last one allowed
+   * says so plainly and is not retryable, so a copy asks a stalling registry twice, not three times.
+   */
+  private watchBody(res: RegistryResponse, method: string, url: string): void {
+    const key = `${method} ${url}`;
+    res.body.once('end', () => this.bodyStalls.delete(key));
+    // Prepended after nameBodyErrors' listener, so it runs first: the message is the stall's.
+    res.body.prependListener('error', (err: Error) => {
+      if ((err as { code?: unknown }).code !== BODY_TIMEOUT) return;
+      const tries = (this.bodyStalls.get(key) ?? 0) + 1;
+      this.stalling = true;
+      const spent = tries >= Math.min(this.retry.attempts, this.retry.stallAttempts);
+      if (spent) this.bodyStalls.delete(key);
+      else this.bodyStalls.set(key, tries);
+      stalled(err, stallMessage(`registry ${this.registry}`, method, url, this.knownTimeoutMs, tries, 'body'), spent);
+    });
   }
 
   /** The timeout a stall of this kind waited out, when known (not with the caller's own dispatcher). */
@@ -357,59 +378,6 @@ function isRetryableStatus(status: number): boolean {
 
 function firstHeader(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
-}
-
-/**
- * Names the request a transport error happened on (undici's messages name neither host nor path), and
- * says what to do when a plain-HTTP server was asked for TLS. The error keeps its type and code, which
- * the retry logic and callers test.
- */
-const named = new WeakSet<Error>();
-
-function withPlace(err: unknown, method: string, url: string): unknown {
-  if (!(err instanceof Error) || err instanceof OciError || named.has(err)) return err;
-  named.add(err);
-  const code = (err as { code?: unknown }).code;
-  const reason = typeof code === 'string' && !err.message.includes(code) ? `${code}: ${err.message}` : err.message;
-  const tlsToPlain = url.startsWith('https:') && /wrong version number|packet length too long/i.test(err.message);
-  err.message = tlsToPlain
-    ? `${method} ${redactUrl(url)}: ${typeof code === 'string' ? code : 'TLS handshake failed'}: the server does not answer TLS; if it is a plain-HTTP registry, use --plain-http`
-    : `${method} ${redactUrl(url)}: ${reason.trim()}`;
-  return err;
-}
-
-/**
- * A body cut short (undici's bare "other side closed", a body timeout) names its request as the other
- * transport errors do, whoever reads the body: a stream, a buffer, a pipeline. Prepended, so the
- * message is set before any reader sees the error; the error object stays the same.
- */
-function nameBodyErrors(body: RegistryResponse['body'], method: string, url: string): void {
-  body.prependListener('error', (err: Error) => {
-    if (err.name !== 'AbortError') withPlace(err, method, url);
-  });
-}
-
-const CONNECT_TIMEOUT = 'UND_ERR_CONNECT_TIMEOUT';
-
-/**
- * A host that stalls: it took the request and sent no answer within the headers timeout, or it did not complete the
- * connection (TCP, then TLS) within the connect timeout, as a host that drops packets does. Either mostly happens
- * again, and each try costs the whole timeout.
- */
-function stallOf(err: unknown): StallKind | undefined {
-  const code = err instanceof Error ? (err as { code?: unknown }).code : undefined;
-  return code === 'UND_ERR_HEADERS_TIMEOUT' ? 'answer' : code === CONNECT_TIMEOUT ? 'connect' : undefined;
-}
-
-/**
- * The stall, said plainly, and not to be retried again by a caller (copyGraph, pushBlob): its tries are spent here,
- * and each costs the whole timeout. The error keeps its type and code.
- */
-function stalled(err: unknown, message: string): unknown {
-  if (!(err instanceof Error)) return err;
-  named.add(err);
-  err.message = message;
-  return Object.assign(err, { retryable: false });
 }
 
 /** A transport error by its code (ECONNRESET, UND_ERR_SOCKET), anything else by its message. */

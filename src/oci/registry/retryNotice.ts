@@ -17,17 +17,20 @@ export function retryNotice(info: RetryInfo): string {
   return `registry ${info.registry}: ${info.reason} on ${info.method} ${where}, ${next}`;
 }
 
-/** How a host stalled: it did not complete the connection, or took the request and did not answer. */
-export type StallKind = 'connect' | 'answer';
+/** How a host stalled: it did not complete the connection, took the request and did not answer, or stopped midway. */
+export type StallKind = 'connect' | 'answer' | 'body';
 
 /**
  * What a request to a stalling host ends with, once its tries are spent: who stalled, on what, for how long, how
  * often. `timeoutMs` is unknown when the caller's own dispatcher sets the timeouts.
  */
 export function stallMessage(who: string, method: string, url: string, timeoutMs: number | undefined, tries: number, kind: StallKind = 'answer'): string {
+  const request = `${method} ${redactUrl(url)}`;
+  const tried = `(tried ${tries === 1 ? 'once' : `${tries} times`})`;
+  // The body timeout is the longest silence between two parts of the answer, not a deadline for all of it.
+  if (kind === 'body') return `${who} did not finish answering ${request}: ${timeoutMs === undefined ? 'it stopped sending' : `nothing came for ${seconds(timeoutMs)} s`} ${tried}`;
   const within = timeoutMs === undefined ? 'in time' : `within ${seconds(timeoutMs)} s`;
-  const what = kind === 'connect' ? `accept a connection for ${method} ${redactUrl(url)}` : `answer ${method} ${redactUrl(url)}`;
-  return `${who} did not ${what} ${within} (tried ${tries === 1 ? 'once' : `${tries} times`})`;
+  return `${who} did not ${kind === 'connect' ? 'accept a connection for' : 'answer'} ${request} ${within} ${tried}`;
 }
 
 function seconds(ms: number): string {
