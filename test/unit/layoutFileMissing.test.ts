@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative as relativePath } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Descriptor } from '../../src/oci/descriptor';
 import { OciLayoutStore } from '../../src/oci/layout';
@@ -297,6 +297,9 @@ describe('cp --dry-run into a layout folder whose oci-layout file is missing', (
     assert.deepEqual([text.stderr, text.code], ['', 0]);
     assert.ok(text.stdout.startsWith(`Dry run: nothing copied from ${f.other}:v9 to ${f.dir}:copied\nRoot: ${f.otherImage.digest} ${f.otherImage.mediaType}\n`), text.stdout);
     assert.ok(text.stdout.endsWith(`Tag copied -> ${f.otherImage.digest} (new)\nWould write back ${join(f.dir, 'oci-layout')}: missing from the layout\nBytes to transfer: ${plan.bytesToCopy}\n`), text.stdout);
+    // Named in full however the folder was given, as prune and the errors name it.
+    const relative = await inWork(f, ['cp', '--from-oci-layout', `${f.other}:v9`, '--to-oci-layout', `${relativePath(f.work, f.dir)}:copied`, '--dry-run']);
+    assert.ok(relative.stdout.includes(`\nWould write back ${join(f.dir, 'oci-layout')}: missing from the layout\n`), relative.stdout);
     assert.deepEqual(folderSnapshot(f.dir), before);
     assert.deepEqual(entries(f.dir), listed);
 
