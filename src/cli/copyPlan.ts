@@ -1,7 +1,9 @@
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { CopyPlan, IndexSubset, PlanDestination, PlannedItem } from '../oci/copy';
 import type { Descriptor } from '../oci/descriptor';
 import { OciError } from '../oci/errors';
+import { INDEX_FILE, OCI_LAYOUT_FILE, OciLayoutStore } from '../oci/layout';
 import { formatPlatform } from '../oci/platform';
 import { type PlatformPattern, parsePlatformPatterns } from '../oci/platformPattern';
 import { parseLayoutReference } from '../oci/reference';
@@ -25,12 +27,19 @@ export function subsetNotice(subset: IndexSubset, dryRun: boolean): string {
 
 /**
  * The destination of `cp --dry-run`, opened without creating anything: a layout folder that is not there
- * yet (or a layout tar, always written afresh) answers that nothing is there.
+ * yet (or a layout tar, always written afresh) answers that nothing is there. A layout folder is opened as the copy
+ * opens it, for writing, so one that lost its `oci-layout` is planned for as the copy would write to it (the file
+ * is written back only at a first write, which a plan never makes): `restoresLayoutFile` names that file.
  */
-export async function dryRunDestination(p: ParsedCommand, raw: string): Promise<{ target: PlanDestination; reference?: string; extraTags: string[]; display(): string }> {
+export async function dryRunDestination(
+  p: ParsedCommand,
+  raw: string,
+): Promise<{ target: PlanDestination; reference?: string; extraTags: string[]; display(): string; restoresLayoutFile?: string }> {
   if (!boolOpt(p, 'to-oci-layout')) return openTarget(p, raw, { allowTagList: true });
   const ref = parseLayoutReference(raw, { allowTagList: true });
-  if (isTarDestination(raw) || !(await stat(ref.path).catch(() => undefined))) {
+  // A folder with neither index.json nor oci-layout (an empty one) is made a new layout by the copy, as a missing one.
+  const fresh = async () => !(await stat(ref.path).catch(() => undefined)) || !(await anyOf(ref.path, [INDEX_FILE, OCI_LAYOUT_FILE]));
+  if (isTarDestination(raw) || (await fresh())) {
     const nothing: PlanDestination = {
       exists: async () => false,
       resolve: async (reference) => {
@@ -39,7 +48,15 @@ export async function dryRunDestination(p: ParsedCommand, raw: string): Promise<
     };
     return { ...openedTarget(undefined as never, { kind: 'layout', path: ref.path }, ref), target: nothing };
   }
-  return openTarget(p, raw, { layout: true, allowTagList: true });
+  const dst = await openTarget(p, raw, { layout: true, write: true, allowTagList: true });
+  // Named in full, as prune and the errors name it.
+  const restores = dst.target instanceof OciLayoutStore && dst.target.restoresLayoutFile ? join(dst.target.location, OCI_LAYOUT_FILE) : undefined;
+  return { ...dst, restoresLayoutFile: restores };
+}
+
+async function anyOf(dir: string, names: string[]): Promise<boolean> {
+  for (const name of names) if (await stat(join(dir, name)).catch(() => undefined)) return true;
+  return false;
 }
 
 const plain = (d: Descriptor) => ({
@@ -52,7 +69,7 @@ const plain = (d: Descriptor) => ({
 const item = (i: PlannedItem) => ({ kind: i.kind, ...plain(i.desc) });
 
 /** `cp --dry-run --format json`: the shape README.md documents (every key always present). */
-export function copyPlanJson(plan: CopyPlan, source: string, destination: string): string {
+export function copyPlanJson(plan: CopyPlan, source: string, destination: string, restoresLayoutFile?: string): string {
   return formatJson({
     dryRun: true,
     source,
@@ -66,11 +83,12 @@ export function copyPlanJson(plan: CopyPlan, source: string, destination: string
     tags: plan.tags.map((t) => ({ tag: t.tag, digest: t.digest, current: t.current ?? null })),
     bytesToCopy: plan.bytesToCopy,
     bytesExisting: plan.bytesExisting,
+    restoresLayoutFile: restoresLayoutFile ?? null,
   });
 }
 
 /** `cp --dry-run`: the same plan, for reading. */
-export function copyPlanText(plan: CopyPlan, source: string, destination: string): string {
+export function copyPlanText(plan: CopyPlan, source: string, destination: string, restoresLayoutFile?: string): string {
   const count = (items: PlannedItem[]) => {
     const manifests = items.filter((i) => i.kind === 'manifest').length;
     return `${manifests} ${manifests === 1 ? 'manifest' : 'manifests'}, ${items.length - manifests} ${items.length - manifests === 1 ? 'blob' : 'blobs'}`;
@@ -86,6 +104,7 @@ export function copyPlanText(plan: CopyPlan, source: string, destination: string
     const what = t.current === undefined ? 'new' : t.current === t.digest ? 'unchanged' : `moves from ${t.current}`;
     out += `Tag ${t.tag} -> ${t.digest} (${what})\n`;
   }
+  if (restoresLayoutFile) out += `Would write back ${restoresLayoutFile}: missing from the layout\n`;
   out += `Bytes to transfer: ${plan.bytesToCopy}\n`;
   return out;
 }

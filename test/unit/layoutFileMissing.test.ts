@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative as relativePath } from 'node:path';
+import { Readable } from 'node:stream';
 import type { Descriptor } from '../../src/oci/descriptor';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { runCli } from '../helpers/runCli';
@@ -142,7 +143,6 @@ const READS: Array<{ name: string; argv: (f: Fixture) => string[] }> = [
   { name: 'pull', argv: (f) => ['pull', '--oci-layout', `${f.dir}:v1`, '-o', 'out'] },
   { name: 'index create --output', argv: (f) => ['manifest', 'index', 'create', '--oci-layout', f.dir, 'v1', 'arm', '--output', '-'] },
   { name: 'index update --output', argv: (f) => ['manifest', 'index', 'update', '--oci-layout', `${f.dir}:multi`, '--remove', f.arm.digest, '--output', '-'] },
-  { name: 'prune --dry-run', argv: (f) => ['prune', '--oci-layout', f.dir, '--dry-run'] },
   { name: 'cp out of the layout', argv: (f) => ['cp', '--from-oci-layout', `${f.dir}:v1`, '--to-oci-layout', `${f.other}:from-damaged`] },
 ];
 
@@ -203,4 +203,164 @@ describe('a layout folder whose oci-layout says another version', () => {
       assert.deepEqual(folderSnapshot(f.dir), before);
     });
   }
+});
+
+/** Runs `fn` with standard input a terminal that types `typed` (a user answering a prompt). */
+async function answering<T>(typed: string, fn: () => Promise<T>): Promise<T> {
+  const own = Object.getOwnPropertyDescriptor(process, 'stdin')!;
+  const stdin = Object.assign(Readable.from([typed]), { isTTY: true });
+  Object.defineProperty(process, 'stdin', { value: stdin, configurable: true });
+  try {
+    return await fn();
+  } finally {
+    Object.defineProperty(process, 'stdin', own);
+  }
+}
+
+describe('a command that asks before it writes, into a layout folder whose oci-layout file is missing', () => {
+  const DECLINED: Array<{ name: string; argv: (f: Fixture) => string[]; typed?: string; stdout?: RegExp; stderr: (f: Fixture) => string }> = [
+    {
+      name: 'manifest delete without --force',
+      argv: (f) => ['manifest', 'delete', '--oci-layout', `${f.dir}:arm`],
+      stderr: (f) => `Error: deleting ${f.dir}@${f.arm.digest} removes it and all tags that name it; pass --force to confirm\nRun "manifold manifest delete --help" for usage.\n`,
+    },
+    {
+      name: 'manifest delete --include-referrers with no terminal to ask',
+      argv: (f) => ['manifest', 'delete', '--oci-layout', `${f.dir}:v1`, '--include-referrers'],
+      typed: '',
+      stdout: /^Deleting 2 manifests:\n/,
+      stderr: (f) => `Error: ${f.dir}:v1: confirm the deletion with --force (standard input is not a terminal, so there is no one to ask)\nRun "manifold manifest delete --help" for usage.\n`,
+    },
+    {
+      name: 'manifest delete --include-referrers, answered n',
+      argv: (f) => ['manifest', 'delete', '--oci-layout', `${f.dir}:v1`, '--include-referrers'],
+      typed: 'n\n',
+      stdout: /^Deleting 2 manifests:\n/,
+      stderr: () => '',
+    },
+    {
+      name: 'blob delete, answered n',
+      argv: (f) => ['blob', 'delete', '--oci-layout', `${f.dir}@${f.loose.digest}`],
+      typed: 'n\n',
+      stderr: () => '',
+    },
+  ];
+  for (const c of DECLINED) {
+    it(`${c.name}: declined, it leaves the folder byte-identical (no oci-layout written)`, async () => {
+      const f = await withoutLayoutFile();
+      const before = folderSnapshot(f.dir);
+      const run = () => inWork(f, c.argv(f));
+      const r = c.typed === undefined ? await run() : c.typed === '' ? await answeringNoTerminal(run) : await answering(c.typed, run);
+      assert.equal(r.stderr, c.stderr(f));
+      assert.equal(r.code, c.stderr(f) ? 1 : 0);
+      if (c.stdout) assert.match(r.stdout, c.stdout);
+      else assert.equal(r.stdout, '');
+      assert.deepEqual(folderSnapshot(f.dir), before);
+      assert.equal(existsSync(join(f.dir, 'oci-layout')), false);
+    });
+  }
+
+  it('blob delete, answered y: oci-layout is written back with the delete', async () => {
+    const f = await withoutLayoutFile();
+    const r = await answering('y\n', () => inWork(f, ['blob', 'delete', '--oci-layout', `${f.dir}@${f.loose.digest}`]));
+    assert.deepEqual([r.stdout, r.stderr, r.code], [`Deleted [oci-layout] ${f.dir}@${f.loose.digest}\n`, '', 0]);
+    assert.equal(readFileSync(join(f.dir, 'oci-layout'), 'utf8'), LAYOUT_FILE);
+    assert.equal(existsSync(blob(f.dir, f.loose)), false);
+  });
+});
+
+/** Runs `fn` with standard input not a terminal (a pipe, a CI job). */
+async function answeringNoTerminal<T>(fn: () => Promise<T>): Promise<T> {
+  const own = Object.getOwnPropertyDescriptor(process, 'stdin')!;
+  Object.defineProperty(process, 'stdin', { value: Object.assign(Readable.from([]), { isTTY: false }), configurable: true });
+  try {
+    return await fn();
+  } finally {
+    Object.defineProperty(process, 'stdin', own);
+  }
+}
+
+describe('cp --dry-run into a layout folder whose oci-layout file is missing', () => {
+  const cpArgs = (f: Fixture) => ['cp', '--from-oci-layout', `${f.other}:v9`, '--to-oci-layout', `${f.dir}:copied`];
+  const entries = (dir: string) => (readdirSync(dir, { recursive: true }) as string[]).sort();
+
+  it('plans the copy the real cp then makes, says oci-layout would be written back, and writes nothing', async () => {
+    const f = await withoutLayoutFile();
+    const before = folderSnapshot(f.dir);
+    const listed = entries(f.dir);
+    const json = await inWork(f, [...cpArgs(f), '--dry-run', '--format', 'json']);
+    assert.deepEqual([json.stderr, json.code], ['', 0]);
+    const plan = JSON.parse(json.stdout);
+    assert.equal(plan.restoresLayoutFile, join(f.dir, 'oci-layout'));
+    assert.deepEqual(plan.tags, [{ tag: 'copied', digest: f.otherImage.digest, current: null }]);
+    const text = await inWork(f, [...cpArgs(f), '--dry-run']);
+    assert.deepEqual([text.stderr, text.code], ['', 0]);
+    assert.ok(text.stdout.startsWith(`Dry run: nothing copied from ${f.other}:v9 to ${f.dir}:copied\nRoot: ${f.otherImage.digest} ${f.otherImage.mediaType}\n`), text.stdout);
+    assert.ok(text.stdout.endsWith(`Tag copied -> ${f.otherImage.digest} (new)\nWould write back ${join(f.dir, 'oci-layout')}: missing from the layout\nBytes to transfer: ${plan.bytesToCopy}\n`), text.stdout);
+    // Named in full however the folder was given, as prune and the errors name it.
+    const relative = await inWork(f, ['cp', '--from-oci-layout', `${f.other}:v9`, '--to-oci-layout', `${relativePath(f.work, f.dir)}:copied`, '--dry-run']);
+    assert.ok(relative.stdout.includes(`\nWould write back ${join(f.dir, 'oci-layout')}: missing from the layout\n`), relative.stdout);
+    assert.deepEqual(folderSnapshot(f.dir), before);
+    assert.deepEqual(entries(f.dir), listed);
+
+    // The real copy does what was planned: exactly the planned blobs are new, and oci-layout is back.
+    const r = await inWork(f, cpArgs(f));
+    assert.equal(r.code, 0, r.stderr);
+    const added = Object.keys(folderSnapshot(f.dir)).filter((k) => !(k in before)).sort();
+    const planned = plan.copy.map((i: { digest: string }) => `blobs/sha256/${i.digest.slice('sha256:'.length)}`);
+    assert.deepEqual(added, ['oci-layout', ...planned].sort());
+    assert.equal(readFileSync(join(f.dir, 'oci-layout'), 'utf8'), LAYOUT_FILE);
+  });
+
+  it('into an empty folder, which the copy makes a new layout, plans the whole copy and leaves it empty', async () => {
+    const f = await withoutLayoutFile();
+    const empty = join(tempDir(), 'empty');
+    mkdirSync(empty);
+    const args = ['cp', '--from-oci-layout', `${f.other}:v9`, '--to-oci-layout', `${empty}:copied`];
+    const json = await inWork(f, [...args, '--dry-run', '--format', 'json']);
+    assert.deepEqual([json.stderr, json.code], ['', 0]);
+    const plan = JSON.parse(json.stdout);
+    assert.deepEqual([plan.existing, plan.restoresLayoutFile, plan.tags], [[], null, [{ tag: 'copied', digest: f.otherImage.digest, current: null }]]);
+    assert.deepEqual(readdirSync(empty), []);
+    assert.equal((await inWork(f, args)).code, 0);
+    const stored = Object.keys(folderSnapshot(empty)).filter((k) => k.startsWith('blobs/')).sort();
+    assert.deepEqual(stored, plan.copy.map((i: { digest: string }) => `blobs/sha256/${i.digest.slice('sha256:'.length)}`).sort());
+  });
+
+  it('into a layout that has its oci-layout, says nothing of it', async () => {
+    const f = await withoutLayoutFile();
+    writeFileSync(join(f.dir, 'oci-layout'), LAYOUT_FILE);
+    const json = await inWork(f, [...cpArgs(f), '--dry-run', '--format', 'json']);
+    assert.equal(JSON.parse(json.stdout).restoresLayoutFile, null);
+    const text = await inWork(f, [...cpArgs(f), '--dry-run']);
+    assert.doesNotMatch(text.stdout, /Would write back/);
+  });
+});
+
+describe('prune --dry-run in a layout folder whose oci-layout file is missing', () => {
+  it('reports what prune removes and that it would write oci-layout back, and writes nothing; prune then does so', async () => {
+    const f = await withoutLayoutFile();
+    const before = folderSnapshot(f.dir);
+    const listed = (readdirSync(f.dir, { recursive: true }) as string[]).sort();
+    const file = join(f.dir, 'oci-layout');
+    const dry = await inWork(f, ['prune', '--oci-layout', f.dir, '--grace', '0s', '--dry-run']);
+    assert.deepEqual([dry.stdout, dry.stderr, dry.code], [
+      `Would remove blob ${f.loose.digest} (${f.loose.size} bytes)\nWould write back ${file}: missing from the layout\nWould free ${f.loose.size} bytes: 1 blob, 0 temp files, 0 lock leftovers\n`,
+      '',
+      0,
+    ]);
+    const json = await inWork(f, ['prune', '--oci-layout', f.dir, '--grace', '0s', '--dry-run', '--format', 'json']);
+    assert.equal(JSON.parse(json.stdout).restoresLayoutFile, file);
+    assert.deepEqual(folderSnapshot(f.dir), before);
+    assert.deepEqual((readdirSync(f.dir, { recursive: true }) as string[]).sort(), listed);
+
+    const r = await inWork(f, ['prune', '--oci-layout', f.dir, '--grace', '0s']);
+    assert.deepEqual([r.stdout, r.stderr, r.code], [
+      `Removed blob ${f.loose.digest} (${f.loose.size} bytes)\nWrote back ${file}: missing from the layout\nFreed ${f.loose.size} bytes: 1 blob, 0 temp files, 0 lock leftovers\n`,
+      '',
+      0,
+    ]);
+    assert.equal(readFileSync(file, 'utf8'), LAYOUT_FILE);
+    assert.equal(existsSync(blob(f.dir, f.loose)), false);
+  });
 });

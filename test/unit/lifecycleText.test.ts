@@ -7,7 +7,7 @@ import type { PruneReport } from '../../src/oci/layout/prune';
 import { MediaType } from '../../src/oci/mediaType';
 
 const D = (n: string) => `sha256:${n.repeat(64).slice(0, 64)}`;
-const report = (over: Partial<PruneReport>): PruneReport => ({ dryRun: true, graceMs: 600_000, removed: [], untagged: [], young: [], bytes: 0, ...over });
+const report = (over: Partial<PruneReport>): PruneReport => ({ dryRun: true, graceMs: 600_000, removed: [], untagged: [], young: [], bytes: 0, restoresLayoutFile: null, ...over });
 
 describe('extension: lifecycle words (prune, delete with referrers)', () => {
   const dry = report({

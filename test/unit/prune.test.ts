@@ -192,7 +192,7 @@ describe('prune', () => {
     assert.deepEqual(await refs(l.cyc), [l.cycSig.digest]);
 
     const again = await runCli('prune', '--oci-layout', l.dir, '--format', 'json');
-    assert.deepEqual(JSON.parse(again.stdout), { dryRun: false, graceMs: 600_000, removed: [], untagged: [], young: [], bytes: 0 });
+    assert.deepEqual(JSON.parse(again.stdout), { dryRun: false, graceMs: 600_000, removed: [], untagged: [], young: [], bytes: 0, restoresLayoutFile: null });
   });
 
   it('keeps an unreachable blob younger than the grace period, and what a young manifest reaches', async () => {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { listenOnLoopback } from '../integration/support/loopbackServer';
 import { copyGraph } from '../../src/oci/copy/copyGraph';
+import { digestOf } from '../../src/oci/digest';
 import { MediaType } from '../../src/oci/mediaType';
 import { RegistryClient, RemoteRepository, retryNotice, type RetryInfo } from '../../src/oci/registry';
 import { isRetryableError } from '../../src/oci/transient';
@@ -150,6 +152,120 @@ describe('a registry that takes requests and never answers', function () {
     const root = { mediaType: MediaType.ImageManifest, digest: `sha256:${'a'.repeat(64)}`, size: 100 };
     await assert.rejects(copyGraph(open(), await newLayout(), root), { message: stallOf('GET', `/v2/app/manifests/${root.digest}`, '2 times') });
     assert.equal(requests.length, 2);
+  });
+});
+
+describe('a registry host that never completes the connection', function () {
+  this.timeout(30_000);
+  // TCP is accepted and the TLS handshake never answered: undici's connect timeout (UND_ERR_CONNECT_TIMEOUT), as for a
+  // host that drops packets, made reliably on loopback.
+  let connections = 0;
+  let server: { host: string; stop(): Promise<void> };
+  before(async () => {
+    server = await listenOnLoopback(createNetServer(() => void connections++) as unknown as Server);
+  });
+  beforeEach(() => (connections = 0));
+  after(async () => {
+    await server.stop();
+    cleanupTemps();
+  });
+  const open = (notices: RetryInfo[] = []) =>
+    new RemoteRepository(new RegistryClient(server.host, { timeoutMs: 200, sleep: async () => undefined, onRetry: (i) => notices.push(i) }), 'app');
+
+  it('is tried twice, as a registry that takes a request and never answers, and named with the request and the timeout', async () => {
+    const notices: RetryInfo[] = [];
+    await assert.rejects(open(notices).resolve('v1'), (e: Error & { code?: string }) => {
+      assert.equal(e.message, `registry ${server.host} did not accept a connection for HEAD https://${server.host}/v2/app/manifests/v1 within 0.2 s (tried 2 times)`);
+      assert.equal(e.code, 'UND_ERR_CONNECT_TIMEOUT');
+      assert.equal(isRetryableError(e), false);
+      return true;
+    });
+    assert.equal(connections, 2);
+    assert.deepEqual(notices.map(retryNotice), [`registry ${server.host}: no connection for HEAD /v2/app/manifests/v1 within 0.2 s, retrying (2/2)`]);
+  });
+
+  it('a copy from it makes two connections, not 3 x 5', async () => {
+    const root = { mediaType: MediaType.ImageManifest, digest: `sha256:${'a'.repeat(64)}`, size: 100 };
+    await assert.rejects(copyGraph(open(), await newLayout(), root), {
+      message: `registry ${server.host} did not accept a connection for GET https://${server.host}/v2/app/manifests/${root.digest} within 0.2 s (tried 2 times)`,
+    });
+    assert.equal(connections, 2);
+  });
+});
+
+describe('a registry whose answer stops midway (its body stalls)', function () {
+  this.timeout(30_000);
+  const layer = Buffer.from('a layer the registry never finishes sending\n'.repeat(100));
+  const config = Buffer.from('{}');
+  const manifestOf = (l: Buffer) => Buffer.from(JSON.stringify({
+    schemaVersion: 2,
+    mediaType: MediaType.ImageManifest,
+    config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: digestOf(config), size: config.length },
+    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: digestOf(l), size: l.length }],
+  }));
+  const manifest = manifestOf(layer);
+  const root = { mediaType: MediaType.ImageManifest, digest: digestOf(manifest), size: manifest.length };
+  const blobs = new Map([[digestOf(config), config], [digestOf(layer), layer]]);
+  /** Requests by path; what `stalls` names is sent in part (headers and half the bytes), then nothing. */
+  let requests: string[] = [];
+  let stalls = new Set<string>();
+  let server: { host: string; stop(): Promise<void> };
+  before(async () => {
+    server = await listenOnLoopback(createServer((req, res) => {
+      requests.push(`${req.method} ${req.url}`);
+      const digest = req.url!.split('/').pop()!;
+      const body = req.url!.includes('/manifests/') ? manifest : blobs.get(digest);
+      if (!body) return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': req.url!.includes('/manifests/') ? MediaType.ImageManifest : 'application/octet-stream', 'content-length': body.length, 'docker-content-digest': digestOf(body) });
+      if (req.method === 'HEAD') return void res.end();
+      if (!stalls.has(digest)) return void res.end(body);
+      res.write(body.subarray(0, body.length >> 1));
+    }));
+  });
+  beforeEach(() => {
+    requests = [];
+    stalls = new Set([digestOf(layer)]);
+  });
+  after(async () => {
+    await server.stop();
+    cleanupTemps();
+  });
+  const open = () => new RemoteRepository(new RegistryClient(server.host, { plainHttp: true, timeoutMs: 200, sleep: async () => undefined }), 'app');
+  const layerUrl = () => `http://${server.host}/v2/app/blobs/${digestOf(layer)}`;
+
+  it('a copy asks for it twice, as for a registry that never answers, and the error names the registry, the request and the timeout', async () => {
+    const dst = await newLayout();
+    await assert.rejects(copyGraph(open(), dst, root), (e: Error & { code?: string }) => {
+      assert.equal(e.message, `registry ${server.host} did not finish answering GET ${layerUrl()}: nothing came for 0.2 s (tried 2 times)`);
+      assert.equal(e.code, 'UND_ERR_BODY_TIMEOUT');
+      assert.equal(isRetryableError(e), false, 'its tries are spent: a caller must not start them over');
+      return true;
+    });
+    assert.equal(requests.filter((r) => r === `GET /v2/app/blobs/${digestOf(layer)}`).length, 2);
+    assert.equal(await dst.exists({ ...root, digest: digestOf(layer), size: layer.length }), false, 'nothing partial is stored');
+  });
+
+  it('a manifest read once (manifest fetch) says it stalled, tried once; an answer read whole gives the next stall its retry back', async () => {
+    stalls = new Set([root.digest]);
+    const repo = open();
+    await assert.rejects(repo.fetchBytes(root), {
+      message: `registry ${server.host} did not finish answering GET http://${server.host}/v2/app/manifests/${root.digest}: nothing came for 0.2 s (tried once)`,
+    });
+    stalls = new Set();
+    assert.deepEqual(await repo.fetchBytes(root), manifest);
+    stalls = new Set([digestOf(layer)]);
+    await assert.rejects(copyGraph(repo, await newLayout(), root), { message: /\(tried 2 times\)$/ });
+    assert.deepEqual(requests.filter((r) => r.startsWith('GET')).map((r) => r.split('/').pop()!.slice(7, 15)), [
+      root.digest, root.digest, root.digest, digestOf(config), digestOf(layer), digestOf(layer),
+    ].map((d) => d.slice(7, 15)));
+  });
+
+  it('cp says the retry and then the stall on stderr', async () => {
+    const dir = (await newLayout()).location;
+    const r = await runCli('cp', '--plain-http', '--timeout', '1', `${server.host}/app@${root.digest}`, '--to-oci-layout', `${dir}:v1`);
+    assert.equal(r.code, 1);
+    const said = `registry ${server.host} did not finish answering GET ${layerUrl()}: nothing came for 1 s`;
+    assert.equal(r.stderr, `Retrying ${digestOf(layer).slice(7, 19)} (attempt 2): ${said} (tried once)\nError: ${said} (tried 2 times)\n`);
   });
 });
 

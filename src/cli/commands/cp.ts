@@ -56,7 +56,7 @@ export const cp: Command = {
       const tags = dst.reference ? [dst.reference, ...dst.extraTags] : isDigest(srcReference) ? [] : [srcReference];
       const plan = await planCopy(src.target, srcReference, dst.target, tags.length === 1 && isDigest(tags[0]!) ? [] : tags, { referrers: boolOpt(p, 'recursive'), ...platforms });
       if (plan.subset) printer.err(subsetNotice(plan.subset, true));
-      printer.out(format === 'json' ? copyPlanJson(plan, src.display(), dst.display()) : copyPlanText(plan, src.display(), dst.display()));
+      printer.out((format === 'json' ? copyPlanJson : copyPlanText)(plan, src.display(), dst.display(), dst.restoresLayoutFile));
       return;
     }
     if (format === 'json') throw new UsageError('--format json is for --dry-run; a copy prints text');

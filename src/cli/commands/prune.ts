@@ -57,6 +57,7 @@ export function pruneText(r: PruneReport): string {
   }
   for (const f of r.young) lines.push(`Kept ${f.digest} (${plural(f.size, 'byte')}): unreachable, but modified within the grace period`);
   const counts = (['blob', 'temp', 'lock'] as const).map((k) => plural(r.removed.filter((f) => f.kind === k).length, what[k])).join(', ');
+  if (r.restoresLayoutFile) lines.push(`${say('write back', 'Wrote back')} ${r.restoresLayoutFile}: missing from the layout`);
   lines.push(`${say('free', 'Freed')} ${plural(r.bytes, 'byte')}: ${counts}`);
   return lines.join('\n') + '\n';
 }

@@ -45,13 +45,18 @@ export function checkLayoutFile(raw: Buffer | undefined | typeof TOO_LARGE, wher
 /** What an opener of a layout folder will do: only read it, write to it, or make what is missing of a new one. */
 export type LayoutAccess = 'read' | 'write' | 'create';
 
+/** Writes a layout folder's lost `oci-layout` back: what openLayoutFolder gives a writer, to call before its first write. */
+export type LayoutFileRestore = () => Promise<void>;
+
 /**
  * The one rule for a layout folder's `oci-layout` file, whoever opens it. Present, it must say version 1.0.0, or the
  * folder is refused (naming the file and the version it says) before anything is written. Missing: a reader refuses
- * the folder and writes nothing, as oras's read-only store does; a writer writes it first, as oras-go's store does,
- * when the folder is a layout that lost it (it holds an index.json), and `create` makes whatever is missing.
+ * the folder and writes nothing, as oras's read-only store does; a writer gets it back, as from oras-go's store,
+ * when the folder is a layout that lost it (it holds an index.json): this returns the restore, which the writer
+ * calls at its first write, so a command that asks first and is declined, or a dry run, leaves the folder as it
+ * was. `create` makes whatever is missing now.
  */
-export async function openLayoutFolder(source: LayoutSource, root: string, access: LayoutAccess): Promise<void> {
+export async function openLayoutFolder(source: LayoutSource, root: string, access: LayoutAccess): Promise<LayoutFileRestore | undefined> {
   const where = source.describe(OCI_LAYOUT_FILE);
   let raw = await source.readFile(OCI_LAYOUT_FILE, 4096);
   if (raw !== undefined) checkLayoutFile(raw, where, root);
@@ -60,14 +65,17 @@ export async function openLayoutFolder(source: LayoutSource, root: string, acces
     // Another process may have written it meanwhile (wx never overwrites): what is there now is what counts.
     raw = await source.readFile(OCI_LAYOUT_FILE, 4096);
   } else if (raw === undefined && access === 'write' && !source.readOnly && (await source.size(INDEX_FILE)) !== undefined) {
-    try {
-      writeLayoutFile(root);
-    } catch (err) {
-      throw layoutWriteError(err, root, OCI_LAYOUT_FILE);
-    }
-    raw = await source.readFile(OCI_LAYOUT_FILE, 4096);
+    return async () => {
+      try {
+        writeLayoutFile(root);
+      } catch (err) {
+        throw layoutWriteError(err, root, OCI_LAYOUT_FILE);
+      }
+      checkLayoutFile(await source.readFile(OCI_LAYOUT_FILE, 4096), where, root);
+    };
   }
   checkLayoutFile(raw, where, root);
+  return undefined;
 }
 
 export async function createLayout(root: string): Promise<void> {

@@ -5,7 +5,7 @@ import { ANNOTATION_REF_NAME, type Descriptor, type ImageIndex } from '../descri
 import { isOciError, OciError } from '../errors';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { formatPlatform } from '../platform';
-import { INDEX_FILE, MAX_MANIFEST_BYTES, TEMP_DIR, makeTempDir, openLayoutFolder, removeIfEmpty, withFolder, writeIndexFile } from './atomicFiles';
+import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, makeTempDir, openLayoutFolder, removeIfEmpty, withFolder, writeIndexFile } from './atomicFiles';
 import { damagedEntries, damageOf, readIndexJson } from './indexFile';
 import { withFileLock, type LockOptions } from './lock';
 import { DirSource, isMissing } from './source';
@@ -72,6 +72,8 @@ export interface PruneReport {
   young: PrunedFile[];
   /** Total size of `removed`. */
   bytes: number;
+  /** The layout's `oci-layout`, which it had lost, written back (in a dry run, that would be), else null. */
+  restoresLayoutFile: string | null;
 }
 
 const LOCK_LEFTOVER = /^index\.json\.lock\.(?:break\.)?[0-9a-f]{16}$/;
@@ -90,22 +92,25 @@ export async function pruneLayout(dir: string, options: PruneOptions = {}): Prom
   if ((await fs.stat(root).catch(() => undefined))?.isFile()) {
     throw new OciError('READ_ONLY', `prune: ${dir} is a read-only layout archive (prune works on a layout folder)`);
   }
-  // A dry run only reads: it writes no missing oci-layout (see openLayoutFolder).
-  await openLayoutFolder(new DirSource(root), root, options.dryRun ? 'read' : 'write');
+  // A lost oci-layout is written back at once by a real prune (its lock is its first write), never by a dry run.
+  const restore = await openLayoutFolder(new DirSource(root), root, 'write');
+  if (!options.dryRun) await restore?.();
+  const restoresLayoutFile = restore ? join(root, OCI_LAYOUT_FILE) : null;
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   let locked = false;
   try {
-    return await withFileLock(join(root, `${INDEX_FILE}.lock`), () => ((locked = true), pruneLocked(root, graceMs, options)), options.lock);
+    const report = await withFileLock(join(root, `${INDEX_FILE}.lock`), () => ((locked = true), pruneLocked(root, graceMs, options)), options.lock);
+    return { ...report, restoresLayoutFile };
   } catch (err) {
     if (locked) throw err;
     const said = layoutWriteError(err, root, 'the index.json lock');
     // A dry run changes nothing, so a layout this user cannot write is still looked at (without the lock).
-    if (options.dryRun && isOciError(said, 'READ_ONLY')) return pruneLocked(root, graceMs, options);
+    if (options.dryRun && isOciError(said, 'READ_ONLY')) return { ...(await pruneLocked(root, graceMs, options)), restoresLayoutFile };
     throw said;
   }
 }
 
-async function pruneLocked(root: string, graceMs: number, options: PruneOptions): Promise<PruneReport> {
+async function pruneLocked(root: string, graceMs: number, options: PruneOptions): Promise<Omit<PruneReport, 'restoresLayoutFile'>> {
   const dryRun = options.dryRun === true;
   const now = options.now ?? Date.now();
   const isYoung = (st: Stats): boolean => now - st.mtimeMs < graceMs;

@@ -15,7 +15,7 @@ import { referrerDescriptor } from './subjectIndex';
 import { DEFAULT_MEDIA_TYPE, ManifestKnowledge, storedAs, storedMediaType } from './manifestKnowledge';
 import { stageIntoLayout } from './stage';
 import { blobPath, verifyBlob } from './verify';
-import { INDEX_FILE, MAX_MANIFEST_BYTES, TEMP_DIR, drain, openLayoutFolder, refreshStored, refreshTime, ingestBytes, makeTempDir, readLimited, sweepTemp, ingestStream, tempName, writingIn } from './atomicFiles';
+import { INDEX_FILE, MAX_MANIFEST_BYTES, TEMP_DIR, drain, openLayoutFolder, type LayoutFileRestore, refreshStored, refreshTime, ingestBytes, makeTempDir, readLimited, sweepTemp, ingestStream, tempName, writingIn } from './atomicFiles';
 import { cloneDescriptor, compareStrings, indexView, nameOf, sameEntry, type IndexMutation, type IndexView, withName } from './indexView';
 import { LayoutIndex } from './indexWriter';
 
@@ -25,7 +25,10 @@ export { INDEX_FILE, OCI_LAYOUT_FILE, TEMP_DIR } from './atomicFiles';
 export interface OpenOptions {
   /** Make the folder, `oci-layout`, an empty `index.json` and `blobs/sha256` where missing. */
   create?: boolean;
-  /** The opener will write to it: a missing `oci-layout` beside an index.json is written (see openLayoutFolder). */
+  /**
+   * The opener may write to it: a missing `oci-layout` beside an index.json is accepted, and written back at the
+   * store's first write (see openLayoutFolder; restoresLayoutFile says whether one would be).
+   */
   write?: boolean;
 }
 
@@ -41,6 +44,9 @@ export class OciLayoutStore implements Target, IndexBatcher {
   private readonly index: LayoutIndex;
 
   private readonly known: ManifestKnowledge;
+  /** The lost `oci-layout` to write back at the first write, and that write once begun (shared by parallel writes). */
+  private layoutFile?: LayoutFileRestore;
+  private layoutFileWrite?: Promise<void>;
 
   private constructor(
     /** The layout folder, or the `.tar` file. */
@@ -60,8 +66,9 @@ export class OciLayoutStore implements Target, IndexBatcher {
   static async open(dir: string, options: OpenOptions = {}): Promise<OciLayoutStore> {
     const root = resolvePath(dir);
     const source = new DirSource(root);
-    await openLayoutFolder(source, root, options.create ? 'create' : options.write ? 'write' : 'read');
+    const restore = await openLayoutFolder(source, root, options.create ? 'create' : options.write ? 'write' : 'read');
     const store = new OciLayoutStore(root, source);
+    store.layoutFile = restore;
     await store.readIndex(); // refuse a broken index.json now rather than on first use
     return store;
   }
@@ -235,7 +242,7 @@ export class OciLayoutStore implements Target, IndexBatcher {
    * and one with a subject is listed (untagged) in index.json so its referrers can be found.
    */
   async push(desc: Descriptor, content: Readable | Uint8Array, options?: OpOptions): Promise<void> {
-    this.assertWritable('push');
+    await this.beginWrite('push');
     const parsed = parseDigest(desc.digest);
     if (!Number.isSafeInteger(desc.size) || desc.size < 0) {
       throw new OciError('INVALID_ARGUMENT', `blob ${desc.digest}: invalid size ${desc.size}`);
@@ -264,7 +271,7 @@ export class OciLayoutStore implements Target, IndexBatcher {
 
   /** Content of unknown digest into a temp file, renamed under its digest only at `commit` (Target.stage). */
   async stage(content: Readable, options?: OpOptions): Promise<StagedBlob> {
-    this.assertWritable('push');
+    await this.beginWrite('push');
     // Its digest is known only once read: a full disk is named as the layout's, writing a new blob.
     const failed = (err: unknown): unknown => layoutWriteError(err, this.location, 'a new blob');
     const staged = await Promise.resolve()
@@ -330,7 +337,7 @@ export class OciLayoutStore implements Target, IndexBatcher {
    * the referrers listing it named is superseded, and dropped unless it is a referrer itself.
    */
   async tag(desc: Descriptor, reference: string, options?: OpOptions): Promise<void> {
-    this.assertWritable('tag');
+    await this.beginWrite('tag');
     this.checkTag(reference);
     options?.signal?.throwIfAborted();
     const notFound = () => new OciError('NOT_FOUND', `${desc.digest}: not found in ${this.location}`);
@@ -382,7 +389,7 @@ export class OciLayoutStore implements Target, IndexBatcher {
   }
 
   async untag(reference: string, options?: OpOptions): Promise<void> {
-    this.assertWritable('untag');
+    await this.beginWrite('untag');
     if (reference.includes(':')) throw new OciError('INVALID_ARGUMENT', `${reference}: a digest, not a tag`);
     await this.updateIndex(async (index) => {
       const removed = index.manifests.filter((d) => nameOf(d) === reference);
@@ -394,7 +401,7 @@ export class OciLayoutStore implements Target, IndexBatcher {
 
   /** Removes the blob and every index.json entry for its digest. */
   async delete(desc: Descriptor, options?: OpOptions): Promise<void> {
-    this.assertWritable('delete');
+    await this.beginWrite('delete');
     const rel = blobPath(desc.digest);
     options?.signal?.throwIfAborted();
     if ((await this.source.size(rel)) === undefined) throw this.blobNotFound(desc.digest);
@@ -459,8 +466,15 @@ export class OciLayoutStore implements Target, IndexBatcher {
 
   // ---- helpers ----------------------------------------------------------------------------
 
-  private assertWritable(op: string): void {
+  /** Opened for writing into a folder that lost its `oci-layout`: the first write will write it back (see open). */
+  get restoresLayoutFile(): boolean {
+    return this.layoutFile !== undefined;
+  }
+
+  /** Every write starts here: refused on an archive; the lost `oci-layout` written back first, once. */
+  private async beginWrite(op: string): Promise<void> {
     if (this.source.readOnly) throw new OciError('READ_ONLY', `${op}: ${this.location} is a read-only layout archive`);
+    if (this.layoutFile) await (this.layoutFileWrite ??= this.layoutFile().then(() => (this.layoutFile = undefined)));
   }
 
   private checkTag(reference: string): void {

@@ -21,7 +21,8 @@ import { isLoopbackHost, registryEndpointHost } from './registryReference';
 import { isRetryableError, sleep } from '../transient';
 import { parseErrorBody, redactUrl, RegistryError } from './registryError';
 import { DEFAULT_RETRY, retryDelay, type RetryInfo, type RetryOptions } from './retry';
-import { stallMessage } from './retryNotice';
+import { stallMessage, type StallKind } from './retryNotice';
+import { BODY_TIMEOUT, CONNECT_TIMEOUT, connectTimeout, nameBodyErrors, stalled, stallOf, withPlace } from './transportErrors';
 
 /**
  * For a short-lived process (the CLI): compile undici's HTTP parser, a WebAssembly module, with V8's
@@ -123,7 +124,7 @@ function defaultAgent(insecure: boolean, loopback: boolean, timeoutMs: number, c
   const proxy = !loopback && PROXY_VARIABLES.some((v) => process.env[v]);
   const key = `${insecure ? 'insecure' : 'secure'}${proxy ? '-proxy' : ''}-${timeoutMs}-${connections}`;
   // `connections` caps each origin's pool; a queued request's timeouts start only once it has a socket.
-  const options = { connections, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { rejectUnauthorized: !insecure, timeout: Math.min(30_000, timeoutMs) } };
+  const options = { connections, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { rejectUnauthorized: !insecure, timeout: connectTimeout(timeoutMs) } };
   sharedAgents[key] ??= proxy ? new (undici().EnvHttpProxyAgent)(options) : new (undici().Agent)(options);
   return sharedAgents[key]!;
 }
@@ -153,6 +154,8 @@ export class RegistryClient {
   private readonly knownTimeoutMs: number | undefined;
   /** A request gave up on this registry not answering, and none was answered since: the next gets one try. */
   private stalling = false;
+  /** Requests (`METHOD url`) whose answer stopped midway, and how often: a caller's retry (copyGraph) counts on. */
+  private readonly bodyStalls = new Map<string, number>();
   private readonly wait: (ms: number, signal?: AbortSignal) => Promise<void>;
 
   constructor(readonly registry: string, readonly options: RegistryClientOptions = {}) {
@@ -174,7 +177,8 @@ export class RegistryClient {
         } catch (err) {
           // A token server that stalls or drops the connection is named, as the registry's own requests are.
           if (req.signal?.aborted) throw err;
-          if (isStall(err)) throw stalled(err, stallMessage(`token server ${new URL(req.url).host}`, req.method, req.url, this.knownTimeoutMs, 1));
+          const stall = stallOf(err);
+          if (stall) throw stalled(err, stallMessage(`token server ${new URL(req.url).host}`, req.method, req.url, this.stallTimeout(stall), 1, stall));
           throw withPlace(err, req.method, req.url);
         }
         // A refusal is shown cut short; a token must be read whole, and one too large to read says so (not "not JSON").
@@ -220,7 +224,7 @@ export class RegistryClient {
       try {
         res = await this.raw(req.method, url, headers, req.body, req.signal, replayable);
       } catch (err) {
-        const stall = isStall(err);
+        const stall = stallOf(err);
         if (stall) stalls++;
         // A stall spends its own, smaller budget (one try in all while this registry is known to stall).
         const attempts = stall ? Math.min(this.retry.attempts, attempt + 1 + (this.stalling ? 1 : this.retry.stallAttempts) - stalls) : this.retry.attempts;
@@ -231,9 +235,10 @@ export class RegistryClient {
         if (req.signal?.aborted) throw err;
         if (!stall) throw withPlace(err, req.method, url);
         this.stalling = true;
-        throw stalled(err, stallMessage(`registry ${this.registry}`, req.method, url, this.knownTimeoutMs, attempt + 1));
+        throw stalled(err, stallMessage(`registry ${this.registry}`, req.method, url, this.stallTimeout(stall), attempt + 1, stall));
       }
       this.stalling = false;
+      this.watchBody(res, req.method, url);
       if (res.status === 401 && !answeredChallenge) {
         answeredChallenge = true;
         const next = await this.authorizer.respond(this.registry, res.header('www-authenticate'), req.scopes, req.signal, headers.authorization);
@@ -269,8 +274,34 @@ export class RegistryClient {
   /** Waits before attempt `attempt + 1` (backoff, or the registry's Retry-After), telling `onRetry` why. */
   async backoff(method: string, url: string, attempt: number, retryAfter: string | undefined, reason: string, signal?: AbortSignal, attempts = this.retry.attempts): Promise<void> {
     const delayMs = retryDelay(attempt, retryAfter, this.retry);
-    this.options.onRetry?.({ registry: this.registry, method, url, attempt: attempt + 1, attempts, delayMs, reason, timeoutMs: this.timeoutMs });
+    const timeoutMs = reason === CONNECT_TIMEOUT ? connectTimeout(this.timeoutMs) : this.timeoutMs;
+    this.options.onRetry?.({ registry: this.registry, method, url, attempt: attempt + 1, attempts, delayMs, reason, timeoutMs });
     await this.wait(delayMs, signal);
+  }
+
+  /**
+   * An answer that stops midway (undici's body timeout) is a stall as well, read by the caller after send returned:
+   * the caller's retry (copyGraph's) is counted here, per request, against the same budget, and the last one allowed
+   * says so plainly and is not retryable, so a copy asks a stalling registry twice, not three times.
+   */
+  private watchBody(res: RegistryResponse, method: string, url: string): void {
+    const key = `${method} ${url}`;
+    res.body.once('end', () => this.bodyStalls.delete(key));
+    // Prepended after nameBodyErrors' listener, so it runs first: the message is the stall's.
+    res.body.prependListener('error', (err: Error) => {
+      if ((err as { code?: unknown }).code !== BODY_TIMEOUT) return;
+      const tries = (this.bodyStalls.get(key) ?? 0) + 1;
+      this.stalling = true;
+      const spent = tries >= Math.min(this.retry.attempts, this.retry.stallAttempts);
+      if (spent) this.bodyStalls.delete(key);
+      else this.bodyStalls.set(key, tries);
+      stalled(err, stallMessage(`registry ${this.registry}`, method, url, this.knownTimeoutMs, tries, 'body'), spent);
+    });
+  }
+
+  /** The timeout a stall of this kind waited out, when known (not with the caller's own dispatcher). */
+  private stallTimeout(kind: StallKind): number | undefined {
+    return this.knownTimeoutMs === undefined || kind !== 'connect' ? this.knownTimeoutMs : connectTimeout(this.knownTimeoutMs);
   }
 
   /** TLS always may; plain HTTP only to loopback, or when the user said `--plain-http` for this registry. */
@@ -347,52 +378,6 @@ function isRetryableStatus(status: number): boolean {
 
 function firstHeader(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
-}
-
-/**
- * Names the request a transport error happened on (undici's messages name neither host nor path), and
- * says what to do when a plain-HTTP server was asked for TLS. The error keeps its type and code, which
- * the retry logic and callers test.
- */
-const named = new WeakSet<Error>();
-
-function withPlace(err: unknown, method: string, url: string): unknown {
-  if (!(err instanceof Error) || err instanceof OciError || named.has(err)) return err;
-  named.add(err);
-  const code = (err as { code?: unknown }).code;
-  const reason = typeof code === 'string' && !err.message.includes(code) ? `${code}: ${err.message}` : err.message;
-  const tlsToPlain = url.startsWith('https:') && /wrong version number|packet length too long/i.test(err.message);
-  err.message = tlsToPlain
-    ? `${method} ${redactUrl(url)}: ${typeof code === 'string' ? code : 'TLS handshake failed'}: the server does not answer TLS; if it is a plain-HTTP registry, use --plain-http`
-    : `${method} ${redactUrl(url)}: ${reason.trim()}`;
-  return err;
-}
-
-/**
- * A body cut short (undici's bare "other side closed", a body timeout) names its request as the other
- * transport errors do, whoever reads the body: a stream, a buffer, a pipeline. Prepended, so the
- * message is set before any reader sees the error; the error object stays the same.
- */
-function nameBodyErrors(body: RegistryResponse['body'], method: string, url: string): void {
-  body.prependListener('error', (err: Error) => {
-    if (err.name !== 'AbortError') withPlace(err, method, url);
-  });
-}
-
-/** The server took the request (the connection is open) and sent no answer within the headers timeout. */
-function isStall(err: unknown): boolean {
-  return err instanceof Error && (err as { code?: unknown }).code === 'UND_ERR_HEADERS_TIMEOUT';
-}
-
-/**
- * The stall, said plainly, and not to be retried again by a caller (copyGraph, pushBlob): its tries are spent here,
- * and each costs the whole timeout. The error keeps its type and code.
- */
-function stalled(err: unknown, message: string): unknown {
-  if (!(err instanceof Error)) return err;
-  named.add(err);
-  err.message = message;
-  return Object.assign(err, { retryable: false });
 }
 
 /** A transport error by its code (ECONNRESET, UND_ERR_SOCKET), anything else by its message. */
