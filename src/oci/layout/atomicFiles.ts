@@ -199,24 +199,25 @@ export function makeTempDir(root: string): string {
  * removed every file older than an hour in it.
  */
 function refuseLinkedTemp(root: string, dir: string): void {
-  if (!isLink(dir)) return;
-  let target = '?';
-  try {
-    target = readlinkSync(dir);
-  } catch {
-    // gone meanwhile: still refused, it was a link when looked at
-  }
+  const target = linkTarget(dir);
+  if (target === undefined) return;
   throw new OciError(
     'INVALID_LAYOUT',
     `layout ${root} is damaged: ${TEMP_DIR} is a symbolic link (to ${target}); Manifold writes and removes temp files only in a folder of the layout itself: remove the link`,
   );
 }
 
-function isLink(path: string): boolean {
+/** Where `path` points when it is a symbolic link (`?` when that cannot be read); undefined when it is none. */
+export function linkTarget(path: string): string | undefined {
   try {
-    return lstatSync(path).isSymbolicLink();
+    if (!lstatSync(path).isSymbolicLink()) return undefined;
   } catch {
-    return false;
+    return undefined;
+  }
+  try {
+    return readlinkSync(path);
+  } catch {
+    return '?'; // gone meanwhile: still a link when looked at
   }
 }
 
@@ -311,10 +312,9 @@ export function removeTemp(tmp: string): void {
 
 /**
  * Removes temp files a crashed process left behind. Only old ones: a file written to within the
- * hour may be another process's ingest in progress.
+ * hour may be another process's ingest in progress. `tmpDir` is what makeTempDir gave (never a link).
  */
 export function sweepTemp(tmpDir: string): void {
-  if (isLink(tmpDir)) return; // not the layout's own folder (makeTempDir refuses it)
   const cutoff = Date.now() - STALE_TEMP_MS;
   let names: string[] = [];
   try {

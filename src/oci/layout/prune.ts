@@ -5,7 +5,7 @@ import { ANNOTATION_REF_NAME, type Descriptor, type ImageIndex } from '../descri
 import { isOciError, OciError } from '../errors';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { formatPlatform } from '../platform';
-import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, makeTempDir, openLayoutFolder, removeIfEmpty, withFolder, writeIndexFile } from './atomicFiles';
+import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, linkTarget, makeTempDir, openLayoutFolder, removeIfEmpty, withFolder, writeIndexFile } from './atomicFiles';
 import { damagedEntries, damageOf, readIndexJson } from './indexFile';
 import { withFileLock, type LockOptions } from './lock';
 import { DirSource, isMissing } from './source';
@@ -292,12 +292,11 @@ function removeFile(root: string, tmpDir: string, f: PrunedFile, judgedMtimeMs: 
 async function refuseSharedFolders(root: string): Promise<void> {
   const algs = lstatQuiet(join(root, 'blobs'))?.isDirectory() ? await readDirSafe(join(root, 'blobs')) : [];
   for (const rel of ['blobs', ...algs.map((a) => `blobs/${a}`), TEMP_DIR]) {
-    if (!lstatQuiet(join(root, rel))?.isSymbolicLink()) continue;
-    const link = rel;
-    const target = await fs.readlink(join(root, link)).catch(() => '?');
+    const target = linkTarget(join(root, rel));
+    if (target === undefined) continue;
     throw new OciError(
       'INVALID_LAYOUT',
-      `prune: ${join(root, link)} is a symbolic link (to ${target}); the files there may belong to other layouts too, so nothing is removed (prune removes files only from the layout's own folders)`,
+      `prune: ${join(root, rel)} is a symbolic link (to ${target}); the files there may belong to other layouts too, so nothing is removed (prune removes files only from the layout's own folders)`,
     );
   }
 }
