@@ -49,9 +49,7 @@ export async function dryRunDestination(
     return { ...openedTarget(undefined as never, { kind: 'layout', path: ref.path }, ref), target: nothing };
   }
   const dst = await openTarget(p, raw, { layout: true, write: true, allowTagList: true });
-  // Named in full, as prune and the errors name it.
-  const restores = dst.target instanceof OciLayoutStore && dst.target.restoresLayoutFile ? join(dst.target.location, OCI_LAYOUT_FILE) : undefined;
-  return { ...dst, restoresLayoutFile: restores };
+  return { ...dst, restoresLayoutFile: dst.target instanceof OciLayoutStore ? dst.target.restoresLayoutFile : undefined };
 }
 
 async function anyOf(dir: string, names: string[]): Promise<boolean> {

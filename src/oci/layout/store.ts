@@ -15,7 +15,7 @@ import { referrerDescriptor } from './subjectIndex';
 import { DEFAULT_MEDIA_TYPE, ManifestKnowledge, storedAs, storedMediaType } from './manifestKnowledge';
 import { stageIntoLayout } from './stage';
 import { blobPath, verifyBlob } from './verify';
-import { INDEX_FILE, MAX_MANIFEST_BYTES, TEMP_DIR, drain, openLayoutFolder, type LayoutFileRestore, refreshStored, refreshTime, ingestBytes, makeTempDir, readLimited, sweepTemp, ingestStream, tempName, writingIn } from './atomicFiles';
+import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, drain, openLayoutFolder, type LayoutFileRestore, refreshStored, refreshTime, ingestBytes, makeTempDir, readLimited, sweepTemp, ingestStream, tempName, writingIn } from './atomicFiles';
 import { cloneDescriptor, compareStrings, indexView, nameOf, sameEntry, type IndexMutation, type IndexView, withName } from './indexView';
 import { LayoutIndex } from './indexWriter';
 
@@ -274,13 +274,14 @@ export class OciLayoutStore implements Target, IndexBatcher {
     await this.beginWrite('push');
     // Its digest is known only once read: a full disk is named as the layout's, writing a new blob.
     const failed = (err: unknown): unknown => layoutWriteError(err, this.location, 'a new blob');
-    const staged = await Promise.resolve()
-      .then(() => stageIntoLayout(makeTempDir(this.location), (digest) => join(this.location, blobPath(digest)), content, options))
-      .catch((err) => {
-        // Unread when the temp folder was refused: closed, and its open still in flight may fail unheard.
-        content.on('error', () => {}).destroy();
-        throw failed(err);
-      });
+    let staged: StagedBlob;
+    try {
+      staged = await stageIntoLayout(makeTempDir(this.location), (digest) => join(this.location, blobPath(digest)), content, options);
+    } catch (err) {
+      // Unread when the temp folder was refused: closed, and its open still in flight may fail unheard.
+      content.on('error', () => {}).destroy();
+      throw failed(err);
+    }
     const commit = staged.commit.bind(staged);
     // The rename is made durable with the next index.json write (see LayoutIndex.blobRenamed).
     staged.commit = async (o) => {
@@ -466,9 +467,9 @@ export class OciLayoutStore implements Target, IndexBatcher {
 
   // ---- helpers ----------------------------------------------------------------------------
 
-  /** Opened for writing into a folder that lost its `oci-layout`: the first write will write it back (see open). */
-  get restoresLayoutFile(): boolean {
-    return this.layoutFile !== undefined;
+  /** Opened for writing into a folder that lost its `oci-layout`: that file's path, which the first write will write back (see open). */
+  get restoresLayoutFile(): string | undefined {
+    return this.layoutFile ? join(this.location, OCI_LAYOUT_FILE) : undefined;
   }
 
   /** Every write starts here: refused on an archive; the lost `oci-layout` written back first, once. */
