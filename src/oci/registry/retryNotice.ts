@@ -1,5 +1,6 @@
 import type { RetryInfo } from './retry';
 import { redactUrl } from './registryError';
+import { CONNECT_TIMEOUT, type StallKind } from './transportErrors';
 
 const TIMEOUTS = /\bUND_ERR_(HEADERS|BODY)_TIMEOUT$/;
 
@@ -12,13 +13,10 @@ export function retryNotice(info: RetryInfo): string {
   // The registry's own paths are shown short; another host (blob storage) in full, without its query.
   const where = url.host === info.registry ? redactUrl(`${url.pathname}${url.search}`) : redactUrl(info.url);
   const next = `retrying (${info.attempt + 1}/${info.attempts})`;
-  if (info.reason === 'UND_ERR_CONNECT_TIMEOUT') return `registry ${info.registry}: no connection for ${info.method} ${where} within ${seconds(info.timeoutMs)} s, ${next}`;
+  if (info.reason === CONNECT_TIMEOUT) return `registry ${info.registry}: no connection for ${info.method} ${where} within ${seconds(info.timeoutMs)} s, ${next}`;
   if (TIMEOUTS.test(info.reason)) return `registry ${info.registry}: no response to ${info.method} ${where} for ${seconds(info.timeoutMs)} s, ${next}`;
   return `registry ${info.registry}: ${info.reason} on ${info.method} ${where}, ${next}`;
 }
-
-/** How a host stalled: it did not complete the connection, took the request and did not answer, or stopped midway. */
-export type StallKind = 'connect' | 'answer' | 'body';
 
 /**
  * What a request to a stalling host ends with, once its tries are spent: who stalled, on what, for how long, how

@@ -2,7 +2,6 @@
 import type { Readable } from 'node:stream';
 import { OciError } from '../errors';
 import { redactUrl } from './registryError';
-import type { StallKind } from './retryNotice';
 
 /** A connection (and its TLS handshake) gets at most 30 s: a host that drops the packets is known by then. */
 export const connectTimeout = (timeoutMs: number): number => Math.min(30_000, timeoutMs);
@@ -36,6 +35,9 @@ export function nameBodyErrors(body: Readable, method: string, url: string): voi
     if (err.name !== 'AbortError') withPlace(err, method, url);
   });
 }
+
+/** How a host stalled: it did not complete the connection, took the request and did not answer, or stopped midway. */
+export type StallKind = 'connect' | 'answer' | 'body';
 
 export const CONNECT_TIMEOUT = 'UND_ERR_CONNECT_TIMEOUT';
 export const BODY_TIMEOUT = 'UND_ERR_BODY_TIMEOUT';
