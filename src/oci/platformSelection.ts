@@ -5,7 +5,7 @@ import { platformFromConfig } from './graph/childDescriptor';
 import { formatPlatform } from './platform';
 import { type PlatformPattern, platformList, platformPatternMatches, selectPlatformChildren } from './platformPattern';
 import type { OpOptions, ReadOnlyTarget } from './target';
-import { usableChild } from './validate';
+import { parseJsonObject, usableChild } from './validate';
 
 /** What `--platform` values pick under a reference. */
 export interface PlatformSelection {
@@ -27,12 +27,7 @@ export async function selectPlatforms(target: ReadOnlyTarget, desc: Descriptor, 
     return { children: [desc] };
   }
   const bytes = await target.fetchBytes(desc, options);
-  let doc: ImageIndex;
-  try {
-    doc = JSON.parse(bytes.toString('utf8')) as ImageIndex;
-  } catch (err) {
-    throw new OciError('INVALID_MANIFEST', `index ${desc.digest}: malformed JSON (${(err as Error).message})`, { cause: err });
-  }
+  const doc = parseJsonObject(bytes, `index ${desc.digest}`) as unknown as ImageIndex;
   const children = Array.isArray(doc.manifests) ? doc.manifests : [];
   const picked = selectPlatformChildren(children, patterns, desc.digest).map((c) => usableChild(desc.digest, children, children.indexOf(c)));
   return { index: { desc, doc, bytes }, children: picked };
@@ -66,7 +61,7 @@ export async function expandPlatformPatterns(target: ReadOnlyTarget, root: Descr
     for (const child of (await selectPlatforms(target, root, wild, options)).children) add(child.platform!);
     return out;
   }
-  const manifest = JSON.parse((await target.fetchBytes(root, options)).toString('utf8')) as ImageManifest;
+  const manifest = parseJsonObject(await target.fetchBytes(root, options), `manifest ${root.digest}`) as unknown as ImageManifest;
   const own = await platformFromConfig(target, manifest, options).catch(() => undefined);
   const unmatched = wild.filter((p) => !platformPatternMatches(p, own));
   if (unmatched.length > 0) {

@@ -3,7 +3,7 @@ import { OciError } from './errors';
 import { isImageIndex } from './mediaType';
 import { formatPlatform, platformMatches } from './platform';
 import type { OpOptions, ReadOnlyTarget } from './target';
-import { usableChild } from './validate';
+import { parseJsonObject, usableChild } from './validate';
 
 /** From an index, the first child of the platform asked for; an image must itself match. Names what there is. */
 export async function selectPlatform(target: ReadOnlyTarget, desc: Descriptor, platform: Platform, options: OpOptions = {}): Promise<Descriptor> {
@@ -13,7 +13,7 @@ export async function selectPlatform(target: ReadOnlyTarget, desc: Descriptor, p
     }
     return desc;
   }
-  const index = JSON.parse((await target.fetchBytes(desc, options)).toString('utf8')) as ImageIndex;
+  const index = parseJsonObject(await target.fetchBytes(desc, options), `index ${desc.digest}`) as unknown as ImageIndex;
   const children = Array.isArray(index.manifests) ? index.manifests : [];
   const at = children.findIndex((c) => platformMatches(platform, c.platform));
   if (at === -1) {

@@ -14,6 +14,7 @@ import {
 import { type Command, formatOpt, LAYOUT_OPTION, listOpt, stringOpt, UsageError } from '../command';
 import { formatJson, formatTable } from '../printer';
 import { openTarget, requireReference } from '../targets';
+import { malformedJson } from '../../oci/validate';
 
 /** The exit code when `--require` finds a manifest without a required kind (1 stays for errors). */
 export const EXIT_MISSING_KINDS = 3;
@@ -81,7 +82,7 @@ async function kindTableOption(file: string | undefined): Promise<KindTable> {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new OciError('INVALID_ARGUMENT', `--kinds ${file}: malformed JSON (${(err as Error).message})`, { cause: err });
+    throw new OciError('INVALID_ARGUMENT', `--kinds ${file}: ${malformedJson(text, err)}`, { cause: err });
   }
   return new KindTable(parseKindDefinitions(value, file));
 }

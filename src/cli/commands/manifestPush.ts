@@ -7,6 +7,7 @@ import { isManifestMediaType, MediaType } from '../../oci/mediaType';
 import { type Command, LAYOUT_OPTION, stringOpt } from '../command';
 import { openTarget } from '../targets';
 import { tagMoveReporter } from '../tagMoves';
+import { malformedJson } from '../../oci/validate';
 
 export const manifestPush: Command = {
   path: 'manifest push',
@@ -23,10 +24,11 @@ export const manifestPush: Command = {
     const [raw, file] = p.positionals as [string, string];
     const bytes = file === '-' ? await readStdin() : await readFile(file);
     let json: { mediaType?: unknown };
+    const text = bytes.toString('utf8');
     try {
-      json = JSON.parse(bytes.toString('utf8'));
+      json = JSON.parse(text);
     } catch (err) {
-      throw new OciError('INVALID_MANIFEST', `${file}: invalid JSON: ${(err as Error).message}`);
+      throw new OciError('INVALID_MANIFEST', `${file}: ${malformedJson(text, err)}`);
     }
     const declared = typeof json?.mediaType === 'string' ? json.mediaType : undefined;
     const given = stringOpt(p, 'media-type');

@@ -1,5 +1,5 @@
 import type { Descriptor } from '../descriptor';
-import { OciError } from '../errors';
+import { parseJsonObject } from '../validate';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
 
 /**
@@ -7,13 +7,7 @@ import { isImageIndex, isManifestMediaType } from '../mediaType';
  * referrer is copied with what it refers to), then an index's children, or an image's config and layers.
  */
 export function successors(desc: Descriptor, bytes: Buffer): Descriptor[] {
-  let doc: { subject?: unknown; manifests?: unknown; config?: unknown; layers?: unknown };
-  try {
-    doc = JSON.parse(bytes.toString('utf8')) as typeof doc;
-  } catch (err) {
-    throw new OciError('INVALID_MANIFEST', `manifest ${desc.digest}: malformed JSON (${(err as Error).message})`, { cause: err });
-  }
-  if (typeof doc !== 'object' || doc === null) throw new OciError('INVALID_MANIFEST', `manifest ${desc.digest}: not a JSON object`);
+  const doc = parseJsonObject(bytes, `manifest ${desc.digest}`);
   const out: Descriptor[] = [];
   if (isDescriptor(doc.subject)) out.push(doc.subject);
   if (isImageIndex(desc.mediaType) || (!isManifestMediaType(desc.mediaType) && Array.isArray(doc.manifests))) {

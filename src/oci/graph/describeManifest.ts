@@ -2,6 +2,7 @@ import type { Descriptor, ImageIndex, ImageManifest } from '../descriptor';
 import { isConfigMediaType, isImageIndex, isImageManifest, MediaType } from '../mediaType';
 import { formatPlatform } from '../platform';
 import type { OpOptions, ReadOnlyTarget } from '../target';
+import { parseJsonObject } from '../validate';
 import { platformFromConfig } from './childDescriptor';
 
 export type ManifestKind = 'index' | 'image' | 'artifact' | 'unknown';
@@ -22,7 +23,7 @@ const UNKNOWN_PLATFORM = 'unknown/unknown';
 
 export async function describeManifest(target: ReadOnlyTarget, desc: Descriptor, options: OpOptions = {}): Promise<ManifestSummary> {
   if (isImageIndex(desc.mediaType)) {
-    const index = JSON.parse((await target.fetchBytes(desc, options)).toString('utf8')) as ImageIndex;
+    const index = parseJsonObject(await target.fetchBytes(desc, options), `index ${desc.digest}`) as unknown as ImageIndex;
     const children = Array.isArray(index.manifests) ? index.manifests : [];
     const platforms = children.filter((c) => c?.platform?.os && c.platform.architecture).map((c) => formatPlatform(c.platform!)).filter((p) => p !== UNKNOWN_PLATFORM);
     const artifactType = typeof index.artifactType === 'string' ? index.artifactType : undefined;
@@ -32,7 +33,7 @@ export async function describeManifest(target: ReadOnlyTarget, desc: Descriptor,
     return { desc, kind: 'index', platforms, artifactType, description };
   }
   if (isImageManifest(desc.mediaType)) {
-    const manifest = JSON.parse((await target.fetchBytes(desc, options)).toString('utf8')) as ImageManifest;
+    const manifest = parseJsonObject(await target.fetchBytes(desc, options), `manifest ${desc.digest}`) as unknown as ImageManifest;
     const configType = manifest.config?.mediaType;
     const artifactType = typeof manifest.artifactType === 'string' && manifest.artifactType !== '' ? manifest.artifactType : isConfigMediaType(configType) || configType === MediaType.Empty ? undefined : configType;
     if (artifactType) return { desc, kind: 'artifact', platforms: [], artifactType, description: artifactType };

@@ -2,6 +2,7 @@ import type { Descriptor } from '../descriptor';
 import { OciError } from '../errors';
 import { isConfigMediaType, isImageIndex, isImageManifest, MediaType } from '../mediaType';
 import type { OpOptions, ReadOnlyTarget } from '../target';
+import { malformedJson } from '../validate';
 
 /** A stored manifest or index, parsed into the edges a browser follows: children, config, layers, subject. */
 export interface ManifestContent {
@@ -30,11 +31,12 @@ export async function readManifestContent(target: ReadOnlyTarget, desc: Descript
 }
 
 export function parseManifestContent(desc: Descriptor, raw: Buffer): ManifestContent {
+  const text = raw.toString('utf8');
   let doc: unknown;
   try {
-    doc = JSON.parse(raw.toString('utf8'));
+    doc = JSON.parse(text);
   } catch (err) {
-    throw new OciError('INVALID_MANIFEST', `${desc.digest}: is not a manifest (malformed JSON: ${(err as Error).message})`, { cause: err });
+    throw new OciError('INVALID_MANIFEST', `${desc.digest}: is not a manifest (${malformedJson(text, err)})`, { cause: err });
   }
   if (!isObject(doc)) throw new OciError('INVALID_MANIFEST', `${desc.digest}: is not a manifest (not a JSON object)`);
   const mediaType = typeof doc.mediaType === 'string' ? doc.mediaType : undefined;

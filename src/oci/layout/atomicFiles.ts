@@ -15,6 +15,7 @@ import { layoutWriteError } from './writeError';
 import { isMissing, TOO_LARGE, type LayoutSource } from './source';
 import { verifyBlob } from './verify';
 import { writeHashed } from './hashedWrite';
+import { parseJson } from '../validate';
 
 export const OCI_LAYOUT_FILE = 'oci-layout';
 export const INDEX_FILE = 'index.json';
@@ -30,12 +31,7 @@ const STALE_TEMP_MS = 60 * 60 * 1000;
 export function checkLayoutFile(raw: Buffer | undefined | typeof TOO_LARGE, where: string, location: string): void {
   if (!raw) throw new OciError('INVALID_LAYOUT', `${where}: missing; ${location} is not an OCI image layout`);
   if (raw === TOO_LARGE) throw new OciError('INVALID_LAYOUT', `${where}: too large to be an oci-layout file`);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(raw.toString('utf8'));
-  } catch (err) {
-    throw new OciError('INVALID_LAYOUT', `${where}: malformed JSON (${(err as Error).message})`, { cause: err });
-  }
+  const doc = parseJson(raw, where, 'INVALID_LAYOUT');
   const version = (doc as { imageLayoutVersion?: unknown } | null)?.imageLayoutVersion;
   if (version !== LAYOUT_VERSION) {
     throw new OciError('INVALID_LAYOUT', `${where}: imageLayoutVersion is ${JSON.stringify(version)}, expected "${LAYOUT_VERSION}"`);

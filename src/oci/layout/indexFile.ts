@@ -2,7 +2,7 @@ import type { Descriptor, ImageIndex } from '../descriptor';
 import { encodeDescriptor, encodeIndex } from '../encoding/goJson';
 import { OciError } from '../errors';
 import { MediaType } from '../mediaType';
-import { formatPath } from '../validate';
+import { formatPath, malformedJson } from '../validate';
 import { damagedEntries, damagedEntryJson, descriptorDamage, isStringMap, markDamagedEntries } from './entryDamage';
 
 export { damagedEntries, damageOf, unreadableEntry, type DamagedEntry } from './entryDamage';
@@ -31,7 +31,7 @@ export function readIndexJson(raw: Buffer | string, where: string): ImageIndex {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    const detail = text.trim() === '' ? 'the file is empty' : `malformed JSON (${(err as Error).message})`;
+    const detail = text.trim() === '' ? 'the file is empty' : malformedJson(text, err);
     throw new OciError('INVALID_LAYOUT', `${where}: ${detail}`, { cause: err });
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {

@@ -10,6 +10,7 @@ import { manifestFacts, type ManifestFacts } from './manifest';
 import { TOO_LARGE, type LayoutSource } from './source';
 import { buildSubjectIndex, stillUnread, type SubjectIndex, type WalkReader } from './subjectIndex';
 import { blobPath, verifyBlob } from './verify';
+import { parseJson } from '../validate';
 
 /** A stored blob as probe() found it. */
 export interface StoredBlob {
@@ -162,9 +163,9 @@ export class ManifestKnowledge {
     if (learnt instanceof Error) return learnt.message;
     if (learnt) return undefined;
     try {
-      JSON.parse(bytes.toString('utf8'));
+      parseJson(bytes, blob);
     } catch (err) {
-      return `${blob}: not JSON (${(err as Error).message})`;
+      return (err as Error).message;
     }
     return `${blob}: not a manifest or index`;
   }

@@ -12,6 +12,7 @@ import { DirSource, isMissing } from './source';
 import { blobPath } from './verify';
 import { layoutWriteError } from './writeError';
 import { isDigest } from '../digest';
+import { whereJsonStops } from '../validate';
 
 /**
  * Garbage collection of a folder layout: every blob nothing in index.json reaches, leftover temp files and
@@ -328,12 +329,13 @@ async function readManifest(root: string, digest: string): Promise<Parsed | Unre
     return new Unreadable(`unreadable (${(err as Error).message})`);
   }
   if (bytes.length === 0 || bytes[0] !== 0x7b /* { */) return null;
+  const text = bytes.toString('utf8');
   let doc: unknown;
   try {
     // Not checked against its digest: an altered manifest's references are still followed (keeping too much is safe).
-    doc = JSON.parse(bytes.toString('utf8'));
+    doc = JSON.parse(text);
   } catch (err) {
-    return new Unreadable(`not valid JSON (${(err as Error).message})`);
+    return new Unreadable(`not valid JSON ${whereJsonStops(text, err)}`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return null;
   const o = doc as Record<string, unknown>;

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { OciError } from '../errors';
+import { malformedJson } from '../validate';
 
 /** The keys oras's annotation file reserves for the manifest and the config; every other key names a file. */
 export const ANNOTATION_FILE_MANIFEST = '$manifest';
@@ -21,7 +22,7 @@ export function parseAnnotationFile(text: string, where: string): AnnotationFile
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw invalid(`malformed JSON (${(err as Error).message})`, err);
+    throw invalid(malformedJson(text, err), err);
   }
   if (!isObject(doc)) throw invalid('expected a JSON object of annotation maps');
   const out: AnnotationFile = { manifest: {}, config: {}, files: {} };

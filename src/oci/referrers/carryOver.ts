@@ -5,6 +5,7 @@ import { OciError } from '../errors';
 import { checkManifestSize } from '../manifestLimit';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
 import type { OpOptions, Target } from '../target';
+import { parseJsonObject } from '../validate';
 import { BUILTIN_KINDS, globMatches } from './kinds';
 
 /** Signatures by the referrer kinds' own patterns (kinds.ts), and a few more that sign or bind one digest. */
@@ -71,7 +72,7 @@ export async function carryOverReferrers(target: Target, referrers: readonly Des
     if (isSignatureArtifactType(from.artifactType)) {
       throw new OciError('INVALID_ARGUMENT', `${from.digest} is a signature (${from.artifactType}): it signs its subject's digest and cannot be carried over`);
     }
-    const doc = JSON.parse((await target.fetchBytes(from, options)).toString('utf8')) as ImageManifest | ImageIndex;
+    const doc = parseJsonObject(await target.fetchBytes(from, options), `referrer ${from.digest}`) as unknown as ImageManifest | ImageIndex;
     doc.subject = newSubject;
     const raw = isImageIndex(from.mediaType) ? encodeIndex(doc as ImageIndex) : encodeManifest(doc as ImageManifest);
     const to: Descriptor = { mediaType: from.mediaType, digest: digestOf(raw), size: raw.length };

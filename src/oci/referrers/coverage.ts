@@ -6,6 +6,7 @@ import { formatPlatform } from '../platform';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { KindTable, OTHER_KIND, predicateTypesOf } from './kinds';
 import { indexChildren } from './subjects';
+import { parseJson } from '../validate';
 
 /** Annotations buildx (BuildKit) puts on an index entry that is an attestation of a sibling, not a platform. */
 export const DOCKER_REFERENCE_TYPE = 'vnd.docker.reference.type';
@@ -238,12 +239,8 @@ async function readManifest(target: ReadOnlyTarget, desc: Descriptor, op: OpOpti
     if (isOciError(err, 'NOT_FOUND')) return undefined;
     throw err;
   }
-  try {
-    const doc = JSON.parse(bytes.toString('utf8')) as ImageManifest;
-    return doc && typeof doc === 'object' ? doc : undefined;
-  } catch (err) {
-    throw new OciError('INVALID_MANIFEST', `manifest ${desc.digest}: malformed JSON (${(err as Error).message})`, { cause: err });
-  }
+  const doc = parseJson(bytes, `manifest ${desc.digest}`) as ImageManifest | null;
+  return doc && typeof doc === 'object' ? doc : undefined;
 }
 
 /** `index`, `linux/arm64/v8`, `manifest`; with its position (`[2]`, `[2.1]`) in front for a nested index and what is below one. */

@@ -5,7 +5,7 @@ import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { formatPlatform, platformMatches } from '../platform';
 import { selectPlatform } from '../selectPlatform';
 import type { OpOptions, ReadOnlyTarget } from '../target';
-import { usableChild } from '../validate';
+import { parseJsonObject, usableChild } from '../validate';
 
 /** A manifest in the tree below a subject: its descriptor as the parent index lists it, and where it sits. */
 export interface SubjectEntry {
@@ -20,13 +20,8 @@ export interface SubjectEntry {
  */
 export async function indexChildren(target: ReadOnlyTarget, desc: Descriptor, options: OpOptions = {}, usable = false): Promise<Descriptor[]> {
   const raw = await target.fetchBytes(desc, options);
-  let doc: ImageIndex;
-  try {
-    doc = JSON.parse(raw.toString('utf8')) as ImageIndex;
-  } catch (err) {
-    throw new OciError('INVALID_MANIFEST', `index ${desc.digest}: malformed JSON (${(err as Error).message})`, { cause: err });
-  }
-  if (typeof doc !== 'object' || doc === null || !Array.isArray(doc.manifests)) {
+  const doc = parseJsonObject(raw, `index ${desc.digest}`) as unknown as ImageIndex;
+  if (!Array.isArray(doc.manifests)) {
     throw new OciError('INVALID_MANIFEST', `index ${desc.digest}: manifests: expected an array`);
   }
   const out: Descriptor[] = [];
@@ -61,7 +56,7 @@ export async function subjectTree(target: ReadOnlyTarget, root: Descriptor, opti
  */
 export async function selectSubjectPlatform(target: ReadOnlyTarget, root: Descriptor, platform: Platform, options: OpOptions = {}): Promise<Descriptor> {
   if (isImageIndex(root.mediaType)) return selectPlatform(target, root, platform, options);
-  const manifest = JSON.parse((await target.fetchBytes(root, options)).toString('utf8')) as ImageManifest;
+  const manifest = parseJsonObject(await target.fetchBytes(root, options), `manifest ${root.digest}`) as unknown as ImageManifest;
   const own = await platformFromConfig(target, manifest, options).catch(() => undefined);
   if (!own) throw new OciError('NOT_FOUND', `${root.digest} is not an index and declares no platform, so it has no ${formatPlatform(platform)} manifest`);
   if (!platformMatches(platform, own)) throw new OciError('NOT_FOUND', `${root.digest} is ${formatPlatform(own)}, not ${formatPlatform(platform)}`);

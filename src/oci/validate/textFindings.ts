@@ -5,8 +5,15 @@ import { Section, specLink, type PathSegment, type Problem, type ProblemCode, ty
 
 type ProblemReporter = (segments: PathSegment[], code: ProblemCode, message: string, severity: Severity, link: string) => void;
 
-/** Where and why the text is not JSON, with line and column for people and the offset for the editor. */
-export function jsonError(text: string, err: unknown): Problem {
+interface JsonSyntaxPlace {
+  offset: number;
+  line: number;
+  column: number;
+  reason: string;
+}
+
+/** Where (offset, line, column) and why `text` is not JSON, given the error JSON.parse threw for it. */
+function placeOfJsonError(text: string, err: unknown): JsonSyntaxPlace {
   const found = findJsonSyntaxError(text);
   let offset: number;
   let reason: string;
@@ -20,8 +27,12 @@ export function jsonError(text: string, err: unknown): Problem {
     reason = v8;
   }
   const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
+  return { offset, line: before.split('\n').length, column: offset - before.lastIndexOf('\n'), reason };
+}
+
+/** Where and why the text is not JSON, with line and column for people and the offset for the editor. */
+export function jsonError(text: string, err: unknown): Problem {
+  const { offset, line, column, reason } = placeOfJsonError(text, err);
   return {
     path: '',
     segments: [],
@@ -31,6 +42,21 @@ export function jsonError(text: string, err: unknown): Problem {
     link: specLink('invalid-json'),
     offset,
   };
+}
+
+/**
+ * The words for a file or document that is not JSON, where it stops being JSON and why: `malformed JSON at line
+ * 3, column 7: value expected, unexpected character "x"`. JSON.parse's own message names a position at best, and
+ * shows a byte order mark or a control character as an invisible one.
+ */
+export function malformedJson(text: string, err: unknown): string {
+  return `malformed JSON ${whereJsonStops(text, err)}`;
+}
+
+/** `at line 3, column 7: value expected, unexpected character "x"`: for a message that says "not JSON" its own way. */
+export function whereJsonStops(text: string, err: unknown): string {
+  const { line, column, reason } = placeOfJsonError(text, err);
+  return `at line ${line}, column ${column}: ${reason}`;
 }
 
 /**
