@@ -19,7 +19,7 @@ export function indexEventPrinter(printer: Printer, mode: 'create' | 'update', p
       case 'merged':
         return isDigest(e.ref) ? line('Merged', e.ref) : line('Merged', e.desc.digest, e.ref);
       case 'removed':
-        return line('Removed', e.digest);
+        return e.what ? line('Removed', e.digest, e.what) : line('Removed', e.digest);
       case 'packed':
         return mode === 'create' ? line('Packed', shortDigest(e.desc.digest), e.desc.mediaType) : line('Updated', e.desc.digest);
       case 'pushed':

@@ -5,7 +5,8 @@ export type IndexEvent =
   | { type: 'fetching'; ref: string }
   | { type: 'fetched'; ref: string; desc: Descriptor }
   | { type: 'added'; ref: string; desc: Descriptor }
-  | { type: 'removed'; digest: string }
+  /** `what`: for a child removed by platform, the platform (`linux/arm64`), or `attestation of linux/arm64`. */
+  | { type: 'removed'; digest: string; what?: string }
   | { type: 'merged'; ref: string; desc: Descriptor }
   | { type: 'packed'; desc: Descriptor }
   | { type: 'pushed'; desc: Descriptor }

@@ -4,6 +4,8 @@ import { encodeIndex } from '../encoding/goJson';
 import { checkManifestSize } from '../manifestLimit';
 import { OciError } from '../errors';
 import { MediaType } from '../mediaType';
+import { formatPlatform } from '../platform';
+import { platformList, platformPatternMatches, type PlatformPattern } from '../platformPattern';
 import { inIndexBatch, type OpOptions, type Target } from '../target';
 import type { AnnotationChanges } from './annotations';
 import { childDescriptor, fetchManifest } from '../graph/childDescriptor';
@@ -16,6 +18,11 @@ export interface UpdateIndexOptions extends OpOptions {
   index: string;
   /** Digests of children to remove; each must be in the index. */
   remove?: readonly string[];
+  /**
+   * Platforms whose manifests to remove (every child of each, wildcards allowed), with the attestation
+   * manifests buildx lists for them; each must match a child. Applied after `remove`.
+   */
+  removePlatforms?: readonly PlatformPattern[];
   /** Manifests (tags or digests) to add. */
   add?: readonly string[];
   /** Indexes whose children are appended. */
@@ -43,7 +50,7 @@ export interface UpdateIndexResult extends IndexResult {
 
 export function hasRequestedChanges(o: UpdateIndexOptions): boolean {
   const a = o.annotations;
-  return Boolean(o.remove?.length || o.add?.length || o.merge?.length || o.artifactType !== undefined || o.tags?.length || (a && (Object.keys(a.set).length || a.remove.length)));
+  return Boolean(o.remove?.length || o.removePlatforms?.length || o.add?.length || o.merge?.length || o.artifactType !== undefined || o.tags?.length || (a && (Object.keys(a.set).length || a.remove.length)));
 }
 
 /**
@@ -71,7 +78,7 @@ async function updateIn(target: Target, options: UpdateIndexOptions): Promise<Up
     throw new OciError('INVALID_MANIFEST', `${options.index} (${fetched.desc.digest}): manifests: expected an array`);
   }
 
-  const onlyRetag = !options.remove?.length && !options.add?.length && !options.merge?.length && options.artifactType === undefined && !hasAnnotationChanges(options.annotations);
+  const onlyRetag = !options.remove?.length && !options.removePlatforms?.length && !options.add?.length && !options.merge?.length && options.artifactType === undefined && !hasAnnotationChanges(options.annotations);
   const tags = [...(isDigest(options.index) ? [] : [options.index]), ...(options.tags ?? [])];
   if (onlyRetag) {
     // Retagging keeps the document byte for byte: re-encoding could change the digest of an index written by another tool.
@@ -86,6 +93,7 @@ async function updateIn(target: Target, options: UpdateIndexOptions): Promise<Up
   }
 
   let manifests = removeChildren(original.manifests, options.remove ?? [], options.index, emit);
+  manifests = removePlatformChildren(manifests, options.removePlatforms ?? [], options.index, emit);
   for (const source of options.add ?? []) {
     emit({ type: 'fetching', ref: source });
     const child = await fetchManifest(target, source, 'manifest', options);
@@ -150,4 +158,33 @@ function applyAnnotationChanges(current: Record<string, string> | undefined, cha
   }
   Object.assign(next, changes.set);
   return Object.keys(next).length > 0 ? next : undefined;
+}
+
+// buildx lists an image's attestations in the index beside it, as an unknown/unknown entry naming the image.
+const REFERENCE_TYPE = 'vnd.docker.reference.type';
+const REFERENCE_DIGEST = 'vnd.docker.reference.digest';
+
+/**
+ * Without the children of the platforms given (every match of each, as a platform may be listed twice), and
+ * without the attestation entries that name a removed child: left behind, they would describe an image the
+ * index no longer has. A pattern that matches no child is an error naming the platforms there are.
+ */
+function removePlatformChildren(manifests: Descriptor[], patterns: readonly PlatformPattern[], indexRef: string, emit: IndexEventHandler): Descriptor[] {
+  if (patterns.length === 0) return manifests;
+  const unmatched = patterns.filter((p) => !manifests.some((m) => platformPatternMatches(p, m.platform)));
+  if (unmatched.length > 0) {
+    const have = platformList(manifests);
+    throw new OciError('NOT_FOUND', `no manifest for platform ${unmatched.map((p) => p.text).join(', ')} in the index ${indexRef}; it has ${have.length ? have.join(', ') : 'no platforms'}`);
+  }
+  // Each removed child's digest, with its platform for the messages.
+  const removed = new Map(manifests.filter((m) => patterns.some((p) => platformPatternMatches(p, m.platform))).map((m) => [m.digest, formatPlatform(m.platform!)]));
+  const kept: Descriptor[] = [];
+  for (const m of manifests) {
+    const platform = removed.get(m.digest);
+    const attested = m.annotations?.[REFERENCE_TYPE] === 'attestation-manifest' ? removed.get(m.annotations[REFERENCE_DIGEST] ?? '') : undefined;
+    if (platform !== undefined) emit({ type: 'removed', digest: m.digest, what: platform });
+    else if (attested !== undefined) emit({ type: 'removed', digest: m.digest, what: `attestation of ${attested}` });
+    else kept.push(m);
+  }
+  return kept;
 }
