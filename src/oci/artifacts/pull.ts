@@ -62,12 +62,26 @@ async function checkNoSymlinkBetween(base: string, full: string, name: string): 
   for (const p of parts) {
     current = join(current, p);
     try {
-      if ((await fs.lstat(current)).isSymbolicLink()) {
+      const st = await fs.lstat(current);
+      if (st.isSymbolicLink()) {
         throw new OciError('PATH_ESCAPE', `${JSON.stringify(name)}: ${current} is a symbolic link; refusing to write through it`);
       }
+      // mkdir would fail with a bare EEXIST (or ENOTDIR) once earlier files were written: said first instead.
+      if (!st.isDirectory()) throw new OciError('ALREADY_EXISTS', `${JSON.stringify(name)}: ${current} is a file, not a folder; move it away or pull into another folder`);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw err;
+    }
+  }
+}
+
+/** A file layer (not a folder to unpack) whose path another layer's path goes through (`a` and `a/b`): one cannot be written. */
+function checkNoFileHoldsAnother(plan: ReadonlyArray<{ name: string; desc: Descriptor; final: string }>, base: string): void {
+  const files = new Map(plan.filter((p) => p.desc.annotations?.[ANNOTATION_CONTENT_UNPACK] !== 'true').map((p) => [p.final, p.name]));
+  for (const p of plan) {
+    for (let up = dirname(p.final); up !== base && up !== dirname(up); up = dirname(up)) {
+      const file = files.get(up);
+      if (file !== undefined) throw new OciError('INVALID_ARGUMENT', `${JSON.stringify(p.name)}: another layer is the file ${JSON.stringify(file)}, which this path needs as a folder`);
     }
   }
 }
@@ -123,11 +137,14 @@ export async function pullArtifact(target: ReadOnlyTarget, options: PullArtifact
     if (plan.some((p) => p.name === name)) throw new OciError('INVALID_ARGUMENT', `${JSON.stringify(name)}: two layers have this file name`);
     plan.push({ name, desc, final });
   }
+  checkNoFileHoldsAnother(plan, base);
   for (const p of plan) {
     if (options.keepOldFiles && (await exists(p.final))) {
       throw new OciError('ALREADY_EXISTS', `${p.final}: the file exists; refusing to overwrite it (--keep-old-files)`);
     }
   }
+  // Every file's folders are checked before the first is written, so a pull that cannot finish writes nothing.
+  for (const p of plan) await checkNoSymlinkBetween(base, p.final, p.name);
   await fs.mkdir(base, { recursive: true });
 
   const files: PullArtifactResult['files'] = [];

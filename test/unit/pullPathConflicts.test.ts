@@ -1,0 +1,53 @@
+// pull of titles that cannot all be written: one layer's file is another's folder (`a` and `a/b`), or the output
+// folder holds a file where a title needs a folder. Refused up front, naming both, with nothing written; it was a
+// bare `EEXIST: file already exists, mkdir` after the first files were written.
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EMPTY_JSON, EMPTY_JSON_DIGEST, MediaType } from '../../src/oci/mediaType';
+import { runCli } from '../helpers/runCli';
+import { cleanupTemps, newLayout, pushBlob, pushManifest, tempDir } from './builders';
+
+/** A layout tagging `v1`: an artifact with one layer per title, each holding `content of <title>`. */
+async function makeArtifactWithTitles(titles: string[]): Promise<string> {
+  const store = await newLayout();
+  await pushBlob(store, EMPTY_JSON, MediaType.Empty);
+  const layers = [];
+  for (const title of titles) layers.push({ ...(await pushBlob(store, `content of ${title}\n`, 'text/plain')), annotations: { 'org.opencontainers.image.title': title } });
+  const config = { mediaType: MediaType.Empty, digest: EMPTY_JSON_DIGEST, size: EMPTY_JSON.length };
+  await store.tag(await pushManifest(store, { schemaVersion: 2, mediaType: MediaType.ImageManifest, artifactType: 'application/vnd.test', config, layers }), 'v1');
+  return store.location;
+}
+
+describe('pull: titles that need a file as a folder', () => {
+  after(cleanupTemps);
+
+  it('"one.txt" and "one.txt/inner" in one artifact: exit 1, both named, nothing written', async () => {
+    const dir = await makeArtifactWithTitles(['one.txt', 'one.txt/inner']);
+    const out = join(tempDir(), 'out');
+    const r = await runCli('pull', '--oci-layout', `${dir}:v1`, '-o', out);
+    assert.deepEqual([r.code, r.stdout, r.stderr], [1, '', 'Error: "one.txt/inner": another layer is the file "one.txt", which this path needs as a folder\n']);
+    assert.equal(existsSync(out), false);
+  });
+
+  it('a file in the output folder where a title needs a folder: exit 1, named, no other file written, the file kept', async () => {
+    const dir = await makeArtifactWithTitles(['first.txt', 'docs/readme.txt']);
+    const out = tempDir();
+    writeFileSync(join(out, 'docs'), 'mine\n');
+    const r = await runCli('pull', '--oci-layout', `${dir}:v1`, '-o', out);
+    assert.deepEqual([r.code, r.stdout], [1, '']);
+    assert.equal(r.stderr, `Error: "docs/readme.txt": ${join(out, 'docs')} is a file, not a folder; move it away or pull into another folder\n`);
+    assert.deepEqual(readdirSync(out), ['docs']);
+    assert.equal(readFileSync(join(out, 'docs'), 'utf8'), 'mine\n');
+  });
+
+  it('titles in a folder that exists pull as before', async () => {
+    const dir = await makeArtifactWithTitles(['docs/readme.txt', 'docs/more/notes.txt']);
+    const out = tempDir();
+    mkdirSync(join(out, 'docs'));
+    const r = await runCli('pull', '--oci-layout', `${dir}:v1`, '-o', out);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readFileSync(join(out, 'docs', 'readme.txt'), 'utf8'), `content of docs/readme.txt\n`);
+    assert.equal(readFileSync(join(out, 'docs', 'more', 'notes.txt'), 'utf8'), `content of docs/more/notes.txt\n`);
+  });
+});
