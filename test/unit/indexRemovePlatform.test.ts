@@ -91,6 +91,13 @@ describe('manifest index update --remove-platform', () => {
     assert.match(r.stderr, /^Error: failed to parse platform "linux": no "\/"/);
   });
 
+  it('--remove DIGEST removes exactly the digests given, as oras does (the attestation entry stays)', async () => {
+    const { store, amd, arm, armAttestation, v7, win } = await fixture();
+    const r = await runCli('manifest', 'index', 'update', '--oci-layout', `${store.location}:v1`, '--remove', arm.digest);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(children(store, (await store.resolve('v1')).digest), [amd.digest, armAttestation.digest, v7.digest, win.digest]);
+  });
+
   it('--output writes the document without the platform and stores nothing', async () => {
     const { store, amd, arm, armAttestation, v7 } = await fixture();
     const before = folderSnapshot(store.location);

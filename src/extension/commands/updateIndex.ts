@@ -5,7 +5,7 @@ import { fetchManifest } from '../../oci/graph';
 import { listedAgain } from '../../oci/indexDocument';
 import { carryOverReferrers, planReferrerCarryOver, type CarriedReferrer } from '../../oci/referrers';
 import { describeDescriptor } from '../present/consequences';
-import { updateIndex as updateIndexCore, type AnnotationChanges, type UpdateIndexOptions } from '../../oci/imageIndex';
+import { attestedDigest, updateIndex as updateIndexCore, type AnnotationChanges, type UpdateIndexOptions } from '../../oci/imageIndex';
 import { isImageIndex, isManifestMediaType } from '../../oci/mediaType';
 import { formatPlatform } from '../../oci/platform';
 import { checkTag, shortDigest } from '../../oci/reference';
@@ -34,7 +34,7 @@ export function referrerChoice(plain: Record<string, unknown>): ReferrerChoice {
   return plain.confirmed === true ? 'leave' : 'ask';
 }
 
-type Changes = Pick<UpdateIndexOptions, 'add' | 'remove' | 'merge' | 'mergeSkipsListed' | 'annotations' | 'tags' | 'artifactType'>;
+type Changes = Pick<UpdateIndexOptions, 'add' | 'remove' | 'removeAttestations' | 'merge' | 'mergeSkipsListed' | 'annotations' | 'tags' | 'artifactType'>;
 
 /**
  * `manifold.updateIndex`: add, remove or merge manifests, set or remove annotations, add tags. The tag the
@@ -60,6 +60,8 @@ export async function updateIndex(services: Services, arg?: unknown, answers?: u
       }
     : await askChanges(services, target, title);
   if (changes.merge?.length) changes.mergeSkipsListed = await mergeDuplicates(target, changes.merge, plain.duplicates);
+  // An image removed here takes the attestation entries buildx listed for it along: left, they describe nothing.
+  if (changes.remove?.length) changes.removeAttestations = true;
   return applyUpdate(services, target, changes, title, referrerChoice(plain));
 }
 
@@ -188,11 +190,16 @@ async function askChanges(services: Services, target: EditableManifest, title: s
       break;
     }
     case 'remove': {
-      const items = children.map((c) => ({
-        label: c.platform ? formatPlatform(c.platform) : (c.artifactType ?? shortDigest(c.digest)),
-        description: shortDigest(c.digest),
-        digest: c.digest,
-      }));
+      // An image's attestation entries go with it (removeAttestations): one row for both.
+      const attestationsOf = (digest: string) => children.filter((c) => attestedDigest(c) === digest).length;
+      const listed = new Set(children.map((c) => c.digest));
+      const items = children
+        .filter((c) => !listed.has(attestedDigest(c) ?? ''))
+        .map((c) => ({
+          label: c.platform ? formatPlatform(c.platform) : (c.artifactType ?? shortDigest(c.digest)),
+          description: attestationsOf(c.digest) > 0 ? l10n.t('{0}, with its attestation', shortDigest(c.digest)) : shortDigest(c.digest),
+          digest: c.digest,
+        }));
       changes.remove = (await pickMany(items, { title, placeHolder: l10n.t('Manifests to remove') })).map((i) => i.digest);
       break;
     }
@@ -213,3 +220,4 @@ async function askChanges(services: Services, target: EditableManifest, title: s
   }
   return changes;
 }
+

@@ -1,4 +1,5 @@
 export * from './annotations';
+export * from './attestations';
 export * from './createIndex';
 export * from './events';
 export * from './updateIndex';

@@ -1,4 +1,5 @@
 import { digestOf, isDigest } from '../digest';
+import { shortDigest } from '../reference';
 import type { Descriptor, ImageIndex } from '../descriptor';
 import { encodeIndex } from '../encoding/goJson';
 import { checkManifestSize } from '../manifestLimit';
@@ -8,6 +9,7 @@ import { formatPlatform } from '../platform';
 import { platformList, platformPatternMatches, type PlatformPattern } from '../platformPattern';
 import { inIndexBatch, type OpOptions, type Target } from '../target';
 import type { AnnotationChanges } from './annotations';
+import { attestedDigest } from './attestations';
 import { childDescriptor, fetchManifest } from '../graph/childDescriptor';
 import { checkArtifactType, type IndexResult } from './createIndex';
 import type { IndexEventHandler } from './events';
@@ -18,6 +20,11 @@ export interface UpdateIndexOptions extends OpOptions {
   index: string;
   /** Digests of children to remove; each must be in the index. */
   remove?: readonly string[];
+  /**
+   * With `remove`, also the attestation entries buildx lists for a removed child (the extension asks for this;
+   * oras's --remove, and so the CLI's, removes exactly the digests given). --remove-platform always does.
+   */
+  removeAttestations?: boolean;
   /**
    * Platforms whose manifests to remove (every child of each, wildcards allowed), with the attestation
    * manifests buildx lists for them; each must match a child. Applied after `remove`.
@@ -92,7 +99,7 @@ async function updateIn(target: Target, options: UpdateIndexOptions): Promise<Up
     return result;
   }
 
-  let manifests = removeChildren(original.manifests, options.remove ?? [], options.index, emit);
+  let manifests = removeChildren(original.manifests, options.remove ?? [], options.index, emit, options.removeAttestations === true);
   manifests = removePlatformChildren(manifests, options.removePlatforms ?? [], options.index, emit);
   for (const source of options.add ?? []) {
     emit({ type: 'fetching', ref: source });
@@ -133,20 +140,16 @@ function hasAnnotationChanges(a: AnnotationChanges | undefined): boolean {
   return Boolean(a && (Object.keys(a.set).length || a.remove.length));
 }
 
-function removeChildren(manifests: Descriptor[], remove: readonly string[], indexRef: string, emit: IndexEventHandler): Descriptor[] {
+function removeChildren(manifests: Descriptor[], remove: readonly string[], indexRef: string, emit: IndexEventHandler, withAttestations: boolean): Descriptor[] {
   if (remove.length === 0) return manifests;
   const wanted = new Set(remove);
-  const found = new Set<string>();
-  const kept = manifests.filter((m) => {
-    if (!wanted.has(m.digest)) return true;
-    found.add(m.digest);
-    return false;
-  });
-  for (const digest of wanted) {
-    if (!found.has(digest)) throw new OciError('NOT_FOUND', `${digest} does not exist in the index ${indexRef}`);
-    emit({ type: 'removed', digest });
-  }
-  return kept;
+  const found = new Set(manifests.filter((m) => wanted.has(m.digest)).map((m) => m.digest));
+  for (const digest of wanted) if (!found.has(digest)) throw new OciError('NOT_FOUND', `${digest} does not exist in the index ${indexRef}`);
+  for (const digest of wanted) emit({ type: 'removed', digest });
+  const kept = manifests.filter((m) => !wanted.has(m.digest));
+  if (!withAttestations) return kept;
+  const platforms = new Map(manifests.filter((m) => wanted.has(m.digest)).map((m) => [m.digest, m.platform ? formatPlatform(m.platform) : shortDigest(m.digest)]));
+  return dropAttestations(kept, platforms, emit);
 }
 
 function applyAnnotationChanges(current: Record<string, string> | undefined, changes: AnnotationChanges | undefined): Record<string, string> | undefined {
@@ -159,10 +162,6 @@ function applyAnnotationChanges(current: Record<string, string> | undefined, cha
   Object.assign(next, changes.set);
   return Object.keys(next).length > 0 ? next : undefined;
 }
-
-// buildx lists an image's attestations in the index beside it, as an unknown/unknown entry naming the image.
-const REFERENCE_TYPE = 'vnd.docker.reference.type';
-const REFERENCE_DIGEST = 'vnd.docker.reference.digest';
 
 /**
  * Without the children of the platforms given (every match of each, as a platform may be listed twice), and
@@ -181,10 +180,18 @@ function removePlatformChildren(manifests: Descriptor[], patterns: readonly Plat
   const kept: Descriptor[] = [];
   for (const m of manifests) {
     const platform = removed.get(m.digest);
-    const attested = m.annotations?.[REFERENCE_TYPE] === 'attestation-manifest' ? removed.get(m.annotations[REFERENCE_DIGEST] ?? '') : undefined;
     if (platform !== undefined) emit({ type: 'removed', digest: m.digest, what: platform });
-    else if (attested !== undefined) emit({ type: 'removed', digest: m.digest, what: `attestation of ${attested}` });
     else kept.push(m);
   }
-  return kept;
+  return dropAttestations(kept, removed, emit);
+}
+
+/** `manifests` without the attestation entries that name a removed child (`removed`: digest to its platform). */
+function dropAttestations(manifests: Descriptor[], removed: ReadonlyMap<string, string>, emit: IndexEventHandler): Descriptor[] {
+  return manifests.filter((m) => {
+    const of = removed.get(attestedDigest(m) ?? '');
+    if (of === undefined) return true;
+    emit({ type: 'removed', digest: m.digest, what: `attestation of ${of}` });
+    return false;
+  });
 }

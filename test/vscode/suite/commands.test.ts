@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ImageIndex } from '../../../src/oci/descriptor';
+import { digestOf } from '../../../src/oci/digest';
 import { isOciError } from '../../../src/oci/errors';
 import { OciLayoutStore } from '../../../src/oci/layout';
+import { EMPTY_JSON, EMPTY_JSON_DIGEST, MediaType } from '../../../src/oci/mediaType';
 import { row, rows, useFixtures, type Fixtures } from './layoutFixtures';
 
 /** Commands run the way other extensions and keybindings run them, with their effect read back from disk. */
@@ -48,6 +50,23 @@ describe('Manifold commands', () => {
     const armv7 = (await store.resolve('linux-armv7')).digest;
     await run('manifold.updateIndex', { layout: f.work, index: 'v2', remove: [armv7] });
     assert.deepEqual(platforms(await indexOf('v2')), ['linux/amd64', 'linux/arm64/v8']);
+  });
+
+  it('updateIndex removes an image with the attestation entry buildx listed for it', async () => {
+    const amd = { ...(await store.resolve('linux-amd64')), platform: { os: 'linux', architecture: 'amd64' } };
+    const arm = { ...(await store.resolve('linux-arm64')), platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } };
+    await store.push({ mediaType: MediaType.Empty, digest: EMPTY_JSON_DIGEST, size: EMPTY_JSON.length }, EMPTY_JSON);
+    const empty = { mediaType: MediaType.Empty, digest: EMPTY_JSON_DIGEST, size: EMPTY_JSON.length };
+    const statement = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ImageManifest, artifactType: 'application/vnd.in-toto+json', config: empty, layers: [empty] }));
+    const attestation = { mediaType: MediaType.ImageManifest, digest: digestOf(statement), size: statement.length };
+    await store.push(attestation, statement);
+    const entry = { ...attestation, platform: { os: 'unknown', architecture: 'unknown' }, annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': arm.digest } };
+    const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ImageIndex, manifests: [amd, arm, entry] }));
+    const desc = { mediaType: MediaType.ImageIndex, digest: digestOf(index), size: index.length };
+    await store.push(desc, index);
+    await store.tag(desc, 'attested');
+    await run('manifold.updateIndex', { layout: f.work, index: 'attested', remove: [arm.digest] });
+    assert.deepEqual((await indexOf('attested')).manifests.map((m) => m.digest), [amd.digest]);
   });
 
   it('annotate sets and removes annotations of an index', async () => {
