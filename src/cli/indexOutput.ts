@@ -1,6 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { goIndent } from '../oci/encoding/goJson';
+import type { ImageIndex } from '../oci/descriptor';
 import type { IndexEvent } from '../oci/imageIndex';
+import { duplicateEntries } from '../oci/indexDocument';
 import { isDigest } from '../oci/digest';
 import { shortDigest } from '../oci/reference';
 import type { Printer } from './printer';
@@ -36,4 +38,18 @@ export async function writeIndexOutput(printer: Printer, output: string, raw: Bu
   const bytes = pretty ? Buffer.from(goIndent(raw.toString('utf8')) + '\n') : raw;
   if (output === '-') printer.out(bytes.toString('utf8'));
   else await writeFile(output, bytes);
+}
+
+/**
+ * On stderr, each entry of the index that repeats an earlier one (oras writes them without a word; the bytes
+ * stay oras's): the same manifest again, or a second manifest for a platform clients pick the first of.
+ */
+export function noteDuplicates(printer: Printer, index: ImageIndex): void {
+  for (const d of duplicateEntries(index.manifests)) {
+    if (d.code === 'duplicate-digest') {
+      printer.err(`note: manifests[${d.row}] lists ${shortDigest(d.digest)} again (as manifests[${d.first}]): clients use the first entry, so this one only adds weight\n`);
+    } else {
+      printer.err(`note: manifests[${d.row}] is a second ${d.platform} manifest (${shortDigest(d.digest)}): clients pull the first, manifests[${d.first}], so this one is never used\n`);
+    }
+  }
 }

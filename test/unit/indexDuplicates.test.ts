@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import type { Descriptor, ImageIndex } from '../../src/oci/descriptor';
 import { applyIntent, diagnose, duplicateEntries, listedAgain } from '../../src/oci/indexDocument';
 import { MediaType } from '../../src/oci/mediaType';
+import { runCli } from '../helpers/runCli';
+import { cleanupTemps, makeImage, makeIndex, newLayout } from './builders';
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;
 const entry = (c: string, os: string, architecture: string, extra: Partial<Descriptor> = {}): Descriptor => ({
@@ -69,5 +71,39 @@ describe('duplicate entries of an index', () => {
     const merged = [entry('c', 'linux', 's390x'), entry('a', 'linux', 'amd64'), entry('c', 'linux', 's390x')];
     assert.deepEqual(listedAgain(current, merged).map((d) => d.digest), [D('a'), D('c')]);
     assert.deepEqual(listedAgain(current, [entry('d', 'linux', 'ppc64le')]), []);
+  });
+});
+
+describe('manifest index create and update note the entries they list twice', () => {
+  after(cleanupTemps);
+
+  it('create: the same source twice and a second image of a platform, on stderr; the bytes stay oras\'s', async () => {
+    const store = await newLayout();
+    const amd = await makeImage(store, { arch: 'amd64' });
+    const amd2 = await makeImage(store, { arch: 'amd64', seed: 'rebuilt' });
+    const r = await runCli('manifest', 'index', 'create', '--oci-layout', `${store.location}:v1`, amd.digest, amd.digest, amd2.digest);
+    assert.equal(r.code, 0, r.stderr);
+    const short = (d: Descriptor) => d.digest.slice(7, 19);
+    assert.equal(
+      r.stderr,
+      `note: manifests[1] lists ${short(amd)} again (as manifests[0]): clients use the first entry, so this one only adds weight\n` +
+        `note: manifests[2] is a second linux/amd64 manifest (${short(amd2)}): clients pull the first, manifests[0], so this one is never used\n`,
+    );
+    const stored = JSON.parse((await store.fetchBytes(await store.resolve('v1'))).toString('utf8')) as ImageIndex;
+    assert.deepEqual(stored.manifests.map((m) => m.digest), [amd.digest, amd.digest, amd2.digest]);
+  });
+
+  it('update: a merge that lists an image again says so; an index without repeats says nothing', async () => {
+    const store = await newLayout();
+    const amd = await makeImage(store, { arch: 'amd64' });
+    const arm = await makeImage(store, { arch: 'arm64' });
+    await store.tag(await makeIndex(store, [amd]), 'v1');
+    await store.tag(await makeIndex(store, [amd, arm]), 'both');
+    let r = await runCli('manifest', 'index', 'update', '--oci-layout', `${store.location}:v1`, '--add', arm.digest);
+    assert.deepEqual([r.code, r.stderr.includes('note:')], [0, false], r.stderr);
+    r = await runCli('manifest', 'index', 'update', '--oci-layout', `${store.location}:v1`, '--merge', 'both');
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.stderr.includes(`note: manifests[2] lists ${amd.digest.slice(7, 19)} again (as manifests[0])`), r.stderr);
+    assert.ok(r.stderr.includes(`note: manifests[3] lists ${arm.digest.slice(7, 19)} again (as manifests[1])`), r.stderr);
   });
 });

@@ -1,6 +1,6 @@
 import { createIndex, parseAnnotations } from '../../oci/imageIndex';
 import { boolOpt, type Command, listOpt, stringOpt, LAYOUT_OPTION } from '../command';
-import { indexEventPrinter, writeIndexOutput } from '../indexOutput';
+import { indexEventPrinter, noteDuplicates, writeIndexOutput } from '../indexOutput';
 import { openTarget } from '../targets';
 import { tagMoveReporter } from '../tagMoves';
 
@@ -41,6 +41,7 @@ export const indexCreate: Command = {
     });
     if (output !== undefined) await writeIndexOutput(printer, output, result.raw, boolOpt(p, 'pretty'));
     if (!quiet) printer.out(`Digest: ${result.desc.digest}\n`);
+    noteDuplicates(printer, result.index);
     await reportMoves();
   },
 };

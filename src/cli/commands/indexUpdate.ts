@@ -2,7 +2,7 @@ import { isDigest } from '../../oci/digest';
 import { parsePlatformPatterns } from '../../oci/platformPattern';
 import { parseAnnotationChanges, updateIndex } from '../../oci/imageIndex';
 import { boolOpt, type Command, listOpt, stringOpt, LAYOUT_OPTION, UsageError } from '../command';
-import { indexEventPrinter, writeIndexOutput } from '../indexOutput';
+import { indexEventPrinter, noteDuplicates, writeIndexOutput } from '../indexOutput';
 import { openTarget, requireReference } from '../targets';
 import { tagMoveReporter } from '../tagMoves';
 
@@ -71,6 +71,7 @@ export const indexUpdate: Command = {
     if (!('raw' in result)) return;
     if (output !== undefined) await writeIndexOutput(printer, output, result.raw, boolOpt(p, 'pretty'));
     if (!quiet) printer.out(`Digest: ${result.desc.digest}\n`);
+    noteDuplicates(printer, result.index);
     await reportMoves();
   },
 };
