@@ -1,5 +1,4 @@
 export * from './annotations';
-export * from './attestations';
 export * from './createIndex';
 export * from './events';
 export * from './updateIndex';

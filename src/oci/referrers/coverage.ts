@@ -54,6 +54,11 @@ export interface CoverageOptions extends OpOptions {
   kinds?: KindTable;
 }
 
+/** The digest of the image an index entry is buildx's attestation manifest for, or undefined for any other entry. */
+export function attestedDigest(entry: Descriptor): string | undefined {
+  return entry.annotations?.[DOCKER_REFERENCE_TYPE] === DOCKER_ATTESTATION_MANIFEST ? entry.annotations[DOCKER_REFERENCE_DIGEST] : undefined;
+}
+
 /** Whether an index entry is a buildx attestation (or other docker reference) of a sibling, not a platform. */
 export function isDockerReferenceEntry(desc: Descriptor): boolean {
   const a = desc.annotations;

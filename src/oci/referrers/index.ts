@@ -22,6 +22,7 @@ export {
   coverageLabel,
   coverageNotes,
   cosignTag,
+  attestedDigest,
   DOCKER_ATTESTATION_MANIFEST,
   DOCKER_REFERENCE_DIGEST,
   DOCKER_REFERENCE_TYPE,
