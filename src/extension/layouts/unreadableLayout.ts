@@ -39,7 +39,7 @@ export async function unreadableLayoutNode(layout: LayoutNode, err: unknown, ctx
     command: RESTORE_LAYOUT_FILE,
     title: l10n.t('Restore the oci-layout file'),
     arguments: [{ layout: layout.path }],
-  });
+  }, 'restore');
 }
 
 /** The folder's lost oci-layout, when that is all that keeps it from being read (its index.json is there). */

@@ -298,12 +298,14 @@ export class MessageNode extends Node {
     readonly message: string,
     /** What clicking it does; errors show the log by default. */
     readonly action?: vscode.Command,
+    /** What the row offers as an inline action too (its contextValue token). */
+    readonly offer?: 'restore',
   ) {
     super();
     this.id = `${parent?.id ?? 'root'}/${severity}:${message.slice(0, 60)}`;
   }
 
   spec(): ItemSpec {
-    return this.severity === 'error' ? errorItem(this.message, this.action?.title) : infoItem(this.message);
+    return this.severity === 'error' ? errorItem(this.message, this.action?.title, this.offer) : infoItem(this.message);
   }
 }

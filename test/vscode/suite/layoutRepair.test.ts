@@ -90,7 +90,7 @@ describe('Layouts view: rows for a layout that cannot be read', () => {
     it('says so in plain words, with the core\'s reason, and offers to restore the file', async () => {
       const layout = await row(f, undefined, 'lost');
       const children = await rows(f, layout.node);
-      assert.deepEqual(children.map((r) => [r.label, r.contextValue]), [['The oci-layout file is missing, so this layout cannot be read', 'manifold:error']]);
+      assert.deepEqual(children.map((r) => [r.label, r.contextValue]), [['The oci-layout file is missing, so this layout cannot be read', 'manifold:error+restore']]);
       const tooltip = await tooltipOf(f, children[0]!);
       assert.ok(tooltip.includes(`${file}: missing; ${dir} is not an OCI image layout`), tooltip);
       assert.ok(tooltip.includes(`Restoring writes {"imageLayoutVersion":"1.0.0"} to ${file}`), tooltip);
@@ -111,7 +111,7 @@ describe('Layouts view: rows for a layout that cannot be read', () => {
       });
     });
 
-    it('an added folder outside the workspace that lost it is listed, with the same row', async () => {
+    it('an added folder outside the workspace that lost it is listed, with the same row, whose inline action restores it', async () => {
       const outside = join(mkdtempSync(join(tmpdir(), 'manifold-lost-')), 'elsewhere');
       const store = await OciLayoutStore.open(outside, { create: true });
       await store.tag(await makeImage(store), 'only');
@@ -120,8 +120,10 @@ describe('Layouts view: rows for a layout that cannot be read', () => {
         await vscode.commands.executeCommand('manifold.addLayoutFolder', { path: outside });
         const layout = await row(f, undefined, 'elsewhere');
         assert.equal(layout.contextValue, 'manifold:layout+added');
-        const command = await commandOf(f, layout.node, /^The oci-layout file is missing/);
-        await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
+        // The row's inline action (viewItem manifold:error+restore) runs the command on the row's node.
+        const error = await row(f, layout.node, /^The oci-layout file is missing/);
+        assert.equal(error.contextValue, 'manifold:error+restore');
+        assert.equal(await vscode.commands.executeCommand('manifold.restoreLayoutFile', error.node), join(outside, 'oci-layout'));
         assert.equal(readFileSync(join(outside, 'oci-layout'), 'utf8'), LAYOUT_FILE);
         assert.deepEqual((await rows(f, (await row(f, undefined, 'elsewhere')).node)).map((r) => r.label), ['only']);
       } finally {

@@ -69,7 +69,7 @@ describe('Restricted Mode (untrusted workspace)', () => {
       await vscode.commands.executeCommand('manifold.addLayoutFolder', { path: outside });
       const layout = await row(f, undefined, 'lost');
       const [error] = await rows(f, layout.node);
-      assert.equal(error?.label, 'The oci-layout file is missing, so this layout cannot be read');
+      assert.deepEqual([error?.label, error?.contextValue], ['The oci-layout file is missing, so this layout cannot be read', 'manifold:error']);
       assert.match(await tooltipOf(f, error), /Trust the workspace to restore it\.[\s\S]*Click to show the log\./);
       assert.equal(f.services.tree.getTreeItem(error.node as never).command?.command, 'manifold.showLog');
       assert.equal(await vscode.commands.executeCommand('manifold.restoreLayoutFile', { layout: outside }), undefined);
