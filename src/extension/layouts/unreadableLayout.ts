@@ -1,10 +1,10 @@
-// The row the Layouts view shows for a layout it cannot read, made to be acted on: an index.json that is not JSON
-// opens at the place it stops being JSON (where the Problems panel's entry points); a folder that lost its
-// oci-layout offers to write it back. Anything else is the core's message, and a click shows the log.
+// The row the Layouts view shows for a layout it cannot read, made to be acted on: an index.json (or oci-layout)
+// that is not JSON opens at the place it stops being JSON (for index.json, where the Problems panel's entry points);
+// a folder that lost its oci-layout offers to write it back. Anything else is the core's message, and a click shows the log.
 import { join } from 'node:path';
 import vscode = require('vscode');
 import * as l10n from '@vscode/l10n';
-import { INDEX_FILE } from '../../oci/layout';
+import { INDEX_FILE, OCI_LAYOUT_FILE } from '../../oci/layout';
 import { lostLayoutFile, type LostLayoutFile } from '../../oci/layout/lostLayoutFile';
 import { MalformedJsonError } from '../../oci/validate';
 import { MessageNode, type TreeContext } from '../tree/nodes';
@@ -16,16 +16,17 @@ export async function unreadableLayoutNode(layout: LayoutNode, err: unknown, ctx
   const message = (err as Error)?.message ?? String(err);
   // A layout archive has no index.json to open and nothing to write back: its row only says what is wrong.
   if (layout.folder.readOnly) return new MessageNode(layout, 'error', message);
-  const index = join(layout.path, INDEX_FILE);
-  if (err instanceof MalformedJsonError && err.where === index) {
+  // index.json (or oci-layout) that is not JSON: the core gives the file and the place as fields.
+  const name = [INDEX_FILE, OCI_LAYOUT_FILE].find((n) => err instanceof MalformedJsonError && err.where === join(layout.path, n));
+  if (name && err instanceof MalformedJsonError) {
     const { line, column, reason } = err.place;
     const at = new vscode.Position(line - 1, column - 1);
     const options: vscode.TextDocumentShowOptions = { preview: true, selection: new vscode.Range(at, at) };
-    const words = l10n.t('index.json is not JSON at line {0}, column {1}: {2}', line, column, reason);
+    const words = l10n.t('{0} is not JSON at line {1}, column {2}: {3}', name, line, column, reason);
     return new MessageNode(layout, 'error', `${words}\n${message}`, {
       command: 'vscode.open',
-      title: l10n.t('Open index.json at line {0}, column {1}', line, column),
-      arguments: [vscode.Uri.file(index), options],
+      title: l10n.t('Open {0} at line {1}, column {2}', name, line, column),
+      arguments: [vscode.Uri.file(err.where), options],
     });
   }
   const lost = await lostFile(layout.path, ctx);

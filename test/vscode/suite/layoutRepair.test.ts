@@ -54,7 +54,7 @@ describe('Layouts view: rows for a layout that cannot be read', () => {
       await eventually(async () => {
         const problem = vscode.languages.getDiagnostics(vscode.Uri.file(file)).find((d) => d.source === 'manifold' && typeof d.code === 'object' && d.code.value === 'invalid-json');
         assert.deepEqual([problem?.range.start.line, problem?.range.start.character], [3, 33]);
-      }, 30_000);
+      }, 15_000);
     });
 
     it('its click opens index.json with the cursor at that line and column', async () => {
@@ -69,6 +69,28 @@ describe('Layouts view: rows for a layout that cannot be read', () => {
         assert.equal(editor.document.lineAt(3).text.charAt(33), '}');
       });
     });
+  });
+
+  it('an oci-layout that is not JSON: the row says where, and its click opens the file there', async () => {
+    const dir = join(f.workspace, 'layouts', 'badlayoutfile');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'index.json'), '{"schemaVersion":2,"manifests":[]}');
+    const file = join(dir, 'oci-layout');
+    writeFileSync(file, '{"imageLayoutVersion": 1.0.0}');
+    await vscode.commands.executeCommand('manifold.refresh');
+    const layout = await row(f, undefined, 'badlayoutfile');
+    const [error] = await rows(f, layout.node);
+    assert.match(error!.label, /^oci-layout is not JSON at line 1, column 24: invalid number$/);
+    assert.match(await tooltipOf(f, error!), /Click: Open oci-layout at line 1, column 24/);
+    const command = f.services.tree.getTreeItem(error!.node as never).command!;
+    await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
+    await eventually(async () => {
+      const editor = vscode.window.activeTextEditor;
+      assert.equal(editor?.document.uri.fsPath, file);
+      assert.deepEqual([editor.selection.active.line, editor.selection.active.character], [0, 23]);
+    });
+    // Nothing offered to write over it: its text is the user's to fix.
+    assert.equal(readFileSync(file, 'utf8'), '{"imageLayoutVersion": 1.0.0}');
   });
 
   describe('a layout folder that lost its oci-layout', () => {
