@@ -17,6 +17,7 @@ export const TRUST_NEEDED: Readonly<Record<string, TrustNeed>> = {
   'manifold.untag': 'writes',
   'manifold.delete': 'writes',
   'manifold.pruneLayout': 'writes',
+  'manifold.restoreLayoutFile': 'writes',
   'manifold.exportLayoutTar': 'writes',
   'manifold.importLayoutTar': 'writes',
   'manifold.addToIndex': 'writes',

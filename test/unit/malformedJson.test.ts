@@ -5,6 +5,8 @@ import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { OciLayoutStore } from '../../src/oci/layout';
+import { MalformedJsonError } from '../../src/oci/validate';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, folderSnapshot, makeImage, newLayout, tempDir } from './builders';
 
@@ -74,6 +76,25 @@ describe('malformed JSON is named with its document and place', () => {
       assert.equal(r.stderr, `Error: ${path}: malformed JSON at line ${line}, column 3: value expected (a trailing comma is not JSON)\n`, args.join(' '));
     }
     assert.equal(readFileSync(path, 'utf8'), text);
+  });
+
+  it('index.json that is not JSON: the error gives the file and the place as fields, as the message says them', async () => {
+    const store = await newLayout();
+    const path = join(store.location, 'index.json');
+    const text = '{\n  "schemaVersion": 2,\n  "manifests": [,]\n}\n';
+    writeFileSync(path, text);
+    const err = await OciLayoutStore.open(store.location).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof MalformedJsonError, String(err));
+    assert.equal(err.code, 'INVALID_LAYOUT');
+    assert.equal(err.where, path);
+    assert.deepEqual(err.place, { offset: text.indexOf('[,') + 1, line: 3, column: 17, reason: err.place.reason });
+    assert.equal(err.message, `${path}: malformed JSON at line 3, column 17: ${err.place.reason}`);
+    // An empty index.json says so, and its place is the start of the file.
+    writeFileSync(path, '');
+    const empty = await OciLayoutStore.open(store.location).then(() => undefined, (e: unknown) => e);
+    assert.ok(empty instanceof MalformedJsonError);
+    assert.equal(empty.message, `${path}: the file is empty`);
+    assert.deepEqual([empty.place.line, empty.place.column], [1, 1]);
   });
 
   it('an annotation file that is cut short: the line and column where it ends', async () => {

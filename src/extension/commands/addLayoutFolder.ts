@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import { OciLayoutStore } from '../../oci/layout';
+import { lostLayoutFile } from '../../oci/layout/lostLayoutFile';
 import type { Services } from '../services';
 import { plainArgs } from './args';
 import { need } from '../ui/prompts';
@@ -21,9 +22,10 @@ export async function addLayoutFolder(services: Services, arg?: unknown): Promis
     }, 'layouts');
     path = need(picked[0]).fsPath;
   }
-  // Refuse what is not a layout now, with the core's reason, rather than listing a broken entry.
+  // Refuse what is not a layout now, with the core's reason, rather than listing a broken entry; a folder that
+  // only lost its oci-layout is listed, and its row offers to write the file back.
   if (path.endsWith('.tar')) await OciLayoutStore.openTar(path);
-  else await OciLayoutStore.open(path);
+  else if (!(await lostLayoutFile(path))) await OciLayoutStore.open(path);
   await services.layouts.addFolder(path);
   services.tree.refreshAll();
   await services.tree.layouts();

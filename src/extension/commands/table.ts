@@ -29,6 +29,7 @@ import { pushFiles } from './pushFiles';
 import { refresh } from './refresh';
 import { removeLayoutFolder } from './removeLayoutFolder';
 import { removeRegistry } from './removeRegistry';
+import { restoreLayoutFile } from './restoreLayoutFile';
 import { revealLayout } from './revealLayout';
 import { showLog } from './showLog';
 import { showReferrersText, showReferrersTree } from './showReferrersTree';
@@ -62,6 +63,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'manifold.untag', handler: untag },
   { id: 'manifold.delete', handler: deleteManifest },
   { id: 'manifold.pruneLayout', handler: pruneLayout },
+  { id: 'manifold.restoreLayoutFile', handler: restoreLayoutFile },
   { id: 'manifold.exportLayoutTar', handler: exportLayoutTar },
   { id: 'manifold.importLayoutTar', handler: importLayoutTar },
   { id: 'manifold.compareIndex', handler: compareIndex },

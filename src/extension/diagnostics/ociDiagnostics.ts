@@ -63,6 +63,9 @@ export class OciDiagnostics implements vscode.Disposable {
       }),
       w.onDidCloseTextDocument((d) => this.closed(d.uri)),
       services.layouts.onDidChangeFolders(() => void this.scanLayouts()),
+      // The layouts found again (Refresh, or an oci-layout come or gone): the watcher can miss a file written into a
+      // folder made a moment before, so this is when the Problems panel learns of a new layout's index.json too.
+      services.tree.onDidListRoots(() => void this.scanLayouts()),
     );
     const watcher = services.layoutFiles;
     this.subscriptions.push(watcher.onDidChange((u) => this.diskChanged(u)), watcher.onDidCreate((u) => this.diskChanged(u)), watcher.onDidDelete((u) => this.diskChanged(u)));

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import vscode = require('vscode');
 import { SummaryCache } from '../../oci/graph';
-import { OciLayoutStore } from '../../oci/layout';
+import { INDEX_FILE, OCI_LAYOUT_FILE, OciLayoutStore } from '../../oci/layout';
 
 export interface LayoutFolder {
   /** Absolute path of the layout folder (or `.tar`). */
@@ -62,14 +62,26 @@ export class LayoutFolders implements vscode.Disposable {
   async discover(): Promise<LayoutFolder[]> {
     const found = await vscode.workspace.findFiles('**/oci-layout', EXCLUDE);
     const byPath = new Map<string, LayoutFolder>();
+    const withLayoutFile = new Set<string>();
     for (const uri of found) {
       if (uri.scheme !== 'file') continue;
       const path = dirname(uri.fsPath);
       byPath.set(path, { path, added: false, readOnly: false });
+      withLayoutFile.add(path);
     }
     for (const path of this.addedFolders()) {
       if (byPath.has(path)) byPath.get(path)!.added = true;
       else byPath.set(path, { path, added: true, readOnly: await isFile(path) });
+    }
+    // A layout shown until now that lost its oci-layout but not its index.json stays, so its row can say what
+    // is wrong and offer to write the file back (see unreadableLayout), rather than vanish without a word.
+    for (const f of this.known) {
+      if (!f.added && !byPath.has(f.path) && (await isFile(join(f.path, INDEX_FILE)))) byPath.set(f.path, f);
+    }
+    // A store checked the oci-layout when it was opened: one whose folder lost it since is dropped, so that the
+    // layout is opened (and refused) again, as any reader would.
+    for (const f of byPath.values()) {
+      if (!withLayoutFile.has(f.path) && !f.readOnly && !(await isFile(join(f.path, OCI_LAYOUT_FILE)))) this.forget(f.path);
     }
     this.known = [...byPath.values()].sort((a, b) => compareFolders(a.path, b.path));
     await vscode.commands.executeCommand('setContext', LAYOUT_FOLDERS_CONTEXT, this.known.map((f) => f.path));

@@ -12,6 +12,7 @@ import { layoutItem, untaggedItem, type Access, type ItemSpec } from '../present
 import type { SourceRef } from '../present/sourceRef';
 import { describeWithin, ManifestNode, MessageNode, Node, SourceNode, TagNode, type TreeContext } from '../tree/nodes';
 import { layoutName, type LayoutFolder, type LayoutFolders } from './layoutFolders';
+import { unreadableLayoutNode } from './unreadableLayout';
 
 /** What the Layouts view's nodes are given on top of what every node is: the layout folders, which open the stores. */
 export interface LayoutsContext extends TreeContext {
@@ -61,6 +62,11 @@ export class LayoutNode extends SourceNode {
 
   store(ctx: TreeContext): Promise<OciLayoutStore> {
     return (ctx as LayoutsContext).layouts.open(this.folder.path);
+  }
+
+  /** A layout that cannot be read: a row that says why and, where it can, what to do (see unreadableLayout). */
+  protected override failed(err: unknown, ctx: TreeContext): Promise<Node> {
+    return unreadableLayoutNode(this, err, ctx);
   }
 
   protected async load(ctx: TreeContext): Promise<Node[]> {

@@ -1,3 +1,4 @@
+import vscode = require('vscode');
 import { LayoutNode, type LayoutsContext } from './layoutNodes';
 import { NodeTreeProvider } from '../tree/nodeTree';
 
@@ -5,6 +6,12 @@ export const LAYOUTS_VIEW = 'manifold.layouts';
 
 /** The Layouts view: one node per layout, refreshed per layout (watcher, commands) or whole (folders changed). */
 export class LayoutsTreeProvider extends NodeTreeProvider<LayoutNode, LayoutsContext> {
+  constructor(ctx: LayoutsContext) {
+    super(ctx);
+    // Rows that offer a write (restoring a lost oci-layout) are drawn without it in Restricted Mode.
+    this.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.refreshAll()));
+  }
+
   /** The layout nodes as last listed (loads them if needed). */
   async layouts(): Promise<LayoutNode[]> {
     return (await this.getChildren()).filter((n): n is LayoutNode => n instanceof LayoutNode);

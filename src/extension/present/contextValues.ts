@@ -30,7 +30,8 @@ export const NODE_TOKENS: Record<NodeType, readonly TokenGroup[]> = {
   ],
   blob: [{ tokens: ['config', 'layer'], required: true }],
   untagged: [],
-  error: [],
+  // `restore`: a layout folder that lost its oci-layout, offered to write it back (an inline action).
+  error: [{ tokens: ['restore'], required: false }],
   info: [],
 };
 

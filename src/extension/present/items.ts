@@ -197,13 +197,14 @@ export function untaggedItem(count: number): ItemSpec {
 }
 
 /** An error row; `clickAction` names what a click does when it is not showing the log (`Sign In…`). */
-export function errorItem(message: string, clickAction?: string): ItemSpec {
+/** `offer`: the contextValue token of a row whose click is also an inline action (see NODE_TOKENS). */
+export function errorItem(message: string, clickAction?: string, offer?: 'restore'): ItemSpec {
   const firstLine = message.split('\n')[0]!;
   const click = clickAction ? l10n.t('Click: {0}', clickAction) : l10n.t('Click to show the log.');
   return {
     label: firstLine,
     tooltip: () => `${codeSpan(message)}\n\n${click}`,
-    contextValue: contextValue('error'),
+    contextValue: contextValue('error', [offer]),
     icon: { id: 'error', color: 'problemsErrorIcon.foreground' },
     collapsible: 'none',
   };

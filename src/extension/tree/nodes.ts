@@ -77,17 +77,17 @@ export abstract class CachingNode extends Node {
 
   protected abstract load(ctx: TreeContext): Promise<Node[]>;
 
-  /** The item shown instead of the children when loading them failed. */
-  protected failed(err: unknown): Node {
+  /** The item shown instead of the children when loading them failed (a layout's may look at the folder to say what to do). */
+  protected failed(err: unknown, _ctx: TreeContext): Node | Promise<Node> {
     return new MessageNode(this, 'error', (err as Error)?.message ?? String(err));
   }
 
   override children(ctx: TreeContext): Promise<Node[]> {
     if (!this.cached) {
-      this.cached = this.load(ctx).catch((err: unknown) => {
+      this.cached = this.load(ctx).catch(async (err: unknown) => {
         ctx.log.error(`${this.id}: ${(err as Error).stack ?? err}`);
         this.cached = undefined; // try again on the next expand or refresh
-        return [this.failed(err)];
+        return [await this.failed(err, ctx)];
       });
     }
     return this.cached;
@@ -298,12 +298,14 @@ export class MessageNode extends Node {
     readonly message: string,
     /** What clicking it does; errors show the log by default. */
     readonly action?: vscode.Command,
+    /** What the row offers as an inline action too (its contextValue token). */
+    readonly offer?: 'restore',
   ) {
     super();
     this.id = `${parent?.id ?? 'root'}/${severity}:${message.slice(0, 60)}`;
   }
 
   spec(): ItemSpec {
-    return this.severity === 'error' ? errorItem(this.message, this.action?.title) : infoItem(this.message);
+    return this.severity === 'error' ? errorItem(this.message, this.action?.title, this.offer) : infoItem(this.message);
   }
 }

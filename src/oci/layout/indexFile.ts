@@ -2,7 +2,7 @@ import type { Descriptor, ImageIndex } from '../descriptor';
 import { encodeDescriptor, encodeIndex } from '../encoding/goJson';
 import { OciError } from '../errors';
 import { MediaType } from '../mediaType';
-import { formatPath, malformedJson } from '../validate';
+import { formatPath, MalformedJsonError, malformedJsonAt, placeOfJsonError } from '../validate';
 import { damagedEntries, damagedEntryJson, descriptorDamage, isStringMap, markDamagedEntries } from './entryDamage';
 
 export { damagedEntries, damageOf, unreadableEntry, type DamagedEntry } from './entryDamage';
@@ -31,8 +31,10 @@ export function readIndexJson(raw: Buffer | string, where: string): ImageIndex {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    const detail = text.trim() === '' ? 'the file is empty' : malformedJson(text, err);
-    throw new OciError('INVALID_LAYOUT', `${where}: ${detail}`, { cause: err });
+    // The place as fields too: the Layouts view opens index.json there.
+    const place = placeOfJsonError(text, err);
+    const detail = text.trim() === '' ? 'the file is empty' : malformedJsonAt(place);
+    throw new MalformedJsonError('INVALID_LAYOUT', `${where}: ${detail}`, where, place, { cause: err });
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw new OciError('INVALID_LAYOUT', `${where}: not a JSON object`);

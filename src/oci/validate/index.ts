@@ -2,7 +2,7 @@ export { descriptorProblems, parseDocument, type DocumentKind, type ParsedDocume
 export { parseManifestStrict, type StrictDocument } from './strict';
 export { formatPath, Section, specLink, type PathSegment, type Problem, type ProblemCode, type Severity } from './problems';
 export { findJsonSyntaxError, type JsonSyntaxError } from './jsonSyntax';
-export { malformedJson, whereJsonStops } from './textFindings';
-export { parseJson, parseJsonObject } from './jsonDocument';
+export { malformedJson, malformedJsonAt, placeOfJsonError, whereJsonStops, type JsonSyntaxPlace } from './textFindings';
+export { MalformedJsonError, parseJson, parseJsonObject } from './jsonDocument';
 export { positionMapper, type TextPosition } from './textPosition';
 export { unusableDescriptor, usableChild } from './unusable';

@@ -5,7 +5,8 @@ import { Section, specLink, type PathSegment, type Problem, type ProblemCode, ty
 
 type ProblemReporter = (segments: PathSegment[], code: ProblemCode, message: string, severity: Severity, link: string) => void;
 
-interface JsonSyntaxPlace {
+/** Where and why a text stops being JSON: the offset for an editor, line and column (1-based) for people. */
+export interface JsonSyntaxPlace {
   offset: number;
   line: number;
   column: number;
@@ -13,7 +14,7 @@ interface JsonSyntaxPlace {
 }
 
 /** Where (offset, line, column) and why `text` is not JSON, given the error JSON.parse threw for it. */
-function placeOfJsonError(text: string, err: unknown): JsonSyntaxPlace {
+export function placeOfJsonError(text: string, err: unknown): JsonSyntaxPlace {
   const found = findJsonSyntaxError(text);
   let offset: number;
   let reason: string;
@@ -50,12 +51,20 @@ export function jsonError(text: string, err: unknown): Problem {
  * shows a byte order mark or a control character as an invisible one.
  */
 export function malformedJson(text: string, err: unknown): string {
-  return `malformed JSON ${whereJsonStops(text, err)}`;
+  return malformedJsonAt(placeOfJsonError(text, err));
+}
+
+/** malformedJson, for a place already found (placeOfJsonError). */
+export function malformedJsonAt(place: JsonSyntaxPlace): string {
+  return `malformed JSON ${stopsAt(place)}`;
 }
 
 /** `at line 3, column 7: value expected, unexpected character "x"`: for a message that says "not JSON" its own way. */
 export function whereJsonStops(text: string, err: unknown): string {
-  const { line, column, reason } = placeOfJsonError(text, err);
+  return stopsAt(placeOfJsonError(text, err));
+}
+
+function stopsAt({ line, column, reason }: JsonSyntaxPlace): string {
   return `at line ${line}, column ${column}: ${reason}`;
 }
 

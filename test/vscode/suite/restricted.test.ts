@@ -1,12 +1,13 @@
 // Restricted Mode, in a host of its own (test/vscode/runner.mjs's 'restricted' pass): Workspace Trust on and the
 // workspace not trusted. The demo layout was made before the host started (the extension may not write here).
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../../../src/extension/services';
 import { startOciServer, type OciServer } from '../../integration/support/ociServer';
-import { row, rows, type Fixtures } from './layoutFixtures';
+import { row, rows, tooltipOf, type Fixtures } from './layoutFixtures';
 
 // The extension's own class, not this bundle's copy of it: told by name.
 const refusedForRegistry = (e: unknown) => (e as Error).name === 'UntrustedWorkspaceError' && (e as { need?: string }).need === 'registry';
@@ -55,6 +56,29 @@ describe('Restricted Mode (untrusted workspace)', () => {
     assert.deepEqual(warnings.map((w) => w.split(':')[0]), ['manifold.tag refused']);
     assert.ok(indexBytes().equals(before), 'index.json changed');
     assert.deepEqual(blobNames(), blobs);
+  });
+
+  it('a layout that lost its oci-layout is not offered a restore: the row says to trust the workspace', async () => {
+    const outside = join(mkdtempSync(join(tmpdir(), 'manifold-lost-')), 'lost');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'index.json'), '{"schemaVersion":2,"manifests":[]}');
+    const warnings: string[] = [];
+    const warn = f.services.log.warn;
+    f.services.log.warn = (message: string) => void warnings.push(message);
+    try {
+      await vscode.commands.executeCommand('manifold.addLayoutFolder', { path: outside });
+      const layout = await row(f, undefined, 'lost');
+      const [error] = await rows(f, layout.node);
+      assert.deepEqual([error?.label, error?.contextValue], ['The oci-layout file is missing, so this layout cannot be read', 'manifold:error']);
+      assert.match(await tooltipOf(f, error), /Trust the workspace to restore it\.[\s\S]*Click to show the log\./);
+      assert.equal(f.services.tree.getTreeItem(error.node as never).command?.command, 'manifold.showLog');
+      assert.equal(await vscode.commands.executeCommand('manifold.restoreLayoutFile', { layout: outside }), undefined);
+      assert.deepEqual(warnings.map((w) => w.split(':')[0]), ['manifold.restoreLayoutFile refused']);
+      assert.deepEqual(readdirSync(outside), ['index.json']);
+    } finally {
+      f.services.log.warn = warn;
+      await vscode.commands.executeCommand('manifold.removeLayoutFolder', { layout: outside });
+    }
   });
 
   describe('registries', () => {
