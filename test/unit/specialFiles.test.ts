@@ -9,10 +9,11 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSy
 import { createServer, type Server } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import type { Descriptor } from '../../src/oci/descriptor';
+import { OciLayoutStore } from '../../src/oci/layout';
 import { writeLayoutTar } from '../../src/oci/layout/tarExport';
-import { EMPTY_JSON, EMPTY_JSON_DIGEST, MediaType } from '../../src/oci/mediaType';
+import { digestOf } from '../../src/oci/digest';
 import { runCli } from '../helpers/runCli';
-import { cleanupTemps, newLayout, pushBlob, pushManifest, tempDir } from './builders';
+import { cleanupTemps, makeArtifact, newLayout, pushBlob, tempDir } from './builders';
 
 const LAYER = 'hello\n';
 
@@ -28,17 +29,10 @@ interface Layout {
 /** A layout with one artifact tagged v1 (config the empty JSON, one layer titled hello.txt). */
 async function layout(): Promise<Layout> {
   const store = await newLayout();
-  await store.push({ mediaType: MediaType.Empty, digest: EMPTY_JSON_DIGEST, size: EMPTY_JSON.length }, EMPTY_JSON);
-  const layer = await pushBlob(store, LAYER, 'text/plain');
-  const art = await pushManifest(store, {
-    schemaVersion: 2,
-    mediaType: MediaType.ImageManifest,
-    artifactType: 'application/vnd.test',
-    config: { mediaType: MediaType.Empty, digest: EMPTY_JSON_DIGEST, size: EMPTY_JSON.length },
-    layers: [{ ...layer, annotations: { 'org.opencontainers.image.title': 'hello.txt' } }],
-  });
+  const art = await makeArtifact(store, { artifactType: 'application/vnd.test', content: LAYER, title: 'hello.txt' });
   await store.tag(art, 'v1');
   const dir = store.location;
+  const layer = { mediaType: 'application/octet-stream', digest: digestOf(Buffer.from(LAYER)), size: LAYER.length };
   const blob = (d: Descriptor) => join(dir, 'blobs', 'sha256', d.digest.slice('sha256:'.length));
   return { dir, layer, art, layerPath: blob(layer), manifestPath: blob(art) };
 }
@@ -179,6 +173,26 @@ for (const { kind, make } of KINDS) {
       assert.deepEqual(snapshot(l.dir), before);
     });
 
+    it('in one manifest blob\'s place: repo tags and discover list what they can read and name it on stderr, exit 1', async () => {
+      const l = await layout();
+      const store = await OciLayoutStore.open(l.dir);
+      const other = await makeArtifact(store, { artifactType: 'application/vnd.other', content: 'other\n' });
+      await store.tag(other, 'v2');
+      await replace(l.manifestPath, make);
+      const said = damaged(l.manifestPath, kind).slice('Error: '.length);
+      const tags = await runCli('repo', 'tags', '--oci-layout', l.dir);
+      assert.deepEqual([tags.code, tags.stderr], [1, `Error: tag "v1": ${said}`]);
+      assert.deepEqual(tags.stdout.split('\n').slice(1, 3).map((row) => row.split(/\s+/).slice(0, 3)), [
+        ['v1', l.art.digest, 'unknown'],
+        ['v2', other.digest, 'artifact'],
+      ]);
+      const discovered = await runCli('discover', '--oci-layout', `${l.dir}:v2`);
+      assert.deepEqual(
+        [discovered.code, discovered.stdout, discovered.stderr],
+        [1, `${l.dir}@${other.digest}\n`, `Error: ${join(l.dir, 'index.json')}: manifests[0] (tag "v1"): manifest unreadable: ${said}`],
+      );
+    });
+
     it('in index.json\'s place: repo tags, tag and prune name it, exit 1 and change nothing', async () => {
       const l = await layout();
       const index = join(l.dir, 'index.json');
@@ -316,6 +330,19 @@ describe('a layout whose blob file is a symbolic link', function () {
     symlinkSync(l.layer.digest.slice(7), l.layerPath);
     const r = await runCli('blob', 'fetch', '--oci-layout', `${l.dir}@${l.layer.digest}`, '--output', join(tempDir(), 'out.bin'));
     assert.deepEqual([r.code, r.stderr], [1, `Error: ${l.layerPath} is a symbolic link that loops: the layout is damaged\n`]);
+  });
+
+  it('index.json a link to itself: repo tags and tag say it loops, and change nothing', async () => {
+    const l = await layout();
+    const index = join(l.dir, 'index.json');
+    rmSync(index);
+    symlinkSync('index.json', index);
+    const before = snapshot(l.dir);
+    for (const argv of [['repo', 'tags', '--oci-layout', l.dir], ['tag', '--oci-layout', `${l.dir}@${l.art.digest}`, 'v2']]) {
+      const r = await runCli(...argv);
+      assert.deepEqual([r.code, r.stdout, r.stderr], [1, '', `Error: ${index} is a symbolic link that loops: the layout is damaged\n`], argv.join(' '));
+    }
+    assert.deepEqual(snapshot(l.dir), before);
   });
 
   it('out of the layout, where a blob is pushed: the link is replaced by the blob, and the file it named is left alone', async () => {
