@@ -154,10 +154,10 @@ export async function makeIndex(
   return pushIndex(target, index);
 }
 
-/** An artifact manifest (empty config, one layer) referring to `subject`, as `oras attach` makes. */
+/** An artifact manifest (empty config, one layer, titled `title` for pull) referring to `subject`, as `oras attach` makes. */
 export async function makeArtifact(
   target: Target,
-  spec: { subject?: Descriptor; artifactType: string; content?: string; annotations?: Record<string, string> },
+  spec: { subject?: Descriptor; artifactType: string; content?: string; title?: string; annotations?: Record<string, string> },
   options?: OpOptions,
 ): Promise<Descriptor> {
   await target.push({ mediaType: MediaType.Empty, digest: EMPTY_JSON_DIGEST, size: EMPTY_JSON.length }, EMPTY_JSON);
@@ -167,7 +167,7 @@ export async function makeArtifact(
     mediaType: MediaType.ImageManifest,
     artifactType: spec.artifactType,
     config: { mediaType: MediaType.Empty, digest: EMPTY_JSON_DIGEST, size: EMPTY_JSON.length },
-    layers: [layer],
+    layers: [spec.title === undefined ? layer : { ...layer, annotations: { 'org.opencontainers.image.title': spec.title } }],
   };
   if (spec.subject) manifest.subject = { mediaType: spec.subject.mediaType, digest: spec.subject.digest, size: spec.subject.size };
   if (spec.annotations) manifest.annotations = spec.annotations;

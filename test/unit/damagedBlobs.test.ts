@@ -8,7 +8,7 @@ import { cleanupTemps, newLayout, pushBlob, pushManifest, tempDir } from './buil
 after(cleanupTemps);
 
 describe('a layout whose blob file is a folder', () => {
-  it('cp and pull name the blob and the layout (as blob fetch does), and write nothing', async () => {
+  it('cp and pull name the folder and say the layout is damaged (as blob fetch does), and write nothing', async () => {
     const store = await newLayout();
     await store.push({ mediaType: MediaType.Empty, digest: EMPTY_JSON_DIGEST, size: EMPTY_JSON.length }, EMPTY_JSON);
     const layer = await pushBlob(store, 'hello\n', 'text/plain');
@@ -24,7 +24,7 @@ describe('a layout whose blob file is a folder', () => {
     const path = join(dir, 'blobs', 'sha256', layer.digest.slice(7));
     rmSync(path);
     mkdirSync(path);
-    const said = `Error: blob ${layer.digest}: not found in ${dir}\n`;
+    const said = `Error: ${path} is a folder, not a file: the layout is damaged\n`;
     const fetched = await runCli('blob', 'fetch', '--oci-layout', `${dir}@${layer.digest}`, '--output', '-');
     assert.deepEqual([fetched.code, fetched.stderr], [1, said]);
 

@@ -269,6 +269,25 @@ describe('a command that asks before it writes, into a layout folder whose oci-l
   });
 });
 
+describe('tag that changes nothing, in a layout folder whose oci-layout file is missing', () => {
+  it('a tag already pointing there: Tagged, and the folder byte-identical (no oci-layout written), as a declined delete leaves it', async () => {
+    const f = await withoutLayoutFile();
+    const before = folderSnapshot(f.dir);
+    const r = await inWork(f, ['tag', '--oci-layout', `${f.dir}:v1`, 'v1']);
+    assert.deepEqual([r.stdout, r.stderr, r.code], [`Tagging [oci-layout] ${f.dir}@${f.v1.digest}\nTagged v1\n`, '', 0]);
+    assert.deepEqual(folderSnapshot(f.dir), before);
+    assert.equal(existsSync(join(f.dir, 'oci-layout')), false);
+  });
+
+  it('with a tag that is new as well: that one writes, and oci-layout is written back with it', async () => {
+    const f = await withoutLayoutFile();
+    const r = await inWork(f, ['tag', '--oci-layout', `${f.dir}:v1`, 'v1', 'v2']);
+    assert.deepEqual([r.stderr, r.code], ['', 0]);
+    assert.equal(readFileSync(join(f.dir, 'oci-layout'), 'utf8'), LAYOUT_FILE);
+    assert.deepEqual(await tagsOf(f.dir), ['arm', 'multi', 'v1', 'v2']);
+  });
+});
+
 /** Runs `fn` with standard input not a terminal (a pipe, a CI job). */
 async function answeringNoTerminal<T>(fn: () => Promise<T>): Promise<T> {
   const own = Object.getOwnPropertyDescriptor(process, 'stdin')!;

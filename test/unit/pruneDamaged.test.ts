@@ -67,7 +67,7 @@ describe('prune on a damaged layout', () => {
   it('refuses, changing nothing, when a manifest index.json reaches is stored but cannot be read (cut short, a folder)', async () => {
     const cases: Array<[string, (path: string) => void, string]> = [
       ['cut short', (p) => truncateSync(p, 100), 'not valid JSON'],
-      ['a folder', (p) => (rmSync(p), mkdirSync(p)), 'unreadable (EISDIR'],
+      ['a folder', (p) => (rmSync(p), mkdirSync(p)), 'a folder, not a file'],
     ];
     for (const [, damage, problem] of cases) {
       const l = await twoImages();
@@ -78,10 +78,9 @@ describe('prune on a damaged layout', () => {
         const r = await runCli('prune', '--oci-layout', l.dir, '--grace', '0', ...dry);
         assert.equal(r.code, 1);
         assert.equal(r.stdout, '');
-        assert.ok(
-          r.stderr.startsWith(`Error: prune: ${path}: a manifest index.json reaches is ${problem}`),
-          r.stderr,
-        );
+        // A folder is named as every read names it (see specialFiles.test.ts).
+        const said = problem === 'a folder, not a file' ? `Error: prune: ${path} is a folder, not a file: the layout is damaged` : `Error: prune: ${path}: a manifest index.json reaches is ${problem}`;
+        assert.ok(r.stderr.startsWith(said), r.stderr);
         assert.ok(r.stderr.endsWith('; what it references cannot be told, so nothing is removed: restore it or remove what names it, then prune\n'), r.stderr);
         assert.deepEqual(snapshot(l.dir), before, 'the config and layers of v2 are kept');
       }
@@ -110,11 +109,15 @@ describe('prune on a damaged layout', () => {
   });
 
   it('names index.json when it is missing or a folder', async () => {
-    for (const damage of [(p: string) => rmSync(p), (p: string) => (rmSync(p), mkdirSync(p))]) {
+    const cases: Array<[(p: string) => void, (l: { dir: string; index: string }) => string]> = [
+      [(p) => rmSync(p), (l) => `${l.index}: missing; ${l.dir} is not an OCI image layout`],
+      [(p) => (rmSync(p), mkdirSync(p)), (l) => `${l.index} is a folder, not a file: the layout is damaged`],
+    ];
+    for (const [damage, said] of cases) {
       const l = await twoImages();
       damage(l.index);
       const r = await runCli('prune', '--oci-layout', l.dir, '--dry-run');
-      assert.deepEqual([r.code, r.stdout, r.stderr], [1, '', `Error: ${l.index}: missing; ${l.dir} is not an OCI image layout\n`]);
+      assert.deepEqual([r.code, r.stdout, r.stderr], [1, '', `Error: ${said(l)}\n`]);
     }
   });
 });

@@ -1,7 +1,7 @@
 // The layout's file-level steps, each safe on its own: synced writes, temp files and renames into place, folder
 // syncs, the oci-layout file, the temp folder's sweep, errors that name what was written.
 import { randomBytes } from '../nodeCrypto';
-import { closeSync, fsync, lstatSync, mkdirSync, openSync, promises as fs, readdirSync, readlinkSync, renameSync, rmdirSync, rmSync, statSync, utimesSync, writeFileSync, writevSync } from 'node:fs';
+import { closeSync, fsync, lstatSync, mkdirSync, openSync, promises as fs, readdirSync, renameSync, rmdirSync, rmSync, statSync, utimesSync, writeFileSync, writevSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -13,6 +13,7 @@ import { indexJsonPartsFrom, type IndexFileState } from './indexSplice';
 import { withFileLock } from './lock';
 import { layoutWriteError } from './writeError';
 import { isMissing, TOO_LARGE, type LayoutSource } from './source';
+import { linkTarget, notAFile } from './regularFile';
 import { verifyBlob } from './verify';
 import { writeHashed } from './hashedWrite';
 import { parseJson } from '../validate';
@@ -203,20 +204,6 @@ function refuseLinkedTemp(root: string, dir: string): void {
   );
 }
 
-/** Where `path` points when it is a symbolic link (`?` when that cannot be read); undefined when it is none. */
-export function linkTarget(path: string): string | undefined {
-  try {
-    if (!lstatSync(path).isSymbolicLink()) return undefined;
-  } catch {
-    return undefined;
-  }
-  try {
-    return readlinkSync(path);
-  } catch {
-    return '?'; // gone meanwhile: still a link when looked at
-  }
-}
-
 /** This process's writes in progress per temp folder. */
 const writing = new Map<string, number>();
 
@@ -269,16 +256,20 @@ export async function refreshTime(path: string): Promise<boolean> {
 
 /**
  * refreshTime for a blob a writer is about to rely on instead of storing it: true only when a regular file of
- * `size` bytes is there. One cut short or longer, a folder, a dangling or looping link is not stored: the writer
- * stores it again (its rename replaces a file or a link), rather than skip it and report the content stored.
+ * `size` bytes is there. One cut short or longer, a link (dangling, looping, or not: a blob is read through no
+ * link out of the layout), a named pipe, a socket or a device is not stored: the writer stores it again (its
+ * rename replaces the name, never writes into what it names), rather than skip it and report the content stored.
+ * A folder, which no rename replaces, is refused, naming it.
  */
 export async function refreshStored(path: string, size: number): Promise<boolean> {
   try {
-    const st = statSync(path, { throwIfNoEntry: false });
+    const st = lstatSync(path, { throwIfNoEntry: false });
+    if (st?.isDirectory()) throw notAFile(path, st);
     if (!st?.isFile() || st.size !== size) return false;
   } catch (err) {
+    if (err instanceof OciError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP' || code === 'ENOTDIR') return false;
+    if (code === 'ELOOP' || code === 'ENOTDIR') return false; // a folder of the path loops, or is a file
     // Not even looked at (EACCES): as refreshTime, not a writer's to judge.
   }
   return refreshTime(path);

@@ -10,7 +10,8 @@ import { damageOf, readIndexJson } from './indexFile';
 import { sameBytes, type IndexFileState } from './indexSplice';
 import { indexKey, indexView, type IndexMutation, type IndexView } from './indexView';
 import { withFileLock } from './lock';
-import { isMissing, TOO_LARGE, type LayoutSource } from './source';
+import { TOO_LARGE, type LayoutSource } from './source';
+import { regularFileStats } from './regularFile';
 import { layoutWriteError } from './writeError';
 
 interface PendingUpdate {
@@ -81,14 +82,10 @@ export class LayoutIndex {
 
   private async readNow(): Promise<IndexView> {
     const path = this.path;
-    let st;
-    try {
-      // Sync: a stat is microseconds, and listings call this once per tag.
-      st = statSync(path);
-    } catch (err) {
-      if (isMissing(err)) throw new OciError('INVALID_LAYOUT', `${path}: missing; ${this.location} is not an OCI image layout`);
-      throw err;
-    }
+    // Sync: a stat is microseconds, and listings call this once per tag. Not a file (a named pipe, a link that loops
+    // or leads out of the layout) is refused here, as its read would be.
+    const st = regularFileStats(this.location, path);
+    if (!st) throw new OciError('INVALID_LAYOUT', `${path}: missing; ${this.location} is not an OCI image layout`);
     const key = indexKey(st);
     if (this.cache?.key === key) return this.cache.view;
     const { raw, view } = await this.readFresh();

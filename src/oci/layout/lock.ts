@@ -1,7 +1,9 @@
 import { randomBytes } from '../nodeCrypto';
 import { closeSync, linkSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { dirname } from 'node:path';
 import { OciError } from '../errors';
+import { readRegularSync } from './regularFile';
 
 /**
  * A lock file shared by every process that writes one layout's `index.json`, correct by construction:
@@ -140,9 +142,10 @@ function createExclusive(path: string, raw: string): string | undefined {
 function readLock(lockPath: string): { raw: string; mtimeMs: number } | undefined {
   try {
     // Read, then stat: if the file is replaced in between, the time is the newer file's, which makes
-    // the content read look younger (waited for), never older (broken).
-    const raw = readFileSync(lockPath, 'utf8');
-    return { raw, mtimeMs: statSync(lockPath).mtimeMs };
+    // the content read look younger (waited for), never older (broken). A named pipe in its place is refused, not waited on.
+    const raw = readRegularSync(dirname(lockPath), lockPath);
+    if (raw === undefined) return undefined;
+    return { raw: raw.toString('utf8'), mtimeMs: statSync(lockPath).mtimeMs };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;

@@ -3,6 +3,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Descriptor } from '../descriptor';
+import { OciError } from '../errors';
 import { MediaType } from '../mediaType';
 import { MAX_MANIFEST_BYTES } from './atomicFiles';
 import { cloneDescriptor, indexKey, type IndexView } from './indexView';
@@ -98,8 +99,12 @@ export class ManifestKnowledge {
     },
     blobKey: (digest) => {
       if (this.source.readOnly) return undefined; // an archive does not change
-      const st = statSync(join(this.location, blobPath(digest)), { throwIfNoEntry: false });
-      return st ? indexKey(st) : undefined;
+      try {
+        const st = statSync(join(this.location, blobPath(digest)), { throwIfNoEntry: false });
+        return st ? indexKey(st) : undefined;
+      } catch {
+        return undefined; // a link that loops: facts() finds nothing there either
+      }
     },
   };
 
@@ -113,7 +118,8 @@ export class ManifestKnowledge {
     } catch {
       return undefined;
     }
-    const bytes = await this.source.readFile(rel, MAX_MANIFEST_BYTES, desc.size);
+    // Not a file there (a named pipe, a link out of the layout): as a corrupt one, no facts; a read of it says why.
+    const bytes = await this.source.readFile(rel, MAX_MANIFEST_BYTES, desc.size).catch(notAFile);
     if (bytes === undefined) return undefined; // not cached: it may be pushed later
     if (bytes === TOO_LARGE) {
       this.factsCache.set(desc.digest, null);
@@ -156,7 +162,13 @@ export class ManifestKnowledge {
     if (this.factsCache.get(desc.digest)) return undefined;
     const rel = blobPath(desc.digest);
     const blob = `blob ${desc.digest} in ${this.location}`;
-    const bytes = await this.source.readFile(rel, MAX_MANIFEST_BYTES, desc.size);
+    let bytes: Awaited<ReturnType<LayoutSource['readFile']>>;
+    try {
+      bytes = await this.source.readFile(rel, MAX_MANIFEST_BYTES, desc.size);
+    } catch (err) {
+      if (err instanceof OciError) return err.message; // not a file: it names the path and what is there
+      throw err;
+    }
     if (bytes === undefined) return `${blob}: missing`;
     if (bytes === TOO_LARGE) return `${blob}: over ${MAX_MANIFEST_BYTES} bytes, too large to be a manifest`;
     const learnt = this.learn(desc.digest, bytes);
@@ -192,4 +204,10 @@ export class ManifestKnowledge {
     this.lastRead = undefined;
     return last?.digest === digest ? last.bytes : undefined;
   }
+}
+
+/** A layout read's refusal of what is not a file (see regularFile.ts), as nothing read; other errors as they are. */
+function notAFile(err: unknown): undefined {
+  if (err instanceof OciError) return undefined;
+  throw err;
 }

@@ -1,14 +1,15 @@
 import { randomBytes } from '../nodeCrypto';
-import { closeSync, lstatSync, openSync, promises as fs, readSync, renameSync, rmSync, type Stats } from 'node:fs';
+import { closeSync, lstatSync, promises as fs, readSync, renameSync, rmSync, type Stats } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import { ANNOTATION_REF_NAME, type Descriptor, type ImageIndex } from '../descriptor';
 import { isOciError, OciError } from '../errors';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { formatPlatform } from '../platform';
-import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, linkTarget, makeTempDir, openLayoutFolder, removeIfEmpty, withFolder, writeIndexFile } from './atomicFiles';
+import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, makeTempDir, openLayoutFolder, removeIfEmpty, withFolder, writeIndexFile } from './atomicFiles';
 import { damagedEntries, damageOf, readIndexJson } from './indexFile';
 import { withFileLock, type LockOptions } from './lock';
 import { DirSource, isMissing } from './source';
+import { linkTarget, openInLayoutSync, readRegularSync, regularStats } from './regularFile';
 import { blobPath } from './verify';
 import { layoutWriteError } from './writeError';
 import { isDigest } from '../digest';
@@ -116,11 +117,9 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
   const now = options.now ?? Date.now();
   const isYoung = (st: Stats): boolean => now - st.mtimeMs < graceMs;
   const indexPath = join(root, INDEX_FILE);
-  const indexRaw = await fs.readFile(indexPath).catch((err: NodeJS.ErrnoException) => {
-    // As every other command says it (a folder in its place too).
-    if (isMissing(err) || err.code === 'EISDIR') throw new OciError('INVALID_LAYOUT', `${indexPath}: missing; ${root} is not an OCI image layout`, { cause: err });
-    throw err;
-  });
+  // As every other command reads it: a named pipe in its place refused, not waited on.
+  const indexRaw = readRegularSync(root, indexPath);
+  if (!indexRaw) throw new OciError('INVALID_LAYOUT', `${indexPath}: missing; ${root} is not an OCI image layout`);
   const index = readIndexJson(indexRaw, indexPath);
   await refuseSharedFolders(root);
   // An entry whose digest cannot be used names a manifest prune cannot find, so it cannot keep what that one reaches.
@@ -302,14 +301,12 @@ async function refuseSharedFolders(root: string): Promise<void> {
   }
 }
 
-/** A stored blob that should be a manifest but cannot be read as one: why. */
+/** A stored blob that should be a manifest but cannot be read as one: why (`said`: the whole of it, naming the file). */
 class Unreadable {
-  constructor(readonly problem: string) {}
+  constructor(readonly problem: string, readonly said?: string) {}
   error(root: string, digest: string): OciError {
-    return new OciError(
-      'INVALID_LAYOUT',
-      `prune: ${join(root, blobPath(digest))}: a manifest index.json reaches is ${this.problem}; what it references cannot be told, so nothing is removed: restore it or remove what names it, then prune`,
-    );
+    const why = this.said ?? `${join(root, blobPath(digest))}: a manifest index.json reaches is ${this.problem}`;
+    return new OciError('INVALID_LAYOUT', `prune: ${why}; what it references cannot be told, so nothing is removed: restore it or remove what names it, then prune`);
   }
 }
 
@@ -321,10 +318,12 @@ async function readManifest(root: string, digest: string): Promise<Parsed | Unre
   let bytes: Buffer;
   try {
     // Synchronous: prune holds the lock, and thousands of small reads go several times faster so.
-    const read = readCapped(join(root, blobPath(digest)));
+    const read = readCapped(root, join(root, blobPath(digest)));
     if (!read) return null;
     bytes = read;
   } catch (err) {
+    // Not a file (a folder, a named pipe), or a link out of the layout: said as every read says it.
+    if (err instanceof OciError) return new Unreadable('', err.message);
     if (isMissing(err)) return null;
     return new Unreadable(`unreadable (${(err as Error).message})`);
   }
@@ -350,15 +349,23 @@ async function readManifest(root: string, digest: string): Promise<Parsed | Unre
 let scratch: Buffer | undefined;
 
 /**
- * The file's bytes when it has at most MAX_MANIFEST_BYTES, else undefined; read into one buffer kept for the
- * purpose (open, read, close: no stat, no allocation), so valid until the next call.
+ * The file's bytes when it has at most MAX_MANIFEST_BYTES, else undefined (undefined too when missing); read into
+ * one buffer kept for the purpose (open, read, close: no allocation), so valid until the next call. Looked at
+ * (regularStats) only when the read fails or gives what no manifest is (nothing, too much): a folder, a pipe.
  */
-function readCapped(path: string): Buffer | undefined {
+function readCapped(root: string, path: string): Buffer | undefined {
   scratch ??= Buffer.allocUnsafe(MAX_MANIFEST_BYTES + 1);
-  const fd = openSync(path, 'r');
+  const fd = openInLayoutSync(root, path);
+  if (fd === undefined) return undefined;
   try {
     let n = 0;
-    for (let got = -1; got !== 0 && n < scratch.length; n += got) got = readSync(fd, scratch, n, scratch.length - n, null);
+    try {
+      for (let got = -1; got !== 0 && n < scratch.length; n += got) got = readSync(fd, scratch, n, scratch.length - n, null);
+    } catch (err) {
+      regularStats(fd, path);
+      throw err;
+    }
+    if (n === 0 || n > MAX_MANIFEST_BYTES) regularStats(fd, path);
     return n > MAX_MANIFEST_BYTES ? undefined : scratch.subarray(0, n);
   } finally {
     closeSync(fd);

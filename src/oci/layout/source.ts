@@ -1,9 +1,12 @@
-import { closeSync, fstatSync, openSync, readSync, statSync, promises as fs } from 'node:fs';
+import { closeSync, openSync, readSync, promises as fs } from 'node:fs';
 import { join, resolve as resolvePath, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { OciError } from '../errors';
 import { POOLED_CHUNK, pooledReadStream } from '../pooledRead';
+import { isMissing, openInLayoutSync, openRegular, readAllSync, regularFileStats, regularStats } from './regularFile';
 import { indexTar, lookupTar, type TarIndex } from './tar';
+
+export { isMissing };
 
 /** Returned by readFile when the file is larger than the caller accepts. */
 export const TOO_LARGE: unique symbol = Symbol('too large');
@@ -75,64 +78,40 @@ export class DirSource implements LayoutSource {
   async readFile(rel: string, max = Infinity, expectedSize?: number): Promise<Buffer | undefined | typeof TOO_LARGE> {
     await breathe();
     const path = this.path(rel);
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch (err) {
-      if (isMissing(err)) return undefined;
-      throw err;
-    }
+    const fd = openInLayoutSync(this.root, path);
+    if (fd === undefined) return undefined;
     let size: number;
     try {
       if (expectedSize !== undefined && Number.isSafeInteger(expectedSize) && expectedSize >= 0 && expectedSize < Math.min(max, SYNC_READ_LIMIT)) {
-        // One read of one byte more than expected, without the fstat: a file of the expected size (by far
-        // the common case) or a shorter one is then whole; a longer one is read again the usual way below.
+        // One read of one byte more than expected, without the fstat: the expected size, then the end, is a regular
+        // file's (by far the common case; a device that gave as much would still be checked against the digest).
+        // A read that fails (a folder, a pipe), or a shorter or longer file, is looked at below.
         const bytes = readUpToSync(fd, expectedSize + 1);
-        if (bytes === undefined) return undefined; // a folder, not a file
-        if (bytes.length <= expectedSize) return bytes;
-      } else if (expectedSize === undefined && max <= SYNC_READ_LIMIT) {
-        // Size unknown (a digest resolved, say): a manifest is almost always small, so it is read through a
-        // scratch buffer, without the fstat (and the Stats object, four Dates, that Node 20 builds for it).
-        const bytes = readSmallSync(fd);
-        if (bytes === undefined) return undefined; // a folder, not a file
-        if (bytes !== TOO_LARGE) return bytes.length > max ? TOO_LARGE : bytes;
+        if (bytes?.length === expectedSize) return bytes;
       }
-      const st = fstatSync(fd);
-      if (!st.isFile()) return undefined;
-      size = st.size;
+      size = regularStats(fd, path).size;
       if (size > max) return TOO_LARGE;
       if (size <= SYNC_READ_LIMIT) return readAllSync(fd, size, 0);
     } finally {
       closeSync(fd);
     }
-    const bytes = await fs.readFile(path);
-    return bytes.length > max ? TOO_LARGE : bytes;
+    const opened = await openRegular(this.root, path);
+    if (!opened) return undefined;
+    try {
+      const bytes = await opened.fh.readFile();
+      return bytes.length > max ? TOO_LARGE : bytes;
+    } finally {
+      await opened.fh.close();
+    }
   }
   async size(rel: string): Promise<number | undefined> {
     await breathe();
-    try {
-      const st = statSync(this.path(rel), { throwIfNoEntry: false });
-      return st?.isFile() ? st.size : undefined;
-    } catch (err) {
-      if (isMissing(err)) return undefined;
-      throw err;
-    }
+    return regularFileStats(this.root, this.path(rel))?.size;
   }
   async createStream(rel: string, expectedSize?: number): Promise<Readable | undefined> {
-    // Open first so a missing file is reported now, not as a late stream error.
-    let fh: fs.FileHandle;
-    try {
-      fh = await fs.open(join(this.root, rel), 'r');
-    } catch (err) {
-      if (isMissing(err)) return undefined;
-      throw err;
-    }
-    // A folder opens for reading, and only its stream would fail (a bare EISDIR): not a blob, as readFile and size say.
-    if (fstatSync(fh.fd).isDirectory()) {
-      await fh.close();
-      return undefined;
-    }
-    return streamOf(fh, 0, undefined, expectedSize);
+    // Opened (and checked to be a file) first, so a missing or damaged one is reported now, not as a late stream error.
+    const opened = await openRegular(this.root, this.path(rel));
+    return opened && streamOf(opened.fh, 0, undefined, expectedSize);
   }
 }
 
@@ -192,9 +171,9 @@ function streamOf(fh: fs.FileHandle, position: number, length: number | undefine
   return fh.createReadStream({ start: position, ...(length === undefined ? {} : { end: position + length - 1 }), highWaterMark: chunk });
 }
 
-/** Up to `limit` bytes from the start; undefined when `fd` is a folder. */
-function readUpToSync(fd: number, limit: number, into?: Buffer): Buffer | undefined {
-  const buf = into ?? Buffer.allocUnsafe(limit);
+/** Up to `limit` bytes from the start; undefined when the read fails (a folder, a pipe: the caller looks at what it is). */
+function readUpToSync(fd: number, limit: number): Buffer | undefined {
+  const buf = Buffer.allocUnsafe(limit);
   let done = 0;
   try {
     while (done < limit) {
@@ -202,43 +181,10 @@ function readUpToSync(fd: number, limit: number, into?: Buffer): Buffer | undefi
       if (n === 0) break;
       done += n;
     }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
-    throw err;
+  } catch {
+    return undefined;
   }
   return done === limit ? buf : buf.subarray(0, done);
-}
-
-const SCRATCH_SIZE = 64 << 10;
-let scratch: Buffer | undefined;
-
-/**
- * The whole file if it is under SCRATCH_SIZE bytes, read into a buffer shared by every call (reads here are
- * synchronous, so never two at once) and copied out at its length; TOO_LARGE when it is not that small;
- * undefined when `fd` is a folder.
- */
-function readSmallSync(fd: number): Buffer | undefined | typeof TOO_LARGE {
-  scratch ??= Buffer.allocUnsafe(SCRATCH_SIZE);
-  const bytes = readUpToSync(fd, SCRATCH_SIZE, scratch);
-  if (bytes === undefined) return undefined;
-  if (bytes.length === SCRATCH_SIZE) return TOO_LARGE;
-  return Buffer.from(bytes);
-}
-
-function readAllSync(fd: number, size: number, position: number): Buffer {
-  const buf = Buffer.allocUnsafe(size);
-  let done = 0;
-  while (done < size) {
-    const n = readSync(fd, buf, done, size - done, position + done);
-    if (n === 0) break; // shrank while read: the digest check will say so
-    done += n;
-  }
-  return done === size ? buf : buf.subarray(0, done);
-}
-
-export function isMissing(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
 /** A layout `.tar` opened for reading: every member name and link target checked (indexTar) before anything is read. */

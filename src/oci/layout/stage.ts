@@ -35,13 +35,12 @@ export async function stageIntoLayout(tmpDir: string, finalPath: (digest: string
       if (done) return;
       done = true;
       const target = finalPath(digest);
-      // Already stored: the same content, made young for a concurrent prune (see refreshStored).
-      if (await refreshStored(target, size)) {
-        await fs.rm(tmp, { force: true });
-        removeIfEmpty(tmpDir);
-        return;
-      }
       try {
+        // Already stored: the same content, made young for a concurrent prune (see refreshStored).
+        if (await refreshStored(target, size)) {
+          await fs.rm(tmp, { force: true });
+          return;
+        }
         // Inside the try: a blobs folder that cannot be made (a file in its place) must not leave the temp file.
         await fs.mkdir(dirname(target), { recursive: true });
         await fs.rename(tmp, target);

@@ -338,16 +338,17 @@ export class OciLayoutStore implements Target, IndexBatcher {
    * the referrers listing it named is superseded, and dropped unless it is a referrer itself.
    */
   async tag(desc: Descriptor, reference: string, options?: OpOptions): Promise<void> {
-    await this.beginWrite('tag');
+    this.refuseReadOnly('tag');
     this.checkTag(reference);
     options?.signal?.throwIfAborted();
     const notFound = () => new OciError('NOT_FOUND', `${desc.digest}: not found in ${this.location}`);
     if ((await this.source.size(blobPath(desc.digest))) === undefined) throw notFound();
-    // Already so, and named once: nothing to write and no lock to take. A change another process makes
-    // after this read is as if it came after this call.
+    // Already so, and named once: nothing to write (not even a lost oci-layout) and no lock to take. A change
+    // another process makes after this read is as if it came after this call.
     const view = await this.readIndex();
     const current = view.byName.get(reference);
     if (current && !view.namedTwice.has(reference) && sameEntry(current, withName(desc, reference))) return;
+    await this.beginWrite('tag');
     // The new entry says what is stored, not what the caller (or the entry it resolved) claims.
     const found = await this.known.probe(desc.digest);
     if (!found) throw notFound();
@@ -474,8 +475,12 @@ export class OciLayoutStore implements Target, IndexBatcher {
 
   /** Every write starts here: refused on an archive; the lost `oci-layout` written back first, once. */
   private async beginWrite(op: string): Promise<void> {
-    if (this.source.readOnly) throw new OciError('READ_ONLY', `${op}: ${this.location} is a read-only layout archive`);
+    this.refuseReadOnly(op);
     if (this.layoutFile) await (this.layoutFileWrite ??= this.layoutFile().then(() => (this.layoutFile = undefined)));
+  }
+
+  private refuseReadOnly(op: string): void {
+    if (this.source.readOnly) throw new OciError('READ_ONLY', `${op}: ${this.location} is a read-only layout archive`);
   }
 
   private checkTag(reference: string): void {

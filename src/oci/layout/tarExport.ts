@@ -8,6 +8,7 @@ import { OciError } from '../errors';
 import type { BlobMounter, OpOptions, Target } from '../target';
 import { TarExportTarget } from './tarExportTarget';
 import { encodeIndexJson, parseIndexJson } from './indexFile';
+import { regularFileStats } from './regularFile';
 import { INDEX_FILE, OciLayoutStore } from './store';
 import { sweepTarLeftovers, writeTarFile, type TarExportResult, type TarMember } from './tarWriter';
 
@@ -40,11 +41,12 @@ async function listLayout(root: string, verify: boolean): Promise<TarMember[]> {
     dir: false,
     size,
     describe: join(root, path),
-    file: { path: join(root, path), check: digest ? { digest, where: ` in ${root}` } : undefined },
+    file: { path: join(root, path), root, check: digest ? { digest, where: ` in ${root}` } : undefined },
   });
+  // Every file as every read takes it: a named pipe, a folder or a link out of the layout is refused, naming it.
   for (const name of ['oci-layout', 'index.json']) {
-    const st = await fs.stat(join(root, name)).catch(() => undefined);
-    if (!st?.isFile()) throw new OciError('INVALID_LAYOUT', `${root}: not an OCI image layout (no ${name})`);
+    const st = regularFileStats(root, join(root, name));
+    if (!st) throw new OciError('INVALID_LAYOUT', `${root}: not an OCI image layout (no ${name})`);
     members.push(file(name, st.size));
   }
   const blobs = join(root, 'blobs');
@@ -54,8 +56,9 @@ async function listLayout(root: string, verify: boolean): Promise<TarMember[]> {
       if (!alg.isDirectory() || !/^[a-z0-9]+(?:[+._-][a-z0-9]+)*$/.test(alg.name)) continue;
       members.push({ path: `blobs/${alg.name}`, dir: true, size: 0 });
       for (const blob of await fs.readdir(join(blobs, alg.name), { withFileTypes: true })) {
-        if (!blob.isFile() || !/^[a-zA-Z0-9=_-]+$/.test(blob.name)) continue;
-        const st = await fs.stat(join(blobs, alg.name, blob.name));
+        if (!/^[a-zA-Z0-9=_-]+$/.test(blob.name)) continue;
+        const st = regularFileStats(root, join(blobs, alg.name, blob.name));
+        if (!st) continue; // removed meanwhile
         const digest = `${alg.name}:${blob.name}`;
         // A name that is no digest this code knows cannot be checked; it goes in as it is.
         members.push(file(`blobs/${alg.name}/${blob.name}`, st.size, verify && isDigest(digest) ? digest : undefined));
@@ -127,7 +130,7 @@ export async function beginLayoutTarExport(dest: string): Promise<LayoutTarExpor
           const member: TarMember = { path, dir: false, size: desc.size, describe: `blob ${desc.digest}` };
           // A blob of a layout folder is read from its file directly (verified as it goes); one in a tar streams.
           const folder = source instanceof OciLayoutStore && (await fs.stat(source.location).catch(() => undefined))?.isDirectory();
-          if (folder) member.file = { path: join(source.location, path), check: { digest: desc.digest, where: ` in ${source.location}` } };
+          if (folder) member.file = { path: join(source.location, path), root: source.location, check: { digest: desc.digest, where: ` in ${source.location}` } };
           else member.open = () => source.fetch(desc, options) as Promise<Readable>;
           noted.push(member);
         }

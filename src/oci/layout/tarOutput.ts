@@ -1,10 +1,10 @@
 import { createHash, type Hash } from '../nodeCrypto';
 import type { promises as fs } from 'node:fs';
-import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { parseDigest } from '../digest';
 import { OciError } from '../errors';
 import { HashWorker } from './hashWorker';
+import { openRegular } from './regularFile';
 
 // The tar is assembled in shared buffers: files are read straight into them (no stream, no copy) and each full one
 // is written at its offset while the next fills. 1 MiB each: read, hashed and written while still in the CPU's
@@ -76,13 +76,16 @@ export class TarOutput {
   }
 
   /**
-   * `size` bytes of the file at `path`, read straight into the buffers, and checked against `check` when given.
+   * `size` bytes of the file at `path` (in the layout `root`), read straight into the buffers, and checked against `check` when given.
    * A file of another size fails now; a digest mismatch fails the export by `end` (sooner when seen sooner).
    */
-  async putFile(path: string, size: number, describe: string, check?: FileCheck): Promise<void> {
-    const fh = await open(path, 'r');
+  async putFile(root: string, path: string, size: number, describe: string, check?: FileCheck): Promise<void> {
+    // A file of the layout `root`: a named pipe, a folder or a link out of the layout in its place is refused, naming it.
+    const opened = await openRegular(root, path);
+    if (!opened) throw changed(describe, 0, size);
+    const { fh } = opened;
     try {
-      const actual = (await fh.stat()).size;
+      const actual = opened.st.size;
       if (actual !== size) throw changed(describe, actual, size);
       const alg = check ? parseDigest(check.digest).algorithm : undefined;
       const remote = alg && size >= WORKER_MIN ? this.nextId++ : undefined;

@@ -24,8 +24,8 @@ export interface TarMember {
   size: number;
   /** The content (files only): exactly `size` bytes, verified by the stream itself where it can be. */
   open?: () => Promise<Readable>;
-  /** Or a plain file holding it, read directly (faster than a stream), and checked against a digest when given. */
-  file?: { path: string; check?: FileCheck };
+  /** Or a plain file of the layout `root` holding it, read directly (faster than a stream), and checked against a digest when given. */
+  file?: { path: string; root: string; check?: FileCheck };
   /** Named in the error when the content is not `size` bytes. */
   describe?: string;
 }
@@ -48,7 +48,7 @@ export async function writeTarFile(dest: string, members: TarMember[], options: 
       for (const header of tarHeaders(name, member.dir ? '5' : '0', member.dir ? 0o755 : 0o644, member.size)) await out.put(header);
       if (member.dir) continue;
       const describe = member.describe ?? member.path;
-      if (member.file) await out.putFile(member.file.path, member.size, describe, member.file.check);
+      if (member.file) await out.putFile(member.file.root, member.file.path, member.size, describe, member.file.check);
       else if (member.open) {
         const stream = await member.open();
         let copied: number;

@@ -154,8 +154,11 @@ export class RegistryClient {
   private readonly knownTimeoutMs: number | undefined;
   /** A request gave up on this registry not answering, and none was answered since: the next gets one try. */
   private stalling = false;
-  /** Requests (`METHOD url`) whose answer stopped midway, and how often: a caller's retry (copyGraph) counts on. */
-  private readonly bodyStalls = new Map<string, number>();
+  /**
+   * Requests (`METHOD url`) whose answer stopped midway: how often (a caller's retry, copyGraph's, counts on in that
+   * budget), and how many tries of every kind they took (what the last one says).
+   */
+  private readonly bodyStalls = new Map<string, { stalls: number; tries: number }>();
   private readonly wait: (ms: number, signal?: AbortSignal) => Promise<void>;
 
   constructor(readonly registry: string, readonly options: RegistryClientOptions = {}) {
@@ -210,6 +213,9 @@ export class RegistryClient {
     let authorization = await this.authorizer.headerFor(this.registry, req.scopes, req.signal);
     let answeredChallenge = false;
     let stalls = 0;
+    // Tries of this request a caller already made, whose answer stopped midway (see watchBody).
+    const key = `${req.method} ${url}`;
+    const earlier = this.bodyStalls.get(key)?.tries ?? 0;
     for (let attempt = 0; ; attempt++) {
       req.signal?.throwIfAborted();
       const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
@@ -235,10 +241,11 @@ export class RegistryClient {
         if (req.signal?.aborted) throw err;
         if (!stall) throw withPlace(err, req.method, url);
         this.stalling = true;
-        throw stalled(err, stallMessage(`registry ${this.registry}`, req.method, url, this.stallTimeout(stall), attempt + 1, stall));
+        this.bodyStalls.delete(key);
+        throw stalled(err, stallMessage(`registry ${this.registry}`, req.method, url, this.stallTimeout(stall), earlier + attempt + 1, stall));
       }
       this.stalling = false;
-      this.watchBody(res, req.method, url);
+      this.watchBody(res, req.method, url, earlier + attempt);
       if (res.status === 401 && !answeredChallenge) {
         answeredChallenge = true;
         const next = await this.authorizer.respond(this.registry, res.header('www-authenticate'), req.scopes, req.signal, headers.authorization);
@@ -284,17 +291,19 @@ export class RegistryClient {
    * the caller's retry (copyGraph's) is counted here, per request, against the same budget, and the last one allowed
    * says so plainly and is not retryable, so a copy asks a stalling registry twice, not three times.
    */
-  private watchBody(res: RegistryResponse, method: string, url: string): void {
+  private watchBody(res: RegistryResponse, method: string, url: string, before: number): void {
     const key = `${method} ${url}`;
     res.body.once('end', () => this.bodyStalls.delete(key));
     // Prepended after nameBodyErrors' listener, so it runs first: the message is the stall's.
     res.body.prependListener('error', (err: Error) => {
       if ((err as { code?: unknown }).code !== BODY_TIMEOUT) return;
-      const tries = (this.bodyStalls.get(key) ?? 0) + 1;
+      const stalls = (this.bodyStalls.get(key)?.stalls ?? 0) + 1;
+      // This try and every one before it (`before`: its headers' stalls and retries, earlier answers cut short).
+      const tries = before + 1;
       this.stalling = true;
-      const spent = tries >= Math.min(this.retry.attempts, this.retry.stallAttempts);
+      const spent = stalls >= Math.min(this.retry.attempts, this.retry.stallAttempts);
       if (spent) this.bodyStalls.delete(key);
-      else this.bodyStalls.set(key, tries);
+      else this.bodyStalls.set(key, { stalls, tries });
       stalled(err, stallMessage(`registry ${this.registry}`, method, url, this.knownTimeoutMs, tries, 'body'), spent);
     });
   }
