@@ -8,7 +8,7 @@ import { type Printer, processPrinter } from './printer';
 const VERSION = '0.1.0';
 
 /** Finds the command named by the longest run of leading words (`manifest index create`). */
-function findCommand(argv: string[]): { command?: Command; rest: string[]; words: string[] } {
+export function findCommand(argv: string[]): { command?: Command; rest: string[]; words: string[] } {
   const words: string[] = [];
   for (const a of argv) {
     if (a.startsWith('-')) break;

@@ -9,7 +9,7 @@ import { abortOnSigint } from '../sigint';
 export const blobFetch: Command = {
   path: 'blob fetch',
   summary: 'Write a blob to a file or stdout, verified against its digest',
-  usage: 'blob fetch [flags] --oci-layout DIR@digest {--output FILE|-|--descriptor}',
+  usage: 'blob fetch [flags] {--output FILE|--descriptor} {REGISTRY/REPO|--oci-layout DIR}@digest',
   examples: ['manifold blob fetch --oci-layout layout@sha256:... --output layer.tar.gz'],
   minArgs: 1,
   maxArgs: 1,

@@ -12,7 +12,7 @@ export const cp: Command = {
   path: 'cp',
   aliases: ['copy'],
   summary: 'Copy an image or artifact, with its referrers (-r), between registries and layouts',
-  usage: 'cp [flags] SRC DST',
+  usage: 'cp [flags] {REGISTRY/REPO|--from-oci-layout DIR}{:tag|@digest} {REGISTRY/REPO|--to-oci-layout DIR}[:tag[,tag]...]',
   examples: [
     'manifold cp --from-oci-layout layout:v1 localhost:5000/app:v1 -r --plain-http',
     'manifold cp localhost:5000/app:v1 --to-oci-layout backup:v1 -r --plain-http',

@@ -7,8 +7,8 @@ import { tagMoveReporter } from '../tagMoves';
 export const indexCreate: Command = {
   path: 'manifest index create',
   aliases: ['manifest index pack'],
-  summary: 'Create an index from manifests in the same layout, each with its platform, and store it',
-  usage: 'manifest index create [flags] --oci-layout DIR[:tag[,tag]...] SOURCE...',
+  summary: 'Create an index from manifests in the same repository or layout, each with its platform, and store it',
+  usage: 'manifest index create [flags] {REGISTRY/REPO|--oci-layout DIR}[:tag[,tag]...] SOURCE...',
   examples: [
     'manifold manifest index create --oci-layout layout:v1 linux-amd64 linux-arm64',
     'manifold manifest index create --oci-layout layout:v1,latest linux-amd64 sha256:99e4...',

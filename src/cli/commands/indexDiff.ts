@@ -9,7 +9,8 @@ import { openTarget, requireReference } from '../targets';
 export const indexDiff: Command = {
   path: 'manifest index diff',
   summary: 'Compare two indexes: platforms added, removed and changed, annotations, referrers',
-  usage: 'manifest index diff [flags] A B',
+  // --oci-layout: both are layouts; --from-oci-layout or --to-oci-layout: that one only.
+  usage: 'manifest index diff [flags] [--oci-layout] {REGISTRY/REPO|--from-oci-layout DIR}{:tag|@digest} {REGISTRY/REPO|--to-oci-layout DIR}{:tag|@digest}',
   examples: [
     'manifold manifest index diff --oci-layout layout:v1 layout:v2',
     'manifold manifest index diff --oci-layout layout:v2 layout@sha256:99e4...',

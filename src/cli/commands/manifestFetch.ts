@@ -8,7 +8,7 @@ export const manifestFetch: Command = {
   path: 'manifest fetch',
   aliases: ['manifest get'],
   summary: 'Print a manifest, or its descriptor',
-  usage: 'manifest fetch [flags] --oci-layout DIR{:tag|@digest}',
+  usage: 'manifest fetch [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
   examples: ['manifold manifest fetch --oci-layout layout:v1 --pretty', 'manifold manifest fetch --oci-layout layout:v1 --platform linux/arm64 --descriptor'],
   minArgs: 1,
   maxArgs: 1,

@@ -12,7 +12,7 @@ import { malformedJson } from '../../oci/validate';
 export const manifestPush: Command = {
   path: 'manifest push',
   summary: 'Store a manifest or index document from a file (- for stdin) and tag it',
-  usage: 'manifest push [flags] --oci-layout DIR[:tag[,tag]...] FILE',
+  usage: 'manifest push [flags] {REGISTRY/REPO|--oci-layout DIR}[:tag[,tag]...] FILE',
   examples: ['manifold manifest push --oci-layout layout:v1 index.json'],
   minArgs: 2,
   maxArgs: 2,

@@ -9,11 +9,20 @@ export const repoLs: Command = {
   path: 'repo ls',
   aliases: ['repository ls', 'repo list'],
   summary: 'List the repositories of a registry (under a namespace, if given)',
-  usage: 'repo ls [flags] REGISTRY[/NAMESPACE]',
-  examples: ['manifold repo ls localhost:5000 --plain-http', 'manifold repo ls ghcr.io/org'],
+  usage: 'repo ls [flags] {REGISTRY[/NAMESPACE]|--oci-layout DIR}',
+  examples: [
+    'manifold repo ls localhost:5000 --plain-http',
+    'manifold repo ls ghcr.io/org',
+    'manifold repo ls --oci-layout layout   # a layout has no repositories: its tags, as repo tags lists them',
+  ],
   minArgs: 1,
   maxArgs: 1,
-  options: { ...LAYOUT_OPTION, ...FORMAT_OPTION, all: repoTags.options.all! },
+  options: {
+    ...LAYOUT_OPTION,
+    'oci-layout': { type: 'boolean', description: 'list the tags of the OCI image layout folder DIR instead, as repo tags does' },
+    ...FORMAT_OPTION,
+    all: repoTags.options.all!,
+  },
   async run(p, printer) {
     // A layout has no repositories: `repo ls --oci-layout DIR` keeps meaning its tags, as it did.
     if (boolOpt(p, 'oci-layout')) return repoTags.run(p, printer);

@@ -6,8 +6,8 @@ import { openTarget } from '../targets';
 
 export const repoTags: Command = {
   path: 'repo tags',
-  aliases: ['repo ls', 'repository tags'],
-  summary: 'List the tags of a layout with each one\'s digest, type and platforms',
+  aliases: ['repository tags'],
+  summary: 'List the tags of a repository or a layout with each one\'s digest, type and platforms',
   usage: 'repo tags [flags] {REGISTRY/REPO|--oci-layout DIR}',
   examples: ['manifold repo tags --oci-layout layout', 'manifold repo tags --oci-layout layout --format json', 'manifold repo tags localhost:5000/hello'],
   minArgs: 1,

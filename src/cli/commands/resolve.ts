@@ -4,7 +4,7 @@ import { resolveReference } from '../targets';
 export const resolve: Command = {
   path: 'resolve',
   summary: 'Print the digest a tag names',
-  usage: 'resolve [flags] --oci-layout DIR{:tag|@digest}',
+  usage: 'resolve [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
   examples: ['manifold resolve --oci-layout layout:v1', 'manifold resolve --oci-layout layout:v1 --platform linux/arm64 --full-reference'],
   minArgs: 1,
   maxArgs: 1,

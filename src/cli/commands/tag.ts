@@ -6,7 +6,7 @@ import { tagMoveReporter } from '../tagMoves';
 export const tag: Command = {
   path: 'tag',
   summary: 'Give a manifest more tags',
-  usage: 'tag [flags] --oci-layout DIR{:tag|@digest} TAG...',
+  usage: 'tag [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest} TAG...',
   examples: ['manifold tag --oci-layout layout:v1 v1.0 latest'],
   minArgs: 2,
   options: { ...LAYOUT_OPTION },
