@@ -9,7 +9,7 @@ export const repoTags: Command = {
   aliases: ['repository tags'],
   summary: 'List the tags of a repository or a layout with each one\'s digest, type and platforms',
   usage: 'repo tags [flags] {REGISTRY/REPO|--oci-layout DIR}',
-  examples: ['manifold repo tags --oci-layout layout', 'manifold repo tags --oci-layout layout --format json', 'manifold repo tags localhost:5000/hello'],
+  examples: ['manifold repo tags --oci-layout layout', 'manifold repo tags --oci-layout layout --format json', 'manifold repo tags --plain-http localhost:5000/hello'],
   minArgs: 1,
   maxArgs: 1,
   options: {
