@@ -38,12 +38,55 @@ function flagsOf(argv: string[]): string[] {
 
 /** Whether a positional names a registry repository (`localhost:5000/app`, `ghcr.io/org/app`): not run here. */
 function hostIn(argv: string[]): boolean {
-  return argv.some((a) => !a.startsWith('-') && /^(localhost|[^/]*\.[^/]*|[^/]*:\d+)\//.test(a));
+  // host[:port]/ where the host is localhost, has a dot, or a port follows: not docs/ or demo/layout, nor FILE:TYPE (hi.txt:text/plain).
+  return argv.some((a) => /^[a-z0-9.-]+(:\d+)?\//i.test(a) && /^(localhost[:/]|[^/:]*\.[^/:]*[:/]|[^/:]*:\d+\/)/i.test(a));
 }
 
 /** An example that works on layouts only: it has a layout flag and names no registry. */
-function onLayouts(e: Example): boolean {
+function onLayouts(e: ExampleLine): boolean {
   return flagsOf(e.argv).some((f) => (LAYOUT_FLAGS as readonly string[]).includes(f)) && !hostIn(e.argv);
+}
+
+/**
+ * How an example can run here: on layouts only, or against a registry at localhost:5000 (played by one on
+ * loopback); else why not: it reads a password from stdin (login: no one types it here), names another registry
+ * (ghcr.io, registry.example.com: no network in tests), or works on no layout.
+ */
+function runnable(e: ExampleLine): 'layout' | 'registry' | string {
+  if (e.argv.includes('--password-stdin')) return 'reads a password from stdin';
+  const hosts = e.argv.filter((a) => hostIn([a]));
+  if (hosts.some((a) => !a.startsWith('localhost:5000/') && a !== 'localhost:5000')) return 'names a registry not on loopback';
+  if (e.argv.some((a) => a.startsWith('localhost:5000'))) return 'registry';
+  return onLayouts(e) ? 'layout' : 'works on no layout';
+}
+
+/**
+ * Runs an example as written in a copy of the fixture (placeholders made real, see substitute), against a fresh
+ * registry on loopback standing for localhost:5000 when it names one, and checks it exits as documented.
+ */
+async function runAsWritten(e: Example, template: Fixture, where = JSON.stringify(e.text)): Promise<void> {
+  const fixture = freshCopy(template);
+  process.chdir(fixture.dir);
+  const server = runnable(e) === 'registry' ? await startOciServer() : undefined;
+  try {
+    let argv = substitute(e, fixture);
+    if (server) {
+      // The repositories the examples name: app:v1 (the multi-arch index and its referrers), app:v2, hello:v1 (an image).
+      for (const [from, to] of [['layout:v1', 'app:v1'], ['layout:v2', 'app:v2'], ['layout:linux-amd64', 'hello:v1']]) {
+        const seeded = await runCli('cp', '-r', '--from-oci-layout', from!, `${server.host}/${to}`, '--plain-http');
+        assert.equal(seeded.code, 0, seeded.stderr);
+      }
+      argv = argv.map((a) => a.replace(/^localhost:5000/, server.host));
+    }
+    const r = await runCli(...argv);
+    const expected = expectedOutcome(e);
+    const shown = `${where} in ${fixture.dir} (ran: manifold ${argv.join(' ')})\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
+    assert.equal(r.code, expected.code, shown);
+    if (expected.stderr) assert.match(r.stderr, expected.stderr, shown);
+    else if (expected.code === 0) assert.doesNotMatch(r.stderr, /Error/, shown);
+  } finally {
+    await server?.stop();
+  }
 }
 
 describe('help texts', () => {
@@ -97,16 +140,8 @@ describe('help texts', () => {
   it('every example that works on a layout runs as written and exits as documented', async function () {
     this.timeout(120_000);
     const ran: string[] = [];
-    for (const e of EXAMPLES.filter(onLayouts)) {
-      const fixture = freshCopy(template);
-      const argv = substitute(e, fixture);
-      process.chdir(fixture.dir);
-      const r = await runCli(...argv);
-      const expected = expectedOutcome(e);
-      const shown = `${JSON.stringify(e.text)} in ${fixture.dir} (ran: manifold ${argv.join(' ')})\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
-      assert.equal(r.code, expected.code, shown);
-      if (expected.stderr) assert.match(r.stderr, expected.stderr, shown);
-      else if (expected.code === 0) assert.doesNotMatch(r.stderr, /Error/, shown);
+    for (const e of EXAMPLES.filter((x) => runnable(x) === 'layout')) {
+      await runAsWritten(e, template);
       ran.push(e.command.path);
     }
     // Every command that takes --oci-layout (or --from-/--to-oci-layout) shows it working in an example.
@@ -115,32 +150,9 @@ describe('help texts', () => {
 
   it('every example on a registry at localhost:5000 runs as written against one on loopback, seeded from the layout', async function () {
     this.timeout(120_000);
-    let ran = 0;
-    for (const e of EXAMPLES.filter((x) => x.argv.some((a) => a.startsWith('localhost:5000')))) {
-      // Not run: an example that reads its password from stdin (login: no one types it here), or names another
-      // registry as well (ghcr.io: no network in tests).
-      if (e.argv.includes('--password-stdin') || e.argv.some((a) => hostIn([a]) && !a.startsWith('localhost:5000'))) continue;
-      const server = await startOciServer();
-      try {
-        const fixture = freshCopy(template);
-        process.chdir(fixture.dir);
-        // The repositories the examples name: app:v1 (the multi-arch index and its referrers), app:v2, hello:v1 (an image).
-        for (const [from, to] of [['layout:v1', 'app:v1'], ['layout:v2', 'app:v2'], ['layout:linux-amd64', 'hello:v1']]) {
-          const seeded = await runCli('cp', '-r', '--from-oci-layout', from!, `${server.host}/${to}`, '--plain-http');
-          assert.equal(seeded.code, 0, seeded.stderr);
-        }
-        const argv = substitute(e, fixture).map((a) => a.replace(/^localhost:5000/, server.host));
-        const r = await runCli(...argv);
-        const expected = expectedOutcome(e);
-        const shown = `${JSON.stringify(e.text)} (ran: manifold ${argv.join(' ')})\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
-        assert.equal(r.code, expected.code, shown);
-        if (expected.code === 0) assert.doesNotMatch(r.stderr, /Error/, shown);
-        ran++;
-      } finally {
-        await server.stop();
-      }
-    }
-    assert.ok(ran >= 10, `ran ${ran}`);
+    const registryExamples = EXAMPLES.filter((x) => runnable(x) === 'registry');
+    for (const e of registryExamples) await runAsWritten(e, template);
+    assert.ok(registryExamples.length >= 10, `ran ${registryExamples.length}`);
   });
 
   describe('usage lines name the references each command accepts', () => {
@@ -194,6 +206,16 @@ describe('help texts', () => {
         assert.doesNotThrow(() => parseCommand(found.command!, found.rest), (err: Error) => assert.fail(`README.md:${l.line}: ${l.text}: ${err.message}`));
       }
     });
+
+    it('every manifold line on a layout or on localhost:5000 runs as written and exits as documented', async function () {
+      this.timeout(120_000);
+      // Not run (see runnable): login (password on stdin) and the lines naming registry.example.com or
+      // registry.example:5000, the registry of the "Registries" section and the CI gate, not one on loopback.
+      const run = lines.filter((l) => runnable(l) === 'layout' || runnable(l) === 'registry');
+      for (const l of run) await runAsWritten({ ...l, command: findCommand(l.argv).command! }, template, `README.md:${l.line}: ${l.text}`);
+      const skipped = lines.filter((l) => !run.includes(l)).map((l) => `${l.line} ${runnable(l)}`);
+      assert.ok(skipped.length <= 7, `not run: ${skipped.join('; ')}`);
+    });
   });
 });
 
@@ -210,9 +232,10 @@ interface Fixture {
 }
 
 /**
- * `layout` in a fresh folder holding every name the examples use: v1 (a multi-arch index with a signature, and
- * an SBOM on linux/amd64 only, so `--require signature,sbom` finds linux/arm64 lacking one), v2, v2-windows,
- * linux-amd64, linux-arm64, old, a, b, c; beside it the files they read (hi.txt, docs/, a1.sig, sbom.json, ...).
+ * `layout` in a fresh folder holding every name the examples (help and README) use: v1 (a multi-arch index with a
+ * signature, and an SBOM on linux/amd64 only, so `--require signature,sbom` finds linux/arm64 lacking one), v2,
+ * v2-windows and v1-windows, linux-amd64, linux-amd64-patched, linux-arm64, old, stable, a, b, c; a copy of it at
+ * demo/layout (the README's CI gate); beside it the files they read (hi.txt, docs/, a1.sig, sbom.json, ...).
  */
 async function makeFixture(): Promise<Fixture> {
   const dir = tempDir('manifold-examples-');
@@ -224,10 +247,12 @@ async function makeFixture(): Promise<Fixture> {
   const v1 = await makeIndex(store, [amd, arm, armV7, win], { annotations: { 'old.key': 'gone soon' } });
   await store.tag(v1, 'v1');
   await store.tag(await makeIndex(store, [amd, arm], { annotations: { 'org.example.version': '2' } }), 'v2');
-  await store.tag(await makeIndex(store, [win]), 'v2-windows');
+  const windows = await makeIndex(store, [win]);
+  for (const t of ['v2-windows', 'v1-windows']) await store.tag(windows, t);
   await store.tag(amd, 'linux-amd64');
   await store.tag(arm, 'linux-arm64');
-  for (const t of ['old', 'a', 'b', 'c']) await store.tag(amd, t);
+  await store.tag(await makeImage(store, { os: 'linux', arch: 'amd64', seed: 'patched' }), 'linux-amd64-patched');
+  for (const t of ['old', 'stable', 'a', 'b', 'c']) await store.tag(amd, t);
   await makeArtifact(store, { subject: v1, artifactType: 'application/vnd.cncf.notary.signature' });
   await makeArtifact(store, { subject: amd, artifactType: 'application/spdx+json', title: 'sbom.json' });
   for (const [name, text] of Object.entries({ 'hi.txt': 'hi\n', 'a1.sig': 'sig a\n', 'b1.sig': 'sig b\n', 'c1.sig': 'sig c\n', 'sbom.json': '{"spdxVersion":"SPDX-2.3"}\n' })) {
@@ -241,6 +266,7 @@ async function makeFixture(): Promise<Fixture> {
   // What `manifest push ... index.json` stores: an index of an image the layout holds.
   writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [amd] }));
   const manifest = JSON.parse((await store.fetchBytes(amd)).toString('utf8')) as { layers: Descriptor[] };
+  cpSync(join(dir, 'layout'), join(dir, 'demo', 'layout'), { recursive: true });
   return { dir, v1, armV7, layer: manifest.layers[0]!.digest };
 }
 
