@@ -36,6 +36,9 @@ function flagsOf(argv: string[]): string[] {
   return argv.filter((a) => a.startsWith('--')).map((a) => a.slice(2).replace(/=.*/, ''));
 }
 
+/** A layout reference with a tag, as the examples name them (`layout:v1`, cp's `other:v1`). */
+const TAGGED = /^(layout|other|out\.tar|backup):[\w.-]+$/;
+
 /** Whether a positional names a registry repository (`localhost:5000/app`, `ghcr.io/org/app`): not run here. */
 function hostIn(argv: string[]): boolean {
   // host[:port]/ where the host is localhost, has a dot, or a port follows: not docs/ or demo/layout, nor FILE:TYPE (hi.txt:text/plain).
@@ -188,6 +191,30 @@ describe('help texts', () => {
       }
       assert.deepEqual(wrong, []);
     });
+  });
+
+  it('[:tag[,tag]...] when the command takes a list of tags, and only then', async function () {
+    this.timeout(60_000);
+    const wrong: string[] = [];
+    for (const c of COMMANDS) {
+      const e = EXAMPLES.find((x) => x.command === c && runnable(x) === 'layout' && x.argv.some((a) => TAGGED.test(a)));
+      const says = c.usage.includes(',tag');
+      if (says && !c.usage.includes('[:tag[,tag]...]')) wrong.push(`${c.path}: "${c.usage}" spells a tag list otherwise than [:tag[,tag]...]`);
+      if (!e) {
+        if (says) wrong.push(`${c.path}: its usage takes a tag list, but no example on a layout names a tag`);
+        continue;
+      }
+      // Its layout example with a second tag on the last tagged reference (cp's destination): refused or not.
+      const fixture = freshCopy(template);
+      process.chdir(fixture.dir);
+      const argv = substitute(e, fixture);
+      const last = argv.map((a) => TAGGED.test(a)).lastIndexOf(true);
+      argv[last] += ',also';
+      const r = await runCli(...argv);
+      const accepts = !r.stderr.includes('only one tag is allowed here');
+      if (accepts !== says) wrong.push(`${c.path} ${accepts ? 'takes' : 'refuses'} a tag list (${argv.join(' ')}: exit ${r.code}), but its usage "${c.usage}" ${says ? 'offers' : 'does not offer'} one`);
+    }
+    assert.deepEqual(wrong, []);
   });
 
   describe('the README', () => {

@@ -11,7 +11,7 @@ import { tagMoveReporter } from '../tagMoves';
 export const push: Command = {
   path: 'push',
   summary: 'Push files (folders as tar+gzip) as an artifact to a registry or an OCI image layout',
-  usage: 'push [flags] {REGISTRY/REPO|--oci-layout DIR}[:tag[,tag...]] [FILE[:TYPE]]...',
+  usage: 'push [flags] {REGISTRY/REPO|--oci-layout DIR}[:tag[,tag]...] [FILE[:TYPE]]...',
   examples: [
     'manifold push --oci-layout layout:v1 hi.txt',
     'manifold push --plain-http localhost:5000/hello:v1 --artifact-type application/vnd.demo hi.txt:text/plain docs/',
