@@ -1,96 +1,19 @@
 // The help texts stay true: every example of `manifold <command> --help` parses with that command's own parser and,
-// when it works on a layout, runs as written against a layout made for it; every usage line names the reference
-// forms the command really accepts (a registry when it reaches one, each layout flag it has); every flag a help
-// text names exists; and the README's manifold lines parse.
+// when it works on a layout, runs as written against a layout made for it (and, at localhost:5000, against a
+// registry in memory on loopback); every usage line names the reference forms the command really accepts (a
+// registry when it reaches one, each layout flag it takes, a tag list where one is taken); every flag a help text
+// names exists; and the README's manifold lines parse and, where they can here, run.
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMMON_OPTIONS, type Command, parseCommand } from '../../src/cli/command';
+import { COMMON_OPTIONS, parseCommand } from '../../src/cli/command';
 import { COMMANDS } from '../../src/cli/commands';
 import { findCommand } from '../../src/cli/main';
-import type { Descriptor } from '../../src/oci/descriptor';
-import { OciLayoutStore } from '../../src/oci/layout';
-import { type ExampleLine, joinContinuations, markdownManifoldLines, splitManifoldLine } from '../helpers/exampleLines';
+import { markdownManifoldLines } from '../helpers/exampleLines';
+import { EXAMPLES, type Fixture, freshCopy, LAYOUT_FLAGS, makeFixture, onLayouts, runAsWritten, runnable, substitute, TAGGED } from '../helpers/exampleRuns';
 import { runCli } from '../helpers/runCli';
 import { startOciServer, type OciServer } from '../integration/support';
-import { cleanupTemps, makeArtifact, makeImage, makeIndex, tempDir } from './builders';
-
-const LAYOUT_FLAGS = ['oci-layout', 'from-oci-layout', 'to-oci-layout'] as const;
-
-interface Example extends ExampleLine {
-  command: Command;
-}
-
-/** Each command's examples, `\`-continued lines joined, `# ...` lines (explanations) left out. */
-const EXAMPLES: Example[] = COMMANDS.flatMap((command) =>
-  joinContinuations(command.examples ?? [])
-    .filter((text) => !text.startsWith('#'))
-    .map((text) => {
-      const line = splitManifoldLine(text);
-      assert.ok(line, `${command.path}: example ${JSON.stringify(text)} does not run manifold`);
-      return { ...line, command };
-    }),
-);
-
-function flagsOf(argv: string[]): string[] {
-  return argv.filter((a) => a.startsWith('--')).map((a) => a.slice(2).replace(/=.*/, ''));
-}
-
-/** A layout reference with a tag, as the examples name them (`layout:v1`, cp's `other:v1`). */
-const TAGGED = /^(layout|other|out\.tar|backup):[\w.-]+$/;
-
-/** Whether a positional names a registry repository (`localhost:5000/app`, `ghcr.io/org/app`): not run here. */
-function hostIn(argv: string[]): boolean {
-  // host[:port]/ where the host is localhost, has a dot, or a port follows: not docs/ or demo/layout, nor FILE:TYPE (hi.txt:text/plain).
-  return argv.some((a) => /^[a-z0-9.-]+(:\d+)?\//i.test(a) && /^(localhost[:/]|[^/:]*\.[^/:]*[:/]|[^/:]*:\d+\/)/i.test(a));
-}
-
-/** An example that works on layouts only: it has a layout flag and names no registry. */
-function onLayouts(e: ExampleLine): boolean {
-  return flagsOf(e.argv).some((f) => (LAYOUT_FLAGS as readonly string[]).includes(f)) && !hostIn(e.argv);
-}
-
-/**
- * How an example can run here: on layouts only, or against a registry at localhost:5000 (played by one on
- * loopback); else why not: it reads a password from stdin (login: no one types it here), names another registry
- * (ghcr.io, registry.example.com: no network in tests), or works on no layout.
- */
-function runnable(e: ExampleLine): 'layout' | 'registry' | string {
-  if (e.argv.includes('--password-stdin')) return 'reads a password from stdin';
-  const hosts = e.argv.filter((a) => hostIn([a]));
-  if (hosts.some((a) => !a.startsWith('localhost:5000/') && a !== 'localhost:5000')) return 'names a registry not on loopback';
-  if (e.argv.some((a) => a.startsWith('localhost:5000'))) return 'registry';
-  return onLayouts(e) ? 'layout' : 'works on no layout';
-}
-
-/**
- * Runs an example as written in a copy of the fixture (placeholders made real, see substitute), against a fresh
- * registry on loopback standing for localhost:5000 when it names one, and checks it exits as documented.
- */
-async function runAsWritten(e: Example, template: Fixture, where = JSON.stringify(e.text)): Promise<void> {
-  const fixture = freshCopy(template);
-  process.chdir(fixture.dir);
-  const server = runnable(e) === 'registry' ? await startOciServer() : undefined;
-  try {
-    let argv = substitute(e, fixture);
-    if (server) {
-      // The repositories the examples name: app:v1 (the multi-arch index and its referrers), app:v2, hello:v1 (an image).
-      for (const [from, to] of [['layout:v1', 'app:v1'], ['layout:v2', 'app:v2'], ['layout:linux-amd64', 'hello:v1']]) {
-        const seeded = await runCli('cp', '-r', '--from-oci-layout', from!, `${server.host}/${to}`, '--plain-http');
-        assert.equal(seeded.code, 0, seeded.stderr);
-      }
-      argv = argv.map((a) => a.replace(/^localhost:5000/, server.host));
-    }
-    const r = await runCli(...argv);
-    const expected = expectedOutcome(e);
-    const shown = `${where} in ${fixture.dir} (ran: manifold ${argv.join(' ')})\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
-    assert.equal(r.code, expected.code, shown);
-    if (expected.stderr) assert.match(r.stderr, expected.stderr, shown);
-    else if (expected.code === 0) assert.doesNotMatch(r.stderr, /Error/, shown);
-  } finally {
-    await server?.stop();
-  }
-}
+import { cleanupTemps, tempDir } from './builders';
 
 describe('help texts', () => {
   let savedCwd: string;
@@ -144,7 +67,7 @@ describe('help texts', () => {
     this.timeout(120_000);
     const ran: string[] = [];
     for (const e of EXAMPLES.filter((x) => runnable(x) === 'layout')) {
-      await runAsWritten(e, template);
+      await runAsWritten(e, template, startOciServer);
       ran.push(e.command.path);
     }
     // Every command that takes --oci-layout (or --from-/--to-oci-layout) shows it working in an example.
@@ -154,7 +77,7 @@ describe('help texts', () => {
   it('every example on a registry at localhost:5000 runs as written against one on loopback, seeded from the layout', async function () {
     this.timeout(120_000);
     const registryExamples = EXAMPLES.filter((x) => runnable(x) === 'registry');
-    for (const e of registryExamples) await runAsWritten(e, template);
+    for (const e of registryExamples) await runAsWritten(e, template, startOciServer);
     assert.ok(registryExamples.length >= 10, `ran ${registryExamples.length}`);
   });
 
@@ -239,91 +162,10 @@ describe('help texts', () => {
       // Not run (see runnable): login (password on stdin) and the lines naming registry.example.com or
       // registry.example:5000, the registry of the "Registries" section and the CI gate, not one on loopback.
       const run = lines.filter((l) => runnable(l) === 'layout' || runnable(l) === 'registry');
-      for (const l of run) await runAsWritten({ ...l, command: findCommand(l.argv).command! }, template, `README.md:${l.line}: ${l.text}`);
+      for (const l of run) await runAsWritten({ ...l, command: findCommand(l.argv).command! }, template, startOciServer, `README.md:${l.line}: ${l.text}`);
       const skipped = lines.filter((l) => !run.includes(l)).map((l) => `${l.line} ${runnable(l)}`);
       assert.ok(skipped.length <= 7, `not run: ${skipped.join('; ')}`);
     });
   });
 });
 
-// ---- the layout the examples work on -----------------------------------------------------------------
-
-interface Fixture {
-  dir: string;
-  /** The v1 index (linux/amd64, linux/arm64, linux/arm/v7, windows/amd64). */
-  v1: Descriptor;
-  /** linux/arm/v7's image, in v1 and tagged nowhere: what `--remove sha256:...` removes. */
-  armV7: Descriptor;
-  /** A layer of linux/amd64's image: what `blob fetch|delete DIR@sha256:...` name. */
-  layer: string;
-}
-
-/**
- * `layout` in a fresh folder holding every name the examples (help and README) use: v1 (a multi-arch index with a
- * signature, and an SBOM on linux/amd64 only, so `--require signature,sbom` finds linux/arm64 lacking one), v2,
- * v2-windows and v1-windows, linux-amd64, linux-amd64-patched, linux-arm64, old, stable, a, b, c; a copy of it at
- * demo/layout (the README's CI gate); beside it the files they read (hi.txt, docs/, a1.sig, sbom.json, ...).
- */
-async function makeFixture(): Promise<Fixture> {
-  const dir = tempDir('manifold-examples-');
-  const store = await OciLayoutStore.open(join(dir, 'layout'), { create: true });
-  const amd = await makeImage(store, { os: 'linux', arch: 'amd64' });
-  const arm = await makeImage(store, { os: 'linux', arch: 'arm64' });
-  const armV7 = await makeImage(store, { os: 'linux', arch: 'arm', variant: 'v7' });
-  const win = await makeImage(store, { os: 'windows', arch: 'amd64' });
-  const v1 = await makeIndex(store, [amd, arm, armV7, win], { annotations: { 'old.key': 'gone soon' } });
-  await store.tag(v1, 'v1');
-  await store.tag(await makeIndex(store, [amd, arm], { annotations: { 'org.example.version': '2' } }), 'v2');
-  const windows = await makeIndex(store, [win]);
-  for (const t of ['v2-windows', 'v1-windows']) await store.tag(windows, t);
-  await store.tag(amd, 'linux-amd64');
-  await store.tag(arm, 'linux-arm64');
-  await store.tag(await makeImage(store, { os: 'linux', arch: 'amd64', seed: 'patched' }), 'linux-amd64-patched');
-  for (const t of ['old', 'stable', 'a', 'b', 'c']) await store.tag(amd, t);
-  await makeArtifact(store, { subject: v1, artifactType: 'application/vnd.cncf.notary.signature' });
-  await makeArtifact(store, { subject: amd, artifactType: 'application/spdx+json', title: 'sbom.json' });
-  for (const [name, text] of Object.entries({ 'hi.txt': 'hi\n', 'a1.sig': 'sig a\n', 'b1.sig': 'sig b\n', 'c1.sig': 'sig c\n', 'sbom.json': '{"spdxVersion":"SPDX-2.3"}\n' })) {
-    writeFileSync(join(dir, name), text);
-  }
-  mkdirSync(join(dir, 'docs'));
-  writeFileSync(join(dir, 'docs', 'readme.md'), '# docs\n');
-  writeFileSync(join(dir, 'config.json'), '{"purpose":"example"}\n');
-  writeFileSync(join(dir, 'annotations.json'), JSON.stringify({ $manifest: { 'org.example.k': 'v' }, 'hi.txt': { 'org.example.file': 'hi' } }));
-  writeFileSync(join(dir, 'kinds.json'), JSON.stringify({ kinds: [{ id: 'license', title: 'LICENSE', artifactTypes: ['application/vnd.example.license'] }] }));
-  // What `manifest push ... index.json` stores: an index of an image the layout holds.
-  writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [amd] }));
-  const manifest = JSON.parse((await store.fetchBytes(amd)).toString('utf8')) as { layers: Descriptor[] };
-  cpSync(join(dir, 'layout'), join(dir, 'demo', 'layout'), { recursive: true });
-  return { dir, v1, armV7, layer: manifest.layers[0]!.digest };
-}
-
-/** A copy of the fixture's folder: the same digests, somewhere an example may change at will. */
-function freshCopy(f: Fixture): Fixture {
-  const dir = tempDir('manifold-examples-');
-  cpSync(f.dir, dir, { recursive: true });
-  return { ...f, dir };
-}
-
-/**
- * The example's argv with its digest placeholders made real: `DIR@sha256:...` names a layer for the blob commands
- * and the v1 index for the others; a bare `sha256:...` (a manifest to add or remove) names linux/arm/v7's image.
- */
-function substitute(e: Example, f: Fixture): string[] {
-  const placeholder = /sha256:[0-9a-f]*\.\.\.$/;
-  return e.argv.map((a) => {
-    if (!placeholder.test(a)) return a;
-    if (a.includes('@')) return a.replace(placeholder, e.command.path.startsWith('blob ') ? f.layer : f.v1.digest);
-    return a.replace(placeholder, f.armV7.digest);
-  });
-}
-
-/**
- * 0, unless the example's comment documents another outcome: `exit code N`, or `asks` (a question on a terminal:
- * here, where stdin is none, the command refuses and says to confirm with --force).
- */
-function expectedOutcome(e: Example): { code: number; stderr?: RegExp } {
-  const code = /exit code (\d+)/.exec(e.comment ?? '');
-  if (code) return { code: Number(code[1]) };
-  if (/\basks\b/.test(e.comment ?? '')) return { code: 1, stderr: /confirm the deletion with --force/ };
-  return { code: 0 };
-}
