@@ -83,6 +83,7 @@ describe('help texts', () => {
 
   describe('usage lines name the references each command accepts', () => {
     let server: OciServer;
+    const layoutOnly: string[] = [];
     before(async () => {
       server = await startOciServer();
     });
@@ -111,8 +112,17 @@ describe('help texts', () => {
         }
         if (reaches && !c.usage.includes('REGISTRY')) wrong.push(`${c.path} works on registries too, but its usage "${c.usage}" does not say so`);
         if (!reaches && c.usage.includes('REGISTRY')) wrong.push(`${c.path} works on layouts only, but its usage "${c.usage}" names a registry`);
+        if (!reaches) layoutOnly.push(c.path);
       }
       assert.deepEqual(wrong, []);
+    });
+
+    it('the README\'s "Registries" section names the commands that work on layouts only, as the probe above found them', () => {
+      assert.ok(layoutOnly.length > 0, 'the probe ran first');
+      const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+      const sentence = /Every\s+command\s+but\s+(.+?)\s+works\s+there\s+too/s.exec(readme);
+      assert.ok(sentence, 'README: "Every command but ... works there too"');
+      assert.deepEqual([...sentence[1]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]).sort(), [...layoutOnly].sort());
     });
   });
 
