@@ -21,6 +21,7 @@ import { hasDockerRegistry, launchRegistry, useEmptyDockerConfig } from './suppo
     process.chdir(savedCwd);
     cleanupTemps();
   });
+  afterEach(() => process.chdir(savedCwd));
 
   it('every --help example at localhost:5000 runs as written and exits as documented', async function () {
     this.timeout(300_000);

@@ -10,7 +10,7 @@ export const blobFetch: Command = {
   path: 'blob fetch',
   summary: 'Write a blob to a file or stdout, verified against its digest',
   usage: 'blob fetch [flags] {--output FILE|--descriptor} {REGISTRY/REPO|--oci-layout DIR}@digest',
-  examples: ['manifold blob fetch --oci-layout layout@sha256:... --output layer.tar.gz'],
+  examples: ['manifold blob fetch --oci-layout layout@sha256:... --output layer.tar.gz', 'manifold blob fetch --plain-http localhost:5000/hello@sha256:... --descriptor'],
   minArgs: 1,
   maxArgs: 1,
   options: {

@@ -18,6 +18,7 @@ export const discover: Command = {
     'manifold discover --oci-layout layout:v1 --recursive            # the index and each platform image',
     'manifold discover --oci-layout layout:v1 --platform linux/amd64 --format table',
     'manifold discover --oci-layout layout:v1 --recursive --format json --artifact-type application/spdx+json',
+    'manifold discover --plain-http localhost:5000/app:v1 --recursive',
   ],
   minArgs: 1,
   maxArgs: 1,

@@ -9,7 +9,7 @@ export const manifestDelete: Command = {
   aliases: ['manifest rm'],
   summary: 'Delete a manifest and every tag that names it',
   usage: 'manifest delete [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
-  examples: ['manifold manifest delete --oci-layout layout:v1 --force', 'manifold manifest delete --oci-layout layout:v1 --include-referrers   # prints the plan, then asks'],
+  examples: ['manifold manifest delete --oci-layout layout:v1 --force', 'manifold manifest delete --plain-http localhost:5000/app:v2 --force', 'manifold manifest delete --oci-layout layout:v1 --include-referrers   # prints the plan, then asks'],
   minArgs: 1,
   maxArgs: 1,
   options: {

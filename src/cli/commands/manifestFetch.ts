@@ -9,7 +9,7 @@ export const manifestFetch: Command = {
   aliases: ['manifest get'],
   summary: 'Print a manifest, or its descriptor',
   usage: 'manifest fetch [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
-  examples: ['manifold manifest fetch --oci-layout layout:v1 --pretty', 'manifold manifest fetch --oci-layout layout:v1 --platform linux/arm64 --descriptor'],
+  examples: ['manifold manifest fetch --oci-layout layout:v1 --pretty', 'manifold manifest fetch --oci-layout layout:v1 --platform linux/arm64 --descriptor', 'manifold manifest fetch --plain-http localhost:5000/app:v1 --pretty'],
   minArgs: 1,
   maxArgs: 1,
   options: {

@@ -5,7 +5,7 @@ export const resolve: Command = {
   path: 'resolve',
   summary: 'Print the digest a tag names',
   usage: 'resolve [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
-  examples: ['manifold resolve --oci-layout layout:v1', 'manifold resolve --oci-layout layout:v1 --platform linux/arm64 --full-reference'],
+  examples: ['manifold resolve --oci-layout layout:v1', 'manifold resolve --oci-layout layout:v1 --platform linux/arm64 --full-reference', 'manifold resolve --plain-http localhost:5000/app:v1'],
   minArgs: 1,
   maxArgs: 1,
   options: {

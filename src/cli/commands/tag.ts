@@ -7,7 +7,7 @@ export const tag: Command = {
   path: 'tag',
   summary: 'Give a manifest more tags',
   usage: 'tag [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest} TAG...',
-  examples: ['manifold tag --oci-layout layout:v1 v1.0 latest'],
+  examples: ['manifold tag --oci-layout layout:v1 v1.0 latest', 'manifold tag --plain-http localhost:5000/app:v1 v1.0'],
   minArgs: 2,
   options: { ...LAYOUT_OPTION },
   async run(p, printer) {
