@@ -133,7 +133,8 @@ export class OciLayoutStore implements Target, IndexBatcher {
     // its size and, for a manifest, its facts.
     const found = await this.known.probe(digest);
     if (!found) throw new OciError('NOT_FOUND', `${digest}: not found`);
-    return { mediaType: storedMediaType(found.facts, view.byDigest.get(digest)?.mediaType), digest, size: found.size };
+    // A manifest's own mediaType wins: the map by digest (10,000 entries, say) is built only for one without.
+    return { mediaType: storedMediaType(found.facts, found.facts?.mediaType ?? view.byDigest.get(digest)?.mediaType), digest, size: found.size };
   }
 
   /**
