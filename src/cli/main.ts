@@ -3,7 +3,7 @@ import { closeDefaultAgents, preferQuickStartup } from '../oci/registry/client';
 import { RegistryError } from '../oci/registry/registryError';
 import { type Command, helpText, parseCommand, UsageError } from './command';
 import { COMMANDS } from './commands';
-import { type Printer, processPrinter } from './printer';
+import { OutputClosed, type Printer, processPrinter } from './printer';
 
 const VERSION = '0.1.0';
 
@@ -62,7 +62,7 @@ export async function main(argv: string[], printer: Printer = processPrinter): P
   } catch (err) {
     // The reader of our output went away (`| head`): stop as cat or a Go tool does, killed by SIGPIPE (128 + 13),
     // without an error about a write nobody asked to see.
-    if (isBrokenPipe(err)) return 141;
+    if (err instanceof OutputClosed) return 141;
     if (err instanceof UsageError) {
       printer.err(`Error: ${err.message}\nRun "manifold ${command.path} --help" for usage.\n`);
       return 1;
@@ -100,12 +100,6 @@ export function runCli(argv: string[]): void {
 }
 
 if (require.main === module) runCli(process.argv.slice(2));
-
-/** A write to a pipe whose reader closed it: our stdout (a registry's sockets fail as OciErrors naming the registry). */
-function isBrokenPipe(err: unknown): boolean {
-  const e = err as NodeJS.ErrnoException | undefined;
-  return e?.code === 'EPIPE' && e.syscall === 'write';
-}
 
 /** How to sign in from here: the core's refusal names the registry, this face names its own command. */
 function signInHint(err: unknown): string {

@@ -1,3 +1,6 @@
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
 /** Where commands write: injectable so tests can read what a command printed. */
 export interface Printer {
   out(text: string): void;
@@ -52,4 +55,21 @@ export function formatTable(header: string[], rows: string[][]): string {
 /** JSON for scripts: two-space indented, with a trailing newline. */
 export function formatJson(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n';
+}
+
+/** The reader of our standard output went away (`| head`): the command stops without an error message. */
+export class OutputClosed extends Error {}
+
+/**
+ * Pipes `source` to standard output. A write there that finds the pipe closed is OutputClosed; the source's own
+ * failures (it only reads) stay what they are.
+ */
+export async function pipeToStdout(source: Readable): Promise<void> {
+  try {
+    await pipeline(source, process.stdout, { end: false });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e?.code === 'EPIPE' && e.syscall === 'write') throw new OutputClosed('standard output closed', { cause: err });
+    throw err;
+  }
 }

@@ -1,4 +1,4 @@
-import { pipeline } from 'node:stream/promises';
+import { pipeToStdout } from '../printer';
 import { saveBlob } from '../../oci/artifacts/blobContent';
 import { parseDigest } from '../../oci/digest';
 import { encodeDescriptor } from '../../oci/encoding/goJson';
@@ -29,7 +29,7 @@ export const blobFetch: Command = {
     if (boolOpt(p, 'descriptor')) printer.out(encodeDescriptor(desc) + '\n');
     if (!output) return;
     if (output === '-') {
-      await pipeline(await t.target.fetch(desc), process.stdout, { end: false });
+      await pipeToStdout(await t.target.fetch(desc));
       return;
     }
     // Written beside the name and renamed there once verified: a mismatch leaves nothing under it.
