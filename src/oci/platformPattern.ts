@@ -82,19 +82,22 @@ export function hasWildcard(patterns: readonly PlatformPattern[]): boolean {
  * platforms there are (`where` names the index).
  */
 export function selectPlatformChildren(children: readonly Descriptor[], patterns: readonly PlatformPattern[], where: string): Descriptor[] {
+  requirePlatformMatches(children, patterns, where);
   const picked = new Set<number>();
-  const unmatched: string[] = [];
   for (const pattern of patterns) {
     const hits = children.flatMap((c, i) => (platformPatternMatches(pattern, c.platform) ? [i] : []));
-    if (hits.length === 0) unmatched.push(pattern.text);
     for (const i of pattern.exact ? hits.slice(0, 1) : hits) picked.add(i);
   }
-  if (unmatched.length > 0) {
-    const have = platformList(children);
-    const what = unmatched.length === 1 && patterns.length === 1 && patterns[0]!.exact ? `platform ${formatPlatform(patterns[0]!.exact)}` : `platform ${unmatched.join(', ')}`;
-    throw new OciError('NOT_FOUND', `no manifest for ${what} in the index ${where}; it has ${have.length ? have.join(', ') : 'no platforms'}`);
-  }
   return children.filter((_, i) => picked.has(i));
+}
+
+/** Every pattern matches a child of the index; else the error names those that do not and the platforms there are (`where` names the index). */
+export function requirePlatformMatches(children: readonly Descriptor[], patterns: readonly PlatformPattern[], where: string): void {
+  const unmatched = patterns.filter((p) => !children.some((c) => platformPatternMatches(p, c.platform))).map((p) => p.text);
+  if (unmatched.length === 0) return;
+  const have = platformList(children);
+  const what = unmatched.length === 1 && patterns.length === 1 && patterns[0]!.exact ? `platform ${formatPlatform(patterns[0]!.exact)}` : `platform ${unmatched.join(', ')}`;
+  throw new OciError('NOT_FOUND', `no manifest for ${what} in the index ${where}; it has ${have.length ? have.join(', ') : 'no platforms'}`);
 }
 
 /** The platforms an index lists (attestation entries left out), formatted, for messages. */

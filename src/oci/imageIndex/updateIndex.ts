@@ -6,7 +6,7 @@ import { checkManifestSize } from '../manifestLimit';
 import { OciError } from '../errors';
 import { MediaType } from '../mediaType';
 import { formatPlatform } from '../platform';
-import { platformList, platformPatternMatches, type PlatformPattern } from '../platformPattern';
+import { platformPatternMatches, requirePlatformMatches, type PlatformPattern } from '../platformPattern';
 import { inIndexBatch, type OpOptions, type Target } from '../target';
 import type { AnnotationChanges } from './annotations';
 import { attestedDigest } from '../referrers/coverage';
@@ -170,11 +170,7 @@ function applyAnnotationChanges(current: Record<string, string> | undefined, cha
  */
 function removePlatformChildren(manifests: Descriptor[], patterns: readonly PlatformPattern[], indexRef: string, emit: IndexEventHandler): Descriptor[] {
   if (patterns.length === 0) return manifests;
-  const unmatched = patterns.filter((p) => !manifests.some((m) => platformPatternMatches(p, m.platform)));
-  if (unmatched.length > 0) {
-    const have = platformList(manifests);
-    throw new OciError('NOT_FOUND', `no manifest for platform ${unmatched.map((p) => p.text).join(', ')} in the index ${indexRef}; it has ${have.length ? have.join(', ') : 'no platforms'}`);
-  }
+  requirePlatformMatches(manifests, patterns, indexRef);
   // Each removed child's digest, with its platform for the messages.
   const removed = new Map(manifests.filter((m) => patterns.some((p) => platformPatternMatches(p, m.platform))).map((m) => [m.digest, formatPlatform(m.platform!)]));
   const kept: Descriptor[] = [];
