@@ -18,6 +18,7 @@ import { blobPath, verifyBlob } from './verify';
 import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, drain, openLayoutFolder, type LayoutFileRestore, refreshStored, refreshTime, ingestBytes, makeTempDir, readLimited, sweepTemp, ingestStream, tempName, writingIn } from './atomicFiles';
 import { cloneDescriptor, compareStrings, indexView, nameOf, sameEntry, type IndexMutation, type IndexView, withName } from './indexView';
 import { LayoutIndex } from './indexWriter';
+import { keepNeeded, retag } from './tagEdits';
 
 export { blobPath };
 export { INDEX_FILE, OCI_LAYOUT_FILE, TEMP_DIR } from './atomicFiles';
@@ -356,31 +357,12 @@ export class OciLayoutStore implements Target, IndexBatcher {
     if (found.mismatch) throw new OciError('DIGEST_MISMATCH', `${found.mismatch.message}; not tagged ${JSON.stringify(reference)}`, { cause: found.mismatch });
     const entry = withName(storedAs(desc, found), reference);
     await this.updateIndex(async (index) => {
-      // One pass over what may be 10,000 entries: the entries named `reference` come out, the new entry goes
-      // where the first of them was, or replaces the untagged entry that only kept this manifest listed.
-      const removed: Descriptor[] = [];
-      const list: Descriptor[] = [];
-      let namedAt = -1;
-      let untaggedAt = -1;
-      for (const d of index.manifests) {
-        const name = nameOf(d);
-        if (name === reference) {
-          if (damageOf(d)) throw this.damagedTag(index, reference);
-          if (namedAt === -1) namedAt = list.length;
-          removed.push(d);
-          continue;
-        }
-        if (!name && d.digest === desc.digest && !damageOf(d)) {
-          if (untaggedAt !== -1) continue; // a second untagged entry of it: dropped
-          untaggedAt = list.length;
-        }
-        list.push(d);
-      }
-      if (removed.length === 1 && sameEntry(removed[0]!, entry)) return false;
-      if (untaggedAt !== -1) list[untaggedAt] = entry;
-      else if (namedAt !== -1) list.splice(namedAt, 0, entry);
-      else list.push(entry);
-      index.manifests = await this.keepNeeded(list, removed.filter((d) => d.digest !== desc.digest), !isFallbackTag(reference));
+      const edit = retag(index.manifests, entry, reference, () => {
+        throw this.damagedTag(index, reference);
+      });
+      if (!edit) return false;
+      const movedOff = edit.removed.filter((d) => d.digest !== desc.digest);
+      index.manifests = await this.keepNeeded(edit.list, movedOff, !isFallbackTag(reference));
       return true;
     }, { ...options, deferrable: true });
   }
@@ -421,23 +403,9 @@ export class OciLayoutStore implements Target, IndexBatcher {
     }, options);
   }
 
-  /**
-   * Entries that lost their tag: a manifest with no other entry stays listed untagged when `keepAll`
-   * (a tag moved away from it) or when it has a subject (an untag: the way oras keeps referrers
-   * discoverable); otherwise it is dropped from index.json (its blob stays).
-   */
-  private async keepNeeded(list: Descriptor[], removed: Descriptor[], keepAll = false): Promise<Descriptor[]> {
-    const out = [...list];
-    for (const old of removed) {
-      if (damageOf(old) || out.some((d) => d.digest === old.digest)) continue;
-      if (keepAll) {
-        out.push(withName(old, undefined));
-        continue;
-      }
-      const facts = isManifestMediaType(old.mediaType) ? await this.known.facts(old) : undefined;
-      if (facts?.subject) out.push(withName(old, undefined));
-    }
-    return out;
+  /** See tagEdits' keepNeeded: a manifest's subject is read through this store's knowledge of it. */
+  private keepNeeded(list: Descriptor[], removed: Descriptor[], keepAll = false): Promise<Descriptor[]> {
+    return keepNeeded(list, removed, keepAll, async (d) => Boolean((await this.known.facts(d))?.subject));
   }
 
   private listUntagged(desc: Descriptor, options?: OpOptions): Promise<void> {
