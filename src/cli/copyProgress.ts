@@ -26,7 +26,7 @@ export function copyProgressPrinter(printer: Printer): { onProgress: (e: CopyEve
       moved += done.get(digest) ?? 0;
     }
     const pct = total ? Math.floor((moved / total) * 100) : 100;
-    process.stderr.write(`\r\x1b[K${bar(pct)} ${pct}% ${mib(moved)}/${mib(total)} (${sizes.size - [...done.entries()].filter(([d, n]) => n >= (sizes.get(d) ?? 0)).length} in flight)`);
+    process.stderr.write(`\r\x1b[K${bar(pct)} ${pct}% ${byteSize(moved)}/${byteSize(total)} (${sizes.size - [...done.entries()].filter(([d, n]) => n >= (sizes.get(d) ?? 0)).length} in flight)`);
     statusShown = true;
   };
   const line = (text: string) => {
@@ -70,7 +70,8 @@ export function copyProgressPrinter(printer: Printer): { onProgress: (e: CopyEve
   };
 }
 
-function mib(n: number): string {
+/** `12.3 KiB`, `4.0 MiB`: sizes in progress lines and summaries. */
+export function byteSize(n: number): string {
   return n < 1 << 20 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / (1 << 20)).toFixed(1)} MiB`;
 }
 

@@ -44,7 +44,7 @@ const show = (list: Import[]): string[] => list.map((i) => `${i.file} imports '$
 const MODEL_FILES = ['digest', 'descriptor', 'mediaType', 'platform', 'reference', 'errors', 'selectPlatform'].map((f) => `src/oci/${f}`);
 const MODEL_FOLDERS = ['src/oci/validate', 'src/oci/encoding', 'src/oci/indexDocument'];
 // The operations: written once against the Target interfaces (src/oci/target.ts), for layouts and registries alike.
-const OPERATIONS = ['src/oci/imageIndex', 'src/oci/referrers', 'src/oci/copy', 'src/oci/artifacts'];
+const OPERATIONS = ['src/oci/imageIndex', 'src/oci/referrers', 'src/oci/copy', 'src/oci/artifacts', 'src/oci/check'];
 // The targets: the two implementations of Target.
 const TARGETS = ['src/oci/layout', 'src/oci/registry'];
 

@@ -3,6 +3,7 @@ import { attach } from './attach';
 import { blobDelete } from './blobDelete';
 import { blobFetch } from './blobFetch';
 import { blobPush } from './blobPush';
+import { check } from './check';
 import { coverage } from './coverage';
 import { cp } from './cp';
 import { discover } from './discover';
@@ -24,4 +25,4 @@ import { tag, untag } from './tag';
 
 // repo ls comes before repo tags: it takes over the alias `repo ls` had there, as oras names it.
 /** Every `manifold` command, in the order the overview lists them. */
-export const COMMANDS: Command[] = [repoLs, repoTags, indexCreate, indexUpdate, indexDiff, manifestFetch, manifestFetchConfig, manifestPush, manifestDelete, tag, untag, resolve, blobFetch, blobPush, blobDelete, prune, push, pull, cp, login, logout, attach, discover, coverage];
+export const COMMANDS: Command[] = [repoLs, repoTags, indexCreate, indexUpdate, indexDiff, manifestFetch, manifestFetchConfig, manifestPush, manifestDelete, tag, untag, resolve, blobFetch, blobPush, blobDelete, prune, push, pull, cp, login, logout, attach, discover, coverage, check];

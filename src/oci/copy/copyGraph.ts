@@ -4,6 +4,7 @@ import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { isRetryableError, sleep } from '../transient';
 import { isBlobMounter, type OpOptions, type ReadOnlyTarget, type Target } from '../target';
 import { successors } from './successors';
+import { semaphore } from '../semaphore';
 
 export type CopyEvent =
   | { type: 'copying'; desc: Descriptor }
@@ -166,25 +167,6 @@ export async function copyGraph(src: ReadOnlyTarget, dst: Target, root: Descript
     await Promise.allSettled([...nodes.values()]);
     throw err;
   }
-}
-
-/** Runs at most `n` tasks at once, in the order they asked. */
-function semaphore(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: Array<() => void> = [];
-  return async (task) => {
-    // A freed slot passes straight to the next waiter (active stays as it is), so a newcomer arriving between
-    // the release and the waiter's wake-up cannot take it too.
-    if (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
-    else active++;
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
-    }
-  };
 }
 
 /** Passes bytes through, telling how many have gone by. */

@@ -16,6 +16,8 @@ export interface DiagnoseOptions extends OpOptions {
   /** The layout the document is in, for the layout checks. */
   layout?: ReadOnlyTarget;
   layoutName?: string;
+  /** Where the blobs are, for messages, when not a layout: `in localhost:5000/app`. */
+  where?: string;
   /** The document is the layout's index.json. */
   layoutIndex?: boolean;
   /** Facts of blobs already read (content-addressed: keep it across runs). */
@@ -51,6 +53,7 @@ export async function diagnose(text: string, options: DiagnoseOptions = {}): Pro
       signal: options.signal,
       layoutIndex: options.layoutIndex,
       layoutName: options.layoutName,
+      where: options.where,
       cache: options.cache,
       deep: options.deep,
       concurrency: options.concurrency,

@@ -63,6 +63,8 @@ export interface LayoutCheckOptions extends OpOptions {
   concurrency?: number;
   /** The layout's name for messages. */
   layoutName?: string;
+  /** Where the blobs are, for messages, when not a layout: `in localhost:5000/app`. */
+  where?: string;
   /**
    * Read the blobs too (media type and platform checks), not just their sizes; default true. Background checks
    * of large layouts turn it off: a stat per blob is cheap, reading 10,000 manifests and configs is not.
@@ -131,7 +133,7 @@ function isImageConfig(mediaType: unknown): boolean {
 async function checkDescriptor(target: ReadOnlyTarget, value: unknown, at: PathSegment[], child: boolean, options: LayoutCheckOptions): Promise<Finding[]> {
   if (!isObject(value) || typeof value.digest !== 'string' || !isDigest(value.digest)) return [];
   const digest = value.digest;
-  const where = options.layoutName ? ` in the layout ${options.layoutName}` : ' in the layout';
+  const where = options.where ? ` ${options.where}` : options.layoutName ? ` in the layout ${options.layoutName}` : ' in the layout';
   let stored: Descriptor;
   try {
     stored = await target.resolveBlob(digest, options);

@@ -1,0 +1,109 @@
+import type { Descriptor } from '../../oci/descriptor';
+import { GraphCheck, type CheckCounts, type CheckProblem, type CheckReport } from '../../oci/check';
+import { unlistedEntriesOf } from '../../oci/graph';
+import { ANNOTATION_REF_NAME } from '../../oci/descriptor';
+import { shortDigest } from '../../oci/reference';
+import { boolOpt, type Command, formatOpt, LAYOUT_OPTION } from '../command';
+import { byteSize } from '../copyProgress';
+import { formatJson } from '../printer';
+import { openTarget, requireReference, type OpenedTarget } from '../targets';
+
+/** The version of the JSON `check --format json` writes; it changes only when a field changes meaning or goes. */
+export const CHECK_JSON_VERSION = 1;
+
+export const check: Command = {
+  path: 'check',
+  summary: 'Check an image, artifact or whole layout: every manifest, config and layer, read and verified, and their referrers',
+  usage: 'check [flags] {REGISTRY/REPO{:tag|@digest}|--oci-layout DIR[:tag|@digest]}',
+  examples: [
+    'manifold check --oci-layout layout:v1',
+    'manifold check --oci-layout layout                  # everything index.json lists',
+    'manifold check --oci-layout layout:v1 --fast        # layers: present, of the size listed; not read',
+    'manifold check --plain-http localhost:5000/app:v1 --format json',
+  ],
+  minArgs: 1,
+  maxArgs: 1,
+  options: {
+    ...LAYOUT_OPTION,
+    fast: { type: 'boolean', description: 'do not read layers: check only that each is there, of the size listed' },
+    'no-referrers': { type: 'boolean', description: 'do not check the referrers (signatures, SBOMs, ...) of each manifest' },
+    strict: { type: 'boolean', description: 'exit code 1 for warnings too, not only errors' },
+    format: { type: 'string', description: 'output format: text (default) or json', valueName: 'FORMAT' },
+  },
+  async run(p, printer) {
+    const format = formatOpt(p);
+    const raw = p.positionals[0]!;
+    const t = await openTarget(p, raw);
+    const fast = boolOpt(p, 'fast');
+    const check = new GraphCheck(t.target, {
+      fast,
+      referrers: !boolOpt(p, 'no-referrers'),
+      where: t.kind === 'oci-layout' ? `in the layout ${t.path}` : `in ${t.path}`,
+    });
+    let what: string;
+    if (t.reference) {
+      const desc = await t.target.resolve(t.reference);
+      what = t.display();
+      await check.add(desc, t.reference);
+    } else if (t.kind === 'oci-layout') {
+      what = t.path;
+      await checkEntries(t, check);
+    } else {
+      what = requireReference(t, raw); // throws: a registry repository is not checked whole
+    }
+    const report = check.report();
+    const errors = report.problems.filter((x) => x.severity === 'error').length;
+    const warnings = report.problems.length - errors;
+    if (format === 'json') printer.out(formatJson(checkJson(what, report, errors, warnings)));
+    else printer.out(checkText(what, report, errors, warnings, fast));
+    for (const [packing, n] of Object.entries(report.uncompared)) {
+      printer.err(`Note: the diff_ids of ${n} ${packing} layer${n === 1 ? '' : 's'} were not compared: this Node.js cannot unpack ${packing}\n`);
+    }
+    return errors > 0 || (warnings > 0 && boolOpt(p, 'strict')) ? 1 : 0;
+  },
+};
+
+/** A layout whole: the entries index.json cannot use are problems of index.json; each one it lists is checked. */
+async function checkEntries(t: OpenedTarget, check: GraphCheck): Promise<void> {
+  for (const d of await unlistedEntriesOf(t.target)) {
+    check.note({ severity: 'error', code: 'damaged-entry', where: 'index.json', digest: '', path: d.path, message: d.problem });
+  }
+  const entries = (await t.target.entries?.()) ?? [];
+  // Tagged entries first: a referrer reached from its subject is then named by where it hangs, not by its digest.
+  const tagged = (d: Descriptor) => d.annotations?.[ANNOTATION_REF_NAME];
+  for (const d of [...entries.filter(tagged), ...entries.filter((d) => !tagged(d))]) await check.add(d, tagged(d) ?? `@${shortDigest(d.digest)}`);
+}
+
+function counted(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function countsText(c: CheckCounts, fast: boolean): string {
+  const parts = [counted(c.indexes, 'index', 'indexes'), counted(c.manifests, 'manifest'), counted(c.configs, 'config'), counted(c.layers, 'layer')];
+  if (c.referrers > 0) parts.push(`${counted(c.referrers, 'referrer')} among them`);
+  return `${parts.join(', ')}${fast ? '' : `; ${byteSize(c.bytes)} of layers read`}`;
+}
+
+/** Problems grouped by the document they are in, then one line that sums up. */
+export function checkText(what: string, report: CheckReport, errors: number, warnings: number, fast = false): string {
+  const lines: string[] = [];
+  let last = '';
+  for (const x of report.problems) {
+    const head = x.digest ? `${x.where} (${shortDigest(x.digest)})` : x.where;
+    if (head !== last) lines.push(head);
+    last = head;
+    lines.push(`  ${x.severity === 'error' ? 'error  ' : 'warning'} ${x.path ? `${x.path}: ` : ''}${x.message}`);
+  }
+  const verdict = errors + warnings === 0 ? 'No problems' : [errors ? counted(errors, 'error') : '', warnings ? counted(warnings, 'warning') : ''].filter(Boolean).join(', ');
+  lines.push(`${verdict} in ${what}: ${countsText(report.counts, fast)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function problemJson(x: CheckProblem): unknown {
+  return { severity: x.severity, code: x.code, where: x.where, digest: x.digest || undefined, path: x.path, message: x.message, link: x.link };
+}
+
+/** The JSON documented in the README ("Check"): stable field names, `version` bumps on a change of meaning. */
+export function checkJson(what: string, report: CheckReport, errors: number, warnings: number): unknown {
+  return { version: CHECK_JSON_VERSION, reference: what, errors, warnings, checked: report.counts, problems: report.problems.map(problemJson), uncompared: report.uncompared };
+}

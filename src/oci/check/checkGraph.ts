@@ -1,0 +1,258 @@
+// Checks everything an image (or artifact) is made of, from its index down to each layer's bytes, and its
+// referrers: what a release must pass before it ships. crane validate reads the bytes too; this also names the
+// place of each problem (which platform, which JSON field) and goes on past the first.
+import type { Descriptor } from '../descriptor';
+import { isOciError } from '../errors';
+import { diagnose, type Finding } from '../indexDocument';
+import { isImageIndex, MediaType } from '../mediaType';
+import { formatPlatform } from '../platform';
+import { DOCKER_REFERENCE_DIGEST, DOCKER_REFERENCE_TYPE, isDockerReferenceEntry } from '../referrers/coverage';
+import { shortDigest } from '../reference';
+import { semaphore } from '../semaphore';
+import type { OpOptions, ReadOnlyTarget } from '../target';
+import { parseDocument, unusableDescriptor } from '../validate';
+import { checkImageConfig } from './configChecks';
+import { layerPacking, readLayer, type ReadLayer } from './layerContent';
+
+export interface CheckProblem {
+  severity: 'error' | 'warning';
+  code: string;
+  /** The document the problem is in, as reached from the root: `v1 > linux/arm64 > config`. */
+  where: string;
+  /** That document's digest. */
+  digest: string;
+  /** The JSON path in it; '' for the document as a whole. */
+  path: string;
+  message: string;
+  link?: string;
+}
+
+export interface CheckCounts {
+  indexes: number;
+  manifests: number;
+  configs: number;
+  layers: number;
+  /** Referrers found (each is counted among the manifests too). */
+  referrers: number;
+  /** Bytes of layers read and verified. */
+  bytes: number;
+}
+
+export interface CheckReport {
+  counts: CheckCounts;
+  problems: CheckProblem[];
+  /** Layers whose diff_id could not be compared, by why (`zstd`). */
+  uncompared: Record<string, number>;
+}
+
+export interface CheckOptions extends OpOptions {
+  /** Follow each manifest's referrers, and theirs (default true). */
+  referrers?: boolean;
+  /** Layers: presence and size only, not read (as crane validate --fast). */
+  fast?: boolean;
+  /** Blobs read at once (default 4). */
+  concurrency?: number;
+  /** Where the blobs are, for messages: `in the layout L`, `in localhost:5000/app`. */
+  where?: string;
+  onProgress?: (counts: Readonly<CheckCounts>) => void;
+}
+
+// A child, config or layer the parent's findings already call missing or broken is not read again.
+const BLOCKING = new Set(['blob-missing', 'blob-unreadable', 'size-mismatch', 'invalid-digest', 'missing-field', 'wrong-type']);
+
+/**
+ * One check, over one or more roots (a layout's every entry shares it): each blob is read once, however many
+ * images list it.
+ */
+export class GraphCheck {
+  private readonly counts: CheckCounts = { indexes: 0, manifests: 0, configs: 0, layers: 0, referrers: 0, bytes: 0 };
+  private readonly problems: CheckProblem[] = [];
+  private readonly uncompared: Record<string, number> = {};
+  private readonly visited = new Set<string>();
+  private readonly blobs = new Map<string, Promise<Buffer>>();
+  private readonly layers = new Map<string, Promise<ReadLayer>>();
+  private readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
+
+  constructor(
+    private readonly target: ReadOnlyTarget,
+    private readonly options: CheckOptions = {},
+  ) {
+    this.limit = semaphore(Math.max(1, options.concurrency ?? 4));
+  }
+
+  /** Checks `desc` and all below it, naming it `label` in problems. */
+  async add(desc: Descriptor, label: string): Promise<void> {
+    await this.visit(desc, label);
+  }
+
+  /** Adds a problem found by the caller (a layout's index.json), in the same order and form. */
+  note(problem: CheckProblem): void {
+    this.problems.push(problem);
+  }
+
+  report(): CheckReport {
+    const seen = new Set<string>();
+    const problems = this.problems.filter((p) => {
+      const key = `${p.digest} ${p.path} ${p.code} ${p.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    // Walks run side by side: sorted so the same damage reads the same every time, the root first.
+    problems.sort((a, b) => a.where.localeCompare(b.where, 'en', { numeric: true }) || a.path.localeCompare(b.path, 'en', { numeric: true }));
+    return { counts: { ...this.counts }, problems, uncompared: { ...this.uncompared } };
+  }
+
+  private progress(): void {
+    this.options.onProgress?.(this.counts);
+  }
+
+  private problem(severity: CheckProblem['severity'], code: string, where: string, digest: string, path: string, message: string, link?: string): void {
+    this.problems.push({ severity, code, where, digest, path, message, ...(link ? { link } : {}) });
+  }
+
+  private async visit(desc: Descriptor, label: string): Promise<void> {
+    if (this.visited.has(desc.digest)) return;
+    this.visited.add(desc.digest);
+    const { signal } = this.options;
+    let raw: Buffer;
+    try {
+      raw = await this.limit(() => this.target.fetchBytes(desc, { signal }));
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      this.problem('error', isOciError(err, 'NOT_FOUND') ? 'blob-missing' : 'blob-unreadable', label, desc.digest, '', (err as Error).message);
+      return;
+    }
+    const doc = parseDocument(raw);
+    const findings = await diagnose(raw.toString('utf8'), { signal, layout: this.target, where: this.options.where, concurrency: this.options.concurrency });
+    for (const f of findings) this.problem(f.severity, f.code, label, desc.digest, f.path, f.message, f.link);
+    if (doc.kind === 'unknown') return;
+    const json = doc.json as Record<string, unknown>;
+    const blocked = (at: string) => findings.some((f: Finding) => f.severity === 'error' && BLOCKING.has(f.code) && (f.path === at || f.path.startsWith(`${at}.`) || f.path.startsWith(`${at}[`)));
+    const work: Array<Promise<void>> = [];
+    if (doc.kind === 'index' || isImageIndex(desc.mediaType)) {
+      this.counts.indexes++;
+      const children = Array.isArray(json.manifests) ? json.manifests : [];
+      children.forEach((child, i) => {
+        const at = `manifests[${i}]`;
+        if (blocked(at) || unusableDescriptor(child, ['manifests', i])) return;
+        work.push(this.visit(child as Descriptor, `${label} > ${childLabel(child as Descriptor, i)}`));
+      });
+    } else {
+      this.counts.manifests++;
+      work.push(this.checkImageParts(json, label, desc.digest, blocked));
+    }
+    if (json.subject !== undefined && !blocked('subject') && !unusableDescriptor(json.subject, ['subject'])) work.push(this.checkSubject(json.subject as Descriptor, label, desc.digest));
+    if (this.options.referrers !== false) work.push(this.visitReferrers(desc, label));
+    this.progress();
+    await Promise.all(work);
+  }
+
+  private async checkSubject(subject: Descriptor, label: string, digest: string): Promise<void> {
+    if (await this.target.exists(subject, { signal: this.options.signal })) return;
+    this.problem('warning', 'subject-missing', label, digest, 'subject', `subject ${subject.digest} is not ${this.options.where ?? 'here'}: this artifact refers to nothing that is stored with it`);
+  }
+
+  private async visitReferrers(desc: Descriptor, label: string): Promise<void> {
+    const found: Descriptor[] = [];
+    try {
+      for await (const r of this.target.referrers(desc, { signal: this.options.signal })) found.push(r);
+    } catch (err) {
+      if (this.options.signal?.aborted) throw err;
+      this.problem('error', 'referrers-unreadable', label, desc.digest, '', `its referrers cannot be listed: ${(err as Error).message}`);
+      return;
+    }
+    await Promise.all(
+      found.map((r) => {
+        if (!this.visited.has(r.digest)) this.counts.referrers++;
+        return this.visit(r, `${label} > ${r.artifactType ?? 'referrer'} ${shortDigest(r.digest)}`);
+      }),
+    );
+  }
+
+  /** An image's (or artifact's) config and layers; an image config's diff_ids against the layers unpacked. */
+  private async checkImageParts(json: Record<string, unknown>, label: string, digest: string, blocked: (at: string) => boolean): Promise<void> {
+    const layers = (Array.isArray(json.layers) ? json.layers : []) as Descriptor[];
+    const config = json.config as Descriptor | undefined;
+    const imageConfig = config?.mediaType === MediaType.ImageConfig || config?.mediaType === MediaType.DockerConfig;
+    let diffIds: string[] | undefined;
+    if (config && !blocked('config') && !unusableDescriptor(config, ['config'])) {
+      this.counts.configs++;
+      const where = `${label} > config`;
+      try {
+        const raw = await this.blob(config);
+        if (imageConfig) {
+          const checked = checkImageConfig(raw, layers.length, `config ${config.digest}`);
+          // An image config is binding on what a runtime unpacks and runs: an image of filesystem layers. Manifests
+          // that only borrow its media type for data layers (buildx's attestations, older artifacts) get warnings.
+          const runnable = layers.some((l) => layerPacking(l?.mediaType) !== undefined);
+          for (const p of checked.problems) this.problem(runnable ? 'error' : 'warning', p.code, where, config.digest, p.path, p.message, p.link);
+          diffIds = checked.diffIds;
+        }
+      } catch (err) {
+        if (this.options.signal?.aborted) throw err;
+        this.problem('error', 'blob-unreadable', label, digest, 'config', (err as Error).message);
+      }
+      this.progress();
+    }
+    await Promise.all(
+      layers.map(async (layer, i) => {
+        const at = `layers[${i}]`;
+        if (blocked(at) || unusableDescriptor(layer, ['layers', i])) return;
+        this.counts.layers++;
+        if (this.options.fast) return;
+        const packing = imageConfig ? layerPacking(layer.mediaType) : undefined;
+        let read: ReadLayer;
+        try {
+          read = await this.layer(layer, packing);
+        } catch (err) {
+          if (this.options.signal?.aborted) throw err;
+          this.problem('error', isOciError(err, 'NOT_FOUND') ? 'blob-missing' : 'blob-unreadable', label, digest, at, (err as Error).message);
+          return;
+        }
+        this.progress();
+        if (read.unpackError) {
+          this.problem('error', 'layer-unpack', label, digest, at, `layer ${layer.digest} does not unpack as ${packing}: ${read.unpackError.message}`);
+        } else if (packing && !read.diffId) {
+          this.uncompared[packing] = (this.uncompared[packing] ?? 0) + 1;
+        } else if (read.diffId && diffIds && diffIds[i] !== read.diffId) {
+          this.problem('error', 'diff-id-mismatch', `${label} > config`, config!.digest, `rootfs.diff_ids[${i}]`, `${diffIds[i]} is not layer ${i} unpacked: its content's digest is ${read.diffId}`);
+        }
+      }),
+    );
+  }
+
+  /** A config's bytes, verified; read once however many manifests share it. */
+  private blob(desc: Descriptor): Promise<Buffer> {
+    let p = this.blobs.get(desc.digest);
+    if (!p) {
+      p = this.limit(() => this.target.fetchBytes(desc, { signal: this.options.signal }));
+      this.blobs.set(desc.digest, p);
+    }
+    return p;
+  }
+
+  private layer(desc: Descriptor, packing: ReturnType<typeof layerPacking>): Promise<ReadLayer> {
+    const key = `${desc.digest} ${packing ?? ''}`;
+    let p = this.layers.get(key);
+    if (!p) {
+      p = this.limit(() => readLayer(this.target, desc, packing, { signal: this.options.signal, onBytes: (n) => (this.counts.bytes += n) }));
+      this.layers.set(key, p);
+    }
+    return p;
+  }
+}
+
+/** `linux/arm64`, `attestation-manifest of 1234567890ab`, `index [2]`: how an index's child is named in problems. */
+function childLabel(child: Descriptor, i: number): string {
+  if (isDockerReferenceEntry(child)) return `${child.annotations![DOCKER_REFERENCE_TYPE]} of ${shortDigest(child.annotations![DOCKER_REFERENCE_DIGEST]!)}`;
+  if (child.platform && typeof child.platform.os === 'string') return formatPlatform(child.platform);
+  return isImageIndex(child.mediaType) ? `index [${i}]` : `manifests[${i}]`;
+}
+
+/** Checks `desc` (named `label`) and everything below it. */
+export async function checkGraph(target: ReadOnlyTarget, desc: Descriptor, label: string, options: CheckOptions = {}): Promise<CheckReport> {
+  const check = new GraphCheck(target, options);
+  await check.add(desc, label);
+  return check.report();
+}

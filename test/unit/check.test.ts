@@ -1,0 +1,175 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { checkGraph, type CheckReport } from '../../src/oci/check';
+import type { Descriptor, ImageManifest } from '../../src/oci/descriptor';
+import { digestOf } from '../../src/oci/digest';
+import type { OciLayoutStore } from '../../src/oci/layout';
+import { MediaType } from '../../src/oci/mediaType';
+import { cleanupTemps, makeArtifact, makeImage, makeIndex, makeMultiArchLayout, newLayout, pushBlob, pushManifest } from './builders';
+import { runCli } from '../helpers/runCli';
+
+const blobFile = (store: OciLayoutStore, digest: string) => join(store.location, 'blobs', 'sha256', digest.slice(7));
+const codes = (r: CheckReport) => r.problems.map((p) => `${p.severity} ${p.code} ${p.where} ${p.path}`);
+
+async function manifestOf(store: OciLayoutStore, desc: Descriptor): Promise<ImageManifest> {
+  return JSON.parse((await store.fetchBytes(desc)).toString('utf8')) as ImageManifest;
+}
+
+/** An image of one gzip layer whose config lists `diffId` (the right one unless told). */
+async function gzipImage(store: OciLayoutStore, content: Buffer, options: { diffId?: string; packed?: Buffer } = {}): Promise<{ desc: Descriptor; layer: Descriptor }> {
+  const layer = await pushBlob(store, options.packed ?? gzipSync(content), MediaType.ImageLayerGzip);
+  const config = await pushBlob(store, JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [options.diffId ?? digestOf(content)] } }), MediaType.ImageConfig);
+  const desc = await pushManifest(store, { schemaVersion: 2, mediaType: MediaType.ImageManifest, config, layers: [layer] });
+  return { desc, layer };
+}
+
+describe('check: every manifest, config and layer of an image, and its referrers', () => {
+  after(cleanupTemps);
+
+  it('finds nothing wrong in a sound multi-arch image with a signature, and counts what it read', async () => {
+    const { store, index, children } = await makeMultiArchLayout();
+    await makeArtifact(store, { subject: children[1]!, artifactType: 'application/vnd.example.sig' });
+    const r = await checkGraph(store, index, 'multi');
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual(r.counts, { indexes: 1, manifests: 4, configs: 4, layers: 4, referrers: 1, bytes: r.counts.bytes });
+    const layerBytes = (await Promise.all(children.map(async (c) => (await manifestOf(store, c)).layers[0]!.size))).reduce((a, b) => a + b);
+    assert.equal(r.counts.bytes, layerBytes + 'application/vnd.example.sig content\n'.length);
+  });
+
+  it('names the platform and the layer whose bytes do not match their digest, and no other', async () => {
+    const { store, index, children } = await makeMultiArchLayout();
+    const layer = (await manifestOf(store, children[1]!)).layers[0]!;
+    const file = blobFile(store, layer.digest);
+    const bytes = readFileSync(file);
+    bytes[0] ^= 1;
+    writeFileSync(file, bytes);
+    const r = await checkGraph(store, index, 'multi');
+    assert.deepEqual(codes(r), ['error blob-unreadable multi > linux/arm64 layers[0]']);
+    assert.equal(r.problems[0]!.digest, children[1]!.digest);
+    assert.match(r.problems[0]!.message, new RegExp(layer.digest.slice(7, 19)));
+    // --fast reads no layer: the same damage is not seen, and nothing is read.
+    const fast = await checkGraph(store, index, 'multi', { fast: true });
+    assert.deepEqual(fast.problems, []);
+    assert.equal(fast.counts.bytes, 0);
+  });
+
+  it('reports a missing layer once, fast or not', async () => {
+    const { store, index, children } = await makeMultiArchLayout();
+    rmSync(blobFile(store, (await manifestOf(store, children[2]!)).layers[0]!.digest));
+    for (const fast of [false, true]) {
+      const r = await checkGraph(store, index, 'multi', { fast, where: 'in the layout L' });
+      assert.deepEqual(codes(r), ['error blob-missing multi > linux/arm/v7 layers[0].digest']);
+      assert.match(r.problems[0]!.message, /is not in the layout L$/);
+    }
+  });
+
+  it('unpacks gzip layers and compares them with the config\'s diff_ids', async () => {
+    const store = await newLayout();
+    const content = Buffer.from('a tar, say\n'.repeat(1000));
+    const good = await gzipImage(store, content);
+    assert.deepEqual((await checkGraph(store, good.desc, 'good')).problems, []);
+    // A config listing the packed digest, a mistake hand-made images make.
+    const packed = gzipSync(content, { level: 1 });
+    const wrong = await gzipImage(store, content, { packed, diffId: digestOf(packed) });
+    const r = await checkGraph(store, wrong.desc, 'wrong');
+    assert.deepEqual(codes(r), ['error diff-id-mismatch wrong > config rootfs.diff_ids[0]']);
+    assert.match(r.problems[0]!.message, new RegExp(`its content's digest is ${digestOf(content)}`));
+  });
+
+  it('says a layer listed as gzip is not gzip, once its digest checks out', async () => {
+    const store = await newLayout();
+    const plain = Buffer.from('not gzip at all\n');
+    const { desc } = await gzipImage(store, plain, { packed: plain });
+    const r = await checkGraph(store, desc, 'plain');
+    assert.deepEqual(codes(r), ['error layer-unpack plain layers[0]']);
+    assert.match(r.problems[0]!.message, /does not unpack as gzip: incorrect header check/);
+  });
+
+  it('checks an image config: the platform fields and one diff_id per layer', async () => {
+    const store = await newLayout();
+    const layers = [await pushBlob(store, 'one\n'), await pushBlob(store, 'two\n')];
+    const config = await pushBlob(store, JSON.stringify({ architecture: 'amd64', rootfs: { type: 'layers', diff_ids: [layers[0]!.digest] } }), MediaType.ImageConfig);
+    const desc = await pushManifest(store, { schemaVersion: 2, mediaType: MediaType.ImageManifest, config, layers });
+    const r = await checkGraph(store, desc, 'img');
+    assert.deepEqual(codes(r), ['error missing-field img > config os', 'error diff-ids-count img > config rootfs.diff_ids']);
+    assert.match(r.problems[1]!.message, /^1 diff_id for 2 layers/);
+  });
+
+  it('gives warnings, not errors, for a config of data layers only (buildx attestations borrow the image config type)', async () => {
+    const store = await newLayout();
+    const layer = await pushBlob(store, '{"predicate":{}}', 'application/vnd.in-toto+json');
+    const config = await pushBlob(store, '{}', MediaType.ImageConfig);
+    const desc = await pushManifest(store, { schemaVersion: 2, mediaType: MediaType.ImageManifest, config, layers: [layer] });
+    const r = await checkGraph(store, desc, 'att');
+    assert.deepEqual(codes(r), ['warning missing-field att > config architecture', 'warning missing-field att > config os', 'warning missing-field att > config rootfs']);
+  });
+
+  it('flags a platform an index lists that the image\'s config contradicts', async () => {
+    const store = await newLayout();
+    const amd = await makeImage(store, { arch: 'amd64' });
+    const index = await makeIndex(store, [{ ...amd, platform: { os: 'linux', architecture: 'arm64' } }]);
+    const r = await checkGraph(store, index, 'idx');
+    assert.deepEqual(codes(r), ['error platform-mismatch idx manifests[0].platform']);
+  });
+
+  it('follows referrers, and theirs, naming each by its artifact type', async () => {
+    const store = await newLayout();
+    const image = await makeImage(store);
+    const sbom = await makeArtifact(store, { subject: image, artifactType: 'application/spdx+json', content: 'sbom\n' });
+    const sig = await makeArtifact(store, { subject: sbom, artifactType: 'application/vnd.example.sig', content: 'sig of sbom\n' });
+    rmSync(blobFile(store, (await manifestOf(store, sig)).layers[0]!.digest));
+    const r = await checkGraph(store, image, 'v1');
+    assert.equal(r.counts.referrers, 2);
+    assert.deepEqual(codes(r), [`error blob-missing v1 > application/spdx+json ${sbom.digest.slice(7, 19)} > application/vnd.example.sig ${sig.digest.slice(7, 19)} layers[0].digest`]);
+    const without = await checkGraph(store, image, 'v1', { referrers: false });
+    assert.deepEqual(without.problems, []);
+    assert.equal(without.counts.manifests, 1);
+  });
+});
+
+describe('manifold check', () => {
+  after(cleanupTemps);
+
+  it('exits 0 and sums up a sound image; exits 1 naming each problem under its image', async () => {
+    const { store, children } = await makeMultiArchLayout();
+    let r = await runCli('check', '--oci-layout', `${store.location}:multi`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^No problems in .*:multi: 1 index, 3 manifests, 3 configs, 3 layers; 0\.\d KiB of layers read\n$/);
+    const layer = (await manifestOf(store, children[0]!)).layers[0]!;
+    const bytes = readFileSync(blobFile(store, layer.digest));
+    bytes[0] ^= 1;
+    writeFileSync(blobFile(store, layer.digest), bytes);
+    r = await runCli('check', '--oci-layout', `${store.location}:multi`);
+    assert.equal(r.code, 1);
+    const lines = r.stdout.trimEnd().split('\n');
+    assert.equal(lines[0], `multi > linux/amd64 (${children[0]!.digest.slice(7, 19)})`);
+    assert.match(lines[1]!, /^ {2}error {3}layers\[0\]: /);
+    assert.match(lines[2]!, /^1 error in .*:multi: /);
+    const json = JSON.parse((await runCli('check', '--oci-layout', `${store.location}:multi`, '--format', 'json')).stdout) as { errors: number; problems: Array<{ where: string; path: string; code: string }> };
+    assert.equal(json.errors, 1);
+    assert.deepEqual(json.problems.map((p) => [p.where, p.path, p.code]), [['multi > linux/amd64', 'layers[0]', 'blob-unreadable']]);
+  });
+
+  it('checks a whole layout: every entry of index.json, and the entries it cannot use', async () => {
+    const { store } = await makeMultiArchLayout();
+    const loose = await makeImage(store, { arch: 's390x' });
+    await store.tag(loose, 'loose');
+    const indexFile = join(store.location, 'index.json');
+    const index = JSON.parse(readFileSync(indexFile, 'utf8')) as { manifests: unknown[] };
+    index.manifests.push({ mediaType: MediaType.ImageManifest, digest: 'sha256:nothex', size: 1, annotations: { 'org.opencontainers.image.ref.name': 'broken' } });
+    writeFileSync(indexFile, JSON.stringify(index));
+    const r = await runCli('check', '--oci-layout', store.location, '--format', 'json');
+    assert.equal(r.code, 1);
+    const json = JSON.parse(r.stdout) as { checked: { manifests: number; indexes: number }; problems: Array<{ where: string; path: string; code: string }> };
+    assert.deepEqual(json.problems.map((p) => [p.where, p.path, p.code]), [['index.json', `manifests[${index.manifests.length - 1}].digest`, 'damaged-entry']]);
+    assert.deepEqual([json.checked.indexes, json.checked.manifests], [1, 4]);
+  });
+
+  it('needs a tag or digest for a registry repository', async () => {
+    const r = await runCli('check', '--plain-http', '127.0.0.1:1/app');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /no tag or digest given/);
+  });
+});
