@@ -129,6 +129,19 @@ function isImageConfig(mediaType: unknown): boolean {
   return mediaType === MediaType.ImageConfig || mediaType === MediaType.DockerConfig;
 }
 
+/**
+ * What is stored under `digest`. A registry keeps manifests apart from blobs (distribution answers a blob request
+ * for a manifest with 404), so a manifest not found as a blob is looked for as a manifest; a layout has one store.
+ */
+async function storedDescriptor(target: ReadOnlyTarget, digest: string, manifest: boolean, options: OpOptions): Promise<Descriptor> {
+  try {
+    return await target.resolveBlob(digest, options);
+  } catch (err) {
+    if (!manifest || !isOciError(err, 'NOT_FOUND')) throw err;
+    return target.resolve(digest, options);
+  }
+}
+
 /** Checks one descriptor of the document; `child` is an entry of an index (whose platform matters). */
 async function checkDescriptor(target: ReadOnlyTarget, value: unknown, at: PathSegment[], child: boolean, options: LayoutCheckOptions): Promise<Finding[]> {
   if (!isObject(value) || typeof value.digest !== 'string' || !isDigest(value.digest)) return [];
@@ -136,7 +149,7 @@ async function checkDescriptor(target: ReadOnlyTarget, value: unknown, at: PathS
   const where = options.where ? ` ${options.where}` : options.layoutName ? ` in the layout ${options.layoutName}` : ' in the layout';
   let stored: Descriptor;
   try {
-    stored = await target.resolveBlob(digest, options);
+    stored = await storedDescriptor(target, digest, child || isManifestMediaType(value.mediaType as string | undefined), options);
   } catch (err) {
     if (isOciError(err, 'NOT_FOUND')) return [finding([...at, 'digest'], 'blob-missing', 'error', `blob ${digest} is not${where}`, BLOBS_LINK)];
     throw err;
