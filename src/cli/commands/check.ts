@@ -5,7 +5,7 @@ import { ANNOTATION_REF_NAME } from '../../oci/descriptor';
 import { shortDigest } from '../../oci/reference';
 import { boolOpt, type Command, formatOpt, LAYOUT_OPTION } from '../command';
 import { byteSize } from '../copyProgress';
-import { formatJson } from '../printer';
+import { formatJson, processPrinter, type Printer } from '../printer';
 import { openTarget, requireReference, type OpenedTarget } from '../targets';
 
 /** The version of the JSON `check --format json` writes; it changes only when a field changes meaning or goes. */
@@ -35,21 +35,18 @@ export const check: Command = {
     const raw = p.positionals[0]!;
     const t = await openTarget(p, raw);
     const fast = boolOpt(p, 'fast');
+    const status = statusLine(printer, fast);
     const check = new GraphCheck(t.target, {
       fast,
+      onProgress: status.show,
       referrers: !boolOpt(p, 'no-referrers'),
       where: t.kind === 'oci-layout' ? `in the layout ${t.path}` : `in ${t.path}`,
     });
     let what: string;
-    if (t.reference) {
-      const desc = await t.target.resolve(t.reference);
-      what = t.display();
-      await check.add(desc, t.reference);
-    } else if (t.kind === 'oci-layout') {
-      what = t.path;
-      await checkEntries(t, check);
-    } else {
-      what = requireReference(t, raw); // throws: a registry repository is not checked whole
+    try {
+      what = await walk(t, raw, check);
+    } finally {
+      status.clear();
     }
     const report = check.report();
     const errors = report.problems.filter((x) => x.severity === 'error').length;
@@ -63,6 +60,17 @@ export const check: Command = {
   },
 };
 
+/** Checks what the reference names, or a layout whole; returns how the summary names it. */
+async function walk(t: OpenedTarget, raw: string, check: GraphCheck): Promise<string> {
+  if (t.reference) {
+    await check.add(await t.target.resolve(t.reference), t.reference);
+    return t.display();
+  }
+  if (t.kind !== 'oci-layout') return requireReference(t, raw); // throws: a registry repository is not checked whole
+  await checkEntries(t, check);
+  return t.path;
+}
+
 /** A layout whole: the entries index.json cannot use are problems of index.json; each one it lists is checked. */
 async function checkEntries(t: OpenedTarget, check: GraphCheck): Promise<void> {
   for (const d of await unlistedEntriesOf(t.target)) {
@@ -72,6 +80,24 @@ async function checkEntries(t: OpenedTarget, check: GraphCheck): Promise<void> {
   // Tagged entries first: a referrer reached from its subject is then named by where it hangs, not by its digest.
   const tagged = (d: Descriptor) => d.annotations?.[ANNOTATION_REF_NAME];
   for (const d of [...entries.filter(tagged), ...entries.filter((d) => !tagged(d))]) await check.add(d, tagged(d) ?? `@${shortDigest(d.digest)}`);
+}
+
+/** On a terminal, what has been read so far, redrawn at most ten times a second on stderr. */
+function statusLine(printer: Printer, fast: boolean): { show?: (c: CheckCounts) => void; clear(): void } {
+  if (printer !== processPrinter || !process.stderr.isTTY) return { clear() {} };
+  let last = 0;
+  let shown = false;
+  return {
+    show(c) {
+      if (Date.now() - last < 100) return;
+      last = Date.now();
+      process.stderr.write(`\r\x1b[KChecking: ${countsText(c, fast)}`);
+      shown = true;
+    },
+    clear() {
+      if (shown) process.stderr.write('\r\x1b[K');
+    },
+  };
 }
 
 function counted(n: number, one: string, many = `${one}s`): string {

@@ -54,6 +54,7 @@ export interface CheckOptions extends OpOptions {
   concurrency?: number;
   /** Where the blobs are, for messages: `in the layout L`, `in localhost:5000/app`. */
   where?: string;
+  /** Called as blobs are read (often: for each chunk of a layer); a display throttles it. */
   onProgress?: (counts: Readonly<CheckCounts>) => void;
 }
 
@@ -236,7 +237,11 @@ export class GraphCheck {
     const key = `${desc.digest} ${packing ?? ''}`;
     let p = this.layers.get(key);
     if (!p) {
-      p = this.limit(() => readLayer(this.target, desc, packing, { signal: this.options.signal, onBytes: (n) => (this.counts.bytes += n) }));
+      p = this.limit(() => readLayer(this.target, desc, packing, { signal: this.options.signal, onBytes: (n) => {
+            this.counts.bytes += n;
+            this.progress();
+          },
+        }));
       this.layers.set(key, p);
     }
     return p;
