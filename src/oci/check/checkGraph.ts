@@ -58,6 +58,9 @@ export interface CheckOptions extends OpOptions {
   onProgress?: (counts: Readonly<CheckCounts>) => void;
 }
 
+// layers[2] before layers[10]; one collator, as localeCompare with options builds one per call.
+const NATURAL = new Intl.Collator('en', { numeric: true });
+
 // A child, config or layer the parent's findings already call missing or broken is not read again.
 const BLOCKING = new Set(['blob-missing', 'blob-unreadable', 'size-mismatch', 'invalid-digest', 'missing-field', 'wrong-type']);
 
@@ -100,7 +103,7 @@ export class GraphCheck {
       return true;
     });
     // Walks run side by side: sorted so the same damage reads the same every time, the root first.
-    problems.sort((a, b) => a.where.localeCompare(b.where, 'en', { numeric: true }) || a.path.localeCompare(b.path, 'en', { numeric: true }));
+    problems.sort((a, b) => NATURAL.compare(a.where, b.where) || NATURAL.compare(a.path, b.path));
     return { counts: { ...this.counts }, problems, uncompared: { ...this.uncompared } };
   }
 
