@@ -106,6 +106,23 @@ describe('check: every manifest, config and layer of an image, and its referrers
     assert.deepEqual(codes(r), ['warning missing-field att > config architecture', 'warning missing-field att > config os', 'warning missing-field att > config rootfs']);
   });
 
+  it('leaves a foreign layer that is not stored alone: it is fetched from its urls', async () => {
+    const store = await newLayout();
+    const base = { mediaType: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip', digest: digestOf('windows base layer'), size: 18, urls: ['https://mcr.example/base.tar.gz'] };
+    const own = await pushBlob(store, gzipSync('app\n'), MediaType.DockerLayerGzip);
+    const config = await pushBlob(store, JSON.stringify({ architecture: 'amd64', os: 'windows', rootfs: { type: 'layers', diff_ids: [digestOf('unknown base'), digestOf('app\n')] } }), MediaType.DockerConfig);
+    const desc = await pushManifest(store, { schemaVersion: 2, mediaType: MediaType.DockerManifest, config, layers: [base, own] });
+    const r = await checkGraph(store, desc, 'win');
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual(r.uncompared, { foreign: 1 });
+    const cli = await runCli('check', '--oci-layout', `${store.location}@${desc.digest}`);
+    assert.equal(cli.code, 0, cli.stdout);
+    assert.equal(cli.stderr, 'Note: 1 foreign layer not read: not stored here, fetched from its urls\n');
+    // Without urls the same absence is an error.
+    const bare = await pushManifest(store, { schemaVersion: 2, mediaType: MediaType.DockerManifest, config, layers: [{ ...base, urls: undefined }, own] });
+    assert.deepEqual(codes(await checkGraph(store, bare, 'bare')), ['error blob-missing bare layers[0].digest']);
+  });
+
   it('flags a platform an index lists that the image\'s config contradicts', async () => {
     const store = await newLayout();
     const amd = await makeImage(store, { arch: 'amd64' });

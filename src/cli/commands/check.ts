@@ -53,8 +53,9 @@ export const check: Command = {
     const warnings = report.problems.length - errors;
     if (format === 'json') printer.out(formatJson(checkJson(what, report, errors, warnings)));
     else printer.out(checkText(what, report, errors, warnings, fast));
-    for (const [packing, n] of Object.entries(report.uncompared)) {
-      printer.err(`Note: the diff_ids of ${n} ${packing} layer${n === 1 ? '' : 's'} were not compared: this Node.js cannot unpack ${packing}\n`);
+    for (const [why, n] of Object.entries(report.uncompared)) {
+      const layers = `${n} ${why} layer${n === 1 ? '' : 's'}`;
+      printer.err(why === 'foreign' ? `Note: ${layers} not read: not stored here, fetched from ${n === 1 ? 'its' : 'their'} urls\n` : `Note: the diff_ids of ${layers} were not compared: this Node.js cannot unpack ${why}\n`);
     }
     return errors > 0 || (warnings > 0 && boolOpt(p, 'strict')) ? 1 : 0;
   },

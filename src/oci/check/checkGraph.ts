@@ -3,7 +3,7 @@
 // place of each problem (which platform, which JSON field) and goes on past the first.
 import type { Descriptor } from '../descriptor';
 import { isOciError } from '../errors';
-import { diagnose, type Finding } from '../indexDocument';
+import { diagnose, hasUrls, type Finding } from '../indexDocument';
 import { isImageIndex, MediaType } from '../mediaType';
 import { formatPlatform } from '../platform';
 import { DOCKER_REFERENCE_DIGEST, DOCKER_REFERENCE_TYPE, isDockerReferenceEntry } from '../referrers/coverage';
@@ -41,7 +41,7 @@ export interface CheckCounts {
 export interface CheckReport {
   counts: CheckCounts;
   problems: CheckProblem[];
-  /** Layers whose diff_id could not be compared, by why (`zstd`). */
+  /** Layers not read or whose diff_id could not be compared, by why: `zstd` (no zstd here), `foreign` (not stored: fetched from their urls). */
   uncompared: Record<string, number>;
 }
 
@@ -205,6 +205,10 @@ export class GraphCheck {
         if (blocked(at) || unusableDescriptor(layer, ['layers', i])) return;
         this.counts.layers++;
         if (this.options.fast) return;
+        if (hasUrls(layer) && !(await this.target.exists(layer, { signal: this.options.signal }))) {
+          this.uncompared.foreign = (this.uncompared.foreign ?? 0) + 1; // not stored: fetched from its urls
+          return;
+        }
         const packing = imageConfig ? layerPacking(layer.mediaType) : undefined;
         let read: ReadLayer;
         try {
