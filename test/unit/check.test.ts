@@ -108,9 +108,9 @@ describe('check: every manifest, config and layer of an image, and its referrers
 
   it('leaves a foreign layer that is not stored alone: it is fetched from its urls', async () => {
     const store = await newLayout();
-    const base = { mediaType: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip', digest: digestOf('windows base layer'), size: 18, urls: ['https://mcr.example/base.tar.gz'] };
+    const base = { mediaType: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip', digest: digestOf(Buffer.from('windows base layer')), size: 18, urls: ['https://mcr.example/base.tar.gz'] };
     const own = await pushBlob(store, gzipSync('app\n'), MediaType.DockerLayerGzip);
-    const config = await pushBlob(store, JSON.stringify({ architecture: 'amd64', os: 'windows', rootfs: { type: 'layers', diff_ids: [digestOf('unknown base'), digestOf('app\n')] } }), MediaType.DockerConfig);
+    const config = await pushBlob(store, JSON.stringify({ architecture: 'amd64', os: 'windows', rootfs: { type: 'layers', diff_ids: [digestOf(Buffer.from('unknown base')), digestOf(Buffer.from('app\n'))] } }), MediaType.DockerConfig);
     const desc = await pushManifest(store, { schemaVersion: 2, mediaType: MediaType.DockerManifest, config, layers: [base, own] });
     const r = await checkGraph(store, desc, 'win');
     assert.deepEqual(r.problems, []);
