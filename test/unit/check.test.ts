@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { checkGraph, type CheckReport } from '../../src/oci/check';
@@ -85,6 +86,27 @@ describe('check: every manifest, config and layer of an image, and its referrers
     const r = await checkGraph(store, desc, 'plain');
     assert.deepEqual(codes(r), ['error layer-unpack plain layers[0]']);
     assert.match(r.problems[0]!.message, /does not unpack as gzip: incorrect header check/);
+  });
+
+  it('streams a layer over 1 MiB, with the same findings as for a small one', async () => {
+    const store = await newLayout();
+    const content = randomBytes(1_500_000); // gzip cannot shrink it under the 1 MiB read whole
+    const good = await gzipImage(store, content);
+    assert.ok(good.layer.size > 1 << 20);
+    const r = await checkGraph(store, good.desc, 'big');
+    assert.deepEqual(r.problems, []);
+    assert.equal(r.counts.bytes, good.layer.size);
+    const wrong = await gzipImage(store, content, { packed: gzipSync(content, { level: 1 }), diffId: digestOf(Buffer.from('other')) });
+    assert.deepEqual(codes(await checkGraph(store, wrong.desc, 'wrong')), ['error diff-id-mismatch wrong > config rootfs.diff_ids[0]']);
+    const plain = await gzipImage(store, content, { packed: content });
+    assert.deepEqual(codes(await checkGraph(store, plain.desc, 'plain')), ['error layer-unpack plain layers[0]']);
+    const file = blobFile(store, good.layer.digest);
+    const bytes = readFileSync(file);
+    bytes[bytes.length >> 1] ^= 1;
+    writeFileSync(file, bytes);
+    const damaged = await checkGraph(store, good.desc, 'big');
+    // The digest mismatch is told, not the unpacking error the flipped byte also causes.
+    assert.deepEqual(codes(damaged), ['error blob-unreadable big layers[0]']);
   });
 
   it('checks an image config: the platform fields and one diff_id per layer', async () => {
