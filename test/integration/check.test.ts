@@ -79,6 +79,12 @@ describe('manifold check on what peers build and registries serve', function () 
       // The same graph, found through the registry's referrers tag schema.
       assert.deepEqual(remote.json.checked, local.json.checked);
 
+      // The repository whole (every tag; the referrers' fallback tag last): the same graph, each blob read once.
+      const whole = await checkJson('--plain-http', `${registry.host}/demo`);
+      assert.deepEqual(whole.json.problems, []);
+      // One index more: the fallback tag's own index, which lists the referrers (docker-registry has no referrers API).
+      assert.deepEqual(whole.json.checked, { ...local.json.checked, indexes: local.json.checked.indexes + 1 });
+
       // Damage a layer in the registry's own storage: it serves those bytes under the old digest.
       const index = JSON.parse((await runCli('manifest', 'fetch', '--oci-layout', `${layout}:v1`)).stdout) as { manifests: Array<{ digest: string; platform: { os: string; architecture: string } }> };
       const arm = index.manifests.find((m) => m.platform.architecture === 'arm64')!;

@@ -205,10 +205,4 @@ describe('manifold check', () => {
     assert.deepEqual(json.problems.map((p) => [p.where, p.path, p.code]), [['index.json', `manifests[${index.manifests.length - 1}].digest`, 'damaged-entry']]);
     assert.deepEqual([json.checked.indexes, json.checked.manifests], [1, 4]);
   });
-
-  it('needs a tag or digest for a registry repository', async () => {
-    const r = await runCli('check', '--plain-http', '127.0.0.1:1/app');
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, /no tag or digest given/);
-  });
 });

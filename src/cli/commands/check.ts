@@ -2,22 +2,23 @@ import type { Descriptor } from '../../oci/descriptor';
 import { GraphCheck, type CheckCounts, type CheckProblem, type CheckReport } from '../../oci/check';
 import { unlistedEntriesOf } from '../../oci/graph';
 import { ANNOTATION_REF_NAME } from '../../oci/descriptor';
-import { shortDigest } from '../../oci/reference';
+import { isFallbackTag, shortDigest } from '../../oci/reference';
 import { boolOpt, type Command, formatOpt, LAYOUT_OPTION } from '../command';
 import { byteSize } from '../copyProgress';
 import { formatJson, processPrinter, type Printer } from '../printer';
-import { openTarget, requireReference, type OpenedTarget } from '../targets';
+import { openTarget, type OpenedTarget } from '../targets';
 
 /** The version of the JSON `check --format json` writes; it changes only when a field changes meaning or goes. */
 export const CHECK_JSON_VERSION = 1;
 
 export const check: Command = {
   path: 'check',
-  summary: 'Check an image, artifact or whole layout: every manifest, config and layer, read and verified, and their referrers',
-  usage: 'check [flags] {REGISTRY/REPO{:tag|@digest}|--oci-layout DIR[:tag|@digest]}',
+  summary: 'Check an image, artifact, layout or repository: every manifest, config and layer, read and verified, and their referrers',
+  usage: 'check [flags] {REGISTRY/REPO|--oci-layout DIR}[:tag|@digest]',
   examples: [
     'manifold check --oci-layout layout:v1',
     'manifold check --oci-layout layout                  # everything index.json lists',
+    'manifold check --plain-http localhost:5000/app      # every tag of the repository',
     'manifold check --oci-layout layout:v1 --fast        # layers: present, of the size listed; not read',
     'manifold check --plain-http localhost:5000/app:v1 --format json',
   ],
@@ -44,7 +45,7 @@ export const check: Command = {
     });
     let what: string;
     try {
-      what = await walk(t, raw, check);
+      what = await walk(t, check);
     } finally {
       status.clear();
     }
@@ -61,15 +62,31 @@ export const check: Command = {
   },
 };
 
-/** Checks what the reference names, or a layout whole; returns how the summary names it. */
-async function walk(t: OpenedTarget, raw: string, check: GraphCheck): Promise<string> {
+/** Checks what the reference names, or a layout or repository whole; returns how the summary names it. */
+async function walk(t: OpenedTarget, check: GraphCheck): Promise<string> {
   if (t.reference) {
     await check.add(await t.target.resolve(t.reference), t.reference);
     return t.display();
   }
-  if (t.kind !== 'oci-layout') return requireReference(t, raw); // throws: a registry repository is not checked whole
-  await checkEntries(t, check);
+  if (t.kind === 'oci-layout') await checkEntries(t, check);
+  else await checkTags(t, check);
   return t.path;
+}
+
+/** A repository whole: each tag, referrers' fallback tags last (their referrers are reached from their subjects). */
+async function checkTags(t: OpenedTarget, check: GraphCheck): Promise<void> {
+  const tags: string[] = [];
+  for await (const tag of t.target.tags()) tags.push(tag);
+  for (const tag of [...tags.filter((x) => !isFallbackTag(x)), ...tags.filter(isFallbackTag)]) {
+    let desc: Descriptor;
+    try {
+      desc = await t.target.resolve(tag);
+    } catch (err) {
+      check.note({ severity: 'error', code: 'unresolvable-tag', where: tag, digest: '', path: '', message: `the tag is listed but cannot be resolved: ${(err as Error).message}` });
+      continue;
+    }
+    await check.add(desc, tag);
+  }
 }
 
 /** A layout whole: the entries index.json cannot use are problems of index.json; each one it lists is checked. */
