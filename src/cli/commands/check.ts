@@ -1,12 +1,9 @@
-import type { Descriptor } from '../../oci/descriptor';
-import { GraphCheck, type CheckCounts, type CheckProblem, type CheckReport } from '../../oci/check';
-import { unlistedEntriesOf } from '../../oci/graph';
-import { ANNOTATION_REF_NAME } from '../../oci/descriptor';
+import { checkLayoutEntries, GraphCheck, type CheckCounts, type CheckProblem, type CheckReport } from '../../oci/check';
 import { shortDigest } from '../../oci/reference';
 import { boolOpt, type Command, formatOpt, LAYOUT_OPTION } from '../command';
 import { byteSize } from '../copyProgress';
 import { formatJson } from '../printer';
-import { openTarget, requireReference, type OpenedTarget } from '../targets';
+import { openTarget, requireReference } from '../targets';
 
 /** The version of the JSON `check --format json` writes; it changes only when a field changes meaning or goes. */
 export const CHECK_JSON_VERSION = 1;
@@ -47,7 +44,7 @@ export const check: Command = {
       await check.add(desc, t.reference);
     } else if (t.kind === 'oci-layout') {
       what = t.path;
-      await checkEntries(t, check);
+      await checkLayoutEntries(t.target, check);
     } else {
       what = requireReference(t, raw); // throws: a registry repository is not checked whole
     }
@@ -62,17 +59,6 @@ export const check: Command = {
     return errors > 0 || (warnings > 0 && boolOpt(p, 'strict')) ? 1 : 0;
   },
 };
-
-/** A layout whole: the entries index.json cannot use are problems of index.json; each one it lists is checked. */
-async function checkEntries(t: OpenedTarget, check: GraphCheck): Promise<void> {
-  for (const d of await unlistedEntriesOf(t.target)) {
-    check.note({ severity: 'error', code: 'damaged-entry', where: 'index.json', digest: '', path: d.path, message: d.problem });
-  }
-  const entries = (await t.target.entries?.()) ?? [];
-  // Tagged entries first: a referrer reached from its subject is then named by where it hangs, not by its digest.
-  const tagged = (d: Descriptor) => d.annotations?.[ANNOTATION_REF_NAME];
-  for (const d of [...entries.filter(tagged), ...entries.filter((d) => !tagged(d))]) await check.add(d, tagged(d) ?? `@${shortDigest(d.digest)}`);
-}
 
 function counted(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
