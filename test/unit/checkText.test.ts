@@ -19,6 +19,11 @@ describe('Check Image: what it says', () => {
 
   it("starts each problem's message with where it is, so the platform shows in the Problems panel", () => {
     assert.equal(checkProblemMessage(problem({ where: 'v1 > linux/arm64/v8', message: 'content has digest x' })), 'v1 > linux/arm64/v8: content has digest x');
+    const digest = `sha256:${'0123456789ab'.repeat(5)}abcd`;
+    assert.equal(
+      checkProblemMessage(problem({ where: 'v1 > linux/arm64/v8', message: `blob ${digest} in the layout /w/layouts/app: content has digest ${digest}` }), { path: '/w/layouts/app', name: 'app' }),
+      'v1 > linux/arm64/v8: blob sha256:0123456789ab… in the layout app: content has digest sha256:0123456789ab…',
+    );
   });
 
   it('puts a problem on the document the trees open: the root by its tag, a child by its digest, a config after its manifest', () => {

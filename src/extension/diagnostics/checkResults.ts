@@ -5,7 +5,7 @@ import type { Descriptor } from '../../oci/descriptor';
 import { locate, parseText } from '../../oci/indexDocument';
 import { parsePath, type PathSegment } from '../../oci/validate';
 import { checkDocumentOf, checkProblemMessage } from '../present/checkText';
-import type { SourceRef } from '../present/sourceRef';
+import { sourceName, type SourceRef } from '../present/sourceRef';
 import type { Services } from '../services';
 
 export const CHECK_SOURCE = 'manifold check';
@@ -31,6 +31,7 @@ export class CheckResults implements vscode.Disposable {
   /** Publishes the problems of the run `key` (replacing its last), each on its document at its JSON path. */
   async publish(services: Services, key: string, subject: { ref: SourceRef; seen: ReadonlyMap<string, Descriptor> }, problems: readonly CheckProblem[]): Promise<vscode.Uri[]> {
     const byUri = new Map<string, DocumentProblems>();
+    const layout = subject.ref.kind === 'layout' ? { path: subject.ref.path, name: sourceName(subject.ref) } : undefined;
     const texts = new Map<string, Promise<vscode.TextDocument | undefined>>();
     for (const p of problems) {
       const uri = documentUri(services, subject, p);
@@ -44,7 +45,7 @@ export class CheckResults implements vscode.Disposable {
         );
         texts.set(uri.toString(), doc);
       }
-      const d = new vscode.Diagnostic(rangeOf(await doc, p.path, p.code), checkProblemMessage(p), p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+      const d = new vscode.Diagnostic(rangeOf(await doc, p.path, p.code), checkProblemMessage(p, layout), p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
       d.source = CHECK_SOURCE;
       d.code = p.link ? { value: p.code, target: vscode.Uri.parse(p.link) } : p.code;
       let entry = byUri.get(uri.toString());

@@ -33,9 +33,15 @@ export function checkSummaryText(what: string, problems: readonly CheckProblem[]
   return l10n.t('{0} in {1}', parts.join(', '), what);
 }
 
-/** The Problems panel's text: the document as reached from the root first, so the platform shows. */
-export function checkProblemMessage(p: CheckProblem): string {
-  return `${p.where}: ${p.message}`;
+/**
+ * The Problems panel's text: the document as reached from the root first, so the platform shows. Digests are cut
+ * to 12 hex digits and the layout's folder to its name, as the trees show them: the row's width goes to what is
+ * wrong (the full digest is at the problem's place in the document).
+ */
+export function checkProblemMessage(p: CheckProblem, layout?: { path: string; name: string }): string {
+  let message = p.message.replace(/\b(sha256:[a-f0-9]{12})[a-f0-9]{52}\b/g, '$1…').replace(/\b(sha512:[a-f0-9]{12})[a-f0-9]{116}\b/g, '$1…');
+  if (layout) message = message.split(layout.path).join(layout.name);
+  return `${p.where}: ${message}`;
 }
 
 /**
