@@ -7,6 +7,7 @@ import type { Services } from '../../../src/extension/services';
 import type { Descriptor } from '../../../src/oci/descriptor';
 import type { OciLayoutStore } from '../../../src/oci/layout';
 import { MediaType } from '../../../src/oci/mediaType';
+import { startOciServer, type OciServer } from '../../integration/support/ociServer';
 import { makeImage, makeIndex, newLayout, pushBlob, pushManifest } from '../../unit/builders';
 
 const run = (id: string, ...args: unknown[]) => vscode.commands.executeCommand<CheckOutcome | undefined>(id, ...args);
@@ -134,5 +135,27 @@ describe('Check Image and Check Layout', () => {
     assert.deepEqual(more, []);
     assert.equal(d?.text, '"sha256:nothex"');
     assert.ok(d.message.startsWith('index.json: '), d.message);
+  });
+
+  describe('on a registry', () => {
+    let server: OciServer;
+    before(async () => {
+      server = await startOciServer();
+      await run('manifold.addRegistry', { registry: server.host, plainHttp: true });
+      await vscode.commands.executeCommand('manifold.copyToRegistry', { layout, reference: 'no-os', to: `${server.host}/team/check:no-os` });
+    });
+    after(async () => {
+      await run('manifold.removeRegistry', { registry: server.host });
+      await server.stop();
+    });
+
+    it("a registry's image: the config's problem on the registry's read-only document of it", async () => {
+      assert.ok(server.repo('team/check').tags.get('no-os'), 'the image was not copied to the registry');
+      const outcome = await run('manifold.checkImage', { registry: server.host, repository: 'team/check', reference: 'no-os' });
+      assert.equal(outcome?.summary, '1 error in no-os');
+      const uri = services.documents.uri('blob', { kind: 'registry', registry: server.host, repository: 'team/check' }, noOsConfig, 'no-os-config');
+      assert.deepEqual(outcome.uris, [uri.toString()]);
+      assert.deepEqual(await held(uri), [{ severity: 'Error', code: 'missing-field', text: '"architecture"', message: 'no-os > config: os is required: a runtime cannot tell which machines can run this image' }]);
+    });
   });
 });
