@@ -33,19 +33,31 @@ export class CheckResults implements vscode.Disposable {
     const byUri = new Map<string, DocumentProblems>();
     const layout = subject.ref.kind === 'layout' ? { path: subject.ref.path, name: sourceName(subject.ref) } : undefined;
     const texts = new Map<string, Promise<vscode.TextDocument | undefined>>();
-    for (const p of problems) {
-      const uri = documentUri(services, subject, p);
-      if (!uri) continue;
+    const open = (uri: vscode.Uri): Promise<vscode.TextDocument | undefined> => {
       let doc = texts.get(uri.toString());
       if (!doc) {
-        // A document that cannot be read (its bytes damaged) still gets its problems, at its start.
         doc = Promise.resolve(vscode.workspace.openTextDocument(uri)).then(
           (d) => d,
           (err: Error) => void services.log.debug(`check: ${uri.toString(true)} not opened: ${err.message}`),
         );
         texts.set(uri.toString(), doc);
       }
-      const d = new vscode.Diagnostic(rangeOf(await doc, p.path, p.code), checkProblemMessage(p, layout), p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+      return doc;
+    };
+    for (const p of problems) {
+      let uri = documentUri(services, subject, p);
+      if (!uri) continue;
+      let path = p.path;
+      let doc = await open(uri);
+      if (!doc && layout) {
+        // A manifest whose own bytes are damaged cannot be shown: its problem goes to its entry in index.json.
+        const index = vscode.Uri.file(join(layout.path, 'index.json'));
+        const indexDoc = await open(index);
+        const at = indexDoc ? entryOf(indexDoc.getText(), p.digest) : -1;
+        if (at >= 0) [uri, doc, path] = [index, indexDoc, `manifests[${at}]`];
+      }
+      // Else (a registry's manifest) it stays on its document, at its start.
+      const d = new vscode.Diagnostic(rangeOf(doc, path, p.code), checkProblemMessage(p, layout), p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
       d.source = CHECK_SOURCE;
       d.code = p.link ? { value: p.code, target: vscode.Uri.parse(p.link) } : p.code;
       let entry = byUri.get(uri.toString());
@@ -96,4 +108,14 @@ export function checkResults(services: Services): CheckResults {
     services.context.subscriptions.push(r);
   }
   return r;
+}
+
+/** The index of the entry of a layout's index.json (its text) that lists `digest`, or -1. */
+function entryOf(text: string, digest: string): number {
+  try {
+    const manifests = (JSON.parse(text) as { manifests?: Array<{ digest?: unknown }> }).manifests;
+    return Array.isArray(manifests) && digest ? manifests.findIndex((m) => m?.digest === digest) : -1;
+  } catch {
+    return -1;
+  }
 }

@@ -40,6 +40,7 @@ describe('Check Image and Check Layout', () => {
   let layerFile: string;
   let layerBytes: Buffer;
   let noOsConfig: Descriptor;
+  let damaged: Descriptor;
   const ref = () => ({ kind: 'layout' as const, path: layout });
 
   before(async () => {
@@ -56,6 +57,12 @@ describe('Check Image and Check Layout', () => {
     const layer = await pushBlob(store, 'layer of no-os\n', MediaType.ImageLayer);
     noOsConfig = await pushBlob(store, JSON.stringify({ architecture: 'amd64', rootfs: { type: 'layers', diff_ids: [layer.digest] } }), MediaType.ImageConfig);
     await store.tag(await pushManifest(store, { schemaVersion: 2, mediaType: MediaType.ImageManifest, config: noOsConfig, layers: [layer] }), 'no-os');
+    damaged = await makeImage(store, { arch: 'ppc64le' });
+    await store.tag(damaged, 'damaged');
+    const manifestFile = join(layout, 'blobs', 'sha256', damaged.digest.slice(7));
+    const manifestBytes = readFileSync(manifestFile);
+    manifestBytes[manifestBytes.length - 2]! ^= 1;
+    writeFileSync(manifestFile, manifestBytes);
     const manifest = JSON.parse((await store.fetchBytes(arm64)).toString('utf8')) as { layers: Descriptor[] };
     layerFile = join(layout, 'blobs', 'sha256', manifest.layers[0]!.digest.slice(7));
     layerBytes = readFileSync(layerFile);
@@ -119,6 +126,17 @@ describe('Check Image and Check Layout', () => {
     assert.match(outcome?.summary ?? '', /^No problems in v1: 1 index, 2 manifests, 2 configs, 2 layers/);
     assert.deepEqual(await held(services.documents.uri('manifest', ref(), arm64, short(arm64.digest))), []);
     assert.equal((await held(services.documents.uri('blob', ref(), noOsConfig, 'no-os-config'))).length, 1, "no-os's result stays");
+  });
+
+  it("a tag whose manifest's own bytes are damaged: the problem is on its entry in the layout's index.json", async () => {
+    const outcome = await run('manifold.checkImage', { layout, reference: 'damaged' });
+    assert.equal(outcome?.summary, '1 error in damaged');
+    const indexUri = vscode.Uri.file(join(layout, 'index.json'));
+    assert.deepEqual(outcome.uris, [indexUri.toString()]);
+    const [d, ...more] = await held(indexUri);
+    assert.deepEqual(more, []);
+    assert.ok(d?.text.includes(JSON.stringify(damaged.digest)), d?.text);
+    assert.match(d.message, new RegExp(`^damaged: blob sha256:${damaged.digest.slice(7, 19)}… in ${basename(layout)}: content has digest sha256:[a-f0-9]{12}…$`));
   });
 
   it('Check Layout: every entry of index.json, and an entry it cannot use marked in index.json', async () => {
