@@ -25,7 +25,7 @@ export const COMMON_OPTIONS: Record<string, OptionSpec> = {
 };
 
 export const LAYOUT_OPTION: Record<string, OptionSpec> = {
-  'oci-layout': { type: 'boolean', description: 'the reference is an OCI image layout folder: DIR[:tag|@digest]' },
+  'oci-layout': { type: 'boolean', description: 'the reference is an OCI image layout folder, DIR[:tag|@digest], or a .tar of one to read (writes need the folder)' },
   // Without --oci-layout the reference names a registry: these say how to reach it.
   ...REGISTRY_OPTIONS,
 };

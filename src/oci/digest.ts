@@ -6,6 +6,12 @@ import { OciError } from './errors';
 const ALGORITHMS: Record<string, number> = { sha256: 64, sha512: 128 };
 // The general grammar: algorithm ":" encoded.
 const DIGEST_GRAMMAR = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+const ALGORITHM_GRAMMAR = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*$/;
+
+/** Whether `name` is an algorithm by the general grammar (a layout's blobs/<alg> folder), registered or not. */
+export function isAlgorithmName(name: string): boolean {
+  return ALGORITHM_GRAMMAR.test(name);
+}
 
 export interface ParsedDigest {
   algorithm: 'sha256' | 'sha512';

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { checkGraph, type CheckReport } from '../../src/oci/check';
@@ -87,6 +88,27 @@ describe('check: every manifest, config and layer of an image, and its referrers
     assert.match(r.problems[0]!.message, /does not unpack as gzip: incorrect header check/);
   });
 
+  it('streams a layer over 1 MiB, with the same findings as for a small one', async () => {
+    const store = await newLayout();
+    const content = randomBytes(1_500_000); // gzip cannot shrink it under the 1 MiB read whole
+    const good = await gzipImage(store, content);
+    assert.ok(good.layer.size > 1 << 20);
+    const r = await checkGraph(store, good.desc, 'big');
+    assert.deepEqual(r.problems, []);
+    assert.equal(r.counts.bytes, good.layer.size);
+    const wrong = await gzipImage(store, content, { packed: gzipSync(content, { level: 1 }), diffId: digestOf(Buffer.from('other')) });
+    assert.deepEqual(codes(await checkGraph(store, wrong.desc, 'wrong')), ['error diff-id-mismatch wrong > config rootfs.diff_ids[0]']);
+    const plain = await gzipImage(store, content, { packed: content });
+    assert.deepEqual(codes(await checkGraph(store, plain.desc, 'plain')), ['error layer-unpack plain layers[0]']);
+    const file = blobFile(store, good.layer.digest);
+    const bytes = readFileSync(file);
+    bytes[bytes.length >> 1] ^= 1;
+    writeFileSync(file, bytes);
+    const damaged = await checkGraph(store, good.desc, 'big');
+    // The digest mismatch is told, not the unpacking error the flipped byte also causes.
+    assert.deepEqual(codes(damaged), ['error blob-unreadable big layers[0]']);
+  });
+
   it('checks an image config: the platform fields and one diff_id per layer', async () => {
     const store = await newLayout();
     const layers = [await pushBlob(store, 'one\n'), await pushBlob(store, 'two\n')];
@@ -104,6 +126,23 @@ describe('check: every manifest, config and layer of an image, and its referrers
     const desc = await pushManifest(store, { schemaVersion: 2, mediaType: MediaType.ImageManifest, config, layers: [layer] });
     const r = await checkGraph(store, desc, 'att');
     assert.deepEqual(codes(r), ['warning missing-field att > config architecture', 'warning missing-field att > config os', 'warning missing-field att > config rootfs']);
+  });
+
+  it('leaves a foreign layer that is not stored alone: it is fetched from its urls', async () => {
+    const store = await newLayout();
+    const base = { mediaType: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip', digest: digestOf(Buffer.from('windows base layer')), size: 18, urls: ['https://mcr.example/base.tar.gz'] };
+    const own = await pushBlob(store, gzipSync('app\n'), MediaType.DockerLayerGzip);
+    const config = await pushBlob(store, JSON.stringify({ architecture: 'amd64', os: 'windows', rootfs: { type: 'layers', diff_ids: [digestOf(Buffer.from('unknown base')), digestOf(Buffer.from('app\n'))] } }), MediaType.DockerConfig);
+    const desc = await pushManifest(store, { schemaVersion: 2, mediaType: MediaType.DockerManifest, config, layers: [base, own] });
+    const r = await checkGraph(store, desc, 'win');
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual(r.uncompared, { foreign: 1 });
+    const cli = await runCli('check', '--oci-layout', `${store.location}@${desc.digest}`);
+    assert.equal(cli.code, 0, cli.stdout);
+    assert.equal(cli.stderr, 'Note: 1 foreign layer not read: not stored here, fetched from its urls\n');
+    // Without urls the same absence is an error.
+    const bare = await pushManifest(store, { schemaVersion: 2, mediaType: MediaType.DockerManifest, config, layers: [{ ...base, urls: undefined }, own] });
+    assert.deepEqual(codes(await checkGraph(store, bare, 'bare')), ['error blob-missing bare layers[0].digest']);
   });
 
   it('flags a platform an index lists that the image\'s config contradicts', async () => {

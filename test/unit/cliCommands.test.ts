@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { digestOf } from '../../src/oci/digest';
 import { copyPeerLayout, describeWithPeerLayouts } from '../helpers/peerLayouts';
 import { runCli } from '../helpers/runCli';
+import { cleanupTemps, makeImage, newLayout, tempDir } from './builders';
 
 const MULTI = 'sha256:e2bfc9cc6a84ec2d7365b5a28c6bc5806b7fa581c9ad7883be955a64e3cc034f';
 const AMD64 = 'sha256:9d84a5716c66a1d1b9c13f8ed157ba7d1edfe7f9b8766728b8a1f25c0d9c14c1';
@@ -11,6 +12,7 @@ const ARM64 = 'sha256:4f93460061882467e6fb3b772dc6ab72130d9ac1906aed2fc7589a5cd1
 const FOO_LAYER = 'sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae';
 
 describe('manifold command line', () => {
+  after(cleanupTemps);
   it('lists its commands and gives help for each', async () => {
     const r = await runCli('--help');
     assert.equal(r.code, 0);
@@ -28,6 +30,25 @@ describe('manifold command line', () => {
     r = await runCli('repo', 'tags', '--oci-layout', 'x', '--bogus');
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^Error: Unknown option '--bogus'/);
+  });
+  it('--oci-layout reads a layout .tar as its help says, and a write to one names the folder it needs', async () => {
+    const h = await runCli('tag', '--help');
+    assert.match(h.stdout, /--oci-layout +the reference is an OCI image layout folder, DIR\[:tag\|@digest\], or a \.tar of one to read \(writes need the folder\)/);
+    const store = await newLayout();
+    const image = await makeImage(store);
+    await store.tag(image, 'v1');
+    const tar = join(tempDir(), 'layout.tar');
+    assert.equal((await runCli('cp', '--from-oci-layout', `${store.location}:v1`, '--to-oci-layout', `${tar}:v1`)).code, 0);
+    const tags = await runCli('repo', 'tags', '--oci-layout', tar);
+    assert.equal(tags.code, 0);
+    assert.match(tags.stdout, new RegExp(`\\nv1 +${image.digest} `));
+    const fetched = await runCli('manifest', 'fetch', '--oci-layout', `${tar}:v1`);
+    assert.equal(digestOf(new TextEncoder().encode(fetched.stdout)), image.digest);
+    const before = readFileSync(tar);
+    const write = await runCli('tag', '--oci-layout', `${tar}:v1`, 'v2');
+    assert.equal(write.code, 1);
+    assert.match(write.stderr, /^Error: tag: .*layout\.tar is a read-only layout archive$/m);
+    assert.deepEqual(readFileSync(tar), before);
   });
   it('says when a folder is not a layout', async () => {
     const r = await runCli('repo', 'tags', '--oci-layout', join(__dirname, 'no-such-layout'));

@@ -2,8 +2,8 @@ import { checkLayoutEntries, GraphCheck, type CheckCounts, type CheckProblem, ty
 import { shortDigest } from '../../oci/reference';
 import { boolOpt, type Command, formatOpt, LAYOUT_OPTION } from '../command';
 import { byteSize } from '../copyProgress';
-import { formatJson } from '../printer';
-import { openTarget, requireReference } from '../targets';
+import { formatJson, processPrinter, type Printer } from '../printer';
+import { openTarget, requireReference, type OpenedTarget } from '../targets';
 
 /** The version of the JSON `check --format json` writes; it changes only when a field changes meaning or goes. */
 export const CHECK_JSON_VERSION = 1;
@@ -32,33 +32,60 @@ export const check: Command = {
     const raw = p.positionals[0]!;
     const t = await openTarget(p, raw);
     const fast = boolOpt(p, 'fast');
+    const status = statusLine(printer, fast);
     const check = new GraphCheck(t.target, {
       fast,
+      onProgress: status.show,
       referrers: !boolOpt(p, 'no-referrers'),
       where: t.kind === 'oci-layout' ? `in the layout ${t.path}` : `in ${t.path}`,
     });
     let what: string;
-    if (t.reference) {
-      const desc = await t.target.resolve(t.reference);
-      what = t.display();
-      await check.add(desc, t.reference);
-    } else if (t.kind === 'oci-layout') {
-      what = t.path;
-      await checkLayoutEntries(t.target, check);
-    } else {
-      what = requireReference(t, raw); // throws: a registry repository is not checked whole
+    try {
+      what = await walk(t, raw, check);
+    } finally {
+      status.clear();
     }
     const report = check.report();
     const errors = report.problems.filter((x) => x.severity === 'error').length;
     const warnings = report.problems.length - errors;
     if (format === 'json') printer.out(formatJson(checkJson(what, report, errors, warnings)));
     else printer.out(checkText(what, report, errors, warnings, fast));
-    for (const [packing, n] of Object.entries(report.uncompared)) {
-      printer.err(`Note: the diff_ids of ${n} ${packing} layer${n === 1 ? '' : 's'} were not compared: this Node.js cannot unpack ${packing}\n`);
+    for (const [why, n] of Object.entries(report.uncompared)) {
+      const layers = `${n} ${why} layer${n === 1 ? '' : 's'}`;
+      printer.err(why === 'foreign' ? `Note: ${layers} not read: not stored here, fetched from ${n === 1 ? 'its' : 'their'} urls\n` : `Note: the diff_ids of ${layers} were not compared: this Node.js cannot unpack ${why}\n`);
     }
     return errors > 0 || (warnings > 0 && boolOpt(p, 'strict')) ? 1 : 0;
   },
 };
+
+/** Checks what the reference names, or a layout whole; returns how the summary names it. */
+async function walk(t: OpenedTarget, raw: string, check: GraphCheck): Promise<string> {
+  if (t.reference) {
+    await check.add(await t.target.resolve(t.reference), t.reference);
+    return t.display();
+  }
+  if (t.kind !== 'oci-layout') return requireReference(t, raw); // throws: a registry repository is not checked whole
+  await checkLayoutEntries(t.target, check);
+  return t.path;
+}
+
+/** On a terminal, what has been read so far, redrawn at most ten times a second on stderr. */
+function statusLine(printer: Printer, fast: boolean): { show?: (c: CheckCounts) => void; clear(): void } {
+  if (printer !== processPrinter || !process.stderr.isTTY) return { clear() {} };
+  let last = 0;
+  let shown = false;
+  return {
+    show(c) {
+      if (Date.now() - last < 100) return;
+      last = Date.now();
+      process.stderr.write(`\r\x1b[KChecking: ${countsText(c, fast)}`);
+      shown = true;
+    },
+    clear() {
+      if (shown) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
 
 function counted(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;

@@ -19,7 +19,7 @@ export const repoLs: Command = {
   maxArgs: 1,
   options: {
     ...LAYOUT_OPTION,
-    'oci-layout': { type: 'boolean', description: 'list the tags of the OCI image layout folder DIR instead, as repo tags does' },
+    'oci-layout': { type: 'boolean', description: 'list the tags of the OCI image layout folder DIR (or a .tar of one) instead, as repo tags does' },
     ...FORMAT_OPTION,
     all: repoTags.options.all!,
   },

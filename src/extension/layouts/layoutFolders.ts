@@ -3,6 +3,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import vscode = require('vscode');
 import { SummaryCache } from '../../oci/graph';
 import { INDEX_FILE, OCI_LAYOUT_FILE, OciLayoutStore } from '../../oci/layout';
+import { lostLayoutShape } from '../../oci/layout/lostLayoutFile';
 
 export interface LayoutFolder {
   /** Absolute path of the layout folder (or `.tar`). */
@@ -18,7 +19,8 @@ export const LAYOUT_FOLDERS_CONTEXT = 'manifold.layoutFolders';
 const EXCLUDE = '{**/node_modules/**,**/.manifold-tmp/**,**/.git/**}';
 
 /**
- * The layouts Manifold shows: those found in the workspace (`oci-layout` files) and those the user added
+ * The layouts Manifold shows: those found in the workspace (`oci-layout` files, or index.json beside blobs/ in a
+ * folder that lost its oci-layout) and those the user added
  * (kept in workspaceState). Opens each once and keeps the store, whose caches make re-reading cheap.
  */
 export class LayoutFolders implements vscode.Disposable {
@@ -60,7 +62,10 @@ export class LayoutFolders implements vscode.Disposable {
 
   /** Finds the workspace's layouts again and merges the added ones; sets the Explorer context key. */
   async discover(): Promise<LayoutFolder[]> {
-    const found = await vscode.workspace.findFiles('**/oci-layout', EXCLUDE);
+    const [found, indexes] = await Promise.all([
+      vscode.workspace.findFiles('**/oci-layout', EXCLUDE),
+      vscode.workspace.findFiles(`**/${INDEX_FILE}`, EXCLUDE),
+    ]);
     const byPath = new Map<string, LayoutFolder>();
     const withLayoutFile = new Set<string>();
     for (const uri of found) {
@@ -69,6 +74,11 @@ export class LayoutFolders implements vscode.Disposable {
       byPath.set(path, { path, added: false, readOnly: false });
       withLayoutFile.add(path);
     }
+    // A layout folder that lost its oci-layout (index.json and blobs/ still there) is listed too, so that its row
+    // says so and offers to write the file back, in every session and not only the one it was lost in.
+    const candidates = indexes.filter((uri) => uri.scheme === 'file').map((uri) => dirname(uri.fsPath)).filter((path) => !byPath.has(path));
+    const shaped = await Promise.all(candidates.map(async (path) => ((await lostLayoutShape(path)) ? path : undefined)));
+    for (const path of shaped) if (path) byPath.set(path, { path, added: false, readOnly: false });
     for (const path of this.addedFolders()) {
       if (byPath.has(path)) byPath.get(path)!.added = true;
       else byPath.set(path, { path, added: true, readOnly: await isFile(path) });

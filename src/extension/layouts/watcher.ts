@@ -1,5 +1,8 @@
-import { basename, dirname } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import vscode = require('vscode');
+import { INDEX_FILE, OCI_LAYOUT_FILE } from '../../oci/layout';
+import { lostLayoutShape } from '../../oci/layout/lostLayoutFile';
 import type { LayoutFolders } from './layoutFolders';
 import type { LayoutsTreeProvider } from './layoutsTree';
 import { indexStamp } from './layoutNodes';
@@ -10,7 +13,7 @@ const POLL_MS = 3000;
 
 /**
  * Refreshes a layout when its index.json changes on disk (another tool, the CLI, a command), and the whole
- * list when an `oci-layout` file appears or goes. Events are debounced per layout: a `manifold tag` of
+ * list when an `oci-layout` file appears or goes, or the index.json of a folder that lost its oci-layout does. Events are debounced per layout: a `manifold tag` of
  * twenty tags is one refresh, not twenty. File watchers miss events now and then (network and container
  * mounts, folders made after the watch began), so while the view is visible the index.json of each layout
  * it has read is also checked every few seconds.
@@ -73,11 +76,24 @@ export class LayoutWatcher implements vscode.Disposable {
       key,
       setTimeout(() => {
         this.timers.delete(key);
-        // An index.json outside any known layout is someone else's file (node_modules is full of them).
         if (key === '') this.tree.refreshAll();
-        else this.tree.refreshLayout(dir);
+        else void this.indexChanged(dir);
       }, DEBOUNCE_MS),
     );
+  }
+
+  /**
+   * An index.json come, gone or rewritten. In a folder that lost its oci-layout it decides whether the folder is
+   * listed (see LayoutFolders.discover), so its coming or going finds the layouts again. Any other index.json
+   * outside a known layout is someone else's file (node_modules is full of them): a few stats say so.
+   */
+  private async indexChanged(dir: string): Promise<void> {
+    const listed = this.layouts.folders.some((f) => f.path === dir);
+    const relist = listed ? !(await exists(join(dir, INDEX_FILE))) && !(await exists(join(dir, OCI_LAYOUT_FILE))) : await lostLayoutShape(dir);
+    if (relist) {
+      this.log.debug(`watcher: ${dir} ${listed ? 'has neither index.json nor oci-layout now' : 'has index.json and blobs/ but no oci-layout'}: finding layouts again`);
+      this.tree.refreshAll();
+    } else if (listed) this.tree.refreshLayout(dir);
   }
 
   private async poll(): Promise<void> {
@@ -90,4 +106,8 @@ export class LayoutWatcher implements vscode.Disposable {
       }
     }
   }
+}
+
+function exists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
 }

@@ -3,7 +3,7 @@
 // place of each problem (which platform, which JSON field) and goes on past the first.
 import type { Descriptor } from '../descriptor';
 import { isOciError } from '../errors';
-import { diagnose, type Finding } from '../indexDocument';
+import { diagnose, hasUrls, type Finding } from '../indexDocument';
 import { isImageIndex, MediaType } from '../mediaType';
 import { formatPlatform } from '../platform';
 import { DOCKER_REFERENCE_DIGEST, DOCKER_REFERENCE_TYPE, isDockerReferenceEntry } from '../referrers/coverage';
@@ -41,7 +41,7 @@ export interface CheckCounts {
 export interface CheckReport {
   counts: CheckCounts;
   problems: CheckProblem[];
-  /** Layers whose diff_id could not be compared, by why (`zstd`). */
+  /** Layers not read or whose diff_id could not be compared, by why: `zstd` (no zstd here), `foreign` (not stored: fetched from their urls). */
   uncompared: Record<string, number>;
 }
 
@@ -54,8 +54,12 @@ export interface CheckOptions extends OpOptions {
   concurrency?: number;
   /** Where the blobs are, for messages: `in the layout L`, `in localhost:5000/app`. */
   where?: string;
+  /** Called as blobs are read (often: for each chunk of a layer); a display throttles it. */
   onProgress?: (counts: Readonly<CheckCounts>) => void;
 }
+
+// layers[2] before layers[10]; one collator, as localeCompare with options builds one per call.
+const NATURAL = new Intl.Collator('en', { numeric: true });
 
 // A child, config or layer the parent's findings already call missing or broken is not read again.
 const BLOCKING = new Set(['blob-missing', 'blob-unreadable', 'size-mismatch', 'invalid-digest', 'missing-field', 'wrong-type']);
@@ -99,7 +103,7 @@ export class GraphCheck {
       return true;
     });
     // Walks run side by side: sorted so the same damage reads the same every time, the root first.
-    problems.sort((a, b) => a.where.localeCompare(b.where, 'en', { numeric: true }) || a.path.localeCompare(b.path, 'en', { numeric: true }));
+    problems.sort((a, b) => NATURAL.compare(a.where, b.where) || NATURAL.compare(a.path, b.path));
     return { counts: { ...this.counts }, problems, uncompared: { ...this.uncompared } };
   }
 
@@ -201,6 +205,10 @@ export class GraphCheck {
         if (blocked(at) || unusableDescriptor(layer, ['layers', i])) return;
         this.counts.layers++;
         if (this.options.fast) return;
+        if (hasUrls(layer) && !(await this.target.exists(layer, { signal: this.options.signal }))) {
+          this.uncompared.foreign = (this.uncompared.foreign ?? 0) + 1; // not stored: fetched from its urls
+          return;
+        }
         const packing = imageConfig ? layerPacking(layer.mediaType) : undefined;
         let read: ReadLayer;
         try {
@@ -236,7 +244,11 @@ export class GraphCheck {
     const key = `${desc.digest} ${packing ?? ''}`;
     let p = this.layers.get(key);
     if (!p) {
-      p = this.limit(() => readLayer(this.target, desc, packing, { signal: this.options.signal, onBytes: (n) => (this.counts.bytes += n) }));
+      p = this.limit(() => readLayer(this.target, desc, packing, { signal: this.options.signal, onBytes: (n) => {
+            this.counts.bytes += n;
+            this.progress();
+          },
+        }));
       this.layers.set(key, p);
     }
     return p;

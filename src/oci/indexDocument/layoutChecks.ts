@@ -129,6 +129,11 @@ function isImageConfig(mediaType: unknown): boolean {
   return mediaType === MediaType.ImageConfig || mediaType === MediaType.DockerConfig;
 }
 
+/** A descriptor with urls to fetch it from (image-spec descriptor.md), as foreign layers have. */
+export function hasUrls(value: unknown): boolean {
+  return isObject(value) && Array.isArray(value.urls) && value.urls.length > 0;
+}
+
 /**
  * What is stored under `digest`. A registry keeps manifests apart from blobs (distribution answers a blob request
  * for a manifest with 404), so a manifest not found as a blob is looked for as a manifest; a layout has one store.
@@ -151,6 +156,8 @@ async function checkDescriptor(target: ReadOnlyTarget, value: unknown, at: PathS
   try {
     stored = await storedDescriptor(target, digest, child || isManifestMediaType(value.mediaType as string | undefined), options);
   } catch (err) {
+    // A foreign layer (Windows base layers) is fetched from its urls: stores and copies leave it out.
+    if (isOciError(err, 'NOT_FOUND') && hasUrls(value)) return [];
     if (isOciError(err, 'NOT_FOUND')) return [finding([...at, 'digest'], 'blob-missing', 'error', `blob ${digest} is not${where}`, BLOBS_LINK)];
     throw err;
   }

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ANNOTATION_REF_NAME, type Descriptor } from '../descriptor';
-import { isDigest } from '../digest';
+import { isAlgorithmName, isDigest } from '../digest';
 import { OciError } from '../errors';
 import type { BlobMounter, OpOptions, Target } from '../target';
 import { TarExportTarget } from './tarExportTarget';
@@ -53,7 +53,7 @@ async function listLayout(root: string, verify: boolean): Promise<TarMember[]> {
   if ((await fs.stat(blobs).catch(() => undefined))?.isDirectory()) {
     members.push({ path: 'blobs', dir: true, size: 0 });
     for (const alg of await fs.readdir(blobs, { withFileTypes: true })) {
-      if (!alg.isDirectory() || !/^[a-z0-9]+(?:[+._-][a-z0-9]+)*$/.test(alg.name)) continue;
+      if (!alg.isDirectory() || !isAlgorithmName(alg.name)) continue;
       members.push({ path: `blobs/${alg.name}`, dir: true, size: 0 });
       for (const blob of await fs.readdir(join(blobs, alg.name), { withFileTypes: true })) {
         if (!/^[a-zA-Z0-9=_-]+$/.test(blob.name)) continue;

@@ -1,9 +1,10 @@
 // A layout the Layouts view cannot read gets a row that says what is wrong and what a click does about it: an
 // index.json that is not JSON opens at the line and column where it stops being JSON (where the Problems panel's
-// entry is); a folder that lost its oci-layout (index.json still there) writes it back, then shows its tags; a
-// layout archive (.tar) only says what is wrong.
+// entry is); a folder that lost its oci-layout (index.json still there) writes it back, then shows its tags, and
+// such a folder is found by a search too (index.json beside blobs/), not only kept by the session that saw the loss;
+// a layout archive (.tar) only says what is wrong.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -165,6 +166,71 @@ describe('Layouts view: rows for a layout that cannot be read', () => {
       assert.equal((await rows(f)).some((r) => r.label === 'gone'), false);
       assert.equal(await vscode.commands.executeCommand('manifold.restoreLayoutFile', { layout: gone }), undefined);
       assert.equal(existsSync(join(gone, 'oci-layout')), false);
+    });
+  });
+
+  describe('a layout folder that lost its oci-layout before the layouts were searched (as after a reload)', () => {
+    let dir: string;
+    let file: string;
+
+    before(async () => {
+      // Made elsewhere, then its index.json and blobs/ copied in: no oci-layout ever was at this path, so no
+      // earlier search knew the folder, as in a window reloaded after the file was lost.
+      const made = join(mkdtempSync(join(tmpdir(), 'manifold-lost-')), 'made');
+      const store = await OciLayoutStore.open(made, { create: true });
+      await store.tag(await makeImage(store, { os: 'linux', arch: 'arm64' }), 'v2');
+      dir = join(f.workspace, 'layouts', 'lostbefore');
+      file = join(dir, 'oci-layout');
+      cpSync(join(made, 'blobs'), join(dir, 'blobs'), { recursive: true });
+      cpSync(join(made, 'index.json'), join(dir, 'index.json'));
+      // Some other project's index.json (no blobs/ beside it) is no layout.
+      const project = join(f.workspace, 'webapp');
+      mkdirSync(project, { recursive: true });
+      writeFileSync(join(project, 'package.json'), '{"name":"webapp"}');
+      writeFileSync(join(project, 'index.json'), '{"schemaVersion":2,"manifests":[]}');
+      await vscode.commands.executeCommand('manifold.refresh');
+    });
+
+    it('the search finds it: the row says the file is missing and offers to restore it', async () => {
+      const layout = await row(f, undefined, 'lostbefore');
+      assert.equal(layout.contextValue, 'manifold:layout');
+      const children = await rows(f, layout.node);
+      assert.deepEqual(children.map((r) => [r.label, r.contextValue]), [['The oci-layout file is missing, so this layout cannot be read', 'manifold:error+restore']]);
+      const tooltip = await tooltipOf(f, children[0]!);
+      assert.ok(tooltip.includes(`Restoring writes {"imageLayoutVersion":"1.0.0"} to ${file}`), tooltip);
+      assert.match(tooltip, /Click: Restore the oci-layout file/);
+      assert.equal(existsSync(file), false);
+    });
+
+    it('a folder with only an index.json (no blobs/) is not listed', async () => {
+      const labels = (await rows(f)).map((r) => r.label);
+      assert.ok(labels.includes('lostbefore'), labels.join(', '));
+      assert.equal(labels.includes('webapp'), false, labels.join(', '));
+      assert.equal(f.services.layouts.layoutOf(join(f.workspace, 'webapp', 'index.json')), undefined);
+    });
+
+    it('its click writes the file and the layout shows its tags', async () => {
+      const layout = await row(f, undefined, 'lostbefore');
+      const command = await commandOf(f, layout.node, /^The oci-layout file is missing/);
+      assert.equal(command.command, 'manifold.restoreLayoutFile');
+      assert.equal(await vscode.commands.executeCommand(command.command, ...(command.arguments ?? [])), file);
+      assert.equal(readFileSync(file, 'utf8'), LAYOUT_FILE);
+      await eventually(async () => {
+        assert.deepEqual((await rows(f, (await row(f, undefined, 'lostbefore')).node)).map((r) => r.label), ['v2']);
+      });
+    });
+
+    it('the file watcher lists such a folder when its index.json appears, and drops it when it goes, without a refresh', async () => {
+      const late = join(f.workspace, 'layouts', 'lostlate');
+      mkdirSync(join(late, 'blobs'), { recursive: true });
+      cpSync(join(dir, 'blobs'), join(late, 'blobs'), { recursive: true });
+      cpSync(join(dir, 'index.json'), join(late, 'index.json'));
+      await eventually(async () => {
+        const layout = await row(f, undefined, 'lostlate');
+        assert.equal((await rows(f, layout.node))[0]?.contextValue, 'manifold:error+restore');
+      }, 20_000);
+      rmSync(join(late, 'index.json'));
+      await eventually(async () => assert.equal((await rows(f)).some((r) => r.label === 'lostlate'), false), 20_000);
     });
   });
 
