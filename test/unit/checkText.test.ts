@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { CheckCounts, CheckProblem } from '../../src/oci/check';
-import { checkDocumentOf, checkProblemMessage, checkProgressText, checkSummaryText } from '../../src/extension/present/checkText';
+import { checkDocumentOf, checkProblemMessage, checkProgressText, checkSummaryText, uncomparedText } from '../../src/extension/present/checkText';
 
 const counts: CheckCounts = { indexes: 1, manifests: 3, configs: 2, layers: 1, referrers: 1, bytes: 12_400_000 };
 const problem = (p: Partial<CheckProblem>): CheckProblem => ({ severity: 'error', code: 'blob-unreadable', where: 'v1', digest: 'sha256:' + 'ab'.repeat(32), path: '', message: 'm', ...p });
@@ -11,6 +11,14 @@ describe('Check Image: what it says', () => {
     const problems = [problem({}), problem({ severity: 'warning' }), problem({})];
     assert.equal(checkSummaryText('v1', problems, counts), '2 errors, 1 warning in v1');
     assert.equal(checkSummaryText('app', [problem({ severity: 'warning' })], counts), '1 warning in app');
+  });
+
+  it('says what it did not verify: foreign layers, diff_ids this Node.js cannot compare', () => {
+    assert.deepEqual(uncomparedText({}), []);
+    assert.deepEqual(uncomparedText({ foreign: 2, zstd: 1 }), [
+      '2 foreign layers not read: they are not stored here.',
+      'The diff_id of 1 zstd layer was not compared: this Node.js cannot unpack zstd.',
+    ]);
   });
 
   it('shows what has been read so far while it reads', () => {

@@ -34,6 +34,17 @@ export function checkSummaryText(what: string, problems: readonly CheckProblem[]
 }
 
 /**
+ * What the check did not verify, as sentences for the summary: layers not stored (fetched from their urls), layers
+ * whose diff_id this Node.js cannot unpack to compare (zstd).
+ */
+export function uncomparedText(uncompared: Readonly<Record<string, number>>): string[] {
+  return Object.entries(uncompared).map(([why, n]) => {
+    if (why === 'foreign') return n === 1 ? l10n.t('1 foreign layer not read: it is not stored here.') : l10n.t('{0} foreign layers not read: they are not stored here.', n);
+    return n === 1 ? l10n.t('The diff_id of 1 {0} layer was not compared: this Node.js cannot unpack {0}.', why) : l10n.t('The diff_ids of {0} {1} layers were not compared: this Node.js cannot unpack {1}.', n, why);
+  });
+}
+
+/**
  * The Problems panel's text: the document as reached from the root first, so the platform shows. Digests are cut
  * to 12 hex digits and the layout's folder to its name, as the trees show them: the row's width goes to what is
  * wrong (the full digest is at the problem's place in the document).

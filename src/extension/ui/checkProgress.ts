@@ -4,7 +4,7 @@ import { GraphCheck, type CheckReport } from '../../oci/check';
 import type { Descriptor } from '../../oci/descriptor';
 import type { ReadOnlyTarget } from '../../oci/target';
 import { seenDescriptors } from '../diagnostics/seenDescriptors';
-import { checkProgressText, checkSummaryText } from '../present/checkText';
+import { checkProgressText, checkSummaryText, uncomparedText } from '../present/checkText';
 import { withProgress } from './progress';
 import { Cancelled } from './prompts';
 
@@ -47,7 +47,7 @@ export async function checkWithProgress(
 
 /** The summary notification; with problems, a "Show Problems" button that focuses the Problems panel. Returns its text. */
 export function showCheckSummary(what: string, report: CheckReport): string {
-  const text = checkSummaryText(what, report.problems, report.counts);
+  const text = [checkSummaryText(what, report.problems, report.counts), ...uncomparedText(report.uncompared)].join(' ');
   if (report.problems.length === 0) {
     void vscode.window.showInformationMessage(text);
     return text;
