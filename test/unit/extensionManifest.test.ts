@@ -140,6 +140,8 @@ describe('extension manifest', () => {
       'manifold.openBlob', 'manifold.saveBlobAs',
       // Two indexes shown side by side.
       'manifold.compareIndex',
+      // Read and verified; the results go to the Problems panel.
+      'manifold.checkImage', 'manifold.checkLayout',
     ];
 
     it('is declared limited, with a description', () => {

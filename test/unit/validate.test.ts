@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { digestOf } from '../../src/oci/digest';
 import { isOciError } from '../../src/oci/errors';
 import { EMPTY_JSON_DIGEST, MediaType } from '../../src/oci/mediaType';
-import { formatPath, parseDocument, parseManifestStrict, specLink, type Problem, type ProblemCode } from '../../src/oci/validate';
+import { formatPath, parseDocument, parsePath, parseManifestStrict, specLink, type Problem, type ProblemCode } from '../../src/oci/validate';
 
 const PEER_LAYOUTS = '/work/shared/peer-layouts';
 const D = (c: string) => `sha256:${c.repeat(64)}`;
@@ -317,7 +317,14 @@ describe('validate: paths and links', () => {
   ];
   for (const [segments, expected] of paths) {
     it(`formats ${JSON.stringify(segments)} as ${JSON.stringify(expected)}`, () => assert.equal(formatPath(segments), expected));
+    it(`reads ${JSON.stringify(expected)} back as ${JSON.stringify(segments)}`, () => assert.deepEqual(parsePath(expected), segments));
   }
+  it('reads back a key with a quote and a bracket in it, and refuses what formatPath never writes', () => {
+    const segments = ['annotations', 'a"]b', 'x'];
+    assert.deepEqual(parsePath(formatPath(segments)), segments);
+    assert.deepEqual(parsePath('rootfs.diff_ids[0]'), ['rootfs', 'diff_ids', 0]);
+    assert.throws(() => parsePath('layers[x]'), /not a JSON path: layers\[x\]/);
+  });
   const links: Array<[ProblemCode, string]> = [
     ['invalid-digest', 'descriptor.md#digests'],
     ['duplicate-tag', 'image-layout.md#indexjson-file'],

@@ -1,8 +1,5 @@
-import type { Descriptor } from '../../oci/descriptor';
-import { GraphCheck, type CheckCounts, type CheckProblem, type CheckReport } from '../../oci/check';
-import { unlistedEntriesOf } from '../../oci/graph';
-import { ANNOTATION_REF_NAME } from '../../oci/descriptor';
-import { isFallbackTag, shortDigest } from '../../oci/reference';
+import { checkLayoutEntries, checkRepositoryTags, GraphCheck, type CheckCounts, type CheckProblem, type CheckReport } from '../../oci/check';
+import { shortDigest } from '../../oci/reference';
 import { boolOpt, type Command, formatOpt, LAYOUT_OPTION } from '../command';
 import { byteSize } from '../copyProgress';
 import { formatJson, processPrinter, type Printer } from '../printer';
@@ -68,36 +65,9 @@ async function walk(t: OpenedTarget, check: GraphCheck): Promise<string> {
     await check.add(await t.target.resolve(t.reference), t.reference);
     return t.display();
   }
-  if (t.kind === 'oci-layout') await checkEntries(t, check);
-  else await checkTags(t, check);
+  if (t.kind === 'oci-layout') await checkLayoutEntries(t.target, check);
+  else await checkRepositoryTags(t.target, check);
   return t.path;
-}
-
-/** A repository whole: each tag, referrers' fallback tags last (their referrers are reached from their subjects). */
-async function checkTags(t: OpenedTarget, check: GraphCheck): Promise<void> {
-  const tags: string[] = [];
-  for await (const tag of t.target.tags()) tags.push(tag);
-  for (const tag of [...tags.filter((x) => !isFallbackTag(x)), ...tags.filter(isFallbackTag)]) {
-    let desc: Descriptor;
-    try {
-      desc = await t.target.resolve(tag);
-    } catch (err) {
-      check.note({ severity: 'error', code: 'unresolvable-tag', where: tag, digest: '', path: '', message: `the tag is listed but cannot be resolved: ${(err as Error).message}` });
-      continue;
-    }
-    await check.add(desc, tag);
-  }
-}
-
-/** A layout whole: the entries index.json cannot use are problems of index.json; each one it lists is checked. */
-async function checkEntries(t: OpenedTarget, check: GraphCheck): Promise<void> {
-  for (const d of await unlistedEntriesOf(t.target)) {
-    check.note({ severity: 'error', code: 'damaged-entry', where: 'index.json', digest: '', path: d.path, message: d.problem });
-  }
-  const entries = (await t.target.entries?.()) ?? [];
-  // Tagged entries first: a referrer reached from its subject is then named by where it hangs, not by its digest.
-  const tagged = (d: Descriptor) => d.annotations?.[ANNOTATION_REF_NAME];
-  for (const d of [...entries.filter(tagged), ...entries.filter((d) => !tagged(d))]) await check.add(d, tagged(d) ?? `@${shortDigest(d.digest)}`);
 }
 
 /** On a terminal, what has been read so far, redrawn at most ten times a second on stderr. */

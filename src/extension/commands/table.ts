@@ -7,6 +7,8 @@ import { addRepository } from './addRepository';
 import { annotate } from './annotate';
 import { attach } from './attach';
 import { copyDigest } from './copyDigest';
+import { checkImage } from './checkImage';
+import { checkLayout } from './checkLayout';
 import { copyReference } from './copyReference';
 import { copyToRegistry } from './copyToRegistry';
 import { copyLayoutToRegistry } from './copyLayoutToRegistry';
@@ -76,6 +78,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'manifold.showReferrersTree', handler: showReferrersTree },
   { id: 'manifold.showReferrersText', handler: showReferrersText },
   { id: 'manifold.showCoverage', handler: showCoverage },
+  { id: 'manifold.checkImage', handler: checkImage },
+  { id: 'manifold.checkLayout', handler: checkLayout },
   { id: 'manifold.addRegistry', handler: addRegistry },
   { id: 'manifold.removeRegistry', handler: removeRegistry },
   { id: 'manifold.addRepository', handler: addRepository },

@@ -121,3 +121,18 @@ export function formatPath(segments: readonly PathSegment[]): string {
   }
   return out;
 }
+
+/**
+ * formatPath read back: `rootfs.diff_ids[0]` to `['rootfs', 'diff_ids', 0]`, for callers that hold a problem's
+ * path as text (a check's report) and need its place in a document.
+ */
+export function parsePath(path: string): PathSegment[] {
+  const out: PathSegment[] = [];
+  const re = /\.?([A-Za-z_$][A-Za-z0-9_$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/y;
+  while (re.lastIndex < path.length) {
+    const m = re.exec(path);
+    if (!m) throw new Error(`not a JSON path: ${path}`);
+    out.push(m[1] ?? (m[2] !== undefined ? Number(m[2]) : (JSON.parse(m[3]!) as string)));
+  }
+  return out;
+}

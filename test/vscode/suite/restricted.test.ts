@@ -58,6 +58,17 @@ describe('Restricted Mode (untrusted workspace)', () => {
     assert.deepEqual(blobNames(), blobs);
   });
 
+  it('checks an image: Check Image reads and verifies it, its results in the Problems panel, no byte of the layout changed', async () => {
+    const before = indexBytes();
+    const blobs = blobNames();
+    const outcome = await vscode.commands.executeCommand<{ summary: string; report: { counts: { indexes: number; manifests: number; layers: number } } }>('manifold.checkImage', { layout: demo, reference: 'v1' });
+    assert.ok(outcome, 'Check Image was refused or failed (see the Manifold log)');
+    assert.deepEqual([outcome.report.counts.indexes, outcome.report.counts.manifests >= 2, outcome.report.counts.layers >= 2], [1, true, true]);
+    assert.match(outcome.summary, / in v1/);
+    assert.ok(indexBytes().equals(before), 'index.json changed');
+    assert.deepEqual(blobNames(), blobs);
+  });
+
   it('a layout that lost its oci-layout is not offered a restore: the row says to trust the workspace', async () => {
     const outside = join(mkdtempSync(join(tmpdir(), 'manifold-lost-')), 'lost');
     mkdirSync(outside);

@@ -1,0 +1,22 @@
+import * as l10n from '@vscode/l10n';
+import { shortDigest } from '../../oci/reference';
+import { sourceKey } from '../present/sourceRef';
+import type { Services } from '../services';
+import { checkWithProgress } from '../ui/checkProgress';
+import { sourceManifestFrom } from './args';
+import { finish, whereText, type CheckOutcome } from './checkRun';
+
+/**
+ * `manifold.checkImage`: everything an image or artifact is made of read and verified (each manifest, config and
+ * layer, and the referrers), under a cancellable notification; each problem goes to the Problems panel on the
+ * read-only document it is in, at its JSON path. Arguments: a tag or manifest node of either view,
+ * `{ layout, reference }` or `{ registry, repository, reference }`; from the palette, a layout's tag picked.
+ */
+export async function checkImage(services: Services, arg?: unknown): Promise<CheckOutcome> {
+  const title = l10n.t('Check Image');
+  const m = await sourceManifestFrom(services, arg, title);
+  const label = m.tag ?? shortDigest(m.desc.digest);
+  // Keyed by the tag: checked again once the tag names a fixed image, the old results go.
+  const { report, seen } = await checkWithProgress(l10n.t('Checking {0}', label), m.target, whereText(m.ref), (check) => check.add(m.desc, label));
+  return finish(services, `${sourceKey(m.ref)} ${label}`, m.ref, label, report, seen);
+}

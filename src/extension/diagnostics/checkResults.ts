@@ -1,0 +1,121 @@
+import { join } from 'node:path';
+import vscode = require('vscode');
+import type { CheckProblem } from '../../oci/check';
+import type { Descriptor } from '../../oci/descriptor';
+import { locate, parseText } from '../../oci/indexDocument';
+import { parsePath, type PathSegment } from '../../oci/validate';
+import { checkDocumentOf, checkProblemMessage } from '../present/checkText';
+import { sourceName, type SourceRef } from '../present/sourceRef';
+import type { Services } from '../services';
+
+export const CHECK_SOURCE = 'manifold check';
+
+interface DocumentProblems {
+  uri: vscode.Uri;
+  diagnostics: vscode.Diagnostic[];
+}
+
+/**
+ * The Problems panel's entries of "Check Image" and "Check Layout", in a collection of their own: the live
+ * diagnostics of open documents never clear them, and a run replaces only its own (the same image checked again)
+ * while the results of other images stay. Two runs that reach one document both show there.
+ */
+export class CheckResults implements vscode.Disposable {
+  readonly collection = vscode.languages.createDiagnosticCollection('manifold-check');
+  private readonly runs = new Map<string, Map<string, DocumentProblems>>();
+
+  dispose(): void {
+    this.collection.dispose();
+  }
+
+  /** Publishes the problems of the run `key` (replacing its last), each on its document at its JSON path. */
+  async publish(services: Services, key: string, subject: { ref: SourceRef; seen: ReadonlyMap<string, Descriptor> }, problems: readonly CheckProblem[]): Promise<vscode.Uri[]> {
+    const byUri = new Map<string, DocumentProblems>();
+    const layout = subject.ref.kind === 'layout' ? { path: subject.ref.path, name: sourceName(subject.ref) } : undefined;
+    const texts = new Map<string, Promise<vscode.TextDocument | undefined>>();
+    const open = (uri: vscode.Uri): Promise<vscode.TextDocument | undefined> => {
+      let doc = texts.get(uri.toString());
+      if (!doc) {
+        doc = Promise.resolve(vscode.workspace.openTextDocument(uri)).then(
+          (d) => d,
+          (err: Error) => void services.log.debug(`check: ${uri.toString(true)} not opened: ${err.message}`),
+        );
+        texts.set(uri.toString(), doc);
+      }
+      return doc;
+    };
+    for (const p of problems) {
+      let uri = documentUri(services, subject, p);
+      if (!uri) continue;
+      let path = p.path;
+      let doc = await open(uri);
+      if (!doc && layout) {
+        // A manifest whose own bytes are damaged cannot be shown: its problem goes to its entry in index.json.
+        const index = vscode.Uri.file(join(layout.path, 'index.json'));
+        const indexDoc = await open(index);
+        const at = indexDoc ? entryOf(indexDoc.getText(), p.digest) : -1;
+        if (at >= 0) [uri, doc, path] = [index, indexDoc, `manifests[${at}]`];
+      }
+      // Else (a registry's manifest) it stays on its document, at its start.
+      const d = new vscode.Diagnostic(rangeOf(doc, path, p.code), checkProblemMessage(p, layout), p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+      d.source = CHECK_SOURCE;
+      d.code = p.link ? { value: p.code, target: vscode.Uri.parse(p.link) } : p.code;
+      let entry = byUri.get(uri.toString());
+      if (!entry) byUri.set(uri.toString(), (entry = { uri, diagnostics: [] }));
+      entry.diagnostics.push(d);
+    }
+    const before = this.runs.get(key);
+    this.runs.set(key, byUri);
+    const touched = new Map<string, vscode.Uri>();
+    for (const run of [before, byUri]) for (const [k, v] of run ?? []) touched.set(k, v.uri);
+    for (const [k, uri] of touched) {
+      const all = [...this.runs.values()].flatMap((run) => run.get(k)?.diagnostics ?? []);
+      if (all.length > 0) this.collection.set(uri, all);
+      else this.collection.delete(uri);
+    }
+    return [...byUri.values()].map((e) => e.uri);
+  }
+}
+
+/** The `manifold:` document of the manifest, index or config a problem is in; a layout's index.json for its entries. */
+function documentUri(services: Services, subject: { ref: SourceRef; seen: ReadonlyMap<string, Descriptor> }, p: CheckProblem): vscode.Uri | undefined {
+  const doc = checkDocumentOf(p);
+  if (!doc) return subject.ref.kind === 'layout' ? vscode.Uri.file(join(subject.ref.path, 'index.json')) : undefined;
+  const desc = subject.seen.get(p.digest) ?? { mediaType: '', digest: p.digest, size: 0 };
+  return services.documents.uri(doc.view, subject.ref, desc, doc.label);
+}
+
+function rangeOf(doc: vscode.TextDocument | undefined, path: string, code: string): vscode.Range {
+  if (!doc) return new vscode.Range(0, 0, 0, 0);
+  let segments: PathSegment[];
+  try {
+    segments = parsePath(path);
+  } catch {
+    segments = [];
+  }
+  const span = locate(parseText(doc.getText()), { segments, code });
+  return new vscode.Range(doc.positionAt(span.offset), doc.positionAt(span.offset + span.length));
+}
+
+const results = new WeakMap<Services, CheckResults>();
+
+/** The check results of this activation (made on first use, disposed with the extension). */
+export function checkResults(services: Services): CheckResults {
+  let r = results.get(services);
+  if (!r) {
+    r = new CheckResults();
+    results.set(services, r);
+    services.context.subscriptions.push(r);
+  }
+  return r;
+}
+
+/** The index of the entry of a layout's index.json (its text) that lists `digest`, or -1. */
+function entryOf(text: string, digest: string): number {
+  try {
+    const manifests = (JSON.parse(text) as { manifests?: Array<{ digest?: unknown }> }).manifests;
+    return Array.isArray(manifests) && digest ? manifests.findIndex((m) => m?.digest === digest) : -1;
+  } catch {
+    return -1;
+  }
+}

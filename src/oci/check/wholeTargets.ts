@@ -1,0 +1,37 @@
+// A layout or a registry repository checked whole: where the walks start when no tag or digest is given.
+import { ANNOTATION_REF_NAME, type Descriptor } from '../descriptor';
+import { unlistedEntriesOf } from '../graph';
+import { isFallbackTag, shortDigest } from '../reference';
+import type { ReadOnlyTarget } from '../target';
+import type { GraphCheck } from './checkGraph';
+
+/**
+ * A layout whole: the entries index.json cannot use are problems of index.json (no digest, the entry's path); each
+ * one it lists is checked, named by its tag or `@digest`. `layout` is the store itself (it reports the unreadable
+ * entries), `check` may read through another target over it.
+ */
+export async function checkLayoutEntries(layout: ReadOnlyTarget, check: GraphCheck): Promise<void> {
+  for (const d of await unlistedEntriesOf(layout)) {
+    check.note({ severity: 'error', code: 'damaged-entry', where: 'index.json', digest: '', path: d.path, message: d.problem });
+  }
+  const entries = (await layout.entries?.()) ?? [];
+  // Tagged entries first: a referrer reached from its subject is then named by where it hangs, not by its digest.
+  const tagged = (d: Descriptor) => d.annotations?.[ANNOTATION_REF_NAME];
+  for (const d of [...entries.filter(tagged), ...entries.filter((d) => !tagged(d))]) await check.add(d, tagged(d) ?? `@${shortDigest(d.digest)}`);
+}
+
+/** A repository whole: each tag, referrers' fallback tags last (their referrers are reached from their subjects first). */
+export async function checkRepositoryTags(repository: ReadOnlyTarget, check: GraphCheck): Promise<void> {
+  const tags: string[] = [];
+  for await (const tag of repository.tags()) tags.push(tag);
+  for (const tag of [...tags.filter((x) => !isFallbackTag(x)), ...tags.filter(isFallbackTag)]) {
+    let desc: Descriptor;
+    try {
+      desc = await repository.resolve(tag);
+    } catch (err) {
+      check.note({ severity: 'error', code: 'unresolvable-tag', where: tag, digest: '', path: '', message: `the tag is listed but cannot be resolved: ${(err as Error).message}` });
+      continue;
+    }
+    await check.add(desc, tag);
+  }
+}

@@ -1,0 +1,44 @@
+import * as assert from 'node:assert/strict';
+import type { CheckCounts, CheckProblem } from '../../src/oci/check';
+import { checkDocumentOf, checkProblemMessage, checkProgressText, checkSummaryText, uncomparedText } from '../../src/extension/present/checkText';
+
+const counts: CheckCounts = { indexes: 1, manifests: 3, configs: 2, layers: 1, referrers: 1, bytes: 12_400_000 };
+const problem = (p: Partial<CheckProblem>): CheckProblem => ({ severity: 'error', code: 'blob-unreadable', where: 'v1', digest: 'sha256:' + 'ab'.repeat(32), path: '', message: 'm', ...p });
+
+describe('Check Image: what it says', () => {
+  it('sums up a clean check with what was read, and a damaged one by errors and warnings', () => {
+    assert.equal(checkSummaryText('v1', [], counts), 'No problems in v1: 1 index, 3 manifests, 2 configs, 1 layer, 1 referrer among them; 12.4 MB of layers read');
+    const problems = [problem({}), problem({ severity: 'warning' }), problem({})];
+    assert.equal(checkSummaryText('v1', problems, counts), '2 errors, 1 warning in v1');
+    assert.equal(checkSummaryText('app', [problem({ severity: 'warning' })], counts), '1 warning in app');
+  });
+
+  it('says what it did not verify: foreign layers, diff_ids this Node.js cannot compare', () => {
+    assert.deepEqual(uncomparedText({}), []);
+    assert.deepEqual(uncomparedText({ foreign: 2, zstd: 1 }), [
+      '2 foreign layers not read: they are not stored here.',
+      'The diff_id of 1 zstd layer was not compared: this Node.js cannot unpack zstd.',
+    ]);
+  });
+
+  it('shows what has been read so far while it reads', () => {
+    assert.equal(checkProgressText({ indexes: 0, manifests: 1, configs: 0, layers: 0, referrers: 0, bytes: 0 }), '0 indexes, 1 manifest, 0 configs, 0 layers; 0 B of layers read');
+  });
+
+  it("starts each problem's message with where it is, so the platform shows in the Problems panel", () => {
+    assert.equal(checkProblemMessage(problem({ where: 'v1 > linux/arm64/v8', message: 'content has digest x' })), 'v1 > linux/arm64/v8: content has digest x');
+    const digest = `sha256:${'0123456789ab'.repeat(5)}abcd`;
+    assert.equal(
+      checkProblemMessage(problem({ where: 'v1 > linux/arm64/v8', message: `blob ${digest} in the layout /w/layouts/app: content has digest ${digest}` }), { path: '/w/layouts/app', name: 'app' }),
+      'v1 > linux/arm64/v8: blob sha256:0123456789ab… in the layout app: content has digest sha256:0123456789ab…',
+    );
+  });
+
+  it('puts a problem on the document the trees open: the root by its tag, a child by its digest, a config after its manifest', () => {
+    assert.deepEqual(checkDocumentOf(problem({ where: 'v1' })), { view: 'manifest', label: 'v1' });
+    assert.deepEqual(checkDocumentOf(problem({ where: 'v1 > linux/arm64/v8' })), { view: 'manifest', label: 'abababababab' });
+    assert.deepEqual(checkDocumentOf(problem({ where: 'v1 > linux/arm64/v8 > config' })), { view: 'blob', label: 'linux/arm64/v8-config' });
+    assert.deepEqual(checkDocumentOf(problem({ where: '@abababababab' })), { view: 'manifest', label: 'abababababab' });
+    assert.equal(checkDocumentOf(problem({ where: 'index.json', digest: '' })), undefined);
+  });
+});

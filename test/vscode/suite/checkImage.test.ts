@@ -1,0 +1,179 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import * as vscode from 'vscode';
+import type { CheckOutcome } from '../../../src/extension/commands/checkRun';
+import type { Services } from '../../../src/extension/services';
+import type { Descriptor } from '../../../src/oci/descriptor';
+import type { OciLayoutStore } from '../../../src/oci/layout';
+import { MediaType } from '../../../src/oci/mediaType';
+import { startOciServer, type OciServer } from '../../integration/support/ociServer';
+import { makeImage, makeIndex, newLayout, pushBlob, pushManifest } from '../../unit/builders';
+
+const run = (id: string, ...args: unknown[]) => vscode.commands.executeCommand<CheckOutcome | undefined>(id, ...args);
+const short = (digest: string) => digest.slice(7, 19);
+
+/** The diagnostics VS Code holds for `uri` from the check (not the live checks of open documents), as a user reads them. */
+async function held(uri: vscode.Uri): Promise<Array<{ severity: string; message: string; text: string; code: string }>> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  return vscode.languages
+    .getDiagnostics(uri)
+    .filter((d) => d.source === 'manifold check')
+    .map((d) => ({
+      severity: vscode.DiagnosticSeverity[d.severity],
+      message: d.message,
+      text: doc.getText(d.range),
+      code: typeof d.code === 'object' ? String(d.code.value) : String(d.code),
+    }));
+}
+
+/**
+ * "Check Image" and "Check Layout" on a layout with damage a release check must catch: a byte of linux/arm64/v8's
+ * layer flipped, an image whose config lacks `os`, an index.json entry with a broken digest. Each problem is
+ * asserted where VS Code holds it: the read-only document of its manifest or config, the range of its JSON path.
+ */
+describe('Check Image and Check Layout', () => {
+  let services: Services;
+  let store: OciLayoutStore;
+  let layout: string;
+  let arm64: Descriptor;
+  let layerFile: string;
+  let layerBytes: Buffer;
+  let noOsConfig: Descriptor;
+  let damaged: Descriptor;
+  const ref = () => ({ kind: 'layout' as const, path: layout });
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<{ services: Services }>('manifold-dev.manifold');
+    assert.ok(ext, 'the Manifold extension is not loaded');
+    ({ services } = await ext.activate());
+    // Outside the workspace folder: the tree tests count the workspace's layouts.
+    store = await newLayout();
+    layout = store.location;
+    const amd64 = await makeImage(store, { arch: 'amd64' });
+    arm64 = await makeImage(store, { arch: 'arm64', variant: 'v8' });
+    await store.tag(await makeIndex(store, [amd64, arm64]), 'v1');
+    await store.tag(await makeImage(store, { arch: 'riscv64' }), 'clean');
+    const layer = await pushBlob(store, 'layer of no-os\n', MediaType.ImageLayer);
+    noOsConfig = await pushBlob(store, JSON.stringify({ architecture: 'amd64', rootfs: { type: 'layers', diff_ids: [layer.digest] } }), MediaType.ImageConfig);
+    await store.tag(await pushManifest(store, { schemaVersion: 2, mediaType: MediaType.ImageManifest, config: noOsConfig, layers: [layer] }), 'no-os');
+    damaged = await makeImage(store, { arch: 'ppc64le' });
+    await store.tag(damaged, 'damaged');
+    const manifestFile = join(layout, 'blobs', 'sha256', damaged.digest.slice(7));
+    const manifestBytes = readFileSync(manifestFile);
+    manifestBytes[manifestBytes.length - 2]! ^= 1;
+    writeFileSync(manifestFile, manifestBytes);
+    const manifest = JSON.parse((await store.fetchBytes(arm64)).toString('utf8')) as { layers: Descriptor[] };
+    layerFile = join(layout, 'blobs', 'sha256', manifest.layers[0]!.digest.slice(7));
+    layerBytes = readFileSync(layerFile);
+    const flipped = Buffer.from(layerBytes);
+    flipped[0]! ^= 1;
+    writeFileSync(layerFile, flipped);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it("puts a layer whose bytes do not match on its platform's manifest, at that layer's digest", async () => {
+    const outcome = await run('manifold.checkImage', { layout, reference: 'v1' });
+    assert.ok(outcome, 'the command returned nothing (see the Manifold log)');
+    assert.equal(outcome.summary, '1 error in v1');
+    const uri = services.documents.uri('manifest', ref(), arm64, short(arm64.digest));
+    assert.deepEqual(outcome.uris, [uri.toString()]);
+    const layerDigest = `sha256:${basename(layerFile)}`;
+    const [d, ...more] = await held(uri);
+    assert.deepEqual(more, []);
+    assert.ok(d, 'no diagnostic on the linux/arm64/v8 manifest');
+    assert.equal(d.severity, 'Error');
+    assert.equal(d.code, 'blob-unreadable');
+    assert.equal(d.text, JSON.stringify(layerDigest)); // layers[0], marked by its digest
+    assert.ok(d.message.startsWith('v1 > linux/arm64/v8: '), d.message);
+    assert.match(d.message, /digest/);
+  });
+
+  it("puts a config's missing os on the config's document; the results of v1 stay", async () => {
+    const outcome = await run('manifold.checkImage', { layout, reference: 'no-os' });
+    assert.equal(outcome?.summary, '1 error in no-os');
+    const uri = services.documents.uri('blob', ref(), noOsConfig, 'no-os-config');
+    assert.deepEqual(outcome.uris, [uri.toString()]);
+    const found = await held(uri);
+    // A field that is missing is marked at the object that lacks it: its first key.
+    assert.deepEqual(found, [{ severity: 'Error', code: 'missing-field', text: '"architecture"', message: 'no-os > config: os is required: a runtime cannot tell which machines can run this image' }]);
+    assert.equal((await held(services.documents.uri('manifest', ref(), arm64, short(arm64.digest)))).length, 1, "v1's result is gone");
+  });
+
+  it('a click on the problem opens its document at that place', async () => {
+    const uri = services.documents.uri('blob', ref(), noOsConfig, 'no-os-config');
+    const [d] = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'manifold check');
+    // What the Problems panel does on a click: the document shown, the range selected.
+    const editor = await vscode.window.showTextDocument(uri, { selection: d!.range });
+    assert.equal(editor.document.uri.toString(), uri.toString());
+    assert.equal(editor.document.getText(editor.selection), '"architecture"');
+    assert.match(editor.document.getText(), /"rootfs"/);
+  });
+
+  it('a clean image: no problems, and the summary says what was read', async () => {
+    const outcome = await run('manifold.checkImage', { layout, reference: 'clean' });
+    assert.deepEqual(outcome?.report.problems, []);
+    assert.deepEqual(outcome.uris, []);
+    assert.match(outcome.summary, /^No problems in clean: 0 indexes, 1 manifest, 1 config, 1 layer; \d+ B of layers read$/);
+  });
+
+  it('checked again once repaired, the image loses its problems', async () => {
+    writeFileSync(layerFile, layerBytes);
+    const outcome = await run('manifold.checkImage', { layout, reference: 'v1' });
+    assert.match(outcome?.summary ?? '', /^No problems in v1: 1 index, 2 manifests, 2 configs, 2 layers/);
+    assert.deepEqual(await held(services.documents.uri('manifest', ref(), arm64, short(arm64.digest))), []);
+    assert.equal((await held(services.documents.uri('blob', ref(), noOsConfig, 'no-os-config'))).length, 1, "no-os's result stays");
+  });
+
+  it("a tag whose manifest's own bytes are damaged: the problem is on its entry in the layout's index.json", async () => {
+    const outcome = await run('manifold.checkImage', { layout, reference: 'damaged' });
+    assert.equal(outcome?.summary, '1 error in damaged');
+    const indexUri = vscode.Uri.file(join(layout, 'index.json'));
+    assert.deepEqual(outcome.uris, [indexUri.toString()]);
+    const [d, ...more] = await held(indexUri);
+    assert.deepEqual(more, []);
+    assert.ok(d?.text.includes(JSON.stringify(damaged.digest)), d?.text);
+    assert.match(d.message, new RegExp(`^damaged: blob sha256:${damaged.digest.slice(7, 19)}… in ${basename(layout)}: content has digest sha256:[a-f0-9]{12}…$`));
+  });
+
+  it('Check Layout: every entry of index.json, and an entry it cannot use marked in index.json', async () => {
+    const other = await newLayout();
+    await other.tag(await makeImage(other, { arch: 's390x' }), 'ok');
+    const indexFile = join(other.location, 'index.json');
+    const index = JSON.parse(readFileSync(indexFile, 'utf8')) as { manifests: unknown[] };
+    index.manifests.push({ mediaType: MediaType.ImageManifest, digest: 'sha256:nothex', size: 1, annotations: { 'org.opencontainers.image.ref.name': 'broken' } });
+    writeFileSync(indexFile, JSON.stringify(index));
+    const outcome = await run('manifold.checkLayout', { layout: other.location });
+    assert.equal(outcome?.summary, `1 error in ${basename(other.location)}`);
+    assert.equal(outcome.report.counts.manifests, 1);
+    const [d, ...more] = await held(vscode.Uri.file(indexFile));
+    assert.deepEqual(more, []);
+    assert.equal(d?.text, '"sha256:nothex"');
+    assert.ok(d.message.startsWith('index.json: '), d.message);
+  });
+
+  describe('on a registry', () => {
+    let server: OciServer;
+    before(async () => {
+      server = await startOciServer();
+      await run('manifold.addRegistry', { registry: server.host, plainHttp: true });
+      await vscode.commands.executeCommand('manifold.copyToRegistry', { layout, reference: 'no-os', to: `${server.host}/team/check:no-os` });
+    });
+    after(async () => {
+      await run('manifold.removeRegistry', { registry: server.host });
+      await server.stop();
+    });
+
+    it("a registry's image: the config's problem on the registry's read-only document of it", async () => {
+      assert.ok(server.repo('team/check').tags.get('no-os'), 'the image was not copied to the registry');
+      const outcome = await run('manifold.checkImage', { registry: server.host, repository: 'team/check', reference: 'no-os' });
+      assert.equal(outcome?.summary, '1 error in no-os');
+      const uri = services.documents.uri('blob', { kind: 'registry', registry: server.host, repository: 'team/check' }, noOsConfig, 'no-os-config');
+      assert.deepEqual(outcome.uris, [uri.toString()]);
+      assert.deepEqual(await held(uri), [{ severity: 'Error', code: 'missing-field', text: '"architecture"', message: 'no-os > config: os is required: a runtime cannot tell which machines can run this image' }]);
+    });
+  });
+});
