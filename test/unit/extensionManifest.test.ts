@@ -141,7 +141,7 @@ describe('extension manifest', () => {
       // Two indexes shown side by side.
       'manifold.compareIndex',
       // Read and verified; the results go to the Problems panel.
-      'manifold.checkImage', 'manifold.checkLayout',
+      'manifold.checkImage', 'manifold.checkLayout', 'manifold.checkRepository',
     ];
 
     it('is declared limited, with a description', () => {

@@ -9,6 +9,7 @@ import { attach } from './attach';
 import { copyDigest } from './copyDigest';
 import { checkImage } from './checkImage';
 import { checkLayout } from './checkLayout';
+import { checkRepository } from './checkRepository';
 import { copyReference } from './copyReference';
 import { copyToRegistry } from './copyToRegistry';
 import { copyLayoutToRegistry } from './copyLayoutToRegistry';
@@ -80,6 +81,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'manifold.showCoverage', handler: showCoverage },
   { id: 'manifold.checkImage', handler: checkImage },
   { id: 'manifold.checkLayout', handler: checkLayout },
+  { id: 'manifold.checkRepository', handler: checkRepository },
   { id: 'manifold.addRegistry', handler: addRegistry },
   { id: 'manifold.removeRegistry', handler: removeRegistry },
   { id: 'manifold.addRepository', handler: addRepository },

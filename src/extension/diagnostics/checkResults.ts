@@ -18,7 +18,8 @@ interface DocumentProblems {
 /**
  * The Problems panel's entries of "Check Image" and "Check Layout", in a collection of their own: the live
  * diagnostics of open documents never clear them, and a run replaces only its own (the same image checked again)
- * while the results of other images stay. Two runs that reach one document both show there.
+ * and, for a layout's or repository's check, those of the images in it, while the results of other images stay.
+ * Two runs that reach one document both show there, a problem both found once.
  */
 export class CheckResults implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('manifold-check');
@@ -64,17 +65,33 @@ export class CheckResults implements vscode.Disposable {
       if (!entry) byUri.set(uri.toString(), (entry = { uri, diagnostics: [] }));
       entry.diagnostics.push(d);
     }
-    const before = this.runs.get(key);
-    this.runs.set(key, byUri);
+    // A layout's or repository's check (key: the source) covers every image in it: their own runs' results go.
+    const replaced = [...this.runs.keys()].filter((k) => k === key || k.startsWith(`${key} `));
     const touched = new Map<string, vscode.Uri>();
-    for (const run of [before, byUri]) for (const [k, v] of run ?? []) touched.set(k, v.uri);
-    for (const [k, uri] of touched) {
-      const all = [...this.runs.values()].flatMap((run) => run.get(k)?.diagnostics ?? []);
+    for (const k of replaced) {
+      for (const [u, v] of this.runs.get(k)!) touched.set(u, v.uri);
+      this.runs.delete(k);
+    }
+    this.runs.set(key, byUri);
+    for (const [u, v] of byUri) touched.set(u, v.uri);
+    for (const [u, uri] of touched) {
+      const all = unique([...this.runs.values()].flatMap((run) => run.get(u)?.diagnostics ?? []));
       if (all.length > 0) this.collection.set(uri, all);
       else this.collection.delete(uri);
     }
     return [...byUri.values()].map((e) => e.uri);
   }
+}
+
+/** One of each: an image's check and its layout's may both have found a problem at the same place. */
+function unique(diagnostics: vscode.Diagnostic[]): vscode.Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.range.start.line}:${d.range.start.character} ${d.severity} ${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** The `manifold:` document of the manifest, index or config a problem is in; a layout's index.json for its entries. */

@@ -175,5 +175,16 @@ describe('Check Image and Check Layout', () => {
       assert.deepEqual(outcome.uris, [uri.toString()]);
       assert.deepEqual(await held(uri), [{ severity: 'Error', code: 'missing-field', text: '"architecture"', message: 'no-os > config: os is required: a runtime cannot tell which machines can run this image' }]);
     });
+
+    it('Check Repository: every tag of the repository, the same problem found through its tag', async () => {
+      await vscode.commands.executeCommand('manifold.copyToRegistry', { layout, reference: 'clean', to: `${server.host}/team/check:clean` });
+      assert.ok(server.repo('team/check').tags.get('clean'), 'the image was not copied to the registry');
+      const outcome = await run('manifold.checkRepository', { registry: server.host, repository: 'team/check' });
+      assert.equal(outcome?.summary.split(':')[0], '1 error in team/check');
+      assert.deepEqual(outcome.report.problems.map((p) => [p.where, p.path, p.code]), [['no-os > config', 'os', 'missing-field']]);
+      assert.equal(outcome.report.counts.manifests, 2);
+      const uri = services.documents.uri('blob', { kind: 'registry', registry: server.host, repository: 'team/check' }, noOsConfig, 'no-os-config');
+      assert.deepEqual((await held(uri)).map((d) => d.message), ['no-os > config: os is required: a runtime cannot tell which machines can run this image']);
+    });
   });
 });
