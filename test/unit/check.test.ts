@@ -39,6 +39,26 @@ describe('check: every manifest, config and layer of an image, and its referrers
     assert.equal(r.counts.bytes, layerBytes + 'application/vnd.example.sig content\n'.length);
   });
 
+  it('reads each manifest and config once, though the index\'s checks read them too', async () => {
+    const { store, index } = await makeMultiArchLayout();
+    const reads = new Map<string, number>();
+    const counting = new Proxy(store, {
+      get(t, prop) {
+        const value: unknown = Reflect.get(t, prop);
+        if (prop !== 'fetchBytes') return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(t) : value;
+        return (desc: Descriptor, options?: object) => {
+          reads.set(desc.digest, (reads.get(desc.digest) ?? 0) + 1);
+          return t.fetchBytes(desc, options);
+        };
+      },
+    });
+    const r = await checkGraph(counting, index, 'multi');
+    assert.deepEqual(r.problems, []);
+    // The index, 3 manifests, 3 configs, 3 layers (read whole: small): 10 blobs, each once.
+    assert.equal(reads.size, 10);
+    assert.deepEqual([...new Set(reads.values())], [1]);
+  });
+
   it('names the platform and the layer whose bytes do not match their digest, and no other', async () => {
     const { store, index, children } = await makeMultiArchLayout();
     const layer = (await manifestOf(store, children[1]!)).layers[0]!;

@@ -13,6 +13,7 @@ import type { OpOptions, ReadOnlyTarget } from '../target';
 import { parseDocument, unusableDescriptor } from '../validate';
 import { checkImageConfig } from './configChecks';
 import { layerPacking, readLayer, type ReadLayer } from './layerContent';
+import { withRecentBytes } from './recentBytes';
 
 export interface CheckProblem {
   severity: 'error' | 'warning';
@@ -77,10 +78,13 @@ export class GraphCheck {
   private readonly layers = new Map<string, Promise<ReadLayer>>();
   private readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
 
+  private readonly target: ReadOnlyTarget;
+
   constructor(
-    private readonly target: ReadOnlyTarget,
+    target: ReadOnlyTarget,
     private readonly options: CheckOptions = {},
   ) {
+    this.target = withRecentBytes(target);
     this.limit = semaphore(Math.max(1, options.concurrency ?? 4));
   }
 
