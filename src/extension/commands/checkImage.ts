@@ -1,8 +1,10 @@
 import * as l10n from '@vscode/l10n';
+import vscode = require('vscode');
 import { shortDigest } from '../../oci/reference';
 import { sourceKey } from '../present/sourceRef';
 import type { Services } from '../services';
 import { checkWithProgress } from '../ui/checkProgress';
+import { storedIndexOf } from '../documents/storedIndexOf';
 import { sourceManifestFrom } from './args';
 import { finish, whereText, type CheckOutcome } from './checkRun';
 
@@ -10,10 +12,16 @@ import { finish, whereText, type CheckOutcome } from './checkRun';
  * `manifold.checkImage`: everything an image or artifact is made of read and verified (each manifest, config and
  * layer, and the referrers), under a cancellable notification; each problem goes to the Problems panel on the
  * read-only document it is in, at its JSON path. Arguments: a tag or manifest node of either view,
- * `{ layout, reference }` or `{ registry, repository, reference }`; from the palette, a layout's tag picked.
+ * `{ layout, reference }` or `{ registry, repository, reference }`, or the URI of an index editor's document; from the
+ * palette, a layout's tag picked.
  */
 export async function checkImage(services: Services, arg?: unknown): Promise<CheckOutcome> {
   const title = l10n.t('Check Image');
+  // From the index editor's title bar: the index it shows, as stored.
+  if (arg instanceof vscode.Uri) {
+    const stored = await storedIndexOf(services, arg);
+    arg = { layout: (stored.ref as { path: string }).path, reference: stored.reference };
+  }
   const m = await sourceManifestFrom(services, arg, title);
   const label = m.tag ?? shortDigest(m.desc.digest);
   // Keyed by the tag: checked again once the tag names a fixed image, the old results go.

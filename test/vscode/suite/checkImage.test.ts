@@ -120,9 +120,9 @@ describe('Check Image and Check Layout', () => {
     assert.match(outcome.summary, /^No problems in clean: 0 indexes, 1 manifest, 1 config, 1 layer; \d+ B of layers read$/);
   });
 
-  it('checked again once repaired, the image loses its problems', async () => {
+  it('checked again once repaired (from the index editor\'s title bar: the stored index it shows), the image loses its problems', async () => {
     writeFileSync(layerFile, layerBytes);
-    const outcome = await run('manifold.checkImage', { layout, reference: 'v1' });
+    const outcome = await run('manifold.checkImage', vscode.Uri.from({ scheme: 'manifold-index', path: `${layout}/v1.oci-index.json` }));
     assert.match(outcome?.summary ?? '', /^No problems in v1: 1 index, 2 manifests, 2 configs, 2 layers/);
     assert.deepEqual(await held(services.documents.uri('manifest', ref(), arm64, short(arm64.digest))), []);
     assert.equal((await held(services.documents.uri('blob', ref(), noOsConfig, 'no-os-config'))).length, 1, "no-os's result stays");
