@@ -49,6 +49,8 @@ function timed(cmd: string, args: string[]): Promise<Measured> {
 }
 
 const manifold = (...args: string[]) => timed(process.execPath, [CLI, ...args]);
+/** The floor with MANIFOLD_FLOOR_VERIFY=1: it also hashes every blob it reads against its digest. */
+const timedVerifying = (args: string[]) => timed('/usr/bin/env', ['MANIFOLD_FLOOR_VERIFY=1', process.execPath, ...args]);
 const fig = (m: Measured) => `${m.ms.toFixed(0)} ms (${m.cpuMs.toFixed(0)} ms CPU), ${m.maxRssMb.toFixed(0)} MB`;
 /** `; before <figure> (ratio r)` when MANIFOLD_BASE_CLI was timed too. */
 const beforeFig = (before: Measured | undefined, floor: Measured) => (before ? `; before (MANIFOLD_BASE_CLI) ${fig(before)} (ratio ${(before.ms / floor.ms).toFixed(2)})` : '');
@@ -175,10 +177,14 @@ const RUNS = Math.max(1, Number(process.env.MANIFOLD_BENCH_RUNS ?? 5) || 5);
  * at 675 ms in the same hour), so one run of each compares two draws of the disk, not two programs. Both are
  * timed the same way (GNU time around a fresh node), and index.json is reset before every run.
  */
-async function alternate(reset: () => void, runs: { cli: (i: number) => Promise<Measured>; base?: (i: number) => Promise<Measured>; floor: (i: number) => Promise<Measured> }): Promise<{ m: Measured; base?: Measured; floor: Measured }> {
+async function alternate(
+  reset: () => void,
+  runs: { cli: (i: number) => Promise<Measured>; base?: (i: number) => Promise<Measured>; floor: (i: number) => Promise<Measured>; verifyingFloor?: (i: number) => Promise<Measured> },
+): Promise<{ m: Measured; base?: Measured; floor: Measured; verifying?: Measured }> {
   const m: Measured[] = [];
   const base: Measured[] = [];
   const floor: Measured[] = [];
+  const verifying: Measured[] = [];
   for (let i = 0; i < RUNS; i++) {
     const sides = [async () => m.push(await runs.cli(i))];
     if (runs.base) sides.push(async () => base.push(await runs.base!(i)));
@@ -191,12 +197,19 @@ async function alternate(reset: () => void, runs: { cli: (i: number) => Promise<
     }
     reset();
     floor.push(await runs.floor(i));
+    if (runs.verifyingFloor) {
+      reset();
+      verifying.push(await runs.verifyingFloor(i));
+    }
   }
-  return { m: median(m), base: runs.base ? median(base) : undefined, floor: median(floor) };
+  return { m: median(m), base: runs.base ? median(base) : undefined, floor: median(floor), verifying: runs.verifyingFloor ? median(verifying) : undefined };
 }
 
-const ratioFig = (m: Measured, floor: Measured, before?: Measured) =>
-  `median of ${RUNS}: ${fig(m)}; floor ${fig(floor)} (ratio ${(m.ms / floor.ms).toFixed(2)}, CPU ratio ${(m.cpuMs / floor.cpuMs).toFixed(2)})${beforeFig(before, floor)}`;
+/** `; a floor that verifies digests too <figure> (ratio r)`: what hashing what it reads costs the floor. */
+const verifyingFig = (m: Measured, verifying?: Measured) => (verifying ? `; the floor hashing what it reads ${fig(verifying)} (ratio ${(m.ms / verifying.ms).toFixed(2)})` : '');
+
+const ratioFig = (m: Measured, floor: Measured, before?: Measured, verifying?: Measured) =>
+  `median of ${RUNS}: ${fig(m)}; floor ${fig(floor)} (ratio ${(m.ms / floor.ms).toFixed(2)}, CPU ratio ${(m.cpuMs / floor.cpuMs).toFixed(2)})${verifyingFig(m, verifying)}${beforeFig(before, floor)}`;
 
 async function thousandManifests(work: string, row: Row): Promise<void> {
   const layout = generateLayout(join(work, 'thousand'), 1000, 8);
@@ -215,8 +228,9 @@ async function thousandManifests(work: string, row: Row): Promise<void> {
     cli: (i) => attachWith(CLI, i, 'scale'),
     base: BASE_CLI ? (i) => attachWith(BASE_CLI, i, 'before') : undefined,
     floor: (i) => timed(process.execPath, [FLOOR, 'attach', layout.dir, wide.digest, `application/vnd.bench.floor${i}`]),
+    verifyingFloor: (i) => timedVerifying([FLOOR, 'attach', layout.dir, wide.digest, `application/vnd.bench.verifying${i}`]),
   });
-  row(`attach --recursive, 1,000-manifest index, ${layout.tags} other tags`, ratioFig(attach.m, attach.floor, attach.base), '<= 1.2x the floor', attach.m.ms <= 1.2 * attach.floor.ms);
+  row(`attach --recursive, 1,000-manifest index, ${layout.tags} other tags`, ratioFig(attach.m, attach.floor, attach.base, attach.verifying), '<= 1.2x the floor', attach.m.ms <= 1.2 * attach.floor.ms);
 
   // The 1,000 children by digest: sources that need no tag, with their platforms read from their configs.
   const list = join(work, 'sources.txt');
@@ -228,8 +242,9 @@ async function thousandManifests(work: string, row: Row): Promise<void> {
     cli: (i) => createWith(CLI, `made${i}`),
     base: BASE_CLI ? (i) => createWith(BASE_CLI, `before${i}`) : undefined,
     floor: (i) => timed(process.execPath, [FLOOR, 'create', layout.dir, list, `floor${i}`]),
+    verifyingFloor: (i) => timedVerifying([FLOOR, 'create', layout.dir, list, `verifying${i}`]),
   });
-  row(`index create, 1,000 sources, ${layout.tags} other tags`, ratioFig(create.m, create.floor, create.base), '<= 1.2x the floor', create.m.ms <= 1.2 * create.floor.ms);
+  row(`index create, 1,000 sources, ${layout.tags} other tags`, ratioFig(create.m, create.floor, create.base, create.verifying), '<= 1.2x the floor', create.m.ms <= 1.2 * create.floor.ms);
 }
 
 /** Every workload of issue 19 but the 2 x 3 x 64 MiB copy (copy.ts); `parts` picks some (`tsx bench/scale.ts manifests`). */
