@@ -165,6 +165,15 @@ describe('check: every manifest, config and layer of an image, and its referrers
     assert.deepEqual(codes(await checkGraph(store, bare, 'bare')), ['error blob-missing bare layers[0].digest']);
   });
 
+  it('warns of an artifact whose subject is not stored with it', async () => {
+    const store = await newLayout();
+    const elsewhere = { mediaType: MediaType.ImageManifest, digest: digestOf(Buffer.from('an image kept elsewhere')), size: 23 };
+    const sig = await makeArtifact(store, { subject: elsewhere, artifactType: 'application/vnd.example.sig' });
+    const r = await checkGraph(store, sig, 'sig', { where: 'in the layout L' });
+    assert.deepEqual(codes(r), ['warning subject-missing sig subject']);
+    assert.equal(r.problems[0]!.message, `subject ${elsewhere.digest} is not in the layout L: this artifact refers to nothing that is stored with it`);
+  });
+
   it('flags a platform an index lists that the image\'s config contradicts', async () => {
     const store = await newLayout();
     const amd = await makeImage(store, { arch: 'amd64' });
