@@ -17,11 +17,13 @@ function tempName(final: string): string {
 }
 
 /** Writes a stream to a temp name beside `final` and renames it there only once the stream ended cleanly. */
-export async function writeAtomically(final: string, open: () => Promise<NodeJS.ReadableStream>): Promise<void> {
+export async function writeAtomically(final: string, open: () => Promise<NodeJS.ReadableStream>, file: { mode?: number; mtime?: number } = {}): Promise<void> {
   await fs.mkdir(dirname(final), { recursive: true });
   const temp = tempName(final);
   try {
-    await pipeline(await open(), createWriteStream(temp, { flags: 'wx' }));
+    // The mode goes through open(2), so the umask applies as it does to oras's files.
+    await pipeline(await open(), createWriteStream(temp, { flags: 'wx', ...(file.mode === undefined ? {} : { mode: file.mode }) }));
+    if (file.mtime !== undefined) await fs.utimes(temp, file.mtime, file.mtime);
     await fs.rename(temp, final);
   } catch (err) {
     await fs.rm(temp, { force: true });

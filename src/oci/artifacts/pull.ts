@@ -166,7 +166,8 @@ export async function pullArtifact(target: ReadOnlyTarget, options: PullArtifact
 /**
  * Extracts a tar+gzip layer oras made of a folder: the blob is fetched (verified) to a temp file, the tar
  * checked against `contentDigest`, then each entry (all under `name/`) is written to a temp name and renamed.
- * Links are not created: an entry that is a link is reported and skipped.
+ * Files keep the tar's permission bits (less the umask) and modification time. Links are not created: an entry
+ * that is a link is reported and skipped.
  */
 async function unpack(
   target: ReadOnlyTarget,
@@ -213,7 +214,11 @@ async function unpack(
         await fs.mkdir(full, { recursive: true });
       } else if (m.type === '0' || m.type === '7') {
         await checkNoSymlinkBetween(base, full, name);
-        await writeAtomically(full, async () => (m.size === 0 ? Readable.from([]) : createReadStream(tarPath, { start: m.offset, end: m.offset + m.size - 1 })));
+        // Mode and time as the tar has them (an executable stays executable), as oras restores them.
+        await writeAtomically(full, async () => (m.size === 0 ? Readable.from([]) : createReadStream(tarPath, { start: m.offset, end: m.offset + m.size - 1 })), {
+          mode: m.mode === 0 ? undefined : m.mode, // 0 is a header left blank more often than a file nobody may read
+          mtime: m.mtime,
+        });
       } else if (m.type === '1' || m.type === '2') {
         emit({ type: 'skipped-link', name: m.path });
       }
