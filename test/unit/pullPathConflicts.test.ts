@@ -41,6 +41,18 @@ describe('pull: titles that need a file as a folder', () => {
     assert.equal(readFileSync(join(out, 'docs'), 'utf8'), 'mine\n');
   });
 
+  it('-o naming a file (or a path through one): exit 1, said plainly, the file kept', async () => {
+    const dir = await makeArtifactWithTitles(['first.txt']);
+    const file = join(tempDir(), 'notes');
+    writeFileSync(file, 'mine\n');
+    const r = await runCli('pull', '--oci-layout', `${dir}:v1`, '-o', file);
+    assert.deepEqual([r.code, r.stdout, r.stderr], [1, '', `Error: ${file} is a file, not a folder; pull into another folder (-o)\n`]);
+    assert.equal(readFileSync(file, 'utf8'), 'mine\n');
+    const below = await runCli('pull', '--oci-layout', `${dir}:v1`, '-o', join(file, 'out'));
+    assert.deepEqual([below.code, below.stderr], [1, `Error: ${join(file, 'out')}: a file stands where one of the folders of this path should be; pull into another folder (-o)\n`]);
+    assert.equal(readFileSync(file, 'utf8'), 'mine\n');
+  });
+
   it('titles in a folder that exists pull as before', async () => {
     const dir = await makeArtifactWithTitles(['docs/readme.txt', 'docs/more/notes.txt']);
     const out = tempDir();
@@ -51,3 +63,4 @@ describe('pull: titles that need a file as a folder', () => {
     assert.equal(readFileSync(join(out, 'docs', 'more', 'notes.txt'), 'utf8'), `content of docs/more/notes.txt\n`);
   });
 });
+

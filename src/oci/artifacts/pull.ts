@@ -75,6 +75,16 @@ async function checkNoSymlinkBetween(base: string, full: string, name: string): 
   }
 }
 
+/** The output folder, or what stands in its way (a file there), said plainly rather than as mkdir's EEXIST. */
+async function checkOutputFolder(base: string): Promise<void> {
+  const st = await fs.stat(base).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    if (err.code === 'ENOTDIR') throw new OciError('ALREADY_EXISTS', `${base}: a file stands where one of the folders of this path should be; pull into another folder (-o)`);
+    throw err;
+  });
+  if (st && !st.isDirectory()) throw new OciError('ALREADY_EXISTS', `${base} is a file, not a folder; pull into another folder (-o)`);
+}
+
 /** A file layer (not a folder to unpack) whose path another layer's path goes through (`a` and `a/b`): one cannot be written. */
 function checkNoFileHoldsAnother(plan: ReadonlyArray<{ name: string; desc: Descriptor; final: string }>, base: string): void {
   const files = new Map(plan.filter((p) => p.desc.annotations?.[ANNOTATION_CONTENT_UNPACK] !== 'true').map((p) => [p.final, p.name]));
@@ -144,6 +154,7 @@ export async function pullArtifact(target: ReadOnlyTarget, options: PullArtifact
     }
   }
   // Every file's folders are checked before the first is written, so a pull that cannot finish writes nothing.
+  await checkOutputFolder(base);
   for (const p of plan) await checkNoSymlinkBetween(base, p.final, p.name);
   await fs.mkdir(base, { recursive: true });
 
