@@ -4,6 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { outputWriteError } from '../../src/oci/artifacts/blobContent';
 import { EMPTY_JSON, EMPTY_JSON_DIGEST, MediaType } from '../../src/oci/mediaType';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, newLayout, pushBlob, pushManifest, tempDir } from './builders';
@@ -64,3 +65,18 @@ describe('pull: titles that need a file as a folder', () => {
   });
 });
 
+describe('pull: an output folder that cannot be written', () => {
+  // As root (CI) no folder refuses a write, so the refusal Node gives an unprivileged user is built as Node builds it.
+  const refusal = (code: string, syscall: string, path: string) => Object.assign(new Error(`${code}: ${syscall} '${path}'`), { code, syscall, path, errno: -13 });
+
+  it('names the file and the folder that refused it, not the temp name beside the file', () => {
+    const e = outputWriteError(refusal('EACCES', 'open', '/out/.a.txt.manifold-partial-1-1'), '/out/a.txt') as Error;
+    assert.equal(e.message, 'cannot write /out/a.txt: /out is not writable for this user (EACCES)');
+    const m = outputWriteError(refusal('EACCES', 'mkdir', '/ro/sub'), '/ro/sub') as Error;
+    assert.equal(m.message, 'cannot write /ro/sub: /ro is not writable for this user (EACCES)');
+    assert.equal((outputWriteError(refusal('EROFS', 'open', '/mnt/.x.manifold-partial-1-2'), '/mnt/x') as Error).message, 'cannot write /mnt/x: the file system is read-only (EROFS)');
+    assert.equal((outputWriteError(refusal('ENOSPC', 'write', '/d/.x.manifold-partial-1-3'), '/d/x') as Error).message, 'cannot write /d/x: no space left on device (ENOSPC)');
+    const other = refusal('EIO', 'read', '/d/x');
+    assert.equal(outputWriteError(other, '/d/x'), other);
+  });
+});

@@ -11,7 +11,7 @@ import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { selectPlatform } from '../selectPlatform';
 import { unusableDescriptor } from '../validate';
 import type { OpOptions, ReadOnlyTarget } from '../target';
-import { saveBlob, writeAtomically } from './blobContent';
+import { outputWriteError, saveBlob, writeAtomically } from './blobContent';
 import { ANNOTATION_CONTENT_DIGEST, ANNOTATION_CONTENT_UNPACK } from './files';
 import { readTarMembers } from './tarReader';
 
@@ -156,7 +156,9 @@ export async function pullArtifact(target: ReadOnlyTarget, options: PullArtifact
   // Every file's folders are checked before the first is written, so a pull that cannot finish writes nothing.
   await checkOutputFolder(base);
   for (const p of plan) await checkNoSymlinkBetween(base, p.final, p.name);
-  await fs.mkdir(base, { recursive: true });
+  await fs.mkdir(base, { recursive: true }).catch((err: unknown) => {
+    throw outputWriteError(err, base);
+  });
 
   const files: PullArtifactResult['files'] = [];
   for (const p of plan) {
@@ -189,7 +191,9 @@ async function unpack(
   options: PullArtifactOptions,
   emit: (e: PullEvent) => void,
 ): Promise<void> {
-  const work = await fs.mkdtemp(join(base, '.manifold-unpack-'));
+  const work = await fs.mkdtemp(join(base, '.manifold-unpack-')).catch((err: unknown) => {
+    throw outputWriteError(err, join(base, name));
+  });
   try {
     const tarPath = join(work, 'layer.tar');
     const hash = createHash('sha256');
