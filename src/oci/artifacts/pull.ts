@@ -57,6 +57,7 @@ export function safeJoin(dir: string, title: string): string {
 
 /** Refuses when a folder between `base` and `full` is a symbolic link (it could lead out of `base`). */
 async function checkNoSymlinkBetween(base: string, full: string, name: string): Promise<void> {
+  if (full === base) return; // the folder `.`: nothing between
   const parts = relative(base, dirname(full)).split(sep).filter((p) => p !== '');
   let current = base;
   for (const p of parts) {
@@ -73,6 +74,11 @@ async function checkNoSymlinkBetween(base: string, full: string, name: string): 
       throw err;
     }
   }
+}
+
+/** A folder layer titled `.`: the folder oras pushed from the current folder, unpacked into the output folder. */
+function isWholeFolder(name: string, desc: Descriptor): boolean {
+  return posix.normalize(name.replace(/\\/g, '/')) === '.' && desc.annotations?.[ANNOTATION_CONTENT_UNPACK] === 'true';
 }
 
 /** The output folder, or what stands in its way (a file there), said plainly rather than as mkdir's EEXIST. */
@@ -142,14 +148,15 @@ export async function pullArtifact(target: ReadOnlyTarget, options: PullArtifact
       untitled++;
       continue;
     }
-    const final = safeJoin(base, name);
+    // A folder pushed as `.` (the current folder) unpacks into the output folder itself, as oras writes it.
+    const final = isWholeFolder(name, desc) ? base : safeJoin(base, name);
     if (plan.some((p) => p.name === name && p.desc.digest === desc.digest)) continue;
     if (plan.some((p) => p.name === name)) throw new OciError('INVALID_ARGUMENT', `${JSON.stringify(name)}: two layers have this file name`);
     plan.push({ name, desc, final });
   }
   checkNoFileHoldsAnother(plan, base);
   for (const p of plan) {
-    if (options.keepOldFiles && (await exists(p.final))) {
+    if (options.keepOldFiles && p.final !== base && (await exists(p.final))) {
       throw new OciError('ALREADY_EXISTS', `${p.final}: the file exists; refusing to overwrite it (--keep-old-files)`);
     }
   }
@@ -213,17 +220,22 @@ async function unpack(
       ...m,
       path: posix.normalize(m.name.replace(/\\/g, '/')).replace(/\/+$/, ''),
     }));
+    const whole = posix.normalize(name) === '.';
+    const where = (path: string) => (path === '.' && whole ? base : safeJoin(base, path));
     for (const m of members) {
-      if (m.path !== name && !m.path.startsWith(`${name}/`)) {
+      if (!whole && m.path !== name && !m.path.startsWith(`${name}/`)) {
         throw new OciError('PATH_ESCAPE', `${JSON.stringify(name)}: entry ${JSON.stringify(m.name)} is outside the folder ${JSON.stringify(name)}`);
       }
-      safeJoin(base, m.path);
+      where(m.path);
     }
-    if (options.keepOldFiles && (await exists(safeJoin(base, name)))) {
-      throw new OciError('ALREADY_EXISTS', `${safeJoin(base, name)}: exists; refusing to overwrite it (--keep-old-files)`);
+    if (options.keepOldFiles) {
+      // The folder `.` is the output folder, which exists: its files are what must not be there yet.
+      for (const path of whole ? members.filter((m) => m.type !== '5').map((m) => where(m.path)) : [safeJoin(base, name)]) {
+        if (await exists(path)) throw new OciError('ALREADY_EXISTS', `${path}: exists; refusing to overwrite it (--keep-old-files)`);
+      }
     }
     for (const m of members) {
-      const full = safeJoin(base, m.path);
+      const full = where(m.path);
       if (m.type === '5') {
         await checkNoSymlinkBetween(base, join(full, 'x'), name);
         await fs.mkdir(full, { recursive: true });
