@@ -38,13 +38,14 @@ export interface PushArtifactResult extends PackedManifest {
   tags: string[];
 }
 
-/** Refuses a name that is absolute or climbs out of the current folder, unless validation is off. */
+/** Refuses a name that is absolute or, once cleaned, climbs out of the current folder, unless validation is off. */
 export function checkPushPath(path: string, disable = false): void {
   if (disable) return;
   if (isAbsolute(path) || posix.isAbsolute(path) || win32.isAbsolute(path)) {
     throw new OciError('PATH_ESCAPE', `absolute file path detected: ${path}; if it is intended, use --disable-path-validation`);
   }
-  if (path.replace(/\\/g, '/').split('/').includes('..')) {
+  // Judged as cleaned (the title stored): `./a/../b` stays inside, `a/../../b` does not.
+  if (defaultTitle(path).split('/').includes('..')) {
     throw new OciError('PATH_ESCAPE', `file path ${path} goes outside the current folder (..); if it is intended, use --disable-path-validation`);
   }
 }
