@@ -50,6 +50,11 @@ export function checkPushPath(path: string, disable = false): void {
   }
 }
 
+/** The layer's title: given, or set by the annotation file (oras lets it rename the file), or the cleaned path. */
+function titleOf(f: AttachFile): string {
+  return f.title ?? f.annotations?.[ANNOTATION_TITLE] ?? defaultTitle(f.path);
+}
+
 /**
  * `oras push`: packs files (folders as tar+gzip, as oras does) into an artifact manifest and pushes it.
  * Every file is read once, into a private staging copy while it is hashed; a missing file, or one that
@@ -66,8 +71,9 @@ export async function pushArtifact(target: Target, options: PushArtifactOptions)
   const titles = new Set<string>();
   for (const f of files) {
     checkPushPath(f.path, options.disablePathValidation);
+    if (f.title === undefined && f.annotations?.[ANNOTATION_TITLE] !== undefined) checkPushPath(titleOf(f), options.disablePathValidation);
     if (f.mediaType !== undefined && !isValidMediaType(f.mediaType)) throw new OciError('INVALID_ARGUMENT', `${f.path}: ${JSON.stringify(f.mediaType)}: invalid media type`);
-    const title = f.title ?? defaultTitle(f.path);
+    const title = titleOf(f);
     if (titles.has(title)) throw new OciError('INVALID_ARGUMENT', `${title}: duplicate file name`);
     titles.add(title);
   }
@@ -81,7 +87,7 @@ export async function pushArtifact(target: Target, options: PushArtifactOptions)
   try {
     const layers: { name: string; desc: Descriptor; staged: Staged }[] = [];
     for (const f of files) {
-      const title = f.title ?? defaultTitle(f.path);
+      const title = titleOf(f);
       const annotations: Record<string, string> = { ...(f.annotations ?? {}) };
       let desc: Descriptor;
       let one: Staged;
