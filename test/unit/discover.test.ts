@@ -214,6 +214,11 @@ describe('discover on a layout Manifold wrote', () => {
     const json = JSON.parse(r.stdout) as { manifests: Array<{ referrers: Array<{ digest: string }>; manifests?: Array<{ referrers: Array<{ digest: string }> }> }> };
     assert.deepEqual(json.manifests.map((m) => m.referrers.map((x) => x.digest)), [[sig.digest], [sig.digest], [], []]);
     assert.deepEqual(json.manifests.slice(2).map((m) => m.manifests!.map((c) => c.referrers.map((x) => x.digest))), [[[sbom.digest]], [[sbom.digest]]]);
+    // The table shows each occurrence, and counts the two distinct artifacts once each.
+    const table = await runCli('discover', '--oci-layout', `${store.location}:twice`, '--recursive', '--format', 'table');
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /^Discovered 2 artifacts referencing /);
+    assert.equal(table.stdout.split('\n').filter((l) => l.includes(sig.digest)).length, 2);
   });
 
   it('refuses a platform the index lacks, and a bad depth', async () => {
