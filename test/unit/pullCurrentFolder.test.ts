@@ -1,21 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../helpers/runCli';
+import { runCli, runCliIn } from '../helpers/runCli';
 import { cleanupTemps, tempDir } from './builders';
 
 after(cleanupTemps);
 
-/** Runs `manifold` with `dir` as the current folder, so file names are relative as a user types them. */
-async function inDir(dir: string, ...argv: string[]) {
-  const cwd = process.cwd();
-  process.chdir(dir);
-  try {
-    return await runCli(...argv);
-  } finally {
-    process.chdir(cwd);
-  }
-}
+const inDir = runCliIn;
 
 describe('push . and pull: the current folder as a folder layer', () => {
   it('unpacks into the output folder itself, as oras does; -k refuses a file already there, naming it', async () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { chmodSync, mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../helpers/runCli';
+import { runCli, runCliIn } from '../helpers/runCli';
 import { cleanupTemps, tempDir } from './builders';
 
 after(cleanupTemps);
@@ -26,14 +26,8 @@ describe('pull: files of a folder keep the mode and time the tar gives them, as 
       chmodSync(join(tools, name), mode);
       utimesSync(join(tools, name), time, time);
     }
-    const cwd = process.cwd();
-    process.chdir(dir); // the folder's title is relative, as a user types it
-    try {
-      const pushed = await runCli('push', '--oci-layout', 'layout:v1', 'tools');
-      assert.equal(pushed.code, 0, pushed.stderr);
-    } finally {
-      process.chdir(cwd);
-    }
+    const pushed = await runCliIn(dir, 'push', '--oci-layout', 'layout:v1', 'tools'); // a relative title, as a user types it
+    assert.equal(pushed.code, 0, pushed.stderr);
     const out = join(dir, 'out');
     const pulled = await runCli('pull', '--oci-layout', `${join(dir, 'layout')}:v1`, '-o', out);
     assert.equal(pulled.code, 0, pulled.stderr);

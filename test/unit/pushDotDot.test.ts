@@ -3,20 +3,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageManifest } from '../../src/oci/descriptor';
 import { OciLayoutStore } from '../../src/oci/layout';
-import { runCli } from '../helpers/runCli';
+import { runCliIn as inDir } from '../helpers/runCli';
 import { cleanupTemps, tempDir } from './builders';
 
 after(cleanupTemps);
-
-async function inDir(dir: string, ...argv: string[]) {
-  const cwd = process.cwd();
-  process.chdir(dir);
-  try {
-    return await runCli(...argv);
-  } finally {
-    process.chdir(cwd);
-  }
-}
 
 describe('push: .. in a file path is judged once the path is cleaned', () => {
   it('a path that goes down, up and down again stays inside and is pushed under its clean title; one that climbs out is refused', async () => {

@@ -1,21 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../helpers/runCli';
+import { runCliIn as inDir } from '../helpers/runCli';
 import { cleanupTemps, tempDir } from './builders';
 
 after(cleanupTemps);
-
-/** Runs `manifold` with `dir` as the current folder, so file names are relative as a user types them. */
-async function inDir(dir: string, ...argv: string[]) {
-  const cwd = process.cwd();
-  process.chdir(dir);
-  try {
-    return await runCli(...argv);
-  } finally {
-    process.chdir(cwd);
-  }
-}
 
 describe('push: a folder named through a symbolic link', () => {
   it('packs the folder the link leads to (its files under the name typed), and pull writes them back', async function () {

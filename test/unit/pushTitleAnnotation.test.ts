@@ -2,20 +2,10 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageManifest } from '../../src/oci/descriptor';
-import { runCli } from '../helpers/runCli';
+import { runCliIn as inDir } from '../helpers/runCli';
 import { cleanupTemps, tempDir } from './builders';
 
 after(cleanupTemps);
-
-async function inDir(dir: string, ...argv: string[]) {
-  const cwd = process.cwd();
-  process.chdir(dir);
-  try {
-    return await runCli(...argv);
-  } finally {
-    process.chdir(cwd);
-  }
-}
 
 describe('push --annotation-file: a title set for a file renames it, as oras lets it', () => {
   it('the layer carries the title given, a folder is packed under it, and pull writes them under those names', async () => {
