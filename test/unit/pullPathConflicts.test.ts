@@ -65,6 +65,18 @@ describe('pull: titles that need a file as a folder', () => {
   });
 });
 
+describe('blob fetch -o FOLDER', () => {
+  it('is refused naming the folder, not with a rename of a temp name; the folder is untouched', async () => {
+    const dir = await makeArtifactWithTitles(['first.txt']);
+    const folder = tempDir();
+    writeFileSync(join(folder, 'inside.txt'), 'mine\n');
+    const digest = 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a';
+    const r = await runCli('blob', 'fetch', '--oci-layout', `${dir}@${digest}`, '-o', folder);
+    assert.deepEqual([r.code, r.stderr], [1, `Error: cannot write ${folder}: it is a folder; name a file to write\n`]);
+    assert.deepEqual(readdirSync(folder), ['inside.txt']);
+  });
+});
+
 describe('pull: an output folder that cannot be written', () => {
   // As root (CI) no folder refuses a write, so the refusal Node gives an unprivileged user is built as Node builds it.
   const refusal = (code: string, syscall: string, path: string) => Object.assign(new Error(`${code}: ${syscall} '${path}'`), { code, syscall, path, errno: -13 });

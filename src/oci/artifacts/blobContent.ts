@@ -31,6 +31,8 @@ export function outputWriteError(err: unknown, place: string): unknown {
       return new OciError('READ_ONLY', `cannot write ${place}: ${folder} is not writable for this user (${code})`, { cause: err });
     case 'EROFS':
       return new OciError('READ_ONLY', `cannot write ${place}: the file system is read-only (EROFS)`, { cause: err });
+    case 'EISDIR':
+      return new OciError('ALREADY_EXISTS', `cannot write ${place}: it is a folder; name a file to write`, { cause: err });
     case 'ENOSPC':
     case 'EDQUOT':
       return new OciError('NO_SPACE', `cannot write ${place}: ${code === 'ENOSPC' ? 'no space left on device' : 'disk quota exceeded'} (${code})`, { cause: err });
