@@ -36,6 +36,15 @@ describe('layout references', () => {
     assert.equal(resolved.code, 0, resolved.stderr);
     assert.equal(resolved.stdout.trim(), pushed.stdout.match(/Digest: (\S+)/)![1]);
   });
+  it('DIR:tag@digest names the folder DIR:tag, as oras reads it; when DIR is the layout the error says how to name it', async () => {
+    const dir = join(tempDir('manifold-tagdigest-'), 'app');
+    const pushed = await runCli('push', '--oci-layout', `${dir}:v1`);
+    assert.equal(pushed.code, 0, pushed.stderr);
+    const digest = pushed.stdout.match(/Digest: (\S+)/)![1]!;
+    const both = await runCli('resolve', '--oci-layout', `${dir}:v1@${digest}`);
+    assert.equal(both.code, 1);
+    assert.equal(both.stderr, `Error: ${dir}:v1/oci-layout: missing; ${dir}:v1 is not an OCI image layout; a layout reference names a tag or a digest, not both: ${dir}:v1 or ${dir}@<digest>\n`);
+  });
   it('refuses a bad tag', () => assert.throws(() => parseLayoutReference('dir:-bad'), /invalid tag "-bad"/));
   it('refuses an empty path', () => assert.throws(() => parseLayoutReference(':v1'), /empty file path/));
   it('formats', () => {
