@@ -58,8 +58,22 @@ export interface OpenTargetOptions {
 export async function openTarget(parsed: ParsedCommand, raw: string, options: OpenTargetOptions = {}): Promise<OpenedTarget> {
   if (!(options.layout ?? boolOpt(parsed, 'oci-layout'))) return openRemote(parsed, raw, options);
   const ref = parseLayoutReference(raw, { allowTagList: options.allowTagList });
-  const target = isFile(ref.path) ? await OciLayoutStore.openTar(ref.path) : await OciLayoutStore.open(ref.path, { create: options.create, write: options.write });
+  const target = isFile(ref.path)
+    ? await OciLayoutStore.openTar(ref.path)
+    : await OciLayoutStore.open(ref.path, { create: options.create, write: options.write }).catch((err: unknown) => Promise.reject(tagAndDigestHint(err, ref.path)));
   return openedTarget(target, { kind: 'layout', path: ref.path }, ref);
+}
+
+/**
+ * `DIR:tag@digest` names the folder `DIR:tag`, as oras reads it; when that is no layout but `DIR` is a folder, the
+ * user meant a tag and a digest together (as a registry reference allows): the error says how to name it.
+ */
+function tagAndDigestHint(err: unknown, path: string): unknown {
+  const colon = path.lastIndexOf(':');
+  if (!(err instanceof OciError) || err.code !== 'INVALID_LAYOUT' || colon <= 0 || /[/\\]/.test(path.slice(colon))) return err;
+  const dir = path.slice(0, colon);
+  if (statSync(path, { throwIfNoEntry: false }) || !statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return err;
+  return new OciError('INVALID_LAYOUT', `${err.message}; a layout reference names a tag or a digest, not both: ${dir}:${path.slice(colon + 1)} or ${dir}@<digest>`, { cause: err });
 }
 
 async function openRemote(parsed: ParsedCommand, raw: string, options: { allowTagList?: boolean }): Promise<OpenedTarget> {

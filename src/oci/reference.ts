@@ -20,6 +20,9 @@ export function checkTag(tag: string): string {
   return tag;
 }
 
+// What a digest begins with (its algorithm), so `DIR@sha256:../x` is still read, and refused, as a digest.
+const DIGEST_START = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:/;
+
 /** A reference into an OCI image layout: `DIR`, `DIR:tag`, `DIR:t1,t2` (several tags), or `DIR@digest`. */
 export interface LayoutReference {
   path: string;
@@ -29,12 +32,15 @@ export interface LayoutReference {
   extraTags: string[];
 }
 
-/** Parses `<path>[:<tag>|@<digest>]` as oras does: the last `@` splits off a digest, else the last `:` a tag. */
+/**
+ * Parses `<path>[:<tag>|@<digest>]` as oras does: the last `@` splits off a digest, else the last `:` a tag. An `@`
+ * followed by a path separator, and not by `algorithm:`, is part of a folder name (`/home/me@corp/app:v1`).
+ */
 export function parseLayoutReference(raw: string, options: { allowTagList?: boolean } = {}): LayoutReference {
   let path: string;
   let reference: string | undefined;
   const at = raw.lastIndexOf('@');
-  if (at !== -1) {
+  if (at !== -1 && (DIGEST_START.test(raw.slice(at + 1)) || !/[/\\]/.test(raw.slice(at + 1)))) {
     path = raw.slice(0, at);
     reference = raw.slice(at + 1);
     parseDigest(reference);

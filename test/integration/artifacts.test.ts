@@ -7,7 +7,7 @@ import { pushArtifact } from '../../src/oci/artifacts/push';
 import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
 import { isOciError } from '../../src/oci/errors';
 import type { ImageManifest } from '../../src/oci/descriptor';
-import { runCli } from '../helpers/runCli';
+import { runCli, runCliIn } from '../helpers/runCli';
 import { cleanupTemps, tempDir } from '../unit/builders';
 import { hasDockerRegistry, useEmptyDockerConfig, useLaunchedRegistry } from './support';
 
@@ -15,16 +15,7 @@ function skopeo(...args: string[]): Buffer {
   return execFileSync('skopeo', args, { stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** Runs `manifold` with `dir` as the current folder, so file names are relative as a user types them. */
-async function inDir(dir: string, ...argv: string[]) {
-  const cwd = process.cwd();
-  process.chdir(dir);
-  try {
-    return await runCli(...argv);
-  } finally {
-    process.chdir(cwd);
-  }
-}
+const inDir = runCliIn;
 
 function workDir(): string {
   const dir = tempDir('manifold-artifacts-it-');

@@ -12,21 +12,12 @@ import { digestOf } from '../../src/oci/digest';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { EMPTY_JSON_DIGEST, MediaType } from '../../src/oci/mediaType';
 import { code } from '../helpers/assertions';
-import { runCli } from '../helpers/runCli';
+import { runCli, runCliIn } from '../helpers/runCli';
 import { cleanupTemps, copyPeerLayout, describePeer, makeImage, makeIndex, pushBlob, pushManifest, tempDir, writeTar } from './builders';
 
 const NOW = () => new Date('2026-03-04T05:06:07.891Z');
 
-/** Runs `manifold` with `dir` as the current folder, so file names are relative as a user types them. */
-async function inDir(dir: string, ...argv: string[]) {
-  const cwd = process.cwd();
-  process.chdir(dir);
-  try {
-    return await runCli(...argv);
-  } finally {
-    process.chdir(cwd);
-  }
-}
+const inDir = runCliIn;
 
 function snapshot(layout: string): { index: string; blobs: string[] } {
   return { index: readFileSync(join(layout, 'index.json'), 'utf8'), blobs: readdirSync(join(layout, 'blobs', 'sha256')).sort() };

@@ -111,6 +111,8 @@ describeWithPeerLayouts('manifold commands on oras-images', () => {
     const t = await runCli('tag', '--oci-layout', `${layout.dir}:multi`, 'v1', 'latest');
     assert.equal(t.stdout, `Tagging [oci-layout] ${layout.dir}@${MULTI}\nTagged v1\nTagged latest\n`);
     assert.equal((await runCli('resolve', '--oci-layout', `${layout.dir}:latest`)).stdout, `${MULTI}\n`);
+    const byDigest = await runCli('untag', '--oci-layout', `${layout.dir}@${MULTI}`);
+    assert.deepEqual([byDigest.code, byDigest.stderr.split('\n')[0]], [1, `Error: ${layout.dir}@${MULTI}: untag takes a tag, not a digest (manifest delete removes a manifest)`]);
     assert.equal((await runCli('untag', '--oci-layout', `${layout.dir}:latest`)).code, 0);
     const gone = await runCli('resolve', '--oci-layout', `${layout.dir}:latest`);
     assert.equal(gone.code, 1);

@@ -6,7 +6,8 @@ import { allReferrers, allSubjects, attach, discover, type SubjectNode } from '.
 import { nestedReferrersTreeText, yamlScalar } from '../../src/oci/referrers';
 import { renderReferrersTree } from '../../src/extension/present/referrersTree';
 import { runCli } from '../helpers/runCli';
-import { cleanupTemps, copyPeerLayout, describePeer, makeArtifact, makeMultiArchLayout } from './builders';
+import { cleanupTemps, copyPeerLayout, describePeer, makeArtifact, makeIndex, makeMultiArchLayout } from './builders';
+import type { Descriptor } from '../../src/oci/descriptor';
 
 // oras-artifacts (oras's own e2e data): the index `multi`, its linux/amd64 child, and their referrers.
 const MULTI = 'sha256:e2bfc9cc6a84ec2d7365b5a28c6bc5806b7fa581c9ad7883be955a64e3cc034f';
@@ -187,6 +188,37 @@ describe('discover on a layout Manifold wrote', () => {
     assert.deepEqual(subjects.map((s) => s.desc.digest), [index.digest, ...children.map((c) => c.digest)]);
     for (const s of subjects) assert.ok(s.referrers.some((r) => r.desc.annotations?.eol === '2027-01-01'), s.desc.digest);
     assert.deepEqual([...allReferrers(subjects[3]!)].map((r) => r.desc.artifactType).sort(), ['application/vnd.demo.countersign', 'application/vnd.demo.lifecycle', 'application/vnd.demo.signature']);
+  });
+
+  it('shows a manifest listed twice (and a nested index listed twice) with its referrers and children each time', async () => {
+    const { store, children } = await makeMultiArchLayout();
+    const [amd64, arm64] = children as [Descriptor, Descriptor];
+    const inner = await makeIndex(store, [arm64]);
+    const outer = await makeIndex(store, [amd64, amd64, inner, inner]);
+    await store.tag(outer, 'twice');
+    const sig = await makeArtifact(store, { artifactType: 'application/vnd.demo.signature', subject: amd64 });
+    const sbom = await makeArtifact(store, { artifactType: 'application/vnd.demo.sbom', subject: arm64 });
+    const tree = await discover(store, 'twice', { recursive: true });
+    const rows = [...allSubjects(tree)].map((s) => [s.position.join('.'), s.desc.digest, digests(s).join(',')]);
+    assert.deepEqual(rows, [
+      ['', outer.digest, ''],
+      ['1', amd64.digest, sig.digest],
+      ['2', amd64.digest, sig.digest],
+      ['3', inner.digest, ''],
+      ['3.1', arm64.digest, sbom.digest],
+      ['4', inner.digest, ''],
+      ['4.1', arm64.digest, sbom.digest],
+    ]);
+    const r = await runCli('discover', '--oci-layout', `${store.location}:twice`, '--recursive', '--format', 'json');
+    assert.equal(r.code, 0, r.stderr);
+    const json = JSON.parse(r.stdout) as { manifests: Array<{ referrers: Array<{ digest: string }>; manifests?: Array<{ referrers: Array<{ digest: string }> }> }> };
+    assert.deepEqual(json.manifests.map((m) => m.referrers.map((x) => x.digest)), [[sig.digest], [sig.digest], [], []]);
+    assert.deepEqual(json.manifests.slice(2).map((m) => m.manifests!.map((c) => c.referrers.map((x) => x.digest))), [[[sbom.digest]], [[sbom.digest]]]);
+    // The table shows each occurrence, and counts the two distinct artifacts once each.
+    const table = await runCli('discover', '--oci-layout', `${store.location}:twice`, '--recursive', '--format', 'table');
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /^Discovered 2 artifacts referencing /);
+    assert.equal(table.stdout.split('\n').filter((l) => l.includes(sig.digest)).length, 2);
   });
 
   it('refuses a platform the index lacks, and a bad depth', async () => {

@@ -30,6 +30,15 @@ describe('registry references', () => {
       assert.throws(() => parseRegistryReference(raw), (e: Error & { code?: string }) => e.code === 'INVALID_ARGUMENT' || e.code === 'INVALID_DIGEST');
     });
   }
+  it('says what is wrong with a refused repository name: its length, its case, or which component', () => {
+    const long = 'a'.repeat(256);
+    assert.throws(() => parseRegistryReference(`127.0.0.1:5000/${long}:v1`), /invalid repository "a+": it is 256 characters long, and a repository name has at most 255$/);
+    assert.equal(parseRegistryReference(`127.0.0.1:5000/${'a'.repeat(255)}:v1`).repository.length, 255);
+    assert.throws(() => parseRegistryReference('127.0.0.1:5000/Upper/Case:v1'), /invalid repository "Upper\/Case": repository names are lowercase \("upper\/case" would do\)$/);
+    assert.throws(() => parseRegistryReference('127.0.0.1:5000/ok/c..d:v1'), /invalid repository "ok\/c\.\.d": a path component is lowercase letters and digits, separated by one of \. _ __ or dashes in "c\.\.d"$/);
+    assert.throws(() => parseRegistryReference('127.0.0.1:5000/a//b'), /invalid repository "a\/\/b": an empty path component$/);
+    assert.equal(parseRegistryReference('127.0.0.1:5000/a---b/c__d.e:v1').repository, 'a---b/c__d.e');
+  });
   it('knows loopback hosts', () => {
     for (const h of ['localhost', 'localhost:5000', '127.0.0.1:80', '127.1.2.3', '[::1]:5000']) assert.ok(isLoopbackHost(h), h);
     for (const h of ['example.com', '10.0.0.1:5000', 'localhost.example.com', '[::2]:1']) assert.ok(!isLoopbackHost(h), h);

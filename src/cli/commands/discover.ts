@@ -94,7 +94,8 @@ export function discoverJson(path: string, node: SubjectNode): unknown {
 /** Direct referrers in columns, as oras's table; with --recursive a SUBJECT column, and subjects without any. */
 export function discoverTable(path: string, display: string, root: SubjectNode, recursive: boolean): string {
   const subjects = recursive ? [...allSubjects(root)] : [root];
-  const count = subjects.reduce((n, s) => n + s.referrers.length, 0);
+  // Distinct artifacts: one manifest listed twice in an index shows its referrers twice, but they are the same.
+  const count = new Set(subjects.flatMap((s) => s.referrers.map((r) => r.desc.digest))).size;
   let out = `Discovered ${count} artifact${count === 1 ? '' : 's'} referencing ${display}\nDigest: ${root.desc.digest}\n`;
   if (!recursive) {
     if (count === 0) return out;

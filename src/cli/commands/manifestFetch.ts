@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { encodeDescriptor, goIndent } from '../../oci/encoding/goJson';
 
-import { boolOpt, type Command, LAYOUT_OPTION, stringOpt } from '../command';
+import { boolOpt, type Command, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
 import { resolveReference } from '../targets';
 
 export const manifestFetch: Command = {
@@ -27,15 +27,21 @@ export const manifestFetch: Command = {
   async run(p, printer) {
     const { t, desc } = await resolveReference(p, p.positionals[0]!);
     const pretty = boolOpt(p, 'pretty');
+    const output = stringOpt(p, 'output');
+    const toFile = output !== undefined && output !== '' && output !== '-';
+    if (boolOpt(p, 'descriptor') && output === '-') throw new UsageError('--descriptor cannot be used with --output - at the same time');
+    if (toFile) {
+      // The file gets the manifest's very bytes, so it still matches its digest: --pretty is for reading, as oras
+      // ignores it when writing a file. With --descriptor, the descriptor is printed as well.
+      await writeFile(output, await t.target.fetchBytes(desc));
+      if (!boolOpt(p, 'descriptor')) return;
+    }
     if (boolOpt(p, 'descriptor')) {
       const text = encodeDescriptor(desc);
       printer.out((pretty ? goIndent(text) : text) + '\n');
       return;
     }
-    const bytes = await t.target.fetchBytes(desc);
-    const output = stringOpt(p, 'output');
-    const text = pretty ? goIndent(bytes.toString('utf8')) + '\n' : bytes;
-    if (output && output !== '-') await writeFile(output, text);
-    else printer.out(typeof text === 'string' ? text : text.toString('utf8'));
+    const text = (await t.target.fetchBytes(desc)).toString('utf8');
+    printer.out(pretty ? goIndent(text) + '\n' : text);
   },
 };

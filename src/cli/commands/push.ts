@@ -55,7 +55,8 @@ export const push: Command = {
     const result = await pushArtifact(t.target, {
       tags,
       files,
-      artifactType: stringOpt(p, 'artifact-type'),
+      // Empty (an unset variable in a script) is no type given, as oras reads it: the default applies.
+      artifactType: stringOpt(p, 'artifact-type') || undefined,
       config: config ? { path: config.path, mediaType: config.mediaType } : undefined,
       annotations,
       configAnnotations,

@@ -1,5 +1,6 @@
+import { isDigest } from '../../oci/digest';
 import { checkTag } from '../../oci/reference';
-import { type Command, LAYOUT_OPTION } from '../command';
+import { type Command, LAYOUT_OPTION, UsageError } from '../command';
 import { openTarget, requireReference } from '../targets';
 import { tagMoveReporter } from '../tagMoves';
 
@@ -35,7 +36,9 @@ export const untag: Command = {
   async run(p, printer) {
     const [raw, ...more] = p.positionals as [string, ...string[]];
     const t = await openTarget(p, raw, { write: true });
-    for (const name of [requireReference(t, raw), ...more]) {
+    const first = requireReference(t, raw);
+    if (isDigest(first)) throw new UsageError(`${raw}: untag takes a tag, not a digest (manifest delete removes a manifest)`);
+    for (const name of [first, ...more]) {
       await t.target.untag(checkTag(name));
       printer.out(`Untagged ${name}\n`);
     }

@@ -16,16 +16,45 @@ function tempName(final: string): string {
   return join(dirname(final), `.${posix.basename(final.split(sep).join('/'))}.manifold-partial-${process.pid}-${++tempCount}`);
 }
 
+/**
+ * A file-system refusal met writing `place` (a file, or a folder being made), said of that place rather than of
+ * a temp name beside it: not writable, a read-only file system, a full disk. Other errors are returned as they are.
+ */
+export function outputWriteError(err: unknown, place: string): unknown {
+  if (err instanceof OciError) return err;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  // The entry refused is one being made (a temp file, a folder): its parent folder is the one that refused it.
+  const folder = dirname((err as NodeJS.ErrnoException | undefined)?.path ?? place);
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return new OciError('READ_ONLY', `cannot write ${place}: ${folder} is not writable for this user (${code})`, { cause: err });
+    case 'EROFS':
+      return new OciError('READ_ONLY', `cannot write ${place}: the file system is read-only (EROFS)`, { cause: err });
+    case 'EISDIR':
+      return new OciError('ALREADY_EXISTS', `cannot write ${place}: it is a folder; name a file to write`, { cause: err });
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new OciError('NO_SPACE', `cannot write ${place}: ${code === 'ENOSPC' ? 'no space left on device' : 'disk quota exceeded'} (${code})`, { cause: err });
+    default:
+      return err;
+  }
+}
+
 /** Writes a stream to a temp name beside `final` and renames it there only once the stream ended cleanly. */
-export async function writeAtomically(final: string, open: () => Promise<NodeJS.ReadableStream>): Promise<void> {
-  await fs.mkdir(dirname(final), { recursive: true });
+export async function writeAtomically(final: string, open: () => Promise<NodeJS.ReadableStream>, file: { mode?: number; mtime?: number } = {}): Promise<void> {
+  await fs.mkdir(dirname(final), { recursive: true }).catch((err: unknown) => {
+    throw outputWriteError(err, final);
+  });
   const temp = tempName(final);
   try {
-    await pipeline(await open(), createWriteStream(temp, { flags: 'wx' }));
+    // The mode goes through open(2), so the umask applies as it does to oras's files.
+    await pipeline(await open(), createWriteStream(temp, { flags: 'wx', ...(file.mode === undefined ? {} : { mode: file.mode }) }));
+    if (file.mtime !== undefined) await fs.utimes(temp, file.mtime, file.mtime);
     await fs.rename(temp, final);
   } catch (err) {
     await fs.rm(temp, { force: true });
-    throw err;
+    throw outputWriteError(err, final);
   }
 }
 

@@ -132,8 +132,8 @@ export function packDirectory(path: string, name: string, options: StageOptions 
     }
     // Sockets, fifos and devices are skipped, as oras's tar writer cannot hold them either.
   };
-  const walk = async (dir: string): Promise<void> => {
-    const stat = await fs.lstat(dir);
+  const walk = async (dir: string, known?: Stats): Promise<void> => {
+    const stat = known ?? (await fs.lstat(dir));
     await emitEntry(dir, stat);
     if (!stat.isDirectory()) return;
     for (const n of (await fs.readdir(dir)).sort()) await walk(join(dir, n));
@@ -141,7 +141,8 @@ export function packDirectory(path: string, name: string, options: StageOptions 
   const contentDigest = (async () => {
     const root = await statSource(path);
     if (!root.isDirectory()) throw new OciError('INVALID_ARGUMENT', `${path}: not a folder`);
-    await walk(path);
+    // The folder named may be a link to one (followed, as the user named it); links inside it stay links.
+    await walk(path, root);
     await write(Buffer.alloc(1024)); // end-of-archive
     tarHash.end();
     return `sha256:${tarHash.hash.digest('hex')}`;

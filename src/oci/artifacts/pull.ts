@@ -11,7 +11,7 @@ import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { selectPlatform } from '../selectPlatform';
 import { unusableDescriptor } from '../validate';
 import type { OpOptions, ReadOnlyTarget } from '../target';
-import { saveBlob, writeAtomically } from './blobContent';
+import { outputWriteError, saveBlob, writeAtomically } from './blobContent';
 import { ANNOTATION_CONTENT_DIGEST, ANNOTATION_CONTENT_UNPACK } from './files';
 import { readTarMembers } from './tarReader';
 
@@ -57,6 +57,7 @@ export function safeJoin(dir: string, title: string): string {
 
 /** Refuses when a folder between `base` and `full` is a symbolic link (it could lead out of `base`). */
 async function checkNoSymlinkBetween(base: string, full: string, name: string): Promise<void> {
+  if (full === base) return; // the folder `.`: nothing between
   const parts = relative(base, dirname(full)).split(sep).filter((p) => p !== '');
   let current = base;
   for (const p of parts) {
@@ -73,6 +74,21 @@ async function checkNoSymlinkBetween(base: string, full: string, name: string): 
       throw err;
     }
   }
+}
+
+/** A folder layer titled `.`: the folder oras pushed from the current folder, unpacked into the output folder. */
+function isWholeFolder(name: string, desc: Descriptor): boolean {
+  return posix.normalize(name.replace(/\\/g, '/')) === '.' && desc.annotations?.[ANNOTATION_CONTENT_UNPACK] === 'true';
+}
+
+/** The output folder, or what stands in its way (a file there), said plainly rather than as mkdir's EEXIST. */
+async function checkOutputFolder(base: string): Promise<void> {
+  const st = await fs.stat(base).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    if (err.code === 'ENOTDIR') throw new OciError('ALREADY_EXISTS', `${base}: a file stands where one of the folders of this path should be; pull into another folder (-o)`);
+    throw err;
+  });
+  if (st && !st.isDirectory()) throw new OciError('ALREADY_EXISTS', `${base} is a file, not a folder; pull into another folder (-o)`);
 }
 
 /** A file layer (not a folder to unpack) whose path another layer's path goes through (`a` and `a/b`): one cannot be written. */
@@ -132,20 +148,24 @@ export async function pullArtifact(target: ReadOnlyTarget, options: PullArtifact
       untitled++;
       continue;
     }
-    const final = safeJoin(base, name);
+    // A folder pushed as `.` (the current folder) unpacks into the output folder itself, as oras writes it.
+    const final = isWholeFolder(name, desc) ? base : safeJoin(base, name);
     if (plan.some((p) => p.name === name && p.desc.digest === desc.digest)) continue;
     if (plan.some((p) => p.name === name)) throw new OciError('INVALID_ARGUMENT', `${JSON.stringify(name)}: two layers have this file name`);
     plan.push({ name, desc, final });
   }
   checkNoFileHoldsAnother(plan, base);
   for (const p of plan) {
-    if (options.keepOldFiles && (await exists(p.final))) {
+    if (options.keepOldFiles && p.final !== base && (await exists(p.final))) {
       throw new OciError('ALREADY_EXISTS', `${p.final}: the file exists; refusing to overwrite it (--keep-old-files)`);
     }
   }
   // Every file's folders are checked before the first is written, so a pull that cannot finish writes nothing.
+  await checkOutputFolder(base);
   for (const p of plan) await checkNoSymlinkBetween(base, p.final, p.name);
-  await fs.mkdir(base, { recursive: true });
+  await fs.mkdir(base, { recursive: true }).catch((err: unknown) => {
+    throw outputWriteError(err, base);
+  });
 
   const files: PullArtifactResult['files'] = [];
   for (const p of plan) {
@@ -166,7 +186,8 @@ export async function pullArtifact(target: ReadOnlyTarget, options: PullArtifact
 /**
  * Extracts a tar+gzip layer oras made of a folder: the blob is fetched (verified) to a temp file, the tar
  * checked against `contentDigest`, then each entry (all under `name/`) is written to a temp name and renamed.
- * Links are not created: an entry that is a link is reported and skipped.
+ * Files keep the tar's permission bits (less the umask) and modification time. Links are not created: an entry
+ * that is a link is reported and skipped.
  */
 async function unpack(
   target: ReadOnlyTarget,
@@ -177,7 +198,9 @@ async function unpack(
   options: PullArtifactOptions,
   emit: (e: PullEvent) => void,
 ): Promise<void> {
-  const work = await fs.mkdtemp(join(base, '.manifold-unpack-'));
+  const work = await fs.mkdtemp(join(base, '.manifold-unpack-')).catch((err: unknown) => {
+    throw outputWriteError(err, join(base, name));
+  });
   try {
     const tarPath = join(work, 'layer.tar');
     const hash = createHash('sha256');
@@ -197,23 +220,32 @@ async function unpack(
       ...m,
       path: posix.normalize(m.name.replace(/\\/g, '/')).replace(/\/+$/, ''),
     }));
+    const whole = posix.normalize(name) === '.';
+    const where = (path: string) => (path === '.' && whole ? base : safeJoin(base, path));
     for (const m of members) {
-      if (m.path !== name && !m.path.startsWith(`${name}/`)) {
+      if (!whole && m.path !== name && !m.path.startsWith(`${name}/`)) {
         throw new OciError('PATH_ESCAPE', `${JSON.stringify(name)}: entry ${JSON.stringify(m.name)} is outside the folder ${JSON.stringify(name)}`);
       }
-      safeJoin(base, m.path);
+      where(m.path);
     }
-    if (options.keepOldFiles && (await exists(safeJoin(base, name)))) {
-      throw new OciError('ALREADY_EXISTS', `${safeJoin(base, name)}: exists; refusing to overwrite it (--keep-old-files)`);
+    if (options.keepOldFiles) {
+      // The folder `.` is the output folder, which exists: its files are what must not be there yet.
+      for (const path of whole ? members.filter((m) => m.type !== '5').map((m) => where(m.path)) : [safeJoin(base, name)]) {
+        if (await exists(path)) throw new OciError('ALREADY_EXISTS', `${path}: exists; refusing to overwrite it (--keep-old-files)`);
+      }
     }
     for (const m of members) {
-      const full = safeJoin(base, m.path);
+      const full = where(m.path);
       if (m.type === '5') {
         await checkNoSymlinkBetween(base, join(full, 'x'), name);
         await fs.mkdir(full, { recursive: true });
       } else if (m.type === '0' || m.type === '7') {
         await checkNoSymlinkBetween(base, full, name);
-        await writeAtomically(full, async () => (m.size === 0 ? Readable.from([]) : createReadStream(tarPath, { start: m.offset, end: m.offset + m.size - 1 })));
+        // Mode and time as the tar has them (an executable stays executable), as oras restores them.
+        await writeAtomically(full, async () => (m.size === 0 ? Readable.from([]) : createReadStream(tarPath, { start: m.offset, end: m.offset + m.size - 1 })), {
+          mode: m.mode === 0 ? undefined : m.mode, // 0 is a header left blank more often than a file nobody may read
+          mtime: m.mtime,
+        });
       } else if (m.type === '1' || m.type === '2') {
         emit({ type: 'skipped-link', name: m.path });
       }

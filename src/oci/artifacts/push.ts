@@ -38,15 +38,21 @@ export interface PushArtifactResult extends PackedManifest {
   tags: string[];
 }
 
-/** Refuses a name that is absolute or climbs out of the current folder, unless validation is off. */
+/** Refuses a name that is absolute or, once cleaned, climbs out of the current folder, unless validation is off. */
 export function checkPushPath(path: string, disable = false): void {
   if (disable) return;
   if (isAbsolute(path) || posix.isAbsolute(path) || win32.isAbsolute(path)) {
     throw new OciError('PATH_ESCAPE', `absolute file path detected: ${path}; if it is intended, use --disable-path-validation`);
   }
-  if (path.replace(/\\/g, '/').split('/').includes('..')) {
+  // Judged as cleaned (the title stored): `./a/../b` stays inside, `a/../../b` does not.
+  if (defaultTitle(path).split('/').includes('..')) {
     throw new OciError('PATH_ESCAPE', `file path ${path} goes outside the current folder (..); if it is intended, use --disable-path-validation`);
   }
+}
+
+/** The layer's title: given, or set by the annotation file (oras lets it rename the file), or the cleaned path. */
+function titleOf(f: AttachFile): string {
+  return f.title ?? f.annotations?.[ANNOTATION_TITLE] ?? defaultTitle(f.path);
 }
 
 /**
@@ -65,8 +71,9 @@ export async function pushArtifact(target: Target, options: PushArtifactOptions)
   const titles = new Set<string>();
   for (const f of files) {
     checkPushPath(f.path, options.disablePathValidation);
+    if (f.title === undefined && f.annotations?.[ANNOTATION_TITLE] !== undefined) checkPushPath(titleOf(f), options.disablePathValidation);
     if (f.mediaType !== undefined && !isValidMediaType(f.mediaType)) throw new OciError('INVALID_ARGUMENT', `${f.path}: ${JSON.stringify(f.mediaType)}: invalid media type`);
-    const title = f.title ?? defaultTitle(f.path);
+    const title = titleOf(f);
     if (titles.has(title)) throw new OciError('INVALID_ARGUMENT', `${title}: duplicate file name`);
     titles.add(title);
   }
@@ -80,7 +87,7 @@ export async function pushArtifact(target: Target, options: PushArtifactOptions)
   try {
     const layers: { name: string; desc: Descriptor; staged: Staged }[] = [];
     for (const f of files) {
-      const title = f.title ?? defaultTitle(f.path);
+      const title = titleOf(f);
       const annotations: Record<string, string> = { ...(f.annotations ?? {}) };
       let desc: Descriptor;
       let one: Staged;

@@ -11,6 +11,10 @@ export interface TarMember {
   /** Where the member's data starts in the file, and its length. */
   offset: number;
   size: number;
+  /** Permission bits (rwx for owner, group, others) as the header gives them. */
+  mode: number;
+  /** Modification time in seconds since the epoch (pax `mtime` when given, fractions kept); undefined when unreadable. */
+  mtime?: number;
 }
 
 const BLOCK = 512;
@@ -26,7 +30,7 @@ export async function readTarMembers(file: string, where = file): Promise<TarMem
     const header = Buffer.alloc(BLOCK);
     const members: TarMember[] = [];
     let offset = 0;
-    let pending: { path?: string; linkpath?: string; size?: number } = {};
+    let pending: PaxRecords = {};
     const readAt = async (buf: Buffer, at: number) => {
       const { bytesRead } = await fh.read(buf, 0, buf.length, at);
       if (bytesRead !== buf.length) throw new OciError('INVALID_ARGUMENT', `${where}: a truncated tar archive`);
@@ -60,10 +64,13 @@ export async function readTarMembers(file: string, where = file): Promise<TarMem
       if (pending.path !== undefined) name = pending.path;
       if (pending.linkpath !== undefined) linkname = pending.linkpath;
       if (pending.size !== undefined) size = pending.size;
+      const mode = parseSize(header.subarray(100, 108)) & 0o777;
+      const headerMtime = parseSize(header.subarray(136, 148));
+      const mtime = pending.mtime ?? (Number.isFinite(headerMtime) ? headerMtime : undefined);
       pending = {};
       const hasData = type === '0' || type === '\0' || type === '7';
       if (hasData && dataOffset + size > total) throw new OciError('INVALID_ARGUMENT', `${where}: member ${name} is truncated`);
-      members.push({ name, type: type === '\0' ? '0' : type, linkname, offset: dataOffset, size: hasData ? size : 0 });
+      members.push({ name, type: type === '\0' ? '0' : type, linkname, offset: dataOffset, size: hasData ? size : 0, mode, mtime });
       offset = hasData ? dataOffset + Math.ceil(size / BLOCK) * BLOCK : next;
     }
     return members;
@@ -87,8 +94,15 @@ function parseSize(field: Buffer): number {
   return text === '' ? 0 : parseInt(text, 8);
 }
 
-function parsePax(data: Buffer): { path?: string; linkpath?: string; size?: number } {
-  const out: { path?: string; linkpath?: string; size?: number } = {};
+interface PaxRecords {
+  path?: string;
+  linkpath?: string;
+  size?: number;
+  mtime?: number;
+}
+
+function parsePax(data: Buffer): PaxRecords {
+  const out: PaxRecords = {};
   let i = 0;
   while (i < data.length) {
     const space = data.indexOf(0x20, i);
@@ -102,6 +116,7 @@ function parsePax(data: Buffer): { path?: string; linkpath?: string; size?: numb
     if (key === 'path') out.path = value;
     else if (key === 'linkpath') out.linkpath = value;
     else if (key === 'size') out.size = Number(value);
+    else if (key === 'mtime' && Number.isFinite(Number(value))) out.mtime = Number(value);
     i += len;
   }
   return out;

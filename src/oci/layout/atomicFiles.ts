@@ -28,6 +28,12 @@ const OCI_LAYOUT_CONTENT = `{"imageLayoutVersion":"${LAYOUT_VERSION}"}`;
 // Registries refuse manifests over 4 MiB; a manifest is read into memory to be validated.
 export const MAX_MANIFEST_BYTES = 4 << 20;
 const STALE_TEMP_MS = 60 * 60 * 1000;
+/**
+ * Names of blobs prune has renamed aside while it decides (under the lock). They keep the blob's own, often old,
+ * modification time, so a writer's sweep (which takes no lock) would take them for stale temp files and remove
+ * a blob prune may be about to put back. Only prune removes them (leftovers of a crashed prune included).
+ */
+export const PRUNE_ASIDE_PREFIX = 'prune-';
 
 export function checkLayoutFile(raw: Buffer | undefined | typeof TOO_LARGE, where: string, location: string): void {
   if (!raw) throw new OciError('INVALID_LAYOUT', `${where}: missing; ${location} is not an OCI image layout`);
@@ -310,6 +316,7 @@ export function sweepTemp(tmpDir: string): void {
     return;
   }
   for (const name of names) {
+    if (name.startsWith(PRUNE_ASIDE_PREFIX)) continue;
     const path = join(tmpDir, name);
     try {
       const st = statSync(path, { throwIfNoEntry: false });

@@ -5,7 +5,7 @@ import { ANNOTATION_REF_NAME, type Descriptor, type ImageIndex } from '../descri
 import { isOciError, OciError } from '../errors';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { formatPlatform } from '../platform';
-import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, makeTempDir, openLayoutFolder, removeIfEmpty, withFolder, writeIndexFile } from './atomicFiles';
+import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, PRUNE_ASIDE_PREFIX, TEMP_DIR, makeTempDir, openLayoutFolder, removeIfEmpty, withFolder, writeIndexFile } from './atomicFiles';
 import { damagedEntries, damageOf, readIndexJson } from './indexFile';
 import { withFileLock, type LockOptions } from './lock';
 import { DirSource, isMissing } from './source';
@@ -266,7 +266,7 @@ function removeFile(root: string, tmpDir: string, f: PrunedFile, judgedMtimeMs: 
     rmSync(path, { force: true });
     return 'removed';
   }
-  const aside = join(tmpDir, `prune-${process.pid}-${randomBytes(6).toString('hex')}`);
+  const aside = join(tmpDir, `${PRUNE_ASIDE_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
   try {
     // A writer may have removed the emptied temp folder meanwhile: withFolder makes it again.
     withFolder(aside, () => renameSync(path, aside));

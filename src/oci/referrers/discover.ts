@@ -35,8 +35,9 @@ export interface SubjectNode {
 
 /**
  * The referrers tree of a manifest, the way `oras discover` walks it, and with `recursive` the same for each
- * manifest below an index. Each manifest is expanded once: a cycle (an index whose subject is its own child,
- * a referrer that refers back) ends where a manifest is met again, which then shows without its referrers.
+ * manifest below an index. A manifest met again (an index listing a child twice, two platforms sharing one image)
+ * shows its referrers and children each time, read once; only a cycle (an index whose subject is its own child,
+ * a referrer that refers back) ends where a manifest is met again inside itself, which then shows without them.
  */
 export async function discover(target: ReadOnlyTarget, reference: string, options: DiscoverOptions = {}): Promise<SubjectNode> {
   const op: OpOptions = { signal: options.signal };
@@ -44,29 +45,47 @@ export async function discover(target: ReadOnlyTarget, reference: string, option
   if (!Number.isInteger(depth) || depth < 0) throw new OciError('INVALID_ARGUMENT', `depth ${depth}: should be a whole number, at least 1`);
   let root = await target.resolve(reference, op);
   if (options.platform) root = await selectSubjectPlatform(target, root, options.platform, op);
-  const expanded = new Set<string>();
+  // Read once per digest (and levels left), so a manifest met again costs nothing and shows the same referrers.
+  const known = new Map<string, Promise<ReferrerNode[]>>();
+  const childrenOf = new Map<string, Promise<Descriptor[]>>();
+  // The manifests being expanded right now: meeting one of them again is a cycle.
+  const open = new Set<string>();
 
-  const referrersOf = async (desc: Descriptor, level: number): Promise<ReferrerNode[]> => {
-    if (expanded.has(desc.digest)) return [];
-    expanded.add(desc.digest);
-    const out: ReferrerNode[] = [];
-    for await (const r of target.referrers(plain(desc), { ...op, artifactType: options.artifactType })) {
-      out.push({ desc: r, referrers: depth === 0 || level < depth ? await referrersOf(r, level + 1) : [] });
+  const referrersOf = (desc: Descriptor, level: number): Promise<ReferrerNode[]> => {
+    if (open.has(desc.digest)) return Promise.resolve([]);
+    const key = `${desc.digest} ${depth === 0 ? 0 : level}`;
+    let found = known.get(key);
+    if (!found) {
+      found = (async () => {
+        open.add(desc.digest);
+        try {
+          const out: ReferrerNode[] = [];
+          for await (const r of target.referrers(plain(desc), { ...op, artifactType: options.artifactType })) {
+            out.push({ desc: r, referrers: depth === 0 || level < depth ? await referrersOf(r, level + 1) : [] });
+          }
+          return out;
+        } finally {
+          open.delete(desc.digest);
+        }
+      })();
+      known.set(key, found);
     }
-    return out;
+    return found;
   };
 
-  const visit = async (desc: Descriptor, position: number[]): Promise<SubjectNode> => {
-    const seenBefore = expanded.has(desc.digest);
+  const visit = async (desc: Descriptor, position: number[], above: ReadonlySet<string>): Promise<SubjectNode> => {
     const node: SubjectNode = { desc, position, referrers: await referrersOf(desc, 1) };
-    if (options.recursive && isImageIndex(desc.mediaType) && !seenBefore) {
-      const children = await indexChildren(target, desc, op);
+    if (options.recursive && isImageIndex(desc.mediaType) && !above.has(desc.digest)) {
+      let children = childrenOf.get(desc.digest);
+      if (!children) childrenOf.set(desc.digest, (children = indexChildren(target, desc, op)));
+      const list = await children;
+      const path = new Set(above).add(desc.digest);
       node.manifests = [];
-      for (let i = 0; i < children.length; i++) node.manifests.push(await visit(children[i]!, [...position, i + 1]));
+      for (let i = 0; i < list.length; i++) node.manifests.push(await visit(list[i]!, [...position, i + 1], path));
     }
     return node;
   };
-  return visit(root, []);
+  return visit(root, [], new Set());
 }
 
 /** Every referrer in the tree, depth first. */

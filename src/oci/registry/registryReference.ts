@@ -22,6 +22,15 @@ export function isValidRepository(name: string): boolean {
   return name.length <= 255 && REPOSITORY_RE.test(name);
 }
 
+/** Why a repository name is refused, in words that point at the fault rather than restating the whole grammar. */
+function repositoryProblem(name: string): string {
+  if (name.length > 255) return `it is ${name.length} characters long, and a repository name has at most 255`;
+  if (name !== name.toLowerCase() && REPOSITORY_RE.test(name.toLowerCase())) return `repository names are lowercase (${JSON.stringify(name.toLowerCase())} would do)`;
+  const bad = name.split('/').find((part) => !REPOSITORY_RE.test(part));
+  const where = bad === undefined || bad === name ? '' : ` in ${JSON.stringify(bad)}`;
+  return `${bad === '' ? 'an empty path component' : 'a path component is lowercase letters and digits, separated by one of . _ __ or dashes'}${bad === '' ? '' : where}`;
+}
+
 export function checkRegistry(registry: string): string {
   if (!REGISTRY_RE.test(registry)) throw new OciError('INVALID_ARGUMENT', `invalid registry ${JSON.stringify(registry)}`);
   return registry;
@@ -83,7 +92,7 @@ export function parseRegistryReference(raw: string, options: { allowTagList?: bo
     }
   }
   if (!isValidRepository(rest)) {
-    throw new OciError('INVALID_ARGUMENT', `invalid reference ${JSON.stringify(raw)}: invalid repository ${JSON.stringify(rest)} (lowercase letters, digits and separators . _ __ - /)`);
+    throw new OciError('INVALID_ARGUMENT', `invalid reference ${JSON.stringify(raw)}: invalid repository ${JSON.stringify(rest)}: ${repositoryProblem(rest)}`);
   }
   let extraTags: string[] = [];
   if (reference !== undefined && at === -1) {
