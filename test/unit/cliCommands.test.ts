@@ -113,6 +113,10 @@ describeWithPeerLayouts('manifold commands on oras-images', () => {
     assert.equal((await runCli('resolve', '--oci-layout', `${layout.dir}:latest`)).stdout, `${MULTI}\n`);
     const byDigest = await runCli('untag', '--oci-layout', `${layout.dir}@${MULTI}`);
     assert.deepEqual([byDigest.code, byDigest.stderr.split('\n')[0]], [1, `Error: ${layout.dir}@${MULTI}: untag takes a tag, not a digest (manifest delete removes a manifest)`]);
+    // A misspelt tag among several refuses them all: nothing is untagged.
+    const misspelt = await runCli('untag', '--oci-layout', `${layout.dir}:latest`, 'nosuch', 'v1');
+    assert.deepEqual([misspelt.code, misspelt.stdout, misspelt.stderr], [1, '', `Error: "nosuch": not found in ${layout.dir}; nothing untagged\n`]);
+    assert.equal((await runCli('resolve', '--oci-layout', `${layout.dir}:latest`)).stdout, `${MULTI}\n`);
     assert.equal((await runCli('untag', '--oci-layout', `${layout.dir}:latest`)).code, 0);
     const gone = await runCli('resolve', '--oci-layout', `${layout.dir}:latest`);
     assert.equal(gone.code, 1);

@@ -1,4 +1,5 @@
 import { isDigest } from '../../oci/digest';
+import { isOciError, OciError } from '../../oci/errors';
 import { checkTag } from '../../oci/reference';
 import { type Command, LAYOUT_OPTION, UsageError } from '../command';
 import { openTarget, requireReference } from '../targets';
@@ -38,8 +39,20 @@ export const untag: Command = {
     const t = await openTarget(p, raw, { write: true });
     const first = requireReference(t, raw);
     if (isDigest(first)) throw new UsageError(`${raw}: untag takes a tag, not a digest (manifest delete removes a manifest)`);
-    for (const name of [first, ...more]) {
-      await t.target.untag(checkTag(name));
+    const names = [first, ...more].map(checkTag);
+    // Every tag is looked up before any is removed: a misspelt one refuses the command rather than leaving it half done.
+    const missing: string[] = [];
+    for (const name of names) {
+      try {
+        await t.target.resolve(name);
+      } catch (err) {
+        // Any other error (a damaged entry) still names an entry, which untag removes.
+        if (isOciError(err, 'NOT_FOUND')) missing.push(name);
+      }
+    }
+    if (missing.length > 0) throw new OciError('NOT_FOUND', `${missing.map((m) => JSON.stringify(m)).join(', ')}: not found in ${t.path}; nothing untagged`);
+    for (const name of names) {
+      await t.target.untag(name);
       printer.out(`Untagged ${name}\n`);
     }
   },
