@@ -152,6 +152,9 @@ describe('validate: invalid documents, exact path and code', () => {
     // schemaVersion and document mediaType
     ['schemaVersion as a string', edit(manifest(), (m) => (m.schemaVersion = '2')), [E('schemaVersion', 'schema-version')]],
     ['schemaVersion 1', edit(index(), (m) => (m.schemaVersion = 1)), [E('schemaVersion', 'schema-version')]],
+    // Parsed, it is 2; Go's encoding/json refuses it for an int, so registries do.
+    ['schemaVersion written 2.0', '{"schemaVersion":2.0,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}', [E('schemaVersion', 'schema-version')]],
+    ['schemaVersion written 2e0, indented', '{\n  "schemaVersion": 2e0,\n  "mediaType": "application/vnd.oci.image.index.v1+json",\n  "manifests": []\n}', [E('schemaVersion', 'schema-version')]],
     ['no schemaVersion', edit(index(), (m) => delete m.schemaVersion), [E('schemaVersion', 'missing-field')]],
     ['a config mediaType on a manifest', edit(manifest(), (m) => (m.mediaType = MediaType.ImageConfig)), [E('mediaType', 'unknown-media-type')]],
     ['an index mediaType on a manifest', edit(manifest(), (m) => (m.mediaType = MediaType.ImageIndex)), [E('mediaType', 'media-type-mismatch')]],

@@ -456,6 +456,16 @@ function checkManifest(doc: Json, c: Checker, mismatch: boolean): void {
   }
 }
 
+/**
+ * `"schemaVersion": 2.0` (or 2e0) parses to 2, but Go's encoding/json refuses it for an int field, so registries
+ * and containerd refuse the manifest. Only the document's own key is looked at (the first, at the top level of a
+ * document that has one schemaVersion: duplicates are reported apart).
+ */
+function schemaVersionSpelling(text: string, c: Checker): void {
+  const m = /"schemaVersion"\s*:\s*(-?[0-9][0-9.eE+-]*)/.exec(text);
+  if (m && m[1] !== '2') c.report(['schemaVersion'], 'schema-version', `schemaVersion must be written 2, not ${m[1]}: Go clients (registries, containerd) cannot read ${m[1]} as an integer`, 'error');
+}
+
 function checkDocument(doc: Json, c: Checker): DocumentKind {
   const { kind, mismatch, link } = classify(doc, c);
   if (kind === 'unknown') return kind;
@@ -504,7 +514,10 @@ export function parseDocument(raw: Buffer | string, options: ParseOptions = {}):
   // Text that JSON.stringify writes back exactly has no key twice (JSON.parse keeps one of them, so what it
   // writes back would be shorter): the scan is skipped for the compact documents encoders write (Go, oras,
   // registries; attach --recursive validates a thousand of its own), and runs for indented or escaped ones.
-  if (text.includes('"', 1) && JSON.stringify(json) !== text) duplicateKeys(text, c);
+  if (text.includes('"', 1) && JSON.stringify(json) !== text) {
+    duplicateKeys(text, c);
+    if (json.schemaVersion === 2) schemaVersionSpelling(text, c);
+  }
   const kind = checkDocument(json, c);
   if (options.expect === 'manifest' && kind === 'index') {
     c.report([], 'index-where-manifest-required', 'this is an image index where an image manifest is required');
