@@ -42,7 +42,8 @@ export const untag: Command = {
     const names = [first, ...more].map(checkTag);
     // Every tag is looked up before any is removed: a misspelt one refuses the command rather than leaving it half done.
     const missing: string[] = [];
-    for (const name of names) {
+    // A registry cannot untag at all: its own refusal comes first, before any request.
+    for (const name of t.kind === 'oci-layout' ? names : []) {
       try {
         await t.target.resolve(name);
       } catch (err) {
