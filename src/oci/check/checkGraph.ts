@@ -3,14 +3,14 @@
 // place of each problem (which platform, which JSON field) and goes on past the first.
 import type { Descriptor } from '../descriptor';
 import { isOciError } from '../errors';
-import { diagnose, hasUrls, type Finding } from '../indexDocument';
+import { diagnoseDocument, hasUrls, type Finding } from '../indexDocument';
 import { isImageIndex, MediaType } from '../mediaType';
 import { formatPlatform } from '../platform';
 import { DOCKER_REFERENCE_DIGEST, DOCKER_REFERENCE_TYPE, isDockerReferenceEntry } from '../referrers/coverage';
 import { shortDigest } from '../reference';
 import { semaphore } from '../semaphore';
 import type { OpOptions, ReadOnlyTarget } from '../target';
-import { parseDocument, unusableDescriptor } from '../validate';
+import { unusableDescriptor } from '../validate';
 import { checkImageConfig } from './configChecks';
 import { layerPacking, readLayer, type ReadLayer } from './layerContent';
 import { withRecentBytes } from './recentBytes';
@@ -131,8 +131,7 @@ export class GraphCheck {
       this.problem('error', isOciError(err, 'NOT_FOUND') ? 'blob-missing' : 'blob-unreadable', label, desc.digest, '', (err as Error).message);
       return;
     }
-    const doc = parseDocument(raw);
-    const findings = await diagnose(raw.toString('utf8'), { signal, layout: this.target, where: this.options.where, concurrency: this.options.concurrency });
+    const { doc, findings } = await diagnoseDocument(raw.toString('utf8'), { signal, layout: this.target, where: this.options.where, concurrency: this.options.concurrency });
     for (const f of findings) this.problem(f.severity, f.code, label, desc.digest, f.path, f.message, f.link);
     if (doc.kind === 'unknown') return;
     const json = doc.json as Record<string, unknown>;

@@ -4,7 +4,7 @@
  */
 import { MediaType } from '../mediaType';
 import type { OpOptions, ReadOnlyTarget } from '../target';
-import { parseDocument, type Problem } from '../validate';
+import { parseDocument, type ParsedDocument, type Problem } from '../validate';
 import { parseText } from './jsonText';
 import { duplicateFindings } from './duplicates';
 import { checkAgainstLayout, type BlobFacts, type Finding, type QuickFix } from './layoutChecks';
@@ -38,6 +38,11 @@ function certainFix(p: Problem, kind: 'index' | 'manifest' | 'unknown'): QuickFi
 }
 
 export async function diagnose(text: string, options: DiagnoseOptions = {}): Promise<Finding[]> {
+  return (await diagnoseDocument(text, options)).findings;
+}
+
+/** diagnose, with the document as parsed: a caller that goes on to read it (check) parses and validates it once. */
+export async function diagnoseDocument(text: string, options: DiagnoseOptions = {}): Promise<{ doc: ParsedDocument; findings: Finding[] }> {
   const doc = parseDocument(text, { expect: options.expect });
   const findings: Finding[] = doc.problems.map((p) => {
     const f: Finding = { path: p.path, segments: p.segments, code: p.code, severity: p.severity, message: p.message, link: p.link };
@@ -65,8 +70,8 @@ export async function diagnose(text: string, options: DiagnoseOptions = {}): Pro
       else findings.push(f);
     }
   }
-  if (findings.length === 0) return findings; // the tree is only needed to locate findings
+  if (findings.length === 0) return { doc, findings }; // the tree is only needed to locate findings
   const parsed = parseText(text);
   for (const f of findings) Object.assign(f, locate(parsed, f));
-  return findings;
+  return { doc, findings };
 }

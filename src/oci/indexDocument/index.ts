@@ -7,6 +7,6 @@ export { applyIntent, editsFor, orderedDescriptor, orderedPlatform, type EditInt
 export { detectStyle, nodeAt, parseText, type Edit, type JsonNode, type ParsedText, type TextStyle } from './jsonText';
 export { checkAgainstLayout, hasUrls, platformContradiction, type BlobFacts, type DuplicateCode, type Finding, type LayoutCheckOptions, type LayoutProblemCode, type QuickFix } from './layoutChecks';
 export { locate, type Span } from './locate';
-export { diagnose, type DiagnoseOptions } from './diagnose';
+export { diagnose, diagnoseDocument, type DiagnoseOptions } from './diagnose';
 export { kindByName, looksLikeOciDocument, OCI_INDEX_SUFFIX, OCI_MANIFEST_SUFFIX } from './documentKind';
 export { duplicateEntries, duplicateFindings, listedAgain, type DuplicateEntry } from './duplicates';
