@@ -112,3 +112,17 @@ export function inIndexBatch<T>(target: ReadOnlyTarget, fn: (batched: OpOptions)
   const batcher = target as Partial<IndexBatcher>;
   return typeof batcher.batchIndexUpdates === 'function' ? batcher.batchIndexUpdates(fn, options) : fn(options);
 }
+
+/**
+ * `target` with its fetchBytes replaced by `fetchBytes` (which may call the target's own), every other member,
+ * optional capabilities included, the target's: for wrappers that watch or keep what is read.
+ */
+export function withFetchBytes<T extends ReadOnlyTarget>(target: T, fetchBytes: ReadOnlyTarget['fetchBytes']): T {
+  return new Proxy(target, {
+    get(t, prop) {
+      if (prop === 'fetchBytes') return fetchBytes;
+      const value: unknown = Reflect.get(t, prop);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(t) : value;
+    },
+  });
+}

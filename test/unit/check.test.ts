@@ -8,6 +8,7 @@ import type { Descriptor, ImageManifest } from '../../src/oci/descriptor';
 import { digestOf } from '../../src/oci/digest';
 import type { OciLayoutStore } from '../../src/oci/layout';
 import { MediaType } from '../../src/oci/mediaType';
+import { withFetchBytes } from '../../src/oci/target';
 import { cleanupTemps, makeArtifact, makeImage, makeIndex, makeMultiArchLayout, newLayout, pushBlob, pushManifest } from './builders';
 import { runCli } from '../helpers/runCli';
 
@@ -42,15 +43,9 @@ describe('check: every manifest, config and layer of an image, and its referrers
   it('reads each manifest and config once, though the index\'s checks read them too', async () => {
     const { store, index } = await makeMultiArchLayout();
     const reads = new Map<string, number>();
-    const counting = new Proxy(store, {
-      get(t, prop) {
-        const value: unknown = Reflect.get(t, prop);
-        if (prop !== 'fetchBytes') return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(t) : value;
-        return (desc: Descriptor, options?: object) => {
-          reads.set(desc.digest, (reads.get(desc.digest) ?? 0) + 1);
-          return t.fetchBytes(desc, options);
-        };
-      },
+    const counting = withFetchBytes(store, (desc, options) => {
+      reads.set(desc.digest, (reads.get(desc.digest) ?? 0) + 1);
+      return store.fetchBytes(desc, options);
     });
     const r = await checkGraph(counting, index, 'multi');
     assert.deepEqual(r.problems, []);

@@ -1,5 +1,5 @@
 import type { Descriptor } from '../../oci/descriptor';
-import type { OpOptions, ReadOnlyTarget } from '../../oci/target';
+import { withFetchBytes, type OpOptions, type ReadOnlyTarget } from '../../oci/target';
 
 /**
  * `target`, noting the descriptor of every manifest and config read through it: a check's problems name a
@@ -7,19 +7,10 @@ import type { OpOptions, ReadOnlyTarget } from '../../oci/target';
  */
 export function seenDescriptors(target: ReadOnlyTarget): { target: ReadOnlyTarget; seen: Map<string, Descriptor> } {
   const seen = new Map<string, Descriptor>();
-  const wrapped: ReadOnlyTarget = {
-    resolve: (reference, options) => target.resolve(reference, options),
-    resolveBlob: (digest, options) => target.resolveBlob(digest, options),
-    exists: (desc, options) => target.exists(desc, options),
-    fetch: (desc, options) => target.fetch(desc, options),
-    fetchBytes: async (desc: Descriptor, options?: OpOptions) => {
-      const bytes = await target.fetchBytes(desc, options);
-      if (!seen.has(desc.digest)) seen.set(desc.digest, { mediaType: desc.mediaType, digest: desc.digest, size: desc.size });
-      return bytes;
-    },
-    tags: (options) => target.tags(options),
-    referrers: (desc, options) => target.referrers(desc, options),
-    ...(target.entries ? { entries: () => target.entries!() } : {}),
-  };
+  const wrapped = withFetchBytes(target, async (desc: Descriptor, options?: OpOptions) => {
+    const bytes = await target.fetchBytes(desc, options);
+    if (!seen.has(desc.digest)) seen.set(desc.digest, { mediaType: desc.mediaType, digest: desc.digest, size: desc.size });
+    return bytes;
+  });
   return { target: wrapped, seen };
 }

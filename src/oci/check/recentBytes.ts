@@ -1,7 +1,7 @@
 // A check reads most manifests and configs twice: once checking the document that lists them (its platform comes
 // from the config), then again walking into them. On a registry each read is a request; the last few are kept.
 import type { Descriptor } from '../descriptor';
-import type { OpOptions, ReadOnlyTarget } from '../target';
+import { withFetchBytes, type OpOptions, type ReadOnlyTarget } from '../target';
 
 // Manifests and configs are small; a small layer read whole is not kept (at most 128 x 128 KiB held).
 const MAX_KEPT_SIZE = 128 << 10;
@@ -26,11 +26,5 @@ export function withRecentBytes(target: ReadOnlyTarget, keep = 128): ReadOnlyTar
     while (recent.size > keep) recent.delete(recent.keys().next().value!);
     return read;
   };
-  return new Proxy(target, {
-    get(t, prop) {
-      if (prop === 'fetchBytes') return fetchBytes;
-      const value: unknown = Reflect.get(t, prop);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(t) : value;
-    },
-  });
+  return withFetchBytes(target, fetchBytes);
 }
