@@ -1,6 +1,8 @@
 // What the CLI loads and starts before it works is most of a small command's time (issue 19: a no-op re-copy under
 // 0.15 s, where Node alone takes ~0.1 s here). A command that hashes nothing must not load node:crypto (~7 ms), and
-// one that reads only small files must not start libuv's thread pool (~2 ms): both are checked on the built CLI.
+// one that reads only small files must not start libuv's thread pool (~2 ms), and none may build an Intl object
+// at start-up (a collator loads ICU's collation data: 72 million instructions, more than Node's own start-up):
+// all are checked on the built CLI.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -14,6 +16,8 @@ interface Probe {
   threads: number;
   /** Node's built-in modules loaded by then. */
   modules: string[];
+  /** The Intl constructors called (`Collator`, ...). */
+  intl: string[];
 }
 
 describe('cli start-up: what a small command loads', function () {
@@ -35,7 +39,14 @@ describe('cli start-up: what a small command loads', function () {
     probe = join(dir, 'probe.js');
     writeFileSync(
       probe,
-      "process.on('exit', () => { const fs = require('fs'); fs.writeSync(3, JSON.stringify({ threads: fs.readdirSync('/proc/self/task').length, modules: process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)) })); });\n",
+      [
+        'const intl = [];',
+        "for (const name of ['Collator', 'DateTimeFormat', 'DisplayNames', 'ListFormat', 'NumberFormat', 'PluralRules', 'RelativeTimeFormat', 'Segmenter']) {",
+        '  if (Intl[name]) Intl[name] = new Proxy(Intl[name], { construct: (t, a) => (intl.push(name), Reflect.construct(t, a)), apply: (t, self, a) => (intl.push(name), Reflect.apply(t, self, a)) });',
+        '}',
+        "process.on('exit', () => { const fs = require('fs'); fs.writeSync(3, JSON.stringify({ intl, threads: fs.readdirSync('/proc/self/task').length, modules: process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)) })); });",
+        '',
+      ].join('\n'),
     );
     writeFileSync(join(dir, 'empty.js'), '');
     writeFileSync(join(dir, 'hello.txt'), 'hello\n');
@@ -46,7 +57,7 @@ describe('cli start-up: what a small command loads', function () {
   });
   after(() => dir && rmSync(dir, { recursive: true, force: true }));
 
-  it('a no-op re-copy and --version load no node:crypto and start no thread pool beside what Node itself runs', () => {
+  it('a no-op re-copy and --version load no node:crypto, start no thread pool beside what Node itself runs, build no Intl object', () => {
     const node = run(join(dir, 'empty.js'), []).probe;
     const indexJson = readFileSync(join(dir, 'dst', 'index.json'));
     const again = run(cli, ['cp', '--from-oci-layout', '--to-oci-layout', `${join(dir, 'src')}:v1`, `${join(dir, 'dst')}:v1`]);
@@ -55,11 +66,13 @@ describe('cli start-up: what a small command loads', function () {
     assert.deepEqual(readFileSync(join(dir, 'dst', 'index.json')), indexJson, 'nothing to write');
     assert.ok(!again.probe.modules.includes('crypto'), `node:crypto loaded: ${again.probe.modules.join(' ')}`);
     assert.equal(again.probe.threads, node.threads, 'threads at exit: the copy against an empty script');
+    assert.deepEqual(again.probe.intl, [], 'Intl objects built');
 
     const version = run(cli, ['--version']);
     assert.equal(version.status, 0, version.stderr);
     assert.match(version.stdout, /^manifold \d+\.\d+\.\d+/);
     assert.ok(!version.probe.modules.includes('crypto'));
+    assert.deepEqual(version.probe.intl, [], 'Intl objects built');
   });
 
   it('a command that hashes loads node:crypto when it needs it, and its digests are right', () => {
