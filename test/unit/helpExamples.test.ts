@@ -24,7 +24,8 @@ describe('help texts', () => {
     // No credentials of the machine's user are read or written.
     process.env.DOCKER_CONFIG = tempDir('manifold-docker-');
   });
-  after(() => {
+  after(function () {
+    this.timeout(120_000); // many fixture copies to remove: a loaded machine took over the default 20 s
     process.chdir(savedCwd);
     if (savedDockerConfig === undefined) delete process.env.DOCKER_CONFIG;
     else process.env.DOCKER_CONFIG = savedDockerConfig;
@@ -94,7 +95,10 @@ describe('help texts', () => {
     before(async () => {
       server = await startOciServer();
     });
-    after(() => server.stop());
+    after(function () {
+      this.timeout(60_000);
+      return server.stop();
+    });
 
     it('{REGISTRY/REPO|--oci-layout DIR}: REGISTRY when the command reaches a registry, and each layout flag it takes', async function () {
       this.timeout(60_000);

@@ -278,9 +278,11 @@ export async function startOciServer(options: OciServerOptions = {}): Promise<Oc
     requests,
     connections,
     repo,
+    // close() first, so no connection is accepted after closeAllConnections() ran (one would hold close() open: an
+    // "after all" hook timed out so on a loaded machine), then end the keep-alive ones clients hold.
     stop: () => new Promise((resolve) => {
-      server.closeAllConnections();
       server.close(() => resolve());
+      server.closeAllConnections();
     }),
   };
 }
