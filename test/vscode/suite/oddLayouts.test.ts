@@ -1,0 +1,67 @@
+// Layouts other tools wrote that Manifold's own commands would not: index.json names that are full references
+// (`example.com/team/app:1.0`, as the image-spec's ref.name grammar allows and containerd and buildkit write), an
+// index that lists one manifest twice. The views and the index editor must show them, not fail on them.
+import * as assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { ANNOTATION_REF_NAME, type Descriptor } from '../../../src/oci/descriptor';
+import { OciLayoutStore } from '../../../src/oci/layout';
+import type { Node } from '../../../src/extension/tree/nodes';
+import { makeImage, makeIndex } from '../../unit/builders';
+import { eventually, row, rows, useFixtures, type Fixtures } from './layoutFixtures';
+
+const run = <T>(id: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(id, ...args);
+const FULL_NAME = 'example.com/team/app:1.0';
+
+describe('Odd layouts', () => {
+  let f: Fixtures;
+  let dir: string;
+  let store: OciLayoutStore;
+  let index: Descriptor;
+  let twice: Descriptor;
+  let amd: Descriptor;
+
+  before(async () => {
+    f = await useFixtures();
+    dir = join(f.workspace, 'layouts', 'odd');
+    store = await OciLayoutStore.open(dir, { create: true });
+    amd = await makeImage(store, { os: 'linux', arch: 'amd64' });
+    const arm = await makeImage(store, { os: 'linux', arch: 'arm64' });
+    index = await makeIndex(store, [amd, arm]);
+    await store.tag(index, 'plain');
+    // The same manifest for two platforms (arm v6 and v7 served by one image): two entries, one digest.
+    twice = await makeIndex(store, [
+      { ...arm, platform: { os: 'linux', architecture: 'arm', variant: 'v6' } },
+      { ...arm, platform: { os: 'linux', architecture: 'arm', variant: 'v7' } },
+      amd,
+    ]);
+    await store.tag(twice, 'twice');
+    // A name that is a full reference, written as another tool writes it (Manifold's tag refuses it).
+    const file = join(dir, 'index.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { manifests: Descriptor[] };
+    doc.manifests.push({ mediaType: index.mediaType, digest: index.digest, size: index.size, annotations: { [ANNOTATION_REF_NAME]: FULL_NAME } });
+    writeFileSync(file, JSON.stringify(doc));
+    await run('manifold.refresh');
+  });
+
+  after(async () => {
+    for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty)) {
+      await vscode.window.showTextDocument(doc);
+      await run('workbench.action.files.revert');
+    }
+    await run('workbench.action.closeAllEditors');
+  });
+
+  it('an index listing one manifest twice expands in the view (each row an id of its own, as VS Code requires)', async () => {
+    const layout = await row(f, undefined, 'odd');
+    const tag = await row(f, layout.node, 'twice');
+    const children = await rows(f, tag.node);
+    assert.deepEqual(children.slice(0, 3).map((c) => c.label), ['linux/arm/v6', 'linux/arm/v7', 'linux/amd64']);
+    const ids = children.map((c) => f.services.tree.getTreeItem(c.node as Node).id);
+    assert.equal(new Set(ids).size, ids.length, `ids: ${ids.join(', ')}`);
+    // Each row is its own: the second arm entry expands to the same image's config and layer.
+    assert.deepEqual((await rows(f, children[1]!.node)).map((c) => c.label), ['config', 'layer 1']);
+  });
+
+});
