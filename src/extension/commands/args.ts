@@ -4,6 +4,7 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import type { Descriptor } from '../../oci/descriptor';
+import { isDigest } from '../../oci/digest';
 import type { OciLayoutStore } from '../../oci/layout';
 import { formatLayoutReference } from '../../oci/reference';
 import { ManifestLikeNode, Node, TagNode } from '../tree/nodes';
@@ -61,7 +62,8 @@ export async function manifestFrom(services: Services, arg: unknown, title: stri
   let reference = [options.key, 'reference'].map((k) => (k ? plain[k] : undefined)).find((v): v is string => typeof v === 'string');
   if (!reference) reference = await pickTag(services, layout, title, options.indexOnly);
   const desc = await layout.store.resolve(reference);
-  return { layout, desc, reference, tag: reference.includes(':') ? undefined : reference };
+  // A name in index.json may hold a colon (`example.com/app:1.0`): only a digest is not a tag.
+  return { layout, desc, reference, tag: isDigest(reference) ? undefined : reference };
 }
 
 /** A manifest in a layout or on a registry: what the read-only commands (open, copy, referrers) act on. */
@@ -91,7 +93,7 @@ export async function sourceManifestFrom(services: Services, arg: unknown, title
   if (arg instanceof ManifestLikeNode) return { ref, target, desc: arg.desc, reference: arg.desc.digest };
   const reference = [options.key, 'reference'].map((k) => (k ? plain[k] : undefined)).find((v): v is string => typeof v === 'string');
   if (!reference) throw new Error(l10n.t('{0}: give a reference (a tag or digest)', title));
-  return { ref, target, desc: await target.resolve(reference), reference, tag: reference.includes(':') ? undefined : reference };
+  return { ref, target, desc: await target.resolve(reference), reference, tag: isDigest(reference) ? undefined : reference };
 }
 
 export function sourceReferenceText(manifest: SourceManifest): string {

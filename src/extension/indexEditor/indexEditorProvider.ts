@@ -13,7 +13,7 @@ import { addManifests, applyIntents, intentsOf } from './documentEdits';
 import { rowKinds } from './kindsColumn';
 import { referrerKindTable } from '../settings/referrerKinds';
 import { formattedIndexUri } from '../documents/formattedIndex';
-import { isDigestReference, parseStoredIndexUri } from '../documents/indexUri';
+import { isDigestReference, isMovableName, parseStoredIndexUri } from '../documents/indexUri';
 import { inOwnWords } from '../present/ownWords';
 import type { BlobState, EditorState, FromWebview, RowView, ToWebview } from '../../shared/indexEditorProtocol';
 
@@ -197,6 +197,7 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
     const savedDigest = this.saved.get(document.uri.toString());
     let readOnly: string | undefined;
     if (stored && isDigestReference(stored.reference)) readOnly = l10n.t('Opened by digest: tag the index to edit it (a saved copy would have no name).');
+    else if (stored && !isMovableName(stored.reference)) readOnly = l10n.t('Named {0}, which is not a tag Manifold can move: tag the index to edit it.', JSON.stringify(stored.reference));
     // Restricted Mode: the table only shows (the text stays the user's to edit in the text editor).
     else if (!vscode.workspace.isTrusted) readOnly = untrustedMessage('writes');
     return {

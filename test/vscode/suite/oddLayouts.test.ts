@@ -64,4 +64,25 @@ describe('Odd layouts', () => {
     assert.deepEqual((await rows(f, children[1]!.node)).map((c) => c.label), ['config', 'layer 1']);
   });
 
+  it('an index named by a full reference opens in the index editor from its row, read-only and saying why', async () => {
+    const layout = await row(f, undefined, 'odd');
+    const named = await row(f, layout.node, FULL_NAME);
+    const uriText = await run<string>('manifold.openInIndexEditor', named.node);
+    const uri = vscode.Uri.parse(uriText);
+    assert.match(uri.path, /\/example\.com%2Fteam%2Fapp:1\.0\.oci-index\.json$/);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    assert.equal(doc.getText(), (await store.fetchBytes(index)).toString('utf8'));
+    // Manifold's tag refuses such a name, so a save could not move it: read-only from the start, not a failed save.
+    const stat = await vscode.workspace.fs.stat(uri);
+    assert.equal(stat.permissions, vscode.FilePermission.Readonly);
+    await eventually(async () => {
+      const state = f.services.indexEditor?.shownState(uriText);
+      assert.equal(state?.readOnly, `Named "${FULL_NAME}", which is not a tag Manifold can move: tag the index to edit it.`);
+      assert.deepEqual(state.rows.map((r) => r.platform), ['linux/amd64', 'linux/arm64']);
+    });
+    // The same name given as arguments (the palette, another extension) is a name too, not a digest.
+    const again = vscode.Uri.parse(await run<string>('manifold.openInIndexEditor', { layout: dir, reference: FULL_NAME }));
+    assert.equal(again.toString(), uri.toString());
+    assert.equal((await store.resolve(FULL_NAME)).digest, index.digest);
+  });
 });
