@@ -6,7 +6,7 @@ import { applyEdits } from 'jsonc-parser';
 import type { Descriptor, Platform } from '../descriptor';
 import { goCompareKeys } from '../encoding/goJson';
 import { OciError } from '../errors';
-import type { PathSegment } from '../validate';
+import { formatPath, type PathSegment } from '../validate';
 import {
   fieldOrder,
   insertElements,
@@ -18,6 +18,7 @@ import {
   setProperty,
   sortedKeys,
   type Edit,
+  type JsonNode,
   type KeyOrder,
   type ParsedText,
 } from './jsonText';
@@ -75,10 +76,29 @@ export function orderedDescriptor(d: Descriptor): Descriptor {
   return out;
 }
 
-function rowPath(parsed: ParsedText, row: number): PathSegment[] {
+/** What a JSON node is, in a message: `a string`, `an array`. */
+function kindText(node: JsonNode): string {
+  return node.type === 'array' || node.type === 'object' ? `an ${node.type === 'array' ? 'array' : 'object'}` : node.type === 'null' ? 'null' : `a ${node.type}`;
+}
+
+function rowNode(parsed: ParsedText, row: number): JsonNode {
   const node = nodeAt(parsed, ['manifests', row]);
-  if (!node || node.type !== 'object') throw new OciError('INVALID_ARGUMENT', `manifests[${row}] is not in the document (it changed?)`);
+  if (!node) throw new OciError('INVALID_ARGUMENT', `manifests[${row}] is not in the document (it changed?)`);
+  return node;
+}
+
+/** A row whose fields an edit changes: an object (a damaged entry written as a string, say, can only be removed). */
+function rowPath(parsed: ParsedText, row: number): PathSegment[] {
+  const node = rowNode(parsed, row);
+  if (node.type !== 'object') throw new OciError('INVALID_ARGUMENT', `manifests[${row}] is ${kindText(node)}, not an object: fix it in the text, or remove it`);
   return ['manifests', row];
+}
+
+/** The annotations of `owner` as a map node; undefined when absent (or null). Anything else is not replaced. */
+function annotationsMap(parsed: ParsedText, owner: PathSegment[]): JsonNode | undefined {
+  const map = nodeAt(parsed, [...owner, 'annotations']);
+  if (!map || map.type === 'null' || map.type === 'object') return map?.type === 'object' ? map : undefined;
+  throw new OciError('INVALID_ARGUMENT', `${formatPath([...owner, 'annotations'])} is ${kindText(map)}, not a map of strings: fix it in the text first`);
 }
 
 function annotationsOwner(parsed: ParsedText, row: number | undefined): PathSegment[] {
@@ -105,7 +125,7 @@ export function editsFor(text: string, intent: EditIntent): Edit[] {
       return insertElements(parsed, ['manifests'], intent.at ?? list.children?.length ?? 0, descs);
     }
     case 'removeRow':
-      rowPath(parsed, intent.row);
+      rowNode(parsed, intent.row);
       return removeElement(parsed, ['manifests'], intent.row);
     case 'moveRow':
       return moveElement(parsed, ['manifests'], intent.from, intent.to);
@@ -118,18 +138,17 @@ export function editsFor(text: string, intent: EditIntent): Edit[] {
     case 'setAnnotation': {
       if (intent.key === '') throw new OciError('INVALID_ARGUMENT', 'an annotation needs a key');
       const owner = annotationsOwner(parsed, intent.row);
-      const map = nodeAt(parsed, [...owner, 'annotations']);
-      if (map?.type === 'object') return setProperty(parsed, [...owner, 'annotations'], intent.key, intent.value, sortedKeys);
+      if (annotationsMap(parsed, owner)) return setProperty(parsed, [...owner, 'annotations'], intent.key, intent.value, sortedKeys);
       return setProperty(parsed, owner, 'annotations', { [intent.key]: intent.value }, orderFor(owner));
     }
     case 'removeAnnotation': {
       const owner = annotationsOwner(parsed, intent.row);
-      const map = nodeAt(parsed, [...owner, 'annotations']);
-      if (map?.type !== 'object') return [];
+      const map = annotationsMap(parsed, owner);
+      if (!map) return [];
       const keys = (map.children ?? []).map((p) => p.children?.[0]?.value);
       if (!keys.includes(intent.key)) return [];
       // The last one takes the map with it: an empty map is what Go leaves out (omitempty).
-      if (keys.length === 1) return removeProperty(parsed, owner, 'annotations');
+      if (keys.length === 1 && keys[0] === intent.key) return removeProperty(parsed, owner, 'annotations');
       return removeProperty(parsed, [...owner, 'annotations'], intent.key);
     }
     case 'setField': {
