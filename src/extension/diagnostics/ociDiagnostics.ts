@@ -1,10 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { stripComments } from 'jsonc-parser';
 import vscode = require('vscode');
 import { diagnose, looksLikeOciDocument, type BlobFacts, type Finding, type QuickFix } from '../../oci/indexDocument';
 import type { ReadOnlyTarget } from '../../oci/target';
 import { findJsonSyntaxError } from '../../oci/validate';
+import { openRegular } from '../../oci/layout/regularFile';
+import { isOciError } from '../../oci/errors';
 import type { Services } from '../services';
 import { roleOf, LayoutFinder, type DocumentRole } from '../documents/documentRole';
 import { rangeMapper } from './ranges';
@@ -158,10 +159,12 @@ export class OciDiagnostics implements vscode.Disposable {
     this.running.set(key, abort);
     try {
       const document = this.isOpen(uri);
-      let text: string;
+      let text: string | undefined;
       if (document) text = document.getText();
-      else if (uri.scheme === 'file' && this.layoutIndexes.has(uri.fsPath)) text = await readFile(uri.fsPath, 'utf8');
-      else return;
+      else if (uri.scheme === 'file' && this.layoutIndexes.has(uri.fsPath)) {
+        text = await this.readLayoutIndex(uri);
+        if (text === undefined) return;
+      } else return;
       const version = document?.version;
       const role = await roleOf(uri, this.finder);
       if (!role || (role.byContent && !this.recognized.has(key) && !looksLikeOciDocument(text))) {
@@ -186,6 +189,34 @@ export class OciDiagnostics implements vscode.Disposable {
       this.services.log.warn(`diagnostics of ${uri.toString(true)}: ${(err as Error).message}`);
     } finally {
       if (this.running.get(key) === abort) this.running.delete(key);
+    }
+  }
+
+  /**
+   * A layout's index.json as the layout itself reads it: a named pipe there would hold the read (and one of the
+   * extension host's few file threads) until someone writes to it, a link to /dev/zero would never end. Such a
+   * file is reported where it is; a file gone (the layout deleted or being rewritten) takes its problems with it.
+   */
+  private async readLayoutIndex(uri: vscode.Uri): Promise<string | undefined> {
+    let opened;
+    try {
+      opened = await openRegular(dirname(uri.fsPath), uri.fsPath);
+    } catch (err) {
+      if (!isOciError(err)) throw err;
+      const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), err.message, vscode.DiagnosticSeverity.Error);
+      d.source = DIAGNOSTIC_SOURCE;
+      this.collection.set(uri, [d]);
+      this.offered.delete(uri.toString());
+      return undefined;
+    }
+    if (!opened) {
+      this.clear(uri);
+      return undefined;
+    }
+    try {
+      return await opened.fh.readFile('utf8');
+    } finally {
+      await opened.fh.close();
     }
   }
 

@@ -2,7 +2,8 @@
 // (`example.com/team/app:1.0`, as the image-spec's ref.name grammar allows and containerd and buildkit write), an
 // index that lists one manifest twice. The views and the index editor must show them, not fail on them.
 import * as assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ANNOTATION_REF_NAME, type Descriptor } from '../../../src/oci/descriptor';
@@ -84,5 +85,46 @@ describe('Odd layouts', () => {
     const again = vscode.Uri.parse(await run<string>('manifold.openInIndexEditor', { layout: dir, reference: FULL_NAME }));
     assert.equal(again.toString(), uri.toString());
     assert.equal((await store.resolve(FULL_NAME)).digest, index.digest);
+  });
+});
+
+describe('Problems panel: a layout whose index.json is a named pipe', () => {
+  let dir: string;
+  let pipe: string;
+
+  /** Writes to the pipe if someone waits on it: a read stuck on it ends (on this test's bytes) rather than never. */
+  const fuse = () => {
+    try {
+      const fd = openSync(pipe, constants.O_WRONLY | constants.O_NONBLOCK);
+      writeSync(fd, '{"schemaVersion":3,"manifests":[]}');
+      closeSync(fd);
+    } catch {
+      // nobody reading (ENXIO): nothing stuck
+    }
+  };
+
+  before(async () => {
+    const f = await useFixtures();
+    dir = join(f.workspace, 'layouts', 'piped');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+    pipe = join(dir, 'index.json');
+    execFileSync('mkfifo', [pipe]);
+    await run('manifold.refresh');
+    await rows(f);
+  });
+
+  after(async () => {
+    fuse();
+    rmSync(dir, { recursive: true, force: true });
+    await run('manifold.refresh');
+  });
+
+  it('says so at once, naming the file, instead of waiting for a writer forever', async () => {
+    const uri = vscode.Uri.file(pipe);
+    await eventually(async () => {
+      const found = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'manifold');
+      assert.deepEqual(found.map((d) => d.message), [`${pipe} is a named pipe, not a file: the layout is damaged`]);
+    });
   });
 });
