@@ -3,7 +3,9 @@
 // says, read back as JSON.parse (and Go) read the text, or is refused naming the place; it never does nothing
 // silently, and never drops what the text held.
 import { strict as assert } from 'node:assert';
-import { applyIntent, indexModel } from '../../src/oci/indexDocument';
+import { applyIntent, diagnose, indexModel } from '../../src/oci/indexDocument';
+import { MediaType } from '../../src/oci/mediaType';
+import { cleanupTemps, makeImage, newLayout } from './builders';
 
 const M = 'application/vnd.oci.image.manifest.v1+json';
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
@@ -67,5 +69,30 @@ describe('index edits on odd documents', () => {
       const text = '{"schemaVersion":2,"manifests":[],"annotations":null}';
       assert.deepEqual(JSON.parse(applyIntent(text, { type: 'setAnnotation', key: 'k', value: 'v' })).annotations, { k: 'v' });
     });
+  });
+});
+
+describe('platform edits keep what they do not change', () => {
+  after(cleanupTemps);
+
+  it("the quick fix for a platform that contradicts the config sets what the config says, keeping features and unknown fields", async () => {
+    const store = await newLayout();
+    const arm64 = await makeImage(store, { os: 'linux', arch: 'arm64' });
+    const listed = { architecture: 'amd64', os: 'linux', variant: 'v3', features: ['sse4'], 'x-note': 'keep me' };
+    const text = JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ImageIndex, manifests: [{ mediaType: arm64.mediaType, digest: arm64.digest, size: arm64.size, platform: listed }] }, null, 2);
+    const fix = (await diagnose(text, { layout: store })).find((f) => f.code === 'platform-mismatch')?.fix;
+    assert.ok(fix, 'no platform fix');
+    const fixed = JSON.parse(applyIntent(text, fix.intent)).manifests[0].platform;
+    // amd64's variant (v3) names a level of amd64, not of arm64: it goes with the architecture.
+    assert.deepEqual(fixed, { architecture: 'arm64', os: 'linux', features: ['sse4'], 'x-note': 'keep me' });
+  });
+
+  it('a platform typed in the table keeps the fields its text cannot say (features, unknown ones)', () => {
+    const text = `{"schemaVersion":2,"manifests":[${entry('a', { platform: { architecture: 'amd64', os: 'windows', 'os.version': '10.0.1', 'os.features': ['win32k'], features: ['sse4'], 'x-note': 'keep' } })}]}`;
+    const sameOs = JSON.parse(applyIntent(text, { type: 'setPlatform', row: 0, platform: { os: 'windows', architecture: 'arm64', 'os.version': '10.0.2' } })).manifests[0].platform;
+    assert.deepEqual(sameOs, { architecture: 'arm64', os: 'windows', 'os.version': '10.0.2', 'os.features': ['win32k'], features: ['sse4'], 'x-note': 'keep' });
+    // Another os: the old os's features do not carry over.
+    const linux = JSON.parse(applyIntent(text, { type: 'setPlatform', row: 0, platform: { os: 'linux', architecture: 'amd64' } })).manifests[0].platform;
+    assert.deepEqual(linux, { architecture: 'amd64', os: 'linux', features: ['sse4'], 'x-note': 'keep' });
   });
 });

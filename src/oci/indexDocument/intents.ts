@@ -2,7 +2,7 @@
  * What a user can do to an index in the table, each turned into the few text edits that do exactly that, so
  * undo, dirty state, save and diffs behave as if the user had typed it.
  */
-import { applyEdits } from 'jsonc-parser';
+import { applyEdits, getNodeValue } from 'jsonc-parser';
 import type { Descriptor, Platform } from '../descriptor';
 import { goCompareKeys } from '../encoding/goJson';
 import { OciError } from '../errors';
@@ -62,6 +62,36 @@ export function orderedPlatform(p: Platform): Platform {
   if (p.variant) out.variant = p.variant;
   if (p.features?.length) out.features = p.features;
   return out;
+}
+
+const PLATFORM_FIELDS = ['architecture', 'os', 'os.version', 'os.features', 'variant', 'features'];
+// What a field means depends on another: a variant is a level of one architecture, an os.version of one os.
+const TIED: Record<string, 'architecture' | 'os'> = { variant: 'architecture', 'os.version': 'os', 'os.features': 'os' };
+
+/** A platform as written, fields in the spec's order and any others (a later spec's, another tool's) after them. */
+function platformInOrder(p: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of PLATFORM_FIELDS) if (p[k] !== undefined) out[k] = p[k];
+  for (const [k, v] of Object.entries(p)) if (!PLATFORM_FIELDS.includes(k) && v !== undefined) out[k] = v;
+  return out;
+}
+
+/**
+ * `next` over the platform written in the text: what `next` says replaces, and what it does not say stays
+ * (features, fields of a later spec or another tool), except the fields named in `said` (those its source could
+ * have said, so their absence means none) and a variant or os.version whose architecture or os changes.
+ */
+export function platformOver(written: unknown, next: Platform, said: readonly string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...orderedPlatform(next) };
+  if (typeof written !== 'object' || written === null || Array.isArray(written)) return out;
+  const old = written as Record<string, unknown>;
+  for (const [k, v] of Object.entries(old)) {
+    if (k in out || said.includes(k)) continue;
+    const tie = TIED[k];
+    if (tie && old[tie] !== next[tie]) continue;
+    out[k] = v;
+  }
+  return platformInOrder(out);
 }
 
 /** A descriptor with its fields in the spec's order (as oras writes it): object key order is what gets written. */
@@ -133,7 +163,10 @@ export function editsFor(text: string, intent: EditIntent): Edit[] {
       const at = rowPath(parsed, intent.row);
       if (!intent.platform) return removeProperty(parsed, at, 'platform');
       checkPlatform(intent.platform);
-      return setProperty(parsed, at, 'platform', orderedPlatform(intent.platform), DESCRIPTOR_ORDER);
+      // The table's text says os, architecture, variant and os.version: the rest of what is written stays.
+      const written = nodeAt(parsed, [...at, 'platform']);
+      const value = platformOver(written ? getNodeValue(written) : undefined, intent.platform, ['variant', 'os.version']);
+      return setProperty(parsed, at, 'platform', value, DESCRIPTOR_ORDER);
     }
     case 'setAnnotation': {
       if (intent.key === '') throw new OciError('INVALID_ARGUMENT', 'an annotation needs a key');
@@ -154,7 +187,7 @@ export function editsFor(text: string, intent: EditIntent): Edit[] {
     case 'setField': {
       const owner = nodeAt(parsed, intent.at);
       if (!owner || owner.type !== 'object') throw new OciError('INVALID_ARGUMENT', `no object at ${JSON.stringify(intent.at)}`);
-      const value = intent.field === 'platform' && typeof intent.value === 'object' && intent.value ? orderedPlatform(intent.value as Platform) : intent.value;
+      const value = intent.field === 'platform' && typeof intent.value === 'object' && intent.value ? platformInOrder(intent.value as Record<string, unknown>) : intent.value;
       return setProperty(parsed, intent.at, intent.field, value, orderFor(intent.at));
     }
   }
