@@ -9,7 +9,7 @@ import type { Services } from '../services';
 import { untrustedMessage, UntrustedWorkspaceError } from '../trust';
 import { DIAGNOSTIC_SOURCE } from '../diagnostics';
 import { LayoutFinder, roleOf } from '../documents/documentRole';
-import { addManifests, applyIntents, intentsOf } from './documentEdits';
+import { addManifests, applyIntents, checkTableEdit, intentsOf } from './documentEdits';
 import { rowKinds } from './kindsColumn';
 import { referrerKindTable } from '../settings/referrerKinds';
 import { formattedIndexUri } from '../documents/formattedIndex';
@@ -144,6 +144,7 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
         case 'edit':
           if (!vscode.workspace.isTrusted) throw new UntrustedWorkspaceError('writes');
           if (message.version !== document.version) throw new Error(l10n.t('The document changed meanwhile: look again and retry.'));
+          await checkTableEdit(document, message.edit);
           if (!(await applyIntents(document, intentsOf(message.edit)))) throw new Error(l10n.t('The document cannot be changed (it is read-only).'));
           return;
         case 'addManifests':

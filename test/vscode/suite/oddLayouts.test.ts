@@ -88,6 +88,31 @@ describe('Odd layouts', () => {
   });
 });
 
+describe('Index editor: the tag column of a layout index.json', () => {
+  it('refuses a tag the Tag command would refuse, or one another entry has; the text is unchanged', async () => {
+    const f = await useFixtures();
+    const dir = join(f.workspace, 'layouts', 'retag');
+    const store = await OciLayoutStore.open(dir, { create: true });
+    await store.tag(await makeImage(store, { os: 'linux', arch: 'amd64' }), 'a');
+    await store.tag(await makeImage(store, { os: 'linux', arch: 'arm64' }), 'b');
+    const uri = vscode.Uri.file(join(dir, 'index.json'));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const before = doc.getText();
+    const rowOf = (tag: string) => (JSON.parse(before) as { manifests: Descriptor[] }).manifests.findIndex((m) => m.annotations?.[ANNOTATION_REF_NAME] === tag);
+    // A refused command returns undefined (its message is shown, and unit-tested in indexEditorTagEdit); a done one the text.
+    const retag = (value: string) => run<string | undefined>('manifold.editIndex', { uri: uri.toString(), edit: { type: 'setAnnotation', row: rowOf('b'), key: ANNOTATION_REF_NAME, value } });
+    assert.equal(await retag('x'.repeat(129)), undefined);
+    assert.equal(await retag('my tag'), undefined);
+    assert.equal(await retag('a'), undefined);
+    assert.equal(doc.getText(), before);
+    const done = await retag('c');
+    assert.equal(done, doc.getText());
+    assert.deepEqual((JSON.parse(doc.getText()) as { manifests: Descriptor[] }).manifests.map((m) => m.annotations?.[ANNOTATION_REF_NAME]).sort(), ['a', 'c']);
+    await run('workbench.action.files.revert');
+    await run('workbench.action.closeAllEditors');
+  });
+});
+
 describe('Problems panel: a layout whose index.json is a named pipe', () => {
   let dir: string;
   let pipe: string;
