@@ -113,6 +113,21 @@ describe('Index editor: the tag column of a layout index.json', () => {
   });
 });
 
+describe('Tag and Untag given an empty list of tags (another extension, a script)', () => {
+  it('refuse it, changing nothing, rather than reporting a change', async () => {
+    const f = await useFixtures();
+    const dir = join(f.workspace, 'layouts', 'emptytags');
+    const store = await OciLayoutStore.open(dir, { create: true });
+    await store.tag(await makeImage(store, { os: 'linux', arch: 'amd64' }), 'a');
+    const before = readFileSync(join(dir, 'index.json'), 'utf8');
+    for (const tags of [[], '  ', ' , ']) {
+      assert.equal(await run('manifold.tag', { layout: dir, reference: 'a', tags, confirmed: true }), undefined, `tag ${JSON.stringify(tags)}`);
+      assert.equal(await run('manifold.untag', { layout: dir, tags, confirmed: true }), undefined, `untag ${JSON.stringify(tags)}`);
+    }
+    assert.equal(readFileSync(join(dir, 'index.json'), 'utf8'), before);
+  });
+});
+
 describe('Problems panel: a layout whose index.json is a named pipe', () => {
   let dir: string;
   let pipe: string;
