@@ -3,7 +3,7 @@ import { stripComments } from 'jsonc-parser';
 import vscode = require('vscode');
 import { diagnose, looksLikeOciDocument, type BlobFacts, type Finding, type QuickFix } from '../../oci/indexDocument';
 import type { ReadOnlyTarget } from '../../oci/target';
-import { findJsonSyntaxError } from '../../oci/validate';
+import { findJsonSyntaxError, specLink } from '../../oci/validate';
 import { openRegular } from '../../oci/layout/regularFile';
 import { isOciError } from '../../oci/errors';
 import type { Services } from '../services';
@@ -26,6 +26,29 @@ export const DIAGNOSTIC_SOURCE = 'manifold';
 export function vsCodeReportsSyntax(languageId: string, text: string): boolean {
   if (languageId === 'json') return true;
   return languageId === 'jsonc' && findJsonSyntaxError(stripComments(text)) !== undefined;
+}
+
+/**
+ * An open document VS Code will save in another encoding than UTF-8 (with a byte order mark, UTF-16): the text
+ * reads as JSON in the editor, yet Go's encoding/json (oras, containerd, registries) refuses the bytes saved, and
+ * every digest is of those bytes. VS Code hides the mark from the text, so only the document's encoding tells.
+ */
+export function encodingFindings(document: { encoding?: string }): Finding[] {
+  const encoding = document.encoding;
+  if (encoding === undefined || encoding === 'utf8') return [];
+  const what = encoding === 'utf8bom' ? 'UTF-8 with a byte order mark' : encoding;
+  return [
+    {
+      path: '',
+      segments: [],
+      code: 'invalid-json',
+      severity: 'error',
+      message: `this file is saved as ${what}: OCI readers (Go's encoding/json in oras, containerd, registries) take UTF-8 without a byte order mark; change the file's encoding to UTF-8`,
+      link: specLink('invalid-json'),
+      offset: 0,
+      length: 0,
+    },
+  ];
 }
 
 /** A fix as offered on one diagnostic: matched back by range and code when VS Code asks for code actions. */
@@ -183,7 +206,8 @@ export class OciDiagnostics implements vscode.Disposable {
         signal: abort.signal,
       });
       if (abort.signal.aborted || (document && document.version !== version)) return;
-      this.publish(uri, text, version, document && vsCodeReportsSyntax(document.languageId, text) ? findings.filter((f) => f.code !== 'invalid-json') : findings);
+      const shown = document && vsCodeReportsSyntax(document.languageId, text) ? findings.filter((f) => f.code !== 'invalid-json') : findings;
+      this.publish(uri, text, version, document ? [...encodingFindings(document), ...shown] : shown);
     } catch (err) {
       if (abort.signal.aborted) return;
       this.services.log.warn(`diagnostics of ${uri.toString(true)}: ${(err as Error).message}`);

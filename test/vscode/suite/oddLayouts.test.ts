@@ -3,7 +3,8 @@
 // index that lists one manifest twice. The views and the index editor must show them, not fail on them.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ANNOTATION_REF_NAME, type Descriptor } from '../../../src/oci/descriptor';
@@ -166,5 +167,28 @@ describe('Problems panel: a layout whose index.json is a named pipe', () => {
       const found = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'manifold');
       assert.deepEqual(found.map((d) => d.message), [`${pipe} is a named pipe, not a file: the layout is damaged`]);
     });
+  });
+});
+
+describe('Problems panel: an index saved with a byte order mark', () => {
+  after(async () => {
+    await run('workbench.action.closeAllEditors');
+  });
+
+  it('says the bytes are not what OCI readers take, though the text reads as JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manifold-bom-'));
+    const text = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] }, null, 2) + '\n';
+    const bom = join(dir, 'bom.oci-index.json');
+    const plain = join(dir, 'plain.oci-index.json');
+    writeFileSync(bom, '\ufeff' + text);
+    writeFileSync(plain, text);
+    for (const path of [bom, plain]) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(path), { preview: false });
+    const messages = (path: string) => vscode.languages.getDiagnostics(vscode.Uri.file(path)).filter((d) => d.source === 'manifold').map((d) => d.message);
+    await eventually(async () => {
+      assert.deepEqual(messages(bom), [
+        "this file is saved as UTF-8 with a byte order mark: OCI readers (Go's encoding/json in oras, containerd, registries) take UTF-8 without a byte order mark; change the file's encoding to UTF-8",
+      ]);
+    });
+    assert.deepEqual(messages(plain), []);
   });
 });
