@@ -33,13 +33,22 @@ export function shortAnnotationKey(key: string): string {
   return SHORT_KEYS[key] ?? key;
 }
 
+/**
+ * Text from a file another tool wrote, as a row shows it: on one line, cut to `max` characters (an annotation may
+ * hold a megabyte, or a whole README); the tooltip has more.
+ */
+export function oneLine(text: string, max = 60): string {
+  const flat = text.replace(/\s*[\r\n]+\s*/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
 /** `end-of-life=2025-01-01, created=2024-05-01T00:00:00Z`: what fits after a label, the notable ones first. */
 export function annotationsInline(annotations: Record<string, string> | undefined, max = 2): string {
   if (!annotations) return '';
   const keys = Object.keys(annotations).filter((k) => k !== 'org.opencontainers.image.ref.name');
   const rank = (k: string) => (k.includes('end-of-life') ? 0 : k in SHORT_KEYS ? 1 : 2);
   keys.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
-  const shown = keys.slice(0, max).map((k) => `${shortAnnotationKey(k)}=${annotations[k]}`);
+  const shown = keys.slice(0, max).map((k) => `${oneLine(shortAnnotationKey(k))}=${oneLine(annotations[k]!)}`);
   if (keys.length > max) shown.push(`+${keys.length - max}`);
   return shown.join(', ');
 }
