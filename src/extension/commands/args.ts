@@ -6,7 +6,7 @@ import vscode = require('vscode');
 import type { Descriptor } from '../../oci/descriptor';
 import { isDigest } from '../../oci/digest';
 import type { OciLayoutStore } from '../../oci/layout';
-import { formatLayoutReference } from '../../oci/reference';
+import { formatLayoutReference, isValidTag } from '../../oci/reference';
 import { ManifestLikeNode, Node, TagNode } from '../tree/nodes';
 import { sourceReference, type SourceRef } from '../present/sourceRef';
 import type { Target } from '../../oci/target';
@@ -97,10 +97,18 @@ export async function sourceManifestFrom(services: Services, arg: unknown, title
 }
 
 export function sourceReferenceText(manifest: SourceManifest): string {
-  return sourceReference(manifest.ref, manifest.tag ?? manifest.desc.digest);
+  return sourceReference(manifest.ref, cliTag(manifest.tag) ?? manifest.desc.digest);
 }
 
 /** `dir:tag` or `dir@digest`, as the CLI takes it. */
 export function referenceText(manifest: ResolvedManifest): string {
-  return formatLayoutReference(manifest.layout.path, manifest.tag ?? manifest.desc.digest);
+  return formatLayoutReference(manifest.layout.path, cliTag(manifest.tag) ?? manifest.desc.digest);
+}
+
+/**
+ * The tag as a reference can carry it: a name another tool wrote into index.json (`example.com/app:1.0`) is none,
+ * and `dir:example.com/app:1.0` would read as the folder `dir:example.com/app` and the tag `1.0`: the digest says it.
+ */
+function cliTag(tag: string | undefined): string | undefined {
+  return tag !== undefined && isValidTag(tag) ? tag : undefined;
 }

@@ -87,6 +87,14 @@ describe('Odd layouts', () => {
     assert.equal(again.toString(), uri.toString());
     assert.equal((await store.resolve(FULL_NAME)).digest, index.digest);
   });
+
+  it('Copy Reference on a name that is a full reference gives the digest, which the CLI reads back', async () => {
+    const layout = await row(f, undefined, 'odd');
+    const named = await row(f, layout.node, FULL_NAME);
+    assert.equal(await run<string>('manifold.copyReference', named.node), `${dir}@${index.digest}`);
+    const plain = await row(f, layout.node, 'plain');
+    assert.equal(await run<string>('manifold.copyReference', plain.node), `${dir}:plain`);
+  });
 });
 
 describe('Index editor: the tag column of a layout index.json', () => {
