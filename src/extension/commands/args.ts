@@ -4,8 +4,9 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import type { Descriptor } from '../../oci/descriptor';
+import { isDigest } from '../../oci/digest';
 import type { OciLayoutStore } from '../../oci/layout';
-import { formatLayoutReference } from '../../oci/reference';
+import { formatLayoutReference, isValidTag } from '../../oci/reference';
 import { ManifestLikeNode, Node, TagNode } from '../tree/nodes';
 import { sourceReference, type SourceRef } from '../present/sourceRef';
 import type { Target } from '../../oci/target';
@@ -61,7 +62,8 @@ export async function manifestFrom(services: Services, arg: unknown, title: stri
   let reference = [options.key, 'reference'].map((k) => (k ? plain[k] : undefined)).find((v): v is string => typeof v === 'string');
   if (!reference) reference = await pickTag(services, layout, title, options.indexOnly);
   const desc = await layout.store.resolve(reference);
-  return { layout, desc, reference, tag: reference.includes(':') ? undefined : reference };
+  // A name in index.json may hold a colon (`example.com/app:1.0`): only a digest is not a tag.
+  return { layout, desc, reference, tag: isDigest(reference) ? undefined : reference };
 }
 
 /** A manifest in a layout or on a registry: what the read-only commands (open, copy, referrers) act on. */
@@ -91,14 +93,22 @@ export async function sourceManifestFrom(services: Services, arg: unknown, title
   if (arg instanceof ManifestLikeNode) return { ref, target, desc: arg.desc, reference: arg.desc.digest };
   const reference = [options.key, 'reference'].map((k) => (k ? plain[k] : undefined)).find((v): v is string => typeof v === 'string');
   if (!reference) throw new Error(l10n.t('{0}: give a reference (a tag or digest)', title));
-  return { ref, target, desc: await target.resolve(reference), reference, tag: reference.includes(':') ? undefined : reference };
+  return { ref, target, desc: await target.resolve(reference), reference, tag: isDigest(reference) ? undefined : reference };
 }
 
 export function sourceReferenceText(manifest: SourceManifest): string {
-  return sourceReference(manifest.ref, manifest.tag ?? manifest.desc.digest);
+  return sourceReference(manifest.ref, cliTag(manifest.tag) ?? manifest.desc.digest);
 }
 
 /** `dir:tag` or `dir@digest`, as the CLI takes it. */
 export function referenceText(manifest: ResolvedManifest): string {
-  return formatLayoutReference(manifest.layout.path, manifest.tag ?? manifest.desc.digest);
+  return formatLayoutReference(manifest.layout.path, cliTag(manifest.tag) ?? manifest.desc.digest);
+}
+
+/**
+ * The tag as a reference can carry it: a name another tool wrote into index.json (`example.com/app:1.0`) is none,
+ * and `dir:example.com/app:1.0` would read as the folder `dir:example.com/app` and the tag `1.0`: the digest says it.
+ */
+function cliTag(tag: string | undefined): string | undefined {
+  return tag !== undefined && isValidTag(tag) ? tag : undefined;
 }

@@ -26,7 +26,9 @@ export async function tag(services: Services, arg?: unknown, answers?: unknown):
       }),
     );
   }
-  tags.forEach(checkTag);
+  // `tags: []` or `'  '` from another extension: a clear refusal, not "Tagged X as " with nothing done.
+  const problem = tagProblem(tags);
+  if (problem) throw new Error(problem);
   const newWhat = target.tag ? `${target.tag} (${shortDigest(target.desc.digest)})` : shortDigest(target.desc.digest);
   const moved = await confirmTagMoves({ store: target.target }, tags, target.desc.digest, newWhat, plainArgs(arg, answers).confirmed === true);
   for (const name of tags) await target.target.tag(target.desc, name);

@@ -24,6 +24,7 @@ export async function untag(services: Services, arg?: unknown, selection?: unkno
     tags = stringList(plainArgs(arg).tags ?? plainArgs(arg).reference, 'tags');
   }
   if (!tags) tags = (await pickMany(await tagItems(services, layout), { title, placeHolder: l10n.t('Tags to remove') })).map((i) => i.tag);
+  if (tags.length === 0) throw new Error(l10n.t('Untag: no tag given (tags is empty).'));
 
   const question = tags.length === 1 ? l10n.t('Remove the tag {0}?', tags[0]!) : l10n.t('Remove the tags {0}?', tags.join(', '));
   const detail = await confirmChange(layout, { untag: tags }, question, l10n.t('Untag'), plainArgs(arg).confirmed === true);

@@ -1,10 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { stripComments } from 'jsonc-parser';
 import vscode = require('vscode');
 import { diagnose, looksLikeOciDocument, type BlobFacts, type Finding, type QuickFix } from '../../oci/indexDocument';
 import type { ReadOnlyTarget } from '../../oci/target';
-import { findJsonSyntaxError } from '../../oci/validate';
+import { findJsonSyntaxError, specLink } from '../../oci/validate';
+import { openRegular } from '../../oci/layout/regularFile';
+import { isOciError } from '../../oci/errors';
 import type { Services } from '../services';
 import { roleOf, LayoutFinder, type DocumentRole } from '../documents/documentRole';
 import { rangeMapper } from './ranges';
@@ -25,6 +26,29 @@ export const DIAGNOSTIC_SOURCE = 'manifold';
 export function vsCodeReportsSyntax(languageId: string, text: string): boolean {
   if (languageId === 'json') return true;
   return languageId === 'jsonc' && findJsonSyntaxError(stripComments(text)) !== undefined;
+}
+
+/**
+ * An open document VS Code will save in another encoding than UTF-8 (with a byte order mark, UTF-16): the text
+ * reads as JSON in the editor, yet Go's encoding/json (oras, containerd, registries) refuses the bytes saved, and
+ * every digest is of those bytes. VS Code hides the mark from the text, so only the document's encoding tells.
+ */
+export function encodingFindings(document: { encoding?: string }): Finding[] {
+  const encoding = document.encoding;
+  if (encoding === undefined || encoding === 'utf8') return [];
+  const what = encoding === 'utf8bom' ? 'UTF-8 with a byte order mark' : encoding;
+  return [
+    {
+      path: '',
+      segments: [],
+      code: 'invalid-json',
+      severity: 'error',
+      message: `this file is saved as ${what}: OCI readers (Go's encoding/json in oras, containerd, registries) take UTF-8 without a byte order mark; change the file's encoding to UTF-8`,
+      link: specLink('invalid-json'),
+      offset: 0,
+      length: 0,
+    },
+  ];
 }
 
 /** A fix as offered on one diagnostic: matched back by range and code when VS Code asks for code actions. */
@@ -158,10 +182,12 @@ export class OciDiagnostics implements vscode.Disposable {
     this.running.set(key, abort);
     try {
       const document = this.isOpen(uri);
-      let text: string;
+      let text: string | undefined;
       if (document) text = document.getText();
-      else if (uri.scheme === 'file' && this.layoutIndexes.has(uri.fsPath)) text = await readFile(uri.fsPath, 'utf8');
-      else return;
+      else if (uri.scheme === 'file' && this.layoutIndexes.has(uri.fsPath)) {
+        text = await this.readLayoutIndex(uri);
+        if (text === undefined) return;
+      } else return;
       const version = document?.version;
       const role = await roleOf(uri, this.finder);
       if (!role || (role.byContent && !this.recognized.has(key) && !looksLikeOciDocument(text))) {
@@ -180,12 +206,41 @@ export class OciDiagnostics implements vscode.Disposable {
         signal: abort.signal,
       });
       if (abort.signal.aborted || (document && document.version !== version)) return;
-      this.publish(uri, text, version, document && vsCodeReportsSyntax(document.languageId, text) ? findings.filter((f) => f.code !== 'invalid-json') : findings);
+      const shown = document && vsCodeReportsSyntax(document.languageId, text) ? findings.filter((f) => f.code !== 'invalid-json') : findings;
+      this.publish(uri, text, version, document ? [...encodingFindings(document), ...shown] : shown);
     } catch (err) {
       if (abort.signal.aborted) return;
       this.services.log.warn(`diagnostics of ${uri.toString(true)}: ${(err as Error).message}`);
     } finally {
       if (this.running.get(key) === abort) this.running.delete(key);
+    }
+  }
+
+  /**
+   * A layout's index.json as the layout itself reads it: a named pipe there would hold the read (and one of the
+   * extension host's few file threads) until someone writes to it, a link to /dev/zero would never end. Such a
+   * file is reported where it is; a file gone (the layout deleted or being rewritten) takes its problems with it.
+   */
+  private async readLayoutIndex(uri: vscode.Uri): Promise<string | undefined> {
+    let opened;
+    try {
+      opened = await openRegular(dirname(uri.fsPath), uri.fsPath);
+    } catch (err) {
+      if (!isOciError(err)) throw err;
+      const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), err.message, vscode.DiagnosticSeverity.Error);
+      d.source = DIAGNOSTIC_SOURCE;
+      this.collection.set(uri, [d]);
+      this.offered.delete(uri.toString());
+      return undefined;
+    }
+    if (!opened) {
+      this.clear(uri);
+      return undefined;
+    }
+    try {
+      return await opened.fh.readFile('utf8');
+    } finally {
+      await opened.fh.close();
     }
   }
 

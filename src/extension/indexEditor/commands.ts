@@ -9,7 +9,7 @@ import { shortDigest } from '../../oci/reference';
 import { manifestFrom, plainArgs } from '../commands/args';
 import { Cancelled, input, pickOne } from '../ui/prompts';
 import type { Services } from '../services';
-import { addManifests, applyIntents, intentsOf } from './documentEdits';
+import { addManifests, applyIntents, checkTableEdit, intentsOf } from './documentEdits';
 import { INDEX_EDITOR_VIEW_TYPE } from './indexEditorProvider';
 import { storedIndexUri } from '../documents/indexUri';
 import type { TableEdit } from '../../shared/indexEditorProtocol';
@@ -68,6 +68,7 @@ export async function addToIndex(services: Services, arg?: unknown): Promise<Des
 export async function editIndex(_s: Services, arg?: unknown): Promise<string> {
   const document = await targetDocument(arg);
   const edit = (plainArgs(arg).edit as TableEdit | undefined) ?? (await askEdit(document));
+  await checkTableEdit(document, edit);
   if (!(await applyIntents(document, intentsOf(edit)))) throw new Error(l10n.t('The document cannot be changed (it is read-only).'));
   return document.getText();
 }

@@ -11,6 +11,7 @@ import { pickMany } from '../ui/prompts';
 import { LayoutFinder, roleOf } from '../documents/documentRole';
 import type { Services } from '../services';
 import type { TableEdit } from '../../shared/indexEditorProtocol';
+import { tagEditProblem } from './tagEdit';
 
 /** A table edit as the core's edit intent; a platform typed as text is parsed as the CLI's --platform is. */
 export function intentOf(edit: TableEdit): EditIntent {
@@ -32,6 +33,18 @@ export function intentsOf(edit: TableEdit): EditIntent[] {
     return [{ type: 'removeAnnotation', row: edit.row, key: edit.replaces }, intentOf(edit)];
   }
   return [intentOf(edit)];
+}
+
+/**
+ * Refuses a table edit that would write what Manifold's own commands refuse: in a layout's index.json, a tag the
+ * Tag command would not write, or one another entry has (see tagEdit).
+ */
+export async function checkTableEdit(document: vscode.TextDocument, edit: TableEdit): Promise<void> {
+  if (edit.type !== 'setAnnotation') return;
+  const role = await roleOf(document.uri, new LayoutFinder());
+  if (!role?.layoutIndex) return;
+  const problem = tagEditProblem(indexModel(document.getText()), edit);
+  if (problem) throw new Error(problem);
 }
 
 /** Several intents as one WorkspaceEdit (one undo step): the span of text between what they leave unchanged. */

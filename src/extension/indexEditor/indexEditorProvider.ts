@@ -9,11 +9,11 @@ import type { Services } from '../services';
 import { untrustedMessage, UntrustedWorkspaceError } from '../trust';
 import { DIAGNOSTIC_SOURCE } from '../diagnostics';
 import { LayoutFinder, roleOf } from '../documents/documentRole';
-import { addManifests, applyIntents, intentsOf } from './documentEdits';
+import { addManifests, applyIntents, checkTableEdit, intentsOf } from './documentEdits';
 import { rowKinds } from './kindsColumn';
 import { referrerKindTable } from '../settings/referrerKinds';
 import { formattedIndexUri } from '../documents/formattedIndex';
-import { isDigestReference, parseStoredIndexUri } from '../documents/indexUri';
+import { isDigestReference, isMovableName, parseStoredIndexUri } from '../documents/indexUri';
 import { inOwnWords } from '../present/ownWords';
 import type { BlobState, EditorState, FromWebview, RowView, ToWebview } from '../../shared/indexEditorProtocol';
 
@@ -144,6 +144,7 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
         case 'edit':
           if (!vscode.workspace.isTrusted) throw new UntrustedWorkspaceError('writes');
           if (message.version !== document.version) throw new Error(l10n.t('The document changed meanwhile: look again and retry.'));
+          await checkTableEdit(document, message.edit);
           if (!(await applyIntents(document, intentsOf(message.edit)))) throw new Error(l10n.t('The document cannot be changed (it is read-only).'));
           return;
         case 'addManifests':
@@ -197,6 +198,7 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
     const savedDigest = this.saved.get(document.uri.toString());
     let readOnly: string | undefined;
     if (stored && isDigestReference(stored.reference)) readOnly = l10n.t('Opened by digest: tag the index to edit it (a saved copy would have no name).');
+    else if (stored && !isMovableName(stored.reference)) readOnly = l10n.t('Named {0}, which is not a tag Manifold can move: tag the index to edit it.', JSON.stringify(stored.reference));
     // Restricted Mode: the table only shows (the text stays the user's to edit in the text editor).
     else if (!vscode.workspace.isTrusted) readOnly = untrustedMessage('writes');
     return {

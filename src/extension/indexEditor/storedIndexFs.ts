@@ -14,7 +14,7 @@ import { parseDocument, parseManifestStrict } from '../../oci/validate';
 import { layoutChanged, reportDone } from '../ui/report';
 import type { Services } from '../services';
 import { untrustedMessage } from '../trust';
-import { isDigestReference, parseStoredIndexUri, type StoredIndexRef } from '../documents/indexUri';
+import { isDigestReference, isMovableName, parseStoredIndexUri, type StoredIndexRef } from '../documents/indexUri';
 
 /**
  * Indexes stored in a layout as files, so VS Code's own editors, dirty state and save work on them. Reading gives
@@ -63,7 +63,7 @@ export class StoredIndexFileSystem implements vscode.FileSystemProvider, vscode.
 
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
     const { ref, store, desc } = await this.resolve(uri);
-    const readOnly = isDigestReference(ref.reference) || store.readOnly || !vscode.workspace.isTrusted;
+    const readOnly = isDigestReference(ref.reference) || !isMovableName(ref.reference) || store.readOnly || !vscode.workspace.isTrusted;
     return {
       type: vscode.FileType.File,
       ctime: 0,
@@ -83,6 +83,9 @@ export class StoredIndexFileSystem implements vscode.FileSystemProvider, vscode.
     const { ref, store, desc: current } = await this.resolve(uri);
     if (isDigestReference(ref.reference)) {
       throw vscode.FileSystemError.NoPermissions(l10n.t('{0} is opened by digest: a saved copy would have no name. Tag it first.', shortDigest(ref.reference)));
+    }
+    if (!isMovableName(ref.reference)) {
+      throw vscode.FileSystemError.NoPermissions(l10n.t('{0} is not a tag Manifold can move: tag the index first.', JSON.stringify(ref.reference)));
     }
     if (store.readOnly) throw vscode.FileSystemError.NoPermissions(l10n.t('The layout {0} is read-only.', ref.layout));
     const raw = Buffer.from(content.buffer, content.byteOffset, content.byteLength);

@@ -33,13 +33,22 @@ export function shortAnnotationKey(key: string): string {
   return SHORT_KEYS[key] ?? key;
 }
 
+/**
+ * Text from a file another tool wrote, as a row shows it: on one line, cut to `max` characters (an annotation may
+ * hold a megabyte, or a whole README); the tooltip has more.
+ */
+export function oneLine(text: string, max = 60): string {
+  const flat = text.replace(/\s*[\r\n]+\s*/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
 /** `end-of-life=2025-01-01, created=2024-05-01T00:00:00Z`: what fits after a label, the notable ones first. */
 export function annotationsInline(annotations: Record<string, string> | undefined, max = 2): string {
   if (!annotations) return '';
   const keys = Object.keys(annotations).filter((k) => k !== 'org.opencontainers.image.ref.name');
   const rank = (k: string) => (k.includes('end-of-life') ? 0 : k in SHORT_KEYS ? 1 : 2);
   keys.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
-  const shown = keys.slice(0, max).map((k) => `${shortAnnotationKey(k)}=${annotations[k]}`);
+  const shown = keys.slice(0, max).map((k) => `${oneLine(shortAnnotationKey(k))}=${oneLine(annotations[k]!)}`);
   if (keys.length > max) shown.push(`+${keys.length - max}`);
   return shown.join(', ');
 }
@@ -47,6 +56,23 @@ export function annotationsInline(annotations: Record<string, string> | undefine
 /** The last part of a media type, for compact descriptions: `image.layer.v1.tar+gzip`. */
 export function shortMediaType(mediaType: string): string {
   return mediaType.replace(/^application\/vnd\.(oci|docker)\./, '').replace(/^application\//, '');
+}
+
+// Control characters (C0, DEL, C1) and invisible format ones (zero-width spaces and joiners, bidirectional
+// overrides and isolates, the byte order mark).
+const UNSEEN = /[\u0000-\u001f\u007f-\u009f\p{Cf}]/u;
+const UNSEEN_ALL = /[\u007f-\u009f\p{Cf}]/gu;
+
+/**
+ * A name from index.json as a row or a pick shows it: quoted, with the character escaped, when it holds one that
+ * cannot be seen (another tool's index.json may: `latest\u200b` would pass for `latest`, a newline for another
+ * row), as `manifold repo tags` prints it. Never the case for a valid tag.
+ */
+export function shownTag(tag: string): string {
+  if (!UNSEEN.test(tag)) return tag;
+  // Each UTF-16 unit as JSON writes it (a tag character past U+FFFF is two).
+  const escape = (c: string) => [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
+  return JSON.stringify(tag).replace(UNSEEN_ALL, escape);
 }
 
 /** Escapes text for a Markdown tooltip (values come from files other tools wrote). */

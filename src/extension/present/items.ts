@@ -9,7 +9,7 @@ import type { ManifestKind } from '../../oci/graph';
 import { contextValue } from './contextValues';
 import { kindName } from './coverageItem';
 import { KindTable } from '../../oci/referrers';
-import { annotationsInline, codeSpan, escapeMarkdown, formatSize, shortDigest, shortMediaType } from './format';
+import { annotationsInline, codeSpan, escapeMarkdown, formatSize, shortDigest, shortMediaType, shownTag } from './format';
 import * as l10n from '@vscode/l10n';
 
 export interface IconSpec {
@@ -82,9 +82,9 @@ export function tagItem(listing: TagListing, access?: Access): ItemSpec {
   if (listing.summary?.platforms.length) extra.push([l10n.t('Platforms'), listing.summary.platforms.join(', ')]);
   if (listing.summary?.artifactType) extra.push([l10n.t('Artifact type'), listing.summary.artifactType]);
   return {
-    label: listing.tag,
+    label: shownTag(listing.tag),
     description: [shortDigest(listing.desc.digest), what].filter(Boolean).join(' · '),
-    tooltip: () => descriptorTooltip(`${listing.tag} — ${what}`, listing.desc, extra, listing.error),
+    tooltip: () => descriptorTooltip(`${shownTag(listing.tag)} — ${what}`, listing.desc, extra, listing.error),
     contextValue: contextValue('tag', [kind, access]),
     icon: listing.error ? { id: 'warning', color: 'problemsWarningIcon.foreground' } : kindIcon(kind),
     collapsible: 'collapsed',
@@ -216,7 +216,7 @@ export function infoItem(message: string): ItemSpec {
 
 /** Media type, digest, size, what else is known, and every annotation. */
 export function descriptorTooltip(title: string, desc: Descriptor, extra: [string, string][], error?: Error, contentAnnotations?: Record<string, string>): string {
-  const row = (k: string, v: string) => `| ${escapeMarkdown(k)} | ${v} |`;
+  const row = (k: string, v: string) => `| ${cellText(k)} | ${v} |`;
   const lines = [`**${escapeMarkdown(title)}**`, '', '| | |', '|:--|:--|'];
   lines.push(row(l10n.t('Media type'), codeSpan(desc.mediaType)));
   lines.push(row(l10n.t('Digest'), codeSpan(desc.digest)));
@@ -226,10 +226,20 @@ export function descriptorTooltip(title: string, desc: Descriptor, extra: [strin
   const annotations = Object.entries({ ...(desc.annotations ?? {}), ...(contentAnnotations ?? {}) });
   if (annotations.length > 0) {
     lines.push('', `**${l10n.t('Annotations')}**`, '', '| | |', '|:--|:--|');
-    for (const [k, v] of annotations.sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(row(k, escapeMarkdown(v)));
+    for (const [k, v] of annotations.sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(row(k, cellText(v)));
   }
   if (error) lines.push('', `$(warning) ${escapeMarkdown(error.message)}`);
   return lines.join('\n');
+}
+
+/** Tooltip rows show this much of a value (a megabyte would hold up the hover); the rest is counted. */
+const CELL_MAX = 2000;
+
+/** A value in a tooltip's table: its line breaks shown (a newline would end the row), a long one cut, counted. */
+function cellText(value: string): string {
+  const lines = value.replace(/\r?\n/g, ' ↵ ');
+  if (lines.length <= CELL_MAX) return escapeMarkdown(lines);
+  return escapeMarkdown(lines.slice(0, CELL_MAX)) + ' ' + l10n.t('… ({0} more characters)', (lines.length - CELL_MAX).toLocaleString('en-US'));
 }
 
 function withoutRefName(annotations: Record<string, string> | undefined): Record<string, string> | undefined {

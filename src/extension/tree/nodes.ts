@@ -184,7 +184,7 @@ export abstract class ManifestLikeNode extends CachingNode {
       this.coverage = new IndexCoverage(ctx, this, store, this.desc);
       await this.coverage.within(() => ctx.changed(this));
     }
-    return nodes;
+    return distinctIds(nodes);
   }
 
   override invalidate(): void {
@@ -233,7 +233,8 @@ export class TagNode extends ManifestLikeNode {
 }
 
 export class ManifestNode extends ManifestLikeNode {
-  readonly id: string;
+  /** By role and digest; a second row of one digest under the same parent gets `#2` (see distinctIds). */
+  id: string;
 
   constructor(
     readonly parent: Node,
@@ -269,6 +270,21 @@ export class ManifestNode extends ManifestLikeNode {
     const note = coverage?.note(this.desc.digest);
     return note ? `${own}\n\n${coverageTooltip(note, coverage!.titles)}` : own;
   }
+}
+
+/**
+ * The rows of one parent, each with an id of its own: an index may list one manifest twice (arm v6 and v7 served
+ * by one image, or an entry pasted twice), and VS Code needs every row's id unique in its tree.
+ */
+function distinctIds(nodes: Node[]): Node[] {
+  const seen = new Map<string, number>();
+  for (const node of nodes) {
+    if (!(node instanceof ManifestNode)) continue;
+    const count = (seen.get(node.id) ?? 0) + 1;
+    seen.set(node.id, count);
+    if (count > 1) node.id = `${node.id}#${count}`;
+  }
+  return nodes;
 }
 
 export class BlobNode extends Node {

@@ -7,10 +7,10 @@
  * jsonc-parser's own `modify` is not used for this: it drops the wrong comma when removing the last element of a
  * compact array (`[1,2]` becomes `[12]`), and its formatter reflows every line it touches.
  */
-import { findNodeAtLocation, parseTree, type Edit, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { parseTree, type Edit, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { goCompareKeys, goQuote } from '../encoding/goJson';
 import { OciError } from '../errors';
-import type { PathSegment } from '../validate';
+import { formatPath, type PathSegment } from '../validate';
 
 export type { Edit, JsonNode };
 
@@ -44,9 +44,27 @@ export function detectStyle(text: string): TextStyle {
   return { compact: false, indent: m ? m[1]! : '  ', eol };
 }
 
-/** The node at `path`, or undefined. jsonc-parser finds the first of duplicate keys; so do the edits. */
+/**
+ * The node at `path`, or undefined. Of a key written twice the last one counts, as JSON.parse and Go's decoder
+ * read it (and so the validator, the layout and every peer): the table shows it and the edits change it.
+ * (jsonc-parser's findNodeAtLocation finds the first.)
+ */
 export function nodeAt(parsed: ParsedText, path: readonly PathSegment[]): JsonNode | undefined {
-  return parsed.root ? findNodeAtLocation(parsed.root, [...path]) : undefined;
+  let node = parsed.root;
+  for (const segment of path) {
+    if (!node) return undefined;
+    if (typeof segment === 'number') {
+      node = node.type === 'array' ? node.children?.[segment] : undefined;
+    } else {
+      node = node.type === 'object' ? propertiesNamed(node, segment).pop()?.children?.[1] : undefined;
+    }
+  }
+  return node;
+}
+
+/** The properties of an object written with this key, in text order (more than one: a key written twice). */
+function propertiesNamed(obj: JsonNode, key: string): JsonNode[] {
+  return (obj.children ?? []).filter((p) => p.type === 'property' && p.children?.length === 2 && p.children[0]!.value === key);
 }
 
 /**
@@ -183,7 +201,7 @@ export const sortedKeys: KeyOrder = (existing, key) => {
 export function setProperty(parsed: ParsedText, path: readonly PathSegment[], key: string, value: unknown, order: KeyOrder): Edit[] {
   const obj = container(parsed, path, 'object');
   const props = obj.children ?? [];
-  const existing = props.find((p) => p.children?.[0]?.value === key);
+  const existing = propertiesNamed(obj, key).pop();
   if (existing) {
     const valueNode = existing.children![1]!;
     const indent = expands(parsed, obj) ? lineIndent(parsed.text, existing.offset) : undefined;
@@ -195,11 +213,17 @@ export function setProperty(parsed: ParsedText, path: readonly PathSegment[], ke
   return [insertMember(parsed, obj, at, (indent) => `${quote(key)}${sep}${serialize(value, parsed.style, indent)}`)];
 }
 
-/** Removes `key` from the object at `path`; nothing when it is absent. */
+/**
+ * Removes `key` from the object at `path`; nothing when it is absent. A key written twice is refused: removing
+ * the copy that counts would bring back the other one, a removal that removes nothing.
+ */
 export function removeProperty(parsed: ParsedText, path: readonly PathSegment[], key: string): Edit[] {
   const obj = container(parsed, path, 'object');
-  const index = (obj.children ?? []).findIndex((p) => p.children?.[0]?.value === key);
-  return index === -1 ? [] : [removeMember(obj, index)];
+  const copies = propertiesNamed(obj, key);
+  if (copies.length > 1) {
+    throw new OciError('INVALID_ARGUMENT', `${formatPath(path) || 'the document'} has the key ${JSON.stringify(key)} ${copies.length} times: remove the copies in the text first`);
+  }
+  return copies.length === 0 ? [] : [removeMember(obj, (obj.children ?? []).indexOf(copies[0]!))];
 }
 
 /** Inserts `values` into the array at `path` before position `index` (its length appends), in their order. */

@@ -12,7 +12,7 @@ import { formatPlatform, normalizePlatform } from '../platform';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { formatPath, Section, type PathSegment, type ProblemCode, type Severity } from '../validate';
 import type { ImageManifest } from '../descriptor';
-import type { EditIntent } from './intents';
+import { platformOver, type EditIntent } from './intents';
 import { readPlatform } from './indexModel';
 
 export type LayoutProblemCode =
@@ -207,7 +207,8 @@ async function checkDescriptor(target: ReadOnlyTarget, value: unknown, at: PathS
   if (child && facts.platform) {
     const fix: QuickFix = {
       title: `Set platform to ${formatPlatform(facts.platform)} (from the config)`,
-      intent: { type: 'setField', at, field: 'platform', value: facts.platform },
+      // What the config says replaces; what it does not say (features, unknown fields) stays as written.
+      intent: { type: 'setField', at, field: 'platform', value: platformOver(value.platform, facts.platform) },
     };
     if (value.platform === undefined) {
       if (!options.layoutIndex) {

@@ -375,7 +375,8 @@ export class OciLayoutStore implements Target, IndexBatcher {
 
   async untag(reference: string, options?: OpOptions): Promise<void> {
     await this.beginWrite('untag');
-    if (reference.includes(':')) throw new OciError('INVALID_ARGUMENT', `${reference}: a digest, not a tag`);
+    // A name may hold a colon (`example.com/app:1.0`, written by another tool): only a digest is no tag.
+    if (isDigest(reference)) throw new OciError('INVALID_ARGUMENT', `${reference}: a digest, not a tag`);
     await this.updateIndex(async (index) => {
       const removed = index.manifests.filter((d) => nameOf(d) === reference);
       if (removed.length === 0) throw new OciError('NOT_FOUND', `${reference}: not found`);
