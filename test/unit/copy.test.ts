@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
@@ -9,7 +10,9 @@ import { parsePlatform } from '../../src/oci/platform';
 import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
 import type { OpOptions, Target } from '../../src/oci/target';
 import { startOciServer, type OciServer } from '../integration/support';
-import { cleanupTemps, makeArtifact, makeImage, makeIndex, newLayout } from './builders';
+import { cleanupTemps, makeArtifact, makeImage, makeIndex, newLayout, pushBlob, pushManifest } from './builders';
+import { MediaType } from '../../src/oci/mediaType';
+import { POOLED_CHUNK } from '../../src/oci/pooledRead';
 import { collect } from '../helpers/assertions';
 
 /** A multi-arch image with referrers on the index, on a child, and on a referrer. */
@@ -222,6 +225,27 @@ describe('copy between layouts and registries', () => {
     await copy(a, 'v1', b, ['v2'], { onProgress: (e) => events.push(e) });
     assert.equal(events.filter((e) => e.type === 'mounted').length, 3, 'config and two layers');
     assert.equal((await b.resolve('v2')).digest, image.digest);
+  });
+
+  it('tells how many bytes of each blob have gone, up to its size, into a registry and into a layout', async () => {
+    const src = await newLayout();
+    // Large enough to be read in several buffers, so a blob's progress comes in several steps.
+    const big = await pushBlob(src, randomBytes(3 * POOLED_CHUNK + 1234), MediaType.ImageLayer);
+    const small = await pushBlob(src, 'small layer', MediaType.ImageLayer);
+    const config = await pushBlob(src, '{}', MediaType.ImageConfig);
+    const image = await pushManifest(src, { schemaVersion: 2, mediaType: MediaType.ImageManifest, config, layers: [big, small] });
+    const repo = new RemoteRepository(new RegistryClient(api.host, { plainHttp: true }), 'progress');
+    for (const [kind, dst] of [['registry', repo], ['layout', await newLayout()]] as const) {
+      const told = new Map<string, number[]>();
+      await copyGraph(src, dst, image, { onProgress: (e) => e.type === 'bytes' && told.set(e.desc.digest, [...(told.get(e.desc.digest) ?? []), e.bytes]) });
+      for (const blob of [big, small, config]) {
+        const steps = told.get(blob.digest) ?? [];
+        assert.equal(steps.at(-1), blob.size, `${kind}: ${blob.digest} told up to its size: ${steps.join(' ')}`);
+        assert.deepEqual(steps, [...steps].sort((a, b) => a - b), `${kind}: growing`);
+      }
+      assert.ok(told.get(big.digest)!.length > 1, `${kind}: the large blob in steps`);
+      assert.ok((await dst.fetchBytes(big)).equals(await src.fetchBytes(big)), `${kind}: the large blob byte for byte`);
+    }
   });
 
   it('fails clearly when the source content is corrupt, storing nothing under its digest', async () => {

@@ -1,4 +1,4 @@
-import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Descriptor } from '../descriptor';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { isRetryableError, sleep } from '../transient';
@@ -118,11 +118,8 @@ export async function copyGraph(src: ReadOnlyTarget, dst: Target, root: Descript
   const transferBlob = async (desc: Descriptor): Promise<boolean> => {
     let stream: Readable | undefined;
     const open = async () => {
-      const counter = new ProgressCounter((bytes) => emit({ type: 'bytes', desc, bytes }));
-      stream = counter;
-      // pipeline, not pipe: a verification failure of the source must reach the destination as an error.
-      pipeline(await src.fetch(desc, { signal }), counter, () => undefined);
-      return counter;
+      stream = countProgress(await src.fetch(desc, { signal }), (bytes) => emit({ type: 'bytes', desc, bytes }));
+      return stream;
     };
     try {
       if (isBlobMounter(dst)) {
@@ -169,15 +166,20 @@ export async function copyGraph(src: ReadOnlyTarget, dst: Target, root: Descript
   }
 }
 
-/** Passes bytes through, telling how many have gone by. */
-class ProgressCounter extends Transform {
-  private done = 0;
-  constructor(private readonly report: (bytes: number) => void) {
-    super();
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback): void {
-    this.done += chunk.length;
-    this.report(this.done);
-    callback(null, chunk);
-  }
+/**
+ * Tells how many bytes of `stream` its consumer has taken, without a stream stage of its own: a pass-through
+ * Transform would hold one more read buffer per transfer. A readable emits 'data' for every chunk it hands over,
+ * whether read() (an async iterator) or flowing (pipe) takes it; paused first, so the listener does not start it flowing.
+ * A source that fails before its consumer listens must not be an uncaught error: the consumer still gets it, from the
+ * stream's state, when it reads or waits for the end (as a pipeline stage in between did).
+ */
+function countProgress(stream: Readable, report: (bytes: number) => void): Readable {
+  let done = 0;
+  stream.pause();
+  stream.on('error', () => undefined);
+  stream.on('data', (chunk: Uint8Array | string) => {
+    done += chunk.length;
+    report(done);
+  });
+  return stream;
 }
