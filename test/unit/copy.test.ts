@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { copy, copyGraph, type CopyEvent } from '../../src/oci/copy';
@@ -257,6 +257,27 @@ describe('copy between layouts and registries', () => {
     await assert.rejects(copyGraph(src, repo, image), (e: unknown) => isOciError(e, 'DIGEST_MISMATCH'));
     assert.ok(!(await repo.exists(layer)));
     assert.ok(!(await repo.exists(image)));
+  });
+
+  it('a large layer damaged in place (same size, one byte changed) fails the copy to a registry and to a layout, storing neither', async () => {
+    // Streamed in many chunks, and the digest is only known wrong at the end: the source's error must reach
+    // whatever the destination is doing with the stream (an upload, a temp file), not end it as a whole blob.
+    const src = await newLayout();
+    const content = randomBytes(5 * POOLED_CHUNK + 123);
+    const image = await makeImage(src, { layers: [content.toString('latin1')] });
+    const layer = JSON.parse((await src.fetchBytes(image)).toString()).layers[0] as Descriptor;
+    const file = join(src.location, 'blobs', 'sha256', layer.digest.slice(7));
+    const damaged = readFileSync(file);
+    damaged[damaged.length - 7] ^= 0xff;
+    writeFileSync(file, damaged);
+    const repo = new RemoteRepository(new RegistryClient(api.host, { plainHttp: true }), 'damaged-large');
+    await assert.rejects(copyGraph(src, repo, image), (e: unknown) => isOciError(e, 'DIGEST_MISMATCH'));
+    assert.ok(!(await repo.exists(layer)));
+    assert.ok(!(await repo.exists(image)));
+    const dst = await newLayout();
+    await assert.rejects(copyGraph(src, dst, image), (e: unknown) => isOciError(e, 'DIGEST_MISMATCH'));
+    assert.ok(!existsSync(join(dst.location, 'blobs', 'sha256', layer.digest.slice(7))));
+    assert.ok(!(await dst.exists(image)));
   });
 });
 
