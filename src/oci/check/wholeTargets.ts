@@ -12,7 +12,7 @@ import type { GraphCheck } from './checkGraph';
  */
 export async function checkLayoutEntries(layout: ReadOnlyTarget, check: GraphCheck): Promise<void> {
   for (const d of await unlistedEntriesOf(layout)) {
-    check.note({ severity: 'error', code: 'damaged-entry', where: 'index.json', digest: '', path: d.path, message: d.problem });
+    check.note({ severity: 'error', code: 'damaged-entry', where: 'index.json', document: 'index.json', digest: '', path: d.path, message: d.problem });
   }
   const entries = (await layout.entries?.()) ?? [];
   // Tagged entries first: a referrer reached from its subject is then named by where it hangs, not by its digest.
@@ -29,7 +29,7 @@ export async function checkRepositoryTags(repository: ReadOnlyTarget, check: Gra
     try {
       desc = await repository.resolve(tag);
     } catch (err) {
-      check.note({ severity: 'error', code: 'unresolvable-tag', where: tag, digest: '', path: '', message: `the tag is listed but cannot be resolved: ${(err as Error).message}` });
+      check.note({ severity: 'error', code: 'unresolvable-tag', where: tag, document: 'tag', digest: '', path: '', message: `the tag is listed but cannot be resolved: ${(err as Error).message}` });
       continue;
     }
     await check.add(desc, tag);
