@@ -209,6 +209,16 @@ describe('check: every manifest, config and layer of an image, and its referrers
     assert.deepEqual((await checkGraph(store, damaged, 'idx')).problems.map((p) => `${p.document} ${p.code} ${p.where} ${p.path}`), ['index blob-unreadable idx ']);
   });
 
+  it("tells where a document is listed in its index, for a problem of its own bytes; not for the root", async () => {
+    const store = await newLayout();
+    // The layout refuses a manifest that is not one: pushed as a layer, listed as a manifest.
+    const odd = { ...(await pushBlob(store, gzipSync('not a manifest\n'))), mediaType: MediaType.ImageManifest };
+    const index = await makeIndex(store, [{ ...odd, platform: { os: 'linux', architecture: 'arm64' } }]);
+    const r = await checkGraph(store, index, 'v1');
+    assert.deepEqual(r.problems.map((p) => [p.where, p.document, p.digest, p.path, p.listedIn]), [['v1 > linux/arm64', 'manifest', odd.digest, '', { where: 'v1', digest: index.digest, path: 'manifests[0]' }]]);
+    assert.equal((await checkGraph(store, odd, 'odd')).problems[0]!.listedIn, undefined);
+  });
+
   it('follows referrers, and theirs, naming each by its artifact type', async () => {
     const store = await newLayout();
     const image = await makeImage(store);

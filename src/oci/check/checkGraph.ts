@@ -34,6 +34,18 @@ export interface CheckProblem {
   path: string;
   message: string;
   link?: string;
+  /**
+   * Where the document is listed in the index that refers to it (`manifests[1]` of `v1`), for a problem of its own
+   * bytes: a document that cannot be read or shown is best marked at that entry. Absent for a root or a referrer.
+   */
+  listedIn?: ListedIn;
+}
+
+/** An index's entry that lists a document: the index as reached, its digest, the entry's JSON path. */
+export interface ListedIn {
+  where: string;
+  digest: string;
+  path: string;
 }
 
 export interface CheckCounts {
@@ -123,11 +135,11 @@ export class GraphCheck {
     this.options.onProgress?.(this.counts);
   }
 
-  private problem(severity: CheckProblem['severity'], code: string, where: string, document: CheckDocument, digest: string, path: string, message: string, link?: string): void {
-    this.problems.push({ severity, code, where, document, digest, path, message, ...(link ? { link } : {}) });
+  private problem(severity: CheckProblem['severity'], code: string, where: string, document: CheckDocument, digest: string, path: string, message: string, link?: string, listedIn?: ListedIn): void {
+    this.problems.push({ severity, code, where, document, digest, path, message, ...(link ? { link } : {}), ...(listedIn ? { listedIn } : {}) });
   }
 
-  private async visit(desc: Descriptor, label: string): Promise<void> {
+  private async visit(desc: Descriptor, label: string, listedIn?: ListedIn): Promise<void> {
     if (this.visited.has(desc.digest)) return;
     this.visited.add(desc.digest);
     const { signal } = this.options;
@@ -138,12 +150,12 @@ export class GraphCheck {
       raw = await this.limit(() => this.target.fetchBytes(desc, { signal }));
     } catch (err) {
       if (signal?.aborted) throw err;
-      this.problem('error', isOciError(err, 'NOT_FOUND') ? 'blob-missing' : 'blob-unreadable', label, kind, desc.digest, '', (err as Error).message);
+      this.problem('error', isOciError(err, 'NOT_FOUND') ? 'blob-missing' : 'blob-unreadable', label, kind, desc.digest, '', (err as Error).message, undefined, listedIn);
       return;
     }
     const { doc, findings } = await diagnoseDocument(raw.toString('utf8'), { signal, layout: this.target, where: this.options.where, concurrency: this.options.concurrency });
     if (doc.kind !== 'unknown') kind = doc.kind === 'index' || isImageIndex(desc.mediaType) ? 'index' : 'manifest';
-    for (const f of findings) this.problem(f.severity, f.code, label, kind, desc.digest, f.path, f.message, f.link);
+    for (const f of findings) this.problem(f.severity, f.code, label, kind, desc.digest, f.path, f.message, f.link, listedIn);
     if (doc.kind === 'unknown') return;
     const json = doc.json as Record<string, unknown>;
     const blocked = (at: string) => findings.some((f: Finding) => f.severity === 'error' && BLOCKING.has(f.code) && (f.path === at || f.path.startsWith(`${at}.`) || f.path.startsWith(`${at}[`)));
@@ -154,7 +166,7 @@ export class GraphCheck {
       children.forEach((child, i) => {
         const at = `manifests[${i}]`;
         if (blocked(at) || unusableDescriptor(child, ['manifests', i])) return;
-        work.push(this.visit(child as Descriptor, `${label} > ${childLabel(child as Descriptor, i)}`));
+        work.push(this.visit(child as Descriptor, `${label} > ${childLabel(child as Descriptor, i)}`, { where: label, digest: desc.digest, path: at }));
       });
     } else {
       this.counts.manifests++;

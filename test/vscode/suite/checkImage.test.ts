@@ -1,10 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
 import type { CheckOutcome } from '../../../src/extension/commands/checkRun';
 import type { Services } from '../../../src/extension/services';
 import type { Descriptor } from '../../../src/oci/descriptor';
+import { digestOf } from '../../../src/oci/digest';
 import type { OciLayoutStore } from '../../../src/oci/layout';
 import { MediaType } from '../../../src/oci/mediaType';
 import { startOciServer, type OciServer } from '../../integration/support/ociServer';
@@ -185,6 +187,43 @@ describe('Check Image and Check Layout', () => {
       assert.equal(outcome.report.counts.manifests, 2);
       const uri = services.documents.uri('blob', { kind: 'registry', registry: server.host, repository: 'team/check' }, noOsConfig, 'no-os-config');
       assert.deepEqual((await held(uri)).map((d) => d.message), ['no-os > config: os is required: a runtime cannot tell which machines can run this image']);
+    });
+
+    it("an index's children whose own bytes cannot be shown (digest, not text): each problem on the index's entry for it", async () => {
+      // Made in the registry's store directly: a registry that pushes accept neither.
+      const repo = server.repo('team/damaged');
+      const cleanDigest = server.repo('team/check').tags.get('clean')!;
+      const clean = server.repo('team/check').manifests.get(cleanDigest)!;
+      const flipped = Buffer.from(clean.bytes);
+      flipped[flipped.length - 2]! ^= 1;
+      repo.manifests.set(cleanDigest, { mediaType: clean.mediaType, bytes: flipped });
+      const binary = gzipSync('not a manifest\n');
+      const binaryDigest = digestOf(binary);
+      repo.manifests.set(binaryDigest, { mediaType: MediaType.ImageManifest, bytes: binary });
+      const index = Buffer.from(JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MediaType.ImageIndex,
+        manifests: [
+          { mediaType: MediaType.ImageManifest, digest: cleanDigest, size: flipped.length, platform: { os: 'linux', architecture: 'riscv64' } },
+          { mediaType: MediaType.ImageManifest, digest: binaryDigest, size: binary.length, platform: { os: 'linux', architecture: 'arm64' } },
+        ],
+      }));
+      const indexDesc = { mediaType: MediaType.ImageIndex, digest: digestOf(index), size: index.length };
+      repo.manifests.set(indexDesc.digest, { mediaType: MediaType.ImageIndex, bytes: index });
+      repo.tags.set('odd', indexDesc.digest);
+      const outcome = await run('manifold.checkImage', { registry: server.host, repository: 'team/damaged', reference: 'odd' });
+      assert.equal(outcome?.summary, '2 errors in odd');
+      const indexUri = services.documents.uri('manifest', { kind: 'registry', registry: server.host, repository: 'team/damaged' }, indexDesc, 'odd');
+      assert.deepEqual(outcome.uris, [indexUri.toString()]);
+      const found = await held(indexUri);
+      assert.deepEqual(found.map((d) => [d.code, d.message.split(':')[0]]), [['blob-unreadable', 'odd'], ['invalid-json', 'odd > linux/arm64']]);
+      assert.equal(found[0]!.text, JSON.stringify(cleanDigest)); // manifests[0].digest
+      assert.equal(found[1]!.text, JSON.stringify(binaryDigest)); // manifests[1], marked by its digest
+      // What a click does: the index opens, at that entry.
+      const range = vscode.languages.getDiagnostics(indexUri).find((d) => d.source === 'manifold check' && d.message.startsWith('odd > linux/arm64:'))!.range;
+      const editor = await vscode.window.showTextDocument(indexUri, { selection: range });
+      assert.equal(editor.document.getText(editor.selection), JSON.stringify(binaryDigest));
+      assert.match(editor.document.getText(), /"architecture": "arm64"/);
     });
   });
 });
