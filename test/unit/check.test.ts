@@ -3,7 +3,9 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { checkGraph, checkLayoutEntries, GraphCheck, type CheckReport } from '../../src/oci/check';
+import { checkGraph, checkLayoutEntries, checkRepositoryTags, GraphCheck, type CheckReport } from '../../src/oci/check';
+import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
+import { startOciServer } from '../integration/support';
 import type { Descriptor, ImageManifest } from '../../src/oci/descriptor';
 import { digestOf } from '../../src/oci/digest';
 import type { OciLayoutStore } from '../../src/oci/layout';
@@ -231,6 +233,37 @@ describe('check: every manifest, config and layer of an image, and its referrers
     const without = await checkGraph(store, image, 'v1', { referrers: false });
     assert.deepEqual(without.problems, []);
     assert.equal(without.counts.manifests, 1);
+  });
+});
+
+describe('check of a repository, cancelled', () => {
+  it('stops while a tag is looked up: the abort is thrown, not noted as a tag that cannot be resolved', async () => {
+    const releases: Array<() => void> = [];
+    let held = 0;
+    let holding = false;
+    const server = await startOciServer({
+      hold: (r) => {
+        if (!holding || !r.path.endsWith('/manifests/b')) return undefined;
+        held++;
+        return new Promise<void>((resolve) => releases.push(resolve));
+      },
+    });
+    try {
+      const repo = new RemoteRepository(new RegistryClient(server.host, { plainHttp: true }), 'app');
+      const image = await makeImage(repo);
+      for (const tag of ['a', 'b']) await repo.tag(image, tag);
+      holding = true;
+      const abort = new AbortController();
+      const check = new GraphCheck(repo, { signal: abort.signal });
+      const running = checkRepositoryTags(repo, check);
+      while (held === 0) await new Promise((r) => setTimeout(r, 10));
+      abort.abort();
+      await assert.rejects(running, { name: 'AbortError' });
+      assert.deepEqual(check.report().problems, []);
+    } finally {
+      for (const release of releases) release();
+      await server.stop();
+    }
   });
 });
 

@@ -108,6 +108,11 @@ export class GraphCheck {
     this.limit = semaphore(Math.max(1, options.concurrency ?? 4));
   }
 
+  /** The check's signal: a caller that lists the roots (a repository's tags) stops with it. */
+  get signal(): AbortSignal | undefined {
+    return this.options.signal;
+  }
+
   /** Checks `desc` and all below it, naming it `label` in problems. */
   async add(desc: Descriptor, label: string): Promise<void> {
     await this.visit(desc, label);

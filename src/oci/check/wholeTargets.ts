@@ -22,13 +22,15 @@ export async function checkLayoutEntries(layout: ReadOnlyTarget, check: GraphChe
 
 /** A repository whole: each tag, referrers' fallback tags last (their referrers are reached from their subjects first). */
 export async function checkRepositoryTags(repository: ReadOnlyTarget, check: GraphCheck): Promise<void> {
+  const { signal } = check;
   const tags: string[] = [];
-  for await (const tag of repository.tags()) tags.push(tag);
+  for await (const tag of repository.tags({ signal })) tags.push(tag);
   for (const tag of [...tags.filter((x) => !isFallbackTag(x)), ...tags.filter(isFallbackTag)]) {
     let desc: Descriptor;
     try {
-      desc = await repository.resolve(tag);
+      desc = await repository.resolve(tag, { signal });
     } catch (err) {
+      if (signal?.aborted) throw err; // cancelled: not a problem of the tag
       check.note({ severity: 'error', code: 'unresolvable-tag', where: tag, document: 'tag', digest: '', path: '', message: `the tag is listed but cannot be resolved: ${(err as Error).message}` });
       continue;
     }

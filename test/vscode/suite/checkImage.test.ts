@@ -226,4 +226,76 @@ describe('Check Image and Check Layout', () => {
       assert.match(editor.document.getText(), /"architecture": "arm64"/);
     });
   });
+
+  /**
+   * Cancel on the check's notification (VS Code's own command runs the notification's primary action: Cancel) while
+   * the registry holds the check's requests, so the cancel lands mid-way every time. The user must see no summary
+   * (the command returns nothing), no error, and the results of the last whole check stay.
+   */
+  describe('cancelled mid-way', () => {
+    let server: OciServer;
+    const releases: Array<() => void> = [];
+    let holding: (r: { method: string; path: string }) => boolean = () => false;
+    const heldRequests: string[] = [];
+    const errors: string[] = [];
+    let logError: Services['log']['error'];
+    const repository = 'team/cancel';
+    const configUri = () => services.documents.uri('blob', { kind: 'registry', registry: server.host, repository }, noOsConfig, 'no-os-config');
+
+    before(async () => {
+      server = await startOciServer({
+        hold: (r) => {
+          if (!holding(r)) return undefined;
+          heldRequests.push(`${r.method} ${r.path}`);
+          return new Promise<void>((resolve) => releases.push(resolve));
+        },
+      });
+      await run('manifold.addRegistry', { registry: server.host, plainHttp: true });
+      for (const [tag, to] of [['clean', 'clean'], ['no-os', 'no-os'], ['clean', 'other']]) await vscode.commands.executeCommand('manifold.copyToRegistry', { layout, reference: tag, to: `${server.host}/${repository}:${to}` });
+      assert.deepEqual([...server.repo(repository).tags.keys()].sort(), ['clean', 'no-os', 'other']);
+      logError = services.log.error;
+      services.log.error = (message: string | Error) => void errors.push(String(message));
+    });
+    after(async () => {
+      services.log.error = logError;
+      holding = () => false;
+      for (const release of releases) release();
+      await run('manifold.removeRegistry', { registry: server.host });
+      await server.stop();
+    });
+
+    /** Runs Check Repository until the registry holds a request, then cancels it from its notification. */
+    async function cancelWhenHeld(hold: (r: { method: string; path: string }) => boolean): Promise<CheckOutcome | undefined> {
+      await vscode.commands.executeCommand('notifications.clearAll');
+      heldRequests.length = 0;
+      holding = hold;
+      const running = run('manifold.checkRepository', { registry: server.host, repository });
+      for (let i = 0; heldRequests.length === 0; i++) {
+        assert.ok(i < 600, 'the check never reached the held request');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await vscode.commands.executeCommand('notification.acceptPrimaryAction');
+      return running;
+    }
+
+    it('a first check, whole: the error of no-os in the Problems panel', async () => {
+      const outcome = await run('manifold.checkRepository', { registry: server.host, repository });
+      assert.equal(outcome?.summary.split(':')[0], '1 error in team/cancel');
+      assert.equal((await held(configUri())).length, 1);
+    });
+
+    it('cancelled while layers are read: no summary, no error, the last results stay', async () => {
+      const outcome = await cancelWhenHeld((r) => r.method === 'GET' && r.path.includes('/blobs/'));
+      assert.equal(outcome, undefined, 'a summary was shown');
+      assert.deepEqual(errors, []);
+      assert.deepEqual((await held(configUri())).map((d) => d.code), ['missing-field']);
+    });
+
+    it('cancelled while a tag is looked up (two tags checked already): it stops there', async () => {
+      const outcome = await cancelWhenHeld((r) => r.path.endsWith('/manifests/other'));
+      assert.equal(outcome, undefined, 'a summary was shown');
+      assert.deepEqual(errors, []);
+      assert.deepEqual((await held(configUri())).map((d) => d.code), ['missing-field']);
+    });
+  });
 });
