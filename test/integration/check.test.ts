@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as zlib from 'node:zlib';
 import { generateDemoLayout } from '../../scripts/demoLayout';
 import { tempDir } from '../helpers/peerLayouts';
 import { runCli } from '../helpers/runCli';
@@ -16,6 +18,7 @@ interface CheckJson {
   warnings: number;
   checked: { indexes: number; manifests: number; configs: number; layers: number; referrers: number; bytes: number };
   problems: Array<{ where: string; path: string; code: string; message: string }>;
+  uncompared: Record<string, number>;
 }
 
 async function checkJson(...args: string[]): Promise<{ code: number; json: CheckJson }> {
@@ -61,6 +64,40 @@ describe('manifold check on what peers build and registries serve', function () 
     assert.equal(r.code, 0);
     assert.deepEqual([...new Set(r.json.problems.map((p) => `${p.where} ${p.path} ${p.code}`))].sort(), ['base layers empty-layers', 'base mediaType missing-media-type', 'with-file mediaType missing-media-type']);
     assert.equal(r.json.checked.layers, 1);
+  });
+
+  it("buildah's zstd layers: compared with their diff_ids where zlib has zstd; on Node 20, read and counted as not compared", async () => {
+    // Two images pushed with zstd layers: one over 1 MiB (streamed as it is read), one small (unpacked whole).
+    const files = join(tmp.dir, 'zstd-files');
+    mkdirSync(files);
+    writeFileSync(join(files, 'big.bin'), randomBytes(3_000_000)); // zstd cannot shrink it under 1 MiB
+    writeFileSync(join(files, 'small.txt'), 'small and zstd\n'.repeat(100));
+    const b = (...args: string[]) => run('buildah', ['--root', join(tmp.dir, 'zroot'), '--runroot', join(tmp.dir, 'zrun'), '--storage-driver', 'vfs', ...args]).trim();
+    const layout = join(tmp.dir, 'zstd');
+    for (const file of ['big.bin', 'small.txt']) {
+      const ctr = b('from', 'scratch');
+      b('copy', ctr, join(files, file), `/${file}`);
+      b('commit', '--format', 'oci', ctr, `zstd-${file}`);
+      b('push', '--compression-format', 'zstd', `zstd-${file}`, `oci:${layout}:${file}`);
+    }
+    const sizes: number[] = [];
+    for (const tag of ['big.bin', 'small.txt']) {
+      const manifest = JSON.parse((await runCli('manifest', 'fetch', '--oci-layout', `${layout}:${tag}`)).stdout) as { layers: Array<{ mediaType: string; size: number }> };
+      assert.equal(manifest.layers[0]!.mediaType, 'application/vnd.oci.image.layer.v1.tar+zstd');
+      sizes.push(manifest.layers[0]!.size);
+    }
+    assert.ok(sizes[0]! > 1 << 20 && sizes[1]! < 1 << 20, `layer sizes ${sizes.join(', ')}`);
+    const r = await runCli('check', '--oci-layout', layout, '--format', 'json');
+    const json = JSON.parse(r.stdout) as CheckJson;
+    assert.deepEqual([r.code, json.problems, json.checked.layers], [0, [], 2]);
+    if ((zlib as { createZstdDecompress?: unknown }).createZstdDecompress) {
+      assert.deepEqual([json.uncompared, r.stderr], [{}, '']);
+    } else {
+      // Node 20: each layer's digest verified, its content not unpacked, and the note says so.
+      assert.deepEqual(json.uncompared, { zstd: 2 });
+      assert.equal(r.stderr, 'Note: the diff_ids of 2 zstd layers were not compared: this Node.js cannot unpack zstd\n');
+      assert.equal(json.checked.bytes, sizes[0]! + sizes[1]!);
+    }
   });
 
   describe('on a registry (docker-registry 2.8)', () => {

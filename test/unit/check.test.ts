@@ -3,7 +3,9 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { checkGraph, type CheckReport } from '../../src/oci/check';
+import { checkGraph, checkLayoutEntries, checkRepositoryTags, GraphCheck, type CheckReport } from '../../src/oci/check';
+import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
+import { startOciServer } from '../integration/support';
 import type { Descriptor, ImageManifest } from '../../src/oci/descriptor';
 import { digestOf } from '../../src/oci/digest';
 import type { OciLayoutStore } from '../../src/oci/layout';
@@ -177,6 +179,48 @@ describe('check: every manifest, config and layer of an image, and its referrers
     assert.deepEqual(codes(r), ['error platform-mismatch idx manifests[0].platform']);
   });
 
+  it('tells the kind of document each problem is in: index, manifest, config, a layout\'s index.json', async () => {
+    const store = await newLayout();
+    const layer = await pushBlob(store, 'one\n');
+    const config = await pushBlob(store, JSON.stringify({ architecture: 'amd64', rootfs: { type: 'layers', diff_ids: [layer.digest] } }), MediaType.ImageConfig);
+    const noOs = await pushManifest(store, { schemaVersion: 2, mediaType: MediaType.ImageManifest, config, layers: [layer] });
+    const inner = await makeIndex(store, [{ ...(await makeImage(store, { arch: 'amd64' })), platform: { os: 'linux', architecture: 'arm64' } }]);
+    const damaged = await makeIndex(store, [await makeImage(store, { arch: 's390x' })]);
+    const outer = await makeIndex(store, [{ ...noOs, platform: { os: 'linux', architecture: 'amd64' } }, inner, damaged]);
+    await store.tag(outer, 'v1');
+    rmSync(blobFile(store, layer.digest));
+    const bytes = readFileSync(blobFile(store, damaged.digest));
+    bytes[bytes.length - 2] ^= 1;
+    writeFileSync(blobFile(store, damaged.digest), bytes);
+    const indexFile = join(store.location, 'index.json');
+    const index = JSON.parse(readFileSync(indexFile, 'utf8')) as { manifests: unknown[] };
+    index.manifests.push({ mediaType: MediaType.ImageManifest, digest: 'sha256:nothex', size: 1 });
+    writeFileSync(indexFile, JSON.stringify(index));
+    const check = new GraphCheck(store);
+    await checkLayoutEntries(store, check);
+    const kinds = check.report().problems.map((p) => `${p.document} ${p.code} ${p.where} ${p.path}`);
+    assert.deepEqual(kinds, [
+      'index.json damaged-entry index.json manifests[1].digest',
+      'index platform-mismatch v1 manifests[0].platform',
+      'index blob-unreadable v1 manifests[2].digest',
+      'index platform-mismatch v1 > index [1] manifests[0].platform',
+      'manifest blob-missing v1 > linux/amd64 layers[0].digest',
+      'config missing-field v1 > linux/amd64 > config os',
+    ]);
+    // A root that cannot be read: its kind is the one its descriptor lists.
+    assert.deepEqual((await checkGraph(store, damaged, 'idx')).problems.map((p) => `${p.document} ${p.code} ${p.where} ${p.path}`), ['index blob-unreadable idx ']);
+  });
+
+  it("tells where a document is listed in its index, for a problem of its own bytes; not for the root", async () => {
+    const store = await newLayout();
+    // The layout refuses a manifest that is not one: pushed as a layer, listed as a manifest.
+    const odd = { ...(await pushBlob(store, gzipSync('not a manifest\n'))), mediaType: MediaType.ImageManifest };
+    const index = await makeIndex(store, [{ ...odd, platform: { os: 'linux', architecture: 'arm64' } }]);
+    const r = await checkGraph(store, index, 'v1');
+    assert.deepEqual(r.problems.map((p) => [p.where, p.document, p.digest, p.path, p.listedIn]), [['v1 > linux/arm64', 'manifest', odd.digest, '', { where: 'v1', digest: index.digest, path: 'manifests[0]' }]]);
+    assert.equal((await checkGraph(store, odd, 'odd')).problems[0]!.listedIn, undefined);
+  });
+
   it('follows referrers, and theirs, naming each by its artifact type', async () => {
     const store = await newLayout();
     const image = await makeImage(store);
@@ -189,6 +233,37 @@ describe('check: every manifest, config and layer of an image, and its referrers
     const without = await checkGraph(store, image, 'v1', { referrers: false });
     assert.deepEqual(without.problems, []);
     assert.equal(without.counts.manifests, 1);
+  });
+});
+
+describe('check of a repository, cancelled', () => {
+  it('stops while a tag is looked up: the abort is thrown, not noted as a tag that cannot be resolved', async () => {
+    const releases: Array<() => void> = [];
+    let held = 0;
+    let holding = false;
+    const server = await startOciServer({
+      hold: (r) => {
+        if (!holding || !r.path.endsWith('/manifests/b')) return undefined;
+        held++;
+        return new Promise<void>((resolve) => releases.push(resolve));
+      },
+    });
+    try {
+      const repo = new RemoteRepository(new RegistryClient(server.host, { plainHttp: true }), 'app');
+      const image = await makeImage(repo);
+      for (const tag of ['a', 'b']) await repo.tag(image, tag);
+      holding = true;
+      const abort = new AbortController();
+      const check = new GraphCheck(repo, { signal: abort.signal });
+      const running = checkRepositoryTags(repo, check);
+      while (held === 0) await new Promise((r) => setTimeout(r, 10));
+      abort.abort();
+      await assert.rejects(running, { name: 'AbortError' });
+      assert.deepEqual(check.report().problems, []);
+    } finally {
+      for (const release of releases) release();
+      await server.stop();
+    }
   });
 });
 
@@ -210,9 +285,9 @@ describe('manifold check', () => {
     assert.equal(lines[0], `multi > linux/amd64 (${children[0]!.digest.slice(7, 19)})`);
     assert.match(lines[1]!, /^ {2}error {3}layers\[0\]: /);
     assert.match(lines[2]!, /^1 error in .*:multi: /);
-    const json = JSON.parse((await runCli('check', '--oci-layout', `${store.location}:multi`, '--format', 'json')).stdout) as { errors: number; problems: Array<{ where: string; path: string; code: string }> };
+    const json = JSON.parse((await runCli('check', '--oci-layout', `${store.location}:multi`, '--format', 'json')).stdout) as { errors: number; problems: Array<{ where: string; document: string; path: string; code: string }> };
     assert.equal(json.errors, 1);
-    assert.deepEqual(json.problems.map((p) => [p.where, p.path, p.code]), [['multi > linux/amd64', 'layers[0]', 'blob-unreadable']]);
+    assert.deepEqual(json.problems.map((p) => [p.where, p.document, p.path, p.code]), [['multi > linux/amd64', 'manifest', 'layers[0]', 'blob-unreadable']]);
   });
 
   it('checks a whole layout: every entry of index.json, and the entries it cannot use', async () => {
@@ -225,8 +300,8 @@ describe('manifold check', () => {
     writeFileSync(indexFile, JSON.stringify(index));
     const r = await runCli('check', '--oci-layout', store.location, '--format', 'json');
     assert.equal(r.code, 1);
-    const json = JSON.parse(r.stdout) as { checked: { manifests: number; indexes: number }; problems: Array<{ where: string; path: string; code: string }> };
-    assert.deepEqual(json.problems.map((p) => [p.where, p.path, p.code]), [['index.json', `manifests[${index.manifests.length - 1}].digest`, 'damaged-entry']]);
+    const json = JSON.parse(r.stdout) as { checked: { manifests: number; indexes: number }; problems: Array<{ where: string; document: string; path: string; code: string }> };
+    assert.deepEqual(json.problems.map((p) => [p.where, p.document, p.path, p.code]), [['index.json', 'index.json', `manifests[${index.manifests.length - 1}].digest`, 'damaged-entry']]);
     assert.deepEqual([json.checked.indexes, json.checked.manifests], [1, 4]);
   });
 });

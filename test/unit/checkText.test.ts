@@ -3,7 +3,7 @@ import type { CheckCounts, CheckProblem } from '../../src/oci/check';
 import { checkDocumentOf, checkProblemMessage, checkProgressText, checkSummaryText, uncomparedText } from '../../src/extension/present/checkText';
 
 const counts: CheckCounts = { indexes: 1, manifests: 3, configs: 2, layers: 1, referrers: 1, bytes: 12_400_000 };
-const problem = (p: Partial<CheckProblem>): CheckProblem => ({ severity: 'error', code: 'blob-unreadable', where: 'v1', digest: 'sha256:' + 'ab'.repeat(32), path: '', message: 'm', ...p });
+const problem = (p: Partial<CheckProblem>): CheckProblem => ({ severity: 'error', code: 'blob-unreadable', where: 'v1', document: 'manifest', digest: 'sha256:' + 'ab'.repeat(32), path: '', message: 'm', ...p });
 
 describe('Check Image: what it says', () => {
   it('sums up a clean check with what was read, and a damaged one by errors and warnings', () => {
@@ -37,8 +37,16 @@ describe('Check Image: what it says', () => {
   it('puts a problem on the document the trees open: the root by its tag, a child by its digest, a config after its manifest', () => {
     assert.deepEqual(checkDocumentOf(problem({ where: 'v1' })), { view: 'manifest', label: 'v1' });
     assert.deepEqual(checkDocumentOf(problem({ where: 'v1 > linux/arm64/v8' })), { view: 'manifest', label: 'abababababab' });
-    assert.deepEqual(checkDocumentOf(problem({ where: 'v1 > linux/arm64/v8 > config' })), { view: 'blob', label: 'linux/arm64/v8-config' });
+    assert.deepEqual(checkDocumentOf(problem({ where: 'v1 > linux/arm64/v8 > config', document: 'config' })), { view: 'blob', label: 'linux/arm64/v8-config' });
     assert.deepEqual(checkDocumentOf(problem({ where: '@abababababab' })), { view: 'manifest', label: 'abababababab' });
-    assert.equal(checkDocumentOf(problem({ where: 'index.json', digest: '' })), undefined);
+    assert.deepEqual(checkDocumentOf(problem({ where: 'v1 > index [0]', document: 'index' })), { view: 'manifest', label: 'abababababab' });
+    assert.equal(checkDocumentOf(problem({ where: 'index.json', document: 'index.json', digest: '' })), undefined);
+    assert.equal(checkDocumentOf(problem({ where: 'v2', document: 'tag', digest: '' })), undefined);
+  });
+
+  it('tells a config from a manifest by the kind the check set, not by its name', () => {
+    // A layout's tag may be any text: a manifest tagged `a > config` is still a manifest, named by its tag's segments.
+    assert.deepEqual(checkDocumentOf(problem({ where: 'v1 > config' })), { view: 'manifest', label: 'abababababab' });
+    assert.deepEqual(checkDocumentOf(problem({ where: 'config' })), { view: 'manifest', label: 'config' });
   });
 });

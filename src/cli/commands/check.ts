@@ -114,7 +114,7 @@ export function checkText(what: string, report: CheckReport, errors: number, war
 }
 
 function problemJson(x: CheckProblem): unknown {
-  return { severity: x.severity, code: x.code, where: x.where, digest: x.digest || undefined, path: x.path, message: x.message, link: x.link };
+  return { severity: x.severity, code: x.code, where: x.where, document: x.document, digest: x.digest || undefined, path: x.path, message: x.message, link: x.link };
 }
 
 /** The JSON documented in the README ("Check"): stable field names, `version` bumps on a change of meaning. */

@@ -50,14 +50,18 @@ export class CheckResults implements vscode.Disposable {
       if (!uri) continue;
       let path = p.path;
       let doc = await open(uri);
+      // A manifest whose own bytes are damaged (not its digest, not text) cannot be shown: its problem goes to the
+      // entry that lists it, in the index that refers to it, or else (a tag's) in the layout's index.json.
+      const parentUri = !doc && p.listedIn ? documentUri(services, subject, { ...p, ...p.listedIn, document: 'index' }) : undefined;
+      const parentDoc = parentUri && (await open(parentUri));
+      if (parentDoc) [uri, doc, path] = [parentUri, parentDoc, p.listedIn!.path];
       if (!doc && layout) {
-        // A manifest whose own bytes are damaged cannot be shown: its problem goes to its entry in index.json.
         const index = vscode.Uri.file(join(layout.path, 'index.json'));
         const indexDoc = await open(index);
         const at = indexDoc ? entryOf(indexDoc.getText(), p.digest) : -1;
         if (at >= 0) [uri, doc, path] = [index, indexDoc, `manifests[${at}]`];
       }
-      // Else (a registry's manifest) it stays on its document, at its start.
+      // Else (a registry's tag, a referrer) it stays on its document, at its start: no stored document lists it.
       const d = new vscode.Diagnostic(rangeOf(doc, path, p.code), checkProblemMessage(p, layout), p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
       d.source = CHECK_SOURCE;
       d.code = p.link ? { value: p.code, target: vscode.Uri.parse(p.link) } : p.code;

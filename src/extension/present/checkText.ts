@@ -58,12 +58,16 @@ export function checkProblemMessage(p: CheckProblem, layout?: { path: string; na
 /**
  * The read-only document a problem is in, as the trees open it (so its problems show there too): a config is a
  * `blob` named after its manifest (`linux/arm64-config`), the root manifest by its tag, any other by its digest.
- * undefined for a problem of a layout's index.json (no digest).
+ * undefined for a problem with no such document (a layout's index.json, a registry's tag).
  */
 export function checkDocumentOf(p: CheckProblem): { view: DocumentView; label: string } | undefined {
-  if (!p.digest) return undefined;
+  if (!p.digest || p.document === 'index.json' || p.document === 'tag') return undefined;
   const parts = p.where.split(' > ');
-  if (parts.length > 1 && parts[parts.length - 1] === 'config') return { view: 'blob', label: `${parts[parts.length - 2]}-config` };
+  if (p.document === 'config') {
+    // `where` of a config is its manifest's, then ` > config`: the manifest's name is the segment before.
+    const manifest = parts.length > 1 ? parts[parts.length - 2]! : shortDigest(p.digest);
+    return { view: 'blob', label: `${manifest}-config` };
+  }
   if (parts.length === 1 && !parts[0]!.startsWith('@')) return { view: 'manifest', label: parts[0]! };
   return { view: 'manifest', label: shortDigest(p.digest) };
 }

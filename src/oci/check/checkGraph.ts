@@ -15,17 +15,37 @@ import { checkImageConfig } from './configChecks';
 import { layerPacking, readLayer, type ReadLayer } from './layerContent';
 import { withRecentBytes } from './recentBytes';
 
+/**
+ * The kind of document a problem is in: an index or a manifest (an artifact's too), an image's config, a layout's
+ * `index.json` (a damaged entry), or a registry's tag (one listed that cannot be resolved: no document).
+ */
+export type CheckDocument = 'index' | 'manifest' | 'config' | 'index.json' | 'tag';
+
 export interface CheckProblem {
   severity: 'error' | 'warning';
   code: string;
   /** The document the problem is in, as reached from the root: `v1 > linux/arm64 > config`. */
   where: string;
-  /** That document's digest. */
+  /** What that document is, set where the problem is found (not told from `where`, whose names are free text). */
+  document: CheckDocument;
+  /** That document's digest; '' for a layout's index.json and a tag. */
   digest: string;
   /** The JSON path in it; '' for the document as a whole. */
   path: string;
   message: string;
   link?: string;
+  /**
+   * Where the document is listed in the index that refers to it (`manifests[1]` of `v1`), for a problem of its own
+   * bytes: a document that cannot be read or shown is best marked at that entry. Absent for a root or a referrer.
+   */
+  listedIn?: ListedIn;
+}
+
+/** An index's entry that lists a document: the index as reached, its digest, the entry's JSON path. */
+export interface ListedIn {
+  where: string;
+  digest: string;
+  path: string;
 }
 
 export interface CheckCounts {
@@ -90,6 +110,11 @@ export class GraphCheck {
     this.limit = semaphore(Math.max(1, options.concurrency ?? 4));
   }
 
+  /** The check's signal: a caller that lists the roots (a repository's tags) stops with it. */
+  get signal(): AbortSignal | undefined {
+    return this.options.signal;
+  }
+
   /** Checks `desc` and all below it, naming it `label` in problems. */
   async add(desc: Descriptor, label: string): Promise<void> {
     await this.visit(desc, label);
@@ -117,58 +142,61 @@ export class GraphCheck {
     this.options.onProgress?.(this.counts);
   }
 
-  private problem(severity: CheckProblem['severity'], code: string, where: string, digest: string, path: string, message: string, link?: string): void {
-    this.problems.push({ severity, code, where, digest, path, message, ...(link ? { link } : {}) });
+  private problem(severity: CheckProblem['severity'], code: string, where: string, document: CheckDocument, digest: string, path: string, message: string, link?: string, listedIn?: ListedIn): void {
+    this.problems.push({ severity, code, where, document, digest, path, message, ...(link ? { link } : {}), ...(listedIn ? { listedIn } : {}) });
   }
 
-  private async visit(desc: Descriptor, label: string): Promise<void> {
+  private async visit(desc: Descriptor, label: string, listedIn?: ListedIn): Promise<void> {
     if (this.visited.has(desc.digest)) return;
     this.visited.add(desc.digest);
     const { signal } = this.options;
+    // What the parent says it is, until its bytes say otherwise.
+    let kind: CheckDocument = isImageIndex(desc.mediaType) ? 'index' : 'manifest';
     let raw: Buffer;
     try {
       raw = await this.limit(() => this.target.fetchBytes(desc, { signal }));
     } catch (err) {
       if (signal?.aborted) throw err;
-      this.problem('error', isOciError(err, 'NOT_FOUND') ? 'blob-missing' : 'blob-unreadable', label, desc.digest, '', (err as Error).message);
+      this.problem('error', isOciError(err, 'NOT_FOUND') ? 'blob-missing' : 'blob-unreadable', label, kind, desc.digest, '', (err as Error).message, undefined, listedIn);
       return;
     }
     const { doc, findings } = await diagnoseDocument(raw.toString('utf8'), { signal, layout: this.target, where: this.options.where, concurrency: this.options.concurrency });
-    for (const f of findings) this.problem(f.severity, f.code, label, desc.digest, f.path, f.message, f.link);
+    if (doc.kind !== 'unknown') kind = doc.kind === 'index' || isImageIndex(desc.mediaType) ? 'index' : 'manifest';
+    for (const f of findings) this.problem(f.severity, f.code, label, kind, desc.digest, f.path, f.message, f.link, listedIn);
     if (doc.kind === 'unknown') return;
     const json = doc.json as Record<string, unknown>;
     const blocked = (at: string) => findings.some((f: Finding) => f.severity === 'error' && BLOCKING.has(f.code) && (f.path === at || f.path.startsWith(`${at}.`) || f.path.startsWith(`${at}[`)));
     const work: Array<Promise<void>> = [];
-    if (doc.kind === 'index' || isImageIndex(desc.mediaType)) {
+    if (kind === 'index') {
       this.counts.indexes++;
       const children = Array.isArray(json.manifests) ? json.manifests : [];
       children.forEach((child, i) => {
         const at = `manifests[${i}]`;
         if (blocked(at) || unusableDescriptor(child, ['manifests', i])) return;
-        work.push(this.visit(child as Descriptor, `${label} > ${childLabel(child as Descriptor, i)}`));
+        work.push(this.visit(child as Descriptor, `${label} > ${childLabel(child as Descriptor, i)}`, { where: label, digest: desc.digest, path: at }));
       });
     } else {
       this.counts.manifests++;
       work.push(this.checkImageParts(json, label, desc.digest, blocked));
     }
-    if (json.subject !== undefined && !blocked('subject') && !unusableDescriptor(json.subject, ['subject'])) work.push(this.checkSubject(json.subject as Descriptor, label, desc.digest));
-    if (this.options.referrers !== false) work.push(this.visitReferrers(desc, label));
+    if (json.subject !== undefined && !blocked('subject') && !unusableDescriptor(json.subject, ['subject'])) work.push(this.checkSubject(json.subject as Descriptor, label, kind, desc.digest));
+    if (this.options.referrers !== false) work.push(this.visitReferrers(desc, label, kind));
     this.progress();
     await Promise.all(work);
   }
 
-  private async checkSubject(subject: Descriptor, label: string, digest: string): Promise<void> {
+  private async checkSubject(subject: Descriptor, label: string, kind: CheckDocument, digest: string): Promise<void> {
     if (await this.target.exists(subject, { signal: this.options.signal })) return;
-    this.problem('warning', 'subject-missing', label, digest, 'subject', `subject ${subject.digest} is not ${this.options.where ?? 'here'}: this artifact refers to nothing that is stored with it`);
+    this.problem('warning', 'subject-missing', label, kind, digest, 'subject', `subject ${subject.digest} is not ${this.options.where ?? 'here'}: this artifact refers to nothing that is stored with it`);
   }
 
-  private async visitReferrers(desc: Descriptor, label: string): Promise<void> {
+  private async visitReferrers(desc: Descriptor, label: string, kind: CheckDocument): Promise<void> {
     const found: Descriptor[] = [];
     try {
       for await (const r of this.target.referrers(desc, { signal: this.options.signal })) found.push(r);
     } catch (err) {
       if (this.options.signal?.aborted) throw err;
-      this.problem('error', 'referrers-unreadable', label, desc.digest, '', `its referrers cannot be listed: ${(err as Error).message}`);
+      this.problem('error', 'referrers-unreadable', label, kind, desc.digest, '', `its referrers cannot be listed: ${(err as Error).message}`);
       return;
     }
     await Promise.all(
@@ -195,12 +223,12 @@ export class GraphCheck {
           // An image config is binding on what a runtime unpacks and runs: an image of filesystem layers. Manifests
           // that only borrow its media type for data layers (buildx's attestations, older artifacts) get warnings.
           const runnable = layers.some((l) => layerPacking(l?.mediaType) !== undefined);
-          for (const p of checked.problems) this.problem(runnable ? 'error' : 'warning', p.code, where, config.digest, p.path, p.message, p.link);
+          for (const p of checked.problems) this.problem(runnable ? 'error' : 'warning', p.code, where, 'config', config.digest, p.path, p.message, p.link);
           diffIds = checked.diffIds;
         }
       } catch (err) {
         if (this.options.signal?.aborted) throw err;
-        this.problem('error', 'blob-unreadable', label, digest, 'config', (err as Error).message);
+        this.problem('error', 'blob-unreadable', label, 'manifest', digest, 'config', (err as Error).message);
       }
       this.progress();
     }
@@ -220,16 +248,16 @@ export class GraphCheck {
           read = await this.layer(layer, packing);
         } catch (err) {
           if (this.options.signal?.aborted) throw err;
-          this.problem('error', isOciError(err, 'NOT_FOUND') ? 'blob-missing' : 'blob-unreadable', label, digest, at, (err as Error).message);
+          this.problem('error', isOciError(err, 'NOT_FOUND') ? 'blob-missing' : 'blob-unreadable', label, 'manifest', digest, at, (err as Error).message);
           return;
         }
         this.progress();
         if (read.unpackError) {
-          this.problem('error', 'layer-unpack', label, digest, at, `layer ${layer.digest} does not unpack as ${packing}: ${read.unpackError.message}`);
+          this.problem('error', 'layer-unpack', label, 'manifest', digest, at, `layer ${layer.digest} does not unpack as ${packing}: ${read.unpackError.message}`);
         } else if (packing && !read.diffId) {
           this.uncompared[packing] = (this.uncompared[packing] ?? 0) + 1;
         } else if (read.diffId && diffIds && diffIds[i] !== read.diffId) {
-          this.problem('error', 'diff-id-mismatch', `${label} > config`, config!.digest, `rootfs.diff_ids[${i}]`, `${diffIds[i]} is not layer ${i} unpacked: its content's digest is ${read.diffId}`);
+          this.problem('error', 'diff-id-mismatch', `${label} > config`, 'config', config!.digest, `rootfs.diff_ids[${i}]`, `${diffIds[i]} is not layer ${i} unpacked: its content's digest is ${read.diffId}`);
         }
       }),
     );

@@ -12,7 +12,7 @@ import type { GraphCheck } from './checkGraph';
  */
 export async function checkLayoutEntries(layout: ReadOnlyTarget, check: GraphCheck): Promise<void> {
   for (const d of await unlistedEntriesOf(layout)) {
-    check.note({ severity: 'error', code: 'damaged-entry', where: 'index.json', digest: '', path: d.path, message: d.problem });
+    check.note({ severity: 'error', code: 'damaged-entry', where: 'index.json', document: 'index.json', digest: '', path: d.path, message: d.problem });
   }
   const entries = (await layout.entries?.()) ?? [];
   // Tagged entries first: a referrer reached from its subject is then named by where it hangs, not by its digest.
@@ -22,14 +22,16 @@ export async function checkLayoutEntries(layout: ReadOnlyTarget, check: GraphChe
 
 /** A repository whole: each tag, referrers' fallback tags last (their referrers are reached from their subjects first). */
 export async function checkRepositoryTags(repository: ReadOnlyTarget, check: GraphCheck): Promise<void> {
+  const { signal } = check;
   const tags: string[] = [];
-  for await (const tag of repository.tags()) tags.push(tag);
+  for await (const tag of repository.tags({ signal })) tags.push(tag);
   for (const tag of [...tags.filter((x) => !isFallbackTag(x)), ...tags.filter(isFallbackTag)]) {
     let desc: Descriptor;
     try {
-      desc = await repository.resolve(tag);
+      desc = await repository.resolve(tag, { signal });
     } catch (err) {
-      check.note({ severity: 'error', code: 'unresolvable-tag', where: tag, digest: '', path: '', message: `the tag is listed but cannot be resolved: ${(err as Error).message}` });
+      if (signal?.aborted) throw err; // cancelled: not a problem of the tag
+      check.note({ severity: 'error', code: 'unresolvable-tag', where: tag, document: 'tag', digest: '', path: '', message: `the tag is listed but cannot be resolved: ${(err as Error).message}` });
       continue;
     }
     await check.add(desc, tag);

@@ -1,10 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
 import type { CheckOutcome } from '../../../src/extension/commands/checkRun';
 import type { Services } from '../../../src/extension/services';
 import type { Descriptor } from '../../../src/oci/descriptor';
+import { digestOf } from '../../../src/oci/digest';
 import type { OciLayoutStore } from '../../../src/oci/layout';
 import { MediaType } from '../../../src/oci/mediaType';
 import { startOciServer, type OciServer } from '../../integration/support/ociServer';
@@ -185,6 +187,115 @@ describe('Check Image and Check Layout', () => {
       assert.equal(outcome.report.counts.manifests, 2);
       const uri = services.documents.uri('blob', { kind: 'registry', registry: server.host, repository: 'team/check' }, noOsConfig, 'no-os-config');
       assert.deepEqual((await held(uri)).map((d) => d.message), ['no-os > config: os is required: a runtime cannot tell which machines can run this image']);
+    });
+
+    it("an index's children whose own bytes cannot be shown (digest, not text): each problem on the index's entry for it", async () => {
+      // Made in the registry's store directly: a registry that pushes accept neither.
+      const repo = server.repo('team/damaged');
+      const cleanDigest = server.repo('team/check').tags.get('clean')!;
+      const clean = server.repo('team/check').manifests.get(cleanDigest)!;
+      const flipped = Buffer.from(clean.bytes);
+      flipped[flipped.length - 2]! ^= 1;
+      repo.manifests.set(cleanDigest, { mediaType: clean.mediaType, bytes: flipped });
+      const binary = gzipSync('not a manifest\n');
+      const binaryDigest = digestOf(binary);
+      repo.manifests.set(binaryDigest, { mediaType: MediaType.ImageManifest, bytes: binary });
+      const index = Buffer.from(JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MediaType.ImageIndex,
+        manifests: [
+          { mediaType: MediaType.ImageManifest, digest: cleanDigest, size: flipped.length, platform: { os: 'linux', architecture: 'riscv64' } },
+          { mediaType: MediaType.ImageManifest, digest: binaryDigest, size: binary.length, platform: { os: 'linux', architecture: 'arm64' } },
+        ],
+      }));
+      const indexDesc = { mediaType: MediaType.ImageIndex, digest: digestOf(index), size: index.length };
+      repo.manifests.set(indexDesc.digest, { mediaType: MediaType.ImageIndex, bytes: index });
+      repo.tags.set('odd', indexDesc.digest);
+      const outcome = await run('manifold.checkImage', { registry: server.host, repository: 'team/damaged', reference: 'odd' });
+      assert.equal(outcome?.summary, '2 errors in odd');
+      const indexUri = services.documents.uri('manifest', { kind: 'registry', registry: server.host, repository: 'team/damaged' }, indexDesc, 'odd');
+      assert.deepEqual(outcome.uris, [indexUri.toString()]);
+      const found = await held(indexUri);
+      assert.deepEqual(found.map((d) => [d.code, d.message.split(':')[0]]), [['blob-unreadable', 'odd'], ['invalid-json', 'odd > linux/arm64']]);
+      assert.equal(found[0]!.text, JSON.stringify(cleanDigest)); // manifests[0].digest
+      assert.equal(found[1]!.text, JSON.stringify(binaryDigest)); // manifests[1], marked by its digest
+      // What a click does: the index opens, at that entry.
+      const range = vscode.languages.getDiagnostics(indexUri).find((d) => d.source === 'manifold check' && d.message.startsWith('odd > linux/arm64:'))!.range;
+      const editor = await vscode.window.showTextDocument(indexUri, { selection: range });
+      assert.equal(editor.document.getText(editor.selection), JSON.stringify(binaryDigest));
+      assert.match(editor.document.getText(), /"architecture": "arm64"/);
+    });
+  });
+
+  /**
+   * Cancel on the check's notification (VS Code's own command runs the notification's primary action: Cancel) while
+   * the registry holds the check's requests, so the cancel lands mid-way every time. The user must see no summary
+   * (the command returns nothing), no error, and the results of the last whole check stay.
+   */
+  describe('cancelled mid-way', () => {
+    let server: OciServer;
+    const releases: Array<() => void> = [];
+    let holding: (r: { method: string; path: string }) => boolean = () => false;
+    const heldRequests: string[] = [];
+    const errors: string[] = [];
+    let logError: Services['log']['error'];
+    const repository = 'team/cancel';
+    const configUri = () => services.documents.uri('blob', { kind: 'registry', registry: server.host, repository }, noOsConfig, 'no-os-config');
+
+    before(async () => {
+      server = await startOciServer({
+        hold: (r) => {
+          if (!holding(r)) return undefined;
+          heldRequests.push(`${r.method} ${r.path}`);
+          return new Promise<void>((resolve) => releases.push(resolve));
+        },
+      });
+      await run('manifold.addRegistry', { registry: server.host, plainHttp: true });
+      for (const [tag, to] of [['clean', 'clean'], ['no-os', 'no-os'], ['clean', 'other']]) await vscode.commands.executeCommand('manifold.copyToRegistry', { layout, reference: tag, to: `${server.host}/${repository}:${to}` });
+      assert.deepEqual([...server.repo(repository).tags.keys()].sort(), ['clean', 'no-os', 'other']);
+      logError = services.log.error;
+      services.log.error = (message: string | Error) => void errors.push(String(message));
+    });
+    after(async () => {
+      services.log.error = logError;
+      holding = () => false;
+      for (const release of releases) release();
+      await run('manifold.removeRegistry', { registry: server.host });
+      await server.stop();
+    });
+
+    /** Runs Check Repository until the registry holds a request, then cancels it from its notification. */
+    async function cancelWhenHeld(hold: (r: { method: string; path: string }) => boolean): Promise<CheckOutcome | undefined> {
+      await vscode.commands.executeCommand('notifications.clearAll');
+      heldRequests.length = 0;
+      holding = hold;
+      const running = run('manifold.checkRepository', { registry: server.host, repository });
+      for (let i = 0; heldRequests.length === 0; i++) {
+        assert.ok(i < 600, 'the check never reached the held request');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await vscode.commands.executeCommand('notification.acceptPrimaryAction');
+      return running;
+    }
+
+    it('a first check, whole: the error of no-os in the Problems panel', async () => {
+      const outcome = await run('manifold.checkRepository', { registry: server.host, repository });
+      assert.equal(outcome?.summary.split(':')[0], '1 error in team/cancel');
+      assert.equal((await held(configUri())).length, 1);
+    });
+
+    it('cancelled while layers are read: no summary, no error, the last results stay', async () => {
+      const outcome = await cancelWhenHeld((r) => r.method === 'GET' && r.path.includes('/blobs/'));
+      assert.equal(outcome, undefined, 'a summary was shown');
+      assert.deepEqual(errors, []);
+      assert.deepEqual((await held(configUri())).map((d) => d.code), ['missing-field']);
+    });
+
+    it('cancelled while a tag is looked up (two tags checked already): it stops there', async () => {
+      const outcome = await cancelWhenHeld((r) => r.path.endsWith('/manifests/other'));
+      assert.equal(outcome, undefined, 'a summary was shown');
+      assert.deepEqual(errors, []);
+      assert.deepEqual((await held(configUri())).map((d) => d.code), ['missing-field']);
     });
   });
 });
