@@ -12,6 +12,7 @@ import { OciLayoutStore } from '../../../src/oci/layout';
 import type { Node } from '../../../src/extension/tree/nodes';
 import { makeImage, makeIndex } from '../../unit/builders';
 import { eventually, row, rows, useFixtures, type Fixtures } from './layoutFixtures';
+import { startOciServer } from '../../integration/support/ociServer';
 
 const run = <T>(id: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(id, ...args);
 const FULL_NAME = 'example.com/team/app:1.0';
@@ -198,5 +199,26 @@ describe('Problems panel: an index saved with a byte order mark', () => {
       ]);
     });
     assert.deepEqual(messages(plain), []);
+  });
+});
+
+describe('Sign In given an empty user name or password', () => {
+  it('refuses it, storing nothing, even where the registry asks for no credentials', async () => {
+    const f = await useFixtures();
+    const server = await startOciServer();
+    try {
+      assert.equal(await run('manifold.addRegistry', { registry: server.host, plainHttp: true }), server.host);
+      for (const [username, password] of [['', 'secret'], ['   ', 'secret'], ['alice', '']]) {
+        assert.equal(await run('manifold.signIn', { registry: server.host, username, password }), undefined, JSON.stringify([username, password]));
+        assert.equal(await f.services.registries.user(server.host), undefined);
+      }
+      // A name pasted with spaces is the name.
+      assert.equal(await run('manifold.signIn', { registry: server.host, username: ' alice ', password: 'secret' }), server.host);
+      assert.equal(await f.services.registries.user(server.host), 'alice');
+    } finally {
+      await run('manifold.signOut', { registry: server.host });
+      await run('manifold.removeRegistry', { registry: server.host });
+      await server.stop();
+    }
   });
 });
