@@ -3,7 +3,7 @@
 // index that lists one manifest twice. The views and the index editor must show them, not fail on them.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -220,5 +220,23 @@ describe('Sign In given an empty user name or password', () => {
       await run('manifold.removeRegistry', { registry: server.host });
       await server.stop();
     }
+  });
+});
+
+describe('Export Layout as .tar to a place inside the layout', () => {
+  it('is refused for a name that starts with .. and through a link to the layout, writing nothing', async () => {
+    await useFixtures(); // the extension, activated
+    const dir = mkdtempSync(join(tmpdir(), 'manifold-export-'));
+    const layout = join(dir, 'layout');
+    const store = await OciLayoutStore.open(layout, { create: true });
+    await store.tag(await makeImage(store, { os: 'linux', arch: 'amd64' }), 'a');
+    symlinkSync(layout, join(dir, 'alias'));
+    for (const file of [join(layout, '..backup.tar'), join(dir, 'alias', 'x.tar')]) {
+      assert.equal(await run('manifold.exportLayoutTar', { layout, file }), undefined, file);
+    }
+    assert.deepEqual(readdirSync(layout).sort(), ['blobs', 'index.json', 'oci-layout']);
+    // Beside it is fine, even named with dots.
+    const beside = join(dir, '..layout.tar');
+    assert.equal((await run<{ file: string }>('manifold.exportLayoutTar', { layout, file: beside }))?.file, beside);
   });
 });
