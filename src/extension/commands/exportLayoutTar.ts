@@ -1,4 +1,5 @@
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import { writeLayoutTar, type TarExportResult } from '../../oci/layout/tarExport';
@@ -14,6 +15,22 @@ import { formatSize, shortDigest } from '../present/format';
  * Cancellable; a cancelled or failed export leaves no file under the name. Arguments: a layout node, or
  * `{ layout, file }` (no dialog then). Returns where it wrote and the tar's size and digest.
  */
+/**
+ * Whether `file` is in `folder`, or is it: by the real paths (a link to the layout is the layout), and by path
+ * segments (`..backup.tar` inside it is a name, not the parent folder).
+ */
+function isInside(folder: string, file: string): boolean {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return p; // not there (yet): as given
+    }
+  };
+  const rel = relative(real(folder), join(real(dirname(file)), basename(file)));
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
 export async function exportLayoutTar(services: Services, arg?: unknown): Promise<TarExportResult & { file: string }> {
   const title = l10n.t('Export Layout as .tar');
   const layout = await layoutFrom(services, arg, title);
@@ -31,9 +48,8 @@ export async function exportLayoutTar(services: Services, arg?: unknown): Promis
     );
     file = picked.fsPath;
   }
-  const rel = relative(layout.path, file);
   // Inside the folder it exports, the tar would be part of what it is a copy of.
-  if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) throw new Error(l10n.t('{0} is inside the layout {1}: choose a place outside it.', file, layout.path));
+  if (isInside(layout.path, file)) throw new Error(l10n.t('{0} is inside the layout {1}: choose a place outside it.', file, layout.path));
   const name = vscode.workspace.asRelativePath(layout.path);
   const result = await withProgress(l10n.t('Exporting {0}…', name), (signal) => writeLayoutTar(layout.path, file!, { signal }));
   const message = l10n.t('Exported {0} to {1} ({2}, {3}).', name, file, formatSize(result.size), shortDigest(result.digest));

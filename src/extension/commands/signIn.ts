@@ -14,11 +14,24 @@ export async function signIn(services: Services, arg?: unknown): Promise<string>
   const title = l10n.t('Sign In to Registry');
   const host = await registryFrom(services, arg, title);
   const plain = plainArgs(arg);
-  const username = typeof plain.username === 'string' ? plain.username : await input({ title: `${title}: ${host}`, prompt: l10n.t('User name') });
+  // An empty user name or password is refused before anything is sent or stored: a registry that asks for no
+  // credentials would take them, and every later request would carry them. A user name pasted with spaces is trimmed.
+  const username = (
+    typeof plain.username === 'string'
+      ? plain.username
+      : await input({ title: `${title}: ${host}`, prompt: l10n.t('User name'), validateInput: (v) => (v.trim() === '' ? l10n.t('Enter a user name') : undefined) })
+  ).trim();
+  if (username === '') throw new Error(l10n.t('Sign in to {0}: the user name is empty.', host));
   const password =
     typeof plain.password === 'string'
       ? plain.password
-      : await input({ title: `${title}: ${host}`, prompt: l10n.t('Password or access token for {0}', username), password: true });
+      : await input({
+          title: `${title}: ${host}`,
+          prompt: l10n.t('Password or access token for {0}', username),
+          password: true,
+          validateInput: (v) => (v === '' ? l10n.t('Enter a password or access token') : undefined),
+        });
+  if (password === '') throw new Error(l10n.t('Sign in to {0}: the password is empty.', host));
   if (!services.registries.entry(host)) await services.registries.add(host, false);
   await withProgress(l10n.t('Signing in to {0}', host), (signal) => services.registries.signIn(host, { username, password }, { signal }));
   services.log.info(`signed in to ${host} as ${username}`);

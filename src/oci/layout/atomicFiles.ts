@@ -85,7 +85,28 @@ export async function createLayout(root: string): Promise<void> {
   try {
     await createLayoutFiles(root);
   } catch (err) {
+    const file = fileInTheWay(root, err);
+    if (file) throw new OciError('INVALID_ARGUMENT', `${file} is a file, not a folder: cannot make a layout at ${root}`, { cause: err });
     throw layoutWriteError(err, root, 'a new layout');
+  }
+}
+
+/**
+ * The file at `root`, or at one of its folders, that kept a new layout from being made there (a path typed to Create
+ * OCI Image Layout that names a file); undefined when the culprit is below `root` (a damaged layout: writeError's).
+ */
+function fileInTheWay(root: string, err: unknown): string | undefined {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== 'ENOTDIR' && code !== 'EEXIST') return undefined;
+  for (let dir = root; ; dir = dirname(dir)) {
+    let st;
+    try {
+      st = statSync(dir, { throwIfNoEntry: false });
+    } catch {
+      st = undefined; // ENOTDIR: a file is higher up
+    }
+    if (st) return st.isDirectory() ? undefined : dir;
+    if (dirname(dir) === dir) return undefined;
   }
 }
 

@@ -3,7 +3,7 @@
 // index that lists one manifest twice. The views and the index editor must show them, not fail on them.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -12,6 +12,7 @@ import { OciLayoutStore } from '../../../src/oci/layout';
 import type { Node } from '../../../src/extension/tree/nodes';
 import { makeImage, makeIndex } from '../../unit/builders';
 import { eventually, row, rows, useFixtures, type Fixtures } from './layoutFixtures';
+import { startOciServer } from '../../integration/support/ociServer';
 
 const run = <T>(id: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(id, ...args);
 const FULL_NAME = 'example.com/team/app:1.0';
@@ -198,5 +199,44 @@ describe('Problems panel: an index saved with a byte order mark', () => {
       ]);
     });
     assert.deepEqual(messages(plain), []);
+  });
+});
+
+describe('Sign In given an empty user name or password', () => {
+  it('refuses it, storing nothing, even where the registry asks for no credentials', async () => {
+    const f = await useFixtures();
+    const server = await startOciServer();
+    try {
+      assert.equal(await run('manifold.addRegistry', { registry: server.host, plainHttp: true }), server.host);
+      for (const [username, password] of [['', 'secret'], ['   ', 'secret'], ['alice', '']]) {
+        assert.equal(await run('manifold.signIn', { registry: server.host, username, password }), undefined, JSON.stringify([username, password]));
+        assert.equal(await f.services.registries.user(server.host), undefined);
+      }
+      // A name pasted with spaces is the name.
+      assert.equal(await run('manifold.signIn', { registry: server.host, username: ' alice ', password: 'secret' }), server.host);
+      assert.equal(await f.services.registries.user(server.host), 'alice');
+    } finally {
+      await run('manifold.signOut', { registry: server.host });
+      await run('manifold.removeRegistry', { registry: server.host });
+      await server.stop();
+    }
+  });
+});
+
+describe('Export Layout as .tar to a place inside the layout', () => {
+  it('is refused for a name that starts with .. and through a link to the layout, writing nothing', async () => {
+    await useFixtures(); // the extension, activated
+    const dir = mkdtempSync(join(tmpdir(), 'manifold-export-'));
+    const layout = join(dir, 'layout');
+    const store = await OciLayoutStore.open(layout, { create: true });
+    await store.tag(await makeImage(store, { os: 'linux', arch: 'amd64' }), 'a');
+    symlinkSync(layout, join(dir, 'alias'));
+    for (const file of [join(layout, '..backup.tar'), join(dir, 'alias', 'x.tar')]) {
+      assert.equal(await run('manifold.exportLayoutTar', { layout, file }), undefined, file);
+    }
+    assert.deepEqual(readdirSync(layout).sort(), ['blobs', 'index.json', 'oci-layout']);
+    // Beside it is fine, even named with dots.
+    const beside = join(dir, '..layout.tar');
+    assert.equal((await run<{ file: string }>('manifold.exportLayoutTar', { layout, file: beside }))?.file, beside);
   });
 });
