@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { isWithin } from '../../oci/pathWithin';
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import { writeLayoutTar, type TarExportResult } from '../../oci/layout/tarExport';
@@ -9,16 +10,7 @@ import { withProgress } from '../ui/progress';
 import { need } from '../ui/prompts';
 import { formatSize, shortDigest } from '../present/format';
 
-/**
- * `manifold.exportLayoutTar`: writes the layout folder as a deterministic layout tar (the bytes `writeLayoutTar`
- * gives: the same layout, the same tar), to a file the user picks, by default `<layout>.tar` beside the folder.
- * Cancellable; a cancelled or failed export leaves no file under the name. Arguments: a layout node, or
- * `{ layout, file }` (no dialog then). Returns where it wrote and the tar's size and digest.
- */
-/**
- * Whether `file` is in `folder`, or is it: by the real paths (a link to the layout is the layout), and by path
- * segments (`..backup.tar` inside it is a name, not the parent folder).
- */
+/** Whether `file` is in `folder`, or is it, by the real paths: a link to the layout is the layout. */
 function isInside(folder: string, file: string): boolean {
   const real = (p: string) => {
     try {
@@ -27,10 +19,15 @@ function isInside(folder: string, file: string): boolean {
       return p; // not there (yet): as given
     }
   };
-  const rel = relative(real(folder), join(real(dirname(file)), basename(file)));
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+  return isWithin(real(folder), join(real(dirname(file)), basename(file)));
 }
 
+/**
+ * `manifold.exportLayoutTar`: writes the layout folder as a deterministic layout tar (the bytes `writeLayoutTar`
+ * gives: the same layout, the same tar), to a file the user picks, by default `<layout>.tar` beside the folder.
+ * Cancellable; a cancelled or failed export leaves no file under the name. Arguments: a layout node, or
+ * `{ layout, file }` (no dialog then). Returns where it wrote and the tar's size and digest.
+ */
 export async function exportLayoutTar(services: Services, arg?: unknown): Promise<TarExportResult & { file: string }> {
   const title = l10n.t('Export Layout as .tar');
   const layout = await layoutFrom(services, arg, title);

@@ -1,9 +1,10 @@
 import { stat } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import vscode = require('vscode');
 import { SummaryCache } from '../../oci/graph';
 import { INDEX_FILE, OCI_LAYOUT_FILE, OciLayoutStore } from '../../oci/layout';
 import { lostLayoutShape } from '../../oci/layout/lostLayoutFile';
+import { isWithin } from '../../oci/pathWithin';
 
 export interface LayoutFolder {
   /** Absolute path of the layout folder (or `.tar`). */
@@ -125,11 +126,7 @@ export class LayoutFolders implements vscode.Disposable {
 
   /** The known layout containing `path` (a layout folder or anything inside it), if any. */
   layoutOf(path: string): LayoutFolder | undefined {
-    const abs = resolve(path);
-    return this.known.find((f) => {
-      const rel = relative(f.path, abs);
-      return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-    });
+    return this.known.find((f) => isWithin(f.path, path));
   }
 }
 

@@ -6,6 +6,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ANNOTATION_TITLE, type Descriptor, type Platform } from '../descriptor';
 import { OciError } from '../errors';
+import { isWithin } from '../pathWithin';
 import { parseManifestContent } from '../graph/manifestContent';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { selectPlatform } from '../selectPlatform';
@@ -48,8 +49,7 @@ export function safeJoin(dir: string, title: string): string {
   }
   const base = resolvePath(dir);
   const full = resolvePath(base, title.replace(/\\/g, '/'));
-  const rel = relative(base, full);
-  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+  if (full === base || !isWithin(base, full)) {
     throw new OciError('PATH_ESCAPE', `${JSON.stringify(title)}: path traversal disallowed; refusing to write outside ${dir}`);
   }
   return full;
