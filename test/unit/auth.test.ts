@@ -170,4 +170,32 @@ describe('DockerConfigStore', () => {
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ credsStore: '../../bin/sh' }));
     await assert.rejects(new DockerConfigStore({ path: join(dir, 'config.json'), runHelper: async () => '' }).get('x'), /not valid/);
   });
+
+  it('refuses credential parts of the wrong shape naming them, and never rewrites them (auths: "x" became {"0": "x"})', async () => {
+    const path = join(dir, 'config.json');
+    const store = new DockerConfigStore({ path });
+    const refused = async (doc: unknown, pattern: RegExp, op: (s: DockerConfigStore) => Promise<unknown>) => {
+      writeFileSync(path, JSON.stringify(doc));
+      await assert.rejects(op(store), (e: Error) => pattern.test(e.message) && e.message.includes(path));
+      assert.equal(readFileSync(path, 'utf8'), JSON.stringify(doc), 'the file is as it was');
+    };
+    await refused({ auths: 'x' }, /auths is not an object/, (s) => s.put('r.example', { username: 'a', password: 'b' }));
+    await refused({ auths: 'x' }, /auths is not an object/, (s) => s.get('r.example'));
+    await refused({ credHelpers: { 'r.example': 5 } }, /credHelpers\["r\.example"\] is not a string/, (s) => s.get('r.example'));
+    await refused({ credsStore: ['desktop'] }, /credsStore is not a string/, (s) => s.get('r.example'));
+    await refused({ auths: { 'https://r.example': { auth: 5 } } }, /auths\["https:\/\/r\.example"\]\.auth is not a string/, (s) => s.get('r.example'));
+    // null is docker's empty map: an entry or a map that is null is no credential, and a write fills it in.
+    writeFileSync(path, JSON.stringify({ auths: { 'r.example': null }, credHelpers: null }));
+    assert.equal(await store.get('r.example'), undefined);
+    await store.put('s.example', { username: 'a', password: 'b' });
+    assert.deepEqual(await store.get('s.example'), { username: 'a', password: 'b' });
+  });
+
+  it('names a credential helper that is not installed, and where the config asks for it', async () => {
+    const path = join(dir, 'config.json');
+    writeFileSync(path, JSON.stringify({ credsStore: 'manifold-test-absent', credHelpers: { 'gcr.io': 'manifold-test-absent-too' } }));
+    const store = new DockerConfigStore({ path }); // the real runner: execFile finds no such program on PATH
+    await assert.rejects(store.get('r.example'), (e: Error) => e.message === `docker-credential-manifold-test-absent is not installed (not found on PATH): ${path} names it in credsStore`);
+    await assert.rejects(store.put('gcr.io', { username: 'a', password: 'b' }), /docker-credential-manifold-test-absent-too is not installed .* names it in credHelpers\["gcr\.io"\]/);
+  });
 });

@@ -22,6 +22,12 @@ export interface DockerConfigStoreOptions {
   runHelper?: CredentialHelperRunner;
 }
 
+/** A credential helper's name and where the config names it (`credHelpers["gcr.io"]`, `credsStore`), for messages. */
+interface Helper {
+  name: string;
+  from: string;
+}
+
 // Docker keeps Docker Hub's credentials under its legacy index URL.
 const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
 const HELPER_NAME_RE = /^[A-Za-z0-9_.-]+$/;
@@ -63,13 +69,20 @@ export class DockerConfigStore implements CredentialStore {
       const fromHelper = await this.helperGet(helper, key);
       if (fromHelper) return fromHelper;
     }
-    const entry = findAuthEntry(config, registry);
-    if (!entry) return undefined;
+    const found = findAuthEntry(config, registry);
+    if (!found) return undefined;
+    const [entryKey, entry] = found;
+    // What docker's own decoder refuses (a number, a map) is named, not passed on to fail somewhere obscure.
+    for (const field of ['auth', 'username', 'password', 'identitytoken', 'registrytoken'] as const) {
+      if (entry[field] !== undefined && typeof entry[field] !== 'string') {
+        throw new OciError('INVALID_ARGUMENT', `${this.path}: auths[${JSON.stringify(entryKey)}].${field} is not a string`);
+      }
+    }
     const cred: Credential = {};
     if (entry.auth) {
       const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
-      if (colon === -1) throw new OciError('INVALID_ARGUMENT', `${this.path}: auths[${JSON.stringify(key)}].auth is not base64 of user:password`);
+      if (colon === -1) throw new OciError('INVALID_ARGUMENT', `${this.path}: auths[${JSON.stringify(entryKey)}].auth is not base64 of user:password`);
       cred.username = decoded.slice(0, colon);
       cred.password = decoded.slice(colon + 1);
     } else {
@@ -88,7 +101,7 @@ export class DockerConfigStore implements CredentialStore {
     if (helper) {
       const secret = credential.refreshToken ?? credential.password ?? '';
       const username = credential.refreshToken ? '<token>' : credential.username ?? '';
-      await this.runHelper(`docker-credential-${helper}`, 'store', JSON.stringify({ ServerURL: key, Username: username, Secret: secret }));
+      await this.run(helper, 'store', JSON.stringify({ ServerURL: key, Username: username, Secret: secret }));
       return;
     }
     const entry: NonNullable<DockerConfigFile['auths']>[string] = {};
@@ -109,7 +122,7 @@ export class DockerConfigStore implements CredentialStore {
     const helper = this.helperFor(config, registry);
     if (helper) {
       try {
-        await this.runHelper(`docker-credential-${helper}`, 'erase', key);
+        await this.run(helper, 'erase', key);
       } catch (err) {
         if (!isNotFound(err)) throw err;
       }
@@ -120,21 +133,36 @@ export class DockerConfigStore implements CredentialStore {
     if (Object.keys(config.auths).length !== before) await this.write(config);
   }
 
-  private helperFor(config: DockerConfigFile, registry: string): string | undefined {
+  private helperFor(config: DockerConfigFile, registry: string): Helper | undefined {
     const key = dockerConfigKey(registry);
-    let helper: string | undefined;
-    for (const [k, v] of Object.entries(config.credHelpers ?? {})) if (k === key || normalizeKey(k) === normalizeKey(key)) helper = v;
-    helper ??= config.credsStore || undefined;
-    if (helper !== undefined && !HELPER_NAME_RE.test(helper)) {
-      throw new OciError('INVALID_ARGUMENT', `${this.path}: credential helper name ${JSON.stringify(helper)} is not valid`);
+    let helper: Helper | undefined;
+    for (const [k, v] of Object.entries(config.credHelpers ?? {})) if (k === key || normalizeKey(k) === normalizeKey(key)) helper = { name: v, from: `credHelpers[${JSON.stringify(k)}]` };
+    if (!helper && config.credsStore) helper = { name: config.credsStore, from: 'credsStore' };
+    if (helper !== undefined && !HELPER_NAME_RE.test(helper.name)) {
+      throw new OciError('INVALID_ARGUMENT', `${this.path}: credential helper name ${JSON.stringify(helper.name)} is not valid`);
     }
     return helper;
   }
 
-  private async helperGet(helper: string, key: string): Promise<Credential | undefined> {
+  /** Runs the helper; one that is not installed is named with the place in the config that asks for it. */
+  private async run(helper: Helper, action: 'get' | 'store' | 'erase', input: string): Promise<string> {
+    const program = `docker-credential-${helper.name}`;
+    try {
+      return await this.runHelper(program, action, input);
+    } catch (err) {
+      // The default runner wraps execFile's error (an OciError, whose own code is no errno) as the cause.
+      const errno = [(err as { cause?: { code?: unknown } }).cause?.code, (err as { code?: unknown }).code];
+      if (errno.includes('ENOENT')) {
+        throw new OciError('INVALID_ARGUMENT', `${program} is not installed (not found on PATH): ${this.path} names it in ${helper.from}`, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  private async helperGet(helper: Helper, key: string): Promise<Credential | undefined> {
     let out: string;
     try {
-      out = await this.runHelper(`docker-credential-${helper}`, 'get', key);
+      out = await this.run(helper, 'get', key);
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -143,7 +171,7 @@ export class DockerConfigStore implements CredentialStore {
     try {
       doc = JSON.parse(out) as { Username?: string; Secret?: string };
     } catch (err) {
-      throw new OciError('INVALID_ARGUMENT', `docker-credential-${helper} get: output is not JSON`, { cause: err });
+      throw new OciError('INVALID_ARGUMENT', `docker-credential-${helper.name} get: output is not JSON`, { cause: err });
     }
     if (!doc.Secret && !doc.Username) return undefined;
     // Docker's convention: a username of `<token>` marks the secret as an identity (refresh) token.
@@ -162,7 +190,13 @@ export class DockerConfigStore implements CredentialStore {
     if (text.trim() === '') return {};
     try {
       const doc = JSON.parse(text) as unknown;
-      if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error('not a JSON object');
+      if (!isPlainObject(doc)) throw new Error('not a JSON object');
+      // The parts credentials live in, as docker's decoder wants them: otherwise a write would reshape them (a
+      // string spread into a map) and a read would fail far from the cause.
+      if (doc.auths != null && !isPlainObject(doc.auths)) throw new Error('auths is not an object');
+      if (doc.credHelpers != null && !isPlainObject(doc.credHelpers)) throw new Error('credHelpers is not an object');
+      for (const [k, v] of Object.entries(doc.credHelpers ?? {})) if (typeof v !== 'string') throw new Error(`credHelpers[${JSON.stringify(k)}] is not a string`);
+      if (doc.credsStore != null && typeof doc.credsStore !== 'string') throw new Error('credsStore is not a string');
       return doc as DockerConfigFile;
     } catch (err) {
       throw new OciError('INVALID_ARGUMENT', `${this.path}: invalid Docker config (${(err as Error).message})`, { cause: err });
@@ -183,14 +217,20 @@ export class DockerConfigStore implements CredentialStore {
   }
 }
 
-function findAuthEntry(config: DockerConfigFile, registry: string): NonNullable<DockerConfigFile['auths']>[string] | undefined {
+type AuthEntry = NonNullable<DockerConfigFile['auths']>[string];
+
+/** The `auths` entry for `registry` and the key it is written under; an entry that is no object (null) is none. */
+function findAuthEntry(config: DockerConfigFile, registry: string): [string, AuthEntry] | undefined {
   const auths = config.auths ?? {};
   const key = dockerConfigKey(registry);
-  if (auths[key]) return auths[key];
+  const usable = (v: unknown): v is AuthEntry => isPlainObject(v);
+  if (usable(auths[key])) return [key, auths[key]];
   const want = normalizeKey(key);
-  for (const [k, v] of Object.entries(auths)) if (normalizeKey(k) === want) return v;
+  for (const [k, v] of Object.entries(auths)) if (normalizeKey(k) === want && usable(v)) return [k, v];
   return undefined;
 }
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function isNotFound(err: unknown): boolean {
   return /credentials not found/i.test(String((err as { stdout?: string }).stdout ?? '') + String((err as Error).message ?? ''));
