@@ -1,4 +1,5 @@
-import { stat } from 'node:fs/promises';
+// fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
+import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import type { CopyPlan, IndexSubset, PlanDestination, PlannedItem } from '../oci/copy';
 import type { Descriptor } from '../oci/descriptor';
@@ -38,7 +39,7 @@ export async function dryRunDestination(
   if (!boolOpt(p, 'to-oci-layout')) return openTarget(p, raw, { allowTagList: true });
   const ref = parseLayoutReference(raw, { allowTagList: true });
   // A folder with neither index.json nor oci-layout (an empty one) is made a new layout by the copy, as a missing one.
-  const fresh = async () => !(await stat(ref.path).catch(() => undefined)) || !(await anyOf(ref.path, [INDEX_FILE, OCI_LAYOUT_FILE]));
+  const fresh = async () => !(await fsp.stat(ref.path).catch(() => undefined)) || !(await anyOf(ref.path, [INDEX_FILE, OCI_LAYOUT_FILE]));
   if (isTarDestination(raw) || (await fresh())) {
     const nothing: PlanDestination = {
       exists: async () => false,
@@ -53,7 +54,7 @@ export async function dryRunDestination(
 }
 
 async function anyOf(dir: string, names: string[]): Promise<boolean> {
-  for (const name of names) if (await stat(join(dir, name)).catch(() => undefined)) return true;
+  for (const name of names) if (await fsp.stat(join(dir, name)).catch(() => undefined)) return true;
   return false;
 }
 

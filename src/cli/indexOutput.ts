@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+// fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
+import { promises as fsp } from 'node:fs';
 import { goIndent } from '../oci/encoding/goJson';
 import type { ImageIndex } from '../oci/descriptor';
 import type { IndexEvent } from '../oci/imageIndex';
@@ -37,7 +38,7 @@ export function indexEventPrinter(printer: Printer, mode: 'create' | 'update', p
 export async function writeIndexOutput(printer: Printer, output: string, raw: Buffer, pretty: boolean): Promise<void> {
   const bytes = pretty ? Buffer.from(goIndent(raw.toString('utf8')) + '\n') : raw;
   if (output === '-') printer.out(bytes.toString('utf8'));
-  else await writeFile(output, bytes);
+  else await fsp.writeFile(output, bytes);
 }
 
 /**

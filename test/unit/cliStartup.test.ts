@@ -1,8 +1,8 @@
 // What the CLI loads and starts before it works is most of a small command's time (issue 19: a no-op re-copy under
 // 0.15 s, where Node alone takes ~0.1 s here). A command that hashes nothing must not load node:crypto (~7 ms), and
-// one that reads only small files must not start libuv's thread pool (~2 ms), and none may build an Intl object
-// at start-up (a collator loads ICU's collation data: 72 million instructions, more than Node's own start-up):
-// all are checked on the built CLI.
+// one that reads only small files must not start libuv's thread pool (~2 ms) nor load node:fs/promises or
+// node:zlib (~5 ms), and none may build an Intl object at start-up (a collator loads ICU's collation data: 72
+// million instructions, more than Node's own start-up): all are checked on the built CLI.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -67,12 +67,15 @@ describe('cli start-up: what a small command loads', function () {
     assert.ok(!again.probe.modules.includes('crypto'), `node:crypto loaded: ${again.probe.modules.join(' ')}`);
     assert.equal(again.probe.threads, node.threads, 'threads at exit: the copy against an empty script');
     assert.deepEqual(again.probe.intl, [], 'Intl objects built');
+    // Built-ins a no-op copy never uses, loaded only by the commands that do (~5 ms at start-up between them).
+    for (const m of ['fs/promises', 'zlib']) assert.ok(!again.probe.modules.includes(m), `node:${m} loaded`);
 
     const version = run(cli, ['--version']);
     assert.equal(version.status, 0, version.stderr);
     assert.match(version.stdout, /^manifold \d+\.\d+\.\d+/);
     assert.ok(!version.probe.modules.includes('crypto'));
     assert.deepEqual(version.probe.intl, [], 'Intl objects built');
+    for (const m of ['fs/promises', 'zlib']) assert.ok(!version.probe.modules.includes(m), `node:${m} loaded`);
   });
 
   it('a command that hashes loads node:crypto when it needs it, and its digests are right', () => {

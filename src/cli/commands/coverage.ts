@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+// fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
+import { promises as fsp } from 'node:fs';
 import { OciError } from '../../oci/errors';
 import { unlistedEntriesOf } from '../../oci/graph';
 import { isImageIndex } from '../../oci/mediaType';
@@ -74,7 +75,7 @@ async function kindTableOption(file: string | undefined): Promise<KindTable> {
   if (file === undefined) return new KindTable();
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await fsp.readFile(file, 'utf8');
   } catch (err) {
     throw new OciError('INVALID_ARGUMENT', `--kinds ${file}: ${(err as Error).message}`, { cause: err });
   }

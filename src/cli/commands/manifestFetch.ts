@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+// fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
+import { promises as fsp } from 'node:fs';
 import { encodeDescriptor, goIndent } from '../../oci/encoding/goJson';
 
 import { boolOpt, type Command, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
@@ -33,7 +34,7 @@ export const manifestFetch: Command = {
     if (toFile) {
       // The file gets the manifest's very bytes, so it still matches its digest: --pretty is for reading, as oras
       // ignores it when writing a file. With --descriptor, the descriptor is printed as well.
-      await writeFile(output, await t.target.fetchBytes(desc));
+      await fsp.writeFile(output, await t.target.fetchBytes(desc));
       if (!boolOpt(p, 'descriptor')) return;
     }
     if (boolOpt(p, 'descriptor')) {

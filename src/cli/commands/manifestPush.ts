@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+// fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
+import { promises as fsp } from 'node:fs';
 import { digestOf } from '../../oci/digest';
 import type { Descriptor } from '../../oci/descriptor';
 import { OciError } from '../../oci/errors';
@@ -22,7 +23,7 @@ export const manifestPush: Command = {
   },
   async run(p, printer) {
     const [raw, file] = p.positionals as [string, string];
-    const bytes = file === '-' ? await readStdin() : await readFile(file);
+    const bytes = file === '-' ? await readStdin() : await fsp.readFile(file);
     let json: { mediaType?: unknown };
     const text = bytes.toString('utf8');
     try {

@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+// fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
+import { promises as fsp } from 'node:fs';
 import { pushArtifact, type PushArtifactResult } from '../../oci/artifacts/push';
 import { isDigest } from '../../oci/digest';
 import { parseAnnotations } from '../../oci/imageIndex';
@@ -63,7 +64,7 @@ export const push: Command = {
       disablePathValidation: boolOpt(p, 'disable-path-validation'),
     });
     const exportPath = stringOpt(p, 'export-manifest');
-    if (exportPath !== undefined) await writeFile(exportPath, result.raw);
+    if (exportPath !== undefined) await fsp.writeFile(exportPath, result.raw);
     if (format === 'json') {
       printer.out(formatJson(pushJson(t, result)));
       await reportMoves();

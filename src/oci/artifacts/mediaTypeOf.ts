@@ -1,4 +1,5 @@
-import { open } from 'node:fs/promises';
+// fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
+import { promises as fsp } from 'node:fs';
 import { basename } from 'node:path';
 import { MediaType } from '../mediaType';
 
@@ -31,7 +32,7 @@ export function mediaTypeOfContent(name: string, head: Buffer, complete: boolean
 
 /** mediaTypeOfContent of a file on disk, reading only its first 64 KiB. */
 export async function mediaTypeOf(path: string): Promise<string> {
-  const fh = await open(path, 'r');
+  const fh = await fsp.open(path, 'r');
   try {
     const buffer = Buffer.alloc(SNIFF_BYTES + 1);
     const { bytesRead } = await fh.read(buffer, 0, buffer.length, 0);

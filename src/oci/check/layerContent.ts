@@ -2,11 +2,13 @@
 // its content unpacked, which the image's config lists as the layer's diff_id.
 import { once } from 'node:events';
 import type { Transform } from 'node:stream';
-import * as zlib from 'node:zlib';
 import type { Descriptor } from '../descriptor';
 import { MediaType } from '../mediaType';
 import { createHash } from '../nodeCrypto';
 import type { OpOptions, ReadOnlyTarget } from '../target';
+
+/** node:zlib when a layer is unpacked: required at the top, every CLI command would load it at start. */
+const loadZlib = () => require('node:zlib') as typeof import('node:zlib');
 
 /** How a filesystem layer is packed; undefined for blobs that are not one (an artifact's files). */
 export type LayerPacking = 'tar' | 'gzip' | 'zstd';
@@ -25,6 +27,7 @@ export function layerPacking(mediaType: string | undefined): LayerPacking | unde
 
 /** Node 20 has no zstd; a later Node does (zlib.createZstdDecompress), and is used when there. */
 function unpacker(packing: LayerPacking): Transform | undefined {
+  const zlib = loadZlib();
   if (packing === 'gzip') return zlib.createGunzip();
   const zstd = (zlib as unknown as { createZstdDecompress?: () => Transform }).createZstdDecompress;
   return packing === 'zstd' && zstd ? zstd() : undefined;
@@ -80,6 +83,7 @@ async function readSmallLayer(target: ReadOnlyTarget, desc: Descriptor, packing:
   options.onBytes?.(bytes.length);
   if (!packing) return {};
   if (packing === 'tar') return { diffId: desc.digest };
+  const zlib = loadZlib();
   const unpackSync = packing === 'gzip' ? zlib.gunzipSync : (zlib as unknown as { zstdDecompressSync?: (b: Buffer) => Buffer }).zstdDecompressSync;
   if (!unpackSync) return {};
   try {

@@ -1,7 +1,8 @@
 // A layout folder that lost its `oci-layout` while its index.json is still there: readers refuse it, and a writer
 // writes the file back at its first write (openLayoutFolder's one rule, as oras-go's store does). This gives that
 // restore to a face that offers it on its own: the Layouts view's "Restore the oci-layout file".
-import { readdir, stat } from 'node:fs/promises';
+// fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
+import { promises as fsp } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import { isAlgorithmName } from '../digest';
 import { INDEX_FILE, OCI_LAYOUT_FILE, openLayoutFolder, type LayoutFileRestore } from './atomicFiles';
@@ -30,8 +31,8 @@ export async function lostLayoutFile(dir: string): Promise<LostLayoutFile | unde
  * search can ask it of every index.json it finds; another project's index.json has no blobs/ beside it.
  */
 export async function lostLayoutShape(dir: string): Promise<boolean> {
-  const isFile = (p: string) => stat(p).then((s) => s.isFile(), () => false);
+  const isFile = (p: string) => fsp.stat(p).then((s) => s.isFile(), () => false);
   if (!(await isFile(join(dir, INDEX_FILE))) || (await isFile(join(dir, OCI_LAYOUT_FILE)))) return false;
-  const algorithms = await readdir(join(dir, 'blobs'), { withFileTypes: true }).catch(() => []);
+  const algorithms = await fsp.readdir(join(dir, 'blobs'), { withFileTypes: true }).catch(() => []);
   return algorithms.some((e) => e.isDirectory() && isAlgorithmName(e.name));
 }
