@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { OciError } from '../errors';
 import type { Credential, CredentialStore } from './credentials';
+import { isJsonObject } from '../jsonObject';
 
 /** The parts of `~/.docker/config.json` that hold credentials; the rest of the file is kept as it is. */
 interface DockerConfigFile {
@@ -190,11 +191,11 @@ export class DockerConfigStore implements CredentialStore {
     if (text.trim() === '') return {};
     try {
       const doc = JSON.parse(text) as unknown;
-      if (!isPlainObject(doc)) throw new Error('not a JSON object');
+      if (!isJsonObject(doc)) throw new Error('not a JSON object');
       // The parts credentials live in, as docker's decoder wants them: otherwise a write would reshape them (a
       // string spread into a map) and a read would fail far from the cause.
-      if (doc.auths != null && !isPlainObject(doc.auths)) throw new Error('auths is not an object');
-      if (doc.credHelpers != null && !isPlainObject(doc.credHelpers)) throw new Error('credHelpers is not an object');
+      if (doc.auths != null && !isJsonObject(doc.auths)) throw new Error('auths is not an object');
+      if (doc.credHelpers != null && !isJsonObject(doc.credHelpers)) throw new Error('credHelpers is not an object');
       for (const [k, v] of Object.entries(doc.credHelpers ?? {})) if (typeof v !== 'string') throw new Error(`credHelpers[${JSON.stringify(k)}] is not a string`);
       if (doc.credsStore != null && typeof doc.credsStore !== 'string') throw new Error('credsStore is not a string');
       return doc as DockerConfigFile;
@@ -223,14 +224,11 @@ type AuthEntry = NonNullable<DockerConfigFile['auths']>[string];
 function findAuthEntry(config: DockerConfigFile, registry: string): [string, AuthEntry] | undefined {
   const auths = config.auths ?? {};
   const key = dockerConfigKey(registry);
-  const usable = (v: unknown): v is AuthEntry => isPlainObject(v);
-  if (usable(auths[key])) return [key, auths[key]];
+  if (isJsonObject(auths[key])) return [key, auths[key]];
   const want = normalizeKey(key);
-  for (const [k, v] of Object.entries(auths)) if (normalizeKey(k) === want && usable(v)) return [k, v];
+  for (const [k, v] of Object.entries(auths)) if (normalizeKey(k) === want && isJsonObject(v)) return [k, v];
   return undefined;
 }
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function isNotFound(err: unknown): boolean {
   return /credentials not found/i.test(String((err as { stdout?: string }).stdout ?? '') + String((err as Error).message ?? ''));

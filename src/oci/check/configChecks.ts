@@ -2,6 +2,7 @@
 // The validator checks manifests and indexes; nothing else reads a config this closely.
 import { isDigest } from '../digest';
 import { formatPath, parseJson, type PathSegment } from '../validate';
+import { isJsonObject } from '../jsonObject';
 
 const CONFIG_LINK = 'https://github.com/opencontainers/image-spec/blob/v1.1.0/config.md#properties';
 
@@ -18,8 +19,6 @@ export interface CheckedConfig {
   diffIds?: string[];
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Checks an image config's bytes, for a manifest of `layerCount` layers. */
 export function checkImageConfig(raw: Buffer, layerCount: number, what: string): CheckedConfig {
@@ -32,7 +31,7 @@ export function checkImageConfig(raw: Buffer, layerCount: number, what: string):
     report([], 'invalid-json', (err as Error).message);
     return { problems };
   }
-  if (!isObject(doc)) {
+  if (!isJsonObject(doc)) {
     report([], 'wrong-type', `the config is ${doc === null ? 'null' : Array.isArray(doc) ? 'an array' : typeof doc}, not a JSON object`);
     return { problems };
   }
@@ -46,7 +45,7 @@ export function checkImageConfig(raw: Buffer, layerCount: number, what: string):
     report(['rootfs'], 'missing-field', 'rootfs is required: it lists each layer unpacked by its digest (diff_ids), which runtimes check the layers against');
     return { problems };
   }
-  if (!isObject(rootfs)) {
+  if (!isJsonObject(rootfs)) {
     report(['rootfs'], 'wrong-type', 'rootfs must be an object');
     return { problems };
   }

@@ -3,6 +3,7 @@ import { OciError } from '../errors';
 import { isConfigMediaType, isImageIndex, isImageManifest, MediaType } from '../mediaType';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { malformedJson } from '../validate';
+import { isJsonObject } from '../jsonObject';
 
 /** A stored manifest or index, parsed into the edges a browser follows: children, config, layers, subject. */
 export interface ManifestContent {
@@ -38,12 +39,12 @@ export function parseManifestContent(desc: Descriptor, raw: Buffer): ManifestCon
   } catch (err) {
     throw new OciError('INVALID_MANIFEST', `${desc.digest}: is not a manifest (${malformedJson(text, err)})`, { cause: err });
   }
-  if (!isObject(doc)) throw new OciError('INVALID_MANIFEST', `${desc.digest}: is not a manifest (not a JSON object)`);
+  if (!isJsonObject(doc)) throw new OciError('INVALID_MANIFEST', `${desc.digest}: is not a manifest (not a JSON object)`);
   const mediaType = typeof doc.mediaType === 'string' ? doc.mediaType : undefined;
   const declared = mediaType ?? desc.mediaType;
   let kind: ManifestContent['kind'];
   if (isImageIndex(declared) || (!isImageManifest(declared) && Array.isArray(doc.manifests))) kind = 'index';
-  else if (isImageManifest(declared) || (isObject(doc.config) && Array.isArray(doc.layers))) kind = 'manifest';
+  else if (isImageManifest(declared) || (isJsonObject(doc.config) && Array.isArray(doc.layers))) kind = 'manifest';
   else throw new OciError('INVALID_MANIFEST', `${desc.digest}: is not a manifest (media type ${declared || 'missing'})`);
 
   const out: ManifestContent = { desc, kind, raw, layers: [], manifests: [] };
@@ -64,14 +65,10 @@ function descriptorsOf(v: unknown): Descriptor[] {
   return Array.isArray(v) ? v.filter(isDescriptor) : [];
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function isDescriptor(v: unknown): v is Descriptor {
-  return isObject(v) && typeof v.digest === 'string' && typeof v.mediaType === 'string' && typeof v.size === 'number';
+  return isJsonObject(v) && typeof v.digest === 'string' && typeof v.mediaType === 'string' && typeof v.size === 'number';
 }
 
 function isStringMap(v: unknown): v is Record<string, string> {
-  return isObject(v) && Object.values(v).every((x) => typeof x === 'string');
+  return isJsonObject(v) && Object.values(v).every((x) => typeof x === 'string');
 }

@@ -8,6 +8,7 @@ import { digestOf } from '../digest';
 import { isImageIndex, isImageManifest } from '../mediaType';
 import { formatPlatform } from '../platform';
 import { nodeAt, parseText, type ParsedText, type TextStyle } from './jsonText';
+import { isJsonObject } from '../jsonObject';
 
 export interface IndexRow {
   /** Position in `manifests`. */
@@ -45,18 +46,17 @@ export interface IndexModel {
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 function stringMap(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  if (isObject(v)) for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+  if (isJsonObject(v)) for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
   return out;
 }
 
 /** A platform as written; undefined when it lacks a string os or architecture. */
 export function readPlatform(v: unknown): Platform | undefined {
-  if (!isObject(v) || typeof v.os !== 'string' || typeof v.architecture !== 'string') return undefined;
+  if (!isJsonObject(v) || typeof v.os !== 'string' || typeof v.architecture !== 'string') return undefined;
   const p: Platform = { architecture: v.architecture, os: v.os };
   if (typeof v['os.version'] === 'string') p['os.version'] = v['os.version'];
   if (Array.isArray(v['os.features']) && v['os.features'].every((f) => typeof f === 'string')) p['os.features'] = v['os.features'] as string[];
@@ -70,7 +70,7 @@ function kindOf(doc: Json): ModelKind {
   if (isImageIndex(mt)) return 'index';
   if (isImageManifest(mt)) return 'manifest';
   if (mt === undefined && doc.manifests !== undefined) return 'index';
-  if (mt === undefined && (doc.layers !== undefined || isObject(doc.config))) return 'manifest';
+  if (mt === undefined && (doc.layers !== undefined || isJsonObject(doc.config))) return 'manifest';
   return 'other';
 }
 
@@ -78,14 +78,14 @@ export function readModel(parsed: ParsedText): IndexModel {
   const bytes = Buffer.from(parsed.text, 'utf8');
   const base = { digest: digestOf(bytes), size: bytes.length, style: parsed.style, syntaxError: parsed.errors.length > 0 };
   const doc = parsed.root ? getNodeValue(parsed.root) : undefined;
-  if (!isObject(doc)) return { ...base, kind: 'other', annotations: {}, rows: [] };
+  if (!isJsonObject(doc)) return { ...base, kind: 'other', annotations: {}, rows: [] };
   const rows: IndexRow[] = [];
   const list = nodeAt(parsed, ['manifests']);
   if (list?.type === 'array') {
     (list.children ?? []).forEach((node, index) => {
       const d = getNodeValue(node);
       const row: IndexRow = { index, annotations: {}, offset: node.offset, length: node.length };
-      if (isObject(d)) {
+      if (isJsonObject(d)) {
         row.mediaType = str(d.mediaType);
         row.digest = str(d.digest);
         if (typeof d.size === 'number') row.size = d.size;

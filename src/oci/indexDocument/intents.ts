@@ -22,6 +22,7 @@ import {
   type KeyOrder,
   type ParsedText,
 } from './jsonText';
+import { isJsonObject } from '../jsonObject';
 
 /** `row` absent: the index's own annotations. */
 export type EditIntent =
@@ -83,8 +84,8 @@ function platformInOrder(p: Record<string, unknown>): Record<string, unknown> {
  */
 export function platformOver(written: unknown, next: Platform, said: readonly string[] = []): Record<string, unknown> {
   const out: Record<string, unknown> = { ...orderedPlatform(next) };
-  if (typeof written !== 'object' || written === null || Array.isArray(written)) return out;
-  const old = written as Record<string, unknown>;
+  if (!isJsonObject(written)) return out;
+  const old = written;
   for (const [k, v] of Object.entries(old)) {
     if (k in out || said.includes(k)) continue;
     const tie = TIED[k];
@@ -108,7 +109,7 @@ export function orderedDescriptor(d: Descriptor): Descriptor {
 
 /** What a JSON node is, in a message: `a string`, `an array`. */
 function kindText(node: JsonNode): string {
-  return node.type === 'array' || node.type === 'object' ? `an ${node.type === 'array' ? 'array' : 'object'}` : node.type === 'null' ? 'null' : `a ${node.type}`;
+  return node.type === 'array' || node.type === 'object' ? `an ${node.type}` : node.type === 'null' ? 'null' : `a ${node.type}`;
 }
 
 function rowNode(parsed: ParsedText, row: number): JsonNode {

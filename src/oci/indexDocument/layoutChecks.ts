@@ -14,6 +14,7 @@ import { formatPath, Section, type PathSegment, type ProblemCode, type Severity 
 import type { ImageManifest } from '../descriptor';
 import { platformOver, type EditIntent } from './intents';
 import { readPlatform } from './indexModel';
+import { isJsonObject } from '../jsonObject';
 
 export type LayoutProblemCode =
   | 'blob-missing' // a descriptor whose blob is not in the layout
@@ -76,8 +77,6 @@ const BLOBS_LINK = 'https://github.com/opencontainers/image-spec/blob/v1.1.0/ima
 // A manifest or index blob larger than registries accept is not read for its facts.
 const MAX_MANIFEST_BYTES = 4 << 20;
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function finding(segments: PathSegment[], code: LayoutProblemCode | ProblemCode, severity: Severity, message: string, link: string, fix?: QuickFix): Finding {
   const f: Finding = { path: formatPath(segments), segments, code, severity, message, link };
@@ -107,11 +106,11 @@ async function readFacts(target: ReadOnlyTarget, desc: Descriptor, options: Layo
     doc = undefined;
   }
   const facts: BlobFacts = {};
-  if (isObject(doc)) {
+  if (isJsonObject(doc)) {
     if (typeof doc.mediaType === 'string') facts.mediaType = doc.mediaType;
     if (isImageIndex(facts.mediaType) || (facts.mediaType === undefined && Array.isArray(doc.manifests))) facts.kind = 'index';
-    else if (isImageManifest(facts.mediaType) || (facts.mediaType === undefined && isObject(doc.config) && Array.isArray(doc.layers))) facts.kind = 'manifest';
-    if (facts.kind === 'manifest' && isObject(doc.config) && isImageConfig(doc.config.mediaType)) {
+    else if (isImageManifest(facts.mediaType) || (facts.mediaType === undefined && isJsonObject(doc.config) && Array.isArray(doc.layers))) facts.kind = 'manifest';
+    if (facts.kind === 'manifest' && isJsonObject(doc.config) && isImageConfig(doc.config.mediaType)) {
       try {
         facts.platform = (await platformFromConfig(target, doc as unknown as ImageManifest, options)) ?? null;
       } catch (err) {
@@ -131,7 +130,7 @@ function isImageConfig(mediaType: unknown): boolean {
 
 /** A descriptor with urls to fetch it from (image-spec descriptor.md), as foreign layers have. */
 export function hasUrls(value: unknown): boolean {
-  return isObject(value) && Array.isArray(value.urls) && value.urls.length > 0;
+  return isJsonObject(value) && Array.isArray(value.urls) && value.urls.length > 0;
 }
 
 /**
@@ -149,7 +148,7 @@ async function storedDescriptor(target: ReadOnlyTarget, digest: string, manifest
 
 /** Checks one descriptor of the document; `child` is an entry of an index (whose platform matters). */
 async function checkDescriptor(target: ReadOnlyTarget, value: unknown, at: PathSegment[], child: boolean, options: LayoutCheckOptions): Promise<Finding[]> {
-  if (!isObject(value) || typeof value.digest !== 'string' || !isDigest(value.digest)) return [];
+  if (!isJsonObject(value) || typeof value.digest !== 'string' || !isDigest(value.digest)) return [];
   const digest = value.digest;
   const where = options.where ? ` ${options.where}` : options.layoutName ? ` in the layout ${options.layoutName}` : ' in the layout';
   let stored: Descriptor;
@@ -230,10 +229,10 @@ async function checkDescriptor(target: ReadOnlyTarget, value: unknown, at: PathS
  * blobs. Takes the parsed JSON; returns nothing for anything else.
  */
 export async function checkAgainstLayout(json: unknown, target: ReadOnlyTarget, options: LayoutCheckOptions = {}): Promise<Finding[]> {
-  if (!isObject(json)) return [];
+  if (!isJsonObject(json)) return [];
   const jobs: Array<{ value: unknown; at: PathSegment[]; child: boolean }> = [];
   if (Array.isArray(json.manifests)) json.manifests.forEach((value, i) => jobs.push({ value, at: ['manifests', i], child: true }));
-  if (isObject(json.config)) jobs.push({ value: json.config, at: ['config'], child: false });
+  if (isJsonObject(json.config)) jobs.push({ value: json.config, at: ['config'], child: false });
   if (Array.isArray(json.layers)) json.layers.forEach((value, i) => jobs.push({ value, at: ['layers', i], child: false }));
   const results: Finding[][] = new Array(jobs.length);
   let next = 0;

@@ -6,6 +6,7 @@ import { ANNOTATION_REF_NAME, type ImageIndex } from '../descriptor';
 import { OciError } from '../errors';
 import { descriptorProblems, formatPath, positionMapper, type PathSegment, type ProblemCode, type TextPosition } from '../validate';
 import { isDigest } from '../digest';
+import { isJsonObject } from '../jsonObject';
 
 /** Where something is in a text, as character offsets and as positions. */
 export interface TextSpan {
@@ -147,10 +148,8 @@ function isStringList(v: unknown): boolean {
   return true;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 export function isStringMap(v: unknown): v is Record<string, string> {
-  if (!isObject(v)) return false;
+  if (!isJsonObject(v)) return false;
   // A plain loop: index.json has an annotations map per tag, and Object.values() allocates for each.
   for (const key in v) if (typeof v[key] !== 'string') return false;
   return true;

@@ -2,6 +2,7 @@ import type { Descriptor } from '../descriptor';
 import { OciError } from '../errors';
 import { isImageIndex, isImageManifest } from '../mediaType';
 import { parseManifestStrict } from '../validate';
+import { isJsonObject } from '../jsonObject';
 
 /** What the layout needs to know of a stored manifest or index: its type, children, subject and labels. */
 export interface ManifestFacts {
@@ -35,15 +36,15 @@ export function factsOf(doc: unknown): ManifestFacts | undefined {
   const mediaType = typeof o.mediaType === 'string' ? o.mediaType : undefined;
   let kind: ManifestFacts['kind'] | undefined;
   if (isImageIndex(mediaType) || (mediaType === undefined && Array.isArray(o.manifests))) kind = 'index';
-  else if (isImageManifest(mediaType) || (mediaType === undefined && isObject(o.config) && Array.isArray(o.layers))) kind = 'manifest';
+  else if (isImageManifest(mediaType) || (mediaType === undefined && isJsonObject(o.config) && Array.isArray(o.layers))) kind = 'manifest';
   if (!kind) return undefined;
   const facts: ManifestFacts = { kind, children: [] };
   if (mediaType) facts.mediaType = mediaType;
   if (typeof o.artifactType === 'string' && o.artifactType) facts.artifactType = o.artifactType;
   if (kind === 'index' && Array.isArray(o.manifests)) facts.children = o.manifests.filter(isDescriptorLike);
-  if (kind === 'manifest' && isObject(o.config) && typeof o.config.mediaType === 'string') facts.configMediaType = o.config.mediaType;
+  if (kind === 'manifest' && isJsonObject(o.config) && typeof o.config.mediaType === 'string') facts.configMediaType = o.config.mediaType;
   if (isDescriptorLike(o.subject)) facts.subject = o.subject;
-  if (isObject(o.annotations)) facts.annotations = o.annotations as Record<string, string>;
+  if (isJsonObject(o.annotations)) facts.annotations = o.annotations as Record<string, string>;
   return facts;
 }
 
@@ -66,10 +67,6 @@ export function referrerArtifactType(facts: ManifestFacts): string | undefined {
   return facts.artifactType ?? facts.configMediaType;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function isDescriptorLike(v: unknown): v is Descriptor {
-  return isObject(v) && typeof v.digest === 'string' && typeof v.mediaType === 'string' && typeof v.size === 'number';
+  return isJsonObject(v) && typeof v.digest === 'string' && typeof v.mediaType === 'string' && typeof v.size === 'number';
 }

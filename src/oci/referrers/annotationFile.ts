@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { OciError } from '../errors';
 import { malformedJson } from '../validate';
+import { isJsonObject } from '../jsonObject';
 
 /** The keys oras's annotation file reserves for the manifest and the config; every other key names a file. */
 export const ANNOTATION_FILE_MANIFEST = '$manifest';
@@ -24,10 +25,10 @@ export function parseAnnotationFile(text: string, where: string): AnnotationFile
   } catch (err) {
     throw invalid(malformedJson(text, err), err);
   }
-  if (!isObject(doc)) throw invalid('expected a JSON object of annotation maps');
+  if (!isJsonObject(doc)) throw invalid('expected a JSON object of annotation maps');
   const out: AnnotationFile = { manifest: {}, config: {}, files: {} };
   for (const [key, value] of Object.entries(doc)) {
-    if (!isObject(value) || !Object.values(value).every((v) => typeof v === 'string')) {
+    if (!isJsonObject(value) || !Object.values(value).every((v) => typeof v === 'string')) {
       throw invalid(`${JSON.stringify(key)} must map annotation keys to string values`);
     }
     const map = { ...(value as Record<string, string>) };
@@ -48,6 +49,3 @@ export async function readAnnotationFile(path: string): Promise<AnnotationFile> 
   return parseAnnotationFile(text, path);
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

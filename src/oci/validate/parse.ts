@@ -15,6 +15,7 @@ import {
 } from '../mediaType';
 import { duplicateKeys, jsonError } from './textFindings';
 import { formatPath, Section, specLink, type PathSegment, type Problem, type ProblemCode, type Severity } from './problems';
+import { isJsonObject } from '../jsonObject';
 
 export type DocumentKind = 'index' | 'manifest' | 'unknown';
 
@@ -32,10 +33,6 @@ export interface ParseOptions {
 }
 
 type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function typeName(value: unknown): string {
   if (value === null) return 'null';
@@ -169,7 +166,7 @@ class Checker {
   annotations(obj: Json, at: PathSegment[], inIndexList: boolean): Json | undefined {
     if (!this.present(obj, 'annotations', at, Section.annotations)) return undefined;
     const value = obj.annotations;
-    if (!isObject(value)) {
+    if (!isJsonObject(value)) {
       this.report([...at, 'annotations'], 'wrong-type', `annotations must be an object of strings, not ${typeName(value)}`, 'error', Section.annotations);
       return undefined;
     }
@@ -193,7 +190,7 @@ class Checker {
     if (!this.present(obj, 'platform', at, link)) return;
     const value = obj.platform;
     const path = [...at, 'platform'];
-    if (!isObject(value)) {
+    if (!isJsonObject(value)) {
       this.report(path, 'invalid-platform', `platform must be an object, not ${typeName(value)}`, 'error', link);
       return;
     }
@@ -210,9 +207,9 @@ class Checker {
 
   /** Checks a descriptor; returns its mediaType when that is valid, for the caller's checks of its role. */
   descriptor(value: unknown, at: PathSegment[], inIndexList = false): { mediaType?: string } | undefined {
-    if (isObject(value) && plainDescriptor(value, inIndexList)) return { mediaType: value.mediaType as string };
+    if (isJsonObject(value) && plainDescriptor(value, inIndexList)) return { mediaType: value.mediaType as string };
     const link = Section.descriptor;
-    if (!isObject(value)) {
+    if (!isJsonObject(value)) {
       this.report(at, 'wrong-type', `a descriptor must be an object, not ${typeName(value)}`, 'error', link);
       return undefined;
     }
@@ -317,7 +314,7 @@ function plainDescriptor(d: Json, inIndexList: boolean): boolean {
   if (data !== undefined && !(data === EMPTY_JSON_DATA && digest === EMPTY_JSON_DIGEST && size === 2)) return false;
   if (artifactType !== undefined && (typeof artifactType !== 'string' || !validMediaType(artifactType))) return false;
   if (annotations !== undefined) {
-    if (!isObject(annotations)) return false;
+    if (!isJsonObject(annotations)) return false;
     for (const key in annotations) {
       const v = annotations[key];
       if (typeof v !== 'string') return false;
@@ -326,7 +323,7 @@ function plainDescriptor(d: Json, inIndexList: boolean): boolean {
     }
   }
   if (platform === undefined) return true;
-  if (!isObject(platform)) return false;
+  if (!isJsonObject(platform)) return false;
   for (const key in platform) if (!PLATFORM_KEYS.has(key)) return false;
   const { architecture, os, variant } = platform;
   if (typeof architecture !== 'string' || architecture === '' || typeof os !== 'string' || os === '') return false;
@@ -344,7 +341,7 @@ function classify(doc: Json, c: Checker): { kind: DocumentKind; mismatch: boolea
   // An image config has a `config` too (Env, Cmd, ...): only a descriptor-like one, `layers` or a
   // schemaVersion make a manifest.
   const config = doc.config;
-  const descriptorLike = isObject(config) && (config.digest !== undefined || config.mediaType !== undefined || config.size !== undefined);
+  const descriptorLike = isJsonObject(config) && (config.digest !== undefined || config.mediaType !== undefined || config.size !== undefined);
   const hasManifestShape = doc.layers !== undefined || (config !== undefined && (descriptorLike || doc.schemaVersion !== undefined));
   const shape: DocumentKind | 'both' =
     hasIndexShape && hasManifestShape ? 'both' : hasIndexShape ? 'index' : hasManifestShape ? 'manifest' : 'unknown';
@@ -409,7 +406,7 @@ function checkIndex(doc: Json, c: Checker, mismatch: boolean): void {
       c.report([...at, 'mediaType'], 'unexpected-media-type', `${child.mediaType} is not an image manifest or index media type`, 'warning', link);
     }
     const tag = (manifests[i] as Json).annotations;
-    const name = isObject(tag) ? tag[ANNOTATION_REF_NAME] : undefined;
+    const name = isJsonObject(tag) ? tag[ANNOTATION_REF_NAME] : undefined;
     if (typeof name !== 'string') continue;
     const first = tags.get(name);
     if (first === undefined) {
@@ -507,7 +504,7 @@ export function parseDocument(raw: Buffer | string, options: ParseOptions = {}):
   } catch (err) {
     return { raw: bytes, json: undefined, kind: 'unknown', problems: [jsonError(text, err)] };
   }
-  if (!isObject(json)) {
+  if (!isJsonObject(json)) {
     c.report([], 'wrong-type', `the document is ${typeName(json)}, not a JSON object: it is not an image index or manifest`);
     return { raw: bytes, json, kind: 'unknown', problems: c.problems };
   }
