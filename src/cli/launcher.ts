@@ -12,11 +12,16 @@
  * command sets (preferQuickStartup in src/oci/registry/client.ts) are part of a cache's key, so a cache made
  * after them would be refused by the next run, which compiles before any flag is set.
  *
- * The cache file holds the exact bundle it was made from, compared byte for byte before use: V8 itself checks only
- * the source's length, and code compiled from another bundle of the same length would run as this one.
+ * The cache file holds the exact bundle it was made from, and that copy is what runs: V8 itself checks only the
+ * source's length, so code compiled from another bundle of the same length would run as this one. Whether the copy
+ * is still the bundle is told by the bundle's stat (device, inode, size, mtime, ctime), kept beside it: reading the
+ * bundle too and comparing the two took 3-8 ms of every command's start-up. When the stat differs, the bundle is
+ * read and compared byte for byte as before (a rebuild that wrote the same bytes keeps its cache). Were a stat ever
+ * fooled (a same-size rewrite within one tick of a coarse file system clock), the previous build would run, whole
+ * and consistent with its cache, never code compiled from other source.
  * Only node built-ins here: whatever this file imports is loaded before the cache can help.
  */
-import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import Module from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -28,26 +33,50 @@ interface CliBundle {
 
 export type CacheState = 'off' | 'absent' | 'stale' | 'rejected' | 'accepted';
 
-const MAGIC = 'manifold-code-cache 1\n';
+const MAGIC = 'manifold-code-cache 2\n';
 
-/** The cache file: MAGIC, the bundle's length, the bundle, V8's data. V8's data if the bundle in it is `source` byte for byte. */
-export function readCache(file: string, source: Buffer): Buffer | 'absent' | 'stale' {
+/** The bundle's identity on disk: what changes when it is rewritten, replaced or copied. */
+export function bundleKey(st: Stats): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+}
+
+/** What to compile: the bundle's source and, when the cache holds V8's data for exactly that source, the data. */
+export interface CachedSource {
+  source: Buffer;
+  /** V8's data, made from `source`; undefined when absent or stale. */
+  data?: Buffer;
+  state: 'absent' | 'stale' | 'accepted';
+  /** The cache's key is not the bundle's (its bytes are): rewrite it so the next run needs no comparison. */
+  rekey?: boolean;
+}
+
+/**
+ * The cache file: MAGIC, a line with the bundle's length and key (bundleKey), the bundle, V8's data. Its bundle
+ * copy is the source when its key is the bundle's `key`, or when the bundle (read by `readBundle`) has its bytes.
+ */
+export function readCache(file: string, key: string, readBundle: () => Buffer): CachedSource {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch {
-    return 'absent';
+    return { source: readBundle(), state: 'absent' };
   }
-  if (bytes.toString('latin1', 0, MAGIC.length) !== MAGIC) return 'stale';
+  const stale = (): CachedSource => ({ source: readBundle(), state: 'stale' });
+  if (bytes.toString('latin1', 0, MAGIC.length) !== MAGIC) return stale();
   const eol = bytes.indexOf(10, MAGIC.length);
+  const [length, cachedKey] = eol < 0 ? [] : bytes.toString('latin1', MAGIC.length, eol).split(' ');
   const start = eol + 1;
-  if (eol < 0 || bytes.toString('latin1', MAGIC.length, eol) !== String(source.length) || bytes.length <= start + source.length) return 'stale';
-  if (!bytes.subarray(start, start + source.length).equals(source)) return 'stale';
-  return bytes.subarray(start + source.length);
+  const end = start + Number(length);
+  if (!/^\d+$/.test(length ?? '') || cachedKey === undefined || bytes.length <= end) return stale();
+  const copy = bytes.subarray(start, end);
+  const data = bytes.subarray(end);
+  if (cachedKey === key) return { source: copy, data, state: 'accepted' };
+  const source = readBundle();
+  return source.equals(copy) ? { source, data, state: 'accepted', rekey: true } : { source, state: 'stale' };
 }
 
 /** Writes the cache through a temporary name and a rename: concurrent runs each leave a whole file or none. */
-export function writeCache(file: string, source: Buffer, data: () => Buffer): void {
+export function writeCache(file: string, source: Buffer, key: string, data: () => Buffer): void {
   const temp = `${file}.${process.pid}.tmp`;
   let fd: number;
   try {
@@ -58,7 +87,7 @@ export function writeCache(file: string, source: Buffer, data: () => Buffer): vo
   }
   try {
     try {
-      writeFileSync(fd, Buffer.concat([Buffer.from(`${MAGIC}${source.length}\n`), source, data()]));
+      writeFileSync(fd, Buffer.concat([Buffer.from(`${MAGIC}${source.length} ${key}\n`), source, data()]));
     } finally {
       closeSync(fd);
     }
@@ -79,18 +108,19 @@ export function launch(bundle: string, argv: string[], env: NodeJS.ProcessEnv = 
     (require(bundle) as CliBundle).runCli(argv);
     return 'off';
   }
-  const source = readFileSync(bundle);
+  const key = bundleKey(statSync(bundle));
   const cacheFile = `${bundle}.cache`;
-  const cached = readCache(cacheFile, source);
+  const { source, data, state: found, rekey } = readCache(cacheFile, key, () => readFileSync(bundle));
   // Module.wrap: the bundle runs as CommonJS, with its own require, module and __dirname.
-  const script = new Script(Module.wrap(source.toString('utf8')), { filename: bundle, cachedData: typeof cached === 'object' ? cached : undefined });
-  const state: CacheState = typeof cached !== 'object' ? cached : script.cachedDataRejected ? 'rejected' : 'accepted';
+  const script = new Script(Module.wrap(source.toString('utf8')), { filename: bundle, cachedData: data });
+  const state: CacheState = found !== 'accepted' ? found : script.cachedDataRejected ? 'rejected' : 'accepted';
   const mod = new Module(bundle, module);
   mod.filename = bundle;
   const load = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
   load.call(mod.exports, mod.exports, Module.createRequire(bundle), mod, bundle, dirname(bundle));
   mod.loaded = true;
-  if (state !== 'accepted') writeCache(cacheFile, source, () => script.createCachedData());
+  if (state !== 'accepted') writeCache(cacheFile, source, key, () => script.createCachedData());
+  else if (rekey) writeCache(cacheFile, source, key, () => data!);
   (mod.exports as CliBundle).runCli(argv);
   return state;
 }

@@ -90,6 +90,24 @@ describe('cli launcher: the code cache', function () {
     }
   });
 
+  it('keeps the cache of a bundle rewritten with the same bytes, and keys it to the new file', () => {
+    run(['--version']);
+    const bundle = join(dir, 'cliMain.js');
+    const keyLine = () => readFileSync(cacheFile).toString('latin1').split('\n')[1]!;
+    const before = keyLine();
+    // As a rebuild that wrote the same bundle: its stat changes, its bytes do not.
+    writeFileSync(bundle, readFileSync(bundle));
+    const { ino, size, mtimeMs, ctimeMs } = statSync(bundle);
+    assert.notEqual(keyLine().split(':')[4], String(ctimeMs));
+    const again = run(['repo', 'tags', '--oci-layout', layout]);
+    assert.deepEqual([again.cache, again.status], ['accepted', 0]);
+    assert.match(again.stdout, LISTED);
+    const after = keyLine();
+    assert.notEqual(after, before);
+    assert.match(after, new RegExp(`^${size} \\d+:${ino}:${size}:${mtimeMs}:${ctimeMs}$`));
+    assert.equal(run(['--version']).cache, 'accepted');
+  });
+
   it('falls back to a plain compile when V8 refuses the cache (damaged, or other V8 flags), and replaces it', () => {
     run(['--version']);
     const bytes = readFileSync(cacheFile);
