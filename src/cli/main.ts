@@ -3,7 +3,7 @@ import { closeDefaultAgents, preferQuickStartup } from '../oci/registry/client';
 import { RegistryError } from '../oci/registry/registryError';
 import { type Command, helpText, parseCommand, UsageError } from './command';
 import { COMMANDS } from './commands';
-import { OutputClosed, type Printer, processPrinter } from './printer';
+import { OutputClosed, outputClosed, type Printer, processPrinter } from './printer';
 
 const VERSION = '0.1.0';
 
@@ -88,7 +88,8 @@ export function runCli(argv: string[]): void {
   main(argv)
     .then(
       (code) => {
-        process.exitCode = code;
+        // What it printed after its reader left was dropped (see outputClosed): as if killed by SIGPIPE.
+        process.exitCode = outputClosed() ? 141 : code;
       },
       (err: unknown) => {
         processPrinter.err(`Error: ${String(err)}\n`);

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { fstatSync, writeSync } from 'node:fs';
 
 /** Where commands write: injectable so tests can read what a command printed. */
 export interface Printer {
@@ -16,19 +16,85 @@ export interface Printer {
  */
 let gathered: string[] = [];
 let scheduled = false;
+let exitHooked = false;
+
+/**
+ * A pipe, a socket (what Node's child_process gives) or a file is written straight to fd 1: process.stdout would
+ * load Node's net and stream modules (~12 million instructions, 3-4 ms of every command's start-up) to make the
+ * same synchronous write. A terminal or a device goes through process.stdout, as does all output once a command
+ * has streamed to it (pipeToStdout), so nothing overtakes what it still holds.
+ */
+let direct: boolean | undefined;
+function writesDirect(): boolean {
+  if (direct === undefined) {
+    try {
+      const st = fstatSync(1);
+      direct = st.isFIFO() || st.isSocket() || st.isFile();
+    } catch {
+      direct = false;
+    }
+  }
+  return direct;
+}
+
+/**
+ * The reader of standard output went away (`manifold repo tags | head -1`): what is printed after that is dropped
+ * and the process exits 141 (128 + SIGPIPE), as cat or a Go tool would, without an error about output nobody reads.
+ * The command itself runs to its end, so nothing it writes to a layout is left half done.
+ */
+let closed = false;
+export function outputClosed(): boolean {
+  return closed;
+}
+function closeOutput(): void {
+  closed = true;
+  process.exitCode = 141; // also when the command has already ended (a stream's error comes after its write)
+}
+
+function writeOut(text: string): void {
+  if (!writesDirect()) {
+    if (!closedWatched) {
+      closedWatched = true;
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE') throw err;
+        closeOutput();
+      });
+    }
+    process.stdout.write(text);
+    return;
+  }
+  const bytes = Buffer.from(text, 'utf8');
+  let done = 0;
+  try {
+    while (done < bytes.length) done += writeSync(1, bytes, done);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EPIPE') {
+      closeOutput();
+    } else if (code === 'EAGAIN') {
+      // A non-blocking pipe that is full (its reader is slow): the stream waits for it, and keeps the order.
+      direct = false;
+      writeOut(bytes.subarray(done).toString('utf8'));
+    } else {
+      throw err;
+    }
+  }
+}
+let closedWatched = false;
+
 function flushOut(): void {
   scheduled = false;
   if (gathered.length === 0) return;
   const text = gathered.join('');
   gathered = [];
-  process.stdout.write(text);
+  if (!closed) writeOut(text);
 }
-let exitHooked = false;
 
 export const processPrinter: Printer = {
   out: (text) => {
+    if (closed) return;
     // A terminal gets each line as it comes (a progress line on standard error is drawn between them).
-    if (process.stdout.isTTY) return void process.stdout.write(text);
+    if (!writesDirect() && process.stdout.isTTY) return void process.stdout.write(text);
     gathered.push(text);
     if (!exitHooked) {
       exitHooked = true;
@@ -57,6 +123,9 @@ export function formatJson(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n';
 }
 
+/** Loaded by the one command that streams to standard output: node:stream is not needed to print a line. */
+const loadStreamPromises = () => require('node:stream/promises') as typeof import('node:stream/promises');
+
 /** The reader of our standard output went away (`| head`): the command stops without an error message. */
 export class OutputClosed extends Error {}
 
@@ -65,8 +134,10 @@ export class OutputClosed extends Error {}
  * failures (it only reads) stay what they are.
  */
 export async function pipeToStdout(source: Readable): Promise<void> {
+  flushOut();
+  direct = false;
   try {
-    await pipeline(source, process.stdout, { end: false });
+    await loadStreamPromises().pipeline(source, process.stdout, { end: false });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e?.code === 'EPIPE' && e.syscall === 'write') throw new OutputClosed('standard output closed', { cause: err });

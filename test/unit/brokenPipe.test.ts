@@ -1,10 +1,13 @@
 // A reader that stops reading (`manifold blob fetch ... --output - | head -c 10`): the command stops as cat or a Go
 // tool does (exit 141, 128 + SIGPIPE) without an "Error: write EPIPE" about output nobody wants.
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
-import { cleanupTemps, newLayout, pushBlob } from './builders';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ANNOTATION_REF_NAME } from '../../src/oci/descriptor';
+import { encodeIndexJson } from '../../src/oci/layout';
+import { cleanupTemps, makeImage, newLayout, pushBlob, tempDir } from './builders';
 
 const MAIN = resolve(__dirname, '../../src/cli/main.ts');
 
@@ -27,5 +30,49 @@ describe('output into a pipe whose reader goes away', () => {
     const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
     assert.ok(got > 0);
     assert.deepEqual({ code, stderr }, { code: 141, stderr: '' });
+  });
+
+  /** A layout whose `repo tags` listing (3,000 tags, ~300 KB) is far more than a pipe holds. */
+  async function manyTags(): Promise<string> {
+    const store = await newLayout();
+    const image = await makeImage(store);
+    const manifests = Array.from({ length: 3000 }, (_, i) => ({ mediaType: image.mediaType, digest: image.digest, size: image.size, annotations: { [ANNOTATION_REF_NAME]: `tag-${i}` } }));
+    writeFileSync(join(store.location, 'index.json'), encodeIndexJson({ schemaVersion: 2, manifests }));
+    return store.location;
+  }
+
+  it('repo tags stops quietly with exit 141 once the reader has closed the pipe', async function () {
+    this.timeout(60_000);
+    const layout = await manyTags();
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'repo', 'tags', '--oci-layout', layout], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let first = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.once('data', (d: Buffer) => {
+      first = d.toString();
+      child.stdout.destroy();
+    });
+    const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+    assert.match(first, /^TAG +DIGEST/);
+    // Before: "Error: write EPIPE ... Unhandled 'error' event", exit 1.
+    assert.deepEqual({ code, stderr }, { code: 141, stderr: '' });
+  });
+
+  it('prints the same into a file as into a pipe', async function () {
+    this.timeout(60_000);
+    const layout = await manyTags();
+    const args = ['--import', 'tsx', MAIN, 'repo', 'tags', '--oci-layout', layout];
+    const piped = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 << 20 });
+    const file = join(tempDir(), 'tags.txt');
+    const fd = openSync(file, 'w');
+    try {
+      const written = spawnSync(process.execPath, args, { stdio: ['ignore', fd, 'pipe'] });
+      assert.equal(written.status, 0, String(written.stderr));
+    } finally {
+      closeSync(fd);
+    }
+    assert.equal(piped.status, 0, piped.stderr);
+    assert.equal(piped.stdout.split('\n').length, 3002);
+    assert.equal(readFileSync(file, 'utf8'), piped.stdout);
   });
 });
