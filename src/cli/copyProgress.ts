@@ -1,14 +1,14 @@
 import { ANNOTATION_TITLE } from '../oci/descriptor';
 import type { CopyEvent } from '../oci/copy';
 import { shortDigest } from '../oci/reference';
-import { type Printer, processPrinter } from './printer';
+import { type Printer, processPrinter, stderrIsTTY } from './printer';
 
 /**
  * Prints copy events as `oras cp` does: a line per blob or manifest (`Copying`, `Copied`, `Exists`,
  * `Mounted`), and on a terminal a status line with the bytes moved, redrawn at most ten times a second.
  */
 export function copyProgressPrinter(printer: Printer): { onProgress: (e: CopyEvent) => void; finish(): void } {
-  const tty = printer === processPrinter && Boolean(process.stderr.isTTY);
+  const tty = printer === processPrinter && stderrIsTTY();
   const done = new Map<string, number>();
   const sizes = new Map<string, number>();
   let lastDraw = 0;

@@ -82,6 +82,19 @@ function writeOut(text: string): void {
 }
 let closedWatched = false;
 
+/**
+ * Whether standard error is a terminal (where a status line is drawn), asked without making process.stderr when
+ * it cannot be one: what is not a character device is no terminal, and making the stream loads Node's net module.
+ */
+export function stderrIsTTY(): boolean {
+  try {
+    if (!fstatSync(2).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return Boolean(process.stderr.isTTY);
+}
+
 function flushOut(): void {
   scheduled = false;
   if (gathered.length === 0) return;

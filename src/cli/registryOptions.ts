@@ -3,7 +3,7 @@ import { DEFAULT_MAX_CONNECTIONS, type RegistryClientOptions } from '../oci/regi
 import { OciError } from '../oci/errors';
 import { retryNotice } from '../oci/registry/retryNotice';
 import type { OptionSpec, ParsedCommand } from './parsed';
-import { processPrinter } from './printer';
+import { processPrinter, stderrIsTTY } from './printer';
 
 /** Flags of every command that may talk to a registry, as oras spells them. */
 export const REGISTRY_OPTIONS: Record<string, OptionSpec> = {
@@ -32,7 +32,7 @@ function setting(p: ParsedCommand, env: NodeJS.ProcessEnv, flag: string, variabl
 export function patienceOptions(p: ParsedCommand, env: NodeJS.ProcessEnv = process.env): Patience {
   const printer = p.printer ?? processPrinter;
   // On a terminal, clear cp's status line first.
-  const clear = printer === processPrinter && process.stderr.isTTY ? '\r\x1b[K' : '';
+  const clear = printer === processPrinter && stderrIsTTY() ? '\r\x1b[K' : '';
   const out: Patience = { onRetry: (info) => printer.err(`${clear}${retryNotice(info)}\n`) };
   const timeout = setting(p, env, 'timeout', 'MANIFOLD_TIMEOUT');
   if (timeout) {

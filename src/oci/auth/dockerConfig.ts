@@ -1,10 +1,11 @@
 import { randomBytes } from '../nodeCrypto';
 import { promises as fs } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { OciError } from '../errors';
 import type { Credential, CredentialStore } from './credentials';
 import { isJsonObject } from '../jsonObject';
+// node:os on first use: loading it is ~1 ms of start-up for commands that never sign in.
+const homedir = () => (require('node:os') as typeof import('node:os')).homedir();
 
 /** The parts of `~/.docker/config.json` that hold credentials; the rest of the file is kept as it is. */
 interface DockerConfigFile {

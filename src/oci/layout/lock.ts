@@ -1,9 +1,10 @@
 import { randomBytes } from '../nodeCrypto';
 import { closeSync, linkSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { OciError } from '../errors';
 import { readRegularSync } from './regularFile';
+// node:os on first use: loading it is ~1 ms of start-up for commands that never lock.
+const hostname = () => (require('node:os') as typeof import('node:os')).hostname();
 
 /**
  * A lock file shared by every process that writes one layout's `index.json`, correct by construction:
