@@ -1,5 +1,6 @@
 import { isOciError, OciError } from '../oci/errors';
 import { closeDefaultAgents, preferQuickStartup } from '../oci/registry/client';
+export { v8FlagsChanged } from '../oci/registry/client';
 import { RegistryError } from '../oci/registry/registryError';
 import { type Command, helpText, parseCommand, UsageError } from './command';
 import { COMMANDS } from './commands';
@@ -36,6 +37,13 @@ function overview(): string {
     'Run "manifold <command> --help" for a command\'s flags.',
     '',
   ].join('\n');
+}
+
+/** The command `argv` runs, by its name (`manifest index create`, `version`): what the launcher's code cache learns. */
+export function commandName(argv: string[]): string {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') return 'help';
+  if (argv[0] === '--version' || argv[0] === 'version') return 'version';
+  return findCommand(argv).command?.path ?? 'unknown';
 }
 
 export async function main(argv: string[], printer: Printer = processPrinter): Promise<number> {

@@ -104,7 +104,33 @@ describe('cli launcher: the code cache', function () {
     assert.match(again.stdout, LISTED);
     const after = keyLine();
     assert.notEqual(after, before);
-    assert.match(after, new RegExp(`^${size} \\d+:${ino}:${size}:${mtimeMs}:${ctimeMs}$`));
+    assert.match(after, new RegExp(`^${size} \\d+:${ino}:${size}:${mtimeMs}:${ctimeMs} `));
+    assert.equal(run(['--version']).cache, 'accepted');
+  });
+
+  it('learns each command it runs once, and none that changed V8 flags (a registry command)', () => {
+    const header = () => readFileSync(cacheFile).toString('latin1').split('\n')[1]!;
+    const learnt = () => header().split(' ').slice(2).join(' ');
+    assert.equal(run(['--version']).cache, 'absent');
+    assert.equal(learnt(), 'version');
+    const small = statSync(cacheFile).size;
+    const tags = run(['repo', 'tags', '--oci-layout', layout]);
+    assert.deepEqual([tags.cache, tags.status], ['accepted', 0]);
+    // Made again after the command: it holds the functions repo tags compiled.
+    assert.equal(learnt(), 'version,repo tags');
+    assert.ok(statSync(cacheFile).size > small, 'the functions repo tags compiled are in the cache');
+    const made = statSync(cacheFile).mtimeMs;
+    const again = run(['repo', 'tags', '--oci-layout', layout]);
+    assert.deepEqual([again.cache, again.status], ['accepted', 0]);
+    assert.match(again.stdout, LISTED);
+    assert.equal(statSync(cacheFile).mtimeMs, made, 'a command learnt is not learnt again');
+    // A registry command sets V8 flags (see preferQuickStartup), part of a cache's key: what it would make is
+    // refused by the next run, so it leaves the cache as it was.
+    const remote = run(['manifest', 'fetch', '127.0.0.1:1/nothing:here'], { env: { MANIFOLD_RETRIES: '0' } });
+    assert.deepEqual([remote.cache, remote.status], ['accepted', 1]);
+    assert.equal(learnt(), 'version,repo tags');
+    assert.equal(run(['manifest', 'fetch', '--oci-layout', `${layout}:v1`]).cache, 'accepted');
+    assert.equal(learnt(), 'version,repo tags,manifest fetch');
     assert.equal(run(['--version']).cache, 'accepted');
   });
 

@@ -39,7 +39,14 @@ export function preferQuickStartup(): void {
   if (undiciModule) setQuickStartupFlags();
 }
 
+let flagsSet = false;
+/** Whether this process changed V8's flags (a registry was contacted): a code cache made now would be refused. */
+export function v8FlagsChanged(): boolean {
+  return flagsSet;
+}
+
 function setQuickStartupFlags(): void {
+  flagsSet = true;
   const v8 = require('node:v8') as typeof import('node:v8');
   v8.setFlagsFromString('--liftoff-only');
   // And a heap that grows slowly: a copy of 2,000 small blobs makes much short-lived garbage (requests, streams)
