@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { fstatSync, writeSync } from 'node:fs';
+import { streamPromises } from '../oci/nodeStream';
 
 /** Where commands write: injectable so tests can read what a command printed. */
 export interface Printer {
@@ -136,9 +137,6 @@ export function formatJson(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n';
 }
 
-/** Loaded by the one command that streams to standard output: node:stream is not needed to print a line. */
-const loadStreamPromises = () => require('node:stream/promises') as typeof import('node:stream/promises');
-
 /** The reader of our standard output went away (`| head`): the command stops without an error message. */
 export class OutputClosed extends Error {}
 
@@ -150,7 +148,7 @@ export async function pipeToStdout(source: Readable): Promise<void> {
   flushOut();
   direct = false;
   try {
-    await loadStreamPromises().pipeline(source, process.stdout, { end: false });
+    await streamPromises().pipeline(source, process.stdout, { end: false });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e?.code === 'EPIPE' && e.syscall === 'write') throw new OutputClosed('standard output closed', { cause: err });

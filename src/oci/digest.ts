@@ -1,5 +1,6 @@
 import { createHash, type Hash } from './nodeCrypto';
-import { Transform, type TransformCallback } from 'node:stream';
+import type { Transform, TransformCallback } from 'node:stream';
+import { stream } from './nodeStream';
 import { OciError } from './errors';
 
 /** Registered algorithms and the length of their hex encoding (image-spec descriptor.md). */
@@ -70,37 +71,31 @@ export function verifyBytes(bytes: Uint8Array, expected: { digest: string; size?
  * A pass-through stream that hashes what flows through it and, at its end, fails the pipeline if the
  * size or digest differ from what was expected. Reading through it is how every blob read is verified.
  */
-export class VerifyingStream extends Transform {
-  private readonly hash: Hash;
-  private readonly algorithm: string;
-  private bytes = 0;
-  constructor(private readonly expected: { digest: string; size?: number }, private readonly where = '') {
-    super();
-    this.algorithm = parseDigest(expected.digest).algorithm;
-    this.hash = createHash(this.algorithm);
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.bytes += chunk.length;
-    if (this.expected.size !== undefined && this.bytes > this.expected.size) {
-      done(new OciError('SIZE_MISMATCH', `blob ${this.expected.digest}${this.where}: more than the expected ${this.expected.size} bytes`));
-      return;
-    }
-    this.hash.update(chunk);
-    done(null, chunk);
-  }
-  override _flush(done: TransformCallback): void {
-    if (this.expected.size !== undefined && this.bytes !== this.expected.size) {
-      done(new OciError('SIZE_MISMATCH', `blob ${this.expected.digest}${this.where}: size ${this.bytes}, expected ${this.expected.size}`));
-      return;
-    }
-    const actual = `${this.algorithm}:${this.hash.digest('hex')}`;
-    if (actual !== this.expected.digest) {
-      done(new OciError('DIGEST_MISMATCH', `blob ${this.expected.digest}${this.where}: content has digest ${actual}`));
-      return;
-    }
-    done();
-  }
-  get size(): number {
-    return this.bytes;
-  }
+export function verifyingStream(expected: { digest: string; size?: number }, where = ''): Transform {
+  const algorithm = parseDigest(expected.digest).algorithm;
+  const hash: Hash = createHash(algorithm);
+  let bytes = 0;
+  return new (stream().Transform)({
+    transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+      bytes += chunk.length;
+      if (expected.size !== undefined && bytes > expected.size) {
+        done(new OciError('SIZE_MISMATCH', `blob ${expected.digest}${where}: more than the expected ${expected.size} bytes`));
+        return;
+      }
+      hash.update(chunk);
+      done(null, chunk);
+    },
+    flush(done: TransformCallback): void {
+      if (expected.size !== undefined && bytes !== expected.size) {
+        done(new OciError('SIZE_MISMATCH', `blob ${expected.digest}${where}: size ${bytes}, expected ${expected.size}`));
+        return;
+      }
+      const actual = `${algorithm}:${hash.digest('hex')}`;
+      if (actual !== expected.digest) {
+        done(new OciError('DIGEST_MISMATCH', `blob ${expected.digest}${where}: content has digest ${actual}`));
+        return;
+      }
+      done();
+    },
+  });
 }

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
-import { addAbortSignal, Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { stream as nodeStream } from './nodeStream';
 import { BufferPool } from './lentBuffers';
 
 // Big enough that a read costs little beside hashing and sending it, small enough that the few a transfer
@@ -17,7 +18,7 @@ export const readPool = new BufferPool(POOLED_CHUNK, 32);
 export function pooledReadStream(fh: fs.FileHandle, position: number, length: number | undefined, pool = readPool): Readable {
   let offset = position;
   let left = length ?? Infinity;
-  return new Readable({
+  return new (nodeStream().Readable)({
     // One buffer read ahead of the consumer, as a file stream with this highWaterMark does.
     highWaterMark: pool.size,
     read() {
@@ -57,5 +58,5 @@ export const filePool = new BufferPool(1 << 20, 8);
 export async function pooledFileStream(path: string, signal?: AbortSignal): Promise<Readable> {
   signal?.throwIfAborted();
   const stream = pooledReadStream(await fs.open(path, 'r'), 0, undefined, filePool);
-  return signal ? addAbortSignal(signal, stream) : stream;
+  return signal ? nodeStream().addAbortSignal(signal, stream) : stream;
 }

@@ -69,14 +69,15 @@ describe('cli start-up: what a small command loads', function () {
     assert.deepEqual(again.probe.intl, [], 'Intl objects built');
     // Built-ins a no-op copy never uses, loaded only by the commands that do (~5 ms at start-up between them).
     // net comes with process.stdout or process.stderr made for a pipe (~3 ms): the printer writes to the fd.
-    for (const m of ['fs/promises', 'zlib', 'net', 'os']) assert.ok(!again.probe.modules.includes(m), `node:${m} loaded`);
+    // stream (1-2 ms) only with a command that streams (src/oci/nodeStream.ts).
+    for (const m of ['fs/promises', 'zlib', 'net', 'os', 'stream']) assert.ok(!again.probe.modules.includes(m), `node:${m} loaded`);
 
     const version = run(cli, ['--version']);
     assert.equal(version.status, 0, version.stderr);
     assert.match(version.stdout, /^manifold \d+\.\d+\.\d+/);
     assert.ok(!version.probe.modules.includes('crypto'));
     assert.deepEqual(version.probe.intl, [], 'Intl objects built');
-    for (const m of ['fs/promises', 'zlib', 'net', 'os']) assert.ok(!version.probe.modules.includes(m), `node:${m} loaded`);
+    for (const m of ['fs/promises', 'zlib', 'net', 'os', 'stream']) assert.ok(!version.probe.modules.includes(m), `node:${m} loaded`);
   });
 
   it('a command that hashes loads node:crypto when it needs it, and its digests are right', () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { digestOf, isDigest, parseDigest, verifyBytes, VerifyingStream } from '../../src/oci/digest';
+import { digestOf, isDigest, parseDigest, verifyBytes, verifyingStream } from '../../src/oci/digest';
 import { isOciError } from '../../src/oci/errors';
 
 const HELLO = 'sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824';
@@ -37,14 +37,14 @@ describe('digest', () => {
   });
 
   it('verifies while streaming', async () => {
-    const ok = new VerifyingStream({ digest: HELLO, size: 5 });
+    const ok = verifyingStream({ digest: HELLO, size: 5 });
     const chunks: Buffer[] = [];
     await pipeline(Readable.from([Buffer.from('he'), Buffer.from('llo')]), ok, async (src) => {
       for await (const c of src) chunks.push(c as Buffer);
     });
     assert.equal(Buffer.concat(chunks).toString(), 'hello');
     await assert.rejects(
-      pipeline(Readable.from([Buffer.from('jello')]), new VerifyingStream({ digest: HELLO, size: 5 }), async (src) => {
+      pipeline(Readable.from([Buffer.from('jello')]), verifyingStream({ digest: HELLO, size: 5 }), async (src) => {
         for await (const _ of src) void _;
       }),
       (e: unknown) => isOciError(e, 'DIGEST_MISMATCH'),

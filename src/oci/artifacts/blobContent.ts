@@ -3,7 +3,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createWriteStream, promises as fs } from 'node:fs';
 import { dirname, join, posix, sep } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { streamPromises } from '../nodeStream';
 import type { Descriptor } from '../descriptor';
 import { OciError } from '../errors';
 import type { OpOptions, ReadOnlyTarget } from '../target';
@@ -49,7 +49,7 @@ export async function writeAtomically(final: string, open: () => Promise<NodeJS.
   const temp = tempName(final);
   try {
     // The mode goes through open(2), so the umask applies as it does to oras's files.
-    await pipeline(await open(), createWriteStream(temp, { flags: 'wx', ...(file.mode === undefined ? {} : { mode: file.mode }) }));
+    await streamPromises().pipeline(await open(), createWriteStream(temp, { flags: 'wx', ...(file.mode === undefined ? {} : { mode: file.mode }) }));
     if (file.mtime !== undefined) await fs.utimes(temp, file.mtime, file.mtime);
     await fs.rename(temp, final);
   } catch (err) {

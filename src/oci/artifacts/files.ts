@@ -1,8 +1,8 @@
 import { createHash, type Hash } from '../nodeCrypto';
 import { createReadStream, createWriteStream, promises as fs, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { type Readable, Transform, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable, Transform, TransformCallback } from 'node:stream';
+import { stream, streamPromises } from '../nodeStream';
 import { OciError } from '../errors';
 import type { OpOptions } from '../target';
 // node:os on first use: loading it is ~1 ms of start-up for commands that never stage files.
@@ -44,15 +44,19 @@ function stagedPath(staging: Staging): string {
   return join(staging.dir, `staged-${++stagedCount}`);
 }
 
-/** Hashes what passes through. */
-class Hashing extends Transform {
-  readonly hash: Hash = createHash('sha256');
-  bytes = 0;
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
-    done(null, chunk);
-  }
+/** A pass-through stream that hashes what passes through: its `hash`, and `bytes` so far. */
+type Hashing = Transform & { readonly hash: Hash; readonly bytes: number };
+function hashingStream(): Hashing {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const t = new (stream().Transform)({
+    transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+      hash.update(chunk);
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
+  return Object.defineProperties(t, { hash: { value: hash }, bytes: { get: () => bytes } }) as Hashing;
 }
 
 export async function statSource(path: string): Promise<Stats> {
@@ -87,9 +91,9 @@ export async function stageFile(path: string, staging: Staging, options: StageOp
   const before = await statSource(path);
   if (!before.isFile()) throw new OciError('INVALID_ARGUMENT', `${path}: not a regular file`);
   const out = stagedPath(staging);
-  const hashing = new Hashing();
+  const hashing = hashingStream();
   if (options.onProgress) hashing.on('data', () => options.onProgress!(path, hashing.bytes));
-  await pipeline(createReadStream(path, { signal: options.signal, highWaterMark: SOURCE_CHUNK }), hashing, createWriteStream(out, { flags: 'wx' }));
+  await streamPromises().pipeline(createReadStream(path, { signal: options.signal, highWaterMark: SOURCE_CHUNK }), hashing, createWriteStream(out, { flags: 'wx' }));
   checkUnchanged(path, before, await statSource(path), hashing.bytes);
   return { path: out, digest: `sha256:${hashing.hash.digest('hex')}`, size: hashing.bytes };
 }
@@ -100,7 +104,7 @@ export async function stageFile(path: string, staging: Staging, options: StageOp
  * (the uncompressed tar's, oras's `io.deis.oras.content.digest`) settles when the tar is complete.
  */
 export function packDirectory(path: string, name: string, options: StageOptions = {}): { stream: Readable; contentDigest: Promise<string> } {
-  const tarHash = new Hashing();
+  const tarHash = hashingStream();
   // Required here: zlib is only for folders, not every command's start-up.
   const gzip = (require('node:zlib') as typeof import('node:zlib')).createGzip();
   tarHash.pipe(gzip);
@@ -158,10 +162,10 @@ export function packDirectory(path: string, name: string, options: StageOptions 
 /** packDirectory into a staging file, hashing the gzip as it is written. */
 export async function stageDirectory(path: string, name: string, staging: Staging, options: StageOptions = {}): Promise<StagedContent> {
   const out = stagedPath(staging);
-  const gzHash = new Hashing();
+  const gzHash = hashingStream();
   const packed = packDirectory(path, name, options);
   try {
-    await pipeline(packed.stream, gzHash, createWriteStream(out, { flags: 'wx' }));
+    await streamPromises().pipeline(packed.stream, gzHash, createWriteStream(out, { flags: 'wx' }));
   } catch (err) {
     throw await packed.contentDigest.then(() => err, (packErr: unknown) => packErr);
   }

@@ -2,8 +2,7 @@ import { createHash } from '../nodeCrypto';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path';
 import { posix, win32 } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { stream, streamPromises } from '../nodeStream';
 import { ANNOTATION_TITLE, type Descriptor, type Platform } from '../descriptor';
 import { OciError } from '../errors';
 import { isWithin } from '../pathWithin';
@@ -204,13 +203,13 @@ async function unpack(
   try {
     const tarPath = join(work, 'layer.tar');
     const hash = createHash('sha256');
-    const hashing = new Transform({
+    const hashing = new (stream().Transform)({
       transform(chunk: Buffer, _e, done) {
         hash.update(chunk);
         done(null, chunk);
       },
     });
-    await pipeline(await target.fetch(desc, { signal: options.signal }), (require('node:zlib') as typeof import('node:zlib')).createGunzip(), hashing, createWriteStream(tarPath));
+    await streamPromises().pipeline(await target.fetch(desc, { signal: options.signal }), (require('node:zlib') as typeof import('node:zlib')).createGunzip(), hashing, createWriteStream(tarPath));
     const actual = `sha256:${hash.digest('hex')}`;
     if (contentDigest && contentDigest !== actual) {
       throw new OciError('DIGEST_MISMATCH', `${JSON.stringify(name)}: the unpacked content has digest ${actual}, the layer says ${contentDigest}`);
@@ -242,7 +241,7 @@ async function unpack(
       } else if (m.type === '0' || m.type === '7') {
         await checkNoSymlinkBetween(base, full, name);
         // Mode and time as the tar has them (an executable stays executable), as oras restores them.
-        await writeAtomically(full, async () => (m.size === 0 ? Readable.from([]) : createReadStream(tarPath, { start: m.offset, end: m.offset + m.size - 1 })), {
+        await writeAtomically(full, async () => (m.size === 0 ? stream().Readable.from([]) : createReadStream(tarPath, { start: m.offset, end: m.offset + m.size - 1 })), {
           mode: m.mode === 0 ? undefined : m.mode, // 0 is a header left blank more often than a file nobody may read
           mtime: m.mtime,
         });

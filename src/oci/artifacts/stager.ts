@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { Transform } from 'node:stream';
+import type { Transform } from 'node:stream';
+import { stream } from '../nodeStream';
 import type { Descriptor } from '../descriptor';
 import { OciError } from '../errors';
 import { pooledFileStream } from '../pooledRead';
@@ -60,7 +61,7 @@ export interface Stager {
 
 /** A counting pass-through that reports progress, so a file's bytes read are known (and observable). */
 function counting(path: string, onProgress?: (path: string, bytes: number) => void): Transform & { bytes: number } {
-  const t = new Transform({
+  const t = new (stream().Transform)({
     transform(chunk: Buffer, _e, done) {
       t.bytes += chunk.length;
       done(null, chunk);

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { stream } from '../nodeStream';
 import type { Descriptor, ImageIndex, Platform } from '../descriptor';
 import { digestOf } from '../digest';
 import { OciError } from '../errors';
@@ -95,7 +95,7 @@ export function withExtraManifests(src: ReadOnlyTarget, extra: ReadonlyArray<{ d
     exists: (desc, options) => (held.has(desc.digest) ? Promise.resolve(true) : src.exists(desc, options)),
     fetch: (desc, options) => {
       const e = held.get(desc.digest);
-      return e ? Promise.resolve(Readable.from([e.bytes])) : src.fetch(desc, options);
+      return e ? Promise.resolve(stream().Readable.from([e.bytes])) : src.fetch(desc, options);
     },
     fetchBytes: (desc, options) => {
       const e = held.get(desc.digest);

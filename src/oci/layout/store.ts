@@ -1,8 +1,9 @@
 import { promises as fs } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
-import { addAbortSignal, pipeline, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { stream } from '../nodeStream';
 import type { Descriptor, ImageIndex } from '../descriptor';
-import { isDigest, parseDigest, VerifyingStream } from '../digest';
+import { isDigest, parseDigest, verifyingStream } from '../digest';
 import { OciError } from '../errors';
 import { isManifestMediaType } from '../mediaType';
 import { isFallbackTag, isValidTag } from '../reference';
@@ -173,10 +174,10 @@ export class OciLayoutStore implements Target, IndexBatcher {
     const rel = blobPath(desc.digest);
     const raw = await this.source.createStream(rel, desc.size);
     if (!raw) throw this.blobNotFound(desc.digest);
-    const verified = new VerifyingStream({ digest: desc.digest, size: desc.size }, ` in ${this.location}`);
+    const verified = verifyingStream({ digest: desc.digest, size: desc.size }, ` in ${this.location}`);
     // pipeline carries a read error to the consumer and closes the file if the consumer stops early.
-    pipeline(raw, verified, () => undefined);
-    if (options?.signal) addAbortSignal(options.signal, verified);
+    stream().pipeline(raw, verified, () => undefined);
+    if (options?.signal) stream().addAbortSignal(options.signal, verified);
     return verified;
   }
 

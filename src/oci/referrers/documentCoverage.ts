@@ -1,4 +1,5 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { stream } from '../nodeStream';
 import type { Descriptor } from '../descriptor';
 import { digestOf } from '../digest';
 import { MediaType } from '../mediaType';
@@ -47,7 +48,7 @@ class WithDocument implements ReadOnlyTarget {
   }
 
   fetch(desc: Descriptor, options?: OpOptions): Promise<Readable> {
-    return this.mine(desc) ? Promise.resolve(Readable.from([this.bytes])) : this.base.fetch(desc, options);
+    return this.mine(desc) ? Promise.resolve(stream().Readable.from([this.bytes])) : this.base.fetch(desc, options);
   }
 
   fetchBytes(desc: Descriptor, options?: OpOptions): Promise<Buffer> {

@@ -1,7 +1,8 @@
-import { pipeline, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { stream } from '../nodeStream';
 import { repositoryScope } from '../auth/scope';
 import type { Descriptor } from '../descriptor';
-import { digestOf, isDigest, parseDigest, verifyBytes, VerifyingStream } from '../digest';
+import { digestOf, isDigest, parseDigest, verifyBytes, verifyingStream } from '../digest';
 import { OciError } from '../errors';
 import { readCapped } from '../readCapped';
 import { isImageIndex, isManifestMediaType, MediaType } from '../mediaType';
@@ -161,8 +162,8 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
       discard(res.body);
       throw new OciError('SIZE_MISMATCH', `${what}: the registry sends ${length} bytes, expected ${desc.size}`);
     }
-    const verified = new VerifyingStream({ digest: desc.digest, size: desc.size }, ` in ${this.display()}`);
-    pipeline(res.body, verified, () => undefined);
+    const verified = verifyingStream({ digest: desc.digest, size: desc.size }, ` in ${this.display()}`);
+    stream().pipeline(res.body, verified, () => undefined);
     return verified;
   }
 

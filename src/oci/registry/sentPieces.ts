@@ -1,4 +1,4 @@
-import { getDefaultHighWaterMark } from 'node:stream';
+import { stream } from '../nodeStream';
 import { giveBack } from '../lentBuffers';
 
 /**
@@ -10,7 +10,8 @@ import { giveBack } from '../lentBuffers';
  * piece may still be queued then: it is left to the garbage collector. Twice the mark, in case a socket is
  * made with a larger one.
  */
-const GIVE_BACK_MIN = 2 * Math.max(64 << 10, getDefaultHighWaterMark(false));
+let giveBackMin: number | undefined;
+const giveBackMinimum = (): number => (giveBackMin ??= 2 * Math.max(64 << 10, stream().getDefaultHighWaterMark(false)));
 
 /**
  * For an async iterable that is a request body given to undici as it is (not wrapped in a stream, which would
@@ -18,5 +19,5 @@ const GIVE_BACK_MIN = 2 * Math.max(64 << 10, getDefaultHighWaterMark(false));
  * stopped by return()). Gives it back for reuse when that is provably safe.
  */
 export function pieceSent(piece: Uint8Array): void {
-  if (piece.length >= GIVE_BACK_MIN) giveBack(piece);
+  if (piece.length >= giveBackMinimum()) giveBack(piece);
 }
