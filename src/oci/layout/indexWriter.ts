@@ -96,6 +96,8 @@ export class LayoutIndex {
   /** Reads index.json; parsing is skipped when the bytes are the ones last parsed. */
   private async readFresh(): Promise<{ raw: Buffer; view: IndexView }> {
     const path = this.path;
+    const last = this.cache;
+    if (last && Buffer.isBuffer(last.raw) && (await this.source.holds?.(INDEX_FILE, last.raw))) return { raw: last.raw, view: last.view };
     const raw = await this.source.readFile(INDEX_FILE);
     if (!raw || raw === TOO_LARGE) throw new OciError('INVALID_LAYOUT', `${path}: missing; ${this.location} is not an OCI image layout`);
     if (this.cache && sameBytes(raw, this.cache.raw)) return { raw, view: this.cache.view };

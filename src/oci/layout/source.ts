@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync, promises as fs } from 'node:fs';
 import { join, resolve as resolvePath, sep } from 'node:path';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { stream } from '../nodeStream';
 import { OciError } from '../errors';
 import { POOLED_CHUNK, pooledReadStream } from '../pooledRead';
 import { isMissing, openInLayoutSync, openRegular, readAllSync, regularFileStats, regularStats } from './regularFile';
@@ -24,6 +25,8 @@ export interface LayoutSource {
   size(rel: string): Promise<number | undefined>;
   /** `expectedSize` (a descriptor's size, not trusted) sizes the read buffer: a 4 KiB blob needs no 1 MiB one. */
   createStream(rel: string, expectedSize?: number): Promise<Readable | undefined>;
+  /** Whether the file holds exactly `bytes`, told without reading it whole where that is cheaper; false when unsure. */
+  holds?(rel: string, bytes: Buffer): Promise<boolean>;
 }
 
 /**
@@ -54,13 +57,19 @@ function nowMs(): number {
 }
 
 let lastBreath = nowMs();
-/** Yields to the event loop when synchronous reads have held it for a few milliseconds. */
-async function breathe(): Promise<void> {
-  const now = nowMs();
-  if (now - lastBreath < 8) return;
-  await new Promise((resolve) => setImmediate(resolve));
-  lastBreath = nowMs();
+/**
+ * Yields to the event loop when synchronous reads have held it for a few milliseconds: a promise to await then,
+ * else undefined. Callers write `const b = breathe(); if (b) await b;`: awaiting nothing still costs a turn of
+ * the microtask queue, and index create reads two thousand small files.
+ */
+function breathe(): Promise<void> | undefined {
+  if (nowMs() - lastBreath < 8) return undefined;
+  return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+    lastBreath = nowMs();
+  });
 }
+
+let compareChunk: Buffer | undefined;
 
 export class DirSource implements LayoutSource {
   readonly readOnly = false;
@@ -76,7 +85,8 @@ export class DirSource implements LayoutSource {
     return sep === '/' ? `${this.root}/${rel}` : join(this.root, rel);
   }
   async readFile(rel: string, max = Infinity, expectedSize?: number): Promise<Buffer | undefined | typeof TOO_LARGE> {
-    await breathe();
+    const breath = breathe();
+    if (breath) await breath;
     const path = this.path(rel);
     const fd = openInLayoutSync(this.root, path);
     if (fd === undefined) return undefined;
@@ -105,8 +115,33 @@ export class DirSource implements LayoutSource {
     }
   }
   async size(rel: string): Promise<number | undefined> {
-    await breathe();
+    const breath = breathe();
+    if (breath) await breath;
     return regularFileStats(this.root, this.path(rel))?.size;
+  }
+  /**
+   * Compared piece by piece through one small buffer. A whole second copy of a 10,000-tag index.json (2.25 MB)
+   * cost ~7 ms to read into fresh memory (page faults, on this machine) and ~5 ms to compare; this, ~1 ms.
+   */
+  async holds(rel: string, bytes: Buffer): Promise<boolean> {
+    if (bytes.length > SYNC_READ_LIMIT) return false;
+    const breath = breathe();
+    if (breath) await breath;
+    const path = this.path(rel);
+    const fd = openInLayoutSync(this.root, path);
+    if (fd === undefined) return false;
+    try {
+      if (regularStats(fd, path).size !== bytes.length) return false;
+      compareChunk ??= Buffer.allocUnsafe(64 << 10);
+      for (let at = 0; ; ) {
+        const n = readSync(fd, compareChunk, 0, compareChunk.length, at);
+        if (n === 0) return at === bytes.length;
+        if (at + n > bytes.length || compareChunk.compare(bytes, at, at + n, 0, n) !== 0) return false;
+        at += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
   }
   async createStream(rel: string, expectedSize?: number): Promise<Readable | undefined> {
     // Opened (and checked to be a file) first, so a missing or damaged one is reported now, not as a late stream error.
@@ -126,7 +161,8 @@ export class TarSource implements LayoutSource {
     if (!entry) return undefined;
     if (entry.size > max) return TOO_LARGE;
     if (entry.size <= SYNC_READ_LIMIT) {
-      await breathe();
+      const breath = breathe();
+      if (breath) await breath;
       const fd = openSync(this.file, 'r');
       try {
         return readAllSync(fd, entry.size, entry.offset);
@@ -155,7 +191,7 @@ export class TarSource implements LayoutSource {
     // The member's size is known: the buffer is sized to it.
     const entry = lookupTar(this.index, rel);
     if (!entry) return undefined;
-    if (entry.size === 0) return Readable.from([]);
+    if (entry.size === 0) return stream().Readable.from([]);
     return streamOf(await fs.open(this.file, 'r'), entry.offset, entry.size, entry.size);
   }
 }
