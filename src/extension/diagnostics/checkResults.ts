@@ -110,10 +110,18 @@ function unique(diagnostics: vscode.Diagnostic[]): vscode.Diagnostic[] {
   });
 }
 
-/** The `manifold:` document of the manifest, index or config a problem is in (or its `raw` bytes); a layout's index.json for its entries. */
+/**
+ * The `manifold:` document of the manifest, index or config a problem is in (or its `raw` bytes); a layout's
+ * index.json for its entries; a registry's tag that cannot be resolved, what resolving it answers.
+ */
 function documentUri(services: Services, subject: { ref: SourceRef; seen: ReadonlyMap<string, Descriptor> }, p: CheckProblem, view?: 'raw'): vscode.Uri | undefined {
   const doc = checkDocumentOf(p);
-  if (!doc) return subject.ref.kind === 'layout' && !view ? vscode.Uri.file(join(subject.ref.path, 'index.json')) : undefined;
+  if (!doc) {
+    if (subject.ref.kind === 'layout' && !view) return vscode.Uri.file(join(subject.ref.path, 'index.json'));
+    // A registry's tag that cannot be resolved: what resolving it answers, in a document of its own (named by the tag).
+    if (p.document === 'tag' && p.where) return services.documents.uri('raw', subject.ref, { mediaType: '', digest: p.where, size: 0 }, p.where);
+    return undefined;
+  }
   const desc = subject.seen.get(p.digest) ?? { mediaType: '', digest: p.digest, size: 0 };
   return services.documents.uri(view ?? doc.view, subject.ref, desc, doc.label);
 }

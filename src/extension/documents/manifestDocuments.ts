@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import * as l10n from '@vscode/l10n';
 import type { ReadOnlyTarget } from '../../oci/target';
 import { rawText } from '../present/rawText';
+import { isDigest } from '../../oci/digest';
 import { goIndent } from '../../oci/encoding/goJson';
 import { discover } from '../../oci/referrers';
 import { DOCUMENT_SCHEME, documentUriParts, parseDocumentQuery, type DocumentRequest, type DocumentView } from '../present/documentUri';
@@ -84,13 +85,24 @@ export class ManifestDocuments implements vscode.TextDocumentContentProvider, vs
  * What is held under a digest, as it is: the bytes read through the verifying stream are kept even when it fails
  * at their end (a digest that does not match), so a damaged document shows what was sent. When nothing can be read
  * (not there, a size the registry contradicts), the document says why instead: it must open, as the check's
- * problem is on it.
+ * problem is on it. `desc.digest` may be a tag: one the check could not resolve.
  */
 async function rawDocument(store: ReadOnlyTarget, desc: Descriptor, signal: AbortSignal): Promise<string> {
+  const nothing = (err: unknown) => l10n.t('Nothing was read: {0}', (err as Error).message) + '\n';
+  let read = desc;
+  if (!isDigest(desc.digest)) {
+    // A tag the check could not resolve: what resolving it answers now.
+    try {
+      read = await store.resolve(desc.digest, { signal });
+    } catch (err) {
+      if (signal.aborted) throw err;
+      return nothing(err);
+    }
+  }
   const chunks: Buffer[] = [];
   let length = 0;
   try {
-    const stream = await store.fetch(desc, { signal });
+    const stream = await store.fetch(read, { signal });
     // 'data' as each chunk passes: a stream that fails at its end drops what it still buffers, so no async iterator.
     await new Promise<void>((resolve, reject) => {
       stream.on('data', (chunk: Buffer) => {
@@ -104,11 +116,11 @@ async function rawDocument(store: ReadOnlyTarget, desc: Descriptor, signal: Abor
     });
   } catch (err) {
     if (signal.aborted) throw err;
-    if (length === 0) return l10n.t('Nothing was read: {0}', (err as Error).message) + '\n';
+    if (length === 0) return nothing(err);
   }
   const bytes = Buffer.concat(chunks);
   if (bytes.length <= MAX_TEXT_BYTES) return rawText(bytes);
-  return rawText(bytes.subarray(0, MAX_TEXT_BYTES)) + '\n' + l10n.t('[the first {0} bytes of {1} shown]', MAX_TEXT_BYTES, desc.size) + '\n';
+  return rawText(bytes.subarray(0, MAX_TEXT_BYTES)) + '\n' + l10n.t('[the first {0} bytes of {1} shown]', MAX_TEXT_BYTES, read.size) + '\n';
 }
 
 function safeParse(query: string): DocumentRequest | undefined {

@@ -18,6 +18,7 @@ export interface DocumentRequest {
   source: SourceRef;
   /** The layout folder when the source is a layout (for callers that only deal with layouts). */
   layout?: string;
+  /** For `raw`, a tag too: one a check listed but could not resolve. */
   digest: string;
   mediaType: string;
   size: number;

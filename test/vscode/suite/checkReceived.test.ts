@@ -11,8 +11,9 @@ const run = (id: string, ...args: unknown[]) => vscode.commands.executeCommand<C
 
 /**
  * Check Repository on a repository whose damaged documents nothing stored lists: a tag's manifest that is not its
- * digest, one that is not text, one after a byte order mark, a referrer that is not its digest. Each problem must
- * open on something the user can read: what the registry sent, escaped where it is not text.
+ * digest, one that is not text, one after a byte order mark, a referrer that is not its digest, a tag listed that
+ * resolves to nothing. Each problem must open on something the user can read: what the registry sent, escaped where
+ * it is not text, or what it answered.
  */
 describe('Check Repository: damaged roots and referrers', () => {
   let server: OciServer;
@@ -51,6 +52,8 @@ describe('Check Repository: damaged roots and referrers', () => {
     const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), repo.manifests.get(image.digest)!.bytes]);
     repo.manifests.set(digestOf(bom), { mediaType: MediaType.ImageManifest, bytes: bom });
     repo.tags.set('bom', digestOf(bom));
+    // A tag the registry lists but whose manifest it does not have.
+    repo.tags.set('gone', digestOf(Buffer.from('gone')));
   });
 
   after(async () => {
@@ -61,9 +64,9 @@ describe('Check Repository: damaged roots and referrers', () => {
 
   it('each problem opens what the registry sent, escaped where it is not text, at its start', async () => {
     const outcome = await run('manifold.checkRepository', { registry: server.host, repository });
-    assert.equal(outcome?.summary.split(':')[0], '4 errors in team/received');
+    assert.equal(outcome?.summary.split(':')[0], '5 errors in team/received');
     const byTab = new Map(outcome.uris.map((u) => [vscode.Uri.parse(u).path, vscode.Uri.parse(u)]));
-    assert.deepEqual([...byTab.keys()].sort(), [`/received/${referrer.slice(7, 19)}.raw.txt`, '/received/binary.raw.txt', '/received/bom.raw.txt', '/received/flipped.raw.txt'].sort());
+    assert.deepEqual([...byTab.keys()].sort(), [`/received/${referrer.slice(7, 19)}.raw.txt`, '/received/binary.raw.txt', '/received/bom.raw.txt', '/received/flipped.raw.txt', '/received/gone.raw.txt'].sort());
     const shown = async (path: string) => {
       const uri = byTab.get(path)!;
       const problems = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'manifold check');
@@ -91,5 +94,10 @@ describe('Check Repository: damaged roots and referrers', () => {
     const note = await shown(`/received/${referrer.slice(7, 19)}.raw.txt`);
     assert.match(note.message, /^clean > application\/vnd\.example\.note [0-9a-f]{12}: blob .*: content has digest/);
     assert.match(note.text, /"note":"hellp"/);
+
+    // A tag listed that cannot be resolved was in no document at all: now in one that says what the registry answered.
+    const gone = await shown('/received/gone.raw.txt');
+    assert.match(gone.message, /^gone: the tag is listed but cannot be resolved: /);
+    assert.equal(gone.text, `Nothing was read: ${server.host}/${repository}:gone: not found\n`);
   });
 });
