@@ -26,7 +26,7 @@ export function tagList(value: unknown, name: string): string[] | undefined {
     try {
       checkTag(tag);
     } catch (err) {
-      throw new OciError('INVALID_ARGUMENT', `${name}[${i}]: ${(err as Error).message}`);
+      throw new OciError('INVALID_ARGUMENT', l10n.t('{0}[{1}]: {2}', name, i, (err as Error).message));
     }
   });
   return tags;
