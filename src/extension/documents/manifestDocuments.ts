@@ -1,11 +1,12 @@
+import type { Readable } from 'node:stream';
+import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import type { Descriptor } from '../../oci/descriptor';
 import { MAX_TEXT_BYTES, readBlobText } from '../../oci/artifacts/blobContent';
-import type { Readable } from 'node:stream';
-import * as l10n from '@vscode/l10n';
+import { isDigest } from '../../oci/digest';
+import { isOciError } from '../../oci/errors';
 import type { ReadOnlyTarget } from '../../oci/target';
 import { rawText } from '../present/rawText';
-import { isDigest } from '../../oci/digest';
 import { goIndent } from '../../oci/encoding/goJson';
 import { discover } from '../../oci/referrers';
 import { DOCUMENT_SCHEME, documentUriParts, parseDocumentQuery, type DocumentRequest, type DocumentView } from '../present/documentUri';
@@ -101,6 +102,7 @@ async function rawDocument(store: ReadOnlyTarget, desc: Descriptor, signal: Abor
   }
   const chunks: Buffer[] = [];
   let length = 0;
+  let stopped: string | undefined;
   try {
     const stream = await store.fetch(read, { signal });
     // 'data' as each chunk passes: a stream that fails at its end drops what it still buffers, so no async iterator.
@@ -117,10 +119,13 @@ async function rawDocument(store: ReadOnlyTarget, desc: Descriptor, signal: Abor
   } catch (err) {
     if (signal.aborted) throw err;
     if (length === 0) return nothing(err);
+    // A digest that does not match is found once every byte is read: those are all there is. Else a part was read.
+    if (!isOciError(err, 'DIGEST_MISMATCH')) stopped = l10n.t('[the read stopped after {0} bytes: {1}]', length, (err as Error).message);
   }
   const bytes = Buffer.concat(chunks);
-  if (bytes.length <= MAX_TEXT_BYTES) return rawText(bytes);
-  return rawText(bytes.subarray(0, MAX_TEXT_BYTES)) + '\n' + l10n.t('[the first {0} bytes of {1} shown]', MAX_TEXT_BYTES, read.size) + '\n';
+  if (bytes.length > MAX_TEXT_BYTES) stopped = l10n.t('[the first {0} bytes of {1} shown]', MAX_TEXT_BYTES, read.size);
+  const text = rawText(bytes.subarray(0, MAX_TEXT_BYTES));
+  return stopped ? `${text}\n${stopped}\n` : text;
 }
 
 function safeParse(query: string): DocumentRequest | undefined {
