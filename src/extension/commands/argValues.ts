@@ -2,6 +2,7 @@
 import * as l10n from '@vscode/l10n';
 import { parseAnnotationChanges, type AnnotationChanges } from '../../oci/imageIndex';
 import { OciError } from '../../oci/errors';
+import { checkTag } from '../../oci/reference';
 
 /** `['a', 'b']`, `'a, b'`, `'a b'` -> ['a', 'b']; undefined when absent. */
 export function stringList(value: unknown, name: string): string[] | undefined {
@@ -9,6 +10,26 @@ export function stringList(value: unknown, name: string): string[] | undefined {
   if (typeof value === 'string') return value.split(/[\s,]+/).filter(Boolean);
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
   throw new OciError('INVALID_ARGUMENT', l10n.t('{0}: expected a list of strings', name));
+}
+
+/**
+ * Tags given as an argument (`tags: ['v1', 'latest']`, or `'v1, latest'`): undefined when absent (the command asks).
+ * An empty list is refused, naming the argument, as is a name that is no tag: asked interactively, every command
+ * that stores something takes at least one tag, so a script's `[]` is a list that came out empty by mistake, not a
+ * wish to store something no tag names (in a layout, hard to find; an index there untagged is not even listed).
+ */
+export function tagList(value: unknown, name: string): string[] | undefined {
+  const tags = stringList(value, name);
+  if (!tags) return undefined;
+  if (tags.length === 0) throw new OciError('INVALID_ARGUMENT', l10n.t('{0} is empty: give at least one tag', name));
+  tags.forEach((tag, i) => {
+    try {
+      checkTag(tag);
+    } catch (err) {
+      throw new OciError('INVALID_ARGUMENT', l10n.t('{0}[{1}]: {2}', name, i, (err as Error).message));
+    }
+  });
+  return tags;
 }
 
 /**

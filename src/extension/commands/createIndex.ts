@@ -4,7 +4,7 @@ import { isManifestMediaType } from '../../oci/mediaType';
 import { checkTag, shortDigest } from '../../oci/reference';
 import { TagNode } from '../tree/nodes';
 import type { Services } from '../services';
-import { annotationChanges, stringList } from './argValues';
+import { annotationChanges, stringList, tagList } from './argValues';
 import { layoutFrom, plainArgs } from './args';
 import { tagItems } from '../ui/pickers';
 import { withProgress } from '../ui/progress';
@@ -44,7 +44,7 @@ export async function createIndex(services: Services, arg?: unknown): Promise<In
     sources = picked.map((p) => p.tag);
   }
 
-  let tags = stringList(plain.tags, 'tags');
+  let tags = tagList(plain.tags, 'tags');
   if (!tags) {
     tags = splitList(
       await input({

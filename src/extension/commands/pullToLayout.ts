@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import { checkTag, shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
-import { stringList } from './argValues';
+import { tagList } from './argValues';
 import { layoutFrom, plainArgs, sourceManifestFrom, sourceReferenceText } from './args';
 import { layoutChanged, reportDone } from '../ui/report';
 import { copyWithProgress } from '../ui/copyProgress';
@@ -16,16 +16,17 @@ import { askCopyReferrers } from './copyReferrers';
  * `manifold.pullToLayout`: copies a registry tag with everything below it and, unless the user says otherwise, its
  * referrers into a layout; of a multi-platform index, the platforms chosen (all by default; some make a new index).
  * Arguments: a registry tag node, or `{ registry, repository, reference, layout, tags?, platforms?: ['os/arch'],
- * referrers?: false, confirmed? }`. A layout tag that names something else moves once the user confirms; what it
+ * referrers?: false, confirmed? }` (`tags`, when given, at least one). A layout tag that names something else moves once the user confirms; what it
  * named stays listed.
  */
 export async function pullToLayout(services: Services, arg?: unknown, answers?: unknown): Promise<{ layout: string; digest: string; tags: string[]; moved: TagMove[]; message: string }> {
   const title = l10n.t('Pull into Layout');
   const source = await sourceManifestFrom(services, arg, title);
   const plain = plainArgs(arg, answers);
+  // Refused before anything is asked or read: `tags: []` is a caller's mistake, not an untagged pull.
+  let tags = tagList(plain.tags, 'tags');
   const platforms = await askCopyPlatforms(source.target, source.desc, title, plain.platforms);
   const layout = await layoutFrom(services, typeof plain.layout === 'string' ? { layout: plain.layout } : undefined, title);
-  let tags = stringList(plain.tags, 'tags');
   const referrers = await askCopyReferrers(source.target, source.desc, title, plain.referrers, !tags);
   if (!tags) {
     tags = [
@@ -46,7 +47,6 @@ export async function pullToLayout(services: Services, arg?: unknown, answers?: 
       ).trim(),
     ];
   }
-  tags.forEach(checkTag);
   // With some platforms, the tags will name the new index (or the one platform): that is what a moved tag is asked about.
   const root = platforms ? (await resolveCopyRoot(source.target, source.reference, tags, { platforms })).root : source.desc;
   const moved = await confirmTagMoves(layout, tags, root.digest, sourceReferenceText(source), plain.confirmed === true);

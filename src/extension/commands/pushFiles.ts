@@ -14,7 +14,7 @@ import { withProgress } from '../ui/progress';
 import { chooseFiles } from '../ui/fileChooser';
 import { askAnnotations, input, pickOne, splitList } from '../ui/prompts';
 import { layoutChanged, reportDone } from '../ui/report';
-import { annotationChanges, stringList } from './argValues';
+import { annotationChanges, stringList, tagList } from './argValues';
 import { layoutFrom, plainArgs } from './args';
 import { tagProblem } from './createIndex';
 
@@ -37,7 +37,7 @@ export interface PushFilesResult {
 /**
  * `manifold.pushFiles`: pushes chosen files as one artifact (each file a layer, its media type inferred from
  * its content and name) to a layout or a registry repository, and tags it. Arguments: a layout or repository
- * node, or `{ layout | registry + repository, files, artifactType, tag | tags, annotations? }`.
+ * node, or `{ layout | registry + repository, files, artifactType, tag | tags, annotations? }` (at least one tag).
  */
 export async function pushFiles(services: Services, arg?: unknown): Promise<PushFilesResult> {
   const title = l10n.t('Push Files as Artifact');
@@ -45,7 +45,7 @@ export async function pushFiles(services: Services, arg?: unknown): Promise<Push
   const where = await destination(services, arg, title);
   const paths = stringList(plain.files, 'files') ?? (await askFiles(services.context.workspaceState, title));
   const artifactType = typeof plain.artifactType === 'string' ? plain.artifactType : await askArtifactType(title);
-  const given = stringList(plain.tags ?? plain.tag, 'tags');
+  const given = tagList(plain.tags ?? plain.tag, plain.tags !== undefined ? 'tags' : 'tag');
   const scripted = given !== undefined;
   const tags = given ?? (await askTags(title));
   const problem = tagProblem(tags);

@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { checkTag, shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
-import { stringList } from './argValues';
+import { tagList } from './argValues';
 import { plainArgs } from './args';
 import { editableManifestFrom, reportChanged } from './targetArgs';
 import { tagProblem } from './createIndex';
@@ -16,7 +16,8 @@ import { confirmTagMoves, movedText, type TagMove } from '../ui/confirm';
 export async function tag(services: Services, arg?: unknown, answers?: unknown): Promise<{ digest: string; tags: string[]; moved: TagMove[] }> {
   const title = l10n.t('Tag');
   const target = await editableManifestFrom(services, arg, title);
-  let tags = stringList(plainArgs(arg, answers).tags, 'tags');
+  // `tags: []` or `'  '` from another extension: refused naming the argument, not "Tagged X as " with nothing done.
+  let tags = tagList(plainArgs(arg, answers).tags, 'tags');
   if (!tags) {
     tags = splitList(
       await input({
@@ -26,7 +27,6 @@ export async function tag(services: Services, arg?: unknown, answers?: unknown):
       }),
     );
   }
-  // `tags: []` or `'  '` from another extension: a clear refusal, not "Tagged X as " with nothing done.
   const problem = tagProblem(tags);
   if (problem) throw new Error(problem);
   const newWhat = target.tag ? `${target.tag} (${shortDigest(target.desc.digest)})` : shortDigest(target.desc.digest);

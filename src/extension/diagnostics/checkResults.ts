@@ -10,6 +10,9 @@ import type { Services } from '../services';
 
 export const CHECK_SOURCE = 'manifold check';
 
+/** The codes that, at a document's root, are about its bytes rather than its content (see src/oci/check). */
+const OWN_BYTES = new Set(['blob-unreadable', 'blob-missing', 'invalid-json']);
+
 interface DocumentProblems {
   uri: vscode.Uri;
   diagnostics: vscode.Diagnostic[];
@@ -49,9 +52,12 @@ export class CheckResults implements vscode.Disposable {
       let uri = documentUri(services, subject, p);
       if (!uri) continue;
       let path = p.path;
-      let doc = await open(uri);
-      // A manifest whose own bytes are damaged (not its digest, not text) cannot be shown: its problem goes to the
-      // entry that lists it, in the index that refers to it, or else (a tag's) in the layout's index.json.
+      // A problem of a document's own bytes (its digest, not JSON, a byte order mark) is not in its text: the text
+      // cannot be shown, or hides it (an editor drops a byte order mark).
+      const own = p.path === '' && OWN_BYTES.has(p.code);
+      let doc = own ? undefined : await open(uri);
+      // Such a document is marked where it is listed: its entry in the index that refers to it, or else (a tag's)
+      // in the layout's index.json.
       const parentUri = !doc && p.listedIn ? documentUri(services, subject, { ...p, ...p.listedIn, document: 'index' }) : undefined;
       const parentDoc = parentUri && (await open(parentUri));
       if (parentDoc) [uri, doc, path] = [parentUri, parentDoc, p.listedIn!.path];
@@ -61,8 +67,14 @@ export class CheckResults implements vscode.Disposable {
         const at = indexDoc ? entryOf(indexDoc.getText(), p.digest) : -1;
         if (at >= 0) [uri, doc, path] = [index, indexDoc, `manifests[${at}]`];
       }
-      // Else (a registry's tag, a referrer) it stays on its document, at its start: no stored document lists it.
-      const d = new vscode.Diagnostic(rangeOf(doc, path, p.code), checkProblemMessage(p, layout), p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+      // Else (a registry's tag, a referrer: nothing stored lists it) on its bytes as they are, escaped where they
+      // are not text: a problem on a document that cannot open tells the user nothing they can look at.
+      const raw = doc ? undefined : documentUri(services, subject, p, 'raw');
+      const rawDoc = raw && (await open(raw));
+      if (rawDoc) [uri, doc] = [raw, rawDoc];
+      // The bytes as a whole: their first character, not a JSON field the raw text may happen to hold.
+      const range = rawDoc && own ? new vscode.Range(0, 0, 0, Math.min(1, rawDoc.lineAt(0).text.length)) : rangeOf(doc, path, p.code);
+      const d = new vscode.Diagnostic(range, checkProblemMessage(p, layout), p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
       d.source = CHECK_SOURCE;
       d.code = p.link ? { value: p.code, target: vscode.Uri.parse(p.link) } : p.code;
       let entry = byUri.get(uri.toString());
@@ -98,12 +110,20 @@ function unique(diagnostics: vscode.Diagnostic[]): vscode.Diagnostic[] {
   });
 }
 
-/** The `manifold:` document of the manifest, index or config a problem is in; a layout's index.json for its entries. */
-function documentUri(services: Services, subject: { ref: SourceRef; seen: ReadonlyMap<string, Descriptor> }, p: CheckProblem): vscode.Uri | undefined {
+/**
+ * The `manifold:` document of the manifest, index or config a problem is in (or its `raw` bytes); a layout's
+ * index.json for its entries; a registry's tag that cannot be resolved, what resolving it answers.
+ */
+function documentUri(services: Services, subject: { ref: SourceRef; seen: ReadonlyMap<string, Descriptor> }, p: CheckProblem, view?: 'raw'): vscode.Uri | undefined {
   const doc = checkDocumentOf(p);
-  if (!doc) return subject.ref.kind === 'layout' ? vscode.Uri.file(join(subject.ref.path, 'index.json')) : undefined;
+  if (!doc) {
+    if (subject.ref.kind === 'layout' && !view) return vscode.Uri.file(join(subject.ref.path, 'index.json'));
+    // A registry's tag that cannot be resolved: what resolving it answers, in a document of its own (named by the tag).
+    if (p.document === 'tag' && p.where) return services.documents.uri('raw', subject.ref, { mediaType: '', digest: p.where, size: 0 }, p.where);
+    return undefined;
+  }
   const desc = subject.seen.get(p.digest) ?? { mediaType: '', digest: p.digest, size: 0 };
-  return services.documents.uri(doc.view, subject.ref, desc, doc.label);
+  return services.documents.uri(view ?? doc.view, subject.ref, desc, doc.label);
 }
 
 function rangeOf(doc: vscode.TextDocument | undefined, path: string, code: string): vscode.Range {

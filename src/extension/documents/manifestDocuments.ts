@@ -1,6 +1,12 @@
+import type { Readable } from 'node:stream';
+import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import type { Descriptor } from '../../oci/descriptor';
-import { readBlobText } from '../../oci/artifacts/blobContent';
+import { MAX_TEXT_BYTES, readBlobText } from '../../oci/artifacts/blobContent';
+import { isDigest } from '../../oci/digest';
+import { isOciError } from '../../oci/errors';
+import type { ReadOnlyTarget } from '../../oci/target';
+import { rawText } from '../present/rawText';
 import { goIndent } from '../../oci/encoding/goJson';
 import { discover } from '../../oci/referrers';
 import { DOCUMENT_SCHEME, documentUriParts, parseDocumentQuery, type DocumentRequest, type DocumentView } from '../present/documentUri';
@@ -64,6 +70,7 @@ export class ManifestDocuments implements vscode.TextDocumentContentProvider, vs
       return renderReferrersTree(req.label, root);
     }
     if (req.view === 'indexSummary') return renderIndexGraph(await fetchIndexGraph(store, desc, req.label, { signal }));
+    if (req.view === 'raw') return rawDocument(store, desc, signal);
     // Configs and text layers (an SBOM, an end-of-life note): verified, at most 4 MiB, refused when not text.
     const text = await readBlobText(store, desc, { signal });
     try {
@@ -73,6 +80,52 @@ export class ManifestDocuments implements vscode.TextDocumentContentProvider, vs
     }
     return goIndent(text) + '\n';
   }
+}
+
+/**
+ * What is held under a digest, as it is: the bytes read through the verifying stream are kept even when it fails
+ * at their end (a digest that does not match), so a damaged document shows what was sent. When nothing can be read
+ * (not there, a size the registry contradicts), the document says why instead: it must open, as the check's
+ * problem is on it. `desc.digest` may be a tag: one the check could not resolve.
+ */
+async function rawDocument(store: ReadOnlyTarget, desc: Descriptor, signal: AbortSignal): Promise<string> {
+  const nothing = (err: unknown) => l10n.t('Nothing was read: {0}', (err as Error).message) + '\n';
+  let read = desc;
+  if (!isDigest(desc.digest)) {
+    // A tag the check could not resolve: what resolving it answers now.
+    try {
+      read = await store.resolve(desc.digest, { signal });
+    } catch (err) {
+      if (signal.aborted) throw err;
+      return nothing(err);
+    }
+  }
+  const chunks: Buffer[] = [];
+  let length = 0;
+  let stopped: string | undefined;
+  try {
+    const stream = await store.fetch(read, { signal });
+    // 'data' as each chunk passes: a stream that fails at its end drops what it still buffers, so no async iterator.
+    await new Promise<void>((resolve, reject) => {
+      stream.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        length += chunk.length;
+        if (length > MAX_TEXT_BYTES) (stream as Readable).destroy();
+      });
+      stream.on('error', reject);
+      stream.on('close', resolve);
+      stream.on('end', resolve);
+    });
+  } catch (err) {
+    if (signal.aborted) throw err;
+    if (length === 0) return nothing(err);
+    // A digest that does not match is found once every byte is read: those are all there is. Else a part was read.
+    if (!isOciError(err, 'DIGEST_MISMATCH')) stopped = l10n.t('[the read stopped after {0} bytes: {1}]', length, (err as Error).message);
+  }
+  const bytes = Buffer.concat(chunks);
+  if (bytes.length > MAX_TEXT_BYTES) stopped = l10n.t('[the first {0} bytes of {1} shown]', MAX_TEXT_BYTES, read.size);
+  const text = rawText(bytes.subarray(0, MAX_TEXT_BYTES));
+  return stopped ? `${text}\n${stopped}\n` : text;
 }
 
 function safeParse(query: string): DocumentRequest | undefined {

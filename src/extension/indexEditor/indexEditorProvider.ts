@@ -10,6 +10,7 @@ import { untrustedMessage, UntrustedWorkspaceError } from '../trust';
 import { DIAGNOSTIC_SOURCE } from '../diagnostics';
 import { LayoutFinder, roleOf } from '../documents/documentRole';
 import { addManifests, applyIntents, checkTableEdit, intentsOf } from './documentEdits';
+import { decodedText, encodedBytes } from './encodedBytes';
 import { rowKinds } from './kindsColumn';
 import { referrerKindTable } from '../settings/referrerKinds';
 import { formattedIndexUri } from '../documents/formattedIndex';
@@ -196,6 +197,8 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
       if (problems) row.problems = problems;
     }
     const savedDigest = this.saved.get(document.uri.toString());
+    // The digest of what a save writes: with a byte order mark the text alone is not the bytes.
+    const written = this.written(document, model);
     let readOnly: string | undefined;
     if (stored && isDigestReference(stored.reference)) readOnly = l10n.t('Opened by digest: tag the index to edit it (a saved copy would have no name).');
     else if (stored && !isMovableName(stored.reference)) readOnly = l10n.t('Named {0}, which is not a tag Manifold can move: tag the index to edit it.', JSON.stringify(stored.reference));
@@ -206,10 +209,10 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
       kind: model.kind,
       syntaxError: model.syntaxError,
       readOnly,
-      digest: model.digest,
-      size: model.size,
+      digest: written.digest,
+      size: written.size,
       // Unsaved only when the text differs from what is saved (removing a row and adding it back is no change).
-      dirty: savedDigest !== undefined ? model.digest !== savedDigest : document.isDirty,
+      dirty: savedDigest !== undefined ? written.digest !== savedDigest : document.isDirty,
       savedDigest,
       storedAs: stored ? stored.reference : undefined,
       layoutName: layout ? basename(layout) : undefined,
@@ -221,12 +224,18 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
         errors: diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length,
         warnings: diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Warning).length,
       },
-      formattingOnly: savedDigest !== undefined && model.digest !== savedDigest && !model.syntaxError && this.sameValue(document),
+      formattingOnly: savedDigest !== undefined && written.digest !== savedDigest && !model.syntaxError && this.sameValue(document),
       // The kinds of what is attached to each entry, from the layout the digests point into (not for a layout's own
       // index.json: its entries are tags, thousands of them).
       kindsColumn: model.kind === 'index' && !model.syntaxError && layout !== undefined && !isLayoutIndex(document.uri, layout),
       tagColumn: model.kind === 'index' && layout !== undefined && isLayoutIndex(document.uri, layout),
     };
+  }
+
+  /** The digest and size of the bytes a save writes: the model's (the text's UTF-8), or with a byte order mark. */
+  private written(document: vscode.TextDocument, model: IndexModel): { digest: string; size: number } {
+    const bytes = encodedBytes(document.getText(), document.encoding);
+    return bytes ? { digest: digestOf(bytes), size: bytes.length } : { digest: model.digest, size: model.size };
   }
 
   /** Whether the document's text is the saved JSON value, written differently. */
@@ -260,7 +269,7 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
         bytes = await store.fetchBytes(await store.resolve(stored.reference));
       } else if (document.isUntitled) return undefined;
       else bytes = await vscode.workspace.fs.readFile(document.uri);
-      return { digest: digestOf(bytes), value: compactValue(Buffer.from(bytes).toString('utf8')) };
+      return { digest: digestOf(bytes), value: compactValue(decodedText(bytes)) };
     } catch (err) {
       this.services.log.debug(`index editor: what ${document.uri.toString()} is saved as: ${(err as Error).message}`);
       return undefined;

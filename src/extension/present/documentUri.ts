@@ -5,8 +5,12 @@ import { parseSourceKey, sourceKey, sourceName, type SourceRef } from './sourceR
 
 export const DOCUMENT_SCHEME = 'manifold';
 
-/** `indexSummary`: an index's platforms, images and referrers as text (the sides of Compare Index With...). */
-export type DocumentView = 'manifest' | 'blob' | 'referrers' | 'indexSummary';
+/**
+ * `indexSummary`: an index's platforms, images and referrers as text (the sides of Compare Index With...). `raw`:
+ * the bytes held under a digest as they are, unverified, non-text bytes escaped: where a check's problem with a
+ * document's own bytes is shown when nothing stored lists that document.
+ */
+export type DocumentView = 'manifest' | 'blob' | 'referrers' | 'indexSummary' | 'raw';
 
 export interface DocumentRequest {
   view: DocumentView;
@@ -14,6 +18,7 @@ export interface DocumentRequest {
   source: SourceRef;
   /** The layout folder when the source is a layout (for callers that only deal with layouts). */
   layout?: string;
+  /** For `raw`, a tag too: one a check listed but could not resolve. */
   digest: string;
   mediaType: string;
   size: number;
@@ -21,7 +26,7 @@ export interface DocumentRequest {
   label: string;
 }
 
-const SUFFIX: Record<DocumentView, string> = { manifest: '.json', blob: '.json', referrers: '.referrers.txt', indexSummary: '.index.txt' };
+const SUFFIX: Record<DocumentView, string> = { manifest: '.json', blob: '.json', referrers: '.referrers.txt', indexSummary: '.index.txt', raw: '.raw.txt' };
 
 export function documentUriParts(req: DocumentRequest): { path: string; query: string } {
   const name = `${safeName(sourceName(req.source))}/${safeName(req.label)}${SUFFIX[req.view]}`;

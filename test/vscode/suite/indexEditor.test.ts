@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -23,6 +23,17 @@ function indexEditorTab(uri: vscode.Uri): vscode.Tab | undefined {
 
 async function documentOf(uri: vscode.Uri): Promise<vscode.TextDocument> {
   return vscode.workspace.openTextDocument(uri);
+}
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** What the index editor last showed for `uri`: its digest, whether unsaved, and the saved digest. */
+async function shownState(uri: vscode.Uri, expected: { digest: string; dirty: boolean; savedDigest: string }, what: string): Promise<void> {
+  const services = (await vscode.extensions.getExtension<{ services: Services }>('manifold-dev.manifold')!.activate()).services;
+  await eventually(async () => {
+    const state = services.indexEditor?.shownState(uri.toString());
+    assert.deepEqual(state && { digest: state.digest, dirty: state.dirty, savedDigest: state.savedDigest }, expected, what);
+  });
 }
 
 // (The suite bundle cannot take jsonc-parser, so the core model is not imported here: the JSON is read back instead.)
@@ -146,6 +157,24 @@ describe('Index editor', () => {
       await shown({ digest: onDisk, dirty: false, savedDigest: onDisk }, 'after putting it back');
     });
 
+    it('a file saved with a byte order mark: not unsaved as opened, its digest that of its bytes, mark and all', async () => {
+      const bytes = Buffer.concat([BOM, Buffer.from(text)]);
+      const file = join(layout, `bom-${Date.now()}.json`);
+      writeFileSync(file, bytes);
+      const bomUri = vscode.Uri.file(file);
+      await run('vscode.openWith', bomUri, VIEW_TYPE);
+      const doc = await documentOf(bomUri);
+      assert.equal(doc.encoding, 'utf8bom');
+      const onDisk = digestOf(bytes);
+      await shownState(bomUri, { digest: onDisk, dirty: false, savedDigest: onDisk }, 'as opened');
+      await run('manifold.editIndex', { uri: bomUri.toString(), edit: { type: 'removeRow', row: 0 } });
+      const edited = Buffer.concat([BOM, Buffer.from(doc.getText())]);
+      await shownState(bomUri, { digest: digestOf(edited), dirty: true, savedDigest: onDisk }, 'after removing a row');
+      assert.ok(await doc.save());
+      assert.deepEqual(readFileSync(file), edited);
+      await shownState(bomUri, { digest: digestOf(edited), dirty: false, savedDigest: digestOf(edited) }, 'after saving');
+    });
+
     it('saving a plain file just saves the file', async () => {
       const doc = await documentOf(uri);
       await run('manifold.editIndex', { uri: uri.toString(), edit: { type: 'setAnnotation', key: 'a', value: 'b' } });
@@ -258,6 +287,21 @@ describe('Index editor', () => {
       assert.equal((await store.resolve(tag)).digest, formatted);
       await shown({ digest: formatted, dirty: false, savedDigest: formatted }, 'after saving');
       await store.tag(index, tag);
+    });
+
+    it('a stored index whose bytes start with a byte order mark opens as saved, not unsaved', async () => {
+      const bytes = Buffer.concat([BOM, Buffer.from(stored)]);
+      const desc = { mediaType: MediaType.ImageIndex, digest: digestOf(bytes), size: bytes.length };
+      // Another tool's bytes: written into the layout directly (Manifold stores no such index).
+      writeFileSync(join(layout, 'blobs', 'sha256', desc.digest.slice(7)), bytes);
+      const indexFile = join(layout, 'index.json');
+      const listing = JSON.parse(readFileSync(indexFile, 'utf8')) as ImageIndex;
+      listing.manifests.push({ ...desc, annotations: { 'org.opencontainers.image.ref.name': 'with-bom' } });
+      writeFileSync(indexFile, JSON.stringify(listing));
+      const uri = vscode.Uri.parse(await run<string>('manifold.openInIndexEditor', { layout, reference: 'with-bom' }));
+      const doc = await documentOf(uri);
+      assert.equal(doc.encoding, 'utf8bom');
+      await shownState(uri, { digest: desc.digest, dirty: false, savedDigest: desc.digest }, 'as opened');
     });
 
     it('an index opened by digest is read-only', async () => {
