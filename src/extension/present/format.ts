@@ -58,23 +58,6 @@ export function shortMediaType(mediaType: string): string {
   return mediaType.replace(/^application\/vnd\.(oci|docker)\./, '').replace(/^application\//, '');
 }
 
-// Control characters (C0, DEL, C1) and invisible format ones (zero-width spaces and joiners, bidirectional
-// overrides and isolates, the byte order mark).
-const UNSEEN = /[\u0000-\u001f\u007f-\u009f\p{Cf}]/u;
-const UNSEEN_ALL = /[\u007f-\u009f\p{Cf}]/gu;
-
-/**
- * A name from index.json as a row or a pick shows it: quoted, with the character escaped, when it holds one that
- * cannot be seen (another tool's index.json may: `latest\u200b` would pass for `latest`, a newline for another
- * row), as `manifold repo tags` prints it. Never the case for a valid tag.
- */
-export function shownTag(tag: string): string {
-  if (!UNSEEN.test(tag)) return tag;
-  // Each UTF-16 unit as JSON writes it (a tag character past U+FFFF is two).
-  const escape = (c: string) => [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
-  return JSON.stringify(tag).replace(UNSEEN_ALL, escape);
-}
-
 /** Escapes text for a Markdown tooltip (values come from files other tools wrote). */
 export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);

@@ -5,11 +5,12 @@ import { ANNOTATION_REF_NAME, ANNOTATION_TITLE } from '../../oci/descriptor';
 import type { TagListing } from '../../oci/graph';
 import { isImageIndex } from '../../oci/mediaType';
 import { formatPlatform } from '../../oci/platform';
+import { shownName } from '../../oci/shownName';
 import type { ManifestKind } from '../../oci/graph';
 import { contextValue } from './contextValues';
 import { kindName } from './coverageItem';
 import { KindTable } from '../../oci/referrers';
-import { annotationsInline, codeSpan, escapeMarkdown, formatSize, shortDigest, shortMediaType, shownTag } from './format';
+import { annotationsInline, codeSpan, escapeMarkdown, formatSize, shortDigest, shortMediaType } from './format';
 import * as l10n from '@vscode/l10n';
 
 export interface IconSpec {
@@ -82,9 +83,9 @@ export function tagItem(listing: TagListing, access?: Access): ItemSpec {
   if (listing.summary?.platforms.length) extra.push([l10n.t('Platforms'), listing.summary.platforms.join(', ')]);
   if (listing.summary?.artifactType) extra.push([l10n.t('Artifact type'), listing.summary.artifactType]);
   return {
-    label: shownTag(listing.tag),
+    label: shownName(listing.tag),
     description: [shortDigest(listing.desc.digest), what].filter(Boolean).join(' · '),
-    tooltip: () => descriptorTooltip(`${shownTag(listing.tag)} — ${what}`, listing.desc, extra, listing.error),
+    tooltip: () => descriptorTooltip(`${shownName(listing.tag)} — ${what}`, listing.desc, extra, listing.error),
     contextValue: contextValue('tag', [kind, access]),
     icon: listing.error ? { id: 'warning', color: 'problemsWarningIcon.foreground' } : kindIcon(kind),
     collapsible: 'collapsed',

@@ -1,5 +1,6 @@
 import { isImageIndex } from '../mediaType';
 import { formatPlatform } from '../platform';
+import { holdsUnseen, quotedText, shownName } from '../shownName';
 import { allSubjects, type ReferrerNode, type SubjectNode } from './discover';
 import { formatPosition } from './subjects';
 
@@ -67,7 +68,7 @@ function addReferrers(parent: TextNode, referrers: ReferrerNode[], words: TreeWo
     group.children.push(node);
     const annotations = r.desc.annotations ?? {};
     const keys = Object.keys(annotations).sort();
-    if (keys.length > 0) node.children.push({ text: '[annotations]', children: keys.map((k) => ({ text: `${k}: ${words.annotationValue(annotations[k]!)}`, children: [] })) });
+    if (keys.length > 0) node.children.push({ text: '[annotations]', children: keys.map((k) => ({ text: `${shownName(k)}: ${words.annotationValue(annotations[k]!)}`, children: [] })) });
     addReferrers(node, r.referrers, words);
   }
 }
@@ -86,6 +87,8 @@ function render(node: TextNode, prefix = ''): string {
  * or would not parse: how oras prints annotation values in its tree.
  */
 export function yamlScalar(value: string): string {
+  // What cannot be seen (a control, a bidi override) is escaped in quotes, as any stored name is shown.
+  if (holdsUnseen(value)) return quotedText(value);
   const special =
     value === '' ||
     /^[\s\-?:,[\]{}#&*!|>'"%@`]/.test(value) ||
