@@ -1,8 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startOciServer, type OciServer } from '../integration/support';
+import { startMisbehavingRegistry, type MisbehavingRegistry } from '../helpers/misbehavingRegistry';
 import { runCli } from '../helpers/runCli';
-import { cleanupTemps, makeArtifact, makeImage, newLayout } from './builders';
+import { cleanupTemps, makeArtifact, makeImage, makeMultiArchLayout, newLayout } from './builders';
 
 after(cleanupTemps);
 
@@ -62,6 +64,52 @@ describe('repo tags on names holding invisible format characters', () => {
 
     const json = await runCli('repo', 'tags', '--oci-layout', store.location, '--format', 'json');
     assert.deepEqual(JSON.parse(json.stdout).tags.map((t: { name: string }) => t.name).sort(), ['gone\u202e', ...Object.values(names), 'v1'].sort());
+  });
+
+  describe('a registry whose tag list holds such a name', function () {
+    this.timeout(30_000);
+    let upstream: OciServer;
+    let proxy: MisbehavingRegistry;
+    before(async () => {
+      upstream = await startOciServer();
+      const { store } = await makeMultiArchLayout();
+      const r = await runCli('cp', '--from-oci-layout', `${store.location}:multi`, `${upstream.host}/app:v1`, '--plain-http');
+      assert.equal(r.code, 0, r.stderr);
+      proxy = await startMisbehavingRegistry(upstream.url);
+    });
+    after(async () => {
+      await proxy?.stop();
+      await upstream?.stop();
+    });
+
+    it('repo tags --format text prints it quoted and escaped; JSON of the names is the registry\'s', async () => {
+      const tags = ['v1', names.rlo];
+      proxy.misbehave([{ method: 'GET', path: /\/tags\/list/, act: (x) => void x.res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name: 'app', tags })) }]);
+      const r = await runCli('repo', 'tags', `${proxy.host}/app`, '--plain-http', '--format', 'text');
+      assert.deepEqual([r.code, r.stdout, r.stderr], [0, 'v1\n"v1\\u202e3.0.1"\n', '']);
+    });
+
+    it('repo tags (table, JSON) lists the tags it can read and names the other, escaped, on stderr: it is never sent back', async () => {
+      const tags = ['v1', names.rlo];
+      proxy.misbehave([{ method: 'GET', path: /\/tags\/list/, act: (x) => void x.res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name: 'app', tags })) }]);
+      const problem = `Error: tag "v1\\u202e3.0.1": ${proxy.host}/app lists it, but it is not a valid tag (a tag is 1 to 128 of [A-Za-z0-9_.-], not starting with . or -), so it was not read\n`;
+      const table = await runCli('repo', 'tags', `${proxy.host}/app`, '--plain-http');
+      assert.deepEqual([table.code, table.stderr], [1, problem]);
+      assert.deepEqual(table.stdout.trimEnd().split('\n').slice(1).map((r) => r.split(/\s+/)[0]), ['v1']);
+      const json = await runCli('repo', 'tags', `${proxy.host}/app`, '--plain-http', '--format', 'json');
+      assert.deepEqual([json.code, json.stderr], [1, problem]);
+      assert.deepEqual(JSON.parse(json.stdout).tags.map((t: { name: string }) => t.name), ['v1']);
+      assert.ok(!proxy.requests.some((r) => /manifests\/v1(%E2%80%AE|\u202e)/i.test(r)), proxy.requests.join('\n'));
+    });
+
+    it('check of the repository names it as a tag it cannot resolve, quoted and escaped, in its head and its message', async () => {
+      const tags = ['v1', names.rlo];
+      proxy.misbehave([{ method: 'GET', path: /\/tags\/list/, act: (x) => void x.res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name: 'app', tags })) }]);
+      const r = await runCli('check', `${proxy.host}/app`, '--plain-http', '--no-referrers');
+      assert.equal(r.code, 1, r.stderr);
+      assert.ok(!/\u202e/.test(r.stdout + r.stderr), JSON.stringify(r.stdout + r.stderr));
+      assert.match(r.stdout, /^"v1\\u202e3\.0\.1"\n  error   the tag is listed but cannot be resolved: invalid tag "v1\\u202e3\.0\.1": a tag is 1 to 128/m);
+    });
   });
 });
 

@@ -1,5 +1,6 @@
-import { damagedEntriesOf, describeTags, listTargetTags, type TagListing } from '../../oci/graph';
+import { damagedEntriesOf, describeTags, listTargetTagNames, listTargetTags, type TagListing } from '../../oci/graph';
 import { isOciError } from '../../oci/errors';
+import { TAG_RULE } from '../../oci/reference';
 import { quotedText, shownName } from '../../oci/shownName';
 import { boolOpt, type Command, formatOpt, FORMAT_OPTION, LAYOUT_OPTION } from '../command';
 import { formatJson, formatTable } from '../printer';
@@ -23,13 +24,17 @@ export const repoTags: Command = {
   async run(p, printer) {
     const format = formatOpt(p, ['table', 'json', 'text']);
     const t = await openTarget(p, p.positionals[0]!);
-    const listings = await listTargetTags(t.target, { all: boolOpt(p, 'all') });
+    const all = boolOpt(p, 'all');
     const damaged = (await damagedEntriesOf(t.target)).map((d) => d.error.message);
     const problems: string[] = [];
     if (format === 'text') {
-      // Names only: nothing to read beyond the listing.
-      for (const l of listings) printer.out(`${shownName(l.tag)}\n`);
+      // Names only: nothing to read beyond the listing (a registry's tags are not resolved).
+      for (const tag of await listTargetTagNames(t.target, { all })) printer.out(`${shownName(tag)}\n`);
     } else {
+      // A name a registry lists that is no tag is never sent back to it: it has no row, and is named on stderr.
+      const invalid: string[] = [];
+      const listings = await listTargetTags(t.target, { all, onInvalid: (name) => invalid.push(name) });
+      for (const name of invalid.sort()) problems.push(`tag ${quotedText(name)}: ${t.path} lists it, but it is not a valid tag (${TAG_RULE}), so it was not read`);
       await describeTags(t.target, listings);
       if (format === 'json') printer.out(formatJson({ tags: listings.map(jsonRow) }));
       else printer.out(formatTable(['TAG', 'DIGEST', 'TYPE', 'PLATFORM'], listings.map(tableRow)));
