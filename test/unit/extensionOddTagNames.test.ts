@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { shownName } from '../../src/oci/shownName';
 import { checkProblemMessage } from '../../src/extension/present/checkText';
-import { tagItem } from '../../src/extension/present/items';
+import { manifestItem, tagItem } from '../../src/extension/present/items';
 import { TagNode, type SourceNode } from '../../src/extension/tree/nodes';
 import { MediaType } from '../../src/oci/mediaType';
 
@@ -38,5 +38,13 @@ describe('extension: odd tag names in the Layouts view', () => {
     const problem = { severity: 'error' as const, code: 'blob-missing', where: 'v1\u202e3.0.1 > linux/amd64', document: 'manifest' as const, digest: desc.digest, path: '', message: 'missing' };
     assert.equal(checkProblemMessage(problem), '"v1\\u202e3.0.1 > linux/amd64": missing');
     assert.equal(checkProblemMessage({ ...problem, where: 'v1 > linux/amd64' }), 'v1 > linux/amd64: missing');
+  });
+
+  it('a platform row whose os holds one, and an annotation shown in a row, are shown so too', () => {
+    const child = { ...desc, platform: { os: 'li\u202exun', architecture: 'amd64' }, annotations: { 'vnd.example.note': 'a\u202eb' } };
+    const item = manifestItem(child, 'child');
+    assert.equal(item.label, '"li\\u202exun/amd64"');
+    assert.ok(String(item.description).endsWith('vnd.example.note="a\\u202eb"'), String(item.description));
+    assert.ok(!/\u202e/.test(`${item.label} ${item.description}`));
   });
 });

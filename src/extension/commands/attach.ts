@@ -4,7 +4,7 @@ import vscode = require('vscode');
 import { mediaTypeOf } from '../../oci/artifacts/mediaTypeOf';
 import type { Descriptor, ImageIndex, Platform } from '../../oci/descriptor';
 import { isImageIndex, isValidMediaType } from '../../oci/mediaType';
-import { formatPlatform, parsePlatform } from '../../oci/platform';
+import { formatPlatform, parsePlatform, shownPlatform } from '../../oci/platform';
 import { shortDigest } from '../../oci/reference';
 import { attach as attachCore, type AttachFile } from '../../oci/referrers';
 import type { ReadOnlyTarget } from '../../oci/target';
@@ -140,7 +140,7 @@ async function askTargets(store: ReadOnlyTarget, desc: Descriptor, title: string
   if (where.id === 'all') return { recursive: true };
   if (where.id === 'index') return { recursive: false };
   const picked = await pickMany(
-    withPlatform.map((m) => ({ label: formatPlatform(m.platform!), description: shortDigest(m.digest), platform: m.platform! })),
+    withPlatform.map((m) => ({ label: shownPlatform(m.platform!), description: shortDigest(m.digest), platform: m.platform! })),
     { title, placeHolder: l10n.t('Platforms') },
   );
   return { platforms: picked.map((p) => p.platform), recursive: false };

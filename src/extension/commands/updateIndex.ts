@@ -7,7 +7,7 @@ import { attestedDigest, carryOverReferrers, planReferrerCarryOver, type Carried
 import { describeDescriptor } from '../present/consequences';
 import { updateIndex as updateIndexCore, type AnnotationChanges, type UpdateIndexOptions } from '../../oci/imageIndex';
 import { isImageIndex, isManifestMediaType } from '../../oci/mediaType';
-import { formatPlatform } from '../../oci/platform';
+import { shownPlatform } from '../../oci/platform';
 import { checkTag, shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
 import { annotationChanges, stringList } from './argValues';
@@ -153,7 +153,7 @@ async function mergeDuplicates(target: EditableManifest, merge: readonly string[
   const again = listedAgain(current, incoming);
   if (again.length === 0) return false;
   const name = target.tag ?? shortDigest(target.desc.digest);
-  const list = again.map((d) => (d.platform ? `${formatPlatform(d.platform)} (${shortDigest(d.digest)})` : shortDigest(d.digest))).join(', ');
+  const list = again.map((d) => (d.platform ? `${shownPlatform(d.platform)} (${shortDigest(d.digest)})` : shortDigest(d.digest))).join(', ');
   const skip = l10n.t('Merge Without Them');
   const keep = l10n.t('Merge All');
   const question =
@@ -196,7 +196,7 @@ async function askChanges(services: Services, target: EditableManifest, title: s
       const items = children
         .filter((c) => !listed.has(attestedDigest(c) ?? ''))
         .map((c) => ({
-          label: c.platform ? formatPlatform(c.platform) : (c.artifactType ?? shortDigest(c.digest)),
+          label: c.platform ? shownPlatform(c.platform) : (c.artifactType ?? shortDigest(c.digest)),
           description: attestationsOf(c.digest) > 0 ? l10n.t('{0}, with its attestation', shortDigest(c.digest)) : shortDigest(c.digest),
           digest: c.digest,
         }));

@@ -1,6 +1,7 @@
 // Small text formatting for the tree and messages; no `vscode` here so it is unit-tested in plain Node.
 import { ANNOTATION_CREATED, ANNOTATION_TITLE } from '../../oci/descriptor';
 import { shortDigest } from '../../oci/reference';
+import { holdsUnseen, quotedText } from '../../oci/shownName';
 
 export { shortDigest };
 
@@ -35,10 +36,12 @@ export function shortAnnotationKey(key: string): string {
 
 /**
  * Text from a file another tool wrote, as a row shows it: on one line, cut to `max` characters (an annotation may
- * hold a megabyte, or a whole README); the tooltip has more.
+ * hold a megabyte, or a whole README); the tooltip has more. What cannot be seen besides line breaks (a bidi
+ * override reordering the row, a zero-width space) is quoted and escaped, as names are (shownName).
  */
 export function oneLine(text: string, max = 60): string {
-  const flat = text.replace(/\s*[\r\n]+\s*/g, ' ');
+  let flat = text.replace(/\s*[\r\n]+\s*/g, ' ');
+  if (holdsUnseen(flat)) flat = quotedText(flat);
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 

@@ -4,7 +4,7 @@ import type { Descriptor } from '../../oci/descriptor';
 import { ANNOTATION_REF_NAME, ANNOTATION_TITLE } from '../../oci/descriptor';
 import type { TagListing } from '../../oci/graph';
 import { isImageIndex } from '../../oci/mediaType';
-import { formatPlatform } from '../../oci/platform';
+import { shownPlatform } from '../../oci/platform';
 import { shownName } from '../../oci/shownName';
 import type { ManifestKind } from '../../oci/graph';
 import { contextValue } from './contextValues';
@@ -96,7 +96,7 @@ export function tagItem(listing: TagListing, access?: Access): ItemSpec {
 export function manifestItem(desc: Descriptor, role: ManifestRole, access?: Access): ItemSpec {
   const kind = kindOfDescriptor(desc);
   const short = shortDigest(desc.digest);
-  const platform = desc.platform ? formatPlatform(desc.platform) : undefined;
+  const platform = desc.platform ? shownPlatform(desc.platform) : undefined;
   const annotations = annotationsInline(withoutRefName(desc.annotations));
   let label: string;
   let description: string;

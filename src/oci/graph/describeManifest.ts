@@ -1,6 +1,7 @@
 import type { Descriptor, ImageIndex, ImageManifest } from '../descriptor';
 import { isConfigMediaType, isImageIndex, isImageManifest, MediaType } from '../mediaType';
-import { formatPlatform } from '../platform';
+import { formatPlatform, shownPlatform } from '../platform';
+import { shownName } from '../shownName';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { parseJsonObject } from '../validate';
 import { platformFromConfig } from './childDescriptor';
@@ -35,7 +36,7 @@ export async function describeManifest(target: ReadOnlyTarget, desc: Descriptor,
     const times = new Map<string, number>();
     for (const p of entries) times.set(p, (times.get(p) ?? 0) + 1);
     const platforms = [...times.keys()];
-    const named = platforms.map((p) => (times.get(p)! === 1 ? p : `${p} ${times.get(p) === 2 ? 'twice' : `${times.get(p)} times`}`));
+    const named = platforms.map((p) => (times.get(p)! === 1 ? shownName(p) : `${shownName(p)} ${times.get(p) === 2 ? 'twice' : `${times.get(p)} times`}`));
     const artifactType = typeof index.artifactType === 'string' ? index.artifactType : undefined;
     // One platform is not multi-arch: say what it is rather than promise more.
     const listed = platforms.length > 1 ? `multi-arch (${named.join(', ')})` : `index of one platform (${named[0]})`;
@@ -49,7 +50,7 @@ export async function describeManifest(target: ReadOnlyTarget, desc: Descriptor,
     if (artifactType) return { desc, kind: 'artifact', platforms: [], artifactType, description: artifactType };
     const platform = desc.platform ?? (await platformFromConfig(target, manifest, options));
     const platforms = platform ? [formatPlatform(platform)] : [];
-    return { desc, kind: 'image', platforms, description: platforms[0] ?? 'image' };
+    return { desc, kind: 'image', platforms, description: platform ? shownPlatform(platform) : 'image' };
   }
   return { desc, kind: 'unknown', platforms: [], description: desc.mediaType };
 }

@@ -1,5 +1,5 @@
 import { isImageIndex } from '../mediaType';
-import { formatPlatform } from '../platform';
+import { shownPlatform } from '../platform';
 import { holdsUnseen, quotedText, shownName } from '../shownName';
 import { allSubjects, type ReferrerNode, type SubjectNode } from './discover';
 import { formatPosition } from './subjects';
@@ -25,7 +25,7 @@ interface TextNode {
 export function subjectLabel(node: SubjectNode, words: TreeWords = ORAS_TREE_WORDS): string {
   let label = isImageIndex(node.desc.mediaType) ? words.imageIndex : words.imageManifest;
   if (node.position.length > 0) label += ` [${formatPosition(node.position)}]`;
-  if (node.desc.platform) label += ` ${formatPlatform(node.desc.platform)}`;
+  if (node.desc.platform) label += ` ${shownPlatform(node.desc.platform)}`;
   return label;
 }
 
