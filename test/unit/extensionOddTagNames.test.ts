@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { shownName } from '../../src/oci/shownName';
 import { checkProblemMessage } from '../../src/extension/present/checkText';
+import { manifestName } from '../../src/extension/present/format';
 import { manifestItem, tagItem } from '../../src/extension/present/items';
 import { TagNode, type SourceNode } from '../../src/extension/tree/nodes';
 import { MediaType } from '../../src/oci/mediaType';
@@ -46,5 +47,11 @@ describe('extension: odd tag names in the Layouts view', () => {
     assert.equal(item.label, '"li\\u202exun/amd64"');
     assert.ok(String(item.description).endsWith('vnd.example.note="a\\u202eb"'), String(item.description));
     assert.ok(!/\u202e/.test(`${item.label} ${item.description}`));
+  });
+
+  it('questions and messages call a manifest by its tag shown so, else by its short digest', () => {
+    assert.equal(manifestName('v1\u202e3.0.1', desc.digest), '"v1\\u202e3.0.1"');
+    assert.equal(manifestName('v1', desc.digest), 'v1');
+    assert.equal(manifestName(undefined, desc.digest), 'a'.repeat(12));
   });
 });

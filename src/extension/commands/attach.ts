@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import * as l10n from '@vscode/l10n';
+import { manifestName } from '../present/format';
 import vscode = require('vscode');
 import { mediaTypeOf } from '../../oci/artifacts/mediaTypeOf';
 import type { Descriptor, ImageIndex, Platform } from '../../oci/descriptor';
@@ -89,7 +90,7 @@ export async function attach(services: Services, arg?: unknown, answers?: unknow
     subject: a.subject.digest,
     platform: a.subject.platform ? formatPlatform(a.subject.platform) : undefined,
   }));
-  reportChanged(services, target, attachedMessage(artifactType, target.tag ?? shortDigest(target.desc.digest), artifacts), {
+  reportChanged(services, target, attachedMessage(artifactType, manifestName(target.tag, target.desc.digest), artifacts), {
     tag: target.tag,
     digest: artifacts[0]?.digest,
   });

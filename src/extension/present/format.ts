@@ -1,9 +1,14 @@
 // Small text formatting for the tree and messages; no `vscode` here so it is unit-tested in plain Node.
 import { ANNOTATION_CREATED, ANNOTATION_TITLE } from '../../oci/descriptor';
 import { shortDigest } from '../../oci/reference';
-import { holdsUnseen, quotedText } from '../../oci/shownName';
+import { holdsUnseen, quotedText, shownName } from '../../oci/shownName';
 
 export { shortDigest };
+
+/** What a question or a message calls a manifest: its tag as stored names are shown (shownName), else its short digest. */
+export function manifestName(tag: string | undefined, digest: string): string {
+  return tag !== undefined ? shownName(tag) : shortDigest(digest);
+}
 
 /** `1.2 MB`, `512 B`: decimal units, as registries and `docker images` show sizes. */
 export function formatSize(bytes: number): string {
