@@ -29,10 +29,13 @@ describe('extension: odd tag names in the Layouts view', () => {
   });
 
   it('the tooltip read on hover (with the manifest\'s annotations) is titled so too', () => {
-    const node = new TagNode({ id: 'layout' } as unknown as SourceNode, { tag: 'v1\u202e3.0.1', desc });
-    const tooltip = (node as unknown as { tooltipWith(a: Record<string, string>): string }).tooltipWith({ 'org.example.note': 'hi' });
+    const node = new TagNode({ id: 'layout' } as unknown as SourceNode, { tag: 'v1\u202e3.0.1', desc: { ...desc, annotations: { 'org.opencontainers.image.ref.name': 'v1\u202e3.0.1' } } });
+    const tooltip = (node as unknown as { tooltipWith(a: Record<string, string>): string }).tooltipWith({ 'org.example.note': 'hi', 'org.example.odd': 'a\u200bb' });
     assert.ok(tooltip.startsWith('**"v1\\\\u202e3\\.0\\.1" — **'), tooltip);
     assert.ok(!tooltip.includes('\u202e'), tooltip);
+    // The annotations' table: a value holding one is quoted, escaped (Markdown escapes the backslash again).
+    assert.ok(tooltip.includes('| org\\.example\\.odd | "a\\\\u200bb" |'), tooltip);
+    assert.ok(!tooltip.includes('\u200b'), tooltip);
   });
 
   it('a check problem in the Problems panel names the tag it was reached from so', () => {

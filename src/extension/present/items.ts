@@ -5,7 +5,7 @@ import { ANNOTATION_REF_NAME, ANNOTATION_TITLE } from '../../oci/descriptor';
 import type { TagListing } from '../../oci/graph';
 import { isImageIndex } from '../../oci/mediaType';
 import { shownPlatform } from '../../oci/platform';
-import { shownName } from '../../oci/shownName';
+import { holdsUnseen, quotedText, shownName } from '../../oci/shownName';
 import type { ManifestKind } from '../../oci/graph';
 import { contextValue } from './contextValues';
 import { kindName } from './coverageItem';
@@ -236,9 +236,13 @@ export function descriptorTooltip(title: string, desc: Descriptor, extra: [strin
 /** Tooltip rows show this much of a value (a megabyte would hold up the hover); the rest is counted. */
 const CELL_MAX = 2000;
 
-/** A value in a tooltip's table: its line breaks shown (a newline would end the row), a long one cut, counted. */
+/**
+ * A value in a tooltip's table: its line breaks shown (a newline would end the row), a long one cut, counted; one
+ * holding another character that cannot be seen (a bidi override, a zero-width space) quoted with it escaped.
+ */
 function cellText(value: string): string {
-  const lines = value.replace(/\r?\n/g, ' ↵ ');
+  let lines = value.replace(/\r?\n/g, ' ↵ ');
+  if (holdsUnseen(lines)) lines = quotedText(lines);
   if (lines.length <= CELL_MAX) return escapeMarkdown(lines);
   return escapeMarkdown(lines.slice(0, CELL_MAX)) + ' ' + l10n.t('… ({0} more characters)', (lines.length - CELL_MAX).toLocaleString('en-US'));
 }
