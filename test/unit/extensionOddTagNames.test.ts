@@ -57,4 +57,10 @@ describe('extension: odd tag names in the Layouts view', () => {
     assert.equal(manifestName('v1', desc.digest), 'v1');
     assert.equal(manifestName(undefined, desc.digest), 'a'.repeat(12));
   });
+
+  it('a referrer row whose artifact type holds one is named so', () => {
+    const item = manifestItem({ ...desc, artifactType: 'application/x\u202eevil' }, 'referrer');
+    assert.ok(!/\u202e/.test(`${item.label} ${item.description} ${item.tooltip!()}`), JSON.stringify(item));
+    assert.equal(item.label, '"application/x\\u202eevil"');
+  });
 });

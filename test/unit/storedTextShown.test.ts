@@ -2,6 +2,8 @@
 // annotation, a layer's file name. Each holding a character that cannot be seen (a right-to-left override, an
 // escape sequence) is shown quoted with it escaped, as shownName shows names; JSON output keeps the text exact.
 import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeArtifact, makeImage, makeIndex, newLayout, tempDir } from './builders';
@@ -73,7 +75,31 @@ describe('stored text other than tags, as the CLI shows it', () => {
     assert.equal(r.code, 0, r.stderr);
     plain(r);
     assert.match(r.stdout, /^Downloaded {2}[0-9a-f]{12} "report\\u202etxt\.exe"$/m);
-    const { readFileSync } = await import('node:fs');
     assert.equal(readFileSync(join(out, title), 'utf8'), 'hello\n');
+  });
+
+  it('discover (tree and table) shows an artifact type another tool wrote holding one quoted, escaped; JSON keeps it', async () => {
+    const store = await newLayout();
+    const img = await makeImage(store, { arch: 'amd64' });
+    await store.tag(img, 'v1');
+    // Written straight to the files, as another tool would: Manifold's own push refuses such a media type.
+    const type = `application/x${RLO}evil\u001b[2J`;
+    const empty = { mediaType: 'application/vnd.oci.empty.v1+json', digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', size: 2 };
+    await store.push(empty, Buffer.from('{}'));
+    const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', artifactType: type, config: empty, layers: [empty], subject: { mediaType: img.mediaType, digest: img.digest, size: img.size } }));
+    const hex = createHash('sha256').update(bytes).digest('hex');
+    writeFileSync(join(store.location, 'blobs', 'sha256', hex), bytes);
+    const file = join(store.location, 'index.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    doc.manifests.push({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${hex}`, size: bytes.length, artifactType: type });
+    writeFileSync(file, JSON.stringify(doc));
+    const tree = await runCli('discover', '--oci-layout', `${store.location}:v1`);
+    plain(tree);
+    assert.match(tree.stdout, /^└── "application\/x\\u202eevil\\u001b\[2J"$/m);
+    const table = await runCli('discover', '--oci-layout', `${store.location}:v1`, '--format', 'table');
+    plain(table);
+    assert.match(table.stdout, new RegExp(`^"application/x\\\\u202eevil\\\\u001b\\[2J"  sha256:${hex}$`, 'm'));
+    const json = await runCli('discover', '--oci-layout', `${store.location}:v1`, '--format', 'json');
+    assert.equal(JSON.parse(json.stdout).referrers[0].artifactType, type);
   });
 });

@@ -81,7 +81,7 @@ export function tagItem(listing: TagListing, access?: Access): ItemSpec {
   const what = listing.summary?.description ?? (listing.error ? l10n.t('unreadable: {0}', listing.error.message) : '');
   const extra: [string, string][] = [];
   if (listing.summary?.platforms.length) extra.push([l10n.t('Platforms'), listing.summary.platforms.join(', ')]);
-  if (listing.summary?.artifactType) extra.push([l10n.t('Artifact type'), listing.summary.artifactType]);
+  if (listing.summary?.artifactType) extra.push([l10n.t('Artifact type'), shownName(listing.summary.artifactType)]);
   return {
     label: shownName(listing.tag),
     description: [shortDigest(listing.desc.digest), what].filter(Boolean).join(' · '),
@@ -97,6 +97,8 @@ export function manifestItem(desc: Descriptor, role: ManifestRole, access?: Acce
   const kind = kindOfDescriptor(desc);
   const short = shortDigest(desc.digest);
   const platform = desc.platform ? shownPlatform(desc.platform) : undefined;
+  // Another tool's artifact type may hold what cannot be seen: shown as stored names are.
+  const artifactType = desc.artifactType !== undefined ? shownName(desc.artifactType) : undefined;
   const annotations = annotationsInline(withoutRefName(desc.annotations));
   let label: string;
   let description: string;
@@ -105,21 +107,21 @@ export function manifestItem(desc: Descriptor, role: ManifestRole, access?: Acce
     // them; the long artifact type after the digest, and in the tooltip.
     const name = referrerName(desc);
     label = annotations.startsWith(`${name}=`) ? annotations : [name, annotations].filter(Boolean).join(' · ');
-    description = [short, desc.artifactType].filter(Boolean).join(' · ');
+    description = [short, artifactType].filter(Boolean).join(' · ');
   } else if (role === 'attestation') {
     // Its platform (unknown/unknown) is not one anybody runs; what it describes is the row above it.
     label = l10n.t('buildx attestation');
     description = short;
   } else if (role === 'child') {
-    label = platform ?? desc.artifactType ?? short;
-    description = [platform || desc.artifactType ? short : '', platform ? desc.artifactType : '', annotations].filter(Boolean).join(' · ');
+    label = platform ?? artifactType ?? short;
+    description = [platform || artifactType ? short : '', platform ? artifactType : '', annotations].filter(Boolean).join(' · ');
   } else {
     label = short;
-    description = [platform ?? desc.artifactType ?? shortMediaType(desc.mediaType), annotations].filter(Boolean).join(' · ');
+    description = [platform ?? artifactType ?? shortMediaType(desc.mediaType), annotations].filter(Boolean).join(' · ');
   }
   const extra: [string, string][] = [];
   if (platform && role !== 'attestation') extra.push([l10n.t('Platform'), platform]);
-  if (desc.artifactType) extra.push([l10n.t('Artifact type'), desc.artifactType]);
+  if (artifactType) extra.push([l10n.t('Artifact type'), artifactType]);
   return {
     label,
     description,
@@ -141,7 +143,7 @@ export function referrerName(desc: Descriptor): string {
   if (kind) return kindName(kind, new Map());
   if (!desc.artifactType) return l10n.t('referrer');
   const vendor = /^[^/]+\/vnd\.[^.+]+\.([^+]+?)(?:\.v\d[^+]*)?(?:\+.*)?$/.exec(desc.artifactType);
-  return vendor?.[1] ?? desc.artifactType;
+  return shownName(vendor?.[1] ?? desc.artifactType);
 }
 
 export interface RegistryInfo {

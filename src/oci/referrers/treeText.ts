@@ -61,7 +61,7 @@ function withReferrers(text: string, referrers: ReferrerNode[], words: TreeWords
 function addReferrers(parent: TextNode, referrers: ReferrerNode[], words: TreeWords): void {
   for (const r of referrers) {
     // Grouped under their artifact type, as oras's tree does.
-    const type = r.desc.artifactType || words.unknownType;
+    const type = r.desc.artifactType ? shownName(r.desc.artifactType) : words.unknownType;
     let group = parent.children.find((c) => c.text === type);
     if (!group) parent.children.push((group = { text: type, children: [] }));
     const node: TextNode = { text: r.desc.digest, children: [] };
