@@ -102,6 +102,15 @@ describe('repo tags on names holding invisible format characters', () => {
       assert.ok(!proxy.requests.some((r) => /manifests\/v1(%E2%80%AE|\u202e)/i.test(r)), proxy.requests.join('\n'));
     });
 
+    it('repo ls prints a repository name from the catalog holding one quoted, escaped; JSON keeps it', async () => {
+      const repositories = ['app', 'ev\u202eil'];
+      proxy.misbehave([{ method: 'GET', path: /\/_catalog/, act: (x) => void x.res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ repositories })) }]);
+      const r = await runCli('repo', 'ls', proxy.host, '--plain-http');
+      assert.deepEqual([r.code, r.stdout, r.stderr], [0, 'app\n"ev\\u202eil"\n', '']);
+      const json = await runCli('repo', 'ls', proxy.host, '--plain-http', '--format', 'json');
+      assert.deepEqual(JSON.parse(json.stdout).repositories, repositories);
+    });
+
     it('check of the repository names it as a tag it cannot resolve, quoted and escaped, in its head and its message', async () => {
       const tags = ['v1', names.rlo];
       proxy.misbehave([{ method: 'GET', path: /\/tags\/list/, act: (x) => void x.res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name: 'app', tags })) }]);
