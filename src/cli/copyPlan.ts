@@ -5,7 +5,7 @@ import type { CopyPlan, IndexSubset, PlanDestination, PlannedItem } from '../oci
 import type { Descriptor } from '../oci/descriptor';
 import { OciError } from '../oci/errors';
 import { INDEX_FILE, OCI_LAYOUT_FILE, OciLayoutStore } from '../oci/layout';
-import { formatPlatform } from '../oci/platform';
+import { formatPlatform, shownPlatform } from '../oci/platform';
 import { type PlatformPattern, parsePlatformPatterns } from '../oci/platformPattern';
 import { parseLayoutReference } from '../oci/reference';
 import { boolOpt, listOpt, type ParsedCommand, UsageError } from './command';
@@ -95,7 +95,7 @@ export function copyPlanText(plan: CopyPlan, source: string, destination: string
   const row = (i: PlannedItem) => `  ${i.kind.padEnd(8)} ${i.desc.digest} ${String(i.desc.size).padStart(12)} ${i.desc.mediaType}\n`;
   let out = `Dry run: nothing copied from ${source} to ${destination}\n`;
   out += `Root: ${plan.root.digest} ${plan.root.mediaType}\n`;
-  for (const s of plan.split ?? []) out += `Platform ${formatPlatform(s.desc.platform!)}: ${s.desc.digest}${s.tags.length ? ` as ${s.tags.join(', ')}` : ''}\n`;
+  for (const s of plan.split ?? []) out += `Platform ${shownPlatform(s.desc.platform!)}: ${s.desc.digest}${s.tags.length ? ` as ${s.tags.join(', ')}` : ''}\n`;
   out += `To copy: ${count(plan.copy)}, ${plan.bytesToCopy} bytes\n` + plan.copy.map(row).join('');
   out += `Already at the destination: ${count(plan.existing)}, ${plan.bytesExisting} bytes\n` + plan.existing.map(row).join('');
   if (plan.referrers.length) out += `Referrers: ${plan.referrers.length}\n` + plan.referrers.map((r) => `  ${r.digest} ${r.artifactType ?? r.mediaType}\n`).join('');

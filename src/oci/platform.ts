@@ -1,5 +1,6 @@
 import type { Platform } from './descriptor';
 import { OciError } from './errors';
+import { shownName } from './shownName';
 
 /** Parses `os/arch[/variant][:os.version]`, the form oras takes for `--platform`. */
 export function parsePlatform(text: string): Platform {
@@ -22,6 +23,15 @@ export function formatPlatform(p: Platform): string {
   if (p.variant) s += `/${p.variant}`;
   if (p['os.version']) s += `:${p['os.version']}`;
   return s;
+}
+
+/**
+ * A platform another tool wrote, as a person is shown it: formatPlatform's text, quoted with what cannot be seen
+ * escaped when its os, architecture or variant holds such a character (shownName). For labels and messages; keys,
+ * matching and JSON use formatPlatform.
+ */
+export function shownPlatform(p: Platform): string {
+  return shownName(formatPlatform(p));
 }
 
 /** Normalizes os, architecture and variant the way containerd does, so `linux/aarch64` is `linux/arm64`. */

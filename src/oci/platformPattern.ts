@@ -1,6 +1,6 @@
 import type { Descriptor, Platform } from './descriptor';
 import { OciError } from './errors';
-import { formatPlatform, normalizePlatform, parsePlatform, platformMatches } from './platform';
+import { formatPlatform, normalizePlatform, parsePlatform, platformMatches, shownPlatform } from './platform';
 
 /**
  * One `--platform` value: an exact platform (`linux/arm64`), or a pattern where `*` stands for any run of
@@ -100,9 +100,9 @@ export function requirePlatformMatches(children: readonly Descriptor[], patterns
   throw new OciError('NOT_FOUND', `no manifest for ${what} in the index ${where}; it has ${have.length ? have.join(', ') : 'no platforms'}`);
 }
 
-/** The platforms an index lists (attestation entries left out), formatted, for messages. */
+/** The platforms an index lists (attestation entries left out), as shown, for messages. */
 export function platformList(children: readonly Descriptor[]): string[] {
-  return children.filter((c) => c.platform && !(c.platform.os === 'unknown' && c.platform.architecture === 'unknown')).map((c) => formatPlatform(c.platform!));
+  return children.filter((c) => c.platform && !(c.platform.os === 'unknown' && c.platform.architecture === 'unknown')).map((c) => shownPlatform(c.platform!));
 }
 
 /** `*` matches any run of characters (none included); everything else literally, case-insensitive. */

@@ -2,7 +2,7 @@ import type { Descriptor, ImageIndex, ImageManifest, Platform } from './descript
 import { OciError } from './errors';
 import { isImageIndex } from './mediaType';
 import { platformFromConfig } from './graph/childDescriptor';
-import { formatPlatform } from './platform';
+import { formatPlatform, shownPlatform } from './platform';
 import { type PlatformPattern, platformList, platformPatternMatches, selectPlatformChildren } from './platformPattern';
 import type { OpOptions, ReadOnlyTarget } from './target';
 import { parseJsonObject, usableChild } from './validate';
@@ -22,7 +22,7 @@ export interface PlatformSelection {
 export async function selectPlatforms(target: ReadOnlyTarget, desc: Descriptor, patterns: readonly PlatformPattern[], options: OpOptions = {}): Promise<PlatformSelection> {
   if (!isImageIndex(desc.mediaType)) {
     if (desc.platform && !patterns.some((p) => platformPatternMatches(p, desc.platform))) {
-      throw new OciError('NOT_FOUND', `${desc.digest} is ${formatPlatform(desc.platform)}, not ${patterns.map((p) => p.text).join(', ')}`);
+      throw new OciError('NOT_FOUND', `${desc.digest} is ${shownPlatform(desc.platform)}, not ${patterns.map((p) => p.text).join(', ')}`);
     }
     return { children: [desc] };
   }
@@ -65,7 +65,7 @@ export async function expandPlatformPatterns(target: ReadOnlyTarget, root: Descr
   const own = await platformFromConfig(target, manifest, options).catch(() => undefined);
   const unmatched = wild.filter((p) => !platformPatternMatches(p, own));
   if (unmatched.length > 0) {
-    throw new OciError('NOT_FOUND', `${root.digest} is not an index and is ${own ? formatPlatform(own) : 'of no declared platform'}, not ${unmatched.map((p) => p.text).join(', ')}`);
+    throw new OciError('NOT_FOUND', `${root.digest} is not an index and is ${own ? shownPlatform(own) : 'of no declared platform'}, not ${unmatched.map((p) => p.text).join(', ')}`);
   }
   add(own!);
   return out;

@@ -1,5 +1,6 @@
 import { isDigest, parseDigest } from './digest';
 import { OciError } from './errors';
+import { quotedText } from './shownName';
 
 /** The distribution-spec tag grammar. */
 const TAG_RE = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
@@ -13,9 +14,13 @@ export function isFallbackTag(tag: string): boolean {
   return /^(sha256-[a-f0-9]{64}|sha512-[a-f0-9]{128})$/.test(tag);
 }
 
+/** What a tag may be, in words for messages. */
+export const TAG_RULE = 'a tag is 1 to 128 of [A-Za-z0-9_.-], not starting with . or -';
+
 export function checkTag(tag: string): string {
   if (!isValidTag(tag)) {
-    throw new OciError('INVALID_ARGUMENT', `invalid tag ${JSON.stringify(tag)}: a tag is 1 to 128 of [A-Za-z0-9_.-], not starting with . or -`);
+    // Quoted with what cannot be seen escaped: the name may come from a registry's tag list, not from the user.
+    throw new OciError('INVALID_ARGUMENT', `invalid tag ${quotedText(tag)}: ${TAG_RULE}`);
   }
   return tag;
 }

@@ -1,7 +1,7 @@
 import type { Descriptor, ImageIndex, Platform } from './descriptor';
 import { OciError } from './errors';
 import { isImageIndex } from './mediaType';
-import { formatPlatform, platformMatches } from './platform';
+import { formatPlatform, platformMatches, shownPlatform } from './platform';
 import type { OpOptions, ReadOnlyTarget } from './target';
 import { parseJsonObject, usableChild } from './validate';
 
@@ -9,7 +9,7 @@ import { parseJsonObject, usableChild } from './validate';
 export async function selectPlatform(target: ReadOnlyTarget, desc: Descriptor, platform: Platform, options: OpOptions = {}): Promise<Descriptor> {
   if (!isImageIndex(desc.mediaType)) {
     if (desc.platform && !platformMatches(platform, desc.platform)) {
-      throw new OciError('NOT_FOUND', `${desc.digest} is ${formatPlatform(desc.platform)}, not ${formatPlatform(platform)}`);
+      throw new OciError('NOT_FOUND', `${desc.digest} is ${shownPlatform(desc.platform)}, not ${formatPlatform(platform)}`);
     }
     return desc;
   }
@@ -17,7 +17,7 @@ export async function selectPlatform(target: ReadOnlyTarget, desc: Descriptor, p
   const children = Array.isArray(index.manifests) ? index.manifests : [];
   const at = children.findIndex((c) => platformMatches(platform, c.platform));
   if (at === -1) {
-    const have = children.filter((c) => c.platform).map((c) => formatPlatform(c.platform!));
+    const have = children.filter((c) => c.platform).map((c) => shownPlatform(c.platform!));
     throw new OciError('NOT_FOUND', `no manifest for platform ${formatPlatform(platform)} in the index ${desc.digest}; it has ${have.length ? have.join(', ') : 'no platforms'}`);
   }
   return usableChild(desc.digest, children, at);

@@ -1,5 +1,6 @@
 import { checkLayoutEntries, checkRepositoryTags, GraphCheck, type CheckCounts, type CheckProblem, type CheckReport } from '../../oci/check';
 import { shortDigest } from '../../oci/reference';
+import { shownName } from '../../oci/shownName';
 import { boolOpt, type Command, formatOpt, LAYOUT_OPTION } from '../command';
 import { byteSize } from '../copyProgress';
 import { formatJson, processPrinter, stderrIsTTY, type Printer } from '../printer';
@@ -103,7 +104,9 @@ export function checkText(what: string, report: CheckReport, errors: number, war
   const lines: string[] = [];
   let last = '';
   for (const x of report.problems) {
-    const head = x.digest ? `${x.where} (${shortDigest(x.digest)})` : x.where;
+    // `where` starts with the name the root is listed by (a tag another tool wrote): shown as any stored name is.
+    const where = shownName(x.where);
+    const head = x.digest ? `${where} (${shortDigest(x.digest)})` : where;
     if (head !== last) lines.push(head);
     last = head;
     lines.push(`  ${x.severity === 'error' ? 'error  ' : 'warning'} ${x.path ? `${x.path}: ` : ''}${x.message}`);

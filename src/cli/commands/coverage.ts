@@ -1,5 +1,6 @@
 // fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
 import { promises as fsp } from 'node:fs';
+import { shownName } from '../../oci/shownName';
 import { OciError } from '../../oci/errors';
 import { unlistedEntriesOf } from '../../oci/graph';
 import { isImageIndex } from '../../oci/mediaType';
@@ -62,7 +63,7 @@ export const coverage: Command = {
     // As discover: an index.json entry that could not be read may be a referrer left uncounted. Each is named on
     // stderr and the exit code is 1, before `--require`'s 3, since a kind it reports missing may be among them.
     const unlisted = await unlistedEntriesOf(t.target);
-    for (const m of missing) printer.err(`missing ${m.kind}: ${coverageLabel(m.row)} ${t.path}@${m.row.desc.digest}\n`);
+    for (const m of missing) printer.err(`missing ${m.kind}: ${shownName(coverageLabel(m.row))} ${t.path}@${m.row.desc.digest}\n`);
     if (missing.length > 0) {
       printer.err(`Error: ${missing.length} required referrer${missing.length === 1 ? '' : 's'} missing (${required.join(', ')} required on every platform manifest)\n`);
     }
@@ -103,7 +104,7 @@ export function coverageTable(report: CoverageReport): string {
   const withOther = report.rows.some((r) => (r.counts[OTHER_KIND] ?? 0) > 0);
   const ids = [...report.columns.map((c) => c.id), ...(withOther ? [OTHER_KIND] : [])];
   const header = ['IMAGE', ...report.columns.map((c) => c.title), ...(withOther ? ['OTHER'] : [])];
-  const rows = report.rows.map((r) => [`${coverageLabel(r)} ${shortDigest(r.desc.digest)}`, ...ids.map((id) => (r.counts[id] ? String(r.counts[id]) : '-'))]);
+  const rows = report.rows.map((r) => [`${shownName(coverageLabel(r))} ${shortDigest(r.desc.digest)}`, ...ids.map((id) => (r.counts[id] ? String(r.counts[id]) : '-'))]);
   return formatTable(header, rows);
 }
 

@@ -1,6 +1,7 @@
 import type { Descriptor } from '../../oci/descriptor';
 import { unlistedEntriesOf } from '../../oci/graph';
 import { isValidMediaType } from '../../oci/mediaType';
+import { shownName } from '../../oci/shownName';
 import { parsePlatform } from '../../oci/platform';
 import { allSubjects, discover as discoverReferrers, referrersTreeText, type ReferrerNode, subjectLabel, type SubjectNode } from '../../oci/referrers';
 import { boolOpt, type Command, formatOpt, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
@@ -91,6 +92,11 @@ export function discoverJson(path: string, node: SubjectNode): unknown {
 
 // ---- table --------------------------------------------------------------------------------
 
+/** An artifact type as a cell shows it (another tool's may hold what cannot be seen), `<unknown>` for none, as oras. */
+function shownArtifactType(d: Descriptor): string {
+  return d.artifactType ? shownName(d.artifactType) : '<unknown>';
+}
+
 /** Direct referrers in columns, as oras's table; with --recursive a SUBJECT column, and subjects without any. */
 export function discoverTable(path: string, display: string, root: SubjectNode, recursive: boolean): string {
   const subjects = recursive ? [...allSubjects(root)] : [root];
@@ -99,13 +105,13 @@ export function discoverTable(path: string, display: string, root: SubjectNode, 
   let out = `Discovered ${count} artifact${count === 1 ? '' : 's'} referencing ${display}\nDigest: ${root.desc.digest}\n`;
   if (!recursive) {
     if (count === 0) return out;
-    return out + '\n' + formatTable(['ARTIFACT TYPE', 'DIGEST'], root.referrers.map((r) => [r.desc.artifactType || '<unknown>', r.desc.digest]));
+    return out + '\n' + formatTable(['ARTIFACT TYPE', 'DIGEST'], root.referrers.map((r) => [shownArtifactType(r.desc), r.desc.digest]));
   }
   const rows: string[][] = [];
   for (const s of subjects) {
     const label = subjectLabel(s);
     if (s.referrers.length === 0) rows.push([label, `${path}@${s.desc.digest}`, '-', '-']);
-    for (const r of s.referrers) rows.push([label, `${path}@${s.desc.digest}`, r.desc.artifactType || '<unknown>', r.desc.digest]);
+    for (const r of s.referrers) rows.push([label, `${path}@${s.desc.digest}`, shownArtifactType(r.desc), r.desc.digest]);
   }
   return out + '\n' + formatTable(['SUBJECT', 'REFERENCE', 'ARTIFACT TYPE', 'DIGEST'], rows);
 }

@@ -1,5 +1,6 @@
 import type { Descriptor } from '../../oci/descriptor';
 import { isOciError, OciError } from '../../oci/errors';
+import { shownName } from '../../oci/shownName';
 import { diffIndexGraphs, fetchIndexGraph, type IndexDiff, type IndexGraph, type IndexGraphChild } from '../../oci/imageIndex/diff';
 import { boolOpt, type Command, formatOpt, FORMAT_OPTION } from '../command';
 import type { Printer } from '../printer';
@@ -60,19 +61,19 @@ function describeChild(c: IndexGraphChild): string {
 /** One line per difference, in the order of the JSON; `No differences` when there are none. */
 function printDiff(printer: Printer, d: IndexDiff): void {
   const lines = [`--- ${d.a.reference} ${d.a.digest}`, `+++ ${d.b.reference} ${d.b.digest}`];
-  for (const c of d.platforms.added) lines.push(`+ platform ${c.key} ${c.digest} (${describeChild(c)})`);
-  for (const c of d.platforms.removed) lines.push(`- platform ${c.key} ${c.digest} (${describeChild(c)})`);
+  for (const c of d.platforms.added) lines.push(`+ platform ${shownName(c.key)} ${c.digest} (${describeChild(c)})`);
+  for (const c of d.platforms.removed) lines.push(`- platform ${shownName(c.key)} ${c.digest} (${describeChild(c)})`);
   for (const c of d.platforms.changed) {
-    lines.push(`~ platform ${c.key}${c.digest ? ` ${c.digest.a} -> ${c.digest.b}` : ` ${c.a.digest}`}`);
+    lines.push(`~ platform ${shownName(c.key)}${c.digest ? ` ${c.digest.a} -> ${c.digest.b}` : ` ${c.a.digest}`}`);
     if (c.created) lines.push(`    created: ${c.created.a ?? '(none)'} -> ${c.created.b ?? '(none)'}`);
     if (c.layers) lines.push(`    layers: ${c.layers.a} -> ${c.layers.b}`);
     if (c.size) lines.push(`    size: ${c.size.a} -> ${c.size.b} bytes`);
     for (const t of c.referrersGained) lines.push(`    + referrer ${t}`);
     for (const t of c.referrersLost) lines.push(`    - referrer ${t}`);
   }
-  for (const [k, v] of Object.entries(d.annotations.added)) lines.push(`+ annotation ${k}=${v}`);
-  for (const [k, v] of Object.entries(d.annotations.removed)) lines.push(`- annotation ${k}=${v}`);
-  for (const [k, v] of Object.entries(d.annotations.changed)) lines.push(`~ annotation ${k}: ${v.a} -> ${v.b}`);
+  for (const [k, v] of Object.entries(d.annotations.added)) lines.push(`+ annotation ${shownName(k)}=${shownName(v)}`);
+  for (const [k, v] of Object.entries(d.annotations.removed)) lines.push(`- annotation ${shownName(k)}=${shownName(v)}`);
+  for (const [k, v] of Object.entries(d.annotations.changed)) lines.push(`~ annotation ${shownName(k)}: ${shownName(v.a)} -> ${shownName(v.b)}`);
   for (const t of d.referrers.gained) lines.push(`+ referrer ${t}`);
   for (const t of d.referrers.lost) lines.push(`- referrer ${t}`);
   if (d.same) lines.push(d.a.digest === d.b.digest ? 'No differences: the same index' : 'No differences in platforms, annotations or referrers');

@@ -1,6 +1,6 @@
 import type { Descriptor } from '../../oci/descriptor';
 import { damagedEntriesOf, planDeleteWithReferrers, runDeletePlan, type DeletePlan } from '../../oci/graph';
-import { formatPlatform } from '../../oci/platform';
+import { shownPlatform } from '../../oci/platform';
 import { boolOpt, type Command, LAYOUT_OPTION, UsageError } from '../command';
 import { type OpenedTarget, openTarget, requireReference } from '../targets';
 
@@ -72,7 +72,7 @@ async function removeDamaged(t: OpenedTarget, tag: string, force: boolean, out: 
 export function planText(plan: DeletePlan, display: (digest: string) => string): string {
   const what = (d: Descriptor): string => {
     const kind = d.artifactType ?? d.mediaType;
-    return d.platform ? `${kind} ${formatPlatform(d.platform)}` : kind;
+    return d.platform ? `${kind} ${shownPlatform(d.platform)}` : kind;
   };
   const lines = [`Deleting ${plural(plan.deletions.length, 'manifest')}:`];
   for (const { desc, role, of } of plan.deletions) {

@@ -1,4 +1,5 @@
 import { DEFAULT_GRACE_MS, pruneLayout, type PruneReport } from '../../oci/layout/prune';
+import { shownName } from '../../oci/shownName';
 import { boolOpt, type Command, formatOpt, FORMAT_OPTION, stringOpt, UsageError } from '../command';
 import { formatJson } from '../printer';
 
@@ -48,7 +49,7 @@ export function pruneText(r: PruneReport): string {
   const verb = r.dryRun ? 'Would' : '';
   const say = (dry: string, done: string): string => (r.dryRun ? `${verb} ${dry}` : done);
   for (const u of r.untagged) {
-    const platforms = u.platforms.length > 0 ? ` (${u.platforms.join(', ')})` : '';
+    const platforms = u.platforms.length > 0 ? ` (${u.platforms.map(shownName).join(', ')})` : '';
     lines.push(`${say('drop', 'Dropped')} untagged ${u.digest} ${u.mediaType}${platforms}`);
   }
   const what = { blob: 'blob', temp: 'temp file', lock: 'lock leftover' } as const;

@@ -1,4 +1,5 @@
 import { pullArtifact } from '../../oci/artifacts/pull';
+import { shownName } from '../../oci/shownName';
 import { parsePlatformPatterns } from '../../oci/platformPattern';
 import { selectOnePlatform } from '../../oci/platformSelection';
 import { shortDigest } from '../../oci/reference';
@@ -49,8 +50,8 @@ export const pull: Command = {
       signal,
       onEvent: (e) => {
         if (format === 'json') return;
-        if (e.type === 'downloaded') printer.out(`Downloaded  ${shortDigest(e.desc.digest)} ${e.name}\n`);
-        else if (e.type === 'skipped-link') printer.err(`Skipped ${e.name}: links in folders are not created\n`);
+        if (e.type === 'downloaded') printer.out(`Downloaded  ${shortDigest(e.desc.digest)} ${shownName(e.name)}\n`);
+        else if (e.type === 'skipped-link') printer.err(`Skipped ${shownName(e.name)}: links in folders are not created\n`);
       },
     }));
     if (format === 'json') {

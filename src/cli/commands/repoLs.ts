@@ -1,4 +1,5 @@
 import { Registry } from '../../oci/registry/registry';
+import { shownName } from '../../oci/shownName';
 import { checkRegistry } from '../../oci/registry/registryReference';
 import { boolOpt, type Command, formatOpt, FORMAT_OPTION, LAYOUT_OPTION } from '../command';
 import { formatJson } from '../printer';
@@ -39,6 +40,7 @@ export const repoLs: Command = {
       else if (name > `${namespace}/\uffff`) break; // the catalog is sorted: past the namespace
     }
     if (format === 'json') printer.out(formatJson({ repositories: names }));
-    else for (const n of names) printer.out(`${n}\n`);
+    // A registry's catalog may hold any name: shown as stored names are (the JSON keeps each as listed).
+    else for (const n of names) printer.out(`${shownName(n)}\n`);
   },
 };

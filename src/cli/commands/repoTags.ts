@@ -1,5 +1,7 @@
-import { damagedEntriesOf, describeTags, listTargetTags, type TagListing } from '../../oci/graph';
+import { damagedEntriesOf, describeTags, listTargetTagNames, listTargetTags, type TagListing } from '../../oci/graph';
 import { isOciError } from '../../oci/errors';
+import { TAG_RULE } from '../../oci/reference';
+import { quotedText, shownName } from '../../oci/shownName';
 import { boolOpt, type Command, formatOpt, FORMAT_OPTION, LAYOUT_OPTION } from '../command';
 import { formatJson, formatTable } from '../printer';
 import { openTarget } from '../targets';
@@ -22,17 +24,21 @@ export const repoTags: Command = {
   async run(p, printer) {
     const format = formatOpt(p, ['table', 'json', 'text']);
     const t = await openTarget(p, p.positionals[0]!);
-    const listings = await listTargetTags(t.target, { all: boolOpt(p, 'all') });
+    const all = boolOpt(p, 'all');
     const damaged = (await damagedEntriesOf(t.target)).map((d) => d.error.message);
     const problems: string[] = [];
     if (format === 'text') {
-      // Names only: nothing to read beyond the listing.
-      for (const l of listings) printer.out(`${shown(l.tag)}\n`);
+      // Names only: nothing to read beyond the listing (a registry's tags are not resolved).
+      for (const tag of await listTargetTagNames(t.target, { all })) printer.out(`${shownName(tag)}\n`);
     } else {
+      // A name a registry lists that is no tag is never sent back to it: it has no row, and is named on stderr.
+      const invalid: string[] = [];
+      const listings = await listTargetTags(t.target, { all, onInvalid: (name) => invalid.push(name) });
+      for (const name of invalid.sort()) problems.push(`tag ${quotedText(name)}: ${t.path} lists it, but it is not a valid tag (${TAG_RULE}), so it was not read`);
       await describeTags(t.target, listings);
       if (format === 'json') printer.out(formatJson({ tags: listings.map(jsonRow) }));
       else printer.out(formatTable(['TAG', 'DIGEST', 'TYPE', 'PLATFORM'], listings.map(tableRow)));
-      for (const l of listings) if (l.error) problems.push(`tag ${JSON.stringify(l.tag)}: ${l.error.message}`);
+      for (const l of listings) if (l.error) problems.push(`tag ${quotedText(l.tag)}: ${l.error.message}`);
     }
     problems.push(...damaged);
     for (const problem of problems) printer.err(`Error: ${problem}\n`);
@@ -54,20 +60,10 @@ function jsonRow({ tag, desc, summary: s, error }: TagListing): Record<string, u
 }
 
 function tableRow({ tag, desc, summary: s, error }: TagListing): string[] {
-  if (error || !s) return [shown(tag), desc.digest, 'unknown', `error: ${brokenReason(error)}`];
+  if (error || !s) return [shownName(tag), desc.digest, 'unknown', `error: ${brokenReason(error)}`];
   // An image whose config names no platform: "-", not its description ("image") again beside the type column.
   const platform = s.kind === 'artifact' ? '' : s.kind === 'image' && s.platforms.length === 0 ? '-' : s.description;
-  return [shown(tag), s.desc.digest, s.kind, platform];
-}
-
-/**
- * A tag as a line of text shows it: quoted when it holds a control character (another tool's index.json may), so
- * a newline or a terminal escape in it cannot pass for other rows or tags. Never the case for a valid tag.
- */
-function shown(tag: string): string {
-  if (!/[\u0000-\u001f\u007f-\u009f]/.test(tag)) return tag;
-  // JSON escapes C0 controls; C1 ones (U+009B is a terminal's CSI) are escaped the same way here.
-  return JSON.stringify(tag).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return [shownName(tag), s.desc.digest, s.kind, platform];
 }
 
 /** What is wrong with a tag's manifest, short enough for a table cell; stderr has the whole message. */

@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import type { ImageIndex } from '../../oci/descriptor';
-import { shortDigest } from '../../oci/reference';
+import { manifestName } from '../present/format';
 import type { Services } from '../services';
 import { annotationChanges } from './argValues';
 import { plainArgs } from './args';
@@ -32,7 +32,7 @@ export async function annotate(services: Services, arg?: unknown, answers?: unkn
         { label: l10n.t('$(add) Add annotation…'), key: '\0add' },
         ...keys.map((k) => ({ label: k, description: next[k], key: k })),
       ],
-      { title: `${title}: ${target.tag ?? shortDigest(target.desc.digest)}`, placeHolder: l10n.t('Pick an annotation to change or remove it') },
+      { title: `${title}: ${manifestName(target.tag, target.desc.digest)}`, placeHolder: l10n.t('Pick an annotation to change or remove it') },
     );
     if (picked.key === '\0apply') break;
     if (picked.key === '\0add') {

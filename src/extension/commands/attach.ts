@@ -1,10 +1,11 @@
 import { basename } from 'node:path';
 import * as l10n from '@vscode/l10n';
+import { manifestName } from '../present/format';
 import vscode = require('vscode');
 import { mediaTypeOf } from '../../oci/artifacts/mediaTypeOf';
 import type { Descriptor, ImageIndex, Platform } from '../../oci/descriptor';
 import { isImageIndex, isValidMediaType } from '../../oci/mediaType';
-import { formatPlatform, parsePlatform } from '../../oci/platform';
+import { formatPlatform, parsePlatform, shownPlatform } from '../../oci/platform';
 import { shortDigest } from '../../oci/reference';
 import { attach as attachCore, type AttachFile } from '../../oci/referrers';
 import type { ReadOnlyTarget } from '../../oci/target';
@@ -89,7 +90,7 @@ export async function attach(services: Services, arg?: unknown, answers?: unknow
     subject: a.subject.digest,
     platform: a.subject.platform ? formatPlatform(a.subject.platform) : undefined,
   }));
-  reportChanged(services, target, attachedMessage(artifactType, target.tag ?? shortDigest(target.desc.digest), artifacts), {
+  reportChanged(services, target, attachedMessage(artifactType, manifestName(target.tag, target.desc.digest), artifacts), {
     tag: target.tag,
     digest: artifacts[0]?.digest,
   });
@@ -140,7 +141,7 @@ async function askTargets(store: ReadOnlyTarget, desc: Descriptor, title: string
   if (where.id === 'all') return { recursive: true };
   if (where.id === 'index') return { recursive: false };
   const picked = await pickMany(
-    withPlatform.map((m) => ({ label: formatPlatform(m.platform!), description: shortDigest(m.digest), platform: m.platform! })),
+    withPlatform.map((m) => ({ label: shownPlatform(m.platform!), description: shortDigest(m.digest), platform: m.platform! })),
     { title, placeHolder: l10n.t('Platforms') },
   );
   return { platforms: picked.map((p) => p.platform), recursive: false };

@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
+import { manifestName } from '../present/format';
 import { shortDigest } from '../../oci/reference';
 import { sourceKey } from '../present/sourceRef';
 import type { Services } from '../services';
@@ -24,7 +25,9 @@ export async function checkImage(services: Services, arg?: unknown): Promise<Che
   }
   const m = await sourceManifestFrom(services, arg, title);
   const label = m.tag ?? shortDigest(m.desc.digest);
+  // What the progress and the summary call it; `label` stays the name itself (the documents' names start with it).
+  const shown = manifestName(m.tag, m.desc.digest);
   // Keyed by the tag: checked again once the tag names a fixed image, the old results go.
-  const { report, seen } = await checkWithProgress(l10n.t('Checking {0}', label), m.target, whereText(m.ref), (check) => check.add(m.desc, label));
-  return finish(services, `${sourceKey(m.ref)} ${label}`, m.ref, label, report, seen);
+  const { report, seen } = await checkWithProgress(l10n.t('Checking {0}', shown), m.target, whereText(m.ref), (check) => check.add(m.desc, label));
+  return finish(services, `${sourceKey(m.ref)} ${label}`, m.ref, shown, report, seen);
 }

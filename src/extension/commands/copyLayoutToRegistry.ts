@@ -13,6 +13,7 @@ import { Cancelled } from '../ui/prompts';
 import { cancelledTagsCopyText, CopyTally } from '../present/copyText';
 import { pickDestination } from '../ui/destinationPick';
 import { rememberRepository } from './rememberRepository';
+import { shownName } from '../../oci/shownName';
 
 export interface CopyLayoutResult {
   to: string;
@@ -45,7 +46,7 @@ export async function copyLayoutToRegistry(services: Services, arg?: unknown, an
     await withProgress(title, async (signal, progress) => {
       signal.addEventListener('abort', () => (aborted = true));
       for (const [i, l] of listings.entries()) {
-        progress.report({ message: l10n.t('{0} ({1} of {2})', l.tag, i + 1, listings.length), increment: 100 / listings.length });
+        progress.report({ message: l10n.t('{0} ({1} of {2})', shownName(l.tag), i + 1, listings.length), increment: 100 / listings.length });
         const r = await copy(layout.store, l.tag, dst, [l.tag], { referrers: true, signal, onProgress: (e) => tally.add(e) });
         copied.push({ tag: l.tag, digest: r.root.digest });
         pushed += r.copied;
@@ -57,7 +58,7 @@ export async function copyLayoutToRegistry(services: Services, arg?: unknown, an
     if (aborted) {
       // Cancelled: say which tags are whole and tagged there, and what reached it of the others.
       if (copied.length > 0) await remember();
-      void vscode.window.showInformationMessage(cancelledTagsCopyText(tally, copied.map((c) => c.tag), formatRegistryReference(ref.registry, ref.repository)));
+      void vscode.window.showInformationMessage(cancelledTagsCopyText(tally, copied.map((c) => shownName(c.tag)), formatRegistryReference(ref.registry, ref.repository)));
       throw new Cancelled();
     }
     if (isOciError(err, 'UNAUTHORIZED')) await remember();
@@ -65,7 +66,7 @@ export async function copyLayoutToRegistry(services: Services, arg?: unknown, an
   }
   await remember();
   services.registriesTree.refreshAll();
-  const what = copied.length <= 4 ? copied.map((c) => c.tag).join(', ') : l10n.t('{0} tags', copied.length);
+  const what = copied.length <= 4 ? copied.map((c) => shownName(c.tag)).join(', ') : l10n.t('{0} tags', copied.length);
   const to = formatRegistryReference(ref.registry, ref.repository);
   const message = copiedText(what, referrers.size, to, pushed, existing);
   reportDone(services, message, { layout: layout.path });

@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import type { Descriptor, ImageIndex } from '../../oci/descriptor';
 import { isImageIndex } from '../../oci/mediaType';
-import { formatPlatform } from '../../oci/platform';
+import { shownPlatform } from '../../oci/platform';
 import { exactPattern, parsePlatformPatterns, type PlatformPattern } from '../../oci/platformPattern';
 import type { IndexSubset } from '../../oci/copy';
 import type { ReadOnlyTarget } from '../../oci/target';
@@ -20,7 +20,7 @@ export async function askCopyPlatforms(target: ReadOnlyTarget, desc: Descriptor,
   const index = JSON.parse((await target.fetchBytes(desc)).toString('utf8')) as ImageIndex;
   const children = (Array.isArray(index.manifests) ? index.manifests : []).filter((c) => c.platform && !(c.platform.os === 'unknown' && c.platform.architecture === 'unknown'));
   if (children.length < 2) return undefined;
-  const items = children.map((c) => ({ label: formatPlatform(c.platform!), description: c.digest, picked: true, platform: c.platform! }));
+  const items = children.map((c) => ({ label: shownPlatform(c.platform!), description: c.digest, picked: true, platform: c.platform! }));
   const picked = await pickMany(items, {
     title,
     placeHolder: l10n.t('Platforms to copy: all of them copies the index as it is; some of them writes a new index of just those'),

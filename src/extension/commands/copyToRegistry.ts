@@ -1,8 +1,8 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
+import { manifestName } from '../present/format';
 import { formatRegistryReference } from '../../oci/registry';
 import { parseDestination } from '../present/destination';
-import { shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
 import { plainArgs, sourceManifestFrom } from './args';
 import { reportDone } from '../ui/report';
@@ -37,7 +37,7 @@ export async function copyToRegistry(services: Services, arg?: unknown, answers?
     copyWithProgress(title, source.target, source.reference, dst, [tag], services.registries.onDidRetry, { platforms, referrers, where: shown }),
   );
   services.registriesTree.refreshAll();
-  const what = source.tag ?? shortDigest(result.root.digest);
+  const what = manifestName(source.tag, result.root.digest);
   const message = copiedText(what, result.referrers.length, shown, result.copied, result.existing) + subsetText(result.subset, result.root, platforms);
   if (source.ref.kind === 'layout') reportDone(services, message, { layout: source.ref.path, tag: source.tag, digest: result.root.digest });
   else {

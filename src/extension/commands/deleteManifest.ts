@@ -10,6 +10,7 @@ import { danglingLines, danglingReferrers, planCounts } from '../present/lifecyc
 import { Cancelled } from '../ui/prompts';
 import { ManifestLikeNode, ManifestNode, TagNode } from '../tree/nodes';
 import { askModal } from '../ui/confirm';
+import { shownName } from '../../oci/shownName';
 
 /**
  * `manifold.delete`: deletes a manifest's blob and every index.json entry (tag) naming it, after a modal
@@ -39,7 +40,7 @@ export async function deleteManifest(services: Services, arg?: unknown, answers?
   const detail = entries ? consequenceLines(await unreachableAfter(store, entries, { delete: [digest] })).join('\n') : registryDetail(arg);
   if (plain.confirmed !== true) {
     const name = editableName(target, shortDigest(digest));
-    const question = tags.length ? l10n.t('Delete {0} and its tags {1}?', name, tags.join(', ')) : l10n.t('Delete {0}?', name);
+    const question = tags.length ? l10n.t('Delete {0} and its tags {1}?', name, tags.map(shownName).join(', ')) : l10n.t('Delete {0}?', name);
     const del = l10n.t('Delete');
     const delAll = l10n.t('Delete with Referrers');
     const lines = dangling.length > 0 ? [detail, '', ...danglingLines(plan)] : [detail];
@@ -64,7 +65,7 @@ export async function deleteManifest(services: Services, arg?: unknown, answers?
 function registryDetail(arg: unknown): string {
   const lines = [l10n.t('The registry removes the manifest and every tag that names it; this cannot be undone.')];
   if (arg instanceof ManifestNode && arg.role === 'child' && arg.parent instanceof ManifestLikeNode) {
-    const above = arg.parent instanceof TagNode ? arg.parent.tag : shortDigest(arg.parent.desc.digest);
+    const above = arg.parent instanceof TagNode ? shownName(arg.parent.tag) : shortDigest(arg.parent.desc.digest);
     lines.push(l10n.t('The index {0} lists it: that index will name a manifest the registry no longer has.', above));
   }
   return lines.join('\n');

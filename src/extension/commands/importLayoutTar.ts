@@ -14,6 +14,7 @@ import { layoutChanged, reportDone } from '../ui/report';
 import { withProgress } from '../ui/progress';
 import { chooseFiles } from '../ui/fileChooser';
 import { need, pickOne } from '../ui/prompts';
+import { shownName } from '../../oci/shownName';
 
 export interface ImportResult {
   layout: string;
@@ -63,7 +64,7 @@ export async function importLayoutTar(services: Services, arg?: unknown): Promis
   const referrers = new Set<string>();
   await withProgress(l10n.t('Importing {0} into {1}…', basename(file), name), async (signal, progress) => {
     for (const [i, listing] of listings.entries()) {
-      progress.report({ message: l10n.t('{0} ({1} of {2})', listing.tag, i + 1, listings.length), increment: i === 0 ? 0 : 100 / listings.length });
+      progress.report({ message: l10n.t('{0} ({1} of {2})', shownName(listing.tag), i + 1, listings.length), increment: i === 0 ? 0 : 100 / listings.length });
       const result = await copy(src, listing.tag, layout.store, [listing.tag], { referrers: true, signal });
       tags[listing.tag] = result.root.digest;
       for (const r of result.referrers) referrers.add(r.digest);
@@ -74,7 +75,7 @@ export async function importLayoutTar(services: Services, arg?: unknown): Promis
     .filter((d) => !referrers.has(d) && !Object.values(tags).includes(d));
   layoutChanged(services, layout.path);
   const count = listings.length === 1 ? l10n.t('1 tag') : l10n.t('{0} tags', listings.length);
-  let message = l10n.t('Imported {0} from {1} into {2}: {3}.', count, basename(file), name, listings.map((l) => l.tag).join(', ') || l10n.t('none'));
+  let message = l10n.t('Imported {0} from {1} into {2}: {3}.', count, basename(file), name, listings.map((l) => shownName(l.tag)).join(', ') || l10n.t('none'));
   if (referrers.size > 0) message += ` ${referrers.size === 1 ? l10n.t('With 1 referrer.') : l10n.t('With {0} referrers.', referrers.size)}`;
   if (leftOut.length > 0) {
     message += ` ${leftOut.length === 1 ? l10n.t('1 untagged manifest of the archive was left out ({0}): tag it there to import it.', shortDigest(leftOut[0]!)) : l10n.t('{0} untagged manifests of the archive were left out: tag them there to import them.', leftOut.length)}`;

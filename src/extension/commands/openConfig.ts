@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import type { Descriptor } from '../../oci/descriptor';
+import { manifestName } from '../present/format';
 import { readManifestContent } from '../../oci/graph';
 import { shortDigest } from '../../oci/reference';
 import { BlobNode } from '../tree/nodes';
@@ -22,7 +23,7 @@ export async function openConfig(services: Services, arg?: unknown): Promise<str
   } else {
     const target = await sourceManifestFrom(services, arg, l10n.t('Open Config'));
     const content = await readManifestContent(target.target, target.desc);
-    if (!content.config) throw new Error(l10n.t('{0} is an index: it has no config; open one of its manifests.', target.tag ?? shortDigest(target.desc.digest)));
+    if (!content.config) throw new Error(l10n.t('{0} is an index: it has no config; open one of its manifests.', manifestName(target.tag, target.desc.digest)));
     ref = target.ref;
     desc = content.config;
     label = `${target.tag ?? shortDigest(target.desc.digest)}-config`;

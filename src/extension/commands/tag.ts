@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { checkTag, shortDigest } from '../../oci/reference';
+import { manifestName } from '../present/format';
 import type { Services } from '../services';
 import { tagList } from './argValues';
 import { plainArgs } from './args';
@@ -21,7 +22,7 @@ export async function tag(services: Services, arg?: unknown, answers?: unknown):
   if (!tags) {
     tags = splitList(
       await input({
-        title: `${title} ${target.tag ?? shortDigest(target.desc.digest)}`,
+        title: `${title} ${manifestName(target.tag, target.desc.digest)}`,
         prompt: l10n.t('New tags, separated by commas or spaces'),
         validateInput: (v) => tagProblem(splitList(v)),
       }),
@@ -29,7 +30,7 @@ export async function tag(services: Services, arg?: unknown, answers?: unknown):
   }
   const problem = tagProblem(tags);
   if (problem) throw new Error(problem);
-  const newWhat = target.tag ? `${target.tag} (${shortDigest(target.desc.digest)})` : shortDigest(target.desc.digest);
+  const newWhat = target.tag ? `${manifestName(target.tag, target.desc.digest)} (${shortDigest(target.desc.digest)})` : shortDigest(target.desc.digest);
   const moved = await confirmTagMoves({ store: target.target }, tags, target.desc.digest, newWhat, plainArgs(arg, answers).confirmed === true);
   for (const name of tags) await target.target.tag(target.desc, name);
   reportChanged(services, target, [l10n.t('Tagged {0} as {1}', shortDigest(target.desc.digest), tags.join(', ')), ...movedText(moved)].join(' '), {

@@ -10,6 +10,7 @@ import type { Descriptor } from '../../oci/descriptor';
 import { describeTags, listTargetTags } from '../../oci/graph';
 import { shortDigest } from '../../oci/reference';
 import { manifestFrom, plainArgs, sourceManifestFrom, type SourceManifest } from './args';
+import { shownName } from '../../oci/shownName';
 
 export interface EditableManifest extends SourceManifest {
   /** Set when the manifest is in a layout (its index.json, watcher, tree); undefined on a registry. */
@@ -60,5 +61,5 @@ export async function editableTagItems(services: Services, m: EditableManifest, 
   await describeTags(m.target, listings);
   return listings
     .filter((l) => !filter || filter(l.desc))
-    .map((l) => ({ label: l.tag, description: l.summary?.description ?? l.error?.message, detail: shortDigest(l.desc.digest), tag: l.tag, desc: l.desc }));
+    .map((l) => ({ label: shownName(l.tag), description: l.summary?.description ?? l.error?.message, detail: shortDigest(l.desc.digest), tag: l.tag, desc: l.desc }));
 }

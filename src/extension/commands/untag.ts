@@ -7,6 +7,7 @@ import { tagItems } from '../ui/pickers';
 import { layoutChanged, reportDone } from '../ui/report';
 import { confirmChange } from '../ui/confirm';
 import { pickMany } from '../ui/prompts';
+import { shownName } from '../../oci/shownName';
 
 /**
  * `manifold.untag`: removes tags; the manifests stay on disk, and a confirmation names what becomes
@@ -26,10 +27,11 @@ export async function untag(services: Services, arg?: unknown, selection?: unkno
   if (!tags) tags = (await pickMany(await tagItems(services, layout), { title, placeHolder: l10n.t('Tags to remove') })).map((i) => i.tag);
   if (tags.length === 0) throw new Error(l10n.t('Untag: no tag given (tags is empty).'));
 
-  const question = tags.length === 1 ? l10n.t('Remove the tag {0}?', tags[0]!) : l10n.t('Remove the tags {0}?', tags.join(', '));
+  const names = tags.map(shownName).join(', ');
+  const question = tags.length === 1 ? l10n.t('Remove the tag {0}?', names) : l10n.t('Remove the tags {0}?', names);
   const detail = await confirmChange(layout, { untag: tags }, question, l10n.t('Untag'), plainArgs(arg).confirmed === true);
   for (const name of tags) await layout.store.untag(name);
   layoutChanged(services, layout.path);
-  reportDone(services, `${l10n.t('Removed {0}.', tags.join(', '))} ${detail}`, { layout: layout.path });
+  reportDone(services, `${l10n.t('Removed {0}.', names)} ${detail}`, { layout: layout.path });
   return { tags };
 }

@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
+import { manifestName } from '../present/format';
 import type { Descriptor, ImageIndex } from '../../oci/descriptor';
 import { fetchManifest } from '../../oci/graph';
 import { listedAgain } from '../../oci/indexDocument';
@@ -7,7 +8,7 @@ import { attestedDigest, carryOverReferrers, planReferrerCarryOver, type Carried
 import { describeDescriptor } from '../present/consequences';
 import { updateIndex as updateIndexCore, type AnnotationChanges, type UpdateIndexOptions } from '../../oci/imageIndex';
 import { isImageIndex, isManifestMediaType } from '../../oci/mediaType';
-import { formatPlatform } from '../../oci/platform';
+import { shownPlatform } from '../../oci/platform';
 import { checkTag, shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
 import { annotationChanges, stringList } from './argValues';
@@ -123,7 +124,7 @@ function onlyRetags(c: Changes): boolean {
  * the updated index; signatures are never copied (they sign the old digest). Returns whether to copy.
  */
 async function askCarryOver(target: EditableManifest, plan: ReturnType<typeof planReferrerCarryOver>): Promise<boolean> {
-  const name = target.tag ?? shortDigest(target.desc.digest);
+  const name = manifestName(target.tag, target.desc.digest);
   const list = (ds: Descriptor[]) => ds.map(describeDescriptor).join(', ');
   const lines = [l10n.t('The updated index gets a new digest; the referrers of {0} keep referring to the old one ({1}).', name, shortDigest(target.desc.digest))];
   if (plan.copy.length > 0) lines.push(l10n.t('Describing its content, can be copied to the updated index: {0}.', list(plan.copy)));
@@ -152,8 +153,8 @@ async function mergeDuplicates(target: EditableManifest, merge: readonly string[
   for (const ref of merge) incoming.push(...(await children(ref)));
   const again = listedAgain(current, incoming);
   if (again.length === 0) return false;
-  const name = target.tag ?? shortDigest(target.desc.digest);
-  const list = again.map((d) => (d.platform ? `${formatPlatform(d.platform)} (${shortDigest(d.digest)})` : shortDigest(d.digest))).join(', ');
+  const name = manifestName(target.tag, target.desc.digest);
+  const list = again.map((d) => (d.platform ? `${shownPlatform(d.platform)} (${shortDigest(d.digest)})` : shortDigest(d.digest))).join(', ');
   const skip = l10n.t('Merge Without Them');
   const keep = l10n.t('Merge All');
   const question =
@@ -179,7 +180,7 @@ async function askChanges(services: Services, target: EditableManifest, title: s
       { label: l10n.t('$(note) Set or remove annotations…'), id: 'annotations' },
       { label: l10n.t('$(tag) Add tags…'), id: 'tags' },
     ],
-    { title, placeHolder: l10n.t('What to change in {0}', target.tag ?? shortDigest(target.desc.digest)) },
+    { title, placeHolder: l10n.t('What to change in {0}', manifestName(target.tag, target.desc.digest)) },
   );
   const changes: Changes = {};
   switch (action.id) {
@@ -196,7 +197,7 @@ async function askChanges(services: Services, target: EditableManifest, title: s
       const items = children
         .filter((c) => !listed.has(attestedDigest(c) ?? ''))
         .map((c) => ({
-          label: c.platform ? formatPlatform(c.platform) : (c.artifactType ?? shortDigest(c.digest)),
+          label: c.platform ? shownPlatform(c.platform) : (c.artifactType ?? shortDigest(c.digest)),
           description: attestationsOf(c.digest) > 0 ? l10n.t('{0}, with its attestation', shortDigest(c.digest)) : shortDigest(c.digest),
           digest: c.digest,
         }));

@@ -1,4 +1,5 @@
 import { basename, dirname } from 'node:path';
+import { quotedText } from '../../oci/shownName';
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import { webviewPage } from '../ui/webviewPage';
@@ -201,7 +202,7 @@ export class IndexEditorProvider implements vscode.CustomTextEditorProvider {
     const written = this.written(document, model);
     let readOnly: string | undefined;
     if (stored && isDigestReference(stored.reference)) readOnly = l10n.t('Opened by digest: tag the index to edit it (a saved copy would have no name).');
-    else if (stored && !isMovableName(stored.reference)) readOnly = l10n.t('Named {0}, which is not a tag Manifold can move: tag the index to edit it.', JSON.stringify(stored.reference));
+    else if (stored && !isMovableName(stored.reference)) readOnly = l10n.t('Named {0}, which is not a tag Manifold can move: tag the index to edit it.', quotedText(stored.reference));
     // Restricted Mode: the table only shows (the text stays the user's to edit in the text editor).
     else if (!vscode.workspace.isTrusted) readOnly = untrustedMessage('writes');
     return {

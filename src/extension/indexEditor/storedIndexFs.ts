@@ -1,4 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
+import { quotedText } from '../../oci/shownName';
 import { stat as fsStat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as l10n from '@vscode/l10n';
@@ -85,7 +86,7 @@ export class StoredIndexFileSystem implements vscode.FileSystemProvider, vscode.
       throw vscode.FileSystemError.NoPermissions(l10n.t('{0} is opened by digest: a saved copy would have no name. Tag it first.', shortDigest(ref.reference)));
     }
     if (!isMovableName(ref.reference)) {
-      throw vscode.FileSystemError.NoPermissions(l10n.t('{0} is not a tag Manifold can move: tag the index first.', JSON.stringify(ref.reference)));
+      throw vscode.FileSystemError.NoPermissions(l10n.t('{0} is not a tag Manifold can move: tag the index first.', quotedText(ref.reference)));
     }
     if (store.readOnly) throw vscode.FileSystemError.NoPermissions(l10n.t('The layout {0} is read-only.', ref.layout));
     const raw = Buffer.from(content.buffer, content.byteOffset, content.byteLength);

@@ -4,6 +4,7 @@ import * as l10n from '@vscode/l10n';
 import type { CheckCounts, CheckProblem } from '../../oci/check';
 import type { DocumentView } from './documentUri';
 import { formatSize, shortDigest } from './format';
+import { shownName } from '../../oci/shownName';
 
 /** `1 index, 3 manifests, 3 configs, 3 layers`, with the referrers among them when there are any. */
 export function checkedText(c: Readonly<CheckCounts>): string {
@@ -52,7 +53,8 @@ export function uncomparedText(uncompared: Readonly<Record<string, number>>): st
 export function checkProblemMessage(p: CheckProblem, layout?: { path: string; name: string }): string {
   let message = p.message.replace(/\b(sha256:[a-f0-9]{12})[a-f0-9]{52}\b/g, '$1…').replace(/\b(sha512:[a-f0-9]{12})[a-f0-9]{116}\b/g, '$1…');
   if (layout) message = message.split(layout.path).join(layout.name);
-  return `${p.where}: ${message}`;
+  // `where` starts with the name the root is listed by (a tag another tool wrote): shown as any stored name is.
+  return `${shownName(p.where)}: ${message}`;
 }
 
 /**

@@ -2,7 +2,8 @@
 import type { Descriptor } from '../../oci/descriptor';
 import type { UnreachableReport } from '../../oci/graph';
 import { isImageIndex } from '../../oci/mediaType';
-import { formatPlatform } from '../../oci/platform';
+import { shownPlatform } from '../../oci/platform';
+import { shownName } from '../../oci/shownName';
 import { formatSize, shortDigest } from './format';
 import * as l10n from '@vscode/l10n';
 
@@ -10,7 +11,7 @@ const LISTED = 5;
 
 export function describeDescriptor(desc: Descriptor): string {
   const kind = isImageIndex(desc.mediaType) ? l10n.t('index') : l10n.t('manifest');
-  const what = desc.platform ? ` ${formatPlatform(desc.platform)}` : desc.artifactType ? ` ${desc.artifactType}` : '';
+  const what = desc.platform ? ` ${shownPlatform(desc.platform)}` : desc.artifactType ? ` ${shownName(desc.artifactType)}` : '';
   return `${kind}${what} ${shortDigest(desc.digest)}`;
 }
 

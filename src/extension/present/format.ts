@@ -1,8 +1,14 @@
 // Small text formatting for the tree and messages; no `vscode` here so it is unit-tested in plain Node.
 import { ANNOTATION_CREATED, ANNOTATION_TITLE } from '../../oci/descriptor';
 import { shortDigest } from '../../oci/reference';
+import { holdsUnseen, quotedText, shownName } from '../../oci/shownName';
 
 export { shortDigest };
+
+/** What a question or a message calls a manifest: its tag as stored names are shown (shownName), else its short digest. */
+export function manifestName(tag: string | undefined, digest: string): string {
+  return tag !== undefined ? shownName(tag) : shortDigest(digest);
+}
 
 /** `1.2 MB`, `512 B`: decimal units, as registries and `docker images` show sizes. */
 export function formatSize(bytes: number): string {
@@ -35,10 +41,12 @@ export function shortAnnotationKey(key: string): string {
 
 /**
  * Text from a file another tool wrote, as a row shows it: on one line, cut to `max` characters (an annotation may
- * hold a megabyte, or a whole README); the tooltip has more.
+ * hold a megabyte, or a whole README); the tooltip has more. What cannot be seen besides line breaks (a bidi
+ * override reordering the row, a zero-width space) is quoted and escaped, as names are (shownName).
  */
 export function oneLine(text: string, max = 60): string {
-  const flat = text.replace(/\s*[\r\n]+\s*/g, ' ');
+  let flat = text.replace(/\s*[\r\n]+\s*/g, ' ');
+  if (holdsUnseen(flat)) flat = quotedText(flat);
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
@@ -56,23 +64,6 @@ export function annotationsInline(annotations: Record<string, string> | undefine
 /** The last part of a media type, for compact descriptions: `image.layer.v1.tar+gzip`. */
 export function shortMediaType(mediaType: string): string {
   return mediaType.replace(/^application\/vnd\.(oci|docker)\./, '').replace(/^application\//, '');
-}
-
-// Control characters (C0, DEL, C1) and invisible format ones (zero-width spaces and joiners, bidirectional
-// overrides and isolates, the byte order mark).
-const UNSEEN = /[\u0000-\u001f\u007f-\u009f\p{Cf}]/u;
-const UNSEEN_ALL = /[\u007f-\u009f\p{Cf}]/gu;
-
-/**
- * A name from index.json as a row or a pick shows it: quoted, with the character escaped, when it holds one that
- * cannot be seen (another tool's index.json may: `latest\u200b` would pass for `latest`, a newline for another
- * row), as `manifold repo tags` prints it. Never the case for a valid tag.
- */
-export function shownTag(tag: string): string {
-  if (!UNSEEN.test(tag)) return tag;
-  // Each UTF-16 unit as JSON writes it (a tag character past U+FFFF is two).
-  const escape = (c: string) => [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
-  return JSON.stringify(tag).replace(UNSEEN_ALL, escape);
 }
 
 /** Escapes text for a Markdown tooltip (values come from files other tools wrote). */

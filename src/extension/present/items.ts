@@ -4,12 +4,13 @@ import type { Descriptor } from '../../oci/descriptor';
 import { ANNOTATION_REF_NAME, ANNOTATION_TITLE } from '../../oci/descriptor';
 import type { TagListing } from '../../oci/graph';
 import { isImageIndex } from '../../oci/mediaType';
-import { formatPlatform } from '../../oci/platform';
+import { shownPlatform } from '../../oci/platform';
+import { holdsUnseen, quotedText, shownName } from '../../oci/shownName';
 import type { ManifestKind } from '../../oci/graph';
 import { contextValue } from './contextValues';
 import { kindName } from './coverageItem';
 import { KindTable } from '../../oci/referrers';
-import { annotationsInline, codeSpan, escapeMarkdown, formatSize, shortDigest, shortMediaType, shownTag } from './format';
+import { annotationsInline, codeSpan, escapeMarkdown, formatSize, shortDigest, shortMediaType } from './format';
 import * as l10n from '@vscode/l10n';
 
 export interface IconSpec {
@@ -80,11 +81,11 @@ export function tagItem(listing: TagListing, access?: Access): ItemSpec {
   const what = listing.summary?.description ?? (listing.error ? l10n.t('unreadable: {0}', listing.error.message) : '');
   const extra: [string, string][] = [];
   if (listing.summary?.platforms.length) extra.push([l10n.t('Platforms'), listing.summary.platforms.join(', ')]);
-  if (listing.summary?.artifactType) extra.push([l10n.t('Artifact type'), listing.summary.artifactType]);
+  if (listing.summary?.artifactType) extra.push([l10n.t('Artifact type'), shownName(listing.summary.artifactType)]);
   return {
-    label: shownTag(listing.tag),
+    label: shownName(listing.tag),
     description: [shortDigest(listing.desc.digest), what].filter(Boolean).join(' · '),
-    tooltip: () => descriptorTooltip(`${shownTag(listing.tag)} — ${what}`, listing.desc, extra, listing.error),
+    tooltip: () => descriptorTooltip(`${shownName(listing.tag)} — ${what}`, listing.desc, extra, listing.error),
     contextValue: contextValue('tag', [kind, access]),
     icon: listing.error ? { id: 'warning', color: 'problemsWarningIcon.foreground' } : kindIcon(kind),
     collapsible: 'collapsed',
@@ -95,7 +96,9 @@ export function tagItem(listing: TagListing, access?: Access): ItemSpec {
 export function manifestItem(desc: Descriptor, role: ManifestRole, access?: Access): ItemSpec {
   const kind = kindOfDescriptor(desc);
   const short = shortDigest(desc.digest);
-  const platform = desc.platform ? formatPlatform(desc.platform) : undefined;
+  const platform = desc.platform ? shownPlatform(desc.platform) : undefined;
+  // Another tool's artifact type may hold what cannot be seen: shown as stored names are.
+  const artifactType = desc.artifactType !== undefined ? shownName(desc.artifactType) : undefined;
   const annotations = annotationsInline(withoutRefName(desc.annotations));
   let label: string;
   let description: string;
@@ -104,21 +107,21 @@ export function manifestItem(desc: Descriptor, role: ManifestRole, access?: Acce
     // them; the long artifact type after the digest, and in the tooltip.
     const name = referrerName(desc);
     label = annotations.startsWith(`${name}=`) ? annotations : [name, annotations].filter(Boolean).join(' · ');
-    description = [short, desc.artifactType].filter(Boolean).join(' · ');
+    description = [short, artifactType].filter(Boolean).join(' · ');
   } else if (role === 'attestation') {
     // Its platform (unknown/unknown) is not one anybody runs; what it describes is the row above it.
     label = l10n.t('buildx attestation');
     description = short;
   } else if (role === 'child') {
-    label = platform ?? desc.artifactType ?? short;
-    description = [platform || desc.artifactType ? short : '', platform ? desc.artifactType : '', annotations].filter(Boolean).join(' · ');
+    label = platform ?? artifactType ?? short;
+    description = [platform || artifactType ? short : '', platform ? artifactType : '', annotations].filter(Boolean).join(' · ');
   } else {
     label = short;
-    description = [platform ?? desc.artifactType ?? shortMediaType(desc.mediaType), annotations].filter(Boolean).join(' · ');
+    description = [platform ?? artifactType ?? shortMediaType(desc.mediaType), annotations].filter(Boolean).join(' · ');
   }
   const extra: [string, string][] = [];
   if (platform && role !== 'attestation') extra.push([l10n.t('Platform'), platform]);
-  if (desc.artifactType) extra.push([l10n.t('Artifact type'), desc.artifactType]);
+  if (artifactType) extra.push([l10n.t('Artifact type'), artifactType]);
   return {
     label,
     description,
@@ -140,7 +143,7 @@ export function referrerName(desc: Descriptor): string {
   if (kind) return kindName(kind, new Map());
   if (!desc.artifactType) return l10n.t('referrer');
   const vendor = /^[^/]+\/vnd\.[^.+]+\.([^+]+?)(?:\.v\d[^+]*)?(?:\+.*)?$/.exec(desc.artifactType);
-  return vendor?.[1] ?? desc.artifactType;
+  return shownName(vendor?.[1] ?? desc.artifactType);
 }
 
 export interface RegistryInfo {
@@ -235,9 +238,13 @@ export function descriptorTooltip(title: string, desc: Descriptor, extra: [strin
 /** Tooltip rows show this much of a value (a megabyte would hold up the hover); the rest is counted. */
 const CELL_MAX = 2000;
 
-/** A value in a tooltip's table: its line breaks shown (a newline would end the row), a long one cut, counted. */
+/**
+ * A value in a tooltip's table: its line breaks shown (a newline would end the row), a long one cut, counted; one
+ * holding another character that cannot be seen (a bidi override, a zero-width space) quoted with it escaped.
+ */
 function cellText(value: string): string {
-  const lines = value.replace(/\r?\n/g, ' ↵ ');
+  let lines = value.replace(/\r?\n/g, ' ↵ ');
+  if (holdsUnseen(lines)) lines = quotedText(lines);
   if (lines.length <= CELL_MAX) return escapeMarkdown(lines);
   return escapeMarkdown(lines.slice(0, CELL_MAX)) + ' ' + l10n.t('… ({0} more characters)', (lines.length - CELL_MAX).toLocaleString('en-US'));
 }

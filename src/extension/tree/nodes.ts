@@ -24,6 +24,7 @@ import {
 import * as l10n from '@vscode/l10n';
 import type { LayoutNode } from '../layouts/layoutNodes';
 import { IndexCoverage } from './indexCoverage';
+import { shownName } from '../../oci/shownName';
 
 export interface TreeContext {
   log: vscode.LogOutputChannel;
@@ -228,7 +229,7 @@ export class TagNode extends ManifestLikeNode {
   protected tooltipWith(annotations: Record<string, string>): string {
     const s = this.listing.summary;
     const extra: [string, string][] = s?.platforms.length ? [[l10n.t('Platforms'), s.platforms.join(', ')]] : [];
-    return descriptorTooltip(`${this.tag} — ${s?.description ?? ''}`, this.desc, extra, this.listing.error, annotations);
+    return descriptorTooltip(`${shownName(this.tag)} — ${s?.description ?? ''}`, this.desc, extra, this.listing.error, annotations);
   }
 }
 

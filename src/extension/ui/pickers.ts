@@ -7,7 +7,7 @@ import { isImageIndex } from '../../oci/mediaType';
 import type { OciLayoutStore } from '../../oci/layout';
 import { shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
-import { shownTag } from '../present/format';
+import { shownName } from '../../oci/shownName';
 import { Cancelled, pickOne } from './prompts';
 
 /** A layout folder opened for a command: where it is and its store. */
@@ -41,7 +41,7 @@ export async function tagItems(services: Services, layout: ResolvedLayout, filte
   const listings = await listTagsWithSummaries(layout.store, entries, { cache: services.layouts.summaries(layout.path) });
   return listings
     .filter((l) => !filter || filter(l.desc))
-    .map((l) => ({ label: shownTag(l.tag), description: l.summary?.description ?? l.error?.message, detail: shortDigest(l.desc.digest), tag: l.tag, desc: l.desc }));
+    .map((l) => ({ label: shownName(l.tag), description: l.summary?.description ?? l.error?.message, detail: shortDigest(l.desc.digest), tag: l.tag, desc: l.desc }));
 }
 
 export async function pickTag(services: Services, layout: ResolvedLayout, title: string, indexOnly?: boolean): Promise<string> {

@@ -9,6 +9,7 @@ import { isWithin } from '../pathWithin';
 import { parseManifestContent } from '../graph/manifestContent';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { selectPlatform } from '../selectPlatform';
+import { quotedText } from '../shownName';
 import { unusableDescriptor } from '../validate';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { outputWriteError, saveBlob, writeAtomically } from './blobContent';
@@ -44,12 +45,12 @@ export interface PullArtifactResult {
 /** Where `title` goes under `dir`, or a PATH_ESCAPE error naming it when it is absolute or climbs out of `dir`. */
 export function safeJoin(dir: string, title: string): string {
   if (title === '' || isAbsolute(title) || posix.isAbsolute(title) || win32.isAbsolute(title)) {
-    throw new OciError('PATH_ESCAPE', `${JSON.stringify(title)}: an absolute file name; refusing to write outside ${dir}`);
+    throw new OciError('PATH_ESCAPE', `${quotedText(title)}: an absolute file name; refusing to write outside ${dir}`);
   }
   const base = resolvePath(dir);
   const full = resolvePath(base, title.replace(/\\/g, '/'));
   if (full === base || !isWithin(base, full)) {
-    throw new OciError('PATH_ESCAPE', `${JSON.stringify(title)}: path traversal disallowed; refusing to write outside ${dir}`);
+    throw new OciError('PATH_ESCAPE', `${quotedText(title)}: path traversal disallowed; refusing to write outside ${dir}`);
   }
   return full;
 }
@@ -64,10 +65,10 @@ async function checkNoSymlinkBetween(base: string, full: string, name: string): 
     try {
       const st = await fs.lstat(current);
       if (st.isSymbolicLink()) {
-        throw new OciError('PATH_ESCAPE', `${JSON.stringify(name)}: ${current} is a symbolic link; refusing to write through it`);
+        throw new OciError('PATH_ESCAPE', `${quotedText(name)}: ${current} is a symbolic link; refusing to write through it`);
       }
       // mkdir would fail with a bare EEXIST (or ENOTDIR) once earlier files were written: said first instead.
-      if (!st.isDirectory()) throw new OciError('ALREADY_EXISTS', `${JSON.stringify(name)}: ${current} is a file, not a folder; move it away or pull into another folder`);
+      if (!st.isDirectory()) throw new OciError('ALREADY_EXISTS', `${quotedText(name)}: ${current} is a file, not a folder; move it away or pull into another folder`);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw err;
@@ -96,7 +97,7 @@ function checkNoFileHoldsAnother(plan: ReadonlyArray<{ name: string; desc: Descr
   for (const p of plan) {
     for (let up = dirname(p.final); up !== base && up !== dirname(up); up = dirname(up)) {
       const file = files.get(up);
-      if (file !== undefined) throw new OciError('INVALID_ARGUMENT', `${JSON.stringify(p.name)}: another layer is the file ${JSON.stringify(file)}, which this path needs as a folder`);
+      if (file !== undefined) throw new OciError('INVALID_ARGUMENT', `${quotedText(p.name)}: another layer is the file ${quotedText(file)}, which this path needs as a folder`);
     }
   }
 }
@@ -150,7 +151,7 @@ export async function pullArtifact(target: ReadOnlyTarget, options: PullArtifact
     // A folder pushed as `.` (the current folder) unpacks into the output folder itself, as oras writes it.
     const final = isWholeFolder(name, desc) ? base : safeJoin(base, name);
     if (plan.some((p) => p.name === name && p.desc.digest === desc.digest)) continue;
-    if (plan.some((p) => p.name === name)) throw new OciError('INVALID_ARGUMENT', `${JSON.stringify(name)}: two layers have this file name`);
+    if (plan.some((p) => p.name === name)) throw new OciError('INVALID_ARGUMENT', `${quotedText(name)}: two layers have this file name`);
     plan.push({ name, desc, final });
   }
   checkNoFileHoldsAnother(plan, base);
@@ -212,10 +213,10 @@ async function unpack(
     await streamPromises().pipeline(await target.fetch(desc, { signal: options.signal }), (require('node:zlib') as typeof import('node:zlib')).createGunzip(), hashing, createWriteStream(tarPath));
     const actual = `sha256:${hash.digest('hex')}`;
     if (contentDigest && contentDigest !== actual) {
-      throw new OciError('DIGEST_MISMATCH', `${JSON.stringify(name)}: the unpacked content has digest ${actual}, the layer says ${contentDigest}`);
+      throw new OciError('DIGEST_MISMATCH', `${quotedText(name)}: the unpacked content has digest ${actual}, the layer says ${contentDigest}`);
     }
     // Every member is checked before the first is written: a folder either unpacks whole or not at all.
-    const members = (await readTarMembers(tarPath, `${JSON.stringify(name)} (tar+gzip layer)`)).map((m) => ({
+    const members = (await readTarMembers(tarPath, `${quotedText(name)} (tar+gzip layer)`)).map((m) => ({
       ...m,
       path: posix.normalize(m.name.replace(/\\/g, '/')).replace(/\/+$/, ''),
     }));
@@ -223,7 +224,7 @@ async function unpack(
     const where = (path: string) => (path === '.' && whole ? base : safeJoin(base, path));
     for (const m of members) {
       if (!whole && m.path !== name && !m.path.startsWith(`${name}/`)) {
-        throw new OciError('PATH_ESCAPE', `${JSON.stringify(name)}: entry ${JSON.stringify(m.name)} is outside the folder ${JSON.stringify(name)}`);
+        throw new OciError('PATH_ESCAPE', `${quotedText(name)}: entry ${quotedText(m.name)} is outside the folder ${quotedText(name)}`);
       }
       where(m.path);
     }

@@ -1,6 +1,7 @@
 import type { Descriptor, ImageIndex, ImageManifest } from '../descriptor';
 import { isConfigMediaType, isImageIndex, isImageManifest, MediaType } from '../mediaType';
-import { formatPlatform } from '../platform';
+import { formatPlatform, shownPlatform } from '../platform';
+import { shownName } from '../shownName';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { parseJsonObject } from '../validate';
 import { platformFromConfig } from './childDescriptor';
@@ -11,10 +12,13 @@ export type ManifestKind = 'index' | 'image' | 'artifact' | 'unknown';
 export interface ManifestSummary {
   desc: Descriptor;
   kind: ManifestKind;
-  /** `linux/amd64` for an image; the children's platforms for an index. */
+  /** `linux/amd64` for an image; the children's platforms for an index, each once, in the order first listed. */
   platforms: string[];
   artifactType?: string;
-  /** `multi-arch (linux/amd64, linux/arm64)`, `index of one platform (linux/amd64)`, `linux/arm64`, or the artifact type. */
+  /**
+   * `multi-arch (linux/amd64, linux/arm64)`, `index of one platform (linux/amd64)` (`linux/amd64 twice` when two
+   * entries list it), `linux/arm64`, or the artifact type.
+   */
   description: string;
 }
 
@@ -25,10 +29,17 @@ export async function describeManifest(target: ReadOnlyTarget, desc: Descriptor,
   if (isImageIndex(desc.mediaType)) {
     const index = parseJsonObject(await target.fetchBytes(desc, options), `index ${desc.digest}`) as unknown as ImageIndex;
     const children = Array.isArray(index.manifests) ? index.manifests : [];
-    const platforms = children.filter((c) => c?.platform?.os && c.platform.architecture).map((c) => formatPlatform(c.platform!)).filter((p) => p !== UNKNOWN_PLATFORM);
+    const entries = children.filter((c) => c?.platform?.os && c.platform.architecture).map((c) => formatPlatform(c.platform!)).filter((p) => p !== UNKNOWN_PLATFORM);
+    // A platform listed twice is one platform a client can pull (it takes the first entry; the other is never
+    // pulled): listed once, so the list and the count say what the image runs on, and marked in the description,
+    // since the second entry is a mistake worth seeing (index create and update warn of it, the editor fixes it).
+    const times = new Map<string, number>();
+    for (const p of entries) times.set(p, (times.get(p) ?? 0) + 1);
+    const platforms = [...times.keys()];
+    const named = platforms.map((p) => (times.get(p)! === 1 ? shownName(p) : `${shownName(p)} ${times.get(p) === 2 ? 'twice' : `${times.get(p)} times`}`));
     const artifactType = typeof index.artifactType === 'string' ? index.artifactType : undefined;
     // One platform is not multi-arch: say what it is rather than promise more.
-    const listed = platforms.length > 1 ? `multi-arch (${platforms.join(', ')})` : `index of one platform (${platforms[0]})`;
+    const listed = platforms.length > 1 ? `multi-arch (${named.join(', ')})` : `index of one platform (${named[0]})`;
     const description = artifactType && platforms.length === 0 ? artifactType : platforms.length > 0 ? listed : `index of ${children.length} manifest${children.length === 1 ? '' : 's'}`;
     return { desc, kind: 'index', platforms, artifactType, description };
   }
@@ -39,7 +50,7 @@ export async function describeManifest(target: ReadOnlyTarget, desc: Descriptor,
     if (artifactType) return { desc, kind: 'artifact', platforms: [], artifactType, description: artifactType };
     const platform = desc.platform ?? (await platformFromConfig(target, manifest, options));
     const platforms = platform ? [formatPlatform(platform)] : [];
-    return { desc, kind: 'image', platforms, description: platforms[0] ?? 'image' };
+    return { desc, kind: 'image', platforms, description: platform ? shownPlatform(platform) : 'image' };
   }
   return { desc, kind: 'unknown', platforms: [], description: desc.mediaType };
 }

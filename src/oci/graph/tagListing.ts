@@ -1,7 +1,7 @@
 import { ANNOTATION_REF_NAME, type Descriptor } from '../descriptor';
 import type { DamagedEntry } from '../layout/indexFile';
 import { isOciError } from '../errors';
-import { isFallbackTag } from '../reference';
+import { isFallbackTag, isValidTag } from '../reference';
 import { describeManifest, type ManifestSummary } from './describeManifest';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 
@@ -56,20 +56,28 @@ function listsTaggedDescriptors(target: ReadOnlyTarget): target is ReadOnlyTarge
  * gone by then is left out).
  * Fallback tags of referrer indexes (`sha256-<hex>`) only with `all`.
  */
-export async function listTargetTags(target: ReadOnlyTarget, options: OpOptions & { all?: boolean; concurrency?: number } = {}): Promise<TagListing[]> {
+export async function listTargetTags(
+  target: ReadOnlyTarget,
+  options: OpOptions & { all?: boolean; concurrency?: number; onInvalid?: (name: string) => void } = {},
+): Promise<TagListing[]> {
   const wanted = (tag: string) => options.all || !isFallbackTag(tag);
   const listings: TagListing[] = [];
   if (listsTaggedDescriptors(target)) {
     for await (const t of target.taggedDescriptors(options)) if (wanted(t.tag)) listings.push(t);
     return listings;
   }
-  const tags: string[] = [];
-  for await (const tag of target.tags(options)) if (wanted(tag)) tags.push(tag);
+  const tags = await listTargetTagNames(target, options);
   const out = new Array<TagListing | undefined>(tags.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < tags.length) {
       const i = next++;
+      // A name the registry lists that is no tag (its list may hold anything) is never put in a URL: left out and
+      // passed to `onInvalid` when the caller reports it, else it fails the listing (resolve refuses it).
+      if (options.onInvalid && !isValidTag(tags[i]!)) {
+        options.onInvalid(tags[i]!);
+        continue;
+      }
       try {
         out[i] = { tag: tags[i]!, desc: await target.resolve(tags[i]!, options) };
       } catch (err) {
@@ -80,6 +88,21 @@ export async function listTargetTags(target: ReadOnlyTarget, options: OpOptions 
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 16) }, worker));
   return out.filter((l): l is TagListing => l !== undefined);
+}
+
+/**
+ * The tags' names only, in the target's order, nothing resolved: a layout's from index.json (sorted), a registry's
+ * from its tag list, whatever names it holds. Fallback tags (`sha256-<hex>`) only with `all`.
+ */
+export async function listTargetTagNames(target: ReadOnlyTarget, options: OpOptions & { all?: boolean } = {}): Promise<string[]> {
+  const wanted = (tag: string) => options.all || !isFallbackTag(tag);
+  const names: string[] = [];
+  if (listsTaggedDescriptors(target)) {
+    for await (const t of target.taggedDescriptors(options)) if (wanted(t.tag)) names.push(t.tag);
+  } else {
+    for await (const tag of target.tags(options)) if (wanted(tag)) names.push(tag);
+  }
+  return names;
 }
 
 /** A layout whose index.json may hold entries that cannot be used: listings leave them out, and this names them. */

@@ -2,7 +2,7 @@ import type { Descriptor, ImageIndex, ImageManifest, Platform } from '../descrip
 import { OciError } from '../errors';
 import { platformFromConfig } from '../graph/childDescriptor';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
-import { formatPlatform, platformMatches } from '../platform';
+import { formatPlatform, platformMatches, shownPlatform } from '../platform';
 import { selectPlatform } from '../selectPlatform';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { parseJsonObject, usableChild } from '../validate';
@@ -59,7 +59,7 @@ export async function selectSubjectPlatform(target: ReadOnlyTarget, root: Descri
   const manifest = parseJsonObject(await target.fetchBytes(root, options), `manifest ${root.digest}`) as unknown as ImageManifest;
   const own = await platformFromConfig(target, manifest, options).catch(() => undefined);
   if (!own) throw new OciError('NOT_FOUND', `${root.digest} is not an index and declares no platform, so it has no ${formatPlatform(platform)} manifest`);
-  if (!platformMatches(platform, own)) throw new OciError('NOT_FOUND', `${root.digest} is ${formatPlatform(own)}, not ${formatPlatform(platform)}`);
+  if (!platformMatches(platform, own)) throw new OciError('NOT_FOUND', `${root.digest} is ${shownPlatform(own)}, not ${formatPlatform(platform)}`);
   return { ...root, platform: own };
 }
 

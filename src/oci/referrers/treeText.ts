@@ -1,5 +1,6 @@
 import { isImageIndex } from '../mediaType';
-import { formatPlatform } from '../platform';
+import { shownPlatform } from '../platform';
+import { holdsUnseen, quotedText, shownName } from '../shownName';
 import { allSubjects, type ReferrerNode, type SubjectNode } from './discover';
 import { formatPosition } from './subjects';
 
@@ -24,7 +25,7 @@ interface TextNode {
 export function subjectLabel(node: SubjectNode, words: TreeWords = ORAS_TREE_WORDS): string {
   let label = isImageIndex(node.desc.mediaType) ? words.imageIndex : words.imageManifest;
   if (node.position.length > 0) label += ` [${formatPosition(node.position)}]`;
-  if (node.desc.platform) label += ` ${formatPlatform(node.desc.platform)}`;
+  if (node.desc.platform) label += ` ${shownPlatform(node.desc.platform)}`;
   return label;
 }
 
@@ -60,14 +61,14 @@ function withReferrers(text: string, referrers: ReferrerNode[], words: TreeWords
 function addReferrers(parent: TextNode, referrers: ReferrerNode[], words: TreeWords): void {
   for (const r of referrers) {
     // Grouped under their artifact type, as oras's tree does.
-    const type = r.desc.artifactType || words.unknownType;
+    const type = r.desc.artifactType ? shownName(r.desc.artifactType) : words.unknownType;
     let group = parent.children.find((c) => c.text === type);
     if (!group) parent.children.push((group = { text: type, children: [] }));
     const node: TextNode = { text: r.desc.digest, children: [] };
     group.children.push(node);
     const annotations = r.desc.annotations ?? {};
     const keys = Object.keys(annotations).sort();
-    if (keys.length > 0) node.children.push({ text: '[annotations]', children: keys.map((k) => ({ text: `${k}: ${words.annotationValue(annotations[k]!)}`, children: [] })) });
+    if (keys.length > 0) node.children.push({ text: '[annotations]', children: keys.map((k) => ({ text: `${shownName(k)}: ${words.annotationValue(annotations[k]!)}`, children: [] })) });
     addReferrers(node, r.referrers, words);
   }
 }
@@ -86,6 +87,8 @@ function render(node: TextNode, prefix = ''): string {
  * or would not parse: how oras prints annotation values in its tree.
  */
 export function yamlScalar(value: string): string {
+  // What cannot be seen (a control, a bidi override) is escaped in quotes, as any stored name is shown.
+  if (holdsUnseen(value)) return quotedText(value);
   const special =
     value === '' ||
     /^[\s\-?:,[\]{}#&*!|>'"%@`]/.test(value) ||

@@ -5,6 +5,7 @@
 import { ANNOTATION_CREATED, ANNOTATION_REF_NAME } from '../descriptor';
 import { digestOf, parseDigest, type ParsedDigest } from '../digest';
 import { decodeGoBase64 } from '../encoding/base64';
+import { quotedText } from '../shownName';
 import {
   EMPTY_JSON_DIGEST,
   isImageIndex,
@@ -125,7 +126,7 @@ class Checker {
     const value = this.string(obj, key, at, required, link);
     if (value === undefined) return undefined;
     if (!validMediaType(value)) {
-      this.report([...at, key], 'invalid-media-type', `${key} ${JSON.stringify(value)} is not a valid media type (RFC 6838: type/subtype)`, 'error', link);
+      this.report([...at, key], 'invalid-media-type', `${key} ${quotedText(value)} is not a valid media type (RFC 6838: type/subtype)`, 'error', link);
       return undefined;
     }
     return value;
@@ -173,13 +174,13 @@ class Checker {
     for (const key of Object.keys(value)) {
       const v = value[key];
       if (typeof v !== 'string') {
-        this.report([...at, 'annotations', key], 'annotation-not-string', `annotation ${JSON.stringify(key)} must be a string, not ${typeName(v)}`);
+        this.report([...at, 'annotations', key], 'annotation-not-string', `annotation ${quotedText(key)} must be a string, not ${typeName(v)}`);
         continue;
       }
       if (key === ANNOTATION_CREATED && !RFC3339.test(v)) {
-        this.report([...at, 'annotations', key], 'invalid-annotation', `${key} ${JSON.stringify(v)} is not an RFC 3339 date-time`, 'warning');
+        this.report([...at, 'annotations', key], 'invalid-annotation', `${key} ${quotedText(v)} is not an RFC 3339 date-time`, 'warning');
       } else if (key === ANNOTATION_REF_NAME && inIndexList && !REF_NAME.test(v)) {
-        this.report([...at, 'annotations', key], 'invalid-annotation', `${key} ${JSON.stringify(v)} does not follow the ref grammar of image-layout`, 'warning', Section.layoutIndex);
+        this.report([...at, 'annotations', key], 'invalid-annotation', `${key} ${quotedText(v)} does not follow the ref grammar of image-layout`, 'warning', Section.layoutIndex);
       }
     }
     return value;
@@ -241,8 +242,8 @@ class Checker {
 
     const urls = this.stringArray(value, 'urls', at, 'wrong-type', link);
     urls?.forEach((u, i) => {
-      if (!URL.canParse(u)) this.report([...at, 'urls', i], 'invalid-url', `${JSON.stringify(u)} is not an absolute URL (RFC 3986)`);
-      else if (!/^https?:/i.test(u)) this.report([...at, 'urls', i], 'invalid-url', `${JSON.stringify(u)} SHOULD use http or https`, 'warning');
+      if (!URL.canParse(u)) this.report([...at, 'urls', i], 'invalid-url', `${quotedText(u)} is not an absolute URL (RFC 3986)`);
+      else if (!/^https?:/i.test(u)) this.report([...at, 'urls', i], 'invalid-url', `${quotedText(u)} SHOULD use http or https`, 'warning');
     });
 
     this.annotations(value, at, inIndexList);
@@ -364,7 +365,7 @@ function classify(doc: Json, c: Checker): { kind: DocumentKind; mismatch: boolea
     else if (shape === 'unknown' && (doc.rootfs !== undefined || (doc.architecture !== undefined && doc.os !== undefined)))
       message = 'document looks like an image configuration (architecture, os, rootfs), not an image index or manifest';
     else if (shape === 'both') message = 'document has both manifests (as an index) and config/layers (as a manifest), and no mediaType to tell which it is';
-    else if (typeof mt === 'string') message = `document has mediaType ${JSON.stringify(mt)} and neither manifests nor config/layers: it is not an image index or manifest`;
+    else if (typeof mt === 'string') message = `document has mediaType ${quotedText(mt)} and neither manifests nor config/layers: it is not an image index or manifest`;
     else message = 'document has neither manifests (as an image index) nor config/layers (as an image manifest)';
     c.report([], 'not-a-manifest', message);
     return { kind: 'unknown', mismatch: false, link: Section.manifestTop };
@@ -380,14 +381,14 @@ function classify(doc: Json, c: Checker): { kind: DocumentKind; mismatch: boolea
   } else if (typeof mt !== 'string') {
     c.report(['mediaType'], 'wrong-type', `mediaType must be a string, not ${typeName(mt)}`, 'error', link);
   } else if (!validMediaType(mt)) {
-    c.report(['mediaType'], 'invalid-media-type', `mediaType ${JSON.stringify(mt)} is not a valid media type (RFC 6838: type/subtype)`, 'error', link);
+    c.report(['mediaType'], 'invalid-media-type', `mediaType ${quotedText(mt)} is not a valid media type (RFC 6838: type/subtype)`, 'error', link);
   } else if (RETIRED[mt]) {
     c.report(['mediaType'], 'unknown-media-type', `mediaType ${mt}: this is ${RETIRED[mt]}`, 'error', link);
   } else {
     const other = shape === 'index' ? 'manifest' : 'index';
     const message = isManifestMediaType(mt)
       ? `mediaType ${mt} names an image ${other}, but the document has ${shape === 'index' ? 'manifests' : 'config/layers'} as an image ${shape} does`
-      : `mediaType ${JSON.stringify(mt)} is not an image ${shape} media type: expected ${expected}`;
+      : `mediaType ${quotedText(mt)} is not an image ${shape} media type: expected ${expected}`;
     c.report(['mediaType'], isManifestMediaType(mt) ? 'media-type-mismatch' : 'unknown-media-type', message, 'error', link);
   }
   return { kind: shape, mismatch: false, link };
@@ -413,7 +414,7 @@ function checkIndex(doc: Json, c: Checker, mismatch: boolean): void {
       tags.set(name, i);
     } else {
       const same = (manifests[first] as Json).digest === (manifests[i] as Json).digest ? 'the same manifest' : 'another manifest';
-      c.report([...at, 'annotations', ANNOTATION_REF_NAME], 'duplicate-tag', `tag ${JSON.stringify(name)} is already on manifests[${first}] (${same})`);
+      c.report([...at, 'annotations', ANNOTATION_REF_NAME], 'duplicate-tag', `tag ${quotedText(name)} is already on manifests[${first}] (${same})`);
     }
   }
 }

@@ -122,6 +122,22 @@ describe('Check Image and Check Layout', () => {
     assert.match(outcome.summary, /^No problems in clean: 0 indexes, 1 manifest, 1 config, 1 layer; \d+ B of layers read$/);
   });
 
+  it('an image named by a name another tool wrote, holding a right-to-left override: the summary names it quoted, escaped', async () => {
+    const file = join(layout, 'index.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { manifests: Descriptor[] };
+    const clean = doc.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === 'clean')!;
+    const before = readFileSync(file, 'utf8');
+    doc.manifests.push({ ...clean, annotations: { 'org.opencontainers.image.ref.name': 'clean\u202eodd' } });
+    writeFileSync(file, JSON.stringify(doc));
+    try {
+      const outcome = await run('manifold.checkImage', { layout, reference: 'clean\u202eodd' });
+      assert.deepEqual(outcome?.report.problems, []);
+      assert.match(outcome.summary, /^No problems in "clean\\u202eodd": 0 indexes, 1 manifest/);
+    } finally {
+      writeFileSync(file, before);
+    }
+  });
+
   it('checked again once repaired (from the index editor\'s title bar: the stored index it shows), the image loses its problems', async () => {
     writeFileSync(layerFile, layerBytes);
     const outcome = await run('manifold.checkImage', vscode.Uri.from({ scheme: 'manifold-index', path: `${layout}/v1.oci-index.json` }));
