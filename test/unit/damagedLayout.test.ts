@@ -84,6 +84,14 @@ describe('a layout with one damaged index.json entry', () => {
     }
   });
 
+  it('names a damaged entry whose tag holds an invisible character with that character escaped', async () => {
+    // A bidi override would reorder the rest of the error line on a terminal.
+    writeFileSync(l.index, readFileSync(l.index, 'utf8').replace('"bad"', '"bad\\u202e1.0"'));
+    const r = await runCli('repo', 'tags', '--oci-layout', l.dir, '--format', 'text');
+    assert.deepEqual([r.stderr, r.code], [`Error: ${l.index}: manifests[2].digest (tag "bad\\u202e1.0"): ${BAD_DIGEST}\n`, 1]);
+    assert.ok(!r.stderr.includes('\u202e'), 'no raw override in the message');
+  });
+
   it('writes keep the damaged entry as it was written', async () => {
     const before = badEntry(l.index);
     assert.equal((await runCli('tag', '--oci-layout', `${l.dir}:a`, 'v2')).code, 0);

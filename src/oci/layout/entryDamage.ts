@@ -7,6 +7,7 @@ import { OciError } from '../errors';
 import { descriptorProblems, formatPath, positionMapper, type PathSegment, type ProblemCode, type TextPosition } from '../validate';
 import { isDigest } from '../digest';
 import { isJsonObject } from '../jsonObject';
+import { quotedText } from '../shownName';
 
 /** Where something is in a text, as character offsets and as positions. */
 export interface TextSpan {
@@ -96,7 +97,7 @@ function entryProblem(d: unknown, at: number, segments: PathSegment[], problem: 
   const name = (d as { annotations?: Record<string, unknown> }).annotations?.[ANNOTATION_REF_NAME];
   const tag = typeof name === 'string' ? name : undefined;
   const path = formatPath(['manifests', at, ...segments]);
-  const place = `${path}${tag === undefined ? '' : ` (tag ${JSON.stringify(tag)})`}`;
+  const place = `${path}${tag === undefined ? '' : ` (tag ${quotedText(tag)})`}`;
   const entry: DamagedEntry = { at, path, place, problem, file, error: new OciError('INVALID_LAYOUT', `${file}: ${place}: ${problem}`) };
   if (tag !== undefined) entry.tag = tag;
   return entry;
