@@ -12,7 +12,7 @@ import { encodeIndex, encodeManifest } from '../src/oci/encoding/goJson';
 import { encodeIndexJson, parseIndexJson } from '../src/oci/layout';
 import { MediaType } from '../src/oci/mediaType';
 import { launchRegistry } from '../test/integration/support/registryLauncher';
-import { blobWriter, generateLayout } from './generateLayout';
+import { blobWriter, generateLayout, settle } from './generateLayout';
 import type { Measured } from './measure';
 import { addWideIndex, type Row } from './referrers';
 
@@ -221,6 +221,7 @@ const ratioFig = (m: Measured, floor: Measured, before?: Measured, verifying?: M
 async function thousandManifests(work: string, row: Row): Promise<void> {
   const layout = generateLayout(join(work, 'thousand'), 1000, 8);
   const wide = addWideIndex(layout.dir, 'wide', 1000);
+  settle();
   const indexJson = readFileSync(join(layout.dir, 'index.json'));
   const sources = parseIndexJson(readFileSync(join(layout.dir, 'blobs', 'sha256', wide.digest.slice(7))), 'wide').manifests.map((d) => d.digest);
   const reset = () => writeFileSync(join(layout.dir, 'index.json'), indexJson);
