@@ -2,6 +2,7 @@ import { isOciError, OciError } from '../oci/errors';
 import { closeDefaultAgents, preferQuickStartup } from '../oci/registry/client';
 export { v8FlagsChanged } from '../oci/registry/client';
 import { RegistryError } from '../oci/registry/registryError';
+import { quotedText, visibleMessage } from '../oci/shownName';
 import { type Command, helpText, parseCommand, UsageError } from './command';
 import { COMMANDS } from './commands';
 import { OutputClosed, outputClosed, type Printer, processPrinter } from './printer';
@@ -57,7 +58,7 @@ export async function main(argv: string[], printer: Printer = processPrinter): P
   }
   const { command, rest, words } = findCommand(argv);
   if (!command) {
-    printer.err(`Error: unknown command "${words.join(' ')}"\n\n${overview()}`);
+    printer.err(`Error: unknown command ${quotedText(words.join(' '))}\n\n${overview()}`);
     return 1;
   }
   try {
@@ -72,16 +73,16 @@ export async function main(argv: string[], printer: Printer = processPrinter): P
     // without an error about a write nobody asked to see.
     if (err instanceof OutputClosed) return 141;
     if (err instanceof UsageError) {
-      printer.err(`Error: ${err.message}\nRun "manifold ${command.path} --help" for usage.\n`);
+      printer.err(`Error: ${visibleMessage(err.message)}\nRun "manifold ${command.path} --help" for usage.\n`);
       return 1;
     }
     if (isOciError(err) || err instanceof Error) {
-      printer.err(`Error: ${err.message}\n`);
+      printer.err(`Error: ${visibleMessage(err.message)}\n`);
       if (isOciError(err, 'UNAUTHORIZED')) printer.err(`${signInHint(err)}\n`);
       if (process.env.MANIFOLD_DEBUG && err.stack) printer.err(`${err.stack}\n`);
       return 1;
     }
-    printer.err(`Error: ${String(err)}\n`);
+    printer.err(`Error: ${visibleMessage(String(err))}\n`);
     return 1;
   }
 }

@@ -20,8 +20,12 @@ export function holdsUnseen(text: string): boolean {
  * U+FFFF as its two UTF-16 units, as JSON does): what is between the quotes is exactly the text, readable.
  */
 export function quotedText(text: string): string {
-  const escape = (c: string) => [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
-  return JSON.stringify(text).replace(UNSEEN_ALL, escape);
+  return JSON.stringify(text).replace(UNSEEN_ALL, escaped);
+}
+
+/** A character as JSON escapes it: `\u200b` (one past U+FFFF as its two UTF-16 units). */
+function escaped(c: string): string {
+  return [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
 }
 
 /**
@@ -32,4 +36,14 @@ export function quotedText(text: string): string {
  */
 export function shownName(name: string): string {
   return name === '' || name.startsWith(' ') || name.endsWith(' ') || holdsUnseen(name) ? quotedText(name) : name;
+}
+
+/**
+ * A message for a terminal, each character that cannot be seen written `\uXXXX` but line breaks and tabs: an error
+ * that quotes what a registry or a file held (its text, a name no check has shown yet) cannot then reorder or hide
+ * the rest of the line, or drive the terminal (ESC).
+ */
+export function visibleMessage(text: string): string {
+  if (!holdsUnseen(text)) return text;
+  return text.replace(UNSEEN_ALL, (c) => (c === '\n' || c === '\t' ? c : escaped(c)));
 }

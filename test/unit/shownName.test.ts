@@ -1,7 +1,8 @@
 // One way to show a name another tool stored (index.json's ref.name, a registry's tag list) to a person, for the CLI
 // and the extension alike: as it is, or quoted with what cannot be seen escaped.
 import * as assert from 'node:assert/strict';
-import { holdsUnseen, quotedText, shownName } from '../../src/oci/shownName';
+import { holdsUnseen, quotedText, shownName, visibleMessage } from '../../src/oci/shownName';
+import { runCli } from '../helpers/runCli';
 
 describe('shownName: a stored name as a person is shown it', () => {
   it('quotes a name holding a control character, escaped as JSON writes it (C1 ones too)', () => {
@@ -51,5 +52,20 @@ describe('shownName: a stored name as a person is shown it', () => {
       assert.ok(!holdsUnseen(quotedText(text)), quotedText(text));
     }
     assert.equal(quotedText('say "hi"'), '"say \\"hi\\""');
+  });
+
+  it('visibleMessage escapes what cannot be seen in a message, but its line breaks and tabs', () => {
+    assert.equal(visibleMessage('plain message: café'), 'plain message: café');
+    assert.equal(visibleMessage('tag v1\u202e3.0 in\tdir\nnext line\x1b[2J\r'), 'tag v1\\u202e3.0 in\tdir\nnext line\\u001b[2J\\u000d');
+  });
+});
+
+describe('the CLI error line', () => {
+  it('shows what it quotes from the user or a file with invisible characters escaped', async () => {
+    // A path holding a bidi override: the message names it, and the rest of the line keeps its order.
+    const r = await runCli('repo', 'tags', '--oci-layout', '/nonexistent/lay\u202eout');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^Error: .*lay\\u202eout/);
+    assert.ok(!r.stderr.includes('\u202e'), r.stderr);
   });
 });
