@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { fstatSync, writeSync } from 'node:fs';
+import { fstatSync, statSync, writeSync } from 'node:fs';
 import { streamPromises } from '../oci/nodeStream';
 
 /** Where commands write: injectable so tests can read what a command printed. */
@@ -20,9 +20,9 @@ let scheduled = false;
 let exitHooked = false;
 
 /**
- * A pipe, a socket (what Node's child_process gives) or a file is written straight to fd 1: process.stdout would
+ * A pipe, a socket (what Node's child_process gives), a file or /dev/null is written straight to fd 1: process.stdout would
  * load Node's net and stream modules (~12 million instructions, 3-4 ms of every command's start-up) to make the
- * same synchronous write. A terminal or a device goes through process.stdout, as does all output once a command
+ * same synchronous write. A terminal or another device goes through process.stdout, as does all output once a command
  * has streamed to it (pipeToStdout), so nothing overtakes what it still holds.
  */
 let direct: boolean | undefined;
@@ -30,7 +30,8 @@ function writesDirect(): boolean {
   if (direct === undefined) {
     try {
       const st = fstatSync(1);
-      direct = st.isFIFO() || st.isSocket() || st.isFile();
+      // A device is a terminal unless it is /dev/null (`> /dev/null` in a script), told by its device number.
+      direct = st.isFIFO() || st.isSocket() || st.isFile() || (st.isCharacterDevice() && process.platform !== 'win32' && st.rdev === statSync('/dev/null').rdev);
     } catch {
       direct = false;
     }

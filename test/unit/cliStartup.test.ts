@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtCli } from '../helpers/layoutStress';
@@ -27,8 +27,8 @@ describe('cli start-up: what a small command loads', function () {
   let probe: string;
 
   /** Runs `node [-r probe] <script> ...args`; the probe's report comes on fd 3. */
-  const run = (script: string, args: string[]): { status: number | null; stdout: string; stderr: string; probe: Probe } => {
-    const r = spawnSync(process.execPath, ['-r', probe, script, ...args], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+  const run = (script: string, args: string[], stdout: 'pipe' | number = 'pipe'): { status: number | null; stdout: string; stderr: string; probe: Probe } => {
+    const r = spawnSync(process.execPath, ['-r', probe, script, ...args], { cwd: dir, encoding: 'utf8', stdio: ['ignore', stdout, 'pipe', 'pipe'] });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr, probe: JSON.parse(String(r.output[3])) as Probe };
   };
 
@@ -78,6 +78,15 @@ describe('cli start-up: what a small command loads', function () {
     assert.ok(!version.probe.modules.includes('crypto'));
     assert.deepEqual(version.probe.intl, [], 'Intl objects built');
     for (const m of ['fs/promises', 'zlib', 'net', 'os', 'stream']) assert.ok(!version.probe.modules.includes(m), `node:${m} loaded`);
+    // Into /dev/null (a device, as a terminal is, but written straight to), likewise.
+    const devNull = openSync('/dev/null', 'w');
+    try {
+      const quiet = run(cli, ['--version'], devNull);
+      assert.equal(quiet.status, 0, quiet.stderr);
+      for (const m of ['net', 'stream', 'tty']) assert.ok(!quiet.probe.modules.includes(m), `node:${m} loaded`);
+    } finally {
+      closeSync(devNull);
+    }
   });
 
   it('a command that hashes loads node:crypto when it needs it, and its digests are right', () => {
