@@ -20,10 +20,10 @@ let scheduled = false;
 let exitHooked = false;
 
 /**
- * A pipe, a socket (what Node's child_process gives), a file or /dev/null is written straight to fd 1: process.stdout would
- * load Node's net and stream modules (~12 million instructions, 3-4 ms of every command's start-up) to make the
- * same synchronous write. A terminal or another device goes through process.stdout, as does all output once a command
- * has streamed to it (pipeToStdout), so nothing overtakes what it still holds.
+ * A pipe, a socket (what Node's child_process gives), a file or /dev/null is written straight to fd 1:
+ * process.stdout would load Node's net and stream modules (~12 million instructions, 3-4 ms of every command's
+ * start-up) to make the same synchronous write. A terminal or another device goes through process.stdout, as does
+ * all output once a command has streamed to it (pipeToStdout), so nothing overtakes what it still holds.
  */
 let direct: boolean | undefined;
 function writesDirect(): boolean {
@@ -53,7 +53,7 @@ function closeOutput(): void {
   process.exitCode = 141; // also when the command has already ended (a stream's error comes after its write)
 }
 
-function writeOut(text: string): void {
+function writeOut(text: string | Buffer): void {
   if (!writesDirect()) {
     if (!closedWatched) {
       closedWatched = true;
@@ -65,7 +65,7 @@ function writeOut(text: string): void {
     process.stdout.write(text);
     return;
   }
-  const bytes = Buffer.from(text, 'utf8');
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   let done = 0;
   try {
     while (done < bytes.length) done += writeSync(1, bytes, done);
@@ -74,9 +74,10 @@ function writeOut(text: string): void {
     if (code === 'EPIPE') {
       closeOutput();
     } else if (code === 'EAGAIN') {
-      // A non-blocking pipe that is full (its reader is slow): the stream waits for it, and keeps the order.
+      // A non-blocking pipe that is full (its reader is slow): the stream waits for it, and keeps the order. The
+      // rest goes as bytes: the write may have stopped inside a character.
       direct = false;
-      writeOut(bytes.subarray(done).toString('utf8'));
+      writeOut(bytes.subarray(done));
     } else {
       throw err;
     }

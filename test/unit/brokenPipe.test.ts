@@ -75,4 +75,25 @@ describe('output into a pipe whose reader goes away', () => {
     assert.equal(piped.stdout.split('\n').length, 3002);
     assert.equal(readFileSync(file, 'utf8'), piped.stdout);
   });
+
+  it('a non-blocking output that fills up (a slow reader) still gets every byte, in order', async function () {
+    this.timeout(60_000);
+    const layout = await manyTags();
+    const args = ['--import', 'tsx', MAIN, 'repo', 'tags', '--oci-layout', layout];
+    const expected = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 << 20 }).stdout;
+    // A parent may hand over a non-blocking pipe: writes to it fail with EAGAIN once it is full.
+    const nonBlocking = 'import fcntl, os, sys; fcntl.fcntl(1, fcntl.F_SETFL, fcntl.fcntl(1, fcntl.F_GETFL) | os.O_NONBLOCK); os.execv(sys.argv[1], sys.argv[1:])';
+    const child = spawn('python3', ['-c', nonBlocking, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pause();
+    await new Promise((r) => setTimeout(r, 3000)); // the child fills the pipe meanwhile
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => chunks.push(d));
+    child.stdout.resume();
+    const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+    assert.deepEqual({ code, stderr }, { code: 0, stderr: '' });
+    assert.equal(Buffer.concat(chunks).toString('utf8'), expected);
+    assert.ok(expected.length > 256 << 10, 'more than a pipe holds');
+  });
 });
