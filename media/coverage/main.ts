@@ -4,6 +4,7 @@
 import * as l10n from '@vscode/l10n';
 import type { CoverageCellView, CoverageColumnView, CoverageModel, CoverageRowView, FromWebview, ToWebview } from '../../src/shared/coverageProtocol';
 import { button, h } from '../shared/dom';
+import { shownName } from '../shared/shownName';
 import { connect, shortDigest as short } from '../shared/webview';
 
 const { send, root } = connect<FromWebview, ToWebview>(received);
@@ -21,7 +22,7 @@ function header(m: CoverageModel | undefined): HTMLElement {
       'div',
       { class: 'title' },
       h('h1', {}, l10n.t('Referrer coverage')),
-      m && h('span', { class: 'badge', title: `${m.reference}\n${m.digest}` }, m.name),
+      m && h('span', { class: 'badge', title: `${shownName(m.reference)}\n${m.digest}` }, shownName(m.name)),
       h('span', { class: 'spacer' }),
       loading ? h('span', { class: 'busy', role: 'status' }, l10n.t('Reading the referrers…')) : undefined,
       button(l10n.t('Refresh'), l10n.t('Read the referrers again'), () => send({ type: 'refresh' }), 'secondary'),
@@ -46,11 +47,12 @@ function banners(m: CoverageModel | undefined): HTMLElement[] {
 }
 
 function cellTitle(c: CoverageCellView, column: CoverageColumnView, row: CoverageRowView): string {
+  const label = shownName(row.label);
   switch (c.state) {
     case 'present':
-      return c.count === 1 ? l10n.t('1 {0} attached to {1}: open it', column.title, row.label) : l10n.t('{0} {1} attached to {2}: pick one to open', c.count, column.title, row.label);
+      return c.count === 1 ? l10n.t('1 {0} attached to {1}: open it', column.title, label) : l10n.t('{0} {1} attached to {2}: pick one to open', c.count, column.title, label);
     case 'gap':
-      return l10n.t('Missing: {0} has no {1}, while another manifest of this image has one', row.label, column.title);
+      return l10n.t('Missing: {0} has no {1}, while another manifest of this image has one', label, column.title);
     case 'index':
       return l10n.t('None on the index (not required: consumers resolve a platform)');
     case 'none':
@@ -84,7 +86,8 @@ function matrix(m: CoverageModel): HTMLElement {
       h(
         'tr',
         { class: r.index ? 'index' : 'platform', 'data-label': r.label, 'data-digest': r.digest },
-        h('th', { scope: 'row' }, h('span', { class: 'label' }, r.label), ' ', h('code', { title: r.digest }, short(r.digest))),
+        // The label from what the manifests say (a platform another tool wrote): escaped if it holds what cannot be seen.
+        h('th', { scope: 'row' }, h('span', { class: 'label' }, shownName(r.label)), ' ', h('code', { title: r.digest }, short(r.digest))),
         ...r.cells.map((c, k) => cell(c, m.columns[k]!, r, i)),
       ),
     ),
@@ -93,14 +96,14 @@ function matrix(m: CoverageModel): HTMLElement {
     const td = h('td', { class: 'fix', 'data-kind': c.id });
     if (c.attachable && c.missing.length > 0 && !m.attachBlocked) {
       const label = attachLabel(c.missing.length);
-      const b = button(label, `${label} (${c.title}): ${c.missing.join(', ')}`, () => send({ type: 'attach', kind: c.id }), 'primary attach');
+      const b = button(label, `${label} (${c.title}): ${c.missing.map(shownName).join(', ')}`, () => send({ type: 'attach', kind: c.id }), 'primary attach');
       b.dataset.kind = c.id;
       td.append(b);
     }
     return td;
   });
   const foot = fixes.some((f) => f.childNodes.length > 0) ? h('tfoot', {}, h('tr', {}, h('th', { scope: 'row' }, l10n.t('Fill the gaps')), ...fixes)) : undefined;
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'matrix' }, h('caption', { class: 'sr-only' }, l10n.t('Referrers of {0} by kind', m.reference)), h('thead', {}, head), body, foot));
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'matrix' }, h('caption', { class: 'sr-only' }, l10n.t('Referrers of {0} by kind', shownName(m.reference))), h('thead', {}, head), body, foot));
 }
 
 function legend(): HTMLElement {

@@ -4,6 +4,7 @@
 import * as l10n from '@vscode/l10n';
 import type { BlobState, EditorState, FromWebview, RowKinds, RowView, TableEdit, ToWebview } from '../../src/shared/indexEditorProtocol';
 import { button, h, inlineInput } from '../shared/dom';
+import { quotedText, shownName } from '../shared/shownName';
 import { connect, shortDigest as short } from '../shared/webview';
 
 const { send, root } = connect<FromWebview, ToWebview>(received);
@@ -40,7 +41,12 @@ function edit(e: TableEdit): void {
 function startEditing(anchor: HTMLElement, from: HTMLElement, value: string, placeholder: string, commit: (value: string) => void): void {
   if (editing || !writable()) return;
   editing = true;
-  inlineInput(anchor, value, placeholder, commit, () => {
+  // Enter on a value left as it was changes nothing: a commit would re-read it (trim, split) and could alter a name
+  // that holds what is trimmed (a no-break space), though the user typed nothing.
+  const changed = (typed: string) => {
+    if (typed !== value) commit(typed);
+  };
+  inlineInput(anchor, value, placeholder, changed, () => {
     editing = false;
     if (pending) render();
     refocus(from.dataset.key);
@@ -68,8 +74,8 @@ function writable(): boolean {
 function header(s: EditorState): HTMLElement {
   const title = s.kind === 'index' ? l10n.t('Image index') : s.kind === 'manifest' ? l10n.t('Image manifest') : l10n.t('JSON document');
   const badges = [
-    s.layoutName && h('span', { class: 'badge', title: l10n.t('The layout whose blobs this document points at') }, l10n.t('layout: {0}', s.layoutName)),
-    s.storedAs && h('span', { class: 'badge', title: l10n.t('Saving stores a new index and moves this tag to it') }, l10n.t('tag: {0}', s.storedAs)),
+    s.layoutName && h('span', { class: 'badge', title: l10n.t('The layout whose blobs this document points at') }, l10n.t('layout: {0}', shownName(s.layoutName))),
+    s.storedAs && h('span', { class: 'badge', title: l10n.t('Saving stores a new index and moves this tag to it') }, l10n.t('tag: {0}', shownName(s.storedAs))),
   ];
   const digestLine = h(
     'p',
@@ -116,7 +122,7 @@ function banners(s: EditorState): HTMLElement[] {
   if (s.readOnly) out.push(h('div', { class: 'banner info' }, s.readOnly));
   if (s.formattingOnly && s.savedDigest) {
     const where = s.storedAs
-      ? l10n.t('Only the formatting differs from the stored index, yet the digest is the bytes: saving stores a new index {0} and moves {1} to it. Undo to keep {2}.', short(s.digest), s.storedAs, short(s.savedDigest))
+      ? l10n.t('Only the formatting differs from the stored index, yet the digest is the bytes: saving stores a new index {0} and moves {1} to it. Undo to keep {2}.', short(s.digest), shownName(s.storedAs), short(s.savedDigest))
       : l10n.t('Only the formatting differs from the saved file, yet the digest is the bytes: {0} now, {1} as saved.', short(s.digest), short(s.savedDigest));
     out.push(h('div', { class: 'banner warning', role: 'status' }, where));
   }
@@ -129,7 +135,7 @@ function platformCell(r: RowView): HTMLElement {
   const text = h(
     'button',
     { class: r.platform ? 'cell-edit' : 'cell-edit empty', title: l10n.t('Edit the platform (os/arch[/variant])'), label: l10n.t('Platform of entry {0}', r.index), 'data-key': `platform:${r.index}` },
-    r.platform ?? '—',
+    r.platform ? shownName(r.platform) : '—',
   );
   text.type = 'button';
   text.addEventListener('click', () => startEditing(cell, text, r.platform ?? '', l10n.t('linux/arm64/v8 (empty removes it)'), (v) => edit({ type: 'setPlatform', row: r.index, text: v })));
@@ -149,7 +155,7 @@ function annotationList(entries: Array<[string, string]>, row: number | undefine
     const parsed = splitAnnotation(typed);
     if (!parsed) {
       // Never dropped silently: the banner keeps what was typed.
-      error = l10n.t('Not changed: "{0}" is not key=value.', typed);
+      error = l10n.t('Not changed: {0} is not key=value.', quotedText(typed));
       render();
       return;
     }
@@ -157,17 +163,19 @@ function annotationList(entries: Array<[string, string]>, row: number | undefine
   };
   for (const [key, value] of entries) {
     const full = `${key}=${value}`;
+    // Shown with what cannot be seen escaped; edited as it is, so that what is saved is what was there.
+    const fullShown = `${shownName(key)}=${shownName(value)}`;
     const chip = h('span', { class: 'chip' });
     const val = h(
       'button',
-      { class: 'chip-value', title: writable() ? l10n.t('{0} (click to edit)', full) : full, label: l10n.t('Edit annotation {0}', key), 'data-key': `chip:${owner}:${key}` },
-      h('span', { class: 'key' }, key),
+      { class: 'chip-value', title: writable() ? l10n.t('{0} (click to edit)', fullShown) : fullShown, label: l10n.t('Edit annotation {0}', shownName(key)), 'data-key': `chip:${owner}:${key}` },
+      h('span', { class: 'key' }, shownName(key)),
       '=',
-      value,
+      shownName(value),
     );
     val.type = 'button';
     val.addEventListener('click', () => startEditing(chip, val, full, l10n.t('key=value (empty removes it)'), (v) => commitText(v, key)));
-    chip.append(val, button('✕', l10n.t('Remove annotation {0}', key), () => edit({ type: 'removeAnnotation', row, key })));
+    chip.append(val, button('✕', l10n.t('Remove annotation {0}', shownName(key)), () => edit({ type: 'removeAnnotation', row, key })));
     list.append(chip);
   }
   const add = h('span', { class: 'chip add' });
@@ -245,13 +253,13 @@ function rowElement(r: RowView, s: EditorState): HTMLTableRowElement {
     if (r.index > 0) order.append(button('↑', l10n.t('Move entry {0} up', r.index), () => edit({ type: 'moveRow', from: r.index, to: r.index - 1 })));
     if (r.index < count - 1) order.append(button('↓', l10n.t('Move entry {0} down', r.index), () => edit({ type: 'moveRow', from: r.index, to: r.index + 1 })));
   }
-  const mediaType = td(r.mediaType ? 'media-type' : 'media-type empty', l10n.t('Media type'), r.mediaType ? MEDIA_TYPES[r.mediaType] ?? r.mediaType : l10n.t('missing'));
-  if (r.mediaType) mediaType.title = r.mediaType;
+  const mediaType = td(r.mediaType ? 'media-type' : 'media-type empty', l10n.t('Media type'), r.mediaType ? MEDIA_TYPES[r.mediaType] ?? shownName(r.mediaType) : l10n.t('missing'));
+  if (r.mediaType) mediaType.title = shownName(r.mediaType);
   // The short form in the wide table; the whole digest where the entries stack (a line of its own has the room).
   const digest = td(
     'digest-cell',
     l10n.t('Digest'),
-    ...(r.digest ? [h('code', { title: r.digest, class: 'short' }, short(r.digest)), h('code', { class: 'full' }, r.digest)] : [h('span', { class: 'empty' }, l10n.t('missing'))]),
+    ...(r.digest ? [h('code', { title: shownName(r.digest), class: 'short' }, shownName(short(r.digest))), h('code', { class: 'full' }, shownName(r.digest))] : [h('span', { class: 'empty' }, l10n.t('missing'))]),
   );
   const size = td('size', l10n.t('Size'), r.size === undefined ? '—' : bytes(r.size));
   if (r.size !== undefined) size.title = l10n.t('{0} bytes', r.size);
@@ -268,7 +276,7 @@ function rowElement(r: RowView, s: EditorState): HTMLTableRowElement {
     blobCell(blobs[r.index]),
     size,
     // Images have none: the column is there only when an entry has one.
-    ...(s.rows.some((x) => x.artifactType) ? [td(r.artifactType ? 'artifact-type' : 'artifact-type none', l10n.t('Artifact type'), r.artifactType ?? '')] : []),
+    ...(s.rows.some((x) => x.artifactType) ? [td(r.artifactType ? 'artifact-type' : 'artifact-type none', l10n.t('Artifact type'), r.artifactType ? shownName(r.artifactType) : '')] : []),
     ...(s.kindsColumn ? [kindsCell(r, s)] : []),
     td(annotations.length > 0 ? 'annotations' : 'annotations none', l10n.t('Annotations'), annotationList(annotations, r.index)),
     actions,
@@ -284,7 +292,8 @@ function tagCell(r: RowView): HTMLElement {
   const shown = h(
     'button',
     { class: tag === undefined ? 'cell-edit empty' : 'cell-edit', title: l10n.t('Rename the tag (empty untags the entry; it stays listed)'), label: l10n.t('Tag of entry {0}', r.index), 'data-key': `tag:${r.index}` },
-    tag ?? l10n.t('untagged'),
+    // Shown escaped when it holds what cannot be seen (`"v1\u202e3.0.1"`); the field edits the name itself.
+    tag === undefined ? l10n.t('untagged') : shownName(tag),
   );
   shown.type = 'button';
   shown.addEventListener('click', () =>

@@ -54,10 +54,19 @@ export function reportChanged(services: Services, m: EditableManifest, message: 
   });
 }
 
-/** The tags of `m`'s layout or repository with what they are, for QuickPicks (as tagItems for a layout). */
-export async function editableTagItems(services: Services, m: EditableManifest, filter?: (d: Descriptor) => boolean): Promise<Awaited<ReturnType<typeof tagItems>>> {
+/**
+ * The tags of `m`'s layout or repository with what they are, for QuickPicks (as tagItems for a layout). A name a
+ * registry's tag list holds that is no valid tag is left out and passed to `onInvalid` (it is never sent back to the
+ * registry); without `onInvalid`, it fails the listing.
+ */
+export async function editableTagItems(
+  services: Services,
+  m: EditableManifest,
+  filter?: (d: Descriptor) => boolean,
+  onInvalid?: (name: string) => void,
+): Promise<Awaited<ReturnType<typeof tagItems>>> {
   if (m.layout) return tagItems(services, m.layout, filter);
-  const listings = await listTargetTags(m.target);
+  const listings = await listTargetTags(m.target, { onInvalid });
   await describeTags(m.target, listings);
   return listings
     .filter((l) => !filter || filter(l.desc))

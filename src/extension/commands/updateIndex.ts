@@ -10,6 +10,7 @@ import { updateIndex as updateIndexCore, type AnnotationChanges, type UpdateInde
 import { isImageIndex, isManifestMediaType } from '../../oci/mediaType';
 import { shownPlatform } from '../../oci/platform';
 import { checkTag, shortDigest } from '../../oci/reference';
+import { quotedText } from '../../oci/shownName';
 import type { Services } from '../services';
 import { annotationChanges, stringList } from './argValues';
 import { plainArgs } from './args';
@@ -186,8 +187,8 @@ async function askChanges(services: Services, target: EditableManifest, title: s
   switch (action.id) {
     case 'add': {
       const have = new Set(children.map((c) => c.digest));
-      const items = await editableTagItems(services, target, (d) => isManifestMediaType(d.mediaType) && !have.has(d.digest) && d.digest !== target.desc.digest);
-      changes.add = (await pickMany(items, { title, placeHolder: l10n.t('Manifests to add'), matchOnDescription: true })).map((i) => i.tag);
+      const pick = await tagPick(services, target, title, (d) => isManifestMediaType(d.mediaType) && !have.has(d.digest) && d.digest !== target.desc.digest);
+      changes.add = (await pickMany(pick.items, { title: pick.title, placeHolder: l10n.t('Manifests to add'), matchOnDescription: true })).map((i) => i.tag);
       break;
     }
     case 'remove': {
@@ -205,8 +206,8 @@ async function askChanges(services: Services, target: EditableManifest, title: s
       break;
     }
     case 'merge': {
-      const items = await editableTagItems(services, target, (d) => isImageIndex(d.mediaType) && d.digest !== target.desc.digest);
-      changes.merge = [(await pickOne(items, { title, placeHolder: l10n.t('Index whose manifests to append') })).tag];
+      const pick = await tagPick(services, target, title, (d) => isImageIndex(d.mediaType) && d.digest !== target.desc.digest);
+      changes.merge = [(await pickOne(pick.items, { title: pick.title, placeHolder: l10n.t('Index whose manifests to append') })).tag];
       break;
     }
     case 'annotations':
@@ -222,3 +223,22 @@ async function askChanges(services: Services, target: EditableManifest, title: s
   return changes;
 }
 
+
+/**
+ * The tags to pick from, and the pick's title. A registry's tag list may hold names that are no valid tag (another
+ * tool wrote them, or a proxy): they are left out, never sent back to the registry, rather than failing the whole
+ * pick; the title says how many, and the log names them.
+ */
+async function tagPick(services: Services, target: EditableManifest, title: string, filter: (d: Descriptor) => boolean) {
+  const skipped: string[] = [];
+  const items = await editableTagItems(services, target, filter, (name) => skipped.push(name));
+  if (skipped.length === 0) return { items, title };
+  services.log.warn(`${layoutOrReference(target)}: not offered, as its tag list holds them but they are not valid tags: ${skipped.map(quotedText).join(', ')}`);
+  return {
+    items,
+    title:
+      skipped.length === 1
+        ? l10n.t('{0} (1 name in the tag list skipped: not a valid tag)', title)
+        : l10n.t('{0} ({1} names in the tag list skipped: not valid tags)', title, skipped.length),
+  };
+}

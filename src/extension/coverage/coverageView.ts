@@ -4,6 +4,7 @@ import vscode = require('vscode');
 import { isOciError } from '../../oci/errors';
 import { OTHER_KIND, referrerCoverage } from '../../oci/referrers';
 import { shortDigest } from '../../oci/reference';
+import { shownName } from '../../oci/shownName';
 import type { CoverageModel, FromWebview, ToWebview } from '../../shared/coverageProtocol';
 import { indexStamp } from '../layouts/layoutNodes';
 import { sourceKey, sourceReference, type SourceRef } from '../present/sourceRef';
@@ -69,7 +70,7 @@ class CoverageView {
   ) {
     const media = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'coverage');
     const dist = vscode.Uri.joinPath(services.context.extensionUri, 'dist');
-    this.panel = vscode.window.createWebviewPanel(COVERAGE_VIEW_TYPE, l10n.t('Coverage: {0}', this.title()), vscode.ViewColumn.Active, {
+    this.panel = vscode.window.createWebviewPanel(COVERAGE_VIEW_TYPE, l10n.t('Coverage: {0}', shownName(this.title())), vscode.ViewColumn.Active, {
       enableScripts: true,
       localResourceRoots: [media, dist],
       retainContextWhenHidden: true,
@@ -204,8 +205,8 @@ class CoverageView {
       artifacts.length === 1
         ? artifacts[0]!
         : await pickOne(
-            artifacts.map((a) => ({ label: a.type, description: shortDigest(a.digest), detail: a.tag ?? a.via.map(viaWords).join(', '), artifact: a })),
-            { title: l10n.t('Open Referrer'), placeHolder: l10n.t('{0} of {1}', kindTitle(kind) ?? kind, this.model!.rows[row]!.label) },
+            artifacts.map((a) => ({ label: shownName(a.type), description: shortDigest(a.digest), detail: a.tag !== undefined ? shownName(a.tag) : a.via.map(viaWords).join(', '), artifact: a })),
+            { title: l10n.t('Open Referrer'), placeHolder: l10n.t('{0} of {1}', kindTitle(kind) ?? kind, shownName(this.model!.rows[row]!.label)) },
           ).then((p) => p.artifact);
     const { ref } = this.subject;
     const where = ref.kind === 'layout' ? { layout: ref.path } : { registry: ref.registry, repository: ref.repository };

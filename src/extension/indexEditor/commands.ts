@@ -6,6 +6,7 @@ import type { Descriptor } from '../../oci/descriptor';
 import { indexModel } from '../../oci/indexDocument';
 import { isImageIndex } from '../../oci/mediaType';
 import { shortDigest } from '../../oci/reference';
+import { shownName } from '../../oci/shownName';
 import { manifestFrom, plainArgs } from '../commands/args';
 import { Cancelled, input, pickOne } from '../ui/prompts';
 import type { Services } from '../services';
@@ -80,7 +81,7 @@ async function askEdit(document: vscode.TextDocument): Promise<TableEdit> {
   const target = await pickOne(
     [
       { label: l10n.t('The index itself'), description: l10n.t('its annotations'), row: undefined as number | undefined },
-      ...model.rows.map((r) => ({ label: `${r.index}: ${r.platformText ?? r.artifactType ?? l10n.t('no platform')}`, description: r.digest ? shortDigest(r.digest) : '', row: r.index as number | undefined })),
+      ...model.rows.map((r) => ({ label: `${r.index}: ${r.platformText !== undefined ? shownName(r.platformText) : r.artifactType !== undefined ? shownName(r.artifactType) : l10n.t('no platform')}`, description: r.digest ? shortDigest(r.digest) : '', row: r.index as number | undefined })),
     ],
     { title, placeHolder: l10n.t('Pick an entry of manifests, or the index') },
   );
@@ -106,6 +107,6 @@ async function askEdit(document: vscode.TextDocument): Promise<TableEdit> {
       return { type: 'setAnnotation', row, key: entry.slice(0, eq), value: entry.slice(eq + 1) };
     },
   });
-  for (const key of Object.keys(annotations)) actions.push({ label: l10n.t('Remove annotation {0}', key), run: async () => ({ type: 'removeAnnotation', row, key }) });
+  for (const key of Object.keys(annotations)) actions.push({ label: l10n.t('Remove annotation {0}', shownName(key)), run: async () => ({ type: 'removeAnnotation', row, key }) });
   return (await pickOne(actions, { title })).run();
 }

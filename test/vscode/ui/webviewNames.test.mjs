@@ -1,0 +1,162 @@
+// UI test: names another tool wrote, holding a character that cannot be seen, in the two webview pages. A
+// right-to-left override makes `v1\u202e3.0.1` read as `v11.0.3` and can reorder a row; a zero-width space hides in an
+// annotation; a trailing no-break space passes for `v2`. The referrer coverage page labels a platform whose variant
+// holds an override quoted and escaped, as `manifold coverage` prints it; the index editor's table of index.json
+// shows each such tag, annotation and platform quoted and escaped too, while its fields edit the names themselves:
+// Enter on a tag left as it was renames nothing, and an edit of another cell saves the tags' own bytes.
+// Screenshots: test-results/webview-names-coverage.png, test-results/webview-names-index-editor.png.
+// Run: node --test --test-concurrency=1 test/vscode/ui/webviewNames.test.mjs (after `npm run build`).
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe } from 'node:test';
+import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
+import { openWorkbench, resizeSidebar, runFromPalette, sequentialSteps } from './harness.mjs';
+import { readLayout, REF_NAME } from './layoutOnDisk.mjs';
+import { childrenOf, expand, openManifoldView, runFromContextMenu, waitForRows } from './layoutsView.mjs';
+import { waitForQuickInput } from './quickInput.mjs';
+import { waitUntil } from './waits.mjs';
+
+const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'));
+const nls = JSON.parse(readFileSync(join(projectRoot, 'package.nls.json'), 'utf8'));
+const text = (t) => (/^%.+%$/.test(t) ? nls[t.slice(1, -1)] : t);
+const paletteLabel = (id) => {
+  const c = manifest.contributes.commands.find((x) => x.command === id);
+  return c.category ? `${text(c.category)}: ${text(c.title)}` : text(c.title);
+};
+
+const RLO_TAG = 'v1\u202e3.0.1';
+const NBSP_TAG = 'v2\u00a0';
+const NOTE = 'org.example.note';
+const NOTE_VALUE = 'safe\u200bvalue';
+const ODD_INDEX = 'odd-platform';
+/** What a page must never show as itself. */
+const UNSEEN = /[\u200b\u202e\u00a0]/;
+
+describe('Names holding invisible characters in the webview pages', { timeout: 300_000 }, () => {
+  let wb;
+  let appDir;
+  let view;
+  const step = sequentialSteps(() => wb);
+  const indexFile = () => join(appDir, 'index.json');
+
+  before(async () => {
+    wb = await openWorkbench({ demoLayouts: ['layouts/app'] });
+    appDir = wb.workspace.layouts['layouts/app'].path;
+    // Written as another tool would, before the view first reads the layout. Two more names for linux-amd64, one
+    // with an annotation holding a zero-width space; and a copy of the index v1 whose arm64 entry's variant holds
+    // a right-to-left override (`v\u202e8`), stored as a blob of its own and tagged odd-platform.
+    const layout = await readLayout(appDir);
+    const doc = JSON.parse(readFileSync(indexFile(), 'utf8'));
+    const amd64 = layout.tags.get('linux-amd64');
+    doc.manifests.push({ ...amd64, annotations: { [REF_NAME]: RLO_TAG, [NOTE]: NOTE_VALUE } });
+    doc.manifests.push({ ...amd64, annotations: { [REF_NAME]: NBSP_TAG } });
+    const v1 = await layout.json(layout.tags.get('v1').digest);
+    const arm = v1.manifests.find((m) => m.platform?.variant === 'v8');
+    assert.ok(arm, 'the demo index has a linux/arm64/v8 entry');
+    arm.platform.variant = 'v\u202e8';
+    const bytes = Buffer.from(JSON.stringify(v1));
+    const hex = createHash('sha256').update(bytes).digest('hex');
+    writeFileSync(join(appDir, 'blobs', 'sha256', hex), bytes);
+    doc.manifests.push({ mediaType: v1.mediaType, digest: `sha256:${hex}`, size: bytes.length, annotations: { [REF_NAME]: ODD_INDEX } });
+    writeFileSync(indexFile(), JSON.stringify(doc));
+  });
+
+  after(async () => {
+    await wb?.close();
+  });
+
+  step('the coverage page labels the platform quoted, with the override escaped', async () => {
+    const page = wb.page;
+    await openManifoldView(page);
+    await waitForRows(page, (r) => r.some((x) => x.level === 1 && x.label === 'app'), 'the layout app');
+    await expand(page, 'app', 1);
+    await waitForRows(page, (r) => childrenOf(r, { label: 'app', level: 1 }).some((c) => c.label === ODD_INDEX), `the tag ${ODD_INDEX}`);
+    await runFromContextMenu(page, ODD_INDEX, 2, nls['command.showCoverage.title']);
+    view = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await view.locator('table.matrix tbody tr').nth(2).waitFor();
+    const shown = await waitUntil(
+      () =>
+        view.locator('body').evaluate(() => ({
+          labels: [...document.querySelectorAll('table.matrix tbody th .label')].map((e) => e.textContent),
+          raw: [...document.querySelectorAll('table.matrix tbody tr')].map((tr) => tr.getAttribute('data-label')),
+          text: document.getElementById('root').textContent,
+          titles: [...document.querySelectorAll('[title]')].map((e) => e.getAttribute('title')),
+          busy: !!document.querySelector('.busy'),
+        })),
+      (x) => !x.busy && x.labels.length === 3,
+      { what: 'the matrix' },
+    );
+    assert.deepEqual(shown.labels, ['index', 'linux/amd64', '"linux/arm64/v\\u202e8"']);
+    assert.equal(shown.raw[2], 'linux/arm64/v\u202e8', 'the page was given the platform itself');
+    assert.ok(!UNSEEN.test(shown.text), `the page shows the character itself: ${JSON.stringify(shown.text)}`);
+    assert.deepEqual(shown.titles.filter((t) => UNSEEN.test(t)), [], 'a tooltip shows the character itself');
+    await resizeSidebar(page, 240);
+    await wb.screenshot('webview-names-coverage', view.locator('#root'));
+  });
+
+  const cells = () =>
+    view.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Object.fromEntries([...tr.querySelectorAll('td[data-label]')].map((td) => [td.dataset.label, td.textContent.trim()]))));
+  const rowOf = async (tag) => (await cells()).findIndex((r) => r.Tag === tag);
+
+  step("index.json's table shows each odd tag and annotation quoted and escaped", async () => {
+    const page = wb.page;
+    await runFromPalette(page, 'View: Close All Editors');
+    await runFromPalette(page, 'Go to File...');
+    await page.locator('.quick-input-widget .quick-input-box input').fill('layouts/app/index.json');
+    await waitForQuickInput(page, (q) => q.visible && q.rows.some((r) => /index\.json/.test(r.label)), 'index.json in Go to File');
+    await page.keyboard.press('Enter');
+    await waitForQuickInput(page, (q) => !q.visible, 'Go to File closed');
+    await waitUntil(async () => page.locator('.tabs-container .tab.active').last().getAttribute('aria-label'), (l) => /index\.json/.test(l ?? ''), { what: 'index.json open' });
+    await runFromPalette(page, paletteLabel('manifold.openInIndexEditor'));
+    view = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    const rows = await waitUntil(cells, (rs) => rs.some((r) => r.Tag === '"v1\\u202e3.0.1"'), { what: 'the Tag column' });
+    assert.ok(rows.some((r) => r.Tag === '"v2\\u00a0"'), JSON.stringify(rows.map((r) => r.Tag)));
+    const odd = rows.find((r) => r.Tag === '"v1\\u202e3.0.1"');
+    assert.match(odd.Annotations, /org\.example\.note="safe\\u200bvalue"/);
+    const table = await view.locator('table').evaluate((t) => ({ text: t.textContent, titles: [...t.querySelectorAll('[title]')].map((e) => e.getAttribute('title')) }));
+    assert.ok(!UNSEEN.test(table.text), `the table shows the character itself: ${JSON.stringify(table.text)}`);
+    assert.deepEqual(table.titles.filter((t) => UNSEEN.test(t)), [], 'a tooltip shows the character itself');
+    await runFromPalette(page, 'View: Close Primary Side Bar');
+    await wb.screenshot('webview-names-index-editor', page.locator('.part.editor'));
+  });
+
+  step('the fields edit the names themselves: Enter on a tag left as it was renames nothing; another edit saves the tags as they were', async () => {
+    const page = wb.page;
+    const before = readFileSync(indexFile(), 'utf8');
+    // The field holds the tag itself; Enter without a change leaves it (trimmed, it would have become `v2`).
+    const nbsp = await rowOf('"v2\\u00a0"');
+    await view.locator('tbody tr').nth(nbsp).locator('td.tag button').click();
+    const nbspField = view.locator('tbody tr').nth(nbsp).locator('td.tag input');
+    assert.equal(await nbspField.inputValue(), NBSP_TAG);
+    await nbspField.press('Enter');
+    await nbspField.waitFor({ state: 'detached' });
+    // The override's tag: its field holds the name itself too; Escape leaves it.
+    const rlo = await rowOf('"v1\\u202e3.0.1"');
+    await view.locator('tbody tr').nth(rlo).locator('td.tag button').click();
+    const rloField = view.locator('tbody tr').nth(rlo).locator('td.tag input');
+    assert.equal(await rloField.inputValue(), RLO_TAG);
+    await rloField.press('Escape');
+    await rloField.waitFor({ state: 'detached' });
+
+    // Another cell of the same row: an annotation added, then saved.
+    await view.locator('tbody tr').nth(rlo).locator('.chip.add button').click();
+    const add = view.locator('tbody tr').nth(rlo).locator('input.inline');
+    await add.fill('org.example.added=yes');
+    await add.press('Enter');
+    await waitUntil(cells, (rs) => rs[rlo]?.Annotations.includes('org.example.added=yes'), { what: 'the new annotation in the table' });
+    const shown = await cells();
+    assert.equal(shown[rlo].Tag, '"v1\\u202e3.0.1"');
+    assert.equal(shown[nbsp].Tag, '"v2\\u00a0"');
+    await runFromPalette(page, 'File: Save');
+    const saved = await waitUntil(() => readFileSync(indexFile(), 'utf8'), (t) => t.includes('org.example.added'), { what: 'index.json saved' });
+    // The document as it was, with the one annotation more: the tags themselves, none renamed.
+    const expected = JSON.parse(before);
+    expected.manifests[rlo].annotations['org.example.added'] = 'yes';
+    assert.deepEqual(JSON.parse(saved), expected);
+    assert.equal(expected.manifests[rlo].annotations[REF_NAME], RLO_TAG);
+    // As bytes: the names are written as they were (the characters themselves, not escapes).
+    for (const raw of [RLO_TAG, NBSP_TAG, NOTE_VALUE]) assert.ok(saved.includes(JSON.stringify(raw)), `${JSON.stringify(raw)} is not in index.json as it was`);
+  });
+});
