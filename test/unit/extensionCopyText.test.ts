@@ -158,5 +158,7 @@ describe('extension: Copy to Registry', () => {
       inOwnWords('GET https://127.0.0.1:5000/v2/: EPROTO: the server does not answer TLS; if it is a plain-HTTP registry, use --plain-http'),
       'GET https://127.0.0.1:5000/v2/: EPROTO: the server does not answer TLS; if it is a plain-HTTP registry, remove it and add it again as http://host:port',
     );
+    // A name the message quotes cannot reorder the notification's text.
+    assert.equal(inOwnWords('/work/lay\u202eout: not an OCI image layout\nsee the log'), '/work/lay\\u202eout: not an OCI image layout\nsee the log');
   });
 });

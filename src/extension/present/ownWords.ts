@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { visibleMessage } from '../../oci/shownName';
 
 /**
  * The core's errors end with the command line's advice (`use --plain-http`); shown in the extension, that advice
@@ -13,8 +14,13 @@ const ADVICE: readonly [RegExp, () => string][] = [
   [/; if it is intended, use --disable-path-validation/, () => ''],
 ];
 
+/**
+ * An error message as the extension shows it: characters that cannot be seen (a bidi override in a name or a path
+ * the message quotes) escaped, as the CLI's error line shows them, then the advice in the extension's terms. In
+ * that order: a translation may hold a no-break space, which is not to be escaped.
+ */
 export function inOwnWords(message: string): string {
-  let out = message;
+  let out = visibleMessage(message);
   for (const [advice, words] of ADVICE) out = out.replace(advice, words);
   return out;
 }
