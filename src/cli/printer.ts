@@ -45,6 +45,7 @@ function writesDirect(): boolean {
  * The command itself runs to its end, so nothing it writes to a layout is left half done.
  */
 let closed = false;
+let closedWatched = false; // whether process.stdout's EPIPE is listened for
 export function outputClosed(): boolean {
   return closed;
 }
@@ -83,8 +84,6 @@ function writeOut(text: string | Buffer): void {
     }
   }
 }
-let closedWatched = false;
-
 /**
  * Whether standard error is a terminal (where a status line is drawn), asked without making process.stderr when
  * it cannot be one: what is not a character device is no terminal, and making the stream loads Node's net module.

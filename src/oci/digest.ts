@@ -67,6 +67,21 @@ export function verifyBytes(bytes: Uint8Array, expected: { digest: string; size?
   }
 }
 
+/** A pass-through stream that hashes (sha256) what flows through it: its `hash`, and the `bytes` so far. */
+export type HashingStream = Transform & { readonly hash: Hash; readonly bytes: number };
+export function hashingStream(): HashingStream {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const t = new (stream().Transform)({
+    transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+      hash.update(chunk);
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
+  return Object.defineProperties(t, { hash: { value: hash }, bytes: { get: () => bytes } }) as HashingStream;
+}
+
 /**
  * A pass-through stream that hashes what flows through it and, at its end, fails the pipeline if the
  * size or digest differ from what was expected. Reading through it is how every blob read is verified.

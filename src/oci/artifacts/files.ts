@@ -1,8 +1,8 @@
-import { createHash, type Hash } from '../nodeCrypto';
 import { createReadStream, createWriteStream, promises as fs, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import type { Readable, Transform, TransformCallback } from 'node:stream';
-import { stream, streamPromises } from '../nodeStream';
+import type { Readable } from 'node:stream';
+import { hashingStream } from '../digest';
+import { streamPromises } from '../nodeStream';
 import { OciError } from '../errors';
 import type { OpOptions } from '../target';
 // node:os on first use: loading it is ~1 ms of start-up for commands that never stage files.
@@ -42,21 +42,6 @@ export async function createStaging(): Promise<Staging> {
 let stagedCount = 0;
 function stagedPath(staging: Staging): string {
   return join(staging.dir, `staged-${++stagedCount}`);
-}
-
-/** A pass-through stream that hashes what passes through: its `hash`, and `bytes` so far. */
-type Hashing = Transform & { readonly hash: Hash; readonly bytes: number };
-function hashingStream(): Hashing {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const t = new (stream().Transform)({
-    transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-      hash.update(chunk);
-      bytes += chunk.length;
-      done(null, chunk);
-    },
-  });
-  return Object.defineProperties(t, { hash: { value: hash }, bytes: { get: () => bytes } }) as Hashing;
 }
 
 export async function statSource(path: string): Promise<Stats> {

@@ -1,4 +1,4 @@
-import { createHash } from '../nodeCrypto';
+import { hashingStream } from '../digest';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path';
 import { posix, win32 } from 'node:path';
@@ -203,15 +203,9 @@ async function unpack(
   });
   try {
     const tarPath = join(work, 'layer.tar');
-    const hash = createHash('sha256');
-    const hashing = new (stream().Transform)({
-      transform(chunk: Buffer, _e, done) {
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
+    const hashing = hashingStream();
     await streamPromises().pipeline(await target.fetch(desc, { signal: options.signal }), (require('node:zlib') as typeof import('node:zlib')).createGunzip(), hashing, createWriteStream(tarPath));
-    const actual = `sha256:${hash.digest('hex')}`;
+    const actual = `sha256:${hashing.hash.digest('hex')}`;
     if (contentDigest && contentDigest !== actual) {
       throw new OciError('DIGEST_MISMATCH', `${quotedText(name)}: the unpacked content has digest ${actual}, the layer says ${contentDigest}`);
     }
