@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { indexTar } from '../../src/oci/layout/tar';
 import { writeLayoutTar } from '../../src/oci/layout/tarExport';
+import { collect } from '../helpers/assertions';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeArtifact, makeMultiArchLayout, tempDir } from './builders';
 
@@ -110,13 +111,36 @@ describe('cp --to-oci-layout out.tar (layout tar export)', () => {
     assert.doesNotMatch(r.stdout, /Wrote/);
   });
 
-  it('replaces a tar already under the name, atomically', async () => {
+  it('replaces a layout tar already under the name (an earlier export), or an empty file, atomically', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'out.tar'), 'old');
+    const first = await runCli('cp', '--from-oci-layout', '--to-oci-layout', `${layout}:multi`, join(dir, 'out.tar:old'));
+    assert.equal(first.code, 0, first.stderr);
     const r = await runCli('cp', '--from-oci-layout', '--to-oci-layout', `${layout}:multi`, join(dir, 'out.tar'));
     assert.equal(r.code, 0, r.stderr);
     const tar = await OciLayoutStore.openTar(join(dir, 'out.tar'));
     assert.equal((await tar.resolve('multi')).digest, indexDigest);
-    assert.deepEqual(readdirSync(dir), ['out.tar']);
+    assert.deepEqual(await collect(tar.tags()), ['multi']); // replaced, not added to
+    writeFileSync(join(dir, 'empty.tar'), '');
+    const e = await runCli('cp', '--from-oci-layout', '--to-oci-layout', `${layout}:multi`, join(dir, 'empty.tar'));
+    assert.equal(e.code, 0, e.stderr);
+    assert.equal((await (await OciLayoutStore.openTar(join(dir, 'empty.tar'))).resolve('multi')).digest, indexDigest);
+    assert.deepEqual(readdirSync(dir).sort(), ['empty.tar', 'out.tar']);
+  });
+
+  it('keeps any other file under the name: a tar of something else, or a file that is no tar', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'notes.txt'), 'my work\n');
+    execFileSync('tar', ['-cf', join(dir, 'work.tar'), '-C', dir, 'src']);
+    writeFileSync(join(dir, 'report.tar'), 'not a tar at all');
+    for (const name of ['work.tar', 'report.tar']) {
+      const before = readFileSync(join(dir, name));
+      const r = await runCli('cp', '--from-oci-layout', '--to-oci-layout', `${layout}:multi`, join(dir, `${name}:v1`));
+      assert.equal(r.code, 1, name);
+      assert.equal(r.stderr, `Error: ${join(dir, name)}: a file that is not an OCI layout tar is already there; only a layout tar (an earlier export) is replaced: move it away or choose another name\n`);
+      assert.ok(readFileSync(join(dir, name)).equals(before), `${name} is kept byte for byte`);
+    }
+    // Nothing was staged beside them.
+    assert.deepEqual(readdirSync(dir).sort(), ['report.tar', 'src', 'work.tar']);
   });
 });

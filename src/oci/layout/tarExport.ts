@@ -9,6 +9,7 @@ import type { BlobMounter, OpOptions, Target } from '../target';
 import { TarExportTarget } from './tarExportTarget';
 import { encodeIndexJson, parseIndexJson } from './indexFile';
 import { regularFileStats } from './regularFile';
+import { indexTar, lookupTar } from './tar';
 import { INDEX_FILE, OciLayoutStore } from './store';
 import { sweepTarLeftovers, writeTarFile, type TarExportResult, type TarMember } from './tarWriter';
 
@@ -94,13 +95,29 @@ export interface LayoutTarExport {
   abort(): Promise<void>;
 }
 
+/**
+ * What is already under the name may be replaced only when it is a layout tar (an earlier export) or empty. Any
+ * other file (a tar of something else, a document someone named `.tar`) is the user's, and is kept: skopeo's
+ * `oci-archive:` replaces whatever is there.
+ */
+async function checkReplaceable(target: string, dest: string): Promise<void> {
+  const st = await fs.stat(target).catch(() => undefined);
+  if (!st || (st.isFile() && st.size === 0)) return;
+  if (st.isDirectory()) throw new OciError('INVALID_ARGUMENT', `${dest}: a folder, not a .tar file`);
+  if (!st.isFile()) throw new OciError('INVALID_ARGUMENT', `${dest}: not a regular file, so not replaced by a layout tar`);
+  const index = await indexTar(target).catch(() => undefined);
+  if (index && lookupTar(index, 'oci-layout') && lookupTar(index, 'index.json')) return;
+  throw new OciError(
+    'ALREADY_EXISTS',
+    `${dest}: a file that is not an OCI layout tar is already there; only a layout tar (an earlier export) is replaced: move it away or choose another name`,
+  );
+}
+
 export async function beginLayoutTarExport(dest: string): Promise<LayoutTarExport> {
   const target = resolvePath(dest);
   const parent = await fs.stat(dirname(target)).catch(() => undefined);
   if (!parent?.isDirectory()) throw new OciError('NOT_FOUND', `${dest}: the folder ${dirname(target)} does not exist`);
-  if ((await fs.stat(target).catch(() => undefined))?.isDirectory()) {
-    throw new OciError('INVALID_ARGUMENT', `${dest}: a folder, not a .tar file`);
-  }
+  await checkReplaceable(target, dest);
   await sweepTarLeftovers(target);
   const staging = join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(6).toString('hex')}.staging`);
   await fs.mkdir(staging);
