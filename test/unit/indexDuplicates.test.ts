@@ -66,6 +66,16 @@ describe('duplicate entries of an index', () => {
     assert.deepEqual(asLayoutIndex.filter((f) => f.code.startsWith('duplicate-')), []);
   });
 
+  it('diagnose reports features that are not a list of strings, and still finds the duplicates (it threw a TypeError)', async () => {
+    const odd = (c: string, features: unknown) => ({ ...entry(c, 'linux', 'amd64'), platform: { os: 'linux', architecture: 'amd64', 'os.features': features } });
+    const text = JSON.stringify({ ...index([]), manifests: [odd('a', {}), odd('b', 'sse4'), entry('c', 'linux', 'amd64')] }, null, 2);
+    const findings = await diagnose(text, { expect: 'index' });
+    assert.deepEqual(
+      findings.filter((f) => f.code === 'invalid-platform' || f.code.startsWith('duplicate-')).map((f) => `${f.code} ${f.path}`),
+      ['invalid-platform manifests[0].platform["os.features"]', 'invalid-platform manifests[1].platform["os.features"]', 'duplicate-platform manifests[1].platform', 'duplicate-platform manifests[2].platform'],
+    );
+  });
+
   it('listedAgain: what a merge would add a second time (already in the index, or twice in what is merged)', () => {
     const current = [entry('a', 'linux', 'amd64'), entry('b', 'linux', 'arm64')];
     const merged = [entry('c', 'linux', 's390x'), entry('a', 'linux', 'amd64'), entry('c', 'linux', 's390x')];

@@ -28,7 +28,9 @@ function platformKey(p: unknown): string | undefined {
   const platform = p as Platform;
   if (typeof platform.os !== 'string' || typeof platform.architecture !== 'string' || platform.os === '' || platform.architecture === '') return undefined;
   if (platform.os === 'unknown' && platform.architecture === 'unknown') return undefined;
-  const features = [...(platform['os.features'] ?? []), ...(platform.features ?? [])].filter((f) => typeof f === 'string');
+  // Hand-edited text may hold anything there ("os.features": {}): the validator reports it; only strings count here.
+  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((f): f is string => typeof f === 'string') : []);
+  const features = [...strings(platform['os.features']), ...strings(platform.features)];
   const base = formatPlatform(normalizePlatform(platform));
   return features.length > 0 ? `${base} [${[...features].sort().join(',')}]` : base;
 }
