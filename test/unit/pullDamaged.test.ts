@@ -8,8 +8,8 @@ import { cleanupTemps, newLayout, tempDir } from './builders';
 
 after(cleanupTemps);
 
-/** A layout tagging `v1`: an artifact whose one titled layer's descriptor has `size` as given, written as another tool might. */
-async function artifactWithLayerSize(size: unknown): Promise<{ dir: string; manifest: string }> {
+/** A layout tagging `v1`: an artifact whose one titled layer's descriptor has `size` (and title) as given, written as another tool might. */
+async function artifactWithLayerSize(size: unknown, title: unknown = 'hello.txt'): Promise<{ dir: string; manifest: string }> {
   const store = await newLayout();
   const dir = store.location;
   const put = (bytes: Buffer): string => {
@@ -25,7 +25,7 @@ async function artifactWithLayerSize(size: unknown): Promise<{ dir: string; mani
       mediaType: MediaType.ImageManifest,
       artifactType: 'application/vnd.test',
       config: { mediaType: MediaType.Empty, digest: EMPTY_JSON_DIGEST, size: EMPTY_JSON.length },
-      layers: [{ mediaType: 'text/plain', digest: layer, size, annotations: { 'org.opencontainers.image.title': 'hello.txt' } }],
+      layers: [{ mediaType: 'text/plain', digest: layer, size, annotations: { 'org.opencontainers.image.title': title } }],
     }),
   );
   const manifest = put(m);
@@ -46,6 +46,19 @@ describe('pull of a manifest whose titled layer has a malformed descriptor', () 
       const out = join(tempDir(), 'out');
       const r = await runCli('pull', '--oci-layout', `${dir}:v1`, '-o', out);
       assert.deepEqual([r.code, r.stdout, r.stderr], [1, '', `Error: manifest ${manifest}: layers[0].size: ${problem}\n`]);
+      assert.deepEqual(existsSync(out) ? readdirSync(out) : [], []);
+    });
+  }
+});
+
+describe('pull of a manifest whose layer title is not a string', () => {
+  for (const title of [{}, 5, ['a.txt']]) {
+    it(`names the manifest and the annotation (${JSON.stringify(title)}), exit 1, and writes nothing (it threw "name.replace is not a function")`, async () => {
+      const { dir, manifest } = await artifactWithLayerSize(6, title);
+      const out = join(tempDir(), 'out');
+      const r = await runCli('pull', '--oci-layout', `${dir}:v1`, '-o', out);
+      const expected = `Error: manifest ${manifest}: layers[0].annotations["org.opencontainers.image.title"]: the file name must be a string, not ${JSON.stringify(title)}\n`;
+      assert.deepEqual([r.code, r.stdout, r.stderr], [1, '', expected]);
       assert.deepEqual(existsSync(out) ? readdirSync(out) : [], []);
     });
   }

@@ -260,5 +260,10 @@ function checkLayers(desc: Descriptor, raw: Buffer): void {
   layers.forEach((layer, i) => {
     const problem = unusableDescriptor(layer, ['layers', i]);
     if (problem) throw new OciError('INVALID_MANIFEST', `manifest ${desc.digest}: ${problem}`);
+    // The title is the file's name: one that is no string is named, not used (Go's decoder refuses it too).
+    const title = (layer as Descriptor).annotations?.[ANNOTATION_TITLE] as unknown;
+    if (title !== undefined && typeof title !== 'string') {
+      throw new OciError('INVALID_MANIFEST', `manifest ${desc.digest}: layers[${i}].annotations["${ANNOTATION_TITLE}"]: the file name must be a string, not ${JSON.stringify(title).slice(0, 60)}`);
+    }
   });
 }

@@ -2,7 +2,7 @@ import type { Descriptor, ImageConfig, ImageIndex, ImageManifest, Platform } fro
 import { OciError } from '../errors';
 import { isImageIndex, isImageManifest, isManifestMediaType } from '../mediaType';
 import type { OpOptions, ReadOnlyTarget } from '../target';
-import { parseManifestStrict } from '../validate';
+import { parseManifestStrict, unusableDescriptor } from '../validate';
 
 /** oras does not read configs over 4 MiB for a platform. */
 const MAX_CONFIG_SIZE = 4 * 1024 * 1024;
@@ -53,6 +53,9 @@ export async function childDescriptor(target: ReadOnlyTarget, fetched: FetchedMa
 export async function platformFromConfig(target: ReadOnlyTarget, manifest: ImageManifest, options: OpOptions = {}): Promise<Platform | undefined> {
   const config = manifest.config;
   if (!config || typeof config.digest !== 'string') return undefined;
+  // Read leniently (a listing describes what other tools wrote): a size that is no number is named, not read as one.
+  const problem = unusableDescriptor(config, ['config']);
+  if (problem) throw new OciError('INVALID_MANIFEST', problem);
   if (config.size > MAX_CONFIG_SIZE) {
     throw new OciError('INVALID_MANIFEST', `config ${config.digest} is ${config.size} bytes, over the ${MAX_CONFIG_SIZE} bytes read for a platform`);
   }
