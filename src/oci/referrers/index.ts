@@ -22,16 +22,11 @@ export {
   coverageLabel,
   coverageNotes,
   cosignTag,
-  attestedDigest,
-  DOCKER_ATTESTATION_MANIFEST,
-  DOCKER_REFERENCE_DIGEST,
-  DOCKER_REFERENCE_TYPE,
-  isDockerReferenceEntry,
   missingKinds,
   parseCosignTag,
   referrerCoverage,
-  splitIndexChildren,
 } from './coverage';
+export { attestedDigest, DOCKER_ATTESTATION_MANIFEST, DOCKER_REFERENCE_DIGEST, DOCKER_REFERENCE_TYPE, isDockerReferenceEntry, splitIndexChildren } from './dockerReferences';
 export type { CoveredArtifact, AttachedVia, CoverageNote, CoverageOptions, CoverageReport, CoverageRow } from './coverage';
 export { carryOverReferrers, isSignatureArtifactType, planReferrerCarryOver } from './carryOver';
 export type { CarriedReferrer, CarryOverPlan } from './carryOver';
