@@ -2,7 +2,7 @@
 export { attach, createdTimestamp, emptyDescriptor } from './attach';
 export { packArtifactManifest } from './pack';
 export type { PackedManifest, PackOptions } from './pack';
-export type { AttachEvent, AttachOptions, AttachResult, AttachedArtifact } from './attach';
+export type { AttachEvent, AttachOptions, AttachResult, AttachedArtifact, SkippedSubject } from './attach';
 export { DEFAULT_FILE_MEDIA_TYPE, defaultTitle, parseFileReference } from './attachFiles';
 export type { AttachFile } from './attachFiles';
 export { ANNOTATION_FILE_CONFIG, ANNOTATION_FILE_MANIFEST, parseAnnotationFile, readAnnotationFile } from './annotationFile';
