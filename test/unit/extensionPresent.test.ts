@@ -189,4 +189,17 @@ describe('extension: what Attach Artifact reports', () => {
       'Attached 3 artifacts of type application/vnd.demo.lifecycle to v1 and its platforms linux/amd64, linux/arm64/v8',
     );
   });
+
+  it('says how many buildx attestation manifests the index and all its platforms left out', () => {
+    const three = [{}, { platform: 'linux/amd64' }, { platform: 'linux/arm64/v8' }];
+    assert.equal(
+      attachedMessage('application/spdx+json', 'v1', three, 2),
+      'Attached 3 artifacts of type application/spdx+json to v1 and its platforms linux/amd64, linux/arm64/v8; skipped 2 buildx attestation manifests (they describe images, they are not platforms)',
+    );
+    assert.equal(
+      attachedMessage('application/spdx+json', 'v1', [{}, { platform: 'linux/amd64' }], 1),
+      'Attached 2 artifacts of type application/spdx+json to v1 and its platforms linux/amd64; skipped 1 buildx attestation manifest (it describes an image, it is not a platform)',
+    );
+    assert.equal(attachedMessage('application/spdx+json', 'v1', three, 0), attachedMessage('application/spdx+json', 'v1', three));
+  });
 });

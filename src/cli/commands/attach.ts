@@ -10,6 +10,8 @@ import {
   type AnnotationFile,
   type AttachedArtifact,
   type AttachFile,
+  DOCKER_REFERENCE_TYPE,
+  type SkippedSubject,
 } from '../../oci/referrers';
 import { boolOpt, type Command, formatOpt, FORMAT_OPTION, LAYOUT_OPTION, listOpt, stringOpt, UsageError } from '../command';
 import { formatJson } from '../printer';
@@ -44,7 +46,11 @@ export const attach: Command = {
         'P: attach the FILEs to the index\'s P manifest instead; P=FILE[:TYPE]: attach FILE to P\'s manifest (the FILEs still go to the index); P may be a comma list and use * for any part (linux/*, */arm64)',
       valueName: 'P[=FILE]',
     },
-    recursive: { type: 'boolean', short: 'r', description: 'attach to the index and to every manifest below it (nested indexes too)' },
+    recursive: {
+      type: 'boolean',
+      short: 'r',
+      description: 'attach to the index and to every manifest below it (nested indexes too), skipping buildx attestation manifests',
+    },
     'disable-path-validation': { type: 'boolean', description: 'allow absolute file paths (they become the file titles)' },
     ...FORMAT_OPTION,
   },
@@ -114,12 +120,19 @@ export const attach: Command = {
         if (format === 'text') printer.out(`Attached to [${t.kind}] ${t.display(e.artifact.subject.digest)}\nDigest: ${e.artifact.desc.digest}\n`);
       },
     });
-    if (format === 'json') printer.out(formatJson(attachJson(t.path, result.artifacts)));
+    // After the artifacts, one line per attestation entry --recursive left out: what it is, and what it describes.
+    if (format === 'text') for (const s of result.skipped) printer.out(`Skipped [${t.kind}] ${t.display(s.subject.digest)} (${referenceType(s)} of ${s.describes})\n`);
+    if (format === 'json') printer.out(formatJson(attachJson(t.path, result.artifacts, result.skipped)));
   },
 };
 
-/** `--format json`: every artifact made, each with oras's attach fields and the subject it refers to. */
-export function attachJson(path: string, artifacts: AttachedArtifact[]): unknown {
+const referenceType = (s: SkippedSubject): string => s.subject.annotations?.[DOCKER_REFERENCE_TYPE] ?? '';
+
+/**
+ * `--format json`: every artifact made, each with oras's attach fields and the subject it refers to; then every
+ * buildx attestation entry --recursive skipped (empty without it), with its docker reference type and the digest it describes.
+ */
+export function attachJson(path: string, artifacts: AttachedArtifact[], skipped: SkippedSubject[] = []): unknown {
   return {
     artifacts: artifacts.map((a) => ({
       reference: `${path}@${a.desc.digest}`,
@@ -135,6 +148,15 @@ export function attachJson(path: string, artifacts: AttachedArtifact[]): unknown
         size: a.subject.size,
         ...(a.subject.platform ? { platform: a.subject.platform } : {}),
       },
+    })),
+    skipped: skipped.map((s) => ({
+      reference: `${path}@${s.subject.digest}`,
+      mediaType: s.subject.mediaType,
+      digest: s.subject.digest,
+      size: s.subject.size,
+      ...(s.subject.platform ? { platform: s.subject.platform } : {}),
+      referenceType: referenceType(s),
+      describes: s.describes,
     })),
   };
 }

@@ -42,11 +42,16 @@ function endOfLifeSuggestion(): { value: string; selection: [number, number] } {
 
 export interface AttachCommandResult {
   artifacts: { digest: string; subject: string; platform?: string }[];
+  /** With `recursive`: the buildx attestation entries left out, and the digest of the image each describes. */
+  skipped: { digest: string; describes: string }[];
+  /** What the user was told. */
+  message: string;
 }
 
 /**
  * `manifold.attach`: attaches an artifact (files and/or annotations, with an artifact type) to a manifest;
- * for an index, to the index, to chosen platforms, or to the index and all its platforms.
+ * for an index, to the index, to chosen platforms, or to the index and all its platforms (buildx attestation
+ * manifests skipped, and counted in the message).
  * In a layout or on a registry. Arguments: a node of either view, or `{ layout, reference, artifactType, files?,
  * annotations?, platforms?, recursive? }` (`{ registry, repository, ... }` on a registry)
  * where `files` are paths (title: the file name) or `{ path, mediaType?, title? }`. `{ layout, reference, platforms }`
@@ -90,11 +95,10 @@ export async function attach(services: Services, arg?: unknown, answers?: unknow
     subject: a.subject.digest,
     platform: a.subject.platform ? formatPlatform(a.subject.platform) : undefined,
   }));
-  reportChanged(services, target, attachedMessage(artifactType, manifestName(target.tag, target.desc.digest), artifacts), {
-    tag: target.tag,
-    digest: artifacts[0]?.digest,
-  });
-  return { artifacts };
+  const skipped = result.skipped.map((s) => ({ digest: s.subject.digest, describes: s.describes }));
+  const message = attachedMessage(artifactType, manifestName(target.tag, target.desc.digest), artifacts, skipped.length);
+  reportChanged(services, target, message, { tag: target.tag, digest: artifacts[0]?.digest });
+  return { artifacts, skipped, message };
 }
 
 /** Files without a media type get the one their content and name say (an SPDX file is application/spdx+json). */

@@ -6,7 +6,7 @@ import { isOciError } from '../errors';
 import { diagnoseDocument, hasUrls, type Finding } from '../indexDocument';
 import { isImageIndex, MediaType } from '../mediaType';
 import { formatPlatform } from '../platform';
-import { DOCKER_REFERENCE_DIGEST, DOCKER_REFERENCE_TYPE, isDockerReferenceEntry } from '../referrers/coverage';
+import { DOCKER_REFERENCE_DIGEST, DOCKER_REFERENCE_TYPE, isDockerReferenceEntry } from '../referrers/dockerReferences';
 import { shortDigest } from '../reference';
 import { semaphore } from '../semaphore';
 import type { OpOptions, ReadOnlyTarget } from '../target';

@@ -5,7 +5,7 @@ import { OciError } from '../errors';
 import { formatPlatform } from '../platform';
 import { exactPattern, type PlatformPattern } from '../platformPattern';
 import { selectPlatforms } from '../platformSelection';
-import { isDockerReferenceEntry, DOCKER_REFERENCE_DIGEST } from '../referrers/coverage';
+import { isDockerReferenceEntry, DOCKER_REFERENCE_DIGEST } from '../referrers/dockerReferences';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 
 /** What a copy starts from once the platforms asked for are picked. */

@@ -4,7 +4,7 @@ import { readManifestContent } from '../graph/manifestContent';
 import { isConfigMediaType } from '../mediaType';
 import { formatPlatform } from '../platform';
 import type { OpOptions, ReadOnlyTarget } from '../target';
-import { DOCKER_REFERENCE_TYPE, splitIndexChildren } from '../referrers/coverage';
+import { DOCKER_REFERENCE_TYPE, splitIndexChildren } from '../referrers/dockerReferences';
 
 /**
  * Index diff: what changed between two image indexes (two releases of a multi-arch image). Two halves:

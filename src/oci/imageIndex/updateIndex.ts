@@ -9,7 +9,7 @@ import { formatPlatform } from '../platform';
 import { platformPatternMatches, requirePlatformMatches, type PlatformPattern } from '../platformPattern';
 import { inIndexBatch, type OpOptions, type Target } from '../target';
 import type { AnnotationChanges } from './annotations';
-import { attestedDigest } from '../referrers/coverage';
+import { attestedDigest } from '../referrers/dockerReferences';
 import { childDescriptor, fetchManifest } from '../graph/childDescriptor';
 import { checkArtifactType, type IndexResult } from './createIndex';
 import type { IndexEventHandler } from './events';

@@ -23,7 +23,10 @@ export interface AttachOptions extends OpOptions {
   configAnnotations?: Record<string, string>;
   /** Attach `files` to these children of the index rather than to the index. */
   platforms?: Platform[];
-  /** Attach `files` to the subject and to every manifest below it, nested indexes too. */
+  /**
+   * Attach `files` to the subject and to every manifest below it, nested indexes too; buildx attestation entries
+   * (and what is below them) are skipped and listed in `skipped`.
+   */
   recursive?: boolean;
   /** Files for one platform's child only, in the same artifact as what else that child gets. */
   perPlatformFiles?: { platform: Platform; files: AttachFile[] }[];
@@ -49,10 +52,25 @@ export type AttachEvent =
   | PublishEvent
   | { type: 'attached'; artifact: AttachedArtifact };
 
+/** An index entry `recursive` left out: buildx's attestation manifest (a docker reference) of a sibling. */
+export interface SkippedSubject {
+  /** The entry as its index lists it (platform unknown/unknown, the docker reference annotations). */
+  subject: Descriptor;
+  /** 1-based positions of the entry below the resolved reference. */
+  position: number[];
+  /** The digest of the image it describes (`vnd.docker.reference.digest`). */
+  describes: string;
+}
+
 export interface AttachResult {
   /** The resolved reference. */
   root: Descriptor;
   artifacts: AttachedArtifact[];
+  /**
+   * With `recursive`, the buildx attestation entries not attached to, in tree order: they are metadata of the image
+   * they name, and an SBOM or signature of them would only show up as noise in coverage and discover. Empty otherwise.
+   */
+  skipped: SkippedSubject[];
 }
 
 export { createdTimestamp, emptyDescriptor };
@@ -110,14 +128,20 @@ export async function attach(target: Target, options: AttachOptions): Promise<At
     const child = await selectSubjectPlatform(target, root, platform, op);
     return planFor(child, child.digest === root.digest ? [] : (positionOf.get(child.digest) ?? []));
   };
+  const attestations: SkippedSubject[] = [];
   if (options.recursive) {
-    for (const entry of tree) addFiles(planFor(entry.desc, entry.position), common);
+    for (const entry of tree) {
+      if (entry.describes !== undefined) attestations.push({ subject: entry.desc, position: entry.position, describes: entry.describes });
+      else addFiles(planFor(entry.desc, entry.position), common);
+    }
   } else if (bare.length > 0) {
     for (const p of bare) addFiles(await childFor(p), common);
   } else if (common.length > 0 || perPlatform.length === 0) {
     addFiles(planFor(root, []), common);
   }
   for (const { platform, files } of perPlatform) addFiles(await childFor(platform), files);
+  // An attestation entry named on purpose (--platform unknown/unknown=FILE) is attached to, so not skipped.
+  const skipped = attestations.filter((s) => !plans.has(s.subject.digest));
 
   // Every file is checked before the first read, so a missing one refuses the whole command; then each is
   // read once, hashed as it is staged (a layout's temp file, a registry's upload session), and nothing is
@@ -153,7 +177,7 @@ export async function attach(target: Target, options: AttachOptions): Promise<At
       const layer = fileLayer(f, staged.get(f)!);
       return publish(layer.annotations![ANNOTATION_TITLE]!, layer, staged.get(f)!);
     });
-    return { root, artifacts: await pushManifests(target, packed, op, emit) };
+    return { root, artifacts: await pushManifests(target, packed, op, emit), skipped };
   } finally {
     for (const one of staged.values()) await one.discard().catch(() => undefined);
     await stager.dispose();

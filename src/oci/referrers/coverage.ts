@@ -4,14 +4,10 @@ import { isImageIndex, MediaType } from '../mediaType';
 import { platformFromConfig } from '../graph/childDescriptor';
 import { formatPlatform } from '../platform';
 import type { OpOptions, ReadOnlyTarget } from '../target';
+import { DOCKER_ATTESTATION_MANIFEST, DOCKER_REFERENCE_TYPE, splitIndexChildren } from './dockerReferences';
 import { KindTable, OTHER_KIND, predicateTypesOf } from './kinds';
 import { indexChildren } from './subjects';
 import { parseJson } from '../validate';
-
-/** Annotations buildx (BuildKit) puts on an index entry that is an attestation of a sibling, not a platform. */
-export const DOCKER_REFERENCE_TYPE = 'vnd.docker.reference.type';
-export const DOCKER_REFERENCE_DIGEST = 'vnd.docker.reference.digest';
-export const DOCKER_ATTESTATION_MANIFEST = 'attestation-manifest';
 
 /** cosign's tag scheme: `sha256-<hex>.sig` next to the image names a signature of `sha256:<hex>`. */
 export const COSIGN_TAG_KINDS = { sig: 'signature', att: 'provenance', sbom: 'sbom' } as const;
@@ -52,33 +48,6 @@ export interface CoverageReport {
 
 export interface CoverageOptions extends OpOptions {
   kinds?: KindTable;
-}
-
-/** The digest of the image an index entry is buildx's attestation manifest for, or undefined for any other entry. */
-export function attestedDigest(entry: Descriptor): string | undefined {
-  return entry.annotations?.[DOCKER_REFERENCE_TYPE] === DOCKER_ATTESTATION_MANIFEST ? entry.annotations[DOCKER_REFERENCE_DIGEST] : undefined;
-}
-
-/** Whether an index entry is a buildx attestation (or other docker reference) of a sibling, not a platform. */
-export function isDockerReferenceEntry(desc: Descriptor): boolean {
-  const a = desc.annotations;
-  return !!a && typeof a[DOCKER_REFERENCE_TYPE] === 'string' && typeof a[DOCKER_REFERENCE_DIGEST] === 'string';
-}
-
-/**
- * An index's entries told apart: the manifests below it (platforms, nested indexes), each with its 1-based position
- * among all entries, and the buildx attestation (docker reference) entries by the digest they describe.
- */
-export function splitIndexChildren(children: readonly Descriptor[]): { platforms: Array<{ desc: Descriptor; position: number }>; references: Map<string, Descriptor[]> } {
-  const platforms: Array<{ desc: Descriptor; position: number }> = [];
-  const references = new Map<string, Descriptor[]>();
-  children.forEach((child, i) => {
-    if (isDockerReferenceEntry(child)) {
-      const of = child.annotations![DOCKER_REFERENCE_DIGEST]!;
-      references.set(of, [...(references.get(of) ?? []), child]);
-    } else platforms.push({ desc: child, position: i + 1 });
-  });
-  return { platforms, references };
 }
 
 /** `sha256-<hex>.sig` -> `{ digest: 'sha256:<hex>', suffix: 'sig' }`; undefined for any other tag. */

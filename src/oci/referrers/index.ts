@@ -2,7 +2,7 @@
 export { attach, createdTimestamp, emptyDescriptor } from './attach';
 export { packArtifactManifest } from './pack';
 export type { PackedManifest, PackOptions } from './pack';
-export type { AttachEvent, AttachOptions, AttachResult, AttachedArtifact } from './attach';
+export type { AttachEvent, AttachOptions, AttachResult, AttachedArtifact, SkippedSubject } from './attach';
 export { DEFAULT_FILE_MEDIA_TYPE, defaultTitle, parseFileReference } from './attachFiles';
 export type { AttachFile } from './attachFiles';
 export { ANNOTATION_FILE_CONFIG, ANNOTATION_FILE_MANIFEST, parseAnnotationFile, readAnnotationFile } from './annotationFile';
@@ -22,16 +22,11 @@ export {
   coverageLabel,
   coverageNotes,
   cosignTag,
-  attestedDigest,
-  DOCKER_ATTESTATION_MANIFEST,
-  DOCKER_REFERENCE_DIGEST,
-  DOCKER_REFERENCE_TYPE,
-  isDockerReferenceEntry,
   missingKinds,
   parseCosignTag,
   referrerCoverage,
-  splitIndexChildren,
 } from './coverage';
+export { attestedDigest, DOCKER_ATTESTATION_MANIFEST, DOCKER_REFERENCE_DIGEST, DOCKER_REFERENCE_TYPE, isDockerReferenceEntry, splitIndexChildren } from './dockerReferences';
 export type { CoveredArtifact, AttachedVia, CoverageNote, CoverageOptions, CoverageReport, CoverageRow } from './coverage';
 export { carryOverReferrers, isSignatureArtifactType, planReferrerCarryOver } from './carryOver';
 export type { CarriedReferrer, CarryOverPlan } from './carryOver';

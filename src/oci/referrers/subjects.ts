@@ -6,12 +6,18 @@ import { formatPlatform, platformMatches, shownPlatform } from '../platform';
 import { selectPlatform } from '../selectPlatform';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { parseJsonObject, usableChild } from '../validate';
+import { DOCKER_REFERENCE_DIGEST, isDockerReferenceEntry } from './dockerReferences';
 
 /** A manifest in the tree below a subject: its descriptor as the parent index lists it, and where it sits. */
 export interface SubjectEntry {
   desc: Descriptor;
   /** 1-based positions from the root: [] for the root, [2] for its second child, [2, 1] below that. */
   position: number[];
+  /**
+   * For a buildx attestation (docker reference) entry of an index: the digest of the sibling it describes. It is
+   * metadata of that image, not a platform: nothing below it is walked, and attach --recursive skips it.
+   */
+  describes?: string;
 }
 
 /**
@@ -33,7 +39,7 @@ export async function indexChildren(target: ReadOnlyTarget, desc: Descriptor, op
 
 /**
  * The root and every manifest below it (nested indexes too), root first, each digest once: an index that
- * lists a child twice still yields it once.
+ * lists a child twice still yields it once. A buildx attestation entry is listed with `describes` and not walked.
  */
 export async function subjectTree(target: ReadOnlyTarget, root: Descriptor, options: OpOptions = {}): Promise<SubjectEntry[]> {
   const out: SubjectEntry[] = [];
@@ -41,6 +47,11 @@ export async function subjectTree(target: ReadOnlyTarget, root: Descriptor, opti
   const visit = async (desc: Descriptor, position: number[]): Promise<void> => {
     if (seen.has(desc.digest)) return;
     seen.add(desc.digest);
+    // The root is what the user named: never taken for an attestation entry, even if its descriptor says so.
+    if (position.length > 0 && isDockerReferenceEntry(desc)) {
+      out.push({ desc, position, describes: desc.annotations![DOCKER_REFERENCE_DIGEST]! });
+      return;
+    }
     out.push({ desc, position });
     if (!isImageIndex(desc.mediaType)) return;
     const children = await indexChildren(target, desc, options, true);

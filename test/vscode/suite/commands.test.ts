@@ -8,6 +8,8 @@ import { digestOf } from '../../../src/oci/digest';
 import { isOciError } from '../../../src/oci/errors';
 import { OciLayoutStore } from '../../../src/oci/layout';
 import { EMPTY_JSON, EMPTY_JSON_DIGEST, MediaType } from '../../../src/oci/mediaType';
+import { makeImage, makeIndex } from '../../unit/builders';
+import { makeBuildxAttestation, SLSA, SPDX } from '../../unit/coverageLayout';
 import { row, rows, useFixtures, type Fixtures } from './layoutFixtures';
 
 /** Commands run the way other extensions and keybindings run them, with their effect read back from disk. */
@@ -182,6 +184,39 @@ describe('Manifold commands', () => {
     assert.match(text, /application\/spdx\+json/);
     assert.match(text, /linux\/arm64\/v8/);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('attach to the index and all its platforms skips the attestation manifests buildx lists, and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manifold-buildx-'));
+    const buildx = await OciLayoutStore.open(dir, { create: true });
+    const amd64 = await makeImage(buildx, { arch: 'amd64' });
+    const arm64 = await makeImage(buildx, { arch: 'arm64', variant: 'v8' });
+    const attAmd64 = await makeBuildxAttestation(buildx, amd64, [SPDX, SLSA]);
+    const attArm64 = await makeBuildxAttestation(buildx, arm64, [SLSA]);
+    const index = await makeIndex(buildx, [amd64, arm64, attAmd64, attArm64]);
+    await buildx.tag(index, 'v1');
+    const result = await run<{ artifacts: { subject: string; platform?: string }[]; skipped: { digest: string; describes: string }[]; message: string }>('manifold.attach', {
+      layout: dir,
+      reference: 'v1',
+      artifactType: 'application/vnd.example.notes',
+      annotations: { note: 'yes' },
+      recursive: true,
+    });
+    assert.ok(result, 'attach returned nothing (see the Manifold log)');
+    assert.deepEqual(result.artifacts.map((a) => [a.subject, a.platform]), [[index.digest, undefined], [amd64.digest, 'linux/amd64'], [arm64.digest, 'linux/arm64/v8']]);
+    assert.deepEqual(result.skipped, [{ digest: attAmd64.digest, describes: amd64.digest }, { digest: attArm64.digest, describes: arm64.digest }]);
+    assert.equal(
+      result.message,
+      'Attached 3 artifacts of type application/vnd.example.notes to v1 and its platforms linux/amd64, linux/arm64/v8; skipped 2 buildx attestation manifests (they describe images, they are not platforms)',
+    );
+    // Read back from disk: the index and the platforms have the artifact, the attestation manifests nothing.
+    const referred = async (d: { mediaType: string; digest: string; size: number }) => {
+      const found: string[] = [];
+      for await (const r of buildx.referrers(d)) found.push(r.artifactType ?? '');
+      return found;
+    };
+    for (const d of [index, amd64, arm64]) assert.deepEqual(await referred(d), ['application/vnd.example.notes'], d.digest);
+    for (const d of [attAmd64, attArm64]) assert.deepEqual(await referred(d), [], d.digest);
   });
 
   it('updating an index carries its content referrers over on request, never its signatures', async () => {
