@@ -17,11 +17,21 @@ export function parsePlatform(text: string): Platform {
   return platform;
 }
 
+/**
+ * A platform field as text. Another tool's index may hold anything there (`"os": {}`): the validator names it;
+ * a listing shows it as the JSON it is, never as `[object Object]`, and it matches no platform asked for.
+ */
+function fieldText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v === undefined || v === null) return '';
+  return JSON.stringify(v) ?? String(v);
+}
+
 /** `linux/arm64/v8`, `windows/amd64:10.0.17763.1`. */
 export function formatPlatform(p: Platform): string {
-  let s = `${p.os}/${p.architecture}`;
-  if (p.variant) s += `/${p.variant}`;
-  if (p['os.version']) s += `:${p['os.version']}`;
+  let s = `${fieldText(p.os)}/${fieldText(p.architecture)}`;
+  if (p.variant) s += `/${fieldText(p.variant)}`;
+  if (p['os.version']) s += `:${fieldText(p['os.version'])}`;
   return s;
 }
 
@@ -36,8 +46,8 @@ export function shownPlatform(p: Platform): string {
 
 /** Normalizes os, architecture and variant the way containerd does, so `linux/aarch64` is `linux/arm64`. */
 export function normalizePlatform(p: Platform): Platform {
-  let arch = p.architecture.toLowerCase();
-  let variant = p.variant ?? '';
+  let arch = fieldText(p.architecture).toLowerCase();
+  let variant = fieldText(p.variant);
   switch (arch) {
     case 'i386':
       arch = '386';
@@ -67,8 +77,8 @@ export function normalizePlatform(p: Platform): Platform {
       else if (variant === '5' || variant === '6' || variant === '8') variant = `v${variant}`;
       break;
   }
-  const out: Platform = { architecture: arch, os: p.os.toLowerCase() };
-  if (p['os.version']) out['os.version'] = p['os.version'];
+  const out: Platform = { architecture: arch, os: fieldText(p.os).toLowerCase() };
+  if (p['os.version']) out['os.version'] = fieldText(p['os.version']);
   if (variant) out.variant = variant;
   return out;
 }

@@ -1,10 +1,12 @@
-// A manifest another tool wrote whose config descriptor is malformed: listing the tags names the field, rather
-// than reading the config with a size that is no number ("size 78, expected [object Object]").
+// Manifests another tool wrote with malformed fields: listing the tags names the field, rather than reading a
+// config with a size that is no number ("size 78, expected [object Object]") or showing a platform as
+// "[object Object]/unknown".
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MediaType } from '../../src/oci/mediaType';
+import { formatPlatform, platformMatches } from '../../src/oci/platform';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeImage, newLayout } from './builders';
 
@@ -41,4 +43,33 @@ describe('repo tags on an image whose config descriptor is malformed', () => {
       assert.equal(r.stderr, `Error: tag "odd": config.size: ${problem}\n`);
     });
   }
+});
+
+describe('a platform whose fields are not strings', () => {
+  it('is shown as the JSON it holds and matches no platform asked for', () => {
+    const odd = { os: {}, architecture: 'amd64', variant: 7 } as never;
+    assert.equal(formatPlatform(odd), '{}/amd64/7');
+    assert.equal(platformMatches({ os: 'linux', architecture: 'amd64' }, odd), false);
+    assert.equal(platformMatches({ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: ['amd64'] } as never), false);
+  });
+
+  it('repo tags and discover show it so, not as [object Object]', async () => {
+    const store = await newLayout();
+    const amd = await makeImage(store, { arch: 'amd64' });
+    const dir = store.location;
+    const doc = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ImageIndex, manifests: [amd, { ...amd, platform: { os: {}, architecture: 'unknown' } }] }));
+    const hex = createHash('sha256').update(doc).digest('hex');
+    writeFileSync(join(dir, 'blobs', 'sha256', hex), doc);
+    const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
+    index.manifests.push({ mediaType: MediaType.ImageIndex, digest: `sha256:${hex}`, size: doc.length, annotations: { 'org.opencontainers.image.ref.name': 'odd' } });
+    writeFileSync(join(dir, 'index.json'), JSON.stringify(index));
+
+    const tags = await runCli('repo', 'tags', '--oci-layout', dir);
+    assert.equal(tags.code, 0, tags.stderr);
+    assert.match(tags.stdout, /odd +sha256:[0-9a-f]{64} +index +multi-arch \(linux\/amd64, \{\}\/unknown\)\n/);
+    const discover = await runCli('discover', '--oci-layout', `${dir}:odd`, '--recursive');
+    assert.equal(discover.code, 0, discover.stderr);
+    assert.match(discover.stdout, /\{\}\/unknown/);
+    assert.doesNotMatch(tags.stdout + discover.stdout, /object Object/);
+  });
 });
