@@ -55,11 +55,21 @@ export function digestOf(bytes: Uint8Array, algorithm: ParsedDigest['algorithm']
   return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
 }
 
+/**
+ * The size a descriptor gives is not a number (`"size": {}` in a document another tool wrote, read leniently):
+ * named as such, not compared (`expected [object Object]`).
+ */
+function sizeNotANumber(expected: { digest: string; size?: unknown }, where: string): OciError | undefined {
+  const size = expected.size;
+  if (size === undefined || typeof size === 'number') return undefined;
+  return new OciError('INVALID_MANIFEST', `blob ${expected.digest}${where}: the descriptor's size ${JSON.stringify(size)?.slice(0, 60)} is not a number`);
+}
+
 /** Throws a DIGEST_MISMATCH / SIZE_MISMATCH error naming the blob unless the bytes are exactly the expected ones. */
 export function verifyBytes(bytes: Uint8Array, expected: { digest: string; size?: number }, where = ''): void {
   const { algorithm } = parseDigest(expected.digest);
   if (expected.size !== undefined && bytes.length !== expected.size) {
-    throw new OciError('SIZE_MISMATCH', `blob ${expected.digest}${where}: size ${bytes.length}, expected ${expected.size}`);
+    throw sizeNotANumber(expected, where) ?? new OciError('SIZE_MISMATCH', `blob ${expected.digest}${where}: size ${bytes.length}, expected ${expected.size}`);
   }
   const actual = digestOf(bytes, algorithm);
   if (actual !== expected.digest) {
@@ -93,8 +103,8 @@ export function verifyingStream(expected: { digest: string; size?: number }, whe
   return new (stream().Transform)({
     transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
       bytes += chunk.length;
-      if (expected.size !== undefined && bytes > expected.size) {
-        done(new OciError('SIZE_MISMATCH', `blob ${expected.digest}${where}: more than the expected ${expected.size} bytes`));
+      if (expected.size !== undefined && !(bytes <= expected.size)) {
+        done(sizeNotANumber(expected, where) ?? new OciError('SIZE_MISMATCH', `blob ${expected.digest}${where}: more than the expected ${expected.size} bytes`));
         return;
       }
       hash.update(chunk);
@@ -102,7 +112,7 @@ export function verifyingStream(expected: { digest: string; size?: number }, whe
     },
     flush(done: TransformCallback): void {
       if (expected.size !== undefined && bytes !== expected.size) {
-        done(new OciError('SIZE_MISMATCH', `blob ${expected.digest}${where}: size ${bytes}, expected ${expected.size}`));
+        done(sizeNotANumber(expected, where) ?? new OciError('SIZE_MISMATCH', `blob ${expected.digest}${where}: size ${bytes}, expected ${expected.size}`));
         return;
       }
       const actual = `${algorithm}:${hash.digest('hex')}`;

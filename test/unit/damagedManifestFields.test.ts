@@ -1,10 +1,13 @@
-// Manifests another tool wrote with malformed fields: listing the tags names the field, rather than reading a
+// Manifests another tool wrote with malformed fields (found by random mutation): listing the tags names the field, rather than reading a
 // config with a size that is no number ("size 78, expected [object Object]") or showing a platform as
 // "[object Object]/unknown".
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { verifyBytes, verifyingStream } from '../../src/oci/digest';
 import { MediaType } from '../../src/oci/mediaType';
 import { formatPlatform, platformMatches } from '../../src/oci/platform';
 import { runCli } from '../helpers/runCli';
@@ -71,5 +74,16 @@ describe('a platform whose fields are not strings', () => {
     assert.equal(discover.code, 0, discover.stderr);
     assert.match(discover.stdout, /\{\}\/unknown/);
     assert.doesNotMatch(tags.stdout + discover.stdout, /object Object/);
+  });
+});
+
+describe('a descriptor whose size is no number, read leniently', () => {
+  it('a read checked against it names the blob and the size, not "expected [object Object]"', async () => {
+    const bytes = Buffer.from('{}');
+    const expected = { digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`, size: { n: 1 } as unknown as number };
+    const message = `blob ${expected.digest} in here: the descriptor's size {"n":1} is not a number`;
+    assert.throws(() => verifyBytes(bytes, expected, ' in here'), { code: 'INVALID_MANIFEST', message });
+    const stream = verifyingStream(expected, ' in here');
+    await assert.rejects(pipeline(Readable.from([bytes]), stream, new Writable({ write: (_c, _e, done) => done() })), { code: 'INVALID_MANIFEST', message });
   });
 });
