@@ -11,20 +11,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
-import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
-import { openWorkbench, resizeSidebar, runFromPalette, sequentialSteps } from './harness.mjs';
+import { indexEditorCells, openCoverage, openFileInIndexEditor, openWorkbench, resizeSidebar, runFromPalette, sequentialSteps } from './harness.mjs';
 import { readLayout, REF_NAME } from './layoutOnDisk.mjs';
-import { childrenOf, expand, openManifoldView, runFromContextMenu, waitForRows } from './layoutsView.mjs';
-import { waitForQuickInput } from './quickInput.mjs';
 import { waitUntil } from './waits.mjs';
-
-const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'));
-const nls = JSON.parse(readFileSync(join(projectRoot, 'package.nls.json'), 'utf8'));
-const text = (t) => (/^%.+%$/.test(t) ? nls[t.slice(1, -1)] : t);
-const paletteLabel = (id) => {
-  const c = manifest.contributes.commands.find((x) => x.command === id);
-  return c.category ? `${text(c.category)}: ${text(c.title)}` : text(c.title);
-};
 
 const RLO_TAG = 'v1\u202e3.0.1';
 const NBSP_TAG = 'v2\u00a0';
@@ -69,12 +58,7 @@ describe('Names holding invisible characters in the webview pages', { timeout: 3
 
   step('the coverage page labels the platform quoted, with the override escaped', async () => {
     const page = wb.page;
-    await openManifoldView(page);
-    await waitForRows(page, (r) => r.some((x) => x.level === 1 && x.label === 'app'), 'the layout app');
-    await expand(page, 'app', 1);
-    await waitForRows(page, (r) => childrenOf(r, { label: 'app', level: 1 }).some((c) => c.label === ODD_INDEX), `the tag ${ODD_INDEX}`);
-    await runFromContextMenu(page, ODD_INDEX, 2, nls['command.showCoverage.title']);
-    view = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    view = await openCoverage(page, 'app', ODD_INDEX);
     await view.locator('table.matrix tbody tr').nth(2).waitFor();
     const shown = await waitUntil(
       () =>
@@ -96,21 +80,12 @@ describe('Names holding invisible characters in the webview pages', { timeout: 3
     await wb.screenshot('webview-names-coverage', view.locator('#root'));
   });
 
-  const cells = () =>
-    view.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Object.fromEntries([...tr.querySelectorAll('td[data-label]')].map((td) => [td.dataset.label, td.textContent.trim()]))));
+  const cells = () => indexEditorCells(view);
   const rowOf = async (tag) => (await cells()).findIndex((r) => r.Tag === tag);
 
   step("index.json's table shows each odd tag and annotation quoted and escaped", async () => {
     const page = wb.page;
-    await runFromPalette(page, 'View: Close All Editors');
-    await runFromPalette(page, 'Go to File...');
-    await page.locator('.quick-input-widget .quick-input-box input').fill('layouts/app/index.json');
-    await waitForQuickInput(page, (q) => q.visible && q.rows.some((r) => /index\.json/.test(r.label)), 'index.json in Go to File');
-    await page.keyboard.press('Enter');
-    await waitForQuickInput(page, (q) => !q.visible, 'Go to File closed');
-    await waitUntil(async () => page.locator('.tabs-container .tab.active').last().getAttribute('aria-label'), (l) => /index\.json/.test(l ?? ''), { what: 'index.json open' });
-    await runFromPalette(page, paletteLabel('manifold.openInIndexEditor'));
-    view = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    view = await openFileInIndexEditor(page, 'layouts/app/index.json');
     const rows = await waitUntil(cells, (rs) => rs.some((r) => r.Tag === '"v1\\u202e3.0.1"'), { what: 'the Tag column' });
     assert.ok(rows.some((r) => r.Tag === '"v2\\u00a0"'), JSON.stringify(rows.map((r) => r.Tag)));
     const odd = rows.find((r) => r.Tag === '"v1\\u202e3.0.1"');
