@@ -1,7 +1,7 @@
 // A workbench in chromium for UI tests: the packaged .vsix installed into a fresh code-server profile, the test
 // workspace open. One per test file (start it in before(), close it in after()).
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { it } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +54,7 @@ export async function openWorkbench({ keep = process.env.MANIFOLD_VSCODE_KEEP ==
   try {
     const vsix = packageVsix(join(tmp, 'manifold.vsix'));
     const profile = await makeProfile(join(tmp, 'profile'), testSettings);
+    const userSettings = join(profile.userData, 'User', 'settings.json');
     const installed = await codeServerCli(profile, ['--install-extension', vsix]);
     const workspace = await createWorkspace(join(tmp, 'workspace'), { demoLayouts });
     server = await startCodeServer(profile);
@@ -90,6 +91,14 @@ export async function openWorkbench({ keep = process.env.MANIFOLD_VSCODE_KEEP ==
       async reload() {
         await page.reload({ timeout: 180_000 });
         await shown();
+      },
+      /**
+       * Adds `settings` to the user's settings.json, as a user editing it does. Reload the window after: the
+       * workbench reads the file as it opens, while its watch on the file can miss a change written from outside.
+       */
+      async changeSettings(settings) {
+        const now = JSON.parse(await readFile(userSettings, 'utf8'));
+        await writeFile(userSettings, JSON.stringify({ ...now, ...settings }, null, 2));
       },
       close,
     };

@@ -4,7 +4,8 @@
 // holds an override quoted and escaped, as `manifold coverage` prints it; the index editor's table of index.json
 // shows each such tag, annotation and platform quoted and escaped too, while its fields edit the names themselves:
 // Enter on a tag left as it was renames nothing, and an edit of another cell saves the tags' own bytes.
-// Screenshots: test-results/webview-names-coverage.png, test-results/webview-names-index-editor.png.
+// A kind of the user's whose title holds an override and a tab heads its column quoted and escaped too.
+// Screenshots: test-results/webview-names-coverage.png, webview-names-coverage-kind.png, webview-names-index-editor.png.
 // Run: node --test --test-concurrency=1 test/vscode/ui/webviewNames.test.mjs (after `npm run build`).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { indexEditorCells, openCoverage, openFileInIndexEditor, openWorkbench, resizeSidebar, runFromPalette, sequentialSteps } from './harness.mjs';
 import { readLayout, REF_NAME } from './layoutOnDisk.mjs';
+import { openManifoldView } from './layoutsView.mjs';
 import { waitUntil } from './waits.mjs';
 
 const RLO_TAG = 'v1\u202e3.0.1';
@@ -22,6 +24,9 @@ const NOTE_VALUE = 'safe\u200bvalue';
 const ODD_INDEX = 'odd-platform';
 /** What a page must never show as itself. */
 const UNSEEN = /[\u200b\u202e\u00a0]/;
+/** A kind of the user's (the setting manifold.referrerKinds) whose title holds an override and a tab. */
+const ODD_KIND = { id: 'odd', title: 'Odd\u202e\tkind', artifactTypes: ['application/vnd.example.odd'] };
+const ODD_KIND_SHOWN = '"Odd\\u202e\\tkind"';
 
 describe('Names holding invisible characters in the webview pages', { timeout: 300_000 }, () => {
   let wb;
@@ -78,6 +83,32 @@ describe('Names holding invisible characters in the webview pages', { timeout: 3
     assert.deepEqual(shown.titles.filter((t) => UNSEEN.test(t)), [], 'a tooltip shows the character itself');
     await resizeSidebar(page, 240);
     await wb.screenshot('webview-names-coverage', view.locator('#root'));
+  });
+
+  step("a kind's title from the setting, holding an override and a tab, heads its column quoted and escaped", async () => {
+    const page = wb.page;
+    await wb.changeSettings({ 'manifold.referrerKinds': [ODD_KIND] });
+    await wb.reload();
+    view = await openCoverage(page, 'app', ODD_INDEX);
+    const shown = await waitUntil(
+      () =>
+        view.locator('body').evaluate(() => ({
+          heads: [...document.querySelectorAll('table.matrix thead th')].map((th) => ({ kind: th.getAttribute('data-kind'), text: th.textContent })),
+          text: document.getElementById('root').textContent,
+          titles: [...document.querySelectorAll('[title], [aria-label]')].flatMap((e) => [e.getAttribute('title'), e.getAttribute('aria-label')]).filter((t) => t !== null),
+          busy: !!document.querySelector('.busy'),
+        })),
+      (x) => !x.busy && x.heads.some((h) => h.kind === ODD_KIND.id),
+      { what: `the column of the kind ${ODD_KIND.id}` },
+    );
+    assert.equal(shown.heads.find((h) => h.kind === ODD_KIND.id).text, ODD_KIND_SHOWN);
+    assert.ok(!/[\u202e\t]/.test(shown.text), `the page shows the character itself: ${JSON.stringify(shown.text)}`);
+    assert.deepEqual(shown.titles.filter((t) => /[\u202e\t]/.test(t)), [], 'a tooltip shows the character itself');
+    // Both platforms lack the kind: its button's tooltip names it as the column does.
+    assert.ok(shown.titles.some((t) => t.includes(`(${ODD_KIND_SHOWN})`)), JSON.stringify(shown.titles));
+    await runFromPalette(page, 'View: Close Primary Side Bar'); // room for every column
+    await wb.screenshot('webview-names-coverage-kind', view.locator('#root'));
+    await openManifoldView(page); // the side bar back, as the next step finds it
   });
 
   const cells = () => indexEditorCells(view);
