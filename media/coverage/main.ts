@@ -48,11 +48,12 @@ function banners(m: CoverageModel | undefined): HTMLElement[] {
 
 function cellTitle(c: CoverageCellView, column: CoverageColumnView, row: CoverageRowView): string {
   const label = shownName(row.label);
+  const kind = shownName(column.title);
   switch (c.state) {
     case 'present':
-      return c.count === 1 ? l10n.t('1 {0} attached to {1}: open it', column.title, label) : l10n.t('{0} {1} attached to {2}: pick one to open', c.count, column.title, label);
+      return c.count === 1 ? l10n.t('1 {0} attached to {1}: open it', kind, label) : l10n.t('{0} {1} attached to {2}: pick one to open', c.count, kind, label);
     case 'gap':
-      return l10n.t('Missing: {0} has no {1}, while another manifest of this image has one', label, column.title);
+      return l10n.t('Missing: {0} has no {1}, while another manifest of this image has one', label, kind);
     case 'index':
       return l10n.t('None on the index (not required: consumers resolve a platform)');
     case 'none':
@@ -78,7 +79,8 @@ function attachLabel(n: number): string {
 }
 
 function matrix(m: CoverageModel): HTMLElement {
-  const head = h('tr', {}, h('th', { scope: 'col' }, l10n.t('Manifest')), ...m.columns.map((c) => h('th', { scope: 'col', 'data-kind': c.id }, c.title)));
+  // A kind's title may be the user's (the setting manifold.referrerKinds): escaped if it holds what cannot be seen.
+  const head = h('tr', {}, h('th', { scope: 'col' }, l10n.t('Manifest')), ...m.columns.map((c) => h('th', { scope: 'col', 'data-kind': c.id }, shownName(c.title))));
   const body = h(
     'tbody',
     {},
@@ -96,7 +98,7 @@ function matrix(m: CoverageModel): HTMLElement {
     const td = h('td', { class: 'fix', 'data-kind': c.id });
     if (c.attachable && c.missing.length > 0 && !m.attachBlocked) {
       const label = attachLabel(c.missing.length);
-      const b = button(label, `${label} (${c.title}): ${c.missing.map(shownName).join(', ')}`, () => send({ type: 'attach', kind: c.id }), 'primary attach');
+      const b = button(label, `${label} (${shownName(c.title)}): ${c.missing.map(shownName).join(', ')}`, () => send({ type: 'attach', kind: c.id }), 'primary attach');
       b.dataset.kind = c.id;
       td.append(b);
     }

@@ -8,13 +8,11 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
-import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
-import { openWorkbench, resizeSidebar, sequentialSteps } from './harness.mjs';
+import { nls, openWorkbench, resizeSidebar, sequentialSteps } from './harness.mjs';
 import { readLayout, shortDigest } from './layoutOnDisk.mjs';
-import { childrenOf, expand, openManifoldView, runFromContextMenu, waitForRows } from './layoutsView.mjs';
+import { openManifoldView, runFromContextMenu, showTag } from './layoutsView.mjs';
 import { waitUntil } from './waits.mjs';
 
-const nls = JSON.parse(readFileSync(join(projectRoot, 'package.nls.json'), 'utf8'));
 
 /** The Problems panel's rows as a user reads them, top to bottom: the text of each row. */
 function problemRows(page) {
@@ -51,9 +49,7 @@ describe('Check Image in the workbench', { timeout: 300_000 }, () => {
     const page = wb.page;
     await openManifoldView(page);
     await resizeSidebar(page, 300); // the Problems panel gets the width
-    await waitForRows(page, (r) => r.some((x) => x.level === 1 && x.label === 'app'), 'the layout app');
-    await expand(page, 'app', 1);
-    await waitForRows(page, (r) => childrenOf(r, { label: 'app', level: 1 }).some((c) => c.label === 'v1'), 'the tag v1');
+    await showTag(page, 'app', 'v1');
     await runFromContextMenu(page, 'v1', 2, nls['command.checkImage.title']);
     const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: '1 error in v1' });
     await toast.waitFor();

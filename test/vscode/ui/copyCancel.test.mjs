@@ -7,17 +7,13 @@
 // Run: node --test --test-concurrency=1 test/vscode/ui/copyCancel.test.mjs (after `npm run build`).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
-import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
-import { openWorkbench, runFromPalette, sequentialSteps } from './harness.mjs';
-import { childrenOf, expand, openManifoldView, runFromContextMenu, waitForRows } from './layoutsView.mjs';
+import { nls, openWorkbench, runFromPalette, sequentialSteps } from './harness.mjs';
+import { runFromContextMenu, showLayout, showTag } from './layoutsView.mjs';
 import { answer, pickMany, pickOne, waitForQuickInput, waitForQuickInputClosed } from './quickInput.mjs';
 import { waitUntil } from './waits.mjs';
 import { readLayout } from './layoutOnDisk.mjs';
 
-const nls = JSON.parse(readFileSync(join(projectRoot, 'package.nls.json'), 'utf8'));
 /** Blob uploads the registry completes before it stalls. */
 const TAKEN = 2;
 
@@ -80,13 +76,11 @@ describe('Cancelling a copy in the workbench', { timeout: 300_000 }, () => {
 
   step('adds the registry, then starts Copy to Registry of the index v1 to a new repository', async () => {
     const page = wb.page;
-    await openManifoldView(page);
-    await waitForRows(page, (r) => r.some((x) => x.level === 1 && x.label === 'app'), 'the layout app');
+    await showLayout(page, 'app');
     await runFromPalette(page, `${nls['command.category']}: ${nls['command.addRegistry.title']}`);
     await answer(page, `http://${server.host}`);
     await waitForQuickInputClosed(page, 'Add Registry to take the address');
-    await expand(page, 'app', 1);
-    await waitForRows(page, (r) => childrenOf(r, { label: 'app', level: 1 }).some((c) => c.label === 'v1'), 'the tag v1');
+    await showTag(page, 'app', 'v1');
     let uploads = 0;
     closeGate((r) => completesUpload(r) && ++uploads === TAKEN);
     await runFromContextMenu(page, 'v1', 2, nls['command.copyToRegistry.title']);

@@ -5,17 +5,15 @@
 // What the page shows is checked against the files on disk. Screenshots go to test-results/ (coverage-*.png).
 // Run: node --test --test-concurrency=1 test/vscode/ui/coverage.test.mjs (after `npm run build`).
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { after, before, describe } from 'node:test';
-import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
-import { openWorkbench, resizeSidebar, sequentialSteps } from './harness.mjs';
+import { nls, openCoverage, openWorkbench, resizeSidebar, sequentialSteps } from './harness.mjs';
 import { readLayout, referrersBySubject, REF_NAME } from './layoutOnDisk.mjs';
-import { childrenOf, expand, openManifoldView, readRows, runFromContextMenu, viewPane, waitForRows } from './layoutsView.mjs';
+import { childrenOf, readRows, runFromContextMenu, viewPane } from './layoutsView.mjs';
 import { answer, pickOne, waitForQuickInput, waitForQuickInputClosed, waitForTypedPath, acceptTypedPath } from './quickInput.mjs';
 import { waitUntil } from './waits.mjs';
 
-const nls = JSON.parse(readFileSync(join(projectRoot, 'package.nls.json'), 'utf8'));
 const SBOM = 'application/spdx+json';
 const SBOM_TEXT = '{"spdxVersion":"SPDX-2.3","name":"demo linux/arm64/v8","packages":[]}\n';
 
@@ -56,13 +54,7 @@ describe('Referrer coverage in the workbench', { timeout: 300_000 }, () => {
 
   step('opens the matrix from the index tag in the Layouts view', async () => {
     const page = wb.page;
-    await openManifoldView(page);
-    await waitForRows(page, (r) => r.some((x) => x.level === 1 && x.label === 'app'), 'the layout app');
-    await expand(page, 'app', 1);
-    await waitForRows(page, (r) => childrenOf(r, { label: 'app', level: 1 }).some((c) => c.label === 'v1'), 'the tag v1');
-    await runFromContextMenu(page, 'v1', 2, nls['command.showCoverage.title']);
-    // The page is a webview: an iframe over the workbench, its content in the inner active frame.
-    view = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    view = await openCoverage(page, 'app', 'v1');
     await view.locator('table.matrix tbody tr').nth(2).waitFor();
   });
 

@@ -8,14 +8,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
-import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
-import { openWorkbench, runFromPalette, sequentialSteps } from './harness.mjs';
+import { nls, openWorkbench, runFromPalette, sequentialSteps } from './harness.mjs';
 import { readLayout, referrersBySubject } from './layoutOnDisk.mjs';
-import { childrenOf, expand, openManifoldView, readRows, runFromContextMenu, waitForRows } from './layoutsView.mjs';
+import { readRows, runFromContextMenu, showTag, waitForRows } from './layoutsView.mjs';
 import { answer, pickOne, waitForQuickInput, waitForQuickInputClosed, waitForTypedPath, acceptTypedPath } from './quickInput.mjs';
 import { waitUntil } from './waits.mjs';
 
-const nls = JSON.parse(readFileSync(join(projectRoot, 'package.nls.json'), 'utf8'));
 const SBOM = 'application/spdx+json';
 const SBOM_TEXT = '{"spdxVersion":"SPDX-2.3","name":"demo linux/amd64","packages":[]}\n';
 
@@ -54,10 +52,7 @@ describe('File chooser start folder in the workbench', { timeout: 300_000 }, () 
     await waitForQuickInput(page, (s) => s.rows.some((r) => r.label === 'index.json'), 'index.json in Quick Open');
     await page.keyboard.press('Enter');
     await page.locator('.part.editor .tab[aria-label^="index.json"]').first().waitFor();
-    await openManifoldView(page);
-    await waitForRows(page, (r) => r.some((x) => x.level === 1 && x.label === 'app'), 'the layout app');
-    await expand(page, 'app', 1);
-    await waitForRows(page, (r) => childrenOf(r, { label: 'app', level: 1 }).some((c) => c.label === 'linux-amd64'), 'the tag linux-amd64');
+    await showTag(page, 'app', 'linux-amd64');
 
     const shown = await attachDialog('linux-amd64', `${wb.workspace.folder}/`, 'sboms');
     assert.ok(!shown.rows.some((r) => r.label === 'blobs'), 'the dialog is not inside the layout');

@@ -5,24 +5,14 @@
 // Run: node --test --test-concurrency=1 test/vscode/ui/indexEditor.test.mjs (after `npm run build`).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
-import { openWorkbench, runFromPalette, sequentialSteps } from './harness.mjs';
+import { command, indexEditorCells, openFileInIndexEditor, openWorkbench, runFromPalette, sequentialSteps, webview } from './harness.mjs';
 import { formatPlatform, readLayout } from './layoutOnDisk.mjs';
-import { expand, openManifoldView, runFromContextMenu, waitForRows } from './layoutsView.mjs';
-import { waitForQuickInput } from './quickInput.mjs';
+import { runFromContextMenu, showTag } from './layoutsView.mjs';
 import { waitUntil } from './waits.mjs';
-
-const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'));
-const nls = JSON.parse(readFileSync(join(projectRoot, 'package.nls.json'), 'utf8'));
-const text = (t) => (/^%.+%$/.test(t) ? nls[t.slice(1, -1)] : t);
-const titleOf = (id) => text(manifest.contributes.commands.find((c) => c.command === id).title);
-const paletteLabel = (id) => {
-  const c = manifest.contributes.commands.find((x) => x.command === id);
-  return c.category ? `${text(c.category)}: ${text(c.title)}` : text(c.title);
-};
 
 const KEY = 'org.opencontainers.image.description';
 
@@ -47,8 +37,7 @@ describe('The index editor in the workbench', { timeout: 300_000 }, () => {
     await wb?.close();
   });
 
-  const cells = () =>
-    view.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Object.fromEntries([...tr.querySelectorAll('td[data-label]')].map((td) => [td.dataset.label, td.textContent.trim()]))));
+  const cells = () => indexEditorCells(view);
   const storedIndex = async () => {
     const layout = await readLayout(appDir);
     return layout.json(layout.tags.get('v1').digest);
@@ -58,12 +47,9 @@ describe('The index editor in the workbench', { timeout: 300_000 }, () => {
 
   step('opens v1 in the index editor: each entry with its platform and what is attached to it', async () => {
     const page = wb.page;
-    await openManifoldView(page);
-    await waitForRows(page, (r) => r.some((x) => x.label === 'app'), 'the layout app');
-    await expand(page, 'app', 1);
-    await waitForRows(page, (r) => r.some((x) => x.label === 'v1' && x.level === 2), 'the tag v1');
-    await runFromContextMenu(page, 'v1', 2, titleOf('manifold.openInIndexEditor'));
-    view = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await showTag(page, 'app', 'v1');
+    await runFromContextMenu(page, 'v1', 2, command('manifold.openInIndexEditor').title);
+    view = webview(page);
     await view.locator('tbody tr').nth(1).waitFor();
     const index = await storedIndex();
     // The kinds are looked up after the table shows: wait for them.
@@ -171,16 +157,7 @@ describe('The index editor in the workbench', { timeout: 300_000 }, () => {
 
   step("a layout's own index.json: a Tag column, and renaming a tag there is what index.json stores", async () => {
     const page = wb.page;
-    await runFromPalette(page, 'View: Close All Editors');
-    await runFromPalette(page, 'Go to File...');
-    await page.locator('.quick-input-widget .quick-input-box input').fill('layouts/app/index.json');
-    await waitForQuickInput(page, (q) => q.visible && q.rows.some((r) => /index\.json/.test(r.label)), 'index.json in Go to File');
-    await page.keyboard.press('Enter');
-    // The palette is opened next: wait for Go to File to be gone first (a closing widget takes no typing).
-    await waitForQuickInput(page, (q) => !q.visible, 'Go to File closed');
-    await waitUntil(async () => page.locator('.tabs-container .tab.active').last().getAttribute('aria-label'), (l) => /index\.json/.test(l ?? ''), { what: 'index.json open' });
-    await runFromPalette(page, paletteLabel('manifold.openInIndexEditor'));
-    view = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    view = await openFileInIndexEditor(page, 'layouts/app/index.json');
     const before = await readLayout(appDir);
     const tags = [...before.tags.keys()];
     const rows = await waitUntil(cells, (rs) => rs.length >= tags.length && rs.every((r) => 'Tag' in r), { what: 'the Tag column' });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { openWorkbench, resizeSidebar, sequentialSteps } from './harness.mjs';
 import { expectedTagRows, readLayout } from './layoutOnDisk.mjs';
-import { childrenOf, expand, layoutsPane, openManifoldView, row, waitForRows } from './layoutsView.mjs';
+import { childrenOf, expand, layoutsPane, row, showLayout, waitForRows } from './layoutsView.mjs';
 
 const MISSING = 'The oci-layout file is missing, so this layout cannot be read';
 
@@ -50,9 +50,8 @@ describe('Restoring a lost oci-layout from the Layouts view', { timeout: 300_000
 
   step('the layout shows its tags', async () => {
     const page = wb.page;
-    await openManifoldView(page);
+    await showLayout(page, 'app');
     await resizeSidebar(page, 560);
-    await waitForRows(page, (r) => r.some((x) => x.level === 1 && x.label === 'app'), 'the layout app');
     await expand(page, 'app', 1);
     const rows = await waitForRows(page, (r) => underApp(r).length === tagRows.length, 'the tags of app');
     assert.deepEqual(underApp(rows), tagRows);
@@ -75,10 +74,8 @@ describe('Restoring a lost oci-layout from the Layouts view', { timeout: 300_000
     const page = wb.page;
     rmSync(join(appDir, 'oci-layout'));
     // A reload starts a new extension host: nothing of the session that saw the loss is left, only the search.
-    await page.reload({ timeout: 180_000 });
-    await page.locator('.monaco-workbench .part.activitybar').waitFor();
-    await openManifoldView(page);
-    await waitForRows(page, (r) => r.some((x) => x.level === 1 && x.label === 'app'), 'the layout app after the reload', 60_000);
+    await wb.reload();
+    await showLayout(page, 'app', 60_000);
     await expand(page, 'app', 1);
     await seeMissingRow(page, 'after the reload');
     await wb.screenshot('layout-repair-after-reload', layoutsPane(page));

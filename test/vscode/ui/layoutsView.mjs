@@ -79,6 +79,19 @@ export async function expand(page, label, level) {
   );
 }
 
+/** Opens the Layouts view (see openManifoldView) and waits for the layout's row; returns the rows. */
+export async function showLayout(page, layout, timeoutMs) {
+  await openManifoldView(page);
+  return waitForRows(page, (r) => r.some((x) => x.level === 1 && x.label === layout), `the layout ${layout}`, timeoutMs);
+}
+
+/** Opens the Layouts view, expands the layout and waits until `tag` is shown under it, ready for a right-click; returns the rows. */
+export async function showTag(page, layout, tag) {
+  await showLayout(page, layout);
+  await expand(page, layout, 1);
+  return waitForRows(page, (r) => childrenOf(r, { label: layout, level: 1 }).some((c) => c.label === tag), `the tag ${tag}`);
+}
+
 /** Waits until the Layouts view shows the same rows for a second (at most 10 s). */
 async function waitForSteadyRows(page) {
   const snapshot = () => layoutsPane(page).locator('.monaco-list-row').evaluateAll((rows) => rows.map((r) => r.textContent).join('\n'));

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { openWorkbench, resizeSidebar, sequentialSteps } from './harness.mjs';
 import { REF_NAME } from './layoutOnDisk.mjs';
-import { childrenOf, expand, openManifoldView, runFromContextMenu, waitForRows } from './layoutsView.mjs';
+import { childrenOf, expand, runFromContextMenu, showLayout, waitForRows } from './layoutsView.mjs';
 
 const ODD = { 'latest\u200b': '"latest\\u200b"', 'v1\u202e3.0.1': '"v1\\u202e3.0.1"' };
 const UNSEEN = /[\u200b\u202e]/;
@@ -39,9 +39,8 @@ describe('Names holding invisible characters in the Layouts view', { timeout: 30
 
   step('each is a row of its own, quoted with the character escaped', async () => {
     const page = wb.page;
-    await openManifoldView(page);
+    await showLayout(page, 'app');
     await resizeSidebar(page, 520);
-    await waitForRows(page, (r) => r.some((x) => x.level === 1 && x.label === 'app'), 'the layout app');
     await expand(page, 'app', 1);
     const rows = await waitForRows(page, (r) => Object.values(ODD).every((label) => childrenOf(r, { label: 'app', level: 1 }).some((x) => x.label === label)), 'the odd names');
     const labels = childrenOf(rows, { label: 'app', level: 1 }).map((r) => r.label);

@@ -4,27 +4,18 @@
 // holds an override quoted and escaped, as `manifold coverage` prints it; the index editor's table of index.json
 // shows each such tag, annotation and platform quoted and escaped too, while its fields edit the names themselves:
 // Enter on a tag left as it was renames nothing, and an edit of another cell saves the tags' own bytes.
-// Screenshots: test-results/webview-names-coverage.png, test-results/webview-names-index-editor.png.
+// A kind of the user's whose title holds an override and a tab heads its column quoted and escaped too.
+// Screenshots: test-results/webview-names-coverage.png, webview-names-coverage-kind.png, webview-names-index-editor.png.
 // Run: node --test --test-concurrency=1 test/vscode/ui/webviewNames.test.mjs (after `npm run build`).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
-import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
-import { openWorkbench, resizeSidebar, runFromPalette, sequentialSteps } from './harness.mjs';
+import { indexEditorCells, openCoverage, openFileInIndexEditor, openWorkbench, resizeSidebar, runFromPalette, sequentialSteps } from './harness.mjs';
 import { readLayout, REF_NAME } from './layoutOnDisk.mjs';
-import { childrenOf, expand, openManifoldView, runFromContextMenu, waitForRows } from './layoutsView.mjs';
-import { waitForQuickInput } from './quickInput.mjs';
+import { openManifoldView } from './layoutsView.mjs';
 import { waitUntil } from './waits.mjs';
-
-const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'));
-const nls = JSON.parse(readFileSync(join(projectRoot, 'package.nls.json'), 'utf8'));
-const text = (t) => (/^%.+%$/.test(t) ? nls[t.slice(1, -1)] : t);
-const paletteLabel = (id) => {
-  const c = manifest.contributes.commands.find((x) => x.command === id);
-  return c.category ? `${text(c.category)}: ${text(c.title)}` : text(c.title);
-};
 
 const RLO_TAG = 'v1\u202e3.0.1';
 const NBSP_TAG = 'v2\u00a0';
@@ -33,6 +24,9 @@ const NOTE_VALUE = 'safe\u200bvalue';
 const ODD_INDEX = 'odd-platform';
 /** What a page must never show as itself. */
 const UNSEEN = /[\u200b\u202e\u00a0]/;
+/** A kind of the user's (the setting manifold.referrerKinds) whose title holds an override and a tab. */
+const ODD_KIND = { id: 'odd', title: 'Odd\u202e\tkind', artifactTypes: ['application/vnd.example.odd'] };
+const ODD_KIND_SHOWN = '"Odd\\u202e\\tkind"';
 
 describe('Names holding invisible characters in the webview pages', { timeout: 300_000 }, () => {
   let wb;
@@ -69,12 +63,7 @@ describe('Names holding invisible characters in the webview pages', { timeout: 3
 
   step('the coverage page labels the platform quoted, with the override escaped', async () => {
     const page = wb.page;
-    await openManifoldView(page);
-    await waitForRows(page, (r) => r.some((x) => x.level === 1 && x.label === 'app'), 'the layout app');
-    await expand(page, 'app', 1);
-    await waitForRows(page, (r) => childrenOf(r, { label: 'app', level: 1 }).some((c) => c.label === ODD_INDEX), `the tag ${ODD_INDEX}`);
-    await runFromContextMenu(page, ODD_INDEX, 2, nls['command.showCoverage.title']);
-    view = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    view = await openCoverage(page, 'app', ODD_INDEX);
     await view.locator('table.matrix tbody tr').nth(2).waitFor();
     const shown = await waitUntil(
       () =>
@@ -96,21 +85,38 @@ describe('Names holding invisible characters in the webview pages', { timeout: 3
     await wb.screenshot('webview-names-coverage', view.locator('#root'));
   });
 
-  const cells = () =>
-    view.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Object.fromEntries([...tr.querySelectorAll('td[data-label]')].map((td) => [td.dataset.label, td.textContent.trim()]))));
+  step("a kind's title from the setting, holding an override and a tab, heads its column quoted and escaped", async () => {
+    const page = wb.page;
+    await wb.changeSettings({ 'manifold.referrerKinds': [ODD_KIND] });
+    await wb.reload();
+    view = await openCoverage(page, 'app', ODD_INDEX);
+    const shown = await waitUntil(
+      () =>
+        view.locator('body').evaluate(() => ({
+          heads: [...document.querySelectorAll('table.matrix thead th')].map((th) => ({ kind: th.getAttribute('data-kind'), text: th.textContent })),
+          text: document.getElementById('root').textContent,
+          titles: [...document.querySelectorAll('[title], [aria-label]')].flatMap((e) => [e.getAttribute('title'), e.getAttribute('aria-label')]).filter((t) => t !== null),
+          busy: !!document.querySelector('.busy'),
+        })),
+      (x) => !x.busy && x.heads.some((h) => h.kind === ODD_KIND.id),
+      { what: `the column of the kind ${ODD_KIND.id}` },
+    );
+    assert.equal(shown.heads.find((h) => h.kind === ODD_KIND.id).text, ODD_KIND_SHOWN);
+    assert.ok(!/[\u202e\t]/.test(shown.text), `the page shows the character itself: ${JSON.stringify(shown.text)}`);
+    assert.deepEqual(shown.titles.filter((t) => /[\u202e\t]/.test(t)), [], 'a tooltip shows the character itself');
+    // Both platforms lack the kind: its button's tooltip names it as the column does.
+    assert.ok(shown.titles.some((t) => t.includes(`(${ODD_KIND_SHOWN})`)), JSON.stringify(shown.titles));
+    await runFromPalette(page, 'View: Close Primary Side Bar'); // room for every column
+    await wb.screenshot('webview-names-coverage-kind', view.locator('#root'));
+    await openManifoldView(page); // the side bar back, as the next step finds it
+  });
+
+  const cells = () => indexEditorCells(view);
   const rowOf = async (tag) => (await cells()).findIndex((r) => r.Tag === tag);
 
   step("index.json's table shows each odd tag and annotation quoted and escaped", async () => {
     const page = wb.page;
-    await runFromPalette(page, 'View: Close All Editors');
-    await runFromPalette(page, 'Go to File...');
-    await page.locator('.quick-input-widget .quick-input-box input').fill('layouts/app/index.json');
-    await waitForQuickInput(page, (q) => q.visible && q.rows.some((r) => /index\.json/.test(r.label)), 'index.json in Go to File');
-    await page.keyboard.press('Enter');
-    await waitForQuickInput(page, (q) => !q.visible, 'Go to File closed');
-    await waitUntil(async () => page.locator('.tabs-container .tab.active').last().getAttribute('aria-label'), (l) => /index\.json/.test(l ?? ''), { what: 'index.json open' });
-    await runFromPalette(page, paletteLabel('manifold.openInIndexEditor'));
-    view = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    view = await openFileInIndexEditor(page, 'layouts/app/index.json');
     const rows = await waitUntil(cells, (rs) => rs.some((r) => r.Tag === '"v1\\u202e3.0.1"'), { what: 'the Tag column' });
     assert.ok(rows.some((r) => r.Tag === '"v2\\u00a0"'), JSON.stringify(rows.map((r) => r.Tag)));
     const odd = rows.find((r) => r.Tag === '"v1\\u202e3.0.1"');
