@@ -184,3 +184,19 @@ describe('manifold attach --recursive on a buildx index', () => {
     assert.equal((await collect(l.store.referrers(l.attArm64))).length, 1);
   });
 });
+
+describe('manifold discover --recursive on a buildx index', () => {
+  it('labels each attestation entry with the image it describes, after its unknown/unknown platform', async () => {
+    const l = await buildxLayout();
+    const r = await runCli('discover', '--oci-layout', `${l.store.location}:v1`, '--recursive');
+    assert.equal(r.code, 0, r.stderr);
+    const labels = r.stdout.split('\n').filter((line) => /^Image (index|manifest)/.test(line));
+    assert.deepEqual(labels, [
+      'Image index',
+      'Image manifest [1] linux/amd64',
+      'Image manifest [2] linux/arm64',
+      `Image manifest [3] unknown/unknown (buildx attestation of ${l.amd64.digest.slice(7, 19)})`,
+      `Image manifest [4] unknown/unknown (buildx attestation of ${l.arm64.digest.slice(7, 19)})`,
+    ]);
+  });
+});

@@ -53,7 +53,7 @@ describePeer('discover on oras-artifacts', () => {
       '',
     ].join('\n');
     assert.equal(renderReferrersTree('v1.3.8', root), expected);
-    const words = { imageIndex: 'Index', imageManifest: 'Manifest', unknownType: '?', annotationValue: (v: string) => `<${v}>` };
+    const words = { imageIndex: 'Index', imageManifest: 'Manifest', unknownType: '?', annotationValue: (v: string) => `<${v}>`, attestationOf: (d: string) => `(of ${d})` };
     assert.match(nestedReferrersTreeText('v1.3.8', root, words), /^v1\.3\.8 Index sha256:553c.*\n├── Manifest \[1\] .*\n(.*\n)+.*created: <2025-06-05T04:32:38Z>\n$/);
   });
 

@@ -3,6 +3,9 @@ import { shownPlatform } from '../platform';
 import { holdsUnseen, quotedText, shownName } from '../shownName';
 import { allSubjects, type ReferrerNode, type SubjectNode } from './discover';
 import { formatPosition } from './subjects';
+import { attestedDigest } from './dockerReferences';
+import { shortDigest } from '../reference';
+import { isDigest } from '../digest';
 
 /** The words a referrers tree is written in: oras's (the CLI), or the extension's translation. */
 export interface TreeWords {
@@ -12,9 +15,17 @@ export interface TreeWords {
   unknownType: string;
   /** How an annotation value is shown. */
   annotationValue(value: string): string;
+  /** After the platform of a buildx attestation entry: what it is, and the image (short digest) it is about. */
+  attestationOf(shortDigest: string): string;
 }
 
-const ORAS_TREE_WORDS: TreeWords = { imageIndex: 'Image index', imageManifest: 'Image manifest', unknownType: '<unknown>', annotationValue: yamlScalar };
+const ORAS_TREE_WORDS: TreeWords = {
+  imageIndex: 'Image index',
+  imageManifest: 'Image manifest',
+  unknownType: '<unknown>',
+  annotationValue: yamlScalar,
+  attestationOf: (digest) => `(buildx attestation of ${digest})`,
+};
 
 interface TextNode {
   text: string;
@@ -26,6 +37,9 @@ export function subjectLabel(node: SubjectNode, words: TreeWords = ORAS_TREE_WOR
   let label = isImageIndex(node.desc.mediaType) ? words.imageIndex : words.imageManifest;
   if (node.position.length > 0) label += ` [${formatPosition(node.position)}]`;
   if (node.desc.platform) label += ` ${shownPlatform(node.desc.platform)}`;
+  // Its platform (unknown/unknown) says nothing: the image it describes does.
+  const of = node.position.length > 0 ? attestedDigest(node.desc) : undefined;
+  if (of !== undefined) label += ` ${words.attestationOf(isDigest(of) ? shortDigest(of) : shownName(of))}`;
   return label;
 }
 
