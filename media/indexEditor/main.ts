@@ -206,9 +206,12 @@ function kindsCell(r: RowView, s: EditorState): HTMLElement {
   const k = shown[r.index];
   if (!k) return cell;
   if (k.carried.length === 0 && k.gaps.length === 0) cell.append(h('span', { class: 'empty', title: l10n.t('Nothing is attached to this entry') }, '—'));
-  if (k.carried.length > 0) cell.append(h('span', { class: 'carried' }, k.carried.join(' · ')));
+  // A user's kind comes by its title as written (the setting manifold.referrerKinds): escaped as names are.
+  const carried = k.carried.map(shownName);
+  const gaps = k.gaps.map(shownName).join(', ');
+  if (carried.length > 0) cell.append(h('span', { class: 'carried' }, carried.join(' · ')));
   if (k.gaps.length > 0) {
-    const gap = h('span', { class: 'gap', title: l10n.t('Attached to another entry or the index, not to this one: {0}', k.gaps.join(', ')) }, '⚠ ' + l10n.t('no {0}', k.gaps.join(', ')));
+    const gap = h('span', { class: 'gap', title: l10n.t('Attached to another entry or the index, not to this one: {0}', gaps) }, '⚠ ' + l10n.t('no {0}', gaps));
     cell.append(k.carried.length > 0 ? ' ' : '', gap);
   }
   return cell;

@@ -54,7 +54,7 @@ export interface EditorState {
 
 /** What one entry carries attached to it (signatures, SBOMs...), in words, and what it lacks that its siblings have. */
 export interface RowKinds {
-  /** `signed`, `SBOM`, `provenance`, `end-of-life`, a user's kind; `2 other` for the rest. */
+  /** `signed`, `SBOM`, `provenance`, `end-of-life`, a user's kind (its title as written); `2 other` for the rest. */
   carried: string[];
   /** Kinds a sibling entry (or the index) has and this one lacks. */
   gaps: string[];

@@ -327,6 +327,32 @@ describe('referrer coverage of a release layout', () => {
     assert.deepEqual([bad.code, bad.stderr], [1, `Error: ${file}: $.kinds[0]: a new kind needs artifactTypes, predicateTypes or annotationKeys\n`]);
   });
 
+  it("--kinds FILE: a title holding an override and a tab heads its column quoted and escaped; JSON keeps it as written", async () => {
+    const dir = tempDir();
+    const file = join(dir, 'kinds.json');
+    // The override would turn the rest of the header line round; the tab would move the columns after it.
+    const title = 'Read\u202e\tme';
+    writeFileSync(file, JSON.stringify({ kinds: [{ id: 'readme', title, artifactTypes: ['application/vnd.example.readme'] }, { id: 'vex', title: 'Prüfung', artifactTypes: ['application/vnd.openvex+json'] }] }));
+    const r = await runCli('coverage', '--oci-layout', ref, '--kinds', file);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      r.stdout,
+      [
+        'IMAGE                                  SIGNATURE  SBOM  PROVENANCE  END-OF-LIFE  "Read\\u202e\\tme"  Prüfung',
+        `index ${short(l.index)}           1          -     -           1            -                 -`,
+        `linux/amd64 ${short(l.amd64)}     1          1     1           1            -                 -`,
+        `linux/arm64/v8 ${short(l.arm64)}  -          2     1           -            1                 -`,
+        '',
+      ].join('\n'),
+    );
+    const json = await runCli('coverage', '--oci-layout', ref, '--kinds', file, '--format', 'json');
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual(JSON.parse(json.stdout).kinds.slice(4), [
+      { id: 'readme', title },
+      { id: 'vex', title: 'Prüfung' },
+    ]);
+  });
+
   it('a single image is its own row, labelled by the platform its config declares, and is required to carry the kinds', async () => {
     const one = await runCli('coverage', '--oci-layout', `${l.store.location}@${l.arm64.digest}`, '--require', 'sbom,signature');
     assert.equal(one.code, 3);

@@ -39,4 +39,23 @@ describe('extension: coverage on tree rows', () => {
     assert.equal(withKinds(spec, ['sbom', 'provenance'], titles).description, 'SBOM, provenance · bbbbbbbbbbbb');
     assert.equal(withKinds(spec, [], titles), spec);
   });
+
+  it("a user's kind whose title holds an override and a tab is quoted and escaped in the row and its tooltip; other letters show as they are", () => {
+    // As the setting manifold.referrerKinds gives them: the override would turn the rest of the row round.
+    const odd = new Map([
+      ['odd', 'Odd\u202e\tkind'],
+      ['vex', 'Prüfung 検査'],
+    ]);
+    const shown = '"Odd\\u202e\\tkind"';
+    const note = { carries: ['signature', 'odd', 'vex'], lacks: [{ kind: 'odd', carriedBy: ['index'] }] };
+    assert.equal(carriesText(note, odd), `signed · ${shown} · Prüfung 検査`);
+    assert.deepEqual(gapLines(note, odd), [`lacks ${shown} (the index has one)`]);
+    const spec = withCoverage(manifestItem(amd64, 'child'), note, odd);
+    assert.equal(spec.description, `signed · ${shown} · Prüfung 検査 · aaaaaaaaaaaa`);
+    const tooltip = spec.tooltip!().replace(/\\(.)/g, '$1');
+    assert.ok(!/[\u202e\t]/.test(tooltip), JSON.stringify(tooltip));
+    assert.ok(tooltip.includes(`$(warning) lacks ${shown} (the index has one)`), JSON.stringify(tooltip));
+    const referrer = manifestItem({ ...amd64, digest: `sha256:${'c'.repeat(64)}`, artifactType: 'application/vnd.example.odd' }, 'referrer');
+    assert.equal(withKinds(referrer, ['odd'], odd).description?.split(' · ')[0], shown);
+  });
 });

@@ -103,7 +103,8 @@ function shortDigest(digest: string): string {
 export function coverageTable(report: CoverageReport): string {
   const withOther = report.rows.some((r) => (r.counts[OTHER_KIND] ?? 0) > 0);
   const ids = [...report.columns.map((c) => c.id), ...(withOther ? [OTHER_KIND] : [])];
-  const header = ['IMAGE', ...report.columns.map((c) => c.title), ...(withOther ? ['OTHER'] : [])];
+  // A title from --kinds as names are shown (an override would turn the header round, a tab move its columns).
+  const header = ['IMAGE', ...report.columns.map((c) => shownName(c.title)), ...(withOther ? ['OTHER'] : [])];
   const rows = report.rows.map((r) => [`${shownName(coverageLabel(r))} ${shortDigest(r.desc.digest)}`, ...ids.map((id) => (r.counts[id] ? String(r.counts[id]) : '-'))]);
   return formatTable(header, rows);
 }

@@ -2,6 +2,7 @@
 // icon and tooltip lines for what it lacks that a sibling or the index carries, the kind of a referrer or buildx
 // attestation. Computed from the core's coverage notes; no `vscode` here.
 import type { CoverageNote } from '../../oci/referrers';
+import { shownName } from '../../oci/shownName';
 import { escapeMarkdown } from './format';
 import type { ItemSpec } from './items';
 import * as l10n from '@vscode/l10n';
@@ -9,8 +10,11 @@ import * as l10n from '@vscode/l10n';
 /** The kinds' column titles by id (a user's kinds have theirs). */
 export type KindTitles = ReadonlyMap<string, string>;
 
-/** The kind as a noun: `signature`, `SBOM`, `provenance`, `end-of-life`, a user's kind by its title. */
-export function kindName(id: string, titles: KindTitles): string {
+/**
+ * The kind as a noun: `signature`, `SBOM`, `provenance`, `end-of-life`, a user's kind by its title as written (for
+ * a webview page, which escapes it with its own copy of shownName).
+ */
+export function kindWord(id: string, titles: KindTitles): string {
   switch (id) {
     case 'signature':
       return l10n.t('signature');
@@ -23,6 +27,14 @@ export function kindName(id: string, titles: KindTitles): string {
     default:
       return titles.get(id) ?? id;
   }
+}
+
+/**
+ * The kind as a row, a tooltip or a message says it: a user's title (the setting manifold.referrerKinds) quoted and
+ * escaped, as names are, when it holds what cannot be seen (an override would turn the rest of the row round).
+ */
+export function kindName(id: string, titles: KindTitles): string {
+  return shownName(kindWord(id, titles));
 }
 
 /** What a manifest carries, in a row's description: `signed · SBOM · provenance`. */

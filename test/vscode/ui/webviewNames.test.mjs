@@ -4,17 +4,21 @@
 // holds an override quoted and escaped, as `manifold coverage` prints it; the index editor's table of index.json
 // shows each such tag, annotation and platform quoted and escaped too, while its fields edit the names themselves:
 // Enter on a tag left as it was renames nothing, and an edit of another cell saves the tags' own bytes.
-// A kind of the user's whose title holds an override and a tab heads its column quoted and escaped too.
-// Screenshots: test-results/webview-names-coverage.png, webview-names-coverage-kind.png, webview-names-index-editor.png.
+// A kind of the user's whose title holds an override and a tab heads its column quoted and escaped too, and the
+// index editor's Referrers column names it so, for the entry carrying it and for the one lacking it.
+// Screenshots: test-results/webview-names-coverage.png, webview-names-coverage-kind.png,
+// webview-names-index-editor-kind.png, webview-names-index-editor.png.
 // Run: node --test --test-concurrency=1 test/vscode/ui/webviewNames.test.mjs (after `npm run build`).
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
-import { indexEditorCells, openCoverage, openFileInIndexEditor, openWorkbench, resizeSidebar, runFromPalette, sequentialSteps } from './harness.mjs';
-import { readLayout, REF_NAME } from './layoutOnDisk.mjs';
-import { openManifoldView } from './layoutsView.mjs';
+import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
+import { command, indexEditorCells, openCoverage, openFileInIndexEditor, openWorkbench, resizeSidebar, runFromPalette, sequentialSteps, webview } from './harness.mjs';
+import { formatPlatform, readLayout, REF_NAME } from './layoutOnDisk.mjs';
+import { openManifoldView, runFromContextMenu, showTag } from './layoutsView.mjs';
 import { waitUntil } from './waits.mjs';
 
 const RLO_TAG = 'v1\u202e3.0.1';
@@ -113,6 +117,40 @@ describe('Names holding invisible characters in the webview pages', { timeout: 3
 
   const cells = () => indexEditorCells(view);
   const rowOf = async (tag) => (await cells()).findIndex((r) => r.Tag === tag);
+
+  step("the index editor's Referrers column names the kind quoted and escaped, where it is attached and where it is lacking", async () => {
+    const page = wb.page;
+    // An artifact of the kind on linux/amd64 (the CLI, as a release job would): linux/arm64/v8 of v1 lacks it.
+    writeFileSync(join(wb.tmp, 'odd.txt'), 'odd');
+    execFileSync(process.execPath, [join(projectRoot, 'dist/cli.js'), 'attach', '--artifact-type', ODD_KIND.artifactTypes[0], '--oci-layout', `${appDir}:linux-amd64`, 'odd.txt'], {
+      cwd: wb.tmp,
+      stdio: 'pipe',
+    });
+    const layout = await readLayout(appDir);
+    const v1 = await layout.json(layout.tags.get('v1').digest);
+    await runFromPalette(page, 'View: Close All Editors'); // the coverage page's frame would be found first
+    await showTag(page, 'app', 'v1');
+    await runFromContextMenu(page, 'v1', 2, command('manifold.openInIndexEditor').title);
+    view = webview(page);
+    // The kinds are looked up after the table shows: wait for them.
+    const rows = await waitUntil(cells, (rs) => rs.length === 2 && rs.every((r) => r.Referrers && r.Referrers !== '…'), { what: 'the referrer kinds' });
+    // The demo index carries an SBOM of its own; neither platform has one.
+    assert.deepEqual(
+      rows.map((r) => ({ platform: r.Platform, kinds: r.Referrers })),
+      [
+        { platform: formatPlatform(v1.manifests[0].platform), kinds: `${ODD_KIND_SHOWN} ⚠ no SBOM` },
+        { platform: formatPlatform(v1.manifests[1].platform), kinds: `⚠ no SBOM, ${ODD_KIND_SHOWN}` },
+      ],
+    );
+    const gapTitle = await view.locator('tbody tr').nth(1).locator('td.kinds .gap').getAttribute('title');
+    assert.ok(gapTitle.endsWith(`not to this one: SBOM, ${ODD_KIND_SHOWN}`), gapTitle);
+    const table = await view.locator('table').evaluate((t) => ({ text: t.textContent, titles: [...t.querySelectorAll('[title]')].map((e) => e.getAttribute('title')) }));
+    assert.ok(!/[\u202e\t]/.test(table.text), `the table shows the character itself: ${JSON.stringify(table.text)}`);
+    assert.deepEqual(table.titles.filter((t) => /[\u202e\t]/.test(t)), [], 'a tooltip shows the character itself');
+    await runFromPalette(page, 'View: Close Primary Side Bar'); // room for every column
+    await wb.screenshot('webview-names-index-editor-kind', page.locator('.part.editor'));
+    await openManifoldView(page); // the side bar back, as the next step finds it
+  });
 
   step("index.json's table shows each odd tag and annotation quoted and escaped", async () => {
     const page = wb.page;
