@@ -87,3 +87,28 @@ describe('a descriptor whose size is no number, read leniently', () => {
     await assert.rejects(pipeline(Readable.from([bytes]), stream, new Writable({ write: (_c, _e, done) => done() })), { code: 'INVALID_MANIFEST', message });
   });
 });
+
+describe('other fields found damaged at random', () => {
+  it('discover --recursive on an attestation entry whose reference digest is no string: no label, no crash', async () => {
+    const store = await newLayout();
+    const amd = await makeImage(store, { arch: 'amd64' });
+    const dir = store.location;
+    const entry = { ...amd, platform: { os: 'unknown', architecture: 'unknown' }, annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': {} } };
+    const doc = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ImageIndex, manifests: [amd, entry] }));
+    const hex = createHash('sha256').update(doc).digest('hex');
+    writeFileSync(join(dir, 'blobs', 'sha256', hex), doc);
+    const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
+    index.manifests.push({ mediaType: MediaType.ImageIndex, digest: `sha256:${hex}`, size: doc.length, annotations: { 'org.opencontainers.image.ref.name': 'odd' } });
+    writeFileSync(join(dir, 'index.json'), JSON.stringify(index));
+    const r = await runCli('discover', '--oci-layout', `${dir}:odd`, '--recursive');
+    assert.equal(r.code, 0, r.stderr); // was "name.startsWith is not a function"
+    assert.deepEqual(r.stdout.split('\n').filter((l) => l.startsWith('Image ')), ['Image index', 'Image manifest [1] linux/amd64', 'Image manifest [2] unknown/unknown']);
+  });
+
+  it('an index.json without schemaVersion says it is missing, not "undefined"', async () => {
+    const store = await newLayout();
+    writeFileSync(join(store.location, 'index.json'), JSON.stringify({ mediaType: MediaType.ImageIndex, manifests: [] }));
+    const r = await runCli('repo', 'tags', '--oci-layout', store.location);
+    assert.deepEqual([r.code, r.stderr], [1, `Error: ${join(store.location, 'index.json')}: schemaVersion is missing, expected 2\n`]);
+  });
+});

@@ -41,7 +41,8 @@ export function readIndexJson(raw: Buffer | string, where: string): ImageIndex {
   }
   const o = doc as Record<string, unknown>;
   if (o.schemaVersion !== 2) {
-    throw new OciError('INVALID_LAYOUT', `${where}: schemaVersion is ${JSON.stringify(o.schemaVersion)}, expected 2`);
+    const is = o.schemaVersion === undefined ? 'missing' : `${JSON.stringify(o.schemaVersion)?.slice(0, 60)}`;
+    throw new OciError('INVALID_LAYOUT', `${where}: schemaVersion is ${is}, expected 2`);
   }
   if (o.mediaType !== undefined && o.mediaType !== MediaType.ImageIndex) {
     throw new OciError('INVALID_LAYOUT', `${where}: mediaType is ${JSON.stringify(o.mediaType)}, expected ${MediaType.ImageIndex}`);

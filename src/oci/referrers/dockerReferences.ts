@@ -13,7 +13,9 @@ export const DOCKER_ATTESTATION_MANIFEST = 'attestation-manifest';
 
 /** The digest of the image an index entry is buildx's attestation manifest for, or undefined for any other entry. */
 export function attestedDigest(entry: Descriptor): string | undefined {
-  return entry.annotations?.[DOCKER_REFERENCE_TYPE] === DOCKER_ATTESTATION_MANIFEST ? entry.annotations[DOCKER_REFERENCE_DIGEST] : undefined;
+  if (entry.annotations?.[DOCKER_REFERENCE_TYPE] !== DOCKER_ATTESTATION_MANIFEST) return undefined;
+  const digest: unknown = entry.annotations[DOCKER_REFERENCE_DIGEST];
+  return typeof digest === 'string' ? digest : undefined; // another tool's index may hold anything there
 }
 
 /** Whether an index entry is a buildx attestation (or other docker reference) of a sibling, not a platform. */
