@@ -1,6 +1,7 @@
 import { ANNOTATION_TITLE } from '../oci/descriptor';
 import type { CopyEvent } from '../oci/copy';
 import { shortDigest } from '../oci/reference';
+import { shownName } from '../oci/shownName';
 import { type Printer, processPrinter, stderrIsTTY } from './printer';
 
 /**
@@ -13,7 +14,11 @@ export function copyProgressPrinter(printer: Printer): { onProgress: (e: CopyEve
   const sizes = new Map<string, number>();
   let lastDraw = 0;
   let statusShown = false;
-  const label = (e: CopyEvent) => `${shortDigest(e.desc.digest)} ${e.desc.annotations?.[ANNOTATION_TITLE] ?? e.desc.mediaType}`;
+  // A title is another tool's text: shown escaped, and only when it is text at all (`"title": {}` has been seen).
+  const label = (e: CopyEvent) => {
+    const title: unknown = e.desc.annotations?.[ANNOTATION_TITLE];
+    return `${shortDigest(e.desc.digest)} ${typeof title === 'string' && title !== '' ? shownName(title) : e.desc.mediaType}`;
+  };
   const clear = () => {
     if (statusShown) process.stderr.write('\r\x1b[K');
     statusShown = false;

@@ -112,3 +112,31 @@ describe('other fields found damaged at random', () => {
     assert.deepEqual([r.code, r.stderr], [1, `Error: ${join(store.location, 'index.json')}: schemaVersion is missing, expected 2\n`]);
   });
 });
+
+describe('cp prints a layer title from another tool as text', () => {
+  for (const [title, shown] of [
+    [{}, 'application/vnd.test.file'],
+    ['notes\u202e.txt', '"notes\\u202e.txt"'],
+  ] as const) {
+    it(`title ${JSON.stringify(title)}: "${shown}" on the Copying line, never [object Object]`, async () => {
+      const store = await newLayout();
+      const dir = store.location;
+      const put = (bytes: Buffer): string => {
+        const hex = createHash('sha256').update(bytes).digest('hex');
+        writeFileSync(join(dir, 'blobs', 'sha256', hex), bytes);
+        return `sha256:${hex}`;
+      };
+      const file = Buffer.from('hello');
+      const layer = put(file);
+      const config = put(Buffer.from('{}'));
+      const m = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ImageManifest, artifactType: 'application/vnd.test', config: { mediaType: MediaType.Empty, digest: config, size: 2 }, layers: [{ mediaType: 'application/vnd.test.file', digest: layer, size: file.length, annotations: { 'org.opencontainers.image.title': title } }] }));
+      const manifest = put(m);
+      const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
+      index.manifests.push({ mediaType: MediaType.ImageManifest, digest: manifest, size: m.length, annotations: { 'org.opencontainers.image.ref.name': 'odd' } });
+      writeFileSync(join(dir, 'index.json'), JSON.stringify(index));
+      const r = await runCli('cp', '--from-oci-layout', '--to-oci-layout', `${dir}:odd`, `${dir}-copy:odd`);
+      assert.ok(r.stdout.split('\n').includes(`Copying ${layer.slice(7, 19)} ${shown}`), r.stdout + r.stderr);
+      assert.doesNotMatch(r.stdout, /object Object|\u202e/);
+    });
+  }
+});
