@@ -125,6 +125,19 @@ describe('extension: tree presentation', () => {
     assert.equal(shortMediaType('application/vnd.oci.image.layer.v1.tar+gzip'), 'image.layer.v1.tar+gzip');
     assert.equal(escapeMarkdown('a*b_[c]'), 'a\\*b\\_\\[c\\]');
   });
+
+  it('shows what another tool wrote as a title or annotation as text: a value that is no string as its JSON, odd characters escaped', () => {
+    // Layer descriptors are read leniently: a title of {} threw in the tooltip (value.replace is not a function).
+    const odd = { mediaType: MediaType.ImageLayerGzip, digest: D('e'), size: 1, annotations: { 'org.opencontainers.image.title': {}, note: 5 } } as unknown as Descriptor;
+    const item = blobItem(odd, 'layer', 0);
+    assert.equal(item.label, 'layer 1');
+    const tooltip = (item.tooltip as () => string)();
+    assert.ok(tooltip.includes('| org\\.opencontainers\\.image\\.title | \\{\\} |'), tooltip); // Markdown-escaped
+    assert.match(tooltip, /\| note \| 5 \|/);
+    assert.equal(annotationsInline({ note: {} as unknown as string, n: 5 as unknown as string }), 'n=5, note={}');
+    const bidi = { mediaType: MediaType.ImageLayerGzip, digest: D('e'), size: 1, annotations: { 'org.opencontainers.image.title': 'notes\u202e.txt' } };
+    assert.equal(blobItem(bidi, 'layer', 0).label, '"notes\\u202e.txt"');
+  });
 });
 
 describe('extension: documents and arguments', () => {

@@ -16,8 +16,8 @@ function blobFrom(arg: unknown, command: string): BlobNode {
 
 /** The name a user would give the blob: its title (as oras pushed it), else the short digest. */
 function nameOf(node: BlobNode): string {
-  const title = node.desc.annotations?.[ANNOTATION_TITLE];
-  const base = title ? title.split(/[\\/]/).filter(Boolean).pop() : undefined;
+  const title: unknown = node.desc.annotations?.[ANNOTATION_TITLE];
+  const base = typeof title === 'string' ? title.split(/[\\/]/).filter(Boolean).pop() : undefined;
   return base || `${node.role === 'config' ? 'config' : 'layer'}-${shortDigest(node.desc.digest)}`;
 }
 

@@ -45,7 +45,9 @@ export function shortAnnotationKey(key: string): string {
  * override reordering the row, a zero-width space) is quoted and escaped, as names are (shownName).
  */
 export function oneLine(text: string, max = 60): string {
-  let flat = text.replace(/\s*[\r\n]+\s*/g, ' ');
+  // An annotation another tool wrote may be no string at all: shown as the JSON it is, never [object Object].
+  const value: unknown = text;
+  let flat = (typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value))).replace(/\s*[\r\n]+\s*/g, ' ');
   if (holdsUnseen(flat)) flat = quotedText(flat);
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

@@ -175,8 +175,9 @@ export function repositoryItem(name: string, added: boolean): ItemSpec {
 }
 
 export function blobItem(desc: Descriptor, role: BlobRole, position = 0): ItemSpec {
-  const title = desc.annotations?.[ANNOTATION_TITLE];
-  const label = role === 'config' ? l10n.t('config') : title ?? l10n.t('layer {0}', position + 1);
+  // Another tool's title: shown escaped, and only when it is text (`"title": {}` has been seen).
+  const title: unknown = desc.annotations?.[ANNOTATION_TITLE];
+  const label = role === 'config' ? l10n.t('config') : typeof title === 'string' && title !== '' ? shownName(title) : l10n.t('layer {0}', position + 1);
   const description = role === 'config' ? `${shortMediaType(desc.mediaType)} · ${formatSize(desc.size)}` : `${formatSize(desc.size)} · ${shortMediaType(desc.mediaType)}`;
   return {
     label,
@@ -242,8 +243,10 @@ const CELL_MAX = 2000;
  * A value in a tooltip's table: its line breaks shown (a newline would end the row), a long one cut, counted; one
  * holding another character that cannot be seen (a bidi override, a zero-width space) quoted with it escaped.
  */
-function cellText(value: string): string {
-  let lines = value.replace(/\r?\n/g, ' ↵ ');
+function cellText(value: unknown): string {
+  // An annotation another tool wrote may be no string at all: shown as the JSON it is.
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  let lines = text.replace(/\r?\n/g, ' ↵ ');
   if (holdsUnseen(lines)) lines = quotedText(lines);
   if (lines.length <= CELL_MAX) return escapeMarkdown(lines);
   return escapeMarkdown(lines.slice(0, CELL_MAX)) + ' ' + l10n.t('… ({0} more characters)', (lines.length - CELL_MAX).toLocaleString('en-US'));
