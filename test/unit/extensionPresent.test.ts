@@ -138,6 +138,17 @@ describe('extension: tree presentation', () => {
     const bidi = { mediaType: MediaType.ImageLayerGzip, digest: D('e'), size: 1, annotations: { 'org.opencontainers.image.title': 'notes\u202e.txt' } };
     assert.equal(blobItem(bidi, 'layer', 0).label, '"notes\\u202e.txt"');
   });
+
+  it('a referrer or child whose optional fields have another type (a registry answers as it likes) still shows a row', () => {
+    const odd = { mediaType: MediaType.ImageManifest, digest: D('f'), size: 3, artifactType: true, annotations: 'x', platform: { os: {}, architecture: 'amd64' } } as unknown as Descriptor;
+    const referrer = manifestItem(odd, 'referrer');
+    assert.deepEqual([referrer.label, referrer.description], ['referrer', 'ffffffffffff']);
+    const named = { ...odd, annotations: { 'org.opencontainers.image.ref.name': true, note: 'n' } } as unknown as Descriptor;
+    assert.equal(manifestItem(named, 'referrer').label, 'referrer · note=n');
+    const child = manifestItem(odd, 'child');
+    assert.equal(child.label, '{}/amd64');
+    assert.doesNotMatch((child.tooltip as () => string)(), /object Object/);
+  });
 });
 
 describe('extension: documents and arguments', () => {

@@ -1,7 +1,7 @@
 // What each tree node looks like (label, description, tooltip, icon, contextValue), computed from core data
 // without `vscode`: the tree maps an ItemSpec to a TreeItem, and unit tests check these directly.
 import type { Descriptor } from '../../oci/descriptor';
-import { ANNOTATION_REF_NAME, ANNOTATION_TITLE } from '../../oci/descriptor';
+import { ANNOTATION_REF_NAME, ANNOTATION_TITLE, lenientDescriptor } from '../../oci/descriptor';
 import type { TagListing } from '../../oci/graph';
 import { isImageIndex } from '../../oci/mediaType';
 import { shownPlatform } from '../../oci/platform';
@@ -93,7 +93,10 @@ export function tagItem(listing: TagListing, access?: Access): ItemSpec {
 }
 
 /** A manifest reached from another node: an index's child, a referrer, or an untagged entry of index.json. */
-export function manifestItem(desc: Descriptor, role: ManifestRole, access?: Access): ItemSpec {
+export function manifestItem(listed: Descriptor, role: ManifestRole, access?: Access): ItemSpec {
+  // A row shows what another tool wrote: fields of another type than the spec's are left out (a referrers answer is
+  // read as it comes), so no label is built from `{}`.
+  const desc = lenientDescriptor(listed) ?? listed;
   const kind = kindOfDescriptor(desc);
   const short = shortDigest(desc.digest);
   const platform = desc.platform ? shownPlatform(desc.platform) : undefined;
@@ -138,7 +141,8 @@ const BUILTIN_KINDS = new KindTable();
  * A referrer's short name: its built-in kind (`SBOM`, `end-of-life`), else a vendor's artifact type without vendor,
  * version and suffix (`application/vnd.acme.scan.report.v1+json` -> `scan.report`), else the artifact type.
  */
-export function referrerName(desc: Descriptor): string {
+export function referrerName(listed: Descriptor): string {
+  const desc = lenientDescriptor(listed) ?? listed;
   const kind = BUILTIN_KINDS.classify({ artifactType: desc.artifactType, annotations: desc.annotations })[0];
   if (kind) return kindName(kind, new Map());
   if (!desc.artifactType) return l10n.t('referrer');

@@ -1,4 +1,4 @@
-import type { Descriptor } from '../descriptor';
+import { lenientDescriptor, type Descriptor } from '../descriptor';
 import { OciError } from '../errors';
 import { isConfigMediaType, isImageIndex, isImageManifest, MediaType } from '../mediaType';
 import type { OpOptions, ReadOnlyTarget } from '../target';
@@ -51,22 +51,20 @@ export function parseManifestContent(desc: Descriptor, raw: Buffer): ManifestCon
   if (mediaType) out.mediaType = mediaType;
   if (kind === 'index') out.manifests = descriptorsOf(doc.manifests);
   else {
-    if (isDescriptor(doc.config)) out.config = doc.config;
+    const config = lenientDescriptor(doc.config);
+    if (config) out.config = config;
     out.layers = descriptorsOf(doc.layers);
   }
   if (typeof doc.artifactType === 'string' && doc.artifactType !== '') out.artifactType = doc.artifactType;
   else if (out.config && !isConfigMediaType(out.config.mediaType) && out.config.mediaType !== MediaType.Empty) out.artifactType = out.config.mediaType;
-  if (isDescriptor(doc.subject)) out.subject = doc.subject;
+  const subject = lenientDescriptor(doc.subject);
+  if (subject) out.subject = subject;
   if (isStringMap(doc.annotations) && Object.keys(doc.annotations).length > 0) out.annotations = doc.annotations;
   return out;
 }
 
 function descriptorsOf(v: unknown): Descriptor[] {
-  return Array.isArray(v) ? v.filter(isDescriptor) : [];
-}
-
-function isDescriptor(v: unknown): v is Descriptor {
-  return isJsonObject(v) && typeof v.digest === 'string' && typeof v.mediaType === 'string' && typeof v.size === 'number';
+  return Array.isArray(v) ? v.map(lenientDescriptor).filter((d): d is Descriptor => d !== undefined) : [];
 }
 
 function isStringMap(v: unknown): v is Record<string, string> {

@@ -1,4 +1,4 @@
-import type { Descriptor } from '../descriptor';
+import { lenientDescriptor, stringValues, type Descriptor } from '../descriptor';
 import { OciError } from '../errors';
 import { isImageIndex, isImageManifest } from '../mediaType';
 import { parseManifestStrict } from '../validate';
@@ -41,10 +41,13 @@ export function factsOf(doc: unknown): ManifestFacts | undefined {
   const facts: ManifestFacts = { kind, children: [] };
   if (mediaType) facts.mediaType = mediaType;
   if (typeof o.artifactType === 'string' && o.artifactType) facts.artifactType = o.artifactType;
-  if (kind === 'index' && Array.isArray(o.manifests)) facts.children = o.manifests.filter(isDescriptorLike);
+  // Read leniently (other tools' documents): descriptors keep only fields of their spec'd type (lenientDescriptor).
+  if (kind === 'index' && Array.isArray(o.manifests)) facts.children = o.manifests.map(lenientDescriptor).filter((d): d is Descriptor => d !== undefined);
   if (kind === 'manifest' && isJsonObject(o.config) && typeof o.config.mediaType === 'string') facts.configMediaType = o.config.mediaType;
-  if (isDescriptorLike(o.subject)) facts.subject = o.subject;
-  if (isJsonObject(o.annotations)) facts.annotations = o.annotations as Record<string, string>;
+  const subject = lenientDescriptor(o.subject);
+  if (subject) facts.subject = subject;
+  const annotations = stringValues(o.annotations);
+  if (annotations) facts.annotations = annotations;
   return facts;
 }
 
@@ -65,8 +68,4 @@ export function checkManifestBytes(raw: Buffer, desc: Descriptor, where: string)
 /** The artifact type a referrer is listed with (distribution-spec: artifactType, else the config's mediaType). */
 export function referrerArtifactType(facts: ManifestFacts): string | undefined {
   return facts.artifactType ?? facts.configMediaType;
-}
-
-function isDescriptorLike(v: unknown): v is Descriptor {
-  return isJsonObject(v) && typeof v.digest === 'string' && typeof v.mediaType === 'string' && typeof v.size === 'number';
 }
