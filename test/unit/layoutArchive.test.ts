@@ -136,6 +136,19 @@ describe('manifold layout export / import (a whole layout through a tar)', () =>
       assert.equal(j.stderr, `moved multi from ${other.digest} to ${tags.multi}\n`);
     });
 
+    it('refuses a folder or a file that is no layout tar as the archive, and makes no folder then', async () => {
+      const dir = join(tempDir(), 'never');
+      const folder = await runCli('layout', 'import', layout, dir);
+      assert.equal(folder.code, 1);
+      assert.match(folder.stderr, /: a folder; layout import reads a layout tar/);
+      const notes = join(tempDir(), 'notes.tar');
+      writeFileSync(notes, 'my notes\n');
+      const r = await runCli('layout', 'import', notes, dir);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /notes\.tar: the archive is cut short/);
+      assert.ok(!existsSync(dir));
+    });
+
     it('a damaged blob of the archive fails naming it, and no tag of the destination changes (index.json as it was)', async () => {
       const damaged = join(tempDir(), 'damaged.tar');
       writeFileSync(damaged, readFileSync(archive));

@@ -1,4 +1,6 @@
+import { statSync } from 'node:fs';
 import { importLayout, type LayoutImportResult } from '../../oci/copy';
+import { OciError } from '../../oci/errors';
 import { OciLayoutStore } from '../../oci/layout';
 import { exportLayoutTar } from '../../oci/layout/tarExport';
 import { shownName } from '../../oci/shownName';
@@ -36,6 +38,9 @@ export const layoutImport: Command = {
   async run(p, printer) {
     const format = formatOpt(p);
     const [file, dir] = p.positionals as [string, string];
+    if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new OciError('INVALID_ARGUMENT', `${file}: a folder; layout import reads a layout tar (cp --from-oci-layout --to-oci-layout copies between folders)`);
+    }
     const src = await OciLayoutStore.openTar(file);
     const dst = await OciLayoutStore.open(dir, { create: true });
     const result = await abortOnSigint((signal) => importLayout(src, dst, { signal }));
