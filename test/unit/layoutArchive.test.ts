@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { openSync, readdirSync, readFileSync, writeFileSync, writeSync, closeSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Descriptor } from '../../src/oci/descriptor';
+import { importLayout } from '../../src/oci/copy';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { indexTar } from '../../src/oci/layout/tar';
 import { writeLayoutTar } from '../../src/oci/layout/tarExport';
@@ -147,6 +148,23 @@ describe('manifold layout export / import (a whole layout through a tar)', () =>
       assert.equal(r.code, 1);
       assert.match(r.stderr, /notes\.tar: the archive is cut short/);
       assert.ok(!existsSync(dir));
+    });
+
+    it('importLayout (the core both the CLI and the extension call) reports each tag, and an aborted import writes no tag', async () => {
+      const src = await OciLayoutStore.openTar(archive);
+      const dst = await OciLayoutStore.open(join(tempDir(), 'core'), { create: true });
+      const seen: string[] = [];
+      const result = await importLayout(src, dst, { onTag: (tag, i, total) => seen.push(`${tag} ${i + 1}/${total}`) });
+      assert.deepEqual(seen, ['linux-amd64 1/2', 'multi 2/2']);
+      assert.deepEqual(result, { tags, referrers: [sbom], leftOut: [loose], moved: [] });
+
+      const other = await OciLayoutStore.open(join(tempDir(), 'aborted'), { create: true });
+      const before = readFileSync(join(other.location, 'index.json'));
+      const controller = new AbortController();
+      // Aborted as the second tag's content is about to be copied: the first one's is stored, but no tag is written.
+      const aborted = importLayout(src, other, { signal: controller.signal, onTag: (_tag, i) => i === 1 && controller.abort(new Error('cancelled')) });
+      await assert.rejects(aborted, /cancelled/);
+      assert.ok(readFileSync(join(other.location, 'index.json')).equals(before));
     });
 
     it('a damaged blob of the archive fails naming it, and no tag of the destination changes (index.json as it was)', async () => {
