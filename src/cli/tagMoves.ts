@@ -18,7 +18,12 @@ export async function tagMoveReporter(t: OpenedTarget, tags: readonly string[], 
   return async () => {
     for (const [tag, old] of before) {
       const now = await digestOf(tag);
-      if (now && now !== old) printer.err(`moved ${tag} from ${old} to ${now}\n`);
+      if (now && now !== old) printer.err(movedLine(tag, old, now));
     }
   };
+}
+
+/** What stderr says of a tag that now names something else. */
+export function movedLine(tag: string, from: string, to: string): string {
+  return `moved ${tag} from ${from} to ${to}\n`;
 }

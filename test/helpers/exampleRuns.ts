@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Command } from '../../src/cli/command';
 import type { Descriptor } from '../../src/oci/descriptor';
 import { OciLayoutStore } from '../../src/oci/layout';
+import { writeLayoutTar } from '../../src/oci/layout/tarExport';
 import { makeArtifact, makeImage, makeIndex, tempDir } from '../unit/builders';
 import { COMMANDS } from '../../src/cli/commands';
 import { type ExampleLine, joinContinuations, splitManifoldLine } from './exampleLines';
@@ -48,9 +49,10 @@ export function hostIn(argv: string[]): boolean {
   return argv.some((a) => /^[a-z0-9.-]+(:\d+)?\//i.test(a) && /^(localhost[:/]|[^/:]*\.[^/:]*[:/]|[^/:]*:\d+\/)/i.test(a));
 }
 
-/** An example that works on layouts only: it has a layout flag and names no registry. */
+/** An example that works on layouts only: it has a layout flag (or is a `layout` command) and names no registry. */
 export function onLayouts(e: ExampleLine): boolean {
-  return flagsOf(e.argv).some((f) => (LAYOUT_FLAGS as readonly string[]).includes(f)) && !hostIn(e.argv);
+  // `layout export|import` take layout folders and tars only, with no flag to say so.
+  return (e.argv[0] === 'layout' || flagsOf(e.argv).some((f) => (LAYOUT_FLAGS as readonly string[]).includes(f))) && !hostIn(e.argv);
 }
 
 /**
@@ -143,6 +145,8 @@ export async function makeFixture(): Promise<Fixture> {
   writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [amd] }));
   const manifest = JSON.parse((await store.fetchBytes(amd)).toString('utf8')) as { layers: Descriptor[] };
   cpSync(join(dir, 'layout'), join(dir, 'demo', 'layout'), { recursive: true });
+  // What `layout import transfer.tar ...` reads: the whole layout as a tar.
+  await writeLayoutTar(join(dir, 'layout'), join(dir, 'transfer.tar'));
   return { dir, v1, armV7, layer: manifest.layers[0]!.digest };
 }
 

@@ -74,6 +74,26 @@ describe('layout tar export, read by peers', function () {
     }
   });
 
+  it('skopeo reads every tag of a whole-layout tar written by layout export, and import gives the layout back', async () => {
+    const tar = join(tmp.dir, 'whole.tar');
+    const r = await runCli('layout', 'export', layout, tar);
+    assert.equal(r.code, 0, r.stderr);
+    const source = await OciLayoutStore.open(layout);
+    const tags: string[] = [];
+    for await (const t of source.tags()) tags.push(t);
+    assert.ok(tags.length >= 3, tags.join(' '));
+    for (const tag of tags) {
+      const digest = (await source.resolve(tag)).digest;
+      const raw = execFileSync('skopeo', ['inspect', '--raw', `oci-archive:${tar}:${tag}`]);
+      assert.equal(sha256(raw), digest.slice(7), tag);
+    }
+    const back = join(tmp.dir, 'whole-imported');
+    const i = await runCli('layout', 'import', tar, back);
+    assert.equal(i.code, 0, i.stderr);
+    const imported = await OciLayoutStore.open(back);
+    for (const tag of tags) assert.equal((await imported.resolve(tag)).digest, (await source.resolve(tag)).digest);
+  });
+
   it('umoci reads the unpacked tar and unpacks an image from it', async () => {
     const tar = join(tmp.dir, 'amd64.tar');
     const r = await runCli('cp', '--from-oci-layout', '--to-oci-layout', `${layout}:linux-amd64`, `${tar}:v1`);

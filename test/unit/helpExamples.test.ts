@@ -107,7 +107,8 @@ describe('help texts', () => {
         const layoutFlags = LAYOUT_FLAGS.filter((f) => f in c.options);
         for (const f of layoutFlags) if (!new RegExp(`(?<![\\w-])--${f}(?![\\w-])`).test(c.usage)) wrong.push(`${c.path} takes --${f}, but its usage "${c.usage}" does not name it`);
         let reaches: boolean;
-        if (layoutFlags.length === 0) reaches = true; // login, logout: a registry is all they take
+        // login, logout: a registry is all they take; layout export|import: layouts only, with no flag to say so.
+        if (layoutFlags.length === 0) reaches = !EXAMPLES.some((x) => x.command === c && onLayouts(x));
         else {
           // Its own layout example with the layout flags dropped and the layout named as a repository of a
           // registry on loopback: the command either asks that registry (so it works on registries) or refuses.

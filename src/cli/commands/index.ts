@@ -13,6 +13,7 @@ import { indexUpdate } from './indexUpdate';
 import { manifestDelete } from './manifestDelete';
 import { manifestFetch } from './manifestFetch';
 import { manifestFetchConfig } from './manifestFetchConfig';
+import { layoutExport, layoutImport } from './layout';
 import { login, logout } from './login';
 import { manifestPush } from './manifestPush';
 import { prune } from './prune';
@@ -25,4 +26,4 @@ import { tag, untag } from './tag';
 
 // repo ls comes before repo tags: it takes over the alias `repo ls` had there, as oras names it.
 /** Every `manifold` command, in the order the overview lists them. */
-export const COMMANDS: Command[] = [repoLs, repoTags, indexCreate, indexUpdate, indexDiff, manifestFetch, manifestFetchConfig, manifestPush, manifestDelete, tag, untag, resolve, blobFetch, blobPush, blobDelete, prune, push, pull, cp, login, logout, attach, discover, coverage, check];
+export const COMMANDS: Command[] = [repoLs, repoTags, indexCreate, indexUpdate, indexDiff, manifestFetch, manifestFetchConfig, manifestPush, manifestDelete, tag, untag, resolve, blobFetch, blobPush, blobDelete, prune, push, pull, cp, layoutExport, layoutImport, login, logout, attach, discover, coverage, check];

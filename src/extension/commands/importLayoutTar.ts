@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
-import { copy } from '../../oci/copy';
-import { listTags, untaggedEntries } from '../../oci/graph';
+import { importLayout, planLayoutImport } from '../../oci/copy';
 import { OciLayoutStore } from '../../oci/layout';
 import { shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
@@ -52,37 +51,29 @@ export async function importLayoutTar(services: Services, arg?: unknown): Promis
   const layout = await destination(services, arg, title);
   if (layout.store.readOnly) throw new Error(l10n.t('{0} is a layout archive: import into a layout folder.', layout.path));
 
-  const srcEntries = await src.entries();
-  const listings = listTags(srcEntries);
-  const current = new Map(listTags(await layout.store.entries()).map((l) => [l.tag, l.desc.digest]));
-  const colliding = listings.filter((l) => current.has(l.tag) && current.get(l.tag) !== l.desc.digest).map((l) => l.tag);
+  const { listings, moving } = await planLayoutImport(src, layout.store);
   // undefined: each tag names its own manifest of the archive; the tags are those that name something else now.
-  const moved = await confirmTagMoves(layout, colliding, undefined, l10n.t('what it names in {0}', basename(file)), plain.confirmed === true);
+  const moved = await confirmTagMoves(layout, moving.map((m) => m.tag), undefined, l10n.t('what it names in {0}', basename(file)), plain.confirmed === true);
 
   const name = vscode.workspace.asRelativePath(layout.path);
-  const tags: Record<string, string> = {};
-  const referrers = new Set<string>();
-  await withProgress(l10n.t('Importing {0} into {1}…', basename(file), name), async (signal, progress) => {
-    for (const [i, listing] of listings.entries()) {
-      progress.report({ message: l10n.t('{0} ({1} of {2})', shownName(listing.tag), i + 1, listings.length), increment: i === 0 ? 0 : 100 / listings.length });
-      const result = await copy(src, listing.tag, layout.store, [listing.tag], { referrers: true, signal });
-      tags[listing.tag] = result.root.digest;
-      for (const r of result.referrers) referrers.add(r.digest);
-    }
-  });
-  const leftOut = untaggedEntries(srcEntries)
-    .map((d) => d.digest)
-    .filter((d) => !referrers.has(d) && !Object.values(tags).includes(d));
+  const result = await withProgress(l10n.t('Importing {0} into {1}…', basename(file), name), (signal, progress) =>
+    importLayout(src, layout.store, {
+      signal,
+      onTag: (tag, i, total) => progress.report({ message: l10n.t('{0} ({1} of {2})', shownName(tag), i + 1, total), increment: i === 0 ? 0 : 100 / total }),
+    }),
+  );
+  const { tags, leftOut } = result;
+  const referrers = result.referrers.length;
   layoutChanged(services, layout.path);
   const count = listings.length === 1 ? l10n.t('1 tag') : l10n.t('{0} tags', listings.length);
   let message = l10n.t('Imported {0} from {1} into {2}: {3}.', count, basename(file), name, listings.map((l) => shownName(l.tag)).join(', ') || l10n.t('none'));
-  if (referrers.size > 0) message += ` ${referrers.size === 1 ? l10n.t('With 1 referrer.') : l10n.t('With {0} referrers.', referrers.size)}`;
+  if (referrers > 0) message += ` ${referrers === 1 ? l10n.t('With 1 referrer.') : l10n.t('With {0} referrers.', referrers)}`;
   if (leftOut.length > 0) {
     message += ` ${leftOut.length === 1 ? l10n.t('1 untagged manifest of the archive was left out ({0}): tag it there to import it.', shortDigest(leftOut[0]!)) : l10n.t('{0} untagged manifests of the archive were left out: tag them there to import them.', leftOut.length)}`;
   }
   message += movedText(moved).map((m) => ` ${m}`).join('');
   reportDone(services, message, { layout: layout.path, tag: listings[0]?.tag });
-  return { layout: layout.path, tags, referrers: referrers.size, moved, leftOut };
+  return { layout: layout.path, tags, referrers, moved, leftOut };
 }
 
 /** The layout node it was invoked on, `{ layout }` (made if missing), or a pick: a known layout folder or another folder. */

@@ -3,3 +3,4 @@ export * from './copyGraph';
 export * from './successors';
 export * from './plan';
 export * from './platformSubset';
+export * from './layoutImport';

@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { ANNOTATION_REF_NAME, type Descriptor } from '../descriptor';
 import { isAlgorithmName, isDigest } from '../digest';
 import { OciError } from '../errors';
+import { isWithin } from '../pathWithin';
 import type { BlobMounter, OpOptions, Target } from '../target';
 import { TarExportTarget } from './tarExportTarget';
 import { encodeIndexJson, parseIndexJson } from './indexFile';
@@ -32,6 +33,24 @@ export type { TarExportResult };
  */
 export async function writeLayoutTar(layoutDir: string, dest: string, options: OpOptions = {}): Promise<TarExportResult> {
   return writeTarFile(dest, sortMembers(await listLayout(layoutDir, true)), options);
+}
+
+/**
+ * writeLayoutTar to a name given on a command line, with the rules of `cp --to-oci-layout out.tar`: the folder it
+ * goes in must exist, only an earlier layout tar or an empty file is replaced (checkReplaceable), and the tar may not
+ * be inside the layout it is a copy of (by the real paths: a link to the layout is the layout).
+ */
+export async function exportLayoutTar(layoutDir: string, dest: string, options: OpOptions = {}): Promise<TarExportResult> {
+  const target = resolvePath(dest);
+  const parent = await fs.stat(dirname(target)).catch(() => undefined);
+  if (!parent?.isDirectory()) throw new OciError('NOT_FOUND', `${dest}: the folder ${dirname(target)} does not exist`);
+  const real = (p: string) => fs.realpath(p).catch(() => p);
+  if (isWithin(await real(layoutDir), join(await real(dirname(target)), basename(target)))) {
+    throw new OciError('INVALID_ARGUMENT', `${dest}: inside the layout ${layoutDir}, so part of what it would be a copy of; choose a place outside it`);
+  }
+  await checkReplaceable(target, dest);
+  await sweepTarLeftovers(target);
+  return writeLayoutTar(layoutDir, target, options);
 }
 
 /** What of a layout folder goes into its tar; `verify`: blobs are checked against their names as they are read. */
@@ -100,7 +119,7 @@ export interface LayoutTarExport {
  * other file (a tar of something else, a document someone named `.tar`) is the user's, and is kept: skopeo's
  * `oci-archive:` replaces whatever is there.
  */
-async function checkReplaceable(target: string, dest: string): Promise<void> {
+export async function checkReplaceable(target: string, dest: string): Promise<void> {
   const st = await fs.stat(target).catch(() => undefined);
   if (!st || (st.isFile() && st.size === 0)) return;
   if (st.isDirectory()) throw new OciError('INVALID_ARGUMENT', `${dest}: a folder, not a .tar file`);
