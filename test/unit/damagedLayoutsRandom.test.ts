@@ -104,6 +104,8 @@ function commands(dir: string, out: string): string[][] {
     ['attach', '--oci-layout', `${dir}:fz`, '--artifact-type', 'application/vnd.test', '--recursive', '-a', 'k=v'],
     ['tag', '--oci-layout', `${dir}:fz`, 'fz2'],
     ['untag', '--oci-layout', `${dir}:fz2`],
+    ['layout', 'export', dir, join(out, 'all.tar')],
+    ['layout', 'import', join(out, 'all.tar'), join(out, 'imported')],
     ['manifest', 'delete', '--oci-layout', `${dir}:fz`, '--force'],
   ];
 }
