@@ -91,6 +91,26 @@ export async function pushBlob(target: Target, bytes: Uint8Array | string, media
   return desc;
 }
 
+/**
+ * Writes bytes straight into a layout folder's blobs, unchecked, as another tool might have written them (a document
+ * the store would refuse to push); returns their digest.
+ */
+export function writeRawBlob(dir: string, bytes: Uint8Array | string): string {
+  const buf = Buffer.from(bytes);
+  const digest = digestOf(buf);
+  writeFileSync(join(dir, 'blobs', 'sha256', digest.slice('sha256:'.length)), buf);
+  return digest;
+}
+
+/** writeRawBlob for a manifest or index, then tags it in index.json (written as is, appended); returns its digest. */
+export function tagRawDocument(dir: string, bytes: Uint8Array | string, mediaType: string, tag: string): string {
+  const digest = writeRawBlob(dir, bytes);
+  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as ImageIndex;
+  index.manifests.push({ mediaType, digest, size: Buffer.byteLength(bytes), annotations: { [ANNOTATION_REF_NAME]: tag } });
+  writeFileSync(join(dir, 'index.json'), JSON.stringify(index));
+  return digest;
+}
+
 /** `options`: a batch of index updates the push belongs to (OpOptions.indexBatch), say. */
 export async function pushManifest(target: Target, manifest: ImageManifest, options?: OpOptions): Promise<Descriptor> {
   const bytes = encodeManifest(manifest);

@@ -1,17 +1,16 @@
-// Manifests another tool wrote with malformed fields (found by random mutation): listing the tags names the field, rather than reading a
-// config with a size that is no number ("size 78, expected [object Object]") or showing a platform as
-// "[object Object]/unknown".
+// Documents another tool wrote with malformed fields, each found by random mutation (damagedLayoutsRandom.test.ts):
+// the field is named, or shown as the JSON it holds, never read as what it is not ("size 78, expected [object
+// Object]", "[object Object]/unknown", "name.startsWith is not a function").
 import { strict as assert } from 'node:assert';
-import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { verifyBytes, verifyingStream } from '../../src/oci/digest';
+import { digestOf, verifyBytes, verifyingStream } from '../../src/oci/digest';
 import { MediaType } from '../../src/oci/mediaType';
 import { formatPlatform, platformMatches } from '../../src/oci/platform';
 import { runCli } from '../helpers/runCli';
-import { cleanupTemps, makeImage, newLayout } from './builders';
+import { cleanupTemps, makeImage, newLayout, tagRawDocument, writeRawBlob } from './builders';
 
 after(cleanupTemps);
 
@@ -24,17 +23,9 @@ describe('repo tags on an image whose config descriptor is malformed', () => {
       const store = await newLayout();
       await store.tag(await makeImage(store, { arch: 'amd64' }), 'good');
       const dir = store.location;
-      const put = (bytes: Buffer): string => {
-        const hex = createHash('sha256').update(bytes).digest('hex');
-        writeFileSync(join(dir, 'blobs', 'sha256', hex), bytes);
-        return `sha256:${hex}`;
-      };
-      const config = Buffer.from(JSON.stringify({ architecture: 'arm64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
-      const m = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ImageManifest, config: { mediaType: MediaType.ImageConfig, digest: put(config), size }, layers: [] }));
-      const manifest = put(m);
-      const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
-      index.manifests.push({ mediaType: MediaType.ImageManifest, digest: manifest, size: m.length, annotations: { 'org.opencontainers.image.ref.name': 'odd' } });
-      writeFileSync(join(dir, 'index.json'), JSON.stringify(index));
+      const config = writeRawBlob(dir, JSON.stringify({ architecture: 'arm64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
+      const m = JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ImageManifest, config: { mediaType: MediaType.ImageConfig, digest: config, size }, layers: [] });
+      const manifest = tagRawDocument(dir, m, MediaType.ImageManifest, 'odd');
 
       const r = await runCli('repo', 'tags', '--oci-layout', dir);
       assert.equal(r.code, 1);
@@ -60,12 +51,7 @@ describe('a platform whose fields are not strings', () => {
     const store = await newLayout();
     const amd = await makeImage(store, { arch: 'amd64' });
     const dir = store.location;
-    const doc = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ImageIndex, manifests: [amd, { ...amd, platform: { os: {}, architecture: 'unknown' } }] }));
-    const hex = createHash('sha256').update(doc).digest('hex');
-    writeFileSync(join(dir, 'blobs', 'sha256', hex), doc);
-    const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
-    index.manifests.push({ mediaType: MediaType.ImageIndex, digest: `sha256:${hex}`, size: doc.length, annotations: { 'org.opencontainers.image.ref.name': 'odd' } });
-    writeFileSync(join(dir, 'index.json'), JSON.stringify(index));
+    tagRawDocument(dir, JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ImageIndex, manifests: [amd, { ...amd, platform: { os: {}, architecture: 'unknown' } }] }), MediaType.ImageIndex, 'odd');
 
     const tags = await runCli('repo', 'tags', '--oci-layout', dir);
     assert.equal(tags.code, 0, tags.stderr);
@@ -80,7 +66,7 @@ describe('a platform whose fields are not strings', () => {
 describe('a descriptor whose size is no number, read leniently', () => {
   it('a read checked against it names the blob and the size, not "expected [object Object]"', async () => {
     const bytes = Buffer.from('{}');
-    const expected = { digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`, size: { n: 1 } as unknown as number };
+    const expected = { digest: digestOf(bytes), size: { n: 1 } as unknown as number };
     const message = `blob ${expected.digest} in here: the descriptor's size {"n":1} is not a number`;
     assert.throws(() => verifyBytes(bytes, expected, ' in here'), { code: 'INVALID_MANIFEST', message });
     const stream = verifyingStream(expected, ' in here');
@@ -94,12 +80,7 @@ describe('other fields found damaged at random', () => {
     const amd = await makeImage(store, { arch: 'amd64' });
     const dir = store.location;
     const entry = { ...amd, platform: { os: 'unknown', architecture: 'unknown' }, annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': {} } };
-    const doc = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ImageIndex, manifests: [amd, entry] }));
-    const hex = createHash('sha256').update(doc).digest('hex');
-    writeFileSync(join(dir, 'blobs', 'sha256', hex), doc);
-    const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
-    index.manifests.push({ mediaType: MediaType.ImageIndex, digest: `sha256:${hex}`, size: doc.length, annotations: { 'org.opencontainers.image.ref.name': 'odd' } });
-    writeFileSync(join(dir, 'index.json'), JSON.stringify(index));
+    tagRawDocument(dir, JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ImageIndex, manifests: [amd, entry] }), MediaType.ImageIndex, 'odd');
     const r = await runCli('discover', '--oci-layout', `${dir}:odd`, '--recursive');
     assert.equal(r.code, 0, r.stderr); // was "name.startsWith is not a function"
     assert.deepEqual(r.stdout.split('\n').filter((l) => l.startsWith('Image ')), ['Image index', 'Image manifest [1] linux/amd64', 'Image manifest [2] unknown/unknown']);
@@ -121,19 +102,10 @@ describe('cp prints a layer title from another tool as text', () => {
     it(`title ${JSON.stringify(title)}: "${shown}" on the Copying line, never [object Object]`, async () => {
       const store = await newLayout();
       const dir = store.location;
-      const put = (bytes: Buffer): string => {
-        const hex = createHash('sha256').update(bytes).digest('hex');
-        writeFileSync(join(dir, 'blobs', 'sha256', hex), bytes);
-        return `sha256:${hex}`;
-      };
-      const file = Buffer.from('hello');
-      const layer = put(file);
-      const config = put(Buffer.from('{}'));
-      const m = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ImageManifest, artifactType: 'application/vnd.test', config: { mediaType: MediaType.Empty, digest: config, size: 2 }, layers: [{ mediaType: 'application/vnd.test.file', digest: layer, size: file.length, annotations: { 'org.opencontainers.image.title': title } }] }));
-      const manifest = put(m);
-      const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
-      index.manifests.push({ mediaType: MediaType.ImageManifest, digest: manifest, size: m.length, annotations: { 'org.opencontainers.image.ref.name': 'odd' } });
-      writeFileSync(join(dir, 'index.json'), JSON.stringify(index));
+      const layer = writeRawBlob(dir, 'hello');
+      const config = writeRawBlob(dir, '{}');
+      const layers = [{ mediaType: 'application/vnd.test.file', digest: layer, size: 5, annotations: { 'org.opencontainers.image.title': title } }];
+      tagRawDocument(dir, JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ImageManifest, artifactType: 'application/vnd.test', config: { mediaType: MediaType.Empty, digest: config, size: 2 }, layers }), MediaType.ImageManifest, 'odd');
       const r = await runCli('cp', '--from-oci-layout', '--to-oci-layout', `${dir}:odd`, `${dir}-copy:odd`);
       assert.ok(r.stdout.split('\n').includes(`Copying ${layer.slice(7, 19)} ${shown}`), r.stdout + r.stderr);
       assert.doesNotMatch(r.stdout, /object Object|\u202e/);
