@@ -1,6 +1,7 @@
-import { ANNOTATION_TITLE } from '../oci/descriptor';
+import { titleOf } from '../oci/descriptor';
 import type { CopyEvent } from '../oci/copy';
 import { shortDigest } from '../oci/reference';
+import { shownName } from '../oci/shownName';
 import { type Printer, processPrinter, stderrIsTTY } from './printer';
 
 /**
@@ -13,7 +14,11 @@ export function copyProgressPrinter(printer: Printer): { onProgress: (e: CopyEve
   const sizes = new Map<string, number>();
   let lastDraw = 0;
   let statusShown = false;
-  const label = (e: CopyEvent) => `${shortDigest(e.desc.digest)} ${e.desc.annotations?.[ANNOTATION_TITLE] ?? e.desc.mediaType}`;
+  // A title as other names are shown (quoted when it holds what cannot be seen); the media type when there is none.
+  const label = (e: CopyEvent) => {
+    const title = titleOf(e.desc);
+    return `${shortDigest(e.desc.digest)} ${title ? shownName(title) : e.desc.mediaType}`;
+  };
   const clear = () => {
     if (statusShown) process.stderr.write('\r\x1b[K');
     statusShown = false;

@@ -50,3 +50,12 @@ export interface ImageConfig {
 export const ANNOTATION_REF_NAME = 'org.opencontainers.image.ref.name';
 export const ANNOTATION_TITLE = 'org.opencontainers.image.title';
 export const ANNOTATION_CREATED = 'org.opencontainers.image.created';
+
+/**
+ * A descriptor's title (a layer's file name) when it is a string: a manifest another tool wrote may hold anything
+ * there, and a title that is no string is no name to show.
+ */
+export function titleOf(desc: Descriptor): string | undefined {
+  const title = (desc.annotations as Record<string, unknown> | null | undefined)?.[ANNOTATION_TITLE];
+  return typeof title === 'string' ? title : undefined;
+}
