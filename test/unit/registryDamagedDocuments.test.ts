@@ -64,6 +64,36 @@ describe('a registry serving documents other tools damaged', function () {
     assert.deepEqual([a.code, a.stdout, a.stderr], [1, '', `Error: referrers of ${other.digest} in ${server.host}/annotated/app: GET http://${server.host}/v2/annotated/app/referrers/${other.digest}: manifests[0].annotations["org.example.k"] must be a string, not {"a":1}\n`]);
   });
 
+  it('a fallback referrers index (no referrers API) whose entry has an artifactType that is no string leaves that entry out, as one that is no descriptor, instead of throwing', async () => {
+    const plain = await startOciServer({ referrersApi: false });
+    try {
+      const r = plain.repo('fallback/app');
+      const put = (b: string, mediaType: string) => {
+        r.manifests.set(sha(b), { mediaType, bytes: Buffer.from(b) });
+        return { digest: sha(b), size: Buffer.byteLength(b) };
+      };
+      const config = '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}';
+      r.blobs.set(sha(config), Buffer.from(config));
+      const image = put(JSON.stringify({ schemaVersion: 2, mediaType: M, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(config), size: config.length }, layers: [] }), M);
+      const good = put(JSON.stringify({ schemaVersion: 2, mediaType: M, artifactType: 'application/spdx+json', config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: sha('{}'), size: 2 }, layers: [], subject: { mediaType: M, ...image } }), M);
+      const odd = put(JSON.stringify({ schemaVersion: 2, mediaType: M, artifactType: 'application/x', config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: sha('{}'), size: 2 }, layers: [], subject: { mediaType: M, ...image } }), M);
+      const listing = { schemaVersion: 2, mediaType: I, manifests: [{ mediaType: M, ...odd, artifactType: { a: 1 } }, { mediaType: M, ...good, artifactType: 'application/spdx+json' }] };
+      r.tags.set(`sha256-${image.digest.slice(7)}`, put(JSON.stringify(listing), I).digest);
+      r.tags.set('v1', image.digest);
+      const d = await runCli('discover', `${plain.host}/fallback/app:v1`, '--format', 'json', '--plain-http', '--retries', '0');
+      assert.equal(d.code, 0, d.stderr);
+      assert.deepEqual(
+        JSON.parse(d.stdout).referrers.map((x: { digest: string; artifactType: string }) => [x.digest, x.artifactType]),
+        [[good.digest, 'application/spdx+json']],
+      );
+      const t = await runCli('discover', `${plain.host}/fallback/app:v1`, '--plain-http', '--retries', '0');
+      assert.equal(t.code, 0, t.stderr);
+      assert.doesNotMatch(t.stdout, /\[object Object\]/);
+    } finally {
+      await plain.stop();
+    }
+  });
+
   it('cp shows a layer title that is no string by its media type (then refuses the manifest, naming the field), and one with a character that cannot be seen quoted, never [object Object]', async () => {
     const { sbom, referrer } = repoWithReferrer('titled/app', (layer, subject) => ({ artifactType: 'application/spdx+json', layers: [{ ...layer, annotations: { 'org.opencontainers.image.title': { mediaType: 'x/y' } } }], subject }));
     server.repo('titled/app').tags.set('sbom', referrer.digest);

@@ -77,8 +77,11 @@ function mutator(rnd: () => number, pick: <T>(a: readonly T[]) => T, atoms: read
 export async function registrySweep(options: { seed: number; count: number; onFinding?: (f: SweepFinding) => void; log?: (line: string) => void }): Promise<SweepFinding[]> {
   const { rnd, pick } = generator(options.seed);
   const findings: SweepFinding[] = [];
-  const server = await startOciServer();
-  const proxy = await startMisbehavingRegistry(`http://${server.host}`);
+  // Every third repository is on a registry without the referrers API: its referrers are in the fallback index
+  // (the tag sha256-<hex>), which is what gets damaged there. Chosen by the iteration, so a seed replays as before.
+  const withApi = await startOciServer();
+  const withoutApi = await startOciServer({ referrersApi: false });
+  const proxies = [await startMisbehavingRegistry(`http://${withApi.host}`), await startMisbehavingRegistry(`http://${withoutApi.host}`)];
   const base = mkdtempSync(join(tmpdir(), 'manifold-rsweep-'));
   const saved = { DOCKER_CONFIG: process.env.DOCKER_CONFIG, MANIFOLD_RETRIES: process.env.MANIFOLD_RETRIES, MANIFOLD_TIMEOUT: process.env.MANIFOLD_TIMEOUT };
   process.env.DOCKER_CONFIG = mkdtempSync(join(tmpdir(), 'manifold-docker-'));
@@ -87,6 +90,9 @@ export async function registrySweep(options: { seed: number; count: number; onFi
   try {
     for (let i = 0; i < options.count; i++) {
       const name = `fz/r${i}`;
+      const fallback = i % 3 === 2;
+      const server = fallback ? withoutApi : withApi;
+      const proxy = proxies[fallback ? 1 : 0]!;
       const repo = server.repo(name);
       const put = (b: string): { digest: string; size: number } => {
         const d = sha(b);
@@ -124,6 +130,9 @@ export async function registrySweep(options: { seed: number; count: number; onFi
       repo.tags.set('idx', X.digest);
       repo.tags.set('img', A.digest);
       repo.tags.set('fzi', X.digest);
+      const listing = JSON.stringify({ schemaVersion: 2, mediaType: I, manifests: [{ mediaType: M, digest: R.digest, size: R.size, artifactType: 'application/spdx+json' }] });
+      const fallbackTag = `sha256-${X.digest.slice(7)}`;
+      if (fallback) repo.tags.set(fallbackTag, putManifest(listing, I).digest);
       const atoms = ['null', '[]', '{}', '""', '0', '-1', '1e400', '2.0', 'true', '"\\u0000"', '"\\ud800"', '{"a":1,"a":2}', '[[[[]]]]', '"sha256:zz"', '9007199254740993', '"a/b"', '"\u202e"', `"${A.digest}"`, `"${X.digest}"`, '{"mediaType":"x/y"}', `{"mediaType":"${M}","digest":"${B.digest}","size":${B.size}}`, '[null]', '[1]', '[{}]', '["\\u0000"]', '["fz","fz"]', '["../x"]', `[{"mediaType":"${M}","digest":"${R.digest}","size":${R.size}}]`];
       const mutate = mutator(rnd, pick, atoms);
       const path = (p: string): RegExp => new RegExp(`^/v2/${name}/${p}`);
@@ -165,10 +174,10 @@ export async function registrySweep(options: { seed: number; count: number; onFi
           rules.push({ path: path('tags/list'), act: alter((r) => (r.body = t)) });
           what = `tag list ${JSON.stringify(t)}`;
         } else if (kind === 'referrers') {
-          const listing = JSON.stringify({ schemaVersion: 2, mediaType: I, manifests: [{ mediaType: M, digest: R.digest, size: R.size, artifactType: 'application/spdx+json' }] });
           const t = mutate(listing);
-          rules.push({ path: path(`referrers/${X.digest}`), act: alter((r) => (r.body = t)) });
-          what = `referrers of ${X.digest}: ${JSON.stringify(t)}`;
+          if (fallback) repo.tags.set(fallbackTag, putManifest(t, I).digest);
+          else rules.push({ path: path(`referrers/${X.digest}`), act: alter((r) => (r.body = t)) });
+          what = `referrers of ${X.digest}${fallback ? ' (fallback tag)' : ''}: ${JSON.stringify(t)}`;
         } else if (kind === 'manifest-bytes') {
           const src = target === X ? idx : target === A ? a : art;
           const t = mutate(src);
@@ -248,8 +257,9 @@ export async function registrySweep(options: { seed: number; count: number; onFi
       else process.env[k] = v;
     }
     rmSync(base, { recursive: true, force: true });
-    await proxy.stop();
-    await server.stop();
+    for (const p of proxies) await p.stop();
+    await withApi.stop();
+    await withoutApi.stop();
   }
   return findings;
 }
