@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { startOciServer, type OciServer } from '../integration/support';
+import { startMisbehavingRegistry } from '../helpers/misbehavingRegistry';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, tempDir } from './builders';
 
@@ -91,6 +92,36 @@ describe('a registry serving documents other tools damaged', function () {
       assert.doesNotMatch(t.stdout, /\[object Object\]/);
     } finally {
       await plain.stop();
+    }
+  });
+
+  it('a Content-Type of the other kind than the document\'s own mediaType (an index for an image manifest, or the reverse) is named, not read as "manifests: expected an array" or "no platforms"', async () => {
+    const { image } = repoWithReferrer('kinds/app', (layer, subject) => ({ artifactType: 'application/spdx+json', layers: [layer], subject }));
+    const proxy = await startMisbehavingRegistry(`http://${server.host}`);
+    try {
+      for (const claimed of [I, 'application/vnd.docker.distribution.manifest.list.v2+json']) {
+        proxy.misbehave([
+          {
+            path: /\/manifests\//,
+            act: async (x) => {
+              const up = await x.upstream();
+              x.send({ ...up, headers: { ...up.headers, 'content-type': claimed }, body: x.req.method === 'HEAD' ? Buffer.alloc(0) : up.body }, x.req.method === 'HEAD');
+            },
+          },
+        ]);
+        const said = `the registry's Content-Type is ${claimed}, but the document's mediaType is ${M}`;
+        for (const argv of [['manifest', 'fetch', `${proxy.host}/kinds/app:v1`], ['discover', `${proxy.host}/kinds/app:v1`, '--recursive'], ['manifest', 'fetch', `${proxy.host}/kinds/app@${image.digest}`, '--platform', 'linux/amd64'], ['coverage', `${proxy.host}/kinds/app:v1`]]) {
+          const r = await cli(...argv);
+          assert.equal(r.code, 1, `${argv.join(' ')}: ${r.stdout}`);
+          assert.match(r.stderr, new RegExp(`^Error: manifest ${image.digest} (from|in) ${proxy.host}/kinds/app[:@].*${said.replace(/[.+]/g, '\\$&')}\n$`), argv.join(' '));
+        }
+      }
+      // An OCI manifest served as a Docker one of the same kind is read as before.
+      proxy.misbehave([{ path: /\/manifests\//, act: async (x) => { const up = await x.upstream(); x.send({ ...up, headers: { ...up.headers, 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' }, body: x.req.method === 'HEAD' ? Buffer.alloc(0) : up.body }, x.req.method === 'HEAD'); } }]);
+      const ok = await cli('manifest', 'fetch', `${proxy.host}/kinds/app:v1`);
+      assert.equal(ok.code, 0, ok.stderr);
+    } finally {
+      await proxy.stop();
     }
   });
 
