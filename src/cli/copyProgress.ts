@@ -1,4 +1,4 @@
-import { ANNOTATION_TITLE } from '../oci/descriptor';
+import { titleOf } from '../oci/descriptor';
 import type { CopyEvent } from '../oci/copy';
 import { shortDigest } from '../oci/reference';
 import { shownName } from '../oci/shownName';
@@ -14,10 +14,10 @@ export function copyProgressPrinter(printer: Printer): { onProgress: (e: CopyEve
   const sizes = new Map<string, number>();
   let lastDraw = 0;
   let statusShown = false;
-  // A title is another tool's text: shown escaped, and only when it is text at all (`"title": {}` has been seen).
+  // A title as other names are shown (quoted when it holds what cannot be seen); the media type when there is none.
   const label = (e: CopyEvent) => {
-    const title: unknown = e.desc.annotations?.[ANNOTATION_TITLE];
-    return `${shortDigest(e.desc.digest)} ${typeof title === 'string' && title !== '' ? shownName(title) : e.desc.mediaType}`;
+    const title = titleOf(e.desc);
+    return `${shortDigest(e.desc.digest)} ${title ? shownName(title) : e.desc.mediaType}`;
   };
   const clear = () => {
     if (statusShown) process.stderr.write('\r\x1b[K');

@@ -79,3 +79,12 @@ export function stringValues(v: unknown): Record<string, string> | undefined {
   for (const [k, value] of Object.entries(v)) if (typeof value === 'string') out[k] = value;
   return out;
 }
+
+/**
+ * A descriptor's title (a layer's file name) when it is a string: a manifest another tool wrote may hold anything
+ * there, and a title that is no string is no name to show.
+ */
+export function titleOf(desc: Descriptor): string | undefined {
+  const title = (desc.annotations as Record<string, unknown> | null | undefined)?.[ANNOTATION_TITLE];
+  return typeof title === 'string' ? title : undefined;
+}

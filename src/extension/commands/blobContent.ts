@@ -3,7 +3,7 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import { readBlobText, saveBlob } from '../../oci/artifacts/blobContent';
-import { ANNOTATION_TITLE } from '../../oci/descriptor';
+import { titleOf } from '../../oci/descriptor';
 import { isOciError } from '../../oci/errors';
 import { shortDigest } from '../../oci/reference';
 import type { Services } from '../services';
@@ -16,8 +16,7 @@ function blobFrom(arg: unknown, command: string): BlobNode {
 
 /** The name a user would give the blob: its title (as oras pushed it), else the short digest. */
 function nameOf(node: BlobNode): string {
-  const title: unknown = node.desc.annotations?.[ANNOTATION_TITLE];
-  const base = typeof title === 'string' ? title.split(/[\\/]/).filter(Boolean).pop() : undefined;
+  const base = titleOf(node.desc)?.split(/[\\/]/).filter(Boolean).pop();
   return base || `${node.role === 'config' ? 'config' : 'layer'}-${shortDigest(node.desc.digest)}`;
 }
 

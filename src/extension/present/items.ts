@@ -1,7 +1,7 @@
 // What each tree node looks like (label, description, tooltip, icon, contextValue), computed from core data
 // without `vscode`: the tree maps an ItemSpec to a TreeItem, and unit tests check these directly.
 import type { Descriptor } from '../../oci/descriptor';
-import { ANNOTATION_REF_NAME, ANNOTATION_TITLE, lenientDescriptor } from '../../oci/descriptor';
+import { ANNOTATION_REF_NAME, lenientDescriptor, titleOf } from '../../oci/descriptor';
 import type { TagListing } from '../../oci/graph';
 import { isImageIndex } from '../../oci/mediaType';
 import { shownPlatform } from '../../oci/platform';
@@ -180,8 +180,8 @@ export function repositoryItem(name: string, added: boolean): ItemSpec {
 
 export function blobItem(desc: Descriptor, role: BlobRole, position = 0): ItemSpec {
   // Another tool's title: shown escaped, and only when it is text (`"title": {}` has been seen).
-  const title: unknown = desc.annotations?.[ANNOTATION_TITLE];
-  const label = role === 'config' ? l10n.t('config') : typeof title === 'string' && title !== '' ? shownName(title) : l10n.t('layer {0}', position + 1);
+  const title = titleOf(desc);
+  const label = role === 'config' ? l10n.t('config') : title ? shownName(title) : l10n.t('layer {0}', position + 1);
   const description = role === 'config' ? `${shortMediaType(desc.mediaType)} · ${formatSize(desc.size)}` : `${formatSize(desc.size)} · ${shortMediaType(desc.mediaType)}`;
   return {
     label,

@@ -51,7 +51,7 @@ export function manifestLinks(bytes: Buffer, mediaType: string): ManifestLinks {
 export function referrersFromIndex(bytes: Buffer): Descriptor[] {
   try {
     const doc = JSON.parse(bytes.toString('utf8')) as { manifests?: unknown };
-    return Array.isArray(doc.manifests) ? doc.manifests.filter(isDescriptor) : [];
+    return Array.isArray(doc.manifests) ? doc.manifests.filter((d: unknown, i) => referrerEntryProblem(d, i) === undefined).map(withoutNullAnnotations) : [];
   } catch {
     return [];
   }
@@ -76,11 +76,32 @@ export function referrersFromApiAnswer(bytes: Buffer, what: string): Descriptor[
     throw new OciError('INVALID_MANIFEST', `${what}: the registry's answer is not an image index (mediaType ${JSON.stringify(doc.mediaType ?? null)}${Array.isArray(list) ? '' : ', no manifests list'})`);
   }
   list.forEach((d: unknown, i) => {
-    if (!isDescriptor(d) || !isDigest(d.digest) || !Number.isSafeInteger(d.size) || d.size < 0) {
-      throw new OciError('INVALID_MANIFEST', `${what}: manifests[${i}] is not a valid descriptor: ${JSON.stringify(d).slice(0, 200)}`);
-    }
+    const problem = referrerEntryProblem(d, i);
+    if (problem) throw new OciError('INVALID_MANIFEST', `${what}: ${problem}`);
   });
-  return list as Descriptor[];
+  return (list as Descriptor[]).map(withoutNullAnnotations);
+}
+
+/**
+ * Why an entry of a referrers listing cannot stand for a referrer, with its JSON path; undefined when it can. Its
+ * artifactType and annotations are shown and matched as strings (oras-go decodes them as such and refuses others),
+ * so one that is no string is named here, not shown as "[object Object]" or thrown on where a name is expected.
+ */
+function referrerEntryProblem(d: unknown, i: number): string | undefined {
+  if (!isDescriptor(d) || !isDigest(d.digest) || !Number.isSafeInteger(d.size) || d.size < 0) return `manifests[${i}] is not a valid descriptor: ${JSON.stringify(d).slice(0, 200)}`;
+  const { artifactType, annotations } = d as { artifactType?: unknown; annotations?: unknown };
+  if (artifactType !== undefined && typeof artifactType !== 'string') return `manifests[${i}].artifactType must be a string, not ${JSON.stringify(artifactType).slice(0, 60)}`;
+  if (annotations === undefined || annotations === null) return undefined;
+  if (typeof annotations !== 'object' || Array.isArray(annotations)) return `manifests[${i}].annotations must be an object of strings, not ${JSON.stringify(annotations).slice(0, 60)}`;
+  const bad = Object.entries(annotations).find(([, v]) => typeof v !== 'string');
+  return bad && `manifests[${i}].annotations[${JSON.stringify(bad[0])}] must be a string, not ${JSON.stringify(bad[1]).slice(0, 60)}`;
+}
+
+/** `"annotations": null` (Go's nil map) as none at all. */
+function withoutNullAnnotations(d: Descriptor): Descriptor {
+  if ((d as { annotations?: unknown }).annotations !== null) return d;
+  const { annotations: _none, ...rest } = d;
+  return rest;
 }
 
 /** The fallback index for a list of referrers, in the bytes oras writes (Go JSON, no annotations). */

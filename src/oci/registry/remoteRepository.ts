@@ -122,6 +122,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
     if (claimed && isDigest(claimed) && parseDigest(claimed).algorithm === algorithm && claimed !== digest) {
       throw new OciError('DIGEST_MISMATCH', `manifest ${claimed} from ${what}: content has digest ${digest}`);
     }
+    checkContentTypeKind(res, bytes, `manifest ${digest} from ${what}`);
     const mediaType = manifestMediaType(res.header('content-type'), bytes);
     if (!mediaType) {
       // A proxy's or a login page's HTML answered with 200 must not be stored or printed as a manifest.
@@ -171,6 +172,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
     const { res, what } = await this.get(desc, options);
     const bytes = await readLimited(res, desc.size, what);
     verifyBytes(bytes, desc, ` in ${this.display()}`);
+    if (isManifestMediaType(desc.mediaType)) checkContentTypeKind(res, bytes, what);
     return bytes;
   }
 
@@ -458,6 +460,25 @@ function headDescriptor(res: RegistryResponse, reference: string, what: string):
   }
   if (!digest || !isDigest(digest) || !Number.isSafeInteger(size) || !isManifestMediaType(mediaType)) return undefined;
   return { mediaType, digest, size };
+}
+
+/**
+ * A manifest whose Content-Type names the other kind than its own mediaType field (an index for an image manifest,
+ * or the reverse) is refused, naming both: read as the registry says, it failed later as "manifests: expected an
+ * array" or "no platforms", blaming the document. Docker and OCI types of one kind pass (their shapes are the same),
+ * and so does a document with no mediaType of its own.
+ */
+function checkContentTypeKind(res: RegistryResponse, bytes: Buffer, what: string): void {
+  const ct = (res.header('content-type') ?? '').split(';')[0]!.trim();
+  if (!isManifestMediaType(ct)) return;
+  let own: unknown;
+  try {
+    own = (JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown } | null)?.mediaType;
+  } catch {
+    return;
+  }
+  if (typeof own !== 'string' || !isManifestMediaType(own) || isImageIndex(own) === isImageIndex(ct)) return;
+  throw new OciError('INVALID_MANIFEST', `${what}: the registry's Content-Type is ${ct}, but the document's mediaType is ${own}`);
 }
 
 /**

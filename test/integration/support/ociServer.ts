@@ -181,12 +181,16 @@ export async function startOciServer(options: OciServerOptions = {}): Promise<Oc
         } catch {
           return fail(res, 400, 'MANIFEST_INVALID', 'not JSON');
         }
+        // As a registry does, a document whose lists are no lists is refused, not a crash of the server.
+        if (typeof doc !== 'object' || doc === null || !Array.isArray(doc.manifests ?? []) || !Array.isArray(doc.layers ?? [])) return fail(res, 400, 'MANIFEST_INVALID', 'manifests and layers must be lists');
+        const listed = [...(doc.manifests ?? []), doc.config, ...(doc.layers ?? [])].filter((d) => d !== undefined);
+        if (listed.some((d) => typeof d?.digest !== 'string')) return fail(res, 400, 'MANIFEST_INVALID', 'a descriptor has no digest');
         for (const child of doc.manifests ?? []) if (!r.manifests.has(child.digest)) return fail(res, 400, 'MANIFEST_BLOB_UNKNOWN', child.digest);
         for (const blob of [doc.config, ...(doc.layers ?? [])]) if (blob && !r.blobs.has(blob.digest)) return fail(res, 400, 'MANIFEST_BLOB_UNKNOWN', blob.digest);
         r.manifests.set(d, { mediaType: String(req.headers['content-type'] ?? ''), bytes: body });
         if (!ref.includes(':')) r.tags.set(ref, d);
         const headers: Record<string, string> = { location: `/v2/${name}/manifests/${d}`, 'docker-content-digest': d };
-        if (referrersApi && doc.subject?.digest) headers['oci-subject'] = doc.subject.digest;
+        if (referrersApi && typeof doc.subject?.digest === 'string' && /^[a-z0-9+._-]+:[a-zA-Z0-9=_-]+$/.test(doc.subject.digest)) headers['oci-subject'] = doc.subject.digest;
         res.writeHead(201, headers).end();
         return;
       }
