@@ -206,11 +206,17 @@ class CoverageView {
         ? artifacts[0]!
         : await pickOne(
             artifacts.map((a) => ({ label: shownName(a.type), description: shortDigest(a.digest), detail: a.tag !== undefined ? shownName(a.tag) : a.via.map(viaWords).join(', '), artifact: a })),
-            { title: l10n.t('Open Referrer'), placeHolder: l10n.t('{0} of {1}', kindTitle(kind) ?? kind, shownName(this.model!.rows[row]!.label)) },
+            { title: l10n.t('Open Referrer'), placeHolder: l10n.t('{0} of {1}', this.columnTitle(kind), shownName(this.model!.rows[row]!.label)) },
           ).then((p) => p.artifact);
     const { ref } = this.subject;
     const where = ref.kind === 'layout' ? { layout: ref.path } : { registry: ref.registry, repository: ref.repository };
     await vscode.commands.executeCommand('manifold.openManifest', { ...where, reference: picked.digest });
+  }
+
+  /** A column's title as the page shows it: a user's kind by its title (escaped as names are), not its id. */
+  private columnTitle(kind: string): string {
+    const title = this.model?.columns.find((c) => c.id === kind)?.title;
+    return title !== undefined ? shownName(title) : (kindTitle(kind) ?? kind);
   }
 
   /** The attach flow, its targets chosen: the platforms lacking `kind`. Then the page reads the layout again. */

@@ -5,9 +5,10 @@
 // shows each such tag, annotation and platform quoted and escaped too, while its fields edit the names themselves:
 // Enter on a tag left as it was renames nothing, and an edit of another cell saves the tags' own bytes.
 // A kind of the user's whose title holds an override and a tab heads its column quoted and escaped too, and the
-// index editor's Referrers column names it so, for the entry carrying it and for the one lacking it.
+// index editor's Referrers column names it so, for the entry carrying it and for the one lacking it, and so does the
+// pick a count of its referrers opens.
 // Screenshots: test-results/webview-names-coverage.png, webview-names-coverage-kind.png,
-// webview-names-index-editor-kind.png, webview-names-index-editor.png.
+// webview-names-index-editor-kind.png, webview-names-coverage-pick.png, webview-names-index-editor.png.
 // Run: node --test --test-concurrency=1 test/vscode/ui/webviewNames.test.mjs (after `npm run build`).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -19,6 +20,7 @@ import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
 import { command, indexEditorCells, openCoverage, openFileInIndexEditor, openWorkbench, resizeSidebar, runFromPalette, sequentialSteps, webview } from './harness.mjs';
 import { formatPlatform, readLayout, REF_NAME } from './layoutOnDisk.mjs';
 import { openManifoldView, runFromContextMenu, showTag } from './layoutsView.mjs';
+import { waitForQuickInput, waitForQuickInputClosed } from './quickInput.mjs';
 import { waitUntil } from './waits.mjs';
 
 const RLO_TAG = 'v1\u202e3.0.1';
@@ -150,6 +152,29 @@ describe('Names holding invisible characters in the webview pages', { timeout: 3
     await runFromPalette(page, 'View: Close Primary Side Bar'); // room for every column
     await wb.screenshot('webview-names-index-editor-kind', page.locator('.part.editor'));
     await openManifoldView(page); // the side bar back, as the next step finds it
+  });
+
+  step("a count of the kind's referrers opens a pick that names the kind as its column does", async () => {
+    const page = wb.page;
+    // A second artifact of the kind on linux/amd64: its count (2) opens a pick of the two.
+    writeFileSync(join(wb.tmp, 'odd2.txt'), 'odd again');
+    execFileSync(process.execPath, [join(projectRoot, 'dist/cli.js'), 'attach', '--artifact-type', ODD_KIND.artifactTypes[0], '--oci-layout', `${appDir}:linux-amd64`, 'odd2.txt'], {
+      cwd: wb.tmp,
+      stdio: 'pipe',
+    });
+    const layout = await readLayout(appDir);
+    const amd64 = (await layout.json(layout.tags.get('v1').digest)).manifests[0].digest;
+    await runFromPalette(page, 'View: Close All Editors');
+    view = await openCoverage(page, 'app', 'v1');
+    const count = view.locator(`tr[data-digest="${amd64}"] td.cell[data-kind="${ODD_KIND.id}"] button.count`);
+    await waitUntil(() => count.textContent().catch(() => ''), (t) => t.trim() === '2', { what: 'the count of 2 on linux/amd64' });
+    await count.click();
+    const pick = await waitForQuickInput(page, (s) => s.visible && s.title === 'Open Referrer' && s.rows.length === 2, 'the pick of the two referrers');
+    assert.ok(pick.placeholder.startsWith(`${ODD_KIND_SHOWN} of `), pick.placeholder); // was the kind's id: "odd of ..."
+    assert.ok(!/[\u202e\t]/.test(pick.placeholder), JSON.stringify(pick.placeholder));
+    await wb.screenshot('webview-names-coverage-pick', page.locator('.quick-input-widget'));
+    await page.keyboard.press('Escape');
+    await waitForQuickInputClosed(page, 'the pick closed');
   });
 
   step("index.json's table shows each odd tag and annotation quoted and escaped", async () => {
