@@ -84,13 +84,33 @@ export function normalizePlatform(p: Platform): Platform {
 }
 
 /**
+ * A platform another tool wrote, as matching reads it: undefined unless it is an object whose os and architecture
+ * are strings (such a platform matches nothing asked for); variant and os.version kept only when they are strings.
+ */
+export function textPlatform(p: unknown): Platform | undefined {
+  if (typeof p !== 'object' || p === null) return undefined;
+  const { os, architecture, variant } = p as Record<string, unknown>;
+  if (typeof os !== 'string' || typeof architecture !== 'string') return undefined;
+  const out: Platform = { ...(p as Platform), os, architecture };
+  if (typeof variant !== 'string') delete out.variant;
+  if (typeof out['os.version'] !== 'string') delete out['os.version'];
+  return out;
+}
+
+/** The platform of an index entry another tool wrote (which may be `null`, or anything): see textPlatform. */
+export function entryPlatform(entry: unknown): Platform | undefined {
+  return typeof entry === 'object' && entry !== null ? textPlatform((entry as { platform?: unknown }).platform) : undefined;
+}
+
+/**
  * Whether `candidate` satisfies what the user asked for: os and architecture equal after normalizing
  * (arm64 and arm64/v8 are one), the variant and os.version only when the request names them.
  */
 export function platformMatches(requested: Platform, candidate: Platform | undefined): boolean {
-  if (!candidate) return false;
+  const stated = textPlatform(candidate);
+  if (!stated) return false;
   const want = normalizePlatform(requested);
-  const have = normalizePlatform(candidate);
+  const have = normalizePlatform(stated);
   if (want.os !== have.os || want.architecture !== have.architecture) return false;
   if (requested.variant !== undefined && (want.variant ?? '') !== (have.variant ?? '')) return false;
   if (want['os.version'] !== undefined && want['os.version'] !== have['os.version']) return false;

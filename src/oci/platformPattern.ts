@@ -1,6 +1,6 @@
 import type { Descriptor, Platform } from './descriptor';
 import { OciError } from './errors';
-import { formatPlatform, normalizePlatform, parsePlatform, platformMatches, shownPlatform } from './platform';
+import { entryPlatform, formatPlatform, normalizePlatform, parsePlatform, platformMatches, shownPlatform, textPlatform } from './platform';
 
 /**
  * One `--platform` value: an exact platform (`linux/arm64`), or a pattern where `*` stands for any run of
@@ -53,7 +53,8 @@ export function parsePlatformPatterns(values: readonly string[]): PlatformPatter
 }
 
 /** Whether `candidate` is one `pattern` stands for. A wildcard never matches unknown/unknown (buildx attestation entries). */
-export function platformPatternMatches(pattern: PlatformPattern, candidate: Platform | undefined): boolean {
+export function platformPatternMatches(pattern: PlatformPattern, stated: Platform | undefined): boolean {
+  const candidate = textPlatform(stated); // os or architecture that is no string: another tool's damage, matches nothing
   if (!candidate) return false;
   if (pattern.exact) return platformMatches(pattern.exact, candidate);
   if (candidate.os === 'unknown' && candidate.architecture === 'unknown') return false;
@@ -85,7 +86,7 @@ export function selectPlatformChildren(children: readonly Descriptor[], patterns
   requirePlatformMatches(children, patterns, where);
   const picked = new Set<number>();
   for (const pattern of patterns) {
-    const hits = children.flatMap((c, i) => (platformPatternMatches(pattern, c.platform) ? [i] : []));
+    const hits = children.flatMap((c, i) => (platformPatternMatches(pattern, entryPlatform(c)) ? [i] : []));
     for (const i of pattern.exact ? hits.slice(0, 1) : hits) picked.add(i);
   }
   return children.filter((_, i) => picked.has(i));
@@ -93,7 +94,7 @@ export function selectPlatformChildren(children: readonly Descriptor[], patterns
 
 /** Every pattern matches a child of the index; else the error names those that do not and the platforms there are (`where` names the index). */
 export function requirePlatformMatches(children: readonly Descriptor[], patterns: readonly PlatformPattern[], where: string): void {
-  const unmatched = patterns.filter((p) => !children.some((c) => platformPatternMatches(p, c.platform))).map((p) => p.text);
+  const unmatched = patterns.filter((p) => !children.some((c) => platformPatternMatches(p, entryPlatform(c)))).map((p) => p.text);
   if (unmatched.length === 0) return;
   const have = platformList(children);
   const what = unmatched.length === 1 && patterns.length === 1 && patterns[0]!.exact ? `platform ${formatPlatform(patterns[0]!.exact)}` : `platform ${unmatched.join(', ')}`;
@@ -102,7 +103,10 @@ export function requirePlatformMatches(children: readonly Descriptor[], patterns
 
 /** The platforms an index lists (attestation entries left out), as shown, for messages. */
 export function platformList(children: readonly Descriptor[]): string[] {
-  return children.filter((c) => c.platform && !(c.platform.os === 'unknown' && c.platform.architecture === 'unknown')).map((c) => shownPlatform(c.platform!));
+  return children
+    .map(entryPlatform)
+    .filter((p): p is Platform => p !== undefined && !(p.os === 'unknown' && p.architecture === 'unknown'))
+    .map(shownPlatform);
 }
 
 /** `*` matches any run of characters (none included); everything else literally, case-insensitive. */

@@ -112,3 +112,20 @@ describe('cp prints a layer title from another tool as text', () => {
     });
   }
 });
+
+describe('an index entry that is no descriptor, asked for a platform', () => {
+  it('manifest fetch --platform skips a null entry and one whose os is no string; the error lists the real platforms', async () => {
+    const store = await newLayout();
+    const amd = await makeImage(store, { arch: 'amd64' });
+    const odd = { ...amd, platform: { os: {}, architecture: 'arm64' } };
+    const index = JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ImageIndex, manifests: [null, odd, amd] });
+    const digest = tagRawDocument(store.location, index, MediaType.ImageIndex, 'odd');
+    const found = await runCli('manifest', 'fetch', '--oci-layout', `${store.location}:odd`, '--platform', 'linux/amd64', '--descriptor');
+    assert.equal(found.code, 0, found.stderr); // was "Cannot read properties of null (reading 'platform')"
+    assert.equal(JSON.parse(found.stdout).digest, amd.digest);
+    const missing = await runCli('manifest', 'fetch', '--oci-layout', `${store.location}:odd`, '--platform', 'linux/arm64');
+    assert.deepEqual([missing.code, missing.stderr], [1, `Error: no manifest for platform linux/arm64 in the index ${digest}; it has linux/amd64\n`]);
+    const wildcard = await runCli('cp', '--from-oci-layout', '--to-oci-layout', `${store.location}:odd`, `${store.location}-copy:odd`, '--platform', 'linux/*', '--dry-run', '--format', 'json');
+    assert.equal(wildcard.code, 0, wildcard.stderr);
+  });
+});
