@@ -61,4 +61,4 @@ export function mutateJson(text: string, random: () => number, values: readonly 
 }
 
 /** What a command's output must never hold, whatever it was given. */
-export const CRASH_TEXT = /TypeError|RangeError|ReferenceError|Cannot read prop|is not (?:iterable|a function)|\[object Object\]|Maximum call stack|\bNaN\b|\bundefined\b/;
+export const CRASH_TEXT = /TypeError|RangeError|ReferenceError|SyntaxError|Cannot read prop|is not (?:iterable|a function)|\[object Object\]|Maximum call stack|\bNaN\b|\bundefined\b/;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CRASH_TEXT, mutateJson, seededRandom } from '../../helpers/jsonMutations';
 import { runCli } from '../../helpers/runCli';
 import { type Exchange, type Misbehaviour, startMisbehavingRegistry } from '../../helpers/misbehavingRegistry';
 import { startOciServer } from './ociServer';
@@ -14,8 +15,8 @@ import { startOciServer } from './ociServer';
  * crash or meaningless text instead of an error naming the problem; the seed replays it.
  */
 
-/** What a crash or meaningless text looks like in output (stderr; stdout for the last two). */
-export const CRASH_IN_STDERR = /TypeError|RangeError|ReferenceError|SyntaxError|Cannot read prop|is not (iterable|a function)|\bundefined\b|\[object Object\]|Maximum call stack|\bNaN\b/;
+/** What a crash or meaningless text looks like in output: stderr as the layout sweep reads it; stdout, the meaningless text only. */
+export const CRASH_IN_STDERR = CRASH_TEXT;
 export const CRASH_IN_STDOUT = /\[object Object\]|\bNaN\b|\bundefined\b/;
 
 export interface SweepFinding {
@@ -31,47 +32,10 @@ const M = 'application/vnd.oci.image.manifest.v1+json';
 const I = 'application/vnd.oci.image.index.v1+json';
 const sha = (b: Buffer | string): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
-/** The same linear congruential generator as the layout sweep: a seed replays a run. */
+/** The layout sweep's generator (test/helpers/jsonMutations.ts): a seed replays a run. */
 function generator(seed: number): { rnd: () => number; pick: <T>(a: readonly T[]) => T } {
-  let s = seed;
-  const rnd = (): number => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const rnd = seededRandom(seed);
   return { rnd, pick: (a) => a[Math.floor(rnd() * a.length)]! };
-}
-
-/** Damages JSON text: a value replaced by an odd one, or a character deleted or inserted. */
-function mutator(rnd: () => number, pick: <T>(a: readonly T[]) => T, atoms: readonly string[]): (t: string) => string {
-  return (t) => {
-    const n = 1 + Math.floor(rnd() * 2);
-    for (let i = 0; i < n; i++) {
-      const at = Math.floor(rnd() * t.length);
-      const k = rnd();
-      if (k < 0.15) t = t.slice(0, at) + t.slice(at + 1 + Math.floor(rnd() * 3));
-      else if (k < 0.25) t = t.slice(0, at) + pick(['"', ',', '{', '}', ']', 'x']) + t.slice(at);
-      else {
-        const colon = t.indexOf(':', at);
-        if (colon < 0) continue;
-        let end = colon + 1;
-        let depth = 0;
-        let inStr = false;
-        for (; end < t.length; end++) {
-          const c = t[end];
-          if (inStr) {
-            if (c === '\\') end++;
-            else if (c === '"') inStr = false;
-            continue;
-          }
-          if (c === '"') inStr = true;
-          else if (c === '{' || c === '[') depth++;
-          else if (c === '}' || c === ']') {
-            if (depth === 0) break;
-            depth--;
-          } else if (c === ',' && depth === 0) break;
-        }
-        t = t.slice(0, colon + 1) + pick(atoms) + t.slice(end);
-      }
-    }
-    return t;
-  };
 }
 
 export async function registrySweep(options: { seed: number; count: number; onFinding?: (f: SweepFinding) => void; log?: (line: string) => void }): Promise<SweepFinding[]> {
@@ -134,7 +98,7 @@ export async function registrySweep(options: { seed: number; count: number; onFi
       const fallbackTag = `sha256-${X.digest.slice(7)}`;
       if (fallback) repo.tags.set(fallbackTag, putManifest(listing, I).digest);
       const atoms = ['null', '[]', '{}', '""', '0', '-1', '1e400', '2.0', 'true', '"\\u0000"', '"\\ud800"', '{"a":1,"a":2}', '[[[[]]]]', '"sha256:zz"', '9007199254740993', '"a/b"', '"\u202e"', `"${A.digest}"`, `"${X.digest}"`, '{"mediaType":"x/y"}', `{"mediaType":"${M}","digest":"${B.digest}","size":${B.size}}`, '[null]', '[1]', '[{}]', '["\\u0000"]', '["fz","fz"]', '["../x"]', `[{"mediaType":"${M}","digest":"${R.digest}","size":${R.size}}]`];
-      const mutate = mutator(rnd, pick, atoms);
+      const mutate = (text: string): string => mutateJson(text, rnd, atoms);
       const path = (p: string): RegExp => new RegExp(`^/v2/${name}/${p}`);
       /** Passes the registry's answer on with the body and headers changed. */
       const alter = (change: (answer: { headers: Record<string, unknown>; body: string }) => void) => async (x: Exchange): Promise<void> => {
