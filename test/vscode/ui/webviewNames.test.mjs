@@ -119,15 +119,19 @@ describe('Names holding invisible characters in the webview pages', { timeout: 3
 
   const cells = () => indexEditorCells(view);
   const rowOf = async (tag) => (await cells()).findIndex((r) => r.Tag === tag);
-
-  step("the index editor's Referrers column names the kind quoted and escaped, where it is attached and where it is lacking", async () => {
-    const page = wb.page;
-    // An artifact of the kind on linux/amd64 (the CLI, as a release job would): linux/arm64/v8 of v1 lacks it.
-    writeFileSync(join(wb.tmp, 'odd.txt'), 'odd');
-    execFileSync(process.execPath, [join(projectRoot, 'dist/cli.js'), 'attach', '--artifact-type', ODD_KIND.artifactTypes[0], '--oci-layout', `${appDir}:linux-amd64`, 'odd.txt'], {
+  /** An artifact of the odd kind attached to linux/amd64 with the CLI, as a release job would. */
+  const attachOdd = (file, text) => {
+    writeFileSync(join(wb.tmp, file), text);
+    execFileSync(process.execPath, [join(projectRoot, 'dist/cli.js'), 'attach', '--artifact-type', ODD_KIND.artifactTypes[0], '--oci-layout', `${appDir}:linux-amd64`, file], {
       cwd: wb.tmp,
       stdio: 'pipe',
     });
+  };
+
+  step("the index editor's Referrers column names the kind quoted and escaped, where it is attached and where it is lacking", async () => {
+    const page = wb.page;
+    // An artifact of the kind on linux/amd64: linux/arm64/v8 of v1 lacks it.
+    attachOdd('odd.txt', 'odd');
     const layout = await readLayout(appDir);
     const v1 = await layout.json(layout.tags.get('v1').digest);
     await runFromPalette(page, 'View: Close All Editors'); // the coverage page's frame would be found first
@@ -157,11 +161,7 @@ describe('Names holding invisible characters in the webview pages', { timeout: 3
   step("a count of the kind's referrers opens a pick that names the kind as its column does", async () => {
     const page = wb.page;
     // A second artifact of the kind on linux/amd64: its count (2) opens a pick of the two.
-    writeFileSync(join(wb.tmp, 'odd2.txt'), 'odd again');
-    execFileSync(process.execPath, [join(projectRoot, 'dist/cli.js'), 'attach', '--artifact-type', ODD_KIND.artifactTypes[0], '--oci-layout', `${appDir}:linux-amd64`, 'odd2.txt'], {
-      cwd: wb.tmp,
-      stdio: 'pipe',
-    });
+    attachOdd('odd2.txt', 'odd again');
     const layout = await readLayout(appDir);
     const amd64 = (await layout.json(layout.tags.get('v1').digest)).manifests[0].digest;
     await runFromPalette(page, 'View: Close All Editors');
