@@ -40,7 +40,12 @@ async function entriesOf(src: ReadOnlyTarget): Promise<Descriptor[]> {
 
 /** The tags of `src` (its listings, sorted) and which of them name something else in `dst` now. */
 export async function planLayoutImport(src: ReadOnlyTarget, dst: ReadOnlyTarget, options: OpOptions = {}): Promise<{ listings: TagListing[]; moving: LayoutTagMove[] }> {
-  const listings = listTags(await entriesOf(src));
+  return planFrom(await entriesOf(src), dst, options);
+}
+
+/** planLayoutImport of entries already read. */
+async function planFrom(entries: Descriptor[], dst: ReadOnlyTarget, options: OpOptions): Promise<{ listings: TagListing[]; moving: LayoutTagMove[] }> {
+  const listings = listTags(entries);
   const moving: LayoutTagMove[] = [];
   for (const { tag, desc } of listings) {
     const now = await dst.resolve(tag, options).then((d) => d.digest, () => undefined);
@@ -60,7 +65,7 @@ export async function planLayoutImport(src: ReadOnlyTarget, dst: ReadOnlyTarget,
  */
 export async function importLayout(src: ReadOnlyTarget, dst: Target, options: LayoutImportOptions = {}): Promise<LayoutImportResult> {
   const entries = await entriesOf(src);
-  const { listings, moving } = await planLayoutImport(src, dst, options);
+  const { listings, moving } = await planFrom(entries, dst, options);
   const copyOptions = { signal: options.signal, concurrency: options.concurrency, onProgress: options.onProgress };
   for (const [i, { tag }] of listings.entries()) {
     options.onTag?.(tag, i, listings.length);
