@@ -41,9 +41,7 @@ export async function writeLayoutTar(layoutDir: string, dest: string, options: O
  * be inside the layout it is a copy of (by the real paths: a link to the layout is the layout).
  */
 export async function exportLayoutTar(layoutDir: string, dest: string, options: OpOptions = {}): Promise<TarExportResult> {
-  const target = resolvePath(dest);
-  const parent = await fs.stat(dirname(target)).catch(() => undefined);
-  if (!parent?.isDirectory()) throw new OciError('NOT_FOUND', `${dest}: the folder ${dirname(target)} does not exist`);
+  const target = await tarPathIn(dest);
   const real = (p: string) => fs.realpath(p).catch(() => p);
   if (isWithin(await real(layoutDir), join(await real(dirname(target)), basename(target)))) {
     throw new OciError('INVALID_ARGUMENT', `${dest}: inside the layout ${layoutDir}, so part of what it would be a copy of; choose a place outside it`);
@@ -114,6 +112,14 @@ export interface LayoutTarExport {
   abort(): Promise<void>;
 }
 
+/** The absolute path of a tar to write, refused (NOT_FOUND) when the folder it goes in does not exist. */
+async function tarPathIn(dest: string): Promise<string> {
+  const target = resolvePath(dest);
+  const parent = await fs.stat(dirname(target)).catch(() => undefined);
+  if (!parent?.isDirectory()) throw new OciError('NOT_FOUND', `${dest}: the folder ${dirname(target)} does not exist`);
+  return target;
+}
+
 /**
  * What is already under the name may be replaced only when it is a layout tar (an earlier export) or empty. Any
  * other file (a tar of something else, a document someone named `.tar`) is the user's, and is kept: skopeo's
@@ -133,9 +139,7 @@ export async function checkReplaceable(target: string, dest: string): Promise<vo
 }
 
 export async function beginLayoutTarExport(dest: string): Promise<LayoutTarExport> {
-  const target = resolvePath(dest);
-  const parent = await fs.stat(dirname(target)).catch(() => undefined);
-  if (!parent?.isDirectory()) throw new OciError('NOT_FOUND', `${dest}: the folder ${dirname(target)} does not exist`);
+  const target = await tarPathIn(dest);
   await checkReplaceable(target, dest);
   await sweepTarLeftovers(target);
   const staging = join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(6).toString('hex')}.staging`);
