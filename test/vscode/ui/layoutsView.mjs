@@ -114,17 +114,27 @@ export async function runFromContextMenu(page, label, level, title) {
   // A tree just refreshed (after the last command changed the layout) is let settle first: a menu opened on a row
   // the view is about to replace ran its command without the row (it then asked for a layout).
   await waitForSteadyRows(page);
-  // A right-click focuses the row it lands on. A tree redrawn under the pointer can put another row there: then
-  // the menu is closed and the click made again.
+  // A right-click focuses the row it lands on. A tree redrawn under the pointer can put another row there, and a
+  // refresh can close the menu or open it without the row's items (CI saw a menu never offer Attach): then the
+  // menu is closed and the click made again.
+  const item = menu.locator('.action-item').filter({ has: page.locator('.action-label', { hasText: exactText(title) }) });
+  let seen = 'no menu';
   for (let tries = 0; ; tries++) {
     await row(page, label, level).click({ button: 'right' });
-    await menu.waitFor();
-    if (/\bfocused\b/.test((await row(page, label, level).getAttribute('class')) ?? '')) break;
-    if (tries === 3) throw new Error(`the context menu did not open on the row "${label}"`);
+    const opened = await menu.waitFor({ timeout: 10_000 }).then(() => true, () => false);
+    if (opened && /\bfocused\b/.test((await row(page, label, level).getAttribute('class')) ?? '')) {
+      if (await item.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+      seen = `a menu of ${JSON.stringify(await menu.locator('.action-label').allTextContents().catch(() => []))}`;
+    } else if (opened) {
+      seen = 'a menu on another row';
+    }
+    if (tries === 3) throw new Error(`the context menu of the row "${label}" did not offer "${title}" in 4 tries (last: ${seen})`);
+    // Said in the test's output, so a run that needed another try shows what the first menu was.
+    console.log(`# the context menu of "${label}" did not offer "${title}" (${seen}); trying again`);
     await page.keyboard.press('Escape');
-    await menu.waitFor({ state: 'hidden' });
+    await menu.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
+    await waitForSteadyRows(page);
   }
-  const item = menu.locator('.action-item').filter({ has: page.locator('.action-label', { hasText: exactText(title) }) });
   await item.hover();
   await waitUntil(() => item.getAttribute('class'), (c) => /\bfocused\b/.test(c ?? ''), { what: `the menu item "${title}" to take the focus` });
   await page.keyboard.press('Enter');
