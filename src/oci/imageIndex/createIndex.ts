@@ -5,8 +5,8 @@ import { checkManifestSize } from '../manifestLimit';
 import { OciError } from '../errors';
 import { MediaType, isValidMediaType } from '../mediaType';
 import { inIndexBatch, type OpOptions, type Target } from '../target';
-import { childDescriptor, fetchManifest } from '../graph/childDescriptor';
 import type { IndexEventHandler } from './events';
+import { fetchChildren } from './fetchChildren';
 import { storeIndex } from './storeIndex';
 
 export interface CreateIndexOptions extends OpOptions {
@@ -44,13 +44,7 @@ export async function createIndex(target: Target, options: CreateIndexOptions): 
 
 async function createIn(target: Target, options: CreateIndexOptions): Promise<IndexResult> {
   const emit = options.onEvent ?? (() => {});
-  const manifests: Descriptor[] = [];
-  for (const source of options.sources) {
-    emit({ type: 'fetching', ref: source });
-    const fetched = await fetchManifest(target, source, 'manifest', options);
-    emit({ type: 'fetched', ref: source, desc: fetched.desc });
-    manifests.push(await childDescriptor(target, fetched, options));
-  }
+  const manifests = await fetchChildren(target, options.sources, options, emit);
   const index: ImageIndex = { schemaVersion: 2, mediaType: MediaType.ImageIndex, manifests };
   if (options.artifactType) index.artifactType = options.artifactType;
   if (options.annotations && Object.keys(options.annotations).length > 0) index.annotations = options.annotations;

@@ -10,9 +10,10 @@ import { platformPatternMatches, requirePlatformMatches, type PlatformPattern } 
 import { inIndexBatch, type OpOptions, type Target } from '../target';
 import type { AnnotationChanges } from './annotations';
 import { attestedDigest } from '../referrers/dockerReferences';
-import { childDescriptor, fetchManifest } from '../graph/childDescriptor';
+import { fetchManifest } from '../graph/childDescriptor';
 import { checkArtifactType, type IndexResult } from './createIndex';
 import type { IndexEventHandler } from './events';
+import { fetchChildren } from './fetchChildren';
 import { storeIndex } from './storeIndex';
 
 export interface UpdateIndexOptions extends OpOptions {
@@ -101,14 +102,7 @@ async function updateIn(target: Target, options: UpdateIndexOptions): Promise<Up
 
   let manifests = removeChildren(original.manifests, options.remove ?? [], options.index, emit, options.removeAttestations === true);
   manifests = removePlatformChildren(manifests, options.removePlatforms ?? [], options.index, emit);
-  for (const source of options.add ?? []) {
-    emit({ type: 'fetching', ref: source });
-    const child = await fetchManifest(target, source, 'manifest', options);
-    emit({ type: 'fetched', ref: source, desc: child.desc });
-    const desc = await childDescriptor(target, child, options);
-    manifests = [...manifests, desc];
-    emit({ type: 'added', ref: source, desc });
-  }
+  manifests = [...manifests, ...(await fetchChildren(target, options.add ?? [], options, emit, { added: true }))];
   for (const source of options.merge ?? []) {
     emit({ type: 'fetching', ref: source });
     const other = await fetchManifest(target, source, 'index', options);
