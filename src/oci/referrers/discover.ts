@@ -2,7 +2,11 @@ import type { Descriptor, Platform } from '../descriptor';
 import { OciError } from '../errors';
 import { isImageIndex } from '../mediaType';
 import type { OpOptions, ReadOnlyTarget } from '../target';
+import { semaphore } from '../semaphore';
 import { indexChildren, selectSubjectPlatform } from './subjects';
+
+/** Referrers listings made at once: the registry client's own connection limit (8), so more would only queue. */
+const LISTINGS_AT_ONCE = 8;
 
 export interface DiscoverOptions extends OpOptions {
   /** Levels of referrers: 1 for direct referrers only; 0 or undefined for all (referrers of referrers...). */
@@ -45,6 +49,33 @@ export async function discover(target: ReadOnlyTarget, reference: string, option
   if (!Number.isInteger(depth) || depth < 0) throw new OciError('INVALID_ARGUMENT', `depth ${depth}: should be a whole number, at least 1`);
   let root = await target.resolve(reference, op);
   if (options.platform) root = await selectSubjectPlatform(target, root, options.platform, op);
+  // Each manifest's referrers are listed ahead, a few at a time, for the manifests the walk comes to next (an
+  // index's children, a manifest's referrers): on a registry a listing is a round trip or more, and the walk below
+  // goes one manifest after another, in its order. It takes each listing from here, so what it finds, and the
+  // error it meets first, are the same. What is left unlisted when the walk ends is stopped.
+  const ahead = new AbortController();
+  const aheadOp: OpOptions & { artifactType?: string } = { signal: options.signal ? AbortSignal.any([options.signal, ahead.signal]) : ahead.signal, artifactType: options.artifactType };
+  const limit = semaphore(LISTINGS_AT_ONCE);
+  const listings = new Map<string, Promise<Descriptor[]>>();
+  // `level` is the listing's level of referrers: those it finds are listed in turn while levels are left.
+  const listing = (desc: Descriptor, level: number): Promise<Descriptor[]> => {
+    let found = listings.get(desc.digest);
+    if (!found) {
+      found = limit(async () => {
+        const out: Descriptor[] = [];
+        for await (const r of target.referrers(plain(desc), aheadOp)) out.push(r);
+        return out;
+      });
+      found.then((listed) => deeper(level) && listAhead(listed, level + 1)).catch(() => {}); // an error is the walk's when it comes to it; one it never comes to is only stopped
+      listings.set(desc.digest, found);
+    }
+    return found;
+  };
+  const deeper = (level: number) => depth === 0 || level < depth;
+  const listAhead = (descs: readonly Descriptor[], level: number) => {
+    for (const d of descs) void listing(d, level);
+  };
+
   // Read once per digest (and levels left), so a manifest met again costs nothing and shows the same referrers.
   const known = new Map<string, Promise<ReferrerNode[]>>();
   const childrenOf = new Map<string, Promise<Descriptor[]>>();
@@ -59,10 +90,9 @@ export async function discover(target: ReadOnlyTarget, reference: string, option
       found = (async () => {
         open.add(desc.digest);
         try {
+          const listed = await listing(desc, level);
           const out: ReferrerNode[] = [];
-          for await (const r of target.referrers(plain(desc), { ...op, artifactType: options.artifactType })) {
-            out.push({ desc: r, referrers: depth === 0 || level < depth ? await referrersOf(r, level + 1) : [] });
-          }
+          for (const r of listed) out.push({ desc: r, referrers: deeper(level) ? await referrersOf(r, level + 1) : [] });
           return out;
         } finally {
           open.delete(desc.digest);
@@ -79,13 +109,18 @@ export async function discover(target: ReadOnlyTarget, reference: string, option
       let children = childrenOf.get(desc.digest);
       if (!children) childrenOf.set(desc.digest, (children = indexChildren(target, desc, op)));
       const list = await children;
+      listAhead(list, 1);
       const path = new Set(above).add(desc.digest);
       node.manifests = [];
       for (let i = 0; i < list.length; i++) node.manifests.push(await visit(list[i]!, [...position, i + 1], path));
     }
     return node;
   };
-  return visit(root, [], new Set());
+  try {
+    return await visit(root, [], new Set());
+  } finally {
+    ahead.abort();
+  }
 }
 
 /** Every referrer in the tree, depth first. */
