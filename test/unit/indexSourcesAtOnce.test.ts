@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { createIndex, updateIndex, type IndexEvent } from '../../src/oci/imageIndex';
+import { createIndex, fetchIndexGraph, updateIndex, type IndexEvent } from '../../src/oci/imageIndex';
 import { SOURCES_AT_ONCE } from '../../src/oci/imageIndex/fetchChildren';
 import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
 import { startOciServer, type OciServer } from '../integration/support';
-import { makeImage } from './builders';
+import { makeArtifact, makeImage } from './builders';
 
 /**
  * Index create and update --add fetch their sources from a registry a few at a time: their round trips overlap
@@ -58,6 +58,20 @@ describe('index sources fetched at once from a registry', () => {
     await assert.rejects(createIndex(repository(), { sources, tags: ['multi'], onEvent: (e) => events.push(e) }), /could not find the manifest gone-first: not found/);
     assert.deepEqual(events.map((e) => e.type), ['fetching', 'fetched', 'fetching', 'fetched', 'fetching']);
     await assert.rejects(repository().resolve('multi'), /not found/);
+  });
+
+  it('index diff reads the children of an index at once, and lists them in index order', async () => {
+    const repo = repository();
+    const images = [];
+    for (const arch of archs.slice(0, 10)) images.push(await makeImage(repo, { arch }));
+    await makeArtifact(repo, { subject: images[3]!, artifactType: 'application/spdx+json' });
+    const index = await createIndex(repo, { sources: images.map((i) => i.digest), tags: ['multi'] });
+    peak = 0;
+    const graph = await fetchIndexGraph(repository(), index.desc, 'multi');
+    assert.ok(peak > 1 && peak <= SOURCES_AT_ONCE, `reads at once: ${peak}`);
+    assert.deepEqual(graph.children.map((c) => c.key), archs.slice(0, 10).map((a) => `linux/${a}`));
+    assert.deepEqual(graph.children.map((c) => c.referrers.join()), archs.slice(0, 10).map((_, n) => (n === 3 ? 'application/spdx+json' : '')));
+    assert.ok(graph.children.every((c) => c.image?.layers === 1), 'each child read as an image of one layer');
   });
 
   it('update --add adds the sources in order, each said as added', async () => {

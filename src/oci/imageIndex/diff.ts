@@ -1,6 +1,7 @@
 import type { Descriptor } from '../descriptor';
 import { OciError } from '../errors';
 import { readManifestContent } from '../graph/manifestContent';
+import { inOrder } from '../inOrder';
 import { isConfigMediaType } from '../mediaType';
 import { formatPlatform } from '../platform';
 import type { OpOptions, ReadOnlyTarget } from '../target';
@@ -12,6 +13,9 @@ import { DOCKER_REFERENCE_TYPE, splitIndexChildren } from '../referrers/dockerRe
  * config, the artifact types of the referrers of the index and of each child), and `diffIndexGraphs` is a pure
  * function of two such graphs, so any face (the CLI, the extension's side-by-side view) can show the result.
  */
+
+/** Children read at once: the registry client's own connection limit, so more would only queue. */
+const CHILDREN_AT_ONCE = 8;
 
 /** What a comparison knows about one child of an index. */
 export interface IndexGraphChild {
@@ -115,7 +119,7 @@ export function diffIndexGraphs(a: IndexGraph, b: IndexGraph): IndexDiff {
 
 /**
  * Reads an index and what a diff needs of it. `desc` must be an index: anything else is an INVALID_ARGUMENT
- * error naming `reference`. Children are read one at a time (an index has a handful).
+ * error naming `reference`. Children are read CHILDREN_AT_ONCE at a time.
  */
 export async function fetchIndexGraph(target: ReadOnlyTarget, desc: Descriptor, reference: string, options: OpOptions = {}): Promise<IndexGraph> {
   const index = await readManifestContent(target, desc, options);
@@ -125,9 +129,14 @@ export async function fetchIndexGraph(target: ReadOnlyTarget, desc: Descriptor, 
   // A buildx attestation (or other docker reference) entry is no platform: it counts as a referrer of the entry it
   // names, as `vnd.docker.reference.type=attestation-manifest`.
   const { platforms, references } = splitIndexChildren(index.manifests);
+  // On a registry each child is three round trips (manifest, config, referrers): a few children at a time.
+  const facts = await inOrder(platforms, { atOnce: CHILDREN_AT_ONCE, signal: options.signal }, async ({ desc: child }, signal) => ({
+    image: await imageFacts(target, child, { ...options, signal }),
+    referrers: await referrerTypes(target, child, { ...options, signal }),
+  }));
   const seen = new Map<string, number>();
   const children: IndexGraphChild[] = [];
-  for (const { desc: child } of platforms) {
+  for (const [i, { desc: child }] of platforms.entries()) {
     const base = child.platform ? formatPlatform(child.platform) : 'none';
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
@@ -136,8 +145,8 @@ export async function fetchIndexGraph(target: ReadOnlyTarget, desc: Descriptor, 
       digest: child.digest,
       mediaType: child.mediaType,
       size: child.size,
-      image: await imageFacts(target, child, options),
-      referrers: [...new Set([...(await referrerTypes(target, child, options)), ...(references.get(child.digest) ?? []).map(dockerReferenceType)])].sort(compare),
+      image: facts[i]!.image,
+      referrers: [...new Set([...facts[i]!.referrers, ...(references.get(child.digest) ?? []).map(dockerReferenceType)])].sort(compare),
     };
     children.push(entry);
   }

@@ -1,0 +1,40 @@
+export interface InOrderOptions<T, R> {
+  /** Tasks running at once. */
+  atOnce: number;
+  signal?: AbortSignal;
+  /** Called for each item in order, as its turn comes (before its result is awaited). */
+  before?: (item: T, i: number) => void;
+  /** Called with each result in the items' order. */
+  after?: (result: R, item: T, i: number) => void;
+}
+
+/**
+ * `task` for each item, up to `atOnce` at a time, the results in the items' order: a loop over a registry's round
+ * trips, overlapped. `before` and `after` see the items in order, as a loop would. The error is the first item's in
+ * order that fails; the tasks started after it are stopped through the signal they get, and settled, before it is
+ * thrown.
+ */
+export async function inOrder<T, R>(items: readonly T[], options: InOrderOptions<T, R>, task: (item: T, signal: AbortSignal) => Promise<R>): Promise<R[]> {
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const started: Promise<R>[] = [];
+  const results: R[] = [];
+  try {
+    for (let i = 0; i < items.length; i++) {
+      while (started.length < Math.min(items.length, i + Math.max(1, options.atOnce))) {
+        const running = task(items[started.length]!, signal);
+        running.catch(() => {}); // awaited in its turn; one after a failure is only stopped
+        started.push(running);
+      }
+      options.before?.(items[i]!, i);
+      const result = await started[i]!;
+      options.after?.(result, items[i]!, i);
+      results.push(result);
+    }
+  } catch (err) {
+    stop.abort();
+    await Promise.allSettled(started);
+    throw err;
+  }
+  return results;
+}
