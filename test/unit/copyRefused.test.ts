@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { copy, planCopy } from '../../src/oci/copy';
+import { copy, importLayout, planCopy } from '../../src/oci/copy';
 import type { Descriptor, ImageIndex } from '../../src/oci/descriptor';
 import type { OciLayoutStore } from '../../src/oci/layout';
 import { parsePlatformPatterns } from '../../src/oci/platformPattern';
@@ -132,6 +132,25 @@ describe('copy of a graph holding a manifest that is refused', () => {
       await src.tag(image, 'v1');
       const dst = await newLayout();
       await assert.rejects(copy(src, 'v1', dst, ['v1', '-bad']), /"-bad"/);
+      assert.deepEqual(layoutBlobs(dst), []);
+    });
+  });
+
+  describe('layout import', () => {
+    it('a manifest refused in the last tag stores nothing of the first (importLayout copies one tag at a time)', async () => {
+      const src = await newLayout();
+      const image = await makeImage(src, { layers: ['first tag layer'] });
+      await src.tag(image, 'a-first');
+      await badArtifact(src, undefined, 'last tag layer', 'z-last');
+      const dst = await newLayout();
+      await assert.rejects(importLayout(src, dst), TITLE_PROBLEM);
+      assert.deepEqual(layoutBlobs(dst), []);
+    });
+
+    it('a referrer refused stores nothing either, though referrers are copied after every tag', async () => {
+      const { src } = await imageWithBadReferrer();
+      const dst = await newLayout();
+      await assert.rejects(importLayout(src, dst), TITLE_PROBLEM);
       assert.deepEqual(layoutBlobs(dst), []);
     });
   });
