@@ -93,7 +93,10 @@ export async function copyGraphs(src: ReadOnlyTarget, dst: Target, roots: readon
     return p;
   };
 
-  /** Under the same limit as the transfers: a graph of 2,000 blobs must not send 2,000 checks (and open as many connections) at once. */
+  /**
+   * Under the same limit as the transfers: a graph of 2,000 blobs must not send 2,000 checks (and open as many
+   * connections) at once. Released before the children are visited, so a parent never holds a slot they need.
+   */
   const existsAtDestination = async (desc: Descriptor): Promise<boolean> => {
     if (!(await limit(() => withRetry(desc, () => dst.exists(desc, { signal }))))) return false;
     result.existing++;
@@ -129,7 +132,6 @@ export async function copyGraphs(src: ReadOnlyTarget, dst: Target, roots: readon
     if (isManifestMediaType(desc.mediaType)) {
       const plan = await planManifest(desc);
       if (!plan) return;
-      // Released before the children are visited, so a parent never holds a slot they need.
       await Promise.all(plan.below.map(copyNode));
       await limit(async () => {
         emit({ type: 'copying', desc });
