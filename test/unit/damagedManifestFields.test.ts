@@ -2,7 +2,7 @@
 // the field is named, or shown as the JSON it holds, never read as what it is not ("size 78, expected [object
 // Object]", "[object Object]/unknown", "name.startsWith is not a function").
 import { strict as assert } from 'node:assert';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -95,22 +95,33 @@ describe('other fields found damaged at random', () => {
 });
 
 describe('cp prints a layer title from another tool as text', () => {
-  for (const [title, shown] of [
-    [{}, 'application/vnd.test.file'],
-    ['notes\u202e.txt', '"notes\\u202e.txt"'],
-  ] as const) {
-    it(`title ${JSON.stringify(title)}: "${shown}" on the Copying line, never [object Object]`, async () => {
-      const store = await newLayout();
-      const dir = store.location;
-      const layer = writeRawBlob(dir, 'hello');
-      const config = writeRawBlob(dir, '{}');
-      const layers = [{ mediaType: 'application/vnd.test.file', digest: layer, size: 5, annotations: { 'org.opencontainers.image.title': title } }];
-      tagRawDocument(dir, JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ImageManifest, artifactType: 'application/vnd.test', config: { mediaType: MediaType.Empty, digest: config, size: 2 }, layers }), MediaType.ImageManifest, 'odd');
-      const r = await runCli('cp', '--from-oci-layout', '--to-oci-layout', `${dir}:odd`, `${dir}-copy:odd`);
-      assert.ok(r.stdout.split('\n').includes(`Copying ${layer.slice(7, 19)} ${shown}`), r.stdout + r.stderr);
-      assert.doesNotMatch(r.stdout, /object Object|\u202e/);
-    });
+  /** A layout tagging `odd`: an artifact whose one layer has `title`, written as another tool might have. */
+  async function titled(title: unknown): Promise<{ dir: string; layer: string; manifest: string }> {
+    const store = await newLayout();
+    const dir = store.location;
+    const layer = writeRawBlob(dir, 'hello');
+    const config = writeRawBlob(dir, '{}');
+    const layers = [{ mediaType: 'application/vnd.test.file', digest: layer, size: 5, annotations: { 'org.opencontainers.image.title': title } }];
+    const manifest = tagRawDocument(dir, JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ImageManifest, artifactType: 'application/vnd.test', config: { mediaType: MediaType.Empty, digest: config, size: 2 }, layers }), MediaType.ImageManifest, 'odd');
+    return { dir, layer, manifest };
   }
+
+  it('title {}: the manifest is refused, naming the field, before its layer is copied (no Copying line, never [object Object])', async () => {
+    const { dir, manifest } = await titled({});
+    const r = await runCli('cp', '--from-oci-layout', '--to-oci-layout', `${dir}:odd`, `${dir}-copy:odd`);
+    assert.equal(r.code, 1, r.stdout);
+    assert.equal(r.stderr, `Error: manifest ${manifest}: layers[0].annotations["org.opencontainers.image.title"]: annotation "org.opencontainers.image.title" must be a string, not an object\n`);
+    assert.doesNotMatch(r.stdout, /Copying|object Object/);
+    const blobs = join(`${dir}-copy`, 'blobs', 'sha256');
+    assert.deepEqual(existsSync(blobs) ? readdirSync(blobs) : [], []);
+  });
+
+  it('title "notes\\u202e.txt": quoted on the Copying line', async () => {
+    const { dir, layer } = await titled('notes\u202e.txt');
+    const r = await runCli('cp', '--from-oci-layout', '--to-oci-layout', `${dir}:odd`, `${dir}-copy:odd`);
+    assert.ok(r.stdout.split('\n').includes(`Copying ${layer.slice(7, 19)} "notes\\u202e.txt"`), r.stdout + r.stderr);
+    assert.doesNotMatch(r.stdout, /object Object|\u202e/);
+  });
 });
 
 describe('an index entry that is no descriptor, asked for a platform', () => {

@@ -200,6 +200,7 @@ describe('a registry whose answer stops midway (its body stalls)', function () {
   const manifestOf = (l: Buffer) => Buffer.from(JSON.stringify({
     schemaVersion: 2,
     mediaType: MediaType.ImageManifest,
+    artifactType: 'application/vnd.test',
     config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: digestOf(config), size: config.length },
     layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: digestOf(l), size: l.length }],
   }));

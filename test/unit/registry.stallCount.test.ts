@@ -20,6 +20,7 @@ describe('a registry request that stalls in more than one way', function () {
   const manifest = Buffer.from(JSON.stringify({
     schemaVersion: 2,
     mediaType: MediaType.ImageManifest,
+    artifactType: 'application/vnd.test',
     config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: digestOf(config), size: config.length },
     layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: digestOf(layer), size: layer.length }],
   }));

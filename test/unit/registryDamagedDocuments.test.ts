@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startOciServer, type OciServer } from '../integration/support';
 import { startMisbehavingRegistry } from '../helpers/misbehavingRegistry';
@@ -125,14 +126,15 @@ describe('a registry serving documents other tools damaged', function () {
     }
   });
 
-  it('cp shows a layer title that is no string by its media type (then refuses the manifest, naming the field), and one with a character that cannot be seen quoted, never [object Object]', async () => {
+  it('cp refuses a layer title that is no string, naming the field, before it copies anything; one with a character that cannot be seen is quoted, never [object Object]', async () => {
     const { sbom, referrer } = repoWithReferrer('titled/app', (layer, subject) => ({ artifactType: 'application/spdx+json', layers: [{ ...layer, annotations: { 'org.opencontainers.image.title': { mediaType: 'x/y' } } }], subject }));
     server.repo('titled/app').tags.set('sbom', referrer.digest);
-    const r = await cli('cp', '-r', `${server.host}/titled/app:sbom`, '--to-oci-layout', `${join(tempDir(), 'out')}:sbom`);
+    const out = join(tempDir(), 'out');
+    const r = await cli('cp', '-r', `${server.host}/titled/app:sbom`, '--to-oci-layout', `${out}:sbom`);
     const short = sbom.digest.slice(7, 19);
     assert.equal(r.stderr, `Error: manifest ${referrer.digest}: layers[0].annotations["org.opencontainers.image.title"]: annotation "org.opencontainers.image.title" must be a string, not an object\n`);
-    assert.ok(r.stdout.split('\n').includes(`Copying ${short} application/spdx+json`), r.stdout);
-    assert.doesNotMatch(r.stdout, /\[object Object\]/);
+    assert.doesNotMatch(r.stdout, /Copying|\[object Object\]/);
+    assert.deepEqual(existsSync(join(out, 'blobs', 'sha256')) ? readdirSync(join(out, 'blobs', 'sha256')) : [], []);
 
     repoWithReferrer('titled/odd', (layer, subject) => ({ artifactType: 'application/spdx+json', layers: [{ ...layer, annotations: { 'org.opencontainers.image.title': 'sbom\u202e.json' } }], subject }));
     const o = await cli('cp', '-r', `${server.host}/titled/odd:v1`, '--to-oci-layout', `${join(tempDir(), 'out')}:v1`);

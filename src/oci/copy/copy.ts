@@ -1,7 +1,8 @@
 import type { Descriptor, Platform } from '../descriptor';
 import { isTagPusher, type ReadOnlyTarget, type Target } from '../target';
 import type { PlatformPattern } from '../platformPattern';
-import { copyGraph, type CopyGraphOptions, type CopyGraphResult } from './copyGraph';
+import { checkTag } from '../reference';
+import { copyGraphs, type CopyGraphOptions, type CopyGraphResult } from './copyGraph';
 import { resolveCopyRoot, type IndexSubset } from './platformSubset';
 
 export interface CopyOptions extends CopyGraphOptions {
@@ -25,41 +26,40 @@ export interface CopyResult extends CopyGraphResult {
 
 /**
  * `oras cp`: resolves `srcReference`, picks the platforms asked for, copies the graph, then points each of
- * `tags` at it at the destination. Returns what was copied, root descriptor included.
+ * `tags` at it at the destination. Returns what was copied, root descriptor included. The tags are checked, and
+ * every manifest of the graph (each platform's too, split), before anything is stored: a refused copy stores nothing.
  */
 export async function copy(src: ReadOnlyTarget, srcReference: string, dst: Target, tags: readonly string[], options: CopyOptions = {}): Promise<CopyResult> {
   const what = await resolveCopyRoot(src, srcReference, tags, options);
   if (what.split) {
-    const total: CopyResult = { root: what.root, copied: 0, existing: 0, bytes: 0, referrers: [], split: [] };
-    for (const part of what.split) {
-      const r = await copyTagged(src, part.desc, dst, part.tags, options);
-      total.copied += r.copied;
-      total.existing += r.existing;
-      total.bytes += r.bytes;
-      total.referrers.push(...r.referrers);
-      total.split!.push(part);
-    }
-    return total;
+    const result = await copyTagged(src, what.split, dst, options);
+    return { ...result, root: what.root, split: what.split };
   }
-  const result = await copyTagged(what.source, what.root, dst, tags, options);
+  const result = await copyTagged(what.source, [{ desc: what.root, tags }], dst, options);
   return what.subset ? { ...result, subset: what.subset } : result;
 }
 
-async function copyTagged(src: ReadOnlyTarget, root: Descriptor, dst: Target, tags: readonly string[], options: CopyGraphOptions): Promise<CopyGraphResult> {
-  // The root is stored by digest by copyGraph; a descriptor from an index carries a platform, kept out of the tag entry.
-  const plain: Descriptor = { mediaType: root.mediaType, digest: root.digest, size: root.size };
+/** Copies the graphs of `parts` as one, then points each part's tags at it. */
+async function copyTagged(src: ReadOnlyTarget, parts: ReadonlyArray<{ desc: Descriptor; tags: readonly string[] }>, dst: Target, options: CopyGraphOptions): Promise<CopyGraphResult> {
+  // A tag refused after the copy would leave the graph stored and named by nothing.
+  for (const part of parts) part.tags.forEach(checkTag);
+  // The roots are stored by digest by copyGraphs; a descriptor from an index carries a platform, kept out of the tag entry.
+  const roots = parts.map(({ desc }): Descriptor => ({ mediaType: desc.mediaType, digest: desc.digest, size: desc.size }));
   // Asked beside the graph's own existence checks (no extra round trip): a tag that already names the
   // root is not stored again, so copying what is there already writes nothing.
-  const current = isTagPusher(dst) ? tags.map((tag) => dst.resolve(tag, options).then((d) => d.digest, () => undefined)) : [];
-  const result = await copyGraph(src, dst, plain, options);
-  for (const [i, tag] of tags.entries()) {
-    if (isTagPusher(dst)) {
-      if ((await current[i]) === plain.digest) continue;
-      // The bytes are at hand: store them under the tag in one request, not read them back first.
-      const bytes = await src.fetchBytes(plain, options);
-      await dst.pushManifest(plain, bytes, tag, options);
-    } else {
-      await dst.tag(plain, tag, options);
+  const current = parts.map((part) => (isTagPusher(dst) ? part.tags.map((tag) => dst.resolve(tag, options).then((d) => d.digest, () => undefined)) : []));
+  const result = await copyGraphs(src, dst, roots, options);
+  for (const [i, part] of parts.entries()) {
+    const plain = roots[i]!;
+    for (const [j, tag] of part.tags.entries()) {
+      if (isTagPusher(dst)) {
+        if ((await current[i]![j]) === plain.digest) continue;
+        // The bytes are at hand: store them under the tag in one request, not read them back first.
+        const bytes = await src.fetchBytes(plain, options);
+        await dst.pushManifest(plain, bytes, tag, options);
+      } else {
+        await dst.tag(plain, tag, options);
+      }
     }
   }
   return result;

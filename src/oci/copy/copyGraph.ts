@@ -4,6 +4,7 @@ import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { isRetryableError, sleep } from '../transient';
 import { isBlobMounter, type OpOptions, type ReadOnlyTarget, type Target } from '../target';
 import { successors } from './successors';
+import { checkManifestBytes } from '../validate';
 import { semaphore } from '../semaphore';
 
 export type CopyEvent =
@@ -40,10 +41,17 @@ export interface CopyGraphResult {
  * Copies the graph under `root` from `src` to `dst`, in the order registries accept: blobs, then child
  * manifests, then the root, then its referrers. Content at the destination is skipped; a manifest that
  * exists there is taken to have its graph there too (as oras does), except that with `referrers` its
- * children are still searched for referrers. Transfers run `concurrency` at a time; the first failure
- * cancels the rest. Blobs stream from source to destination, verified on both sides.
+ * children are still searched for referrers. Every manifest to be stored is checked (checkManifestBytes, as a
+ * layout checks what it stores) before any blob is sent, so a graph with one manifest refused stores nothing.
+ * Transfers run `concurrency` at a time; the first failure cancels the rest. Blobs stream from source to
+ * destination, verified on both sides.
  */
 export async function copyGraph(src: ReadOnlyTarget, dst: Target, root: Descriptor, options: CopyGraphOptions = {}): Promise<CopyGraphResult> {
+  return copyGraphs(src, dst, [root], options);
+}
+
+/** copyGraph of several roots as one graph (the platforms of a split copy): checked together, so all or none is stored. `root` is the first. */
+export async function copyGraphs(src: ReadOnlyTarget, dst: Target, roots: readonly Descriptor[], options: CopyGraphOptions = {}): Promise<CopyGraphResult> {
   const abort = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
   const emit = options.onProgress ?? (() => undefined);
@@ -51,7 +59,8 @@ export async function copyGraph(src: ReadOnlyTarget, dst: Target, root: Descript
   const limit = semaphore(Math.max(1, options.concurrency ?? 3));
   const manifests = new Map<string, Promise<Buffer>>();
   const nodes = new Map<string, Promise<void>>();
-  const result: CopyGraphResult = { root, copied: 0, existing: 0, bytes: 0, referrers: [] };
+  const planned = new Map<string, Promise<PlannedManifest | undefined>>();
+  const result: CopyGraphResult = { root: roots[0]!, copied: 0, existing: 0, bytes: 0, referrers: [] };
   const mountFrom = isBlobMounter(dst) ? dst.mountSourceOf(src) : undefined;
 
   const fetchManifest = (desc: Descriptor): Promise<Buffer> => {
@@ -84,27 +93,56 @@ export async function copyGraph(src: ReadOnlyTarget, dst: Target, root: Descript
     return p;
   };
 
+  /**
+   * Under the same limit as the transfers: a graph of 2,000 blobs must not send 2,000 checks (and open as many
+   * connections) at once. Released before the children are visited, so a parent never holds a slot they need.
+   */
+  const existsAtDestination = async (desc: Descriptor): Promise<boolean> => {
+    if (!(await limit(() => withRetry(desc, () => dst.exists(desc, { signal }))))) return false;
+    result.existing++;
+    emit({ type: 'exists', desc });
+    return true;
+  };
+
+  /**
+   * A manifest missing at the destination: its bytes, checked as the destination will check them, and what must be
+   * stored before it; the manifests among those planned too. Undefined when the destination has it (and so, as
+   * taken, its graph). Nothing is sent: the whole graph is planned first, so a manifest refused stores nothing.
+   */
+  const planManifest = (desc: Descriptor): Promise<PlannedManifest | undefined> => {
+    let p = planned.get(desc.digest);
+    if (!p) {
+      p = (async () => {
+        signal.throwIfAborted();
+        if (await existsAtDestination(desc)) return undefined;
+        const bytes = await fetchManifest(desc);
+        // Read first: malformed JSON is named by the reader, with its place.
+        const below = successors(desc, bytes);
+        checkManifestBytes(bytes, desc, `manifest ${desc.digest}`);
+        await Promise.all(below.filter((d) => isManifestMediaType(d.mediaType)).map(planManifest));
+        return { bytes, below };
+      })();
+      planned.set(desc.digest, p);
+    }
+    return p;
+  };
+
   const copyOne = async (desc: Descriptor): Promise<void> => {
     signal.throwIfAborted();
-    // Under the same limit as the transfers: a graph of 2,000 blobs must not send 2,000 checks (and open as many
-    // connections) at once. Released before the children are visited, so a parent never holds a slot they need.
-    if (await limit(() => withRetry(desc, () => dst.exists(desc, { signal })))) {
-      result.existing++;
-      emit({ type: 'exists', desc });
-      return;
-    }
     if (isManifestMediaType(desc.mediaType)) {
-      const bytes = await fetchManifest(desc);
-      await Promise.all(successors(desc, bytes).map(copyNode));
+      const plan = await planManifest(desc);
+      if (!plan) return;
+      await Promise.all(plan.below.map(copyNode));
       await limit(async () => {
         emit({ type: 'copying', desc });
-        await withRetry(desc, () => dst.push(desc, bytes, { signal }));
+        await withRetry(desc, () => dst.push(desc, plan.bytes, { signal }));
       });
       result.copied++;
       result.bytes += desc.size;
       emit({ type: 'copied', desc });
       return;
     }
+    if (await existsAtDestination(desc)) return;
     await limit(async () => {
       emit({ type: 'copying', desc });
       const mounted = await withRetry(desc, () => transferBlob(desc));
@@ -147,23 +185,32 @@ export async function copyGraph(src: ReadOnlyTarget, dst: Target, root: Descript
       for (const r of refs) if (!seen.has(r.digest) && !found.some((f) => f.digest === r.digest)) found.push(r);
       await Promise.all([...children, ...refs].map(walk));
     };
-    await walk(root);
+    await Promise.all(roots.map(walk));
     return found;
   };
 
   try {
     const referrers = options.referrers ? await findReferrers() : [];
+    const all = [...roots, ...referrers];
+    // Every manifest checked before the first blob is sent: one refused (an index's child, a referrer) stores nothing.
+    await Promise.all(all.filter((d) => isManifestMediaType(d.mediaType)).map(planManifest));
     // All at once, so the existence checks overlap: each referrer names its subject among its successors,
     // so copyNode still pushes it only after what it refers to.
-    await Promise.all([copyNode(root), ...referrers.map(copyNode)]);
+    await Promise.all(all.map(copyNode));
     result.referrers = referrers;
     return result;
   } catch (err) {
     abort.abort(err);
-    // Let the transfers still running see the abort and stop before the caller goes on.
-    await Promise.allSettled([...nodes.values()]);
+    // Let the checks and transfers still running see the abort and stop before the caller goes on.
+    await Promise.allSettled([...planned.values(), ...nodes.values()]);
     throw err;
   }
+}
+
+/** A manifest to store: its bytes, checked, and what must be stored before it (successors). */
+interface PlannedManifest {
+  bytes: Buffer;
+  below: Descriptor[];
 }
 
 /**

@@ -3,6 +3,7 @@ import { OciError } from '../errors';
 import { listTags, untaggedEntries, type TagListing } from '../graph/tagListing';
 import { inIndexBatch, type OpOptions, type ReadOnlyTarget, type Target } from '../target';
 import { copy } from './copy';
+import { planCopy } from './plan';
 import type { CopyEvent } from './copyGraph';
 
 /** A tag of the destination that named another manifest than the archive's tag of the same name. */
@@ -59,14 +60,18 @@ async function planFrom(entries: Descriptor[], dst: ReadOnlyTarget, options: OpO
  * as `cp -r` does one tag at a time. A tag of `dst` that names something else moves (the manifest it left stays
  * stored; in a layout, listed untagged).
  *
- * In three passes, so that a damaged or missing blob anywhere in the archive fails before any tag of `dst`
- * changes: first the content of every tag (nothing is listed in index.json for it), then the referrers (a stored
- * referrer is listed, as each must be to be found), then the tags, in one index.json update where `dst` batches them.
+ * Every manifest and tag is checked before anything is stored (a refused import stores nothing). Then in three
+ * passes, so that a damaged or missing blob anywhere in the archive fails before any tag of `dst` changes: first
+ * the content of every tag (nothing is listed in index.json for it), then the referrers (a stored referrer is
+ * listed, as each must be to be found), then the tags, in one index.json update where `dst` batches them.
  */
 export async function importLayout(src: ReadOnlyTarget, dst: Target, options: LayoutImportOptions = {}): Promise<LayoutImportResult> {
   const entries = await entriesOf(src);
   const { listings, moving } = await planFrom(entries, dst, options);
   const copyOptions = { signal: options.signal, concurrency: options.concurrency, onProgress: options.onProgress };
+  // Every manifest and tag the passes would store, checked first (the plan runs the copy's checks): one refused in
+  // the last tag, or in a referrer, stores nothing of the first tag, where the pass over it would have stored its blobs.
+  for (const { tag } of listings) await planCopy(src, tag, dst, [tag], { signal: options.signal, referrers: true });
   for (const [i, { tag }] of listings.entries()) {
     options.onTag?.(tag, i, listings.length);
     await copy(src, tag, dst, [], copyOptions);

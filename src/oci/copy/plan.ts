@@ -4,6 +4,8 @@ import type { OpOptions, ReadOnlyTarget } from '../target';
 import type { CopyOptions } from './copy';
 import { resolveCopyRoot, type IndexSubset } from './platformSubset';
 import { successors } from './successors';
+import { checkTag } from '../reference';
+import { checkManifestBytes } from '../validate';
 
 export interface PlannedItem {
   desc: Descriptor;
@@ -37,13 +39,15 @@ const CHECKS_AT_A_TIME = 8;
 /**
  * The plan of `copy(src, srcReference, dst, tags, options)` without writing anything: the same root (platforms
  * picked, an index rewritten in memory), the same walk (a manifest at the destination stops it, except that
- * with `referrers` the source's children are still searched for referrers), and what each tag names now.
+ * with `referrers` the source's children are still searched for referrers), and what each tag names now. A tag
+ * or a manifest the copy would refuse fails the plan with the copy's error.
  */
 export async function planCopy(src: ReadOnlyTarget, srcReference: string, dst: PlanDestination, tags: readonly string[], options: CopyOptions = {}): Promise<CopyPlan> {
   const what = await resolveCopyRoot(src, srcReference, tags, options);
   const source = what.source;
   const roots = what.split ? what.split.map((s) => s.desc) : [what.root];
   const tagged = what.split ? what.split.flatMap((s) => s.tags.map((tag) => ({ tag, digest: s.desc.digest }))) : tags.map((tag) => ({ tag, digest: what.root.digest }));
+  for (const t of tagged) checkTag(t.tag);
   const op: OpOptions = { signal: options.signal };
   const plan: CopyPlan = { root: what.root, copy: [], existing: [], referrers: [], tags: [], bytesToCopy: 0, bytesExisting: 0 };
   if (what.subset) plan.subset = what.subset;
@@ -84,7 +88,12 @@ export async function planCopy(src: ReadOnlyTarget, srcReference: string, dst: P
     const checked = await mapInBatches(fresh, async (d) => {
       const item: PlannedItem = { desc: d, kind: isManifestMediaType(d.mediaType) ? 'manifest' : 'blob' };
       const there = await dst.exists(d, op);
-      return { item, there, below: !there && item.kind === 'manifest' ? successors(d, await manifest(d)) : [] };
+      if (there || item.kind !== 'manifest') return { item, there, below: [] };
+      // Checked as the copy checks it before it sends anything: a manifest it would refuse fails the plan too.
+      const bytes = await manifest(d);
+      const below = successors(d, bytes);
+      checkManifestBytes(bytes, d, `manifest ${d.digest}`);
+      return { item, there, below };
     });
     level = [];
     for (const { item, there, below } of checked) {

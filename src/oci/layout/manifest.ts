@@ -1,7 +1,5 @@
 import { lenientDescriptor, stringValues, type Descriptor } from '../descriptor';
-import { OciError } from '../errors';
 import { isImageIndex, isImageManifest } from '../mediaType';
-import { parseManifestStrict } from '../validate';
 import { isJsonObject } from '../jsonObject';
 
 /** What the layout needs to know of a stored manifest or index: its type, children, subject and labels. */
@@ -51,19 +49,8 @@ export function factsOf(doc: unknown): ManifestFacts | undefined {
   return facts;
 }
 
-/**
- * The checks a manifest gets before it is stored: the strict validator (shape, kind, descriptors),
- * and a mediaType that agrees with the descriptor it is pushed under. Returns the parsed document, so
- * its facts need no second parse (see factsOf).
- */
-export function checkManifestBytes(raw: Buffer, desc: Descriptor, where: string): unknown {
-  const doc = parseManifestStrict(raw, isImageIndex(desc.mediaType) ? 'index' : 'manifest', where);
-  const mediaType = doc.index?.mediaType ?? doc.manifest?.mediaType;
-  if (mediaType !== undefined && mediaType !== desc.mediaType) {
-    throw new OciError('INVALID_MANIFEST', `${where}: mediaType ${JSON.stringify(mediaType)} differs from the descriptor's ${desc.mediaType}`);
-  }
-  return doc.index ?? doc.manifest;
-}
+// The checks a manifest gets before it is stored live with the validator, so a copy runs them before it sends a blob.
+export { checkManifestBytes } from '../validate';
 
 /** The artifact type a referrer is listed with (distribution-spec: artifactType, else the config's mediaType). */
 export function referrerArtifactType(facts: ManifestFacts): string | undefined {

@@ -1,5 +1,5 @@
 export { descriptorProblems, parseDocument, type DocumentKind, type ParsedDocument, type ParseOptions } from './parse';
-export { parseManifestStrict, type StrictDocument } from './strict';
+export { checkManifestBytes, parseManifestStrict, type StrictDocument } from './strict';
 export { formatPath, parsePath, Section, specLink, type PathSegment, type Problem, type ProblemCode, type Severity } from './problems';
 export { findJsonSyntaxError, type JsonSyntaxError } from './jsonSyntax';
 export { malformedJson, malformedJsonAt, placeOfJsonError, whereJsonStops, type JsonSyntaxPlace } from './textFindings';

@@ -1,4 +1,5 @@
-import type { ImageIndex, ImageManifest } from '../descriptor';
+import type { Descriptor, ImageIndex, ImageManifest } from '../descriptor';
+import { isImageIndex } from '../mediaType';
 import { OciError } from '../errors';
 import { parseDocument } from './parse';
 import type { Problem } from './problems';
@@ -31,4 +32,18 @@ export function parseManifestStrict(raw: Buffer | string, expectedKind?: 'index'
   const warnings = doc.problems.filter((p) => p.severity === 'warning');
   if (doc.kind === 'index') return { raw: doc.raw, kind: 'index', index: doc.json as ImageIndex, warnings };
   return { raw: doc.raw, kind: 'manifest', manifest: doc.json as ImageManifest, warnings };
+}
+
+/**
+ * The checks a manifest gets before it is stored: the strict validator (shape, kind, descriptors), and a mediaType
+ * that agrees with the descriptor it is pushed under. Returns the parsed document. The layout store runs them on
+ * push; a copy runs them on every manifest of its graph before it sends anything, whatever the destination.
+ */
+export function checkManifestBytes(raw: Buffer, desc: Descriptor, where: string): unknown {
+  const doc = parseManifestStrict(raw, isImageIndex(desc.mediaType) ? 'index' : 'manifest', where);
+  const mediaType = doc.index?.mediaType ?? doc.manifest?.mediaType;
+  if (mediaType !== undefined && mediaType !== desc.mediaType) {
+    throw new OciError('INVALID_MANIFEST', `${where}: mediaType ${JSON.stringify(mediaType)} differs from the descriptor's ${desc.mediaType}`);
+  }
+  return doc.index ?? doc.manifest;
 }
