@@ -85,6 +85,21 @@ export interface TagPusher {
   pushManifest(desc: Descriptor, bytes: Buffer, tag: string, options?: OpOptions): Promise<void>;
 }
 
+/**
+ * A destination that checks each manifest it stores by rules of its own: a layout runs the strict validator on
+ * push. A copy asks it of every manifest of its graph before it sends the first blob, so a manifest refused stores
+ * nothing. A registry has no such check here: it decides on the PUT, and a copy to it, as oras's, sends what the
+ * source holds.
+ */
+export interface ManifestChecker {
+  /** Throws what a push of `bytes` under `desc` would throw for the manifest itself (not for its content's absence). */
+  checkManifest(desc: Descriptor, bytes: Buffer): void;
+}
+
+export function isManifestChecker(target: unknown): target is ManifestChecker {
+  return typeof (target as Partial<ManifestChecker> | undefined)?.checkManifest === 'function';
+}
+
 export function isBlobMounter(target: ReadOnlyTarget): target is ReadOnlyTarget & BlobMounter {
   const t = target as Partial<BlobMounter>;
   return typeof t.mountSourceOf === 'function' && typeof t.pushBlob === 'function';

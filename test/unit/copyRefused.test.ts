@@ -1,5 +1,6 @@
-// A copy whose graph holds a manifest the copy must refuse stores nothing of that graph: every manifest is checked
-// before any blob is sent, so no blob is left at the destination that nothing refers to.
+// A copy into a layout whose graph holds a manifest the layout refuses stores nothing of that graph: every manifest
+// is checked (as the layout checks what it stores) before any blob is sent, so no blob is left there that nothing
+// refers to. A registry decides for itself, on each PUT.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -165,20 +166,13 @@ describe('copy of a graph holding a manifest that is refused', () => {
     const repoAt = (name: string) => new RemoteRepository(new RegistryClient(server.host, { plainHttp: true }), name);
     const stored = (name: string) => [...server.repo(name).blobs.keys(), ...server.repo(name).manifests.keys()];
 
-    it('cp -r: a referrer refused stores no blob and no manifest', async () => {
-      const { src, sig } = await imageWithBadReferrer();
-      await assert.rejects(copy(src, 'v1', repoAt('sig'), ['v1'], { referrers: true }), (err: Error) => {
-        assert.match(err.message, new RegExp(`manifest ${sig.desc.digest}`));
-        assert.match(err.message, TITLE_PROBLEM);
-        return true;
-      });
-      assert.deepEqual(stored('sig'), []);
-    });
-
-    it('an index with a child refused stores nothing', async () => {
-      const { src } = await indexWithBadChild();
-      await assert.rejects(copy(src, 'multi', repoAt('multi'), ['multi']), TITLE_PROBLEM);
-      assert.deepEqual(stored('multi'), []);
+    it('cp -r sends a referrer the layout would refuse as the source holds it: the registry decides, as with oras', async () => {
+      // A registry checks what it takes on the PUT (Distribution refuses a title that is no string; this test
+      // server does not): a copy does not refuse for it what another registry may serve.
+      const { src, image, sig } = await imageWithBadReferrer();
+      await copy(src, 'v1', repoAt('sig'), ['v1'], { referrers: true });
+      assert.deepEqual(server.repo('sig').manifests.get(sig.desc.digest)?.bytes, readFileSync(join(src.location, 'blobs', 'sha256', sig.desc.digest.slice(7))));
+      assert.equal(server.repo('sig').tags.get('v1'), image.digest);
     });
 
     it('a tag no registry takes is refused before anything is copied', async () => {

@@ -2,9 +2,8 @@ import type { Readable } from 'node:stream';
 import type { Descriptor } from '../descriptor';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { isRetryableError, sleep } from '../transient';
-import { isBlobMounter, type OpOptions, type ReadOnlyTarget, type Target } from '../target';
+import { isBlobMounter, isManifestChecker, type OpOptions, type ReadOnlyTarget, type Target } from '../target';
 import { successors } from './successors';
-import { checkManifestBytes } from '../validate';
 import { semaphore } from '../semaphore';
 
 export type CopyEvent =
@@ -41,8 +40,9 @@ export interface CopyGraphResult {
  * Copies the graph under `root` from `src` to `dst`, in the order registries accept: blobs, then child
  * manifests, then the root, then its referrers. Content at the destination is skipped; a manifest that
  * exists there is taken to have its graph there too (as oras does), except that with `referrers` its
- * children are still searched for referrers. Every manifest to be stored is checked (checkManifestBytes, as a
- * layout checks what it stores) before any blob is sent, so a graph with one manifest refused stores nothing.
+ * children are still searched for referrers. Where the destination checks what it stores (a ManifestChecker: a
+ * layout), every manifest to be stored is checked before any blob is sent, so a graph with one manifest refused
+ * stores nothing there. A registry decides on each PUT, as with oras.
  * Transfers run `concurrency` at a time; the first failure cancels the rest. Blobs stream from source to
  * destination, verified on both sides.
  */
@@ -118,7 +118,7 @@ export async function copyGraphs(src: ReadOnlyTarget, dst: Target, roots: readon
         const bytes = await fetchManifest(desc);
         // Read first: malformed JSON is named by the reader, with its place.
         const below = successors(desc, bytes);
-        checkManifestBytes(bytes, desc, `manifest ${desc.digest}`);
+        if (isManifestChecker(dst)) dst.checkManifest(desc, bytes);
         await Promise.all(below.filter((d) => isManifestMediaType(d.mediaType)).map(planManifest));
         return { bytes, below };
       })();

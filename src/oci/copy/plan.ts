@@ -1,11 +1,10 @@
 import type { Descriptor } from '../descriptor';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
-import type { OpOptions, ReadOnlyTarget } from '../target';
+import { isManifestChecker, type OpOptions, type ReadOnlyTarget } from '../target';
 import type { CopyOptions } from './copy';
 import { resolveCopyRoot, type IndexSubset } from './platformSubset';
 import { successors } from './successors';
 import { checkTag } from '../reference';
-import { checkManifestBytes } from '../validate';
 
 export interface PlannedItem {
   desc: Descriptor;
@@ -92,7 +91,7 @@ export async function planCopy(src: ReadOnlyTarget, srcReference: string, dst: P
       // Checked as the copy checks it before it sends anything: a manifest it would refuse fails the plan too.
       const bytes = await manifest(d);
       const below = successors(d, bytes);
-      checkManifestBytes(bytes, d, `manifest ${d.digest}`);
+      if (isManifestChecker(dst)) dst.checkManifest(d, bytes);
       return { item, there, below };
     });
     level = [];

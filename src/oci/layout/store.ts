@@ -7,7 +7,7 @@ import { isDigest, parseDigest, verifyingStream } from '../digest';
 import { OciError } from '../errors';
 import { isManifestMediaType } from '../mediaType';
 import { isFallbackTag, isValidTag } from '../reference';
-import type { IndexBatcher, OpOptions, StagedBlob, Target } from '../target';
+import type { IndexBatcher, ManifestChecker, OpOptions, StagedBlob, Target } from '../target';
 import { damagedEntries, damageOf, readIndexJson, unreadableEntry, type DamagedEntry } from './indexFile';
 import { layoutWriteError } from './writeError';
 import { checkManifestBytes, factsOf } from './manifest';
@@ -40,7 +40,7 @@ export interface OpenOptions {
  * is ever visible under `blobs/`; `index.json` is rewritten atomically under a lock file shared by
  * every process, and re-read inside the lock, so concurrent taggers never lose each other's tags.
  */
-export class OciLayoutStore implements Target, IndexBatcher {
+export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker {
   // Manifests are content-addressed: what a digest parses to never changes, so it can be kept.
   private swept = false;
   private readonly index: LayoutIndex;
@@ -244,6 +244,11 @@ export class OciLayoutStore implements Target, IndexBatcher {
    * size and digest, synced, then renamed into `blobs/<alg>/<hex>`. A manifest is validated too,
    * and one with a subject is listed (untagged) in index.json so its referrers can be found.
    */
+  /** ManifestChecker: the check push makes of a manifest, for a copy to make before it stores anything. */
+  checkManifest(desc: Descriptor, bytes: Buffer): void {
+    checkManifestBytes(bytes, desc, `manifest ${desc.digest}`);
+  }
+
   async push(desc: Descriptor, content: Readable | Uint8Array, options?: OpOptions): Promise<void> {
     await this.beginWrite('push');
     const parsed = parseDigest(desc.digest);

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Descriptor } from '../descriptor';
 import { OciError } from '../errors';
-import type { BlobMounter, OpOptions, ReadOnlyTarget, StagedBlob, Target } from '../target';
+import type { BlobMounter, ManifestChecker, OpOptions, ReadOnlyTarget, StagedBlob, Target } from '../target';
 import { OciLayoutStore } from './store';
 import { blobPath } from './verify';
 
@@ -19,7 +19,7 @@ export interface NotedBlob {
  * there straight into the tar instead of copying them twice. Local blobs go the way of a registry's cross-repository
  * mount (the BlobMounter capability): `copy` offers them as mountable and never opens their stream.
  */
-export class TarExportTarget implements Target, BlobMounter {
+export class TarExportTarget implements Target, BlobMounter, ManifestChecker {
   private readonly sources = new Map<string, ReadOnlyTarget>();
   private readonly blobs = new Map<string, NotedBlob>();
 
@@ -88,6 +88,10 @@ export class TarExportTarget implements Target, BlobMounter {
 
   push(desc: Descriptor, content: Readable | Uint8Array, options?: OpOptions): Promise<void> {
     return this.staging.push(desc, content, options);
+  }
+
+  checkManifest(desc: Descriptor, bytes: Buffer): void {
+    this.staging.checkManifest(desc, bytes);
   }
 
   tag(desc: Descriptor, reference: string, options?: OpOptions): Promise<void> {
