@@ -100,10 +100,9 @@ export function hashingStream(): HashingStream {
 
 /**
  * A pass-through stream that hashes what flows through it and, at its end, fails the pipeline if the
- * size or digest differ from what was expected. Reading through it is how every blob read is verified (a
- * registry's manifests are read whole, and verified by verifyBytes).
+ * size or digest differ from what was expected. Reading through it is how every blob read is verified.
  */
-export function verifyingStream(expected: { digest: string; size?: number }, where = ''): Transform {
+export function verifyingStream(expected: { digest: string; size?: number }, where = '', noun: VerifiedNoun = 'blob'): Transform {
   const algorithm = parseDigest(expected.digest).algorithm;
   const hash: Hash = createHash(algorithm);
   let bytes = 0;
@@ -111,7 +110,7 @@ export function verifyingStream(expected: { digest: string; size?: number }, whe
     transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
       bytes += chunk.length;
       if (expected.size !== undefined && !(bytes <= expected.size)) {
-        done(sizeNotANumber(expected, where, 'blob') ?? new OciError('SIZE_MISMATCH', `blob ${expected.digest}${where}: more than the expected ${expected.size} bytes`));
+        done(sizeNotANumber(expected, where, noun) ?? new OciError('SIZE_MISMATCH', `${noun} ${expected.digest}${where}: more than the expected ${expected.size} bytes`));
         return;
       }
       hash.update(chunk);
@@ -119,12 +118,12 @@ export function verifyingStream(expected: { digest: string; size?: number }, whe
     },
     flush(done: TransformCallback): void {
       if (expected.size !== undefined && bytes !== expected.size) {
-        done(sizeNotANumber(expected, where, 'blob') ?? new OciError('SIZE_MISMATCH', `blob ${expected.digest}${where}: size ${bytes}, expected ${expected.size}`));
+        done(sizeNotANumber(expected, where, noun) ?? new OciError('SIZE_MISMATCH', `${noun} ${expected.digest}${where}: size ${bytes}, expected ${expected.size}`));
         return;
       }
       const actual = `${algorithm}:${hash.digest('hex')}`;
       if (actual !== expected.digest) {
-        done(new OciError('DIGEST_MISMATCH', `blob ${expected.digest}${where}: content has digest ${actual}`));
+        done(new OciError('DIGEST_MISMATCH', `${noun} ${expected.digest}${where}: content has digest ${actual}`));
         return;
       }
       done();

@@ -95,11 +95,14 @@ describe('a registry serving a manifest that disagrees with what was asked', fun
     const repo = new RemoteRepository(new RegistryClient(host, { plainHttp: true, retry: { attempts: 1 } }), 'app');
     const desc = { mediaType: M, ...image };
     await assert.rejects(repo.fetchBytes(desc), (e: Error) => isOciError(e, 'SIZE_MISMATCH') && e.message === `manifest ${image.digest} from ${host}/app@${image.digest}: size ${image.size + 1}, expected ${image.size}`);
+    await assert.rejects(repo.fetch(desc), (e: Error) => isOciError(e, 'SIZE_MISMATCH') && e.message === `manifest ${image.digest} from ${host}/app@${image.digest}: the registry sends ${image.size + 1} bytes, expected ${image.size}`);
+    // Streamed (a reader shows what was sent), the end fails, naming the manifest.
+    proxy.misbehave([{ method: 'GET', path: new RegExp(`/manifests/${image.digest}$`), act: alter((a) => (a.body = flipped(a.body))) }]);
     await assert.rejects(
       (async () => {
         for await (const _ of await repo.fetch(desc));
       })(),
-      (e: Error) => e.message === `manifest ${image.digest} from ${host}/app@${image.digest}: size ${image.size + 1}, expected ${image.size}`,
+      (e: Error) => isOciError(e, 'DIGEST_MISMATCH') && e.message === `manifest ${image.digest} from ${host}/app@${image.digest}: content has digest ${actual}`,
     );
 
     // A blob is still a blob.

@@ -169,16 +169,17 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
   }
 
   async fetch(desc: Descriptor, options?: OpOptions): Promise<Readable> {
-    // A manifest (4 MiB at most) is read whole and checked as fetchBytes checks it: its size and digest, and its kind
-    // against the Content-Type and the HEAD answer it was resolved by.
-    if (isManifestMediaType(desc.mediaType)) return stream().Readable.from([await this.fetchBytes(desc, options)]);
-    const { res, what } = await this.get(desc, options);
+    const { res } = await this.get(desc, options);
+    // Streamed as it arrives, a manifest too (a reader shows what a registry sent even when it is not the digest's).
+    const manifest = isManifestMediaType(desc.mediaType);
+    const noun = manifest ? 'manifest' : 'blob';
+    const where = manifest ? ` from ${this.display(this.headAnswerFor(desc)?.reference ?? desc.digest)}` : ` in ${this.display()}`;
     const length = res.header('content-length');
     if (length !== undefined && Number(length) !== desc.size) {
       discard(res.body);
-      throw new OciError('SIZE_MISMATCH', `${what}: the registry sends ${length} bytes, expected ${desc.size}`);
+      throw new OciError('SIZE_MISMATCH', `${noun} ${desc.digest}${where}: the registry sends ${length} bytes, expected ${desc.size}`);
     }
-    const verified = verifyingStream({ digest: desc.digest, size: desc.size }, ` in ${this.display()}`);
+    const verified = verifyingStream({ digest: desc.digest, size: desc.size }, where, noun);
     stream().pipeline(res.body, verified, () => undefined);
     return verified;
   }
