@@ -59,21 +59,27 @@ export function digestOf(bytes: Uint8Array, algorithm: ParsedDigest['algorithm']
  * The size a descriptor gives is not a number (`"size": {}` in a document another tool wrote, read leniently):
  * named as such, not compared (`expected [object Object]`).
  */
-function sizeNotANumber(expected: { digest: string; size?: unknown }, where: string): OciError | undefined {
+function sizeNotANumber(expected: { digest: string; size?: unknown }, where: string, noun: VerifiedNoun): OciError | undefined {
   const size = expected.size;
   if (size === undefined || typeof size === 'number') return undefined;
-  return new OciError('INVALID_MANIFEST', `blob ${expected.digest}${where}: the descriptor's size ${JSON.stringify(size)?.slice(0, 60)} is not a number`);
+  return new OciError('INVALID_MANIFEST', `${noun} ${expected.digest}${where}: the descriptor's size ${JSON.stringify(size)?.slice(0, 60)} is not a number`);
 }
 
-/** Throws a DIGEST_MISMATCH / SIZE_MISMATCH error naming the blob unless the bytes are exactly the expected ones. */
-export function verifyBytes(bytes: Uint8Array, expected: { digest: string; size?: number }, where = ''): void {
+/**
+ * What the verified bytes are called in an error: a registry's manifest is no blob (it is fetched from
+ * /manifests/, by tag or digest), and a mismatch worded as a blob's sent a reader to the wrong place.
+ */
+export type VerifiedNoun = 'blob' | 'manifest';
+
+/** Throws a DIGEST_MISMATCH / SIZE_MISMATCH error naming the blob (or manifest) unless the bytes are exactly the expected ones. */
+export function verifyBytes(bytes: Uint8Array, expected: { digest: string; size?: number }, where = '', noun: VerifiedNoun = 'blob'): void {
   const { algorithm } = parseDigest(expected.digest);
   if (expected.size !== undefined && bytes.length !== expected.size) {
-    throw sizeNotANumber(expected, where) ?? new OciError('SIZE_MISMATCH', `blob ${expected.digest}${where}: size ${bytes.length}, expected ${expected.size}`);
+    throw sizeNotANumber(expected, where, noun) ?? new OciError('SIZE_MISMATCH', `${noun} ${expected.digest}${where}: size ${bytes.length}, expected ${expected.size}`);
   }
   const actual = digestOf(bytes, algorithm);
   if (actual !== expected.digest) {
-    throw new OciError('DIGEST_MISMATCH', `blob ${expected.digest}${where}: content has digest ${actual}`);
+    throw new OciError('DIGEST_MISMATCH', `${noun} ${expected.digest}${where}: content has digest ${actual}`);
   }
 }
 
@@ -96,7 +102,7 @@ export function hashingStream(): HashingStream {
  * A pass-through stream that hashes what flows through it and, at its end, fails the pipeline if the
  * size or digest differ from what was expected. Reading through it is how every blob read is verified.
  */
-export function verifyingStream(expected: { digest: string; size?: number }, where = ''): Transform {
+export function verifyingStream(expected: { digest: string; size?: number }, where = '', noun: VerifiedNoun = 'blob'): Transform {
   const algorithm = parseDigest(expected.digest).algorithm;
   const hash: Hash = createHash(algorithm);
   let bytes = 0;
@@ -104,7 +110,7 @@ export function verifyingStream(expected: { digest: string; size?: number }, whe
     transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
       bytes += chunk.length;
       if (expected.size !== undefined && !(bytes <= expected.size)) {
-        done(sizeNotANumber(expected, where) ?? new OciError('SIZE_MISMATCH', `blob ${expected.digest}${where}: more than the expected ${expected.size} bytes`));
+        done(sizeNotANumber(expected, where, noun) ?? new OciError('SIZE_MISMATCH', `${noun} ${expected.digest}${where}: more than the expected ${expected.size} bytes`));
         return;
       }
       hash.update(chunk);
@@ -112,12 +118,12 @@ export function verifyingStream(expected: { digest: string; size?: number }, whe
     },
     flush(done: TransformCallback): void {
       if (expected.size !== undefined && bytes !== expected.size) {
-        done(sizeNotANumber(expected, where) ?? new OciError('SIZE_MISMATCH', `blob ${expected.digest}${where}: size ${bytes}, expected ${expected.size}`));
+        done(sizeNotANumber(expected, where, noun) ?? new OciError('SIZE_MISMATCH', `${noun} ${expected.digest}${where}: size ${bytes}, expected ${expected.size}`));
         return;
       }
       const actual = `${algorithm}:${hash.digest('hex')}`;
       if (actual !== expected.digest) {
-        done(new OciError('DIGEST_MISMATCH', `blob ${expected.digest}${where}: content has digest ${actual}`));
+        done(new OciError('DIGEST_MISMATCH', `${noun} ${expected.digest}${where}: content has digest ${actual}`));
         return;
       }
       done();

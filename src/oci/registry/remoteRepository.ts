@@ -30,6 +30,8 @@ export const MANIFEST_ACCEPT = [
 export const MAX_MANIFEST_BYTES = 4 << 20;
 const DEFAULT_CHUNK_SIZE = 32 << 20;
 const TAG_PAGE_SIZE = 1000;
+/** HEAD answers remembered per repository, to name one a read disagrees with. */
+const MAX_HEAD_ANSWERS = 1000;
 const ZERO_DIGEST = `sha256:${'0'.repeat(64)}`;
 
 export interface RemoteRepositoryOptions {
@@ -40,6 +42,13 @@ export interface RemoteRepositoryOptions {
 }
 
 type ReferrersState = 'unknown' | 'supported' | 'unsupported';
+
+/** What a HEAD answer for `reference` (a tag or digest) said of the manifest it names. */
+interface HeadAnswer {
+  reference: string;
+  mediaType: string;
+  size: number;
+}
 
 /**
  * One repository on an OCI registry as a Target: the same operations as a layout, over the
@@ -53,6 +62,8 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
   private readonly chunkSize: number;
   // Updates of one subject's fallback index are read-modify-write: serialize them.
   private readonly fallbackLocks = new Map<string, Promise<void>>();
+  // What HEAD answers said (by digest), so a read of the manifest that disagrees names the HEAD answer and its reference.
+  private readonly headAnswers = new Map<string, HeadAnswer>();
 
   constructor(
     readonly client: RegistryClient,
@@ -101,6 +112,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
       const desc = headDescriptor(res, reference, what);
       if (desc) {
         if (desc.size > MAX_MANIFEST_BYTES) throw tooLarge(what, desc.size);
+        this.rememberHead(desc, reference);
         return desc;
       }
     } else if (res.status !== 405 && res.status !== 400) {
@@ -122,7 +134,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
     if (claimed && isDigest(claimed) && parseDigest(claimed).algorithm === algorithm && claimed !== digest) {
       throw new OciError('DIGEST_MISMATCH', `manifest ${claimed} from ${what}: content has digest ${digest}`);
     }
-    checkContentTypeKind(res, bytes, `manifest ${digest} from ${what}`);
+    checkContentTypeKind(res, ownMediaType(bytes), `manifest ${digest} from ${what}`);
     const mediaType = manifestMediaType(res.header('content-type'), bytes);
     if (!mediaType) {
       // A proxy's or a login page's HTML answered with 200 must not be stored or printed as a manifest.
@@ -157,23 +169,51 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
   }
 
   async fetch(desc: Descriptor, options?: OpOptions): Promise<Readable> {
-    const { res, what } = await this.get(desc, options);
+    const { res } = await this.get(desc, options);
+    // Streamed as it arrives, a manifest too (a reader shows what a registry sent even when it is not the digest's).
+    const manifest = isManifestMediaType(desc.mediaType);
+    const noun = manifest ? 'manifest' : 'blob';
+    const where = manifest ? ` from ${this.display(this.headAnswerFor(desc)?.reference ?? desc.digest)}` : ` in ${this.display()}`;
     const length = res.header('content-length');
     if (length !== undefined && Number(length) !== desc.size) {
       discard(res.body);
-      throw new OciError('SIZE_MISMATCH', `${what}: the registry sends ${length} bytes, expected ${desc.size}`);
+      throw new OciError('SIZE_MISMATCH', `${noun} ${desc.digest}${where}: the registry sends ${length} bytes, expected ${desc.size}`);
     }
-    const verified = verifyingStream({ digest: desc.digest, size: desc.size }, ` in ${this.display()}`);
+    const verified = verifyingStream({ digest: desc.digest, size: desc.size }, where, noun);
     stream().pipeline(res.body, verified, () => undefined);
     return verified;
   }
 
   async fetchBytes(desc: Descriptor, options?: OpOptions): Promise<Buffer> {
     const { res, what } = await this.get(desc, options);
-    const bytes = await readLimited(res, desc.size, what);
-    verifyBytes(bytes, desc, ` in ${this.display()}`);
-    if (isManifestMediaType(desc.mediaType)) checkContentTypeKind(res, bytes, what);
+    if (!isManifestMediaType(desc.mediaType)) {
+      const bytes = await readLimited(res, desc.size, what);
+      verifyBytes(bytes, desc, ` in ${this.display()}`);
+      return bytes;
+    }
+    // Read to a manifest's limit, not the size expected: a size that differs is then told in full, and compared
+    // with what a HEAD answer said.
+    const bytes = await readCapped(res.body, MAX_MANIFEST_BYTES, () => new OciError('SIZE_MISMATCH', `${what}: more than the ${MAX_MANIFEST_BYTES} bytes a manifest may have`), () => discard(res.body));
+    const head = this.headAnswerFor(desc);
+    if (head) checkHeadSize(head, desc, bytes, this.display(head.reference));
+    verifyBytes(bytes, desc, ` from ${this.display(head?.reference ?? desc.digest)}`, 'manifest');
+    const own = ownMediaType(bytes);
+    checkContentTypeKind(res, own, what);
+    if (head) checkHeadKind(head, desc, own, this.display(head.reference));
     return bytes;
+  }
+
+  /** Keeps what a HEAD answer said a reference names (the last ones only: a listing resolves every tag). */
+  private rememberHead(desc: Descriptor, reference: string): void {
+    this.headAnswers.delete(desc.digest);
+    this.headAnswers.set(desc.digest, { reference, mediaType: desc.mediaType, size: desc.size });
+    if (this.headAnswers.size > MAX_HEAD_ANSWERS) this.headAnswers.delete(this.headAnswers.keys().next().value!);
+  }
+
+  /** The HEAD answer `desc` agrees with (so was likely resolved from), if any. */
+  private headAnswerFor(desc: Descriptor): HeadAnswer | undefined {
+    const head = this.headAnswers.get(desc.digest);
+    return head && head.size === desc.size && head.mediaType === desc.mediaType ? head : undefined;
   }
 
   /** GETs a manifest (with the Accept list, refused over 4 MiB) or a blob by digest; the caller reads and verifies it. */
@@ -330,7 +370,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
   /** Stores a manifest under `reference` (its digest, or a tag), verified first; updates the fallback referrers index as needed. */
   async pushManifest(desc: Descriptor, bytes: Buffer, reference: string = desc.digest, options?: OpOptions): Promise<void> {
     if (bytes.length > MAX_MANIFEST_BYTES) throw tooLarge(`manifest ${desc.digest}`, bytes.length);
-    verifyBytes(bytes, desc, ` (push to ${this.display()})`);
+    verifyBytes(bytes, desc, ` (push to ${this.display()})`, 'manifest');
     checkReference(reference);
     const res = await this.client.expect(
       { method: 'PUT', url: this.path('manifests', reference), headers: { 'content-type': desc.mediaType, 'content-length': String(bytes.length) }, body: bytes, scopes: this.pullPush, signal: options?.signal },
@@ -468,16 +508,10 @@ function headDescriptor(res: RegistryResponse, reference: string, what: string):
  * array" or "no platforms", blaming the document. Docker and OCI types of one kind pass (their shapes are the same),
  * and so does a document with no mediaType of its own.
  */
-function checkContentTypeKind(res: RegistryResponse, bytes: Buffer, what: string): void {
+function checkContentTypeKind(res: RegistryResponse, own: string | undefined, what: string): void {
   const ct = (res.header('content-type') ?? '').split(';')[0]!.trim();
   if (!isManifestMediaType(ct)) return;
-  let own: unknown;
-  try {
-    own = (JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown } | null)?.mediaType;
-  } catch {
-    return;
-  }
-  if (typeof own !== 'string' || !isManifestMediaType(own) || isImageIndex(own) === isImageIndex(ct)) return;
+  if (!own || !isManifestMediaType(own) || isImageIndex(own) === isImageIndex(ct)) return;
   throw new OciError('INVALID_MANIFEST', `${what}: the registry's Content-Type is ${ct}, but the document's mediaType is ${own}`);
 }
 
@@ -497,6 +531,37 @@ function manifestMediaType(contentType: string | undefined, bytes: Buffer): stri
   if (isManifestMediaType(ct)) return ct;
   if (typeof doc.mediaType === 'string' && doc.mediaType) return doc.mediaType;
   return Array.isArray(doc.manifests) ? MediaType.ImageIndex : MediaType.ImageManifest;
+}
+
+/**
+ * A manifest read by the digest a HEAD answer gave, which has that digest but not the size that answer gave: the HEAD
+ * answer is what is wrong (it may have named another manifest than the tag's, with the tag's size), and is named so,
+ * not as a size mismatch of the manifest. Bytes that do not have the digest are the manifest's own mismatch.
+ */
+function checkHeadSize(head: HeadAnswer, desc: Descriptor, bytes: Buffer, ref: string): void {
+  if (bytes.length === desc.size || digestOf(bytes, parseDigest(desc.digest).algorithm) !== desc.digest) return;
+  throw new OciError('SIZE_MISMATCH', `${ref}: the registry's HEAD answer named manifest ${desc.digest} of ${head.size} bytes, but what it serves as ${desc.digest} is ${bytes.length} bytes (with that digest): the HEAD answer disagrees with the manifest it names`);
+}
+
+/**
+ * A manifest (verified by its digest) of the other kind than the Content-Type of the HEAD answer it was resolved by (an
+ * index type for an image manifest, or the reverse): read as that answer says, it failed later as "manifests: expected
+ * an array" or "no platforms", or was listed and checked as an empty index. Docker and OCI types of one kind pass,
+ * and so does a document with no mediaType of its own.
+ */
+function checkHeadKind(head: HeadAnswer, desc: Descriptor, own: string | undefined, ref: string): void {
+  if (!own || !isManifestMediaType(own) || isImageIndex(own) === isImageIndex(head.mediaType)) return;
+  throw new OciError('INVALID_MANIFEST', `${ref}: the registry's HEAD answer gave Content-Type ${head.mediaType}, but manifest ${desc.digest} is ${own} (its own mediaType, verified by digest): the HEAD answer disagrees with the document`);
+}
+
+/** The mediaType a document gives itself, if it is JSON with a string there. */
+function ownMediaType(bytes: Buffer): string | undefined {
+  try {
+    const own = (JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown } | null)?.mediaType;
+    return typeof own === 'string' ? own : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function tooLarge(what: string, size: number): OciError {

@@ -87,12 +87,12 @@ describe('Check Repository: damaged roots and referrers', () => {
     assert.ok(bom.text.startsWith('\\xef\\xbb\\xbf{"schemaVersion":2,'), bom.text);
 
     const changed = await shown('/received/flipped.raw.txt');
-    assert.match(changed.message, /^flipped: blob sha256:[0-9a-f]{12}… in .*: content has digest sha256:[0-9a-f]{12}…$/);
+    assert.match(changed.message, /^flipped: manifest sha256:[0-9a-f]{12}… from [^ ]*\/team\/received:flipped: content has digest sha256:[0-9a-f]{12}…$/);
     assert.equal(changed.text, flipped.toString('utf8'));
     assert.equal(changed.selected, '{');
 
     const note = await shown(`/received/${referrer.slice(7, 19)}.raw.txt`);
-    assert.match(note.message, /^clean > application\/vnd\.example\.note [0-9a-f]{12}: blob .*: content has digest/);
+    assert.match(note.message, /^clean > application\/vnd\.example\.note [0-9a-f]{12}: manifest sha256:[0-9a-f]{12}… from [^ ]*\/team\/received@sha256:[0-9a-f]{12}…: content has digest/);
     assert.match(note.text, /"note":"hellp"/);
 
     // A tag listed that cannot be resolved was in no document at all: now in one that says what the registry answered.
