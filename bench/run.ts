@@ -13,6 +13,7 @@ import { benchReferrers } from './referrers';
 import { benchScale } from './scale';
 import { benchArtifacts } from './artifacts';
 import { benchCoverage } from './coverage';
+import { benchLatency } from './latency';
 
 const CLI = resolve(__dirname, '../dist/cli.js');
 const TSX = ['--import', 'tsx'];
@@ -105,6 +106,7 @@ async function main(): Promise<void> {
     if (only.length === 0 || only.includes('copy')) for (const r of await benchCopy(work)) row(r.what, r.figure, r.target, r.ok);
     if (only.length === 0 || only.includes('scale')) await benchScale(work, row);
     if (only.length === 0 || only.includes('dry-run')) for (const r of await benchDryRun(work)) row(r.what, r.figure, r.target, r.ok);
+    if (only.length === 0 || only.includes('latency')) await benchLatency(row);
     if (only.length === 0 || only.includes('lifecycle')) for (const r of await benchLifecycle(work)) row(r.what, r.figure, r.target, r.ok);
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -140,6 +140,9 @@ describe('manifest index diff', () => {
       [['--oci-layout', `${dir}:v1`, `${dir}:amd1`], new RegExp(`^Error: ${dir}:amd1: not an index \\(${MediaType.ImageManifest.replace(/[.+]/g, '\\$&')}\\)`)],
       [['--oci-layout', `${dir}:v1`, `${dir}-missing:v1`], new RegExp(`^Error: ${dir}-missing:v1: `)],
       [['--oci-layout', `${dir}`, `${dir}:v1`], new RegExp(`^Error: ${dir}: no tag or digest given`)],
+      // Both sides are read at once; when both fail, the first is the one said.
+      [['--oci-layout', `${dir}:amd1`, `${dir}:nope`], new RegExp(`^Error: ${dir}:amd1: not an index`)],
+      [['--oci-layout', `${dir}:nope`, `${dir}:amd1`], new RegExp(`^Error: ${dir}:nope: .*not found`)],
       [['--oci-layout', `${dir}:v1`, `${dir}:v2`, '--format', 'yaml'], /^Error: unsupported format "yaml"/],
     ];
     for (const [args, expected] of cases) {

@@ -1,6 +1,7 @@
 import type { Descriptor } from '../../oci/descriptor';
 import { isOciError, OciError } from '../../oci/errors';
 import { shownName } from '../../oci/shownName';
+import { inOrder } from '../../oci/inOrder';
 import { diffIndexGraphs, fetchIndexGraph, type IndexDiff, type IndexGraph, type IndexGraphChild } from '../../oci/imageIndex/diff';
 import { boolOpt, type Command, formatOpt, FORMAT_OPTION } from '../command';
 import type { Printer } from '../printer';
@@ -31,8 +32,9 @@ export const indexDiff: Command = {
     const format = formatOpt(p);
     const [rawA, rawB] = p.positionals as [string, string];
     const both = boolOpt(p, 'oci-layout');
-    const a = await readSide(p, rawA, both || boolOpt(p, 'from-oci-layout'));
-    const b = await readSide(p, rawB, both || boolOpt(p, 'to-oci-layout'));
+    // Both sides at once (a registry's round trips overlap); a failure of the first is the one said.
+    const sides: Array<[string, boolean]> = [[rawA, both || boolOpt(p, 'from-oci-layout')], [rawB, both || boolOpt(p, 'to-oci-layout')]];
+    const [a, b] = (await inOrder(sides, { atOnce: 2 }, ([raw, layout]) => readSide(p, raw, layout))) as [IndexGraph, IndexGraph];
     const diff = diffIndexGraphs(a, b);
     if (format === 'json') printer.out(`${JSON.stringify(diff, null, 2)}\n`);
     else printDiff(printer, diff);
