@@ -18,6 +18,7 @@ export const SOURCES_AT_ONCE = 8;
  * first source's in order that fails.
  */
 export function fetchChildren(target: ReadOnlyTarget, sources: readonly string[], options: OpOptions, emit: IndexEventHandler, { added = false } = {}): Promise<Descriptor[]> {
+  let op: OpOptions | undefined;
   return inOrder<string, { desc: Descriptor; child: Descriptor }>(
     sources,
     {
@@ -30,8 +31,9 @@ export function fetchChildren(target: ReadOnlyTarget, sources: readonly string[]
       },
     },
     async (source, signal) => {
-      const fetched = await fetchManifest(target, source, 'manifest', { ...options, signal });
-      return { desc: fetched.desc, child: await childDescriptor(target, fetched, { ...options, signal }) };
+      op ??= { ...options, signal }; // the same signal for every source
+      const fetched = await fetchManifest(target, source, 'manifest', op);
+      return { desc: fetched.desc, child: await childDescriptor(target, fetched, op) };
     },
   ).then((done) => done.map((d) => d.child));
 }

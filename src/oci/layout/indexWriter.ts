@@ -49,6 +49,8 @@ interface IndexCache {
 
 export class LayoutIndex {
   private cache: IndexCache | undefined;
+  /** A read of index.json under way, shared by the reads that ask for the same file meanwhile. */
+  private reading: { key: string; view: Promise<IndexView> } | undefined;
   private pending: PendingUpdate[] = [];
   private updating: Promise<void> | undefined;
   /** How many times this process rewrote index.json through this object: for tests and the bench. */
@@ -88,9 +90,21 @@ export class LayoutIndex {
     if (!st) throw new OciError('INVALID_LAYOUT', `${path}: missing; ${this.location} is not an OCI image layout`);
     const key = indexKey(st);
     if (this.cache?.key === key) return this.cache.view;
-    const { raw, view } = await this.readFresh();
-    this.cache = { key, raw, view };
-    return view;
+    // Reads made at once (index create resolves eight sources at a time) share one read and parse of the file:
+    // each making its own parsed a 2 MB index.json eight times.
+    if (this.reading?.key !== key) {
+      const view = this.readFresh().then(({ raw, view }) => {
+        this.cache = { key, raw, view };
+        return view;
+      });
+      const reading = { key, view };
+      this.reading = reading;
+      const done = () => {
+        if (this.reading === reading) this.reading = undefined;
+      };
+      view.then(done, done);
+    }
+    return this.reading.view;
   }
 
   /** Reads index.json; parsing is skipped when the bytes are the ones last parsed. */

@@ -13,6 +13,10 @@ import { buildSubjectIndex, stillUnread, type SubjectIndex, type WalkReader } fr
 import { blobPath, verifyBlob } from './verify';
 import { parseJson } from '../validate';
 
+/** Reads kept for the fetch that follows a resolve: twice the sources index create resolves at once, 1 MiB in all. */
+const RECENT_READS = 16;
+const RECENT_READ_BYTES = 1 << 20;
+
 /** A stored blob as probe() found it. */
 export interface StoredBlob {
   size: number;
@@ -44,8 +48,13 @@ export function storedMediaType(facts: ManifestFacts | undefined, listed: string
 export class ManifestKnowledge {
   /** Facts by digest; null: read, and not a manifest (or too large to be one). */
   readonly factsCache = new Map<string, ManifestFacts | null>();
-  /** The bytes facts() last read and verified: resolving a digest then fetching it (index create) reads it once. */
-  private lastRead: { digest: string; bytes: Buffer } | undefined;
+  /**
+   * The bytes facts() read and verified lately, each kept until fetched once: resolving a digest then fetching it
+   * (index create) reads it once. Several, as index create resolves eight sources at a time; bounded in count and
+   * bytes, oldest out first.
+   */
+  private readonly recentReads = new Map<string, Buffer>();
+  private recentBytes = 0;
   private subjects: { view: IndexView; signal?: AbortSignal; promise: Promise<SubjectIndex>; done?: SubjectIndex } | undefined;
 
   constructor(
@@ -56,7 +65,7 @@ export class ManifestKnowledge {
   /** Forgets what was known of a deleted manifest, and the walk it may have been part of. */
   forget(digest: string): void {
     this.factsCache.delete(digest);
-    if (this.lastRead?.digest === digest) this.lastRead = undefined;
+    this.takeLastRead(digest);
     this.subjects = undefined;
   }
 
@@ -194,15 +203,30 @@ export class ManifestKnowledge {
     }
     const facts = manifestFacts(bytes) ?? null;
     this.factsCache.set(digest, facts);
-    this.lastRead = { digest, bytes };
+    this.keepRead(digest, bytes);
     return facts;
   }
 
-  /** The bytes of `digest` if facts() just read and verified them (once: then forgotten). */
+  /** The bytes of `digest` if facts() read and verified them lately (once: then forgotten). */
   takeLastRead(digest: string): Buffer | undefined {
-    const last = this.lastRead;
-    this.lastRead = undefined;
-    return last?.digest === digest ? last.bytes : undefined;
+    const bytes = this.recentReads.get(digest);
+    if (bytes) {
+      this.recentReads.delete(digest);
+      this.recentBytes -= bytes.length;
+    }
+    return bytes;
+  }
+
+  private keepRead(digest: string, bytes: Buffer): void {
+    if (bytes.length > RECENT_READ_BYTES) return;
+    this.takeLastRead(digest);
+    this.recentReads.set(digest, bytes);
+    this.recentBytes += bytes.length;
+    for (const [oldest, kept] of this.recentReads) {
+      if (this.recentReads.size <= RECENT_READS && this.recentBytes <= RECENT_READ_BYTES) break;
+      this.recentReads.delete(oldest);
+      this.recentBytes -= kept.length;
+    }
   }
 }
 
