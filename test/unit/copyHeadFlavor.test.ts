@@ -95,6 +95,8 @@ describe('a copy from a registry whose HEAD answer gives the other flavor of the
       assert.equal(r.code, 0, `${tag}: ${r.stderr}`);
       assert.ok(proxy.requests.includes(`HEAD /v2/app/manifests/${tag}`), 'the HEAD answer was the one rewritten');
       assert.deepEqual(listed(dir), [{ mediaType: own, digest: desc.digest, tag: 'v1' }], tag);
+      // The progress names it as stored.
+      assert.ok(r.stdout.includes(`Copied  ${desc.digest.slice(7, 19)} ${own}\n`), r.stdout);
       await checkClean(dir);
       // The dry run shows the root as it would be stored.
       headSays(tag, claimed);

@@ -138,13 +138,14 @@ export async function copyGraphs(src: ReadOnlyTarget, dst: Target, roots: readon
       const plan = await planManifest(desc);
       if (!plan) return;
       await Promise.all(plan.below.map(copyNode));
+      // Told as stored (a root under its document's flavor), so the progress line names what the destination holds.
       await limit(async () => {
-        emit({ type: 'copying', desc });
+        emit({ type: 'copying', desc: plan.desc });
         await withRetry(desc, () => dst.push(plan.desc, plan.bytes, { signal }));
       });
       result.copied++;
       result.bytes += desc.size;
-      emit({ type: 'copied', desc });
+      emit({ type: 'copied', desc: plan.desc });
       return;
     }
     if (await existsAtDestination(desc)) return;
