@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Descriptor, ImageIndex } from '../../src/oci/descriptor';
@@ -12,7 +12,7 @@ import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
 import { startOciServer, type OciServer } from '../integration/support';
 import { startMisbehavingRegistry, type Exchange, type MisbehavingRegistry } from '../helpers/misbehavingRegistry';
 import { runCli } from '../helpers/runCli';
-import { cleanupTemps, makeArtifact, makeImage, pushBlob, pushIndex, pushManifest, tempDir } from './builders';
+import { cleanupTemps, makeArtifact, makeImage, newLayout, pushBlob, pushIndex, pushManifest, tempDir } from './builders';
 
 // A registry whose HEAD answer for a tag gives the other flavor of the same kind than the manifest's own mediaType
 // (Docker's schema2 type for an OCI manifest, a manifest list for an OCI index, or the reverse). The registry client
@@ -171,5 +171,23 @@ describe('documentMediaType', () => {
     assert.equal(documentMediaType(M, 'application/json'), M);
     assert.equal(documentMediaType(M, undefined), M);
     assert.equal(documentMediaType(M, 7), M);
+  });
+});
+
+describe('a copy from a layout whose index.json lists a manifest under the other flavor of its type', () => {
+  after(cleanupTemps);
+
+  it('stores it, and lists it at the destination, under the type its document declares', async () => {
+    const src = await newLayout();
+    const img = await makeImage(src);
+    await src.tag(img, 'v1');
+    const index = JSON.parse(readFileSync(join(src.location, 'index.json'), 'utf8')) as ImageIndex;
+    index.manifests[0]!.mediaType = DOCKER_M;
+    writeFileSync(join(src.location, 'index.json'), JSON.stringify(index));
+    const out = join(tempDir(), 'out');
+    const r = await runCli('cp', '--from-oci-layout', '--to-oci-layout', `${src.location}:v1`, `${out}:v1`);
+    assert.equal(r.code, 0, r.stderr);
+    const listedThere = (JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')) as ImageIndex).manifests;
+    assert.deepEqual(listedThere.map((m) => [m.mediaType, m.digest]), [[M, img.digest]]);
   });
 });
