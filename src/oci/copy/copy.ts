@@ -4,6 +4,7 @@ import type { PlatformPattern } from '../platformPattern';
 import { checkTag } from '../reference';
 import { copyGraphs, type CopyGraphOptions, type CopyGraphResult } from './copyGraph';
 import { resolveCopyRoot, type IndexSubset } from './platformSubset';
+import { asDocumentSays } from './documentMediaType';
 
 export interface CopyOptions extends CopyGraphOptions {
   /** From an index, copy only this platform's manifest (and, with `referrers`, its referrers). */
@@ -54,9 +55,10 @@ async function copyTagged(src: ReadOnlyTarget, parts: ReadonlyArray<{ desc: Desc
     for (const [j, tag] of part.tags.entries()) {
       if (isTagPusher(dst)) {
         if ((await current[i]![j]) === plain.digest) continue;
-        // The bytes are at hand: store them under the tag in one request, not read them back first.
+        // The bytes are at hand: store them under the tag in one request, not read them back first (under the
+        // flavor they declare, as copyGraphs stored them; a layout's tag takes it from what it stores).
         const bytes = await src.fetchBytes(plain, options);
-        await dst.pushManifest(plain, bytes, tag, options);
+        await dst.pushManifest(asDocumentSays(plain, bytes), bytes, tag, options);
       } else {
         await dst.tag(plain, tag, options);
       }

@@ -4,6 +4,7 @@ import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { isRetryableError, sleep } from '../transient';
 import { isBlobMounter, isManifestChecker, type OpOptions, type ReadOnlyTarget, type Target } from '../target';
 import { successors } from './successors';
+import { asDocumentSays } from './documentMediaType';
 import { semaphore } from '../semaphore';
 
 export type CopyEvent =
@@ -62,6 +63,8 @@ export async function copyGraphs(src: ReadOnlyTarget, dst: Target, roots: readon
   const planned = new Map<string, Promise<PlannedManifest | undefined>>();
   const result: CopyGraphResult = { root: roots[0]!, copied: 0, existing: 0, bytes: 0, referrers: [] };
   const mountFrom = isBlobMounter(dst) ? dst.mountSourceOf(src) : undefined;
+  // A root's descriptor comes from a resolve (a registry's HEAD answer), not from a document verified by digest.
+  const rootDigests = new Set(roots.map((r) => r.digest));
 
   const fetchManifest = (desc: Descriptor): Promise<Buffer> => {
     let p = manifests.get(desc.digest);
@@ -118,9 +121,11 @@ export async function copyGraphs(src: ReadOnlyTarget, dst: Target, roots: readon
         const bytes = await fetchManifest(desc);
         // Read first: malformed JSON is named by the reader, with its place.
         const below = successors(desc, bytes);
-        if (isManifestChecker(dst)) dst.checkManifest(desc, bytes);
+        // A root is stored under the flavor its document declares (a HEAD answer may give Docker's for OCI's).
+        const stored = rootDigests.has(desc.digest) ? asDocumentSays(desc, bytes) : desc;
+        if (isManifestChecker(dst)) dst.checkManifest(stored, bytes);
         await Promise.all(below.filter((d) => isManifestMediaType(d.mediaType)).map(planManifest));
-        return { bytes, below };
+        return { desc: stored, bytes, below };
       })();
       planned.set(desc.digest, p);
     }
@@ -133,13 +138,14 @@ export async function copyGraphs(src: ReadOnlyTarget, dst: Target, roots: readon
       const plan = await planManifest(desc);
       if (!plan) return;
       await Promise.all(plan.below.map(copyNode));
+      // Told as stored (a root under its document's flavor), so the progress line names what the destination holds.
       await limit(async () => {
-        emit({ type: 'copying', desc });
-        await withRetry(desc, () => dst.push(desc, plan.bytes, { signal }));
+        emit({ type: 'copying', desc: plan.desc });
+        await withRetry(desc, () => dst.push(plan.desc, plan.bytes, { signal }));
       });
       result.copied++;
       result.bytes += desc.size;
-      emit({ type: 'copied', desc });
+      emit({ type: 'copied', desc: plan.desc });
       return;
     }
     if (await existsAtDestination(desc)) return;
@@ -194,6 +200,8 @@ export async function copyGraphs(src: ReadOnlyTarget, dst: Target, roots: readon
     const all = [...roots, ...referrers];
     // Every manifest checked before the first blob is sent: one refused (an index's child, a referrer) stores nothing.
     await Promise.all(all.filter((d) => isManifestMediaType(d.mediaType)).map(planManifest));
+    const root = await planned.get(roots[0]!.digest);
+    if (root) result.root = { ...result.root, mediaType: root.desc.mediaType };
     // All at once, so the existence checks overlap: each referrer names its subject among its successors,
     // so copyNode still pushes it only after what it refers to.
     await Promise.all(all.map(copyNode));
@@ -209,6 +217,8 @@ export async function copyGraphs(src: ReadOnlyTarget, dst: Target, roots: readon
 
 /** A manifest to store: its bytes, checked, and what must be stored before it (successors). */
 interface PlannedManifest {
+  /** What it is stored under: a root's as its document says. */
+  desc: Descriptor;
   bytes: Buffer;
   below: Descriptor[];
 }

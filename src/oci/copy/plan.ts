@@ -4,6 +4,7 @@ import { isManifestChecker, type OpOptions, type ReadOnlyTarget } from '../targe
 import type { CopyOptions } from './copy';
 import { resolveCopyRoot, type IndexSubset } from './platformSubset';
 import { successors } from './successors';
+import { asDocumentSays } from './documentMediaType';
 import { checkTag } from '../reference';
 
 export interface PlannedItem {
@@ -80,6 +81,7 @@ export async function planCopy(src: ReadOnlyTarget, srcReference: string, dst: P
   }
 
   const visited = new Set<string>();
+  const rootDigests = new Set(roots.map((r) => r.digest));
   let level = [...roots.map(plain), ...plan.referrers];
   while (level.length > 0) {
     const fresh = level.filter((d) => !visited.has(d.digest) && visited.add(d.digest));
@@ -91,7 +93,9 @@ export async function planCopy(src: ReadOnlyTarget, srcReference: string, dst: P
       // Checked as the copy checks it before it sends anything: a manifest it would refuse fails the plan too.
       const bytes = await manifest(d);
       const below = successors(d, bytes);
-      if (isManifestChecker(dst)) dst.checkManifest(d, bytes);
+      // A root under the flavor its document declares, as the copy stores it.
+      if (rootDigests.has(d.digest)) item.desc = asDocumentSays(d, bytes);
+      if (isManifestChecker(dst)) dst.checkManifest(item.desc, bytes);
       return { item, there, below };
     });
     level = [];
@@ -102,6 +106,9 @@ export async function planCopy(src: ReadOnlyTarget, srcReference: string, dst: P
       level.push(...below);
     }
   }
+  // The root read (missing at the destination): shown under the flavor its document declares, as it is stored.
+  const read = what.split ? undefined : plan.copy.find((i) => i.desc.digest === plan.root.digest);
+  if (read) plan.root = { ...plan.root, mediaType: read.desc.mediaType };
   for (const t of tagged) {
     const current = await dst.resolve(t.tag, op).then((d) => d.digest, () => undefined);
     plan.tags.push(current ? { ...t, current } : t);

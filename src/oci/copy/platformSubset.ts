@@ -6,6 +6,7 @@ import { formatPlatform } from '../platform';
 import { exactPattern, type PlatformPattern } from '../platformPattern';
 import { selectPlatforms } from '../platformSelection';
 import { isDockerReferenceEntry, DOCKER_REFERENCE_DIGEST } from '../referrers/dockerReferences';
+import { documentMediaType } from './documentMediaType';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 
 /** What a copy starts from once the platforms asked for are picked. */
@@ -75,7 +76,8 @@ export function subsetIndex(from: Descriptor, doc: ImageIndex, children: readonl
   const all = Array.isArray(doc.manifests) ? doc.manifests : [];
   const manifests = all.filter((m) => keep.has(m.digest) || (isDockerReferenceEntry(m) && keep.has(m.annotations![DOCKER_REFERENCE_DIGEST]!)));
   const bytes = Buffer.from(JSON.stringify({ ...doc, manifests }), 'utf8');
-  const desc: Descriptor = { mediaType: from.mediaType, digest: digestOf(bytes), size: bytes.length };
+  // The flavor the document declares: `from` may carry a HEAD answer's other one (a manifest list for an OCI index).
+  const desc: Descriptor = { mediaType: documentMediaType(from.mediaType, doc.mediaType), digest: digestOf(bytes), size: bytes.length };
   return { desc, bytes, from, kept: children.length, of: all.filter((m) => !isDockerReferenceEntry(m)).length };
 }
 
