@@ -1,9 +1,12 @@
 // A registry some way off: the commands that walk a multi-arch image make many round trips, and overlap them.
 // The in-repo OCI server holds every request 30 ms (a registry in another region); a 50-platform index with an
-// SBOM on each platform. Each command's wall time is printed beside what its requests cost one after another (as
-// oras makes them): requests x 30 ms. Standalone: `npm run build && npx tsx bench/latency.ts`.
+// SBOM on each platform. Each command's wall time, less the CLI's start-up measured in the same run, is set beside
+// what its requests cost one after another (as oras makes most of them): requests x 30 ms. The overlap is that
+// cost over the time taken. Standalone: `npm run build && npx tsx bench/latency.ts`.
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { createIndex } from '../src/oci/imageIndex';
 import { RegistryClient, RemoteRepository } from '../src/oci/registry';
 import { startOciServer } from '../test/integration/support/ociServer';
@@ -45,20 +48,37 @@ export async function benchLatency(row: Row): Promise<void> {
     held = true;
     const count = () => server.requests.length;
     const ref = (tag: string) => `${server.host}/app:${tag}`;
+    const out = mkdtempSync(join(tmpdir(), 'manifold-bench-latency-'));
     const measured: Array<[string, string[]]> = [
       [`manifest index create, ${PLATFORMS} sources by digest`, ['manifest', 'index', 'create', '--plain-http', ref('made'), ...images.map((i) => i.digest)]],
       [`discover --recursive, ${PLATFORMS} platforms with an SBOM each`, ['discover', '--plain-http', '--recursive', ref('multi')]],
       [`manifest index diff of two ${PLATFORMS}-platform indexes`, ['manifest', 'index', 'diff', '--plain-http', ref('older'), ref('multi')]],
+      [`coverage of a ${PLATFORMS}-platform index`, ['coverage', '--plain-http', ref('multi')]],
+      [`check of a ${PLATFORMS}-platform index`, ['check', '--plain-http', ref('multi')]],
+      [`cp -r of a ${PLATFORMS}-platform index into a layout`, ['cp', '-r', '--plain-http', ref('multi'), '--to-oci-layout', `${join(out, 'copy')}:v1`]],
     ];
-    for (const [what, args] of measured) {
-      let best: { ms: number; requests: number } | undefined;
+    const best = async (args: string[]) => {
+      let fastest: { ms: number; requests: number } | undefined;
       for (let i = 0; i < 3; i++) {
+        if (args[0] === 'cp') rmSync(join(out, 'copy'), { recursive: true, force: true });
         const run = await timedCli(args, count);
-        if (!best || run.ms < best.ms) best = run;
+        if (!fastest || run.ms < fastest.ms) fastest = run;
       }
-      const serial = best!.requests * LATENCY_MS;
-      row(`${what}, registry ${LATENCY_MS} ms a request`, `${best!.ms.toFixed(0)} ms for ${best!.requests} requests; one after another at least ${serial} ms (ratio ${(best!.ms / serial).toFixed(2)})`, '<= 1/3 of one after another', best!.ms <= serial / 3);
+      return fastest!;
+    };
+    const startup = (await best(['--version'])).ms;
+    for (const [what, args] of measured) {
+      const run = await best(args);
+      const serial = run.requests * LATENCY_MS;
+      const overlap = serial / Math.max(1, run.ms - startup);
+      row(
+        `${what}, registry ${LATENCY_MS} ms a request`,
+        `${run.ms.toFixed(0)} ms for ${run.requests} requests (CLI start-up ${startup.toFixed(0)} ms); one after another ${serial} ms: overlap ${overlap.toFixed(1)}x`,
+        'overlap >= 3x',
+        overlap >= 3,
+      );
     }
+    rmSync(out, { recursive: true, force: true });
   } finally {
     await server.stop();
   }
