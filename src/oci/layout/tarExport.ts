@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { ANNOTATION_REF_NAME, type Descriptor } from '../descriptor';
 import { isAlgorithmName, isDigest } from '../digest';
 import { OciError } from '../errors';
+import { isManifestMediaType } from '../mediaType';
 import { isWithin } from '../pathWithin';
 import type { BlobMounter, OpOptions, Target } from '../target';
 import { TarExportTarget } from './tarExportTarget';
@@ -12,6 +13,7 @@ import { encodeIndexJson, parseIndexJson } from './indexFile';
 import { regularFileStats } from './regularFile';
 import { indexTar, lookupTar } from './tar';
 import { INDEX_FILE, OciLayoutStore } from './store';
+import { nounOf } from './verify';
 import { sweepTarLeftovers, writeTarFile, type TarExportResult, type TarMember } from './tarWriter';
 
 export type { TarExportResult };
@@ -54,12 +56,13 @@ export async function exportLayoutTar(layoutDir: string, dest: string, options: 
 /** What of a layout folder goes into its tar; `verify`: blobs are checked against their names as they are read. */
 async function listLayout(root: string, verify: boolean): Promise<TarMember[]> {
   const members: TarMember[] = [];
+  const manifests = verify ? await listedManifests(root) : new Set<string>();
   const file = (path: string, size: number, digest?: string): TarMember => ({
     path,
     dir: false,
     size,
     describe: join(root, path),
-    file: { path: join(root, path), root, check: digest ? { digest, where: ` in ${root}` } : undefined },
+    file: { path: join(root, path), root, check: digest ? { digest, where: ` in ${root}`, noun: manifests.has(digest) ? 'manifest' : 'blob' } : undefined },
   });
   // Every file as every read takes it: a named pipe, a folder or a link out of the layout is refused, naming it.
   for (const name of ['oci-layout', 'index.json']) {
@@ -84,6 +87,21 @@ async function listLayout(root: string, verify: boolean): Promise<TarMember[]> {
     }
   }
   return members;
+}
+
+/**
+ * The digests index.json lists as manifests or indexes: a mismatch of one is named as a manifest's. Read leniently
+ * (the file goes into the tar as it is): one that cannot be read names none, and its blobs are named as blobs.
+ */
+async function listedManifests(root: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  const index: unknown = await fs.readFile(join(root, INDEX_FILE), 'utf8').then((text) => JSON.parse(text) as unknown, () => undefined);
+  const entries = (index as { manifests?: unknown } | undefined)?.manifests;
+  if (!Array.isArray(entries)) return out;
+  for (const d of entries as Array<Partial<Descriptor> | null>) {
+    if (typeof d?.digest === 'string' && isManifestMediaType(d.mediaType)) out.add(d.digest);
+  }
+  return out;
 }
 
 /** Byte order of the names as written (folders compared without their trailing slash, so each precedes its files). */
@@ -167,10 +185,10 @@ export async function beginLayoutTarExport(dest: string): Promise<LayoutTarExpor
           if (!have.has(alg)) noted.push({ path: alg, dir: true, size: 0 });
           have.add(alg);
           have.add(path);
-          const member: TarMember = { path, dir: false, size: desc.size, describe: `blob ${desc.digest}` };
+          const member: TarMember = { path, dir: false, size: desc.size, describe: `${nounOf(desc)} ${desc.digest}` };
           // A blob of a layout folder is read from its file directly (verified as it goes); one in a tar streams.
           const folder = source instanceof OciLayoutStore && (await fs.stat(source.location).catch(() => undefined))?.isDirectory();
-          if (folder) member.file = { path: join(source.location, path), root: source.location, check: { digest: desc.digest, where: ` in ${source.location}` } };
+          if (folder) member.file = { path: join(source.location, path), root: source.location, check: { digest: desc.digest, where: ` in ${source.location}`, noun: nounOf(desc) } };
           else member.open = () => source.fetch(desc, options) as Promise<Readable>;
           noted.push(member);
         }
