@@ -149,6 +149,16 @@ describe('a layout names a damaged manifest as a manifest, configs and layers as
     await assert.rejects(writeLayoutTar(second.dir, join(tempDir(), 'out.tar')), { message: `blob ${second.layer} in ${second.dir}: content has digest ${digestOf(Buffer.from(second.layerBytes.toUpperCase()))}` });
   });
 
+  it('layout export: a platform manifest an index lists is named as a manifest too', async () => {
+    const store = await newLayout();
+    const amd64 = await makeImage(store, { arch: 'amd64' });
+    const arm64 = await makeImage(store, { arch: 'arm64' });
+    await store.tag(await makeIndex(store, [amd64, arm64]), 'multi');
+    const changed = sameSizeOther(readFileSync(fileOf(store.location, arm64.digest), 'utf8'));
+    writeFileSync(fileOf(store.location, arm64.digest), changed);
+    await assert.rejects(writeLayoutTar(store.location, join(tempDir(), 'out.tar')), { message: `manifest ${arm64.digest} in ${store.location}: content has digest ${digestOf(Buffer.from(changed))}` });
+  });
+
   const escaped = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
   it('the CLI: manifest fetch and cp by tag name the manifest and the tag; check names the layer as a blob', async () => {

@@ -3,9 +3,9 @@ import { promises as fs } from 'node:fs';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ANNOTATION_REF_NAME, type Descriptor } from '../descriptor';
-import { isAlgorithmName, isDigest } from '../digest';
+import { digestOf, isAlgorithmName, isDigest, parseDigest } from '../digest';
 import { OciError } from '../errors';
-import { isManifestMediaType } from '../mediaType';
+import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { isWithin } from '../pathWithin';
 import type { BlobMounter, OpOptions, Target } from '../target';
 import { TarExportTarget } from './tarExportTarget';
@@ -13,7 +13,10 @@ import { encodeIndexJson, parseIndexJson } from './indexFile';
 import { regularFileStats } from './regularFile';
 import { indexTar, lookupTar } from './tar';
 import { INDEX_FILE, OciLayoutStore } from './store';
-import { nounOf } from './verify';
+import { blobPath, nounOf } from './verify';
+import { MAX_MANIFEST_BYTES } from './atomicFiles';
+import { manifestFacts } from './manifest';
+import { DirSource, TOO_LARGE } from './source';
 import { sweepTarLeftovers, writeTarFile, type TarExportResult, type TarMember } from './tarWriter';
 
 export type { TarExportResult };
@@ -90,16 +93,33 @@ async function listLayout(root: string, verify: boolean): Promise<TarMember[]> {
 }
 
 /**
- * The digests index.json lists as manifests or indexes: a mismatch of one is named as a manifest's. Read leniently
- * (the file goes into the tar as it is): one that cannot be read names none, and its blobs are named as blobs.
+ * The digests index.json lists as manifests or indexes, and the manifests those indexes list (a multi-arch image's
+ * platforms): a mismatch of one is named as a manifest's. Read leniently, for the wording alone (the files go into
+ * the tar as they are): an index.json or an index that cannot be read, or does not match its digest, names none.
  */
 async function listedManifests(root: string): Promise<Set<string>> {
   const out = new Set<string>();
-  const index: unknown = await fs.readFile(join(root, INDEX_FILE), 'utf8').then((text) => JSON.parse(text) as unknown, () => undefined);
-  const entries = (index as { manifests?: unknown } | undefined)?.manifests;
-  if (!Array.isArray(entries)) return out;
-  for (const d of entries as Array<Partial<Descriptor> | null>) {
-    if (typeof d?.digest === 'string' && isManifestMediaType(d.mediaType)) out.add(d.digest);
+  const source = new DirSource(root);
+  const read = (rel: string): Promise<Buffer | undefined> => source.readFile(rel, MAX_MANIFEST_BYTES).then((b) => (b === TOO_LARGE ? undefined : b), () => undefined);
+  const indexes: string[] = [];
+  const add = (d: Partial<Descriptor> | null | undefined): void => {
+    if (typeof d?.digest !== 'string' || !isManifestMediaType(d.mediaType) || out.has(d.digest)) return;
+    out.add(d.digest);
+    if (isImageIndex(d.mediaType)) indexes.push(d.digest);
+  };
+  let index: unknown;
+  try {
+    index = JSON.parse((await read(INDEX_FILE))?.toString('utf8') ?? 'null');
+  } catch {
+    return out;
+  }
+  const entries = (index as { manifests?: unknown } | null)?.manifests;
+  if (Array.isArray(entries)) for (const d of entries as Array<Partial<Descriptor> | null>) add(d);
+  for (let digest = indexes.pop(); digest !== undefined; digest = indexes.pop()) {
+    if (!isDigest(digest)) continue;
+    const bytes = await read(blobPath(digest));
+    if (!bytes || digestOf(bytes, parseDigest(digest).algorithm) !== digest) continue;
+    for (const child of manifestFacts(bytes)?.children ?? []) add(child);
   }
   return out;
 }
