@@ -191,8 +191,8 @@ describe('a layout with a missing and an altered manifest blob', () => {
       ['c', c.digest, 'unknown', 'error: manifest blob altered'],
     ]);
     const stderr = r.stderr.split('\n');
-    assert.equal(stderr[0], `Error: tag "b": blob ${b.digest}: not found in ${dir}`);
-    assert.match(stderr[1]!, new RegExp(`^Error: tag "c": blob ${c.digest} in ${dir}: content has digest sha256:[0-9a-f]{64}$`));
+    assert.equal(stderr[0], `Error: tag "b": manifest ${b.digest}: not found in ${dir}`);
+    assert.match(stderr[1]!, new RegExp(`^Error: tag "c": manifest ${c.digest} in ${dir}: content has digest sha256:[0-9a-f]{64}$`));
     assert.equal(stderr.length, 3);
     assert.equal(r.code, 1);
   });
@@ -201,7 +201,7 @@ describe('a layout with a missing and an altered manifest blob', () => {
     const r = await runCli('repo', 'tags', '--oci-layout', dir, '--format', 'json');
     const tags = JSON.parse(r.stdout).tags;
     assert.deepEqual(tags[0], { name: 'a', digest: a.digest, mediaType: a.mediaType, size: a.size, type: 'image', platforms: ['linux/amd64'] });
-    assert.deepEqual(tags[1], { name: 'b', digest: b.digest, mediaType: b.mediaType, size: b.size, error: `blob ${b.digest}: not found in ${dir}` });
+    assert.deepEqual(tags[1], { name: 'b', digest: b.digest, mediaType: b.mediaType, size: b.size, error: `manifest ${b.digest}: not found in ${dir}` });
     assert.deepEqual(Object.keys(tags[2]), ['name', 'digest', 'mediaType', 'size', 'error']);
     assert.match(tags[2].error, /content has digest/);
     assert.equal(r.stderr.split('\n').length, 3);

@@ -105,23 +105,23 @@ describe('a stored manifest that does not match its digest', () => {
     return { dir, image, actual: digestOf(bytes) };
   }
 
-  it('tag refuses it, naming the blob, and writes nothing', async () => {
+  it('tag refuses it, naming the manifest, and writes nothing', async () => {
     const { dir, image, actual } = await corrupt();
     const before = folderSnapshot(dir);
     const r = await runCli('tag', '--oci-layout', `${dir}:v1`, 'v2');
     assert.deepEqual([r.stdout, r.stderr, r.code], [
       `Tagging [oci-layout] ${dir}@${image.digest}\n`,
-      `Error: blob ${image.digest} in ${dir}: content has digest ${actual}; not tagged "v2"\n`,
+      `Error: manifest ${image.digest} in ${dir}: content has digest ${actual}; not tagged "v2"\n`,
       1,
     ]);
     assert.deepEqual(folderSnapshot(dir), before);
   });
 
-  it('attach refuses it as a subject, naming the blob, and writes nothing', async () => {
+  it('attach refuses it as a subject, naming the manifest and the tag it was read by, and writes nothing', async () => {
     const { dir, image, actual } = await corrupt();
     const before = folderSnapshot(dir);
     const r = await runCli('attach', '--oci-layout', `${dir}:v1`, '--artifact-type', 'application/vnd.test.note', '--annotation', 'note=hi');
-    assert.deepEqual([r.stdout, r.stderr, r.code], ['', `Error: blob ${image.digest} in ${dir}: content has digest ${actual}\n`, 1]);
+    assert.deepEqual([r.stdout, r.stderr, r.code], ['', `Error: manifest ${image.digest} in ${dir}:v1: content has digest ${actual}\n`, 1]);
     assert.deepEqual(folderSnapshot(dir), before);
   });
 

@@ -38,9 +38,9 @@ async function layoutWithUnreadableReferrers(): Promise<{ dir: string; image: De
 
   const at = (digest: string): number => index.manifests.findIndex((e: { digest: string }) => e.digest === digest);
   const problems = [
-    [at(cut.digest), ' (tag "sig")', `blob ${cut.digest} in ${dir}: content has digest ${digestOf(cutBytes)}`],
-    [at(altered.digest), '', `blob ${altered.digest} in ${dir}: content has digest ${digestOf(alteredBytes)}`],
-    [at(garbageDigest), '', `blob ${garbageDigest} in ${dir}: malformed JSON at line 1, column 1: value expected, unexpected character "t"`],
+    [at(cut.digest), ' (tag "sig")', `manifest ${cut.digest} in ${dir}: content has digest ${digestOf(cutBytes)}`],
+    [at(altered.digest), '', `manifest ${altered.digest} in ${dir}: content has digest ${digestOf(alteredBytes)}`],
+    [at(garbageDigest), '', `manifest ${garbageDigest} in ${dir}: malformed JSON at line 1, column 1: value expected, unexpected character "t"`],
   ]
     .sort((a, b) => (a[0] as number) - (b[0] as number))
     .map(([i, tag, problem]) => `Error: ${indexFile}: manifests[${i}]${tag}: manifest unreadable: ${problem}\n`);

@@ -14,7 +14,7 @@ import { withFileLock } from './lock';
 import { layoutWriteError } from './writeError';
 import { isMissing, TOO_LARGE, type LayoutSource } from './source';
 import { linkTarget, notAFile } from './regularFile';
-import { verifyBlob } from './verify';
+import { nounOf, verifyBlob } from './verify';
 import { writeHashed } from './hashedWrite';
 import { parseJson } from '../validate';
 
@@ -424,9 +424,9 @@ export function fileExists(path: string): boolean {
 }
 
 
-export function readLimited(content: Readable, desc: Descriptor): Promise<Buffer> {
+export function readLimited(content: Readable, desc: Descriptor, where = ''): Promise<Buffer> {
   return readCapped(content, Math.min(desc.size, MAX_MANIFEST_BYTES), (total) =>
-    total > desc.size ? sizeMismatch(desc, total, '', true) : new OciError('INVALID_MANIFEST', `manifest ${desc.digest}: larger than ${MAX_MANIFEST_BYTES} bytes`),
+    total > desc.size ? sizeMismatch(desc, total, where, true) : new OciError('INVALID_MANIFEST', `manifest ${desc.digest}: larger than ${MAX_MANIFEST_BYTES} bytes`),
   );
 }
 
@@ -440,7 +440,7 @@ export async function drain(content: Readable): Promise<void> {
 export function sizeMismatch(desc: Descriptor, size: number, where: string, more = false): OciError {
   return new OciError(
     'SIZE_MISMATCH',
-    more ? `blob ${desc.digest}${where}: more than the expected ${desc.size} bytes` : `blob ${desc.digest}${where}: size ${size}, expected ${desc.size}`,
+    more ? `${nounOf(desc)} ${desc.digest}${where}: more than the expected ${desc.size} bytes` : `${nounOf(desc)} ${desc.digest}${where}: size ${size}, expected ${desc.size}`,
   );
 }
 
@@ -473,7 +473,7 @@ export async function ingestStream(
     if (written !== desc.size) throw sizeMismatch(desc, written, where);
     const actual = `${algorithm}:${hex}`;
     if (actual !== desc.digest) {
-      throw new OciError('DIGEST_MISMATCH', `blob ${desc.digest}${where}: content has digest ${actual}`);
+      throw new OciError('DIGEST_MISMATCH', `${nounOf(desc)} ${desc.digest}${where}: content has digest ${actual}`);
     }
     try {
       await fh.sync();

@@ -10,7 +10,7 @@ import { cloneDescriptor, indexKey, type IndexView } from './indexView';
 import { manifestFacts, type ManifestFacts } from './manifest';
 import { TOO_LARGE, type LayoutSource } from './source';
 import { buildSubjectIndex, stillUnread, type SubjectIndex, type WalkReader } from './subjectIndex';
-import { blobPath, verifyBlob } from './verify';
+import { blobPath, nounOf, verifyBlob } from './verify';
 import { parseJson } from '../validate';
 
 /** Reads kept for the fetch that follows a resolve: twice the sources index create resolves at once, 1 MiB in all. */
@@ -134,15 +134,16 @@ export class ManifestKnowledge {
       this.factsCache.set(desc.digest, null);
       return undefined;
     }
-    const learnt = this.learn(desc.digest, bytes);
+    const learnt = this.learn(desc.digest, bytes, desc.mediaType);
     return learnt instanceof Error ? undefined : (learnt ?? undefined);
   }
 
   /**
    * Whether `digest` is stored, its size and, if it is a manifest, its facts: read at once when not known yet
-   * (the read tells all three), else facts from the cache and the size from a stat.
+   * (the read tells all three), else facts from the cache and the size from a stat. `mediaType`: what the caller
+   * takes it for, which a mismatch is worded by (a manifest's or a blob's).
    */
-  async probe(digest: string): Promise<StoredBlob | undefined> {
+  async probe(digest: string, mediaType?: string): Promise<StoredBlob | undefined> {
     const rel = blobPath(digest);
     const cached = this.factsCache.get(digest);
     if (cached !== undefined) {
@@ -157,20 +158,20 @@ export class ManifestKnowledge {
       const size = await this.source.size(rel);
       return size === undefined ? undefined : { size, verified: false };
     }
-    const learnt = this.learn(digest, bytes);
+    const learnt = this.learn(digest, bytes, mediaType);
     if (learnt instanceof Error) return { size: bytes.length, verified: false, mismatch: learnt };
     return { size: bytes.length, facts: learnt ?? undefined, verified: true };
   }
 
   /**
    * Why the manifest `desc` lists cannot be read (its blob missing, over the size a manifest may have, not
-   * matching its digest, not JSON, not a manifest or index), naming the blob; undefined when it can. Free for a
-   * manifest read before (a listing's walk read them all).
+   * matching its digest, not JSON, not a manifest or index), naming the manifest; undefined when it can. Free for
+   * a manifest read before (a listing's walk read them all).
    */
   async unreadable(desc: Descriptor): Promise<string | undefined> {
     if (this.factsCache.get(desc.digest)) return undefined;
     const rel = blobPath(desc.digest);
-    const blob = `blob ${desc.digest} in ${this.location}`;
+    const blob = `${nounOf(desc)} ${desc.digest} in ${this.location}`;
     let bytes: Awaited<ReturnType<LayoutSource['readFile']>>;
     try {
       bytes = await this.source.readFile(rel, MAX_MANIFEST_BYTES, desc.size);
@@ -180,7 +181,7 @@ export class ManifestKnowledge {
     }
     if (bytes === undefined) return `${blob}: missing`;
     if (bytes === TOO_LARGE) return `${blob}: over ${MAX_MANIFEST_BYTES} bytes, too large to be a manifest`;
-    const learnt = this.learn(desc.digest, bytes);
+    const learnt = this.learn(desc.digest, bytes, desc.mediaType);
     if (learnt instanceof Error) return learnt.message;
     if (learnt) return undefined;
     try {
@@ -188,16 +189,17 @@ export class ManifestKnowledge {
     } catch (err) {
       return (err as Error).message;
     }
-    return `${blob}: not a manifest or index`;
+    return `${blob}: its content is not a manifest or index`;
   }
 
   /**
    * Facts of bytes just read for `digest`; null when they are no manifest; the verification's error (and
-   * nothing cached: a push may repair it) when they do not match the digest.
+   * nothing cached: a push may repair it) when they do not match the digest, worded by `mediaType` (a manifest's
+   * or a blob's).
    */
-  private learn(digest: string, bytes: Buffer): ManifestFacts | null | Error {
+  private learn(digest: string, bytes: Buffer, mediaType: string | undefined): ManifestFacts | null | Error {
     try {
-      verifyBlob(bytes, { digest }, ` in ${this.location}`);
+      verifyBlob(bytes, { digest, mediaType }, ` in ${this.location}`);
     } catch (err) {
       return err as Error;
     }

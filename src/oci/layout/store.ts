@@ -6,7 +6,7 @@ import type { Descriptor, ImageIndex } from '../descriptor';
 import { isDigest, parseDigest, verifyingStream } from '../digest';
 import { OciError } from '../errors';
 import { isManifestMediaType } from '../mediaType';
-import { isFallbackTag, isValidTag } from '../reference';
+import { formatLayoutReference, isFallbackTag, isValidTag } from '../reference';
 import type { IndexBatcher, ManifestChecker, OpOptions, StagedBlob, Target } from '../target';
 import { damagedEntries, damageOf, readIndexJson, unreadableEntry, type DamagedEntry } from './indexFile';
 import { layoutWriteError } from './writeError';
@@ -15,7 +15,7 @@ import { DirSource, openTarSource, TOO_LARGE, type LayoutSource } from './source
 import { referrerDescriptor } from './subjectIndex';
 import { DEFAULT_MEDIA_TYPE, ManifestKnowledge, storedAs, storedMediaType } from './manifestKnowledge';
 import { stageIntoLayout } from './stage';
-import { blobPath, verifyBlob } from './verify';
+import { blobPath, nounOf, verifyBlob } from './verify';
 import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, drain, openLayoutFolder, type LayoutFileRestore, refreshStored, refreshTime, ingestBytes, makeTempDir, readLimited, sweepTemp, ingestStream, tempName, writingIn } from './atomicFiles';
 import { cloneDescriptor, compareStrings, indexView, nameOf, sameEntry, type IndexMutation, type IndexView, withName } from './indexView';
 import { LayoutIndex } from './indexWriter';
@@ -23,6 +23,9 @@ import { keepNeeded, retag } from './tagEdits';
 
 export { blobPath };
 export { INDEX_FILE, OCI_LAYOUT_FILE, TEMP_DIR } from './atomicFiles';
+
+/** How many tags resolve() remembers, by the digest each named (a listing may resolve every tag). */
+const MAX_RESOLVED_TAGS = 1000;
 
 export interface OpenOptions {
   /** Make the folder, `oci-layout`, an empty `index.json` and `blobs/sha256` where missing. */
@@ -49,6 +52,8 @@ export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker {
   /** The lost `oci-layout` to write back at the first write, and that write once begun (shared by parallel writes). */
   private layoutFile?: LayoutFileRestore;
   private layoutFileWrite?: Promise<void>;
+  /** The name each recently resolved manifest was resolved by, with what it resolved to: a read of it names the tag. */
+  private readonly resolvedTags = new Map<string, { name: string; desc: Descriptor }>();
 
   private constructor(
     /** The layout folder, or the `.tar` file. */
@@ -114,7 +119,7 @@ export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker {
     const view = await this.readIndex(options);
     // Exact names first: index.json may hold names (full references) that are not tags.
     const named = view.byName.get(reference);
-    if (named) return this.namedEntry(named);
+    if (named) return this.rememberTag(await this.namedEntry(named), reference);
     if (view.damagedNames.has(reference)) {
       throw damagedEntries(view.index, this.source.describe(INDEX_FILE)).filter((e) => e.tag === reference).pop()!.error;
     }
@@ -124,6 +129,8 @@ export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker {
       } catch (err) {
         throw new OciError('INVALID_ARGUMENT', `${reference}: not a valid tag or digest`, { cause: err });
       }
+      // Resolved by digest now: a read of it names no tag an earlier resolve gave.
+      this.resolvedTags.delete(reference);
       return this.resolveDigest(reference, view);
     }
     if (!isValidTag(reference)) throw new OciError('INVALID_ARGUMENT', `${reference}: not a valid tag or digest`);
@@ -151,6 +158,25 @@ export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker {
     return storedAs(entry, await this.known.probe(entry.digest).catch(() => undefined));
   }
 
+  /** Keeps the name `desc` was resolved by (the last ones only), for reads of it to name. */
+  private rememberTag(desc: Descriptor, name: string): Descriptor {
+    this.resolvedTags.delete(desc.digest);
+    this.resolvedTags.set(desc.digest, { name, desc: cloneDescriptor(desc) });
+    if (this.resolvedTags.size > MAX_RESOLVED_TAGS) this.resolvedTags.delete(this.resolvedTags.keys().next().value!);
+    return desc;
+  }
+
+  /**
+   * Where a read of `desc` happens, for its errors: ` in <layout>` for a blob, and for a manifest also the tag it
+   * was resolved by (` in <layout>:<tag>`, as a registry names its reference), when `desc` is what that tag gave.
+   */
+  private readPlace(desc: Descriptor): string {
+    if (nounOf(desc) !== 'manifest') return ` in ${this.location}`;
+    const by = this.resolvedTags.get(desc.digest);
+    const tagged = by && by.desc.size === desc.size && by.desc.mediaType === desc.mediaType ? by.name : undefined;
+    return ` in ${formatLayoutReference(this.location, tagged)}`;
+  }
+
   /** A blob by digest: `application/octet-stream` and its stored size. */
   async resolveBlob(digest: string, options?: OpOptions): Promise<Descriptor> {
     options?.signal?.throwIfAborted();
@@ -173,8 +199,8 @@ export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker {
     options?.signal?.throwIfAborted();
     const rel = blobPath(desc.digest);
     const raw = await this.source.createStream(rel, desc.size);
-    if (!raw) throw this.blobNotFound(desc.digest);
-    const verified = verifyingStream({ digest: desc.digest, size: desc.size }, ` in ${this.location}`);
+    if (!raw) throw this.notFound(desc);
+    const verified = verifyingStream({ digest: desc.digest, size: desc.size }, this.readPlace(desc), nounOf(desc));
     // pipeline carries a read error to the consumer and closes the file if the consumer stops early.
     stream().pipeline(raw, verified, () => undefined);
     if (options?.signal) stream().addAbortSignal(options.signal, verified);
@@ -187,8 +213,8 @@ export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker {
     const just = this.known.takeLastRead(desc.digest);
     if (just && just.length === desc.size) return just;
     const bytes = await this.source.readFile(blobPath(desc.digest), Infinity, desc.size);
-    if (!bytes || bytes === TOO_LARGE) throw this.blobNotFound(desc.digest);
-    verifyBlob(bytes, desc, ` in ${this.location}`);
+    if (!bytes || bytes === TOO_LARGE) throw this.notFound(desc);
+    verifyBlob(bytes, desc, this.readPlace(desc));
     return bytes;
   }
 
@@ -262,8 +288,9 @@ export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker {
     if (await refreshStored(target, desc.size)) {
       if (!(content instanceof Uint8Array)) await drain(content);
     } else if (isManifest) {
-      const bytes = content instanceof Uint8Array ? Buffer.from(content.buffer, content.byteOffset, content.byteLength) : await readLimited(content, desc);
-      verifyBlob(bytes, desc, ` (push to ${this.location})`);
+      const where = ` (push to ${this.location})`;
+      const bytes = content instanceof Uint8Array ? Buffer.from(content.buffer, content.byteOffset, content.byteLength) : await readLimited(content, desc, where);
+      verifyBlob(bytes, desc, where);
       const doc = checkManifestBytes(bytes, desc, `manifest ${desc.digest}`);
       await this.ingest(target, parsed, desc, bytes, options, true);
       // The bytes just stored, verified and parsed: what facts() would read back from the file.
@@ -358,7 +385,7 @@ export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker {
     if (current && !view.namedTwice.has(reference) && sameEntry(current, withName(desc, reference))) return;
     await this.beginWrite('tag');
     // The new entry says what is stored, not what the caller (or the entry it resolved) claims.
-    const found = await this.known.probe(desc.digest);
+    const found = await this.known.probe(desc.digest, desc.mediaType);
     if (!found) throw notFound();
     if (found.mismatch) throw new OciError('DIGEST_MISMATCH', `${found.mismatch.message}; not tagged ${JSON.stringify(reference)}`, { cause: found.mismatch });
     const entry = withName(storedAs(desc, found), reference);
@@ -396,7 +423,7 @@ export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker {
     await this.beginWrite('delete');
     const rel = blobPath(desc.digest);
     options?.signal?.throwIfAborted();
-    if ((await this.source.size(rel)) === undefined) throw this.blobNotFound(desc.digest);
+    if ((await this.source.size(rel)) === undefined) throw this.notFound(desc);
     await this.updateIndex(async (index, then) => {
       const kept = index.manifests.filter((d) => d.digest !== desc.digest || damageOf(d));
       const changed = kept.length !== index.manifests.length;
@@ -467,6 +494,11 @@ export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker {
 
   private blobNotFound(digest: string): OciError {
     return new OciError('NOT_FOUND', `blob ${digest}: not found in ${this.location}`);
+  }
+
+  /** blobNotFound, for a read of `desc`: a manifest named as one, with the tag it was resolved by. */
+  private notFound(desc: Descriptor): OciError {
+    return new OciError('NOT_FOUND', `${nounOf(desc)} ${desc.digest}: not found${this.readPlace(desc)}`);
   }
 }
 

@@ -3,8 +3,9 @@ import { promises as fs } from 'node:fs';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ANNOTATION_REF_NAME, type Descriptor } from '../descriptor';
-import { isAlgorithmName, isDigest } from '../digest';
+import { digestOf, isAlgorithmName, isDigest, parseDigest } from '../digest';
 import { OciError } from '../errors';
+import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { isWithin } from '../pathWithin';
 import type { BlobMounter, OpOptions, Target } from '../target';
 import { TarExportTarget } from './tarExportTarget';
@@ -12,6 +13,10 @@ import { encodeIndexJson, parseIndexJson } from './indexFile';
 import { regularFileStats } from './regularFile';
 import { indexTar, lookupTar } from './tar';
 import { INDEX_FILE, OciLayoutStore } from './store';
+import { blobPath, nounOf } from './verify';
+import { MAX_MANIFEST_BYTES } from './atomicFiles';
+import { manifestFacts } from './manifest';
+import { DirSource, TOO_LARGE } from './source';
 import { sweepTarLeftovers, writeTarFile, type TarExportResult, type TarMember } from './tarWriter';
 
 export type { TarExportResult };
@@ -54,12 +59,13 @@ export async function exportLayoutTar(layoutDir: string, dest: string, options: 
 /** What of a layout folder goes into its tar; `verify`: blobs are checked against their names as they are read. */
 async function listLayout(root: string, verify: boolean): Promise<TarMember[]> {
   const members: TarMember[] = [];
+  const manifests = verify ? await listedManifests(root) : new Set<string>();
   const file = (path: string, size: number, digest?: string): TarMember => ({
     path,
     dir: false,
     size,
     describe: join(root, path),
-    file: { path: join(root, path), root, check: digest ? { digest, where: ` in ${root}` } : undefined },
+    file: { path: join(root, path), root, check: digest ? { digest, where: ` in ${root}`, noun: manifests.has(digest) ? 'manifest' : 'blob' } : undefined },
   });
   // Every file as every read takes it: a named pipe, a folder or a link out of the layout is refused, naming it.
   for (const name of ['oci-layout', 'index.json']) {
@@ -84,6 +90,38 @@ async function listLayout(root: string, verify: boolean): Promise<TarMember[]> {
     }
   }
   return members;
+}
+
+/**
+ * The digests index.json lists as manifests or indexes, and the manifests those indexes list (a multi-arch image's
+ * platforms): a mismatch of one is named as a manifest's. Read leniently, for the wording alone (the files go into
+ * the tar as they are): an index.json or an index that cannot be read, or does not match its digest, names none.
+ */
+async function listedManifests(root: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  const source = new DirSource(root);
+  const read = (rel: string): Promise<Buffer | undefined> => source.readFile(rel, MAX_MANIFEST_BYTES).then((b) => (b === TOO_LARGE ? undefined : b), () => undefined);
+  const indexes: string[] = [];
+  const add = (d: Partial<Descriptor> | null | undefined): void => {
+    if (typeof d?.digest !== 'string' || !isManifestMediaType(d.mediaType) || out.has(d.digest)) return;
+    out.add(d.digest);
+    if (isImageIndex(d.mediaType)) indexes.push(d.digest);
+  };
+  let index: unknown;
+  try {
+    index = JSON.parse((await read(INDEX_FILE))?.toString('utf8') ?? 'null');
+  } catch {
+    return out;
+  }
+  const entries = (index as { manifests?: unknown } | null)?.manifests;
+  if (Array.isArray(entries)) for (const d of entries as Array<Partial<Descriptor> | null>) add(d);
+  for (let digest = indexes.pop(); digest !== undefined; digest = indexes.pop()) {
+    if (!isDigest(digest)) continue;
+    const bytes = await read(blobPath(digest));
+    if (!bytes || digestOf(bytes, parseDigest(digest).algorithm) !== digest) continue;
+    for (const child of manifestFacts(bytes)?.children ?? []) add(child);
+  }
+  return out;
 }
 
 /** Byte order of the names as written (folders compared without their trailing slash, so each precedes its files). */
@@ -167,10 +205,10 @@ export async function beginLayoutTarExport(dest: string): Promise<LayoutTarExpor
           if (!have.has(alg)) noted.push({ path: alg, dir: true, size: 0 });
           have.add(alg);
           have.add(path);
-          const member: TarMember = { path, dir: false, size: desc.size, describe: `blob ${desc.digest}` };
+          const member: TarMember = { path, dir: false, size: desc.size, describe: `${nounOf(desc)} ${desc.digest}` };
           // A blob of a layout folder is read from its file directly (verified as it goes); one in a tar streams.
           const folder = source instanceof OciLayoutStore && (await fs.stat(source.location).catch(() => undefined))?.isDirectory();
-          if (folder) member.file = { path: join(source.location, path), root: source.location, check: { digest: desc.digest, where: ` in ${source.location}` } };
+          if (folder) member.file = { path: join(source.location, path), root: source.location, check: { digest: desc.digest, where: ` in ${source.location}`, noun: nounOf(desc) } };
           else member.open = () => source.fetch(desc, options) as Promise<Readable>;
           noted.push(member);
         }

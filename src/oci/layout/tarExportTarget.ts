@@ -3,7 +3,7 @@ import type { Descriptor } from '../descriptor';
 import { OciError } from '../errors';
 import type { BlobMounter, ManifestChecker, OpOptions, ReadOnlyTarget, StagedBlob, Target } from '../target';
 import { OciLayoutStore } from './store';
-import { blobPath } from './verify';
+import { blobPath, nounOf } from './verify';
 
 /** A blob a tar export takes from its source when the tar is written. */
 export interface NotedBlob {
@@ -46,7 +46,7 @@ export class TarExportTarget implements Target, BlobMounter, ManifestChecker {
     // Its size now (a stat), so a blob missing or of another size fails the copy, before any tar is written.
     const stored = await source.resolveBlob(desc.digest, options);
     if (stored.size !== desc.size) {
-      throw new OciError('SIZE_MISMATCH', `blob ${desc.digest} in ${(source as OciLayoutStore).location}: size ${stored.size}, expected ${desc.size}`);
+      throw new OciError('SIZE_MISMATCH', `${nounOf(desc)} ${desc.digest} in ${(source as OciLayoutStore).location}: size ${stored.size}, expected ${desc.size}`);
     }
     this.blobs.set(desc.digest, { path: blobPath(desc.digest), desc: { mediaType: desc.mediaType, digest: desc.digest, size: desc.size }, source });
     return 'mounted';

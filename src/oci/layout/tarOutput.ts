@@ -1,7 +1,7 @@
 import { createHash, type Hash } from '../nodeCrypto';
 import type { promises as fs } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { parseDigest } from '../digest';
+import { parseDigest, type VerifiedNoun } from '../digest';
 import { OciError } from '../errors';
 import { HashWorker } from './hashWorker';
 import { openRegular } from './regularFile';
@@ -23,6 +23,8 @@ const WORKER_MIN = 1 << 20;
 export interface FileCheck {
   digest: string;
   where: string;
+  /** What the content is called in an error: a manifest (or index) as one, else a blob. */
+  noun?: VerifiedNoun;
 }
 
 /**
@@ -111,7 +113,7 @@ export class TarOutput {
       if (!check || !alg) return;
       const hex = remote !== undefined ? this.worker!.digest(remote, alg) : Promise.resolve(local!.digest('hex'));
       const verified = hex.then((h) => {
-        if (`${alg}:${h}` !== check.digest) throw new OciError('DIGEST_MISMATCH', `blob ${check.digest}${check.where}: content has digest ${alg}:${h}`);
+        if (`${alg}:${h}` !== check.digest) throw new OciError('DIGEST_MISMATCH', `${check.noun ?? 'blob'} ${check.digest}${check.where}: content has digest ${alg}:${h}`);
       });
       this.checks.push(verified.catch((err: unknown) => void (this.failure ??= err)));
     } finally {

@@ -1,5 +1,14 @@
-import { parseDigest, SHA256_DIGEST, verifyBytes } from '../digest';
+import { parseDigest, SHA256_DIGEST, verifyBytes, type VerifiedNoun } from '../digest';
+import { isManifestMediaType } from '../mediaType';
 import { oneShotHash } from '../nodeCrypto';
+
+/**
+ * What a layout's error calls the content `desc` describes: a manifest or index is named as one (as a registry
+ * names it), not as the blob it is stored as; a config or layer stays a blob.
+ */
+export function nounOf(desc: { mediaType?: string }): VerifiedNoun {
+  return isManifestMediaType(desc.mediaType) ? 'manifest' : 'blob';
+}
 
 // crypto.hash (Node 20.12+) hashes a buffer in one call: for the small blobs a listing reads by the
 // thousand (manifests, configs) it costs a quarter of createHash().update().digest(). Looked up at the first
@@ -9,9 +18,9 @@ let oneShot: ReturnType<typeof oneShotHash> | null = null;
 /**
  * verifyBytes, faster: when the bytes hash to the digest's own hex the digest is well formed by
  * construction and nothing else needs checking; any other case goes through verifyBytes, which
- * throws the usual error naming the blob.
+ * throws the usual error naming the blob (the manifest, when `expected` has a manifest's media type).
  */
-export function verifyBlob(bytes: Uint8Array, expected: { digest: string; size?: number }, where = ''): void {
+export function verifyBlob(bytes: Uint8Array, expected: { digest: string; size?: number; mediaType?: string }, where = ''): void {
   if (oneShot === null) oneShot = oneShotHash();
   if (oneShot && (expected.size === undefined || bytes.length === expected.size)) {
     const { digest } = expected;
@@ -19,7 +28,7 @@ export function verifyBlob(bytes: Uint8Array, expected: { digest: string; size?:
     const algorithm = digest.slice(0, colon);
     if ((algorithm === 'sha256' || algorithm === 'sha512') && oneShot(algorithm, bytes, 'hex') === digest.slice(colon + 1)) return;
   }
-  verifyBytes(bytes, expected, where);
+  verifyBytes(bytes, expected, where, nounOf(expected));
 }
 
 /** `blobs/<alg>/<hex>`, only ever built from a digest that parsed: nothing else reaches the file system. */
