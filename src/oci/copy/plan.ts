@@ -6,6 +6,7 @@ import { resolveCopyRoot, type IndexSubset } from './platformSubset';
 import { successors } from './successors';
 import { asDocumentSays } from './documentMediaType';
 import { checkTag } from '../reference';
+import { inOrder } from '../inOrder';
 
 export interface PlannedItem {
   desc: Descriptor;
@@ -66,7 +67,7 @@ export async function planCopy(src: ReadOnlyTarget, srcReference: string, dst: P
     let level = roots;
     while (level.length > 0) {
       const fresh = level.filter((d) => isManifestMediaType(d.mediaType) && !seen.has(d.digest) && seen.add(d.digest));
-      const found = await mapInBatches(fresh, async (d) => {
+      const found = await inOrder(fresh, { atOnce: CHECKS_AT_A_TIME, signal: options.signal }, async (d) => {
         const children = isImageIndex(d.mediaType) ? successors(d, await manifest(d)).filter((c) => isManifestMediaType(c.mediaType)) : [];
         const refs: Descriptor[] = [];
         for await (const r of source.referrers(d, op)) refs.push(r);
@@ -86,7 +87,7 @@ export async function planCopy(src: ReadOnlyTarget, srcReference: string, dst: P
   while (level.length > 0) {
     const fresh = level.filter((d) => !visited.has(d.digest) && visited.add(d.digest));
     // Results kept in the order of `fresh`, so the plan reads the same on every run.
-    const checked = await mapInBatches(fresh, async (d) => {
+    const checked = await inOrder(fresh, { atOnce: CHECKS_AT_A_TIME, signal: options.signal }, async (d) => {
       const item: PlannedItem = { desc: d, kind: isManifestMediaType(d.mediaType) ? 'manifest' : 'blob' };
       const there = await dst.exists(d, op);
       if (there || item.kind !== 'manifest') return { item, there, below: [] };
@@ -114,18 +115,4 @@ export async function planCopy(src: ReadOnlyTarget, srcReference: string, dst: P
     plan.tags.push(current ? { ...t, current } : t);
   }
   return plan;
-}
-
-/** `items.map(task)`, CHECKS_AT_A_TIME at once, results in the order of `items`. */
-async function mapInBatches<T, R>(items: readonly T[], task: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await task(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CHECKS_AT_A_TIME, items.length) }, worker));
-  return out;
 }
