@@ -79,6 +79,15 @@ export function listOpt(p: ParsedCommand, name: string): string[] {
   return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
 }
 
+/** `--concurrency N`: a positive whole number; `fallback` when not given. */
+export function concurrencyOpt(p: ParsedCommand, fallback: number): number {
+  const text = stringOpt(p, 'concurrency');
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--concurrency must be a positive integer, got ${text}`);
+  return n;
+}
+
 export function boolOpt(p: ParsedCommand, name: string): boolean {
   return p.values[name] === true;
 }

@@ -1,6 +1,6 @@
 import { copy, planCopy } from '../../oci/copy';
 import { isDigest } from '../../oci/digest';
-import { boolOpt, type Command, formatOpt, FORMAT_OPTION, stringOpt, UsageError } from '../command';
+import { boolOpt, type Command, concurrencyOpt, formatOpt, FORMAT_OPTION, UsageError } from '../command';
 import { copyPlanJson, copyPlanText, dryRunDestination, platformOptions, subsetNotice } from '../copyPlan';
 import { copyProgressPrinter } from '../copyProgress';
 import { REGISTRY_OPTIONS } from '../registryOptions';
@@ -45,8 +45,7 @@ export const cp: Command = {
   },
   async run(p, printer) {
     const [rawSrc, rawDst] = p.positionals as [string, string];
-    const concurrency = stringOpt(p, 'concurrency') === undefined ? 3 : Number(stringOpt(p, 'concurrency'));
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive integer, got ${stringOpt(p, 'concurrency')}`);
+    const concurrency = concurrencyOpt(p, 3);
     const format = formatOpt(p);
     const platforms = platformOptions(p);
     const src = await openTarget(p, rawSrc, { layout: boolOpt(p, 'from-oci-layout') });

@@ -4,7 +4,7 @@ import { parsePlatformPatterns } from '../../oci/platformPattern';
 import { selectOnePlatform } from '../../oci/platformSelection';
 import { shortDigest } from '../../oci/reference';
 import { resolve as resolvePath } from 'node:path';
-import { boolOpt, type Command, formatOpt, FORMAT_OPTION, LAYOUT_OPTION, listOpt, stringOpt } from '../command';
+import { boolOpt, type Command, concurrencyOpt, formatOpt, FORMAT_OPTION, LAYOUT_OPTION, listOpt, stringOpt } from '../command';
 import { formatJson } from '../printer';
 import { openTarget, requireReference } from '../targets';
 import { abortOnSigint } from '../sigint';
@@ -31,6 +31,7 @@ export const pull: Command = {
     },
     'include-subject': { type: 'boolean', description: 'also pull the files of the subject (recursively)' },
     'keep-old-files': { type: 'boolean', short: 'k', description: 'refuse rather than overwrite files that exist' },
+    concurrency: { type: 'string', description: 'files downloaded at a time (default 3; folders one at a time)', valueName: 'N' },
     ...FORMAT_OPTION,
   },
   async run(p, printer) {
@@ -47,6 +48,7 @@ export const pull: Command = {
       output,
       includeSubject: boolOpt(p, 'include-subject'),
       keepOldFiles: boolOpt(p, 'keep-old-files'),
+      concurrency: concurrencyOpt(p, 3),
       signal,
       onEvent: (e) => {
         if (format === 'json') return;

@@ -6,6 +6,7 @@ import { stream, streamPromises } from '../nodeStream';
 import { ANNOTATION_TITLE, type Descriptor, type Platform } from '../descriptor';
 import { OciError } from '../errors';
 import { isWithin } from '../pathWithin';
+import { inOrder } from '../inOrder';
 import { parseManifestContent } from '../graph/manifestContent';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { selectPlatform } from '../selectPlatform';
@@ -27,6 +28,8 @@ export interface PullArtifactOptions extends OpOptions {
   /** Refuse rather than overwrite a file that exists. */
   keepOldFiles?: boolean;
   onEvent?: (event: PullEvent) => void;
+  /** Files downloaded at once (default 3, as oras). Folders (tar+gzip layers) are unpacked one at a time. */
+  concurrency?: number;
 }
 
 export type PullEvent =
@@ -167,20 +170,36 @@ export async function pullArtifact(target: ReadOnlyTarget, options: PullArtifact
     throw outputWriteError(err, base);
   });
 
-  const files: PullArtifactResult['files'] = [];
-  for (const p of plan) {
-    await checkNoSymlinkBetween(base, p.final, p.name);
-    emit({ type: 'downloading', name: p.name, desc: p.desc });
-    const plain: Descriptor = { mediaType: p.desc.mediaType, digest: p.desc.digest, size: p.desc.size };
-    if (p.desc.annotations?.[ANNOTATION_CONTENT_UNPACK] === 'true') {
-      await unpack(target, plain, p.name, p.desc.annotations[ANNOTATION_CONTENT_DIGEST], base, options, emit);
-    } else {
-      await saveBlob(target, plain, p.final, op);
-    }
-    emit({ type: 'downloaded', name: p.name, desc: p.desc });
-    files.push({ name: p.name, desc: p.desc });
-  }
-  return { root, files, untitled };
+  // Files a few at a time (a registry's round trips overlap); each has a path of its own, checked above. A folder
+  // unpacks into paths another layer may write too (`.` is the output folder itself): with one, one at a time, in
+  // order, as the later layer's file must be the one kept. Events come in the layers' order either way.
+  const folders = plan.some((p) => p.desc.annotations?.[ANNOTATION_CONTENT_UNPACK] === 'true');
+  await inOrder<(typeof plan)[number], string[]>(
+    plan,
+    {
+      atOnce: folders ? 1 : Math.max(1, options.concurrency ?? 3),
+      signal: options.signal,
+      before: (p) => emit({ type: 'downloading', name: p.name, desc: p.desc }),
+      after: (skipped, p) => {
+        for (const name of skipped) emit({ type: 'skipped-link', name });
+        emit({ type: 'downloaded', name: p.name, desc: p.desc });
+      },
+    },
+    async (p, signal) => {
+      const skipped: string[] = [];
+      await checkNoSymlinkBetween(base, p.final, p.name);
+      const plain: Descriptor = { mediaType: p.desc.mediaType, digest: p.desc.digest, size: p.desc.size };
+      if (p.desc.annotations?.[ANNOTATION_CONTENT_UNPACK] === 'true') {
+        await unpack(target, plain, p.name, p.desc.annotations[ANNOTATION_CONTENT_DIGEST], base, { ...options, signal }, (e) => {
+          if (e.type === 'skipped-link') skipped.push(e.name);
+        });
+      } else {
+        await saveBlob(target, plain, p.final, { signal });
+      }
+      return skipped;
+    },
+  );
+  return { root, files: plan.map((p) => ({ name: p.name, desc: p.desc })), untitled };
 }
 
 /**
