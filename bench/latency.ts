@@ -10,7 +10,9 @@ import { join, resolve } from 'node:path';
 import { createIndex } from '../src/oci/imageIndex';
 import { RegistryClient, RemoteRepository } from '../src/oci/registry';
 import { startOciServer } from '../test/integration/support/ociServer';
-import { makeArtifact, makeImage, makeIndex } from '../test/unit/builders';
+import { ANNOTATION_TITLE, type Descriptor } from '../src/oci/descriptor';
+import { EMPTY_JSON, EMPTY_JSON_DIGEST, MediaType } from '../src/oci/mediaType';
+import { makeArtifact, makeImage, makeIndex, pushBlob, pushManifest } from '../test/unit/builders';
 
 const CLI = resolve(__dirname, '../dist/cli.js');
 const LATENCY_MS = 30;
@@ -45,37 +47,46 @@ export async function benchLatency(row: Row): Promise<void> {
     for (const image of images) await makeArtifact(repo, { subject: image, artifactType: 'application/spdx+json' });
     // A second release: the same platforms but the last, for the diff.
     await createIndex(repo, { sources: images.slice(0, -1).map((i) => i.digest), tags: ['older'] });
+    // An artifact of 20 files, for pull.
+    const files: Descriptor[] = [];
+    for (let i = 0; i < 20; i++) files.push({ ...(await pushBlob(repo, `file ${i}\n`, 'text/plain')), annotations: { [ANNOTATION_TITLE]: `file-${i}.txt` } });
+    const empty = { mediaType: MediaType.Empty, digest: EMPTY_JSON_DIGEST, size: EMPTY_JSON.length };
+    await repo.push(empty, EMPTY_JSON);
+    await repo.tag(await pushManifest(repo, { schemaVersion: 2, mediaType: MediaType.ImageManifest, artifactType: 'application/vnd.example.files', config: empty, layers: files }), 'files');
     held = true;
     const count = () => server.requests.length;
     const ref = (tag: string) => `${server.host}/app:${tag}`;
     const out = mkdtempSync(join(tmpdir(), 'manifold-bench-latency-'));
-    const measured: Array<[string, string[]]> = [
+    // What each command is asked, and the overlap it must reach: 3x, but pull, which takes three files at a time (as
+    // oras), after its two requests for the manifest.
+    const measured: Array<[string, string[], number?]> = [
       [`manifest index create, ${PLATFORMS} sources by digest`, ['manifest', 'index', 'create', '--plain-http', ref('made'), ...images.map((i) => i.digest)]],
       [`discover --recursive, ${PLATFORMS} platforms with an SBOM each`, ['discover', '--plain-http', '--recursive', ref('multi')]],
       [`manifest index diff of two ${PLATFORMS}-platform indexes`, ['manifest', 'index', 'diff', '--plain-http', ref('older'), ref('multi')]],
       [`coverage of a ${PLATFORMS}-platform index`, ['coverage', '--plain-http', ref('multi')]],
       [`check of a ${PLATFORMS}-platform index`, ['check', '--plain-http', ref('multi')]],
       [`cp -r of a ${PLATFORMS}-platform index into a layout`, ['cp', '-r', '--plain-http', ref('multi'), '--to-oci-layout', `${join(out, 'copy')}:v1`]],
+      ['pull of an artifact of 20 files', ['pull', '--plain-http', ref('files'), '-o', join(out, 'pulled')], 1.5],
     ];
     const best = async (args: string[]) => {
       let fastest: { ms: number; requests: number } | undefined;
       for (let i = 0; i < 3; i++) {
-        if (args[0] === 'cp') rmSync(join(out, 'copy'), { recursive: true, force: true });
+        for (const made of ['copy', 'pulled']) rmSync(join(out, made), { recursive: true, force: true });
         const run = await timedCli(args, count);
         if (!fastest || run.ms < fastest.ms) fastest = run;
       }
       return fastest!;
     };
     const startup = (await best(['--version'])).ms;
-    for (const [what, args] of measured) {
+    for (const [what, args, target = 3] of measured) {
       const run = await best(args);
       const serial = run.requests * LATENCY_MS;
       const overlap = serial / Math.max(1, run.ms - startup);
       row(
         `${what}, registry ${LATENCY_MS} ms a request`,
         `${run.ms.toFixed(0)} ms for ${run.requests} requests (CLI start-up ${startup.toFixed(0)} ms); one after another ${serial} ms: overlap ${overlap.toFixed(1)}x`,
-        'overlap >= 3x',
-        overlap >= 3,
+        `overlap >= ${target}x`,
+        overlap >= target,
       );
     }
     rmSync(out, { recursive: true, force: true });
