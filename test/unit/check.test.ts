@@ -404,6 +404,20 @@ describe('manifold check', () => {
       { severity: 'warning', code: 'blob-media-type-flavor', where: 'index.json', document: 'index.json', path: 'manifests[0].mediaType', message: flavor(MediaType.DockerManifest, MediaType.ImageManifest, oci.digest, 'manifest'), link: Section.compatibility },
       { severity: 'error', code: 'blob-media-type-mismatch', where: 'index.json', document: 'index.json', path: 'manifests[1].mediaType', message: otherKind(MediaType.ImageIndex, 'index', image.digest, 'manifest', MediaType.ImageManifest), link: Section.descriptor },
     ]);
+    // Checked by its tag: the entry it is listed by, not the others.
+    r = await runCli('check', '--oci-layout', `${store.location}:as-index`);
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stdout,
+      [
+        'index.json',
+        `  error   manifests[1].mediaType: ${otherKind(MediaType.ImageIndex, 'index', image.digest, 'manifest', MediaType.ImageManifest)}`,
+        `1 error in ${store.location}:as-index: 0 indexes, 1 manifest, 1 config, 1 layer; 0.0 KiB of layers read`,
+        '',
+      ].join('\n'),
+    );
+    r = await runCli('check', '--oci-layout', `${store.location}@${oci.digest}`, '--format', 'json');
+    assert.deepEqual((JSON.parse(r.stdout) as { problems: Array<{ code: string; path: string }> }).problems.map((p) => [p.code, p.path]), [['blob-media-type-flavor', 'manifests[0].mediaType']]);
     // A warning alone: exit 0, and 1 with --strict.
     const file = join(store.location, 'index.json');
     const index = JSON.parse(readFileSync(file, 'utf8')) as { manifests: Array<{ mediaType: string }> };

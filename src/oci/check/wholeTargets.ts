@@ -20,12 +20,22 @@ export async function checkLayoutEntries(layout: ReadOnlyTarget, check: GraphChe
   // Tagged entries first: a referrer reached from its subject is then named by where it hangs, not by its digest.
   const tagged = (d: Descriptor) => d.annotations?.[ANNOTATION_REF_NAME];
   for (const d of [...entries.filter(tagged), ...entries.filter((d) => !tagged(d))]) await check.add(d, tagged(d) ?? `@${shortDigest(d.digest)}`);
+  await checkLayoutEntryTypes(layout, check);
+}
+
+/**
+ * Notes each index.json entry (of those `listed` picks) whose mediaType disagrees with what its document declares,
+ * as a problem of index.json at the entry's mediaType; call it once `check` has checked the documents (it compares
+ * with what they declared, read nothing again). For a layout checked by tag or digest too: its entries for the root.
+ */
+export async function checkLayoutEntryTypes(layout: ReadOnlyTarget, check: GraphCheck, listed: (d: Descriptor) => boolean = () => true): Promise<void> {
+  const entries = (await layout.entries?.()) ?? [];
   // entries() leaves the damaged entries out: the others' places in index.json are the places left between them.
   const damaged = new Set((await damagedEntriesOf(layout)).map((d) => d.at));
   let at = 0;
   for (const d of entries) {
     while (damaged.has(at)) at++;
-    const declared = check.declaredBy(d.digest);
+    const declared = listed(d) ? check.declaredBy(d.digest) : undefined;
     const found = declared && listedTypeFinding(d.mediaType, declared, d.digest, ['manifests', at]);
     if (found) check.note({ severity: found.severity, code: found.code, where: 'index.json', document: 'index.json', digest: '', path: found.path, message: found.message, link: found.link });
     at++;

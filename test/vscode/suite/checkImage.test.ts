@@ -173,7 +173,7 @@ describe('Check Image and Check Layout', () => {
     assert.ok(d.message.startsWith('index.json: '), d.message);
   });
 
-  it("Check Layout: an entry whose mediaType disagrees with its document, marked at that mediaType in index.json", async () => {
+  it("Check Layout and Check Image: an entry whose mediaType disagrees with its document, marked at that mediaType in index.json", async () => {
     const other = await newLayout();
     const docker = await makeImage(other, { arch: 'amd64' });
     const image = await makeImage(other, { arch: 's390x' });
@@ -198,6 +198,11 @@ describe('Check Image and Check Layout', () => {
         message: `index.json: mediaType ${MediaType.ImageIndex} names an image index, but ${image.digest.slice(0, 19)}… is an image manifest (it declares ${MediaType.ImageManifest}): a client reads it as the wrong kind of document`,
       },
     ]);
+    // Check Image of one of them: its entry, marked there too.
+    const one = await run('manifold.checkImage', { layout: other.location, reference: 'kind' });
+    assert.equal(one?.summary, '1 error in kind');
+    assert.deepEqual(one.uris, [vscode.Uri.file(indexFile).toString()]);
+    assert.deepEqual(one.report.problems.map((p) => [p.code, p.where, p.path]), [['blob-media-type-mismatch', 'index.json', 'manifests[1].mediaType']]);
   });
 
   describe('on a registry', () => {
