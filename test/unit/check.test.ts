@@ -11,11 +11,32 @@ import { digestOf } from '../../src/oci/digest';
 import type { OciLayoutStore } from '../../src/oci/layout';
 import { MediaType } from '../../src/oci/mediaType';
 import { withFetchBytes } from '../../src/oci/target';
+import { Section } from '../../src/oci/validate';
 import { cleanupTemps, makeArtifact, makeImage, makeIndex, makeMultiArchLayout, newLayout, pushBlob, pushManifest } from './builders';
 import { runCli } from '../helpers/runCli';
 
 const blobFile = (store: OciLayoutStore, digest: string) => join(store.location, 'blobs', 'sha256', digest.slice(7));
 const codes = (r: CheckReport) => r.problems.map((p) => `${p.severity} ${p.code} ${p.where} ${p.path}`);
+
+/** Lists `desc` in the layout's index.json under `mediaType` (as a copy that trusted a registry's HEAD answer may), tagged `tag`. */
+function listAs(store: OciLayoutStore, desc: Descriptor, mediaType: string, tag: string): void {
+  const file = join(store.location, 'index.json');
+  const index = JSON.parse(readFileSync(file, 'utf8')) as { manifests: unknown[] };
+  index.manifests.push({ mediaType, digest: desc.digest, size: desc.size, annotations: { 'org.opencontainers.image.ref.name': tag } });
+  writeFileSync(file, JSON.stringify(index));
+}
+
+/** A Docker schema2 image (Docker config, one gzip layer), as docker push makes. */
+async function dockerImage(store: OciLayoutStore): Promise<Descriptor> {
+  const layer = await pushBlob(store, gzipSync('docker layer\n'), MediaType.DockerLayerGzip);
+  const config = await pushBlob(store, JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [digestOf(Buffer.from('docker layer\n'))] } }), MediaType.DockerConfig);
+  return pushManifest(store, { schemaVersion: 2, mediaType: MediaType.DockerManifest, config, layers: [layer] });
+}
+
+const flavor = (listed: string, declared: string, digest: string, kind: string) =>
+  `mediaType ${listed} differs from the ${declared} that ${digest} declares: both name an image ${kind} and its bytes are right, but a client that trusts this descriptor may refuse the document`;
+const otherKind = (listed: string, listedKind: string, digest: string, kind: string, declared: string) =>
+  `mediaType ${listed} names an image ${listedKind}, but ${digest} is an image ${kind} (it declares ${declared}): a client reads it as the wrong kind of document`;
 
 async function manifestOf(store: OciLayoutStore, desc: Descriptor): Promise<ImageManifest> {
   return JSON.parse((await store.fetchBytes(desc)).toString('utf8')) as ImageManifest;
@@ -211,6 +232,58 @@ describe('check: every manifest, config and layer of an image, and its referrers
     assert.deepEqual((await checkGraph(store, damaged, 'idx')).problems.map((p) => `${p.document} ${p.code} ${p.where} ${p.path}`), ['index blob-unreadable idx ']);
   });
 
+  it("flags each index.json entry whose mediaType disagrees with its document: another flavor a warning, the other kind an error", async () => {
+    const store = await newLayout();
+    await store.tag(await makeImage(store, { arch: 'riscv64' }), 'sound');
+    const indexFile = join(store.location, 'index.json');
+    // A damaged entry first: the places of the others in index.json count it.
+    const index = JSON.parse(readFileSync(indexFile, 'utf8')) as { manifests: unknown[] };
+    index.manifests.push({ mediaType: MediaType.ImageManifest, digest: 'sha256:nothex', size: 1 });
+    writeFileSync(indexFile, JSON.stringify(index));
+    const oci = await makeImage(store, { arch: 'amd64' });
+    listAs(store, oci, MediaType.DockerManifest, 'as-docker');
+    const docker = await dockerImage(store);
+    listAs(store, docker, MediaType.ImageManifest, 'as-oci');
+    const list = await makeIndex(store, [await makeImage(store, { arch: 'arm64' })]);
+    listAs(store, list, MediaType.DockerManifestList, 'as-list');
+    const image = await makeImage(store, { arch: 's390x' });
+    listAs(store, image, MediaType.ImageIndex, 'as-index');
+    const check = new GraphCheck(store);
+    await checkLayoutEntries(store, check);
+    const r = check.report();
+    assert.deepEqual(
+      r.problems.map((p) => [p.severity, p.code, p.where, p.document, p.digest, p.path, p.message]),
+      [
+        ['error', 'damaged-entry', 'index.json', 'index.json', '', 'manifests[1].digest', r.problems[0]!.message],
+        ['warning', 'blob-media-type-flavor', 'index.json', 'index.json', '', 'manifests[2].mediaType', flavor(MediaType.DockerManifest, MediaType.ImageManifest, oci.digest, 'manifest')],
+        ['warning', 'blob-media-type-flavor', 'index.json', 'index.json', '', 'manifests[3].mediaType', flavor(MediaType.ImageManifest, MediaType.DockerManifest, docker.digest, 'manifest')],
+        ['warning', 'blob-media-type-flavor', 'index.json', 'index.json', '', 'manifests[4].mediaType', flavor(MediaType.DockerManifestList, MediaType.ImageIndex, list.digest, 'index')],
+        ['error', 'blob-media-type-mismatch', 'index.json', 'index.json', '', 'manifests[5].mediaType', otherKind(MediaType.ImageIndex, 'index', image.digest, 'manifest', MediaType.ImageManifest)],
+      ],
+    );
+    assert.deepEqual(r.problems.slice(1).map((p) => p.link), [Section.compatibility, Section.compatibility, Section.compatibility, Section.descriptor]);
+    // The image listed as an index is still checked as the image it is: its config and layer too.
+    assert.deepEqual(r.counts, { indexes: 1, manifests: 5, configs: 5, layers: 5, referrers: 0, bytes: r.counts.bytes });
+  });
+
+  it("flags an index's child listed under another flavor (a warning) or the other kind (an error), at the child's entry", async () => {
+    const store = await newLayout();
+    const oci = await makeImage(store, { arch: 'amd64' });
+    const inner = await makeIndex(store, [await makeImage(store, { arch: 'arm64' })]);
+    const image = await makeImage(store, { arch: 's390x' });
+    const outer = await makeIndex(store, [{ ...oci, mediaType: MediaType.DockerManifest }, { ...inner, mediaType: MediaType.DockerManifestList }, { ...image, mediaType: MediaType.ImageIndex }]);
+    const r = await checkGraph(store, outer, 'v1');
+    assert.deepEqual(
+      r.problems.map((p) => [p.severity, p.code, p.where, p.document, p.digest, p.path, p.message]),
+      [
+        ['warning', 'blob-media-type-flavor', 'v1', 'index', outer.digest, 'manifests[0].mediaType', flavor(MediaType.DockerManifest, MediaType.ImageManifest, oci.digest, 'manifest')],
+        ['warning', 'blob-media-type-flavor', 'v1', 'index', outer.digest, 'manifests[1].mediaType', flavor(MediaType.DockerManifestList, MediaType.ImageIndex, inner.digest, 'index')],
+        ['error', 'blob-media-type-mismatch', 'v1', 'index', outer.digest, 'manifests[2].mediaType', otherKind(MediaType.ImageIndex, 'index', image.digest, 'manifest', MediaType.ImageManifest)],
+      ],
+    );
+    assert.deepEqual(r.counts, { indexes: 2, manifests: 3, configs: 3, layers: 3, referrers: 0, bytes: r.counts.bytes });
+  });
+
   it("tells where a document is listed in its index, for a problem of its own bytes; not for the root", async () => {
     const store = await newLayout();
     // The layout refuses a manifest that is not one: pushed as a layer, listed as a manifest.
@@ -303,5 +376,54 @@ describe('manifold check', () => {
     const json = JSON.parse(r.stdout) as { checked: { manifests: number; indexes: number }; problems: Array<{ where: string; document: string; path: string; code: string }> };
     assert.deepEqual(json.problems.map((p) => [p.where, p.document, p.path, p.code]), [['index.json', 'index.json', `manifests[${index.manifests.length - 1}].digest`, 'damaged-entry']]);
     assert.deepEqual([json.checked.indexes, json.checked.manifests], [1, 4]);
+  });
+
+  it('names an index.json entry whose mediaType disagrees with its document: the place, both types, the digest', async () => {
+    const store = await newLayout();
+    const oci = await makeImage(store, { arch: 'amd64' });
+    listAs(store, oci, MediaType.DockerManifest, 'as-docker');
+    const image = await makeImage(store, { arch: 's390x' });
+    listAs(store, image, MediaType.ImageIndex, 'as-index');
+    let r = await runCli('check', '--oci-layout', store.location);
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stdout,
+      [
+        'index.json',
+        `  warning manifests[0].mediaType: ${flavor(MediaType.DockerManifest, MediaType.ImageManifest, oci.digest, 'manifest')}`,
+        `  error   manifests[1].mediaType: ${otherKind(MediaType.ImageIndex, 'index', image.digest, 'manifest', MediaType.ImageManifest)}`,
+        `1 error, 1 warning in ${store.location}: 0 indexes, 2 manifests, 2 configs, 2 layers; 0.0 KiB of layers read`,
+        '',
+      ].join('\n'),
+    );
+    r = await runCli('check', '--oci-layout', store.location, '--format', 'json');
+    assert.equal(r.code, 1);
+    const json = JSON.parse(r.stdout) as { errors: number; warnings: number; problems: unknown[] };
+    assert.deepEqual([json.errors, json.warnings], [1, 1]);
+    assert.deepEqual(json.problems, [
+      { severity: 'warning', code: 'blob-media-type-flavor', where: 'index.json', document: 'index.json', path: 'manifests[0].mediaType', message: flavor(MediaType.DockerManifest, MediaType.ImageManifest, oci.digest, 'manifest'), link: Section.compatibility },
+      { severity: 'error', code: 'blob-media-type-mismatch', where: 'index.json', document: 'index.json', path: 'manifests[1].mediaType', message: otherKind(MediaType.ImageIndex, 'index', image.digest, 'manifest', MediaType.ImageManifest), link: Section.descriptor },
+    ]);
+    // Checked by its tag: the entry it is listed by, not the others.
+    r = await runCli('check', '--oci-layout', `${store.location}:as-index`);
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stdout,
+      [
+        'index.json',
+        `  error   manifests[1].mediaType: ${otherKind(MediaType.ImageIndex, 'index', image.digest, 'manifest', MediaType.ImageManifest)}`,
+        `1 error in ${store.location}:as-index: 0 indexes, 1 manifest, 1 config, 1 layer; 0.0 KiB of layers read`,
+        '',
+      ].join('\n'),
+    );
+    r = await runCli('check', '--oci-layout', `${store.location}@${oci.digest}`, '--format', 'json');
+    assert.deepEqual((JSON.parse(r.stdout) as { problems: Array<{ code: string; path: string }> }).problems.map((p) => [p.code, p.path]), [['blob-media-type-flavor', 'manifests[0].mediaType']]);
+    // A warning alone: exit 0, and 1 with --strict.
+    const file = join(store.location, 'index.json');
+    const index = JSON.parse(readFileSync(file, 'utf8')) as { manifests: Array<{ mediaType: string }> };
+    index.manifests[1]!.mediaType = MediaType.ImageManifest;
+    writeFileSync(file, JSON.stringify(index));
+    assert.equal((await runCli('check', '--oci-layout', store.location)).code, 0);
+    assert.equal((await runCli('check', '--oci-layout', store.location, '--strict')).code, 1);
   });
 });

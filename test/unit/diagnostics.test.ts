@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { performance } from 'node:perf_hooks';
-import { ANNOTATION_REF_NAME, type Descriptor, type ImageIndex } from '../../src/oci/descriptor';
+import { ANNOTATION_REF_NAME, type Descriptor, type ImageIndex, type ImageManifest } from '../../src/oci/descriptor';
 import { encodeIndex } from '../../src/oci/encoding/goJson';
 import {
   applyIntent,
@@ -16,7 +16,8 @@ import {
 import { MediaType } from '../../src/oci/mediaType';
 import type { OciLayoutStore } from '../../src/oci/layout';
 import type { ReadOnlyTarget } from '../../src/oci/target';
-import { cleanupTemps, makeArtifact, makeMultiArchLayout } from './builders';
+import { Section } from '../../src/oci/validate';
+import { cleanupTemps, makeArtifact, makeIndex, makeMultiArchLayout, pushManifest } from './builders';
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;
 const pretty = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
@@ -157,12 +158,60 @@ describe('diagnostics: layout checks', () => {
     assert.deepEqual(await run(applyIntent(text, f!.fix!.intent)), []);
   });
 
-  it('a descriptor mediaType that differs from the blob\'s own, fixed to it', async () => {
-    const text = variant((d) => (d.manifests[2]!.mediaType = MediaType.DockerManifest));
-    const [f] = await run(text);
-    assert.equal(f!.code, 'blob-media-type-mismatch');
-    assert.equal(marked(text, f!), `"${MediaType.DockerManifest}"`);
-    assert.deepEqual(await run(applyIntent(text, f!.fix!.intent)), []);
+  it('a descriptor mediaType of the blob\'s kind in another flavor: a warning naming both types and the digest, fixed to the blob\'s own', async () => {
+    for (const layoutIndex of [false, true]) {
+      const text = variant((d) => (d.manifests[2]!.mediaType = MediaType.DockerManifest));
+      const found = await run(text, layoutIndex);
+      assert.deepEqual(
+        found.map((f) => [f.path, f.code, f.severity, f.message, f.link]),
+        [[
+          'manifests[2].mediaType',
+          'blob-media-type-flavor',
+          'warning',
+          `mediaType ${MediaType.DockerManifest} differs from the ${MediaType.ImageManifest} that ${children[2]!.digest} declares: both name an image manifest and its bytes are right, but a client that trusts this descriptor may refuse the document`,
+          Section.compatibility,
+        ]],
+      );
+      assert.equal(marked(text, found[0]!), `"${MediaType.DockerManifest}"`);
+      assert.equal(found[0]!.fix!.title, `Set mediaType to ${MediaType.ImageManifest}`);
+      assert.deepEqual(await run(applyIntent(text, found[0]!.fix!.intent), layoutIndex), []);
+    }
+  });
+
+  it('an index listed under the Docker list type: the same warning', async () => {
+    const inner = await makeIndex(store, [children[0]!]);
+    const text = variant((d) => d.manifests.push({ ...inner, mediaType: MediaType.DockerManifestList }));
+    const found = await run(text);
+    assert.deepEqual(
+      found.map((f) => [f.path, f.code, f.severity, f.message]),
+      [['manifests[3].mediaType', 'blob-media-type-flavor', 'warning', `mediaType ${MediaType.DockerManifestList} differs from the ${MediaType.ImageIndex} that ${inner.digest} declares: both name an image index and its bytes are right, but a client that trusts this descriptor may refuse the document`]],
+    );
+  });
+
+  it('a Docker image listed under the OCI type: the same warning, the other way', async () => {
+    const docker = await pushManifest(store, { ...(JSON.parse((await store.fetchBytes(children[0]!)).toString()) as ImageManifest), mediaType: MediaType.DockerManifest });
+    const text = variant((d) => (d.manifests[0] = { ...d.manifests[0]!, digest: docker.digest, size: docker.size }));
+    const found = await run(text);
+    assert.deepEqual(found.map((f) => [f.path, f.code, f.severity]), [['manifests[0].mediaType', 'blob-media-type-flavor', 'warning']]);
+    assert.match(found[0]!.message, new RegExp(`^mediaType ${MediaType.ImageManifest} differs from the ${MediaType.DockerManifest} that ${docker.digest} declares`.replace(/[.+]/g, '\\$&')));
+  });
+
+  it('an image listed under an index type: an error naming both kinds, both types and the digest, fixed to the blob\'s own', async () => {
+    for (const layoutIndex of [false, true]) {
+      const text = variant((d) => (d.manifests[1]!.mediaType = MediaType.DockerManifestList));
+      const found = await run(text, layoutIndex);
+      assert.deepEqual(
+        found.map((f) => [f.path, f.code, f.severity, f.message, f.link]),
+        [[
+          'manifests[1].mediaType',
+          'blob-media-type-mismatch',
+          'error',
+          `mediaType ${MediaType.DockerManifestList} names an image index, but ${children[1]!.digest} is an image manifest (it declares ${MediaType.ImageManifest}): a client reads it as the wrong kind of document`,
+          Section.descriptor,
+        ]],
+      );
+      assert.deepEqual(await run(applyIntent(text, found[0]!.fix!.intent), layoutIndex), []);
+    }
   });
 
   it('a missing descriptor mediaType: the validator\'s error gets the fix from the blob', async () => {

@@ -1,4 +1,4 @@
-import { checkLayoutEntries, checkRepositoryTags, GraphCheck, type CheckCounts, type CheckProblem, type CheckReport } from '../../oci/check';
+import { checkLayoutEntries, checkLayoutEntryTypes, checkRepositoryTags, GraphCheck, type CheckCounts, type CheckProblem, type CheckReport } from '../../oci/check';
 import { shortDigest } from '../../oci/reference';
 import { shownName } from '../../oci/shownName';
 import { boolOpt, type Command, formatOpt, LAYOUT_OPTION } from '../command';
@@ -63,7 +63,10 @@ export const check: Command = {
 /** Checks what the reference names, or a layout or repository whole; returns how the summary names it. */
 async function walk(t: OpenedTarget, check: GraphCheck): Promise<string> {
   if (t.reference) {
-    await check.add(await t.target.resolve(t.reference), t.reference);
+    const root = await t.target.resolve(t.reference);
+    await check.add(root, t.reference);
+    // A layout's entries for it: one whose mediaType disagrees with the document is a problem of index.json.
+    if (t.kind === 'oci-layout') await checkLayoutEntryTypes(t.target, check, (d) => d.digest === root.digest);
     return t.display();
   }
   if (t.kind === 'oci-layout') await checkLayoutEntries(t.target, check);

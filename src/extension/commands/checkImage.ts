@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import { manifestName } from '../present/format';
+import { checkLayoutEntryTypes } from '../../oci/check';
 import { shortDigest } from '../../oci/reference';
 import { sourceKey } from '../present/sourceRef';
 import type { Services } from '../services';
@@ -28,6 +29,10 @@ export async function checkImage(services: Services, arg?: unknown): Promise<Che
   // What the progress and the summary call it; `label` stays the name itself (the documents' names start with it).
   const shown = manifestName(m.tag, m.desc.digest);
   // Keyed by the tag: checked again once the tag names a fixed image, the old results go.
-  const { report, seen } = await checkWithProgress(l10n.t('Checking {0}', shown), m.target, whereText(m.ref), (check) => check.add(m.desc, label));
+  const { report, seen } = await checkWithProgress(l10n.t('Checking {0}', shown), m.target, whereText(m.ref), async (check) => {
+    await check.add(m.desc, label);
+    // In a layout, its entries in index.json: one whose mediaType disagrees with the document is marked there.
+    if (m.ref.kind === 'layout') await checkLayoutEntryTypes(m.target, check, (d) => d.digest === m.desc.digest);
+  });
   return finish(services, `${sourceKey(m.ref)} ${label}`, m.ref, shown, report, seen);
 }

@@ -3,7 +3,7 @@
 // place of each problem (which platform, which JSON field) and goes on past the first.
 import type { Descriptor } from '../descriptor';
 import { isOciError } from '../errors';
-import { diagnoseDocument, hasUrls, type Finding } from '../indexDocument';
+import { diagnoseDocument, hasUrls, type BlobFacts, type Finding } from '../indexDocument';
 import { isImageIndex, MediaType } from '../mediaType';
 import { formatPlatform } from '../platform';
 import { DOCKER_REFERENCE_DIGEST, DOCKER_REFERENCE_TYPE, isDockerReferenceEntry } from '../referrers/dockerReferences';
@@ -96,6 +96,8 @@ export class GraphCheck {
   private readonly problems: CheckProblem[] = [];
   private readonly uncompared: Record<string, number> = {};
   private readonly visited = new Set<string>();
+  /** What each document read declares itself (its mediaType, its kind), by digest: the entries listing it are compared. */
+  private readonly declared = new Map<string, BlobFacts>();
   private readonly blobs = new Map<string, Promise<Buffer>>();
   private readonly layers = new Map<string, Promise<ReadLayer>>();
   private readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
@@ -118,6 +120,11 @@ export class GraphCheck {
   /** Checks `desc` and all below it, naming it `label` in problems. */
   async add(desc: Descriptor, label: string): Promise<void> {
     await this.visit(desc, label);
+  }
+
+  /** What the document `digest` declares itself, once checked and parsed; undefined if it could not be read. */
+  declaredBy(digest: string): BlobFacts | undefined {
+    return this.declared.get(digest);
   }
 
   /** Adds a problem found by the caller (a layout's index.json), in the same order and form. */
@@ -161,10 +168,13 @@ export class GraphCheck {
       return;
     }
     const { doc, findings } = await diagnoseDocument(raw.toString('utf8'), { signal, layout: this.target, where: this.options.where, concurrency: this.options.concurrency });
-    if (doc.kind !== 'unknown') kind = doc.kind === 'index' || isImageIndex(desc.mediaType) ? 'index' : 'manifest';
+    // The bytes tell what it is: an image listed under an index type (which the entry's check reports) is still
+    // an image, whose config and layers are checked.
+    if (doc.kind !== 'unknown') kind = doc.kind;
     for (const f of findings) this.problem(f.severity, f.code, label, kind, desc.digest, f.path, f.message, f.link, listedIn);
     if (doc.kind === 'unknown') return;
     const json = doc.json as Record<string, unknown>;
+    this.declared.set(desc.digest, { kind: doc.kind, ...(typeof json.mediaType === 'string' ? { mediaType: json.mediaType } : {}) });
     const blocked = (at: string) => findings.some((f: Finding) => f.severity === 'error' && BLOCKING.has(f.code) && (f.path === at || f.path.startsWith(`${at}.`) || f.path.startsWith(`${at}[`)));
     const work: Array<Promise<void>> = [];
     if (kind === 'index') {

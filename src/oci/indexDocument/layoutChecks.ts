@@ -19,7 +19,8 @@ import { isJsonObject } from '../jsonObject';
 export type LayoutProblemCode =
   | 'blob-missing' // a descriptor whose blob is not in the layout
   | 'size-mismatch' // a size that differs from the blob's
-  | 'blob-media-type-mismatch' // a descriptor mediaType that differs from the one the blob declares
+  | 'blob-media-type-mismatch' // a descriptor mediaType that differs from the one the blob declares, or names the other kind
+  | 'blob-media-type-flavor' // a descriptor mediaType of the blob's kind, in another flavor (Docker for OCI, or back; warning)
   | 'platform-mismatch' // a platform that contradicts the child's config
   | 'missing-platform' // an image in an index listed without the platform its config declares (warning)
   | 'blob-unreadable'; // a blob that is there but cannot be read as its digest says (corrupt)
@@ -146,6 +147,36 @@ async function storedDescriptor(target: ReadOnlyTarget, digest: string, manifest
   }
 }
 
+/** `an image index`, `an image manifest`. */
+function kindName(kind: 'index' | 'manifest'): string {
+  return `an image ${kind}`;
+}
+
+/**
+ * How a descriptor's mediaType `listed` (at `at`, listing `digest`) disagrees with the document it lists: of the
+ * other kind (an index type for a manifest) an error, as a client reads the bytes as the wrong kind of document; of
+ * the same kind in another flavor (a Docker type for an OCI document, or the reverse) a warning, as the bytes are
+ * right but a client that trusts the descriptor may refuse them. The fix sets what the document declares.
+ */
+export function listedTypeFinding(listed: string, facts: BlobFacts, digest: string, at: PathSegment[]): Finding | undefined {
+  const declared = facts.mediaType;
+  if (declared !== undefined && declared !== listed && isManifestMediaType(declared)) {
+    const fix: QuickFix = { title: `Set mediaType to ${declared}`, intent: { type: 'setField', at, field: 'mediaType', value: declared } };
+    const kind = isImageIndex(declared) ? 'index' : 'manifest';
+    if (isManifestMediaType(listed) && isImageIndex(listed) === (kind === 'index')) {
+      return finding([...at, 'mediaType'], 'blob-media-type-flavor', 'warning', `mediaType ${listed} differs from the ${declared} that ${digest} declares: both name ${kindName(kind)} and its bytes are right, but a client that trusts this descriptor may refuse the document`, Section.compatibility, fix);
+    }
+    if (isManifestMediaType(listed)) {
+      return finding([...at, 'mediaType'], 'blob-media-type-mismatch', 'error', `mediaType ${listed} names ${kindName(isImageIndex(listed) ? 'index' : 'manifest')}, but ${digest} is ${kindName(kind)} (it declares ${declared}): a client reads it as the wrong kind of document`, Section.descriptor, fix);
+    }
+    return finding([...at, 'mediaType'], 'blob-media-type-mismatch', 'error', `mediaType ${listed} differs from the ${declared} that ${digest} declares`, Section.descriptor, fix);
+  }
+  if (declared === undefined && facts.kind !== undefined && isManifestMediaType(listed) && (facts.kind === 'index') !== isImageIndex(listed)) {
+    return finding([...at, 'mediaType'], 'blob-media-type-mismatch', 'error', `mediaType ${listed} names ${kindName(isImageIndex(listed) ? 'index' : 'manifest')}, but ${digest} is ${kindName(facts.kind)} (it declares no mediaType): a client reads it as the wrong kind of document`, Section.descriptor);
+  }
+  return undefined;
+}
+
 /** Checks one descriptor of the document; `child` is an entry of an index (whose platform matters). */
 async function checkDescriptor(target: ReadOnlyTarget, value: unknown, at: PathSegment[], child: boolean, options: LayoutCheckOptions): Promise<Finding[]> {
   if (!isJsonObject(value) || typeof value.digest !== 'string' || !isDigest(value.digest)) return [];
@@ -193,15 +224,9 @@ async function checkDescriptor(target: ReadOnlyTarget, value: unknown, at: PathS
         }),
       );
     }
-  } else if (facts.mediaType !== undefined && facts.mediaType !== mediaType && isManifestMediaType(facts.mediaType)) {
-    out.push(
-      finding([...at, 'mediaType'], 'blob-media-type-mismatch', 'error', `mediaType ${mediaType} differs from the blob's own ${facts.mediaType}`, Section.descriptor, {
-        title: `Set mediaType to ${facts.mediaType}`,
-        intent: { type: 'setField', at, field: 'mediaType', value: facts.mediaType },
-      }),
-    );
-  } else if (facts.mediaType === undefined && facts.kind !== undefined && isManifestMediaType(mediaType) && (facts.kind === 'index') !== isImageIndex(mediaType)) {
-    out.push(finding([...at, 'mediaType'], 'blob-media-type-mismatch', 'error', `mediaType ${mediaType} names an image ${isImageIndex(mediaType) ? 'index' : 'manifest'}, but the blob is an image ${facts.kind}`, Section.descriptor));
+  } else {
+    const disagreement = listedTypeFinding(mediaType, facts, digest, at);
+    if (disagreement) out.push(disagreement);
   }
   if (child && facts.platform) {
     const fix: QuickFix = {

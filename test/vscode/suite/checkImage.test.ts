@@ -173,6 +173,38 @@ describe('Check Image and Check Layout', () => {
     assert.ok(d.message.startsWith('index.json: '), d.message);
   });
 
+  it("Check Layout and Check Image: an entry whose mediaType disagrees with its document, marked at that mediaType in index.json", async () => {
+    const other = await newLayout();
+    const docker = await makeImage(other, { arch: 'amd64' });
+    const image = await makeImage(other, { arch: 's390x' });
+    const indexFile = join(other.location, 'index.json');
+    const index = JSON.parse(readFileSync(indexFile, 'utf8')) as { manifests: unknown[] };
+    const entry = (d: Descriptor, mediaType: string, tag: string) => ({ mediaType, digest: d.digest, size: d.size, annotations: { 'org.opencontainers.image.ref.name': tag } });
+    index.manifests.push(entry(docker, MediaType.DockerManifest, 'flavor'), entry(image, MediaType.ImageIndex, 'kind'));
+    writeFileSync(indexFile, JSON.stringify(index));
+    const outcome = await run('manifold.checkLayout', { layout: other.location });
+    assert.equal(outcome?.summary, `1 error, 1 warning in ${basename(other.location)}`);
+    assert.deepEqual(await held(vscode.Uri.file(indexFile)), [
+      {
+        severity: 'Warning',
+        code: 'blob-media-type-flavor',
+        text: JSON.stringify(MediaType.DockerManifest),
+        message: `index.json: mediaType ${MediaType.DockerManifest} differs from the ${MediaType.ImageManifest} that ${docker.digest.slice(0, 19)}… declares: both name an image manifest and its bytes are right, but a client that trusts this descriptor may refuse the document`,
+      },
+      {
+        severity: 'Error',
+        code: 'blob-media-type-mismatch',
+        text: JSON.stringify(MediaType.ImageIndex),
+        message: `index.json: mediaType ${MediaType.ImageIndex} names an image index, but ${image.digest.slice(0, 19)}… is an image manifest (it declares ${MediaType.ImageManifest}): a client reads it as the wrong kind of document`,
+      },
+    ]);
+    // Check Image of one of them: its entry, marked there too.
+    const one = await run('manifold.checkImage', { layout: other.location, reference: 'kind' });
+    assert.equal(one?.summary, '1 error in kind');
+    assert.deepEqual(one.uris, [vscode.Uri.file(indexFile).toString()]);
+    assert.deepEqual(one.report.problems.map((p) => [p.code, p.where, p.path]), [['blob-media-type-mismatch', 'index.json', 'manifests[1].mediaType']]);
+  });
+
   describe('on a registry', () => {
     let server: OciServer;
     before(async () => {

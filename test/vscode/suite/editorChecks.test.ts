@@ -10,6 +10,7 @@ import { generateDemoLayout } from '../../../scripts/demoLayout';
 import type { Descriptor, ImageIndex } from '../../../src/oci/descriptor';
 import { digestOf } from '../../../src/oci/digest';
 import { OciLayoutStore } from '../../../src/oci/layout';
+import { MediaType } from '../../../src/oci/mediaType';
 import type { Services } from '../../../src/extension/services';
 import { eventually } from './layoutFixtures';
 
@@ -78,6 +79,33 @@ describe('Index editor and diagnostics (issue 15)', () => {
     const other = { ...arm64, platform: amd64.platform };
     const twice = await open('dup-platform.oci-index.json', JSON.stringify({ ...stored, manifests: [amd64, other] }, null, 2) + '\n');
     await eventually(async () => assert.ok(seen(twice).includes('duplicate-platform "platform"'), JSON.stringify(seen(twice))));
+  });
+
+  it('a child listed under another flavor of its type: a warning; under the other kind: an error; the quick fix sets what the child declares', async () => {
+    const [amd64, arm64] = stored.manifests as [Descriptor, Descriptor];
+    const manifests = [{ ...amd64, mediaType: MediaType.DockerManifest }, { ...arm64, mediaType: MediaType.ImageIndex }];
+    const doc = await open('flavor.oci-index.json', JSON.stringify({ ...stored, manifests }, null, 2) + '\n');
+    await eventually(async () => assert.deepEqual(seen(doc), [`blob-media-type-flavor "${MediaType.DockerManifest}"`, `blob-media-type-mismatch "${MediaType.ImageIndex}"`]));
+    const flavor = ours(doc.uri).find((d) => codeOf(d) === 'blob-media-type-flavor')!;
+    const kind = ours(doc.uri).find((d) => codeOf(d) === 'blob-media-type-mismatch')!;
+    assert.deepEqual([flavor.severity, kind.severity], [vscode.DiagnosticSeverity.Warning, vscode.DiagnosticSeverity.Error]);
+    assert.equal(flavor.message, `mediaType ${MediaType.DockerManifest} differs from the ${MediaType.ImageManifest} that ${amd64.digest} declares: both name an image manifest and its bytes are right, but a client that trusts this descriptor may refuse the document`);
+    assert.equal(kind.message, `mediaType ${MediaType.ImageIndex} names an image index, but ${arm64.digest} is an image manifest (it declares ${MediaType.ImageManifest}): a client reads it as the wrong kind of document`);
+    // A fix is offered on the diagnostics of the document's current version: each one once they are renewed.
+    const fixOf = (code: string) =>
+      eventually(async () => {
+        const d = ours(doc.uri).find((x) => codeOf(x) === code);
+        assert.ok(d, JSON.stringify(seen(doc)));
+        const actions = await run<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range, vscode.CodeActionKind.QuickFix.value);
+        const fix = actions.find((a) => a.title === `Set mediaType to ${MediaType.ImageManifest}`);
+        assert.ok(fix?.edit, `no fix among ${JSON.stringify(actions.map((a) => a.title))}`);
+        assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      });
+    await fixOf('blob-media-type-mismatch');
+    await eventually(async () => assert.deepEqual(seen(doc), [`blob-media-type-flavor "${MediaType.DockerManifest}"`]));
+    await fixOf('blob-media-type-flavor');
+    assert.equal(doc.getText(), JSON.stringify(stored, null, 2) + '\n');
+    await eventually(async () => assert.deepEqual(seen(doc), []));
   });
 
   it('invalid JSON is reported once: by VS Code in a JSON document, by Manifold where VS Code says nothing', async () => {
