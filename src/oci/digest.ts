@@ -2,6 +2,7 @@ import { createHash, type Hash } from './nodeCrypto';
 import type { Transform, TransformCallback } from 'node:stream';
 import { stream } from './nodeStream';
 import { OciError } from './errors';
+import { isManifestMediaType } from './mediaType';
 
 /** Registered algorithms and the length of their hex encoding (image-spec descriptor.md). */
 const ALGORITHMS: Record<string, number> = { sha256: 64, sha512: 128 };
@@ -70,6 +71,14 @@ function sizeNotANumber(expected: { digest: string; size?: unknown }, where: str
  * /manifests/, by tag or digest), and a mismatch worded as a blob's sent a reader to the wrong place.
  */
 export type VerifiedNoun = 'blob' | 'manifest';
+
+/**
+ * What an error calls the content `desc` describes: a manifest or index is named as one, not as the blob it is
+ * stored as; a config or layer stays a blob. Layouts and registries word their reads by it.
+ */
+export function nounOf(desc: { mediaType?: string }): VerifiedNoun {
+  return isManifestMediaType(desc.mediaType) ? 'manifest' : 'blob';
+}
 
 /** Throws a DIGEST_MISMATCH / SIZE_MISMATCH error naming the blob (or manifest) unless the bytes are exactly the expected ones. */
 export function verifyBytes(bytes: Uint8Array, expected: { digest: string; size?: number }, where = '', noun: VerifiedNoun = 'blob'): void {

@@ -7,6 +7,7 @@ import { isDigest, parseDigest, verifyingStream } from '../digest';
 import { OciError } from '../errors';
 import { isManifestMediaType } from '../mediaType';
 import { formatLayoutReference, isFallbackTag, isValidTag } from '../reference';
+import { ResolvedReferences } from '../resolvedReferences';
 import type { IndexBatcher, ManifestChecker, OpOptions, StagedBlob, Target } from '../target';
 import { damagedEntries, damageOf, readIndexJson, unreadableEntry, type DamagedEntry } from './indexFile';
 import { layoutWriteError } from './writeError';
@@ -23,9 +24,6 @@ import { keepNeeded, retag } from './tagEdits';
 
 export { blobPath };
 export { INDEX_FILE, OCI_LAYOUT_FILE, TEMP_DIR } from './atomicFiles';
-
-/** How many tags resolve() remembers, by the digest each named (a listing may resolve every tag). */
-const MAX_RESOLVED_TAGS = 1000;
 
 export interface OpenOptions {
   /** Make the folder, `oci-layout`, an empty `index.json` and `blobs/sha256` where missing. */
@@ -53,7 +51,7 @@ export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker {
   private layoutFile?: LayoutFileRestore;
   private layoutFileWrite?: Promise<void>;
   /** The name each recently resolved manifest was resolved by, with what it resolved to: a read of it names the tag. */
-  private readonly resolvedTags = new Map<string, { name: string; desc: Descriptor }>();
+  private readonly resolvedTags = new ResolvedReferences();
 
   private constructor(
     /** The layout folder, or the `.tar` file. */
@@ -119,7 +117,11 @@ export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker {
     const view = await this.readIndex(options);
     // Exact names first: index.json may hold names (full references) that are not tags.
     const named = view.byName.get(reference);
-    if (named) return this.rememberTag(await this.namedEntry(named), reference);
+    if (named) {
+      const desc = await this.namedEntry(named);
+      this.resolvedTags.remember(desc, reference);
+      return desc;
+    }
     if (view.damagedNames.has(reference)) {
       throw damagedEntries(view.index, this.source.describe(INDEX_FILE)).filter((e) => e.tag === reference).pop()!.error;
     }
@@ -130,7 +132,7 @@ export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker {
         throw new OciError('INVALID_ARGUMENT', `${reference}: not a valid tag or digest`, { cause: err });
       }
       // Resolved by digest now: a read of it names no tag an earlier resolve gave.
-      this.resolvedTags.delete(reference);
+      this.resolvedTags.forget(reference);
       return this.resolveDigest(reference, view);
     }
     if (!isValidTag(reference)) throw new OciError('INVALID_ARGUMENT', `${reference}: not a valid tag or digest`);
@@ -158,23 +160,13 @@ export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker {
     return storedAs(entry, await this.known.probe(entry.digest).catch(() => undefined));
   }
 
-  /** Keeps the name `desc` was resolved by (the last ones only), for reads of it to name. */
-  private rememberTag(desc: Descriptor, name: string): Descriptor {
-    this.resolvedTags.delete(desc.digest);
-    this.resolvedTags.set(desc.digest, { name, desc: cloneDescriptor(desc) });
-    if (this.resolvedTags.size > MAX_RESOLVED_TAGS) this.resolvedTags.delete(this.resolvedTags.keys().next().value!);
-    return desc;
-  }
-
   /**
    * Where a read of `desc` happens, for its errors: ` in <layout>` for a blob, and for a manifest also the tag it
    * was resolved by (` in <layout>:<tag>`, as a registry names its reference), when `desc` is what that tag gave.
    */
   private readPlace(desc: Descriptor): string {
     if (nounOf(desc) !== 'manifest') return ` in ${this.location}`;
-    const by = this.resolvedTags.get(desc.digest);
-    const tagged = by && by.desc.size === desc.size && by.desc.mediaType === desc.mediaType ? by.name : undefined;
-    return ` in ${formatLayoutReference(this.location, tagged)}`;
+    return ` in ${formatLayoutReference(this.location, this.resolvedTags.of(desc)?.reference)}`;
   }
 
   /** A blob by digest: `application/octet-stream` and its stored size. */

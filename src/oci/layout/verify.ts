@@ -1,14 +1,7 @@
-import { parseDigest, SHA256_DIGEST, verifyBytes, type VerifiedNoun } from '../digest';
-import { isManifestMediaType } from '../mediaType';
+import { nounOf, parseDigest, SHA256_DIGEST, verifyBytes } from '../digest';
 import { oneShotHash } from '../nodeCrypto';
 
-/**
- * What a layout's error calls the content `desc` describes: a manifest or index is named as one (as a registry
- * names it), not as the blob it is stored as; a config or layer stays a blob.
- */
-export function nounOf(desc: { mediaType?: string }): VerifiedNoun {
-  return isManifestMediaType(desc.mediaType) ? 'manifest' : 'blob';
-}
+export { nounOf } from '../digest';
 
 // crypto.hash (Node 20.12+) hashes a buffer in one call: for the small blobs a listing reads by the
 // thousand (manifests, configs) it costs a quarter of createHash().update().digest(). Looked up at the first

@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import { stream } from '../nodeStream';
 import { repositoryScope } from '../auth/scope';
 import type { Descriptor } from '../descriptor';
-import { digestOf, isDigest, parseDigest, verifyBytes, verifyingStream } from '../digest';
+import { digestOf, isDigest, nounOf, parseDigest, verifyBytes, verifyingStream } from '../digest';
+import { ResolvedReferences, type ResolvedReference } from '../resolvedReferences';
 import { OciError } from '../errors';
 import { readCapped } from '../readCapped';
 import { isImageIndex, isManifestMediaType, MediaType } from '../mediaType';
@@ -30,8 +31,6 @@ export const MANIFEST_ACCEPT = [
 export const MAX_MANIFEST_BYTES = 4 << 20;
 const DEFAULT_CHUNK_SIZE = 32 << 20;
 const TAG_PAGE_SIZE = 1000;
-/** HEAD answers remembered per repository, to name one a read disagrees with. */
-const MAX_HEAD_ANSWERS = 1000;
 const ZERO_DIGEST = `sha256:${'0'.repeat(64)}`;
 
 export interface RemoteRepositoryOptions {
@@ -42,13 +41,6 @@ export interface RemoteRepositoryOptions {
 }
 
 type ReferrersState = 'unknown' | 'supported' | 'unsupported';
-
-/** What a HEAD answer for `reference` (a tag or digest) said of the manifest it names. */
-interface HeadAnswer {
-  reference: string;
-  mediaType: string;
-  size: number;
-}
 
 /**
  * One repository on an OCI registry as a Target: the same operations as a layout, over the
@@ -63,7 +55,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
   // Updates of one subject's fallback index are read-modify-write: serialize them.
   private readonly fallbackLocks = new Map<string, Promise<void>>();
   // What HEAD answers said (by digest), so a read of the manifest that disagrees names the HEAD answer and its reference.
-  private readonly headAnswers = new Map<string, HeadAnswer>();
+  private readonly headAnswers = new ResolvedReferences();
 
   constructor(
     readonly client: RegistryClient,
@@ -112,7 +104,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
       const desc = headDescriptor(res, reference, what);
       if (desc) {
         if (desc.size > MAX_MANIFEST_BYTES) throw tooLarge(what, desc.size);
-        this.rememberHead(desc, reference);
+        this.headAnswers.remember(desc, reference);
         return desc;
       }
     } else if (res.status !== 405 && res.status !== 400) {
@@ -171,9 +163,8 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
   async fetch(desc: Descriptor, options?: OpOptions): Promise<Readable> {
     const { res } = await this.get(desc, options);
     // Streamed as it arrives, a manifest too (a reader shows what a registry sent even when it is not the digest's).
-    const manifest = isManifestMediaType(desc.mediaType);
-    const noun = manifest ? 'manifest' : 'blob';
-    const where = manifest ? ` from ${this.display(this.headAnswerFor(desc)?.reference ?? desc.digest)}` : ` in ${this.display()}`;
+    const noun = nounOf(desc);
+    const where = noun === 'manifest' ? ` from ${this.display(this.headAnswers.of(desc)?.reference ?? desc.digest)}` : ` in ${this.display()}`;
     const length = res.header('content-length');
     if (length !== undefined && Number(length) !== desc.size) {
       discard(res.body);
@@ -194,26 +185,13 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
     // Read to a manifest's limit, not the size expected: a size that differs is then told in full, and compared
     // with what a HEAD answer said.
     const bytes = await readCapped(res.body, MAX_MANIFEST_BYTES, () => new OciError('SIZE_MISMATCH', `${what}: more than the ${MAX_MANIFEST_BYTES} bytes a manifest may have`), () => discard(res.body));
-    const head = this.headAnswerFor(desc);
+    const head = this.headAnswers.of(desc);
     if (head) checkHeadSize(head, desc, bytes, this.display(head.reference));
     verifyBytes(bytes, desc, ` from ${this.display(head?.reference ?? desc.digest)}`, 'manifest');
     const own = ownMediaType(bytes);
     checkContentTypeKind(res, own, what);
     if (head) checkHeadKind(head, desc, own, this.display(head.reference));
     return bytes;
-  }
-
-  /** Keeps what a HEAD answer said a reference names (the last ones only: a listing resolves every tag). */
-  private rememberHead(desc: Descriptor, reference: string): void {
-    this.headAnswers.delete(desc.digest);
-    this.headAnswers.set(desc.digest, { reference, mediaType: desc.mediaType, size: desc.size });
-    if (this.headAnswers.size > MAX_HEAD_ANSWERS) this.headAnswers.delete(this.headAnswers.keys().next().value!);
-  }
-
-  /** The HEAD answer `desc` agrees with (so was likely resolved from), if any. */
-  private headAnswerFor(desc: Descriptor): HeadAnswer | undefined {
-    const head = this.headAnswers.get(desc.digest);
-    return head && head.size === desc.size && head.mediaType === desc.mediaType ? head : undefined;
   }
 
   /** GETs a manifest (with the Accept list, refused over 4 MiB) or a blob by digest; the caller reads and verifies it. */
@@ -538,7 +516,7 @@ function manifestMediaType(contentType: string | undefined, bytes: Buffer): stri
  * answer is what is wrong (it may have named another manifest than the tag's, with the tag's size), and is named so,
  * not as a size mismatch of the manifest. Bytes that do not have the digest are the manifest's own mismatch.
  */
-function checkHeadSize(head: HeadAnswer, desc: Descriptor, bytes: Buffer, ref: string): void {
+function checkHeadSize(head: ResolvedReference, desc: Descriptor, bytes: Buffer, ref: string): void {
   if (bytes.length === desc.size || digestOf(bytes, parseDigest(desc.digest).algorithm) !== desc.digest) return;
   throw new OciError('SIZE_MISMATCH', `${ref}: the registry's HEAD answer named manifest ${desc.digest} of ${head.size} bytes, but what it serves as ${desc.digest} is ${bytes.length} bytes (with that digest): the HEAD answer disagrees with the manifest it names`);
 }
@@ -549,7 +527,7 @@ function checkHeadSize(head: HeadAnswer, desc: Descriptor, bytes: Buffer, ref: s
  * an array" or "no platforms", or was listed and checked as an empty index. Docker and OCI types of one kind pass,
  * and so does a document with no mediaType of its own.
  */
-function checkHeadKind(head: HeadAnswer, desc: Descriptor, own: string | undefined, ref: string): void {
+function checkHeadKind(head: ResolvedReference, desc: Descriptor, own: string | undefined, ref: string): void {
   if (!own || !isManifestMediaType(own) || isImageIndex(own) === isImageIndex(head.mediaType)) return;
   throw new OciError('INVALID_MANIFEST', `${ref}: the registry's HEAD answer gave Content-Type ${head.mediaType}, but manifest ${desc.digest} is ${own} (its own mediaType, verified by digest): the HEAD answer disagrees with the document`);
 }
