@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 export interface InOrderOptions<T, R> {
   /** Tasks running at once. */
   atOnce: number;
@@ -17,6 +19,8 @@ export interface InOrderOptions<T, R> {
 export async function inOrder<T, R>(items: readonly T[], options: InOrderOptions<T, R>, task: (item: T, signal: AbortSignal) => Promise<R>): Promise<R[]> {
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  // Shared by every task running, each of which may hold a few abort listeners (a file read, a request) at once.
+  setMaxListeners(Math.max(10, 4 * (options.atOnce + 1)), signal);
   const started: Promise<R>[] = [];
   const results: R[] = [];
   try {

@@ -13,7 +13,7 @@ import {
   DOCKER_REFERENCE_TYPE,
   type SkippedSubject,
 } from '../../oci/referrers';
-import { boolOpt, type Command, formatOpt, FORMAT_OPTION, LAYOUT_OPTION, listOpt, stringOpt, UsageError } from '../command';
+import { boolOpt, type Command, concurrencyOpt, formatOpt, FORMAT_OPTION, LAYOUT_OPTION, listOpt, stringOpt, UsageError } from '../command';
 import { formatJson } from '../printer';
 import { openTarget, requireReference } from '../targets';
 
@@ -52,10 +52,12 @@ export const attach: Command = {
       description: 'attach to the index and to every manifest below it (nested indexes too), skipping buildx attestation manifests',
     },
     'disable-path-validation': { type: 'boolean', description: 'allow absolute file paths (they become the file titles)' },
+    concurrency: { type: 'string', description: 'files read and sent at a time (default 3)', valueName: 'N' },
     ...FORMAT_OPTION,
   },
   async run(p, printer) {
     const format = formatOpt(p);
+    const concurrency = concurrencyOpt(p, 3);
     const artifactType = stringOpt(p, 'artifact-type');
     if (artifactType === undefined) throw new UsageError('required flag "artifact-type" not set');
     const annotationArgs = listOpt(p, 'annotation');
@@ -114,6 +116,7 @@ export const attach: Command = {
       platforms,
       recursive: boolOpt(p, 'recursive'),
       perPlatformFiles,
+      concurrency,
       onEvent: (e) => {
         if (e.type !== 'attached') return;
         // Printed as each artifact is stored, so a long run shows progress and an interrupted one what it did.

@@ -4,7 +4,7 @@ import { pushArtifact, type PushArtifactResult } from '../../oci/artifacts/push'
 import { isDigest } from '../../oci/digest';
 import { parseAnnotations } from '../../oci/imageIndex';
 import { parseFileReference, readAnnotationFile } from '../../oci/referrers';
-import { boolOpt, type Command, formatOpt, FORMAT_OPTION, LAYOUT_OPTION, listOpt, stringOpt, UsageError } from '../command';
+import { boolOpt, type Command, concurrencyOpt, formatOpt, FORMAT_OPTION, LAYOUT_OPTION, listOpt, stringOpt, UsageError } from '../command';
 import { formatJson } from '../printer';
 import { openTarget, type OpenedTarget } from '../targets';
 import { tagMoveReporter } from '../tagMoves';
@@ -28,10 +28,12 @@ export const push: Command = {
     config: { type: 'string', description: 'config file, with its media type (without --artifact-type the manifest is image-spec 1.0, as oras makes it)', valueName: 'FILE[:TYPE]' },
     'export-manifest': { type: 'string', description: 'also write the manifest pushed to this file', valueName: 'FILE' },
     'disable-path-validation': { type: 'boolean', description: 'allow absolute file paths and .. (they become the file titles)' },
+    concurrency: { type: 'string', description: 'files read and sent at a time (default 3)', valueName: 'N' },
     ...FORMAT_OPTION,
   },
   async run(p, printer) {
     const format = formatOpt(p);
+    const concurrency = concurrencyOpt(p, 3);
     const annotationArgs = listOpt(p, 'annotation');
     const annotationFilePath = stringOpt(p, 'annotation-file');
     if (annotationFilePath !== undefined && annotationArgs.length > 0) throw new UsageError('--annotation and --annotation-file cannot be both specified');
@@ -62,6 +64,7 @@ export const push: Command = {
       annotations,
       configAnnotations,
       disablePathValidation: boolOpt(p, 'disable-path-validation'),
+      concurrency,
     });
     const exportPath = stringOpt(p, 'export-manifest');
     if (exportPath !== undefined) await fsp.writeFile(exportPath, result.raw);

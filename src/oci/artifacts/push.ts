@@ -5,6 +5,7 @@ import { checkManifestSize } from '../manifestLimit';
 import { EMPTY_JSON, isValidMediaType, MediaType } from '../mediaType';
 import { DEFAULT_FILE_MEDIA_TYPE, defaultTitle, type AttachFile } from '../referrers/attachFiles';
 import { packArtifactManifest, type PackedManifest } from '../referrers/pack';
+import { inOrder } from '../inOrder';
 import type { OpOptions, Target } from '../target';
 import { ANNOTATION_CONTENT_DIGEST, ANNOTATION_CONTENT_UNPACK, isDirectory } from './files';
 import { makeStager, publisher, type PublishEvent, type Staged } from './stager';
@@ -24,6 +25,8 @@ export interface PushArtifactOptions extends OpOptions {
   config?: { path: string; mediaType?: string };
   annotations?: Record<string, string>;
   configAnnotations?: Record<string, string>;
+  /** Files read, and blobs stored, at a time (3, as oras). */
+  concurrency?: number;
   /** Allow absolute paths and `..` in file names (they become the titles). */
   disablePathValidation?: boolean;
   onEvent?: (event: PushEvent) => void;
@@ -33,6 +36,9 @@ export interface PushArtifactOptions extends OpOptions {
 }
 
 export type PushEvent = PublishEvent;
+
+/** oras push's default: three files read and sent at a time. */
+export const PUSH_CONCURRENCY = 3;
 
 export interface PushArtifactResult extends PackedManifest {
   tags: string[];
@@ -81,35 +87,38 @@ export async function pushArtifact(target: Target, options: PushArtifactOptions)
     throw new OciError('INVALID_ARGUMENT', `${options.config.path}: ${JSON.stringify(options.config.mediaType)}: invalid media type`);
   }
 
+  const atOnce = options.concurrency ?? PUSH_CONCURRENCY;
   const stager = await makeStager(target, stageOp);
-  // Everything is read (and staged) before anything is published: a refusal leaves nothing visible.
+  // Everything is read (and staged) before anything is published: a refusal leaves nothing visible. A few files
+  // are read at a time; each is listed in `staged` as soon as it is held, so a failure discards every one.
   const staged: Staged[] = [];
+  const held = (one: Staged): Staged => (staged.push(one), one);
   try {
-    const layers: { name: string; desc: Descriptor; staged: Staged }[] = [];
-    for (const f of files) {
-      const title = titleOf(f);
+    // The files, then the config (never a folder).
+    const sources = files.map((f): { path: string; title?: string } => ({ path: f.path, title: titleOf(f) }));
+    if (options.config) sources.push({ path: options.config.path });
+    const read = await inOrder(sources, { atOnce, signal: options.signal }, async (f, signal) => {
+      if (f.title !== undefined && (await isDirectory(f.path))) return { one: held(await stager.directory(f.path, f.title, signal)), folder: true };
+      return { one: held(await stager.file(f.path, signal)), folder: false };
+    });
+    const layers = files.map((f, i) => {
+      const { one, folder } = read[i]!;
       const annotations: Record<string, string> = { ...(f.annotations ?? {}) };
       let desc: Descriptor;
-      let one: Staged;
-      if (await isDirectory(f.path)) {
-        one = await stager.directory(f.path, title);
-        staged.push(one);
+      if (folder) {
         annotations[ANNOTATION_CONTENT_DIGEST] = one.contentDigest!;
         annotations[ANNOTATION_CONTENT_UNPACK] = 'true';
         desc = { mediaType: f.mediaType ?? MediaType.ImageLayerGzip, digest: one.digest, size: one.size };
       } else {
-        one = await stager.file(f.path);
-        staged.push(one);
         desc = { mediaType: f.mediaType ?? DEFAULT_FILE_MEDIA_TYPE, digest: one.digest, size: one.size };
       }
-      annotations[ANNOTATION_TITLE] = title;
+      annotations[ANNOTATION_TITLE] = titleOf(f);
       desc.annotations = annotations;
-      layers.push({ name: title, desc, staged: one });
-    }
+      return { name: titleOf(f), desc, staged: one };
+    });
     let config: { desc: Descriptor; staged: Staged } | undefined;
     if (options.config) {
-      const one = await stager.file(options.config.path);
-      staged.push(one);
+      const one = read[files.length]!.one;
       const desc: Descriptor = { mediaType: options.config.mediaType ?? UNKNOWN_CONFIG_TYPE, digest: one.digest, size: one.size };
       if (options.configAnnotations && Object.keys(options.configAnnotations).length > 0) desc.annotations = { ...options.configAnnotations };
       config = { desc, staged: one };
@@ -125,10 +134,13 @@ export async function pushArtifact(target: Target, options: PushArtifactOptions)
     checkManifestSize('artifact manifest', packed.raw.length); // before anything is published
 
     const publish = publisher(target, op, emit);
-    if (config) await publish('config', config.desc, config.staged);
-    else await publish('config', packed.manifest.config, EMPTY_JSON);
-    for (const l of layers) await publish(l.name, l.desc, l.staged);
-    if (layers.length === 0 && packed.manifest.layers.length > 0) await publish('empty', packed.manifest.layers[0]!, EMPTY_JSON);
+    const blobs: { name: string; desc: Descriptor; content: Staged | Buffer }[] = [
+      config ? { name: 'config', desc: config.desc, content: config.staged } : { name: 'config', desc: packed.manifest.config, content: EMPTY_JSON },
+      ...layers.map((l) => ({ name: l.name, desc: l.desc, content: l.staged })),
+    ];
+    if (layers.length === 0 && packed.manifest.layers.length > 0) blobs.push({ name: 'empty', desc: packed.manifest.layers[0]!, content: EMPTY_JSON });
+    // A few at a time too: each ends in an fsync (a layout) or a round trip (a registry); the manifest after all.
+    await inOrder(blobs, { atOnce, signal: options.signal }, (b) => publish(b.name, b.desc, b.content));
     const manifestDesc: Descriptor = { mediaType: packed.desc.mediaType, digest: packed.desc.digest, size: packed.desc.size };
     await target.push(manifestDesc, packed.raw, op);
     const tags = options.tags ?? [];

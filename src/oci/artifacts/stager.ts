@@ -22,23 +22,32 @@ export type PublishEvent =
 
 /**
  * Makes staged content (or bytes) visible in the target, each digest once: content the target already holds is
- * discarded (reported as existing) rather than stored again.
+ * discarded (reported as existing) rather than stored again. Safe to call a few at a time: a second call for a
+ * digest waits for the first and discards its own content.
  */
 export function publisher(target: Target, op: OpOptions, emit: (event: PublishEvent) => void): (name: string, desc: Descriptor, content: Staged | Buffer) => Promise<void> {
-  const published = new Set<string>();
-  return async (name, desc, content) => {
+  const published = new Map<string, Promise<void>>();
+  const publishOnce = async (name: string, desc: Descriptor, content: Staged | Buffer): Promise<void> => {
     const plain: Descriptor = { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
-    if (published.has(desc.digest) || (await target.exists(plain, op))) {
+    if (await target.exists(plain, op)) {
       if (!Buffer.isBuffer(content)) await content.discard();
-      if (!published.has(desc.digest)) emit({ type: 'exists', name, desc });
-      published.add(desc.digest);
+      emit({ type: 'exists', name, desc });
       return;
     }
-    published.add(desc.digest);
     emit({ type: 'uploading', name, desc });
     if (Buffer.isBuffer(content)) await target.push(plain, content, op);
     else await content.publish(plain);
     emit({ type: 'uploaded', name, desc });
+  };
+  return async (name, desc, content) => {
+    const first = published.get(desc.digest);
+    if (first) {
+      if (!Buffer.isBuffer(content)) await content.discard();
+      return first;
+    }
+    const once = publishOnce(name, desc, content);
+    published.set(desc.digest, once);
+    return once;
   };
 }
 
@@ -53,9 +62,10 @@ export interface Staged {
   discard(): Promise<void>;
 }
 
+/** `signal`, when given, stops this one read (a push stops the others' once one fails) besides the stager's own. */
 export interface Stager {
-  file(path: string): Promise<Staged>;
-  directory(path: string, name: string): Promise<Staged>;
+  file(path: string, signal?: AbortSignal): Promise<Staged>;
+  directory(path: string, name: string, signal?: AbortSignal): Promise<Staged>;
   dispose(): Promise<void>;
 }
 
@@ -76,16 +86,17 @@ function counting(path: string, onProgress?: (path: string, bytes: number) => vo
  * The target's own staging (`Target.stage`): each file is hashed as it is written into the layout's temp file
  * or the registry's upload session, in one read; `publish` commits it under its digest.
  */
-function targetStager(target: Target, options: StageOptions): Stager {
+function targetStager(target: Target, stagerOptions: StageOptions): Stager {
   const wrap = (s: StagedBlob, contentDigest?: string): Staged => ({
     digest: s.digest,
     size: s.size,
     contentDigest,
-    publish: () => s.commit({ signal: options.signal }),
+    publish: () => s.commit({ signal: stagerOptions.signal }),
     discard: () => s.abort(),
   });
   return {
-    async file(path) {
+    async file(path, signal) {
+      const options = withSignal(stagerOptions, signal);
       const before = await statSource(path);
       if (!before.isFile()) throw new OciError('INVALID_ARGUMENT', `${path}: not a regular file`);
       // Pooled buffers: a registry's upload gives each back once sent (a layout's temp file leaves them to the GC).
@@ -102,7 +113,8 @@ function targetStager(target: Target, options: StageOptions): Stager {
       }
       return wrap(s);
     },
-    async directory(path, name) {
+    async directory(path, name, signal) {
+      const options = withSignal(stagerOptions, signal);
       const packed = packDirectory(path, name, options);
       let s: StagedBlob;
       try {
@@ -134,8 +146,12 @@ async function privateStager(target: Target, options: StageOptions): Promise<Sta
     discard: async () => {},
   });
   return {
-    file: async (path) => wrap(await stageFile(path, staging, options)),
-    directory: async (path, name) => wrap(await stageDirectory(path, name, staging, options)),
+    file: async (path, signal) => wrap(await stageFile(path, staging, withSignal(options, signal))),
+    directory: async (path, name, signal) => wrap(await stageDirectory(path, name, staging, withSignal(options, signal))),
     dispose: () => staging.dispose(),
   };
+}
+
+function withSignal(options: StageOptions, signal: AbortSignal | undefined): StageOptions {
+  return signal ? { ...options, signal: options.signal ? AbortSignal.any([options.signal, signal]) : signal } : options;
 }

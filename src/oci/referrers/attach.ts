@@ -31,6 +31,8 @@ export interface AttachOptions extends OpOptions {
   /** Files for one platform's child only, in the same artifact as what else that child gets. */
   perPlatformFiles?: { platform: Platform; files: AttachFile[] }[];
   onEvent?: (event: AttachEvent) => void;
+  /** Files read, and blobs stored, at a time (ATTACH_CONCURRENCY unless given). */
+  concurrency?: number;
   /** The clock behind `org.opencontainers.image.created`. */
   now?: () => Date;
 }
@@ -75,7 +77,8 @@ export interface AttachResult {
 
 export { createdTimestamp, emptyDescriptor };
 
-const BLOB_CONCURRENCY = 4;
+/** Files read, and blobs stored, at a time unless told (oras attach's default). */
+export const ATTACH_CONCURRENCY = 3;
 const MANIFEST_CONCURRENCY = 64;
 
 interface Plan {
@@ -148,10 +151,11 @@ export async function attach(target: Target, options: AttachOptions): Promise<At
   // visible under its digest until every file is read and every manifest packed.
   const files = [...new Set([...plans.values()].flatMap((plan) => plan.files))];
   for (const f of files) await checkReadable(f);
+  const atOnce = options.concurrency ?? ATTACH_CONCURRENCY;
   const stager = await makeStager(target, { signal: options.signal });
   const staged = new Map<AttachFile, Staged>();
   try {
-    await inParallel(files, BLOB_CONCURRENCY, async (f) => void staged.set(f, await stager.file(f.path)));
+    await inParallel(files, atOnce, async (f) => void staged.set(f, await stager.file(f.path)));
 
     if (!(ANNOTATION_CREATED in annotations)) annotations[ANNOTATION_CREATED] = createdTimestamp((options.now ?? (() => new Date()))());
     const config = emptyDescriptor(options.configAnnotations);
@@ -173,7 +177,7 @@ export async function attach(target: Target, options: AttachOptions): Promise<At
     const publish = publisher(target, op, emit);
     await publish('config', config, EMPTY_JSON);
     // A few at a time, as oras copies with a small concurrency: each blob ends in an fsync or a PUT.
-    await inParallel(files, BLOB_CONCURRENCY, (f) => {
+    await inParallel(files, atOnce, (f) => {
       const layer = fileLayer(f, staged.get(f)!);
       return publish(layer.annotations![ANNOTATION_TITLE]!, layer, staged.get(f)!);
     });
