@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pushArtifact, type PushArtifactOptions, type PushEvent } from '../../src/oci/artifacts/push';
+import { attach } from '../../src/oci/referrers/attach';
 import type { AttachFile } from '../../src/oci/referrers/attachFiles';
 import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
 import { OciLayoutStore } from '../../src/oci/layout';
@@ -115,5 +116,18 @@ describe('push: files sent at once', () => {
     // And a push that works stores each file whole, in the manifest's order.
     const ok = await push(store, { tags: ['v1'], files: files(6), now });
     for (const [i, layer] of ok.manifest.layers.entries()) assert.equal((await store.fetchBytes(layer)).toString(), `content of file ${i}\n`);
+  });
+
+  it('attach reads and sends its files three at a time too; --concurrency 1 one by one', async () => {
+    const subject = await push(repository(), { tags: ['app'], files: files(1), now });
+    peak = 0;
+    const made = await attach(repository(), { subject: 'app', artifactType: 'application/vnd.example.sbom', files: files(7), now });
+    assert.equal(peak, 3);
+    peak = 0;
+    await attach(repository(), { subject: 'app', artifactType: 'application/vnd.example.sbom', files: files(7), now, concurrency: 1 });
+    assert.equal(peak, 1);
+    const repo = repository();
+    assert.equal(made.artifacts[0]!.subject.digest, subject.desc.digest);
+    for (const [i, layer] of made.artifacts[0]!.manifest.layers.entries()) assert.equal((await repo.fetchBytes(layer)).toString(), `content of file ${i}\n`);
   });
 });
