@@ -114,13 +114,22 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** What a pull writes: each titled layer's name and where it goes under `base`, in manifest order. */
+export interface PullPlan {
+  root: Descriptor;
+  /** The output folder, resolved. */
+  base: string;
+  files: { name: string; desc: Descriptor; final: string }[];
+  /** Layers with no title: not written. */
+  untitled: number;
+}
+
 /**
- * `oras pull`: writes the layers that have a title (`org.opencontainers.image.title`) into `output`, each
- * to a temp name renamed into place only after its digest verified; layers marked for unpacking (oras's
- * folders) are extracted, no entry escaping the folder. Every title is checked before anything is written.
+ * The files a pull would write, every title checked (none absolute or climbing out of `output`, no two layers of
+ * one name, no file where another needs a folder); nothing is written. The extension asks about files that exist
+ * (`existingFiles`) before it pulls.
  */
-export async function pullArtifact(target: ReadOnlyTarget, options: PullArtifactOptions): Promise<PullArtifactResult> {
-  const emit = options.onEvent ?? (() => {});
+export async function planPull(target: ReadOnlyTarget, options: Pick<PullArtifactOptions, 'reference' | 'output' | 'platform' | 'includeSubject' | 'signal'>): Promise<PullPlan> {
   const op: OpOptions = { signal: options.signal };
   let root = await target.resolve(options.reference, op);
   if (options.platform) root = await selectPlatform(target, root, options.platform, op);
@@ -143,7 +152,7 @@ export async function pullArtifact(target: ReadOnlyTarget, options: PullArtifact
   await visit(root);
 
   const base = resolvePath(options.output);
-  const plan: { name: string; desc: Descriptor; final: string }[] = [];
+  const plan: PullPlan['files'] = [];
   let untitled = 0;
   for (const desc of layers) {
     const name = desc.annotations?.[ANNOTATION_TITLE];
@@ -158,11 +167,27 @@ export async function pullArtifact(target: ReadOnlyTarget, options: PullArtifact
     plan.push({ name, desc, final });
   }
   checkNoFileHoldsAnother(plan, base);
-  for (const p of plan) {
-    if (options.keepOldFiles && p.final !== base && (await exists(p.final))) {
-      throw new OciError('ALREADY_EXISTS', `${p.final}: the file exists; refusing to overwrite it (--keep-old-files)`);
-    }
-  }
+  return { root, base, files: plan, untitled };
+}
+
+/** The files of `plan` that exist already (a pull replaces them, or refuses with keepOldFiles); not the folder itself. */
+export async function existingFiles(plan: PullPlan): Promise<PullPlan['files']> {
+  const found: PullPlan['files'] = [];
+  for (const p of plan.files) if (p.final !== plan.base && (await exists(p.final))) found.push(p);
+  return found;
+}
+
+/**
+ * `oras pull`: writes the layers that have a title (`org.opencontainers.image.title`) into `output`, each
+ * to a temp name renamed into place only after its digest verified; layers marked for unpacking (oras's
+ * folders) are extracted, no entry escaping the folder. Every title is checked before anything is written.
+ */
+export async function pullArtifact(target: ReadOnlyTarget, options: PullArtifactOptions): Promise<PullArtifactResult> {
+  const emit = options.onEvent ?? (() => {});
+  const planned = await planPull(target, options);
+  const { root, base, files: plan, untitled } = planned;
+  const taken = options.keepOldFiles ? (await existingFiles(planned))[0] : undefined;
+  if (taken) throw new OciError('ALREADY_EXISTS', `${taken.final}: the file exists; refusing to overwrite it (--keep-old-files)`);
   // Every file's folders are checked before the first is written, so a pull that cannot finish writes nothing.
   await checkOutputFolder(base);
   for (const p of plan) await checkNoSymlinkBetween(base, p.final, p.name);
