@@ -32,6 +32,8 @@ export const TRUST_NEEDED: Readonly<Record<string, TrustNeed>> = {
   'manifold.copyLayoutToRegistry': 'registry',
   'manifold.pullIntoLayout': 'registry',
   'manifold.pushFiles': 'writes',
+  // Writes files, and unpacks folders, from content the workspace holds.
+  'manifold.pullFiles': 'writes',
 };
 
 /** Thrown instead of running a write or a registry request in an untrusted workspace. */

@@ -28,6 +28,7 @@ import { openManifest } from './openManifest';
 import { pruneLayout } from './pruneLayout';
 import { pullIntoLayout } from './pullIntoLayout';
 import { pullToLayout } from './pullToLayout';
+import { pullFiles } from './pullFiles';
 import { pushFiles } from './pushFiles';
 import { refresh } from './refresh';
 import { removeLayoutFolder } from './removeLayoutFolder';
@@ -94,6 +95,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'manifold.openLayoutIndex', handler: openLayoutIndex },
   { id: 'manifold.revealLayout', handler: revealLayout },
   { id: 'manifold.pushFiles', handler: pushFiles },
+  { id: 'manifold.pullFiles', handler: pullFiles },
   { id: 'manifold.openInIndexEditor', handler: openInIndexEditor },
   { id: 'manifold.addToIndex', handler: addToIndex },
   { id: 'manifold.editIndex', handler: editIndex },

@@ -1,0 +1,68 @@
+import * as l10n from '@vscode/l10n';
+import vscode = require('vscode');
+import { existingFiles, planPull, pullArtifact } from '../../oci/artifacts/pull';
+import { shownName } from '../../oci/shownName';
+import { manifestName } from '../present/format';
+import type { Services } from '../services';
+import { askModal } from '../ui/confirm';
+import { chooseFiles } from '../ui/fileChooser';
+import { withProgress } from '../ui/progress';
+import { plainArgs, sourceManifestFrom } from './args';
+
+export interface PullFilesResult {
+  folder: string;
+  /** The files written, in the manifest's order (a folder layer by its title). */
+  files: string[];
+  /** Those that were there before and were replaced. */
+  replaced: string[];
+}
+
+/** The first few names of a list, and how many more: a confirmation stays short whatever the artifact holds. */
+function someNames(names: readonly string[], shown = 5): string {
+  const listed = names.slice(0, shown).map(shownName).join(', ');
+  return names.length > shown ? l10n.t('{0} and {1} more', listed, names.length - shown) : listed;
+}
+
+/**
+ * `manifold.pullFiles`: writes an artifact's files (its layers with a title, as `oras pull` does: folders unpacked)
+ * into a folder the user picks, each verified against its digest before it takes its name. Files that exist there
+ * are replaced only once the user says so. Arguments: a tag or manifest node of any view, with answers `{ folder,
+ * confirmed? }`, or `{ layout | registry + repository, reference, folder, confirmed? }`.
+ */
+export async function pullFiles(services: Services, arg?: unknown, answers?: unknown): Promise<PullFilesResult> {
+  const title = l10n.t('Pull Files to Folder');
+  const plain = plainArgs(arg, answers);
+  const m = await sourceManifestFrom(services, arg, title);
+  const name = manifestName(m.tag, m.desc.digest);
+  // Read and checked before a folder is asked for: an image's layers have no titles, so nothing would be written.
+  const probe = await planPull(m.target, { reference: m.desc.digest, output: '.' });
+  if (probe.files.length === 0) {
+    throw new Error(l10n.t('{0} has no files to pull: none of its {1} layers has a title (org.opencontainers.image.title). Save As… on a layer writes it as it is.', name, probe.untitled));
+  }
+  const folder =
+    typeof plain.folder === 'string'
+      ? plain.folder
+      : (await chooseFiles(services.context.workspaceState, { title: l10n.t('Pull the files of {0} into…', name), canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: l10n.t('Pull Here') }))[0]!.fsPath;
+  const plan = await planPull(m.target, { reference: m.desc.digest, output: folder });
+  const replaced = (await existingFiles(plan)).map((f) => f.name);
+  if (replaced.length > 0 && plain.confirmed !== true) {
+    const question = replaced.length === 1 ? l10n.t('{0} exists in {1}. Replace it?', shownName(replaced[0]!), folder) : l10n.t('{0} files exist in {1}. Replace them?', replaced.length, folder);
+    await askModal(question, someNames(replaced), [l10n.t('Replace')]);
+  }
+  const result = await withProgress(l10n.t('Pulling the files of {0}', name), (signal, progress) =>
+    pullArtifact(m.target, {
+      reference: m.desc.digest,
+      output: folder,
+      signal,
+      onEvent: (e) => {
+        if (e.type === 'downloading') progress.report({ message: shownName(e.name) });
+      },
+    }),
+  );
+  const files = result.files.map((f) => f.name);
+  services.log.info(`pulled ${files.length} files of ${m.desc.digest} into ${folder}: ${files.join(', ')}`);
+  const message =
+    files.length === 1 ? l10n.t('Pulled {0} of {1} into {2}.', shownName(files[0]!), name, folder) : l10n.t('Pulled {0} files of {1} into {2}: {3}.', files.length, name, folder, someNames(files));
+  void vscode.window.showInformationMessage(message);
+  return { folder, files, replaced };
+}
