@@ -44,10 +44,13 @@ export async function pullFiles(services: Services, arg?: unknown, answers?: unk
       ? plain.folder
       : (await chooseFiles(services.context.workspaceState, { title: l10n.t('Pull the files of {0} into…', name), canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: l10n.t('Pull Here') }))[0]!.fsPath;
   const plan = await planPull(m.target, { reference: m.desc.digest, output: folder });
+  // Said as the Explorer shows it: relative to the workspace when inside it, so a notification has room for the names.
+  const where = vscode.workspace.asRelativePath(vscode.Uri.file(folder));
   const replaced = (await existingFiles(plan)).map((f) => f.name);
   if (replaced.length > 0 && plain.confirmed !== true) {
-    const question = replaced.length === 1 ? l10n.t('{0} exists in {1}. Replace it?', shownName(replaced[0]!), folder) : l10n.t('{0} files exist in {1}. Replace them?', replaced.length, folder);
-    await askModal(question, someNames(replaced), [l10n.t('Replace')]);
+    // A folder layer that exists is named too: what it holds of the same names is replaced.
+    const question = replaced.length === 1 ? l10n.t('{0} exists in {1}. Replace it?', shownName(replaced[0]!), where) : l10n.t('{0} exist in {1}. Replace them?', someNames(replaced), where);
+    await askModal(question, l10n.t('The files of {0} take their place, each verified against its digest.', name), [l10n.t('Replace')]);
   }
   const result = await withProgress(l10n.t('Pulling the files of {0}', name), (signal, progress) =>
     pullArtifact(m.target, {
@@ -62,7 +65,7 @@ export async function pullFiles(services: Services, arg?: unknown, answers?: unk
   const files = result.files.map((f) => f.name);
   services.log.info(`pulled ${files.length} files of ${m.desc.digest} into ${folder}: ${files.join(', ')}`);
   const message =
-    files.length === 1 ? l10n.t('Pulled {0} of {1} into {2}.', shownName(files[0]!), name, folder) : l10n.t('Pulled {0} files of {1} into {2}: {3}.', files.length, name, folder, someNames(files));
+    files.length === 1 ? l10n.t('Pulled {0} of {1} into {2}.', shownName(files[0]!), name, where) : l10n.t('Pulled {0} files of {1} into {2}: {3}.', files.length, name, where, someNames(files));
   void vscode.window.showInformationMessage(message);
   return { folder, files, replaced };
 }
