@@ -103,7 +103,8 @@ describe('copy to a registry with pooled read buffers', () => {
     const dir = tempDir();
     const files = [0, 1, 2, 3, 4, 5].map((i) => {
       const path = join(dir, `f${i}.bin`);
-      const bytes = randomBytes(4 * filePool.size + 12_345 * (i + 1));
+      // Long enough that each of the three uploads at a time (push's default) reuses its buffers many times over.
+      const bytes = randomBytes(8 * filePool.size + 12_345 * (i + 1));
       writeFileSync(path, bytes);
       return { path, bytes };
     });
