@@ -4,6 +4,7 @@ import { namesReference, TAG_RULE } from '../../oci/reference';
 import { quotedText, shownName } from '../../oci/shownName';
 import { boolOpt, type Command, formatOpt, FORMAT_OPTION, LAYOUT_OPTION } from '../command';
 import { formatJson, formatTable } from '../printer';
+import { otherKindWarning } from '../otherKind';
 import { openTarget } from '../targets';
 
 export const repoTags: Command = {
@@ -39,6 +40,10 @@ export const repoTags: Command = {
       if (format === 'json') printer.out(formatJson({ tags: listings.map(jsonRow) }));
       else printer.out(formatTable(['TAG', 'DIGEST', 'TYPE', 'PLATFORM'], listings.map(tableRow)));
       for (const l of listings) if (l.error) problems.push(tagProblem(l.tag, l.error));
+      // A row describes the document; one listed as the other kind says so (as check does), not only by its TYPE.
+      for (const l of listings) {
+        if (l.summary?.listedAsOtherKind) printer.err(`Warning: ${otherKindWarning(`tag ${quotedText(l.tag)}`, l.desc.mediaType, l.summary.listedAsOtherKind)}\n`);
+      }
     }
     problems.push(...damaged);
     for (const problem of problems) printer.err(`Error: ${problem}\n`);
@@ -62,6 +67,8 @@ function jsonRow({ tag, desc, summary: s, error }: TagListing): Record<string, u
     type: s.kind,
     platforms: s.platforms,
     ...(s.artifactType ? { artifactType: s.artifactType } : {}),
+    // The document's own type, where mediaType (as listed) names the other kind: type describes the document.
+    ...(s.listedAsOtherKind ? { documentMediaType: s.listedAsOtherKind } : {}),
   };
 }
 
