@@ -76,6 +76,19 @@ describe('a manifest listed as the other kind is described as its document decla
     assert.deepEqual([clean.code, clean.stderr], [0, '']);
   });
 
+  it('coverage, discover -r and attach --recursive of an image listed as an index say so, not "manifests: expected an array"', async () => {
+    const { dir, image } = await layout({ image: I });
+    const said = `Error: ${image.digest} is listed as ${I}, but its document is an image manifest (it declares ${M}): it lists no manifests\n`;
+    for (const argv of [
+      ['coverage', '--oci-layout', `${dir}:image`],
+      ['discover', '-r', '--oci-layout', `${dir}:image`],
+      ['attach', '--oci-layout', `${dir}:image`, '--artifact-type', 'application/vnd.example', '--recursive', '--annotation', 'a=b'],
+    ]) {
+      const r = await runCli(...argv);
+      assert.deepEqual([r.code, r.stderr], [1, said], argv.join(' '));
+    }
+  });
+
   it('the Layouts tree\'s tag row: its kind (icon, menus) by the document, and the tooltip says what the document declares', async () => {
     const { dir, image } = await layout({ image: I });
     const store = await OciLayoutStore.open(dir);
