@@ -1,5 +1,4 @@
-import { otherKindDeclared } from '../oci/graph/describeManifest';
-import { isImageIndex } from '../oci/mediaType';
+import { isImageIndex, otherKindDeclared } from '../oci/mediaType';
 
 /**
  * The warning for a manifest listed as one kind whose document (verified by digest) declares the other: an image
@@ -12,7 +11,7 @@ export function otherKindWarning(what: string, listed: string, own: string): str
 /** otherKindDeclared of a document's bytes: undefined for bytes that are no JSON. */
 export function otherKindOf(listed: string, bytes: Buffer): string | undefined {
   try {
-    return otherKindDeclared(listed, JSON.parse(bytes.toString('utf8')) as Record<string, unknown> | null);
+    return otherKindDeclared(listed, JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown } | null);
   } catch {
     return undefined;
   }

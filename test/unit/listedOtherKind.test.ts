@@ -89,6 +89,17 @@ describe('a manifest listed as the other kind is described as its document decla
     }
   });
 
+  it('index create and update --add list such a source as its document declares, with its platform', async () => {
+    const { dir, image, sig } = await layout({ image: I, sig: I });
+    const created = await runCli('manifest', 'index', 'create', '--oci-layout', `${dir}:new`, 'image');
+    assert.equal(created.code, 0, created.stderr);
+    const children = async (tag: string) => (JSON.parse((await runCli('manifest', 'fetch', '--oci-layout', `${dir}:${tag}`)).stdout) as ImageIndex).manifests;
+    assert.deepEqual(await children('new'), [{ mediaType: M, digest: image.digest, size: image.size, platform: { architecture: 'arm64', os: 'linux' } }]);
+    const updated = await runCli('manifest', 'index', 'update', '--oci-layout', `${dir}:new`, '--add', 'sig');
+    assert.equal(updated.code, 0, updated.stderr);
+    assert.deepEqual((await children('new')).map((c) => [c.mediaType, c.digest]), [[M, image.digest], [M, sig.digest]]);
+  });
+
   it('the Layouts tree\'s tag row: its kind (icon, menus) by the document, and the tooltip says what the document declares', async () => {
     const { dir, image } = await layout({ image: I });
     const store = await OciLayoutStore.open(dir);

@@ -1,5 +1,5 @@
 import type { Descriptor, ImageIndex, ImageManifest } from '../descriptor';
-import { isConfigMediaType, isImageIndex, isImageManifest, MediaType } from '../mediaType';
+import { isConfigMediaType, isImageIndex, isImageManifest, MediaType, otherKindDeclared } from '../mediaType';
 import { formatPlatform, shownPlatform } from '../platform';
 import { shownName } from '../shownName';
 import type { OpOptions, ReadOnlyTarget } from '../target';
@@ -42,13 +42,6 @@ export async function describeManifest(target: ReadOnlyTarget, desc: Descriptor,
   const own = otherKindDeclared(desc.mediaType, doc);
   if (own === undefined) return describeDocument(target, desc, desc.mediaType, doc, options);
   return { ...(await describeDocument(target, desc, own, doc, options)), listedAsOtherKind: own };
-}
-
-/** The manifest type a document declares when it is of the other kind (index, image manifest) than `listed`'s. */
-export function otherKindDeclared(listed: string, doc: Record<string, unknown> | null | undefined): string | undefined {
-  const own = doc?.mediaType;
-  const manifestType = (t: unknown): t is string => typeof t === 'string' && (isImageIndex(t) || isImageManifest(t));
-  return manifestType(own) && manifestType(listed) && isImageIndex(own) !== isImageIndex(listed) ? own : undefined;
 }
 
 async function describeDocument(target: ReadOnlyTarget, desc: Descriptor, mediaType: string, doc: Record<string, unknown>, options: OpOptions): Promise<ManifestSummary> {

@@ -1,8 +1,7 @@
 import type { Descriptor, ImageIndex, ImageManifest, Platform } from '../descriptor';
 import { OciError } from '../errors';
 import { platformFromConfig } from '../graph/childDescriptor';
-import { otherKindDeclared } from '../graph/describeManifest';
-import { isImageIndex, isManifestMediaType } from '../mediaType';
+import { isImageIndex, isManifestMediaType, otherKindDeclared } from '../mediaType';
 import { formatPlatform, platformMatches, shownPlatform } from '../platform';
 import { selectPlatform } from '../selectPlatform';
 import type { OpOptions, ReadOnlyTarget } from '../target';
@@ -31,7 +30,7 @@ export async function indexChildren(target: ReadOnlyTarget, desc: Descriptor, op
   if (!Array.isArray(doc.manifests)) {
     // An image manifest listed under an index type (check's blob-media-type-mismatch): said as such, not as a
     // damaged index.
-    const own = otherKindDeclared(desc.mediaType, doc as unknown as Record<string, unknown>);
+    const own = otherKindDeclared(desc.mediaType, doc);
     if (own) throw new OciError('INVALID_MANIFEST', `${desc.digest} is listed as ${desc.mediaType}, but its document is an image manifest (it declares ${own}): it lists no manifests`);
     throw new OciError('INVALID_MANIFEST', `index ${desc.digest}: manifests: expected an array`);
   }
