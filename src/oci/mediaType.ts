@@ -42,3 +42,14 @@ const mediaTypeRe = new RegExp(`^${restrictedName}/${restrictedName}(\\s*;\\s*[A
 export function isValidMediaType(value: string): boolean {
   return mediaTypeRe.test(value);
 }
+
+/**
+ * The manifest type a document declares when it is of the other kind (an index, an image manifest) than the type
+ * `listed` it is listed by: an image manifest under an index type, or the reverse. undefined when of the same kind,
+ * or when either is no manifest type.
+ */
+export function otherKindDeclared(listed: string, doc: { mediaType?: unknown } | null | undefined): string | undefined {
+  const own = doc?.mediaType;
+  const manifestType = (t: unknown): t is string => typeof t === 'string' && (isImageIndex(t) || isImageManifest(t));
+  return manifestType(own) && manifestType(listed) && isImageIndex(own) !== isImageIndex(listed) ? own : undefined;
+}

@@ -79,3 +79,14 @@ export function shortDigest(digest: string): string {
   const colon = digest.indexOf(':');
   return colon === -1 ? digest : digest.slice(colon + 1, colon + 13);
 }
+
+/**
+ * Whether an error's `message` names `reference` as the tag or digest of a reference (`DIR:v1`, `host/app:v1`,
+ * `DIR@sha256:…`): a layout's and a registry's reads name the reference they were resolved by, so a caller's
+ * prefix naming it again (`v1: manifest … in DIR:v1`) is left off.
+ */
+export function namesReference(message: string, reference: string): boolean {
+  if (!reference) return false;
+  const quoted = reference.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`[:@]${quoted}(?=$|[\\s:;,)])`).test(message);
+}

@@ -34,6 +34,24 @@ describe('Check Image: what it says', () => {
     );
   });
 
+  it('names the tag once when the message names it already (a layout\'s or registry\'s read by that tag)', () => {
+    const digest = `sha256:${'0123456789ab'.repeat(5)}abcd`;
+    const layout = { path: '/w/layouts/app', name: 'app' };
+    assert.equal(
+      checkProblemMessage(problem({ where: 'damaged', message: `manifest ${digest} in /w/layouts/app:damaged: size 587, expected 584` }), layout),
+      'manifest sha256:0123456789ab… in app:damaged: size 587, expected 584',
+    );
+    assert.equal(
+      checkProblemMessage(problem({ where: 'v1', message: `manifest ${digest} from localhost:5000/app:v1: content has digest ${digest}` })),
+      'manifest sha256:0123456789ab… from localhost:5000/app:v1: content has digest sha256:0123456789ab…',
+    );
+    // Not named (read by digest, or another tag's name within a word): the tag leads.
+    assert.equal(checkProblemMessage(problem({ where: 'v1', message: `manifest ${digest} in /w/layouts/app: missing` }), layout), 'v1: manifest sha256:0123456789ab… in app: missing');
+    assert.equal(checkProblemMessage(problem({ where: 'v1', message: 'tag app:v10: missing' })), 'v1: tag app:v10: missing');
+    // A child's problem keeps its path from the root.
+    assert.equal(checkProblemMessage(problem({ where: 'v1 > linux/amd64', message: 'in app:v1: x' })), 'v1 > linux/amd64: in app:v1: x');
+  });
+
   it('puts a problem on the document the trees open: the root by its tag, a child by its digest, a config after its manifest', () => {
     assert.deepEqual(checkDocumentOf(problem({ where: 'v1' })), { view: 'manifest', label: 'v1' });
     assert.deepEqual(checkDocumentOf(problem({ where: 'v1 > linux/arm64/v8' })), { view: 'manifest', label: 'abababababab' });

@@ -103,6 +103,19 @@ describe('a copy from a registry whose HEAD answer gives the other flavor of the
       const plan = await cli('cp', `${host}/app:${tag}`, '--to-oci-layout', `${join(tempDir(), 'dry')}:v1`, '--dry-run');
       assert.equal(plan.code, 0, plan.stderr);
       assert.ok(plan.stdout.includes(`Root: ${desc.digest} ${own}\n`), plan.stdout);
+      // Into the layout that holds it already (another tag): the root, and its row, as the copy would list it.
+      headSays(tag, claimed);
+      const again = await cli('cp', `${host}/app:${tag}`, '--to-oci-layout', `${dir}:v2`, '--dry-run');
+      assert.equal(again.code, 0, again.stderr);
+      assert.ok(again.stdout.includes(`Root: ${desc.digest} ${own}\n`), again.stdout);
+      assert.ok(again.stdout.includes(`  manifest ${desc.digest} ${String(desc.size).padStart(12)} ${own}\n`), again.stdout);
+      headSays(tag, claimed);
+      const json = JSON.parse((await cli('cp', `${host}/app:${tag}`, '--to-oci-layout', `${dir}:v2`, '--dry-run', '--format', 'json')).stdout) as { root: { mediaType: string } };
+      assert.equal(json.root.mediaType, own);
+      headSays(tag, claimed);
+      const real = await cli('cp', `${host}/app:${tag}`, '--to-oci-layout', `${dir}:v2`);
+      assert.equal(real.code, 0, real.stderr);
+      assert.deepEqual(listed(dir), [{ mediaType: own, digest: desc.digest, tag: 'v1' }, { mediaType: own, digest: desc.digest, tag: 'v2' }], tag);
     }
   });
 

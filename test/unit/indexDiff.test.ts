@@ -1,9 +1,11 @@
 import { strict as assert } from 'node:assert';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Descriptor, ImageManifest } from '../../src/oci/descriptor';
 import { diffIndexGraphs, type IndexGraph, type IndexGraphChild } from '../../src/oci/imageIndex/diff';
 import { MediaType } from '../../src/oci/mediaType';
 import type { Target } from '../../src/oci/target';
-import { runCli } from '../helpers/runCli';
+import { runCli, runCliIn } from '../helpers/runCli';
 import { cleanupTemps, makeArtifact, makeImage, makeIndex, newLayout, pushBlob, pushManifest } from './builders';
 import { makeBuildxAttestation, SPDX } from './coverageLayout';
 
@@ -151,6 +153,16 @@ describe('manifest index diff', () => {
       assert.match(r.stderr, expected);
       assert.equal(r.stdout, '');
     }
+  });
+
+  it('names a damaged index once: a relative layout path is not put in front of the error that names it in full', async () => {
+    const store = await newLayout();
+    const index = await makeIndex(store, [await makeImage(store, { os: 'linux', arch: 'arm64' })]);
+    await store.tag(index, 'damaged');
+    appendFileSync(join(store.location, 'blobs', 'sha256', index.digest.slice('sha256:'.length)), ' ');
+    const r = await runCliIn(store.location, 'manifest', 'index', 'diff', '--oci-layout', '.:damaged', '.:damaged');
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, `Error: manifest ${index.digest} in ${store.location}:damaged: size ${index.size + 1}, expected ${index.size}\n`);
   });
 
   it('diffIndexGraphs: repeated platforms are told apart by order; the same children in another order differ in no listed way', () => {

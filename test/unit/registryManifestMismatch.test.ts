@@ -157,7 +157,8 @@ describe('a registry serving a manifest that disagrees with what was asked', fun
       ]) {
         const r = await cli(...argv);
         assert.equal(r.code, 1, `${argv.join(' ')}: ${r.stdout}`);
-        if (argv[0] === 'repo') assert.ok(r.stderr.split('\n').includes(`${said(`${host}/app:${tag}`).replace('Error: ', `Error: tag "${tag}": `).trimEnd()}`), r.stderr);
+        // Among the rows' problems, the tag named once (in the reference), not led by it again.
+        if (argv[0] === 'repo') assert.ok(r.stderr.split('\n').includes(said(`${host}/app:${tag}`).trimEnd()), r.stderr);
         else assert.equal(r.stderr, said(`${host}/app:${tag}`), argv.join(' '));
       }
       const c = await cli('check', `${host}/app:${tag}`);

@@ -1,5 +1,6 @@
 import type { Descriptor } from '../../oci/descriptor';
 import { isOciError, OciError } from '../../oci/errors';
+import { namesReference } from '../../oci/reference';
 import { shownName } from '../../oci/shownName';
 import { inOrder } from '../../oci/inOrder';
 import { diffIndexGraphs, fetchIndexGraph, type IndexDiff, type IndexGraph, type IndexGraphChild } from '../../oci/imageIndex/diff';
@@ -43,13 +44,16 @@ export const indexDiff: Command = {
 
 /** Opens, resolves and reads one side; any failure is an error naming the reference as the user gave it. */
 async function readSide(p: Parameters<Command['run']>[0], raw: string, layout: boolean): Promise<IndexGraph> {
+  let reference: string | undefined;
   try {
     const t = await openTarget(p, raw, { layout });
-    const desc: Descriptor = await t.target.resolve(requireReference(t, raw));
+    reference = requireReference(t, raw);
+    const desc: Descriptor = await t.target.resolve(reference);
     return await fetchIndexGraph(t.target, desc, t.display());
   } catch (err) {
     const message = (err as Error).message;
-    if (message.includes(raw)) throw err;
+    // Named already: as given, or by the reference the read was resolved by (a layout names its folder in full).
+    if (message.includes(raw) || (reference !== undefined && namesReference(message, reference))) throw err;
     throw new OciError(isOciError(err) ? err.code : 'INVALID_ARGUMENT', `${raw}: ${message}`, { cause: err });
   }
 }

@@ -3,6 +3,7 @@ import { promises as fsp } from 'node:fs';
 import { encodeDescriptor, goIndent } from '../../oci/encoding/goJson';
 
 import { boolOpt, type Command, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
+import { otherKindOf, otherKindWarning } from '../otherKind';
 import { resolveReference } from '../targets';
 
 export const manifestFetch: Command = {
@@ -40,6 +41,12 @@ export const manifestFetch: Command = {
     if (boolOpt(p, 'descriptor')) {
       const text = encodeDescriptor(desc);
       printer.out((pretty ? goIndent(text) : text) + '\n');
+      // The descriptor as listed (as oras prints it); a layout's entry of the other kind than its document is said
+      // (a read of a local file; one that cannot be read is check's to name, not this listing's).
+      if (t.source.kind === 'layout') {
+        const own = otherKindOf(desc.mediaType, await t.target.fetchBytes(desc).catch(() => Buffer.alloc(0)));
+        if (own) printer.err(`Warning: ${otherKindWarning(t.display(), desc.mediaType, own)}\n`);
+      }
       return;
     }
     const text = (await t.target.fetchBytes(desc)).toString('utf8');

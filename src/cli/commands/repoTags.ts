@@ -1,9 +1,10 @@
 import { damagedEntriesOf, describeTags, listTargetTagNames, listTargetTags, type TagListing } from '../../oci/graph';
 import { isOciError } from '../../oci/errors';
-import { TAG_RULE } from '../../oci/reference';
+import { namesReference, TAG_RULE } from '../../oci/reference';
 import { quotedText, shownName } from '../../oci/shownName';
 import { boolOpt, type Command, formatOpt, FORMAT_OPTION, LAYOUT_OPTION } from '../command';
 import { formatJson, formatTable } from '../printer';
+import { otherKindWarning } from '../otherKind';
 import { openTarget } from '../targets';
 
 export const repoTags: Command = {
@@ -38,13 +39,23 @@ export const repoTags: Command = {
       await describeTags(t.target, listings);
       if (format === 'json') printer.out(formatJson({ tags: listings.map(jsonRow) }));
       else printer.out(formatTable(['TAG', 'DIGEST', 'TYPE', 'PLATFORM'], listings.map(tableRow)));
-      for (const l of listings) if (l.error) problems.push(`tag ${quotedText(l.tag)}: ${l.error.message}`);
+      for (const l of listings) if (l.error) problems.push(tagProblem(l.tag, l.error));
+      // A row describes the document; one listed as the other kind says so (as check does), not only by its TYPE.
+      for (const l of listings) {
+        if (l.summary?.listedAsOtherKind) printer.err(`Warning: ${otherKindWarning(`tag ${quotedText(l.tag)}`, l.desc.mediaType, l.summary.listedAsOtherKind)}\n`);
+      }
     }
     problems.push(...damaged);
     for (const problem of problems) printer.err(`Error: ${problem}\n`);
     return problems.length > 0 ? 1 : 0;
   },
 };
+
+/** A tag's error, led by the tag unless it names the tag already (a registry's read by it: `host/app:v1: …`). */
+function tagProblem(tag: string, error: Error): string {
+  if (shownName(tag) === tag && namesReference(error.message, tag)) return error.message;
+  return `tag ${quotedText(tag)}: ${error.message}`;
+}
 
 function jsonRow({ tag, desc, summary: s, error }: TagListing): Record<string, unknown> {
   if (error || !s) return { name: tag, digest: desc.digest, mediaType: desc.mediaType, size: desc.size, error: error?.message ?? 'not read' };
@@ -56,6 +67,8 @@ function jsonRow({ tag, desc, summary: s, error }: TagListing): Record<string, u
     type: s.kind,
     platforms: s.platforms,
     ...(s.artifactType ? { artifactType: s.artifactType } : {}),
+    // The document's own type, where mediaType (as listed) names the other kind: type describes the document.
+    ...(s.listedAsOtherKind ? { documentMediaType: s.listedAsOtherKind } : {}),
   };
 }
 

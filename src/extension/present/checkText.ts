@@ -4,6 +4,7 @@ import * as l10n from '@vscode/l10n';
 import type { CheckCounts, CheckProblem } from '../../oci/check';
 import type { DocumentView } from './documentUri';
 import { formatSize, shortDigest } from './format';
+import { namesReference } from '../../oci/reference';
 import { shownName } from '../../oci/shownName';
 
 /** `1 index, 3 manifests, 3 configs, 3 layers`, with the referrers among them when there are any. */
@@ -53,6 +54,10 @@ export function uncomparedText(uncompared: Readonly<Record<string, number>>): st
 export function checkProblemMessage(p: CheckProblem, layout?: { path: string; name: string }): string {
   let message = p.message.replace(/\b(sha256:[a-f0-9]{12})[a-f0-9]{52}\b/g, '$1…').replace(/\b(sha512:[a-f0-9]{12})[a-f0-9]{116}\b/g, '$1…');
   if (layout) message = message.split(layout.path).join(layout.name);
+  // A problem of the root whose message names the tag it was read by (`manifest … in app:v1: …`) is not led by
+  // that tag again; a name with a character that cannot be seen still leads, shown escaped.
+  const root = !p.where.includes(' > ') && shownName(p.where) === p.where;
+  if (root && namesReference(p.message, p.where)) return message;
   // `where` starts with the name the root is listed by (a tag another tool wrote): shown as any stored name is.
   return `${shownName(p.where)}: ${message}`;
 }

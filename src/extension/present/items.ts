@@ -82,6 +82,9 @@ export function tagItem(listing: TagListing, access?: Access): ItemSpec {
   const extra: [string, string][] = [];
   if (listing.summary?.platforms.length) extra.push([l10n.t('Platforms'), listing.summary.platforms.join(', ')]);
   if (listing.summary?.artifactType) extra.push([l10n.t('Artifact type'), shownName(listing.summary.artifactType)]);
+  // Listed as the other kind (the tooltip's media type is the listed one): the row describes the document, and says so.
+  const own = listing.summary?.listedAsOtherKind;
+  if (own) extra.push([l10n.t('Its document declares'), l10n.t('{0}, of the other kind than it is listed as', own)]);
   return {
     label: shownName(listing.tag),
     description: [shortDigest(listing.desc.digest), what].filter(Boolean).join(' · '),

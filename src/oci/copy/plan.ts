@@ -90,6 +90,13 @@ export async function planCopy(src: ReadOnlyTarget, srcReference: string, dst: P
     const checked = await inOrder(fresh, { atOnce: CHECKS_AT_A_TIME, signal: options.signal }, async (d) => {
       const item: PlannedItem = { desc: d, kind: isManifestMediaType(d.mediaType) ? 'manifest' : 'blob' };
       const there = await dst.exists(d, op);
+      // A root there already is still shown under the flavor its document declares: the copy tags it so (a
+      // layout's tag lists what it stores; a registry's tag is pushed as the document says). Unreadable at the
+      // source, it is as listed: a copy into a layout tags it without reading it, so the plan does not fail.
+      if (there && item.kind === 'manifest' && rootDigests.has(d.digest)) {
+        const bytes = await manifest(d).catch(() => options.signal?.throwIfAborted());
+        if (bytes) item.desc = asDocumentSays(d, bytes);
+      }
       if (there || item.kind !== 'manifest') return { item, there, below: [] };
       // Checked as the copy checks it before it sends anything: a manifest it would refuse fails the plan too.
       const bytes = await manifest(d);
@@ -107,8 +114,8 @@ export async function planCopy(src: ReadOnlyTarget, srcReference: string, dst: P
       level.push(...below);
     }
   }
-  // The root read (missing at the destination): shown under the flavor its document declares, as it is stored.
-  const read = what.split ? undefined : plan.copy.find((i) => i.desc.digest === plan.root.digest);
+  // The root, read (to copy, or there already): shown under the flavor its document declares, as it is stored.
+  const read = what.split ? undefined : [...plan.copy, ...plan.existing].find((i) => i.desc.digest === plan.root.digest);
   if (read) plan.root = { ...plan.root, mediaType: read.desc.mediaType };
   for (const t of tagged) {
     const current = await dst.resolve(t.tag, op).then((d) => d.digest, () => undefined);

@@ -1,6 +1,6 @@
 import type { Descriptor, ImageConfig, ImageIndex, ImageManifest, Platform } from '../descriptor';
 import { OciError } from '../errors';
-import { isImageIndex, isImageManifest, isManifestMediaType } from '../mediaType';
+import { isImageIndex, isImageManifest, isManifestMediaType, otherKindDeclared } from '../mediaType';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { parseManifestStrict, unusableDescriptor } from '../validate';
 
@@ -39,8 +39,11 @@ export async function fetchManifest(target: ReadOnlyTarget, source: string, what
  */
 export async function childDescriptor(target: ReadOnlyTarget, fetched: FetchedManifest, options: OpOptions = {}): Promise<Descriptor> {
   const { desc, json } = fetched;
-  const child: Descriptor = { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
-  if (isImageManifest(desc.mediaType)) {
+  // A manifest listed as the other kind (an image under an index type in a layout's index.json) is listed as its
+  // document declares: the new index would otherwise pass the wrong kind on.
+  const mediaType = otherKindDeclared(desc.mediaType, json) ?? desc.mediaType;
+  const child: Descriptor = { mediaType, digest: desc.digest, size: desc.size };
+  if (isImageManifest(mediaType)) {
     const platform = await platformFromConfig(target, json as ImageManifest, options);
     if (platform) child.platform = platform;
   }

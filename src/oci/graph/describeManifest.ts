@@ -1,5 +1,5 @@
 import type { Descriptor, ImageIndex, ImageManifest } from '../descriptor';
-import { isConfigMediaType, isImageIndex, isImageManifest, MediaType } from '../mediaType';
+import { isConfigMediaType, isImageIndex, isImageManifest, MediaType, otherKindDeclared } from '../mediaType';
 import { formatPlatform, shownPlatform } from '../platform';
 import { shownName } from '../shownName';
 import type { OpOptions, ReadOnlyTarget } from '../target';
@@ -20,14 +20,33 @@ export interface ManifestSummary {
    * entries list it), `linux/arm64`, or the artifact type.
    */
   description: string;
+  /**
+   * The document's own mediaType, when it is of the other kind than the type it is listed by (an image manifest
+   * listed under an index type, say): the summary describes the document, and this says it is listed wrongly.
+   */
+  listedAsOtherKind?: string;
 }
 
 /** Attestation manifests of buildx carry this platform; they are not a platform users run. */
 const UNKNOWN_PLATFORM = 'unknown/unknown';
 
+/**
+ * What `desc` is. The document (verified by its digest) is the truth: one listed as the other kind (an image
+ * manifest under an index type, the reverse) is described as what it declares itself, with `listedAsOtherKind`
+ * set, as `check` reports it; a document that declares no manifest type is read as listed.
+ */
 export async function describeManifest(target: ReadOnlyTarget, desc: Descriptor, options: OpOptions = {}): Promise<ManifestSummary> {
-  if (isImageIndex(desc.mediaType)) {
-    const index = parseJsonObject(await target.fetchBytes(desc, options), `index ${desc.digest}`) as unknown as ImageIndex;
+  if (!isImageIndex(desc.mediaType) && !isImageManifest(desc.mediaType)) return { desc, kind: 'unknown', platforms: [], description: desc.mediaType };
+  const bytes = await target.fetchBytes(desc, options);
+  const doc = parseJsonObject(bytes, `${isImageIndex(desc.mediaType) ? 'index' : 'manifest'} ${desc.digest}`);
+  const own = otherKindDeclared(desc.mediaType, doc);
+  if (own === undefined) return describeDocument(target, desc, desc.mediaType, doc, options);
+  return { ...(await describeDocument(target, desc, own, doc, options)), listedAsOtherKind: own };
+}
+
+async function describeDocument(target: ReadOnlyTarget, desc: Descriptor, mediaType: string, doc: Record<string, unknown>, options: OpOptions): Promise<ManifestSummary> {
+  if (isImageIndex(mediaType)) {
+    const index = doc as unknown as ImageIndex;
     const children = Array.isArray(index.manifests) ? index.manifests : [];
     const entries = children.filter((c) => c?.platform?.os && c.platform.architecture).map((c) => formatPlatform(c.platform!)).filter((p) => p !== UNKNOWN_PLATFORM);
     // A platform listed twice is one platform a client can pull (it takes the first entry; the other is never
@@ -43,14 +62,11 @@ export async function describeManifest(target: ReadOnlyTarget, desc: Descriptor,
     const description = artifactType && platforms.length === 0 ? artifactType : platforms.length > 0 ? listed : `index of ${children.length} manifest${children.length === 1 ? '' : 's'}`;
     return { desc, kind: 'index', platforms, artifactType, description };
   }
-  if (isImageManifest(desc.mediaType)) {
-    const manifest = parseJsonObject(await target.fetchBytes(desc, options), `manifest ${desc.digest}`) as unknown as ImageManifest;
-    const configType = manifest.config?.mediaType;
-    const artifactType = typeof manifest.artifactType === 'string' && manifest.artifactType !== '' ? manifest.artifactType : isConfigMediaType(configType) || configType === MediaType.Empty ? undefined : configType;
-    if (artifactType) return { desc, kind: 'artifact', platforms: [], artifactType, description: artifactType };
-    const platform = desc.platform ?? (await platformFromConfig(target, manifest, options));
-    const platforms = platform ? [formatPlatform(platform)] : [];
-    return { desc, kind: 'image', platforms, description: platform ? shownPlatform(platform) : 'image' };
-  }
-  return { desc, kind: 'unknown', platforms: [], description: desc.mediaType };
+  const manifest = doc as unknown as ImageManifest;
+  const configType = manifest.config?.mediaType;
+  const artifactType = typeof manifest.artifactType === 'string' && manifest.artifactType !== '' ? manifest.artifactType : isConfigMediaType(configType) || configType === MediaType.Empty ? undefined : configType;
+  if (artifactType) return { desc, kind: 'artifact', platforms: [], artifactType, description: artifactType };
+  const platform = desc.platform ?? (await platformFromConfig(target, manifest, options));
+  const platforms = platform ? [formatPlatform(platform)] : [];
+  return { desc, kind: 'image', platforms, description: platform ? shownPlatform(platform) : 'image' };
 }

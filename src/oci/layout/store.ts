@@ -271,7 +271,7 @@ export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker {
     await this.beginWrite('push');
     const parsed = parseDigest(desc.digest);
     if (!Number.isSafeInteger(desc.size) || desc.size < 0) {
-      throw new OciError('INVALID_ARGUMENT', `blob ${desc.digest}: invalid size ${desc.size}`);
+      throw new OciError('INVALID_ARGUMENT', `${nounOf(desc)} ${desc.digest}: invalid size ${desc.size}`);
     }
     options?.signal?.throwIfAborted();
     const rel = blobPath(desc.digest);
@@ -336,8 +336,9 @@ export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker {
     /** The bytes were checked against `desc` already (a manifest's push): not hashed again. */
     verified = false,
   ): Promise<void> {
-    // Errors of writing into the layout (not of reading `content`) say which layout and which blob.
-    const failed = (err: unknown): unknown => layoutWriteError(err, this.location, `blob ${desc.digest}`);
+    // Errors of writing into the layout (not of reading `content`) say which layout and which blob (a manifest or
+    // index named as one, as reads name it).
+    const failed = (err: unknown): unknown => layoutWriteError(err, this.location, `${nounOf(desc)} ${desc.digest}`);
     // The temp folder is made (and swept) once per store; the temp file's open makes it again if it went missing.
     const tmpDir = join(this.location, TEMP_DIR);
     if (!this.swept) {

@@ -1,7 +1,7 @@
 import type { Descriptor, ImageIndex, ImageManifest, Platform } from '../descriptor';
 import { OciError } from '../errors';
 import { platformFromConfig } from '../graph/childDescriptor';
-import { isImageIndex, isManifestMediaType } from '../mediaType';
+import { isImageIndex, isManifestMediaType, otherKindDeclared } from '../mediaType';
 import { formatPlatform, platformMatches, shownPlatform } from '../platform';
 import { selectPlatform } from '../selectPlatform';
 import type { OpOptions, ReadOnlyTarget } from '../target';
@@ -28,6 +28,10 @@ export async function indexChildren(target: ReadOnlyTarget, desc: Descriptor, op
   const raw = await target.fetchBytes(desc, options);
   const doc = parseJsonObject(raw, `index ${desc.digest}`) as unknown as ImageIndex;
   if (!Array.isArray(doc.manifests)) {
+    // An image manifest listed under an index type (check's blob-media-type-mismatch): said as such, not as a
+    // damaged index.
+    const own = otherKindDeclared(desc.mediaType, doc);
+    if (own) throw new OciError('INVALID_MANIFEST', `${desc.digest} is listed as ${desc.mediaType}, but its document is an image manifest (it declares ${own}): it lists no manifests`);
     throw new OciError('INVALID_MANIFEST', `index ${desc.digest}: manifests: expected an array`);
   }
   const out: Descriptor[] = [];

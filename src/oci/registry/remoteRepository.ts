@@ -305,7 +305,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
    */
   async push(desc: Descriptor, content: Readable | Uint8Array, options?: OpOptions & { skipExistsCheck?: boolean }): Promise<void> {
     parseDigest(desc.digest);
-    if (!Number.isSafeInteger(desc.size) || desc.size < 0) throw new OciError('INVALID_ARGUMENT', `blob ${desc.digest}: invalid size ${desc.size}`);
+    if (!Number.isSafeInteger(desc.size) || desc.size < 0) throw new OciError('INVALID_ARGUMENT', `${nounOf(desc)} ${desc.digest}: invalid size ${desc.size}`);
     if (isManifestMediaType(desc.mediaType)) {
       const bytes = content instanceof Uint8Array ? Buffer.from(content.buffer, content.byteOffset, content.byteLength) : await readStream(content, desc);
       await this.pushManifest(desc, bytes, desc.digest, options);

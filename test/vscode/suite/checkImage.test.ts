@@ -154,7 +154,7 @@ describe('Check Image and Check Layout', () => {
     const [d, ...more] = await held(indexUri);
     assert.deepEqual(more, []);
     assert.ok(d?.text.includes(JSON.stringify(damaged.digest)), d?.text);
-    assert.match(d.message, new RegExp(`^damaged: manifest sha256:${damaged.digest.slice(7, 19)}… in ${basename(layout)}:damaged: content has digest sha256:[a-f0-9]{12}…$`));
+    assert.match(d.message, new RegExp(`^manifest sha256:${damaged.digest.slice(7, 19)}… in ${basename(layout)}:damaged: content has digest sha256:[a-f0-9]{12}…$`));
   });
 
   it('Check Layout: every entry of index.json, and an entry it cannot use marked in index.json', async () => {
