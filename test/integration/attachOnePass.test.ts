@@ -1,13 +1,17 @@
-// attach to a real registry reads each file once: streamed into an upload session while hashed (the digest only
+// attach to a real registry reads a large file once: streamed into an upload session while hashed (the digest only
 // goes with the closing PUT), committed only when every file is read; a file that changes meanwhile is refused
-// with no tag (no fallback-tag index), no referrer and no blob under its digest.
+// with no tag (no fallback-tag index), no referrer and no blob under its digest. A file of up to HASH_FIRST_LIMIT
+// is hashed first and sent by its digest, which the registry checks: one changed in between is refused too.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { ANNOTATION_TITLE, type Descriptor } from '../../src/oci/descriptor';
+import type { OpOptions } from '../../src/oci/target';
 import { digestOf } from '../../src/oci/digest';
 import { MediaType } from '../../src/oci/mediaType';
+import { HASH_FIRST_LIMIT } from '../../src/oci/artifacts/stager';
 import { attach } from '../../src/oci/referrers';
 import { emptyDescriptor, packArtifactManifest } from '../../src/oci/referrers/pack';
 import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
@@ -33,8 +37,8 @@ describeRegistry('attach in one pass against docker-registry', function () {
     const subject = await makeImage(repo, { seed: 'onepass' });
     await repo.tag(subject, 'v1');
     const dir = tempDir('manifold-onepass-it-');
-    const big = Buffer.alloc(6 << 20);
-    for (let i = 0; i < big.length; i++) big[i] = (i * 13) % 253;
+    // Over the hash-first limit, so it streams into its session; the SBOM is hashed first.
+    const big = Buffer.alloc(HASH_FIRST_LIMIT + (1 << 20), Buffer.from(Array.from({ length: 253 }, (_, i) => (i * 13) % 253)));
     writeFileSync(join(dir, 'big.bin'), big);
     writeFileSync(join(dir, 'sbom.spdx.json'), '{"spdxVersion":"SPDX-2.3","name":"demo"}\n');
     const files = [
@@ -43,7 +47,7 @@ describeRegistry('attach in one pass against docker-registry', function () {
     ];
     const target = tapStaging(repo, () => undefined);
     const { artifacts } = await attach(target, { subject: 'v1', artifactType: 'application/vnd.test', files, now: NOW });
-    assert.equal(target.stages, 2);
+    assert.equal(target.stages, 1);
 
     const layers: Descriptor[] = files.map((f) => {
       const bytes = readFileSync(f.path);
@@ -76,7 +80,7 @@ describeRegistry('attach in one pass against docker-registry', function () {
     const first = join(dir, 'first.txt');
     const changing = join(dir, 'changing.bin');
     writeFileSync(first, `only in this test ${Date.now()}\n`);
-    writeFileSync(changing, Buffer.alloc(3 << 20, 9));
+    writeFileSync(changing, Buffer.alloc(HASH_FIRST_LIMIT + (1 << 20), 9)); // streamed, not hashed first
     const tagsBefore = await collect(repo.tags());
     let changed = false;
     const target = tapStaging(repo, (chunk) => {
@@ -93,5 +97,35 @@ describeRegistry('attach in one pass against docker-registry', function () {
     assert.deepEqual(await collect(repo.referrers(await repo.resolve(subject.digest))), []);
     const firstBytes = readFileSync(first);
     assert.equal(await repo.exists({ mediaType: 'application/octet-stream', digest: digestOf(firstBytes), size: firstBytes.length }), false);
+  });
+
+  it('a file hashed first whose bytes differ when it is sent (no change a stat sees): the registry refuses them, the file is named', async () => {
+    const repo = repoNamed('onepass/swapped');
+    const subject = await makeImage(repo, { seed: 'onepass' });
+    await repo.tag(subject, 'v1');
+    const dir = tempDir('manifold-onepass-it-');
+    const file = join(dir, 'sbom.json');
+    writeFileSync(file, '{"name":"the bytes hashed"}\n');
+    // The upload is given other bytes of the same size than the file held when hashed, as a file rewritten within
+    // its time stamp's resolution would give: only the registry's check of the digest can tell.
+    const target = new Proxy(repo, {
+      get(t, prop, receiver) {
+        if (prop === 'pushBlob') {
+          return (desc: Descriptor, _open: () => Promise<Readable>, options?: OpOptions) => t.pushBlob(desc, async () => Readable.from([Buffer.from('{"name":"the bytes swap"}\n  ')]), options);
+        }
+        const v = Reflect.get(t, prop, receiver);
+        return typeof v === 'function' ? v.bind(t) : v;
+      },
+    });
+    const tagsBefore = await collect(repo.tags());
+    await assert.rejects(attach(target, { subject: 'v1', artifactType: 'a/b', files: [{ path: file }] }), (e: Error) => {
+      assert.ok(e.message.startsWith(`${file}: blob sha256:`), e.message);
+      assert.match(e.message, /the registry found the content does not match its digest/);
+      return true;
+    });
+    assert.deepEqual(await collect(repo.tags()), tagsBefore);
+    assert.deepEqual(await collect(repo.referrers(await repo.resolve(subject.digest))), []);
+    const swapped = Buffer.from('{"name":"the bytes swap"}\n  ');
+    assert.equal(await repo.exists({ mediaType: 'application/octet-stream', digest: digestOf(swapped), size: swapped.length }), false);
   });
 });

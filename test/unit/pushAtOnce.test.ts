@@ -26,9 +26,9 @@ describe('push: files sent at once', () => {
     inFlight = 0;
     peak = 0;
     server = await startOciServer({
-      // The upload of each file's bytes (the PATCH into its session) takes 30 ms.
-      hold: ({ method }) => {
-        if (method !== 'PATCH') return undefined;
+      // Each upload's start (the POST that opens its session) takes 30 ms.
+      hold: ({ method, path }) => {
+        if (method !== 'POST' || !path.endsWith('/blobs/uploads/')) return undefined;
         peak = Math.max(peak, ++inFlight);
         return new Promise<void>((resolve) => setTimeout(resolve, 30)).then(() => void inFlight--);
       },
@@ -36,17 +36,17 @@ describe('push: files sent at once', () => {
   });
   afterEach(() => server.stop());
 
-  const repository = () => new RemoteRepository(new RegistryClient(server.host, { plainHttp: true }), 'files');
+  const repository = (name = 'files') => new RemoteRepository(new RegistryClient(server.host, { plainHttp: true }), name);
   const now = () => new Date('2026-12-06T00:00:00Z');
   // The files are given by absolute path, as the extension gives them (their titles are set).
   const push = (target: Target, options: PushArtifactOptions) => pushArtifact(target, { disablePathValidation: true, ...options });
   const sha = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
 
   /** `n` files file-0.txt ... in a fresh folder, each with its own content. */
-  function files(n: number, dir = tempDir()): AttachFile[] {
+  function files(n: number, salt = '', dir = tempDir()): AttachFile[] {
     return Array.from({ length: n }, (_, i) => {
       const path = join(dir, `file-${i}.txt`);
-      writeFileSync(path, `content of file ${i}\n`);
+      writeFileSync(path, `content of file ${i}${salt}\n`);
       return { path, title: `file-${i}.txt`, mediaType: 'text/plain' };
     });
   }
@@ -57,7 +57,8 @@ describe('push: files sent at once', () => {
     const atOnce = await push(repository(), { tags: ['v1'], files: given, now, onEvent: (e) => events.push(e) });
     assert.equal(peak, 3);
     peak = 0;
-    const oneByOne = await push(repository(), { tags: ['v2'], files: given, now, concurrency: 1 });
+    // To another repository, so each file is sent again.
+    const oneByOne = await push(repository('again'), { tags: ['v2'], files: given, now, concurrency: 1 });
     assert.equal(peak, 1);
     assert.equal(atOnce.raw.toString(), oneByOne.raw.toString());
     assert.deepEqual(atOnce.manifest.layers.map((l) => l.digest), given.map((_, i) => sha(`content of file ${i}\n`)));
@@ -88,8 +89,34 @@ describe('push: files sent at once', () => {
     const commits = server.requests.filter((r) => r.method === 'PUT' && r.path.includes(`digest=${encodeURIComponent(digest)}`));
     assert.equal(commits.length, 1);
     assert.equal(events.filter((e) => e.type === 'uploading' && e.desc.digest === digest).length, 1);
-    // The two copies not needed were read into sessions of their own, and those sessions were cancelled.
-    assert.equal(server.requests.filter((r) => r.method === 'DELETE' && r.path.includes('/blobs/uploads/')).length, 2);
+    // Hashed before anything is sent: one upload for the three (and the config's), no session opened and cancelled.
+    assert.equal(server.requests.filter((r) => r.method === 'POST' && r.path.includes('/blobs/uploads/')).length, 2);
+    assert.equal(server.requests.filter((r) => r.method === 'DELETE').length, 0);
+  });
+
+  it('pushed again unchanged, no file is sent: the registry is asked (HEAD) and holds each already, as oras does', async () => {
+    const given = files(5);
+    await push(repository(), { tags: ['v1'], files: given, now });
+    const before = server.requests.length;
+    const again = await push(repository(), { tags: ['v2'], files: given, now });
+    const made = server.requests.slice(before);
+    assert.deepEqual(made.filter((r) => r.path.includes('/blobs/uploads/')), [], 'no upload');
+    assert.equal(made.filter((r) => r.method === 'HEAD' && r.path.includes('/blobs/')).length, 6); // 5 files and the config
+    assert.equal((await repository().resolve('v2')).digest, again.desc.digest);
+  });
+
+  it('a file changed between its hash and its upload is refused, named, and nothing is tagged', async () => {
+    const given = files(1);
+    // The file changes once it is read (hashed): its upload's session is opened after that.
+    await server.stop();
+    server = await startOciServer({
+      hold: ({ method, path }) => {
+        if (method === 'POST' && path.endsWith('/blobs/uploads/')) writeFileSync(given[0]!.path, 'changed meanwhile\n');
+        return undefined;
+      },
+    });
+    await assert.rejects(push(repository(), { tags: ['v1'], files: given, now }), /file-0\.txt: the file changed while it was read; nothing was pushed/);
+    await assert.rejects(repository().resolve('v1'), /not found/);
   });
 
   it('a file that cannot be read refuses the push: no blob, manifest or tag is visible in the registry', async () => {
@@ -124,7 +151,7 @@ describe('push: files sent at once', () => {
     const made = await attach(repository(), { subject: 'app', artifactType: 'application/vnd.example.sbom', files: files(7), now });
     assert.equal(peak, 3);
     peak = 0;
-    await attach(repository(), { subject: 'app', artifactType: 'application/vnd.example.sbom', files: files(7), now, concurrency: 1 });
+    await attach(repository(), { subject: 'app', artifactType: 'application/vnd.example.sbom', files: files(7, ' (other)'), now, concurrency: 1 });
     assert.equal(peak, 1);
     const repo = repository();
     assert.equal(made.artifacts[0]!.subject.digest, subject.desc.digest);

@@ -1,10 +1,12 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import type { Transform } from 'node:stream';
 import { stream } from '../nodeStream';
 import type { Descriptor } from '../descriptor';
 import { OciError } from '../errors';
 import { pooledFileStream } from '../pooledRead';
-import type { OpOptions, StagedBlob, Target } from '../target';
+import { isBlobMounter, type BlobMounter, type OpOptions, type StagedBlob, type Target } from '../target';
+import { createHash } from '../nodeCrypto';
+import { giveBack } from '../lentBuffers';
 import { checkUnchanged, createStaging, packDirectory, stageDirectory, stageFile, statSource, type StagedContent, type StageOptions, type Staging } from './files';
 
 /**
@@ -99,6 +101,7 @@ function targetStager(target: Target, stagerOptions: StageOptions): Stager {
       const options = withSignal(stagerOptions, signal);
       const before = await statSource(path);
       if (!before.isFile()) throw new OciError('INVALID_ARGUMENT', `${path}: not a regular file`);
+      if (isBlobMounter(target) && before.size <= HASH_FIRST_LIMIT) return hashedFirst(target, path, before, options);
       // Pooled buffers: a registry's upload gives each back once sent (a layout's temp file leaves them to the GC).
       const source = await pooledFileStream(path, options.signal);
       const count = counting(path, options.onProgress);
@@ -132,6 +135,50 @@ function targetStager(target: Target, stagerOptions: StageOptions): Stager {
       return wrap(s, contentDigest);
     },
     async dispose() {},
+  };
+}
+
+/**
+ * Files up to this size are hashed before they are sent to a registry, so one it holds already is only asked for
+ * (HEAD) and never sent, as oras does: pushing an unchanged SBOM again sends nothing. The second read comes from
+ * the page cache; a larger file (a model, a disk image) is hashed as it is sent, in one read, as before.
+ */
+export const HASH_FIRST_LIMIT = 64 << 20;
+
+/**
+ * A file hashed now and sent on `publish` by the digest found, from a stream the registry's upload may reopen
+ * (BlobMounter.pushBlob): the registry checks the bytes against that digest, and a file changed in between is
+ * refused, named, as a file changed while it is staged is.
+ */
+async function hashedFirst(target: Target & BlobMounter, path: string, before: Stats, options: StageOptions): Promise<Staged> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of await pooledFileStream(path, options.signal)) {
+    const piece = chunk as Buffer;
+    hash.update(piece);
+    size += piece.length;
+    options.onProgress?.(path, size);
+    giveBack(piece);
+  }
+  const unchanged = async () => checkUnchanged(path, before, await statSource(path), size);
+  await unchanged();
+  const digest = `sha256:${hash.digest('hex')}`;
+  return {
+    digest,
+    size,
+    async publish(desc) {
+      await unchanged();
+      try {
+        await target.pushBlob(desc, () => pooledFileStream(path, options.signal), { signal: options.signal });
+      } catch (err) {
+        await unchanged(); // a file changed while it was sent is said as such, not as the registry's digest error
+        // Else the registry's error, led by the file: a digest it found wrong means bytes rewritten within the file's
+        // time stamp (no stat can tell); any other failure is still this file's.
+        if (!(err instanceof OciError) || options.signal?.aborted) throw err;
+        throw new OciError(err.code, `${path}: ${err.message}`, { cause: err, registry: err.registry });
+      }
+    },
+    discard: async () => {},
   };
 }
 
