@@ -15,8 +15,8 @@ import { makeArtifact, makeImage, makeIndex } from './builders';
  * the registry is left holding (its tags, its manifests, the fallback tags of what stays) are as before.
  */
 describe('manifest delete --include-referrers on a registry: requests at once', () => {
-  for (const referrersApi of [true, false]) {
-    describe(referrersApi ? 'with the referrers API' : 'through the tag schema fallback', () => {
+  for (const [referrersApi, referrersPageSize] of [[true, undefined], [true, 1], [false, undefined]] as const) {
+    describe(referrersApi ? `with the referrers API${referrersPageSize ? `, ${referrersPageSize} referrer a page` : ''}` : 'through the tag schema fallback', () => {
       let server: OciServer;
       let held = false;
       let inFlight = 0;
@@ -29,6 +29,7 @@ describe('manifest delete --include-referrers on a registry: requests at once', 
         // Once the graph is pushed, each manifest read, listing and deletion is held a moment: time for the next ones.
         server = await startOciServer({
           referrersApi,
+          referrersPageSize,
           hold: ({ path }) => {
             if (!held || !/\/(manifests|referrers)\//.test(path)) return undefined;
             peak = Math.max(peak, ++inFlight);
