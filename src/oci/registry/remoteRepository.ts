@@ -287,10 +287,12 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
     return supported;
   }
 
-  private async fallbackIndex(subject: string, options?: OpOptions): Promise<{ desc: Descriptor; referrers: Descriptor[] } | undefined> {
+  /** The fallback index of `subject`, its referrers, and its own subject should it have one (it should not). */
+  private async fallbackIndex(subject: string, options?: OpOptions): Promise<{ desc: Descriptor; referrers: Descriptor[]; subject?: Descriptor } | undefined> {
     try {
       const { desc, bytes } = await this.fetchManifest(referrersTag(subject), options);
-      return { desc, referrers: referrersFromIndex(bytes) };
+      const own = manifestLinks(bytes, desc.mediaType).subject;
+      return { desc, referrers: referrersFromIndex(bytes), ...(own ? { subject: own } : {}) };
     } catch (err) {
       if (err instanceof OciError && err.code === 'NOT_FOUND') return undefined;
       throw err;
@@ -459,7 +461,8 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
     // would take its other tags with it), the tag moving to the new index.
     if (old && isImageIndex(old.desc.mediaType)) {
       try {
-        await this.delete(old.desc, options);
+        // Its bytes were just read: without a subject of its own, no need to read them again to find one.
+        await (old.subject ? this.delete(old.desc, options) : this.sendDelete(old.desc, options));
       } catch (err) {
         if (!(err instanceof OciError && (err.code === 'UNSUPPORTED' || err.code === 'NOT_FOUND'))) throw err;
       }
