@@ -159,6 +159,31 @@ describe('manifest delete --include-referrers on a registry: requests at once', 
         held = false;
       });
 
+      it('the last deletion failing (nothing waits for it): its error is said, all before it deleted, nothing left unhandled', async () => {
+        const g = await graph();
+        const repo = repository();
+        const plan = await planDeleteWithReferrers(repo, g.platforms[0]!);
+        const failing = Object.create(repo) as RemoteRepository;
+        failing.delete = async (desc: Descriptor, options?: OpOptions) => {
+          if (desc.digest === g.platforms[0]!.digest) throw new OciError('UNSUPPORTED', 'deleting the platform is refused');
+          return repo.delete(desc, options);
+        };
+        const said: string[] = [];
+        // Nothing left rejected unawaited: the CLI's process would end on it.
+        const unhandled: unknown[] = [];
+        const note = (reason: unknown) => void unhandled.push(reason);
+        process.on('unhandledRejection', note);
+        try {
+          await assert.rejects(runDeletePlan(failing, plan, { onDeleted: (d) => said.push(d.digest) }), /deleting the platform is refused/);
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        } finally {
+          process.off('unhandledRejection', note);
+        }
+        assert.deepEqual(unhandled, []);
+        assert.deepEqual(said, [g.chains[0]!.sig.digest, g.chains[0]!.sbom.digest]);
+        assert.ok(server.repo('app').manifests.has(g.platforms[0]!.digest));
+      });
+
       it('a deletion that fails: its error is said, its subject stays, what it waited for is gone', async () => {
         const g = await graph();
         const repo = repository();

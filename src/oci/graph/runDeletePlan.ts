@@ -43,12 +43,12 @@ export async function runDeletePlan(
   const atOnce = plan.waitFor !== undefined && typeof target.entries !== 'function';
   const limit = semaphore(atOnce ? DELETIONS_AT_ONCE : 1);
   let stopAfter = Infinity; // the position of the first deletion in the plan known to have failed
-  const sent = new Map<string, Promise<boolean>>(); // digest -> missing
+  const sent = new Map<string, Promise<boolean | undefined>>(); // digest -> missing, or undefined when not sent
   const runs = plan.deletions.map(({ desc }, i) => {
     // Only those planned earlier are waited for: should a cycle have made the plan go on in discovery order, a later
     // one is not. One by one, each waits for the one before it.
     const before = atOnce ? [...(plan.waitFor!.get(desc.digest) ?? [])] : i > 0 ? [plan.deletions[i - 1]!.desc.digest] : [];
-    const first = before.map((d) => sent.get(d)).filter((p): p is Promise<boolean> => p !== undefined);
+    const first = before.map((d) => sent.get(d)).filter((p) => p !== undefined);
     const run = Promise.all(first).then(() =>
       limit(async () => {
         if (i > stopAfter) return undefined; // not sent: one before it failed
@@ -64,7 +64,7 @@ export async function runDeletePlan(
       }),
     );
     run.catch(() => {}); // awaited in its turn below
-    sent.set(desc.digest, run.then((missing) => missing ?? false));
+    sent.set(desc.digest, run);
     return run;
   });
 
