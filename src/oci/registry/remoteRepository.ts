@@ -461,8 +461,9 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
     // would take its other tags with it), the tag moving to the new index.
     if (old && isImageIndex(old.desc.mediaType)) {
       try {
-        // Its bytes were just read: without a subject of its own, no need to read them again to find one.
-        await (old.subject ? this.delete(old.desc, options) : this.sendDelete(old.desc, options));
+        // Its bytes were just read: without a subject of its own, no need to read them again to find one. One whose
+        // subject is this same subject is deleted alone too: its rewrite would wait for the lock held here, forever.
+        await (old.subject && old.subject.digest !== subject ? this.delete(old.desc, options) : this.sendDelete(old.desc, options));
       } catch (err) {
         if (!(err instanceof OciError && (err.code === 'UNSUPPORTED' || err.code === 'NOT_FOUND'))) throw err;
       }
