@@ -2,7 +2,8 @@
 // The in-repo OCI server holds every request 30 ms (a registry in another region); a 50-platform index with an
 // SBOM on each platform. Each command's wall time, less the CLI's start-up measured in the same run, is set beside
 // what its requests cost one after another (as oras makes most of them): requests x 30 ms. The overlap is that
-// cost over the time taken. Standalone: `npm run build && npx tsx bench/latency.ts`.
+// cost over the time taken. Standalone: `npm run build && npx tsx bench/latency.ts [WORD...]`, the rows whose
+// description holds one of the words alone (e.g. `delete`).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,12 +37,13 @@ function timedCli(args: string[], requests: () => number): Promise<{ ms: number;
   });
 }
 
-export async function benchLatency(row: Row): Promise<void> {
+/** `only`: run just the rows whose description holds one of these words (all when empty). */
+export async function benchLatency(row: Row, only: readonly string[] = []): Promise<void> {
   let held = false;
   const server = await startOciServer({ hold: () => (held ? new Promise<void>((r) => setTimeout(r, LATENCY_MS)) : undefined) });
   try {
     const repo = new RemoteRepository(new RegistryClient(server.host, { plainHttp: true }), 'app');
-    const images = [];
+    const images: Descriptor[] = [];
     for (let i = 0; i < PLATFORMS; i++) images.push(await makeImage(repo, { arch: `arch${i}` }));
     await repo.tag(await makeIndex(repo, images), 'multi');
     for (const image of images) await makeArtifact(repo, { subject: image, artifactType: 'application/spdx+json' });
@@ -53,13 +55,26 @@ export async function benchLatency(row: Row): Promise<void> {
     const empty = { mediaType: MediaType.Empty, digest: EMPTY_JSON_DIGEST, size: EMPTY_JSON.length };
     await repo.push(empty, EMPTY_JSON);
     await repo.tag(await pushManifest(repo, { schemaVersion: 2, mediaType: MediaType.ImageManifest, artifactType: 'application/vnd.example.files', config: empty, layers: files }), 'files');
+    // For delete: a 50-platform index (its own, so `multi` stays) with as many referrers, a signature on each, made
+    // again before each run. On a registry the plan is the index and its referrers (the platforms, and theirs, stay:
+    // a registry does not say what else reaches them): 101 manifests, listed, read and deleted.
+    const doomed = async () => {
+      held = false;
+      const index = await makeIndex(repo, images, { annotations: { purpose: 'deleted by the bench' } });
+      await repo.tag(index, 'doomed');
+      for (let i = 0; i < PLATFORMS; i++) {
+        const sbom = await makeArtifact(repo, { subject: index, artifactType: 'application/spdx+json', annotations: { n: String(i) } });
+        await makeArtifact(repo, { subject: sbom, artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json', annotations: { n: String(i) } });
+      }
+      held = true;
+    };
     held = true;
     const count = () => server.requests.length;
     const ref = (tag: string) => `${server.host}/app:${tag}`;
     const out = mkdtempSync(join(tmpdir(), 'manifold-bench-latency-'));
     // What each command is asked, and the overlap it must reach: 3x, but pull, which takes three files at a time (as
     // oras), after its two requests for the manifest.
-    const measured: Array<[string, string[], number?]> = [
+    const measured: Array<[string, string[], number?, (() => Promise<void>)?]> = [
       [`manifest index create, ${PLATFORMS} sources by digest`, ['manifest', 'index', 'create', '--plain-http', ref('made'), ...images.map((i) => i.digest)]],
       [`discover --recursive, ${PLATFORMS} platforms with an SBOM each`, ['discover', '--plain-http', '--recursive', ref('multi')]],
       [`manifest index diff of two ${PLATFORMS}-platform indexes`, ['manifest', 'index', 'diff', '--plain-http', ref('older'), ref('multi')]],
@@ -67,19 +82,27 @@ export async function benchLatency(row: Row): Promise<void> {
       [`check of a ${PLATFORMS}-platform index`, ['check', '--plain-http', ref('multi')]],
       [`cp -r of a ${PLATFORMS}-platform index into a layout`, ['cp', '-r', '--plain-http', ref('multi'), '--to-oci-layout', `${join(out, 'copy')}:v1`]],
       ['pull of an artifact of 20 files', ['pull', '--plain-http', ref('files'), '-o', join(out, 'pulled')], 1.5],
+      [
+        `manifest delete --include-referrers of a ${PLATFORMS}-platform index with ${PLATFORMS} referrers, a signature on each`,
+        ['manifest', 'delete', '--plain-http', '--include-referrers', '--force', ref('doomed')],
+        3,
+        doomed,
+      ],
     ];
-    const best = async (args: string[]) => {
+    const best = async (args: string[], prepare?: () => Promise<void>) => {
       let fastest: { ms: number; requests: number } | undefined;
       for (let i = 0; i < 3; i++) {
         for (const made of ['copy', 'pulled']) rmSync(join(out, made), { recursive: true, force: true });
+        await prepare?.();
         const run = await timedCli(args, count);
         if (!fastest || run.ms < fastest.ms) fastest = run;
       }
       return fastest!;
     };
     const startup = (await best(['--version'])).ms;
-    for (const [what, args, target = 3] of measured) {
-      const run = await best(args);
+    for (const [what, args, target = 3, prepare] of measured) {
+      if (only.length > 0 && !only.some((word) => what.includes(word))) continue;
+      const run = await best(args, prepare);
       const serial = run.requests * LATENCY_MS;
       const overlap = serial / Math.max(1, run.ms - startup);
       row(
@@ -96,7 +119,7 @@ export async function benchLatency(row: Row): Promise<void> {
 }
 
 if (require.main === module) {
-  benchLatency((what, figure, target, ok) => process.stdout.write(`${what}: ${figure} (target ${target}) ${ok ? 'met' : 'MISSED'}\n`)).catch((err: unknown) => {
+  benchLatency((what, figure, target, ok) => process.stdout.write(`${what}: ${figure} (target ${target}) ${ok ? 'met' : 'MISSED'}\n`), process.argv.slice(2)).catch((err: unknown) => {
     process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
     process.exitCode = 1;
   });

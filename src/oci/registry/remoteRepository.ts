@@ -287,10 +287,12 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
     return supported;
   }
 
-  private async fallbackIndex(subject: string, options?: OpOptions): Promise<{ desc: Descriptor; referrers: Descriptor[] } | undefined> {
+  /** The fallback index of `subject`, its referrers, and its own subject should it have one (it should not). */
+  private async fallbackIndex(subject: string, options?: OpOptions): Promise<{ desc: Descriptor; referrers: Descriptor[]; subject?: Descriptor } | undefined> {
     try {
       const { desc, bytes } = await this.fetchManifest(referrersTag(subject), options);
-      return { desc, referrers: referrersFromIndex(bytes) };
+      const own = manifestLinks(bytes, desc.mediaType).subject;
+      return { desc, referrers: referrersFromIndex(bytes), ...(own ? { subject: own } : {}) };
     } catch (err) {
       if (err instanceof OciError && err.code === 'NOT_FOUND') return undefined;
       throw err;
@@ -385,7 +387,12 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
     throw new OciError('UNSUPPORTED', `${this.display(reference)}: a registry cannot remove a tag alone (the distribution API has no such call); delete the manifest, or point the tag elsewhere`);
   }
 
-  /** Deletes a manifest (and so its tags) or a blob; a referrer also leaves its subject's fallback index. */
+  /**
+   * Deletes a manifest (and so its tags) or a blob; a referrer also leaves its subject's fallback index. Where that
+   * index lists it, it is deleted and the index rewritten under the subject's lock: another referrer of the subject
+   * deleted meanwhile (as runDeletePlan does, at once) would leave the rewritten index listing a manifest gone, which
+   * a registry refuses (MANIFEST_BLOB_UNKNOWN), so referrers of one subject go one after another.
+   */
   async delete(desc: Descriptor, options?: OpOptions): Promise<void> {
     parseDigest(desc.digest);
     const manifest = isManifestMediaType(desc.mediaType);
@@ -397,51 +404,69 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
         if (!(err instanceof OciError && err.code === 'NOT_FOUND')) throw err;
       }
     }
+    if (!subject || (await this.referrersApiSupported(options))) return this.sendDelete(desc, options);
+    await this.underFallbackLock(subject, async () => {
+      await this.sendDelete(desc, options);
+      await this.rewriteFallbackIndex(subject, { remove: desc.digest }, options);
+    });
+  }
+
+  private async sendDelete(desc: Descriptor, options?: OpOptions): Promise<void> {
+    const manifest = isManifestMediaType(desc.mediaType);
     const res = await this.client.expect(
       { method: 'DELETE', url: this.path(manifest ? 'manifests' : 'blobs', desc.digest), scopes: [repositoryScope(this.repository, 'delete')], signal: options?.signal },
       [200, 202, 204],
       `${desc.digest} in ${this.display()}`,
     );
     await res.body.dump().catch(() => undefined);
-    if (subject && !(await this.referrersApiSupported(options))) await this.updateFallbackIndex(subject, { remove: desc.digest }, options);
   }
 
-  /**
-   * Adds a referrer to (or removes one from) a subject's `sha256-<hex>` index: the new index is pushed
-   * under the tag, then the old one deleted, as oras does (a registry that forbids deletion keeps it).
-   */
-  private async updateFallbackIndex(subject: string, change: { add?: Descriptor; remove?: string }, options?: OpOptions): Promise<void> {
+  /** Adds a referrer to (or removes one from) a subject's `sha256-<hex>` index, under the subject's lock. */
+  private updateFallbackIndex(subject: string, change: { add?: Descriptor; remove?: string }, options?: OpOptions): Promise<void> {
+    return this.underFallbackLock(subject, () => this.rewriteFallbackIndex(subject, change, options));
+  }
+
+  /** Runs `task` once the updates of `subject`'s fallback index before it are done: they are read-modify-write. */
+  private async underFallbackLock(subject: string, task: () => Promise<void>): Promise<void> {
     const previous = this.fallbackLocks.get(subject) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(async () => {
-      const old = await this.fallbackIndex(subject, options);
-      let list = old?.referrers ?? [];
-      if (change.add) {
-        if (list.some((d) => d.digest === change.add!.digest)) return;
-        list = [...list, change.add];
-      }
-      if (change.remove) {
-        if (!list.some((d) => d.digest === change.remove)) return;
-        list = list.filter((d) => d.digest !== change.remove);
-      }
-      if (list.length) {
-        const bytes = encodeReferrersIndex(list);
-        await this.pushManifest({ mediaType: MediaType.ImageIndex, digest: digestOf(bytes), size: bytes.length }, bytes, referrersTag(subject), options);
-      }
-      // Only an index is the old fallback index: a manifest someone tagged with the name is kept (deleting it
-      // would take its other tags with it), the tag moving to the new index.
-      if (old && isImageIndex(old.desc.mediaType)) {
-        try {
-          await this.delete(old.desc, options);
-        } catch (err) {
-          if (!(err instanceof OciError && (err.code === 'UNSUPPORTED' || err.code === 'NOT_FOUND'))) throw err;
-        }
-      }
-    });
+    const run = previous.catch(() => undefined).then(task);
     this.fallbackLocks.set(subject, run);
     try {
       await run;
     } finally {
       if (this.fallbackLocks.get(subject) === run) this.fallbackLocks.delete(subject);
+    }
+  }
+
+  /**
+   * The new index is pushed under the tag, then the old one deleted, as oras does (a registry that forbids deletion
+   * keeps it). The caller holds the subject's lock.
+   */
+  private async rewriteFallbackIndex(subject: string, change: { add?: Descriptor; remove?: string }, options?: OpOptions): Promise<void> {
+    const old = await this.fallbackIndex(subject, options);
+    let list = old?.referrers ?? [];
+    if (change.add) {
+      if (list.some((d) => d.digest === change.add!.digest)) return;
+      list = [...list, change.add];
+    }
+    if (change.remove) {
+      if (!list.some((d) => d.digest === change.remove)) return;
+      list = list.filter((d) => d.digest !== change.remove);
+    }
+    if (list.length) {
+      const bytes = encodeReferrersIndex(list);
+      await this.pushManifest({ mediaType: MediaType.ImageIndex, digest: digestOf(bytes), size: bytes.length }, bytes, referrersTag(subject), options);
+    }
+    // Only an index is the old fallback index: a manifest someone tagged with the name is kept (deleting it
+    // would take its other tags with it), the tag moving to the new index.
+    if (old && isImageIndex(old.desc.mediaType)) {
+      try {
+        // Its bytes were just read: without a subject of its own, no need to read them again to find one. One whose
+        // subject is this same subject is deleted alone too: its rewrite would wait for the lock held here, forever.
+        await (old.subject && old.subject.digest !== subject ? this.delete(old.desc, options) : this.sendDelete(old.desc, options));
+      } catch (err) {
+        if (!(err instanceof OciError && (err.code === 'UNSUPPORTED' || err.code === 'NOT_FOUND'))) throw err;
+      }
     }
   }
 }
