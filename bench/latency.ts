@@ -5,7 +5,7 @@
 // cost over the time taken. Standalone: `npm run build && npx tsx bench/latency.ts [WORD...]`, the rows whose
 // description holds one of the words alone (e.g. `delete`).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createIndex } from '../src/oci/imageIndex';
@@ -68,11 +68,21 @@ export async function benchLatency(row: Row, only: readonly string[] = []): Prom
       }
       held = true;
     };
+    // For push: 20 files on disk, each run to a repository that holds none of them.
+    const sources = mkdtempSync(join(tmpdir(), 'manifold-bench-push-'));
+    const pushFiles = Array.from({ length: 20 }, (_, i) => {
+      writeFileSync(join(sources, `file-${i}.txt`), `pushed file ${i}\n`);
+      return join(sources, `file-${i}.txt`);
+    });
+    const freshRepository = async () => {
+      const pushed = server.repo('pushed');
+      for (const held of [pushed.blobs, pushed.manifests, pushed.tags]) held.clear();
+    };
     held = true;
     const count = () => server.requests.length;
     const ref = (tag: string) => `${server.host}/app:${tag}`;
     const out = mkdtempSync(join(tmpdir(), 'manifold-bench-latency-'));
-    // What each command is asked, and the overlap it must reach: 3x, but pull, which takes three files at a time (as
+    // What each command is asked, and the overlap it must reach: 3x, but pull and push, which take three files at a time (as
     // oras), after its two requests for the manifest.
     const measured: Array<[string, string[], number?, (() => Promise<void>)?]> = [
       [`manifest index create, ${PLATFORMS} sources by digest`, ['manifest', 'index', 'create', '--plain-http', ref('made'), ...images.map((i) => i.digest)]],
@@ -82,6 +92,9 @@ export async function benchLatency(row: Row, only: readonly string[] = []): Prom
       [`check of a ${PLATFORMS}-platform index`, ['check', '--plain-http', ref('multi')]],
       [`cp -r of a ${PLATFORMS}-platform index into a layout`, ['cp', '-r', '--plain-http', ref('multi'), '--to-oci-layout', `${join(out, 'copy')}:v1`]],
       ['pull of an artifact of 20 files', ['pull', '--plain-http', ref('files'), '-o', join(out, 'pulled')], 1.5],
+      // Three files at a time too, as oras; each file asked for (HEAD), then sent: the registry gets it again each run
+      // (a fresh repository), so every run sends all 20.
+      ['push of 20 files', ['push', '--plain-http', '--disable-path-validation', `${server.host}/pushed:v1`, ...pushFiles], 1.5, freshRepository],
       [
         `manifest delete --include-referrers of a ${PLATFORMS}-platform index with ${PLATFORMS} referrers, a signature on each`,
         ['manifest', 'delete', '--plain-http', '--include-referrers', '--force', ref('doomed')],
@@ -113,6 +126,7 @@ export async function benchLatency(row: Row, only: readonly string[] = []): Prom
       );
     }
     rmSync(out, { recursive: true, force: true });
+    rmSync(sources, { recursive: true, force: true });
   } finally {
     await server.stop();
   }
