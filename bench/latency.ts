@@ -82,8 +82,8 @@ export async function benchLatency(row: Row, only: readonly string[] = []): Prom
     const count = () => server.requests.length;
     const ref = (tag: string) => `${server.host}/app:${tag}`;
     const out = mkdtempSync(join(tmpdir(), 'manifold-bench-latency-'));
-    // What each command is asked, and the overlap it must reach: 3x, but pull and push, which take three files at a time (as
-    // oras), after its two requests for the manifest.
+    // What each command is asked, and the overlap it must reach: 3x, but 1.5x for pull and push, which take three
+    // files at a time (as oras), pull after its two requests for the manifest.
     const measured: Array<[string, string[], number?, (() => Promise<void>)?]> = [
       [`manifest index create, ${PLATFORMS} sources by digest`, ['manifest', 'index', 'create', '--plain-http', ref('made'), ...images.map((i) => i.digest)]],
       [`discover --recursive, ${PLATFORMS} platforms with an SBOM each`, ['discover', '--plain-http', '--recursive', ref('multi')]],
