@@ -1,0 +1,99 @@
+// A manifest listed as the other kind (an index under an image manifest type in index.json, an image manifest under
+// an index type): the commands that act on it (a platform picked, its files pulled, its config, its referrers, an
+// index updated) act on what its document declares, or refuse naming both types and the place.
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Descriptor, ImageIndex } from '../../src/oci/descriptor';
+import { MediaType } from '../../src/oci/mediaType';
+import { runCli } from '../helpers/runCli';
+import { cleanupTemps, makeArtifact, makeImage, makeIndex, newLayout, tempDir } from './builders';
+
+after(cleanupTemps);
+
+const I = MediaType.ImageIndex;
+const M = MediaType.ImageManifest;
+
+interface Made {
+  dir: string;
+  arm: Descriptor;
+  amd: Descriptor;
+  /** An index of arm and amd. */
+  multi: Descriptor;
+  /** An index of two artifacts with a titled file each: a.txt for linux/amd64, b.txt for linux/arm64. */
+  files: Descriptor;
+  /** The artifact of a.txt. */
+  a: Descriptor;
+}
+
+/** A layout tagging `image` (arm), `multi`, `files` and `a`, each listed in index.json under the type `relist` gives it (else truly). */
+async function layout(relist: Record<string, string>): Promise<Made> {
+  const store = await newLayout();
+  const arm = await makeImage(store, { os: 'linux', arch: 'arm64' });
+  const amd = await makeImage(store, { os: 'linux', arch: 'amd64' });
+  const multi = await makeIndex(store, [arm, amd]);
+  const a = await makeArtifact(store, { artifactType: 'application/vnd.example.files', title: 'a.txt', content: 'A\n' });
+  const b = await makeArtifact(store, { artifactType: 'application/vnd.example.files', title: 'b.txt', content: 'B\n' });
+  const files = await makeIndex(store, [
+    { ...a, platform: { os: 'linux', architecture: 'amd64' } },
+    { ...b, platform: { os: 'linux', architecture: 'arm64' } },
+  ]);
+  for (const [tag, desc] of [['image', arm], ['multi', multi], ['files', files], ['a', a]] as const) await store.tag(desc, tag);
+  const file = join(store.location, 'index.json');
+  const index = JSON.parse(readFileSync(file, 'utf8')) as ImageIndex;
+  for (const entry of index.manifests) {
+    const tag = entry.annotations?.['org.opencontainers.image.ref.name'];
+    if (tag && relist[tag]) entry.mediaType = relist[tag]!;
+  }
+  writeFileSync(file, JSON.stringify(index));
+  return { dir: store.location, arm, amd, multi, files, a };
+}
+
+const fetched = async (...argv: string[]): Promise<unknown> => {
+  const r = await runCli('manifest', 'fetch', ...argv);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout);
+};
+
+describe('a manifest listed as the other kind is acted on as its document declares', () => {
+  it('manifest fetch --platform picks from an index listed as an image (was: the whole index), and checks an image listed as an index', async () => {
+    const { dir, amd, arm } = await layout({ multi: M, image: I });
+    const child = await fetched('--oci-layout', `${dir}:multi`, '--platform', 'linux/amd64');
+    const want = await fetched('--oci-layout', `${dir}@${amd.digest}`);
+    assert.deepEqual(child, want);
+    assert.equal((await runCli('manifest', 'fetch', '--oci-layout', `${dir}:multi`, '--platform', 'linux/amd64', '--descriptor')).stdout.includes(amd.digest), true);
+    // Without --platform: the stored bytes as they are (as oras).
+    assert.equal(((await fetched('--oci-layout', `${dir}:multi`)) as ImageIndex).mediaType, I);
+    // An image listed as an index is the image: its own platform is taken, another is refused naming it.
+    const image = await fetched('--oci-layout', `${dir}:image`, '--platform', 'linux/arm64');
+    assert.deepEqual(image, await fetched('--oci-layout', `${dir}@${arm.digest}`));
+  });
+
+  it('pull --platform of an index listed as an image pulls that platform\'s files only (was: every file of the index)', async () => {
+    const { dir } = await layout({ files: M });
+    const out = join(tempDir(), 'out');
+    const r = await runCli('pull', '--oci-layout', `${dir}:files`, '--platform', 'linux/arm64', '-o', out);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(readdirSync(out), ['b.txt']);
+    assert.equal(readFileSync(join(out, 'b.txt'), 'utf8'), 'B\n');
+  });
+
+  it('pull without --platform of an index listed as an image pulls its children\'s files; of an image listed as an index, its own', async () => {
+    const { dir } = await layout({ files: M, a: I });
+    const out = join(tempDir(), 'out');
+    const r = await runCli('pull', '--oci-layout', `${dir}:files`, '-o', out);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(readdirSync(out).sort(), ['a.txt', 'b.txt']);
+    const one = join(tempDir(), 'one');
+    const s = await runCli('pull', '--oci-layout', `${dir}:a`, '--platform', 'linux/amd64', '-o', one);
+    assert.equal(s.code, 0, s.stderr);
+    assert.deepEqual(readdirSync(one), ['a.txt']);
+  });
+
+  it('manifest fetch-config --platform picks the platform of an index listed as an image', async () => {
+    const { dir } = await layout({ multi: M });
+    const r = await runCli('manifest', 'fetch-config', '--oci-layout', `${dir}:multi`, '--platform', 'linux/amd64');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual([JSON.parse(r.stdout).os, JSON.parse(r.stdout).architecture], ['linux', 'amd64']);
+  });
+});
