@@ -96,4 +96,15 @@ describe('a manifest listed as the other kind is acted on as its document declar
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual([JSON.parse(r.stdout).os, JSON.parse(r.stdout).architecture], ['linux', 'amd64']);
   });
+  it('manifest fetch-config of an image listed as an index prints its config; of an index listed as an image refuses naming both types (was: "the manifest has no config")', async () => {
+    const { dir } = await layout({ image: I, multi: M });
+    const r = await runCli('manifest', 'fetch-config', '--oci-layout', `${dir}:image`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual([JSON.parse(r.stdout).os, JSON.parse(r.stdout).architecture], ['linux', 'arm64']);
+    const s = await runCli('manifest', 'fetch-config', '--oci-layout', `${dir}:multi`);
+    assert.deepEqual(
+      [s.code, s.stdout, s.stderr],
+      [1, '', `Error: ${dir}:multi is listed as ${M}, but its document is an image index (it declares ${I}): an index has no config; choose a manifest with --platform\n`],
+    );
+  });
 });
