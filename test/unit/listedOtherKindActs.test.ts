@@ -107,4 +107,27 @@ describe('a manifest listed as the other kind is acted on as its document declar
       [1, '', `Error: ${dir}:multi is listed as ${M}, but its document is an image index (it declares ${I}): an index has no config; choose a manifest with --platform\n`],
     );
   });
+  it('manifest index update --merge of an index listed as an image takes its children (was: "multi is not an index")', async () => {
+    const { dir, arm, amd, a } = await layout({ multi: M });
+    assert.equal((await runCli('manifest', 'index', 'create', '--oci-layout', `${dir}:base`, 'a')).code, 0);
+    const r = await runCli('manifest', 'index', 'update', '--oci-layout', `${dir}:base`, '--merge', 'multi');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(((await fetched('--oci-layout', `${dir}:base`)) as ImageIndex).manifests.map((m) => m.digest), [a.digest, arm.digest, amd.digest]);
+  });
+
+  it('manifest index update of an index listed as an image updates it, and its tag then lists it as an index; of an image listed as an index refuses naming both types (was: "multi is not an index")', async () => {
+    const { dir, arm, amd, a } = await layout({ multi: M, image: I });
+    const r = await runCli('manifest', 'index', 'update', '--oci-layout', `${dir}:multi`, '--add', 'a');
+    assert.equal(r.code, 0, r.stderr);
+    const updated = (await fetched('--oci-layout', `${dir}:multi`)) as ImageIndex;
+    assert.deepEqual(updated.manifests.map((m) => m.digest), [arm.digest, amd.digest, a.digest]);
+    const entry = (JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as ImageIndex).manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === 'multi');
+    assert.equal(entry?.mediaType, I);
+
+    const s = await runCli('manifest', 'index', 'update', '--oci-layout', `${dir}:image`, '--add', 'a');
+    assert.deepEqual(
+      [s.code, s.stderr.split('\n').filter((l) => l.startsWith('Error'))],
+      [1, [`Error: image is not an index (it is listed as ${I}, but its document is an image manifest: it declares ${M})`]],
+    );
+  });
 });

@@ -13,6 +13,17 @@ export function asDeclaredKind(desc: Descriptor, doc: { mediaType?: unknown } | 
   return own === undefined ? desc : { ...desc, mediaType: own };
 }
 
+/** asDeclaredKind of a document's bytes, read leniently: bytes that are no JSON object leave `desc` as it is (their reader names them). */
+export function asDeclaredKindOf(desc: Descriptor, bytes: Buffer): Descriptor {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return desc;
+  }
+  return typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? asDeclaredKind(desc, doc as { mediaType?: unknown }) : desc;
+}
+
 /** A manifest read to learn its kind: `desc` as its document declares it, `listed` the type it was listed by when that differs. */
 export interface DeclaredDocument {
   desc: Descriptor;
