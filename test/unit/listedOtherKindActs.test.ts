@@ -130,4 +130,18 @@ describe('a manifest listed as the other kind is acted on as its document declar
       [1, [`Error: image is not an index (it is listed as ${I}, but its document is an image manifest: it declares ${M})`]],
     );
   });
+  it('coverage and discover -r of an index listed as an image walk its platforms, with a word (was: one manifest, no platforms)', async () => {
+    const { dir, multi, arm, amd } = await layout({ multi: M });
+    const word = `Warning: ${dir}:multi is listed as ${M}, but its document is an image index (it declares ${I}): a client reads it as the wrong kind of document\n`;
+    const coverage = await runCli('coverage', '--oci-layout', `${dir}:multi`, '--format', 'json');
+    assert.deepEqual([coverage.code, coverage.stderr], [0, word]);
+    const rows = (JSON.parse(coverage.stdout) as { manifests: Array<{ digest: string }> }).manifests.map((m) => m.digest);
+    assert.deepEqual(rows, [multi.digest, arm.digest, amd.digest]);
+    const discover = await runCli('discover', '-r', '--oci-layout', `${dir}:multi`);
+    assert.deepEqual([discover.code, discover.stderr], [0, word]);
+    assert.deepEqual(discover.stdout.split('\n').filter((l) => /^Image/.test(l)), ['Image index', 'Image manifest [1] linux/arm64', 'Image manifest [2] linux/amd64']);
+    // --platform picks from it too.
+    const one = await runCli('discover', '--oci-layout', `${dir}:multi`, '--platform', 'linux/amd64');
+    assert.deepEqual([one.code, one.stdout.trim()], [0, `${dir}@${amd.digest}`]);
+  });
 });

@@ -1,6 +1,6 @@
 import type { Descriptor } from '../descriptor';
 import { isImageIndex, isManifestMediaType, otherKindDeclared } from '../mediaType';
-import type { OpOptions, ReadOnlyTarget } from '../target';
+import { withFetchBytes, type OpOptions, type ReadOnlyTarget } from '../target';
 import { parseJsonObject } from '../validate';
 
 /**
@@ -55,4 +55,13 @@ export async function readDeclaredKind(target: ReadOnlyTarget, desc: Descriptor,
   }
   const declared = asDeclaredKind(desc, doc);
   return declared === desc ? { desc, bytes, doc } : { desc: declared, bytes, doc, listed: desc.mediaType };
+}
+
+/**
+ * `target` answering a fetch of the document `read` holds from its bytes: a walk that starts where readDeclaredKind
+ * read (an index's children listed next) reads it once, as before it was read for its kind.
+ */
+export function withDocumentRead<T extends ReadOnlyTarget>(target: T, read: DeclaredDocument | undefined): T {
+  if (!read) return target;
+  return withFetchBytes(target, (d, o) => (d.digest === read.desc.digest ? Promise.resolve(read.bytes) : target.fetchBytes(d, o)));
 }
