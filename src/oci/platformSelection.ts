@@ -2,7 +2,7 @@ import type { Descriptor, ImageIndex, ImageManifest, Platform } from './descript
 import { OciError } from './errors';
 import { isImageIndex } from './mediaType';
 import { platformFromConfig } from './graph/childDescriptor';
-import { readDeclaredKind } from './graph/declaredKind';
+import { readDeclaredKind, withDocumentRead } from './graph/declaredKind';
 import { formatPlatform, shownPlatform } from './platform';
 import { type PlatformPattern, platformList, platformPatternMatches, selectPlatformChildren } from './platformPattern';
 import type { OpOptions, ReadOnlyTarget } from './target';
@@ -62,11 +62,14 @@ export async function expandPlatformPatterns(target: ReadOnlyTarget, root: Descr
   const wild = patterns.filter((p) => !p.exact);
   for (const p of patterns) if (p.exact) add(p.exact);
   if (wild.length === 0) return out;
-  if (isImageIndex(root.mediaType)) {
-    for (const child of (await selectPlatforms(target, root, wild, options)).children) add(child.platform!);
+  // The kind is the document's, read once (readDeclaredKind), as selectPlatforms takes it.
+  const read = await readDeclaredKind(target, root, options);
+  if (isImageIndex((read?.desc ?? root).mediaType)) {
+    for (const child of (await selectPlatforms(withDocumentRead(target, read), root, wild, options)).children) add(child.platform!);
     return out;
   }
-  const manifest = parseJsonObject(await target.fetchBytes(root, options), `manifest ${root.digest}`) as unknown as ImageManifest;
+  root = read?.desc ?? root;
+  const manifest = (read?.doc ?? parseJsonObject(read?.bytes ?? (await target.fetchBytes(root, options)), `manifest ${root.digest}`)) as unknown as ImageManifest;
   const own = await platformFromConfig(target, manifest, options).catch(() => undefined);
   const unmatched = wild.filter((p) => !platformPatternMatches(p, own));
   if (unmatched.length > 0) {

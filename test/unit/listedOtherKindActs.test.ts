@@ -144,4 +144,21 @@ describe('a manifest listed as the other kind is acted on as its document declar
     const one = await runCli('discover', '--oci-layout', `${dir}:multi`, '--platform', 'linux/amd64');
     assert.deepEqual([one.code, one.stdout.trim()], [0, `${dir}@${amd.digest}`]);
   });
+  it('attach --platform with a wildcard picks from an index listed as an image (was: "not an index and is of no declared platform"), and reads an image listed as an index as the image', async () => {
+    const { dir, arm, amd } = await layout({ multi: M, image: I });
+    const r = await runCli('attach', '--oci-layout', `${dir}:multi`, '--artifact-type', 'application/vnd.example', '--platform', 'linux/*', '--annotation', 'a=b');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual([...r.stdout.matchAll(/Attached to \[oci-layout\] \S+@(\S+)/g)].map((m) => m[1]), [arm.digest, amd.digest]);
+    const s = await runCli('attach', '--oci-layout', `${dir}:image`, '--artifact-type', 'application/vnd.example', '--platform', 'linux/amd*', '--annotation', 'a=b');
+    assert.deepEqual([s.code, s.stderr], [1, `Error: ${arm.digest} is not an index and is linux/arm64, not linux/amd*\n`]);
+  });
+
+  it('cp --platform of one platform of an index listed as an image copies that platform\'s manifest (was: the whole index, refused)', async () => {
+    const { dir, amd } = await layout({ multi: M });
+    const to = join(tempDir(), 'to');
+    const r = await runCli('cp', '--from-oci-layout', `${dir}:multi`, '--to-oci-layout', `${to}:v1`, '--platform', 'linux/amd64');
+    assert.equal(r.code, 0, r.stderr);
+    const listed = (JSON.parse(readFileSync(join(to, 'index.json'), 'utf8')) as ImageIndex).manifests;
+    assert.deepEqual(listed.map((m) => [m.mediaType, m.digest]), [[M, amd.digest]]);
+  });
 });
