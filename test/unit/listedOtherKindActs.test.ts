@@ -78,7 +78,7 @@ describe('a manifest listed as the other kind is acted on as its document declar
     assert.equal(readFileSync(join(out, 'b.txt'), 'utf8'), 'B\n');
   });
 
-  it('pull without --platform of an index listed as an image pulls its children\'s files; of an image listed as an index, its own', async () => {
+  it('pull without --platform of an index listed as an image pulls its children\'s files (pinned); with --platform, an image listed as an index pulls its own (was: "no platforms")', async () => {
     const { dir } = await layout({ files: M, a: I });
     const out = join(tempDir(), 'out');
     const r = await runCli('pull', '--oci-layout', `${dir}:files`, '-o', out);
