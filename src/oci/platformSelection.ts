@@ -2,6 +2,7 @@ import type { Descriptor, ImageIndex, ImageManifest, Platform } from './descript
 import { OciError } from './errors';
 import { isImageIndex } from './mediaType';
 import { platformFromConfig } from './graph/childDescriptor';
+import { readDeclaredKind, withDocumentRead } from './graph/declaredKind';
 import { formatPlatform, shownPlatform } from './platform';
 import { type PlatformPattern, platformList, platformPatternMatches, selectPlatformChildren } from './platformPattern';
 import type { OpOptions, ReadOnlyTarget } from './target';
@@ -20,17 +21,21 @@ export interface PlatformSelection {
  * platforms), or, for an image, the image itself unless its descriptor names a platform no pattern matches.
  */
 export async function selectPlatforms(target: ReadOnlyTarget, desc: Descriptor, patterns: readonly PlatformPattern[], options: OpOptions = {}): Promise<PlatformSelection> {
-  if (!isImageIndex(desc.mediaType)) {
-    if (desc.platform && !patterns.some((p) => platformPatternMatches(p, desc.platform))) {
-      throw new OciError('NOT_FOUND', `${desc.digest} is ${shownPlatform(desc.platform)}, not ${patterns.map((p) => p.text).join(', ')}`);
+  // The document says which kind it is: an index listed under an image type is picked from, an image listed under
+  // an index type is the image (readDeclaredKind; the entry's type is check's to report).
+  const read = await readDeclaredKind(target, desc, options);
+  const declared = read?.desc ?? desc;
+  if (!isImageIndex(declared.mediaType)) {
+    if (declared.platform && !patterns.some((p) => platformPatternMatches(p, declared.platform))) {
+      throw new OciError('NOT_FOUND', `${declared.digest} is ${shownPlatform(declared.platform)}, not ${patterns.map((p) => p.text).join(', ')}`);
     }
-    return { children: [desc] };
+    return { children: [declared] };
   }
-  const bytes = await target.fetchBytes(desc, options);
-  const doc = parseJsonObject(bytes, `index ${desc.digest}`) as unknown as ImageIndex;
+  const { bytes } = read!;
+  const doc = read!.doc as unknown as ImageIndex;
   const children = Array.isArray(doc.manifests) ? doc.manifests : [];
-  const picked = selectPlatformChildren(children, patterns, desc.digest).map((c) => usableChild(desc.digest, children, children.indexOf(c)));
-  return { index: { desc, doc, bytes }, children: picked };
+  const picked = selectPlatformChildren(children, patterns, declared.digest).map((c) => usableChild(declared.digest, children, children.indexOf(c)));
+  return { index: { desc: declared, doc, bytes }, children: picked };
 }
 
 /** For commands that act on one manifest (manifest fetch, pull): the patterns must pick exactly one. */
@@ -57,11 +62,14 @@ export async function expandPlatformPatterns(target: ReadOnlyTarget, root: Descr
   const wild = patterns.filter((p) => !p.exact);
   for (const p of patterns) if (p.exact) add(p.exact);
   if (wild.length === 0) return out;
-  if (isImageIndex(root.mediaType)) {
-    for (const child of (await selectPlatforms(target, root, wild, options)).children) add(child.platform!);
+  // The kind is the document's, read once (readDeclaredKind), as selectPlatforms takes it.
+  const read = await readDeclaredKind(target, root, options);
+  if (isImageIndex((read?.desc ?? root).mediaType)) {
+    for (const child of (await selectPlatforms(withDocumentRead(target, read), root, wild, options)).children) add(child.platform!);
     return out;
   }
-  const manifest = parseJsonObject(await target.fetchBytes(root, options), `manifest ${root.digest}`) as unknown as ImageManifest;
+  root = read?.desc ?? root;
+  const manifest = (read?.doc ?? parseJsonObject(read?.bytes ?? (await target.fetchBytes(root, options)), `manifest ${root.digest}`)) as unknown as ImageManifest;
   const own = await platformFromConfig(target, manifest, options).catch(() => undefined);
   const unmatched = wild.filter((p) => !platformPatternMatches(p, own));
   if (unmatched.length > 0) {

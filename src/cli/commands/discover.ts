@@ -6,6 +6,7 @@ import { parsePlatform } from '../../oci/platform';
 import { allSubjects, discover as discoverReferrers, referrersTreeText, type ReferrerNode, subjectLabel, type SubjectNode } from '../../oci/referrers';
 import { boolOpt, type Command, formatOpt, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
 import { formatJson, formatTable } from '../printer';
+import { otherKindWarning } from '../otherKind';
 import { openTarget, requireReference } from '../targets';
 
 const FORMATS = ['tree', 'table', 'json'] as const;
@@ -53,6 +54,7 @@ export const discover: Command = {
       platform: platformText === undefined ? undefined : parsePlatform(platformText),
     });
     const recursive = boolOpt(p, 'recursive');
+    if (root.listedAs) printer.err(`Warning: ${otherKindWarning(t.display(), root.listedAs, root.desc.mediaType)}\n`);
     if (format === 'json') printer.out(formatJson(discoverJson(t.path, root)));
     else if (format === 'table') printer.out(discoverTable(t.path, t.display(), root, recursive));
     else printer.out(referrersTreeText(t.path, root, recursive));

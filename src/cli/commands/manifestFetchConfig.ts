@@ -2,7 +2,7 @@ import { saveBlob } from '../../oci/artifacts/blobContent';
 import { encodeDescriptor } from '../../oci/encoding/goJson';
 import { OciError } from '../../oci/errors';
 import { parseManifestContent } from '../../oci/graph/manifestContent';
-import { isImageIndex } from '../../oci/mediaType';
+import { otherKindDeclared } from '../../oci/mediaType';
 import { boolOpt, type Command, LAYOUT_OPTION, stringOpt } from '../command';
 import { resolveReference } from '../targets';
 
@@ -23,8 +23,14 @@ export const manifestFetchConfig: Command = {
   async run(p, printer) {
     const raw = p.positionals[0]!;
     const { t, desc } = await resolveReference(p, raw);
-    if (isImageIndex(desc.mediaType)) throw new OciError('INVALID_ARGUMENT', `${raw}: an index has no config; choose a manifest with --platform`);
+    // The kind is the document's (parseManifestContent takes its own mediaType): an image listed under an index type
+    // has its config; an index listed under an image type is an index, said with both types.
     const content = parseManifestContent(desc, await t.target.fetchBytes(desc));
+    if (content.kind === 'index') {
+      const own = otherKindDeclared(desc.mediaType, content);
+      const listed = own ? ` is listed as ${desc.mediaType}, but its document is an image index (it declares ${own})` : '';
+      throw new OciError('INVALID_ARGUMENT', `${raw}${listed}: an index has no config; choose a manifest with --platform`);
+    }
     if (!content.config) throw new OciError('INVALID_MANIFEST', `${raw}: the manifest has no config`);
     if (boolOpt(p, 'descriptor')) {
       printer.out(encodeDescriptor(content.config) + '\n');

@@ -3,6 +3,7 @@ import { OciError } from '../errors';
 import { isImageIndex, isImageManifest, isManifestMediaType, otherKindDeclared } from '../mediaType';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { parseManifestStrict, unusableDescriptor } from '../validate';
+import { asDeclaredKindOf } from './declaredKind';
 
 /** oras does not read configs over 4 MiB for a platform. */
 const MAX_CONFIG_SIZE = 4 * 1024 * 1024;
@@ -25,8 +26,15 @@ export async function fetchManifest(target: ReadOnlyTarget, source: string, what
     throw err;
   }
   if (!isManifestMediaType(desc.mediaType)) throw new OciError('INVALID_ARGUMENT', `${source} is not a manifest`);
-  if (what === 'index' && !isImageIndex(desc.mediaType)) throw new OciError('INVALID_ARGUMENT', `${source} is not an index`);
   const raw = await target.fetchBytes(desc, options);
+  // The kind is the document's (verified by digest): an index listed under an image manifest type is updated as the
+  // index it is, and its tag then lists it truly; an image listed under an index type is no index, said with both types.
+  const listed = desc.mediaType;
+  desc = asDeclaredKindOf(desc, raw);
+  if (what === 'index' && !isImageIndex(desc.mediaType)) {
+    const why = listed === desc.mediaType ? '' : ` (it is listed as ${listed}, but its document is an image manifest: it declares ${desc.mediaType})`;
+    throw new OciError('INVALID_ARGUMENT', `${source} is not an index${why}`);
+  }
   // Structure is checked before use, so a malformed child is named with its JSON path, never half-read.
   const doc = parseManifestStrict(raw, what === 'index' ? 'index' : undefined, `${source} (${desc.digest})`);
   const json = doc.kind === 'index' ? doc.index! : doc.manifest!;

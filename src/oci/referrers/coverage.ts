@@ -7,6 +7,7 @@ import type { OpOptions, ReadOnlyTarget } from '../target';
 import { DOCKER_ATTESTATION_MANIFEST, DOCKER_REFERENCE_TYPE, splitIndexChildren } from './dockerReferences';
 import { KindTable, OTHER_KIND, predicateTypesOf } from './kinds';
 import { indexChildren } from './subjects';
+import { readDeclaredKind, withDocumentRead } from '../graph/declaredKind';
 import { parseJson } from '../validate';
 
 /** cosign's tag scheme: `sha256-<hex>.sig` next to the image names a signature of `sha256:<hex>`. */
@@ -40,7 +41,10 @@ export interface CoverageRow {
 }
 
 export interface CoverageReport {
+  /** As its document declares its kind. */
   root: Descriptor;
+  /** The type the reference listed it by, when its document declares the other kind (an index under an image type). */
+  listedAs?: string;
   /** The kinds shown, in column order. */
   columns: { id: string; title: string }[];
   rows: CoverageRow[];
@@ -71,7 +75,11 @@ export function cosignTag(digest: string, suffix: keyof typeof COSIGN_TAG_KINDS)
 export async function referrerCoverage(target: ReadOnlyTarget, reference: string, options: CoverageOptions = {}): Promise<CoverageReport> {
   const op: OpOptions = { signal: options.signal };
   const table = options.kinds ?? new KindTable();
-  const root = await target.resolve(reference, op);
+  // The root's kind is its document's (an index listed under an image type has platforms), read once.
+  const resolved = await target.resolve(reference, op);
+  const read = await readDeclaredKind(target, resolved, op);
+  const root = read?.desc ?? resolved;
+  target = withDocumentRead(target, read);
   const rows: CoverageRow[] = [];
   const seen = new Set<string>();
   // Buildx entries found in an index, by the digest they describe.
@@ -138,7 +146,7 @@ export async function referrerCoverage(target: ReadOnlyTarget, reference: string
     row.counts = countKinds(table, row.artifacts);
   };
   await Promise.all(Array.from({ length: Math.min(COVERAGE_CONCURRENCY, rows.length) }, worker));
-  return { root, columns: [...table.columns], rows };
+  return { root, ...(read?.listed ? { listedAs: read.listed } : {}), columns: [...table.columns], rows };
 }
 
 const COVERAGE_CONCURRENCY = 4;

@@ -4,6 +4,7 @@ import { isImageIndex } from '../mediaType';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { semaphore } from '../semaphore';
 import { indexChildren, selectSubjectPlatform } from './subjects';
+import { readDeclaredKind, withDocumentRead } from '../graph/declaredKind';
 
 /** Referrers listings made at once: the registry client's own connection limit (8), so more would only queue. */
 const LISTINGS_AT_ONCE = 8;
@@ -35,6 +36,8 @@ export interface SubjectNode {
   referrers: ReferrerNode[];
   /** With `recursive`, for an index: its children in index order; otherwise undefined. */
   manifests?: SubjectNode[];
+  /** The root's listed type, when it is walked as the other kind its document declares (an index under an image type). */
+  listedAs?: string;
 }
 
 /**
@@ -48,7 +51,15 @@ export async function discover(target: ReadOnlyTarget, reference: string, option
   const depth = options.depth ?? 0;
   if (!Number.isInteger(depth) || depth < 0) throw new OciError('INVALID_ARGUMENT', `depth ${depth}: should be a whole number, at least 1`);
   let root = await target.resolve(reference, op);
+  let listedAs: string | undefined;
   if (options.platform) root = await selectSubjectPlatform(target, root, options.platform, op);
+  else if (options.recursive) {
+    // Walked by the kind its document declares (an index listed under an image type has children), read once.
+    const read = await readDeclaredKind(target, root, op);
+    root = read?.desc ?? root;
+    listedAs = read?.listed;
+    target = withDocumentRead(target, read);
+  }
   // Each manifest's referrers are listed ahead, a few at a time, for the manifests the walk comes to next (an
   // index's children, a manifest's referrers): on a registry a listing is a round trip or more, and the walk below
   // goes one manifest after another, in its order. It takes each listing from here, so what it finds, and the
@@ -117,7 +128,8 @@ export async function discover(target: ReadOnlyTarget, reference: string, option
     return node;
   };
   try {
-    return await visit(root, [], new Set());
+    const node = await visit(root, [], new Set());
+    return listedAs ? { ...node, listedAs } : node;
   } finally {
     ahead.abort();
   }

@@ -1,6 +1,7 @@
 import type { Descriptor, ImageIndex, ImageManifest, Platform } from '../descriptor';
 import { OciError } from '../errors';
 import { platformFromConfig } from '../graph/childDescriptor';
+import { readDeclaredKind, withDocumentRead } from '../graph/declaredKind';
 import { isImageIndex, isManifestMediaType, otherKindDeclared } from '../mediaType';
 import { formatPlatform, platformMatches, shownPlatform } from '../platform';
 import { selectPlatform } from '../selectPlatform';
@@ -46,6 +47,11 @@ export async function indexChildren(target: ReadOnlyTarget, desc: Descriptor, op
  * lists a child twice still yields it once. A buildx attestation entry is listed with `describes` and not walked.
  */
 export async function subjectTree(target: ReadOnlyTarget, root: Descriptor, options: OpOptions = {}): Promise<SubjectEntry[]> {
+  // The root's kind is its document's (an index listed under an image type is walked; an image listed under an
+  // index type is the image), read once.
+  const read = await readDeclaredKind(target, root, options);
+  root = read?.desc ?? root;
+  target = withDocumentRead(target, read);
   const out: SubjectEntry[] = [];
   const seen = new Set<string>();
   const visit = async (desc: Descriptor, position: number[]): Promise<void> => {
@@ -70,8 +76,11 @@ export async function subjectTree(target: ReadOnlyTarget, root: Descriptor, opti
  * image whose config declares that platform.
  */
 export async function selectSubjectPlatform(target: ReadOnlyTarget, root: Descriptor, platform: Platform, options: OpOptions = {}): Promise<Descriptor> {
-  if (isImageIndex(root.mediaType)) return selectPlatform(target, root, platform, options);
-  const manifest = parseJsonObject(await target.fetchBytes(root, options), `manifest ${root.digest}`) as unknown as ImageManifest;
+  // The root's kind is its document's, read once (readDeclaredKind), as selectPlatform takes it.
+  const read = await readDeclaredKind(target, root, options);
+  if (isImageIndex((read?.desc ?? root).mediaType)) return selectPlatform(withDocumentRead(target, read), root, platform, options);
+  root = read?.desc ?? root;
+  const manifest = (read?.doc ?? parseJsonObject(read?.bytes ?? (await target.fetchBytes(root, options)), `manifest ${root.digest}`)) as unknown as ImageManifest;
   const own = await platformFromConfig(target, manifest, options).catch(() => undefined);
   if (!own) throw new OciError('NOT_FOUND', `${root.digest} is not an index and declares no platform, so it has no ${formatPlatform(platform)} manifest`);
   if (!platformMatches(platform, own)) throw new OciError('NOT_FOUND', `${root.digest} is ${shownPlatform(own)}, not ${formatPlatform(platform)}`);
