@@ -153,6 +153,13 @@ describe('a manifest listed as the other kind is acted on as its document declar
     assert.deepEqual([s.code, s.stderr], [1, `Error: ${arm.digest} is not an index and is linux/arm64, not linux/amd*\n`]);
   });
 
+  it('attach --recursive of an index listed as an image attaches to the index and each platform (was: the index alone)', async () => {
+    const { dir, arm, amd, multi } = await layout({ multi: M });
+    const r = await runCli('attach', '--oci-layout', `${dir}:multi`, '--artifact-type', 'application/vnd.example', '--recursive', '--annotation', 'a=b');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual([...r.stdout.matchAll(/Attached to \[oci-layout\] \S+@(\S+)/g)].map((m) => m[1]), [multi.digest, arm.digest, amd.digest]);
+  });
+
   it('cp --platform of one platform of an index listed as an image copies that platform\'s manifest (was: the whole index, refused)', async () => {
     const { dir, amd } = await layout({ multi: M });
     const to = join(tempDir(), 'to');

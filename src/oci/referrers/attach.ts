@@ -6,6 +6,7 @@ import { inIndexBatch, type OpOptions, type Target } from '../target';
 import { artifactPacker, createdTimestamp, emptyDescriptor } from './pack';
 import { makeStager, publisher, type PublishEvent, type Staged } from '../artifacts/stager';
 import { checkFile, checkReadable, fileLayer, type AttachFile } from './attachFiles';
+import { asDeclaredKindOf } from '../graph/declaredKind';
 import { selectSubjectPlatform, subjectTree } from './subjects';
 
 export interface AttachOptions extends OpOptions {
@@ -109,12 +110,16 @@ export async function attach(target: Target, options: AttachOptions): Promise<At
 
   // Where each file goes; nothing is written yet.
   let root = await target.resolve(options.subject, op);
-  const needsTree = isImageIndex(root.mediaType) && (options.recursive || bare.length > 0 || perPlatform.length > 0);
+  const walks = options.recursive || bare.length > 0 || perPlatform.length > 0;
+  // An index listed under an image type (a hand-edited index.json) is walked as the index its document declares.
+  let rootBytes: Buffer | undefined;
+  if (walks && !isImageIndex(root.mediaType)) root = asDeclaredKindOf(root, (rootBytes = await target.fetchBytes(root, op)));
+  const needsTree = isImageIndex(root.mediaType) && walks;
   // Every artifact names its subject by digest, size and media type: a subject nothing below reads (a tree, a
   // platform) is read back as resolved, so one stored damaged (bytes not matching its digest) is refused naming
   // the blob rather than referred to, and it is named by its own mediaType (a layout's index.json entry may
   // claim another). A layout just read it to resolve it: no second read.
-  if (!needsTree && bare.length === 0 && perPlatform.length === 0) root = withOwnMediaType(root, await target.fetchBytes(root, op));
+  if (!needsTree && bare.length === 0 && perPlatform.length === 0) root = withOwnMediaType(root, rootBytes ?? (await target.fetchBytes(root, op)));
   emit({ type: 'resolved', ref: options.subject, desc: root });
   const plans = new Map<string, Plan>();
   const planFor = (subject: Descriptor, position: number[]): Plan => {
