@@ -168,4 +168,15 @@ describe('a manifest listed as the other kind is acted on as its document declar
     const listed = (JSON.parse(readFileSync(join(to, 'index.json'), 'utf8')) as ImageIndex).manifests;
     assert.deepEqual(listed.map((m) => [m.mediaType, m.digest]), [[M, amd.digest]]);
   });
+
+  it('cp --platform of two platforms of an index listed as an image copies a new index of just those (was: refused, an image manifest required)', async () => {
+    const { dir, amd, arm } = await layout({ multi: M });
+    const to = join(tempDir(), 'to');
+    const r = await runCli('cp', '--from-oci-layout', `${dir}:multi`, '--to-oci-layout', `${to}:v1`, '--platform', 'linux/amd64,linux/arm64');
+    assert.equal(r.code, 0, r.stderr);
+    const listed = (JSON.parse(readFileSync(join(to, 'index.json'), 'utf8')) as ImageIndex).manifests;
+    assert.deepEqual(listed.map((m) => m.mediaType), [I]);
+    const index = JSON.parse(readFileSync(join(to, 'blobs', 'sha256', listed[0]!.digest.slice(7)), 'utf8')) as ImageIndex;
+    assert.deepEqual(index.manifests.map((m) => m.digest).sort(), [amd.digest, arm.digest].sort());
+  });
 });

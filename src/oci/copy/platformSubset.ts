@@ -40,9 +40,10 @@ export async function resolveCopyRoot(
     const all = split.flatMap((s) => s.tags);
     const twice = all.find((t, i) => all.indexOf(t) !== i);
     if (twice) throw new OciError('INVALID_ARGUMENT', `two manifests picked from ${resolved.digest} would both be tagged ${twice}: they have one platform; pick one of them`);
-    return { source: src, root: resolved, split };
+    return { source: src, root: picked.index.desc, split };
   }
-  const subset = subsetIndex(resolved, picked.index.doc, picked.children);
+  // From the index as its document declares it (an index.json entry may list it under an image type).
+  const subset = subsetIndex(picked.index.desc, picked.index.doc, picked.children);
   return { source: withExtraManifests(src, [subset]), root: subset.desc, subset };
 }
 
