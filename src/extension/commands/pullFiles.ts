@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import { existingFiles, planPull, pullArtifact } from '../../oci/artifacts/pull';
+import { isOciError } from '../../oci/errors';
 import { shownName } from '../../oci/shownName';
 import { manifestName } from '../present/format';
 import type { Services } from '../services';
@@ -35,8 +36,12 @@ export async function pullFiles(services: Services, arg?: unknown, answers?: unk
   const m = await sourceManifestFrom(services, arg, title);
   const name = manifestName(m.tag, m.desc.digest);
   // Read and checked before a folder is asked for: an image's layers have no titles, so nothing would be written.
-  const probe = await planPull(m.target, { reference: m.desc.digest, output: '.' });
-  if (probe.files.length === 0) {
+  // A title that would climb out of a folder is named once the folder is known, with that folder.
+  const probe = await planPull(m.target, { reference: m.desc.digest, output: '.' }).catch((err: unknown) => {
+    if (isOciError(err, 'PATH_ESCAPE')) return undefined;
+    throw err;
+  });
+  if (probe?.files.length === 0) {
     throw new Error(l10n.t('{0} has no files to pull: none of its {1} layers has a title (org.opencontainers.image.title). Save As… on a layer writes it as it is.', name, probe.untitled));
   }
   const folder =

@@ -101,7 +101,7 @@ function targetStager(target: Target, stagerOptions: StageOptions): Stager {
       const options = withSignal(stagerOptions, signal);
       const before = await statSource(path);
       if (!before.isFile()) throw new OciError('INVALID_ARGUMENT', `${path}: not a regular file`);
-      if (isBlobMounter(target) && before.size <= HASH_FIRST_LIMIT) return hashedFirst(target, path, before, options);
+      if (isBlobMounter(target) && before.size <= HASH_FIRST_LIMIT) return hashedFirst(target, path, before, options, stagerOptions.signal);
       // Pooled buffers: a registry's upload gives each back once sent (a layout's temp file leaves them to the GC).
       const source = await pooledFileStream(path, options.signal);
       const count = counting(path, options.onProgress);
@@ -150,7 +150,7 @@ export const HASH_FIRST_LIMIT = 64 << 20;
  * (BlobMounter.pushBlob): the registry checks the bytes against that digest, and a file changed in between is
  * refused, named, as a file changed while it is staged is.
  */
-async function hashedFirst(target: Target & BlobMounter, path: string, before: Stats, options: StageOptions): Promise<Staged> {
+async function hashedFirst(target: Target & BlobMounter, path: string, before: Stats, options: StageOptions, publishSignal: AbortSignal | undefined): Promise<Staged> {
   const hash = createHash('sha256');
   let size = 0;
   for await (const chunk of await pooledFileStream(path, options.signal)) {
@@ -169,12 +169,13 @@ async function hashedFirst(target: Target & BlobMounter, path: string, before: S
     async publish(desc) {
       await unchanged();
       try {
-        await target.pushBlob(desc, () => pooledFileStream(path, options.signal), { signal: options.signal });
+        // Sent under the push's own signal, as a staged upload is committed: this read's was for the reading.
+        await target.pushBlob(desc, () => pooledFileStream(path, publishSignal), { signal: publishSignal });
       } catch (err) {
         await unchanged(); // a file changed while it was sent is said as such, not as the registry's digest error
         // Else the registry's error, led by the file: a digest it found wrong means bytes rewritten within the file's
         // time stamp (no stat can tell); any other failure is still this file's.
-        if (!(err instanceof OciError) || options.signal?.aborted) throw err;
+        if (!(err instanceof OciError) || publishSignal?.aborted) throw err;
         throw new OciError(err.code, `${path}: ${err.message}`, { cause: err, registry: err.registry });
       }
     },

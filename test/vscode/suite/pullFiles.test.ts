@@ -51,6 +51,8 @@ describe('Pull Files to Folder', () => {
       process.chdir(cwd);
     }
     await store.tag(await makeImage(store, { arch: 'amd64' }), 'amd64');
+    // A title another tool wrote that climbs out of any folder it is pulled into.
+    await pushArtifact(store, { tags: ['escape'], files: [{ path: join(src, 'notes.txt'), title: '../escape.txt' }], disablePathValidation: true });
     server = await startOciServer();
     await run('manifold.addRegistry', { registry: server.host, plainHttp: true });
     await run('manifold.copyToRegistry', { layout, reference: 'notes', to: `${server.host}/team/release:notes`, referrers: false });
@@ -117,5 +119,15 @@ describe('Pull Files to Folder', () => {
     assert.equal(errors.length, 1, errors.join('\n'));
     assert.match(errors[0]!, /amd64 has no files to pull: none of its 1 layers has a title/);
     assert.equal(existsSync(folder), false);
+  });
+
+  it('a title that climbs out of the folder is refused naming that folder; nothing is written', async () => {
+    const parent = out();
+    const folder = join(parent, 'into');
+    errors.length = 0;
+    assert.equal(await run('manifold.pullFiles', { layout, reference: 'escape', folder }), undefined);
+    assert.equal(errors.length, 1, errors.join('\n'));
+    assert.ok(errors[0]!.includes(`"../escape.txt": path traversal disallowed; refusing to write outside ${folder}`), errors[0]);
+    assert.deepEqual(readdirSync(parent), []);
   });
 });
