@@ -9,6 +9,7 @@ import { sourceLabel, sourcePath, sourceReference, type SourceRef } from '../oci
 import { RegistryClient } from '../oci/registry/client';
 import { parseRegistryReference } from '../oci/registry/registryReference';
 import { RemoteRepository } from '../oci/registry/remoteRepository';
+import { otherKindWarning } from './otherKind';
 import type { Target } from '../oci/target';
 import { boolOpt, listOpt, type ParsedCommand } from './command';
 import { registryClientOptions } from './registryOptions';
@@ -94,12 +95,15 @@ export function requireReference(t: OpenedTarget, raw: string): string {
  * Opens the reference and resolves it, then, with `--platform` (exact, a wildcard or a list that picks one),
  * picks that platform's manifest from an index.
  */
-export async function resolveReference(p: ParsedCommand, raw: string): Promise<{ t: OpenedTarget; desc: Descriptor }> {
+export async function resolveReference(p: ParsedCommand, raw: string): Promise<{ t: OpenedTarget; desc: Descriptor; warning?: string }> {
   const t = await openTarget(p, raw);
   let desc = await t.target.resolve(requireReference(t, raw));
   const platforms = listOpt(p, 'platform');
-  if (platforms.length) desc = await selectOnePlatform(t.target, desc, parsePlatformPatterns(platforms));
-  return { t, desc };
+  let warning: string | undefined;
+  // A platform is picked from what the document declares; a listing of the other kind is said, as repo tags says it.
+  const onListedAs = (listed: string, declared: string) => void (warning = `Warning: ${otherKindWarning(t.display(), listed, declared)}\n`);
+  if (platforms.length) desc = await selectOnePlatform(t.target, desc, parsePlatformPatterns(platforms), { onListedAs });
+  return { t, desc, ...(warning ? { warning } : {}) };
 }
 
 // One stat, synchronous: a command's first asynchronous file call starts libuv's thread pool, ~2 ms that a

@@ -14,6 +14,8 @@ export interface PlatformSelection {
   index?: { desc: Descriptor; doc: ImageIndex; bytes: Buffer };
   /** The manifests picked, in the index's order; for an image, the image itself. */
   children: Descriptor[];
+  /** The type the reference was listed by, when its document declares the other kind (it is acted on as declared). */
+  listedAs?: string;
 }
 
 /**
@@ -29,18 +31,24 @@ export async function selectPlatforms(target: ReadOnlyTarget, desc: Descriptor, 
     if (declared.platform && !patterns.some((p) => platformPatternMatches(p, declared.platform))) {
       throw new OciError('NOT_FOUND', `${declared.digest} is ${shownPlatform(declared.platform)}, not ${patterns.map((p) => p.text).join(', ')}`);
     }
-    return { children: [declared] };
+    return { children: [declared], ...(read?.listed ? { listedAs: read.listed } : {}) };
   }
   const { bytes } = read!;
   const doc = read!.doc as unknown as ImageIndex;
   const children = Array.isArray(doc.manifests) ? doc.manifests : [];
   const picked = selectPlatformChildren(children, patterns, declared.digest).map((c) => usableChild(declared.digest, children, children.indexOf(c)));
-  return { index: { desc: declared, doc, bytes }, children: picked };
+  return { index: { desc: declared, doc, bytes }, children: picked, ...(read!.listed ? { listedAs: read!.listed } : {}) };
 }
 
 /** For commands that act on one manifest (manifest fetch, pull): the patterns must pick exactly one. */
-export async function selectOnePlatform(target: ReadOnlyTarget, desc: Descriptor, patterns: readonly PlatformPattern[], options: OpOptions = {}): Promise<Descriptor> {
-  const { children } = await selectPlatforms(target, desc, patterns, options);
+export async function selectOnePlatform(
+  target: ReadOnlyTarget,
+  desc: Descriptor,
+  patterns: readonly PlatformPattern[],
+  options: OpOptions & { onListedAs?: (listed: string, declared: string) => void } = {},
+): Promise<Descriptor> {
+  const { children, listedAs, index } = await selectPlatforms(target, desc, patterns, options);
+  if (listedAs) options.onListedAs?.(listedAs, index?.desc.mediaType ?? children[0]!.mediaType);
   if (children.length > 1) {
     const which = patterns.map((p) => p.text).join(', ');
     throw new OciError('INVALID_ARGUMENT', `platform ${which} matches ${children.length} manifests in the index ${desc.digest} (${platformList(children).join(', ')}); name one of them`);

@@ -95,6 +95,20 @@ describe('a manifest listed as the other kind is acted on as its document declar
     const r = await runCli('manifest', 'fetch-config', '--oci-layout', `${dir}:multi`, '--platform', 'linux/amd64');
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual([JSON.parse(r.stdout).os, JSON.parse(r.stdout).architecture], ['linux', 'amd64']);
+    // Said on stderr, as repo tags says it.
+    assert.equal(r.stderr, `Warning: ${dir}:multi is listed as ${M}, but its document is an image index (it declares ${I}): a client reads it as the wrong kind of document\n`);
+  });
+
+  it('manifest fetch and resolve --platform say when the reference is listed as the other kind; nothing is said of one listed as it is', async () => {
+    const { dir } = await layout({ multi: M });
+    const warning = `Warning: ${dir}:multi is listed as ${M}, but its document is an image index (it declares ${I}): a client reads it as the wrong kind of document\n`;
+    for (const argv of [['manifest', 'fetch'], ['resolve']]) {
+      const r = await runCli(...argv, '--oci-layout', `${dir}:multi`, '--platform', 'linux/amd64');
+      assert.deepEqual([r.code, r.stderr], [0, warning], argv.join(' '));
+    }
+    const { dir: plain } = await layout({});
+    const r = await runCli('manifest', 'fetch', '--oci-layout', `${plain}:multi`, '--platform', 'linux/amd64');
+    assert.deepEqual([r.code, r.stderr], [0, '']);
   });
   it('manifest fetch-config of an image listed as an index prints its config; of an index listed as an image refuses naming both types (was: "the manifest has no config")', async () => {
     const { dir } = await layout({ image: I, multi: M });

@@ -27,7 +27,8 @@ export const manifestFetch: Command = {
     output: { type: 'string', short: 'o', description: 'write the manifest to a file (- for stdout)', valueName: 'FILE' },
   },
   async run(p, printer) {
-    const { t, desc } = await resolveReference(p, p.positionals[0]!);
+    const { t, desc, warning } = await resolveReference(p, p.positionals[0]!);
+    if (warning) printer.err(warning);
     const pretty = boolOpt(p, 'pretty');
     const output = stringOpt(p, 'output');
     const toFile = output !== undefined && output !== '' && output !== '-';

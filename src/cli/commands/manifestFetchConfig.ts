@@ -22,7 +22,8 @@ export const manifestFetchConfig: Command = {
   },
   async run(p, printer) {
     const raw = p.positionals[0]!;
-    const { t, desc } = await resolveReference(p, raw);
+    const { t, desc, warning } = await resolveReference(p, raw);
+    if (warning) printer.err(warning);
     // The kind is the document's (parseManifestContent takes its own mediaType): an image listed under an index type
     // has its config; an index listed under an image type is an index, said with both types.
     const content = parseManifestContent(desc, await t.target.fetchBytes(desc));

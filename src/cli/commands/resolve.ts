@@ -14,7 +14,8 @@ export const resolve: Command = {
     'full-reference': { type: 'boolean', short: 'l', description: 'print DIR@digest' },
   },
   async run(p, printer) {
-    const { t, desc } = await resolveReference(p, p.positionals[0]!);
+    const { t, desc, warning } = await resolveReference(p, p.positionals[0]!);
+    if (warning) printer.err(warning);
     printer.out(`${boolOpt(p, 'full-reference') ? t.display(desc.digest) : desc.digest}\n`);
   },
 };
