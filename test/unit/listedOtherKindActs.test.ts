@@ -76,6 +76,7 @@ describe('a manifest listed as the other kind is acted on as its document declar
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(readdirSync(out), ['b.txt']);
     assert.equal(readFileSync(join(out, 'b.txt'), 'utf8'), 'B\n');
+    assert.equal(r.stderr, `Warning: ${dir}:files is listed as ${M}, but its document is an image index (it declares ${I}): a client reads it as the wrong kind of document\n`);
   });
 
   it('pull without --platform of an index listed as an image pulls its children\'s files (pinned); with --platform, an image listed as an index pulls its own (was: "no platforms")', async () => {

@@ -6,6 +6,7 @@ import { shortDigest } from '../../oci/reference';
 import { resolve as resolvePath } from 'node:path';
 import { boolOpt, type Command, concurrencyOpt, formatOpt, FORMAT_OPTION, LAYOUT_OPTION, listOpt, stringOpt } from '../command';
 import { formatJson } from '../printer';
+import { otherKindWarning } from '../otherKind';
 import { openTarget, requireReference } from '../targets';
 import { abortOnSigint } from '../sigint';
 
@@ -41,7 +42,9 @@ export const pull: Command = {
     let reference = requireReference(t, raw);
     const platforms = listOpt(p, 'platform');
     // The files of one manifest go into one folder: the values must pick one platform, then pulled by digest.
-    if (platforms.length) reference = (await selectOnePlatform(t.target, await t.target.resolve(reference), parsePlatformPatterns(platforms))).digest;
+    // A reference listed as the other kind of its document is said, as repo tags says it; the platform is picked from what it declares.
+    const onListedAs = (listed: string, declared: string) => printer.err(`Warning: ${otherKindWarning(t.display(), listed, declared)}\n`);
+    if (platforms.length) reference = (await selectOnePlatform(t.target, await t.target.resolve(reference), parsePlatformPatterns(platforms), { onListedAs })).digest;
     const output = stringOpt(p, 'output') ?? '.';
     const result = await abortOnSigint((signal) => pullArtifact(t.target, {
       reference,
