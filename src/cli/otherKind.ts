@@ -1,11 +1,12 @@
 import { isImageIndex, otherKindDeclared } from '../oci/mediaType';
 
 /**
- * The warning for a manifest listed as one kind whose document (verified by digest) declares the other: an image
- * manifest under an index type, or the reverse. `check` reports it as an error; a listing names it beside its row.
+ * The stderr line warning of a manifest listed as one kind whose document (verified by digest) declares the other:
+ * an image manifest under an index type, or the reverse. `check` reports it as an error; a listing names it beside
+ * its row.
  */
 export function otherKindWarning(what: string, listed: string, own: string): string {
-  return `${what} is listed as ${listed}, but its document is ${isImageIndex(own) ? 'an image index' : 'an image manifest'} (it declares ${own}): a client reads it as the wrong kind of document`;
+  return `Warning: ${what} is listed as ${listed}, but its document is ${isImageIndex(own) ? 'an image index' : 'an image manifest'} (it declares ${own}): a client reads it as the wrong kind of document\n`;
 }
 
 /** otherKindDeclared of a document's bytes: undefined for bytes that are no JSON. */

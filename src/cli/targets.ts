@@ -101,7 +101,7 @@ export async function resolveReference(p: ParsedCommand, raw: string): Promise<{
   const platforms = listOpt(p, 'platform');
   let warning: string | undefined;
   // A platform is picked from what the document declares; a listing of the other kind is said, as repo tags says it.
-  const onListedAs = (listed: string, declared: string) => void (warning = `Warning: ${otherKindWarning(t.display(), listed, declared)}\n`);
+  const onListedAs = (listed: string, declared: string) => void (warning = otherKindWarning(t.display(), listed, declared));
   if (platforms.length) desc = await selectOnePlatform(t.target, desc, parsePlatformPatterns(platforms), { onListedAs });
   return { t, desc, ...(warning ? { warning } : {}) };
 }

@@ -59,7 +59,7 @@ export const coverage: Command = {
     const t = await openTarget(p, raw);
     const report = await referrerCoverage(t.target, requireReference(t, raw), { kinds: table });
     const missing = missingKinds(report, required);
-    if (report.listedAs) printer.err(`Warning: ${otherKindWarning(t.display(), report.listedAs, report.root.mediaType)}\n`);
+    if (report.listedAs) printer.err(otherKindWarning(t.display(), report.listedAs, report.root.mediaType));
     if (format === 'json') printer.out(formatJson(coverageJson(t.path, report, required)));
     else printer.out(coverageTable(report));
     // As discover: an index.json entry that could not be read may be a referrer left uncounted. Each is named on

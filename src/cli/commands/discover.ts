@@ -54,7 +54,7 @@ export const discover: Command = {
       platform: platformText === undefined ? undefined : parsePlatform(platformText),
     });
     const recursive = boolOpt(p, 'recursive');
-    if (root.listedAs) printer.err(`Warning: ${otherKindWarning(t.display(), root.listedAs, root.desc.mediaType)}\n`);
+    if (root.listedAs) printer.err(otherKindWarning(t.display(), root.listedAs, root.desc.mediaType));
     if (format === 'json') printer.out(formatJson(discoverJson(t.path, root)));
     else if (format === 'table') printer.out(discoverTable(t.path, t.display(), root, recursive));
     else printer.out(referrersTreeText(t.path, root, recursive));

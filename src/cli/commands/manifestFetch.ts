@@ -46,7 +46,7 @@ export const manifestFetch: Command = {
       // (a read of a local file; one that cannot be read is check's to name, not this listing's).
       if (t.source.kind === 'layout') {
         const own = otherKindOf(desc.mediaType, await t.target.fetchBytes(desc).catch(() => Buffer.alloc(0)));
-        if (own) printer.err(`Warning: ${otherKindWarning(t.display(), desc.mediaType, own)}\n`);
+        if (own) printer.err(otherKindWarning(t.display(), desc.mediaType, own));
       }
       return;
     }

@@ -43,7 +43,7 @@ export const pull: Command = {
     const platforms = listOpt(p, 'platform');
     // The files of one manifest go into one folder: the values must pick one platform, then pulled by digest.
     // A reference listed as the other kind of its document is said, as repo tags says it; the platform is picked from what it declares.
-    const onListedAs = (listed: string, declared: string) => printer.err(`Warning: ${otherKindWarning(t.display(), listed, declared)}\n`);
+    const onListedAs = (listed: string, declared: string) => printer.err(otherKindWarning(t.display(), listed, declared));
     if (platforms.length) reference = (await selectOnePlatform(t.target, await t.target.resolve(reference), parsePlatformPatterns(platforms), { onListedAs })).digest;
     const output = stringOpt(p, 'output') ?? '.';
     const result = await abortOnSigint((signal) => pullArtifact(t.target, {

@@ -42,7 +42,7 @@ export const repoTags: Command = {
       for (const l of listings) if (l.error) problems.push(tagProblem(l.tag, l.error));
       // A row describes the document; one listed as the other kind says so (as check does), not only by its TYPE.
       for (const l of listings) {
-        if (l.summary?.listedAsOtherKind) printer.err(`Warning: ${otherKindWarning(`tag ${quotedText(l.tag)}`, l.desc.mediaType, l.summary.listedAsOtherKind)}\n`);
+        if (l.summary?.listedAsOtherKind) printer.err(otherKindWarning(`tag ${quotedText(l.tag)}`, l.desc.mediaType, l.summary.listedAsOtherKind));
       }
     }
     problems.push(...damaged);
