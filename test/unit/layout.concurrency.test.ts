@@ -111,8 +111,9 @@ describe('layout: concurrent writers', function () {
       store.tag(img, 'd'),
     ]);
     assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
+    // In any order: each call reads the manifest before it joins the batch, and which read ends first is the machine's.
     const names = parseIndexJson(readFileSync(join(store.location, 'index.json')), 'index.json').manifests.map(refName);
-    assert.deepEqual(names, ['a', 'b', 'd']);
+    assert.deepEqual(names.sort(), ['a', 'b', 'd']);
   });
 
   it('serializes many tags from one process without losing any', async () => {
