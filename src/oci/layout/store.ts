@@ -430,9 +430,9 @@ export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker {
     }, options);
   }
 
-  /** See tagEdits' keepNeeded: a manifest's subject is read through this store's knowledge of it. */
+  /** See tagEdits' keepNeeded: a manifest's subject and own mediaType are read through this store's knowledge of it. */
   private keepNeeded(list: Descriptor[], removed: Descriptor[], keepAll = false): Promise<Descriptor[]> {
-    return keepNeeded(list, removed, keepAll, async (d) => Boolean((await this.known.facts(d))?.subject));
+    return keepNeeded(list, removed, keepAll, (d) => this.known.facts(d));
   }
 
   private listUntagged(desc: Descriptor, options?: OpOptions): Promise<void> {

@@ -1,6 +1,6 @@
 // How tag and untag change index.json's list of entries: pure list edits, kept apart from the store's I/O.
 import type { Descriptor } from '../descriptor';
-import { isManifestMediaType } from '../mediaType';
+import { isManifestMediaType, otherKindDeclared } from '../mediaType';
 import { damageOf } from './indexFile';
 import { nameOf, sameEntry, withName } from './indexView';
 
@@ -42,21 +42,35 @@ export function retag(manifests: readonly Descriptor[], entry: Descriptor, refer
   return { list, removed };
 }
 
+/** What keepNeeded reads of a stored manifest: its own mediaType and whether it has a subject. */
+export interface StoredDocument {
+  mediaType?: string;
+  subject?: unknown;
+}
+
 /**
  * Entries that lost their tag: a manifest with no other entry stays listed untagged when `keepAll`
  * (a tag moved away from it) or when it has a subject (an untag: the way oras keeps referrers
- * discoverable); otherwise it is dropped from index.json (its blob stays).
+ * discoverable); otherwise it is dropped from index.json (its blob stays). An entry kept is written anew: listed
+ * as the other kind than its document declares (an index under an image manifest type, or the reverse: a damaged
+ * or hand-edited index.json), it is listed as the document's kind, as tag lists what it writes, instead of keeping
+ * a wrong listing that `check` would go on reporting.
  */
 export async function keepNeeded(
   list: readonly Descriptor[],
   removed: readonly Descriptor[],
   keepAll: boolean,
-  hasSubject: (desc: Descriptor) => Promise<boolean>,
+  stored: (desc: Descriptor) => Promise<StoredDocument | undefined>,
 ): Promise<Descriptor[]> {
   const out = [...list];
   for (const old of removed) {
     if (damageOf(old) || out.some((d) => d.digest === old.digest)) continue;
-    if (keepAll || (isManifestMediaType(old.mediaType) && (await hasSubject(old)))) out.push(withName(old, undefined));
+    const doc = isManifestMediaType(old.mediaType) ? await stored(old) : undefined;
+    if (!keepAll && !doc?.subject) continue;
+    const kept = withName(old, undefined);
+    const own = otherKindDeclared(old.mediaType, doc);
+    if (own !== undefined) kept.mediaType = own;
+    out.push(kept);
   }
   return out;
 }
