@@ -32,6 +32,8 @@ export const TRUST_NEEDED: Readonly<Record<string, TrustNeed>> = {
   'manifold.copyLayoutToRegistry': 'registry',
   'manifold.pullIntoLayout': 'registry',
   'manifold.pushFiles': 'writes',
+  // Reads a layout (or archive) and writes another: no registry involved.
+  'manifold.copyToLayout': 'writes',
   // Writes files, and unpacks folders, from content the workspace holds.
   'manifold.pullFiles': 'writes',
 };

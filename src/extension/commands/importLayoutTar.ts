@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import { importLayout, planLayoutImport } from '../../oci/copy';
@@ -12,7 +11,8 @@ import { confirmTagMoves, movedText, type TagMove } from '../ui/confirm';
 import { layoutChanged, reportDone } from '../ui/report';
 import { withProgress } from '../ui/progress';
 import { chooseFiles } from '../ui/fileChooser';
-import { need, pickOne } from '../ui/prompts';
+import { need } from '../ui/prompts';
+import { openDestinationLayout, pickLayoutDestination } from '../ui/layoutDestination';
 import { shownName } from '../../oci/shownName';
 
 export interface ImportResult {
@@ -79,25 +79,13 @@ export async function importLayoutTar(services: Services, arg?: unknown): Promis
 /** The layout node it was invoked on, `{ layout }` (made if missing), or a pick: a known layout folder or another folder. */
 async function destination(services: Services, arg: unknown, title: string): Promise<ResolvedLayout> {
   if (arg instanceof Node) return layoutFrom(services, arg, title);
-  let path = typeof plainArgs(arg).layout === 'string' ? resolve(plainArgs(arg).layout as string) : undefined;
-  if (!path) {
-    const folders = (services.layouts.folders.length > 0 ? services.layouts.folders : await services.layouts.discover()).filter((f) => !f.readOnly);
-    const other = l10n.t('Choose a Folder…');
-    const picked = await pickOne([...folders.map((f) => ({ label: vscode.workspace.asRelativePath(f.path, true), path: f.path })), { label: other, path: '' }], {
+  const given = typeof plainArgs(arg).layout === 'string' ? resolve(plainArgs(arg).layout as string) : undefined;
+  const path =
+    given ??
+    (await pickLayoutDestination(services, {
       title,
       placeHolder: l10n.t('Import into which layout? (a folder that is not one becomes one)'),
-    });
-    path = picked.path;
-    if (!path) {
-      const chosen = await chooseFiles(services.context.workspaceState, { title, canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: l10n.t('Import Here') });
-      path = need(chosen[0]).fsPath;
-    }
-  }
-  if (!existsSync(join(path, 'oci-layout'))) {
-    await OciLayoutStore.open(path, { create: true });
-    // Outside the workspace findFiles cannot see it: remember it as an added folder, so the view shows it.
-    if (!vscode.workspace.getWorkspaceFolder(vscode.Uri.file(path))) await services.layouts.addFolder(path);
-    services.tree.refreshAll();
-  }
-  return { path, store: await services.layouts.open(path) };
+      openLabel: l10n.t('Import Here'),
+    }));
+  return openDestinationLayout(services, path);
 }

@@ -28,25 +28,7 @@ export async function pullToLayout(services: Services, arg?: unknown, answers?: 
   const platforms = await askCopyPlatforms(source.target, source.desc, title, plain.platforms);
   const layout = await layoutFrom(services, typeof plain.layout === 'string' ? { layout: plain.layout } : undefined, title);
   const referrers = await askCopyReferrers(source.target, source.desc, title, plain.referrers, !tags);
-  if (!tags) {
-    tags = [
-      (
-        await input({
-          title,
-          prompt: l10n.t('Tag in the layout'),
-          value: source.tag ?? '',
-          validateInput: (v) => {
-            try {
-              checkTag(v.trim());
-              return undefined;
-            } catch (err) {
-              return (err as Error).message;
-            }
-          },
-        })
-      ).trim(),
-    ];
-  }
+  if (!tags) tags = [await askLayoutTag(title, source.tag)];
   // With some platforms, the tags will name the new index (or the one platform): that is what a moved tag is asked about.
   const root = platforms ? (await resolveCopyRoot(source.target, source.reference, tags, { platforms })).root : source.desc;
   const moved = await confirmTagMoves(layout, tags, root.digest, sourceReferenceText(source), plain.confirmed === true);
@@ -59,6 +41,7 @@ export async function pullToLayout(services: Services, arg?: unknown, answers?: 
   const message =
     l10n.t('Pulled {0} into {1} as {2} ({3})', sourceReferenceText(source), vscode.workspace.asRelativePath(layout.path), tags.join(', '), shortDigest(result.root.digest)) +
     referrersText(result.referrers.length) +
+    '.' +
     movedText(moved).map((m) => ` ${m}`).join('') +
     subsetText(result.subset, result.root, platforms);
   reportDone(services, message, {
@@ -69,8 +52,26 @@ export async function pullToLayout(services: Services, arg?: unknown, answers?: 
   return { layout: layout.path, digest: result.root.digest, tags, moved, message };
 }
 
+/** The tag to give in the destination layout, asked with the source's tag (if any) filled in. */
+export async function askLayoutTag(title: string, value: string | undefined): Promise<string> {
+  const typed = await input({
+    title,
+    prompt: l10n.t('Tag in the layout'),
+    value: value ?? '',
+    validateInput: (v) => {
+      try {
+        checkTag(v.trim());
+        return undefined;
+      } catch (err) {
+        return (err as Error).message;
+      }
+    },
+  });
+  return typed.trim();
+}
+
 /** ` with 3 referrers.`: what came along with the pulled manifest; empty when nothing did. */
-function referrersText(count: number): string {
+export function referrersText(count: number): string {
   if (count === 0) return '';
   return ' ' + (count === 1 ? l10n.t('with 1 referrer') : l10n.t('with {0} referrers', count));
 }

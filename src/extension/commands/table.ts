@@ -11,6 +11,7 @@ import { checkImage } from './checkImage';
 import { checkLayout } from './checkLayout';
 import { checkRepository } from './checkRepository';
 import { copyReference } from './copyReference';
+import { copyToLayout } from './copyToLayout';
 import { copyToRegistry } from './copyToRegistry';
 import { copyLayoutToRegistry } from './copyLayoutToRegistry';
 import { createIndex } from './createIndex';
@@ -88,6 +89,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'manifold.addRepository', handler: addRepository },
   { id: 'manifold.signIn', handler: signIn },
   { id: 'manifold.signOut', handler: signOut },
+  { id: 'manifold.copyToLayout', handler: copyToLayout },
   { id: 'manifold.copyToRegistry', handler: copyToRegistry },
   { id: 'manifold.pullToLayout', handler: pullToLayout },
   { id: 'manifold.copyLayoutToRegistry', handler: copyLayoutToRegistry },

@@ -1,0 +1,62 @@
+import * as l10n from '@vscode/l10n';
+import vscode = require('vscode');
+import { resolve } from 'node:path';
+import { resolveCopyRoot } from '../../oci/copy';
+import { shortDigest } from '../../oci/reference';
+import { manifestName } from '../present/format';
+import type { Services } from '../services';
+import { tagList } from './argValues';
+import { plainArgs, sourceManifestFrom, sourceReferenceText } from './args';
+import { askCopyPlatforms, subsetText } from './copyPlatforms';
+import { askCopyReferrers } from './copyReferrers';
+import { askLayoutTag, referrersText } from './pullToLayout';
+import { confirmTagMoves, movedText, type TagMove } from '../ui/confirm';
+import { copyWithProgress } from '../ui/copyProgress';
+import { openDestinationLayout, pickLayoutDestination } from '../ui/layoutDestination';
+import { layoutChanged, reportDone } from '../ui/report';
+
+/**
+ * `manifold.copyToLayout`: copies a layout's tag (or manifest) with everything below it and, unless the user says
+ * otherwise, its referrers into another layout: one the Layouts view shows, or a folder picked (made a layout if it
+ * is none); of a multi-platform index, the platforms chosen. What `cp -r --from-oci-layout A:t --oci-layout B:t`
+ * does, from a layout folder or a layout archive. Arguments: a node of the Layouts or Referrers view, or `{ layout,
+ * reference, to, tags?, platforms?: ['os/arch'], referrers?: false, confirmed? }` (`tags`, when given, at least one;
+ * `to`: the destination folder). A destination tag that names something else moves once the user confirms.
+ */
+export async function copyToLayout(services: Services, arg?: unknown, answers?: unknown): Promise<{ layout: string; digest: string; tags: string[]; moved: TagMove[]; message: string }> {
+  const title = l10n.t('Copy to Layout');
+  const source = await sourceManifestFrom(services, arg, title);
+  if (source.ref.kind !== 'layout') throw new Error(l10n.t('{0} copies from a layout; from a registry, use Pull into Layout.', title));
+  const from = source.ref.path;
+  const plain = plainArgs(arg, answers);
+  // Refused before anything is asked or read: `tags: []` is a caller's mistake, not an untagged copy.
+  let tags = tagList(plain.tags, 'tags');
+  const platforms = await askCopyPlatforms(source.target, source.desc, title, plain.platforms);
+  const to =
+    typeof plain.to === 'string'
+      ? resolve(plain.to)
+      : await pickLayoutDestination(services, {
+          title,
+          placeHolder: l10n.t('Copy into which layout? (a folder that is not one becomes one)'),
+          openLabel: l10n.t('Copy Here'),
+          exclude: from,
+        });
+  const layout = await openDestinationLayout(services, to);
+  if (layout.store.readOnly) throw new Error(l10n.t('{0} is a layout archive: copy into a layout folder.', layout.path));
+  const referrers = await askCopyReferrers(source.target, source.desc, title, plain.referrers, !tags);
+  if (!tags) tags = [await askLayoutTag(title, source.tag)];
+  // With some platforms, the tags will name the new index (or the one platform): that is what a moved tag is asked about.
+  const root = platforms ? (await resolveCopyRoot(source.target, source.reference, tags, { platforms })).root : source.desc;
+  const moved = await confirmTagMoves(layout, tags, root.digest, sourceReferenceText(source), plain.confirmed === true);
+  const where = vscode.workspace.asRelativePath(layout.path);
+  const result = await copyWithProgress(title, source.target, source.reference, layout.store, tags, undefined, { platforms, referrers, where });
+  layoutChanged(services, layout.path);
+  const message =
+    l10n.t('Copied {0} from {1} to {2} as {3} ({4})', manifestName(source.tag, source.desc.digest), vscode.workspace.asRelativePath(from), where, tags.join(', '), shortDigest(result.root.digest)) +
+    referrersText(result.referrers.length) +
+    '.' +
+    movedText(moved).map((m) => ` ${m}`).join('') +
+    subsetText(result.subset, result.root, platforms);
+  reportDone(services, message, { layout: layout.path, tag: tags[0], digest: result.root.digest });
+  return { layout: layout.path, digest: result.root.digest, tags, moved, message };
+}
