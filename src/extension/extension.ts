@@ -10,6 +10,7 @@ import { ManifestDocuments } from './documents/manifestDocuments';
 import { LayoutFolders } from './layouts/layoutFolders';
 import { LAYOUTS_VIEW, LayoutsTreeProvider } from './layouts/layoutsTree';
 import { LayoutWatcher } from './layouts/watcher';
+import { LayoutsDragAndDrop } from './layouts/layoutsDragAndDrop';
 import type { Node } from './tree/nodes';
 import { REGISTRIES_VIEW, RegistriesTreeProvider } from './registries/registriesTree';
 import { RegistryService } from './registries/registryService';
@@ -52,14 +53,15 @@ export function activate(context: vscode.ExtensionContext): { services: Services
     kinds: () => referrerKindTable(),
   };
   const tree = new LayoutsTreeProvider({ ...common, layouts, changed: (node) => tree.redraw(node) });
-  const treeView = vscode.window.createTreeView<Node>(LAYOUTS_VIEW, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
+  const layoutsDrop = new LayoutsDragAndDrop();
+  const treeView = vscode.window.createTreeView<Node>(LAYOUTS_VIEW, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true, dragAndDropController: layoutsDrop });
   const registriesTree = new RegistriesTreeProvider({ ...common, registries, changed: (node) => registriesTree.redraw(node) });
   const registriesView = vscode.window.createTreeView<Node>(REGISTRIES_VIEW, { treeDataProvider: registriesTree, showCollapseAll: true });
   const referrers = new ReferrersViewProvider();
   const referrersView = vscode.window.createTreeView<Node>(REFERRERS_VIEW, { treeDataProvider: referrers, showCollapseAll: true });
   const documents = new ManifestDocuments(sources);
   const layoutFiles = vscode.workspace.createFileSystemWatcher('**/{index.json,oci-layout}');
-  const services: Services = { context, log, layouts, tree, treeView, documents, registries, registriesTree, registriesView, sources, layoutFiles, referrers, referrersView };
+  const services: Services = { context, log, layouts, tree, treeView, layoutsDrop, documents, registries, registriesTree, registriesView, sources, layoutFiles, referrers, referrersView };
   context.subscriptions.push(
     log,
     layoutFiles,

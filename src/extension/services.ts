@@ -18,6 +18,8 @@ export interface Services {
   layouts: LayoutFolders;
   tree: LayoutsTreeProvider;
   treeView: vscode.TreeView<Node>;
+  /** The Layouts view's drops: a tag dropped on another layout is copied there (the host tests drop through it). */
+  layoutsDrop: Pick<vscode.TreeDragAndDropController<Node>, 'handleDrop'>;
   documents: ManifestDocuments;
   registries: RegistryService;
   registriesTree: RegistriesTreeProvider;

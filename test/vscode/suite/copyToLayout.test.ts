@@ -128,4 +128,41 @@ describe('Copy to Layout', () => {
     assert.ok(errors[0]!.includes(`${file} is a layout archive: copy into a layout folder.`), errors[0]);
     await run('manifold.removeLayoutFolder', { layout: to });
   });
+
+  it('a tag dropped on another layout in the view is copied there under its tag; within its own layout, or on an archive, nothing happens', async () => {
+    const tree = services.tree as unknown as { getChildren(n?: unknown): Promise<unknown[]>; getTreeItem(n: unknown): vscode.TreeItem };
+    const to = fresh('dropped');
+    await run('manifold.createLayout', { path: to });
+    await run('manifold.addLayoutFolder', { path: to });
+    const file = join(mkdtempSync(join(tmpdir(), 'manifold-drop-tar-')), 'archive.tar');
+    assert.ok(await run('manifold.exportLayoutTar', { layout: to, file }), errors.join('\n'));
+    await run('manifold.addLayoutFolder', { path: file });
+    const roots = await tree.getChildren();
+    const rowOf = (label: string) => roots.find((n) => String(tree.getTreeItem(n).label) === label);
+    const [demoRow, droppedRow, archiveRow] = [rowOf('demo'), rowOf('dropped'), rowOf('archive.tar')];
+    assert.ok(demoRow && droppedRow && archiveRow, roots.map((n) => tree.getTreeItem(n).label).join(', '));
+    // linux-armv7: an image with no referrers, so nothing is asked.
+    const armv7 = (await tree.getChildren(demoRow)).find((n) => tree.getTreeItem(n).label === 'linux-armv7');
+    assert.ok(armv7, 'the linux-armv7 row');
+    const dragged = (node: unknown) => {
+      const transfer = new vscode.DataTransfer();
+      transfer.set('application/vnd.code.tree.manifold.layouts', new vscode.DataTransferItem([node]));
+      return transfer;
+    };
+    const token = new vscode.CancellationTokenSource().token;
+    const demoIndex = readFileSync(join(f.demo, 'index.json'));
+
+    await services.layoutsDrop.handleDrop!(demoRow as never, dragged(armv7), token);
+    await services.layoutsDrop.handleDrop!(archiveRow as never, dragged(armv7), token);
+    assert.deepEqual(readFileSync(join(f.demo, 'index.json')), demoIndex, 'a drop within its own layout changes nothing');
+    assert.deepEqual((await (await OciLayoutStore.open(to)).entries()).length, 0, 'nothing was copied before the real drop');
+
+    await services.layoutsDrop.handleDrop!(droppedRow as never, dragged(armv7), token);
+    assert.deepEqual(errors, []);
+    const image = await (await OciLayoutStore.open(f.demo)).resolve('linux-armv7');
+    assert.equal((await (await OciLayoutStore.open(to)).resolve('linux-armv7')).digest, image.digest);
+    assert.deepEqual(readFileSync(join(f.demo, 'index.json')), demoIndex, 'the source is left as it was');
+    await run('manifold.removeLayoutFolder', { layout: to });
+    await run('manifold.removeLayoutFolder', { layout: file });
+  });
 });

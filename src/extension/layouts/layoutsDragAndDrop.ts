@@ -1,0 +1,30 @@
+// Drag and drop in the Layouts view: a tag or manifest dropped on another layout (its row or any row under it) is
+// copied there, as Copy to Layout… does, with the destination answered by the drop and a tag kept as it is (a
+// manifest row's tag is asked); platforms, referrers and a tag to move are asked as ever. A drop copies, never
+// moves: the source layout is left as it was.
+import vscode = require('vscode');
+import { isValidTag } from '../../oci/reference';
+import { ManifestLikeNode, TagNode, type Node } from '../tree/nodes';
+import { LAYOUTS_VIEW } from './layoutsTree';
+
+/** The type VS Code gives a drag from this view's own rows (`application/vnd.code.tree.<view id, lower case>`). */
+export const LAYOUTS_DRAG_TYPE = `application/vnd.code.tree.${LAYOUTS_VIEW.toLowerCase()}`;
+
+export class LayoutsDragAndDrop implements vscode.TreeDragAndDropController<Node> {
+  readonly dragMimeTypes: readonly string[] = [];
+  readonly dropMimeTypes = [LAYOUTS_DRAG_TYPE];
+
+  async handleDrop(target: Node | undefined, dataTransfer: vscode.DataTransfer, token: vscode.CancellationToken): Promise<void> {
+    const to = target?.layout;
+    if (!to || to.folder.readOnly) return; // on empty space, or on an archive: nothing to copy into
+    const dragged = (dataTransfer.get(LAYOUTS_DRAG_TYPE)?.value ?? []) as readonly Node[];
+    // Only what a layout other than the drop's holds: within one layout a drop would only tag (Tag… does that).
+    const copies = dragged.filter((n): n is ManifestLikeNode => n instanceof ManifestLikeNode && n.layout !== undefined && n.layout.path !== to.path);
+    for (const node of copies) {
+      if (token.isCancellationRequested) return;
+      // Through the command: the workspace-trust check, and errors shown as its own are.
+      const tags = node instanceof TagNode && isValidTag(node.tag) ? [node.tag] : undefined;
+      await vscode.commands.executeCommand('manifold.copyToLayout', node, { to: to.path, tags });
+    }
+  }
+}
