@@ -12,9 +12,10 @@ export interface InOrderOptions<T, R> {
 
 /**
  * `task` for each item, up to `atOnce` at a time, the results in the items' order: a loop over a registry's round
- * trips, overlapped. `before` and `after` see the items in order, as a loop would. The error is the first item's in
- * order that fails; the tasks started after it are stopped through the signal they get, and settled, before it is
- * thrown.
+ * trips, overlapped (push and attach read and store their files with it too). `before` and `after` see the items in
+ * order, as a loop would. Once a task fails no other is started; the error is the first item's in order that fails,
+ * and the tasks started after it are stopped through the signal they get, and settled, before it is thrown (so
+ * what they staged is known, and discarded).
  */
 export async function inOrder<T, R>(items: readonly T[], options: InOrderOptions<T, R>, task: (item: T, signal: AbortSignal) => Promise<R>): Promise<R[]> {
   const stop = new AbortController();
@@ -23,11 +24,14 @@ export async function inOrder<T, R>(items: readonly T[], options: InOrderOptions
   setMaxListeners(Math.max(10, 4 * (options.atOnce + 1)), signal);
   const started: Promise<R>[] = [];
   const results: R[] = [];
+  // Set as a task fails, not when its turn comes: the window would otherwise go on starting tasks meanwhile.
+  let failed = false;
   try {
     for (let i = 0; i < items.length; i++) {
-      while (started.length < Math.min(items.length, i + Math.max(1, options.atOnce))) {
+      // The failed task is among those started, so its turn comes before they run out.
+      while (!failed && started.length < Math.min(items.length, i + Math.max(1, options.atOnce))) {
         const running = task(items[started.length]!, signal);
-        running.catch(() => {}); // awaited in its turn; one after a failure is only stopped
+        running.catch(() => void (failed = true)); // awaited in its turn; one after a failure is only stopped
         started.push(running);
       }
       options.before?.(items[i]!, i);

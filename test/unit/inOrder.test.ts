@@ -50,6 +50,21 @@ describe('inOrder', () => {
     assert.deepEqual(settled.sort(), [0, 1, 2, 3, 4]);
   });
 
+  it('starts no task once one has failed, though an earlier one still runs', async () => {
+    const started: number[] = [];
+    await assert.rejects(
+      inOrder([0, 1, 2, 3, 4, 5], { atOnce: 3 }, async (i) => {
+        started.push(i);
+        if (i === 1) throw new Error('one');
+        if (i === 0) await later(30);
+        return i;
+      }),
+      /^Error: one$/,
+    );
+    // 0 ends after 1 failed: its turn over, the window would have started 3.
+    assert.deepEqual(started, [0, 1, 2]);
+  });
+
   it('stops when the caller\'s signal is aborted', async () => {
     const caller = new AbortController();
     const run = inOrder([1, 2], { atOnce: 2, signal: caller.signal }, (_, signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))));

@@ -2,8 +2,6 @@
 // index type, an index under an image manifest type): `check` reports it; a listing describes the document as what
 // it declares itself and says it is listed wrongly, instead of calling an image "index" (with no platform).
 import { strict as assert } from 'node:assert';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Descriptor, ImageIndex } from '../../src/oci/descriptor';
 import { tagItem } from '../../src/extension/present/items';
 import { describeManifest } from '../../src/oci/graph';
@@ -11,6 +9,7 @@ import { OciLayoutStore } from '../../src/oci/layout';
 import { MediaType } from '../../src/oci/mediaType';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeArtifact, makeImage, makeIndex, newLayout } from './builders';
+import { tagRelisted } from './support/relisted';
 
 after(cleanupTemps);
 
@@ -24,14 +23,7 @@ async function layout(relist: Record<string, string>): Promise<{ dir: string; im
   const amd = await makeImage(store, { os: 'linux', arch: 'amd64' });
   const multi = await makeIndex(store, [image, amd]);
   const sig = await makeArtifact(store, { artifactType: 'application/vnd.example.sig' });
-  for (const [tag, desc] of [['image', image], ['multi', multi], ['sig', sig]] as const) await store.tag(desc, tag);
-  const file = join(store.location, 'index.json');
-  const index = JSON.parse(readFileSync(file, 'utf8')) as ImageIndex;
-  for (const entry of index.manifests) {
-    const tag = entry.annotations?.['org.opencontainers.image.ref.name'];
-    if (tag && relist[tag]) entry.mediaType = relist[tag]!;
-  }
-  writeFileSync(file, JSON.stringify(index));
+  await tagRelisted(store, { image, multi, sig }, relist);
   return { dir: store.location, image, multi, sig };
 }
 

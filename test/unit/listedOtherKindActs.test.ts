@@ -2,12 +2,13 @@
 // an index type): the commands that act on it (a platform picked, its files pulled, its config, its referrers, an
 // index updated) act on what its document declares, or refuse naming both types and the place.
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Descriptor, ImageIndex } from '../../src/oci/descriptor';
 import { MediaType } from '../../src/oci/mediaType';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeArtifact, makeImage, makeIndex, newLayout, tempDir } from './builders';
+import { tagRelisted } from './support/relisted';
 
 after(cleanupTemps);
 
@@ -38,14 +39,7 @@ async function layout(relist: Record<string, string>): Promise<Made> {
     { ...a, platform: { os: 'linux', architecture: 'amd64' } },
     { ...b, platform: { os: 'linux', architecture: 'arm64' } },
   ]);
-  for (const [tag, desc] of [['image', arm], ['multi', multi], ['files', files], ['a', a]] as const) await store.tag(desc, tag);
-  const file = join(store.location, 'index.json');
-  const index = JSON.parse(readFileSync(file, 'utf8')) as ImageIndex;
-  for (const entry of index.manifests) {
-    const tag = entry.annotations?.['org.opencontainers.image.ref.name'];
-    if (tag && relist[tag]) entry.mediaType = relist[tag]!;
-  }
-  writeFileSync(file, JSON.stringify(index));
+  await tagRelisted(store, { image: arm, multi, files, a }, relist);
   return { dir: store.location, arm, amd, multi, files, a };
 }
 

@@ -6,8 +6,9 @@ import { pullArtifact, type PullEvent } from '../../src/oci/artifacts/pull';
 import { ANNOTATION_TITLE, type Descriptor } from '../../src/oci/descriptor';
 import { EMPTY_JSON, EMPTY_JSON_DIGEST, MediaType } from '../../src/oci/mediaType';
 import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
-import { startOciServer, type OciServer } from '../integration/support';
+import type { OciServer } from '../integration/support';
 import { cleanupTemps, pushBlob, pushManifest, tempDir, writeTar } from './builders';
+import { startHeldServer, type HeldServer } from './support/heldServer';
 
 /**
  * pull downloads an artifact's files from a registry a few at a time (3 by default, `--concurrency N`), as oras does;
@@ -16,20 +17,13 @@ import { cleanupTemps, pushBlob, pushManifest, tempDir, writeTar } from './build
  */
 describe('pull: files downloaded at once from a registry', () => {
   let server: OciServer;
-  let inFlight = 0;
-  let peak = 0;
+  // Each blob's GET is held 30 ms.
+  let held: HeldServer;
   after(cleanupTemps);
 
   beforeEach(async () => {
-    inFlight = 0;
-    peak = 0;
-    server = await startOciServer({
-      hold: ({ method, path }) => {
-        if (method !== 'GET' || !/\/blobs\/sha256:/.test(path)) return undefined;
-        peak = Math.max(peak, ++inFlight);
-        return new Promise<void>((resolve) => setTimeout(resolve, 30)).then(() => void inFlight--);
-      },
-    });
+    held = await startHeldServer(({ method, path }) => method === 'GET' && /\/blobs\/sha256:/.test(path));
+    server = held.server;
   });
   afterEach(() => server.stop());
 
@@ -65,7 +59,7 @@ describe('pull: files downloaded at once from a registry', () => {
     const out = tempDir();
     const events: PullEvent[] = [];
     const result = await pullArtifact(repository(), { reference: 'v1', output: out, onEvent: (e) => events.push(e) });
-    assert.equal(peak, 3);
+    assert.equal(held.peak, 3);
     assert.deepEqual(result.files.map((f) => f.name), names);
     for (const [i, name] of names.entries()) assert.equal(readFileSync(join(out, name), 'utf8'), `content of file ${i}\n`);
     assert.deepEqual(events.map((e) => `${e.type} ${e.name}`), names.flatMap((n) => [`downloading ${n}`, `downloaded ${n}`]));
@@ -74,17 +68,17 @@ describe('pull: files downloaded at once from a registry', () => {
   it('--concurrency 1 downloads one file at a time; 6 at most six', async () => {
     await artifact(8);
     await pullArtifact(repository(), { reference: 'v1', output: tempDir(), concurrency: 1 });
-    assert.equal(peak, 1);
-    peak = 0;
+    assert.equal(held.peak, 1);
+    held.peak = 0;
     await pullArtifact(repository(), { reference: 'v1', output: tempDir(), concurrency: 6 });
-    assert.equal(peak, 6);
+    assert.equal(held.peak, 6);
   });
 
   it('with a folder among the layers, takes them one at a time', async () => {
     const names = await artifact(4, true);
     const out = tempDir();
     const result = await pullArtifact(repository(), { reference: 'v1', output: out });
-    assert.equal(peak, 1);
+    assert.equal(held.peak, 1);
     assert.deepEqual(result.files.map((f) => f.name), names);
     assert.equal(readFileSync(join(out, 'docs', 'readme.txt'), 'utf8'), 'a document\n');
   });

@@ -10,6 +10,7 @@ import { OciLayoutStore } from '../../src/oci/layout';
 import type { Target } from '../../src/oci/target';
 import { startOciServer, type OciServer } from '../integration/support';
 import { cleanupTemps, folderSnapshot, tempDir } from './builders';
+import { startHeldServer, type HeldServer } from './support/heldServer';
 
 /**
  * push reads and sends its files a few at a time (3 by default, `--concurrency N`), as oras does. The manifest is
@@ -18,21 +19,13 @@ import { cleanupTemps, folderSnapshot, tempDir } from './builders';
  */
 describe('push: files sent at once', () => {
   let server: OciServer;
-  let inFlight = 0;
-  let peak = 0;
+  let held: HeldServer;
   after(cleanupTemps);
 
   beforeEach(async () => {
-    inFlight = 0;
-    peak = 0;
-    server = await startOciServer({
-      // Each upload's start (the POST that opens its session) takes 30 ms.
-      hold: ({ method, path }) => {
-        if (method !== 'POST' || !path.endsWith('/blobs/uploads/')) return undefined;
-        peak = Math.max(peak, ++inFlight);
-        return new Promise<void>((resolve) => setTimeout(resolve, 30)).then(() => void inFlight--);
-      },
-    });
+    // Each upload's start (the POST that opens its session) takes 30 ms.
+    held = await startHeldServer(({ method, path }) => method === 'POST' && path.endsWith('/blobs/uploads/'));
+    server = held.server;
   });
   afterEach(() => server.stop());
 
@@ -55,11 +48,11 @@ describe('push: files sent at once', () => {
     const given = files(9);
     const events: PushEvent[] = [];
     const atOnce = await push(repository(), { tags: ['v1'], files: given, now, onEvent: (e) => events.push(e) });
-    assert.equal(peak, 3);
-    peak = 0;
+    assert.equal(held.peak, 3);
+    held.peak = 0;
     // To another repository, so each file is sent again.
     const oneByOne = await push(repository('again'), { tags: ['v2'], files: given, now, concurrency: 1 });
-    assert.equal(peak, 1);
+    assert.equal(held.peak, 1);
     assert.equal(atOnce.raw.toString(), oneByOne.raw.toString());
     assert.deepEqual(atOnce.manifest.layers.map((l) => l.digest), given.map((_, i) => sha(`content of file ${i}\n`)));
     // Each file is in the registry under its digest, whole.
@@ -73,7 +66,7 @@ describe('push: files sent at once', () => {
 
   it('--concurrency 6 sends six at a time', async () => {
     await push(repository(), { tags: ['v1'], files: files(8), now, concurrency: 6 });
-    assert.equal(peak, 6);
+    assert.equal(held.peak, 6);
   });
 
   it('two files of the same content are stored once, said once', async () => {
@@ -147,12 +140,12 @@ describe('push: files sent at once', () => {
 
   it('attach reads and sends its files three at a time too; --concurrency 1 one by one', async () => {
     const subject = await push(repository(), { tags: ['app'], files: files(1), now });
-    peak = 0;
+    held.peak = 0;
     const made = await attach(repository(), { subject: 'app', artifactType: 'application/vnd.example.sbom', files: files(7), now });
-    assert.equal(peak, 3);
-    peak = 0;
+    assert.equal(held.peak, 3);
+    held.peak = 0;
     await attach(repository(), { subject: 'app', artifactType: 'application/vnd.example.sbom', files: files(7, ' (other)'), now, concurrency: 1 });
-    assert.equal(peak, 1);
+    assert.equal(held.peak, 1);
     const repo = repository();
     assert.equal(made.artifacts[0]!.subject.digest, subject.desc.digest);
     for (const [i, layer] of made.artifacts[0]!.manifest.layers.entries()) assert.equal((await repo.fetchBytes(layer)).toString(), `content of file ${i}\n`);

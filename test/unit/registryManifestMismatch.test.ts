@@ -4,10 +4,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isOciError } from '../../src/oci/errors';
 import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
-import { startOciServer, type OciServer } from '../integration/support';
-import { startMisbehavingRegistry, type Exchange, type MisbehavingRegistry } from '../helpers/misbehavingRegistry';
+import type { OciServer } from '../integration/support';
+import type { Exchange, MisbehavingRegistry } from '../helpers/misbehavingRegistry';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, tempDir } from './builders';
+import { CONFIG_TYPE, startAppBehindProxy, type AppBehindProxy } from './support/appBehindProxy';
 
 // A registry serving a manifest that disagrees with what was asked for: other bytes under its digest, a tag's HEAD
 // answer naming another manifest, or a HEAD answer's Content-Type of the other kind. Each is named as what it is.
@@ -30,30 +31,15 @@ describe('a registry serving a manifest that disagrees with what was asked', fun
   let multi: { digest: string; size: number };
   const cli = (...argv: string[]) => runCli(...argv, '--plain-http', '--retries', '0');
 
+  let app: AppBehindProxy;
   before(async () => {
-    server = await startOciServer();
-    const r = server.repo('app');
-    const put = (doc: unknown, mediaType: string) => {
-      const b = Buffer.from(JSON.stringify(doc));
-      r.manifests.set(sha(b), { mediaType, bytes: b });
-      return { digest: sha(b), size: b.length };
-    };
-    const c = Buffer.from('{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}');
-    r.blobs.set(sha(c), c);
-    config = { digest: sha(c), size: c.length };
-    const configDesc = { mediaType: 'application/vnd.oci.image.config.v1+json', ...config };
-    image = put({ schemaVersion: 2, mediaType: M, config: configDesc, layers: [] }, M);
-    other = put({ schemaVersion: 2, mediaType: M, config: configDesc, layers: [], annotations: { 'org.example.other': 'yes' } }, M);
-    multi = put({ schemaVersion: 2, mediaType: I, manifests: [{ mediaType: M, ...image, platform: { architecture: 'amd64', os: 'linux' } }] }, I);
-    r.tags.set('v1', image.digest);
-    r.tags.set('multi', multi.digest);
-    proxy = await startMisbehavingRegistry(`http://${server.host}`);
+    ({ server, proxy, image, multi, config } = app = await startAppBehindProxy());
+    other = app.put({ schemaVersion: 2, mediaType: M, config: { mediaType: CONFIG_TYPE, ...config }, layers: [], annotations: { 'org.example.other': 'yes' } }, M);
     host = proxy.host;
   });
   afterEach(() => proxy.misbehave([]));
   after(async () => {
-    await proxy.stop();
-    await server.stop();
+    await app.stop();
     cleanupTemps();
   });
 

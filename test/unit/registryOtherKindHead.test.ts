@@ -3,15 +3,14 @@
 // its files, its config, its referrers, an index updated) refuse it as every other command does, naming both types
 // and the reference, since the registry itself disagrees with the document; none of them acts on the HEAD's kind.
 import { strict as assert } from 'node:assert';
-import { createHash } from 'node:crypto';
-import { startOciServer, type OciServer } from '../integration/support';
-import { startMisbehavingRegistry, type Exchange, type MisbehavingRegistry } from '../helpers/misbehavingRegistry';
+import type { OciServer } from '../integration/support';
+import type { Exchange, MisbehavingRegistry } from '../helpers/misbehavingRegistry';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, tempDir } from './builders';
+import { startAppBehindProxy, type AppBehindProxy } from './support/appBehindProxy';
 
 const M = 'application/vnd.oci.image.manifest.v1+json';
 const I = 'application/vnd.oci.image.index.v1+json';
-const sha = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
 describe('a registry whose HEAD answer gives the other kind: commands that act on the document refuse it, naming both', function () {
   this.timeout(30_000);
@@ -21,27 +20,13 @@ describe('a registry whose HEAD answer gives the other kind: commands that act o
   let multi: { digest: string; size: number };
   const cli = (...argv: string[]) => runCli(...argv, '--plain-http', '--retries', '0');
 
+  let app: AppBehindProxy;
   before(async () => {
-    server = await startOciServer();
-    const r = server.repo('app');
-    const put = (doc: unknown, mediaType: string) => {
-      const b = Buffer.from(JSON.stringify(doc));
-      r.manifests.set(sha(b), { mediaType, bytes: b });
-      return { digest: sha(b), size: b.length };
-    };
-    const c = Buffer.from('{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}');
-    r.blobs.set(sha(c), c);
-    const config = { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(c), size: c.length };
-    image = put({ schemaVersion: 2, mediaType: M, config, layers: [] }, M);
-    multi = put({ schemaVersion: 2, mediaType: I, manifests: [{ mediaType: M, ...image, platform: { architecture: 'amd64', os: 'linux' } }] }, I);
-    r.tags.set('v1', image.digest);
-    r.tags.set('multi', multi.digest);
-    proxy = await startMisbehavingRegistry(`http://${server.host}`);
+    ({ server, proxy, image, multi } = app = await startAppBehindProxy());
   });
   afterEach(() => proxy.misbehave([]));
   after(async () => {
-    await proxy.stop();
-    await server.stop();
+    await app.stop();
     cleanupTemps();
   });
 

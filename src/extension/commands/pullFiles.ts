@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
-import { existingFiles, planPull, pullArtifact } from '../../oci/artifacts/pull';
+import { existingFiles, placePull, pullArtifact, readPull, type PullPlan, type PullRead } from '../../oci/artifacts/pull';
 import { isOciError } from '../../oci/errors';
 import { shownName } from '../../oci/shownName';
 import { manifestName } from '../present/format';
@@ -24,6 +24,16 @@ function someNames(names: readonly string[], shown = 5): string {
   return names.length > shown ? l10n.t('{0} and {1} more', listed, names.length - shown) : listed;
 }
 
+/** The files of `read` placed under some folder; none when a title climbs out of it (said with the folder picked). */
+function placedOrEscaping(read: PullRead): PullPlan | undefined {
+  try {
+    return placePull(read, '.');
+  } catch (err) {
+    if (isOciError(err, 'PATH_ESCAPE')) return undefined;
+    throw err;
+  }
+}
+
 /**
  * `manifold.pullFiles`: writes an artifact's files (its layers with a title, as `oras pull` does: folders unpacked)
  * into a folder the user picks, each verified against its digest before it takes its name. Files that exist there
@@ -35,12 +45,10 @@ export async function pullFiles(services: Services, arg?: unknown, answers?: unk
   const plain = plainArgs(arg, answers);
   const m = await sourceManifestFrom(services, arg, title);
   const name = manifestName(m.tag, m.desc.digest);
-  // Read and checked before a folder is asked for: an image's layers have no titles, so nothing would be written.
-  // A title that would climb out of a folder is named once the folder is known, with that folder.
-  const probe = await planPull(m.target, { reference: m.desc.digest, output: '.' }).catch((err: unknown) => {
-    if (isOciError(err, 'PATH_ESCAPE')) return undefined;
-    throw err;
-  });
+  // Read once, here, and checked before a folder is asked for: an image's layers have no titles, so nothing would be
+  // written. A title that would climb out of a folder is named once the folder is known, with that folder.
+  const read = await readPull(m.target, { reference: m.desc });
+  const probe = placedOrEscaping(read);
   if (probe?.files.length === 0) {
     throw new Error(l10n.t('{0} has no files to pull: none of its {1} layers has a title (org.opencontainers.image.title). Save As… on a layer writes it as it is.', name, probe.untitled));
   }
@@ -48,7 +56,7 @@ export async function pullFiles(services: Services, arg?: unknown, answers?: unk
     typeof plain.folder === 'string'
       ? plain.folder
       : (await chooseFiles(services.context.workspaceState, { title: l10n.t('Pull the files of {0} into…', name), canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: l10n.t('Pull Here') }))[0]!.fsPath;
-  const plan = await planPull(m.target, { reference: m.desc.digest, output: folder });
+  const plan = placePull(read, folder);
   // Said as the Explorer shows it: relative to the workspace when inside it, so a notification has room for the names.
   const where = vscode.workspace.asRelativePath(vscode.Uri.file(folder));
   const replaced = (await existingFiles(plan)).map((f) => f.name);
@@ -60,6 +68,7 @@ export async function pullFiles(services: Services, arg?: unknown, answers?: unk
   const result = await withProgress(l10n.t('Pulling the files of {0}', name), (signal, progress) =>
     pullArtifact(m.target, {
       reference: m.desc.digest,
+      read,
       output: folder,
       signal,
       onEvent: (e) => {

@@ -20,6 +20,8 @@ import { readTarMembers } from './tarReader';
 export interface PullArtifactOptions extends OpOptions {
   /** A tag or digest in the target. */
   reference: string;
+  /** What `readPull` read for this pull (reference, platform and includeSubject): the manifests are not read again. */
+  read?: PullRead;
   /** Where files are written (created when missing). */
   output: string;
   platform?: Platform;
@@ -114,27 +116,27 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** What a pull writes: each titled layer's name and where it goes under `base`, in manifest order. */
-export interface PullPlan {
+/** What a pull reads: the manifest (each manifest of an index, and with includeSubject its subjects), and its layers. */
+export interface PullRead {
   root: Descriptor;
-  /** The output folder, resolved. */
-  base: string;
-  files: { name: string; desc: Descriptor; final: string }[];
-  /** Layers with no title: not written. */
-  untitled: number;
+  /** Every layer, in manifest order, each checked usable; titled or not. */
+  layers: Descriptor[];
+}
+
+export interface PullReadOptions extends Pick<PullArtifactOptions, 'platform' | 'includeSubject' | 'signal'> {
+  /** A tag or digest in the target, or the descriptor it names (a caller that resolved it already): not asked again. */
+  reference: string | Descriptor;
 }
 
 /**
- * The files a pull would write, every title checked (none absolute or climbing out of `output`, no two layers of
- * one name, no file where another needs a folder); nothing is written. The extension asks about files that exist
- * (`existingFiles`) before it pulls.
+ * Reads the manifests a pull writes the files of, once: a caller that asks about them first (the extension, before
+ * it asks for a folder) gives this to `placePull` and `pullArtifact` rather than have each read them again.
  */
-export async function planPull(target: ReadOnlyTarget, options: Pick<PullArtifactOptions, 'reference' | 'output' | 'platform' | 'includeSubject' | 'signal'>): Promise<PullPlan> {
+export async function readPull(target: ReadOnlyTarget, options: PullReadOptions): Promise<PullRead> {
   const op: OpOptions = { signal: options.signal };
-  let root = await target.resolve(options.reference, op);
+  let root = typeof options.reference === 'string' ? await target.resolve(options.reference, op) : options.reference;
   if (options.platform) root = await selectPlatform(target, root, options.platform, op);
 
-  // The layers of the manifest (of each manifest of an index), and with includeSubject of its subjects.
   const layers: Descriptor[] = [];
   const seen = new Set<string>();
   const visit = async (desc: Descriptor): Promise<void> => {
@@ -150,11 +152,29 @@ export async function planPull(target: ReadOnlyTarget, options: Pick<PullArtifac
     if (options.includeSubject && content.subject) await visit(content.subject);
   };
   await visit(root);
+  return { root, layers };
+}
 
-  const base = resolvePath(options.output);
+/** What a pull writes: each titled layer's name and where it goes under `base`, in manifest order. */
+export interface PullPlan {
+  root: Descriptor;
+  /** The output folder, resolved. */
+  base: string;
+  files: { name: string; desc: Descriptor; final: string }[];
+  /** Layers with no title: not written. */
+  untitled: number;
+}
+
+/**
+ * The files a pull of `read` would write into `output`, every title checked (none absolute or climbing out of
+ * `output`, no two layers of one name, no file where another needs a folder); nothing is read or written. The
+ * extension asks about files that exist (`existingFiles`) before it pulls.
+ */
+export function placePull(read: PullRead, output: string): PullPlan {
+  const base = resolvePath(output);
   const plan: PullPlan['files'] = [];
   let untitled = 0;
-  for (const desc of layers) {
+  for (const desc of read.layers) {
     const name = desc.annotations?.[ANNOTATION_TITLE];
     if (name === undefined || name === '') {
       untitled++;
@@ -167,7 +187,7 @@ export async function planPull(target: ReadOnlyTarget, options: Pick<PullArtifac
     plan.push({ name, desc, final });
   }
   checkNoFileHoldsAnother(plan, base);
-  return { root, base, files: plan, untitled };
+  return { root: read.root, base, files: plan, untitled };
 }
 
 /** The files of `plan` that exist already (a pull replaces them, or refuses with keepOldFiles); not the folder itself. */
@@ -184,7 +204,7 @@ export async function existingFiles(plan: PullPlan): Promise<PullPlan['files']> 
  */
 export async function pullArtifact(target: ReadOnlyTarget, options: PullArtifactOptions): Promise<PullArtifactResult> {
   const emit = options.onEvent ?? (() => {});
-  const planned = await planPull(target, options);
+  const planned = placePull(options.read ?? (await readPull(target, options)), options.output);
   const { root, base, files: plan, untitled } = planned;
   const taken = options.keepOldFiles ? (await existingFiles(planned))[0] : undefined;
   if (taken) throw new OciError('ALREADY_EXISTS', `${taken.final}: the file exists; refusing to overwrite it (--keep-old-files)`);

@@ -2,6 +2,7 @@ import { ANNOTATION_CREATED, ANNOTATION_TITLE, type Descriptor, type ImageManife
 import { OciError } from '../errors';
 import { checkManifestSize } from '../manifestLimit';
 import { EMPTY_JSON, isImageIndex, isValidMediaType } from '../mediaType';
+import { inOrder } from '../inOrder';
 import { inIndexBatch, type OpOptions, type Target } from '../target';
 import { artifactPacker, createdTimestamp, emptyDescriptor } from './pack';
 import { makeStager, publisher, type PublishEvent, type Staged } from '../artifacts/stager';
@@ -160,7 +161,7 @@ export async function attach(target: Target, options: AttachOptions): Promise<At
   const stager = await makeStager(target, { signal: options.signal });
   const staged = new Map<AttachFile, Staged>();
   try {
-    await inParallel(files, atOnce, async (f) => void staged.set(f, await stager.file(f.path)));
+    await inOrder(files, { atOnce, signal: options.signal }, async (f, signal) => void staged.set(f, await stager.file(f.path, signal)));
 
     if (!(ANNOTATION_CREATED in annotations)) annotations[ANNOTATION_CREATED] = createdTimestamp((options.now ?? (() => new Date()))());
     const config = emptyDescriptor(options.configAnnotations);
@@ -182,7 +183,7 @@ export async function attach(target: Target, options: AttachOptions): Promise<At
     const publish = publisher(target, op, emit);
     await publish('config', config, EMPTY_JSON);
     // A few at a time, as oras copies with a small concurrency: each blob ends in an fsync or a PUT.
-    await inParallel(files, atOnce, (f) => {
+    await inOrder(files, { atOnce, signal: options.signal }, (f) => {
       const layer = fileLayer(f, staged.get(f)!);
       return publish(layer.annotations![ANNOTATION_TITLE]!, layer, staged.get(f)!);
     });
@@ -208,7 +209,8 @@ function withOwnMediaType(desc: Descriptor, bytes: Buffer): Descriptor {
 async function pushManifests(target: Target, packed: AttachedArtifact[], op: OpOptions, emit: (event: AttachEvent) => void): Promise<AttachedArtifact[]> {
   const stored = packed.map(() => deferred());
   // One batch: a layout lists every referrer in index.json, rewritten once for all of them when the last is stored.
-  const pushing = inIndexBatch(target, (batched) => inParallel(packed.map((a, i) => [a, i] as const), MANIFEST_CONCURRENCY, async ([a, i]) => {
+  // A push started goes on when another fails (inOrder's signal is not handed on), so what it stored is reported.
+  const pushing = inIndexBatch(target, (batched) => inOrder(packed.map((a, i) => [a, i] as const), { atOnce: MANIFEST_CONCURRENCY }, async ([a, i]) => {
     try {
       await target.push({ mediaType: a.desc.mediaType, digest: a.desc.digest, size: a.desc.size }, a.raw, batched);
       stored[i]!.resolve();
@@ -228,29 +230,6 @@ async function pushManifests(target: Target, packed: AttachedArtifact[], op: OpO
   }
   await pushing;
   return artifacts;
-}
-
-
-/**
- * Runs up to `limit` at a time, starting no more once one fails, and settles only when none is running (so
- * what the others staged is known, and discarded).
- */
-async function inParallel<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      try {
-        await run(items[next++]!);
-      } catch (err) {
-        failed = true;
-        throw err;
-      }
-    }
-  };
-  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
-  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failure) throw failure.reason;
 }
 
 function deferred(): { promise: Promise<void>; resolve(): void; reject(err: unknown): void } {

@@ -97,6 +97,21 @@ describe('Pull Files to Folder', () => {
     assert.equal((await repo.resolve('notes')).digest, (await store.resolve('notes')).digest);
   });
 
+  it('reads the manifest once: one GET, after the one HEAD that resolves the tag', async () => {
+    const folder = out();
+    const from = server.requests.length;
+    const result = await run<PullFilesResult>('manifold.pullFiles', { registry: server.host, repository: 'team/release', reference: 'notes', folder });
+    assert.ok(result, errors.join('\n'));
+    assert.deepEqual(result.files, ['notes.txt', 'docs']);
+    const digest = (await store.resolve('notes')).digest;
+    // The probe before the folder, the plan with it and the pull itself each read it (and resolved it by digest) before.
+    const manifests = server.requests.slice(from).filter((r) => r.path.startsWith('/v2/team/release/manifests/'));
+    assert.deepEqual(
+      manifests.map((r) => `${r.method} ${r.path}`),
+      ['HEAD /v2/team/release/manifests/notes', `GET /v2/team/release/manifests/${digest}`],
+    );
+  });
+
   it('from the tag\'s row in the Layouts view, with the folder as its answer', async () => {
     const tree = services.tree as unknown as { getChildren(n?: unknown): Promise<unknown[]>; getTreeItem(n: unknown): vscode.TreeItem };
     await run('manifold.addLayoutFolder', { path: layout });
