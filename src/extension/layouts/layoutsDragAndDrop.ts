@@ -11,8 +11,13 @@ import { LAYOUTS_VIEW } from './layoutsTree';
 export const LAYOUTS_DRAG_TYPE = `application/vnd.code.tree.${LAYOUTS_VIEW.toLowerCase()}`;
 
 export class LayoutsDragAndDrop implements vscode.TreeDragAndDropController<Node> {
-  readonly dragMimeTypes: readonly string[] = [];
+  readonly dragMimeTypes = [LAYOUTS_DRAG_TYPE];
   readonly dropMimeTypes = [LAYOUTS_DRAG_TYPE];
+
+  /** The dragged rows themselves, for a drop in this view (said outright rather than left to the workbench's default). */
+  handleDrag(source: readonly Node[], dataTransfer: vscode.DataTransfer): void {
+    dataTransfer.set(LAYOUTS_DRAG_TYPE, new vscode.DataTransferItem(source));
+  }
 
   async handleDrop(target: Node | undefined, dataTransfer: vscode.DataTransfer, token: vscode.CancellationToken): Promise<void> {
     const to = target?.layout;

@@ -2,17 +2,18 @@
 // demo layout app (v1 over two platforms, an SBOM on v1) and an empty folder release. The user right-clicks v1,
 // keeps both platforms, picks "Choose a Folder…", types the release folder, keeps the referrers and the tag, and
 // sees "Copied v1 from layouts/app to layouts/release as v1 (…) with 1 referrer."; release then shows in the
-// Layouts view with v1, and on disk holds v1 and its SBOM, the same bytes. Screenshots go to test-results/
-// (copy-to-layout-*.png; copy-to-layout-done.png is the README's docs/images/copy-to-layout.png).
+// Layouts view with v1, and on disk holds v1 and its SBOM, the same bytes. Then the user drags linux-amd64 from app
+// onto release: it is copied there under its tag, nothing asked. Screenshots go to test-results/
+// (copy-to-layout-*.png; copy-to-layout-dropped.png is the README's docs/images/copy-to-layout.png).
 // Run: node --test --test-concurrency=1 test/vscode/ui/copyToLayout.test.mjs (after `npm run build`).
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { nls, openWorkbench, sequentialSteps } from './harness.mjs';
-import { layoutsPane, runFromContextMenu, showTag } from './layoutsView.mjs';
+import { layoutsPane, row, runFromContextMenu, showTag } from './layoutsView.mjs';
 import { readLayout, referrersBySubject } from './layoutOnDisk.mjs';
-import { acceptTypedPath, pickMany, pickOne, waitForQuickInput, waitForQuickInputClosed, waitForTypedPath } from './quickInput.mjs';
+import { pickMany, pickOne, waitForQuickInput, waitForQuickInputClosed, waitForTypedPath } from './quickInput.mjs';
 
 describe('Copy to Layout in the workbench', { timeout: 300_000 }, () => {
   let wb;
@@ -38,12 +39,16 @@ describe('Copy to Layout in the workbench', { timeout: 300_000 }, () => {
     const where = await pickOne(page, 'Choose a Folder…');
     assert.match(where.placeholder, /Copy into which layout\?/);
     assert.deepEqual(where.rows.map((r) => r.label), ['Choose a Folder…']);
-    await waitForQuickInput(page, (s) => s.visible && !s.busy && s.value.endsWith('/'), 'the folder dialog');
-    const box = page.locator('.quick-input-widget .quick-input-box input');
-    await box.press('Control+A');
-    await box.pressSequentially(release);
+    // The dialog opens at the workspace folder: once it lists it, the rest of the path is typed after it (a path typed
+    // over it while it was still loading was mixed with what it then put there).
+    const opened = await waitForQuickInput(page, (s) => s.visible && !s.busy && s.value.endsWith('/') && s.rows.some((r) => r.label === 'layouts'), 'the folder dialog listing layouts');
+    assert.equal(opened.value, `${wb.workspace.folder}/`);
+    await page.locator('.quick-input-widget .quick-input-box input').pressSequentially('layouts/release');
     await waitForTypedPath(page, release);
-    await acceptTypedPath(page);
+    // The dialog's button takes the folder typed (Enter on a folder the list has made active opens it instead, and in
+    // an empty folder Enter takes nothing).
+    await page.locator('.quick-input-widget .quick-input-action .monaco-button', { hasText: 'Copy Here' }).click();
+    await waitForQuickInput(page, (s) => !s.visible || s.placeholder !== 'Folder path', 'the file dialog to take the folder');
     await pickOne(page, 'With its referrers');
     // The tag, filled in with the source's.
     await waitForQuickInput(page, (s) => s.visible && s.rows.length === 0 && s.value === 'v1', 'the tag prompt with v1');
@@ -65,5 +70,32 @@ describe('Copy to Layout in the workbench', { timeout: 300_000 }, () => {
     assert.equal(dst.tags.get('v1').digest, digest);
     assert.deepEqual(await dst.json(digest), await src.json(digest));
     assert.deepEqual(await referrersBySubject(dst), await referrersBySubject(src));
+  });
+
+  step('linux-amd64 dragged from app onto release: copied there under its tag, nothing asked', async () => {
+    const page = wb.page;
+    await showTag(page, 'app', 'linux-amd64');
+    // A drag as a hand makes it: press, move in steps (the list starts a drag only once the pointer has moved), rest
+    // over the target until the view takes the drop, release.
+    const from = await row(page, 'linux-amd64', 2).boundingBox();
+    const to = await row(page, 'release', 1).boundingBox();
+    await page.mouse.move(from.x + 40, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + 60, from.y + from.height / 2 + 10, { steps: 5 });
+    await page.mouse.move(to.x + 60, to.y + to.height / 2, { steps: 10 });
+    await page.waitForTimeout(300);
+    await page.mouse.move(to.x + 62, to.y + to.height / 2, { steps: 2 });
+    await page.mouse.up();
+    const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'Copied linux-amd64 from layouts/app to layouts/release' });
+    await toast.waitFor();
+    const src = await readLayout(wb.workspace.layouts['layouts/app'].path);
+    const digest = src.tags.get('linux-amd64').digest;
+    assert.equal(await toast.locator('.notification-list-item-message').innerText(), `Copied linux-amd64 from layouts/app to layouts/release as linux-amd64 (${digest.slice(7, 19)}).`);
+    await page.locator('.notifications-toasts .notification-toast', { hasText: 'Copy to Layout:' }).waitFor({ state: 'hidden' });
+    await page.mouse.move(700, 300); // off the rows: no tooltip over the view
+    await showTag(page, 'release', 'linux-amd64');
+    await wb.screenshot('copy-to-layout-dropped');
+    assert.equal((await readLayout(release)).tags.get('linux-amd64').digest, digest);
+    assert.equal((await readLayout(wb.workspace.layouts['layouts/app'].path)).tags.size, src.tags.size, 'the source is left as it was');
   });
 });
