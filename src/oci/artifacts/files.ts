@@ -87,10 +87,11 @@ export async function stageFile(path: string, staging: Staging, options: StageOp
   const out = stagedPath(staging);
   const hashing = hashingStream();
   if (options.onProgress) hashing.on('data', () => options.onProgress!(path, hashing.bytes));
+  const copy = stagingFile(out);
   try {
-    await streamPromises().pipeline(createReadStream(path, { signal: options.signal, highWaterMark: SOURCE_CHUNK }), hashing, createWriteStream(out, { flags: 'wx', mode: STAGED_MODE }));
+    await streamPromises().pipeline(createReadStream(path, { signal: options.signal, highWaterMark: SOURCE_CHUNK }), hashing, copy.stream);
   } catch (err) {
-    throw stagingWriteError(err, path, out);
+    throw copy.said(err, path);
   }
   checkUnchanged(path, before, await statSource(path), hashing.bytes);
   return { path: out, digest: `sha256:${hashing.hash.digest('hex')}`, size: hashing.bytes };
@@ -194,23 +195,32 @@ export async function stageDirectory(path: string, name: string, staging: Stagin
   const out = stagedPath(staging);
   const gzHash = hashingStream();
   const packed = packDirectory(path, name, options);
+  const copy = stagingFile(out);
   try {
-    await streamPromises().pipeline(packed.stream, gzHash, createWriteStream(out, { flags: 'wx', mode: STAGED_MODE }));
+    await streamPromises().pipeline(packed.stream, gzHash, copy.stream);
   } catch (err) {
-    throw stagingWriteError(await packed.failure(err), path, out);
+    throw copy.said(await packed.failure(err), path);
   }
   return { path: out, digest: `sha256:${gzHash.hash.digest('hex')}`, size: gzHash.bytes, contentDigest: await packed.contentDigest };
 }
 
-/** Staged copies are the user's files: readable by no one else, whatever the umask. */
-const STAGED_MODE = 0o600;
-
-/** A full disk (or another refusal) met writing a staged copy, said of the source and where its copy went. */
-function stagingWriteError(err: unknown, source: string, out: string): unknown {
-  if ((err as NodeJS.ErrnoException | undefined)?.path !== out) return err; // the source's own error (its read)
-  const said = outputWriteError(err, `a copy of ${source} at ${out}`);
-  if (isOciError(said, 'NO_SPACE')) said.message += `; set TMPDIR to a folder with room for it`;
-  return said;
+/**
+ * A staged copy's file, readable by no one else whatever the umask (it holds the user's files), and how to say a
+ * failure: its own (a full disk, another refusal) is said of the source and where its copy went; any other (the
+ * source's read, a stop) is returned as it is.
+ */
+function stagingFile(out: string): { stream: NodeJS.WritableStream; said(err: unknown, source: string): unknown } {
+  let own: unknown;
+  const stream = createWriteStream(out, { flags: 'wx', mode: 0o600 }).on('error', (err) => (own = err));
+  return {
+    stream,
+    said(err, source) {
+      if (err !== own) return err;
+      const said = outputWriteError(err, `a copy of ${source} at ${out}`);
+      if (isOciError(said, 'NO_SPACE')) said.message += '; set TMPDIR to a folder with room for it';
+      return said;
+    },
+  };
 }
 
 interface HeaderFields {
