@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
 import { OciLayoutStore } from '../../src/oci/layout';
 import type { Target } from '../../src/oci/target';
 import { startOciServer, type OciServer, type OciServerOptions, type RecordedRequest } from '../integration/support';
+import { builtCli } from '../helpers/layoutStress';
 import { cleanupTemps, folderSnapshot, tempDir } from './builders';
 
 /**
@@ -155,6 +156,29 @@ describe('push of a folder: packed first, sent only when missing', () => {
     await assert.rejects(repository().resolve('v1'), /not found/);
   });
 
+  it('Ctrl-C while the folder is sent (the real CLI): it stops, says so, and leaves no temp copy', async function () {
+    this.timeout(120_000);
+    const cli = builtCli();
+    const docs = folder();
+    let sending = false;
+    hold = ({ method, path }) => {
+      if (!['PATCH', 'PUT'].includes(method) || !path.includes('/blobs/uploads/')) return undefined;
+      sending = true;
+      return new Promise<void>(() => {}); // a registry that stalls: the push waits with its copy made
+    };
+    const child = spawn(process.execPath, [cli, 'push', '--plain-http', '--disable-path-validation', `${server.host}/folders:v1`, docs], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | string | null>((r) => child.once('exit', (code, signal) => r(code ?? signal)));
+    for (let i = 0; i < 1200 && !sending; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(sending, true);
+    assert.equal(tempCopies().length, 1, 'the copy is there while it is sent');
+    child.kill('SIGINT');
+    assert.equal(await exited, 1);
+    assert.match(stderr, /^Error: .*cancelled\n$/);
+    assert.deepEqual(tempCopies(), []);
+  });
+
   it('a file changed while it is packed refuses the push, named, and leaves no temp copy', async () => {
     const docs = folder();
     let grown = false;
@@ -207,6 +231,33 @@ describe('push of a folder: packed first, sent only when missing', () => {
     await assert.rejects(push(repository(), { tags: ['v1'], files: [{ path: docs, title: 'docs' }] }), /cannot make a temp folder in .*missing \(the OS's temp folder, TMPDIR\): ENOENT/);
     assert.deepEqual(blobWrites(server.requests), []);
   });
+
+  for (const kind of ['file', 'folder'] as const) {
+    it(`stopped while a layout sets itself up, before it reads the ${kind}: rejected as stopped, no uncaught error`, async () => {
+      const docs = folder();
+      const store = await OciLayoutStore.open(join(tempDir(), 'layout'), { create: true });
+      const stop = new AbortController();
+      // A layout that takes its time before it reads (its lock): the push is stopped meanwhile, and the content
+      // fails (and closes) before anyone reads it.
+      const slow = new Proxy(store, {
+        get(t, prop, receiver) {
+          if (prop === 'stage') {
+            return async (content: Readable, o?: object) => {
+              const closed = new Promise((r) => content.once('close', r));
+              stop.abort();
+              await closed;
+              return t.stage(content, o);
+            };
+          }
+          const v = Reflect.get(t, prop, receiver);
+          return typeof v === 'function' ? v.bind(t) : v;
+        },
+      }) as Target;
+      const path = kind === 'file' ? join(docs, 'big.bin') : docs;
+      await assert.rejects(push(slow, { tags: ['v1'], files: [{ path, title: kind }], signal: stop.signal }), (err: Error) => err.name === 'AbortError');
+      await assert.rejects(store.resolve('v1'), /not found/);
+    });
+  }
 
   it('a layout that fails while it takes the packed folder: its error, at once (the packing does not wait for it)', async () => {
     const docs = folder();

@@ -108,7 +108,7 @@ function targetStager(target: Target, stagerOptions: StageOptions): Stager {
       const count = counting(path, options.onProgress);
       source.on('error', (err) => count.destroy(err));
       count.on('close', () => source.destroy()); // a target that stops reading does not leave the file open
-      const s = await target.stage!(source.pipe(count), { signal: options.signal });
+      const s = await target.stage!(heard(source.pipe(count)), { signal: options.signal });
       try {
         checkUnchanged(path, before, await statSource(path), s.size);
       } catch (err) {
@@ -124,7 +124,7 @@ function targetStager(target: Target, stagerOptions: StageOptions): Stager {
       const packed = packDirectory(path, name, options);
       let s: StagedBlob;
       try {
-        s = await target.stage!(packed.stream, { signal: options.signal });
+        s = await target.stage!(heard(packed.stream), { signal: options.signal });
       } catch (err) {
         throw await packed.failure(err);
       }
@@ -140,6 +140,14 @@ function targetStager(target: Target, stagerOptions: StageOptions): Stager {
     // What a caller neither published nor discarded (it does both, even on error: this is for safety).
     dispose: () => Promise.all([...packedFirstCopies].map((c) => c.dispose())).then(() => undefined),
   };
+}
+
+/**
+ * Content for `Target.stage`, which may set itself up (a layout takes its lock) before it reads: a stop or a read
+ * error meanwhile would be an uncaught error. The stream keeps its error, so the stage still fails with it.
+ */
+function heard<T extends Readable>(content: T): T {
+  return content.on('error', () => {});
 }
 
 /**
@@ -174,7 +182,7 @@ async function hashedFirst(target: Target & BlobMounter, path: string, before: S
       await unchanged();
       try {
         // Sent under the push's own signal, as a staged upload is committed: this read's was for the reading.
-        await target.pushBlob(desc, () => unsignalledStream(path), { signal: publishSignal });
+        await target.pushBlob(desc, () => stoppableStream(path, publishSignal), { signal: publishSignal });
       } catch (err) {
         await unchanged(); // a file changed while it was sent is said as such, not as the registry's digest error
         // Else the registry's error, led by the file: a digest it found wrong means bytes rewritten within the file's
@@ -227,7 +235,7 @@ async function packedFirst(
     async publish(desc) {
       try {
         // Sent under the push's own signal, as a staged upload is committed: this read's was for the packing.
-        await target.pushBlob(desc, () => unsignalledStream(packed.path), { signal: publishSignal });
+        await target.pushBlob(desc, () => stoppableStream(packed.path, publishSignal), { signal: publishSignal });
       } catch (err) {
         if (!(err instanceof OciError) || publishSignal?.aborted) throw err;
         throw new OciError(err.code, `${path}: ${err.message}`, { cause: err, registry: err.registry });
@@ -240,12 +248,22 @@ async function packedFirst(
 }
 
 /**
- * A file for `pushBlob` to send, which stops on the push's signal and then destroys the stream it read. The stream
- * takes no signal of its own: one stopped while the file is being opened would fail before the upload listens to
- * it, an uncaught error.
+ * A file for `pushBlob` to send, closed when the push is stopped. Destroyed without an error: a stream failed by the
+ * signal while it is opened, before the upload listens to it, is an uncaught error (the upload fails on the signal
+ * itself). A stop while it opens closes it and rejects.
  */
-function unsignalledStream(path: string): Promise<Readable> {
-  return pooledFileStream(path);
+async function stoppableStream(path: string, signal: AbortSignal | undefined): Promise<Readable> {
+  signal?.throwIfAborted();
+  const s = await pooledFileStream(path);
+  if (!signal) return s;
+  if (signal.aborted) {
+    s.destroy();
+    signal.throwIfAborted();
+  }
+  const stop = () => s.destroy();
+  signal.addEventListener('abort', stop, { once: true });
+  s.once('close', () => signal.removeEventListener('abort', stop));
+  return s;
 }
 
 /** For a target without `stage`: each file copied into a private folder while hashed, pushed from there. */
