@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { digestOf } from '../../src/oci/digest';
@@ -8,8 +9,8 @@ import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
 import { isOciError } from '../../src/oci/errors';
 import type { ImageManifest } from '../../src/oci/descriptor';
 import { runCli, runCliIn } from '../helpers/runCli';
-import { cleanupTemps, tempDir } from '../unit/builders';
-import { hasDockerRegistry, useEmptyDockerConfig, useLaunchedRegistry } from './support';
+import { cleanupTemps, folderSnapshot, tempDir } from '../unit/builders';
+import { hasDockerRegistry, startFaultProxy, useEmptyDockerConfig, useLaunchedRegistry } from './support';
 
 function skopeo(...args: string[]): Buffer {
   return execFileSync('skopeo', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -69,6 +70,34 @@ describeRegistry('push, pull, blob push/delete, fetch-config against docker-regi
     assert.deepEqual(readdirSync(out).sort(), ['data.bin', 'docs', 'hi.txt']);
     for (const f of ['hi.txt', 'data.bin', join('docs', 'readme.md'), join('docs', 'sub', 'x.txt')]) {
       assert.deepEqual(readFileSync(join(out, f)), readFileSync(join(dir, f)), f);
+    }
+  });
+
+  it('a folder pushed again unchanged is not sent (no POST, PATCH or PUT of a blob); it pulls back as it was', async () => {
+    const dir = workDir();
+    writeFileSync(join(dir, 'docs', 'big.bin'), randomBytes(3 << 20)); // more than one upload chunk, compressed
+    // A pass-through proxy: its log is every request the registry got.
+    const proxy = await startFaultProxy(registry.url);
+    try {
+      const ref = `${proxy.host}/demo/folder`;
+      const first = await inDir(dir, 'push', '--plain-http', `${ref}:v1`, 'docs', 'hi.txt', '--export-manifest', 'm1.json');
+      assert.equal(first.code, 0, first.stderr);
+      const blobWrites = () => proxy.log.filter((r) => ['POST', 'PATCH', 'PUT'].includes(r.method) && r.path.includes('/blobs/'));
+      assert.notEqual(blobWrites().length, 0);
+      proxy.log.length = 0;
+      const again = await inDir(dir, 'push', '--plain-http', `${ref}:v2`, 'docs', 'hi.txt', '--export-manifest', 'm2.json');
+      assert.equal(again.code, 0, again.stderr);
+      assert.deepEqual(blobWrites(), []);
+      // The same layers (the manifests differ only by their created time, when the pushes straddle a second).
+      const layers = (name: string) => (JSON.parse(readFileSync(join(dir, name), 'utf8')) as ImageManifest).layers;
+      assert.deepEqual(layers('m2.json'), layers('m1.json'));
+
+      const out = join(dir, 'out');
+      const p = await runCli('pull', '--plain-http', `${registry.host}/demo/folder:v2`, '-o', out);
+      assert.equal(p.code, 0, p.stderr);
+      assert.deepEqual(folderSnapshot(join(out, 'docs')), folderSnapshot(join(dir, 'docs')));
+    } finally {
+      await proxy.stop();
     }
   });
 

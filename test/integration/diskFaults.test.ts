@@ -1,11 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { chmodSync, closeSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { builtCli, runCliProcess } from '../helpers/layoutStress';
 import { cleanupTemps, makeImage, makeIndex, refName, tempDir } from '../unit/builders';
+import { startOciServer } from './support';
 
 // The real CLI on a layout in a small tmpfs, filled to the last byte or remounted read-only, and run as
 // `nobody` on a layout only root may write. Needs root (and mount).
@@ -122,6 +123,28 @@ describe('layout on a full disk, on a read-only mount and not writable by the us
     const again = await runCliProcess(cli, ['tag', '--oci-layout', `${dir}:multi`, 'v2']);
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(tagsOf(dir), ['amd', 'arm', 'multi', 'v2']);
+  });
+
+  it('a full TMPDIR: push of a folder to a registry names the folder and the temp copy, sends nothing, leaves no copy', async () => {
+    const tmp = mountTmpfs(256);
+    mounts.push(tmp);
+    const docs = join(tempDir(), 'docs');
+    mkdirSync(docs);
+    writeFileSync(join(docs, 'random.bin'), randomBytes(1 << 20)); // does not compress below the 256 KiB
+    const server = await startOciServer();
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp; // the CLI's process inherits it
+    try {
+      const push = await runCliProcess(cli, ['push', '--plain-http', '--disable-path-validation', `${server.host}/demo/folder:v1`, docs]);
+      assert.equal(push.code, 1);
+      assert.match(push.stderr, new RegExp(`^Error: cannot write a copy of ${docs} at ${tmp}/manifold-push-\\w+/staged-1: no space left on device \\(ENOSPC\\); set TMPDIR to a folder with room for it\\n$`));
+      assert.deepEqual(readdirSync(tmp), []);
+      assert.deepEqual(server.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD'), []);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      await server.stop();
+    }
   });
 
   it('a read-only layout: attach, index create, index update, tag and cp into it say so, naming it, and write nothing', async () => {

@@ -6,6 +6,7 @@ import { parseAnnotations } from '../../oci/imageIndex';
 import { parseFileReference, readAnnotationFile } from '../../oci/referrers';
 import { boolOpt, type Command, concurrencyOpt, formatOpt, FORMAT_OPTION, LAYOUT_OPTION, listOpt, stringOpt, UsageError } from '../command';
 import { formatJson } from '../printer';
+import { abortOnSigint } from '../sigint';
 import { openTarget, type OpenedTarget } from '../targets';
 import { tagMoveReporter } from '../tagMoves';
 
@@ -55,7 +56,9 @@ export const push: Command = {
     if (t.reference !== undefined && isDigest(t.reference)) throw new UsageError(`${raw}: push takes a tag, not a digest`);
     const tags = t.reference !== undefined ? [t.reference, ...t.extraTags] : [];
     const reportMoves = await tagMoveReporter(t, tags, printer);
-    const result = await pushArtifact(t.target, {
+    // Ctrl-C stops the push through its own error paths: a folder's packed copy (TMPDIR) and a layout's temp files
+    // are removed, upload sessions cancelled, rather than left behind by a process ended at once.
+    const result = await abortOnSigint((signal) => pushArtifact(t.target, {
       tags,
       files,
       // Empty (an unset variable in a script) is no type given, as oras reads it: the default applies.
@@ -65,7 +68,8 @@ export const push: Command = {
       configAnnotations,
       disablePathValidation: boolOpt(p, 'disable-path-validation'),
       concurrency,
-    });
+      signal,
+    }));
     const exportPath = stringOpt(p, 'export-manifest');
     if (exportPath !== undefined) await fsp.writeFile(exportPath, result.raw);
     if (format === 'json') {

@@ -3,7 +3,8 @@ import { join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { hashingStream } from '../digest';
 import { streamPromises } from '../nodeStream';
-import { OciError } from '../errors';
+import { isOciError, OciError } from '../errors';
+import { outputWriteError } from './blobContent';
 import type { OpOptions } from '../target';
 // node:os on first use: loading it is ~1 ms of start-up for commands that never stage files.
 const tmpdir = () => (require('node:os') as typeof import('node:os')).tmpdir();
@@ -35,7 +36,15 @@ export interface Staging {
 export const SOURCE_CHUNK = 1 << 20;
 
 export async function createStaging(): Promise<Staging> {
-  const dir = await fs.mkdtemp(join(tmpdir(), 'manifold-push-'));
+  const base = tmpdir();
+  let dir: string;
+  try {
+    dir = await fs.mkdtemp(join(base, 'manifold-push-'));
+  } catch (err) {
+    const said = outputWriteError(err, `a temp folder in ${base}`);
+    if (said !== err) throw said;
+    throw new OciError('INVALID_ARGUMENT', `cannot make a temp folder in ${base} (the OS's temp folder, TMPDIR): ${(err as Error).message}`, { cause: err });
+  }
   return { dir, dispose: () => fs.rm(dir, { recursive: true, force: true }) };
 }
 
@@ -78,7 +87,12 @@ export async function stageFile(path: string, staging: Staging, options: StageOp
   const out = stagedPath(staging);
   const hashing = hashingStream();
   if (options.onProgress) hashing.on('data', () => options.onProgress!(path, hashing.bytes));
-  await streamPromises().pipeline(createReadStream(path, { signal: options.signal, highWaterMark: SOURCE_CHUNK }), hashing, createWriteStream(out, { flags: 'wx' }));
+  const copy = stagingFile(out);
+  try {
+    await streamPromises().pipeline(createReadStream(path, { signal: options.signal, highWaterMark: SOURCE_CHUNK }), hashing, copy.stream);
+  } catch (err) {
+    throw copy.said(err, path);
+  }
   checkUnchanged(path, before, await statSource(path), hashing.bytes);
   return { path: out, digest: `sha256:${hashing.hash.digest('hex')}`, size: hashing.bytes };
 }
@@ -88,16 +102,28 @@ export async function stageFile(path: string, staging: Staging, options: StageOp
  * read once, as the stream is consumed, and a file that changes meanwhile makes the stream fail. `contentDigest`
  * (the uncompressed tar's, oras's `io.deis.oras.content.digest`) settles when the tar is complete.
  */
-export function packDirectory(path: string, name: string, options: StageOptions = {}): { stream: Readable; contentDigest: Promise<string> } {
+export function packDirectory(path: string, name: string, options: StageOptions = {}): PackedDirectory {
   const tarHash = hashingStream();
   // Required here: zlib is only for folders, not every command's start-up.
   const gzip = (require('node:zlib') as typeof import('node:zlib')).createGzip();
   tarHash.pipe(gzip);
+  // A reader that fails (a full disk, a registry's upload cut) destroys the gzip stream: the tar waiting for room
+  // must stop then too, or `contentDigest` would never settle and the push would hang.
+  let stopped = false;
+  let waiting: (() => void) | undefined; // fails the one write waiting for room (they come one at a time)
+  gzip.once('close', () => {
+    stopped = true;
+    waiting?.();
+  });
   const write = (chunk: Buffer) =>
     new Promise<void>((resolve, reject) => {
-      if (tarHash.destroyed) return reject(new Error('aborted'));
-      if (tarHash.write(chunk)) resolve();
-      else tarHash.once('drain', resolve);
+      if (stopped || tarHash.destroyed) return reject(new PackStopped());
+      if (tarHash.write(chunk)) return resolve();
+      waiting = () => reject(new PackStopped());
+      tarHash.once('drain', () => {
+        waiting = undefined;
+        resolve();
+      });
     });
   const emitEntry = async (full: string, stat: Stats) => {
     options.signal?.throwIfAborted();
@@ -141,7 +167,27 @@ export function packDirectory(path: string, name: string, options: StageOptions 
     tarHash.destroy();
     gzip.destroy(err);
   });
-  return { stream: gzip, contentDigest };
+  return {
+    stream: gzip,
+    contentDigest,
+    // The packing's own failure (a file changed, unreadable, the signal) is the cause; else the reader's.
+    failure: (readerErr) => contentDigest.then(() => readerErr, (packErr: unknown) => (packErr instanceof PackStopped ? readerErr : packErr)),
+  };
+}
+
+/** A folder being packed: the tar+gzip stream, and the uncompressed tar's digest once it is complete. */
+export interface PackedDirectory {
+  stream: Readable;
+  contentDigest: Promise<string>;
+  /** What to throw when reading `stream` failed with `readerErr`. */
+  failure(readerErr: unknown): Promise<unknown>;
+}
+
+/** The packing stopped because its reader went away: the reader's error is the one to tell. */
+class PackStopped extends Error {
+  constructor() {
+    super('the packed folder was not read to its end');
+  }
 }
 
 /** packDirectory into a staging file, hashing the gzip as it is written. */
@@ -149,12 +195,32 @@ export async function stageDirectory(path: string, name: string, staging: Stagin
   const out = stagedPath(staging);
   const gzHash = hashingStream();
   const packed = packDirectory(path, name, options);
+  const copy = stagingFile(out);
   try {
-    await streamPromises().pipeline(packed.stream, gzHash, createWriteStream(out, { flags: 'wx' }));
+    await streamPromises().pipeline(packed.stream, gzHash, copy.stream);
   } catch (err) {
-    throw await packed.contentDigest.then(() => err, (packErr: unknown) => packErr);
+    throw copy.said(await packed.failure(err), path);
   }
   return { path: out, digest: `sha256:${gzHash.hash.digest('hex')}`, size: gzHash.bytes, contentDigest: await packed.contentDigest };
+}
+
+/**
+ * A staged copy's file, readable by no one else whatever the umask (it holds the user's files), and how to say a
+ * failure: its own (a full disk, another refusal) is said of the source and where its copy went; any other (the
+ * source's read, a stop) is returned as it is.
+ */
+function stagingFile(out: string): { stream: NodeJS.WritableStream; said(err: unknown, source: string): unknown } {
+  let own: unknown;
+  const stream = createWriteStream(out, { flags: 'wx', mode: 0o600 }).on('error', (err) => (own = err));
+  return {
+    stream,
+    said(err, source) {
+      if (err !== own) return err;
+      const said = outputWriteError(err, `a copy of ${source} at ${out}`);
+      if (isOciError(said, 'NO_SPACE')) said.message += '; set TMPDIR to a folder with room for it';
+      return said;
+    },
+  };
 }
 
 interface HeaderFields {

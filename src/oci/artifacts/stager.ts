@@ -1,5 +1,5 @@
 import { createReadStream, type Stats } from 'node:fs';
-import type { Transform } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import { stream } from '../nodeStream';
 import type { Descriptor } from '../descriptor';
 import { OciError } from '../errors';
@@ -89,6 +89,7 @@ function counting(path: string, onProgress?: (path: string, bytes: number) => vo
  * or the registry's upload session, in one read; `publish` commits it under its digest.
  */
 function targetStager(target: Target, stagerOptions: StageOptions): Stager {
+  const packedFirstCopies = new Set<Staging>();
   const wrap = (s: StagedBlob, contentDigest?: string): Staged => ({
     digest: s.digest,
     size: s.size,
@@ -107,7 +108,7 @@ function targetStager(target: Target, stagerOptions: StageOptions): Stager {
       const count = counting(path, options.onProgress);
       source.on('error', (err) => count.destroy(err));
       count.on('close', () => source.destroy()); // a target that stops reading does not leave the file open
-      const s = await target.stage!(source.pipe(count), { signal: options.signal });
+      const s = await target.stage!(heard(source.pipe(count)), { signal: options.signal });
       try {
         checkUnchanged(path, before, await statSource(path), s.size);
       } catch (err) {
@@ -118,12 +119,14 @@ function targetStager(target: Target, stagerOptions: StageOptions): Stager {
     },
     async directory(path, name, signal) {
       const options = withSignal(stagerOptions, signal);
+      if (isBlobMounter(target)) return packedFirst(target, path, name, packedFirstCopies, options, stagerOptions.signal);
+      // A layout: packed straight into its temp file, which is as private, and stored once under its digest.
       const packed = packDirectory(path, name, options);
       let s: StagedBlob;
       try {
-        s = await target.stage!(packed.stream, { signal: options.signal });
+        s = await target.stage!(heard(packed.stream), { signal: options.signal });
       } catch (err) {
-        throw await packed.contentDigest.then(() => err, (packErr: unknown) => packErr);
+        throw await packed.failure(err);
       }
       let contentDigest: string;
       try {
@@ -134,8 +137,17 @@ function targetStager(target: Target, stagerOptions: StageOptions): Stager {
       }
       return wrap(s, contentDigest);
     },
-    async dispose() {},
+    // What a caller neither published nor discarded (it does both, even on error: this is for safety).
+    dispose: () => Promise.all([...packedFirstCopies].map((c) => c.dispose())).then(() => undefined),
   };
+}
+
+/**
+ * Content for `Target.stage`, which may set itself up (a layout takes its lock) before it reads: a stop or a read
+ * error meanwhile would be an uncaught error. The stream keeps its error, so the stage still fails with it.
+ */
+function heard<T extends Readable>(content: T): T {
+  return content.on('error', () => {});
 }
 
 /**
@@ -170,7 +182,7 @@ async function hashedFirst(target: Target & BlobMounter, path: string, before: S
       await unchanged();
       try {
         // Sent under the push's own signal, as a staged upload is committed: this read's was for the reading.
-        await target.pushBlob(desc, () => pooledFileStream(path, publishSignal), { signal: publishSignal });
+        await target.pushBlob(desc, () => stoppableStream(path, publishSignal), { signal: publishSignal });
       } catch (err) {
         await unchanged(); // a file changed while it was sent is said as such, not as the registry's digest error
         // Else the registry's error, led by the file: a digest it found wrong means bytes rewritten within the file's
@@ -181,6 +193,77 @@ async function hashedFirst(target: Target & BlobMounter, path: string, before: S
     },
     discard: async () => {},
   };
+}
+
+/**
+ * A folder to a registry: packed once into a private temp file while it is hashed (as oras-go packs a folder before
+ * it pushes), so the registry is asked first (HEAD, by the publisher) and a folder it holds is never sent: a re-push
+ * of an unchanged folder sends nothing, as for a file (packing is deterministic: sorted entries, the files' own
+ * mtimes, uid/gid 0, a gzip header without a time). No size limit: the copy is compressed, in the OS's temp folder
+ * (TMPDIR), and removed once sent or dropped, or when the packing fails or is stopped.
+ *
+ * What is sent is that temp file, never the folder: a file of the folder changed after it was packed cannot make
+ * the upload differ from the digest claimed (consistent by construction), and a resumed upload reopens the very
+ * bytes that were hashed. A file changed while it is packed refuses the push, as before.
+ */
+async function packedFirst(
+  target: Target & BlobMounter,
+  path: string,
+  name: string,
+  copies: Set<Staging>,
+  options: StageOptions,
+  publishSignal: AbortSignal | undefined,
+): Promise<Staged> {
+  const staging = await createStaging();
+  let removed: Promise<void> | undefined;
+  const remove = () => {
+    copies.delete(staging);
+    return (removed ??= staging.dispose());
+  };
+  copies.add(staging);
+  let packed: StagedContent;
+  try {
+    packed = await stageDirectory(path, name, staging, options);
+  } catch (err) {
+    await remove();
+    throw err;
+  }
+  return {
+    digest: packed.digest,
+    size: packed.size,
+    contentDigest: packed.contentDigest,
+    async publish(desc) {
+      try {
+        // Sent under the push's own signal, as a staged upload is committed: this read's was for the packing.
+        await target.pushBlob(desc, () => stoppableStream(packed.path, publishSignal), { signal: publishSignal });
+      } catch (err) {
+        if (!(err instanceof OciError) || publishSignal?.aborted) throw err;
+        throw new OciError(err.code, `${path}: ${err.message}`, { cause: err, registry: err.registry });
+      } finally {
+        await remove();
+      }
+    },
+    discard: remove,
+  };
+}
+
+/**
+ * A file for `pushBlob` to send, closed when the push is stopped. Destroyed without an error: a stream failed by the
+ * signal while it is opened, before the upload listens to it, is an uncaught error (the upload fails on the signal
+ * itself). A stop while it opens closes it and rejects.
+ */
+async function stoppableStream(path: string, signal: AbortSignal | undefined): Promise<Readable> {
+  signal?.throwIfAborted();
+  const s = await pooledFileStream(path);
+  if (!signal) return s;
+  if (signal.aborted) {
+    s.destroy();
+    signal.throwIfAborted();
+  }
+  const stop = () => s.destroy();
+  signal.addEventListener('abort', stop, { once: true });
+  s.once('close', () => signal.removeEventListener('abort', stop));
+  return s;
 }
 
 /** For a target without `stage`: each file copied into a private folder while hashed, pushed from there. */
