@@ -13,7 +13,7 @@ import { after, before, describe } from 'node:test';
 import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
 import { nls, openWorkbench, sequentialSteps } from './harness.mjs';
 import { openManifoldView, runFromContextMenu, showTag } from './layoutsView.mjs';
-import { acceptTypedPath, waitForQuickInput, waitForQuickInputClosed, waitForTypedPath } from './quickInput.mjs';
+import { waitForQuickInput, waitForQuickInputClosed, waitForTypedPath } from './quickInput.mjs';
 import { exactText, waitUntil } from './waits.mjs';
 
 const NOTES = 'release notes: 1.0\n';
@@ -48,7 +48,8 @@ describe('Pull Files to Folder in the workbench', { timeout: 300_000 }, () => {
     await box.press('Control+A');
     await box.pressSequentially(out);
     await waitForTypedPath(page, out);
-    await acceptTypedPath(page);
+    // The dialog's button takes the folder typed: Enter on a folder the list has made active opens it instead.
+    await page.locator('.quick-input-widget .quick-input-action .monaco-button', { hasText: 'Pull Here' }).click();
     await waitForQuickInputClosed(page, 'the folder dialog to close');
   }
 
