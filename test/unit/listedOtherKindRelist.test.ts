@@ -3,12 +3,13 @@
 // document declares, not the wrong one, so `check` has nothing left to report of it. Entries the write does not
 // touch stay as they were listed.
 import { strict as assert } from 'node:assert';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Descriptor, ImageIndex } from '../../src/oci/descriptor';
 import { MediaType } from '../../src/oci/mediaType';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeArtifact, makeImage, makeIndex, newLayout } from './builders';
+import { tagRelisted } from './support/relisted';
 
 after(cleanupTemps);
 
@@ -35,14 +36,7 @@ async function layout(relist: Record<string, string>): Promise<Made> {
   const amd = await makeImage(store, { os: 'linux', arch: 'amd64' });
   const multi = await makeIndex(store, [arm, amd]);
   const sig = await makeArtifact(store, { artifactType: 'application/vnd.example.sig', subject: arm });
-  for (const [tag, desc] of [['image', arm], ['amd', amd], ['multi', multi], ['sig', sig]] as const) await store.tag(desc, tag);
-  const file = join(store.location, 'index.json');
-  const index = JSON.parse(readFileSync(file, 'utf8')) as ImageIndex;
-  for (const entry of index.manifests) {
-    const tag = entry.annotations?.[REF_NAME];
-    if (tag && relist[tag]) entry.mediaType = relist[tag]!;
-  }
-  writeFileSync(file, JSON.stringify(index));
+  await tagRelisted(store, { image: arm, amd, multi, sig }, relist);
   return { dir: store.location, arm, amd, multi, sig };
 }
 
