@@ -3,8 +3,8 @@
 // manifest row's tag is asked); platforms, referrers and a tag to move are asked as ever. A drop copies, never
 // moves: the source layout is left as it was.
 import vscode = require('vscode');
-import { isValidTag } from '../../oci/reference';
-import { ManifestLikeNode, TagNode, type Node } from '../tree/nodes';
+import { keptTags } from '../commands/copyToLayout';
+import { ManifestLikeNode, type Node } from '../tree/nodes';
 import { LAYOUTS_VIEW } from './layoutsTree';
 
 /** The type VS Code gives a drag from this view's own rows (`application/vnd.code.tree.<view id, lower case>`). */
@@ -28,8 +28,7 @@ export class LayoutsDragAndDrop implements vscode.TreeDragAndDropController<Node
     for (const node of copies) {
       if (token.isCancellationRequested) return;
       // Through the command: the workspace-trust check, and errors shown as its own are.
-      const tags = node instanceof TagNode && isValidTag(node.tag) ? [node.tag] : undefined;
-      await vscode.commands.executeCommand('manifold.copyToLayout', node, { to: to.path, tags });
+      await vscode.commands.executeCommand('manifold.copyToLayout', node, { to: to.path, tags: keptTags(node) });
     }
   }
 }

@@ -165,4 +165,24 @@ describe('Copy to Layout', () => {
     await run('manifold.removeLayoutFolder', { layout: to });
     await run('manifold.removeLayoutFolder', { layout: file });
   });
+
+  it('several rows selected: each copied under its own tag, into one destination', async () => {
+    const tree = services.tree as unknown as { getChildren(n?: unknown): Promise<unknown[]>; getTreeItem(n: unknown): vscode.TreeItem };
+    const demoRow = (await tree.getChildren()).find((n) => String(tree.getTreeItem(n).label) === 'demo');
+    assert.ok(demoRow, 'the demo row');
+    const tags = await tree.getChildren(demoRow);
+    const pick = (label: string) => tags.find((n) => tree.getTreeItem(n).label === label);
+    const [armv7, arm64] = [pick('linux-armv7'), pick('linux-arm64')];
+    assert.ok(armv7 && arm64, 'the linux-armv7 and linux-arm64 rows');
+    const to = fresh('selected');
+    // As the tree calls it (the row right-clicked, then the selection), with the destination answered.
+    const result = await run<CopyToLayoutResult>('manifold.copyToLayout', armv7, [armv7, arm64], { to });
+    assert.ok(result, errors.join('\n'));
+    const src = await OciLayoutStore.open(f.demo);
+    const dst = await OciLayoutStore.open(to);
+    for (const tag of ['linux-armv7', 'linux-arm64']) assert.equal((await dst.resolve(tag)).digest, (await src.resolve(tag)).digest, tag);
+    assert.deepEqual((await dst.entries()).map((d) => d.annotations?.['org.opencontainers.image.ref.name']).sort(), ['linux-arm64', 'linux-armv7']);
+    assert.equal(result.tags[0], 'linux-arm64');
+    await run('manifold.removeLayoutFolder', { layout: to });
+  });
 });
