@@ -36,7 +36,8 @@ export async function copyToLayout(services: Services, arg?: unknown, answers?: 
     let last: CopiedToLayout | undefined;
     // One already in the destination (a selection across layouts) stays where it is.
     for (const node of selected) if (resolve(node.layout!.path) !== resolve(to)) last = await copyOne(services, node, { to, tags: keptTags(node) });
-    return last!;
+    if (!last) throw new Error(l10n.t('Nothing to copy: the rows selected are in {0} already.', to));
+    return last;
   }
   return copyOne(services, arg, answers);
 }

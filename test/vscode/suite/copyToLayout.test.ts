@@ -183,6 +183,12 @@ describe('Copy to Layout', () => {
     for (const tag of ['linux-armv7', 'linux-arm64']) assert.equal((await dst.resolve(tag)).digest, (await src.resolve(tag)).digest, tag);
     assert.deepEqual((await dst.entries()).map((d) => d.annotations?.['org.opencontainers.image.ref.name']).sort(), ['linux-arm64', 'linux-armv7']);
     assert.equal(result.tags[0], 'linux-arm64');
+    // Into the layout they are in: nothing to copy, and said so.
+    const demoIndex = readFileSync(join(f.demo, 'index.json'));
+    assert.equal(await run('manifold.copyToLayout', armv7, [armv7, arm64], { to: f.demo }), undefined);
+    assert.equal(errors.length, 1, errors.join('\n'));
+    assert.ok(errors[0]!.includes(`Nothing to copy: the rows selected are in ${f.demo} already.`), errors[0]);
+    assert.deepEqual(readFileSync(join(f.demo, 'index.json')), demoIndex);
     await run('manifold.removeLayoutFolder', { layout: to });
   });
 });
