@@ -57,6 +57,13 @@ export const filePool = new BufferPool(1 << 20, 8);
 /** A whole file in pooled 1 MiB buffers (see pooledReadStream), stopped by `signal`. */
 export async function pooledFileStream(path: string, signal?: AbortSignal): Promise<Readable> {
   signal?.throwIfAborted();
-  const stream = pooledReadStream(await fs.open(path, 'r'), 0, undefined, filePool);
+  const fh = await fs.open(path, 'r');
+  // Stopped while the file opened: closed and rejected here. A stream made now would be failed by the signal at
+  // once, before the caller could listen to it: an uncaught error.
+  if (signal?.aborted) {
+    await fh.close();
+    signal.throwIfAborted();
+  }
+  const stream = pooledReadStream(fh, 0, undefined, filePool);
   return signal ? nodeStream().addAbortSignal(signal, stream) : stream;
 }
