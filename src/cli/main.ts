@@ -2,6 +2,8 @@ import { isOciError, OciError } from '../oci/errors';
 import { closeDefaultAgents, preferQuickStartup } from '../oci/registry/client';
 export { v8FlagsChanged } from '../oci/registry/client';
 import { RegistryError } from '../oci/registry/registryError';
+import { userCaPath } from '../oci/registry/tlsTrust';
+import { dirname } from 'node:path';
 import { quotedText, visibleMessage } from '../oci/shownName';
 import { type Command, helpText, parseCommand, UsageError } from './command';
 import { COMMANDS } from './commands';
@@ -79,6 +81,7 @@ export async function main(argv: string[], printer: Printer = processPrinter): P
     if (isOciError(err) || err instanceof Error) {
       printer.err(`Error: ${visibleMessage(err.message)}\n`);
       if (isOciError(err, 'UNAUTHORIZED')) printer.err(`${signInHint(err)}\n`);
+      if (isOciError(err, 'UNTRUSTED') || isOciError(err, 'CLIENT_CERTIFICATE')) printer.err(`${certificateHint(err)}\n`);
       if (process.env.MANIFOLD_DEBUG && err.stack) printer.err(`${err.stack}\n`);
       return 1;
     }
@@ -112,6 +115,15 @@ export function runCli(argv: string[]): void {
 if (require.main === module) runCli(process.argv.slice(2));
 
 /** How to sign in from here: the core's refusal names the registry, this face names its own command. */
+/** How to give a registry's CA, or the client certificate it wants: the flags, or its certs.d folder (read by docker and podman too). */
+function certificateHint(err: OciError): string {
+  const host = err.registry ?? 'REGISTRY';
+  if (err.code === 'UNTRUSTED') {
+    return `Trust the CA that signed it: --ca-file CA.pem, or save it as ${userCaPath(host)} (docker and podman read it there too). --insecure accepts any certificate.`;
+  }
+  return `Give it with --cert-file and --key-file, or save them as client.cert and client.key in ${dirname(userCaPath(host))}.`;
+}
+
 function signInHint(err: unknown): string {
   const host = err instanceof RegistryError ? new URL(err.url).host : err instanceof OciError ? err.registry : undefined;
   return `Sign in with "manifold login ${host ?? 'REGISTRY'}", or pass --username with --password-stdin.`;

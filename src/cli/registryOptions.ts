@@ -1,5 +1,6 @@
 import { ChainCredentialStore, type CredentialStore, DockerConfigStore, MemoryCredentialStore } from '../oci/auth';
 import { DEFAULT_MAX_CONNECTIONS, type RegistryClientOptions } from '../oci/registry/client';
+import type { TlsFiles } from '../oci/registry/tlsTrust';
 import { OciError } from '../oci/errors';
 import { retryNotice } from '../oci/registry/retryNotice';
 import type { OptionSpec, ParsedCommand } from './parsed';
@@ -9,6 +10,9 @@ import { processPrinter, stderrIsTTY } from './printer';
 export const REGISTRY_OPTIONS: Record<string, OptionSpec> = {
   'plain-http': { type: 'boolean', description: 'talk HTTP to the registry, not HTTPS (credentials then travel in clear)' },
   insecure: { type: 'boolean', description: 'accept any TLS certificate of the registry' },
+  'ca-file': { type: 'string', multiple: true, description: "trust the CA certificates of this PEM file for the registry's TLS certificate, besides the system's and its certs.d folder's", valueName: 'FILE' },
+  'cert-file': { type: 'string', description: 'the client certificate (PEM) to show a registry that asks for one; with --key-file', valueName: 'FILE' },
+  'key-file': { type: 'string', description: 'the private key (PEM) of --cert-file', valueName: 'FILE' },
   username: { type: 'string', short: 'u', description: 'registry user name', valueName: 'NAME' },
   password: { type: 'string', short: 'p', description: 'registry password or identity token (prefer --password-stdin)', valueName: 'SECRET' },
   'password-stdin': { type: 'boolean', description: 'read the password or identity token from stdin' },
@@ -91,10 +95,18 @@ export async function registryClientOptions(p: ParsedCommand, registry: string):
   return {
     plainHttp: p.values['plain-http'] === true,
     insecure: p.values.insecure === true,
+    tlsFiles: tlsFilesOption(p),
     credentials: new ChainCredentialStore(stores),
     ...patienceOptions(p),
     maxConnections: maxConnections(p),
   };
+}
+
+/** `--ca-file` (any number), `--cert-file` and `--key-file`: read, with the registry's certs.d, by the client. */
+export function tlsFilesOption(p: ParsedCommand): TlsFiles {
+  const ca = p.values['ca-file'];
+  const text = (name: string) => (typeof p.values[name] === 'string' ? (p.values[name] as string) : undefined);
+  return { caFiles: Array.isArray(ca) ? ca.filter((f): f is string => typeof f === 'string') : [], certFile: text('cert-file'), keyFile: text('key-file') };
 }
 
 /**

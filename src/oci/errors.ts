@@ -22,6 +22,10 @@ export type OciErrorCode =
   | 'UNAUTHORIZED'
   // A registry (or its token server) answers 403: signed in, but without access to this.
   | 'DENIED'
+  // A registry's TLS certificate is signed by a CA not trusted here (a private registry's own CA): trust it.
+  | 'UNTRUSTED'
+  // A registry asks for a TLS client certificate, or refused the one shown.
+  | 'CLIENT_CERTIFICATE'
   // Any other answer a registry gives that is not what was asked for (5xx, 429, 400, ...).
   | 'REGISTRY';
 

@@ -26,3 +26,8 @@ type OneShot = (algorithm: string, data: Uint8Array, encoding: 'hex') => string;
 export function oneShotHash(): OneShot | undefined {
   return (crypto() as { hash?: OneShot }).hash;
 }
+
+/** X509Certificate and createPrivateKey, for the TLS files a registry command is given (tlsTrust.ts). */
+export function x509(): Pick<Crypto, 'X509Certificate' | 'createPrivateKey'> {
+  return crypto();
+}

@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 
 // undici takes tens of milliseconds to load: only commands that talk to a registry should pay for it.
 // In the bundles it is dist/undici.js, just the parts undiciEntry.ts names.
-type Undici = Pick<typeof import('undici'), 'Agent' | 'EnvHttpProxyAgent'>;
+type Undici = Pick<typeof import('undici'), 'Agent' | 'EnvHttpProxyAgent' | 'buildConnector'>;
 let undiciModule: Undici | undefined;
 let quickStartup = false;
 function undici(): Undici {
@@ -23,6 +23,8 @@ import { parseErrorBody, redactUrl, RegistryError } from './registryError';
 import { DEFAULT_RETRY, retryDelay, type RetryInfo, type RetryOptions } from './retry';
 import { stallMessage } from './retryNotice';
 import { BODY_TIMEOUT, CONNECT_TIMEOUT, connectTimeout, nameBodyErrors, stalled, stallOf, type StallKind, withPlace } from './transportErrors';
+import { alertHearingConnector, certificateError, tlsOptions } from './tlsConnection';
+import { registryTls, type RegistryTls, type TlsFiles } from './tlsTrust';
 
 /**
  * For a short-lived process (the CLI): compile undici's HTTP parser, a WebAssembly module, with V8's
@@ -72,6 +74,11 @@ export interface RegistryClientOptions {
   plainHttp?: boolean;
   /** Accept any TLS certificate (oras's `--insecure`). Ignored when a dispatcher is given. */
   insecure?: boolean;
+  /**
+   * CA and client certificate files (oras's `--ca-file`, `--cert-file`, `--key-file`), added to what the registry's
+   * `certs.d` folder holds (tlsTrust.ts), which is read whatever is given. Ignored when a dispatcher is given.
+   */
+  tlsFiles?: TlsFiles;
   credentials?: CredentialStore;
   retry?: Partial<RetryOptions>;
   /** Use the OAuth2 password grant with token servers that want it. */
@@ -128,7 +135,7 @@ const MAX_ERROR_BODY = 64 * 1024;
  * could take, and an endless answer cannot fill memory.
  */
 export const MAX_TOKEN_ANSWER = 2 << 20;
-// One pool per TLS mode, proxy use and timeout.
+// One pool per TLS mode and trust, proxy use and timeout.
 let sharedAgents: Record<string, Dispatcher> = {};
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
@@ -137,13 +144,20 @@ const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy
  * Timeouts short enough that a stalled registry is noticed, long enough for a slow one. The proxy
  * variables (HTTPS_PROXY, NO_PROXY) are honoured as curl does, except for loopback registries.
  */
-function defaultAgent(insecure: boolean, loopback: boolean, timeoutMs: number, connections: number): Dispatcher {
+function defaultAgent(insecure: boolean, loopback: boolean, timeoutMs: number, connections: number, tls: RegistryTls | undefined): Dispatcher {
   const proxy = !loopback && PROXY_VARIABLES.some((v) => process.env[v]);
-  const key = `${insecure ? 'insecure' : 'secure'}${proxy ? '-proxy' : ''}-${timeoutMs}-${connections}`;
-  // `connections` caps each origin's pool; a queued request's timeouts start only once it has a socket.
-  const options = { connections, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { rejectUnauthorized: !insecure, timeout: connectTimeout(timeoutMs) } };
-  sharedAgents[key] ??= proxy ? new (undici().EnvHttpProxyAgent)(options) : new (undici().Agent)(options);
-  return sharedAgents[key]!;
+  const trust = tls ? `-${JSON.stringify([tls.ca, tls.cert ?? '', tls.key ?? ''])}` : '';
+  const key = `${insecure ? 'insecure' : 'secure'}${proxy ? '-proxy' : ''}-${timeoutMs}-${connections}${trust}`;
+  const existing = sharedAgents[key];
+  if (existing) return existing;
+  const secure = tlsOptions(insecure, tls);
+  const connect = { ...secure, timeout: connectTimeout(timeoutMs) };
+  // `connections` caps each origin's pool; a queued request's timeouts start only once it has a socket. Behind a
+  // proxy the registry's TLS is undici's `requestTls` (its `connect` is the proxy's).
+  const options = { connections, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+  return (sharedAgents[key] = proxy
+    ? new (undici().EnvHttpProxyAgent)({ ...options, connect, requestTls: secure })
+    : new (undici().Agent)({ ...options, connect: alertHearingConnector(undici().buildConnector, connect) }));
 }
 
 /**
@@ -164,9 +178,12 @@ export async function closeDefaultAgents(): Promise<void> {
 export class RegistryClient {
   readonly baseUrl: string;
   readonly authorizer: Authorizer;
-  private readonly dispatcher: Dispatcher;
+  private dispatcherMade: Dispatcher | undefined;
+  /** What connections to this registry trust and show beyond the system's; read at the first request. */
+  private tls: RegistryTls | undefined;
   private readonly retry: RetryOptions;
   private readonly timeoutMs: number;
+  private readonly connections: number;
   /** The timeout a stall message names: unknown when the caller's dispatcher has its own. */
   private readonly knownTimeoutMs: number | undefined;
   /** A request gave up on this registry not answering, and none was answered since: the next gets one try. */
@@ -183,7 +200,8 @@ export class RegistryClient {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.knownTimeoutMs = options.dispatcher && options.timeoutMs === undefined ? undefined : this.timeoutMs;
     const connections = Math.max(1, options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
-    this.dispatcher = options.dispatcher ?? defaultAgent(Boolean(options.insecure), isLoopbackHost(registryEndpointHost(registry)), this.timeoutMs, connections);
+    this.dispatcherMade = options.dispatcher;
+    this.connections = connections;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.wait = options.sleep ?? sleep;
     this.authorizer = new Authorizer({
@@ -208,6 +226,16 @@ export class RegistryClient {
         return { status: res.status, text: (await readCapped(res.body, MAX_TOKEN_ANSWER, tooLarge, () => discard(res.body))).toString('utf8') };
       },
     });
+  }
+
+  /** The connection pool: the caller's, or a shared one for this registry's TLS trust (its files read now). */
+  private get dispatcher(): Dispatcher {
+    if (!this.dispatcherMade) {
+      const host = registryEndpointHost(this.registry);
+      this.tls = this.baseUrl.startsWith('https:') ? registryTls(this.registry, this.options.tlsFiles) : undefined;
+      this.dispatcherMade = defaultAgent(Boolean(this.options.insecure), isLoopbackHost(host), this.timeoutMs, this.connections, this.tls);
+    }
+    return this.dispatcherMade;
   }
 
   get userAgent(): string {
@@ -247,6 +275,9 @@ export class RegistryClient {
       try {
         res = await this.raw(req.method, url, headers, req.body, req.signal, replayable);
       } catch (err) {
+        // A certificate not trusted, or one the registry wants: the same on every try.
+        const certificate = certificateError(err, this.registry, url, this.tls);
+        if (certificate) throw certificate;
         const stall = stallOf(err);
         if (stall) stalls++;
         // A stall spends its own, smaller budget (one try in all while this registry is known to stall).

@@ -8,6 +8,8 @@ Object.assign(Dispatcher.prototype, require('undici/lib/api'));
 // What client.ts's undici() takes, and no more.
 module.exports = {
   Agent: require('undici/lib/dispatcher/agent'),
+  // The TLS connection itself, wrapped to hear a registry's TLS alerts (tlsAlerts.ts).
+  buildConnector: require('undici/lib/core/connect'),
   // Only behind HTTPS_PROXY: loaded when asked for.
   get EnvHttpProxyAgent(): unknown {
     return require('undici/lib/dispatcher/env-http-proxy-agent');

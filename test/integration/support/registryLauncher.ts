@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stopProcess, track } from './processes';
@@ -10,6 +10,13 @@ export type RegistryAuth =
   | { mode: 'none' }
   | { mode: 'basic'; users: Record<string, string> }
   | { mode: 'token'; tokenServer: TokenServer };
+
+/** TLS for the registry: its certificate and key files, and the CAs whose client certificates it requires, if any. */
+export interface RegistryTlsFiles {
+  certificate: string;
+  key: string;
+  clientCas?: string[];
+}
 
 export interface LaunchedRegistry {
   /** `127.0.0.1:PORT`, the registry part of references. */
@@ -48,7 +55,7 @@ export function hasDockerRegistry(): boolean {
  * storage in a temp folder and deletion enabled, never the packaged service or its port 5000. Resolves
  * once `/v2/` answers. The process is tracked and killed on exit even if `stop` is never called.
  */
-export async function launchRegistry(auth: RegistryAuth = { mode: 'none' }): Promise<LaunchedRegistry> {
+export async function launchRegistry(auth: RegistryAuth = { mode: 'none' }, tls?: RegistryTlsFiles): Promise<LaunchedRegistry> {
   const dir = mkdtempSync(join(tmpdir(), 'manifold-registry-'));
   const storage = join(dir, 'data');
   let authYaml = '';
@@ -80,6 +87,7 @@ export async function launchRegistry(auth: RegistryAuth = { mode: 'none' }): Pro
       'http:',
       `  addr: 127.0.0.1:${port}`,
       '  secret: manifold-test-secret',
+      ...(tls ? ['  tls:', `    certificate: ${tls.certificate}`, `    key: ${tls.key}`, ...(tls.clientCas ? ['    clientcas:', ...tls.clientCas.map((c) => `      - ${c}`)] : [])] : []),
       authYaml,
     ].join('\n');
     writeFileSync(join(dir, 'config.yml'), config);
@@ -92,8 +100,8 @@ export async function launchRegistry(auth: RegistryAuth = { mode: 'none' }): Pro
     closeSync(log);
     child.unref();
     const stderrOf = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
-    const url = `http://127.0.0.1:${port}`;
-    const up = await waitUntilUp(url, child);
+    const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+    const up = tls ? await waitUntilListening(port, child) : await waitUntilUp(url, child);
     if (!up) {
       await stopProcess(child);
       const stderr = stderrOf();
@@ -130,14 +138,32 @@ async function waitUntilUp(url: string, child: ChildProcess): Promise<boolean> {
   return false;
 }
 
+/** For a TLS registry (whose CA, and maybe client certificate, the check would need): its port takes connections. */
+async function waitUntilListening(port: number, child: ChildProcess): Promise<boolean> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) return false;
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+
 /**
  * For the enclosing `describe`: a registry launched before its tests and stopped after them. The object returned
  * stands for it (read its fields inside tests and hooks, once it is launched).
  */
-export function useLaunchedRegistry(auth?: RegistryAuth): LaunchedRegistry {
+export function useLaunchedRegistry(auth?: RegistryAuth, tls?: RegistryTlsFiles): LaunchedRegistry {
   let launched: LaunchedRegistry | undefined;
   before(async () => {
-    launched = await launchRegistry(auth);
+    launched = await launchRegistry(auth, tls);
   });
   after(async () => {
     await launched?.stop();

@@ -1,0 +1,82 @@
+// The TLS side of a registry connection: what it trusts and shows (tlsTrust.ts), and its failures said as what they
+// are. A certificate signed by a CA this machine does not know, and a registry that wants a client certificate, are
+// the two ways a private registry refuses a first connection; undici reports the second as a bare "other side
+// closed" (it hears the registry's TLS alert, then drops it for the close that follows) and it was retried as a
+// dropped connection would be. So the connection is wrapped to hear the alert itself.
+import { readFileSync } from 'node:fs';
+import type { buildConnector as BuildConnector } from 'undici';
+import { OciError } from '../errors';
+import type { RegistryTls } from './tlsTrust';
+
+/** Codes of a server certificate no trusted CA signed (Node's, from OpenSSL's verify results). */
+const UNKNOWN_CA = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+]);
+
+/** The registry's TLS alerts that are about the client certificate: missing, not trusted, or refused. */
+const CLIENT_CERTIFICATE_ALERT = /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13)_ALERT_(?:BAD_CERTIFICATE|CERTIFICATE_REQUIRED|UNKNOWN_CA|CERTIFICATE_UNKNOWN|CERTIFICATE_EXPIRED|CERTIFICATE_REVOKED|UNSUPPORTED_CERTIFICATE|ACCESS_DENIED|HANDSHAKE_FAILURE)$/;
+
+/** An alert heard on a connection to `host:port` lately: the request that fails with it is told by the time. */
+const alerts = new Map<string, { code: string; at: number }>();
+const ALERT_MS = 10_000;
+
+/** TLS options for undici (its connector, or a proxy's `requestTls`): the system's CAs plus `tls`'s, and its client pair. */
+export function tlsOptions(insecure: boolean, tls: RegistryTls | undefined): Record<string, unknown> {
+  const options: Record<string, unknown> = { rejectUnauthorized: !insecure };
+  if (!tls) return options;
+  // `ca` replaces Node's trust rather than adding to it: the system's roots and NODE_EXTRA_CA_CERTS go first.
+  if (tls.ca.length > 0) options.ca = [...(require('node:tls') as typeof import('node:tls')).rootCertificates, ...extraCaCertificates(), ...tls.ca];
+  if (tls.cert !== undefined) Object.assign(options, { cert: tls.cert, key: tls.key });
+  return options;
+}
+
+function extraCaCertificates(): string[] {
+  const file = process.env.NODE_EXTRA_CA_CERTS;
+  if (!file) return [];
+  try {
+    return [readFileSync(file, 'utf8')];
+  } catch {
+    return []; // Node itself only warns about it
+  }
+}
+
+/** undici's connector for `options`, noting the TLS alerts each connection hears (see clientCertificateError). */
+export function alertHearingConnector(buildConnector: typeof BuildConnector, options: Record<string, unknown>): BuildConnector.connector {
+  const connect = buildConnector(options as BuildConnector.BuildOptions);
+  return (opts, callback) =>
+    connect(opts, (err, socket) => {
+      socket?.on('error', (e: NodeJS.ErrnoException) => {
+        if (typeof e.code === 'string' && CLIENT_CERTIFICATE_ALERT.test(e.code)) alerts.set(`${opts.hostname}:${opts.port}`, { code: e.code, at: Date.now() });
+      });
+      // undici's own types pair a null error with a socket: pass on what came.
+      (callback as (e: Error | null, s: typeof socket) => void)(err, socket);
+    });
+}
+
+/**
+ * A failed request's error as the certificate problem it is, or undefined: the registry's certificate signed by a
+ * CA not trusted here (UNTRUSTED), or a client certificate it wants or refused (CLIENT_CERTIFICATE). Neither is
+ * retried: a second try meets the same certificate.
+ */
+export function certificateError(err: unknown, registry: string, url: string, tls: RegistryTls | undefined): OciError | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string') return undefined;
+  if (UNKNOWN_CA.has(code)) {
+    const trusted = tls?.ca.length ? ` (trusted besides the system's: ${tls.caFrom.join(', ')})` : '';
+    return new OciError('UNTRUSTED', `registry ${registry}: its TLS certificate is not signed by a CA this machine trusts${trusted}: ${(err as Error).message} (${code})`, { cause: err, registry });
+  }
+  const target = new URL(url);
+  const alert = alerts.get(`${target.hostname}:${target.port || '443'}`);
+  if (!alert || Date.now() - alert.at > ALERT_MS || !/^(UND_ERR_SOCKET|ECONNRESET|EPIPE)$/.test(code)) return undefined;
+  const said = alert.code.replace(/^ERR_SSL_\w+?_ALERT_/, '').toLowerCase().replace(/_/g, ' ');
+  const message =
+    tls?.certFrom !== undefined
+      ? `registry ${registry} refused the client certificate ${tls.certFrom} (TLS alert: ${said})`
+      : `registry ${registry} asks for a client certificate (TLS alert: ${said})`;
+  return new OciError('CLIENT_CERTIFICATE', message, { cause: err, registry });
+}

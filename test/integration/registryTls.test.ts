@@ -1,0 +1,127 @@
+// A private registry over TLS (distribution 2.8 with a certificate signed by a test CA, and one that also requires
+// a client certificate): refused with what to do, trusted with --ca-file or the certs.d folder docker and podman
+// read, and a client certificate shown with --cert-file/--key-file or from that folder.
+import { strict as assert } from 'node:assert';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { runCli } from '../helpers/runCli';
+import { cleanupTemps, makeImage, makeIndex, newLayout, tempDir } from '../unit/builders';
+import { hasDockerRegistry, useEmptyDockerConfig, useLaunchedRegistry } from './support';
+
+const TLS = resolve(__dirname, '..', 'helpers', 'tls');
+const file = (name: string) => join(TLS, name);
+const describeRegistry = hasDockerRegistry() ? describe : describe.skip;
+
+/** XDG_CONFIG_HOME set to a new folder holding `containers/certs.d/<host>/` with `files` (name there -> test file). */
+function useCertsD(host: string, files: Record<string, string>): () => void {
+  const before = process.env.XDG_CONFIG_HOME;
+  const config = tempDir();
+  const dir = join(config, 'containers', 'certs.d', host);
+  mkdirSync(dir, { recursive: true });
+  for (const [name, from] of Object.entries(files)) copyFileSync(file(from), join(dir, name));
+  process.env.XDG_CONFIG_HOME = config;
+  return () => {
+    if (before === undefined) delete process.env.XDG_CONFIG_HOME;
+    else process.env.XDG_CONFIG_HOME = before;
+  };
+}
+
+/** A two-platform index tagged v1 in a new layout, and its digest. */
+async function sample(): Promise<{ dir: string; digest: string }> {
+  const store = await newLayout();
+  const index = await makeIndex(store, [await makeImage(store, { arch: 'amd64' }), await makeImage(store, { arch: 'arm64' })]);
+  await store.tag(index, 'v1');
+  return { dir: store.location, digest: index.digest };
+}
+
+describeRegistry('a registry with a private CA (TLS)', function () {
+  this.timeout(120_000);
+  useEmptyDockerConfig();
+  const registry = useLaunchedRegistry(undefined, { certificate: file('server.crt'), key: file('server.key') });
+  let restore: (() => void) | undefined;
+  afterEach(() => restore?.());
+  after(cleanupTemps);
+
+  it('refused at once, naming the registry and how to trust its CA; not retried', async () => {
+    const r = await runCli('repo', 'tags', `${registry.host}/app`);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`^Error: registry ${registry.host.replace(/\./g, '\\.')}: its TLS certificate is not signed by a CA this machine trusts: .*\\(UNABLE_TO_VERIFY_LEAF_SIGNATURE\\)$`, 'm'));
+    assert.match(r.stderr, /--ca-file CA\.pem/);
+    assert.ok(r.stderr.includes(join('containers', 'certs.d', registry.host, 'ca.crt')), r.stderr);
+    assert.doesNotMatch(r.stderr, /retrying/);
+  });
+
+  it('--ca-file: a copy there and back gives the same digest and bytes', async () => {
+    const s = await sample();
+    const up = await runCli('cp', '--from-oci-layout', `${s.dir}:v1`, `${registry.host}/app:v1`, '--ca-file', file('ca.crt'));
+    assert.equal(up.code, 0, up.stderr);
+    const back = join(tempDir(), 'back');
+    const down = await runCli('cp', `${registry.host}/app:v1`, '--to-oci-layout', `${back}:v1`, '--ca-file', file('ca.crt'));
+    assert.equal(down.code, 0, down.stderr);
+    const blob = (dir: string) => readFileSync(join(dir, 'blobs', 'sha256', s.digest.slice(7)));
+    assert.deepEqual(blob(back), blob(s.dir));
+    const tags = await runCli('resolve', `${registry.host}/app:v1`, '--ca-file', file('ca.crt'));
+    assert.equal(tags.stdout.trim(), s.digest);
+  });
+
+  it('the CA in certs.d/<host>/ca.crt, as docker and podman keep it: trusted without a flag', async () => {
+    const s = await sample();
+    assert.equal((await runCli('cp', '--from-oci-layout', `${s.dir}:v1`, `${registry.host}/certsd:v1`, '--ca-file', file('ca.crt'))).code, 0);
+    restore = useCertsD(registry.host, { 'ca.crt': 'ca.crt' });
+    const r = await runCli('resolve', `${registry.host}/certsd:v1`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), s.digest);
+  });
+
+  it('another CA given: still refused, naming the file it trusted besides the system', async () => {
+    const r = await runCli('repo', 'tags', `${registry.host}/app`, '--ca-file', file('other-ca.crt'));
+    assert.equal(r.code, 1);
+    assert.ok(r.stderr.includes(`(trusted besides the system's: ${file('other-ca.crt')})`), r.stderr);
+  });
+
+  it('--insecure still accepts any certificate', async () => {
+    const r = await runCli('repo', 'ls', registry.host, '--insecure');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^app$/m);
+  });
+});
+
+describeRegistry('a registry that requires a client certificate (mutual TLS)', function () {
+  this.timeout(120_000);
+  useEmptyDockerConfig();
+  const registry = useLaunchedRegistry(undefined, { certificate: file('server.crt'), key: file('server.key'), clientCas: [file('ca.crt')] });
+  let restore: (() => void) | undefined;
+  afterEach(() => restore?.());
+  after(cleanupTemps);
+
+  it('without one: said as such at once (it was "other side closed", retried four times)', async () => {
+    const r = await runCli('repo', 'ls', registry.host, '--ca-file', file('ca.crt'));
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`^Error: registry ${registry.host.replace(/\./g, '\\.')} asks for a client certificate \\(TLS alert: .+\\)$`, 'm'));
+    assert.match(r.stderr, /--cert-file and --key-file/);
+    assert.doesNotMatch(r.stderr, /retrying|other side closed/);
+  });
+
+  it('--cert-file and --key-file: a copy there and back gives the same digest', async () => {
+    const s = await sample();
+    const tlsFlags = ['--ca-file', file('ca.crt'), '--cert-file', file('client.crt'), '--key-file', file('client.key')];
+    const up = await runCli('cp', '--from-oci-layout', `${s.dir}:v1`, `${registry.host}/mtls:v1`, ...tlsFlags);
+    assert.equal(up.code, 0, up.stderr);
+    const r = await runCli('resolve', `${registry.host}/mtls:v1`, ...tlsFlags);
+    assert.equal(r.stdout.trim(), s.digest);
+  });
+
+  it('client.cert and client.key in certs.d/<host>/, with ca.crt: nothing to give', async () => {
+    const s = await sample();
+    restore = useCertsD(registry.host, { 'ca.crt': 'ca.crt', 'client.cert': 'client.crt', 'client.key': 'client.key' });
+    const up = await runCli('cp', '--from-oci-layout', `${s.dir}:v1`, `${registry.host}/certsd:v1`);
+    assert.equal(up.code, 0, up.stderr);
+    assert.equal((await runCli('resolve', `${registry.host}/certsd:v1`)).stdout.trim(), s.digest);
+  });
+
+  it('a client certificate the registry does not trust: refused, naming it', async () => {
+    const r = await runCli('repo', 'ls', registry.host, '--ca-file', file('ca.crt'), '--cert-file', file('other-client.crt'), '--key-file', file('other-client.key'));
+    assert.equal(r.code, 1);
+    assert.ok(r.stderr.includes(`refused the client certificate ${file('other-client.crt')} (TLS alert: `), r.stderr);
+  });
+});
