@@ -2,6 +2,7 @@
 // a client certificate): refused with what to do, trusted with --ca-file or the certs.d folder docker and podman
 // read, and a client certificate shown with --cert-file/--key-file or from that folder.
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCli } from '../helpers/runCli';
@@ -111,12 +112,16 @@ describeRegistry('a registry that requires a client certificate (mutual TLS)', f
     assert.equal(r.stdout.trim(), s.digest);
   });
 
-  it('client.cert and client.key in certs.d/<host>/, with ca.crt: nothing to give', async () => {
+  it('client.cert and client.key in certs.d/<host>/, with ca.crt: nothing to give; skopeo reads the same folder', async () => {
     const s = await sample();
     restore = useCertsD(registry.host, { 'ca.crt': 'ca.crt', 'client.cert': 'client.crt', 'client.key': 'client.key' });
     const up = await runCli('cp', '--from-oci-layout', `${s.dir}:v1`, `${registry.host}/certsd:v1`);
     assert.equal(up.code, 0, up.stderr);
     assert.equal((await runCli('resolve', `${registry.host}/certsd:v1`)).stdout.trim(), s.digest);
+    // The same files, as skopeo takes a registry's folder (--cert-dir; as root it reads /etc/... on its own).
+    const folder = join(process.env.XDG_CONFIG_HOME!, 'containers', 'certs.d', registry.host);
+    const raw = execFileSync('skopeo', ['inspect', '--raw', '--cert-dir', folder, `docker://${registry.host}/certsd:v1`]);
+    assert.deepEqual(raw, readFileSync(join(s.dir, 'blobs', 'sha256', s.digest.slice(7))));
   });
 
   it('a client certificate the registry does not trust: refused, naming it', async () => {
