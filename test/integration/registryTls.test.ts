@@ -80,6 +80,16 @@ describeRegistry('a registry with a private CA (TLS)', function () {
     assert.ok(r.stderr.includes(`(trusted besides the system's: ${file('other-ca.crt')})`), r.stderr);
   });
 
+  it('login: refused with the hint without the CA, signed in with --ca-file', async () => {
+    const refused = await runCli('login', registry.host, '-u', 'alice', '-p', 'secret');
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /^Error: login to .* failed: registry .*: its TLS certificate is not signed by a CA this machine trusts/m);
+    assert.match(refused.stderr, /^Trust the CA that signed it: --ca-file CA\.pem/m);
+    const r = await runCli('login', registry.host, '-u', 'alice', '-p', 'secret', '--ca-file', file('ca.crt'));
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'Login Succeeded\n');
+  });
+
   it('--insecure still accepts any certificate', async () => {
     const r = await runCli('repo', 'ls', registry.host, '--insecure');
     assert.equal(r.code, 0, r.stderr);

@@ -3,7 +3,7 @@ import { isOciError, OciError } from '../../oci/errors';
 import { Registry } from '../../oci/registry/registry';
 import { checkRegistry } from '../../oci/registry/registryReference';
 import { type Command, stringOpt, UsageError } from '../command';
-import { defaultCredentialStore, passwordOption, patienceOptions, REGISTRY_OPTIONS } from '../registryOptions';
+import { defaultCredentialStore, passwordOption, patienceOptions, REGISTRY_OPTIONS, tlsFilesOption } from '../registryOptions';
 
 export const login: Command = {
   path: 'login',
@@ -23,13 +23,21 @@ export const login: Command = {
     if (!identityToken && !username) throw new UsageError('no user name given: pass -u NAME (or --identity-token for a token)');
     const credential = identityToken ? { refreshToken: secret } : { username: username!, password: secret };
     // Checked before anything is stored: a login that does not work is not kept.
-    const probe = new Registry(registry, { plainHttp: p.values['plain-http'] === true, insecure: p.values.insecure === true, credentials: new MemoryCredentialStore({ [registry]: credential }), ...patienceOptions(p) });
+    const probe = new Registry(registry, {
+      plainHttp: p.values['plain-http'] === true,
+      insecure: p.values.insecure === true,
+      tlsFiles: tlsFilesOption(p),
+      credentials: new MemoryCredentialStore({ [registry]: credential }),
+      ...patienceOptions(p),
+    });
     try {
       await probe.ping();
     } catch (err) {
-      // A refusal keeps its code (UNAUTHORIZED, DENIED), so a caller can tell wrong credentials from a wrong address.
-      const code = isOciError(err, 'UNAUTHORIZED') || isOciError(err, 'DENIED') ? err.code : 'INVALID_ARGUMENT';
-      throw new OciError(code, `login to ${registry} failed: ${(err as Error).message}`, { cause: err });
+      // A refusal keeps its code (UNAUTHORIZED, DENIED), so a caller can tell wrong credentials from a wrong address;
+      // so does a certificate problem (UNTRUSTED, CLIENT_CERTIFICATE), whose hint says how to trust or give one.
+      const kept = ['UNAUTHORIZED', 'DENIED', 'UNTRUSTED', 'CLIENT_CERTIFICATE'] as const;
+      const code = isOciError(err) && (kept as readonly string[]).includes(err.code) ? err.code : 'INVALID_ARGUMENT';
+      throw new OciError(code, `login to ${registry} failed: ${(err as Error).message}`, { cause: err, registry: isOciError(err) ? err.registry : undefined });
     }
     await defaultCredentialStore().put(registry, credential);
     printer.out('Login Succeeded\n');
