@@ -18,6 +18,7 @@ export const REGISTRY_OPTIONS: Record<string, OptionSpec> = {
   'password-stdin': { type: 'boolean', description: 'read the password or identity token from stdin' },
   timeout: { type: 'string', description: 'seconds to wait for a registry response before retrying (default 60, or $MANIFOLD_TIMEOUT)', valueName: 'SECONDS' },
   retries: { type: 'string', description: 'retries of a request that failed transiently (default 4, or $MANIFOLD_RETRIES); one the registry did not answer in time is retried once at most', valueName: 'N' },
+  'registry-config': { type: 'string', description: 'the credentials file, in the Docker config format (default $DOCKER_CONFIG/config.json or ~/.docker/config.json); login writes there', valueName: 'FILE' },
   'max-connections': { type: 'string', description: 'connections open to one registry at most (default 8, or $MANIFOLD_MAX_CONNECTIONS)', valueName: 'N' },
 };
 
@@ -75,9 +76,13 @@ export async function passwordOption(p: ParsedCommand): Promise<string | undefin
   return given;
 }
 
-/** The Docker config (`DOCKER_CONFIG` or `~/.docker/config.json`), where `manifold login` stores credentials. */
-export function defaultCredentialStore(): CredentialStore {
-  return new DockerConfigStore();
+/**
+ * The credentials file: `--registry-config` (as oras names it), else the Docker config (`DOCKER_CONFIG` or
+ * `~/.docker/config.json`), where `manifold login` stores credentials.
+ */
+export function defaultCredentialStore(p?: ParsedCommand): CredentialStore {
+  const path = p && typeof p.values['registry-config'] === 'string' ? (p.values['registry-config'] as string) : undefined;
+  return new DockerConfigStore(path ? { path } : {});
 }
 
 /**
@@ -91,7 +96,7 @@ export async function registryClientOptions(p: ParsedCommand, registry: string):
   if (username !== undefined || password !== undefined) {
     stores.push(new MemoryCredentialStore({ [registry]: username === undefined ? { refreshToken: password } : { username, password: password ?? '' } }));
   }
-  stores.push(defaultCredentialStore());
+  stores.push(defaultCredentialStore(p));
   return {
     plainHttp: p.values['plain-http'] === true,
     insecure: p.values.insecure === true,

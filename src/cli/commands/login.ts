@@ -39,7 +39,7 @@ export const login: Command = {
       const code = isOciError(err) && (kept as readonly string[]).includes(err.code) ? err.code : 'INVALID_ARGUMENT';
       throw new OciError(code, `login to ${registry} failed: ${(err as Error).message}`, { cause: err, registry: isOciError(err) ? err.registry : undefined });
     }
-    await defaultCredentialStore().put(registry, credential);
+    await defaultCredentialStore(p).put(registry, credential);
     printer.out('Login Succeeded\n');
   },
 };
@@ -47,14 +47,14 @@ export const login: Command = {
 export const logout: Command = {
   path: 'logout',
   summary: 'Forget the credentials kept for a registry',
-  usage: 'logout REGISTRY',
+  usage: 'logout [flags] REGISTRY',
   examples: ['manifold logout localhost:5000'],
   minArgs: 1,
   maxArgs: 1,
-  options: {},
+  options: { 'registry-config': REGISTRY_OPTIONS['registry-config']! },
   async run(p, printer) {
     const registry = checkRegistry(p.positionals[0]!);
-    await defaultCredentialStore().delete(registry);
+    await defaultCredentialStore(p).delete(registry);
     printer.out(`Removed the credentials for ${registry}\n`);
   },
 };
