@@ -18,6 +18,11 @@ export const REGISTRY_OPTIONS: Record<string, OptionSpec> = {
   'password-stdin': { type: 'boolean', description: 'read the password or identity token from stdin' },
   timeout: { type: 'string', description: 'seconds to wait for a registry response before retrying (default 60, or $MANIFOLD_TIMEOUT)', valueName: 'SECONDS' },
   retries: { type: 'string', description: 'retries of a request that failed transiently (default 4, or $MANIFOLD_RETRIES); one the registry did not answer in time is retried once at most', valueName: 'N' },
+  'distribution-spec': {
+    type: 'string',
+    description: "how the registry's referrers are read and written: v1.1-referrers-api (its referrers API) or v1.1-referrers-tag (the sha256-<hex> tag schema); default: the API when the registry has it",
+    valueName: 'SPEC',
+  },
   'registry-config': { type: 'string', description: 'the credentials file, in the Docker config format (default $DOCKER_CONFIG/config.json or ~/.docker/config.json); login writes there', valueName: 'FILE' },
   'max-connections': { type: 'string', description: 'connections open to one registry at most (default 8, or $MANIFOLD_MAX_CONNECTIONS)', valueName: 'N' },
 };
@@ -128,4 +133,13 @@ export function maxConnections(p: ParsedCommand, env: NodeJS.ProcessEnv = proces
   const concurrency = Number(p.values.concurrency);
   if (Number.isInteger(concurrency) && concurrency > 0) n = Math.max(n ?? DEFAULT_MAX_CONNECTIONS, 2 * concurrency + 2);
   return n;
+}
+
+/** `--distribution-spec`, as oras takes it: the referrers API forced (true), the tag schema forced (false), or undefined (asked of the registry). */
+export function referrersApiOption(p: ParsedCommand): boolean | undefined {
+  const spec = p.values['distribution-spec'];
+  if (spec === undefined) return undefined;
+  if (spec === 'v1.1-referrers-api') return true;
+  if (spec === 'v1.1-referrers-tag') return false;
+  throw new OciError('INVALID_ARGUMENT', `--distribution-spec must be v1.1-referrers-api or v1.1-referrers-tag, got ${JSON.stringify(spec)}`);
 }

@@ -12,7 +12,7 @@ import { RemoteRepository } from '../oci/registry/remoteRepository';
 import { otherKindWarning } from './otherKind';
 import type { Target } from '../oci/target';
 import { boolOpt, listOpt, type ParsedCommand } from './command';
-import { registryClientOptions } from './registryOptions';
+import { referrersApiOption, registryClientOptions } from './registryOptions';
 
 export interface OpenedTarget {
   target: Target;
@@ -79,8 +79,9 @@ function tagAndDigestHint(err: unknown, path: string): unknown {
 
 async function openRemote(parsed: ParsedCommand, raw: string, options: { allowTagList?: boolean }): Promise<OpenedTarget> {
   const ref = parseRegistryReference(raw, { allowTagList: options.allowTagList });
+  const referrersApi = referrersApiOption(parsed);
   const client = new RegistryClient(ref.registry, await registryClientOptions(parsed, ref.registry));
-  return openedTarget(new RemoteRepository(client, ref.repository), { kind: 'registry', registry: ref.registry, repository: ref.repository }, ref);
+  return openedTarget(new RemoteRepository(client, ref.repository, { referrersApi }), { kind: 'registry', registry: ref.registry, repository: ref.repository }, ref);
 }
 
 export function requireReference(t: OpenedTarget, raw: string): string {

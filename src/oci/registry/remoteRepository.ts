@@ -51,6 +51,8 @@ type ReferrersState = 'unknown' | 'supported' | 'unsupported';
 export class RemoteRepository implements Target, BlobMounter, TagPusher {
   readonly kind = 'registry';
   private referrersState: ReferrersState;
+  /** The state was given (`--distribution-spec`), not found out: what the registry answers does not change it. */
+  private readonly referrersForced: boolean;
   private readonly chunkSize: number;
   // Updates of one subject's fallback index are read-modify-write: serialize them.
   private readonly fallbackLocks = new Map<string, Promise<void>>();
@@ -64,6 +66,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
   ) {
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
     this.referrersState = options.referrersApi === undefined ? 'unknown' : options.referrersApi ? 'supported' : 'unsupported';
+    this.referrersForced = options.referrersApi !== undefined;
   }
 
   /** `registry/repository` (a reference part is ignored), with a client of its own. */
@@ -248,6 +251,8 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
           if (!unsupported) throw await responseError('GET', res, `referrers of ${desc.digest} in ${this.display()}`);
           const text = await readText(res.body, 64 * 1024);
           if (res.status === 404 && /NAME_UNKNOWN/.test(text)) throw new OciError('NOT_FOUND', `${this.display()}: repository not found`);
+          // Told to use the API: a registry without it is said, not quietly read through the tag schema.
+          if (this.referrersForced) throw new OciError('UNSUPPORTED', `${this.display()}: no referrers API (GET ${redactUrl(res.url)} answered ${res.status}, not a referrers list); the tag schema is --distribution-spec v1.1-referrers-tag`);
           this.referrersState = 'unsupported';
           break;
         }
@@ -361,8 +366,8 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
     checkStoredDigest(res, desc.digest, this.display(reference));
     const links = manifestLinks(bytes, desc.mediaType);
     if (!links.subject) return;
-    if (res.header('oci-subject')) {
-      // The registry indexes referrers itself (distribution-spec 1.1).
+    if (res.header('oci-subject') && !this.referrersForced) {
+      // The registry indexes referrers itself (distribution-spec 1.1); unless told to use the tag schema anyway.
       this.referrersState = 'supported';
       return;
     }
