@@ -34,14 +34,15 @@ export async function copyRowsToLayout(services: Services, rows: readonly RowToC
   const plain = plainArgs(answers);
   const copies = rows.filter((r) => resolve(r.node.layout!.path) !== resolve(to));
   if (copies.length === 0) throw new Error(l10n.t('Nothing to copy: the rows selected are in {0} already.', to));
-  const layout = await openDestinationLayout(services, to);
-  if (layout.store.readOnly) throw new Error(l10n.t('{0} is a layout archive: copy into a layout folder.', layout.path));
   const sources: SourceManifest[] = [];
   for (const r of copies) sources.push(await sourceManifestFrom(services, r.node, title));
   // A row without a tag a reference can carry still has its own asked, now: every question comes before any copy.
   const tags: string[][] = [];
   for (const [i, r] of copies.entries()) tags.push(r.tags ?? (await askRowTag(title, sources[i]!)));
+  // Refused before the destination is opened: a folder that is no layout is not made one for nothing.
   refuseSharedTags(sources, tags);
+  const layout = await openDestinationLayout(services, to);
+  if (layout.store.readOnly) throw new Error(l10n.t('{0} is a layout archive: copy into a layout folder.', layout.path));
   const referrers = typeof plain.referrers === 'boolean' ? plain.referrers : await askRowsReferrers(title, sources);
   // No platforms asked: each index is copied whole. Choosing platforms is for one image, whose list a pick can show;
   // across several indexes the platforms differ and one list would not say which row each came from.

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +43,8 @@ describe('Copy to Layout of several rows', () => {
   let src: string;
   let app: Descriptor;
   let tools: Descriptor;
+  /** An image with no tag: its row is under Untagged. */
+  let loose: Descriptor;
   /** The referrers of each index (an SBOM on app, a signature on tools), and of app's amd64 image (a lifecycle note). */
   let attached: Descriptor[];
   let window: Window;
@@ -51,8 +53,12 @@ describe('Copy to Layout of several rows', () => {
   let logError: Services['log']['error'];
   const picks: Array<{ placeHolder?: string; labels: string[]; many: boolean }> = [];
   const modals: Array<{ message: string; detail?: string }> = [];
+  /** Every prompt shown, in order: `pick`, `modal` or `input`. */
+  const asked: string[] = [];
+  const inputs: Array<{ title?: string; value?: string }> = [];
   let pickAnswers: Array<(items: readonly Item[]) => unknown> = [];
   let modalAnswers: Array<(actions: string[]) => string | undefined> = [];
+  let inputAnswers: string[] = [];
 
   const tree = () => services.tree as unknown as { getChildren(n?: unknown): Promise<unknown[]>; getTreeItem(n: unknown): vscode.TreeItem };
   async function rowsOf(layoutLabel: string, ...labels: string[]): Promise<unknown[]> {
@@ -82,8 +88,15 @@ describe('Copy to Layout of several rows', () => {
       await makeArtifact(store, { subject: tools, artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json' }),
       await makeArtifact(store, { subject: appAmd64, artifactType: 'application/vnd.microsoft.artifact.lifecycle' }),
     ];
+    loose = await makeImage(store, { arch: 'riscv64', seed: 'loose' });
     await store.tag(app, 'app');
     await store.tag(tools, 'tools');
+    // Listed untagged as a tag moved off it leaves it (a manifest pushed alone is not listed).
+    await store.tag(loose, 'moving');
+    await store.tag(app, 'moving');
+    await store.untag('moving');
+    // The demo layout's v1 is another index: selected together, the two would both be tagged v1.
+    await store.tag(tools, 'v1');
     await run('manifold.addLayoutFolder', { path: src });
 
     const ext = vscode.extensions.getExtension('manifold-dev.manifold');
@@ -93,26 +106,37 @@ describe('Copy to Layout of several rows', () => {
     real = { showQuickPick: window.showQuickPick, showWarningMessage: window.showWarningMessage, showInputBox: window.showInputBox };
     window.showQuickPick = async (items, options) => {
       const list = await items;
+      asked.push('pick');
       picks.push({ placeHolder: options?.placeHolder, labels: list.map((i) => i.label), many: options?.canPickMany === true });
       const answer = pickAnswers.shift();
       assert.ok(answer, `an unexpected pick: ${options?.placeHolder}`);
       return answer(list);
     };
     window.showWarningMessage = async (message, options, ...actions) => {
+      asked.push('modal');
       modals.push({ message, detail: options.detail });
       const answer = modalAnswers.shift();
       assert.ok(answer, `an unexpected question: ${message}`);
       return answer(actions);
     };
-    window.showInputBox = async (options) => assert.fail(`an unexpected input box: ${options?.prompt}`);
+    window.showInputBox = async (options) => {
+      asked.push('input');
+      inputs.push({ title: options?.title, value: options?.value });
+      const answer = inputAnswers.shift();
+      assert.ok(answer !== undefined, `an unexpected input box: ${options?.title}`);
+      return answer;
+    };
   });
 
   beforeEach(() => {
     errors.length = 0;
     picks.length = 0;
     modals.length = 0;
+    asked.length = 0;
+    inputs.length = 0;
     pickAnswers = [];
     modalAnswers = [];
+    inputAnswers = [];
   });
 
   after(async () => {
@@ -212,5 +236,35 @@ describe('Copy to Layout of several rows', () => {
     assert.deepEqual(picks.map((p) => [p.many, p.labels]), [[true, ['linux/amd64', 'linux/arm64']]]);
     assert.equal((await (await OciLayoutStore.open(to)).resolve('app')).digest, app.digest);
     await run('manifold.removeLayoutFolder', { layout: to });
+  });
+
+  it('a row without a tag has its own asked, naming it, before the one referrers question and any copy', async () => {
+    const [appRow, untaggedRow] = await rowsOf('rows-src', 'app', 'Untagged');
+    const looseRow = (await tree().getChildren(untaggedRow)).find((n) => (n as { desc?: Descriptor }).desc?.digest === loose.digest);
+    assert.ok(looseRow, 'the untagged image row');
+    const to = fresh('with-loose');
+    inputAnswers = ['loose'];
+    pickAnswers = [(items) => items.find((i) => i.label === 'With their referrers')];
+    const result = await run<CopiedRows>('manifold.copyToLayout', appRow, [appRow, looseRow], { to });
+    assert.ok(result, errors.join('\n'));
+    assert.deepEqual(asked, ['input', 'pick']);
+    assert.deepEqual(inputs, [{ title: `Copy to Layout (rows-src@${loose.digest.slice(7, 19)})`, value: '' }]);
+    assert.match(picks[0]!.placeHolder ?? '', /^1 of the 2 rows has referrers: /);
+    const dst = await OciLayoutStore.open(to);
+    assert.equal((await dst.resolve('app')).digest, app.digest);
+    assert.equal((await dst.resolve('loose')).digest, loose.digest);
+    assert.deepEqual(result.tags, ['app', 'loose']);
+    await run('manifold.removeLayoutFolder', { layout: to });
+  });
+
+  it('two rows that would give one tag to different manifests are refused, naming both, before anything is asked or made', async () => {
+    const [demoV1] = await rowsOf('demo', 'v1');
+    const [srcV1] = await rowsOf('rows-src', 'v1');
+    const to = fresh('clash');
+    assert.equal(await run('manifold.copyToLayout', demoV1, [demoV1, srcV1], { to }), undefined);
+    assert.deepEqual(asked, []);
+    assert.equal(errors.length, 1, errors.join('\n'));
+    assert.ok(errors[0]!.includes('demo:v1 and rows-src:v1 would both be tagged v1 in the destination: copy them one at a time.'), errors[0]);
+    assert.equal(existsSync(to), false, 'the destination folder was made');
   });
 });
