@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -266,5 +266,29 @@ describe('Copy to Layout of several rows', () => {
     assert.equal(errors.length, 1, errors.join('\n'));
     assert.ok(errors[0]!.includes('demo:v1 and rows-src:v1 would both be tagged v1 in the destination: copy them one at a time.'), errors[0]);
     assert.equal(existsSync(to), false, 'the destination folder was made');
+  });
+
+  it('a row that fails after another was copied: the error names the rows copied before it, which stay', async () => {
+    const broken = fresh('rows-broken');
+    const store = await OciLayoutStore.open(broken, { create: true });
+    const good = await makeImage(store, { arch: 'amd64', seed: 'good' });
+    const bad = await makeImage(store, { arch: 'amd64', seed: 'bad' });
+    await store.tag(good, 'good');
+    await store.tag(bad, 'bad');
+    // The bad image's layer is gone from the source: its copy fails once it reaches it.
+    const layer = (JSON.parse((await store.fetchBytes(bad)).toString('utf8')) as { layers: Descriptor[] }).layers[0]!;
+    rmSync(join(broken, 'blobs', 'sha256', layer.digest.slice(7)));
+    await run('manifold.addLayoutFolder', { path: broken });
+    const [goodRow, badRow] = await rowsOf('rows-broken', 'good', 'bad');
+    const to = fresh('half');
+    assert.equal(await run('manifold.copyToLayout', goodRow, [goodRow, badRow], { to }), undefined);
+    assert.deepEqual(asked, []);
+    assert.equal(errors.length, 1, errors.join('\n'));
+    assert.match(errors[0]!, / Copied before it: rows-broken:good\.$/m);
+    const dst = await OciLayoutStore.open(to);
+    assert.equal((await dst.resolve('good')).digest, good.digest);
+    assert.deepEqual(indexDigests(to), [good.digest]);
+    await run('manifold.removeLayoutFolder', { layout: to });
+    await run('manifold.removeLayoutFolder', { layout: broken });
   });
 });
