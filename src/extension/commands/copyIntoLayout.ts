@@ -20,6 +20,8 @@ export interface CopiedIntoLayout {
   tags: string[];
   moved: TagMove[];
   message: string;
+  /** How many referrers came along. */
+  referrers: number;
 }
 
 export interface LayoutCopyChoices {
@@ -32,6 +34,8 @@ export interface LayoutCopyChoices {
   /** A destination tag naming something else moves without the question. */
   confirmed: boolean;
   onDidRetry?: vscode.Event<RetryInfo>;
+  /** Not told on its own: one row of several, which the caller reports together. */
+  quiet?: boolean;
 }
 
 /**
@@ -60,12 +64,12 @@ export async function copyIntoLayout(
     '.' +
     movedText(moved).map((m) => ` ${m}`).join('') +
     subsetText(result.subset, result.root, platforms);
-  reportDone(services, message, { layout: layout.path, tag: tags[0], digest: result.root.digest });
-  return { layout: layout.path, digest: result.root.digest, tags, moved, message };
+  if (!choices.quiet) reportDone(services, message, { layout: layout.path, tag: tags[0], digest: result.root.digest });
+  return { layout: layout.path, digest: result.root.digest, tags, moved, message, referrers: result.referrers.length };
 }
 
 /** The tag to give in the destination layout, asked with the source's tag (if any) filled in. */
-async function askLayoutTag(title: string, value: string | undefined): Promise<string> {
+export async function askLayoutTag(title: string, value: string | undefined): Promise<string> {
   const typed = await input({
     title,
     prompt: l10n.t('Tag in the layout'),
@@ -83,7 +87,7 @@ async function askLayoutTag(title: string, value: string | undefined): Promise<s
 }
 
 /** ` with 3 referrers`: what came along with the copied manifest; empty when nothing did. */
-function referrersText(count: number): string {
+export function referrersText(count: number): string {
   if (count === 0) return '';
   return ' ' + (count === 1 ? l10n.t('with 1 referrer') : l10n.t('with {0} referrers', count));
 }

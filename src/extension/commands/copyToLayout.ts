@@ -8,6 +8,7 @@ import type { Services } from '../services';
 import { tagList } from './argValues';
 import { plainArgs, sourceManifestFrom } from './args';
 import { copyIntoLayout, type CopiedIntoLayout } from './copyIntoLayout';
+import { copyRowsToLayout } from './copyRowsToLayout';
 import { askCopyPlatforms } from './copyPlatforms';
 import { askCopyReferrers } from './copyReferrers';
 import { openDestinationLayout, pickLayoutDestination } from '../ui/layoutDestination';
@@ -19,21 +20,17 @@ import { openDestinationLayout, pickLayoutDestination } from '../ui/layoutDestin
  * does, from a layout folder or a layout archive. Arguments: a node of the Layouts or Referrers view, or `{ layout,
  * reference, to, tags?, platforms?: ['os/arch'], referrers?: false, confirmed? }` (`tags`, when given, at least one;
  * `to`: the destination folder). A destination tag that names something else moves once the user confirms. Several
- * rows selected: each is copied, into one destination asked once.
+ * rows selected (or dropped): copied into one destination, each question asked once for all (copyRowsToLayout.ts).
  */
 export async function copyToLayout(services: Services, arg?: unknown, answers?: unknown, selectionAnswers?: unknown): Promise<CopiedIntoLayout> {
-  // Several rows selected in the tree (passed as the second argument): the destination asked once, then each copied
-  // there as a drop copies it (a tag keeping its name); the result is the last one's.
+  // Several rows selected in the tree (passed as the second argument), or dropped: the destination asked once, then
+  // the questions once for all of them (copyRowsToLayout.ts), each row keeping its tag.
   const selected = Array.isArray(answers) ? answers.filter((n): n is ManifestLikeNode => n instanceof ManifestLikeNode && n.layout !== undefined) : [];
   if (arg instanceof ManifestLikeNode && arg.layout && selected.length > 1 && selected.includes(arg)) {
-    // After a selection, a caller may answer the destination too: `executeCommand(id, node, selection, { to })`.
+    // After a selection, a caller may answer the questions too: `executeCommand(id, node, selection, { to, referrers, confirmed })`.
     const given = plainArgs(selectionAnswers).to;
     const to = typeof given === 'string' ? resolve(given) : await askDestination(services, arg.layout.path);
-    let last: CopiedIntoLayout | undefined;
-    // One already in the destination (a selection across layouts) stays where it is.
-    for (const node of selected) if (resolve(node.layout!.path) !== resolve(to)) last = await copyOne(services, node, { to, tags: keptTags(node) });
-    if (!last) throw new Error(l10n.t('Nothing to copy: the rows selected are in {0} already.', to));
-    return last;
+    return copyRowsToLayout(services, selected.map((node) => ({ node, tags: keptTags(node) })), to, selectionAnswers);
   }
   return copyOne(services, arg, answers);
 }

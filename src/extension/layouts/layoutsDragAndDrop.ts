@@ -1,7 +1,7 @@
 // Drag and drop in the Layouts view: a tag or manifest dropped on another layout (its row or any row under it) is
 // copied there, as Copy to Layout… does, with the destination answered by the drop and a tag kept as it is (a
-// manifest row's tag is asked); platforms, referrers and a tag to move are asked as ever. A drop copies, never
-// moves: the source layout is left as it was.
+// manifest row's tag is asked); platforms, referrers and a tag to move are asked as ever (of several rows, as of a
+// selection: once for all). A drop copies, never moves: the source layout is left as it was.
 import vscode = require('vscode');
 import { keptTags } from '../commands/copyToLayout';
 import { ManifestLikeNode, type Node } from '../tree/nodes';
@@ -25,10 +25,10 @@ export class LayoutsDragAndDrop implements vscode.TreeDragAndDropController<Node
     const dragged = (dataTransfer.get(LAYOUTS_DRAG_TYPE)?.value ?? []) as readonly Node[];
     // Only what a layout other than the drop's holds: within one layout a drop would only tag (Tag… does that).
     const copies = dragged.filter((n): n is ManifestLikeNode => n instanceof ManifestLikeNode && n.layout !== undefined && n.layout.path !== to.path);
-    for (const node of copies) {
-      if (token.isCancellationRequested) return;
-      // Through the command: the workspace-trust check, and errors shown as its own are.
-      await vscode.commands.executeCommand('manifold.copyToLayout', node, { to: to.path, tags: keptTags(node) });
-    }
+    if (copies.length === 0 || token.isCancellationRequested) return;
+    // Through the command: the workspace-trust check, and errors shown as its own are. Several rows go as a selection
+    // does, so its questions are asked once for all of them.
+    if (copies.length === 1) await vscode.commands.executeCommand('manifold.copyToLayout', copies[0], { to: to.path, tags: keptTags(copies[0]!) });
+    else await vscode.commands.executeCommand('manifold.copyToLayout', copies[0], copies, { to: to.path });
   }
 }

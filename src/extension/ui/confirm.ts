@@ -97,3 +97,43 @@ export async function confirmTagMoves(layout: { store: ReadOnlyTarget }, tags: r
 export function movedText(moves: readonly TagMove[]): string[] {
   return moves.map((m) => (m.lastTag ? l10n.t('{0} moved from {1} (now under Untagged).', m.tag, shortDigest(m.from)) : l10n.t('{0} moved from {1}.', m.tag, shortDigest(m.from))));
 }
+
+/** One row of several copied together: the tags it gives, the digest they will name, and what that is (for the question). */
+export interface PlannedTags {
+  tags: readonly string[];
+  digest: string;
+  what: string;
+}
+
+/**
+ * confirmTagMoves for several copies into one layout at once: every tag that names something else now, in one
+ * modal (`Move the tags v1 (now abcd1234abcd), v2 (now …)?`), so a selection is either moved whole or left alone.
+ * Returns each copy's moves, in order (none anywhere: no question).
+ */
+export async function confirmAllTagMoves(layout: { store: ReadOnlyTarget }, planned: readonly PlannedTags[], confirmed: boolean): Promise<TagMove[][]> {
+  const entries = layout.store.entries ? await layout.store.entries() : undefined;
+  const moves: TagMove[][] = [];
+  for (const p of planned) moves.push(entries ? await layoutMoves(layout.store, entries, p.tags, p.digest) : await registryMoves(layout.store, p.tags, p.digest));
+  const all = moves.flat();
+  // What two rows' tags both named stays untagged once both move, though each alone leaves it the other's.
+  const moving = new Set(all.map((m) => m.tag));
+  if (entries) for (const m of all) m.lastTag = !entries.some((d) => d.digest === m.from && !moving.has(d.annotations?.[ANNOTATION_REF_NAME] ?? ''));
+  if (all.length === 0 || confirmed) return moves;
+  const listed = all.map((m) => l10n.t('{0} (now {1})', m.tag, shortDigest(m.from))).join(', ');
+  const question = all.length === 1 ? l10n.t('Move the tag {0}?', listed) : l10n.t('Move the tags {0}?', listed);
+  const lines: string[] = [];
+  for (const [i, rowMoves] of moves.entries()) {
+    for (const m of rowMoves) {
+      lines.push(
+        m.remote
+          ? l10n.t('{0} names {1} ({2}) now; the registry keeps it, reachable by its digest.', m.tag, shortDigest(m.from), m.what)
+          : m.lastTag
+          ? l10n.t('{0} names {1} ({2}) now; it has no other tag and stays listed under Untagged.', m.tag, shortDigest(m.from), m.what)
+          : l10n.t('{0} names {1} ({2}) now; its other tags keep naming it.', m.tag, shortDigest(m.from), m.what),
+      );
+      lines.push(l10n.t('After the move {0} names {1}.', m.tag, planned[i]!.what));
+    }
+  }
+  await askModal(question, lines.join('\n'), [all.length === 1 ? l10n.t('Move Tag') : l10n.t('Move Tags')]);
+  return moves;
+}
