@@ -68,14 +68,17 @@ export async function readSecretFromStdin(stdin: NodeJS.ReadableStream = process
 
 // stdin can be read once: cp asks for the password of each side.
 const stdinPasswords = new WeakMap<ParsedCommand, Promise<string>>();
+/** A side's view (sideView) reads stdin as the command it came from: one read for both sides. */
+const viewOf = new WeakMap<ParsedCommand, ParsedCommand>();
 
 /** The password from `-p` or `--password-stdin` (not both), or undefined. */
 export async function passwordOption(p: ParsedCommand): Promise<string | undefined> {
   const given = typeof p.values.password === 'string' ? p.values.password : undefined;
   if (p.values['password-stdin'] === true) {
     if (given !== undefined) throw new OciError('INVALID_ARGUMENT', '--password and --password-stdin cannot be used together');
-    let pending = stdinPasswords.get(p);
-    if (!pending) stdinPasswords.set(p, (pending = readSecretFromStdin()));
+    const key = viewOf.get(p) ?? p;
+    let pending = stdinPasswords.get(key);
+    if (!pending) stdinPasswords.set(key, (pending = readSecretFromStdin()));
     return pending;
   }
   return given;
@@ -142,4 +145,31 @@ export function referrersApiOption(p: ParsedCommand): boolean | undefined {
   if (spec === 'v1.1-referrers-api') return true;
   if (spec === 'v1.1-referrers-tag') return false;
   throw new OciError('INVALID_ARGUMENT', `--distribution-spec must be v1.1-referrers-api or v1.1-referrers-tag, got ${JSON.stringify(spec)}`);
+}
+
+/** The registry flags one side of a copy may have of its own, as oras names them (`--from-plain-http`, `--to-ca-file`...). */
+const SIDE_FLAGS = ['plain-http', 'insecure', 'ca-file', 'cert-file', 'key-file', 'username', 'password', 'registry-config', 'distribution-spec'] as const;
+
+/** `--from-*` or `--to-*` for each of SIDE_FLAGS: the source's or the destination's, over the flag both sides share. */
+export function sideOptions(side: 'from' | 'to'): Record<string, OptionSpec> {
+  const whose = side === 'from' ? 'the source registry only' : 'the destination registry only';
+  const out: Record<string, OptionSpec> = {};
+  for (const flag of SIDE_FLAGS) {
+    const shared = REGISTRY_OPTIONS[flag]!;
+    const { short: _short, ...spec } = shared;
+    out[`${side}-${flag}`] = { ...spec, description: `--${flag}, for ${whose}` };
+  }
+  return out;
+}
+
+/** The command as one side of a copy sees it: its `--from-*` (or `--to-*`) flags in place of the shared ones. */
+export function sideView(p: ParsedCommand, side: 'from' | 'to'): ParsedCommand {
+  const values = { ...p.values };
+  for (const flag of SIDE_FLAGS) {
+    const own = p.values[`${side}-${flag}`];
+    if (own !== undefined) values[flag] = own;
+  }
+  const view = { ...p, values };
+  viewOf.set(view, viewOf.get(p) ?? p);
+  return view;
 }

@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeImage, makeIndex, newLayout, tempDir } from '../unit/builders';
-import { hasDockerRegistry, useEmptyDockerConfig, useLaunchedRegistry } from './support';
+import { hasDockerRegistry, startOciServer, useEmptyDockerConfig, useLaunchedRegistry } from './support';
 
 const TLS = resolve(__dirname, '..', 'helpers', 'tls');
 const file = (name: string) => join(TLS, name);
@@ -88,6 +88,25 @@ describeRegistry('a registry with a private CA (TLS)', function () {
     const r = await runCli('login', registry.host, '-u', 'alice', '-p', 'secret', '--ca-file', file('ca.crt'));
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'Login Succeeded\n');
+  });
+
+  it('cp from a plain-HTTP registry to this one: --from-plain-http and --to-ca-file, as oras names them', async () => {
+    const local = await startOciServer();
+    try {
+      const s = await sample();
+      assert.equal((await runCli('cp', '--from-oci-layout', `${s.dir}:v1`, `${local.host}/app:v1`, '--plain-http')).code, 0);
+      // The shared flag would take both sides to plain HTTP.
+      const both = await runCli('cp', `${local.host}/app:v1`, `${registry.host}/sides:v1`, '--plain-http', '--ca-file', file('ca.crt'));
+      assert.equal(both.code, 1);
+      const plan = await runCli('cp', `${local.host}/app:v1`, `${registry.host}/sides:v1`, '--from-plain-http', '--to-ca-file', file('ca.crt'), '--dry-run', '--format', 'json');
+      assert.equal(plan.code, 0, plan.stderr);
+      const r = await runCli('cp', `${local.host}/app:v1`, `${registry.host}/sides:v1`, '--from-plain-http', '--to-ca-file', file('ca.crt'));
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`^Digest: ${s.digest}$`, 'm'));
+      assert.equal((await runCli('resolve', `${registry.host}/sides:v1`, '--ca-file', file('ca.crt'))).stdout.trim(), s.digest);
+    } finally {
+      await local.stop();
+    }
   });
 
   it('--insecure still accepts any certificate', async () => {

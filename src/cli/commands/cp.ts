@@ -3,7 +3,7 @@ import { isDigest } from '../../oci/digest';
 import { boolOpt, type Command, concurrencyOpt, formatOpt, FORMAT_OPTION, UsageError } from '../command';
 import { copyPlanJson, copyPlanText, dryRunDestination, platformOptions, subsetNotice } from '../copyPlan';
 import { copyProgressPrinter } from '../copyProgress';
-import { REGISTRY_OPTIONS } from '../registryOptions';
+import { REGISTRY_OPTIONS, sideOptions, sideView } from '../registryOptions';
 import { isTarDestination, openTarDestination } from '../tarDestination';
 import { openTarget, requireReference } from '../targets';
 import { tagMoveReporter } from '../tagMoves';
@@ -42,16 +42,21 @@ export const cp: Command = {
     'to-oci-layout': { type: 'boolean', description: 'DST is an OCI image layout folder, or a new layout tar when it ends in .tar: DIR[:tag[,tag]...]' },
     concurrency: { type: 'string', description: 'transfers at a time (default 3)', valueName: 'N' },
     ...REGISTRY_OPTIONS,
+    ...sideOptions('from'),
+    ...sideOptions('to'),
   },
   async run(p, printer) {
     const [rawSrc, rawDst] = p.positionals as [string, string];
     const concurrency = concurrencyOpt(p, 3);
     const format = formatOpt(p);
     const platforms = platformOptions(p);
-    const src = await openTarget(p, rawSrc, { layout: boolOpt(p, 'from-oci-layout') });
+    // Each side with its own registry flags over the shared ones (`--from-plain-http` for a local registry, say).
+    const from = sideView(p, 'from');
+    const to = sideView(p, 'to');
+    const src = await openTarget(from, rawSrc, { layout: boolOpt(p, 'from-oci-layout') });
     const srcReference = requireReference(src, rawSrc);
     if (boolOpt(p, 'dry-run')) {
-      const dst = await dryRunDestination(p, rawDst);
+      const dst = await dryRunDestination(to, rawDst);
       const tags = dst.reference ? [dst.reference, ...dst.extraTags] : isDigest(srcReference) ? [] : [srcReference];
       const plan = await planCopy(src.target, srcReference, dst.target, tags.length === 1 && isDigest(tags[0]!) ? [] : tags, { referrers: boolOpt(p, 'recursive'), ...platforms });
       if (plan.subset) printer.err(subsetNotice(plan.subset, true));
@@ -61,7 +66,7 @@ export const cp: Command = {
     if (format === 'json') throw new UsageError('--format json is for --dry-run; a copy prints text');
     // A .tar destination: a fresh layout of what is copied, written as a deterministic tar when the copy is done.
     const tarDst = boolOpt(p, 'to-oci-layout') && isTarDestination(rawDst) ? await openTarDestination(rawDst) : undefined;
-    const dst = tarDst?.opened ?? (await openTarget(p, rawDst, { layout: boolOpt(p, 'to-oci-layout'), create: true, allowTagList: true }));
+    const dst = tarDst?.opened ?? (await openTarget(to, rawDst, { layout: boolOpt(p, 'to-oci-layout'), create: true, allowTagList: true }));
     // No tag at the destination: the source's tag, as oras does; a digest source is stored by digest only.
     let tags = dst.reference ? [dst.reference, ...dst.extraTags] : isDigest(srcReference) ? [] : [srcReference];
     if (tags.length === 1 && isDigest(tags[0]!)) tags = [];
