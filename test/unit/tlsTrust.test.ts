@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isOciError } from '../../src/oci/errors';
 import { certsDirs, registryCertsDir, registryTls, userCaPath } from '../../src/oci/registry/tlsTrust';
-import { certificateError } from '../../src/oci/registry/tlsConnection';
+import { EventEmitter } from 'node:events';
+import { alertHearingConnector, answeredFrom, certificateError } from '../../src/oci/registry/tlsConnection';
 
 const TLS = resolve(__dirname, '..', 'helpers', 'tls');
 const file = (name: string) => join(TLS, name);
@@ -95,5 +96,20 @@ describe('registry TLS trust (tlsTrust.ts)', () => {
     assert.equal(said.registry, 'r.example');
     assert.equal(said.message, "registry r.example: its TLS certificate is not signed by a CA this machine trusts (trusted besides the system's: /ca.pem): unable to verify the first certificate (UNABLE_TO_VERIFY_LEAF_SIGNATURE)");
     assert.equal(certificateError(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }), 'r.example', 'https://r.example/v2/', undefined), undefined);
+  });
+
+  it('a TLS alert heard on a connection names the socket error that follows, until the host answers a request', () => {
+    const socket = new EventEmitter();
+    const fakeBuild = (() => (_opts: unknown, cb: (err: Error | null, s: unknown) => void) => cb(null, socket)) as never;
+    alertHearingConnector(fakeBuild, {})({ hostname: 'r.example', port: '5443', protocol: 'https:' } as never, () => {});
+    socket.on('error', () => {});
+    socket.emit('error', Object.assign(new Error('sslv3 alert bad certificate'), { code: 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE' }));
+    const closed = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
+    const said = certificateError(closed, 'r.example:5443', 'https://r.example:5443/v2/', undefined)!;
+    assert.equal(said.code, 'CLIENT_CERTIFICATE');
+    assert.equal(said.message, 'registry r.example:5443 asks for a client certificate (TLS alert: bad certificate)');
+    assert.equal(certificateError(closed, 'r.example', 'https://r.example/v2/', undefined), undefined, 'another port is another host');
+    answeredFrom('https://r.example:5443/v2/app/tags/list');
+    assert.equal(certificateError(closed, 'r.example:5443', 'https://r.example:5443/v2/', undefined), undefined);
   });
 });

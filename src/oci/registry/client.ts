@@ -23,7 +23,7 @@ import { parseErrorBody, redactUrl, RegistryError } from './registryError';
 import { DEFAULT_RETRY, retryDelay, type RetryInfo, type RetryOptions } from './retry';
 import { stallMessage } from './retryNotice';
 import { BODY_TIMEOUT, CONNECT_TIMEOUT, connectTimeout, nameBodyErrors, stalled, stallOf, type StallKind, withPlace } from './transportErrors';
-import { alertHearingConnector, certificateError, tlsOptions } from './tlsConnection';
+import { alertHearingConnector, answeredFrom, certificateError, tlsOptions } from './tlsConnection';
 import { registryTls, type RegistryTls, type TlsFiles } from './tlsTrust';
 
 /**
@@ -274,6 +274,7 @@ export class RegistryClient {
       let res: RegistryResponse;
       try {
         res = await this.raw(req.method, url, headers, req.body, req.signal, replayable);
+        answeredFrom(url);
       } catch (err) {
         // A certificate not trusted, or one the registry wants: the same on every try.
         const certificate = certificateError(err, this.registry, url, this.tls);

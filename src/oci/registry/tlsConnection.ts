@@ -25,6 +25,17 @@ const CLIENT_CERTIFICATE_ALERT = /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13)_ALERT_(?:BAD_C
 const alerts = new Map<string, { code: string; at: number }>();
 const ALERT_MS = 10_000;
 
+function alertKey(hostname: string, port: string | number | undefined): string {
+  return `${hostname}:${port || 443}`;
+}
+
+/** A request to `url` was answered: an alert heard before from its host is history (a retry after a fix, say). */
+export function answeredFrom(url: string): void {
+  if (alerts.size === 0) return;
+  const target = new URL(url);
+  alerts.delete(alertKey(target.hostname, target.port));
+}
+
 /** TLS options for undici (its connector, or a proxy's `requestTls`): the system's CAs plus `tls`'s, and its client pair. */
 export function tlsOptions(insecure: boolean, tls: RegistryTls | undefined): Record<string, unknown> {
   const options: Record<string, unknown> = { rejectUnauthorized: !insecure };
@@ -51,7 +62,7 @@ export function alertHearingConnector(buildConnector: typeof BuildConnector, opt
   return (opts, callback) =>
     connect(opts, (err, socket) => {
       socket?.on('error', (e: NodeJS.ErrnoException) => {
-        if (typeof e.code === 'string' && CLIENT_CERTIFICATE_ALERT.test(e.code)) alerts.set(`${opts.hostname}:${opts.port}`, { code: e.code, at: Date.now() });
+        if (typeof e.code === 'string' && CLIENT_CERTIFICATE_ALERT.test(e.code)) alerts.set(alertKey(opts.hostname, opts.port), { code: e.code, at: Date.now() });
       });
       // undici's own types pair a null error with a socket: pass on what came.
       (callback as (e: Error | null, s: typeof socket) => void)(err, socket);
@@ -71,7 +82,7 @@ export function certificateError(err: unknown, registry: string, url: string, tl
     return new OciError('UNTRUSTED', `registry ${registry}: its TLS certificate is not signed by a CA this machine trusts${trusted}: ${(err as Error).message} (${code})`, { cause: err, registry });
   }
   const target = new URL(url);
-  const alert = alerts.get(`${target.hostname}:${target.port || '443'}`);
+  const alert = alerts.get(alertKey(target.hostname, target.port));
   if (!alert || Date.now() - alert.at > ALERT_MS || !/^(UND_ERR_SOCKET|ECONNRESET|EPIPE)$/.test(code)) return undefined;
   const said = alert.code.replace(/^ERR_SSL_\w+?_ALERT_/, '').toLowerCase().replace(/_/g, ' ');
   const message =
