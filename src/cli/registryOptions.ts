@@ -23,6 +23,7 @@ export const REGISTRY_OPTIONS: Record<string, OptionSpec> = {
     description: "how the registry's referrers are read and written: v1.1-referrers-api (its referrers API) or v1.1-referrers-tag (the sha256-<hex> tag schema); default: the API when the registry has it",
     valueName: 'SPEC',
   },
+  header: { type: 'string', multiple: true, short: 'H', description: "a request header for the registry (and its token server), 'Name: value', as oras takes it; never sent to another host", valueName: 'HEADER' },
   'registry-config': { type: 'string', description: 'the credentials file, in the Docker config format (default $DOCKER_CONFIG/config.json or ~/.docker/config.json); login writes there', valueName: 'FILE' },
   'max-connections': { type: 'string', description: 'connections open to one registry at most (default 8, or $MANIFOLD_MAX_CONNECTIONS)', valueName: 'N' },
 };
@@ -109,10 +110,25 @@ export async function registryClientOptions(p: ParsedCommand, registry: string):
     plainHttp: p.values['plain-http'] === true,
     insecure: p.values.insecure === true,
     tlsFiles: tlsFilesOption(p),
+    headers: headerOption(p),
     credentials: new ChainCredentialStore(stores),
     ...patienceOptions(p),
     maxConnections: maxConnections(p),
   };
+}
+
+/** `-H 'Name: value'` (any number), names lower-cased as HTTP/2 and undici keep them; undefined when none. */
+export function headerOption(p: ParsedCommand): Record<string, string> | undefined {
+  const given = p.values.header;
+  if (!Array.isArray(given) || given.length === 0) return undefined;
+  const out: Record<string, string> = {};
+  for (const raw of given) {
+    const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*(.*?)[ \t]*$/.exec(raw);
+    if (!m || /[\r\n\0]/.test(m[2]!)) throw new OciError('INVALID_ARGUMENT', `--header ${JSON.stringify(raw)}: not 'Name: value' (a header name, a colon, its value on one line)`);
+    const name = m[1]!.toLowerCase();
+    out[name] = name in out ? `${out[name]}, ${m[2]}` : m[2]!;
+  }
+  return out;
 }
 
 /** `--ca-file` (any number), `--cert-file` and `--key-file`: read, with the registry's certs.d, by the client. */

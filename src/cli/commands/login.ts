@@ -3,7 +3,7 @@ import { isOciError, OciError } from '../../oci/errors';
 import { Registry } from '../../oci/registry/registry';
 import { checkRegistry } from '../../oci/registry/registryReference';
 import { type Command, stringOpt, UsageError } from '../command';
-import { defaultCredentialStore, passwordOption, patienceOptions, REGISTRY_OPTIONS, tlsFilesOption } from '../registryOptions';
+import { defaultCredentialStore, headerOption, passwordOption, patienceOptions, REGISTRY_OPTIONS, tlsFilesOption } from '../registryOptions';
 
 export const login: Command = {
   path: 'login',
@@ -27,6 +27,7 @@ export const login: Command = {
       plainHttp: p.values['plain-http'] === true,
       insecure: p.values.insecure === true,
       tlsFiles: tlsFilesOption(p),
+      headers: headerOption(p),
       credentials: new MemoryCredentialStore({ [registry]: credential }),
       ...patienceOptions(p),
     });

@@ -79,6 +79,11 @@ export interface RegistryClientOptions {
    * `certs.d` folder holds (tlsTrust.ts), which is read whatever is given. Ignored when a dispatcher is given.
    */
   tlsFiles?: TlsFiles;
+  /**
+   * Extra request headers (oras's `-H`), sent to the registry and to the token server it names; never to another
+   * host an upload location or a redirect points at (blob storage), as the Authorization header is not.
+   */
+  headers?: Record<string, string>;
   credentials?: CredentialStore;
   retry?: Partial<RetryOptions>;
   /** Use the OAuth2 password grant with token servers that want it. */
@@ -211,7 +216,7 @@ export class RegistryClient {
       fetchToken: async (req) => {
         let res: RegistryResponse;
         try {
-          res = await this.raw(req.method, req.url, { ...req.headers, 'user-agent': this.userAgent }, req.body, req.signal, true);
+          res = await this.raw(req.method, req.url, { ...this.options.headers, ...req.headers, 'user-agent': this.userAgent }, req.body, req.signal, true);
         } catch (err) {
           // A token server that stalls or drops the connection is named, as the registry's own requests are.
           if (req.signal?.aborted) throw err;
@@ -263,7 +268,8 @@ export class RegistryClient {
     const earlier = this.bodyStalls.get(key)?.tries ?? 0;
     for (let attempt = 0; ; attempt++) {
       req.signal?.throwIfAborted();
-      const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
+      const ownHost = new URL(url).host === new URL(this.baseUrl).host;
+      const headers: Record<string, string> = { 'user-agent': this.userAgent, ...(ownHost ? this.options.headers : undefined), ...req.headers };
       // Only the registry's own host gets the header: an upload Location may point at blob storage elsewhere.
       if (authorization && new URL(url).host === new URL(this.baseUrl).host) {
         if (!this.mayCarryCredentials(new URL(url))) {
@@ -408,8 +414,10 @@ export class RegistryClient {
       }
       const from = new URL(current);
       if (next.host !== from.host || next.protocol !== from.protocol) {
-        // Blob storage behind a redirect (S3, a CDN) must never see the registry's credentials.
+        // Blob storage behind a redirect (S3, a CDN) must never see the registry's credentials, nor headers the user
+        // gave for the registry (an API key, say).
         const { authorization: _dropped, ...rest } = currentHeaders;
+        for (const name of Object.keys(this.options.headers ?? {})) delete rest[name];
         currentHeaders = rest;
       }
       if (res.status === 303 || ((res.status === 301 || res.status === 302) && currentMethod === 'POST')) {
