@@ -16,6 +16,8 @@ export const REGISTRY_OPTIONS: Record<string, OptionSpec> = {
   username: { type: 'string', short: 'u', description: 'registry user name', valueName: 'NAME' },
   password: { type: 'string', short: 'p', description: 'registry password or identity token (prefer --password-stdin)', valueName: 'SECRET' },
   'password-stdin': { type: 'boolean', description: 'read the password or identity token from stdin' },
+  'identity-token': { type: 'string', description: 'an identity (OAuth2 refresh) token, in place of a user name and password (prefer --identity-token-stdin)', valueName: 'TOKEN' },
+  'identity-token-stdin': { type: 'boolean', description: 'read the identity token from stdin' },
   timeout: { type: 'string', description: 'seconds to wait for a registry response before retrying (default 60, or $MANIFOLD_TIMEOUT)', valueName: 'SECONDS' },
   retries: { type: 'string', description: 'retries of a request that failed transiently (default 4, or $MANIFOLD_RETRIES); one the registry did not answer in time is retried once at most', valueName: 'N' },
   'distribution-spec': {
@@ -74,15 +76,33 @@ const viewOf = new WeakMap<ParsedCommand, ParsedCommand>();
 
 /** The password from `-p` or `--password-stdin` (not both), or undefined. */
 export async function passwordOption(p: ParsedCommand): Promise<string | undefined> {
-  const given = typeof p.values.password === 'string' ? p.values.password : undefined;
-  if (p.values['password-stdin'] === true) {
-    if (given !== undefined) throw new OciError('INVALID_ARGUMENT', '--password and --password-stdin cannot be used together');
-    const key = viewOf.get(p) ?? p;
-    let pending = stdinPasswords.get(key);
-    if (!pending) stdinPasswords.set(key, (pending = readSecretFromStdin()));
-    return pending;
+  return secretOption(p, 'password', 'password-stdin');
+}
+
+/**
+ * `--identity-token` or `--identity-token-stdin`, as oras takes them (not both, and with no user name or password:
+ * the token is the credential), or undefined.
+ */
+export async function identityTokenOption(p: ParsedCommand): Promise<string | undefined> {
+  const token = await secretOption(p, 'identity-token', 'identity-token-stdin');
+  if (token === undefined) return undefined;
+  for (const other of ['username', 'password', 'password-stdin']) {
+    if (p.values[other] !== undefined && p.values[other] !== false) throw new OciError('INVALID_ARGUMENT', `--identity-token cannot be used with --${other}: the token is the credential`);
   }
-  return given;
+  return token;
+}
+
+async function secretOption(p: ParsedCommand, flag: string, stdinFlag: string): Promise<string | undefined> {
+  const given = typeof p.values[flag] === 'string' ? (p.values[flag] as string) : undefined;
+  if (p.values[stdinFlag] !== true) return given;
+  if (given !== undefined) throw new OciError('INVALID_ARGUMENT', `--${flag} and --${stdinFlag} cannot be used together`);
+  if (p.values[stdinFlag === 'password-stdin' ? 'identity-token-stdin' : 'password-stdin'] === true) {
+    throw new OciError('INVALID_ARGUMENT', '--password-stdin and --identity-token-stdin cannot be used together: stdin holds one secret');
+  }
+  const key = viewOf.get(p) ?? p;
+  let pending = stdinPasswords.get(key);
+  if (!pending) stdinPasswords.set(key, (pending = readSecretFromStdin()));
+  return pending;
 }
 
 /**
@@ -102,7 +122,9 @@ export async function registryClientOptions(p: ParsedCommand, registry: string):
   const username = typeof p.values.username === 'string' ? p.values.username : undefined;
   const password = await passwordOption(p);
   const stores: CredentialStore[] = [];
-  if (username !== undefined || password !== undefined) {
+  const identityToken = await identityTokenOption(p);
+  if (identityToken !== undefined) stores.push(new MemoryCredentialStore({ [registry]: { refreshToken: identityToken } }));
+  else if (username !== undefined || password !== undefined) {
     stores.push(new MemoryCredentialStore({ [registry]: username === undefined ? { refreshToken: password } : { username, password: password ?? '' } }));
   }
   stores.push(defaultCredentialStore(p));
@@ -164,7 +186,7 @@ export function referrersApiOption(p: ParsedCommand): boolean | undefined {
 }
 
 /** The registry flags one side of a copy may have of its own, as oras names them (`--from-plain-http`, `--to-ca-file`...). */
-const SIDE_FLAGS = ['plain-http', 'insecure', 'ca-file', 'cert-file', 'key-file', 'username', 'password', 'registry-config', 'distribution-spec'] as const;
+const SIDE_FLAGS = ['plain-http', 'insecure', 'ca-file', 'cert-file', 'key-file', 'username', 'password', 'identity-token', 'registry-config', 'distribution-spec'] as const;
 
 /** `--from-*` or `--to-*` for each of SIDE_FLAGS: the source's or the destination's, over the flag both sides share. */
 export function sideOptions(side: 'from' | 'to'): Record<string, OptionSpec> {

@@ -179,6 +179,7 @@ describeRegistry('docker-registry with htpasswd basic auth', function () {
 
 describeRegistry('docker-registry with token auth', function () {
   this.timeout(120_000);
+  useEmptyDockerConfig();
   let tokens: TokenServer;
   let registry: LaunchedRegistry;
   before(async () => {
@@ -213,6 +214,32 @@ describeRegistry('docker-registry with token auth', function () {
     assert.equal(tokens.requests.at(-1)!.grant, 'password');
     assert.equal((await new RemoteRepository(oauth, 'tok/b').resolve('v1')).digest, s.index.digest);
     assert.equal(tokens.requests.at(-1)!.grant, 'refresh_token');
+  });
+
+  it('--identity-token, as oras takes it: a command signs in with it, login keeps it as docker does', async () => {
+    const s = await sampleLayout();
+    const push = new RemoteRepository(new RegistryClient(registry.host, { plainHttp: true, credentials: new MemoryCredentialStore({ [registry.host]: { username: 'bob', password: 'builder' } }) }), 'tok/id');
+    await copy(s.store, 'v1', push, ['v1']);
+    // A refresh token, as an OAuth2 token server gives one for a password.
+    const form = new URLSearchParams({ grant_type: 'password', username: 'bob', password: 'builder', service: tokens.service, scope: 'repository:tok/id:pull', client_id: 'test' });
+    const answer = (await (await fetch(tokens.realm, { method: 'POST', body: form })).json()) as { refresh_token: string };
+    const token = answer.refresh_token;
+    assert.ok(token);
+
+    const r = await runCli('resolve', `${registry.host}/tok/id:v1`, '--plain-http', '--identity-token', token);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), s.index.digest);
+    assert.equal(tokens.requests.at(-1)!.grant, 'refresh_token');
+    const both = await runCli('resolve', `${registry.host}/tok/id:v1`, '--plain-http', '--identity-token', token, '-u', 'bob');
+    assert.equal(both.stderr, 'Error: --identity-token cannot be used with --username: the token is the credential\n');
+
+    const login = await runCli('login', registry.host, '--plain-http', '--identity-token', token);
+    assert.equal(login.code, 0, login.stderr);
+    assert.match(login.stderr, /^WARNING! Using --identity-token via the CLI is insecure\. Use --identity-token-stdin\.$/m);
+    const config = JSON.parse(readFileSync(join(process.env.DOCKER_CONFIG!, 'config.json'), 'utf8')) as { auths: Record<string, { identitytoken?: string }> };
+    assert.equal(config.auths[registry.host]!.identitytoken, token);
+    const stored = await runCli('resolve', `${registry.host}/tok/id:v1`, '--plain-http');
+    assert.equal(stored.stdout.trim(), s.index.digest, stored.stderr);
   });
 
   it('is refused with a clear error for wrong credentials, and anonymous users get nothing', async () => {

@@ -16,7 +16,7 @@ describe('cp: each side\'s own registry flags (--from-*, --to-*)', () => {
   });
 
   it('the flags oras cp has for each side, described as such, without short forms', async () => {
-    assert.deepEqual(Object.keys(sideOptions('to')), ['to-plain-http', 'to-insecure', 'to-ca-file', 'to-cert-file', 'to-key-file', 'to-username', 'to-password', 'to-registry-config', 'to-distribution-spec']);
+    assert.deepEqual(Object.keys(sideOptions('to')), ['to-plain-http', 'to-insecure', 'to-ca-file', 'to-cert-file', 'to-key-file', 'to-username', 'to-password', 'to-identity-token', 'to-registry-config', 'to-distribution-spec']);
     assert.equal(sideOptions('from')['from-username']!.short, undefined);
     const help = (await runCli('cp', '--help')).stdout;
     assert.match(help, /--from-plain-http +--plain-http, for the source registry only/);

@@ -3,7 +3,7 @@ import { isOciError, OciError } from '../../oci/errors';
 import { Registry } from '../../oci/registry/registry';
 import { checkRegistry } from '../../oci/registry/registryReference';
 import { type Command, stringOpt, UsageError } from '../command';
-import { defaultCredentialStore, headerOption, passwordOption, patienceOptions, REGISTRY_OPTIONS, tlsFilesOption } from '../registryOptions';
+import { defaultCredentialStore, headerOption, identityTokenOption, passwordOption, patienceOptions, REGISTRY_OPTIONS, tlsFilesOption } from '../registryOptions';
 
 export const login: Command = {
   path: 'login',
@@ -12,16 +12,17 @@ export const login: Command = {
   examples: ['echo "$TOKEN" | manifold login -u alice --password-stdin ghcr.io', 'manifold login -u admin --password-stdin --plain-http localhost:5000 < password.txt'],
   minArgs: 1,
   maxArgs: 1,
-  options: { ...REGISTRY_OPTIONS, 'identity-token': { type: 'boolean', description: 'the secret is an identity (OAuth2 refresh) token, not a password' } },
+  options: REGISTRY_OPTIONS,
   async run(p, printer) {
     const registry = checkRegistry(p.positionals[0]!);
     if (p.values.password !== undefined) printer.err('WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n');
+    if (p.values['identity-token'] !== undefined) printer.err('WARNING! Using --identity-token via the CLI is insecure. Use --identity-token-stdin.\n');
     const username = stringOpt(p, 'username');
-    const secret = await passwordOption(p);
-    if (secret === undefined || secret === '') throw new UsageError('no password given: pass it on stdin with --password-stdin (or -p)');
-    const identityToken = p.values['identity-token'] === true;
-    if (!identityToken && !username) throw new UsageError('no user name given: pass -u NAME (or --identity-token for a token)');
-    const credential = identityToken ? { refreshToken: secret } : { username: username!, password: secret };
+    const token = await identityTokenOption(p);
+    const secret = token ?? (await passwordOption(p));
+    if (secret === undefined || secret === '') throw new UsageError('no password given: pass it on stdin with --password-stdin (or -p), or an identity token with --identity-token-stdin');
+    if (token === undefined && !username) throw new UsageError('no user name given: pass -u NAME (or --identity-token-stdin for a token)');
+    const credential = token !== undefined ? { refreshToken: token } : { username: username!, password: secret };
     // Checked before anything is stored: a login that does not work is not kept.
     const probe = new Registry(registry, {
       plainHttp: p.values['plain-http'] === true,
