@@ -19,6 +19,8 @@ export const repoTags: Command = {
     ...LAYOUT_OPTION,
     ...FORMAT_OPTION,
     all: { type: 'boolean', description: 'also list the sha256-<hex> tags of referrer fallback indexes' },
+    last: { type: 'string', description: 'list only the tags after this one (in the order a registry lists them: by name), as oras takes it', valueName: 'TAG' },
+    'exclude-digest-tags': { type: 'boolean', description: "leave out digest-like tags (sha256-<hex>, and cosign's sha256-<hex>.sig, .att, .sbom)" },
   },
   // Every row that can be read is printed; what cannot (a damaged index.json entry, a missing or altered
   // manifest) is reported on stderr after them, and the exit code is 1 so scripts notice.
@@ -26,15 +28,16 @@ export const repoTags: Command = {
     const format = formatOpt(p, ['table', 'json', 'text']);
     const t = await openTarget(p, p.positionals[0]!);
     const all = boolOpt(p, 'all');
+    const keep = tagFilter(typeof p.values.last === 'string' ? p.values.last : undefined, boolOpt(p, 'exclude-digest-tags'));
     const damaged = (await damagedEntriesOf(t.target)).map((d) => d.error.message);
     const problems: string[] = [];
     if (format === 'text') {
       // Names only: nothing to read beyond the listing (a registry's tags are not resolved).
-      for (const tag of await listTargetTagNames(t.target, { all })) printer.out(`${shownName(tag)}\n`);
+      for (const tag of (await listTargetTagNames(t.target, { all })).filter(keep)) printer.out(`${shownName(tag)}\n`);
     } else {
       // A name a registry lists that is no tag is never sent back to it: it has no row, and is named on stderr.
       const invalid: string[] = [];
-      const listings = await listTargetTags(t.target, { all, onInvalid: (name) => invalid.push(name) });
+      const listings = (await listTargetTags(t.target, { all, onInvalid: (name) => invalid.push(name) })).filter((l) => keep(l.tag));
       for (const name of invalid.sort()) problems.push(`tag ${quotedText(name)}: ${t.path} lists it, but it is not a valid tag (${TAG_RULE}), so it was not read`);
       await describeTags(t.target, listings);
       if (format === 'json') printer.out(formatJson({ tags: listings.map(jsonRow) }));
@@ -50,6 +53,14 @@ export const repoTags: Command = {
     return problems.length > 0 ? 1 : 0;
   },
 };
+
+/** A tag like a digest: `sha256-<hex>`, a referrers fallback tag or cosign's, with its `.sig`/`.att`/`.sbom`. */
+const DIGEST_TAG = /^(sha256-[a-f0-9]{64}|sha512-[a-f0-9]{128})(\.\w+)?$/;
+
+/** Which tags `--last` and `--exclude-digest-tags` keep: those after `last` by name, and not digest-like. */
+function tagFilter(last: string | undefined, excludeDigest: boolean): (tag: string) => boolean {
+  return (tag) => (last === undefined || tag > last) && !(excludeDigest && DIGEST_TAG.test(tag));
+}
 
 /** A tag's error, led by the tag unless it names the tag already (a registry's read by it: `host/app:v1: …`). */
 function tagProblem(tag: string, error: Error): string {
