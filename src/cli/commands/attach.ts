@@ -1,3 +1,5 @@
+// fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
+import { promises as fsp } from 'node:fs';
 import { posix, win32 } from 'node:path';
 import { parseAnnotations } from '../../oci/imageIndex';
 import { hasWildcard, type PlatformPattern, parsePlatformPatterns } from '../../oci/platformPattern';
@@ -52,6 +54,7 @@ export const attach: Command = {
       description: 'attach to the index and to every manifest below it (nested indexes too), skipping buildx attestation manifests',
     },
     'disable-path-validation': { type: 'boolean', description: 'allow absolute file paths (they become the file titles)' },
+    'export-manifest': { type: 'string', description: 'also write the artifact manifest made to this file (one artifact: not with --recursive or several platforms)', valueName: 'FILE' },
     concurrency: { type: 'string', description: 'files read and sent at a time (default 3)', valueName: 'N' },
     ...FORMAT_OPTION,
   },
@@ -72,6 +75,11 @@ export const attach: Command = {
       const eq = value.indexOf('=');
       if (eq === -1) bare.push(...parsePlatformPatterns([value]));
       else perPattern.push({ patterns: parsePlatformPatterns([value.slice(0, eq)]), file: parseFileReference(value.slice(eq + 1)) });
+    }
+    const exportPath = stringOpt(p, 'export-manifest');
+    // Refused before anything is made: the file holds one manifest, and these make several (JSON lists each).
+    if (exportPath !== undefined && (boolOpt(p, 'recursive') || perPattern.length > 0 || bare.length > 1 || hasWildcard(bare))) {
+      throw new UsageError('--export-manifest writes the one artifact manifest attach makes: not with --recursive or several platforms (--format json lists every artifact made)');
     }
     const files = fileArgs.map(parseFileReference);
     const allFiles = [...files, ...perPattern.map((e) => e.file)];
@@ -123,6 +131,7 @@ export const attach: Command = {
         if (format === 'text') printer.out(`Attached to [${t.kind}] ${t.display(e.artifact.subject.digest)}\nDigest: ${e.artifact.desc.digest}\n`);
       },
     });
+    if (exportPath !== undefined) await fsp.writeFile(exportPath, result.artifacts[0]!.raw);
     // After the artifacts, one line per attestation entry --recursive left out: what it is, and what it describes.
     if (format === 'text') for (const s of result.skipped) printer.out(`Skipped [${t.kind}] ${t.display(s.subject.digest)} (${referenceType(s)} of ${s.describes})\n`);
     if (format === 'json') printer.out(formatJson(attachJson(t.path, result.artifacts, result.skipped)));
