@@ -8,17 +8,32 @@ export interface HeldServer {
 }
 
 /**
- * An OCI server that holds each request `held` picks for 30 ms, counting those held at once: how a test sees how
- * many round trips of a kind (blob GETs, upload POSTs) a command has in flight together.
+ * Held requests are let go together once none has come for this long: a command that may have N in flight sends
+ * them within it even on a loaded machine (a fixed 30 ms hold each saw 3 of 6 while CI and a browser test ran).
+ */
+const QUIET_MS = 150;
+
+/**
+ * An OCI server that holds each request `held` picks until no other has come for QUIET_MS, counting those held
+ * at once: how a test sees how many round trips of a kind (blob GETs, upload POSTs) a command has in flight together.
  */
 export async function startHeldServer(held: (request: { method: string; path: string }) => boolean): Promise<HeldServer> {
-  let inFlight = 0;
+  let waiting: (() => void)[] = [];
+  let timer: NodeJS.Timeout | undefined;
   const counted: HeldServer = {
     server: await startOciServer({
       hold: (request) => {
         if (!held(request)) return undefined;
-        counted.peak = Math.max(counted.peak, ++inFlight);
-        return new Promise<void>((resolve) => setTimeout(resolve, 30)).then(() => void inFlight--);
+        return new Promise<void>((resolve) => {
+          waiting.push(resolve);
+          counted.peak = Math.max(counted.peak, waiting.length);
+          clearTimeout(timer);
+          timer = setTimeout(() => {
+            const released = waiting;
+            waiting = [];
+            for (const r of released) r();
+          }, QUIET_MS);
+        });
       },
     }),
     peak: 0,
