@@ -10,7 +10,7 @@ import * as l10n from '@vscode/l10n';
 import type { SourceRef } from '../present/sourceRef';
 import type { RegistryEntry, RegistryService } from './registryService';
 import { signInOffer } from './signInOffer';
-import { certificateOffer } from './certificateOffer';
+import { certificateOffer, TRUST_CA_COMMAND } from './certificateOffer';
 import { registryCertsDir } from '../../oci/registry/tlsTrust';
 import { inOwnWords } from '../present/ownWords';
 
@@ -155,6 +155,10 @@ export function errorNode(parent: Node, err: unknown): MessageNode {
     return new MessageNode(parent, 'error', l10n.t('Sign in to {0}: {1}', registry!, message), { command: 'manifold.signIn', title: l10n.t('Sign In…'), arguments: [offer] });
   }
   const certificate = certificateOffer(err, registry);
-  if (certificate) return new MessageNode(parent, 'error', message, { command: certificate.command, title: certificate.title, arguments: [{ registry: certificate.registry }] });
+  if (certificate) {
+    // Said first, as "Sign in to" is: the row is narrow, and its click is the way out.
+    const label = certificate.command === TRUST_CA_COMMAND ? l10n.t('Trust the CA of {0}: {1}', certificate.registry, message) : l10n.t('Choose a client certificate for {0}: {1}', certificate.registry, message);
+    return new MessageNode(parent, 'error', label, { command: certificate.command, title: certificate.title, arguments: [{ registry: certificate.registry }] });
+  }
   return new MessageNode(parent, 'error', message);
 }

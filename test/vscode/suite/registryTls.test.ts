@@ -97,7 +97,8 @@ describe('Registry TLS: trust a CA, choose a client certificate', function () {
   it('an untrusted certificate: the row says so and offers Trust CA Certificate…; the CA chosen is saved as certs.d/HOST/ca.crt and the repositories list', async () => {
     const host = await registryWithApp(false, { caFiles: [file('ca.crt')] });
     const error = await errorRow(host);
-    assert.match(error.label, new RegExp(`^registry ${host.replace(/\./g, '\\.')}: its TLS certificate is not signed by a CA this machine trusts`));
+    const h = host.replace(/\./g, '\\.');
+    assert.match(error.label, new RegExp(`^Trust the CA of ${h}: registry ${h}: its TLS certificate is not signed by a CA this machine trusts`));
     assert.equal(error.command.command, 'manifold.trustCaCertificate');
     assert.equal(error.command.title, 'Trust CA Certificate…');
     assert.deepEqual(error.command.arguments, [{ registry: host }]);
@@ -123,7 +124,8 @@ describe('Registry TLS: trust a CA, choose a client certificate', function () {
     assert.equal(await run('manifold.trustCaCertificate', { registry: host, file: file('ca.crt') }), join(certsDir(host), 'ca.crt'));
     const error = await errorRow(host);
     assert.equal(error.command.command, 'manifold.chooseClientCertificate');
-    assert.match(error.label, new RegExp(`^registry ${host.replace(/\./g, '\\.')} asks for a client certificate \\(TLS alert: `));
+    const h = host.replace(/\./g, '\\.');
+    assert.match(error.label, new RegExp(`^Choose a client certificate for ${h}: registry ${h} asks for a client certificate \\(TLS alert: `));
     assert.equal(error.command.title, 'Choose Client Certificate…');
     assert.deepEqual(error.command.arguments, [{ registry: host }]);
 

@@ -1,0 +1,91 @@
+// UI test: a private registry (distribution 2.8 over TLS, its certificate signed by the test CA) in the Registries
+// view, as a user meets it: expanded, its row says the certificate is not signed by a CA this machine trusts and
+// offers "Trust CA Certificate…"; a click opens the file dialog, the CA typed there is saved as
+// containers/certs.d/HOST/ca.crt under the host's XDG_CONFIG_HOME, a notification says where, and the view lists the
+// registry's repository. Screenshots go to test-results/ (trust-ca-*.png).
+// Run: node --test --test-concurrency=1 test/vscode/ui/trustCa.test.mjs (after `npm run build`).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe } from 'node:test';
+import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
+import { nls, openWorkbench, runFromPalette, sequentialSteps } from './harness.mjs';
+import { childrenOf, openManifoldView, readRows, viewPane } from './layoutsView.mjs';
+import { answer, waitForQuickInput, waitForQuickInputClosed, waitForTypedPath } from './quickInput.mjs';
+import { waitUntil } from './waits.mjs';
+
+const TLS = join(projectRoot, 'test', 'helpers', 'tls');
+
+describe('Trusting a private registry\'s CA in the workbench', { timeout: 300_000 }, () => {
+  let wb;
+  let registry;
+  let caFile;
+  const step = sequentialSteps(() => wb);
+  const pane = () => viewPane(wb.page, 'Registries');
+  const rows = () => readRows(wb.page, pane());
+  const waitForRegistryRows = (check, what) => waitUntil(rows, check, { what: `${what} in the Registries view` });
+
+  before(async () => {
+    const { tsImport } = await import('tsx/esm/api');
+    const { hasDockerRegistry, launchRegistry } = await tsImport('../../integration/support/registryLauncher.ts', import.meta.url);
+    if (!hasDockerRegistry()) throw new Error('this test needs docker-registry (distribution 2.8), as the integration tests do');
+    registry = await launchRegistry({ mode: 'none' }, { certificate: join(TLS, 'server.crt'), key: join(TLS, 'server.key') });
+    wb = await openWorkbench({ demoLayouts: ['layouts/app'] });
+    // app:v1 pushed with the CLI, told the CA; the workbench's host has its own XDG_CONFIG_HOME, with no certs.d yet.
+    execFileSync(process.execPath, [join(projectRoot, 'dist', 'cli.js'), 'cp', '--from-oci-layout', `${wb.workspace.layouts['layouts/app'].path}:v1`, `${registry.host}/app:v1`, '--ca-file', join(TLS, 'ca.crt')]);
+    mkdirSync(join(wb.workspace.folder, 'certs'));
+    caFile = join(wb.workspace.folder, 'certs', 'registry-ca.crt');
+    copyFileSync(join(TLS, 'ca.crt'), caFile);
+  });
+
+  after(async () => {
+    await wb?.close();
+    await registry?.stop();
+  });
+
+  step('the registry added and expanded: its row says the certificate is not trusted and offers Trust CA Certificate…', async () => {
+    const page = wb.page;
+    await openManifoldView(page);
+    await runFromPalette(page, `${nls['command.category']}: ${nls['command.addRegistry.title']}`);
+    await answer(page, `https://${registry.host}`);
+    await waitForQuickInputClosed(page, 'Add Registry to take the address');
+    const host = pane().locator('.monaco-list-row[aria-level="1"]').filter({ hasText: registry.host });
+    await host.waitFor();
+    await host.locator('.monaco-tl-twistie').click();
+    const shown = await waitForRegistryRows((r) => childrenOf(r, { label: registry.host, level: 1 }).length > 0, `the children of ${registry.host}`);
+    const children = childrenOf(shown, { label: registry.host, level: 1 });
+    assert.equal(children.length, 1, JSON.stringify(children));
+    const h = registry.host.replace(/\./g, '\\.');
+    assert.match(children[0].label, new RegExp(`^Trust the CA of ${h}: registry ${h}: its TLS certificate is not signed by a CA this machine trusts`));
+    const error = pane().locator('.monaco-list-row[aria-level="2"]').first();
+    await error.hover();
+    // The row's hover says what a click does.
+    const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Click: Trust CA Certificate…' });
+    await hover.first().waitFor();
+    await wb.screenshot('trust-ca-error-row');
+  });
+
+  step('a click: the file dialog; the CA typed there is saved in certs.d, the notification says where, and the repository lists', async () => {
+    const page = wb.page;
+    await page.mouse.move(0, 0);
+    await pane().locator('.monaco-list-row[aria-level="2"]').first().click();
+    // The dialog opens on the workspace folder (the chooser's start); typed into before it has listed it, the text
+    // lands after the folder it fills in.
+    await waitForQuickInput(page, (s) => s.visible && !s.busy && s.value === `${wb.workspace.folder}/` && s.rows.some((r) => r.label === 'certs'), 'the file dialog on the workspace folder');
+    const box = page.locator('.quick-input-widget .quick-input-box input');
+    await box.press('Control+A');
+    await box.pressSequentially(caFile);
+    await waitForTypedPath(page, caFile);
+    await page.locator('.quick-input-widget .quick-input-action .monaco-button', { hasText: 'Trust' }).click();
+    await waitForQuickInputClosed(page, 'the file dialog to close');
+
+    const saved = join(wb.tmp, 'profile', 'xdg-config', 'containers', 'certs.d', registry.host, 'ca.crt');
+    const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'Manifold now trusts the CA certificate saved as' });
+    await toast.waitFor();
+    assert.ok((await toast.innerText()).includes(saved), await toast.innerText());
+    assert.deepEqual(readFileSync(saved), readFileSync(join(TLS, 'ca.crt')));
+    await waitForRegistryRows((r) => childrenOf(r, { label: registry.host, level: 1 }).some((c) => c.label === 'app'), `app under ${registry.host}`);
+    await wb.screenshot('trust-ca-trusted');
+  });
+});
