@@ -118,6 +118,27 @@ describe('Registry TLS: trust a CA, choose a client certificate', function () {
     assert.ok((await tooltipOf(f, registry, tree())).includes(`Trusts the CA certificates in \`${certsDir(host)}\``));
   });
 
+  it('a command that failed on the untrusted certificate: once the CA is trusted, its Retry runs it again with the same arguments, and the copy lands', async () => {
+    const host = await registryWithApp(false, { caFiles: [file('ca.crt')] });
+    const copyArgs = { layout: f.demo, reference: 'v1', to: `${host}/team/retried:v1`, platforms: [] };
+    errors.length = 0;
+    assert.equal(await run('manifold.copyToRegistry', copyArgs), undefined);
+    assert.ok(errors.some((e) => e.startsWith('manifold.copyToRegistry failed: [UNTRUSTED] ')), errors.join('\n'));
+    // The notification answered "Retry", as a user would (this bundle's window: see the describe's note).
+    const said: string[] = [];
+    const w = vscode.window as { showInformationMessage: (message: string, ...items: string[]) => Thenable<string | undefined> };
+    const realInfo = w.showInformationMessage;
+    w.showInformationMessage = async (message: string, ...items: string[]) => (said.push(message), items.includes('Retry') ? 'Retry' : undefined);
+    try {
+      await trustCaCertificate(f.services, { registry: host, file: file('ca.crt'), retry: { command: 'manifold.copyToRegistry', arguments: [copyArgs] } });
+    } finally {
+      w.showInformationMessage = realInfo;
+    }
+    assert.deepEqual(said, [`${host}: Manifold now trusts the CA certificate saved as ${join(certsDir(host), 'ca.crt')} (docker and podman read it there too).`]);
+    const expected = (await (await OciLayoutStore.open(f.demo)).resolve('v1')).digest;
+    await eventually(async () => assert.equal((await new Registry(host, { tlsFiles: { caFiles: [file('ca.crt')] } }).repository('team/retried').resolve('v1')).digest, expected), 30_000);
+  });
+
   it('a registry that wants a client certificate: Choose Client Certificate…; a key not the certificate\'s is refused naming it; the right pair is saved (key 0600) and the repositories list', async () => {
     const host = await registryWithApp(true, { caFiles: [file('ca.crt')], certFile: file('client.crt'), keyFile: file('client.key') });
     // Its CA first, by the command's plain arguments: then the registry asks for a client certificate.
