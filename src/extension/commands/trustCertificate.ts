@@ -18,7 +18,7 @@ interface Retry {
 
 /**
  * `manifold.trustCaCertificate`: saves a registry's CA certificate (PEM, checked) as `ca.crt` in the user's certs.d
- * folder for it, where Manifold, docker and podman read it, and connects again. Arguments: a registry node or
+ * folder for it, where Manifold, podman and skopeo read it, and connects again. Arguments: a registry node or
  * `{ registry, file?, existing?: 'replace' | 'beside', retry?: { command, arguments } }`. Returns the path written.
  */
 export async function trustCaCertificate(services: Services, arg?: unknown): Promise<string> {
@@ -41,7 +41,7 @@ export async function trustCaCertificate(services: Services, arg?: unknown): Pro
   const saved = saveCaCertificate(host, file, existing);
   services.registries.reconnect(host);
   services.log.info(`${host}: ${saved.unchanged ? 'CA certificate already in' : 'CA certificate saved as'} ${saved.paths[0]}${saved.carried.length ? ` (copied there too: ${saved.carried.join(', ')})` : ''}`);
-  const said = saved.unchanged ? l10n.t('{0}: {1} holds this CA certificate already.', host, saved.paths[0]!) : l10n.t('{0}: Manifold now trusts the CA certificate saved as {1} (docker and podman read it there too).', host, saved.paths[0]!);
+  const said = saved.unchanged ? l10n.t('{0}: {1} holds this CA certificate already.', host, saved.paths[0]!) : l10n.t('{0}: Manifold now trusts the CA certificate saved as {1} (podman and skopeo read it there too).', host, saved.paths[0]!);
   tell(said, saved, plain.retry);
   return saved.paths[0]!;
 }

@@ -1,5 +1,5 @@
 // Saving what a private registry needs in the user's own certs.d folder (`~/.config/containers/certs.d/HOST/`,
-// where the core's tlsTrust.ts reads it, and docker, podman, skopeo too): its CA certificate, or a client
+// where the core's tlsTrust.ts reads it, and podman, skopeo, buildah too): its CA certificate, or a client
 // certificate and its key. Each file is checked as tlsTrust checks it before anything is written, and written whole
 // (a temp file renamed), so a reader never meets half a certificate. Free of `vscode`: the commands ask, this writes.
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';

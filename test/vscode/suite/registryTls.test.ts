@@ -134,7 +134,7 @@ describe('Registry TLS: trust a CA, choose a client certificate', function () {
     } finally {
       w.showInformationMessage = realInfo;
     }
-    assert.deepEqual(said, [`${host}: Manifold now trusts the CA certificate saved as ${join(certsDir(host), 'ca.crt')} (docker and podman read it there too).`]);
+    assert.deepEqual(said, [`${host}: Manifold now trusts the CA certificate saved as ${join(certsDir(host), 'ca.crt')} (podman and skopeo read it there too).`]);
     const expected = (await (await OciLayoutStore.open(f.demo)).resolve('v1')).digest;
     await eventually(async () => assert.equal((await new Registry(host, { tlsFiles: { caFiles: [file('ca.crt')] } }).repository('team/retried').resolve('v1')).digest, expected), 30_000);
   });
