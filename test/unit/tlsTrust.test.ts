@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isOciError } from '../../src/oci/errors';
 import { certsDirs, registryCertsDir, registryTls, userCaPath } from '../../src/oci/registry/tlsTrust';
-import { certificateError, clientCertificateAlert } from '../../src/oci/registry/tlsConnection';
+import { certificateError } from '../../src/oci/registry/tlsConnection';
 
 const TLS = resolve(__dirname, '..', 'helpers', 'tls');
 const file = (name: string) => join(TLS, name);
@@ -95,14 +95,5 @@ describe('registry TLS trust (tlsTrust.ts)', () => {
     assert.equal(said.registry, 'r.example');
     assert.equal(said.message, "registry r.example: its TLS certificate is not signed by a CA this machine trusts (trusted besides the system's: /ca.pem): unable to verify the first certificate (UNABLE_TO_VERIFY_LEAF_SIGNATURE)");
     assert.equal(certificateError(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }), 'r.example', 'https://r.example/v2/', undefined), undefined);
-  });
-
-  it('hears the client-certificate alerts as OpenSSL 3.0 (Node 20) and 3.5 (Node 24, the extension host of code-server) name them', () => {
-    assert.equal(clientCertificateAlert('ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE'), 'bad certificate');
-    assert.equal(clientCertificateAlert('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED'), 'certificate required');
-    assert.equal(clientCertificateAlert('ERR_SSL_SSL/TLS_ALERT_BAD_CERTIFICATE'), 'bad certificate');
-    assert.equal(clientCertificateAlert('ERR_SSL_SSL/TLS_ALERT_CERTIFICATE_REQUIRED'), 'certificate required');
-    assert.equal(clientCertificateAlert('ERR_SSL_SSL/TLS_ALERT_DECODE_ERROR'), undefined);
-    assert.equal(clientCertificateAlert('ECONNRESET'), undefined);
   });
 });

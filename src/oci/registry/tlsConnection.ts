@@ -59,7 +59,7 @@ export function alertHearingConnector(buildConnector: typeof BuildConnector, opt
   return (opts, callback) =>
     connect(opts, (err, socket) => {
       socket?.on('error', (e: NodeJS.ErrnoException) => {
-        if (typeof e.code === 'string' && clientCertificateAlert(e.code)) alerts.set(`${opts.hostname}:${opts.port}`, { code: e.code, at: Date.now() });
+        if (typeof e.code === 'string' && CLIENT_CERTIFICATE_ALERT.test(e.code)) alerts.set(`${opts.hostname}:${opts.port}`, { code: e.code, at: Date.now() });
       });
       // undici's own types pair a null error with a socket: pass on what came.
       (callback as (e: Error | null, s: typeof socket) => void)(err, socket);
