@@ -31,15 +31,15 @@ function currentDir(host: string, env: NodeJS.ProcessEnv): string {
 }
 
 /**
- * The `ca.crt` already in the user's folder for `host` that holds other bytes than `file`: the caller asks whether to
- * replace it or add beside. Undefined when there is none, or it is the same certificate.
+ * The `ca.crt` already read for `host` (the user's folder, or the system one it will be copied from) that holds other
+ * bytes than `file`: the caller asks whether to replace it or add beside. Undefined when there is none, or the same.
  */
 export function differentCa(host: string, file: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const target = join(currentDir(host, env), 'ca.crt');
   return existsSync(target) && !readFileSync(target).equals(readChosen(file)) ? target : undefined;
 }
 
-/** The client.cert or client.key already in the user's folder for `host` that differs from the pair chosen. */
+/** The client.cert or client.key already read for `host` (as differentCa) that differs from the pair chosen. */
 export function differentClientPair(host: string, certFile: string, keyFile: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const dir = currentDir(host, env);
   for (const [name, from] of [['client.cert', certFile], ['client.key', keyFile]] as const) {
@@ -105,7 +105,7 @@ export function saveClientCertificate(host: string, certFile: string, keyFile: s
 /**
  * Makes the user's folder for `host`. certs.d is read from the first folder that has one for the host: when that was
  * a system one (/etc/containers/certs.d, /etc/docker/certs.d), what it holds is copied first, or making ours would
- * drop the trust it gave. Returns the names copied.
+ * drop the trust it gave. Returns the files copied.
  */
 function makeUserDir(host: string, env: NodeJS.ProcessEnv): string[] {
   const dir = userCertsDir(host, env);
