@@ -27,6 +27,9 @@ export const TRUST_NEEDED: Readonly<Record<string, TrustNeed>> = {
   'manifold.addRepository': 'registry',
   'manifold.signIn': 'registry',
   'manifold.signOut': 'registry',
+  // Write the user's certs.d folder, as signing in stores a credential: for a registry, then connect to it again.
+  'manifold.trustCaCertificate': 'registry',
+  'manifold.chooseClientCertificate': 'registry',
   'manifold.copyToRegistry': 'registry',
   'manifold.pullToLayout': 'registry',
   'manifold.copyLayoutToRegistry': 'registry',

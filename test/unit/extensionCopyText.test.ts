@@ -158,6 +158,10 @@ describe('extension: Copy to Registry', () => {
       inOwnWords('GET https://127.0.0.1:5000/v2/: EPROTO: the server does not answer TLS; if it is a plain-HTTP registry, use --plain-http'),
       'GET https://127.0.0.1:5000/v2/: EPROTO: the server does not answer TLS; if it is a plain-HTTP registry, remove it and add it again as http://host:port',
     );
+    assert.equal(
+      inOwnWords('registry 127.0.0.1:5443: its TLS certificate is not signed by a CA this machine trusts: unable to verify the first certificate; if the root CA is installed locally, try running Node.js with --use-system-ca (UNABLE_TO_VERIFY_LEAF_SIGNATURE)'),
+      'registry 127.0.0.1:5443: its TLS certificate is not signed by a CA this machine trusts: unable to verify the first certificate (UNABLE_TO_VERIFY_LEAF_SIGNATURE)',
+    );
     // A name the message quotes cannot reorder the notification's text.
     assert.equal(inOwnWords('/work/lay\u202eout: not an OCI image layout\nsee the log'), '/work/lay\\u202eout: not an OCI image layout\nsee the log');
   });

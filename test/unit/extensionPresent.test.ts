@@ -1,5 +1,7 @@
 // The look of the Layouts tree and the words of its confirmations, from core data, without vscode.
 import * as assert from 'node:assert/strict';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { annotationChanges, stringList } from '../../src/extension/commands/argValues';
 import { consequenceLines, describeDescriptor } from '../../src/extension/present/consequences';
 import { allContextValues, contextValue } from '../../src/extension/present/contextValues';
@@ -113,6 +115,12 @@ describe('extension: tree presentation', () => {
     assert.equal(r.description, 'signed in as alice · plain HTTP');
     assert.equal(r.contextValue, 'manifold:registry+signedin');
     assert.equal(registryItem({ host: 'ghcr.io', plainHttp: false }).contextValue, 'manifold:registry');
+    // The certs.d folder its TLS trust is read from, asked only on hover; the home folder said as `~`.
+    let asked = 0;
+    const tls = registryItem({ host: 'registry.example:5443', plainHttp: false, certsDir: () => (asked++, join(homedir(), '.config/containers/certs.d/registry.example:5443')) });
+    assert.equal(asked, 0);
+    assert.match(tls.tooltip!(), /^Trusts the CA certificates in `~\/\.config\/containers\/certs\.d\/registry\.example:5443`$/m);
+    assert.doesNotMatch(registryItem({ host: 'ghcr.io', plainHttp: false, certsDir: () => undefined }).tooltip!(), /certs\.d/);
     assert.equal(repositoryItem('team/app', true).contextValue, 'manifold:repository+added');
     assert.equal(tagItem({ tag: 'v1', desc: index }, 'remote').contextValue, 'manifold:tag+index+remote');
     assert.equal(manifestItem(image, 'child', 'remote').contextValue, 'manifold:manifest+image+child+remote');

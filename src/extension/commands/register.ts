@@ -3,6 +3,7 @@ import vscode = require('vscode');
 import { isOciError } from '../../oci/errors';
 import type { Services } from '../services';
 import { signInOffer } from '../registries/signInOffer';
+import { certificateOffer } from '../registries/certificateOffer';
 import { inOwnWords } from '../present/ownWords';
 import { guardTrust, UntrustedWorkspaceError } from '../trust';
 import { Cancelled } from '../ui/prompts';
@@ -31,7 +32,7 @@ export function registerCommands(services: Services, table: readonly CommandEntr
             services.log.info(`${id}: cancelled`);
             return undefined;
           }
-          report(services, id, err);
+          report(services, id, err, args);
           return undefined;
         }
       }),
@@ -39,17 +40,21 @@ export function registerCommands(services: Services, table: readonly CommandEntr
   }
 }
 
-function report(services: Services, id: string, err: unknown): void {
+function report(services: Services, id: string, err: unknown, args: unknown[]): void {
   const e = err as Error;
   services.log.error(`${id} failed: ${isOciError(e) ? `[${e.code}] ` : ''}${e?.stack ?? String(err)}`);
   const showLog = l10n.t('Show log');
   // A registry that wants credentials (the error's code, not its text, says so) gets a "Sign In" action.
   const signIn = signInOffer(err, { isKnown: (host) => services.registries.entry(host) !== undefined });
   const signInTitle = l10n.t('Sign In…');
-  const actions = signIn ? [signInTitle, showLog] : [showLog];
+  // A registry whose certificate is not trusted here, or that wants a client certificate: save the file it needs,
+  // then this command is offered again with the same arguments.
+  const certificate = certificateOffer(err);
+  const actions = signIn ? [signInTitle, showLog] : certificate ? [certificate.title, showLog] : [showLog];
   void vscode.window.showErrorMessage(inOwnWords(e?.message ?? String(err)), ...actions).then((action) => {
     if (action === showLog) services.log.show(true);
     if (action === signInTitle) void vscode.commands.executeCommand('manifold.signIn', signIn);
+    if (certificate && action === certificate.title) void vscode.commands.executeCommand(certificate.command, { registry: certificate.registry, retry: { command: id, arguments: args } });
   });
 }
 

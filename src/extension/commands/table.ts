@@ -41,6 +41,7 @@ import { showReferrersText, showReferrersTree } from './showReferrersTree';
 import { signIn } from './signIn';
 import { signOut } from './signOut';
 import { tag } from './tag';
+import { chooseClientCertificate, trustCaCertificate } from './trustCertificate';
 import { untag } from './untag';
 import { updateIndex } from './updateIndex';
 import { addToIndex, editIndex, openInIndexEditor } from '../indexEditor';
@@ -89,6 +90,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'manifold.addRepository', handler: addRepository },
   { id: 'manifold.signIn', handler: signIn },
   { id: 'manifold.signOut', handler: signOut },
+  { id: 'manifold.trustCaCertificate', handler: trustCaCertificate },
+  { id: 'manifold.chooseClientCertificate', handler: chooseClientCertificate },
   { id: 'manifold.copyToLayout', handler: copyToLayout },
   { id: 'manifold.copyToRegistry', handler: copyToRegistry },
   { id: 'manifold.pullToLayout', handler: pullToLayout },

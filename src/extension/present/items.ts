@@ -12,6 +12,8 @@ import { kindName } from './coverageItem';
 import { KindTable } from '../../oci/referrers';
 import { annotationsInline, codeSpan, escapeMarkdown, formatSize, shortDigest, shortMediaType } from './format';
 import * as l10n from '@vscode/l10n';
+import { homedir } from 'node:os';
+import { sep } from 'node:path';
 
 export interface IconSpec {
   /** A codicon id. */
@@ -158,6 +160,8 @@ export interface RegistryInfo {
   plainHttp: boolean;
   /** Who is signed in, from Manifold's secret storage; undefined when no credentials are stored there. */
   user?: string;
+  /** The certs.d folder its TLS trust is read from (tlsTrust.ts registryCertsDir), asked on hover. */
+  certsDir?: () => string | undefined;
 }
 
 export function registryItem(info: RegistryInfo): ItemSpec {
@@ -165,11 +169,27 @@ export function registryItem(info: RegistryInfo): ItemSpec {
   return {
     label: info.host,
     description: notes.join(' · '),
-    tooltip: () => [`**${escapeMarkdown(info.host)}**`, '', info.plainHttp ? l10n.t('Talks plain HTTP: credentials travel in clear.') : l10n.t('Talks HTTPS.'), '', info.user ? l10n.t('Credentials in VS Code\'s secret storage.') : l10n.t('Uses the Docker config\'s credentials, if any.')].join('\n'),
+    tooltip: () => {
+      const certsDir = info.certsDir?.();
+      return [
+        `**${escapeMarkdown(info.host)}**`,
+        '',
+        info.plainHttp ? l10n.t('Talks plain HTTP: credentials travel in clear.') : l10n.t('Talks HTTPS.'),
+        ...(certsDir ? ['', l10n.t('Trusts the CA certificates in {0}', codeSpan(homeShort(certsDir)))] : []),
+        '',
+        info.user ? l10n.t('Credentials in VS Code\'s secret storage.') : l10n.t('Uses the Docker config\'s credentials, if any.'),
+      ].join('\n');
+    },
     contextValue: contextValue('registry', [info.user !== undefined && 'signedin']),
     icon: { id: 'server' },
     collapsible: 'collapsed',
   };
+}
+
+/** `path` with the home folder said as `~`, as a user would type it (and as docker's and podman's docs write it). */
+function homeShort(path: string): string {
+  const home = homedir();
+  return path.startsWith(home + sep) ? `~${path.slice(home.length)}` : path;
 }
 
 export function repositoryItem(name: string, added: boolean): ItemSpec {

@@ -12,6 +12,8 @@ const ADVICE: readonly [RegExp, () => string][] = [
   [/give files to attach or --annotation/, () => l10n.t('pick files to attach or give an annotation')],
   [/ \(or pass --oci-layout for a layout folder\)/, () => ''],
   [/; if it is intended, use --disable-path-validation/, () => ''],
+  // Node 24's own advice on an unknown CA (UNTRUSTED): no flag a VS Code user can give; the row offers to trust the CA.
+  [/; if the root CA is installed locally, try running Node\.js with --use-system-ca/, () => ''],
 ];
 
 /**

@@ -10,6 +10,8 @@ import * as l10n from '@vscode/l10n';
 import type { SourceRef } from '../present/sourceRef';
 import type { RegistryEntry, RegistryService } from './registryService';
 import { signInOffer } from './signInOffer';
+import { certificateOffer, TRUST_CA_COMMAND } from './certificateOffer';
+import { registryCertsDir } from '../../oci/registry/tlsTrust';
 import { inOwnWords } from '../present/ownWords';
 
 /** Lists past this many show a note instead: a registry's catalog or tags can be huge. */
@@ -34,7 +36,8 @@ export class RegistryNode extends CachingNode {
   }
 
   spec(): ItemSpec {
-    return registryItem({ host: this.entry.host, plainHttp: this.entry.plainHttp, user: this.user });
+    const host = this.entry.host;
+    return registryItem({ host, plainHttp: this.entry.plainHttp, user: this.user, certsDir: () => (this.entry.plainHttp ? undefined : registryCertsDir(host)) });
   }
 
   protected override failed(err: unknown): Node {
@@ -56,7 +59,7 @@ export class RegistryNode extends CachingNode {
       }
     } catch (err) {
       // Many registries close their catalog: the repositories added by name still show.
-      if (signInOffer(err)) nodes.push(errorNode(this, err));
+      if (signInOffer(err) || certificateOffer(err, this.host)) nodes.push(errorNode(this, err));
       else nodes.push(new MessageNode(this, 'info', l10n.t('No catalog ({0}): add repositories by name.', (err as Error).message), addRepositoryAction(this.host)));
     }
     const repos = [...names].sort().map((name) => new RepositoryNode(this, name, this.entry.repositories.includes(name)));
@@ -140,13 +143,22 @@ function addRepositoryAction(host: string): vscode.Command {
   return { command: 'manifold.addRepository', title: l10n.t('Add Repository…'), arguments: [{ registry: host }] };
 }
 
-/** An error as a tree item; an authentication failure (UNAUTHORIZED) offers to sign in. */
+/**
+ * An error as a tree item; an authentication failure (UNAUTHORIZED) offers to sign in, a certificate not trusted
+ * (UNTRUSTED) to trust its CA, a client certificate wanted (CLIENT_CERTIFICATE) to choose one.
+ */
 export function errorNode(parent: Node, err: unknown): MessageNode {
   const message = inOwnWords((err as Error)?.message ?? String(err));
   const registry = parent instanceof RegistryNode ? parent.host : parent.source instanceof RepositoryNode ? parent.source.parent.host : undefined;
   const offer = registry ? signInOffer(err, { registry }) : undefined;
   if (offer) {
     return new MessageNode(parent, 'error', l10n.t('Sign in to {0}: {1}', registry!, message), { command: 'manifold.signIn', title: l10n.t('Sign In…'), arguments: [offer] });
+  }
+  const certificate = certificateOffer(err, registry);
+  if (certificate) {
+    // Said first, as "Sign in to" is: the row is narrow, and its click is the way out.
+    const label = certificate.command === TRUST_CA_COMMAND ? l10n.t('Trust the CA of {0}: {1}', certificate.registry, message) : l10n.t('Choose a client certificate for {0}: {1}', certificate.registry, message);
+    return new MessageNode(parent, 'error', label, { command: certificate.command, title: certificate.title, arguments: [{ registry: certificate.registry }] });
   }
   return new MessageNode(parent, 'error', message);
 }

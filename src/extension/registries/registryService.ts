@@ -133,6 +133,15 @@ export class RegistryService implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /**
+   * Drops `host`'s client and redraws the view: its TLS trust (the certs.d folder) is read at a client's first
+   * request, so a CA or client certificate saved since is seen only by a new one.
+   */
+  reconnect(host: string): void {
+    this.clients.delete(host);
+    this.changed.fire();
+  }
+
   private async save(list: RegistryEntry[]): Promise<void> {
     await this.state.update(LIST_KEY, list);
     // Plain HTTP may have changed: clients are made again on next use.

@@ -18,8 +18,16 @@ const UNKNOWN_CA = new Set([
   'CERT_UNTRUSTED',
 ]);
 
-/** The registry's TLS alerts that are about the client certificate: missing, not trusted, or refused. */
-const CLIENT_CERTIFICATE_ALERT = /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13)_ALERT_(?:BAD_CERTIFICATE|CERTIFICATE_REQUIRED|UNKNOWN_CA|CERTIFICATE_UNKNOWN|CERTIFICATE_EXPIRED|CERTIFICATE_REVOKED|UNSUPPORTED_CERTIFICATE|ACCESS_DENIED|HANDSHAKE_FAILURE)$/;
+/**
+ * The registry's TLS alerts that are about the client certificate: missing, not trusted, or refused. OpenSSL 3.5
+ * (Node 24, as code-server's extension host runs) says `ERR_SSL_SSL/TLS_ALERT_...` where 3.0 said `SSLV3`/`TLSV1...`.
+ */
+const CLIENT_CERTIFICATE_ALERT = /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13|SSL\/TLS)_ALERT_(?:BAD_CERTIFICATE|CERTIFICATE_REQUIRED|UNKNOWN_CA|CERTIFICATE_UNKNOWN|CERTIFICATE_EXPIRED|CERTIFICATE_REVOKED|UNSUPPORTED_CERTIFICATE|ACCESS_DENIED|HANDSHAKE_FAILURE)$/;
+
+/** The alert a socket error `code` is, in words (`bad certificate`), when it is one about the client certificate. */
+export function clientCertificateAlert(code: string): string | undefined {
+  return CLIENT_CERTIFICATE_ALERT.test(code) ? code.replace(/^ERR_SSL_.+?_ALERT_/, '').toLowerCase().replace(/_/g, ' ') : undefined;
+}
 
 /** An alert heard on a connection to `host:port` lately: the request that fails with it is told by the time. */
 const alerts = new Map<string, { code: string; at: number }>();
@@ -84,7 +92,7 @@ export function certificateError(err: unknown, registry: string, url: string, tl
   const target = new URL(url);
   const alert = alerts.get(alertKey(target.hostname, target.port));
   if (!alert || Date.now() - alert.at > ALERT_MS || !/^(UND_ERR_SOCKET|ECONNRESET|EPIPE)$/.test(code)) return undefined;
-  const said = alert.code.replace(/^ERR_SSL_\w+?_ALERT_/, '').toLowerCase().replace(/_/g, ' ');
+  const said = clientCertificateAlert(alert.code)!;
   const message =
     tls?.certFrom !== undefined
       ? `registry ${registry} refused the client certificate ${tls.certFrom} (TLS alert: ${said})`

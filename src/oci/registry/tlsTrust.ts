@@ -103,6 +103,11 @@ function readCertsDir(dir: string, out: RegistryTls): void {
   }
 }
 
+/** A CA file checked as a certs.d `*.crt` is read (for a face that saves one there): its certificates, or an error naming it. */
+export function caFileCertificates(file: string): string[] {
+  return certificates(readPem(file), file);
+}
+
 function readPem(file: string, flag?: string): string {
   try {
     return readFileSync(file, 'utf8');
@@ -131,7 +136,7 @@ function certificates(text: string, file: string, flag?: string): string[] {
 }
 
 /** A client certificate and its key, checked to belong together (a TLS handshake would only say "bad certificate"). */
-function clientPair(certFile: string, keyFile: string, certFlag?: string, keyFlag?: string): { cert: string; key: string } {
+export function clientPair(certFile: string, keyFile: string, certFlag?: string, keyFlag?: string): { cert: string; key: string } {
   const cert = readPem(certFile, certFlag);
   const leaf = new (x509().X509Certificate)(certificates(cert, certFile, certFlag)[0]!);
   const keyText = readPem(keyFile, keyFlag);
