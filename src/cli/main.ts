@@ -119,7 +119,7 @@ if (require.main === module) runCli(process.argv.slice(2));
 function certificateHint(err: OciError): string {
   const host = err.registry ?? 'REGISTRY';
   if (err.code === 'UNTRUSTED') {
-    return `Trust the CA that signed it: --ca-file CA.pem, or save it as ${userCaPath(host)} (docker and podman read it there too). --insecure accepts any certificate.`;
+    return `Trust the CA that signed it: --ca-file CA.pem, or save it as ${userCaPath(host)} (podman and skopeo read it there too). --insecure accepts any certificate.`;
   }
   return `Give it with --cert-file and --key-file, or save them as client.cert and client.key in ${dirname(userCaPath(host))}.`;
 }
