@@ -79,6 +79,11 @@ describe('Trusting a private registry\'s CA in the workbench', { timeout: 300_00
   async function copyV1To(page, destination) {
     await showTag(page, 'app', 'v1');
     await runFromContextMenu(page, 'v1', 2, nls['command.copyToRegistry.title']);
+    await answerCopy(page, destination);
+  }
+
+  /** Copy to Registry…'s questions: every platform, with referrers, to `destination`. */
+  async function answerCopy(page, destination) {
     await pickMany(page, ['linux/amd64', 'linux/arm64/v8']);
     await pickOne(page, 'With its referrers');
     await waitForQuickInput(page, (s) => s.visible && /Pick an added repository/.test(s.placeholder), 'the destination pick');
@@ -137,12 +142,7 @@ describe('Trusting a private registry\'s CA in the workbench', { timeout: 300_00
     await trusted.waitFor();
     await trusted.locator('.monaco-button', { hasText: 'Retry' }).click();
     // The command again, from the same row: its questions asked again.
-    await pickMany(page, ['linux/amd64', 'linux/arm64/v8']);
-    await pickOne(page, 'With its referrers');
-    await waitForQuickInput(page, (s) => s.visible && /Pick an added repository/.test(s.placeholder), 'the destination pick');
-    await page.locator('.quick-input-widget .quick-input-box input').fill(destination);
-    await pickOne(page, destination);
-    await waitForQuickInputClosed(page, 'the destination pick to close');
+    await answerCopy(page, destination);
     await page.locator('.notifications-toasts .notification-toast').filter({ hasText: `to ${destination}` }).filter({ hasText: 'Copied v1' }).waitFor();
     const digest = execFileSync(process.execPath, [join(projectRoot, 'dist', 'cli.js'), 'resolve', destination, '--ca-file', join(TLS, 'ca.crt')], { encoding: 'utf8' }).trim();
     const local = execFileSync(process.execPath, [join(projectRoot, 'dist', 'cli.js'), 'resolve', '--oci-layout', `${wb.workspace.layouts['layouts/app'].path}:v1`], { encoding: 'utf8' }).trim();
