@@ -10,7 +10,7 @@ import { OciError } from '../errors';
 // node:os only when asked: a command that talks to no registry should not load it (see cliStartup.test.ts).
 const homedir = () => (require('node:os') as typeof import('node:os')).homedir();
 
-/** PEM texts for a TLS connection to one registry; `from` names the files, for messages. */
+/** PEM texts for a TLS connection to one registry, and the files they came from (for messages). */
 export interface RegistryTls {
   /** CA certificates trusted besides the system's. */
   ca: string[];
