@@ -3,13 +3,10 @@
 import * as l10n from '@vscode/l10n';
 import { basename } from 'node:path';
 import { manifestName } from '../present/format';
-import { referrerName } from '../present/items';
 import { pickOne } from '../ui/prompts';
 import type { SourceManifest } from './args';
 import { askLayoutTag } from './copyIntoLayout';
-
-/** Past this many referrers of a row, the choice names the kinds seen rather than listing on (as askCopyReferrers). */
-const LOOK_AT = 50;
+import { referrerKindsText, tallyReferrers } from './copyReferrers';
 
 /** `app:v1`, `app@abcd1234abcd`: a row by its layout folder's name and its tag (or digest). */
 export function rowName(s: SourceManifest): string {
@@ -43,17 +40,9 @@ export function refuseSharedTags(sources: readonly SourceManifest[], tags: reado
 export async function askRowsReferrers(title: string, sources: readonly SourceManifest[]): Promise<boolean> {
   const names = new Map<string, number>();
   let rows = 0;
-  for (const s of sources) {
-    let seen = 0;
-    for await (const r of s.target.referrers(s.desc)) {
-      const name = referrerName(r);
-      names.set(name, (names.get(name) ?? 0) + 1);
-      if (++seen >= LOOK_AT) break;
-    }
-    if (seen > 0) rows++;
-  }
+  for (const s of sources) if ((await tallyReferrers(s.target, s.desc, names)) > 0) rows++;
   if (rows === 0) return true;
-  const what = [...names].map(([name, n]) => (n > 1 ? `${name} ×${n}` : name)).join(', ');
+  const what = referrerKindsText(names);
   const some = rows === 1 ? l10n.t('1 of the {0} rows has referrers', sources.length) : l10n.t('{0} of the {1} rows have referrers', rows, sources.length);
   const items = [
     { label: l10n.t('With their referrers'), description: what, detail: l10n.t('and the referrers of what is below each (each platform of an index)'), value: true },
