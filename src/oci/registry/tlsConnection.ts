@@ -64,7 +64,7 @@ function extraCaCertificates(): string[] {
   }
 }
 
-/** undici's connector for `options`, noting the TLS alerts each connection hears (see clientCertificateError). */
+/** undici's connector for `options`, noting the TLS alerts each connection hears (see certificateError). */
 export function alertHearingConnector(buildConnector: typeof BuildConnector, options: Record<string, unknown>): BuildConnector.connector {
   const connect = buildConnector(options as BuildConnector.BuildOptions);
   return (opts, callback) =>

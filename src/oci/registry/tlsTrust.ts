@@ -51,7 +51,7 @@ export function registryCertsDir(host: string, env: NodeJS.ProcessEnv = process.
   return undefined;
 }
 
-/** Where a user puts a registry's CA so that Manifold (and docker, podman) trust it: their own certs.d. */
+/** Where a user puts a registry's CA so that Manifold (and podman, skopeo) trust it: their own certs.d. */
 export function userCaPath(host: string, env: NodeJS.ProcessEnv = process.env): string {
   return join(certsDirs(env)[0]!, host, 'ca.crt');
 }
@@ -114,8 +114,13 @@ function readPem(file: string, flag?: string): string {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (err as Error).message;
-    throw new OciError('INVALID_ARGUMENT', `${flag ? `${flag} ` : ''}${file}: ${why}`, { cause: err });
+    throw new OciError('INVALID_ARGUMENT', `${placeOf(file, flag)}: ${why}`, { cause: err });
   }
+}
+
+/** A file named in a message: with the flag it was given by (`--ca-file ca.pem`), or alone (a certs.d file). */
+function placeOf(file: string, flag: string | undefined): string {
+  return flag ? `${flag} ${file}` : file;
 }
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
@@ -123,7 +128,7 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE
 /** Each certificate of a PEM file, checked: a file holding none (a key, DER bytes, a typo'd path's neighbour) is refused. */
 function certificates(text: string, file: string, flag?: string): string[] {
   const found = text.match(PEM_CERTIFICATE) ?? [];
-  const place = `${flag ? `${flag} ` : ''}${file}`;
+  const place = placeOf(file, flag);
   if (found.length === 0) throw new OciError('INVALID_ARGUMENT', `${place}: holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
   for (const [i, pem] of found.entries()) {
     try {
@@ -144,10 +149,10 @@ export function clientPair(certFile: string, keyFile: string, certFlag?: string,
   try {
     key = x509().createPrivateKey(keyText);
   } catch (err) {
-    throw new OciError('INVALID_ARGUMENT', `${keyFlag ? `${keyFlag} ` : ''}${keyFile}: holds no private key Manifold can read (PEM, unencrypted): ${(err as Error).message}`, { cause: err });
+    throw new OciError('INVALID_ARGUMENT', `${placeOf(keyFile, keyFlag)}: holds no private key Manifold can read (PEM, unencrypted): ${(err as Error).message}`, { cause: err });
   }
   if (!leaf.checkPrivateKey(key)) {
-    throw new OciError('INVALID_ARGUMENT', `${keyFlag ? `${keyFlag} ` : ''}${keyFile}: not the private key of ${certFlag ? `${certFlag} ` : ''}${certFile} (${leaf.subject.replace(/\n/g, ', ')})`);
+    throw new OciError('INVALID_ARGUMENT', `${placeOf(keyFile, keyFlag)}: not the private key of ${placeOf(certFile, certFlag)} (${leaf.subject.replace(/\n/g, ', ')})`);
   }
   return { cert, key: keyText };
 }
