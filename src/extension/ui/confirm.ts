@@ -81,16 +81,19 @@ export async function confirmTagMoves(layout: { store: ReadOnlyTarget }, tags: r
   if (moves.length === 0 || confirmed) return moves;
   const names = moves.map((m) => m.tag);
   const question = names.length === 1 ? l10n.t('Move the tag {0}?', names[0]!) : l10n.t('Move the tags {0}?', names.join(', '));
-  const lines = moves.map((m) =>
-    m.remote
-      ? l10n.t('{0} names {1} ({2}) now; the registry keeps it, reachable by its digest.', m.tag, shortDigest(m.from), m.what)
-      : m.lastTag
-      ? l10n.t('{0} names {1} ({2}) now; it has no other tag and stays listed under Untagged.', m.tag, shortDigest(m.from), m.what)
-      : l10n.t('{0} names {1} ({2}) now; its other tags keep naming it.', m.tag, shortDigest(m.from), m.what),
-  );
+  const lines = moves.map(movingLine);
   lines.push(l10n.t('After the move it names {0}.', newWhat));
   await askModal(question, lines.join('\n'), [names.length === 1 ? l10n.t('Move Tag') : l10n.t('Move Tags')]);
   return moves;
+}
+
+/** What a moving tag names now, and what becomes of that: one line of a tag move's question. */
+function movingLine(m: TagMove): string {
+  return m.remote
+    ? l10n.t('{0} names {1} ({2}) now; the registry keeps it, reachable by its digest.', m.tag, shortDigest(m.from), m.what)
+    : m.lastTag
+    ? l10n.t('{0} names {1} ({2}) now; it has no other tag and stays listed under Untagged.', m.tag, shortDigest(m.from), m.what)
+    : l10n.t('{0} names {1} ({2}) now; its other tags keep naming it.', m.tag, shortDigest(m.from), m.what);
 }
 
 /** `v2 moved from sha256:1234abcd (now under Untagged).`, for the message after the change. */
@@ -124,13 +127,7 @@ export async function confirmAllTagMoves(layout: { store: ReadOnlyTarget }, plan
   const lines: string[] = [];
   for (const [i, rowMoves] of moves.entries()) {
     for (const m of rowMoves) {
-      lines.push(
-        m.remote
-          ? l10n.t('{0} names {1} ({2}) now; the registry keeps it, reachable by its digest.', m.tag, shortDigest(m.from), m.what)
-          : m.lastTag
-          ? l10n.t('{0} names {1} ({2}) now; it has no other tag and stays listed under Untagged.', m.tag, shortDigest(m.from), m.what)
-          : l10n.t('{0} names {1} ({2}) now; its other tags keep naming it.', m.tag, shortDigest(m.from), m.what),
-      );
+      lines.push(movingLine(m));
       lines.push(l10n.t('After the move {0} names {1}.', m.tag, planned[i]!.what));
     }
   }
