@@ -1,5 +1,6 @@
 import type { Command } from '../command';
 import { attach } from './attach';
+import { backup, restore } from './backup';
 import { blobDelete } from './blobDelete';
 import { blobFetch } from './blobFetch';
 import { blobPush } from './blobPush';
@@ -26,4 +27,4 @@ import { tag, untag } from './tag';
 
 // repo ls comes before repo tags: it takes over the alias `repo ls` had there, as oras names it.
 /** Every `manifold` command, in the order the overview lists them. */
-export const COMMANDS: Command[] = [repoLs, repoTags, indexCreate, indexUpdate, indexDiff, manifestFetch, manifestFetchConfig, manifestPush, manifestDelete, tag, untag, resolve, blobFetch, blobPush, blobDelete, prune, push, pull, cp, layoutExport, layoutImport, login, logout, attach, discover, coverage, check];
+export const COMMANDS: Command[] = [repoLs, repoTags, indexCreate, indexUpdate, indexDiff, manifestFetch, manifestFetchConfig, manifestPush, manifestDelete, tag, untag, resolve, blobFetch, blobPush, blobDelete, prune, push, pull, cp, layoutExport, layoutImport, backup, restore, login, logout, attach, discover, coverage, check];

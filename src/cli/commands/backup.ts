@@ -1,0 +1,191 @@
+import { statSync } from 'node:fs';
+import { copyTags, planCopy, type CopyTagsResult, type TagToCopy } from '../../oci/copy';
+import { isDigest } from '../../oci/digest';
+import { OciError } from '../../oci/errors';
+import { listTargetTags } from '../../oci/graph';
+import { OciLayoutStore } from '../../oci/layout';
+import { beginLayoutTarExport } from '../../oci/layout/tarExport';
+import { shownName } from '../../oci/shownName';
+import type { ReadOnlyTarget } from '../../oci/target';
+import { boolOpt, type Command, concurrencyOpt, formatOpt, FORMAT_OPTION, stringOpt, UsageError } from '../command';
+import { byteSize, copyProgressPrinter } from '../copyProgress';
+import type { Printer } from '../printer';
+import { formatJson } from '../printer';
+import { REGISTRY_OPTIONS } from '../registryOptions';
+import { abortOnSigint } from '../sigint';
+import { movedLine } from '../tagMoves';
+import { openTarget, type OpenedTarget } from '../targets';
+
+/**
+ * The tags a backup or restore copies: those named (`repo:v1,v2`), each resolved (a missing one fails before
+ * anything is copied), else every tag of `from` but the referrers' `sha256-<hex>` stand-ins, which the referrers
+ * copy writes again where the destination needs them.
+ */
+async function tagsToCopy(from: ReadOnlyTarget, named: string[], where: string, signal: AbortSignal): Promise<TagToCopy[]> {
+  if (named.length === 0) return (await listTargetTags(from, { signal })).map(({ tag, desc }) => ({ tag, desc }));
+  const out: TagToCopy[] = [];
+  for (const tag of named) {
+    const desc = await from.resolve(tag, { signal }).catch((err: unknown) => {
+      throw new OciError('NOT_FOUND', `${where}: no tag ${shownName(tag)} to copy (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+    });
+    out.push({ tag, desc });
+  }
+  return out;
+}
+
+/** `host/repo[:tag[,tag]...]`: the repository and the tags named; a digest is refused (a backup keeps tags). */
+async function openRepository(p: Parameters<Command['run']>[0], raw: string): Promise<{ repo: OpenedTarget; named: string[] }> {
+  const repo = await openTarget(p, raw, { layout: false, allowTagList: true });
+  if (repo.reference && isDigest(repo.reference)) {
+    throw new UsageError(`${raw}: a digest names no tag to keep; name the repository (every tag) or its tags: ${repo.path}[:TAG[,TAG]...]`);
+  }
+  return { repo, named: repo.reference ? [repo.reference, ...repo.extraTags] : [] };
+}
+
+const quiet = { onProgress: undefined, finish: () => undefined };
+const tagsLine = (count: number, where: string, tags: readonly TagToCopy[]) => `Found ${count} tag(s) in ${where}: ${tags.map((t) => shownName(t.tag)).join(', ')}\n`;
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
+
+function sayMoves(printer: Printer, result: CopyTagsResult): void {
+  for (const m of result.moved) printer.err(movedLine(m.tag, m.from, m.to));
+}
+
+function resultJson(result: CopyTagsResult): object {
+  return { tags: result.tags, referrers: result.referrers.length, copied: result.copied, bytes: result.bytes, moved: result.moved };
+}
+
+export const backup: Command = {
+  path: 'backup',
+  summary: 'Back up tags of a registry repository, with their referrers, into a layout folder or a layout tar',
+  usage: 'backup [flags] --output {DIR|OUT.tar} REGISTRY/REPO[:tag[,tag]...]',
+  examples: [
+    '# every tag of the repository (not the sha256-<hex> referrer tags), with signatures, SBOMs and the rest',
+    'manifold backup --output backup localhost:5000/app --include-referrers --plain-http',
+    'manifold backup --output app.tar localhost:5000/app:v1,v2 --include-referrers --plain-http',
+    '# into a layout folder that has an earlier backup: only what is new is fetched; a tag that moved is said on stderr',
+    'manifold backup -o backup localhost:5000/app --include-referrers --plain-http --format json',
+  ],
+  minArgs: 1,
+  maxArgs: 1,
+  options: {
+    output: { type: 'string', short: 'o', description: 'the layout folder to write (made if missing; one there keeps its other tags), or a new layout tar when it ends in .tar', valueName: 'PATH' },
+    'include-referrers': { type: 'boolean', description: 'also back up the referrers (signatures, SBOMs, ...) of each tag and of what it holds, recursively' },
+    concurrency: { type: 'string', description: 'transfers at a time (default 3)', valueName: 'N' },
+    ...FORMAT_OPTION,
+    ...REGISTRY_OPTIONS,
+  },
+  async run(p, printer) {
+    const output = stringOpt(p, 'output');
+    if (!output) throw new UsageError('--output is required: the layout folder or the .tar to write');
+    const format = formatOpt(p);
+    const started = Date.now();
+    const { repo, named } = await openRepository(p, p.positionals[0]!);
+    const toTar = /\.tar$/i.test(output) && !statSync(output, { throwIfNoEntry: false })?.isDirectory();
+    // oras's lines per blob on stdout, as cp prints them: not in JSON, which is the whole of stdout.
+    const progress = format === 'json' ? quiet : copyProgressPrinter(printer);
+    await abortOnSigint(async (signal) => {
+      const tags = await tagsToCopy(repo.target, named, repo.path, signal);
+      if (tags.length === 0) throw new OciError('NOT_FOUND', `${repo.path}: no tags to back up (manifold repo tags ${repo.path} lists them)`);
+      if (format === 'text') printer.out(tagsLine(tags.length, repo.path, tags));
+      // A tar: a fresh layout staged beside it, written as a deterministic tar once everything is there and verified.
+      const tar = toTar ? await beginLayoutTarExport(output) : undefined;
+      try {
+        const dst = tar?.store ?? (await OciLayoutStore.open(output, { create: true }));
+        // From a registry every manifest would be read twice; each copy still checks what it stores.
+        const result = await copyTags(repo.target, tags, dst, {
+          signal,
+          concurrency: concurrencyOpt(p, 3),
+          referrers: boolOpt(p, 'include-referrers'),
+          checkFirst: false,
+          onProgress: progress.onProgress,
+        });
+        progress.finish();
+        const written = await tar?.finish({ signal });
+        if (format === 'json') {
+          printer.out(formatJson({ repository: repo.path, output, ...resultJson(result), tar: written ? { size: written.size, digest: written.digest } : null }));
+        } else {
+          for (const t of result.tags) printer.out(`Pulled tag ${shownName(t.tag)} with ${t.referrers} referrer(s)\n`);
+          if (written) printer.out(`Exported to ${output} (${byteSize(written.size)}, ${written.digest})\n`);
+          printer.out(`Successfully backed up ${result.tags.length} tag(s) from ${repo.path} to ${output} in ${seconds(started)}\n`);
+        }
+        sayMoves(printer, result);
+      } finally {
+        progress.finish();
+        await tar?.abort();
+      }
+    });
+  },
+};
+
+export const restore: Command = {
+  path: 'restore',
+  summary: 'Restore tags of a layout folder or layout tar, with their referrers, to a registry repository',
+  usage: 'restore [flags] --input {DIR|IN.tar} REGISTRY/REPO[:tag[,tag]...]',
+  examples: [
+    '# every tag of the layout, with its referrers',
+    'manifold restore --input layout localhost:5000/app --plain-http',
+    'manifold restore --input transfer.tar localhost:5000/app:v1,v2 --exclude-referrers --plain-http',
+    '# what would be pushed and what the registry has already, changing nothing',
+    'manifold restore --input transfer.tar localhost:5000/app --dry-run --plain-http',
+  ],
+  minArgs: 1,
+  maxArgs: 1,
+  options: {
+    input: { type: 'string', description: 'the layout folder or layout tar to restore from', valueName: 'PATH' },
+    'exclude-referrers': { type: 'boolean', description: 'restore the tags without their referrers' },
+    'dry-run': { type: 'boolean', description: 'say what would be pushed (manifests, blobs, bytes, what is there already, tags that would move) and push nothing' },
+    concurrency: { type: 'string', description: 'transfers at a time (default 5)', valueName: 'N' },
+    ...FORMAT_OPTION,
+    ...REGISTRY_OPTIONS,
+  },
+  async run(p, printer) {
+    const input = stringOpt(p, 'input');
+    if (!input) throw new UsageError('--input is required: the layout folder or layout tar to restore from');
+    const format = formatOpt(p);
+    const started = Date.now();
+    const kind = statSync(input, { throwIfNoEntry: false });
+    if (!kind) throw new OciError('NOT_FOUND', `${input}: no such layout folder or layout tar`);
+    const src = kind.isFile() ? await OciLayoutStore.openTar(input) : await OciLayoutStore.open(input);
+    const { repo, named } = await openRepository(p, p.positionals[0]!);
+    const referrers = !boolOpt(p, 'exclude-referrers');
+    await abortOnSigint(async (signal) => {
+      if (kind.isFile() && format === 'text') printer.out(`Loaded backup archive: ${input} (${byteSize(kind.size)})\n`);
+      const tags = await tagsToCopy(src, named, input, signal);
+      if (tags.length === 0) throw new OciError('NOT_FOUND', `${input}: no tags to restore (manifold repo tags --oci-layout ${input} lists them)`);
+      if (format === 'text') printer.out(tagsLine(tags.length, 'the backup', tags));
+      if (boolOpt(p, 'dry-run')) return dryRun(printer, format, src, tags, repo, referrers, signal);
+      const progress = format === 'json' ? quiet : copyProgressPrinter(printer);
+      try {
+        const result = await copyTags(src, tags, repo.target, { signal, concurrency: concurrencyOpt(p, 5), referrers, onProgress: progress.onProgress });
+        progress.finish();
+        if (format === 'json') printer.out(formatJson({ input, repository: repo.path, ...resultJson(result) }));
+        else {
+          for (const t of result.tags) printer.out(`Pushed tag ${shownName(t.tag)} and ${t.referrers} referrer(s)\n`);
+          printer.out(`Successfully restored ${result.tags.length} tag(s) to ${repo.path} in ${seconds(started)}\n`);
+        }
+        sayMoves(printer, result);
+      } finally {
+        progress.finish();
+      }
+    });
+  },
+};
+
+/** restore --dry-run: each tag's copy plan, summed; nothing is pushed. */
+async function dryRun(printer: Printer, format: string, src: ReadOnlyTarget, tags: TagToCopy[], repo: OpenedTarget, referrers: boolean, signal: AbortSignal): Promise<void> {
+  const plans = [];
+  for (const { tag, desc } of tags) {
+    const plan = await planCopy(src, desc.digest, repo.target, [tag], { signal, referrers });
+    plans.push({ tag, digest: desc.digest, referrers: plan.referrers.length, toPush: plan.copy.length, there: plan.existing.length, bytesToPush: plan.bytesToCopy, current: plan.tags[0]?.current ?? null });
+  }
+  if (format === 'json') {
+    printer.out(formatJson({ repository: repo.path, dryRun: true, tags: plans }));
+    return;
+  }
+  for (const t of plans) {
+    const moves = t.current && t.current !== t.digest ? `; the tag there names ${t.current} now and would move` : '';
+    const what = t.toPush === 0 ? 'nothing to push' : `${t.toPush} blob(s) and manifest(s) to push, ${byteSize(t.bytesToPush)}`;
+    printer.out(`Would push tag ${shownName(t.tag)} and ${t.referrers} referrer(s): ${what}; ${t.there} there already${moves}\n`);
+  }
+  printer.out(`Dry run: nothing pushed to ${repo.path}\n`);
+}

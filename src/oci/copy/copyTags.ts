@@ -1,0 +1,118 @@
+import type { Descriptor } from '../descriptor';
+import { inIndexBatch, type OpOptions, type ReadOnlyTarget, type Target } from '../target';
+import { copy } from './copy';
+import type { CopyEvent } from './copyGraph';
+import { planCopy } from './plan';
+
+/** One tag to copy: its name and what it names at the source. */
+export interface TagToCopy {
+  tag: string;
+  desc: Descriptor;
+}
+
+/** A tag of the destination that named another manifest than the source's tag of the same name. */
+export interface LayoutTagMove {
+  tag: string;
+  from: string;
+  to: string;
+}
+
+export interface CopyTagsOptions extends OpOptions {
+  /** Transfers at a time (default 3). */
+  concurrency?: number;
+  /** Copy the referrers of each tag's content too, recursively (default true). */
+  referrers?: boolean;
+  /**
+   * Check every manifest and tag before anything is stored (default true): cheap from a layout, a second reading
+   * of every manifest from a registry (each copy still checks what it stores).
+   */
+  checkFirst?: boolean;
+  /** Before each tag's content is copied: which tag, and its place among them (from 0). */
+  onTag?: (tag: string, index: number, total: number) => void;
+  /** Every copy event (blobs and manifests copied or found there). */
+  onProgress?: (event: CopyEvent) => void;
+}
+
+export interface CopiedTag {
+  tag: string;
+  digest: string;
+  /** Referrers found under it (its content's and, for an index, each child's), recursively. */
+  referrers: number;
+}
+
+export interface CopyTagsResult {
+  /** In the order given. */
+  tags: CopiedTag[];
+  /** Every referrer copied along, by digest (one shared by two tags once). */
+  referrers: string[];
+  /** Tags of the destination that now name the source's manifest instead of another. */
+  moved: LayoutTagMove[];
+  /** Blobs and manifests stored at the destination, and their bytes. */
+  copied: number;
+  bytes: number;
+}
+
+/** Which of `tags` name something else at `dst` now (each would move). */
+export async function tagMovesAt(dst: ReadOnlyTarget, tags: readonly TagToCopy[], options: OpOptions = {}): Promise<LayoutTagMove[]> {
+  const moving: LayoutTagMove[] = [];
+  for (const { tag, desc } of tags) {
+    const now = await dst.resolve(tag, options).then((d) => d.digest, () => undefined);
+    if (now !== undefined && now !== desc.digest) moving.push({ tag, from: now, to: desc.digest });
+  }
+  return moving;
+}
+
+/**
+ * Copies each tag of `src` to `dst` under the same name, with everything below it and (unless `referrers: false`) its
+ * referrers, as `cp -r` does one tag at a time: the whole of a layout (import), of a repository (backup), of a
+ * backup to a registry (restore). A tag of `dst` that names something else moves (the manifest it left stays stored).
+ *
+ * Each tag is copied by the digest it named when listed, so the passes agree even if the source's tag moves meanwhile.
+ * In three passes, so that a damaged or missing blob anywhere fails before any tag of `dst` changes: first the content
+ * of every tag (a layout lists nothing for it), then the referrers (a stored referrer is listed, as each must be to
+ * be found), then the tags, in one index.json update where `dst` batches them.
+ */
+export async function copyTags(src: ReadOnlyTarget, tags: readonly TagToCopy[], dst: Target, options: CopyTagsOptions = {}): Promise<CopyTagsResult> {
+  const withReferrers = options.referrers ?? true;
+  const moved = await tagMovesAt(dst, tags, options);
+  const copyOptions = { signal: options.signal, concurrency: options.concurrency, onProgress: options.onProgress };
+  // Every manifest and tag the passes would store, checked first (the plan runs the copy's checks): one refused in
+  // the last tag, or in a referrer, stores nothing of the first tag, where the pass over it would have stored its blobs.
+  if (options.checkFirst ?? true) {
+    for (const { tag, desc } of tags) await planCopy(src, desc.digest, dst, [tag], { signal: options.signal, referrers: withReferrers });
+  }
+  let copied = 0;
+  let bytes = 0;
+  const count = (r: { copied: number; bytes: number }) => {
+    copied += r.copied;
+    bytes += r.bytes;
+  };
+  for (const [i, { tag, desc }] of tags.entries()) {
+    options.onTag?.(tag, i, tags.length);
+    count(await copy(src, desc.digest, dst, [], copyOptions));
+  }
+  const done: CopiedTag[] = [];
+  const referrers = new Set<string>();
+  await inIndexBatch(
+    dst,
+    async (batched) => {
+      // The content is there: these passes only look for referrers, copy them, and point the tags.
+      const found = new Map<string, number>();
+      if (withReferrers) {
+        for (const { desc } of tags) {
+          if (found.has(desc.digest)) continue;
+          const result = await copy(src, desc.digest, dst, [], { ...copyOptions, ...batched, referrers: true });
+          count(result);
+          found.set(desc.digest, result.referrers.length);
+          for (const r of result.referrers) referrers.add(r.digest);
+        }
+      }
+      for (const { tag, desc } of tags) {
+        count(await copy(src, desc.digest, dst, [tag], { ...copyOptions, ...batched }));
+        done.push({ tag, digest: desc.digest, referrers: found.get(desc.digest) ?? 0 });
+      }
+    },
+    { signal: options.signal },
+  );
+  return { tags: done, referrers: [...referrers], moved, copied, bytes };
+}
