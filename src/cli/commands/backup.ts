@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { copyTags, planCopy, type CopyTagsResult, type TagToCopy } from '../../oci/copy';
 import { isDigest } from '../../oci/digest';
-import { OciError } from '../../oci/errors';
+import { isOciError, OciError } from '../../oci/errors';
 import { listTargetTags } from '../../oci/graph';
 import { OciLayoutStore } from '../../oci/layout';
 import { beginLayoutTarExport } from '../../oci/layout/tarExport';
@@ -26,7 +26,8 @@ async function tagsToCopy(from: ReadOnlyTarget, named: string[], where: string, 
   const out: TagToCopy[] = [];
   for (const tag of named) {
     const desc = await from.resolve(tag, { signal }).catch((err: unknown) => {
-      throw new OciError('NOT_FOUND', `${where}: no tag ${shownName(tag)} to copy (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+      // Only a tag found missing is said as such; a registry that could not be reached keeps its own words.
+      throw isOciError(err, 'NOT_FOUND') ? new OciError('NOT_FOUND', `${where}: no tag ${shownName(tag)} to copy (${err.message})`, { cause: err }) : err;
     });
     out.push({ tag, desc });
   }
@@ -85,7 +86,7 @@ export const backup: Command = {
     const progress = format === 'json' ? quiet : copyProgressPrinter(printer);
     await abortOnSigint(async (signal) => {
       const tags = await tagsToCopy(repo.target, named, repo.path, signal);
-      if (tags.length === 0) throw new OciError('NOT_FOUND', `${repo.path}: no tags to back up (manifold repo tags ${repo.path} lists them)`);
+      if (tags.length === 0) throw new OciError('NOT_FOUND', `${repo.path}: no tags to back up (the sha256-<hex> tags of referrers are not backed up as tags)`);
       if (format === 'text') printer.out(tagsLine(tags.length, repo.path, tags));
       // A tar: a fresh layout staged beside it, written as a deterministic tar once everything is there and verified.
       const tar = toTar ? await beginLayoutTarExport(output) : undefined;
@@ -151,7 +152,7 @@ export const restore: Command = {
     await abortOnSigint(async (signal) => {
       if (kind.isFile() && format === 'text') printer.out(`Loaded backup archive: ${input} (${byteSize(kind.size)})\n`);
       const tags = await tagsToCopy(src, named, input, signal);
-      if (tags.length === 0) throw new OciError('NOT_FOUND', `${input}: no tags to restore (manifold repo tags --oci-layout ${input} lists them)`);
+      if (tags.length === 0) throw new OciError('NOT_FOUND', `${input}: no tags to restore (an untagged manifest is restored only as a referrer of a tag)`);
       if (format === 'text') printer.out(tagsLine(tags.length, 'the backup', tags));
       if (boolOpt(p, 'dry-run')) return dryRun(printer, format, src, tags, repo, referrers, signal);
       const progress = format === 'json' ? quiet : copyProgressPrinter(printer);
