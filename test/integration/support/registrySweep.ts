@@ -198,6 +198,8 @@ export async function registrySweep(options: { seed: number; count: number; onFi
         ['cp', `${ref}:fz`, '--to-oci-layout', `${out('c')}:fz`, '-r'],
         ['cp', `${ref}:fzi`, '--to-oci-layout', `${out('d')}:fz`, '--platform', 'linux/amd64'],
         ['cp', `${ref}:fz`, '--to-oci-layout', `${out('e')}:fz`, '--platform', 'linux/amd64', '--dry-run', '--format', 'json'],
+        ['backup', '-o', out('k'), ref, '--include-referrers'],
+        ['backup', '-o', `${out('t')}.tar`, `${ref}:fz,fzi`, '--include-referrers', '--format', 'json'],
         ['pull', `${ref}:fz`, '-o', out('p')],
         ['pull', `${ref}:fz`, '-o', out('q'), '--format', 'json'],
         ['attach', `${ref}:fz`, '--artifact-type', 'application/x', '--recursive', '-a', 'k=v'],
