@@ -4,6 +4,7 @@ import { isOciError } from '../errors';
 import { isFallbackTag, isValidTag } from '../reference';
 import { describeManifest, type ManifestSummary } from './describeManifest';
 import type { OpOptions, ReadOnlyTarget } from '../target';
+import { sharedSignal } from '../sharedSignal';
 
 /** One tag: what it points at and, unless that could not be read, what it is. */
 export interface TagListing {
@@ -69,6 +70,8 @@ export async function listTargetTags(
   const tags = await listTargetTagNames(target, options);
   const out = new Array<TagListing | undefined>(tags.length);
   let next = 0;
+  const atOnce = Math.max(1, options.concurrency ?? 16);
+  const resolveOptions = { ...options, signal: sharedSignal(options.signal, atOnce) };
   const worker = async (): Promise<void> => {
     while (next < tags.length) {
       const i = next++;
@@ -79,14 +82,14 @@ export async function listTargetTags(
         continue;
       }
       try {
-        out[i] = { tag: tags[i]!, desc: await target.resolve(tags[i]!, options) };
+        out[i] = { tag: tags[i]!, desc: await target.resolve(tags[i]!, resolveOptions) };
       } catch (err) {
         // Deleted between the listing and its resolving (a busy registry): gone, not a reason to list nothing.
         if (!isOciError(err, 'NOT_FOUND')) throw err;
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 16) }, worker));
+  await Promise.all(Array.from({ length: atOnce }, worker));
   return out.filter((l): l is TagListing => l !== undefined);
 }
 
@@ -149,12 +152,14 @@ export async function describeTags(
 ): Promise<void> {
   const cache = options.cache ?? new SummaryCache();
   let next = 0;
+  const atOnce = Math.max(1, options.concurrency ?? 16);
+  const describeOptions = { ...options, signal: sharedSignal(options.signal, atOnce) };
   const worker = async (): Promise<void> => {
     while (next < listings.length) {
       const item = listings[next++]!;
       options.signal?.throwIfAborted();
       try {
-        item.summary = await cache.describe(target, item.desc, options);
+        item.summary = await cache.describe(target, item.desc, describeOptions);
         delete item.error;
       } catch (err) {
         if ((err as Error).name === 'AbortError') throw err;
@@ -163,7 +168,7 @@ export async function describeTags(
       options.onProgress?.(item);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 16) }, worker));
+  await Promise.all(Array.from({ length: atOnce }, worker));
 }
 
 /** listTags, then describeTags: every tag with its kind and platforms. */

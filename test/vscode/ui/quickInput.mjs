@@ -53,8 +53,16 @@ export function waitForTypedPath(page, path) {
  * input it shows meanwhile would otherwise pass for the next text prompt, and `answer` would press Enter there.
  */
 export async function acceptTypedPath(page) {
+  const typed = (await readQuickInput(page)).value;
   await page.keyboard.press('Enter');
-  await waitForQuickInput(page, (s) => !s.visible || s.placeholder !== 'Folder path', 'the file dialog to take the typed path');
+  // A folder typed while the dialog still had its row active is opened, not taken (seen on a loaded machine: the
+  // dialog then shows `kept/` and its files): Enter there takes the folder it shows.
+  const gone = (s) => !s.visible || s.placeholder !== 'Folder path';
+  const state = await waitForQuickInput(page, (s) => gone(s) || s.value === `${typed}/`, 'the file dialog to take the typed path');
+  if (gone(state)) return;
+  await waitForQuickInput(page, (s) => gone(s) || (!s.busy && s.rows.some((r) => r.label === '..')), `the file dialog to show ${typed}/`);
+  await page.keyboard.press('Enter');
+  await waitForQuickInput(page, gone, 'the file dialog to take the folder it opened');
 }
 
 /** Waits until the quick input shows what `check` wants; returns its state. */
