@@ -128,6 +128,7 @@ export async function backupRepository(services: Services, arg?: unknown, answer
   if (to.tar) {
     // Opened again if the view showed an earlier tar of that name.
     services.layouts.forget(to.path);
+    layoutChanged(services, to.path);
     offerTar(services, message, to.path);
   } else {
     layoutChanged(services, to.path);
