@@ -2,8 +2,9 @@
 // registry (distribution 2.8, plain HTTP) holds app:v1 (the demo's index with its SBOM) and app:amd64; the user adds
 // it, right-clicks app, picks "Choose a Folder…", takes the empty folder backup, keeps the referrers, and sees
 // "Backed up 2 tags (1 referrer) of HOST/app to backup."; the Layouts view then lists backup with both tags, and on
-// disk it holds them and the SBOM (not the registry's sha256-<hex> tag). The screenshot
-// test-results/backup-repository.png is the README's docs/images/backup-repository.png.
+// disk it holds them and the SBOM (not the registry's sha256-<hex> tag). Then from the palette, the repository
+// picked, into a new app.tar from the save dialog: the toast's Open Layout shows it in the Layouts view with both
+// tags. The screenshot test-results/backup-repository.png is the README's docs/images/backup-repository.png.
 // Run: node --test --test-concurrency=1 test/vscode/ui/backupRepository.test.mjs (after `npm run build`).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -98,5 +99,27 @@ describe('Back Up Repository in the workbench', { timeout: 300_000 }, () => {
     assert.equal(dst.tags.get('v1').digest, src.tags.get('v1').digest);
     assert.equal(dst.tags.get('amd64').digest, src.tags.get('linux-amd64').digest);
     assert.deepEqual(await referrersBySubject(dst), await referrersBySubject(src));
+  });
+
+  step('from the palette, the repository picked, a new .tar: Open Layout shows it in the Layouts view with its tags', async () => {
+    const page = wb.page;
+    await runFromPalette(page, `${nls['command.category']}: ${nls['command.backupRepository.title']}`);
+    // The repository the first backup remembered is offered, as Copy to Registry offers the added ones.
+    await pickOne(page, `${registry.host}/app`);
+    await pickOne(page, 'New Layout .tar File…');
+    // The save dialog suggests app.tar in the workspace folder.
+    const file = join(wb.workspace.folder, 'app.tar');
+    await waitForQuickInput(page, (s) => s.visible && !s.busy && s.value === file, 'the save dialog on app.tar');
+    // code-server's own save dialog names its button OK whatever the command's label.
+    await page.locator('.quick-input-widget .quick-input-action .monaco-button', { hasText: exactText('OK') }).click();
+    await pickOne(page, 'With their referrers');
+    await waitForQuickInputClosed(page, 'the referrers question to close');
+
+    const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'to app.tar' });
+    await toast.waitFor();
+    assert.match(await toast.locator('.notification-list-item-message').innerText(), new RegExp(`^Backed up 2 tags \\(1 referrer\\) of ${registry.host.replace(/\./g, '\\.')}/app to app\\.tar \\(.+, [0-9a-f]{12}\\)\\.$`));
+    await toast.locator('.monaco-button', { hasText: 'Open Layout' }).click();
+    const rows = await showTag(page, 'app.tar', 'v1');
+    assert.deepEqual(childrenOf(rows, { label: 'app.tar', level: 1 }).map((r) => r.label).filter((l) => l !== 'Untagged'), ['amd64', 'v1']);
   });
 });
