@@ -33,6 +33,8 @@ export const TRUST_NEEDED: Readonly<Record<string, TrustNeed>> = {
   'manifold.copyToRegistry': 'registry',
   'manifold.pullToLayout': 'registry',
   'manifold.copyLayoutToRegistry': 'registry',
+  // Reads a registry and writes a layout folder or .tar, as a pull does.
+  'manifold.backupRepository': 'registry',
   'manifold.pullIntoLayout': 'registry',
   'manifold.pushFiles': 'writes',
   // Reads a layout (or archive) and writes another: no registry involved.

@@ -6,6 +6,7 @@ import { addRegistry } from './addRegistry';
 import { addRepository } from './addRepository';
 import { annotate } from './annotate';
 import { attach } from './attach';
+import { backupRepository } from './backupRepository';
 import { copyDigest } from './copyDigest';
 import { checkImage } from './checkImage';
 import { checkLayout } from './checkLayout';
@@ -96,6 +97,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'manifold.copyToRegistry', handler: copyToRegistry },
   { id: 'manifold.pullToLayout', handler: pullToLayout },
   { id: 'manifold.copyLayoutToRegistry', handler: copyLayoutToRegistry },
+  { id: 'manifold.backupRepository', handler: backupRepository },
   { id: 'manifold.pullIntoLayout', handler: pullIntoLayout },
   { id: 'manifold.openLayoutIndex', handler: openLayoutIndex },
   { id: 'manifold.revealLayout', handler: revealLayout },

@@ -112,6 +112,9 @@ describe('Restricted Mode (untrusted workspace)', () => {
       assert.equal(pulled, undefined);
       const copied = await vscode.commands.executeCommand('manifold.copyToRegistry', { layout: demo, reference: 'v1', to: `${server.host}/team/app:v1` });
       assert.equal(copied, undefined);
+      const backup = join(mkdtempSync(join(tmpdir(), 'manifold-untrusted-')), 'backup');
+      assert.equal(await vscode.commands.executeCommand('manifold.backupRepository', { repository: `${server.host}/team/app`, to: backup, referrers: true }), undefined);
+      assert.deepEqual(readdirSync(join(backup, '..')), [], 'no backup folder made');
       assert.deepEqual(server.requests, []);
       assert.equal(await f.services.registries.user(server.host), undefined, 'a refused sign-in keeps no credential');
     });
