@@ -8,6 +8,8 @@ export interface InOrderOptions<T, R> {
   before?: (item: T, i: number) => void;
   /** Called with each result in the items' order. */
   after?: (result: R, item: T, i: number) => void;
+  /** Abort listeners a task may hold on its signal at once (default 4: a file read, a request); more for a task that runs its own transfers. */
+  listenersPerTask?: number;
 }
 
 /**
@@ -21,7 +23,7 @@ export async function inOrder<T, R>(items: readonly T[], options: InOrderOptions
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   // Shared by every task running, each of which may hold a few abort listeners (a file read, a request) at once.
-  setMaxListeners(Math.max(10, 4 * (options.atOnce + 1)), signal);
+  setMaxListeners(Math.max(10, (options.listenersPerTask ?? 4) * (options.atOnce + 1)), signal);
   const started: Promise<R>[] = [];
   const results: R[] = [];
   // Set as a task fails, not when its turn comes: the window would otherwise go on starting tasks meanwhile.

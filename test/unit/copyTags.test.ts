@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { copyTags } from '../../src/oci/copy';
 import { listTargetTags } from '../../src/oci/graph';
-import { cleanupTemps, makeArtifact, makeImage, newLayout } from './builders';
+import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
+import { startOciServer } from '../integration/support';
+import { cleanupTemps, makeArtifact, makeImage, makeIndex, newLayout } from './builders';
 
 describe('copyTags (layout import, backup and restore)', () => {
   after(cleanupTemps);
@@ -39,5 +41,36 @@ describe('copyTags (layout import, backup and restore)', () => {
     const bare = await copyTags(src, await listTargetTags(src), without, { referrers: false });
     assert.deepEqual(bare.referrers, []);
     assert.equal(await without.exists(sbom), false);
+  });
+
+  it('copies tags several at a time to a registry, each manifest and blob sent once though tags share them', async () => {
+    const src = await newLayout();
+    const shared = await makeImage(src, { arch: 'amd64' });
+    const tags = [];
+    for (let i = 0; i < 6; i++) {
+      const own = await makeImage(src, { arch: `arm${i}` });
+      const index = await makeIndex(src, [shared, own]);
+      await src.tag(index, `v${i}`);
+      tags.push({ tag: `v${i}`, desc: index });
+    }
+    // Two tags naming one index: copied once, tagged twice.
+    await src.tag(tags[0]!.desc, 'latest');
+    await makeArtifact(src, { subject: shared, artifactType: 'application/spdx+json' });
+    const server = await startOciServer({ referrersApi: false });
+    try {
+      const dst = new RemoteRepository(new RegistryClient(server.host, { plainHttp: true }), 'app');
+      const result = await copyTags(src, [...tags, { tag: 'latest', desc: tags[0]!.desc }], dst, { concurrency: 4 });
+      assert.deepEqual(result.tags.map((t) => [t.tag, t.referrers]), [...tags.map((t) => [t.tag, 1]), ['latest', 1]]);
+      const puts = server.requests.filter((q) => q.method === 'PUT').map((q) => q.path);
+      const byDigest = (d: string) => puts.filter((p) => p.endsWith(`/manifests/${d}`)).length;
+      assert.equal(byDigest(shared.digest), 1, 'the image all six indexes share is sent once');
+      for (const t of tags) assert.equal(byDigest(t.desc.digest), 1, `${t.tag}: its index is stored once by digest`);
+      const uploads = server.requests.filter((q) => q.method === 'POST' && q.path.includes('/blobs/uploads/')).length;
+      assert.equal(uploads, new Set(server.requests.filter((q) => q.method === 'PUT' && q.path.includes('/blobs/uploads/')).map((q) => q.path)).size);
+      assert.deepEqual(puts.filter((p) => /\/manifests\/(v\d|latest)$/.test(p)).map((p) => p.split('/').pop()).sort(), ['latest', 'v0', 'v1', 'v2', 'v3', 'v4', 'v5']);
+      for (const t of tags) assert.equal(server.repo('app').tags.get(t.tag), t.desc.digest);
+    } finally {
+      await server.stop();
+    }
   });
 });

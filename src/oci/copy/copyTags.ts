@@ -1,8 +1,10 @@
 import type { Descriptor } from '../descriptor';
+import { inOrder } from '../inOrder';
 import { inIndexBatch, type OpOptions, type ReadOnlyTarget, type Target } from '../target';
 import { copy } from './copy';
 import type { CopyEvent } from './copyGraph';
 import { planCopy } from './plan';
+import { sharedPushes } from './sharedPushes';
 
 /** One tag to copy: its name and what it names at the source. */
 export interface TagToCopy {
@@ -54,12 +56,9 @@ export interface CopyTagsResult {
 
 /** Which of `tags` name something else at `dst` now (each would move). */
 export async function tagMovesAt(dst: ReadOnlyTarget, tags: readonly TagToCopy[], options: OpOptions = {}): Promise<LayoutTagMove[]> {
-  const moving: LayoutTagMove[] = [];
-  for (const { tag, desc } of tags) {
-    const now = await dst.resolve(tag, options).then((d) => d.digest, () => undefined);
-    if (now !== undefined && now !== desc.digest) moving.push({ tag, from: now, to: desc.digest });
-  }
-  return moving;
+  // Eight at a time: a registry answers each tag's HEAD a round trip later.
+  const now = await inOrder(tags, { atOnce: 8, signal: options.signal }, ({ tag }, signal) => dst.resolve(tag, { signal }).then((d) => d.digest, () => undefined));
+  return tags.flatMap(({ tag, desc }, i) => (now[i] !== undefined && now[i] !== desc.digest ? [{ tag, from: now[i]!, to: desc.digest }] : []));
 }
 
 /**
@@ -75,11 +74,13 @@ export async function tagMovesAt(dst: ReadOnlyTarget, tags: readonly TagToCopy[]
 export async function copyTags(src: ReadOnlyTarget, tags: readonly TagToCopy[], dst: Target, options: CopyTagsOptions = {}): Promise<CopyTagsResult> {
   const withReferrers = options.referrers ?? true;
   const moved = await tagMovesAt(dst, tags, options);
-  const copyOptions = { signal: options.signal, concurrency: options.concurrency, onProgress: options.onProgress };
   // Every manifest and tag the passes would store, checked first (the plan runs the copy's checks): one refused in
   // the last tag, or in a referrer, stores nothing of the first tag, where the pass over it would have stored its blobs.
   if (options.checkFirst ?? true) {
-    for (const { tag, desc } of tags) await planCopy(src, desc.digest, dst, [tag], { signal: options.signal, referrers: withReferrers });
+    // (Each plan checks eight things at a time at the destination.)
+    await inOrder(tags, { atOnce: Math.max(1, options.concurrency ?? 3), signal: options.signal, listenersPerTask: 4 * 9 }, ({ tag, desc }, signal) =>
+      planCopy(src, desc.digest, dst, [tag], { signal, referrers: withReferrers }),
+    );
   }
   let copied = 0;
   let bytes = 0;
@@ -87,32 +88,44 @@ export async function copyTags(src: ReadOnlyTarget, tags: readonly TagToCopy[], 
     copied += r.copied;
     bytes += r.bytes;
   };
-  for (const [i, { tag, desc }] of tags.entries()) {
-    options.onTag?.(tag, i, tags.length);
-    count(await copy(src, desc.digest, dst, [], copyOptions));
-  }
-  const done: CopiedTag[] = [];
+  // Several manifests at a time in each pass (a registry some way off answers each round trip late; a copy's own
+  // transfers overlap only within one graph). The results keep their order, and the first failure in that order
+  // stops the others (inOrder). Tags naming one manifest are one item, copied once.
+  const byDigest = new Map<string, { desc: Descriptor; tags: Array<{ tag: string; i: number }> }>();
+  tags.forEach(({ tag, desc }, i) => {
+    const group = byDigest.get(desc.digest) ?? { desc, tags: [] };
+    group.tags.push({ tag, i });
+    byDigest.set(desc.digest, group);
+  });
+  const groups = [...byDigest.values()];
+  const concurrency = Math.max(1, options.concurrency ?? 3);
+  const passOptions = (signal?: AbortSignal) => ({ atOnce: concurrency, signal, listenersPerTask: 4 * (concurrency + 1) });
+  const to = sharedPushes(dst);
+  const copyOptions = { concurrency: options.concurrency, onProgress: options.onProgress };
+  await inOrder(groups, { ...passOptions(options.signal), before: (g) => g.tags.forEach(({ tag, i }) => options.onTag?.(tag, i, tags.length)) }, async ({ desc }, signal) => {
+    count(await copy(src, desc.digest, to, [], { ...copyOptions, signal }));
+  });
   const referrers = new Set<string>();
+  const found = new Map<string, number>();
   await inIndexBatch(
-    dst,
+    to,
     async (batched) => {
+      const signal = batched.signal ?? options.signal;
       // The content is there: these passes only look for referrers, copy them, and point the tags.
-      const found = new Map<string, number>();
       if (withReferrers) {
-        for (const { desc } of tags) {
-          if (found.has(desc.digest)) continue;
-          const result = await copy(src, desc.digest, dst, [], { ...copyOptions, ...batched, referrers: true });
+        await inOrder(groups, passOptions(signal), async ({ desc }, signal) => {
+          const result = await copy(src, desc.digest, to, [], { ...copyOptions, ...batched, signal, referrers: true });
           count(result);
           found.set(desc.digest, result.referrers.length);
           for (const r of result.referrers) referrers.add(r.digest);
-        }
+        });
       }
-      for (const { tag, desc } of tags) {
-        count(await copy(src, desc.digest, dst, [tag], { ...copyOptions, ...batched }));
-        done.push({ tag, digest: desc.digest, referrers: found.get(desc.digest) ?? 0 });
-      }
+      // One tag after another: a registry is tagged by a PUT of the manifest again, and distribution 2.8 answered a PUT
+      // of an index "digest invalid" while a child it lists was being PUT again beside it.
+      for (const { tag, desc } of tags) count(await copy(src, desc.digest, to, [tag], { ...copyOptions, ...batched, signal }));
     },
     { signal: options.signal },
   );
+  const done = tags.map(({ tag, desc }) => ({ tag, digest: desc.digest, referrers: found.get(desc.digest) ?? 0 }));
   return { tags: done, referrers: [...referrers], moved, copied, bytes };
 }
