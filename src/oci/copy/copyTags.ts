@@ -72,6 +72,16 @@ export async function tagMovesAt(dst: ReadOnlyTarget, tags: readonly TagToCopy[]
  * be found), then the tags, in one index.json update where `dst` batches them.
  */
 export async function copyTags(src: ReadOnlyTarget, tags: readonly TagToCopy[], dst: Target, options: CopyTagsOptions = {}): Promise<CopyTagsResult> {
+  try {
+    return await copyTagsInPasses(src, tags, dst, options);
+  } catch (err) {
+    // Stopped by the caller: its reason, not what a transfer it cut short said of it (`The operation was aborted`).
+    options.signal?.throwIfAborted();
+    throw err;
+  }
+}
+
+async function copyTagsInPasses(src: ReadOnlyTarget, tags: readonly TagToCopy[], dst: Target, options: CopyTagsOptions): Promise<CopyTagsResult> {
   const withReferrers = options.referrers ?? true;
   const moved = await tagMovesAt(dst, tags, options);
   // Every manifest and tag the passes would store, checked first (the plan runs the copy's checks): one refused in
