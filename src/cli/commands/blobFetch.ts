@@ -2,7 +2,7 @@ import { pipeToStdout } from '../printer';
 import { saveBlob } from '../../oci/artifacts/blobContent';
 import { parseDigest } from '../../oci/digest';
 import { encodeDescriptor } from '../../oci/encoding/goJson';
-import { boolOpt, type Command, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
+import { boolOpt, type Command, LAYOUT_OPTION, NO_TTY_OPTION, stringOpt, UsageError } from '../command';
 import { openTarget, requireReference } from '../targets';
 import { abortOnSigint } from '../sigint';
 
@@ -17,6 +17,7 @@ export const blobFetch: Command = {
     ...LAYOUT_OPTION,
     output: { type: 'string', short: 'o', description: 'file to write (- for stdout)', valueName: 'FILE' },
     descriptor: { type: 'boolean', description: 'print the descriptor of the blob' },
+    ...NO_TTY_OPTION,
   },
   async run(p, printer) {
     const raw = p.positionals[0]!;

@@ -5,7 +5,7 @@ import { isDigest } from '../../oci/digest';
 import { encodeDescriptor } from '../../oci/encoding/goJson';
 import { OciError } from '../../oci/errors';
 import { isValidMediaType, MediaType } from '../../oci/mediaType';
-import { boolOpt, type Command, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
+import { boolOpt, type Command, LAYOUT_OPTION, NO_TTY_OPTION, stringOpt, UsageError } from '../command';
 import { openTarget } from '../targets';
 
 export const blobPush: Command = {
@@ -20,6 +20,7 @@ export const blobPush: Command = {
     'media-type': { type: 'string', description: `media type of the descriptor printed with --descriptor (default ${MediaType.ImageLayer})`, valueName: 'TYPE' },
     size: { type: 'string', description: 'the blob size: refused when the file has another', valueName: 'BYTES' },
     descriptor: { type: 'boolean', description: 'print the descriptor of the blob' },
+    ...NO_TTY_OPTION,
   },
   async run(p, printer) {
     const [raw, file] = p.positionals as [string, string];

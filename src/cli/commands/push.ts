@@ -4,7 +4,7 @@ import { pushArtifact, type PushArtifactResult } from '../../oci/artifacts/push'
 import { isDigest } from '../../oci/digest';
 import { parseAnnotations } from '../../oci/imageIndex';
 import { parseFileReference, readAnnotationFile } from '../../oci/referrers';
-import { boolOpt, type Command, concurrencyOpt, formatOpt, FORMAT_OPTION, LAYOUT_OPTION, listOpt, stringOpt, UsageError } from '../command';
+import { boolOpt, type Command, concurrencyOpt, formatOpt, FORMAT_OPTION, LAYOUT_OPTION, listOpt, NO_TTY_OPTION, stringOpt, UsageError } from '../command';
 import { formatJson } from '../printer';
 import { abortOnSigint } from '../sigint';
 import { openTarget, type OpenedTarget } from '../targets';
@@ -31,6 +31,7 @@ export const push: Command = {
     'disable-path-validation': { type: 'boolean', description: 'allow absolute file paths and .. (they become the file titles)' },
     concurrency: { type: 'string', description: 'files read and sent at a time (default 3)', valueName: 'N' },
     ...FORMAT_OPTION,
+    ...NO_TTY_OPTION,
   },
   async run(p, printer) {
     const format = formatOpt(p);
