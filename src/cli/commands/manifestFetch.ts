@@ -1,8 +1,8 @@
 // fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
 import { promises as fsp } from 'node:fs';
-import { encodeDescriptor, goIndent } from '../../oci/encoding/goJson';
-
+import { goIndent } from '../../oci/encoding/goJson';
 import { boolOpt, type Command, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
+import { descriptorText } from '../descriptorOutput';
 import { otherKindOf, otherKindWarning } from '../otherKind';
 import { resolveReference } from '../targets';
 
@@ -40,8 +40,7 @@ export const manifestFetch: Command = {
       if (!boolOpt(p, 'descriptor')) return;
     }
     if (boolOpt(p, 'descriptor')) {
-      const text = encodeDescriptor(desc);
-      printer.out((pretty ? goIndent(text) : text) + '\n');
+      printer.out(descriptorText(desc, pretty));
       // The descriptor as listed (as oras prints it); a layout's entry of the other kind than its document is said
       // (a read of a local file; one that cannot be read is check's to name, not this listing's).
       if (t.source.kind === 'layout') {

@@ -1,9 +1,10 @@
 import { saveBlob } from '../../oci/artifacts/blobContent';
-import { encodeDescriptor } from '../../oci/encoding/goJson';
+import { goIndent } from '../../oci/encoding/goJson';
 import { OciError } from '../../oci/errors';
 import { parseManifestContent } from '../../oci/graph/manifestContent';
 import { otherKindDeclared } from '../../oci/mediaType';
 import { boolOpt, type Command, LAYOUT_OPTION, stringOpt } from '../command';
+import { descriptorText } from '../descriptorOutput';
 import { resolveReference } from '../targets';
 
 export const manifestFetchConfig: Command = {
@@ -11,7 +12,7 @@ export const manifestFetchConfig: Command = {
   aliases: ['manifest get-config'],
   summary: 'Print the config blob of an image manifest, or write it to a file',
   usage: 'manifest fetch-config [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
-  examples: ['manifold manifest fetch-config --oci-layout layout:v1 --platform linux/amd64', 'manifold manifest fetch-config --plain-http localhost:5000/hello:v1 --output config.json'],
+  examples: ['manifold manifest fetch-config --oci-layout layout:v1 --platform linux/amd64 --pretty', 'manifold manifest fetch-config --plain-http localhost:5000/hello:v1 --output config.json'],
   minArgs: 1,
   maxArgs: 1,
   options: {
@@ -19,6 +20,7 @@ export const manifestFetchConfig: Command = {
     platform: { type: 'string', description: 'from an index, the manifest of this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
     output: { type: 'string', short: 'o', description: 'write the config to a file (- for stdout)', valueName: 'FILE' },
     descriptor: { type: 'boolean', description: 'print the descriptor of the config instead' },
+    pretty: { type: 'boolean', description: 'indent the config printed, or its descriptor (a file written gets the very bytes)' },
   },
   async run(p, printer) {
     const raw = p.positionals[0]!;
@@ -34,12 +36,20 @@ export const manifestFetchConfig: Command = {
     }
     if (!content.config) throw new OciError('INVALID_MANIFEST', `${raw}: the manifest has no config`);
     if (boolOpt(p, 'descriptor')) {
-      printer.out(encodeDescriptor(content.config) + '\n');
+      printer.out(descriptorText(content.config, boolOpt(p, 'pretty')));
       return;
     }
     const output = stringOpt(p, 'output');
     if (!output || output === '-') {
-      printer.out((await t.target.fetchBytes(content.config)).toString('utf8'));
+      const text = (await t.target.fetchBytes(content.config)).toString('utf8');
+      if (!boolOpt(p, 'pretty')) return void printer.out(text);
+      // As oras's json.Indent: a config that is not JSON is refused rather than indented as if it were.
+      try {
+        JSON.parse(text);
+      } catch (err) {
+        throw new OciError('INVALID_ARGUMENT', `${raw}: --pretty: the config ${content.config.digest} is not JSON (${(err as Error).message})`);
+      }
+      printer.out(goIndent(text) + '\n');
       return;
     }
     // As blob fetch: verified, written beside the name and renamed there.
