@@ -30,6 +30,11 @@ export const push: Command = {
     'export-manifest': { type: 'string', description: 'also write the manifest pushed to this file', valueName: 'FILE' },
     'disable-path-validation': { type: 'boolean', description: 'allow absolute file paths and .. (they become the file titles)' },
     concurrency: { type: 'string', description: 'files read and sent at a time (default 3)', valueName: 'N' },
+    // oras's --force makes its copy check below a manifest the destination says it has; ours never trusts that.
+    force: {
+      type: 'boolean',
+      description: 'check every blob at the destination, even under a manifest it already has, and send what is missing: what push always does here (as oras --force); taken for oras scripts',
+    },
     ...FORMAT_OPTION,
     ...NO_TTY_OPTION,
   },
