@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pushArtifact } from '../../src/oci/artifacts/push';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { runCliIn } from '../helpers/runCli';
 import { cleanupTemps, tempDir } from './builders';
@@ -103,5 +104,25 @@ describe('push --image-spec and --artifact-platform', () => {
     }
     const { existsSync } = await import('node:fs');
     assert.equal(existsSync(join(dir, 'refused')), false);
+  });
+
+  it('the core refuses the same combinations for any caller (the extension too), storing nothing', async () => {
+    const store = await OciLayoutStore.open(join(dir, 'core'), { create: true });
+    const config = { path: join(dir, 'config.json') };
+    const cases: [Parameters<typeof pushArtifact>[1], RegExp][] = [
+      [{ imageSpec: 'v1.1', config }, /image-spec v1.1 artifact with a config needs an artifact type/],
+      [{ imageSpec: 'v1.0', config, artifactType: 'application/vnd.demo' }, /an artifact type and a config cannot both be given for an image-spec v1.0 manifest/],
+      [{ imageSpec: 'v1.0', platform: { os: 'linux', architecture: 'amd64' }, artifactType: 'application/vnd.demo' }, /artifact type cannot be given for an image-spec v1.0 manifest with a platform/],
+      [{ config, platform: { os: 'linux', architecture: 'amd64' } }, /a config and an artifact platform cannot both be given/],
+      [{ imageSpec: 'v2' as 'v1.0' }, /unknown image-spec "v2"/],
+    ];
+    for (const [options, message] of cases) {
+      await assert.rejects(pushArtifact(store, { tags: ['v1'], files: [{ path: join(dir, 'hi.txt') }], disablePathValidation: true, ...options }), (err: Error & { code?: string }) => {
+        assert.equal(err.code, 'INVALID_ARGUMENT');
+        assert.match(err.message, message);
+        return true;
+      });
+    }
+    await assert.rejects(store.resolve('v1'), /not found/);
   });
 });
