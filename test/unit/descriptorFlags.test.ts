@@ -2,7 +2,7 @@
 // bytes printed are oras's (Go's field order; json.Indent's two spaces with --pretty), and what is deleted is gone.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MediaType } from '../../src/oci/mediaType';
 import { startOciServer, type OciServer } from '../integration/support';
@@ -114,6 +114,16 @@ describe('--descriptor and --pretty', () => {
     assert.equal(indented.stdout, JSON.stringify(JSON.parse(raw.stdout), null, 2) + '\n');
     const desc = await runCli('manifest', 'fetch-config', '--oci-layout', ref, '--platform', 'linux/arm64', '--descriptor', '--pretty');
     assert.equal(desc.stdout, pretty(MediaType.ImageConfig, sha(raw.stdout), Buffer.byteLength(raw.stdout)));
+    // As oras: --descriptor with --output FILE writes the config there too; with --output - it is refused.
+    const file = join(dir, 'config-out.json');
+    const both = await runCli('manifest', 'fetch-config', '--oci-layout', ref, '--platform', 'linux/arm64', '--descriptor', '--output', file);
+    assert.equal(both.code, 0, both.stderr);
+    assert.equal(both.stdout, oneLine(MediaType.ImageConfig, sha(raw.stdout), Buffer.byteLength(raw.stdout)));
+    assert.equal(readFileSync(file, 'utf8'), raw.stdout);
+    const dash = await runCli('manifest', 'fetch-config', '--oci-layout', ref, '--platform', 'linux/arm64', '--descriptor', '--output', '-');
+    assert.equal(dash.code, 1);
+    assert.equal(dash.stdout, '');
+    assert.match(dash.stderr, /^Error: --output - cannot be used with --descriptor at the same time\n/);
   });
 
   it('every command that prints a descriptor lists --pretty in its help', async () => {
