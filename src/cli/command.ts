@@ -30,6 +30,11 @@ export const LAYOUT_OPTION: Record<string, OptionSpec> = {
   ...REGISTRY_OPTIONS,
 };
 
+/** oras's `--no-tty`: no status line drawn on the terminal; the lines a pipe or a file would get instead. */
+export const NO_TTY_OPTION: Record<string, OptionSpec> = {
+  'no-tty': { type: 'boolean', description: 'draw no progress on the terminal: print the lines a pipe gets' },
+};
+
 export const FORMAT_OPTION: Record<string, OptionSpec> = {
   format: { type: 'string', description: 'output format: text or json', valueName: 'FORMAT' },
 };

@@ -2,14 +2,14 @@ import { titleOf } from '../oci/descriptor';
 import type { CopyEvent } from '../oci/copy';
 import { shortDigest } from '../oci/reference';
 import { shownName } from '../oci/shownName';
-import { type Printer, processPrinter, stderrIsTTY } from './printer';
+import type { Printer } from './printer';
 
 /**
  * Prints copy events as `oras cp` does: a line per blob or manifest (`Copying`, `Copied`, `Exists`,
  * `Mounted`), and on a terminal a status line with the bytes moved, redrawn at most ten times a second.
  */
 export function copyProgressPrinter(printer: Printer): { onProgress: (e: CopyEvent) => void; finish(): void } {
-  const tty = printer === processPrinter && stderrIsTTY();
+  const tty = printer.terminal === true;
   const done = new Map<string, number>();
   const sizes = new Map<string, number>();
   let lastDraw = 0;

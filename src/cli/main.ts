@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { quotedText, visibleMessage } from '../oci/shownName';
 import { type Command, helpText, parseCommand, UsageError } from './command';
 import { COMMANDS } from './commands';
-import { OutputClosed, outputClosed, type Printer, processPrinter } from './printer';
+import { OutputClosed, outputClosed, type Printer, processPrinter, withoutTerminal } from './printer';
 
 const VERSION = '0.1.0';
 
@@ -69,7 +69,9 @@ export async function main(argv: string[], printer: Printer = processPrinter): P
       printer.out(helpText(command));
       return 0;
     }
-    return (await command.run(parsed, printer)) ?? 0;
+    // --no-tty: the command's printer has no terminal, so nothing it runs draws a status line.
+    if (parsed.values['no-tty'] === true) parsed.printer = withoutTerminal(printer);
+    return (await command.run(parsed, parsed.printer)) ?? 0;
   } catch (err) {
     // The reader of our output went away (`| head`): stop as cat or a Go tool does, killed by SIGPIPE (128 + 13),
     // without an error about a write nobody asked to see.

@@ -6,6 +6,11 @@ import { streamPromises } from '../oci/nodeStream';
 export interface Printer {
   out(text: string): void;
   err(text: string): void;
+  /**
+   * Whether a status line may be drawn on standard error: only the process's own printer, when standard error is a
+   * terminal and --no-tty was not given. A printer without it (a test's) draws none.
+   */
+  readonly terminal?: boolean;
 }
 
 /**
@@ -124,7 +129,15 @@ export const processPrinter: Printer = {
     flushOut();
     process.stderr.write(text);
   },
+  get terminal() {
+    return stderrIsTTY();
+  },
 };
+
+/** `printer` without its terminal (`--no-tty`): the lines a pipe gets, and no status line drawn. */
+export function withoutTerminal(printer: Printer): Printer {
+  return { out: printer.out, err: printer.err, terminal: false };
+}
 
 /** Left-aligned columns separated by two spaces, as `oras repo tags`-like tables. */
 export function formatTable(header: string[], rows: string[][]): string {

@@ -4,7 +4,7 @@ import type { TlsFiles } from '../oci/registry/tlsTrust';
 import { OciError } from '../oci/errors';
 import { retryNotice } from '../oci/registry/retryNotice';
 import type { OptionSpec, ParsedCommand } from './parsed';
-import { processPrinter, stderrIsTTY } from './printer';
+import { processPrinter } from './printer';
 
 /** Flags of every command that may talk to a registry, as oras spells them. */
 export const REGISTRY_OPTIONS: Record<string, OptionSpec> = {
@@ -45,7 +45,7 @@ function setting(p: ParsedCommand, env: NodeJS.ProcessEnv, flag: string, variabl
 export function patienceOptions(p: ParsedCommand, env: NodeJS.ProcessEnv = process.env): Patience {
   const printer = p.printer ?? processPrinter;
   // On a terminal, clear cp's status line first.
-  const clear = printer === processPrinter && stderrIsTTY() ? '\r\x1b[K' : '';
+  const clear = printer.terminal === true ? '\r\x1b[K' : '';
   const out: Patience = { onRetry: (info) => printer.err(`${clear}${retryNotice(info)}\n`) };
   const timeout = setting(p, env, 'timeout', 'MANIFOLD_TIMEOUT');
   if (timeout) {

@@ -50,6 +50,8 @@ export interface OpenTargetOptions {
   write?: boolean;
   allowTagList?: boolean;
   layout?: boolean;
+  /** On a registry, the media types a manifest is asked for in (the Accept header); default every type read. */
+  manifestMediaTypes?: readonly string[];
 }
 
 /**
@@ -77,11 +79,11 @@ function tagAndDigestHint(err: unknown, path: string): unknown {
   return new OciError('INVALID_LAYOUT', `${err.message}; a layout reference names a tag or a digest, not both: ${dir}:${path.slice(colon + 1)} or ${dir}@<digest>`, { cause: err });
 }
 
-async function openRemote(parsed: ParsedCommand, raw: string, options: { allowTagList?: boolean }): Promise<OpenedTarget> {
+async function openRemote(parsed: ParsedCommand, raw: string, options: { allowTagList?: boolean; manifestMediaTypes?: readonly string[] }): Promise<OpenedTarget> {
   const ref = parseRegistryReference(raw, { allowTagList: options.allowTagList });
   const referrersApi = referrersApiOption(parsed);
   const client = new RegistryClient(ref.registry, await registryClientOptions(parsed, ref.registry));
-  return openedTarget(new RemoteRepository(client, ref.repository, { referrersApi }), { kind: 'registry', registry: ref.registry, repository: ref.repository }, ref);
+  return openedTarget(new RemoteRepository(client, ref.repository, { referrersApi, manifestMediaTypes: options.manifestMediaTypes }), { kind: 'registry', registry: ref.registry, repository: ref.repository }, ref);
 }
 
 export function requireReference(t: OpenedTarget, raw: string): string {
@@ -96,8 +98,8 @@ export function requireReference(t: OpenedTarget, raw: string): string {
  * Opens the reference and resolves it, then, with `--platform` (exact, a wildcard or a list that picks one),
  * picks that platform's manifest from an index.
  */
-export async function resolveReference(p: ParsedCommand, raw: string): Promise<{ t: OpenedTarget; desc: Descriptor; warning?: string }> {
-  const t = await openTarget(p, raw);
+export async function resolveReference(p: ParsedCommand, raw: string, options: OpenTargetOptions = {}): Promise<{ t: OpenedTarget; desc: Descriptor; warning?: string }> {
+  const t = await openTarget(p, raw, options);
   let desc = await t.target.resolve(requireReference(t, raw));
   const platforms = listOpt(p, 'platform');
   let warning: string | undefined;

@@ -15,7 +15,7 @@ import {
   DOCKER_REFERENCE_TYPE,
   type SkippedSubject,
 } from '../../oci/referrers';
-import { boolOpt, type Command, concurrencyOpt, formatOpt, FORMAT_OPTION, LAYOUT_OPTION, listOpt, stringOpt, UsageError } from '../command';
+import { boolOpt, type Command, concurrencyOpt, formatOpt, FORMAT_OPTION, LAYOUT_OPTION, listOpt, NO_TTY_OPTION, stringOpt, UsageError } from '../command';
 import { formatJson } from '../printer';
 import { openTarget, requireReference } from '../targets';
 
@@ -57,6 +57,7 @@ export const attach: Command = {
     'export-manifest': { type: 'string', description: 'also write the artifact manifest made to this file (one artifact: not with --recursive or several platforms)', valueName: 'FILE' },
     concurrency: { type: 'string', description: 'files read and sent at a time (default 3)', valueName: 'N' },
     ...FORMAT_OPTION,
+    ...NO_TTY_OPTION,
   },
   async run(p, printer) {
     const format = formatOpt(p);

@@ -7,7 +7,7 @@ import { OciLayoutStore } from '../../oci/layout';
 import { beginLayoutTarExport } from '../../oci/layout/tarExport';
 import { shownName } from '../../oci/shownName';
 import type { ReadOnlyTarget } from '../../oci/target';
-import { boolOpt, type Command, concurrencyOpt, formatOpt, FORMAT_OPTION, stringOpt, UsageError } from '../command';
+import { boolOpt, type Command, concurrencyOpt, formatOpt, FORMAT_OPTION, NO_TTY_OPTION, stringOpt, UsageError } from '../command';
 import { byteSize, copyProgressPrinter } from '../copyProgress';
 import type { Printer } from '../printer';
 import { formatJson } from '../printer';
@@ -74,6 +74,7 @@ export const backup: Command = {
     concurrency: { type: 'string', description: 'transfers at a time (default 3)', valueName: 'N' },
     ...FORMAT_OPTION,
     ...REGISTRY_OPTIONS,
+    ...NO_TTY_OPTION,
   },
   async run(p, printer) {
     const output = stringOpt(p, 'output');
@@ -138,6 +139,7 @@ export const restore: Command = {
     concurrency: { type: 'string', description: 'transfers at a time (default 5)', valueName: 'N' },
     ...FORMAT_OPTION,
     ...REGISTRY_OPTIONS,
+    ...NO_TTY_OPTION,
   },
   async run(p, printer) {
     const input = stringOpt(p, 'input');

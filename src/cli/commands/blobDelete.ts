@@ -1,8 +1,8 @@
 import { deleteBlob } from '../../oci/artifacts/blobs';
 import { parseDigest } from '../../oci/digest';
-import { encodeDescriptor } from '../../oci/encoding/goJson';
 import { isOciError } from '../../oci/errors';
 import { boolOpt, type Command, LAYOUT_OPTION, UsageError } from '../command';
+import { descriptorText } from '../descriptorOutput';
 import { openTarget, requireReference } from '../targets';
 
 export const blobDelete: Command = {
@@ -17,6 +17,7 @@ export const blobDelete: Command = {
     ...LAYOUT_OPTION,
     force: { type: 'boolean', short: 'f', description: 'delete without asking; on a layout, also a blob that is in use; a missing blob is not an error' },
     descriptor: { type: 'boolean', description: 'print the descriptor of the blob deleted (needs --force)' },
+    pretty: { type: 'boolean', description: 'indent the descriptor printed with --descriptor' },
   },
   async run(p, printer) {
     const raw = p.positionals[0]!;
@@ -50,7 +51,7 @@ export const blobDelete: Command = {
       if (!/^y(es)?$/i.test(answer.trim())) return;
     }
     await deleteBlob(t.target, desc, { force, where: raw });
-    if (boolOpt(p, 'descriptor')) printer.out(encodeDescriptor(desc) + '\n');
+    if (boolOpt(p, 'descriptor')) printer.out(descriptorText(desc, boolOpt(p, 'pretty')));
     else printer.out(`Deleted [${t.kind}] ${t.display(desc.digest)}\n`);
   },
 };

@@ -1,8 +1,8 @@
 import { pipeToStdout } from '../printer';
 import { saveBlob } from '../../oci/artifacts/blobContent';
 import { parseDigest } from '../../oci/digest';
-import { encodeDescriptor } from '../../oci/encoding/goJson';
-import { boolOpt, type Command, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
+import { boolOpt, type Command, LAYOUT_OPTION, NO_TTY_OPTION, stringOpt, UsageError } from '../command';
+import { descriptorText } from '../descriptorOutput';
 import { openTarget, requireReference } from '../targets';
 import { abortOnSigint } from '../sigint';
 
@@ -17,6 +17,8 @@ export const blobFetch: Command = {
     ...LAYOUT_OPTION,
     output: { type: 'string', short: 'o', description: 'file to write (- for stdout)', valueName: 'FILE' },
     descriptor: { type: 'boolean', description: 'print the descriptor of the blob' },
+    pretty: { type: 'boolean', description: 'indent the descriptor printed with --descriptor' },
+    ...NO_TTY_OPTION,
   },
   async run(p, printer) {
     const raw = p.positionals[0]!;
@@ -26,7 +28,7 @@ export const blobFetch: Command = {
     const digest = requireReference(t, raw);
     parseDigest(digest);
     const desc = await t.target.resolveBlob(digest);
-    if (boolOpt(p, 'descriptor')) printer.out(encodeDescriptor(desc) + '\n');
+    if (boolOpt(p, 'descriptor')) printer.out(descriptorText(desc, boolOpt(p, 'pretty')));
     if (!output) return;
     if (output === '-') {
       await pipeToStdout(await t.target.fetch(desc));

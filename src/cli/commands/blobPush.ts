@@ -2,17 +2,17 @@ import { createReadStream } from 'node:fs';
 import { checkUnchanged, createStaging, stageFile, statSource } from '../../oci/artifacts/files';
 import type { Descriptor } from '../../oci/descriptor';
 import { isDigest } from '../../oci/digest';
-import { encodeDescriptor } from '../../oci/encoding/goJson';
 import { OciError } from '../../oci/errors';
 import { isValidMediaType, MediaType } from '../../oci/mediaType';
-import { boolOpt, type Command, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
+import { boolOpt, type Command, LAYOUT_OPTION, NO_TTY_OPTION, stringOpt, UsageError } from '../command';
+import { descriptorText } from '../descriptorOutput';
 import { openTarget } from '../targets';
 
 export const blobPush: Command = {
   path: 'blob push',
   summary: 'Push a file as a blob',
   usage: 'blob push [flags] {REGISTRY/REPO|--oci-layout DIR}[@digest] FILE',
-  examples: ['manifold blob push --oci-layout layout hi.txt', 'manifold blob push --plain-http localhost:5000/hello hi.txt --descriptor'],
+  examples: ['manifold blob push --oci-layout layout hi.txt', 'manifold blob push --plain-http localhost:5000/hello hi.txt --descriptor', 'manifold blob push --oci-layout layout hi.txt --descriptor --pretty'],
   minArgs: 2,
   maxArgs: 2,
   options: {
@@ -20,6 +20,8 @@ export const blobPush: Command = {
     'media-type': { type: 'string', description: `media type of the descriptor printed with --descriptor (default ${MediaType.ImageLayer})`, valueName: 'TYPE' },
     size: { type: 'string', description: 'the blob size: refused when the file has another', valueName: 'BYTES' },
     descriptor: { type: 'boolean', description: 'print the descriptor of the blob' },
+    pretty: { type: 'boolean', description: 'indent the descriptor printed with --descriptor' },
+    ...NO_TTY_OPTION,
   },
   async run(p, printer) {
     const [raw, file] = p.positionals as [string, string];
@@ -61,7 +63,7 @@ export const blobPush: Command = {
       }
     }
     if (boolOpt(p, 'descriptor')) {
-      printer.out(encodeDescriptor(desc) + '\n');
+      printer.out(descriptorText(desc, boolOpt(p, 'pretty')));
       return;
     }
     printer.out(`Pushed [${t.kind}] ${t.display()}\nDigest: ${desc.digest}\n`);

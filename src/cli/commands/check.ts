@@ -3,7 +3,7 @@ import { shortDigest } from '../../oci/reference';
 import { shownName } from '../../oci/shownName';
 import { boolOpt, type Command, formatOpt, LAYOUT_OPTION } from '../command';
 import { byteSize } from '../copyProgress';
-import { formatJson, processPrinter, stderrIsTTY, type Printer } from '../printer';
+import { formatJson, type Printer } from '../printer';
 import { openTarget, type OpenedTarget } from '../targets';
 
 /** The version of the JSON `check --format json` writes; it changes only when a field changes meaning or goes. */
@@ -76,7 +76,7 @@ async function walk(t: OpenedTarget, check: GraphCheck): Promise<string> {
 
 /** On a terminal, what has been read so far, redrawn at most ten times a second on stderr. */
 function statusLine(printer: Printer, fast: boolean): { show?: (c: CheckCounts) => void; clear(): void } {
-  if (printer !== processPrinter || !stderrIsTTY()) return { clear() {} };
+  if (printer.terminal !== true) return { clear() {} };
   let last = 0;
   let shown = false;
   return {

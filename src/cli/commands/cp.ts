@@ -1,6 +1,6 @@
 import { copy, planCopy } from '../../oci/copy';
 import { isDigest } from '../../oci/digest';
-import { boolOpt, type Command, concurrencyOpt, formatOpt, FORMAT_OPTION, UsageError } from '../command';
+import { boolOpt, type Command, concurrencyOpt, formatOpt, FORMAT_OPTION, NO_TTY_OPTION, UsageError } from '../command';
 import { copyPlanJson, copyPlanText, dryRunDestination, platformOptions, subsetNotice } from '../copyPlan';
 import { copyProgressPrinter } from '../copyProgress';
 import { REGISTRY_OPTIONS, sideOptions, sideView } from '../registryOptions';
@@ -44,6 +44,7 @@ export const cp: Command = {
     ...REGISTRY_OPTIONS,
     ...sideOptions('from'),
     ...sideOptions('to'),
+    ...NO_TTY_OPTION,
   },
   async run(p, printer) {
     const [rawSrc, rawDst] = p.positionals as [string, string];

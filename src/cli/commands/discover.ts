@@ -4,7 +4,7 @@ import { isValidMediaType } from '../../oci/mediaType';
 import { shownName } from '../../oci/shownName';
 import { parsePlatform } from '../../oci/platform';
 import { allSubjects, discover as discoverReferrers, referrersTreeText, type ReferrerNode, subjectLabel, type SubjectNode } from '../../oci/referrers';
-import { boolOpt, type Command, formatOpt, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
+import { boolOpt, type Command, formatOpt, LAYOUT_OPTION, NO_TTY_OPTION, stringOpt, UsageError } from '../command';
 import { formatJson, formatTable } from '../printer';
 import { otherKindWarning } from '../otherKind';
 import { openTarget, requireReference } from '../targets';
@@ -31,6 +31,7 @@ export const discover: Command = {
     'artifact-type': { type: 'string', description: 'only referrers of this artifact type', valueName: 'TYPE' },
     platform: { type: 'string', description: 'start from the manifest of this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
     format: { type: 'string', description: 'output format: tree (default, with annotations), table (direct referrers) or json', valueName: 'FORMAT' },
+    ...NO_TTY_OPTION,
   },
   async run(p, printer) {
     const format = formatOpt(p, FORMATS);

@@ -1,8 +1,9 @@
 // fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
 import { promises as fsp } from 'node:fs';
-import { encodeDescriptor, goIndent } from '../../oci/encoding/goJson';
-
-import { boolOpt, type Command, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
+import { goIndent } from '../../oci/encoding/goJson';
+import { isValidMediaType } from '../../oci/mediaType';
+import { boolOpt, type Command, LAYOUT_OPTION, listOpt, type ParsedCommand, stringOpt, UsageError } from '../command';
+import { descriptorText } from '../descriptorOutput';
 import { otherKindOf, otherKindWarning } from '../otherKind';
 import { resolveReference } from '../targets';
 
@@ -11,7 +12,7 @@ export const manifestFetch: Command = {
   aliases: ['manifest get'],
   summary: 'Print a manifest, or its descriptor',
   usage: 'manifest fetch [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
-  examples: ['manifold manifest fetch --oci-layout layout:v1 --pretty', 'manifold manifest fetch --oci-layout layout:v1 --platform linux/arm64 --descriptor', 'manifold manifest fetch --plain-http localhost:5000/app:v1 --pretty'],
+  examples: ['manifold manifest fetch --oci-layout layout:v1 --pretty', 'manifold manifest fetch --plain-http localhost:5000/app:v1 --media-type application/vnd.oci.image.index.v1+json', 'manifold manifest fetch --oci-layout layout:v1 --platform linux/arm64 --descriptor', 'manifold manifest fetch --plain-http localhost:5000/app:v1 --pretty'],
   minArgs: 1,
   maxArgs: 1,
   options: {
@@ -25,9 +26,15 @@ export const manifestFetch: Command = {
       valueName: 'PLATFORM',
     },
     output: { type: 'string', short: 'o', description: 'write the manifest to a file (- for stdout)', valueName: 'FILE' },
+    'media-type': {
+      type: 'string',
+      multiple: true,
+      description: 'from a registry, ask for the manifest in these media types only (its Accept header; default every manifest type)',
+      valueName: 'TYPE[,TYPE]',
+    },
   },
   async run(p, printer) {
-    const { t, desc, warning } = await resolveReference(p, p.positionals[0]!);
+    const { t, desc, warning } = await resolveReference(p, p.positionals[0]!, { manifestMediaTypes: acceptedTypes(p) });
     if (warning) printer.err(warning);
     const pretty = boolOpt(p, 'pretty');
     const output = stringOpt(p, 'output');
@@ -40,8 +47,7 @@ export const manifestFetch: Command = {
       if (!boolOpt(p, 'descriptor')) return;
     }
     if (boolOpt(p, 'descriptor')) {
-      const text = encodeDescriptor(desc);
-      printer.out((pretty ? goIndent(text) : text) + '\n');
+      printer.out(descriptorText(desc, pretty));
       // The descriptor as listed (as oras prints it); a layout's entry of the other kind than its document is said
       // (a read of a local file; one that cannot be read is check's to name, not this listing's).
       if (t.source.kind === 'layout') {
@@ -54,3 +60,13 @@ export const manifestFetch: Command = {
     printer.out(pretty ? goIndent(text) + '\n' : text);
   },
 };
+
+/** `--media-type TYPE[,TYPE]` (repeatable, as oras's string slice): each a valid media type; a layout has no Accept to send. */
+function acceptedTypes(p: ParsedCommand): string[] | undefined {
+  const given = listOpt(p, 'media-type');
+  if (given.length === 0) return undefined;
+  if (boolOpt(p, 'oci-layout')) throw new UsageError('--media-type cannot be used with --oci-layout: it is the Accept header sent to a registry, and a layout stores each manifest in one media type');
+  const types = given.flatMap((v) => v.split(',')).map((t) => t.trim());
+  for (const type of types) if (!isValidMediaType(type)) throw new UsageError(`--media-type ${JSON.stringify(type)}: not a media type (type/subtype)`);
+  return types;
+}

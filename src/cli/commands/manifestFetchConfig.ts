@@ -1,9 +1,10 @@
 import { saveBlob } from '../../oci/artifacts/blobContent';
-import { encodeDescriptor } from '../../oci/encoding/goJson';
+import { goIndent } from '../../oci/encoding/goJson';
 import { OciError } from '../../oci/errors';
 import { parseManifestContent } from '../../oci/graph/manifestContent';
 import { otherKindDeclared } from '../../oci/mediaType';
-import { boolOpt, type Command, LAYOUT_OPTION, stringOpt } from '../command';
+import { boolOpt, type Command, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
+import { descriptorText } from '../descriptorOutput';
 import { resolveReference } from '../targets';
 
 export const manifestFetchConfig: Command = {
@@ -11,17 +12,21 @@ export const manifestFetchConfig: Command = {
   aliases: ['manifest get-config'],
   summary: 'Print the config blob of an image manifest, or write it to a file',
   usage: 'manifest fetch-config [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
-  examples: ['manifold manifest fetch-config --oci-layout layout:v1 --platform linux/amd64', 'manifold manifest fetch-config --plain-http localhost:5000/hello:v1 --output config.json'],
+  examples: ['manifold manifest fetch-config --oci-layout layout:v1 --platform linux/amd64 --pretty', 'manifold manifest fetch-config --plain-http localhost:5000/hello:v1 --output config.json'],
   minArgs: 1,
   maxArgs: 1,
   options: {
     ...LAYOUT_OPTION,
     platform: { type: 'string', description: 'from an index, the manifest of this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
     output: { type: 'string', short: 'o', description: 'write the config to a file (- for stdout)', valueName: 'FILE' },
-    descriptor: { type: 'boolean', description: 'print the descriptor of the config instead' },
+    descriptor: { type: 'boolean', description: 'print the descriptor of the config instead (with --output FILE, after writing it there)' },
+    pretty: { type: 'boolean', description: 'indent the config printed, or its descriptor (a file written gets the very bytes)' },
   },
   async run(p, printer) {
     const raw = p.positionals[0]!;
+    const output = stringOpt(p, 'output');
+    const showDescriptor = boolOpt(p, 'descriptor');
+    if (showDescriptor && output === '-') throw new UsageError('--output - cannot be used with --descriptor at the same time');
     const { t, desc, warning } = await resolveReference(p, raw);
     if (warning) printer.err(warning);
     // The kind is the document's (parseManifestContent takes its own mediaType): an image listed under an index type
@@ -33,13 +38,22 @@ export const manifestFetchConfig: Command = {
       throw new OciError('INVALID_ARGUMENT', `${raw}${listed}: an index has no config; choose a manifest with --platform`);
     }
     if (!content.config) throw new OciError('INVALID_MANIFEST', `${raw}: the manifest has no config`);
-    if (boolOpt(p, 'descriptor')) {
-      printer.out(encodeDescriptor(content.config) + '\n');
+    if (showDescriptor) {
+      // As oras: with --output FILE the config is written there too, then its descriptor printed.
+      if (output) await saveBlob(t.target, content.config, output);
+      printer.out(descriptorText(content.config, boolOpt(p, 'pretty')));
       return;
     }
-    const output = stringOpt(p, 'output');
     if (!output || output === '-') {
-      printer.out((await t.target.fetchBytes(content.config)).toString('utf8'));
+      const text = (await t.target.fetchBytes(content.config)).toString('utf8');
+      if (!boolOpt(p, 'pretty')) return void printer.out(text);
+      // As oras's json.Indent: a config that is not JSON is refused rather than indented as if it were.
+      try {
+        JSON.parse(text);
+      } catch (err) {
+        throw new OciError('INVALID_ARGUMENT', `${raw}: --pretty: the config ${content.config.digest} is not JSON (${(err as Error).message})`);
+      }
+      printer.out(goIndent(text) + '\n');
       return;
     }
     // As blob fetch: verified, written beside the name and renamed there.

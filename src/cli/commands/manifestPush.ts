@@ -5,7 +5,8 @@ import type { Descriptor } from '../../oci/descriptor';
 import { OciError } from '../../oci/errors';
 import { checkManifestSize } from '../../oci/manifestLimit';
 import { isManifestMediaType, MediaType } from '../../oci/mediaType';
-import { type Command, LAYOUT_OPTION, stringOpt } from '../command';
+import { boolOpt, type Command, LAYOUT_OPTION, stringOpt } from '../command';
+import { descriptorText } from '../descriptorOutput';
 import { openTarget } from '../targets';
 import { tagMoveReporter } from '../tagMoves';
 import { malformedJson } from '../../oci/validate';
@@ -14,12 +15,14 @@ export const manifestPush: Command = {
   path: 'manifest push',
   summary: 'Store a manifest or index document from a file (- for stdin) and tag it',
   usage: 'manifest push [flags] {REGISTRY/REPO|--oci-layout DIR}[:tag[,tag]...] FILE',
-  examples: ['manifold manifest push --oci-layout layout:v1 index.json'],
+  examples: ['manifold manifest push --oci-layout layout:v1 index.json', 'manifold manifest push --oci-layout layout:v2 index.json --descriptor --pretty'],
   minArgs: 2,
   maxArgs: 2,
   options: {
     ...LAYOUT_OPTION,
     'media-type': { type: 'string', description: 'media type of the document, when it does not say', valueName: 'TYPE' },
+    descriptor: { type: 'boolean', description: 'print the descriptor of the manifest pushed, instead of the lines' },
+    pretty: { type: 'boolean', description: 'indent the descriptor printed with --descriptor' },
   },
   async run(p, printer) {
     const [raw, file] = p.positionals as [string, string];
@@ -44,6 +47,11 @@ export const manifestPush: Command = {
     const tags = [...(t.reference ? [t.reference] : []), ...t.extraTags];
     const reportMoves = await tagMoveReporter(t, tags, printer);
     for (const tag of tags) await t.target.tag(desc, tag);
+    if (boolOpt(p, 'descriptor')) {
+      printer.out(descriptorText(desc, boolOpt(p, 'pretty')));
+      await reportMoves();
+      return;
+    }
     printer.out(`Pushed [${t.kind}] ${t.display()}\n`);
     for (const tag of t.extraTags) printer.out(`Tagged ${tag}\n`);
     printer.out(`Digest: ${desc.digest}\n`);

@@ -4,7 +4,7 @@ import { parsePlatformPatterns } from '../../oci/platformPattern';
 import { selectOnePlatform } from '../../oci/platformSelection';
 import { shortDigest } from '../../oci/reference';
 import { resolve as resolvePath } from 'node:path';
-import { boolOpt, type Command, concurrencyOpt, formatOpt, FORMAT_OPTION, LAYOUT_OPTION, listOpt, stringOpt } from '../command';
+import { boolOpt, type Command, concurrencyOpt, formatOpt, FORMAT_OPTION, LAYOUT_OPTION, listOpt, NO_TTY_OPTION, stringOpt } from '../command';
 import { formatJson } from '../printer';
 import { otherKindWarning } from '../otherKind';
 import { openTarget, requireReference } from '../targets';
@@ -34,6 +34,7 @@ export const pull: Command = {
     'keep-old-files': { type: 'boolean', short: 'k', description: 'refuse rather than overwrite files that exist' },
     concurrency: { type: 'string', description: 'files downloaded at a time (default 3; folders one at a time)', valueName: 'N' },
     ...FORMAT_OPTION,
+    ...NO_TTY_OPTION,
   },
   async run(p, printer) {
     const format = formatOpt(p);

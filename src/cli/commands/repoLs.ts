@@ -14,6 +14,7 @@ export const repoLs: Command = {
   examples: [
     'manifold repo ls localhost:5000 --plain-http',
     'manifold repo ls ghcr.io/org',
+    'manifold repo ls --last team/app localhost:5000 --plain-http',
     'manifold repo ls --oci-layout layout   # a layout has no repositories: its tags, as repo tags lists them',
   ],
   minArgs: 1,
@@ -23,6 +24,11 @@ export const repoLs: Command = {
     'oci-layout': { type: 'boolean', description: 'list the tags of the OCI image layout folder DIR (or a .tar of one) instead, as repo tags does' },
     ...FORMAT_OPTION,
     all: repoTags.options.all!,
+    last: {
+      type: 'string',
+      description: "list only the repositories after this one (its full name; the catalog's last parameter), as oras takes it; with --oci-layout, the tags after this one",
+      valueName: 'REPO',
+    },
   },
   async run(p, printer) {
     // A layout has no repositories: `repo ls --oci-layout DIR` keeps meaning its tags, as it did.
@@ -34,7 +40,10 @@ export const repoLs: Command = {
     const namespace = slash === -1 ? '' : raw.slice(slash + 1).replace(/\/+$/, '');
     const reg = new Registry(registry, await registryClientOptions(p, registry));
     const names: string[] = [];
-    for await (const name of reg.repositories({ last: namespace || undefined })) {
+    // The catalog is sorted: it starts after --last, or at the namespace, whichever comes later.
+    const given = typeof p.values.last === 'string' && p.values.last !== '' ? p.values.last : undefined;
+    const last = given !== undefined && given > namespace ? given : namespace || undefined;
+    for await (const name of reg.repositories({ last })) {
       if (!namespace) names.push(name);
       else if (name.startsWith(`${namespace}/`)) names.push(name.slice(namespace.length + 1));
       else if (name > `${namespace}/\uffff`) break; // the catalog is sorted: past the namespace

@@ -1,7 +1,8 @@
 import { isDigest } from '../../oci/digest';
 import { isOciError, OciError } from '../../oci/errors';
 import { checkTag } from '../../oci/reference';
-import { type Command, LAYOUT_OPTION, UsageError } from '../command';
+import { inOrder } from '../../oci/inOrder';
+import { type Command, concurrencyOpt, LAYOUT_OPTION, UsageError } from '../command';
 import { openTarget, requireReference } from '../targets';
 import { tagMoveReporter } from '../tagMoves';
 
@@ -9,21 +10,24 @@ export const tag: Command = {
   path: 'tag',
   summary: 'Give a manifest more tags',
   usage: 'tag [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest} TAG...',
-  examples: ['manifold tag --oci-layout layout:v1 v1.0 latest', 'manifold tag --plain-http localhost:5000/app:v1 v1.0'],
+  examples: ['manifold tag --oci-layout layout:v1 v1.0 latest', 'manifold tag --plain-http localhost:5000/app:v1 v1.0', 'manifold tag --plain-http --concurrency 1 localhost:5000/app:v1 v1.0.1 stable'],
   minArgs: 2,
-  options: { ...LAYOUT_OPTION },
+  options: {
+    ...LAYOUT_OPTION,
+    concurrency: { type: 'string', description: 'tags set at a time (default 5, as oras); the Tagged lines keep the order given', valueName: 'N' },
+  },
   async run(p, printer) {
     const [raw, ...tags] = p.positionals as [string, ...string[]];
     tags.forEach(checkTag);
+    const atOnce = concurrencyOpt(p, 5);
     const t = await openTarget(p, raw, { write: true });
     const desc = await t.target.resolve(requireReference(t, raw));
     printer.out(`Tagging [${t.kind}] ${t.display(desc.digest)}\n`);
-    for (const name of tags) {
-      const reportMoves = await tagMoveReporter(t, [name], printer);
-      await t.target.tag(desc, name);
-      printer.out(`Tagged ${name}\n`);
-      await reportMoves();
-    }
+    const reportMoves = await tagMoveReporter(t, tags, printer);
+    // A registry's tags are round trips (a manifest read, a PUT): a few at a time, as oras's TagN. Once one fails no
+    // other starts, and the error is the first tag's in order that failed.
+    await inOrder(tags, { atOnce, after: (_, name) => printer.out(`Tagged ${name}\n`) }, (name, signal) => t.target.tag(desc, name, { signal }));
+    await reportMoves();
   },
 };
 

@@ -1,8 +1,10 @@
 import { isAbsolute, posix, win32 } from 'node:path';
-import { ANNOTATION_TITLE, type Descriptor } from '../descriptor';
+import { ANNOTATION_TITLE, type Descriptor, type Platform } from '../descriptor';
+import { digestOf } from '../digest';
+import { encodePlatform } from '../encoding/goJson';
 import { OciError } from '../errors';
 import { checkManifestSize } from '../manifestLimit';
-import { EMPTY_JSON, isValidMediaType, MediaType } from '../mediaType';
+import { EMPTY_JSON, EMPTY_JSON_DIGEST, isValidMediaType, MediaType } from '../mediaType';
 import { DEFAULT_FILE_MEDIA_TYPE, defaultTitle, type AttachFile } from '../referrers/attachFiles';
 import { packArtifactManifest, type PackedManifest } from '../referrers/pack';
 import { inOrder } from '../inOrder';
@@ -23,6 +25,18 @@ export interface PushArtifactOptions extends OpOptions {
   artifactType?: string;
   /** `--config FILE[:TYPE]`: without an artifact type the manifest is image-spec 1.0, as oras packs it. */
   config?: { path: string; mediaType?: string };
+  /**
+   * The image-spec the manifest follows, as oras's `--image-spec`. v1.1: an `artifactType` field (oras's unknown
+   * type when none is given and there is no config). v1.0: no such field; the artifact type is the config's media
+   * type (an empty `{}` config of that type, oras's unknown config type when none is given), and no empty layer
+   * stands in for no file. Default: v1.0 when a config is given without an artifact type, else v1.1.
+   */
+  imageSpec?: ImageSpecVersion;
+  /**
+   * The platform the artifact is for (oras 1.3's `--artifact-platform`): the config is that platform as JSON, of
+   * the image config media type, so clients that pick a manifest by its config's platform find it. Not with `config`.
+   */
+  platform?: Platform;
   annotations?: Record<string, string>;
   configAnnotations?: Record<string, string>;
   /** Files read, and blobs stored, at a time (3, as oras). */
@@ -36,6 +50,8 @@ export interface PushArtifactOptions extends OpOptions {
 }
 
 export type PushEvent = PublishEvent;
+
+export type ImageSpecVersion = 'v1.1' | 'v1.0';
 
 /** oras push's default: three files read and sent at a time. */
 export const PUSH_CONCURRENCY = 3;
@@ -56,6 +72,28 @@ export function checkPushPath(path: string, disable = false): void {
   }
 }
 
+/**
+ * The image-spec a push packs, refusing the combinations oras refuses: v1.1 given with a config and no artifact
+ * type (the type is what says an artifact is one); v1.0 with a config and an artifact type, or a platform and an
+ * artifact type (1.0 has only the config's media type to carry it); a platform with a config (it is the config).
+ */
+export function imageSpecOf(options: Pick<PushArtifactOptions, 'imageSpec' | 'config' | 'artifactType' | 'platform'>): ImageSpecVersion {
+  const { imageSpec, config, artifactType, platform } = options;
+  if (imageSpec !== undefined && imageSpec !== 'v1.1' && imageSpec !== 'v1.0') {
+    throw new OciError('INVALID_ARGUMENT', `unknown image-spec ${JSON.stringify(imageSpec)}: use v1.1 or v1.0`);
+  }
+  if (config && platform) throw new OciError('INVALID_ARGUMENT', 'a config and an artifact platform cannot both be given: the platform is written as the config');
+  const spec = imageSpec ?? (config && artifactType === undefined ? 'v1.0' : 'v1.1');
+  if (spec === 'v1.1' && config && artifactType === undefined) {
+    throw new OciError('INVALID_ARGUMENT', 'an image-spec v1.1 artifact with a config needs an artifact type: give one, or use image-spec v1.0');
+  }
+  if (spec === 'v1.0' && config && artifactType !== undefined) throw new OciError('INVALID_ARGUMENT', 'an artifact type and a config cannot both be given for an image-spec v1.0 manifest');
+  if (spec === 'v1.0' && platform && artifactType !== undefined) {
+    throw new OciError('INVALID_ARGUMENT', 'an artifact type cannot be given for an image-spec v1.0 manifest with a platform (its config says the platform); use image-spec v1.1, or no artifact type');
+  }
+  return spec;
+}
+
 /** The layer's title: given, or set by the annotation file (oras lets it rename the file), or the cleaned path. */
 function titleOf(f: AttachFile): string {
   return f.title ?? f.annotations?.[ANNOTATION_TITLE] ?? defaultTitle(f.path);
@@ -73,7 +111,11 @@ export async function pushArtifact(target: Target, options: PushArtifactOptions)
   const files = options.files ?? [];
   let artifactType = options.artifactType;
   if (artifactType !== undefined && !isValidMediaType(artifactType)) throw new OciError('INVALID_ARGUMENT', `${artifactType}: invalid media type`);
-  if (artifactType === undefined && !options.config) artifactType = UNKNOWN_ARTIFACT_TYPE;
+  const spec = imageSpecOf(options);
+  // v1.0 has no artifactType field: the type goes in the config's mediaType.
+  if (spec === 'v1.1' && artifactType === undefined && !options.config) artifactType = UNKNOWN_ARTIFACT_TYPE;
+  const configType = spec === 'v1.0' ? artifactType : undefined;
+  if (spec === 'v1.0') artifactType = undefined;
   const titles = new Set<string>();
   for (const f of files) {
     checkPushPath(f.path, options.disablePathValidation);
@@ -116,13 +158,19 @@ export async function pushArtifact(target: Target, options: PushArtifactOptions)
       desc.annotations = annotations;
       return { name: titleOf(f), desc, staged: one };
     });
-    let config: { desc: Descriptor; staged: Staged } | undefined;
+    const configAnnotations = options.configAnnotations && Object.keys(options.configAnnotations).length > 0 ? { ...options.configAnnotations } : undefined;
+    let config: { desc: Descriptor; content: Staged | Buffer } | undefined;
     if (options.config) {
       const one = read[files.length]!.one;
-      const desc: Descriptor = { mediaType: options.config.mediaType ?? UNKNOWN_CONFIG_TYPE, digest: one.digest, size: one.size };
-      if (options.configAnnotations && Object.keys(options.configAnnotations).length > 0) desc.annotations = { ...options.configAnnotations };
-      config = { desc, staged: one };
+      config = { desc: { mediaType: options.config.mediaType ?? UNKNOWN_CONFIG_TYPE, digest: one.digest, size: one.size }, content: one };
+    } else if (options.platform) {
+      const bytes = Buffer.from(encodePlatform(options.platform), 'utf8');
+      config = { desc: { mediaType: MediaType.ImageConfig, digest: digestOf(bytes), size: bytes.length }, content: bytes };
+    } else if (spec === 'v1.0') {
+      // oras-go's 1.0 packing: the `{}` blob under the artifact type, without the empty descriptor's `data`.
+      config = { desc: { mediaType: configType ?? UNKNOWN_CONFIG_TYPE, digest: EMPTY_JSON_DIGEST, size: EMPTY_JSON.length }, content: EMPTY_JSON };
     }
+    if (config && configAnnotations) config.desc.annotations = configAnnotations;
     const packed = packArtifactManifest({
       artifactType,
       config: config?.desc,
@@ -135,7 +183,7 @@ export async function pushArtifact(target: Target, options: PushArtifactOptions)
 
     const publish = publisher(target, op, emit);
     const blobs: { name: string; desc: Descriptor; content: Staged | Buffer }[] = [
-      config ? { name: 'config', desc: config.desc, content: config.staged } : { name: 'config', desc: packed.manifest.config, content: EMPTY_JSON },
+      config ? { name: 'config', desc: config.desc, content: config.content } : { name: 'config', desc: packed.manifest.config, content: EMPTY_JSON },
       ...layers.map((l) => ({ name: l.name, desc: l.desc, content: l.staged })),
     ];
     if (layers.length === 0 && packed.manifest.layers.length > 0) blobs.push({ name: 'empty', desc: packed.manifest.layers[0]!, content: EMPTY_JSON });

@@ -123,6 +123,11 @@ function platformJson(p: Platform): string {
   return out + '}';
 }
 
+/** A platform as Go's json.Marshal writes ocispec.Platform (oras's `push --artifact-platform` config). */
+export function encodePlatform(p: Platform): string {
+  return platformJson(p);
+}
+
 function dataJson(data: unknown): string | undefined {
   if (isEmpty(data)) return undefined;
   if (typeof data !== 'string') fail('descriptor data is not a string');

@@ -38,6 +38,11 @@ export interface RemoteRepositoryOptions {
   chunkSize?: number;
   /** Force the referrers API (true) or the fallback tag schema (false); default: detect, as oras does. */
   referrersApi?: boolean;
+  /**
+   * The media types a manifest is asked for in (its Accept header), as oras's `manifest fetch --media-type`;
+   * default every type we read (MANIFEST_ACCEPT).
+   */
+  manifestMediaTypes?: readonly string[];
 }
 
 type ReferrersState = 'unknown' | 'supported' | 'unsupported';
@@ -54,6 +59,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
   /** The state was given (`--distribution-spec`), not found out: what the registry answers does not change it. */
   private readonly referrersForced: boolean;
   private readonly chunkSize: number;
+  private readonly manifestAccept: string;
   // Updates of one subject's fallback index are read-modify-write: serialize them.
   private readonly fallbackLocks = new Map<string, Promise<void>>();
   // What HEAD answers said (by digest), so a read of the manifest that disagrees names the HEAD answer and its reference.
@@ -65,6 +71,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
     options: RemoteRepositoryOptions = {},
   ) {
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    this.manifestAccept = options.manifestMediaTypes?.length ? options.manifestMediaTypes.join(', ') : MANIFEST_ACCEPT;
     this.referrersState = options.referrersApi === undefined ? 'unknown' : options.referrersApi ? 'supported' : 'unsupported';
     this.referrersForced = options.referrersApi !== undefined;
   }
@@ -101,7 +108,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
   async resolve(reference: string, options?: OpOptions): Promise<Descriptor> {
     checkReference(reference);
     const what = this.display(reference);
-    const res = await this.client.send({ method: 'HEAD', url: this.path('manifests', reference), headers: { accept: MANIFEST_ACCEPT }, scopes: this.pull, signal: options?.signal });
+    const res = await this.client.send({ method: 'HEAD', url: this.path('manifests', reference), headers: { accept: this.manifestAccept }, scopes: this.pull, signal: options?.signal });
     await res.body.dump().catch(() => undefined);
     if (res.status === 200) {
       const desc = headDescriptor(res, reference, what);
@@ -121,7 +128,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
   async fetchManifest(reference: string, options?: OpOptions): Promise<{ desc: Descriptor; bytes: Buffer }> {
     checkReference(reference);
     const what = this.display(reference);
-    const res = await this.client.expect({ method: 'GET', url: this.path('manifests', reference), headers: { accept: MANIFEST_ACCEPT }, scopes: this.pull, signal: options?.signal }, [200], what);
+    const res = await this.client.expect({ method: 'GET', url: this.path('manifests', reference), headers: { accept: this.manifestAccept }, scopes: this.pull, signal: options?.signal }, [200], what);
     const bytes = await readCapped(res.body, MAX_MANIFEST_BYTES, () => new OciError('INVALID_MANIFEST', `${what}: the registry's answer is larger than the ${MAX_MANIFEST_BYTES} bytes a manifest may have`), () => discard(res.body));
     const algorithm = isDigest(reference) ? parseDigest(reference).algorithm : 'sha256';
     const digest = digestOf(bytes, algorithm);
@@ -153,7 +160,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
     const res = await this.client.send({
       method: 'HEAD',
       url: this.path(manifest ? 'manifests' : 'blobs', desc.digest),
-      headers: manifest ? { accept: MANIFEST_ACCEPT } : {},
+      headers: manifest ? { accept: this.manifestAccept } : {},
       scopes: this.pull,
       signal: options?.signal,
     });
@@ -204,7 +211,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
     if (manifest && desc.size > MAX_MANIFEST_BYTES) throw tooLarge(`manifest ${desc.digest}`, desc.size);
     const what = `${manifest ? 'manifest' : 'blob'} ${desc.digest} in ${this.display()}`;
     const res = await this.client.expect(
-      { method: 'GET', url: this.path(manifest ? 'manifests' : 'blobs', desc.digest), headers: manifest ? { accept: MANIFEST_ACCEPT } : {}, scopes: this.pull, signal: options?.signal },
+      { method: 'GET', url: this.path(manifest ? 'manifests' : 'blobs', desc.digest), headers: manifest ? { accept: this.manifestAccept } : {}, scopes: this.pull, signal: options?.signal },
       [200],
       what,
     );
