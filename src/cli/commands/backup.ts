@@ -71,7 +71,7 @@ export const backup: Command = {
   options: {
     output: { type: 'string', short: 'o', description: 'the layout folder to write (made if missing; one there keeps its other tags), or a new layout tar when it ends in .tar', valueName: 'PATH' },
     'include-referrers': { type: 'boolean', description: 'also back up the referrers (signatures, SBOMs, ...) of each tag and of what it holds, recursively' },
-    concurrency: { type: 'string', description: 'transfers at a time (default 3)', valueName: 'N' },
+    concurrency: { type: 'string', description: 'tags copied at a time, and transfers within each (default 3)', valueName: 'N' },
     ...FORMAT_OPTION,
     ...REGISTRY_OPTIONS,
     ...NO_TTY_OPTION,
@@ -136,7 +136,7 @@ export const restore: Command = {
     input: { type: 'string', description: 'the layout folder or layout tar to restore from', valueName: 'PATH' },
     'exclude-referrers': { type: 'boolean', description: 'restore the tags without their referrers' },
     'dry-run': { type: 'boolean', description: 'say what would be pushed (manifests, blobs, bytes, what is there already, tags that would move) and push nothing' },
-    concurrency: { type: 'string', description: 'transfers at a time (default 5)', valueName: 'N' },
+    concurrency: { type: 'string', description: 'tags copied at a time, and transfers within each (default 5)', valueName: 'N' },
     ...FORMAT_OPTION,
     ...REGISTRY_OPTIONS,
     ...NO_TTY_OPTION,
