@@ -5,7 +5,7 @@
 // cost over the time taken. Standalone: `npm run build && npx tsx bench/latency.ts [WORD...]`, the rows whose
 // description holds one of the words alone (e.g. `delete`).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createIndex } from '../src/oci/imageIndex';
@@ -18,6 +18,7 @@ import { makeArtifact, makeImage, makeIndex, pushBlob, pushManifest } from '../t
 const CLI = resolve(__dirname, '../dist/cli.js');
 const LATENCY_MS = 30;
 const PLATFORMS = 50;
+const TAGS = 30;
 
 type Row = (what: string, figure: string, target: string, ok: boolean) => void;
 
@@ -74,6 +75,23 @@ export async function benchLatency(row: Row, only: readonly string[] = []): Prom
       writeFileSync(join(sources, `file-${i}.txt`), `pushed file ${i}\n`);
       return join(sources, `file-${i}.txt`);
     });
+    // For backup and restore: 30 tags, each an image with an SBOM; restored each run to a repository that holds none.
+    const many = new RemoteRepository(new RegistryClient(server.host, { plainHttp: true }), 'many');
+    for (let i = 0; i < TAGS; i++) {
+      const image = await makeImage(many, { arch: `tag${i}` });
+      await many.tag(image, `t${i}`);
+      await makeArtifact(many, { subject: image, artifactType: 'application/spdx+json' });
+    }
+    const freshBackup = async () => rmSync(join(out, 'backup'), { recursive: true, force: true });
+    const freshRestore = async () => {
+      if (!existsSync(join(out, 'backed-up'))) {
+        held = false;
+        await timedCli(['backup', '--plain-http', '--include-referrers', '-o', join(out, 'backed-up'), `${server.host}/many`], count);
+        held = true;
+      }
+      const restored = server.repo('restored');
+      for (const held of [restored.blobs, restored.manifests, restored.tags]) held.clear();
+    };
     const freshRepository = async () => {
       const pushed = server.repo('pushed');
       for (const held of [pushed.blobs, pushed.manifests, pushed.tags]) held.clear();
@@ -95,6 +113,9 @@ export async function benchLatency(row: Row, only: readonly string[] = []): Prom
       // Three files at a time too, as oras; each file asked for (HEAD), then sent: the registry gets it again each run
       // (a fresh repository), so every run sends all 20.
       ['push of 20 files', ['push', '--plain-http', '--disable-path-validation', `${server.host}/pushed:v1`, ...pushFiles], 1.5, freshRepository],
+      // Three tags at a time (five for restore), each with its own transfers; the tags set one after another at the end.
+      [`backup --include-referrers of ${TAGS} tags, an image with an SBOM each`, ['backup', '--plain-http', '--include-referrers', '-o', join(out, 'backup'), `${server.host}/many`], 2, freshBackup],
+      [`restore of those ${TAGS} tags and their SBOMs`, ['restore', '--plain-http', '--input', join(out, 'backed-up'), `${server.host}/restored`], 3, freshRestore],
       [
         `manifest delete --include-referrers of a ${PLATFORMS}-platform index with ${PLATFORMS} referrers, a signature on each`,
         ['manifest', 'delete', '--plain-http', '--include-referrers', '--force', ref('doomed')],

@@ -119,13 +119,17 @@ export interface IndexBatcher {
   batchIndexUpdates<T>(fn: (batched: OpOptions) => Promise<T>, options?: OpOptions): Promise<T>;
 }
 
+/** Whether `target` batches its bookkeeping updates (a layout's index.json): a tag there is a note, not a request. */
+export function isIndexBatcher(target: ReadOnlyTarget): target is ReadOnlyTarget & IndexBatcher {
+  return typeof (target as Partial<IndexBatcher>).batchIndexUpdates === 'function';
+}
+
 /**
  * Runs `fn` in one batch of `target`'s bookkeeping updates when it has them (see IndexBatcher), else as is: `fn`
  * gets `options` with the batch, to pass to the pushes and tags that belong to it.
  */
 export function inIndexBatch<T>(target: ReadOnlyTarget, fn: (batched: OpOptions) => Promise<T>, options: OpOptions = {}): Promise<T> {
-  const batcher = target as Partial<IndexBatcher>;
-  return typeof batcher.batchIndexUpdates === 'function' ? batcher.batchIndexUpdates(fn, options) : fn(options);
+  return isIndexBatcher(target) ? target.batchIndexUpdates(fn, options) : fn(options);
 }
 
 /**

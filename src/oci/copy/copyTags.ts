@@ -1,6 +1,6 @@
 import type { Descriptor } from '../descriptor';
 import { inOrder } from '../inOrder';
-import { inIndexBatch, type OpOptions, type ReadOnlyTarget, type Target } from '../target';
+import { inIndexBatch, isIndexBatcher, type OpOptions, type ReadOnlyTarget, type Target } from '../target';
 import { copy } from './copy';
 import type { CopyEvent } from './copyGraph';
 import { planCopy } from './plan';
@@ -130,9 +130,13 @@ async function copyTagsInPasses(src: ReadOnlyTarget, tags: readonly TagToCopy[],
           for (const r of result.referrers) referrers.add(r.digest);
         });
       }
-      // One tag after another: a registry is tagged by a PUT of the manifest again, and distribution 2.8 answered a PUT
-      // of an index "digest invalid" while a child it lists was being PUT again beside it.
-      for (const { tag, desc } of tags) count(await copy(src, desc.digest, to, [tag], { ...copyOptions, ...batched, signal }));
+      // Into a registry one tag after another: it is tagged by a PUT of the manifest again, and distribution 2.8
+      // answered a PUT of an index "digest invalid" while a child it lists was being PUT again beside it. A layout only
+      // notes them, for its one index.json write.
+      const tagsAtOnce = isIndexBatcher(dst) ? concurrency : 1;
+      await inOrder(tags, { ...passOptions(signal), atOnce: tagsAtOnce }, async ({ tag, desc }, signal) => {
+        count(await copy(src, desc.digest, to, [tag], { ...copyOptions, ...batched, signal }));
+      });
     },
     { signal: options.signal },
   );
