@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MediaType } from '../../src/oci/mediaType';
-import { startOciServer, type OciServer } from '../integration/support';
+import { startOciServer, useEmptyDockerConfig, type OciServer } from '../integration/support';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeMultiArchLayout, tempDir } from './builders';
 
@@ -14,19 +14,15 @@ const oneLine = (mediaType: string, digest: string, size: number) => `{"mediaTyp
 const pretty = (mediaType: string, digest: string, size: number) => `{\n  "mediaType": "${mediaType}",\n  "digest": "${digest}",\n  "size": ${size}\n}\n`;
 
 describe('--descriptor and --pretty', () => {
+  useEmptyDockerConfig();
   let server: OciServer;
   let dir: string;
-  let savedDockerConfig: string | undefined;
   before(async () => {
     server = await startOciServer();
     dir = tempDir();
-    savedDockerConfig = process.env.DOCKER_CONFIG;
-    process.env.DOCKER_CONFIG = dir;
   });
   after(async () => {
     await server.stop();
-    if (savedDockerConfig === undefined) delete process.env.DOCKER_CONFIG;
-    else process.env.DOCKER_CONFIG = savedDockerConfig;
     cleanupTemps();
   });
 

@@ -3,18 +3,16 @@
 import assert from 'node:assert/strict';
 import { MediaType } from '../../src/oci/mediaType';
 import { RemoteRepository } from '../../src/oci/registry/remoteRepository';
-import { startOciServer, type OciServer } from '../integration/support';
+import { startOciServer, useEmptyDockerConfig, type OciServer } from '../integration/support';
 import { runCli } from '../helpers/runCli';
-import { cleanupTemps, makeImage, makeMultiArchLayout, tempDir } from './builders';
+import { cleanupTemps, makeImage, makeMultiArchLayout } from './builders';
 
 describe('manifest fetch --media-type', () => {
+  useEmptyDockerConfig();
   let server: OciServer;
-  let savedDockerConfig: string | undefined;
   let digest: string;
   before(async () => {
     server = await startOciServer();
-    savedDockerConfig = process.env.DOCKER_CONFIG;
-    process.env.DOCKER_CONFIG = tempDir('manifold-docker-');
     const repo = RemoteRepository.open(`${server.host}/accept/app`, { plainHttp: true });
     const desc = await makeImage(repo);
     await repo.tag(desc, 'v1');
@@ -22,8 +20,6 @@ describe('manifest fetch --media-type', () => {
   });
   after(async () => {
     await server.stop();
-    if (savedDockerConfig === undefined) delete process.env.DOCKER_CONFIG;
-    else process.env.DOCKER_CONFIG = savedDockerConfig;
     cleanupTemps();
   });
 

@@ -5,28 +5,24 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startOciServer, type OciServer } from '../integration/support';
+import { startOciServer, useEmptyDockerConfig, type OciServer } from '../integration/support';
 import { runCliIn } from '../helpers/runCli';
 import { cleanupTemps, tempDir } from './builders';
 
 const sha = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
 describe('push --force', () => {
+  useEmptyDockerConfig();
   let server: OciServer;
   let dir: string;
-  let savedDockerConfig: string | undefined;
   before(async () => {
     server = await startOciServer();
     dir = tempDir();
-    savedDockerConfig = process.env.DOCKER_CONFIG;
-    process.env.DOCKER_CONFIG = dir;
     writeFileSync(join(dir, 'a.txt'), 'first file\n');
     writeFileSync(join(dir, 'b.txt'), 'second file\n');
   });
   after(async () => {
     await server.stop();
-    if (savedDockerConfig === undefined) delete process.env.DOCKER_CONFIG;
-    else process.env.DOCKER_CONFIG = savedDockerConfig;
     cleanupTemps();
   });
 

@@ -2,17 +2,15 @@
 // within a namespace too; with --oci-layout it is repo tags' --last, as repo ls lists a layout's tags.
 import assert from 'node:assert/strict';
 import { RemoteRepository } from '../../src/oci/registry/remoteRepository';
-import { startOciServer, type OciServer } from '../integration/support';
+import { startOciServer, useEmptyDockerConfig, type OciServer } from '../integration/support';
 import { runCli } from '../helpers/runCli';
-import { cleanupTemps, makeImage, makeMultiArchLayout, tempDir } from './builders';
+import { cleanupTemps, makeImage, makeMultiArchLayout } from './builders';
 
 describe('repo ls --last', () => {
+  useEmptyDockerConfig();
   let server: OciServer;
-  let savedDockerConfig: string | undefined;
   before(async () => {
     server = await startOciServer();
-    savedDockerConfig = process.env.DOCKER_CONFIG;
-    process.env.DOCKER_CONFIG = tempDir('manifold-docker-');
     for (const name of ['alpha', 'beta', 'team/api', 'team/app', 'team/web', 'zeta']) {
       const repo = RemoteRepository.open(`${server.host}/${name}`, { plainHttp: true });
       await repo.tag(await makeImage(repo), 'v1');
@@ -20,8 +18,6 @@ describe('repo ls --last', () => {
   });
   after(async () => {
     await server.stop();
-    if (savedDockerConfig === undefined) delete process.env.DOCKER_CONFIG;
-    else process.env.DOCKER_CONFIG = savedDockerConfig;
     cleanupTemps();
   });
 

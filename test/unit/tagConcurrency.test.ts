@@ -2,13 +2,13 @@
 // lines keep the order given.
 import assert from 'node:assert/strict';
 import { RemoteRepository } from '../../src/oci/registry/remoteRepository';
-import { startOciServer, type OciServer } from '../integration/support';
+import { startOciServer, useEmptyDockerConfig, type OciServer } from '../integration/support';
 import { runCli } from '../helpers/runCli';
-import { cleanupTemps, makeImage, makeMultiArchLayout, tempDir } from './builders';
+import { cleanupTemps, makeImage, makeMultiArchLayout } from './builders';
 
 describe('tag --concurrency', () => {
+  useEmptyDockerConfig();
   let server: OciServer;
-  let savedDockerConfig: string | undefined;
   let digest: string;
   /** Tag PUTs held until `batch` of them are waiting; the most seen waiting at once. */
   let batch = 0;
@@ -32,8 +32,6 @@ describe('tag --concurrency', () => {
         });
       },
     });
-    savedDockerConfig = process.env.DOCKER_CONFIG;
-    process.env.DOCKER_CONFIG = tempDir('manifold-docker-');
     const repo = RemoteRepository.open(`${server.host}/tags/app`, { plainHttp: true });
     const desc = await makeImage(repo);
     await repo.tag(desc, 'v1');
@@ -41,8 +39,6 @@ describe('tag --concurrency', () => {
   });
   after(async () => {
     await server.stop();
-    if (savedDockerConfig === undefined) delete process.env.DOCKER_CONFIG;
-    else process.env.DOCKER_CONFIG = savedDockerConfig;
     cleanupTemps();
   });
   afterEach(() => {
