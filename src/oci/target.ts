@@ -133,15 +133,20 @@ export function inIndexBatch<T>(target: ReadOnlyTarget, fn: (batched: OpOptions)
 }
 
 /**
- * `target` with its fetchBytes replaced by `fetchBytes` (which may call the target's own), every other member,
- * optional capabilities included, the target's: for wrappers that watch or keep what is read.
+ * `target` with the members in `overrides` replaced (each may call the target's own), every other member, optional
+ * capabilities included, the target's: for wrappers that watch, keep or share what passes through.
  */
-export function withFetchBytes<T extends ReadOnlyTarget>(target: T, fetchBytes: ReadOnlyTarget['fetchBytes']): T {
+export function withMembers<T extends object>(target: T, overrides: Partial<Record<string, unknown>>): T {
   return new Proxy(target, {
     get(t, prop) {
-      if (prop === 'fetchBytes') return fetchBytes;
+      if (typeof prop === 'string' && Object.hasOwn(overrides, prop)) return overrides[prop];
       const value: unknown = Reflect.get(t, prop);
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(t) : value;
     },
   });
+}
+
+/** `target` with its fetchBytes replaced by `fetchBytes` (which may call the target's own). */
+export function withFetchBytes<T extends ReadOnlyTarget>(target: T, fetchBytes: ReadOnlyTarget['fetchBytes']): T {
+  return withMembers(target, { fetchBytes });
 }

@@ -1,8 +1,7 @@
 import { statSync } from 'node:fs';
-import { copyTags, planCopy, type CopyTagsResult, type TagToCopy } from '../../oci/copy';
+import { copyTags, planCopy, tagsToCopy, type CopyTagsResult, type TagToCopy } from '../../oci/copy';
 import { isDigest } from '../../oci/digest';
-import { isOciError, OciError } from '../../oci/errors';
-import { listTargetTags } from '../../oci/graph';
+import { OciError } from '../../oci/errors';
 import { OciLayoutStore } from '../../oci/layout';
 import { beginLayoutTarExport } from '../../oci/layout/tarExport';
 import { shownName } from '../../oci/shownName';
@@ -16,22 +15,12 @@ import { abortOnSigint } from '../sigint';
 import { movedLine } from '../tagMoves';
 import { openTarget, type OpenedTarget } from '../targets';
 
-/**
- * The tags a backup or restore copies: those named (`repo:v1,v2`), each resolved (a missing one fails before
- * anything is copied), else every tag of `from` but the referrers' `sha256-<hex>` stand-ins, which the referrers
- * copy writes again where the destination needs them.
- */
-async function tagsToCopy(from: ReadOnlyTarget, named: string[], where: string, signal: AbortSignal): Promise<TagToCopy[]> {
-  if (named.length === 0) return (await listTargetTags(from, { signal })).map(({ tag, desc }) => ({ tag, desc }));
-  const out: TagToCopy[] = [];
-  for (const tag of named) {
-    const desc = await from.resolve(tag, { signal }).catch((err: unknown) => {
-      // Only a tag found missing is said as such; a registry that could not be reached keeps its own words.
-      throw isOciError(err, 'NOT_FOUND') ? new OciError('NOT_FOUND', `${where}: no tag ${shownName(tag)} to copy (${err.message})`, { cause: err }) : err;
-    });
-    out.push({ tag, desc });
-  }
-  return out;
+/** tagsToCopy, a missing named tag said with the place it is missing from. */
+function tagsIn(from: ReadOnlyTarget, named: string[], where: string, signal: AbortSignal): Promise<TagToCopy[]> {
+  return tagsToCopy(from, named.length > 0 ? named : undefined, {
+    signal,
+    missing: (tag, err) => new OciError('NOT_FOUND', `${where}: no tag ${shownName(tag)} to copy (${err.message})`, { cause: err }),
+  });
 }
 
 /** `host/repo[:tag[,tag]...]`: the repository and the tags named; a digest is refused (a backup keeps tags). */
@@ -44,7 +33,7 @@ async function openRepository(p: Parameters<Command['run']>[0], raw: string): Pr
 }
 
 const quiet = { onProgress: undefined, finish: () => undefined };
-const tagsLine = (count: number, where: string, tags: readonly TagToCopy[]) => `Found ${count} tag(s) in ${where}: ${tags.map((t) => shownName(t.tag)).join(', ')}\n`;
+const tagsLine = (where: string, tags: readonly TagToCopy[]) => `Found ${tags.length} tag(s) in ${where}: ${tags.map((t) => shownName(t.tag)).join(', ')}\n`;
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
 
 function sayMoves(printer: Printer, result: CopyTagsResult): void {
@@ -86,9 +75,9 @@ export const backup: Command = {
     // oras's lines per blob on stdout, as cp prints them: not in JSON, which is the whole of stdout.
     const progress = format === 'json' ? quiet : copyProgressPrinter(printer);
     await abortOnSigint(async (signal) => {
-      const tags = await tagsToCopy(repo.target, named, repo.path, signal);
+      const tags = await tagsIn(repo.target, named, repo.path, signal);
       if (tags.length === 0) throw new OciError('NOT_FOUND', `${repo.path}: no tags to back up (the sha256-<hex> tags of referrers are not backed up as tags)`);
-      if (format === 'text') printer.out(tagsLine(tags.length, repo.path, tags));
+      if (format === 'text') printer.out(tagsLine(repo.path, tags));
       // A tar: a fresh layout staged beside it, written as a deterministic tar once everything is there and verified.
       const tar = toTar ? await beginLayoutTarExport(output) : undefined;
       try {
@@ -153,9 +142,9 @@ export const restore: Command = {
     const referrers = !boolOpt(p, 'exclude-referrers');
     await abortOnSigint(async (signal) => {
       if (kind.isFile() && format === 'text') printer.out(`Loaded backup archive: ${input} (${byteSize(kind.size)})\n`);
-      const tags = await tagsToCopy(src, named, input, signal);
+      const tags = await tagsIn(src, named, input, signal);
       if (tags.length === 0) throw new OciError('NOT_FOUND', `${input}: no tags to restore (an untagged manifest is restored only as a referrer of a tag)`);
-      if (format === 'text') printer.out(tagsLine(tags.length, 'the backup', tags));
+      if (format === 'text') printer.out(tagsLine('the backup', tags));
       if (boolOpt(p, 'dry-run')) return dryRun(printer, format, src, tags, repo, referrers, signal);
       const progress = format === 'json' ? quiet : copyProgressPrinter(printer);
       try {

@@ -1,8 +1,7 @@
 import { basename } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
-import { copyTags, tagMovesAt, type CopiedTag, type TagToCopy } from '../../oci/copy';
-import { listTargetTags } from '../../oci/graph';
+import { copyTags, tagMovesAt, tagsToCopy, type CopiedTag, type TagToCopy } from '../../oci/copy';
 import { isOciError, OciError } from '../../oci/errors';
 import { beginLayoutTarExport } from '../../oci/layout/tarExport';
 import { formatRegistryReference, parseRegistryReference, retryNotice } from '../../oci/registry';
@@ -147,16 +146,11 @@ async function repositoryFrom(services: Services, arg: unknown, plain: ReturnTyp
 }
 
 /** The tags named, each resolved (a missing one fails naming it, before anything is written), else every tag but the referrers' fallback tags. */
-async function tagsToBackUp(src: ReadOnlyTarget, named: string[] | undefined, repository: string, signal: AbortSignal): Promise<TagToCopy[]> {
-  if (!named) return (await listTargetTags(src, { signal })).map(({ tag, desc }) => ({ tag, desc }));
-  const out: TagToCopy[] = [];
-  for (const tag of named) {
-    const desc = await src.resolve(tag, { signal }).catch((err: unknown) => {
-      throw new OciError('NOT_FOUND', l10n.t('{0} has no tag {1} to back up ({2})', repository, shownName(tag), err instanceof Error ? err.message : String(err)), { cause: err });
-    });
-    out.push({ tag, desc });
-  }
-  return out;
+function tagsToBackUp(src: ReadOnlyTarget, named: string[] | undefined, repository: string, signal: AbortSignal): Promise<TagToCopy[]> {
+  return tagsToCopy(src, named, {
+    signal,
+    missing: (tag, err) => new OciError('NOT_FOUND', l10n.t('{0} has no tag {1} to back up ({2})', repository, shownName(tag), err.message), { cause: err }),
+  });
 }
 
 /**

@@ -1,4 +1,6 @@
 import type { Descriptor } from '../descriptor';
+import { isOciError, type OciError } from '../errors';
+import { listTargetTags } from '../graph/tagListing';
 import { inOrder } from '../inOrder';
 import { inIndexBatch, isIndexBatcher, type OpOptions, type ReadOnlyTarget, type Target } from '../target';
 import { copy } from './copy';
@@ -52,6 +54,27 @@ export interface CopyTagsResult {
   /** Blobs and manifests stored at the destination, and their bytes. */
   copied: number;
   bytes: number;
+}
+
+/**
+ * The tags a backup or restore copies: those `named`, each resolved (one missing fails, in the error `missing`
+ * makes, before anything is copied; any other failure, a registry not reached, as it is), else every tag of `from`
+ * but the referrers' `sha256-<hex>` stand-ins, which the referrers copy writes again where the destination needs them.
+ */
+export async function tagsToCopy(
+  from: ReadOnlyTarget,
+  named: readonly string[] | undefined,
+  options: OpOptions & { missing: (tag: string, err: OciError) => Error },
+): Promise<TagToCopy[]> {
+  if (!named) return (await listTargetTags(from, { signal: options.signal })).map(({ tag, desc }) => ({ tag, desc }));
+  const out: TagToCopy[] = [];
+  for (const tag of named) {
+    const desc = await from.resolve(tag, { signal: options.signal }).catch((err: unknown) => {
+      throw isOciError(err, 'NOT_FOUND') ? options.missing(tag, err) : err;
+    });
+    out.push({ tag, desc });
+  }
+  return out;
 }
 
 /** Which of `tags` name something else at `dst` now (each would move). */

@@ -4,4 +4,4 @@ export * from './successors';
 export * from './plan';
 export * from './platformSubset';
 export * from './layoutImport';
-export { copyTags, tagMovesAt, type CopiedTag, type CopyTagsOptions, type CopyTagsResult, type TagToCopy } from './copyTags';
+export { copyTags, tagMovesAt, tagsToCopy, type CopiedTag, type CopyTagsOptions, type CopyTagsResult, type TagToCopy } from './copyTags';

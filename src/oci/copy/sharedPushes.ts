@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Descriptor } from '../descriptor';
-import type { OpOptions, Target } from '../target';
+import { isBlobMounter, withMembers, type OpOptions, type Target } from '../target';
 
 /**
  * `dst`, where a push of content already being pushed through it (by another copy running beside this one) waits
@@ -22,26 +22,19 @@ export function sharedPushes<T extends Target>(dst: T): T {
     started.catch(() => pushing.delete(digest));
     return started;
   }
-  return new Proxy(dst, {
-    get(t, prop) {
-      if (prop === 'push') {
-        // A stream handed over for a push that is not made is closed, not left holding its file or connection.
-        return (desc: Descriptor, content: Readable | Uint8Array, options?: OpOptions) =>
-          once(desc.digest, () => t.push(desc, content, options), () => void (content instanceof Uint8Array ? undefined : content.destroy()));
-      }
-      if (prop === 'pushBlob' && typeof (t as Partial<{ pushBlob: unknown }>).pushBlob === 'function') {
-        const pushBlob = (t as unknown as { pushBlob: (...args: unknown[]) => Promise<unknown> }).pushBlob.bind(t);
-        return (desc: Descriptor, ...rest: unknown[]) => once(desc.digest, () => pushBlob(desc, ...rest));
-      }
-      if (prop === 'exists') {
-        return async (desc: Descriptor, options?: OpOptions) => {
-          const running = pushing.get(desc.digest);
-          if (running && (await running.then(() => true, () => false))) return true;
-          return t.exists(desc, options);
-        };
-      }
-      const value: unknown = Reflect.get(t, prop);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(t) : value;
+  const overrides: Record<string, unknown> = {
+    // A stream handed over for a push that is not made is closed, not left holding its file or connection.
+    push: (desc: Descriptor, content: Readable | Uint8Array, options?: OpOptions) =>
+      once(desc.digest, () => dst.push(desc, content, options), () => void (content instanceof Uint8Array ? undefined : content.destroy())),
+    exists: async (desc: Descriptor, options?: OpOptions) => {
+      const running = pushing.get(desc.digest);
+      if (running && (await running.then(() => true, () => false))) return true;
+      return dst.exists(desc, options);
     },
-  });
+  };
+  if (isBlobMounter(dst)) {
+    overrides.pushBlob = (desc: Descriptor, open: () => Promise<Readable>, options?: OpOptions & { mountFrom?: string }) =>
+      once(desc.digest, () => dst.pushBlob(desc, open, options));
+  }
+  return withMembers(dst, overrides);
 }
