@@ -41,7 +41,8 @@ const TALLY_TAGS = 20;
  * unless the user says otherwise, its referrers, into a layout folder or a new layout .tar: the CLI's `backup`
  * (copyTags: nothing tagged before everything is there; the referrers' `sha256-<hex>` tags are not tags of the
  * backup). A tag of the folder that names something else moves once the user confirms. Arguments: a repository
- * node, or `{ repository: 'host/repo', to, referrers?, tags?, confirmed? }` (`to` ending in .tar: a layout tar).
+ * node, or `{ repository: 'host/repo', to, referrers?, tags?, confirmed?, concurrency? }` (`to` ending in .tar: a
+ * layout tar; `concurrency`: tags copied at a time, copyTags' 3 unless given).
  */
 export async function backupRepository(services: Services, arg?: unknown, answers?: unknown): Promise<BackupResult> {
   const title = l10n.t('Back Up Repository');
@@ -97,6 +98,7 @@ export async function backupRepository(services: Services, arg?: unknown, answer
           referrers,
           // From a registry every manifest would be read twice; each copy still checks what it stores (as the CLI).
           checkFirst: false,
+          concurrency: Number.isSafeInteger(plain.concurrency) && (plain.concurrency as number) > 0 ? (plain.concurrency as number) : undefined,
           onTag: (tag, i, total) => progress.report({ message: l10n.t('{0} ({1} of {2})', shownName(tag), i + 1, total), increment: i === 0 ? 0 : 100 / total }),
           onProgress: (e) => tally.add(e),
         });
