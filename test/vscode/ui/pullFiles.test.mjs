@@ -13,7 +13,7 @@ import { after, before, describe } from 'node:test';
 import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
 import { nls, openWorkbench, sequentialSteps } from './harness.mjs';
 import { openManifoldView, runFromContextMenu, showTag } from './layoutsView.mjs';
-import { waitForQuickInput, waitForQuickInputClosed, waitForTypedPath } from './quickInput.mjs';
+import { readQuickInput, waitForQuickInput, waitForQuickInputClosed, waitForTypedPath } from './quickInput.mjs';
 import { exactText, waitUntil } from './waits.mjs';
 
 const NOTES = 'release notes: 1.0\n';
@@ -49,7 +49,14 @@ describe('Pull Files to Folder in the workbench', { timeout: 300_000 }, () => {
     await box.pressSequentially(out);
     await waitForTypedPath(page, out);
     // The dialog's button takes the folder typed: Enter on a folder the list has made active opens it instead.
-    await page.locator('.quick-input-widget .quick-input-action .monaco-button', { hasText: 'Pull Here' }).click();
+    const pullHere = page.locator('.quick-input-widget .quick-input-action .monaco-button', { hasText: 'Pull Here' });
+    await pullHere.click();
+    // On a loaded machine the dialog may open the folder typed rather than take it (it then shows `downloads/`
+    // and what is in it): Pull Here there takes the folder it shows, the same folder.
+    const state = await waitForQuickInput(page, (s) => !s.visible || s.value === `${out}/`, 'the folder dialog to take the folder typed');
+    if (!state.visible) return;
+    await waitForQuickInput(page, (s) => !s.visible || (!s.busy && s.rows.some((r) => r.label === '..')), `the folder dialog to show ${out}/`);
+    if ((await readQuickInput(page)).visible) await pullHere.click();
     await waitForQuickInputClosed(page, 'the folder dialog to close');
   }
 
