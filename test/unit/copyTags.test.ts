@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { copyTags } from '../../src/oci/copy';
 import { listTargetTags } from '../../src/oci/graph';
 import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
@@ -72,5 +74,34 @@ describe('copyTags (layout import, backup and restore)', () => {
     } finally {
       await server.stop();
     }
+  });
+
+  it('tells each tag once it names its manifest at the destination: one there already first, then as each is set; into a layout, once index.json is written', async () => {
+    const src = await newLayout();
+    const tags = [];
+    for (const arch of ['amd64', 'arm64', 's390x']) {
+      const image = await makeImage(src, { arch });
+      await src.tag(image, arch);
+      tags.push({ tag: arch, desc: image });
+    }
+    const server = await startOciServer();
+    try {
+      const dst = new RemoteRepository(new RegistryClient(server.host, { plainHttp: true }), 'app');
+      // s390x is there already, under its tag.
+      await copyTags(src, [tags[2]!], dst);
+      server.requests.length = 0;
+      const told: Array<[string, string | undefined, number]> = [];
+      const tagPuts = () => server.requests.filter((q) => q.method === 'PUT' && /\/manifests\/[^/:]+$/.test(q.path)).length;
+      await copyTags(src, tags, dst, { onTagged: (tag) => told.push([tag, server.repo('app').tags.get(tag), tagPuts()]) });
+      // Each said when the registry's tag names it: s390x before any tag was set, the others each after its own PUT.
+      assert.deepEqual(told, [['s390x', tags[2]!.desc.digest, 0], ['amd64', tags[0]!.desc.digest, 1], ['arm64', tags[1]!.desc.digest, 2]]);
+    } finally {
+      await server.stop();
+    }
+    const layout = await newLayout();
+    const onDisk = (tag: string) => JSON.parse(readFileSync(join(layout.location, 'index.json'), 'utf8')).manifests.find((d: { annotations?: Record<string, string> }) => d.annotations?.['org.opencontainers.image.ref.name'] === tag)?.digest;
+    const told: Array<[string, string | undefined]> = [];
+    await copyTags(src, tags, layout, { onTagged: (tag) => told.push([tag, onDisk(tag)]) });
+    assert.deepEqual(told, tags.map((t) => [t.tag, t.desc.digest]));
   });
 });

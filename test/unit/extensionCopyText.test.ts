@@ -135,6 +135,20 @@ describe('extension: Copy to Registry', () => {
     );
   });
 
+  it('copies beside one another (copyTags): each blob and manifest counted once, pushed or found there, and where each tag was left', () => {
+    const tally = new CopyTally();
+    const [layer, v1, v2, v3] = [blob('a', 1000), blob('b', 200), blob('c', 300), blob('d', 400)];
+    // Two copies shared the layer's push (each tells of it), v1's manifest is found again by a later pass, v3 was there.
+    for (const e of [layer, layer, v1, v2]) tally.add({ type: 'copied', desc: e });
+    tally.add({ type: 'exists', desc: v1 });
+    tally.add({ type: 'exists', desc: v3 });
+    tally.add({ type: 'exists', desc: v3 });
+    assert.deepEqual([tally.pushed, tally.pushedBytes, tally.existing], [3, 1500, 1]);
+    tally.tagged('v1');
+    const tags = [{ tag: 'v1', desc: v1 }, { tag: 'v2', desc: v2 }, { tag: 'v3', desc: v3 }, { tag: 'v4', desc: blob('e', 10) }];
+    assert.deepEqual(tally.left(tags), { tagged: ['v1'], whole: ['v2', 'v3'] });
+  });
+
   it('a registry that cannot be reached is named, and other errors are left as they are', () => {
     const refused = Object.assign(new Error('HEAD http://127.0.0.1:1/v2/typo/app/manifests/sha256:00: connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
     assert.equal(

@@ -32,6 +32,11 @@ export function tagList(value: unknown, name: string): string[] | undefined {
   return tags;
 }
 
+/** `concurrency: 2`: how many tags a copy copies at a time, a positive integer; undefined otherwise (the command's own). */
+export function concurrencyArg(value: unknown): number | undefined {
+  return Number.isSafeInteger(value) && (value as number) > 0 ? (value as number) : undefined;
+}
+
 /**
  * Annotation changes from `['k=v', 'k2-']` (the CLI's grammar) or `{ set: {...}, remove: [...] }` or a plain
  * `{ k: v }` map (set only).

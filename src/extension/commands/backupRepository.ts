@@ -9,15 +9,15 @@ import { shownName } from '../../oci/shownName';
 import type { ReadOnlyTarget, Target } from '../../oci/target';
 import { RepositoryNode } from '../registries/registryNodes';
 import type { Services } from '../services';
-import { CopyTally, unreachableText } from '../present/copyText';
+import { CopyTally, pushedText, unreachableText } from '../present/copyText';
 import { formatSize, shortDigest } from '../present/format';
 import { confirmTagMoves, movedText, type TagMove } from '../ui/confirm';
 import { pickDestination } from '../ui/destinationPick';
 import { openDestinationLayout } from '../ui/layoutDestination';
-import { withProgress } from '../ui/progress';
+import { tagTurns, withProgress } from '../ui/progress';
 import { Cancelled, pickOne } from '../ui/prompts';
 import { layoutChanged, revealInTree } from '../ui/report';
-import { tagList } from './argValues';
+import { concurrencyArg, tagList } from './argValues';
 import { plainArgs } from './args';
 import { askBackupDestination, givenDestination, type BackupDestination } from './backupDestination';
 import { referrerKindsText, tallyReferrers } from './copyReferrers';
@@ -98,9 +98,10 @@ export async function backupRepository(services: Services, arg?: unknown, answer
           referrers,
           // From a registry every manifest would be read twice; each copy still checks what it stores (as the CLI).
           checkFirst: false,
-          concurrency: Number.isSafeInteger(plain.concurrency) && (plain.concurrency as number) > 0 ? (plain.concurrency as number) : undefined,
-          onTag: (tag, i, total) => progress.report({ message: l10n.t('{0} ({1} of {2})', shownName(tag), i + 1, total), increment: i === 0 ? 0 : 100 / total }),
+          concurrency: concurrencyArg(plain.concurrency),
+          onTag: tagTurns(progress),
           onProgress: (e) => tally.add(e),
+          onTagged: (tag) => tally.tagged(tag),
         });
         if (finishTar) progress.report({ message: l10n.t('Writing {0}', basename(to.path)), increment: 100 / tags.length });
         return { copied: result.tags, referrerCount: result.referrers.length, written: await finishTar?.(signal) };
@@ -110,7 +111,7 @@ export async function backupRepository(services: Services, arg?: unknown, answer
     }));
   } catch (err) {
     if (aborted) {
-      void vscode.window.showInformationMessage(await cancelledText(dst, tags, tally, to, where));
+      void vscode.window.showInformationMessage(cancelledText(tags, tally, to, where));
       throw new Cancelled();
     }
     throw await failure(err);
@@ -191,16 +192,13 @@ async function askReferrers(src: ReadOnlyTarget, tags: readonly TagToCopy[], tit
  * tagged: a copy stores a manifest after everything below it, so a stored one is whole, and a backup again fetches
  * only what is missing.
  */
-async function cancelledText(dst: Target, tags: readonly TagToCopy[], tally: CopyTally, to: BackupDestination, where: string): Promise<string> {
+function cancelledText(tags: readonly TagToCopy[], tally: CopyTally, to: BackupDestination, where: string): string {
   if (to.tar) return l10n.t('Backup cancelled: {0} was not written.', where);
-  const tagged: string[] = [];
-  const whole: string[] = [];
-  for (const t of tags) {
-    if ((await dst.resolve(t.tag).catch(() => undefined))?.digest === t.desc.digest) tagged.push(shownName(t.tag));
-    else if (await dst.exists(t.desc).catch(() => false)) whole.push(shownName(t.tag));
-  }
+  const left = tally.left(tags);
+  const tagged = left.tagged.map(shownName);
+  const whole = left.whole.map(shownName);
   if (tagged.length === 0 && whole.length === 0 && tally.pushed === 0) return l10n.t('Backup cancelled: nothing was written to {0}.', where);
-  const reached = tally.pushed === 1 ? l10n.t('1 blob or manifest ({0})', formatSize(tally.pushedBytes)) : l10n.t('{0} blobs and manifests ({1})', tally.pushed, formatSize(tally.pushedBytes));
+  const reached = pushedText(tally);
   const first =
     tagged.length === 0
       ? l10n.t('Backup cancelled: no tag was written to {0}; {1} reached it.', where, reached)

@@ -1,13 +1,14 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
-import { copy } from '../../oci/copy';
+import { copyTags, type CopiedTag, type CopyTagsResult, type TagToCopy } from '../../oci/copy';
 import { isOciError } from '../../oci/errors';
 import { listTargetTags } from '../../oci/graph';
 import { formatRegistryReference, parseRegistryReference } from '../../oci/registry';
 import type { Services } from '../services';
 import { layoutFrom, plainArgs } from './args';
+import { concurrencyArg } from './argValues';
 import { copiedText } from './copiedText';
-import { withProgress } from '../ui/progress';
+import { tagTurns, withProgress } from '../ui/progress';
 import { reportDone } from '../ui/report';
 import { Cancelled } from '../ui/prompts';
 import { cancelledTagsCopyText, CopyTally } from '../present/copyText';
@@ -17,48 +18,52 @@ import { shownName } from '../../oci/shownName';
 
 export interface CopyLayoutResult {
   to: string;
-  tags: { tag: string; digest: string }[];
+  tags: CopiedTag[];
   referrers: number;
   message: string;
 }
 
+/** Tags copied at a time, and transfers within each, as the CLI's `restore` copies a layout to a registry. */
+const CONCURRENCY = 5;
+
 /**
  * `manifold.copyLayoutToRegistry`: copies every tag of a layout, with everything below it and its referrers, to one
- * repository under the same tags; cancelled, it says which tags are there whole and tagged. Arguments: a layout node, a layout folder URI, or `{ layout, to: 'host/repo' }`.
+ * repository under the same tags, as `manifold restore` does (copyTags: several tags at a time, each tag set once
+ * everything is there); cancelled, it says which tags are there whole and tagged. A tag of the repository that names
+ * something else moves. Arguments: a layout node, a layout folder URI, or `{ layout, to: 'host/repo', concurrency? }`
+ * (`concurrency`: tags copied at a time, 5 unless given).
  */
 export async function copyLayoutToRegistry(services: Services, arg?: unknown, answers?: unknown): Promise<CopyLayoutResult> {
   const title = l10n.t('Copy Layout to Registry');
   const layout = await layoutFrom(services, arg, title);
-  const listings = await listTargetTags(layout.store);
-  if (listings.length === 0) throw new Error(l10n.t('{0} has no tags to copy.', vscode.workspace.asRelativePath(layout.path)));
-  const given = plainArgs(arg, answers).to;
-  const ref = parseRegistryReference(typeof given === 'string' ? given : await pickDestination(services.registries.list(), title, { kind: 'repository' }));
+  const tags: TagToCopy[] = (await listTargetTags(layout.store)).map(({ tag, desc }) => ({ tag, desc }));
+  if (tags.length === 0) throw new Error(l10n.t('{0} has no tags to copy.', vscode.workspace.asRelativePath(layout.path)));
+  const plain = plainArgs(arg, answers);
+  const ref = parseRegistryReference(typeof plain.to === 'string' ? plain.to : await pickDestination(services.registries.list(), title, { kind: 'repository' }));
   if (ref.reference) throw new Error(l10n.t('Name only the repository ({0}): every tag keeps its name.', `${ref.registry}/${ref.repository}`));
   const dst = services.registries.repository(ref.registry, ref.repository);
-  const copied: CopyLayoutResult['tags'] = [];
-  let pushed = 0;
-  let existing = 0;
-  const referrers = new Set<string>();
+  const to = formatRegistryReference(ref.registry, ref.repository);
   const remember = () => rememberRepository(services, ref);
   const tally = new CopyTally();
   let aborted = false;
+  let result: CopyTagsResult;
   try {
-    await withProgress(title, async (signal, progress) => {
+    result = await withProgress(title, (signal, progress) => {
       signal.addEventListener('abort', () => (aborted = true));
-      for (const [i, l] of listings.entries()) {
-        progress.report({ message: l10n.t('{0} ({1} of {2})', shownName(l.tag), i + 1, listings.length), increment: 100 / listings.length });
-        const r = await copy(layout.store, l.tag, dst, [l.tag], { referrers: true, signal, onProgress: (e) => tally.add(e) });
-        copied.push({ tag: l.tag, digest: r.root.digest });
-        pushed += r.copied;
-        existing += r.existing;
-        for (const d of r.referrers) referrers.add(d.digest);
-      }
+      return copyTags(layout.store, tags, dst, {
+        signal,
+        concurrency: concurrencyArg(plain.concurrency) ?? CONCURRENCY,
+        onTag: tagTurns(progress),
+        onProgress: (e) => tally.add(e),
+        onTagged: (tag) => tally.tagged(tag),
+      });
     });
   } catch (err) {
     if (aborted) {
-      // Cancelled: say which tags are whole and tagged there, and what reached it of the others.
-      if (copied.length > 0) await remember();
-      void vscode.window.showInformationMessage(cancelledTagsCopyText(tally, copied.map((c) => shownName(c.tag)), formatRegistryReference(ref.registry, ref.repository)));
+      // Cancelled: say which tags are whole and tagged there (the tags are set last), and what reached it in all.
+      const { tagged } = tally.left(tags);
+      if (tagged.length > 0) await remember();
+      void vscode.window.showInformationMessage(cancelledTagsCopyText(tally, tagged.map(shownName), to));
       throw new Cancelled();
     }
     if (isOciError(err, 'UNAUTHORIZED')) await remember();
@@ -66,9 +71,9 @@ export async function copyLayoutToRegistry(services: Services, arg?: unknown, an
   }
   await remember();
   services.registriesTree.refreshAll();
-  const what = copied.length <= 4 ? copied.map((c) => shownName(c.tag)).join(', ') : l10n.t('{0} tags', copied.length);
-  const to = formatRegistryReference(ref.registry, ref.repository);
-  const message = copiedText(what, referrers.size, to, pushed, existing);
+  const what = result.tags.length <= 4 ? result.tags.map((c) => shownName(c.tag)).join(', ') : l10n.t('{0} tags', result.tags.length);
+  // Counted from the events, each blob and manifest once: the passes find again what the first one pushed.
+  const message = copiedText(what, result.referrers.length, to, tally.pushed, tally.existing);
   reportDone(services, message, { layout: layout.path });
-  return { to, tags: copied, referrers: referrers.size, message };
+  return { to, tags: result.tags, referrers: result.referrers.length, message };
 }

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import type { CopyEvent } from '../../oci/copy';
+import type { CopyEvent, TagToCopy } from '../../oci/copy';
 import { formatSize } from './format';
 
 /**
@@ -8,13 +8,20 @@ import { formatSize } from './format';
  */
 const IN_FLIGHT = 64 * 1024;
 
-/** What a copy has done so far, from its progress events: for the progress figures and for a cancelled copy's notice. */
+/**
+ * What a copy has done so far, from its progress events (and, from copyTags, the tags it set): for the progress
+ * figures, the counts said when it is done, and a cancelled copy's notice.
+ */
 export class CopyTally {
   private readonly sizes = new Map<string, number>();
   private readonly moved = new Map<string, number>();
+  /** At the destination whole: pushed by this copy or found there (a manifest is stored after everything below it). */
+  private readonly stored = new Set<string>();
+  private readonly sent = new Set<string>();
+  private readonly named = new Set<string>();
+  /** Blobs and manifests pushed, each once: copies running beside one another (copyTags) may each tell of a push they shared. */
   pushed = 0;
   pushedBytes = 0;
-  existing = 0;
 
   add(e: CopyEvent): void {
     if (e.type === 'retry') return;
@@ -23,12 +30,32 @@ export class CopyTally {
     else if (e.type === 'copying') this.moved.set(e.desc.digest, 0);
     else {
       this.moved.set(e.desc.digest, e.desc.size);
-      if (e.type === 'exists') this.existing++;
-      else {
+      this.stored.add(e.desc.digest);
+      if (e.type !== 'exists' && !this.sent.has(e.desc.digest)) {
+        this.sent.add(e.desc.digest);
         this.pushed++;
         this.pushedBytes += e.desc.size;
       }
     }
+  }
+
+  /** Blobs and manifests found at the destination that this copy did not push there, each once (copyTags' later passes find again what the first pushed). */
+  get existing(): number {
+    let n = 0;
+    for (const digest of this.stored) if (!this.sent.has(digest)) n++;
+    return n;
+  }
+
+  /** A tag that names its manifest at the destination now (copyTags' onTagged). */
+  tagged(tag: string): void {
+    this.named.add(tag);
+  }
+
+  /** Of `tags`, those whole and tagged at the destination, and those whose manifest is there whole but not tagged. */
+  left(tags: readonly TagToCopy[]): { tagged: string[]; whole: string[] } {
+    const tagged = tags.filter((t) => this.named.has(t.tag)).map((t) => t.tag);
+    const whole = tags.filter((t) => !this.named.has(t.tag) && this.stored.has(t.desc.digest)).map((t) => t.tag);
+    return { tagged, whole };
   }
 
   /** Bytes the destination has (never more than has arrived) of the bytes known so far. */
@@ -44,7 +71,7 @@ export class CopyTally {
 }
 
 /** What a copy pushed: `3 blobs and manifests (1.5 kB)`. */
-function pushedText(tally: CopyTally): string {
+export function pushedText(tally: CopyTally): string {
   return tally.pushed === 1 ? l10n.t('1 blob or manifest ({0})', formatSize(tally.pushedBytes)) : l10n.t('{0} blobs and manifests ({1})', tally.pushed, formatSize(tally.pushedBytes));
 }
 
@@ -55,8 +82,8 @@ export function cancelledCopyText(tally: CopyTally, where: string): string {
 }
 
 /**
- * The notice after a cancelled copy of a layout's tags, one after the other: the tags `done` are whole and tagged at
- * `where`; of the rest, what reached it (`tally` counts the whole copy).
+ * The notice after a cancelled copy of a layout's tags: the tags `done` are whole and tagged at `where`; of the rest,
+ * what reached it (`tally` counts the whole copy).
  */
 export function cancelledTagsCopyText(tally: CopyTally, done: readonly string[], where: string): string {
   if (done.length === 0) return cancelledCopyText(tally, where);

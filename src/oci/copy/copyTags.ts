@@ -35,6 +35,12 @@ export interface CopyTagsOptions extends OpOptions {
   onTag?: (tag: string, index: number, total: number) => void;
   /** Every copy event (blobs and manifests copied or found there). */
   onProgress?: (event: CopyEvent) => void;
+  /**
+   * Once a tag of the destination names the source's manifest, each tag once: at the start for one that did already,
+   * then as each is set (into a layout, all of them once its index.json is written). A cancelled copy's caller knows
+   * from it which tags it left tagged, without asking a destination that may be what stalled.
+   */
+  onTagged?: (tag: string) => void;
 }
 
 export interface CopiedTag {
@@ -79,8 +85,16 @@ export async function tagsToCopy(
 
 /** Which of `tags` name something else at `dst` now (each would move). */
 export async function tagMovesAt(dst: ReadOnlyTarget, tags: readonly TagToCopy[], options: OpOptions = {}): Promise<LayoutTagMove[]> {
+  return movesOf(tags, await tagsNowAt(dst, tags, options));
+}
+
+/** What each of `tags` names at `dst` now (undefined: not a tag there). */
+function tagsNowAt(dst: ReadOnlyTarget, tags: readonly TagToCopy[], options: OpOptions): Promise<Array<string | undefined>> {
   // Eight at a time: a registry answers each tag's HEAD a round trip later.
-  const now = await inOrder(tags, { atOnce: 8, signal: options.signal }, ({ tag }, signal) => dst.resolve(tag, { signal }).then((d) => d.digest, () => undefined));
+  return inOrder(tags, { atOnce: 8, signal: options.signal }, ({ tag }, signal) => dst.resolve(tag, { signal }).then((d) => d.digest, () => undefined));
+}
+
+function movesOf(tags: readonly TagToCopy[], now: ReadonlyArray<string | undefined>): LayoutTagMove[] {
   return tags.flatMap(({ tag, desc }, i) => (now[i] !== undefined && now[i] !== desc.digest ? [{ tag, from: now[i]!, to: desc.digest }] : []));
 }
 
@@ -106,7 +120,15 @@ export async function copyTags(src: ReadOnlyTarget, tags: readonly TagToCopy[], 
 
 async function copyTagsInPasses(src: ReadOnlyTarget, tags: readonly TagToCopy[], dst: Target, options: CopyTagsOptions): Promise<CopyTagsResult> {
   const withReferrers = options.referrers ?? true;
-  const moved = await tagMovesAt(dst, tags, options);
+  const now = await tagsNowAt(dst, tags, options);
+  const moved = movesOf(tags, now);
+  const told = new Set<string>();
+  const tagged = (tag: string) => {
+    if (told.has(tag)) return;
+    told.add(tag);
+    options.onTagged?.(tag);
+  };
+  tags.forEach(({ tag, desc }, i) => (now[i] === desc.digest ? tagged(tag) : undefined));
   // Every manifest and tag the passes would store, checked first (the plan runs the copy's checks): one refused in
   // the last tag, or in a referrer, stores nothing of the first tag, where the pass over it would have stored its blobs.
   if (options.checkFirst ?? true) {
@@ -140,6 +162,7 @@ async function copyTagsInPasses(src: ReadOnlyTarget, tags: readonly TagToCopy[],
   });
   const referrers = new Set<string>();
   const found = new Map<string, number>();
+  const batching = isIndexBatcher(dst);
   await inIndexBatch(
     to,
     async (batched) => {
@@ -156,13 +179,15 @@ async function copyTagsInPasses(src: ReadOnlyTarget, tags: readonly TagToCopy[],
       // Into a registry one tag after another: it is tagged by a PUT of the manifest again, and distribution 2.8
       // answered a PUT of an index "digest invalid" while a child it lists was being PUT again beside it. A layout only
       // notes them, for its one index.json write.
-      const tagsAtOnce = isIndexBatcher(dst) ? concurrency : 1;
+      const tagsAtOnce = batching ? concurrency : 1;
       await inOrder(tags, { ...passOptions(signal), atOnce: tagsAtOnce }, async ({ tag, desc }, signal) => {
         count(await copy(src, desc.digest, to, [tag], { ...copyOptions, ...batched, signal }));
+        if (!batching) tagged(tag);
       });
     },
     { signal: options.signal },
   );
+  if (batching) tags.forEach(({ tag }) => tagged(tag));
   const done = tags.map(({ tag, desc }) => ({ tag, digest: desc.digest, referrers: found.get(desc.digest) ?? 0 }));
   return { tags: done, referrers: [...referrers], moved, copied, bytes };
 }
