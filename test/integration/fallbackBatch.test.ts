@@ -77,7 +77,8 @@ describeRegistry('docker-registry (distribution 2.8): many referrers of one subj
     for (const d of index) assert.deepEqual(d, { mediaType: MediaType.ImageManifest, digest: d.digest, size: refs.find((x) => x.digest === d.digest)!.size, annotations: { n: d.annotations!.n! }, artifactType: Number(d.annotations!.n) % 2 ? 'application/vnd.sig' : 'application/spdx+json' });
     const copied = tagRequests(copyFrom, image);
     console.log(`      copy of ${N} referrers: fallback index GET ${copied.GET}, PUT ${copied.PUT}, old indexes deleted ${otherDeletes(copyFrom, [])}`);
-    assert.ok(copied.PUT <= N / 3, `far fewer index PUTs than ${N}: ${copied.PUT}`);
+    // 2 to 4 where measured (12 before); the bound leaves room for a slow machine, not for one PUT a referrer.
+    assert.ok(copied.PUT <= N / 2, `far fewer index PUTs than ${N}: ${copied.PUT}`);
     // Every index replaced on the way was deleted: the registry holds the image, the referrers and one index.
     const fallbackDigest = (await repo.resolve(fallbackTag(image))).digest;
     assert.deepEqual(storedManifests('fb/app'), [image.digest, ...refs.map((d) => d.digest), fallbackDigest].sort());
@@ -90,7 +91,8 @@ describeRegistry('docker-registry (distribution 2.8): many referrers of one subj
     assert.deepEqual(storedManifests('fb/app'), [image.digest]);
     const deleted = tagRequests(deleteFrom, image);
     console.log(`      delete of ${N} referrers: fallback index GET ${deleted.GET}, PUT ${deleted.PUT}, old indexes deleted ${otherDeletes(deleteFrom, refs)}`);
-    assert.ok(deleted.PUT <= N / 3, `far fewer index PUTs than ${N}: ${deleted.PUT}`);
+    // 2 to 3 where measured (11 before); the bound leaves room for a slow machine, not for one PUT a referrer.
+    assert.ok(deleted.PUT <= N / 2, `far fewer index PUTs than ${N}: ${deleted.PUT}`);
   });
 
   it('an index another tool wrote (oras-go\'s bytes, by a plain PUT) is read, added to, deleted from, and replaced', async () => {
@@ -119,5 +121,23 @@ describeRegistry('docker-registry (distribution 2.8): many referrers of one subj
     await runDeletePlan(repo, referrersPlan([first, ...more]));
     await tagGone(repo, image);
     assert.deepEqual(storedManifests('fb/oras'), [image.digest]);
+  });
+
+  it('an index listing a referrer another tool deleted (MANIFEST_BLOB_UNKNOWN on a PUT with it) is pushed without it', async () => {
+    const repo = repoNamed('fb/stale');
+    const image = await makeImage(repo, { arch: 'amd64', seed: 'stale' });
+    const refs = await Promise.all(Array.from({ length: 3 }, (_, n) => makeArtifact(repo, { subject: image, artifactType: 'application/vnd.sig', content: `stale ${n}` })));
+    // Deleted as a tool with no fallback bookkeeping does: the index still lists it.
+    await new RemoteRepository(new RegistryClient(registry.host, { plainHttp: true }), 'fb/stale', { referrersApi: true }).delete(refs[1]!);
+    assert.equal((await listed(repo, image)).length, 3);
+    const from = proxy.log.length;
+    const added = await makeArtifact(repo, { subject: image, artifactType: 'application/spdx+json', content: 'after' });
+    const now = (await listed(repo, image)).map((d) => d.digest);
+    assert.deepEqual(now.slice(0, 2).sort(), [refs[0]!.digest, refs[2]!.digest].sort());
+    assert.deepEqual(now.slice(2), [added.digest]);
+    const refused = proxy.log.slice(from).filter((l) => l.method === 'PUT' && l.path.endsWith(fallbackTag(image)));
+    assert.equal(refused.length, 2, 'refused once, pushed again without it');
+    const fallbackDigest = (await repo.resolve(fallbackTag(image))).digest;
+    assert.deepEqual(storedManifests('fb/stale'), [image.digest, refs[0]!.digest, refs[2]!.digest, added.digest, fallbackDigest].sort());
   });
 });

@@ -77,4 +77,15 @@ describe('registry without the referrers API: fallback index changes made togeth
     assert.deepEqual((await listed(repo, image)).sort(), [old[3]!.digest, ...fresh.map((d) => d.digest)].sort());
     assert.equal(indexes(), 1);
   });
+
+  it('an index listing a referrer gone (refused: MANIFEST_BLOB_UNKNOWN) is pushed without it, the next change done', async () => {
+    const repo = direct();
+    const image = await makeImage(repo);
+    const refs = [];
+    for (let n = 0; n < 3; n++) refs.push(await makeArtifact(repo, { subject: image, artifactType: 'application/vnd.sig', content: `sig ${n}` }));
+    server.repo('app').manifests.delete(refs[1]!.digest); // as a tool without the fallback bookkeeping deletes it
+    const added = await makeArtifact(repo, { subject: image, artifactType: 'application/vnd.sig', content: 'after' });
+    assert.deepEqual(await listed(repo, image), [refs[0]!.digest, refs[2]!.digest, added.digest]);
+    assert.equal(indexes(), 1);
+  });
 });

@@ -14,7 +14,7 @@ import { discard, readAnswer, readJsonObject, readText, RegistryClient, type Reg
 import { FallbackQueue, type QueuedChange } from './fallbackQueue';
 import { nextLink } from './link';
 import { encodeReferrersIndex, manifestLinks, referrersFromApiAnswer, referrersFromIndex, referrersTag } from './referrers';
-import { redactUrl } from './registryError';
+import { redactUrl, RegistryError } from './registryError';
 import { formatRegistryReference, parseRegistryReference } from './registryReference';
 import { stageUpload } from './stageUpload';
 import { isRetryableError } from '../transient';
@@ -463,10 +463,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
     for (const c of changes) if (c.add && !list.some((d) => d.digest === c.add!.digest)) list.push(c.add);
     const after = list.filter((d) => !gone.has(d.digest));
     if (after.length === before.length && after.every((d, i) => d.digest === before[i]!.digest)) return;
-    if (after.length) {
-      const bytes = encodeReferrersIndex(after);
-      await this.pushManifest({ mediaType: MediaType.ImageIndex, digest: digestOf(bytes), size: bytes.length }, bytes, referrersTag(subject), options);
-    }
+    if (after.length) await this.pushFallbackIndex(subject, after, options);
     // Only an index is the old fallback index: a manifest someone tagged with the name is kept (deleting it
     // would take its other tags with it), the tag moving to the new index.
     if (old && isImageIndex(old.desc.mediaType)) {
@@ -477,6 +474,27 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
       } catch (err) {
         if (!(err instanceof OciError && (err.code === 'UNSUPPORTED' || err.code === 'NOT_FOUND'))) throw err;
       }
+    }
+  }
+
+  /**
+   * Pushes `list` as `subject`'s fallback index. One the registry refuses for naming a manifest it has not (another
+   * tool deleted a referrer and left it listed, or a rewrite failed after its DELETEs) is pushed again without those
+   * it has not, each asked for (HEAD), rather than every later change of the subject refused with it.
+   */
+  private async pushFallbackIndex(subject: string, list: Descriptor[], options: OpOptions): Promise<void> {
+    const push = (l: Descriptor[]) => {
+      const bytes = encodeReferrersIndex(l);
+      return this.pushManifest({ mediaType: MediaType.ImageIndex, digest: digestOf(bytes), size: bytes.length }, bytes, referrersTag(subject), options);
+    };
+    try {
+      await push(list);
+    } catch (err) {
+      if (!(isOciError(err, 'INVALID_MANIFEST') && err.cause instanceof RegistryError && err.cause.hasCode('MANIFEST_BLOB_UNKNOWN'))) throw err;
+      const there = await Promise.all(list.map((d) => this.exists(d, options)));
+      const kept = list.filter((_, i) => there[i]);
+      if (kept.length === list.length) throw err;
+      if (kept.length) await push(kept);
     }
   }
 }
