@@ -36,9 +36,18 @@ export interface ReadOnlyTarget {
   entries?(): Promise<Descriptor[]>;
 }
 
+export interface PushOptions extends OpOptions {
+  /**
+   * Called once the content is stored when bookkeeping still follows before the push returns (a registry without the
+   * referrers API lists a referrer in its subject's fallback index, behind that subject's other changes): a caller
+   * that limits its transfers at once can start another meanwhile. A target may never call it.
+   */
+  onStored?: () => void;
+}
+
 export interface Target extends ReadOnlyTarget {
   /** Stores content, verifying it against `desc`; a mismatch stores nothing. Pushing what exists is a no-op. */
-  push(desc: Descriptor, content: Readable | Uint8Array, options?: OpOptions): Promise<void>;
+  push(desc: Descriptor, content: Readable | Uint8Array, options?: PushOptions): Promise<void>;
   /** Points `reference` (a tag) at the manifest `desc`, replacing what it named before. */
   tag(desc: Descriptor, reference: string, options?: OpOptions): Promise<void>;
   /** Removes a tag; the manifest stays. */

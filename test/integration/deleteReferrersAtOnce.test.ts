@@ -9,9 +9,10 @@ const describeRegistry = hasDockerRegistry() ? describe : describe.skip;
 
 /**
  * On distribution 2.8 (no referrers API) the referrers of a manifest are listed by its `sha256-<hex>` fallback tag.
- * `manifest delete --include-referrers` deletes several at once: the referrers of one subject must still go one
- * after another (each rewrite of the fallback index lists the others, and distribution refuses an index that
- * lists a manifest it no longer has), while the other subjects' fallback tags stay as they were.
+ * `manifest delete --include-referrers` deletes several at once: the referrers of one subject are deleted by their
+ * subject's rewrites of its fallback index, one at a time, each before an index without them is pushed
+ * (distribution refuses an index that lists a manifest it no longer has), while the other subjects' fallback tags
+ * stay as they were.
  */
 describeRegistry('docker-registry (distribution 2.8): manifest delete --include-referrers, requests at once', function () {
   this.timeout(120_000);

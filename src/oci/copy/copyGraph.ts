@@ -139,10 +139,18 @@ export async function copyGraphs(src: ReadOnlyTarget, dst: Target, roots: readon
       if (!plan) return;
       await Promise.all(plan.below.map(copyNode));
       // Told as stored (a root under its document's flavor), so the progress line names what the destination holds.
-      await limit(async () => {
+      // The slot is the transfer's: a referrer's listing in its subject's fallback index (a registry without the
+      // referrers API) is waited for outside it, so the other referrers of the subject are stored meanwhile and
+      // listed together by the next rewrite, not one rewrite each.
+      const pushing = await limit(async () => {
         emit({ type: 'copying', desc: plan.desc });
-        await withRetry(desc, () => dst.push(plan.desc, plan.bytes, { signal }));
+        let stored!: () => void;
+        const storedNow = new Promise<void>((resolve) => (stored = resolve));
+        const push = withRetry(desc, () => dst.push(plan.desc, plan.bytes, { signal, onStored: stored }));
+        await Promise.race([storedNow, push]);
+        return { push };
       });
+      await pushing.push;
       result.copied++;
       result.bytes += desc.size;
       emit({ type: 'copied', desc: plan.desc });

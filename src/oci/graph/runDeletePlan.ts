@@ -26,10 +26,10 @@ const DELETIONS_AT_ONCE = 8;
  * On a registry up to DELETIONS_AT_ONCE are sent at once, each only once those the plan's `waitFor` puts before it
  * are deleted (or missing), so that order holds as when sent one by one. Two referrers of one subject are sent at
  * once too: with the referrers API the registry lists them itself; without it, each deletion rewrites the subject's
- * `sha256-<hex>` fallback index (read, push the list without it, delete the old), and RemoteRepository.delete does
- * the DELETE and that rewrite under the subject's lock, so the referrers of one subject go one after another there:
- * two rewrites at once would lose one's change, and a rewrite while another listed referrer is being deleted would
- * push an index naming a manifest gone, which a registry refuses. When one fails, those after it in the plan are
+ * `sha256-<hex>` fallback index (read, push the list without it, delete the old), and RemoteRepository.delete queues
+ * the DELETE and that change with the subject's others: one rewrite at a time per subject sends the DELETEs queued,
+ * then pushes one index without them all (two rewrites at once would lose one's change, and an index pushed while a
+ * referrer it lists is being deleted would name a manifest gone, which a registry refuses). When one fails, those after it in the plan are
  * no longer sent (those before it still are, as one by one); those already sent are let finish, not cut off (the
  * registry may have done the deletion), and said before the error is thrown. A store that lists its entries (a
  * layout) rewrites index.json under its lock for each deletion, on the spot: there they go one by one, as does a

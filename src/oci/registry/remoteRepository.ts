@@ -4,16 +4,17 @@ import { repositoryScope } from '../auth/scope';
 import type { Descriptor } from '../descriptor';
 import { digestOf, isDigest, nounOf, parseDigest, verifyBytes, verifyingStream } from '../digest';
 import { ResolvedReferences, type ResolvedReference } from '../resolvedReferences';
-import { OciError } from '../errors';
+import { isOciError, OciError } from '../errors';
 import { readCapped } from '../readCapped';
 import { isImageIndex, isManifestMediaType, MediaType } from '../mediaType';
 import { checkTag } from '../reference';
-import type { BlobMounter, OpOptions, ReadOnlyTarget, StagedBlob, Target, TagPusher } from '../target';
+import type { BlobMounter, OpOptions, PushOptions, ReadOnlyTarget, StagedBlob, Target, TagPusher } from '../target';
 import { uploadBlob, type UploadResult } from './blobUpload';
 import { discard, readAnswer, readJsonObject, readText, RegistryClient, type RegistryClientOptions, type RegistryResponse, responseError } from './client';
+import { FallbackQueue, type QueuedChange } from './fallbackQueue';
 import { nextLink } from './link';
 import { encodeReferrersIndex, manifestLinks, referrersFromApiAnswer, referrersFromIndex, referrersTag } from './referrers';
-import { redactUrl } from './registryError';
+import { redactUrl, RegistryError } from './registryError';
 import { formatRegistryReference, parseRegistryReference } from './registryReference';
 import { stageUpload } from './stageUpload';
 import { isRetryableError } from '../transient';
@@ -60,8 +61,8 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
   private readonly referrersForced: boolean;
   private readonly chunkSize: number;
   private readonly manifestAccept: string;
-  // Updates of one subject's fallback index are read-modify-write: serialize them.
-  private readonly fallbackLocks = new Map<string, Promise<void>>();
+  // Changes to one subject's fallback index: one read-modify-write at a time, for all those queued meanwhile.
+  private readonly fallbackQueue = new FallbackQueue((subject, changes, signal) => this.rewriteFallbackIndex(subject, changes, signal));
   // What HEAD answers said (by digest), so a read of the manifest that disagrees names the HEAD answer and its reference.
   private readonly headAnswers = new ResolvedReferences();
 
@@ -317,7 +318,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
    * Stores a blob or a manifest. Blobs that exist are skipped; a manifest with a subject on a registry
    * without the referrers API is also added to its subject's fallback index.
    */
-  async push(desc: Descriptor, content: Readable | Uint8Array, options?: OpOptions & { skipExistsCheck?: boolean }): Promise<void> {
+  async push(desc: Descriptor, content: Readable | Uint8Array, options?: PushOptions & { skipExistsCheck?: boolean }): Promise<void> {
     parseDigest(desc.digest);
     if (!Number.isSafeInteger(desc.size) || desc.size < 0) throw new OciError('INVALID_ARGUMENT', `${nounOf(desc)} ${desc.digest}: invalid size ${desc.size}`);
     if (isManifestMediaType(desc.mediaType)) {
@@ -360,7 +361,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
   }
 
   /** Stores a manifest under `reference` (its digest, or a tag), verified first; updates the fallback referrers index as needed. */
-  async pushManifest(desc: Descriptor, bytes: Buffer, reference: string = desc.digest, options?: OpOptions): Promise<void> {
+  async pushManifest(desc: Descriptor, bytes: Buffer, reference: string = desc.digest, options?: PushOptions): Promise<void> {
     if (bytes.length > MAX_MANIFEST_BYTES) throw tooLarge(`manifest ${desc.digest}`, bytes.length);
     verifyBytes(bytes, desc, ` (push to ${this.display()})`, 'manifest');
     checkReference(reference);
@@ -379,7 +380,9 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
       return;
     }
     if (await this.referrersApiSupported(options)) return;
-    await this.updateFallbackIndex(links.subject.digest, { add: links.asReferrer({ mediaType: desc.mediaType, digest: desc.digest, size: desc.size }) }, options);
+    // Listed only now that it is stored: a registry refuses an index listing a manifest it has not.
+    options?.onStored?.();
+    await this.fallbackQueue.submit(links.subject.digest, { add: links.asReferrer({ mediaType: desc.mediaType, digest: desc.digest, size: desc.size }), signal: options?.signal });
   }
 
   /** Points a tag at a manifest: its bytes are read back and stored under the tag, as registries have no other way. */
@@ -400,10 +403,10 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
   }
 
   /**
-   * Deletes a manifest (and so its tags) or a blob; a referrer also leaves its subject's fallback index. Where that
-   * index lists it, it is deleted and the index rewritten under the subject's lock: another referrer of the subject
-   * deleted meanwhile (as runDeletePlan does, at once) would leave the rewritten index listing a manifest gone, which
-   * a registry refuses (MANIFEST_BLOB_UNKNOWN), so referrers of one subject go one after another.
+   * Deletes a manifest (and so its tags) or a blob; a referrer also leaves its subject's fallback index. Its DELETE is
+   * sent by the subject's rewrite (see rewriteFallbackIndex), with those of the other referrers of the subject queued
+   * meanwhile (as runDeletePlan sends them, at once), before the index without them is pushed: no index listing a
+   * manifest gone is pushed, which a registry refuses (MANIFEST_BLOB_UNKNOWN).
    */
   async delete(desc: Descriptor, options?: OpOptions): Promise<void> {
     parseDigest(desc.digest);
@@ -417,10 +420,7 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
       }
     }
     if (!subject || (await this.referrersApiSupported(options))) return this.sendDelete(desc, options);
-    await this.underFallbackLock(subject, async () => {
-      await this.sendDelete(desc, options);
-      await this.rewriteFallbackIndex(subject, { remove: desc.digest }, options);
-    });
+    await this.fallbackQueue.submit(subject, { remove: desc, signal: options?.signal });
   }
 
   private async sendDelete(desc: Descriptor, options?: OpOptions): Promise<void> {
@@ -433,52 +433,68 @@ export class RemoteRepository implements Target, BlobMounter, TagPusher {
     await res.body.dump().catch(() => undefined);
   }
 
-  /** Adds a referrer to (or removes one from) a subject's `sha256-<hex>` index, under the subject's lock. */
-  private updateFallbackIndex(subject: string, change: { add?: Descriptor; remove?: string }, options?: OpOptions): Promise<void> {
-    return this.underFallbackLock(subject, () => this.rewriteFallbackIndex(subject, change, options));
-  }
-
-  /** Runs `task` once the updates of `subject`'s fallback index before it are done: they are read-modify-write. */
-  private async underFallbackLock(subject: string, task: () => Promise<void>): Promise<void> {
-    const previous = this.fallbackLocks.get(subject) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(task);
-    this.fallbackLocks.set(subject, run);
-    try {
-      await run;
-    } finally {
-      if (this.fallbackLocks.get(subject) === run) this.fallbackLocks.delete(subject);
-    }
-  }
-
   /**
-   * The new index is pushed under the tag, then the old one deleted, as oras does (a registry that forbids deletion
-   * keeps it). The caller holds the subject's lock.
+   * One read-modify-write of `subject`'s fallback index for the changes queued (FallbackQueue: one at a time per
+   * subject). The referrers to remove are deleted first, each by its caller's request and with its caller's error;
+   * then the index is read, what was pushed added (in the order queued, each once) and what is gone dropped, and the
+   * new list pushed under the tag, the old index deleted, as oras does (a registry that forbids deletion keeps it).
+   * Nothing changed, nothing is written; nothing left, no index, and the tag goes with the old one.
    */
-  private async rewriteFallbackIndex(subject: string, change: { add?: Descriptor; remove?: string }, options?: OpOptions): Promise<void> {
+  private async rewriteFallbackIndex(subject: string, changes: QueuedChange[], signal: AbortSignal | undefined): Promise<void> {
+    const options: OpOptions = { signal };
+    const gone = new Set<string>();
+    await Promise.all(
+      changes.map(async (c) => {
+        if (!c.remove) return;
+        try {
+          await this.sendDelete(c.remove, { signal: c.signal });
+          gone.add(c.remove.digest);
+        } catch (err) {
+          c.fail(err);
+          // Not there (found missing, or the DELETE done though its answer was lost): dropped from the list all the
+          // same, which the registry would refuse to push with it. Where that cannot be told, it stays listed.
+          if (isOciError(err, 'NOT_FOUND') || !(await this.exists(c.remove, options).catch(() => true))) gone.add(c.remove.digest);
+        }
+      }),
+    );
     const old = await this.fallbackIndex(subject, options);
-    let list = old?.referrers ?? [];
-    if (change.add) {
-      if (list.some((d) => d.digest === change.add!.digest)) return;
-      list = [...list, change.add];
-    }
-    if (change.remove) {
-      if (!list.some((d) => d.digest === change.remove)) return;
-      list = list.filter((d) => d.digest !== change.remove);
-    }
-    if (list.length) {
-      const bytes = encodeReferrersIndex(list);
-      await this.pushManifest({ mediaType: MediaType.ImageIndex, digest: digestOf(bytes), size: bytes.length }, bytes, referrersTag(subject), options);
-    }
+    const before = old?.referrers ?? [];
+    const list = [...before];
+    for (const c of changes) if (c.add && !list.some((d) => d.digest === c.add!.digest)) list.push(c.add);
+    const after = list.filter((d) => !gone.has(d.digest));
+    if (after.length === before.length && after.every((d, i) => d.digest === before[i]!.digest)) return;
+    if (after.length) await this.pushFallbackIndex(subject, after, options);
     // Only an index is the old fallback index: a manifest someone tagged with the name is kept (deleting it
     // would take its other tags with it), the tag moving to the new index.
     if (old && isImageIndex(old.desc.mediaType)) {
       try {
         // Its bytes were just read: without a subject of its own, no need to read them again to find one. One whose
-        // subject is this same subject is deleted alone too: its rewrite would wait for the lock held here, forever.
+        // subject is this same subject is deleted alone too: queued behind this rewrite, its change would wait for it forever.
         await (old.subject && old.subject.digest !== subject ? this.delete(old.desc, options) : this.sendDelete(old.desc, options));
       } catch (err) {
         if (!(err instanceof OciError && (err.code === 'UNSUPPORTED' || err.code === 'NOT_FOUND'))) throw err;
       }
+    }
+  }
+
+  /**
+   * Pushes `list` as `subject`'s fallback index. One the registry refuses for naming a manifest it has not (another
+   * tool deleted a referrer and left it listed, or a rewrite failed after its DELETEs) is pushed again without those
+   * it has not, each asked for (HEAD), rather than every later change of the subject refused with it.
+   */
+  private async pushFallbackIndex(subject: string, list: Descriptor[], options: OpOptions): Promise<void> {
+    const push = (l: Descriptor[]) => {
+      const bytes = encodeReferrersIndex(l);
+      return this.pushManifest({ mediaType: MediaType.ImageIndex, digest: digestOf(bytes), size: bytes.length }, bytes, referrersTag(subject), options);
+    };
+    try {
+      await push(list);
+    } catch (err) {
+      if (!(isOciError(err, 'INVALID_MANIFEST') && err.cause instanceof RegistryError && err.cause.hasCode('MANIFEST_BLOB_UNKNOWN'))) throw err;
+      const there = await Promise.all(list.map((d) => this.exists(d, options)));
+      const kept = list.filter((_, i) => there[i]);
+      if (kept.length === list.length) throw err;
+      if (kept.length) await push(kept);
     }
   }
 }
