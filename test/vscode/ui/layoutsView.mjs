@@ -15,10 +15,22 @@ export function layoutsPane(page) {
 
 /** Clicks Manifold's activity-bar icon (unless its container is already showing) and waits for the Layouts view. */
 export async function openManifoldView(page) {
-  if (!(await layoutsPane(page).isVisible())) {
-    await page.locator('.part.activitybar .action-item [aria-label^="Manifold"], .part.activitybar .action-item[aria-label^="Manifold"]').first().click();
-  }
-  await layoutsPane(page).locator('.pane-body').waitFor({ state: 'visible' });
+  const icon = page.locator('.part.activitybar .action-item [aria-label^="Manifold"], .part.activitybar .action-item[aria-label^="Manifold"]').first();
+  const body = layoutsPane(page).locator('.pane-body');
+  // The icon toggles: a click while Manifold's container is shown but not drawn yet (a window just reloaded, a
+  // loaded machine) hides the side bar. So it is clicked only when the side bar is hidden or shows another
+  // container, and looked at again a second later.
+  await waitUntil(
+    async () => {
+      if (await body.isVisible()) return true;
+      const shown = await page.locator('.part.sidebar').isVisible();
+      const active = await icon.evaluate((el) => (el.closest('.action-item') ?? el).classList.contains('checked')).catch(() => false);
+      if (!shown || !active) await icon.click();
+      return false;
+    },
+    (visible) => visible,
+    { what: "Manifold's Layouts view in the side bar", intervalMs: 1000 },
+  );
 }
 
 /**
