@@ -10,6 +10,15 @@ export interface OpOptions {
   indexBatch?: object;
 }
 
+export interface PushOptions extends OpOptions {
+  /**
+   * Called when this push is not made because the same content is being pushed through the target already, and it
+   * waits for that push instead (sharedPushes: copies running beside one another): the content is there, but this
+   * caller did not push it. A target that shares nothing never calls it.
+   */
+  onJoined?: () => void;
+}
+
 /**
  * One interface over an OCI image layout and a remote repository (as oras-go's Target and
  * ReadOnlyGraphTarget): everything an operation needs to read and write content by descriptor.
@@ -38,7 +47,7 @@ export interface ReadOnlyTarget {
 
 export interface Target extends ReadOnlyTarget {
   /** Stores content, verifying it against `desc`; a mismatch stores nothing. Pushing what exists is a no-op. */
-  push(desc: Descriptor, content: Readable | Uint8Array, options?: OpOptions): Promise<void>;
+  push(desc: Descriptor, content: Readable | Uint8Array, options?: PushOptions): Promise<void>;
   /** Points `reference` (a tag) at the manifest `desc`, replacing what it named before. */
   tag(desc: Descriptor, reference: string, options?: OpOptions): Promise<void>;
   /** Removes a tag; the manifest stays. */
@@ -77,7 +86,7 @@ export interface BlobMounter {
    * Stores a blob from a stream it may open more than once (a resumed upload), or mounts it from `mountFrom`
    * when the registry agrees, in which case `open` is never called.
    */
-  pushBlob(desc: Descriptor, open: () => Promise<Readable>, options?: OpOptions & { mountFrom?: string }): Promise<'uploaded' | 'mounted'>;
+  pushBlob(desc: Descriptor, open: () => Promise<Readable>, options?: PushOptions & { mountFrom?: string }): Promise<'uploaded' | 'mounted'>;
 }
 
 export interface TagPusher {

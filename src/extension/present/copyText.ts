@@ -19,7 +19,7 @@ export class CopyTally {
   private readonly stored = new Set<string>();
   private readonly sent = new Set<string>();
   private readonly named = new Set<string>();
-  /** Blobs and manifests pushed, each once: copies running beside one another (copyTags) may each tell of a push they shared. */
+  /** Blobs and manifests pushed, each once (copyTags tells each push once: a copy that joined another's push tells it as there). */
   pushed = 0;
   pushedBytes = 0;
 
