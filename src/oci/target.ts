@@ -10,6 +10,15 @@ export interface OpOptions {
   indexBatch?: object;
 }
 
+export interface PushOptions extends OpOptions {
+  /**
+   * Called when this push is not made because the same content is being pushed through the target already, and it
+   * waits for that push instead (sharedPushes: copies running beside one another): the content is there, but this
+   * caller did not push it. A target that shares nothing never calls it.
+   */
+  onJoined?: () => void;
+}
+
 /**
  * One interface over an OCI image layout and a remote repository (as oras-go's Target and
  * ReadOnlyGraphTarget): everything an operation needs to read and write content by descriptor.
@@ -86,7 +95,7 @@ export interface BlobMounter {
    * Stores a blob from a stream it may open more than once (a resumed upload), or mounts it from `mountFrom`
    * when the registry agrees, in which case `open` is never called.
    */
-  pushBlob(desc: Descriptor, open: () => Promise<Readable>, options?: OpOptions & { mountFrom?: string }): Promise<'uploaded' | 'mounted'>;
+  pushBlob(desc: Descriptor, open: () => Promise<Readable>, options?: PushOptions & { mountFrom?: string }): Promise<'uploaded' | 'mounted'>;
 }
 
 export interface TagPusher {

@@ -1,12 +1,15 @@
 // backup and restore against the in-repo registry, which has the referrers API (the real registry's tests, without
 // it, are test/integration/backupRestore.test.ts), and the errors said before anything is written.
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { shortDigest } from '../../src/oci/reference';
 import { startOciServer, type OciServer } from '../integration/support';
 import { makeFixture, type Fixture } from '../helpers/exampleRuns';
 import { runCli } from '../helpers/runCli';
-import { cleanupTemps } from './builders';
+import { cleanupTemps, makeImage, makeIndex, newLayout } from './builders';
+
+const pick = ({ copied, bytes }: { copied: number; bytes: number }) => ({ copied, bytes });
 
 describe('backup and restore (registry with the referrers API)', function () {
   this.timeout(60_000);
@@ -42,6 +45,25 @@ describe('backup and restore (registry with the referrers API)', function () {
     assert.deepEqual([...copy.tags.keys()].sort(), ['v1', 'v2'], 'with the API, no fallback tag is written');
     for (const t of made.tags) assert.equal(copy.tags.get(t.tag), t.digest);
     for (const [digest, m] of server.repo('app').manifests) assert.deepEqual(copy.manifests.get(digest)?.bytes, m.bytes, `${digest}: the same bytes`);
+  });
+
+  it('restore says each blob and manifest pushed once though tags restored at once share them, and nothing pushed again', async () => {
+    const layout = await newLayout();
+    const shared = await makeImage(layout, { arch: 'amd64' });
+    for (let i = 0; i < 4; i++) await layout.tag(await makeIndex(layout, [shared, await makeImage(layout, { arch: `arm${i}` })]), `v${i}`);
+    const hexes = readdirSync(join(layout.location, 'blobs', 'sha256'));
+    const bytes = hexes.reduce((n, hex) => n + statSync(join(layout.location, 'blobs', 'sha256', hex)).size, 0);
+    const restore = (repo: string, ...more: string[]) => runCli('restore', '--input', layout.location, `${server.host}/${repo}`, '--plain-http', '--concurrency', '4', ...more);
+    const first = await restore('shared-json', '--format', 'json');
+    assert.equal(first.code, 0, first.stderr);
+    assert.deepEqual(pick(JSON.parse(first.stdout)), { copied: hexes.length, bytes });
+    const again = await restore('shared-json', '--format', 'json');
+    assert.deepEqual(pick(JSON.parse(again.stdout)), { copied: 0, bytes: 0 });
+    // The lines, as oras prints them: each pushed once; a copy that waited for another's push says it exists.
+    const text = await restore('shared-text');
+    assert.equal(text.code, 0, text.stderr);
+    const lines = text.stdout.split('\n').filter((l) => /^(Copied|Mounted) /.test(l));
+    assert.deepEqual(lines.map((l) => l.split(/\s+/)[1]).sort(), hexes.map((hex) => shortDigest(`sha256:${hex}`)).sort());
   });
 
   it('restore of a tag the backup lacks names the backup and the tag, and pushes nothing', async () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyTags } from '../../src/oci/copy';
+import { copyTags, type CopyEvent } from '../../src/oci/copy';
 import { listTargetTags } from '../../src/oci/graph';
 import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
 import { startOciServer } from '../integration/support';
@@ -71,6 +71,38 @@ describe('copyTags (layout import, backup and restore)', () => {
       assert.equal(uploads, new Set(server.requests.filter((q) => q.method === 'PUT' && q.path.includes('/blobs/uploads/')).map((q) => q.path)).size);
       assert.deepEqual(puts.filter((p) => /\/manifests\/(v\d|latest)$/.test(p)).map((p) => p.split('/').pop()).sort(), ['latest', 'v0', 'v1', 'v2', 'v3', 'v4', 'v5']);
       for (const t of tags) assert.equal(server.repo('app').tags.get(t.tag), t.desc.digest);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('counts each blob and manifest once though copies beside one another shared its push, and copied again counts nothing', async () => {
+    // Six indexes over one shared image (and an SBOM of it): four tags at a time each find it missing and push it.
+    const src = await newLayout();
+    const shared = await makeImage(src, { arch: 'amd64', layers: ['a layer every index shares\n'.repeat(4096)] });
+    const tags = [];
+    for (let i = 0; i < 6; i++) {
+      const index = await makeIndex(src, [shared, await makeImage(src, { arch: `arm${i}` })]);
+      tags.push({ tag: `v${i}`, desc: index });
+    }
+    await makeArtifact(src, { subject: shared, artifactType: 'application/spdx+json' });
+    // Everything in the source is below a tag or a referrer of it: what the copy must push, each once.
+    const all = readdirSync(join(src.location, 'blobs', 'sha256'));
+    const allBytes = all.reduce((n, hex) => n + statSync(join(src.location, 'blobs', 'sha256', hex)).size, 0);
+    // With the referrers API: the registry stores nothing the source lacks (no fallback index of referrers).
+    const server = await startOciServer();
+    try {
+      const dst = new RemoteRepository(new RegistryClient(server.host, { plainHttp: true }), 'app');
+      const events: CopyEvent[] = [];
+      const result = await copyTags(src, tags, dst, { concurrency: 4, onProgress: (e) => events.push(e) });
+      const app = server.repo('app');
+      assert.equal(app.blobs.size + app.manifests.size, all.length, 'the registry holds each of them');
+      assert.equal(result.copied, all.length, 'pushed: each blob and manifest once');
+      assert.equal(result.bytes, allBytes);
+      const told = events.filter((e) => e.type === 'copied' || e.type === 'mounted').map((e) => e.desc.digest);
+      assert.deepEqual(told.sort(), all.map((hex) => `sha256:${hex}`).sort(), 'each told as pushed once; a copy that waited for another\'s push saw it there');
+      const again = await copyTags(src, tags, dst, { concurrency: 4 });
+      assert.deepEqual([again.copied, again.bytes], [0, 0], 'copied again: nothing pushed');
     } finally {
       await server.stop();
     }

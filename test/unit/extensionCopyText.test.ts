@@ -120,25 +120,39 @@ describe('extension: Copy to Registry', () => {
     assert.equal(cancelledCopyText(some, 'reg:5000/demo/app:v1'), 'Copy cancelled: 2 blobs and manifests (1.5 kB) reached reg:5000/demo/app:v1, but the copy is incomplete and not tagged there.');
   });
 
-  it('a cancelled copy of a layout\'s tags names those copied and tagged, and what reached the registry in all', () => {
+  it('a cancelled copy of a layout\'s tags names those copied and tagged, what reached the registry in all, and the tags whole but not tagged', () => {
+    const [a, b, c, d] = [blob('a', 1000), blob('b', 500), blob('c', 300), blob('d', 200)];
+    const tags = [{ tag: 'linux-amd64', desc: a }, { tag: 'v1', desc: b }, { tag: 'v2', desc: c }, { tag: 'v3', desc: d }];
+    assert.equal(cancelledTagsCopyText(new CopyTally(), tags, 'reg:5000/demo/app'), 'Copy cancelled: nothing was copied to reg:5000/demo/app.');
     const tally = new CopyTally();
-    tally.add({ type: 'copied', desc: blob('a', 1000) });
-    tally.add({ type: 'copied', desc: blob('b', 500) });
-    assert.equal(cancelledTagsCopyText(new CopyTally(), [], 'reg:5000/demo/app'), 'Copy cancelled: nothing was copied to reg:5000/demo/app.');
+    tally.add({ type: 'copied', desc: a });
+    tally.add({ type: 'copied', desc: b });
+    tally.tagged('linux-amd64');
     assert.equal(
-      cancelledTagsCopyText(tally, ['linux-amd64'], 'reg:5000/demo/app'),
-      'Copy cancelled: linux-amd64 was copied to reg:5000/demo/app and is tagged there; the other tags are not (2 blobs and manifests (1.5 kB) reached it in all).',
+      cancelledTagsCopyText(tally, tags, 'reg:5000/demo/app'),
+      'Copy cancelled: linux-amd64 was copied to reg:5000/demo/app and is tagged there; the other tags are not (2 blobs and manifests (1.5 kB) reached it in all). ' +
+        'The content of v1 is there whole but not tagged: copy again to tag it, pushing only what is missing.',
     );
+    tally.tagged('v1');
     assert.equal(
-      cancelledTagsCopyText(tally, ['a', 'b'], 'reg:5000/demo/app'),
-      'Copy cancelled: a, b were copied to reg:5000/demo/app and are tagged there; the other tags are not (2 blobs and manifests (1.5 kB) reached it in all).',
+      cancelledTagsCopyText(tally, tags, 'reg:5000/demo/app'),
+      'Copy cancelled: linux-amd64, v1 were copied to reg:5000/demo/app and are tagged there; the other tags are not (2 blobs and manifests (1.5 kB) reached it in all).',
+    );
+    // None tagged, two whole (v3's manifest was there already).
+    const untagged = new CopyTally();
+    untagged.add({ type: 'copied', desc: c });
+    untagged.add({ type: 'exists', desc: d });
+    assert.equal(
+      cancelledTagsCopyText(untagged, tags, 'reg:5000/demo/app'),
+      'Copy cancelled: 1 blob or manifest (300 B) reached reg:5000/demo/app, but the copy is incomplete and not tagged there. ' +
+        'The content of v2, v3 is there whole but not tagged: copy again to tag it, pushing only what is missing.',
     );
   });
 
   it('copies beside one another (copyTags): each blob and manifest counted once, pushed or found there, and where each tag was left', () => {
     const tally = new CopyTally();
     const [layer, v1, v2, v3] = [blob('a', 1000), blob('b', 200), blob('c', 300), blob('d', 400)];
-    // Two copies shared the layer's push (each tells of it), v1's manifest is found again by a later pass, v3 was there.
+    // The layer told as pushed twice (counted once), v1's manifest is found again by a later pass, v3 was there.
     for (const e of [layer, layer, v1, v2]) tally.add({ type: 'copied', desc: e });
     tally.add({ type: 'exists', desc: v1 });
     tally.add({ type: 'exists', desc: v3 });

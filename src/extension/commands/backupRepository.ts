@@ -9,7 +9,7 @@ import { shownName } from '../../oci/shownName';
 import type { ReadOnlyTarget, Target } from '../../oci/target';
 import { RepositoryNode } from '../registries/registryNodes';
 import type { Services } from '../services';
-import { CopyTally, pushedText, unreachableText } from '../present/copyText';
+import { CopyTally, pushedText, unreachableText, withUntaggedText } from '../present/copyText';
 import { formatSize, shortDigest } from '../present/format';
 import { confirmTagMoves, movedText, type TagMove } from '../ui/confirm';
 import { pickDestination } from '../ui/destinationPick';
@@ -196,8 +196,7 @@ function cancelledText(tags: readonly TagToCopy[], tally: CopyTally, to: BackupD
   if (to.tar) return l10n.t('Backup cancelled: {0} was not written.', where);
   const left = tally.left(tags);
   const tagged = left.tagged.map(shownName);
-  const whole = left.whole.map(shownName);
-  if (tagged.length === 0 && whole.length === 0 && tally.pushed === 0) return l10n.t('Backup cancelled: nothing was written to {0}.', where);
+  if (tagged.length === 0 && left.whole.length === 0 && tally.pushed === 0) return l10n.t('Backup cancelled: nothing was written to {0}.', where);
   const reached = pushedText(tally);
   const first =
     tagged.length === 0
@@ -205,8 +204,7 @@ function cancelledText(tags: readonly TagToCopy[], tally: CopyTally, to: BackupD
       : tagged.length === 1
       ? l10n.t('Backup cancelled: {0} is in {1} whole and tagged, the other tags are not; {2} reached it.', tagged[0]!, where, reached)
       : l10n.t('Backup cancelled: {0} are in {1} whole and tagged, the other tags are not; {2} reached it.', tagged.join(', '), where, reached);
-  if (whole.length === 0) return first;
-  return `${first} ${l10n.t('The content of {0} is there whole but not tagged: back up again to tag it, fetching only what is missing.', whole.join(', '))}`;
+  return withUntaggedText(first, left.whole, 'backup');
 }
 
 /** The message, with Reveal (the layout in the Layouts view). */

@@ -29,8 +29,8 @@ const CONCURRENCY = 5;
 /**
  * `manifold.copyLayoutToRegistry`: copies every tag of a layout, with everything below it and its referrers, to one
  * repository under the same tags, as `manifold restore` does (copyTags: several tags at a time, each tag set once
- * everything is there); cancelled, it says which tags are there whole and tagged. A tag of the repository that names
- * something else moves. Arguments: a layout node, a layout folder URI, or `{ layout, to: 'host/repo', concurrency? }`
+ * everything is there); cancelled, it says which tags are there whole and tagged, and which whole but not tagged. A
+ * tag of the repository that names something else moves. Arguments: a layout node, a layout folder URI, or `{ layout, to: 'host/repo', concurrency? }`
  * (`concurrency`: tags copied at a time, 5 unless given).
  */
 export async function copyLayoutToRegistry(services: Services, arg?: unknown, answers?: unknown): Promise<CopyLayoutResult> {
@@ -60,10 +60,10 @@ export async function copyLayoutToRegistry(services: Services, arg?: unknown, an
     });
   } catch (err) {
     if (aborted) {
-      // Cancelled: say which tags are whole and tagged there (the tags are set last), and what reached it in all.
-      const { tagged } = tally.left(tags);
-      if (tagged.length > 0) await remember();
-      void vscode.window.showInformationMessage(cancelledTagsCopyText(tally, tagged.map(shownName), to));
+      // Cancelled: say which tags are whole and tagged there, what reached it in all, and (the tags are set last)
+      // which tags' content is there whole but not tagged, as Back Up Repository… says it.
+      if (tally.left(tags).tagged.length > 0) await remember();
+      void vscode.window.showInformationMessage(cancelledTagsCopyText(tally, tags, to));
       throw new Cancelled();
     }
     if (isOciError(err, 'UNAUTHORIZED')) await remember();

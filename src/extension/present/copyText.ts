@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import type { CopyEvent, TagToCopy } from '../../oci/copy';
+import { shownName } from '../../oci/shownName';
 import { formatSize } from './format';
 
 /**
@@ -19,7 +20,7 @@ export class CopyTally {
   private readonly stored = new Set<string>();
   private readonly sent = new Set<string>();
   private readonly named = new Set<string>();
-  /** Blobs and manifests pushed, each once: copies running beside one another (copyTags) may each tell of a push they shared. */
+  /** Blobs and manifests pushed, each once (copyTags tells each push once: a copy that joined another's push tells it as there). */
   pushed = 0;
   pushedBytes = 0;
 
@@ -82,15 +83,34 @@ export function cancelledCopyText(tally: CopyTally, where: string): string {
 }
 
 /**
- * The notice after a cancelled copy of a layout's tags: the tags `done` are whole and tagged at `where`; of the rest,
- * what reached it (`tally` counts the whole copy).
+ * The notice after a cancelled copy of a layout's tags (copyTags, which sets the tags last): those `tally` saw left
+ * whole and tagged at `where`, what reached it in all, and the tags whose content is there whole but not tagged.
  */
-export function cancelledTagsCopyText(tally: CopyTally, done: readonly string[], where: string): string {
-  if (done.length === 0) return cancelledCopyText(tally, where);
-  if (done.length === 1) {
-    return l10n.t('Copy cancelled: {0} was copied to {1} and is tagged there; the other tags are not ({2} reached it in all).', done[0]!, where, pushedText(tally));
-  }
-  return l10n.t('Copy cancelled: {0} were copied to {1} and are tagged there; the other tags are not ({2} reached it in all).', done.join(', '), where, pushedText(tally));
+export function cancelledTagsCopyText(tally: CopyTally, tags: readonly TagToCopy[], where: string): string {
+  const left = tally.left(tags);
+  const done = left.tagged.map(shownName);
+  const first =
+    done.length === 0
+      ? cancelledCopyText(tally, where)
+      : done.length === 1
+      ? l10n.t('Copy cancelled: {0} was copied to {1} and is tagged there; the other tags are not ({2} reached it in all).', done[0]!, where, pushedText(tally))
+      : l10n.t('Copy cancelled: {0} were copied to {1} and are tagged there; the other tags are not ({2} reached it in all).', done.join(', '), where, pushedText(tally));
+  return withUntaggedText(first, left.whole, 'copy');
+}
+
+/**
+ * A cancelled copyTags' notice `first`, then, when `whole` names tags whose manifest is stored but not tagged (a copy
+ * stores a manifest after everything below it, so it is whole), that running it again tags them, sending only what
+ * is missing: a backup (`again` 'backup') fetches it, a copy to a registry pushes it.
+ */
+export function withUntaggedText(first: string, whole: readonly string[], again: 'backup' | 'copy'): string {
+  if (whole.length === 0) return first;
+  const names = whole.map(shownName).join(', ');
+  const more =
+    again === 'backup'
+      ? l10n.t('The content of {0} is there whole but not tagged: back up again to tag it, fetching only what is missing.', names)
+      : l10n.t('The content of {0} is there whole but not tagged: copy again to tag it, pushing only what is missing.', names);
+  return `${first} ${more}`;
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);

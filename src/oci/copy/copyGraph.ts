@@ -29,7 +29,7 @@ export interface CopyGraphResult {
   root: Descriptor;
   /** Blobs and manifests pushed (mounted ones included). */
   copied: number;
-  /** Those found at the destination already. */
+  /** Those found at the destination already (or pushed meanwhile by another copy whose push this one joined: sharedPushes). */
   existing: number;
   /** Bytes pushed. */
   bytes: number;
@@ -146,45 +146,49 @@ export async function copyGraphs(src: ReadOnlyTarget, dst: Target, roots: readon
         emit({ type: 'copying', desc: plan.desc });
         let stored!: () => void;
         const storedNow = new Promise<void>((resolve) => (stored = resolve));
-        const push = withRetry(desc, () => dst.push(plan.desc, plan.bytes, { signal, onStored: stored }));
+        const push = withRetry(desc, () => joining((onJoined) => dst.push(plan.desc, plan.bytes, { signal, onStored: stored, onJoined })));
         await Promise.race([storedNow, push]);
         return { push };
       });
-      await pushing.push;
-      result.copied++;
-      result.bytes += desc.size;
-      emit({ type: 'copied', desc: plan.desc });
+      pushed(plan.desc, (await pushing.push) ?? 'copied');
       return;
     }
     if (await existsAtDestination(desc)) return;
     await limit(async () => {
       emit({ type: 'copying', desc });
-      const mounted = await withRetry(desc, () => transferBlob(desc));
-      result.copied++;
-      result.bytes += desc.size;
-      emit({ type: mounted ? 'mounted' : 'copied', desc });
+      pushed(desc, await withRetry(desc, () => transferBlob(desc)));
     });
   };
 
-  /** One attempt: a fresh source stream, counted for progress, into the destination. Returns whether it was mounted. */
-  const transferBlob = async (desc: Descriptor): Promise<boolean> => {
-    let stream: Readable | undefined;
-    const open = async () => {
-      stream = countProgress(await src.fetch(desc, { signal }), (bytes) => emit({ type: 'bytes', desc, bytes }));
-      return stream;
-    };
-    try {
-      if (isBlobMounter(dst)) {
-        const how = await dst.pushBlob(desc, open, { signal, mountFrom });
-        return how === 'mounted';
-      }
-      await dst.push(desc, await open(), { signal });
-      return false;
-    } finally {
-      // On failure the source must stop too; on success it has ended and this is a no-op.
-      stream?.destroy();
+  /** Counts and tells a push: made by this copy, or one it joined (another copy's, through sharedPushes), found there. */
+  const pushed = (desc: Descriptor, how: 'copied' | 'mounted' | 'joined') => {
+    if (how === 'joined') {
+      result.existing++;
+      emit({ type: 'exists', desc });
+      return;
     }
+    result.copied++;
+    result.bytes += desc.size;
+    emit({ type: how, desc });
   };
+
+  /** One attempt: a fresh source stream, counted for progress, into the destination. Returns how it got there. */
+  const transferBlob = (desc: Descriptor) =>
+    joining(async (onJoined): Promise<'copied' | 'mounted'> => {
+      let stream: Readable | undefined;
+      const open = async () => {
+        stream = countProgress(await src.fetch(desc, { signal }), (bytes) => emit({ type: 'bytes', desc, bytes }));
+        return stream;
+      };
+      try {
+        if (isBlobMounter(dst)) return (await dst.pushBlob(desc, open, { signal, mountFrom, onJoined })) === 'mounted' ? 'mounted' : 'copied';
+        await dst.push(desc, await open(), { signal, onJoined });
+        return 'copied';
+      } finally {
+        // On failure the source must stop too; on success it has ended and this is a no-op.
+        stream?.destroy();
+      }
+    });
 
   /** With `referrers`: every manifest under the root, and the referrers of each, recursively. */
   const findReferrers = async (): Promise<Descriptor[]> => {
@@ -221,6 +225,17 @@ export async function copyGraphs(src: ReadOnlyTarget, dst: Target, roots: readon
     await Promise.allSettled([...planned.values(), ...nodes.values()]);
     throw err;
   }
+}
+
+/**
+ * One push, told whether it joined a push of the same content already under way through the destination (sharedPushes,
+ * copies beside one another): then 'joined', as that copy pushed it and this one found it there. Each attempt anew: a
+ * retry after the push it joined failed is its own.
+ */
+async function joining<T>(push: (onJoined: () => void) => Promise<T>): Promise<T | 'joined'> {
+  let joined = false;
+  const how = await push(() => (joined = true));
+  return joined ? 'joined' : how;
 }
 
 /** A manifest to store: its bytes, checked, and what must be stored before it (successors). */

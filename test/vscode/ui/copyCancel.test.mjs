@@ -2,8 +2,8 @@
 // requests. The registry is the in-repo one (test/integration/support/ociServer.ts) in this process: it takes part of
 // the copy (two blob uploads of Copy to Registry; the first whole tag of Copy Layout to Registry), then holds every
 // request (a stalled registry), so the cancel lands mid-copy every time, whatever the machine's speed. The notice must
-// say what reached the registry, and the registry must hold no tag but whole ones and no manifest whose blobs are
-// missing. Screenshots go to test-results/ (copy-cancel-*.png).
+// say what reached the registry (and which tags' content is there whole but untagged), and the registry must hold no
+// tag but whole ones and no manifest whose blobs are missing. Screenshots go to test-results/ (copy-cancel-*.png).
 // Run: node --test --test-concurrency=1 test/vscode/ui/copyCancel.test.mjs (after `npm run build`).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -118,7 +118,7 @@ describe('Cancelling a copy in the workbench', { timeout: 300_000 }, () => {
     assertConsistent(repo);
   });
 
-  step('Copy to Registry on the layout, cancelled after its first tag: the notice names the tag copied whole and tagged', async () => {
+  step('Copy to Registry on the layout, cancelled after its first tag: the notice names the tag copied whole and tagged, and the tags whole but not tagged', async () => {
     const page = wb.page;
     // The registry takes the first tag whole (the PUT of a manifest under a tag is the last request of a tag's copy).
     closeGate(({ method, path }) => method === 'PUT' && /\/manifests\/[^/:]+$/.test(path));
@@ -141,7 +141,13 @@ describe('Cancelling a copy in the workbench', { timeout: 300_000 }, () => {
     const tags = [...repo.tags.keys()];
     assert.equal(tags.length, 1, `one tag whole before the registry stalled: ${tags.join(', ')}`);
     const { count, bytes } = holdings(repo);
-    assert.equal(text, `Copy cancelled: ${tags[0]} was copied to ${destination} and is tagged there; the other tags are not (${count} blobs and manifests (${formatSize(bytes)}) reached it in all).`);
+    // The tags are set last, after every tag's content and referrers: the other tags' manifests are there, untagged.
+    const layout = await readLayout(wb.workspace.layouts['layouts/app'].path);
+    const others = [...layout.tags.keys()].filter((t) => t !== tags[0]).sort();
+    const whole = others.filter((t) => repo.manifests.has(layout.tags.get(t).digest));
+    assert.deepEqual(whole, others, 'the content of every other tag is there whole');
+    const untagged = whole.length > 0 ? ` The content of ${whole.join(', ')} is there whole but not tagged: copy again to tag it, pushing only what is missing.` : '';
+    assert.equal(text, `Copy cancelled: ${tags[0]} was copied to ${destination} and is tagged there; the other tags are not (${count} blobs and manifests (${formatSize(bytes)}) reached it in all).${untagged}`);
     assertConsistent(repo);
   });
 
