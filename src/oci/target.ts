@@ -52,6 +52,11 @@ export interface PushOptions extends OpOptions {
    * that limits its transfers at once can start another meanwhile. A target may never call it.
    */
   onStored?: () => void;
+  /**
+   * The manifest the bytes pushed encode, given by a caller that encoded them from it and took their digest itself,
+   * in this process (attach packs a thousand at once): a layout then neither hashes nor parses them a second time.
+   */
+  encodedFrom?: object;
 }
 
 export interface Target extends ReadOnlyTarget {

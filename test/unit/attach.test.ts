@@ -6,7 +6,7 @@ import type { Descriptor, ImageManifest } from '../../src/oci/descriptor';
 import { digestOf } from '../../src/oci/digest';
 import { encodeManifest } from '../../src/oci/encoding/goJson';
 import type { OciErrorCode } from '../../src/oci/errors';
-import type { OciLayoutStore } from '../../src/oci/layout';
+import { OciLayoutStore } from '../../src/oci/layout';
 import { EMPTY_JSON_DIGEST, MediaType } from '../../src/oci/mediaType';
 import { parsePlatform } from '../../src/oci/platform';
 import { attach, parseAnnotationFile, parseFileReference, type AttachEvent } from '../../src/oci/referrers';
@@ -199,6 +199,15 @@ describe('attach: platforms and recursion', () => {
     for (const a of artifacts) {
       const found = await collect(store.referrers(a.subject));
       assert.deepEqual(found.map((r) => r.digest), [a.desc.digest]);
+    }
+    // Stored without a second hash or parse (PushOptions.encodedFrom): the object handed over is what the bytes
+    // say, the bytes are their digest, and a fresh store, which reads and checks the files, finds the same.
+    const fresh = await OciLayoutStore.open(store.location);
+    for (const a of artifacts) {
+      assert.deepEqual(a.manifest, JSON.parse(a.raw.toString('utf8')));
+      assert.equal(digestOf(readFileSync(join(store.location, 'blobs', 'sha256', a.desc.digest.slice(7)))), a.desc.digest);
+      const found = await collect(fresh.referrers(a.subject));
+      assert.deepEqual(found.map((r) => [r.digest, r.artifactType, r.annotations?.k]), [[a.desc.digest, 'a/b', 'v']]);
     }
   });
 

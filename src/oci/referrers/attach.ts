@@ -212,7 +212,7 @@ async function pushManifests(target: Target, packed: AttachedArtifact[], op: OpO
   // A push started goes on when another fails (inOrder's signal is not handed on), so what it stored is reported.
   const pushing = inIndexBatch(target, (batched) => inOrder(packed.map((a, i) => [a, i] as const), { atOnce: MANIFEST_CONCURRENCY }, async ([a, i]) => {
     try {
-      await target.push({ mediaType: a.desc.mediaType, digest: a.desc.digest, size: a.desc.size }, a.raw, batched);
+      await target.push({ mediaType: a.desc.mediaType, digest: a.desc.digest, size: a.desc.size }, a.raw, { ...batched, encodedFrom: a.manifest });
       stored[i]!.resolve();
     } catch (err) {
       stored[i]!.reject(err);
