@@ -116,16 +116,16 @@ export function runCli(argv: string[]): void {
 
 if (require.main === module) runCli(process.argv.slice(2));
 
-/** How to sign in from here: the core's refusal names the registry, this face names its own command. */
 /** How to give a registry's CA, or the client certificate it wants: the flags, or its certs.d folder (read by docker and podman too). */
 function certificateHint(err: OciError): string {
   const host = err.registry ?? 'REGISTRY';
   if (err.code === 'UNTRUSTED') {
-    return `Trust the CA that signed it: --ca-file CA.pem, or save it as ${userCaPath(host)} (podman and skopeo read it there too). --insecure accepts any certificate.`;
+    return `Trust the CA that signed it: --ca-file CA.pem, save it as ${userCaPath(host)} (podman and skopeo read it there too), or add it to this machine's trust store. --insecure accepts any certificate.`;
   }
   return `Give it with --cert-file and --key-file, or save them as client.cert and client.key in ${dirname(userCaPath(host))}.`;
 }
 
+/** How to sign in from here: the core's refusal names the registry, this face names its own command. */
 function signInHint(err: unknown): string {
   const host = err instanceof RegistryError ? new URL(err.url).host : err instanceof OciError ? err.registry : undefined;
   return `Sign in with "manifold login ${host ?? 'REGISTRY'}", or pass --username with --password-stdin.`;

@@ -3,8 +3,10 @@
 // read, and a client certificate shown with --cert-file/--key-file or from that folder.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
 import { join, resolve } from 'node:path';
+import { digestOf } from '../../src/oci/digest';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeImage, makeIndex, newLayout, tempDir } from '../unit/builders';
 import { hasDockerRegistry, startOciServer, useEmptyDockerConfig, useLaunchedRegistry } from './support';
@@ -72,6 +74,23 @@ describeRegistry('a registry with a private CA (TLS)', function () {
     const r = await runCli('resolve', `${registry.host}/certsd:v1`);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.trim(), s.digest);
+  });
+
+  it("the CA in the machine's trust store (SSL_CERT_FILE, read as Go reads it): trusted without a flag; skopeo reads the same", async () => {
+    const s = await sample();
+    const bundle = join(tempDir(), 'ca-certificates.crt');
+    writeFileSync(bundle, [rootCertificates[0], readFileSync(file('ca.crt'), 'utf8')].join('\n'));
+    const before = process.env.SSL_CERT_FILE;
+    process.env.SSL_CERT_FILE = bundle;
+    restore = () => (before === undefined ? delete process.env.SSL_CERT_FILE : (process.env.SSL_CERT_FILE = before));
+    // A copy: its first connections, begun at once, are each refused with Node's CAs and made again with the store's.
+    const up = await runCli('cp', '--from-oci-layout', `${s.dir}:v1`, `${registry.host}/system:v1`);
+    assert.equal(up.code, 0, up.stderr);
+    const r = await runCli('resolve', `${registry.host}/system:v1`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), s.digest);
+    const raw = execFileSync('skopeo', ['inspect', '--raw', `docker://${registry.host}/system:v1`], { env: { ...process.env, SSL_CERT_FILE: bundle } });
+    assert.equal(digestOf(raw), s.digest);
   });
 
   it('another CA given: still refused, naming the file it trusted besides the system', async () => {

@@ -25,6 +25,7 @@ import { stallMessage } from './retryNotice';
 import { BODY_TIMEOUT, CONNECT_TIMEOUT, connectTimeout, nameBodyErrors, stalled, stallOf, type StallKind, withPlace } from './transportErrors';
 import { alertHearingConnector, answeredFrom, certificateError, tlsOptions } from './tlsConnection';
 import { registryTls, type RegistryTls, type TlsFiles } from './tlsTrust';
+import { systemCaCertificates } from './systemTrust';
 
 /**
  * For a short-lived process (the CLI): compile undici's HTTP parser, a WebAssembly module, with V8's
@@ -152,17 +153,23 @@ const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy
 function defaultAgent(insecure: boolean, loopback: boolean, timeoutMs: number, connections: number, tls: RegistryTls | undefined): Dispatcher {
   const proxy = !loopback && PROXY_VARIABLES.some((v) => process.env[v]);
   const trust = tls ? `-${JSON.stringify([tls.ca, tls.cert ?? '', tls.key ?? ''])}` : '';
-  const key = `${insecure ? 'insecure' : 'secure'}${proxy ? '-proxy' : ''}-${timeoutMs}-${connections}${trust}`;
+  // The trust store a pool widens to is read where these say (systemTrust.ts).
+  const store = insecure ? '' : `-${process.env.SSL_CERT_FILE ?? ''}:${process.env.SSL_CERT_DIR ?? ''}`;
+  const key = `${insecure ? 'insecure' : 'secure'}${proxy ? '-proxy' : ''}-${timeoutMs}-${connections}${trust}${store}`;
   const existing = sharedAgents[key];
   if (existing) return existing;
-  const secure = tlsOptions(insecure, tls);
-  const connect = { ...secure, timeout: connectTimeout(timeoutMs) };
+  const timeout = connectTimeout(timeoutMs);
   // `connections` caps each origin's pool; a queued request's timeouts start only once it has a socket. Behind a
-  // proxy the registry's TLS is undici's `requestTls` (its `connect` is the proxy's).
+  // proxy the registry's TLS is undici's `requestTls` (its `connect` is the proxy's), with the machine's trust store
+  // from the start; directly, only once a certificate needs it (alertHearingConnector).
   const options = { connections, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
-  return (sharedAgents[key] = proxy
-    ? new (undici().EnvHttpProxyAgent)({ ...options, connect, requestTls: secure })
-    : new (undici().Agent)({ ...options, connect: alertHearingConnector(undici().buildConnector, connect) }));
+  if (proxy) {
+    const secure = tlsOptions(insecure, tls, { system: true });
+    return (sharedAgents[key] = new (undici().EnvHttpProxyAgent)({ ...options, connect: { ...secure, timeout }, requestTls: secure }));
+  }
+  const withSystemStore = () => (systemCaCertificates().length > 0 ? { ...tlsOptions(insecure, tls, { system: true }), timeout } : undefined);
+  const connect = alertHearingConnector(undici().buildConnector, { ...tlsOptions(insecure, tls), timeout }, insecure ? undefined : withSystemStore);
+  return (sharedAgents[key] = new (undici().Agent)({ ...options, connect }));
 }
 
 /**

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { buildConnector as BuildConnector } from 'undici';
 import { OciError } from '../errors';
+import { systemCaCertificates } from './systemTrust';
 import type { RegistryTls } from './tlsTrust';
 
 /** Codes of a server certificate no trusted CA signed (Node's, from OpenSSL's verify results). */
@@ -44,13 +45,23 @@ export function answeredFrom(url: string): void {
   alerts.delete(alertKey(target.hostname, target.port));
 }
 
-/** TLS options for undici (its connector, or a proxy's `requestTls`): the system's CAs plus `tls`'s, and its client pair. */
-export function tlsOptions(insecure: boolean, tls: RegistryTls | undefined): Record<string, unknown> {
+/**
+ * TLS options for undici (its connector, or a proxy's `requestTls`): Node's CAs plus `tls`'s and, with `system`, the
+ * machine's trust store (systemTrust.ts); its client pair. Custom trust is one secure context for every connection
+ * of the pool: made from Node's 144 CAs it takes ~20 ms, which tls.connect spent again per connection when handed
+ * `ca` (eight connections to one registry: 160 ms).
+ */
+export function tlsOptions(insecure: boolean, tls: RegistryTls | undefined, { system = false } = {}): Record<string, unknown> {
   const options: Record<string, unknown> = { rejectUnauthorized: !insecure };
-  if (!tls) return options;
-  // `ca` replaces Node's trust rather than adding to it: the system's roots and NODE_EXTRA_CA_CERTS go first.
-  if (tls.ca.length > 0) options.ca = [...(require('node:tls') as typeof import('node:tls')).rootCertificates, ...extraCaCertificates(), ...tls.ca];
-  if (tls.cert !== undefined) Object.assign(options, { cert: tls.cert, key: tls.key });
+  const machine = system && !insecure ? systemCaCertificates() : [];
+  const given = tls?.ca ?? [];
+  if (given.length === 0 && machine.length === 0 && tls?.cert === undefined) return options;
+  const nodeTls = require('node:tls') as typeof import('node:tls');
+  const context: import('node:tls').SecureContextOptions = {};
+  // `ca` replaces Node's trust rather than adding to it: Node's roots and NODE_EXTRA_CA_CERTS go first.
+  if (given.length > 0 || machine.length > 0) context.ca = [...nodeTls.rootCertificates, ...machine, ...extraCaCertificates(), ...given];
+  if (tls?.cert !== undefined) Object.assign(context, { cert: tls.cert, key: tls.key });
+  options.secureContext = nodeTls.createSecureContext(context);
   return options;
 }
 
@@ -64,17 +75,39 @@ function extraCaCertificates(): string[] {
   }
 }
 
-/** undici's connector for `options`, noting the TLS alerts each connection hears (see certificateError). */
-export function alertHearingConnector(buildConnector: typeof BuildConnector, options: Record<string, unknown>): BuildConnector.connector {
-  const connect = buildConnector(options as BuildConnector.BuildOptions);
-  return (opts, callback) =>
-    connect(opts, (err, socket) => {
-      socket?.on('error', (e: NodeJS.ErrnoException) => {
-        if (typeof e.code === 'string' && CLIENT_CERTIFICATE_ALERT.test(e.code)) alerts.set(alertKey(opts.hostname, opts.port), { code: e.code, at: Date.now() });
-      });
-      // undici's own types pair a null error with a socket: pass on what came.
-      (callback as (e: Error | null, s: typeof socket) => void)(err, socket);
+/**
+ * undici's connector for `options`, noting the TLS alerts each connection hears (see certificateError). A registry
+ * certificate no CA of Node's signed is tried once more with `withSystemStore()`'s options (the machine's trust
+ * store added), and the pool keeps to those from then on: a registry Node trusts pays nothing for reading the
+ * store and the context made of it (~50 ms), one only the machine trusts one refused handshake.
+ */
+export function alertHearingConnector(buildConnector: typeof BuildConnector, options: Record<string, unknown>, withSystemStore?: () => Record<string, unknown> | undefined): BuildConnector.connector {
+  // undici's own types pair a null error with a socket: what comes is passed on as it came.
+  type Done = (err: NodeJS.ErrnoException | null, socket: import('node:net').Socket | null) => void;
+  let connect = buildConnector(options as BuildConnector.BuildOptions) as unknown as (opts: BuildConnector.Options, done: Done) => void;
+  let widened = false;
+  const heard = (opts: BuildConnector.Options, done: Done): Done => (err, socket) => {
+    socket?.on('error', (e: NodeJS.ErrnoException) => {
+      if (typeof e.code === 'string' && CLIENT_CERTIFICATE_ALERT.test(e.code)) alerts.set(alertKey(opts.hostname, opts.port), { code: e.code, at: Date.now() });
     });
+    done(err, socket);
+  };
+  const connector = (opts: BuildConnector.Options, callback: Done) => {
+    const used = connect;
+    used(opts, (err, socket) => {
+      if (err && withSystemStore && typeof err.code === 'string' && UNKNOWN_CA.has(err.code)) {
+        if (!widened) {
+          widened = true;
+          const wider = withSystemStore();
+          if (wider) connect = buildConnector(wider as BuildConnector.BuildOptions) as unknown as typeof connect;
+        }
+        // Connections begun before the pool widened (eight at once, say) are each tried again the wider way.
+        if (connect !== used) return connect(opts, heard(opts, callback));
+      }
+      heard(opts, callback)(err, socket);
+    });
+  };
+  return connector as unknown as BuildConnector.connector;
 }
 
 /**
