@@ -150,6 +150,8 @@ export function execute(tree: Tree, data: Value, funcs: Record<string, AnyFunc>)
       case 'field':
       case 'variable':
       case 'chain':
+        // Go's words for a map's key given arguments (its data has no methods).
+        if ((rest.length > 0 || final) && head!.names.length > 0) fail(head!.pos, argText(head!), `${head!.names[head!.names.length - 1]} is not a method but has arguments`);
         if (rest.length > 0 || final) fail(head!.pos, argText(head!), `can't give argument to non-function ${argText(head!)}`);
         return arg(dot, head!);
       case 'nil':
