@@ -1,27 +1,11 @@
 /** Runs a parsed template over a value, as Go's text/template executes one (missingkey=default). */
 import { TemplateError, location } from './lex';
 import { type Arg, type Command, type ControlNode, type Node, type Pipe, type Tree } from './parse';
-import { type AnyFunc, WrongType } from './funcs';
-import { formatValue, goType, isMap, sortedKeys, type Value } from './fmt';
-
-/** `and` and `or` get their arguments unevaluated, to stop at the first that decides (Go 1.18+). */
-export interface LazyFunc {
-  lazy(args: (() => Value)[]): Value;
-}
+import { type AnyFunc, WrongType } from './callable';
+import { formatValue, goType, isMap, isTrue, sortedKeys, type Value } from './fmt';
 
 class Break {}
 class Continue {}
-
-/** Go's truth: false, 0, "", nil and empty maps and arrays are false; "no value" too. */
-export function isTrue(v: Value): boolean {
-  if (v === undefined || v === null) return false;
-  if (typeof v === 'string') return v.length > 0;
-  if (typeof v === 'number') return v !== 0;
-  if (typeof v === 'bigint') return v !== 0n;
-  if (typeof v === 'boolean') return v;
-  if (Array.isArray(v)) return v.length > 0;
-  return Object.keys(v).length > 0;
-}
 
 /** How an action prints its value: Go's "<no value>" for a missing one (and nil: the pipeline digs it out). */
 export function printed(v: Value): string {

@@ -18,6 +18,17 @@ export function goType(v: Value): string {
   return Array.isArray(v) ? '[]interface {}' : 'map[string]interface {}';
 }
 
+/** Go's truth: false, 0, "", nil and empty maps and arrays are false; "no value" too. */
+export function isTrue(v: Value): boolean {
+  if (v === undefined || v === null) return false;
+  if (typeof v === 'string') return v.length > 0;
+  if (typeof v === 'number') return v !== 0;
+  if (typeof v === 'bigint') return v !== 0n;
+  if (typeof v === 'boolean') return v;
+  if (Array.isArray(v)) return v.length > 0;
+  return Object.keys(v).length > 0;
+}
+
 /** Map keys in the order fmt prints them (and range visits them): sorted, as Go sorts strings (by bytes). */
 export function sortedKeys(m: Record<string, Value>): string[] {
   return Object.keys(m).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));

@@ -3,22 +3,10 @@
  * output: JSON, strings, lists, dicts, defaults and integer math. Each checks its arguments' count and types as Go
  * does when calling a function of that signature.
  */
-import { createHash } from 'node:crypto';
 import { goIndent, goStringify } from '../../oci/encoding/goJson';
-import { isTrue, type LazyFunc } from './exec';
-import { formatValue, goType, isMap, sortedKeys, sprint, sprintf, sprintln, type Value } from './fmt';
-
-/** An argument of the wrong Go type: exec reports it as Go does, without "error calling". */
-export class WrongType extends Error {}
-
-export interface Func {
-  /** Fixed parameters; with `variadic`, any more after them. */
-  params: number;
-  variadic?: boolean;
-  call(...args: Value[]): Value;
-}
-
-export type AnyFunc = Func | (LazyFunc & { params: number; variadic: true });
+import { createHash } from '../../oci/nodeCrypto';
+import { type AnyFunc, type Func, WrongType } from './callable';
+import { formatValue, goType, isMap, isTrue, sortedKeys, sprint, sprintf, sprintln, type Value } from './fmt';
 
 const str = (v: Value): string => {
   if (typeof v !== 'string') throw new WrongType(`wrong type for value; expected string; got ${goType(v)}`);
