@@ -90,6 +90,14 @@ describe('--format go-template', () => {
     assert.equal(l.stdout, '3 text/plain');
   });
 
+  it('attach: oras\'s fields of the one artifact made at the top, beside artifacts', async () => {
+    const work = tempDir();
+    writeFileSync(join(work, 'note.txt'), 'note\n');
+    const r = await runCliIn(work, 'attach', '--oci-layout', `${dir}:amd64`, '--artifact-type', 'application/vnd.demo.note', 'note.txt', '--format', 'go-template', '--template', '{{.artifactType}} {{eq .digest (index .artifacts 0).digest}} {{(index .artifacts 0).subject.digest}} {{len .skipped}}');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `application/vnd.demo.note true ${amd64.digest} 0`);
+  });
+
   it('refuses a missing template, --template without go-template, an unknown format, a bad template, naming line and column', async () => {
     const run = (...args: string[]) => runCli('manifest', 'fetch', '--oci-layout', `${dir}:multi`, ...args);
     const cases: [string[], string][] = [

@@ -136,7 +136,8 @@ export const attach: Command = {
     if (exportPath !== undefined) await fsp.writeFile(exportPath, result.artifacts[0]!.raw);
     // After the artifacts, one line per attestation entry --recursive left out: what it is, and what it describes.
     if (format === 'text') for (const s of result.skipped) printer.out(`Skipped [${t.kind}] ${t.display(s.subject.digest)} (${referenceType(s)} of ${s.describes})\n`);
-    if (format !== 'text') printStructured(printer, out, attachJson(t.path, result.artifacts, result.skipped));
+    if (format === 'json') printStructured(printer, out, attachJson(t.path, result.artifacts, result.skipped));
+    if (format === 'go-template') printStructured(printer, out, attachTemplateData(attachJson(t.path, result.artifacts, result.skipped)));
   },
 };
 
@@ -173,4 +174,15 @@ export function attachJson(path: string, artifacts: AttachedArtifact[], skipped:
       describes: s.describes,
     })),
   };
+}
+
+/**
+ * What a template gets: the JSON, and when one artifact was made (attach without --recursive) its fields at the
+ * top too, where oras's own attach JSON has them, so oras's templates (`{{.digest}}`) print the same.
+ */
+function attachTemplateData(json: unknown): unknown {
+  const { artifacts } = json as { artifacts: Record<string, unknown>[] };
+  if (artifacts.length !== 1) return json;
+  const { subject: _subject, ...own } = artifacts[0]!;
+  return { ...own, ...(json as Record<string, unknown>) };
 }

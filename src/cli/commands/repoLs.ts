@@ -48,7 +48,7 @@ export const repoLs: Command = {
       else if (name.startsWith(`${namespace}/`)) names.push(name.slice(namespace.length + 1));
       else if (name > `${namespace}/\uffff`) break; // the catalog is sorted: past the namespace
     }
-    if (out.format !== 'text') printStructured(printer, out, { repositories: names });
+    if (out.format !== 'text') printStructured(printer, out, { registry, repositories: names });
     // A registry's catalog may hold any name: shown as stored names are (the JSON keeps each as listed).
     else for (const n of names) printer.out(`${shownName(n)}\n`);
   },
