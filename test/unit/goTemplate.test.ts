@@ -41,6 +41,7 @@ const CASES: [string, string, string][] = [
   ["sprig strings", "{{join \", \" .tags}} {{upper .digest}} {{lower \"ABC\"}} {{trim \"  x \"}} {{trimPrefix \"sha256:\" .digest}} {{trimSuffix \"c\" .digest}} {{replace \"a\" \"o\" \"banana\"}} {{contains \"abc\" .digest}} {{hasPrefix \"sha\" .digest}} {{hasSuffix \"x\" .digest}} {{repeat 3 \"ab\"}} {{trunc 3 \"abcdef\"}} {{quote .digest .tags}} {{squote \"a\"}}", "v1, latest, v2 SHA256:ABC abc x abc sha256:ab bonono true true false ababab abc \"sha256:abc\" \"[v1 latest v2]\" 'a'"],
   ["sprig lists, dicts and defaults", "{{default \"none\" .missing}} {{default \"none\" .digest}} {{first .tags}} {{last .tags}} {{list 1 \"a\"}} {{dict \"a\" 1 \"b\" \"c\"}} {{get .annotations \"b\"}} {{hasKey .annotations \"b\"}} {{empty .empty}} {{coalesce .missing \"\" \"c\"}} {{ternary \"y\" \"n\" .t}} {{sortAlpha .tags}} {{splitList \",\" \"a,b\"}}", "none sha256:abc v1 v2 [1 a] map[a:1 b:c] <x>& true true c y [latest v1 v2] [a b]"],
   ["sprig math", "{{add .size 1}} {{add1 .small}} {{sub 5 3}} {{mul 2 3 4}} {{div 7 2}} {{indent 2 \"a\\nb\"}}{{nindent 2 \"c\"}}", "1234568 513 2 24 3   a\n  b\n  c"],
+  ["printf zero padding: floats with a precision too, integers not", "{{printf \"%08.3f|%-8.2f|%08d|%.3d|%+05d\" .f .f 42 7 -3}}", "0001.500|1.50    |00000042|007|-0003"],
 ];
 
 /** [what, template, what it printed before failing, the error] */
@@ -61,6 +62,7 @@ const ERRORS: [string, string, string, string][] = [
   ["nil is not a command", "{{nil}}", "", "template: format output:1:2: executing \"format output\" at <nil>: nil is not a command"],
   ["argument to a field", "{{.digest 1}}", "", "template: format output:1:2: executing \"format output\" at <.digest>: digest is not a method but has arguments"],
   ["len of a number", "{{len 3}}", "", "template: format output:1:2: executing \"format output\" at <len 3>: error calling len: len of type int"],
+  ["index with a nil key", "{{index .annotations .missing}}", "", "template: format output:1:2: executing \"format output\" at <index .annotations .missing>: error calling index: value is nil; should be of type string"],
 ];
 
 describe('Go template engine', () => {

@@ -158,7 +158,7 @@ export function formatVerb(v: Value, spec: Spec): string {
       }
       if (spec.prec !== undefined) digits = digits.padStart(spec.prec, '0');
       const sign = v < 0n ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
-      return padNumber(sign, digits, spec);
+      return padNumber(sign, digits, spec, true);
     }
     case 'number': {
       let text: string;
@@ -194,11 +194,12 @@ function pad(text: string, spec: Spec): string {
   return spec.flags.includes('-') ? text + fill : fill + text;
 }
 
-function padNumber(sign: string, digits: string, spec: Spec): string {
+/** Zeros pad after the sign with the 0 flag; for an integer, not when a precision is given (Go's rule). */
+function padNumber(sign: string, digits: string, spec: Spec, integer = false): string {
   const text = sign + digits;
   if (spec.width === undefined || text.length >= spec.width) return text;
   if (spec.flags.includes('-')) return text + ' '.repeat(spec.width - text.length);
-  if (spec.flags.includes('0') && spec.prec === undefined) return sign + '0'.repeat(spec.width - text.length) + digits;
+  if (spec.flags.includes('0') && !(integer && spec.prec !== undefined)) return sign + '0'.repeat(spec.width - text.length) + digits;
   return ' '.repeat(spec.width - text.length) + text;
 }
 

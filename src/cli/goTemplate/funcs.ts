@@ -78,6 +78,7 @@ function index(item: Value, ...keys: Value[]): Value {
       if (k < 0n || k >= BigInt(n)) throw new Error(`index out of range: ${k}`);
       v = typeof v === 'string' ? BigInt(Buffer.from(v)[Number(k)]!) : v[Number(k)];
     } else if (isMap(v)) {
+      if (k === undefined || k === null) throw new Error('value is nil; should be of type string');
       if (typeof k !== 'string') throw new Error(`value has type ${goType(k)}; should be string`);
       v = Object.prototype.hasOwnProperty.call(v, k) ? v[k] : null;
     } else throw new Error(`can't index item of type ${goType(v)}`);
