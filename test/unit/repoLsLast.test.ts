@@ -30,7 +30,10 @@ describe('repo ls --last', () => {
     assert.equal(r.stdout, 'team/app\nteam/web\nzeta\n');
     assert.deepEqual(catalogAsked(from), ['team/api']);
     const json = await runCli('repo', 'ls', '--plain-http', '--last', 'beta', server.host, '--format', 'json');
-    assert.deepEqual(JSON.parse(json.stdout), { repositories: ['team/api', 'team/app', 'team/web', 'zeta'] });
+    assert.deepEqual(JSON.parse(json.stdout), { registry: server.host, repositories: ['team/api', 'team/app', 'team/web', 'zeta'] });
+    // As oras: a template over the same object.
+    const t = await runCli('repo', 'ls', '--plain-http', '--last', 'team/web', server.host, '--format', 'go-template', '--template', '{{.registry}}:{{range .repositories}} {{.}}{{end}}');
+    assert.equal(t.stdout, `${server.host}: zeta`);
   });
 
   it('within a namespace: after the later of the namespace and the name given', async () => {

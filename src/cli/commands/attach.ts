@@ -15,8 +15,8 @@ import {
   DOCKER_REFERENCE_TYPE,
   type SkippedSubject,
 } from '../../oci/referrers';
-import { boolOpt, type Command, concurrencyOpt, formatOpt, FORMAT_OPTION, LAYOUT_OPTION, listOpt, NO_TTY_OPTION, stringOpt, UsageError } from '../command';
-import { formatJson } from '../printer';
+import { boolOpt, type Command, concurrencyOpt, LAYOUT_OPTION, listOpt, NO_TTY_OPTION, stringOpt, UsageError } from '../command';
+import { FORMAT_TEMPLATE_OPTION, outputFormat, printStructured } from '../outputFormat';
 import { openTarget, requireReference } from '../targets';
 
 export const attach: Command = {
@@ -56,11 +56,12 @@ export const attach: Command = {
     'disable-path-validation': { type: 'boolean', description: 'allow absolute file paths (they become the file titles)' },
     'export-manifest': { type: 'string', description: 'also write the artifact manifest made to this file (one artifact: not with --recursive or several platforms)', valueName: 'FILE' },
     concurrency: { type: 'string', description: 'files read and sent at a time (default 3)', valueName: 'N' },
-    ...FORMAT_OPTION,
+    ...FORMAT_TEMPLATE_OPTION,
     ...NO_TTY_OPTION,
   },
   async run(p, printer) {
-    const format = formatOpt(p);
+    const out = outputFormat(p, ['text', 'json', 'go-template']);
+    const format = out.format;
     const concurrency = concurrencyOpt(p, 3);
     const artifactType = stringOpt(p, 'artifact-type');
     if (artifactType === undefined) throw new UsageError('required flag "artifact-type" not set');
@@ -135,7 +136,8 @@ export const attach: Command = {
     if (exportPath !== undefined) await fsp.writeFile(exportPath, result.artifacts[0]!.raw);
     // After the artifacts, one line per attestation entry --recursive left out: what it is, and what it describes.
     if (format === 'text') for (const s of result.skipped) printer.out(`Skipped [${t.kind}] ${t.display(s.subject.digest)} (${referenceType(s)} of ${s.describes})\n`);
-    if (format === 'json') printer.out(formatJson(attachJson(t.path, result.artifacts, result.skipped)));
+    if (format === 'json') printStructured(printer, out, attachJson(t.path, result.artifacts, result.skipped));
+    if (format === 'go-template') printStructured(printer, out, attachTemplateData(attachJson(t.path, result.artifacts, result.skipped)));
   },
 };
 
@@ -172,4 +174,15 @@ export function attachJson(path: string, artifacts: AttachedArtifact[], skipped:
       describes: s.describes,
     })),
   };
+}
+
+/**
+ * What a template gets: the JSON, and when one artifact was made (attach without --recursive) its fields at the
+ * top too, where oras's own attach JSON has them, so oras's templates (`{{.digest}}`) print the same.
+ */
+function attachTemplateData(json: unknown): unknown {
+  const { artifacts } = json as { artifacts: Record<string, unknown>[] };
+  if (artifacts.length !== 1) return json;
+  const { subject: _subject, ...own } = artifacts[0]!;
+  return { ...own, ...(json as Record<string, unknown>) };
 }

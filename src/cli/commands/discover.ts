@@ -4,12 +4,13 @@ import { isValidMediaType } from '../../oci/mediaType';
 import { shownName } from '../../oci/shownName';
 import { parsePlatform } from '../../oci/platform';
 import { allSubjects, discover as discoverReferrers, referrersTreeText, type ReferrerNode, subjectLabel, type SubjectNode } from '../../oci/referrers';
-import { boolOpt, type Command, formatOpt, LAYOUT_OPTION, NO_TTY_OPTION, stringOpt, UsageError } from '../command';
-import { formatJson, formatTable } from '../printer';
+import { boolOpt, type Command, LAYOUT_OPTION, NO_TTY_OPTION, stringOpt, UsageError } from '../command';
+import { outputFormat, printStructured, TEMPLATE_OPTION } from '../outputFormat';
+import { formatTable } from '../printer';
 import { otherKindWarning } from '../otherKind';
 import { openTarget, requireReference } from '../targets';
 
-const FORMATS = ['tree', 'table', 'json'] as const;
+const FORMATS = ['tree', 'table', 'json', 'go-template'] as const;
 
 export const discover: Command = {
   path: 'discover',
@@ -20,6 +21,7 @@ export const discover: Command = {
     'manifold discover --oci-layout layout:v1 --recursive            # the index and each platform image',
     'manifold discover --oci-layout layout:v1 --platform linux/amd64 --format table',
     'manifold discover --oci-layout layout:v1 --recursive --format json --artifact-type application/spdx+json',
+    "manifold discover --oci-layout layout:v1 --format go-template --template '{{range .referrers}}{{.digest}} {{.artifactType}}{{println}}{{end}}'",
     'manifold discover --plain-http localhost:5000/app:v1 --recursive',
   ],
   minArgs: 1,
@@ -30,11 +32,13 @@ export const discover: Command = {
     depth: { type: 'string', description: 'levels of referrers to show (1: direct only); all levels when unset', valueName: 'N' },
     'artifact-type': { type: 'string', description: 'only referrers of this artifact type', valueName: 'TYPE' },
     platform: { type: 'string', description: 'start from the manifest of this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
-    format: { type: 'string', description: 'output format: tree (default, with annotations), table (direct referrers) or json', valueName: 'FORMAT' },
+    format: { type: 'string', description: 'output format: tree (default, with annotations), table (direct referrers), json, or go-template (with --template, or go-template=TEMPLATE)', valueName: 'FORMAT' },
+    ...TEMPLATE_OPTION,
     ...NO_TTY_OPTION,
   },
   async run(p, printer) {
-    const format = formatOpt(p, FORMATS);
+    const out = outputFormat(p, FORMATS);
+    const format = out.format;
     const depthText = stringOpt(p, 'depth');
     let depth = 0;
     if (depthText !== undefined) {
@@ -56,7 +60,7 @@ export const discover: Command = {
     });
     const recursive = boolOpt(p, 'recursive');
     if (root.listedAs) printer.err(otherKindWarning(t.display(), root.listedAs, root.desc.mediaType));
-    if (format === 'json') printer.out(formatJson(discoverJson(t.path, root)));
+    if (format === 'json' || format === 'go-template') printStructured(printer, out, discoverJson(t.path, root));
     else if (format === 'table') printer.out(discoverTable(t.path, t.display(), root, recursive));
     else printer.out(referrersTreeText(t.path, root, recursive));
     // A layout's referrers are its index.json entries: a damaged one, or one whose manifest cannot be read, may be

@@ -4,8 +4,8 @@ import { parsePlatformPatterns } from '../../oci/platformPattern';
 import { selectOnePlatform } from '../../oci/platformSelection';
 import { shortDigest } from '../../oci/reference';
 import { resolve as resolvePath } from 'node:path';
-import { boolOpt, type Command, concurrencyOpt, formatOpt, FORMAT_OPTION, LAYOUT_OPTION, listOpt, NO_TTY_OPTION, stringOpt } from '../command';
-import { formatJson } from '../printer';
+import { boolOpt, type Command, concurrencyOpt, LAYOUT_OPTION, listOpt, NO_TTY_OPTION, stringOpt } from '../command';
+import { FORMAT_TEMPLATE_OPTION, outputFormat, printStructured } from '../outputFormat';
 import { otherKindWarning } from '../otherKind';
 import { openTarget, requireReference } from '../targets';
 import { abortOnSigint } from '../sigint';
@@ -33,11 +33,12 @@ export const pull: Command = {
     'include-subject': { type: 'boolean', description: 'also pull the files of the subject (recursively)' },
     'keep-old-files': { type: 'boolean', short: 'k', description: 'refuse rather than overwrite files that exist' },
     concurrency: { type: 'string', description: 'files downloaded at a time (default 3; folders one at a time)', valueName: 'N' },
-    ...FORMAT_OPTION,
+    ...FORMAT_TEMPLATE_OPTION,
     ...NO_TTY_OPTION,
   },
   async run(p, printer) {
-    const format = formatOpt(p);
+    const out = outputFormat(p, ['text', 'json', 'go-template']);
+    const format = out.format;
     const raw = p.positionals[0]!;
     const t = await openTarget(p, raw);
     let reference = requireReference(t, raw);
@@ -55,15 +56,17 @@ export const pull: Command = {
       concurrency: concurrencyOpt(p, 3),
       signal,
       onEvent: (e) => {
-        if (format === 'json') return;
+        if (format !== 'text') return;
         if (e.type === 'downloaded') printer.out(`Downloaded  ${shortDigest(e.desc.digest)} ${shownName(e.name)}\n`);
         else if (e.type === 'skipped-link') printer.err(`Skipped ${shownName(e.name)}: links in folders are not created\n`);
       },
     }));
-    if (format === 'json') {
+    if (format !== 'text') {
       // As oras's `pull --format json`: the manifest pulled and each file written, with its absolute path.
-      printer.out(
-        formatJson({
+      printStructured(
+        printer,
+        out,
+        {
           reference: `${t.path}@${result.root.digest}`,
           files: result.files.map((f) => ({
             path: resolvePath(output, f.name),
@@ -73,7 +76,7 @@ export const pull: Command = {
             size: f.desc.size,
             ...(f.desc.annotations ? { annotations: f.desc.annotations } : {}),
           })),
-        }),
+        },
       );
       return;
     }

@@ -6,8 +6,8 @@ import { parsePlatform } from '../../oci/platform';
 import { isDigest } from '../../oci/digest';
 import { parseAnnotations } from '../../oci/imageIndex';
 import { parseFileReference, readAnnotationFile } from '../../oci/referrers';
-import { boolOpt, type Command, concurrencyOpt, formatOpt, FORMAT_OPTION, LAYOUT_OPTION, listOpt, NO_TTY_OPTION, stringOpt, UsageError } from '../command';
-import { formatJson } from '../printer';
+import { boolOpt, type Command, concurrencyOpt, LAYOUT_OPTION, listOpt, NO_TTY_OPTION, stringOpt, UsageError } from '../command';
+import { FORMAT_TEMPLATE_OPTION, outputFormat, printStructured } from '../outputFormat';
 import { abortOnSigint } from '../sigint';
 import { openTarget, type OpenedTarget } from '../targets';
 import { tagMoveReporter } from '../tagMoves';
@@ -49,11 +49,11 @@ export const push: Command = {
       type: 'boolean',
       description: 'check every blob at the destination, even under a manifest it already has, and send what is missing: what push always does here (as oras --force); taken for oras scripts',
     },
-    ...FORMAT_OPTION,
+    ...FORMAT_TEMPLATE_OPTION,
     ...NO_TTY_OPTION,
   },
   async run(p, printer) {
-    const format = formatOpt(p);
+    const out = outputFormat(p, ['text', 'json', 'go-template']);
     const concurrency = concurrencyOpt(p, 3);
     const annotationArgs = listOpt(p, 'annotation');
     const annotationFilePath = stringOpt(p, 'annotation-file');
@@ -98,8 +98,8 @@ export const push: Command = {
     }));
     const exportPath = stringOpt(p, 'export-manifest');
     if (exportPath !== undefined) await fsp.writeFile(exportPath, result.raw);
-    if (format === 'json') {
-      printer.out(formatJson(pushJson(t, result)));
+    if (out.format !== 'text') {
+      printStructured(printer, out, pushJson(t, result));
       await reportMoves();
       return;
     }

@@ -1,8 +1,8 @@
 import { Registry } from '../../oci/registry/registry';
 import { shownName } from '../../oci/shownName';
 import { checkRegistry } from '../../oci/registry/registryReference';
-import { boolOpt, type Command, formatOpt, FORMAT_OPTION, LAYOUT_OPTION } from '../command';
-import { formatJson } from '../printer';
+import { boolOpt, type Command, LAYOUT_OPTION } from '../command';
+import { FORMAT_TEMPLATE_OPTION, outputFormat, printStructured } from '../outputFormat';
 import { registryClientOptions } from '../registryOptions';
 import { repoTags } from './repoTags';
 
@@ -22,7 +22,7 @@ export const repoLs: Command = {
   options: {
     ...LAYOUT_OPTION,
     'oci-layout': { type: 'boolean', description: 'list the tags of the OCI image layout folder DIR (or a .tar of one) instead, as repo tags does' },
-    ...FORMAT_OPTION,
+    ...FORMAT_TEMPLATE_OPTION,
     all: repoTags.options.all!,
     last: {
       type: 'string',
@@ -33,7 +33,7 @@ export const repoLs: Command = {
   async run(p, printer) {
     // A layout has no repositories: `repo ls --oci-layout DIR` keeps meaning its tags, as it did.
     if (boolOpt(p, 'oci-layout')) return repoTags.run(p, printer);
-    const format = formatOpt(p);
+    const out = outputFormat(p, ['text', 'json', 'go-template']);
     const raw = p.positionals[0]!;
     const slash = raw.indexOf('/');
     const registry = checkRegistry(slash === -1 ? raw : raw.slice(0, slash));
@@ -48,7 +48,7 @@ export const repoLs: Command = {
       else if (name.startsWith(`${namespace}/`)) names.push(name.slice(namespace.length + 1));
       else if (name > `${namespace}/\uffff`) break; // the catalog is sorted: past the namespace
     }
-    if (format === 'json') printer.out(formatJson({ repositories: names }));
+    if (out.format !== 'text') printStructured(printer, out, { registry, repositories: names });
     // A registry's catalog may hold any name: shown as stored names are (the JSON keeps each as listed).
     else for (const n of names) printer.out(`${shownName(n)}\n`);
   },

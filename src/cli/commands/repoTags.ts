@@ -2,8 +2,9 @@ import { damagedEntriesOf, describeTags, listTargetTagNames, listTargetTags, typ
 import { isOciError } from '../../oci/errors';
 import { namesReference, TAG_RULE } from '../../oci/reference';
 import { quotedText, shownName } from '../../oci/shownName';
-import { boolOpt, type Command, formatOpt, FORMAT_OPTION, LAYOUT_OPTION } from '../command';
-import { formatJson, formatTable } from '../printer';
+import { boolOpt, type Command, LAYOUT_OPTION } from '../command';
+import { FORMAT_TEMPLATE_OPTION, outputFormat, printStructured } from '../outputFormat';
+import { formatTable } from '../printer';
 import { otherKindWarning } from '../otherKind';
 import { openTarget } from '../targets';
 
@@ -12,12 +13,13 @@ export const repoTags: Command = {
   aliases: ['repository tags'],
   summary: 'List the tags of a repository or a layout with each one\'s digest, type and platforms',
   usage: 'repo tags [flags] {REGISTRY/REPO|--oci-layout DIR}',
-  examples: ['manifold repo tags --oci-layout layout', 'manifold repo tags --oci-layout layout --format json', 'manifold repo tags --plain-http localhost:5000/hello'],
+  examples: ['manifold repo tags --oci-layout layout', 'manifold repo tags --oci-layout layout --format json', "manifold repo tags --oci-layout layout --format go-template='{{join \",\" .tags}}'", 'manifold repo tags --plain-http localhost:5000/hello'],
   minArgs: 1,
   maxArgs: 1,
   options: {
     ...LAYOUT_OPTION,
-    ...FORMAT_OPTION,
+    ...FORMAT_TEMPLATE_OPTION,
+    format: { type: 'string', description: "output format: table (default), text (names), json, or go-template over oras's {tags: [names]} (with --template, or go-template=TEMPLATE)", valueName: 'FORMAT' },
     all: { type: 'boolean', description: 'also list the sha256-<hex> tags of referrer fallback indexes' },
     last: { type: 'string', description: 'list only the tags after this one (in the order a registry lists them: by name), as oras takes it', valueName: 'TAG' },
     'exclude-digest-tags': { type: 'boolean', description: "leave out digest-like tags (sha256-<hex>, and cosign's sha256-<hex>.sig, .att, .sbom)" },
@@ -25,22 +27,26 @@ export const repoTags: Command = {
   // Every row that can be read is printed; what cannot (a damaged index.json entry, a missing or altered
   // manifest) is reported on stderr after them, and the exit code is 1 so scripts notice.
   async run(p, printer) {
-    const format = formatOpt(p, ['table', 'json', 'text']);
+    const out = outputFormat(p, ['table', 'json', 'text', 'go-template']);
+    const format = out.format;
     const t = await openTarget(p, p.positionals[0]!);
     const all = boolOpt(p, 'all');
     const keep = tagFilter(typeof p.values.last === 'string' ? p.values.last : undefined, boolOpt(p, 'exclude-digest-tags'));
     const damaged = (await damagedEntriesOf(t.target)).map((d) => d.error.message);
     const problems: string[] = [];
-    if (format === 'text') {
-      // Names only: nothing to read beyond the listing (a registry's tags are not resolved).
-      for (const tag of (await listTargetTagNames(t.target, { all })).filter(keep)) printer.out(`${shownName(tag)}\n`);
+    if (format === 'text' || format === 'go-template') {
+      // Names only: nothing to read beyond the listing (a registry's tags are not resolved). A template gets them
+      // as oras gives its own, {tags: [names]}, so oras's templates (`{{range .tags}}{{.}}`) keep working.
+      const names = (await listTargetTagNames(t.target, { all })).filter(keep);
+      if (format === 'go-template') printStructured(printer, out, { tags: names });
+      else for (const tag of names) printer.out(`${shownName(tag)}\n`);
     } else {
       // A name a registry lists that is no tag is never sent back to it: it has no row, and is named on stderr.
       const invalid: string[] = [];
       const listings = (await listTargetTags(t.target, { all, onInvalid: (name) => invalid.push(name) })).filter((l) => keep(l.tag));
       for (const name of invalid.sort()) problems.push(`tag ${quotedText(name)}: ${t.path} lists it, but it is not a valid tag (${TAG_RULE}), so it was not read`);
       await describeTags(t.target, listings);
-      if (format === 'json') printer.out(formatJson({ tags: listings.map(jsonRow) }));
+      if (format === 'json') printStructured(printer, out, { tags: listings.map(jsonRow) });
       else printer.out(formatTable(['TAG', 'DIGEST', 'TYPE', 'PLATFORM'], listings.map(tableRow)));
       for (const l of listings) if (l.error) problems.push(tagProblem(l.tag, l.error));
       // A row describes the document; one listed as the other kind says so (as check does), not only by its TYPE.
