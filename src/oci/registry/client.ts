@@ -183,11 +183,13 @@ function defaultAgent(insecure: boolean, via: ProxySettings | 'env' | undefined,
     // registry's TLS keeps its trust; the proxy's own certificate is checked against Node's and the machine's CAs
     // unless strictSSL is false. Credentials in the URL become Proxy-Authorization (undici).
     const secure = tlsOptions(insecure, tls, { system: true });
-    const proxyTls = via.strictSSL === false ? { rejectUnauthorized: false } : tlsOptions(false, undefined, { system: true });
+    const uri = proxyUrl(via);
+    // The machine's store is read only for a proxy that speaks TLS itself (rare: most are http://, even for https).
+    const proxyTls = via.strictSSL === false ? { rejectUnauthorized: false } : uri.protocol === 'https:' ? tlsOptions(false, undefined, { system: true }) : {};
     const { Pool, ProxyAgent } = undici();
     return (sharedAgents[key] = new ProxyAgent({
       ...options,
-      uri: proxyUrl(via).toString(),
+      uri: uri.toString(),
       proxyTunnel: false,
       proxyTls: { ...proxyTls, timeout },
       requestTls: { ...secure, timeout },
