@@ -111,12 +111,34 @@ describeRegistry('registries through an explicit HTTP proxy (registry.invalid, m
     }
   });
 
+  it('an https:// proxy: its certificate checked (refused, named as the proxy\'s), not with strictSSL false; the registry\'s still is', async () => {
+    const secureProxy = await startForwardProxy({ 'registry.invalid:443': secure.host }, undefined, { cert: readFileSync(join(TLS, 'server.crt'), 'utf8'), key: readFileSync(join(TLS, 'server.key'), 'utf8') });
+    try {
+      const s = await sample();
+      const strict = new RemoteRepository(new RegistryClient('registry.invalid', { ...ca, ...once, proxy: { url: secureProxy.url } }), 'tls-proxy/app');
+      await assert.rejects(strict.resolve('v1'), (err: Error) => {
+        assert.match(err.message, new RegExp(`^proxy https://127\\.0\\.0\\.1:${secureProxy.port}: its TLS certificate is not trusted: .*UNABLE_TO_VERIFY_LEAF_SIGNATURE`));
+        return true;
+      });
+      assert.equal(secureProxy.forwarded.size, 0);
+      const lax = new RemoteRepository(new RegistryClient('registry.invalid', { ...ca, proxy: { url: secureProxy.url, strictSSL: false } }), 'tls-proxy/app');
+      await copy(s.store, 'v1', lax, ['v1']);
+      assert.equal((await lax.resolve('v1')).digest, s.index.digest);
+      assert.ok((secureProxy.forwarded.get('CONNECT registry.invalid:443') ?? 0) > 0);
+      // The registry's certificate is still checked: without its CA, refused as the registry's.
+      const untrusted = new RemoteRepository(new RegistryClient('registry.invalid', { ...once, proxy: { url: secureProxy.url, strictSSL: false } }), 'tls-proxy/app');
+      await assert.rejects(untrusted.resolve('v1'), (err: Error) => /^registry registry\.invalid: its TLS certificate is not signed by a CA this machine trusts/.test(err.message));
+    } finally {
+      await secureProxy.close();
+    }
+  });
+
   it('an unreachable proxy is named (without its credentials), not the registry', async () => {
     const port = await freePort();
     for (const [registry, extra] of [['registry.invalid', ca], ['registry.invalid:5000', { plainHttp: true }]] as const) {
       const remote = new RemoteRepository(new RegistryClient(registry, { ...extra, ...once, proxy: { url: `http://bob:hunter22@127.0.0.1:${port}` } }), 'app');
       await assert.rejects(remote.resolve('v1'), (err: Error) => {
-        assert.ok(err.message.startsWith(`proxy http://127.0.0.1:${port} could not be reached: ECONNREFUSED`), err.message);
+        assert.match(err.message, new RegExp(`^proxy http://127\\.0\\.0\\.1:${port} could not be reached: connect ECONNREFUSED 127\\.0\\.0\\.1:${port} \\((HEAD|GET) https?://registry\\.invalid`));
         assert.ok(!`${err.message} ${err.stack}`.includes('hunter22'), err.message);
         return true;
       });

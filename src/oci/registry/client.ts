@@ -18,7 +18,7 @@ import type { CredentialStore } from '../auth/credentials';
 import { OciError } from '../errors';
 import { readCapped } from '../readCapped';
 import { isLoopbackHost, registryEndpointHost } from './registryReference';
-import { bypassesProxy, proxyErrorMessage, proxyUrl, shownProxy, type ProxySettings } from './proxy';
+import { bypassesProxy, isProxyError, markProxyError, proxyErrorMessage, proxyUrl, shownProxy, type ProxySettings } from './proxy';
 import { isRetryableError, sleep } from '../transient';
 import { parseErrorBody, redactUrl, RegistryError } from './registryError';
 import { DEFAULT_RETRY, retryDelay, type RetryInfo, type RetryOptions } from './retry';
@@ -187,14 +187,20 @@ function defaultAgent(insecure: boolean, via: ProxySettings | 'env' | undefined,
     // The machine's store is read only for a proxy that speaks TLS itself (rare: most are http://, even for https).
     const proxyTls = via.strictSSL === false ? { rejectUnauthorized: false } : uri.protocol === 'https:' ? tlsOptions(false, undefined, { system: true }) : {};
     const { Pool, ProxyAgent } = undici();
+    // Connections to the proxy itself mark their errors, so a refused connection or an untrusted certificate is
+    // said to be the proxy's, not the registry's (the tunnel's TLS to the registry fails with the same codes).
+    type Connect = (opts: object, done: (err: Error | null, socket: unknown) => void) => void;
+    const marked = (connect: unknown): Connect => (opts, done) => (connect as Connect)(opts, (err, socket) => done(err ? markProxyError(err) : null, socket));
+    const toProxy = (origin: string | URL) => new URL(origin).origin === uri.origin;
     return (sharedAgents[key] = new ProxyAgent({
       ...options,
       uri: uri.toString(),
       proxyTunnel: false,
       proxyTls: { ...proxyTls, timeout },
       requestTls: { ...secure, timeout },
-      // The absolute-form pool to the proxy, with the same limits and timeouts as any other.
-      factory: (origin, opts) => new Pool(origin, { ...opts, ...options }),
+      // The CONNECT client's pool, and the absolute-form pool to the proxy (with the same limits as any other).
+      clientFactory: (origin, opts) => new Pool(origin, { ...opts, connect: marked((opts as { connect?: unknown } | undefined)?.connect) as never }),
+      factory: (origin, opts) => new Pool(origin, { ...opts, ...options, ...(toProxy(origin) ? { connect: marked((opts as { connect?: unknown }).connect) as never } : {}) }),
     }));
   }
   if (proxy) {
@@ -335,8 +341,8 @@ export class RegistryClient {
         res = await this.raw(req.method, url, headers, req.body, req.signal, replayable);
         answeredFrom(url);
       } catch (err) {
-        // A certificate not trusted, or one the registry wants: the same on every try.
-        const certificate = certificateError(err, this.registry, url, this.tls);
+        // A certificate not trusted, or one the registry wants: the same on every try. (The proxy's: said as its.)
+        const certificate = isProxyError(err) ? undefined : certificateError(err, this.registry, url, this.tls);
         if (certificate) throw certificate;
         const stall = stallOf(err);
         if (stall) stalls++;
@@ -347,7 +353,7 @@ export class RegistryClient {
           continue;
         }
         if (req.signal?.aborted) throw err;
-        if (!stall) throw this.placed(err, req.method, url);
+        if (!stall || (this.proxyShown !== undefined && isProxyError(err))) throw this.placed(err, req.method, url);
         this.stalling = true;
         this.bodyStalls.delete(key);
         throw stalled(err, stallMessage(`registry ${this.registry}`, req.method, url, this.stallTimeout(stall), earlier + attempt + 1, stall));

@@ -61,26 +61,39 @@ function splitHost(hostPort: string, defaultPort: number): { host: string; port:
   return m ? { host: m[1]!.toLowerCase(), port: Number(m[2]) } : { host: hostPort.toLowerCase(), port: defaultPort };
 }
 
-/** Codes of a connection that failed to be made: behind a proxy, every connection made is to the proxy. */
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT']);
+/** Errors of a connection to the proxy itself (marked by its connector in client.ts), whatever their code. */
+const proxyErrors = new WeakSet<object>();
+
+export function markProxyError<E>(err: E): E {
+  if (typeof err === 'object' && err !== null) proxyErrors.add(err);
+  return err;
+}
+
+/** Whether the error (or the one it wraps, as undici's SecureProxyConnectionError does) is the proxy connection's. */
+export function isProxyError(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  return proxyErrors.has(err) || isProxyError((err as { cause?: unknown }).cause);
+}
 
 /**
- * What to say of an error that is the proxy's, not the registry's: it could not be reached, or it refused the
- * tunnel (407: its credentials). Undefined for any other error. `shown` has no credentials.
+ * What to say of an error that is the proxy's, not the registry's: it could not be reached, its certificate is not
+ * trusted, or it refused the tunnel (407: its credentials). Undefined for any other error. `shown` has no credentials.
  */
 export function proxyErrorMessage(err: unknown, shown: string, method: string, url: string): string | undefined {
   if (!(err instanceof Error)) return undefined;
-  const code = (err as { code?: unknown }).code;
+  const place = `(${method} ${redactUrl(url)})`;
   const refused = /^Proxy response \((\d+)\) !== 200/.exec(err.message) ?? /^Proxy Authentication Required \((407)\)/.exec(err.message);
-  const target = new URL(url).host;
   if (refused) {
     const status = refused[1];
     const why = status === '407' ? ': it wants other credentials (user:password@ in the proxy URL)' : '';
-    return `proxy ${shown} refused the connection to ${target} with status ${status}${why} (${method} ${redactUrl(url)})`;
+    return `proxy ${shown} refused the connection to ${new URL(url).host} with status ${status}${why} ${place}`;
   }
-  // A failed connect or name lookup: the client resolves and connects to no other host than the proxy.
-  if (typeof code === 'string' && CONNECT_CODES.has(code) && (err as { syscall?: unknown }).syscall !== undefined) {
-    return `proxy ${shown} could not be reached: ${code}: ${err.message} (${method} ${redactUrl(url)})`;
+  if (!isProxyError(err)) return undefined;
+  const cause = proxyErrors.has(err) ? err : ((err as { cause?: unknown }).cause as Error);
+  const code = String((cause as { code?: unknown }).code ?? 'error');
+  const text = cause.message.includes(code) ? cause.message : `${code}: ${cause.message}`;
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code)) {
+    return `proxy ${shown}: its TLS certificate is not trusted: ${text} (strictSSL false skips this check) ${place}`;
   }
-  return undefined;
+  return `proxy ${shown} could not be reached: ${text} ${place}`;
 }

@@ -1,11 +1,13 @@
-import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { connect, type Socket } from 'node:net';
 
 /**
  * An HTTP proxy on 127.0.0.1, as a corporate one: CONNECT tunnels (https) and absolute-form requests (plain http).
  * It knows only the hosts `routes` maps (`registry.invalid:443` -> `127.0.0.1:PORT`), so the client under test never
  * resolves those names itself and nothing but loopback is dialled; any other host gets 502. With `credentials`
- * (`user:password`) it wants them as Basic Proxy-Authorization, and answers 407 without.
+ * (`user:password`) it wants them as Basic Proxy-Authorization, and answers 407 without. With `tls` (PEM certificate
+ * and key) it is an https:// proxy: the client speaks TLS to it, and inside, to the registry, again.
  */
 export interface ForwardProxy {
   url: string;
@@ -17,7 +19,7 @@ export interface ForwardProxy {
   close(): Promise<void>;
 }
 
-export async function startForwardProxy(routes: Record<string, string>, credentials?: string): Promise<ForwardProxy> {
+export async function startForwardProxy(routes: Record<string, string>, credentials?: string, tls?: { cert: string; key: string }): Promise<ForwardProxy> {
   const forwarded = new Map<string, number>();
   const authorizations: string[] = [];
   const sockets = new Set<Socket>();
@@ -27,7 +29,7 @@ export async function startForwardProxy(routes: Record<string, string>, credenti
     if (header) authorizations.push(header);
     return !credentials || header === `Basic ${Buffer.from(credentials).toString('base64')}`;
   };
-  const server: Server = createServer((req, res) => {
+  const forward: RequestListener = (req, res) => {
     // Absolute form: GET http://registry.invalid:5000/v2/ HTTP/1.1
     const url = URL.canParse(req.url ?? '') ? new URL(req.url!) : undefined;
     const target = url ? `${url.hostname}:${url.port || '80'}` : '';
@@ -43,7 +45,8 @@ export async function startForwardProxy(routes: Record<string, string>, credenti
     });
     out.on('error', () => res.destroy());
     req.pipe(out);
-  });
+  };
+  const server: Server = tls ? createTlsServer(tls, forward) : createServer(forward);
   server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
     sockets.add(client);
     client.on('error', () => undefined);
@@ -63,11 +66,12 @@ export async function startForwardProxy(routes: Record<string, string>, credenti
     socket.on('error', () => client.destroy());
     client.on('close', () => socket.destroy());
   });
-  server.on('connection', (s: Socket) => sockets.add(s));
+  server.on(tls ? 'secureConnection' : 'connection', (s: Socket) => sockets.add(s));
+  server.on('tlsClientError', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     forwarded,
     authorizations,
