@@ -1,9 +1,10 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import { ChainCredentialStore, type Credential, DockerConfigStore } from '../../oci/auth';
-import { checkRegistry, isValidRepository, Registry, type RemoteRepository, type RetryInfo } from '../../oci/registry';
+import { checkRegistry, forgetDefaultAgents, isValidRepository, Registry, type RemoteRepository, type RetryInfo } from '../../oci/registry';
 import { OciError } from '../../oci/errors';
 import { UntrustedWorkspaceError } from '../trust';
+import { PROXY_SETTINGS, proxySettings } from './proxySettings';
 import { SecretCredentialStore } from './secretCredentials';
 
 export interface RegistryEntry {
@@ -40,6 +41,12 @@ export class RegistryService implements vscode.Disposable {
     // New timeout or retry settings apply from the next request: clients are made again on next use.
     this.settingsListener = vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('manifold.registry')) this.clients.clear();
+      // Another proxy: new clients, and new pools for them (the old ones' connections go through the old proxy).
+      if (PROXY_SETTINGS.some((s) => e.affectsConfiguration(s))) {
+        this.clients.clear();
+        forgetDefaultAgents();
+        this.changed.fire();
+      }
     });
   }
 
@@ -94,6 +101,7 @@ export class RegistryService implements vscode.Disposable {
         ...(timeoutSeconds > 0 ? { timeoutMs: Math.round(timeoutSeconds * 1000) } : {}),
         ...(Number.isInteger(retries) && retries >= 0 ? { retry: { attempts: retries + 1 } } : {}),
         onRetry: (info) => this.retried.fire(info),
+        proxy: proxySettings(),
       });
       this.clients.set(host, client);
     }

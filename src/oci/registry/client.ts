@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 
 // undici takes tens of milliseconds to load: only commands that talk to a registry should pay for it.
 // In the bundles it is dist/undici.js, just the parts undiciEntry.ts names.
-type Undici = Pick<typeof import('undici'), 'Agent' | 'EnvHttpProxyAgent' | 'buildConnector'>;
+type Undici = Pick<typeof import('undici'), 'Agent' | 'EnvHttpProxyAgent' | 'ProxyAgent' | 'Pool' | 'buildConnector'>;
 let undiciModule: Undici | undefined;
 let quickStartup = false;
 function undici(): Undici {
@@ -18,11 +18,12 @@ import type { CredentialStore } from '../auth/credentials';
 import { OciError } from '../errors';
 import { readCapped } from '../readCapped';
 import { isLoopbackHost, registryEndpointHost } from './registryReference';
+import { bypassesProxy, isProxyError, markProxyError, proxyErrorMessage, proxyUrl, shownProxy, type ProxySettings } from './proxy';
 import { isRetryableError, sleep } from '../transient';
 import { parseErrorBody, redactUrl, RegistryError } from './registryError';
 import { DEFAULT_RETRY, retryDelay, type RetryInfo, type RetryOptions } from './retry';
 import { stallMessage } from './retryNotice';
-import { BODY_TIMEOUT, CONNECT_TIMEOUT, connectTimeout, nameBodyErrors, stalled, stallOf, type StallKind, withPlace } from './transportErrors';
+import { BODY_TIMEOUT, CONNECT_TIMEOUT, connectTimeout, nameBodyErrors, renamed, stalled, stallOf, type StallKind, withPlace } from './transportErrors';
 import { alertHearingConnector, answeredFrom, certificateError, tlsOptions } from './tlsConnection';
 import { registryTls, type RegistryTls, type TlsFiles } from './tlsTrust';
 import { systemCaCertificates } from './systemTrust';
@@ -90,6 +91,12 @@ export interface RegistryClientOptions {
   /** Use the OAuth2 password grant with token servers that want it. */
   forceOAuth2?: boolean;
   userAgent?: string;
+  /**
+   * The HTTP proxy requests go through (the extension's `http.proxy`), instead of HTTPS_PROXY and the other
+   * variables; `false`: none, whatever they say. Loopback registries and those its noProxy names are reached
+   * directly. Ignored when a dispatcher is given.
+   */
+  proxy?: ProxySettings | false;
   /** Injectable for tests: how to wait between attempts. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /**
@@ -141,21 +148,29 @@ const MAX_ERROR_BODY = 64 * 1024;
  * could take, and an endless answer cannot fill memory.
  */
 export const MAX_TOKEN_ANSWER = 2 << 20;
-// One pool per TLS mode and trust, proxy use and timeout.
+// One pool per TLS mode and trust, proxy and timeout.
 let sharedAgents: Record<string, Dispatcher> = {};
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 
 /**
- * Timeouts short enough that a stalled registry is noticed, long enough for a slow one. The proxy
- * variables (HTTPS_PROXY, NO_PROXY) are honoured as curl does, except for loopback registries.
+ * How a registry is reached: through the proxy given, through the one the variables (HTTPS_PROXY, NO_PROXY) name,
+ * as curl honours them (`env`), or directly (undefined). Loopback registries always directly.
  */
-function defaultAgent(insecure: boolean, loopback: boolean, timeoutMs: number, connections: number, tls: RegistryTls | undefined): Dispatcher {
-  const proxy = !loopback && PROXY_VARIABLES.some((v) => process.env[v]);
+function routeTo(registryHost: string, plainHttp: boolean, proxy: ProxySettings | false | undefined): ProxySettings | 'env' | undefined {
+  if (proxy === undefined) return !isLoopbackHost(registryHost) && PROXY_VARIABLES.some((v) => process.env[v]) ? 'env' : undefined;
+  return proxy && !bypassesProxy(registryHost, plainHttp ? 80 : 443, proxy.noProxy) ? proxy : undefined;
+}
+
+/** Timeouts short enough that a stalled registry is noticed, long enough for a slow one. */
+function defaultAgent(insecure: boolean, via: ProxySettings | 'env' | undefined, timeoutMs: number, connections: number, tls: RegistryTls | undefined): Dispatcher {
+  const proxy = via !== undefined;
+  // The proxy's URL with its credentials: another user or password is another pool. Never shown.
+  const proxyKey = typeof via === 'object' ? `=${JSON.stringify([via.url, via.strictSSL !== false])}` : '';
   const trust = tls ? `-${JSON.stringify([tls.ca, tls.cert ?? '', tls.key ?? ''])}` : '';
   // The trust store a pool widens to is read where these say (systemTrust.ts).
   const store = insecure ? '' : `-${process.env.SSL_CERT_FILE ?? ''}:${process.env.SSL_CERT_DIR ?? ''}`;
-  const key = `${insecure ? 'insecure' : 'secure'}${proxy ? '-proxy' : ''}-${timeoutMs}-${connections}${trust}${store}`;
+  const key = `${insecure ? 'insecure' : 'secure'}${proxy ? `-proxy${proxyKey}` : ''}-${timeoutMs}-${connections}${trust}${store}`;
   const existing = sharedAgents[key];
   if (existing) return existing;
   const timeout = connectTimeout(timeoutMs);
@@ -163,6 +178,31 @@ function defaultAgent(insecure: boolean, loopback: boolean, timeoutMs: number, c
   // proxy the registry's TLS is undici's `requestTls` (its `connect` is the proxy's), with the machine's trust store
   // from the start; directly, only once a certificate needs it (alertHearingConnector).
   const options = { connections, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+  if (typeof via === 'object') {
+    // CONNECT for https registries; plain-HTTP ones in absolute form (proxyTunnel: false), as curl sends them. The
+    // registry's TLS keeps its trust; the proxy's own certificate is checked against Node's and the machine's CAs
+    // unless strictSSL is false. Credentials in the URL become Proxy-Authorization (undici).
+    const secure = tlsOptions(insecure, tls, { system: true });
+    const uri = proxyUrl(via);
+    // The machine's store is read only for a proxy that speaks TLS itself (rare: most are http://, even for https).
+    const proxyTls = via.strictSSL === false ? { rejectUnauthorized: false } : uri.protocol === 'https:' ? tlsOptions(false, undefined, { system: true }) : {};
+    const { Pool, ProxyAgent } = undici();
+    // Connections to the proxy itself mark their errors, so a refused connection or an untrusted certificate is
+    // said to be the proxy's, not the registry's (the tunnel's TLS to the registry fails with the same codes).
+    type Connect = (opts: object, done: (err: Error | null, socket: unknown) => void) => void;
+    const marked = (connect: unknown): Connect => (opts, done) => (connect as Connect)(opts, (err, socket) => done(err ? markProxyError(err) : null, socket));
+    const toProxy = (origin: string | URL) => new URL(origin).origin === uri.origin;
+    return (sharedAgents[key] = new ProxyAgent({
+      ...options,
+      uri: uri.toString(),
+      proxyTunnel: false,
+      proxyTls: { ...proxyTls, timeout },
+      requestTls: { ...secure, timeout },
+      // The CONNECT client's pool, and the absolute-form pool to the proxy (with the same limits as any other).
+      clientFactory: (origin, opts) => new Pool(origin, { ...opts, connect: marked((opts as { connect?: unknown } | undefined)?.connect) as never }),
+      factory: (origin, opts) => new Pool(origin, { ...opts, ...options, ...(toProxy(origin) ? { connect: marked((opts as { connect?: unknown }).connect) as never } : {}) }),
+    }));
+  }
   if (proxy) {
     const secure = tlsOptions(insecure, tls, { system: true });
     return (sharedAgents[key] = new (undici().EnvHttpProxyAgent)({ ...options, connect: { ...secure, timeout }, requestTls: secure }));
@@ -183,6 +223,14 @@ export async function closeDefaultAgents(): Promise<void> {
 }
 
 /**
+ * Forgets the default pools (a proxy setting changed): clients made after use new ones. Clients made before keep
+ * theirs, so a running copy is not cut off; their idle connections close on their own (keep-alive timeout).
+ */
+export function forgetDefaultAgents(): void {
+  sharedAgents = {};
+}
+
+/**
  * The HTTP side of one registry: base URL, authorization (through an Authorizer shared by all its
  * repositories), bounded retries with backoff for what is transient, and redirects that never carry
  * the Authorization header to another host.
@@ -191,6 +239,8 @@ export class RegistryClient {
   readonly baseUrl: string;
   readonly authorizer: Authorizer;
   private dispatcherMade: Dispatcher | undefined;
+  /** The explicit proxy this client's requests go through, without credentials: it names the proxy's errors. */
+  private proxyShown: string | undefined;
   /** What connections to this registry trust and show beyond the system's; read at the first request. */
   private tls: RegistryTls | undefined;
   private readonly retry: RetryOptions;
@@ -229,7 +279,7 @@ export class RegistryClient {
           if (req.signal?.aborted) throw err;
           const stall = stallOf(err);
           if (stall) throw stalled(err, stallMessage(`token server ${new URL(req.url).host}`, req.method, req.url, this.stallTimeout(stall), 1, stall));
-          throw withPlace(err, req.method, req.url);
+          throw this.placed(err, req.method, req.url);
         }
         // A refusal is shown cut short; a token must be read whole, and one too large to read says so (not "not JSON").
         if (res.status !== 200) return { status: res.status, text: await readText(res.body, MAX_ERROR_BODY) };
@@ -245,7 +295,9 @@ export class RegistryClient {
     if (!this.dispatcherMade) {
       const host = registryEndpointHost(this.registry);
       this.tls = this.baseUrl.startsWith('https:') ? registryTls(this.registry, this.options.tlsFiles) : undefined;
-      this.dispatcherMade = defaultAgent(Boolean(this.options.insecure), isLoopbackHost(host), this.timeoutMs, this.connections, this.tls);
+      const via = routeTo(host, this.baseUrl.startsWith('http:'), this.options.proxy);
+      if (typeof via === 'object') this.proxyShown = shownProxy(via);
+      this.dispatcherMade = defaultAgent(Boolean(this.options.insecure), via, this.timeoutMs, this.connections, this.tls);
     }
     return this.dispatcherMade;
   }
@@ -289,8 +341,8 @@ export class RegistryClient {
         res = await this.raw(req.method, url, headers, req.body, req.signal, replayable);
         answeredFrom(url);
       } catch (err) {
-        // A certificate not trusted, or one the registry wants: the same on every try.
-        const certificate = certificateError(err, this.registry, url, this.tls);
+        // A certificate not trusted, or one the registry wants: the same on every try. (The proxy's: said as its.)
+        const certificate = isProxyError(err) ? undefined : certificateError(err, this.registry, url, this.tls);
         if (certificate) throw certificate;
         const stall = stallOf(err);
         if (stall) stalls++;
@@ -301,7 +353,7 @@ export class RegistryClient {
           continue;
         }
         if (req.signal?.aborted) throw err;
-        if (!stall) throw withPlace(err, req.method, url);
+        if (!stall || (this.proxyShown !== undefined && isProxyError(err))) throw this.placed(err, req.method, url);
         this.stalling = true;
         this.bodyStalls.delete(key);
         throw stalled(err, stallMessage(`registry ${this.registry}`, req.method, url, this.stallTimeout(stall), earlier + attempt + 1, stall));
@@ -368,6 +420,12 @@ export class RegistryClient {
       else this.bodyStalls.set(key, { stalls, tries });
       stalled(err, stallMessage(`registry ${this.registry}`, method, url, this.knownTimeoutMs, tries, 'body'), spent);
     });
+  }
+
+  /** A transport error named: the proxy's (not reached, tunnel refused) as the proxy's, others by their request. */
+  private placed(err: unknown, method: string, url: string): unknown {
+    const message = this.proxyShown === undefined ? undefined : proxyErrorMessage(err, this.proxyShown, method, url);
+    return message === undefined ? withPlace(err, method, url) : renamed(err, message);
   }
 
   /** The timeout a stall of this kind waited out, when known (not with the caller's own dispatcher). */

@@ -7,3 +7,4 @@ export * from './registryReference';
 export * from './remoteRepository';
 export * from './retry';
 export * from './retryNotice';
+export * from './proxy';

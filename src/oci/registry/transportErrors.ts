@@ -25,6 +25,14 @@ export function withPlace(err: unknown, method: string, url: string): unknown {
   return err;
 }
 
+/** The error said as `message` (the proxy's, say), keeping its type and code; withPlace leaves it so. */
+export function renamed(err: unknown, message: string): unknown {
+  if (!(err instanceof Error)) return err;
+  named.add(err);
+  err.message = message;
+  return err;
+}
+
 /**
  * A body cut short (undici's bare "other side closed", a body timeout) names its request as the other
  * transport errors do, whoever reads the body: a stream, a buffer, a pipeline. Prepended, so the

@@ -10,6 +10,13 @@ module.exports = {
   Agent: require('undici/lib/dispatcher/agent'),
   // The TLS connection itself, wrapped to hear a registry's TLS alerts (tlsAlerts.ts).
   buildConnector: require('undici/lib/core/connect'),
+  // Only behind a proxy the caller names (the extension's http.proxy): loaded when asked for.
+  get ProxyAgent(): unknown {
+    return require('undici/lib/dispatcher/proxy-agent');
+  },
+  get Pool(): unknown {
+    return require('undici/lib/dispatcher/pool');
+  },
   // Only behind HTTPS_PROXY: loaded when asked for.
   get EnvHttpProxyAgent(): unknown {
     return require('undici/lib/dispatcher/env-http-proxy-agent');

@@ -1,0 +1,39 @@
+import { strict as assert } from 'node:assert';
+import { bypassesProxy, maskProxy, proxyUrl, shownProxy } from '../../src/oci/registry/proxy';
+
+describe('explicit proxy: noProxy matching and how the proxy is shown', () => {
+  it('noProxy matches as NO_PROXY does: exact host, its subdomains, .suffix, *.suffix, host:port, *; loopback always', () => {
+    const cases: Array<[string, number, string[], boolean]> = [
+      ['registry.example.com', 443, ['registry.example.com'], true],
+      ['REGISTRY.example.com', 443, ['registry.example.COM'], true],
+      ['a.registry.example.com', 443, ['registry.example.com'], true],
+      ['xregistry.example.com', 443, ['registry.example.com'], false],
+      ['registry.example.com', 443, ['.example.com'], true],
+      ['example.com', 443, ['.example.com'], true],
+      ['registry.example.com', 443, ['*.example.com'], true],
+      ['registry.example.com:5000', 443, ['registry.example.com:5000'], true],
+      ['registry.example.com', 443, ['registry.example.com:5000'], false],
+      ['registry.example.com', 443, ['registry.example.com:443'], true],
+      ['registry.example.com', 80, ['registry.example.com:80'], true],
+      ['registry.example.com', 443, ['other.org, registry.example.com'], true],
+      ['anything.org', 443, ['*'], true],
+      ['anything.org', 443, ['', ' '], false],
+      ['anything.org', 443, [], false],
+      ['127.0.0.1:5000', 443, [], true],
+      ['localhost:5000', 443, [], true],
+      ['[::1]:5000', 443, [], true],
+      ['10.0.0.7:5000', 443, ['10.0.0.7'], true],
+    ];
+    for (const [host, port, noProxy, expected] of cases) assert.equal(bypassesProxy(host, port, noProxy), expected, `${host} ${JSON.stringify(noProxy)}`);
+  });
+
+  it('credentials never shown; a bare host:port is http; other schemes refused without the secret', () => {
+    assert.equal(maskProxy('http://alice:s3cret@proxy.corp:3128'), 'http://***@proxy.corp:3128');
+    assert.equal(shownProxy({ url: 'http://alice:s3cret@proxy.corp:3128/' }), 'http://proxy.corp:3128');
+    assert.equal(proxyUrl({ url: 'proxy.corp:3128' }).toString(), 'http://proxy.corp:3128/');
+    assert.throws(() => proxyUrl({ url: 'socks5://bob:hunter22@proxy.corp:1080' }), (err: Error) => {
+      assert.equal(err.message, 'proxy "socks5://***@proxy.corp:1080" is not an http:// or https:// URL');
+      return true;
+    });
+  });
+});
