@@ -111,6 +111,29 @@ describeRegistry('registries through an explicit HTTP proxy (registry.invalid, m
     }
   });
 
+  it('authorization (VS Code\'s http.proxyAuthorization): the header sent as given, through CONNECT and in absolute form; a wrong one refused, never shown', async () => {
+    const s = await sample();
+    const url = `http://127.0.0.1:${guarded.port}`;
+    const header = `Basic ${Buffer.from('alice:s3cr%t').toString('base64')}`;
+    const before = guarded.authorizations.length;
+    for (const [registry, extra] of [['registry.invalid', ca], ['registry.invalid:5000', { plainHttp: true }]] as const) {
+      const remote = new RemoteRepository(new RegistryClient(registry, { ...extra, proxy: { url, authorization: header } }), 'token/app');
+      await copy(s.store, 'v1', remote, ['v1']);
+      assert.equal((await remote.resolve('v1')).digest, s.index.digest);
+    }
+    const sent = guarded.authorizations.slice(before);
+    assert.ok(sent.length > 0 && sent.every((h) => h === header), JSON.stringify(sent));
+    const wrong = `Basic ${Buffer.from('alice:wr0ngpass').toString('base64')}`;
+    for (const [registry, extra] of [['registry.invalid', ca], ['registry.invalid:5000', { plainHttp: true }]] as const) {
+      const refused = new RemoteRepository(new RegistryClient(registry, { ...extra, ...once, proxy: { url, authorization: wrong } }), 'token/app');
+      await assert.rejects(refused.resolve('v1'), (err: Error) => {
+        assert.ok(err.message.startsWith(`proxy http://127.0.0.1:${guarded.port} refused the connection to ${registry} with status 407`), err.message);
+        assert.ok(!`${err.message} ${err.stack}`.includes(wrong.slice(6)), err.message);
+        return true;
+      });
+    }
+  });
+
   it('an https:// proxy: its certificate checked (refused, named as the proxy\'s), not with strictSSL false; the registry\'s still is', async () => {
     const secureProxy = await startForwardProxy({ 'registry.invalid:443': secure.host }, undefined, { cert: readFileSync(join(TLS, 'server.crt'), 'utf8'), key: readFileSync(join(TLS, 'server.key'), 'utf8') });
     try {

@@ -2,7 +2,7 @@ import vscode = require('vscode');
 import type { ProxySettings } from '../../oci/registry';
 
 /** The settings that say how registries are reached: a change drops the clients and their pools. */
-export const PROXY_SETTINGS = ['http.proxy', 'http.noProxy', 'http.proxyStrictSSL', 'http.proxySupport'];
+export const PROXY_SETTINGS = ['http.proxy', 'http.noProxy', 'http.proxyStrictSSL', 'http.proxySupport', 'http.proxyAuthorization'];
 
 /**
  * VS Code's proxy settings for the registry client: VS Code routes Node's http and https modules for extensions, but
@@ -15,9 +15,11 @@ export function proxySettings(): ProxySettings | false | undefined {
   const url = http.get<string>('proxy', '').trim();
   if (!url) return undefined;
   const noProxy = http.get<unknown>('noProxy', []);
+  const authorization = http.get<unknown>('proxyAuthorization');
   return {
     url,
     noProxy: Array.isArray(noProxy) ? noProxy.filter((e): e is string => typeof e === 'string') : [],
     strictSSL: http.get<boolean>('proxyStrictSSL', true) !== false,
+    ...(typeof authorization === 'string' && authorization.trim() ? { authorization: authorization.trim() } : {}),
   };
 }

@@ -166,7 +166,7 @@ function routeTo(registryHost: string, plainHttp: boolean, proxy: ProxySettings 
 function defaultAgent(insecure: boolean, via: ProxySettings | 'env' | undefined, timeoutMs: number, connections: number, tls: RegistryTls | undefined): Dispatcher {
   const proxy = via !== undefined;
   // The proxy's URL with its credentials: another user or password is another pool. Never shown.
-  const proxyKey = typeof via === 'object' ? `=${JSON.stringify([via.url, via.strictSSL !== false])}` : '';
+  const proxyKey = typeof via === 'object' ? `=${JSON.stringify([via.url, via.strictSSL !== false, via.authorization ?? ''])}` : '';
   const trust = tls ? `-${JSON.stringify([tls.ca, tls.cert ?? '', tls.key ?? ''])}` : '';
   // The trust store a pool widens to is read where these say (systemTrust.ts).
   const store = insecure ? '' : `-${process.env.SSL_CERT_FILE ?? ''}:${process.env.SSL_CERT_DIR ?? ''}`;
@@ -195,6 +195,8 @@ function defaultAgent(insecure: boolean, via: ProxySettings | 'env' | undefined,
     return (sharedAgents[key] = new ProxyAgent({
       ...options,
       uri: uri.toString(),
+      // VS Code's http.proxyAuthorization: the Proxy-Authorization header itself, over the URL's credentials.
+      ...(via.authorization ? { token: via.authorization } : {}),
       proxyTunnel: false,
       proxyTls: { ...proxyTls, timeout },
       requestTls: { ...secure, timeout },

@@ -10,6 +10,8 @@ export interface ProxySettings {
   noProxy?: string[];
   /** false: the proxy's own certificate is not verified (VS Code's `http.proxyStrictSSL`). The registry's still is. */
   strictSSL?: boolean;
+  /** The Proxy-Authorization header's value (VS Code's `http.proxyAuthorization`), sent instead of the URL's credentials; never shown. */
+  authorization?: string;
 }
 
 /** The proxy URL parsed; a bare `host:port` (as some settings hold it) is taken as http. */
