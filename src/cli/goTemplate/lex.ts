@@ -111,32 +111,23 @@ export function lex(name: string, src: string): Token[] {
         continue;
       }
       if (c === '=') { push('assign', i + 1); continue; }
-      if (c === '"') {
+      if (c === '"' || c === "'") {
+        // A quoted string or a character constant: to its closing quote on the same line, escapes skipped.
+        const what = c === '"' ? 'unterminated quoted string' : 'unterminated character constant';
         let k = i + 1;
-        while (k < src.length && src[k] !== '"') {
+        while (k < src.length && src[k] !== c) {
           if (src[k] === '\\') k++;
-          if (src[k] === '\n' || k >= src.length) fail(start, 'unterminated quoted string');
+          if (src[k] === '\n' || k >= src.length) fail(start, what);
           k++;
         }
-        if (k >= src.length) fail(start, 'unterminated quoted string');
-        push('string', k + 1);
+        if (k >= src.length) fail(start, what);
+        push(c === '"' ? 'string' : 'char', k + 1);
         continue;
       }
       if (c === '`') {
         const close = src.indexOf('`', i + 1);
         if (close < 0) fail(start, 'unterminated raw quoted string');
         push('rawString', close + 1);
-        continue;
-      }
-      if (c === "'") {
-        let k = i + 1;
-        while (k < src.length && src[k] !== "'") {
-          if (src[k] === '\\') k++;
-          if (src[k] === '\n' || k >= src.length) fail(start, 'unterminated character constant');
-          k++;
-        }
-        if (k >= src.length) fail(start, 'unterminated character constant');
-        push('char', k + 1);
         continue;
       }
       if (c === '$') {
