@@ -10,15 +10,6 @@ export interface OpOptions {
   indexBatch?: object;
 }
 
-export interface PushOptions extends OpOptions {
-  /**
-   * Called when this push is not made because the same content is being pushed through the target already, and it
-   * waits for that push instead (sharedPushes: copies running beside one another): the content is there, but this
-   * caller did not push it. A target that shares nothing never calls it.
-   */
-  onJoined?: () => void;
-}
-
 /**
  * One interface over an OCI image layout and a remote repository (as oras-go's Target and
  * ReadOnlyGraphTarget): everything an operation needs to read and write content by descriptor.
@@ -46,6 +37,12 @@ export interface ReadOnlyTarget {
 }
 
 export interface PushOptions extends OpOptions {
+  /**
+   * Called when this push is not made because the same content is being pushed through the target already, and it
+   * waits for that push instead (sharedPushes: copies running beside one another): the content is there, but this
+   * caller did not push it. A target that shares nothing never calls it.
+   */
+  onJoined?: () => void;
   /**
    * Called once the content is stored when bookkeeping still follows before the push returns (a registry without the
    * referrers API lists a referrer in its subject's fallback index, behind that subject's other changes): a caller
