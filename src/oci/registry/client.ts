@@ -239,6 +239,7 @@ export function forgetDefaultAgents(): void {
  */
 export class RegistryClient {
   readonly baseUrl: string;
+  private readonly baseOrigin: string;
   readonly authorizer: Authorizer;
   private dispatcherMade: Dispatcher | undefined;
   /** The explicit proxy this client's requests go through, without credentials: it names the proxy's errors. */
@@ -261,6 +262,7 @@ export class RegistryClient {
 
   constructor(readonly registry: string, readonly options: RegistryClientOptions = {}) {
     this.baseUrl = `${options.plainHttp ? 'http' : 'https'}://${registryEndpointHost(registry)}`;
+    this.baseOrigin = new URL(this.baseUrl).origin;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.knownTimeoutMs = options.dispatcher && options.timeoutMs === undefined ? undefined : this.timeoutMs;
     const connections = Math.max(1, options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
@@ -302,6 +304,23 @@ export class RegistryClient {
       this.dispatcherMade = defaultAgent(Boolean(this.options.insecure), via, this.timeoutMs, this.connections, this.tls);
     }
     return this.dispatcherMade;
+  }
+
+  /**
+   * The pool for a request to `target`: the registry's, or, for another host a redirect or a token realm names (blob
+   * storage, a CDN, an auth server), the route that host takes, as Go's clients decide it per request: an internal
+   * registry in noProxy whose blobs live on S3 reaches S3 through the proxy, and a proxied one redirecting to a
+   * storage host in noProxy dials it directly. The registry's TLS trust goes along (as Go's one Transport's does).
+   */
+  private dispatcherFor(target: URL): Dispatcher {
+    const own = this.dispatcher;
+    if (this.options.dispatcher || target.origin === this.baseOrigin) return own;
+    const plainHttp = target.protocol === 'http:';
+    const via = routeTo(target.host, plainHttp, this.options.proxy);
+    const registryVia = routeTo(registryEndpointHost(this.registry), this.baseUrl.startsWith('http:'), this.options.proxy);
+    if (via === registryVia) return own;
+    if (typeof via === 'object') this.proxyShown = shownProxy(via);
+    return defaultAgent(Boolean(this.options.insecure), via, this.timeoutMs, this.connections, this.tls);
   }
 
   get userAgent(): string {
@@ -450,7 +469,7 @@ export class RegistryClient {
     let currentBody = body;
     for (let hop = 0; ; hop++) {
       const target = new URL(current);
-      const r = await this.dispatcher.request({
+      const request = this.dispatcherFor(target).request({
         origin: target.origin,
         path: `${target.pathname}${target.search}`,
         method: currentMethod as Dispatcher.HttpMethod,
@@ -462,6 +481,8 @@ export class RegistryClient {
         // registries answer HEAD properly, and existence checks are most of a no-op copy's requests.
         ...(currentMethod === 'HEAD' ? { reset: false } : {}),
       });
+      // A failure past a redirect names where it was sent (storage, a CDN): the registry's URL alone would mislead.
+      const r = hop === 0 ? await request : await request.catch((err: unknown) => Promise.reject(redirectedTo(err, current)));
       nameBodyErrors(r.body, currentMethod, current);
       const res: RegistryResponse = {
         status: r.statusCode,
@@ -494,6 +515,12 @@ export class RegistryClient {
       current = next.toString();
     }
   }
+}
+
+/** A transport error past a redirect, its message led by where the redirect went (the request is named later). */
+function redirectedTo(err: unknown, url: string): unknown {
+  if (err instanceof Error && !(err instanceof OciError) && err.name !== 'AbortError') err.message = `redirected to ${redactUrl(url)}: ${err.message}`;
+  return err;
 }
 
 /** Bytes can be sent again; a stream or an iterable is spent once sent. */
