@@ -27,12 +27,14 @@ describe('explicit proxy: noProxy matching and how the proxy is shown', () => {
     for (const [host, port, noProxy, expected] of cases) assert.equal(bypassesProxy(host, port, noProxy), expected, `${host} ${JSON.stringify(noProxy)}`);
   });
 
-  it('credentials never shown; a bare host:port is http; other schemes refused without the secret', () => {
+  it('credentials never shown; a bare host:port is http; socks5 taken; other schemes refused without the secret', () => {
     assert.equal(maskProxy('http://alice:s3cret@proxy.corp:3128'), 'http://***@proxy.corp:3128');
     assert.equal(shownProxy({ url: 'http://alice:s3cret@proxy.corp:3128/' }), 'http://proxy.corp:3128');
     assert.equal(proxyUrl({ url: 'proxy.corp:3128' }).toString(), 'http://proxy.corp:3128/');
-    assert.throws(() => proxyUrl({ url: 'socks5://bob:hunter22@proxy.corp:1080' }), (err: Error) => {
-      assert.equal(err.message, 'proxy "socks5://***@proxy.corp:1080" is not an http:// or https:// URL');
+    assert.equal(shownProxy({ url: 'socks5://bob:hunter22@proxy.corp:1080' }), 'socks5://proxy.corp:1080');
+    assert.equal(proxyUrl({ url: 'socks5h://proxy.corp' }).protocol, 'socks5h:');
+    assert.throws(() => proxyUrl({ url: 'socks4://bob:hunter22@proxy.corp:1080' }), (err: Error) => {
+      assert.equal(err.message, 'proxy "socks4://***@proxy.corp:1080" is not an http://, https:// or socks5:// URL');
       return true;
     });
   });

@@ -18,7 +18,8 @@ import type { CredentialStore } from '../auth/credentials';
 import { OciError } from '../errors';
 import { readCapped } from '../readCapped';
 import { isLoopbackHost, registryEndpointHost } from './registryReference';
-import { bypassesProxy, isProxyError, markProxyError, proxyErrorMessage, proxyUrl, shownProxy, type ProxySettings } from './proxy';
+import { bypassesProxy, isProxyError, markProxyError, proxyErrorMessage, proxyUrl, shownProxy, SOCKS_PROTOCOLS, type ProxySettings } from './proxy';
+import { socksConnector } from './socks';
 import { isRetryableError, sleep } from '../transient';
 import { parseErrorBody, redactUrl, RegistryError } from './registryError';
 import { DEFAULT_RETRY, retryDelay, type RetryInfo, type RetryOptions } from './retry';
@@ -158,8 +159,22 @@ const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy
  * as curl honours them (`env`), or directly (undefined). Loopback registries always directly.
  */
 function routeTo(registryHost: string, plainHttp: boolean, proxy: ProxySettings | false | undefined): ProxySettings | 'env' | undefined {
-  if (proxy === undefined) return !isLoopbackHost(registryHost) && PROXY_VARIABLES.some((v) => process.env[v]) ? 'env' : undefined;
+  if (proxy === undefined) {
+    if (isLoopbackHost(registryHost) || !PROXY_VARIABLES.some((v) => process.env[v])) return undefined;
+    // undici's agent for the variables speaks HTTP to a proxy only; a socks5:// one (Go's clients take it) is ours.
+    const socks = socksFromEnvironment(plainHttp);
+    return socks ? routeTo(registryHost, plainHttp, socks) : 'env';
+  }
   return proxy && !bypassesProxy(registryHost, plainHttp ? 80 : 443, proxy.noProxy) ? proxy : undefined;
+}
+
+/** The variables' proxy for this scheme (as undici's and Go's read them) when it is a socks5:// one, with NO_PROXY. */
+function socksFromEnvironment(plainHttp: boolean): ProxySettings | undefined {
+  const env = process.env;
+  const url = plainHttp ? (env.HTTP_PROXY ?? env.http_proxy) : (env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy);
+  if (!url || !/^socks(5h?)?:\/\//i.test(url.trim())) return undefined;
+  const noProxy = env.NO_PROXY ?? env.no_proxy;
+  return { url: url.trim(), ...(noProxy ? { noProxy: [noProxy] } : {}) };
 }
 
 /** Timeouts short enough that a stalled registry is noticed, long enough for a slow one. */
@@ -178,6 +193,12 @@ function defaultAgent(insecure: boolean, via: ProxySettings | 'env' | undefined,
   // proxy the registry's TLS is undici's `requestTls` (its `connect` is the proxy's), with the machine's trust store
   // from the start; directly, only once a certificate needs it (alertHearingConnector).
   const options = { connections, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+  if (typeof via === 'object' && SOCKS_PROTOCOLS.includes(proxyUrl(via).protocol)) {
+    // The ordinary pool (its connection limit, its timeouts), each connection a SOCKS5 tunnel; TLS to the registry
+    // inside it with the registry's trust and the machine's store from the start.
+    const tlsConnect = undici().buildConnector({ ...tlsOptions(insecure, tls, { system: true }), timeout } as never);
+    return (sharedAgents[key] = new (undici().Agent)({ ...options, connect: socksConnector(proxyUrl(via), timeout, tlsConnect as never) as never }));
+  }
   if (typeof via === 'object') {
     // CONNECT for https registries; plain-HTTP ones in absolute form (proxyTunnel: false), as curl sends them. The
     // registry's TLS keeps its trust; the proxy's own certificate is checked against Node's and the machine's CAs

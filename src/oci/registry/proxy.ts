@@ -3,6 +3,9 @@ import { OciError } from '../errors';
 import { redactUrl } from './registryError';
 import { isLoopbackHost } from './registryReference';
 
+/** Proxy URL schemes spoken as SOCKS5 (socks.ts); `socks5h` as `socks5`: the proxy resolves names either way, as in Go. */
+export const SOCKS_PROTOCOLS = ['socks5:', 'socks5h:', 'socks:'];
+
 export interface ProxySettings {
   /** `http://[user:pass@]host:port` (or https://); credentials go in Proxy-Authorization, never in a message. */
   url: string;
@@ -19,8 +22,8 @@ export function proxyUrl(proxy: ProxySettings): URL {
   const text = proxy.url.trim();
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
   const url = URL.canParse(withScheme) ? new URL(withScheme) : undefined;
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new OciError('INVALID_ARGUMENT', `proxy ${JSON.stringify(maskProxy(text))} is not an http:// or https:// URL`);
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:' && !SOCKS_PROTOCOLS.includes(url.protocol))) {
+    throw new OciError('INVALID_ARGUMENT', `proxy ${JSON.stringify(maskProxy(text))} is not an http://, https:// or socks5:// URL`);
   }
   return url;
 }
@@ -93,6 +96,8 @@ export function proxyErrorMessage(err: unknown, shown: string, method: string, u
   if (!isProxyError(err)) return undefined;
   const cause = proxyErrors.has(err) ? err : ((err as { cause?: unknown }).cause as Error);
   const code = String((cause as { code?: unknown }).code ?? 'error');
+  // A SOCKS5 proxy's refusal says itself what it refused (socks.ts).
+  if (code === 'SOCKS_REFUSED' || code === 'SOCKS_AUTH') return `proxy ${shown}: ${cause.message} ${place}`;
   const text = cause.message.includes(code) ? cause.message : `${code}: ${cause.message}`;
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code)) {
     return `proxy ${shown}: its TLS certificate is not trusted: ${text} (strictSSL false skips this check) ${place}`;
