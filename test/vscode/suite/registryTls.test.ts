@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -137,6 +138,88 @@ describe('Registry TLS: trust a CA, choose a client certificate', function () {
     assert.deepEqual(said, [`${host}: Manifold now trusts the CA certificate saved as ${join(certsDir(host), 'ca.crt')} (podman and skopeo read it there too).`]);
     const expected = (await (await OciLayoutStore.open(f.demo)).resolve('v1')).digest;
     await eventually(async () => assert.equal((await new Registry(host, { tlsFiles: { caFiles: [file('ca.crt')] } }).repository('team/retried').resolve('v1')).digest, expected), 30_000);
+  });
+
+  it('a command run from a row that failed on the untrusted certificate: Trust CA Certificate…, then Retry copies as first answered, asking nothing again', async () => {
+    const host = await registryWithApp(false, { caFiles: [file('ca.crt')] });
+    const v1 = await row(f, (await row(f, undefined, 'demo')).node, 'v1');
+    const to = `${host}/team/replayed:v1`;
+    const ext = vscode.extensions.getExtension('manifold-dev.manifold');
+    assert.ok(ext, 'the Manifold extension is not loaded');
+    // The extension's own window (this suite's is another copy of the API): its prompts and messages swapped for ones
+    // that record what they were asked and answer as a user would.
+    type Item = vscode.QuickPickItem;
+    type Listener = (e?: unknown) => void;
+    const window = (createRequire(join(ext.extensionPath, ext.packageJSON.main))('vscode') as typeof vscode).window as unknown as Record<string, unknown>;
+    assert.notEqual(window, vscode.window as unknown);
+    const asked: string[] = [];
+    const said: string[] = [];
+    const stubs: Record<string, unknown> = {
+      // Of v1's two platforms, amd64 only; its SBOM left behind: answers a default run would not give.
+      showQuickPick: async (items: readonly Item[] | Thenable<readonly Item[]>, options?: vscode.QuickPickOptions) => {
+        const list = await items;
+        asked.push(`pick: ${options?.placeHolder}`);
+        if (options?.canPickMany) return list.filter((i) => i.label === 'linux/amd64');
+        return list.find((i) => i.label === 'Without referrers');
+      },
+      // The destination pick: the destination typed in full, then Enter (present/destination.ts makes its row).
+      createQuickPick: () => {
+        const on: Record<string, Listener[]> = { value: [], accept: [], hide: [] };
+        const pick = {
+          items: [] as (Item & { value?: string })[],
+          selectedItems: [] as Item[],
+          activeItems: [] as Item[],
+          value: '',
+          onDidChangeValue: (l: Listener) => on.value!.push(l),
+          onDidAccept: (l: Listener) => on.accept!.push(l),
+          onDidHide: (l: Listener) => on.hide!.push(l),
+          show: () => {
+            asked.push(`destination: ${(pick as { placeholder?: string }).placeholder}`);
+            setTimeout(() => {
+              pick.value = to;
+              on.value!.forEach((l) => l(to));
+              pick.selectedItems = pick.items.filter((i) => i.value === to);
+              on.accept!.forEach((l) => l());
+            }, 10);
+          },
+          hide: () => on.hide!.forEach((l) => l()),
+          dispose: () => {},
+        };
+        return pick;
+      },
+      showInputBox: async (options?: vscode.InputBoxOptions) => (asked.push(`input: ${options?.prompt}`), undefined),
+      showErrorMessage: async (message: string, ...actions: string[]) => (said.push(message), actions.find((a) => a === 'Trust CA Certificate…')),
+      showOpenDialog: async (options?: vscode.OpenDialogOptions) => (asked.push(`file: ${options?.title}`), [vscode.Uri.file(file('ca.crt'))]),
+      showInformationMessage: async (message: string, ...actions: string[]) => (said.push(message), actions.find((a) => a === 'Retry')),
+    };
+    const real = Object.fromEntries(Object.keys(stubs).map((k) => [k, window[k]]));
+    Object.assign(window, stubs);
+    errors.length = 0;
+    try {
+      assert.equal(await run('manifold.copyToRegistry', v1.node), undefined);
+      assert.ok(errors.some((e) => e.startsWith('manifold.copyToRegistry failed: [UNTRUSTED] ')), errors.join('\n'));
+      // The error's Trust CA Certificate… asks for the CA; its message's Retry runs the copy again: done when it says so.
+      await eventually(async () => assert.ok(said.some((m) => m.startsWith('Copied ')), said.join('\n')), 60_000);
+    } finally {
+      Object.assign(window, real);
+    }
+    // Each question once: the platforms, the referrers, the destination, then the CA file; none again on Retry.
+    assert.deepEqual(asked, [
+      'pick: Platforms to copy: all of them copies the index as it is; some of them writes a new index of just those',
+      'pick: Attached to it: SBOM. Copy them too?',
+      `destination: Pick an added repository, or type registry/repository[:tag] (the tag is v1 unless given)`,
+      `file: ${host}: the CA certificate that signed its certificate`,
+    ]);
+    assert.equal(said.length, 3, said.join('\n'));
+    assert.match(said[0]!, /its TLS certificate is not signed by a CA this machine trusts/);
+    assert.equal(said[1], `${host}: Manifold now trusts the CA certificate saved as ${join(certsDir(host), 'ca.crt')} (podman and skopeo read it there too).`);
+    assert.equal(said[2], `Copied v1 to ${to} (3 pushed, 0 already there) Only the linux/amd64 manifest was copied (${f.images[0]!.digest}).`);
+    // What the answers said, done: v1 names amd64's image alone there, and no SBOM came (no referrers tag beside v1).
+    const repo = new Registry(host, { tlsFiles: { caFiles: [file('ca.crt')] } }).repository('team/replayed');
+    assert.equal((await repo.resolve('v1')).digest, f.images[0]!.digest);
+    const tags: string[] = [];
+    for await (const t of repo.tags()) tags.push(t);
+    assert.deepEqual(tags, ['v1']);
   });
 
   it('a registry that wants a client certificate: Choose Client Certificate…; a key not the certificate\'s is refused naming it; the right pair is saved (key 0600) and the repositories list', async () => {
