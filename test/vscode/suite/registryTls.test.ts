@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -11,6 +10,7 @@ import type { TlsFiles } from '../../../src/oci/registry/tlsTrust';
 import { chooseClientCertificate, trustCaCertificate } from '../../../src/extension/commands/trustCertificate';
 import type { Services } from '../../../src/extension/services';
 import { hasDockerRegistry, launchRegistry, type LaunchedRegistry } from '../../integration/support/registryLauncher';
+import { swapExtensionWindow, typedQuickPick } from './extensionWindow';
 import { eventually, row, rows, tooltipOf, useFixtures, type Fixtures } from './layoutFixtures';
 
 /**
@@ -144,17 +144,11 @@ describe('Registry TLS: trust a CA, choose a client certificate', function () {
     const host = await registryWithApp(false, { caFiles: [file('ca.crt')] });
     const v1 = await row(f, (await row(f, undefined, 'demo')).node, 'v1');
     const to = `${host}/team/replayed:v1`;
-    const ext = vscode.extensions.getExtension('manifold-dev.manifold');
-    assert.ok(ext, 'the Manifold extension is not loaded');
-    // The extension's own window (this suite's is another copy of the API): its prompts and messages swapped for ones
-    // that record what they were asked and answer as a user would.
+    // The extension's prompts and messages answered as a user would, each recorded.
     type Item = vscode.QuickPickItem;
-    type Listener = (e?: unknown) => void;
-    const window = (createRequire(join(ext.extensionPath, ext.packageJSON.main))('vscode') as typeof vscode).window as unknown as Record<string, unknown>;
-    assert.notEqual(window, vscode.window as unknown);
     const asked: string[] = [];
     const said: string[] = [];
-    const stubs: Record<string, unknown> = {
+    const restore = swapExtensionWindow({
       // Of v1's two platforms, amd64 only; its SBOM left behind: answers a default run would not give.
       showQuickPick: async (items: readonly Item[] | Thenable<readonly Item[]>, options?: vscode.QuickPickOptions) => {
         const list = await items;
@@ -162,38 +156,12 @@ describe('Registry TLS: trust a CA, choose a client certificate', function () {
         if (options?.canPickMany) return list.filter((i) => i.label === 'linux/amd64');
         return list.find((i) => i.label === 'Without referrers');
       },
-      // The destination pick: the destination typed in full, then Enter (present/destination.ts makes its row).
-      createQuickPick: () => {
-        const on: Record<string, Listener[]> = { value: [], accept: [], hide: [] };
-        const pick = {
-          items: [] as (Item & { value?: string })[],
-          selectedItems: [] as Item[],
-          activeItems: [] as Item[],
-          value: '',
-          onDidChangeValue: (l: Listener) => on.value!.push(l),
-          onDidAccept: (l: Listener) => on.accept!.push(l),
-          onDidHide: (l: Listener) => on.hide!.push(l),
-          show: () => {
-            asked.push(`destination: ${(pick as { placeholder?: string }).placeholder}`);
-            setTimeout(() => {
-              pick.value = to;
-              on.value!.forEach((l) => l(to));
-              pick.selectedItems = pick.items.filter((i) => i.value === to);
-              on.accept!.forEach((l) => l());
-            }, 10);
-          },
-          hide: () => on.hide!.forEach((l) => l()),
-          dispose: () => {},
-        };
-        return pick;
-      },
+      createQuickPick: typedQuickPick(to, asked),
       showInputBox: async (options?: vscode.InputBoxOptions) => (asked.push(`input: ${options?.prompt}`), undefined),
       showErrorMessage: async (message: string, ...actions: string[]) => (said.push(message), actions.find((a) => a === 'Trust CA Certificate…')),
       showOpenDialog: async (options?: vscode.OpenDialogOptions) => (asked.push(`file: ${options?.title}`), [vscode.Uri.file(file('ca.crt'))]),
       showInformationMessage: async (message: string, ...actions: string[]) => (said.push(message), actions.find((a) => a === 'Retry')),
-    };
-    const real = Object.fromEntries(Object.keys(stubs).map((k) => [k, window[k]]));
-    Object.assign(window, stubs);
+    });
     errors.length = 0;
     try {
       assert.equal(await run('manifold.copyToRegistry', v1.node), undefined);
@@ -201,7 +169,7 @@ describe('Registry TLS: trust a CA, choose a client certificate', function () {
       // The error's Trust CA Certificate… asks for the CA; its message's Retry runs the copy again: done when it says so.
       await eventually(async () => assert.ok(said.some((m) => m.startsWith('Copied ')), said.join('\n')), 60_000);
     } finally {
-      Object.assign(window, real);
+      restore();
     }
     // Each question once: the platforms, the referrers, the destination, then the CA file; none again on Retry.
     assert.deepEqual(asked, [
