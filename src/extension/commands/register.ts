@@ -3,7 +3,7 @@ import vscode = require('vscode');
 import { isOciError } from '../../oci/errors';
 import type { Services } from '../services';
 import { signInOffer } from '../registries/signInOffer';
-import { certificateOffer } from '../registries/certificateOffer';
+import { certificateOffer, CLIENT_CERTIFICATE_COMMAND, TRUST_CA_COMMAND } from '../registries/certificateOffer';
 import { inOwnWords } from '../present/ownWords';
 import { guardTrust, UntrustedWorkspaceError } from '../trust';
 import { AnswerSession, answering, type Answer, ReplayAnswers } from '../ui/answerReplay';
@@ -47,6 +47,8 @@ export function registerCommands(services: Services, table: readonly CommandEntr
   }
 }
 
+const SIGN_IN_COMMAND = 'manifold.signIn';
+
 function report(services: Services, id: string, err: unknown, args: unknown[], answers: readonly Answer[]): void {
   const e = err as Error;
   services.log.error(`${id} failed: ${isOciError(e) ? `[${e.code}] ` : ''}${e?.stack ?? String(err)}`);
@@ -57,13 +59,15 @@ function report(services: Services, id: string, err: unknown, args: unknown[], a
   // A registry whose certificate is not trusted here, or that wants a client certificate: save the file it needs,
   // then this command is offered again with the same arguments and answers (after Sign In too).
   const certificate = certificateOffer(err);
-  // A command that was itself a step of a retry (Sign In… whose password was refused) passes that retry on.
+  // The remedies themselves are not offered again once done: a sign-in whose password was refused, signed in by its
+  // Sign In…, passes on the retry it was given (if any), not itself.
   const passedOn = (args[0] as { retry?: unknown } | undefined)?.retry;
-  const retry = isRetry(passedOn) ? passedOn : { command: id, arguments: args, replay: new ReplayAnswers(answers) };
+  const remedy = id === SIGN_IN_COMMAND || id === TRUST_CA_COMMAND || id === CLIENT_CERTIFICATE_COMMAND;
+  const retry = isRetry(passedOn) ? passedOn : remedy ? undefined : { command: id, arguments: args, replay: new ReplayAnswers(answers) };
   const actions = signIn ? [signInTitle, showLog] : certificate ? [certificate.title, showLog] : [showLog];
   void vscode.window.showErrorMessage(inOwnWords(e?.message ?? String(err)), ...actions).then((action) => {
     if (action === showLog) services.log.show(true);
-    if (action === signInTitle) void vscode.commands.executeCommand('manifold.signIn', { ...signIn, retry });
+    if (action === signInTitle) void vscode.commands.executeCommand(SIGN_IN_COMMAND, { ...signIn, retry });
     if (certificate && action === certificate.title) void vscode.commands.executeCommand(certificate.command, { registry: certificate.registry, retry });
   });
 }
