@@ -1,14 +1,15 @@
 import * as l10n from '@vscode/l10n';
-import vscode = require('vscode');
 import type { Services } from '../services';
 import { plainArgs } from './args';
 import { withProgress } from '../ui/progress';
 import { input } from '../ui/prompts';
 import { registryFrom } from './registryArgs';
+import { offerRetry } from './retry';
 
 /**
  * `manifold.signIn`: stores a user name and password (or token) in VS Code's secret storage after the
- * registry accepted them. Arguments: a registry node or `{ registry, username, password }`.
+ * registry accepted them. Arguments: a registry node or `{ registry, username, password, retry? }` (`retry`: the
+ * failed command whose message offered Sign In…, offered again once signed in).
  */
 export async function signIn(services: Services, arg?: unknown): Promise<string> {
   const title = l10n.t('Sign In to Registry');
@@ -36,6 +37,6 @@ export async function signIn(services: Services, arg?: unknown): Promise<string>
   await withProgress(l10n.t('Signing in to {0}', host), (signal) => services.registries.signIn(host, { username, password }, { signal }));
   services.log.info(`signed in to ${host} as ${username}`);
   // A notification rather than the status bar: the sign-in prompt has closed, and this says it worked.
-  void vscode.window.showInformationMessage(l10n.t('Signed in to {0} as {1}.', host, username));
+  offerRetry(l10n.t('Signed in to {0} as {1}.', host, username), plain.retry);
   return host;
 }

@@ -9,12 +9,7 @@ import { chooseFiles } from '../ui/fileChooser';
 import { Cancelled, need } from '../ui/prompts';
 import { plainArgs } from './args';
 import { registryFrom } from './registryArgs';
-
-/** The command whose failure offered this one, run again from the message that says the files were saved. */
-interface Retry {
-  command: string;
-  arguments?: unknown[];
-}
+import { offerRetry } from './retry';
 
 /**
  * `manifold.trustCaCertificate`: saves a registry's CA certificate (PEM, checked) as `ca.crt` in the user's certs.d
@@ -86,13 +81,5 @@ async function choosePem(services: Services, title: string, openLabel: string, f
 /** Says what was saved; a command whose failure led here is offered again. */
 function tell(said: string, saved: Saved, retry: unknown): void {
   const carried = saved.carried.length > 0 ? ` ${l10n.t('Copied there too, as certs.d is read from one folder per registry: {0}.', saved.carried.join(', '))}` : '';
-  const again = isRetry(retry) ? retry : undefined;
-  const retryTitle = l10n.t('Retry');
-  void vscode.window.showInformationMessage(said + carried, ...(again ? [retryTitle] : [])).then((action) => {
-    if (action === retryTitle && again) void vscode.commands.executeCommand(again.command, ...(again.arguments ?? []));
-  });
-}
-
-function isRetry(value: unknown): value is Retry {
-  return Boolean(value) && typeof value === 'object' && typeof (value as Retry).command === 'string' && ((value as Retry).arguments === undefined || Array.isArray((value as Retry).arguments));
+  offerRetry(said + carried, retry);
 }

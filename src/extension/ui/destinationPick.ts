@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import { destinationItems, type DestinationItem, type DestinationKind, type KnownRegistry, type RepositoryTags } from '../present/destination';
+import { currentSession, replayText } from './answerReplay';
 import { Cancelled } from './prompts';
 
 export interface DestinationPickOptions {
@@ -25,8 +26,17 @@ function placeholder(kind: DestinationKind, sourceTag: string | undefined): stri
  * typed. Returns `registry/repository:tag` (`copy`), `registry/repository` (`repository`), or
  * `registry/repository:tag` or `@digest` (`source`).
  */
-export function pickDestination(known: readonly KnownRegistry[], title: string, options: DestinationPickOptions = {}): Promise<string> {
+export async function pickDestination(known: readonly KnownRegistry[], title: string, options: DestinationPickOptions = {}): Promise<string> {
   const kind = options.kind ?? 'copy';
+  // A Retry answers with what was picked or typed (answerReplay.ts); the command parses it as it does a pick's.
+  const session = currentSession();
+  const key = { kind: 'destination' as const, title, question: placeholder(kind, options.sourceTag) };
+  const text = replayText(session, key) ?? (await showPick(known, title, kind, options));
+  session?.record({ ...key, text });
+  return text;
+}
+
+function showPick(known: readonly KnownRegistry[], title: string, kind: DestinationKind, options: DestinationPickOptions): Promise<string> {
   const pick = vscode.window.createQuickPick<DestinationItem & vscode.QuickPickItem>();
   pick.title = title;
   pick.placeholder = placeholder(kind, options.sourceTag);

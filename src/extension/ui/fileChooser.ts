@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import vscode = require('vscode');
+import { currentSession, replayFiles } from './answerReplay';
 import { need } from './prompts';
 
 /**
@@ -30,7 +31,14 @@ export function startFolder(state: vscode.Memento, kind: ChooserKind = 'files'):
  * remembers its parent: a layout folder is no place to look for files, and the next layout is likelier beside it).
  */
 export async function chooseFiles(state: vscode.Memento, options: vscode.OpenDialogOptions, kind: ChooserKind = 'files'): Promise<vscode.Uri[]> {
-  const uris = need(await vscode.window.showOpenDialog({ defaultUri: startFolder(state, kind), ...options }));
+  const session = currentSession();
+  const key = { kind: 'files' as const, title: options.title, question: options.openLabel };
+  // A Retry chooses what was chosen, unless a file of it is gone since: then the dialog opens, as it does after.
+  const recorded = replayFiles(session, key)?.map((u) => vscode.Uri.parse(u, true));
+  const gone = recorded?.some((u) => u.scheme === 'file' && !statSync(u.fsPath, { throwIfNoEntry: false }));
+  if (gone) session?.stop();
+  const uris = recorded && !gone ? recorded : need(await vscode.window.showOpenDialog({ defaultUri: startFolder(state, kind), ...options }));
+  session?.record({ ...key, uris: uris.map((u) => u.toString()) });
   const first = uris[0];
   if (first?.scheme === 'file') await state.update(CHOSEN_FOLDER_KEYS[kind], dirname(first.fsPath));
   return uris;

@@ -7,7 +7,8 @@ import { RegistryService } from '../../../src/extension/registries/registryServi
 import { UntrustedWorkspaceError } from '../../../src/extension/trust';
 import { hasDockerRegistry, launchRegistry, type LaunchedRegistry } from '../../integration/support/registryLauncher';
 import { startOciServer, type OciServer } from '../../integration/support/ociServer';
-import { row, rows, useFixtures, type Fixtures } from './layoutFixtures';
+import { swapExtensionWindow, typedQuickPick } from './extensionWindow';
+import { eventually, row, rows, useFixtures, type Fixtures } from './layoutFixtures';
 
 /**
  * The Registries view and the commands that move content between layouts and a registry. `platforms: []` answers
@@ -163,6 +164,46 @@ describe('Registries view', () => {
       assert.equal(await run('manifold.signIn', { registry: host, username: 'alice', password: 'wonderland' }), host);
       const repo = await registryRow((await registryRow(undefined, host)).node, 'locked/app');
       assert.deepEqual((await registryRows(repo.node)).map((t) => t.label), ['No tags']);
+      await run('manifold.signOut', { registry: host });
+    });
+
+    it('a copy run from a row that failed for want of credentials: Sign In…, then its Retry copies as first answered, asking only the user name and password', async () => {
+      const host = registry!.host;
+      const to = `${host}/retried/app:v1`;
+      const v1 = await row(f, (await row(f, undefined, 'demo')).node, 'v1');
+      type Item = vscode.QuickPickItem;
+      const asked: string[] = [];
+      const said: string[] = [];
+      const restore = swapExtensionWindow({
+        // Every platform, with the SBOM: the copy of the index as it is.
+        showQuickPick: async (items: readonly Item[] | Thenable<readonly Item[]>, options?: vscode.QuickPickOptions) => {
+          const list = await items;
+          asked.push(`pick: ${options?.placeHolder}`);
+          return options?.canPickMany ? list : list.find((i) => i.label === 'With its referrers');
+        },
+        createQuickPick: typedQuickPick(to, asked),
+        showInputBox: async (options?: vscode.InputBoxOptions) => (asked.push(`input: ${options?.prompt}`), options?.password ? 'wonderland' : 'alice'),
+        showErrorMessage: async (message: string, ...actions: string[]) => (said.push(message), actions.find((a) => a === 'Sign In…')),
+        showInformationMessage: async (message: string, ...actions: string[]) => (said.push(message), actions.find((a) => a === 'Retry')),
+      });
+      try {
+        assert.equal(await run('manifold.copyToRegistry', v1.node), undefined);
+        await eventually(async () => assert.ok(said.some((m) => m.startsWith('Copied ')), said.join('\n')), 60_000);
+      } finally {
+        restore();
+      }
+      assert.deepEqual(asked, [
+        'pick: Platforms to copy: all of them copies the index as it is; some of them writes a new index of just those',
+        'pick: Attached to it: SBOM. Copy them too?',
+        'destination: Pick an added repository, or type registry/repository[:tag] (the tag is v1 unless given)',
+        'input: User name',
+        'input: Password or access token for alice',
+      ]);
+      assert.equal(said.length, 3, said.join('\n'));
+      assert.equal(said[1], `Signed in to ${host} as alice.`);
+      assert.match(said[2]!, new RegExp(`^Copied v1 and 2 referrers to ${to.replace(/[.]/g, '\\.')} `));
+      // Read back with the credentials the sign-in stored: the index as it is.
+      assert.equal((await f.services.registries.repository(host, 'retried/app').resolve('v1')).digest, f.index.digest);
       await run('manifold.signOut', { registry: host });
     });
 

@@ -10,6 +10,7 @@ import type { TlsFiles } from '../../../src/oci/registry/tlsTrust';
 import { chooseClientCertificate, trustCaCertificate } from '../../../src/extension/commands/trustCertificate';
 import type { Services } from '../../../src/extension/services';
 import { hasDockerRegistry, launchRegistry, type LaunchedRegistry } from '../../integration/support/registryLauncher';
+import { swapExtensionWindow, typedQuickPick } from './extensionWindow';
 import { eventually, row, rows, tooltipOf, useFixtures, type Fixtures } from './layoutFixtures';
 
 /**
@@ -137,6 +138,56 @@ describe('Registry TLS: trust a CA, choose a client certificate', function () {
     assert.deepEqual(said, [`${host}: Manifold now trusts the CA certificate saved as ${join(certsDir(host), 'ca.crt')} (podman and skopeo read it there too).`]);
     const expected = (await (await OciLayoutStore.open(f.demo)).resolve('v1')).digest;
     await eventually(async () => assert.equal((await new Registry(host, { tlsFiles: { caFiles: [file('ca.crt')] } }).repository('team/retried').resolve('v1')).digest, expected), 30_000);
+  });
+
+  it('a command run from a row that failed on the untrusted certificate: Trust CA Certificate…, then Retry copies as first answered, asking nothing again', async () => {
+    const host = await registryWithApp(false, { caFiles: [file('ca.crt')] });
+    const v1 = await row(f, (await row(f, undefined, 'demo')).node, 'v1');
+    const to = `${host}/team/replayed:v1`;
+    // The extension's prompts and messages answered as a user would, each recorded.
+    type Item = vscode.QuickPickItem;
+    const asked: string[] = [];
+    const said: string[] = [];
+    const restore = swapExtensionWindow({
+      // Of v1's two platforms, amd64 only; its SBOM left behind: answers a default run would not give.
+      showQuickPick: async (items: readonly Item[] | Thenable<readonly Item[]>, options?: vscode.QuickPickOptions) => {
+        const list = await items;
+        asked.push(`pick: ${options?.placeHolder}`);
+        if (options?.canPickMany) return list.filter((i) => i.label === 'linux/amd64');
+        return list.find((i) => i.label === 'Without referrers');
+      },
+      createQuickPick: typedQuickPick(to, asked),
+      showInputBox: async (options?: vscode.InputBoxOptions) => (asked.push(`input: ${options?.prompt}`), undefined),
+      showErrorMessage: async (message: string, ...actions: string[]) => (said.push(message), actions.find((a) => a === 'Trust CA Certificate…')),
+      showOpenDialog: async (options?: vscode.OpenDialogOptions) => (asked.push(`file: ${options?.title}`), [vscode.Uri.file(file('ca.crt'))]),
+      showInformationMessage: async (message: string, ...actions: string[]) => (said.push(message), actions.find((a) => a === 'Retry')),
+    });
+    errors.length = 0;
+    try {
+      assert.equal(await run('manifold.copyToRegistry', v1.node), undefined);
+      assert.ok(errors.some((e) => e.startsWith('manifold.copyToRegistry failed: [UNTRUSTED] ')), errors.join('\n'));
+      // The error's Trust CA Certificate… asks for the CA; its message's Retry runs the copy again: done when it says so.
+      await eventually(async () => assert.ok(said.some((m) => m.startsWith('Copied ')), said.join('\n')), 60_000);
+    } finally {
+      restore();
+    }
+    // Each question once: the platforms, the referrers, the destination, then the CA file; none again on Retry.
+    assert.deepEqual(asked, [
+      'pick: Platforms to copy: all of them copies the index as it is; some of them writes a new index of just those',
+      'pick: Attached to it: SBOM. Copy them too?',
+      `destination: Pick an added repository, or type registry/repository[:tag] (the tag is v1 unless given)`,
+      `file: ${host}: the CA certificate that signed its certificate`,
+    ]);
+    assert.equal(said.length, 3, said.join('\n'));
+    assert.match(said[0]!, /its TLS certificate is not signed by a CA this machine trusts/);
+    assert.equal(said[1], `${host}: Manifold now trusts the CA certificate saved as ${join(certsDir(host), 'ca.crt')} (podman and skopeo read it there too).`);
+    assert.equal(said[2], `Copied v1 to ${to} (3 pushed, 0 already there) Only the linux/amd64 manifest was copied (${f.images[0]!.digest}).`);
+    // What the answers said, done: v1 names amd64's image alone there, and no SBOM came (no referrers tag beside v1).
+    const repo = new Registry(host, { tlsFiles: { caFiles: [file('ca.crt')] } }).repository('team/replayed');
+    assert.equal((await repo.resolve('v1')).digest, f.images[0]!.digest);
+    const tags: string[] = [];
+    for await (const t of repo.tags()) tags.push(t);
+    assert.deepEqual(tags, ['v1']);
   });
 
   it('a registry that wants a client certificate: Choose Client Certificate…; a key not the certificate\'s is refused naming it; the right pair is saved (key 0600) and the repositories list', async () => {

@@ -1,0 +1,51 @@
+// The extension's own `vscode.window`, for tests that answer its prompts and messages as a user would: the host gives
+// this suite another copy of the API, whose window the extension never calls.
+import * as assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+
+type Listener = (e?: unknown) => void;
+
+/** Swaps members of the extension's window for `stubs`; returns what puts the real ones back. */
+export function swapExtensionWindow(stubs: Record<string, unknown>): () => void {
+  const ext = vscode.extensions.getExtension('manifold-dev.manifold');
+  assert.ok(ext, 'the Manifold extension is not loaded');
+  const window = (createRequire(join(ext.extensionPath, ext.packageJSON.main))('vscode') as typeof vscode).window as unknown as Record<string, unknown>;
+  assert.notEqual(window, vscode.window as unknown, "the extension's API is this suite's: the stubs would not reach it");
+  const real = Object.fromEntries(Object.keys(stubs).map((k) => [k, window[k]]));
+  Object.assign(window, stubs);
+  return () => Object.assign(window, real);
+}
+
+/**
+ * A stand-in for `createQuickPick` (the destination pick of ui/destinationPick.ts): once shown, `text` is typed in
+ * full and Enter pressed on the row it makes. Each time it is shown, `destination: PLACEHOLDER` goes into `asked`.
+ */
+export function typedQuickPick(text: string, asked: string[]): () => unknown {
+  return () => {
+    const on: Record<'value' | 'accept' | 'hide', Listener[]> = { value: [], accept: [], hide: [] };
+    const pick = {
+      items: [] as (vscode.QuickPickItem & { value?: string })[],
+      selectedItems: [] as vscode.QuickPickItem[],
+      activeItems: [] as vscode.QuickPickItem[],
+      value: '',
+      placeholder: undefined as string | undefined,
+      onDidChangeValue: (l: Listener) => on.value.push(l),
+      onDidAccept: (l: Listener) => on.accept.push(l),
+      onDidHide: (l: Listener) => on.hide.push(l),
+      show: () => {
+        asked.push(`destination: ${pick.placeholder}`);
+        setTimeout(() => {
+          pick.value = text;
+          on.value.forEach((l) => l(text));
+          pick.selectedItems = pick.items.filter((i) => i.value === text);
+          on.accept.forEach((l) => l());
+        }, 10);
+      },
+      hide: () => on.hide.forEach((l) => l()),
+      dispose: () => {},
+    };
+    return pick;
+  };
+}
