@@ -2,10 +2,16 @@
 import { TemplateError, location } from './lex';
 import { type Arg, type Command, type ControlNode, type Node, type Pipe, type Tree } from './parse';
 import { type AnyFunc, WrongType } from './callable';
-import { formatValue, goType, isMap, isTrue, sortedKeys, type Value } from './fmt';
+import { formatValue, goQuoteString, goType, isMap, isTrue, sortedKeys, type Value } from './fmt';
 
 class Break {}
 class Continue {}
+
+/**
+ * How deep templates may call templates (a recursive define): Go's bound is 100000, 1000 on wasm, where its stack
+ * is small as ours is; past it, Go's error, not a stack overflow (one template a level fits in Node's stack).
+ */
+export const MAX_TEMPLATE_DEPTH = 1000;
 
 /** How an action prints its value: Go's "<no value>" for a missing one (and nil: the pipeline digs it out). */
 export function printed(v: Value): string {
@@ -14,26 +20,47 @@ export function printed(v: Value): string {
 
 export function execute(tree: Tree, data: Value, funcs: Record<string, AnyFunc>): string {
   const out: string[] = [];
-  const vars: { name: string; value: Value }[] = [{ name: '$', value: data }];
+  /**
+   * `elem`: the value is an element of a list or map, an `interface {}` to Go, as against a pipeline's value, which
+   * has its own type (Go names the one or the other when a field of it can't be had, and a nil of its own type has
+   * no fields but is not an error).
+   */
+  const vars: { name: string; value: Value; elem?: boolean }[] = [{ name: '$', value: data }];
+  /** Whether dot is such an element (a range's); kept beside dot as walk goes in and out. */
+  let dotElem = false;
+  /** The template running, which Go's messages name ("executing"); positions are in the one source all share. */
+  let executing = tree.name;
+  let depth = 0;
 
   const fail = (pos: number, what: string, message: string): never => {
-    throw new TemplateError(`template: ${tree.name}:${location(tree.src, pos)}: executing "${tree.name}" at <${what}>: ${message}`);
+    throw new TemplateError(`template: ${tree.name}:${location(tree.src, pos)}: executing ${goQuoteString(executing)} at <${what}>: ${message}`);
   };
 
-  function setVar(name: string, value: Value): void {
+  function setVar(name: string, value: Value, elem: boolean): void {
     for (let k = vars.length - 1; k >= 0; k--) {
       if (vars[k]!.name === name) {
         vars[k]!.value = value;
+        vars[k]!.elem = elem;
         return;
       }
     }
   }
-  function getVar(name: string): Value {
-    for (let k = vars.length - 1; k >= 0; k--) if (vars[k]!.name === name) return vars[k]!.value;
-    return undefined;
+  function getVar(name: string): { value: Value; elem?: boolean } {
+    for (let k = vars.length - 1; k >= 0; k--) if (vars[k]!.name === name) return vars[k]!;
+    return { value: undefined };
   }
 
-  function walk(dot: Value, nodes: Node[]): void {
+  function walk(dot: Value, nodes: Node[], elem = dotElem): void {
+    const outer = dotElem;
+    dotElem = elem;
+    try {
+      walkNodes(dot, nodes);
+    } finally {
+      dotElem = outer;
+    }
+  }
+
+  function walkNodes(dot: Value, nodes: Node[]): void {
     for (const n of nodes) {
       switch (n.type) {
         case 'text':
@@ -48,13 +75,19 @@ export function execute(tree: Tree, data: Value, funcs: Record<string, AnyFunc>)
         case 'with': {
           const mark = vars.length;
           const v = pipeline(dot, n.pipe);
-          if (isTrue(v)) walk(n.type === 'with' ? v : dot, n.list);
+          if (isTrue(v)) {
+            if (n.type === 'with') walk(v, n.list, false);
+            else walk(dot, n.list);
+          }
           else if (n.elseList) walk(dot, n.elseList);
           vars.length = mark;
           break;
         }
         case 'range':
           range(dot, n);
+          break;
+        case 'template':
+          template(dot, n);
           break;
         case 'break':
           throw new Break();
@@ -69,15 +102,17 @@ export function execute(tree: Tree, data: Value, funcs: Record<string, AnyFunc>)
     // The variables are declared by the range, not set by its pipeline.
     const decl = n.pipe.decl;
     const v = pipeline(dot, { ...n.pipe, decl: [] });
+    // A list's or map's elements are interface {} values; an integer's are ints.
+    const elemKind = typeof v !== 'bigint';
     const one = (key: Value, elem: Value): boolean => {
-      if (decl.length === 1) setOrPush(decl[0]!, elem, n.pipe.assign);
+      if (decl.length === 1) setOrPush(decl[0]!, elem, n.pipe.assign, elemKind);
       if (decl.length === 2) {
         setOrPush(decl[0]!, key, n.pipe.assign);
-        setOrPush(decl[1]!, elem, n.pipe.assign);
+        setOrPush(decl[1]!, elem, n.pipe.assign, elemKind);
       }
       const inner = vars.length;
       try {
-        walk(elem, n.list);
+        walk(elem, n.list, elemKind);
       } catch (e) {
         if (e instanceof Break) return false;
         if (!(e instanceof Continue)) throw e;
@@ -110,9 +145,33 @@ export function execute(tree: Tree, data: Value, funcs: Record<string, AnyFunc>)
     if (!any && n.elseList) walk(dot, n.elseList);
   }
 
-  function setOrPush(name: string, value: Value, assign: boolean): void {
-    if (assign) setVar(name, value);
-    else vars.push({ name, value });
+  /** Go's walkTemplate: the callee sees the pipeline's value as dot and as $, and none of the caller's variables. */
+  function template(dot: Value, n: Extract<Node, { type: 'template' }>): void {
+    const what = `{{template ${goQuoteString(n.name)}${n.pipe ? ` ${source(n.pipe)}` : ''}}}`;
+    const body = tree.templates.get(n.name);
+    if (!body) fail(n.pos, what, `template ${goQuoteString(n.name)} not defined`);
+    if (depth === MAX_TEMPLATE_DEPTH) fail(n.pos, what, `exceeded maximum template depth (${MAX_TEMPLATE_DEPTH})`);
+    // Without a pipeline dot is nil (Go's "no value"); variables the pipeline declares stay with the caller.
+    const value = n.pipe ? pipeline(dot, n.pipe) : undefined;
+    const callerVars = vars.splice(0, vars.length, { name: '$', value });
+    const caller = executing;
+    executing = n.name;
+    depth++;
+    try {
+      walk(value, body!, false);
+    } catch (e) {
+      // Templates whose bodies nest deep can use up JS's stack before the bound: the same error, saying so.
+      if (e instanceof RangeError && /call stack/.test(e.message)) fail(n.pos, what, `exceeded maximum template depth (the stack ran out at ${depth})`);
+      throw e;
+    }
+    depth--;
+    executing = caller;
+    vars.splice(0, vars.length, ...callerVars);
+  }
+
+  function setOrPush(name: string, value: Value, assign: boolean, elem = false): void {
+    if (assign) setVar(name, value, elem);
+    else vars.push({ name, value, elem });
   }
 
   function pipeline(dot: Value, pipe: Pipe): Value {
@@ -179,11 +238,14 @@ export function execute(tree: Tree, data: Value, funcs: Record<string, AnyFunc>)
       case 'literal':
         return a.value as Value;
       case 'field':
-        return fields(dot, a.names, a);
+        return fields(dot, a.names, a, dotElem);
       case 'variable':
-        return fields(getVar(a.name), a.names, a);
+      {
+        const v = getVar(a.name);
+        return fields(v.value, a.names, a, v.elem === true);
+      }
       case 'chain':
-        return fields(arg(dot, a.node), a.names, a);
+        return fields(arg(dot, a.node), a.names, a, false);
       case 'pipe': {
         const mark = vars.length;
         const v = pipeline(dot, a.pipe);
@@ -195,13 +257,18 @@ export function execute(tree: Tree, data: Value, funcs: Record<string, AnyFunc>)
     }
   }
 
-  function fields(receiver: Value, names: string[], a: Arg): Value {
+  function fields(receiver: Value, names: string[], a: Arg, elem: boolean): Value {
     let v = receiver;
     for (const [k, name] of names.entries()) {
+      // After the first field, each value is a map's element (an interface {}); the receiver is what `elem` says.
+      const iface = elem || k > 0;
       if (v === undefined) return undefined; // Go: a missing key's "no value" has no fields either
-      if (v === null) fail(a.pos, argText(a), `nil pointer evaluating interface {}.${name}`);
-      // What the data holds is an interface {} to Go; a call's result has its own type.
-      if (!isMap(v)) fail(a.pos, argText(a), `can't evaluate field ${name} in type ${a.type === 'chain' && k === 0 ? goType(v) : 'interface {}'}`);
+      if (v === null) {
+        // A pipeline's nil is Go's invalid value, which has no fields and no error; an element's nil is an error.
+        if (!iface) return undefined;
+        fail(a.pos, argText(a), `nil pointer evaluating interface {}.${name}`);
+      }
+      if (!isMap(v)) fail(a.pos, argText(a), `can't evaluate field ${name} in type ${iface ? 'interface {}' : goType(v)}`);
       v = Object.prototype.hasOwnProperty.call(v, name) ? (v as Record<string, Value>)[name] : undefined;
     }
     return v;
@@ -234,7 +301,7 @@ export function execute(tree: Tree, data: Value, funcs: Record<string, AnyFunc>)
   }
 
   try {
-    walk(data, tree.root);
+    walk(data, tree.templates.get(tree.name)!);
   } catch (e) {
     // Go has written what came before the failing action: the caller prints it, then the error.
     if (e instanceof TemplateError) e.partial = out.join('');

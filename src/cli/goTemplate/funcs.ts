@@ -6,7 +6,7 @@
 import { goIndent, goStringify } from '../../oci/encoding/goJson';
 import { createHash } from '../../oci/nodeCrypto';
 import { type AnyFunc, type Func, WrongType } from './callable';
-import { formatValue, goType, isMap, isTrue, sortedKeys, sprint, sprintf, sprintln, type Value } from './fmt';
+import { formatValue, formatVerb, goType, isMap, isTrue, sortedKeys, sprint, sprintf, sprintln, type Value } from './fmt';
 
 const str = (v: Value): string => {
   if (typeof v !== 'string') throw new WrongType(`wrong type for value; expected string; got ${goType(v)}`);
@@ -46,15 +46,27 @@ function kind(v: Value): string {
 
 function eq(a: Value, ...others: Value[]): boolean {
   if (others.length === 0) throw new Error('missing argument for comparison');
-  if (kind(a) === 'composite') throw new Error('non-comparable type');
+  const ka = kind(a);
+  // Go's basicKind gives nil and composites one kind, "invalid": such values meet only each other.
+  const invalid = (k: string) => k === 'nil' || k === 'composite';
   for (const b of others) {
-    if (kind(b) === 'composite') throw new Error('non-comparable types');
-    if (kind(a) === 'nil' || kind(b) === 'nil') {
-      if (kind(a) === kind(b)) return true;
+    const kb = kind(b);
+    if (invalid(ka) !== invalid(kb) || (!invalid(ka) && ka !== kb)) {
+      if (ka !== 'nil' && kb !== 'nil') throw new Error('incompatible types for comparison');
       continue;
     }
-    if (kind(a) !== kind(b)) throw new Error('incompatible types for comparison');
-    if (a === b) return true;
+    if (!invalid(ka)) {
+      if (a === b) return true;
+      continue;
+    }
+    if (ka === 'nil' || kb === 'nil') {
+      if (ka === kb) return true;
+      continue;
+    }
+    // Go 1.19's words, values printed with %s.
+    const s = (v: Value) => formatVerb(v, { verb: 's', flags: '' });
+    if (Array.isArray(a) !== Array.isArray(b)) throw new Error(`non-comparable types ${s(a)}: ${goType(a)}, ${goType(b)}: ${formatValue(b)}`);
+    throw new Error(`non-comparable type ${s(b)}: ${goType(b)}`);
   }
   return false;
 }
