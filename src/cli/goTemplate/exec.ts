@@ -1,7 +1,7 @@
 /** Runs a parsed template over a value, as Go's text/template executes one (missingkey=default). */
 import { TemplateError, location } from './lex';
 import { type Arg, type Command, type ControlNode, type Node, type Pipe, type Tree } from './parse';
-import { type AnyFunc, WrongType } from './callable';
+import { type AnyFunc, fixedParams, GO_PARAM_TYPE, type ParamType } from './callable';
 import { formatValue, goQuoteString, goType, isMap, isTrue, sortedKeys, type Value } from './fmt';
 
 class Break {}
@@ -102,8 +102,8 @@ export function execute(tree: Tree, data: Value, funcs: Record<string, AnyFunc>)
     // The variables are declared by the range, not set by its pipeline.
     const decl = n.pipe.decl;
     const v = pipeline(dot, { ...n.pipe, decl: [] });
-    // A list's or map's elements are interface {} values; an integer's are ints.
-    const elemKind = typeof v !== 'bigint';
+    // The elements of oras's lists and maps are interface {} values; an integer's are ints, a []string's strings.
+    const elemKind = goType(v).endsWith('interface {}');
     const one = (key: Value, elem: Value): boolean => {
       if (decl.length === 1) setOrPush(decl[0]!, elem, n.pipe.assign, elemKind);
       if (decl.length === 2) {
@@ -207,26 +207,110 @@ export function execute(tree: Tree, data: Value, funcs: Record<string, AnyFunc>)
 
   function call(dot: Value, name: string, pos: number, args: Arg[], final: { value: Value } | undefined): Value {
     const f = funcs[name]!;
-    const thunks = args.map((a) => () => arg(dot, a));
-    if (final) thunks.push(() => final.value);
-    const n = thunks.length;
-    if (f.variadic ? n < f.params : n !== f.params) fail(pos, name, `wrong number of args for ${name}: want ${f.variadic ? 'at least ' : ''}${f.params} got ${n}`);
-    let values: Value[] = [];
+    const n = args.length + (final ? 1 : 0);
+    const fixed = fixedParams(f);
+    // Go counts the pipeline's value in the fixed case, not in the variadic one.
+    if (f.variadic ? n < fixed : n !== fixed) fail(pos, name, `wrong number of args for ${name}: want ${f.variadic ? 'at least ' : ''}${fixed} got ${f.variadic ? args.length : n}`);
+    const typeAt = (k: number): ParamType => f.types[Math.min(k, f.types.length - 1)] ?? 'any';
+    let values: Value[];
+    if ('lazy' in f) {
+      const thunks = args.map((a) => () => arg(dot, a));
+      if (final) thunks.push(() => final.value);
+      values = [];
+      try {
+        return f.lazy(thunks);
+      } catch (e) {
+        return failCall(e, name, pos, args);
+      }
+    }
+    values = args.map((a, k) => param(dot, a, typeAt(k)));
+    if (final) {
+      // Go has last placed itself at this command's last argument, or at the function if it has none.
+      const at = args.length > 0 ? lastNode(args[args.length - 1]!) : ({ type: 'identifier', pos, name } as const);
+      values.push(assignable(final.value, typeAt(args.length), false, at));
+    }
     try {
-      if ('lazy' in f) return f.lazy(thunks);
-      values = thunks.map((t) => t());
       return f.call(...values);
     } catch (e) {
-      if (e instanceof TemplateError) throw e;
-      const text = [name, ...args.map(argText)].join(' ');
-      // Go names the argument of the wrong type (told by the type it got), else the call.
-      if (e instanceof WrongType) {
-        const k = values.findIndex((v) => e.message.endsWith(`got ${goType(v)}`));
-        const bad = k >= 0 && k < args.length ? args[k]! : undefined;
-        return fail(bad?.pos ?? pos, bad ? argText(bad) : text, e.message);
-      }
-      return fail(pos, text, `error calling ${name}: ${(e as Error).message}`);
+      return failCall(e, name, pos, args);
     }
+  }
+
+  function failCall(e: unknown, name: string, pos: number, args: Arg[]): never {
+    if (e instanceof TemplateError) throw e;
+    return fail(pos, [name, ...args.map(argText)].join(' '), `error calling ${name}: ${(e as Error).message}`);
+  }
+
+  /** An argument made a parameter of Go type `type`, as Go's evalArg makes it. */
+  function param(dot: Value, a: Arg, type: ParamType): Value {
+    const want = GO_PARAM_TYPE[type];
+    if (a.type === 'nil') {
+      if (type === 'any' || type === 'map') return null;
+      return fail(a.pos, 'nil', `cannot assign nil to ${want}`);
+    }
+    if (a.type === 'literal') {
+      const v = a.value as Value;
+      switch (type) {
+        case 'any':
+          return v;
+        case 'string':
+          if (typeof v === 'string') return v;
+          return fail(a.pos, a.text, `expected string; found ${a.text}`);
+        case 'bool':
+          if (typeof v === 'boolean') return v;
+          return fail(a.pos, a.text, `expected bool; found ${a.text}`);
+        case 'int':
+          // A float constant with an integer value is an integer too (2.0, 1e3), as Go's parser marks it.
+          if (typeof v === 'bigint') return v;
+          if (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) < 2 ** 63) return BigInt(v);
+          return fail(a.pos, a.text, `expected integer; found ${a.text}`);
+        case 'map':
+          return fail(a.pos, a.text, `can't handle ${a.text} for arg of type ${want}`);
+      }
+    }
+    return assignable(arg(dot, a), type, isElement(a), lastNode(a));
+  }
+
+  /**
+   * Go's validateType: nil from a pipeline is no value at all, refused but where a nil fits; nil from a map or
+   * list is an interface {} holding nil, which only an interface {} parameter takes.
+   */
+  function assignable(v: Value, type: ParamType, element: boolean, at: Arg): Value {
+    const want = GO_PARAM_TYPE[type];
+    if (v === undefined || (v === null && !element)) {
+      // Go's builtins tell the two nils apart (len: "call of reflect.Value.Type on zero Value" as against "len
+      // of nil pointer"): no value stays undefined; sprig's functions take either as nil.
+      if (type === 'any') return undefined;
+      if (type === 'map') return null;
+      return fail(at.pos, argText(at), `invalid value; expected ${want}`);
+    }
+    if (type === 'any') return v;
+    const got = v === null ? 'interface {}' : goType(v);
+    if (got !== want) fail(at.pos, argText(at), `wrong type for value; expected ${want}; got ${got}`);
+    return v;
+  }
+
+  /** Whether an argument's value is a map's or list's element (an interface {} to Go) rather than a pipeline's. */
+  function isElement(a: Arg): boolean {
+    switch (a.type) {
+      case 'field':
+      case 'chain':
+        return true;
+      case 'variable':
+        return a.names.length > 0 || getVar(a.name).elem === true;
+      case 'dot':
+        return dotElem;
+      default:
+        return false;
+    }
+  }
+
+  /** The node Go's evaluation of an argument ends at, which its errors about the argument name. */
+  function lastNode(a: Arg): Arg {
+    if (a.type === 'chain') return lastNode(a.node);
+    if (a.type !== 'pipe') return a;
+    const cmd = a.pipe.cmds[a.pipe.cmds.length - 1]!;
+    return lastNode(cmd.args[cmd.args.length - 1]!);
   }
 
   function arg(dot: Value, a: Arg): Value {
@@ -259,6 +343,8 @@ export function execute(tree: Tree, data: Value, funcs: Record<string, AnyFunc>)
 
   function fields(receiver: Value, names: string[], a: Arg, elem: boolean): Value {
     let v = receiver;
+    // Go has last placed itself inside a chain's pipeline when the chain's fields fail.
+    if (a.type === 'chain') a = lastNode(a);
     for (const [k, name] of names.entries()) {
       // After the first field, each value is a map's element (an interface {}); the receiver is what `elem` says.
       const iface = elem || k > 0;
@@ -281,7 +367,7 @@ export function execute(tree: Tree, data: Value, funcs: Record<string, AnyFunc>)
       case 'variable':
         return a.name + a.names.map((n) => `.${n}`).join('');
       case 'chain':
-        return `(${argText(a.node)})${a.names.map((n) => `.${n}`).join('')}`;
+        return `${argText(a.node)}${a.names.map((n) => `.${n}`).join('')}`;
       case 'identifier':
         return a.name;
       case 'dot':
