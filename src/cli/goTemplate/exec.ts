@@ -78,8 +78,7 @@ export function execute(tree: Tree, data: Value, funcs: Record<string, AnyFunc>)
           if (isTrue(v)) {
             if (n.type === 'with') walk(v, n.list, false);
             else walk(dot, n.list);
-          }
-          else if (n.elseList) walk(dot, n.elseList);
+          } else if (n.elseList) walk(dot, n.elseList);
           vars.length = mark;
           break;
         }
@@ -212,18 +211,16 @@ export function execute(tree: Tree, data: Value, funcs: Record<string, AnyFunc>)
     // Go counts the pipeline's value in the fixed case, not in the variadic one.
     if (f.variadic ? n < fixed : n !== fixed) fail(pos, name, `wrong number of args for ${name}: want ${f.variadic ? 'at least ' : ''}${fixed} got ${f.variadic ? args.length : n}`);
     const typeAt = (k: number): ParamType => f.types[Math.min(k, f.types.length - 1)] ?? 'any';
-    let values: Value[];
     if ('lazy' in f) {
       const thunks = args.map((a) => () => arg(dot, a));
       if (final) thunks.push(() => final.value);
-      values = [];
       try {
         return f.lazy(thunks);
       } catch (e) {
         return failCall(e, name, pos, args);
       }
     }
-    values = args.map((a, k) => param(dot, a, typeAt(k)));
+    const values = args.map((a, k) => param(dot, a, typeAt(k)));
     if (final) {
       // Go has last placed itself at this command's last argument, or at the function if it has none.
       const at = args.length > 0 ? lastNode(args[args.length - 1]!) : ({ type: 'identifier', pos, name } as const);
@@ -323,8 +320,7 @@ export function execute(tree: Tree, data: Value, funcs: Record<string, AnyFunc>)
         return a.value as Value;
       case 'field':
         return fields(dot, a.names, a, dotElem);
-      case 'variable':
-      {
+      case 'variable': {
         const v = getVar(a.name);
         return fields(v.value, a.names, a, v.elem === true);
       }
