@@ -3,11 +3,12 @@
 // bound (Go's is 100000; ours 1000, as Go's on wasm) and parse errors, to which ours add the column.
 import assert from 'node:assert/strict';
 import { renderTemplate, TemplateError } from '../../src/cli/goTemplate';
+import { itRendersAsGo, type TemplateCase, type TemplateFailure } from '../helpers/goTemplateTable';
 
 const DATA = {"digest": "sha256:abc", "size": 1234567, "nul": null, "config": {"mediaType": "application/vnd.oci.empty.v1+json", "digest": "sha256:44136fa", "size": 2}, "tags": ["v1", "latest", "v2"], "referrers": [{"digest": "sha256:1", "artifactType": "sbom", "size": 10, "referrers": [{"digest": "sha256:3", "referrers": []}]}, {"digest": "sha256:2", "artifactType": "sig", "size": 20, "annotations": {"k": "v"}, "referrers": []}]};
 
 /** [what, template, what Go prints] */
-const CASES: [string, string, string][] = [
+const CASES: TemplateCase[] = [
   ["define and template, dot given", "{{define \"a\"}}A{{.}}{{end}}{{template \"a\" 1}}|{{template \"a\" .config.size}}", "A1|A2"],
   ["template without a pipeline: dot is nil", "{{define \"a\"}}{{.}}|{{.x}}{{end}}{{template \"a\"}}", "<no value>|<no value>"],
   ["a define after its use; raw and escaped names", "{{template `b`}}{{template \"\\x62\"}}{{define `b`}}r{{end}}", "rr"],
@@ -27,7 +28,7 @@ const CASES: [string, string, string][] = [
 ];
 
 /** [what, template, what it printed before failing, the error] */
-const ERRORS: [string, string, string, string][] = [
+const ERRORS: TemplateFailure[] = [
   ["an unknown template", "x{{template \"x\"}}", "x", "template: format output:1:12: executing \"format output\" at <{{template \"x\"}}>: template \"x\" not defined"],
   ["an unknown template called from a define", "{{define \"a\"}}{{template \"b\" .}}{{end}}{{template \"a\"}}", "", "template: format output:1:25: executing \"a\" at <{{template \"b\" .}}>: template \"b\" not defined"],
   ["unbounded recursion", "{{define \"a\"}}{{template \"a\" .}}{{end}}{{template \"a\" 1}}", "", "template: format output:1:25: executing \"a\" at <{{template \"a\" .}}>: exceeded maximum template depth (1000)"],
@@ -53,18 +54,7 @@ const ERRORS: [string, string, string, string][] = [
 ];
 
 describe('Go template engine: define, template, block', () => {
-  for (const [what, template, expected] of CASES) {
-    it(what, () => assert.equal(renderTemplate(template, DATA), expected));
-  }
-
-  for (const [what, template, partial, message] of ERRORS) {
-    it(`fails as Go does: ${what}`, () => {
-      assert.throws(
-        () => renderTemplate(template, DATA),
-        (err: unknown) => err instanceof TemplateError && err.message === message && err.partial === partial,
-      );
-    });
-  }
+  itRendersAsGo(DATA, CASES, ERRORS);
 
   it('recursion to the bound runs; bodies that nest deep end in the same error when the stack runs out first', () => {
     const countdown = '{{define "d"}}{{if gt . 0}}{{template "d" (sub . 1)}}{{else}}done{{end}}{{end}}{{template "d" N}}';

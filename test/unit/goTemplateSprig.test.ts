@@ -4,11 +4,12 @@
 // past a pattern's start). Parse errors add the column to Go's.
 import assert from 'node:assert/strict';
 import { renderTemplate, TemplateError } from '../../src/cli/goTemplate';
+import { itRendersAsGo, type TemplateCase, type TemplateFailure } from '../helpers/goTemplateTable';
 
 const DATA = {"digest": "sha256:abc", "size": 1234567, "small": 512, "f": 1.5, "t": true, "nul": null, "s": "héllo\tw\"\n", "config": {"mediaType": "application/vnd.oci.empty.v1+json", "digest": "sha256:44136fa", "size": 2}, "annotations": {"org.opencontainers.image.created": "2024-01-01", "b": "<x>&"}, "tags": ["v1", "latest", "v2"], "empty": [], "emptyMap": {}, "mixed": [1, "x", null, {"k": [true]}], "referrers": [{"digest": "sha256:1", "artifactType": "sbom", "size": 10, "referrers": [{"digest": "sha256:3", "referrers": []}]}, {"digest": "sha256:2", "artifactType": "sig", "size": 20, "annotations": {"k": "v"}, "referrers": []}]};
 
 /** [what, template, what Go prints] */
-const CASES: [string, string, string][] = [
+const CASES: TemplateCase[] = [
   ["upper, lower, title: one rune to one, as Go maps case", "{{upper \"héllo straße ǆ\"}} {{lower \"HÉLLO İ Σ\"}} {{title \"hello wORLD_x a-b 1st ǆx ñu\"}}", "HÉLLO STRAßE Ǆ héllo i σ Hello WORLD_x A-B 1st ǅx Ñu"],
   ["title of empty, spaced and non-ASCII text", "{{title \"\"}}|{{title \"  a  b\"}}|{{title \"é.é\"}}", "|  A  B|É.É"],
   ["trim (Go's white space) and trimAll", "{{trim \"\\u0085 x \\u3000\"}}|{{trimAll \"-_\" \"-_a-b_-\"}}|{{trimAll \"\" \"xx\"}}|{{trimAll \"é\" \"éaé\"}}", "x|a-b|xx|a"],
@@ -80,7 +81,7 @@ const CASES: [string, string, string][] = [
 ];
 
 /** [what, template, what it printed before failing, the error] */
-const ERRORS: [string, string, string, string][] = [
+const ERRORS: TemplateFailure[] = [
   ["repeat a negative count", "{{repeat -1 \"a\"}}", "", "template: format output:1:2: executing \"format output\" at <repeat -1 \"a\">: error calling repeat: strings: negative Repeat count"],
   ["substr with start after end", "{{substr 4 2 \"abcdef\"}}", "", "template: format output:1:2: executing \"format output\" at <substr 4 2 \"abcdef\">: error calling substr: runtime error: slice bounds out of range [4:2]"],
   ["substr with end past the text", "{{substr -1 9 \"abc\"}}", "", "template: format output:1:2: executing \"format output\" at <substr -1 9 \"abc\">: error calling substr: runtime error: slice bounds out of range [:9] with length 3"],
@@ -125,18 +126,7 @@ const ERRORS: [string, string, string, string][] = [
 ];
 
 describe("Go template engine: sprig's functions", () => {
-  for (const [what, template, expected] of CASES) {
-    it(what, () => assert.equal(renderTemplate(template, DATA), expected));
-  }
-
-  for (const [what, template, partial, message] of ERRORS) {
-    it(`fails as Go does: ${what}`, () => {
-      assert.throws(
-        () => renderTemplate(template, DATA),
-        (err: unknown) => err instanceof TemplateError && err.message === message && err.partial === partial,
-      );
-    });
-  }
+  itRendersAsGo(DATA, CASES, ERRORS);
 
   it('refuses a regex JS would read otherwise, saying so: a case flag past the start (Go: [ab])', () => {
     assert.throws(

@@ -36,6 +36,9 @@ const POSIX: Record<string, Range[]> = {
 /** Go's \s: ASCII white space only (JS's has Unicode's). */
 const SPACE: Range[] = [[0x09, 0x0a], [0x0c, 0x0d], [0x20, 0x20]];
 
+/** \a \f \t \n \r \v */
+const CONTROL: Record<string, number> = { a: 7, f: 12, t: 9, n: 10, r: 13, v: 11 };
+
 const cp = (c: number) => `\\u{${c.toString(16)}}`;
 const ranges = (rs: Range[]) => rs.map(([lo, hi]) => (lo === hi ? cp(lo) : `${cp(lo)}-${cp(hi)}`)).join('');
 function complement(rs: Range[]): Range[] {
@@ -127,18 +130,6 @@ export function compileGoRegexp(pattern: string): GoRegExp {
         }
         return { js };
       }
-      case 'a':
-        return { code: 7 };
-      case 'f':
-        return { code: 12 };
-      case 't':
-        return { code: 9 };
-      case 'n':
-        return { code: 10 };
-      case 'r':
-        return { code: 13 };
-      case 'v':
-        return { code: 11 };
       case 'x': {
         if (chars[i] === '{') {
           // Hex digits to the brace; Go's error quotes what it read up to the digit or character that failed.
@@ -164,6 +155,7 @@ export function compileGoRegexp(pattern: string): GoRegExp {
       default:
         break;
     }
+    if (CONTROL[c] !== undefined) return { code: CONTROL[c] };
     if (c >= '0' && c <= '7') {
       // Octal: \0 and up to two more digits; a lone \1-\7 is a backreference, which Go refuses.
       if (c !== '0' && !(chars[i]! >= '0' && chars[i]! <= '7')) return syntax('invalid escape sequence', `\\${c}`);
