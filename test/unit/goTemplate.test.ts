@@ -75,6 +75,11 @@ describe('Go template engine', () => {
     assert.throws(() => compileTemplate('{{range .a}}{{else}}{{else}}{{end}}'), /expected end; found \{\{else\}\}/);
     assert.throws(() => compileTemplate('{{break}}'), /\{\{break\}\} outside \{\{range\}\}/);
     assert.throws(() => compileTemplate('{{if 1}}{{define "x"}}{{end}}{{end}}'), /unexpected <define> in command/);
+    // Go's checkPipeline: past the first stage a constant, dot or nil has nothing to run.
+    assert.throws(() => compileTemplate('{{.digest | "y"}}'), /: template: format output:1:12: non executable command in pipeline stage 2$/);
+    assert.throws(() => compileTemplate('{{template "a" "x" | printf "%s" | .}}'), /: non executable command in pipeline stage 3$/);
+    // Go's item String: a long token cut at ten characters.
+    assert.throws(() => compileTemplate('{{define "a" averyverylongidentifier}}{{end}}'), /: unexpected "averyveryl"\.\.\. in define clause$/);
   });
 
   it("%v of floats: Go's shortest 'g', exponent below 1e-4 and from 1e+06", () => {

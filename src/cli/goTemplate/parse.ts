@@ -242,6 +242,10 @@ export function parse(name: string, src: string, known: FunctionNames): Tree {
           next();
         }
         if (pipe.cmds.length === 0) fail(t.pos, `missing value for ${context}`);
+        // Go's checkPipeline: only the first command may be a constant, dot or nil.
+        pipe.cmds.forEach((c, k) => {
+          if (k > 0 && (c.args[0]!.type === 'literal' || c.args[0]!.type === 'dot' || c.args[0]!.type === 'nil')) fail(c.pos, `non executable command in pipeline stage ${k + 1}`);
+        });
         return pipe;
       }
       pipe.cmds.push(command(context));
