@@ -2,13 +2,14 @@
 // back into Go's `any`). Every expected string is what Go 1.19's text/template with sprig 3.2.3 printed for the
 // same template and data; parse errors are Go's with the column added (Go names the line only).
 import assert from 'node:assert/strict';
-import { compileTemplate, renderTemplate, TemplateError } from '../../src/cli/goTemplate';
+import { compileTemplate } from '../../src/cli/goTemplate';
 import { formatFloat } from '../../src/cli/goTemplate/fmt';
+import { itRendersAsGo, type TemplateCase, type TemplateFailure } from '../helpers/goTemplateTable';
 
 const DATA = {"digest": "sha256:abc", "size": 1234567, "small": 512, "f": 1.5, "neg": -3, "tiny": 1e-05, "t": true, "nul": null, "s": "héllo\tw\"\n", "config": {"mediaType": "application/vnd.oci.empty.v1+json", "digest": "sha256:44136fa", "size": 2}, "annotations": {"org.opencontainers.image.created": "2024-01-01", "b": "<x>&"}, "tags": ["v1", "latest", "v2"], "empty": [], "emptyMap": {}, "mixed": [1, "x", null, {"k": [true]}], "matrix": [[1, 2], [3, 4]], "referrers": [{"digest": "sha256:1", "artifactType": "sbom", "size": 10, "referrers": [{"digest": "sha256:3", "referrers": []}]}, {"digest": "sha256:2", "artifactType": "sig", "size": 20, "annotations": {"k": "v"}, "referrers": []}]};
 
 /** [what, template, what Go prints] */
-const CASES: [string, string, string][] = [
+const CASES: TemplateCase[] = [
   ["text and a field", "digest: {{.digest}}", "digest: sha256:abc"],
   ["nested fields", "{{.config.mediaType}} {{.config.size}}", "application/vnd.oci.empty.v1+json 2"],
   ["dot and root", "{{with .config}}{{.digest}} {{$.digest}}{{end}}", "sha256:44136fa sha256:abc"],
@@ -45,7 +46,7 @@ const CASES: [string, string, string][] = [
 ];
 
 /** [what, template, what it printed before failing, the error] */
-const ERRORS: [string, string, string, string][] = [
+const ERRORS: TemplateFailure[] = [
   ["unknown function", "{{.digest | nosuch}}", "", "template: format output:1:12: function \"nosuch\" not defined"],
   ["unclosed action", "{{.digest", "", "template: format output:1:0: unclosed action"],
   ["missing end", "ab\n{{if .t}}x", "", "template: format output:2:10: unexpected EOF"],
@@ -66,25 +67,19 @@ const ERRORS: [string, string, string, string][] = [
 ];
 
 describe('Go template engine', () => {
-  for (const [what, template, expected] of CASES) {
-    it(what, () => assert.equal(renderTemplate(template, DATA), expected));
-  }
-
-  for (const [what, template, partial, message] of ERRORS) {
-    it(`fails as Go does: ${what}`, () => {
-      assert.throws(
-        () => renderTemplate(template, DATA),
-        (err: unknown) => err instanceof TemplateError && err.message === message && err.partial === partial,
-      );
-    });
-  }
+  itRendersAsGo(DATA, CASES, ERRORS);
 
   it('parse errors come before any data is seen', () => {
     assert.throws(() => compileTemplate('{{if}}'), /: template: format output:1:4: missing value for if$/);
     assert.throws(() => compileTemplate('{{else}}'), /unexpected \{\{else\}\}/);
     assert.throws(() => compileTemplate('{{range .a}}{{else}}{{else}}{{end}}'), /expected end; found \{\{else\}\}/);
     assert.throws(() => compileTemplate('{{break}}'), /\{\{break\}\} outside \{\{range\}\}/);
-    assert.throws(() => compileTemplate('{{define "x"}}{{end}}'), /\{\{define\}\} is not supported here/);
+    assert.throws(() => compileTemplate('{{if 1}}{{define "x"}}{{end}}{{end}}'), /unexpected <define> in command/);
+    // Go's checkPipeline: past the first stage a constant, dot or nil has nothing to run.
+    assert.throws(() => compileTemplate('{{.digest | "y"}}'), /: template: format output:1:12: non executable command in pipeline stage 2$/);
+    assert.throws(() => compileTemplate('{{template "a" "x" | printf "%s" | .}}'), /: non executable command in pipeline stage 3$/);
+    // Go's item String: a long token cut at ten characters.
+    assert.throws(() => compileTemplate('{{define "a" averyverylongidentifier}}{{end}}'), /: unexpected "averyveryl"\.\.\. in define clause$/);
   });
 
   it("%v of floats: Go's shortest 'g', exponent below 1e-4 and from 1e+06", () => {

@@ -68,6 +68,20 @@ describe('--format go-template', () => {
     assert.equal(j.stdout, '{"org.example.note":"big \\u003csbom\\u003e"} map[org.example.note:big <sbom>]');
   });
 
+  it('discover: a recursive define walks the referrers tree; sprig shapes the lines', async () => {
+    // The shape of `oras discover --format tree`, as a template: each referrer indented under its subject.
+    const template = '{{define "tree"}}{{$pad := .pad}}{{range .refs}}{{$pad}}{{.artifactType | trimPrefix "application/" | upper}} {{substr 7 19 .digest}}\n{{template "tree" dict "refs" .referrers "pad" (cat $pad "  ")}}{{end}}{{end}}{{.digest | trunc 19}}\n{{template "tree" dict "refs" .referrers "pad" ""}}{{regexReplaceAll "^(\\\\w+):.*$" .digest "${1}"}}';
+    const r = await runCli('discover', '--oci-layout', `${dir}:multi`, '--format', 'go-template', '--template', template);
+    assert.equal(r.code, 0, r.stderr);
+    const short = (d: string) => d.slice(7, 19);
+    assert.equal(r.stdout, `${index.digest.slice(0, 19)}\nSPDX+JSON ${short(sbom.digest)}\n   VND.DEMO.SIG ${short(sig.digest)}\nsha256`);
+    // An unknown template is Go's error, after what was printed.
+    const bad = await runCli('discover', '--oci-layout', `${dir}:multi`, '--format=go-template=x{{template "nosuch" .}}');
+    assert.equal(bad.code, 1);
+    assert.equal(bad.stdout, 'x');
+    assert.equal(bad.stderr, 'Error: template: format output:1:12: executing "format output" at <{{template "nosuch" .}}>: template "nosuch" not defined\n');
+  });
+
   it('repo tags: oras\'s {tags: [names]}, so oras\'s templates print the same', async () => {
     const r = await runCli('repo', 'tags', '--oci-layout', dir, '--format', 'go-template', '--template', '{{range .tags}}{{.}}\n{{end}}{{len .tags}} {{.tags}}');
     assert.equal(r.code, 0, r.stderr);

@@ -8,9 +8,25 @@ export type Value = undefined | null | string | number | bigint | boolean | Valu
 
 export const isMap = (v: unknown): v is Record<string, Value> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+const GO_TYPE = Symbol('goType');
+const NIL_SLICE = Symbol('nilSlice');
+
+/**
+ * A list or map a function made with a Go type of its own (sprig's `[]string`, `map[string]string`), which Go's
+ * messages and %T name; `nil`: a nil slice, printed `[]` but `null` in JSON, as Go's.
+ */
+export function typed<T extends Value[] | Record<string, Value>>(v: T, type: string, nil = false): T {
+  Object.defineProperty(v, GO_TYPE, { value: type });
+  if (nil) Object.defineProperty(v, NIL_SLICE, { value: true });
+  return v;
+}
+
+export const isNilSlice = (v: Value): boolean => Array.isArray(v) && (v as unknown as Record<symbol, unknown>)[NIL_SLICE] === true;
+
 /** The Go type name fmt and the template engine print in their messages. */
 export function goType(v: Value): string {
   if (v === undefined || v === null) return '<nil>';
+  if (typeof v === 'object' && GO_TYPE in v) return (v as unknown as Record<symbol, string>)[GO_TYPE]!;
   if (typeof v === 'string') return 'string';
   if (typeof v === 'number') return 'float64';
   if (typeof v === 'bigint') return 'int';
@@ -180,8 +196,9 @@ export function formatVerb(v: Value, spec: Spec): string {
         default:
           return bad(spec, v);
       }
-      const sign = v < 0 || Object.is(v, -0) ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
-      return padNumber(sign, text, spec);
+      // Go prints infinities signed: +Inf, -Inf.
+      const sign = v < 0 || Object.is(v, -0) ? '-' : flags.includes('+') || v === Infinity ? '+' : flags.includes(' ') ? ' ' : '';
+      return padNumber(sign, text.replace(/^\+/, ''), spec);
     }
   }
   return bad(spec, v);
@@ -274,3 +291,6 @@ export function sprint(args: Value[]): string {
 export function sprintln(args: Value[]): string {
   return args.map(formatValue).join(' ') + '\n';
 }
+
+/** sprig's strval: a string as it is, anything else as %v prints it. */
+export const strval = (v: Value): string => (typeof v === 'string' ? v : formatValue(v));

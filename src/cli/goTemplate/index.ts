@@ -1,6 +1,6 @@
 /**
  * `--format go-template`: oras's Go text/template over the object its `--format json` prints, with sprig's
- * functions. A subset written here (no define/template/block); see lex, parse, exec, fmt and funcs.
+ * functions, written here: lex, parse (define, template and block too), exec, fmt and funcs.
  */
 import { execute } from './exec';
 import type { Value } from './fmt';

@@ -1,11 +1,14 @@
-/** The parser of our Go text/template subset: the tree that exec.ts runs, with Go's parse errors. */
+/** The parser of our Go text/template: the trees that exec.ts runs (the main one and each define's), with Go's parse errors. */
+import { goQuoteString } from './fmt';
 import { lex, templateError, type Token } from './lex';
 
 export type Node =
   | { type: 'text'; pos: number; text: string }
   | { type: 'action'; pos: number; pipe: Pipe }
   | ControlNode
-  | { type: 'break' | 'continue'; pos: number };
+  | { type: 'break' | 'continue'; pos: number }
+  /** `{{template "name" pipeline}}`, and what `{{block}}` leaves in place; at the name, as Go places it. */
+  | { type: 'template'; pos: number; name: string; pipe?: Pipe };
 
 export interface ControlNode {
   type: 'if' | 'with' | 'range';
@@ -41,7 +44,8 @@ export type Arg =
 export interface Tree {
   name: string;
   src: string;
-  root: Node[];
+  /** Every template by name: the main one (`name`) and those define and block add, all over the same `src`. */
+  templates: Map<string, Node[]>;
 }
 
 /** Names a function is known by; the parser refuses others, as Go's does. */
@@ -70,6 +74,45 @@ export function parse(name: string, src: string, known: FunctionNames): Tree {
     if (t.kind !== 'right') fail(t.pos, `unexpected ${describe(t)} in ${context}`);
   };
   const hasVar = (v: string) => vars.some((scope) => scope.includes(v));
+  const templates = new Map<string, Node[]>();
+
+  /**
+   * Go's Tree.add: a name is taken by its first definition with content; an empty one (white space only) gives way
+   * to a later one, and is ignored after one; two with content are refused.
+   */
+  function add(name: string, nodes: Node[], pos: number): void {
+    const had = templates.get(name);
+    if (!had || isEmptyTree(had)) templates.set(name, nodes);
+    else if (!isEmptyTree(nodes)) fail(pos, `template: multiple definition of template ${goQuoteString(name)}`);
+  }
+
+  /** A define's or block's body: its own variables ($ alone) and no range around it, as Go parses a new tree. */
+  function body(context: string): { nodes: Node[]; stopPos: number } {
+    const outerVars = vars.splice(0, vars.length, ['$']);
+    const outerLoops = loops;
+    loops = 0;
+    const b = list(context);
+    if (b.stop === 'else') fail(b.stopPos, `unexpected {{else}} in ${context}`);
+    vars.splice(0, vars.length, ...outerVars);
+    loops = outerLoops;
+    return b;
+  }
+
+  /** A template's name: a quoted or raw string constant, as Go takes it. */
+  function templateName(context: string): { name: string; pos: number } {
+    const t = nextNonSpace();
+    if (t.kind === 'string') return { name: unquote(t.text, t.pos), pos: t.pos };
+    if (t.kind === 'rawString') return { name: t.text.slice(1, -1).replace(/\r/g, ''), pos: t.pos };
+    return fail(t.pos, `unexpected ${describe(t)} in ${context}`);
+  }
+
+  /** `{{define "name"}}...{{end}}`, at the top level only (Go's parse looks for it there alone). */
+  function define(): void {
+    const { name } = templateName('define clause');
+    expectRight('define clause');
+    const b = body('define clause');
+    add(name, b.nodes, b.stopPos);
+  }
 
   /** A list of nodes up to `{{end}}` or `{{else}}`: which one stopped it, and where. */
   function list(context: string | undefined): { nodes: Node[]; stop?: 'end' | 'else'; stopPos: number } {
@@ -86,7 +129,12 @@ export function parse(name: string, src: string, known: FunctionNames): Tree {
       }
       // t is '{{'
       const k = peekNonSpace();
-      if (k.kind === 'keyword') {
+      if (k.kind === 'keyword' && k.text === 'define' && !context) {
+        next();
+        define();
+        continue;
+      }
+      if (k.kind === 'keyword' && k.text !== 'define') {
         if (k.text === 'end' || k.text === 'else') {
           if (!context) fail(k.pos, `unexpected {{${k.text}}}`);
           next();
@@ -110,11 +158,26 @@ export function parse(name: string, src: string, known: FunctionNames): Tree {
         return control(k.text, k.pos);
       case 'break':
       case 'continue':
+        expectRight(`{{${k.text}}}`);
         if (loops === 0) fail(k.pos, `{{${k.text}}} outside {{range}}`);
-        expectRight(k.text);
         return { type: k.text, pos: k.pos };
-      default:
-        return fail(k.pos, `{{${k.text}}} is not supported here`);
+      case 'template': {
+        const { name, pos } = templateName('template clause');
+        if (peekNonSpace().kind === 'right') {
+          next();
+          return { type: 'template', pos, name };
+        }
+        // Variables the pipeline declares stay, as an action's do.
+        return { type: 'template', pos, name, pipe: pipeline('template clause', false) };
+      }
+      default: {
+        // block: a define where it stands, and a template call of it with the pipeline (which it needs).
+        const { name, pos } = templateName('block clause');
+        const pipe = pipeline('block clause', false);
+        const b = body('block clause');
+        add(name, b.nodes, b.stopPos);
+        return { type: 'template', pos, name, pipe };
+      }
     }
   }
 
@@ -172,12 +235,17 @@ export function parse(name: string, src: string, known: FunctionNames): Tree {
     }
     for (;;) {
       const t = peekNonSpace();
+      if (!OPERAND_START.has(t.kind) && t.kind !== 'right' && t.kind !== 'rparen') fail(t.pos, `unexpected ${describe(t)} in ${context}`);
       if (t.kind === 'right' || (t.kind === 'rparen' && !isAction && context === 'parenthesized pipeline')) {
         if (t.kind === 'right') {
           if (context === 'parenthesized pipeline') fail(t.pos, 'unclosed left paren');
           next();
         }
         if (pipe.cmds.length === 0) fail(t.pos, `missing value for ${context}`);
+        // Go's checkPipeline: only the first command may be a constant, dot or nil.
+        pipe.cmds.forEach((c, k) => {
+          if (k > 0 && (c.args[0]!.type === 'literal' || c.args[0]!.type === 'dot' || c.args[0]!.type === 'nil')) fail(c.pos, `non executable command in pipeline stage ${k + 1}`);
+        });
         return pipe;
       }
       pipe.cmds.push(command(context));
@@ -301,12 +369,27 @@ export function parse(name: string, src: string, known: FunctionNames): Tree {
     return /^[+-]?0[0-7]+$/.test(clean) ? BigInt(`0o${clean.replace(/^[+-]?0/, '')}`) * (clean.startsWith('-') ? -1n : 1n) : v;
   }
 
-  const result = list(undefined);
-  return { name, src, root: result.nodes };
+  const main = list(undefined);
+  add(name, main.nodes, main.stopPos);
+  return { name, src, templates };
 }
 
+/** Tokens a command may start with; any other where a pipeline goes is "unexpected" to Go. */
+const OPERAND_START = new Set<Token['kind']>(['bool', 'char', 'dot', 'field', 'identifier', 'number', 'nil', 'rawString', 'string', 'variable', 'lparen']);
+
+/** Go's item String: keywords in angle brackets, long values cut to ten characters. */
 function describe(t: Token): string {
   if (t.kind === 'right') return '"}}"';
   if (t.kind === 'eof') return 'EOF';
-  return `${JSON.stringify(t.text)}`;
+  if (t.kind === 'keyword') return `<${t.text}>`;
+  const chars = [...t.text];
+  return chars.length > 10 ? `${goQuoteString(chars.slice(0, 10).join(''))}...` : goQuoteString(t.text);
 }
+
+/** Go's parse.IsEmptyTree: nothing but white space (and comments, which the lexer drops). */
+export function isEmptyTree(nodes: Node[]): boolean {
+  return nodes.every((n) => n.type === 'text' && n.text.replace(GO_SPACE, '') === '');
+}
+
+/** unicode.IsSpace, what Go's TrimSpace trims (JS's \s differs: it has U+FEFF and lacks U+0085). */
+export const GO_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/g;
