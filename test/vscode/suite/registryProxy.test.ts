@@ -8,6 +8,7 @@ import { OciLayoutStore } from '../../../src/oci/layout';
 import { Registry } from '../../../src/oci/registry';
 import { hasDockerRegistry, launchRegistry, type LaunchedRegistry } from '../../integration/support/registryLauncher';
 import { startForwardProxy, type ForwardProxy } from '../../integration/support/forwardProxy';
+import { startSocksProxy } from '../../integration/support/socksProxy';
 import { eventually, row, rows, useFixtures, type Fixtures } from './layoutFixtures';
 
 /**
@@ -82,5 +83,23 @@ describe('Registries through VS Code\'s http.proxy', function () {
       assert.match(labels[0]!, /(ENOTFOUND|EAI_AGAIN) registry\.invalid/);
     }, 30_000);
     assert.equal(proxy.forwarded.get('CONNECT registry.invalid:443'), before);
+  });
+
+  it('a SOCKS5 http.proxy (socks5://, as ssh -D makes one): the view lists each registry\'s tag through it', async () => {
+    const socks = await startSocksProxy({ 'registry.invalid:443': launched[0]!.host, 'registry.invalid:5000': launched[1]!.host });
+    try {
+      await http().update('noProxy', undefined, vscode.ConfigurationTarget.Global);
+      await http().update('proxy', socks.url, vscode.ConfigurationTarget.Global);
+      for (const host of hosts) {
+        await eventually(async () => {
+          const registry = await row(f, undefined, host, tree());
+          const app = await row(f, registry.node, 'app', tree());
+          assert.deepEqual((await rows(f, app.node, tree())).map((r) => r.label), ['v1']);
+        }, 30_000);
+      }
+      assert.ok((socks.tunnels.get('registry.invalid:443') ?? 0) > 0 && (socks.tunnels.get('registry.invalid:5000') ?? 0) > 0, JSON.stringify([...socks.tunnels]));
+    } finally {
+      await socks.close();
+    }
   });
 });
