@@ -107,6 +107,24 @@ describeRegistry('registries through a SOCKS5 proxy (registry.invalid, mapped by
     });
   });
 
+  it('a proxy that takes the connection and never answers the handshake: given up after the connect timeout, named', async () => {
+    const { createServer } = await import('node:net');
+    const held: import('node:net').Socket[] = [];
+    const mute = createServer((s) => void held.push(s));
+    await new Promise<void>((done) => mute.listen(0, '127.0.0.1', done));
+    const port = (mute.address() as { port: number }).port;
+    try {
+      const remote = new RemoteRepository(new RegistryClient('registry.invalid', { ...ca, ...once, timeoutMs: 2000, proxy: { url: `socks5://127.0.0.1:${port}` } }), 'app');
+      await assert.rejects(remote.resolve('v1'), (err: Error) => {
+        assert.match(err.message, new RegExp(`^proxy socks5://127\\.0\\.0\\.1:${port} could not be reached: .*no SOCKS5 connection to registry\\.invalid:443 within`), err.message);
+        return true;
+      });
+    } finally {
+      for (const s of held) s.destroy();
+      mute.close();
+    }
+  });
+
   it('HTTPS_PROXY=socks5://… (the CLI\'s way, as Go reads it): used; skopeo reads the same tag through the same proxy', async () => {
     const s = await sample();
     const saved = { HTTPS_PROXY: process.env.HTTPS_PROXY, HTTP_PROXY: process.env.HTTP_PROXY };
