@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isOciError, OciError } from '../../src/oci/errors';
-import { registryTls } from '../../src/oci/registry/tlsTrust';
+import { certsPlatform, registryTls } from '../../src/oci/registry/tlsTrust';
 import { differentCa, differentClientPair, saveCaCertificate, saveClientCertificate } from '../../src/extension/registries/certsFolder';
 import { certificateOffer } from '../../src/extension/registries/certificateOffer';
 
@@ -128,6 +128,31 @@ describe('saving a registry\'s certificates in certs.d (certsFolder.ts)', () => 
       assert.deepEqual(bytes(join(system, 'ca.crt')), bytes(file('other-ca.crt')), 'the system folder is left as it was');
     } finally {
       rmSync(system, { recursive: true, force: true });
+    }
+  });
+
+  it('on Windows (the platform taken as win32): saved in a folder named without ":" (as docker names it there), and read back from it', () => {
+    const had = certsPlatform.name;
+    certsPlatform.name = 'win32';
+    try {
+      const programData = join(home, 'ProgramData');
+      const winEnv = { ...env, ProgramData: programData };
+      const mine = join(home, 'config', 'containers', 'certs.d', '127.0.0.15443');
+      const saved = saveCaCertificate(host, file('ca.crt'), undefined, winEnv);
+      assert.deepEqual(saved.paths, [join(mine, 'ca.crt')]);
+      assert.deepEqual(readdirSync(join(home, 'config', 'containers', 'certs.d')), ['127.0.0.15443']);
+      assert.deepEqual(registryTls(host, {}, winEnv)?.caFrom, [join(mine, 'ca.crt')]);
+      // Docker's folder for an IPv6 registry is carried over when the user's is made.
+      const v6 = '[::1]:5000';
+      const docker = join(programData, 'docker', 'certs.d', '[1]5000');
+      mkdirSync(docker, { recursive: true });
+      copyFileSync(file('other-ca.crt'), join(docker, 'ca.crt'));
+      const pair = saveClientCertificate(v6, file('client.crt'), file('client.key'), undefined, winEnv);
+      const mine6 = join(home, 'config', 'containers', 'certs.d', '[1]5000');
+      assert.deepEqual([pair.paths, pair.carried], [[join(mine6, 'client.cert'), join(mine6, 'client.key')], [join(docker, 'ca.crt')]]);
+      assert.deepEqual(registryTls(v6, {}, winEnv)?.certFrom, join(mine6, 'client.cert'));
+    } finally {
+      certsPlatform.name = had;
     }
   });
 

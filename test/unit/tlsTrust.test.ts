@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isOciError } from '../../src/oci/errors';
-import { certsDirs, registryCertsDir, registryTls, userCaPath } from '../../src/oci/registry/tlsTrust';
+import { certsDirName, certsDirs, certsPlatform, registryCertsDir, registryTls, userCaPath } from '../../src/oci/registry/tlsTrust';
 import { EventEmitter } from 'node:events';
 import { alertHearingConnector, answeredFrom, certificateError } from '../../src/oci/registry/tlsConnection';
 
@@ -42,6 +42,47 @@ describe('registry TLS trust (tlsTrust.ts)', () => {
     const dir = certsD('r.example:5000', { 'ca.crt': 'ca.crt' });
     assert.equal(registryCertsDir('r.example:5000', env), dir);
     assert.equal(registryCertsDir('r.example', env), undefined, 'the port is part of the folder name');
+  });
+
+  describe('on Windows (the platform taken as win32, on this machine)', () => {
+    const had = certsPlatform.name;
+    beforeEach(() => (certsPlatform.name = 'win32'));
+    afterEach(() => (certsPlatform.name = had));
+
+    it('folders: the user\'s, then docker\'s under %ProgramData% (no /etc ones); none of docker\'s when ProgramData is unset', () => {
+      const programData = join(home, 'ProgramData');
+      assert.deepEqual(certsDirs({ ...env, ProgramData: programData }), [join(home, 'config', 'containers', 'certs.d'), join(programData, 'docker', 'certs.d')]);
+      assert.deepEqual(certsDirs({ ...env, PROGRAMDATA: programData }), [join(home, 'config', 'containers', 'certs.d'), join(programData, 'docker', 'certs.d')]);
+      assert.deepEqual(certsDirs(env), [join(home, 'config', 'containers', 'certs.d')]);
+    });
+
+    it('folder names drop every ":" as docker\'s do there: registry.example.com:5000, [::1]:5000, a host without port', () => {
+      assert.equal(certsDirName('registry.example.com:5000'), 'registry.example.com5000');
+      assert.equal(certsDirName('[::1]:5000'), '[1]5000');
+      assert.equal(certsDirName('registry.example.com'), 'registry.example.com');
+      certsPlatform.name = 'linux';
+      assert.equal(certsDirName('registry.example.com:5000'), 'registry.example.com:5000');
+    });
+
+    it('the folder looked up, and read, for each: in docker\'s %ProgramData%\\docker\\certs.d and the user\'s', () => {
+      const programData = join(home, 'ProgramData');
+      const winEnv = { ...env, ProgramData: programData };
+      const docker = (name: string) => join(programData, 'docker', 'certs.d', name);
+      const user = (name: string) => join(home, 'config', 'containers', 'certs.d', name);
+      // A folder with the Linux name (which Windows cannot hold) is not the one looked up.
+      certsD('registry.example.com:5000', { 'ca.crt': 'ca.crt' });
+      assert.equal(registryCertsDir('registry.example.com:5000', winEnv), undefined);
+      for (const [host, name] of [['registry.example.com:5000', 'registry.example.com5000'], ['[::1]:5000', '[1]5000'], ['registry.example.com', 'registry.example.com']]) {
+        assert.equal(userCaPath(host!, winEnv), join(user(name!), 'ca.crt'), host);
+        mkdirSync(docker(name!), { recursive: true });
+        copyFileSync(file('ca.crt'), join(docker(name!), 'ca.crt'));
+        assert.equal(registryCertsDir(host!, winEnv), docker(name!), host);
+        assert.deepEqual(registryTls(host!, {}, winEnv)?.caFrom, [join(docker(name!), 'ca.crt')], host);
+        certsD(name!, { 'ca.crt': 'other-ca.crt' });
+        assert.equal(registryCertsDir(host!, winEnv), user(name!), `${host}: the user's folder first`);
+        assert.equal(registryTls(host!, {}, winEnv)?.ca[0], pem('other-ca.crt').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/)![0], host);
+      }
+    });
   });
 
   it('nothing given and no folder: nothing beyond the system\'s trust', () => {

@@ -1,5 +1,6 @@
 // Saving what a private registry needs in the user's own certs.d folder (`~/.config/containers/certs.d/HOST/`,
-// where the core's tlsTrust.ts reads it, and podman, skopeo, buildah too): its CA certificate, or a client
+// where the core's tlsTrust.ts reads it, and podman, skopeo, buildah too; on Windows a folder named without `:`, as
+// docker names it there, see tlsTrust.ts certsDirName): its CA certificate, or a client
 // certificate and its key. Each file is checked as tlsTrust checks it before anything is written, and written whole
 // (a temp file renamed), so a reader never meets half a certificate. Free of `vscode`: the commands ask, this writes.
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -104,7 +105,7 @@ export function saveClientCertificate(host: string, certFile: string, keyFile: s
 
 /**
  * Makes the user's folder for `host`. certs.d is read from the first folder that has one for the host: when that was
- * a system one (/etc/containers/certs.d, /etc/docker/certs.d), what it holds is copied first, or making ours would
+ * a system one (/etc/containers/certs.d, /etc/docker/certs.d; docker's %ProgramData% one on Windows), what it holds is copied first, or making ours would
  * drop the trust it gave. Returns the files copied.
  */
 function makeUserDir(host: string, env: NodeJS.ProcessEnv): string[] {

@@ -1,7 +1,7 @@
 // The layout's file-level steps, each safe on its own: synced writes, temp files and renames into place, folder
 // syncs, the oci-layout file, the temp folder's sweep, errors that name what was written.
 import { randomBytes } from '../nodeCrypto';
-import { closeSync, fsync, lstat, lstatSync, mkdirSync, open, openSync, promises as fs, readdirSync, rename, rmdirSync, rmSync, statSync, utimesSync, writeFileSync, writevSync } from 'node:fs';
+import { closeSync, fsync, lstat, lstatSync, mkdirSync, open, openSync, promises as fs, readdirSync, rename, rmdirSync, rmSync, statSync, utimesSync, writeFileSync, writevSync, type Stats } from 'node:fs';
 import { promisify } from 'node:util';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -394,7 +394,13 @@ export function openInFolder(path: string): Promise<fs.FileHandle> {
   return inFolder(path, () => fs.open(path, 'wx'));
 }
 
-/** Renames `tmp` to `target`, making target's folder if it is missing (see withFolder). */
+/**
+ * Renames `tmp` to `target`, making target's folder if it is missing (see withFolder). A rename replaces the name:
+ * a blob or index.json that is a link is replaced by the file, and what it led to is never written, on Linux and
+ * macOS (rename(2)) as on Windows (MoveFileEx with MOVEFILE_REPLACE_EXISTING replaces a link to a file as a name; a
+ * junction or a link to a folder it refuses, as it refuses any folder). Folders on the way are followed on both,
+ * as a shared blobs folder needs.
+ */
 export async function renameInto(tmp: string, target: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
@@ -402,13 +408,16 @@ export async function renameInto(tmp: string, target: string): Promise<void> {
       return;
     } catch (err) {
       // Windows refuses to replace a file another process has open (a reader of index.json, a blob being
-      // fetched): a blob that exists is the same content; index.json is retried for a moment.
+      // fetched): a blob that exists is the same content; index.json is retried for a moment. Only a regular
+      // file: a junction or link there (refused the same way) is no stored blob: its refusal is the error, at once.
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'EPERM' && code !== 'EACCES' && code !== 'EBUSY') throw err;
-      if (!target.endsWith(INDEX_FILE) && fileExists(target)) {
+      const there = target.endsWith(INDEX_FILE) ? undefined : lstatQuiet(target);
+      if (there?.isFile()) {
         rmSync(tmp, { force: true });
         return;
       }
+      if (there) throw err;
       if (attempt >= 20) throw err;
       await new Promise((resolve) => setTimeout(resolve, 10 + attempt * 10));
     }
@@ -427,6 +436,15 @@ export async function syncDir(dir: string): Promise<void> {
     }
   } catch {
     // best effort
+  }
+}
+
+/** What `path` itself is (not what a link there leads to); undefined when missing or not to be looked at. */
+function lstatQuiet(path: string): Stats | undefined {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
   }
 }
 

@@ -8,9 +8,22 @@ import { OciError } from '../errors';
 
 /**
  * O_NONBLOCK: a named pipe opens at once, without a writer; O_NOFOLLOW: a link fails to open (ELOOP) and is
- * followed by hand, inside the layout only (see followInside). Neither exists on Windows (0 there).
+ * followed by hand, inside the layout only (see followInside). Neither exists on Windows (0 there): a named pipe
+ * is no file of a folder there, and links are checked after the open instead (see openUnfollowed).
  */
 export const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0);
+
+/**
+ * Whether an open can refuse a link itself (O_NOFOLLOW: Linux, macOS). Without it (Windows, where a symbolic link
+ * or a junction, which needs no admin rights, is followed by every open) each open is checked against an lstat of
+ * the name. Settable so that tests run that path on Linux.
+ */
+export const openLinks = { refusedByOpen: constants.O_NOFOLLOW !== undefined };
+
+/** The flags an open of a layout file takes: READ_FLAGS, less O_NOFOLLOW where it is taken as missing. */
+function readFlags(): number {
+  return openLinks.refusedByOpen ? READ_FLAGS : READ_FLAGS & ~(constants.O_NOFOLLOW ?? 0);
+}
 
 export function isMissing(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
@@ -92,40 +105,113 @@ function retryPath(root: string, path: string, err: unknown): string | undefined
   throw err;
 }
 
+// ---- without O_NOFOLLOW (Windows) ----------------------------------------------------------------------------
+// The name is looked at (lstat) before the open, so a link is handled as an ELOOP is (followed inside the layout,
+// refused with the same words when it leads out) and what it leads to is not even opened. The name can still be
+// swapped for a link between that lstat and the open; so after the open the file opened (fstat) is compared with
+// an lstat of the name: the same device and inode (the file index on Windows, exact as a bigint) and no link, or
+// it is opened again, and refused after a few tries. A swap after that check changes nothing: the fd is the file
+// checked. Folders on the way (blobs/, blobs/sha256/) are followed, as an O_NOFOLLOW open follows them (a shared
+// blobs folder is a link); a file system that gives no file index (FAT, some network shares: 0 for every file)
+// leaves the swap unseen, the link check stands.
+
+/** How many times an open raced by a swap is tried before it is refused. */
+const SWAP_TRIES = 3;
+
+/** Where to open `path` from, looked at first: itself, the file its link leads to inside the layout, or undefined (missing). */
+function unfollowedTarget(root: string, path: string): string | undefined {
+  let st: Stats | undefined;
+  try {
+    st = lstatSync(path, { throwIfNoEntry: false });
+  } catch (err) {
+    if (isMissing(err)) return undefined; // a folder on the way is a file
+    throw err;
+  }
+  if (st === undefined) return undefined;
+  return st.isSymbolicLink() ? followInside(root, path) : path;
+}
+
+/** Whether `fd` is the file named `target` now: no link there, same device and inode. */
+export function isOpenedFile(fd: number, target: string): boolean {
+  const named = lstatSync(target, { bigint: true, throwIfNoEntry: false });
+  if (named === undefined || named.isSymbolicLink()) return false;
+  const opened = fstatSync(fd, { bigint: true });
+  return named.dev === opened.dev && named.ino === opened.ino;
+}
+
+function swapped(path: string): OciError {
+  return new OciError('INVALID_LAYOUT', `${path} changed while being opened, again and again (swapped for a link?): the layout is damaged`);
+}
+
+function openUnfollowedSync(root: string, path: string): number | undefined {
+  for (let tries = 0; tries < SWAP_TRIES; tries++) {
+    const target = unfollowedTarget(root, path);
+    if (target === undefined) return undefined;
+    const fd = openOrMissingSync(target);
+    if (fd === undefined) return undefined;
+    if (isOpenedFile(fd, target)) return fd;
+    closeSync(fd);
+  }
+  throw swapped(path);
+}
+
+async function openUnfollowed(root: string, path: string): Promise<fs.FileHandle | undefined> {
+  for (let tries = 0; tries < SWAP_TRIES; tries++) {
+    const target = unfollowedTarget(root, path);
+    if (target === undefined) return undefined;
+    const fh = await openOrMissing(target);
+    if (fh === undefined) return undefined;
+    if (isOpenedFile(fh.fd, target)) return fh;
+    await fh.close();
+  }
+  throw swapped(path);
+}
+
+function openOrMissingSync(path: string): number | undefined {
+  try {
+    return openSync(path, readFlags());
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw err;
+  }
+}
+
+async function openOrMissing(path: string): Promise<fs.FileHandle | undefined> {
+  try {
+    return await fs.open(path, readFlags());
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw err;
+  }
+}
+
 /**
  * `path`, a file of the layout `root`, opened for reading; undefined when missing. Not checked to be a regular
  * file (regularStats does that): a caller whose read proves it may skip the fstat.
  */
 export function openInLayoutSync(root: string, path: string): number | undefined {
+  if (!openLinks.refusedByOpen) return openUnfollowedSync(root, path);
   try {
     return openSync(path, READ_FLAGS);
   } catch (err) {
     const real = retryPath(root, path, err);
-    if (real === undefined) return undefined;
-    try {
-      return openSync(real, READ_FLAGS);
-    } catch (again) {
-      if (isMissing(again)) return undefined;
-      throw again;
-    }
+    return real === undefined ? undefined : openOrMissingSync(real);
   }
 }
 
 /** `path`, a file of the layout `root`, opened for reading and checked to be a regular file; undefined when missing. */
 export async function openRegular(root: string, path: string): Promise<{ fh: fs.FileHandle; st: Stats } | undefined> {
-  let fh: fs.FileHandle;
-  try {
-    fh = await fs.open(path, READ_FLAGS);
-  } catch (err) {
-    const real = retryPath(root, path, err);
-    if (real === undefined) return undefined;
+  let fh: fs.FileHandle | undefined;
+  if (!openLinks.refusedByOpen) fh = await openUnfollowed(root, path);
+  else {
     try {
-      fh = await fs.open(real, READ_FLAGS);
-    } catch (again) {
-      if (isMissing(again)) return undefined;
-      throw again;
+      fh = await fs.open(path, READ_FLAGS);
+    } catch (err) {
+      const real = retryPath(root, path, err);
+      fh = real === undefined ? undefined : await openOrMissing(real);
     }
   }
+  if (fh === undefined) return undefined;
   try {
     return { fh, st: regularStats(fh.fd, path) };
   } catch (err) {

@@ -29,19 +29,40 @@ export interface TlsFiles {
   keyFile?: string;
 }
 
+/** The platform whose certs.d folders and names are used: settable so that tests see Windows' on Linux. */
+export const certsPlatform = { name: process.platform as NodeJS.Platform };
+
 /**
  * The `certs.d` folders, in the order containers/image (podman, skopeo, buildah) reads them: the user's own first
  * (`$XDG_CONFIG_HOME/containers/certs.d`, else `~/.config/...`), then the system's, then docker's.
+ *
+ * On Windows: the user's own (containers/image's docker_client.go joins the home folder, %USERPROFILE%, with
+ * `.config/containers/certs.d` there too), then docker's, `%ProgramData%\docker\certs.d` (moby's
+ * daemon/pkg/registry/config.go CertsDir). containers/image's `/etc/...` folders would be `\etc\...` on the
+ * current drive there, which no Windows install has: not read.
  */
 export function certsDirs(env: NodeJS.ProcessEnv = process.env): string[] {
   const config = env.XDG_CONFIG_HOME || join(homedir(), '.config');
-  return [join(config, 'containers', 'certs.d'), '/etc/containers/certs.d', '/etc/docker/certs.d'];
+  const user = join(config, 'containers', 'certs.d');
+  if (certsPlatform.name !== 'win32') return [user, '/etc/containers/certs.d', '/etc/docker/certs.d'];
+  const programData = env.ProgramData || env.PROGRAMDATA || env.programdata; // an env object given is case-sensitive
+  return programData ? [user, join(programData, 'docker', 'certs.d')] : [user];
+}
+
+/**
+ * The name of `host`'s folder in a certs.d: `HOST[:PORT]` as given, except on Windows, where no name holds a `:`:
+ * there every `:` is dropped (`registry.example.com5000`, `[1]5000` for `[::1]:5000`), as docker does
+ * (moby daemon/pkg/registry/registry.go hostCertsDir: strings.ReplaceAll(host, ":", "")), and containerd's
+ * Windows lookup of the same certs.d also tries (after its `host_port_`).
+ */
+export function certsDirName(host: string): string {
+  return certsPlatform.name === 'win32' ? host.replaceAll(':', '') : host;
 }
 
 /** The folder for `host` (`registry.example.com`, `127.0.0.1:5443`) in the first certs.d that has one. */
 export function registryCertsDir(host: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   for (const dir of certsDirs(env)) {
-    const path = join(dir, host);
+    const path = join(dir, certsDirName(host));
     try {
       if (statSync(path).isDirectory()) return path;
     } catch {
@@ -53,7 +74,7 @@ export function registryCertsDir(host: string, env: NodeJS.ProcessEnv = process.
 
 /** Where a user puts a registry's CA so that Manifold (and podman, skopeo) trust it: their own certs.d. */
 export function userCaPath(host: string, env: NodeJS.ProcessEnv = process.env): string {
-  return join(certsDirs(env)[0]!, host, 'ca.crt');
+  return join(certsDirs(env)[0]!, certsDirName(host), 'ca.crt');
 }
 
 /**
