@@ -5,33 +5,12 @@
 import { strict as assert } from 'node:assert';
 import { closeSync, existsSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Descriptor } from '../../src/oci/descriptor';
-import { digestOf } from '../../src/oci/digest';
 import { isOpenedFile, openInLayoutSync, openLinks } from '../../src/oci/layout/regularFile';
 import { DirSource } from '../../src/oci/layout/source';
 import { writeLayoutTar } from '../../src/oci/layout/tarExport';
 import { runCli } from '../helpers/runCli';
-import { cleanupTemps, makeArtifact, newLayout, tempDir } from './builders';
-
-const LAYER = 'hello\n';
-
-interface Layout {
-  dir: string;
-  layer: Descriptor;
-  art: Descriptor;
-  layerPath: string;
-  manifestPath: string;
-}
-
-async function layout(): Promise<Layout> {
-  const store = await newLayout();
-  const art = await makeArtifact(store, { artifactType: 'application/vnd.test', content: LAYER, title: 'hello.txt' });
-  await store.tag(art, 'v1');
-  const dir = store.location;
-  const layer = { mediaType: 'application/octet-stream', digest: digestOf(Buffer.from(LAYER)), size: LAYER.length };
-  const blob = (d: Descriptor) => join(dir, 'blobs', 'sha256', d.digest.slice('sha256:'.length));
-  return { dir, layer, art, layerPath: blob(layer), manifestPath: blob(art) };
-}
+import { cleanupTemps, tempDir } from './builders';
+import { helloLayout as layout, type HelloLayout as Layout, LAYER } from './helloLayout';
 
 /** `path` replaced by a link to a file outside the layout holding the same bytes; returns that file. */
 function linkOut(path: string): string {

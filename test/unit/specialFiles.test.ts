@@ -8,34 +8,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { basename, dirname, join } from 'node:path';
-import type { Descriptor } from '../../src/oci/descriptor';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { writeLayoutTar } from '../../src/oci/layout/tarExport';
-import { digestOf } from '../../src/oci/digest';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeArtifact, newLayout, pushBlob, tempDir } from './builders';
-
-const LAYER = 'hello\n';
-
-interface Layout {
-  dir: string;
-  layer: Descriptor;
-  art: Descriptor;
-  /** The blob files of the layer and of the manifest. */
-  layerPath: string;
-  manifestPath: string;
-}
-
-/** A layout with one artifact tagged v1 (config the empty JSON, one layer titled hello.txt). */
-async function layout(): Promise<Layout> {
-  const store = await newLayout();
-  const art = await makeArtifact(store, { artifactType: 'application/vnd.test', content: LAYER, title: 'hello.txt' });
-  await store.tag(art, 'v1');
-  const dir = store.location;
-  const layer = { mediaType: 'application/octet-stream', digest: digestOf(Buffer.from(LAYER)), size: LAYER.length };
-  const blob = (d: Descriptor) => join(dir, 'blobs', 'sha256', d.digest.slice('sha256:'.length));
-  return { dir, layer, art, layerPath: blob(layer), manifestPath: blob(art) };
-}
+import { helloLayout as layout, type HelloLayout as Layout, LAYER } from './helloLayout';
 
 /** A layout holding only the layer (a copy of v1 into it then stores the manifest and the layer). */
 async function layerOnly(): Promise<{ dir: string; layerPath: string }> {
