@@ -121,6 +121,9 @@ describe('extension: tree presentation', () => {
     assert.equal(asked, 0);
     assert.match(tls.tooltip!(), /^Trusts the CA certificates in `~\/\.config\/containers\/certs\.d\/registry\.example:5443`$/m);
     assert.doesNotMatch(registryItem({ host: 'ghcr.io', plainHttp: false, certsDir: () => undefined }).tooltip!(), /certs\.d/);
+    // The proxy its requests go through, asked on hover too; nothing said when they go directly.
+    assert.match(registryItem({ host: 'ghcr.io', plainHttp: false, proxy: () => 'http://proxy.corp:3128' }).tooltip!(), /^Reached through the proxy `http:\/\/proxy\.corp:3128`$/m);
+    assert.doesNotMatch(registryItem({ host: 'ghcr.io', plainHttp: false, proxy: () => undefined }).tooltip!(), /proxy/);
     assert.equal(repositoryItem('team/app', true).contextValue, 'manifold:repository+added');
     assert.equal(tagItem({ tag: 'v1', desc: index }, 'remote').contextValue, 'manifold:tag+index+remote');
     assert.equal(manifestItem(image, 'child', 'remote').contextValue, 'manifold:manifest+image+child+remote');

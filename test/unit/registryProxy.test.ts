@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { shownRoute } from '../../src/oci/registry/client';
 import { bypassesProxy, maskProxy, proxyUrl, shownProxy } from '../../src/oci/registry/proxy';
 
 describe('explicit proxy: noProxy matching and how the proxy is shown', () => {
@@ -37,5 +38,32 @@ describe('explicit proxy: noProxy matching and how the proxy is shown', () => {
       assert.equal(err.message, 'proxy "socks4://***@proxy.corp:1080" is not an http://, https:// or socks5:// URL');
       return true;
     });
+  });
+
+  it('the route a registry takes, as a tooltip shows it: the proxy without credentials, or none (directly)', () => {
+    const proxy = { url: 'socks5://bob:hunter22@proxy.corp:1080', noProxy: ['.internal'] };
+    assert.equal(shownRoute('registry.example.com', false, proxy), 'socks5://proxy.corp:1080');
+    assert.equal(shownRoute('harbor.internal:8443', false, proxy), undefined);
+    assert.equal(shownRoute('127.0.0.1:5000', true, proxy), undefined);
+    assert.equal(shownRoute('registry.example.com', false, false), undefined);
+    const names = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'];
+    const saved = names.map((n) => [n, process.env[n]] as const);
+    try {
+      for (const n of names) delete process.env[n];
+      assert.equal(shownRoute('registry.example.com', false, undefined), undefined);
+      process.env.HTTP_PROXY = 'http://alice:s3cret@proxy.corp:3128';
+      process.env.NO_PROXY = 'ghcr.io,.internal';
+      assert.equal(shownRoute('registry.example.com', false, undefined), 'http://proxy.corp:3128');
+      assert.equal(shownRoute('harbor.internal', false, undefined), undefined);
+      assert.equal(shownRoute('ghcr.io', false, undefined), undefined);
+      process.env.HTTPS_PROXY = 'socks5://proxy.corp:1080';
+      assert.equal(shownRoute('registry.example.com', false, undefined), 'socks5://proxy.corp:1080');
+      assert.equal(shownRoute('registry.example.com:5000', true, undefined), 'http://proxy.corp:3128');
+    } finally {
+      for (const [n, v] of saved) {
+        if (v === undefined) delete process.env[n];
+        else process.env[n] = v;
+      }
+    }
   });
 });

@@ -162,6 +162,8 @@ export interface RegistryInfo {
   user?: string;
   /** The certs.d folder its TLS trust is read from (tlsTrust.ts registryCertsDir), asked on hover. */
   certsDir?: () => string | undefined;
+  /** The proxy its requests go through (client.ts shownRoute), asked on hover; undefined: directly. */
+  proxy?: () => string | undefined;
 }
 
 export function registryItem(info: RegistryInfo): ItemSpec {
@@ -171,10 +173,12 @@ export function registryItem(info: RegistryInfo): ItemSpec {
     description: notes.join(' · '),
     tooltip: () => {
       const certsDir = info.certsDir?.();
+      const proxy = info.proxy?.();
       return [
         `**${escapeMarkdown(info.host)}**`,
         '',
         info.plainHttp ? l10n.t('Talks plain HTTP: credentials travel in clear.') : l10n.t('Talks HTTPS.'),
+        ...(proxy ? ['', l10n.t('Reached through the proxy {0}', codeSpan(proxy))] : []),
         ...(certsDir ? ['', l10n.t('Trusts the CA certificates in {0}', codeSpan(homeShort(certsDir)))] : []),
         '',
         info.user ? l10n.t('Credentials in VS Code\'s secret storage.') : l10n.t('Uses the Docker config\'s credentials, if any.'),

@@ -12,6 +12,8 @@ import type { RegistryEntry, RegistryService } from './registryService';
 import { signInOffer } from './signInOffer';
 import { certificateOffer, TRUST_CA_COMMAND } from './certificateOffer';
 import { registryCertsDir } from '../../oci/registry/tlsTrust';
+import { shownRoute } from '../../oci/registry/client';
+import { proxySettings } from './proxySettings';
 import { inOwnWords } from '../present/ownWords';
 
 /** Lists past this many show a note instead: a registry's catalog or tags can be huge. */
@@ -37,7 +39,8 @@ export class RegistryNode extends CachingNode {
 
   spec(): ItemSpec {
     const host = this.entry.host;
-    return registryItem({ host, plainHttp: this.entry.plainHttp, user: this.user, certsDir: () => (this.entry.plainHttp ? undefined : registryCertsDir(host)) });
+    const plainHttp = this.entry.plainHttp;
+    return registryItem({ host, plainHttp, user: this.user, certsDir: () => (plainHttp ? undefined : registryCertsDir(host)), proxy: () => shownRoute(host, plainHttp, proxySettings()) });
   }
 
   protected override failed(err: unknown): Node {

@@ -168,6 +168,26 @@ function routeTo(registryHost: string, plainHttp: boolean, proxy: ProxySettings 
   return proxy && !bypassesProxy(registryHost, plainHttp ? 80 : 443, proxy.noProxy) ? proxy : undefined;
 }
 
+/**
+ * The proxy a registry's requests go through, as a person is shown it (scheme, host and port: no credentials);
+ * undefined when they go directly (loopback, noProxy, no proxy at all). For a tooltip that says how it is reached.
+ */
+export function shownRoute(registryHost: string, plainHttp: boolean, proxy: ProxySettings | false | undefined): string | undefined {
+  const via = routeTo(registryHost, plainHttp, proxy);
+  if (via === undefined) return undefined;
+  if (via !== 'env') return shownProxy(via);
+  // The variables as undici's agent for them reads them; its NO_PROXY as curl's.
+  const env = process.env;
+  const url = (plainHttp ? undefined : (env.https_proxy ?? env.HTTPS_PROXY)) ?? env.http_proxy ?? env.HTTP_PROXY;
+  const noProxy = env.no_proxy ?? env.NO_PROXY;
+  if (!url || (noProxy && bypassesProxy(registryHost, plainHttp ? 80 : 443, [noProxy]))) return undefined;
+  try {
+    return shownProxy({ url });
+  } catch {
+    return undefined; // not a proxy URL: the request names it
+  }
+}
+
 /** The variables' proxy for this scheme (as undici's and Go's read them) when it is a socks5:// one, with NO_PROXY. */
 function socksFromEnvironment(plainHttp: boolean): ProxySettings | undefined {
   const env = process.env;

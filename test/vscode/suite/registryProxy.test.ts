@@ -9,7 +9,7 @@ import { Registry } from '../../../src/oci/registry';
 import { hasDockerRegistry, launchRegistry, type LaunchedRegistry } from '../../integration/support/registryLauncher';
 import { startForwardProxy, type ForwardProxy } from '../../integration/support/forwardProxy';
 import { startSocksProxy } from '../../integration/support/socksProxy';
-import { eventually, row, rows, useFixtures, type Fixtures } from './layoutFixtures';
+import { eventually, row, rows, tooltipOf, useFixtures, type Fixtures } from './layoutFixtures';
 
 /**
  * VS Code's `http.proxy` for the Registries view: two registries named registry.invalid (TLS, its CA in the user's
@@ -71,6 +71,8 @@ describe('Registries through VS Code\'s http.proxy', function () {
     }
     assert.ok((proxy.forwarded.get('CONNECT registry.invalid:443') ?? 0) > 0, JSON.stringify([...proxy.forwarded]));
     assert.ok((proxy.forwarded.get('absolute registry.invalid:5000') ?? 0) > 0, JSON.stringify([...proxy.forwarded]));
+    // Each row's tooltip says how it is reached.
+    for (const host of hosts) assert.ok((await tooltipOf(f, await row(f, undefined, host, tree()), tree())).includes(`Reached through the proxy \`${proxy.url}\``));
   });
 
   it('http.noProxy naming the host: the next requests go around the proxy, and registry.invalid, which does not resolve, is named', async () => {
@@ -83,6 +85,7 @@ describe('Registries through VS Code\'s http.proxy', function () {
       assert.match(labels[0]!, /(ENOTFOUND|EAI_AGAIN) registry\.invalid/);
     }, 30_000);
     assert.equal(proxy.forwarded.get('CONNECT registry.invalid:443'), before);
+    assert.doesNotMatch(await tooltipOf(f, await row(f, undefined, hosts[0]!, tree()), tree()), /proxy/);
   });
 
   it('a SOCKS5 http.proxy (socks5://, as ssh -D makes one): the view lists each registry\'s tag through it', async () => {
