@@ -176,10 +176,7 @@ export function shownRoute(registryHost: string, plainHttp: boolean, proxy: Prox
   const via = routeTo(registryHost, plainHttp, proxy);
   if (via === undefined) return undefined;
   if (via !== 'env') return shownProxy(via);
-  // The variables as undici's agent for them reads them; its NO_PROXY as curl's.
-  const env = process.env;
-  const url = (plainHttp ? undefined : (env.https_proxy ?? env.HTTPS_PROXY)) ?? env.http_proxy ?? env.HTTP_PROXY;
-  const noProxy = env.no_proxy ?? env.NO_PROXY;
+  const { url, noProxy } = environmentProxy(plainHttp);
   if (!url || (noProxy && bypassesProxy(registryHost, plainHttp ? 80 : 443, [noProxy]))) return undefined;
   try {
     return shownProxy({ url });
@@ -190,11 +187,15 @@ export function shownRoute(registryHost: string, plainHttp: boolean, proxy: Prox
 
 /** The variables' proxy for this scheme (as undici's and Go's read them) when it is a socks5:// one, with NO_PROXY. */
 function socksFromEnvironment(plainHttp: boolean): ProxySettings | undefined {
-  const env = process.env;
-  const url = plainHttp ? (env.HTTP_PROXY ?? env.http_proxy) : (env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy);
+  const { url, noProxy } = environmentProxy(plainHttp);
   if (!url || !/^socks(5h?)?:\/\//i.test(url.trim())) return undefined;
-  const noProxy = env.NO_PROXY ?? env.no_proxy;
   return { url: url.trim(), ...(noProxy ? { noProxy: [noProxy] } : {}) };
+}
+
+/** The variables' proxy for this scheme and NO_PROXY, read as undici's agent for them reads them (lower case first). */
+function environmentProxy(plainHttp: boolean): { url?: string; noProxy?: string } {
+  const env = process.env;
+  return { url: (plainHttp ? undefined : (env.https_proxy ?? env.HTTPS_PROXY)) ?? env.http_proxy ?? env.HTTP_PROXY, noProxy: env.no_proxy ?? env.NO_PROXY };
 }
 
 /** Timeouts short enough that a stalled registry is noticed, long enough for a slow one. */
