@@ -44,9 +44,9 @@ export async function resolveCopyRoot(
   }
   // From the index as its document declares it (an index.json entry may list it under an image type).
   const subset = subsetIndex(picked.index.desc, picked.index.doc, picked.children);
-  // Every entry kept (`linux/*` on an all-linux index): the index itself, as with no --platform. A rewrite would
-  // be the same entries under a digest that may differ (other JSON spacing), and would leave its referrers behind.
-  if (subset.entries === subset.entriesOf) return { source: src, root: resolved };
+  // Every entry kept (`linux/*` on an all-linux index): the index itself, as its document declares it. A rewrite
+  // would be the same entries under a digest that may differ (other JSON spacing), and would leave its referrers behind.
+  if (subset.entries === subset.entriesOf) return { source: src, root: picked.index.desc };
   return { source: withExtraManifests(src, [subset]), root: subset.desc, subset };
 }
 
