@@ -78,6 +78,28 @@ describeRegistry('docker-registry (distribution 2.8), no auth', function () {
     assert.deepEqual((await collect(store.referrers(s.referrers[1]!))).map((d) => d.digest), [s.referrers[2]!.digest]);
   });
 
+  it('manifold cp -r from the registry of an index of 12 platforms, each with an SBOM: no listener-leak warning on stderr', async () => {
+    const store = await newLayout();
+    const children: Descriptor[] = [];
+    for (let i = 0; i < 12; i++) children.push(await makeImage(store, { arch: `arch${i}`, layers: [`layer ${i}`] }));
+    const index = await makeIndex(store, children);
+    await store.tag(index, 'v1');
+    for (const [i, c] of children.entries()) await makeArtifact(store, { subject: c, artifactType: 'application/spdx+json', content: `sbom ${i}` });
+    assert.equal((await runCli('cp', '-r', '--from-oci-layout', `${store.location}:v1`, `${registry.host}/demo/many:v1`, '--plain-http')).code, 0);
+    // Node prints this warning on stderr ("Possible EventTarget memory leak detected. 11 abort listeners").
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => void warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      const r = await runCli('cp', '-r', `${registry.host}/demo/many:v1`, '--to-oci-layout', `${join(tempDir(), 'back')}:v1`, '--plain-http');
+      assert.equal(r.code, 0, r.stderr);
+      await new Promise((done) => setImmediate(done)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.deepEqual(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning')), []);
+  });
+
   it('copies registry -> registry (mounting in one registry), lists the catalog, deletes', async () => {
     const s = await sampleLayout();
     const client = new RegistryClient(registry.host, { plainHttp: true });

@@ -6,7 +6,7 @@ import { digestOf } from '../../src/oci/digest';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { collect } from '../helpers/assertions';
 import { runCli } from '../helpers/runCli';
-import { cleanupTemps, makeMultiArchLayout, tempDir } from './builders';
+import { cleanupTemps, makeArtifact, makeMultiArchLayout, tempDir } from './builders';
 import { folderHashes } from '../helpers/folderHashes';
 
 describe('--platform lists and wildcards on the command line', () => {
@@ -41,6 +41,26 @@ describe('--platform lists and wildcards on the command line', () => {
     assert.equal(digestOf(bytes), m[1]);
     assert.deepEqual((JSON.parse(bytes.toString('utf8')) as ImageIndex).manifests.map((d) => d.digest), [arm64().digest, armv7().digest]);
     assert.equal(await store.exists(amd64()), false);
+  });
+
+  it('cp: platforms that pick every one copy the index as it is, with its referrers, and say nothing of a rewrite', async () => {
+    const sbom = await makeArtifact(src.store, { subject: src.index, artifactType: 'application/spdx+json', content: 'index sbom' });
+    const dst = tempDir();
+    const dry = await runCli('cp', '-r', '--from-oci-layout', '--to-oci-layout', `${src.store.location}:multi`, `${dst}:v1`, '--platform', 'linux/*', '--dry-run', '--format', 'json');
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.equal(dry.stderr, '');
+    const plan = JSON.parse(dry.stdout);
+    assert.equal(plan.rewrittenIndex, null);
+    assert.equal(plan.root.digest, src.index.digest);
+    assert.deepEqual(plan.referrers.map((d: { digest: string }) => d.digest), [sbom.digest]);
+
+    const r = await runCli('cp', '-r', '--from-oci-layout', '--to-oci-layout', `${src.store.location}:multi`, `${dst}:v1`, '--platform', 'linux/*');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    assert.match(r.stdout, new RegExp(`Digest: ${src.index.digest}\\n`));
+    const store = await OciLayoutStore.open(dst);
+    assert.equal((await store.resolve('v1')).digest, src.index.digest);
+    assert.deepEqual((await collect(store.referrers(src.index))).map((d) => d.digest), [sbom.digest]);
   });
 
   it('cp --split-platforms: each platform alone under TAG-os-arch[-variant]', async () => {

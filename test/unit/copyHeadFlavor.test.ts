@@ -35,6 +35,8 @@ describe('a copy from a registry whose HEAD answer gives the other flavor of the
   let sig: Descriptor;
   let ociMix: Descriptor;
   let dockerMix: Descriptor;
+  /** ociMix and a third entry, with no platform: picking both platforms leaves it out, so the index is rewritten. */
+  let ociMix3: Descriptor;
   const cli = (...argv: string[]) => runCli(...argv, '--plain-http', '--retries', '0');
 
   before(async () => {
@@ -52,6 +54,8 @@ describe('a copy from a registry whose HEAD answer gives the other flavor of the
     // Indexes of both flavors, each listing an OCI and a Docker image.
     ociMix = await pushIndex(repo, { schemaVersion: 2, mediaType: I, manifests: [image, docker] } as ImageIndex);
     dockerMix = await pushIndex(repo, { schemaVersion: 2, mediaType: DOCKER_LIST, manifests: [image, docker] } as ImageIndex);
+    ociMix3 = await pushIndex(repo, { schemaVersion: 2, mediaType: I, manifests: [image, docker, bare] } as ImageIndex);
+    await repo.tag(ociMix3, 'oci-mix3');
     for (const [tag, desc] of [['v1', image], ['docker', docker], ['bare', bare], ['oci-mix', ociMix], ['docker-mix', dockerMix]] as const) await repo.tag(desc, tag);
     proxy = await startMisbehavingRegistry(`http://${server.host}`);
     host = proxy.host;
@@ -150,17 +154,17 @@ describe('a copy from a registry whose HEAD answer gives the other flavor of the
   });
 
   it('several platforms picked from an index read under the other flavor: the new index is of its document\'s type', async () => {
-    headSays('oci-mix', DOCKER_LIST);
+    headSays('oci-mix3', DOCKER_LIST);
     const dir = join(tempDir(), 'out');
-    const r = await cli('cp', `${host}/app:oci-mix`, '--platform', 'linux/amd64', '--platform', 'linux/arm64', '--to-oci-layout', `${dir}:v1`);
+    const r = await cli('cp', `${host}/app:oci-mix3`, '--platform', 'linux/amd64', '--platform', 'linux/arm64', '--to-oci-layout', `${dir}:v1`);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(listed(dir).map((e) => [e.mediaType, e.tag]), [[I, 'v1']]);
     await checkClean(dir);
     // The API tells the new index under that type too.
-    headSays('oci-mix', DOCKER_LIST);
+    headSays('oci-mix3', DOCKER_LIST);
     const src = new RemoteRepository(new RegistryClient(host, { plainHttp: true, retry: { attempts: 1 } }), 'app');
-    const result = await copy(src, 'oci-mix', await OciLayoutStore.open(join(tempDir(), 'api'), { create: true }), ['v1'], { platforms: parsePlatformPatterns(['linux/amd64', 'linux/arm64']) });
-    assert.deepEqual([result.subset?.desc.mediaType, result.subset?.from.digest, result.root.mediaType], [I, ociMix.digest, I]);
+    const result = await copy(src, 'oci-mix3', await OciLayoutStore.open(join(tempDir(), 'api'), { create: true }), ['v1'], { platforms: parsePlatformPatterns(['linux/amd64', 'linux/arm64']) });
+    assert.deepEqual([result.subset?.desc.mediaType, result.subset?.from.digest, result.root.mediaType], [I, ociMix3.digest, I]);
   });
 
   it('a manifest with no mediaType of its own keeps the type the registry gave', async () => {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Readable } from 'node:stream';
 import type { Descriptor } from '../descriptor';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
@@ -37,6 +38,11 @@ export interface CopyGraphResult {
   referrers: Descriptor[];
 }
 
+/** Manifest reads and referrer listings at once (the registry client's default connection cap). */
+const LOOKUPS_AT_ONCE = 8;
+/** Abort listeners a task may hold on the copy's signal at once: a source read, a destination write, their streams. */
+const LISTENERS_PER_TASK = 4;
+
 /**
  * Copies the graph under `root` from `src` to `dst`, in the order registries accept: blobs, then child
  * manifests, then the root, then its referrers. Content at the destination is skipped; a manifest that
@@ -57,7 +63,13 @@ export async function copyGraphs(src: ReadOnlyTarget, dst: Target, roots: readon
   const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
   const emit = options.onProgress ?? (() => undefined);
   const attempts = Math.max(1, options.attempts ?? 3);
-  const limit = semaphore(Math.max(1, options.concurrency ?? 3));
+  const concurrency = Math.max(1, options.concurrency ?? 3);
+  const limit = semaphore(concurrency);
+  // Manifest reads and referrer listings have a limit of their own (not the transfers': a parent's plan waits on its
+  // children's). Unbounded, a graph of N manifests asked N at once, each request queued behind the connection cap with
+  // an abort listener on the shared signal: past ten, Node warned on stderr of a leak.
+  const lookup = semaphore(LOOKUPS_AT_ONCE);
+  setMaxListeners(Math.max(10, LISTENERS_PER_TASK * (concurrency + LOOKUPS_AT_ONCE + 1)), signal);
   const manifests = new Map<string, Promise<Buffer>>();
   const nodes = new Map<string, Promise<void>>();
   const planned = new Map<string, Promise<PlannedManifest | undefined>>();
@@ -69,7 +81,7 @@ export async function copyGraphs(src: ReadOnlyTarget, dst: Target, roots: readon
   const fetchManifest = (desc: Descriptor): Promise<Buffer> => {
     let p = manifests.get(desc.digest);
     if (!p) {
-      p = withRetry(desc, () => src.fetchBytes(desc, { signal }));
+      p = withRetry(desc, () => lookup(() => src.fetchBytes(desc, { signal })));
       manifests.set(desc.digest, p);
     }
     return p;
@@ -198,8 +210,11 @@ export async function copyGraphs(src: ReadOnlyTarget, dst: Target, roots: readon
       if (seen.has(desc.digest) || !isManifestMediaType(desc.mediaType)) return;
       seen.add(desc.digest);
       const children = isImageIndex(desc.mediaType) ? successors(desc, await fetchManifest(desc)).filter((d) => isManifestMediaType(d.mediaType)) : [];
-      const refs: Descriptor[] = [];
-      for await (const r of src.referrers(desc, { signal })) refs.push(r);
+      const refs = await lookup(async () => {
+        const listed: Descriptor[] = [];
+        for await (const r of src.referrers(desc, { signal })) listed.push(r);
+        return listed;
+      });
       for (const r of refs) if (!seen.has(r.digest) && !found.some((f) => f.digest === r.digest)) found.push(r);
       await Promise.all([...children, ...refs].map(walk));
     };

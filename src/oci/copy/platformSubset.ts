@@ -44,6 +44,9 @@ export async function resolveCopyRoot(
   }
   // From the index as its document declares it (an index.json entry may list it under an image type).
   const subset = subsetIndex(picked.index.desc, picked.index.doc, picked.children);
+  // Every entry kept (`linux/*` on an all-linux index): the index itself, as its document declares it. A rewrite
+  // would be the same entries under a digest that may differ (other JSON spacing), and would leave its referrers behind.
+  if (subset.entries === subset.entriesOf) return { source: src, root: picked.index.desc };
   return { source: withExtraManifests(src, [subset]), root: subset.desc, subset };
 }
 
@@ -66,6 +69,9 @@ export interface IndexSubset {
   /** Platform children kept, and how many the index listed (attestation entries not counted). */
   kept: number;
   of: number;
+  /** Entries kept, attestation entries included, and how many the index listed. */
+  entries: number;
+  entriesOf: number;
 }
 
 /**
@@ -79,7 +85,7 @@ export function subsetIndex(from: Descriptor, doc: ImageIndex, children: readonl
   const bytes = Buffer.from(JSON.stringify({ ...doc, manifests }), 'utf8');
   // The flavor the document declares: `from` may carry a HEAD answer's other one (a manifest list for an OCI index).
   const desc: Descriptor = { mediaType: documentMediaType(from.mediaType, doc.mediaType), digest: digestOf(bytes), size: bytes.length };
-  return { desc, bytes, from, kept: children.length, of: all.filter((m) => !isDockerReferenceEntry(m)).length };
+  return { desc, bytes, from, kept: children.length, of: all.filter((m) => !isDockerReferenceEntry(m)).length, entries: manifests.length, entriesOf: all.length };
 }
 
 /**
