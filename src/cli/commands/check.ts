@@ -1,4 +1,5 @@
 import { checkLayoutEntries, checkLayoutEntryTypes, checkRepositoryTags, GraphCheck, type CheckCounts, type CheckProblem, type CheckReport } from '../../oci/check';
+import { OciLayoutStore } from '../../oci/layout';
 import { shortDigest } from '../../oci/reference';
 import { shownName } from '../../oci/shownName';
 import { boolOpt, type Command, formatOpt, LAYOUT_OPTION } from '../command';
@@ -49,7 +50,7 @@ export const check: Command = {
     }
     const report = check.report();
     const errors = report.problems.filter((x) => x.severity === 'error').length;
-    const warnings = report.problems.length - errors;
+    const warnings = report.problems.filter((x) => x.severity === 'warning').length;
     if (format === 'json') printer.out(formatJson(checkJson(what, report, errors, warnings)));
     else printer.out(checkText(what, report, errors, warnings, fast));
     for (const [why, n] of Object.entries(report.uncompared)) {
@@ -69,7 +70,8 @@ async function walk(t: OpenedTarget, check: GraphCheck): Promise<string> {
     if (t.kind === 'oci-layout') await checkLayoutEntryTypes(t.target, check, (d) => d.digest === root.digest);
     return t.display();
   }
-  if (t.kind === 'oci-layout') await checkLayoutEntries(t.target, check);
+  // A folder's blobs nothing index.json reaches are said too; a tar's are not (exported from a layout: none).
+  if (t.kind === 'oci-layout') await checkLayoutEntries(t.target, check, t.target instanceof OciLayoutStore && !t.target.readOnly ? t.path : undefined);
   else await checkRepositoryTags(t.target, check);
   return t.path;
 }
@@ -112,10 +114,12 @@ export function checkText(what: string, report: CheckReport, errors: number, war
     const head = x.digest ? `${where} (${shortDigest(x.digest)})` : where;
     if (head !== last) lines.push(head);
     last = head;
-    lines.push(`  ${x.severity === 'error' ? 'error  ' : 'warning'} ${x.path ? `${x.path}: ` : ''}${x.message}`);
+    lines.push(`  ${x.severity === 'error' ? 'error  ' : x.severity === 'warning' ? 'warning' : 'note   '} ${x.path ? `${x.path}: ` : ''}${x.message}`);
   }
+  const notes = report.problems.length - errors - warnings;
   const verdict = errors + warnings === 0 ? 'No problems' : [errors ? counted(errors, 'error') : '', warnings ? counted(warnings, 'warning') : ''].filter(Boolean).join(', ');
-  lines.push(`${verdict} in ${what}: ${countsText(report.counts, fast)}`);
+  const noted = notes > 0 ? ` (${counted(notes, 'note')})` : '';
+  lines.push(`${verdict}${noted} in ${what}: ${countsText(report.counts, fast)}`);
   return `${lines.join('\n')}\n`;
 }
 

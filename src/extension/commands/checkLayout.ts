@@ -15,6 +15,9 @@ export async function checkLayout(services: Services, arg?: unknown): Promise<Ch
   const layout = await layoutFrom(services, arg, l10n.t('Check Layout'));
   const ref: SourceRef = { kind: 'layout', path: layout.path };
   const name = sourceName(ref);
-  const { report, seen } = await checkWithProgress(l10n.t('Checking {0}', name), layout.store, whereText(ref), (check) => checkLayoutEntries(layout.store, check));
+  const { report, seen } = await checkWithProgress(l10n.t('Checking {0}', name), layout.store, whereText(ref), (check) =>
+    // A folder's blobs index.json does not reach are said too (a referrer it lost, garbage); an archive's are not.
+    checkLayoutEntries(layout.store, check, layout.store.readOnly ? undefined : layout.path),
+  );
   return finish(services, sourceKey(ref), ref, name, report, seen);
 }

@@ -10,6 +10,12 @@ import type { Services } from '../services';
 
 export const CHECK_SOURCE = 'manifold check';
 
+const SEVERITY: Record<CheckProblem['severity'], vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+};
+
 /** The codes that, at a document's root, are about its bytes rather than its content (see src/oci/check). */
 const OWN_BYTES = new Set(['blob-unreadable', 'blob-missing', 'invalid-json']);
 
@@ -74,7 +80,7 @@ export class CheckResults implements vscode.Disposable {
       if (rawDoc) [uri, doc] = [raw, rawDoc];
       // The bytes as a whole: their first character, not a JSON field the raw text may happen to hold.
       const range = rawDoc && own ? new vscode.Range(0, 0, 0, Math.min(1, rawDoc.lineAt(0).text.length)) : rangeOf(doc, path, p.code);
-      const d = new vscode.Diagnostic(range, checkProblemMessage(p, layout), p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+      const d = new vscode.Diagnostic(range, checkProblemMessage(p, layout), SEVERITY[p.severity]);
       d.source = CHECK_SOURCE;
       d.code = p.link ? { value: p.code, target: vscode.Uri.parse(p.link) } : p.code;
       let entry = byUri.get(uri.toString());

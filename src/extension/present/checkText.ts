@@ -27,7 +27,8 @@ export function checkProgressText(c: Readonly<CheckCounts>): string {
 /** `No problems in v1: 1 index, ...` or `2 errors, 1 warning in v1`. */
 export function checkSummaryText(what: string, problems: readonly CheckProblem[], counts: Readonly<CheckCounts>): string {
   const errors = problems.filter((p) => p.severity === 'error').length;
-  const warnings = problems.length - errors;
+  // Notes (info: a layout's garbage) are in the Problems panel, not counted as problems.
+  const warnings = problems.filter((p) => p.severity === 'warning').length;
   if (errors + warnings === 0) return l10n.t('No problems in {0}: {1}; {2} of layers read', what, checkedText(counts), formatSize(counts.bytes));
   const parts: string[] = [];
   if (errors > 0) parts.push(errors === 1 ? l10n.t('1 error') : l10n.t('{0} errors', errors));

@@ -53,8 +53,10 @@ export function showCheckSummary(what: string, report: CheckReport): string {
     return text;
   }
   const show = l10n.t('Show Problems');
-  const errors = report.problems.some((p) => p.severity === 'error');
-  void (errors ? vscode.window.showErrorMessage(text, show) : vscode.window.showWarningMessage(text, show)).then((action) => {
+  const worst = report.problems.some((p) => p.severity === 'error') ? 'error' : report.problems.some((p) => p.severity === 'warning') ? 'warning' : 'info';
+  // Notes alone (a layout's garbage): no problem, but the button still shows them.
+  const message = { error: vscode.window.showErrorMessage, warning: vscode.window.showWarningMessage, info: vscode.window.showInformationMessage }[worst];
+  void message(text, show).then((action) => {
     if (action === show) void vscode.commands.executeCommand('workbench.actions.view.problems');
   });
   return text;

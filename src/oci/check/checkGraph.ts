@@ -22,7 +22,8 @@ import { withRecentBytes } from './recentBytes';
 export type CheckDocument = 'index' | 'manifest' | 'config' | 'index.json' | 'tag';
 
 export interface CheckProblem {
-  severity: 'error' | 'warning';
+  /** `info`: worth knowing, no defect (a layout's garbage); it never sets the exit code, `--strict` or not. */
+  severity: 'error' | 'warning' | 'info';
   code: string;
   /** The document the problem is in, as reached from the root: `v1 > linux/arm64 > config`. */
   where: string;
@@ -110,6 +111,11 @@ export class GraphCheck {
   ) {
     this.target = withRecentBytes(target);
     this.limit = semaphore(Math.max(1, options.concurrency ?? 4));
+  }
+
+  /** Where the blobs are, for messages (`in the layout L`), as the check was told. */
+  get where(): string | undefined {
+    return this.options.where;
   }
 
   /** The check's signal: a caller that lists the roots (a repository's tags) stops with it. */

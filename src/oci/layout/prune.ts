@@ -122,49 +122,10 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
   if (!indexRaw) throw new OciError('INVALID_LAYOUT', `${indexPath}: missing; ${root} is not an OCI image layout`);
   const index = readIndexJson(indexRaw, indexPath);
   await refuseSharedFolders(root);
-  // An entry whose digest cannot be used names a manifest prune cannot find, so it cannot keep what that one reaches.
-  const blind = damagedEntries(index, indexPath).find((e) => {
-    const digest = (index.manifests[e.at] as { digest?: unknown }).digest;
-    return digest !== undefined && !isDigest(digest);
-  });
-  if (blind) {
-    throw new OciError(
-      'INVALID_LAYOUT',
-      `prune: ${blind.error.message}; what that entry keeps cannot be told, so nothing is removed: fix the entry or remove it (manifold untag), then prune`,
-    );
-  }
+  refuseBlindEntries(index, indexPath);
+  const { parse, walk } = reachWalker(root);
 
-  const parsedCache = new Map<string, Parsed | Unreadable | null>();
-  const parse = async (digest: string): Promise<Parsed | Unreadable | null> => {
-    if (!parsedCache.has(digest)) parsedCache.set(digest, await readManifest(root, digest));
-    return parsedCache.get(digest)!;
-  };
-  // Every digest reachable from `roots` through children, configs, layers and subjects. What an entry, an index or
-  // a subject names is read as a manifest (whatever its mediaType says), a config or layer never. `strict`: such a
-  // manifest stored but unreadable stops prune (what it references is unknown); a young blob read just in case does not.
-  type Node = { digest: string; leaf?: boolean };
-  const walk = async (roots: Iterable<Node>, seen: Set<string>, strict = true): Promise<Set<string>> => {
-    const queue = [...roots];
-    while (queue.length > 0) {
-      const node = queue.pop()!;
-      if (seen.has(node.digest)) continue;
-      seen.add(node.digest);
-      if (node.leaf) continue;
-      const parsed = await parse(node.digest);
-      if (parsed instanceof Unreadable) {
-        if (!strict) continue;
-        throw parsed.error(root, node.digest);
-      }
-      if (!parsed) continue;
-      for (const c of parsed.manifests) if (!seen.has(c.digest)) queue.push({ digest: c.digest });
-      for (const c of parsed.blobs) if (!seen.has(c.digest)) queue.push({ digest: c.digest, leaf: true });
-      if (parsed.subject && !seen.has(parsed.subject.digest)) queue.push({ digest: parsed.subject.digest });
-    }
-    return seen;
-  };
-
-  // Roots: every entry, damaged ones too when their digest can be trusted as a name (they are kept as written).
-  const entries = index.manifests.filter((d) => isDigest((d as Partial<Descriptor>)?.digest));
+  const entries = usableEntries(index);
   const isUntagged = (d: Descriptor): boolean => !damageOf(d) && d.annotations?.[ANNOTATION_REF_NAME] === undefined;
   let roots = entries;
   const dropped: Descriptor[] = [];
@@ -194,16 +155,7 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
   const reachable = await walk(roots, new Set());
 
   // Every stored blob nothing reaches: the young ones are kept, with all that the young manifests among them reach.
-  const stored: Array<{ digest: string; path: string; st: Stats }> = [];
-  for (const alg of await readDirSafe(join(root, 'blobs'))) {
-    for (const hex of await readDirSafe(join(root, 'blobs', alg))) {
-      const digest = `${alg}:${hex}`;
-      // Not a blob name: not ours to remove. Reachable: kept whatever its age, so not even looked at.
-      if (!isDigest(digest) || reachable.has(digest)) continue;
-      const st = lstatQuiet(join(root, 'blobs', alg, hex));
-      if (st?.isFile()) stored.push({ digest, path: `blobs/${alg}/${hex}`, st });
-    }
-  }
+  const stored = await storedOutside(root, reachable);
   const young = stored.filter((b) => isYoung(b.st));
   const youngDigests = new Set(young.map((b) => b.digest));
   await walk(
@@ -253,6 +205,104 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
     removed.splice(0, removed.length, ...done);
   }
   return { dryRun, graceMs, removed, untagged, young: youngKept, bytes: removed.reduce((n, f) => n + f.size, 0) };
+}
+
+/** A stored blob nothing in index.json reaches (`path` relative to the layout, with `/`). */
+export interface UnreachableBlob {
+  digest: string;
+  path: string;
+  size: number;
+}
+
+/**
+ * The blobs of the layout folder `dir` nothing in its index.json reaches, as prune decides (whatever their age:
+ * prune keeps the young ones for now, and removes them later), sorted by path. Only reads: no lock, nothing written.
+ * Throws where prune refuses (an entry with no usable digest, a manifest reached that cannot be read, a shared
+ * blobs folder): what is garbage cannot be told there.
+ */
+export async function unreachableBlobs(dir: string): Promise<UnreachableBlob[]> {
+  const root = resolvePath(dir);
+  const indexPath = join(root, INDEX_FILE);
+  const indexRaw = readRegularSync(root, indexPath);
+  if (!indexRaw) throw new OciError('INVALID_LAYOUT', `${indexPath}: missing; ${root} is not an OCI image layout`);
+  const index = readIndexJson(indexRaw, indexPath);
+  await refuseSharedFolders(root);
+  refuseBlindEntries(index, indexPath);
+  const reachable = await reachWalker(root).walk(usableEntries(index), new Set());
+  return (await storedOutside(root, reachable)).map((b) => ({ digest: b.digest, path: b.path, size: b.st.size }));
+}
+
+/** An entry whose digest cannot be used names a manifest prune cannot find, so it cannot keep what that one reaches. */
+function refuseBlindEntries(index: ImageIndex, indexPath: string): void {
+  const blind = damagedEntries(index, indexPath).find((e) => {
+    const digest = (index.manifests[e.at] as { digest?: unknown }).digest;
+    return digest !== undefined && !isDigest(digest);
+  });
+  if (blind) {
+    throw new OciError(
+      'INVALID_LAYOUT',
+      `prune: ${blind.error.message}; what that entry keeps cannot be told, so nothing is removed: fix the entry or remove it (manifold untag), then prune`,
+    );
+  }
+}
+
+/** The roots: every entry, damaged ones too when their digest can be trusted as a name (they are kept as written). */
+function usableEntries(index: ImageIndex): Descriptor[] {
+  return index.manifests.filter((d) => isDigest((d as Partial<Descriptor>)?.digest));
+}
+
+type Node = { digest: string; leaf?: boolean };
+
+/**
+ * `walk`: every digest reachable from `roots` through children, configs, layers and subjects, added to `seen`. What
+ * an entry, an index or a subject names is read as a manifest (whatever its mediaType says), a config or layer never.
+ * `strict`: such a manifest stored but unreadable stops prune (what it references is unknown); a young blob read just
+ * in case does not. `parse`: one read per manifest, shared by the walks.
+ */
+function reachWalker(root: string): {
+  parse: (digest: string) => Promise<Parsed | Unreadable | null>;
+  walk: (roots: Iterable<Node>, seen: Set<string>, strict?: boolean) => Promise<Set<string>>;
+} {
+  const parsedCache = new Map<string, Parsed | Unreadable | null>();
+  const parse = async (digest: string): Promise<Parsed | Unreadable | null> => {
+    if (!parsedCache.has(digest)) parsedCache.set(digest, await readManifest(root, digest));
+    return parsedCache.get(digest)!;
+  };
+  const walk = async (roots: Iterable<Node>, seen: Set<string>, strict = true): Promise<Set<string>> => {
+    const queue = [...roots];
+    while (queue.length > 0) {
+      const node = queue.pop()!;
+      if (seen.has(node.digest)) continue;
+      seen.add(node.digest);
+      if (node.leaf) continue;
+      const parsed = await parse(node.digest);
+      if (parsed instanceof Unreadable) {
+        if (!strict) continue;
+        throw parsed.error(root, node.digest);
+      }
+      if (!parsed) continue;
+      for (const c of parsed.manifests) if (!seen.has(c.digest)) queue.push({ digest: c.digest });
+      for (const c of parsed.blobs) if (!seen.has(c.digest)) queue.push({ digest: c.digest, leaf: true });
+      if (parsed.subject && !seen.has(parsed.subject.digest)) queue.push({ digest: parsed.subject.digest });
+    }
+    return seen;
+  };
+  return { parse, walk };
+}
+
+/** Every stored blob (a file named as a digest under blobs/<alg>/) not in `reachable`: one readdir per algorithm. */
+async function storedOutside(root: string, reachable: ReadonlySet<string>): Promise<Array<{ digest: string; path: string; st: Stats }>> {
+  const stored: Array<{ digest: string; path: string; st: Stats }> = [];
+  for (const alg of await readDirSafe(join(root, 'blobs'))) {
+    for (const hex of await readDirSafe(join(root, 'blobs', alg))) {
+      const digest = `${alg}:${hex}`;
+      // Not a blob name: not ours to remove. Reachable: kept whatever its age, so not even looked at.
+      if (!isDigest(digest) || reachable.has(digest)) continue;
+      const st = lstatQuiet(join(root, 'blobs', alg, hex));
+      if (st?.isFile()) stored.push({ digest, path: `blobs/${alg}/${hex}`, st });
+    }
+  }
+  return stored;
 }
 
 /**
