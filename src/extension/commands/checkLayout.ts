@@ -19,5 +19,11 @@ export async function checkLayout(services: Services, arg?: unknown): Promise<Ch
     // A folder's blobs index.json does not reach are said too (a referrer it lost, garbage); an archive's are not.
     checkLayoutEntries(layout.store, check, layout.store.readOnly ? undefined : layout.path),
   );
+  // A blob nothing index.json reaches was read by no walk: its document needs its media type and size to open.
+  for (const p of report.problems) {
+    if (!p.digest || seen.has(p.digest)) continue;
+    const desc = await layout.store.resolve(p.digest).catch(() => undefined);
+    if (desc) seen.set(p.digest, desc);
+  }
   return finish(services, sourceKey(ref), ref, name, report, seen);
 }

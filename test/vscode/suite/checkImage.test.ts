@@ -10,7 +10,7 @@ import { digestOf } from '../../../src/oci/digest';
 import type { OciLayoutStore } from '../../../src/oci/layout';
 import { MediaType } from '../../../src/oci/mediaType';
 import { startOciServer, type OciServer } from '../../integration/support/ociServer';
-import { makeImage, makeIndex, newLayout, pushBlob, pushManifest } from '../../unit/builders';
+import { makeArtifact, makeImage, makeIndex, newLayout, pushBlob, pushManifest } from '../../unit/builders';
 
 const run = (id: string, ...args: unknown[]) => vscode.commands.executeCommand<CheckOutcome | undefined>(id, ...args);
 const short = (digest: string) => digest.slice(7, 19);
@@ -203,6 +203,35 @@ describe('Check Image and Check Layout', () => {
     assert.equal(one?.summary, '1 error in kind');
     assert.deepEqual(one.uris, [vscode.Uri.file(indexFile).toString()]);
     assert.deepEqual(one.report.problems.map((p) => [p.code, p.where, p.path]), [['blob-media-type-mismatch', 'index.json', 'manifests[1].mediaType']]);
+  });
+
+  it('Check Layout: a referrer index.json does not list, a warning on its manifest at its subject; the garbage summed up in index.json', async () => {
+    const other = await newLayout();
+    const image = await makeImage(other, { arch: 'arm64' });
+    await other.tag(image, 'v1');
+    const sbom = await makeArtifact(other, { subject: image, artifactType: 'application/spdx+json' });
+    // index.json restored from before the SBOM was attached: it lists only v1.
+    const indexFile = join(other.location, 'index.json');
+    const index = JSON.parse(readFileSync(indexFile, 'utf8')) as { manifests: Descriptor[] };
+    index.manifests = index.manifests.filter((d) => d.digest !== sbom.digest);
+    writeFileSync(indexFile, JSON.stringify(index));
+    const outcome = await run('manifold.checkLayout', { layout: other.location });
+    assert.equal(outcome?.summary, `1 warning in ${basename(other.location)}`);
+    const manifestUri = outcome.uris.map((u) => vscode.Uri.parse(u)).find((u) => u.scheme !== 'file');
+    assert.ok(manifestUri, outcome.uris.join(' '));
+    const [w, ...more] = await held(manifestUri);
+    assert.deepEqual(more, []);
+    assert.equal(w?.severity, 'Warning');
+    assert.equal(w.code, 'unlisted-referrer');
+    assert.equal(w.text, '"subject"');
+    assert.equal(
+      w.message,
+      `@${short(sbom.digest)}: this referrer of sha256:${short(image.digest)}…, artifactType application/spdx+json, is stored but index.json does not list it: discover does not see it and manifold prune removes it; to keep it, tag it (manifold tag --oci-layout ${basename(other.location)}@sha256:${short(sbom.digest)}… NAME)`,
+    );
+    const [info, ...others] = await held(vscode.Uri.file(indexFile));
+    assert.deepEqual(others, []);
+    assert.equal(info?.severity, 'Information');
+    assert.match(info.message, /^index\.json: 3 blobs, [0-9,]+ bytes, are stored that nothing index\.json lists reaches: manifold prune removes them$/);
   });
 
   describe('on a registry', () => {
