@@ -129,6 +129,29 @@ export function isTagPusher(target: ReadOnlyTarget): target is ReadOnlyTarget & 
   return typeof (target as Partial<TagPusher>).pushManifest === 'function';
 }
 
+/** A stored blob nothing the target lists reaches, as looked at (see GarbageLister). */
+export interface UnreachableBlob {
+  digest: string;
+  /** Where it is stored, relative to the target (`blobs/sha256/<hex>`). */
+  path: string;
+  size: number;
+  /** Its bytes hash to another digest (`actual`), or cannot be read (`unreadable`, why). */
+  actual?: string;
+  unreadable?: string;
+  /** When its bytes are a manifest or index (damaged or not): what it declares. */
+  manifest?: { index: boolean; mediaType?: string; artifactType?: string; subject?: Descriptor; subjectStored: boolean };
+}
+
+/** Optional: a target that can tell its garbage (a layout folder: the blobs nothing its index.json reaches). */
+export interface GarbageLister {
+  /** Each unreachable blob, those small enough to be a manifest read and hashed; undefined when that cannot be told. */
+  unreachableBlobs(): Promise<UnreachableBlob[] | undefined>;
+}
+
+export function isGarbageLister(target: ReadOnlyTarget): target is ReadOnlyTarget & GarbageLister {
+  return typeof (target as Partial<GarbageLister>).unreachableBlobs === 'function';
+}
+
 /** Optional: a target whose own bookkeeping (a layout's index.json) several writes can update at once. */
 export interface IndexBatcher {
   /**

@@ -1,5 +1,4 @@
 import { checkLayoutEntries, checkLayoutEntryTypes, checkRepositoryTags, GraphCheck, type CheckCounts, type CheckProblem, type CheckReport } from '../../oci/check';
-import { OciLayoutStore } from '../../oci/layout';
 import { shortDigest } from '../../oci/reference';
 import { shownName } from '../../oci/shownName';
 import { boolOpt, type Command, formatOpt, LAYOUT_OPTION } from '../command';
@@ -70,8 +69,8 @@ async function walk(t: OpenedTarget, check: GraphCheck): Promise<string> {
     if (t.kind === 'oci-layout') await checkLayoutEntryTypes(t.target, check, (d) => d.digest === root.digest);
     return t.display();
   }
-  // A folder's blobs nothing index.json reaches are said too; a tar's are not (exported from a layout: none).
-  if (t.kind === 'oci-layout') await checkLayoutEntries(t.target, check, t.target instanceof OciLayoutStore && !t.target.readOnly ? t.path : undefined);
+  // A folder's blobs nothing index.json reaches are said too (the store tells them; a tar's it does not).
+  if (t.kind === 'oci-layout') await checkLayoutEntries(t.target, check, t.path);
   else await checkRepositoryTags(t.target, check);
   return t.path;
 }

@@ -16,8 +16,8 @@ export async function checkLayout(services: Services, arg?: unknown): Promise<Ch
   const ref: SourceRef = { kind: 'layout', path: layout.path };
   const name = sourceName(ref);
   const { report, seen } = await checkWithProgress(l10n.t('Checking {0}', name), layout.store, whereText(ref), (check) =>
-    // A folder's blobs index.json does not reach are said too (a referrer it lost, garbage); an archive's are not.
-    checkLayoutEntries(layout.store, check, layout.store.readOnly ? undefined : layout.path),
+    // A folder's blobs index.json does not reach are said too (a referrer it lost, garbage); the store tells them.
+    checkLayoutEntries(layout.store, check, layout.path),
   );
   // A blob nothing index.json reaches was read by no walk: its document needs its media type and size to open.
   for (const p of report.problems) {

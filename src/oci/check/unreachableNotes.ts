@@ -1,17 +1,17 @@
 // A whole layout folder's check: what index.json does not reach, said. An unlisted referrer is invisible to
 // discover and prune removes it; damaged bytes are damaged, listed or not; the rest is garbage a release carries.
-import { lookAtUnreachable, type UnreachableLook } from '../layout/unreachable';
 import { shortDigest } from '../reference';
+import { isGarbageLister, type ReadOnlyTarget, type UnreachableBlob } from '../target';
 import type { CheckProblem, GraphCheck } from './checkGraph';
 
 /**
- * Notes, for the layout folder `dir` (as the user named it, for the remedy's command), each unreachable blob
+ * Notes, for the layout folder `layout` named `dir` (as the user named it, for the remedy's command), each unreachable blob
  * damaged (an error), each unreachable referrer (a warning naming its subject and how to keep it), each other
  * unreachable manifest (info), then one info summing them all up with what prune would do. Info never fails a
  * check, `--strict` or not: garbage alone is no defect of what index.json lists.
  */
-export async function checkUnreachableBlobs(dir: string, check: GraphCheck): Promise<void> {
-  const blobs = await lookAtUnreachable(dir);
+export async function checkUnreachableBlobs(layout: ReadOnlyTarget, dir: string, check: GraphCheck): Promise<void> {
+  const blobs = isGarbageLister(layout) ? await layout.unreachableBlobs() : undefined;
   if (!blobs || blobs.length === 0) return;
   const where = check.where ? ` ${check.where}` : '';
   for (const b of blobs) {
@@ -31,7 +31,7 @@ export async function checkUnreachableBlobs(dir: string, check: GraphCheck): Pro
   });
 }
 
-function noteOf(b: UnreachableLook, dir: string, where: string): CheckProblem | undefined {
+function noteOf(b: UnreachableBlob, dir: string, where: string): CheckProblem | undefined {
   const m = b.manifest;
   const document = m?.index ? 'index' : 'manifest';
   const label = `@${shortDigest(b.digest)}`;

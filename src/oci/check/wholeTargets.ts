@@ -11,10 +11,10 @@ import { checkUnreachableBlobs } from './unreachableNotes';
  * A layout whole: the entries index.json cannot use are problems of index.json (no digest, the entry's path); each
  * one it lists is checked, named by its tag or `@digest`; then each entry's mediaType is compared with what its
  * document declares (a problem of index.json too). `layout` is the store itself (it reports the unreadable
- * entries), `check` may read through another target over it. `folder`: the layout's folder when it is one (not a
- * tar), as the user named it: then the blobs nothing index.json lists reaches are said too (see unreachableNotes).
+ * entries), `check` may read through another target over it. `name`: the layout as the user named it; given, the
+ * blobs nothing index.json reaches are said too where `layout` can tell them (a folder; see unreachableNotes).
  */
-export async function checkLayoutEntries(layout: ReadOnlyTarget, check: GraphCheck, folder?: string): Promise<void> {
+export async function checkLayoutEntries(layout: ReadOnlyTarget, check: GraphCheck, name?: string): Promise<void> {
   for (const d of await unlistedEntriesOf(layout)) {
     check.note({ severity: 'error', code: 'damaged-entry', where: 'index.json', document: 'index.json', digest: '', path: d.path, message: d.problem });
   }
@@ -23,7 +23,7 @@ export async function checkLayoutEntries(layout: ReadOnlyTarget, check: GraphChe
   const tagged = (d: Descriptor) => d.annotations?.[ANNOTATION_REF_NAME];
   for (const d of [...entries.filter(tagged), ...entries.filter((d) => !tagged(d))]) await check.add(d, tagged(d) ?? `@${shortDigest(d.digest)}`);
   await checkLayoutEntryTypes(layout, check);
-  if (folder !== undefined) await checkUnreachableBlobs(folder, check);
+  if (name !== undefined) await checkUnreachableBlobs(layout, name, check);
 }
 
 /**

@@ -12,6 +12,7 @@ import { DirSource, isMissing } from './source';
 import { linkTarget, openInLayoutSync, readRegularSync, regularStats } from './regularFile';
 import { blobPath } from './verify';
 import { layoutWriteError } from './writeError';
+import type { UnreachableBlob } from '../target';
 import { isDigest } from '../digest';
 import { whereJsonStops } from '../validate';
 
@@ -207,20 +208,13 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
   return { dryRun, graceMs, removed, untagged, young: youngKept, bytes: removed.reduce((n, f) => n + f.size, 0) };
 }
 
-/** A stored blob nothing in index.json reaches (`path` relative to the layout, with `/`). */
-export interface UnreachableBlob {
-  digest: string;
-  path: string;
-  size: number;
-}
-
 /**
  * The blobs of the layout folder `dir` nothing in its index.json reaches, as prune decides (whatever their age:
  * prune keeps the young ones for now, and removes them later), sorted by path. Only reads: no lock, nothing written.
  * Throws where prune refuses (an entry with no usable digest, a manifest reached that cannot be read, a shared
  * blobs folder): what is garbage cannot be told there.
  */
-export async function unreachableBlobs(dir: string): Promise<UnreachableBlob[]> {
+export async function unreachableBlobs(dir: string): Promise<Array<Pick<UnreachableBlob, 'digest' | 'path' | 'size'>>> {
   const root = resolvePath(dir);
   const indexPath = join(root, INDEX_FILE);
   const indexRaw = readRegularSync(root, indexPath);

@@ -8,7 +8,7 @@ import { OciError } from '../errors';
 import { isManifestMediaType } from '../mediaType';
 import { formatLayoutReference, isFallbackTag, isValidTag } from '../reference';
 import { ResolvedReferences } from '../resolvedReferences';
-import type { IndexBatcher, ManifestChecker, OpOptions, PushOptions, StagedBlob, Target } from '../target';
+import type { GarbageLister, IndexBatcher, ManifestChecker, OpOptions, PushOptions, StagedBlob, Target, UnreachableBlob } from '../target';
 import { damagedEntries, damageOf, readIndexJson, unreadableEntry, type DamagedEntry } from './indexFile';
 import { layoutWriteError } from './writeError';
 import { checkManifestBytes, factsOf } from './manifest';
@@ -16,6 +16,7 @@ import { DirSource, openTarSource, TOO_LARGE, type LayoutSource } from './source
 import { referrerDescriptor } from './subjectIndex';
 import { DEFAULT_MEDIA_TYPE, ManifestKnowledge, storedAs, storedMediaType } from './manifestKnowledge';
 import { stageIntoLayout } from './stage';
+import { lookAtUnreachable } from './unreachable';
 import { blobPath, nounOf, verifyBlob } from './verify';
 import { INDEX_FILE, MAX_MANIFEST_BYTES, OCI_LAYOUT_FILE, TEMP_DIR, drain, openLayoutFolder, type LayoutFileRestore, refreshStored, refreshTime, ingestBytes, makeTempDir, readLimited, sweepTemp, ingestStream, tempName, writingIn } from './atomicFiles';
 import { cloneDescriptor, compareStrings, indexView, nameOf, sameEntry, type IndexMutation, type IndexView, withName } from './indexView';
@@ -41,7 +42,7 @@ export interface OpenOptions {
  * is ever visible under `blobs/`; `index.json` is rewritten atomically under a lock file shared by
  * every process, and re-read inside the lock, so concurrent taggers never lose each other's tags.
  */
-export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker {
+export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker, GarbageLister {
   // Manifests are content-addressed: what a digest parses to never changes, so it can be kept.
   private swept = false;
   private readonly index: LayoutIndex;
@@ -65,6 +66,11 @@ export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker {
 
   get readOnly(): boolean {
     return this.source.readOnly;
+  }
+
+  /** A folder's blobs nothing index.json reaches, looked at (see unreachable.ts); an archive's: not told (undefined). */
+  unreachableBlobs(): Promise<UnreachableBlob[] | undefined> {
+    return this.source.readOnly ? Promise.resolve(undefined) : lookAtUnreachable(this.location);
   }
 
   /** Opens the layout in `dir`; with `create`, makes what is missing of a new one. */

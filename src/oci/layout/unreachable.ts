@@ -5,17 +5,10 @@ import { type Descriptor } from '../descriptor';
 import { digestOf, isDigest, parseDigest } from '../digest';
 import { MAX_MANIFEST_BYTES } from '../manifestLimit';
 import { isImageIndex } from '../mediaType';
-import { unreachableBlobs, type UnreachableBlob } from './prune';
+import type { UnreachableBlob } from '../target';
+import { unreachableBlobs } from './prune';
 import { readRegularSync, regularFileStats } from './regularFile';
 import { blobPath } from './verify';
-
-export interface UnreachableLook extends UnreachableBlob {
-  /** Its bytes hash to another digest (`actual`), or cannot be read (`unreadable`, why). */
-  actual?: string;
-  unreadable?: string;
-  /** When its bytes are a manifest or index (damaged or not): what it declares. */
-  manifest?: { index: boolean; mediaType?: string; artifactType?: string; subject?: Descriptor; subjectStored: boolean };
-}
 
 /**
  * The blobs of the layout folder `dir` nothing in index.json reaches (prune's reachability, whatever their age),
@@ -23,9 +16,9 @@ export interface UnreachableLook extends UnreachableBlob {
  * and hashed; larger ones (layers) are only counted. Undefined where prune could not tell what is garbage (a damaged
  * entry, an unreadable manifest, a shared blobs folder: the check names those itself). Reads only.
  */
-export async function lookAtUnreachable(dir: string): Promise<UnreachableLook[] | undefined> {
+export async function lookAtUnreachable(dir: string): Promise<UnreachableBlob[] | undefined> {
   const root = resolvePath(dir);
-  let blobs: UnreachableBlob[];
+  let blobs: Array<Pick<UnreachableBlob, 'digest' | 'path' | 'size'>>;
   try {
     blobs = await unreachableBlobs(root);
   } catch {
@@ -34,7 +27,7 @@ export async function lookAtUnreachable(dir: string): Promise<UnreachableLook[] 
   return blobs.map((b) => (b.size <= MAX_MANIFEST_BYTES ? look(root, b) : b));
 }
 
-function look(dir: string, blob: UnreachableBlob): UnreachableLook {
+function look(dir: string, blob: Pick<UnreachableBlob, 'digest' | 'path' | 'size'>): UnreachableBlob {
   let bytes: Buffer | undefined;
   try {
     bytes = readRegularSync(dir, join(dir, blob.path));
@@ -42,7 +35,7 @@ function look(dir: string, blob: UnreachableBlob): UnreachableLook {
     return { ...blob, unreadable: (err as Error).message };
   }
   if (!bytes) return blob; // removed meanwhile (a prune): nothing to say of it but its size
-  const out: UnreachableLook = { ...blob, size: bytes.length };
+  const out: UnreachableBlob = { ...blob, size: bytes.length };
   const actual = digestOf(bytes, parseDigest(blob.digest).algorithm);
   if (actual !== blob.digest) out.actual = actual;
   const manifest = manifestOf(bytes);
