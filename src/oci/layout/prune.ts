@@ -117,13 +117,7 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
   const dryRun = options.dryRun === true;
   const now = options.now ?? Date.now();
   const isYoung = (st: Stats): boolean => now - st.mtimeMs < graceMs;
-  const indexPath = join(root, INDEX_FILE);
-  // As every other command reads it: a named pipe in its place refused, not waited on.
-  const indexRaw = readRegularSync(root, indexPath);
-  if (!indexRaw) throw new OciError('INVALID_LAYOUT', `${indexPath}: missing; ${root} is not an OCI image layout`);
-  const index = readIndexJson(indexRaw, indexPath);
-  await refuseSharedFolders(root);
-  refuseBlindEntries(index, indexPath);
+  const { raw: indexRaw, index } = await prunableIndex(root);
   const { parse, walk } = reachWalker(root);
 
   const entries = usableEntries(index);
@@ -216,14 +210,23 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
  */
 export async function unreachableBlobs(dir: string): Promise<Array<Pick<UnreachableBlob, 'digest' | 'path' | 'size'>>> {
   const root = resolvePath(dir);
+  const { index } = await prunableIndex(root);
+  const reachable = await reachWalker(root).walk(usableEntries(index), new Set());
+  return (await storedOutside(root, reachable)).map((b) => ({ digest: b.digest, path: b.path, size: b.st.size }));
+}
+
+/**
+ * The layout's index.json, read as every other command reads it (a named pipe in its place refused, not waited on),
+ * once what is garbage can be told: refused for a shared or linked blobs folder, or an entry with no usable digest.
+ */
+async function prunableIndex(root: string): Promise<{ raw: Buffer; index: ImageIndex }> {
   const indexPath = join(root, INDEX_FILE);
   const indexRaw = readRegularSync(root, indexPath);
   if (!indexRaw) throw new OciError('INVALID_LAYOUT', `${indexPath}: missing; ${root} is not an OCI image layout`);
   const index = readIndexJson(indexRaw, indexPath);
   await refuseSharedFolders(root);
   refuseBlindEntries(index, indexPath);
-  const reachable = await reachWalker(root).walk(usableEntries(index), new Set());
-  return (await storedOutside(root, reachable)).map((b) => ({ digest: b.digest, path: b.path, size: b.st.size }));
+  return { raw: indexRaw, index };
 }
 
 /** An entry whose digest cannot be used names a manifest prune cannot find, so it cannot keep what that one reaches. */
