@@ -1,11 +1,10 @@
 // What a whole-layout check says of the blobs nothing in index.json reaches: prune's garbage, each one small enough
 // to be a manifest looked at (a referrer another tool attached, or one an index.json restored from an old copy lost).
 import { join, resolve as resolvePath } from 'node:path';
-import { type Descriptor } from '../descriptor';
 import { digestOf, isDigest, parseDigest } from '../digest';
 import { MAX_MANIFEST_BYTES } from '../manifestLimit';
-import { isImageIndex } from '../mediaType';
 import type { UnreachableBlob } from '../target';
+import { manifestFacts } from './manifest';
 import { unreachableBlobs } from './prune';
 import { readRegularSync, regularFileStats } from './regularFile';
 import { blobPath } from './verify';
@@ -38,32 +37,13 @@ function look(dir: string, blob: Pick<UnreachableBlob, 'digest' | 'path' | 'size
   const out: UnreachableBlob = { ...blob, size: bytes.length };
   const actual = digestOf(bytes, parseDigest(blob.digest).algorithm);
   if (actual !== blob.digest) out.actual = actual;
-  const manifest = manifestOf(bytes);
-  if (manifest) {
-    const subject = isDigest(manifest.subject?.digest) ? manifest.subject : undefined;
-    out.manifest = { ...manifest, subject, subjectStored: subject !== undefined && stored(dir, subject.digest) };
+  // Read as the store reads what it walks (manifestFacts): what it would list as a referrer, check calls one.
+  const facts = manifestFacts(bytes);
+  if (facts) {
+    const subject = isDigest(facts.subject?.digest) ? facts.subject : undefined;
+    out.manifest = { index: facts.kind === 'index', mediaType: facts.mediaType, artifactType: facts.artifactType, subject, subjectStored: subject !== undefined && stored(dir, subject.digest) };
   }
   return out;
-}
-
-/** What a manifest or index declares; undefined for bytes that are none (a config, a small layer, not JSON). */
-function manifestOf(bytes: Buffer): { index: boolean; mediaType?: string; artifactType?: string; subject?: Descriptor } | undefined {
-  if (bytes[0] !== 0x7b /* { */) return undefined;
-  let doc: unknown;
-  try {
-    doc = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return undefined;
-  const o = doc as Record<string, unknown>;
-  // A config is JSON too: a manifest has schemaVersion 2 and something it lists.
-  const index = Array.isArray(o.manifests);
-  if (o.schemaVersion !== 2 || !(index || Array.isArray(o.layers) || Array.isArray(o.blobs) || typeof o.config === 'object')) return undefined;
-  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const subject = typeof o.subject === 'object' && o.subject !== null ? (o.subject as Descriptor) : undefined;
-  const mediaType = text(o.mediaType);
-  return { index: index || isImageIndex(mediaType), mediaType, artifactType: text(o.artifactType), subject };
 }
 
 function stored(dir: string, digest: string): boolean {
