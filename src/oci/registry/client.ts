@@ -18,7 +18,7 @@ import type { CredentialStore } from '../auth/credentials';
 import { OciError } from '../errors';
 import { readCapped } from '../readCapped';
 import { isLoopbackHost, registryEndpointHost } from './registryReference';
-import { bypassesProxy, isProxyError, markProxyError, proxyErrorMessage, proxyUrl, shownProxy, SOCKS_PROTOCOLS, type ProxySettings } from './proxy';
+import { bypassesProxy, isProxyError, isSocksProxy, markProxyError, proxyErrorMessage, proxyUrl, shownProxy, type ProxySettings } from './proxy';
 import { socksConnector } from './socks';
 import { isRetryableError, sleep } from '../transient';
 import { parseErrorBody, redactUrl, RegistryError } from './registryError';
@@ -188,7 +188,7 @@ export function shownRoute(registryHost: string, plainHttp: boolean, proxy: Prox
 /** The variables' proxy for this scheme (as undici's and Go's read them) when it is a socks5:// one, with NO_PROXY. */
 function socksFromEnvironment(plainHttp: boolean): ProxySettings | undefined {
   const { url, noProxy } = environmentProxy(plainHttp);
-  if (!url || !/^socks(5h?)?:\/\//i.test(url.trim())) return undefined;
+  if (!url || !isSocksProxy(url)) return undefined;
   return { url: url.trim(), ...(noProxy ? { noProxy: [noProxy] } : {}) };
 }
 
@@ -214,7 +214,7 @@ function defaultAgent(insecure: boolean, via: ProxySettings | 'env' | undefined,
   // proxy the registry's TLS is undici's `requestTls` (its `connect` is the proxy's), with the machine's trust store
   // from the start; directly, only once a certificate needs it (alertHearingConnector).
   const options = { connections, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
-  if (typeof via === 'object' && SOCKS_PROTOCOLS.includes(proxyUrl(via).protocol)) {
+  if (typeof via === 'object' && isSocksProxy(via.url)) {
     // The ordinary pool (its connection limit, its timeouts), each connection a SOCKS5 tunnel; TLS to the registry
     // inside it with the registry's trust and the machine's store from the start.
     const tlsConnect = undici().buildConnector({ ...tlsOptions(insecure, tls, { system: true }), timeout } as never);
@@ -284,6 +284,8 @@ export class RegistryClient {
   private readonly baseOrigin: string;
   readonly authorizer: Authorizer;
   private dispatcherMade: Dispatcher | undefined;
+  /** How the registry itself is reached (routeTo), known once its pool is made; not for a caller's own dispatcher. */
+  private route: ProxySettings | 'env' | undefined;
   /** The explicit proxy this client's requests go through, without credentials: it names the proxy's errors. */
   private proxyShown: string | undefined;
   /** What connections to this registry trust and show beyond the system's; read at the first request. */
@@ -341,7 +343,7 @@ export class RegistryClient {
     if (!this.dispatcherMade) {
       const host = registryEndpointHost(this.registry);
       this.tls = this.baseUrl.startsWith('https:') ? registryTls(this.registry, this.options.tlsFiles) : undefined;
-      const via = routeTo(host, this.baseUrl.startsWith('http:'), this.options.proxy);
+      const via = (this.route = routeTo(host, this.baseUrl.startsWith('http:'), this.options.proxy));
       if (typeof via === 'object') this.proxyShown = shownProxy(via);
       this.dispatcherMade = defaultAgent(Boolean(this.options.insecure), via, this.timeoutMs, this.connections, this.tls);
     }
@@ -359,8 +361,7 @@ export class RegistryClient {
     if (this.options.dispatcher || target.origin === this.baseOrigin) return own;
     const plainHttp = target.protocol === 'http:';
     const via = routeTo(target.host, plainHttp, this.options.proxy);
-    const registryVia = routeTo(registryEndpointHost(this.registry), this.baseUrl.startsWith('http:'), this.options.proxy);
-    if (via === registryVia) return own;
+    if (via === this.route) return own;
     if (typeof via === 'object') this.proxyShown = shownProxy(via);
     return defaultAgent(Boolean(this.options.insecure), via, this.timeoutMs, this.connections, this.tls);
   }

@@ -17,6 +17,12 @@ export interface ProxySettings {
   authorization?: string;
 }
 
+/** Whether `url` (a setting's or a variable's text) names a SOCKS5 proxy (SOCKS_PROTOCOLS), spoken by socks.ts. */
+export function isSocksProxy(url: string): boolean {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url.trim())?.[1];
+  return scheme !== undefined && SOCKS_PROTOCOLS.includes(`${scheme.toLowerCase()}:`);
+}
+
 /** The proxy URL parsed; a bare `host:port` (as some settings hold it) is taken as http. */
 export function proxyUrl(proxy: ProxySettings): URL {
   const text = proxy.url.trim();
