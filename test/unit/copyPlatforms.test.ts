@@ -91,6 +91,18 @@ describe('copy with a platform subset', () => {
     assert.equal(await dst.exists(g.index), false);
   });
 
+  it('split with one platform picked: still TAG-os-arch, as with several (a script gives lists of any length)', async () => {
+    const src = await newLayout();
+    const g = await fivePlatforms(src);
+    await src.tag(g.index, 'v1');
+    const dst = await newLayout();
+    const result = await copy(src, 'v1', dst, ['v1'], { platforms: parsePlatformPatterns(['linux/amd64']), splitPlatforms: true });
+    assert.deepEqual(result.split?.map((s) => [s.desc.digest, s.tags]), [[g.children[0]!.digest, ['v1-linux-amd64']]]);
+    assert.equal((await dst.resolve('v1-linux-amd64')).digest, g.children[0]!.digest);
+    await assert.rejects(dst.resolve('v1'), /not found/i);
+    assert.equal(await dst.exists(g.index), false);
+  });
+
   it('nothing matched: the error lists the platforms of the index', async () => {
     const src = await newLayout();
     const g = await fivePlatforms(src);

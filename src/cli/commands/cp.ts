@@ -35,7 +35,7 @@ export const cp: Command = {
       description: 'from an index, copy only these platforms: os/arch[/variant][:os.version], comma lists too, * for any part (linux/*, */arm64, linux/arm/*); one picked is copied as itself, several under a new index of just those',
       valueName: 'PLATFORM',
     },
-    'split-platforms': { type: 'boolean', description: 'with several platforms picked: copy each alone, tagged TAG-os-arch[-variant], and no index' },
+    'split-platforms': { type: 'boolean', description: 'copy each platform picked from an index alone (one picked too), tagged TAG-os-arch[-variant], and no index' },
     'dry-run': { type: 'boolean', description: 'print what would be copied (manifests, blobs, referrers, what is there already, bytes) and change nothing' },
     ...FORMAT_OPTION,
     'from-oci-layout': { type: 'boolean', description: 'SRC is an OCI image layout folder or tar: DIR[:tag|@digest]' },

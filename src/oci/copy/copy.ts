@@ -14,7 +14,7 @@ export interface CopyOptions extends CopyGraphOptions {
    * `platform`); several are copied under a new index that lists only them, or alone with `splitPlatforms`.
    */
   platforms?: readonly PlatformPattern[];
-  /** With several platforms picked: copy each alone, tagged `TAG-os-arch[-variant]`, and no index. */
+  /** Each platform picked from an index (one too) copied alone, tagged `TAG-os-arch[-variant]`, and no index. */
   splitPlatforms?: boolean;
 }
 

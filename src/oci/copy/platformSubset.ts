@@ -16,7 +16,7 @@ export interface CopyRoot {
   /** What the tags will name: the reference, its one platform picked, or the rewritten index. */
   root: Descriptor;
   subset?: IndexSubset;
-  /** With `splitPlatforms` and several platforms picked: each one and its tags (`root` is then the source's index). */
+  /** With `splitPlatforms` and an index: each platform picked and its tags (`root` is then the source's index). */
   split?: Array<{ desc: Descriptor; tags: string[] }>;
 }
 
@@ -34,7 +34,8 @@ export async function resolveCopyRoot(
   const patterns = options.platforms ?? (options.platform ? [exactPattern(options.platform)] : []);
   if (patterns.length === 0) return { source: src, root: resolved };
   const picked = await selectPlatforms(src, resolved, patterns, options);
-  if (!picked.index || picked.children.length === 1) return { source: src, root: picked.children[0]! };
+  // With splitPlatforms, one platform picked is split too: a script giving a list of any length gets TAG-os-arch.
+  if (!picked.index || (picked.children.length === 1 && !options.splitPlatforms)) return { source: src, root: picked.children[0]! };
   if (options.splitPlatforms) {
     const split = picked.children.map((desc) => ({ desc, tags: platformTags(desc, tags) }));
     const all = split.flatMap((s) => s.tags);
