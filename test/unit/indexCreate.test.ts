@@ -88,6 +88,12 @@ describeWithPeerLayouts('manifest index create and update (oras-images)', () => 
     r = await runCli('manifest', 'index', 'update', '--oci-layout', `${layout.dir}:v1`, '-a', 'eol-');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(blob(layout.dir, tagged(layout.dir, 'v1')!).toString()).annotations, undefined);
+    // A key the index does not have (a typo): refused, naming it, and nothing written.
+    const before = readFileSync(join(layout.dir, 'index.json'));
+    r = await runCli('manifest', 'index', 'update', '--oci-layout', `${layout.dir}:v1`, '-a', 'eol-');
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'Error: annotation eol is not set on the index, so it cannot be removed\n');
+    assert.deepEqual(readFileSync(join(layout.dir, 'index.json')), before);
   });
 
   it('writes to --output instead of storing, compact or pretty', async () => {
