@@ -115,8 +115,7 @@ export async function pruneLayout(dir: string, options: PruneOptions = {}): Prom
 
 async function pruneLocked(root: string, graceMs: number, options: PruneOptions): Promise<Omit<PruneReport, 'restoresLayoutFile'>> {
   const dryRun = options.dryRun === true;
-  const now = options.now ?? Date.now();
-  const isYoung = (st: Stats): boolean => now - st.mtimeMs < graceMs;
+  const isYoung = youngTest(graceMs, options.now);
   const { raw: indexRaw, index } = await prunableIndex(root);
   const { parse, walk } = reachWalker(root);
 
@@ -149,15 +148,8 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
   }
   const reachable = await walk(roots, new Set());
 
-  // Every stored blob nothing reaches: the young ones are kept, with all that the young manifests among them reach.
   const stored = await storedOutside(root, reachable);
-  const young = stored.filter((b) => isYoung(b.st));
-  const youngDigests = new Set(young.map((b) => b.digest));
-  await walk(
-    young.map((b) => ({ digest: b.digest })),
-    reachable,
-    false,
-  );
+  const youngDigests = await keepYoung(stored, reachable, walk, isYoung);
 
   const judged = new Map<string, number>(stored.map((b) => [b.path, b.st.mtimeMs]));
   const removed: PrunedFile[] = [];
@@ -202,17 +194,47 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
   return { dryRun, graceMs, removed, untagged, young: youngKept, bytes: removed.reduce((n, f) => n + f.size, 0) };
 }
 
+/** Whether a file modified at `st.mtimeMs` is within `graceMs` of `now` (default: the time of the call). */
+function youngTest(graceMs: number, now = Date.now()): (st: Stats) => boolean {
+  return (st) => now - st.mtimeMs < graceMs;
+}
+
 /**
- * The blobs of the layout folder `dir` nothing in its index.json reaches, as prune decides (whatever their age:
- * prune keeps the young ones for now, and removes them later), sorted by path. Only reads: no lock, nothing written.
- * Throws where prune refuses (an entry with no usable digest, a manifest reached that cannot be read, a shared
- * blobs folder): what is garbage cannot be told there.
+ * What prune keeps for now of `stored` (blobs nothing the roots reach): the young ones, and all that the young
+ * manifests among them reach (an index created from existing manifests, a moment before it is tagged). Adds both to
+ * `reachable`; returns the young ones' digests. One rule for prune and for check's count of garbage.
  */
-export async function unreachableBlobs(dir: string): Promise<Array<Pick<UnreachableBlob, 'digest' | 'path' | 'size'>>> {
+async function keepYoung(stored: ReadonlyArray<{ digest: string; st: Stats }>, reachable: Set<string>, walk: ReturnType<typeof reachWalker>['walk'], isYoung: (st: Stats) => boolean): Promise<Set<string>> {
+  const young = stored.filter((b) => isYoung(b.st));
+  await walk(
+    young.map((b) => ({ digest: b.digest })),
+    reachable,
+    false,
+  );
+  return new Set(young.map((b) => b.digest));
+}
+
+/** A blob nothing index.json reaches, as unreachableBlobs finds it: `young` when prune would keep it for now. */
+export type FoundUnreachable = Pick<UnreachableBlob, 'digest' | 'path' | 'size' | 'young'>;
+
+/**
+ * The blobs of the layout folder `dir` nothing in its index.json reaches, as prune decides, sorted by path; those
+ * prune keeps for now (see keepYoung: written within `graceMs` of `now`, or reached by such a manifest) marked
+ * `young`. Only reads: no lock, nothing written. Throws where prune refuses (an entry with no usable digest, a
+ * manifest reached that cannot be read, a shared blobs folder): what is garbage cannot be told there.
+ */
+export async function unreachableBlobs(dir: string, options: { graceMs?: number; now?: number } = {}): Promise<FoundUnreachable[]> {
   const root = resolvePath(dir);
   const { index } = await prunableIndex(root);
-  const reachable = await reachWalker(root).walk(usableEntries(index), new Set());
-  return (await storedOutside(root, reachable)).map((b) => ({ digest: b.digest, path: b.path, size: b.st.size }));
+  const { walk } = reachWalker(root);
+  const reachable = await walk(usableEntries(index), new Set());
+  const stored = await storedOutside(root, reachable);
+  const young = await keepYoung(stored, reachable, walk, youngTest(options.graceMs ?? DEFAULT_GRACE_MS, options.now));
+  return stored.map((b) => {
+    const found: FoundUnreachable = { digest: b.digest, path: b.path, size: b.st.size };
+    if (reachable.has(b.digest)) found.young = young.has(b.digest) ? 'written' : 'reached';
+    return found;
+  });
 }
 
 /**

@@ -8,7 +8,7 @@ import { OciError } from '../errors';
 import { isManifestMediaType } from '../mediaType';
 import { formatLayoutReference, isFallbackTag, isValidTag } from '../reference';
 import { ResolvedReferences } from '../resolvedReferences';
-import type { GarbageLister, IndexBatcher, ManifestChecker, OpOptions, PushOptions, StagedBlob, Target, UnreachableBlob } from '../target';
+import type { Garbage, GarbageLister, IndexBatcher, ManifestChecker, OpOptions, PushOptions, StagedBlob, Target } from '../target';
 import { damagedEntries, damageOf, readIndexJson, unreadableEntry, type DamagedEntry } from './indexFile';
 import { layoutWriteError } from './writeError';
 import { checkManifestBytes, factsOf } from './manifest';
@@ -69,7 +69,7 @@ export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker, Ga
   }
 
   /** A folder's blobs nothing index.json reaches, looked at (see unreachable.ts); an archive's: not told (undefined). */
-  unreachableBlobs(): Promise<UnreachableBlob[] | undefined> {
+  unreachableBlobs(): Promise<Garbage | undefined> {
     return this.source.readOnly ? Promise.resolve(undefined) : lookAtUnreachable(this.location);
   }
 
