@@ -15,6 +15,7 @@ import { layoutWriteError } from './writeError';
 import type { UnreachableBlob } from '../target';
 import { isDigest } from '../digest';
 import { whereJsonStops } from '../validate';
+import { referencesOf, type References } from './references';
 
 /**
  * Garbage collection of a folder layout: every blob nothing in index.json reaches, leftover temp files and
@@ -81,13 +82,8 @@ export interface PruneReport {
 
 const LOCK_LEFTOVER = /^index\.json\.lock\.(?:break\.)?[0-9a-f]{16}$/;
 
-interface Parsed {
-  /** An index's `manifests`: manifests themselves, read in turn. */
-  manifests: Descriptor[];
-  /** Config, layers (and an artifact manifest's `blobs`): content, not read. */
-  blobs: Descriptor[];
-  subject?: Descriptor;
-}
+/** What a stored document references (see referencesOf). */
+type Parsed = References;
 
 export async function pruneLayout(dir: string, options: PruneOptions = {}): Promise<PruneReport> {
   const root = resolvePath(dir);
@@ -214,19 +210,25 @@ async function keepYoung(stored: ReadonlyArray<{ digest: string; st: Stats }>, r
   return new Set(young.map((b) => b.digest));
 }
 
+/**
+ * The references of a manifest read already (a store's facts: verified bytes), so a walk need not read it again;
+ * undefined for one not read, or no manifest (then the walk reads it as prune does).
+ */
+export type KnownReferences = (digest: string) => References | undefined;
+
 /** A blob nothing index.json reaches, as unreachableBlobs finds it: `young` when prune would keep it for now. */
 export type FoundUnreachable = Pick<UnreachableBlob, 'digest' | 'path' | 'size' | 'young'>;
 
 /**
  * The blobs of the layout folder `dir` nothing in its index.json reaches, as prune decides, sorted by path; those
  * prune keeps for now (see keepYoung: written within `graceMs` of `now`, or reached by such a manifest) marked
- * `young`. Only reads: no lock, nothing written. Throws where prune refuses (an entry with no usable digest, a
+ * `young`. `known`: what a store read already (see KnownReferences). Only reads: no lock, nothing written. Throws where prune refuses (an entry with no usable digest, a
  * manifest reached that cannot be read, a shared blobs folder): what is garbage cannot be told there.
  */
-export async function unreachableBlobs(dir: string, options: { graceMs?: number; now?: number } = {}): Promise<FoundUnreachable[]> {
+export async function unreachableBlobs(dir: string, options: { graceMs?: number; now?: number; known?: KnownReferences } = {}): Promise<FoundUnreachable[]> {
   const root = resolvePath(dir);
   const { index } = await prunableIndex(root);
-  const { walk } = reachWalker(root);
+  const { walk } = reachWalker(root, options.known);
   const reachable = await walk(usableEntries(index), new Set());
   const stored = await storedOutside(root, reachable);
   const young = await keepYoung(stored, reachable, walk, youngTest(options.graceMs ?? DEFAULT_GRACE_MS, options.now));
@@ -276,15 +278,18 @@ type Node = { digest: string; leaf?: boolean };
  * `walk`: every digest reachable from `roots` through children, configs, layers and subjects, added to `seen`. What
  * an entry, an index or a subject names is read as a manifest (whatever its mediaType says), a config or layer never.
  * `strict`: such a manifest stored but unreadable stops prune (what it references is unknown); a young blob read just
- * in case does not. `parse`: one read per manifest, shared by the walks.
+ * in case does not. `parse`: one read per manifest, shared by the walks; none of one `known` tells.
  */
-function reachWalker(root: string): {
+function reachWalker(
+  root: string,
+  known?: KnownReferences,
+): {
   parse: (digest: string) => Promise<Parsed | Unreadable | null>;
   walk: (roots: Iterable<Node>, seen: Set<string>, strict?: boolean) => Promise<Set<string>>;
 } {
   const parsedCache = new Map<string, Parsed | Unreadable | null>();
   const parse = async (digest: string): Promise<Parsed | Unreadable | null> => {
-    if (!parsedCache.has(digest)) parsedCache.set(digest, await readManifest(root, digest));
+    if (!parsedCache.has(digest)) parsedCache.set(digest, known?.(digest) ?? (await readManifest(root, digest)));
     return parsedCache.get(digest)!;
   };
   const walk = async (roots: Iterable<Node>, seen: Set<string>, strict = true): Promise<Set<string>> => {
@@ -396,7 +401,10 @@ async function readManifest(root: string, digest: string): Promise<Parsed | Unre
     if (isMissing(err)) return null;
     return new Unreadable(`unreadable (${(err as Error).message})`);
   }
-  if (bytes.length === 0 || bytes[0] !== 0x7b /* { */) return null;
+  // JSON whitespace may come first (as JSON.parse, and so the store's facts, take it): such a manifest is followed too.
+  let first = 0;
+  while (first < bytes.length && (bytes[first] === 0x20 || bytes[first] === 0x0a || bytes[first] === 0x0d || bytes[first] === 0x09)) first++;
+  if (bytes[first] !== 0x7b /* { */) return null;
   const text = bytes.toString('utf8');
   let doc: unknown;
   try {
@@ -406,13 +414,7 @@ async function readManifest(root: string, digest: string): Promise<Parsed | Unre
     return new Unreadable(`not valid JSON ${whereJsonStops(text, err)}`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return null;
-  const o = doc as Record<string, unknown>;
-  const descriptors = (v: unknown): Descriptor[] =>
-    (Array.isArray(v) ? v : [v]).filter((d): d is Descriptor => typeof d === 'object' && d !== null && isDigest((d as Descriptor).digest));
-  const parsed: Parsed = { manifests: descriptors(o.manifests), blobs: [...descriptors(o.config), ...descriptors(o.layers), ...descriptors(o.blobs)] };
-  const subject = o.subject as Descriptor | undefined;
-  if (typeof subject === 'object' && subject !== null && isDigest(subject.digest)) parsed.subject = subject;
-  return parsed;
+  return referencesOf(doc as Record<string, unknown>);
 }
 
 let scratch: Buffer | undefined;

@@ -5,7 +5,7 @@ import { digestOf, isDigest, parseDigest } from '../digest';
 import { MAX_MANIFEST_BYTES } from '../manifestLimit';
 import type { Garbage, UnreachableBlob } from '../target';
 import { manifestFacts } from './manifest';
-import { DEFAULT_GRACE_MS, unreachableBlobs, type FoundUnreachable } from './prune';
+import { DEFAULT_GRACE_MS, unreachableBlobs, type FoundUnreachable, type KnownReferences } from './prune';
 import { readRegularSync, regularFileStats } from './regularFile';
 import { blobPath } from './verify';
 
@@ -13,13 +13,14 @@ import { blobPath } from './verify';
  * The blobs of the layout folder `dir` nothing in index.json reaches (prune's reachability; those prune keeps for
  * now marked `young`), each of at most the manifest limit read (as the layout's reads are: a regular file, links
  * only inside the layout) and hashed; larger ones (layers) are only counted. Where prune could not tell what is
- * garbage (a damaged entry, an unreadable manifest, a shared blobs folder), why, as prune says it. Reads only.
+ * garbage (a damaged entry, an unreadable manifest, a shared blobs folder), why, as prune says it. `known`: the
+ * references of the manifests the store read already (a check's walk read them all), not read again. Reads only.
  */
-export async function lookAtUnreachable(dir: string): Promise<Garbage> {
+export async function lookAtUnreachable(dir: string, known?: KnownReferences): Promise<Garbage> {
   const root = resolvePath(dir);
   let blobs: FoundUnreachable[];
   try {
-    blobs = await unreachableBlobs(root, { graceMs: DEFAULT_GRACE_MS });
+    blobs = await unreachableBlobs(root, { graceMs: DEFAULT_GRACE_MS, known });
   } catch (err) {
     return { refused: (err as Error).message };
   }
