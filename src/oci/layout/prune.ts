@@ -131,7 +131,7 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
         const parsed = await parse(d.digest);
         // Whether it is a referrer of something kept cannot be told: not dropped on a guess.
         if (parsed instanceof Unreadable) throw parsed.error(root, d.digest);
-        const subject = parsed?.subject?.digest;
+        const subject = parsed?.subject;
         if (reached.has(d.digest) || (subject !== undefined && reached.has(subject))) {
           roots.push(d);
           await walk([d], reached);
@@ -167,7 +167,7 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
   removed.sort((a, b) => order[a.kind] - order[b.kind] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   const untagged: DroppedEntry[] = [];
-  for (const d of dropped) untagged.push({ digest: d.digest, mediaType: d.mediaType, size: d.size, platforms: await platformsOf(d, parse) });
+  for (const d of dropped) untagged.push({ digest: d.digest, mediaType: d.mediaType, size: d.size, platforms: platformsOf(root, d) });
 
   if (!dryRun) {
     await options.afterDecision?.();
@@ -305,9 +305,9 @@ function reachWalker(
         throw parsed.error(root, node.digest);
       }
       if (!parsed) continue;
-      for (const c of parsed.manifests) if (!seen.has(c.digest)) queue.push({ digest: c.digest });
-      for (const c of parsed.blobs) if (!seen.has(c.digest)) queue.push({ digest: c.digest, leaf: true });
-      if (parsed.subject && !seen.has(parsed.subject.digest)) queue.push({ digest: parsed.subject.digest });
+      for (const c of parsed.manifests) if (!seen.has(c)) queue.push({ digest: c });
+      for (const c of parsed.blobs) if (!seen.has(c)) queue.push({ digest: c, leaf: true });
+      if (parsed.subject && !seen.has(parsed.subject)) queue.push({ digest: parsed.subject });
     }
     return seen;
   };
@@ -443,12 +443,20 @@ function readCapped(root: string, path: string): Buffer | undefined {
   }
 }
 
-async function platformsOf(d: Descriptor, parse: (digest: string) => Promise<Parsed | Unreadable | null>): Promise<string[]> {
+/** The platforms an entry names: its own, or (an index's) its children's, read again (only for entries dropped). */
+function platformsOf(root: string, d: Descriptor): string[] {
   if (d.platform) return [formatPlatform(d.platform)];
   if (!isImageIndex(d.mediaType) && isManifestMediaType(d.mediaType)) return [];
-  const parsed = await parse(d.digest);
+  let doc: { manifests?: unknown } | undefined;
+  try {
+    doc = JSON.parse(readCapped(root, join(root, blobPath(d.digest)))?.toString('utf8') ?? 'null') as typeof doc;
+  } catch {
+    return []; // unreadable: no platforms to name
+  }
   const out = new Set<string>();
-  for (const c of parsed instanceof Unreadable ? [] : (parsed?.manifests ?? [])) if (c.platform) out.add(formatPlatform(c.platform));
+  for (const c of Array.isArray(doc?.manifests) ? (doc.manifests as Array<Partial<Descriptor> | null>) : []) {
+    if (typeof c?.platform === 'object' && c.platform !== null && isDigest(c.digest)) out.add(formatPlatform(c.platform));
+  }
   return [...out];
 }
 

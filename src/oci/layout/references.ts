@@ -1,14 +1,15 @@
 // What a stored document references, as prune follows it: one reading for prune's own walk and for the facts the
-// store keeps of each manifest it read, so a check's count of garbage walks what the check already read.
+// store keeps of each manifest it read, so a check's count of garbage walks what the check already read. Digests
+// only: the store keeps them for every manifest it read (a descriptor each would double what its facts hold).
 import type { Descriptor } from '../descriptor';
 import { isDigest } from '../digest';
 
 export interface References {
   /** An index's `manifests`: manifests themselves, read in turn. */
-  manifests: Descriptor[];
+  manifests: string[];
   /** Config, layers (and an artifact manifest's `blobs`): content, not read. */
-  blobs: Descriptor[];
-  subject?: Descriptor;
+  blobs: string[];
+  subject?: string;
 }
 
 /**
@@ -17,10 +18,13 @@ export interface References {
  * altered document's references are still followed.
  */
 export function referencesOf(doc: Record<string, unknown>): References {
-  const descriptors = (v: unknown): Descriptor[] =>
-    (Array.isArray(v) ? v : [v]).filter((d): d is Descriptor => typeof d === 'object' && d !== null && isDigest((d as Descriptor).digest));
-  const refs: References = { manifests: descriptors(doc.manifests), blobs: [...descriptors(doc.config), ...descriptors(doc.layers), ...descriptors(doc.blobs)] };
-  const subject = doc.subject as Descriptor | undefined;
-  if (typeof subject === 'object' && subject !== null && isDigest(subject.digest)) refs.subject = subject;
+  const digests = (v: unknown): string[] =>
+    (Array.isArray(v) ? v : [v]).flatMap((d) => {
+      const digest = typeof d === 'object' && d !== null ? (d as Partial<Descriptor>).digest : undefined;
+      return isDigest(digest) ? [digest as string] : [];
+    });
+  const refs: References = { manifests: digests(doc.manifests), blobs: [...digests(doc.config), ...digests(doc.layers), ...digests(doc.blobs)] };
+  const [subject] = Array.isArray(doc.subject) ? [] : digests(doc.subject);
+  if (subject !== undefined) refs.subject = subject;
   return refs;
 }
