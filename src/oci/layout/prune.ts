@@ -82,9 +82,6 @@ export interface PruneReport {
 
 const LOCK_LEFTOVER = /^index\.json\.lock\.(?:break\.)?[0-9a-f]{16}$/;
 
-/** What a stored document references (see referencesOf). */
-type Parsed = References;
-
 export async function pruneLayout(dir: string, options: PruneOptions = {}): Promise<PruneReport> {
   const root = resolvePath(dir);
   // A layout archive (.tar) is read-only, as for every other write; said as such, not as "not a layout".
@@ -222,8 +219,9 @@ export type FoundUnreachable = Pick<UnreachableBlob, 'digest' | 'path' | 'size' 
 /**
  * The blobs of the layout folder `dir` nothing in its index.json reaches, as prune decides, sorted by path; those
  * prune keeps for now (see keepYoung: written within `graceMs` of `now`, or reached by such a manifest) marked
- * `young`. `known`: what a store read already (see KnownReferences). Only reads: no lock, nothing written. Throws where prune refuses (an entry with no usable digest, a
- * manifest reached that cannot be read, a shared blobs folder): what is garbage cannot be told there.
+ * `young`. `known`: what a store read already (see KnownReferences). Only reads: no lock, nothing written. Throws
+ * where prune refuses (an entry with no usable digest, a manifest reached that cannot be read, a shared blobs
+ * folder): what is garbage cannot be told there.
  */
 export async function unreachableBlobs(dir: string, options: { graceMs?: number; now?: number; known?: KnownReferences } = {}): Promise<FoundUnreachable[]> {
   const root = resolvePath(dir);
@@ -284,11 +282,11 @@ function reachWalker(
   root: string,
   known?: KnownReferences,
 ): {
-  parse: (digest: string) => Promise<Parsed | Unreadable | null>;
+  parse: (digest: string) => Promise<References | Unreadable | null>;
   walk: (roots: Iterable<Node>, seen: Set<string>, strict?: boolean) => Promise<Set<string>>;
 } {
-  const parsedCache = new Map<string, Parsed | Unreadable | null>();
-  const parse = async (digest: string): Promise<Parsed | Unreadable | null> => {
+  const parsedCache = new Map<string, References | Unreadable | null>();
+  const parse = async (digest: string): Promise<References | Unreadable | null> => {
     if (!parsedCache.has(digest)) parsedCache.set(digest, known?.(digest) ?? (await readManifest(root, digest)));
     return parsedCache.get(digest)!;
   };
@@ -388,7 +386,7 @@ class Unreadable {
  * A stored blob read as a manifest or index (at most 4 MiB): what it references; null when it is none (missing:
  * other tools leave dangling children; not JSON at all); Unreadable when it is there but cut short or unreadable.
  */
-async function readManifest(root: string, digest: string): Promise<Parsed | Unreadable | null> {
+async function readManifest(root: string, digest: string): Promise<References | Unreadable | null> {
   let bytes: Buffer;
   try {
     // Synchronous: prune holds the lock, and thousands of small reads go several times faster so.
