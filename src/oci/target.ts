@@ -140,12 +140,20 @@ export interface UnreachableBlob {
   unreadable?: string;
   /** When its bytes are a manifest or index (damaged or not): what it declares. */
   manifest?: { index: boolean; mediaType?: string; artifactType?: string; subject?: Descriptor; subjectStored: boolean };
+  /**
+   * Not garbage yet, as prune keeps it for now: modified within the grace period (`written`: a command may be
+   * writing what will list it), or older but reached by a manifest that young (`reached`).
+   */
+  young?: 'written' | 'reached';
 }
+
+/** A target's garbage: the blobs nothing it lists reaches, or why that cannot be told (prune refuses there). */
+export type Garbage = { blobs: UnreachableBlob[]; /** How recent a blob `young` is (ms). */ graceMs: number } | { refused: string };
 
 /** Optional: a target that can tell its garbage (a layout folder: the blobs nothing its index.json reaches). */
 export interface GarbageLister {
-  /** Each unreachable blob, those small enough to be a manifest read and hashed; undefined when that cannot be told. */
-  unreachableBlobs(): Promise<UnreachableBlob[] | undefined>;
+  /** Each unreachable blob, those small enough to be a manifest read and hashed; undefined for a target that keeps none (an archive). */
+  unreachableBlobs(): Promise<Garbage | undefined>;
 }
 
 export function isGarbageLister(target: ReadOnlyTarget): target is ReadOnlyTarget & GarbageLister {

@@ -7,7 +7,10 @@ import { digestOf } from '../../src/oci/digest';
 import { encodeIndex, encodeManifest } from '../../src/oci/encoding/goJson';
 import { MediaType } from '../../src/oci/mediaType';
 import { runCli } from '../helpers/runCli';
-import { cleanupTemps, makeArtifact, makeImage, makeIndex } from './builders';
+import { checkLayoutEntries, GraphCheck } from '../../src/oci/check';
+import { OciLayoutStore } from '../../src/oci/layout';
+import { lookAtUnreachable } from '../../src/oci/layout/unreachable';
+import { cleanupTemps, makeArtifact, makeImage, makeIndex, newLayout, pushBlob, tagRawDocument } from './builders';
 import { makeBuildxAttestation, makeReleaseLayout, SLSA } from './coverageLayout';
 
 const REF_NAME = 'org.opencontainers.image.ref.name';
@@ -168,5 +171,29 @@ describe('prune keeps everything reachable, through every kind of reference', fu
     for (const d of keep) assert.ok(verifies(l.dir, d), `${d} is stored and verifies after prune --untagged`);
     assert.deepEqual(stored(l.dir), [...keep].filter((d) => existsSync(join(l.dir, 'blobs', 'sha256', d.slice(7)))).sort());
     assert.deepEqual(await answers(l.dir, tags), before);
+  });
+
+  it("a whole check counts exactly prune's garbage through the manifests it read (not read again), as a fresh walk does", async () => {
+    const l = await layout();
+    const store = await OciLayoutStore.open(l.dir);
+    const check = new GraphCheck(store, { fast: true });
+    await checkLayoutEntries(store, check, l.dir);
+    const digests = (g: Awaited<ReturnType<typeof lookAtUnreachable>> | undefined) => ('blobs' in g! ? g.blobs.filter((b) => !b.young).map((b) => b.digest).sort() : g);
+    // Through the store: the references of every manifest the check read are the store's facts of them.
+    assert.deepEqual(digests(await store.unreachableBlobs()), [...l.garbage].sort());
+    assert.deepEqual(digests(await lookAtUnreachable(l.dir)), [...l.garbage].sort());
+    const summary = check.report().problems.find((p) => p.code === 'unreachable-blobs')!;
+    assert.match(summary.message, new RegExp(`^${l.garbage.length} blobs, `));
+  });
+
+  it('keeps what a manifest written with leading whitespace references (JSON allows it; the store reads it as a manifest)', async () => {
+    const store = await newLayout();
+    const layer = await pushBlob(store, 'layer of a manifest another tool indented\n');
+    const config = await pushBlob(store, '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}', MediaType.ImageConfig);
+    const bytes = `\n  ${encodeManifest({ schemaVersion: 2, mediaType: MediaType.ImageManifest, config, layers: [layer] }).toString()}`;
+    tagRawDocument(store.location, bytes, MediaType.ImageManifest, 'indented');
+    const r = await runCli('prune', '--oci-layout', store.location, '--grace', '0', '--dry-run', '--format', 'json');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).removed, []);
   });
 });

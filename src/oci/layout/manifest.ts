@@ -1,6 +1,7 @@
 import { lenientDescriptor, stringValues, type Descriptor } from '../descriptor';
 import { isImageIndex, isImageManifest } from '../mediaType';
 import { isJsonObject } from '../jsonObject';
+import { referencesOf, type References } from './references';
 
 /** What the layout needs to know of a stored manifest or index: its type, children, subject and labels. */
 export interface ManifestFacts {
@@ -11,6 +12,8 @@ export interface ManifestFacts {
   children: Descriptor[];
   subject?: Descriptor;
   annotations?: Record<string, string>;
+  /** What prune follows from it (kept so a check's count of garbage need not read it again). */
+  references: References;
 }
 
 /**
@@ -36,7 +39,7 @@ export function factsOf(doc: unknown): ManifestFacts | undefined {
   if (isImageIndex(mediaType) || (mediaType === undefined && Array.isArray(o.manifests))) kind = 'index';
   else if (isImageManifest(mediaType) || (mediaType === undefined && isJsonObject(o.config) && Array.isArray(o.layers))) kind = 'manifest';
   if (!kind) return undefined;
-  const facts: ManifestFacts = { kind, children: [] };
+  const facts: ManifestFacts = { kind, children: [], references: referencesOf(o) };
   if (mediaType) facts.mediaType = mediaType;
   if (typeof o.artifactType === 'string' && o.artifactType) facts.artifactType = o.artifactType;
   // Read leniently (other tools' documents): descriptors keep only fields of their spec'd type (lenientDescriptor).

@@ -9,6 +9,7 @@ import { MAX_MANIFEST_BYTES } from './atomicFiles';
 import { cloneDescriptor, indexKey, type IndexView } from './indexView';
 import { manifestFacts, type ManifestFacts } from './manifest';
 import { TOO_LARGE, type LayoutSource } from './source';
+import type { References } from './references';
 import { buildSubjectIndex, stillUnread, type SubjectIndex, type WalkReader } from './subjectIndex';
 import { blobPath, nounOf, verifyBlob } from './verify';
 import { parseJson } from '../validate';
@@ -61,6 +62,11 @@ export class ManifestKnowledge {
     private readonly source: LayoutSource,
     private readonly location: string,
   ) {}
+
+  /** What the manifest `digest` references, if read already (verified; see KnownReferences in prune.ts). */
+  references(digest: string): References | undefined {
+    return this.factsCache.get(digest)?.references;
+  }
 
   /** Forgets what was known of a deleted manifest, and the walk it may have been part of. */
   forget(digest: string): void {

@@ -15,6 +15,7 @@ import { layoutWriteError } from './writeError';
 import type { UnreachableBlob } from '../target';
 import { isDigest } from '../digest';
 import { whereJsonStops } from '../validate';
+import { referencesOf, type References } from './references';
 
 /**
  * Garbage collection of a folder layout: every blob nothing in index.json reaches, leftover temp files and
@@ -81,14 +82,6 @@ export interface PruneReport {
 
 const LOCK_LEFTOVER = /^index\.json\.lock\.(?:break\.)?[0-9a-f]{16}$/;
 
-interface Parsed {
-  /** An index's `manifests`: manifests themselves, read in turn. */
-  manifests: Descriptor[];
-  /** Config, layers (and an artifact manifest's `blobs`): content, not read. */
-  blobs: Descriptor[];
-  subject?: Descriptor;
-}
-
 export async function pruneLayout(dir: string, options: PruneOptions = {}): Promise<PruneReport> {
   const root = resolvePath(dir);
   // A layout archive (.tar) is read-only, as for every other write; said as such, not as "not a layout".
@@ -115,8 +108,7 @@ export async function pruneLayout(dir: string, options: PruneOptions = {}): Prom
 
 async function pruneLocked(root: string, graceMs: number, options: PruneOptions): Promise<Omit<PruneReport, 'restoresLayoutFile'>> {
   const dryRun = options.dryRun === true;
-  const now = options.now ?? Date.now();
-  const isYoung = (st: Stats): boolean => now - st.mtimeMs < graceMs;
+  const isYoung = youngTest(graceMs, options.now);
   const { raw: indexRaw, index } = await prunableIndex(root);
   const { parse, walk } = reachWalker(root);
 
@@ -136,7 +128,7 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
         const parsed = await parse(d.digest);
         // Whether it is a referrer of something kept cannot be told: not dropped on a guess.
         if (parsed instanceof Unreadable) throw parsed.error(root, d.digest);
-        const subject = parsed?.subject?.digest;
+        const subject = parsed?.subject;
         if (reached.has(d.digest) || (subject !== undefined && reached.has(subject))) {
           roots.push(d);
           await walk([d], reached);
@@ -149,15 +141,8 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
   }
   const reachable = await walk(roots, new Set());
 
-  // Every stored blob nothing reaches: the young ones are kept, with all that the young manifests among them reach.
   const stored = await storedOutside(root, reachable);
-  const young = stored.filter((b) => isYoung(b.st));
-  const youngDigests = new Set(young.map((b) => b.digest));
-  await walk(
-    young.map((b) => ({ digest: b.digest })),
-    reachable,
-    false,
-  );
+  const youngDigests = await keepYoung(stored, reachable, walk, isYoung);
 
   const judged = new Map<string, number>(stored.map((b) => [b.path, b.st.mtimeMs]));
   const removed: PrunedFile[] = [];
@@ -179,7 +164,7 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
   removed.sort((a, b) => order[a.kind] - order[b.kind] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   const untagged: DroppedEntry[] = [];
-  for (const d of dropped) untagged.push({ digest: d.digest, mediaType: d.mediaType, size: d.size, platforms: await platformsOf(d, parse) });
+  for (const d of dropped) untagged.push({ digest: d.digest, mediaType: d.mediaType, size: d.size, platforms: platformsOf(root, d) });
 
   if (!dryRun) {
     await options.afterDecision?.();
@@ -202,17 +187,54 @@ async function pruneLocked(root: string, graceMs: number, options: PruneOptions)
   return { dryRun, graceMs, removed, untagged, young: youngKept, bytes: removed.reduce((n, f) => n + f.size, 0) };
 }
 
+/** Whether a file modified at `st.mtimeMs` is within `graceMs` of `now` (default: the time of the call). */
+function youngTest(graceMs: number, now = Date.now()): (st: Stats) => boolean {
+  return (st) => now - st.mtimeMs < graceMs;
+}
+
 /**
- * The blobs of the layout folder `dir` nothing in its index.json reaches, as prune decides (whatever their age:
- * prune keeps the young ones for now, and removes them later), sorted by path. Only reads: no lock, nothing written.
- * Throws where prune refuses (an entry with no usable digest, a manifest reached that cannot be read, a shared
- * blobs folder): what is garbage cannot be told there.
+ * What prune keeps for now of `stored` (blobs nothing the roots reach): the young ones, and all that the young
+ * manifests among them reach (an index created from existing manifests, a moment before it is tagged). Adds both to
+ * `reachable`; returns the young ones' digests. One rule for prune and for check's count of garbage.
  */
-export async function unreachableBlobs(dir: string): Promise<Array<Pick<UnreachableBlob, 'digest' | 'path' | 'size'>>> {
+async function keepYoung(stored: ReadonlyArray<{ digest: string; st: Stats }>, reachable: Set<string>, walk: ReturnType<typeof reachWalker>['walk'], isYoung: (st: Stats) => boolean): Promise<Set<string>> {
+  const young = stored.filter((b) => isYoung(b.st));
+  await walk(
+    young.map((b) => ({ digest: b.digest })),
+    reachable,
+    false,
+  );
+  return new Set(young.map((b) => b.digest));
+}
+
+/**
+ * The references of a manifest read already (a store's facts: verified bytes), so a walk need not read it again;
+ * undefined for one not read, or no manifest (then the walk reads it as prune does).
+ */
+export type KnownReferences = (digest: string) => References | undefined;
+
+/** A blob nothing index.json reaches, as unreachableBlobs finds it: `young` when prune would keep it for now. */
+export type FoundUnreachable = Pick<UnreachableBlob, 'digest' | 'path' | 'size' | 'young'>;
+
+/**
+ * The blobs of the layout folder `dir` nothing in its index.json reaches, as prune decides, sorted by path; those
+ * prune keeps for now (see keepYoung: written within `graceMs` of `now`, or reached by such a manifest) marked
+ * `young`. `known`: what a store read already (see KnownReferences). Only reads: no lock, nothing written. Throws
+ * where prune refuses (an entry with no usable digest, a manifest reached that cannot be read, a shared blobs
+ * folder): what is garbage cannot be told there.
+ */
+export async function unreachableBlobs(dir: string, options: { graceMs?: number; now?: number; known?: KnownReferences } = {}): Promise<FoundUnreachable[]> {
   const root = resolvePath(dir);
   const { index } = await prunableIndex(root);
-  const reachable = await reachWalker(root).walk(usableEntries(index), new Set());
-  return (await storedOutside(root, reachable)).map((b) => ({ digest: b.digest, path: b.path, size: b.st.size }));
+  const { walk } = reachWalker(root, options.known);
+  const reachable = await walk(usableEntries(index), new Set());
+  const stored = await storedOutside(root, reachable);
+  const young = await keepYoung(stored, reachable, walk, youngTest(options.graceMs ?? DEFAULT_GRACE_MS, options.now));
+  return stored.map((b) => {
+    const found: FoundUnreachable = { digest: b.digest, path: b.path, size: b.st.size };
+    if (reachable.has(b.digest)) found.young = young.has(b.digest) ? 'written' : 'reached';
+    return found;
+  });
 }
 
 /**
@@ -254,15 +276,18 @@ type Node = { digest: string; leaf?: boolean };
  * `walk`: every digest reachable from `roots` through children, configs, layers and subjects, added to `seen`. What
  * an entry, an index or a subject names is read as a manifest (whatever its mediaType says), a config or layer never.
  * `strict`: such a manifest stored but unreadable stops prune (what it references is unknown); a young blob read just
- * in case does not. `parse`: one read per manifest, shared by the walks.
+ * in case does not. `parse`: one read per manifest, shared by the walks; none of one `known` tells.
  */
-function reachWalker(root: string): {
-  parse: (digest: string) => Promise<Parsed | Unreadable | null>;
+function reachWalker(
+  root: string,
+  known?: KnownReferences,
+): {
+  parse: (digest: string) => Promise<References | Unreadable | null>;
   walk: (roots: Iterable<Node>, seen: Set<string>, strict?: boolean) => Promise<Set<string>>;
 } {
-  const parsedCache = new Map<string, Parsed | Unreadable | null>();
-  const parse = async (digest: string): Promise<Parsed | Unreadable | null> => {
-    if (!parsedCache.has(digest)) parsedCache.set(digest, await readManifest(root, digest));
+  const parsedCache = new Map<string, References | Unreadable | null>();
+  const parse = async (digest: string): Promise<References | Unreadable | null> => {
+    if (!parsedCache.has(digest)) parsedCache.set(digest, known?.(digest) ?? (await readManifest(root, digest)));
     return parsedCache.get(digest)!;
   };
   const walk = async (roots: Iterable<Node>, seen: Set<string>, strict = true): Promise<Set<string>> => {
@@ -278,9 +303,9 @@ function reachWalker(root: string): {
         throw parsed.error(root, node.digest);
       }
       if (!parsed) continue;
-      for (const c of parsed.manifests) if (!seen.has(c.digest)) queue.push({ digest: c.digest });
-      for (const c of parsed.blobs) if (!seen.has(c.digest)) queue.push({ digest: c.digest, leaf: true });
-      if (parsed.subject && !seen.has(parsed.subject.digest)) queue.push({ digest: parsed.subject.digest });
+      for (const c of parsed.manifests) if (!seen.has(c)) queue.push({ digest: c });
+      for (const c of parsed.blobs) if (!seen.has(c)) queue.push({ digest: c, leaf: true });
+      if (parsed.subject && !seen.has(parsed.subject)) queue.push({ digest: parsed.subject });
     }
     return seen;
   };
@@ -361,7 +386,7 @@ class Unreadable {
  * A stored blob read as a manifest or index (at most 4 MiB): what it references; null when it is none (missing:
  * other tools leave dangling children; not JSON at all); Unreadable when it is there but cut short or unreadable.
  */
-async function readManifest(root: string, digest: string): Promise<Parsed | Unreadable | null> {
+async function readManifest(root: string, digest: string): Promise<References | Unreadable | null> {
   let bytes: Buffer;
   try {
     // Synchronous: prune holds the lock, and thousands of small reads go several times faster so.
@@ -374,7 +399,10 @@ async function readManifest(root: string, digest: string): Promise<Parsed | Unre
     if (isMissing(err)) return null;
     return new Unreadable(`unreadable (${(err as Error).message})`);
   }
-  if (bytes.length === 0 || bytes[0] !== 0x7b /* { */) return null;
+  // JSON whitespace may come first (as JSON.parse, and so the store's facts, take it): such a manifest is followed too.
+  let first = 0;
+  while (first < bytes.length && (bytes[first] === 0x20 || bytes[first] === 0x0a || bytes[first] === 0x0d || bytes[first] === 0x09)) first++;
+  if (bytes[first] !== 0x7b /* { */) return null;
   const text = bytes.toString('utf8');
   let doc: unknown;
   try {
@@ -384,13 +412,7 @@ async function readManifest(root: string, digest: string): Promise<Parsed | Unre
     return new Unreadable(`not valid JSON ${whereJsonStops(text, err)}`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return null;
-  const o = doc as Record<string, unknown>;
-  const descriptors = (v: unknown): Descriptor[] =>
-    (Array.isArray(v) ? v : [v]).filter((d): d is Descriptor => typeof d === 'object' && d !== null && isDigest((d as Descriptor).digest));
-  const parsed: Parsed = { manifests: descriptors(o.manifests), blobs: [...descriptors(o.config), ...descriptors(o.layers), ...descriptors(o.blobs)] };
-  const subject = o.subject as Descriptor | undefined;
-  if (typeof subject === 'object' && subject !== null && isDigest(subject.digest)) parsed.subject = subject;
-  return parsed;
+  return referencesOf(doc as Record<string, unknown>);
 }
 
 let scratch: Buffer | undefined;
@@ -419,12 +441,20 @@ function readCapped(root: string, path: string): Buffer | undefined {
   }
 }
 
-async function platformsOf(d: Descriptor, parse: (digest: string) => Promise<Parsed | Unreadable | null>): Promise<string[]> {
+/** The platforms an entry names: its own, or (an index's) its children's, read again (only for entries dropped). */
+function platformsOf(root: string, d: Descriptor): string[] {
   if (d.platform) return [formatPlatform(d.platform)];
   if (!isImageIndex(d.mediaType) && isManifestMediaType(d.mediaType)) return [];
-  const parsed = await parse(d.digest);
+  let doc: { manifests?: unknown } | undefined;
+  try {
+    doc = JSON.parse(readCapped(root, join(root, blobPath(d.digest)))?.toString('utf8') ?? 'null') as typeof doc;
+  } catch {
+    return []; // unreadable: no platforms to name
+  }
   const out = new Set<string>();
-  for (const c of parsed instanceof Unreadable ? [] : (parsed?.manifests ?? [])) if (c.platform) out.add(formatPlatform(c.platform));
+  for (const c of Array.isArray(doc?.manifests) ? (doc.manifests as Array<Partial<Descriptor> | null>) : []) {
+    if (typeof c?.platform === 'object' && c.platform !== null && isDigest(c.digest)) out.add(formatPlatform(c.platform));
+  }
   return [...out];
 }
 

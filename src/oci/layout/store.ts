@@ -8,7 +8,7 @@ import { OciError } from '../errors';
 import { isManifestMediaType } from '../mediaType';
 import { formatLayoutReference, isFallbackTag, isValidTag } from '../reference';
 import { ResolvedReferences } from '../resolvedReferences';
-import type { GarbageLister, IndexBatcher, ManifestChecker, OpOptions, PushOptions, StagedBlob, Target, UnreachableBlob } from '../target';
+import type { Garbage, GarbageLister, IndexBatcher, ManifestChecker, OpOptions, PushOptions, StagedBlob, Target } from '../target';
 import { damagedEntries, damageOf, readIndexJson, unreadableEntry, type DamagedEntry } from './indexFile';
 import { layoutWriteError } from './writeError';
 import { checkManifestBytes, factsOf } from './manifest';
@@ -68,9 +68,12 @@ export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker, Ga
     return this.source.readOnly;
   }
 
-  /** A folder's blobs nothing index.json reaches, looked at (see unreachable.ts); an archive's: not told (undefined). */
-  unreachableBlobs(): Promise<UnreachableBlob[] | undefined> {
-    return this.source.readOnly ? Promise.resolve(undefined) : lookAtUnreachable(this.location);
+  /**
+   * A folder's blobs nothing index.json reaches, looked at (see unreachable.ts), through the manifests this store read
+   * already (a check read every one listed: they are not read again); an archive's: not told (undefined).
+   */
+  unreachableBlobs(): Promise<Garbage | undefined> {
+    return this.source.readOnly ? Promise.resolve(undefined) : lookAtUnreachable(this.location, (digest) => this.known.references(digest));
   }
 
   /** Opens the layout in `dir`; with `create`, makes what is missing of a new one. */

@@ -3,30 +3,34 @@
 import { join, resolve as resolvePath } from 'node:path';
 import { digestOf, isDigest, parseDigest } from '../digest';
 import { MAX_MANIFEST_BYTES } from '../manifestLimit';
-import type { UnreachableBlob } from '../target';
+import type { Garbage, UnreachableBlob } from '../target';
 import { manifestFacts } from './manifest';
-import { unreachableBlobs } from './prune';
+import { DEFAULT_GRACE_MS, unreachableBlobs, type FoundUnreachable, type KnownReferences } from './prune';
 import { readRegularSync, regularFileStats } from './regularFile';
 import { blobPath } from './verify';
 
 /**
- * The blobs of the layout folder `dir` nothing in index.json reaches (prune's reachability, whatever their age),
- * each of at most the manifest limit read (as the layout's reads are: a regular file, links only inside the layout)
- * and hashed; larger ones (layers) are only counted. Undefined where prune could not tell what is garbage (a damaged
- * entry, an unreadable manifest, a shared blobs folder: the check names those itself). Reads only.
+ * The blobs of the layout folder `dir` nothing in index.json reaches (prune's reachability; those prune keeps for
+ * now marked `young`), each of at most the manifest limit read (as the layout's reads are: a regular file, links
+ * only inside the layout) and hashed; larger ones (layers) are only counted. Where prune could not tell what is
+ * garbage (a damaged entry, an unreadable manifest, a shared blobs folder), why, as prune says it. `known`: the
+ * references of the manifests the store read already (a check's walk read them all), not read again. Reads only.
  */
-export async function lookAtUnreachable(dir: string): Promise<UnreachableBlob[] | undefined> {
+export async function lookAtUnreachable(dir: string, known?: KnownReferences): Promise<Garbage> {
   const root = resolvePath(dir);
-  let blobs: Array<Pick<UnreachableBlob, 'digest' | 'path' | 'size'>>;
+  let blobs: FoundUnreachable[];
   try {
-    blobs = await unreachableBlobs(root);
-  } catch {
-    return undefined;
+    blobs = await unreachableBlobs(root, { graceMs: DEFAULT_GRACE_MS, known });
+  } catch (err) {
+    return { refused: (err as Error).message };
   }
-  return blobs.map((b) => (b.size <= MAX_MANIFEST_BYTES ? look(root, b) : b));
+  // Young blobs are hashed too, and a mismatch is damage, not a write in progress: our writers (ingestBytes,
+  // ingestStream, stageIntoLayout), as containers/image's (skopeo, podman), write a temp file and rename it under
+  // its digest only once whole and synced, so no blob name ever holds part of one.
+  return { blobs: blobs.map((b) => (b.size <= MAX_MANIFEST_BYTES ? look(root, b) : b)), graceMs: DEFAULT_GRACE_MS };
 }
 
-function look(dir: string, blob: Pick<UnreachableBlob, 'digest' | 'path' | 'size'>): UnreachableBlob {
+function look(dir: string, blob: FoundUnreachable): UnreachableBlob {
   let bytes: Buffer | undefined;
   try {
     bytes = readRegularSync(dir, join(dir, blob.path));
