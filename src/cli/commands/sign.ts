@@ -17,8 +17,8 @@ export const sign: Command = {
   usage: 'sign --key FILE [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
   examples: [
     'manifold sign --key cosign.key --passphrase-file pass.txt --plain-http localhost:5000/app:v1',
-    'COSIGN_PASSWORD=... manifold sign --key cosign.key --recursive registry.example.com/app:v1   # the index and every platform',
-    'manifold sign --key cosign.key --passphrase-file pass.txt --identity registry.example.com/app:v1 --oci-layout layout:v1',
+    'manifold sign --key cosign.key --passphrase-file pass.txt --recursive --plain-http localhost:5000/app:v1   # the index and every platform',
+    'manifold sign --key cosign.key --passphrase-file pass.txt --identity=registry.example.com/app:v1 --oci-layout layout:v1',
   ],
   minArgs: 1,
   maxArgs: 1,

@@ -22,9 +22,9 @@ export const verify: Command = {
   usage: 'verify --key FILE [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
   examples: [
     'manifold verify --key cosign.pub --oci-layout layout:v1',
-    `manifold verify --key cosign.pub --oci-layout layout:v1 --recursive   # the index and every platform; exit code ${EXIT_UNVERIFIED} if one has no valid signature`,
-    'manifold verify --key old.pub --key new.pub --identity registry.example.com/app:v1 registry.example.com/app:v1',
-    'manifold verify --key cosign.pub --plain-http localhost:5000/app:v1 --platform linux/arm64 --format json',
+    `manifold verify --key cosign.pub --oci-layout layout:v1 --recursive   # the index and every platform: exit code ${EXIT_UNVERIFIED} while one has no valid signature`,
+    'manifold verify --key cosign.pub --key other.pub --identity=registry.example.com/app:v1 --oci-layout layout:v1   # valid when either key verifies',
+    `manifold verify --key cosign.pub --plain-http localhost:5000/app:v1 --platform linux/arm64 --format json   # exit code ${EXIT_UNVERIFIED} when it has no valid signature`,
   ],
   minArgs: 1,
   maxArgs: 1,
