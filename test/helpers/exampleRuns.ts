@@ -144,8 +144,7 @@ export async function makeFixture(): Promise<Fixture> {
   writeFileSync(join(dir, 'annotations.json'), JSON.stringify({ $manifest: { 'org.example.k': 'v' }, 'hi.txt': { 'org.example.file': 'hi' } }));
   writeFileSync(join(dir, 'kinds.json'), JSON.stringify({ kinds: [{ id: 'license', title: 'LICENSE', artifactTypes: ['application/vnd.example.license'] }] }));
   // What `sign` and `verify` read: a cosign key pair (the private key sealed under pass.txt's passphrase) and another
-  // public key (other.pub); v1's
-  // index signed, its platforms not, so `verify --recursive` finds them unsigned.
+  // public key (other.pub); v1's index signed, its platforms not, so `verify --recursive` finds them unsigned.
   const keys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   writeFileSync(join(dir, 'cosign.key'), encryptCosignKey(keys.privateKey, 'example passphrase'));
   writeFileSync(join(dir, 'pass.txt'), 'example passphrase\n');
