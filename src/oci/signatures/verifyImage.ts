@@ -2,9 +2,13 @@ import type { Descriptor, Platform } from '../descriptor';
 import { readDeclaredKind } from '../graph/declaredKind';
 import { coverageLabel } from '../referrers/coverage';
 import { selectSubjectPlatform, subjectTree } from '../referrers/subjects';
+import { semaphore } from '../semaphore';
 import type { ReadOnlyTarget } from '../target';
 import type { VerifyKey } from './publicKeys';
 import { type ManifestVerification, verifySignatures, type VerifyOptions } from './verify';
+
+/** Manifests verified at once: coverage's pace, well under the registry client's 8 connections. */
+const VERIFY_CONCURRENCY = 4;
 
 export interface VerifyImageOptions extends VerifyOptions {
   /** Verify this platform's manifest of an index (or an image declaring it) instead of the reference. */
@@ -38,10 +42,10 @@ export async function verifyImage(target: ReadOnlyTarget, reference: string, key
   if (options.platform) subjects = [{ desc: await selectSubjectPlatform(target, resolved, options.platform, op), position: [] }];
   else if (options.recursive) subjects = (await subjectTree(target, root, op)).filter((e) => e.describes === undefined);
   else subjects = [{ desc: root, position: [] }];
-  const manifests: VerifiedManifest[] = [];
-  for (const s of subjects) {
-    const v = await verifySignatures(target, s.desc, keys, options);
-    manifests.push({ ...v, position: s.position, label: coverageLabel(s) });
-  }
+  // A few manifests at a time, in order (each is a referrers listing, a tag look-up and a read or two on a registry).
+  const limit = semaphore(VERIFY_CONCURRENCY);
+  const manifests = await Promise.all(
+    subjects.map((s) => limit(async (): Promise<VerifiedManifest> => ({ ...(await verifySignatures(target, s.desc, keys, options)), position: s.position, label: coverageLabel(s) }))),
+  );
   return { root, ...(read?.listed ? { listedAs: read.listed } : {}), manifests };
 }
