@@ -261,6 +261,10 @@ describe('manifold verify and sign (CLI, layouts)', () => {
     assert.equal(r.code, 0, r.stderr);
     const json = JSON.parse(r.stdout) as { manifests: Array<{ label: string; valid: boolean; signatures: unknown[] }> };
     assert.deepEqual(json.manifests.map((m) => [m.label, m.valid, m.signatures.length]), [['index', true, 1], ['linux/amd64', true, 2], ['linux/arm64', true, 1], ['linux/arm/v7', true, 1]]);
+    // One image by digest: labelled by the platform its config declares, as coverage labels it.
+    r = await runCli('verify', '--key', key, '--oci-layout', `${layout}@${children[1]!.digest}`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^linux/arm64 ${layout}@${children[1]!.digest}: verified by `));
     // Without --recursive, the index alone.
     r = await runCli('verify', '--key', key, '--oci-layout', `${layout}:multi`);
     assert.equal(r.code, 0, r.stderr);

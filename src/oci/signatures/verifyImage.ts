@@ -1,5 +1,7 @@
-import type { Descriptor, Platform } from '../descriptor';
-import { readDeclaredKind } from '../graph/declaredKind';
+import type { Descriptor, ImageManifest, Platform } from '../descriptor';
+import { platformFromConfig } from '../graph/childDescriptor';
+import { readDeclaredKind, withDocumentRead } from '../graph/declaredKind';
+import { isImageIndex } from '../mediaType';
 import { coverageLabel } from '../referrers/coverage';
 import { selectSubjectPlatform, subjectTree } from '../referrers/subjects';
 import { semaphore } from '../semaphore';
@@ -40,12 +42,19 @@ export async function verifyImage(target: ReadOnlyTarget, reference: string, key
   const root = read?.desc ?? resolved;
   let subjects: Array<{ desc: Descriptor; position: number[] }>;
   if (options.platform) subjects = [{ desc: await selectSubjectPlatform(target, resolved, options.platform, op), position: [] }];
-  else if (options.recursive) subjects = (await subjectTree(target, root, op)).filter((e) => e.describes === undefined);
-  else subjects = [{ desc: root, position: [] }];
+  else if (options.recursive) subjects = (await subjectTree(withDocumentRead(target, read), root, op)).filter((e) => e.describes === undefined);
+  else subjects = [{ desc: await withOwnPlatform(target, read?.doc, root, op), position: [] }];
   // A few manifests at a time, in order (each is a referrers listing, a tag look-up and a read or two on a registry).
   const limit = semaphore(VERIFY_CONCURRENCY);
   const manifests = await Promise.all(
     subjects.map((s) => limit(async (): Promise<VerifiedManifest> => ({ ...(await verifySignatures(target, s.desc, keys, options)), position: s.position, label: coverageLabel(s) }))),
   );
   return { root, ...(read?.listed ? { listedAs: read.listed } : {}), manifests };
+}
+
+/** A single image as its config declares its platform, for its label (`linux/amd64`, as coverage's row); else as is. */
+async function withOwnPlatform(target: ReadOnlyTarget, doc: Record<string, unknown> | undefined, desc: Descriptor, op: { signal?: AbortSignal }): Promise<Descriptor> {
+  if (desc.platform || isImageIndex(desc.mediaType) || !doc) return desc;
+  const platform = await platformFromConfig(target, doc as unknown as ImageManifest, op).catch(() => undefined);
+  return platform ? { ...desc, platform } : desc;
 }
