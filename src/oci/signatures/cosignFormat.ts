@@ -50,9 +50,12 @@ export function parsePayload(bytes: Buffer): SignedClaim | { malformed: string }
   return { type: critical.type, digest, identity };
 }
 
-/** The payload cosign signs for `digest` under the name `identity` (key order as cosign writes it). */
+/**
+ * The payload signed for `digest` under the name `identity`, in the key order cosign and containers/image write.
+ * `optional` is `{}` as containers/image writes it (cosign writes `null`; a verifier reads only `critical`).
+ */
 export function makePayload(digest: string, identity: string): Buffer {
-  return Buffer.from(JSON.stringify({ critical: { identity: { 'docker-reference': identity }, image: { 'docker-manifest-digest': digest }, type: COSIGN_PAYLOAD_TYPE }, optional: null }));
+  return Buffer.from(JSON.stringify({ critical: { identity: { 'docker-reference': identity }, image: { 'docker-manifest-digest': digest }, type: COSIGN_PAYLOAD_TYPE }, optional: {} }));
 }
 
 /** Standard base64 (what Go's encoder writes), strictly: Buffer.from would skip what is not base64. */
