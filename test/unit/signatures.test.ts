@@ -25,7 +25,8 @@ import {
 import { secretboxOpen, secretboxSeal } from '../../src/oci/signatures/secretbox';
 import type { Target } from '../../src/oci/target';
 import { runCli } from '../helpers/runCli';
-import { cleanupTemps, makeImage, makeMultiArchLayout, newLayout, pushBlob, pushManifest, tempDir } from './builders';
+import { OciLayoutStore } from '../../src/oci/layout';
+import { cleanupTemps, makeImage, makeMultiArchLayout, newLayout, pushBlob, pushManifest, tagRawDocument, tempDir } from './builders';
 
 after(cleanupTemps);
 
@@ -140,6 +141,9 @@ describe('verifySignatures', () => {
     await signManifest(store, image, signKey('a.key', a.privateKey), 'r.example/app');
     const r = await signManifest(store, image, signKey('b.key', b.privateKey), 'r.example/app');
     assert.equal(r.signatures, 2);
+    // Ed25519 signs deterministically: the same signature again is not a third layer.
+    const again = await signManifest(store, image, signKey('b.key', b.privateKey), 'r.example/app');
+    assert.deepEqual([again.signatures, again.manifest.digest], [2, r.manifest.digest]);
     const v = await verifySignatures(store, image, [verifyKey('b.pub', b.publicKey)]);
     assert.deepEqual(
       v.signatures.map((s) => [s.layer, s.valid, s.problem ?? s.key]),
@@ -193,6 +197,44 @@ describe('verifySignatures', () => {
     );
   });
 
+  it('a signature manifest of odd shape, a layer naming no blob or a bad digest: results, never a crash', async () => {
+    const store = await newLayout();
+    const image = await makeImage(store);
+    const key = verifyKey('k.pub', ec().publicKey);
+    const config = await pushBlob(store, '{}', MediaType.ImageConfig);
+    const odd: ImageManifest = {
+      schemaVersion: 2,
+      mediaType: MediaType.ImageManifest,
+      config,
+      layers: [
+        { mediaType: SIMPLESIGNING_MEDIA_TYPE, digest: 'sha256:../../../etc/passwd', size: 10, annotations: { [SIGNATURE_ANNOTATION]: 'AAAA' } },
+        { mediaType: SIMPLESIGNING_MEDIA_TYPE, digest: `sha256:${'0'.repeat(64)}`, size: 10, annotations: { [SIGNATURE_ANNOTATION]: 'AAAA' } },
+        { mediaType: SIMPLESIGNING_MEDIA_TYPE, digest: `sha256:${'1'.repeat(64)}`, size: 1 << 30, annotations: { [SIGNATURE_ANNOTATION]: 'AAAA' } },
+        { mediaType: SIMPLESIGNING_MEDIA_TYPE, digest: `sha256:${'2'.repeat(64)}`, size: 10, annotations: { [SIGNATURE_ANNOTATION]: '' } },
+      ],
+    };
+    // Written as another tool might have (the layout refuses to push it), then read by a store opened afresh.
+    tagRawDocument(store.location, JSON.stringify(odd), MediaType.ImageManifest, cosignTag(image.digest, 'sig'));
+    const reread = await OciLayoutStore.open(store.location);
+    const v = await verifySignatures(reread, image, [key]);
+    assert.deepEqual(
+      v.signatures.map((s) => [s.layer, s.problem]),
+      [
+        [0, 'unreadable'],
+        [1, 'unreadable'],
+        [2, 'unreadable'],
+        [3, 'malformed-signature'],
+      ],
+    );
+    assert.match(v.signatures[2]!.reason!, /payload of 1073741824 bytes, over the 1048576 read/);
+    assert.match(v.signatures[3]!.reason!, /: empty$/);
+    // A tag naming a manifest with no simplesigning layer.
+    const empty = await pushManifest(reread, { schemaVersion: 2, mediaType: MediaType.ImageManifest, config, layers: [] });
+    await reread.tag(empty, cosignTag(image.digest, 'sig'));
+    const w = await verifySignatures(reread, image, [key]);
+    assert.deepEqual(w.signatures.map((s) => [s.manifest, s.problem]), [[empty.digest, 'malformed-signature']]);
+  });
+
   it('--identity: an exact match of critical.identity.docker-reference', async () => {
     const store = await newLayout();
     const image = await makeImage(store);
@@ -220,7 +262,7 @@ describe('verifySignatures', () => {
     await signManifest(store, image, signKey('k', ec().privateKey), 'r.example/app');
     const x = loadPublicKey('x25519.pub', pubPem(generateKeyPairSync('x25519').publicKey));
     const v = await verifySignatures(store, image, [x]);
-    assert.deepEqual([v.signatures[0]!.problem, v.signatures[0]!.reason], ['unsupported-key', 'no key can verify it (x25519.pub: a x25519 key: cosign signs with ECDSA, RSA or Ed25519 keys)']);
+    assert.deepEqual([v.signatures[0]!.problem, v.signatures[0]!.reason], ['unsupported-key', 'no key can verify it (x25519.pub: a key of type x25519: cosign signs with ECDSA, RSA or Ed25519 keys)']);
   });
 
   it('no signature: not valid, nothing listed', async () => {

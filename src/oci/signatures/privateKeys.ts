@@ -84,7 +84,7 @@ export function signKey(name: string, key: KeyObject): SignKey {
   else if (kind === 'ec' && (curve === 'secp384r1' || curve === 'secp521r1')) type = curve === 'secp384r1' ? 'ecdsa-p384' : 'ecdsa-p521';
   else if (kind === 'rsa') type = `rsa-${key.asymmetricKeyDetails?.modulusLength ?? '?'}`;
   else if (kind === 'ed25519') type = 'ed25519';
-  else throw new OciError('INVALID_ARGUMENT', `${name}: a ${kind ?? 'unknown'}${curve ? ` ${curve}` : ''} key: cosign signs with ECDSA, RSA or Ed25519 keys`);
+  else throw new OciError('INVALID_ARGUMENT', `${name}: a key of type ${kind ?? 'unknown'}${curve ? ` on curve ${curve}` : ''}: cosign signs with ECDSA (P-256, P-384, P-521), RSA or Ed25519 keys`);
   const hash = kind === 'ed25519' ? null : 'sha256';
   return {
     name,

@@ -50,5 +50,5 @@ export function loadPublicKey(name: string, pem: Buffer | string): VerifyKey {
   // cosign signs with RSA PKCS#1 v1.5 over SHA-256 (Node's default padding for an `rsa` key).
   if (kind === 'rsa') return { name, type: `rsa-${details.modulusLength ?? '?'}`, verifies: tryHashes(['sha256']) };
   if (kind === 'ed25519') return { name, type: 'ed25519', verifies: tryHashes([null]) };
-  return no(kind, `a ${kind} key: cosign signs with ECDSA, RSA or Ed25519 keys`);
+  return no(kind, `a key of type ${kind}: cosign signs with ECDSA, RSA or Ed25519 keys`);
 }

@@ -31,7 +31,10 @@ export async function signManifest(target: Target, subject: Descriptor, key: Sig
   const payload: Descriptor = { mediaType: SIMPLESIGNING_MEDIA_TYPE, digest: digestOf(bytes), size: bytes.length };
   const layer: Descriptor = { ...payload, annotations: { [SIGNATURE_ANNOTATION]: key.sign(bytes).toString('base64') } };
   const tag = cosignTag(subject.digest, 'sig');
-  const layers = [...(await signatureLayers(target, tag, op)), layer];
+  const had = await signatureLayers(target, tag, op);
+  // The same signature again (Ed25519 and RSA PKCS#1 v1.5 sign deterministically) is not added twice, as cosign does not.
+  const same = (l: Descriptor) => l?.digest === layer.digest && l.annotations?.[SIGNATURE_ANNOTATION] === layer.annotations![SIGNATURE_ANNOTATION];
+  const layers = had.some(same) ? had : [...had, layer];
   // cosign's config: an image config whose diff_ids are the payloads (stored uncompressed, so their digests).
   const config = Buffer.from(
     JSON.stringify({

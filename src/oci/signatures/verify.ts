@@ -134,7 +134,7 @@ async function verifyLayer(
   const annotation = layer.annotations?.[SIGNATURE_ANNOTATION];
   const signature = typeof annotation === 'string' ? decodeBase64(annotation) : undefined;
   if (!signature) {
-    const what = annotation === undefined ? 'missing' : 'not base64';
+    const what = annotation === undefined ? 'missing' : annotation === '' ? 'empty' : 'not base64';
     return fail('malformed-signature', `${where}.annotations["${SIGNATURE_ANNOTATION}"]: ${what}`, at);
   }
   if (layer.size > MAX_PAYLOAD_BYTES) return fail('unreadable', `${where}: payload of ${layer.size} bytes, over the ${MAX_PAYLOAD_BYTES} read`, at);
