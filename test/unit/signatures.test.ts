@@ -307,6 +307,8 @@ describe('manifold verify and sign (CLI, layouts)', () => {
     r = await runCli('verify', '--key', key, '--oci-layout', `${layout}@${children[1]!.digest}`);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`^linux/arm64 ${layout}@${children[1]!.digest}: verified by `));
+    r = await runCli('verify', '--key', key, '--oci-layout', `${layout}@${children[1]!.digest}`, '--recursive');
+    assert.match(r.stdout, new RegExp(`^linux/arm64 ${layout}@${children[1]!.digest}: verified by `));
     // Without --recursive, the index alone.
     r = await runCli('verify', '--key', key, '--oci-layout', `${layout}:multi`);
     assert.equal(r.code, 0, r.stderr);

@@ -43,7 +43,9 @@ export async function verifyImage(target: ReadOnlyTarget, reference: string, key
   let subjects: Array<{ desc: Descriptor; position: number[] }>;
   if (options.platform) subjects = [{ desc: await selectSubjectPlatform(target, resolved, options.platform, op), position: [] }];
   else if (options.recursive) subjects = (await subjectTree(withDocumentRead(target, read), root, op)).filter((e) => e.describes === undefined);
-  else subjects = [{ desc: await withOwnPlatform(target, read?.doc, root, op), position: [] }];
+  else subjects = [{ desc: root, position: [] }];
+  // A single image (with or without --recursive) is labelled by its config's platform.
+  if (!options.platform && subjects.length === 1) subjects[0] = { ...subjects[0]!, desc: await withOwnPlatform(target, read?.doc, subjects[0]!.desc, op) };
   // A few manifests at a time, in order (each is a referrers listing, a tag look-up and a read or two on a registry).
   const limit = semaphore(VERIFY_CONCURRENCY);
   const manifests = await Promise.all(
