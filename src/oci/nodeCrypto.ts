@@ -31,3 +31,8 @@ export function oneShotHash(): OneShot | undefined {
 export function x509(): Pick<Crypto, 'X509Certificate' | 'createPrivateKey'> {
   return crypto();
 }
+
+/** Keys, signatures and scrypt, for cosign signatures (signatures/): verify and sign. */
+export function signing(): Pick<Crypto, 'createPublicKey' | 'createPrivateKey' | 'verify' | 'sign' | 'scryptSync' | 'randomBytes'> {
+  return crypto();
+}

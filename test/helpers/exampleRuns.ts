@@ -3,11 +3,13 @@
 // (against Debian's docker-registry).
 import { strict as assert } from 'node:assert';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import type { Command } from '../../src/cli/command';
 import type { Descriptor } from '../../src/oci/descriptor';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { writeLayoutTar } from '../../src/oci/layout/tarExport';
+import { encryptCosignKey, signKey, signManifest } from '../../src/oci/signatures';
 import { makeArtifact, makeImage, makeIndex, tempDir } from '../unit/builders';
 import { COMMANDS } from '../../src/cli/commands';
 import { type ExampleLine, joinContinuations, splitManifoldLine } from './exampleLines';
@@ -141,6 +143,14 @@ export async function makeFixture(): Promise<Fixture> {
   writeFileSync(join(dir, 'config.json'), '{"purpose":"example"}\n');
   writeFileSync(join(dir, 'annotations.json'), JSON.stringify({ $manifest: { 'org.example.k': 'v' }, 'hi.txt': { 'org.example.file': 'hi' } }));
   writeFileSync(join(dir, 'kinds.json'), JSON.stringify({ kinds: [{ id: 'license', title: 'LICENSE', artifactTypes: ['application/vnd.example.license'] }] }));
+  // What `sign` and `verify` read: a cosign key pair (the private key sealed under pass.txt's passphrase) and another
+  // public key (other.pub); v1's index signed, its platforms not, so `verify --recursive` finds them unsigned.
+  const keys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  writeFileSync(join(dir, 'cosign.key'), encryptCosignKey(keys.privateKey, 'example passphrase'));
+  writeFileSync(join(dir, 'pass.txt'), 'example passphrase\n');
+  writeFileSync(join(dir, 'cosign.pub'), keys.publicKey.export({ type: 'spki', format: 'pem' }));
+  writeFileSync(join(dir, 'other.pub'), generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
+  await signManifest(store, v1, signKey('cosign.key', keys.privateKey), 'registry.example.com/app:v1');
   // What `manifest push ... index.json` stores: an index of an image the layout holds.
   writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [amd] }));
   const manifest = JSON.parse((await store.fetchBytes(amd)).toString('utf8')) as { layers: Descriptor[] };

@@ -1,5 +1,5 @@
 import type { Descriptor, ImageManifest } from '../descriptor';
-import { isOciError, OciError } from '../errors';
+import { isOciError } from '../errors';
 import { isImageIndex, MediaType } from '../mediaType';
 import { platformFromConfig } from '../graph/childDescriptor';
 import { formatPlatform } from '../platform';
@@ -9,9 +9,7 @@ import { KindTable, OTHER_KIND, predicateTypesOf } from './kinds';
 import { indexChildren } from './subjects';
 import { readDeclaredKind, withDocumentRead } from '../graph/declaredKind';
 import { parseJson } from '../validate';
-
-/** cosign's tag scheme: `sha256-<hex>.sig` next to the image names a signature of `sha256:<hex>`. */
-export const COSIGN_TAG_KINDS = { sig: 'signature', att: 'provenance', sbom: 'sbom' } as const;
+import { COSIGN_TAG_KINDS, resolveCosignTags } from './cosignTags';
 
 /** How an artifact is attached to a manifest. */
 export type AttachedVia = 'referrers' | 'buildx' | 'cosign-tag';
@@ -52,17 +50,6 @@ export interface CoverageReport {
 
 export interface CoverageOptions extends OpOptions {
   kinds?: KindTable;
-}
-
-/** `sha256-<hex>.sig` -> `{ digest: 'sha256:<hex>', suffix: 'sig' }`; undefined for any other tag. */
-export function parseCosignTag(tag: string): { digest: string; suffix: keyof typeof COSIGN_TAG_KINDS } | undefined {
-  const m = /^(sha256|sha512)-([0-9a-f]{64}|[0-9a-f]{128})\.(sig|att|sbom)$/.exec(tag);
-  if (!m) return undefined;
-  return { digest: `${m[1]}:${m[2]}`, suffix: m[3] as keyof typeof COSIGN_TAG_KINDS };
-}
-
-export function cosignTag(digest: string, suffix: keyof typeof COSIGN_TAG_KINDS): string {
-  return `${digest.replace(':', '-')}.${suffix}`;
 }
 
 /**
@@ -125,20 +112,8 @@ export async function referrerCoverage(target: ReadOnlyTarget, reference: string
     for (const entry of dockerEntries.get(row.desc.digest) ?? []) {
       add(await describeArtifact(target, table, entry, 'buildx', op));
     }
-    const suffixes = Object.keys(COSIGN_TAG_KINDS) as Array<keyof typeof COSIGN_TAG_KINDS>;
-    const tagged = await Promise.all(
-      suffixes.map(async (suffix) => {
-        const tag = cosignTag(row.desc.digest, suffix);
-        try {
-          return { tag, suffix, desc: await target.resolve(tag, op) };
-        } catch (err) {
-          if (isOciError(err, 'NOT_FOUND')) return undefined;
-          throw err;
-        }
-      }),
-    );
+    const tagged = await resolveCosignTags(target, row.desc.digest, op);
     for (const t of tagged) {
-      if (!t) continue;
       const a = await describeArtifact(target, table, t.desc, 'cosign-tag', op, COSIGN_TAG_KINDS[t.suffix]);
       add({ ...a, tag: t.tag });
     }

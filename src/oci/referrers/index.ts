@@ -16,16 +16,15 @@ export type { TreeWords } from './treeText';
 export { BUILTIN_KINDS, ENVELOPE_TYPES, globMatches, KindTable, OTHER_KIND, parseKindDefinitions, PREDICATE_TYPE_ANNOTATIONS, predicateTypesOf } from './kinds';
 export type { KindDefinition, ReferrerFacts } from './kinds';
 export {
-  COSIGN_TAG_KINDS,
   countKinds,
   coverageGaps,
   coverageLabel,
   coverageNotes,
-  cosignTag,
   missingKinds,
-  parseCosignTag,
   referrerCoverage,
 } from './coverage';
+export { COSIGN_TAG_KINDS, cosignTag, parseCosignTag, resolveCosignTags } from './cosignTags';
+export type { CosignTagged, CosignTagSuffix } from './cosignTags';
 export { attestedDigest, DOCKER_ATTESTATION_MANIFEST, DOCKER_REFERENCE_DIGEST, DOCKER_REFERENCE_TYPE, isDockerReferenceEntry, splitIndexChildren } from './dockerReferences';
 export type { CoveredArtifact, AttachedVia, CoverageNote, CoverageOptions, CoverageReport, CoverageRow } from './coverage';
 export { carryOverReferrers, isSignatureArtifactType, planReferrerCarryOver } from './carryOver';

@@ -1,0 +1,76 @@
+// fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
+import { promises as fsp } from 'node:fs';
+import { OciError } from '../../oci/errors';
+import { parsePlatform } from '../../oci/platform';
+import { readDeclaredKind } from '../../oci/graph/declaredKind';
+import { selectSubjectPlatform, subjectTree } from '../../oci/referrers';
+import { decryptCosignKey, signManifest } from '../../oci/signatures';
+import { boolOpt, type Command, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
+import { openTarget, type OpenedTarget, requireReference } from '../targets';
+
+/** Where cosign takes a key's passphrase from when no file is given. */
+const PASSPHRASE_ENV = 'COSIGN_PASSWORD';
+
+export const sign: Command = {
+  path: 'sign',
+  summary: "Sign an image with a cosign private key (cosign's format: the sha256-<hex>.sig tag)",
+  usage: 'sign --key FILE [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
+  examples: [
+    'manifold sign --key cosign.key --passphrase-file pass.txt --plain-http localhost:5000/app:v1',
+    'manifold sign --key cosign.key --passphrase-file pass.txt --recursive --plain-http localhost:5000/app:v1   # the index and every platform',
+    'manifold sign --key cosign.key --passphrase-file pass.txt --identity=registry.example.com/app:v1 --oci-layout layout:v1',
+  ],
+  minArgs: 1,
+  maxArgs: 1,
+  options: {
+    ...LAYOUT_OPTION,
+    key: { type: 'string', description: "cosign's encrypted private key (cosign.key: ENCRYPTED SIGSTORE PRIVATE KEY)", valueName: 'FILE' },
+    'passphrase-file': { type: 'string', description: `a file holding the key's passphrase (its first line); else $${PASSPHRASE_ENV}`, valueName: 'FILE' },
+    identity: { type: 'string', description: 'the docker reference the signature names; by default the registry reference given (required for a layout)', valueName: 'REF' },
+    platform: { type: 'string', description: 'sign the manifest of this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
+    recursive: { type: 'boolean', short: 'r', description: 'for an index: sign the index and every manifest below it' },
+  },
+  async run(p, printer) {
+    const keyFile = stringOpt(p, 'key');
+    if (keyFile === undefined) throw new UsageError("--key FILE is required: cosign's private key (cosign.key)");
+    const platformText = stringOpt(p, 'platform');
+    if (platformText !== undefined && boolOpt(p, 'recursive')) throw new UsageError('--platform and --recursive: give one (a platform, or every manifest)');
+    const raw = p.positionals[0]!;
+    const t = await openTarget(p, raw, { write: true });
+    const reference = requireReference(t, raw);
+    const identity = stringOpt(p, 'identity') ?? defaultIdentity(t);
+    const key = decryptCosignKey(keyFile, await readText(keyFile, '--key'), await passphrase(stringOpt(p, 'passphrase-file')));
+    const resolved = await t.target.resolve(reference);
+    let subjects;
+    if (platformText !== undefined) subjects = [await selectSubjectPlatform(t.target, resolved, parsePlatform(platformText))];
+    else if (boolOpt(p, 'recursive')) subjects = (await subjectTree(t.target, resolved)).filter((e) => e.describes === undefined).map((e) => e.desc);
+    else subjects = [(await readDeclaredKind(t.target, resolved))?.desc ?? resolved];
+    for (const subject of subjects) {
+      const r = await signManifest(t.target, subject, key, identity);
+      printer.out(`Signed ${t.path}@${subject.digest} as ${identity} with ${keyFile} (${key.type}): ${t.display(r.tag)} (${r.signatures} signature${r.signatures === 1 ? '' : 's'})\n`);
+    }
+  },
+};
+
+/** A registry reference without its digest (cosign's docker-reference); a layout has no name to sign under. */
+function defaultIdentity(t: OpenedTarget): string {
+  if (t.kind === 'oci-layout') throw new UsageError('--identity REF is required for a layout: the registry reference the image will be pulled by');
+  const tag = t.reference && !t.reference.includes(':') ? `:${t.reference}` : '';
+  return `${t.path}${tag}`;
+}
+
+async function readText(file: string, flag: string): Promise<string> {
+  try {
+    return await fsp.readFile(file, 'utf8');
+  } catch (err) {
+    throw new OciError('INVALID_ARGUMENT', `${flag} ${file}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** As skopeo's --sign-passphrase-file: the file's first line (its line ending is no part of it); else cosign's variable. */
+async function passphrase(file: string | undefined): Promise<string> {
+  if (file !== undefined) return (await readText(file, '--passphrase-file')).split(/\r?\n/)[0]!;
+  const env = process.env[PASSPHRASE_ENV];
+  if (env === undefined) throw new UsageError(`no passphrase: give --passphrase-file FILE or set ${PASSPHRASE_ENV}`);
+  return env;
+}

@@ -1,0 +1,116 @@
+// fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
+import { promises as fsp } from 'node:fs';
+import { OciError } from '../../oci/errors';
+import { isImageIndex } from '../../oci/mediaType';
+import { parsePlatform } from '../../oci/platform';
+import { shownName } from '../../oci/shownName';
+import { type ImageVerification, loadPublicKey, type SignatureResult, type VerifyKey, verifyImage } from '../../oci/signatures';
+import { boolOpt, type Command, formatOpt, LAYOUT_OPTION, listOpt, stringOpt, UsageError } from '../command';
+import { formatJson } from '../printer';
+import { otherKindWarning } from '../otherKind';
+import { openTarget, requireReference } from '../targets';
+
+/** The exit code when a manifest checked has no valid signature (1 stays for errors), as `coverage --require`'s 3. */
+export const EXIT_UNVERIFIED = 3;
+
+/** The version of the JSON `verify --format json` writes; it changes only when a field changes meaning or goes. */
+export const VERIFY_JSON_VERSION = 1;
+
+export const verify: Command = {
+  path: 'verify',
+  summary: 'Verify the cosign signatures of an image (and, with --recursive, of each platform) with public keys',
+  usage: 'verify --key FILE [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
+  examples: [
+    'manifold verify --key cosign.pub --oci-layout layout:v1',
+    `manifold verify --key cosign.pub --oci-layout layout:v1 --recursive   # the index and every platform: exit code ${EXIT_UNVERIFIED} while one has no valid signature`,
+    'manifold verify --key cosign.pub --key other.pub --identity=registry.example.com/app:v1 --oci-layout layout:v1   # valid when either key verifies',
+    `manifold verify --key cosign.pub --plain-http localhost:5000/app:v1 --platform linux/arm64 --format json   # exit code ${EXIT_UNVERIFIED} when it has no valid signature`,
+  ],
+  minArgs: 1,
+  maxArgs: 1,
+  options: {
+    ...LAYOUT_OPTION,
+    key: { type: 'string', multiple: true, description: 'a PEM public key (cosign.pub) a signature may be made with', valueName: 'FILE' },
+    identity: { type: 'string', description: 'the exact docker reference a signature must name (critical.identity.docker-reference)', valueName: 'REF' },
+    platform: { type: 'string', description: 'verify the manifest of this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
+    recursive: { type: 'boolean', short: 'r', description: 'for an index: the index and every manifest below it' },
+    format: { type: 'string', description: 'output format: text (default) or json', valueName: 'FORMAT' },
+  },
+  async run(p, printer) {
+    const format = formatOpt(p);
+    const files = listOpt(p, 'key');
+    if (files.length === 0) throw new UsageError('--key FILE is required: the public key (cosign.pub) to verify with');
+    const platformText = stringOpt(p, 'platform');
+    if (platformText !== undefined && boolOpt(p, 'recursive')) throw new UsageError('--platform and --recursive: give one (a platform, or every manifest)');
+    const keys = await Promise.all(files.map(readKey));
+    const raw = p.positionals[0]!;
+    const t = await openTarget(p, raw);
+    const report = await verifyImage(t.target, requireReference(t, raw), keys, {
+      identity: stringOpt(p, 'identity'),
+      recursive: boolOpt(p, 'recursive'),
+      platform: platformText === undefined ? undefined : parsePlatform(platformText),
+    });
+    if (report.listedAs) printer.err(otherKindWarning(t.display(), report.listedAs, report.root.mediaType));
+    if (format === 'json') printer.out(formatJson(verifyJson(t.path, report, keys)));
+    else printer.out(verifyText(t.path, report));
+    // A layout copied from a registry with `cp -r` holds the referrers, not cosign's tags: the likely reason for none.
+    const none = report.manifests.filter((m) => m.signatures.length === 0).length;
+    if (none > 0 && t.kind === 'oci-layout') {
+      printer.err(`Note: no signature found for ${none} manifest${none === 1 ? '' : 's'}; if the layout was copied with cp -r, copy cosign's sha256-<hex>.sig tags too (cp -r copies referrers, not those tags)\n`);
+    }
+    const unverified = report.manifests.filter((m) => !m.valid).length;
+    if (unverified > 0) printer.err(`Error: ${unverified} of ${report.manifests.length} manifest${report.manifests.length === 1 ? '' : 's'} checked ${unverified === 1 ? 'has' : 'have'} no valid signature\n`);
+    return unverified > 0 ? EXIT_UNVERIFIED : 0;
+  },
+};
+
+async function readKey(file: string): Promise<VerifyKey> {
+  let pem: Buffer;
+  try {
+    pem = await fsp.readFile(file);
+  } catch (err) {
+    throw new OciError('INVALID_ARGUMENT', `--key ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  return loadPublicKey(file, pem);
+}
+
+/** One line per manifest: verified (by which key, signed as which name) or not, then a line per signature that is not valid. */
+export function verifyText(path: string, report: ImageVerification): string {
+  const lines: string[] = [];
+  for (const m of report.manifests) {
+    const what = `${shownName(m.label)} ${path}@${m.subject.digest}`;
+    const good = m.signatures.filter((s) => s.valid);
+    if (good.length > 0) {
+      const by = [...new Set(good.map((s) => `${s.key} (${s.keyType})`))].join(', ');
+      const as = [...new Set(good.map((s) => s.identity!))].map(shownName).join(', ');
+      lines.push(`${what}: verified by ${by}, signed as ${as}`);
+    } else lines.push(`${what}: no valid signature${m.signatures.length === 0 ? ' (none found)' : ''}`);
+    for (const s of m.signatures) if (!s.valid) lines.push(`  ${signatureName(s)}: ${s.problem}: ${shownName(s.reason ?? '')}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** `sha256:...[layer 0]`: the signature manifest and, for one of its signatures, its layer. */
+function signatureName(s: SignatureResult): string {
+  return s.layer === undefined ? s.manifest : `${s.manifest} layers[${s.layer}]`;
+}
+
+/** The JSON documented in the README ("Verify signatures"): stable field names, `version` bumps on a change of meaning. */
+export function verifyJson(path: string, report: ImageVerification, keys: readonly VerifyKey[]): unknown {
+  return {
+    version: VERIFY_JSON_VERSION,
+    reference: `${path}@${report.root.digest}`,
+    keys: keys.map((k) => ({ name: k.name, type: k.type, ...(k.unsupported ? { unsupported: k.unsupported } : {}) })),
+    manifests: report.manifests.map((m) => ({
+      label: m.label,
+      reference: `${path}@${m.subject.digest}`,
+      mediaType: m.subject.mediaType,
+      digest: m.subject.digest,
+      ...(m.subject.platform ? { platform: m.subject.platform } : {}),
+      position: m.position,
+      index: isImageIndex(m.subject.mediaType),
+      valid: m.valid,
+      signatures: m.signatures,
+    })),
+  };
+}

@@ -1,0 +1,171 @@
+import type { Descriptor } from '../descriptor';
+import { isOciError } from '../errors';
+import { readCapped } from '../readCapped';
+import { resolveCosignTags } from '../referrers/cosignTags';
+import type { OpOptions, ReadOnlyTarget } from '../target';
+import { parseJsonObject } from '../validate';
+import { COSIGN_PAYLOAD_TYPE, decodeBase64, parsePayload, SIGNATURE_ANNOTATION, SIGNATURE_ARTIFACT_TYPES, SIMPLESIGNING_MEDIA_TYPE } from './cosignFormat';
+import type { VerifyKey } from './publicKeys';
+
+/** A payload is a few hundred bytes of JSON; a layer declared larger is not read (a signature store is no place for more). */
+export const MAX_PAYLOAD_BYTES = 1 << 20;
+
+/** Why a signature is not valid. */
+export type SignatureProblem =
+  | 'bad-signature' // no key given verifies it over the payload (a wrong key, a tampered payload)
+  | 'unsupported-key' // no key given can verify cosign signatures at all
+  | 'digest-mismatch' // it verifies, but signs another manifest
+  | 'wrong-type' // it verifies, but critical.type is not cosign's
+  | 'identity-mismatch' // it verifies, but names another reference than --identity
+  | 'malformed-payload' // it verifies, but its payload is not cosign's JSON
+  | 'malformed-signature' // the signature manifest or its annotation is not cosign's format
+  | 'unreadable'; // the signature manifest or payload could not be read (missing, damaged, too large)
+
+/** How a signature manifest was found for its subject. */
+export type FoundVia = 'referrers' | 'cosign-tag';
+
+/** One signature: one simplesigning layer of a signature manifest (cosign adds a layer per signing to its `.sig` tag). */
+export interface SignatureResult {
+  /** The signature manifest's digest. */
+  manifest: string;
+  /** The layer's 0-based position in it; undefined for a problem of the manifest itself. */
+  layer?: number;
+  layerDigest?: string;
+  via: FoundVia[];
+  /** The cosign tag that names the signature manifest. */
+  tag?: string;
+  valid: boolean;
+  /** The key that verifies it (name as given) and its type. */
+  key?: string;
+  keyType?: string;
+  /** `critical.identity.docker-reference` of a payload whose signature verifies: the name it was signed under. */
+  identity?: string;
+  problem?: SignatureProblem;
+  /** Why not, in words (naming the JSON path, the digest signed, the keys tried). */
+  reason?: string;
+}
+
+export interface ManifestVerification {
+  subject: Descriptor;
+  signatures: SignatureResult[];
+  /** Whether at least one signature is valid. */
+  valid: boolean;
+}
+
+export interface VerifyOptions extends OpOptions {
+  /** The exact reference a payload must name (`critical.identity.docker-reference`); any when unset. */
+  identity?: string;
+}
+
+/**
+ * The cosign signatures of the manifest `subject`, each verified with `keys`: found as referrers (cosign's OCI 1.1
+ * mode; on a registry without the referrers API its fallback tag; a layout's subject-bearing manifests) and through
+ * cosign's tag `sha256-<hex>.sig`. A signature is valid when a key verifies it over the payload's bytes and the
+ * payload is cosign's, for `subject`'s digest (and names `identity`, when asked). Only the payload of a signature
+ * that verifies is read for what it claims. Signature manifests that cannot be read are results, not errors; a
+ * failure to list (a registry's error) is thrown.
+ */
+export async function verifySignatures(target: ReadOnlyTarget, subject: Descriptor, keys: readonly VerifyKey[], options: VerifyOptions = {}): Promise<ManifestVerification> {
+  const op: OpOptions = { signal: options.signal };
+  const found = new Map<string, { desc: Descriptor; via: FoundVia[]; tag?: string }>();
+  const add = (desc: Descriptor, via: FoundVia, tag?: string) => {
+    const had = found.get(desc.digest);
+    if (had) {
+      if (!had.via.includes(via)) had.via.push(via);
+      had.tag ??= tag;
+    } else found.set(desc.digest, { desc, via: [via], ...(tag ? { tag } : {}) });
+  };
+  for await (const r of target.referrers(plain(subject), op)) if (r.artifactType && SIGNATURE_ARTIFACT_TYPES.includes(r.artifactType)) add(r, 'referrers');
+  for (const t of await resolveCosignTags(target, subject.digest, op, ['sig'])) add(t.desc, 'cosign-tag', t.tag);
+  const signatures: SignatureResult[] = [];
+  for (const f of [...found.values()].sort((a, b) => (a.desc.digest < b.desc.digest ? -1 : 1))) {
+    signatures.push(...(await verifyManifest(target, subject, f, keys, options, op)));
+  }
+  return { subject, signatures, valid: signatures.some((s) => s.valid) };
+}
+
+async function verifyManifest(
+  target: ReadOnlyTarget,
+  subject: Descriptor,
+  found: { desc: Descriptor; via: FoundVia[]; tag?: string },
+  keys: readonly VerifyKey[],
+  options: VerifyOptions,
+  op: OpOptions,
+): Promise<SignatureResult[]> {
+  const base = { manifest: found.desc.digest, via: found.via, ...(found.tag ? { tag: found.tag } : {}) };
+  const fail = (problem: SignatureProblem, reason: string, at: Partial<SignatureResult> = {}): SignatureResult => ({ ...base, ...at, valid: false, problem, reason });
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseJsonObject(await target.fetchBytes(plain(found.desc), op), `signature manifest ${found.desc.digest}`);
+  } catch (err) {
+    if (isOciError(err, 'INVALID_MANIFEST')) return [fail('malformed-signature', (err as Error).message)];
+    if (isOciError(err)) return [fail('unreadable', (err as Error).message)];
+    throw err;
+  }
+  const layers = Array.isArray(doc.layers) ? (doc.layers as unknown[]) : undefined;
+  if (!layers) return [fail('malformed-signature', `signature manifest ${found.desc.digest}: layers: expected an array`)];
+  const out: SignatureResult[] = [];
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i] as Partial<Descriptor> | null;
+    if (!layer || typeof layer !== 'object' || layer.mediaType !== SIMPLESIGNING_MEDIA_TYPE) continue;
+    const failLayer = (problem: SignatureProblem, reason: string, at: Partial<SignatureResult> = {}) => fail(problem, reason, { layer: i, ...at });
+    out.push(await verifyLayer(target, subject, layer, i, keys, options, op, failLayer, base));
+  }
+  if (out.length === 0) return [fail('malformed-signature', `signature manifest ${found.desc.digest}: no layer of type ${SIMPLESIGNING_MEDIA_TYPE}`)];
+  return out;
+}
+
+async function verifyLayer(
+  target: ReadOnlyTarget,
+  subject: Descriptor,
+  layer: Partial<Descriptor>,
+  i: number,
+  keys: readonly VerifyKey[],
+  options: VerifyOptions,
+  op: OpOptions,
+  fail: (problem: SignatureProblem, reason: string, at?: Partial<SignatureResult>) => SignatureResult,
+  base: Pick<SignatureResult, 'manifest' | 'via' | 'tag'>,
+): Promise<SignatureResult> {
+  const where = `layers[${i}]`;
+  if (typeof layer.digest !== 'string' || typeof layer.size !== 'number' || !Number.isSafeInteger(layer.size) || layer.size < 0) {
+    return fail('malformed-signature', `${where}: expected a digest and a size`);
+  }
+  const at = { layerDigest: layer.digest };
+  const annotation = layer.annotations?.[SIGNATURE_ANNOTATION];
+  const signature = typeof annotation === 'string' ? decodeBase64(annotation) : undefined;
+  if (!signature) {
+    const what = annotation === undefined ? 'missing' : annotation === '' ? 'empty' : 'not base64';
+    return fail('malformed-signature', `${where}.annotations["${SIGNATURE_ANNOTATION}"]: ${what}`, at);
+  }
+  if (layer.size > MAX_PAYLOAD_BYTES) return fail('unreadable', `${where}: payload of ${layer.size} bytes, over the ${MAX_PAYLOAD_BYTES} read`, at);
+  let payload: Buffer;
+  try {
+    const stream = await target.fetch({ mediaType: SIMPLESIGNING_MEDIA_TYPE, digest: layer.digest, size: layer.size }, op);
+    payload = await readCapped(stream, MAX_PAYLOAD_BYTES, (n) => new Error(`${where}: payload over ${n} bytes`));
+  } catch (err) {
+    if (options.signal?.aborted) throw err;
+    return fail('unreadable', `${where}: payload ${layer.digest}: ${(err as Error).message}`, at);
+  }
+  const supported = keys.filter((k) => !k.unsupported);
+  const key = supported.find((k) => k.verifies(payload, signature));
+  if (!key) {
+    const unsupported = keys.filter((k) => k.unsupported).map((k) => `${k.name}: ${k.unsupported}`);
+    if (supported.length === 0) return fail('unsupported-key', `no key can verify it (${unsupported.join('; ')})`, at);
+    const tried = `no key given verifies it (${supported.map((k) => k.name).join(', ')})`;
+    return fail('bad-signature', unsupported.length > 0 ? `${tried}; ${unsupported.join('; ')}` : tried, at);
+  }
+  const signedBy = { ...at, key: key.name, keyType: key.type };
+  const claim = parsePayload(payload);
+  if ('malformed' in claim) return fail('malformed-payload', `${where}: payload ${claim.malformed}`, signedBy);
+  const claimed = { ...signedBy, identity: claim.identity };
+  if (claim.type !== COSIGN_PAYLOAD_TYPE) return fail('wrong-type', `${where}: payload $.critical.type is "${claim.type}", not "${COSIGN_PAYLOAD_TYPE}"`, claimed);
+  if (claim.digest !== subject.digest) return fail('digest-mismatch', `signs ${claim.digest}, not ${subject.digest}`, claimed);
+  if (options.identity !== undefined && claim.identity !== options.identity) {
+    return fail('identity-mismatch', `signed as ${claim.identity}, not ${options.identity}`, claimed);
+  }
+  return { ...base, layer: i, ...claimed, valid: true };
+}
+
+function plain(desc: Descriptor): Descriptor {
+  return { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
+}
