@@ -46,6 +46,9 @@ export async function dryRunDestination(
       resolve: async (reference) => {
         throw new OciError('NOT_FOUND', `${reference}: not found`);
       },
+      fetchBytes: async (desc) => {
+        throw new OciError('NOT_FOUND', `${desc.digest}: not found`);
+      },
     };
     return { ...openedTarget(undefined as never, { kind: 'layout', path: ref.path }, ref), target: nothing };
   }
@@ -80,6 +83,7 @@ export function copyPlanJson(plan: CopyPlan, source: string, destination: string
     existing: plan.existing.map(item),
     referrers: plan.referrers.map(plain),
     tags: plan.tags.map((t) => ({ tag: t.tag, digest: t.digest, current: t.current ?? null })),
+    cosignTags: plan.cosignTags.map((t) => ({ tag: t.tag, digest: t.digest, subject: t.subject, current: t.current ?? null })),
     bytesToCopy: plan.bytesToCopy,
     bytesExisting: plan.bytesExisting,
     restoresLayoutFile: restoresLayoutFile ?? null,
@@ -102,6 +106,10 @@ export function copyPlanText(plan: CopyPlan, source: string, destination: string
   for (const t of plan.tags) {
     const what = t.current === undefined ? 'new' : t.current === t.digest ? 'unchanged' : `moves from ${t.current}`;
     out += `Tag ${t.tag} -> ${t.digest} (${what})\n`;
+  }
+  for (const t of plan.cosignTags) {
+    const what = t.current === undefined ? 'new' : t.current === t.digest ? 'unchanged' : `moves from ${t.current}, whose signatures the source's holds too`;
+    out += `Cosign tag ${t.tag} -> ${t.digest} (${what})\n`;
   }
   if (restoresLayoutFile) out += `Would write back ${restoresLayoutFile}: missing from the layout\n`;
   out += `Bytes to transfer: ${plan.bytesToCopy}\n`;

@@ -298,7 +298,7 @@ describe('manifold verify and sign (CLI, layouts)', () => {
     );
     assert.equal(
       r.stderr,
-      "Note: no signature found for 3 manifests; if the layout was copied with cp -r, copy cosign's sha256-<hex>.sig tags too (cp -r copies referrers, not those tags)\n" +
+      "Note: no signature found for 3 manifests; if the layout was copied from a registry, copy with -r (cp -r carries referrers and cosign's sha256-<hex>.sig tags; without it, neither)\n" +
         'Error: 3 of 4 manifests checked have no valid signature\n',
     );
     const all = await runCli('sign', '--key', join(dir, 'cosign.key'), '--passphrase-file', join(dir, 'pass'), '--identity', 'r.example/app:v1', '--oci-layout', `${layout}:multi`, '-r');

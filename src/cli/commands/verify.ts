@@ -53,10 +53,10 @@ export const verify: Command = {
     if (report.listedAs) printer.err(otherKindWarning(t.display(), report.listedAs, report.root.mediaType));
     if (format === 'json') printer.out(formatJson(verifyJson(t.path, report, keys)));
     else printer.out(verifyText(t.path, report));
-    // A layout copied from a registry with `cp -r` holds the referrers, not cosign's tags: the likely reason for none.
+    // A layout copied from a registry without `-r` holds neither the referrers nor cosign's tags: the likely reason for none.
     const none = report.manifests.filter((m) => m.signatures.length === 0).length;
     if (none > 0 && t.kind === 'oci-layout') {
-      printer.err(`Note: no signature found for ${none} manifest${none === 1 ? '' : 's'}; if the layout was copied with cp -r, copy cosign's sha256-<hex>.sig tags too (cp -r copies referrers, not those tags)\n`);
+      printer.err(`Note: no signature found for ${none} manifest${none === 1 ? '' : 's'}; if the layout was copied from a registry, copy with -r (cp -r carries referrers and cosign's sha256-<hex>.sig tags; without it, neither)\n`);
     }
     const unverified = report.manifests.filter((m) => !m.valid).length;
     if (unverified > 0) printer.err(`Error: ${unverified} of ${report.manifests.length} manifest${report.manifests.length === 1 ? '' : 's'} checked ${unverified === 1 ? 'has' : 'have'} no valid signature\n`);

@@ -3,7 +3,8 @@ import type { Readable } from 'node:stream';
 import type { Descriptor } from '../descriptor';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { isRetryableError, sleep } from '../transient';
-import { isBlobMounter, isManifestChecker, type OpOptions, type ReadOnlyTarget, type Target } from '../target';
+import { isBlobMounter, isManifestChecker, isTagPusher, type OpOptions, type ReadOnlyTarget, type Target } from '../target';
+import { checkCosignTagAt, cosignTagsToCopy, type CosignTagAt, type CosignTagToCopy } from './cosignTagCopy';
 import { successors } from './successors';
 import { asDocumentSays } from './documentMediaType';
 import { semaphore } from '../semaphore';
@@ -19,7 +20,10 @@ export type CopyEvent =
 export interface CopyGraphOptions extends OpOptions {
   /** Transfers at a time (default 3, as oras). */
   concurrency?: number;
-  /** Also copy the referrers of every manifest copied, recursively: children of indexes and referrers of referrers too. */
+  /**
+   * Also copy the referrers of every manifest copied, recursively: children of indexes and referrers of referrers too;
+   * and the manifests cosign's tags name for each (`sha256-<hex>.sig`, `.att`, `.sbom`), tagged alike at the destination.
+   */
   referrers?: boolean;
   onProgress?: (event: CopyEvent) => void;
   /** Tries per blob or manifest when a failure is transient (default 3): a stream cannot resume, so it restarts. */
@@ -36,6 +40,8 @@ export interface CopyGraphResult {
   bytes: number;
   /** The referrers found (and copied) with `referrers: true`. */
   referrers: Descriptor[];
+  /** With `referrers: true`: cosign's tags found for what was copied, each copied and set at the destination. */
+  cosignTags: CosignTagAt[];
 }
 
 /** Manifest reads and referrer listings at once (the registry client's default connection cap). */
@@ -73,7 +79,7 @@ export async function copyGraphs(src: ReadOnlyTarget, dst: Target, roots: readon
   const manifests = new Map<string, Promise<Buffer>>();
   const nodes = new Map<string, Promise<void>>();
   const planned = new Map<string, Promise<PlannedManifest | undefined>>();
-  const result: CopyGraphResult = { root: roots[0]!, copied: 0, existing: 0, bytes: 0, referrers: [] };
+  const result: CopyGraphResult = { root: roots[0]!, copied: 0, existing: 0, bytes: 0, referrers: [], cosignTags: [] };
   const mountFrom = isBlobMounter(dst) ? dst.mountSourceOf(src) : undefined;
   // A root's descriptor comes from a resolve (a registry's HEAD answer), not from a document verified by digest.
   const rootDigests = new Set(roots.map((r) => r.digest));
@@ -202,37 +208,66 @@ export async function copyGraphs(src: ReadOnlyTarget, dst: Target, roots: readon
       }
     });
 
-  /** With `referrers`: every manifest under the root, and the referrers of each, recursively. */
-  const findReferrers = async (): Promise<Descriptor[]> => {
+  /**
+   * With `referrers`: every manifest under the root, and the referrers of each, recursively; and what cosign's tags name
+   * for each of those (`cosign`), walked the same way.
+   */
+  const findReferrers = async (cosign: CosignTagToCopy[]): Promise<Descriptor[]> => {
     const seen = new Set<string>();
     const found: Descriptor[] = [];
     const walk = async (desc: Descriptor): Promise<void> => {
       if (seen.has(desc.digest) || !isManifestMediaType(desc.mediaType)) return;
       seen.add(desc.digest);
       const children = isImageIndex(desc.mediaType) ? successors(desc, await fetchManifest(desc)).filter((d) => isManifestMediaType(d.mediaType)) : [];
-      const refs = await lookup(async () => {
-        const listed: Descriptor[] = [];
-        for await (const r of src.referrers(desc, { signal })) listed.push(r);
-        return listed;
-      });
+      const [refs, tagged] = await Promise.all([
+        lookup(async () => {
+          const listed: Descriptor[] = [];
+          for await (const r of src.referrers(desc, { signal })) listed.push(r);
+          return listed;
+        }),
+        lookup(() => cosignTagsToCopy(src, desc.digest, { signal })),
+      ]);
       for (const r of refs) if (!seen.has(r.digest) && !found.some((f) => f.digest === r.digest)) found.push(r);
-      await Promise.all([...children, ...refs].map(walk));
+      for (const t of tagged) {
+        if (cosign.some((c) => c.tag === t.tag)) continue;
+        cosign.push(t);
+        // Its descriptor is a resolve's answer, as a root's: stored under the flavor its document declares.
+        rootDigests.add(t.desc.digest);
+      }
+      await Promise.all([...children, ...refs, ...tagged.map((t) => t.desc)].map(walk));
     };
     await Promise.all(roots.map(walk));
     return found;
   };
 
   try {
-    const referrers = options.referrers ? await findReferrers() : [];
-    const all = [...roots, ...referrers];
-    // Every manifest checked before the first blob is sent: one refused (an index's child, a referrer) stores nothing.
-    await Promise.all(all.filter((d) => isManifestMediaType(d.mediaType)).map(planManifest));
+    const cosign: CosignTagToCopy[] = [];
+    const referrers = options.referrers ? await findReferrers(cosign) : [];
+    const all = [...roots, ...referrers, ...cosign.map((t) => t.desc)];
+    // Every manifest checked before the first blob is sent: one refused (an index's child, a referrer) stores nothing;
+    // and every cosign tag the copy would point elsewhere at the destination (checkCosignTagAt).
+    const [, cosignAt] = await Promise.all([
+      Promise.all(all.filter((d) => isManifestMediaType(d.mediaType)).map(planManifest)),
+      Promise.all(cosign.map((t) => lookup(() => checkCosignTagAt(src, dst, t, { signal })))),
+    ]);
     const root = await planned.get(roots[0]!.digest);
     if (root) result.root = { ...result.root, mediaType: root.desc.mediaType };
     // All at once, so the existence checks overlap: each referrer names its subject among its successors,
     // so copyNode still pushes it only after what it refers to.
     await Promise.all(all.map(copyNode));
     result.referrers = referrers;
+    // Tagged once everything is stored, one after another (a registry tags by a PUT of the manifest again).
+    for (const [i, t] of cosign.entries()) {
+      const at = cosignAt[i]!;
+      if (at.current !== t.desc.digest) {
+        // As copy.ts tags a root: a registry in one PUT of the bytes at hand, under the flavor they declare.
+        if (isTagPusher(dst)) {
+          const bytes = await fetchManifest(t.desc);
+          await dst.pushManifest(asDocumentSays(t.desc, bytes), bytes, t.tag, { ...options, signal });
+        } else await dst.tag(t.desc, t.tag, { ...options, signal });
+      }
+      result.cosignTags.push(at);
+    }
     return result;
   } catch (err) {
     abort.abort(err);

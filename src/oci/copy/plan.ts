@@ -7,6 +7,7 @@ import { successors } from './successors';
 import { asDocumentSays } from './documentMediaType';
 import { checkTag } from '../reference';
 import { inOrder } from '../inOrder';
+import { checkCosignTagAt, cosignTagsToCopy, type CosignTagAt, type CosignTagToCopy } from './cosignTagCopy';
 
 export interface PlannedItem {
   desc: Descriptor;
@@ -27,12 +28,17 @@ export interface CopyPlan {
   referrers: Descriptor[];
   /** Each tag to set and what it names at the destination now. */
   tags: Array<{ tag: string; digest: string; current?: string }>;
+  /** With `referrers`: cosign's tags (`sha256-<hex>.sig`, ...) found for what is copied, set alike at the destination. */
+  cosignTags: CosignTagAt[];
   bytesToCopy: number;
   bytesExisting: number;
 }
 
-/** What the plan asks of the destination: a layout not made yet answers that nothing is there. */
-export type PlanDestination = Pick<ReadOnlyTarget, 'exists' | 'resolve'>;
+/**
+ * What the plan asks of the destination: a layout not made yet answers that nothing is there. (`fetchBytes` reads a
+ * cosign tag's manifest there, to see whether the copy may point the tag elsewhere: checkCosignTagAt.)
+ */
+export type PlanDestination = Pick<ReadOnlyTarget, 'exists' | 'resolve' | 'fetchBytes'>;
 
 /** Checks at a time against the destination (a registry answers HEADs quickly; a layout stats files). */
 const CHECKS_AT_A_TIME = 8;
@@ -50,7 +56,7 @@ export async function planCopy(src: ReadOnlyTarget, srcReference: string, dst: P
   const tagged = what.split ? what.split.flatMap((s) => s.tags.map((tag) => ({ tag, digest: s.desc.digest }))) : tags.map((tag) => ({ tag, digest: what.root.digest }));
   for (const t of tagged) checkTag(t.tag);
   const op: OpOptions = { signal: options.signal };
-  const plan: CopyPlan = { root: what.root, copy: [], existing: [], referrers: [], tags: [], bytesToCopy: 0, bytesExisting: 0 };
+  const plan: CopyPlan = { root: what.root, copy: [], existing: [], referrers: [], tags: [], cosignTags: [], bytesToCopy: 0, bytesExisting: 0 };
   if (what.subset) plan.subset = what.subset;
   if (what.split) plan.split = what.split;
 
@@ -62,6 +68,7 @@ export async function planCopy(src: ReadOnlyTarget, srcReference: string, dst: P
   };
   const plain = (d: Descriptor): Descriptor => ({ mediaType: d.mediaType, digest: d.digest, size: d.size });
 
+  const cosign: CosignTagToCopy[] = [];
   if (options.referrers) {
     const seen = new Set<string>();
     let level = roots;
@@ -71,19 +78,21 @@ export async function planCopy(src: ReadOnlyTarget, srcReference: string, dst: P
         const children = isImageIndex(d.mediaType) ? successors(d, await manifest(d)).filter((c) => isManifestMediaType(c.mediaType)) : [];
         const refs: Descriptor[] = [];
         for await (const r of source.referrers(d, op)) refs.push(r);
-        return { children, refs };
+        return { children, refs, tagged: await cosignTagsToCopy(source, d.digest, op) };
       });
       level = [];
-      for (const { children, refs } of found) {
+      for (const { children, refs, tagged } of found) {
         for (const r of refs) if (!plan.referrers.some((f) => f.digest === r.digest) && !roots.some((x) => x.digest === r.digest)) plan.referrers.push(r);
-        level.push(...children, ...refs);
+        for (const t of tagged) if (!cosign.some((c) => c.tag === t.tag)) cosign.push(t);
+        level.push(...children, ...refs, ...tagged.map((t) => t.desc));
       }
     }
   }
 
   const visited = new Set<string>();
-  const rootDigests = new Set(roots.map((r) => r.digest));
-  let level = [...roots.map(plain), ...plan.referrers];
+  // A cosign tag's manifest, as a root, is known by a resolve's answer: stored under the flavor its document declares.
+  const rootDigests = new Set([...roots, ...cosign.map((t) => t.desc)].map((r) => r.digest));
+  let level = [...roots.map(plain), ...plan.referrers, ...cosign.map((t) => t.desc)];
   while (level.length > 0) {
     const fresh = level.filter((d) => !visited.has(d.digest) && visited.add(d.digest));
     // Results kept in the order of `fresh`, so the plan reads the same on every run.
@@ -121,5 +130,7 @@ export async function planCopy(src: ReadOnlyTarget, srcReference: string, dst: P
     const current = await dst.resolve(t.tag, op).then((d) => d.digest, () => undefined);
     plan.tags.push(current ? { ...t, current } : t);
   }
+  // The copy's refusal of a cosign tag it would point elsewhere fails the plan too.
+  plan.cosignTags = await inOrder(cosign, { atOnce: CHECKS_AT_A_TIME, signal: options.signal }, (t) => checkCosignTagAt(source, dst, t, op));
   return plan;
 }

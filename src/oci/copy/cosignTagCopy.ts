@@ -1,0 +1,76 @@
+import type { Descriptor } from '../descriptor';
+import { isOciError, OciError } from '../errors';
+import { resolveCosignTags } from '../referrers/cosignTags';
+import type { OpOptions, ReadOnlyTarget } from '../target';
+import { parseJsonObject } from '../validate';
+
+/** A manifest one of cosign's tags names for a manifest the copy carries: stored, then tagged alike at the destination. */
+export interface CosignTagToCopy {
+  /** `sha256-<hex>.sig` (`.att`, `.sbom`): the same at the destination. */
+  tag: string;
+  desc: Descriptor;
+  /** The digest it is the signature (attestation, SBOM) of. */
+  subject: string;
+}
+
+/**
+ * What cosign's tags name for `subject` at `src` (resolveCosignTags: the one tag scheme verify and coverage read), as
+ * descriptors a copy stores by digest.
+ */
+export async function cosignTagsToCopy(src: ReadOnlyTarget, subject: string, options: OpOptions = {}): Promise<CosignTagToCopy[]> {
+  const found = await resolveCosignTags(src, subject, options);
+  return found.map((t) => ({ tag: t.tag, subject, desc: { mediaType: t.desc.mediaType, digest: t.desc.digest, size: t.desc.size } }));
+}
+
+/** What a cosign tag names at the destination now, when the copy may point it at the source's manifest. */
+export interface CosignTagAt {
+  tag: string;
+  digest: string;
+  subject: string;
+  /** What it names there now; undefined when the tag is not there. */
+  current?: string;
+}
+
+/**
+ * Whether `tag` may be pointed at the source's manifest: it is not at the destination, or names that manifest, or
+ * names one whose every layer (each a signature, attestation or SBOM: cosign appends one per signing) the source's
+ * holds too, the same blob under the same annotations: then the source's is that list signed again since, and nothing
+ * is lost. Otherwise the destination holds a signature the source does not, and overwriting (as `cosign copy` does)
+ * would drop it: refused, before the copy stores anything. Returns what the tag names now.
+ */
+export async function checkCosignTagAt(
+  src: ReadOnlyTarget,
+  dst: Pick<ReadOnlyTarget, 'resolve' | 'fetchBytes'>,
+  t: CosignTagToCopy,
+  options: OpOptions = {},
+): Promise<CosignTagAt> {
+  const out: CosignTagAt = { tag: t.tag, digest: t.desc.digest, subject: t.subject };
+  const there = await dst.resolve(t.tag, options).catch((err: unknown) => {
+    if (isOciError(err, 'NOT_FOUND')) return undefined;
+    throw err;
+  });
+  if (!there) return out;
+  out.current = there.digest;
+  if (there.digest === t.desc.digest) return out;
+  const theirs = await dst.fetchBytes(there, options).then(layerKeys, () => undefined);
+  const ours = new Set(layerKeys(await src.fetchBytes(t.desc, options)));
+  const lost = theirs === undefined ? undefined : theirs.filter((k) => !ours.has(k)).length;
+  if (lost === 0) return out;
+  throw new OciError(
+    'ALREADY_EXISTS',
+    `${t.tag} at the destination names ${there.digest}, which holds ${lost === undefined ? 'what could not be read' : `${lost} ${lost === 1 ? 'layer' : 'layers'} (a signature, attestation or SBOM)`} that the source's ${t.desc.digest} lacks: pointing the tag at the source's would drop ${lost === 1 ? 'it' : 'them'}. Nothing was copied: copy without -r, or untag or move that tag at the destination first`,
+  );
+}
+
+/** Each layer of a manifest as the digest and annotations (sorted) that make it one signature. */
+function layerKeys(bytes: Buffer): string[] {
+  const doc = parseJsonObject(bytes, 'a cosign tag manifest');
+  const layers = Array.isArray(doc.layers) ? (doc.layers as Array<Partial<Descriptor>>) : [];
+  return layers.map((l) => {
+    const annotations = l.annotations ?? {};
+    const sorted = Object.keys(annotations)
+      .sort()
+      .map((k) => [k, annotations[k]]);
+    return JSON.stringify([l.digest, sorted]);
+  });
+}
