@@ -56,25 +56,52 @@ describeRegistry('cosign signatures on docker-registry (distribution 2.8)', func
     for (const m of json.manifests) assert.deepEqual([m.valid, m.signatures.map((s) => [s.problem, s.via])], [false, [['bad-signature', ['cosign-tag']]]]);
   });
 
-  // This test reads what the first one signed.
-  it('air-gapped: the image (cp -r) and its .sig tags (cp) copied to a layout verify there as on the registry', async () => {
+  // These tests read what the first one signed.
+  it('air-gapped: cp -r to a layout carries the .sig tags, and verify there says what it says on the registry; without -r, a Note', async () => {
     const ref = `${registry.host}/signed/manifold`;
-    const layout = join(tempDir(), 'layout');
-    let r = await runCli('cp', '-r', '--plain-http', `${ref}:v1`, '--to-oci-layout', `${layout}:v1`);
+    const bare = join(tempDir(), 'bare');
+    let r = await runCli('cp', '--plain-http', `${ref}:v1`, '--to-oci-layout', `${bare}:v1`);
     assert.equal(r.code, 0, r.stderr);
-    // Unsigned until its signatures come too.
-    r = await verify('cosign.pub', `${layout}:v1`, '--oci-layout');
+    r = await verify('cosign.pub', `${bare}:v1`, '--oci-layout');
     assert.equal(r.code, 3);
-    assert.match(r.stderr, /^Note: no signature found for 1 manifest; if the layout was copied with cp -r, copy cosign's sha256-<hex>\.sig tags too/);
-    for (const d of digests) {
-      r = await runCli('cp', '--plain-http', `${ref}:${cosignTag(d, 'sig')}`, '--to-oci-layout', `${layout}:${cosignTag(d, 'sig')}`);
-      assert.equal(r.code, 0, r.stderr);
-    }
+    assert.match(r.stderr, /^Note: no signature found for 1 manifest; if the layout was copied from a registry, copy with -r \(cp -r carries referrers and cosign's sha256-<hex>\.sig tags/);
+
+    const layout = join(tempDir(), 'layout');
+    r = await runCli('cp', '-r', '--plain-http', `${ref}:v1`, '--to-oci-layout', `${layout}:v1`);
+    assert.equal(r.code, 0, r.stderr);
+    const tags = await runCli('repo', 'tags', '--oci-layout', layout);
+    assert.deepEqual(tags.stdout.trim().split('\n').sort(), [...digests.map((d) => cosignTag(d, 'sig')), 'v1'].sort());
     r = await verify('cosign.pub', `${layout}:v1`, '--oci-layout', '--recursive', '--identity', `${ref}:v1`);
     assert.equal(r.code, 0, r.stderr + r.stdout);
     assert.equal(r.stdout.split('\n').filter((l) => l.includes(': verified by ')).length, 4, r.stdout);
     r = await verify('other.pub', `${layout}:v1`, '--oci-layout', '--platform', 'linux/arm64');
     assert.equal(r.code, 3);
     assert.match(r.stdout, /^linux\/arm64 .*: no valid signature\n {2}sha256:[0-9a-f]{64} layers\[0\]: bad-signature: no key given verifies it/);
+
+    // One platform: its .sig alone.
+    const arm = join(tempDir(), 'arm');
+    r = await runCli('cp', '-r', '--plain-http', '--platform', 'linux/arm64', `${ref}:v1`, '--to-oci-layout', `${arm}:v1`);
+    assert.equal(r.code, 0, r.stderr);
+    const armTags = await runCli('repo', 'tags', '--oci-layout', arm);
+    assert.deepEqual(armTags.stdout.trim().split('\n').sort(), [cosignTag(digests[2]!, 'sig'), 'v1'].sort());
+    assert.equal((await verify('cosign.pub', `${arm}:v1`, '--oci-layout')).code, 0);
+  });
+
+  it('backup of the tag v1 alone, restored to another repository: every .sig tag comes back, same digests, verify exits 0', async () => {
+    const ref = `${registry.host}/signed/manifold`;
+    const out = join(tempDir(), 'backup');
+    let r = await runCli('backup', '-o', out, `${ref}:v1`, '--include-referrers', '--plain-http');
+    assert.equal(r.code, 0, r.stderr);
+    r = await runCli('restore', '--input', out, `${registry.host}/signed/restored`, '--plain-http');
+    assert.equal(r.code, 0, r.stderr);
+    const listTags = async (repo: string) => (await runCli('repo', 'tags', '--plain-http', `${registry.host}/signed/${repo}`)).stdout.trim().split('\n').sort();
+    const restored = await listTags('restored');
+    assert.deepEqual(restored, [...digests.map((d) => cosignTag(d, 'sig')), 'v1'].sort());
+    for (const tag of restored) {
+      const [a, b] = await Promise.all(['manifold', 'restored'].map((repo) => runCli('resolve', '--plain-http', `${registry.host}/signed/${repo}:${tag}`)));
+      assert.equal(b!.stdout, a!.stdout, tag);
+    }
+    r = await verify('cosign.pub', `${registry.host}/signed/restored:v1`, '--recursive', '--plain-http');
+    assert.equal(r.code, 0, r.stderr + r.stdout);
   });
 });

@@ -1,12 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../../../src/extension/services';
 import type { Descriptor } from '../../../src/oci/descriptor';
 import { OciLayoutStore } from '../../../src/oci/layout';
+import { cosignTag } from '../../../src/oci/referrers';
+import { loadPublicKey, signKey, signManifest, verifySignatures } from '../../../src/oci/signatures';
 import { useFixtures, type Fixtures } from './layoutFixtures';
 
 const run = <T>(id: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(id, ...args);
@@ -76,6 +78,28 @@ describe('Copy to Layout', () => {
     assert.match(result.message, new RegExp(`^Copied v1 from layouts/demo to .*release as v1, stable \\([0-9a-f]{12}\\) with \\d+ referrers\\.$`));
     // Outside the workspace: remembered as an added folder, so the Layouts view shows it.
     assert.ok(services.layouts.addedFolders().includes(to), services.layouts.addedFolders().join(', '));
+    await run('manifold.removeLayoutFolder', { layout: to });
+  });
+
+  it("carries cosign's .sig tags with the referrers: the copy's signatures verify with the key", async () => {
+    // A copy of the demo layout, signed (the index and one platform): the shared fixture stays as the other tests read it.
+    const from = fresh('signed');
+    cpSync(f.demo, from, { recursive: true });
+    const src = await OciLayoutStore.open(from);
+    const index = await src.resolve('v1');
+    const child = (JSON.parse((await src.fetchBytes(index)).toString('utf8')) as { manifests: Descriptor[] }).manifests[0]!;
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    for (const d of [index, child]) await signManifest(src, d, signKey('cosign.key', privateKey), 'r.example/app:v1');
+    const to = fresh('release-signed');
+    const result = await run<CopyToLayoutResult>('manifold.copyToLayout', { layout: from, reference: 'v1', to, tags: ['v1'], platforms: [] });
+    assert.ok(result, errors.join('\n'));
+    const dst = await OciLayoutStore.open(to);
+    const key = loadPublicKey('cosign.pub', publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    for (const d of [index, child]) {
+      const tag = cosignTag(d.digest, 'sig');
+      assert.equal((await dst.resolve(tag)).digest, (await src.resolve(tag)).digest, tag);
+      assert.equal((await verifySignatures(dst, { mediaType: d.mediaType, digest: d.digest, size: d.size }, [key])).valid, true, d.digest);
+    }
     await run('manifold.removeLayoutFolder', { layout: to });
   });
 
