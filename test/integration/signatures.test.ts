@@ -38,6 +38,13 @@ describeRegistry('cosign signatures on docker-registry (distribution 2.8)', func
   });
 
   const verify = (key: string, ref: string, ...more: string[]) => runCli('verify', '--key', file(key), ...more, ref);
+  /** The tag names `repo tags` prints (a layout's as a table: the first column, the header left out), sorted. */
+  const tagNames = (stdout: string) =>
+    stdout
+      .split('\n')
+      .map((l) => l.split(' ')[0]!)
+      .filter((t) => t && t !== 'TAG')
+      .sort();
 
   it('manifold sign --recursive on the registry: the .sig tags are there, verify says valid with the key, not with another (exit code 3)', async () => {
     const ref = `${registry.host}/signed/manifold:v1`;
@@ -70,7 +77,7 @@ describeRegistry('cosign signatures on docker-registry (distribution 2.8)', func
     r = await runCli('cp', '-r', '--plain-http', `${ref}:v1`, '--to-oci-layout', `${layout}:v1`);
     assert.equal(r.code, 0, r.stderr);
     const tags = await runCli('repo', 'tags', '--oci-layout', layout);
-    assert.deepEqual(tags.stdout.trim().split('\n').sort(), [...digests.map((d) => cosignTag(d, 'sig')), 'v1'].sort());
+    assert.deepEqual(tagNames(tags.stdout), [...digests.map((d) => cosignTag(d, 'sig')), 'v1'].sort());
     r = await verify('cosign.pub', `${layout}:v1`, '--oci-layout', '--recursive', '--identity', `${ref}:v1`);
     assert.equal(r.code, 0, r.stderr + r.stdout);
     assert.equal(r.stdout.split('\n').filter((l) => l.includes(': verified by ')).length, 4, r.stdout);
@@ -83,7 +90,7 @@ describeRegistry('cosign signatures on docker-registry (distribution 2.8)', func
     r = await runCli('cp', '-r', '--plain-http', '--platform', 'linux/arm64', `${ref}:v1`, '--to-oci-layout', `${arm}:v1`);
     assert.equal(r.code, 0, r.stderr);
     const armTags = await runCli('repo', 'tags', '--oci-layout', arm);
-    assert.deepEqual(armTags.stdout.trim().split('\n').sort(), [cosignTag(digests[2]!, 'sig'), 'v1'].sort());
+    assert.deepEqual(tagNames(armTags.stdout), [cosignTag(digests[2]!, 'sig'), 'v1'].sort());
     assert.equal((await verify('cosign.pub', `${arm}:v1`, '--oci-layout')).code, 0);
   });
 
@@ -94,11 +101,12 @@ describeRegistry('cosign signatures on docker-registry (distribution 2.8)', func
     assert.equal(r.code, 0, r.stderr);
     r = await runCli('restore', '--input', out, `${registry.host}/signed/restored`, '--plain-http');
     assert.equal(r.code, 0, r.stderr);
-    const listTags = async (repo: string) => (await runCli('repo', 'tags', '--plain-http', `${registry.host}/signed/${repo}`)).stdout.trim().split('\n').sort();
+    const listTags = async (repo: string) => tagNames((await runCli('repo', 'tags', '--plain-http', `${registry.host}/signed/${repo}`)).stdout);
     const restored = await listTags('restored');
     assert.deepEqual(restored, [...digests.map((d) => cosignTag(d, 'sig')), 'v1'].sort());
     for (const tag of restored) {
       const [a, b] = await Promise.all(['manifold', 'restored'].map((repo) => runCli('resolve', '--plain-http', `${registry.host}/signed/${repo}:${tag}`)));
+      assert.match(a!.stdout, /^sha256:[0-9a-f]{64}\n$/, tag);
       assert.equal(b!.stdout, a!.stdout, tag);
     }
     r = await verify('cosign.pub', `${registry.host}/signed/restored:v1`, '--recursive', '--plain-http');
