@@ -139,6 +139,7 @@ describe('cp -r carries cosign digest tags', () => {
     assert.match(r.stdout, new RegExp(`Cosign tag ${tag} -> ${grown} \\(moves from ${old}, whose signatures the source's holds too\\)`));
     r = await runCli('cp', '-r', '--from-oci-layout', '--to-oci-layout', `${a.location}@${arm.digest}`, `${c}:arm64`);
     assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, `moved ${tag} from ${old} to ${grown}\n`, 'said as a tag that moves');
     assert.equal((await (await open(c)).resolve(tag)).digest, grown);
     for (const k of [k1, k2]) assert.equal((await runCli('verify', '--key', k.pub, '--oci-layout', `${c}:arm64`)).code, 0);
   });

@@ -6,7 +6,7 @@ import { copyProgressPrinter } from '../copyProgress';
 import { REGISTRY_OPTIONS, sideOptions, sideView } from '../registryOptions';
 import { isTarDestination, openTarDestination } from '../tarDestination';
 import { openTarget, requireReference } from '../targets';
-import { tagMoveReporter } from '../tagMoves';
+import { movedLine, tagMoveReporter } from '../tagMoves';
 
 export const cp: Command = {
   path: 'cp',
@@ -95,6 +95,10 @@ export const cp: Command = {
       }
       if (written) printer.out(`Wrote ${dst.path} (${written.size} bytes, ${written.digest})\n`);
       await reportMoves();
+      // A cosign tag -r moved (the source's manifest holds every signature the destination's did), said as a tag's move.
+      if (dst.kind === 'oci-layout') {
+        for (const t of result.cosignTags) if (t.current && t.current !== t.digest) printer.err(movedLine(t.tag, t.current, t.digest));
+      }
     } finally {
       await tarDst?.export.abort();
       progress.finish();
