@@ -59,7 +59,7 @@ export const backup: Command = {
   maxArgs: 1,
   options: {
     output: { type: 'string', short: 'o', description: 'the layout folder to write (made if missing; one there keeps its other tags), or a new layout tar when it ends in .tar', valueName: 'PATH' },
-    'include-referrers': { type: 'boolean', description: 'also back up the referrers (signatures, SBOMs, ...) of each tag and of what it holds, recursively' },
+    'include-referrers': { type: 'boolean', description: "also back up the referrers (signatures, SBOMs, ...) of each tag and of what it holds, recursively, and cosign's .sig, .att, .sbom tags of them" },
     concurrency: { type: 'string', description: 'tags copied at a time, and transfers within each (default 3)', valueName: 'N' },
     ...FORMAT_OPTION,
     ...REGISTRY_OPTIONS,

@@ -28,7 +28,7 @@ export const cp: Command = {
   minArgs: 2,
   maxArgs: 2,
   options: {
-    recursive: { type: 'boolean', short: 'r', description: 'also copy the referrers, recursively (those of each child of an index too)' },
+    recursive: { type: 'boolean', short: 'r', description: "also copy the referrers, recursively (those of each child of an index too), and what cosign's sha256-<hex>.sig, .att, .sbom tags name, tagged alike" },
     platform: {
       type: 'string',
       multiple: true,
