@@ -36,7 +36,7 @@ export interface CosignTagAt {
  * names one whose every layer (each a signature, attestation or SBOM: cosign appends one per signing) the source's
  * holds too, the same blob under the same annotations: then the source's is that list signed again since, and nothing
  * is lost. Otherwise the destination holds a signature the source does not, and overwriting (as `cosign copy` does)
- * would drop it: refused, before the copy stores anything. Returns what the tag names now.
+ * would drop it: refused (copy and planCopy check every tag before they store anything). Returns what the tag names now.
  */
 export async function checkCosignTagAt(
   src: ReadOnlyTarget,
@@ -52,14 +52,19 @@ export async function checkCosignTagAt(
   if (!there) return out;
   out.current = there.digest;
   if (there.digest === t.desc.digest) return out;
-  const theirs = await dst.fetchBytes(there, options).then(layerKeys, () => undefined);
+  // Unreadable or malformed there: what it holds cannot be told, so it is not replaced.
+  const theirs = await dst
+    .fetchBytes(there, options)
+    .then(layerKeys)
+    .catch(() => undefined);
   const ours = new Set(layerKeys(await src.fetchBytes(t.desc, options)));
   const lost = theirs === undefined ? undefined : theirs.filter((k) => !ours.has(k)).length;
   if (lost === 0) return out;
-  throw new OciError(
-    'ALREADY_EXISTS',
-    `${t.tag} at the destination names ${there.digest}, which holds ${lost === undefined ? 'what could not be read' : `${lost} ${lost === 1 ? 'layer' : 'layers'} (a signature, attestation or SBOM)`} that the source's ${t.desc.digest} lacks: pointing the tag at the source's would drop ${lost === 1 ? 'it' : 'them'}. Nothing was copied: copy without -r, or untag or move that tag at the destination first`,
-  );
+  const why =
+    lost === undefined
+      ? `which could not be read to tell whether the source's ${t.desc.digest} holds its signatures: pointing the tag at the source's might drop them`
+      : `which holds ${lost} ${lost === 1 ? 'layer' : 'layers'} (a signature, attestation or SBOM) that the source's ${t.desc.digest} lacks: pointing the tag at the source's would drop ${lost === 1 ? 'it' : 'them'}`;
+  throw new OciError('ALREADY_EXISTS', `${t.tag} at the destination names ${there.digest}, ${why}; refused: copy without -r, or untag or move that tag at the destination first`);
 }
 
 /** Each layer of a manifest as the digest and annotations (sorted) that make it one signature. */
