@@ -5,6 +5,7 @@ import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { isRetryableError, sleep } from '../transient';
 import { isBlobMounter, isManifestChecker, isTagPusher, type OpOptions, type ReadOnlyTarget, type Target } from '../target';
 import { checkCosignTagAt, cosignTagsToCopy, type CosignTagAt, type CosignTagToCopy } from './cosignTagCopy';
+import { CosignTagLookup } from '../referrers/cosignTags';
 import { successors } from './successors';
 import { asDocumentSays } from './documentMediaType';
 import { semaphore } from '../semaphore';
@@ -214,6 +215,7 @@ export async function copyGraphs(src: ReadOnlyTarget, dst: Target, roots: readon
    */
   const findReferrers = async (cosign: CosignTagToCopy[]): Promise<Descriptor[]> => {
     const seen = new Set<string>();
+    const cosignTags = new CosignTagLookup(src, { signal });
     const found: Descriptor[] = [];
     const walk = async (desc: Descriptor): Promise<void> => {
       if (seen.has(desc.digest) || !isManifestMediaType(desc.mediaType)) return;
@@ -225,7 +227,7 @@ export async function copyGraphs(src: ReadOnlyTarget, dst: Target, roots: readon
           for await (const r of src.referrers(desc, { signal })) listed.push(r);
           return listed;
         }),
-        lookup(() => cosignTagsToCopy(src, desc.digest, { signal })),
+        lookup(() => cosignTagsToCopy(cosignTags, desc.digest)),
       ]);
       for (const r of refs) if (!seen.has(r.digest) && !found.some((f) => f.digest === r.digest)) found.push(r);
       for (const t of tagged) {

@@ -1,6 +1,6 @@
 import type { Descriptor } from '../descriptor';
 import { isOciError, OciError } from '../errors';
-import { resolveCosignTags } from '../referrers/cosignTags';
+import type { CosignTagLookup } from '../referrers/cosignTags';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { parseJsonObject } from '../validate';
 
@@ -14,11 +14,11 @@ export interface CosignTagToCopy {
 }
 
 /**
- * What cosign's tags name for `subject` at `src` (resolveCosignTags: the one tag scheme verify and coverage read), as
+ * What cosign's tags name for `subject` at the source `lookup` reads (the one tag scheme verify and coverage read), as
  * descriptors a copy stores by digest.
  */
-export async function cosignTagsToCopy(src: ReadOnlyTarget, subject: string, options: OpOptions = {}): Promise<CosignTagToCopy[]> {
-  const found = await resolveCosignTags(src, subject, options);
+export async function cosignTagsToCopy(lookup: CosignTagLookup, subject: string): Promise<CosignTagToCopy[]> {
+  const found = await lookup.find(subject);
   return found.map((t) => ({ tag: t.tag, subject, desc: { mediaType: t.desc.mediaType, digest: t.desc.digest, size: t.desc.size } }));
 }
 

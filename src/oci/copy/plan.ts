@@ -8,6 +8,7 @@ import { asDocumentSays } from './documentMediaType';
 import { checkTag } from '../reference';
 import { inOrder } from '../inOrder';
 import { checkCosignTagAt, cosignTagsToCopy, type CosignTagAt, type CosignTagToCopy } from './cosignTagCopy';
+import { CosignTagLookup } from '../referrers/cosignTags';
 
 export interface PlannedItem {
   desc: Descriptor;
@@ -71,6 +72,7 @@ export async function planCopy(src: ReadOnlyTarget, srcReference: string, dst: P
   const cosign: CosignTagToCopy[] = [];
   if (options.referrers) {
     const seen = new Set<string>();
+    const cosignTags = new CosignTagLookup(source, op);
     let level = roots;
     while (level.length > 0) {
       const fresh = level.filter((d) => isManifestMediaType(d.mediaType) && !seen.has(d.digest) && seen.add(d.digest));
@@ -78,7 +80,7 @@ export async function planCopy(src: ReadOnlyTarget, srcReference: string, dst: P
         const children = isImageIndex(d.mediaType) ? successors(d, await manifest(d)).filter((c) => isManifestMediaType(c.mediaType)) : [];
         const refs: Descriptor[] = [];
         for await (const r of source.referrers(d, op)) refs.push(r);
-        return { children, refs, tagged: await cosignTagsToCopy(source, d.digest, op) };
+        return { children, refs, tagged: await cosignTagsToCopy(cosignTags, d.digest) };
       });
       level = [];
       for (const { children, refs, tagged } of found) {

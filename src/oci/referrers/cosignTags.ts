@@ -49,3 +49,41 @@ export async function resolveCosignTags(
   );
   return found.filter((t): t is CosignTagged => t !== undefined);
 }
+
+/** How many manifests' cosign tags are resolved by name before the tags are listed instead (CosignTagLookup). */
+export const COSIGN_NAMES_BEFORE_LISTING = 4;
+
+/**
+ * cosign tag look-ups for many manifests of one repository or layout (`cp -r` looks for every manifest it carries):
+ * the first few resolved by name, then the tags listed once and only those there resolved. By name each manifest
+ * costs three requests (`.sig`, `.att`, `.sbom`: a 50-platform index with an SBOM each, 303 more requests, a second
+ * more at 30 ms a request); the listing costs a request per 1,000 tags. A listing refused (some registries deny
+ * it) goes back to names.
+ */
+export class CosignTagLookup {
+  private named = 0;
+  private listed?: Promise<ReadonlySet<string> | undefined>;
+
+  constructor(
+    private readonly target: ReadOnlyTarget,
+    private readonly options: OpOptions = {},
+  ) {}
+
+  async find(digest: string, suffixes: readonly CosignTagSuffix[] = Object.keys(COSIGN_TAG_KINDS) as CosignTagSuffix[]): Promise<CosignTagged[]> {
+    if (!this.listed && this.named++ < COSIGN_NAMES_BEFORE_LISTING) return resolveCosignTags(this.target, digest, this.options, suffixes);
+    const names = await (this.listed ??= this.list());
+    const there = names ? suffixes.filter((s) => names.has(cosignTag(digest, s))) : suffixes;
+    return there.length === 0 ? [] : resolveCosignTags(this.target, digest, this.options, there);
+  }
+
+  private async list(): Promise<ReadonlySet<string> | undefined> {
+    const names = new Set<string>();
+    try {
+      for await (const tag of this.target.tags(this.options)) if (parseCosignTag(tag)) names.add(tag);
+    } catch (err) {
+      if (this.options.signal?.aborted) throw err;
+      return undefined;
+    }
+    return names;
+  }
+}
