@@ -78,7 +78,7 @@ describeRegistry('docker-registry (distribution 2.8), no auth', function () {
     assert.deepEqual((await collect(store.referrers(s.referrers[1]!))).map((d) => d.digest), [s.referrers[2]!.digest]);
   });
 
-  it('manifold cp -r from the registry of an index of 12 platforms, each with an SBOM: no listener-leak warning on stderr', async () => {
+  it('manifold cp -r and coverage from the registry of an index of 12 platforms, each with an SBOM: no listener-leak warning on stderr', async () => {
     const store = await newLayout();
     const children: Descriptor[] = [];
     for (let i = 0; i < 12; i++) children.push(await makeImage(store, { arch: `arch${i}`, layers: [`layer ${i}`] }));
@@ -93,6 +93,11 @@ describeRegistry('docker-registry (distribution 2.8), no auth', function () {
     try {
       const r = await runCli('cp', '-r', `${registry.host}/demo/many:v1`, '--to-oci-layout', `${join(tempDir(), 'back')}:v1`, '--plain-http');
       assert.equal(r.code, 0, r.stderr);
+      // coverage reads each platform's referrers, cosign's tags and each artifact at once: the same signal for all.
+      const c = await runCli('coverage', '--plain-http', `${registry.host}/demo/many:v1`, '--format', 'json');
+      assert.equal(c.code, 0, c.stderr);
+      const rows = (JSON.parse(c.stdout) as { manifests: Array<{ counts: Record<string, number> }> }).manifests;
+      assert.deepEqual(rows.map((m) => m.counts.sbom), [0, ...children.map(() => 1)]);
       await new Promise((done) => setImmediate(done)); // warnings are emitted on the next tick
     } finally {
       process.off('warning', onWarning);

@@ -9,7 +9,7 @@ import { KindTable, OTHER_KIND, predicateTypesOf } from './kinds';
 import { indexChildren } from './subjects';
 import { readDeclaredKind, withDocumentRead } from '../graph/declaredKind';
 import { parseJson } from '../validate';
-import { COSIGN_TAG_KINDS, resolveCosignTags } from './cosignTags';
+import { COSIGN_TAG_KINDS, CosignTagLookup } from './cosignTags';
 
 /** How an artifact is attached to a manifest. */
 export type AttachedVia = 'referrers' | 'buildx' | 'cosign-tag';
@@ -91,7 +91,8 @@ export async function referrerCoverage(target: ReadOnlyTarget, reference: string
     if (platform) rows[0]!.desc = { ...root, platform };
   }
 
-  // A few manifests at a time (each is a referrers listing and three cosign tag look-ups on a registry).
+  // A few manifests at a time (each a referrers listing and cosign's tags: by name for the first few, then listed once).
+  const cosignTags = new CosignTagLookup(target, op);
   let next = 0;
   const worker = async () => {
     while (next < rows.length) await fill(rows[next++]!);
@@ -106,17 +107,20 @@ export async function referrerCoverage(target: ReadOnlyTarget, reference: string
         had.tag ??= a.tag;
       }
     };
-    for await (const r of target.referrers(plain(row.desc), op)) {
-      add(await describeArtifact(target, table, r, 'referrers', op));
-    }
-    for (const entry of dockerEntries.get(row.desc.digest) ?? []) {
-      add(await describeArtifact(target, table, entry, 'buildx', op));
-    }
-    const tagged = await resolveCosignTags(target, row.desc.digest, op);
-    for (const t of tagged) {
-      const a = await describeArtifact(target, table, t.desc, 'cosign-tag', op, COSIGN_TAG_KINDS[t.suffix]);
-      add({ ...a, tag: t.tag });
-    }
+    // The three sources at once (on a registry each is a round trip), their artifacts added in one order.
+    const listed = async () => {
+      const out: Descriptor[] = [];
+      for await (const r of target.referrers(plain(row.desc), op)) out.push(r);
+      return Promise.all(out.map((r) => describeArtifact(target, table, r, 'referrers', op)));
+    };
+    const tagged = async () =>
+      Promise.all((await cosignTags.find(row.desc.digest)).map(async (t) => ({ ...(await describeArtifact(target, table, t.desc, 'cosign-tag', op, COSIGN_TAG_KINDS[t.suffix])), tag: t.tag })));
+    const [referrers, buildx, cosign] = await Promise.all([
+      listed(),
+      Promise.all((dockerEntries.get(row.desc.digest) ?? []).map((entry) => describeArtifact(target, table, entry, 'buildx', op))),
+      tagged(),
+    ]);
+    for (const a of [...referrers, ...buildx, ...cosign]) add(a);
     row.artifacts = [...byDigest.values()].sort(order);
     row.counts = countKinds(table, row.artifacts);
   };
