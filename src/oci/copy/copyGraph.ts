@@ -29,6 +29,8 @@ export interface CopyGraphOptions extends OpOptions {
   onProgress?: (event: CopyEvent) => void;
   /** Tries per blob or manifest when a failure is transient (default 3): a stream cannot resume, so it restarts. */
   attempts?: number;
+  /** cosign's tags at the source, when several copies share one listing of them (copyTags); else one per copy. */
+  cosignTags?: CosignTagLookup;
 }
 
 export interface CopyGraphResult {
@@ -215,7 +217,7 @@ export async function copyGraphs(src: ReadOnlyTarget, dst: Target, roots: readon
    */
   const findReferrers = async (cosign: CosignTagToCopy[]): Promise<Descriptor[]> => {
     const seen = new Set<string>();
-    const cosignTags = new CosignTagLookup(src, { signal });
+    const cosignTags = options.cosignTags ?? new CosignTagLookup(src, { signal });
     const found: Descriptor[] = [];
     const walk = async (desc: Descriptor): Promise<void> => {
       if (seen.has(desc.digest) || !isManifestMediaType(desc.mediaType)) return;

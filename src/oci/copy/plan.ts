@@ -72,7 +72,7 @@ export async function planCopy(src: ReadOnlyTarget, srcReference: string, dst: P
   const cosign: CosignTagToCopy[] = [];
   if (options.referrers) {
     const seen = new Set<string>();
-    const cosignTags = new CosignTagLookup(source, op);
+    const cosignTags = options.cosignTags ?? new CosignTagLookup(source, op);
     let level = roots;
     while (level.length > 0) {
       const fresh = level.filter((d) => isManifestMediaType(d.mediaType) && !seen.has(d.digest) && seen.add(d.digest));
