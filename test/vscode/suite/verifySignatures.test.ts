@@ -10,6 +10,10 @@ import type { Services } from '../../../src/extension/services';
 import type { Descriptor } from '../../../src/oci/descriptor';
 import { signKey, signManifest } from '../../../src/oci/signatures';
 import { makeImage, makeIndex, newLayout } from '../../unit/builders';
+import { startOciServer } from '../../integration/support/ociServer';
+import { copy } from '../../../src/oci/copy/copy';
+import { OciLayoutStore } from '../../../src/oci/layout';
+import { RegistryClient, RemoteRepository } from '../../../src/oci/registry';
 
 const run = (...args: unknown[]) => vscode.commands.executeCommand<VerifyOutcome | undefined>('manifold.verifySignatures', ...args);
 const pem = (k: KeyObject) => k.export({ type: 'spki', format: 'pem' });
@@ -42,6 +46,7 @@ describe('Verify Signatures', () => {
   let layout: string;
   let index: Descriptor;
   let keys: string;
+  let pair: { privateKey: KeyObject; publicKey: KeyObject };
   let window: Window;
   let real: Window;
   const shown: Array<{ kind: string; message: string; actions: string[] }> = [];
@@ -61,7 +66,7 @@ describe('Verify Signatures', () => {
     const arm64 = await makeImage(store, { arch: 'arm64' });
     index = await makeIndex(store, [amd64, arm64]);
     await store.tag(index, 'v1');
-    const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
     for (const d of [index, amd64]) await signManifest(store, d, signKey('cosign.key', pair.privateKey), 'registry.example.com/app:v1');
     keys = mkdtempSync(join(tmpdir(), 'manifold-keys-'));
     writeFileSync(join(keys, 'cosign.pub'), pem(pair.publicKey));
@@ -181,6 +186,33 @@ describe('Verify Signatures', () => {
     } finally {
       await settings().update('signatureKeys', undefined, vscode.ConfigurationTarget.Workspace);
       rmSync(inWorkspace, { recursive: true, force: true });
+    }
+  });
+
+  it('on a registry: the same results, and a signature made there verifies', async () => {
+    const server = await startOciServer();
+    try {
+      await settings().update('signatureKeys', [join(keys, 'cosign.pub')], vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('manifold.addRegistry', { registry: server.host, plainHttp: true });
+      // Pushed with the core's copy (this bundle's own, with its own registry client), as `manifold cp` pushes.
+      const remote = new RemoteRepository(new RegistryClient(server.host, { plainHttp: true }), 'team/app');
+      await copy(await OciLayoutStore.open(layout), 'v1', remote, ['v1']);
+      const registryRef = { kind: 'registry' as const, registry: server.host, repository: 'team/app' };
+      const unsigned = await run({ registry: server.host, repository: 'team/app', reference: 'v1' });
+      assert.equal(unsigned?.summary, 'v1: 3 of 3 manifests have no valid signature: index, linux/amd64, linux/arm64', 'copied without its .sig tags');
+      // Signed on the registry itself, as cosign signs there (the index only).
+      await signManifest(remote, await remote.resolve('v1'), signKey('cosign.key', pair.privateKey), `${server.host}/team/app:v1`);
+      const outcome = await run({ registry: server.host, repository: 'team/app', reference: 'v1' });
+      assert.equal(outcome?.summary, `v1: 2 of 3 manifests have no valid signature: linux/amd64, linux/arm64`);
+      const uri = services.documents.uri('manifest', registryRef, index, 'v1');
+      assert.deepEqual(outcome.uris, [uri.toString()]);
+      const entries = await held(uri);
+      assert.deepEqual(entries[0], { severity: 'Information', code: 'verified', text: entries[0]!.text, message: `v1: index verified by ${join(keys, 'cosign.pub')} (ecdsa-p256), signed as ${server.host}/team/app:v1` });
+      assert.deepEqual(entries.slice(1).map((e) => e.code), ['no-signature', 'no-signature']);
+    } finally {
+      await settings().update('signatureKeys', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('manifold.removeRegistry', { registry: server.host });
+      await server.stop();
     }
   });
 
