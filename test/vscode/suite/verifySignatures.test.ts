@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { VerifyOutcome } from '../../../src/extension/commands/verifySignatures';
 import type { Services } from '../../../src/extension/services';
+import type { CoverageModel } from '../../../src/shared/coverageProtocol';
 import type { Descriptor } from '../../../src/oci/descriptor';
 import { signKey, signManifest } from '../../../src/oci/signatures';
 import { makeImage, makeIndex, newLayout } from '../../unit/builders';
@@ -213,6 +214,39 @@ describe('Verify Signatures', () => {
       await settings().update('signatureKeys', undefined, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand('manifold.removeRegistry', { registry: server.host });
       await server.stop();
+    }
+  });
+
+  it('the coverage page: with the key set, signature cells say verified or not, and the banner counts the unverified', async () => {
+    const signatureCells = (m: CoverageModel) => m.rows.map((r) => [r.label, r.cells.find((c) => c.kind === 'signature')?.state, r.cells.find((c) => c.kind === 'signature')?.verified]);
+    const plain = await vscode.commands.executeCommand<CoverageModel>('manifold.showCoverage', { layout, reference: 'v1' });
+    assert.deepEqual(signatureCells(plain), [
+      ['index', 'present', undefined],
+      ['linux/amd64', 'present', undefined],
+      ['linux/arm64', 'gap', undefined],
+    ]);
+    assert.equal(plain.unverified, undefined);
+    const key = join(keys, 'cosign.pub');
+    await settings().update('signatureKeys', [key], vscode.ConfigurationTarget.Global);
+    try {
+      const good = await vscode.commands.executeCommand<CoverageModel>('manifold.showCoverage', { layout, reference: 'v1' });
+      assert.deepEqual(signatureCells(good), [
+        ['index', 'present', { valid: true, keys: [key] }],
+        ['linux/amd64', 'present', { valid: true, keys: [key] }],
+        ['linux/arm64', 'gap', undefined],
+      ]);
+      assert.deepEqual([good.unverified, good.keys, good.gaps], [0, [key], 1]);
+      await settings().update('signatureKeys', [join(keys, 'other.pub')], vscode.ConfigurationTarget.Global);
+      const wrong = await vscode.commands.executeCommand<CoverageModel>('manifold.showCoverage', { layout, reference: 'v1' });
+      assert.deepEqual(signatureCells(wrong).map((c) => c[2]), [{ valid: false, keys: [] }, { valid: false, keys: [] }, undefined]);
+      assert.equal(wrong.unverified, 2);
+      await settings().update('signatureKeys', [join(keys, 'notakey.pub')], vscode.ConfigurationTarget.Global);
+      const bad = await vscode.commands.executeCommand<CoverageModel>('manifold.showCoverage', { layout, reference: 'v1' });
+      assert.ok(bad.verifyProblem?.startsWith(`manifold.signatureKeys: ${join(keys, 'notakey.pub')}: not a PEM public key (`), bad.verifyProblem);
+      assert.equal(bad.rows.length, 3, 'the matrix still shows');
+    } finally {
+      await settings().update('signatureKeys', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
   });
 

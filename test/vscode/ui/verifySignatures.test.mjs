@@ -7,11 +7,12 @@
 // Run: node --test --test-concurrency=1 test/vscode/ui/verifySignatures.test.mjs (after `npm run build`).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe } from 'node:test';
-import { nls, openWorkbench, resizeSidebar, sequentialSteps } from './harness.mjs';
+import { nls, openCoverage, openWorkbench, resizeSidebar, sequentialSteps } from './harness.mjs';
 import { acceptTypedPath, waitForQuickInput, waitForTypedPath } from './quickInput.mjs';
 import { openManifoldView, runFromContextMenu, showTag } from './layoutsView.mjs';
 import { waitUntil } from './waits.mjs';
@@ -104,5 +105,34 @@ describe('Verify Signatures in the workbench', { timeout: 300_000 }, () => {
     await editor.hover();
     await page.mouse.wheel(-4000, 0);
     await wb.screenshot('verify-workbench'); // the README's docs/images/verify-signatures.png
+  });
+
+  step('the coverage page, the key remembered: the signature cells say 1 ✓, the tooltip names the key', async () => {
+    const page = wb.page;
+    const view = await openCoverage(page, 'app', 'v1');
+    const cells = () =>
+      view.locator('table.matrix tbody tr').evaluateAll((rows) =>
+        rows.map((tr) => {
+          const td = tr.querySelector('td.cell[data-kind="signature"]');
+          return { label: tr.getAttribute('data-label'), text: td.textContent.replace(/\s+/g, ' ').trim(), title: td.getAttribute('title'), verified: td.getAttribute('data-verified') };
+        }),
+      );
+    const signed = await waitUntil(cells, (c) => c.length === 3 && c[0].verified !== null, { what: 'the signature cells verified' });
+    assert.deepEqual(signed.map((c) => [c.label, c.text, c.verified]), [
+      ['index', '1 ✓', 'true'],
+      ['linux/amd64', '1 ✓', 'true'],
+      ['linux/arm64/v8', '✗ missing', null],
+    ]);
+    assert.match(signed[1].title, /verified by cosign\.pub: open it$/);
+    // Another key in the workspace's setting: the page reads it again; nothing verifies, the banner counts them.
+    const other = join(wb.workspace.folder, 'other.pub');
+    writeFileSync(other, generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'pem' }));
+    const file = join(wb.workspace.folder, '.vscode', 'settings.json');
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), 'manifold.signatureKeys': ['other.pub'] }, null, 2));
+    const unsigned = await waitUntil(cells, (c) => c[0].verified === 'false', { what: 'the cells verified with other.pub' });
+    assert.deepEqual(unsigned.map((c) => c.text), ['1 ✗ not verified', '1 ✗ not verified', '✗ missing']);
+    const banner = await view.locator('.banner.unverified').innerText();
+    assert.match(banner, /2 signed manifests have no signature that other\.pub verifies\./);
+    await wb.screenshot('verify-coverage');
   });
 });
