@@ -28,8 +28,9 @@ export function verificationProblems(report: ImageVerification, rootName: string
     const name = shownName(m.label);
     if (m.valid) return { ...at, severity: 'info', code: 'verified', message: `${name} verified by ${verifiedBy(m)}` };
     if (m.signatures.length === 0) {
-      // A layout copied with `cp -r` holds the referrers, not cosign's tags: the likely reason for none (as the CLI's Note).
-      const hint = options.layout ? " (if the layout was copied with cp -r, copy cosign's sha256-<hex>.sig tags too)" : '';
+      // A layout copied from a registry without `-r` holds neither referrers nor cosign's tags: the likely reason for
+      // none (as the CLI's Note).
+      const hint = options.layout ? " (if the layout was copied from a registry, copy with -r: it carries referrers and cosign's sha256-<hex>.sig tags)" : '';
       return { ...at, severity: 'warning', code: 'no-signature', message: `${name} has no valid signature: none found${hint}` };
     }
     const invalid = m.signatures.filter((s) => !s.valid);

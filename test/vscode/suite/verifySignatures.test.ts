@@ -115,7 +115,7 @@ describe('Verify Signatures', () => {
       {
         severity: 'Warning',
         code: 'no-signature',
-        message: "v1: linux/arm64 has no valid signature: none found (if the layout was copied with cp -r, copy cosign's sha256-<hex>.sig tags too)",
+        message: "v1: linux/arm64 has no valid signature: none found (if the layout was copied from a registry, copy with -r: it carries referrers and cosign's sha256-<hex>.sig tags)",
       },
     ]);
     // linux/arm64's problem marks its entry in the index (manifests[1]), at the digest it lists.
