@@ -42,6 +42,13 @@ function banners(m: CoverageModel | undefined): HTMLElement[] {
   } else if (platforms > 0) {
     out.push(h('div', { class: 'banner ok summary', 'data-gaps': '0' }, h('span', { class: 'glyph', 'aria-hidden': 'true' }, '✓'), l10n.t('Complete: every platform carries every kind that a manifest of this image carries.')));
   }
+  // Signatures the keys set do not verify: counted apart from the gaps (a signature is there, it proves nothing).
+  if (m.unverified) {
+    const keys = (m.keys ?? []).join(', ');
+    const text = m.unverified === 1 ? l10n.t('1 signed manifest has no signature that {0} verifies.', keys) : l10n.t('{0} signed manifests have no signature that {1} verifies.', m.unverified, keys);
+    out.push(h('div', { class: 'banner warning unverified', 'data-unverified': String(m.unverified) }, h('span', { class: 'glyph', 'aria-hidden': 'true' }, '⚠'), text));
+  }
+  if (m.verifyProblem) out.push(h('div', { class: 'banner error verify-problem' }, m.verifyProblem));
   if (m.attachBlocked) out.push(h('div', { class: 'banner info' }, m.attachBlocked));
   return out;
 }
@@ -51,6 +58,8 @@ function cellTitle(c: CoverageCellView, column: CoverageColumnView, row: Coverag
   const kind = shownName(column.title);
   switch (c.state) {
     case 'present':
+      if (c.verified?.valid) return l10n.t('{0}, verified by {1}: open it', c.count === 1 ? l10n.t('1 {0} attached to {1}', kind, label) : l10n.t('{0} {1} attached to {2}', c.count, kind, label), c.verified.keys.join(', '));
+      if (c.verified) return l10n.t('{0}, none verified by the keys set (manifold.signatureKeys): open it', c.count === 1 ? l10n.t('1 {0} attached to {1}', kind, label) : l10n.t('{0} {1} attached to {2}', c.count, kind, label));
       return c.count === 1 ? l10n.t('1 {0} attached to {1}: open it', kind, label) : l10n.t('{0} {1} attached to {2}: pick one to open', c.count, kind, label);
     case 'gap':
       return l10n.t('Missing: {0} has no {1}, while another manifest of this image has one', label, kind);
@@ -65,7 +74,11 @@ function cell(c: CoverageCellView, column: CoverageColumnView, row: CoverageRowV
   const title = cellTitle(c, column, row);
   const td = h('td', { class: `cell ${c.state}`, 'data-kind': c.kind, 'data-state': c.state, title });
   if (c.state === 'present') {
-    td.append(button(String(c.count), title, () => send({ type: 'open', row: rowIndex, kind: c.kind }), 'count'));
+    // A signature cell verified with the keys set: `1 ✓`, or `1 ✗ not verified`.
+    const mark = c.verified ? (c.verified.valid ? ' ✓' : ' ✗') : '';
+    td.append(button(`${c.count}${mark}`, title, () => send({ type: 'open', row: rowIndex, kind: c.kind }), 'count'));
+    if (c.verified) td.setAttribute('data-verified', String(c.verified.valid));
+    if (c.verified && !c.verified.valid) td.append(' ', h('span', { class: 'unverified' }, l10n.t('not verified')));
   } else if (c.state === 'gap') {
     td.append(h('span', { class: 'glyph', 'aria-hidden': 'true' }, '✗'), ' ', l10n.t('missing'));
   } else {

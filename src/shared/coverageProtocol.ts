@@ -23,6 +23,11 @@ export interface CoverageCellView {
   count: number;
   state: CellState;
   artifacts: CoverageArtifactView[];
+  /**
+   * A signature cell's verification with the keys of `manifold.signatureKeys` (set and read): `keys` the names of
+   * those that verify one of its signatures (none: not verified). Absent when no key is set or for other kinds.
+   */
+  verified?: { valid: boolean; keys: string[] };
 }
 
 export interface CoverageRowView {
@@ -54,6 +59,12 @@ export interface CoverageModel {
   rows: CoverageRowView[];
   /** Cells in state `gap`. */
   gaps: number;
+  /** Signature cells whose signatures none of the keys set verifies (0 or absent when no key is set). */
+  unverified?: number;
+  /** The keys the signature cells were verified with (their names); absent when none is set. */
+  keys?: string[];
+  /** Why the signatures could not be verified (a key file that cannot be read or is no key). */
+  verifyProblem?: string;
   /** Why the attach buttons are not offered (a registry, a read-only layout, an untrusted workspace); undefined when they are. */
   attachBlocked?: string;
 }

@@ -142,6 +142,8 @@ describe('extension manifest', () => {
       'manifold.compareIndex',
       // Read and verified; the results go to the Problems panel.
       'manifold.checkImage', 'manifold.checkLayout', 'manifold.checkRepository',
+      // Signatures read and verified with keys of the user's own setting (not the workspace's) or chosen; results to the Problems panel.
+      'manifold.verifySignatures',
     ];
 
     it('is declared limited, with a description', () => {

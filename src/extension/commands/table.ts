@@ -47,6 +47,7 @@ import { untag } from './untag';
 import { updateIndex } from './updateIndex';
 import { addToIndex, editIndex, openInIndexEditor } from '../indexEditor';
 import { showCoverage } from '../coverage/showCoverage';
+import { verifySignatures } from './verifySignatures';
 
 export interface CommandEntry {
   id: string;
@@ -84,6 +85,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'manifold.showReferrersText', handler: showReferrersText },
   { id: 'manifold.showCoverage', handler: showCoverage },
   { id: 'manifold.checkImage', handler: checkImage },
+  { id: 'manifold.verifySignatures', handler: verifySignatures },
   { id: 'manifold.checkLayout', handler: checkLayout },
   { id: 'manifold.checkRepository', handler: checkRepository },
   { id: 'manifold.addRegistry', handler: addRegistry },

@@ -3,6 +3,7 @@
 import { isImageIndex } from '../../oci/mediaType';
 import { formatPlatform } from '../../oci/platform';
 import { coverageGaps, coverageLabel, type CoverageReport, OTHER_KIND } from '../../oci/referrers';
+import type { ImageVerification } from '../../oci/signatures';
 import type { CellState, CoverageColumnView, CoverageModel, CoverageRowView } from '../../shared/coverageProtocol';
 
 export interface ModelOptions {
@@ -14,13 +15,25 @@ export interface ModelOptions {
   titleOf?: (id: string) => string | undefined;
   /** Why nothing can be attached from the page; undefined when it can. */
   attachBlocked?: string;
+  /** The image's signatures verified (as Verify Signatures… does) with `keys`: the signature cells say whether. */
+  verification?: { report: ImageVerification; keys: string[] };
+  /** Why there is no verification though keys are set. */
+  verifyProblem?: string;
 }
+
+/** The kind whose cells a verification speaks for. */
+const SIGNATURE_KIND = 'signature';
 
 export function coverageModel(report: CoverageReport, options: ModelOptions): CoverageModel {
   const gaps = coverageGaps(report);
   const withOther = report.rows.some((r) => (r.counts[OTHER_KIND] ?? 0) > 0);
   const kinds = [...report.columns, ...(withOther ? [{ id: OTHER_KIND, title: 'OTHER' }] : [])];
   let gapCount = 0;
+  let unverified = 0;
+  // Per manifest: whether a signature is valid, and by which keys (the names the setting gives).
+  const verified = new Map(
+    (options.verification?.report.manifests ?? []).map((m) => [m.subject.digest, { valid: m.valid, keys: [...new Set(m.signatures.filter((x) => x.valid).map((x) => x.key ?? ''))] }]),
+  );
   const rows: CoverageRowView[] = report.rows.map((row) => {
     const index = isImageIndex(row.desc.mediaType);
     const lacking = gaps.get(row.desc.digest) ?? [];
@@ -29,11 +42,14 @@ export function coverageModel(report: CoverageReport, options: ModelOptions): Co
       const count = row.counts[id] ?? artifacts.length;
       const state: CellState = count > 0 ? 'present' : index ? 'index' : lacking.includes(id) ? 'gap' : 'none';
       if (state === 'gap') gapCount++;
+      const checked = id === SIGNATURE_KIND && count > 0 ? verified.get(row.desc.digest) : undefined;
+      if (checked && !checked.valid) unverified++;
       return {
         kind: id,
         count,
         state,
         artifacts: artifacts.map((a) => ({ digest: a.digest, type: a.artifactType ?? a.other ?? a.mediaType, via: [...a.via], ...(a.tag ? { tag: a.tag } : {}) })),
+        ...(checked ? { verified: checked } : {}),
       };
     });
     // Only a platform right below the reference can be named to attach (attach picks an index's children by platform).
@@ -54,6 +70,8 @@ export function coverageModel(report: CoverageReport, options: ModelOptions): Co
     columns,
     rows,
     gaps: gapCount,
+    ...(options.verification ? { unverified, keys: options.verification.keys } : {}),
+    ...(options.verifyProblem ? { verifyProblem: options.verifyProblem } : {}),
     ...(options.attachBlocked ? { attachBlocked: options.attachBlocked } : {}),
   };
 }

@@ -11,7 +11,10 @@ import { sourceKey, sourceReference, type SourceRef } from '../present/sourceRef
 import type { Services } from '../services';
 import { untrustedMessage } from '../trust';
 import { pickOne } from '../ui/prompts';
-import { coverageModel } from './coverageModel';
+import { coverageModel, type ModelOptions } from './coverageModel';
+import { readPublicKeyFile, verifyImage } from '../../oci/signatures';
+import type { ReadOnlyTarget } from '../../oci/target';
+import { configuredKeyFiles, SIGNATURE_KEYS_SETTING } from '../settings/signatureKeys';
 import { referrerKindTable } from '../settings/referrerKinds';
 import { webviewPage } from '../ui/webviewPage';
 
@@ -156,7 +159,8 @@ class CoverageView {
     if (ref.kind === 'layout') this.stamp = await indexStamp(ref.path);
     const target = await this.services.sources.open(ref);
     const report = await referrerCoverage(target, reference, { kinds: referrerKindTable() });
-    return coverageModel(report, { reference: sourceReference(ref, reference), name: this.title(), titleOf: kindTitle, attachBlocked: this.attachBlocked() });
+    const checked = await verifyWithSettingKeys(target, reference);
+    return coverageModel(report, { reference: sourceReference(ref, reference), name: this.title(), titleOf: kindTitle, attachBlocked: this.attachBlocked(), ...checked });
   }
 
   private attachBlocked(): string | undefined {
@@ -251,4 +255,19 @@ function viaWords(via: string): string {
   if (via === 'buildx') return l10n.t('buildx attestation');
   if (via === 'cosign-tag') return l10n.t('cosign tag');
   return l10n.t('referrer');
+}
+
+/**
+ * With keys in `manifold.signatureKeys`: the image's signatures verified with them (as Verify Signatures… does), for
+ * the signature cells; a key file that cannot be read or is no key, said instead (the matrix still shows).
+ */
+async function verifyWithSettingKeys(target: ReadOnlyTarget, reference: string): Promise<Pick<ModelOptions, 'verification' | 'verifyProblem'>> {
+  const files = configuredKeyFiles();
+  if (files.length === 0) return {};
+  try {
+    const keys = await Promise.all(files.map(async (f) => ({ ...(await readPublicKeyFile(f.path)), name: f.name })));
+    return { verification: { report: await verifyImage(target, reference, keys, { recursive: true }), keys: keys.map((k) => k.name) } };
+  } catch (err) {
+    return { verifyProblem: `${SIGNATURE_KEYS_SETTING}: ${(err as Error).message}` };
+  }
 }

@@ -9,6 +9,8 @@ import { sourceName, type SourceRef } from '../present/sourceRef';
 import type { Services } from '../services';
 
 export const CHECK_SOURCE = 'manifold check';
+/** Verify Signatures' results: a collection of their own (a check never clears them, nor they a check's). */
+export const VERIFY_SOURCE = 'manifold verify';
 
 const SEVERITY: Record<CheckProblem['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -31,8 +33,12 @@ interface DocumentProblems {
  * Two runs that reach one document both show there, a problem both found once.
  */
 export class CheckResults implements vscode.Disposable {
-  readonly collection = vscode.languages.createDiagnosticCollection('manifold-check');
+  readonly collection: vscode.DiagnosticCollection;
   private readonly runs = new Map<string, Map<string, DocumentProblems>>();
+
+  constructor(private readonly source: string = CHECK_SOURCE) {
+    this.collection = vscode.languages.createDiagnosticCollection(source.replace(' ', '-'));
+  }
 
   dispose(): void {
     this.collection.dispose();
@@ -80,8 +86,8 @@ export class CheckResults implements vscode.Disposable {
       if (rawDoc) [uri, doc] = [raw, rawDoc];
       // The bytes as a whole: their first character, not a JSON field the raw text may happen to hold.
       const range = rawDoc && own ? new vscode.Range(0, 0, 0, Math.min(1, rawDoc.lineAt(0).text.length)) : rangeOf(doc, path, p.code);
-      const d = new vscode.Diagnostic(range, checkProblemMessage(p, layout), SEVERITY[p.severity]);
-      d.source = CHECK_SOURCE;
+      const d = new vscode.Diagnostic(range, checkProblemMessage(p, layout, { alwaysLed: this.source !== CHECK_SOURCE }), SEVERITY[p.severity]);
+      d.source = this.source;
       d.code = p.link ? { value: p.code, target: vscode.Uri.parse(p.link) } : p.code;
       let entry = byUri.get(uri.toString());
       if (!entry) byUri.set(uri.toString(), (entry = { uri, diagnostics: [] }));
@@ -144,14 +150,16 @@ function rangeOf(doc: vscode.TextDocument | undefined, path: string, code: strin
   return new vscode.Range(doc.positionAt(span.offset), doc.positionAt(span.offset + span.length));
 }
 
-const results = new WeakMap<Services, CheckResults>();
+const results = new WeakMap<Services, Map<string, CheckResults>>();
 
-/** The check results of this activation (made on first use, disposed with the extension). */
-export function checkResults(services: Services): CheckResults {
-  let r = results.get(services);
+/** The check results of this activation (made on first use, disposed with the extension); `source` VERIFY_SOURCE: Verify Signatures'. */
+export function checkResults(services: Services, source: string = CHECK_SOURCE): CheckResults {
+  let all = results.get(services);
+  if (!all) results.set(services, (all = new Map()));
+  let r = all.get(source);
   if (!r) {
-    r = new CheckResults();
-    results.set(services, r);
+    r = new CheckResults(source);
+    all.set(source, r);
     services.context.subscriptions.push(r);
   }
   return r;

@@ -52,13 +52,14 @@ export function uncomparedText(uncompared: Readonly<Record<string, number>>): st
  * to 12 hex digits and the layout's folder to its name, as the trees show them: the row's width goes to what is
  * wrong (the full digest is at the problem's place in the document).
  */
-export function checkProblemMessage(p: CheckProblem, layout?: { path: string; name: string }): string {
+export function checkProblemMessage(p: CheckProblem, layout?: { path: string; name: string }, options: { alwaysLed?: boolean } = {}): string {
   let message = p.message.replace(/\b(sha256:[a-f0-9]{12})[a-f0-9]{52}\b/g, '$1…').replace(/\b(sha512:[a-f0-9]{12})[a-f0-9]{116}\b/g, '$1…');
   if (layout) message = message.split(layout.path).join(layout.name);
   // A problem of the root whose message names the tag it was read by (`manifest … in app:v1: …`) is not led by
   // that tag again; a name with a character that cannot be seen still leads, shown escaped.
   const root = !p.where.includes(' > ') && shownName(p.where) === p.where;
-  if (root && namesReference(p.message, p.where)) return message;
+  // (Verify Signatures' are always led: a payload's identity, `app:v1`, names the tag without the message being of it.)
+  if (root && !options.alwaysLed && namesReference(p.message, p.where)) return message;
   // `where` starts with the name the root is listed by (a tag another tool wrote): shown as any stored name is.
   return `${shownName(p.where)}: ${message}`;
 }

@@ -11,3 +11,5 @@ export { COSIGN_KEY_PEM_TYPE, decryptCosignKey, encryptCosignKey, signKey, SIGST
 export type { SignKey } from './privateKeys';
 export { signManifest } from './sign';
 export type { SignResult } from './sign';
+export { readPublicKeyFile } from './keyFiles';
+export { verificationProblems, verifiedBy } from './verifyProblems';

@@ -1,7 +1,9 @@
 // Restricted Mode, in a host of its own (test/vscode/runner.mjs's 'restricted' pass): Workspace Trust on and the
 // workspace not trusted. The demo layout was made before the host started (the extension may not write here).
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -117,6 +119,66 @@ describe('Restricted Mode (untrusted workspace)', () => {
       assert.deepEqual(readdirSync(join(backup, '..')), [], 'no backup folder made');
       assert.deepEqual(server.requests, []);
       assert.equal(await f.services.registries.user(server.host), undefined, 'a refused sign-in keeps no credential');
+    });
+  });
+
+  describe('Verify Signatures', () => {
+    type Window = { showOpenDialog(options?: vscode.OpenDialogOptions): Thenable<vscode.Uri[] | undefined>; showInformationMessage(message: string, ...actions: string[]): Thenable<string | undefined> };
+    let window: Window;
+    let real: Window;
+    const dialogs: string[] = [];
+    const infos: string[] = [];
+    const settings = () => vscode.workspace.getConfiguration('manifold');
+    const pem = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'pem' });
+    let workspaceSettings: string;
+
+    before(async () => {
+      const ext = vscode.extensions.getExtension('manifold-dev.manifold')!;
+      window = (createRequire(join(ext.extensionPath, ext.packageJSON.main))('vscode') as { window: Window }).window;
+      real = { showOpenDialog: window.showOpenDialog, showInformationMessage: window.showInformationMessage };
+      window.showOpenDialog = async (options) => void dialogs.push(options?.title ?? '');
+      window.showInformationMessage = async (message: string) => void infos.push(message);
+      // The workspace names a key of its own, written to disk as a cloned repository would hold it.
+      const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+      mkdirSync(join(folder, 'keys'), { recursive: true });
+      writeFileSync(join(folder, 'keys', 'cosign.pub'), pem());
+      mkdirSync(join(folder, '.vscode'), { recursive: true });
+      workspaceSettings = join(folder, '.vscode', 'settings.json');
+      // A setting that is not restricted beside it tells when VS Code has read the file (it hides the restricted one).
+      writeFileSync(workspaceSettings, JSON.stringify({ 'manifold.signatureKeys': ['keys/cosign.pub'], 'manifold.concurrency': 3 }));
+      for (let i = 0; i < 100 && settings().get('concurrency') !== 3; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(settings().get('concurrency'), 3, 'VS Code did not read the workspace settings');
+    });
+
+    beforeEach(() => {
+      dialogs.length = 0;
+      infos.length = 0;
+    });
+
+    after(async () => {
+      if (real) Object.assign(window, real);
+      await settings().update('signatureKeys', undefined, vscode.ConfigurationTarget.Global);
+      rmSync(workspaceSettings, { force: true });
+    });
+
+    it("does not use the workspace's setting (restricted): it asks for the keys, and offers to remember none", async () => {
+      assert.deepEqual(settings().get('signatureKeys'), [], "VS Code gives the workspace's value of a restricted setting");
+      assert.equal(await vscode.commands.executeCommand('manifold.verifySignatures', { layout: demo, reference: 'v1' }), undefined);
+      assert.deepEqual(dialogs, ['Verify Signatures: Choose Public Keys']);
+      assert.deepEqual(infos, []);
+    });
+
+    it("uses the user's setting, but not a path of it relative to the workspace", async () => {
+      await settings().update('signatureKeys', ['keys/cosign.pub'], vscode.ConfigurationTarget.Global);
+      assert.equal(await vscode.commands.executeCommand('manifold.verifySignatures', { layout: demo, reference: 'v1' }), undefined);
+      assert.equal(dialogs.length, 1, 'the relative path was used');
+      const own = join(mkdtempSync(join(tmpdir(), 'manifold-untrusted-keys-')), 'mine.pub');
+      writeFileSync(own, pem());
+      await settings().update('signatureKeys', [own], vscode.ConfigurationTarget.Global);
+      const outcome = await vscode.commands.executeCommand<{ summary: string }>('manifold.verifySignatures', { layout: demo, reference: 'v1' });
+      assert.equal(dialogs.length, 1, 'asked again');
+      assert.match(outcome?.summary ?? '', /^v1: 3 of 3 manifests have no valid signature: index, linux\/amd64, linux\/arm64\/v8$/);
+      rmSync(join(own, '..'), { recursive: true, force: true });
     });
   });
 });

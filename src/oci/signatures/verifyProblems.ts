@@ -1,0 +1,53 @@
+import type { CheckProblem } from '../check';
+import type { Descriptor } from '../descriptor';
+import { isImageIndex } from '../mediaType';
+import { shownName } from '../shownName';
+import type { ImageVerification, VerifiedManifest } from './verifyImage';
+import type { SignatureResult } from './verify';
+
+/**
+ * A verification as Check's problems, for where check results are shown (the Problems panel): per manifest without
+ * a valid signature an error (signatures found, none valid: a wrong key, a tampered payload) or a warning (none
+ * found), with each signature's reason; per verified manifest a note naming the key and the name signed. A platform
+ * is marked at its entry in the index that lists it (`manifests[1]`), the reference itself at its own document.
+ * `rootName` is what the reference is called (its tag, or its short digest), as Check Image calls it.
+ */
+export function verificationProblems(report: ImageVerification, rootName: string, options: { layout?: boolean } = {}): CheckProblem[] {
+  const byPosition = new Map(report.manifests.map((m) => [m.position.join('.'), m]));
+  const whereOf = (position: readonly number[]): string => {
+    if (position.length === 0) return rootName;
+    const m = byPosition.get(position.join('.'));
+    return `${rootName} > ${m?.label ?? position.join('.')}`;
+  };
+  const docOf = (position: readonly number[]): Descriptor | undefined => (position.length === 0 ? report.root : byPosition.get(position.join('.'))?.subject);
+  return report.manifests.map((m): CheckProblem => {
+    const parent = m.position.length > 0 ? docOf(m.position.slice(0, -1)) : undefined;
+    const at = parent
+      ? { where: whereOf(m.position.slice(0, -1)), document: 'index' as const, digest: parent.digest, path: `manifests[${m.position[m.position.length - 1]! - 1}]` }
+      : { where: rootName, document: isImageIndex(m.subject.mediaType) ? ('index' as const) : ('manifest' as const), digest: m.subject.digest, path: '' };
+    const name = shownName(m.label);
+    if (m.valid) return { ...at, severity: 'info', code: 'verified', message: `${name} verified by ${verifiedBy(m)}` };
+    if (m.signatures.length === 0) {
+      // A layout copied from a registry without `-r` holds neither referrers nor cosign's tags: the likely reason for
+      // none (as the CLI's Note).
+      const hint = options.layout ? " (if the layout was copied from a registry, copy with -r: it carries referrers and cosign's sha256-<hex>.sig tags)" : '';
+      return { ...at, severity: 'warning', code: 'no-signature', message: `${name} has no valid signature: none found${hint}` };
+    }
+    const invalid = m.signatures.filter((s) => !s.valid);
+    return { ...at, severity: 'error', code: invalid[0]?.problem ?? 'bad-signature', message: `${name} has no valid signature: ${invalid.map(signatureText).join('; ')}` };
+  });
+}
+
+/** `cosign.pub (ecdsa-p256), signed as registry.example.com/app:v1`: the keys that verify it, the names signed. */
+export function verifiedBy(m: VerifiedManifest): string {
+  const good = m.signatures.filter((s) => s.valid);
+  const by = [...new Set(good.map((s) => `${s.key} (${s.keyType})`))].join(', ');
+  const as = [...new Set(good.map((s) => s.identity ?? ''))].map(shownName).join(', ');
+  return `${by}, signed as ${as}`;
+}
+
+/** `sha256:5c1e… layers[0]: bad-signature: no key given verifies it (cosign.pub)`. */
+function signatureText(s: SignatureResult): string {
+  const name = s.layer === undefined ? s.manifest : `${s.manifest} layers[${s.layer}]`;
+  return `${name}: ${s.problem}: ${shownName(s.reason ?? '')}`;
+}
