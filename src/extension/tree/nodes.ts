@@ -5,9 +5,9 @@
 import type * as vscode from 'vscode';
 import type { Descriptor } from '../../oci/descriptor';
 import { describeTags, readManifestContent, type SummaryCache, type TagListing } from '../../oci/graph';
-import { splitIndexChildren, type KindTable } from '../../oci/referrers';
+import { COSIGN_TAG_KINDS, resolveCosignTags, splitIndexChildren, type CosignTagged, type KindTable } from '../../oci/referrers';
 import type { ReadOnlyTarget } from '../../oci/target';
-import { coverageTooltip, withCoverage, withKinds } from '../present/coverageItem';
+import { coverageTooltip, kindName, withCoverage, withKinds } from '../present/coverageItem';
 import type { SourceRef } from '../present/sourceRef';
 import {
   blobItem,
@@ -180,7 +180,15 @@ export abstract class ManifestLikeNode extends CachingNode {
       if (content.config) nodes.push(new BlobNode(this, content.config, 'config', 0));
       content.layers.forEach((layer, i) => nodes.push(new BlobNode(this, layer, 'layer', i)));
     }
-    for await (const referrer of store.referrers(this.desc)) nodes.push(new ManifestNode(this, referrer, 'referrer'));
+    // cosign's tags (`sha256-<hex>.sig`, `.att`, `.sbom`) name what the referrers API does not list: shown beside
+    // the referrers, a manifest found both ways once. Looked up with the referrers (three look-ups per expansion).
+    const [referrers, cosign] = await Promise.all([collect(store.referrers(this.desc)), this.cosignTagged(ctx, store)]);
+    const byTag = new Map(cosign.map((t) => [t.desc.digest, t]));
+    for (const referrer of referrers) {
+      nodes.push(new ManifestNode(this, referrer, 'referrer', byTag.get(referrer.digest)));
+      byTag.delete(referrer.digest);
+    }
+    for (const t of byTag.values()) nodes.push(new ManifestNode(this, t.desc, 'referrer', t));
     if (content.kind === 'index') {
       this.coverage = new IndexCoverage(ctx, this, store, this.desc);
       await this.coverage.within(() => ctx.changed(this));
@@ -191,6 +199,16 @@ export abstract class ManifestLikeNode extends CachingNode {
   override invalidate(): void {
     super.invalidate();
     this.coverage = undefined;
+  }
+
+  /** The manifests cosign's tags name for this one; none when they cannot be looked up (logged: the rest still shows). */
+  private async cosignTagged(ctx: TreeContext, store: ReadOnlyTarget): Promise<CosignTagged[]> {
+    try {
+      return await resolveCosignTags(store, this.desc.digest);
+    } catch (err) {
+      ctx.log.warn(`${this.id}: looking up cosign tags: ${(err as Error).message ?? err}`);
+      return [];
+    }
   }
 
   override async resolveTooltip(ctx: TreeContext): Promise<string | undefined> {
@@ -241,6 +259,8 @@ export class ManifestNode extends ManifestLikeNode {
     readonly parent: Node,
     readonly desc: Descriptor,
     readonly role: ManifestRole,
+    /** The cosign tag (`sha256-<hex>.sig`) that names this manifest for its parent, when one does. */
+    readonly cosignTag?: CosignTagged,
   ) {
     super();
     const prefix = role === 'referrer' ? 'ref' : role === 'child' ? 'child' : 'untagged';
@@ -254,7 +274,22 @@ export class ManifestNode extends ManifestLikeNode {
     // A platform row of an index: what it carries and lacks, once the index's coverage walk is in.
     if (this.role === 'child') return withCoverage(spec, coverage?.note(this.desc.digest), titles);
     // A referrer or attestation of the index or of one of its platforms: its kind, from the index's walk.
-    return withKinds(spec, coverage?.kindsOf(this.desc.digest), titles);
+    const kinds = coverage?.kindsOf(this.desc.digest);
+    if (this.cosignTag) return this.cosignSpec(spec, kinds, titles);
+    return withKinds(spec, kinds, titles);
+  }
+
+  /**
+   * A manifest a cosign tag names: its kind as the label (the coverage walk's when there is one, else the tag's
+   * suffix's), and the tag it was found through first in the description (`cosign .sig`).
+   */
+  private cosignSpec(spec: ItemSpec, coverageKinds: readonly string[] | undefined, titles: ReadonlyMap<string, string>): ItemSpec {
+    const t = this.cosignTag!;
+    const kinds = coverageKinds?.length ? coverageKinds : [COSIGN_TAG_KINDS[t.suffix]];
+    // A referrer with a name of its own (an artifact type) keeps it; cosign's tag manifests have none.
+    const label = spec.label === l10n.t('referrer') ? kindName(kinds[0]!, titles) : spec.label;
+    const via = l10n.t('cosign .{0}', t.suffix);
+    return withKinds({ ...spec, label, description: [via, spec.description].filter(Boolean).join(' · ') }, kinds, titles);
   }
 
   /** The coverage walk of the index this row belongs to: its parent's (an index), or, for an artifact of a platform, its grandparent's. */
@@ -271,6 +306,12 @@ export class ManifestNode extends ManifestLikeNode {
     const note = coverage?.note(this.desc.digest);
     return note ? `${own}\n\n${coverageTooltip(note, coverage!.titles)}` : own;
   }
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
 }
 
 /**
