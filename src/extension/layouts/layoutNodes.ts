@@ -6,6 +6,7 @@ import vscode = require('vscode');
 import * as l10n from '@vscode/l10n';
 import type { Descriptor } from '../../oci/descriptor';
 import { listTags, readManifestContent, untaggedEntries } from '../../oci/graph';
+import { isDigestTag } from '../../oci/referrers';
 import type { DamagedEntry, OciLayoutStore } from '../../oci/layout';
 import type { ReadOnlyTarget } from '../../oci/target';
 import { layoutItem, untaggedItem, type Access, type ItemSpec } from '../present/items';
@@ -73,7 +74,9 @@ export class LayoutNode extends SourceNode {
     this.stamp = this.folder.readOnly ? undefined : await indexStamp(this.path);
     const store = await this.store(ctx);
     const entries = await store.entries();
-    const listings = listTags(entries, { all: ctx.showFallbackTags() });
+    // Digest tags (referrer fallback and cosign's) name what shows under the manifest they are for: not tag rows.
+    const all = ctx.showFallbackTags();
+    const listings = listTags(entries, { all }).filter((l) => all || !isDigestTag(l.tag));
     await describeWithin(ctx, this, store, listings, (ctx as LayoutsContext).layouts.summaries(this.path));
     const nodes: Node[] = listings.map((l) => new TagNode(this, l));
     // A damaged index.json entry is one error row; the other tags still show. The tooltip has the whole path.

@@ -1,6 +1,6 @@
 // The Registries view's nodes: registry -> repositories -> tags, then the same manifest nodes as layouts.
 import type * as vscode from 'vscode';
-import { isFallbackTag } from '../../oci/layout';
+import { isDigestTag } from '../../oci/referrers';
 import { SummaryCache, type TagListing } from '../../oci/graph';
 import type { ReadOnlyTarget } from '../../oci/target';
 import { isOciError } from '../../oci/errors';
@@ -107,7 +107,8 @@ export class RepositoryNode extends SourceNode {
     let more = false;
     try {
       for await (const tag of repo.tags()) {
-        if (!ctx.showFallbackTags() && isFallbackTag(tag)) continue;
+        // Digest tags (referrer fallback and cosign's) name what shows under the manifest they are for.
+        if (!ctx.showFallbackTags() && isDigestTag(tag)) continue;
         if (tags.length >= MAX_LISTED) {
           more = true;
           break;

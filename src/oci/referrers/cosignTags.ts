@@ -1,5 +1,6 @@
 import type { Descriptor } from '../descriptor';
 import { isOciError } from '../errors';
+import { isFallbackTag } from '../reference';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 
 /** cosign's tag scheme: `sha256-<hex>.sig` next to the image names a signature of `sha256:<hex>`. */
@@ -12,6 +13,15 @@ export function parseCosignTag(tag: string): { digest: string; suffix: CosignTag
   const m = /^(sha256|sha512)-([0-9a-f]{64}|[0-9a-f]{128})\.(sig|att|sbom)$/.exec(tag);
   if (!m) return undefined;
   return { digest: `${m[1]}:${m[2]}`, suffix: m[3] as CosignTagSuffix };
+}
+
+/**
+ * A tag that names a manifest by another's digest rather than by a name users gave it: a referrers fallback tag
+ * (`sha256-<hex>`) or cosign's (`sha256-<hex>.sig`, `.att`, `.sbom`). The trees show what they name under the
+ * manifest they are for, not as tags.
+ */
+export function isDigestTag(tag: string): boolean {
+  return isFallbackTag(tag) || parseCosignTag(tag) !== undefined;
 }
 
 export function cosignTag(digest: string, suffix: CosignTagSuffix): string {

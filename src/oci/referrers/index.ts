@@ -23,7 +23,7 @@ export {
   missingKinds,
   referrerCoverage,
 } from './coverage';
-export { COSIGN_NAMES_BEFORE_LISTING, COSIGN_TAG_KINDS, cosignTag, CosignTagLookup, parseCosignTag, resolveCosignTags } from './cosignTags';
+export { COSIGN_NAMES_BEFORE_LISTING, COSIGN_TAG_KINDS, cosignTag, CosignTagLookup, isDigestTag, parseCosignTag, resolveCosignTags } from './cosignTags';
 export type { CosignTagged, CosignTagSuffix } from './cosignTags';
 export { attestedDigest, DOCKER_ATTESTATION_MANIFEST, DOCKER_REFERENCE_DIGEST, DOCKER_REFERENCE_TYPE, isDockerReferenceEntry, splitIndexChildren } from './dockerReferences';
 export type { CoveredArtifact, AttachedVia, CoverageNote, CoverageOptions, CoverageReport, CoverageRow } from './coverage';

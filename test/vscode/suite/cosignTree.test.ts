@@ -1,0 +1,92 @@
+import * as assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { Descriptor } from '../../../src/oci/descriptor';
+import { copy } from '../../../src/oci/copy/copy';
+import { OciLayoutStore } from '../../../src/oci/layout';
+import { cosignTag } from '../../../src/oci/referrers';
+import { RegistryClient, RemoteRepository } from '../../../src/oci/registry';
+import { signKey, signManifest } from '../../../src/oci/signatures';
+import { startOciServer, type OciServer } from '../../integration/support/ociServer';
+import { makeArtifact, makeImage } from '../../unit/builders';
+import { eventually, row, rows, useFixtures, type Fixtures } from './layoutFixtures';
+
+/**
+ * cosign's digest tags (`sha256-<hex>.sig`, `.sbom`) in the Layouts and Registries views: not tag rows of their own
+ * (unless digest tags are shown), but what they name listed under the image it is for, marked as found through the
+ * tag, once even when it is a referrer too.
+ */
+describe('cosign digest tags in the trees', () => {
+  let f: Fixtures;
+  let server: OciServer;
+  let dir: string;
+  let image: Descriptor;
+  let sigTag: string;
+  let sbomTag: string;
+  const run = <T>(id: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(id, ...args);
+  const settings = () => vscode.workspace.getConfiguration('manifold');
+  const layoutRows = async (parent?: unknown) => rows(f, parent ?? (await row(f, undefined, 'cosign')).node);
+  const registryRows = (node?: unknown) => rows(f, node, f.services.registriesTree as never);
+  const registryRow = (parent: unknown, label: string | RegExp) => row(f, parent, label, f.services.registriesTree as never);
+  const repoRows = async () => registryRows((await registryRow((await registryRow(undefined, server.host)).node, 'team/signed')).node);
+
+  before(async () => {
+    f = await useFixtures();
+    dir = join(f.workspace, 'layouts', 'cosign');
+    mkdirSync(dir, { recursive: true });
+    const store = await OciLayoutStore.open(dir, { create: true });
+    image = await makeImage(store, { arch: 'amd64', seed: 'cosign tree' });
+    await store.tag(image, 'app');
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    sigTag = (await signManifest(store, image, signKey('cosign.key', privateKey), 'registry.example.com/app:v1')).tag;
+    // An SBOM attached both ways: a referrer (its subject) that cosign's `.sbom` tag names too.
+    const sbom = await makeArtifact(store, { subject: image, artifactType: 'application/spdx+json' });
+    sbomTag = cosignTag(image.digest, 'sbom');
+    await store.tag(sbom, sbomTag);
+    server = await startOciServer();
+    const remote = new RemoteRepository(new RegistryClient(server.host, { plainHttp: true }), 'team/signed');
+    await copy(store, 'app', remote, ['app']);
+    await copy(store, sigTag, remote, [sigTag]);
+    assert.equal(await run('manifold.addRegistry', { registry: server.host, plainHttp: true }), server.host);
+    await run('manifold.refresh');
+  });
+
+  after(async () => {
+    await settings().update('showFallbackTags', undefined, vscode.ConfigurationTarget.Global);
+    await run('manifold.removeRegistry', { registry: server.host });
+    await server.stop();
+  });
+
+  it('a layout lists no .sig or .sbom tag row, and the image lists its signature and SBOM once each', async () => {
+    assert.deepEqual((await layoutRows()).map((r) => r.label), ['app']);
+    const app = await row(f, (await row(f, undefined, 'cosign')).node, 'app');
+    const children = await rows(f, app.node);
+    const refs = children.filter((c) => c.contextValue.endsWith('+referrer'));
+    assert.deepEqual(refs.map((r) => r.label).sort(), ['SBOM', 'signature'], children.map((c) => c.label).join(', '));
+    const sig = refs.find((r) => r.label === 'signature')!;
+    assert.match(sig.description, /^cosign \.sig · [0-9a-f]{12}$/);
+    const sbom = refs.find((r) => r.label === 'SBOM')!;
+    assert.match(sbom.description, /^cosign \.sbom · [0-9a-f]{12} · application\/spdx\+json$/);
+    // The signature row is the manifest the tag names, and expands to its payload.
+    const store = await OciLayoutStore.open(dir);
+    assert.ok(sig.description.includes((await store.resolve(sigTag)).digest.slice(7, 19)));
+    assert.deepEqual((await rows(f, sig.node)).map((c) => c.label).slice(0, 1), ['config']);
+  });
+
+  it('a repository lists no .sig tag row, and its image lists the signature', async () => {
+    assert.deepEqual((await repoRows()).map((r) => r.label), ['app']);
+    const app = (await repoRows()).find((r) => r.label === 'app')!;
+    const refs = (await registryRows(app.node)).filter((c) => c.contextValue.includes('+referrer'));
+    assert.deepEqual(refs.map((r) => [r.label, r.description.split(' · ')[0]]), [['signature', 'cosign .sig']]);
+  });
+
+  it('with digest tags shown, the .sig and .sbom tag rows are back in both views', async () => {
+    await settings().update('showFallbackTags', true, vscode.ConfigurationTarget.Global);
+    await eventually(async () => assert.deepEqual((await layoutRows()).map((r) => r.label), ['app', sigTag, sbomTag].sort()));
+    await eventually(async () => assert.deepEqual((await repoRows()).map((r) => r.label).sort(), ['app', sigTag].sort()));
+    await settings().update('showFallbackTags', undefined, vscode.ConfigurationTarget.Global);
+    await eventually(async () => assert.deepEqual((await layoutRows()).map((r) => r.label), ['app']));
+  });
+});
