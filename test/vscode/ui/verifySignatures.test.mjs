@@ -104,6 +104,10 @@ describe('Verify Signatures in the workbench', { timeout: 300_000 }, () => {
     await editor.locator('.squiggly-warning').first().waitFor();
     await editor.hover();
     await page.mouse.wheel(-4000, 0);
+    // cosign's `sha256-<hex>.sig` tags are no tag rows: the signatures show under the image they sign.
+    const layoutRows = await page.locator('.part.sidebar .monaco-list-row').allInnerTexts();
+    assert.ok(layoutRows.some((r) => r.includes('linux-amd64')), layoutRows.join('\n'));
+    assert.ok(!layoutRows.some((r) => /sha256-[0-9a-f]+/.test(r)), layoutRows.join('\n'));
     await wb.screenshot('verify-workbench'); // the README's docs/images/verify-signatures.png
   });
 
