@@ -289,7 +289,8 @@ export class ManifestNode extends ManifestLikeNode {
     // A referrer with a name of its own (an artifact type) keeps it; cosign's tag manifests have none.
     const label = spec.label === l10n.t('referrer') ? kindName(kinds[0]!, titles) : spec.label;
     const via = l10n.t('cosign .{0}', t.suffix);
-    return withKinds({ ...spec, label, description: [via, spec.description].filter(Boolean).join(' · ') }, kinds, titles);
+    const tooltip = () => descriptorTooltip(label, this.desc, [[l10n.t('cosign tag'), shownName(t.tag)]]);
+    return withKinds({ ...spec, label, description: [via, spec.description].filter(Boolean).join(' · '), tooltip }, kinds, titles);
   }
 
   /** The coverage walk of the index this row belongs to: its parent's (an index), or, for an artifact of a platform, its grandparent's. */
@@ -301,7 +302,8 @@ export class ManifestNode extends ManifestLikeNode {
   }
 
   protected tooltipWith(annotations: Record<string, string>): string {
-    const own = descriptorTooltip(this.spec().label, this.desc, [], undefined, annotations);
+    const extra: [string, string][] = this.cosignTag ? [[l10n.t('cosign tag'), shownName(this.cosignTag.tag)]] : [];
+    const own = descriptorTooltip(this.spec().label, this.desc, extra, undefined, annotations);
     const coverage = this.role === 'child' ? this.coverageAbove() : undefined;
     const note = coverage?.note(this.desc.digest);
     return note ? `${own}\n\n${coverageTooltip(note, coverage!.titles)}` : own;

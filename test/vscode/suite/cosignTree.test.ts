@@ -11,7 +11,7 @@ import { RegistryClient, RemoteRepository } from '../../../src/oci/registry';
 import { signKey, signManifest } from '../../../src/oci/signatures';
 import { startOciServer, type OciServer } from '../../integration/support/ociServer';
 import { makeArtifact, makeImage } from '../../unit/builders';
-import { eventually, row, rows, useFixtures, type Fixtures } from './layoutFixtures';
+import { eventually, row, rows, tooltipOf, useFixtures, type Fixtures } from './layoutFixtures';
 
 /**
  * cosign's digest tags (`sha256-<hex>.sig`, `.sbom`) in the Layouts and Registries views: not tag rows of their own
@@ -67,6 +67,10 @@ describe('cosign digest tags in the trees', () => {
     assert.deepEqual(refs.map((r) => r.label).sort(), ['SBOM', 'signature'], children.map((c) => c.label).join(', '));
     const sig = refs.find((r) => r.label === 'signature')!;
     assert.match(sig.description, /^cosign \.sig · [0-9a-f]{12}$/);
+    // The tooltip names the tag (Markdown-escaped: read without the backslashes).
+    const tip = (await tooltipOf(f, sig)).replace(/\\/g, '');
+    assert.match(tip, /cosign tag/);
+    assert.ok(tip.includes(sigTag), tip);
     const sbom = refs.find((r) => r.label === 'SBOM')!;
     assert.match(sbom.description, /^cosign \.sbom · [0-9a-f]{12} · application\/spdx\+json$/);
     // The signature row is the manifest the tag names, and expands to its payload.
