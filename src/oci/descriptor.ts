@@ -51,6 +51,11 @@ export const ANNOTATION_REF_NAME = 'org.opencontainers.image.ref.name';
 export const ANNOTATION_TITLE = 'org.opencontainers.image.title';
 export const ANNOTATION_CREATED = 'org.opencontainers.image.created';
 
+/** Only `desc`'s media type, digest and size: what a lookup by it needs, without platform, annotations or artifact type. */
+export function bareDescriptor(desc: Descriptor): Descriptor {
+  return { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
+}
+
 /**
  * A descriptor as a lenient reader (a browser of what other tools wrote) takes it: undefined unless its digest and
  * mediaType are strings and its size a number; else a copy whose optional fields are kept only when they have

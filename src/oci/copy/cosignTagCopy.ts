@@ -1,4 +1,4 @@
-import type { Descriptor } from '../descriptor';
+import { bareDescriptor, type Descriptor } from '../descriptor';
 import { isOciError, OciError } from '../errors';
 import type { CosignTagLookup } from '../referrers/cosignTags';
 import type { OpOptions, ReadOnlyTarget } from '../target';
@@ -19,7 +19,7 @@ export interface CosignTagToCopy {
  */
 export async function cosignTagsToCopy(lookup: CosignTagLookup, subject: string): Promise<CosignTagToCopy[]> {
   const found = await lookup.find(subject);
-  return found.map((t) => ({ tag: t.tag, subject, desc: { mediaType: t.desc.mediaType, digest: t.desc.digest, size: t.desc.size } }));
+  return found.map((t) => ({ tag: t.tag, subject, desc: bareDescriptor(t.desc) }));
 }
 
 /** What a cosign tag names at the destination now, when the copy may point it at the source's manifest. */

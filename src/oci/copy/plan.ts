@@ -1,4 +1,4 @@
-import type { Descriptor } from '../descriptor';
+import { bareDescriptor, type Descriptor } from '../descriptor';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
 import { isManifestChecker, type OpOptions, type ReadOnlyTarget } from '../target';
 import type { CopyOptions } from './copy';
@@ -67,7 +67,6 @@ export async function planCopy(src: ReadOnlyTarget, srcReference: string, dst: P
     if (!p) manifests.set(d.digest, (p = source.fetchBytes(d, op)));
     return p;
   };
-  const plain = (d: Descriptor): Descriptor => ({ mediaType: d.mediaType, digest: d.digest, size: d.size });
 
   const cosign: CosignTagToCopy[] = [];
   if (options.referrers) {
@@ -94,7 +93,7 @@ export async function planCopy(src: ReadOnlyTarget, srcReference: string, dst: P
   const visited = new Set<string>();
   // A cosign tag's manifest, as a root, is known by a resolve's answer: stored under the flavor its document declares.
   const rootDigests = new Set([...roots, ...cosign.map((t) => t.desc)].map((r) => r.digest));
-  let level = [...roots.map(plain), ...plan.referrers, ...cosign.map((t) => t.desc)];
+  let level = [...roots.map(bareDescriptor), ...plan.referrers, ...cosign.map((t) => t.desc)];
   while (level.length > 0) {
     const fresh = level.filter((d) => !visited.has(d.digest) && visited.add(d.digest));
     // Results kept in the order of `fresh`, so the plan reads the same on every run.

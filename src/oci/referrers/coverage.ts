@@ -1,4 +1,4 @@
-import type { Descriptor, ImageManifest } from '../descriptor';
+import { bareDescriptor, type Descriptor, type ImageManifest } from '../descriptor';
 import { isOciError } from '../errors';
 import { isImageIndex, MediaType } from '../mediaType';
 import { platformFromConfig } from '../graph/childDescriptor';
@@ -110,7 +110,7 @@ export async function referrerCoverage(target: ReadOnlyTarget, reference: string
     // The three sources at once (on a registry each is a round trip), their artifacts added in one order.
     const listed = async () => {
       const out: Descriptor[] = [];
-      for await (const r of target.referrers(plain(row.desc), op)) out.push(r);
+      for await (const r of target.referrers(bareDescriptor(row.desc), op)) out.push(r);
       return Promise.all(out.map((r) => describeArtifact(target, table, r, 'referrers', op)));
     };
     const tagged = async () =>
@@ -194,7 +194,7 @@ async function describeArtifact(
 async function readManifest(target: ReadOnlyTarget, desc: Descriptor, op: OpOptions): Promise<ImageManifest | undefined> {
   let bytes: Buffer;
   try {
-    bytes = await target.fetchBytes(plain(desc), op);
+    bytes = await target.fetchBytes(bareDescriptor(desc), op);
   } catch (err) {
     // A fallback-tag index may list referrers whose manifests are not stored here: classify what the listing says.
     if (isOciError(err, 'NOT_FOUND')) return undefined;
@@ -219,10 +219,6 @@ export function missingKinds(report: CoverageReport, required: readonly string[]
     for (const kind of required) if ((row.counts[kind] ?? 0) === 0) out.push({ row, kind });
   }
   return out;
-}
-
-function plain(desc: Descriptor): Descriptor {
-  return { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
 }
 
 /** What one manifest of a walk carries, and what it lacks that another manifest of the same image carries. */

@@ -1,4 +1,4 @@
-import type { Descriptor, Platform } from '../descriptor';
+import { bareDescriptor, type Descriptor, type Platform } from '../descriptor';
 import { OciError } from '../errors';
 import { isImageIndex } from '../mediaType';
 import type { OpOptions, ReadOnlyTarget } from '../target';
@@ -74,7 +74,7 @@ export async function discover(target: ReadOnlyTarget, reference: string, option
     if (!found) {
       found = limit(async () => {
         const out: Descriptor[] = [];
-        for await (const r of target.referrers(plain(desc), aheadOp)) out.push(r);
+        for await (const r of target.referrers(bareDescriptor(desc), aheadOp)) out.push(r);
         return out;
       });
       found.then((listed) => deeper(level) && listAhead(listed, level + 1)).catch(() => {}); // an error is the walk's when it comes to it; one it never comes to is only stopped
@@ -147,8 +147,4 @@ export function* allReferrers(node: SubjectNode | ReferrerNode): Iterable<Referr
 export function* allSubjects(node: SubjectNode): Iterable<SubjectNode> {
   yield node;
   for (const child of node.manifests ?? []) yield* allSubjects(child);
-}
-
-function plain(desc: Descriptor): Descriptor {
-  return { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
 }

@@ -1,4 +1,4 @@
-import type { Descriptor } from '../descriptor';
+import { bareDescriptor, type Descriptor } from '../descriptor';
 import { isOciError } from '../errors';
 import { readCapped } from '../readCapped';
 import { resolveCosignTags } from '../referrers/cosignTags';
@@ -75,7 +75,7 @@ export async function verifySignatures(target: ReadOnlyTarget, subject: Descript
       had.tag ??= tag;
     } else found.set(desc.digest, { desc, via: [via], ...(tag ? { tag } : {}) });
   };
-  for await (const r of target.referrers(plain(subject), op)) if (r.artifactType && SIGNATURE_ARTIFACT_TYPES.includes(r.artifactType)) add(r, 'referrers');
+  for await (const r of target.referrers(bareDescriptor(subject), op)) if (r.artifactType && SIGNATURE_ARTIFACT_TYPES.includes(r.artifactType)) add(r, 'referrers');
   for (const t of await resolveCosignTags(target, subject.digest, op, ['sig'])) add(t.desc, 'cosign-tag', t.tag);
   const signatures: SignatureResult[] = [];
   for (const f of [...found.values()].sort((a, b) => (a.desc.digest < b.desc.digest ? -1 : 1))) {
@@ -96,7 +96,7 @@ async function verifyManifest(
   const fail = (problem: SignatureProblem, reason: string, at: Partial<SignatureResult> = {}): SignatureResult => ({ ...base, ...at, valid: false, problem, reason });
   let doc: Record<string, unknown>;
   try {
-    doc = parseJsonObject(await target.fetchBytes(plain(found.desc), op), `signature manifest ${found.desc.digest}`);
+    doc = parseJsonObject(await target.fetchBytes(bareDescriptor(found.desc), op), `signature manifest ${found.desc.digest}`);
   } catch (err) {
     if (isOciError(err, 'INVALID_MANIFEST')) return [fail('malformed-signature', (err as Error).message)];
     if (isOciError(err)) return [fail('unreadable', (err as Error).message)];
@@ -164,8 +164,4 @@ async function verifyLayer(
     return fail('identity-mismatch', `signed as ${claim.identity}, not ${options.identity}`, claimed);
   }
   return { ...base, layer: i, ...claimed, valid: true };
-}
-
-function plain(desc: Descriptor): Descriptor {
-  return { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
 }
