@@ -4,7 +4,7 @@ import { cosignTag } from '../referrers/cosignTags';
 import type { OpOptions, Target } from '../target';
 import type { SignKey } from '../signatures/privateKeys';
 import { SIGNATURE_ANNOTATION } from '../signatures/cosignFormat';
-import { appendToCosignTag } from './cosignTagAppend';
+import { appendToCosignTag } from '../referrers/cosignTagAppend';
 import { DSSE_MEDIA_TYPE, INTOTO_PAYLOAD_TYPE, makeEnvelope } from './dsse';
 import { makeStatement, predicateTypeOf } from './statement';
 

@@ -9,8 +9,8 @@ import { parseJsonObject } from '../validate';
 /**
  * Adds `layer` (its bytes `bytes`) as the last layer of the manifest cosign's tag `tag` names, or of a new one, as
  * cosign adds a signature to `.sig` and an attestation to `.att`: an image whose config lists the layers as its
- * diff_ids. A layer already there (same digest and annotations) is not added twice. The same steps as
- * signatures/sign.ts takes for `.sig` (which could call this).
+ * diff_ids. A layer already there (same digest and annotations) is not added twice: an Ed25519 or RSA signature of the
+ * same payload is the same bytes, and cosign does not add it again. sign.ts (`.sig`) and attest.ts (`.att`) both use it.
  */
 export async function appendToCosignTag(target: Target, tag: string, layer: Descriptor, bytes: Buffer, options: OpOptions = {}): Promise<{ manifest: Descriptor; layers: number }> {
   const op: OpOptions = { signal: options.signal };
