@@ -268,29 +268,28 @@ export class ManifestNode extends ManifestLikeNode {
   }
 
   spec(): ItemSpec {
-    const spec = manifestItem(this.desc, this.role, this.source?.access);
     const coverage = this.coverageAbove();
     const titles = coverage?.titles ?? new Map<string, string>();
     // A platform row of an index: what it carries and lacks, once the index's coverage walk is in.
-    if (this.role === 'child') return withCoverage(spec, coverage?.note(this.desc.digest), titles);
+    if (this.role === 'child') return withCoverage(manifestItem(this.desc, this.role, this.source?.access), coverage?.note(this.desc.digest), titles);
     // A referrer or attestation of the index or of one of its platforms: its kind, from the index's walk.
     const kinds = coverage?.kindsOf(this.desc.digest);
-    if (this.cosignTag) return this.cosignSpec(spec, kinds, titles);
-    return withKinds(spec, kinds, titles);
+    if (this.cosignTag) return this.cosignSpec(kinds, titles);
+    return withKinds(manifestItem(this.desc, this.role, this.source?.access), kinds, titles);
   }
 
   /**
    * A manifest a cosign tag names: its kind as the label (the coverage walk's when there is one, else the tag's
    * suffix's), and the tag it was found through first in the description (`cosign .sig`).
    */
-  private cosignSpec(spec: ItemSpec, coverageKinds: readonly string[] | undefined, titles: ReadonlyMap<string, string>): ItemSpec {
+  private cosignSpec(coverageKinds: readonly string[] | undefined, titles: ReadonlyMap<string, string>): ItemSpec {
     const t = this.cosignTag!;
     const kinds = coverageKinds?.length ? coverageKinds : [COSIGN_TAG_KINDS[t.suffix]];
-    // A referrer with a name of its own (an artifact type) keeps it; cosign's tag manifests have none.
-    const label = spec.label === l10n.t('referrer') ? kindName(kinds[0]!, titles) : spec.label;
+    // A referrer with a name of its own (an artifact type) keeps it; cosign's tag manifests have none: named by kind.
+    const spec = manifestItem(this.desc, this.role, this.source?.access, kindName(kinds[0]!, titles));
     const via = l10n.t('cosign .{0}', t.suffix);
-    const tooltip = () => descriptorTooltip(label, this.desc, [[l10n.t('cosign tag'), shownName(t.tag)]]);
-    return withKinds({ ...spec, label, description: [via, spec.description].filter(Boolean).join(' · '), tooltip }, kinds, titles);
+    const tooltip = () => descriptorTooltip(spec.label, this.desc, [[l10n.t('cosign tag'), shownName(t.tag)]]);
+    return withKinds({ ...spec, description: [via, spec.description].filter(Boolean).join(' · '), tooltip }, kinds, titles);
   }
 
   /** The coverage walk of the index this row belongs to: its parent's (an index), or, for an artifact of a platform, its grandparent's. */
