@@ -4,13 +4,14 @@
 import * as assert from 'node:assert/strict';
 import * as l10n from '@vscode/l10n';
 import { ManifestNode, type Node } from '../../src/extension/tree/nodes';
+import type { Descriptor } from '../../src/oci/descriptor';
 import { MediaType } from '../../src/oci/mediaType';
 import { cosignTag } from '../../src/oci/referrers';
 
 const image = `sha256:${'a'.repeat(64)}`;
 const desc = { mediaType: MediaType.ImageManifest, digest: `sha256:${'b'.repeat(64)}`, size: 1 };
 const parent = { id: 'layout' } as unknown as Node;
-const row = (listed: typeof desc & { artifactType?: string; annotations?: Record<string, string> }, suffix: 'sig' | 'sbom') =>
+const row = (listed: Descriptor, suffix: 'sig' | 'sbom') =>
   new ManifestNode(parent, listed, 'referrer', { tag: cosignTag(image, suffix), suffix, desc }).spec();
 
 describe('extension: cosign tag rows', () => {
@@ -21,7 +22,7 @@ describe('extension: cosign tag rows', () => {
     assert.equal(row({ ...desc, annotations: { 'org.opencontainers.image.title': 'n' } }, 'sig').label, 'signature · title=n');
     assert.equal(row(desc, 'sbom').label, 'SBOM');
     assert.equal(row({ ...desc, artifactType: 'application/vnd.acme.scan.report.v1+json' }, 'sig').label, 'scan.report');
-    assert.match(row(desc, 'sig').description, /^cosign \.sig · /);
+    assert.match(row(desc, 'sig').description ?? '', /^cosign \.sig · /);
   });
 
   it('in another language too: the kind, not the word for a referrer', () => {
