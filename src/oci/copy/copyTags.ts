@@ -5,7 +5,8 @@ import { inOrder } from '../inOrder';
 import { inIndexBatch, isIndexBatcher, type OpOptions, type ReadOnlyTarget, type Target } from '../target';
 import { copy } from './copy';
 import { CosignTagLookup, parseCosignTag } from '../referrers/cosignTags';
-import { checkCosignTagsFirst } from './cosignTagCopy';
+import { checkCosignTagAt, type CosignTagAt } from './cosignTagCopy';
+import { walkReferrers } from './referrerWalk';
 import type { CopyEvent } from './copyGraph';
 import { planCopy } from './plan';
 import { sharedPushes } from './sharedPushes';
@@ -89,6 +90,22 @@ export async function tagsToCopy(
 async function hasCosignTag(dst: ReadOnlyTarget, options: OpOptions): Promise<boolean> {
   for await (const tag of dst.tags({ signal: options.signal })) if (parseCosignTag(tag)) return true;
   return false;
+}
+
+/**
+ * Every cosign tag a copy with referrers of `root` would set at `dst`, found and checked (checkCosignTagAt) before
+ * anything is stored: for a copy that does not plan the whole graph first (backup, whose content pass would otherwise
+ * store blobs before the referrers pass refuses a tag). Reads at the source only what finding them takes: indexes,
+ * referrer listings, cosign tags.
+ */
+async function checkCosignTagsFirst(
+  src: ReadOnlyTarget,
+  root: Descriptor,
+  dst: Pick<ReadOnlyTarget, 'resolve' | 'fetchBytes'>,
+  options: OpOptions & { cosignTags: CosignTagLookup },
+): Promise<CosignTagAt[]> {
+  const { cosign } = await walkReferrers(src, [root], options);
+  return inOrder(cosign, { atOnce: 8, signal: options.signal }, (t, signal) => checkCosignTagAt(src, dst, t, { signal }));
 }
 
 /** Which of `tags` name something else at `dst` now (each would move). */

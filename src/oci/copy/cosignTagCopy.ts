@@ -3,8 +3,6 @@ import { isOciError, OciError } from '../errors';
 import type { CosignTagLookup } from '../referrers/cosignTags';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { parseJsonObject } from '../validate';
-import { inOrder } from '../inOrder';
-import { walkReferrers } from './referrerWalk';
 
 /** A manifest one of cosign's tags names for a manifest the copy carries: stored, then tagged alike at the destination. */
 export interface CosignTagToCopy {
@@ -67,22 +65,6 @@ export async function checkCosignTagAt(
       ? `which could not be read to tell whether the source's ${t.desc.digest} holds its signatures: pointing the tag at the source's might drop them`
       : `which holds ${lost} ${lost === 1 ? 'layer' : 'layers'} (a signature, attestation or SBOM) that the source's ${t.desc.digest} lacks: pointing the tag at the source's would drop ${lost === 1 ? 'it' : 'them'}`;
   throw new OciError('ALREADY_EXISTS', `${t.tag} at the destination names ${there.digest}, ${why}; refused: copy without -r, or untag or move that tag at the destination first`);
-}
-
-/**
- * Every cosign tag a copy with referrers of `root` would set at `dst`, found and checked (checkCosignTagAt) before
- * anything is stored: for a copy that does not plan the whole graph first (backup, whose content pass would otherwise
- * store blobs before the referrers pass refuses a tag). Reads at the source only what finding them takes: indexes,
- * referrer listings, cosign tags.
- */
-export async function checkCosignTagsFirst(
-  src: ReadOnlyTarget,
-  root: Descriptor,
-  dst: Pick<ReadOnlyTarget, 'resolve' | 'fetchBytes'>,
-  options: OpOptions & { cosignTags: CosignTagLookup },
-): Promise<CosignTagAt[]> {
-  const { cosign } = await walkReferrers(src, [root], options);
-  return inOrder(cosign, { atOnce: 8, signal: options.signal }, (t, signal) => checkCosignTagAt(src, dst, t, { signal }));
 }
 
 /** Each layer of a manifest as the digest and annotations (sorted) that make it one signature. */
