@@ -8,7 +8,8 @@ import { cosignTag } from '../../src/oci/referrers';
 import { startOciServer, type OciServer } from '../integration/support';
 import { makeFixture, type Fixture } from '../helpers/exampleRuns';
 import { runCli } from '../helpers/runCli';
-import { cleanupTemps, makeImage, makeIndex, newLayout } from './builders';
+import { cleanupTemps, folderSnapshot, makeImage, makeIndex, newLayout, pushBlob, pushManifest } from './builders';
+import { MediaType } from '../../src/oci/mediaType';
 
 const pick = ({ copied, bytes }: { copied: number; bytes: number }) => ({ copied, bytes });
 
@@ -68,6 +69,20 @@ describe('backup and restore (registry with the referrers API)', function () {
     assert.equal(text.code, 0, text.stderr);
     const lines = text.stdout.split('\n').filter((l) => /^(Copied|Mounted) /.test(l));
     assert.deepEqual(lines.map((l) => l.split(/\s+/)[1]).sort(), hexes.map((hex) => shortDigest(`sha256:${hex}`)).sort());
+  });
+
+  it("a .sig in the backup folder holding a signature the source's lacks is refused before anything is stored", async () => {
+    // The folder has v1's .sig naming a manifest signed elsewhere (a layer the registry's .sig lacks), and nothing else.
+    const dst = await newLayout();
+    const theirs = await pushManifest(dst, { schemaVersion: 2, mediaType: MediaType.ImageManifest, config: await pushBlob(dst, '{}', MediaType.ImageConfig), layers: [await pushBlob(dst, 'signed elsewhere', 'application/vnd.dev.cosign.simplesigning.v1+json')] });
+    const tag = cosignTag(fixture.v1.digest, 'sig');
+    await dst.tag(theirs, tag);
+    const before = folderSnapshot(dst.location);
+    const r = await runCli('backup', '-o', dst.location, `${server.host}/app:v1`, '--include-referrers', '--plain-http');
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stderr, new RegExp(`${tag} at the destination names ${theirs.digest}, which holds 1 layer .* lacks`));
+    // No blob of v1 stored by a content pass before the refusal, index.json as it was.
+    assert.deepEqual(folderSnapshot(dst.location), before);
   });
 
   it('restore of a tag the backup lacks names the backup and the tag, and pushes nothing', async () => {

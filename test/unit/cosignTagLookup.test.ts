@@ -54,6 +54,10 @@ describe('CosignTagLookup', () => {
     // Three names for each of the first few; after the listing, only the tags that are there.
     const afterListing = [...Array(COUNT).keys()].slice(COSIGN_NAMES_BEFORE_LISTING).reduce((n, i) => n + expected(i).length, 0);
     assert.equal(c.resolves.length, COSIGN_NAMES_BEFORE_LISTING * 3 + afterListing);
+    // Asked again (backup checks its cosign tags before its passes, which look again): the first answers, no request.
+    for (let i = 0; i < COUNT; i++) assert.deepEqual((await lookup.find(images[i]!.digest)).map((t) => t.tag).sort(), expected(i), `image ${i} again`);
+    assert.equal(c.resolves.length, COSIGN_NAMES_BEFORE_LISTING * 3 + afterListing);
+    assert.equal(c.listings, 1);
   });
 
   it('a listing refused goes back to names, with the same answers', async () => {

@@ -14,6 +14,7 @@ import { pickOne } from '../ui/prompts';
 import { coverageModel, type ModelOptions } from './coverageModel';
 import { readPublicKeyFile, verifyImage } from '../../oci/signatures';
 import type { ReadOnlyTarget } from '../../oci/target';
+import { DigestReads } from '../../oci/digestReads';
 import { configuredKeyFiles, SIGNATURE_KEYS_SETTING } from '../settings/signatureKeys';
 import { referrerKindTable } from '../settings/referrerKinds';
 import { webviewPage } from '../ui/webviewPage';
@@ -66,6 +67,8 @@ class CoverageView {
   /** The layout's index.json as last read (inode, size, time), for the poll. */
   private stamp: string | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
+  /** The page's reads by digest, kept for its life. */
+  private readonly reads = new DigestReads();
 
   constructor(
     private readonly services: Services,
@@ -159,7 +162,9 @@ class CoverageView {
     if (ref.kind === 'layout') this.stamp = await indexStamp(ref.path);
     const target = await this.services.sources.open(ref);
     const report = await referrerCoverage(target, reference, { kinds: referrerKindTable() });
-    const checked = await verifyWithSettingKeys(target, reference);
+    // Through what the page read before: a refresh re-verifies (the keys may have changed) without reading the
+    // signature manifests and payloads again, only what lists them.
+    const checked = await verifyWithSettingKeys(this.reads.over(target), reference);
     return coverageModel(report, { reference: sourceReference(ref, reference), name: this.title(), titleOf: kindTitle, attachBlocked: this.attachBlocked(), ...checked });
   }
 

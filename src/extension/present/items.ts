@@ -97,8 +97,12 @@ export function tagItem(listing: TagListing, access?: Access): ItemSpec {
   };
 }
 
-/** A manifest reached from another node: an index's child, a referrer, or an untagged entry of index.json. */
-export function manifestItem(listed: Descriptor, role: ManifestRole, access?: Access): ItemSpec {
+/**
+ * A manifest reached from another node: an index's child, a referrer, or an untagged entry of index.json.
+ * `unnamed`: a referrer's name when it has none of its own (no kind, no artifact type), in place of `referrer`: a
+ * manifest cosign's tag names is called by the tag's kind.
+ */
+export function manifestItem(listed: Descriptor, role: ManifestRole, access?: Access, unnamed?: string): ItemSpec {
   // A row shows what another tool wrote: fields of another type than the spec's are left out (a referrers answer is
   // read as it comes), so no label is built from `{}`.
   const desc = lenientDescriptor(listed) ?? listed;
@@ -113,7 +117,7 @@ export function manifestItem(listed: Descriptor, role: ManifestRole, access?: Ac
   if (role === 'referrer') {
     // What it is and its telling annotations (an end-of-life date, a title) first, where a narrow view still shows
     // them; the long artifact type after the digest, and in the tooltip.
-    const name = referrerName(desc);
+    const name = ownReferrerName(desc) ?? unnamed ?? l10n.t('referrer');
     label = annotations.startsWith(`${name}=`) ? annotations : [name, annotations].filter(Boolean).join(' · ');
     description = [short, artifactType].filter(Boolean).join(' · ');
   } else if (role === 'attestation') {
@@ -147,10 +151,15 @@ const BUILTIN_KINDS = new KindTable();
  * version and suffix (`application/vnd.acme.scan.report.v1+json` -> `scan.report`), else the artifact type.
  */
 export function referrerName(listed: Descriptor): string {
+  return ownReferrerName(listed) ?? l10n.t('referrer');
+}
+
+/** referrerName when the referrer says what it is (a built-in kind, an artifact type); undefined when it does not. */
+function ownReferrerName(listed: Descriptor): string | undefined {
   const desc = lenientDescriptor(listed) ?? listed;
   const kind = BUILTIN_KINDS.classify({ artifactType: desc.artifactType, annotations: desc.annotations })[0];
   if (kind) return kindName(kind, new Map());
-  if (!desc.artifactType) return l10n.t('referrer');
+  if (!desc.artifactType) return undefined;
   const vendor = /^[^/]+\/vnd\.[^.+]+\.([^+]+?)(?:\.v\d[^+]*)?(?:\+.*)?$/.exec(desc.artifactType);
   return shownName(vendor?.[1] ?? desc.artifactType);
 }

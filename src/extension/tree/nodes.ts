@@ -5,7 +5,7 @@
 import type * as vscode from 'vscode';
 import type { Descriptor } from '../../oci/descriptor';
 import { describeTags, readManifestContent, type SummaryCache, type TagListing } from '../../oci/graph';
-import { COSIGN_TAG_KINDS, resolveCosignTags, splitIndexChildren, type CosignTagged, type KindTable } from '../../oci/referrers';
+import { COSIGN_TAG_KINDS, CosignTagLookup, splitIndexChildren, type CosignTagged, type KindTable } from '../../oci/referrers';
 import type { ReadOnlyTarget } from '../../oci/target';
 import { coverageTooltip, kindName, withCoverage, withKinds } from '../present/coverageItem';
 import type { SourceRef } from '../present/sourceRef';
@@ -108,6 +108,31 @@ export abstract class SourceNode extends CachingNode {
   abstract readonly ref: SourceRef;
   abstract readonly access: Access;
   abstract target(ctx: TreeContext): Promise<ReadOnlyTarget>;
+  private cosignLookup: Promise<CosignTagLookup> | undefined;
+
+  /**
+   * cosign's tags of this source for the rows of its manifests, one lookup until a row of it is refreshed: expanding
+   * many manifests lists the tags once instead of asking three names each (CosignTagLookup).
+   */
+  cosignTags(ctx: TreeContext): Promise<CosignTagLookup> {
+    if (!this.cosignLookup) {
+      const lookup = this.target(ctx).then((t) => new CosignTagLookup(t));
+      this.cosignLookup = lookup;
+      // A source that could not be opened is tried again at the next expansion.
+      lookup.catch(() => (this.cosignLookup === lookup ? this.forgetCosignTags() : undefined));
+    }
+    return this.cosignLookup;
+  }
+
+  /** A refresh of it or of a row below it: cosign's tags are looked up anew (one may have been signed meanwhile). */
+  forgetCosignTags(): void {
+    this.cosignLookup = undefined;
+  }
+
+  override invalidate(): void {
+    super.invalidate();
+    this.forgetCosignTags();
+  }
 }
 
 /**
@@ -181,8 +206,8 @@ export abstract class ManifestLikeNode extends CachingNode {
       content.layers.forEach((layer, i) => nodes.push(new BlobNode(this, layer, 'layer', i)));
     }
     // cosign's tags (`sha256-<hex>.sig`, `.att`, `.sbom`) name what the referrers API does not list: shown beside
-    // the referrers, a manifest found both ways once. Looked up with the referrers (three look-ups per expansion).
-    const [referrers, cosign] = await Promise.all([collect(store.referrers(this.desc)), this.cosignTagged(ctx, store)]);
+    // the referrers, a manifest found both ways once. Looked up with the referrers, through the source's one lookup.
+    const [referrers, cosign] = await Promise.all([collect(store.referrers(this.desc)), this.cosignTagged(ctx)]);
     const byTag = new Map(cosign.map((t) => [t.desc.digest, t]));
     for (const referrer of referrers) {
       nodes.push(new ManifestNode(this, referrer, 'referrer', byTag.get(referrer.digest)));
@@ -199,12 +224,13 @@ export abstract class ManifestLikeNode extends CachingNode {
   override invalidate(): void {
     super.invalidate();
     this.coverage = undefined;
+    this.source?.forgetCosignTags();
   }
 
   /** The manifests cosign's tags name for this one; none when they cannot be looked up (logged: the rest still shows). */
-  private async cosignTagged(ctx: TreeContext, store: ReadOnlyTarget): Promise<CosignTagged[]> {
+  private async cosignTagged(ctx: TreeContext): Promise<CosignTagged[]> {
     try {
-      return await resolveCosignTags(store, this.desc.digest);
+      return await (await this.source!.cosignTags(ctx)).find(this.desc.digest);
     } catch (err) {
       ctx.log.warn(`${this.id}: looking up cosign tags: ${(err as Error).message ?? err}`);
       return [];
@@ -268,29 +294,28 @@ export class ManifestNode extends ManifestLikeNode {
   }
 
   spec(): ItemSpec {
-    const spec = manifestItem(this.desc, this.role, this.source?.access);
     const coverage = this.coverageAbove();
     const titles = coverage?.titles ?? new Map<string, string>();
     // A platform row of an index: what it carries and lacks, once the index's coverage walk is in.
-    if (this.role === 'child') return withCoverage(spec, coverage?.note(this.desc.digest), titles);
+    if (this.role === 'child') return withCoverage(manifestItem(this.desc, this.role, this.source?.access), coverage?.note(this.desc.digest), titles);
     // A referrer or attestation of the index or of one of its platforms: its kind, from the index's walk.
     const kinds = coverage?.kindsOf(this.desc.digest);
-    if (this.cosignTag) return this.cosignSpec(spec, kinds, titles);
-    return withKinds(spec, kinds, titles);
+    if (this.cosignTag) return this.cosignSpec(kinds, titles);
+    return withKinds(manifestItem(this.desc, this.role, this.source?.access), kinds, titles);
   }
 
   /**
    * A manifest a cosign tag names: its kind as the label (the coverage walk's when there is one, else the tag's
    * suffix's), and the tag it was found through first in the description (`cosign .sig`).
    */
-  private cosignSpec(spec: ItemSpec, coverageKinds: readonly string[] | undefined, titles: ReadonlyMap<string, string>): ItemSpec {
+  private cosignSpec(coverageKinds: readonly string[] | undefined, titles: ReadonlyMap<string, string>): ItemSpec {
     const t = this.cosignTag!;
     const kinds = coverageKinds?.length ? coverageKinds : [COSIGN_TAG_KINDS[t.suffix]];
-    // A referrer with a name of its own (an artifact type) keeps it; cosign's tag manifests have none.
-    const label = spec.label === l10n.t('referrer') ? kindName(kinds[0]!, titles) : spec.label;
+    // A referrer with a name of its own (an artifact type) keeps it; cosign's tag manifests have none: named by kind.
+    const spec = manifestItem(this.desc, this.role, this.source?.access, kindName(kinds[0]!, titles));
     const via = l10n.t('cosign .{0}', t.suffix);
-    const tooltip = () => descriptorTooltip(label, this.desc, [[l10n.t('cosign tag'), shownName(t.tag)]]);
-    return withKinds({ ...spec, label, description: [via, spec.description].filter(Boolean).join(' · '), tooltip }, kinds, titles);
+    const tooltip = () => descriptorTooltip(spec.label, this.desc, [[l10n.t('cosign tag'), shownName(t.tag)]]);
+    return withKinds({ ...spec, description: [via, spec.description].filter(Boolean).join(' · '), tooltip }, kinds, titles);
   }
 
   /** The coverage walk of the index this row belongs to: its parent's (an index), or, for an artifact of a platform, its grandparent's. */

@@ -4,7 +4,9 @@ import { listTargetTags } from '../graph/tagListing';
 import { inOrder } from '../inOrder';
 import { inIndexBatch, isIndexBatcher, type OpOptions, type ReadOnlyTarget, type Target } from '../target';
 import { copy } from './copy';
-import { CosignTagLookup } from '../referrers/cosignTags';
+import { CosignTagLookup, parseCosignTag } from '../referrers/cosignTags';
+import { checkCosignTagAt, type CosignTagAt } from './cosignTagCopy';
+import { walkReferrers } from './referrerWalk';
 import type { CopyEvent } from './copyGraph';
 import { planCopy } from './plan';
 import { sharedPushes } from './sharedPushes';
@@ -84,6 +86,28 @@ export async function tagsToCopy(
   return out;
 }
 
+/** Whether any tag of `dst` is one of cosign's (else no cosign tag a copy sets there names something else now). */
+async function hasCosignTag(dst: ReadOnlyTarget, options: OpOptions): Promise<boolean> {
+  for await (const tag of dst.tags({ signal: options.signal })) if (parseCosignTag(tag)) return true;
+  return false;
+}
+
+/**
+ * Every cosign tag a copy with referrers of `root` would set at `dst`, found and checked (checkCosignTagAt) before
+ * anything is stored: for a copy that does not plan the whole graph first (backup, whose content pass would otherwise
+ * store blobs before the referrers pass refuses a tag). Reads at the source only what finding them takes: indexes,
+ * referrer listings, cosign tags.
+ */
+async function checkCosignTagsFirst(
+  src: ReadOnlyTarget,
+  root: Descriptor,
+  dst: Pick<ReadOnlyTarget, 'resolve' | 'fetchBytes'>,
+  options: OpOptions & { cosignTags: CosignTagLookup },
+): Promise<CosignTagAt[]> {
+  const { cosign } = await walkReferrers(src, [root], options);
+  return inOrder(cosign, { atOnce: 8, signal: options.signal }, (t, signal) => checkCosignTagAt(src, dst, t, { signal }));
+}
+
 /** Which of `tags` name something else at `dst` now (each would move). */
 export async function tagMovesAt(dst: ReadOnlyTarget, tags: readonly TagToCopy[], options: OpOptions = {}): Promise<LayoutTagMove[]> {
   return movesOf(tags, await tagsNowAt(dst, tags, options));
@@ -133,20 +157,6 @@ async function copyTagsInPasses(src: ReadOnlyTarget, tags: readonly TagToCopy[],
     options.onTagged?.(tag);
   };
   tags.forEach(({ tag, desc }, i) => (now[i] === desc.digest ? tagged(tag) : undefined));
-  // Every manifest and tag the passes would store, checked first (the plan runs the copy's checks): one refused in
-  // the last tag, or in a referrer, stores nothing of the first tag, where the pass over it would have stored its blobs.
-  if (options.checkFirst ?? true) {
-    // (Each plan checks eight things at a time at the destination.)
-    await inOrder(tags, { atOnce: Math.max(1, options.concurrency ?? 3), signal: options.signal, listenersPerTask: 4 * 9 }, ({ tag, desc }, signal) =>
-      planCopy(src, desc.digest, dst, [tag], { signal, referrers: withReferrers, cosignTags }),
-    );
-  }
-  let copied = 0;
-  let bytes = 0;
-  const count = (r: { copied: number; bytes: number }) => {
-    copied += r.copied;
-    bytes += r.bytes;
-  };
   // Several manifests at a time in each pass (a registry some way off answers each round trip late; a copy's own
   // transfers overlap only within one graph). The results keep their order, and the first failure in that order
   // stops the others (inOrder). Tags naming one manifest are one item, copied once.
@@ -157,6 +167,25 @@ async function copyTagsInPasses(src: ReadOnlyTarget, tags: readonly TagToCopy[],
     byDigest.set(desc.digest, group);
   });
   const groups = [...byDigest.values()];
+  // Every manifest and tag the passes would store, checked first (the plan runs the copy's checks): one refused in
+  // the last tag, or in a referrer, stores nothing of the first tag, where the pass over it would have stored its blobs.
+  // (Each plan checks eight things at a time at the destination.)
+  const checkOptions = { atOnce: Math.max(1, options.concurrency ?? 3), signal: options.signal, listenersPerTask: 4 * 9 };
+  if (options.checkFirst ?? true) {
+    await inOrder(tags, checkOptions, ({ tag, desc }, signal) => planCopy(src, desc.digest, dst, [tag], { signal, referrers: withReferrers, cosignTags }));
+  } else if (withReferrers && (await hasCosignTag(dst, options))) {
+    // Not every manifest, but still every cosign tag the referrers pass would refuse to point elsewhere, as cp does
+    // (the content pass would have stored blobs by then). Each manifest's referrers are listed twice then (a backup of
+    // two signed tags into the folder of an earlier one: 56 requests, not 41); the cosign look-ups are the lookup's,
+    // kept for that pass. A destination without cosign tags (a first backup) has none to refuse: not walked.
+    await inOrder(groups, checkOptions, ({ desc }, signal) => checkCosignTagsFirst(src, desc, dst, { signal, cosignTags }));
+  }
+  let copied = 0;
+  let bytes = 0;
+  const count = (r: { copied: number; bytes: number }) => {
+    copied += r.copied;
+    bytes += r.bytes;
+  };
   const concurrency = Math.max(1, options.concurrency ?? 3);
   const passOptions = (signal?: AbortSignal) => ({ atOnce: concurrency, signal, listenersPerTask: 4 * (concurrency + 1) });
   const to = sharedPushes(dst);

@@ -1,5 +1,5 @@
 import { bareDescriptor, type Descriptor } from '../descriptor';
-import { isImageIndex, isManifestMediaType } from '../mediaType';
+import { isManifestMediaType } from '../mediaType';
 import { isManifestChecker, type OpOptions, type ReadOnlyTarget } from '../target';
 import type { CopyOptions } from './copy';
 import { resolveCopyRoot, type IndexSubset } from './platformSubset';
@@ -7,7 +7,8 @@ import { successors } from './successors';
 import { asDocumentSays } from './documentMediaType';
 import { checkTag } from '../reference';
 import { inOrder } from '../inOrder';
-import { checkCosignTagAt, cosignTagsToCopy, type CosignTagAt, type CosignTagToCopy } from './cosignTagCopy';
+import { checkCosignTagAt, type CosignTagAt, type CosignTagToCopy } from './cosignTagCopy';
+import { walkReferrers } from './referrerWalk';
 import { CosignTagLookup } from '../referrers/cosignTags';
 
 export interface PlannedItem {
@@ -68,26 +69,11 @@ export async function planCopy(src: ReadOnlyTarget, srcReference: string, dst: P
     return p;
   };
 
-  const cosign: CosignTagToCopy[] = [];
+  let cosign: CosignTagToCopy[] = [];
   if (options.referrers) {
-    const seen = new Set<string>();
-    const cosignTags = options.cosignTags ?? new CosignTagLookup(source, op);
-    let level = roots;
-    while (level.length > 0) {
-      const fresh = level.filter((d) => isManifestMediaType(d.mediaType) && !seen.has(d.digest) && seen.add(d.digest));
-      const found = await inOrder(fresh, { atOnce: CHECKS_AT_A_TIME, signal: options.signal }, async (d) => {
-        const children = isImageIndex(d.mediaType) ? successors(d, await manifest(d)).filter((c) => isManifestMediaType(c.mediaType)) : [];
-        const refs: Descriptor[] = [];
-        for await (const r of source.referrers(d, op)) refs.push(r);
-        return { children, refs, tagged: await cosignTagsToCopy(cosignTags, d.digest) };
-      });
-      level = [];
-      for (const { children, refs, tagged } of found) {
-        for (const r of refs) if (!plan.referrers.some((f) => f.digest === r.digest) && !roots.some((x) => x.digest === r.digest)) plan.referrers.push(r);
-        for (const t of tagged) if (!cosign.some((c) => c.tag === t.tag)) cosign.push(t);
-        level.push(...children, ...refs, ...tagged.map((t) => t.desc));
-      }
-    }
+    const found = await walkReferrers(source, roots, { signal: options.signal, cosignTags: options.cosignTags ?? new CosignTagLookup(source, op), manifest });
+    plan.referrers = found.referrers;
+    cosign = found.cosign;
   }
 
   const visited = new Set<string>();

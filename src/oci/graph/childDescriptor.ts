@@ -91,3 +91,13 @@ export async function platformFromConfig(target: ReadOnlyTarget, manifest: Image
   if (variant) platform.variant = variant;
   return platform;
 }
+
+/**
+ * A single image as its config declares its platform, for its label (`linux/amd64`: coverage's row of it, verify's),
+ * from its document `doc`; as is when it has a platform already, is an index, or its config says none or cannot be read.
+ */
+export async function withOwnPlatform(target: ReadOnlyTarget, doc: object | undefined, desc: Descriptor, options: OpOptions = {}): Promise<Descriptor> {
+  if (desc.platform || isImageIndex(desc.mediaType) || !doc) return desc;
+  const platform = await platformFromConfig(target, doc as ImageManifest, options).catch(() => undefined);
+  return platform ? { ...desc, platform } : desc;
+}

@@ -73,13 +73,29 @@ export const COSIGN_NAMES_BEFORE_LISTING = 4;
 export class CosignTagLookup {
   private named = 0;
   private listed?: Promise<ReadonlySet<string> | undefined>;
+  private readonly found = new Map<string, Promise<CosignTagged[]>>();
 
   constructor(
     private readonly target: ReadOnlyTarget,
     private readonly options: OpOptions = {},
   ) {}
 
-  async find(digest: string, suffixes: readonly CosignTagSuffix[] = Object.keys(COSIGN_TAG_KINDS) as CosignTagSuffix[]): Promise<CosignTagged[]> {
+  /**
+   * What cosign's tags name for `digest`. Asked again, the first answer (a copy looks twice: checked first, then
+   * copied); one that failed is asked anew.
+   */
+  find(digest: string, suffixes: readonly CosignTagSuffix[] = Object.keys(COSIGN_TAG_KINDS) as CosignTagSuffix[]): Promise<CosignTagged[]> {
+    const key = `${digest} ${suffixes.join(',')}`;
+    let p = this.found.get(key);
+    if (!p) {
+      p = this.lookUp(digest, suffixes);
+      this.found.set(key, p);
+      p.catch(() => this.found.delete(key));
+    }
+    return p;
+  }
+
+  private async lookUp(digest: string, suffixes: readonly CosignTagSuffix[]): Promise<CosignTagged[]> {
     if (!this.listed && this.named++ < COSIGN_NAMES_BEFORE_LISTING) return resolveCosignTags(this.target, digest, this.options, suffixes);
     const names = await (this.listed ??= this.list());
     const there = names ? suffixes.filter((s) => names.has(cosignTag(digest, s))) : suffixes;

@@ -1,7 +1,7 @@
 import { bareDescriptor, type Descriptor, type ImageManifest } from '../descriptor';
 import { isOciError } from '../errors';
 import { isImageIndex, MediaType } from '../mediaType';
-import { platformFromConfig } from '../graph/childDescriptor';
+import { withOwnPlatform } from '../graph/childDescriptor';
 import { formatPlatform } from '../platform';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { DOCKER_ATTESTATION_MANIFEST, DOCKER_REFERENCE_TYPE, splitIndexChildren } from './dockerReferences';
@@ -84,12 +84,8 @@ export async function referrerCoverage(target: ReadOnlyTarget, reference: string
   };
   await visit(root, []);
 
-  if (!isImageIndex(root.mediaType) && !root.platform) {
-    // A single image: its config says its platform, for the label.
-    const manifest = await readManifest(target, root, op);
-    const platform = manifest ? await platformFromConfig(target, manifest, op).catch(() => undefined) : undefined;
-    if (platform) rows[0]!.desc = { ...root, platform };
-  }
+  // A single image: its config says its platform, for the label (its document read as a manifest: malformed, it fails).
+  if (!isImageIndex(root.mediaType) && !root.platform) rows[0]!.desc = await withOwnPlatform(target, await readManifest(target, root, op), root, op);
 
   // A few manifests at a time (each a referrers listing and cosign's tags: by name for the first few, then listed once).
   const cosignTags = new CosignTagLookup(target, op);

@@ -1,7 +1,6 @@
-import type { Descriptor, ImageManifest, Platform } from '../descriptor';
-import { platformFromConfig } from '../graph/childDescriptor';
+import type { Descriptor, Platform } from '../descriptor';
+import { withOwnPlatform } from '../graph/childDescriptor';
 import { readDeclaredKind, withDocumentRead } from '../graph/declaredKind';
-import { isImageIndex } from '../mediaType';
 import { coverageLabel } from '../referrers/coverage';
 import { selectSubjectPlatform, subjectTree } from '../referrers/subjects';
 import { semaphore } from '../semaphore';
@@ -52,11 +51,4 @@ export async function verifyImage(target: ReadOnlyTarget, reference: string, key
     subjects.map((s) => limit(async (): Promise<VerifiedManifest> => ({ ...(await verifySignatures(target, s.desc, keys, options)), position: s.position, label: coverageLabel(s) }))),
   );
   return { root, ...(read?.listed ? { listedAs: read.listed } : {}), manifests };
-}
-
-/** A single image as its config declares its platform, for its label (`linux/amd64`, as coverage's row); else as is. */
-async function withOwnPlatform(target: ReadOnlyTarget, doc: Record<string, unknown> | undefined, desc: Descriptor, op: { signal?: AbortSignal }): Promise<Descriptor> {
-  if (desc.platform || isImageIndex(desc.mediaType) || !doc) return desc;
-  const platform = await platformFromConfig(target, doc as unknown as ImageManifest, op).catch(() => undefined);
-  return platform ? { ...desc, platform } : desc;
 }
