@@ -87,6 +87,10 @@ function cell(c: CoverageCellView, column: CoverageColumnView, row: CoverageRowV
   return td;
 }
 
+function signLabel(n: number): string {
+  return n === 1 ? l10n.t('Sign the 1 platform missing it') : l10n.t('Sign the {0} platforms missing it', n);
+}
+
 function attachLabel(n: number): string {
   return n === 1 ? l10n.t('Attach to the 1 platform missing it') : l10n.t('Attach to the {0} platforms missing it', n);
 }
@@ -114,6 +118,11 @@ function matrix(m: CoverageModel): HTMLElement {
       const b = button(label, `${label} (${shownName(c.title)}): ${c.missing.map(shownName).join(', ')}`, () => send({ type: 'attach', kind: c.id }), 'primary attach');
       b.dataset.kind = c.id;
       td.append(b);
+    }
+    // A signature is made, not attached from a file: Sign Image… on the gaps (a registry's too).
+    if (c.id === 'signature' && c.missing.length > 0 && m.signable) {
+      const label = signLabel(c.missing.length);
+      td.append(' ', button(label, `${label}: ${c.missing.map(shownName).join(', ')}`, () => send({ type: 'sign' }), 'primary sign'));
     }
     return td;
   });

@@ -67,6 +67,8 @@ export interface CoverageModel {
   verifyProblem?: string;
   /** Why the attach buttons are not offered (a registry, a read-only layout, an untrusted workspace); undefined when they are. */
   attachBlocked?: string;
+  /** Whether the signature column offers to sign its gaps (Sign Image…): a trusted workspace, a layout folder or a registry. */
+  signable?: boolean;
 }
 
 export type ToWebview =
@@ -80,4 +82,6 @@ export type FromWebview =
   /** Open what a cell counts (`row` in model.rows). */
   | { type: 'open'; row: number; kind: string }
   /** Start the attach flow for the platforms lacking `kind`. */
-  | { type: 'attach'; kind: string };
+  | { type: 'attach'; kind: string }
+  /** Sign the platforms lacking a signature (Sign Image… on them). */
+  | { type: 'sign' };

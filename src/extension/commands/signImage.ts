@@ -6,7 +6,8 @@ import type { Descriptor } from '../../oci/descriptor';
 import { readDeclaredKind } from '../../oci/graph/declaredKind';
 import { isImageIndex } from '../../oci/mediaType';
 import { formatRegistryReference, parseRegistryReference } from '../../oci/registry';
-import { subjectTree } from '../../oci/referrers';
+import { selectSubjectPlatform, subjectTree } from '../../oci/referrers';
+import { parsePlatform } from '../../oci/platform';
 import { CANNOT_DECRYPT, decryptCosignKey, signManifest, type SignKey } from '../../oci/signatures';
 import { manifestName } from '../present/format';
 import type { Services } from '../services';
@@ -36,14 +37,16 @@ const identityKey = (layout: string) => `manifold.signIdentity:${layout}`;
  * --recursive`). Asks what it is not given: for an index, what to sign; the key (cosign.key, a file dialog); its
  * passphrase (asked again when wrong); for a layout, the name to sign as (a registry's reference is its own, as the
  * CLI's default). Arguments: a tag or manifest node, or `{ layout | registry, repository, reference, key,
- * passphrase, identity, recursive }`.
+ * passphrase, identity, recursive, platforms }` (`platforms`: sign those platforms' manifests of the index, as the
+ * coverage page's Sign button asks for its gaps).
  */
 export async function signImage(services: Services, arg?: unknown, answers?: unknown): Promise<SignOutcome> {
   const title = l10n.t('Sign Image');
   const m = await sourceManifestFrom(services, arg, title);
   const given = plainArgs(arg, answers);
   const shown = manifestName(m.tag, m.desc.digest);
-  const subjects = await whatToSign(m, shown, title, given.recursive);
+  const platforms = Array.isArray(given.platforms) ? given.platforms.filter((p): p is string => typeof p === 'string') : undefined;
+  const subjects = platforms?.length ? await platformManifests(m, platforms) : await whatToSign(m, shown, title, given.recursive);
   const key = await readKey(services, title, given.key, given.passphrase);
   const identity = await signingName(services, m, title, given.identity);
   const signed = await withProgress(l10n.t('Signing {0}', shown), async (signal) => {
@@ -54,8 +57,9 @@ export async function signImage(services: Services, arg?: unknown, answers?: unk
     }
     return done;
   });
-  const message =
-    signed.length === 1
+  const message = platforms?.length
+    ? l10n.t('Signed {0} of {1} with {2} ({3}) as {4}', platforms.join(', '), shown, key.name, key.type, identity)
+    : signed.length === 1
       ? l10n.t('Signed {0} with {1} ({2}) as {3}', shown, key.name, key.type, identity)
       : l10n.t('Signed {0} and the {1} manifests below it with {2} ({3}) as {4}', shown, signed.length - 1, key.name, key.type, identity);
   if (m.ref.kind === 'layout') {
@@ -80,6 +84,13 @@ async function whatToSign(m: SourceManifest, shown: string, title: string, recur
   const only = { label: l10n.t('{0} only', shown), description: l10n.t('the index itself'), every: false };
   const picked = await pickOne([every, only], { title, placeHolder: l10n.t('What to sign') });
   return picked.every ? all() : [own];
+}
+
+/** The manifests of the platforms named (`os/arch[/variant]`, as the coverage page's gaps name them), in that order. */
+async function platformManifests(m: SourceManifest, platforms: readonly string[]): Promise<Descriptor[]> {
+  const out: Descriptor[] = [];
+  for (const p of platforms) out.push(await selectSubjectPlatform(m.target, m.desc, parsePlatform(p)));
+  return out;
 }
 
 /** cosign's encrypted key: the file given or chosen, opened with the passphrase given or asked for (again when wrong). */

@@ -15,6 +15,8 @@ export interface ModelOptions {
   titleOf?: (id: string) => string | undefined;
   /** Why nothing can be attached from the page; undefined when it can. */
   attachBlocked?: string;
+  /** Whether signing is offered for the signature column's gaps. */
+  signable?: boolean;
   /** The image's signatures verified (as Verify Signatures… does) with `keys`: the signature cells say whether. */
   verification?: { report: ImageVerification; keys: string[] };
   /** Why there is no verification though keys are set. */
@@ -73,5 +75,6 @@ export function coverageModel(report: CoverageReport, options: ModelOptions): Co
     ...(options.verification ? { unverified, keys: options.verification.keys } : {}),
     ...(options.verifyProblem ? { verifyProblem: options.verifyProblem } : {}),
     ...(options.attachBlocked ? { attachBlocked: options.attachBlocked } : {}),
+    ...(options.signable ? { signable: true } : {}),
   };
 }

@@ -165,7 +165,14 @@ class CoverageView {
     // Through what the page read before: a refresh re-verifies (the keys may have changed) without reading the
     // signature manifests and payloads again, only what lists them.
     const checked = await verifyWithSettingKeys(this.reads.over(target), reference);
-    return coverageModel(report, { reference: sourceReference(ref, reference), name: this.title(), titleOf: kindTitle, attachBlocked: this.attachBlocked(), ...checked });
+    return coverageModel(report, { reference: sourceReference(ref, reference), name: this.title(), titleOf: kindTitle, attachBlocked: this.attachBlocked(), signable: this.signable(), ...checked });
+  }
+
+  /** Signing writes beside the image: in a layout folder (not an archive) or on its registry, from a trusted workspace. */
+  private signable(): boolean {
+    const { ref } = this.subject;
+    if (!vscode.workspace.isTrusted) return false;
+    return ref.kind === 'registry' || !this.services.layouts.layoutOf(ref.path)?.readOnly;
   }
 
   private attachBlocked(): string | undefined {
@@ -197,6 +204,9 @@ class CoverageView {
           return;
         case 'attach':
           await this.attach(message.kind);
+          return;
+        case 'sign':
+          await this.sign();
           return;
       }
     } catch (err) {
@@ -234,6 +244,16 @@ class CoverageView {
     const missing = this.model?.columns.find((c) => c.id === kind)?.missing ?? [];
     if (ref.kind !== 'layout' || missing.length === 0) return;
     await vscode.commands.executeCommand('manifold.attach', { layout: ref.path, reference, platforms: missing });
+    await this.refresh();
+  }
+
+  /** Sign Image… on the platforms lacking a signature (the key, passphrase and name asked there). Then the page reads again. */
+  private async sign(): Promise<void> {
+    const { ref, reference } = this.subject;
+    const missing = this.model?.columns.find((c) => c.id === 'signature')?.missing ?? [];
+    if (missing.length === 0) return;
+    const where = ref.kind === 'layout' ? { layout: ref.path } : { registry: ref.registry, repository: ref.repository };
+    await vscode.commands.executeCommand('manifold.signImage', { ...where, reference, platforms: missing });
     await this.refresh();
   }
 }

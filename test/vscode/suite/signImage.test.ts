@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { SignOutcome } from '../../../src/extension/commands/signImage';
 import type { Services } from '../../../src/extension/services';
+import type { CoverageModel } from '../../../src/shared/coverageProtocol';
 import type { Descriptor } from '../../../src/oci/descriptor';
 import { copy } from '../../../src/oci/copy/copy';
 import { OciLayoutStore } from '../../../src/oci/layout';
@@ -134,6 +135,26 @@ describe('Sign Image', () => {
     assert.deepEqual(outcome.signed.map((s) => s.signatures), [2, 1, 1]);
     const store = await OciLayoutStore.open(layout);
     assert.deepEqual(await verified(store, publicKey), { index: 'registry.example.com/app:v1', 'linux/amd64': 'registry.example.com/app:v1', 'linux/arm64': 'registry.example.com/app:v1' });
+  });
+
+  it('the coverage page offers to sign the platforms lacking a signature; signing them (as its button does) fills the column', async () => {
+    const fresh = await newLayout();
+    const a = await makeImage(fresh, { arch: 'amd64' });
+    const b = await makeImage(fresh, { arch: 'arm64' });
+    await fresh.tag(await makeIndex(fresh, [a, b]), 'v1');
+    const before = await vscode.commands.executeCommand<CoverageModel>('manifold.showCoverage', { layout: fresh.location, reference: 'v1' });
+    assert.equal(before.signable, true);
+    const missing = before.columns.find((c) => c.id === 'signature')!.missing;
+    assert.deepEqual(missing, ['linux/amd64', 'linux/arm64']);
+    // The page's Sign button runs the command with the column's gaps: the key, passphrase and name as asked there.
+    const outcome = await run({ layout: fresh.location, reference: 'v1', platforms: missing, key: keyFile, passphrase: 'open sesame', identity: 'registry.example.com/app:v2' });
+    assert.ok(outcome, `the command returned nothing: ${JSON.stringify(shown)}`);
+    assert.equal(outcome.message, 'Signed linux/amd64, linux/arm64 of v1 with cosign.key (ecdsa-p256) as registry.example.com/app:v2');
+    assert.deepEqual(outcome.signed.map((s) => s.digest), [a.digest, b.digest]);
+    assert.deepEqual(await verified(await OciLayoutStore.open(fresh.location), publicKey), { index: undefined, 'linux/amd64': 'registry.example.com/app:v2', 'linux/arm64': 'registry.example.com/app:v2' });
+    const after = await vscode.commands.executeCommand<CoverageModel>('manifold.showCoverage', { layout: fresh.location, reference: 'v1' });
+    assert.deepEqual(after.rows.map((r) => [r.label, r.cells.find((c) => c.kind === 'signature')?.count]), [['index', 0], ['linux/amd64', 1], ['linux/arm64', 1]]);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('a wrong passphrase three times: the key’s error, and nothing stored', async () => {
