@@ -1,7 +1,7 @@
 import { bareDescriptor, type Descriptor } from '../descriptor';
 import { isOciError } from '../errors';
 import { readCapped } from '../readCapped';
-import { resolveCosignTags } from '../referrers/cosignTags';
+import { CosignTagLookup } from '../referrers/cosignTags';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { parseJsonObject } from '../validate';
 import { COSIGN_PAYLOAD_TYPE, decodeBase64, parsePayload, SIGNATURE_ANNOTATION, SIGNATURE_ARTIFACT_TYPES, SIMPLESIGNING_MEDIA_TYPE } from './cosignFormat';
@@ -55,6 +55,11 @@ export interface ManifestVerification {
 export interface VerifyOptions extends OpOptions {
   /** The exact reference a payload must name (`critical.identity.docker-reference`); any when unset. */
   identity?: string;
+  /**
+   * cosign's tags looked up through this (shared by every manifest of one image: after the first few, one listing
+   * of the tags instead of a look-up per manifest); one of its own when unset.
+   */
+  cosignTags?: CosignTagLookup;
 }
 
 /**
@@ -76,7 +81,8 @@ export async function verifySignatures(target: ReadOnlyTarget, subject: Descript
     } else found.set(desc.digest, { desc, via: [via], ...(tag ? { tag } : {}) });
   };
   for await (const r of target.referrers(bareDescriptor(subject), op)) if (r.artifactType && SIGNATURE_ARTIFACT_TYPES.includes(r.artifactType)) add(r, 'referrers');
-  for (const t of await resolveCosignTags(target, subject.digest, op, ['sig'])) add(t.desc, 'cosign-tag', t.tag);
+  const cosignTags = options.cosignTags ?? new CosignTagLookup(target, op);
+  for (const t of await cosignTags.find(subject.digest, ['sig'])) add(t.desc, 'cosign-tag', t.tag);
   const signatures: SignatureResult[] = [];
   for (const f of [...found.values()].sort((a, b) => (a.desc.digest < b.desc.digest ? -1 : 1))) {
     signatures.push(...(await verifyManifest(target, subject, f, keys, options, op)));
