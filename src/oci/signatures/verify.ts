@@ -5,15 +5,24 @@ import { CosignTagLookup } from '../referrers/cosignTags';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { parseJsonObject } from '../validate';
 import { COSIGN_PAYLOAD_TYPE, decodeBase64, parsePayload, SIGNATURE_ANNOTATION, SIGNATURE_ARTIFACT_TYPES, SIMPLESIGNING_MEDIA_TYPE } from './cosignFormat';
+import type { CertificateSummary } from './keyless';
 import type { VerifyKey } from './publicKeys';
+import { checkSigner, type SignerTrust } from './signer';
 
 /** A payload is a few hundred bytes of JSON; a layer declared larger is not read (a signature store is no place for more). */
 export const MAX_PAYLOAD_BYTES = 1 << 20;
 
 /** Why a signature is not valid. */
 export type SignatureProblem =
-  | 'bad-signature' // no key given verifies it over the payload (a wrong key, a tampered payload)
+  | 'bad-signature' // no key given (nor the certificate's) verifies it over the payload (a wrong key, a tampered payload)
   | 'unsupported-key' // no key given can verify cosign signatures at all
+  | 'no-certificate' // only certificates are trusted, and it has none
+  | 'malformed-certificate' // its certificate or chain annotation is not PEM X.509
+  | 'untrusted-certificate' // its certificate does not chain to a root given (or is not for code signing)
+  | 'certificate-identity-mismatch' // its certificate is for another identity (SAN)
+  | 'issuer-mismatch' // its certificate was issued through another OIDC issuer
+  | 'certificate-expired' // its certificate (or chain) is not valid at the time checked (Rekor's, or now)
+  | 'bad-bundle' // a Rekor key is given and its Rekor bundle is missing, does not verify, or is of another signature
   | 'digest-mismatch' // it verifies, but signs another manifest
   | 'wrong-type' // it verifies, but critical.type is not cosign's
   | 'identity-mismatch' // it verifies, but names another reference than --identity
@@ -35,9 +44,14 @@ export interface SignatureResult {
   /** The cosign tag that names the signature manifest. */
   tag?: string;
   valid: boolean;
-  /** The key that verifies it (name as given) and its type. */
+  /** The key given that verifies it (name as given) and its type (for a certificate's signature, the type of the certificate's key). */
   key?: string;
   keyType?: string;
+  /** For a signature checked against its certificate: who the certificate is for, its issuer, its validity. */
+  certificate?: CertificateSummary;
+  /** With a Rekor key: the bundle's integratedTime (seconds since 1970), once verified, and the Rekor key (name as given). */
+  integratedTime?: number;
+  rekorKey?: string;
   /** `critical.identity.docker-reference` of a payload whose signature verifies: the name it was signed under. */
   identity?: string;
   problem?: SignatureProblem;
@@ -52,7 +66,7 @@ export interface ManifestVerification {
   valid: boolean;
 }
 
-export interface VerifyOptions extends OpOptions {
+export interface VerifyOptions extends OpOptions, SignerTrust {
   /** The exact reference a payload must name (`critical.identity.docker-reference`); any when unset. */
   identity?: string;
   /**
@@ -65,7 +79,8 @@ export interface VerifyOptions extends OpOptions {
 /**
  * The cosign signatures of the manifest `subject`, each verified with `keys`: found as referrers (cosign's OCI 1.1
  * mode; on a registry without the referrers API its fallback tag; a layout's subject-bearing manifests) and through
- * cosign's tag `sha256-<hex>.sig`. A signature is valid when a key verifies it over the payload's bytes and the
+ * cosign's tag `sha256-<hex>.sig`. A signature is valid when a key verifies it over the payload's bytes (or, under
+ * `options.certificates`, its certificate: keyless.ts; with `options.rekorKeys`, its Rekor bundle too) and the
  * payload is cosign's, for `subject`'s digest (and names `identity`, when asked). Only the payload of a signature
  * that verifies is read for what it claims. Signature manifests that cannot be read are results, not errors; a
  * failure to list (a registry's error) is thrown.
@@ -152,15 +167,9 @@ async function verifyLayer(
     if (options.signal?.aborted) throw err;
     return fail('unreadable', `${where}: payload ${layer.digest}: ${(err as Error).message}`, at);
   }
-  const supported = keys.filter((k) => !k.unsupported);
-  const key = supported.find((k) => k.verifies(payload, signature));
-  if (!key) {
-    const unsupported = keys.filter((k) => k.unsupported).map((k) => `${k.name}: ${k.unsupported}`);
-    if (supported.length === 0) return fail('unsupported-key', `no key can verify it (${unsupported.join('; ')})`, at);
-    const tried = `no key given verifies it (${supported.map((k) => k.name).join(', ')})`;
-    return fail('bad-signature', unsupported.length > 0 ? `${tried}; ${unsupported.join('; ')}` : tried, at);
-  }
-  const signedBy = { ...at, key: key.name, keyType: key.type };
+  const signer = checkSigner(stringAnnotations(layer.annotations), payload, signature, keys, options);
+  if (!signer.ok) return fail(signer.problem, signer.reason, { ...at, ...signer.fields });
+  const signedBy = { ...at, ...signer.fields };
   const claim = parsePayload(payload);
   if ('malformed' in claim) return fail('malformed-payload', `${where}: payload ${claim.malformed}`, signedBy);
   const claimed = { ...signedBy, identity: claim.identity };
@@ -170,4 +179,10 @@ async function verifyLayer(
     return fail('identity-mismatch', `signed as ${claim.identity}, not ${options.identity}`, claimed);
   }
   return { ...base, layer: i, ...claimed, valid: true };
+}
+
+/** A layer's annotations that are strings (the document is untrusted JSON: a certificate that is no string is none). */
+function stringAnnotations(annotations: unknown): Record<string, string> {
+  if (annotations === null || typeof annotations !== 'object') return {};
+  return Object.fromEntries(Object.entries(annotations).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
