@@ -6,58 +6,24 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Descriptor, ImageManifest } from '../../src/oci/descriptor';
-import { digestOf } from '../../src/oci/digest';
+import type { Descriptor } from '../../src/oci/descriptor';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { MediaType } from '../../src/oci/mediaType';
-import { cosignTag } from '../../src/oci/referrers';
-import {
-  BUNDLE_ANNOTATION,
-  CHAIN_ANNOTATION,
-  loadCertificates,
-  loadRekorKey,
-  SIMPLESIGNING_MEDIA_TYPE,
-  verifySignatures,
-  type CertificatePolicy,
-} from '../../src/oci/signatures';
+import { BUNDLE_ANNOTATION, type CertificatePolicy, CHAIN_ANNOTATION, loadCertificates, loadRekorKey, verifySignatures } from '../../src/oci/signatures';
+import { cosignVector as vector, type CosignVector as Vector, DOCKER_MANIFEST, KEYLESS_FIXTURES, storeCosignVector } from '../helpers/cosignVectors';
 import { runCli } from '../helpers/runCli';
-import { cleanupTemps, newLayout, pushBlob, pushManifest, tempDir } from './builders';
+import { cleanupTemps, newLayout, tempDir } from './builders';
 
 after(cleanupTemps);
 
-const FIXTURES = join(__dirname, '..', 'fixtures', 'cosign-keyless');
-const fixture = (name: string) => join(FIXTURES, name);
+const fixture = (name: string) => join(KEYLESS_FIXTURES, name);
 const COSIGN2_PUB = join(__dirname, '..', 'fixtures', 'cosign-vector', 'cosign2.pub');
-
-interface Vector {
-  payload: Buffer;
-  annotations: Record<string, string>;
-}
-const vector = (name: string): Vector => {
-  const sig = JSON.parse(readFileSync(fixture(`${name}-signature.json`), 'utf8')) as { mimeType: string; payload: string; annotations: Record<string, string> };
-  assert.equal(sig.mimeType, SIMPLESIGNING_MEDIA_TYPE);
-  return { payload: Buffer.from(sig.payload, 'base64'), annotations: sig.annotations };
-};
 
 /** A layout holding the image `manifestFile` (tagged v1) and `sig` as cosign stores it; its directory and the image. */
 async function layoutWith(manifestFile: string, mediaType: string, sig: Vector): Promise<{ dir: string; image: Descriptor }> {
   const store = await newLayout();
-  const bytes = readFileSync(fixture(manifestFile));
-  const image = { mediaType, digest: digestOf(bytes), size: bytes.length };
-  await store.push(image, bytes);
-  await store.tag(image, 'v1');
-  const payload = await pushBlob(store, sig.payload, SIMPLESIGNING_MEDIA_TYPE);
-  const manifest: ImageManifest = {
-    schemaVersion: 2,
-    mediaType: MediaType.ImageManifest,
-    config: await pushBlob(store, '{}', MediaType.ImageConfig),
-    layers: [{ ...payload, annotations: sig.annotations }],
-  };
-  await store.tag(await pushManifest(store, manifest), cosignTag(image.digest, 'sig'));
-  return { dir: store.location, image };
+  return { dir: store.location, image: await storeCosignVector(store, manifestFile, mediaType, sig) };
 }
-
-const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
 const without = (v: Vector, key: string): Vector => ({ ...v, annotations: Object.fromEntries(Object.entries(v.annotations).filter(([k]) => k !== key)) });
 const withAnnotation = (v: Vector, key: string, value: string): Vector => ({ ...v, annotations: { ...v.annotations, [key]: value } });
 

@@ -2,7 +2,7 @@ import { type Certificate, oneLine, parseCertificates } from './certificates';
 import { chainToRoots, validAt } from './certificateChain';
 import { loadPublicKey } from './publicKeys';
 import { BUNDLE_ANNOTATION, type RekorKey, verifyBundle } from './rekorBundle';
-import type { SignatureProblem, SignatureResult } from './verify';
+import type { CertificateSummary, SignatureProblem, SignatureResult } from './signatureResult';
 
 /**
  * cosign's keyless signatures: the layer carries the signing certificate (PEM, annotation
@@ -25,23 +25,6 @@ export interface CertificatePolicy {
   identity: TextMatch;
   /** Fulcio's OIDC issuer extension must match (`--certificate-oidc-issuer[-regexp]`); none reads as "", as cosign reads it. */
   oidcIssuer: TextMatch;
-}
-
-/** The signing certificate, as a result reports it (whether or not it is trusted). */
-export interface CertificateSummary {
-  /** Its subject and issuer distinguished names, one line each (a Fulcio leaf's subject is empty). */
-  subject: string;
-  issuer: string;
-  /** Its SAN names (emails, URIs, ...): who it was issued to. */
-  identities: string[];
-  /** Fulcio's OIDC issuer extension; absent when it has none. */
-  oidcIssuer?: string;
-  notBefore: string;
-  notAfter: string;
-  /** The time its validity (and its chain's) was checked at: Rekor's integratedTime, or, with no Rekor key, now. */
-  checkedAt?: string;
-  /** The root (name as given) it chains to. */
-  root?: string;
 }
 
 type Fields = Partial<SignatureResult>;
