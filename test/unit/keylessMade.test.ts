@@ -23,6 +23,7 @@ import {
   type TextMatch,
   verifySignatures,
 } from '../../src/oci/signatures';
+import { MAX_INTERMEDIATES } from '../../src/oci/signatures/certificateChain';
 import { cleanupTemps, makeImage, newLayout, pushBlob, pushManifest } from './builders';
 
 after(cleanupTemps);
@@ -102,6 +103,11 @@ describe('keyless: certificate checks on certificates OpenSSL made', () => {
     // Without the chain annotation, the intermediate given.
     s = await check('workflow', [], { intermediates: loadCertificates('intermediate.pem', pem('intermediate')), identity: exact(WORKFLOW) });
     assert.deepEqual(brief(s), [true, undefined, undefined]);
+  });
+
+  it('refuses a chain annotation offering more intermediates than are looked through', async () => {
+    const s = await check('workflow', [...Array<string>(MAX_INTERMEDIATES).fill('intermediate2'), 'intermediate', 'root'], { identity: exact(WORKFLOW) });
+    assert.deepEqual(brief(s), [false, 'untrusted-certificate', `${MAX_INTERMEDIATES + 2} intermediate certificates offered, more than the ${MAX_INTERMEDIATES} looked through`]);
   });
 
   it("refuses a signature the certificate's key did not make", async () => {

@@ -4,6 +4,12 @@ import { type Certificate, OID, oneLine, subjectLine } from './certificates';
 const MAX_DEPTH = 8;
 
 /**
+ * Intermediates looked through at most (a real chain brings 1 to 3): the annotation is the signer's to fill, and
+ * each candidate costs a signature check, so a chain of thousands of cross-signed certificates is refused, not searched.
+ */
+export const MAX_INTERMEDIATES = 64;
+
+/**
  * A chain from `leaf` up to one of `roots`, through `intermediates` (given, or from the signature's chain
  * annotation: untrusted, only a path), as Go's crypto/x509 Verify builds one for cosign: each certificate issued by
  * the next (names and key identifiers, Node's checkIssued) and signed by its key; each issuer a CA whose
@@ -14,17 +20,27 @@ const MAX_DEPTH = 8;
 export function chainToRoots(leaf: Certificate, intermediates: readonly Certificate[], roots: readonly Certificate[]): { chain: Certificate[] } | { untrusted: string } {
   const own = certificateProblem(leaf);
   if (own) return { untrusted: `${leaf.name} ${own}` };
+  if (intermediates.length > MAX_INTERMEDIATES) return { untrusted: `${intermediates.length} intermediate certificates offered, more than the ${MAX_INTERMEDIATES} looked through` };
   const tried: string[] = [];
+  // Each (certificate, issuer) signature checked once; each certificate searched above again only from nearer the
+  // leaf than where it failed (more depth left, fewer intermediates below): the search stays polynomial. It may then
+  // miss a chain only a cycle of cross-signed certificates offers: it fails closed.
+  const signedBy = new Map<string, boolean>();
+  const failedAt = new Map<Certificate, number>();
   const search = (chain: Certificate[]): Certificate[] | undefined => {
     const child = chain[chain.length - 1]!;
     const below = chain.length - 1; // intermediates between a new issuer and the leaf
     const issues = (issuer: Certificate): boolean => {
       if (!child.x509.checkIssued(issuer.x509)) return false;
-      let signed = false;
-      try {
-        signed = child.x509.verify(issuer.x509.publicKey);
-      } catch {
-        signed = false; // a key that cannot verify this signature's algorithm is not its issuer
+      const pair = `${child.x509.fingerprint256} ${issuer.x509.fingerprint256}`;
+      let signed = signedBy.get(pair);
+      if (signed === undefined) {
+        try {
+          signed = child.x509.verify(issuer.x509.publicKey);
+        } catch {
+          signed = false; // a key that cannot verify this signature's algorithm is not its issuer
+        }
+        signedBy.set(pair, signed);
       }
       if (!signed) return (tried.push(`${issuer.name} names it but its key does not verify ${child.name}'s signature`), false);
       const problem = !issuer.fields.ca ? 'is not a CA (basicConstraints)' : issuer.fields.pathLength !== undefined && issuer.fields.pathLength < below ? `allows ${issuer.fields.pathLength} intermediates below it, not ${below}` : certificateProblem(issuer);
@@ -35,9 +51,10 @@ export function chainToRoots(leaf: Certificate, intermediates: readonly Certific
     if (root) return [...chain, root];
     if (chain.length > MAX_DEPTH) return undefined;
     for (const next of intermediates) {
-      if (chain.some((c) => c.x509.raw.equals(next.x509.raw)) || !issues(next)) continue;
+      if (chain.some((c) => c.x509.raw.equals(next.x509.raw)) || (failedAt.get(next) ?? Infinity) <= chain.length || !issues(next)) continue;
       const found = search([...chain, next]);
       if (found) return found;
+      failedAt.set(next, Math.min(failedAt.get(next) ?? Infinity, chain.length));
     }
     return undefined;
   };
