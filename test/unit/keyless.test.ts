@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Descriptor } from '../../src/oci/descriptor';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { MediaType } from '../../src/oci/mediaType';
-import { BUNDLE_ANNOTATION, type CertificatePolicy, CHAIN_ANNOTATION, loadCertificates, loadRekorKey, verifySignatures } from '../../src/oci/signatures';
+import { BUNDLE_ANNOTATION, CERTIFICATE_ANNOTATION, type CertificatePolicy, CHAIN_ANNOTATION, loadCertificates, loadRekorKey, verifySignatures } from '../../src/oci/signatures';
 import { cosignVector as vector, type CosignVector as Vector, DOCKER_MANIFEST, KEYLESS_FIXTURES, storeCosignVector } from '../helpers/cosignVectors';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, newLayout, tempDir } from './builders';
@@ -25,6 +25,8 @@ async function layoutWith(manifestFile: string, mediaType: string, sig: Vector):
   return { dir: store.location, image: await storeCosignVector(store, manifestFile, mediaType, sig) };
 }
 const without = (v: Vector, key: string): Vector => ({ ...v, annotations: Object.fromEntries(Object.entries(v.annotations).filter(([k]) => k !== key)) });
+/** The PEM certificate `pem` with its DER cut to 200 bytes. */
+const truncatedPem = (pem: string) => `-----BEGIN CERTIFICATE-----\n${Buffer.from(pem.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64').subarray(0, 200).toString('base64')}\n-----END CERTIFICATE-----\n`;
 const withAnnotation = (v: Vector, key: string, value: string): Vector => ({ ...v, annotations: { ...v.annotations, [key]: value } });
 
 describe('keyless: a Fulcio certificate and Rekor bundle cosign made (containers/image fixture)', () => {
@@ -101,6 +103,8 @@ describe('keyless: a Fulcio certificate and Rekor bundle cosign made (containers
       ['the bundle time changed', withAnnotation(fulcio, BUNDLE_ANNOTATION, fulcio.annotations[BUNDLE_ANNOTATION]!.replace('"integratedTime":1674247893', '"integratedTime":1674247894')), [], 'bad-bundle', /its SignedEntryTimestamp does not verify with .*rekor\.pub: the entry or the SET was changed$/],
       ['the bundle of the key-signed vector', withAnnotation(fulcio, BUNDLE_ANNOTATION, vector('key-rekor').annotations[BUNDLE_ANNOTATION]!), [], 'bad-bundle', /the Rekor entry is not of this signature: it logs another signature$/],
       ['no bundle', without(fulcio, BUNDLE_ANNOTATION), [], 'bad-bundle', /^no Rekor bundle \(annotation dev\.sigstore\.cosign\/bundle\), and a --rekor-key asks for one$/],
+      ['a certificate that is none', withAnnotation(fulcio, CERTIFICATE_ANNOTATION, 'this is not a valid certificate'), [], 'malformed-certificate', /^the certificate: no PEM CERTIFICATE block$/],
+      ['a certificate cut short', withAnnotation(fulcio, CERTIFICATE_ANNOTATION, truncatedPem(fulcio.annotations[CERTIFICATE_ANNOTATION]!)), [], 'malformed-certificate', /^the certificate: not an X\.509 certificate \(/],
     ];
     for (const [what, sig, extra, problem, reason] of cases) {
       const made = await layoutWith('manifest.json', DOCKER_MANIFEST, sig);
