@@ -9,6 +9,7 @@ import type { Command } from '../../src/cli/command';
 import type { Descriptor } from '../../src/oci/descriptor';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { writeLayoutTar } from '../../src/oci/layout/tarExport';
+import { attestManifest } from '../../src/oci/attestations';
 import { encryptCosignKey, signKey, signManifest } from '../../src/oci/signatures';
 import { makeArtifact, makeImage, makeIndex, tempDir } from '../unit/builders';
 import { cosignVector, DOCKER_MANIFEST, KEYLESS_FIXTURES, storeCosignVector } from './cosignVectors';
@@ -152,6 +153,13 @@ export async function makeFixture(): Promise<Fixture> {
   writeFileSync(join(dir, 'cosign.pub'), keys.publicKey.export({ type: 'spki', format: 'pem' }));
   writeFileSync(join(dir, 'other.pub'), generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
   await signManifest(store, v1, signKey('cosign.key', keys.privateKey), 'registry.example.com/app:v1');
+  // What `attest` reads (an SBOM, a provenance, a scan) and what `verify-attestation` finds: v1's index attested
+  // with a SLSA provenance, its platforms not.
+  writeFileSync(join(dir, 'sbom.spdx.json'), '{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT","name":"app"}\n');
+  const provenance = '{"builder":{"id":"https://example.com/builder"},"buildType":"https://example.com/build/v1","invocation":{}}\n';
+  writeFileSync(join(dir, 'provenance.json'), provenance);
+  writeFileSync(join(dir, 'scan.json'), '{"invocation":{},"scanner":{"uri":"pkg:github/aquasecurity/trivy","version":"0.50.0","result":{}},"metadata":{}}\n');
+  await attestManifest(store, v1, signKey('cosign.key', keys.privateKey), 'slsaprovenance', Buffer.from(provenance), 'registry.example.com/app');
   // What keyless `verify` reads: the layout `keyless` holding a signature cosign made keyless (its image tagged v1),
   // and the Fulcio root and Rekor key it verifies with.
   await storeCosignVector(await OciLayoutStore.open(join(dir, 'keyless'), { create: true }), 'manifest.json', DOCKER_MANIFEST, cosignVector('fulcio-rekor'));

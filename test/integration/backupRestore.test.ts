@@ -65,13 +65,14 @@ async function referrerDigests(...ref: string[]): Promise<string[]> {
     const all = ok(await runCli('repo', 'tags', app, '--all', '--plain-http'), 'repo tags');
     assert.match(all, /sha256-[0-9a-f]{64}/, 'the registry holds fallback tags for the referrers');
     const stdout = ok(await runCli('backup', '--output', out, app, '--include-referrers', '--plain-http'), 'backup');
-    // v1's cosign .sig tag came with the seed's cp -r: a tag of the repository, backed up as one.
+    // v1's cosign .att and .sig tags came with the seed's cp -r: tags of the repository, backed up as such.
     const sig = cosignTag(fixture.v1.digest, 'sig');
-    assert.match(stdout, new RegExp(`^Found 3 tag\\(s\\) in ${app}: ${sig}, v1, v2$`, 'm'));
+    const att = cosignTag(fixture.v1.digest, 'att');
+    assert.match(stdout, new RegExp(`^Found 4 tag\\(s\\) in ${app}: ${att}, ${sig}, v1, v2$`, 'm'));
     assert.match(stdout, /^Pulled tag v1 with 2 referrer\(s\)$/m);
     assert.match(stdout, /^Pulled tag v2 with 1 referrer\(s\)$/m);
-    assert.match(stdout, new RegExp(`^Successfully backed up 3 tag\\(s\\) from ${app} to ${out} in \\d+\\.\\ds$`, 'm'));
-    assert.deepEqual(layoutTags(out), [sig, 'v1', 'v2']);
+    assert.match(stdout, new RegExp(`^Successfully backed up 4 tag\\(s\\) from ${app} to ${out} in \\d+\\.\\ds$`, 'm'));
+    assert.deepEqual(layoutTags(out), [att, sig, 'v1', 'v2']);
     for (const tag of ['v1', 'v2']) {
       const served = skopeo('inspect', '--raw', '--tls-verify=false', `docker://${app}:${tag}`);
       assert.equal(skopeo('inspect', '--raw', `oci:${out}:${tag}`), served, `${tag}: skopeo reads the registry's bytes from the backup`);
@@ -104,9 +105,10 @@ async function referrerDigests(...ref: string[]): Promise<string[]> {
     ok(await runCli('backup', '-o', out, app, '--include-referrers', '--plain-http'), 'backup');
     const copy = `${registry.host}/restored`;
     const stdout = ok(await runCli('restore', '--input', out, copy, '--plain-http'), 'restore');
-    assert.match(stdout, new RegExp(`^Found 3 tag\\(s\\) in the backup: ${cosignTag(fixture.v1.digest, 'sig')}, v1, v2$`, 'm'));
+    const [att, sig] = [cosignTag(fixture.v1.digest, 'att'), cosignTag(fixture.v1.digest, 'sig')];
+    assert.match(stdout, new RegExp(`^Found 4 tag\\(s\\) in the backup: ${att}, ${sig}, v1, v2$`, 'm'));
     assert.match(stdout, /^Pushed tag v1 and 2 referrer\(s\)$/m);
-    for (const tag of [cosignTag(fixture.v1.digest, 'sig'), 'v1', 'v2']) {
+    for (const tag of [att, sig, 'v1', 'v2']) {
       assert.equal(ok(await runCli('resolve', `${copy}:${tag}`, '--plain-http'), 'resolve'), ok(await runCli('resolve', `${app}:${tag}`, '--plain-http'), 'resolve'));
     }
     assert.deepEqual(await referrerDigests(`${copy}:v1`), await referrerDigests(`${app}:v1`));

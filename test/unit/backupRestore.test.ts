@@ -34,9 +34,10 @@ describe('backup and restore (registry with the referrers API)', function () {
     const backup = await runCli('backup', '-o', out, `${server.host}/app`, '--include-referrers', '--plain-http', '--format', 'json');
     assert.equal(backup.code, 0, backup.stderr);
     const made = JSON.parse(backup.stdout) as { tags: Array<{ tag: string; digest: string; referrers: number }>; referrers: number; tar: null };
-    // v1's index is signed (cosign's .sig tag, which cp -r carried to the registry): a tag of the repository too.
+    // v1's index is signed and attested (cosign's .sig and .att tags, which cp -r carried to the registry): tags of the repository too.
     const sig = cosignTag(fixture.v1.digest, 'sig');
-    assert.deepEqual(made.tags.map((t) => [t.tag, t.referrers]), [[sig, 0], ['v1', 2], ['v2', 1]]);
+    const att = cosignTag(fixture.v1.digest, 'att');
+    assert.deepEqual(made.tags.map((t) => [t.tag, t.referrers]), [[att, 0], [sig, 0], ['v1', 2], ['v2', 1]]);
     assert.equal(made.tar, null);
     const restore = await runCli('restore', '--input', out, `${server.host}/copy`, '--plain-http', '--format', 'json');
     assert.equal(restore.code, 0, restore.stderr);
@@ -45,7 +46,7 @@ describe('backup and restore (registry with the referrers API)', function () {
     assert.deepEqual(pushed.tags, made.tags);
     assert.equal(pushed.referrers, 2);
     const copy = server.repo('copy');
-    assert.deepEqual([...copy.tags.keys()].sort(), [sig, 'v1', 'v2'], 'with the API, no fallback tag is written');
+    assert.deepEqual([...copy.tags.keys()].sort(), [att, sig, 'v1', 'v2'], 'with the API, no fallback tag is written');
     for (const t of made.tags) assert.equal(copy.tags.get(t.tag), t.digest);
     for (const [digest, m] of server.repo('app').manifests) assert.deepEqual(copy.manifests.get(digest)?.bytes, m.bytes, `${digest}: the same bytes`);
   });

@@ -59,7 +59,7 @@ function defaultIdentity(t: OpenedTarget): string {
   return `${t.path}${tag}`;
 }
 
-async function readText(file: string, flag: string): Promise<string> {
+export async function readText(file: string, flag: string): Promise<string> {
   try {
     return await fsp.readFile(file, 'utf8');
   } catch (err) {
@@ -68,7 +68,7 @@ async function readText(file: string, flag: string): Promise<string> {
 }
 
 /** As skopeo's --sign-passphrase-file: the file's first line (its line ending is no part of it); else cosign's variable. */
-async function passphrase(file: string | undefined): Promise<string> {
+export async function passphrase(file: string | undefined): Promise<string> {
   if (file !== undefined) return (await readText(file, '--passphrase-file')).split(/\r?\n/)[0]!;
   const env = process.env[PASSPHRASE_ENV];
   if (env === undefined) throw new UsageError(`no passphrase: give --passphrase-file FILE or set ${PASSPHRASE_ENV}`);

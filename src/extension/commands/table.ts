@@ -48,6 +48,7 @@ import { updateIndex } from './updateIndex';
 import { addToIndex, editIndex, openInIndexEditor } from '../indexEditor';
 import { showCoverage } from '../coverage/showCoverage';
 import { verifySignatures } from './verifySignatures';
+import { signImage } from './signImage';
 
 export interface CommandEntry {
   id: string;
@@ -86,6 +87,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'manifold.showCoverage', handler: showCoverage },
   { id: 'manifold.checkImage', handler: checkImage },
   { id: 'manifold.verifySignatures', handler: verifySignatures },
+  { id: 'manifold.signImage', handler: signImage },
   { id: 'manifold.checkLayout', handler: checkLayout },
   { id: 'manifold.checkRepository', handler: checkRepository },
   { id: 'manifold.addRegistry', handler: addRegistry },

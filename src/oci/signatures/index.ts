@@ -7,7 +7,7 @@ export { MAX_PAYLOAD_BYTES, verifySignatures } from './verify';
 export type { FoundVia, ManifestVerification, SignatureProblem, SignatureResult, VerifyOptions } from './verify';
 export { verifyImage } from './verifyImage';
 export type { ImageVerification, VerifiedManifest, VerifyImageOptions } from './verifyImage';
-export { COSIGN_KEY_PEM_TYPE, decryptCosignKey, encryptCosignKey, signKey, SIGSTORE_KEY_PEM_TYPE } from './privateKeys';
+export { CANNOT_DECRYPT, COSIGN_KEY_PEM_TYPE, decryptCosignKey, encryptCosignKey, signKey, SIGSTORE_KEY_PEM_TYPE } from './privateKeys';
 export type { SignKey } from './privateKeys';
 export { signManifest } from './sign';
 export type { SignResult } from './sign';

@@ -18,6 +18,9 @@ const SCRYPT = { N: 32768, r: 8, p: 1 };
 /** scrypt's memory is 128 * N * r bytes (32 MiB at cosign's cost); a key file asking for more than 16 times that is refused. */
 const MAX_SCRYPT_MEMORY = 512 << 20;
 
+/** The end of decryptCosignKey's error when the passphrase opens nothing: VS Code asks for it again on this one. */
+export const CANNOT_DECRYPT = 'cannot decrypt it: wrong passphrase, or the key is damaged';
+
 /** A private key cosign can sign with, ready to sign payloads. */
 export interface SignKey {
   name: string;
@@ -64,7 +67,7 @@ export function decryptCosignKey(name: string, pem: string, passphrase: string):
   const sealed = decodeBase64(str(['ciphertext'])) ?? fail('$.ciphertext: not base64');
   const crypto = signing();
   const secret = crypto.scryptSync(Buffer.from(passphrase, 'utf8'), salt, 32, { N, r, p, maxmem: MAX_SCRYPT_MEMORY + (1 << 20) });
-  const der = secretboxOpen(sealed, nonce, secret) ?? fail('cannot decrypt it: wrong passphrase, or the key is damaged');
+  const der = secretboxOpen(sealed, nonce, secret) ?? fail(CANNOT_DECRYPT);
   let key: KeyObject;
   try {
     key = crypto.createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });

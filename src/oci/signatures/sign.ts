@@ -1,11 +1,8 @@
-import type { Descriptor, ImageManifest } from '../descriptor';
+import type { Descriptor } from '../descriptor';
 import { digestOf } from '../digest';
-import { encodeManifest } from '../encoding/goJson';
-import { isOciError } from '../errors';
-import { MediaType } from '../mediaType';
+import { appendToCosignTag } from '../referrers/cosignTagAppend';
 import { cosignTag } from '../referrers/cosignTags';
-import { inIndexBatch, type OpOptions, type Target } from '../target';
-import { parseJsonObject } from '../validate';
+import type { OpOptions, Target } from '../target';
 import { makePayload, SIGNATURE_ANNOTATION, SIMPLESIGNING_MEDIA_TYPE } from './cosignFormat';
 import type { SignKey } from './privateKeys';
 
@@ -31,47 +28,6 @@ export async function signManifest(target: Target, subject: Descriptor, key: Sig
   const payload: Descriptor = { mediaType: SIMPLESIGNING_MEDIA_TYPE, digest: digestOf(bytes), size: bytes.length };
   const layer: Descriptor = { ...payload, annotations: { [SIGNATURE_ANNOTATION]: key.sign(bytes).toString('base64') } };
   const tag = cosignTag(subject.digest, 'sig');
-  const had = await signatureLayers(target, tag, op);
-  // The same signature again (Ed25519 and RSA PKCS#1 v1.5 sign deterministically) is not added twice, as cosign does not.
-  const same = (l: Descriptor) => l?.digest === layer.digest && l.annotations?.[SIGNATURE_ANNOTATION] === layer.annotations![SIGNATURE_ANNOTATION];
-  const layers = had.some(same) ? had : [...had, layer];
-  // cosign's config: an image config whose diff_ids are the payloads (stored uncompressed, so their digests).
-  const config = Buffer.from(
-    JSON.stringify({
-      architecture: '',
-      created: '0001-01-01T00:00:00Z',
-      history: [{ created: '0001-01-01T00:00:00Z' }],
-      os: '',
-      rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
-      config: {},
-    }),
-  );
-  const configDesc: Descriptor = { mediaType: MediaType.ImageConfig, digest: digestOf(config), size: config.length };
-  const manifest: ImageManifest = { schemaVersion: 2, mediaType: MediaType.ImageManifest, config: configDesc, layers };
-  const manifestBytes = encodeManifest(manifest);
-  const desc: Descriptor = { mediaType: MediaType.ImageManifest, digest: digestOf(manifestBytes), size: manifestBytes.length };
-  await inIndexBatch(
-    target,
-    async (batched) => {
-      await target.push(payload, bytes, batched);
-      await target.push(configDesc, config, batched);
-      await target.push(desc, manifestBytes, batched);
-      await target.tag(desc, tag, batched);
-    },
-    op,
-  );
-  return { manifest: desc, tag, payload, signatures: layers.length };
-}
-
-/** The layers of the signature manifest `tag` names, or none when there is none. */
-async function signatureLayers(target: Target, tag: string, op: OpOptions): Promise<Descriptor[]> {
-  let desc: Descriptor;
-  try {
-    desc = await target.resolve(tag, op);
-  } catch (err) {
-    if (isOciError(err, 'NOT_FOUND')) return [];
-    throw err;
-  }
-  const doc = parseJsonObject(await target.fetchBytes(desc, op), `signature manifest ${tag} (${desc.digest})`);
-  return Array.isArray(doc.layers) ? (doc.layers as Descriptor[]) : [];
+  const r = await appendToCosignTag(target, tag, layer, bytes, op);
+  return { manifest: r.manifest, tag, payload, signatures: r.layers };
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../../../src/extension/services';
+import { encryptCosignKey } from '../../../src/oci/signatures';
 import { startOciServer, type OciServer } from '../../integration/support/ociServer';
 import { row, rows, tooltipOf, type Fixtures } from './layoutFixtures';
 
@@ -56,6 +57,28 @@ describe('Restricted Mode (untrusted workspace)', () => {
     }
     assert.equal(tagged, undefined);
     assert.deepEqual(warnings.map((w) => w.split(':')[0]), ['manifold.tag refused']);
+    assert.ok(indexBytes().equals(before), 'index.json changed');
+    assert.deepEqual(blobNames(), blobs);
+  });
+
+  it('refuses Sign Image: given every answer, no signature is stored and no byte of the layout changes', async () => {
+    const before = indexBytes();
+    const blobs = blobNames();
+    const keys = mkdtempSync(join(tmpdir(), 'manifold-restricted-sign-'));
+    const key = join(keys, 'cosign.key');
+    writeFileSync(key, encryptCosignKey(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey, 'pw'));
+    const warnings: string[] = [];
+    const warn = f.services.log.warn;
+    f.services.log.warn = (message: string) => void warnings.push(message);
+    let signed: unknown;
+    try {
+      signed = await vscode.commands.executeCommand('manifold.signImage', { layout: demo, reference: 'v1', key, passphrase: 'pw', identity: 'registry.example.com/demo:v1', recursive: true });
+    } finally {
+      f.services.log.warn = warn;
+      rmSync(keys, { recursive: true, force: true });
+    }
+    assert.equal(signed, undefined);
+    assert.deepEqual(warnings.map((w) => w.split(':')[0]), ['manifold.signImage refused']);
     assert.ok(indexBytes().equals(before), 'index.json changed');
     assert.deepEqual(blobNames(), blobs);
   });

@@ -1,0 +1,72 @@
+// fs.promises, not node:fs/promises: loaded on first use (cliStartup.test.ts keeps the CLI's start light).
+import { promises as fsp } from 'node:fs';
+import { attestManifest, PREDICATE_TYPES, predicateTypeOf } from '../../oci/attestations';
+import { OciError } from '../../oci/errors';
+import { readDeclaredKind } from '../../oci/graph/declaredKind';
+import { parsePlatform } from '../../oci/platform';
+import { selectSubjectPlatform, subjectTree } from '../../oci/referrers';
+import { decryptCosignKey } from '../../oci/signatures';
+import { boolOpt, type Command, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
+import { openTarget, requireReference } from '../targets';
+import { passphrase, readText } from './sign';
+
+const TYPES = Object.keys(PREDICATE_TYPES).join('|');
+
+export const attest: Command = {
+  path: 'attest',
+  summary: "Attest an image with a cosign private key: an in-toto statement in a DSSE envelope (cosign's sha256-<hex>.att tag)",
+  usage: 'attest --key FILE --predicate FILE --type TYPE [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
+  examples: [
+    'manifold attest --key cosign.key --passphrase-file pass.txt --predicate sbom.spdx.json --type spdxjson --plain-http localhost:5000/app:v1',
+    'manifold attest --key cosign.key --passphrase-file pass.txt --predicate provenance.json --type slsaprovenance --recursive --plain-http localhost:5000/app:v1   # the index and every platform',
+    'manifold attest --key cosign.key --passphrase-file pass.txt --predicate scan.json --type vuln --subject-name=registry.example.com/app --oci-layout layout:v1',
+  ],
+  minArgs: 1,
+  maxArgs: 1,
+  options: {
+    ...LAYOUT_OPTION,
+    key: { type: 'string', description: "cosign's encrypted private key (cosign.key: ENCRYPTED SIGSTORE PRIVATE KEY)", valueName: 'FILE' },
+    'passphrase-file': { type: 'string', description: "a file holding the key's passphrase (its first line); else $COSIGN_PASSWORD", valueName: 'FILE' },
+    predicate: { type: 'string', description: 'the file the statement carries as its predicate (an SBOM, a provenance, a scan)', valueName: 'FILE' },
+    type: { type: 'string', description: `the predicate type: ${TYPES}, or a URI (cosign's names)`, valueName: 'TYPE' },
+    'subject-name': { type: 'string', description: "the name the statement's subject gives the image; by default the registry repository (required for a layout)", valueName: 'REPO' },
+    platform: { type: 'string', description: 'attest the manifest of this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
+    recursive: { type: 'boolean', short: 'r', description: 'for an index: attest the index and every manifest below it' },
+  },
+  async run(p, printer) {
+    const keyFile = stringOpt(p, 'key');
+    if (keyFile === undefined) throw new UsageError("--key FILE is required: cosign's private key (cosign.key)");
+    const predicateFile = stringOpt(p, 'predicate');
+    if (predicateFile === undefined) throw new UsageError('--predicate FILE is required: what the attestation states');
+    const type = stringOpt(p, 'type');
+    if (type === undefined) throw new UsageError(`--type TYPE is required: ${TYPES}, or a URI`);
+    predicateTypeOf(type); // a type that is none is refused before the key is opened
+    const platformText = stringOpt(p, 'platform');
+    if (platformText !== undefined && boolOpt(p, 'recursive')) throw new UsageError('--platform and --recursive: give one (a platform, or every manifest)');
+    const predicate = await readPredicate(predicateFile);
+    const raw = p.positionals[0]!;
+    const t = await openTarget(p, raw, { write: true });
+    const reference = requireReference(t, raw);
+    const name = stringOpt(p, 'subject-name') ?? (t.kind === 'oci-layout' ? undefined : t.path);
+    if (name === undefined) throw new UsageError('--subject-name REPO is required for a layout: the registry repository the image will be pulled from');
+    const key = decryptCosignKey(keyFile, await readText(keyFile, '--key'), await passphrase(stringOpt(p, 'passphrase-file')));
+    const resolved = await t.target.resolve(reference);
+    let subjects;
+    if (platformText !== undefined) subjects = [await selectSubjectPlatform(t.target, resolved, parsePlatform(platformText))];
+    else if (boolOpt(p, 'recursive')) subjects = (await subjectTree(t.target, resolved)).filter((e) => e.describes === undefined).map((e) => e.desc);
+    else subjects = [(await readDeclaredKind(t.target, resolved))?.desc ?? resolved];
+    for (const subject of subjects) {
+      const r = await attestManifest(t.target, subject, key, type, predicate, name);
+      const n = `${r.attestations} attestation${r.attestations === 1 ? '' : 's'}`;
+      printer.out(`Attested ${t.path}@${subject.digest} (${r.predicateType}) with ${keyFile} (${key.type}): ${t.display(r.tag)} (${n})\n`);
+    }
+  },
+};
+
+async function readPredicate(file: string): Promise<Buffer> {
+  try {
+    return await fsp.readFile(file);
+  } catch (err) {
+    throw new OciError('INVALID_ARGUMENT', `--predicate ${file}: ${(err as Error).message}`, { cause: err });
+  }
+}

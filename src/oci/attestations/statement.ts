@@ -1,0 +1,98 @@
+import { OciError } from '../errors';
+
+/**
+ * in-toto Statements (in-toto/attestation spec, v0.1 and v1): what an attestation says, of which artifacts
+ * (`subject[].digest`), of what kind (`predicateType`).
+ */
+
+/** The `_type` cosign writes (cosign 1 to 3 all write v0.1); v1 is read too. */
+export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v0.1';
+const STATEMENT_TYPE_PREFIX = 'https://in-toto.io/Statement/';
+
+/** cosign's `--type` short names and the predicate types they stand for (cosign's options/predicate.go PredicateTypeMap). */
+export const PREDICATE_TYPES: Readonly<Record<string, string>> = {
+  custom: 'https://cosign.sigstore.dev/attestation/v1',
+  slsaprovenance: 'https://slsa.dev/provenance/v0.2',
+  slsaprovenance02: 'https://slsa.dev/provenance/v0.2',
+  slsaprovenance1: 'https://slsa.dev/provenance/v1',
+  spdx: 'https://spdx.dev/Document',
+  spdxjson: 'https://spdx.dev/Document',
+  cyclonedx: 'https://cyclonedx.org/bom',
+  link: 'https://in-toto.io/Link/v1',
+  vuln: 'https://cosign.sigstore.dev/attestation/vuln/v1',
+  openvex: 'https://openvex.dev/ns',
+};
+
+/**
+ * The predicate type `--type` names: a short name of cosign's, or a URI as is (cosign takes any URI: a scheme and
+ * a path). Throws INVALID_ARGUMENT for anything else.
+ */
+export function predicateTypeOf(type: string): string {
+  const uri = PREDICATE_TYPES[type];
+  if (uri) return uri;
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(type)) return type;
+  throw new OciError('INVALID_ARGUMENT', `--type ${type}: not a predicate type (${Object.keys(PREDICATE_TYPES).join('|')}, or a URI)`);
+}
+
+/** What a statement says, once its structure is checked. */
+export interface Statement {
+  type: string;
+  predicateType: string;
+  subjects: Array<{ name?: string; digest: Record<string, string> }>;
+}
+
+/** The statement in `bytes`, or why it is none (naming the JSON path). The predicate is not looked into. */
+export function parseStatement(bytes: Buffer): Statement | { malformed: string } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    return { malformed: `not JSON (${(err as Error).message})` };
+  }
+  const object = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (!object(doc)) return { malformed: '$: expected an object' };
+  if (typeof doc._type !== 'string') return { malformed: '$._type: expected a string' };
+  if (!doc._type.startsWith(STATEMENT_TYPE_PREFIX)) return { malformed: `$._type: "${doc._type}", not an in-toto Statement` };
+  if (typeof doc.predicateType !== 'string') return { malformed: '$.predicateType: expected a string' };
+  if (!Array.isArray(doc.subject) || doc.subject.length === 0) return { malformed: '$.subject: expected a non-empty array' };
+  const subjects: Statement['subjects'] = [];
+  for (const [i, s] of doc.subject.entries()) {
+    if (!object(s) || !object(s.digest)) return { malformed: `$.subject[${i}].digest: expected an object` };
+    const digest: Record<string, string> = {};
+    for (const [algorithm, hex] of Object.entries(s.digest)) {
+      if (typeof hex !== 'string') return { malformed: `$.subject[${i}].digest.${algorithm}: expected a string` };
+      digest[algorithm] = hex;
+    }
+    subjects.push({ ...(typeof s.name === 'string' ? { name: s.name } : {}), digest });
+  }
+  return { type: doc._type, predicateType: doc.predicateType, subjects };
+}
+
+/** Whether a subject of `statement` is the manifest `digest` (`sha256:<hex>`: its `digest.sha256` is `<hex>`). */
+export function statementNames(statement: Statement, digest: string): boolean {
+  const [algorithm, hex] = digest.split(':');
+  return statement.subjects.some((s) => s.digest[algorithm!]?.toLowerCase() === hex);
+}
+
+/**
+ * The statement `cosign attest --type <type> --predicate FILE` makes for the manifest `digest` of `repository`:
+ * `custom` wraps the file's text as `{ Data, Timestamp }` (cosign's generic predicate), `spdx` takes it as a string,
+ * every other type (and a URI) as the JSON object it holds. cosign also re-encodes SLSA and vuln predicates through
+ * its own types (dropping fields it does not know); here the object is kept as written.
+ */
+export function makeStatement(type: string, predicateFile: Buffer, digest: string, repository: string, now: Date = new Date()): Buffer {
+  const predicateType = predicateTypeOf(type);
+  let predicate: unknown;
+  if (type === 'custom') predicate = { Data: predicateFile.toString('utf8'), Timestamp: now.toISOString().replace(/\.\d+Z$/, 'Z') };
+  else if (type === 'spdx') predicate = predicateFile.toString('utf8');
+  else {
+    try {
+      predicate = JSON.parse(predicateFile.toString('utf8'));
+    } catch (err) {
+      throw new OciError('INVALID_ARGUMENT', `--predicate: not JSON, as --type ${type} needs (${(err as Error).message})`);
+    }
+    if (predicate === null || typeof predicate !== 'object' || Array.isArray(predicate)) throw new OciError('INVALID_ARGUMENT', `--predicate: expected a JSON object, as --type ${type} needs`);
+  }
+  const [algorithm, hex] = digest.split(':');
+  return Buffer.from(JSON.stringify({ _type: STATEMENT_TYPE, predicateType, subject: [{ name: repository, digest: { [algorithm!]: hex } }], predicate }));
+}

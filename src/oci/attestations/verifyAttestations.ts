@@ -1,0 +1,191 @@
+import { bareDescriptor, type Descriptor } from '../descriptor';
+import { isOciError } from '../errors';
+import { readCapped } from '../readCapped';
+import { resolveCosignTags } from '../referrers/cosignTags';
+import type { VerifyKey } from '../signatures/publicKeys';
+import type { OpOptions, ReadOnlyTarget } from '../target';
+import { parseJsonObject } from '../validate';
+import { DSSE_MEDIA_TYPE, type Envelope, INTOTO_PAYLOAD_TYPE, pae, parseEnvelope } from './dsse';
+import { parseStatement, statementNames } from './statement';
+
+/** cosign's own cap on what it reads of an attachment (COSIGN_MAX_ATTACHMENT_SIZE's default): an SBOM can be large. */
+export const MAX_ENVELOPE_BYTES = 128 << 20;
+
+/**
+ * Referrers of these artifact types are cosign attestation manifests: cosign 3's OCI 1.1 mode (the in-toto type),
+ * cosign 2's (`.att`'s artifact type), and a manifest a registry lists by its DSSE layers.
+ */
+export const ATTESTATION_ARTIFACT_TYPES: readonly string[] = [INTOTO_PAYLOAD_TYPE, 'application/vnd.dev.cosign.artifact.att.v1+json', DSSE_MEDIA_TYPE];
+
+/** Why an attestation is not valid. */
+export type AttestationProblem =
+  | 'bad-signature' // no key given verifies a signature of the envelope (a wrong key, a tampered payload)
+  | 'unsupported-key' // no key given can verify cosign signatures at all
+  | 'wrong-payload-type' // it verifies, but the envelope holds no in-toto statement
+  | 'malformed-statement' // it verifies, but its payload is not an in-toto Statement
+  | 'subject-mismatch' // it verifies, but its statement is of other artifacts than this manifest
+  | 'wrong-predicate-type' // it verifies, but its predicate is not of the type asked for
+  | 'malformed-envelope' // the layer is not a DSSE envelope
+  | 'malformed-attestation' // the attestation manifest is not cosign's format (no DSSE layer)
+  | 'unreadable'; // the attestation manifest or envelope could not be read (missing, damaged, too large)
+
+export type FoundVia = 'referrers' | 'cosign-tag';
+
+/** One attestation: one DSSE layer of an attestation manifest (cosign adds a layer per attestation to its `.att` tag). */
+export interface AttestationResult {
+  /** The attestation manifest's digest. */
+  manifest: string;
+  /** The layer's 0-based position in it; undefined for a problem of the manifest itself. */
+  layer?: number;
+  layerDigest?: string;
+  via: FoundVia[];
+  /** The cosign tag that names the attestation manifest. */
+  tag?: string;
+  valid: boolean;
+  /** The key that verifies it (name as given) and its type. */
+  key?: string;
+  keyType?: string;
+  /** The statement's `predicateType`, read only from an envelope a key verifies. */
+  predicateType?: string;
+  problem?: AttestationProblem;
+  /** Why not, in words (naming the JSON path, the digests stated, the keys tried). */
+  reason?: string;
+}
+
+export interface ManifestAttestations {
+  subject: Descriptor;
+  attestations: AttestationResult[];
+  /** Whether at least one attestation is valid. */
+  valid: boolean;
+}
+
+export interface VerifyAttestationOptions extends OpOptions {
+  /** The predicate type (a URI) a statement must have; any when unset. */
+  predicateType?: string;
+}
+
+/**
+ * The cosign attestations of the manifest `subject`, each verified with `keys`: found through cosign's tag
+ * `sha256-<hex>.att` and as referrers of attestation types. An attestation is valid when a key verifies a signature
+ * of its DSSE envelope over PAE(payloadType, payload), the payload is an in-toto Statement, a subject of it is
+ * `subject`'s digest, and (when asked) its predicate type is `predicateType`. Only a payload a key verifies is read
+ * for what it says. Manifests that cannot be read are results, not errors; a failure to list is thrown.
+ */
+export async function verifyAttestations(
+  target: ReadOnlyTarget,
+  subject: Descriptor,
+  keys: readonly VerifyKey[],
+  options: VerifyAttestationOptions = {},
+): Promise<ManifestAttestations> {
+  const op: OpOptions = { signal: options.signal };
+  const found = new Map<string, { desc: Descriptor; via: FoundVia[]; tag?: string }>();
+  const add = (desc: Descriptor, via: FoundVia, tag?: string) => {
+    const had = found.get(desc.digest);
+    if (had) {
+      if (!had.via.includes(via)) had.via.push(via);
+      had.tag ??= tag;
+    } else found.set(desc.digest, { desc, via: [via], ...(tag ? { tag } : {}) });
+  };
+  for await (const r of target.referrers(bareDescriptor(subject), op)) if (r.artifactType && ATTESTATION_ARTIFACT_TYPES.includes(r.artifactType)) add(r, 'referrers');
+  for (const t of await resolveCosignTags(target, subject.digest, op, ['att'])) add(t.desc, 'cosign-tag', t.tag);
+  const attestations: AttestationResult[] = [];
+  for (const f of [...found.values()].sort((a, b) => (a.desc.digest < b.desc.digest ? -1 : 1))) {
+    attestations.push(...(await verifyManifest(target, subject, f, keys, options, op)));
+  }
+  return { subject, attestations, valid: attestations.some((a) => a.valid) };
+}
+
+/** What every result of one attestation manifest (or one of its layers) says of where it is. */
+export type AttestationPlace = Pick<AttestationResult, 'manifest' | 'layer' | 'layerDigest' | 'via' | 'tag'>;
+
+const failure = (place: AttestationPlace, problem: AttestationProblem, reason: string, more: Partial<AttestationResult> = {}): AttestationResult => ({ ...place, ...more, valid: false, problem, reason });
+
+async function verifyManifest(
+  target: ReadOnlyTarget,
+  subject: Descriptor,
+  found: { desc: Descriptor; via: FoundVia[]; tag?: string },
+  keys: readonly VerifyKey[],
+  options: VerifyAttestationOptions,
+  op: OpOptions,
+): Promise<AttestationResult[]> {
+  const base: AttestationPlace = { manifest: found.desc.digest, via: found.via, ...(found.tag ? { tag: found.tag } : {}) };
+  const fail = (problem: AttestationProblem, reason: string) => failure(base, problem, reason);
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseJsonObject(await target.fetchBytes(bareDescriptor(found.desc), op), `attestation manifest ${found.desc.digest}`);
+  } catch (err) {
+    if (isOciError(err, 'INVALID_MANIFEST')) return [fail('malformed-attestation', (err as Error).message)];
+    if (isOciError(err)) return [fail('unreadable', (err as Error).message)];
+    throw err;
+  }
+  const layers = Array.isArray(doc.layers) ? (doc.layers as unknown[]) : undefined;
+  if (!layers) return [fail('malformed-attestation', `attestation manifest ${found.desc.digest}: layers: expected an array`)];
+  const out: AttestationResult[] = [];
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i] as Partial<Descriptor> | null;
+    if (!layer || typeof layer !== 'object' || layer.mediaType !== DSSE_MEDIA_TYPE) continue;
+    out.push(await verifyLayer(target, subject, layer, { ...base, layer: i }, keys, options, op));
+  }
+  if (out.length === 0) return [fail('malformed-attestation', `attestation manifest ${found.desc.digest}: no layer of type ${DSSE_MEDIA_TYPE}`)];
+  return out;
+}
+
+async function verifyLayer(
+  target: ReadOnlyTarget,
+  subject: Descriptor,
+  layer: Partial<Descriptor>,
+  place: AttestationPlace,
+  keys: readonly VerifyKey[],
+  options: VerifyAttestationOptions,
+  op: OpOptions,
+): Promise<AttestationResult> {
+  const where = `layers[${place.layer}]`;
+  if (typeof layer.digest !== 'string' || typeof layer.size !== 'number' || !Number.isSafeInteger(layer.size) || layer.size < 0) {
+    return failure(place, 'malformed-attestation', `${where}: expected a digest and a size`);
+  }
+  const at: AttestationPlace = { ...place, layerDigest: layer.digest };
+  const fail = (problem: AttestationProblem, reason: string) => failure(at, problem, reason);
+  if (layer.size > MAX_ENVELOPE_BYTES) return fail('unreadable', `${where}: envelope of ${layer.size} bytes, over the ${MAX_ENVELOPE_BYTES} read`);
+  let bytes: Buffer;
+  try {
+    const stream = await target.fetch({ mediaType: DSSE_MEDIA_TYPE, digest: layer.digest, size: layer.size }, op);
+    bytes = await readCapped(stream, MAX_ENVELOPE_BYTES, (n) => new Error(`${where}: envelope over ${n} bytes`));
+  } catch (err) {
+    if (options.signal?.aborted) throw err;
+    return fail('unreadable', `${where}: envelope ${layer.digest}: ${(err as Error).message}`);
+  }
+  const envelope = parseEnvelope(bytes);
+  if ('malformed' in envelope) return fail('malformed-envelope', `${where}: envelope ${envelope.malformed}`);
+  return verifyEnvelope(envelope, subject.digest, keys, options.predicateType, at);
+}
+
+/**
+ * The checks of one envelope, in order: a key verifies one of its signatures over PAE; then (only then) the
+ * payload's type, the statement, its subjects and its predicate type. Exported for the envelope alone (tests).
+ */
+export function verifyEnvelope(envelope: Envelope, digest: string, keys: readonly VerifyKey[], predicateType: string | undefined, place: AttestationPlace): AttestationResult {
+  const where = place.layer === undefined ? 'envelope' : `layers[${place.layer}]`;
+  const signed = pae(envelope.payloadType, envelope.payload);
+  const supported = keys.filter((k) => !k.unsupported);
+  const key = supported.find((k) => envelope.signatures.some((s) => k.verifies(signed, s.sig)));
+  if (!key) {
+    const unsupported = keys.filter((k) => k.unsupported).map((k) => `${k.name}: ${k.unsupported}`);
+    if (supported.length === 0) return failure(place, 'unsupported-key', `no key can verify it (${unsupported.join('; ')})`);
+    const sigs = envelope.signatures.length === 1 ? 'its signature' : `any of its ${envelope.signatures.length} signatures`;
+    const tried = `no key given verifies ${sigs} (${supported.map((k) => k.name).join(', ')})`;
+    return failure(place, 'bad-signature', unsupported.length > 0 ? `${tried}; ${unsupported.join('; ')}` : tried);
+  }
+  const signedBy = { key: key.name, keyType: key.type };
+  if (envelope.payloadType !== INTOTO_PAYLOAD_TYPE) return failure(place, 'wrong-payload-type', `${where}: payloadType is "${envelope.payloadType}", not "${INTOTO_PAYLOAD_TYPE}"`, signedBy);
+  const statement = parseStatement(envelope.payload);
+  if ('malformed' in statement) return failure(place, 'malformed-statement', `${where}: statement ${statement.malformed}`, signedBy);
+  const stated = { ...signedBy, predicateType: statement.predicateType };
+  if (!statementNames(statement, digest)) {
+    const named = statement.subjects.flatMap((s) => Object.entries(s.digest).map(([a, h]) => `${a}:${h}`));
+    return failure(place, 'subject-mismatch', `states ${named.join(', ')}, not ${digest}`, stated);
+  }
+  if (predicateType !== undefined && statement.predicateType !== predicateType) {
+    return failure(place, 'wrong-predicate-type', `predicateType ${statement.predicateType}, not ${predicateType}`, stated);
+  }
+  return { ...place, valid: true, ...stated };
+}

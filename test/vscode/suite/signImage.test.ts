@@ -1,0 +1,184 @@
+import * as assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { SignOutcome } from '../../../src/extension/commands/signImage';
+import type { Services } from '../../../src/extension/services';
+import type { Descriptor } from '../../../src/oci/descriptor';
+import { copy } from '../../../src/oci/copy/copy';
+import { OciLayoutStore } from '../../../src/oci/layout';
+import type { Target } from '../../../src/oci/target';
+import { RegistryClient, RemoteRepository } from '../../../src/oci/registry';
+import { encryptCosignKey, loadPublicKey, verifyImage, type VerifyKey } from '../../../src/oci/signatures';
+import { startOciServer } from '../../integration/support/ociServer';
+import { makeImage, makeIndex, newLayout } from '../../unit/builders';
+
+const run = (...args: unknown[]) => vscode.commands.executeCommand<SignOutcome | undefined>('manifold.signImage', ...args);
+
+type Item = vscode.QuickPickItem;
+type Window = {
+  showQuickPick(items: readonly Item[] | Thenable<readonly Item[]>, options?: vscode.QuickPickOptions): Thenable<unknown>;
+  showInputBox(options?: vscode.InputBoxOptions): Thenable<string | undefined>;
+  showOpenDialog(options?: vscode.OpenDialogOptions): Thenable<vscode.Uri[] | undefined>;
+  showErrorMessage(message: string, ...actions: string[]): Thenable<string | undefined>;
+  showInformationMessage(message: string, ...actions: string[]): Thenable<string | undefined>;
+};
+
+/** Which manifests of `v1` a key verifies, as `manifold verify --recursive` reports them: label -> name signed as. */
+async function verified(target: Target, key: VerifyKey): Promise<Record<string, string | undefined>> {
+  const report = await verifyImage(target, 'v1', [key], { recursive: true });
+  return Object.fromEntries(report.manifests.map((m) => [m.label, m.valid ? m.signatures.find((s) => s.valid)?.identity : undefined]));
+}
+
+/**
+ * "Sign Image…" as a user runs it: on a layout's multi-platform v1 (the index only, or every manifest), with the key
+ * chosen in the open dialog, its passphrase typed (wrong first: asked again), the name asked and remembered; on a
+ * registry, named as the registry's reference. What is asserted is what the core's verify then says of each manifest
+ * with the public key, and what the notification says.
+ */
+describe('Sign Image', () => {
+  let services: Services;
+  let layout: string;
+  let index: Descriptor;
+  let amd64: Descriptor;
+  let keys: string;
+  let keyFile: string;
+  let publicKey: VerifyKey;
+  let window: Window;
+  let real: Window;
+  const shown: Array<{ kind: string; message: string }> = [];
+  const asked: string[] = [];
+  let picks: string[] = [];
+  let typed: string[] = [];
+  let opened: vscode.Uri[] | undefined;
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<{ services: Services }>('manifold-dev.manifold');
+    assert.ok(ext, 'the Manifold extension is not loaded');
+    ({ services } = await ext.activate());
+    const store = await newLayout();
+    layout = store.location;
+    amd64 = await makeImage(store, { arch: 'amd64' });
+    const arm64 = await makeImage(store, { arch: 'arm64' });
+    index = await makeIndex(store, [amd64, arm64]);
+    await store.tag(index, 'v1');
+    const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    keys = mkdtempSync(join(tmpdir(), 'manifold-signkeys-'));
+    keyFile = join(keys, 'cosign.key');
+    writeFileSync(keyFile, encryptCosignKey(pair.privateKey, 'open sesame'));
+    publicKey = loadPublicKey('cosign.pub', Buffer.from(pair.publicKey.export({ type: 'spki', format: 'pem' })));
+
+    window = (createRequire(join(ext.extensionPath, ext.packageJSON.main))('vscode') as { window: Window }).window;
+    const { showQuickPick, showInputBox, showOpenDialog, showErrorMessage, showInformationMessage } = window;
+    real = { showQuickPick, showInputBox, showOpenDialog, showErrorMessage, showInformationMessage };
+    window.showQuickPick = async (items, options) => {
+      const list = await items;
+      const want = picks.shift();
+      asked.push(`pick: ${options?.placeHolder}: ${list.map((i) => i.label).join(' | ')}`);
+      return list.find((i) => i.label === want);
+    };
+    window.showInputBox = async (options) => {
+      asked.push(`input: ${options?.prompt}${options?.password ? ' (password)' : ''}${options?.value ? ` [${options.value}]` : ''}`);
+      return typed.shift();
+    };
+    window.showOpenDialog = async (options) => (asked.push(`open: ${options?.title}`), opened);
+    window.showErrorMessage = async (message: string) => (shown.push({ kind: 'error', message }), undefined);
+    window.showInformationMessage = async (message: string) => (shown.push({ kind: 'info', message }), undefined);
+  });
+
+  beforeEach(() => {
+    shown.length = 0;
+    asked.length = 0;
+    picks = [];
+    typed = [];
+    opened = undefined;
+  });
+
+  after(async () => {
+    if (real) Object.assign(window, real);
+    rmSync(keys, { recursive: true, force: true });
+  });
+
+  it('the index only: the key chosen, a wrong passphrase asked again, the name asked; verify finds the index signed as named', async () => {
+    picks = ['v1 only'];
+    opened = [vscode.Uri.file(keyFile)];
+    typed = ['not it', 'open sesame', 'registry.example.com/app:v1'];
+    const outcome = await run({ layout, reference: 'v1' });
+    assert.ok(outcome, `the command returned nothing: ${JSON.stringify(shown)}`);
+    assert.deepEqual(asked, [
+      'pick: What to sign: v1 and every manifest below it | v1 only',
+      'open: Sign Image: Choose the Private Key',
+      'input: The passphrase of cosign.key (password)',
+      'input: Wrong passphrase for cosign.key (or the key is damaged); try again (password)',
+      'input: The name to sign as: the registry reference the image will be pulled by (cosign checks it against --identity)',
+    ]);
+    assert.equal(outcome.message, 'Signed v1 with cosign.key (ecdsa-p256) as registry.example.com/app:v1');
+    assert.deepEqual(shown, [{ kind: 'info', message: outcome.message }]);
+    assert.deepEqual(outcome.signed.map((s) => [s.digest, s.tag, s.signatures]), [[index.digest, `sha256-${index.digest.slice(7)}.sig`, 1]]);
+    const store = await OciLayoutStore.open(layout);
+    assert.deepEqual(await verified(store, publicKey), { index: 'registry.example.com/app:v1', 'linux/amd64': undefined, 'linux/arm64': undefined });
+  });
+
+  it('every manifest: the name last used is offered; each platform verifies, the index holds two signatures now', async () => {
+    picks = ['v1 and every manifest below it'];
+    opened = [vscode.Uri.file(keyFile)];
+    typed = ['open sesame', 'registry.example.com/app:v1'];
+    const outcome = await run({ layout, reference: 'v1' });
+    assert.ok(outcome, `the command returned nothing: ${JSON.stringify(shown)}`);
+    assert.equal(asked.at(-1), 'input: The name to sign as: the registry reference the image will be pulled by (cosign checks it against --identity) [registry.example.com/app:v1]');
+    assert.equal(outcome.message, 'Signed v1 and the 2 manifests below it with cosign.key (ecdsa-p256) as registry.example.com/app:v1');
+    // ECDSA signs anew each time: the index's .sig manifest gains a second layer, as cosign appends one.
+    assert.deepEqual(outcome.signed.map((s) => s.signatures), [2, 1, 1]);
+    const store = await OciLayoutStore.open(layout);
+    assert.deepEqual(await verified(store, publicKey), { index: 'registry.example.com/app:v1', 'linux/amd64': 'registry.example.com/app:v1', 'linux/arm64': 'registry.example.com/app:v1' });
+  });
+
+  it('a wrong passphrase three times: the key’s error, and nothing stored', async () => {
+    const before = readFileSync(join(layout, 'index.json'));
+    picks = ['v1 only'];
+    opened = [vscode.Uri.file(keyFile)];
+    typed = ['one', 'two', 'three'];
+    assert.equal(await run({ layout, reference: 'v1' }), undefined);
+    assert.deepEqual(shown, [{ kind: 'error', message: `${keyFile}: cannot decrypt it: wrong passphrase, or the key is damaged` }]);
+    assert.equal(asked.filter((a) => a.includes('(password)')).length, 3);
+    assert.ok(readFileSync(join(layout, 'index.json')).equals(before), 'index.json changed');
+  });
+
+  it('a name with a digest is refused in the box, before anything is signed', async () => {
+    typed = ['open sesame', `registry.example.com/app@${index.digest}`];
+    let problem: unknown;
+    window.showInputBox = async (options) => {
+      const text = typed.shift();
+      if (options?.validateInput && text?.includes('@')) problem = await options.validateInput(text);
+      return options?.password ? text : undefined; // dismissed after reading the problem
+    };
+    try {
+      assert.equal(await run({ layout, reference: amd64.digest, key: keyFile }), undefined);
+    } finally {
+      window.showInputBox = async (options) => (asked.push(`input: ${options?.prompt}`), typed.shift());
+    }
+    assert.equal(problem, 'Give a repository and tag, without a digest');
+    assert.deepEqual(shown, []);
+  });
+
+  it('on a registry: named as the registry reference, and verify on the registry finds it', async () => {
+    const server = await startOciServer();
+    try {
+      await vscode.commands.executeCommand('manifold.addRegistry', { registry: server.host, plainHttp: true });
+      const remote = new RemoteRepository(new RegistryClient(server.host, { plainHttp: true }), 'team/app');
+      await copy(await OciLayoutStore.open(layout), index.digest, remote, ['v1']);
+      const outcome = await run({ registry: server.host, repository: 'team/app', reference: 'v1', key: keyFile, passphrase: 'open sesame', recursive: false });
+      assert.ok(outcome, `the command returned nothing: ${JSON.stringify(shown)}`);
+      assert.equal(outcome.identity, `${server.host}/team/app:v1`);
+      assert.equal(outcome.message, `Signed v1 with cosign.key (ecdsa-p256) as ${server.host}/team/app:v1`);
+      assert.deepEqual(asked, [], 'nothing asked: all given');
+      assert.deepEqual(await verified(remote, publicKey), { index: `${server.host}/team/app:v1`, 'linux/amd64': undefined, 'linux/arm64': undefined });
+    } finally {
+      await vscode.commands.executeCommand('manifold.removeRegistry', { registry: server.host });
+      await server.stop();
+    }
+  });
+});
