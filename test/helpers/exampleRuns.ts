@@ -12,6 +12,7 @@ import { writeLayoutTar } from '../../src/oci/layout/tarExport';
 import { attestManifest } from '../../src/oci/attestations';
 import { encryptCosignKey, signKey, signManifest } from '../../src/oci/signatures';
 import { makeArtifact, makeImage, makeIndex, tempDir } from '../unit/builders';
+import { cosignVector, DOCKER_MANIFEST, KEYLESS_FIXTURES, storeCosignVector } from './cosignVectors';
 import { COMMANDS } from '../../src/cli/commands';
 import { type ExampleLine, joinContinuations, splitManifoldLine } from './exampleLines';
 import { runCli } from './runCli';
@@ -159,6 +160,10 @@ export async function makeFixture(): Promise<Fixture> {
   writeFileSync(join(dir, 'provenance.json'), provenance);
   writeFileSync(join(dir, 'scan.json'), '{"invocation":{},"scanner":{"uri":"pkg:github/aquasecurity/trivy","version":"0.50.0","result":{}},"metadata":{}}\n');
   await attestManifest(store, v1, signKey('cosign.key', keys.privateKey), 'slsaprovenance', Buffer.from(provenance), 'registry.example.com/app');
+  // What keyless `verify` reads: the layout `keyless` holding a signature cosign made keyless (its image tagged v1),
+  // and the Fulcio root and Rekor key it verifies with.
+  await storeCosignVector(await OciLayoutStore.open(join(dir, 'keyless'), { create: true }), 'manifest.json', DOCKER_MANIFEST, cosignVector('fulcio-rekor'));
+  for (const f of ['fulcio_v1.crt.pem', 'rekor.pub']) cpSync(join(KEYLESS_FIXTURES, f), join(dir, f));
   // What `manifest push ... index.json` stores: an index of an image the layout holds.
   writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [amd] }));
   const manifest = JSON.parse((await store.fetchBytes(amd)).toString('utf8')) as { layers: Descriptor[] };

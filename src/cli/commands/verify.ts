@@ -4,8 +4,21 @@ import { OciError } from '../../oci/errors';
 import { isImageIndex } from '../../oci/mediaType';
 import { parsePlatform } from '../../oci/platform';
 import { shownName } from '../../oci/shownName';
-import { type ImageVerification, loadPublicKey, type SignatureResult, type VerifyKey, verifyImage } from '../../oci/signatures';
-import { boolOpt, type Command, formatOpt, LAYOUT_OPTION, listOpt, stringOpt, UsageError } from '../command';
+import {
+  type CertificatePolicy,
+  type ImageVerification,
+  loadCertificates,
+  loadPublicKey,
+  loadRekorKey,
+  type RekorKey,
+  type SignatureResult,
+  signerText,
+  type TextMatch,
+  type VerifyKey,
+  verifyImage,
+} from '../../oci/signatures';
+import { boolOpt, type Command, formatOpt, LAYOUT_OPTION, listOpt, type ParsedCommand, stringOpt, UsageError } from '../command';
+import { compileGoRegexp } from '../goTemplate/goRegexp';
 import { formatJson } from '../printer';
 import { otherKindWarning } from '../otherKind';
 import { openTarget, requireReference } from '../targets';
@@ -18,19 +31,27 @@ export const VERIFY_JSON_VERSION = 1;
 
 export const verify: Command = {
   path: 'verify',
-  summary: 'Verify the cosign signatures of an image (and, with --recursive, of each platform) with public keys',
-  usage: 'verify --key FILE [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
+  summary: 'Verify the cosign signatures of an image (and, with --recursive, of each platform) with public keys or certificates (keyless)',
+  usage: 'verify {--key FILE | --certificate-identity[-regexp] ID --certificate-oidc-issuer[-regexp] ISSUER --ca-roots FILE} [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
   examples: [
     'manifold verify --key cosign.pub --oci-layout layout:v1',
     `manifold verify --key cosign.pub --oci-layout layout:v1 --recursive   # the index and every platform: exit code ${EXIT_UNVERIFIED} while one has no valid signature`,
     'manifold verify --key cosign.pub --key other.pub --identity=registry.example.com/app:v1 --oci-layout layout:v1   # valid when either key verifies',
     `manifold verify --key cosign.pub --plain-http localhost:5000/app:v1 --platform linux/arm64 --format json   # exit code ${EXIT_UNVERIFIED} when it has no valid signature`,
+    'manifold verify --certificate-identity mitr@redhat.com --certificate-oidc-issuer https://github.com/login/oauth --ca-roots fulcio_v1.crt.pem --rekor-key rekor.pub --oci-layout keyless:v1   # keyless, offline',
   ],
   minArgs: 1,
   maxArgs: 1,
   options: {
     ...LAYOUT_OPTION,
     key: { type: 'string', multiple: true, description: 'a PEM public key (cosign.pub) a signature may be made with', valueName: 'FILE' },
+    'certificate-identity': { type: 'string', description: "keyless: the identity (email, URI) a signature's certificate must be for, exactly", valueName: 'ID' },
+    'certificate-identity-regexp': { type: 'string', description: "keyless: a Go regexp one of the certificate's identities must match", valueName: 'RE' },
+    'certificate-oidc-issuer': { type: 'string', description: "keyless: the OIDC issuer the certificate must name, exactly (https://token.actions.githubusercontent.com)", valueName: 'ISSUER' },
+    'certificate-oidc-issuer-regexp': { type: 'string', description: 'keyless: a Go regexp the OIDC issuer must match', valueName: 'RE' },
+    'ca-roots': { type: 'string', description: "keyless: PEM root certificates a signature's certificate must chain to (Fulcio's fulcio_v1.crt.pem)", valueName: 'FILE' },
+    'ca-intermediates': { type: 'string', description: 'keyless: PEM intermediate certificates, beside those a signature carries', valueName: 'FILE' },
+    'rekor-key': { type: 'string', multiple: true, description: "a Rekor public key (rekor.pub): every signature's Rekor bundle must verify with it; a certificate is then checked at the time Rekor logged it", valueName: 'FILE' },
     identity: { type: 'string', description: 'the exact docker reference a signature must name (critical.identity.docker-reference)', valueName: 'REF' },
     platform: { type: 'string', description: 'verify the manifest of this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
     recursive: { type: 'boolean', short: 'r', description: 'for an index: the index and every manifest below it' },
@@ -39,19 +60,26 @@ export const verify: Command = {
   async run(p, printer) {
     const format = formatOpt(p);
     const files = listOpt(p, 'key');
-    if (files.length === 0) throw new UsageError('--key FILE is required: the public key (cosign.pub) to verify with');
+    const certificates = certificateFlags(p);
+    if (files.length === 0 && !certificates) {
+      throw new UsageError("--key FILE is required, or --certificate-identity ID for keyless signatures: the public key (cosign.pub) to verify with, or whom a signature's certificate must be for");
+    }
     const platformText = stringOpt(p, 'platform');
     if (platformText !== undefined && boolOpt(p, 'recursive')) throw new UsageError('--platform and --recursive: give one (a platform, or every manifest)');
     const keys = await Promise.all(files.map(readKey));
+    const policy = certificates && (await certificatePolicy(certificates));
+    const rekorKeys = await Promise.all(listOpt(p, 'rekor-key').map(readRekorKey));
     const raw = p.positionals[0]!;
     const t = await openTarget(p, raw);
     const report = await verifyImage(t.target, requireReference(t, raw), keys, {
+      ...(policy ? { certificates: policy } : {}),
+      ...(rekorKeys.length > 0 ? { rekorKeys } : {}),
       identity: stringOpt(p, 'identity'),
       recursive: boolOpt(p, 'recursive'),
       platform: platformText === undefined ? undefined : parsePlatform(platformText),
     });
     if (report.listedAs) printer.err(otherKindWarning(t.display(), report.listedAs, report.root.mediaType));
-    if (format === 'json') printer.out(formatJson(verifyJson(t.path, report, keys)));
+    if (format === 'json') printer.out(formatJson(verifyJson(t.path, report, keys, { certificates, rekorKeys })));
     else printer.out(verifyText(t.path, report));
     // A layout copied from a registry without `-r` holds neither the referrers nor cosign's tags: the likely reason for none.
     const none = report.manifests.filter((m) => m.signatures.length === 0).length;
@@ -65,13 +93,79 @@ export const verify: Command = {
 };
 
 async function readKey(file: string): Promise<VerifyKey> {
-  let pem: Buffer;
+  return loadPublicKey(file, await readFlagFile('--key', file));
+}
+
+async function readRekorKey(file: string): Promise<RekorKey> {
+  return loadRekorKey(file, await readFlagFile('--rekor-key', file));
+}
+
+async function readFlagFile(flag: string, file: string): Promise<Buffer> {
   try {
-    pem = await fsp.readFile(file);
+    return await fsp.readFile(file);
   } catch (err) {
-    throw new OciError('INVALID_ARGUMENT', `--key ${file}: ${(err as Error).message}`, { cause: err });
+    throw new OciError('INVALID_ARGUMENT', `${flag} ${file}: ${(err as Error).message}`, { cause: err });
   }
-  return loadPublicKey(file, pem);
+}
+
+/** The keyless flags as given (for the policy, and for the JSON to say what was asked). */
+interface CertificateFlags {
+  identity: { equals: string } | { regexp: string };
+  oidcIssuer: { equals: string } | { regexp: string };
+  roots: string;
+  intermediates?: string;
+  /** The two, compiled (a regexp that does not compile is a usage error, before any file is read). */
+  match: Pick<CertificatePolicy, 'identity' | 'oidcIssuer'>;
+}
+
+/**
+ * The keyless flags, checked as cosign 2 asks them: an identity (exact or regexp) and an OIDC issuer (exact or
+ * regexp), one of each; and, offline, the roots to trust (cosign would fetch Sigstore's; nothing is fetched here).
+ * Undefined when none is given; the roots or intermediates without an identity are refused.
+ */
+function certificateFlags(p: ParsedCommand): CertificateFlags | undefined {
+  const one = (exact: string, regexp: string): { equals: string } | { regexp: string } | undefined => {
+    const e = stringOpt(p, exact);
+    const r = stringOpt(p, regexp);
+    if (e !== undefined && r !== undefined) throw new UsageError(`--${exact} and --${regexp}: give one`);
+    if (e === '') throw new UsageError(`--${exact}: empty`);
+    return e !== undefined ? { equals: e } : r !== undefined ? { regexp: r } : undefined;
+  };
+  const identity = one('certificate-identity', 'certificate-identity-regexp');
+  const oidcIssuer = one('certificate-oidc-issuer', 'certificate-oidc-issuer-regexp');
+  const roots = stringOpt(p, 'ca-roots');
+  const intermediates = stringOpt(p, 'ca-intermediates');
+  if (!identity) {
+    const stray = oidcIssuer ? '--certificate-oidc-issuer' : roots !== undefined ? '--ca-roots' : intermediates !== undefined ? '--ca-intermediates' : undefined;
+    if (stray) throw new UsageError(`${stray} is for keyless signatures: give --certificate-identity (or --certificate-identity-regexp) too`);
+    return undefined;
+  }
+  if (!oidcIssuer) throw new UsageError('--certificate-identity needs --certificate-oidc-issuer (or --certificate-oidc-issuer-regexp): the OIDC issuer the certificate must name, as cosign asks');
+  if (roots === undefined) {
+    throw new UsageError("--certificate-identity needs --ca-roots FILE: the root certificates to trust (Fulcio's fulcio_v1.crt.pem from Sigstore's trusted root); nothing is fetched");
+  }
+  const match = { identity: textMatch('--certificate-identity-regexp', identity), oidcIssuer: textMatch('--certificate-oidc-issuer-regexp', oidcIssuer) };
+  return { identity, oidcIssuer, roots, ...(intermediates !== undefined ? { intermediates } : {}), match };
+}
+
+async function certificatePolicy(f: CertificateFlags): Promise<CertificatePolicy> {
+  const certs = async (flag: string, file: string) => loadCertificates(file, await readFlagFile(flag, file));
+  return {
+    roots: await certs('--ca-roots', f.roots),
+    intermediates: f.intermediates !== undefined ? await certs('--ca-intermediates', f.intermediates) : [],
+    ...f.match,
+  };
+}
+
+/** An exact text, or a Go regexp (cosign's are Go's, matched anywhere in the text) as one JS RegExp that reads it the same. */
+function textMatch(flag: string, m: { equals: string } | { regexp: string }): TextMatch {
+  if ('equals' in m) return m;
+  try {
+    const re = compileGoRegexp(m.regexp);
+    return { matches: new RegExp(re.source, re.flags.replace('g', '')), pattern: m.regexp };
+  } catch (err) {
+    throw new UsageError(`${flag}: ${(err as Error).message}`);
+  }
 }
 
 /** One line per manifest: verified (by which key, signed as which name) or not, then a line per signature that is not valid. */
@@ -81,7 +175,7 @@ export function verifyText(path: string, report: ImageVerification): string {
     const what = `${shownName(m.label)} ${path}@${m.subject.digest}`;
     const good = m.signatures.filter((s) => s.valid);
     if (good.length > 0) {
-      const by = [...new Set(good.map((s) => `${s.key} (${s.keyType})`))].join(', ');
+      const by = [...new Set(good.map(signerText))].join(', ');
       const as = [...new Set(good.map((s) => s.identity!))].map(shownName).join(', ');
       lines.push(`${what}: verified by ${by}, signed as ${as}`);
     } else lines.push(`${what}: no valid signature${m.signatures.length === 0 ? ' (none found)' : ''}`);
@@ -96,11 +190,24 @@ function signatureName(s: SignatureResult): string {
 }
 
 /** The JSON documented in the README ("Verify signatures"): stable field names, `version` bumps on a change of meaning. */
-export function verifyJson(path: string, report: ImageVerification, keys: readonly VerifyKey[]): unknown {
+export function verifyJson(path: string, report: ImageVerification, keys: readonly VerifyKey[], trust: { certificates?: CertificateFlags; rekorKeys?: readonly RekorKey[] } = {}): unknown {
+  const c = trust.certificates;
   return {
     version: VERIFY_JSON_VERSION,
     reference: `${path}@${report.root.digest}`,
     keys: keys.map((k) => ({ name: k.name, type: k.type, ...(k.unsupported ? { unsupported: k.unsupported } : {}) })),
+    // Added fields (the version stays 1): what keyless verification was asked, and the Rekor keys given.
+    ...(c
+      ? {
+          certificates: {
+            ...('equals' in c.identity ? { identity: c.identity.equals } : { identityRegexp: c.identity.regexp }),
+            ...('equals' in c.oidcIssuer ? { oidcIssuer: c.oidcIssuer.equals } : { oidcIssuerRegexp: c.oidcIssuer.regexp }),
+            roots: c.roots,
+            ...(c.intermediates !== undefined ? { intermediates: c.intermediates } : {}),
+          },
+        }
+      : {}),
+    ...(trust.rekorKeys && trust.rekorKeys.length > 0 ? { rekorKeys: trust.rekorKeys.map((k) => ({ name: k.name, logID: k.logId })) } : {}),
     manifests: report.manifests.map((m) => ({
       label: m.label,
       reference: `${path}@${m.subject.digest}`,

@@ -58,8 +58,12 @@ export function makePayload(digest: string, identity: string): Buffer {
   return Buffer.from(JSON.stringify({ critical: { identity: { 'docker-reference': identity }, image: { 'docker-manifest-digest': digest }, type: COSIGN_PAYLOAD_TYPE }, optional: {} }));
 }
 
-/** Standard base64 (what Go's encoder writes), strictly: Buffer.from would skip what is not base64. */
+/**
+ * Standard base64 as Go's decoder reads it: strictly (Buffer.from would skip what is not base64), but for line
+ * breaks, which Go's decoder drops (cosign wrote a signature wrapped at 76 columns, containers/image's pki fixture).
+ */
 export function decodeBase64(text: string): Buffer | undefined {
+  text = text.replace(/[\r\n]/g, '');
   if (text.length === 0 || text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return undefined;
   return Buffer.from(text, 'base64');
 }

@@ -1,4 +1,4 @@
-/** cosign key-based signatures: find and verify them (verify), make them (sign). */
+/** cosign signatures: find and verify them with keys or certificates (verify, keyless), make them with keys (sign). */
 export { COSIGN_PAYLOAD_TYPE, COSIGN_SIGNATURE_ARTIFACT_TYPE, makePayload, parsePayload, SIGNATURE_ANNOTATION, SIMPLESIGNING_MEDIA_TYPE } from './cosignFormat';
 export type { SignedClaim } from './cosignFormat';
 export { loadPublicKey } from './publicKeys';
@@ -12,4 +12,12 @@ export type { SignKey } from './privateKeys';
 export { signManifest } from './sign';
 export type { SignResult } from './sign';
 export { readPublicKeyFile } from './keyFiles';
-export { verificationProblems, verifiedBy } from './verifyProblems';
+export { signerText, verificationProblems, verifiedBy } from './verifyProblems';
+export { CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, identityText } from './keyless';
+export type { CertificatePolicy, TextMatch } from './keyless';
+export type { CertificateSummary } from './signatureResult';
+export { loadCertificates } from './certificates';
+export type { Certificate } from './certificates';
+export { BUNDLE_ANNOTATION, loadRekorKey } from './rekorBundle';
+export type { RekorKey } from './rekorBundle';
+export type { SignerTrust } from './signer';

@@ -11,6 +11,8 @@ export interface VerifyKey {
   unsupported?: string;
   /** Whether `signature` is this key's over `payload` (false for an unsupported key). */
   verifies(payload: Buffer, signature: Buffer): boolean;
+  /** The key's DER (SubjectPublicKeyInfo): what a Rekor entry of a signature made with it names. */
+  spki?: Buffer;
 }
 
 /** The hashes cosign signs with, per EC curve: SHA-256 for every key (cosign 1, skopeo), the curve's own size for P-384 and P-521 (cosign 2's default). */
@@ -31,8 +33,9 @@ export function loadPublicKey(name: string, pem: Buffer | string): VerifyKey {
     throw new OciError('INVALID_ARGUMENT', `${name}: not a PEM public key (${(err as Error).message})`, { cause: err });
   }
   const kind = key.asymmetricKeyType ?? 'unknown';
+  const spki = key.export({ type: 'spki', format: 'der' });
   const details = key.asymmetricKeyDetails ?? {};
-  const no = (type: string, why: string): VerifyKey => ({ name, type, unsupported: why, verifies: () => false });
+  const no = (type: string, why: string): VerifyKey => ({ name, type, unsupported: why, verifies: () => false, spki });
   const tryHashes = (hashes: Array<string | null>) => (payload: Buffer, signature: Buffer) =>
     hashes.some((h) => {
       try {
@@ -45,10 +48,10 @@ export function loadPublicKey(name: string, pem: Buffer | string): VerifyKey {
     const curve = details.namedCurve ?? 'unknown';
     const hashes = EC_HASHES[curve];
     if (!hashes) return no(`ecdsa-${curve}`, `an ECDSA key on curve ${curve}: cosign signs with P-256, P-384 or P-521`);
-    return { name, type: `ecdsa-${EC_NAMES[curve]}`, verifies: tryHashes(hashes) };
+    return { name, type: `ecdsa-${EC_NAMES[curve]}`, verifies: tryHashes(hashes), spki };
   }
   // cosign signs with RSA PKCS#1 v1.5 over SHA-256 (Node's default padding for an `rsa` key).
-  if (kind === 'rsa') return { name, type: `rsa-${details.modulusLength ?? '?'}`, verifies: tryHashes(['sha256']) };
-  if (kind === 'ed25519') return { name, type: 'ed25519', verifies: tryHashes([null]) };
+  if (kind === 'rsa') return { name, type: `rsa-${details.modulusLength ?? '?'}`, verifies: tryHashes(['sha256']), spki };
+  if (kind === 'ed25519') return { name, type: 'ed25519', verifies: tryHashes([null]), spki };
   return no(kind, `a key of type ${kind}: cosign signs with ECDSA, RSA or Ed25519 keys`);
 }

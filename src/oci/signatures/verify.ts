@@ -1,49 +1,18 @@
 import { bareDescriptor, type Descriptor } from '../descriptor';
 import { isOciError } from '../errors';
 import { readCapped } from '../readCapped';
-import { resolveCosignTags } from '../referrers/cosignTags';
+import { CosignTagLookup } from '../referrers/cosignTags';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { parseJsonObject } from '../validate';
 import { COSIGN_PAYLOAD_TYPE, decodeBase64, parsePayload, SIGNATURE_ANNOTATION, SIGNATURE_ARTIFACT_TYPES, SIMPLESIGNING_MEDIA_TYPE } from './cosignFormat';
 import type { VerifyKey } from './publicKeys';
+import type { FoundVia, SignatureProblem, SignatureResult } from './signatureResult';
+import { checkSigner, type SignerTrust } from './signer';
 
 /** A payload is a few hundred bytes of JSON; a layer declared larger is not read (a signature store is no place for more). */
 export const MAX_PAYLOAD_BYTES = 1 << 20;
 
-/** Why a signature is not valid. */
-export type SignatureProblem =
-  | 'bad-signature' // no key given verifies it over the payload (a wrong key, a tampered payload)
-  | 'unsupported-key' // no key given can verify cosign signatures at all
-  | 'digest-mismatch' // it verifies, but signs another manifest
-  | 'wrong-type' // it verifies, but critical.type is not cosign's
-  | 'identity-mismatch' // it verifies, but names another reference than --identity
-  | 'malformed-payload' // it verifies, but its payload is not cosign's JSON
-  | 'malformed-signature' // the signature manifest or its annotation is not cosign's format
-  | 'unreadable'; // the signature manifest or payload could not be read (missing, damaged, too large)
-
-/** How a signature manifest was found for its subject. */
-export type FoundVia = 'referrers' | 'cosign-tag';
-
-/** One signature: one simplesigning layer of a signature manifest (cosign adds a layer per signing to its `.sig` tag). */
-export interface SignatureResult {
-  /** The signature manifest's digest. */
-  manifest: string;
-  /** The layer's 0-based position in it; undefined for a problem of the manifest itself. */
-  layer?: number;
-  layerDigest?: string;
-  via: FoundVia[];
-  /** The cosign tag that names the signature manifest. */
-  tag?: string;
-  valid: boolean;
-  /** The key that verifies it (name as given) and its type. */
-  key?: string;
-  keyType?: string;
-  /** `critical.identity.docker-reference` of a payload whose signature verifies: the name it was signed under. */
-  identity?: string;
-  problem?: SignatureProblem;
-  /** Why not, in words (naming the JSON path, the digest signed, the keys tried). */
-  reason?: string;
-}
+export type { FoundVia, SignatureProblem, SignatureResult } from './signatureResult';
 
 export interface ManifestVerification {
   subject: Descriptor;
@@ -52,15 +21,21 @@ export interface ManifestVerification {
   valid: boolean;
 }
 
-export interface VerifyOptions extends OpOptions {
+export interface VerifyOptions extends OpOptions, SignerTrust {
   /** The exact reference a payload must name (`critical.identity.docker-reference`); any when unset. */
   identity?: string;
+  /**
+   * cosign's tags looked up through this (shared by every manifest of one image: after the first few, one listing
+   * of the tags instead of a look-up per manifest); one of its own when unset.
+   */
+  cosignTags?: CosignTagLookup;
 }
 
 /**
  * The cosign signatures of the manifest `subject`, each verified with `keys`: found as referrers (cosign's OCI 1.1
  * mode; on a registry without the referrers API its fallback tag; a layout's subject-bearing manifests) and through
- * cosign's tag `sha256-<hex>.sig`. A signature is valid when a key verifies it over the payload's bytes and the
+ * cosign's tag `sha256-<hex>.sig`. A signature is valid when a key verifies it over the payload's bytes (or, under
+ * `options.certificates`, its certificate: keyless.ts; with `options.rekorKeys`, its Rekor bundle too) and the
  * payload is cosign's, for `subject`'s digest (and names `identity`, when asked). Only the payload of a signature
  * that verifies is read for what it claims. Signature manifests that cannot be read are results, not errors; a
  * failure to list (a registry's error) is thrown.
@@ -76,7 +51,8 @@ export async function verifySignatures(target: ReadOnlyTarget, subject: Descript
     } else found.set(desc.digest, { desc, via: [via], ...(tag ? { tag } : {}) });
   };
   for await (const r of target.referrers(bareDescriptor(subject), op)) if (r.artifactType && SIGNATURE_ARTIFACT_TYPES.includes(r.artifactType)) add(r, 'referrers');
-  for (const t of await resolveCosignTags(target, subject.digest, op, ['sig'])) add(t.desc, 'cosign-tag', t.tag);
+  const cosignTags = options.cosignTags ?? new CosignTagLookup(target, op);
+  for (const t of await cosignTags.find(subject.digest, ['sig'])) add(t.desc, 'cosign-tag', t.tag);
   const signatures: SignatureResult[] = [];
   for (const f of [...found.values()].sort((a, b) => (a.desc.digest < b.desc.digest ? -1 : 1))) {
     signatures.push(...(await verifyManifest(target, subject, f, keys, options, op)));
@@ -146,15 +122,9 @@ async function verifyLayer(
     if (options.signal?.aborted) throw err;
     return fail('unreadable', `${where}: payload ${layer.digest}: ${(err as Error).message}`, at);
   }
-  const supported = keys.filter((k) => !k.unsupported);
-  const key = supported.find((k) => k.verifies(payload, signature));
-  if (!key) {
-    const unsupported = keys.filter((k) => k.unsupported).map((k) => `${k.name}: ${k.unsupported}`);
-    if (supported.length === 0) return fail('unsupported-key', `no key can verify it (${unsupported.join('; ')})`, at);
-    const tried = `no key given verifies it (${supported.map((k) => k.name).join(', ')})`;
-    return fail('bad-signature', unsupported.length > 0 ? `${tried}; ${unsupported.join('; ')}` : tried, at);
-  }
-  const signedBy = { ...at, key: key.name, keyType: key.type };
+  const signer = checkSigner(stringAnnotations(layer.annotations), payload, signature, keys, options);
+  if (!signer.ok) return fail(signer.problem, signer.reason, { ...at, ...signer.fields });
+  const signedBy = { ...at, ...signer.fields };
   const claim = parsePayload(payload);
   if ('malformed' in claim) return fail('malformed-payload', `${where}: payload ${claim.malformed}`, signedBy);
   const claimed = { ...signedBy, identity: claim.identity };
@@ -164,4 +134,10 @@ async function verifyLayer(
     return fail('identity-mismatch', `signed as ${claim.identity}, not ${options.identity}`, claimed);
   }
   return { ...base, layer: i, ...claimed, valid: true };
+}
+
+/** A layer's annotations that are strings (the document is untrusted JSON: a certificate that is no string is none). */
+function stringAnnotations(annotations: unknown): Record<string, string> {
+  if (annotations === null || typeof annotations !== 'object') return {};
+  return Object.fromEntries(Object.entries(annotations).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }

@@ -1,6 +1,7 @@
 import type { Descriptor, Platform } from '../descriptor';
 import { withOwnPlatform } from '../graph/childDescriptor';
 import { readDeclaredKind, withDocumentRead } from '../graph/declaredKind';
+import { CosignTagLookup } from '../referrers/cosignTags';
 import { coverageLabel } from '../referrers/coverage';
 import { selectSubjectPlatform, subjectTree } from '../referrers/subjects';
 import { semaphore } from '../semaphore';
@@ -46,9 +47,11 @@ export async function verifyImage(target: ReadOnlyTarget, reference: string, key
   // A single image (with or without --recursive) is labelled by its config's platform.
   if (!options.platform && subjects.length === 1) subjects[0] = { ...subjects[0]!, desc: await withOwnPlatform(target, read?.doc, subjects[0]!.desc, op) };
   // A few manifests at a time, in order (each is a referrers listing, a tag look-up and a read or two on a registry).
+  // One tag lookup for all: a 50-platform index costs a listing of the tags, not 50 look-ups of `.sig` by name.
   const limit = semaphore(VERIFY_CONCURRENCY);
+  const each = { ...options, cosignTags: options.cosignTags ?? new CosignTagLookup(target, op) };
   const manifests = await Promise.all(
-    subjects.map((s) => limit(async (): Promise<VerifiedManifest> => ({ ...(await verifySignatures(target, s.desc, keys, options)), position: s.position, label: coverageLabel(s) }))),
+    subjects.map((s) => limit(async (): Promise<VerifiedManifest> => ({ ...(await verifySignatures(target, s.desc, keys, each)), position: s.position, label: coverageLabel(s) }))),
   );
   return { root, ...(read?.listed ? { listedAs: read.listed } : {}), manifests };
 }

@@ -2,6 +2,7 @@ import type { CheckProblem } from '../check';
 import type { Descriptor } from '../descriptor';
 import { isImageIndex } from '../mediaType';
 import { shownName } from '../shownName';
+import { identityText } from './keyless';
 import type { ImageVerification, VerifiedManifest } from './verifyImage';
 import type { SignatureResult } from './verify';
 
@@ -38,12 +39,25 @@ export function verificationProblems(report: ImageVerification, rootName: string
   });
 }
 
-/** `cosign.pub (ecdsa-p256), signed as registry.example.com/app:v1`: the keys that verify it, the names signed. */
+/**
+ * `cosign.pub (ecdsa-p256), signed as registry.example.com/app:v1`: the keys (or certificates) that verify it, the
+ * names signed.
+ */
 export function verifiedBy(m: VerifiedManifest): string {
   const good = m.signatures.filter((s) => s.valid);
-  const by = [...new Set(good.map((s) => `${s.key} (${s.keyType})`))].join(', ');
+  const by = [...new Set(good.map(signerText))].join(', ');
   const as = [...new Set(good.map((s) => s.identity ?? ''))].map(shownName).join(', ');
   return `${by}, signed as ${as}`;
+}
+
+/**
+ * Who made a valid signature: `cosign.pub (ecdsa-p256)` for a key given, `certificate for mitr@redhat.com
+ * (https://github.com/login/oauth)` for a certificate; either with `, logged by Rekor at 2023-01-20T20:51:33Z` when
+ * its bundle was verified.
+ */
+export function signerText(s: SignatureResult): string {
+  const who = s.key !== undefined ? `${s.key} (${s.keyType})` : s.certificate ? `certificate for ${identityText(s.certificate)}` : '?';
+  return s.integratedTime === undefined ? who : `${who}, logged by Rekor at ${new Date(s.integratedTime * 1000).toISOString().replace('.000Z', 'Z')}`;
 }
 
 /** `sha256:5c1e… layers[0]: bad-signature: no key given verifies it (cosign.pub)`. */

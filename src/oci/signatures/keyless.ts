@@ -1,0 +1,125 @@
+import { type Certificate, oneLine, parseCertificates } from './certificates';
+import { chainToRoots, validAt } from './certificateChain';
+import { loadPublicKey } from './publicKeys';
+import { BUNDLE_ANNOTATION, type RekorKey, verifyBundle } from './rekorBundle';
+import type { CertificateSummary, SignatureProblem, SignatureResult } from './signatureResult';
+
+/**
+ * cosign's keyless signatures: the layer carries the signing certificate (PEM, annotation
+ * `dev.sigstore.cosign/certificate`; Fulcio's lives ~10 minutes) and its chain (`dev.sigstore.cosign/chain`,
+ * intermediates then root), and usually a Rekor bundle. Verified offline against roots the user gives, as cosign 2's
+ * `verify --certificate-identity ... --certificate-oidc-issuer ... --ca-roots ...` does.
+ */
+export const CERTIFICATE_ANNOTATION = 'dev.sigstore.cosign/certificate';
+export const CHAIN_ANNOTATION = 'dev.sigstore.cosign/chain';
+
+/** A text a certificate must hold: exactly, or matched (anywhere, as Go's MatchString) by a pattern. */
+export type TextMatch = { equals: string } | { matches: RegExp; pattern: string };
+
+/** Which certificates are trusted, and for whom. */
+export interface CertificatePolicy {
+  roots: readonly Certificate[];
+  /** Given intermediates (`--ca-intermediates`), beside those a signature's chain annotation brings. */
+  intermediates: readonly Certificate[];
+  /** One SAN (email, URI, DNS name, IP, Fulcio username) must match (`--certificate-identity[-regexp]`). */
+  identity: TextMatch;
+  /** Fulcio's OIDC issuer extension must match (`--certificate-oidc-issuer[-regexp]`); none reads as "", as cosign reads it. */
+  oidcIssuer: TextMatch;
+}
+
+type Fields = Partial<SignatureResult>;
+export type CertificateCheck = { ok: true; fields: Fields } | { ok: false; problem: SignatureProblem; reason: string; fields: Fields };
+
+/**
+ * Whether the certificate of a layer (its `annotations`) makes `signature` over `payload` valid under `policy`:
+ * the leaf's key verifies the signature; with `rekorKeys`, the bundle is verified and is of this signature, and its
+ * integratedTime is the time everything is checked at (without, now: a Fulcio certificate is then long expired,
+ * which says so); the leaf chains to a root; a SAN matches the identity; the OIDC issuer matches; the chain is valid
+ * at that time. The first failure is the result, named.
+ */
+export function verifyWithCertificate(
+  annotations: Readonly<Record<string, string>>,
+  payload: Buffer,
+  signature: Buffer,
+  policy: CertificatePolicy,
+  rekorKeys: readonly RekorKey[],
+  now: Date,
+): CertificateCheck {
+  const fields: Fields = {};
+  const fail = (problem: SignatureProblem, reason: string): CertificateCheck => ({ ok: false, problem, reason, fields });
+  const pem = annotations[CERTIFICATE_ANNOTATION];
+  if (pem === undefined) return fail('no-certificate', `no certificate (annotation ${CERTIFICATE_ANNOTATION}) to verify it with`);
+  let leaf: Certificate;
+  let chain: Certificate[] = [];
+  try {
+    const leaves = parseCertificates('the certificate', pem);
+    if (leaves.length !== 1) return fail('malformed-certificate', `${CERTIFICATE_ANNOTATION}: ${leaves.length} certificates, not one`);
+    leaf = leaves[0]!;
+    const chainPem = annotations[CHAIN_ANNOTATION];
+    if (chainPem !== undefined) chain = parseCertificates('the chain annotation', chainPem);
+  } catch (err) {
+    return fail('malformed-certificate', (err as Error).message);
+  }
+  const summary: CertificateSummary = {
+    subject: oneLine(leaf.x509.subject),
+    issuer: oneLine(leaf.x509.issuer),
+    identities: leaf.fields.names,
+    ...(leaf.fields.oidcIssuer !== undefined ? { oidcIssuer: leaf.fields.oidcIssuer } : {}),
+    notBefore: leaf.fields.notBefore.toISOString(),
+    notAfter: leaf.fields.notAfter.toISOString(),
+  };
+  fields.certificate = summary;
+
+  // cosign verifies with the leaf's key over SHA-256 (the curve's own hash too for P-384 and P-521, as with --key).
+  const key = loadPublicKey('the certificate', leaf.x509.publicKey.export({ type: 'spki', format: 'pem' }));
+  if (key.unsupported) return fail('unsupported-key', `the certificate's key: ${key.unsupported}`);
+  if (!key.verifies(payload, signature)) return fail('bad-signature', `the certificate's key (${key.type}, ${identityText(summary)}) does not verify it: the payload or the signature was changed`);
+  fields.keyType = key.type;
+
+  let at = now;
+  if (rekorKeys.length > 0) {
+    const entry = verifyBundle(annotations[BUNDLE_ANNOTATION], rekorKeys, { signature, publicKey: leaf.x509.raw, payload });
+    if ('bad' in entry) return fail('bad-bundle', entry.bad);
+    fields.integratedTime = entry.integratedTime;
+    fields.rekorKey = entry.key;
+    at = new Date(entry.integratedTime * 1000);
+  }
+
+  const trusted = chainToRoots(leaf, [...policy.intermediates, ...chain], policy.roots);
+  if ('untrusted' in trusted) return fail('untrusted-certificate', trusted.untrusted);
+  summary.root = trusted.chain[trusted.chain.length - 1]!.name;
+
+  const names = leaf.fields.names;
+  if (!names.some((n) => matches(policy.identity, n))) {
+    return fail('certificate-identity-mismatch', `the certificate is for ${names.length > 0 ? names.join(', ') : 'no name (its SAN lists none)'}, not ${matchText(policy.identity)}`);
+  }
+  const issuer = leaf.fields.oidcIssuer ?? '';
+  if (!matches(policy.oidcIssuer, issuer)) {
+    const found = leaf.fields.oidcIssuer === undefined ? 'names no OIDC issuer (extension 1.3.6.1.4.1.57264.1.8 or .1.1)' : `was issued through OIDC issuer ${issuer}`;
+    return fail('issuer-mismatch', `the certificate ${found}, not ${matchText(policy.oidcIssuer)}`);
+  }
+
+  summary.checkedAt = at.toISOString();
+  const expired = validAt(trusted.chain, at);
+  if (expired) {
+    const when = rekorKeys.length > 0 ? ` (the time Rekor logged it, ${BUNDLE_ANNOTATION})` : ' (now: with no --rekor-key, no logged time is trusted; give the Rekor public key to check it at the time Rekor logged it)';
+    return fail('certificate-expired', `${expired}${when}`);
+  }
+  return { ok: true, fields };
+}
+
+/** `mitr@redhat.com (https://github.com/login/oauth)`: whom a certificate was issued to, through which OIDC issuer. */
+export function identityText(c: CertificateSummary): string {
+  const who = c.identities.length > 0 ? c.identities.join(', ') : c.subject || '(no name)';
+  return c.oidcIssuer === undefined ? who : `${who} (${c.oidcIssuer})`;
+}
+
+function matches(m: TextMatch, text: string): boolean {
+  if ('equals' in m) return m.equals === text;
+  m.matches.lastIndex = 0; // a global or sticky RegExp would start where its last match ended
+  return m.matches.test(text);
+}
+
+function matchText(m: TextMatch): string {
+  return 'equals' in m ? m.equals : `one matching ${m.pattern}`;
+}

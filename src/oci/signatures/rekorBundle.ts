@@ -1,0 +1,129 @@
+import { OciError } from '../errors';
+import { createHash } from '../nodeCrypto';
+import { decodeBase64 } from './cosignFormat';
+import { loadPublicKey, type VerifyKey } from './publicKeys';
+
+/**
+ * cosign's offline Rekor bundle (annotation `dev.sigstore.cosign/bundle`): the log's signed entry timestamp (SET)
+ * over its entry, `{"SignedEntryTimestamp": base64, "Payload": {"body", "integratedTime", "logIndex", "logID"}}`.
+ * Verified as cosign's VerifyBundle and VerifySET do (pkg/cosign/verify.go, tlog.go), offline: the SET with the
+ * Rekor key whose log ID the entry names, over the canonical JSON (RFC 8785) of those four fields; then the entry's
+ * body, a `hashedrekord` 0.0.1, must be of this very signature: its signature bytes, its key or certificate, the
+ * SHA-256 of the payload. What it proves is the time Rekor logged the signature (integratedTime); an inclusion proof
+ * in the log's tree is not checked (that needs the log online, or its checkpoints).
+ */
+export const BUNDLE_ANNOTATION = 'dev.sigstore.cosign/bundle';
+
+/** A Rekor log's public key, named as given, and the log ID it has (the SHA-256 of its DER, hex): what a bundle names. */
+export interface RekorKey {
+  name: string;
+  logId: string;
+  key: VerifyKey;
+}
+
+/** A Rekor public key from PEM (`--rekor-key`): INVALID_ARGUMENT naming `name` when it is no key cosign can verify with. */
+export function loadRekorKey(name: string, pem: Buffer | string): RekorKey {
+  const key = loadPublicKey(name, pem);
+  if (key.unsupported || !key.spki) throw new OciError('INVALID_ARGUMENT', `${name}: ${key.unsupported ?? 'not a public key'}`);
+  return { name, logId: createHash('sha256').update(key.spki).digest('hex'), key };
+}
+
+/** A bundle whose SET verifies, and which is of the signature: when and where Rekor logged it. */
+export interface RekorEntry {
+  /** Seconds since 1970 (UTC): when Rekor logged the entry. */
+  integratedTime: number;
+  logIndex: number;
+  logId: string;
+  /** The Rekor key (name as given) that verifies the SET. */
+  key: string;
+}
+
+/** What a bundle's entry must be of: the signature's bytes, the DER of its key or leaf certificate, the payload signed. */
+export interface SignedMaterial {
+  signature: Buffer;
+  publicKey: Buffer;
+  payload: Buffer;
+}
+
+/** The Rekor entry `text` (the bundle annotation) proves for `signed`, or why it proves nothing (naming the field). */
+export function verifyBundle(text: string | undefined, keys: readonly RekorKey[], signed: SignedMaterial): RekorEntry | { bad: string } {
+  if (text === undefined) return { bad: `no Rekor bundle (annotation ${BUNDLE_ANNOTATION}), and a --rekor-key asks for one` };
+  const bad = (why: string) => ({ bad: `${BUNDLE_ANNOTATION}: ${why}` });
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    return bad(`not JSON (${(err as Error).message})`);
+  }
+  if (!isObject(doc)) return bad('expected an object');
+  const set = typeof doc.SignedEntryTimestamp === 'string' ? decodeBase64(doc.SignedEntryTimestamp) : undefined;
+  if (!set) return bad('$.SignedEntryTimestamp: expected base64');
+  const p = doc.Payload;
+  if (!isObject(p)) return bad('$.Payload: expected an object');
+  if (typeof p.body !== 'string') return bad('$.Payload.body: expected a string');
+  for (const f of ['integratedTime', 'logIndex'] as const) if (!Number.isSafeInteger(p[f]) || (p[f] as number) < 0) return bad(`$.Payload.${f}: expected a whole number`);
+  if (typeof p.logID !== 'string') return bad('$.Payload.logID: expected a string');
+  const entry = { body: p.body, integratedTime: p.integratedTime as number, logIndex: p.logIndex as number, logID: p.logID };
+
+  // cosign reads these four fields into its struct and signs-checks their canonical JSON; other fields are not covered.
+  const key = keys.find((k) => k.logId === entry.logID);
+  if (!key) return bad(`its log ID ${entry.logID} is none of the Rekor keys given (${keys.map((k) => `${k.name}: ${k.logId}`).join('; ')})`);
+  if (!key.key.verifies(Buffer.from(canonicalJson(entry)), set)) return bad(`its SignedEntryTimestamp does not verify with ${key.name}: the entry or the SET was changed`);
+
+  const problem = entryProblem(entry.body, signed);
+  if (problem) return bad(`the Rekor entry is not of this signature: ${problem}`);
+  return { integratedTime: entry.integratedTime, logIndex: entry.logIndex, logId: entry.logID, key: key.name };
+}
+
+/** Why the entry's body (base64 JSON, a hashedrekord 0.0.1) is not of `signed`; undefined when it is. */
+function entryProblem(body: string, signed: SignedMaterial): string | undefined {
+  const bytes = decodeBase64(body);
+  if (!bytes) return 'body: not base64';
+  let doc: unknown;
+  try {
+    doc = JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    return `body: not JSON (${(err as Error).message})`;
+  }
+  const at = (path: string[]): unknown => path.reduce<unknown>((v, k) => (isObject(v) ? v[k] : undefined), doc);
+  if (at(['kind']) !== 'hashedrekord' || at(['apiVersion']) !== '0.0.1') return `body: a ${String(at(['kind']))} ${String(at(['apiVersion']))} entry, not hashedrekord 0.0.1 (what cosign logs for an image signature)`;
+  const content = at(['spec', 'signature', 'content']);
+  const logged = typeof content === 'string' ? decodeBase64(content) : undefined;
+  if (!logged) return 'spec.signature.content: expected base64';
+  if (!logged.equals(signed.signature)) return 'it logs another signature';
+  const keyText = at(['spec', 'signature', 'publicKey', 'content']);
+  const keyPem = typeof keyText === 'string' ? decodeBase64(keyText) : undefined;
+  const keyDer = keyPem ? pemBody(keyPem.toString('utf8')) : undefined;
+  if (!keyDer) return 'spec.signature.publicKey.content: expected base64 of one PEM block';
+  if (!keyDer.equals(signed.publicKey)) return 'it logs another key or certificate';
+  if (at(['spec', 'data', 'hash', 'algorithm']) !== 'sha256') return `spec.data.hash.algorithm: ${JSON.stringify(at(['spec', 'data', 'hash', 'algorithm']))}, not "sha256"`;
+  const hash = createHash('sha256').update(signed.payload).digest('hex');
+  const value = at(['spec', 'data', 'hash', 'value']);
+  if (typeof value !== 'string' || value.toLowerCase() !== hash) return `it logs a payload of digest sha256:${String(value)}, not sha256:${hash}`;
+  return undefined;
+}
+
+/** The DER of the one PEM block `text` holds (any type), or undefined. */
+function pemBody(text: string): Buffer | undefined {
+  const m = /^\s*-----BEGIN ([A-Z0-9 ]+)-----\r?\n([A-Za-z0-9+/=\s]*?)-----END \1-----\s*$/.exec(text);
+  return m ? decodeBase64(m[2]!.replace(/\s+/g, '')) : undefined;
+}
+
+/**
+ * RFC 8785's canonical JSON, for the values a Rekor entry holds: keys sorted by UTF-16 code units, no white space;
+ * strings and numbers as ECMAScript's JSON.stringify writes them, which RFC 8785 defines them to be.
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (isObject(value)) {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}

@@ -1,0 +1,65 @@
+/** What verifying one signature says: its result, and why it is not valid (types only, shared by verify and keyless). */
+
+/** Why a signature is not valid. */
+export type SignatureProblem =
+  | 'bad-signature' // no key given (nor the certificate's) verifies it over the payload (a wrong key, a tampered payload)
+  | 'unsupported-key' // no key given can verify cosign signatures at all
+  | 'no-certificate' // only certificates are trusted, and it has none
+  | 'malformed-certificate' // its certificate or chain annotation is not PEM X.509
+  | 'untrusted-certificate' // its certificate does not chain to a root given (or is not for code signing)
+  | 'certificate-identity-mismatch' // its certificate is for another identity (SAN)
+  | 'issuer-mismatch' // its certificate was issued through another OIDC issuer
+  | 'certificate-expired' // its certificate (or chain) is not valid at the time checked (Rekor's, or now)
+  | 'bad-bundle' // a Rekor key is given and its Rekor bundle is missing, does not verify, or is of another signature
+  | 'digest-mismatch' // it verifies, but signs another manifest
+  | 'wrong-type' // it verifies, but critical.type is not cosign's
+  | 'identity-mismatch' // it verifies, but names another reference than --identity
+  | 'malformed-payload' // it verifies, but its payload is not cosign's JSON
+  | 'malformed-signature' // the signature manifest or its annotation is not cosign's format
+  | 'unreadable'; // the signature manifest or payload could not be read (missing, damaged, too large)
+
+/** How a signature manifest was found for its subject. */
+export type FoundVia = 'referrers' | 'cosign-tag';
+
+/** One signature: one simplesigning layer of a signature manifest (cosign adds a layer per signing to its `.sig` tag). */
+export interface SignatureResult {
+  /** The signature manifest's digest. */
+  manifest: string;
+  /** The layer's 0-based position in it; undefined for a problem of the manifest itself. */
+  layer?: number;
+  layerDigest?: string;
+  via: FoundVia[];
+  /** The cosign tag that names the signature manifest. */
+  tag?: string;
+  valid: boolean;
+  /** The key given that verifies it (name as given) and its type (for a certificate's signature, the type of the certificate's key). */
+  key?: string;
+  keyType?: string;
+  /** For a signature checked against its certificate: who the certificate is for, its issuer, its validity. */
+  certificate?: CertificateSummary;
+  /** With a Rekor key: the bundle's integratedTime (seconds since 1970), once verified, and the Rekor key (name as given). */
+  integratedTime?: number;
+  rekorKey?: string;
+  /** `critical.identity.docker-reference` of a payload whose signature verifies: the name it was signed under. */
+  identity?: string;
+  problem?: SignatureProblem;
+  /** Why not, in words (naming the JSON path, the digest signed, the keys tried). */
+  reason?: string;
+}
+
+/** The signing certificate, as a result reports it (whether or not it is trusted). */
+export interface CertificateSummary {
+  /** Its subject and issuer distinguished names, one line each (a Fulcio leaf's subject is empty). */
+  subject: string;
+  issuer: string;
+  /** Its SAN names (emails, URIs, ...): who it was issued to. */
+  identities: string[];
+  /** Fulcio's OIDC issuer extension; absent when it has none. */
+  oidcIssuer?: string;
+  notBefore: string;
+  notAfter: string;
+  /** The time its validity (and its chain's) was checked at: Rekor's integratedTime, or, with no Rekor key, now. */
+  checkedAt?: string;
+  /** The root (name as given) it chains to. */
+  root?: string;
+}
