@@ -1,7 +1,7 @@
 import { bareDescriptor, type Descriptor } from '../descriptor';
 import { isOciError } from '../errors';
 import { readCapped } from '../readCapped';
-import { resolveCosignTags } from '../referrers/cosignTags';
+import { CosignTagLookup } from '../referrers/cosignTags';
 import type { VerifyKey } from '../signatures/publicKeys';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { parseJsonObject } from '../validate';
@@ -62,6 +62,8 @@ export interface ManifestAttestations {
 export interface VerifyAttestationOptions extends OpOptions {
   /** The predicate type (a URI) a statement must have; any when unset. */
   predicateType?: string;
+  /** cosign's tags looked up through one lookup shared by the manifests of one image (see CosignTagLookup). */
+  cosignTags?: CosignTagLookup;
 }
 
 /**
@@ -87,7 +89,8 @@ export async function verifyAttestations(
     } else found.set(desc.digest, { desc, via: [via], ...(tag ? { tag } : {}) });
   };
   for await (const r of target.referrers(bareDescriptor(subject), op)) if (r.artifactType && ATTESTATION_ARTIFACT_TYPES.includes(r.artifactType)) add(r, 'referrers');
-  for (const t of await resolveCosignTags(target, subject.digest, op, ['att'])) add(t.desc, 'cosign-tag', t.tag);
+  const cosignTags = options.cosignTags ?? new CosignTagLookup(target, op);
+  for (const t of await cosignTags.find(subject.digest, ['att'])) add(t.desc, 'cosign-tag', t.tag);
   const attestations: AttestationResult[] = [];
   for (const f of [...found.values()].sort((a, b) => (a.desc.digest < b.desc.digest ? -1 : 1))) {
     attestations.push(...(await verifyManifest(target, subject, f, keys, options, op)));

@@ -1,9 +1,6 @@
-import type { Descriptor, ImageManifest, Platform } from '../descriptor';
-import { platformFromConfig } from '../graph/childDescriptor';
-import { readDeclaredKind, withDocumentRead } from '../graph/declaredKind';
-import { isImageIndex } from '../mediaType';
-import { coverageLabel } from '../referrers/coverage';
-import { selectSubjectPlatform, subjectTree } from '../referrers/subjects';
+import type { Descriptor } from '../descriptor';
+import { type CheckedSubject, type CheckedSubjectOptions, checkedSubjects } from '../referrers/checkedSubjects';
+import { CosignTagLookup } from '../referrers/cosignTags';
 import { semaphore } from '../semaphore';
 import type { VerifyKey } from '../signatures/publicKeys';
 import type { ReadOnlyTarget } from '../target';
@@ -12,19 +9,10 @@ import { type ManifestAttestations, verifyAttestations, type VerifyAttestationOp
 /** Manifests verified at once, as verify's. */
 const VERIFY_CONCURRENCY = 4;
 
-export interface VerifyImageAttestationOptions extends VerifyAttestationOptions {
-  /** Verify this platform's manifest of an index (or an image declaring it) instead of the reference. */
-  platform?: Platform;
-  /** For an index: it and every manifest below it (buildx attestation entries are not platforms). */
-  recursive?: boolean;
-}
+export interface VerifyImageAttestationOptions extends VerifyAttestationOptions, CheckedSubjectOptions {}
 
-export interface AttestedManifest extends ManifestAttestations {
-  /** 1-based positions below the reference; [] for the reference itself. */
-  position: number[];
-  /** `index`, `linux/amd64`, `manifest`, `[2.1] linux/arm64` (as coverage labels rows). */
-  label: string;
-}
+/** A manifest checked: where it sits below the reference and its label, as coverage's row. */
+export interface AttestedManifest extends ManifestAttestations, Pick<CheckedSubject, 'position' | 'label'> {}
 
 export interface ImageAttestations {
   /** The reference's manifest, as its document declares its kind. */
@@ -36,7 +24,7 @@ export interface ImageAttestations {
 
 /**
  * The attestations of what `reference` names (with `recursive`, of each manifest of an index), verified with
- * `keys`. The manifests are chosen as signatures/verifyImage.ts chooses them for `verify`.
+ * `keys`. The manifests are chosen as for `verify` (checkedSubjects).
  */
 export async function verifyImageAttestations(
   target: ReadOnlyTarget,
@@ -44,25 +32,12 @@ export async function verifyImageAttestations(
   keys: readonly VerifyKey[],
   options: VerifyImageAttestationOptions = {},
 ): Promise<ImageAttestations> {
-  const op = { signal: options.signal };
-  const resolved = await target.resolve(reference, op);
-  const read = await readDeclaredKind(target, resolved, op);
-  const root = read?.desc ?? resolved;
-  let subjects: Array<{ desc: Descriptor; position: number[] }>;
-  if (options.platform) subjects = [{ desc: await selectSubjectPlatform(target, resolved, options.platform, op), position: [] }];
-  else if (options.recursive) subjects = (await subjectTree(withDocumentRead(target, read), root, op)).filter((e) => e.describes === undefined);
-  else subjects = [{ desc: root, position: [] }];
-  // A single image is labelled by its config's platform.
-  if (!options.platform && subjects.length === 1) subjects[0] = { ...subjects[0]!, desc: await withOwnPlatform(target, read?.doc, subjects[0]!.desc, op) };
+  const { root, listedAs, subjects } = await checkedSubjects(target, reference, options);
+  // One tag lookup for all: a 50-platform index costs a listing of the tags, not 50 look-ups of `.att` by name.
+  const each = { ...options, cosignTags: options.cosignTags ?? new CosignTagLookup(target, { signal: options.signal }) };
   const limit = semaphore(VERIFY_CONCURRENCY);
   const manifests = await Promise.all(
-    subjects.map((s) => limit(async (): Promise<AttestedManifest> => ({ ...(await verifyAttestations(target, s.desc, keys, options)), position: s.position, label: coverageLabel(s) }))),
+    subjects.map((s) => limit(async (): Promise<AttestedManifest> => ({ ...(await verifyAttestations(target, s.desc, keys, each)), position: s.position, label: s.label }))),
   );
-  return { root, ...(read?.listed ? { listedAs: read.listed } : {}), manifests };
-}
-
-async function withOwnPlatform(target: ReadOnlyTarget, doc: Record<string, unknown> | undefined, desc: Descriptor, op: { signal?: AbortSignal }): Promise<Descriptor> {
-  if (desc.platform || isImageIndex(desc.mediaType) || !doc) return desc;
-  const platform = await platformFromConfig(target, doc as unknown as ImageManifest, op).catch(() => undefined);
-  return platform ? { ...desc, platform } : desc;
+  return { root, ...(listedAs ? { listedAs } : {}), manifests };
 }
