@@ -64,7 +64,7 @@ export async function checkCosignTagAt(
     lost === undefined
       ? `which could not be read to tell whether the source's ${t.desc.digest} holds its signatures: pointing the tag at the source's might drop them`
       : `which holds ${lost} ${lost === 1 ? 'layer' : 'layers'} (a signature, attestation or SBOM) that the source's ${t.desc.digest} lacks: pointing the tag at the source's would drop ${lost === 1 ? 'it' : 'them'}`;
-  throw new OciError('ALREADY_EXISTS', `${t.tag} at the destination names ${there.digest}, ${why}; refused: copy without -r, or untag or move that tag at the destination first`);
+  throw new OciError('ALREADY_EXISTS', `${t.tag} at the destination names ${there.digest}, ${why}; refused: copy without referrers (cp without -r, backup without --include-referrers), or untag or move that tag at the destination first`);
 }
 
 /** Each layer of a manifest as the digest and annotations (sorted) that make it one signature. */
