@@ -2,6 +2,7 @@
  * DSSE, the signing envelope cosign wraps each in-toto attestation in (secure-systems-lab/dsse, envelope.md and
  * protocol.md v1.0): the payload and its type, signed over PAE(type, payload) so that neither can be swapped.
  */
+import { isObject, jsonObject } from '../signatures/cosignFormat';
 
 /** The media type of an attestation layer: its bytes are one envelope. */
 export const DSSE_MEDIA_TYPE = 'application/vnd.dsse.envelope.v1+json';
@@ -39,14 +40,9 @@ export function decodeDsseBase64(text: string): Buffer | undefined {
 
 /** The envelope in `bytes`, or why it is none (naming the JSON path). */
 export function parseEnvelope(bytes: Buffer): Envelope | { malformed: string } {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(bytes.toString('utf8'));
-  } catch (err) {
-    return { malformed: `not JSON (${(err as Error).message})` };
-  }
-  const object = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-  if (!object(doc)) return { malformed: '$: expected an object' };
+  const read = jsonObject(bytes);
+  if ('malformed' in read) return read;
+  const doc = read.doc;
   if (typeof doc.payloadType !== 'string') return { malformed: '$.payloadType: expected a string' };
   if (typeof doc.payload !== 'string') return { malformed: '$.payload: expected a string' };
   const payload = decodeDsseBase64(doc.payload);
@@ -54,7 +50,7 @@ export function parseEnvelope(bytes: Buffer): Envelope | { malformed: string } {
   if (!Array.isArray(doc.signatures) || doc.signatures.length === 0) return { malformed: '$.signatures: expected a non-empty array' };
   const signatures: EnvelopeSignature[] = [];
   for (const [i, s] of doc.signatures.entries()) {
-    if (!object(s) || typeof s.sig !== 'string') return { malformed: `$.signatures[${i}].sig: expected a string` };
+    if (!isObject(s) || typeof s.sig !== 'string') return { malformed: `$.signatures[${i}].sig: expected a string` };
     const sig = decodeDsseBase64(s.sig);
     if (!sig || sig.length === 0) return { malformed: `$.signatures[${i}].sig: not base64` };
     signatures.push({ sig, ...(typeof s.keyid === 'string' && s.keyid !== '' ? { keyid: s.keyid } : {}) });

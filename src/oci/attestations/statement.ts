@@ -1,3 +1,4 @@
+import { isObject, jsonObject } from '../signatures/cosignFormat';
 import { OciError } from '../errors';
 
 /**
@@ -43,21 +44,16 @@ export interface Statement {
 
 /** The statement in `bytes`, or why it is none (naming the JSON path). The predicate is not looked into. */
 export function parseStatement(bytes: Buffer): Statement | { malformed: string } {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(bytes.toString('utf8'));
-  } catch (err) {
-    return { malformed: `not JSON (${(err as Error).message})` };
-  }
-  const object = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-  if (!object(doc)) return { malformed: '$: expected an object' };
+  const read = jsonObject(bytes);
+  if ('malformed' in read) return read;
+  const doc = read.doc;
   if (typeof doc._type !== 'string') return { malformed: '$._type: expected a string' };
   if (!doc._type.startsWith(STATEMENT_TYPE_PREFIX)) return { malformed: `$._type: "${doc._type}", not an in-toto Statement` };
   if (typeof doc.predicateType !== 'string') return { malformed: '$.predicateType: expected a string' };
   if (!Array.isArray(doc.subject) || doc.subject.length === 0) return { malformed: '$.subject: expected a non-empty array' };
   const subjects: Statement['subjects'] = [];
   for (const [i, s] of doc.subject.entries()) {
-    if (!object(s) || !object(s.digest)) return { malformed: `$.subject[${i}].digest: expected an object` };
+    if (!isObject(s) || !isObject(s.digest)) return { malformed: `$.subject[${i}].digest: expected an object` };
     const digest: Record<string, string> = {};
     for (const [algorithm, hex] of Object.entries(s.digest)) {
       if (typeof hex !== 'string') return { malformed: `$.subject[${i}].digest.${algorithm}: expected a string` };

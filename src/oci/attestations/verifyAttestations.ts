@@ -1,7 +1,10 @@
 import { bareDescriptor, type Descriptor } from '../descriptor';
 import { isOciError } from '../errors';
 import { readCapped } from '../readCapped';
+import { findCosignArtifacts, type FoundArtifact, type FoundVia } from '../referrers/cosignFound';
 import { CosignTagLookup } from '../referrers/cosignTags';
+
+export type { FoundVia };
 import type { VerifyKey } from '../signatures/publicKeys';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { parseJsonObject } from '../validate';
@@ -29,7 +32,6 @@ export type AttestationProblem =
   | 'malformed-attestation' // the attestation manifest is not cosign's format (no DSSE layer)
   | 'unreadable'; // the attestation manifest or envelope could not be read (missing, damaged, too large)
 
-export type FoundVia = 'referrers' | 'cosign-tag';
 
 /** One attestation: one DSSE layer of an attestation manifest (cosign adds a layer per attestation to its `.att` tag). */
 export interface AttestationResult {
@@ -80,19 +82,9 @@ export async function verifyAttestations(
   options: VerifyAttestationOptions = {},
 ): Promise<ManifestAttestations> {
   const op: OpOptions = { signal: options.signal };
-  const found = new Map<string, { desc: Descriptor; via: FoundVia[]; tag?: string }>();
-  const add = (desc: Descriptor, via: FoundVia, tag?: string) => {
-    const had = found.get(desc.digest);
-    if (had) {
-      if (!had.via.includes(via)) had.via.push(via);
-      had.tag ??= tag;
-    } else found.set(desc.digest, { desc, via: [via], ...(tag ? { tag } : {}) });
-  };
-  for await (const r of target.referrers(bareDescriptor(subject), op)) if (r.artifactType && ATTESTATION_ARTIFACT_TYPES.includes(r.artifactType)) add(r, 'referrers');
   const cosignTags = options.cosignTags ?? new CosignTagLookup(target, op);
-  for (const t of await cosignTags.find(subject.digest, ['att'])) add(t.desc, 'cosign-tag', t.tag);
   const attestations: AttestationResult[] = [];
-  for (const f of [...found.values()].sort((a, b) => (a.desc.digest < b.desc.digest ? -1 : 1))) {
+  for (const f of await findCosignArtifacts(target, subject, { artifactTypes: ATTESTATION_ARTIFACT_TYPES, suffix: 'att', cosignTags }, op)) {
     attestations.push(...(await verifyManifest(target, subject, f, keys, options, op)));
   }
   return { subject, attestations, valid: attestations.some((a) => a.valid) };
@@ -106,7 +98,7 @@ const failure = (place: AttestationPlace, problem: AttestationProblem, reason: s
 async function verifyManifest(
   target: ReadOnlyTarget,
   subject: Descriptor,
-  found: { desc: Descriptor; via: FoundVia[]; tag?: string },
+  found: FoundArtifact,
   keys: readonly VerifyKey[],
   options: VerifyAttestationOptions,
   op: OpOptions,

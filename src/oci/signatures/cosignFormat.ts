@@ -25,26 +25,35 @@ export interface SignedClaim {
   identity: string;
 }
 
-/**
- * The claim of a payload, or why it is malformed (a message naming the JSON path). The types are checked here;
- * the values (the digest, the type's words) are the verifier's to compare.
- */
-export function parsePayload(bytes: Buffer): SignedClaim | { malformed: string } {
+/** A JSON object (not an array, not null). */
+export const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** `bytes` as a JSON object, or why they are none: where each of cosign's documents (payload, envelope, statement) is read from. */
+export function jsonObject(bytes: Buffer): { doc: Record<string, unknown> } | { malformed: string } {
   let doc: unknown;
   try {
     doc = JSON.parse(bytes.toString('utf8'));
   } catch (err) {
     return { malformed: `not JSON (${(err as Error).message})` };
   }
-  const object = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-  if (!object(doc)) return { malformed: '$: expected an object' };
+  return isObject(doc) ? { doc } : { malformed: '$: expected an object' };
+}
+
+/**
+ * The claim of a payload, or why it is malformed (a message naming the JSON path). The types are checked here;
+ * the values (the digest, the type's words) are the verifier's to compare.
+ */
+export function parsePayload(bytes: Buffer): SignedClaim | { malformed: string } {
+  const read = jsonObject(bytes);
+  if ('malformed' in read) return read;
+  const doc = read.doc;
   const critical = doc.critical;
-  if (!object(critical)) return { malformed: '$.critical: expected an object' };
+  if (!isObject(critical)) return { malformed: '$.critical: expected an object' };
   if (typeof critical.type !== 'string') return { malformed: '$.critical.type: expected a string' };
-  if (!object(critical.image)) return { malformed: '$.critical.image: expected an object' };
+  if (!isObject(critical.image)) return { malformed: '$.critical.image: expected an object' };
   const digest = critical.image['docker-manifest-digest'];
   if (typeof digest !== 'string') return { malformed: '$.critical.image["docker-manifest-digest"]: expected a string' };
-  if (!object(critical.identity)) return { malformed: '$.critical.identity: expected an object' };
+  if (!isObject(critical.identity)) return { malformed: '$.critical.identity: expected an object' };
   const identity = critical.identity['docker-reference'];
   if (typeof identity !== 'string') return { malformed: '$.critical.identity["docker-reference"]: expected a string' };
   return { type: critical.type, digest, identity };

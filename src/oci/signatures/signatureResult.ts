@@ -1,4 +1,5 @@
 /** What verifying one signature says: its result, and why it is not valid (types only, shared by verify and keyless). */
+import type { FoundVia } from '../referrers/cosignFound';
 
 /** Why a signature is not valid. */
 export type SignatureProblem =
@@ -19,7 +20,7 @@ export type SignatureProblem =
   | 'unreadable'; // the signature manifest or payload could not be read (missing, damaged, too large)
 
 /** How a signature manifest was found for its subject. */
-export type FoundVia = 'referrers' | 'cosign-tag';
+export type { FoundVia };
 
 /** One signature: one simplesigning layer of a signature manifest (cosign adds a layer per signing to its `.sig` tag). */
 export interface SignatureResult {

@@ -1,6 +1,7 @@
 import { bareDescriptor, type Descriptor } from '../descriptor';
 import { isOciError } from '../errors';
 import { readCapped } from '../readCapped';
+import { findCosignArtifacts, type FoundArtifact } from '../referrers/cosignFound';
 import { CosignTagLookup } from '../referrers/cosignTags';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { parseJsonObject } from '../validate';
@@ -42,19 +43,9 @@ export interface VerifyOptions extends OpOptions, SignerTrust {
  */
 export async function verifySignatures(target: ReadOnlyTarget, subject: Descriptor, keys: readonly VerifyKey[], options: VerifyOptions = {}): Promise<ManifestVerification> {
   const op: OpOptions = { signal: options.signal };
-  const found = new Map<string, { desc: Descriptor; via: FoundVia[]; tag?: string }>();
-  const add = (desc: Descriptor, via: FoundVia, tag?: string) => {
-    const had = found.get(desc.digest);
-    if (had) {
-      if (!had.via.includes(via)) had.via.push(via);
-      had.tag ??= tag;
-    } else found.set(desc.digest, { desc, via: [via], ...(tag ? { tag } : {}) });
-  };
-  for await (const r of target.referrers(bareDescriptor(subject), op)) if (r.artifactType && SIGNATURE_ARTIFACT_TYPES.includes(r.artifactType)) add(r, 'referrers');
   const cosignTags = options.cosignTags ?? new CosignTagLookup(target, op);
-  for (const t of await cosignTags.find(subject.digest, ['sig'])) add(t.desc, 'cosign-tag', t.tag);
   const signatures: SignatureResult[] = [];
-  for (const f of [...found.values()].sort((a, b) => (a.desc.digest < b.desc.digest ? -1 : 1))) {
+  for (const f of await findCosignArtifacts(target, subject, { artifactTypes: SIGNATURE_ARTIFACT_TYPES, suffix: 'sig', cosignTags }, op)) {
     signatures.push(...(await verifyManifest(target, subject, f, keys, options, op)));
   }
   return { subject, signatures, valid: signatures.some((s) => s.valid) };
@@ -63,7 +54,7 @@ export async function verifySignatures(target: ReadOnlyTarget, subject: Descript
 async function verifyManifest(
   target: ReadOnlyTarget,
   subject: Descriptor,
-  found: { desc: Descriptor; via: FoundVia[]; tag?: string },
+  found: FoundArtifact,
   keys: readonly VerifyKey[],
   options: VerifyOptions,
   op: OpOptions,
