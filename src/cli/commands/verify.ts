@@ -1,7 +1,6 @@
 // fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
 import { promises as fsp } from 'node:fs';
 import { OciError } from '../../oci/errors';
-import { isImageIndex } from '../../oci/mediaType';
 import { parsePlatform } from '../../oci/platform';
 import { shownName } from '../../oci/shownName';
 import {
@@ -19,6 +18,7 @@ import {
 } from '../../oci/signatures';
 import { boolOpt, type Command, formatOpt, LAYOUT_OPTION, listOpt, type ParsedCommand, stringOpt, UsageError } from '../command';
 import { compileGoRegexp } from '../goTemplate/goRegexp';
+import { checkedManifestJson, keyJson } from '../checkedJson';
 import { formatJson } from '../printer';
 import { otherKindWarning } from '../otherKind';
 import { openTarget, requireReference } from '../targets';
@@ -195,7 +195,7 @@ export function verifyJson(path: string, report: ImageVerification, keys: readon
   return {
     version: VERIFY_JSON_VERSION,
     reference: `${path}@${report.root.digest}`,
-    keys: keys.map((k) => ({ name: k.name, type: k.type, ...(k.unsupported ? { unsupported: k.unsupported } : {}) })),
+    keys: keys.map(keyJson),
     // Added fields (the version stays 1): what keyless verification was asked, and the Rekor keys given.
     ...(c
       ? {
@@ -208,16 +208,6 @@ export function verifyJson(path: string, report: ImageVerification, keys: readon
         }
       : {}),
     ...(trust.rekorKeys && trust.rekorKeys.length > 0 ? { rekorKeys: trust.rekorKeys.map((k) => ({ name: k.name, logID: k.logId })) } : {}),
-    manifests: report.manifests.map((m) => ({
-      label: m.label,
-      reference: `${path}@${m.subject.digest}`,
-      mediaType: m.subject.mediaType,
-      digest: m.subject.digest,
-      ...(m.subject.platform ? { platform: m.subject.platform } : {}),
-      position: m.position,
-      index: isImageIndex(m.subject.mediaType),
-      valid: m.valid,
-      signatures: m.signatures,
-    })),
+    manifests: report.manifests.map((m) => ({ ...checkedManifestJson(path, m), signatures: m.signatures })),
   };
 }

@@ -1,10 +1,10 @@
 import { type AttestationResult, type ImageAttestations, PREDICATE_TYPES, predicateTypeOf, verifyImageAttestations } from '../../oci/attestations';
-import { isImageIndex } from '../../oci/mediaType';
 import { parsePlatform } from '../../oci/platform';
 import { shownName } from '../../oci/shownName';
 import { readPublicKeyFile, type VerifyKey } from '../../oci/signatures';
 import { boolOpt, type Command, formatOpt, LAYOUT_OPTION, listOpt, stringOpt, UsageError } from '../command';
 import { otherKindWarning } from '../otherKind';
+import { checkedManifestJson, keyJson } from '../checkedJson';
 import { formatJson } from '../printer';
 import { openTarget, requireReference } from '../targets';
 import { EXIT_UNVERIFIED } from './verify';
@@ -92,17 +92,7 @@ export function verifyAttestationJson(path: string, report: ImageAttestations, k
     version: VERIFY_ATTESTATION_JSON_VERSION,
     reference: `${path}@${report.root.digest}`,
     predicateType: predicateType ?? null,
-    keys: keys.map((k) => ({ name: k.name, type: k.type, ...(k.unsupported ? { unsupported: k.unsupported } : {}) })),
-    manifests: report.manifests.map((m) => ({
-      label: m.label,
-      reference: `${path}@${m.subject.digest}`,
-      mediaType: m.subject.mediaType,
-      digest: m.subject.digest,
-      ...(m.subject.platform ? { platform: m.subject.platform } : {}),
-      position: m.position,
-      index: isImageIndex(m.subject.mediaType),
-      valid: m.valid,
-      attestations: m.attestations,
-    })),
+    keys: keys.map(keyJson),
+    manifests: report.manifests.map((m) => ({ ...checkedManifestJson(path, m), attestations: m.attestations })),
   };
 }
