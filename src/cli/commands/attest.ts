@@ -2,9 +2,8 @@
 import { promises as fsp } from 'node:fs';
 import { attestManifest, PREDICATE_TYPES, predicateTypeOf } from '../../oci/attestations';
 import { OciError } from '../../oci/errors';
-import { readDeclaredKind } from '../../oci/graph/declaredKind';
 import { parsePlatform } from '../../oci/platform';
-import { selectSubjectPlatform, subjectTree } from '../../oci/referrers';
+import { checkedSubjects } from '../../oci/referrers';
 import { decryptCosignKey } from '../../oci/signatures';
 import { boolOpt, type Command, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
 import { openTarget, requireReference } from '../targets';
@@ -50,11 +49,9 @@ export const attest: Command = {
     const name = stringOpt(p, 'subject-name') ?? (t.kind === 'oci-layout' ? undefined : t.path);
     if (name === undefined) throw new UsageError('--subject-name REPO is required for a layout: the registry repository the image will be pulled from');
     const key = decryptCosignKey(keyFile, await readText(keyFile, '--key'), await passphrase(stringOpt(p, 'passphrase-file')));
-    const resolved = await t.target.resolve(reference);
-    let subjects;
-    if (platformText !== undefined) subjects = [await selectSubjectPlatform(t.target, resolved, parsePlatform(platformText))];
-    else if (boolOpt(p, 'recursive')) subjects = (await subjectTree(t.target, resolved)).filter((e) => e.describes === undefined).map((e) => e.desc);
-    else subjects = [(await readDeclaredKind(t.target, resolved))?.desc ?? resolved];
+    // What verify would check, as it would check it: the reference, a platform's manifest, or everything below an index.
+    const platform = platformText !== undefined ? parsePlatform(platformText) : undefined;
+    const subjects = (await checkedSubjects(t.target, reference, { platform, recursive: boolOpt(p, 'recursive') })).subjects.map((s) => s.desc);
     for (const subject of subjects) {
       const r = await attestManifest(t.target, subject, key, type, predicate, name);
       const n = `${r.attestations} attestation${r.attestations === 1 ? '' : 's'}`;

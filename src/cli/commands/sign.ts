@@ -2,8 +2,7 @@
 import { promises as fsp } from 'node:fs';
 import { OciError } from '../../oci/errors';
 import { parsePlatform } from '../../oci/platform';
-import { readDeclaredKind } from '../../oci/graph/declaredKind';
-import { selectSubjectPlatform, subjectTree } from '../../oci/referrers';
+import { checkedSubjects } from '../../oci/referrers';
 import { decryptCosignKey, signManifest } from '../../oci/signatures';
 import { boolOpt, type Command, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
 import { openTarget, type OpenedTarget, requireReference } from '../targets';
@@ -40,11 +39,9 @@ export const sign: Command = {
     const reference = requireReference(t, raw);
     const identity = stringOpt(p, 'identity') ?? defaultIdentity(t);
     const key = decryptCosignKey(keyFile, await readText(keyFile, '--key'), await passphrase(stringOpt(p, 'passphrase-file')));
-    const resolved = await t.target.resolve(reference);
-    let subjects;
-    if (platformText !== undefined) subjects = [await selectSubjectPlatform(t.target, resolved, parsePlatform(platformText))];
-    else if (boolOpt(p, 'recursive')) subjects = (await subjectTree(t.target, resolved)).filter((e) => e.describes === undefined).map((e) => e.desc);
-    else subjects = [(await readDeclaredKind(t.target, resolved))?.desc ?? resolved];
+    // What verify would check, as it would check it: the reference, a platform's manifest, or everything below an index.
+    const platform = platformText !== undefined ? parsePlatform(platformText) : undefined;
+    const subjects = (await checkedSubjects(t.target, reference, { platform, recursive: boolOpt(p, 'recursive') })).subjects.map((s) => s.desc);
     for (const subject of subjects) {
       const r = await signManifest(t.target, subject, key, identity);
       printer.out(`Signed ${t.path}@${subject.digest} as ${identity} with ${keyFile} (${key.type}): ${t.display(r.tag)} (${r.signatures} signature${r.signatures === 1 ? '' : 's'})\n`);

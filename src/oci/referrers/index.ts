@@ -10,6 +10,8 @@ export type { AnnotationFile } from './annotationFile';
 export { allReferrers, allSubjects, discover } from './discover';
 export type { DiscoverOptions, ReferrerNode, SubjectNode } from './discover';
 export { formatPosition, indexChildren, selectSubjectPlatform, subjectTree } from './subjects';
+export { checkedSubjects } from './checkedSubjects';
+export type { CheckedSubject, CheckedSubjectOptions } from './checkedSubjects';
 export type { SubjectEntry } from './subjects';
 export { nestedReferrersTreeText, referrersTreeText, subjectLabel, yamlScalar } from './treeText';
 export type { TreeWords } from './treeText';
