@@ -1,10 +1,10 @@
 import type { Descriptor, ImageManifest } from '../descriptor';
 import { digestOf } from '../digest';
 import { encodeManifest } from '../encoding/goJson';
-import { isOciError } from '../errors';
+import { isOciError, OciError } from '../errors';
 import { MediaType } from '../mediaType';
 import { inIndexBatch, type OpOptions, type Target } from '../target';
-import { parseJsonObject } from '../validate';
+import { parseManifestStrict } from '../validate';
 
 /**
  * Adds `layer` (its bytes `bytes`) as the last layer of the manifest cosign's tag `tag` names, or of a new one, as
@@ -45,7 +45,11 @@ export async function appendToCosignTag(target: Target, tag: string, layer: Desc
   return { manifest: desc, layers: layers.length };
 }
 
-/** The layers of the manifest `tag` names, or none when there is none. */
+/**
+ * The layers of the manifest `tag` names, or none when there is none. A manifest there that is damaged (not an image
+ * manifest, a layer that is no usable descriptor) is refused, naming the JSON path: what it holds cannot be carried
+ * into the new one, and replacing it would drop signatures someone else added.
+ */
 async function tagLayers(target: Target, tag: string, op: OpOptions): Promise<Descriptor[]> {
   let desc: Descriptor;
   try {
@@ -54,6 +58,8 @@ async function tagLayers(target: Target, tag: string, op: OpOptions): Promise<De
     if (isOciError(err, 'NOT_FOUND')) return [];
     throw err;
   }
-  const doc = parseJsonObject(await target.fetchBytes(desc, op), `${tag} (${desc.digest})`);
-  return Array.isArray(doc.layers) ? (doc.layers as Descriptor[]) : [];
+  const where = `${tag} (${desc.digest})`;
+  const doc = parseManifestStrict(await target.fetchBytes(desc, op), 'manifest', where);
+  if (!doc.manifest) throw new OciError('INVALID_MANIFEST', `${where}: an index, not the image manifest cosign's tag names: nothing added to it`);
+  return doc.manifest.layers;
 }
