@@ -24,7 +24,7 @@ export async function verifyKeys(services: Services, title: string): Promise<Ver
 }
 
 /** No key set: the files chosen (and, in a trusted workspace, an offer to remember them). */
-async function chooseKeyFiles(services: Services, title: string): Promise<KeyFile[]> {
+export async function chooseKeyFiles(services: Services, title: string): Promise<KeyFile[]> {
   const chosen = await chooseFiles(services.context.workspaceState, {
     title: l10n.t('{0}: Choose Public Keys', title),
     openLabel: l10n.t('Verify With These Keys'),
@@ -51,7 +51,7 @@ async function offerToRemember(files: KeyFile[]): Promise<void> {
  * Each file read as a key, named as the setting or the dialog gave it; one that cannot be read or is no key fails the
  * command, its error naming the file's full path and why (and the setting, when it came from there).
  */
-async function readKeys(files: readonly KeyFile[], fromSetting: boolean): Promise<VerifyKey[]> {
+export async function readKeys(files: readonly KeyFile[], fromSetting: boolean): Promise<VerifyKey[]> {
   return Promise.all(
     files.map(async (f) => {
       try {

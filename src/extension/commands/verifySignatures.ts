@@ -8,9 +8,10 @@ import { manifestName } from '../present/format';
 import { sourceKey } from '../present/sourceRef';
 import { verifySummaryText } from '../present/verifyText';
 import type { Services } from '../services';
+import { configuredKeyFiles } from '../settings/signatureKeys';
 import { withProgress } from '../ui/progress';
 import { Cancelled } from '../ui/prompts';
-import { verifiedManifest, verifyKeys } from './verifyInputs';
+import { chooseKeyFiles, readKeys, verifiedManifest } from './verifyInputs';
 import { showSummary } from './verifyNotice';
 
 /** What Verify Signatures returns to `executeCommand` callers (the tests): the summary shown, the results, the documents marked. */
@@ -32,7 +33,8 @@ export interface VerifyOutcome {
 export async function verifySignatures(services: Services, arg?: unknown): Promise<VerifyOutcome> {
   const title = l10n.t('Verify Signatures');
   const m = await verifiedManifest(services, arg, title);
-  const keys = await verifyKeys(services, title);
+  const configured = configuredKeyFiles();
+  const keys = await readKeys(configured.length > 0 ? configured : await chooseKeyFiles(services, title), configured.length > 0);
   const label = m.tag ?? shortDigest(m.desc.digest);
   const shown = manifestName(m.tag, m.desc.digest);
   let aborted = false;
