@@ -39,6 +39,8 @@ export const TRUST_NEEDED: Readonly<Record<string, TrustNeed>> = {
   'manifold.pushFiles': 'writes',
   // Stores a signature beside the image: in a layout, or on its registry.
   'manifold.signImage': 'writes',
+  // Stores an attestation beside the image, as a signature.
+  'manifold.attestImage': 'writes',
   // Reads a layout (or archive) and writes another: no registry involved.
   'manifold.copyToLayout': 'writes',
   // Writes files, and unpacks folders, from content the workspace holds.

@@ -1,21 +1,18 @@
-import { promises as fsp } from 'node:fs';
-import { basename } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import type { Descriptor } from '../../oci/descriptor';
-import { readDeclaredKind } from '../../oci/graph/declaredKind';
-import { isImageIndex } from '../../oci/mediaType';
 import { formatRegistryReference, parseRegistryReference } from '../../oci/registry';
-import { selectSubjectPlatform, subjectTree } from '../../oci/referrers';
+import { selectSubjectPlatform } from '../../oci/referrers';
 import { parsePlatform } from '../../oci/platform';
-import { CANNOT_DECRYPT, decryptCosignKey, signManifest, type SignKey } from '../../oci/signatures';
+import { signManifest } from '../../oci/signatures';
 import { manifestName } from '../present/format';
 import type { Services } from '../services';
-import { chooseFiles } from '../ui/fileChooser';
 import { withProgress } from '../ui/progress';
-import { input, pickOne } from '../ui/prompts';
+import { input } from '../ui/prompts';
 import { layoutChanged, reportDone } from '../ui/report';
 import { plainArgs, type SourceManifest, sourceManifestFrom } from './args';
+import { readSigningKey } from './signingKey';
+import { signingSubjects } from './signingSubjects';
 
 /** What Sign Image returns to `executeCommand` callers (the tests). */
 export interface SignOutcome {
@@ -24,9 +21,6 @@ export interface SignOutcome {
   /** Each manifest signed, with the cosign tag its signatures are under and how many it holds now. */
   signed: Array<{ digest: string; tag: string; signatures: number }>;
 }
-
-/** A wrong passphrase is asked for again this many times in all, then the command stops with the key's error. */
-const PASSPHRASE_TRIES = 3;
 
 /** The workspace-state key of the name a layout's images were last signed as (a layout has no name of its own). */
 const identityKey = (layout: string) => `manifold.signIdentity:${layout}`;
@@ -46,8 +40,8 @@ export async function signImage(services: Services, arg?: unknown, answers?: unk
   const given = plainArgs(arg, answers);
   const shown = manifestName(m.tag, m.desc.digest);
   const platforms = Array.isArray(given.platforms) ? given.platforms.filter((p): p is string => typeof p === 'string') : undefined;
-  const subjects = platforms?.length ? await platformManifests(m, platforms) : await whatToSign(m, shown, title, given.recursive);
-  const key = await readKey(services, title, given.key, given.passphrase);
+  const subjects = platforms?.length ? await platformManifests(m, platforms) : await signingSubjects(m, shown, title, given.recursive, { placeHolder: l10n.t('What to sign'), recursive: l10n.t('as manifold sign --recursive') });
+  const key = await readSigningKey(services, title, given.key, given.passphrase);
   const identity = await signingName(services, m, title, given.identity);
   const signed = await withProgress(l10n.t('Signing {0}', shown), async (signal) => {
     const done: SignOutcome['signed'] = [];
@@ -73,60 +67,11 @@ export async function signImage(services: Services, arg?: unknown, answers?: unk
   return { message, identity, signed };
 }
 
-/** The image alone, or for an index (asked, unless `recursive` says) the index and every manifest below it. */
-async function whatToSign(m: SourceManifest, shown: string, title: string, recursive: unknown): Promise<Descriptor[]> {
-  const own = (await readDeclaredKind(m.target, m.desc))?.desc ?? m.desc;
-  if (!isImageIndex(own.mediaType) || recursive === false) return [own];
-  // Buildx's attestation entries describe a platform: signed through it, not as images of their own (as the CLI).
-  const all = async () => (await subjectTree(m.target, m.desc)).filter((e) => e.describes === undefined).map((e) => e.desc);
-  if (recursive === true) return all();
-  const every = { label: l10n.t('{0} and every manifest below it', shown), description: l10n.t('as manifold sign --recursive'), every: true };
-  const only = { label: l10n.t('{0} only', shown), description: l10n.t('the index itself'), every: false };
-  const picked = await pickOne([every, only], { title, placeHolder: l10n.t('What to sign') });
-  return picked.every ? all() : [own];
-}
-
 /** The manifests of the platforms named (`os/arch[/variant]`, as the coverage page's gaps name them), in that order. */
 async function platformManifests(m: SourceManifest, platforms: readonly string[]): Promise<Descriptor[]> {
   const out: Descriptor[] = [];
   for (const p of platforms) out.push(await selectSubjectPlatform(m.target, m.desc, parsePlatform(p)));
   return out;
-}
-
-/** cosign's encrypted key: the file given or chosen, opened with the passphrase given or asked for (again when wrong). */
-async function readKey(services: Services, title: string, path: unknown, passphrase: unknown): Promise<SignKey> {
-  const file =
-    typeof path === 'string'
-      ? path
-      : (
-          await chooseFiles(services.context.workspaceState, {
-            title: l10n.t('{0}: Choose the Private Key', title),
-            openLabel: l10n.t('Sign With This Key'),
-            canSelectFiles: true,
-            canSelectFolders: false,
-            canSelectMany: false,
-            filters: { [l10n.t('cosign private keys')]: ['key'], [l10n.t('All files')]: ['*'] },
-          })
-        )[0]!.fsPath;
-  const name = basename(file);
-  let pem: string;
-  try {
-    pem = await fsp.readFile(file, 'utf8');
-  } catch (err) {
-    throw new Error(l10n.t('{0}: {1}', file, (err as Error).message));
-  }
-  // Errors name the key's full path; the notification its file name.
-  if (typeof passphrase === 'string') return { ...decryptCosignKey(file, pem, passphrase), name };
-  let prompt = l10n.t('The passphrase of {0}', name);
-  for (let tries = 1; ; tries++) {
-    const typed = await input({ title, prompt, password: true });
-    try {
-      return { ...decryptCosignKey(file, pem, typed), name };
-    } catch (err) {
-      if (!(err instanceof Error) || !err.message.endsWith(CANNOT_DECRYPT) || tries === PASSPHRASE_TRIES) throw err;
-      prompt = l10n.t('Wrong passphrase for {0} (or the key is damaged); try again', name);
-    }
-  }
 }
 
 /**

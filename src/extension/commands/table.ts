@@ -49,6 +49,8 @@ import { addToIndex, editIndex, openInIndexEditor } from '../indexEditor';
 import { showCoverage } from '../coverage/showCoverage';
 import { verifySignatures } from './verifySignatures';
 import { signImage } from './signImage';
+import { attestImage } from './attestImage';
+import { verifyAttestations } from './verifyAttestations';
 
 export interface CommandEntry {
   id: string;
@@ -88,6 +90,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'manifold.checkImage', handler: checkImage },
   { id: 'manifold.verifySignatures', handler: verifySignatures },
   { id: 'manifold.signImage', handler: signImage },
+  { id: 'manifold.attestImage', handler: attestImage },
+  { id: 'manifold.verifyAttestations', handler: verifyAttestations },
   { id: 'manifold.checkLayout', handler: checkLayout },
   { id: 'manifold.checkRepository', handler: checkRepository },
   { id: 'manifold.addRegistry', handler: addRegistry },

@@ -11,6 +11,8 @@ import type { Services } from '../services';
 export const CHECK_SOURCE = 'manifold check';
 /** Verify Signatures' results: a collection of their own (a check never clears them, nor they a check's). */
 export const VERIFY_SOURCE = 'manifold verify';
+/** Verify Attestations' results: a collection of their own too. */
+export const ATTESTATIONS_SOURCE = 'manifold attestations';
 
 const SEVERITY: Record<CheckProblem['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,

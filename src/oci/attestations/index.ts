@@ -8,4 +8,5 @@ export type { AttestOptions, AttestResult } from './attest';
 export { ATTESTATION_ARTIFACT_TYPES, MAX_ENVELOPE_BYTES, verifyAttestations, verifyEnvelope } from './verifyAttestations';
 export type { AttestationPlace, AttestationProblem, AttestationResult, FoundVia, ManifestAttestations, VerifyAttestationOptions } from './verifyAttestations';
 export { verifyImageAttestations } from './verifyImageAttestations';
+export { attestationProblems, attestedBy } from './attestationProblems';
 export type { AttestedManifest, ImageAttestations, VerifyImageAttestationOptions } from './verifyImageAttestations';

@@ -1,6 +1,5 @@
 import type { CheckProblem } from '../check';
-import type { Descriptor } from '../descriptor';
-import { isImageIndex } from '../mediaType';
+import { checkedPlaces } from '../referrers/checkedPlace';
 import { shownName } from '../shownName';
 import { identityText } from './keyless';
 import type { ImageVerification, VerifiedManifest } from './verifyImage';
@@ -14,18 +13,9 @@ import type { SignatureResult } from './verify';
  * `rootName` is what the reference is called (its tag, or its short digest), as Check Image calls it.
  */
 export function verificationProblems(report: ImageVerification, rootName: string, options: { layout?: boolean } = {}): CheckProblem[] {
-  const byPosition = new Map(report.manifests.map((m) => [m.position.join('.'), m]));
-  const whereOf = (position: readonly number[]): string => {
-    if (position.length === 0) return rootName;
-    const m = byPosition.get(position.join('.'));
-    return `${rootName} > ${m?.label ?? position.join('.')}`;
-  };
-  const docOf = (position: readonly number[]): Descriptor | undefined => (position.length === 0 ? report.root : byPosition.get(position.join('.'))?.subject);
+  const placeOf = checkedPlaces(report, rootName);
   return report.manifests.map((m): CheckProblem => {
-    const parent = m.position.length > 0 ? docOf(m.position.slice(0, -1)) : undefined;
-    const at = parent
-      ? { where: whereOf(m.position.slice(0, -1)), document: 'index' as const, digest: parent.digest, path: `manifests[${m.position[m.position.length - 1]! - 1}]` }
-      : { where: rootName, document: isImageIndex(m.subject.mediaType) ? ('index' as const) : ('manifest' as const), digest: m.subject.digest, path: '' };
+    const at = placeOf(m);
     const name = shownName(m.label);
     if (m.valid) return { ...at, severity: 'info', code: 'verified', message: `${name} verified by ${verifiedBy(m)}` };
     if (m.signatures.length === 0) {

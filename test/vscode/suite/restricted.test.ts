@@ -83,6 +83,31 @@ describe('Restricted Mode (untrusted workspace)', () => {
     assert.deepEqual(blobNames(), blobs);
   });
 
+  it('refuses Attest: given every answer, no attestation is stored and no byte of the layout changes', async () => {
+    const before = indexBytes();
+    const blobs = blobNames();
+    const files = mkdtempSync(join(tmpdir(), 'manifold-restricted-attest-'));
+    const key = join(files, 'cosign.key');
+    writeFileSync(key, encryptCosignKey(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey, 'pw'));
+    const predicate = join(files, 'provenance.json');
+    writeFileSync(predicate, '{"builder":{"id":"https://example.com/builder"}}');
+    const warnings: string[] = [];
+    const warn = f.services.log.warn;
+    f.services.log.warn = (message: string) => void warnings.push(message);
+    let attested: unknown;
+    try {
+      const answers = { layout: demo, reference: 'v1', predicate, type: 'slsaprovenance', key, passphrase: 'pw', subjectName: 'registry.example.com/demo', recursive: true };
+      attested = await vscode.commands.executeCommand('manifold.attestImage', answers);
+    } finally {
+      f.services.log.warn = warn;
+      rmSync(files, { recursive: true, force: true });
+    }
+    assert.equal(attested, undefined);
+    assert.deepEqual(warnings.map((w) => w.split(':')[0]), ['manifold.attestImage refused']);
+    assert.ok(indexBytes().equals(before), 'index.json changed');
+    assert.deepEqual(blobNames(), blobs);
+  });
+
   it('checks an image: Check Image reads and verifies it, its results in the Problems panel, no byte of the layout changed', async () => {
     const before = indexBytes();
     const blobs = blobNames();
