@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import type { Descriptor } from '../../oci/descriptor';
 import { readDeclaredKind } from '../../oci/graph/declaredKind';
 import { isImageIndex } from '../../oci/mediaType';
-import { subjectTree } from '../../oci/referrers';
+import { checkedSubjects } from '../../oci/referrers';
 import { pickOne } from '../ui/prompts';
 import type { SourceManifest } from './args';
 
@@ -19,8 +19,8 @@ export async function signingSubjects(
 ): Promise<Descriptor[]> {
   const own = (await readDeclaredKind(m.target, m.desc))?.desc ?? m.desc;
   if (!isImageIndex(own.mediaType) || recursive === false) return [own];
-  // Buildx's attestation entries describe a platform: signed through it, not as images of their own (as the CLI).
-  const all = async () => (await subjectTree(m.target, m.desc)).filter((e) => e.describes === undefined).map((e) => e.desc);
+  // As the CLI's --recursive (and verify's): buildx's attestation entries describe a platform, not images of their own.
+  const all = async () => (await checkedSubjects(m.target, m.desc.digest, { recursive: true })).subjects.map((s) => s.desc);
   if (recursive === true) return all();
   const every = { label: l10n.t('{0} and every manifest below it', shown), description: texts.recursive, every: true };
   const only = { label: l10n.t('{0} only', shown), description: l10n.t('the index itself'), every: false };
