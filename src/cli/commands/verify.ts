@@ -18,7 +18,7 @@ import {
   verifyImage,
 } from '../../oci/signatures';
 import { boolOpt, type Command, formatOpt, LAYOUT_OPTION, listOpt, type ParsedCommand, stringOpt, UsageError } from '../command';
-import { compileGoRegexp } from '../goTemplate/goRegexp';
+import { compileGoRegexp } from '../../oci/goRegexp';
 import { formatJson } from '../printer';
 import { otherKindWarning } from '../otherKind';
 import { openTarget, requireReference } from '../targets';

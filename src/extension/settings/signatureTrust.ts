@@ -4,7 +4,7 @@
 // --ca-intermediates) and the Rekor keys every signature's bundle must verify with (`manifold.rekorKeys`: --rekor-key).
 // All restricted (restrictedPaths.ts), as `manifold.signatureKeys`.
 import { promises as fsp } from 'node:fs';
-import { compileGoRegexp } from '../../cli/goTemplate/goRegexp';
+import { compileGoRegexp } from '../../oci/goRegexp';
 import { OciError } from '../../oci/errors';
 import { type Certificate, type CertificatePolicy, loadCertificates, loadRekorKey, type RekorKey, type TextMatch } from '../../oci/signatures';
 import { configuredFiles, type KeyFile, restrictedValue } from './restrictedPaths';
