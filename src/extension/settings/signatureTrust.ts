@@ -4,6 +4,7 @@
 // --ca-intermediates) and the Rekor keys every signature's bundle must verify with (`manifold.rekorKeys`: --rekor-key).
 // All restricted (restrictedPaths.ts), as `manifold.signatureKeys`.
 import { promises as fsp } from 'node:fs';
+import * as l10n from '@vscode/l10n';
 import { compileGoRegexp } from '../../oci/goRegexp';
 import { OciError } from '../../oci/errors';
 import { type Certificate, type CertificatePolicy, loadCertificates, loadRekorKey, type RekorKey, type TextMatch } from '../../oci/signatures';
@@ -35,10 +36,12 @@ export async function configuredTrust(): Promise<SignatureTrust> {
   if (entries.length === 0) return { policies: [], identities: [], rekorKeys };
   const roots = configuredFiles(SIGNATURE_ROOTS_SETTING);
   if (roots.length === 0) {
-    throw new OciError(
-      'INVALID_ARGUMENT',
-      `${SIGNATURE_IDENTITIES_SETTING} needs ${SIGNATURE_ROOTS_SETTING}: the root certificates to trust (Fulcio's fulcio_v1.crt.pem from Sigstore's trusted root), absolute paths in Restricted Mode; nothing is fetched`,
+    const text = l10n.t(
+      "{0} needs {1}: the root certificates to trust (Fulcio's fulcio_v1.crt.pem from Sigstore's trusted root), absolute paths in Restricted Mode; nothing is fetched",
+      SIGNATURE_IDENTITIES_SETTING,
+      SIGNATURE_ROOTS_SETTING,
     );
+    throw new OciError('INVALID_ARGUMENT', text);
   }
   const certificates = (setting: string) => Promise.all(configuredFiles(setting).map((f) => readSettingFile(setting, f, (name, pem) => named(loadCertificates(name, pem), name, f.name)))).then((l) => l.flat());
   const [rootCerts, intermediates] = await Promise.all([certificates(SIGNATURE_ROOTS_SETTING), certificates(SIGNATURE_INTERMEDIATES_SETTING)]);
@@ -58,18 +61,18 @@ interface IdentityEntry {
 function identityEntries(): IdentityEntry[] {
   const value = restrictedValue(SIGNATURE_IDENTITIES_SETTING);
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw usage('', 'expected an array of { identity | identityRegexp, issuer | issuerRegexp }');
+  if (!Array.isArray(value)) throw usage('', l10n.t('expected an array of {0}', SHAPE));
   return value.map((entry: unknown, i) => {
     const at = `[${i}]`;
-    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw usage(at, 'expected an object { identity | identityRegexp, issuer | issuerRegexp }');
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw usage(at, l10n.t('expected an object {0}', SHAPE));
     const e = entry as Record<string, unknown>;
     const one = (exact: string, regexp: string, what: string): { match: TextMatch; text: string } => {
       const x = e[exact];
       const r = e[regexp];
-      if (x !== undefined && r !== undefined) throw usage(at, `${exact} and ${regexp}: give one`);
-      if (x === undefined && r === undefined) throw usage(at, `give ${exact} or ${regexp}: ${what}`);
+      if (x !== undefined && r !== undefined) throw usage(at, l10n.t('{0} and {1}: give one', exact, regexp));
+      if (x === undefined && r === undefined) throw usage(at, l10n.t('give {0} or {1}: {2}', exact, regexp, what));
       const text = x ?? r;
-      if (typeof text !== 'string' || text === '') throw usage(at, `${x !== undefined ? exact : regexp}: expected a non-empty string`);
+      if (typeof text !== 'string' || text === '') throw usage(at, l10n.t('{0}: expected a non-empty string', x !== undefined ? exact : regexp));
       if (x !== undefined) return { match: { equals: text }, text };
       try {
         const re = compileGoRegexp(text);
@@ -78,14 +81,19 @@ function identityEntries(): IdentityEntry[] {
         throw usage(at, `${regexp}: ${(err as Error).message}`);
       }
     };
-    const identity = one('identity', 'identityRegexp', "whom a signature's certificate must be for (an email, a URI)");
-    const issuer = one('issuer', 'issuerRegexp', 'the OIDC issuer the certificate must name (https://token.actions.githubusercontent.com), as cosign asks');
+    const identity = one('identity', 'identityRegexp', l10n.t("whom a signature's certificate must be for (an email, a URI)"));
+    const issuer = one('issuer', 'issuerRegexp', l10n.t('the OIDC issuer the certificate must name (https://token.actions.githubusercontent.com), as cosign asks'));
     return { identity: identity.match, oidcIssuer: issuer.match, text: `${identity.text} (${issuer.text})` };
   });
 }
 
+/** What an entry should look like, as errors show it. */
+const SHAPE = '{ identity | identityRegexp, issuer | issuerRegexp }';
+
+/** An error led by the setting and the entry (`manifold.signatureIdentities[0]: …`), its words given localized. */
 function usage(at: string, message: string): OciError {
-  return new OciError('INVALID_ARGUMENT', `${SIGNATURE_IDENTITIES_SETTING}${at}: ${message}`);
+  const text = `${SIGNATURE_IDENTITIES_SETTING}${at}: ${message}`;
+  return new OciError('INVALID_ARGUMENT', text);
 }
 
 /** A file of a setting, read and loaded; its error led by the setting and the file's full path. */
@@ -93,8 +101,10 @@ async function readSettingFile<T>(setting: string, f: KeyFile, load: (name: stri
   try {
     return load(f.path, await fsp.readFile(f.path));
   } catch (err) {
+    // The core's or Node's error (naming the file, or not yet), led by the setting.
     const message = (err as Error).message;
-    throw new OciError('INVALID_ARGUMENT', `${setting}: ${message.startsWith(f.path) ? message : `${f.path}: ${message}`}`, { cause: err });
+    const text = `${setting}: ${message.startsWith(f.path) ? message : `${f.path}: ${message}`}`;
+    throw new OciError('INVALID_ARGUMENT', text, { cause: err });
   }
 }
 
