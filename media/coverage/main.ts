@@ -59,7 +59,7 @@ function cellTitle(c: CoverageCellView, column: CoverageColumnView, row: Coverag
   switch (c.state) {
     case 'present':
       if (c.verified?.valid) return l10n.t('{0}, verified by {1}: open it', c.count === 1 ? l10n.t('1 {0} attached to {1}', kind, label) : l10n.t('{0} {1} attached to {2}', c.count, kind, label), c.verified.keys.join(', '));
-      if (c.verified) return l10n.t('{0}, none verified by the keys set (manifold.signatureKeys): open it', c.count === 1 ? l10n.t('1 {0} attached to {1}', kind, label) : l10n.t('{0} {1} attached to {2}', c.count, kind, label));
+      if (c.verified) return l10n.t('{0}, none verified by the keys or identities set (manifold.signatureKeys, manifold.signatureIdentities): open it', c.count === 1 ? l10n.t('1 {0} attached to {1}', kind, label) : l10n.t('{0} {1} attached to {2}', c.count, kind, label));
       return c.count === 1 ? l10n.t('1 {0} attached to {1}: open it', kind, label) : l10n.t('{0} {1} attached to {2}: pick one to open', c.count, kind, label);
     case 'gap':
       return l10n.t('Missing: {0} has no {1}, while another manifest of this image has one', label, kind);

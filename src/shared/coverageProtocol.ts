@@ -24,8 +24,10 @@ export interface CoverageCellView {
   state: CellState;
   artifacts: CoverageArtifactView[];
   /**
-   * A signature cell's verification with the keys of `manifold.signatureKeys` (set and read): `keys` the names of
-   * those that verify one of its signatures (none: not verified). Absent when no key is set or for other kinds.
+   * A signature cell's verification with the keys of `manifold.signatureKeys` and the identities of
+   * `manifold.signatureIdentities` (set and read): `keys` what verifies one of its signatures, a key by the name set or
+   * `the certificate for mitr@redhat.com (https://github.com/login/oauth)` (none: not verified). Absent when neither
+   * is set or for other kinds.
    */
   verified?: { valid: boolean; keys: string[] };
 }
@@ -59,11 +61,11 @@ export interface CoverageModel {
   rows: CoverageRowView[];
   /** Cells in state `gap`. */
   gaps: number;
-  /** Signature cells whose signatures none of the keys set verifies (0 or absent when no key is set). */
+  /** Signature cells whose signatures none of the keys or identities set verifies (0 or absent when neither is set). */
   unverified?: number;
-  /** The keys the signature cells were verified with (their names); absent when none is set. */
+  /** The keys (their names) and identities (`mitr@redhat.com (https://github.com/login/oauth)`) the signature cells were verified with; absent when neither is set. */
   keys?: string[];
-  /** Why the signatures could not be verified (a key file that cannot be read or is no key). */
+  /** Why the signatures could not be verified (a key file that cannot be read or is no key, an identity without roots), naming the setting. */
   verifyProblem?: string;
   /** Why the attach buttons are not offered (a registry, a read-only layout, an untrusted workspace); undefined when they are. */
   attachBlocked?: string;

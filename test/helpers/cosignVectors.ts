@@ -21,16 +21,19 @@ export interface CosignVector {
   annotations: Record<string, string>;
 }
 
-/** `fulcio-rekor`, `key-rekor`, `pki`: the vector `<name>-signature.json` holds. */
-export function cosignVector(name: string): CosignVector {
-  const sig = JSON.parse(readFileSync(join(KEYLESS_FIXTURES, `${name}-signature.json`), 'utf8')) as { mimeType: string; payload: string; annotations: Record<string, string> };
+/**
+ * `fulcio-rekor`, `key-rekor`, `pki`: the vector `<name>-signature.json` holds. `dir`: where the fixtures are (the
+ * VS Code host's tests are bundled elsewhere: they pass the extension's test/fixtures/cosign-keyless).
+ */
+export function cosignVector(name: string, dir = KEYLESS_FIXTURES): CosignVector {
+  const sig = JSON.parse(readFileSync(join(dir, `${name}-signature.json`), 'utf8')) as { mimeType: string; payload: string; annotations: Record<string, string> };
   assert.equal(sig.mimeType, SIMPLESIGNING_MEDIA_TYPE);
   return { payload: Buffer.from(sig.payload, 'base64'), annotations: sig.annotations };
 }
 
 /** Stores the image `manifestFile` (of `mediaType`), tagged v1, and `sig` under its cosign tag; returns the image. */
-export async function storeCosignVector(store: Target, manifestFile: string, mediaType: string, sig: CosignVector): Promise<Descriptor> {
-  const bytes = readFileSync(join(KEYLESS_FIXTURES, manifestFile));
+export async function storeCosignVector(store: Target, manifestFile: string, mediaType: string, sig: CosignVector, dir = KEYLESS_FIXTURES): Promise<Descriptor> {
+  const bytes = readFileSync(join(dir, manifestFile));
   const image = { mediaType, digest: digestOf(bytes), size: bytes.length };
   await store.push(image, bytes);
   await store.tag(image, 'v1');

@@ -17,7 +17,7 @@ import {
   verifyImage,
 } from '../../oci/signatures';
 import { boolOpt, type Command, formatOpt, LAYOUT_OPTION, listOpt, type ParsedCommand, stringOpt, UsageError } from '../command';
-import { compileGoRegexp } from '../goTemplate/goRegexp';
+import { compileGoRegexp } from '../../oci/goRegexp';
 import { checkedManifestJson, keyJson } from '../checkedJson';
 import { formatJson } from '../printer';
 import { otherKindWarning } from '../otherKind';

@@ -3,6 +3,10 @@
  * are maps (printed with sorted keys), arrays are `[]interface {}`, every number a float64 (JS number), and the
  * template's own integer constants and len/index results Go ints (bigint). undefined is Go's "no value", null nil.
  */
+import { goQuoteString } from '../../oci/goQuote';
+
+// Quoted as strconv.Quote does: the core's (Go regexps' errors quote so too).
+export { goQuoteString };
 
 export type Value = undefined | null | string | number | bigint | boolean | Value[] | { [key: string]: Value };
 
@@ -79,28 +83,6 @@ function plain(f: number): string {
   const point = (mant.replace(/^-/, '').indexOf('.') + 1 || mant.replace(/^-/, '').length + 1) - 1 + exp;
   const out = point <= 0 ? `0.${'0'.repeat(-point)}${digits}` : point >= digits.length ? digits + '0'.repeat(point - digits.length) : `${digits.slice(0, point)}.${digits.slice(point)}`;
   return (neg ? '-' : '') + out;
-}
-
-/** strconv.Quote: Go's escapes, printable characters kept as they are. */
-export function goQuoteString(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (c === 7) out += '\\a';
-    else if (c === 8) out += '\\b';
-    else if (c === 12) out += '\\f';
-    else if (c === 10) out += '\\n';
-    else if (c === 13) out += '\\r';
-    else if (c === 9) out += '\\t';
-    else if (c === 11) out += '\\v';
-    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else if (/[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Zl}\p{Zp}]/u.test(ch) || (c > 0x7f && /\p{Zs}/u.test(ch) && c !== 0x3000 && c !== 0xa0 && !(c >= 0x2000 && c <= 0x200a) && c !== 0x202f && c !== 0x205f && c !== 0x1680))
-      out += c > 0xffff ? `\\U${c.toString(16).padStart(8, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`;
-    else out += ch;
-  }
-  return out + '"';
 }
 
 /** fmt's %v (and Sprint) of one value. */

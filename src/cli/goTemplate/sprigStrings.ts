@@ -6,7 +6,7 @@
 import { createHash } from '../../oci/nodeCrypto';
 import { type AnyFunc, fn, fnv } from './callable';
 import { formatValue, sprintf, strval, typed, type Value } from './fmt';
-import { compileGoRegexp, goMatches, goReplaceAll, GoRegexpSyntaxError } from './goRegexp';
+import { compileGoRegexp, goMatches, goReplaceAll, GoRegexpSyntaxError } from '../../oci/goRegexp';
 import { GO_SPACE } from './parse';
 
 const s = (v: Value) => v as string;

@@ -4,6 +4,7 @@ import { isImageIndex } from '../../oci/mediaType';
 import { formatPlatform } from '../../oci/platform';
 import { coverageGaps, coverageLabel, type CoverageReport, OTHER_KIND } from '../../oci/referrers';
 import type { ImageVerification } from '../../oci/signatures';
+import { signerName } from '../present/verifyText';
 import type { CellState, CoverageColumnView, CoverageModel, CoverageRowView } from '../../shared/coverageProtocol';
 
 export interface ModelOptions {
@@ -17,7 +18,10 @@ export interface ModelOptions {
   attachBlocked?: string;
   /** Whether signing is offered for the signature column's gaps. */
   signable?: boolean;
-  /** The image's signatures verified (as Verify Signatures… does) with `keys`: the signature cells say whether. */
+  /**
+   * The image's signatures verified (as Verify Signatures… does) with the keys and identities set, `keys` naming them:
+   * the signature cells say whether.
+   */
   verification?: { report: ImageVerification; keys: string[] };
   /** Why there is no verification though keys are set. */
   verifyProblem?: string;
@@ -32,9 +36,9 @@ export function coverageModel(report: CoverageReport, options: ModelOptions): Co
   const kinds = [...report.columns, ...(withOther ? [{ id: OTHER_KIND, title: 'OTHER' }] : [])];
   let gapCount = 0;
   let unverified = 0;
-  // Per manifest: whether a signature is valid, and by which keys (the names the setting gives).
+  // Per manifest: whether a signature is valid, and by which keys (the names the setting gives) or certificates.
   const verified = new Map(
-    (options.verification?.report.manifests ?? []).map((m) => [m.subject.digest, { valid: m.valid, keys: [...new Set(m.signatures.filter((x) => x.valid).map((x) => x.key ?? ''))] }]),
+    (options.verification?.report.manifests ?? []).map((m) => [m.subject.digest, { valid: m.valid, keys: [...new Set(m.signatures.filter((x) => x.valid).map(signerName))] }]),
   );
   const rows: CoverageRowView[] = report.rows.map((row) => {
     const index = isImageIndex(row.desc.mediaType);

@@ -12,11 +12,13 @@ import type { Services } from '../services';
 import { untrustedMessage } from '../trust';
 import { pickOne } from '../ui/prompts';
 import { coverageModel, type ModelOptions } from './coverageModel';
-import { readPublicKeyFile, verifyImage } from '../../oci/signatures';
+import { readPublicKeyFile, type VerifyKey } from '../../oci/signatures';
 import type { ReadOnlyTarget } from '../../oci/target';
 import { DigestReads } from '../../oci/digestReads';
 import { configuredKeyFiles, SIGNATURE_KEYS_SETTING } from '../settings/signatureKeys';
 import { referrerKindTable } from '../settings/referrerKinds';
+import { configuredTrust, type SignatureTrust } from '../settings/signatureTrust';
+import { verifyTrusted } from '../commands/verifyTrusted';
 import { webviewPage } from '../ui/webviewPage';
 
 export const COVERAGE_VIEW_TYPE = 'manifold.coverage';
@@ -164,7 +166,7 @@ class CoverageView {
     const report = await referrerCoverage(target, reference, { kinds: referrerKindTable() });
     // Through what the page read before: a refresh re-verifies (the keys may have changed) without reading the
     // signature manifests and payloads again, only what lists them.
-    const checked = await verifyWithSettingKeys(this.reads.over(target), reference);
+    const checked = await verifyWithSettings(this.reads.over(target), reference);
     return coverageModel(report, { reference: sourceReference(ref, reference), name: this.title(), titleOf: kindTitle, attachBlocked: this.attachBlocked(), signable: this.signable(), ...checked });
   }
 
@@ -283,16 +285,21 @@ function viaWords(via: string): string {
 }
 
 /**
- * With keys in `manifold.signatureKeys`: the image's signatures verified with them (as Verify Signatures… does), for
- * the signature cells; a key file that cannot be read or is no key, said instead (the matrix still shows).
+ * With keys in `manifold.signatureKeys` or identities in `manifold.signatureIdentities`: the image's signatures verified
+ * with them (as Verify Signatures… does), for the signature cells; a setting that cannot be used (a key file that
+ * cannot be read, an identity without roots) said instead, naming the setting (the matrix still shows).
  */
-async function verifyWithSettingKeys(target: ReadOnlyTarget, reference: string): Promise<Pick<ModelOptions, 'verification' | 'verifyProblem'>> {
+async function verifyWithSettings(target: ReadOnlyTarget, reference: string): Promise<Pick<ModelOptions, 'verification' | 'verifyProblem'>> {
   const files = configuredKeyFiles();
-  if (files.length === 0) return {};
+  let keys: VerifyKey[];
+  let trust: SignatureTrust;
   try {
-    const keys = await Promise.all(files.map(async (f) => ({ ...(await readPublicKeyFile(f.path)), name: f.name })));
-    return { verification: { report: await verifyImage(target, reference, keys, { recursive: true }), keys: keys.map((k) => k.name) } };
+    trust = await configuredTrust();
+    if (files.length === 0 && trust.policies.length === 0) return {};
+    keys = await Promise.all(files.map(async (f) => ({ ...(await readPublicKeyFile(f.path)), name: f.name })));
   } catch (err) {
-    return { verifyProblem: `${SIGNATURE_KEYS_SETTING}: ${(err as Error).message}` };
+    const message = (err as Error).message;
+    return { verifyProblem: message.startsWith('manifold.') ? message : `${SIGNATURE_KEYS_SETTING}: ${message}` };
   }
+  return { verification: { report: await verifyTrusted(target, reference, keys, trust), keys: [...keys.map((k) => k.name), ...trust.identities] } };
 }

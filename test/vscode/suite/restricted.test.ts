@@ -1,7 +1,7 @@
 // Restricted Mode, in a host of its own (test/vscode/runner.mjs's 'restricted' pass): Workspace Trust on and the
 // workspace not trusted. The demo layout was made before the host started (the extension may not write here).
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,8 @@ import * as vscode from 'vscode';
 import type { Services } from '../../../src/extension/services';
 import { encryptCosignKey } from '../../../src/oci/signatures';
 import { startOciServer, type OciServer } from '../../integration/support/ociServer';
+import { cosignVector, DOCKER_MANIFEST, storeCosignVector } from '../../helpers/cosignVectors';
+import { newLayout } from '../../unit/builders';
 import { row, rows, tooltipOf, type Fixtures } from './layoutFixtures';
 
 // The extension's own class, not this bundle's copy of it: told by name.
@@ -179,9 +181,17 @@ describe('Restricted Mode (untrusted workspace)', () => {
     const settings = () => vscode.workspace.getConfiguration('manifold');
     const pem = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'pem' });
     let workspaceSettings: string;
+    // A layout holding a keyless signature cosign made (mitr@redhat.com's GitHub login), and its roots and Rekor key.
+    let keyless: string;
+    let fixtures: string;
+    const identity = { identity: 'mitr@redhat.com', issuer: 'https://github.com/login/oauth' };
 
     before(async () => {
       const ext = vscode.extensions.getExtension('manifold-dev.manifold')!;
+      fixtures = join(ext.extensionPath, 'test', 'fixtures', 'cosign-keyless');
+      const store = await newLayout();
+      keyless = store.location;
+      await storeCosignVector(store, 'manifest.json', DOCKER_MANIFEST, cosignVector('fulcio-rekor', fixtures), fixtures);
       window = (createRequire(join(ext.extensionPath, ext.packageJSON.main))('vscode') as { window: Window }).window;
       real = { showOpenDialog: window.showOpenDialog, showInformationMessage: window.showInformationMessage };
       window.showOpenDialog = async (options) => void dialogs.push(options?.title ?? '');
@@ -190,10 +200,21 @@ describe('Restricted Mode (untrusted workspace)', () => {
       const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
       mkdirSync(join(folder, 'keys'), { recursive: true });
       writeFileSync(join(folder, 'keys', 'cosign.pub'), pem());
+      for (const f of ['fulcio_v1.crt.pem', 'rekor.pub']) copyFileSync(join(fixtures, f), join(folder, 'keys', f));
       mkdirSync(join(folder, '.vscode'), { recursive: true });
       workspaceSettings = join(folder, '.vscode', 'settings.json');
       // A setting that is not restricted beside it tells when VS Code has read the file (it hides the restricted one).
-      writeFileSync(workspaceSettings, JSON.stringify({ 'manifold.signatureKeys': ['keys/cosign.pub'], 'manifold.concurrency': 3 }));
+      // The workspace also trusts the very certificate its layout is signed with: keyless settings are restricted too.
+      writeFileSync(
+        workspaceSettings,
+        JSON.stringify({
+          'manifold.signatureKeys': ['keys/cosign.pub'],
+          'manifold.signatureIdentities': [identity],
+          'manifold.signatureRoots': ['keys/fulcio_v1.crt.pem'],
+          'manifold.rekorKeys': ['keys/rekor.pub'],
+          'manifold.concurrency': 3,
+        }),
+      );
       for (let i = 0; i < 100 && settings().get('concurrency') !== 3; i++) await new Promise((r) => setTimeout(r, 100));
       assert.equal(settings().get('concurrency'), 3, 'VS Code did not read the workspace settings');
     });
@@ -205,7 +226,7 @@ describe('Restricted Mode (untrusted workspace)', () => {
 
     after(async () => {
       if (real) Object.assign(window, real);
-      await settings().update('signatureKeys', undefined, vscode.ConfigurationTarget.Global);
+      for (const name of ['signatureKeys', 'signatureIdentities', 'signatureRoots', 'rekorKeys']) await settings().update(name, undefined, vscode.ConfigurationTarget.Global);
       rmSync(workspaceSettings, { force: true });
     });
 
@@ -214,6 +235,29 @@ describe('Restricted Mode (untrusted workspace)', () => {
       assert.equal(await vscode.commands.executeCommand('manifold.verifySignatures', { layout: demo, reference: 'v1' }), undefined);
       assert.deepEqual(dialogs, ['Verify Signatures: Choose Public Keys']);
       assert.deepEqual(infos, []);
+    });
+
+    it("does not use the workspace's keyless settings: its own keyless-signed layout is not verified, the keys are asked for", async () => {
+      for (const name of ['signatureIdentities', 'signatureRoots', 'rekorKeys']) assert.deepEqual(settings().get(name), [], `VS Code gives the workspace's ${name}`);
+      assert.equal(await vscode.commands.executeCommand('manifold.verifySignatures', { layout: keyless, reference: 'v1' }), undefined);
+      assert.deepEqual(dialogs, ['Verify Signatures: Choose Public Keys']);
+    });
+
+    it("uses the user's keyless settings (absolute paths): verified; a root relative to the workspace is not used", async () => {
+      const global = vscode.ConfigurationTarget.Global;
+      try {
+        await settings().update('signatureIdentities', [identity], global);
+        await settings().update('signatureRoots', [join(fixtures, 'fulcio_v1.crt.pem')], global);
+        await settings().update('rekorKeys', [join(fixtures, 'rekor.pub')], global);
+        const outcome = await vscode.commands.executeCommand<{ summary: string }>('manifold.verifySignatures', { layout: keyless, reference: 'v1' });
+        assert.equal(outcome?.summary, 'v1: verified by the certificate for mitr@redhat.com (https://github.com/login/oauth)');
+        // Relative: not used, so the identity has no roots (an error, not a verification).
+        await settings().update('signatureRoots', ['keys/fulcio_v1.crt.pem'], global);
+        assert.equal(await vscode.commands.executeCommand('manifold.verifySignatures', { layout: keyless, reference: 'v1' }), undefined, 'the relative root was used');
+        assert.deepEqual(dialogs, []);
+      } finally {
+        for (const name of ['signatureIdentities', 'signatureRoots', 'rekorKeys']) await settings().update(name, undefined, global);
+      }
     });
 
     it("uses the user's setting, but not a path of it relative to the workspace", async () => {

@@ -1,11 +1,11 @@
 /**
- * Go's regexp (RE2 syntax) for sprig's regex functions, over JS's RegExp: a Go pattern is translated into one JS
+ * Go's regexp (RE2 syntax) for sprig's regex functions and cosign's identity regexps, over JS's RegExp: a Go pattern is translated into one JS
  * reads the same way (`.` stops at \n alone, `\s` is ASCII, ^ and $ under (?m) see \n alone, (?U) swaps greed,
  * any literal written as a code point), and Go's own refusals (lookaround, backreferences) are refused with Go's
  * message. What JS could only read differently, a case-insensitive flag past the pattern's start, is refused
  * with a message saying so, never run with another meaning. Matching is by code points, as Go's by runes.
  */
-import { goQuoteString } from './fmt';
+import { goQuoteString } from './goQuote';
 
 /** A pattern Go refuses too: sprig's regexMatch gives false for it, the others fail with this message. */
 export class GoRegexpSyntaxError extends Error {}

@@ -1,0 +1,114 @@
+// What keyless verification trusts, from settings: the identities a certificate may be for
+// (`manifold.signatureIdentities`, as the CLI's --certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp]),
+// the roots and intermediates it must chain to (`manifold.signatureRoots`, `manifold.signatureIntermediates`: --ca-roots,
+// --ca-intermediates) and the Rekor keys every signature's bundle must verify with (`manifold.rekorKeys`: --rekor-key).
+// All restricted (restrictedPaths.ts), as `manifold.signatureKeys`.
+import { promises as fsp } from 'node:fs';
+import * as l10n from '@vscode/l10n';
+import { compileGoRegexp } from '../../oci/goRegexp';
+import { OciError } from '../../oci/errors';
+import { type Certificate, type CertificatePolicy, loadCertificates, loadRekorKey, type RekorKey, type TextMatch } from '../../oci/signatures';
+import { configuredFiles, type KeyFile, restrictedValue } from './restrictedPaths';
+
+export const SIGNATURE_IDENTITIES_SETTING = 'manifold.signatureIdentities';
+export const SIGNATURE_ROOTS_SETTING = 'manifold.signatureRoots';
+export const SIGNATURE_INTERMEDIATES_SETTING = 'manifold.signatureIntermediates';
+export const REKOR_KEYS_SETTING = 'manifold.rekorKeys';
+
+/** What the settings trust beside keys. */
+export interface SignatureTrust {
+  /** One per identity set (roots and intermediates shared): a certificate is trusted when one policy accepts it. */
+  policies: CertificatePolicy[];
+  /** How each identity reads, in order: `mitr@redhat.com (https://github.com/login/oauth)`, a regexp as `/…/`. */
+  identities: string[];
+  rekorKeys: RekorKey[];
+}
+
+/**
+ * The identities, roots, intermediates and Rekor keys set, read and checked. Throws INVALID_ARGUMENT led by the
+ * setting at fault, as the CLI's usage errors: an identity without its issuer (or with both an exact value and a
+ * regexp), a regexp Go would refuse, identities without roots, a file that cannot be read or is not what it should be.
+ * Roots or intermediates without an identity are unused (a user's roots may serve a workspace's identities).
+ */
+export async function configuredTrust(): Promise<SignatureTrust> {
+  const entries = identityEntries();
+  const rekorKeys = await Promise.all(configuredFiles(REKOR_KEYS_SETTING).map((f) => readSettingFile(REKOR_KEYS_SETTING, f, (name, pem) => ({ ...loadRekorKey(name, pem), name: f.name }))));
+  if (entries.length === 0) return { policies: [], identities: [], rekorKeys };
+  const roots = configuredFiles(SIGNATURE_ROOTS_SETTING);
+  if (roots.length === 0) {
+    const text = l10n.t(
+      "{0} needs {1}: the root certificates to trust (Fulcio's fulcio_v1.crt.pem from Sigstore's trusted root), absolute paths in Restricted Mode; nothing is fetched",
+      SIGNATURE_IDENTITIES_SETTING,
+      SIGNATURE_ROOTS_SETTING,
+    );
+    throw new OciError('INVALID_ARGUMENT', text);
+  }
+  const certificates = (setting: string) => Promise.all(configuredFiles(setting).map((f) => readSettingFile(setting, f, (name, pem) => named(loadCertificates(name, pem), name, f.name)))).then((l) => l.flat());
+  const [rootCerts, intermediates] = await Promise.all([certificates(SIGNATURE_ROOTS_SETTING), certificates(SIGNATURE_INTERMEDIATES_SETTING)]);
+  return {
+    policies: entries.map((e) => ({ roots: rootCerts, intermediates, identity: e.identity, oidcIssuer: e.oidcIssuer })),
+    identities: entries.map((e) => e.text),
+    rekorKeys,
+  };
+}
+
+interface IdentityEntry {
+  identity: TextMatch;
+  oidcIssuer: TextMatch;
+  text: string;
+}
+
+function identityEntries(): IdentityEntry[] {
+  const value = restrictedValue(SIGNATURE_IDENTITIES_SETTING);
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw usage('', l10n.t('expected an array of {0}', SHAPE));
+  return value.map((entry: unknown, i) => {
+    const at = `[${i}]`;
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw usage(at, l10n.t('expected an object {0}', SHAPE));
+    const e = entry as Record<string, unknown>;
+    const one = (exact: string, regexp: string, what: string): { match: TextMatch; text: string } => {
+      const x = e[exact];
+      const r = e[regexp];
+      if (x !== undefined && r !== undefined) throw usage(at, l10n.t('{0} and {1}: give one', exact, regexp));
+      if (x === undefined && r === undefined) throw usage(at, l10n.t('give {0} or {1}: {2}', exact, regexp, what));
+      const text = x ?? r;
+      if (typeof text !== 'string' || text === '') throw usage(at, l10n.t('{0}: expected a non-empty string', x !== undefined ? exact : regexp));
+      if (x !== undefined) return { match: { equals: text }, text };
+      try {
+        const re = compileGoRegexp(text);
+        return { match: { matches: new RegExp(re.source, re.flags.replace('g', '')), pattern: text }, text: `/${text}/` };
+      } catch (err) {
+        throw usage(at, `${regexp}: ${(err as Error).message}`);
+      }
+    };
+    const identity = one('identity', 'identityRegexp', l10n.t("whom a signature's certificate must be for (an email, a URI)"));
+    const issuer = one('issuer', 'issuerRegexp', l10n.t('the OIDC issuer the certificate must name (https://token.actions.githubusercontent.com), as cosign asks'));
+    return { identity: identity.match, oidcIssuer: issuer.match, text: `${identity.text} (${issuer.text})` };
+  });
+}
+
+/** What an entry should look like, as errors show it. */
+const SHAPE = '{ identity | identityRegexp, issuer | issuerRegexp }';
+
+/** An error led by the setting and the entry (`manifold.signatureIdentities[0]: …`), its words given localized. */
+function usage(at: string, message: string): OciError {
+  const text = `${SIGNATURE_IDENTITIES_SETTING}${at}: ${message}`;
+  return new OciError('INVALID_ARGUMENT', text);
+}
+
+/** A file of a setting, read and loaded; its error led by the setting and the file's full path. */
+async function readSettingFile<T>(setting: string, f: KeyFile, load: (name: string, pem: Buffer) => T): Promise<T> {
+  try {
+    return load(f.path, await fsp.readFile(f.path));
+  } catch (err) {
+    // The core's or Node's error (naming the file, or not yet), led by the setting.
+    const message = (err as Error).message;
+    const text = `${setting}: ${message.startsWith(f.path) ? message : `${f.path}: ${message}`}`;
+    throw new OciError('INVALID_ARGUMENT', text, { cause: err });
+  }
+}
+
+/** Certificates loaded under the file's path (for errors), named as the setting wrote it (for results). */
+function named(certs: Certificate[], path: string, name: string): Certificate[] {
+  return certs.map((c) => ({ ...c, name: name + c.name.slice(path.length) }));
+}
