@@ -1,7 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import { basename } from 'node:path';
 import * as l10n from '@vscode/l10n';
-import vscode = require('vscode');
 import { attestManifest } from '../../oci/attestations';
 import { parseRegistryReference } from '../../oci/registry';
 import { manifestName } from '../present/format';
@@ -9,7 +8,7 @@ import type { Services } from '../services';
 import { chooseFiles } from '../ui/fileChooser';
 import { withProgress } from '../ui/progress';
 import { input } from '../ui/prompts';
-import { layoutChanged, reportDone } from '../ui/report';
+import { reportWrittenBeside } from '../ui/report';
 import { plainArgs, type SourceManifest, sourceManifestFrom } from './args';
 import { askPredicateType } from './predicateTypes';
 import { readSigningKey } from './signingKey';
@@ -59,14 +58,7 @@ export async function attestImage(services: Services, arg?: unknown, answers?: u
     attested.length === 1
       ? l10n.t('Attested {0} ({1}: {2}) with {3} ({4}) as {5}', shown, predicateType, what, key.name, key.type, subjectName)
       : l10n.t('Attested {0} and the {1} manifests below it ({2}: {3}) with {4} ({5}) as {6}', shown, attested.length - 1, predicateType, what, key.name, key.type, subjectName);
-  if (m.ref.kind === 'layout') {
-    layoutChanged(services, m.ref.path);
-    reportDone(services, message, { layout: m.ref.path, tag: m.tag, digest: m.desc.digest });
-  } else {
-    services.registriesTree.refreshAll();
-    services.log.info(message);
-    void vscode.window.showInformationMessage(message);
-  }
+  reportWrittenBeside(services, m, message);
   return { message, subjectName, predicateType, attested };
 }
 

@@ -1,5 +1,4 @@
 import * as l10n from '@vscode/l10n';
-import vscode = require('vscode');
 import type { Descriptor } from '../../oci/descriptor';
 import { formatRegistryReference, parseRegistryReference } from '../../oci/registry';
 import { selectSubjectPlatform } from '../../oci/referrers';
@@ -9,7 +8,7 @@ import { manifestName } from '../present/format';
 import type { Services } from '../services';
 import { withProgress } from '../ui/progress';
 import { input } from '../ui/prompts';
-import { layoutChanged, reportDone } from '../ui/report';
+import { reportWrittenBeside } from '../ui/report';
 import { plainArgs, type SourceManifest, sourceManifestFrom } from './args';
 import { readSigningKey } from './signingKey';
 import { signingSubjects } from './signingSubjects';
@@ -56,14 +55,7 @@ export async function signImage(services: Services, arg?: unknown, answers?: unk
     : signed.length === 1
       ? l10n.t('Signed {0} with {1} ({2}) as {3}', shown, key.name, key.type, identity)
       : l10n.t('Signed {0} and the {1} manifests below it with {2} ({3}) as {4}', shown, signed.length - 1, key.name, key.type, identity);
-  if (m.ref.kind === 'layout') {
-    layoutChanged(services, m.ref.path);
-    reportDone(services, message, { layout: m.ref.path, tag: m.tag, digest: m.desc.digest });
-  } else {
-    services.registriesTree.refreshAll();
-    services.log.info(message);
-    void vscode.window.showInformationMessage(message);
-  }
+  reportWrittenBeside(services, m, message);
   return { message, identity, signed };
 }
 

@@ -1,6 +1,7 @@
 // After a command has written to a layout: the views brought up to date, and a notification of what was done.
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
+import type { SourceRef } from '../present/sourceRef';
 import type { Services } from '../services';
 import { TagNode, type Node } from '../tree/nodes';
 
@@ -23,6 +24,21 @@ export function reportDone(services: Services, message: string, where: { layout:
     if (action === copy && where.digest) await vscode.env.clipboard.writeText(where.digest);
     if (action === reveal) await revealInTree(services, where.layout, where.tag);
   });
+}
+
+/**
+ * After a command wrote beside a manifest of a layout or a registry (a signature, an attestation): the views brought
+ * up to date, and the notification (a layout's with Reveal and Copy Digest).
+ */
+export function reportWrittenBeside(services: Services, m: { ref: SourceRef; tag?: string; desc: { digest: string } }, message: string): void {
+  if (m.ref.kind === 'layout') {
+    layoutChanged(services, m.ref.path);
+    reportDone(services, message, { layout: m.ref.path, tag: m.tag, digest: m.desc.digest });
+    return;
+  }
+  services.registriesTree.refreshAll();
+  services.log.info(message);
+  void vscode.window.showInformationMessage(message);
 }
 
 export async function revealInTree(services: Services, layout: string, tag?: string): Promise<void> {
