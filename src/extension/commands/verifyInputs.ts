@@ -42,7 +42,7 @@ export async function chooseKeyFiles(services: Services, title: string): Promise
 async function offerToRemember(files: KeyFile[]): Promise<void> {
   const remember = l10n.t('Remember in Workspace Settings');
   const names = files.map((f) => f.name).join(', ');
-  const choice = await vscode.window.showInformationMessage(l10n.t('Verify signatures with {0} in this workspace from now on? ({1})', names, SIGNATURE_KEYS_SETTING), remember);
+  const choice = await vscode.window.showInformationMessage(l10n.t('Verify signatures and attestations with {0} in this workspace from now on? ({1})', names, SIGNATURE_KEYS_SETTING), remember);
   if (choice !== remember) return;
   await vscode.workspace.getConfiguration().update(SIGNATURE_KEYS_SETTING, files.map((f) => settingEntry(f.path)), vscode.ConfigurationTarget.Workspace);
 }

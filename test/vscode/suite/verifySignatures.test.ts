@@ -176,7 +176,7 @@ describe('Verify Signatures', () => {
       assert.ok(outcome, 'the command returned nothing (see the Manifold log)');
       assert.equal(outcome.summary, 'v1: linux/arm64 has no valid signature (2 of 3 verified by cosign.pub)');
       const offer = shown.find((s) => s.kind === 'info');
-      assert.equal(offer?.message, 'Verify signatures with cosign.pub in this workspace from now on? (manifold.signatureKeys)');
+      assert.equal(offer?.message, 'Verify signatures and attestations with cosign.pub in this workspace from now on? (manifold.signatureKeys)');
       for (let i = 0; i < 50 && !settings().inspect('signatureKeys')?.workspaceValue; i++) await new Promise((r) => setTimeout(r, 100));
       assert.deepEqual(settings().inspect('signatureKeys')?.workspaceValue, ['keys/cosign.pub']);
       // Remembered: the next run asks nothing and names the key as the setting does.

@@ -66,7 +66,7 @@ describe('Verify Signatures in the workbench', { timeout: 300_000 }, () => {
     await toast.waitFor();
     await wb.screenshot('verify-summary', toast);
     // The offer to remember the key, beside it: taken.
-    const offer = page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'Verify signatures with cosign.pub in this workspace from now on?' });
+    const offer = page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'Verify signatures and attestations with cosign.pub in this workspace from now on?' });
     await offer.locator('.monaco-button', { hasText: 'Remember in Workspace Settings' }).click();
     const settings = await waitUntil(
       async () => {
