@@ -1,7 +1,7 @@
 import { type Certificate, oneLine, parseCertificates } from './certificates';
 import { chainToRoots, validAt } from './certificateChain';
 import { loadPublicKey } from './publicKeys';
-import { BUNDLE_ANNOTATION, type RekorKey, verifyBundle } from './rekorBundle';
+import { BUNDLE_ANNOTATION, type RekorEntry, type RekorKey, verifyBundle } from './rekorBundle';
 import type { CertificateSummary, SignatureProblem, SignatureResult } from './signatureResult';
 
 /**
@@ -44,6 +44,8 @@ export function verifyWithCertificate(
   policy: CertificatePolicy,
   rekorKeys: readonly RekorKey[],
   now: Date,
+  /** How the signature's Rekor entry is found and checked (a Sigstore bundle's tlog entries); by default the bundle annotation's. */
+  logged: (publicKeyDer: Buffer) => RekorEntry | { bad: string } = (publicKey) => verifyBundle(annotations[BUNDLE_ANNOTATION], rekorKeys, { signature, publicKey, payload }),
 ): CertificateCheck {
   const fields: Fields = {};
   const fail = (problem: SignatureProblem, reason: string): CertificateCheck => ({ ok: false, problem, reason, fields });
@@ -78,7 +80,7 @@ export function verifyWithCertificate(
 
   let at = now;
   if (rekorKeys.length > 0) {
-    const entry = verifyBundle(annotations[BUNDLE_ANNOTATION], rekorKeys, { signature, publicKey: leaf.x509.raw, payload });
+    const entry = logged(leaf.x509.raw);
     if ('bad' in entry) return fail('bad-bundle', entry.bad);
     fields.integratedTime = entry.integratedTime;
     fields.rekorKey = entry.key;
@@ -102,7 +104,7 @@ export function verifyWithCertificate(
   summary.checkedAt = at.toISOString();
   const expired = validAt(trusted.chain, at);
   if (expired) {
-    const when = rekorKeys.length > 0 ? ` (the time Rekor logged it, ${BUNDLE_ANNOTATION})` : ' (now: with no --rekor-key, no logged time is trusted; give the Rekor public key to check it at the time Rekor logged it)';
+    const when = rekorKeys.length > 0 ? ` (the time Rekor logged it)` : ' (now: with no --rekor-key, no logged time is trusted; give the Rekor public key to check it at the time Rekor logged it)';
     return fail('certificate-expired', `${expired}${when}`);
   }
   return { ok: true, fields };

@@ -65,27 +65,51 @@ export function verifyBundle(text: string | undefined, keys: readonly RekorKey[]
   if (typeof p.logID !== 'string') return bad('$.Payload.logID: expected a string');
   const entry = { body: p.body, integratedTime: p.integratedTime as number, logIndex: p.logIndex as number, logID: p.logID };
 
-  // cosign reads these four fields into its struct and signs-checks their canonical JSON; other fields are not covered.
-  const key = keys.find((k) => k.logId === entry.logID);
-  if (!key) return bad(`its log ID ${entry.logID} is none of the Rekor keys given (${keys.map((k) => `${k.name}: ${k.logId}`).join('; ')})`);
-  if (!key.key.verifies(Buffer.from(canonicalJson(entry)), set)) return bad(`its SignedEntryTimestamp does not verify with ${key.name}: the entry or the SET was changed`);
-
+  const verified = verifySet(entry, set, keys);
+  if ('bad' in verified) return bad(verified.bad);
   const problem = entryProblem(entry.body, signed);
   if (problem) return bad(`the Rekor entry is not of this signature: ${problem}`);
+  return verified;
+}
+
+/** The four fields of a Rekor entry its SET signs: the body (base64, as Rekor returned it), when, where, which log (hex). */
+export interface SignedEntry {
+  body: string;
+  integratedTime: number;
+  logIndex: number;
+  logID: string;
+}
+
+/**
+ * Whether `set` (a signed entry timestamp) is the signature of the Rekor key whose log ID `entry` names over the
+ * entry's canonical JSON, as cosign's VerifySET and sigstore-go's: cosign reads these four fields into its struct and
+ * checks their canonical JSON; nothing else of a bundle is covered. What the body logs is the caller's to compare.
+ */
+export function verifySet(entry: SignedEntry, set: Buffer, keys: readonly RekorKey[]): RekorEntry | { bad: string } {
+  const key = keys.find((k) => k.logId === entry.logID);
+  if (!key) return { bad: `its log ID ${entry.logID} is none of the Rekor keys given (${keys.map((k) => `${k.name}: ${k.logId}`).join('; ')})` };
+  if (!key.key.verifies(Buffer.from(canonicalJson(entry)), set)) return { bad: `its SignedEntryTimestamp does not verify with ${key.name}: the entry or the SET was changed` };
   return { integratedTime: entry.integratedTime, logIndex: entry.logIndex, logId: entry.logID, key: key.name };
 }
 
-/** Why the entry's body (base64 JSON, a hashedrekord 0.0.1) is not of `signed`; undefined when it is. */
-function entryProblem(body: string, signed: SignedMaterial): string | undefined {
+/** A Rekor entry's body (base64 JSON) read, or why it cannot be; `at` reads a path of it. */
+export function entryBody(body: string): { at: (path: string[]) => unknown } | { problem: string } {
   const bytes = decodeBase64(body);
-  if (!bytes) return 'body: not base64';
+  if (!bytes) return { problem: 'body: not base64' };
   let doc: unknown;
   try {
     doc = JSON.parse(bytes.toString('utf8'));
   } catch (err) {
-    return `body: not JSON (${(err as Error).message})`;
+    return { problem: `body: not JSON (${(err as Error).message})` };
   }
-  const at = (path: string[]): unknown => path.reduce<unknown>((v, k) => (isObject(v) ? v[k] : undefined), doc);
+  return { at: (path: string[]): unknown => path.reduce<unknown>((v, k) => (isObject(v) ? v[k] : undefined), doc) };
+}
+
+/** Why the entry's body (base64 JSON, a hashedrekord 0.0.1) is not of `signed`; undefined when it is. */
+export function entryProblem(body: string, signed: SignedMaterial): string | undefined {
+  const read = entryBody(body);
+  if ('problem' in read) return read.problem;
+  const at = read.at;
   if (at(['kind']) !== 'hashedrekord' || at(['apiVersion']) !== '0.0.1') return `body: a ${String(at(['kind']))} ${String(at(['apiVersion']))} entry, not hashedrekord 0.0.1 (what cosign logs for an image signature)`;
   const content = at(['spec', 'signature', 'content']);
   const logged = typeof content === 'string' ? decodeBase64(content) : undefined;
@@ -104,7 +128,7 @@ function entryProblem(body: string, signed: SignedMaterial): string | undefined 
 }
 
 /** The DER of the one PEM block `text` holds (any type), or undefined. */
-function pemBody(text: string): Buffer | undefined {
+export function pemBody(text: string): Buffer | undefined {
   const m = /^\s*-----BEGIN ([A-Z0-9 ]+)-----\r?\n([A-Za-z0-9+/=\s]*?)-----END \1-----\s*$/.exec(text);
   return m ? decodeBase64(m[2]!.replace(/\s+/g, '')) : undefined;
 }

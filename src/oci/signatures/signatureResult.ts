@@ -41,8 +41,12 @@ export interface SignatureResult {
   /** With a Rekor key: the bundle's integratedTime (seconds since 1970), once verified, and the Rekor key (name as given). */
   integratedTime?: number;
   rekorKey?: string;
-  /** `critical.identity.docker-reference` of a payload whose signature verifies: the name it was signed under. */
+  /** `critical.identity.docker-reference` of a payload whose signature verifies: the name it was signed under (of a Sigstore bundle, its statement's subject name, when it has one). */
   identity?: string;
+  /** `bundle` for a Sigstore bundle (cosign 3's default format); absent for cosign's classic simplesigning layer. */
+  format?: 'bundle';
+  /** A bundle's in-toto statement's predicateType (cosign 3's `sign` writes https://sigstore.dev/cosign/sign/v1). */
+  predicateType?: string;
   problem?: SignatureProblem;
   /** Why not, in words (naming the JSON path, the digest signed, the keys tried). */
   reason?: string;

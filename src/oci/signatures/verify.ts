@@ -6,7 +6,9 @@ import { CosignTagLookup } from '../referrers/cosignTags';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { parseJsonObject } from '../validate';
 import { COSIGN_PAYLOAD_TYPE, decodeBase64, parsePayload, SIGNATURE_ANNOTATION, SIGNATURE_ARTIFACT_TYPES, SIMPLESIGNING_MEDIA_TYPE } from './cosignFormat';
+import { verifyBundleLayer } from './bundleLayer';
 import type { VerifyKey } from './publicKeys';
+import { SIGSTORE_BUNDLE_TYPES } from './sigstoreBundle';
 import type { FoundVia, SignatureProblem, SignatureResult } from './signatureResult';
 import { checkSigner, type SignerTrust } from './signer';
 
@@ -35,7 +37,7 @@ export interface VerifyOptions extends OpOptions, SignerTrust {
 /**
  * The cosign signatures of the manifest `subject`, each verified with `keys`: found as referrers (cosign's OCI 1.1
  * mode; on a registry without the referrers API its fallback tag; a layout's subject-bearing manifests) and through
- * cosign's tag `sha256-<hex>.sig`. A signature is valid when a key verifies it over the payload's bytes (or, under
+ * cosign's tag `sha256-<hex>.sig`; and cosign 3's Sigstore bundles, referrers of a bundle type (bundleLayer.ts). A signature is valid when a key verifies it over the payload's bytes (or, under
  * `options.certificates`, its certificate: keyless.ts; with `options.rekorKeys`, its Rekor bundle too) and the
  * payload is cosign's, for `subject`'s digest (and names `identity`, when asked). Only the payload of a signature
  * that verifies is read for what it claims. Signature manifests that cannot be read are results, not errors; a
@@ -45,7 +47,7 @@ export async function verifySignatures(target: ReadOnlyTarget, subject: Descript
   const op: OpOptions = { signal: options.signal };
   const cosignTags = options.cosignTags ?? new CosignTagLookup(target, op);
   const signatures: SignatureResult[] = [];
-  for (const f of await findCosignArtifacts(target, subject, { artifactTypes: SIGNATURE_ARTIFACT_TYPES, suffix: 'sig', cosignTags }, op)) {
+  for (const f of await findCosignArtifacts(target, subject, { artifactTypes: [...SIGNATURE_ARTIFACT_TYPES, ...SIGSTORE_BUNDLE_TYPES], suffix: 'sig', cosignTags }, op)) {
     signatures.push(...(await verifyManifest(target, subject, f, keys, options, op)));
   }
   return { subject, signatures, valid: signatures.some((s) => s.valid) };
@@ -74,11 +76,15 @@ async function verifyManifest(
   const out: SignatureResult[] = [];
   for (let i = 0; i < layers.length; i++) {
     const layer = layers[i] as Partial<Descriptor> | null;
+    if (layer && typeof layer === 'object' && typeof layer.mediaType === 'string' && SIGSTORE_BUNDLE_TYPES.includes(layer.mediaType)) {
+      out.push(await verifyBundleLayer(target, subject, layer, i, keys, options, base));
+      continue;
+    }
     if (!layer || typeof layer !== 'object' || layer.mediaType !== SIMPLESIGNING_MEDIA_TYPE) continue;
     const failLayer = (problem: SignatureProblem, reason: string, at: Partial<SignatureResult> = {}) => fail(problem, reason, { layer: i, ...at });
     out.push(await verifyLayer(target, subject, layer, i, keys, options, op, failLayer, base));
   }
-  if (out.length === 0) return [fail('malformed-signature', `signature manifest ${found.desc.digest}: no layer of type ${SIMPLESIGNING_MEDIA_TYPE}`)];
+  if (out.length === 0) return [fail('malformed-signature', `signature manifest ${found.desc.digest}: no layer of type ${SIMPLESIGNING_MEDIA_TYPE} nor a Sigstore bundle`)];
   return out;
 }
 

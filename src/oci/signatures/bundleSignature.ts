@@ -1,0 +1,117 @@
+import { INTOTO_PAYLOAD_TYPE, pae } from '../attestations/dsse';
+import { parseStatement, statementNames } from '../attestations/statement';
+import { createHash } from '../nodeCrypto';
+import { type LoggedSignature, verifyBundleLog } from './bundleLog';
+import { CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, verifyWithCertificate } from './keyless';
+import type { VerifyKey } from './publicKeys';
+import type { SignatureProblem, SignatureResult } from './signatureResult';
+import type { SignerTrust } from './signer';
+import { parseSigstoreBundle, type SigstoreBundle } from './sigstoreBundle';
+
+type Fields = Partial<SignatureResult>;
+export type BundleCheck = { ok: true; fields: Fields } | { ok: false; problem: SignatureProblem; reason: string; fields: Fields };
+
+/** What a bundle is checked against: the manifest it must sign, and (for a message signature) that manifest's bytes. */
+export interface BundleSubject {
+  digest: string;
+  bytes: () => Promise<Buffer>;
+}
+
+/**
+ * Whether the Sigstore bundle `bytes` is a valid signature of `subject`, with the same trust as a classic signature
+ * (signer.ts): a key given verifies it, else its certificate under `trust.certificates` (keyless.ts: chain, identity,
+ * OIDC issuer, validity at Rekor's time); with `trust.rekorKeys`, one of its tlog entries' SET verifies and logs this
+ * signature (bundleLog.ts). Then what it signs must be `subject`: a DSSE envelope's in-toto statement must name the
+ * digest (as cosign 3's verify asks: any predicate type, reported), a message signature must be over the manifest's
+ * bytes and its messageDigest their SHA-256. `identity`, when asked, must be the statement's subject name.
+ */
+export async function checkBundle(bytes: Buffer, subject: BundleSubject, keys: readonly VerifyKey[], trust: SignerTrust & { identity?: string }): Promise<BundleCheck> {
+  const base: Fields = { format: 'bundle' };
+  const fail = (problem: SignatureProblem, reason: string, fields: Fields = {}): BundleCheck => ({ ok: false, problem, reason, fields: { ...base, ...fields } });
+  const bundle = parseSigstoreBundle(bytes);
+  if ('malformed' in bundle) return fail('malformed-signature', `the bundle: ${bundle.malformed}`);
+
+  let signed: Buffer;
+  let signature: Buffer;
+  let logged: LoggedSignature['signed'];
+  if ('dsse' in bundle.content) {
+    const env = bundle.content.dsse;
+    signed = pae(env.payloadType, env.payload);
+    signature = env.signatures[0]!.sig;
+    logged = { dssePayload: env.payload };
+  } else {
+    signature = bundle.content.message.signature;
+    try {
+      signed = await subject.bytes();
+    } catch (err) {
+      return fail('unreadable', `the manifest it signs: ${(err as Error).message}`);
+    }
+    logged = { message: signed };
+  }
+
+  const signer = checkSigner(bundle, signed, signature, logged, keys, trust);
+  if (!signer.ok) return fail(signer.problem, signer.reason, signer.fields);
+  const by = { ...base, ...signer.fields };
+
+  if ('message' in bundle.content) {
+    const m = bundle.content.message;
+    const hex = createHash('sha256').update(signed).digest('hex');
+    if (m.algorithm !== 'SHA2_256' || m.digest.toString('hex') !== hex) return fail('digest-mismatch', `its messageDigest is ${m.algorithm} ${m.digest.toString('hex')}, not SHA2_256 ${hex}`, by);
+    return identityCheck(undefined, by, trust.identity, fail);
+  }
+  const env = bundle.content.dsse;
+  if (env.payloadType !== INTOTO_PAYLOAD_TYPE) return fail('wrong-type', `its envelope's payloadType is "${env.payloadType}", not "${INTOTO_PAYLOAD_TYPE}"`, by);
+  const statement = parseStatement(env.payload);
+  if ('malformed' in statement) return fail('malformed-payload', `its statement: ${statement.malformed}`, by);
+  const claimed = { ...by, predicateType: statement.predicateType };
+  if (!statementNames(statement, subject.digest)) {
+    const named = statement.subjects.flatMap((s) => Object.entries(s.digest).map(([a, h]) => `${a}:${h}`));
+    return fail('digest-mismatch', `signs ${named.join(', ')}, not ${subject.digest}`, claimed);
+  }
+  const name = statement.subjects.find((s) => statementNames({ ...statement, subjects: [s] }, subject.digest))?.name;
+  return identityCheck(name, claimed, trust.identity, fail);
+}
+
+/** `--identity`: a bundle names no docker reference; only its statement's subject name can be compared. */
+function identityCheck(name: string | undefined, fields: Fields, identity: string | undefined, fail: (p: SignatureProblem, r: string, f: Fields) => BundleCheck): BundleCheck {
+  const named = name !== undefined && name !== '' ? { ...fields, identity: name } : fields;
+  if (identity !== undefined && name !== identity) {
+    return fail('identity-mismatch', name ? `signed as ${name}, not ${identity}` : `a Sigstore bundle names no reference (its statement's subject has no name), not ${identity}`, named);
+  }
+  return { ok: true, fields: named };
+}
+
+/** Who made the bundle's signature: a key given (the first that verifies it), else its certificate; with Rekor keys, its log entry too. */
+function checkSigner(bundle: SigstoreBundle, signed: Buffer, signature: Buffer, logged: LoggedSignature['signed'], keys: readonly VerifyKey[], trust: SignerTrust): BundleCheck {
+  const rekorKeys = trust.rekorKeys ?? [];
+  const supported = keys.filter((k) => !k.unsupported);
+  const key = supported.find((k) => k.verifies(signed, signature));
+  if (key) {
+    const fields = { key: key.name, keyType: key.type };
+    if (rekorKeys.length === 0) return { ok: true, fields };
+    if (!key.spki) return { ok: false, problem: 'bad-bundle', reason: `${key.name}: its DER is not known`, fields };
+    const entry = verifyBundleLog(bundle.tlogEntries, rekorKeys, { signature, publicKey: key.spki, signed: logged });
+    if ('bad' in entry) return { ok: false, problem: 'bad-bundle', reason: entry.bad, fields };
+    return { ok: true, fields: { ...fields, integratedTime: entry.integratedTime, rekorKey: entry.key } };
+  }
+  const tried = supported.length > 0 ? `no key given verifies it (${supported.map((k) => k.name).join(', ')})` : undefined;
+  const unsupported = keys.filter((k) => k.unsupported).map((k) => `${k.name}: ${k.unsupported}`);
+  if (trust.certificates && (bundle.certificates || keys.length === 0)) {
+    if (!bundle.certificates) return { ok: false, problem: 'no-certificate', reason: `the bundle holds no certificate (signed with a key${bundle.keyHint ? `, hint ${bundle.keyHint}` : ''}) to verify it with`, fields: {} };
+    // keyless.ts reads a certificate and its chain as cosign's annotations hold them: PEM.
+    const [leaf, ...chain] = bundle.certificates.map(pem);
+    const annotations: Record<string, string> = { [CERTIFICATE_ANNOTATION]: leaf!, ...(chain.length > 0 ? { [CHAIN_ANNOTATION]: chain.join('') } : {}) };
+    const checked = verifyWithCertificate(annotations, signed, signature, trust.certificates, rekorKeys, trust.now ?? new Date(), (publicKey) =>
+      verifyBundleLog(bundle.tlogEntries, rekorKeys, { signature, publicKey, signed: logged }),
+    );
+    if (!checked.ok && checked.problem === 'bad-signature' && tried) return { ...checked, reason: `${tried}; ${checked.reason}` };
+    return checked;
+  }
+  const hint = bundle.keyHint ? ` (the bundle's key hint: ${bundle.keyHint})` : '';
+  if (!tried) return { ok: false, problem: 'unsupported-key', reason: `no key can verify it (${unsupported.join('; ')})${hint}`, fields: {} };
+  return { ok: false, problem: 'bad-signature', reason: `${[tried, ...unsupported].join('; ')}${hint}`, fields: {} };
+}
+
+function pem(der: Buffer): string {
+  return `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END CERTIFICATE-----\n`;
+}
