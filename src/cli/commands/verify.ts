@@ -11,6 +11,7 @@ import {
   loadRekorKey,
   type RekorKey,
   type SignatureResult,
+  signedName,
   signerText,
   type TextMatch,
   type VerifyKey,
@@ -176,7 +177,7 @@ export function verifyText(path: string, report: ImageVerification): string {
     const good = m.signatures.filter((s) => s.valid);
     if (good.length > 0) {
       const by = [...new Set(good.map(signerText))].join(', ');
-      const as = [...new Set(good.map((s) => s.identity!))].map(shownName).join(', ');
+      const as = [...new Set(good.map(signedName))].join(', ');
       lines.push(`${what}: verified by ${by}, signed as ${as}`);
     } else lines.push(`${what}: no valid signature${m.signatures.length === 0 ? ' (none found)' : ''}`);
     for (const s of m.signatures) if (!s.valid) lines.push(`  ${signatureName(s)}: ${s.problem}: ${shownName(s.reason ?? '')}`);

@@ -42,30 +42,40 @@ export function verifyBundleLog(entries: readonly BundleTlogEntry[], keys: reado
 }
 
 /**
- * Why a `dsse` 0.0.1 body (what Rekor logs for a DSSE envelope) is not of this envelope: its payloadHash must be the
- * payload's SHA-256 and one of its signatures this one, by this key or certificate (PEM, base64). The envelopeHash
- * is of the envelope's JSON as uploaded, which a bundle does not keep byte for byte: not compared (the payload, the
- * signature and the signer are).
+ * Why a DSSE entry's body is not of this envelope: a `dsse` 0.0.1 (what cosign 3 and sigstore-go log) or an `intoto`
+ * 0.0.2 (what sigstore-js 1 and npm logged). Its payloadHash must be the payload's SHA-256 and one of its signatures
+ * this one, by this key or certificate (PEM, base64). The envelope's own hash is of its JSON as uploaded, which a
+ * bundle does not keep byte for byte: not compared (the payload, the signature and the signer are).
  */
 function dsseEntryProblem(body: string, logged: LoggedSignature, payload: Buffer): string | undefined {
   const read = entryBody(body);
   if ('problem' in read) return read.problem;
   const at = read.at;
-  if (at(['kind']) !== 'dsse' || at(['apiVersion']) !== '0.0.1') return `body: a ${String(at(['kind']))} ${String(at(['apiVersion']))} entry, not dsse 0.0.1 (what cosign 3 logs for an envelope)`;
-  if (at(['spec', 'payloadHash', 'algorithm']) !== 'sha256') return `spec.payloadHash.algorithm: ${JSON.stringify(at(['spec', 'payloadHash', 'algorithm']))}, not "sha256"`;
+  const kind = `${String(at(['kind']))} ${String(at(['apiVersion']))}`;
+  // Where each kind keeps the payload's hash and the signatures; intoto 0.0.2 holds each signature base64 twice over.
+  const shape =
+    kind === 'dsse 0.0.1'
+      ? { hash: ['spec', 'payloadHash'], signatures: ['spec', 'signatures'], sig: (s: Record<string, unknown>) => decoded(s.signature), key: (s: Record<string, unknown>) => s.verifier }
+      : kind === 'intoto 0.0.2'
+        ? { hash: ['spec', 'content', 'payloadHash'], signatures: ['spec', 'content', 'envelope', 'signatures'], sig: (s: Record<string, unknown>) => decoded(decoded(s.sig)?.toString('latin1')), key: (s: Record<string, unknown>) => s.publicKey }
+        : undefined;
+  if (!shape) return `body: a ${kind} entry, not dsse 0.0.1 (what cosign 3 logs for an envelope) nor intoto 0.0.2`;
+  const where = shape.hash.slice(1).join('.');
+  if (at([...shape.hash, 'algorithm']) !== 'sha256') return `${where}.algorithm: ${JSON.stringify(at([...shape.hash, 'algorithm']))}, not "sha256"`;
   const hash = createHash('sha256').update(payload).digest('hex');
-  const value = at(['spec', 'payloadHash', 'value']);
+  const value = at([...shape.hash, 'value']);
   if (typeof value !== 'string' || value.toLowerCase() !== hash) return `it logs a payload of digest sha256:${String(value)}, not sha256:${hash}`;
-  const signatures = at(['spec', 'signatures']);
-  if (!Array.isArray(signatures)) return 'spec.signatures: expected an array';
-  const ours = signatures.filter((s: unknown) => {
-    const sig = typeof (s as { signature?: unknown })?.signature === 'string' ? decodeBase64((s as { signature: string }).signature) : undefined;
-    return sig?.equals(logged.signature) === true;
-  });
+  const signatures = at(shape.signatures);
+  if (!Array.isArray(signatures)) return `${shape.signatures.slice(1).join('.')}: expected an array`;
+  const ours = signatures.filter((s): s is Record<string, unknown> => s !== null && typeof s === 'object' && shape.sig(s)?.equals(logged.signature) === true);
   if (ours.length === 0) return 'it logs another signature';
-  const byThisKey = ours.some((s: { verifier?: unknown }) => {
-    const pem = typeof s.verifier === 'string' ? decodeBase64(s.verifier) : undefined;
+  const byThisKey = ours.some((s) => {
+    const pem = decoded(shape.key(s));
     return pem ? pemBody(pem.toString('utf8'))?.equals(logged.publicKey) === true : false;
   });
   return byThisKey ? undefined : 'it logs another key or certificate';
+}
+
+function decoded(v: unknown): Buffer | undefined {
+  return typeof v === 'string' ? decodeBase64(v) : undefined;
 }

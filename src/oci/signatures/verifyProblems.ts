@@ -36,8 +36,14 @@ export function verificationProblems(report: ImageVerification, rootName: string
 export function verifiedBy(m: VerifiedManifest): string {
   const good = m.signatures.filter((s) => s.valid);
   const by = [...new Set(good.map(signerText))].join(', ');
-  const as = [...new Set(good.map((s) => s.identity ?? ''))].map(shownName).join(', ');
+  const as = [...new Set(good.map(signedName))].join(', ');
   return `${by}, signed as ${as}`;
+}
+
+/** The name a valid signature was made under, as shown; a Sigstore bundle (cosign 3) names none but its statement's subject name, if any. */
+export function signedName(s: SignatureResult): string {
+  if (s.identity !== undefined) return shownName(s.identity);
+  return s.format === 'bundle' ? '(no name: a Sigstore bundle signs the digest only)' : shownName('');
 }
 
 /**
