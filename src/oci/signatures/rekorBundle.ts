@@ -88,7 +88,9 @@ export interface SignedEntry {
 export function verifySet(entry: SignedEntry, set: Buffer, keys: readonly RekorKey[]): RekorEntry | { bad: string } {
   const key = keys.find((k) => k.logId === entry.logID);
   if (!key) return { bad: `its log ID ${entry.logID} is none of the Rekor keys given (${keys.map((k) => `${k.name}: ${k.logId}`).join('; ')})` };
-  if (!key.key.verifies(Buffer.from(canonicalJson(entry)), set)) return { bad: `its SignedEntryTimestamp does not verify with ${key.name}: the entry or the SET was changed` };
+  // Exactly these four fields: a caller's entry may carry more (a bundle's kind, its SET), which the SET does not sign.
+  const signed = { body: entry.body, integratedTime: entry.integratedTime, logIndex: entry.logIndex, logID: entry.logID };
+  if (!key.key.verifies(Buffer.from(canonicalJson(signed)), set)) return { bad: `its SignedEntryTimestamp does not verify with ${key.name}: the entry or the SET was changed` };
   return { integratedTime: entry.integratedTime, logIndex: entry.logIndex, logId: entry.logID, key: key.name };
 }
 
