@@ -22,21 +22,11 @@ import {
   verifySignatures,
 } from '../../src/oci/signatures';
 import { runCli } from '../helpers/runCli';
-import { cleanupTemps, makeImage, newLayout, pushBlob, pushManifest, tempDir } from './builders';
+import { attachBundle, attestation, FULCIO_V1, IDENTITY, IMAGE_DIGEST, ISSUER, type Json, REKOR_PUB, sigstoreFixture as fixture, storeImage } from '../helpers/sigstoreBundles';
+import { cleanupTemps, makeImage, newLayout, tempDir } from './builders';
 
 after(cleanupTemps);
 
-const FIXTURES = join(__dirname, '..', 'fixtures', 'sigstore-bundle');
-const fixture = (name: string) => join(FIXTURES, name);
-const REKOR_PUB = join(__dirname, '..', 'fixtures', 'cosign-keyless', 'rekor.pub');
-const FULCIO_V1 = join(__dirname, '..', 'fixtures', 'cosign-keyless', 'fulcio_v1.crt.pem');
-const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
-const IMAGE_DIGEST = 'sha256:732112270d7e59418a8c080b134b24cabd67d250d0d0147a97ed95ba5c280aa4';
-const IDENTITY = 'cody@soyland.com';
-const ISSUER = 'https://github.com/login/oauth';
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const attestation = (): Json => JSON.parse(readFileSync(fixture('oci-attestation.sigstore.json'), 'utf8')) as Json;
 const rekorKeys = [loadRekorKey(REKOR_PUB, readFileSync(REKOR_PUB))];
 const policy = (over: Partial<CertificatePolicy> = {}): CertificatePolicy => ({
   roots: loadCertificates('fulcio_v1.crt.pem', readFileSync(FULCIO_V1)),
@@ -45,30 +35,6 @@ const policy = (over: Partial<CertificatePolicy> = {}): CertificatePolicy => ({
   oidcIssuer: { equals: ISSUER },
   ...over,
 });
-
-/** The image the cosign vector signs (go-containerregistry's empty image), tagged v1. */
-async function storeImage(store: OciLayoutStore): Promise<Descriptor> {
-  await pushBlob(store, readFileSync(fixture('config.json')), 'application/vnd.docker.container.image.v1+json');
-  const bytes = readFileSync(fixture('manifest.json'));
-  const image = { mediaType: DOCKER_MANIFEST, digest: digestOf(bytes), size: bytes.length };
-  await store.push(image, bytes);
-  await store.tag(image, 'v1');
-  return image;
-}
-
-/** `bundle` attached to `subject` as cosign 3's WriteAttestationNewBundleFormat writes it. */
-async function attachBundle(store: OciLayoutStore, subject: Descriptor, bundle: Buffer | Json, predicateType = 'https://cosign.sigstore.dev/attestation/v1'): Promise<Descriptor> {
-  const bytes = Buffer.isBuffer(bundle) ? bundle : Buffer.from(JSON.stringify(bundle));
-  return pushManifest(store, {
-    schemaVersion: 2,
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    artifactType: SIGSTORE_BUNDLE_MEDIA_TYPE,
-    config: await pushBlob(store, '{}', 'application/vnd.oci.empty.v1+json'),
-    layers: [await pushBlob(store, bytes, SIGSTORE_BUNDLE_MEDIA_TYPE)],
-    subject,
-    annotations: { 'dev.sigstore.bundle.content': 'dsse-envelope', 'dev.sigstore.bundle.predicateType': predicateType, 'org.opencontainers.image.created': '2025-02-28T19:18:11Z' },
-  });
-}
 
 async function layoutWith(bundle: Buffer | Json): Promise<{ store: OciLayoutStore; image: Descriptor }> {
   const store = await newLayout();
