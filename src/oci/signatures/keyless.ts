@@ -1,7 +1,7 @@
 import { type Certificate, oneLine, parseCertificates } from './certificates';
 import { chainToRoots, validAt } from './certificateChain';
 import { loadPublicKey } from './publicKeys';
-import { BUNDLE_ANNOTATION, type RekorKey, verifyBundle } from './rekorBundle';
+import { BUNDLE_ANNOTATION, type EntryCheck, type RekorKey, verifyBundle } from './rekorBundle';
 import type { CertificateSummary, SignatureProblem, SignatureResult } from './signatureResult';
 
 /**
@@ -44,6 +44,7 @@ export function verifyWithCertificate(
   policy: CertificatePolicy,
   rekorKeys: readonly RekorKey[],
   now: Date,
+  entryOf?: EntryCheck,
 ): CertificateCheck {
   const fields: Fields = {};
   const fail = (problem: SignatureProblem, reason: string): CertificateCheck => ({ ok: false, problem, reason, fields });
@@ -78,7 +79,7 @@ export function verifyWithCertificate(
 
   let at = now;
   if (rekorKeys.length > 0) {
-    const entry = verifyBundle(annotations[BUNDLE_ANNOTATION], rekorKeys, { signature, publicKey: leaf.x509.raw, payload });
+    const entry = verifyBundle(annotations[BUNDLE_ANNOTATION], rekorKeys, { signature, publicKey: leaf.x509.raw, payload }, entryOf);
     if ('bad' in entry) return fail('bad-bundle', entry.bad);
     fields.integratedTime = entry.integratedTime;
     fields.rekorKey = entry.key;

@@ -45,8 +45,11 @@ export interface SignedMaterial {
   payload: Buffer;
 }
 
+/** Why a Rekor entry's body (base64 JSON) is not of `signed`, undefined when it is: hashedrekord's by default, an attestation's intoto. */
+export type EntryCheck = (body: string, signed: SignedMaterial) => string | undefined;
+
 /** The Rekor entry `text` (the bundle annotation) proves for `signed`, or why it proves nothing (naming the field). */
-export function verifyBundle(text: string | undefined, keys: readonly RekorKey[], signed: SignedMaterial): RekorEntry | { bad: string } {
+export function verifyBundle(text: string | undefined, keys: readonly RekorKey[], signed: SignedMaterial, entryOf: EntryCheck = entryProblem): RekorEntry | { bad: string } {
   if (text === undefined) return { bad: `no Rekor bundle (annotation ${BUNDLE_ANNOTATION}), and a --rekor-key asks for one` };
   const bad = (why: string) => ({ bad: `${BUNDLE_ANNOTATION}: ${why}` });
   let doc: unknown;
@@ -70,7 +73,7 @@ export function verifyBundle(text: string | undefined, keys: readonly RekorKey[]
   if (!key) return bad(`its log ID ${entry.logID} is none of the Rekor keys given (${keys.map((k) => `${k.name}: ${k.logId}`).join('; ')})`);
   if (!key.key.verifies(Buffer.from(canonicalJson(entry)), set)) return bad(`its SignedEntryTimestamp does not verify with ${key.name}: the entry or the SET was changed`);
 
-  const problem = entryProblem(entry.body, signed);
+  const problem = entryOf(entry.body, signed);
   if (problem) return bad(`the Rekor entry is not of this signature: ${problem}`);
   return { integratedTime: entry.integratedTime, logIndex: entry.logIndex, logId: entry.logID, key: key.name };
 }
@@ -104,7 +107,7 @@ function entryProblem(body: string, signed: SignedMaterial): string | undefined 
 }
 
 /** The DER of the one PEM block `text` holds (any type), or undefined. */
-function pemBody(text: string): Buffer | undefined {
+export function pemBody(text: string): Buffer | undefined {
   const m = /^\s*-----BEGIN ([A-Z0-9 ]+)-----\r?\n([A-Za-z0-9+/=\s]*?)-----END \1-----\s*$/.exec(text);
   return m ? decodeBase64(m[2]!.replace(/\s+/g, '')) : undefined;
 }
@@ -124,6 +127,6 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
+export function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
