@@ -1,64 +1,27 @@
-// Keyless attestations: no real cosign keyless attestation in the `.att` annotation format is at hand, so one is made
-// here as `cosign attest` keyless makes it: the DSSE envelope signed over PAE by the key of a leaf carrying Fulcio's
-// extensions (test/fixtures/cosign-keyless-made: URI SAN, OIDC issuer 1.3.6.1.4.1.57264.1.8, chained through an
-// intermediate to a made root), the layer annotated with the certificate, the chain and a Rekor bundle whose SET a
-// Rekor key made in the test signs over an `intoto` entry of the envelope (rekor's canonical body, 0.0.2 or 0.0.1).
+// Keyless attestations (test/helpers/keylessAttestations.ts makes them as `cosign attest` keyless does: a made leaf
+// with Fulcio's extensions, its chain, a Rekor key made here signing an intoto entry of the envelope): verified, and
+// refused with another identity, issuer, root, a tampered envelope, another envelope's bundle.
 import { strict as assert } from 'node:assert';
-import { createHash, createPrivateKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DSSE_MEDIA_TYPE, INTOTO_PAYLOAD_TYPE, makeEnvelope, makeStatement, PREDICATE_TYPE_ANNOTATION, verifyAttestations } from '../../src/oci/attestations';
-import type { Descriptor, ImageManifest } from '../../src/oci/descriptor';
+import { verifyAttestations } from '../../src/oci/attestations';
+import type { Descriptor } from '../../src/oci/descriptor';
 import { OciLayoutStore } from '../../src/oci/layout';
-import { MediaType } from '../../src/oci/mediaType';
-import { cosignTag } from '../../src/oci/referrers';
-import { BUNDLE_ANNOTATION, CERTIFICATE_ANNOTATION, type CertificatePolicy, CHAIN_ANNOTATION, loadCertificates, loadRekorKey, type RekorKey, SIGNATURE_ANNOTATION } from '../../src/oci/signatures';
-import { canonicalJson } from '../../src/oci/signatures/rekorBundle';
+import { BUNDLE_ANNOTATION, type CertificatePolicy, loadCertificates } from '../../src/oci/signatures';
 import { KEYLESS_FIXTURES } from '../helpers/cosignVectors';
+import { bundle, CUSTOM, GHA, keylessAttestation, MADE_FIXTURES, type MadeAttestation, rekorLog, storeAttestations, WORKFLOW } from '../helpers/keylessAttestations';
 import { runCli } from '../helpers/runCli';
-import { cleanupTemps, makeImage, pushBlob, pushManifest, tempDir } from './builders';
+import { cleanupTemps, makeImage, tempDir } from './builders';
 
 after(cleanupTemps);
 
-const MADE = join(__dirname, '..', 'fixtures', 'cosign-keyless-made');
-const made = (name: string) => join(MADE, name);
+const made = (name: string) => join(MADE_FIXTURES, name);
 const pem = (name: string) => readFileSync(made(`${name}.pem`), 'utf8');
-const GHA = 'https://token.actions.githubusercontent.com';
-const WORKFLOW = 'https://github.com/example/app/.github/workflows/release.yml@refs/heads/main';
-const CUSTOM = 'https://cosign.sigstore.dev/attestation/v1';
-
-/** A Rekor log made for the test: its key pair, and its public key as `--rekor-key` reads it. */
-function rekorLog(name: string): { privateKey: KeyObject; pub: RekorKey; file: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const text = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  const file = join(tempDir(), `${name}.pub`);
-  writeFileSync(file, text);
-  return { privateKey, pub: loadRekorKey(file, text), file };
-}
-
-/** The canonical body rekor logs for `cosign attest` of `envelope` signed by the certificate `certPem` (pkg/types/intoto). */
-function intotoBody(version: '0.0.1' | '0.0.2', envelope: Buffer, certPem: string): string {
-  const doc = JSON.parse(envelope.toString()) as { payload: string; payloadType: string; signatures: Array<{ sig: string }> };
-  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-  const hash = { algorithm: 'sha256', value: sha(envelope) };
-  const payloadHash = { algorithm: 'sha256', value: sha(Buffer.from(doc.payload, 'base64')) };
-  const key = Buffer.from(certPem).toString('base64');
-  const spec =
-    version === '0.0.1'
-      ? { content: { hash, payloadHash }, publicKey: key }
-      : { content: { envelope: { payloadType: doc.payloadType, signatures: doc.signatures.map((s) => ({ sig: Buffer.from(s.sig).toString('base64'), publicKey: key })) }, hash, payloadHash } };
-  return Buffer.from(JSON.stringify({ apiVersion: version, kind: 'intoto', spec })).toString('base64');
-}
-
-/** A bundle of `body` as Rekor returns it: the SET over the canonical JSON of the four fields, by `log`. */
-function bundle(log: { privateKey: KeyObject; pub: RekorKey }, body: string, integratedTime: number): string {
-  const Payload = { body, integratedTime, logIndex: 7, logID: log.pub.logId };
-  return JSON.stringify({ SignedEntryTimestamp: sign('sha256', Buffer.from(canonicalJson(Payload)), log.privateKey).toString('base64'), Payload });
-}
 
 describe('verify-attestation: keyless attestations (certificate, chain, Rekor intoto bundle)', () => {
-  const log = rekorLog('rekor');
-  const other = rekorLog('other-rekor');
+  const keys = tempDir();
+  const log = rekorLog(keys, 'rekor');
+  const other = rekorLog(keys, 'other-rekor');
   const loggedAt = Math.floor(Date.now() / 1000) - 60;
   const policy = (p: Partial<CertificatePolicy> = {}): CertificatePolicy => ({
     roots: loadCertificates('root.pem', pem('root')),
@@ -68,34 +31,17 @@ describe('verify-attestation: keyless attestations (certificate, chain, Rekor in
     ...p,
   });
 
-  /** A layout whose image `v1` has the attestations `layers` (each: envelope bytes, annotations), in one `.att` manifest. */
-  async function layoutWith(layers: (image: Descriptor) => Array<{ bytes: Buffer; annotations: Record<string, string> }>) {
+  /** A layout whose image `v1` has the attestations `layers` made for it, in one `.att` manifest. */
+  async function layoutWith(layers: (image: Descriptor) => MadeAttestation[]) {
     const dir = join(tempDir(), 'layout');
     const store = await OciLayoutStore.open(dir, { create: true });
     const image = await makeImage(store);
     await store.tag(image, 'v1');
-    const descs = [];
-    for (const l of layers(image)) descs.push({ ...(await pushBlob(store, l.bytes, DSSE_MEDIA_TYPE)), annotations: l.annotations });
-    const manifest: ImageManifest = { schemaVersion: 2, mediaType: MediaType.ImageManifest, config: await pushBlob(store, '{}', MediaType.ImageConfig), layers: descs };
-    await store.tag(await pushManifest(store, manifest), cosignTag(image.digest, 'att'));
+    await storeAttestations(store, image, layers(image));
     return { dir, store, image };
   }
 
-  /** An attestation of `image` as `cosign attest` keyless writes it, `text` its predicate; `body` the Rekor entry logged. */
-  function attestation(image: Descriptor, text = 'hello', o: { version?: '0.0.1' | '0.0.2'; leaf?: string } = {}) {
-    const leaf = o.leaf ?? 'workflow';
-    const statement = makeStatement('custom', Buffer.from(text), image.digest, 'r.example/app', new Date('2026-12-01T00:00:00Z'));
-    const bytes = makeEnvelope(INTOTO_PAYLOAD_TYPE, statement, (b) => sign('sha256', b, createPrivateKey(readFileSync(made(`${leaf}.key.pem`)))));
-    const body = intotoBody(o.version ?? '0.0.2', bytes, pem(leaf));
-    const annotations = {
-      [SIGNATURE_ANNOTATION]: '',
-      [PREDICATE_TYPE_ANNOTATION]: CUSTOM,
-      [CERTIFICATE_ANNOTATION]: pem(leaf),
-      [CHAIN_ANNOTATION]: pem('intermediate') + pem('root'),
-      [BUNDLE_ANNOTATION]: bundle(log, body, loggedAt),
-    };
-    return { bytes, annotations, body };
-  }
+  const attestation = (image: Descriptor, text = 'hello', o: { version?: '0.0.1' | '0.0.2' } = {}) => keylessAttestation(image, log, loggedAt, { text, ...o });
 
   const keyless = (identity = WORKFLOW, issuer = GHA, roots = made('root.pem')) => ['--certificate-identity', identity, '--certificate-oidc-issuer', issuer, '--ca-roots', roots];
   const verifyIn = (dir: string, ...flags: string[]) => runCli('verify-attestation', ...flags, '--oci-layout', `${dir}:v1`);
