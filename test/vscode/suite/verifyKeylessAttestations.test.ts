@@ -87,7 +87,7 @@ describe('Verify Attestations: keyless (certificate) attestations', () => {
     assert.deepEqual(dialogs, [], 'no key was asked for');
     const at = new Date(loggedAt * 1000).toISOString().replace('.000Z', 'Z');
     assert.deepEqual(await entries(outcome.uris[0]!), [
-      { severity: 'Information', code: 'verified', message: `v1: manifest verified by certificate for ${WORKFLOW} (${GHA}), logged by Rekor at ${at}, predicate type https://cosign.sigstore.dev/attestation/v1` },
+      { severity: 'Information', code: 'verified', message: `v1: linux/amd64 verified by certificate for ${WORKFLOW} (${GHA}), logged by Rekor at ${at}, predicate type https://cosign.sigstore.dev/attestation/v1` },
     ]);
     const a = outcome.report.manifests[0]!.attestations[0]!;
     assert.deepEqual([a.valid, a.certificate?.root, a.rekorKey, a.integratedTime], [true, join(files, 'root.pem'), log.file, loggedAt]);
