@@ -9,7 +9,7 @@ import type { Descriptor } from '../../src/oci/descriptor';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { BUNDLE_ANNOTATION, type CertificatePolicy, loadCertificates } from '../../src/oci/signatures';
 import { KEYLESS_FIXTURES } from '../helpers/cosignVectors';
-import { bundle, CUSTOM, GHA, keylessAttestation, MADE_FIXTURES, type MadeAttestation, rekorLog, storeAttestations, WORKFLOW } from '../helpers/keylessAttestations';
+import { bundle, CUSTOM, GHA, keylessAttestation, MADE_FIXTURES, type MadeAttestation, rekorLog, type RekorLog, storeAttestations, WORKFLOW } from '../helpers/keylessAttestations';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeImage, tempDir } from './builders';
 
@@ -19,9 +19,14 @@ const made = (name: string) => join(MADE_FIXTURES, name);
 const pem = (name: string) => readFileSync(made(`${name}.pem`), 'utf8');
 
 describe('verify-attestation: keyless attestations (certificate, chain, Rekor intoto bundle)', () => {
-  const keys = tempDir();
-  const log = rekorLog(keys, 'rekor');
-  const other = rekorLog(keys, 'other-rekor');
+  let log: RekorLog;
+  let other: RekorLog;
+  // Made in a hook, not as the file loads: another file's cleanup would remove the key files before this runs.
+  before(() => {
+    const keys = tempDir();
+    log = rekorLog(keys, 'rekor');
+    other = rekorLog(keys, 'other-rekor');
+  });
   const loggedAt = Math.floor(Date.now() / 1000) - 60;
   const policy = (p: Partial<CertificatePolicy> = {}): CertificatePolicy => ({
     roots: loadCertificates('root.pem', pem('root')),

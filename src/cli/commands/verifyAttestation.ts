@@ -21,7 +21,7 @@ export const verifyAttestation: Command = {
     'manifold verify-attestation --key cosign.pub --type slsaprovenance --oci-layout layout:v1',
     `manifold verify-attestation --key cosign.pub --type spdxjson --oci-layout layout:v1 --recursive   # exit code ${EXIT_UNVERIFIED} while a platform has no valid SPDX attestation`,
     `manifold verify-attestation --key cosign.pub --plain-http localhost:5000/app:v1 --platform linux/arm64 --format json   # any predicate type; exit code ${EXIT_UNVERIFIED} when it has no valid attestation`,
-    'manifold verify-attestation --certificate-identity-regexp ^https://github.com/example/ --certificate-oidc-issuer https://token.actions.githubusercontent.com --ca-roots fulcio_v1.crt.pem --rekor-key rekor.pub --type slsaprovenance1 --oci-layout keyless:v1   # keyless, offline',
+    `manifold verify-attestation --certificate-identity-regexp ^https://github.com/example/ --certificate-oidc-issuer https://token.actions.githubusercontent.com --ca-roots fulcio_v1.crt.pem --rekor-key rekor.pub --type slsaprovenance1 --oci-layout keyless:v1   # keyless, offline; exit code ${EXIT_UNVERIFIED} when it has no valid attestation`,
   ],
   minArgs: 1,
   maxArgs: 1,
