@@ -37,18 +37,21 @@ export function rekorLog(dir: string, name: string): RekorLog {
 }
 
 /** The canonical body rekor logs for `cosign attest` of `envelope` signed by the certificate `certPem` (pkg/types/intoto). */
-export function intotoBody(version: '0.0.1' | '0.0.2', envelope: Buffer, certPem: string): string {
+export function intotoBody(version: '0.0.1' | '0.0.1-old' | '0.0.2', envelope: Buffer, certPem: string): string {
   const doc = JSON.parse(envelope.toString()) as { payload: string; payloadType: string; signatures: Array<{ sig: string }> };
   const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
   const hash = { algorithm: 'sha256', value: sha(envelope) };
   const payloadHash = { algorithm: 'sha256', value: sha(Buffer.from(doc.payload, 'base64')) };
   const key = Buffer.from(certPem).toString('base64');
+  // `0.0.1-old`: as older rekors canonicalized 0.0.1, without the payload hash.
   const spec =
-    version === '0.0.1'
+    version === '0.0.1-old'
+      ? { content: { hash }, publicKey: key }
+      : version === '0.0.1'
       ? { content: { hash, payloadHash }, publicKey: key }
       : // 0.0.2 logs each signature's base64 text base64-encoded again.
         { content: { envelope: { payloadType: doc.payloadType, signatures: doc.signatures.map((s) => ({ sig: Buffer.from(s.sig).toString('base64'), publicKey: key })) }, hash, payloadHash } };
-  return Buffer.from(JSON.stringify({ apiVersion: version, kind: 'intoto', spec })).toString('base64');
+  return Buffer.from(JSON.stringify({ apiVersion: version.replace('-old', ''), kind: 'intoto', spec })).toString('base64');
 }
 
 /** A bundle of `body` as Rekor returns it: the SET over the canonical JSON of the four fields, by `log`. */
@@ -69,7 +72,7 @@ export function keylessAttestation(
   image: Descriptor,
   log: RekorLog,
   loggedAt: number,
-  o: { text?: string; version?: '0.0.1' | '0.0.2'; leaf?: string; fixtures?: string } = {},
+  o: { text?: string; version?: '0.0.1' | '0.0.1-old' | '0.0.2'; leaf?: string; fixtures?: string } = {},
 ): MadeAttestation {
   const fixtures = o.fixtures ?? MADE_FIXTURES;
   const pem = (name: string) => readFileSync(join(fixtures, `${name}.pem`), 'utf8');

@@ -46,7 +46,7 @@ describe('verify-attestation: keyless attestations (certificate, chain, Rekor in
     return { dir, store, image };
   }
 
-  const attestation = (image: Descriptor, text = 'hello', o: { version?: '0.0.1' | '0.0.2' } = {}) => keylessAttestation(image, log, loggedAt, { text, ...o });
+  const attestation = (image: Descriptor, text = 'hello', o: { version?: '0.0.1' | '0.0.1-old' | '0.0.2' } = {}) => keylessAttestation(image, log, loggedAt, { text, ...o });
 
   const keyless = (identity = WORKFLOW, issuer = GHA, roots = made('root.pem')) => ['--certificate-identity', identity, '--certificate-oidc-issuer', issuer, '--ca-roots', roots];
   const verifyIn = (dir: string, ...flags: string[]) => runCli('verify-attestation', ...flags, '--oci-layout', `${dir}:v1`);
@@ -75,11 +75,10 @@ describe('verify-attestation: keyless attestations (certificate, chain, Rekor in
     assert.equal(c.root, made('root.pem'));
   });
 
-  it('reads a bundle of an intoto 0.0.1 entry (public key, envelope and payload hashes) too', async () => {
-    const { store, image } = await layoutWith((i) => [attestation(i, 'old', { version: '0.0.1' })]);
+  it("reads a bundle of an intoto 0.0.1 entry (public key, envelope and payload hashes) too, and one older rekors logged without the payload's hash", async () => {
+    const { store, image } = await layoutWith((i) => [attestation(i, 'old', { version: '0.0.1' }), attestation(i, 'older', { version: '0.0.1-old' })]);
     const r = await verifyAttestations(store, image, [], { certificates: policy(), rekorKeys: [log.pub] });
-    assert.equal(r.valid, true, JSON.stringify(r.attestations));
-    assert.equal(r.attestations[0]!.integratedTime, loggedAt);
+    assert.deepEqual(r.attestations.map((a) => [a.valid, a.integratedTime]), [[true, loggedAt], [true, loggedAt]], JSON.stringify(r.attestations));
   });
 
   it('without --rekor-key, checks the certificate now (the made leaf is valid for 100 years)', async () => {

@@ -7,7 +7,8 @@ import { type EntryCheck, isObject, pemBody } from '../signatures/rekorBundle';
  * TLogUploadInTotoAttestation, the envelope's bytes and the certificate or key PEM), not a hashedrekord. Rekor's
  * canonical body (pkg/types/intoto, Canonicalize), which a bundle's Payload.body holds:
  * - 0.0.1 (rekor's default for cosign 1 and 2): `spec.publicKey` (base64 PEM), `spec.content.hash` (SHA-256 of the
- *   envelope's bytes as uploaded), `spec.content.payloadHash` (SHA-256 of the decoded payload);
+ *   envelope's bytes as uploaded), `spec.content.payloadHash` (SHA-256 of the decoded payload; absent from entries
+ *   older rekors logged: the envelope hash binds the payload anyway);
  * - 0.0.2: the same two hashes, and `spec.content.envelope.signatures[]` with `sig` (base64 of the envelope's base64
  *   signature text: twice encoded) and `publicKey` (base64 PEM).
  * The entry is of this envelope when the envelope hash is the layer's bytes' and the key is the signer's (in 0.0.2,
@@ -38,7 +39,8 @@ export function intotoEntryCheck(envelope: Buffer, payload: Buffer): EntryCheck 
       if (typeof value !== 'string' || value.toLowerCase() !== want) return `it logs ${what} of digest sha256:${String(value)}, not sha256:${want}`;
       return undefined;
     };
-    const problem = hash('hash', envelopeHash, 'an envelope') ?? hash('payloadHash', payloadHash, 'a payload');
+    const oldEntry = version === '0.0.1' && at(doc, ['spec', 'content', 'payloadHash']) === undefined;
+    const problem = hash('hash', envelopeHash, 'an envelope') ?? (oldEntry ? undefined : hash('payloadHash', payloadHash, 'a payload'));
     if (problem) return problem;
     const isSigner = (text: unknown): boolean => {
       const pem = typeof text === 'string' ? decodeBase64(text) : undefined;
