@@ -1,24 +1,8 @@
-// fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
-import { promises as fsp } from 'node:fs';
-import { OciError } from '../../oci/errors';
 import { parsePlatform } from '../../oci/platform';
 import { shownName } from '../../oci/shownName';
-import {
-  type CertificatePolicy,
-  type ImageVerification,
-  loadCertificates,
-  loadPublicKey,
-  loadRekorKey,
-  type RekorKey,
-  type SignatureResult,
-  signedName,
-  signerText,
-  type TextMatch,
-  type VerifyKey,
-  verifyImage,
-} from '../../oci/signatures';
-import { boolOpt, type Command, formatOpt, LAYOUT_OPTION, listOpt, type ParsedCommand, stringOpt, UsageError } from '../command';
-import { compileGoRegexp } from '../../oci/goRegexp';
+import { type ImageVerification, type RekorKey, type SignatureResult, signedName, signerText, type VerifyKey, verifyImage } from '../../oci/signatures';
+import { CERTIFICATE_OPTIONS, type CertificateFlags, certificateFlags, certificatePolicy, readKey, readRekorKey, trustJson } from '../certificateFlags';
+import { boolOpt, type Command, formatOpt, LAYOUT_OPTION, listOpt, stringOpt, UsageError } from '../command';
 import { checkedManifestJson, keyJson } from '../checkedJson';
 import { formatJson } from '../printer';
 import { otherKindWarning } from '../otherKind';
@@ -46,13 +30,7 @@ export const verify: Command = {
   options: {
     ...LAYOUT_OPTION,
     key: { type: 'string', multiple: true, description: 'a PEM public key (cosign.pub) a signature may be made with', valueName: 'FILE' },
-    'certificate-identity': { type: 'string', description: "keyless: the identity (email, URI) a signature's certificate must be for, exactly", valueName: 'ID' },
-    'certificate-identity-regexp': { type: 'string', description: "keyless: a Go regexp one of the certificate's identities must match", valueName: 'RE' },
-    'certificate-oidc-issuer': { type: 'string', description: "keyless: the OIDC issuer the certificate must name, exactly (https://token.actions.githubusercontent.com)", valueName: 'ISSUER' },
-    'certificate-oidc-issuer-regexp': { type: 'string', description: 'keyless: a Go regexp the OIDC issuer must match', valueName: 'RE' },
-    'ca-roots': { type: 'string', description: "keyless: PEM root certificates a signature's certificate must chain to (Fulcio's fulcio_v1.crt.pem)", valueName: 'FILE' },
-    'ca-intermediates': { type: 'string', description: 'keyless: PEM intermediate certificates, beside those a signature carries', valueName: 'FILE' },
-    'rekor-key': { type: 'string', multiple: true, description: "a Rekor public key (rekor.pub): every signature's Rekor bundle must verify with it; a certificate is then checked at the time Rekor logged it", valueName: 'FILE' },
+    ...CERTIFICATE_OPTIONS,
     identity: { type: 'string', description: 'the exact docker reference a signature must name (critical.identity.docker-reference)', valueName: 'REF' },
     platform: { type: 'string', description: 'verify the manifest of this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
     recursive: { type: 'boolean', short: 'r', description: 'for an index: the index and every manifest below it' },
@@ -93,82 +71,6 @@ export const verify: Command = {
   },
 };
 
-async function readKey(file: string): Promise<VerifyKey> {
-  return loadPublicKey(file, await readFlagFile('--key', file));
-}
-
-async function readRekorKey(file: string): Promise<RekorKey> {
-  return loadRekorKey(file, await readFlagFile('--rekor-key', file));
-}
-
-async function readFlagFile(flag: string, file: string): Promise<Buffer> {
-  try {
-    return await fsp.readFile(file);
-  } catch (err) {
-    throw new OciError('INVALID_ARGUMENT', `${flag} ${file}: ${(err as Error).message}`, { cause: err });
-  }
-}
-
-/** The keyless flags as given (for the policy, and for the JSON to say what was asked). */
-interface CertificateFlags {
-  identity: { equals: string } | { regexp: string };
-  oidcIssuer: { equals: string } | { regexp: string };
-  roots: string;
-  intermediates?: string;
-  /** The two, compiled (a regexp that does not compile is a usage error, before any file is read). */
-  match: Pick<CertificatePolicy, 'identity' | 'oidcIssuer'>;
-}
-
-/**
- * The keyless flags, checked as cosign 2 asks them: an identity (exact or regexp) and an OIDC issuer (exact or
- * regexp), one of each; and, offline, the roots to trust (cosign would fetch Sigstore's; nothing is fetched here).
- * Undefined when none is given; the roots or intermediates without an identity are refused.
- */
-function certificateFlags(p: ParsedCommand): CertificateFlags | undefined {
-  const one = (exact: string, regexp: string): { equals: string } | { regexp: string } | undefined => {
-    const e = stringOpt(p, exact);
-    const r = stringOpt(p, regexp);
-    if (e !== undefined && r !== undefined) throw new UsageError(`--${exact} and --${regexp}: give one`);
-    if (e === '') throw new UsageError(`--${exact}: empty`);
-    return e !== undefined ? { equals: e } : r !== undefined ? { regexp: r } : undefined;
-  };
-  const identity = one('certificate-identity', 'certificate-identity-regexp');
-  const oidcIssuer = one('certificate-oidc-issuer', 'certificate-oidc-issuer-regexp');
-  const roots = stringOpt(p, 'ca-roots');
-  const intermediates = stringOpt(p, 'ca-intermediates');
-  if (!identity) {
-    const stray = oidcIssuer ? '--certificate-oidc-issuer' : roots !== undefined ? '--ca-roots' : intermediates !== undefined ? '--ca-intermediates' : undefined;
-    if (stray) throw new UsageError(`${stray} is for keyless signatures: give --certificate-identity (or --certificate-identity-regexp) too`);
-    return undefined;
-  }
-  if (!oidcIssuer) throw new UsageError('--certificate-identity needs --certificate-oidc-issuer (or --certificate-oidc-issuer-regexp): the OIDC issuer the certificate must name, as cosign asks');
-  if (roots === undefined) {
-    throw new UsageError("--certificate-identity needs --ca-roots FILE: the root certificates to trust (Fulcio's fulcio_v1.crt.pem from Sigstore's trusted root); nothing is fetched");
-  }
-  const match = { identity: textMatch('--certificate-identity-regexp', identity), oidcIssuer: textMatch('--certificate-oidc-issuer-regexp', oidcIssuer) };
-  return { identity, oidcIssuer, roots, ...(intermediates !== undefined ? { intermediates } : {}), match };
-}
-
-async function certificatePolicy(f: CertificateFlags): Promise<CertificatePolicy> {
-  const certs = async (flag: string, file: string) => loadCertificates(file, await readFlagFile(flag, file));
-  return {
-    roots: await certs('--ca-roots', f.roots),
-    intermediates: f.intermediates !== undefined ? await certs('--ca-intermediates', f.intermediates) : [],
-    ...f.match,
-  };
-}
-
-/** An exact text, or a Go regexp (cosign's are Go's, matched anywhere in the text) as one JS RegExp that reads it the same. */
-function textMatch(flag: string, m: { equals: string } | { regexp: string }): TextMatch {
-  if ('equals' in m) return m;
-  try {
-    const re = compileGoRegexp(m.regexp);
-    return { matches: new RegExp(re.source, re.flags.replace('g', '')), pattern: m.regexp };
-  } catch (err) {
-    throw new UsageError(`${flag}: ${(err as Error).message}`);
-  }
-}
-
 /** One line per manifest: verified (by which key, signed as which name) or not, then a line per signature that is not valid. */
 export function verifyText(path: string, report: ImageVerification): string {
   const lines: string[] = [];
@@ -198,17 +100,7 @@ export function verifyJson(path: string, report: ImageVerification, keys: readon
     reference: `${path}@${report.root.digest}`,
     keys: keys.map(keyJson),
     // Added fields (the version stays 1): what keyless verification was asked, and the Rekor keys given.
-    ...(c
-      ? {
-          certificates: {
-            ...('equals' in c.identity ? { identity: c.identity.equals } : { identityRegexp: c.identity.regexp }),
-            ...('equals' in c.oidcIssuer ? { oidcIssuer: c.oidcIssuer.equals } : { oidcIssuerRegexp: c.oidcIssuer.regexp }),
-            roots: c.roots,
-            ...(c.intermediates !== undefined ? { intermediates: c.intermediates } : {}),
-          },
-        }
-      : {}),
-    ...(trust.rekorKeys && trust.rekorKeys.length > 0 ? { rekorKeys: trust.rekorKeys.map((k) => ({ name: k.name, logID: k.logId })) } : {}),
+    ...trustJson(c, trust.rekorKeys),
     manifests: report.manifests.map((m) => ({ ...checkedManifestJson(path, m), signatures: m.signatures })),
   };
 }

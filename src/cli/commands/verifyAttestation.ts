@@ -1,7 +1,8 @@
-import { type AttestationResult, type ImageAttestations, PREDICATE_TYPES, predicateTypeOf, verifyImageAttestations } from '../../oci/attestations';
+import { type AttestationResult, attesterText, type ImageAttestations, PREDICATE_TYPES, predicateTypeOf, verifyImageAttestations } from '../../oci/attestations';
 import { parsePlatform } from '../../oci/platform';
 import { shownName } from '../../oci/shownName';
-import { readPublicKeyFile, type VerifyKey } from '../../oci/signatures';
+import { readPublicKeyFile, type RekorKey, type VerifyKey } from '../../oci/signatures';
+import { CERTIFICATE_OPTIONS, type CertificateFlags, certificateFlags, certificatePolicy, readRekorKey, trustJson } from '../certificateFlags';
 import { boolOpt, type Command, formatOpt, LAYOUT_OPTION, listOpt, stringOpt, UsageError } from '../command';
 import { otherKindWarning } from '../otherKind';
 import { checkedManifestJson, keyJson } from '../checkedJson';
@@ -14,18 +15,20 @@ export const VERIFY_ATTESTATION_JSON_VERSION = 1;
 
 export const verifyAttestation: Command = {
   path: 'verify-attestation',
-  summary: 'Verify the cosign attestations (in-toto in DSSE) of an image (and, with --recursive, of each platform) with public keys',
-  usage: 'verify-attestation --key FILE [--type TYPE] [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
+  summary: 'Verify the cosign attestations (in-toto in DSSE) of an image (and, with --recursive, of each platform) with public keys or certificates (keyless)',
+  usage: 'verify-attestation {--key FILE | --certificate-identity[-regexp] ID --certificate-oidc-issuer[-regexp] ISSUER --ca-roots FILE} [--type TYPE] [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
   examples: [
     'manifold verify-attestation --key cosign.pub --type slsaprovenance --oci-layout layout:v1',
     `manifold verify-attestation --key cosign.pub --type spdxjson --oci-layout layout:v1 --recursive   # exit code ${EXIT_UNVERIFIED} while a platform has no valid SPDX attestation`,
     `manifold verify-attestation --key cosign.pub --plain-http localhost:5000/app:v1 --platform linux/arm64 --format json   # any predicate type; exit code ${EXIT_UNVERIFIED} when it has no valid attestation`,
+    `manifold verify-attestation --certificate-identity-regexp ^https://github.com/example/ --certificate-oidc-issuer https://token.actions.githubusercontent.com --ca-roots fulcio_v1.crt.pem --rekor-key rekor.pub --type slsaprovenance1 --oci-layout keyless:v1   # keyless, offline; exit code ${EXIT_UNVERIFIED} when it has no valid attestation`,
   ],
   minArgs: 1,
   maxArgs: 1,
   options: {
     ...LAYOUT_OPTION,
     key: { type: 'string', multiple: true, description: 'a PEM public key (cosign.pub) an attestation may be signed with', valueName: 'FILE' },
+    ...CERTIFICATE_OPTIONS,
     type: { type: 'string', description: `the predicate type an attestation must have: ${Object.keys(PREDICATE_TYPES).join('|')}, or a URI; any when not given`, valueName: 'TYPE' },
     platform: { type: 'string', description: 'verify the manifest of this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
     recursive: { type: 'boolean', short: 'r', description: 'for an index: the index and every manifest below it' },
@@ -34,21 +37,28 @@ export const verifyAttestation: Command = {
   async run(p, printer) {
     const format = formatOpt(p);
     const files = listOpt(p, 'key');
-    if (files.length === 0) throw new UsageError('--key FILE is required: the public key (cosign.pub) to verify with');
+    const certificates = certificateFlags(p);
+    if (files.length === 0 && !certificates) {
+      throw new UsageError("--key FILE is required, or --certificate-identity ID for keyless attestations: the public key (cosign.pub) to verify with, or whom an attestation's certificate must be for");
+    }
     const typeText = stringOpt(p, 'type');
     const predicateType = typeText === undefined ? undefined : predicateTypeOf(typeText);
     const platformText = stringOpt(p, 'platform');
     if (platformText !== undefined && boolOpt(p, 'recursive')) throw new UsageError('--platform and --recursive: give one (a platform, or every manifest)');
     const keys = await Promise.all(files.map((f) => readPublicKeyFile(f, f)));
+    const policy = certificates && (await certificatePolicy(certificates));
+    const rekorKeys = await Promise.all(listOpt(p, 'rekor-key').map(readRekorKey));
     const raw = p.positionals[0]!;
     const t = await openTarget(p, raw);
     const report = await verifyImageAttestations(t.target, requireReference(t, raw), keys, {
       predicateType,
+      ...(policy ? { certificates: policy } : {}),
+      ...(rekorKeys.length > 0 ? { rekorKeys } : {}),
       recursive: boolOpt(p, 'recursive'),
       platform: platformText === undefined ? undefined : parsePlatform(platformText),
     });
     if (report.listedAs) printer.err(otherKindWarning(t.display(), report.listedAs, report.root.mediaType));
-    if (format === 'json') printer.out(formatJson(verifyAttestationJson(t.path, report, keys, predicateType)));
+    if (format === 'json') printer.out(formatJson(verifyAttestationJson(t.path, report, keys, predicateType, { certificates, rekorKeys })));
     else printer.out(verifyAttestationText(t.path, report, predicateType));
     // A layout copied from a registry without `-r` holds neither the referrers nor cosign's tags: the likely reason for none.
     const none = report.manifests.filter((m) => m.attestations.length === 0).length;
@@ -69,7 +79,7 @@ export function verifyAttestationText(path: string, report: ImageAttestations, p
     const what = `${shownName(m.label)} ${path}@${m.subject.digest}`;
     const good = m.attestations.filter((a) => a.valid);
     if (good.length > 0) {
-      const by = [...new Set(good.map((a) => `${a.key} (${a.keyType})`))].join(', ');
+      const by = [...new Set(good.map(attesterText))].join(', ');
       const types = [...new Set(good.map((a) => a.predicateType!))].map(shownName).join(', ');
       lines.push(`${what}: verified by ${by}, predicate type ${types}`);
     } else {
@@ -87,12 +97,20 @@ function attestationName(a: AttestationResult): string {
 }
 
 /** The JSON documented in the README ("Verify attestations"): stable field names, `version` bumps on a change of meaning. */
-export function verifyAttestationJson(path: string, report: ImageAttestations, keys: readonly VerifyKey[], predicateType?: string): unknown {
+export function verifyAttestationJson(
+  path: string,
+  report: ImageAttestations,
+  keys: readonly VerifyKey[],
+  predicateType?: string,
+  trust: { certificates?: CertificateFlags; rekorKeys?: readonly RekorKey[] } = {},
+): unknown {
   return {
     version: VERIFY_ATTESTATION_JSON_VERSION,
     reference: `${path}@${report.root.digest}`,
     predicateType: predicateType ?? null,
     keys: keys.map(keyJson),
+    // Added fields (the version stays 1), as verify's: what keyless verification was asked, and the Rekor keys given.
+    ...trustJson(trust.certificates, trust.rekorKeys),
     manifests: report.manifests.map((m) => ({ ...checkedManifestJson(path, m), attestations: m.attestations })),
   };
 }

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { attestationProblems, type ImageAttestations, verifyImageAttestations } from '../../oci/attestations';
+import { attestationProblems, type ImageAttestations } from '../../oci/attestations';
 import type { CheckProblem } from '../../oci/check';
 import type { Descriptor } from '../../oci/descriptor';
 import { shortDigest } from '../../oci/reference';
@@ -12,7 +12,10 @@ import { withProgress } from '../ui/progress';
 import { Cancelled } from '../ui/prompts';
 import { plainArgs } from './args';
 import { askPredicateType } from './predicateTypes';
-import { verifiedManifest, verifyKeys } from './verifyInputs';
+import { configuredKeyFiles } from '../settings/signatureKeys';
+import { configuredTrust } from '../settings/signatureTrust';
+import { chooseKeyFiles, readKeys, verifiedManifest } from './verifyInputs';
+import { verifyTrustedAttestations } from './verifyTrustedAttestations';
 import { showSummary } from './verifyNotice';
 
 /** What Verify Attestations returns to `executeCommand` callers (the tests): the summary shown, the results, the documents marked. */
@@ -26,7 +29,8 @@ export interface VerifyAttestationsOutcome {
 
 /**
  * `manifold.verifyAttestations`: the cosign attestations of an image, and of each manifest of an index (as `manifold
- * verify-attestation --recursive`), verified with the keys of `manifold.signatureKeys` (none set: chosen), of any
+ * verify-attestation --recursive`), verified with the keys of `manifold.signatureKeys` and the certificates for the
+ * identities of `manifold.signatureIdentities` with its Rekor keys, as Verify Signatures (neither set: chosen), of any
  * predicate type or the one picked. As Verify Signatures: a notification sums up, each manifest's result goes to the
  * Problems panel (source `manifold attestations`), replacing the last run's of the same image. Arguments as Verify
  * Signatures', and `type`: a predicate type (a short name or a URI), null for any; not given, it is asked.
@@ -35,7 +39,10 @@ export async function verifyAttestations(services: Services, arg?: unknown): Pro
   const title = l10n.t('Verify Attestations');
   const m = await verifiedManifest(services, arg, title);
   const predicateType = await askPredicateType(title, plainArgs(arg).type, { any: true });
-  const keys = await verifyKeys(services, title);
+  // As Verify Signatures: identities set verify keyless attestations without keys; neither set: the keys are asked for.
+  const configured = configuredKeyFiles();
+  const trust = await configuredTrust();
+  const keys = await readKeys(configured.length > 0 || trust.policies.length > 0 ? configured : await chooseKeyFiles(services, title), configured.length > 0);
   const label = m.tag ?? shortDigest(m.desc.digest);
   const shown = manifestName(m.tag, m.desc.digest);
   let aborted = false;
@@ -43,7 +50,7 @@ export async function verifyAttestations(services: Services, arg?: unknown): Pro
   try {
     report = await withProgress(l10n.t('Verifying the attestations of {0}', shown), (signal) => {
       signal.addEventListener('abort', () => (aborted = true));
-      return verifyImageAttestations(m.target, m.reference, keys, { recursive: true, predicateType, signal });
+      return verifyTrustedAttestations(m.target, m.reference, keys, trust, { predicateType, signal });
     });
   } catch (err) {
     if (aborted) throw new Cancelled();

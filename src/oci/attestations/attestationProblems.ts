@@ -1,6 +1,7 @@
 import type { CheckProblem } from '../check';
 import { checkedPlaces } from '../referrers/checkedPlace';
 import { shownName } from '../shownName';
+import { signerText } from '../signatures/verifyProblems';
 import type { AttestationResult } from './verifyAttestations';
 import type { AttestedManifest, ImageAttestations } from './verifyImageAttestations';
 
@@ -27,10 +28,10 @@ export function attestationProblems(report: ImageAttestations, rootName: string,
   });
 }
 
-/** `cosign.pub (ecdsa-p256), predicate type https://slsa.dev/provenance/v0.2`: the keys that verify it, the types stated. */
+/** `cosign.pub (ecdsa-p256), predicate type https://slsa.dev/provenance/v0.2`: the keys (or certificates) that verify it, the types stated. */
 export function attestedBy(m: AttestedManifest): string {
   const good = m.attestations.filter((a) => a.valid);
-  const by = [...new Set(good.map((a) => `${a.key} (${a.keyType})`))].join(', ');
+  const by = [...new Set(good.map(attesterText))].join(', ');
   const types = [...new Set(good.map((a) => a.predicateType ?? ''))].map(shownName).join(', ');
   return `${by}, predicate type ${types}`;
 }
@@ -39,4 +40,10 @@ export function attestedBy(m: AttestedManifest): string {
 function attestationText(a: AttestationResult): string {
   const name = a.layer === undefined ? a.manifest : `${a.manifest} layers[${a.layer}]`;
   return `${name}: ${a.problem}: ${shownName(a.reason ?? '')}`;
+}
+
+/** `cosign.pub (ecdsa-p256)`, or `certificate for … (issuer), logged by Rekor at …`: who signed an attestation, as verify says it of a signature. */
+export function attesterText(a: AttestationResult): string {
+  const { problem: _problem, ...signed } = a;
+  return signerText(signed);
 }

@@ -6,9 +6,13 @@ import { CosignTagLookup } from '../referrers/cosignTags';
 
 export type { FoundVia };
 import type { VerifyKey } from '../signatures/publicKeys';
+import type { CertificateSummary } from '../signatures/signatureResult';
+import type { CertificateCheck } from '../signatures/keyless';
+import { checkSigner, type SignerTrust } from '../signatures/signer';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { parseJsonObject } from '../validate';
 import { DSSE_MEDIA_TYPE, type Envelope, INTOTO_PAYLOAD_TYPE, pae, parseEnvelope } from './dsse';
+import { intotoEntryCheck } from './intotoEntry';
 import { parseStatement, statementNames } from './statement';
 
 /** cosign's own cap on what it reads of an attachment (COSIGN_MAX_ATTACHMENT_SIZE's default): an SBOM can be large. */
@@ -24,6 +28,13 @@ export const ATTESTATION_ARTIFACT_TYPES: readonly string[] = [INTOTO_PAYLOAD_TYP
 export type AttestationProblem =
   | 'bad-signature' // no key given verifies a signature of the envelope (a wrong key, a tampered payload)
   | 'unsupported-key' // no key given can verify cosign signatures at all
+  | 'no-certificate' // only certificates are trusted, and the layer has none
+  | 'malformed-certificate' // its certificate or chain annotation is not PEM X.509
+  | 'untrusted-certificate' // its certificate does not chain to a root given (or is not for code signing)
+  | 'certificate-identity-mismatch' // its certificate is for another identity (SAN)
+  | 'issuer-mismatch' // its certificate was issued through another OIDC issuer
+  | 'certificate-expired' // its certificate (or chain) is not valid at the time checked (Rekor's, or now)
+  | 'bad-bundle' // a Rekor key is given and the bundle is missing, does not verify, or is not an intoto entry of this envelope
   | 'wrong-payload-type' // it verifies, but the envelope holds no in-toto statement
   | 'malformed-statement' // it verifies, but its payload is not an in-toto Statement
   | 'subject-mismatch' // it verifies, but its statement is of other artifacts than this manifest
@@ -44,9 +55,14 @@ export interface AttestationResult {
   /** The cosign tag that names the attestation manifest. */
   tag?: string;
   valid: boolean;
-  /** The key that verifies it (name as given) and its type. */
+  /** The key that verifies it (name as given) and its type (for a certificate's signature, the type of the certificate's key). */
   key?: string;
   keyType?: string;
+  /** For an envelope checked against the layer's certificate (keyless): who the certificate is for, its issuer, its validity. */
+  certificate?: CertificateSummary;
+  /** With a Rekor key: the bundle's integratedTime (seconds since 1970), once verified, and the Rekor key (name as given). */
+  integratedTime?: number;
+  rekorKey?: string;
   /** The statement's `predicateType`, read only from an envelope a key verifies. */
   predicateType?: string;
   problem?: AttestationProblem;
@@ -61,7 +77,8 @@ export interface ManifestAttestations {
   valid: boolean;
 }
 
-export interface VerifyAttestationOptions extends OpOptions {
+/** `certificates` (keyless: the layer's certificate), `rekorKeys` (its bundle, an intoto entry), as verify's. */
+export interface VerifyAttestationOptions extends OpOptions, SignerTrust {
   /** The predicate type (a URI) a statement must have; any when unset. */
   predicateType?: string;
   /** cosign's tags looked up through one lookup shared by the manifests of one image (see CosignTagLookup). */
@@ -151,16 +168,61 @@ async function verifyLayer(
   }
   const envelope = parseEnvelope(bytes);
   if ('malformed' in envelope) return fail('malformed-envelope', `${where}: envelope ${envelope.malformed}`);
-  return verifyEnvelope(envelope, subject.digest, keys, options.predicateType, at);
+  return verifyEnvelope(envelope, subject.digest, keys, options.predicateType, at, { trust: options, bytes, annotations: stringAnnotations(layer.annotations) });
+}
+
+/** A layer's annotations that are strings (the document is untrusted JSON: a certificate that is no string is none). */
+function stringAnnotations(annotations: unknown): Record<string, string> {
+  if (annotations === null || typeof annotations !== 'object') return {};
+  return Object.fromEntries(Object.entries(annotations).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+/** The layer an envelope came in, for keyless and Rekor: its bytes (what Rekor's entry hashes) and its annotations. */
+export interface EnvelopeLayer {
+  trust: SignerTrust;
+  bytes?: Buffer;
+  annotations?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Who signed the envelope under `trust`, as verify's checkSigner judges a signature (a key, else the layer's
+ * certificate; with Rekor keys, a bundle that is an intoto entry of these bytes), signature by signature over PAE:
+ * the first that is valid, else the first one's problem.
+ */
+function envelopeSigner(envelope: Envelope, signed: Buffer, keys: readonly VerifyKey[], layer: EnvelopeLayer): CertificateCheck {
+  const entryOf = layer.bytes ? intotoEntryCheck(layer.bytes, envelope.payload) : undefined;
+  let first: CertificateCheck | undefined;
+  for (const s of envelope.signatures) {
+    const c = checkSigner(layer.annotations ?? {}, signed, s.sig, keys, layer.trust, entryOf);
+    if (c.ok) return c;
+    first ??= c;
+  }
+  return first!;
 }
 
 /**
  * The checks of one envelope, in order: a key verifies one of its signatures over PAE; then (only then) the
  * payload's type, the statement, its subjects and its predicate type. Exported for the envelope alone (tests).
  */
-export function verifyEnvelope(envelope: Envelope, digest: string, keys: readonly VerifyKey[], predicateType: string | undefined, place: AttestationPlace): AttestationResult {
+export function verifyEnvelope(
+  envelope: Envelope,
+  digest: string,
+  keys: readonly VerifyKey[],
+  predicateType: string | undefined,
+  place: AttestationPlace,
+  layer: EnvelopeLayer = { trust: {} },
+): AttestationResult {
   const where = place.layer === undefined ? 'envelope' : `layers[${place.layer}]`;
   const signed = pae(envelope.payloadType, envelope.payload);
+  if (layer.trust.certificates || (layer.trust.rekorKeys?.length ?? 0) > 0) {
+    const c = envelopeSigner(envelope, signed, keys, layer);
+    // Only who signed is carried over (the check's fields are a signature result's).
+    const { key, keyType, certificate, integratedTime, rekorKey } = c.fields;
+    const signedBy: Partial<AttestationResult> = { key, keyType, certificate, integratedTime, rekorKey };
+    for (const k of Object.keys(signedBy) as Array<keyof AttestationResult>) if (signedBy[k] === undefined) delete signedBy[k];
+    if (!c.ok) return failure(place, c.problem as AttestationProblem, c.reason, signedBy);
+    return statementResult(envelope, digest, predicateType, place, where, signedBy);
+  }
   const supported = keys.filter((k) => !k.unsupported);
   const key = supported.find((k) => envelope.signatures.some((s) => k.verifies(signed, s.sig)));
   if (!key) {
@@ -170,7 +232,11 @@ export function verifyEnvelope(envelope: Envelope, digest: string, keys: readonl
     const tried = `no key given verifies ${sigs} (${supported.map((k) => k.name).join(', ')})`;
     return failure(place, 'bad-signature', unsupported.length > 0 ? `${tried}; ${unsupported.join('; ')}` : tried);
   }
-  const signedBy = { key: key.name, keyType: key.type };
+  return statementResult(envelope, digest, predicateType, place, where, { key: key.name, keyType: key.type });
+}
+
+/** The checks of an envelope once signed (`signedBy`: by whom): its payload's type, statement, subjects, predicate type. */
+function statementResult(envelope: Envelope, digest: string, predicateType: string | undefined, place: AttestationPlace, where: string, signedBy: Partial<AttestationResult>): AttestationResult {
   if (envelope.payloadType !== INTOTO_PAYLOAD_TYPE) return failure(place, 'wrong-payload-type', `${where}: payloadType is "${envelope.payloadType}", not "${INTOTO_PAYLOAD_TYPE}"`, signedBy);
   const statement = parseStatement(envelope.payload);
   if ('malformed' in statement) return failure(place, 'malformed-statement', `${where}: statement ${statement.malformed}`, signedBy);

@@ -45,8 +45,11 @@ export interface SignedMaterial {
   payload: Buffer;
 }
 
+/** Why a Rekor entry's body (base64 JSON) is not of `signed`, undefined when it is: hashedrekord's by default, an attestation's intoto. */
+export type EntryCheck = (body: string, signed: SignedMaterial) => string | undefined;
+
 /** The Rekor entry `text` (the bundle annotation) proves for `signed`, or why it proves nothing (naming the field). */
-export function verifyBundle(text: string | undefined, keys: readonly RekorKey[], signed: SignedMaterial): RekorEntry | { bad: string } {
+export function verifyBundle(text: string | undefined, keys: readonly RekorKey[], signed: SignedMaterial, entryOf: EntryCheck = entryProblem): RekorEntry | { bad: string } {
   if (text === undefined) return { bad: `no Rekor bundle (annotation ${BUNDLE_ANNOTATION}), and a --rekor-key asks for one` };
   const bad = (why: string) => ({ bad: `${BUNDLE_ANNOTATION}: ${why}` });
   let doc: unknown;
@@ -67,7 +70,7 @@ export function verifyBundle(text: string | undefined, keys: readonly RekorKey[]
 
   const verified = verifySet(entry, set, keys);
   if ('bad' in verified) return bad(verified.bad);
-  const problem = entryProblem(entry.body, signed);
+  const problem = entryOf(entry.body, signed);
   if (problem) return bad(`the Rekor entry is not of this signature: ${problem}`);
   return verified;
 }
@@ -150,6 +153,6 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
+export function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

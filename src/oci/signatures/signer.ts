@@ -1,6 +1,6 @@
 import { CERTIFICATE_ANNOTATION, type CertificateCheck, type CertificatePolicy, verifyWithCertificate } from './keyless';
 import type { VerifyKey } from './publicKeys';
-import { BUNDLE_ANNOTATION, type RekorKey, verifyBundle } from './rekorBundle';
+import { BUNDLE_ANNOTATION, type EntryCheck, type RekorKey, verifyBundle } from './rekorBundle';
 
 /** What may sign: public keys, certificates under a policy, and the Rekor keys a signature's bundle must verify with. */
 export interface SignerTrust {
@@ -14,23 +14,26 @@ export interface SignerTrust {
 /**
  * Who made `signature` over `payload`: a key given (as before keyless: the first that verifies it), else the layer's
  * certificate under the policy. Either way, with Rekor keys, the layer's bundle must be verified and of this
- * signature. The problem, when neither: the certificate's (when there is one to judge), else the keys'.
+ * signature (`entryOf`: the kind of entry it must be, hashedrekord unless told). The problem, when neither: the
+ * certificate's (when there is one to judge), else the keys'.
  */
-export function checkSigner(annotations: Readonly<Record<string, string>>, payload: Buffer, signature: Buffer, keys: readonly VerifyKey[], trust: SignerTrust): CertificateCheck {
+export function checkSigner(annotations: Readonly<Record<string, string>>, payload: Buffer, signature: Buffer, keys: readonly VerifyKey[], trust: SignerTrust, entryOf?: EntryCheck): CertificateCheck {
   const rekorKeys = trust.rekorKeys ?? [];
   const supported = keys.filter((k) => !k.unsupported);
   const key = supported.find((k) => k.verifies(payload, signature));
   if (key) {
     const fields = { key: key.name, keyType: key.type };
     if (rekorKeys.length === 0) return { ok: true, fields };
-    const entry = key.spki ? verifyBundle(annotations[BUNDLE_ANNOTATION], rekorKeys, { signature, publicKey: key.spki, payload }) : { bad: `${key.name}: its DER is not known` };
+    const entry = key.spki ? verifyBundle(annotations[BUNDLE_ANNOTATION], rekorKeys, { signature, publicKey: key.spki, payload }, entryOf) : { bad: `${key.name}: its DER is not known` };
     if ('bad' in entry) return { ok: false, problem: 'bad-bundle', reason: entry.bad, fields };
     return { ok: true, fields: { ...fields, integratedTime: entry.integratedTime, rekorKey: entry.key } };
   }
   const unsupported = keys.filter((k) => k.unsupported).map((k) => `${k.name}: ${k.unsupported}`);
   const tried = supported.length > 0 ? `no key given verifies it (${supported.map((k) => k.name).join(', ')})` : undefined;
   if (trust.certificates && (annotations[CERTIFICATE_ANNOTATION] !== undefined || keys.length === 0)) {
-    const checked = verifyWithCertificate(annotations, payload, signature, trust.certificates, rekorKeys, trust.now ?? new Date());
+    const checked = verifyWithCertificate(annotations, payload, signature, trust.certificates, rekorKeys, trust.now ?? new Date(), (publicKey) =>
+      verifyBundle(annotations[BUNDLE_ANNOTATION], rekorKeys, { signature, publicKey, payload }, entryOf),
+    );
     // Keys given too: a signature neither verifies says both.
     if (!checked.ok && checked.problem === 'bad-signature' && tried) return { ...checked, reason: `${tried}; ${checked.reason}` };
     return checked;

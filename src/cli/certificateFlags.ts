@@ -1,0 +1,111 @@
+// The keyless and Rekor flags verify and verify-attestation share: their options, their checks, the files they read.
+// fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
+import { promises as fsp } from 'node:fs';
+import { OciError } from '../oci/errors';
+import { compileGoRegexp } from '../oci/goRegexp';
+import { type CertificatePolicy, loadCertificates, loadPublicKey, loadRekorKey, type RekorKey, type TextMatch, type VerifyKey } from '../oci/signatures';
+import { type OptionSpec, type ParsedCommand, stringOpt, UsageError } from './command';
+
+/** `--certificate-identity[-regexp]`, `--certificate-oidc-issuer[-regexp]`, `--ca-roots`, `--ca-intermediates`, `--rekor-key`. */
+export const CERTIFICATE_OPTIONS: Record<string, OptionSpec> = {
+    'certificate-identity': { type: 'string', description: "keyless: the identity (email, URI) a signature's certificate must be for, exactly", valueName: 'ID' },
+    'certificate-identity-regexp': { type: 'string', description: "keyless: a Go regexp one of the certificate's identities must match", valueName: 'RE' },
+    'certificate-oidc-issuer': { type: 'string', description: "keyless: the OIDC issuer the certificate must name, exactly (https://token.actions.githubusercontent.com)", valueName: 'ISSUER' },
+    'certificate-oidc-issuer-regexp': { type: 'string', description: 'keyless: a Go regexp the OIDC issuer must match', valueName: 'RE' },
+    'ca-roots': { type: 'string', description: "keyless: PEM root certificates a signature's certificate must chain to (Fulcio's fulcio_v1.crt.pem)", valueName: 'FILE' },
+    'ca-intermediates': { type: 'string', description: 'keyless: PEM intermediate certificates, beside those a signature carries', valueName: 'FILE' },
+    'rekor-key': { type: 'string', multiple: true, description: "a Rekor public key (rekor.pub): every signature's Rekor bundle must verify with it; a certificate is then checked at the time Rekor logged it", valueName: 'FILE' },
+};
+
+export async function readKey(file: string): Promise<VerifyKey> {
+  return loadPublicKey(file, await readFlagFile('--key', file));
+}
+
+export async function readRekorKey(file: string): Promise<RekorKey> {
+  return loadRekorKey(file, await readFlagFile('--rekor-key', file));
+}
+
+export async function readFlagFile(flag: string, file: string): Promise<Buffer> {
+  try {
+    return await fsp.readFile(file);
+  } catch (err) {
+    throw new OciError('INVALID_ARGUMENT', `${flag} ${file}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** The keyless flags as given (for the policy, and for the JSON to say what was asked). */
+export interface CertificateFlags {
+  identity: { equals: string } | { regexp: string };
+  oidcIssuer: { equals: string } | { regexp: string };
+  roots: string;
+  intermediates?: string;
+  /** The two, compiled (a regexp that does not compile is a usage error, before any file is read). */
+  match: Pick<CertificatePolicy, 'identity' | 'oidcIssuer'>;
+}
+
+/**
+ * The keyless flags, checked as cosign 2 asks them: an identity (exact or regexp) and an OIDC issuer (exact or
+ * regexp), one of each; and, offline, the roots to trust (cosign would fetch Sigstore's; nothing is fetched here).
+ * Undefined when none is given; the roots or intermediates without an identity are refused.
+ */
+export function certificateFlags(p: ParsedCommand): CertificateFlags | undefined {
+  const one = (exact: string, regexp: string): { equals: string } | { regexp: string } | undefined => {
+    const e = stringOpt(p, exact);
+    const r = stringOpt(p, regexp);
+    if (e !== undefined && r !== undefined) throw new UsageError(`--${exact} and --${regexp}: give one`);
+    if (e === '') throw new UsageError(`--${exact}: empty`);
+    return e !== undefined ? { equals: e } : r !== undefined ? { regexp: r } : undefined;
+  };
+  const identity = one('certificate-identity', 'certificate-identity-regexp');
+  const oidcIssuer = one('certificate-oidc-issuer', 'certificate-oidc-issuer-regexp');
+  const roots = stringOpt(p, 'ca-roots');
+  const intermediates = stringOpt(p, 'ca-intermediates');
+  if (!identity) {
+    const stray = oidcIssuer ? '--certificate-oidc-issuer' : roots !== undefined ? '--ca-roots' : intermediates !== undefined ? '--ca-intermediates' : undefined;
+    if (stray) throw new UsageError(`${stray} is for keyless signatures: give --certificate-identity (or --certificate-identity-regexp) too`);
+    return undefined;
+  }
+  if (!oidcIssuer) throw new UsageError('--certificate-identity needs --certificate-oidc-issuer (or --certificate-oidc-issuer-regexp): the OIDC issuer the certificate must name, as cosign asks');
+  if (roots === undefined) {
+    throw new UsageError("--certificate-identity needs --ca-roots FILE: the root certificates to trust (Fulcio's fulcio_v1.crt.pem from Sigstore's trusted root); nothing is fetched");
+  }
+  const match = { identity: textMatch('--certificate-identity-regexp', identity), oidcIssuer: textMatch('--certificate-oidc-issuer-regexp', oidcIssuer) };
+  return { identity, oidcIssuer, roots, ...(intermediates !== undefined ? { intermediates } : {}), match };
+}
+
+export async function certificatePolicy(f: CertificateFlags): Promise<CertificatePolicy> {
+  const certs = async (flag: string, file: string) => loadCertificates(file, await readFlagFile(flag, file));
+  return {
+    roots: await certs('--ca-roots', f.roots),
+    intermediates: f.intermediates !== undefined ? await certs('--ca-intermediates', f.intermediates) : [],
+    ...f.match,
+  };
+}
+
+/** An exact text, or a Go regexp (cosign's are Go's, matched anywhere in the text) as one JS RegExp that reads it the same. */
+function textMatch(flag: string, m: { equals: string } | { regexp: string }): TextMatch {
+  if ('equals' in m) return m;
+  try {
+    const re = compileGoRegexp(m.regexp);
+    return { matches: new RegExp(re.source, re.flags.replace('g', '')), pattern: m.regexp };
+  } catch (err) {
+    throw new UsageError(`${flag}: ${(err as Error).message}`);
+  }
+}
+
+/** What keyless verification was asked, and the Rekor keys given: the fields verify's and verify-attestation's JSON add. */
+export function trustJson(c: CertificateFlags | undefined, rekorKeys: readonly RekorKey[] | undefined): Record<string, unknown> {
+  return {
+    ...(c
+      ? {
+          certificates: {
+            ...('equals' in c.identity ? { identity: c.identity.equals } : { identityRegexp: c.identity.regexp }),
+            ...('equals' in c.oidcIssuer ? { oidcIssuer: c.oidcIssuer.equals } : { oidcIssuerRegexp: c.oidcIssuer.regexp }),
+            roots: c.roots,
+            ...(c.intermediates !== undefined ? { intermediates: c.intermediates } : {}),
+          },
+        }
+      : {}),
+    ...(rekorKeys && rekorKeys.length > 0 ? { rekorKeys: rekorKeys.map((k) => ({ name: k.name, logID: k.logId })) } : {}),
+  };
+}
