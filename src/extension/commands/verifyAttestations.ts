@@ -15,7 +15,7 @@ import { askPredicateType } from './predicateTypes';
 import { configuredKeyFiles } from '../settings/signatureKeys';
 import { configuredTrust } from '../settings/signatureTrust';
 import { chooseKeyFiles, readKeys, verifiedManifest } from './verifyInputs';
-import { verifyTrustedAttestations } from './verifyTrustedAttestations';
+import { verifyTrustedAttestations } from './verifyTrusted';
 import { showSummary } from './verifyNotice';
 
 /** What Verify Attestations returns to `executeCommand` callers (the tests): the summary shown, the results, the documents marked. */

@@ -1,6 +1,8 @@
-// An image's signatures verified with what the settings trust: keys, and certificates for any identity set.
+// An image's signatures and attestations verified with what the settings trust: keys, and certificates for any
+// identity set.
+import { type ImageAttestations, verifyImageAttestations } from '../../oci/attestations';
 import { DigestReads } from '../../oci/digestReads';
-import { type CertificatePolicy, type ImageVerification, type SignatureResult, type VerifyKey, verifyImage } from '../../oci/signatures';
+import { type CertificatePolicy, type ImageVerification, type RekorKey, type VerifyKey, verifyImage } from '../../oci/signatures';
 import type { ReadOnlyTarget } from '../../oci/target';
 import type { SignatureTrust } from '../settings/signatureTrust';
 
@@ -9,32 +11,57 @@ import type { SignatureTrust } from '../settings/signatureTrust';
  * for one of the identities set (the core takes one identity at a time: with several, once per identity, the
  * signature manifests read once, each signature's result the first valid one, else the first identity's).
  */
-export async function verifyTrusted(target: ReadOnlyTarget, reference: string, keys: readonly VerifyKey[], trust: SignatureTrust, options: { signal?: AbortSignal } = {}): Promise<ImageVerification> {
-  const policies: Array<CertificatePolicy | undefined> = trust.policies.length > 0 ? trust.policies : [undefined];
-  const through = policies.length > 1 ? new DigestReads().over(target) : target;
-  const runs: ImageVerification[] = [];
-  for (const certificates of policies) {
-    runs.push(
-      await verifyImage(through, reference, keys, {
-        recursive: true,
-        signal: options.signal,
-        ...(certificates ? { certificates } : {}),
-        ...(trust.rekorKeys.length > 0 ? { rekorKeys: trust.rekorKeys } : {}),
-      }),
-    );
-  }
-  return runs.reduce(merged);
+export function verifyTrusted(target: ReadOnlyTarget, reference: string, keys: readonly VerifyKey[], trust: SignatureTrust, options: { signal?: AbortSignal } = {}): Promise<ImageVerification> {
+  return perIdentity(target, trust, 'signatures', (through, trusted) => verifyImage(through, reference, keys, { recursive: true, signal: options.signal, ...trusted }));
 }
 
-/** `a`'s manifests, each signature `b`'s instead when `b`'s is valid and `a`'s is not. */
-function merged(a: ImageVerification, b: ImageVerification): ImageVerification {
-  const key = (s: SignatureResult) => `${s.manifest} ${s.layer ?? ''}`;
-  const valid = new Map(b.manifests.flatMap((m) => m.signatures.filter((s) => s.valid).map((s) => [`${m.subject.digest} ${key(s)}`, s] as const)));
+/** `verifyImageAttestations` (recursive) as verifyTrusted verifies signatures: by a key, or a certificate for an identity set. */
+export function verifyTrustedAttestations(
+  target: ReadOnlyTarget,
+  reference: string,
+  keys: readonly VerifyKey[],
+  trust: SignatureTrust,
+  options: { signal?: AbortSignal; predicateType?: string } = {},
+): Promise<ImageAttestations> {
+  return perIdentity(target, trust, 'attestations', (through, trusted) =>
+    verifyImageAttestations(through, reference, keys, { recursive: true, signal: options.signal, predicateType: options.predicateType, ...trusted }),
+  );
+}
+
+/** A result of one signature or attestation layer, as both kinds of report hold them. */
+interface LayerResult {
+  manifest: string;
+  layer?: number;
+  valid: boolean;
+}
+
+type Report<F extends string> = { manifests: Array<{ subject: { digest: string }; valid: boolean } & Record<F, LayerResult[]>> };
+
+/** `verify` once per identity set (once with none), the reads shared; the runs merged under `field`. */
+async function perIdentity<F extends string, R extends Report<F>>(
+  target: ReadOnlyTarget,
+  trust: SignatureTrust,
+  field: F,
+  verify: (through: ReadOnlyTarget, trusted: { certificates?: CertificatePolicy; rekorKeys?: RekorKey[] }) => Promise<R>,
+): Promise<R> {
+  const policies: Array<CertificatePolicy | undefined> = trust.policies.length > 0 ? trust.policies : [undefined];
+  const through = policies.length > 1 ? new DigestReads().over(target) : target;
+  const runs: R[] = [];
+  for (const certificates of policies) {
+    runs.push(await verify(through, { ...(certificates ? { certificates } : {}), ...(trust.rekorKeys.length > 0 ? { rekorKeys: trust.rekorKeys } : {}) }));
+  }
+  return runs.reduce((a, b) => merged(a, b, field));
+}
+
+/** `a`'s manifests, each result under `field` `b`'s instead when `b`'s is valid and `a`'s is not. */
+function merged<F extends string, R extends Report<F>>(a: R, b: R, field: F): R {
+  const key = (m: { subject: { digest: string } }, s: LayerResult) => `${m.subject.digest} ${s.manifest} ${s.layer ?? ''}`;
+  const valid = new Map(b.manifests.flatMap((m) => m[field].filter((s) => s.valid).map((s) => [key(m, s), s] as const)));
   return {
     ...a,
     manifests: a.manifests.map((m) => {
-      const signatures = m.signatures.map((s) => (s.valid ? s : (valid.get(`${m.subject.digest} ${key(s)}`) ?? s)));
-      return { ...m, signatures, valid: signatures.some((s) => s.valid) };
+      const results = m[field].map((s) => (s.valid ? s : (valid.get(key(m, s)) ?? s)));
+      return { ...m, [field]: results, valid: results.some((s) => s.valid) };
     }),
   };
 }
