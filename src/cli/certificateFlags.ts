@@ -4,7 +4,9 @@ import { promises as fsp } from 'node:fs';
 import { OciError } from '../oci/errors';
 import { compileGoRegexp } from '../oci/goRegexp';
 import { type CertificatePolicy, loadCertificates, loadPublicKey, loadRekorKey, type RekorKey, type TextMatch, type VerifyKey } from '../oci/signatures';
-import { type OptionSpec, type ParsedCommand, stringOpt, UsageError } from './command';
+import type { Platform } from '../oci/descriptor';
+import { parsePlatform } from '../oci/platform';
+import { boolOpt, listOpt, type OptionSpec, type ParsedCommand, stringOpt, UsageError } from './command';
 
 /** `--certificate-identity[-regexp]`, `--certificate-oidc-issuer[-regexp]`, `--ca-roots`, `--ca-intermediates`, `--rekor-key`. */
 export const CERTIFICATE_OPTIONS: Record<string, OptionSpec> = {
@@ -108,4 +110,33 @@ export function trustJson(c: CertificateFlags | undefined, rekorKeys: readonly R
       : {}),
     ...(rekorKeys && rekorKeys.length > 0 ? { rekorKeys: rekorKeys.map((k) => ({ name: k.name, logID: k.logId })) } : {}),
   };
+}
+
+/** What verify and verify-attestation trust, read from their flags: the --key files, the certificate policy, the Rekor keys. */
+export interface TrustFlags {
+  keys: VerifyKey[];
+  certificates?: CertificateFlags;
+  /** The core's options for them: `certificates` (the policy) and `rekorKeys`, each when given. */
+  options: { certificates?: CertificatePolicy; rekorKeys?: RekorKey[] };
+  rekorKeys: RekorKey[];
+}
+
+/** The trust flags read; a usage error naming `what` (signature, attestation) when neither a key nor an identity is given. */
+export async function trustFlags(p: ParsedCommand, what: 'signature' | 'attestation'): Promise<TrustFlags> {
+  const files = listOpt(p, 'key');
+  const certificates = certificateFlags(p);
+  if (files.length === 0 && !certificates) {
+    throw new UsageError(`--key FILE is required, or --certificate-identity ID for keyless ${what}s: the public key (cosign.pub) to verify with, or whom a${what === 'attestation' ? 'n' : ''} ${what}'s certificate must be for`);
+  }
+  const keys = await Promise.all(files.map(readKey));
+  const policy = certificates && (await certificatePolicy(certificates));
+  const rekorKeys = await Promise.all(listOpt(p, 'rekor-key').map(readRekorKey));
+  return { keys, ...(certificates ? { certificates } : {}), rekorKeys, options: { ...(policy ? { certificates: policy } : {}), ...(rekorKeys.length > 0 ? { rekorKeys } : {}) } };
+}
+
+/** `--platform P` or `--recursive` (not both), as the core's options take them. */
+export function subjectFlags(p: ParsedCommand): { platform?: Platform; recursive: boolean } {
+  const platformText = stringOpt(p, 'platform');
+  if (platformText !== undefined && boolOpt(p, 'recursive')) throw new UsageError('--platform and --recursive: give one (a platform, or every manifest)');
+  return { ...(platformText !== undefined ? { platform: parsePlatform(platformText) } : {}), recursive: boolOpt(p, 'recursive') };
 }

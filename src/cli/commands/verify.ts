@@ -1,8 +1,7 @@
-import { parsePlatform } from '../../oci/platform';
 import { shownName } from '../../oci/shownName';
 import { type ImageVerification, type RekorKey, type SignatureResult, signedName, signerText, type VerifyKey, verifyImage } from '../../oci/signatures';
-import { CERTIFICATE_OPTIONS, type CertificateFlags, certificateFlags, certificatePolicy, readKey, readRekorKey, trustJson } from '../certificateFlags';
-import { boolOpt, type Command, formatOpt, LAYOUT_OPTION, listOpt, stringOpt, UsageError } from '../command';
+import { CERTIFICATE_OPTIONS, type CertificateFlags, subjectFlags, trustFlags, trustJson } from '../certificateFlags';
+import { type Command, formatOpt, LAYOUT_OPTION, stringOpt } from '../command';
 import { checkedManifestJson, keyJson } from '../checkedJson';
 import { formatJson } from '../printer';
 import { otherKindWarning } from '../otherKind';
@@ -38,27 +37,13 @@ export const verify: Command = {
   },
   async run(p, printer) {
     const format = formatOpt(p);
-    const files = listOpt(p, 'key');
-    const certificates = certificateFlags(p);
-    if (files.length === 0 && !certificates) {
-      throw new UsageError("--key FILE is required, or --certificate-identity ID for keyless signatures: the public key (cosign.pub) to verify with, or whom a signature's certificate must be for");
-    }
-    const platformText = stringOpt(p, 'platform');
-    if (platformText !== undefined && boolOpt(p, 'recursive')) throw new UsageError('--platform and --recursive: give one (a platform, or every manifest)');
-    const keys = await Promise.all(files.map(readKey));
-    const policy = certificates && (await certificatePolicy(certificates));
-    const rekorKeys = await Promise.all(listOpt(p, 'rekor-key').map(readRekorKey));
+    const subjects = subjectFlags(p); // usage errors before any file is read
+    const trust = await trustFlags(p, 'signature');
     const raw = p.positionals[0]!;
     const t = await openTarget(p, raw);
-    const report = await verifyImage(t.target, requireReference(t, raw), keys, {
-      ...(policy ? { certificates: policy } : {}),
-      ...(rekorKeys.length > 0 ? { rekorKeys } : {}),
-      identity: stringOpt(p, 'identity'),
-      recursive: boolOpt(p, 'recursive'),
-      platform: platformText === undefined ? undefined : parsePlatform(platformText),
-    });
+    const report = await verifyImage(t.target, requireReference(t, raw), trust.keys, { ...trust.options, identity: stringOpt(p, 'identity'), ...subjects });
     if (report.listedAs) printer.err(otherKindWarning(t.display(), report.listedAs, report.root.mediaType));
-    if (format === 'json') printer.out(formatJson(verifyJson(t.path, report, keys, { certificates, rekorKeys })));
+    if (format === 'json') printer.out(formatJson(verifyJson(t.path, report, trust.keys, trust)));
     else printer.out(verifyText(t.path, report));
     // A layout copied from a registry without `-r` holds neither the referrers nor cosign's tags: the likely reason for none.
     const none = report.manifests.filter((m) => m.signatures.length === 0).length;

@@ -1,9 +1,8 @@
 import { type AttestationResult, attesterText, type ImageAttestations, PREDICATE_TYPES, predicateTypeOf, verifyImageAttestations } from '../../oci/attestations';
-import { parsePlatform } from '../../oci/platform';
 import { shownName } from '../../oci/shownName';
-import { readPublicKeyFile, type RekorKey, type VerifyKey } from '../../oci/signatures';
-import { CERTIFICATE_OPTIONS, type CertificateFlags, certificateFlags, certificatePolicy, readRekorKey, trustJson } from '../certificateFlags';
-import { boolOpt, type Command, formatOpt, LAYOUT_OPTION, listOpt, stringOpt, UsageError } from '../command';
+import type { RekorKey, VerifyKey } from '../../oci/signatures';
+import { CERTIFICATE_OPTIONS, type CertificateFlags, subjectFlags, trustFlags, trustJson } from '../certificateFlags';
+import { type Command, formatOpt, LAYOUT_OPTION, stringOpt } from '../command';
 import { otherKindWarning } from '../otherKind';
 import { checkedManifestJson, keyJson } from '../checkedJson';
 import { formatJson } from '../printer';
@@ -36,29 +35,15 @@ export const verifyAttestation: Command = {
   },
   async run(p, printer) {
     const format = formatOpt(p);
-    const files = listOpt(p, 'key');
-    const certificates = certificateFlags(p);
-    if (files.length === 0 && !certificates) {
-      throw new UsageError("--key FILE is required, or --certificate-identity ID for keyless attestations: the public key (cosign.pub) to verify with, or whom an attestation's certificate must be for");
-    }
     const typeText = stringOpt(p, 'type');
     const predicateType = typeText === undefined ? undefined : predicateTypeOf(typeText);
-    const platformText = stringOpt(p, 'platform');
-    if (platformText !== undefined && boolOpt(p, 'recursive')) throw new UsageError('--platform and --recursive: give one (a platform, or every manifest)');
-    const keys = await Promise.all(files.map((f) => readPublicKeyFile(f, f)));
-    const policy = certificates && (await certificatePolicy(certificates));
-    const rekorKeys = await Promise.all(listOpt(p, 'rekor-key').map(readRekorKey));
+    const subjects = subjectFlags(p); // usage errors before any file is read
+    const trust = await trustFlags(p, 'attestation');
     const raw = p.positionals[0]!;
     const t = await openTarget(p, raw);
-    const report = await verifyImageAttestations(t.target, requireReference(t, raw), keys, {
-      predicateType,
-      ...(policy ? { certificates: policy } : {}),
-      ...(rekorKeys.length > 0 ? { rekorKeys } : {}),
-      recursive: boolOpt(p, 'recursive'),
-      platform: platformText === undefined ? undefined : parsePlatform(platformText),
-    });
+    const report = await verifyImageAttestations(t.target, requireReference(t, raw), trust.keys, { predicateType, ...trust.options, ...subjects });
     if (report.listedAs) printer.err(otherKindWarning(t.display(), report.listedAs, report.root.mediaType));
-    if (format === 'json') printer.out(formatJson(verifyAttestationJson(t.path, report, keys, predicateType, { certificates, rekorKeys })));
+    if (format === 'json') printer.out(formatJson(verifyAttestationJson(t.path, report, trust.keys, predicateType, trust)));
     else printer.out(verifyAttestationText(t.path, report, predicateType));
     // A layout copied from a registry without `-r` holds neither the referrers nor cosign's tags: the likely reason for none.
     const none = report.manifests.filter((m) => m.attestations.length === 0).length;
