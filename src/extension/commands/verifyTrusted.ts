@@ -2,7 +2,7 @@
 // identity set.
 import { type ImageAttestations, verifyImageAttestations } from '../../oci/attestations';
 import { DigestReads } from '../../oci/digestReads';
-import { type CertificatePolicy, type ImageVerification, type RekorKey, type VerifyKey, verifyImage } from '../../oci/signatures';
+import { type CertificatePolicy, type CosignLayerResult, type ImageVerification, type RekorKey, type VerifyKey, verifyImage } from '../../oci/signatures';
 import type { ReadOnlyTarget } from '../../oci/target';
 import type { SignatureTrust } from '../settings/signatureTrust';
 
@@ -29,11 +29,7 @@ export function verifyTrustedAttestations(
 }
 
 /** A result of one signature or attestation layer, as both kinds of report hold them. */
-interface LayerResult {
-  manifest: string;
-  layer?: number;
-  valid: boolean;
-}
+type LayerResult = CosignLayerResult<string>;
 
 type Report<F extends string> = { manifests: Array<{ subject: { digest: string }; valid: boolean } & Record<F, LayerResult[]>> };
 

@@ -6,7 +6,7 @@ import { CosignTagLookup } from '../referrers/cosignTags';
 
 export type { FoundVia };
 import type { VerifyKey } from '../signatures/publicKeys';
-import type { CertificateSummary } from '../signatures/signatureResult';
+import type { CosignLayerResult, SignerProblem } from '../signatures/signatureResult';
 import type { CertificateCheck } from '../signatures/keyless';
 import { checkSigner, type SignerTrust } from '../signatures/signer';
 import type { OpOptions, ReadOnlyTarget } from '../target';
@@ -26,15 +26,7 @@ export const ATTESTATION_ARTIFACT_TYPES: readonly string[] = [INTOTO_PAYLOAD_TYP
 
 /** Why an attestation is not valid. */
 export type AttestationProblem =
-  | 'bad-signature' // no key given verifies a signature of the envelope (a wrong key, a tampered payload)
-  | 'unsupported-key' // no key given can verify cosign signatures at all
-  | 'no-certificate' // only certificates are trusted, and the layer has none
-  | 'malformed-certificate' // its certificate or chain annotation is not PEM X.509
-  | 'untrusted-certificate' // its certificate does not chain to a root given (or is not for code signing)
-  | 'certificate-identity-mismatch' // its certificate is for another identity (SAN)
-  | 'issuer-mismatch' // its certificate was issued through another OIDC issuer
-  | 'certificate-expired' // its certificate (or chain) is not valid at the time checked (Rekor's, or now)
-  | 'bad-bundle' // a Rekor key is given and the bundle is missing, does not verify, or is not an intoto entry of this envelope
+  | SignerProblem // no key or certificate trusted signs the envelope (or, with a Rekor key, its bundle is no intoto entry of it)
   | 'wrong-payload-type' // it verifies, but the envelope holds no in-toto statement
   | 'malformed-statement' // it verifies, but its payload is not an in-toto Statement
   | 'subject-mismatch' // it verifies, but its statement is of other artifacts than this manifest
@@ -43,31 +35,10 @@ export type AttestationProblem =
   | 'malformed-attestation' // the attestation manifest is not cosign's format (no DSSE layer)
   | 'unreadable'; // the attestation manifest or envelope could not be read (missing, damaged, too large)
 
-
 /** One attestation: one DSSE layer of an attestation manifest (cosign adds a layer per attestation to its `.att` tag). */
-export interface AttestationResult {
-  /** The attestation manifest's digest. */
-  manifest: string;
-  /** The layer's 0-based position in it; undefined for a problem of the manifest itself. */
-  layer?: number;
-  layerDigest?: string;
-  via: FoundVia[];
-  /** The cosign tag that names the attestation manifest. */
-  tag?: string;
-  valid: boolean;
-  /** The key that verifies it (name as given) and its type (for a certificate's signature, the type of the certificate's key). */
-  key?: string;
-  keyType?: string;
-  /** For an envelope checked against the layer's certificate (keyless): who the certificate is for, its issuer, its validity. */
-  certificate?: CertificateSummary;
-  /** With a Rekor key: the bundle's integratedTime (seconds since 1970), once verified, and the Rekor key (name as given). */
-  integratedTime?: number;
-  rekorKey?: string;
+export interface AttestationResult extends CosignLayerResult<AttestationProblem> {
   /** The statement's `predicateType`, read only from an envelope a key verifies. */
   predicateType?: string;
-  problem?: AttestationProblem;
-  /** Why not, in words (naming the JSON path, the digests stated, the keys tried). */
-  reason?: string;
 }
 
 export interface ManifestAttestations {

@@ -15,7 +15,7 @@ export { readPublicKeyFile } from './keyFiles';
 export { signedName, signerText, verificationProblems, verifiedBy } from './verifyProblems';
 export { CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, identityText } from './keyless';
 export type { CertificatePolicy, TextMatch } from './keyless';
-export type { CertificateSummary } from './signatureResult';
+export type { CertificateSummary, CosignLayerResult, SignerProblem } from './signatureResult';
 export { loadCertificates } from './certificates';
 export type { Certificate } from './certificates';
 export { BUNDLE_ANNOTATION, loadRekorKey } from './rekorBundle';

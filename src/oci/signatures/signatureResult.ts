@@ -1,9 +1,9 @@
 /** What verifying one signature says: its result, and why it is not valid (types only, shared by verify and keyless). */
 import type { FoundVia } from '../referrers/cosignFound';
 
-/** Why a signature is not valid. */
-export type SignatureProblem =
-  | 'bad-signature' // no key given (nor the certificate's) verifies it over the payload (a wrong key, a tampered payload)
+/** Why the signer of a signature or an attestation is not trusted: the keys, the certificate, the Rekor bundle. */
+export type SignerProblem =
+  | 'bad-signature' // no key given (nor the certificate's) verifies it (a wrong key, a tampered payload)
   | 'unsupported-key' // no key given can verify cosign signatures at all
   | 'no-certificate' // only certificates are trusted, and it has none
   | 'malformed-certificate' // its certificate or chain annotation is not PEM X.509
@@ -11,7 +11,11 @@ export type SignatureProblem =
   | 'certificate-identity-mismatch' // its certificate is for another identity (SAN)
   | 'issuer-mismatch' // its certificate was issued through another OIDC issuer
   | 'certificate-expired' // its certificate (or chain) is not valid at the time checked (Rekor's, or now)
-  | 'bad-bundle' // a Rekor key is given and its Rekor bundle is missing, does not verify, or is of another signature
+  | 'bad-bundle'; // a Rekor key is given and its Rekor bundle is missing, does not verify, or is of another signature
+
+/** Why a signature is not valid. */
+export type SignatureProblem =
+  | SignerProblem
   | 'digest-mismatch' // it verifies, but signs another manifest
   | 'wrong-type' // it verifies, but critical.type is not cosign's
   | 'identity-mismatch' // it verifies, but names another reference than --identity
@@ -22,15 +26,18 @@ export type SignatureProblem =
 /** How a signature manifest was found for its subject. */
 export type { FoundVia };
 
-/** One signature: one simplesigning layer of a signature manifest (cosign adds a layer per signing to its `.sig` tag). */
-export interface SignatureResult {
-  /** The signature manifest's digest. */
+/**
+ * What verifying one layer of a cosign manifest says, a signature's or an attestation's: where it is, whether it is
+ * valid and by whom, or why not (`P`: the problems of its kind).
+ */
+export interface CosignLayerResult<P extends string> {
+  /** The signature (or attestation) manifest's digest. */
   manifest: string;
   /** The layer's 0-based position in it; undefined for a problem of the manifest itself. */
   layer?: number;
   layerDigest?: string;
   via: FoundVia[];
-  /** The cosign tag that names the signature manifest. */
+  /** The cosign tag that names the manifest. */
   tag?: string;
   valid: boolean;
   /** The key given that verifies it (name as given) and its type (for a certificate's signature, the type of the certificate's key). */
@@ -41,15 +48,19 @@ export interface SignatureResult {
   /** With a Rekor key: the bundle's integratedTime (seconds since 1970), once verified, and the Rekor key (name as given). */
   integratedTime?: number;
   rekorKey?: string;
+  problem?: P;
+  /** Why not, in words (naming the JSON path, the digest signed, the keys tried). */
+  reason?: string;
+}
+
+/** One signature: one simplesigning layer of a signature manifest (cosign adds a layer per signing to its `.sig` tag), or a Sigstore bundle. */
+export interface SignatureResult extends CosignLayerResult<SignatureProblem> {
   /** `critical.identity.docker-reference` of a payload whose signature verifies: the name it was signed under (of a Sigstore bundle, its statement's subject name, when it has one). */
   identity?: string;
   /** `bundle` for a Sigstore bundle (cosign 3's default format); absent for cosign's classic simplesigning layer. */
   format?: 'bundle';
   /** A bundle's in-toto statement's predicateType (cosign 3's `sign` writes https://sigstore.dev/cosign/sign/v1). */
   predicateType?: string;
-  problem?: SignatureProblem;
-  /** Why not, in words (naming the JSON path, the digest signed, the keys tried). */
-  reason?: string;
 }
 
 /** The signing certificate, as a result reports it (whether or not it is trusted). */
