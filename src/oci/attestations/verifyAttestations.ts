@@ -1,7 +1,6 @@
-import { bareDescriptor, type Descriptor } from '../descriptor';
-import { isOciError } from '../errors';
+import type { Descriptor } from '../descriptor';
 import { readCapped } from '../readCapped';
-import { findCosignArtifacts, type FoundArtifact, type FoundVia } from '../referrers/cosignFound';
+import { findCosignArtifacts, type FoundArtifact, foundLayers, type FoundVia } from '../referrers/cosignFound';
 import { CosignTagLookup } from '../referrers/cosignTags';
 
 export type { FoundVia };
@@ -10,7 +9,6 @@ import type { CosignLayerResult, SignerProblem } from '../signatures/signatureRe
 import type { CertificateCheck } from '../signatures/keyless';
 import { checkSigner, type SignerTrust } from '../signatures/signer';
 import type { OpOptions, ReadOnlyTarget } from '../target';
-import { parseJsonObject } from '../validate';
 import { DSSE_MEDIA_TYPE, type Envelope, INTOTO_PAYLOAD_TYPE, pae, parseEnvelope } from './dsse';
 import { intotoEntryCheck } from './intotoEntry';
 import { parseStatement, statementNames } from './statement';
@@ -93,16 +91,9 @@ async function verifyManifest(
 ): Promise<AttestationResult[]> {
   const base: AttestationPlace = { manifest: found.desc.digest, via: found.via, ...(found.tag ? { tag: found.tag } : {}) };
   const fail = (problem: AttestationProblem, reason: string) => failure(base, problem, reason);
-  let doc: Record<string, unknown>;
-  try {
-    doc = parseJsonObject(await target.fetchBytes(bareDescriptor(found.desc), op), `attestation manifest ${found.desc.digest}`);
-  } catch (err) {
-    if (isOciError(err, 'INVALID_MANIFEST')) return [fail('malformed-attestation', (err as Error).message)];
-    if (isOciError(err)) return [fail('unreadable', (err as Error).message)];
-    throw err;
-  }
-  const layers = Array.isArray(doc.layers) ? (doc.layers as unknown[]) : undefined;
-  if (!layers) return [fail('malformed-attestation', `attestation manifest ${found.desc.digest}: layers: expected an array`)];
+  const read = await foundLayers(target, found, 'attestation manifest', op);
+  if ('problem' in read) return [fail(read.problem === 'malformed' ? 'malformed-attestation' : 'unreadable', read.reason)];
+  const layers = read.layers;
   const out: AttestationResult[] = [];
   for (let i = 0; i < layers.length; i++) {
     const layer = layers[i] as Partial<Descriptor> | null;

@@ -1,4 +1,6 @@
 import { bareDescriptor, type Descriptor } from '../descriptor';
+import { isOciError } from '../errors';
+import { parseJsonObject } from '../validate';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { type CosignTagLookup, type CosignTagSuffix } from './cosignTags';
 
@@ -35,4 +37,27 @@ export async function findCosignArtifacts(
   for await (const r of target.referrers(bareDescriptor(subject), op)) if (r.artifactType && find.artifactTypes.includes(r.artifactType)) add(r, 'referrers');
   for (const t of await find.cosignTags.find(subject.digest, [find.suffix])) add(t.desc, 'cosign-tag', t.tag);
   return [...found.values()].sort((a, b) => (a.desc.digest < b.desc.digest ? -1 : 1));
+}
+
+/**
+ * The layers of a found manifest (`what`: "signature manifest", "attestation manifest", as errors name it), or why
+ * they cannot be told: `malformed` (not a JSON object, layers no array) or `unreadable` (missing, damaged, too large).
+ * Such a manifest is a result, not an error; any other failure (a registry's) is thrown.
+ */
+export async function foundLayers(
+  target: ReadOnlyTarget,
+  found: FoundArtifact,
+  what: string,
+  op: OpOptions,
+): Promise<{ layers: unknown[] } | { problem: 'malformed' | 'unreadable'; reason: string }> {
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseJsonObject(await target.fetchBytes(bareDescriptor(found.desc), op), `${what} ${found.desc.digest}`);
+  } catch (err) {
+    if (isOciError(err, 'INVALID_MANIFEST')) return { problem: 'malformed', reason: (err as Error).message };
+    if (isOciError(err)) return { problem: 'unreadable', reason: (err as Error).message };
+    throw err;
+  }
+  if (!Array.isArray(doc.layers)) return { problem: 'malformed', reason: `${what} ${found.desc.digest}: layers: expected an array` };
+  return { layers: doc.layers as unknown[] };
 }

@@ -1,10 +1,8 @@
-import { bareDescriptor, type Descriptor } from '../descriptor';
-import { isOciError } from '../errors';
+import type { Descriptor } from '../descriptor';
 import { readCapped } from '../readCapped';
-import { findCosignArtifacts, type FoundArtifact } from '../referrers/cosignFound';
+import { findCosignArtifacts, type FoundArtifact, foundLayers } from '../referrers/cosignFound';
 import { CosignTagLookup } from '../referrers/cosignTags';
 import type { OpOptions, ReadOnlyTarget } from '../target';
-import { parseJsonObject } from '../validate';
 import { COSIGN_PAYLOAD_TYPE, decodeBase64, parsePayload, SIGNATURE_ANNOTATION, SIGNATURE_ARTIFACT_TYPES, SIMPLESIGNING_MEDIA_TYPE } from './cosignFormat';
 import { verifyBundleLayer } from './bundleLayer';
 import type { VerifyKey } from './publicKeys';
@@ -63,16 +61,9 @@ async function verifyManifest(
 ): Promise<SignatureResult[]> {
   const base = { manifest: found.desc.digest, via: found.via, ...(found.tag ? { tag: found.tag } : {}) };
   const fail = (problem: SignatureProblem, reason: string, at: Partial<SignatureResult> = {}): SignatureResult => ({ ...base, ...at, valid: false, problem, reason });
-  let doc: Record<string, unknown>;
-  try {
-    doc = parseJsonObject(await target.fetchBytes(bareDescriptor(found.desc), op), `signature manifest ${found.desc.digest}`);
-  } catch (err) {
-    if (isOciError(err, 'INVALID_MANIFEST')) return [fail('malformed-signature', (err as Error).message)];
-    if (isOciError(err)) return [fail('unreadable', (err as Error).message)];
-    throw err;
-  }
-  const layers = Array.isArray(doc.layers) ? (doc.layers as unknown[]) : undefined;
-  if (!layers) return [fail('malformed-signature', `signature manifest ${found.desc.digest}: layers: expected an array`)];
+  const read = await foundLayers(target, found, 'signature manifest', op);
+  if ('problem' in read) return [fail(read.problem === 'malformed' ? 'malformed-signature' : 'unreadable', read.reason)];
+  const layers = read.layers;
   const out: SignatureResult[] = [];
   for (let i = 0; i < layers.length; i++) {
     const layer = layers[i] as Partial<Descriptor> | null;
