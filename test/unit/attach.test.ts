@@ -11,6 +11,7 @@ import { EMPTY_JSON_DIGEST, MediaType } from '../../src/oci/mediaType';
 import { parsePlatform } from '../../src/oci/platform';
 import { attach, parseAnnotationFile, parseFileReference, type AttachEvent } from '../../src/oci/referrers';
 import type { Target } from '../../src/oci/target';
+import { countingReads } from '../helpers/countingReads';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeImage, makeIndex, makeMultiArchLayout, tempDir } from './builders';
 import { code, collect } from '../helpers/assertions';
@@ -176,6 +177,15 @@ describe('attach: platforms and recursion', () => {
     assert.deepEqual(artifacts.map((a) => a.position), [[2], [3]]);
     assert.equal((await collect(store.referrers(index))).length, 0);
     assert.equal((await collect(store.referrers(children[1]!))).length, 1);
+  });
+
+  it('three platforms named read the index once (a registry: one GET, not one more per platform)', async () => {
+    const { store, index, children } = await makeMultiArchLayout();
+    const { target, reads } = countingReads(store);
+    const platforms = ['linux/arm64', 'linux/arm/v7', 'linux/amd64'].map(parsePlatform);
+    const { artifacts } = await attach(target, { subject: 'multi', artifactType: 'a/b', annotations: { k: 'v' }, platforms });
+    assert.deepEqual(reads, ['resolve multi', `fetchBytes ${index.digest}`]);
+    assert.deepEqual(artifacts.map((a) => a.subject.digest), [children[1]!.digest, children[2]!.digest, children[0]!.digest]);
   });
 
   it('--recursive attaches to the index and every manifest below it, nested indexes too', async () => {

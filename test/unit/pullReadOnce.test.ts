@@ -3,27 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { existingFiles, placePull, pullArtifact, readPull } from '../../src/oci/artifacts/pull';
 import { pushArtifact } from '../../src/oci/artifacts/push';
-import { isManifestMediaType } from '../../src/oci/mediaType';
-import type { ReadOnlyTarget } from '../../src/oci/target';
+import { countingReads as counting } from '../helpers/countingReads';
 import { cleanupTemps, newLayout, tempDir } from './builders';
-
-/** `target`, counting what reads a manifest: resolve, and fetch or fetchBytes of a manifest's descriptor. */
-function counting(target: ReadOnlyTarget): { target: ReadOnlyTarget; reads: string[] } {
-  const reads: string[] = [];
-  const wrapped = new Proxy(target, {
-    get(t, key, receiver) {
-      const value = Reflect.get(t, key, receiver) as unknown;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        const [first] = args as [{ mediaType?: string; digest?: string } | string];
-        if (key === 'resolve') reads.push(`resolve ${String(first)}`);
-        else if ((key === 'fetch' || key === 'fetchBytes') && typeof first === 'object' && isManifestMediaType(first.mediaType ?? '')) reads.push(`${key} ${first.digest}`);
-        return (value as (...a: unknown[]) => unknown).apply(t, args);
-      };
-    },
-  });
-  return { target: wrapped, reads };
-}
 
 /**
  * Pull Files to Folder reads an artifact's manifest before it asks for a folder, places its files under the folder

@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import type { Descriptor } from '../../oci/descriptor';
+import { DigestReads } from '../../oci/digestReads';
 import { formatRegistryReference, parseRegistryReference } from '../../oci/registry';
 import { selectSubjectPlatform } from '../../oci/referrers';
 import { parsePlatform } from '../../oci/platform';
@@ -62,7 +63,9 @@ export async function signImage(services: Services, arg?: unknown, answers?: unk
 /** The manifests of the platforms named (`os/arch[/variant]`, as the coverage page's gaps name them), in that order. */
 async function platformManifests(m: SourceManifest, platforms: readonly string[]): Promise<Descriptor[]> {
   const out: Descriptor[] = [];
-  for (const p of platforms) out.push(await selectSubjectPlatform(m.target, m.desc, parsePlatform(p)));
+  // One read of the index for all the platforms (a registry: one GET, not one per platform).
+  const reading = new DigestReads().over(m.target);
+  for (const p of platforms) out.push(await selectSubjectPlatform(reading, m.desc, parsePlatform(p)));
   return out;
 }
 

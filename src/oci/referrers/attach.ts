@@ -8,6 +8,7 @@ import { artifactPacker, createdTimestamp, emptyDescriptor } from './pack';
 import { makeStager, publisher, type PublishEvent, type Staged } from '../artifacts/stager';
 import { checkFile, checkReadable, fileLayer, type AttachFile } from './attachFiles';
 import { asDeclaredKindOf } from '../graph/declaredKind';
+import { DigestReads } from '../digestReads';
 import { selectSubjectPlatform, subjectTree } from './subjects';
 
 export interface AttachOptions extends OpOptions {
@@ -131,10 +132,13 @@ export async function attach(target: Target, options: AttachOptions): Promise<At
   const addFiles = (plan: Plan, files: AttachFile[]) => {
     for (const f of files) if (!plan.files.includes(f)) plan.files.push(f);
   };
-  const tree = needsTree ? await subjectTree(target, root, op) : [{ desc: root, position: [] as number[] }];
+  // The tree and each platform named are read through one DigestReads: the index is read once, not once more per
+  // platform (a registry: one GET, not 1 + N).
+  const reading = new DigestReads().over(target);
+  const tree = needsTree ? await subjectTree(reading, root, op) : [{ desc: root, position: [] as number[] }];
   const positionOf = new Map(tree.map((e) => [e.desc.digest, e.position]));
   const childFor = async (platform: Platform): Promise<Plan> => {
-    const child = await selectSubjectPlatform(target, root, platform, op);
+    const child = await selectSubjectPlatform(reading, root, platform, op);
     return planFor(child, child.digest === root.digest ? [] : (positionOf.get(child.digest) ?? []));
   };
   const attestations: SkippedSubject[] = [];
