@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { stream } from './nodeStream';
 import type { Descriptor } from './descriptor';
 import { readCapped } from './readCapped';
 import { withMembers, type ReadOnlyTarget } from './target';
@@ -20,7 +20,7 @@ export class DigestReads {
     const fetch: ReadOnlyTarget['fetch'] = async (desc, options) => {
       if (desc.size > KEPT_BLOB_BYTES) return target.fetch(desc, options);
       const bytes = await this.keep(desc, async () => readCapped(await target.fetch(desc, options), KEPT_BLOB_BYTES, (n) => new Error(`${desc.digest}: over ${n} bytes`)));
-      return Readable.from([bytes], { objectMode: false });
+      return stream().Readable.from([bytes], { objectMode: false });
     };
     return withMembers(target, { fetchBytes, fetch });
   }
