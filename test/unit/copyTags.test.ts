@@ -5,7 +5,9 @@ import { copyTags, type CopyEvent } from '../../src/oci/copy';
 import { listTargetTags } from '../../src/oci/graph';
 import { RegistryClient, RemoteRepository } from '../../src/oci/registry';
 import { startOciServer } from '../integration/support';
-import { cleanupTemps, makeArtifact, makeImage, makeIndex, newLayout } from './builders';
+import { cosignTag } from '../../src/oci/referrers';
+import { countingReads } from '../helpers/countingReads';
+import { cleanupTemps, makeArtifact, makeImage, makeIndex, makeMultiArchLayout, newLayout } from './builders';
 
 describe('copyTags (layout import, backup and restore)', () => {
   after(cleanupTemps);
@@ -43,6 +45,30 @@ describe('copyTags (layout import, backup and restore)', () => {
     const bare = await copyTags(src, await listTargetTags(src), without, { referrers: false });
     assert.deepEqual(bare.referrers, []);
     assert.equal(await without.exists(sbom), false);
+  });
+
+  it('lists each manifest\'s referrers at the source once, for the plans (or the cosign check) and the referrers pass', async () => {
+    const { store: src, index, children } = await makeMultiArchLayout();
+    const sbom = await makeArtifact(src, { subject: children[1]!, artifactType: 'application/spdx+json' });
+    const sig = await makeArtifact(src, { artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json' });
+    await src.tag(sig, cosignTag(index.digest, 'sig'));
+    const other = await makeImage(src, { arch: 's390x' });
+    await src.tag(other, 'v2');
+    const tags = [{ tag: 'multi', desc: index }, { tag: 'v2', desc: other }];
+    // checkFirst false is backup's way; into a folder holding a cosign tag (an earlier backup) it checks cosign tags first.
+    for (const checkFirst of [true, false]) {
+      const dst = await newLayout();
+      const earlier = await makeArtifact(dst, { artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json' });
+      await dst.tag(earlier, cosignTag(other.digest, 'sig'));
+      const { target, reads } = countingReads(src);
+      const result = await copyTags(target, tags, dst, { checkFirst });
+      const listings = reads.filter((r) => r.startsWith('referrers '));
+      assert.deepEqual([...new Set(listings)].sort(), listings.sort(), `checkFirst ${checkFirst}: each listed once`);
+      for (const d of [index, ...children, other, sig, sbom]) assert.ok(listings.includes(`referrers ${d.digest}`), `${d.digest} listed`);
+      assert.deepEqual(result.referrers, [sbom.digest]);
+      assert.equal((await dst.resolve(cosignTag(index.digest, 'sig'))).digest, sig.digest);
+      assert.equal(await dst.exists(sbom), true);
+    }
   });
 
   it('copies tags several at a time to a registry, each manifest and blob sent once though tags share them', async () => {

@@ -1,10 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import type { Readable } from 'node:stream';
 import type { Descriptor } from '../descriptor';
-import { isImageIndex, isManifestMediaType } from '../mediaType';
+import { isManifestMediaType } from '../mediaType';
 import { isRetryableError, sleep } from '../transient';
 import { isBlobMounter, isManifestChecker, isTagPusher, type OpOptions, type ReadOnlyTarget, type Target } from '../target';
-import { checkCosignTagAt, cosignTagsToCopy, type CosignTagAt, type CosignTagToCopy } from './cosignTagCopy';
+import { checkCosignTagAt, type CosignTagAt, type CosignTagToCopy } from './cosignTagCopy';
+import { type ReferrerListings, walkReferrers } from './referrerWalk';
 import { CosignTagLookup } from '../referrers/cosignTags';
 import { successors } from './successors';
 import { asDocumentSays } from './documentMediaType';
@@ -31,6 +32,8 @@ export interface CopyGraphOptions extends OpOptions {
   attempts?: number;
   /** cosign's tags at the source, when several copies share one listing of them (copyTags); else one per copy. */
   cosignTags?: CosignTagLookup;
+  /** The source's referrer listings, when a plan and its copy, or several copies, share them (copyTags); else one per copy. */
+  referrerListings?: ReferrerListings;
 }
 
 export interface CopyGraphResult {
@@ -211,42 +214,14 @@ export async function copyGraphs(src: ReadOnlyTarget, dst: Target, roots: readon
       }
     });
 
-  /**
-   * With `referrers`: every manifest under the root, and the referrers of each, recursively; and what cosign's tags name
-   * for each of those (`cosign`), walked the same way.
-   */
-  const findReferrers = async (cosign: CosignTagToCopy[]): Promise<Descriptor[]> => {
-    const seen = new Set<string>();
-    const cosignTags = options.cosignTags ?? new CosignTagLookup(src, { signal });
-    const found: Descriptor[] = [];
-    const walk = async (desc: Descriptor): Promise<void> => {
-      if (seen.has(desc.digest) || !isManifestMediaType(desc.mediaType)) return;
-      seen.add(desc.digest);
-      const children = isImageIndex(desc.mediaType) ? successors(desc, await fetchManifest(desc)).filter((d) => isManifestMediaType(d.mediaType)) : [];
-      const [refs, tagged] = await Promise.all([
-        lookup(async () => {
-          const listed: Descriptor[] = [];
-          for await (const r of src.referrers(desc, { signal })) listed.push(r);
-          return listed;
-        }),
-        lookup(() => cosignTagsToCopy(cosignTags, desc.digest)),
-      ]);
-      for (const r of refs) if (!seen.has(r.digest) && !found.some((f) => f.digest === r.digest)) found.push(r);
-      for (const t of tagged) {
-        if (cosign.some((c) => c.tag === t.tag)) continue;
-        cosign.push(t);
-        // Its descriptor is a resolve's answer, as a root's: stored under the flavor its document declares.
-        rootDigests.add(t.desc.digest);
-      }
-      await Promise.all([...children, ...refs, ...tagged.map((t) => t.desc)].map(walk));
-    };
-    await Promise.all(roots.map(walk));
-    return found;
-  };
-
   try {
-    const cosign: CosignTagToCopy[] = [];
-    const referrers = options.referrers ? await findReferrers(cosign) : [];
+    // With `referrers`: every manifest under the roots, the referrers of each, recursively, and what cosign's tags name
+    // for each of those, walked the same way (the manifests read through this copy's reads, with its retries).
+    const { referrers, cosign } = options.referrers
+      ? await walkReferrers(src, roots, { signal, cosignTags: options.cosignTags ?? new CosignTagLookup(src, { signal }), manifest: fetchManifest, listings: options.referrerListings })
+      : { referrers: [], cosign: [] as CosignTagToCopy[] };
+    // A cosign tag's manifest is a resolve's answer, as a root's: stored under the flavor its document declares.
+    for (const t of cosign) rootDigests.add(t.desc.digest);
     const all = [...roots, ...referrers, ...cosign.map((t) => t.desc)];
     // Every manifest checked before the first blob is sent: one refused (an index's child, a referrer) stores nothing;
     // and every cosign tag the copy would point elsewhere at the destination (checkCosignTagAt).

@@ -6,7 +6,7 @@ import { inIndexBatch, isIndexBatcher, type OpOptions, type ReadOnlyTarget, type
 import { copy } from './copy';
 import { CosignTagLookup, parseCosignTag } from '../referrers/cosignTags';
 import { checkCosignTagAt, type CosignTagAt } from './cosignTagCopy';
-import { walkReferrers } from './referrerWalk';
+import { ReferrerListings, walkReferrers } from './referrerWalk';
 import type { CopyEvent } from './copyGraph';
 import { planCopy } from './plan';
 import { sharedPushes } from './sharedPushes';
@@ -102,9 +102,9 @@ async function checkCosignTagsFirst(
   src: ReadOnlyTarget,
   root: Descriptor,
   dst: Pick<ReadOnlyTarget, 'resolve' | 'fetchBytes'>,
-  options: OpOptions & { cosignTags: CosignTagLookup },
+  options: OpOptions & { cosignTags: CosignTagLookup; referrerListings: ReferrerListings },
 ): Promise<CosignTagAt[]> {
-  const { cosign } = await walkReferrers(src, [root], options);
+  const { cosign } = await walkReferrers(src, [root], { ...options, listings: options.referrerListings });
   return inOrder(cosign, { atOnce: 8, signal: options.signal }, (t, signal) => checkCosignTagAt(src, dst, t, { signal }));
 }
 
@@ -148,6 +148,9 @@ async function copyTagsInPasses(src: ReadOnlyTarget, tags: readonly TagToCopy[],
   // One look at the source's cosign tags for every tag copied, in the plans and the passes (a backup of 30 tags with
   // an SBOM each: one listing, not 180 more requests).
   const cosignTags = new CosignTagLookup(src, { signal: options.signal });
+  // And one listing of each manifest's referrers for the plans, the cosign check and the referrers pass (a backup of a
+  // repository into the folder of an earlier backup of its signed tag: 45 requests, was 65 with each listed twice).
+  const referrerListings = new ReferrerListings(src);
   const now = await tagsNowAt(dst, tags, options);
   const moved = movesOf(tags, now);
   const told = new Set<string>();
@@ -172,13 +175,12 @@ async function copyTagsInPasses(src: ReadOnlyTarget, tags: readonly TagToCopy[],
   // (Each plan checks eight things at a time at the destination.)
   const checkOptions = { atOnce: Math.max(1, options.concurrency ?? 3), signal: options.signal, listenersPerTask: 4 * 9 };
   if (options.checkFirst ?? true) {
-    await inOrder(tags, checkOptions, ({ tag, desc }, signal) => planCopy(src, desc.digest, dst, [tag], { signal, referrers: withReferrers, cosignTags }));
+    await inOrder(tags, checkOptions, ({ tag, desc }, signal) => planCopy(src, desc.digest, dst, [tag], { signal, referrers: withReferrers, cosignTags, referrerListings }));
   } else if (withReferrers && (await hasCosignTag(dst, options))) {
     // Not every manifest, but still every cosign tag the referrers pass would refuse to point elsewhere, as cp does
-    // (the content pass would have stored blobs by then). Each manifest's referrers are listed twice then (a backup of
-    // two signed tags into the folder of an earlier one: 56 requests, not 41); the cosign look-ups are the lookup's,
-    // kept for that pass. A destination without cosign tags (a first backup) has none to refuse: not walked.
-    await inOrder(groups, checkOptions, ({ desc }, signal) => checkCosignTagsFirst(src, desc, dst, { signal, cosignTags }));
+    // (the content pass would have stored blobs by then). The listings and cosign look-ups are kept for the referrers
+    // pass. A destination without cosign tags (a first backup) has none to refuse: not walked.
+    await inOrder(groups, checkOptions, ({ desc }, signal) => checkCosignTagsFirst(src, desc, dst, { signal, cosignTags, referrerListings }));
   }
   let copied = 0;
   let bytes = 0;
@@ -189,7 +191,7 @@ async function copyTagsInPasses(src: ReadOnlyTarget, tags: readonly TagToCopy[],
   const concurrency = Math.max(1, options.concurrency ?? 3);
   const passOptions = (signal?: AbortSignal) => ({ atOnce: concurrency, signal, listenersPerTask: 4 * (concurrency + 1) });
   const to = sharedPushes(dst);
-  const copyOptions = { concurrency: options.concurrency, onProgress: options.onProgress, cosignTags };
+  const copyOptions = { concurrency: options.concurrency, onProgress: options.onProgress, cosignTags, referrerListings };
   await inOrder(groups, { ...passOptions(options.signal), before: (g) => g.tags.forEach(({ tag, i }) => options.onTag?.(tag, i, tags.length)) }, async ({ desc }, signal) => {
     count(await copy(src, desc.digest, to, [], { ...copyOptions, signal }));
   });

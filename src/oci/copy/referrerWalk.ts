@@ -14,6 +14,33 @@ export interface ReferrerWalk {
   cosign: CosignTagToCopy[];
 }
 
+/**
+ * Each manifest's referrers at the source, listed once and kept for as long as whoever holds this: a plan and the copy
+ * it checks (copyTags: each tag's plan, the cosign check, then the referrers pass) walk the same graph; the source does
+ * not change under them, and the copy then carries exactly what the plan checked.
+ */
+export class ReferrerListings {
+  private readonly kept = new Map<string, Promise<Descriptor[]>>();
+
+  constructor(private readonly source: ReadOnlyTarget) {}
+
+  list(desc: Descriptor, options: { signal?: AbortSignal } = {}): Promise<Descriptor[]> {
+    let p = this.kept.get(desc.digest);
+    if (!p) {
+      p = (async () => {
+        const refs: Descriptor[] = [];
+        for await (const r of this.source.referrers(desc, options)) refs.push(r);
+        return refs;
+      })();
+      this.kept.set(desc.digest, p);
+      // A listing that failed (cut short, a registry's 5xx) is asked again next time.
+      const kept = p;
+      p.catch(() => (this.kept.get(desc.digest) === kept ? this.kept.delete(desc.digest) : undefined));
+    }
+    return p;
+  }
+}
+
 /** Manifests looked at, at a time (a registry answers each listing a round trip later). */
 const AT_ONCE = 8;
 
@@ -25,10 +52,11 @@ const AT_ONCE = 8;
 export async function walkReferrers(
   source: ReadOnlyTarget,
   roots: readonly Descriptor[],
-  options: { signal?: AbortSignal; cosignTags: CosignTagLookup; manifest?: (d: Descriptor) => Promise<Buffer> },
+  options: { signal?: AbortSignal; cosignTags: CosignTagLookup; manifest?: (d: Descriptor) => Promise<Buffer>; listings?: ReferrerListings },
 ): Promise<ReferrerWalk> {
   const op = { signal: options.signal };
   const manifest = options.manifest ?? ((d: Descriptor) => source.fetchBytes(d, op));
+  const listings = options.listings ?? new ReferrerListings(source);
   const out: ReferrerWalk = { referrers: [], cosign: [] };
   const seen = new Set<string>();
   let level: readonly Descriptor[] = roots;
@@ -36,9 +64,8 @@ export async function walkReferrers(
     const fresh = level.filter((d) => isManifestMediaType(d.mediaType) && !seen.has(d.digest) && seen.add(d.digest));
     const found = await inOrder(fresh, { atOnce: AT_ONCE, signal: options.signal }, async (d) => {
       const children = isImageIndex(d.mediaType) ? successors(d, await manifest(d)).filter((c) => isManifestMediaType(c.mediaType)) : [];
-      const refs: Descriptor[] = [];
-      for await (const r of source.referrers(d, op)) refs.push(r);
-      return { children, refs, tagged: await cosignTagsToCopy(options.cosignTags, d.digest) };
+      const [refs, tagged] = await Promise.all([listings.list(d, op), cosignTagsToCopy(options.cosignTags, d.digest)]);
+      return { children, refs, tagged };
     });
     const next: Descriptor[] = [];
     for (const { children, refs, tagged } of found) {
