@@ -131,6 +131,21 @@ describe('Verify Signatures: keyless (certificate) signatures', () => {
     assert.equal(outcome?.summary, `v1: verified by the certificate for ${IDENTITY} (${ISSUER})`);
   });
 
+  it('several identities, none its own: the entry says why for each identity, not only the first', async () => {
+    await set('signatureIdentities', [
+      { identity: 'someone@example.com', issuer: ISSUER },
+      { identity: IDENTITY, issuer: 'https://accounts.google.com' },
+    ]);
+    const outcome = await run({ layout, reference: 'v1' });
+    assert.equal(outcome?.summary, 'v1 has no valid signature');
+    const [entry] = await entries(outcome.uris[0]!);
+    assert.deepEqual([entry?.severity, entry?.code], ['Error', 'certificate-identity-mismatch']);
+    assert.match(
+      entry!.message,
+      /: certificate-identity-mismatch: not for any identity set: the certificate is for mitr@redhat\.com, not someone@example\.com; the certificate was issued through OIDC issuer https:\/\/github\.com\/login\/oauth, not https:\/\/accounts\.google\.com$/,
+    );
+  });
+
   it('an identity without roots: an error naming both settings, nothing asked, nothing verified', async () => {
     await set('signatureRoots', undefined);
     assert.equal(await run({ layout, reference: 'v1' }), undefined);
