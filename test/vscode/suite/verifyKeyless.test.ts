@@ -171,7 +171,7 @@ describe('Verify Signatures: keyless (certificate) signatures', () => {
     try {
       const good = await vscode.commands.executeCommand<CoverageModel>('manifold.showCoverage', { layout, reference: 'v1' });
       assert.deepEqual(cell(good)?.verified, { valid: true, keys: [`the certificate for ${IDENTITY} (${ISSUER})`] });
-      assert.deepEqual([good.unverified, good.keys], [0, [`${IDENTITY} (${ISSUER})`]]);
+      assert.deepEqual([good.unverified, good.keys, good.identities], [0, [], [`${IDENTITY} (${ISSUER})`]]);
       // The page redraws by itself when the setting changes (nothing but the setting is touched).
       await set('signatureIdentities', [{ identityRegexp: '^someone@', issuer: ISSUER }]);
       let shownNow: CoverageModel | undefined;
@@ -181,7 +181,7 @@ describe('Verify Signatures: keyless (certificate) signatures', () => {
         await new Promise((r) => setTimeout(r, 100));
       }
       assert.deepEqual(cell(shownNow)?.verified, { valid: false, keys: [] });
-      assert.deepEqual([shownNow?.unverified, shownNow?.keys], [1, [`/^someone@/ (${ISSUER})`]]);
+      assert.deepEqual([shownNow?.unverified, shownNow?.keys, shownNow?.identities], [1, [], [`/^someone@/ (${ISSUER})`]]);
       await set('signatureRoots', undefined);
       const bad = await vscode.commands.executeCommand<CoverageModel>('manifold.showCoverage', { layout, reference: 'v1' });
       assert.match(bad.verifyProblem ?? '', /^manifold\.signatureIdentities needs manifold\.signatureRoots/);
