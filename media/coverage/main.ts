@@ -42,10 +42,12 @@ function banners(m: CoverageModel | undefined): HTMLElement[] {
   } else if (platforms > 0) {
     out.push(h('div', { class: 'banner ok summary', 'data-gaps': '0' }, h('span', { class: 'glyph', 'aria-hidden': 'true' }, '✓'), l10n.t('Complete: every platform carries every kind that a manifest of this image carries.')));
   }
-  // Signatures the keys set do not verify: counted apart from the gaps (a signature is there, it proves nothing).
+  // Signatures and attestations the keys and identities set do not verify: counted apart from the gaps (they are
+  // there, they prove nothing). Keys and identities named as what they are: a key signs, a certificate is for an identity.
   if (m.unverified) {
-    const keys = (m.keys ?? []).join(', ');
-    const text = m.unverified === 1 ? l10n.t('1 signed manifest has no signature that {0} verifies.', keys) : l10n.t('{0} signed manifests have no signature that {1} verifies.', m.unverified, keys);
+    const trusted = [...(m.keys ?? []).map((k) => l10n.t('key {0}', k)), ...(m.identities ?? []).map((i) => l10n.t('a certificate for {0}', i))];
+    const by = trusted.length === 1 ? trusted[0]! : l10n.t('any of {0}', trusted.join(', '));
+    const text = m.unverified === 1 ? l10n.t('1 cell is not verified: no signature or attestation in it is signed by {0}.', by) : l10n.t('{0} cells are not verified: no signature or attestation in them is signed by {1}.', m.unverified, by);
     out.push(h('div', { class: 'banner warning unverified', 'data-unverified': String(m.unverified) }, h('span', { class: 'glyph', 'aria-hidden': 'true' }, '⚠'), text));
   }
   if (m.verifyProblem) out.push(h('div', { class: 'banner error verify-problem' }, m.verifyProblem));
@@ -60,6 +62,8 @@ function cellTitle(c: CoverageCellView, column: CoverageColumnView, row: Coverag
     case 'present':
       if (c.verified?.valid) return l10n.t('{0}, verified by {1}: open it', c.count === 1 ? l10n.t('1 {0} attached to {1}', kind, label) : l10n.t('{0} {1} attached to {2}', c.count, kind, label), c.verified.keys.join(', '));
       if (c.verified) return l10n.t('{0}, none verified by the keys or identities set (manifold.signatureKeys, manifold.signatureIdentities): open it', c.count === 1 ? l10n.t('1 {0} attached to {1}', kind, label) : l10n.t('{0} {1} attached to {2}', c.count, kind, label));
+      // Keys or identities set, but no cosign signature or attestation here (an OCI referrer, a buildx attestation).
+      if (c.nothingToVerify) return l10n.t('{0}; no cosign attestation here: nothing to verify with the keys or identities set: open it', c.count === 1 ? l10n.t('1 {0} attached to {1}', kind, label) : l10n.t('{0} {1} attached to {2}', c.count, kind, label));
       return c.count === 1 ? l10n.t('1 {0} attached to {1}: open it', kind, label) : l10n.t('{0} {1} attached to {2}: pick one to open', c.count, kind, label);
     case 'gap':
       return l10n.t('Missing: {0} has no {1}, while another manifest of this image has one', label, kind);
@@ -74,7 +78,7 @@ function cell(c: CoverageCellView, column: CoverageColumnView, row: CoverageRowV
   const title = cellTitle(c, column, row);
   const td = h('td', { class: `cell ${c.state}`, 'data-kind': c.kind, 'data-state': c.state, title });
   if (c.state === 'present') {
-    // A signature cell verified with the keys set: `1 ✓`, or `1 ✗ not verified`.
+    // A signature or attestation cell verified with the keys or identities set: `1 ✓`, or `1 ✗ not verified`.
     const mark = c.verified ? (c.verified.valid ? ' ✓' : ' ✗') : '';
     td.append(button(`${c.count}${mark}`, title, () => send({ type: 'open', row: rowIndex, kind: c.kind }), 'count'));
     if (c.verified) td.setAttribute('data-verified', String(c.verified.valid));
@@ -130,10 +134,15 @@ function matrix(m: CoverageModel): HTMLElement {
   return h('div', { class: 'table-wrap' }, h('table', { class: 'matrix' }, h('caption', { class: 'sr-only' }, l10n.t('Referrers of {0} by kind', shownName(m.reference))), h('thead', {}, head), body, foot));
 }
 
-function legend(): HTMLElement {
+function legend(m: CoverageModel): HTMLElement {
+  // With keys or identities set, what the marks of a verified cell say.
+  const verifiedKeys = m.keys
+    ? [h('span', { class: 'key present' }, '1 ✓'), ' ' + l10n.t('verified by a key or identity set') + '  ', h('span', { class: 'key present', 'data-verified': 'false' }, '1 ✗'), ' ' + l10n.t('not verified') + '  ']
+    : [];
   return h(
     'p',
     { class: 'legend' },
+    ...verifiedKeys,
     h('span', { class: 'key present' }, '1'),
     ' ' + l10n.t('attached (click to open)') + '  ',
     h('span', { class: 'key gap' }, '✗ ' + l10n.t('missing')),
@@ -145,7 +154,7 @@ function legend(): HTMLElement {
 
 function render(): void {
   const sections: Array<HTMLElement | undefined> = [header(model), ...banners(model)];
-  if (model) sections.push(matrix(model), legend());
+  if (model) sections.push(matrix(model), legend(model));
   else if (loading) sections.push(h('p', { class: 'empty-note' }, l10n.t('Reading the referrers…')));
   root.replaceChildren(...sections.filter((x): x is HTMLElement => x !== undefined));
 }

@@ -24,12 +24,15 @@ export interface CoverageCellView {
   state: CellState;
   artifacts: CoverageArtifactView[];
   /**
-   * A signature cell's verification with the keys of `manifold.signatureKeys` and the identities of
-   * `manifold.signatureIdentities` (set and read): `keys` what verifies one of its signatures, a key by the name set or
-   * `the certificate for mitr@redhat.com (https://github.com/login/oauth)` (none: not verified). Absent when neither
-   * is set or for other kinds.
+   * With keys (`manifold.signatureKeys`) or identities (`manifold.signatureIdentities`) set and read: a signature
+   * cell's verification, or an attestation cell's (sbom, provenance, a user kind) when it holds cosign attestations,
+   * each verified as Verify Attestations… does. `keys`: what signed a valid one, a key by the name set or `the
+   * certificate for mitr@redhat.com (https://github.com/login/oauth)` (none: not verified). Absent when neither is
+   * set, or for a cell with nothing cosign verifies (see `nothingToVerify`).
    */
   verified?: { valid: boolean; keys: string[] };
+  /** Keys or identities set, the cell holds artifacts but no cosign signature or attestation (plain OCI referrers, buildx attestations, annotations): nothing to verify. */
+  nothingToVerify?: boolean;
 }
 
 export interface CoverageRowView {
@@ -61,11 +64,13 @@ export interface CoverageModel {
   rows: CoverageRowView[];
   /** Cells in state `gap`. */
   gaps: number;
-  /** Signature cells whose signatures none of the keys or identities set verifies (0 or absent when neither is set). */
+  /** Signature and attestation cells with `verified.valid` false (0 or absent when neither keys nor identities are set). */
   unverified?: number;
-  /** The keys (their names) and identities (`mitr@redhat.com (https://github.com/login/oauth)`) the signature cells were verified with; absent when neither is set. */
+  /** The names of the keys set (`manifold.signatureKeys`) the cells were verified with; absent when neither keys nor identities are set. */
   keys?: string[];
-  /** Why the signatures could not be verified (a key file that cannot be read or is no key, an identity without roots), naming the setting. */
+  /** The identities set (`mitr@redhat.com (https://github.com/login/oauth)`) whose certificates the cells were verified with. */
+  identities?: string[];
+  /** Why the signatures and attestations could not be verified (a key file that cannot be read or is no key, an identity without roots), naming the setting. */
   verifyProblem?: string;
   /** Why the attach buttons are not offered (a registry, a read-only layout, an untrusted workspace); undefined when they are. */
   attachBlocked?: string;

@@ -1,5 +1,6 @@
 // An image's signatures and attestations verified with what the settings trust: keys, and certificates for any
 // identity set.
+import * as l10n from '@vscode/l10n';
 import { type ImageAttestations, verifyImageAttestations } from '../../oci/attestations';
 import { DigestReads } from '../../oci/digestReads';
 import { type CertificatePolicy, type CosignLayerResult, type ImageVerification, type RekorKey, type VerifyKey, verifyImage } from '../../oci/signatures';
@@ -9,7 +10,7 @@ import type { SignatureTrust } from '../settings/signatureTrust';
 /**
  * `verifyImage` (recursive) with `keys` and `trust`: a signature is valid when a key verifies it or its certificate is
  * for one of the identities set (the core takes one identity at a time: with several, once per identity, the
- * signature manifests read once, each signature's result the first valid one, else the first identity's).
+ * signature manifests read once, each signature's result the first valid one, else why not for each identity).
  */
 export function verifyTrusted(target: ReadOnlyTarget, reference: string, keys: readonly VerifyKey[], trust: SignatureTrust, options: { signal?: AbortSignal } = {}): Promise<ImageVerification> {
   return perIdentity(target, trust, 'signatures', (through, trusted) => verifyImage(through, reference, keys, { recursive: true, signal: options.signal, ...trusted }));
@@ -46,18 +47,35 @@ async function perIdentity<F extends string, R extends Report<F>>(
   for (const certificates of policies) {
     runs.push(await verify(through, { ...(certificates ? { certificates } : {}), ...(trust.rekorKeys.length > 0 ? { rekorKeys: trust.rekorKeys } : {}) }));
   }
-  return runs.reduce((a, b) => merged(a, b, field));
+  return runs.length === 1 ? runs[0]! : merged(runs, field);
 }
 
-/** `a`'s manifests, each result under `field` `b`'s instead when `b`'s is valid and `a`'s is not. */
-function merged<F extends string, R extends Report<F>>(a: R, b: R, field: F): R {
+/**
+ * The first run's manifests, each result the first run's that is valid; when none is, one that says why for every
+ * identity: the first run's, its reason the distinct reasons of all runs (identity A's "the certificate is for X, not
+ * A" alone would be untrue of B).
+ */
+function merged<F extends string, R extends Report<F>>(runs: readonly R[], field: F): R {
   const key = (m: { subject: { digest: string } }, s: LayerResult) => `${m.subject.digest} ${s.manifest} ${s.layer ?? ''}`;
-  const valid = new Map(b.manifests.flatMap((m) => m[field].filter((s) => s.valid).map((s) => [key(m, s), s] as const)));
+  const byKey = new Map<string, LayerResult[]>();
+  for (const run of runs) for (const m of run.manifests) for (const s of m[field]) byKey.set(key(m, s), [...(byKey.get(key(m, s)) ?? []), s]);
+  const first = runs[0]!;
   return {
-    ...a,
-    manifests: a.manifests.map((m) => {
-      const results = m[field].map((s) => (s.valid ? s : (valid.get(key(m, s)) ?? s)));
+    ...first,
+    manifests: first.manifests.map((m) => {
+      const results = m[field].map((s) => {
+        const all = byKey.get(key(m, s)) ?? [s];
+        return all.find((r) => r.valid) ?? refusedByAll(all);
+      });
       return { ...m, [field]: results, valid: results.some((s) => s.valid) };
     }),
   };
+}
+
+/** A result no identity's run found valid: the first, saying each run's distinct reason. */
+function refusedByAll(all: readonly LayerResult[]): LayerResult {
+  const first = all[0]!;
+  const reasons = [...new Set(all.map((r) => r.reason ?? r.problem ?? ''))];
+  if (reasons.length <= 1) return first;
+  return { ...first, reason: l10n.t('not for any identity set: {0}', reasons.join('; ')) };
 }

@@ -2,10 +2,11 @@
 // each cell saying whether it is a gap to fix. Free of `vscode`: the host tests check it as the page gets it.
 import { isImageIndex } from '../../oci/mediaType';
 import { formatPlatform } from '../../oci/platform';
-import { coverageGaps, coverageLabel, type CoverageReport, OTHER_KIND } from '../../oci/referrers';
-import type { ImageVerification } from '../../oci/signatures';
+import type { ImageAttestations } from '../../oci/attestations';
+import { coverageGaps, coverageLabel, type CoverageReport, type CoverageRow, KindTable, OTHER_KIND } from '../../oci/referrers';
+import type { CosignLayerResult, ImageVerification } from '../../oci/signatures';
 import { signerName } from '../present/verifyText';
-import type { CellState, CoverageColumnView, CoverageModel, CoverageRowView } from '../../shared/coverageProtocol';
+import type { CellState, CoverageCellView, CoverageColumnView, CoverageModel, CoverageRowView } from '../../shared/coverageProtocol';
 
 export interface ModelOptions {
   /** The whole reference, `/path/to/layout:v1`. */
@@ -19,10 +20,12 @@ export interface ModelOptions {
   /** Whether signing is offered for the signature column's gaps. */
   signable?: boolean;
   /**
-   * The image's signatures verified (as Verify Signatures… does) with the keys and identities set, `keys` naming them:
-   * the signature cells say whether.
+   * The image's signatures and attestations verified (as Verify Signatures… and Verify Attestations… do) with the keys
+   * and identities set, `keys` and `identities` naming them: the signature and attestation cells say whether.
    */
-  verification?: { report: ImageVerification; keys: string[] };
+  verification?: { report: ImageVerification; attestations: ImageAttestations; keys: string[]; identities: string[] };
+  /** The kinds the report was read with: what an attestation's predicate type is of. */
+  kinds?: KindTable;
   /** Why there is no verification though keys are set. */
   verifyProblem?: string;
 }
@@ -36,10 +39,7 @@ export function coverageModel(report: CoverageReport, options: ModelOptions): Co
   const kinds = [...report.columns, ...(withOther ? [{ id: OTHER_KIND, title: 'OTHER' }] : [])];
   let gapCount = 0;
   let unverified = 0;
-  // Per manifest: whether a signature is valid, and by which keys (the names the setting gives) or certificates.
-  const verified = new Map(
-    (options.verification?.report.manifests ?? []).map((m) => [m.subject.digest, { valid: m.valid, keys: [...new Set(m.signatures.filter((x) => x.valid).map(signerName))] }]),
-  );
+  const checked = options.verification && cellVerification(options.verification, options.kinds ?? new KindTable());
   const rows: CoverageRowView[] = report.rows.map((row) => {
     const index = isImageIndex(row.desc.mediaType);
     const lacking = gaps.get(row.desc.digest) ?? [];
@@ -48,14 +48,14 @@ export function coverageModel(report: CoverageReport, options: ModelOptions): Co
       const count = row.counts[id] ?? artifacts.length;
       const state: CellState = count > 0 ? 'present' : index ? 'index' : lacking.includes(id) ? 'gap' : 'none';
       if (state === 'gap') gapCount++;
-      const checked = id === SIGNATURE_KIND && count > 0 ? verified.get(row.desc.digest) : undefined;
-      if (checked && !checked.valid) unverified++;
+      const said = checked && count > 0 ? checked(row, id, artifacts) : undefined;
+      if (said?.verified && !said.verified.valid) unverified++;
       return {
         kind: id,
         count,
         state,
         artifacts: artifacts.map((a) => ({ digest: a.digest, type: a.artifactType ?? a.other ?? a.mediaType, via: [...a.via], ...(a.tag ? { tag: a.tag } : {}) })),
-        ...(checked ? { verified: checked } : {}),
+        ...said,
       };
     });
     // Only a platform right below the reference can be named to attach (attach picks an index's children by platform).
@@ -76,9 +76,44 @@ export function coverageModel(report: CoverageReport, options: ModelOptions): Co
     columns,
     rows,
     gaps: gapCount,
-    ...(options.verification ? { unverified, keys: options.verification.keys } : {}),
+    ...(options.verification ? { unverified, keys: options.verification.keys, identities: options.verification.identities } : {}),
     ...(options.verifyProblem ? { verifyProblem: options.verifyProblem } : {}),
     ...(options.attachBlocked ? { attachBlocked: options.attachBlocked } : {}),
     ...(options.signable ? { signable: true } : {}),
   };
+}
+
+type Artifact = CoverageRow['artifacts'][number];
+type CellSays = Pick<CoverageCellView, 'verified' | 'nothingToVerify'>;
+
+/**
+ * What a cell with artifacts says of their verification. A signature cell: whether a signature of its manifest is
+ * valid. Another kind's: whether a cosign attestation among its artifacts (an attestation manifest's layer, by the
+ * manifest's digest) is valid and of that kind (its predicate type's kind; else the kind the coverage gave the
+ * manifest, as a cosign `.att` of an unknown type counts as provenance); none among them: nothing to verify.
+ */
+function cellVerification(v: NonNullable<ModelOptions['verification']>, table: KindTable): (row: CoverageRow, kind: string, artifacts: Artifact[]) => CellSays {
+  const signatures = new Map(v.report.manifests.map((m) => [m.subject.digest, m]));
+  const attestations = new Map(v.attestations.manifests.map((m) => [m.subject.digest, m.attestations]));
+  return (row, kind, artifacts) => {
+    if (kind === SIGNATURE_KIND) {
+      const m = signatures.get(row.desc.digest);
+      return m ? { verified: { valid: m.valid, keys: signers(m.signatures) } } : {};
+    }
+    const inCell = new Map(artifacts.map((a) => [a.digest, a]));
+    const results = (attestations.get(row.desc.digest) ?? []).filter((r) => inCell.has(r.manifest));
+    if (results.length === 0) return { nothingToVerify: true };
+    const kindsOf = (r: (typeof results)[number]) => {
+      const byType = r.predicateType ? table.classify({ predicateTypes: [r.predicateType] }) : [];
+      const kinds = byType.length > 0 ? byType : inCell.get(r.manifest)!.kinds;
+      return kinds.length > 0 ? kinds : [OTHER_KIND];
+    };
+    const valid = results.filter((r) => r.valid && kindsOf(r).includes(kind));
+    return { verified: { valid: valid.length > 0, keys: signers(valid) } };
+  };
+}
+
+/** Who made the valid ones, each once. */
+function signers(results: ReadonlyArray<CosignLayerResult<string>>): string[] {
+  return [...new Set(results.filter((x) => x.valid).map(signerName))];
 }

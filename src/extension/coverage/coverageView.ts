@@ -18,7 +18,7 @@ import { DigestReads } from '../../oci/digestReads';
 import { configuredKeyFiles, SIGNATURE_KEYS_SETTING } from '../settings/signatureKeys';
 import { referrerKindTable } from '../settings/referrerKinds';
 import { configuredTrust, type SignatureTrust } from '../settings/signatureTrust';
-import { verifyTrusted } from '../commands/verifyTrusted';
+import { verifyTrusted, verifyTrustedAttestations } from '../commands/verifyTrusted';
 import { webviewPage } from '../ui/webviewPage';
 
 export const COVERAGE_VIEW_TYPE = 'manifold.coverage';
@@ -163,11 +163,12 @@ class CoverageView {
     const { ref, reference } = this.subject;
     if (ref.kind === 'layout') this.stamp = await indexStamp(ref.path);
     const target = await this.services.sources.open(ref);
-    const report = await referrerCoverage(target, reference, { kinds: referrerKindTable() });
+    const kinds = referrerKindTable();
+    const report = await referrerCoverage(target, reference, { kinds });
     // Through what the page read before: a refresh re-verifies (the keys may have changed) without reading the
-    // signature manifests and payloads again, only what lists them.
+    // signature and attestation manifests and payloads again, only what lists them.
     const checked = await verifyWithSettings(this.reads.over(target), reference);
-    return coverageModel(report, { reference: sourceReference(ref, reference), name: this.title(), titleOf: kindTitle, attachBlocked: this.attachBlocked(), signable: this.signable(), ...checked });
+    return coverageModel(report, { reference: sourceReference(ref, reference), name: this.title(), titleOf: kindTitle, kinds, attachBlocked: this.attachBlocked(), signable: this.signable(), ...checked });
   }
 
   /** Signing writes beside the image: in a layout folder (not an archive) or on its registry, from a trusted workspace. */
@@ -285,8 +286,8 @@ function viaWords(via: string): string {
 }
 
 /**
- * With keys in `manifold.signatureKeys` or identities in `manifold.signatureIdentities`: the image's signatures verified
- * with them (as Verify Signatures… does), for the signature cells; a setting that cannot be used (a key file that
+ * With keys in `manifold.signatureKeys` or identities in `manifold.signatureIdentities`: the image's signatures and
+ * attestations verified with them (as Verify Signatures… and Verify Attestations… do), for the cells; a setting that cannot be used (a key file that
  * cannot be read, an identity without roots) said instead, naming the setting (the matrix still shows).
  */
 async function verifyWithSettings(target: ReadOnlyTarget, reference: string): Promise<Pick<ModelOptions, 'verification' | 'verifyProblem'>> {
@@ -301,5 +302,7 @@ async function verifyWithSettings(target: ReadOnlyTarget, reference: string): Pr
     const message = (err as Error).message;
     return { verifyProblem: message.startsWith('manifold.') ? message : `${SIGNATURE_KEYS_SETTING}: ${message}` };
   }
-  return { verification: { report: await verifyTrusted(target, reference, keys, trust), keys: [...keys.map((k) => k.name), ...trust.identities] } };
+  // Both through `target`'s reads: what one reads (the image's manifests, the tags listed) the other does not read again.
+  const [report, attestations] = await Promise.all([verifyTrusted(target, reference, keys, trust), verifyTrustedAttestations(target, reference, keys, trust)]);
+  return { verification: { report, attestations, keys: keys.map((k) => k.name), identities: trust.identities } };
 }

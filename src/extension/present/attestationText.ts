@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import type { ImageAttestations } from '../../oci/attestations';
-import { identityText } from '../../oci/signatures';
 import { shownName } from '../../oci/shownName';
+import { signerName } from './verifyText';
 
 /** Platforms named in a summary before "…": the Problems panel lists every one. */
 const NAMED = 3;
@@ -15,7 +15,7 @@ export function attestationSummaryText(what: string, report: ImageAttestations, 
   const all = report.manifests;
   const bad = all.filter((m) => !m.valid);
   const good = all.length - bad.length;
-  const keys = [...new Set(all.flatMap((m) => m.attestations.filter((a) => a.valid).map((a) => a.key ?? (a.certificate ? l10n.t('the certificate for {0}', identityText(a.certificate)) : ''))))].join(', ');
+  const keys = [...new Set(all.flatMap((m) => m.attestations.filter((a) => a.valid).map(signerName)))].join(', ');
   if (bad.length === 0) return all.length === 1 ? l10n.t('{0}: verified by {1}', what, keys) : l10n.t('{0}: {1} of {2} manifests verified by {3}', what, good, all.length, keys);
   const none = predicateType === undefined ? l10n.t('no valid attestation') : l10n.t('no valid attestation of type {0}', shownName(predicateType));
   if (all.length === 1) return l10n.t('{0} has {1}', what, none);

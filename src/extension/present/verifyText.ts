@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { identityText, type ImageVerification, type SignatureResult } from '../../oci/signatures';
+import { type CosignLayerResult, identityText, type ImageVerification } from '../../oci/signatures';
 import { shownName } from '../../oci/shownName';
 
 /** Platforms named in a summary before "…": the Problems panel lists every one. */
@@ -24,7 +24,7 @@ export function verifySummaryText(what: string, report: ImageVerification): stri
   return l10n.t('{0}: {1} of {2} manifests have no valid signature: {3}', what, bad.length, all.length, names);
 }
 
-/** Who made a valid signature, briefly: the key as the setting names it, or `the certificate for mitr@redhat.com (https://github.com/login/oauth)`. */
-export function signerName(s: SignatureResult): string {
+/** Who made a valid signature or attestation, briefly: the key as the setting names it, or `the certificate for mitr@redhat.com (https://github.com/login/oauth)`. */
+export function signerName(s: Pick<CosignLayerResult<string>, 'key' | 'certificate'>): string {
   return s.key ?? (s.certificate ? l10n.t('the certificate for {0}', identityText(s.certificate)) : '');
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../../../src/extension/services';
+import type { CoverageModel } from '../../../src/shared/coverageProtocol';
 import { encryptCosignKey } from '../../../src/oci/signatures';
 import { startOciServer, type OciServer } from '../../integration/support/ociServer';
 import { cosignVector, DOCKER_MANIFEST, storeCosignVector } from '../../helpers/cosignVectors';
@@ -241,6 +242,15 @@ describe('Restricted Mode (untrusted workspace)', () => {
       for (const name of ['signatureIdentities', 'signatureRoots', 'rekorKeys']) assert.deepEqual(settings().get(name), [], `VS Code gives the workspace's ${name}`);
       assert.equal(await vscode.commands.executeCommand('manifold.verifySignatures', { layout: keyless, reference: 'v1' }), undefined);
       assert.deepEqual(dialogs, ['Verify Signatures: Choose Public Keys']);
+    });
+
+    it("the coverage page uses neither the workspace's keys nor its keyless settings: its cells say nothing of verification", async () => {
+      const m = await vscode.commands.executeCommand<CoverageModel>('manifold.showCoverage', { layout: keyless, reference: 'v1' });
+      assert.ok(m, 'the page did not open');
+      assert.deepEqual([m.keys, m.identities, m.unverified, m.verifyProblem], [undefined, undefined, undefined, undefined]);
+      assert.deepEqual(m.rows.flatMap((r) => r.cells.filter((c) => c.verified !== undefined || c.nothingToVerify)), []);
+      assert.equal(m.rows[0]?.cells.find((c) => c.kind === 'signature')?.state, 'present', 'the signature is counted');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
 
     it("uses the user's keyless settings (absolute paths): verified; a root relative to the workspace is not used", async () => {

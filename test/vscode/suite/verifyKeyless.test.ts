@@ -131,6 +131,21 @@ describe('Verify Signatures: keyless (certificate) signatures', () => {
     assert.equal(outcome?.summary, `v1: verified by the certificate for ${IDENTITY} (${ISSUER})`);
   });
 
+  it('several identities, none its own: the entry says why for each identity, not only the first', async () => {
+    await set('signatureIdentities', [
+      { identity: 'someone@example.com', issuer: ISSUER },
+      { identity: IDENTITY, issuer: 'https://accounts.google.com' },
+    ]);
+    const outcome = await run({ layout, reference: 'v1' });
+    assert.equal(outcome?.summary, 'v1 has no valid signature');
+    const [entry] = await entries(outcome.uris[0]!);
+    assert.deepEqual([entry?.severity, entry?.code], ['Error', 'certificate-identity-mismatch']);
+    assert.match(
+      entry!.message,
+      /: certificate-identity-mismatch: not for any identity set: the certificate is for mitr@redhat\.com, not someone@example\.com; the certificate was issued through OIDC issuer https:\/\/github\.com\/login\/oauth, not https:\/\/accounts\.google\.com$/,
+    );
+  });
+
   it('an identity without roots: an error naming both settings, nothing asked, nothing verified', async () => {
     await set('signatureRoots', undefined);
     assert.equal(await run({ layout, reference: 'v1' }), undefined);
@@ -156,7 +171,7 @@ describe('Verify Signatures: keyless (certificate) signatures', () => {
     try {
       const good = await vscode.commands.executeCommand<CoverageModel>('manifold.showCoverage', { layout, reference: 'v1' });
       assert.deepEqual(cell(good)?.verified, { valid: true, keys: [`the certificate for ${IDENTITY} (${ISSUER})`] });
-      assert.deepEqual([good.unverified, good.keys], [0, [`${IDENTITY} (${ISSUER})`]]);
+      assert.deepEqual([good.unverified, good.keys, good.identities], [0, [], [`${IDENTITY} (${ISSUER})`]]);
       // The page redraws by itself when the setting changes (nothing but the setting is touched).
       await set('signatureIdentities', [{ identityRegexp: '^someone@', issuer: ISSUER }]);
       let shownNow: CoverageModel | undefined;
@@ -166,7 +181,7 @@ describe('Verify Signatures: keyless (certificate) signatures', () => {
         await new Promise((r) => setTimeout(r, 100));
       }
       assert.deepEqual(cell(shownNow)?.verified, { valid: false, keys: [] });
-      assert.deepEqual([shownNow?.unverified, shownNow?.keys], [1, [`/^someone@/ (${ISSUER})`]]);
+      assert.deepEqual([shownNow?.unverified, shownNow?.keys, shownNow?.identities], [1, [], [`/^someone@/ (${ISSUER})`]]);
       await set('signatureRoots', undefined);
       const bad = await vscode.commands.executeCommand<CoverageModel>('manifold.showCoverage', { layout, reference: 'v1' });
       assert.match(bad.verifyProblem ?? '', /^manifold\.signatureIdentities needs manifold\.signatureRoots/);

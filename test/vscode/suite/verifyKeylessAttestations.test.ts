@@ -107,4 +107,16 @@ describe('Verify Attestations: keyless (certificate) attestations', () => {
     [entry] = await entries(outcome!.uris[0]!);
     assert.deepEqual([entry?.severity, entry?.code], ['Error', 'bad-bundle']);
   });
+
+  it('several identities, none its own: the entry says why for each identity, not only the first', async () => {
+    await set('signatureIdentities', [
+      { identityRegexp: '^https://github\\.com/other/', issuer: GHA },
+      { identity: WORKFLOW, issuer: 'https://accounts.google.com' },
+    ]);
+    const outcome = await run({ layout, reference: 'v1', type: null });
+    assert.equal(outcome?.summary, 'v1 has no valid attestation');
+    const [entry] = await entries(outcome.uris[0]!);
+    assert.deepEqual([entry?.severity, entry?.code], ['Error', 'certificate-identity-mismatch']);
+    assert.match(entry!.message, /not for any identity set: the certificate is for https:\/\/github\.com\/example\/app\/\S+, not one matching \^https:\/\/github\\\.com\/other\/; the certificate was issued through OIDC issuer https:\/\/token\.actions\.githubusercontent\.com, not https:\/\/accounts\.google\.com$/);
+  });
 });

@@ -2,11 +2,15 @@
 // the index and on linux/amd64 only (scripts/demoPlatformSbom.ts): the matrix shows linux/arm64/v8 lacking one, the
 // column's "Attach to the 1 platform missing it" runs the attach flow with that platform already chosen (its
 // questions answered here, the file picked in the workbench's file dialog), and the matrix comes back complete.
-// What the page shows is checked against the files on disk. Screenshots go to test-results/ (coverage-*.png).
+// What the page shows is checked against the files on disk. Last, the image attested with a key (the core's
+// attestManifest) and that key set in the workspace: the Provenance cells say 1 ✓ (coverage-verified.png).
+// Screenshots go to test-results/ (coverage-*.png).
 // Run: node --test --test-concurrency=1 test/vscode/ui/coverage.test.mjs (after `npm run build`).
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe } from 'node:test';
 import { nls, openCoverage, openWorkbench, resizeSidebar, sequentialSteps } from './harness.mjs';
 import { readLayout, referrersBySubject, REF_NAME } from './layoutOnDisk.mjs';
@@ -15,6 +19,25 @@ import { answer, pickOne, waitForQuickInput, waitForQuickInputClosed, waitForTyp
 import { waitUntil } from './waits.mjs';
 
 const SBOM = 'application/spdx+json';
+const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+// v1 and each platform attested (SLSA provenance) as `cosign attest --key` writes it, by the core's attestManifest with
+// a new key; its public key written to cosign.pub. A process of its own, as the signing script's (demoSignatures.ts).
+const ATTEST = `
+const { generateKeyPairSync } = require('node:crypto');
+const { writeFileSync } = require('node:fs');
+const { OciLayoutStore } = require('./src/oci/layout');
+const { attestManifest } = require('./src/oci/attestations');
+const { signKey } = require('./src/oci/signatures');
+const [dir, publicFile] = process.argv.slice(1);
+(async () => {
+  const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const store = await OciLayoutStore.open(dir);
+  const predicate = Buffer.from(JSON.stringify({ builder: { id: 'https://example.com/builder@v1' }, buildType: 'https://example.com/make' }));
+  for (const tag of ['v1', 'linux-amd64', 'linux-arm64']) await attestManifest(store, await store.resolve(tag), signKey('cosign.key', pair.privateKey), 'slsaprovenance', predicate, 'registry.example.com/app');
+  writeFileSync(publicFile, pair.publicKey.export({ type: 'spki', format: 'pem' }));
+})();
+`;
 const SBOM_TEXT = '{"spdxVersion":"SPDX-2.3","name":"demo linux/arm64/v8","packages":[]}\n';
 
 /** The matrix as the page shows it: each row's label and, per kind, the cell's state and text. */
@@ -174,5 +197,37 @@ describe('Referrer coverage in the workbench', { timeout: 300_000 }, () => {
     );
     assert.match(text, /"subject"/);
     await wb.screenshot('referrers-view-open', page.locator('.monaco-workbench'));
+  });
+
+  step('attested with a key set in the workspace: the provenance cells say 1 ✓ verified by cosign.pub, the SBOMs nothing to verify', async () => {
+    const page = wb.page;
+    execFileSync(process.execPath, ['--import', 'tsx', '-e', ATTEST, appDir, join(wb.workspace.folder, 'cosign.pub')], { cwd: projectRoot, stdio: 'inherit' });
+    const settings = join(wb.workspace.folder, '.vscode', 'settings.json');
+    mkdirSync(dirname(settings), { recursive: true });
+    const had = existsSync(settings) ? JSON.parse(readFileSync(settings, 'utf8')) : {};
+    writeFileSync(settings, JSON.stringify({ ...had, 'manifold.signatureKeys': ['cosign.pub'] }, null, 2));
+    view = await openCoverage(page, 'app', 'v1');
+    const cells = (kind) =>
+      view.locator('table.matrix tbody tr').evaluateAll(
+        (rows, k) =>
+          rows.map((tr) => {
+            const td = tr.querySelector(`td.cell[data-kind="${k}"]`);
+            return { label: tr.getAttribute('data-label'), text: td.textContent.replace(/\s+/g, ' ').trim(), title: td.getAttribute('title'), verified: td.getAttribute('data-verified') };
+          }),
+        kind,
+      );
+    const provenance = await waitUntil(() => cells('provenance'), (c) => c.length === 3 && c.every((x) => x.verified !== null), { what: 'the provenance cells verified' });
+    assert.deepEqual(provenance.map((c) => [c.label, c.text, c.verified]), [
+      ['index', '1 ✓', 'true'],
+      ['linux/amd64', '1 ✓', 'true'],
+      ['linux/arm64/v8', '1 ✓', 'true'],
+    ]);
+    assert.match(provenance[1].title, /^1 Provenance attached to linux\/amd64, verified by cosign\.pub: open it$/);
+    // The SBOMs are plain referrers (oras attach): counted, with nothing cosign can verify, and said so.
+    const sbom = await cells('sbom');
+    assert.deepEqual(sbom.map((c) => [c.text, c.verified]), [['1', null], ['1', null], ['1', null]]);
+    assert.match(sbom[1].title, /no cosign attestation here: nothing to verify with the keys or identities set/);
+    assert.equal(await view.locator('.banner.unverified').count(), 0, 'everything there verifies');
+    await wb.screenshot('coverage-verified', view.locator('#root'));
   });
 });

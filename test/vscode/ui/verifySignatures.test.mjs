@@ -136,7 +136,7 @@ describe('Verify Signatures in the workbench', { timeout: 300_000 }, () => {
     const unsigned = await waitUntil(cells, (c) => c[0].verified === 'false', { what: 'the cells verified with other.pub' });
     assert.deepEqual(unsigned.map((c) => c.text), ['1 ✗ not verified', '1 ✗ not verified', '✗ missing']);
     const banner = await view.locator('.banner.unverified').innerText();
-    assert.match(banner, /2 signed manifests have no signature that other\.pub verifies\./);
+    assert.match(banner, /2 cells are not verified: no signature or attestation in them is signed by key other\.pub\./);
     await wb.screenshot('verify-coverage');
   });
 });
