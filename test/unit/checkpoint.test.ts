@@ -90,6 +90,29 @@ describe('checkpoints (signed notes) of a log made here', () => {
     assert.match((w as { bad: string }).bad, /its log ID [0-9a-f]{64} is none of the Rekor keys given/);
   });
 
+  it("reads Rekor v2's dsse 0.0.2 body: the payload's hash, and this signature by this signer among its signatures", () => {
+    const log = makeLog('v2-ed25519');
+    const payload = Buffer.from('{"_type":"https://in-toto.io/Statement/v1"}');
+    const signed = pae('application/vnd.in-toto+json', payload);
+    const sig = sign('sha256', signed, s.privateKey);
+    const dsse = (digestOf: Buffer, rawBytes: Buffer) =>
+      Buffer.from(
+        JSON.stringify({
+          apiVersion: '0.0.2',
+          kind: 'dsse',
+          spec: { dsseV002: { payloadHash: { algorithm: 'SHA2_256', digest: createHash('sha256').update(digestOf).digest('base64') }, signatures: [{ content: sig.toString('base64'), verifier: { keyDetails: 'PKIX_ECDSA_P256_SHA_256', publicKey: { rawBytes: rawBytes.toString('base64') } } }] } },
+        }),
+      );
+    const envelope = { signature: sig, publicKey: s.spki, signed: { dssePayload: payload, pae: signed } };
+    assert.equal('bad' in verifyBundleLog([entry(log, dsse(payload, s.spki))], [log.key], envelope), false);
+    const other = verifyBundleLog([entry(log, dsse(Buffer.from('other'), s.spki))], [log.key], envelope);
+    assert.match((other as { bad: string }).bad, /the Rekor entry is not of this signature: it logs a payload of digest sha256:[0-9a-f]{64}, not sha256:/);
+    const otherSigner = verifyBundleLog([entry(log, dsse(payload, Buffer.from('another key')))], [log.key], envelope);
+    assert.match((otherSigner as { bad: string }).bad, /it logs another key or certificate$/);
+    const ofMessage = verifyBundleLog([entry(log, dsse(payload, s.spki))], [log.key], { signature: sig, publicKey: s.spki, signed: { message: signed } });
+    assert.match((ofMessage as { bad: string }).bad, /body: a dsse 0\.0\.2 entry, which logs a DSSE envelope: not of a message signature$/);
+  });
+
   it('parses the note as C2SP signed-note says: text, a blank line, signature lines of a 4-byte hint and a signature', () => {
     const good = `o\n1\n${Buffer.alloc(32).toString('base64')}\n\n\u2014 o AAAAAAE=\n`;
     const ok = parseCheckpoint(good);
