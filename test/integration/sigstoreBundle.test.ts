@@ -17,7 +17,7 @@ describeRegistry('Sigstore bundles on docker-registry (distribution 2.8)', funct
   after(cleanupTemps);
 
   const keyless = ['--certificate-identity', IDENTITY, '--certificate-oidc-issuer', ISSUER, '--ca-roots', FULCIO_V1, '--ca-intermediates', sigstoreFixture('fulcio_intermediate.pem'), '--rekor-key', REKOR_PUB];
-  const verified = /: verified by certificate for cody@soyland\.com \(https:\/\/github\.com\/login\/oauth\), logged by Rekor at 2025-02-28T19:18:11Z, signed as 127\.0\.0\.1:60943\/repo\n$/;
+  const verified = /: verified by certificate for cody@soyland\.com \(https:\/\/github\.com\/login\/oauth\), logged by Rekor at 2025-02-28T19:18:11Z \(inclusion proof verified\), signed as 127\.0\.0\.1:60943\/repo\n$/;
 
   it('cp -r carries the bundle referrer to the registry (fallback tag) and back; verify finds it both places, and refuses another identity', async () => {
     const store = await newLayout();

@@ -61,15 +61,15 @@ describe("Sigstore bundles: cosign 3's keyless DSSE bundle (cosign's oci-attesta
     const flags = ['--certificate-identity', IDENTITY, '--certificate-oidc-issuer', ISSUER, '--ca-roots', FULCIO_V1, '--ca-intermediates', fixture('fulcio_intermediate.pem'), '--rekor-key', REKOR_PUB];
     const r = await runCli('verify', ...flags, '--oci-layout', `${store.location}:v1`);
     assert.equal(r.code, 0, r.stderr + r.stdout);
-    assert.match(r.stdout, /: verified by certificate for cody@soyland\.com \(https:\/\/github\.com\/login\/oauth\), logged by Rekor at 2025-02-28T19:18:11Z, signed as 127\.0\.0\.1:60943\/repo\n$/);
+    assert.match(r.stdout, /: verified by certificate for cody@soyland\.com \(https:\/\/github\.com\/login\/oauth\), logged by Rekor at 2025-02-28T19:18:11Z \(inclusion proof verified\), signed as 127\.0\.0\.1:60943\/repo\n$/);
     const json = await runCli('verify', ...flags, '--format', 'json', '--oci-layout', `${store.location}:v1`);
     assert.equal(json.code, 0, json.stderr);
     const doc = JSON.parse(json.stdout) as { version: number; manifests: Array<{ valid: boolean; signatures: Json[] }> };
     assert.equal(doc.version, 1);
     const s = doc.manifests[0]!.signatures[0]!;
     assert.deepEqual(
-      { valid: s.valid, via: s.via, layer: s.layer, format: s.format, predicateType: s.predicateType, integratedTime: s.integratedTime, identity: s.identity, keyType: s.keyType, checkedAt: s.certificate.checkedAt },
-      { valid: true, via: ['referrers'], layer: 0, format: 'bundle', predicateType: 'https://cosign.sigstore.dev/attestation/v1', integratedTime: 1740770291, identity: '127.0.0.1:60943/repo', keyType: 'ecdsa-p256', checkedAt: '2025-02-28T19:18:11.000Z' },
+      { valid: s.valid, via: s.via, layer: s.layer, format: s.format, predicateType: s.predicateType, integratedTime: s.integratedTime, inclusionProof: s.inclusionProof, identity: s.identity, keyType: s.keyType, checkedAt: s.certificate.checkedAt },
+      { valid: true, via: ['referrers'], layer: 0, format: 'bundle', predicateType: 'https://cosign.sigstore.dev/attestation/v1', integratedTime: 1740770291, inclusionProof: true, identity: '127.0.0.1:60943/repo', keyType: 'ecdsa-p256', checkedAt: '2025-02-28T19:18:11.000Z' },
     );
   });
 
@@ -129,11 +129,13 @@ describe("Sigstore bundles: cosign 3's keyless DSSE bundle (cosign's oci-attesta
     assert.deepEqual(problem(s), [false, 'bad-bundle']);
     assert.match(s.reason!, /no tlog entry, and a --rekor-key asks for one/);
 
+    // With neither its SET nor its inclusion proof (only the proof gone: inclusionProof.test.ts).
     b = attestation();
     delete b.verificationMaterial.tlogEntries[0].inclusionPromise;
+    delete b.verificationMaterial.tlogEntries[0].inclusionProof;
     s = await keyless(b);
     assert.deepEqual(problem(s), [false, 'bad-bundle']);
-    assert.match(s.reason!, /no inclusionPromise/);
+    assert.match(s.reason!, /neither an inclusionPromise \(SET\) nor an inclusionProof/);
   });
 
   it('is refused as a signature of another image, under another --identity, when not JSON, or by a key that did not sign it', async () => {

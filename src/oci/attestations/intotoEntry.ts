@@ -1,6 +1,6 @@
 import { createHash } from '../nodeCrypto';
 import { decodeBase64 } from '../signatures/cosignFormat';
-import { type EntryCheck, isObject, pemBody } from '../signatures/rekorBundle';
+import { type EntryCheck, entryBody, isObject, pemBody } from '../signatures/rekorBundle';
 
 /**
  * What `cosign attest` logs in Rekor for an attestation: an `intoto` entry of the envelope (cosign's
@@ -9,8 +9,7 @@ import { type EntryCheck, isObject, pemBody } from '../signatures/rekorBundle';
  * - 0.0.1 (rekor's default for cosign 1 and 2): `spec.publicKey` (base64 PEM), `spec.content.hash` (SHA-256 of the
  *   envelope's bytes as uploaded), `spec.content.payloadHash` (SHA-256 of the decoded payload; absent from entries
  *   older rekors logged: the envelope hash binds the payload anyway);
- * - 0.0.2: the same two hashes, and `spec.content.envelope.signatures[]` with `sig` (base64 of the envelope's base64
- *   signature text: twice encoded) and `publicKey` (base64 PEM).
+ * - 0.0.2: the same two hashes, and `spec.content.envelope.signatures[]` (intotoSignatures).
  * The entry is of this envelope when the envelope hash is the layer's bytes' and the key is the signer's (in 0.0.2,
  * beside the signature that verified).
  */
@@ -18,45 +17,56 @@ export function intotoEntryCheck(envelope: Buffer, payload: Buffer): EntryCheck 
   const envelopeHash = createHash('sha256').update(envelope).digest('hex');
   const payloadHash = createHash('sha256').update(payload).digest('hex');
   return (body, signed) => {
-    const bytes = decodeBase64(body);
-    if (!bytes) return 'body: not base64';
-    let doc: unknown;
-    try {
-      doc = JSON.parse(bytes.toString('utf8'));
-    } catch (err) {
-      return `body: not JSON (${(err as Error).message})`;
-    }
-    const at = (from: unknown, path: string[]): unknown => path.reduce<unknown>((v, k) => (isObject(v) ? v[k] : undefined), from);
-    const kind = at(doc, ['kind']);
-    const version = at(doc, ['apiVersion']);
+    const read = entryBody(body);
+    if ('problem' in read) return read.problem;
+    const at = read.at;
+    const kind = at(['kind']);
+    const version = at(['apiVersion']);
     if (kind !== 'intoto' || (version !== '0.0.1' && version !== '0.0.2')) {
       return `body: a ${String(kind)} ${String(version)} entry, not intoto 0.0.1 or 0.0.2 (what cosign logs for an attestation)`;
     }
     const hash = (name: 'hash' | 'payloadHash', want: string, what: string): string | undefined => {
-      const algorithm = at(doc, ['spec', 'content', name, 'algorithm']);
-      const value = at(doc, ['spec', 'content', name, 'value']);
+      const algorithm = at(['spec', 'content', name, 'algorithm']);
+      const value = at(['spec', 'content', name, 'value']);
       if (algorithm !== 'sha256') return `spec.content.${name}.algorithm: ${JSON.stringify(algorithm)}, not "sha256"`;
       if (typeof value !== 'string' || value.toLowerCase() !== want) return `it logs ${what} of digest sha256:${String(value)}, not sha256:${want}`;
       return undefined;
     };
-    const oldEntry = version === '0.0.1' && at(doc, ['spec', 'content', 'payloadHash']) === undefined;
+    const oldEntry = version === '0.0.1' && at(['spec', 'content', 'payloadHash']) === undefined;
     const problem = hash('hash', envelopeHash, 'an envelope') ?? (oldEntry ? undefined : hash('payloadHash', payloadHash, 'a payload'));
     if (problem) return problem;
-    const isSigner = (text: unknown): boolean => {
-      const pem = typeof text === 'string' ? decodeBase64(text) : undefined;
-      const der = pem ? pemBody(pem.toString('utf8')) : undefined;
-      return der !== undefined && der.equals(signed.publicKey);
-    };
-    if (version === '0.0.1') return isSigner(at(doc, ['spec', 'publicKey'])) ? undefined : 'spec.publicKey: it logs another key or certificate';
-    const signatures = at(doc, ['spec', 'content', 'envelope', 'signatures']);
-    if (!Array.isArray(signatures)) return 'spec.content.envelope.signatures: expected an array';
-    const sigText = signed.signature.toString('base64');
-    const logged = signatures.some((s) => {
-      const sig = at(s, ['sig']);
-      const text = typeof sig === 'string' ? decodeBase64(sig)?.toString('utf8') : undefined;
-      // The envelope's text may be URL-safe or unpadded base64: compare the bytes it stands for.
-      return text !== undefined && Buffer.from(text, 'base64').equals(signed.signature) && isSigner(at(s, ['publicKey']));
-    });
-    return logged ? undefined : `spec.content.envelope.signatures: none is this signature (${sigText.slice(0, 16)}…) by this key or certificate`;
+    if (version === '0.0.1') return pemDer(at(['spec', 'publicKey']))?.equals(signed.publicKey) ? undefined : 'spec.publicKey: it logs another key or certificate';
+    const signatures = intotoSignatures(at);
+    if ('problem' in signatures) return signatures.problem;
+    const logged = signatures.some((s) => s.signature?.equals(signed.signature) === true && s.publicKey?.equals(signed.publicKey) === true);
+    return logged ? undefined : `spec.content.envelope.signatures: none is this signature (${signed.signature.toString('base64').slice(0, 16)}…) by this key or certificate`;
   };
+}
+
+/** One signature an entry logs: its bytes and its key's or certificate's DER, each undefined when it cannot be read. */
+export interface LoggedEnvelopeSignature {
+  signature?: Buffer;
+  publicKey?: Buffer;
+}
+
+/**
+ * An intoto 0.0.2 entry's `spec.content.envelope.signatures[]`, read for both its readers (a `.att` layer's bundle
+ * here, a Sigstore bundle's entry in bundleLog.ts): `sig` is base64 of the envelope's own base64 signature text
+ * (twice encoded; that text may be URL-safe or unpadded, so the bytes it stands for are compared), `publicKey`
+ * base64 of a PEM key or certificate.
+ */
+export function intotoSignatures(at: (path: string[]) => unknown): LoggedEnvelopeSignature[] | { problem: string } {
+  const signatures = at(['spec', 'content', 'envelope', 'signatures']);
+  if (!Array.isArray(signatures)) return { problem: 'spec.content.envelope.signatures: expected an array' };
+  return signatures.map((s) => {
+    if (!isObject(s)) return {};
+    const text = typeof s.sig === 'string' ? decodeBase64(s.sig)?.toString('utf8') : undefined;
+    return { signature: text === undefined ? undefined : Buffer.from(text, 'base64'), publicKey: pemDer(s.publicKey) };
+  });
+}
+
+/** The DER of the PEM block `text` holds in base64 (how Rekor bodies hold a key or certificate), or undefined. */
+export function pemDer(text: unknown): Buffer | undefined {
+  const pem = typeof text === 'string' ? decodeBase64(text) : undefined;
+  return pem ? pemBody(pem.toString('utf8')) : undefined;
 }

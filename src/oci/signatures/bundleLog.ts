@@ -1,44 +1,79 @@
+import { intotoSignatures, type LoggedEnvelopeSignature, pemDer } from '../attestations/intotoEntry';
 import { createHash } from '../nodeCrypto';
 import { decodeBase64 } from './cosignFormat';
-import { entryBody, entryProblem, pemBody, type RekorEntry, type RekorKey, verifySet } from './rekorBundle';
+import { inclusionProblem, type InclusionProof, logKey, readInclusionProof } from './inclusionProof';
+import { entryBody, entryProblem, type RekorEntry, type RekorKey, verifySet } from './rekorBundle';
+import { v2EntryProblem } from './rekorV2Entry';
 import type { BundleTlogEntry } from './sigstoreBundle';
 
 /** What a bundle's Rekor entry must be of: its one signature, the DER of its key or leaf certificate, and what it signs. */
 export interface LoggedSignature {
   signature: Buffer;
   publicKey: Buffer;
-  /** A DSSE envelope's payload (a `dsse` entry logs its hash), or the bytes a message signature signs (`hashedrekord`). */
-  signed: { dssePayload: Buffer } | { message: Buffer };
+  /** A DSSE envelope's payload (a `dsse` entry logs its hash) and its PAE (the bytes signed), or the bytes a message signature signs (`hashedrekord`). */
+  signed: { dssePayload: Buffer; pae: Buffer } | { message: Buffer };
 }
 
 /**
- * The first of a bundle's tlog entries that proves `logged` was logged: its inclusionPromise (SET) verifies with a
- * Rekor key given (rekorBundle.ts's verifySet, as for cosign's bundle annotation), and its body (which the SET
- * covers; the bundle's kindVersion does not count) logs this signature, key and content. An inclusion proof alone
- * (Rekor v2) proves nothing here: that needs the log's checkpoint key and a signed timestamp.
+ * The first of a bundle's tlog entries that proves `logged` was logged, in the log of a Rekor key given (its log ID
+ * names it): its inclusionPromise (SET) verifies (rekorBundle.ts's verifySet, as for cosign's bundle annotation), its
+ * inclusionProof (with its checkpoint, inclusionProof.ts) proves the body is in the log's tree, and the body logs
+ * this signature, key and content. Either the SET or the proof suffices, as in sigstore-go; when both are there both
+ * must hold. A proof that is there and fails refuses the bundle, whatever other entries hold. Only a SET gives a
+ * time (integratedTime): Rekor v2 entries, which have none, prove the logging but no time.
  */
 export function verifyBundleLog(entries: readonly BundleTlogEntry[], keys: readonly RekorKey[], logged: LoggedSignature): RekorEntry | { bad: string } {
   if (entries.length === 0) return { bad: 'the bundle has no tlog entry, and a --rekor-key asks for one' };
   const why: string[] = [];
   for (const [i, e] of entries.entries()) {
     const where = `tlogEntries[${i}]`;
-    if (!e.set) {
-      why.push(`${where}: no inclusionPromise (a Rekor v2 entry, proved by an inclusion proof and a signed timestamp, not checked here)`);
+    const read = e.inclusionProof === undefined || e.inclusionProof === null ? undefined : readInclusionProof(e.inclusionProof);
+    const proof: InclusionProof | undefined = read && !('bad' in read) ? read : undefined;
+    // An entry of another log is passed over, as sigstore-go passes over what its trusted logs cannot verify.
+    const key = logKey(e.logID, keys, proof);
+    if (!key) {
+      // A Rekor v2 Ed25519 log's ID binds its checkpoint's origin: with the checkpoint unread, say why too.
+      const unread = read && 'bad' in read ? `${where}.inclusionProof.${read.bad}; ` : '';
+      why.push(`${unread}${where}: its log ID ${e.logID} is none of the Rekor keys given (${keys.map((k) => `${k.name}: ${k.logId}`).join('; ')})`);
       continue;
     }
-    const verified = verifySet(e, e.set, keys);
-    if ('bad' in verified) {
-      why.push(`${where}: ${verified.bad}`);
+    if (read && 'bad' in read) return { bad: `${where}.inclusionProof.${read.bad}` };
+    if (!e.set && !proof) {
+      why.push(`${where}: neither an inclusionPromise (SET) nor an inclusionProof`);
       continue;
     }
-    const problem = 'message' in logged.signed ? entryProblem(e.body, { signature: logged.signature, publicKey: logged.publicKey, payload: logged.signed.message }) : dsseEntryProblem(e.body, logged, logged.signed.dssePayload);
+    if (e.set) {
+      const verified = verifySet(e, e.set, keys);
+      if ('bad' in verified) {
+        why.push(`${where}: ${verified.bad}`);
+        continue;
+      }
+    }
+    if (proof) {
+      const problem = inclusionProblem(proof, e.body, key);
+      if (problem) return { bad: `${where}.inclusionProof: ${problem}` };
+    }
+    const problem = bodyProblem(e.body, logged);
     if (problem) {
       why.push(`${where}: the Rekor entry is not of this signature: ${problem}`);
       continue;
     }
-    return verified;
+    return { ...(e.set ? { integratedTime: e.integratedTime } : {}), logIndex: e.logIndex, logId: e.logID, key: key.name, ...(proof ? { inclusionProof: true as const } : {}) };
   }
   return { bad: why.join('; ') };
+}
+
+/** Why the body is not of `logged`: a Rekor v2 entry (hashedrekord or dsse 0.0.2) for either content; else hashedrekord 0.0.1 for a message, dsse 0.0.1 or intoto 0.0.2 for an envelope. */
+function bodyProblem(body: string, logged: LoggedSignature): string | undefined {
+  const read = entryBody(body);
+  if ('problem' in read) return read.problem;
+  const kind = read.at(['kind']);
+  if (read.at(['apiVersion']) === '0.0.2' && (kind === 'hashedrekord' || kind === 'dsse')) {
+    const signed = 'message' in logged.signed ? { signed: logged.signed.message } : { signed: logged.signed.pae, dssePayload: logged.signed.dssePayload };
+    return v2EntryProblem(kind, read.at, { signature: logged.signature, publicKey: logged.publicKey, ...signed });
+  }
+  if ('message' in logged.signed) return entryProblem(body, { signature: logged.signature, publicKey: logged.publicKey, payload: logged.signed.message });
+  return dsseEntryProblem(read.at, logged, logged.signed.dssePayload);
 }
 
 /**
@@ -47,35 +82,29 @@ export function verifyBundleLog(entries: readonly BundleTlogEntry[], keys: reado
  * this one, by this key or certificate (PEM, base64). The envelope's own hash is of its JSON as uploaded, which a
  * bundle does not keep byte for byte: not compared (the payload, the signature and the signer are).
  */
-function dsseEntryProblem(body: string, logged: LoggedSignature, payload: Buffer): string | undefined {
-  const read = entryBody(body);
-  if ('problem' in read) return read.problem;
-  const at = read.at;
+function dsseEntryProblem(at: (path: string[]) => unknown, logged: LoggedSignature, payload: Buffer): string | undefined {
   const kind = `${String(at(['kind']))} ${String(at(['apiVersion']))}`;
-  // Where each kind keeps the payload's hash and the signatures; intoto 0.0.2 holds each signature base64 twice over.
-  const shape =
-    kind === 'dsse 0.0.1'
-      ? { hash: ['spec', 'payloadHash'], signatures: ['spec', 'signatures'], sig: (s: Record<string, unknown>) => decoded(s.signature), key: (s: Record<string, unknown>) => s.verifier }
-      : kind === 'intoto 0.0.2'
-        ? { hash: ['spec', 'content', 'payloadHash'], signatures: ['spec', 'content', 'envelope', 'signatures'], sig: (s: Record<string, unknown>) => decoded(decoded(s.sig)?.toString('latin1')), key: (s: Record<string, unknown>) => s.publicKey }
-        : undefined;
-  if (!shape) return `body: a ${kind} entry, not dsse 0.0.1 (what cosign 3 logs for an envelope) nor intoto 0.0.2`;
-  const where = shape.hash.slice(1).join('.');
-  if (at([...shape.hash, 'algorithm']) !== 'sha256') return `${where}.algorithm: ${JSON.stringify(at([...shape.hash, 'algorithm']))}, not "sha256"`;
+  // Where each kind keeps the payload's hash, and its signatures read (intoto 0.0.2's by intotoEntry.ts, as for a `.att` layer's entry).
+  const hashPath = kind === 'dsse 0.0.1' ? ['spec', 'payloadHash'] : kind === 'intoto 0.0.2' ? ['spec', 'content', 'payloadHash'] : undefined;
+  if (!hashPath) return `body: a ${kind} entry, not dsse 0.0.1 (what cosign 3 logs for an envelope) nor intoto 0.0.2`;
+  const where = hashPath.slice(1).join('.');
+  if (at([...hashPath, 'algorithm']) !== 'sha256') return `${where}.algorithm: ${JSON.stringify(at([...hashPath, 'algorithm']))}, not "sha256"`;
   const hash = createHash('sha256').update(payload).digest('hex');
-  const value = at([...shape.hash, 'value']);
+  const value = at([...hashPath, 'value']);
   if (typeof value !== 'string' || value.toLowerCase() !== hash) return `it logs a payload of digest sha256:${String(value)}, not sha256:${hash}`;
-  const signatures = at(shape.signatures);
-  if (!Array.isArray(signatures)) return `${shape.signatures.slice(1).join('.')}: expected an array`;
-  const ours = signatures.filter((s): s is Record<string, unknown> => s !== null && typeof s === 'object' && shape.sig(s)?.equals(logged.signature) === true);
+  const signatures = kind === 'dsse 0.0.1' ? dsseSignatures(at) : intotoSignatures(at);
+  if ('problem' in signatures) return signatures.problem;
+  const ours = signatures.filter((s) => s.signature?.equals(logged.signature) === true);
   if (ours.length === 0) return 'it logs another signature';
-  const byThisKey = ours.some((s) => {
-    const pem = decoded(shape.key(s));
-    return pem ? pemBody(pem.toString('utf8'))?.equals(logged.publicKey) === true : false;
-  });
-  return byThisKey ? undefined : 'it logs another key or certificate';
+  return ours.some((s) => s.publicKey?.equals(logged.publicKey) === true) ? undefined : 'it logs another key or certificate';
 }
 
-function decoded(v: unknown): Buffer | undefined {
-  return typeof v === 'string' ? decodeBase64(v) : undefined;
+/** A dsse 0.0.1 entry's `spec.signatures[]`: `signature` base64 once, `verifier` base64 PEM. */
+function dsseSignatures(at: (path: string[]) => unknown): LoggedEnvelopeSignature[] | { problem: string } {
+  const signatures = at(['spec', 'signatures']);
+  if (!Array.isArray(signatures)) return { problem: 'signatures: expected an array' };
+  return signatures.map((s: unknown) => {
+    const o = s !== null && typeof s === 'object' ? (s as Record<string, unknown>) : {};
+    return { signature: typeof o.signature === 'string' ? decodeBase64(o.signature) : undefined, publicKey: pemDer(o.verifier) };
+  });
 }

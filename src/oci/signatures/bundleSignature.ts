@@ -2,7 +2,7 @@ import { INTOTO_PAYLOAD_TYPE, pae } from '../attestations/dsse';
 import { parseStatement, statementNames } from '../attestations/statement';
 import { createHash } from '../nodeCrypto';
 import { type LoggedSignature, verifyBundleLog } from './bundleLog';
-import { CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, verifyWithCertificate } from './keyless';
+import { CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, loggedFields, verifyWithCertificate } from './keyless';
 import type { VerifyKey } from './publicKeys';
 import type { SignatureProblem, SignatureResult } from './signatureResult';
 import type { SignerTrust } from './signer';
@@ -38,7 +38,7 @@ export async function checkBundle(bytes: Buffer, subject: BundleSubject, keys: r
     const env = bundle.content.dsse;
     signed = pae(env.payloadType, env.payload);
     signature = env.signatures[0]!.sig;
-    logged = { dssePayload: env.payload };
+    logged = { dssePayload: env.payload, pae: signed };
   } else {
     signature = bundle.content.message.signature;
     try {
@@ -92,7 +92,7 @@ function checkSigner(bundle: SigstoreBundle, signed: Buffer, signature: Buffer, 
     if (!key.spki) return { ok: false, problem: 'bad-bundle', reason: `${key.name}: its DER is not known`, fields };
     const entry = verifyBundleLog(bundle.tlogEntries, rekorKeys, { signature, publicKey: key.spki, signed: logged });
     if ('bad' in entry) return { ok: false, problem: 'bad-bundle', reason: entry.bad, fields };
-    return { ok: true, fields: { ...fields, integratedTime: entry.integratedTime, rekorKey: entry.key } };
+    return { ok: true, fields: { ...fields, ...loggedFields(entry) } };
   }
   const tried = supported.length > 0 ? `no key given verifies it (${supported.map((k) => k.name).join(', ')})` : undefined;
   const unsupported = keys.filter((k) => k.unsupported).map((k) => `${k.name}: ${k.unsupported}`);

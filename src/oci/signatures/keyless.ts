@@ -82,9 +82,9 @@ export function verifyWithCertificate(
   if (rekorKeys.length > 0) {
     const entry = logged(leaf.x509.raw);
     if ('bad' in entry) return fail('bad-bundle', entry.bad);
-    fields.integratedTime = entry.integratedTime;
-    fields.rekorKey = entry.key;
-    at = new Date(entry.integratedTime * 1000);
+    Object.assign(fields, loggedFields(entry));
+    // An entry proved by its inclusion proof alone (Rekor v2) gives no signed time: checked now, as sigstore-go does when told to use the current time.
+    if (entry.integratedTime !== undefined) at = new Date(entry.integratedTime * 1000);
   }
 
   const trusted = chainToRoots(leaf, [...policy.intermediates, ...chain], policy.roots);
@@ -104,10 +104,20 @@ export function verifyWithCertificate(
   summary.checkedAt = at.toISOString();
   const expired = validAt(trusted.chain, at);
   if (expired) {
-    const when = rekorKeys.length > 0 ? ` (the time Rekor logged it)` : ' (now: with no --rekor-key, no logged time is trusted; give the Rekor public key to check it at the time Rekor logged it)';
+    const when =
+      fields.integratedTime !== undefined
+        ? ` (the time Rekor logged it)`
+        : rekorKeys.length > 0
+          ? ' (now: its Rekor entry is proved by an inclusion proof alone, as Rekor v2 logs, which gives no signed time; RFC 3161 timestamps are not checked)'
+          : ' (now: with no --rekor-key, no logged time is trusted; give the Rekor public key to check it at the time Rekor logged it)';
     return fail('certificate-expired', `${expired}${when}`);
   }
   return { ok: true, fields };
+}
+
+/** What a result says of a verified Rekor entry: its time (when its SET gave one), the Rekor key, and whether an inclusion proof was verified. */
+export function loggedFields(entry: RekorEntry): Fields {
+  return { ...(entry.integratedTime !== undefined ? { integratedTime: entry.integratedTime } : {}), rekorKey: entry.key, ...(entry.inclusionProof ? { inclusionProof: true } : {}) };
 }
 
 /** `mitr@redhat.com (https://github.com/login/oauth)`: whom a certificate was issued to, through which OIDC issuer. */

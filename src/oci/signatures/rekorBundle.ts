@@ -28,14 +28,16 @@ export function loadRekorKey(name: string, pem: Buffer | string): RekorKey {
   return { name, logId: createHash('sha256').update(key.spki).digest('hex'), key };
 }
 
-/** A bundle whose SET verifies, and which is of the signature: when and where Rekor logged it. */
+/** A Rekor entry verified (its SET, or a Sigstore bundle's inclusion proof) and of the signature: when and where Rekor logged it. */
 export interface RekorEntry {
-  /** Seconds since 1970 (UTC): when Rekor logged the entry. */
-  integratedTime: number;
+  /** Seconds since 1970 (UTC): when Rekor logged the entry, as its SET signs it; absent when only an inclusion proof was verified (Rekor v2 gives no time). */
+  integratedTime?: number;
   logIndex: number;
   logId: string;
-  /** The Rekor key (name as given) that verifies the SET. */
+  /** The Rekor key (name as given) that verifies the SET or the checkpoint. */
   key: string;
+  /** A Sigstore bundle's inclusion proof and checkpoint were verified: the entry is in the log's tree. */
+  inclusionProof?: true;
 }
 
 /** What a bundle's entry must be of: the signature's bytes, the DER of its key or leaf certificate, the payload signed. */

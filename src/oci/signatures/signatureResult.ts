@@ -48,6 +48,8 @@ export interface CosignLayerResult<P extends string> {
   /** With a Rekor key: the bundle's integratedTime (seconds since 1970), once verified, and the Rekor key (name as given). */
   integratedTime?: number;
   rekorKey?: string;
+  /** With a Rekor key, on a Sigstore bundle: its entry's inclusion proof and checkpoint were verified with that key (true; absent otherwise). */
+  inclusionProof?: boolean;
   problem?: P;
   /** Why not, in words (naming the JSON path, the digest signed, the keys tried). */
   reason?: string;

@@ -1,4 +1,4 @@
-import { CERTIFICATE_ANNOTATION, type CertificateCheck, type CertificatePolicy, verifyWithCertificate } from './keyless';
+import { CERTIFICATE_ANNOTATION, type CertificateCheck, type CertificatePolicy, loggedFields, verifyWithCertificate } from './keyless';
 import type { VerifyKey } from './publicKeys';
 import { BUNDLE_ANNOTATION, type EntryCheck, type RekorKey, verifyBundle } from './rekorBundle';
 
@@ -26,7 +26,7 @@ export function checkSigner(annotations: Readonly<Record<string, string>>, paylo
     if (rekorKeys.length === 0) return { ok: true, fields };
     const entry = key.spki ? verifyBundle(annotations[BUNDLE_ANNOTATION], rekorKeys, { signature, publicKey: key.spki, payload }, entryOf) : { bad: `${key.name}: its DER is not known` };
     if ('bad' in entry) return { ok: false, problem: 'bad-bundle', reason: entry.bad, fields };
-    return { ok: true, fields: { ...fields, integratedTime: entry.integratedTime, rekorKey: entry.key } };
+    return { ok: true, fields: { ...fields, ...loggedFields(entry) } };
   }
   const unsupported = keys.filter((k) => k.unsupported).map((k) => `${k.name}: ${k.unsupported}`);
   const tried = supported.length > 0 ? `no key given verifies it (${supported.map((k) => k.name).join(', ')})` : undefined;

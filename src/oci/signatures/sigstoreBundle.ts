@@ -29,6 +29,8 @@ export interface BundleTlogEntry {
   logID: string;
   /** inclusionPromise.signedEntryTimestamp; absent for an entry with only an inclusion proof (Rekor v2). */
   set?: Buffer;
+  /** inclusionProof as the bundle holds it (JSON), read and checked where a Rekor key asks for it (bundleLog.ts). */
+  inclusionProof?: unknown;
   kind: string;
   version: string;
 }
@@ -126,5 +128,6 @@ function tlogEntry(e: unknown, where: string): BundleTlogEntry | { malformed: st
     if (!set) return { malformed: `${where}.inclusionPromise.signedEntryTimestamp: expected base64` };
     entry.set = set;
   }
+  if (e.inclusionProof !== undefined && e.inclusionProof !== null) entry.inclusionProof = e.inclusionProof;
   return entry;
 }
