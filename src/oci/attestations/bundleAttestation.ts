@@ -7,7 +7,7 @@ import type { SignerTrust } from '../signatures/signer';
 import { COSIGN_SIGN_PREDICATE_TYPE, parseSigstoreBundle } from '../signatures/sigstoreBundle';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { parseStatement } from './statement';
-import type { AttestationPlace, AttestationProblem, AttestationResult } from './verifyAttestations';
+import type { AttestationPlace, AttestationProblem, AttestationResult } from './attestationResult';
 
 /** A bundle's problems as an attestation's are named (the signer's are the same words). */
 const PROBLEMS: Partial<Record<SignatureProblem, AttestationProblem>> = {

@@ -5,7 +5,7 @@ import { CosignTagLookup } from '../referrers/cosignTags';
 
 export type { FoundVia };
 import type { VerifyKey } from '../signatures/publicKeys';
-import type { CosignLayerResult, SignerProblem } from '../signatures/signatureResult';
+import type { AttestationPlace, AttestationProblem, AttestationResult } from './attestationResult';
 import type { CertificateCheck } from '../signatures/keyless';
 import { checkSigner, type SignerTrust } from '../signatures/signer';
 import type { OpOptions, ReadOnlyTarget } from '../target';
@@ -24,24 +24,7 @@ export const MAX_ENVELOPE_BYTES = 128 << 20;
  */
 export const ATTESTATION_ARTIFACT_TYPES: readonly string[] = [INTOTO_PAYLOAD_TYPE, 'application/vnd.dev.cosign.artifact.att.v1+json', DSSE_MEDIA_TYPE];
 
-/** Why an attestation is not valid. */
-export type AttestationProblem =
-  | SignerProblem // no key or certificate trusted signs the envelope (or, with a Rekor key, its bundle is no intoto entry of it)
-  | 'wrong-payload-type' // it verifies, but the envelope holds no in-toto statement
-  | 'malformed-statement' // it verifies, but its payload is not an in-toto Statement
-  | 'subject-mismatch' // it verifies, but its statement is of other artifacts than this manifest
-  | 'wrong-predicate-type' // it verifies, but its predicate is not of the type asked for
-  | 'malformed-envelope' // the layer is not a DSSE envelope
-  | 'malformed-attestation' // the attestation manifest is not cosign's format (no DSSE layer)
-  | 'unreadable'; // the attestation manifest or envelope could not be read (missing, damaged, too large)
-
-/** One attestation: one DSSE layer of an attestation manifest (cosign adds a layer per attestation to its `.att` tag). */
-export interface AttestationResult extends CosignLayerResult<AttestationProblem> {
-  /** The statement's `predicateType`, read only from an envelope a key verifies. */
-  predicateType?: string;
-  /** `bundle` for a Sigstore bundle (cosign 3's default format); absent for cosign's classic `.att` DSSE layer. */
-  format?: 'bundle';
-}
+export type { AttestationProblem, AttestationResult } from './attestationResult';
 
 export interface ManifestAttestations {
   subject: Descriptor;
@@ -81,8 +64,7 @@ export async function verifyAttestations(
   return { subject, attestations, valid: attestations.some((a) => a.valid) };
 }
 
-/** What every result of one attestation manifest (or one of its layers) says of where it is. */
-export type AttestationPlace = Pick<AttestationResult, 'manifest' | 'layer' | 'layerDigest' | 'via' | 'tag'>;
+export type { AttestationPlace } from './attestationResult';
 
 const failure = (place: AttestationPlace, problem: AttestationProblem, reason: string, more: Partial<AttestationResult> = {}): AttestationResult => ({ ...place, ...more, valid: false, problem, reason });
 
