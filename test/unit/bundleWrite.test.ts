@@ -172,7 +172,7 @@ describe('attest --new-bundle-format: the bundle referrer cosign 3 writes for an
 });
 
 describe('sign/attest --new-bundle-format through the CLI', () => {
-  it('signs and attests a layout (no --identity needed), verify verifies both, json says format bundle; --identity is refused with it', async () => {
+  it('signs and attests a layout (no --identity needed), verify verifies both, json says format bundle, coverage counts them; --identity is refused with it', async () => {
     const { store } = await imageLayout();
     const dir = tempDir();
     const { privateKey, publicKey } = ec();
@@ -197,6 +197,11 @@ describe('sign/attest --new-bundle-format through the CLI', () => {
     assert.equal(r.code, 0, r.stderr + r.stdout);
     const sigs = (JSON.parse(r.stdout) as Json).manifests[0].signatures as Json[];
     assert.deepEqual(sigs.map((s) => [s.valid, s.format, s.predicateType]).sort(), [[true, 'bundle', 'https://sigstore.dev/cosign/sign/v1'], [true, 'bundle', 'https://spdx.dev/Document']].sort());
+    // coverage counts the sign bundle a signature and the SPDX one an SBOM (by their predicate type annotation).
+    r = await runCli('coverage', '--format', 'json', '--oci-layout', ref);
+    assert.equal(r.code, 0, r.stderr);
+    const counts = (JSON.parse(r.stdout) as Json).manifests[0].counts as Json;
+    assert.deepEqual([counts.signature, counts.sbom, counts.provenance], [1, 1, 0]);
 
   });
 });
