@@ -69,6 +69,12 @@ describe('extension: tree presentation', () => {
     assert.equal(manifestItem({ ...sbom, artifactType: 'application/vnd.acme.scan.report.v1+json', annotations: undefined }, 'referrer').label, 'scan.report');
     assert.equal(manifestItem({ ...sbom, artifactType: 'text/plain', annotations: { 'org.opencontainers.image.title': 'notes.txt' } }, 'referrer').label, 'text/plain · title=notes.txt');
     assert.equal(ref.contextValue, 'manifold:manifest+artifact+referrer');
+    // A Sigstore bundle: named by its kind, cosign's bookkeeping annotations left to the tooltip, "Sigstore bundle" for its type.
+    const bundle = (predicateType: string, more: Record<string, string> = {}) =>
+      manifestItem({ ...sbom, artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json', annotations: { 'dev.sigstore.bundle.content': 'dsse-envelope', 'dev.sigstore.bundle.predicateType': predicateType, 'org.opencontainers.image.created': '2026-12-07T07:10:34Z', ...more } }, 'referrer');
+    assert.deepEqual([bundle('https://sigstore.dev/cosign/sign/v1').label, bundle('https://sigstore.dev/cosign/sign/v1').description], ['signature', 'c3c3c3c3c3c3 · Sigstore bundle']);
+    assert.equal(bundle('https://spdx.dev/Document').label, 'SBOM');
+    assert.equal(bundle('https://spdx.dev/Document', { note: 'nightly' }).label, 'SBOM · note=nightly');
     const untagged = manifestItem(sbom, 'untagged');
     assert.equal(untagged.label, 'c3c3c3c3c3c3');
   });

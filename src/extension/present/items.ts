@@ -9,7 +9,8 @@ import { holdsUnseen, quotedText, shownName } from '../../oci/shownName';
 import type { ManifestKind } from '../../oci/graph';
 import { contextValue } from './contextValues';
 import { kindName } from './coverageItem';
-import { KindTable } from '../../oci/referrers';
+import { KindTable, predicateTypesOf } from '../../oci/referrers';
+import { SIGSTORE_BUNDLE_TYPES } from '../../oci/signatures';
 import { annotationsInline, codeSpan, escapeMarkdown, formatSize, shortDigest, shortMediaType } from './format';
 import * as l10n from '@vscode/l10n';
 import { homedir } from 'node:os';
@@ -111,7 +112,10 @@ export function manifestItem(listed: Descriptor, role: ManifestRole, access?: Ac
   const platform = desc.platform ? shownPlatform(desc.platform) : undefined;
   // Another tool's artifact type may hold what cannot be seen: shown as stored names are.
   const artifactType = desc.artifactType !== undefined ? shownName(desc.artifactType) : undefined;
-  const annotations = annotationsInline(withoutRefName(desc.annotations));
+  // A Sigstore bundle's annotations are cosign's bookkeeping (its time, its content's kind, the predicate type its
+  // kind already says): the row names it a bundle instead of its long artifact type.
+  const bundle = desc.artifactType !== undefined && SIGSTORE_BUNDLE_TYPES.includes(desc.artifactType);
+  const annotations = annotationsInline(bundle ? withoutBundleBookkeeping(desc.annotations) : withoutRefName(desc.annotations));
   let label: string;
   let description: string;
   if (role === 'referrer') {
@@ -119,7 +123,7 @@ export function manifestItem(listed: Descriptor, role: ManifestRole, access?: Ac
     // them; the long artifact type after the digest, and in the tooltip.
     const name = ownReferrerName(desc) ?? unnamed ?? l10n.t('referrer');
     label = annotations.startsWith(`${name}=`) ? annotations : [name, annotations].filter(Boolean).join(' · ');
-    description = [short, artifactType].filter(Boolean).join(' · ');
+    description = [short, bundle ? l10n.t('Sigstore bundle') : artifactType].filter(Boolean).join(' · ');
   } else if (role === 'attestation') {
     // Its platform (unknown/unknown) is not one anybody runs; what it describes is the row above it.
     label = l10n.t('buildx attestation');
@@ -155,9 +159,18 @@ export function referrerName(listed: Descriptor): string {
 }
 
 /** referrerName when the referrer says what it is (a built-in kind, an artifact type); undefined when it does not. */
+/** What cosign writes on every bundle referrer, left out of its row (the tooltip lists them all). */
+const BUNDLE_BOOKKEEPING = ['org.opencontainers.image.created', 'dev.sigstore.bundle.content', 'dev.sigstore.bundle.predicateType', ANNOTATION_REF_NAME];
+
+function withoutBundleBookkeeping(annotations: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!annotations) return undefined;
+  return Object.fromEntries(Object.entries(annotations).filter(([k]) => !BUNDLE_BOOKKEEPING.includes(k)));
+}
+
 function ownReferrerName(listed: Descriptor): string | undefined {
   const desc = lenientDescriptor(listed) ?? listed;
-  const kind = BUILTIN_KINDS.classify({ artifactType: desc.artifactType, annotations: desc.annotations })[0];
+  // The predicate type its annotations name (a bundle's, an in-toto referrer's) first, as coverage classifies it.
+  const kind = BUILTIN_KINDS.classify({ artifactType: desc.artifactType, annotations: desc.annotations, predicateTypes: predicateTypesOf(desc.annotations) })[0];
   if (kind) return kindName(kind, new Map());
   if (!desc.artifactType) return undefined;
   const vendor = /^[^/]+\/vnd\.[^.+]+\.([^+]+?)(?:\.v\d[^+]*)?(?:\+.*)?$/.exec(desc.artifactType);

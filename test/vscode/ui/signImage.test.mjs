@@ -4,6 +4,8 @@
 // (asked again), the right one, and the name to sign as; reads the notification; the tree then shows the signature
 // under v1. The coverage page shows the two platforms lacking one; its "Sign the 2 platforms missing it" signs them
 // (the name typed before offered). `manifold verify --recursive` with cosign.pub then says every manifest verifies.
+// With manifold.signingFormat set to sigstore-bundle, Sign Image… asks no name and writes a bundle referrer, shown
+// under v1 as a signature of type "Sigstore bundle" (sign-bundle.png).
 // Screenshots go to test-results/ (sign-*.png; sign-workbench.png is the README's docs/images/sign-image.png).
 // Run: node --test --test-concurrency=1 test/vscode/ui/signImage.test.mjs (after `npm run build`).
 import assert from 'node:assert/strict';
@@ -143,5 +145,29 @@ describe('Sign Image in the workbench', { timeout: 300_000 }, () => {
         ['linux/arm64/v8', true, IDENTITY],
       ],
     );
+  });
+
+  step('with manifold.signingFormat sigstore-bundle: Sign Image… asks no name, says "as a Sigstore bundle"; verify finds a bundle on v1', async () => {
+    const page = wb.page;
+    await wb.changeSettings({ 'manifold.signingFormat': 'sigstore-bundle' });
+    await wb.reload();
+    await openManifoldView(page);
+    await showTag(page, 'app', 'v1');
+    await runFromContextMenu(page, 'v1', 2, nls['command.signImage.title']);
+    await pickOne(page, 'v1 only');
+    await chooseKey(wb);
+    await answer(page, PASSPHRASE);
+    const text = 'Signed v1 with cosign.key (ecdsa-p256) as a Sigstore bundle';
+    await page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).waitFor();
+    await page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'Signing v1' }).waitFor({ state: 'hidden' });
+    await expand(page, 'v1', 2);
+    // Beside the classic .sig row, the bundle: a referrer of cosign 3's type, named a signature, its type said plainly.
+    const bundleRow = (c) => c.label === 'signature' && / · Sigstore bundle$/.test(c.description);
+    await waitForRows(page, (r) => childrenOf(r, { label: 'v1', level: 2 }).some(bundleRow), 'the bundle row under v1');
+    await wb.screenshot('sign-bundle');
+    const out = execFileSync(process.execPath, [join(projectRoot, 'dist', 'cli.js'), 'verify', '--key', join(wb.workspace.folder, 'cosign.pub'), '--format', 'json', '--oci-layout', `${appDir}:v1`], { encoding: 'utf8' });
+    const [index] = JSON.parse(out).manifests;
+    // The classic signatures made before, and now a bundle beside them: all valid.
+    assert.deepEqual([...new Set(index.signatures.map((s) => [s.format ?? 'cosign-tag', s.valid].join(' ')))].sort(), ['bundle true', 'cosign-tag true']);
   });
 });
