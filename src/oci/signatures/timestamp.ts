@@ -115,7 +115,9 @@ export function verifyTimestamp(der: Buffer, signature: Buffer, tsa: TimestampAu
   if (!info.imprint.equals(expected)) return { bad: `its messageImprint ${info.imprint.toString('hex')} is not the ${imprint} of the bundle's signature (${expected.toString('hex')}): it timestamps another signature` };
   const outside = validAt(trusted.chain, info.genTime);
   if (outside) return { bad: `its genTime ${info.genTime.toISOString()} is outside its TSA chain's validity: ${outside}` };
-  return { time: info.genTime.toISOString(), authority: oneLine(leaf.x509.subject), root: trusted.chain[trusted.chain.length - 1]!.name };
+  // A TSA leaf may have an empty subject (sigstore's virtual TSA): then its issuer names it.
+  const authority = oneLine(leaf.x509.subject) || `a certificate of ${oneLine(leaf.x509.issuer)}`;
+  return { time: info.genTime.toISOString(), authority, root: trusted.chain[trusted.chain.length - 1]!.name };
 }
 
 /** The TimeStampToken of a TimeStampResp (its status granted) or the token itself: a ContentInfo begins with its OID. */
