@@ -227,7 +227,7 @@ describe('attestManifest and verifyAttestations', () => {
     await store.tag(att, cosignTag(image.digest, 'att'));
     const x25519 = loadPublicKey('x.pub', pubPem(generateKeyPairSync('x25519').publicKey));
     let v = await verifyAttestations(store, image, [x25519]);
-    assert.deepEqual(v.attestations.map((a) => [a.problem, a.reason]), [['malformed-attestation', `attestation manifest ${att.digest}: no layer of type ${DSSE_MEDIA_TYPE}`]]);
+    assert.deepEqual(v.attestations.map((a) => [a.problem, a.reason]), [['malformed-attestation', `attestation manifest ${att.digest}: no layer of type ${DSSE_MEDIA_TYPE} nor a Sigstore bundle`]]);
 
     const missing = { mediaType: DSSE_MEDIA_TYPE, digest: `sha256:${'1'.repeat(64)}`, size: 10 };
     const signed = makeEnvelope(INTOTO_PAYLOAD_TYPE, makeStatement('custom', Buffer.from('x'), image.digest, 'r'), signer(ec().privateKey));

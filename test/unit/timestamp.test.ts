@@ -177,6 +177,12 @@ describe('RFC 3161 timestamps OpenSSL made (test/fixtures/rfc3161-made)', () => 
     const s = doc.manifests[0].signatures[0] as Json;
     assert.deepEqual([s.valid, s.timestamp, s.certificate.checkedAt, s.integratedTime], [true, { time: '2025-02-28T19:18:12.000Z', authority: 'CN=made tsa, O=example', root: `${chain}[2]` }, '2025-02-28T19:18:12.000Z', undefined]);
 
+    // verify-attestation reads the same bundle (an attestation: predicateType cosign's custom) through the same check.
+    const att = await runCli('verify-attestation', ...flags, '--timestamp-certificate-chain', chain, '--format', 'json', ...ref);
+    assert.equal(att.code, 0, att.stderr + att.stdout);
+    const a = (JSON.parse(att.stdout) as Json).manifests[0].attestations[0] as Json;
+    assert.deepEqual([a.valid, a.format, a.timestamp?.time, a.certificate.checkedAt], [true, 'bundle', '2025-02-28T19:18:12.000Z', '2025-02-28T19:18:12.000Z']);
+
     // Without the chain, as before: checked now, expired; with a chain that has no root, a usage of the flag refused.
     const without = await runCli('verify', ...flags, ...ref);
     assert.equal(without.code, 3);

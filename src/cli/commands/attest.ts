@@ -1,10 +1,10 @@
 // fs.promises, not node:fs/promises: loaded on first use (cliStartup.test.ts keeps the CLI's start light).
 import { promises as fsp } from 'node:fs';
-import { attestManifest, PREDICATE_TYPES, predicateTypeOf } from '../../oci/attestations';
+import { attestManifest, attestManifestBundle, PREDICATE_TYPES, predicateTypeOf } from '../../oci/attestations';
 import { OciError } from '../../oci/errors';
 import { parsePlatform } from '../../oci/platform';
 import { checkedSubjects } from '../../oci/referrers';
-import { decryptCosignKey } from '../../oci/signatures';
+import { decryptCosignKey, SIGSTORE_BUNDLE_MEDIA_TYPE } from '../../oci/signatures';
 import { boolOpt, type Command, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
 import { openTarget, requireReference } from '../targets';
 import { passphrase, readText } from './sign';
@@ -13,12 +13,13 @@ const TYPES = Object.keys(PREDICATE_TYPES).join('|');
 
 export const attest: Command = {
   path: 'attest',
-  summary: "Attest an image with a cosign private key: an in-toto statement in a DSSE envelope (cosign's sha256-<hex>.att tag)",
+  summary: "Attest an image with a cosign private key: an in-toto statement in a DSSE envelope (cosign's sha256-<hex>.att tag; or cosign 3's Sigstore bundle)",
   usage: 'attest --key FILE --predicate FILE --type TYPE [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
   examples: [
     'manifold attest --key cosign.key --passphrase-file pass.txt --predicate sbom.spdx.json --type spdxjson --plain-http localhost:5000/app:v1',
     'manifold attest --key cosign.key --passphrase-file pass.txt --predicate provenance.json --type slsaprovenance --recursive --plain-http localhost:5000/app:v1   # the index and every platform',
     'manifold attest --key cosign.key --passphrase-file pass.txt --predicate scan.json --type vuln --subject-name=registry.example.com/app --oci-layout layout:v1',
+    'manifold attest --key cosign.key --passphrase-file pass.txt --predicate sbom.spdx.json --type spdxjson --new-bundle-format --plain-http localhost:5000/app:v1   # cosign 3\'s default: a Sigstore bundle referrer',
   ],
   minArgs: 1,
   maxArgs: 1,
@@ -31,6 +32,7 @@ export const attest: Command = {
     'subject-name': { type: 'string', description: "the name the statement's subject gives the image; by default the registry repository (required for a layout)", valueName: 'REPO' },
     platform: { type: 'string', description: 'attest the manifest of this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
     recursive: { type: 'boolean', short: 'r', description: 'for an index: attest the index and every manifest below it' },
+    'new-bundle-format': { type: 'boolean', description: "write cosign 3's default format instead: the envelope in a Sigstore bundle, an OCI 1.1 referrer" },
   },
   async run(p, printer) {
     const keyFile = stringOpt(p, 'key');
@@ -53,6 +55,11 @@ export const attest: Command = {
     const platform = platformText !== undefined ? parsePlatform(platformText) : undefined;
     const subjects = (await checkedSubjects(t.target, reference, { platform, recursive: boolOpt(p, 'recursive') })).subjects.map((s) => s.desc);
     for (const subject of subjects) {
+      if (boolOpt(p, 'new-bundle-format')) {
+        const r = await attestManifestBundle(t.target, subject, key, type, predicate, name);
+        printer.out(`Attested ${t.path}@${subject.digest} (${r.predicateType}) with ${keyFile} (${key.type}): Sigstore bundle ${t.path}@${r.manifest.digest} (${SIGSTORE_BUNDLE_MEDIA_TYPE} referrer)\n`);
+        continue;
+      }
       const r = await attestManifest(t.target, subject, key, type, predicate, name);
       const n = `${r.attestations} attestation${r.attestations === 1 ? '' : 's'}`;
       printer.out(`Attested ${t.path}@${subject.digest} (${r.predicateType}) with ${keyFile} (${key.type}): ${t.display(r.tag)} (${n})\n`);

@@ -3,7 +3,7 @@ import { promises as fsp } from 'node:fs';
 import { OciError } from '../../oci/errors';
 import { parsePlatform } from '../../oci/platform';
 import { checkedSubjects } from '../../oci/referrers';
-import { decryptCosignKey, signManifest } from '../../oci/signatures';
+import { decryptCosignKey, signManifest, signManifestBundle, SIGSTORE_BUNDLE_MEDIA_TYPE } from '../../oci/signatures';
 import { boolOpt, type Command, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
 import { openTarget, type OpenedTarget, requireReference } from '../targets';
 
@@ -12,12 +12,13 @@ const PASSPHRASE_ENV = 'COSIGN_PASSWORD';
 
 export const sign: Command = {
   path: 'sign',
-  summary: "Sign an image with a cosign private key (cosign's format: the sha256-<hex>.sig tag)",
+  summary: "Sign an image with a cosign private key (cosign's format: the sha256-<hex>.sig tag; or cosign 3's Sigstore bundle)",
   usage: 'sign --key FILE [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
   examples: [
     'manifold sign --key cosign.key --passphrase-file pass.txt --plain-http localhost:5000/app:v1',
     'manifold sign --key cosign.key --passphrase-file pass.txt --recursive --plain-http localhost:5000/app:v1   # the index and every platform',
     'manifold sign --key cosign.key --passphrase-file pass.txt --identity=registry.example.com/app:v1 --oci-layout layout:v1',
+    'manifold sign --key cosign.key --passphrase-file pass.txt --new-bundle-format --plain-http localhost:5000/app:v1   # cosign 3\'s default: a Sigstore bundle referrer',
   ],
   minArgs: 1,
   maxArgs: 1,
@@ -28,21 +29,30 @@ export const sign: Command = {
     identity: { type: 'string', description: 'the docker reference the signature names; by default the registry reference given (required for a layout)', valueName: 'REF' },
     platform: { type: 'string', description: 'sign the manifest of this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
     recursive: { type: 'boolean', short: 'r', description: 'for an index: sign the index and every manifest below it' },
+    'new-bundle-format': { type: 'boolean', description: "write cosign 3's default format instead: a Sigstore bundle (DSSE, predicate type sign/v1), an OCI 1.1 referrer" },
   },
   async run(p, printer) {
     const keyFile = stringOpt(p, 'key');
     if (keyFile === undefined) throw new UsageError("--key FILE is required: cosign's private key (cosign.key)");
     const platformText = stringOpt(p, 'platform');
     if (platformText !== undefined && boolOpt(p, 'recursive')) throw new UsageError('--platform and --recursive: give one (a platform, or every manifest)');
+    const bundle = boolOpt(p, 'new-bundle-format');
+    // cosign 3's sign/v1 statement names the digest only: no reference to sign under.
+    if (bundle && stringOpt(p, 'identity') !== undefined) throw new UsageError('--identity and --new-bundle-format: a Sigstore bundle names no reference (its statement names the digest only)');
     const raw = p.positionals[0]!;
     const t = await openTarget(p, raw, { write: true });
     const reference = requireReference(t, raw);
-    const identity = stringOpt(p, 'identity') ?? defaultIdentity(t);
+    const identity = bundle ? '' : (stringOpt(p, 'identity') ?? defaultIdentity(t));
     const key = decryptCosignKey(keyFile, await readText(keyFile, '--key'), await passphrase(stringOpt(p, 'passphrase-file')));
     // What verify would check, as it would check it: the reference, a platform's manifest, or everything below an index.
     const platform = platformText !== undefined ? parsePlatform(platformText) : undefined;
     const subjects = (await checkedSubjects(t.target, reference, { platform, recursive: boolOpt(p, 'recursive') })).subjects.map((s) => s.desc);
     for (const subject of subjects) {
+      if (bundle) {
+        const r = await signManifestBundle(t.target, subject, key);
+        printer.out(`Signed ${t.path}@${subject.digest} with ${keyFile} (${key.type}): Sigstore bundle ${t.path}@${r.manifest.digest} (${SIGSTORE_BUNDLE_MEDIA_TYPE} referrer)\n`);
+        continue;
+      }
       const r = await signManifest(t.target, subject, key, identity);
       printer.out(`Signed ${t.path}@${subject.digest} as ${identity} with ${keyFile} (${key.type}): ${t.display(r.tag)} (${r.signatures} signature${r.signatures === 1 ? '' : 's'})\n`);
     }

@@ -1,10 +1,11 @@
 import { promises as fsp } from 'node:fs';
 import { basename } from 'node:path';
 import * as l10n from '@vscode/l10n';
-import { attestManifest } from '../../oci/attestations';
+import { attestManifest, attestManifestBundle } from '../../oci/attestations';
 import { parseRegistryReference } from '../../oci/registry';
 import { manifestName } from '../present/format';
 import type { Services } from '../services';
+import { signingFormat, type SigningFormat } from '../settings/signingFormat';
 import { chooseFiles } from '../ui/fileChooser';
 import { withProgress } from '../ui/progress';
 import { input } from '../ui/prompts';
@@ -17,10 +18,14 @@ import { signingSubjects } from './signingSubjects';
 /** What Attest returns to `executeCommand` callers (the tests). */
 export interface AttestOutcome {
   message: string;
+  format: SigningFormat;
   subjectName: string;
   predicateType: string;
-  /** Each manifest attested, with the cosign tag its attestations are under and how many it holds now. */
-  attested: Array<{ digest: string; tag: string; attestations: number }>;
+  /**
+   * Each manifest attested: in the classic format with the cosign tag its attestations are under and how many it
+   * holds now; as a Sigstore bundle, the referrer that holds it.
+   */
+  attested: Array<{ digest: string; tag?: string; attestations?: number; referrer?: string }>;
 }
 
 /** The workspace-state key of the subject name a layout's images were last attested with (a layout has no name of its own). */
@@ -31,8 +36,10 @@ const subjectNameKey = (layout: string) => `manifold.attestSubjectName:${layout}
  * added to the manifest its `sha256-<hex>.att` tag names), and of an index, when chosen, every manifest below it
  * (`attest --recursive`). Asks what it is not given: for an index, what to attest; the predicate file (a file
  * dialog); the predicate type; the key and its passphrase (as Sign Image); for a layout, the subject name (`attest
- * --subject-name`; a registry's is its repository). Arguments: a tag or manifest node, or `{ layout | registry,
- * repository, reference, predicate, type, key, passphrase, subjectName, recursive }`.
+ * --subject-name`; a registry's is its repository). With `manifold.signingFormat` `sigstore-bundle` (or the argument
+ * `format`), the envelope is written as cosign 3 writes it (`attest --new-bundle-format`): a Sigstore bundle referrer.
+ * Arguments: a tag or manifest node, or `{ layout | registry, repository, reference, predicate, type, key,
+ * passphrase, subjectName, recursive, format }`.
  */
 export async function attestImage(services: Services, arg?: unknown, answers?: unknown): Promise<AttestOutcome> {
   const title = l10n.t('Attest');
@@ -45,11 +52,17 @@ export async function attestImage(services: Services, arg?: unknown, answers?: u
   const predicateType = (await askPredicateType(title, given.type))!;
   const key = await readSigningKey(services, title, given.key, given.passphrase);
   const subjectName = await askSubjectName(services, m, title, given.subjectName);
+  const format = signingFormat(given.format);
   const attested = await withProgress(l10n.t('Attesting {0}', shown), async (signal) => {
     const done: AttestOutcome['attested'] = [];
     for (const subject of subjects) {
-      const r = await attestManifest(m.target, subject, key, predicateType, predicate, subjectName, { signal });
-      done.push({ digest: subject.digest, tag: r.tag, attestations: r.attestations });
+      if (format === 'sigstore-bundle') {
+        const r = await attestManifestBundle(m.target, subject, key, predicateType, predicate, subjectName, { signal });
+        done.push({ digest: subject.digest, referrer: r.manifest.digest });
+      } else {
+        const r = await attestManifest(m.target, subject, key, predicateType, predicate, subjectName, { signal });
+        done.push({ digest: subject.digest, tag: r.tag, attestations: r.attestations });
+      }
     }
     return done;
   });
@@ -59,7 +72,7 @@ export async function attestImage(services: Services, arg?: unknown, answers?: u
       ? l10n.t('Attested {0} ({1}: {2}) with {3} ({4}) as {5}', shown, predicateType, what, key.name, key.type, subjectName)
       : l10n.t('Attested {0} and the {1} manifests below it ({2}: {3}) with {4} ({5}) as {6}', shown, attested.length - 1, predicateType, what, key.name, key.type, subjectName);
   reportWrittenBeside(services, m, message);
-  return { message, subjectName, predicateType, attested };
+  return { message, format, subjectName, predicateType, attested };
 }
 
 /** The predicate file given, or chosen in a file dialog. */

@@ -4,9 +4,10 @@ import { DigestReads } from '../../oci/digestReads';
 import { formatRegistryReference, parseRegistryReference } from '../../oci/registry';
 import { selectSubjectPlatform } from '../../oci/referrers';
 import { parsePlatform } from '../../oci/platform';
-import { signManifest } from '../../oci/signatures';
+import { signManifest, signManifestBundle } from '../../oci/signatures';
 import { manifestName } from '../present/format';
 import type { Services } from '../services';
+import { signingFormat, type SigningFormat } from '../settings/signingFormat';
 import { withProgress } from '../ui/progress';
 import { input } from '../ui/prompts';
 import { reportWrittenBeside } from '../ui/report';
@@ -17,9 +18,14 @@ import { signingSubjects } from './signingSubjects';
 /** What Sign Image returns to `executeCommand` callers (the tests). */
 export interface SignOutcome {
   message: string;
-  identity: string;
-  /** Each manifest signed, with the cosign tag its signatures are under and how many it holds now. */
-  signed: Array<{ digest: string; tag: string; signatures: number }>;
+  format: SigningFormat;
+  /** The name signed as (the classic format; a Sigstore bundle names none). */
+  identity?: string;
+  /**
+   * Each manifest signed: in the classic format with the cosign tag its signatures are under and how many it holds
+   * now; as a Sigstore bundle, the referrer that holds it.
+   */
+  signed: Array<{ digest: string; tag?: string; signatures?: number; referrer?: string }>;
 }
 
 /** The workspace-state key of the name a layout's images were last signed as (a layout has no name of its own). */
@@ -30,9 +36,11 @@ const identityKey = (layout: string) => `manifold.signIdentity:${layout}`;
  * manifest its `sha256-<hex>.sig` tag names), and of an index, when chosen, every manifest below it (`sign
  * --recursive`). Asks what it is not given: for an index, what to sign; the key (cosign.key, a file dialog); its
  * passphrase (asked again when wrong); for a layout, the name to sign as (a registry's reference is its own, as the
- * CLI's default). Arguments: a tag or manifest node, or `{ layout | registry, repository, reference, key,
- * passphrase, identity, recursive, platforms }` (`platforms`: sign those platforms' manifests of the index, as the
- * coverage page's Sign button asks for its gaps).
+ * CLI's default). With `manifold.signingFormat` `sigstore-bundle` (or the argument `format`), each signature is
+ * written as cosign 3 writes it (`sign --new-bundle-format`): a Sigstore bundle referrer, no name asked. Arguments: a
+ * tag or manifest node, or `{ layout | registry, repository, reference, key, passphrase, identity, recursive,
+ * platforms, format }` (`platforms`: sign those platforms' manifests of the index, as the coverage page's Sign button
+ * asks for its gaps).
  */
 export async function signImage(services: Services, arg?: unknown, answers?: unknown): Promise<SignOutcome> {
   const title = l10n.t('Sign Image');
@@ -42,22 +50,29 @@ export async function signImage(services: Services, arg?: unknown, answers?: unk
   const platforms = Array.isArray(given.platforms) ? given.platforms.filter((p): p is string => typeof p === 'string') : undefined;
   const subjects = platforms?.length ? await platformManifests(m, platforms) : await signingSubjects(m, shown, title, given.recursive, { placeHolder: l10n.t('What to sign'), recursive: l10n.t('as manifold sign --recursive') });
   const key = await readSigningKey(services, title, given.key, given.passphrase);
-  const identity = await signingName(services, m, title, given.identity);
+  const format = signingFormat(given.format);
+  // A bundle's statement names the digest only: no name to ask for.
+  const identity = format === 'cosign-tag' ? await signingName(services, m, title, given.identity) : undefined;
   const signed = await withProgress(l10n.t('Signing {0}', shown), async (signal) => {
     const done: SignOutcome['signed'] = [];
     for (const subject of subjects) {
-      const r = await signManifest(m.target, subject, key, identity, { signal });
-      done.push({ digest: subject.digest, tag: r.tag, signatures: r.signatures });
+      if (identity === undefined) {
+        done.push({ digest: subject.digest, referrer: (await signManifestBundle(m.target, subject, key, { signal })).manifest.digest });
+      } else {
+        const r = await signManifest(m.target, subject, key, identity, { signal });
+        done.push({ digest: subject.digest, tag: r.tag, signatures: r.signatures });
+      }
     }
     return done;
   });
+  const as = identity ?? l10n.t('a Sigstore bundle');
   const message = platforms?.length
-    ? l10n.t('Signed {0} of {1} with {2} ({3}) as {4}', platforms.join(', '), shown, key.name, key.type, identity)
+    ? l10n.t('Signed {0} of {1} with {2} ({3}) as {4}', platforms.join(', '), shown, key.name, key.type, as)
     : signed.length === 1
-      ? l10n.t('Signed {0} with {1} ({2}) as {3}', shown, key.name, key.type, identity)
-      : l10n.t('Signed {0} and the {1} manifests below it with {2} ({3}) as {4}', shown, signed.length - 1, key.name, key.type, identity);
+      ? l10n.t('Signed {0} with {1} ({2}) as {3}', shown, key.name, key.type, as)
+      : l10n.t('Signed {0} and the {1} manifests below it with {2} ({3}) as {4}', shown, signed.length - 1, key.name, key.type, as);
   reportWrittenBeside(services, m, message);
-  return { message, identity, signed };
+  return { message, format, ...(identity !== undefined ? { identity } : {}), signed };
 }
 
 /** The manifests of the platforms named (`os/arch[/variant]`, as the coverage page's gaps name them), in that order. */

@@ -5,6 +5,7 @@ export { makeStatement, parseStatement, PREDICATE_TYPES, predicateTypeOf, STATEM
 export type { Statement } from './statement';
 export { attestManifest, PREDICATE_TYPE_ANNOTATION } from './attest';
 export type { AttestOptions, AttestResult } from './attest';
+export { attestManifestBundle } from './attestBundle';
 export { ATTESTATION_ARTIFACT_TYPES, MAX_ENVELOPE_BYTES, verifyAttestations, verifyEnvelope } from './verifyAttestations';
 export type { AttestationPlace, AttestationProblem, AttestationResult, EnvelopeLayer, FoundVia, ManifestAttestations, VerifyAttestationOptions } from './verifyAttestations';
 export { verifyImageAttestations } from './verifyImageAttestations';

@@ -5,10 +5,13 @@ import { CosignTagLookup } from '../referrers/cosignTags';
 
 export type { FoundVia };
 import type { VerifyKey } from '../signatures/publicKeys';
-import type { CosignLayerResult, SignerProblem } from '../signatures/signatureResult';
+import { signedByFields } from '../signatures/signatureResult';
+import type { AttestationPlace, AttestationProblem, AttestationResult } from './attestationResult';
 import type { CertificateCheck } from '../signatures/keyless';
 import { checkSigner, type SignerTrust } from '../signatures/signer';
 import type { OpOptions, ReadOnlyTarget } from '../target';
+import { SIGSTORE_BUNDLE_TYPES } from '../signatures/sigstoreBundle';
+import { verifyBundleAttestation } from './bundleAttestation';
 import { DSSE_MEDIA_TYPE, type Envelope, INTOTO_PAYLOAD_TYPE, pae, parseEnvelope } from './dsse';
 import { intotoEntryCheck } from './intotoEntry';
 import { parseStatement, statementNames } from './statement';
@@ -22,22 +25,7 @@ export const MAX_ENVELOPE_BYTES = 128 << 20;
  */
 export const ATTESTATION_ARTIFACT_TYPES: readonly string[] = [INTOTO_PAYLOAD_TYPE, 'application/vnd.dev.cosign.artifact.att.v1+json', DSSE_MEDIA_TYPE];
 
-/** Why an attestation is not valid. */
-export type AttestationProblem =
-  | SignerProblem // no key or certificate trusted signs the envelope (or, with a Rekor key, its bundle is no intoto entry of it)
-  | 'wrong-payload-type' // it verifies, but the envelope holds no in-toto statement
-  | 'malformed-statement' // it verifies, but its payload is not an in-toto Statement
-  | 'subject-mismatch' // it verifies, but its statement is of other artifacts than this manifest
-  | 'wrong-predicate-type' // it verifies, but its predicate is not of the type asked for
-  | 'malformed-envelope' // the layer is not a DSSE envelope
-  | 'malformed-attestation' // the attestation manifest is not cosign's format (no DSSE layer)
-  | 'unreadable'; // the attestation manifest or envelope could not be read (missing, damaged, too large)
-
-/** One attestation: one DSSE layer of an attestation manifest (cosign adds a layer per attestation to its `.att` tag). */
-export interface AttestationResult extends CosignLayerResult<AttestationProblem> {
-  /** The statement's `predicateType`, read only from an envelope a key verifies. */
-  predicateType?: string;
-}
+export type { AttestationProblem, AttestationResult } from './attestationResult';
 
 export interface ManifestAttestations {
   subject: Descriptor;
@@ -56,7 +44,8 @@ export interface VerifyAttestationOptions extends OpOptions, SignerTrust {
 
 /**
  * The cosign attestations of the manifest `subject`, each verified with `keys`: found through cosign's tag
- * `sha256-<hex>.att` and as referrers of attestation types. An attestation is valid when a key verifies a signature
+ * `sha256-<hex>.att` and as referrers of attestation types, and cosign 3's Sigstore bundles, referrers of a bundle
+ * type (bundleAttestation.ts: checked as verify checks a bundle; a bundle that is a signature is left to verify). An attestation is valid when a key verifies a signature
  * of its DSSE envelope over PAE(payloadType, payload), the payload is an in-toto Statement, a subject of it is
  * `subject`'s digest, and (when asked) its predicate type is `predicateType`. Only a payload a key verifies is read
  * for what it says. Manifests that cannot be read are results, not errors; a failure to list is thrown.
@@ -70,14 +59,13 @@ export async function verifyAttestations(
   const op: OpOptions = { signal: options.signal };
   const cosignTags = options.cosignTags ?? new CosignTagLookup(target, op);
   const attestations: AttestationResult[] = [];
-  for (const f of await findCosignArtifacts(target, subject, { artifactTypes: ATTESTATION_ARTIFACT_TYPES, suffix: 'att', cosignTags }, op)) {
+  for (const f of await findCosignArtifacts(target, subject, { artifactTypes: [...ATTESTATION_ARTIFACT_TYPES, ...SIGSTORE_BUNDLE_TYPES], suffix: 'att', cosignTags }, op)) {
     attestations.push(...(await verifyManifest(target, subject, f, keys, options, op)));
   }
   return { subject, attestations, valid: attestations.some((a) => a.valid) };
 }
 
-/** What every result of one attestation manifest (or one of its layers) says of where it is. */
-export type AttestationPlace = Pick<AttestationResult, 'manifest' | 'layer' | 'layerDigest' | 'via' | 'tag'>;
+export type { AttestationPlace } from './attestationResult';
 
 const failure = (place: AttestationPlace, problem: AttestationProblem, reason: string, more: Partial<AttestationResult> = {}): AttestationResult => ({ ...place, ...more, valid: false, problem, reason });
 
@@ -95,12 +83,21 @@ async function verifyManifest(
   if ('problem' in read) return [fail(read.problem === 'malformed' ? 'malformed-attestation' : 'unreadable', read.reason)];
   const layers = read.layers;
   const out: AttestationResult[] = [];
+  let signatures = 0;
   for (let i = 0; i < layers.length; i++) {
     const layer = layers[i] as Partial<Descriptor> | null;
+    if (layer && typeof layer === 'object' && typeof layer.mediaType === 'string' && SIGSTORE_BUNDLE_TYPES.includes(layer.mediaType)) {
+      const r = await verifyBundleAttestation(target, subject, layer, { ...base, layer: i }, keys, options, MAX_ENVELOPE_BYTES);
+      if (r) out.push(r);
+      else signatures++;
+      continue;
+    }
     if (!layer || typeof layer !== 'object' || layer.mediaType !== DSSE_MEDIA_TYPE) continue;
     out.push(await verifyLayer(target, subject, layer, { ...base, layer: i }, keys, options, op));
   }
-  if (out.length === 0) return [fail('malformed-attestation', `attestation manifest ${found.desc.digest}: no layer of type ${DSSE_MEDIA_TYPE}`)];
+  // A bundle referrer holding a signature (cosign 3's sign) is verify's, not an attestation manifest gone wrong.
+  if (out.length === 0 && signatures > 0) return [];
+  if (out.length === 0) return [fail('malformed-attestation', `attestation manifest ${found.desc.digest}: no layer of type ${DSSE_MEDIA_TYPE} nor a Sigstore bundle`)];
   return out;
 }
 
@@ -179,9 +176,7 @@ export function verifyEnvelope(
   if (layer.trust.certificates || (layer.trust.rekorKeys?.length ?? 0) > 0) {
     const c = envelopeSigner(envelope, signed, keys, layer);
     // Only who signed is carried over (the check's fields are a signature result's).
-    const { key, keyType, certificate, integratedTime, rekorKey } = c.fields;
-    const signedBy: Partial<AttestationResult> = { key, keyType, certificate, integratedTime, rekorKey };
-    for (const k of Object.keys(signedBy) as Array<keyof AttestationResult>) if (signedBy[k] === undefined) delete signedBy[k];
+    const signedBy: Partial<AttestationResult> = signedByFields(c.fields);
     if (!c.ok) return failure(place, c.problem as AttestationProblem, c.reason, signedBy);
     return statementResult(envelope, digest, predicateType, place, where, signedBy);
   }

@@ -19,23 +19,43 @@ export async function verifyBundleLayer(
   options: SignerTrust & OpOptions & { identity?: string },
   base: Pick<SignatureResult, 'manifest' | 'via' | 'tag'>,
 ): Promise<SignatureResult> {
-  const where = `layers[${i}]`;
   const fail = (problem: SignatureProblem, reason: string, at: Partial<SignatureResult> = {}): SignatureResult => ({ ...base, layer: i, format: 'bundle', ...at, valid: false, problem, reason });
+  const read = await readBundleLayer(target, layer, i, MAX_BUNDLE_BYTES, options);
+  if ('problem' in read) return fail(read.problem, read.reason, read.layerDigest ? { layerDigest: read.layerDigest } : {});
+  const at = { layerDigest: read.layerDigest };
+  const checked = await checkBundle(read.bytes, bundleSubject(target, subject, options), keys, options);
+  if (!checked.ok) return fail(checked.problem, `layers[${i}]: ${checked.reason}`, { ...at, ...checked.fields });
+  return { ...base, layer: i, ...at, ...checked.fields, valid: true };
+}
+
+/** What checkBundle checks a bundle against: `subject`'s digest, and its bytes (read only for a message signature). */
+export function bundleSubject(target: ReadOnlyTarget, subject: Descriptor, options: OpOptions) {
+  return { digest: subject.digest, bytes: () => target.fetchBytes(bareDescriptor(subject), { signal: options.signal }) };
+}
+
+/**
+ * The bytes of the bundle layer `layers[i]` (at most `max`), or why they cannot be had: `malformed-signature` (no
+ * digest and size), `unreadable` (over `max`, missing, damaged). An abort is thrown. verify-attestation reads
+ * attestation bundles through it too, with its own cap.
+ */
+export async function readBundleLayer(
+  target: ReadOnlyTarget,
+  layer: Partial<Descriptor>,
+  i: number,
+  max: number,
+  options: OpOptions,
+): Promise<{ bytes: Buffer; layerDigest: string } | { problem: 'malformed-signature' | 'unreadable'; reason: string; layerDigest?: string }> {
+  const where = `layers[${i}]`;
   if (typeof layer.digest !== 'string' || typeof layer.size !== 'number' || !Number.isSafeInteger(layer.size) || layer.size < 0) {
-    return fail('malformed-signature', `${where}: expected a digest and a size`);
+    return { problem: 'malformed-signature', reason: `${where}: expected a digest and a size` };
   }
-  const at = { layerDigest: layer.digest };
-  if (layer.size > MAX_BUNDLE_BYTES) return fail('unreadable', `${where}: bundle of ${layer.size} bytes, over the ${MAX_BUNDLE_BYTES} read`, at);
-  let bytes: Buffer;
-  const op: OpOptions = { signal: options.signal };
+  const layerDigest = layer.digest;
+  if (layer.size > max) return { problem: 'unreadable', reason: `${where}: bundle of ${layer.size} bytes, over the ${max} read`, layerDigest };
   try {
-    const stream = await target.fetch({ mediaType: layer.mediaType ?? '', digest: layer.digest, size: layer.size }, op);
-    bytes = await readCapped(stream, MAX_BUNDLE_BYTES, (n) => new Error(`${where}: bundle over ${n} bytes`));
+    const stream = await target.fetch({ mediaType: layer.mediaType ?? '', digest: layer.digest, size: layer.size }, { signal: options.signal });
+    return { bytes: await readCapped(stream, max, (n) => new Error(`${where}: bundle over ${n} bytes`)), layerDigest };
   } catch (err) {
     if (options.signal?.aborted) throw err;
-    return fail('unreadable', `${where}: bundle ${layer.digest}: ${(err as Error).message}`, at);
+    return { problem: 'unreadable', reason: `${where}: bundle ${layer.digest}: ${(err as Error).message}`, layerDigest };
   }
-  const checked = await checkBundle(bytes, { digest: subject.digest, bytes: () => target.fetchBytes(bareDescriptor(subject), op) }, keys, options);
-  if (!checked.ok) return fail(checked.problem, `${where}: ${checked.reason}`, { ...at, ...checked.fields });
-  return { ...base, layer: i, ...at, ...checked.fields, valid: true };
 }

@@ -11,6 +11,10 @@ export { CANNOT_DECRYPT, COSIGN_KEY_PEM_TYPE, decryptCosignKey, encryptCosignKey
 export type { SignKey } from './privateKeys';
 export { signManifest } from './sign';
 export type { SignResult } from './sign';
+export { signManifestBundle } from './signBundle';
+export { BUNDLE_CONTENT_ANNOTATION, BUNDLE_PREDICATE_TYPE_ANNOTATION, packBundleReferrer, pushBundleReferrer } from './bundleReferrer';
+export type { BundleReferrer } from './bundleReferrer';
+export { cosignSignStatement, keyHint, makeKeyBundle, STATEMENT_V1_TYPE } from './bundleWrite';
 export { readPublicKeyFile } from './keyFiles';
 export { signedName, signerText, verificationProblems, verifiedBy } from './verifyProblems';
 export { CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, identityText } from './keyless';

@@ -58,6 +58,14 @@ export interface CosignLayerResult<P extends string> {
   reason?: string;
 }
 
+/** Who signed and how it was logged, of a check's fields: what an attestation result carries over (a signature's other fields are its own). */
+export function signedByFields(fields: Partial<CosignLayerResult<string>>): Pick<CosignLayerResult<string>, 'key' | 'keyType' | 'certificate' | 'integratedTime' | 'rekorKey' | 'inclusionProof' | 'timestamp'> {
+  const { key, keyType, certificate, integratedTime, rekorKey, inclusionProof, timestamp } = fields;
+  const out = { key, keyType, certificate, integratedTime, rekorKey, inclusionProof, timestamp };
+  for (const k of Object.keys(out) as Array<keyof typeof out>) if (out[k] === undefined) delete out[k];
+  return out;
+}
+
 /** One signature: one simplesigning layer of a signature manifest (cosign adds a layer per signing to its `.sig` tag), or a Sigstore bundle. */
 export interface SignatureResult extends CosignLayerResult<SignatureProblem> {
   /** `critical.identity.docker-reference` of a payload whose signature verifies: the name it was signed under (of a Sigstore bundle, its statement's subject name, when it has one). */

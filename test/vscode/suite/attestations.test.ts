@@ -202,6 +202,24 @@ describe('Attest and Verify Attestations', () => {
     }
   });
 
+  it('Attest with format sigstore-bundle on a fresh layout: a bundle referrer of the index, no .att tag; verify finds it in that format', async () => {
+    const store = await newLayout();
+    const platforms = [await makeImage(store, { arch: 'amd64' }), await makeImage(store, { arch: 'arm64' })];
+    const fresh = await makeIndex(store, platforms);
+    await store.tag(fresh, 'v1');
+    const outcome = await attest({ layout: store.location, reference: 'v1', predicate: predicateFile, type: 'slsaprovenance', key: keyFile, passphrase: 'open sesame', subjectName: 'registry.example.com/app', recursive: false, format: 'sigstore-bundle' });
+    assert.ok(outcome, `the command returned nothing: ${JSON.stringify(shown)}`);
+    assert.equal(outcome.format, 'sigstore-bundle');
+    const listed: Descriptor[] = [];
+    for await (const r of store.referrers(fresh)) listed.push(r);
+    assert.deepEqual(listed.map((r) => [r.digest, r.artifactType, r.annotations?.['dev.sigstore.bundle.predicateType']]), [[outcome.attested[0]!.referrer, 'application/vnd.dev.sigstore.bundle.v0.3+json', SLSA]]);
+    const tags: string[] = [];
+    for await (const t of store.tags()) tags.push(t);
+    assert.deepEqual(tags, ['v1'], 'no .att tag');
+    const report = await verifyImageAttestations(store, 'v1', [publicKey], { predicateType: SLSA });
+    assert.deepEqual(report.manifests.map((m) => [m.label, m.valid, m.attestations.map((a) => a.format)]), [['index', true, ['bundle']]]);
+  });
+
   describe('Verify Attestations (v1 and linux/amd64 attested as SLSA, linux/arm64 not)', () => {
     let fresh: string;
     let freshIndex: Descriptor;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../../../src/extension/services';
-import { attestManifest } from '../../../src/oci/attestations';
+import { attestManifest, attestManifestBundle } from '../../../src/oci/attestations';
 import type { Descriptor } from '../../../src/oci/descriptor';
 import { signKey } from '../../../src/oci/signatures';
 import type { CoverageModel } from '../../../src/shared/coverageProtocol';
@@ -99,6 +99,25 @@ describe('Referrer coverage page: attestation cells verified', () => {
     // What the page shows is that model.
     const subject = { ref: { kind: 'layout' as const, path: keyed }, reference: 'v1' };
     assert.deepEqual(services.coverage?.shown(subject)?.unverified, 2);
+  });
+
+  it('Sigstore bundle attestations (cosign 3\'s format): one the key signed verified, a forged one not, in the cells of their kinds', async () => {
+    const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const forger = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    writeFileSync(join(files, 'bundle.pub'), pair.publicKey.export({ type: 'spki', format: 'pem' }));
+    const store = await newLayout();
+    const amd64 = await makeImage(store, { arch: 'amd64' });
+    const arm64 = await makeImage(store, { arch: 'arm64' });
+    await store.tag(await makeIndex(store, [amd64, arm64]), 'v1');
+    const attest = (subject: Descriptor, key: typeof pair, type: string, predicate: object) =>
+      attestManifestBundle(store, subject, signKey('cosign.key', key.privateKey), type, Buffer.from(JSON.stringify(predicate)), 'registry.example.com/app');
+    await attest(amd64, pair, 'slsaprovenance', { builder: { id: 'https://example.com/builder@v1' } });
+    await attest(arm64, forger, 'spdxjson', { spdxVersion: 'SPDX-2.3', name: 'forged' });
+    await set('signatureKeys', [join(files, 'bundle.pub')]);
+    const m = await show(store.location);
+    assert.deepEqual(cell(m, 'linux/amd64', 'provenance'), { state: 'present', count: 1, verified: { valid: true, keys: [join(files, 'bundle.pub')] }, nothingToVerify: undefined });
+    assert.deepEqual(cell(m, 'linux/arm64', 'sbom'), { state: 'present', count: 1, verified: { valid: false, keys: [] }, nothingToVerify: undefined });
+    assert.equal(m.unverified, 1);
   });
 
   it('with the identity: the keyless attestation verified naming the certificate; another identity: not verified', async () => {

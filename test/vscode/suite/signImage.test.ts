@@ -157,6 +157,40 @@ describe('Sign Image', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  it('with manifold.signingFormat sigstore-bundle: each platform gets a Sigstore bundle referrer, no name asked; verify finds them in that format', async () => {
+    const fresh = await newLayout();
+    const a = await makeImage(fresh, { arch: 'amd64' });
+    const b = await makeImage(fresh, { arch: 'arm64' });
+    await fresh.tag(await makeIndex(fresh, [a, b]), 'v1');
+    const config = vscode.workspace.getConfiguration();
+    await config.update('manifold.signingFormat', 'sigstore-bundle', vscode.ConfigurationTarget.Global);
+    try {
+      picks = ['v1 and every manifest below it'];
+      opened = [vscode.Uri.file(keyFile)];
+      typed = ['open sesame'];
+      const outcome = await run({ layout: fresh.location, reference: 'v1' });
+      assert.ok(outcome, `the command returned nothing: ${JSON.stringify(shown)}`);
+      assert.deepEqual(asked, ['pick: What to sign: v1 and every manifest below it | v1 only', 'open: Sign Image: Choose the Private Key', 'input: The passphrase of cosign.key (password)']);
+      assert.equal(outcome.format, 'sigstore-bundle');
+      assert.equal(outcome.identity, undefined);
+      assert.equal(outcome.message, 'Signed v1 and the 2 manifests below it with cosign.key (ecdsa-p256) as a Sigstore bundle');
+      const store = await OciLayoutStore.open(fresh.location);
+      // Each a referrer of its manifest, of cosign 3's artifact type; no cosign tag written.
+      for (const s of outcome.signed) {
+        const listed: Descriptor[] = [];
+        for await (const r of store.referrers({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: s.digest, size: 0 })) listed.push(r);
+        assert.deepEqual(listed.map((r) => [r.digest, r.artifactType]), [[s.referrer, 'application/vnd.dev.sigstore.bundle.v0.3+json']]);
+      }
+      const tags: string[] = [];
+      for await (const t of store.tags()) tags.push(t);
+      assert.deepEqual(tags, ['v1']);
+      const report = await verifyImage(store, 'v1', [publicKey], { recursive: true });
+      assert.deepEqual(report.manifests.map((m) => [m.label, m.valid, m.signatures.map((x) => x.format)]), [['index', true, ['bundle']], ['linux/amd64', true, ['bundle']], ['linux/arm64', true, ['bundle']]]);
+    } finally {
+      await config.update('manifold.signingFormat', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('a wrong passphrase three times: the key’s error, and nothing stored', async () => {
     const before = readFileSync(join(layout, 'index.json'));
     picks = ['v1 only'];

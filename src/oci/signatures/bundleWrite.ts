@@ -1,0 +1,42 @@
+import { INTOTO_PAYLOAD_TYPE, makeEnvelope } from '../attestations/dsse';
+import { createHash, signing } from '../nodeCrypto';
+import type { SignKey } from './privateKeys';
+import { COSIGN_SIGN_PREDICATE_TYPE, SIGSTORE_BUNDLE_MEDIA_TYPE } from './sigstoreBundle';
+
+/**
+ * Sigstore bundles as cosign 3 writes them when it signs with a key and uploads nothing (`--new-bundle-format
+ * --tlog-upload=false`): sigstore-go's sign.Bundle, marshalled by protojson.
+ */
+
+/** The in-toto Statement v1 type cosign 3's `sign` writes (its `attest` keeps v0.1: statement.ts). */
+export const STATEMENT_V1_TYPE = 'https://in-toto.io/Statement/v1';
+
+/**
+ * `verificationMaterial.publicKey.hint` for a key: base64 of the SHA-256 of its DER (SubjectPublicKeyInfo), as
+ * cosign's SignerVerifierKeypair computes it (internal/key/svkeypair.go). It names the key; it proves nothing.
+ */
+export function keyHint(publicPem: string): string {
+  const der = signing().createPublicKey(publicPem).export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(der).digest('base64');
+}
+
+/**
+ * The statement `cosign sign --new-bundle-format` signs for the manifest `digest` (cosign's signDigestBundle):
+ * Statement v1, one subject with the digest only (no name: verify cannot match `--identity` against it) and
+ * the `-a` annotations (none here: protojson still writes the empty Struct), predicateType sign/v1, an empty
+ * predicate. Fields in protojson's order (the proto's field numbers).
+ */
+export function cosignSignStatement(digest: string): Buffer {
+  const [algorithm, hex] = digest.split(':');
+  return Buffer.from(JSON.stringify({ _type: STATEMENT_V1_TYPE, subject: [{ digest: { [algorithm!]: hex }, annotations: {} }], predicateType: COSIGN_SIGN_PREDICATE_TYPE, predicate: {} }));
+}
+
+/**
+ * A bundle v0.3 of `statement` signed by `key`: a DSSE envelope (dsse.ts: over PAE) and, as verification
+ * material, only the key's hint. No tlog entry and no timestamp: nothing was uploaded, so a verifier needs the
+ * key itself (sigstore-go: WithNoObserverTimestamps; sigstore-js: thresholds at 0).
+ */
+export function makeKeyBundle(statement: Buffer, key: SignKey): Buffer {
+  const envelope = JSON.parse(makeEnvelope(INTOTO_PAYLOAD_TYPE, statement, (b) => key.sign(b)).toString('utf8')) as unknown;
+  return Buffer.from(JSON.stringify({ mediaType: SIGSTORE_BUNDLE_MEDIA_TYPE, verificationMaterial: { publicKey: { hint: keyHint(key.publicPem()) } }, dsseEnvelope: envelope }));
+}
