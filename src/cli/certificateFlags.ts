@@ -3,12 +3,12 @@
 import { promises as fsp } from 'node:fs';
 import { OciError } from '../oci/errors';
 import { compileGoRegexp } from '../oci/goRegexp';
-import { type CertificatePolicy, loadCertificates, loadPublicKey, loadRekorKey, type RekorKey, type TextMatch, type VerifyKey } from '../oci/signatures';
+import { type CertificatePolicy, loadCertificates, loadPublicKey, loadRekorKey, type RekorKey, type TextMatch, timestampAuthorities, type TimestampAuthorities, type VerifyKey } from '../oci/signatures';
 import type { Platform } from '../oci/descriptor';
 import { parsePlatform } from '../oci/platform';
 import { boolOpt, listOpt, type OptionSpec, type ParsedCommand, stringOpt, UsageError } from './command';
 
-/** `--certificate-identity[-regexp]`, `--certificate-oidc-issuer[-regexp]`, `--ca-roots`, `--ca-intermediates`, `--rekor-key`. */
+/** `--certificate-identity[-regexp]`, `--certificate-oidc-issuer[-regexp]`, `--ca-roots`, `--ca-intermediates`, `--timestamp-certificate-chain`, `--rekor-key`. */
 export const CERTIFICATE_OPTIONS: Record<string, OptionSpec> = {
     'certificate-identity': { type: 'string', description: "keyless: the identity (email, URI) a signature's certificate must be for, exactly", valueName: 'ID' },
     'certificate-identity-regexp': { type: 'string', description: "keyless: a Go regexp one of the certificate's identities must match", valueName: 'RE' },
@@ -16,6 +16,12 @@ export const CERTIFICATE_OPTIONS: Record<string, OptionSpec> = {
     'certificate-oidc-issuer-regexp': { type: 'string', description: 'keyless: a Go regexp the OIDC issuer must match', valueName: 'RE' },
     'ca-roots': { type: 'string', description: "keyless: PEM root certificates a signature's certificate must chain to (Fulcio's fulcio_v1.crt.pem)", valueName: 'FILE' },
     'ca-intermediates': { type: 'string', description: 'keyless: PEM intermediate certificates, beside those a signature carries', valueName: 'FILE' },
+    'timestamp-certificate-chain': {
+      type: 'string',
+      multiple: true,
+      description: "a timestamp authority's PEM chain (leaf, intermediates, root; as cosign reads it): a Sigstore bundle's RFC 3161 timestamps must verify under it, and give the time its certificate is checked at",
+      valueName: 'FILE',
+    },
     'rekor-key': { type: 'string', multiple: true, description: "a Rekor public key (rekor.pub): every signature's Rekor bundle must verify with it; a certificate is then checked at the time Rekor logged it", valueName: 'FILE' },
 };
 
@@ -95,9 +101,29 @@ function textMatch(flag: string, m: { equals: string } | { regexp: string }): Te
   }
 }
 
-/** What keyless verification was asked, and the Rekor keys given: the fields verify's and verify-attestation's JSON add. */
-export function trustJson(c: CertificateFlags | undefined, rekorKeys: readonly RekorKey[] | undefined): Record<string, unknown> {
+/**
+ * `--timestamp-certificate-chain` files, each read as cosign reads its one file (SplitPEMCertificateChain): a non-CA
+ * certificate is a TSA's leaf (a token may carry none), a self-signed CA a root, another CA an intermediate. One flag,
+ * cosign's, rather than --timestamp-roots and --timestamp-intermediates: the file a trusted_root.json's
+ * timestampAuthorities[].certChain makes is that chain, leaf to root, and a token without its leaf needs the leaf too.
+ */
+export async function readTimestampChains(files: readonly string[]): Promise<TimestampAuthorities | undefined> {
+  if (files.length === 0) return undefined;
+  const all = { leaves: [], intermediates: [], roots: [] } as { [K in keyof TimestampAuthorities]: Array<TimestampAuthorities[K][number]> };
+  for (const file of files) {
+    const read = timestampAuthorities(loadCertificates(file, await readFlagFile('--timestamp-certificate-chain', file)));
+    if (read.roots.length === 0) throw new OciError('INVALID_ARGUMENT', `--timestamp-certificate-chain ${file}: no root (a self-signed CA certificate) in it: the chain must end with the TSA's root`);
+    all.leaves.push(...read.leaves);
+    all.intermediates.push(...read.intermediates);
+    all.roots.push(...read.roots);
+  }
+  return all;
+}
+
+/** What keyless verification was asked, the Rekor keys and the TSA chains given: the fields verify's and verify-attestation's JSON add. */
+export function trustJson(c: CertificateFlags | undefined, rekorKeys: readonly RekorKey[] | undefined, timestampChains: readonly string[] = []): Record<string, unknown> {
   return {
+    ...(timestampChains.length > 0 ? { timestampCertificateChains: [...timestampChains] } : {}),
     ...(c
       ? {
           certificates: {
@@ -117,8 +143,10 @@ export interface TrustFlags {
   keys: VerifyKey[];
   certificates?: CertificateFlags;
   /** The core's options for them: `certificates` (the policy) and `rekorKeys`, each when given. */
-  options: { certificates?: CertificatePolicy; rekorKeys?: RekorKey[] };
+  options: { certificates?: CertificatePolicy; rekorKeys?: RekorKey[]; timestampAuthorities?: TimestampAuthorities };
   rekorKeys: RekorKey[];
+  /** The --timestamp-certificate-chain files, as given. */
+  timestampChains: string[];
 }
 
 /** The trust flags read; a usage error naming `what` (signature, attestation) when neither a key nor an identity is given. */
@@ -131,7 +159,10 @@ export async function trustFlags(p: ParsedCommand, what: 'signature' | 'attestat
   const keys = await Promise.all(files.map(readKey));
   const policy = certificates && (await certificatePolicy(certificates));
   const rekorKeys = await Promise.all(listOpt(p, 'rekor-key').map(readRekorKey));
-  return { keys, ...(certificates ? { certificates } : {}), rekorKeys, options: { ...(policy ? { certificates: policy } : {}), ...(rekorKeys.length > 0 ? { rekorKeys } : {}) } };
+  const timestampChains = listOpt(p, 'timestamp-certificate-chain');
+  const tsa = await readTimestampChains(timestampChains);
+  const options = { ...(policy ? { certificates: policy } : {}), ...(rekorKeys.length > 0 ? { rekorKeys } : {}), ...(tsa ? { timestampAuthorities: tsa } : {}) };
+  return { keys, ...(certificates ? { certificates } : {}), rekorKeys, timestampChains, options };
 }
 
 /** `--platform P` or `--recursive` (not both), as the core's options take them. */

@@ -111,7 +111,7 @@ describe("Rekor v1 inclusion proofs: cosign 3's keyless bundle (oci-attestation)
     delete b.verificationMaterial.tlogEntries[0].inclusionPromise;
     const s = await keyless(b);
     assert.deepEqual([s.valid, s.problem, s.inclusionProof, s.integratedTime, s.rekorKey], [false, 'certificate-expired', true, undefined, REKOR_PUB]);
-    assert.match(s.reason!, /\(now: its Rekor entry is proved by an inclusion proof alone, as Rekor v2 logs, which gives no signed time; RFC 3161 timestamps are not checked\)$/);
+    assert.match(s.reason!, /\(now: its Rekor entry is proved by an inclusion proof alone, as Rekor v2 logs, which gives no signed time, and no RFC 3161 timestamp verified under --timestamp-certificate-chain gives one\)$/);
   });
 });
 

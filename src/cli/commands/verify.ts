@@ -78,14 +78,14 @@ function signatureName(s: SignatureResult): string {
 }
 
 /** The JSON documented in the README ("Verify signatures"): stable field names, `version` bumps on a change of meaning. */
-export function verifyJson(path: string, report: ImageVerification, keys: readonly VerifyKey[], trust: { certificates?: CertificateFlags; rekorKeys?: readonly RekorKey[] } = {}): unknown {
+export function verifyJson(path: string, report: ImageVerification, keys: readonly VerifyKey[], trust: { certificates?: CertificateFlags; rekorKeys?: readonly RekorKey[]; timestampChains?: readonly string[] } = {}): unknown {
   const c = trust.certificates;
   return {
     version: VERIFY_JSON_VERSION,
     reference: `${path}@${report.root.digest}`,
     keys: keys.map(keyJson),
     // Added fields (the version stays 1): what keyless verification was asked, and the Rekor keys given.
-    ...trustJson(c, trust.rekorKeys),
+    ...trustJson(c, trust.rekorKeys, trust.timestampChains),
     manifests: report.manifests.map((m) => ({ ...checkedManifestJson(path, m), signatures: m.signatures })),
   };
 }

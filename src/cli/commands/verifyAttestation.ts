@@ -87,7 +87,7 @@ export function verifyAttestationJson(
   report: ImageAttestations,
   keys: readonly VerifyKey[],
   predicateType?: string,
-  trust: { certificates?: CertificateFlags; rekorKeys?: readonly RekorKey[] } = {},
+  trust: { certificates?: CertificateFlags; rekorKeys?: readonly RekorKey[]; timestampChains?: readonly string[] } = {},
 ): unknown {
   return {
     version: VERIFY_ATTESTATION_JSON_VERSION,
@@ -95,7 +95,7 @@ export function verifyAttestationJson(
     predicateType: predicateType ?? null,
     keys: keys.map(keyJson),
     // Added fields (the version stays 1), as verify's: what keyless verification was asked, and the Rekor keys given.
-    ...trustJson(trust.certificates, trust.rekorKeys),
+    ...trustJson(trust.certificates, trust.rekorKeys, trust.timestampChains),
     manifests: report.manifests.map((m) => ({ ...checkedManifestJson(path, m), attestations: m.attestations })),
   };
 }

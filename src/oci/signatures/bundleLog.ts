@@ -20,7 +20,8 @@ export interface LoggedSignature {
  * inclusionProof (with its checkpoint, inclusionProof.ts) proves the body is in the log's tree, and the body logs
  * this signature, key and content. Either the SET or the proof suffices, as in sigstore-go; when both are there both
  * must hold. A proof that is there and fails refuses the bundle, whatever other entries hold. Only a SET gives a
- * time (integratedTime): Rekor v2 entries, which have none, prove the logging but no time.
+ * time (integratedTime): Rekor v2 entries, which have none, prove the logging but no time (a bundle's verified RFC 3161
+ * timestamp gives it: timestamp.ts, keyless.ts).
  */
 export function verifyBundleLog(entries: readonly BundleTlogEntry[], keys: readonly RekorKey[], logged: LoggedSignature): RekorEntry | { bad: string } {
   if (entries.length === 0) return { bad: 'the bundle has no tlog entry, and a --rekor-key asks for one' };

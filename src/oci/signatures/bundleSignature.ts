@@ -7,6 +7,7 @@ import type { VerifyKey } from './publicKeys';
 import type { SignatureProblem, SignatureResult } from './signatureResult';
 import type { SignerTrust } from './signer';
 import { parseSigstoreBundle, type SigstoreBundle } from './sigstoreBundle';
+import { verifyTimestamps } from './timestamp';
 
 type Fields = Partial<SignatureResult>;
 export type BundleCheck = { ok: true; fields: Fields } | { ok: false; problem: SignatureProblem; reason: string; fields: Fields };
@@ -21,7 +22,8 @@ export interface BundleSubject {
  * Whether the Sigstore bundle `bytes` is a valid signature of `subject`, with the same trust as a classic signature
  * (signer.ts): a key given verifies it, else its certificate under `trust.certificates` (keyless.ts: chain, identity,
  * OIDC issuer, validity at Rekor's time); with `trust.rekorKeys`, one of its tlog entries' SET verifies and logs this
- * signature (bundleLog.ts). Then what it signs must be `subject`: a DSSE envelope's in-toto statement must name the
+ * signature (bundleLog.ts); with `trust.timestampAuthorities`, each RFC 3161 timestamp verifies (timestamp.ts) and
+ * its time is one the certificate is checked at. Then what it signs must be `subject`: a DSSE envelope's in-toto statement must name the
  * digest (as cosign 3's verify asks: any predicate type, reported), a message signature must be over the manifest's
  * bytes and its messageDigest their SHA-256. `identity`, when asked, must be the statement's subject name.
  */
@@ -84,15 +86,22 @@ function identityCheck(name: string | undefined, fields: Fields, identity: strin
 /** Who made the bundle's signature: a key given (the first that verifies it), else its certificate; with Rekor keys, its log entry too. */
 function checkSigner(bundle: SigstoreBundle, signed: Buffer, signature: Buffer, logged: LoggedSignature['signed'], keys: readonly VerifyKey[], trust: SignerTrust): BundleCheck {
   const rekorKeys = trust.rekorKeys ?? [];
+  // Without TSAs given, timestamps are not read (as without a Rekor key, entries are not); with them, every one must verify.
+  const tsa = trust.timestampAuthorities;
+  const timestamped = () => (tsa && bundle.timestamps.length > 0 ? verifyTimestamps(bundle.timestamps, signature, tsa) : []);
   const supported = keys.filter((k) => !k.unsupported);
   const key = supported.find((k) => k.verifies(signed, signature));
   if (key) {
-    const fields = { key: key.name, keyType: key.type };
-    if (rekorKeys.length === 0) return { ok: true, fields };
-    if (!key.spki) return { ok: false, problem: 'bad-bundle', reason: `${key.name}: its DER is not known`, fields };
-    const entry = verifyBundleLog(bundle.tlogEntries, rekorKeys, { signature, publicKey: key.spki, signed: logged });
-    if ('bad' in entry) return { ok: false, problem: 'bad-bundle', reason: entry.bad, fields };
-    return { ok: true, fields: { ...fields, ...loggedFields(entry) } };
+    let fields: Fields = { key: key.name, keyType: key.type };
+    if (rekorKeys.length > 0) {
+      if (!key.spki) return { ok: false, problem: 'bad-bundle', reason: `${key.name}: its DER is not known`, fields };
+      const entry = verifyBundleLog(bundle.tlogEntries, rekorKeys, { signature, publicKey: key.spki, signed: logged });
+      if ('bad' in entry) return { ok: false, problem: 'bad-bundle', reason: entry.bad, fields };
+      fields = { ...fields, ...loggedFields(entry) };
+    }
+    const stamps = timestamped();
+    if ('bad' in stamps) return { ok: false, problem: 'bad-bundle', reason: stamps.bad, fields };
+    return { ok: true, fields: { ...fields, ...(stamps.length > 0 ? { timestamp: stamps[0]! } : {}) } };
   }
   const tried = supported.length > 0 ? `no key given verifies it (${supported.map((k) => k.name).join(', ')})` : undefined;
   const unsupported = keys.filter((k) => k.unsupported).map((k) => `${k.name}: ${k.unsupported}`);
@@ -103,6 +112,7 @@ function checkSigner(bundle: SigstoreBundle, signed: Buffer, signature: Buffer, 
     const annotations: Record<string, string> = { [CERTIFICATE_ANNOTATION]: leaf!, ...(chain.length > 0 ? { [CHAIN_ANNOTATION]: chain.join('') } : {}) };
     const checked = verifyWithCertificate(annotations, signed, signature, trust.certificates, rekorKeys, trust.now ?? new Date(), (publicKey) =>
       verifyBundleLog(bundle.tlogEntries, rekorKeys, { signature, publicKey, signed: logged }),
+      timestamped,
     );
     if (!checked.ok && checked.problem === 'bad-signature' && tried) return { ...checked, reason: `${tried}; ${checked.reason}` };
     return checked;

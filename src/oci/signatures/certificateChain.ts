@@ -1,5 +1,13 @@
 import { type Certificate, OID, oneLine, subjectLine } from './certificates';
 
+/** What a chain's certificates must allow (an EKU without it refuses): code signing, or a timestamp authority's time stamping. */
+export interface Purpose {
+  oid: string;
+  name: string;
+}
+export const CODE_SIGNING: Purpose = { oid: OID.codeSigning, name: 'code signing' };
+export const TIME_STAMPING: Purpose = { oid: OID.timeStamping, name: 'time stamping' };
+
 /** More certificates than any real chain has above a leaf (Fulcio's is 2): a bound on the search, not a policy. */
 const MAX_DEPTH = 8;
 
@@ -14,10 +22,11 @@ export const MAX_INTERMEDIATES = 64;
  * annotation: untrusted, only a path), as Go's crypto/x509 Verify builds one for cosign: each certificate issued by
  * the next (names and key identifiers, Node's checkIssued) and signed by its key; each issuer a CA whose
  * pathLenConstraint allows the intermediates below it; each certificate that has an EKU extension allowing code
- * signing (none: any purpose); no critical extension left unread. Validity in time is the caller's (it is checked at
+ * signing, or `purpose` (none: any purpose); no critical extension left unread. Validity in time is the caller's (it is checked at
  * the Rekor entry's time or now). Returns the chain (leaf first, root last) or why there is none.
  */
-export function chainToRoots(leaf: Certificate, intermediates: readonly Certificate[], roots: readonly Certificate[]): { chain: Certificate[] } | { untrusted: string } {
+export function chainToRoots(leaf: Certificate, intermediates: readonly Certificate[], roots: readonly Certificate[], purpose: Purpose = CODE_SIGNING): { chain: Certificate[] } | { untrusted: string } {
+  const certificateProblem = (c: Certificate) => purposeProblem(c, purpose);
   const own = certificateProblem(leaf);
   if (own) return { untrusted: `${leaf.name} ${own}` };
   if (intermediates.length > MAX_INTERMEDIATES) return { untrusted: `${intermediates.length} intermediate certificates offered, more than the ${MAX_INTERMEDIATES} looked through` };
@@ -65,10 +74,10 @@ export function chainToRoots(leaf: Certificate, intermediates: readonly Certific
   return { untrusted: `issued by ${oneLine(leaf.x509.issuer)}, no chain to the roots given (${rootNames}) through ${intermediates.length} intermediate${intermediates.length === 1 ? '' : 's'}${why}` };
 }
 
-/** Why a certificate may not be in a code-signing chain: an EKU without code signing, a critical extension not read. */
-function certificateProblem(c: Certificate): string | undefined {
+/** Why a certificate may not be in a chain for `purpose`: an EKU without it, a critical extension not read. */
+function purposeProblem(c: Certificate, purpose: Purpose): string | undefined {
   const eku = c.fields.extendedKeyUsage;
-  if (eku && !eku.includes(OID.codeSigning) && !eku.includes(OID.anyExtendedKeyUsage)) return `is not for code signing (extendedKeyUsage ${eku.join(', ')})`;
+  if (eku && !eku.includes(purpose.oid) && !eku.includes(OID.anyExtendedKeyUsage)) return `is not for ${purpose.name} (extendedKeyUsage ${eku.join(', ')})`;
   if (c.fields.unhandledCritical.length > 0) return `has critical extensions not understood here (${c.fields.unhandledCritical.join(', ')})`;
   return undefined;
 }

@@ -9,6 +9,7 @@ export const OID = {
   extendedKeyUsage: '2.5.29.37',
   basicConstraints: '2.5.29.19',
   codeSigning: '1.3.6.1.5.5.7.3.3',
+  timeStamping: '1.3.6.1.5.5.7.3.8',
   anyExtendedKeyUsage: '2.5.29.37.0',
   /** Fulcio's OIDC issuer, the raw string as the extension's value (deprecated, still written). */
   fulcioIssuerV1: '1.3.6.1.4.1.57264.1.1',
@@ -46,6 +47,8 @@ export interface CertificateFields {
   oidcIssuer?: string;
   /** The EKU extension's purposes; undefined when it has none (then any purpose, as Go reads it). */
   extendedKeyUsage?: string[];
+  /** Whether the EKU extension is marked critical (RFC 3161 asks it of a timestamp authority's certificate). */
+  extendedKeyUsageCritical?: boolean;
   /** basicConstraints: a CA, and how many intermediates may follow it (undefined: no limit). */
   ca: boolean;
   pathLength?: number;
@@ -88,7 +91,10 @@ export function certificateFields(der: Buffer): CertificateFields {
     seen.add(oid);
     if (critical && !UNDERSTOOD.has(oid)) fields.unhandledCritical.push(oid);
     if (oid === OID.subjectAltName) fields.names = sanNames(value);
-    else if (oid === OID.extendedKeyUsage) fields.extendedKeyUsage = childrenOf(expect(readOnly(value, 'EKU'), TAG.SEQUENCE, 'EKU')).map((n) => oidText(expect(n, TAG.OID, 'EKU purpose').content));
+    else if (oid === OID.extendedKeyUsage) {
+      fields.extendedKeyUsage = childrenOf(expect(readOnly(value, 'EKU'), TAG.SEQUENCE, 'EKU')).map((n) => oidText(expect(n, TAG.OID, 'EKU purpose').content));
+      fields.extendedKeyUsageCritical = critical;
+    }
     else if (oid === OID.basicConstraints) {
       const bc = childrenOf(expect(readOnly(value, 'basicConstraints'), TAG.SEQUENCE, 'basicConstraints'));
       let j = 0;

@@ -3,6 +3,7 @@ import { chainToRoots, validAt } from './certificateChain';
 import { loadPublicKey } from './publicKeys';
 import { BUNDLE_ANNOTATION, type RekorEntry, type RekorKey, verifyBundle } from './rekorBundle';
 import type { CertificateSummary, SignatureProblem, SignatureResult } from './signatureResult';
+import type { VerifiedTimestamp } from './timestamp';
 
 /**
  * cosign's keyless signatures: the layer carries the signing certificate (PEM, annotation
@@ -33,9 +34,9 @@ export type CertificateCheck = { ok: true; fields: Fields } | { ok: false; probl
 /**
  * Whether the certificate of a layer (its `annotations`) makes `signature` over `payload` valid under `policy`:
  * the leaf's key verifies the signature; with `rekorKeys`, the bundle is verified and is of this signature, and its
- * integratedTime is the time everything is checked at (without, now: a Fulcio certificate is then long expired,
- * which says so); the leaf chains to a root; a SAN matches the identity; the OIDC issuer matches; the chain is valid
- * at that time. The first failure is the result, named.
+ * integratedTime is a time everything is checked at, as is each RFC 3161 timestamp `timestamped` verifies (without
+ * any, now: a Fulcio certificate is then long expired, which says so); the leaf chains to a root; a SAN matches the identity; the OIDC issuer matches; the chain is valid
+ * at each such time. The first failure is the result, named.
  */
 export function verifyWithCertificate(
   annotations: Readonly<Record<string, string>>,
@@ -46,6 +47,8 @@ export function verifyWithCertificate(
   now: Date,
   /** How the signature's Rekor entry is found and checked (a Sigstore bundle's tlog entries); by default the bundle annotation's. */
   logged: (publicKeyDer: Buffer) => RekorEntry | { bad: string } = (publicKey) => verifyBundle(annotations[BUNDLE_ANNOTATION], rekorKeys, { signature, publicKey, payload }),
+  /** A Sigstore bundle's RFC 3161 timestamps, verified (timestamp.ts): each is a time the certificate is checked at too. */
+  timestamped: () => VerifiedTimestamp[] | { bad: string } = () => [],
 ): CertificateCheck {
   const fields: Fields = {};
   const fail = (problem: SignatureProblem, reason: string): CertificateCheck => ({ ok: false, problem, reason, fields });
@@ -78,14 +81,20 @@ export function verifyWithCertificate(
   if (!key.verifies(payload, signature)) return fail('bad-signature', `the certificate's key (${key.type}, ${identityText(summary)}) does not verify it: the payload or the signature was changed`);
   fields.keyType = key.type;
 
-  let at = now;
+  // The times it is checked at, each (as sigstore-go checks each verified time): Rekor's, then the TSAs'; none, now.
+  const times: Array<{ at: Date; what: string }> = [];
   if (rekorKeys.length > 0) {
     const entry = logged(leaf.x509.raw);
     if ('bad' in entry) return fail('bad-bundle', entry.bad);
     Object.assign(fields, loggedFields(entry));
-    // An entry proved by its inclusion proof alone (Rekor v2) gives no signed time: checked now, as sigstore-go does when told to use the current time.
-    if (entry.integratedTime !== undefined) at = new Date(entry.integratedTime * 1000);
+    // An entry proved by its inclusion proof alone (Rekor v2) gives no signed time: a timestamp gives it, else now, as sigstore-go does when told to use the current time.
+    if (entry.integratedTime !== undefined) times.push({ at: new Date(entry.integratedTime * 1000), what: 'the time Rekor logged it' });
   }
+  const stamps = timestamped();
+  if ('bad' in stamps) return fail('bad-bundle', stamps.bad);
+  if (stamps.length > 0) fields.timestamp = stamps[0]!;
+  for (const [i, t] of stamps.entries()) times.push({ at: new Date(t.time), what: `the time its RFC 3161 timestamp${stamps.length > 1 ? ` [${i}]` : ''} by ${t.authority} gives` });
+  const at = times[0]?.at ?? now;
 
   const trusted = chainToRoots(leaf, [...policy.intermediates, ...chain], policy.roots);
   if ('untrusted' in trusted) return fail('untrusted-certificate', trusted.untrusted);
@@ -102,13 +111,14 @@ export function verifyWithCertificate(
   }
 
   summary.checkedAt = at.toISOString();
-  const expired = validAt(trusted.chain, at);
-  if (expired) {
+  for (const t of times.length > 0 ? times : [{ at: now, what: undefined }]) {
+    const expired = validAt(trusted.chain, t.at);
+    if (!expired) continue;
     const when =
-      fields.integratedTime !== undefined
-        ? ` (the time Rekor logged it)`
+      t.what !== undefined
+        ? ` (${t.what})`
         : rekorKeys.length > 0
-          ? ' (now: its Rekor entry is proved by an inclusion proof alone, as Rekor v2 logs, which gives no signed time; RFC 3161 timestamps are not checked)'
+          ? ' (now: its Rekor entry is proved by an inclusion proof alone, as Rekor v2 logs, which gives no signed time, and no RFC 3161 timestamp verified under --timestamp-certificate-chain gives one)'
           : ' (now: with no --rekor-key, no logged time is trusted; give the Rekor public key to check it at the time Rekor logged it)';
     return fail('certificate-expired', `${expired}${when}`);
   }

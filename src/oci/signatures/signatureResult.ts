@@ -1,5 +1,6 @@
 /** What verifying one signature says: its result, and why it is not valid (types only, shared by verify and keyless). */
 import type { FoundVia } from '../referrers/cosignFound';
+import type { VerifiedTimestamp } from './timestamp';
 
 /** Why the signer of a signature or an attestation is not trusted: the keys, the certificate, the Rekor bundle. */
 export type SignerProblem =
@@ -50,15 +51,17 @@ export interface CosignLayerResult<P extends string> {
   rekorKey?: string;
   /** With a Rekor key, on a Sigstore bundle: its entry's inclusion proof and checkpoint were verified with that key (true; absent otherwise). */
   inclusionProof?: boolean;
+  /** With --timestamp-certificate-chain, on a Sigstore bundle: its first RFC 3161 timestamp, verified (every one it carries is). */
+  timestamp?: VerifiedTimestamp;
   problem?: P;
   /** Why not, in words (naming the JSON path, the digest signed, the keys tried). */
   reason?: string;
 }
 
 /** Who signed and how it was logged, of a check's fields: what an attestation result carries over (a signature's other fields are its own). */
-export function signedByFields(fields: Partial<CosignLayerResult<string>>): Pick<CosignLayerResult<string>, 'key' | 'keyType' | 'certificate' | 'integratedTime' | 'rekorKey' | 'inclusionProof'> {
-  const { key, keyType, certificate, integratedTime, rekorKey, inclusionProof } = fields;
-  const out = { key, keyType, certificate, integratedTime, rekorKey, inclusionProof };
+export function signedByFields(fields: Partial<CosignLayerResult<string>>): Pick<CosignLayerResult<string>, 'key' | 'keyType' | 'certificate' | 'integratedTime' | 'rekorKey' | 'inclusionProof' | 'timestamp'> {
+  const { key, keyType, certificate, integratedTime, rekorKey, inclusionProof, timestamp } = fields;
+  const out = { key, keyType, certificate, integratedTime, rekorKey, inclusionProof, timestamp };
   for (const k of Object.keys(out) as Array<keyof typeof out>) if (out[k] === undefined) delete out[k];
   return out;
 }
@@ -84,7 +87,7 @@ export interface CertificateSummary {
   oidcIssuer?: string;
   notBefore: string;
   notAfter: string;
-  /** The time its validity (and its chain's) was checked at: Rekor's integratedTime, or, with no Rekor key, now. */
+  /** The time its validity (and its chain's) was checked at: Rekor's integratedTime, else a verified RFC 3161 timestamp's, else now (each such time is checked; this is the first). */
   checkedAt?: string;
   /** The root (name as given) it chains to. */
   root?: string;

@@ -1,5 +1,6 @@
 import { CERTIFICATE_ANNOTATION, type CertificateCheck, type CertificatePolicy, loggedFields, verifyWithCertificate } from './keyless';
 import type { VerifyKey } from './publicKeys';
+import type { TimestampAuthorities } from './timestamp';
 import { BUNDLE_ANNOTATION, type EntryCheck, type RekorKey, verifyBundle } from './rekorBundle';
 
 /** What may sign: public keys, certificates under a policy, and the Rekor keys a signature's bundle must verify with. */
@@ -7,7 +8,9 @@ export interface SignerTrust {
   certificates?: CertificatePolicy;
   /** Given: every signature (key or certificate) must carry a Rekor bundle they verify, for this signature. */
   rekorKeys?: readonly RekorKey[];
-  /** The time a certificate is checked at when no Rekor key is given (default: the clock). */
+  /** The timestamp authorities a Sigstore bundle's RFC 3161 timestamps are verified under (each must verify); their times are when a certificate is checked. */
+  timestampAuthorities?: TimestampAuthorities;
+  /** The time a certificate is checked at when no Rekor key or timestamp gives one (default: the clock). */
   now?: Date;
 }
 

@@ -45,6 +45,8 @@ export interface SigstoreBundle {
   keyHint?: string;
   content: BundleContent;
   tlogEntries: BundleTlogEntry[];
+  /** `timestampVerificationData.rfc3161Timestamps[].signedTimestamp` (DER), verified where TSAs are given (timestamp.ts). */
+  timestamps: Buffer[];
 }
 
 /** The bundle in `bytes`, or why it is none (naming the JSON path). Values are checked for shape only. */
@@ -85,6 +87,10 @@ export function parseSigstoreBundle(bytes: Buffer): SigstoreBundle | { malformed
     if ('malformed' in entry) return entry;
     bundle.tlogEntries.push(entry);
   }
+
+  const timestamps = timestampsOf(vm.timestampVerificationData);
+  if (!Array.isArray(timestamps)) return timestamps;
+  bundle.timestamps = timestamps;
 
   if (isObject(doc.dsseEnvelope)) {
     const envelope = parseEnvelope(Buffer.from(JSON.stringify(doc.dsseEnvelope)));
@@ -130,4 +136,19 @@ function tlogEntry(e: unknown, where: string): BundleTlogEntry | { malformed: st
   }
   if (e.inclusionProof !== undefined && e.inclusionProof !== null) entry.inclusionProof = e.inclusionProof;
   return entry;
+}
+
+/** The RFC 3161 timestamps' DER, in order (none when the bundle has no timestampVerificationData). */
+function timestampsOf(data: unknown): Buffer[] | { malformed: string } {
+  const where = '$.verificationMaterial.timestampVerificationData';
+  if (data === undefined || data === null) return [];
+  const list = isObject(data) ? (data.rfc3161Timestamps ?? []) : undefined;
+  if (!Array.isArray(list)) return { malformed: `${where}.rfc3161Timestamps: expected an array` };
+  const out: Buffer[] = [];
+  for (const [i, t] of list.entries()) {
+    const der = isObject(t) && typeof t.signedTimestamp === 'string' ? decodeBase64(t.signedTimestamp) : undefined;
+    if (!der) return { malformed: `${where}.rfc3161Timestamps[${i}].signedTimestamp: expected base64` };
+    out.push(der);
+  }
+  return out;
 }

@@ -50,12 +50,14 @@ export function signedName(s: SignatureResult): string {
  * Who made a valid signature: `cosign.pub (ecdsa-p256)` for a key given, `certificate for mitr@redhat.com
  * (https://github.com/login/oauth)` for a certificate; either with `, logged by Rekor at 2023-01-20T20:51:33Z` when
  * its bundle was verified, `(inclusion proof verified)` after when a Sigstore bundle's proof was too, and only
- * `, logged by Rekor (inclusion proof verified, no time)` for a Rekor v2 entry, which gives no time.
+ * `, logged by Rekor (inclusion proof verified, no time)` for a Rekor v2 entry, which gives no time; then
+ * `, timestamped by O=sigstore.dev, CN=sigstore-tsa at 2025-06-09T11:57:38Z` when an RFC 3161 timestamp was verified.
  */
 export function signerText(s: SignatureResult): string {
   const who = s.key !== undefined ? `${s.key} (${s.keyType})` : s.certificate ? `certificate for ${identityText(s.certificate)}` : '?';
-  if (s.integratedTime === undefined) return s.inclusionProof ? `${who}, logged by Rekor (inclusion proof verified, no time)` : who;
-  return `${who}, logged by Rekor at ${new Date(s.integratedTime * 1000).toISOString().replace('.000Z', 'Z')}${s.inclusionProof ? ' (inclusion proof verified)' : ''}`;
+  const stamped = s.timestamp ? `, timestamped by ${s.timestamp.authority} at ${s.timestamp.time.replace('.000Z', 'Z')}` : '';
+  if (s.integratedTime === undefined) return `${who}${s.inclusionProof ? `, logged by Rekor (inclusion proof verified${stamped ? '' : ', no time'})` : ''}${stamped}`;
+  return `${who}, logged by Rekor at ${new Date(s.integratedTime * 1000).toISOString().replace('.000Z', 'Z')}${s.inclusionProof ? ' (inclusion proof verified)' : ''}${stamped}`;
 }
 
 /** `sha256:5c1e… layers[0]: bad-signature: no key given verifies it (cosign.pub)`. */
