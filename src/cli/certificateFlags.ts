@@ -3,7 +3,7 @@
 import { promises as fsp } from 'node:fs';
 import { OciError } from '../oci/errors';
 import { compileGoRegexp } from '../oci/goRegexp';
-import { type CertificatePolicy, loadCertificates, loadPublicKey, loadRekorKey, type RekorKey, type TextMatch, timestampAuthorities, type TimestampAuthorities, type VerifyKey } from '../oci/signatures';
+import { type CertificatePolicy, joinTimestampAuthorities, loadCertificates, loadPublicKey, loadRekorKey, type RekorKey, type TextMatch, timestampAuthorities, type TimestampAuthorities, type VerifyKey } from '../oci/signatures';
 import type { Platform } from '../oci/descriptor';
 import { parsePlatform } from '../oci/platform';
 import { boolOpt, listOpt, type OptionSpec, type ParsedCommand, stringOpt, UsageError } from './command';
@@ -109,15 +109,13 @@ function textMatch(flag: string, m: { equals: string } | { regexp: string }): Te
  */
 export async function readTimestampChains(files: readonly string[]): Promise<TimestampAuthorities | undefined> {
   if (files.length === 0) return undefined;
-  const all = { leaves: [], intermediates: [], roots: [] } as { [K in keyof TimestampAuthorities]: Array<TimestampAuthorities[K][number]> };
+  const parts: TimestampAuthorities[] = [];
   for (const file of files) {
     const read = timestampAuthorities(loadCertificates(file, await readFlagFile('--timestamp-certificate-chain', file)));
     if (read.roots.length === 0) throw new OciError('INVALID_ARGUMENT', `--timestamp-certificate-chain ${file}: no root (a self-signed CA certificate) in it: the chain must end with the TSA's root`);
-    all.leaves.push(...read.leaves);
-    all.intermediates.push(...read.intermediates);
-    all.roots.push(...read.roots);
+    parts.push(read);
   }
-  return all;
+  return joinTimestampAuthorities(parts);
 }
 
 /** What keyless verification was asked, the Rekor keys and the TSA chains given: the fields verify's and verify-attestation's JSON add. */

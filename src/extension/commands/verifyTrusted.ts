@@ -3,7 +3,7 @@
 import * as l10n from '@vscode/l10n';
 import { type ImageAttestations, verifyImageAttestations } from '../../oci/attestations';
 import { DigestReads } from '../../oci/digestReads';
-import { type CertificatePolicy, type CosignLayerResult, type ImageVerification, type RekorKey, type VerifyKey, verifyImage } from '../../oci/signatures';
+import { type CertificatePolicy, type CosignLayerResult, type ImageVerification, type RekorKey, type TimestampAuthorities, type VerifyKey, verifyImage } from '../../oci/signatures';
 import type { ReadOnlyTarget } from '../../oci/target';
 import type { SignatureTrust } from '../settings/signatureTrust';
 
@@ -39,13 +39,14 @@ async function perIdentity<F extends string, R extends Report<F>>(
   target: ReadOnlyTarget,
   trust: SignatureTrust,
   field: F,
-  verify: (through: ReadOnlyTarget, trusted: { certificates?: CertificatePolicy; rekorKeys?: RekorKey[] }) => Promise<R>,
+  verify: (through: ReadOnlyTarget, trusted: { certificates?: CertificatePolicy; rekorKeys?: RekorKey[]; timestampAuthorities?: TimestampAuthorities }) => Promise<R>,
 ): Promise<R> {
   const policies: Array<CertificatePolicy | undefined> = trust.policies.length > 0 ? trust.policies : [undefined];
   const through = policies.length > 1 ? new DigestReads().over(target) : target;
   const runs: R[] = [];
   for (const certificates of policies) {
-    runs.push(await verify(through, { ...(certificates ? { certificates } : {}), ...(trust.rekorKeys.length > 0 ? { rekorKeys: trust.rekorKeys } : {}) }));
+    const logs = { ...(trust.rekorKeys.length > 0 ? { rekorKeys: trust.rekorKeys } : {}), ...(trust.timestampAuthorities ? { timestampAuthorities: trust.timestampAuthorities } : {}) };
+    runs.push(await verify(through, { ...(certificates ? { certificates } : {}), ...logs }));
   }
   return runs.length === 1 ? runs[0]! : merged(runs, field);
 }

@@ -1,19 +1,22 @@
 // What keyless verification trusts, from settings: the identities a certificate may be for
 // (`manifold.signatureIdentities`, as the CLI's --certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp]),
 // the roots and intermediates it must chain to (`manifold.signatureRoots`, `manifold.signatureIntermediates`: --ca-roots,
-// --ca-intermediates) and the Rekor keys every signature's bundle must verify with (`manifold.rekorKeys`: --rekor-key).
-// All restricted (restrictedPaths.ts), as `manifold.signatureKeys`.
+// --ca-intermediates), the Rekor keys every signature's bundle must verify with (`manifold.rekorKeys`: --rekor-key)
+// and the timestamp authorities' chains a Sigstore bundle's RFC 3161 timestamps verify under
+// (`manifold.timestampCertificateChains`: --timestamp-certificate-chain). All restricted (restrictedPaths.ts), as
+// `manifold.signatureKeys`.
 import { promises as fsp } from 'node:fs';
 import * as l10n from '@vscode/l10n';
 import { compileGoRegexp } from '../../oci/goRegexp';
 import { OciError } from '../../oci/errors';
-import { type Certificate, type CertificatePolicy, loadCertificates, loadRekorKey, type RekorKey, type TextMatch } from '../../oci/signatures';
+import { type Certificate, type CertificatePolicy, joinTimestampAuthorities, loadCertificates, loadRekorKey, type RekorKey, type TextMatch, timestampAuthorities, type TimestampAuthorities } from '../../oci/signatures';
 import { configuredFiles, type KeyFile, restrictedValue } from './restrictedPaths';
 
 export const SIGNATURE_IDENTITIES_SETTING = 'manifold.signatureIdentities';
 export const SIGNATURE_ROOTS_SETTING = 'manifold.signatureRoots';
 export const SIGNATURE_INTERMEDIATES_SETTING = 'manifold.signatureIntermediates';
 export const REKOR_KEYS_SETTING = 'manifold.rekorKeys';
+export const TIMESTAMP_CHAINS_SETTING = 'manifold.timestampCertificateChains';
 
 /** What the settings trust beside keys. */
 export interface SignatureTrust {
@@ -22,6 +25,8 @@ export interface SignatureTrust {
   /** How each identity reads, in order: `mitr@redhat.com (https://github.com/login/oauth)`, a regexp as `/…/`. */
   identities: string[];
   rekorKeys: RekorKey[];
+  /** The TSAs set; undefined when none is (a bundle's timestamps are then not read, as the CLI without the flag). */
+  timestampAuthorities?: TimestampAuthorities;
 }
 
 /**
@@ -33,7 +38,9 @@ export interface SignatureTrust {
 export async function configuredTrust(): Promise<SignatureTrust> {
   const entries = identityEntries();
   const rekorKeys = await Promise.all(configuredFiles(REKOR_KEYS_SETTING).map((f) => readSettingFile(REKOR_KEYS_SETTING, f, (name, pem) => ({ ...loadRekorKey(name, pem), name: f.name }))));
-  if (entries.length === 0) return { policies: [], identities: [], rekorKeys };
+  const timestamps = await configuredTimestampAuthorities();
+  const logs = { rekorKeys, ...(timestamps ? { timestampAuthorities: timestamps } : {}) };
+  if (entries.length === 0) return { policies: [], identities: [], ...logs };
   const roots = configuredFiles(SIGNATURE_ROOTS_SETTING);
   if (roots.length === 0) {
     const text = l10n.t(
@@ -48,8 +55,24 @@ export async function configuredTrust(): Promise<SignatureTrust> {
   return {
     policies: entries.map((e) => ({ roots: rootCerts, intermediates, identity: e.identity, oidcIssuer: e.oidcIssuer })),
     identities: entries.map((e) => e.text),
-    rekorKeys,
+    ...logs,
   };
+}
+
+/** Each chain file set, read as the CLI's --timestamp-certificate-chain reads it; one without a root is refused, naming it. */
+async function configuredTimestampAuthorities(): Promise<TimestampAuthorities | undefined> {
+  const files = configuredFiles(TIMESTAMP_CHAINS_SETTING);
+  if (files.length === 0) return undefined;
+  const parts = await Promise.all(
+    files.map((f) =>
+      readSettingFile(TIMESTAMP_CHAINS_SETTING, f, (name, pem) => {
+        const read = timestampAuthorities(named(loadCertificates(name, pem), name, f.name));
+        if (read.roots.length === 0) throw new Error(l10n.t("{0}: no root (a self-signed CA certificate) in it: the chain must end with the TSA's root", f.path));
+        return read;
+      }),
+    ),
+  );
+  return joinTimestampAuthorities(parts);
 }
 
 interface IdentityEntry {

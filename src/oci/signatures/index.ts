@@ -29,5 +29,5 @@ export { checkBundle } from './bundleSignature';
 export type { BundleCheck, BundleSubject } from './bundleSignature';
 export { COSIGN_SIGN_PREDICATE_TYPE, parseSigstoreBundle, SIGSTORE_BUNDLE_MEDIA_TYPE, SIGSTORE_BUNDLE_TYPES } from './sigstoreBundle';
 export type { SigstoreBundle } from './sigstoreBundle';
-export { timestampAuthorities } from './timestamp';
+export { joinTimestampAuthorities, timestampAuthorities } from './timestamp';
 export type { TimestampAuthorities, VerifiedTimestamp } from './timestamp';

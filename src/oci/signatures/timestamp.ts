@@ -196,6 +196,11 @@ function pemOf(der: Buffer): string {
   return `-----BEGIN CERTIFICATE-----\n${der.toString('base64')}\n-----END CERTIFICATE-----\n`;
 }
 
+/** Several chains as one set of TSAs: a token verifies when it chains through any of them. */
+export function joinTimestampAuthorities(parts: readonly TimestampAuthorities[]): TimestampAuthorities {
+  return { leaves: parts.flatMap((p) => p.leaves), intermediates: parts.flatMap((p) => p.intermediates), roots: parts.flatMap((p) => p.roots) };
+}
+
 /** A PEM file of TSA certificates as cosign's --timestamp-certificate-chain reads it: non-CA leaves, self-signed CA roots, other CAs intermediates. */
 export function timestampAuthorities(certificates: readonly Certificate[]): TimestampAuthorities {
   const selfSigned = (c: Certificate) => c.x509.checkIssued(c.x509) && c.x509.verify(c.x509.publicKey);
