@@ -1,4 +1,6 @@
-import { type Certificate, certificateFields, OID, oneLine } from './certificates';
+import { OciError } from '../errors';
+import { type Certificate, certificateFields, OID, oneLine, parseCertificates } from './certificates';
+import { readNode } from './der';
 import { signing, x509 } from '../nodeCrypto';
 import type { NotaryAlgorithm } from './notaryEnvelope';
 
@@ -133,4 +135,26 @@ function keyUsageProblem(c: Certificate): string | undefined {
  */
 export function trustedBy(chain: readonly Certificate[], roots: readonly Certificate[]): Certificate | undefined {
   return roots.find((r) => chain.some((c) => c.x509.raw.equals(r.x509.raw)));
+}
+
+/**
+ * The certificates of a trust store file (`--notary-roots`), PEM or DER as notation's trust stores hold them (one
+ * or more certificates, DER ones back to back): INVALID_ARGUMENT naming the file when one is not a certificate.
+ */
+export function loadNotaryRoots(name: string, bytes: Buffer): Certificate[] {
+  try {
+    if (bytes.includes('-----BEGIN')) return parseCertificates(name, bytes.toString());
+    const ders: Buffer[] = [];
+    for (let at = 0; at < bytes.length; ) {
+      const r = readNode(bytes, at);
+      ders.push(r.node.raw);
+      at = r.next;
+    }
+    if (ders.length === 0) throw new Error(`${name}: empty`);
+    const parsed = parseChain(ders, name);
+    if ('malformed' in parsed) throw new Error(parsed.malformed);
+    return ders.length === 1 ? parsed.map((c) => ({ ...c, name })) : parsed;
+  } catch (err) {
+    throw new OciError('INVALID_ARGUMENT', `${(err as Error).message.startsWith(name) ? '' : `${name}: `}${(err as Error).message}`, { cause: err });
+  }
 }
