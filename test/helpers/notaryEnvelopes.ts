@@ -48,6 +48,8 @@ function signWith(leaf: string, alg: string, input: Buffer): Buffer {
   return sign(hash, input, { key, dsaEncoding: 'ieee-p1363' });
 }
 
+const TIMES = ['io.cncf.notary.signingTime', 'io.cncf.notary.authenticSigningTime', 'io.cncf.notary.expiry'];
+
 function headers(spec: EnvelopeSpec, alg: string, time: (d: string) => unknown): Record<string, unknown> {
   const h: Record<string, unknown> = {
     alg,
@@ -58,7 +60,7 @@ function headers(spec: EnvelopeSpec, alg: string, time: (d: string) => unknown):
   };
   for (const [k, v] of Object.entries(spec.protected ?? {})) {
     if (v === undefined) delete h[k];
-    else h[k] = v;
+    else h[k] = TIMES.includes(k) && typeof v === 'string' ? time(v) : v;
   }
   return h;
 }
