@@ -23,7 +23,7 @@ export const verify: Command = {
     'manifold verify --key cosign.pub --key other.pub --identity=registry.example.com/app:v1 --oci-layout layout:v1   # valid when either key verifies',
     `manifold verify --key cosign.pub --plain-http localhost:5000/app:v1 --platform linux/arm64 --format json   # exit code ${EXIT_UNVERIFIED} when it has no valid signature`,
     'manifold verify --certificate-identity mitr@redhat.com --certificate-oidc-issuer https://github.com/login/oauth --ca-roots fulcio_v1.crt.pem --rekor-key rekor.pub --oci-layout keyless:v1   # keyless, offline',
-    "manifold verify --notary-roots ca.crt --notary-identity 'x509.subject: C=US, ST=WA, O=wabbit-networks.io' --plain-http localhost:5000/app:v1   # notation's signatures",
+    "manifold verify --notary-roots ca.crt --notary-identity 'x509.subject: C=US, ST=WA, O=example.com' --plain-http localhost:5000/app:v1   # notation's signatures",
   ],
   minArgs: 1,
   maxArgs: 1,
