@@ -3,13 +3,14 @@
 // or to another root, the certificate requirements, both signing schemes and their times, the expiry, critical
 // headers, identities; then verify's flags and output.
 import { strict as assert } from 'node:assert';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Descriptor } from '../../src/oci/descriptor';
 import { type Certificate, loadNotaryRoots, NOTARY_COSE_MEDIA_TYPE, NOTARY_JWS_MEDIA_TYPE, type NotaryTrust, parseNotaryIdentity, verifyNotaryEnvelope } from '../../src/oci/signatures';
-import { attachNotary, type EnvelopeSpec, made, signCose, signJws, SUBJECT_DN } from '../helpers/notaryEnvelopes';
+import { attachNotary, type EnvelopeSpec, made, NOTARY_JWS_MEDIA_TYPE as JWS, signCose, signJws, SUBJECT_DN } from '../helpers/notaryEnvelopes';
 import { runCli } from '../helpers/runCli';
-import { cleanupTemps, makeImage, makeIndex, newLayout, tempDir } from './builders';
+import { cleanupTemps, makeImage, makeIndex, newLayout, pushBlob, pushManifest, tempDir } from './builders';
 
 after(cleanupTemps);
 
@@ -79,7 +80,7 @@ describe('Notary signatures made here', () => {
 
       it("notary.x509: its chain checked now, whatever its signing time says (certificate-expired once the leaf's day is over)", () => {
         const bytes = sign(spec({ leaf: 'shortlived', chain: ['shortlived', 'intermediate', 'root'] }));
-        const notAfter = new Date(new (require('node:crypto').X509Certificate)(readFileSync(made('shortlived.pem'))).validTo);
+        const notAfter = new Date(new X509Certificate(readFileSync(made('shortlived.pem'))).validTo);
         assert.equal(check(bytes, type, trust({ now: new Date(notAfter.getTime() - 60_000) })).ok, true);
         const r = refused(check(bytes, type, trust({ now: new Date(notAfter.getTime() + 60_000) })));
         assert.equal(r.problem, 'certificate-expired');
@@ -87,7 +88,7 @@ describe('Notary signatures made here', () => {
       });
 
       it('notary.x509.signingAuthority: trusted through --notary-authority-roots only, its chain checked at its authentic signing time', () => {
-        const notBefore = new Date(new (require('node:crypto').X509Certificate)(readFileSync(made('shortlived.pem'))).validFrom);
+        const notBefore = new Date(new X509Certificate(readFileSync(made('shortlived.pem'))).validFrom);
         const at = (d: Date) => d.toISOString().replace('.000Z', 'Z');
         const authority = (time: Date) =>
           sign(
@@ -179,7 +180,7 @@ describe('verify --notary-roots', () => {
     const folder = tempDir('manifold-notary-roots-');
     const der = join(folder, 'store');
     mkdirSync(der);
-    writeFileSync(join(der, 'root.der'), new (require('node:crypto').X509Certificate)(readFileSync(made('root.pem'))).raw);
+    writeFileSync(join(der, 'root.der'), new X509Certificate(readFileSync(made('root.pem'))).raw);
     const ref = `${store.location}:multi`;
     let r = await runCli('verify', '--recursive', '--notary-roots', der, '--oci-layout', ref);
     assert.equal(r.code, 3, r.stderr + r.stdout);
@@ -211,6 +212,25 @@ describe('verify --notary-roots', () => {
     assert.match(r.stderr, /leaf\.key\.pem: no PEM CERTIFICATE block/);
   });
 
+  it("notation's older manifests (no artifactType; the config's media type application/vnd.cncf.notary.signature) too; one with two layers refused", async () => {
+    const store = await newLayout();
+    const image = await makeImage(store);
+    await store.tag(image, 'v1');
+    const layer = await pushBlob(store, signJws(spec({ target: image })), JWS);
+    const config = await pushBlob(store, '{}', 'application/vnd.cncf.notary.signature');
+    const subject = { mediaType: image.mediaType, digest: image.digest, size: image.size };
+    await pushManifest(store, { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config, layers: [layer], subject });
+    const ref = `${store.location}:v1`;
+    let r = await runCli('verify', '--notary-roots', made('root.pem'), '--oci-layout', ref);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    await pushManifest(store, { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', artifactType: 'application/vnd.cncf.notary.signature', config, layers: [layer, layer], subject });
+    r = await runCli('verify', '--notary-roots', made('root.pem'), '--format', 'json', '--oci-layout', ref);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const sigs = JSON.parse(r.stdout).manifests[0].signatures as Array<{ valid: boolean; problem?: string; reason?: string }>;
+    assert.deepEqual(sigs.map((s) => s.problem ?? 'valid').sort(), ['malformed-signature', 'valid']);
+    assert.match(sigs.find((s) => !s.valid)!.reason!, /: 2 layers, not one envelope$/);
+  });
+
   it('with only --key: notation\'s signatures are not looked at (as before); with only --notary-roots: cosign\'s are not', async () => {
     const store = await newLayout();
     const image = await makeImage(store);
@@ -218,7 +238,7 @@ describe('verify --notary-roots', () => {
     await attachNotary(store, image, signJws(spec({ target: image })));
     const ref = `${store.location}:v1`;
     const pub = join(tempDir('manifold-notary-key-'), 'cosign.pub');
-    writeFileSync(pub, require('node:crypto').generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'pem' }));
+    writeFileSync(pub, generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'pem' }));
     let r = await runCli('verify', '--key', pub, '--format', 'json', '--oci-layout', ref);
     assert.equal(r.code, 3, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout).manifests[0].signatures, []);

@@ -49,7 +49,7 @@ export function parseNotaryIdentity(text: string): NotaryIdentity {
   return { text, attributes };
 }
 
-/** Whether the certificate subject `subjectDer` holds every attribute of `identity`; its subject's attributes (or why they cannot be matched) for the reason. */
+/** Whether a certificate's subject (its attributes, subjectAttributes) holds every attribute of `identity`, with the same value. */
 export function matchesIdentity(identity: NotaryIdentity, subject: ReadonlyMap<string, string>): boolean {
   for (const [type, value] of identity.attributes) if (subject.get(type) !== value) return false;
   return true;
