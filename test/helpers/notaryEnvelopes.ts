@@ -30,6 +30,8 @@ export interface EnvelopeSpec {
   unprotected?: Record<string, unknown>;
   /** The payload's bytes, instead of `{"targetArtifact": target}`. */
   payload?: Buffer;
+  /** RSA-PSS's salt length, instead of the hash's (notation's). */
+  saltLength?: number;
 }
 
 const ALGS: Record<string, string> = { 'rsa-2048': 'PS256', 'rsa-3072': 'PS384', 'rsa-4096': 'PS512', prime256v1: 'ES256', secp384r1: 'ES384', secp521r1: 'ES512' };
@@ -41,10 +43,10 @@ function keyOf(leaf: string) {
   return { key, alg };
 }
 
-function signWith(leaf: string, alg: string, input: Buffer): Buffer {
+function signWith(leaf: string, alg: string, input: Buffer, saltLength: number = constants.RSA_PSS_SALTLEN_DIGEST): Buffer {
   const { key } = keyOf(leaf);
   const hash = `sha${alg.slice(2)}`;
-  if (alg.startsWith('PS')) return sign(hash, input, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST });
+  if (alg.startsWith('PS')) return sign(hash, input, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength });
   return sign(hash, input, { key, dsaEncoding: 'ieee-p1363' });
 }
 
@@ -74,7 +76,7 @@ export function signJws(spec: EnvelopeSpec): Buffer {
   const h = headers(spec, alg, (d) => d);
   const protectedText = Buffer.from(JSON.stringify(h)).toString('base64url');
   const payloadText = payloadOf(spec).toString('base64url');
-  const signature = signWith(leaf, keyOf(leaf).alg, Buffer.from(`${protectedText}.${payloadText}`));
+  const signature = signWith(leaf, keyOf(leaf).alg, Buffer.from(`${protectedText}.${payloadText}`), spec.saltLength);
   const chain = (spec.chain ?? [leaf, 'intermediate', 'root']).map((n) => der(n).toString('base64'));
   return Buffer.from(
     JSON.stringify({ payload: payloadText, protected: protectedText, header: { x5c: chain, 'io.cncf.notary.signingAgent': 'manifold-test', ...spec.unprotected }, signature: signature.toString('base64url') }),
@@ -93,7 +95,7 @@ export function signCose(spec: EnvelopeSpec): Buffer {
   for (const [k, v] of Object.entries(h)) map.set(k === 'alg' ? 1 : k === 'crit' ? 2 : k === 'cty' ? 3 : k, k === 'alg' ? (COSE_ALGS[v as string] ?? v) : v);
   const protectedBytes = cbor(map);
   const payload = payloadOf(spec);
-  const signature = signWith(leaf, keyOf(leaf).alg, cbor(['Signature1', protectedBytes, Buffer.alloc(0), payload]));
+  const signature = signWith(leaf, keyOf(leaf).alg, cbor(['Signature1', protectedBytes, Buffer.alloc(0), payload]), spec.saltLength);
   const unprotected = new Map<number | string, unknown>([
     [33, (spec.chain ?? [leaf, 'intermediate', 'root']).map(der)],
     ['io.cncf.notary.signingAgent', 'manifold-test'],

@@ -153,6 +153,12 @@ describe('Notary signatures made here', () => {
     });
   }
 
+  it("RSA-PSS with a salt longer than the hash: valid in a JWS envelope (golang-jwt's PS256 takes any), not in a COSE one (go-cose's takes the hash's)", () => {
+    const longSalt = spec({ leaf: 'rsaleaf', saltLength: 64 });
+    assert.equal(check(signJws(longSalt), NOTARY_JWS_MEDIA_TYPE).ok, true);
+    assert.equal(refused(check(signCose(longSalt), NOTARY_COSE_MEDIA_TYPE)).problem, 'bad-signature');
+  });
+
   it('matches identities as notation does: each attribute named must be the subject\'s (S for ST, escapes read); C, ST and O required', () => {
     const bytes = signJws(spec());
     const withIdentity = (...texts: string[]) => check(bytes, NOTARY_JWS_MEDIA_TYPE, trust({ identities: texts.map(parseNotaryIdentity) }));

@@ -45,13 +45,18 @@ export function keyAlgorithm(c: Certificate): { alg: NotaryAlgorithm; keyType: s
   return { unsupported: `a key of type ${key.asymmetricKeyType}: Notary signatures use RSA-PSS or ECDSA` };
 }
 
-/** Whether `signature` over `input` is the leaf's, with the algorithm `alg` (RSA-PSS's salt as long as the hash, as notation signs and verifies). */
-export function verifiesWith(c: Certificate, alg: NotaryAlgorithm, input: Buffer, signature: Buffer): boolean {
+/**
+ * Whether `signature` over `input` is the leaf's, with the algorithm `alg`. RSA-PSS's salt: of any length in a JWS
+ * envelope (notation verifies those with golang-jwt, whose PS256..PS512 take any), as long as the hash in a COSE one
+ * (go-cose's); notation signs with the hash's length either way.
+ */
+export function verifiesWith(c: Certificate, alg: NotaryAlgorithm, input: Buffer, signature: Buffer, envelope: 'jws' | 'cose'): boolean {
   const hash = `sha${alg.slice(2)}`;
   const crypto = signing();
   try {
     if (alg.startsWith('PS')) {
-      return crypto.verify(hash, input, { key: c.x509.publicKey, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: crypto.constants.RSA_PSS_SALTLEN_DIGEST }, signature);
+      const saltLength = envelope === 'jws' ? crypto.constants.RSA_PSS_SALTLEN_AUTO : crypto.constants.RSA_PSS_SALTLEN_DIGEST;
+      return crypto.verify(hash, input, { key: c.x509.publicKey, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength }, signature);
     }
     return crypto.verify(hash, input, { key: c.x509.publicKey, dsaEncoding: 'ieee-p1363' }, signature);
   } catch {

@@ -63,7 +63,7 @@ export function verifyNotaryEnvelope(bytes: Buffer, mediaType: string, subject: 
   fields.keyType = spec.keyType;
   // The leaf's key says the algorithm (signature-specification.md "Algorithm Selection"); the header must agree.
   if (e.alg !== spec.alg) return fail('bad-signature', `it says ${e.alg}, but its signing certificate's key (${spec.keyType}) signs ${spec.alg}`);
-  if (!verifiesWith(leaf, spec.alg, e.signingInput, e.signature)) {
+  if (!verifiesWith(leaf, spec.alg, e.signingInput, e.signature, e.envelope)) {
     return fail('bad-signature', `its signing certificate's key (${spec.keyType}, ${certificate.subject}) does not verify it: the envelope or the signature was changed`);
   }
   // What it says of itself, reported once its signature verifies.
