@@ -136,7 +136,7 @@ describe('Notary signatures made here', () => {
         assert.equal(check(sign(spec({ protected: { 'io.cncf.notary.verificationPlugin': 'com.example.plugin' } })), type).ok, true);
       });
 
-      it('refuses an alg that is not its key\'s, another content type, another scheme, a payload of another size (their named problems)', () => {
+      it('refuses an alg that is not its key\'s, another content type, another scheme, no signing time, an expiry before it, a payload of another size (their named problems)', () => {
         let r = refused(check(sign(spec({ protected: { alg: 'ES384' } })), type));
         assert.equal(r.problem, 'bad-signature');
         assert.match(r.reason, /it says ES384, but its signing certificate's key \(ecdsa-p256\) signs ES256/);
@@ -144,6 +144,10 @@ describe('Notary signatures made here', () => {
         assert.equal(r.problem, 'malformed-signature');
         r = refused(check(sign(spec({ protected: { 'io.cncf.notary.signingScheme': 'notary.x509.other' } })), type));
         assert.match(r.reason, /"notary\.x509\.other" is neither notary\.x509 nor notary\.x509\.signingAuthority/);
+        r = refused(check(sign(spec({ protected: { 'io.cncf.notary.signingTime': undefined } })), type));
+        assert.match(r.reason, /io\.cncf\.notary\.signingTime is required under notary\.x509/);
+        r = refused(check(sign(spec({ protected: { 'io.cncf.notary.expiry': '2026-01-02T03:04:05Z', crit: ['io.cncf.notary.signingScheme', 'io.cncf.notary.expiry'] } })), type));
+        assert.match(r.reason, /io\.cncf\.notary\.expiry 2026-01-02T03:04:05\.000Z is not after its signing time/);
         r = refused(check(sign(spec({ target: { ...TARGET, size: 1 } })), type));
         assert.equal(r.problem, 'digest-mismatch');
         assert.match(r.reason, /signs size 1, not 1234/);

@@ -68,17 +68,20 @@ export function rfc3339(text: unknown, name: string): Date | string {
 
 /**
  * The checks both envelopes share, on their signed attributes, as notation-core-go makes them: a known signing
- * scheme, with its own time (`signingTime` for notary.x509, `authenticSigningTime`, required, for
- * signingAuthority; not the other's); `crit` present, naming the scheme (and the authentic time, and the expiry
+ * scheme, with its own time, required (`signingTime` for notary.x509, `authenticSigningTime` for signingAuthority;
+ * not the other's); an expiry after it; `crit` present, naming the scheme (and the authentic time, and the expiry
  * when there is one), and only names that are present. Returns why not, or undefined.
  */
 export function headerProblem(e: Omit<NotaryEnvelope, 'critical'> & { critical: string[] | undefined }, present: (name: string) => boolean): string | undefined {
   if (e.signingScheme === SCHEME_X509) {
     if (e.authenticSigningTime) return `${HEADER.authenticSigningTime} must not be present under ${SCHEME_X509}`;
+    if (!e.signingTime) return `${HEADER.signingTime} is required under ${SCHEME_X509}`;
   } else if (e.signingScheme === SCHEME_SIGNING_AUTHORITY) {
     if (e.signingTime) return `${HEADER.signingTime} must not be present under ${SCHEME_SIGNING_AUTHORITY}`;
     if (!e.authenticSigningTime) return `${HEADER.authenticSigningTime} is required under ${SCHEME_SIGNING_AUTHORITY}`;
   } else return `${HEADER.signingScheme}: ${JSON.stringify(e.signingScheme)} is neither ${SCHEME_X509} nor ${SCHEME_SIGNING_AUTHORITY}`;
+  const signed = e.signingTime ?? e.authenticSigningTime!;
+  if (e.expiry && e.expiry <= signed) return `${HEADER.expiry} ${e.expiry.toISOString()} is not after its signing time ${signed.toISOString()}`;
   if (!e.critical || e.critical.length === 0) return 'no crit header';
   const must = [HEADER.signingScheme, ...(e.signingScheme === SCHEME_SIGNING_AUTHORITY ? [HEADER.authenticSigningTime] : []), ...(e.expiry ? [HEADER.expiry] : [])];
   const missing = must.filter((m) => !e.critical!.includes(m));
