@@ -3,7 +3,7 @@
 import { promises as fsp } from 'node:fs';
 import { OciError } from '../oci/errors';
 import { compileGoRegexp } from '../oci/goRegexp';
-import { type CertificatePolicy, joinTimestampAuthorities, loadCertificates, loadPublicKey, loadRekorKey, type RekorKey, type TextMatch, timestampAuthorities, type TimestampAuthorities, type VerifyKey } from '../oci/signatures';
+import { type Certificate, type CertificatePolicy, joinTimestampAuthorities, loadCertificates, loadNotaryRoots, loadPublicKey, loadRekorKey, type NotaryIdentity, type NotaryTrust, parseNotaryIdentity, type RekorKey, type TextMatch, timestampAuthorities, type TimestampAuthorities, type VerifyKey } from '../oci/signatures';
 import type { Platform } from '../oci/descriptor';
 import { parsePlatform } from '../oci/platform';
 import { boolOpt, listOpt, type OptionSpec, type ParsedCommand, stringOpt, UsageError } from './command';
@@ -147,12 +147,16 @@ export interface TrustFlags {
   timestampChains: string[];
 }
 
-/** The trust flags read; a usage error naming `what` (signature, attestation) when neither a key nor an identity is given. */
-export async function trustFlags(p: ParsedCommand, what: 'signature' | 'attestation'): Promise<TrustFlags> {
+/**
+ * The trust flags read; a usage error naming `what` (signature, attestation) when neither a key nor an identity is
+ * given (nor, with `orNotary`, Notary roots: verify's other kind of trust).
+ */
+export async function trustFlags(p: ParsedCommand, what: 'signature' | 'attestation', orNotary = false): Promise<TrustFlags> {
   const files = listOpt(p, 'key');
   const certificates = certificateFlags(p);
-  if (files.length === 0 && !certificates) {
-    throw new UsageError(`--key FILE is required, or --certificate-identity ID for keyless ${what}s: the public key (cosign.pub) to verify with, or whom a${what === 'attestation' ? 'n' : ''} ${what}'s certificate must be for`);
+  if (files.length === 0 && !certificates && !orNotary) {
+    const notary = what === 'signature' ? ' (or --notary-roots FILE|DIR for Notary Project signatures)' : '';
+    throw new UsageError(`--key FILE is required, or --certificate-identity ID for keyless ${what}s: the public key (cosign.pub) to verify with, or whom a${what === 'attestation' ? 'n' : ''} ${what}'s certificate must be for${notary}`);
   }
   const keys = await Promise.all(files.map(readKey));
   const policy = certificates && (await certificatePolicy(certificates));
@@ -168,4 +172,87 @@ export function subjectFlags(p: ParsedCommand): { platform?: Platform; recursive
   const platformText = stringOpt(p, 'platform');
   if (platformText !== undefined && boolOpt(p, 'recursive')) throw new UsageError('--platform and --recursive: give one (a platform, or every manifest)');
   return { ...(platformText !== undefined ? { platform: parsePlatform(platformText) } : {}), recursive: boolOpt(p, 'recursive') };
+}
+
+/**
+ * `--notary-roots`, `--notary-authority-roots`, `--notary-identity`: named after notation's trust policy, whose
+ * trust stores of type `ca` and `signingAuthority` hold the roots of the two signing schemes, and whose
+ * trustedIdentities name the signing certificate's subject.
+ */
+export const NOTARY_OPTIONS: Record<string, OptionSpec> = {
+  'notary-roots': {
+    type: 'string',
+    multiple: true,
+    description: "Notary Project signatures (notation): root certificates (PEM or DER), a file or a folder of them, as notation's trust store of type ca: a notary.x509 signature's chain must hold one",
+    valueName: 'FILE|DIR',
+  },
+  'notary-authority-roots': {
+    type: 'string',
+    multiple: true,
+    description: "Notary signatures of scheme notary.x509.signingAuthority: their roots, as notation's trust store of type signingAuthority (checked at the signing authority's time)",
+    valueName: 'FILE|DIR',
+  },
+  'notary-identity': {
+    type: 'string',
+    multiple: true,
+    description: "Notary signatures: the signing certificate's subject must hold these attributes, as notation's trustedIdentities write them ('x509.subject: C=US, ST=WA, O=example.com'); one of them when repeated; any when none",
+    valueName: 'IDENTITY',
+  },
+};
+
+/** The Notary flags as given (the JSON says what was asked), and the identities read. */
+export interface NotaryFlags {
+  roots: string[];
+  authorityRoots: string[];
+  identities: NotaryIdentity[];
+}
+
+/** The Notary flags, checked before any file is read: undefined when no roots are given; an identity without roots is refused. */
+export function notaryFlags(p: ParsedCommand): NotaryFlags | undefined {
+  const roots = listOpt(p, 'notary-roots');
+  const authorityRoots = listOpt(p, 'notary-authority-roots');
+  const identityTexts = listOpt(p, 'notary-identity');
+  if (roots.length === 0 && authorityRoots.length === 0) {
+    if (identityTexts.length > 0) throw new UsageError('--notary-identity is for Notary signatures: give --notary-roots (or --notary-authority-roots) too, the roots they must chain to');
+    return undefined;
+  }
+  const identities = identityTexts.map((t) => {
+    try {
+      return parseNotaryIdentity(t);
+    } catch (err) {
+      throw new UsageError(`--notary-identity ${(err as Error).message}`);
+    }
+  });
+  return { roots, authorityRoots, identities };
+}
+
+/** The roots the Notary flags name, read (each file, or each file of a folder, in name order). */
+export async function notaryTrust(f: NotaryFlags): Promise<NotaryTrust> {
+  const read = async (flag: string, paths: string[]): Promise<Certificate[]> => (await Promise.all(paths.map((path) => rootsAt(flag, path)))).flat();
+  return { roots: await read('--notary-roots', f.roots), authorityRoots: await read('--notary-authority-roots', f.authorityRoots), identities: f.identities };
+}
+
+async function rootsAt(flag: string, path: string): Promise<Certificate[]> {
+  let stat;
+  try {
+    stat = await fsp.stat(path);
+  } catch (err) {
+    throw new OciError('INVALID_ARGUMENT', `${flag} ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  if (!stat.isDirectory()) return loadNotaryRoots(path, await readFlagFile(flag, path));
+  const names = (await fsp.readdir(path)).sort();
+  const out: Certificate[] = [];
+  for (const name of names) {
+    const file = `${path.replace(/\/+$/, '')}/${name}`;
+    // notation refuses a trust store with folders in it: so here, rather than skip what may hold the root meant.
+    if ((await fsp.stat(file)).isDirectory()) throw new OciError('INVALID_ARGUMENT', `${flag} ${path}: ${name} is a folder; a trust store holds certificate files only`);
+    out.push(...loadNotaryRoots(file, await readFlagFile(flag, file)));
+  }
+  if (out.length === 0) throw new OciError('INVALID_ARGUMENT', `${flag} ${path}: no certificate in it`);
+  return out;
+}
+
+/** What Notary trust was asked, for verify's JSON (an added field). */
+export function notaryJson(f: NotaryFlags | undefined): Record<string, unknown> {
+  return f ? { notary: { roots: f.roots, authorityRoots: f.authorityRoots, identities: f.identities.map((i) => i.text) } } : {};
 }

@@ -33,6 +33,6 @@ export function x509(): Pick<Crypto, 'X509Certificate' | 'createPrivateKey'> {
 }
 
 /** Keys, signatures and scrypt, for cosign signatures (signatures/): verify and sign. */
-export function signing(): Pick<Crypto, 'createPublicKey' | 'createPrivateKey' | 'verify' | 'sign' | 'scryptSync' | 'randomBytes'> {
+export function signing(): Pick<Crypto, 'createPublicKey' | 'createPrivateKey' | 'verify' | 'sign' | 'scryptSync' | 'randomBytes' | 'constants'> {
   return crypto();
 }

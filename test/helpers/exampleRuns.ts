@@ -13,6 +13,7 @@ import { attestManifest } from '../../src/oci/attestations';
 import { encryptCosignKey, signKey, signManifest } from '../../src/oci/signatures';
 import { makeArtifact, makeImage, makeIndex, tempDir } from '../unit/builders';
 import { cosignVector, DOCKER_MANIFEST, KEYLESS_FIXTURES, storeCosignVector } from './cosignVectors';
+import { attachNotary, made, signJws } from './notaryEnvelopes';
 import { COMMANDS } from '../../src/cli/commands';
 import { type ExampleLine, joinContinuations, splitManifoldLine } from './exampleLines';
 import { runCli } from './runCli';
@@ -135,7 +136,8 @@ export async function makeFixture(): Promise<Fixture> {
   await store.tag(arm, 'linux-arm64');
   await store.tag(await makeImage(store, { os: 'linux', arch: 'amd64', seed: 'patched' }), 'linux-amd64-patched');
   for (const t of ['old', 'stable', 'a', 'b', 'c']) await store.tag(amd, t);
-  await makeArtifact(store, { subject: v1, artifactType: 'application/vnd.cncf.notary.signature' });
+  // A Notary signature as notation stores it, by a leaf under ca.crt (roots/ca.crt too): what `verify --notary-roots` checks.
+  await attachNotary(store, v1, signJws({ target: v1 }));
   await makeArtifact(store, { subject: amd, artifactType: 'application/spdx+json', title: 'sbom.json' });
   for (const [name, text] of Object.entries({ 'hi.txt': 'hi\n', 'a1.sig': 'sig a\n', 'b1.sig': 'sig b\n', 'c1.sig': 'sig c\n', 'sbom.json': '{"spdxVersion":"SPDX-2.3"}\n' })) {
     writeFileSync(join(dir, name), text);
@@ -164,6 +166,8 @@ export async function makeFixture(): Promise<Fixture> {
   // and the Fulcio root and Rekor key it verifies with.
   await storeCosignVector(await OciLayoutStore.open(join(dir, 'keyless'), { create: true }), 'manifest.json', DOCKER_MANIFEST, cosignVector('fulcio-rekor'));
   for (const f of ['fulcio_v1.crt.pem', 'rekor.pub']) cpSync(join(KEYLESS_FIXTURES, f), join(dir, f));
+  mkdirSync(join(dir, 'roots'));
+  for (const f of ['ca.crt', join('roots', 'ca.crt')]) cpSync(made('root.pem'), join(dir, f));
   // What `manifest push ... index.json` stores: an index of an image the layout holds.
   writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [amd] }));
   const manifest = JSON.parse((await store.fetchBytes(amd)).toString('utf8')) as { layers: Descriptor[] };

@@ -1,6 +1,6 @@
 import { shownName } from '../../oci/shownName';
 import { type ImageVerification, type RekorKey, type SignatureResult, signedName, signerText, type VerifyKey, verifyImage } from '../../oci/signatures';
-import { CERTIFICATE_OPTIONS, type CertificateFlags, subjectFlags, trustFlags, trustJson } from '../certificateFlags';
+import { CERTIFICATE_OPTIONS, type CertificateFlags, NOTARY_OPTIONS, type NotaryFlags, notaryFlags, notaryJson, notaryTrust, subjectFlags, trustFlags, trustJson } from '../certificateFlags';
 import { type Command, formatOpt, LAYOUT_OPTION, stringOpt } from '../command';
 import { checkedManifestJson, keyJson } from '../checkedJson';
 import { formatJson } from '../printer';
@@ -15,14 +15,15 @@ export const VERIFY_JSON_VERSION = 1;
 
 export const verify: Command = {
   path: 'verify',
-  summary: 'Verify the cosign signatures of an image (and, with --recursive, of each platform) with public keys or certificates (keyless)',
-  usage: 'verify {--key FILE | --certificate-identity[-regexp] ID --certificate-oidc-issuer[-regexp] ISSUER --ca-roots FILE} [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
+  summary: 'Verify the cosign signatures of an image (and, with --recursive, of each platform) with public keys or certificates (keyless), and its Notary Project signatures with --notary-roots',
+  usage: 'verify {--key FILE | --certificate-identity[-regexp] ID --certificate-oidc-issuer[-regexp] ISSUER --ca-roots FILE | --notary-roots FILE|DIR} [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
   examples: [
     'manifold verify --key cosign.pub --oci-layout layout:v1',
     `manifold verify --key cosign.pub --oci-layout layout:v1 --recursive   # the index and every platform: exit code ${EXIT_UNVERIFIED} while one has no valid signature`,
     'manifold verify --key cosign.pub --key other.pub --identity=registry.example.com/app:v1 --oci-layout layout:v1   # valid when either key verifies',
     `manifold verify --key cosign.pub --plain-http localhost:5000/app:v1 --platform linux/arm64 --format json   # exit code ${EXIT_UNVERIFIED} when it has no valid signature`,
     'manifold verify --certificate-identity mitr@redhat.com --certificate-oidc-issuer https://github.com/login/oauth --ca-roots fulcio_v1.crt.pem --rekor-key rekor.pub --oci-layout keyless:v1   # keyless, offline',
+    "manifold verify --notary-roots ca.crt --notary-identity 'x509.subject: C=US, ST=WA, O=example.com' --plain-http localhost:5000/app:v1   # notation's signatures",
   ],
   minArgs: 1,
   maxArgs: 1,
@@ -30,6 +31,7 @@ export const verify: Command = {
     ...LAYOUT_OPTION,
     key: { type: 'string', multiple: true, description: 'a PEM public key (cosign.pub) a signature may be made with', valueName: 'FILE' },
     ...CERTIFICATE_OPTIONS,
+    ...NOTARY_OPTIONS,
     identity: { type: 'string', description: 'the exact docker reference a signature must name (critical.identity.docker-reference)', valueName: 'REF' },
     platform: { type: 'string', description: 'verify the manifest of this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
     recursive: { type: 'boolean', short: 'r', description: 'for an index: the index and every manifest below it' },
@@ -38,12 +40,14 @@ export const verify: Command = {
   async run(p, printer) {
     const format = formatOpt(p);
     const subjects = subjectFlags(p); // usage errors before any file is read
-    const trust = await trustFlags(p, 'signature');
+    const notaryAsked = notaryFlags(p);
+    const trust = await trustFlags(p, 'signature', notaryAsked !== undefined);
+    const notary = notaryAsked && (await notaryTrust(notaryAsked));
     const raw = p.positionals[0]!;
     const t = await openTarget(p, raw);
-    const report = await verifyImage(t.target, requireReference(t, raw), trust.keys, { ...trust.options, identity: stringOpt(p, 'identity'), ...subjects });
+    const report = await verifyImage(t.target, requireReference(t, raw), trust.keys, { ...trust.options, identity: stringOpt(p, 'identity'), ...subjects, ...(notary ? { notary } : {}) });
     if (report.listedAs) printer.err(otherKindWarning(t.display(), report.listedAs, report.root.mediaType));
-    if (format === 'json') printer.out(formatJson(verifyJson(t.path, report, trust.keys, trust)));
+    if (format === 'json') printer.out(formatJson(verifyJson(t.path, report, trust.keys, { ...trust, ...(notaryAsked ? { notary: notaryAsked } : {}) })));
     else printer.out(verifyText(t.path, report));
     // A layout copied from a registry without `-r` holds neither the referrers nor cosign's tags: the likely reason for none.
     const none = report.manifests.filter((m) => m.signatures.length === 0).length;
@@ -78,7 +82,12 @@ function signatureName(s: SignatureResult): string {
 }
 
 /** The JSON documented in the README ("Verify signatures"): stable field names, `version` bumps on a change of meaning. */
-export function verifyJson(path: string, report: ImageVerification, keys: readonly VerifyKey[], trust: { certificates?: CertificateFlags; rekorKeys?: readonly RekorKey[]; timestampChains?: readonly string[] } = {}): unknown {
+export function verifyJson(
+  path: string,
+  report: ImageVerification,
+  keys: readonly VerifyKey[],
+  trust: { certificates?: CertificateFlags; rekorKeys?: readonly RekorKey[]; timestampChains?: readonly string[]; notary?: NotaryFlags } = {},
+): unknown {
   const c = trust.certificates;
   return {
     version: VERIFY_JSON_VERSION,
@@ -86,6 +95,7 @@ export function verifyJson(path: string, report: ImageVerification, keys: readon
     keys: keys.map(keyJson),
     // Added fields (the version stays 1): what keyless verification was asked, and the Rekor keys given.
     ...trustJson(c, trust.rekorKeys, trust.timestampChains),
+    ...notaryJson(trust.notary),
     manifests: report.manifests.map((m) => ({ ...checkedManifestJson(path, m), signatures: m.signatures })),
   };
 }

@@ -8,6 +8,7 @@ export const OID = {
   subjectAltName: '2.5.29.17',
   extendedKeyUsage: '2.5.29.37',
   basicConstraints: '2.5.29.19',
+  keyUsage: '2.5.29.15',
   codeSigning: '1.3.6.1.5.5.7.3.3',
   timeStamping: '1.3.6.1.5.5.7.3.8',
   anyExtendedKeyUsage: '2.5.29.37.0',
@@ -28,7 +29,7 @@ const UNDERSTOOD = new Set([
   OID.subjectAltName,
   OID.extendedKeyUsage,
   OID.basicConstraints,
-  '2.5.29.15', // key usage
+  OID.keyUsage,
   '2.5.29.14', // subject key identifier
   '2.5.29.35', // authority key identifier
   '2.5.29.32', // certificate policies (read, not enforced, as Go by default)
@@ -54,7 +55,19 @@ export interface CertificateFields {
   pathLength?: number;
   /** Critical extensions it has that are not understood here. */
   unhandledCritical: string[];
+  /** Every extension it marks critical (the Notary Project asks basicConstraints and keyUsage be). */
+  critical: string[];
+  /** keyUsage's bits set, by RFC 5280's names (`digitalSignature`, `keyCertSign`, ...); undefined when it has none. */
+  keyUsage?: string[];
+  /** The algorithm it is signed with (the OID of tbsCertificate.signature): SHA-1 ones are refused for Notary signatures. */
+  signatureAlgorithm: string;
+  /** Its issuer and subject names as encoded (a Notary chain links a certificate to its issuer by these bytes, as Go does; identities match the subject's attributes). */
+  issuerDer: Buffer;
+  subjectDer: Buffer;
 }
+
+/** keyUsage's bits in order (RFC 5280 4.2.1.3). */
+const KEY_USAGE_BITS = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly'];
 
 /** A certificate, parsed, named for messages (`roots.pem[1]`, `the certificate annotation`). */
 export interface Certificate {
@@ -70,12 +83,12 @@ export function certificateFields(der: Buffer): CertificateFields {
   // version [0] EXPLICIT is optional (v1 certificates have none): the fields after it shift by one.
   let i = tbs[0]?.tag === contextTag(0, true) ? 1 : 0;
   expect(tbs[i++], TAG.INTEGER, 'serialNumber');
-  expect(tbs[i++], TAG.SEQUENCE, 'signature');
-  expect(tbs[i++], TAG.SEQUENCE, 'issuer');
+  const signatureAlgorithm = oidText(expect(childrenOf(expect(tbs[i++], TAG.SEQUENCE, 'signature'))[0], TAG.OID, 'signature algorithm').content);
+  const issuer = expect(tbs[i++], TAG.SEQUENCE, 'issuer');
   const validity = childrenOf(expect(tbs[i++], TAG.SEQUENCE, 'validity'));
-  expect(tbs[i++], TAG.SEQUENCE, 'subject');
+  const subject = expect(tbs[i++], TAG.SEQUENCE, 'subject');
   expect(tbs[i++], TAG.SEQUENCE, 'subjectPublicKeyInfo');
-  const fields: CertificateFields = { notBefore: timeOf(validity[0]!), notAfter: timeOf(validity[1]!), names: [], ca: false, unhandledCritical: [] };
+  const fields: CertificateFields = { notBefore: timeOf(validity[0]!), notAfter: timeOf(validity[1]!), names: [], ca: false, unhandledCritical: [], critical: [], signatureAlgorithm, issuerDer: issuer.raw, subjectDer: subject.raw };
   const extensionsNode = tbs.slice(i).find((n) => n.tag === contextTag(3, true));
   if (!extensionsNode) return fields;
   const seen = new Set<string>();
@@ -89,12 +102,14 @@ export function certificateFields(der: Buffer): CertificateFields {
     const value = expect(parts[parts.length - 1], TAG.OCTET_STRING, `extension ${oid}: extnValue`).content;
     if (seen.has(oid)) throw new DerError(`extension ${oid} twice`);
     seen.add(oid);
+    if (critical) fields.critical.push(oid);
     if (critical && !UNDERSTOOD.has(oid)) fields.unhandledCritical.push(oid);
     if (oid === OID.subjectAltName) fields.names = sanNames(value);
     else if (oid === OID.extendedKeyUsage) {
       fields.extendedKeyUsage = childrenOf(expect(readOnly(value, 'EKU'), TAG.SEQUENCE, 'EKU')).map((n) => oidText(expect(n, TAG.OID, 'EKU purpose').content));
       fields.extendedKeyUsageCritical = critical;
     }
+    else if (oid === OID.keyUsage) fields.keyUsage = keyUsageBits(expect(readOnly(value, 'keyUsage'), TAG.BIT_STRING, 'keyUsage').content);
     else if (oid === OID.basicConstraints) {
       const bc = childrenOf(expect(readOnly(value, 'basicConstraints'), TAG.SEQUENCE, 'basicConstraints'));
       let j = 0;
@@ -106,8 +121,8 @@ export function certificateFields(der: Buffer): CertificateFields {
   if (issuerV1 !== undefined && issuerV2 !== undefined && issuerV1 !== issuerV2) {
     throw new DerError(`its OIDC issuer extensions disagree: ${OID.fulcioIssuerV1} ${JSON.stringify(issuerV1)}, ${OID.fulcioIssuerV2} ${JSON.stringify(issuerV2)}`);
   }
-  const issuer = issuerV2 ?? issuerV1;
-  if (issuer !== undefined) fields.oidcIssuer = issuer;
+  const oidcIssuer = issuerV2 ?? issuerV1;
+  if (oidcIssuer !== undefined) fields.oidcIssuer = oidcIssuer;
   return fields;
 }
 
@@ -147,6 +162,16 @@ function ipText(b: Buffer): string {
   }
   const hex = groups.map((g) => g.toString(16));
   return best.at < 0 ? hex.join(':') : `${hex.slice(0, best.at).join(':')}::${hex.slice(best.at + best.len).join(':')}`;
+}
+
+/** A BIT STRING's set bits (its first byte counts the unused bits at the end), named. */
+function keyUsageBits(content: Buffer): string[] {
+  if (content.length === 0 || content[0]! > 7) throw new DerError('a keyUsage BIT STRING without its unused-bits byte');
+  const set: string[] = [];
+  for (let bit = 0; bit < (content.length - 1) * 8; bit++) {
+    if (content[1 + (bit >> 3)]! & (0x80 >> (bit & 7))) set.push(KEY_USAGE_BITS[bit] ?? `bit ${bit}`);
+  }
+  return set;
 }
 
 function smallInteger(content: Buffer): number {

@@ -31,3 +31,10 @@ export { COSIGN_SIGN_PREDICATE_TYPE, parseSigstoreBundle, SIGSTORE_BUNDLE_MEDIA_
 export type { SigstoreBundle } from './sigstoreBundle';
 export { joinTimestampAuthorities, timestampAuthorities } from './timestamp';
 export type { TimestampAuthorities, VerifiedTimestamp } from './timestamp';
+export { loadNotaryRoots } from './notaryChain';
+export { NOTARY_COSE_MEDIA_TYPE, NOTARY_JWS_MEDIA_TYPE, NOTARY_SIGNATURE_ARTIFACT_TYPE } from './notaryEnvelope';
+export { parseNotaryIdentity } from './notaryIdentity';
+export type { NotaryIdentity } from './notaryIdentity';
+export { verifyNotaryEnvelope } from './notaryVerify';
+export type { NotaryTrust } from './notaryVerify';
+export type { NotarySummary } from './signatureResult';

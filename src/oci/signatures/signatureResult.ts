@@ -22,7 +22,9 @@ export type SignatureProblem =
   | 'identity-mismatch' // it verifies, but names another reference than --identity
   | 'malformed-payload' // it verifies, but its payload is not cosign's JSON
   | 'malformed-signature' // the signature manifest or its annotation is not cosign's format
-  | 'unreadable'; // the signature manifest or payload could not be read (missing, damaged, too large)
+  | 'unreadable' // the signature manifest or payload could not be read (missing, damaged, too large)
+  | 'signature-expired' // a Notary signature past the expiry its signer set (io.cncf.notary.expiry)
+  | 'unknown-critical-header'; // a Notary signature marks critical an attribute not understood here (a plugin's)
 
 /** How a signature manifest was found for its subject. */
 export type { FoundVia };
@@ -70,8 +72,10 @@ export function signedByFields(fields: Partial<CosignLayerResult<string>>): Pick
 export interface SignatureResult extends CosignLayerResult<SignatureProblem> {
   /** `critical.identity.docker-reference` of a payload whose signature verifies: the name it was signed under (of a Sigstore bundle, its statement's subject name, when it has one). */
   identity?: string;
-  /** `bundle` for a Sigstore bundle (cosign 3's default format); absent for cosign's classic simplesigning layer. */
-  format?: 'bundle';
+  /** `bundle` for a Sigstore bundle (cosign 3's default format), `notary` for a Notary Project signature (notation); absent for cosign's classic simplesigning layer. */
+  format?: 'bundle' | 'notary';
+  /** A Notary signature's signed attributes, once its envelope is read (told whether or not it is valid). */
+  notary?: NotarySummary;
   /** A bundle's in-toto statement's predicateType (cosign 3's `sign` writes https://sigstore.dev/cosign/sign/v1). */
   predicateType?: string;
 }
@@ -91,4 +95,20 @@ export interface CertificateSummary {
   checkedAt?: string;
   /** The root (name as given) it chains to. */
   root?: string;
+}
+
+/** What a Notary Project signature's envelope says of itself. */
+export interface NotarySummary {
+  envelope: 'jws' | 'cose';
+  /** `notary.x509` or `notary.x509.signingAuthority`. */
+  signingScheme: string;
+  /** notary.x509's signing time: the signer's word, not used to check the certificates. */
+  signingTime?: string;
+  /** notary.x509.signingAuthority's signing time: the signing authority's, the time its certificates are checked at. */
+  authenticSigningTime?: string;
+  /** The time its signer set it to expire at (io.cncf.notary.expiry). */
+  expiry?: string;
+  signingAgent?: string;
+  /** It carries an RFC 3161 timestamp countersignature, which is not verified here: its certificates are checked now. */
+  timestampNotVerified?: true;
 }

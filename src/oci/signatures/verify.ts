@@ -5,6 +5,8 @@ import { CosignTagLookup } from '../referrers/cosignTags';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { COSIGN_PAYLOAD_TYPE, decodeBase64, parsePayload, SIGNATURE_ANNOTATION, SIGNATURE_ARTIFACT_TYPES, SIMPLESIGNING_MEDIA_TYPE } from './cosignFormat';
 import { verifyBundleLayer } from './bundleLayer';
+import { NOTARY_SIGNATURE_ARTIFACT_TYPE } from './notaryEnvelope';
+import { type NotaryTrust, verifyNotaryManifest } from './notaryVerify';
 import type { VerifyKey } from './publicKeys';
 import { SIGSTORE_BUNDLE_TYPES } from './sigstoreBundle';
 import type { FoundVia, SignatureProblem, SignatureResult } from './signatureResult';
@@ -30,6 +32,8 @@ export interface VerifyOptions extends OpOptions, SignerTrust {
    * of the tags instead of a look-up per manifest); one of its own when unset.
    */
   cosignTags?: CosignTagLookup;
+  /** Given: the Notary Project's signatures (notation's referrers) are verified too, under these roots and identities (notaryVerify.ts). */
+  notary?: NotaryTrust;
 }
 
 /**
@@ -38,15 +42,22 @@ export interface VerifyOptions extends OpOptions, SignerTrust {
  * cosign's tag `sha256-<hex>.sig`; and cosign 3's Sigstore bundles, referrers of a bundle type (bundleLayer.ts). A signature is valid when a key verifies it over the payload's bytes (or, under
  * `options.certificates`, its certificate: keyless.ts; with `options.rekorKeys`, its Rekor bundle too) and the
  * payload is cosign's, for `subject`'s digest (and names `identity`, when asked). Only the payload of a signature
- * that verifies is read for what it claims. Signature manifests that cannot be read are results, not errors; a
+ * that verifies is read for what it claims. With `options.notary`, the Notary Project's signatures too (referrers of
+ * type application/vnd.cncf.notary.signature, notaryVerify.ts). Signature manifests that cannot be read are results, not errors; a
  * failure to list (a registry's error) is thrown.
  */
 export async function verifySignatures(target: ReadOnlyTarget, subject: Descriptor, keys: readonly VerifyKey[], options: VerifyOptions = {}): Promise<ManifestVerification> {
   const op: OpOptions = { signal: options.signal };
   const cosignTags = options.cosignTags ?? new CosignTagLookup(target, op);
   const signatures: SignatureResult[] = [];
-  for (const f of await findCosignArtifacts(target, subject, { artifactTypes: [...SIGNATURE_ARTIFACT_TYPES, ...SIGSTORE_BUNDLE_TYPES], suffix: 'sig', cosignTags }, op)) {
-    signatures.push(...(await verifyManifest(target, subject, f, keys, options, op)));
+  // Only Notary roots given (no key, no certificate policy): cosign's signatures are not what was asked about.
+  const cosign = keys.length > 0 || options.certificates !== undefined || !options.notary;
+  const artifactTypes = [...(cosign ? [...SIGNATURE_ARTIFACT_TYPES, ...SIGSTORE_BUNDLE_TYPES] : []), ...(options.notary ? [NOTARY_SIGNATURE_ARTIFACT_TYPE] : [])];
+  for (const f of await findCosignArtifacts(target, subject, { artifactTypes, suffix: 'sig', cosignTags }, op)) {
+    if (options.notary && f.desc.artifactType === NOTARY_SIGNATURE_ARTIFACT_TYPE) {
+      const base = { manifest: f.desc.digest, via: f.via, ...(f.tag ? { tag: f.tag } : {}) };
+      signatures.push(await verifyNotaryManifest(target, subject, f, { ...options.notary, now: options.notary.now ?? options.now }, op, base));
+    } else if (cosign) signatures.push(...(await verifyManifest(target, subject, f, keys, options, op)));
   }
   return { subject, signatures, valid: signatures.some((s) => s.valid) };
 }

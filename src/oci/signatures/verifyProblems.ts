@@ -43,6 +43,7 @@ export function verifiedBy(m: VerifiedManifest): string {
 /** The name a valid signature was made under, as shown; a Sigstore bundle (cosign 3) names none but its statement's subject name, if any. */
 export function signedName(s: SignatureResult): string {
   if (s.identity !== undefined) return shownName(s.identity);
+  if (s.format === 'notary') return '(no name: a Notary signature signs the descriptor only)';
   return s.format === 'bundle' ? '(no name: a Sigstore bundle signs the digest only)' : shownName('');
 }
 
@@ -51,9 +52,12 @@ export function signedName(s: SignatureResult): string {
  * (https://github.com/login/oauth)` for a certificate; either with `, logged by Rekor at 2023-01-20T20:51:33Z` when
  * its bundle was verified, `(inclusion proof verified)` after when a Sigstore bundle's proof was too, and only
  * `, logged by Rekor (inclusion proof verified, no time)` for a Rekor v2 entry, which gives no time; then
- * `, timestamped by O=sigstore.dev, CN=sigstore-tsa at 2025-06-09T11:57:38Z` when an RFC 3161 timestamp was verified.
+ * `, timestamped by O=sigstore.dev, CN=sigstore-tsa at 2025-06-09T11:57:38Z` when an RFC 3161 timestamp was verified. A
+ * Notary signature: the signing certificate's subject and its root.
  */
 export function signerText(s: SignatureResult): string {
+  // `Notary signature of C=US, O=Notary, CN=alpine (root alpine.crt, notary.x509)`: whom the signing certificate names, the root given it chains to.
+  if (s.format === 'notary' && s.certificate) return `Notary signature of ${shownName(s.certificate.subject)} (root ${s.certificate.root}, ${s.notary?.signingScheme})`;
   const who = s.key !== undefined ? `${s.key} (${s.keyType})` : s.certificate ? `certificate for ${identityText(s.certificate)}` : '?';
   const stamped = s.timestamp ? `, timestamped by ${s.timestamp.authority} at ${s.timestamp.time.replace('.000Z', 'Z')}` : '';
   if (s.integratedTime === undefined) return `${who}${s.inclusionProof ? `, logged by Rekor (inclusion proof verified${stamped ? '' : ', no time'})` : ''}${stamped}`;

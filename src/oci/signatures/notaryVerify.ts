@@ -1,0 +1,176 @@
+import type { Descriptor } from '../descriptor';
+import { readCapped } from '../readCapped';
+import { type FoundArtifact, foundLayers } from '../referrers/cosignFound';
+import type { OpOptions, ReadOnlyTarget } from '../target';
+import { type Certificate, oneLine } from './certificates';
+import { validAt } from './certificateChain';
+import { chainProblem, keyAlgorithm, parseChain, trustedBy, verifiesWith } from './notaryChain';
+import { parseCose } from './notaryCose';
+import { NOTARY_COSE_MEDIA_TYPE, NOTARY_JWS_MEDIA_TYPE, NOTARY_PAYLOAD_TYPE, type NotaryEnvelope, SCHEME_SIGNING_AUTHORITY, UNDERSTOOD_CRITICAL } from './notaryEnvelope';
+import { matchesIdentity, type NotaryIdentity, subjectAttributes } from './notaryIdentity';
+import { parseJws } from './notaryJws';
+import type { CertificateSummary, NotarySummary, SignatureProblem, SignatureResult } from './signatureResult';
+
+/** notation reads an envelope of at most 4 MiB (a chain of certificates, a timestamp token): a layer declared larger is not read. */
+export const MAX_NOTARY_ENVELOPE_BYTES = 4 << 20;
+
+/** What Notary signatures are trusted under: notation's trust stores and trusted identities, given as flags. */
+export interface NotaryTrust {
+  /** Roots of `notary.x509` signatures: notation's trust store of type `ca` (`--notary-roots`). */
+  roots: readonly Certificate[];
+  /** Roots of `notary.x509.signingAuthority` signatures: notation's type `signingAuthority` (`--notary-authority-roots`). */
+  authorityRoots: readonly Certificate[];
+  /** The signing certificate's subject must match one; any when none (notation's `"*"`). */
+  identities: readonly NotaryIdentity[];
+  /** The time certificates and the expiry are checked at (default: the clock). */
+  now?: Date;
+}
+
+type Fields = Partial<SignatureResult>;
+export type NotaryCheck = { ok: true; fields: Fields } | { ok: false; problem: SignatureProblem; reason: string; fields: Fields };
+
+/**
+ * One envelope (`mediaType`: JWS or COSE) verified as a signature of `subject`, in the order of notation's
+ * verification (trust-store-trust-policy.md "Signature Verification"): integrity (the envelope, its content type,
+ * the leaf's algorithm, the signature, the payload naming `subject`'s digest, size and media type), authenticity
+ * (the chain in order to its self-signed root, meeting the certificate requirements; one of its certificates given
+ * as a root of the store its signing scheme names; the identity), expiry, then the time the chain must be valid at:
+ * the authentic signing time under signingAuthority; now under notary.x509 (its signing time is the signer's word,
+ * and a timestamp countersignature is not verified here). Revocation is not checked. The first failure is the result.
+ */
+export function verifyNotaryEnvelope(bytes: Buffer, mediaType: string, subject: Descriptor, trust: NotaryTrust): NotaryCheck {
+  const fields: Fields = {};
+  const fail = (problem: SignatureProblem, reason: string): NotaryCheck => ({ ok: false, problem, reason, fields });
+  const e = mediaType === NOTARY_COSE_MEDIA_TYPE ? parseCose(bytes) : parseJws(bytes);
+  if ('malformed' in e) return fail('malformed-signature', `${mediaType === NOTARY_COSE_MEDIA_TYPE ? 'COSE' : 'JWS'} envelope: ${e.malformed}`);
+  const unknown = e.critical.filter((c) => !UNDERSTOOD_CRITICAL.includes(c));
+  if (unknown.length > 0) return fail('unknown-critical-header', `it marks critical ${unknown.join(', ')}, not understood here (notation would need a verification plugin for it)`);
+  if (e.contentType !== NOTARY_PAYLOAD_TYPE) return fail('malformed-signature', `its content type is ${JSON.stringify(e.contentType)}, not ${NOTARY_PAYLOAD_TYPE}`);
+
+  const chain = parseChain(e.certificates, 'the certificate chain');
+  if ('malformed' in chain) return fail('malformed-certificate', chain.malformed);
+  const leaf = chain[0]!;
+  const certificate: CertificateSummary = {
+    subject: oneLine(leaf.x509.subject),
+    issuer: oneLine(leaf.x509.issuer),
+    identities: leaf.fields.names,
+    notBefore: leaf.fields.notBefore.toISOString(),
+    notAfter: leaf.fields.notAfter.toISOString(),
+  };
+  fields.certificate = certificate;
+  const spec = keyAlgorithm(leaf);
+  if ('unsupported' in spec) return fail('unsupported-key', `its signing certificate has ${spec.unsupported}`);
+  fields.keyType = spec.keyType;
+  // The leaf's key says the algorithm (signature-specification.md "Algorithm Selection"); the header must agree.
+  if (e.alg !== spec.alg) return fail('bad-signature', `it says ${e.alg}, but its signing certificate's key (${spec.keyType}) signs ${spec.alg}`);
+  if (!verifiesWith(leaf, spec.alg, e.signingInput, e.signature, e.envelope)) {
+    return fail('bad-signature', `its signing certificate's key (${spec.keyType}, ${certificate.subject}) does not verify it: the envelope or the signature was changed`);
+  }
+  // What it says of itself, reported once its signature verifies.
+  fields.notary = summary(e);
+
+  const target = targetArtifact(e.payload);
+  if (typeof target === 'string') return fail('malformed-payload', `payload ${target}`);
+  const differs = (['digest', 'size', 'mediaType'] as const).filter((k) => target[k] !== subject[k]);
+  if (differs.length > 0) {
+    return fail('digest-mismatch', `signs ${differs.map((k) => `${k} ${JSON.stringify(target[k])}`).join(', ')}, not ${differs.map((k) => JSON.stringify(subject[k])).join(', ')}`);
+  }
+
+  const broken = chainProblem(chain);
+  if (broken) return fail('untrusted-certificate', broken);
+  const authority = e.signingScheme === SCHEME_SIGNING_AUTHORITY;
+  const roots = authority ? trust.authorityRoots : trust.roots;
+  const root = trustedBy(chain, roots);
+  if (!root) {
+    const flag = authority ? '--notary-authority-roots' : '--notary-roots';
+    const given = roots.length === 0 ? `no ${flag} given (${e.signingScheme} signatures are trusted through ${flag} only)` : `none of ${flag} (${roots.map((r) => r.name).join(', ')})`;
+    return fail('untrusted-certificate', `its chain (${chain.map((c) => oneLine(c.x509.subject)).join(' <- ')}) holds ${given}`);
+  }
+  certificate.root = root.name;
+
+  if (trust.identities.length > 0) {
+    const attributes = subjectAttributes(leaf.fields.subjectDer);
+    if (!('unmatchable' in attributes) && !trust.identities.some((i) => matchesIdentity(i, attributes))) {
+      return fail('certificate-identity-mismatch', `the certificate is for ${certificate.subject}, not ${trust.identities.map((i) => i.text).join(' nor ')}`);
+    }
+    if ('unmatchable' in attributes) return fail('certificate-identity-mismatch', `the certificate's subject cannot be matched to an identity: ${attributes.unmatchable}`);
+  }
+
+  const now = trust.now ?? new Date();
+  if (e.expiry && now > e.expiry) return fail('signature-expired', `its signer set it to expire at ${e.expiry.toISOString()}, before ${now.toISOString()}`);
+
+  const at = authority ? e.authenticSigningTime! : now;
+  certificate.checkedAt = at.toISOString();
+  const expired = validAt(chain, at);
+  if (expired) {
+    const when = authority ? ' (its authentic signing time)' : e.timestamped ? ' (now: its timestamp countersignature is not verified here)' : ' (now: the signing time of a notary.x509 signature is not trusted)';
+    return fail('certificate-expired', `${expired}${when}`);
+  }
+  return { ok: true, fields };
+}
+
+/**
+ * The Notary signatures of one referrer of `subject` (artifact type application/vnd.cncf.notary.signature): its one
+ * layer, a JWS or COSE envelope, read and verified. Results as verify's, `format: 'notary'`.
+ */
+export async function verifyNotaryManifest(
+  target: ReadOnlyTarget,
+  subject: Descriptor,
+  found: FoundArtifact,
+  trust: NotaryTrust,
+  op: OpOptions,
+  base: Pick<SignatureResult, 'manifest' | 'via' | 'tag'>,
+): Promise<SignatureResult> {
+  const fail = (problem: SignatureProblem, reason: string, at: Partial<SignatureResult> = {}): SignatureResult => ({ ...base, format: 'notary', ...at, valid: false, problem, reason });
+  const read = await foundLayers(target, found, 'signature manifest', op);
+  if ('problem' in read) return fail(read.problem === 'malformed' ? 'malformed-signature' : 'unreadable', read.reason);
+  // notation writes one envelope per signature manifest, and reads only such.
+  if (read.layers.length !== 1) return fail('malformed-signature', `signature manifest ${found.desc.digest}: ${read.layers.length} layers, not one envelope`);
+  const layer = read.layers[0] as Partial<Descriptor> | null;
+  const where = 'layers[0]';
+  if (!layer || typeof layer !== 'object' || typeof layer.digest !== 'string' || typeof layer.size !== 'number' || !Number.isSafeInteger(layer.size) || layer.size < 0) {
+    return fail('malformed-signature', `${where}: expected a digest and a size`, { layer: 0 });
+  }
+  const at = { layer: 0, layerDigest: layer.digest };
+  if (layer.mediaType !== NOTARY_JWS_MEDIA_TYPE && layer.mediaType !== NOTARY_COSE_MEDIA_TYPE) {
+    return fail('malformed-signature', `${where}: media type ${JSON.stringify(layer.mediaType)}, neither ${NOTARY_JWS_MEDIA_TYPE} nor ${NOTARY_COSE_MEDIA_TYPE}`, at);
+  }
+  if (layer.size > MAX_NOTARY_ENVELOPE_BYTES) return fail('unreadable', `${where}: envelope of ${layer.size} bytes, over the ${MAX_NOTARY_ENVELOPE_BYTES} read`, at);
+  let bytes: Buffer;
+  try {
+    const stream = await target.fetch({ mediaType: layer.mediaType, digest: layer.digest, size: layer.size }, op);
+    bytes = await readCapped(stream, MAX_NOTARY_ENVELOPE_BYTES, (n) => new Error(`${where}: envelope over ${n} bytes`));
+  } catch (err) {
+    if (op.signal?.aborted) throw err;
+    return fail('unreadable', `${where}: envelope ${layer.digest}: ${(err as Error).message}`, at);
+  }
+  const checked = verifyNotaryEnvelope(bytes, layer.mediaType, subject, trust);
+  if (!checked.ok) return fail(checked.problem, `${where}: ${checked.reason}`, { ...at, ...checked.fields });
+  return { ...base, format: 'notary', ...at, ...checked.fields, valid: true };
+}
+
+/** The payload's `targetArtifact` descriptor (its digest, size and media type), or what is wrong with it. */
+function targetArtifact(payload: Buffer): Pick<Descriptor, 'digest' | 'size' | 'mediaType'> | string {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(payload.toString('utf8'));
+  } catch (err) {
+    return `not JSON (${(err as Error).message})`;
+  }
+  const t = (doc as { targetArtifact?: unknown } | null)?.targetArtifact as Partial<Descriptor> | undefined;
+  if (!t || typeof t !== 'object') return '$.targetArtifact: expected a descriptor';
+  if (typeof t.digest !== 'string' || typeof t.mediaType !== 'string' || typeof t.size !== 'number') return '$.targetArtifact: expected a digest, a size and a media type';
+  return { digest: t.digest, size: t.size, mediaType: t.mediaType };
+}
+
+function summary(e: NotaryEnvelope): NotarySummary {
+  return {
+    envelope: e.envelope,
+    signingScheme: e.signingScheme,
+    ...(e.signingTime ? { signingTime: e.signingTime.toISOString() } : {}),
+    ...(e.authenticSigningTime ? { authenticSigningTime: e.authenticSigningTime.toISOString() } : {}),
+    ...(e.expiry ? { expiry: e.expiry.toISOString() } : {}),
+    ...(e.signingAgent !== undefined ? { signingAgent: e.signingAgent } : {}),
+    ...(e.timestamped ? { timestampNotVerified: true as const } : {}),
+  };
+}
