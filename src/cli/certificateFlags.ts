@@ -3,7 +3,7 @@
 import { promises as fsp } from 'node:fs';
 import { OciError } from '../oci/errors';
 import { compileGoRegexp } from '../oci/goRegexp';
-import { type Certificate, type CertificatePolicy, joinTimestampAuthorities, loadCertificates, loadNotaryRoots, loadPublicKey, loadRekorKey, type NotaryIdentity, type NotaryTrust, parseNotaryIdentity, type RekorKey, type TextMatch, timestampAuthorities, type TimestampAuthorities, type VerifyKey } from '../oci/signatures';
+import { type Certificate, type CertificatePolicy, joinTimestampAuthorities, loadCertificates, loadPublicKey, loadRekorKey, type NotaryIdentity, type NotaryTrust, parseNotaryIdentity, readNotaryTrustStore, type RekorKey, type TextMatch, timestampAuthorities, type TimestampAuthorities, type VerifyKey } from '../oci/signatures';
 import type { Platform } from '../oci/descriptor';
 import { parsePlatform } from '../oci/platform';
 import { boolOpt, listOpt, type OptionSpec, type ParsedCommand, stringOpt, UsageError } from './command';
@@ -232,24 +232,13 @@ export async function notaryTrust(f: NotaryFlags): Promise<NotaryTrust> {
   return { roots: await read('--notary-roots', f.roots), authorityRoots: await read('--notary-authority-roots', f.authorityRoots), identities: f.identities };
 }
 
+/** A trust store flag's roots (readNotaryTrustStore), its error led by the flag: `--notary-roots roots/: no certificate in it`. */
 async function rootsAt(flag: string, path: string): Promise<Certificate[]> {
-  let stat;
   try {
-    stat = await fsp.stat(path);
+    return await readNotaryTrustStore(path);
   } catch (err) {
-    throw new OciError('INVALID_ARGUMENT', `${flag} ${path}: ${(err as Error).message}`, { cause: err });
+    throw new OciError('INVALID_ARGUMENT', `${flag} ${(err as Error).message}`, { cause: err });
   }
-  if (!stat.isDirectory()) return loadNotaryRoots(path, await readFlagFile(flag, path));
-  const names = (await fsp.readdir(path)).sort();
-  const out: Certificate[] = [];
-  for (const name of names) {
-    const file = `${path.replace(/\/+$/, '')}/${name}`;
-    // notation refuses a trust store with folders in it: so here, rather than skip what may hold the root meant.
-    if ((await fsp.stat(file)).isDirectory()) throw new OciError('INVALID_ARGUMENT', `${flag} ${path}: ${name} is a folder; a trust store holds certificate files only`);
-    out.push(...loadNotaryRoots(file, await readFlagFile(flag, file)));
-  }
-  if (out.length === 0) throw new OciError('INVALID_ARGUMENT', `${flag} ${path}: no certificate in it`);
-  return out;
 }
 
 /** What Notary trust was asked, for verify's JSON (an added field). */

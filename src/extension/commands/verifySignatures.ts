@@ -27,7 +27,8 @@ export interface VerifyOutcome {
 /**
  * `manifold.verifySignatures`: the cosign signatures of an image, and of each manifest of an index (as `manifold
  * verify --recursive`), verified with the keys of `manifold.signatureKeys` and the certificates for the identities of
- * `manifold.signatureIdentities` (settings/signatureTrust.ts; neither set: the keys are chosen, and may be remembered
+ * `manifold.signatureIdentities`, and Notary Project signatures under `manifold.notaryRoots` (settings/signatureTrust.ts;
+ * none set: the keys are chosen, and may be remembered
  * in the workspace's setting). A notification sums up; each manifest's result goes to the Problems panel
  * (an error or warning per manifest without a valid signature, a note per verified one), replacing the last run's
  * of the same image. Arguments as Check Image's: a tag or manifest node, `{ layout, reference }`,
@@ -37,9 +38,9 @@ export async function verifySignatures(services: Services, arg?: unknown): Promi
   const title = l10n.t('Verify Signatures');
   const m = await verifiedManifest(services, arg, title);
   const configured = configuredKeyFiles();
-  // Identities set verify keyless signatures without keys; neither set: the keys are asked for.
+  // Identities (or Notary roots) set verify signatures without keys; none set: the keys are asked for.
   const trust = await configuredTrust();
-  const files = configured.length > 0 || trust.policies.length > 0 ? configured : await chooseKeyFiles(services, title);
+  const files = configured.length > 0 || trust.policies.length > 0 || trust.notary ? configured : await chooseKeyFiles(services, title);
   const keys = await readKeys(files, configured.length > 0);
   const label = m.tag ?? shortDigest(m.desc.digest);
   const shown = manifestName(m.tag, m.desc.digest);

@@ -3,7 +3,7 @@
 import * as l10n from '@vscode/l10n';
 import { type ImageAttestations, verifyImageAttestations } from '../../oci/attestations';
 import { DigestReads } from '../../oci/digestReads';
-import { type CertificatePolicy, type CosignLayerResult, type ImageVerification, type RekorKey, type TimestampAuthorities, type VerifyKey, verifyImage } from '../../oci/signatures';
+import { type CertificatePolicy, type CosignLayerResult, type ImageVerification, type NotaryTrust, type RekorKey, type TimestampAuthorities, type VerifyKey, verifyImage } from '../../oci/signatures';
 import type { ReadOnlyTarget } from '../../oci/target';
 import type { SignatureTrust } from '../settings/signatureTrust';
 
@@ -39,13 +39,17 @@ async function perIdentity<F extends string, R extends Report<F>>(
   target: ReadOnlyTarget,
   trust: SignatureTrust,
   field: F,
-  verify: (through: ReadOnlyTarget, trusted: { certificates?: CertificatePolicy; rekorKeys?: RekorKey[]; timestampAuthorities?: TimestampAuthorities }) => Promise<R>,
+  verify: (through: ReadOnlyTarget, trusted: { certificates?: CertificatePolicy; rekorKeys?: RekorKey[]; timestampAuthorities?: TimestampAuthorities; notary?: NotaryTrust }) => Promise<R>,
 ): Promise<R> {
   const policies: Array<CertificatePolicy | undefined> = trust.policies.length > 0 ? trust.policies : [undefined];
   const through = policies.length > 1 ? new DigestReads().over(target) : target;
   const runs: R[] = [];
   for (const certificates of policies) {
-    const logs = { ...(trust.rekorKeys.length > 0 ? { rekorKeys: trust.rekorKeys } : {}), ...(trust.timestampAuthorities ? { timestampAuthorities: trust.timestampAuthorities } : {}) };
+    const logs = {
+      ...(trust.rekorKeys.length > 0 ? { rekorKeys: trust.rekorKeys } : {}),
+      ...(trust.timestampAuthorities ? { timestampAuthorities: trust.timestampAuthorities } : {}),
+      ...(trust.notary ? { notary: trust.notary } : {}),
+    };
     runs.push(await verify(through, { ...(certificates ? { certificates } : {}), ...logs }));
   }
   return runs.length === 1 ? runs[0]! : merged(runs, field);

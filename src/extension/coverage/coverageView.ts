@@ -296,7 +296,7 @@ async function verifyWithSettings(target: ReadOnlyTarget, reference: string): Pr
   let trust: SignatureTrust;
   try {
     trust = await configuredTrust();
-    if (files.length === 0 && trust.policies.length === 0) return {};
+    if (files.length === 0 && trust.policies.length === 0 && !trust.notary) return {};
     keys = await Promise.all(files.map(async (f) => ({ ...(await readPublicKeyFile(f.path)), name: f.name })));
   } catch (err) {
     const message = (err as Error).message;
@@ -304,5 +304,7 @@ async function verifyWithSettings(target: ReadOnlyTarget, reference: string): Pr
   }
   // Both through `target`'s reads: what one reads (the image's manifests, the tags listed) the other does not read again.
   const [report, attestations] = await Promise.all([verifyTrusted(target, reference, keys, trust), verifyTrustedAttestations(target, reference, keys, trust)]);
-  return { verification: { report, attestations, keys: keys.map((k) => k.name), identities: trust.identities } };
+  // Notary identities read as the others do in the banner ("a certificate for x509.subject: …"); roots alone: any subject.
+  const notary = trust.notary ? (trust.notaryIdentities?.length ? trust.notaryIdentities : [l10n.t('any subject ({0})', 'manifold.notaryRoots')]) : [];
+  return { verification: { report, attestations, keys: keys.map((k) => k.name), identities: [...trust.identities, ...notary] } };
 }

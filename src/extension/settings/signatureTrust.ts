@@ -3,13 +3,14 @@
 // the roots and intermediates it must chain to (`manifold.signatureRoots`, `manifold.signatureIntermediates`: --ca-roots,
 // --ca-intermediates), the Rekor keys every signature's bundle must verify with (`manifold.rekorKeys`: --rekor-key)
 // and the timestamp authorities' chains a Sigstore bundle's RFC 3161 timestamps verify under
-// (`manifold.timestampCertificateChains`: --timestamp-certificate-chain). All restricted (restrictedPaths.ts), as
-// `manifold.signatureKeys`.
+// (`manifold.timestampCertificateChains`: --timestamp-certificate-chain); and for Notary Project signatures the trust
+// stores and identities (`manifold.notaryRoots`, `notaryAuthorityRoots`, `notaryIdentities`: --notary-roots,
+// --notary-authority-roots, --notary-identity). All restricted (restrictedPaths.ts), as `manifold.signatureKeys`.
 import { promises as fsp } from 'node:fs';
 import * as l10n from '@vscode/l10n';
 import { compileGoRegexp } from '../../oci/goRegexp';
 import { OciError } from '../../oci/errors';
-import { type Certificate, type CertificatePolicy, joinTimestampAuthorities, loadCertificates, loadRekorKey, type RekorKey, type TextMatch, timestampAuthorities, type TimestampAuthorities } from '../../oci/signatures';
+import { type Certificate, type CertificatePolicy, joinTimestampAuthorities, loadCertificates, loadRekorKey, type NotaryTrust, parseNotaryIdentity, readNotaryTrustStore, type RekorKey, type TextMatch, timestampAuthorities, type TimestampAuthorities } from '../../oci/signatures';
 import { configuredFiles, type KeyFile, restrictedValue } from './restrictedPaths';
 
 export const SIGNATURE_IDENTITIES_SETTING = 'manifold.signatureIdentities';
@@ -17,6 +18,9 @@ export const SIGNATURE_ROOTS_SETTING = 'manifold.signatureRoots';
 export const SIGNATURE_INTERMEDIATES_SETTING = 'manifold.signatureIntermediates';
 export const REKOR_KEYS_SETTING = 'manifold.rekorKeys';
 export const TIMESTAMP_CHAINS_SETTING = 'manifold.timestampCertificateChains';
+export const NOTARY_ROOTS_SETTING = 'manifold.notaryRoots';
+export const NOTARY_AUTHORITY_ROOTS_SETTING = 'manifold.notaryAuthorityRoots';
+export const NOTARY_IDENTITIES_SETTING = 'manifold.notaryIdentities';
 
 /** What the settings trust beside keys. */
 export interface SignatureTrust {
@@ -27,6 +31,10 @@ export interface SignatureTrust {
   rekorKeys: RekorKey[];
   /** The TSAs set; undefined when none is (a bundle's timestamps are then not read, as the CLI without the flag). */
   timestampAuthorities?: TimestampAuthorities;
+  /** Notary Project signatures' roots and identities; undefined when no root is set (they are then not verified, as the CLI). */
+  notary?: NotaryTrust;
+  /** How each Notary identity reads (`x509.subject: C=US, O=Acme`), in order. */
+  notaryIdentities?: string[];
 }
 
 /**
@@ -39,7 +47,8 @@ export async function configuredTrust(): Promise<SignatureTrust> {
   const entries = identityEntries();
   const rekorKeys = await Promise.all(configuredFiles(REKOR_KEYS_SETTING).map((f) => readSettingFile(REKOR_KEYS_SETTING, f, (name, pem) => ({ ...loadRekorKey(name, pem), name: f.name }))));
   const timestamps = await configuredTimestampAuthorities();
-  const logs = { rekorKeys, ...(timestamps ? { timestampAuthorities: timestamps } : {}) };
+  const notary = await configuredNotaryTrust();
+  const logs = { rekorKeys, ...(timestamps ? { timestampAuthorities: timestamps } : {}), ...notary };
   if (entries.length === 0) return { policies: [], identities: [], ...logs };
   const roots = configuredFiles(SIGNATURE_ROOTS_SETTING);
   if (roots.length === 0) {
@@ -57,6 +66,47 @@ export async function configuredTrust(): Promise<SignatureTrust> {
     identities: entries.map((e) => e.text),
     ...logs,
   };
+}
+
+/**
+ * The Notary trust stores set (a certificate file or a folder of them each, as --notary-roots) and the identities
+ * (`x509.subject: …`, as --notary-identity); none when no root is set. Identities without roots are refused, as the
+ * CLI refuses them: they would verify nothing.
+ */
+async function configuredNotaryTrust(): Promise<Pick<SignatureTrust, 'notary' | 'notaryIdentities'>> {
+  const texts = notaryIdentityTexts();
+  const stores = async (setting: string) =>
+    (
+      await Promise.all(
+        configuredFiles(setting).map(async (f) => {
+          try {
+            return named(await readNotaryTrustStore(f.path), f.path, f.name);
+          } catch (err) {
+            throw new OciError('INVALID_ARGUMENT', `${setting}: ${(err as Error).message}`, { cause: err });
+          }
+        }),
+      )
+    ).flat();
+  const [roots, authorityRoots] = await Promise.all([stores(NOTARY_ROOTS_SETTING), stores(NOTARY_AUTHORITY_ROOTS_SETTING)]);
+  if (roots.length === 0 && authorityRoots.length === 0) {
+    if (texts.length > 0) throw new OciError('INVALID_ARGUMENT', l10n.t('{0} needs {1} (or {2}): the roots a signature must chain to', NOTARY_IDENTITIES_SETTING, NOTARY_ROOTS_SETTING, NOTARY_AUTHORITY_ROOTS_SETTING));
+    return {};
+  }
+  const identities = texts.map((text, i) => {
+    try {
+      return parseNotaryIdentity(text);
+    } catch (err) {
+      throw new OciError('INVALID_ARGUMENT', `${NOTARY_IDENTITIES_SETTING}[${i}]: ${(err as Error).message}`);
+    }
+  });
+  return { notary: { roots, authorityRoots, identities }, notaryIdentities: texts };
+}
+
+function notaryIdentityTexts(): string[] {
+  const value = restrictedValue(NOTARY_IDENTITIES_SETTING);
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw new OciError('INVALID_ARGUMENT', l10n.t('{0}: expected an array of strings such as {1}', NOTARY_IDENTITIES_SETTING, '"x509.subject: C=US, O=Acme"'));
+  return value as string[];
 }
 
 /** Each chain file set, read as the CLI's --timestamp-certificate-chain reads it; one without a root is refused, naming it. */

@@ -213,6 +213,10 @@ describe('Restricted Mode (untrusted workspace)', () => {
           'manifold.signatureIdentities': [identity],
           'manifold.signatureRoots': ['keys/fulcio_v1.crt.pem'],
           'manifold.rekorKeys': ['keys/rekor.pub'],
+          // Honoured, Notary roots would make Verify Signatures ask for no key: the tests below would see no dialog.
+          'manifold.notaryRoots': ['keys/fulcio_v1.crt.pem'],
+          'manifold.notaryIdentities': ['x509.subject: C=US, ST=WA, O=Anyone'],
+          'manifold.timestampCertificateChains': ['keys/fulcio_v1.crt.pem'],
           'manifold.concurrency': 3,
         }),
       );
@@ -239,7 +243,7 @@ describe('Restricted Mode (untrusted workspace)', () => {
     });
 
     it("does not use the workspace's keyless settings: its own keyless-signed layout is not verified, the keys are asked for", async () => {
-      for (const name of ['signatureIdentities', 'signatureRoots', 'rekorKeys']) assert.deepEqual(settings().get(name), [], `VS Code gives the workspace's ${name}`);
+      for (const name of ['signatureIdentities', 'signatureRoots', 'rekorKeys', 'notaryRoots', 'notaryIdentities', 'timestampCertificateChains']) assert.deepEqual(settings().get(name), [], `VS Code gives the workspace's ${name}`);
       assert.equal(await vscode.commands.executeCommand('manifold.verifySignatures', { layout: keyless, reference: 'v1' }), undefined);
       assert.deepEqual(dialogs, ['Verify Signatures: Choose Public Keys']);
     });

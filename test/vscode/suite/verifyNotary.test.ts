@@ -1,0 +1,124 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { VerifyOutcome } from '../../../src/extension/commands/verifySignatures';
+import type { Services } from '../../../src/extension/services';
+import { digestOf } from '../../../src/oci/digest';
+import { NOTARY_JWS_MEDIA_TYPE, NOTARY_SIGNATURE_ARTIFACT_TYPE } from '../../../src/oci/signatures';
+import type { CoverageModel } from '../../../src/shared/coverageProtocol';
+import { newLayout, pushBlob, pushManifest } from '../../unit/builders';
+
+const run = (...args: unknown[]) => vscode.commands.executeCommand<VerifyOutcome | undefined>('manifold.verifySignatures', ...args);
+
+type Window = {
+  showErrorMessage(message: string, ...actions: string[]): Thenable<string | undefined>;
+  showWarningMessage(message: string, ...actions: string[]): Thenable<string | undefined>;
+  showInformationMessage(message: string, ...actions: string[]): Thenable<string | undefined>;
+  showOpenDialog(options?: vscode.OpenDialogOptions): Thenable<vscode.Uri[] | undefined>;
+};
+
+// notation's own JWS signature of its test image (test/fixtures/notary-vector, notation-go's testdata).
+const ALPINE = 'C=US, ST=WA, L=Seattle, O=Notary, CN=alpine';
+
+/**
+ * "Verify Signatures…" and the coverage page with `manifold.notaryRoots` (and `notaryIdentities`): a signature
+ * notation made, stored as notation stores it, verifies with no key asked; under another identity it does not; an
+ * identity without roots is an error naming both settings.
+ */
+describe('Verify Signatures: Notary Project signatures from manifold.notaryRoots', () => {
+  let layout: string;
+  let files: string;
+  let window: Window;
+  let real: Window;
+  const shown: Array<{ kind: string; message: string }> = [];
+  const dialogs: string[] = [];
+  const set = (name: string, value: unknown) => vscode.workspace.getConfiguration('manifold').update(name, value, vscode.ConfigurationTarget.Global);
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<{ services: Services }>('manifold-dev.manifold');
+    assert.ok(ext, 'the Manifold extension is not loaded');
+    await ext.activate();
+    // This suite is bundled elsewhere: the fixtures are the extension's.
+    const vector = (name: string) => join(ext.extensionPath, 'test', 'fixtures', 'notary-vector', name);
+    files = mkdtempSync(join(tmpdir(), 'manifold-notary-'));
+    writeFileSync(join(files, 'alpine.crt'), readFileSync(vector('alpine.crt')));
+    const store = await newLayout();
+    layout = store.location;
+    const bytes = readFileSync(vector('manifest.json'));
+    const image = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: digestOf(bytes), size: bytes.length };
+    await store.push(image, bytes);
+    await store.tag(image, 'v2');
+    await pushManifest(store, {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      artifactType: NOTARY_SIGNATURE_ARTIFACT_TYPE,
+      config: await pushBlob(store, '{}', 'application/vnd.oci.empty.v1+json'),
+      layers: [await pushBlob(store, readFileSync(vector('jws_signature.sig')), NOTARY_JWS_MEDIA_TYPE)],
+      subject: image,
+      annotations: { 'org.opencontainers.image.created': '2023-03-14T08:10:02Z' },
+    });
+
+    window = (createRequire(join(ext.extensionPath, ext.packageJSON.main))('vscode') as { window: Window }).window;
+    real = { showErrorMessage: window.showErrorMessage, showWarningMessage: window.showWarningMessage, showInformationMessage: window.showInformationMessage, showOpenDialog: window.showOpenDialog };
+    const record = (kind: string) => async (message: string) => void shown.push({ kind, message });
+    window.showErrorMessage = record('error');
+    window.showWarningMessage = record('warning');
+    window.showInformationMessage = record('info');
+    window.showOpenDialog = async (options) => void dialogs.push(options?.title ?? '');
+  });
+
+  beforeEach(async () => {
+    shown.length = 0;
+    dialogs.length = 0;
+    await set('notaryRoots', [join(files, 'alpine.crt')]);
+    await set('notaryIdentities', undefined);
+  });
+
+  after(async () => {
+    if (real) Object.assign(window, real);
+    for (const s of ['notaryRoots', 'notaryIdentities']) await set(s, undefined);
+    rmSync(files, { recursive: true, force: true });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('with the root: verified, no key asked, the Problems entry naming the signer and root', async () => {
+    const outcome = await run({ layout, reference: 'v2' });
+    assert.ok(outcome, `the command returned nothing: ${JSON.stringify(shown)}`);
+    assert.deepEqual(dialogs, [], 'no key was asked for');
+    assert.equal(outcome.summary, `v2: verified by the certificate for ${ALPINE}`);
+    const s = outcome.report.manifests[0]!.signatures[0]!;
+    assert.deepEqual([s.valid, s.format, s.certificate?.subject, s.certificate?.root, s.notary?.envelope], [true, 'notary', ALPINE, join(files, 'alpine.crt'), 'jws']);
+    const entries = vscode.languages.getDiagnostics(vscode.Uri.parse(outcome.uris[0]!)).filter((d) => d.source === 'manifold verify');
+    assert.equal(entries.length, 1);
+    assert.match(entries[0]!.message, new RegExp(`^v2: manifest verified by Notary signature of ${ALPINE} \\(root .*alpine\\.crt, notary\\.x509\\)`));
+  });
+
+  it('with its identity verified; another identity: not verified, saying whose the certificate is', async () => {
+    await set('notaryIdentities', [`x509.subject: ${ALPINE}`]);
+    const good = await run({ layout, reference: 'v2' });
+    assert.equal(good?.report.manifests[0]!.valid, true);
+    await set('notaryIdentities', ['x509.subject: C=US, ST=WA, O=Someone Else']);
+    const other = await run({ layout, reference: 'v2' });
+    assert.ok(other, `the command returned nothing: ${JSON.stringify(shown)}`);
+    const s = other.report.manifests[0]!.signatures[0]!;
+    assert.equal(s.valid, false);
+    assert.match(s.reason ?? '', /O=Notary/);
+  });
+
+  it('the coverage page: the signature cell verified by the certificate; an identity without roots is an error naming both settings', async () => {
+    const m = await vscode.commands.executeCommand<CoverageModel>('manifold.showCoverage', { layout, reference: 'v2' });
+    const cell = m.rows[0]!.cells.find((c) => c.kind === 'signature')!;
+    assert.deepEqual([cell.count, cell.verified], [1, { valid: true, keys: [`the certificate for ${ALPINE}`] }]);
+    assert.deepEqual([m.unverified, m.identities], [0, ['any subject (manifold.notaryRoots)']]);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+
+    await set('notaryRoots', undefined);
+    await set('notaryIdentities', [`x509.subject: ${ALPINE}`]);
+    assert.equal(await run({ layout, reference: 'v2' }), undefined);
+    assert.equal(shown.at(-1)?.kind, 'error');
+    assert.match(shown.at(-1)!.message, /^manifold\.notaryIdentities needs manifold\.notaryRoots \(or manifold\.notaryAuthorityRoots\)/);
+  });
+});
