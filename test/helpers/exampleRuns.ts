@@ -2,7 +2,7 @@
 // test/unit/helpExamples.test.ts (registry examples against one in memory) and test/integration/helpExamples.test.ts
 // (against Debian's docker-registry).
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import type { Command } from '../../src/cli/command';
@@ -168,6 +168,9 @@ export async function makeFixture(): Promise<Fixture> {
   for (const f of ['fulcio_v1.crt.pem', 'rekor.pub']) cpSync(join(KEYLESS_FIXTURES, f), join(dir, f));
   mkdirSync(join(dir, 'roots'));
   for (const f of ['ca.crt', join('roots', 'ca.crt')]) cpSync(made('root.pem'), join(dir, f));
+  // What `sign --notary-key` signs with: the leaf's key and its chain, leaf first, under ca.crt.
+  cpSync(made('leaf.key.pem'), join(dir, 'signer.key'));
+  writeFileSync(join(dir, 'signer.crt'), ['leaf', 'intermediate', 'root'].map((n) => readFileSync(made(`${n}.pem`), 'utf8')).join(''));
   // What `manifest push ... index.json` stores: an index of an image the layout holds.
   writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [amd] }));
   const manifest = JSON.parse((await store.fetchBytes(amd)).toString('utf8')) as { layers: Descriptor[] };

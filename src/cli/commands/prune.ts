@@ -36,10 +36,10 @@ export const prune: Command = {
   },
 };
 
-/** `90s`, `10m`, `1h`, `500ms`, or a number of seconds. */
-export function parseDuration(text: string): number {
+/** `90s`, `10m`, `1h`, `500ms`, or a number of seconds; an error names `flag`. */
+export function parseDuration(text: string, flag = '--grace'): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) throw new UsageError(`--grace ${JSON.stringify(text)}: not a duration (e.g. 90s, 10m, 1h, 0)`);
+  if (!m) throw new UsageError(`${flag} ${JSON.stringify(text)}: not a duration (e.g. 90s, 10m, 1h, 0)`);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
   return Math.round(Number(m[1]) * unit);
 }

@@ -3,8 +3,10 @@ import { promises as fsp } from 'node:fs';
 import { OciError } from '../../oci/errors';
 import { parsePlatform } from '../../oci/platform';
 import { checkedSubjects } from '../../oci/referrers';
-import { decryptCosignKey, signManifest, signManifestBundle, SIGSTORE_BUNDLE_MEDIA_TYPE } from '../../oci/signatures';
-import { boolOpt, type Command, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
+import { decryptCosignKey, loadNotarySigner, NOTARY_SIGNATURE_ARTIFACT_TYPE, signManifest, signManifestBundle, signManifestNotary, SIGSTORE_BUNDLE_MEDIA_TYPE } from '../../oci/signatures';
+import { boolOpt, type Command, LAYOUT_OPTION, type ParsedCommand, stringOpt, UsageError } from '../command';
+import type { Printer } from '../printer';
+import { parseDuration } from './prune';
 import { openTarget, type OpenedTarget, requireReference } from '../targets';
 
 /** Where cosign takes a key's passphrase from when no file is given. */
@@ -12,13 +14,14 @@ const PASSPHRASE_ENV = 'COSIGN_PASSWORD';
 
 export const sign: Command = {
   path: 'sign',
-  summary: "Sign an image with a cosign private key (cosign's format: the sha256-<hex>.sig tag; or cosign 3's Sigstore bundle)",
-  usage: 'sign --key FILE [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
+  summary: "Sign an image with a cosign private key (cosign's format: the sha256-<hex>.sig tag; or cosign 3's Sigstore bundle), or as notation signs (a Notary Project signature)",
+  usage: 'sign {--key FILE | --notary-key FILE --notary-certificate FILE} [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
   examples: [
     'manifold sign --key cosign.key --passphrase-file pass.txt --plain-http localhost:5000/app:v1',
     'manifold sign --key cosign.key --passphrase-file pass.txt --recursive --plain-http localhost:5000/app:v1   # the index and every platform',
     'manifold sign --key cosign.key --passphrase-file pass.txt --identity=registry.example.com/app:v1 --oci-layout layout:v1',
     'manifold sign --key cosign.key --passphrase-file pass.txt --new-bundle-format --plain-http localhost:5000/app:v1   # cosign 3\'s default: a Sigstore bundle referrer',
+    'manifold sign --notary-key signer.key --notary-certificate signer.crt --recursive --oci-layout layout:v1   # as notation sign: a Notary Project signature referrer (JWS)',
   ],
   minArgs: 1,
   maxArgs: 1,
@@ -30,10 +33,15 @@ export const sign: Command = {
     platform: { type: 'string', description: 'sign the manifest of this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
     recursive: { type: 'boolean', short: 'r', description: 'for an index: sign the index and every manifest below it' },
     'new-bundle-format': { type: 'boolean', description: "write cosign 3's default format instead: a Sigstore bundle (DSSE, predicate type sign/v1), an OCI 1.1 referrer" },
+    'notary-key': { type: 'string', description: "sign as notation does instead: its private key (PEM, unencrypted: notation's local key), with --notary-certificate", valueName: 'FILE' },
+    'notary-certificate': { type: 'string', description: "the key's certificate chain (PEM, leaf first), carried in the envelope, checked by verify against its Notary roots", valueName: 'FILE' },
+    expiry: { type: 'string', description: 'with --notary-key: how long the signature stays valid (io.cncf.notary.expiry), as notation --expiry: 90s, 10m, 720h', valueName: 'DURATION' },
   },
   async run(p, printer) {
+    if (stringOpt(p, 'notary-key') !== undefined || stringOpt(p, 'notary-certificate') !== undefined) return signNotary(p, printer);
+    if (stringOpt(p, 'expiry') !== undefined) throw new UsageError('--expiry is for Notary signatures: give --notary-key and --notary-certificate');
     const keyFile = stringOpt(p, 'key');
-    if (keyFile === undefined) throw new UsageError("--key FILE is required: cosign's private key (cosign.key)");
+    if (keyFile === undefined) throw new UsageError("--key FILE is required: cosign's private key (cosign.key); or --notary-key FILE and --notary-certificate FILE to sign as notation does");
     const platformText = stringOpt(p, 'platform');
     if (platformText !== undefined && boolOpt(p, 'recursive')) throw new UsageError('--platform and --recursive: give one (a platform, or every manifest)');
     const bundle = boolOpt(p, 'new-bundle-format');
@@ -58,6 +66,34 @@ export const sign: Command = {
     }
   },
 };
+
+/**
+ * `sign --notary-key K --notary-certificate C`: each subject signed as `notation sign` signs (JWS, notary.x509), a
+ * Notary signature referrer of it. cosign's flags do not mix in: a Notary envelope names the descriptor only.
+ */
+async function signNotary(p: ParsedCommand, printer: Printer): Promise<void> {
+  const keyFile = stringOpt(p, 'notary-key');
+  const chainFile = stringOpt(p, 'notary-certificate');
+  if (keyFile === undefined || chainFile === undefined) throw new UsageError('--notary-key FILE and --notary-certificate FILE go together: the private key and its certificate chain (leaf first)');
+  for (const flag of ['key', 'passphrase-file', 'identity', 'new-bundle-format']) {
+    if (p.values[flag] !== undefined) throw new UsageError(`--${flag} and --notary-key: give one (cosign's signature, or the Notary Project's)`);
+  }
+  const expiry = stringOpt(p, 'expiry');
+  const expiresIn = expiry !== undefined ? parseDuration(expiry, '--expiry') : undefined;
+  const platformText = stringOpt(p, 'platform');
+  if (platformText !== undefined && boolOpt(p, 'recursive')) throw new UsageError('--platform and --recursive: give one (a platform, or every manifest)');
+  const raw = p.positionals[0]!;
+  const t = await openTarget(p, raw, { write: true });
+  const reference = requireReference(t, raw);
+  const signer = loadNotarySigner(keyFile, Buffer.from(await readText(keyFile, '--notary-key')), chainFile, Buffer.from(await readText(chainFile, '--notary-certificate')));
+  const platform = platformText !== undefined ? parsePlatform(platformText) : undefined;
+  const subjects = (await checkedSubjects(t.target, reference, { platform, recursive: boolOpt(p, 'recursive') })).subjects.map((s) => s.desc);
+  const who = signer.chain[0]!.x509.subject.replace(/\n/g, ', ');
+  for (const subject of subjects) {
+    const r = await signManifestNotary(t.target, subject, signer, { expiresIn });
+    printer.out(`Signed ${t.path}@${subject.digest} with ${keyFile} (${signer.alg}, ${who}): Notary signature ${t.path}@${r.manifest.digest} (${NOTARY_SIGNATURE_ARTIFACT_TYPE} referrer)\n`);
+  }
+}
 
 /** A registry reference without its digest (cosign's docker-reference); a layout has no name to sign under. */
 function defaultIdentity(t: OpenedTarget): string {

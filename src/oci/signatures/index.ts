@@ -33,6 +33,8 @@ export { joinTimestampAuthorities, timestampAuthorities } from './timestamp';
 export type { TimestampAuthorities, VerifiedTimestamp } from './timestamp';
 export { loadNotaryRoots } from './notaryChain';
 export { readNotaryTrustStore } from './notaryTrustStore';
+export { loadNotarySigner, makeNotaryJws, signManifestNotary, THUMBPRINT_ANNOTATION } from './notarySign';
+export type { NotarySigner } from './notarySign';
 export { NOTARY_COSE_MEDIA_TYPE, NOTARY_JWS_MEDIA_TYPE, NOTARY_SIGNATURE_ARTIFACT_TYPE } from './notaryEnvelope';
 export { parseNotaryIdentity } from './notaryIdentity';
 export type { NotaryIdentity } from './notaryIdentity';
