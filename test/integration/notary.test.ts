@@ -2,6 +2,7 @@
 // 2.8: no referrers API, so each referrer is listed in its subject's fallback tag sha256-<hex>, as notation pushes
 // them there): cp -r carries them to the registry and back, and verify finds and checks them in both places.
 import { strict as assert } from 'node:assert';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NOTARY_COSE_MEDIA_TYPE } from '../../src/oci/signatures';
 import { attachNotary, made, signCose, signJws } from '../helpers/notaryEnvelopes';
@@ -54,5 +55,22 @@ describeRegistry('Notary signatures on docker-registry (distribution 2.8)', func
     r = await runCli('verify', '--recursive', '--notary-roots', made('root.pem'), ...identity, '--format', 'json', '--oci-layout', `${back}:v1`);
     assert.equal(r.code, 3, r.stderr + r.stdout);
     assert.deepEqual(outcome(r.stdout), expected);
+  });
+
+  it('sign --notary-key on the registry: a Notary referrer per manifest in the fallback tags; verify there checks each', async () => {
+    const { store, index, children } = await makeMultiArchLayout();
+    const ref = `${registry.host}/notary/signed:v1`;
+    let r = await runCli('cp', '--plain-http', '--from-oci-layout', `${store.location}:multi`, ref);
+    assert.equal(r.code, 0, r.stderr);
+    const chain = join(tempDir(), 'chain.pem');
+    writeFileSync(chain, ['leaf', 'intermediate', 'root'].map((n) => readFileSync(made(`${n}.pem`), 'utf8')).join(''));
+    r = await runCli('sign', '--plain-http', '--notary-key', made('leaf.key.pem'), '--notary-certificate', chain, '--recursive', ref);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim().split('\n').length, 4);
+    r = await runCli('repo', 'tags', '--all', '--format', 'text', '--plain-http', `${registry.host}/notary/signed`);
+    for (const d of [index, ...children]) assert.ok(r.stdout.includes(`sha256-${d.digest.slice('sha256:'.length)}`), r.stdout);
+    r = await runCli('verify', '--recursive', '--plain-http', '--notary-roots', made('root.pem'), '--notary-identity', 'x509.subject: C=US, ST=WA, O=example.com', ref);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.equal(r.stdout.split('\n').filter((l) => l.includes(': verified by Notary signature of ')).length, 4, r.stdout);
   });
 });
