@@ -54,7 +54,7 @@ export function signedName(s: SignatureResult): string {
  * `, timestamped by O=sigstore.dev, CN=sigstore-tsa at 2025-06-09T11:57:38Z` when an RFC 3161 timestamp was verified.
  */
 export function signerText(s: SignatureResult): string {
-  const who = s.key !== undefined ? `${s.key} (${s.keyType})` : s.certificate ? `certificate for ${identityText(s.certificate)}` : '?';
+  const who = s.key !== undefined ? `${s.key} (${s.keyAlgorithm ?? s.keyType})` : s.certificate ? `certificate for ${identityText(s.certificate)}` : '?';
   const stamped = s.timestamp ? `, timestamped by ${s.timestamp.authority} at ${s.timestamp.time.replace('.000Z', 'Z')}` : '';
   if (s.integratedTime === undefined) return `${who}${s.inclusionProof ? `, logged by Rekor (inclusion proof verified${stamped ? '' : ', no time'})` : ''}${stamped}`;
   return `${who}, logged by Rekor at ${new Date(s.integratedTime * 1000).toISOString().replace('.000Z', 'Z')}${s.inclusionProof ? ' (inclusion proof verified)' : ''}${stamped}`;
