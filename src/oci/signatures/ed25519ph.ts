@@ -6,7 +6,8 @@ import type { KeyObject } from 'node:crypto';
  * so this one comes from @noble/curves, loaded on first use: a command that signs or verifies with no Ed25519 key
  * (and the CLI's start-up) never loads it.
  */
-type Noble = typeof import('@noble/curves/ed25519');
+// In the bundles '@noble/curves/ed25519' is dist/ed25519ph.js, just what ed25519phEntry.ts exports.
+type Noble = Pick<typeof import('@noble/curves/ed25519'), 'ed25519ph'>;
 let loaded: Noble | undefined;
 const noble = (): Noble => (loaded ??= require('@noble/curves/ed25519') as Noble);
 
