@@ -48,7 +48,7 @@ function peerVerify(verifier: Verifier, json: Json): Json {
 // The key types sigstore-js reads as cosign 2.5+ signs with them. It verifies a DSSE envelope with node:crypto's
 // default digest for the key (@sigstore/core crypto.verify with no algorithm; the trusted key's keyDetails unused):
 // SHA-256 for every ECDSA curve, pure Ed25519 for Ed25519. So it cannot read what cosign 2.5+ (and we) write for
-// P-384 (SHA-384), P-521 (SHA-512) and Ed25519 (Ed25519ph) keys: the test below shows that it refuses those.
+// P-384 (SHA-384), P-521 (SHA-512) and Ed25519 (Ed25519ph) keys: the tests below show that it refuses those.
 const KEYS: Array<[string, () => { privateKey: KeyObject; publicKey: KeyObject }, PublicKeyDetails]> = [
   ['ECDSA P-256', () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' }), PublicKeyDetails.PKIX_ECDSA_P256_SHA_256],
   ['RSA 2048', () => generateKeyPairSync('rsa', { modulusLength: 2048 }), PublicKeyDetails.PKIX_RSA_PKCS1V15_2048_SHA256],
@@ -57,6 +57,7 @@ const KEYS: Array<[string, () => { privateKey: KeyObject; publicKey: KeyObject }
 /** What sigstore-js cannot read: cosign 2.5+'s algorithms for these keys (our verify reads them: keyAlgorithms.test.ts). */
 const UNREAD: Array<[string, () => { privateKey: KeyObject; publicKey: KeyObject }, PublicKeyDetails]> = [
   ['ECDSA P-384 (SHA-384)', () => generateKeyPairSync('ec', { namedCurve: 'secp384r1' }), PublicKeyDetails.PKIX_ECDSA_P384_SHA_384],
+  ['ECDSA P-521 (SHA-512)', () => generateKeyPairSync('ec', { namedCurve: 'secp521r1' }), PublicKeyDetails.PKIX_ECDSA_P521_SHA_512],
   ['Ed25519 (Ed25519ph)', () => generateKeyPairSync('ed25519'), PublicKeyDetails.PKIX_ED25519_PH],
 ];
 
