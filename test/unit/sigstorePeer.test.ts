@@ -10,7 +10,7 @@ import { PublicKeyDetails } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, VerificationError, Verifier } from '@sigstore/verify';
 import { attestManifestBundle } from '../../src/oci/attestations';
 import type { Descriptor } from '../../src/oci/descriptor';
-import { signKey, signManifestBundle } from '../../src/oci/signatures';
+import { loadPublicKey, signKey, signManifestBundle, verifySignatures } from '../../src/oci/signatures';
 import type { Target } from '../../src/oci/target';
 import { cleanupTemps, makeImage, newLayout } from './builders';
 
@@ -45,10 +45,20 @@ function peerVerify(verifier: Verifier, json: Json): Json {
   return JSON.parse(Buffer.from(envelope!.payload).toString('utf8')) as Json;
 }
 
+// The key types sigstore-js reads as cosign 2.5+ signs with them. It verifies a DSSE envelope with node:crypto's
+// default digest for the key (@sigstore/core crypto.verify with no algorithm; the trusted key's keyDetails unused):
+// SHA-256 for every ECDSA curve, pure Ed25519 for Ed25519. So it cannot read what cosign 2.5+ (and we) write for
+// P-384 (SHA-384), P-521 (SHA-512) and Ed25519 (Ed25519ph) keys: the tests below show that it refuses those.
 const KEYS: Array<[string, () => { privateKey: KeyObject; publicKey: KeyObject }, PublicKeyDetails]> = [
   ['ECDSA P-256', () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' }), PublicKeyDetails.PKIX_ECDSA_P256_SHA_256],
-  ['Ed25519', () => generateKeyPairSync('ed25519'), PublicKeyDetails.PKIX_ED25519],
   ['RSA 2048', () => generateKeyPairSync('rsa', { modulusLength: 2048 }), PublicKeyDetails.PKIX_RSA_PKCS1V15_2048_SHA256],
+];
+
+/** What sigstore-js cannot read: cosign 2.5+'s algorithms for these keys (our verify reads them: keyAlgorithms.test.ts). */
+const UNREAD: Array<[string, () => { privateKey: KeyObject; publicKey: KeyObject }, PublicKeyDetails]> = [
+  ['ECDSA P-384 (SHA-384)', () => generateKeyPairSync('ec', { namedCurve: 'secp384r1' }), PublicKeyDetails.PKIX_ECDSA_P384_SHA_384],
+  ['ECDSA P-521 (SHA-512)', () => generateKeyPairSync('ec', { namedCurve: 'secp521r1' }), PublicKeyDetails.PKIX_ECDSA_P521_SHA_512],
+  ['Ed25519 (Ed25519ph)', () => generateKeyPairSync('ed25519'), PublicKeyDetails.PKIX_ED25519_PH],
 ];
 
 describe('sigstore-js (@sigstore/verify 3) verifies the bundles sign and attest --new-bundle-format write', () => {
@@ -62,6 +72,19 @@ describe('sigstore-js (@sigstore/verify 3) verifies the bundles sign and attest 
       assert.equal(statement._type, 'https://in-toto.io/Statement/v1');
       assert.equal(statement.predicateType, 'https://sigstore.dev/cosign/sign/v1');
       assert.deepEqual(statement.subject.map((s: Json) => `sha256:${s.digest.sha256}`), [image.digest]);
+    });
+  }
+
+  for (const [name, pair, details] of UNREAD) {
+    it(`sign: a ${name} key's bundle, as cosign 2.5+ writes it, is refused by sigstore-js 3 (node's default digest), verified by ours`, async () => {
+      const store = await newLayout();
+      const image = await makeImage(store);
+      const { privateKey, publicKey } = pair();
+      const r = await signManifestBundle(store, image, signKey('k', privateKey));
+      const json = await storedBundle(store, r.manifest);
+      assert.throws(() => peerVerify(peerVerifier(publicKey, details), json), (err: Error) => err instanceof VerificationError && /signature verification failed/.test(err.message));
+      const ours = await verifySignatures(store, image, [loadPublicKey('k.pub', publicKey.export({ type: 'spki', format: 'pem' }).toString())]);
+      assert.deepEqual(ours.signatures.map((s) => [s.valid, s.format]), [[true, 'bundle']]);
     });
   }
 

@@ -77,6 +77,7 @@ describe('extension: the .vsix', function () {
       'dist/indexEditor.js',
       'media/indexEditor/indexEditor.css',
       'dist/coverage.js',
+      'dist/ed25519ph.js', // required when an Ed25519 key signs or verifies (esbuild.mjs bundles it apart)
       'media/coverage/coverage.css',
       `${pkg.l10n.replace(/^\.\//, '')}/bundle.l10n.json`,
       ...pkg.contributes.viewsContainers.activitybar.map((c: { icon: string }) => c.icon),

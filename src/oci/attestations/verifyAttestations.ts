@@ -4,7 +4,7 @@ import { findCosignArtifacts, type FoundArtifact, foundLayers, type FoundVia } f
 import { CosignTagLookup } from '../referrers/cosignTags';
 
 export type { FoundVia };
-import type { VerifyKey } from '../signatures/publicKeys';
+import { keyVerifying, type VerifyKey } from '../signatures/publicKeys';
 import { signedByFields } from '../signatures/signatureResult';
 import type { AttestationPlace, AttestationProblem, AttestationResult } from './attestationResult';
 import type { CertificateCheck } from '../signatures/keyless';
@@ -181,15 +181,15 @@ export function verifyEnvelope(
     return statementResult(envelope, digest, predicateType, place, where, signedBy);
   }
   const supported = keys.filter((k) => !k.unsupported);
-  const key = supported.find((k) => envelope.signatures.some((s) => k.verifies(signed, s.sig)));
-  if (!key) {
+  const verified = keyVerifying(supported, signed, envelope.signatures.map((s) => s.sig));
+  if (!verified) {
     const unsupported = keys.filter((k) => k.unsupported).map((k) => `${k.name}: ${k.unsupported}`);
     if (supported.length === 0) return failure(place, 'unsupported-key', `no key can verify it (${unsupported.join('; ')})`);
     const sigs = envelope.signatures.length === 1 ? 'its signature' : `any of its ${envelope.signatures.length} signatures`;
     const tried = `no key given verifies ${sigs} (${supported.map((k) => k.name).join(', ')})`;
     return failure(place, 'bad-signature', unsupported.length > 0 ? `${tried}; ${unsupported.join('; ')}` : tried);
   }
-  return statementResult(envelope, digest, predicateType, place, where, { key: key.name, keyType: key.type });
+  return statementResult(envelope, digest, predicateType, place, where, verified.fields);
 }
 
 /** The checks of an envelope once signed (`signedBy`: by whom): its payload's type, statement, subjects, predicate type. */

@@ -3,7 +3,7 @@ import { parseStatement, statementNames } from '../attestations/statement';
 import { createHash } from '../nodeCrypto';
 import { type LoggedSignature, verifyBundleLog } from './bundleLog';
 import { CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, loggedFields, verifyWithCertificate } from './keyless';
-import type { VerifyKey } from './publicKeys';
+import { keyVerifying, type VerifyKey } from './publicKeys';
 import type { SignatureProblem, SignatureResult } from './signatureResult';
 import type { SignerTrust } from './signer';
 import { parseSigstoreBundle, type SigstoreBundle } from './sigstoreBundle';
@@ -90,9 +90,10 @@ function checkSigner(bundle: SigstoreBundle, signed: Buffer, signature: Buffer, 
   const tsa = trust.timestampAuthorities;
   const timestamped = () => (tsa && bundle.timestamps.length > 0 ? verifyTimestamps(bundle.timestamps, signature, tsa) : []);
   const supported = keys.filter((k) => !k.unsupported);
-  const key = supported.find((k) => k.verifies(signed, signature));
-  if (key) {
-    let fields: Fields = { key: key.name, keyType: key.type };
+  const verified = keyVerifying(supported, signed, [signature]);
+  if (verified) {
+    const key = verified.key;
+    let fields: Fields = verified.fields;
     if (rekorKeys.length > 0) {
       if (!key.spki) return { ok: false, problem: 'bad-bundle', reason: `${key.name}: its DER is not known`, fields };
       const entry = verifyBundleLog(bundle.tlogEntries, rekorKeys, { signature, publicKey: key.spki, signed: logged });

@@ -1,6 +1,6 @@
 import { type Certificate, oneLine, parseCertificates } from './certificates';
 import { chainToRoots, validAt } from './certificateChain';
-import { loadPublicKey } from './publicKeys';
+import { keyAlgorithmField, loadPublicKey } from './publicKeys';
 import { BUNDLE_ANNOTATION, type RekorEntry, type RekorKey, verifyBundle } from './rekorBundle';
 import type { CertificateSummary, SignatureProblem, SignatureResult } from './signatureResult';
 import type { VerifiedTimestamp } from './timestamp';
@@ -78,8 +78,10 @@ export function verifyWithCertificate(
   // cosign verifies with the leaf's key over SHA-256 (the curve's own hash too for P-384 and P-521, as with --key).
   const key = loadPublicKey('the certificate', leaf.x509.publicKey.export({ type: 'spki', format: 'pem' }));
   if (key.unsupported) return fail('unsupported-key', `the certificate's key: ${key.unsupported}`);
-  if (!key.verifies(payload, signature)) return fail('bad-signature', `the certificate's key (${key.type}, ${identityText(summary)}) does not verify it: the payload or the signature was changed`);
+  const algorithm = key.verifiedBy(payload, signature);
+  if (algorithm === undefined) return fail('bad-signature', `the certificate's key (${key.type}, ${identityText(summary)}) does not verify it: the payload or the signature was changed`);
   fields.keyType = key.type;
+  Object.assign(fields, keyAlgorithmField(algorithm));
 
   // The times it is checked at, each (as sigstore-go checks each verified time): Rekor's, then the TSAs'; none, now.
   const times: Array<{ at: Date; what: string }> = [];

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { OciError } from '../errors';
 import { signing } from '../nodeCrypto';
 import { decodeBase64 } from './cosignFormat';
+import { signEd25519ph } from './ed25519ph';
 import { secretboxOpen, secretboxSeal } from './secretbox';
 
 /**
@@ -26,6 +27,8 @@ export interface SignKey {
   name: string;
   /** `ecdsa-p256`, `rsa-2048`, `ed25519`. */
   type: string;
+  /** What it signs with, as cosign 2.5+ does for the key: `ecdsa-p384-sha384`, `ed25519ph`, `rsa-pkcs1v15-sha256`. */
+  algorithm: string;
   sign(payload: Buffer): Buffer;
   /** The public key, PEM (SPKI): what `verify --key` takes. */
   publicPem(): string;
@@ -77,24 +80,29 @@ export function decryptCosignKey(name: string, pem: string, passphrase: string):
   return signKey(name, key);
 }
 
-/** A SignKey over a Node private key: ECDSA and RSA (PKCS#1 v1.5) over SHA-256, Ed25519 as is, as cosign signs. */
+/** The hash cosign 2.5+ signs with per ECDSA curve (sigstore's default algorithm for the key): the curve's own size. */
+const EC_SIGN_HASHES: Record<string, string> = { prime256v1: 'sha256', secp384r1: 'sha384', secp521r1: 'sha512' };
+const EC_NAMES: Record<string, string> = { prime256v1: 'p256', secp384r1: 'p384', secp521r1: 'p521' };
+
+/**
+ * A SignKey over a Node private key, signing as cosign 2.5+ does (sigstore's LoadDefaultSignerVerifier with
+ * Ed25519ph, what cosign's verify expects of the key): ECDSA P-256/SHA-256, P-384/SHA-384, P-521/SHA-512; RSA
+ * PKCS#1 v1.5 over SHA-256; Ed25519 keys with Ed25519ph. (cosign before 2.5 signed every curve over SHA-256 and
+ * Ed25519 pure; our verify still reads those.)
+ */
 export function signKey(name: string, key: KeyObject): SignKey {
   const crypto = signing();
   const kind = key.asymmetricKeyType;
   const curve = key.asymmetricKeyDetails?.namedCurve;
-  let type: string;
-  if (kind === 'ec' && curve === 'prime256v1') type = 'ecdsa-p256';
-  else if (kind === 'ec' && (curve === 'secp384r1' || curve === 'secp521r1')) type = curve === 'secp384r1' ? 'ecdsa-p384' : 'ecdsa-p521';
-  else if (kind === 'rsa') type = `rsa-${key.asymmetricKeyDetails?.modulusLength ?? '?'}`;
-  else if (kind === 'ed25519') type = 'ed25519';
-  else throw new OciError('INVALID_ARGUMENT', `${name}: a key of type ${kind ?? 'unknown'}${curve ? ` on curve ${curve}` : ''}: cosign signs with ECDSA (P-256, P-384, P-521), RSA or Ed25519 keys`);
-  const hash = kind === 'ed25519' ? null : 'sha256';
-  return {
-    name,
-    type,
-    sign: (payload) => crypto.sign(hash, payload, key),
-    publicPem: () => crypto.createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString(),
-  };
+  const publicPem = () => crypto.createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString();
+  if (kind === 'ec' && curve !== undefined && EC_SIGN_HASHES[curve]) {
+    const hash = EC_SIGN_HASHES[curve]!;
+    const type = `ecdsa-${EC_NAMES[curve]!}`;
+    return { name, type, algorithm: `${type}-${hash}`, sign: (payload) => crypto.sign(hash, payload, key), publicPem };
+  }
+  if (kind === 'rsa') return { name, type: `rsa-${key.asymmetricKeyDetails?.modulusLength ?? '?'}`, algorithm: 'rsa-pkcs1v15-sha256', sign: (payload) => crypto.sign('sha256', payload, key), publicPem };
+  if (kind === 'ed25519') return { name, type: 'ed25519', algorithm: 'ed25519ph', sign: (payload) => signEd25519ph(payload, key), publicPem };
+  throw new OciError('INVALID_ARGUMENT', `${name}: a key of type ${kind ?? 'unknown'}${curve ? ` on curve ${curve}` : ''}: cosign signs with ECDSA (P-256, P-384, P-521), RSA or Ed25519 keys`);
 }
 
 /** `key` sealed as cosign seals cosign.key (PEM type `pemType`): for tests and for keys made here. */

@@ -46,6 +46,8 @@ export interface CosignLayerResult<P extends string> {
   /** The key given that verifies it (name as given) and its type (for a certificate's signature, the type of the certificate's key). */
   key?: string;
   keyType?: string;
+  /** `ed25519ph` when an Ed25519 key verified it as Ed25519ph (cosign 2.5+'s); absent for pure Ed25519 and every other key. */
+  keyAlgorithm?: string;
   /** For a signature checked against its certificate: who the certificate is for, its issuer, its validity. */
   certificate?: CertificateSummary;
   /** With a Rekor key: the bundle's integratedTime (seconds since 1970), once verified, and the Rekor key (name as given). */
@@ -61,9 +63,9 @@ export interface CosignLayerResult<P extends string> {
 }
 
 /** Who signed and how it was logged, of a check's fields: what an attestation result carries over (a signature's other fields are its own). */
-export function signedByFields(fields: Partial<CosignLayerResult<string>>): Pick<CosignLayerResult<string>, 'key' | 'keyType' | 'certificate' | 'integratedTime' | 'rekorKey' | 'inclusionProof' | 'timestamp'> {
-  const { key, keyType, certificate, integratedTime, rekorKey, inclusionProof, timestamp } = fields;
-  const out = { key, keyType, certificate, integratedTime, rekorKey, inclusionProof, timestamp };
+export function signedByFields(fields: Partial<CosignLayerResult<string>>): Pick<CosignLayerResult<string>, 'key' | 'keyType' | 'keyAlgorithm' | 'certificate' | 'integratedTime' | 'rekorKey' | 'inclusionProof' | 'timestamp'> {
+  const { key, keyType, keyAlgorithm, certificate, integratedTime, rekorKey, inclusionProof, timestamp } = fields;
+  const out = { key, keyType, keyAlgorithm, certificate, integratedTime, rekorKey, inclusionProof, timestamp };
   for (const k of Object.keys(out) as Array<keyof typeof out>) if (out[k] === undefined) delete out[k];
   return out;
 }

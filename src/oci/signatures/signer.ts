@@ -1,5 +1,5 @@
 import { CERTIFICATE_ANNOTATION, type CertificateCheck, type CertificatePolicy, loggedFields, verifyWithCertificate } from './keyless';
-import type { VerifyKey } from './publicKeys';
+import { keyVerifying, type VerifyKey } from './publicKeys';
 import type { TimestampAuthorities } from './timestamp';
 import { BUNDLE_ANNOTATION, type EntryCheck, type RekorKey, verifyBundle } from './rekorBundle';
 
@@ -23,9 +23,9 @@ export interface SignerTrust {
 export function checkSigner(annotations: Readonly<Record<string, string>>, payload: Buffer, signature: Buffer, keys: readonly VerifyKey[], trust: SignerTrust, entryOf?: EntryCheck): CertificateCheck {
   const rekorKeys = trust.rekorKeys ?? [];
   const supported = keys.filter((k) => !k.unsupported);
-  const key = supported.find((k) => k.verifies(payload, signature));
-  if (key) {
-    const fields = { key: key.name, keyType: key.type };
+  const verified = keyVerifying(supported, payload, [signature]);
+  if (verified) {
+    const { key, fields } = verified;
     if (rekorKeys.length === 0) return { ok: true, fields };
     const entry = key.spki ? verifyBundle(annotations[BUNDLE_ANNOTATION], rekorKeys, { signature, publicKey: key.spki, payload }, entryOf) : { bad: `${key.name}: its DER is not known` };
     if ('bad' in entry) return { ok: false, problem: 'bad-bundle', reason: entry.bad, fields };

@@ -58,7 +58,7 @@ export function signedName(s: SignatureResult): string {
 export function signerText(s: SignatureResult): string {
   // `Notary signature of C=US, O=Notary, CN=alpine (root alpine.crt, notary.x509)`: whom the signing certificate names, the root given it chains to.
   if (s.format === 'notary' && s.certificate) return `Notary signature of ${shownName(s.certificate.subject)} (root ${s.certificate.root}, ${s.notary?.signingScheme})`;
-  const who = s.key !== undefined ? `${s.key} (${s.keyType})` : s.certificate ? `certificate for ${identityText(s.certificate)}` : '?';
+  const who = s.key !== undefined ? `${s.key} (${s.keyAlgorithm ?? s.keyType})` : s.certificate ? `certificate for ${identityText(s.certificate)}` : '?';
   const stamped = s.timestamp ? `, timestamped by ${s.timestamp.authority} at ${s.timestamp.time.replace('.000Z', 'Z')}` : '';
   if (s.integratedTime === undefined) return `${who}${s.inclusionProof ? `, logged by Rekor (inclusion proof verified${stamped ? '' : ', no time'})` : ''}${stamped}`;
   return `${who}, logged by Rekor at ${new Date(s.integratedTime * 1000).toISOString().replace('.000Z', 'Z')}${s.inclusionProof ? ' (inclusion proof verified)' : ''}${stamped}`;
