@@ -82,7 +82,8 @@ async function configuredNotaryTrust(): Promise<Pick<SignatureTrust, 'notary' | 
           try {
             return named(await readNotaryTrustStore(f.path), f.path, f.name);
           } catch (err) {
-            throw new OciError('INVALID_ARGUMENT', `${setting}: ${(err as Error).message}`, { cause: err });
+            const text = `${setting}: ${(err as Error).message}`;
+            throw new OciError('INVALID_ARGUMENT', text, { cause: err });
           }
         }),
       )
@@ -96,7 +97,8 @@ async function configuredNotaryTrust(): Promise<Pick<SignatureTrust, 'notary' | 
     try {
       return parseNotaryIdentity(text);
     } catch (err) {
-      throw new OciError('INVALID_ARGUMENT', `${NOTARY_IDENTITIES_SETTING}[${i}]: ${(err as Error).message}`);
+      const text = `${NOTARY_IDENTITIES_SETTING}[${i}]: ${(err as Error).message}`;
+      throw new OciError('INVALID_ARGUMENT', text);
     }
   });
   return { notary: { roots, authorityRoots, identities }, notaryIdentities: texts };
