@@ -5,7 +5,7 @@ import { attestManifest, attestManifestBundle } from '../../oci/attestations';
 import { parseRegistryReference } from '../../oci/registry';
 import { manifestName } from '../present/format';
 import type { Services } from '../services';
-import { signingFormat, type SigningFormat } from '../settings/signingFormat';
+import { attestingFormat, type SigningFormat } from '../settings/signingFormat';
 import { chooseFiles } from '../ui/fileChooser';
 import { withProgress } from '../ui/progress';
 import { input } from '../ui/prompts';
@@ -52,7 +52,7 @@ export async function attestImage(services: Services, arg?: unknown, answers?: u
   const predicateType = (await askPredicateType(title, given.type))!;
   const key = await readSigningKey(services, title, given.key, given.passphrase);
   const subjectName = await askSubjectName(services, m, title, given.subjectName);
-  const format = signingFormat(given.format);
+  const format = attestingFormat(given.format);
   const attested = await withProgress(l10n.t('Attesting {0}', shown), async (signal) => {
     const done: AttestOutcome['attested'] = [];
     for (const subject of subjects) {

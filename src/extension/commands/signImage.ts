@@ -4,7 +4,7 @@ import { DigestReads } from '../../oci/digestReads';
 import { formatRegistryReference, parseRegistryReference } from '../../oci/registry';
 import { selectSubjectPlatform } from '../../oci/referrers';
 import { parsePlatform } from '../../oci/platform';
-import { signManifest, signManifestBundle } from '../../oci/signatures';
+import { signManifest, signManifestBundle, signManifestNotary } from '../../oci/signatures';
 import { manifestName } from '../present/format';
 import type { Services } from '../services';
 import { signingFormat, type SigningFormat } from '../settings/signingFormat';
@@ -12,7 +12,7 @@ import { withProgress } from '../ui/progress';
 import { input } from '../ui/prompts';
 import { reportWrittenBeside } from '../ui/report';
 import { plainArgs, type SourceManifest, sourceManifestFrom } from './args';
-import { readSigningKey } from './signingKey';
+import { readNotarySigner, readSigningKey } from './signingKey';
 import { signingSubjects } from './signingSubjects';
 
 /** What Sign Image returns to `executeCommand` callers (the tests). */
@@ -49,8 +49,9 @@ export async function signImage(services: Services, arg?: unknown, answers?: unk
   const shown = manifestName(m.tag, m.desc.digest);
   const platforms = Array.isArray(given.platforms) ? given.platforms.filter((p): p is string => typeof p === 'string') : undefined;
   const subjects = platforms?.length ? await platformManifests(m, platforms) : await signingSubjects(m, shown, title, given.recursive, { placeHolder: l10n.t('What to sign'), recursive: l10n.t('as manifold sign --recursive') });
-  const key = await readSigningKey(services, title, given.key, given.passphrase);
   const format = signingFormat(given.format);
+  if (format === 'notary') return signNotary(services, m, subjects, { title, shown, platforms, given });
+  const key = await readSigningKey(services, title, given.key, given.passphrase);
   // A bundle's statement names the digest only: no name to ask for.
   const identity = format === 'cosign-tag' ? await signingName(services, m, title, given.identity) : undefined;
   const signed = await withProgress(l10n.t('Signing {0}', shown), async (signal) => {
@@ -65,14 +66,33 @@ export async function signImage(services: Services, arg?: unknown, answers?: unk
     }
     return done;
   });
-  const as = identity ?? l10n.t('a Sigstore bundle');
-  const message = platforms?.length
-    ? l10n.t('Signed {0} of {1} with {2} ({3}) as {4}', platforms.join(', '), shown, key.name, key.type, as)
-    : signed.length === 1
-      ? l10n.t('Signed {0} with {1} ({2}) as {3}', shown, key.name, key.type, as)
-      : l10n.t('Signed {0} and the {1} manifests below it with {2} ({3}) as {4}', shown, signed.length - 1, key.name, key.type, as);
+  const message = signedMessage(shown, platforms, signed.length, `${key.name} (${key.type})`, identity ?? l10n.t('a Sigstore bundle'));
   reportWrittenBeside(services, m, message);
   return { message, format, ...(identity !== undefined ? { identity } : {}), signed };
+}
+
+/** Sign Image with `manifold.signingFormat` `notary`: each subject signed as `manifold sign --notary-key` signs it (notation's JWS). */
+async function signNotary(
+  services: Services,
+  m: SourceManifest,
+  subjects: readonly Descriptor[],
+  ask: { title: string; shown: string; platforms: readonly string[] | undefined; given: Record<string, unknown> },
+): Promise<SignOutcome> {
+  const signer = await readNotarySigner(services, ask.title, ask.given.notaryKey, ask.given.notaryCertificate);
+  const signed = await withProgress(l10n.t('Signing {0}', ask.shown), async (signal) => {
+    const done: SignOutcome['signed'] = [];
+    for (const subject of subjects) done.push({ digest: subject.digest, referrer: (await signManifestNotary(m.target, subject, signer, { signal })).manifest.digest });
+    return done;
+  });
+  const message = signedMessage(ask.shown, ask.platforms, signed.length, `${signer.name} (${signer.alg})`, l10n.t('a Notary signature'));
+  reportWrittenBeside(services, m, message);
+  return { message, format: 'notary', signed };
+}
+
+/** What the notification says: what was signed (the platforms named, the image, or it and the manifests below it), with which key, as what. */
+function signedMessage(shown: string, platforms: readonly string[] | undefined, count: number, key: string, as: string): string {
+  if (platforms?.length) return l10n.t('Signed {0} of {1} with {2} as {3}', platforms.join(', '), shown, key, as);
+  return count === 1 ? l10n.t('Signed {0} with {1} as {2}', shown, key, as) : l10n.t('Signed {0} and the {1} manifests below it with {2} as {3}', shown, count - 1, key, as);
 }
 
 /** The manifests of the platforms named (`os/arch[/variant]`, as the coverage page's gaps name them), in that order. */

@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import { basename } from 'node:path';
 import * as l10n from '@vscode/l10n';
-import { CANNOT_DECRYPT, decryptCosignKey, type SignKey } from '../../oci/signatures';
+import { CANNOT_DECRYPT, decryptCosignKey, loadNotarySigner, type NotarySigner, type SignKey } from '../../oci/signatures';
 import type { Services } from '../services';
 import { chooseFiles } from '../ui/fileChooser';
 import { input } from '../ui/prompts';
@@ -46,4 +46,27 @@ export async function readSigningKey(services: Services, title: string, path: un
       prompt = l10n.t('Wrong passphrase for {0} (or the key is damaged); try again', name);
     }
   }
+}
+
+/**
+ * A Notary signer, as Sign Image reads one for `manifold.signingFormat` `notary`: the private key (PEM, unencrypted,
+ * as notation keeps its local keys) and its certificate chain (leaf first), each given or chosen in a file dialog.
+ */
+export async function readNotarySigner(services: Services, title: string, keyPath: unknown, chainPath: unknown): Promise<NotarySigner> {
+  const choose = async (given: unknown, what: string, openLabel: string, filters: Record<string, string[]>) =>
+    typeof given === 'string'
+      ? given
+      : (await chooseFiles(services.context.workspaceState, { title: l10n.t('{0}: {1}', title, what), openLabel, canSelectFiles: true, canSelectFolders: false, canSelectMany: false, filters }))[0]!.fsPath;
+  const keyFile = await choose(keyPath, l10n.t('Choose the Notary Signing Key'), l10n.t('Sign With This Key'), { [l10n.t('PEM private keys')]: ['key', 'pem'], [l10n.t('All files')]: ['*'] });
+  const chainFile = await choose(chainPath, l10n.t('Choose Its Certificate Chain'), l10n.t('Use This Chain'), { [l10n.t('PEM certificates')]: ['crt', 'pem', 'cer'], [l10n.t('All files')]: ['*'] });
+  const read = async (file: string) => {
+    try {
+      return await fsp.readFile(file);
+    } catch (err) {
+      throw new Error(l10n.t('{0}: {1}', file, (err as Error).message));
+    }
+  };
+  const signer = loadNotarySigner(keyFile, await read(keyFile), chainFile, await read(chainFile));
+  // Errors name the files' full paths; the notification the key's file name.
+  return { ...signer, name: basename(keyFile) };
 }

@@ -3,11 +3,17 @@ import vscode = require('vscode');
 
 export const SIGNING_FORMAT_SETTING = 'manifold.signingFormat';
 
-/** cosign's classic tags (`sha256-<hex>.sig` / `.att`), or cosign 3's Sigstore bundle referrers. */
-export type SigningFormat = 'cosign-tag' | 'sigstore-bundle';
+/** cosign's classic tags (`sha256-<hex>.sig` / `.att`), cosign 3's Sigstore bundle referrers, or the Notary Project's (notation's) signatures. */
+export type SigningFormat = 'cosign-tag' | 'sigstore-bundle' | 'notary';
 
 /** The format `given` names (a command's argument), else the setting's; anything else is the classic tag. */
 export function signingFormat(given?: unknown): SigningFormat {
   const value = given ?? vscode.workspace.getConfiguration().get<string>(SIGNING_FORMAT_SETTING);
-  return value === 'sigstore-bundle' ? 'sigstore-bundle' : 'cosign-tag';
+  return value === 'sigstore-bundle' || value === 'notary' ? value : 'cosign-tag';
+}
+
+/** The format Attest writes: a Notary signature attests nothing, so with `notary` set attestations stay cosign's tag. */
+export function attestingFormat(given?: unknown): Exclude<SigningFormat, 'notary'> {
+  const format = signingFormat(given);
+  return format === 'notary' ? 'cosign-tag' : format;
 }

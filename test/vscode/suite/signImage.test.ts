@@ -13,7 +13,7 @@ import { copy } from '../../../src/oci/copy/copy';
 import { OciLayoutStore } from '../../../src/oci/layout';
 import type { Target } from '../../../src/oci/target';
 import { RegistryClient, RemoteRepository } from '../../../src/oci/registry';
-import { encryptCosignKey, loadPublicKey, verifyImage, type VerifyKey } from '../../../src/oci/signatures';
+import { encryptCosignKey, loadNotaryRoots, loadPublicKey, verifyImage, type VerifyKey } from '../../../src/oci/signatures';
 import { startOciServer } from '../../integration/support/ociServer';
 import { makeImage, makeIndex, newLayout } from '../../unit/builders';
 
@@ -187,6 +187,36 @@ describe('Sign Image', () => {
       const report = await verifyImage(store, 'v1', [publicKey], { recursive: true });
       assert.deepEqual(report.manifests.map((m) => [m.label, m.valid, m.signatures.map((x) => x.format)]), [['index', true, ['bundle']], ['linux/amd64', true, ['bundle']], ['linux/arm64', true, ['bundle']]]);
     } finally {
+      await config.update('manifold.signingFormat', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('with manifold.signingFormat notary: the key and its chain chosen in file dialogs, a Notary referrer per manifest; verify --notary-roots finds each', async () => {
+    const ext = vscode.extensions.getExtension('manifold-dev.manifold')!;
+    const made = (name: string) => join(ext.extensionPath, 'test', 'fixtures', 'notary-made', name);
+    const chain = join(keys, 'signer.crt');
+    writeFileSync(chain, ['leaf', 'intermediate', 'root'].map((n) => readFileSync(made(`${n}.pem`), 'utf8')).join(''));
+    const fresh = await newLayout();
+    const a = await makeImage(fresh, { arch: 'amd64' });
+    const b = await makeImage(fresh, { arch: 'arm64' });
+    await fresh.tag(await makeIndex(fresh, [a, b]), 'v1');
+    const config = vscode.workspace.getConfiguration();
+    await config.update('manifold.signingFormat', 'notary', vscode.ConfigurationTarget.Global);
+    try {
+      picks = ['v1 and every manifest below it'];
+      const dialogs = [[vscode.Uri.file(made('leaf.key.pem'))], [vscode.Uri.file(chain)]];
+      window.showOpenDialog = async (options) => (asked.push(`open: ${options?.title}`), dialogs.shift());
+      const outcome = await run({ layout: fresh.location, reference: 'v1' });
+      assert.ok(outcome, `the command returned nothing: ${JSON.stringify(shown)}`);
+      assert.deepEqual(asked, ['pick: What to sign: v1 and every manifest below it | v1 only', 'open: Sign Image: Choose the Notary Signing Key', 'open: Sign Image: Choose Its Certificate Chain']);
+      assert.equal(outcome.format, 'notary');
+      assert.equal(outcome.message, 'Signed v1 and the 2 manifests below it with leaf.key.pem (ES256) as a Notary signature');
+      const store = await OciLayoutStore.open(fresh.location);
+      const report = await verifyImage(store, 'v1', [], { recursive: true, notary: { roots: loadNotaryRoots('root.pem', readFileSync(made('root.pem'))), authorityRoots: [], identities: [] } });
+      assert.deepEqual(report.manifests.map((m) => [m.label, m.valid, m.signatures.map((x) => x.format)]), [['index', true, ['notary']], ['linux/amd64', true, ['notary']], ['linux/arm64', true, ['notary']]]);
+      assert.deepEqual(outcome.signed.map((x) => x.referrer), report.manifests.map((m) => m.signatures[0]!.manifest));
+    } finally {
+      window.showOpenDialog = async (options) => (asked.push(`open: ${options?.title}`), opened);
       await config.update('manifold.signingFormat', undefined, vscode.ConfigurationTarget.Global);
     }
   });
