@@ -143,6 +143,23 @@ describe('RFC 3161 timestamps OpenSSL made (test/fixtures/rfc3161-made)', () => 
     }
   });
 
+  it("refuses, by name, damage outside what the token signs (found by damagedTimestampsRandom): its signatureAlgorithm's parameters not NULL, its certificate's key not DER", () => {
+    // attestation.tok's SignerInfo.signatureAlgorithm is rsaEncryption with NULL parameters, the token's last one.
+    const tok = token('attestation.tok');
+    const rsa = Buffer.from('06092a864886f70d0101010500', 'hex');
+    const params = Buffer.from(tok);
+    params[tok.lastIndexOf(rsa) + rsa.length - 2] = 0x04; // NULL written as an empty OCTET STRING
+    assert.deepEqual(verifyTimestamp(params, messageSignature, made()), {
+      bad: 'not an RFC 3161 timestamp: SignerInfo.signatureAlgorithm.parameters: tag 0x4 of 0 bytes, not NULL or absent (1.2.840.113549.1.1.1 takes none)',
+    });
+    // Its certificate's key algorithm a SET: OpenSSL's own words were "PEM routines::no start line".
+    const key = Buffer.from(tok);
+    key[tok.indexOf(Buffer.from('30820122300d', 'hex')) + 4] = 0x31;
+    assert.deepEqual(verifyTimestamp(key, messageSignature, made()), {
+      bad: "the token's certificates[0]: not an X.509 certificate (OpenSSL cannot read it as DER X.509: a part not read here, its names, its key or its signature, is malformed)",
+    });
+  });
+
   it("in the staging bundle, its time is the one the certificate is checked at (the Fulcio certificate of 2025 then expired); in another bundle, it timestamps another signature", async () => {
     let c = await checkMessage(withTokens(message, token('good.tsr')), made());
     assert.deepEqual([c.ok, !c.ok && c.problem], [false, 'certificate-expired']);

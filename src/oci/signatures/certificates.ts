@@ -189,13 +189,26 @@ export function parseCertificates(name: string, pem: string): Certificate[] {
   const crypto = x509();
   return blocks.map((b64, i) => {
     const label = blocks.length === 1 ? name : `${name}[${i}]`;
-    const der = Buffer.from(b64, 'base64');
-    try {
-      return { name: label, x509: new crypto.X509Certificate(der), fields: certificateFields(der) };
-    } catch (err) {
-      throw new DerError(`${label}: not an X.509 certificate (${(err as Error).message})`);
-    }
+    const read = readCertificate(Buffer.from(b64, 'base64'), label, crypto);
+    if ('malformed' in read) throw new DerError(read.malformed);
+    return read;
   });
+}
+
+/**
+ * One DER certificate read, named `label`, or why it is not one. Its structure is read first (der.ts names the field
+ * and the byte: "validity: tag 0x30, not 0x17"): given bytes it cannot read as DER, OpenSSL falls back to PEM and
+ * says only "PEM routines::no start line", which names neither.
+ */
+export function readCertificate(der: Buffer, label: string, crypto = x509()): Certificate | { malformed: string } {
+  try {
+    const fields = certificateFields(der);
+    return { name: label, x509: new crypto.X509Certificate(der), fields };
+  } catch (err) {
+    const message = (err as Error).message;
+    const said = /PEM routines::no start line/.test(message) ? 'OpenSSL cannot read it as DER X.509: a part not read here, its names, its key or its signature, is malformed' : message;
+    return { malformed: `${label}: not an X.509 certificate (${said})` };
+  }
 }
 
 /** The certificates of a PEM file the user gave (`--ca-roots`): INVALID_ARGUMENT naming the file and the block when one is not. */

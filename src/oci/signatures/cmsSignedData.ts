@@ -36,9 +36,16 @@ export interface SignedData {
   signer: SignerInfo;
 }
 
-/** An AlgorithmIdentifier's OID (its parameters, NULL or absent for the algorithms read here, are not read). */
+/**
+ * An AlgorithmIdentifier's OID. Its parameters, not signed in a SignerInfo, must be NULL or absent, as they are for
+ * every algorithm read here (SHA-2, ECDSA, RSA PKCS #1 v1.5, Ed25519): anything else is refused, not passed over.
+ */
 export function algorithmOid(node: DerNode | undefined, what: string): string {
-  return oidText(expect(childrenOf(expect(node, TAG.SEQUENCE, what))[0], TAG.OID, `${what}.algorithm`).content);
+  const [oid, parameters, ...more] = childrenOf(expect(node, TAG.SEQUENCE, what));
+  const text = oidText(expect(oid, TAG.OID, `${what}.algorithm`).content);
+  if (more.length > 0) throw new DerError(`${what}: ${more.length + 2} fields, not an algorithm and its parameters`);
+  if (parameters && (parameters.tag !== TAG.NULL || parameters.content.length > 0)) throw new DerError(`${what}.parameters: tag 0x${parameters.tag.toString(16)} of ${parameters.content.length} bytes, not NULL or absent (${text} takes none)`);
+  return text;
 }
 
 /** A ContentInfo holding a SignedData (a TimeStampToken), read. Throws DerError naming the field. */

@@ -21,6 +21,7 @@ export const TAG = {
   INTEGER: 0x02,
   BIT_STRING: 0x03,
   OCTET_STRING: 0x04,
+  NULL: 0x05,
   OID: 0x06,
   UTF8_STRING: 0x0c,
   PRINTABLE_STRING: 0x13,
@@ -44,7 +45,8 @@ export function readNode(bytes: Buffer, offset = 0): { node: DerNode; next: numb
   if (length & 0x80) {
     // Long form: the low bits say how many length bytes follow (0 is BER's indefinite length, not DER).
     const count = length & 0x7f;
-    if (count === 0 || count > 4) throw new DerError(`a length of ${count} bytes at byte ${offset}`);
+    if (count === 0) throw new DerError(`an indefinite length (BER's, not DER) at byte ${offset}`);
+    if (count > 4) throw new DerError(`a length field of ${count} bytes at byte ${offset}, more than the 4 read`);
     if (at + count > bytes.length) throw new DerError(`truncated length at byte ${offset}`);
     length = 0;
     for (let i = 0; i < count; i++) length = length * 256 + bytes[at + i]!;

@@ -1,5 +1,5 @@
 import { OciError } from '../errors';
-import { type Certificate, certificateFields, OID, oneLine, parseCertificates } from './certificates';
+import { type Certificate, readCertificate, OID, oneLine, parseCertificates } from './certificates';
 import { readNode } from './der';
 import { signing, x509 } from '../nodeCrypto';
 import type { NotaryAlgorithm } from './notaryEnvelope';
@@ -17,12 +17,9 @@ export function parseChain(ders: readonly Buffer[], name: string): Certificate[]
   const crypto = x509();
   const out: Certificate[] = [];
   for (const [i, der] of ders.entries()) {
-    const label = `${name}[${i}]`;
-    try {
-      out.push({ name: label, x509: new crypto.X509Certificate(der), fields: certificateFields(der) });
-    } catch (err) {
-      return { malformed: `${label}: not an X.509 certificate (${(err as Error).message})` };
-    }
+    const read = readCertificate(der, `${name}[${i}]`, crypto);
+    if ('malformed' in read) return read;
+    out.push(read);
   }
   return out;
 }
