@@ -148,13 +148,16 @@ export async function makeFixture(): Promise<Fixture> {
   writeFileSync(join(dir, 'annotations.json'), JSON.stringify({ $manifest: { 'org.example.k': 'v' }, 'hi.txt': { 'org.example.file': 'hi' } }));
   writeFileSync(join(dir, 'kinds.json'), JSON.stringify({ kinds: [{ id: 'license', title: 'LICENSE', artifactTypes: ['application/vnd.example.license'] }] }));
   // What `sign` and `verify` read: a cosign key pair (the private key sealed under pass.txt's passphrase) and another
-  // public key (other.pub); v1's index signed, its platforms not, so `verify --recursive` finds them unsigned.
+  // public key (other.pub); v1's index signed, and linux/amd64 (linux-amd64: what `coverage --key cosign.pub
+  // --require signature,sbom` finds signed, its SBOM a plain SPDX referrer), the other platforms not, so
+  // `verify --recursive` finds them unsigned.
   const keys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   writeFileSync(join(dir, 'cosign.key'), encryptCosignKey(keys.privateKey, 'example passphrase'));
   writeFileSync(join(dir, 'pass.txt'), 'example passphrase\n');
   writeFileSync(join(dir, 'cosign.pub'), keys.publicKey.export({ type: 'spki', format: 'pem' }));
   writeFileSync(join(dir, 'other.pub'), generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
   await signManifest(store, v1, signKey('cosign.key', keys.privateKey), 'registry.example.com/app:v1');
+  await signManifest(store, amd, signKey('cosign.key', keys.privateKey), 'registry.example.com/app:v1');
   // What `attest` reads (an SBOM, a provenance, a scan) and what `verify-attestation` finds: v1's index attested
   // with a SLSA provenance, its platforms not.
   writeFileSync(join(dir, 'sbom.spdx.json'), '{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT","name":"app"}\n');

@@ -3,9 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { referrerCoverage } from '../../src/oci/referrers';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { copyPeerLayout, describeWithPeerLayouts } from '../helpers/peerLayouts';
-import { runCli } from '../helpers/runCli';
+import { runCli, runCliIn } from '../helpers/runCli';
 import { cleanupTemps, tempDir } from '../unit/builders';
 import { makeReleaseLayout, type ReleaseLayout, short } from '../unit/coverageLayout';
+import { makeSigned } from '../unit/signedCoverageLayout';
 import { hasDockerRegistry, launchRegistry, type LaunchedRegistry, startOciServer, useEmptyDockerConfig } from './support';
 
 type Artifact = { digest: string; kinds: string[]; other?: string; via: string[] };
@@ -147,6 +148,41 @@ describeRegistry('referrer coverage on docker-registry (distribution 2.8: fallba
     const lj = JSON.parse((await runCli('coverage', '--oci-layout', `${l.store.location}:v1`, '--format', 'json')).stdout.split(l.store.location).join('HERE'));
     const rj = JSON.parse((await runCli('coverage', '--plain-http', `${repo}:v1`, '--format', 'json')).stdout.split(repo).join('HERE'));
     assert.deepEqual(rj, lj);
+  });
+
+  it('coverage --key verifies on the registry as on the layout: the cosign tags and the SPDX referrer under its fallback tag', async () => {
+    const s = await makeSigned();
+    const repo = `${registry.host}/signed/app`;
+    const r = await runCli('cp', '-r', '--from-oci-layout', `${s.store.location}:v1`, `${repo}:v1`, '--plain-http');
+    assert.equal(r.code, 0, r.stderr);
+    const local = await runCliIn(s.dir, 'coverage', '--key', 'cosign.pub', '--oci-layout', 'layout:v1', '--require', 'signature,sbom');
+    const remote = await runCliIn(s.dir, 'coverage', '--key', 'cosign.pub', '--plain-http', `${repo}:v1`, '--require', 'signature,sbom');
+    assert.equal(remote.code, 3, remote.stderr);
+    assert.equal(
+      remote.stdout,
+      [
+        'IMAGE                               SIGNATURE  SBOM  PROVENANCE  END-OF-LIFE',
+        `index ${short(s.index)}        -          -     -           -`,
+        `linux/amd64 ${short(s.amd64)}  1 ✓        1 ✓   -           -`,
+        `linux/arm64 ${short(s.arm64)}  1 ✗        1     -           -`,
+        '',
+      ].join('\n'),
+    );
+    assert.equal(remote.stdout, local.stdout);
+    assert.equal(
+      remote.stderr,
+      [
+        `linux/arm64: signature present but not verified by cosign.pub (${repo}@${s.arm64.digest})`,
+        'Note: linux/arm64: sbom present, nothing to verify (no cosign signature or attestation): counted as present',
+        'Error: 1 required referrer not verified (signature, sbom required on every platform manifest, verified by cosign.pub where there is something to verify)',
+        '',
+      ].join('\n'),
+    );
+    // The registry has no referrers API: the SPDX referrer was found under arm64's fallback tag.
+    const json = JSON.parse((await runCliIn(s.dir, 'coverage', '--key', 'cosign.pub', '--plain-http', `${repo}:v1`, '--format', 'json')).stdout) as { manifests: Array<{ label: string; artifacts: Array<{ kinds: string[]; via: string[] }>; cells: Record<string, unknown> }> };
+    const arm = json.manifests.find((m) => m.label === 'linux/arm64')!;
+    assert.deepEqual(arm.artifacts.map((a) => [a.kinds.join('+'), a.via.join('+')]), [['sbom', 'referrers'], ['signature', 'cosign-tag']]);
+    assert.deepEqual(arm.cells, { signature: { verified: { valid: false, by: [] } }, sbom: { nothingToVerify: true } });
   });
 });
 
