@@ -222,4 +222,23 @@ describe('referrer coverage on a registry with the referrers API', function () {
       await server.stop();
     }
   });
+
+  it('coverage --key reads each manifest and blob by digest once for the walk and both verifications', async () => {
+    const server = await startOciServer();
+    try {
+      const s = await makeSigned();
+      const repo = `${server.host}/signed/app`;
+      assert.equal((await runCli('cp', '-r', '--from-oci-layout', `${s.store.location}:v1`, `${repo}:v1`, '--plain-http')).code, 0);
+      const before = server.requests.length;
+      const r = await runCliIn(s.dir, 'coverage', '--key', 'cosign.pub', '--plain-http', `${repo}:v1`);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /linux\/amd64 \S+ {2}1 ✓ {8}1 ✓/);
+      const byDigest = server.requests.slice(before).filter((q) => q.method === 'GET' && /\/(manifests|blobs)\/sha256:[0-9a-f]{64}$/.test(q.path)).map((q) => q.path);
+      const twice = byDigest.filter((p, i) => byDigest.indexOf(p) !== i);
+      assert.deepEqual(twice, [], `read again: ${twice.join(', ')}`);
+      assert.ok(byDigest.length > 0);
+    } finally {
+      await server.stop();
+    }
+  });
 });
