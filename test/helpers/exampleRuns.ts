@@ -134,7 +134,8 @@ export async function makeFixture(): Promise<Fixture> {
   for (const t of ['v2-windows', 'v1-windows']) await store.tag(windows, t);
   await store.tag(amd, 'linux-amd64');
   await store.tag(arm, 'linux-arm64');
-  await store.tag(await makeImage(store, { os: 'linux', arch: 'amd64', seed: 'patched' }), 'linux-amd64-patched');
+  const patched = await makeImage(store, { os: 'linux', arch: 'amd64', seed: 'patched' });
+  await store.tag(patched, 'linux-amd64-patched');
   for (const t of ['old', 'stable', 'a', 'b', 'c']) await store.tag(amd, t);
   // A Notary signature as notation stores it, by a leaf under ca.crt (roots/ca.crt too): what `verify --notary-roots` checks.
   await attachNotary(store, v1, signJws({ target: v1 }));
@@ -148,13 +149,16 @@ export async function makeFixture(): Promise<Fixture> {
   writeFileSync(join(dir, 'annotations.json'), JSON.stringify({ $manifest: { 'org.example.k': 'v' }, 'hi.txt': { 'org.example.file': 'hi' } }));
   writeFileSync(join(dir, 'kinds.json'), JSON.stringify({ kinds: [{ id: 'license', title: 'LICENSE', artifactTypes: ['application/vnd.example.license'] }] }));
   // What `sign` and `verify` read: a cosign key pair (the private key sealed under pass.txt's passphrase) and another
-  // public key (other.pub); v1's index signed, its platforms not, so `verify --recursive` finds them unsigned.
+  // public key (other.pub); v1's index signed, its platforms not, so `verify --recursive` finds them unsigned;
+  // linux-amd64-patched (in no index, so no copy of v1 or v2 carries its .sig tag) signed: what `coverage --key
+  // cosign.pub --require signature` finds verified, and `--key other.pub` not.
   const keys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   writeFileSync(join(dir, 'cosign.key'), encryptCosignKey(keys.privateKey, 'example passphrase'));
   writeFileSync(join(dir, 'pass.txt'), 'example passphrase\n');
   writeFileSync(join(dir, 'cosign.pub'), keys.publicKey.export({ type: 'spki', format: 'pem' }));
   writeFileSync(join(dir, 'other.pub'), generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
   await signManifest(store, v1, signKey('cosign.key', keys.privateKey), 'registry.example.com/app:v1');
+  await signManifest(store, patched, signKey('cosign.key', keys.privateKey), 'registry.example.com/app:v1');
   // What `attest` reads (an SBOM, a provenance, a scan) and what `verify-attestation` finds: v1's index attested
   // with a SLSA provenance, its platforms not.
   writeFileSync(join(dir, 'sbom.spdx.json'), '{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT","name":"app"}\n');

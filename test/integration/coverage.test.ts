@@ -3,9 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { referrerCoverage } from '../../src/oci/referrers';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { copyPeerLayout, describeWithPeerLayouts } from '../helpers/peerLayouts';
-import { runCli } from '../helpers/runCli';
+import { runCli, runCliIn } from '../helpers/runCli';
 import { cleanupTemps, tempDir } from '../unit/builders';
 import { makeReleaseLayout, type ReleaseLayout, short } from '../unit/coverageLayout';
+import { makeSigned } from '../unit/signedCoverageLayout';
 import { hasDockerRegistry, launchRegistry, type LaunchedRegistry, startOciServer, useEmptyDockerConfig } from './support';
 
 type Artifact = { digest: string; kinds: string[]; other?: string; via: string[] };
@@ -148,6 +149,41 @@ describeRegistry('referrer coverage on docker-registry (distribution 2.8: fallba
     const rj = JSON.parse((await runCli('coverage', '--plain-http', `${repo}:v1`, '--format', 'json')).stdout.split(repo).join('HERE'));
     assert.deepEqual(rj, lj);
   });
+
+  it('coverage --key verifies on the registry as on the layout: the cosign tags and the SPDX referrer under its fallback tag', async () => {
+    const s = await makeSigned();
+    const repo = `${registry.host}/signed/app`;
+    const r = await runCli('cp', '-r', '--from-oci-layout', `${s.store.location}:v1`, `${repo}:v1`, '--plain-http');
+    assert.equal(r.code, 0, r.stderr);
+    const local = await runCliIn(s.dir, 'coverage', '--key', 'cosign.pub', '--oci-layout', 'layout:v1', '--require', 'signature,sbom');
+    const remote = await runCliIn(s.dir, 'coverage', '--key', 'cosign.pub', '--plain-http', `${repo}:v1`, '--require', 'signature,sbom');
+    assert.equal(remote.code, 3, remote.stderr);
+    assert.equal(
+      remote.stdout,
+      [
+        'IMAGE                               SIGNATURE  SBOM  PROVENANCE  END-OF-LIFE',
+        `index ${short(s.index)}        -          -     -           -`,
+        `linux/amd64 ${short(s.amd64)}  1 ✓        1 ✓   -           -`,
+        `linux/arm64 ${short(s.arm64)}  1 ✗        1     -           -`,
+        '',
+      ].join('\n'),
+    );
+    assert.equal(remote.stdout, local.stdout);
+    assert.equal(
+      remote.stderr,
+      [
+        `linux/arm64: signature present but not verified by cosign.pub (${repo}@${s.arm64.digest})`,
+        'Note: linux/arm64: sbom present, nothing to verify (no cosign signature or attestation): counted as present',
+        'Error: 1 required referrer not verified (signature, sbom required on every platform manifest, verified by cosign.pub where there is something to verify)',
+        '',
+      ].join('\n'),
+    );
+    // The registry has no referrers API: the SPDX referrer was found under arm64's fallback tag.
+    const json = JSON.parse((await runCliIn(s.dir, 'coverage', '--key', 'cosign.pub', '--plain-http', `${repo}:v1`, '--format', 'json')).stdout) as { manifests: Array<{ label: string; artifacts: Array<{ kinds: string[]; via: string[] }>; cells: Record<string, unknown> }> };
+    const arm = json.manifests.find((m) => m.label === 'linux/arm64')!;
+    assert.deepEqual(arm.artifacts.map((a) => [a.kinds.join('+'), a.via.join('+')]), [['sbom', 'referrers'], ['signature', 'cosign-tag']]);
+    assert.deepEqual(arm.cells, { signature: { verified: { valid: false, by: [] } }, sbom: { nothingToVerify: true } });
+  });
 });
 
 describe('referrer coverage on a registry with the referrers API', function () {
@@ -182,6 +218,25 @@ describe('referrer coverage on a registry with the referrers API', function () {
       // the 2 cosign manifests read to classify them.
       assert.equal(first.length, 18, first.map((q) => `${q.method} ${q.path}`).join('\n'));
       assert.equal(first.filter((q) => q.method === 'HEAD' && /\/manifests\/sha256-[0-9a-f]{64}\.(sig|att|sbom)$/.test(q.path)).length, 3 * 3);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('coverage --key reads each manifest and blob by digest once for the walk and both verifications', async () => {
+    const server = await startOciServer();
+    try {
+      const s = await makeSigned();
+      const repo = `${server.host}/signed/app`;
+      assert.equal((await runCli('cp', '-r', '--from-oci-layout', `${s.store.location}:v1`, `${repo}:v1`, '--plain-http')).code, 0);
+      const before = server.requests.length;
+      const r = await runCliIn(s.dir, 'coverage', '--key', 'cosign.pub', '--plain-http', `${repo}:v1`);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /linux\/amd64 \S+ {2}1 ✓ {8}1 ✓/);
+      const byDigest = server.requests.slice(before).filter((q) => q.method === 'GET' && /\/(manifests|blobs)\/sha256:[0-9a-f]{64}$/.test(q.path)).map((q) => q.path);
+      const twice = byDigest.filter((p, i) => byDigest.indexOf(p) !== i);
+      assert.deepEqual(twice, [], `read again: ${twice.join(', ')}`);
+      assert.ok(byDigest.length > 0);
     } finally {
       await server.stop();
     }

@@ -6,6 +6,7 @@ import { unlistedEntriesOf } from '../../oci/graph';
 import { isImageIndex } from '../../oci/mediaType';
 import { otherKindWarning } from '../otherKind';
 import {
+  type CellVerification,
   type CoverageReport,
   coverageLabel,
   KindTable,
@@ -13,7 +14,14 @@ import {
   OTHER_KIND,
   parseKindDefinitions,
   referrerCoverage,
+  unverifiedKinds,
+  verifiedCoverage,
 } from '../../oci/referrers';
+import { DigestReads } from '../../oci/digestReads';
+import { verifyImage } from '../../oci/signatures';
+import { verifyImageAttestations } from '../../oci/attestations';
+import { CERTIFICATE_OPTIONS, NOTARY_OPTIONS } from '../certificateFlags';
+import { coverageTrust } from '../coverageTrust';
 import { type Command, formatOpt, LAYOUT_OPTION, listOpt, stringOpt, UsageError } from '../command';
 import { formatJson, formatTable } from '../printer';
 import { openTarget, requireReference } from '../targets';
@@ -34,6 +42,7 @@ export const coverage: Command = {
     'manifold coverage --oci-layout layout:v1 --require signature,sbom   # exit code 3 names what is missing',
     'manifold coverage --plain-http localhost:5000/app:v1 --format json',
     'manifold coverage --oci-layout layout:v1 --kinds kinds.json          # kinds of your own',
+    'manifold coverage --key cosign.pub --oci-layout layout:linux-amd64-patched --require signature   # only signatures cosign.pub verifies count',
   ],
   minArgs: 1,
   maxArgs: 1,
@@ -45,6 +54,9 @@ export const coverage: Command = {
       description: `kinds every platform manifest must carry, comma-separated; exit code ${EXIT_MISSING_KINDS} when one lacks any`,
       valueName: 'KINDS',
     },
+    key: { type: 'string', multiple: true, description: "a PEM public key (cosign.pub): signatures and cosign attestations are verified with it (as verify and verify-attestation do), and --require counts only those it verifies", valueName: 'FILE' },
+    ...CERTIFICATE_OPTIONS,
+    ...NOTARY_OPTIONS,
     kinds: { type: 'string', description: 'a JSON file of kinds of your own: {"kinds": [{"id", "title", "artifactTypes", "predicateTypes", "annotationKeys"}]}', valueName: 'FILE' },
     format: { type: 'string', description: 'output format: table (default) or json', valueName: 'FORMAT' },
   },
@@ -55,22 +67,48 @@ export const coverage: Command = {
     for (const k of required) {
       if (!table.has(k)) throw new UsageError(`--require ${k}: unknown kind; kinds are ${table.columns.map((c) => c.id).join(', ')}`);
     }
+    const trust = await coverageTrust(p);
     const raw = p.positionals[0]!;
     const t = await openTarget(p, raw);
-    const report = await referrerCoverage(t.target, requireReference(t, raw), { kinds: table });
+    const reference = requireReference(t, raw);
+    // One DigestReads under the walk and both verifications: each manifest, signature and attestation is read once.
+    const target = trust ? new DigestReads().over(t.target) : t.target;
+    const report = await referrerCoverage(target, reference, { kinds: table });
+    let cells: Map<string, Map<string, CellVerification>> | undefined;
+    if (trust) {
+      const options = { ...trust.flags.options, ...(trust.notary ? { notary: trust.notary } : {}), recursive: true };
+      // Notary roots alone verify no attestation (notation signs none): then no attestation is checked, and its cells have nothing to verify.
+      const attests = trust.flags.keys.length > 0 || trust.flags.certificates !== undefined;
+      const [signatures, attestations] = await Promise.all([
+        verifyImage(target, reference, trust.flags.keys, options),
+        attests ? verifyImageAttestations(target, reference, trust.flags.keys, { ...trust.flags.options, recursive: true }) : undefined,
+      ]);
+      cells = verifiedCoverage(report, { signatures, attestations: attestations ?? { root: signatures.root, manifests: [] } }, table);
+    }
     const missing = missingKinds(report, required);
+    const unverified = cells ? unverifiedKinds(report, cells, required) : [];
     if (report.listedAs) printer.err(otherKindWarning(t.display(), report.listedAs, report.root.mediaType));
-    if (format === 'json') printer.out(formatJson(coverageJson(t.path, report, required)));
-    else printer.out(coverageTable(report));
+    if (format === 'json') printer.out(formatJson(coverageJson(t.path, report, required, cells && trust ? { cells, asked: trust.asked } : undefined)));
+    else printer.out(coverageTable(report, cells));
     // As discover: an index.json entry that could not be read may be a referrer left uncounted. Each is named on
     // stderr and the exit code is 1, before `--require`'s 3, since a kind it reports missing may be among them.
     const unlisted = await unlistedEntriesOf(t.target);
     for (const m of missing) printer.err(`missing ${m.kind}: ${shownName(coverageLabel(m.row))} ${t.path}@${m.row.desc.digest}\n`);
-    if (missing.length > 0) {
-      printer.err(`Error: ${missing.length} required referrer${missing.length === 1 ? '' : 's'} missing (${required.join(', ')} required on every platform manifest)\n`);
+    for (const u of unverified) printer.err(`${shownName(coverageLabel(u.row))}: ${u.kind} present but not verified by ${trust!.names} (${t.path}@${u.row.desc.digest})\n`);
+    if (cells) {
+      // A required kind whose cell holds only what no key can check (a plain SPDX referrer, a buildx attestation) still counts: said, so a gate sees it.
+      for (const row of report.rows) {
+        if (isImageIndex(row.desc.mediaType)) continue;
+        for (const kind of required) if (cells.get(row.desc.digest)?.get(kind)?.nothingToVerify) printer.err(`Note: ${shownName(coverageLabel(row))}: ${kind} present, nothing to verify (no cosign signature or attestation): counted as present\n`);
+      }
+    }
+    const failed = missing.length + unverified.length;
+    if (failed > 0) {
+      const what = unverified.length === 0 ? 'missing' : missing.length === 0 ? 'not verified' : 'missing or not verified';
+      printer.err(`Error: ${failed} required referrer${failed === 1 ? '' : 's'} ${what} (${required.join(', ')} required on every platform manifest${cells ? `, verified by ${trust!.names} where there is something to verify` : ''})\n`);
     }
     for (const d of unlisted) printer.err(`Error: ${d.error.message}\n`);
-    return unlisted.length > 0 ? 1 : missing.length > 0 ? EXIT_MISSING_KINDS : 0;
+    return unlisted.length > 0 ? 1 : failed > 0 ? EXIT_MISSING_KINDS : 0;
   },
 };
 
@@ -102,22 +140,39 @@ function shortDigest(digest: string): string {
  * kind: how many artifacts of that kind are attached, `-` for none; an OTHER column when any manifest has
  * artifacts of no known kind.
  */
-export function coverageTable(report: CoverageReport): string {
+export function coverageTable(report: CoverageReport, cells?: Map<string, Map<string, CellVerification>>): string {
   const withOther = report.rows.some((r) => (r.counts[OTHER_KIND] ?? 0) > 0);
   const ids = [...report.columns.map((c) => c.id), ...(withOther ? [OTHER_KIND] : [])];
   // A title from --kinds as names are shown (an override would turn the header round, a tab move its columns).
   const header = ['IMAGE', ...report.columns.map((c) => shownName(c.title)), ...(withOther ? ['OTHER'] : [])];
-  const rows = report.rows.map((r) => [`${shownName(coverageLabel(r))} ${shortDigest(r.desc.digest)}`, ...ids.map((id) => (r.counts[id] ? String(r.counts[id]) : '-'))]);
+  const rows = report.rows.map((r) => [`${shownName(coverageLabel(r))} ${shortDigest(r.desc.digest)}`, ...ids.map((id) => (r.counts[id] ? `${r.counts[id]}${mark(cells?.get(r.desc.digest)?.get(id))}` : '-'))]);
   return formatTable(header, rows);
 }
 
+/** ` ✓` verified, ` ✗` not, as the coverage page marks its cells; nothing for a cell with nothing to verify (or no trust given). */
+function mark(c: CellVerification | undefined): string {
+  return c?.verified ? (c.verified.valid ? ' ✓' : ' ✗') : '';
+}
+
 /** The JSON documented in the README ("Referrer coverage"): stable field names, `version` bumps on a change of meaning. */
-export function coverageJson(path: string, report: CoverageReport, required: readonly string[]): unknown {
+export function coverageJson(
+  path: string,
+  report: CoverageReport,
+  required: readonly string[],
+  verification?: { cells: Map<string, Map<string, CellVerification>>; asked: Record<string, unknown> },
+): unknown {
+  // Added fields (the version stays 1): with trust given, what was asked (as verify's JSON says it), each cell's verification.
+  const cellsJson = (digest: string) => {
+    const cells = verification?.cells.get(digest);
+    if (!cells) return {};
+    return { cells: Object.fromEntries([...cells].map(([kind, c]) => [kind, c.verified ? { verified: { valid: c.verified.valid, by: c.verified.by } } : c.nothingToVerify ? { nothingToVerify: true } : {}])) };
+  };
   return {
     version: COVERAGE_JSON_VERSION,
     reference: `${path}@${report.root.digest}`,
     mediaType: report.root.mediaType,
     digest: report.root.digest,
+    ...(verification ? { trust: verification.asked } : {}),
     kinds: report.columns.map((c) => ({ id: c.id, title: c.title })),
     manifests: report.rows.map((r) => ({
       label: coverageLabel(r),
@@ -128,6 +183,7 @@ export function coverageJson(path: string, report: CoverageReport, required: rea
       position: r.position,
       index: isImageIndex(r.desc.mediaType),
       counts: r.counts,
+      ...cellsJson(r.desc.digest),
       artifacts: r.artifacts.map((a) => ({
         digest: a.digest,
         mediaType: a.mediaType,
@@ -140,5 +196,6 @@ export function coverageJson(path: string, report: CoverageReport, required: rea
     })),
     required,
     missing: missingKinds(report, required).map((m) => ({ label: coverageLabel(m.row), digest: m.row.desc.digest, kind: m.kind })),
+    ...(verification ? { unverified: unverifiedKinds(report, verification.cells, required).map((m) => ({ label: coverageLabel(m.row), digest: m.row.desc.digest, kind: m.kind })) } : {}),
   };
 }

@@ -3,8 +3,8 @@
 import { isImageIndex } from '../../oci/mediaType';
 import { formatPlatform } from '../../oci/platform';
 import type { ImageAttestations } from '../../oci/attestations';
-import { coverageGaps, coverageLabel, type CoverageReport, type CoverageRow, KindTable, OTHER_KIND } from '../../oci/referrers';
-import type { CosignLayerResult, ImageVerification } from '../../oci/signatures';
+import { cellArtifacts, cellVerifier, type CoveredArtifact, coverageGaps, coverageLabel, type CoverageReport, type CoverageRow, KindTable, OTHER_KIND } from '../../oci/referrers';
+import type { ImageVerification } from '../../oci/signatures';
 import { signerName } from '../present/verifyText';
 import type { CellState, CoverageCellView, CoverageColumnView, CoverageModel, CoverageRowView } from '../../shared/coverageProtocol';
 
@@ -30,9 +30,6 @@ export interface ModelOptions {
   verifyProblem?: string;
 }
 
-/** The kind whose cells a verification speaks for. */
-const SIGNATURE_KIND = 'signature';
-
 export function coverageModel(report: CoverageReport, options: ModelOptions): CoverageModel {
   const gaps = coverageGaps(report);
   const withOther = report.rows.some((r) => (r.counts[OTHER_KIND] ?? 0) > 0);
@@ -44,7 +41,7 @@ export function coverageModel(report: CoverageReport, options: ModelOptions): Co
     const index = isImageIndex(row.desc.mediaType);
     const lacking = gaps.get(row.desc.digest) ?? [];
     const cells = kinds.map(({ id }) => {
-      const artifacts = row.artifacts.filter((a) => (id === OTHER_KIND ? a.kinds.length === 0 : a.kinds.includes(id)));
+      const artifacts = cellArtifacts(row, id);
       const count = row.counts[id] ?? artifacts.length;
       const state: CellState = count > 0 ? 'present' : index ? 'index' : lacking.includes(id) ? 'gap' : 'none';
       if (state === 'gap') gapCount++;
@@ -83,37 +80,13 @@ export function coverageModel(report: CoverageReport, options: ModelOptions): Co
   };
 }
 
-type Artifact = CoverageRow['artifacts'][number];
 type CellSays = Pick<CoverageCellView, 'verified' | 'nothingToVerify'>;
 
-/**
- * What a cell with artifacts says of their verification. A signature cell: whether a signature of its manifest is
- * valid. Another kind's: whether a cosign attestation among its artifacts (an attestation manifest's layer, by the
- * manifest's digest) is valid and of that kind (its predicate type's kind; else the kind the coverage gave the
- * manifest, as a cosign `.att` of an unknown type counts as provenance); none among them: nothing to verify.
- */
-function cellVerification(v: NonNullable<ModelOptions['verification']>, table: KindTable): (row: CoverageRow, kind: string, artifacts: Artifact[]) => CellSays {
-  const signatures = new Map(v.report.manifests.map((m) => [m.subject.digest, m]));
-  const attestations = new Map(v.attestations.manifests.map((m) => [m.subject.digest, m.attestations]));
+/** The core's verification of a cell (cellVerifier), its signers named as the page names them. */
+function cellVerification(v: NonNullable<ModelOptions['verification']>, table: KindTable): (row: CoverageRow, kind: string, artifacts: CoveredArtifact[]) => CellSays {
+  const check = cellVerifier({ signatures: v.report, attestations: v.attestations }, table, signerName);
   return (row, kind, artifacts) => {
-    if (kind === SIGNATURE_KIND) {
-      const m = signatures.get(row.desc.digest);
-      return m ? { verified: { valid: m.valid, keys: signers(m.signatures) } } : {};
-    }
-    const inCell = new Map(artifacts.map((a) => [a.digest, a]));
-    const results = (attestations.get(row.desc.digest) ?? []).filter((r) => inCell.has(r.manifest));
-    if (results.length === 0) return { nothingToVerify: true };
-    const kindsOf = (r: (typeof results)[number]) => {
-      const byType = r.predicateType ? table.classify({ predicateTypes: [r.predicateType] }) : [];
-      const kinds = byType.length > 0 ? byType : inCell.get(r.manifest)!.kinds;
-      return kinds.length > 0 ? kinds : [OTHER_KIND];
-    };
-    const valid = results.filter((r) => r.valid && kindsOf(r).includes(kind));
-    return { verified: { valid: valid.length > 0, keys: signers(valid) } };
+    const { verified, nothingToVerify } = check(row, kind, artifacts);
+    return { ...(verified ? { verified: { valid: verified.valid, keys: verified.by } } : {}), ...(nothingToVerify ? { nothingToVerify } : {}) };
   };
-}
-
-/** Who made the valid ones, each once. */
-function signers(results: ReadonlyArray<CosignLayerResult<string>>): string[] {
-  return [...new Set(results.filter((x) => x.valid).map(signerName))];
 }

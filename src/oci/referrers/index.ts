@@ -28,6 +28,8 @@ export {
 export { COSIGN_NAMES_BEFORE_LISTING, COSIGN_TAG_KINDS, cosignTag, CosignTagLookup, isDigestTag, parseCosignTag, resolveCosignTags } from './cosignTags';
 export type { CosignTagged, CosignTagSuffix } from './cosignTags';
 export { attestedDigest, DOCKER_ATTESTATION_MANIFEST, DOCKER_REFERENCE_DIGEST, DOCKER_REFERENCE_TYPE, isDockerReferenceEntry, splitIndexChildren } from './dockerReferences';
+export { cellArtifacts, cellVerifier, SIGNATURE_KIND, signerOf, unverifiedKinds, verifiedCoverage } from './verifiedCoverage';
+export type { CellVerification, SignerNaming, Verifications } from './verifiedCoverage';
 export type { CoveredArtifact, AttachedVia, CoverageNote, CoverageOptions, CoverageReport, CoverageRow } from './coverage';
 export { carryOverReferrers, isSignatureArtifactType, planReferrerCarryOver } from './carryOver';
 export type { CarriedReferrer, CarryOverPlan } from './carryOver';
