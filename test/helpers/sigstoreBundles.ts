@@ -1,13 +1,14 @@
 // cosign 3's Sigstore bundle vector (test/fixtures/sigstore-bundle, from cosign's testdata) and the image it signs,
 // stored as cosign 3 stores them: the image tagged v1, the bundle an OCI 1.1 referrer of artifactType
 // application/vnd.dev.sigstore.bundle.v0.3+json (WriteAttestationNewBundleFormat). Used by the unit and registry tests.
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Descriptor } from '../../src/oci/descriptor';
 import { digestOf } from '../../src/oci/digest';
 import { SIGSTORE_BUNDLE_MEDIA_TYPE } from '../../src/oci/signatures';
 import type { Target } from '../../src/oci/target';
-import { pushBlob, pushManifest } from '../unit/builders';
+import { makeImage, newLayout, pushBlob, pushManifest } from '../unit/builders';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'sigstore-bundle');
 export const sigstoreFixture = (name: string) => join(FIXTURES, name);
@@ -48,3 +49,16 @@ export async function attachBundle(store: Target, subject: Descriptor, bundle: B
   });
 }
 
+/** What the bundle-writing tests share: a P-256 key pair, a public key as PEM, a fixed time, an SPDX predicate. */
+export const ecKeys = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+export const pubPem = (k: KeyObject) => k.export({ type: 'spki', format: 'pem' }).toString();
+export const BUNDLE_NOW = new Date('2026-12-07T06:00:00.123Z');
+export const SBOM = Buffer.from(JSON.stringify({ spdxVersion: 'SPDX-2.3', name: 'app' }));
+
+/** A fresh layout with one image tagged v1. */
+export async function imageLayout() {
+  const store = await newLayout();
+  const image = await makeImage(store);
+  await store.tag(image, 'v1');
+  return { store, image };
+}

@@ -2,7 +2,6 @@
 // --new-bundle-format writes and cosign 3's own keyless vector verified, each way one is wrong named, the same results
 // with format "bundle"; a bundle that is a signature (cosign 3's sign/v1, a message signature) is left to verify.
 import { strict as assert } from 'node:assert';
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { attestManifestBundle, verifyAttestations } from '../../src/oci/attestations';
@@ -20,23 +19,15 @@ import {
 } from '../../src/oci/signatures';
 import type { Target } from '../../src/oci/target';
 import { runCli } from '../helpers/runCli';
-import { attachBundle, attestation, FULCIO_V1, IDENTITY, ISSUER, REKOR_PUB, sigstoreFixture, storeImage } from '../helpers/sigstoreBundles';
+import { attachBundle, attestation, FULCIO_V1, IDENTITY, ISSUER, REKOR_PUB, sigstoreFixture, storeImage, BUNDLE_NOW, ecKeys, imageLayout, pubPem, SBOM } from '../helpers/sigstoreBundles';
 import { cleanupTemps, makeImage, newLayout, pushBlob, pushManifest, tempDir } from './builders';
 
 after(cleanupTemps);
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const ec = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-const pubPem = (k: KeyObject) => k.export({ type: 'spki', format: 'pem' }).toString();
-const NOW = new Date('2026-12-07T06:00:00.123Z');
-const SBOM = Buffer.from(JSON.stringify({ spdxVersion: 'SPDX-2.3', name: 'app' }));
+const ec = ecKeys;
+const NOW = BUNDLE_NOW;
 
-async function imageLayout() {
-  const store = await newLayout();
-  const image = await makeImage(store);
-  await store.tag(image, 'v1');
-  return { store, image };
-}
 
 /** The bundle JSON of the referrer `manifest`, as stored. */
 async function storedBundle(target: Target, manifest: Descriptor): Promise<Json> {

@@ -20,25 +20,17 @@ import {
 } from '../../src/oci/signatures';
 import type { Target } from '../../src/oci/target';
 import { runCli } from '../helpers/runCli';
-import { attachBundle } from '../helpers/sigstoreBundles';
-import { cleanupTemps, makeImage, newLayout, tempDir } from './builders';
+import { attachBundle, BUNDLE_NOW, ecKeys, imageLayout, pubPem, SBOM } from '../helpers/sigstoreBundles';
+import { cleanupTemps, makeImage, tempDir } from './builders';
 
 after(cleanupTemps);
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const ec = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-const pubPem = (k: KeyObject) => k.export({ type: 'spki', format: 'pem' }).toString();
+const ec = ecKeys;
 /** cosign's hint, computed here on its own: base64 of the SHA-256 of the key's DER. */
 const hintOf = (k: KeyObject) => createHash('sha256').update(k.export({ type: 'spki', format: 'der' })).digest('base64');
-const NOW = new Date('2026-12-07T06:00:00.123Z');
-const SBOM = Buffer.from(JSON.stringify({ spdxVersion: 'SPDX-2.3', name: 'app' }));
+const NOW = BUNDLE_NOW;
 
-async function imageLayout() {
-  const store = await newLayout();
-  const image = await makeImage(store);
-  await store.tag(image, 'v1');
-  return { store, image };
-}
 
 const readJson = async (target: Target, desc: Descriptor): Promise<Json> => JSON.parse((await target.fetchBytes(desc)).toString('utf8')) as Json;
 
