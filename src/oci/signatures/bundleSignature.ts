@@ -7,7 +7,7 @@ import { keyVerifying, type VerifyKey } from './publicKeys';
 import type { SignatureProblem, SignatureResult } from './signatureResult';
 import type { SignerTrust } from './signer';
 import { parseSigstoreBundle, type SigstoreBundle } from './sigstoreBundle';
-import { verifyTimestamps } from './timestamp';
+import { verifyTimestamps } from './x509/timestamp';
 
 type Fields = Partial<SignatureResult>;
 export type BundleCheck = { ok: true; fields: Fields } | { ok: false; problem: SignatureProblem; reason: string; fields: Fields };

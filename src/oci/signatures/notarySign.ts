@@ -8,7 +8,7 @@ import { createHash, signing } from '../nodeCrypto';
 import { type OneLayerReferrer, pushOneLayerReferrer } from '../referrers/oneLayerReferrer';
 import type { Descriptor } from '../descriptor';
 import type { OpOptions, Target } from '../target';
-import { type Certificate, parseCertificates } from './certificates';
+import { type Certificate, parseCertificates } from './x509/certificates';
 import { HEADER, NOTARY_JWS_MEDIA_TYPE, NOTARY_PAYLOAD_TYPE, NOTARY_SIGNATURE_ARTIFACT_TYPE, type NotaryAlgorithm, SCHEME_X509 } from './notaryEnvelope';
 
 /** notation's annotation of the signature manifest: the SHA-256 thumbprints of the chain, leaf first, as a JSON array of hex. */
