@@ -1,7 +1,7 @@
 import type { Descriptor } from '../descriptor';
 import { bundleSubject, readBundleLayer } from '../signatures/bundleLayer';
 import { checkBundle } from '../signatures/bundleSignature';
-import type { VerifyKey } from '../signatures/publicKeys';
+import type { VerifyKey } from '../signatures/keys/publicKeys';
 import { type SignatureProblem, signedByFields } from '../signatures/signatureResult';
 import type { SignerTrust } from '../signatures/signer';
 import { COSIGN_SIGN_PREDICATE_TYPE, parseSigstoreBundle } from '../signatures/sigstoreBundle';

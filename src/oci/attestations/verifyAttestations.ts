@@ -4,7 +4,7 @@ import { findCosignArtifacts, type FoundArtifact, foundLayers, type FoundVia } f
 import { CosignTagLookup } from '../referrers/cosignTags';
 
 export type { FoundVia };
-import { keyVerifying, type VerifyKey } from '../signatures/publicKeys';
+import { keyVerifying, type VerifyKey } from '../signatures/keys/publicKeys';
 import { signedByFields } from '../signatures/signatureResult';
 import type { AttestationPlace, AttestationProblem, AttestationResult } from './attestationResult';
 import type { CertificateCheck } from '../signatures/keyless';

@@ -2,7 +2,7 @@ import { bareDescriptor, type Descriptor } from '../descriptor';
 import { readCapped } from '../readCapped';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { checkBundle } from './bundleSignature';
-import type { VerifyKey } from './publicKeys';
+import type { VerifyKey } from './keys/publicKeys';
 import type { SignatureProblem, SignatureResult } from './signatureResult';
 import type { SignerTrust } from './signer';
 

@@ -3,7 +3,7 @@ import { parseStatement, statementNames } from '../attestations/statement';
 import { createHash } from '../nodeCrypto';
 import { type LoggedSignature, verifyBundleLog } from './bundleLog';
 import { CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, loggedFields, verifyWithCertificate } from './keyless';
-import { keyVerifying, type VerifyKey } from './publicKeys';
+import { keyVerifying, type VerifyKey } from './keys/publicKeys';
 import type { SignatureProblem, SignatureResult } from './signatureResult';
 import type { SignerTrust } from './signer';
 import { parseSigstoreBundle, type SigstoreBundle } from './sigstoreBundle';

@@ -1,21 +1,21 @@
 /** cosign signatures: find and verify them with keys or certificates (verify, keyless), make them with keys (sign). */
 export { COSIGN_PAYLOAD_TYPE, COSIGN_SIGNATURE_ARTIFACT_TYPE, makePayload, parsePayload, SIGNATURE_ANNOTATION, SIMPLESIGNING_MEDIA_TYPE } from './cosignFormat';
 export type { SignedClaim } from './cosignFormat';
-export { loadPublicKey } from './publicKeys';
-export type { VerifyKey } from './publicKeys';
+export { loadPublicKey } from './keys/publicKeys';
+export type { VerifyKey } from './keys/publicKeys';
 export { MAX_PAYLOAD_BYTES, verifySignatures } from './verify';
 export type { FoundVia, ManifestVerification, SignatureProblem, SignatureResult, VerifyOptions } from './verify';
 export { verifyImage } from './verifyImage';
 export type { ImageVerification, VerifiedManifest, VerifyImageOptions } from './verifyImage';
-export { CANNOT_DECRYPT, COSIGN_KEY_PEM_TYPE, decryptCosignKey, encryptCosignKey, signKey, SIGSTORE_KEY_PEM_TYPE } from './privateKeys';
-export type { SignKey } from './privateKeys';
+export { CANNOT_DECRYPT, COSIGN_KEY_PEM_TYPE, decryptCosignKey, encryptCosignKey, signKey, SIGSTORE_KEY_PEM_TYPE } from './keys/privateKeys';
+export type { SignKey } from './keys/privateKeys';
 export { signManifest } from './sign';
 export type { SignResult } from './sign';
 export { signManifestBundle } from './signBundle';
 export { BUNDLE_CONTENT_ANNOTATION, BUNDLE_PREDICATE_TYPE_ANNOTATION, packBundleReferrer, pushBundleReferrer } from './bundleReferrer';
 export type { BundleReferrer } from './bundleReferrer';
 export { cosignSignStatement, keyHint, makeKeyBundle, STATEMENT_V1_TYPE } from './bundleWrite';
-export { readPublicKeyFile } from './keyFiles';
+export { readPublicKeyFile } from './keys/keyFiles';
 export { signedName, signerText, verificationProblems, verifiedBy } from './verifyProblems';
 export { CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, identityText } from './keyless';
 export type { CertificatePolicy, TextMatch } from './keyless';

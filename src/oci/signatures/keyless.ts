@@ -1,6 +1,6 @@
 import { type Certificate, oneLine, parseCertificates } from './x509/certificates';
 import { chainToRoots, validAt } from './x509/certificateChain';
-import { keyAlgorithmField, loadPublicKey } from './publicKeys';
+import { keyAlgorithmField, loadPublicKey } from './keys/publicKeys';
 import { BUNDLE_ANNOTATION, type RekorEntry, type RekorKey, verifyBundle } from './rekorBundle';
 import type { CertificateSummary, SignatureProblem, SignatureResult } from './signatureResult';
 import type { VerifiedTimestamp } from './x509/timestamp';

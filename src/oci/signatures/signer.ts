@@ -1,5 +1,5 @@
 import { CERTIFICATE_ANNOTATION, type CertificateCheck, type CertificatePolicy, loggedFields, verifyWithCertificate } from './keyless';
-import { keyVerifying, type VerifyKey } from './publicKeys';
+import { keyVerifying, type VerifyKey } from './keys/publicKeys';
 import type { TimestampAuthorities } from './x509/timestamp';
 import { BUNDLE_ANNOTATION, type EntryCheck, type RekorKey, verifyBundle } from './rekorBundle';
 

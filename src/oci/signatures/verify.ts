@@ -7,7 +7,7 @@ import { COSIGN_PAYLOAD_TYPE, decodeBase64, parsePayload, SIGNATURE_ANNOTATION, 
 import { verifyBundleLayer } from './bundleLayer';
 import { NOTARY_SIGNATURE_ARTIFACT_TYPE } from './notaryEnvelope';
 import { type NotaryTrust, verifyNotaryManifest } from './notaryVerify';
-import type { VerifyKey } from './publicKeys';
+import type { VerifyKey } from './keys/publicKeys';
 import { SIGSTORE_BUNDLE_TYPES } from './sigstoreBundle';
 import type { FoundVia, SignatureProblem, SignatureResult } from './signatureResult';
 import { checkSigner, type SignerTrust } from './signer';
