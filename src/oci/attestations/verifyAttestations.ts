@@ -10,7 +10,7 @@ import type { AttestationPlace, AttestationProblem, AttestationResult } from './
 import type { CertificateCheck } from '../signatures/keyless';
 import { checkSigner, type SignerTrust } from '../signatures/signer';
 import type { OpOptions, ReadOnlyTarget } from '../target';
-import { SIGSTORE_BUNDLE_TYPES } from '../signatures/sigstoreBundle';
+import { SIGSTORE_BUNDLE_TYPES } from '../signatures/sigstore/sigstoreBundle';
 import { verifyBundleAttestation } from './bundleAttestation';
 import { DSSE_MEDIA_TYPE, type Envelope, INTOTO_PAYLOAD_TYPE, pae, parseEnvelope } from './dsse';
 import { intotoEntryCheck } from './intotoEntry';
