@@ -18,8 +18,8 @@ const undiciApart = {
 };
 /**
  * Likewise @noble/curves' Ed25519ph (~40 KB), which only signing or verifying with an Ed25519 key runs: bundled
- * alone as dist/ed25519ph.js (src/oci/signatures/ed25519phEntry.ts), so the CLI's bundle, compiled at every
- * start, stays as it was; src/oci/signatures/ed25519ph.ts requires it on first use.
+ * alone as dist/ed25519ph.js (src/oci/signatures/keys/ed25519phEntry.ts), so the CLI's bundle, compiled at every
+ * start, stays as it was; src/oci/signatures/keys/ed25519ph.ts requires it on first use.
  */
 const ed25519phApart = {
   name: 'ed25519ph-apart',
@@ -34,7 +34,7 @@ const builds = [
   { ...common, entryPoints: ['src/cli/launcher.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, sourcemap: false },
   // Just the parts of undici the registry client uses (src/oci/registry/undiciEntry.ts): half the load time of all of it.
   { ...common, entryPoints: { undici: 'src/oci/registry/undiciEntry.ts' }, outdir: 'dist', sourcemap: false },
-  { ...common, entryPoints: { ed25519ph: 'src/oci/signatures/ed25519phEntry.ts' }, outdir: 'dist', sourcemap: false },
+  { ...common, entryPoints: { ed25519ph: 'src/oci/signatures/keys/ed25519phEntry.ts' }, outdir: 'dist', sourcemap: false },
   // The index editor's webview script: runs in the browser, so no node built-ins and no vscode.
   { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, logLevel: 'warning', entryPoints: ['media/indexEditor/main.ts'], outfile: 'dist/indexEditor.js' },
   // The referrer coverage page's script, likewise.

@@ -9,7 +9,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { childrenOf, readNode } from '../../src/oci/signatures/der';
+import { childrenOf, readNode } from '../../src/oci/signatures/x509/der';
 import { mutateBytes, mutateDer } from '../helpers/byteMutations';
 import { CRASH_TEXT, seededRandom } from '../helpers/jsonMutations';
 import { runCli } from '../helpers/runCli';

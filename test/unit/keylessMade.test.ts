@@ -23,7 +23,7 @@ import {
   type TextMatch,
   verifySignatures,
 } from '../../src/oci/signatures';
-import { MAX_INTERMEDIATES } from '../../src/oci/signatures/certificateChain';
+import { MAX_INTERMEDIATES } from '../../src/oci/signatures/x509/certificateChain';
 import { cleanupTemps, makeImage, newLayout, pushBlob, pushManifest } from './builders';
 
 after(cleanupTemps);

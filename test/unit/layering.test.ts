@@ -48,6 +48,12 @@ const OPERATIONS = ['src/oci/imageIndex', 'src/oci/referrers', 'src/oci/copy', '
 // The targets: the two implementations of Target.
 const TARGETS = ['src/oci/layout', 'src/oci/registry'];
 
+// The rooms of src/oci/signatures: X.509 and DER (with CMS and RFC 3161 timestamps), keys, Sigstore bundles and their
+// logs, the Notary Project; at the top, cosign's classic format, the shared result types and the entry points.
+const SIG = 'src/oci/signatures';
+const ROOMS = ['x509', 'keys', 'sigstore', 'notary'].map((r) => `${SIG}/${r}`);
+const SIG_ENTRY_POINTS = ['index', 'sign', 'verify', 'verifyImage', 'verifyProblems'].map((f) => `${SIG}/${f}`);
+
 /** The project file a relative import names (`x.ts` or `x/index.ts`), or undefined for a package. */
 function fileOf(i: Import): string | undefined {
   if (i.target === undefined) return undefined;
@@ -128,6 +134,32 @@ describe('layering', () => {
 
   it('the targets do not call operations back', () => {
     const bad = all.filter((i) => under(i.file, ...TARGETS) && under(i.target, ...OPERATIONS));
+    assert.deepEqual(show(bad), []);
+  });
+
+  it('signatures/x509/ imports nothing else of signatures/', () => {
+    const bad = all.filter((i) => under(i.file, `${SIG}/x509`) && under(i.target, SIG) && !under(i.target, `${SIG}/x509`));
+    assert.deepEqual(show(bad), []);
+  });
+
+  it('signatures/keys/ imports of signatures/ only itself and cosignFormat.ts', () => {
+    const bad = all.filter((i) => under(i.file, `${SIG}/keys`) && under(i.target, SIG) && !under(i.target, `${SIG}/keys`, `${SIG}/cosignFormat`));
+    assert.deepEqual(show(bad), []);
+  });
+
+  it('signatures/sigstore/ and signatures/notary/ never import each other', () => {
+    const bad = all.filter((i) => (under(i.file, `${SIG}/sigstore`) && under(i.target, `${SIG}/notary`)) || (under(i.file, `${SIG}/notary`) && under(i.target, `${SIG}/sigstore`)));
+    assert.deepEqual(show(bad), []);
+  });
+
+  it("the rooms of signatures/ never import its entry points (index, sign, verify, verifyImage, verifyProblems)", () => {
+    assert.ok(all.some((i) => under(i.file, ...ROOMS)), 'no files found in the rooms of signatures/');
+    const bad = all.filter((i) => under(i.file, ...ROOMS) && SIG_ENTRY_POINTS.includes(i.target ?? ''));
+    assert.deepEqual(show(bad), []);
+  });
+
+  it('the CLI and the extension import signatures/ only through its index', () => {
+    const bad = all.filter((i) => under(i.file, 'src/cli', 'src/extension') && under(i.target, SIG) && i.target !== SIG && i.target !== `${SIG}/index`);
     assert.deepEqual(show(bad), []);
   });
 

@@ -5,8 +5,8 @@ import { strict as assert } from 'node:assert';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { NOTARY_JWS_MEDIA_TYPE, verifyNotaryEnvelope } from '../../src/oci/signatures';
-import { readCertificate } from '../../src/oci/signatures/certificates';
-import { loadNotaryRoots } from '../../src/oci/signatures/notaryChain';
+import { readCertificate } from '../../src/oci/signatures/x509/certificates';
+import { loadNotaryRoots } from '../../src/oci/signatures/notary/notaryChain';
 import { made, signJws } from '../helpers/notaryEnvelopes';
 
 const leaf = () => Buffer.from(new X509Certificate(readFileSync(made('leaf.pem'))).raw);

@@ -22,7 +22,7 @@ import {
   verifySignatures,
   type VerifyKey,
 } from '../../src/oci/signatures';
-import { secretboxOpen, secretboxSeal } from '../../src/oci/signatures/secretbox';
+import { secretboxOpen, secretboxSeal } from '../../src/oci/signatures/keys/secretbox';
 import type { Target } from '../../src/oci/target';
 import { runCli } from '../helpers/runCli';
 import { OciLayoutStore } from '../../src/oci/layout';

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CertificatePolicy, checkBundle, loadCertificates, loadPublicKey, loadRekorKey } from '../../src/oci/signatures';
-import { type TimestampAuthorities, timestampAuthorities, verifyTimestamp } from '../../src/oci/signatures/timestamp';
+import { type TimestampAuthorities, timestampAuthorities, verifyTimestamp } from '../../src/oci/signatures/x509/timestamp';
 import { runCli } from '../helpers/runCli';
 import { attachBundle, attestation, FULCIO_V1, IDENTITY, ISSUER, type Json, REKOR_PUB, sigstoreFixture, storeImage } from '../helpers/sigstoreBundles';
 import { cleanupTemps, newLayout, tempDir } from './builders';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { loadPublicKey, signKey, signManifest, verificationProblems, verifyImage } from '../../src/oci/signatures';
-import { readPublicKeyFile } from '../../src/oci/signatures/keyFiles';
+import { readPublicKeyFile } from '../../src/oci/signatures/keys/keyFiles';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTemps, makeImage, makeIndex, newLayout, tempDir } from './builders';

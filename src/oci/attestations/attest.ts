@@ -2,7 +2,7 @@ import type { Descriptor } from '../descriptor';
 import { digestOf } from '../digest';
 import { cosignTag } from '../referrers/cosignTags';
 import type { OpOptions, Target } from '../target';
-import type { SignKey } from '../signatures/privateKeys';
+import type { SignKey } from '../signatures/keys/privateKeys';
 import { SIGNATURE_ANNOTATION } from '../signatures/cosignFormat';
 import { appendToCosignTag } from '../referrers/cosignTagAppend';
 import { DSSE_MEDIA_TYPE, INTOTO_PAYLOAD_TYPE, makeEnvelope } from './dsse';

@@ -1,7 +1,7 @@
 import type { Descriptor } from '../descriptor';
-import { type BundleReferrer, pushBundleReferrer } from '../signatures/bundleReferrer';
-import { makeKeyBundle } from '../signatures/bundleWrite';
-import type { SignKey } from '../signatures/privateKeys';
+import { type BundleReferrer, pushBundleReferrer } from '../signatures/sigstore/bundleReferrer';
+import { makeKeyBundle } from '../signatures/sigstore/bundleWrite';
+import type { SignKey } from '../signatures/keys/privateKeys';
 import type { Target } from '../target';
 import type { AttestOptions } from './attest';
 import { makeStatement, predicateTypeOf } from './statement';

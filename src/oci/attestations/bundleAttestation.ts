@@ -1,10 +1,10 @@
 import type { Descriptor } from '../descriptor';
-import { bundleSubject, readBundleLayer } from '../signatures/bundleLayer';
-import { checkBundle } from '../signatures/bundleSignature';
-import type { VerifyKey } from '../signatures/publicKeys';
+import { bundleSubject, readBundleLayer } from '../signatures/sigstore/bundleLayer';
+import { checkBundle } from '../signatures/sigstore/bundleSignature';
+import type { VerifyKey } from '../signatures/keys/publicKeys';
 import { type SignatureProblem, signedByFields } from '../signatures/signatureResult';
 import type { SignerTrust } from '../signatures/signer';
-import { COSIGN_SIGN_PREDICATE_TYPE, parseSigstoreBundle } from '../signatures/sigstoreBundle';
+import { COSIGN_SIGN_PREDICATE_TYPE, parseSigstoreBundle } from '../signatures/sigstore/sigstoreBundle';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { parseStatement } from './statement';
 import type { AttestationPlace, AttestationProblem, AttestationResult } from './attestationResult';

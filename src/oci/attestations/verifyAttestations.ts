@@ -4,13 +4,13 @@ import { findCosignArtifacts, type FoundArtifact, foundLayers, type FoundVia } f
 import { CosignTagLookup } from '../referrers/cosignTags';
 
 export type { FoundVia };
-import { keyVerifying, type VerifyKey } from '../signatures/publicKeys';
+import { keyVerifying, type VerifyKey } from '../signatures/keys/publicKeys';
 import { signedByFields } from '../signatures/signatureResult';
 import type { AttestationPlace, AttestationProblem, AttestationResult } from './attestationResult';
 import type { CertificateCheck } from '../signatures/keyless';
 import { checkSigner, type SignerTrust } from '../signatures/signer';
 import type { OpOptions, ReadOnlyTarget } from '../target';
-import { SIGSTORE_BUNDLE_TYPES } from '../signatures/sigstoreBundle';
+import { SIGSTORE_BUNDLE_TYPES } from '../signatures/sigstore/sigstoreBundle';
 import { verifyBundleAttestation } from './bundleAttestation';
 import { DSSE_MEDIA_TYPE, type Envelope, INTOTO_PAYLOAD_TYPE, pae, parseEnvelope } from './dsse';
 import { intotoEntryCheck } from './intotoEntry';

@@ -2,7 +2,7 @@ import type { Descriptor } from '../descriptor';
 import { type CheckedSubject, type CheckedSubjectOptions, checkedSubjects } from '../referrers/checkedSubjects';
 import { CosignTagLookup } from '../referrers/cosignTags';
 import { semaphore } from '../semaphore';
-import type { VerifyKey } from '../signatures/publicKeys';
+import type { VerifyKey } from '../signatures/keys/publicKeys';
 import type { ReadOnlyTarget } from '../target';
 import { type ManifestAttestations, verifyAttestations, type VerifyAttestationOptions } from './verifyAttestations';
 

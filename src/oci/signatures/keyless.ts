@@ -1,9 +1,9 @@
-import { type Certificate, oneLine, parseCertificates } from './certificates';
-import { chainToRoots, validAt } from './certificateChain';
-import { keyAlgorithmField, loadPublicKey } from './publicKeys';
+import { type Certificate, oneLine, parseCertificates } from './x509/certificates';
+import { chainToRoots, validAt } from './x509/certificateChain';
+import { keyAlgorithmField, loadPublicKey } from './keys/publicKeys';
 import { BUNDLE_ANNOTATION, type RekorEntry, type RekorKey, verifyBundle } from './rekorBundle';
 import type { CertificateSummary, SignatureProblem, SignatureResult } from './signatureResult';
-import type { VerifiedTimestamp } from './timestamp';
+import type { VerifiedTimestamp } from './x509/timestamp';
 
 /**
  * cosign's keyless signatures: the layer carries the signing certificate (PEM, annotation

@@ -1,7 +1,7 @@
 import { OciError } from '../errors';
 import { createHash } from '../nodeCrypto';
 import { decodeBase64 } from './cosignFormat';
-import { loadPublicKey, type VerifyKey } from './publicKeys';
+import { loadPublicKey, type VerifyKey } from './keys/publicKeys';
 
 /**
  * cosign's offline Rekor bundle (annotation `dev.sigstore.cosign/bundle`): the log's signed entry timestamp (SET)

@@ -4,7 +4,7 @@ import { appendToCosignTag } from '../referrers/cosignTagAppend';
 import { cosignTag } from '../referrers/cosignTags';
 import type { OpOptions, Target } from '../target';
 import { makePayload, SIGNATURE_ANNOTATION, SIMPLESIGNING_MEDIA_TYPE } from './cosignFormat';
-import type { SignKey } from './privateKeys';
+import type { SignKey } from './keys/privateKeys';
 
 export interface SignResult {
   /** The signature manifest now tagged `tag`: the one there before with this signature added as its last layer. */

@@ -1,6 +1,6 @@
 /** What verifying one signature says: its result, and why it is not valid (types only, shared by verify and keyless). */
 import type { FoundVia } from '../referrers/cosignFound';
-import type { VerifiedTimestamp } from './timestamp';
+import type { VerifiedTimestamp } from './x509/timestamp';
 
 /** Why the signer of a signature or an attestation is not trusted: the keys, the certificate, the Rekor bundle. */
 export type SignerProblem =

@@ -1,6 +1,6 @@
 import { CERTIFICATE_ANNOTATION, type CertificateCheck, type CertificatePolicy, loggedFields, verifyWithCertificate } from './keyless';
-import { keyVerifying, type VerifyKey } from './publicKeys';
-import type { TimestampAuthorities } from './timestamp';
+import { keyVerifying, type VerifyKey } from './keys/publicKeys';
+import type { TimestampAuthorities } from './x509/timestamp';
 import { BUNDLE_ANNOTATION, type EntryCheck, type RekorKey, verifyBundle } from './rekorBundle';
 
 /** What may sign: public keys, certificates under a policy, and the Rekor keys a signature's bundle must verify with. */

@@ -4,11 +4,11 @@ import { findCosignArtifacts, type FoundArtifact, foundLayers } from '../referre
 import { CosignTagLookup } from '../referrers/cosignTags';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { COSIGN_PAYLOAD_TYPE, decodeBase64, parsePayload, SIGNATURE_ANNOTATION, SIGNATURE_ARTIFACT_TYPES, SIMPLESIGNING_MEDIA_TYPE } from './cosignFormat';
-import { verifyBundleLayer } from './bundleLayer';
-import { NOTARY_SIGNATURE_ARTIFACT_TYPE } from './notaryEnvelope';
-import { type NotaryTrust, verifyNotaryManifest } from './notaryVerify';
-import type { VerifyKey } from './publicKeys';
-import { SIGSTORE_BUNDLE_TYPES } from './sigstoreBundle';
+import { verifyBundleLayer } from './sigstore/bundleLayer';
+import { NOTARY_SIGNATURE_ARTIFACT_TYPE } from './notary/notaryEnvelope';
+import { type NotaryTrust, verifyNotaryManifest } from './notary/notaryVerify';
+import type { VerifyKey } from './keys/publicKeys';
+import { SIGSTORE_BUNDLE_TYPES } from './sigstore/sigstoreBundle';
 import type { FoundVia, SignatureProblem, SignatureResult } from './signatureResult';
 import { checkSigner, type SignerTrust } from './signer';
 

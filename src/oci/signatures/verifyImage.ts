@@ -3,7 +3,7 @@ import { type CheckedSubject, type CheckedSubjectOptions, checkedSubjects } from
 import { CosignTagLookup } from '../referrers/cosignTags';
 import { semaphore } from '../semaphore';
 import type { ReadOnlyTarget } from '../target';
-import type { VerifyKey } from './publicKeys';
+import type { VerifyKey } from './keys/publicKeys';
 import { type ManifestVerification, verifySignatures, type VerifyOptions } from './verify';
 
 /** Manifests verified at once: coverage's pace, well under the registry client's 8 connections. */

@@ -1,6 +1,6 @@
-import { createHash } from '../nodeCrypto';
-import { decodeBase64 } from './cosignFormat';
-import type { RekorKey } from './rekorBundle';
+import { createHash } from '../../nodeCrypto';
+import { decodeBase64 } from '../cosignFormat';
+import type { RekorKey } from '../rekorBundle';
 
 /**
  * A transparency log checkpoint (C2SP tlog-checkpoint): a signed note (C2SP signed-note, golang.org/x/mod/sumdb/note)

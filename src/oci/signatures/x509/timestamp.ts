@@ -1,4 +1,4 @@
-import { createHash, signing } from '../nodeCrypto';
+import { createHash, signing } from '../../nodeCrypto';
 import { type Certificate, OID, oneLine, parseCertificates } from './certificates';
 import { chainToRoots, TIME_STAMPING, validAt } from './certificateChain';
 import { algorithmOid, CMS_OID, isSigner, readSignedData, type SignedData } from './cmsSignedData';

@@ -1,13 +1,13 @@
-import { INTOTO_PAYLOAD_TYPE, pae } from '../attestations/dsse';
-import { parseStatement, statementNames } from '../attestations/statement';
-import { createHash } from '../nodeCrypto';
+import { INTOTO_PAYLOAD_TYPE, pae } from '../../attestations/dsse';
+import { parseStatement, statementNames } from '../../attestations/statement';
+import { createHash } from '../../nodeCrypto';
 import { type LoggedSignature, verifyBundleLog } from './bundleLog';
-import { CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, loggedFields, verifyWithCertificate } from './keyless';
-import { keyVerifying, type VerifyKey } from './publicKeys';
-import type { SignatureProblem, SignatureResult } from './signatureResult';
-import type { SignerTrust } from './signer';
+import { CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, loggedFields, verifyWithCertificate } from '../keyless';
+import { keyVerifying, type VerifyKey } from '../keys/publicKeys';
+import type { SignatureProblem, SignatureResult } from '../signatureResult';
+import type { SignerTrust } from '../signer';
 import { parseSigstoreBundle, type SigstoreBundle } from './sigstoreBundle';
-import { verifyTimestamps } from './timestamp';
+import { verifyTimestamps } from '../x509/timestamp';
 
 type Fields = Partial<SignatureResult>;
 export type BundleCheck = { ok: true; fields: Fields } | { ok: false; problem: SignatureProblem; reason: string; fields: Fields };

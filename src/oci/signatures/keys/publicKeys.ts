@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
-import { OciError } from '../errors';
-import { signing } from '../nodeCrypto';
+import { OciError } from '../../errors';
+import { signing } from '../../nodeCrypto';
 import { verifyEd25519ph } from './ed25519ph';
 
 /** A public key signatures are verified with, named as the user gave it (its file). */

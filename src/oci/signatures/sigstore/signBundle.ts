@@ -1,8 +1,8 @@
-import type { Descriptor } from '../descriptor';
-import type { OpOptions, Target } from '../target';
+import type { Descriptor } from '../../descriptor';
+import type { OpOptions, Target } from '../../target';
 import { type BundleReferrer, pushBundleReferrer } from './bundleReferrer';
 import { cosignSignStatement, makeKeyBundle } from './bundleWrite';
-import type { SignKey } from './privateKeys';
+import type { SignKey } from '../keys/privateKeys';
 import { COSIGN_SIGN_PREDICATE_TYPE } from './sigstoreBundle';
 
 /**

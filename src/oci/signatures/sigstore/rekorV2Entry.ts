@@ -1,5 +1,5 @@
-import { createHash } from '../nodeCrypto';
-import { decodeBase64, isObject } from './cosignFormat';
+import { createHash } from '../../nodeCrypto';
+import { decodeBase64, isObject } from '../cosignFormat';
 
 /** What a Rekor v2 entry must log: the signature, the DER of its key or leaf certificate, and the bytes signed. */
 export interface V2Logged {

@@ -1,4 +1,4 @@
-import { childrenOf, DerError, expect, oidText, readOnly, TAG } from './der';
+import { childrenOf, DerError, expect, oidText, readOnly, TAG } from '../x509/der';
 
 /**
  * Notation's trusted identities (trust-store-trust-policy.md "Trusted identities constraints"): `x509.subject: C=US,

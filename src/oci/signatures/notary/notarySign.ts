@@ -3,12 +3,12 @@
 // pushed as notation pushes it: an OCI 1.1 referrer of type application/vnd.cncf.notary.signature, the envelope its
 // one layer, the chain's thumbprints in an annotation.
 import type { KeyObject } from 'node:crypto';
-import { OciError } from '../errors';
-import { createHash, signing } from '../nodeCrypto';
-import { type OneLayerReferrer, pushOneLayerReferrer } from '../referrers/oneLayerReferrer';
-import type { Descriptor } from '../descriptor';
-import type { OpOptions, Target } from '../target';
-import { type Certificate, parseCertificates } from './certificates';
+import { OciError } from '../../errors';
+import { createHash, signing } from '../../nodeCrypto';
+import { type OneLayerReferrer, pushOneLayerReferrer } from '../../referrers/oneLayerReferrer';
+import type { Descriptor } from '../../descriptor';
+import type { OpOptions, Target } from '../../target';
+import { type Certificate, parseCertificates } from '../x509/certificates';
 import { HEADER, NOTARY_JWS_MEDIA_TYPE, NOTARY_PAYLOAD_TYPE, NOTARY_SIGNATURE_ARTIFACT_TYPE, type NotaryAlgorithm, SCHEME_X509 } from './notaryEnvelope';
 
 /** notation's annotation of the signature manifest: the SHA-256 thumbprints of the chain, leaf first, as a JSON array of hex. */

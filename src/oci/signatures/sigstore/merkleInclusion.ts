@@ -1,4 +1,4 @@
-import { createHash } from '../nodeCrypto';
+import { createHash } from '../../nodeCrypto';
 
 /**
  * RFC 6962 / RFC 9162 Merkle trees, as Rekor (v1 on Trillian, v2 on tiles) builds its log: a leaf's hash is

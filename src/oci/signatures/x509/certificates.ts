@@ -1,6 +1,6 @@
 import type { X509Certificate } from 'node:crypto';
-import { OciError } from '../errors';
-import { x509 } from '../nodeCrypto';
+import { OciError } from '../../errors';
+import { x509 } from '../../nodeCrypto';
 import { childrenOf, contextTag, DerError, expect, oidText, readOnly, TAG, timeOf } from './der';
 
 /** The object identifiers read here. */

@@ -1,6 +1,6 @@
 // A Notary trust store as notation keeps one: a certificate file, or a folder of them (PEM or DER), each a root.
 import { promises as fsp } from 'node:fs';
-import type { Certificate } from './certificates';
+import type { Certificate } from '../x509/certificates';
 import { loadNotaryRoots } from './notaryChain';
 
 /**

@@ -1,7 +1,7 @@
 import { type Checkpoint, checkpointSignedBy, noteKeyIds, parseCheckpoint } from './checkpoint';
-import { decodeBase64, isObject } from './cosignFormat';
+import { decodeBase64, isObject } from '../cosignFormat';
 import { inclusionRoot, leafHash } from './merkleInclusion';
-import type { RekorKey } from './rekorBundle';
+import type { RekorKey } from '../rekorBundle';
 
 /**
  * A bundle tlog entry's `inclusionProof` (sigstore protobuf-specs' InclusionProof, as protojson writes it): the leaf's

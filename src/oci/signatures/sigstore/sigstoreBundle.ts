@@ -1,5 +1,5 @@
-import { type Envelope, parseEnvelope } from '../attestations/dsse';
-import { decodeBase64, isObject, jsonObject } from './cosignFormat';
+import { type Envelope, parseEnvelope } from '../../attestations/dsse';
+import { decodeBase64, isObject, jsonObject } from '../cosignFormat';
 
 /**
  * Sigstore bundles (sigstore/protobuf-specs, bundle v0.1 to v0.3, as protojson writes them), what cosign 3 attaches by

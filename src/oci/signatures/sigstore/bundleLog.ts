@@ -1,8 +1,8 @@
-import { intotoSignatures, type LoggedEnvelopeSignature, pemDer } from '../attestations/intotoEntry';
-import { createHash } from '../nodeCrypto';
-import { decodeBase64 } from './cosignFormat';
+import { intotoSignatures, type LoggedEnvelopeSignature, pemDer } from '../../attestations/intotoEntry';
+import { createHash } from '../../nodeCrypto';
+import { decodeBase64 } from '../cosignFormat';
 import { inclusionProblem, type InclusionProof, logKey, readInclusionProof } from './inclusionProof';
-import { entryBody, entryProblem, type RekorEntry, type RekorKey, verifySet } from './rekorBundle';
+import { entryBody, entryProblem, type RekorEntry, type RekorKey, verifySet } from '../rekorBundle';
 import { v2EntryProblem } from './rekorV2Entry';
 import type { BundleTlogEntry } from './sigstoreBundle';
 

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
-import { OciError } from '../errors';
-import { signing } from '../nodeCrypto';
-import { decodeBase64 } from './cosignFormat';
+import { OciError } from '../../errors';
+import { signing } from '../../nodeCrypto';
+import { decodeBase64 } from '../cosignFormat';
 import { signEd25519ph } from './ed25519ph';
 import { secretboxOpen, secretboxSeal } from './secretbox';
 

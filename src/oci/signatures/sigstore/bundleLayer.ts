@@ -1,10 +1,10 @@
-import { bareDescriptor, type Descriptor } from '../descriptor';
-import { readCapped } from '../readCapped';
-import type { OpOptions, ReadOnlyTarget } from '../target';
+import { bareDescriptor, type Descriptor } from '../../descriptor';
+import { readCapped } from '../../readCapped';
+import type { OpOptions, ReadOnlyTarget } from '../../target';
 import { checkBundle } from './bundleSignature';
-import type { VerifyKey } from './publicKeys';
-import type { SignatureProblem, SignatureResult } from './signatureResult';
-import type { SignerTrust } from './signer';
+import type { VerifyKey } from '../keys/publicKeys';
+import type { SignatureProblem, SignatureResult } from '../signatureResult';
+import type { SignerTrust } from '../signer';
 
 /** A bundle is a few kilobytes (an attestation's, its predicate more): a layer declared larger is not read as a signature. */
 export const MAX_BUNDLE_BYTES = 1 << 20;

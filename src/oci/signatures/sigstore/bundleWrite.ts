@@ -1,6 +1,6 @@
-import { INTOTO_PAYLOAD_TYPE, makeEnvelope } from '../attestations/dsse';
-import { createHash, signing } from '../nodeCrypto';
-import type { SignKey } from './privateKeys';
+import { INTOTO_PAYLOAD_TYPE, makeEnvelope } from '../../attestations/dsse';
+import { createHash, signing } from '../../nodeCrypto';
+import type { SignKey } from '../keys/privateKeys';
 import { COSIGN_SIGN_PREDICATE_TYPE, SIGSTORE_BUNDLE_MEDIA_TYPE } from './sigstoreBundle';
 
 /**

@@ -1,6 +1,6 @@
 // fs.promises, not node:fs/promises: loaded on first use (cliStartup.test.ts keeps the CLI's start light).
 import { promises as fsp } from 'node:fs';
-import { OciError } from '../errors';
+import { OciError } from '../../errors';
 import { loadPublicKey, type VerifyKey } from './publicKeys';
 
 /**

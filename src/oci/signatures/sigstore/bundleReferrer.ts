@@ -1,6 +1,6 @@
-import type { Descriptor } from '../descriptor';
-import { type OneLayerReferrer, type OneLayerSpec, packOneLayerReferrer, pushOneLayerReferrer } from '../referrers/oneLayerReferrer';
-import type { OpOptions, Target } from '../target';
+import type { Descriptor } from '../../descriptor';
+import { type OneLayerReferrer, type OneLayerSpec, packOneLayerReferrer, pushOneLayerReferrer } from '../../referrers/oneLayerReferrer';
+import type { OpOptions, Target } from '../../target';
 import { SIGSTORE_BUNDLE_MEDIA_TYPE } from './sigstoreBundle';
 
 /** What a bundle referrer holds (cosign's WriteAttestationNewBundleFormat): always a DSSE envelope, of this predicate type. */

@@ -1,7 +1,7 @@
-import { OciError } from '../errors';
-import { type Certificate, readCertificate, OID, oneLine, parseCertificates } from './certificates';
-import { readNode } from './der';
-import { signing, x509 } from '../nodeCrypto';
+import { OciError } from '../../errors';
+import { type Certificate, readCertificate, OID, oneLine, parseCertificates } from '../x509/certificates';
+import { readNode } from '../x509/der';
+import { signing, x509 } from '../../nodeCrypto';
 import type { NotaryAlgorithm } from './notaryEnvelope';
 
 /**

@@ -1,15 +1,15 @@
-import type { Descriptor } from '../descriptor';
-import { readCapped } from '../readCapped';
-import { type FoundArtifact, foundLayers } from '../referrers/cosignFound';
-import type { OpOptions, ReadOnlyTarget } from '../target';
-import { type Certificate, oneLine } from './certificates';
-import { validAt } from './certificateChain';
+import type { Descriptor } from '../../descriptor';
+import { readCapped } from '../../readCapped';
+import { type FoundArtifact, foundLayers } from '../../referrers/cosignFound';
+import type { OpOptions, ReadOnlyTarget } from '../../target';
+import { type Certificate, oneLine } from '../x509/certificates';
+import { validAt } from '../x509/certificateChain';
 import { chainProblem, keyAlgorithm, parseChain, trustedBy, verifiesWith } from './notaryChain';
 import { parseCose } from './notaryCose';
 import { NOTARY_COSE_MEDIA_TYPE, NOTARY_JWS_MEDIA_TYPE, NOTARY_PAYLOAD_TYPE, type NotaryEnvelope, SCHEME_SIGNING_AUTHORITY, UNDERSTOOD_CRITICAL } from './notaryEnvelope';
 import { matchesIdentity, type NotaryIdentity, subjectAttributes } from './notaryIdentity';
 import { parseJws } from './notaryJws';
-import type { CertificateSummary, NotarySummary, SignatureProblem, SignatureResult } from './signatureResult';
+import type { CertificateSummary, NotarySummary, SignatureProblem, SignatureResult } from '../signatureResult';
 
 /** notation reads an envelope of at most 4 MiB (a chain of certificates, a timestamp token): a layer declared larger is not read. */
 export const MAX_NOTARY_ENVELOPE_BYTES = 4 << 20;
