@@ -1,8 +1,11 @@
 // `manifold coverage` with trust flags: each cell verified as `verify -r` and `verify-attestation -r` would, and
 // `--require` counting only verified cells where there is something to verify. Keys made here by node:crypto.
 import { strict as assert } from 'node:assert';
-import { runCliIn } from '../helpers/runCli';
-import { cleanupTemps } from './builders';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { made } from '../helpers/notaryEnvelopes';
+import { runCli, runCliIn } from '../helpers/runCli';
+import { cleanupTemps, makeMultiArchLayout, tempDir } from './builders';
 import { makeSigned, short, type Signed } from './signedCoverageLayout';
 
 after(cleanupTemps);
@@ -101,5 +104,37 @@ describe('manifold coverage with trust flags (verified cells)', () => {
     const gone = await runCliIn(s.dir, 'coverage', '--key', 'gone.pub', '--oci-layout', 'layout:v1');
     assert.equal(gone.code, 1);
     assert.match(gone.stderr, /--key gone\.pub: ENOENT/);
+  });
+});
+
+describe('manifold coverage with Notary roots', () => {
+  it('signature cells verified under --notary-roots: ✓ for a chain to the root given, ✗ for another root; --require signature says which', async () => {
+    const { store, children } = await makeMultiArchLayout();
+    const dir = tempDir();
+    const chain = (leaf: string, root: string) => {
+      const file = join(dir, `${leaf}.crt`);
+      writeFileSync(file, [leaf, ...(root === 'root' ? ['intermediate'] : []), root].map((n) => readFileSync(made(`${n}.pem`), 'utf8')).join(''));
+      return file;
+    };
+    // linux/amd64 signed under root.pem, linux/arm64 under another root.
+    const [amd64, arm64] = children;
+    for (const [leaf, root, platform] of [['leaf', 'root', 'linux/amd64'], ['otherleaf', 'otherroot', 'linux/arm64']] as const) {
+      const r = await runCli('sign', '--notary-key', made(`${leaf}.key.pem`), '--notary-certificate', chain(leaf, root), '--platform', platform, '--oci-layout', `${store.location}:multi`);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const ref = `${store.location}:multi`;
+    const table = await runCli('coverage', '--notary-roots', made('root.pem'), '--oci-layout', ref);
+    assert.equal(table.code, 0, table.stderr);
+    const signatureCells = table.stdout.split('\n').slice(1, 4).map((l) => l.split(/\s{2,}/)[1]);
+    assert.deepEqual(signatureCells, ['-', '1 ✓', '1 ✗']);
+    const required = await runCli('coverage', '--notary-roots', made('root.pem'), '--require', 'signature', '--oci-layout', ref);
+    assert.equal(required.code, 3, required.stderr);
+    assert.match(required.stderr, new RegExp(`^linux/arm64: signature present but not verified by .*root\\.pem .*@${arm64!.digest}\\)$`, 'm'));
+    assert.doesNotMatch(required.stderr, new RegExp(amd64!.digest));
+    const both = await runCli('coverage', '--notary-roots', made('root.pem'), '--notary-roots', made('otherroot.pem'), '--require', 'signature', '--oci-layout', ref);
+    // The third platform (linux/arm/v7) carries no signature at all: the only platform --require names then.
+    assert.equal(both.code, 3, both.stderr);
+    assert.doesNotMatch(both.stderr, /linux\/arm64/);
+    assert.match(both.stderr, /linux\/arm\/v7/);
   });
 });
