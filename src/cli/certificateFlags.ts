@@ -192,6 +192,12 @@ export const NOTARY_OPTIONS: Record<string, OptionSpec> = {
     description: "Notary signatures of scheme notary.x509.signingAuthority: their roots, as notation's trust store of type signingAuthority (checked at the signing authority's time)",
     valueName: 'FILE|DIR',
   },
+  'notary-tsa-roots': {
+    type: 'string',
+    multiple: true,
+    description: "Notary signatures: roots of timestamp authorities (PEM or DER, a file or a folder), as notation's trust store of type tsa: a notary.x509 signature's timestamp countersignature must verify under one, and its certificates are then checked at the time stamped",
+    valueName: 'FILE|DIR',
+  },
   'notary-identity': {
     type: 'string',
     multiple: true,
@@ -204,6 +210,7 @@ export const NOTARY_OPTIONS: Record<string, OptionSpec> = {
 export interface NotaryFlags {
   roots: string[];
   authorityRoots: string[];
+  tsaRoots: string[];
   identities: NotaryIdentity[];
 }
 
@@ -212,8 +219,11 @@ export function notaryFlags(p: ParsedCommand): NotaryFlags | undefined {
   const roots = listOpt(p, 'notary-roots');
   const authorityRoots = listOpt(p, 'notary-authority-roots');
   const identityTexts = listOpt(p, 'notary-identity');
+  const tsaRoots = listOpt(p, 'notary-tsa-roots');
   if (roots.length === 0 && authorityRoots.length === 0) {
-    if (identityTexts.length > 0) throw new UsageError('--notary-identity is for Notary signatures: give --notary-roots (or --notary-authority-roots) too, the roots they must chain to');
+    for (const [flag, given] of [['--notary-identity', identityTexts], ['--notary-tsa-roots', tsaRoots]] as const) {
+      if (given.length > 0) throw new UsageError(`${flag} is for Notary signatures: give --notary-roots (or --notary-authority-roots) too, the roots they must chain to`);
+    }
     return undefined;
   }
   const identities = identityTexts.map((t) => {
@@ -223,13 +233,18 @@ export function notaryFlags(p: ParsedCommand): NotaryFlags | undefined {
       throw new UsageError(`--notary-identity ${(err as Error).message}`);
     }
   });
-  return { roots, authorityRoots, identities };
+  return { roots, authorityRoots, tsaRoots, identities };
 }
 
 /** The roots the Notary flags name, read (each file, or each file of a folder, in name order). */
 export async function notaryTrust(f: NotaryFlags): Promise<NotaryTrust> {
   const read = async (flag: string, paths: string[]): Promise<Certificate[]> => (await Promise.all(paths.map((path) => rootsAt(flag, path)))).flat();
-  return { roots: await read('--notary-roots', f.roots), authorityRoots: await read('--notary-authority-roots', f.authorityRoots), identities: f.identities };
+  return {
+    roots: await read('--notary-roots', f.roots),
+    authorityRoots: await read('--notary-authority-roots', f.authorityRoots),
+    tsaRoots: await read('--notary-tsa-roots', f.tsaRoots),
+    identities: f.identities,
+  };
 }
 
 /** A trust store flag's roots (readNotaryTrustStore), its error led by the flag: `--notary-roots roots/: no certificate in it`. */
@@ -243,5 +258,5 @@ async function rootsAt(flag: string, path: string): Promise<Certificate[]> {
 
 /** What Notary trust was asked, for verify's JSON (an added field). */
 export function notaryJson(f: NotaryFlags | undefined): Record<string, unknown> {
-  return f ? { notary: { roots: f.roots, authorityRoots: f.authorityRoots, identities: f.identities.map((i) => i.text) } } : {};
+  return f ? { notary: { roots: f.roots, authorityRoots: f.authorityRoots, ...(f.tsaRoots.length > 0 ? { tsaRoots: f.tsaRoots } : {}), identities: f.identities.map((i) => i.text) } } : {};
 }

@@ -125,7 +125,7 @@ describe('Notary signatures notation made (notation-go testdata)', () => {
     for (const l of lines) assert.match(l, /signs digest "sha256:19dbd2e4[0-9a-f]+", size 481, not "sha256:[0-9a-f]{64}", \d+/);
   });
 
-  it("carries a timestamp countersignature it does not verify: the chain checked now, and said so (notation-go's jwsWithTimestamp.sig)", () => {
+  it("without TSA roots its timestamp countersignature is not read: the chain checked now, and said so (notation-go's jwsWithTimestamp.sig)", () => {
     const bytes = readFileSync(vector('jwsWithTimestamp.sig'));
     const subject = { mediaType: 'application/vnd.docker.distribution.manifest.v2+json', digest: 'sha256:c0669ef34cdc14332c0f1ab0c2c01acb91d96014b172f1a76f3a39e63d1f0bda', size: 528 };
     const roots = loadNotaryRoots('alpine-2023.crt', readFileSync(vector('alpine-2023.crt')));
@@ -138,6 +138,29 @@ describe('Notary signatures notation made (notation-go testdata)', () => {
     const late = verifyNotaryEnvelope(bytes, NOTARY_JWS_MEDIA_TYPE, subject, { ...trust, now: new Date('2034-01-01T00:00:00Z') });
     assert.equal(late.ok, false);
     assert.equal(!late.ok && late.problem, 'certificate-expired');
-    assert.match(!late.ok ? late.reason : '', /expired at 2033-05-10T04:55:12\.000Z, before 2034-01-01T00:00:00\.000Z \(now: its timestamp countersignature is not verified here\)/);
+    assert.match(!late.ok ? late.reason : '', /expired at 2033-05-10T04:55:12\.000Z, before 2034-01-01T00:00:00\.000Z \(now: its timestamp countersignature is not verified without --notary-tsa-roots\)/);
+  });
+
+  it("with the TSA's root (--notary-tsa-roots) its timestamp countersignature verifies: the chain checked at the time stamped, valid after its notAfter; another root: bad-timestamp", async () => {
+    const bytes = readFileSync(vector('jwsWithTimestamp.sig'));
+    const subject = { mediaType: 'application/vnd.docker.distribution.manifest.v2+json', digest: 'sha256:c0669ef34cdc14332c0f1ab0c2c01acb91d96014b172f1a76f3a39e63d1f0bda', size: 528 };
+    const roots = loadNotaryRoots('alpine-2023.crt', readFileSync(vector('alpine-2023.crt')));
+    const tsaRoots = loadNotaryRoots('globalsign-root-r6.crt', readFileSync(vector('globalsign-root-r6.crt')));
+    const after = new Date('2034-01-01T00:00:00Z');
+    const ok = verifyNotaryEnvelope(bytes, NOTARY_JWS_MEDIA_TYPE, subject, { roots, authorityRoots: [], identities: [], tsaRoots, now: after });
+    assert.equal(ok.ok, true, JSON.stringify(ok));
+    assert.match(ok.fields.timestamp?.time ?? '', /^2024-06-18T06:29:3\d\.\d{3}Z$/);
+    assert.match(ok.fields.timestamp?.authority ?? '', /GlobalSign/i);
+    assert.equal(ok.fields.timestamp?.root, 'globalsign-root-r6.crt');
+    assert.equal(ok.fields.certificate?.checkedAt, ok.fields.timestamp?.time);
+    assert.equal(ok.fields.notary?.timestampNotVerified, undefined);
+    // A TSA root that is not the token's: refused by name, whatever the time.
+    const other = verifyNotaryEnvelope(bytes, NOTARY_JWS_MEDIA_TYPE, subject, { roots, authorityRoots: [], identities: [], tsaRoots: roots, now: new Date('2030-01-01T00:00:00Z') });
+    assert.deepEqual([other.ok, !other.ok && other.problem], [false, 'bad-timestamp']);
+    assert.match(!other.ok ? other.reason : '', /^its timestamp countersignature \(io\.cncf\.notary\.timestampSignature\): its TSA certificate /);
+    // The same through the CLI: a layout holding the image it signs is not at hand, so the flag's reading is checked here.
+    const r = await runCli('verify', '--notary-tsa-roots', vector('globalsign-root-r6.crt'), '--oci-layout', `${await layoutWith()}:v2`);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /--notary-tsa-roots is for Notary signatures: give --notary-roots/);
   });
 });

@@ -24,7 +24,8 @@ export type SignatureProblem =
   | 'malformed-signature' // the signature manifest or its annotation is not cosign's format
   | 'unreadable' // the signature manifest or payload could not be read (missing, damaged, too large)
   | 'signature-expired' // a Notary signature past the expiry its signer set (io.cncf.notary.expiry)
-  | 'unknown-critical-header'; // a Notary signature marks critical an attribute not understood here (a plugin's)
+  | 'unknown-critical-header' // a Notary signature marks critical an attribute not understood here (a plugin's)
+  | 'bad-timestamp'; // a Notary signature's timestamp countersignature does not verify under the TSA roots given
 
 /** How a signature manifest was found for its subject. */
 export type { FoundVia };

@@ -62,6 +62,7 @@ export function parseCose(bytes: Buffer): Parsed {
     certificates: chain as Buffer[],
     ...(typeof agent === 'string' ? { signingAgent: agent } : {}),
     timestamped: Buffer.isBuffer(timestamp) && timestamp.length > 0,
+    ...(Buffer.isBuffer(timestamp) && timestamp.length > 0 ? { timestampToken: timestamp } : {}),
   };
   const critical = (crit as Array<string | number> | undefined)?.map(String);
   const problem = headerProblem({ ...parsed, critical }, (name) => h.has(name) || h.has(Number(name)));

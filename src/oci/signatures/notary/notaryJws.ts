@@ -62,6 +62,8 @@ export function parseJws(bytes: Buffer): Parsed {
     certificates,
     ...(typeof agent === 'string' ? { signingAgent: agent } : {}),
     timestamped: typeof timestamp === 'string' && timestamp !== '',
+    // Standard base64 of the token's DER, as x5c's certificates (notation-core-go's jws header).
+    ...(typeof timestamp === 'string' && timestamp !== '' ? { timestampToken: Buffer.from(timestamp, 'base64') } : {}),
   };
   const crit = h.crit as string[] | undefined;
   const problem = headerProblem({ ...parsed, critical: crit }, (name) => Object.hasOwn(h, name));

@@ -4,9 +4,10 @@ import { type FoundArtifact, foundLayers } from '../../referrers/cosignFound';
 import type { OpOptions, ReadOnlyTarget } from '../../target';
 import { type Certificate, oneLine } from '../x509/certificates';
 import { validAt } from '../x509/certificateChain';
+import { type VerifiedTimestamp, verifyTimestamp } from '../x509/timestamp';
 import { chainProblem, keyAlgorithm, parseChain, trustedBy, verifiesWith } from './notaryChain';
 import { parseCose } from './notaryCose';
-import { NOTARY_COSE_MEDIA_TYPE, NOTARY_JWS_MEDIA_TYPE, NOTARY_PAYLOAD_TYPE, type NotaryEnvelope, SCHEME_SIGNING_AUTHORITY, UNDERSTOOD_CRITICAL } from './notaryEnvelope';
+import { HEADER, NOTARY_COSE_MEDIA_TYPE, NOTARY_JWS_MEDIA_TYPE, NOTARY_PAYLOAD_TYPE, type NotaryEnvelope, SCHEME_SIGNING_AUTHORITY, UNDERSTOOD_CRITICAL } from './notaryEnvelope';
 import { matchesIdentity, type NotaryIdentity, subjectAttributes } from './notaryIdentity';
 import { parseJws } from './notaryJws';
 import type { CertificateSummary, NotarySummary, SignatureProblem, SignatureResult } from '../signatureResult';
@@ -22,6 +23,8 @@ export interface NotaryTrust {
   authorityRoots: readonly Certificate[];
   /** The signing certificate's subject must match one; any when none (notation's `"*"`). */
   identities: readonly NotaryIdentity[];
+  /** Roots of timestamp authorities: notation's trust store of type `tsa` (`--notary-tsa-roots`). */
+  tsaRoots?: readonly Certificate[];
   /** The time certificates and the expiry are checked at (default: the clock). */
   now?: Date;
 }
@@ -99,11 +102,27 @@ export function verifyNotaryEnvelope(bytes: Buffer, mediaType: string, subject: 
   const now = trust.now ?? new Date();
   if (e.expiry && now > e.expiry) return fail('signature-expired', `its signer set it to expire at ${e.expiry.toISOString()}, before ${now.toISOString()}`);
 
-  const at = authority ? e.authenticSigningTime! : now;
+  // A notary.x509 signature's own signing time is its signer's word; a timestamp countersignature from a TSA given
+  // is a time to trust (signature-specification.md: the certificate chain checked at it, not now).
+  let stamped: VerifiedTimestamp | undefined;
+  if (!authority && e.timestampToken && (trust.tsaRoots?.length ?? 0) > 0) {
+    const verified = verifyTimestamp(e.timestampToken, e.signature, { leaves: [], intermediates: [], roots: trust.tsaRoots! });
+    if ('bad' in verified) return fail('bad-timestamp', `its timestamp countersignature (${HEADER.timestampSignature}): ${verified.bad}`);
+    stamped = verified;
+    fields.timestamp = verified;
+    if (fields.notary) delete fields.notary.timestampNotVerified;
+  }
+  const at = authority ? e.authenticSigningTime! : stamped ? new Date(stamped.time) : now;
   certificate.checkedAt = at.toISOString();
   const expired = validAt(chain, at);
   if (expired) {
-    const when = authority ? ' (its authentic signing time)' : e.timestamped ? ' (now: its timestamp countersignature is not verified here)' : ' (now: the signing time of a notary.x509 signature is not trusted)';
+    const when = authority
+      ? ' (its authentic signing time)'
+      : stamped
+        ? ' (the time its timestamp countersignature gives)'
+        : e.timestamped
+          ? ' (now: its timestamp countersignature is not verified without --notary-tsa-roots)'
+          : ' (now: the signing time of a notary.x509 signature is not trusted)';
     return fail('certificate-expired', `${expired}${when}`);
   }
   return { ok: true, fields };

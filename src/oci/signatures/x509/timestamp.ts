@@ -112,7 +112,7 @@ export function verifyTimestamp(der: Buffer, signature: Buffer, tsa: TimestampAu
   const imprint = HASHES[info.imprintAlgorithm];
   if (!imprint) return { bad: `its messageImprint's hashAlgorithm ${info.imprintAlgorithm} is not SHA-256, SHA-384 or SHA-512` };
   const expected = createHash(imprint).update(signature).digest();
-  if (!info.imprint.equals(expected)) return { bad: `its messageImprint ${info.imprint.toString('hex')} is not the ${imprint} of the bundle's signature (${expected.toString('hex')}): it timestamps another signature` };
+  if (!info.imprint.equals(expected)) return { bad: `its messageImprint ${info.imprint.toString('hex')} is not the ${imprint} of the signature it stamps (${expected.toString('hex')}): it timestamps another signature` };
   const outside = validAt(trusted.chain, info.genTime);
   if (outside) return { bad: `its genTime ${info.genTime.toISOString()} is outside its TSA chain's validity: ${outside}` };
   // A TSA leaf may have an empty subject (sigstore's virtual TSA): then its issuer names it.
