@@ -4,8 +4,8 @@
 // --ca-intermediates), the Rekor keys every signature's bundle must verify with (`manifold.rekorKeys`: --rekor-key)
 // and the timestamp authorities' chains a Sigstore bundle's RFC 3161 timestamps verify under
 // (`manifold.timestampCertificateChains`: --timestamp-certificate-chain); and for Notary Project signatures the trust
-// stores and identities (`manifold.notaryRoots`, `notaryAuthorityRoots`, `notaryIdentities`: --notary-roots,
-// --notary-authority-roots, --notary-identity). All restricted (restrictedPaths.ts), as `manifold.signatureKeys`.
+// stores and identities (`manifold.notaryRoots`, `notaryAuthorityRoots`, `notaryTsaRoots`, `notaryIdentities`:
+// --notary-roots, --notary-authority-roots, --notary-tsa-roots, --notary-identity). All restricted (restrictedPaths.ts), as `manifold.signatureKeys`.
 import { promises as fsp } from 'node:fs';
 import * as l10n from '@vscode/l10n';
 import { compileGoRegexp } from '../../oci/goRegexp';
@@ -21,6 +21,7 @@ export const TIMESTAMP_CHAINS_SETTING = 'manifold.timestampCertificateChains';
 export const NOTARY_ROOTS_SETTING = 'manifold.notaryRoots';
 export const NOTARY_AUTHORITY_ROOTS_SETTING = 'manifold.notaryAuthorityRoots';
 export const NOTARY_IDENTITIES_SETTING = 'manifold.notaryIdentities';
+export const NOTARY_TSA_ROOTS_SETTING = 'manifold.notaryTsaRoots';
 
 /** What the settings trust beside keys. */
 export interface SignatureTrust {
@@ -88,7 +89,7 @@ async function configuredNotaryTrust(): Promise<Pick<SignatureTrust, 'notary' | 
         }),
       )
     ).flat();
-  const [roots, authorityRoots] = await Promise.all([stores(NOTARY_ROOTS_SETTING), stores(NOTARY_AUTHORITY_ROOTS_SETTING)]);
+  const [roots, authorityRoots, tsaRoots] = await Promise.all([stores(NOTARY_ROOTS_SETTING), stores(NOTARY_AUTHORITY_ROOTS_SETTING), stores(NOTARY_TSA_ROOTS_SETTING)]);
   if (roots.length === 0 && authorityRoots.length === 0) {
     if (texts.length > 0) throw new OciError('INVALID_ARGUMENT', l10n.t('{0} needs {1} (or {2}): the roots a signature must chain to', NOTARY_IDENTITIES_SETTING, NOTARY_ROOTS_SETTING, NOTARY_AUTHORITY_ROOTS_SETTING));
     return {};
@@ -101,7 +102,7 @@ async function configuredNotaryTrust(): Promise<Pick<SignatureTrust, 'notary' | 
       throw new OciError('INVALID_ARGUMENT', text);
     }
   });
-  return { notary: { roots, authorityRoots, identities }, notaryIdentities: texts };
+  return { notary: { roots, authorityRoots, identities, ...(tsaRoots.length > 0 ? { tsaRoots } : {}) }, notaryIdentities: texts };
 }
 
 function notaryIdentityTexts(): string[] {

@@ -216,6 +216,7 @@ describe('Restricted Mode (untrusted workspace)', () => {
           // Honoured, Notary roots would make Verify Signatures ask for no key: the tests below would see no dialog.
           'manifold.notaryRoots': ['keys/fulcio_v1.crt.pem'],
           'manifold.notaryIdentities': ['x509.subject: C=US, ST=WA, O=Anyone'],
+          'manifold.notaryTsaRoots': ['keys/fulcio_v1.crt.pem'],
           'manifold.timestampCertificateChains': ['keys/fulcio_v1.crt.pem'],
           'manifold.concurrency': 3,
         }),
@@ -243,7 +244,7 @@ describe('Restricted Mode (untrusted workspace)', () => {
     });
 
     it("does not use the workspace's keyless settings: its own keyless-signed layout is not verified, the keys are asked for", async () => {
-      for (const name of ['signatureIdentities', 'signatureRoots', 'rekorKeys', 'notaryRoots', 'notaryIdentities', 'timestampCertificateChains']) assert.deepEqual(settings().get(name), [], `VS Code gives the workspace's ${name}`);
+      for (const name of ['signatureIdentities', 'signatureRoots', 'rekorKeys', 'notaryRoots', 'notaryIdentities', 'notaryTsaRoots', 'timestampCertificateChains']) assert.deepEqual(settings().get(name), [], `VS Code gives the workspace's ${name}`);
       assert.equal(await vscode.commands.executeCommand('manifold.verifySignatures', { layout: keyless, reference: 'v1' }), undefined);
       assert.deepEqual(dialogs, ['Verify Signatures: Choose Public Keys']);
     });

@@ -79,7 +79,7 @@ describe('Verify Signatures: Notary Project signatures from manifold.notaryRoots
 
   after(async () => {
     if (real) Object.assign(window, real);
-    for (const s of ['notaryRoots', 'notaryIdentities']) await set(s, undefined);
+    for (const s of ['notaryRoots', 'notaryIdentities', 'notaryTsaRoots']) await set(s, undefined);
     rmSync(files, { recursive: true, force: true });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
@@ -114,6 +114,12 @@ describe('Verify Signatures: Notary Project signatures from manifold.notaryRoots
     assert.deepEqual([cell.count, cell.verified], [1, { valid: true, keys: [`the certificate for ${ALPINE}`] }]);
     assert.deepEqual([m.unverified, m.identities], [0, ['any subject (manifold.notaryRoots)']]);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+
+    // A TSA trust store that cannot be read stops it, naming the setting and the path.
+    await set('notaryTsaRoots', [join(files, 'no-such-tsa')]);
+    assert.equal(await run({ layout, reference: 'v2' }), undefined);
+    assert.match(shown.at(-1)!.message, /^manifold\.notaryTsaRoots: .*no-such-tsa: ENOENT/);
+    await set('notaryTsaRoots', undefined);
 
     await set('notaryRoots', undefined);
     await set('notaryIdentities', [`x509.subject: ${ALPINE}`]);
