@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Descriptor } from '../../src/oci/descriptor';
-import { loadNotaryRoots, loadNotarySigner, makeNotaryJws, NOTARY_JWS_MEDIA_TYPE, NOTARY_SIGNATURE_ARTIFACT_TYPE, THUMBPRINT_ANNOTATION, verifyNotaryEnvelope } from '../../src/oci/signatures';
+import { loadNotaryRoots, loadNotarySigner, makeNotaryCose, makeNotaryJws, NOTARY_COSE_MEDIA_TYPE, NOTARY_JWS_MEDIA_TYPE, NOTARY_SIGNATURE_ARTIFACT_TYPE, THUMBPRINT_ANNOTATION, verifyNotaryEnvelope } from '../../src/oci/signatures';
 import { made } from '../helpers/notaryEnvelopes';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeMultiArchLayout, tempDir } from './builders';
@@ -33,7 +33,7 @@ describe('sign as notation signs (a Notary Project signature)', () => {
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines.length, 4);
-    assert.match(lines[0]!, new RegExp(`^Signed .*@${index.digest} with .*leaf\\.key\\.pem \\(ES256, .*CN=release signer\\): Notary signature .*@sha256:[0-9a-f]{64} \\(application/vnd\\.cncf\\.notary\\.signature referrer\\)$`));
+    assert.match(lines[0]!, new RegExp(`^Signed .*@${index.digest} with .*leaf\\.key\\.pem \\(ES256, .*CN=release signer\\): Notary signature .*@sha256:[0-9a-f]{64} \\(application/vnd\\.cncf\\.notary\\.signature referrer, JWS\\)$`));
 
     const listed: Descriptor[] = [];
     for await (const d of store.referrers(index)) listed.push(d);
@@ -84,6 +84,35 @@ describe('sign as notation signs (a Notary Project signature)', () => {
     // The envelope names this subject only: another digest is refused.
     const other = verifyNotaryEnvelope(bytes, NOTARY_JWS_MEDIA_TYPE, { ...subject, digest: `sha256:${'b'.repeat(64)}` }, trust);
     assert.equal(other.ok, false);
+  });
+
+  it('--signature-format cose: a tagged COSE_Sign1 as notation writes it, verified (ES256, RSA PS256), its expiry critical', async () => {
+    const { store, children } = await makeMultiArchLayout();
+    const r = await runCli('sign', '--notary-key', made('rsaleaf.key.pem'), '--notary-certificate', chainFile('rsaleaf'), '--signature-format', 'cose', '--platform', 'linux/amd64', '--oci-layout', `${store.location}:multi`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /\(PS256, .*\): Notary signature .* \(application\/vnd\.cncf\.notary\.signature referrer, COSE\)\n$/);
+    const listed: Descriptor[] = [];
+    for await (const d of store.referrers(children[0]!)) listed.push(d);
+    const manifest = JSON.parse((await store.fetchBytes(listed[0]!)).toString()) as Json;
+    assert.equal(manifest.layers[0].mediaType, 'application/cose');
+    const envelope = await store.fetchBytes(manifest.layers[0]);
+    // Tag 18 (0xd2), an array of four (0x84), the protected header a byte string.
+    assert.deepEqual([envelope[0], envelope[1], envelope[2]! >> 5], [0xd2, 0x84, 2]);
+    const v = await runCli('verify', '--notary-roots', made('root.pem'), '--platform', 'linux/amd64', '--format', 'json', '--oci-layout', `${store.location}:multi`);
+    assert.equal(v.code, 0, v.stderr + v.stdout);
+    const s = (JSON.parse(v.stdout) as Json).manifests[0].signatures[0];
+    assert.deepEqual([s.valid, s.notary.envelope, s.keyType], [true, 'cose', 'rsa-2048']);
+
+    const subject = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'c'.repeat(64)}`, size: 9 };
+    const now = new Date();
+    const cose = makeNotaryCose(subject, signer('leaf'), { now, expiresIn: 60_000 });
+    const trust = { roots: roots(), authorityRoots: [], identities: [] };
+    const ok = verifyNotaryEnvelope(cose, NOTARY_COSE_MEDIA_TYPE, subject, trust);
+    assert.deepEqual([ok.ok, ok.fields.notary?.envelope, ok.fields.notary?.expiry !== undefined], [true, 'cose', true]);
+    const later = verifyNotaryEnvelope(cose, NOTARY_COSE_MEDIA_TYPE, subject, { ...trust, now: new Date(now.getTime() + 120_000) });
+    assert.deepEqual([later.ok, !later.ok && later.problem], [false, 'signature-expired']);
+    const bad = await runCli('sign', '--notary-key', made('leaf.key.pem'), '--notary-certificate', chainFile('leaf'), '--signature-format', 'xml', '--oci-layout', `${store.location}:multi`);
+    assert.match(bad.stderr, /--signature-format "xml": jws or cose/);
   });
 
   it('refuses a chain not for the key, a key notation does not sign with, and mixing with cosign\'s flags, naming each', async () => {

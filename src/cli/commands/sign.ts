@@ -36,10 +36,13 @@ export const sign: Command = {
     'notary-key': { type: 'string', description: "sign as notation does instead: its private key (PEM, unencrypted: notation's local key), with --notary-certificate", valueName: 'FILE' },
     'notary-certificate': { type: 'string', description: "the key's certificate chain (PEM, leaf first), carried in the envelope, checked by verify against its Notary roots", valueName: 'FILE' },
     expiry: { type: 'string', description: 'with --notary-key: how long the signature stays valid (io.cncf.notary.expiry), as notation --expiry: 90s, 10m, 720h', valueName: 'DURATION' },
+    'signature-format': { type: 'string', description: "with --notary-key: the envelope, jws (default, as notation's) or cose", valueName: 'FORMAT' },
   },
   async run(p, printer) {
     if (stringOpt(p, 'notary-key') !== undefined || stringOpt(p, 'notary-certificate') !== undefined) return signNotary(p, printer);
-    if (stringOpt(p, 'expiry') !== undefined) throw new UsageError('--expiry is for Notary signatures: give --notary-key and --notary-certificate');
+    for (const flag of ['expiry', 'signature-format']) {
+      if (stringOpt(p, flag) !== undefined) throw new UsageError(`--${flag} is for Notary signatures: give --notary-key and --notary-certificate`);
+    }
     const keyFile = stringOpt(p, 'key');
     if (keyFile === undefined) throw new UsageError("--key FILE is required: cosign's private key (cosign.key); or --notary-key FILE and --notary-certificate FILE to sign as notation does");
     const platformText = stringOpt(p, 'platform');
@@ -78,6 +81,8 @@ async function signNotary(p: ParsedCommand, printer: Printer): Promise<void> {
   for (const flag of ['key', 'passphrase-file', 'identity', 'new-bundle-format']) {
     if (p.values[flag] !== undefined) throw new UsageError(`--${flag} and --notary-key: give one (cosign's signature, or the Notary Project's)`);
   }
+  const format = stringOpt(p, 'signature-format') ?? 'jws';
+  if (format !== 'jws' && format !== 'cose') throw new UsageError(`--signature-format ${JSON.stringify(format)}: jws or cose`);
   const expiry = stringOpt(p, 'expiry');
   const expiresIn = expiry !== undefined ? parseDuration(expiry, '--expiry') : undefined;
   const platformText = stringOpt(p, 'platform');
@@ -90,8 +95,8 @@ async function signNotary(p: ParsedCommand, printer: Printer): Promise<void> {
   const subjects = (await checkedSubjects(t.target, reference, { platform, recursive: boolOpt(p, 'recursive') })).subjects.map((s) => s.desc);
   const who = signer.chain[0]!.x509.subject.replace(/\n/g, ', ');
   for (const subject of subjects) {
-    const r = await signManifestNotary(t.target, subject, signer, { expiresIn });
-    printer.out(`Signed ${t.path}@${subject.digest} with ${keyFile} (${signer.alg}, ${who}): Notary signature ${t.path}@${r.manifest.digest} (${NOTARY_SIGNATURE_ARTIFACT_TYPE} referrer)\n`);
+    const r = await signManifestNotary(t.target, subject, signer, { expiresIn, format });
+    printer.out(`Signed ${t.path}@${subject.digest} with ${keyFile} (${signer.alg}, ${who}): Notary signature ${t.path}@${r.manifest.digest} (${NOTARY_SIGNATURE_ARTIFACT_TYPE} referrer, ${format.toUpperCase()})\n`);
   }
 }
 

@@ -33,7 +33,7 @@ export { joinTimestampAuthorities, timestampAuthorities } from './x509/timestamp
 export type { TimestampAuthorities, VerifiedTimestamp } from './x509/timestamp';
 export { loadNotaryRoots } from './notary/notaryChain';
 export { readNotaryTrustStore } from './notary/notaryTrustStore';
-export { loadNotarySigner, makeNotaryJws, signManifestNotary, THUMBPRINT_ANNOTATION } from './notary/notarySign';
+export { loadNotarySigner, makeNotaryCose, makeNotaryJws, signManifestNotary, THUMBPRINT_ANNOTATION } from './notary/notarySign';
 export type { NotarySigner } from './notary/notarySign';
 export { NOTARY_COSE_MEDIA_TYPE, NOTARY_JWS_MEDIA_TYPE, NOTARY_SIGNATURE_ARTIFACT_TYPE } from './notary/notaryEnvelope';
 export { parseNotaryIdentity } from './notary/notaryIdentity';

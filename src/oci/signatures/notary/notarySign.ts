@@ -9,7 +9,8 @@ import { type OneLayerReferrer, pushOneLayerReferrer } from '../../referrers/one
 import type { Descriptor } from '../../descriptor';
 import type { OpOptions, Target } from '../../target';
 import { type Certificate, parseCertificates } from '../x509/certificates';
-import { HEADER, NOTARY_JWS_MEDIA_TYPE, NOTARY_PAYLOAD_TYPE, NOTARY_SIGNATURE_ARTIFACT_TYPE, type NotaryAlgorithm, SCHEME_X509 } from './notaryEnvelope';
+import { CborTag, type CborValue, encodeCbor } from './cborWrite';
+import { HEADER, NOTARY_COSE_MEDIA_TYPE, NOTARY_JWS_MEDIA_TYPE, NOTARY_PAYLOAD_TYPE, NOTARY_SIGNATURE_ARTIFACT_TYPE, type NotaryAlgorithm, SCHEME_X509 } from './notaryEnvelope';
 
 /** notation's annotation of the signature manifest: the SHA-256 thumbprints of the chain, leaf first, as a JSON array of hex. */
 export const THUMBPRINT_ANNOTATION = 'io.cncf.notary.x509chain.thumbprint#S256';
@@ -80,11 +81,8 @@ export interface NotarySignOptions extends OpOptions {
  * the signature over `protected.payload` (ECDSA as r||s; RSA-PSS with a salt of the hash's length).
  */
 export function makeNotaryJws(subject: Descriptor, signer: NotarySigner, options: NotarySignOptions = {}): Buffer {
-  const now = options.now ?? new Date();
+  const { now, expiry, payload } = envelopeParts(subject, options);
   const time = (d: Date) => d.toISOString().replace(/\.\d+Z$/, 'Z');
-  const expiry = options.expiresIn !== undefined ? new Date(now.getTime() + options.expiresIn) : undefined;
-  // The descriptor as a registry resolves it (a layout's index.json annotations, its tag name, are no part of it).
-  const target = { mediaType: subject.mediaType, digest: subject.digest, size: subject.size };
   const header: Record<string, unknown> = {
     alg: signer.alg,
     cty: NOTARY_PAYLOAD_TYPE,
@@ -94,27 +92,71 @@ export function makeNotaryJws(subject: Descriptor, signer: NotarySigner, options
     ...(expiry ? { [HEADER.expiry]: time(expiry) } : {}),
   };
   const protectedText = Buffer.from(JSON.stringify(header)).toString('base64url');
-  const payloadText = Buffer.from(JSON.stringify({ targetArtifact: target })).toString('base64url');
-  const input = Buffer.from(`${protectedText}.${payloadText}`, 'ascii');
-  const crypto = signing();
-  const hash = `sha${signer.alg.slice(2)}`;
-  const signature = signer.alg.startsWith('PS')
-    ? crypto.sign(hash, input, { key: signer.key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: crypto.constants.RSA_PSS_SALTLEN_DIGEST })
-    : crypto.sign(hash, input, { key: signer.key, dsaEncoding: 'ieee-p1363' });
+  const payloadText = payload.toString('base64url');
+  const signature = signBytes(signer, Buffer.from(`${protectedText}.${payloadText}`, 'ascii'));
   const unprotected = { x5c: signer.chain.map((c) => c.x509.raw.toString('base64')), [HEADER.signingAgent]: options.agent ?? 'manifold' };
   return Buffer.from(JSON.stringify({ payload: payloadText, protected: protectedText, header: unprotected, signature: signature.toString('base64url') }));
 }
 
-/** Signs `subject` as `notation sign` does (makeNotaryJws), pushed as a Notary signature referrer of it. */
-export async function signManifestNotary(target: Target, subject: Descriptor, signer: NotarySigner, options: NotarySignOptions = {}): Promise<OneLayerReferrer> {
-  const envelope = makeNotaryJws(subject, signer, options);
+/** The COSE algorithm identifiers of the Notary Project's algorithms (RFC 9053). */
+const COSE_ALG: Record<NotaryAlgorithm, number> = { PS256: -37, PS384: -38, PS512: -39, ES256: -7, ES384: -35, ES512: -36 };
+
+/**
+ * The COSE envelope notation writes with `--signature-format cose` (notation-core-go's cose package): a tagged
+ * COSE_Sign1 `18([protected, unprotected, payload, signature])`, the protected header `{1: alg, 2: crit, 3: cty, the
+ * scheme, the signing time (tag 1, seconds), the expiry}`, the unprotected one `{33: [the chain, DER], the agent}`,
+ * the signature over the Sig_structure `["Signature1", protected, h'', payload]` (ECDSA as r||s; RSA-PSS, salt the
+ * hash's length).
+ */
+export function makeNotaryCose(subject: Descriptor, signer: NotarySigner, options: NotarySignOptions = {}): Buffer {
+  const { now, expiry, payload } = envelopeParts(subject, options);
+  const seconds = (d: Date) => new CborTag(1, Math.floor(d.getTime() / 1000));
+  const protectedMap = new Map<number | string, CborValue>([
+    [1, COSE_ALG[signer.alg]],
+    [2, [HEADER.signingScheme, ...(expiry ? [HEADER.expiry] : [])]],
+    [3, NOTARY_PAYLOAD_TYPE],
+    [HEADER.signingScheme, SCHEME_X509],
+    [HEADER.signingTime, seconds(now)],
+    ...(expiry ? [[HEADER.expiry, seconds(expiry)] as [string, CborValue]] : []),
+  ]);
+  const protectedBytes = encodeCbor(protectedMap);
+  const signature = signBytes(signer, encodeCbor(['Signature1', protectedBytes, Buffer.alloc(0), payload]));
+  const unprotected = new Map<number | string, CborValue>([
+    [33, signer.chain.map((c) => c.x509.raw)],
+    [HEADER.signingAgent, options.agent ?? 'manifold'],
+  ]);
+  return encodeCbor(new CborTag(18, [protectedBytes, unprotected, payload, signature]));
+}
+
+/** The signing time, the expiry (when asked) and the payload `{"targetArtifact": descriptor}`, as both envelopes hold them. */
+function envelopeParts(subject: Descriptor, options: NotarySignOptions): { now: Date; expiry?: Date; payload: Buffer } {
+  const now = options.now ?? new Date();
+  const expiry = options.expiresIn !== undefined ? new Date(now.getTime() + options.expiresIn) : undefined;
+  // The descriptor as a registry resolves it (a layout's index.json annotations, its tag name, are no part of it).
+  const payload = Buffer.from(JSON.stringify({ targetArtifact: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size } }));
+  return { now, expiry, payload };
+}
+
+/** The signature over `input` with the signer's algorithm: ECDSA as r||s, RSA-PSS with a salt of the hash's length. */
+function signBytes(signer: NotarySigner, input: Buffer): Buffer {
+  const crypto = signing();
+  const hash = `sha${signer.alg.slice(2)}`;
+  return signer.alg.startsWith('PS')
+    ? crypto.sign(hash, input, { key: signer.key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: crypto.constants.RSA_PSS_SALTLEN_DIGEST })
+    : crypto.sign(hash, input, { key: signer.key, dsaEncoding: 'ieee-p1363' });
+}
+
+/** Signs `subject` as `notation sign` does (makeNotaryJws, or makeNotaryCose for `format: 'cose'`), pushed as a Notary signature referrer of it. */
+export async function signManifestNotary(target: Target, subject: Descriptor, signer: NotarySigner, options: NotarySignOptions & { format?: 'jws' | 'cose' } = {}): Promise<OneLayerReferrer> {
+  const cose = options.format === 'cose';
+  const envelope = cose ? makeNotaryCose(subject, signer, options) : makeNotaryJws(subject, signer, options);
   const thumbprints = signer.chain.map((c) => createHash('sha256').update(c.x509.raw).digest('hex'));
   return pushOneLayerReferrer(
     target,
     subject,
     {
       artifactType: NOTARY_SIGNATURE_ARTIFACT_TYPE,
-      mediaType: NOTARY_JWS_MEDIA_TYPE,
+      mediaType: cose ? NOTARY_COSE_MEDIA_TYPE : NOTARY_JWS_MEDIA_TYPE,
       bytes: envelope,
       annotations: { [THUMBPRINT_ANNOTATION]: JSON.stringify(thumbprints) },
       now: options.now,
