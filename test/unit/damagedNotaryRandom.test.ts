@@ -12,6 +12,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Descriptor } from '../../src/oci/descriptor';
 import { digestOf } from '../../src/oci/digest';
+import { parseCose } from '../../src/oci/signatures/notary/notaryCose';
 import { mutateBytes, mutateCbor, mutateDer } from '../helpers/byteMutations';
 import { CRASH_TEXT, mutateJson, seededRandom } from '../helpers/jsonMutations';
 import { attachNotary, made, NOTARY_COSE_MEDIA_TYPE, NOTARY_JWS_MEDIA_TYPE, signCose, signJws, VECTOR } from '../helpers/notaryEnvelopes';
@@ -113,6 +114,13 @@ function damage(envelope: Buffer, mediaType: string, random: () => number): { by
   return { bytes: replaceCborBytes(envelope, certs[i]!, d.bytes), what: `certificate ${i} of its chain (label 33): ${d.what}` };
 }
 
+/** Whether two COSE envelopes sign the same (Sig_structure, signature) with the same leaf: what differs is not signed. */
+function coseSignedSame(a: Buffer, b: Buffer): boolean {
+  const [x, y] = [parseCose(a), parseCose(b)];
+  if ('malformed' in x || 'malformed' in y) return false;
+  return x.signingInput.equals(y.signingInput) && x.signature.equals(y.signature) && x.certificates[0]!.equals(y.certificates[0]!);
+}
+
 /** A layout with the image tagged v2 and the four envelopes as its referrers, one damaged at random (none without `random`). */
 async function damagedLayout(random?: () => number): Promise<{ dir: string; damage?: Damage }> {
   const store = await newLayout();
@@ -126,10 +134,12 @@ async function damagedLayout(random?: () => number): Promise<{ dir: string; dama
     const [original, mediaType] = list[which]!;
     const { bytes, what } = damage(original, mediaType, random!);
     list[which] = [bytes, mediaType];
-    // Outside what a JWS signs (its unprotected header but x5c): still valid. The COSE unprotected map is not told apart here.
-    const unsigned = mediaType === NOTARY_JWS_MEDIA_TYPE && jwsSigned(bytes.toString()) !== undefined && jwsSigned(bytes.toString()) === jwsSigned(original.toString());
+    // Outside what a JWS signs (its unprotected header but x5c), or a COSE envelope's (its unprotected map, the chain
+    // past the leaf): still valid.
+    const unsigned =
+      mediaType === NOTARY_JWS_MEDIA_TYPE ? jwsSigned(bytes.toString()) !== undefined && jwsSigned(bytes.toString()) === jwsSigned(original.toString()) : coseSignedSame(bytes, original);
     const sameLeaf = what.startsWith('x5c[') && !what.startsWith('x5c[0]') ? 'a certificate of the chain past the leaf, when the chain built still reaches the root given' : undefined;
-    const ignorable = unsigned ? 'its unprotected header (not signed)' : sameLeaf ?? (bytes.equals(original) ? 'no change' : undefined);
+    const ignorable = unsigned ? 'its unprotected header or a chain certificate past the leaf (not signed)' : sameLeaf ?? (bytes.equals(original) ? 'no change' : undefined);
     d = { which, what, ignorable, layerDigest: digestOf(bytes), shown: bytes.toString('latin1').slice(0, 3000) };
   }
   const made: Descriptor[] = [];
