@@ -6,6 +6,7 @@ import { constants, createPrivateKey, sign, X509Certificate } from 'node:crypto'
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Descriptor } from '../../src/oci/descriptor';
+import { CborTag as Tag, type CborValue, encodeCbor } from '../../src/oci/signatures/notary/cborWrite';
 import { NOTARY_COSE_MEDIA_TYPE, NOTARY_JWS_MEDIA_TYPE, NOTARY_SIGNATURE_ARTIFACT_TYPE } from '../../src/oci/signatures';
 import type { Target } from '../../src/oci/target';
 import { pushBlob, pushManifest } from '../unit/builders';
@@ -101,35 +102,12 @@ export function signCose(spec: EnvelopeSpec): Buffer {
     ['io.cncf.notary.signingAgent', 'manifold-test'],
     ...Object.entries(spec.unprotected ?? {}),
   ]);
-  return cbor(new Tag(18, [protectedBytes, unprotected, payload, signature]));
+  return cbor(new Tag(18, [protectedBytes, unprotected as CborValue, payload, signature]));
 }
 
-export class Tag {
-  constructor(
-    readonly tag: number,
-    readonly value: unknown,
-  ) {}
-}
-
-/** Deterministic-enough CBOR for the values above: integers, byte and text strings, arrays, maps (in insertion order), tags. */
-export function cbor(v: unknown): Buffer {
-  const head = (major: number, n: number): Buffer => {
-    if (n < 24) return Buffer.from([(major << 5) | n]);
-    if (n < 0x100) return Buffer.from([(major << 5) | 24, n]);
-    if (n < 0x10000) return Buffer.from([(major << 5) | 25, n >> 8, n & 0xff]);
-    const b = Buffer.alloc(5);
-    b[0] = (major << 5) | 26;
-    b.writeUInt32BE(n, 1);
-    return b;
-  };
-  if (typeof v === 'number') return v >= 0 ? head(0, v) : head(1, -1 - v);
-  if (Buffer.isBuffer(v)) return Buffer.concat([head(2, v.length), v]);
-  if (typeof v === 'string') return Buffer.concat([head(3, Buffer.byteLength(v)), Buffer.from(v)]);
-  if (Array.isArray(v)) return Buffer.concat([head(4, v.length), ...v.map(cbor)]);
-  if (v instanceof Map) return Buffer.concat([head(5, v.size), ...[...v].flatMap(([k, x]) => [cbor(k), cbor(x)])]);
-  if (v instanceof Tag) return Buffer.concat([head(6, v.tag), cbor(v.value)]);
-  throw new Error(`cbor: ${typeof v}`);
-}
+/** The core's CBOR writer (notary/cborWrite.ts), taking the loosely typed values a test builds. */
+export { Tag };
+export const cbor = (v: unknown): Buffer => encodeCbor(v as CborValue);
 
 /**
  * `envelope` stored as notation stores it: a manifest of artifactType application/vnd.cncf.notary.signature (the

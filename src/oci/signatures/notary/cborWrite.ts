@@ -41,5 +41,6 @@ export function encodeCbor(v: CborValue): Buffer {
   }
   if (Array.isArray(v)) return Buffer.concat([head(4, v.length), ...v.map(encodeCbor)]);
   if (v instanceof Map) return Buffer.concat([head(5, v.size), ...[...v].flatMap(([k, x]) => [encodeCbor(k), encodeCbor(x)])]);
-  return Buffer.concat([head(6, v.tag), encodeCbor(v.value)]);
+  if (v instanceof CborTag) return Buffer.concat([head(6, v.tag), encodeCbor(v.value)]);
+  throw new Error(`CBOR: a ${typeof v} is not written here`);
 }
