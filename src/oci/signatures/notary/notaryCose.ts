@@ -61,7 +61,6 @@ export function parseCose(bytes: Buffer): Parsed {
     ...times,
     certificates: chain as Buffer[],
     ...(typeof agent === 'string' ? { signingAgent: agent } : {}),
-    timestamped: Buffer.isBuffer(timestamp) && timestamp.length > 0,
     ...(Buffer.isBuffer(timestamp) && timestamp.length > 0 ? { timestampToken: timestamp } : {}),
   };
   const critical = (crit as Array<string | number> | undefined)?.map(String);

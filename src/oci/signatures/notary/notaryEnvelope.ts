@@ -50,9 +50,7 @@ export interface NotaryEnvelope {
   /** The certificate chain (x5c / x5chain), DER, leaf first. */
   certificates: Buffer[];
   signingAgent?: string;
-  /** Whether it carries a timestamp countersignature. */
-  timestamped: boolean;
-  /** The countersignature's bytes (an RFC 3161 TimeStampToken over the signature value), when it carries one. */
+  /** Its timestamp countersignature's bytes (an RFC 3161 TimeStampToken over the signature value), when it carries one. */
   timestampToken?: Buffer;
 }
 

@@ -61,7 +61,6 @@ export function parseJws(bytes: Buffer): Parsed {
     ...times,
     certificates,
     ...(typeof agent === 'string' ? { signingAgent: agent } : {}),
-    timestamped: typeof timestamp === 'string' && timestamp !== '',
     // Standard base64 of the token's DER, as x5c's certificates (notation-core-go's jws header).
     ...(typeof timestamp === 'string' && timestamp !== '' ? { timestampToken: Buffer.from(timestamp, 'base64') } : {}),
   };

@@ -120,7 +120,7 @@ export function verifyNotaryEnvelope(bytes: Buffer, mediaType: string, subject: 
       ? ' (its authentic signing time)'
       : stamped
         ? ' (the time its timestamp countersignature gives)'
-        : e.timestamped
+        : e.timestampToken
           ? ' (now: its timestamp countersignature is not verified without --notary-tsa-roots)'
           : ' (now: the signing time of a notary.x509 signature is not trusted)';
     return fail('certificate-expired', `${expired}${when}`);
@@ -190,6 +190,6 @@ function summary(e: NotaryEnvelope): NotarySummary {
     ...(e.authenticSigningTime ? { authenticSigningTime: e.authenticSigningTime.toISOString() } : {}),
     ...(e.expiry ? { expiry: e.expiry.toISOString() } : {}),
     ...(e.signingAgent !== undefined ? { signingAgent: e.signingAgent } : {}),
-    ...(e.timestamped ? { timestampNotVerified: true as const } : {}),
+    ...(e.timestampToken ? { timestampNotVerified: true as const } : {}),
   };
 }
