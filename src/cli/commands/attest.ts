@@ -2,10 +2,10 @@
 import { promises as fsp } from 'node:fs';
 import { attestManifest, attestManifestBundle, PREDICATE_TYPES, predicateTypeOf } from '../../oci/attestations';
 import { OciError } from '../../oci/errors';
-import { parsePlatform } from '../../oci/platform';
 import { checkedSubjects } from '../../oci/referrers';
 import { decryptCosignKey, SIGSTORE_BUNDLE_MEDIA_TYPE } from '../../oci/signatures';
 import { boolOpt, type Command, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
+import { subjectFlags } from '../certificateFlags';
 import { openTarget, requireReference } from '../targets';
 import { passphrase, readText } from './sign';
 
@@ -42,8 +42,7 @@ export const attest: Command = {
     const type = stringOpt(p, 'type');
     if (type === undefined) throw new UsageError(`--type TYPE is required: ${TYPES}, or a URI`);
     predicateTypeOf(type); // a type that is none is refused before the key is opened
-    const platformText = stringOpt(p, 'platform');
-    if (platformText !== undefined && boolOpt(p, 'recursive')) throw new UsageError('--platform and --recursive: give one (a platform, or every manifest)');
+    const which = subjectFlags(p); // usage errors before any file is read
     const predicate = await readPredicate(predicateFile);
     const raw = p.positionals[0]!;
     const t = await openTarget(p, raw, { write: true });
@@ -52,8 +51,7 @@ export const attest: Command = {
     if (name === undefined) throw new UsageError('--subject-name REPO is required for a layout: the registry repository the image will be pulled from');
     const key = decryptCosignKey(keyFile, await readText(keyFile, '--key'), await passphrase(stringOpt(p, 'passphrase-file')));
     // What verify would check, as it would check it: the reference, a platform's manifest, or everything below an index.
-    const platform = platformText !== undefined ? parsePlatform(platformText) : undefined;
-    const subjects = (await checkedSubjects(t.target, reference, { platform, recursive: boolOpt(p, 'recursive') })).subjects.map((s) => s.desc);
+    const subjects = (await checkedSubjects(t.target, reference, which)).subjects.map((s) => s.desc);
     for (const subject of subjects) {
       if (boolOpt(p, 'new-bundle-format')) {
         const r = await attestManifestBundle(t.target, subject, key, type, predicate, name);

@@ -1,12 +1,12 @@
 // fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
 import { promises as fsp } from 'node:fs';
 import { OciError } from '../../oci/errors';
-import { parsePlatform } from '../../oci/platform';
 import { checkedSubjects } from '../../oci/referrers';
 import { decryptCosignKey, loadNotarySigner, NOTARY_SIGNATURE_ARTIFACT_TYPE, signManifest, signManifestBundle, signManifestNotary, SIGSTORE_BUNDLE_MEDIA_TYPE } from '../../oci/signatures';
 import { boolOpt, type Command, LAYOUT_OPTION, type ParsedCommand, stringOpt, UsageError } from '../command';
 import type { Printer } from '../printer';
 import { parseDuration } from './prune';
+import { subjectFlags } from '../certificateFlags';
 import { openTarget, type OpenedTarget, requireReference } from '../targets';
 
 /** Where cosign takes a key's passphrase from when no file is given. */
@@ -45,8 +45,7 @@ export const sign: Command = {
     }
     const keyFile = stringOpt(p, 'key');
     if (keyFile === undefined) throw new UsageError("--key FILE is required: cosign's private key (cosign.key); or --notary-key FILE and --notary-certificate FILE to sign as notation does");
-    const platformText = stringOpt(p, 'platform');
-    if (platformText !== undefined && boolOpt(p, 'recursive')) throw new UsageError('--platform and --recursive: give one (a platform, or every manifest)');
+    const which = subjectFlags(p); // usage errors before any file is read
     const bundle = boolOpt(p, 'new-bundle-format');
     // cosign 3's sign/v1 statement names the digest only: no reference to sign under.
     if (bundle && stringOpt(p, 'identity') !== undefined) throw new UsageError('--identity and --new-bundle-format: a Sigstore bundle names no reference (its statement names the digest only)');
@@ -56,8 +55,7 @@ export const sign: Command = {
     const identity = bundle ? '' : (stringOpt(p, 'identity') ?? defaultIdentity(t));
     const key = decryptCosignKey(keyFile, await readText(keyFile, '--key'), await passphrase(stringOpt(p, 'passphrase-file')));
     // What verify would check, as it would check it: the reference, a platform's manifest, or everything below an index.
-    const platform = platformText !== undefined ? parsePlatform(platformText) : undefined;
-    const subjects = (await checkedSubjects(t.target, reference, { platform, recursive: boolOpt(p, 'recursive') })).subjects.map((s) => s.desc);
+    const subjects = (await checkedSubjects(t.target, reference, which)).subjects.map((s) => s.desc);
     for (const subject of subjects) {
       if (bundle) {
         const r = await signManifestBundle(t.target, subject, key);
@@ -85,14 +83,12 @@ async function signNotary(p: ParsedCommand, printer: Printer): Promise<void> {
   if (format !== 'jws' && format !== 'cose') throw new UsageError(`--signature-format ${JSON.stringify(format)}: jws or cose`);
   const expiry = stringOpt(p, 'expiry');
   const expiresIn = expiry !== undefined ? parseDuration(expiry, '--expiry') : undefined;
-  const platformText = stringOpt(p, 'platform');
-  if (platformText !== undefined && boolOpt(p, 'recursive')) throw new UsageError('--platform and --recursive: give one (a platform, or every manifest)');
+  const which = subjectFlags(p);
   const raw = p.positionals[0]!;
   const t = await openTarget(p, raw, { write: true });
   const reference = requireReference(t, raw);
   const signer = loadNotarySigner(keyFile, Buffer.from(await readText(keyFile, '--notary-key')), chainFile, Buffer.from(await readText(chainFile, '--notary-certificate')));
-  const platform = platformText !== undefined ? parsePlatform(platformText) : undefined;
-  const subjects = (await checkedSubjects(t.target, reference, { platform, recursive: boolOpt(p, 'recursive') })).subjects.map((s) => s.desc);
+  const subjects = (await checkedSubjects(t.target, reference, which)).subjects.map((s) => s.desc);
   const who = signer.chain[0]!.x509.subject.replace(/\n/g, ', ');
   for (const subject of subjects) {
     const r = await signManifestNotary(t.target, subject, signer, { expiresIn, format });
