@@ -43,14 +43,15 @@ async function perIdentity<F extends string, R extends Report<F>>(
 ): Promise<R> {
   const policies: Array<CertificatePolicy | undefined> = trust.policies.length > 0 ? trust.policies : [undefined];
   const through = policies.length > 1 ? new DigestReads().over(target) : target;
+  // What every run trusts beside its identity. Notary signatures do not depend on the identity: verified in the
+  // first run only (merged keeps every run's results), not once more per identity.
+  const logs = {
+    ...(trust.rekorKeys.length > 0 ? { rekorKeys: trust.rekorKeys } : {}),
+    ...(trust.timestampAuthorities ? { timestampAuthorities: trust.timestampAuthorities } : {}),
+  };
   const runs: R[] = [];
-  for (const certificates of policies) {
-    const logs = {
-      ...(trust.rekorKeys.length > 0 ? { rekorKeys: trust.rekorKeys } : {}),
-      ...(trust.timestampAuthorities ? { timestampAuthorities: trust.timestampAuthorities } : {}),
-      ...(trust.notary ? { notary: trust.notary } : {}),
-    };
-    runs.push(await verify(through, { ...(certificates ? { certificates } : {}), ...logs }));
+  for (const [i, certificates] of policies.entries()) {
+    runs.push(await verify(through, { ...(certificates ? { certificates } : {}), ...logs, ...(trust.notary && i === 0 ? { notary: trust.notary } : {}) }));
   }
   return runs.length === 1 ? runs[0]! : merged(runs, field);
 }
