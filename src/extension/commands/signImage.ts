@@ -7,7 +7,7 @@ import { parsePlatform } from '../../oci/platform';
 import { signManifest, signManifestBundle, signManifestNotary } from '../../oci/signatures';
 import { manifestName } from '../present/format';
 import type { Services } from '../services';
-import { signingFormat, type SigningFormat } from '../settings/signingFormat';
+import { notaryEnvelope, signingFormat, type SigningFormat } from '../settings/signingFormat';
 import { withProgress } from '../ui/progress';
 import { input } from '../ui/prompts';
 import { reportWrittenBeside } from '../ui/report';
@@ -39,7 +39,7 @@ const identityKey = (layout: string) => `manifold.signIdentity:${layout}`;
  * CLI's default). With `manifold.signingFormat` `sigstore-bundle` (or the argument `format`), each signature is
  * written as cosign 3 writes it (`sign --new-bundle-format`): a Sigstore bundle referrer, no name asked. Arguments: a
  * tag or manifest node, or `{ layout | registry, repository, reference, key, passphrase, identity, recursive,
- * platforms, format }` (`platforms`: sign those platforms' manifests of the index, as the coverage page's Sign button
+ * platforms, format, signatureFormat }` (`platforms`: sign those platforms' manifests of the index, as the coverage page's Sign button
  * asks for its gaps).
  */
 export async function signImage(services: Services, arg?: unknown, answers?: unknown): Promise<SignOutcome> {
@@ -71,7 +71,10 @@ export async function signImage(services: Services, arg?: unknown, answers?: unk
   return { message, format, ...(identity !== undefined ? { identity } : {}), signed };
 }
 
-/** Sign Image with `manifold.signingFormat` `notary`: each subject signed as `manifold sign --notary-key` signs it (notation's JWS). */
+/**
+ * Sign Image with `manifold.signingFormat` `notary`: each subject signed as `manifold sign --notary-key` signs it, in
+ * the envelope `manifold.notarySignatureFormat` (or the argument `signatureFormat`) names: notation's JWS, or COSE.
+ */
 async function signNotary(
   services: Services,
   m: SourceManifest,
@@ -79,12 +82,13 @@ async function signNotary(
   ask: { title: string; shown: string; platforms: readonly string[] | undefined; given: Record<string, unknown> },
 ): Promise<SignOutcome> {
   const signer = await readNotarySigner(services, ask.title, ask.given.notaryKey, ask.given.notaryCertificate);
+  const format = notaryEnvelope(ask.given.signatureFormat);
   const signed = await withProgress(l10n.t('Signing {0}', ask.shown), async (signal) => {
     const done: SignOutcome['signed'] = [];
-    for (const subject of subjects) done.push({ digest: subject.digest, referrer: (await signManifestNotary(m.target, subject, signer, { signal })).manifest.digest });
+    for (const subject of subjects) done.push({ digest: subject.digest, referrer: (await signManifestNotary(m.target, subject, signer, { signal, format })).manifest.digest });
     return done;
   });
-  const message = signedMessage(ask.shown, ask.platforms, signed.length, `${signer.name} (${signer.alg})`, l10n.t('a Notary signature'));
+  const message = signedMessage(ask.shown, ask.platforms, signed.length, `${signer.name} (${signer.alg})`, format === 'cose' ? l10n.t('a Notary signature (COSE)') : l10n.t('a Notary signature'));
   reportWrittenBeside(services, m, message);
   return { message, format: 'notary', signed };
 }
@@ -92,7 +96,8 @@ async function signNotary(
 /** What the notification says: what was signed (the platforms named, the image, or it and the manifests below it), with which key, as what. */
 function signedMessage(shown: string, platforms: readonly string[] | undefined, count: number, key: string, as: string): string {
   if (platforms?.length) return l10n.t('Signed {0} of {1} with {2} as {3}', platforms.join(', '), shown, key, as);
-  return count === 1 ? l10n.t('Signed {0} with {1} as {2}', shown, key, as) : l10n.t('Signed {0} and the {1} manifests below it with {2} as {3}', shown, count - 1, key, as);
+  if (count === 1) return l10n.t('Signed {0} with {1} as {2}', shown, key, as);
+  return count === 2 ? l10n.t('Signed {0} and the manifest below it with {1} as {2}', shown, key, as) : l10n.t('Signed {0} and the {1} manifests below it with {2} as {3}', shown, count - 1, key, as);
 }
 
 /** The manifests of the platforms named (`os/arch[/variant]`, as the coverage page's gaps name them), in that order. */

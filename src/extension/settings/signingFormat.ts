@@ -2,6 +2,7 @@
 import vscode = require('vscode');
 
 export const SIGNING_FORMAT_SETTING = 'manifold.signingFormat';
+export const NOTARY_ENVELOPE_SETTING = 'manifold.notarySignatureFormat';
 
 /** cosign's classic tags (`sha256-<hex>.sig` / `.att`), cosign 3's Sigstore bundle referrers, or the Notary Project's (notation's) signatures. */
 export type SigningFormat = 'cosign-tag' | 'sigstore-bundle' | 'notary';
@@ -16,4 +17,10 @@ export function signingFormat(given?: unknown): SigningFormat {
 export function attestingFormat(given?: unknown): Exclude<SigningFormat, 'notary'> {
   const format = signingFormat(given);
   return format === 'notary' ? 'cosign-tag' : format;
+}
+
+/** The envelope a Notary signature is written in (`manifold.notarySignatureFormat`, as `sign --signature-format`): notation's default JWS, or COSE. */
+export function notaryEnvelope(given?: unknown): 'jws' | 'cose' {
+  const value = given ?? vscode.workspace.getConfiguration().get<string>(NOTARY_ENVELOPE_SETTING);
+  return value === 'cose' ? 'cose' : 'jws';
 }

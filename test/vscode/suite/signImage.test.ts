@@ -221,6 +221,36 @@ describe('Sign Image', () => {
     }
   });
 
+  it('with manifold.notarySignatureFormat cose: each Notary referrer holds a COSE_Sign1 envelope, which verify --notary-roots verifies', async () => {
+    const ext = vscode.extensions.getExtension('manifold-dev.manifold')!;
+    const made = (name: string) => join(ext.extensionPath, 'test', 'fixtures', 'notary-made', name);
+    const chain = join(keys, 'signer-cose.crt');
+    writeFileSync(chain, ['leaf', 'intermediate', 'root'].map((n) => readFileSync(made(`${n}.pem`), 'utf8')).join(''));
+    const fresh = await newLayout();
+    const a = await makeImage(fresh, { arch: 'amd64' });
+    await fresh.tag(await makeIndex(fresh, [a]), 'v1');
+    const config = vscode.workspace.getConfiguration();
+    await config.update('manifold.signingFormat', 'notary', vscode.ConfigurationTarget.Global);
+    await config.update('manifold.notarySignatureFormat', 'cose', vscode.ConfigurationTarget.Global);
+    try {
+      picks = ['v1 and every manifest below it'];
+      const dialogs = [[vscode.Uri.file(made('leaf.key.pem'))], [vscode.Uri.file(chain)]];
+      window.showOpenDialog = async (options) => (asked.push(`open: ${options?.title}`), dialogs.shift());
+      const outcome = await run({ layout: fresh.location, reference: 'v1' });
+      assert.ok(outcome, `the command returned nothing: ${JSON.stringify(shown)}`);
+      assert.equal(outcome.message, 'Signed v1 and the manifest below it with leaf.key.pem (ES256) as a Notary signature (COSE)');
+      const store = await OciLayoutStore.open(fresh.location);
+      const layers = await Promise.all(outcome.signed.map(async (x) => JSON.parse(Buffer.from(await store.fetchBytes(await store.resolveBlob(x.referrer!))).toString()).layers));
+      assert.deepEqual(layers.map((l) => l.map((d: { mediaType: string }) => d.mediaType)), [['application/cose'], ['application/cose']]);
+      const report = await verifyImage(store, 'v1', [], { recursive: true, notary: { roots: loadNotaryRoots('root.pem', readFileSync(made('root.pem'))), authorityRoots: [], identities: [] } });
+      assert.deepEqual(report.manifests.map((m) => [m.label, m.valid, m.signatures.map((x) => x.format)]), [['index', true, ['notary']], ['linux/amd64', true, ['notary']]]);
+    } finally {
+      window.showOpenDialog = async (options) => (asked.push(`open: ${options?.title}`), opened);
+      await config.update('manifold.signingFormat', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('manifold.notarySignatureFormat', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('a wrong passphrase three times: the key’s error, and nothing stored', async () => {
     const before = readFileSync(join(layout, 'index.json'));
     picks = ['v1 only'];
