@@ -49,3 +49,23 @@ export function typedQuickPick(text: string, asked: string[]): () => unknown {
     return pick;
   };
 }
+
+/** A message the extension showed: its kind (error, warning, info) and text. */
+export interface ShownMessage {
+  kind: string;
+  message: string;
+}
+
+/**
+ * The extension's messages recorded into `shown` (each answered with no action) and, with `dialogs`, its open dialogs'
+ * titles (each cancelled): the verify suites' set-up. Returns what puts the real window back.
+ */
+export function recordMessages(shown: ShownMessage[], dialogs?: string[]): () => void {
+  const record = (kind: string) => async (message: string) => void shown.push({ kind, message });
+  return swapExtensionWindow({
+    showErrorMessage: record('error'),
+    showWarningMessage: record('warning'),
+    showInformationMessage: record('info'),
+    ...(dialogs ? { showOpenDialog: async (options?: vscode.OpenDialogOptions) => void dialogs.push(options?.title ?? '') } : {}),
+  });
+}

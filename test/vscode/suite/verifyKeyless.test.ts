@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -9,15 +8,9 @@ import type { Services } from '../../../src/extension/services';
 import type { CoverageModel } from '../../../src/shared/coverageProtocol';
 import { cosignVector, DOCKER_MANIFEST, storeCosignVector } from '../../helpers/cosignVectors';
 import { newLayout } from '../../unit/builders';
+import { recordMessages } from './extensionWindow';
 
 const run = (...args: unknown[]) => vscode.commands.executeCommand<VerifyOutcome | undefined>('manifold.verifySignatures', ...args);
-
-type Window = {
-  showErrorMessage(message: string, ...actions: string[]): Thenable<string | undefined>;
-  showWarningMessage(message: string, ...actions: string[]): Thenable<string | undefined>;
-  showInformationMessage(message: string, ...actions: string[]): Thenable<string | undefined>;
-  showOpenDialog(options?: vscode.OpenDialogOptions): Thenable<vscode.Uri[] | undefined>;
-};
 
 // Signed by cosign with mitr@redhat.com's GitHub login (containers/image's fixture), logged by Rekor at 1674247893.
 const IDENTITY = 'mitr@redhat.com';
@@ -34,8 +27,7 @@ describe('Verify Signatures: keyless (certificate) signatures', () => {
   let services: Services;
   let layout: string;
   let files: string;
-  let window: Window;
-  let real: Window;
+  let restore: (() => void) | undefined;
   const shown: Array<{ kind: string; message: string }> = [];
   const dialogs: string[] = [];
   const settings = () => vscode.workspace.getConfiguration('manifold');
@@ -58,13 +50,7 @@ describe('Verify Signatures: keyless (certificate) signatures', () => {
     files = mkdtempSync(join(tmpdir(), 'manifold-keyless-'));
     for (const f of ['fulcio_v1.crt.pem', 'rekor.pub', 'pki_root_crts.pem']) copyFileSync(join(fixtures, f), join(files, f));
 
-    window = (createRequire(join(ext.extensionPath, ext.packageJSON.main))('vscode') as { window: Window }).window;
-    real = { showErrorMessage: window.showErrorMessage, showWarningMessage: window.showWarningMessage, showInformationMessage: window.showInformationMessage, showOpenDialog: window.showOpenDialog };
-    const record = (kind: string) => async (message: string) => void shown.push({ kind, message });
-    window.showErrorMessage = record('error');
-    window.showWarningMessage = record('warning');
-    window.showInformationMessage = record('info');
-    window.showOpenDialog = async (options) => void dialogs.push(options?.title ?? '');
+    restore = recordMessages(shown, dialogs);
   });
 
   beforeEach(async () => {
@@ -76,7 +62,7 @@ describe('Verify Signatures: keyless (certificate) signatures', () => {
   });
 
   after(async () => {
-    if (real) Object.assign(window, real);
+    restore?.();
     for (const s of ['signatureIdentities', 'signatureRoots', 'rekorKeys', 'signatureKeys']) await set(s, undefined);
     rmSync(files, { recursive: true, force: true });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

@@ -1,21 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { VerifyAttestationsOutcome } from '../../../src/extension/commands/verifyAttestations';
 import { GHA, keylessAttestation, rekorLog, type RekorLog, storeAttestations, WORKFLOW } from '../../helpers/keylessAttestations';
 import { makeImage, newLayout } from '../../unit/builders';
+import { recordMessages } from './extensionWindow';
 
 const run = (...args: unknown[]) => vscode.commands.executeCommand<VerifyAttestationsOutcome | undefined>('manifold.verifyAttestations', ...args);
-
-type Window = {
-  showErrorMessage(message: string, ...actions: string[]): Thenable<string | undefined>;
-  showWarningMessage(message: string, ...actions: string[]): Thenable<string | undefined>;
-  showInformationMessage(message: string, ...actions: string[]): Thenable<string | undefined>;
-  showOpenDialog(options?: vscode.OpenDialogOptions): Thenable<vscode.Uri[] | undefined>;
-};
 
 /**
  * "Verify Attestations…" with the keyless settings Verify Signatures uses (`manifold.signatureIdentities`,
@@ -28,8 +21,7 @@ describe('Verify Attestations: keyless (certificate) attestations', () => {
   let files: string;
   let log: RekorLog;
   let other: RekorLog;
-  let window: Window;
-  let real: Window;
+  let restore: (() => void) | undefined;
   const loggedAt = Math.floor(Date.now() / 1000) - 60;
   const shown: Array<{ kind: string; message: string }> = [];
   const dialogs: string[] = [];
@@ -56,13 +48,7 @@ describe('Verify Attestations: keyless (certificate) attestations', () => {
     await store.tag(image, 'v1');
     await storeAttestations(store, image, [keylessAttestation(image, log, loggedAt, { fixtures })]);
 
-    window = (createRequire(join(ext.extensionPath, ext.packageJSON.main))('vscode') as { window: Window }).window;
-    real = { showErrorMessage: window.showErrorMessage, showWarningMessage: window.showWarningMessage, showInformationMessage: window.showInformationMessage, showOpenDialog: window.showOpenDialog };
-    const record = (kind: string) => async (message: string) => void shown.push({ kind, message });
-    window.showErrorMessage = record('error');
-    window.showWarningMessage = record('warning');
-    window.showInformationMessage = record('info');
-    window.showOpenDialog = async (options) => void dialogs.push(options?.title ?? '');
+    restore = recordMessages(shown, dialogs);
   });
 
   beforeEach(async () => {
@@ -74,7 +60,7 @@ describe('Verify Attestations: keyless (certificate) attestations', () => {
   });
 
   after(async () => {
-    if (real) Object.assign(window, real);
+    restore?.();
     for (const s of ['signatureIdentities', 'signatureRoots', 'rekorKeys']) await set(s, undefined);
     rmSync(files, { recursive: true, force: true });
   });

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -10,15 +9,9 @@ import { digestOf } from '../../../src/oci/digest';
 import { NOTARY_JWS_MEDIA_TYPE, NOTARY_SIGNATURE_ARTIFACT_TYPE } from '../../../src/oci/signatures';
 import type { CoverageModel } from '../../../src/shared/coverageProtocol';
 import { newLayout, pushBlob, pushManifest } from '../../unit/builders';
+import { recordMessages } from './extensionWindow';
 
 const run = (...args: unknown[]) => vscode.commands.executeCommand<VerifyOutcome | undefined>('manifold.verifySignatures', ...args);
-
-type Window = {
-  showErrorMessage(message: string, ...actions: string[]): Thenable<string | undefined>;
-  showWarningMessage(message: string, ...actions: string[]): Thenable<string | undefined>;
-  showInformationMessage(message: string, ...actions: string[]): Thenable<string | undefined>;
-  showOpenDialog(options?: vscode.OpenDialogOptions): Thenable<vscode.Uri[] | undefined>;
-};
 
 // notation's own JWS signature of its test image (test/fixtures/notary-vector, notation-go's testdata).
 const ALPINE = 'C=US, ST=WA, L=Seattle, O=Notary, CN=alpine';
@@ -31,8 +24,7 @@ const ALPINE = 'C=US, ST=WA, L=Seattle, O=Notary, CN=alpine';
 describe('Verify Signatures: Notary Project signatures from manifold.notaryRoots', () => {
   let layout: string;
   let files: string;
-  let window: Window;
-  let real: Window;
+  let restore: (() => void) | undefined;
   const shown: Array<{ kind: string; message: string }> = [];
   const dialogs: string[] = [];
   const set = (name: string, value: unknown) => vscode.workspace.getConfiguration('manifold').update(name, value, vscode.ConfigurationTarget.Global);
@@ -61,13 +53,7 @@ describe('Verify Signatures: Notary Project signatures from manifold.notaryRoots
       annotations: { 'org.opencontainers.image.created': '2023-03-14T08:10:02Z' },
     });
 
-    window = (createRequire(join(ext.extensionPath, ext.packageJSON.main))('vscode') as { window: Window }).window;
-    real = { showErrorMessage: window.showErrorMessage, showWarningMessage: window.showWarningMessage, showInformationMessage: window.showInformationMessage, showOpenDialog: window.showOpenDialog };
-    const record = (kind: string) => async (message: string) => void shown.push({ kind, message });
-    window.showErrorMessage = record('error');
-    window.showWarningMessage = record('warning');
-    window.showInformationMessage = record('info');
-    window.showOpenDialog = async (options) => void dialogs.push(options?.title ?? '');
+    restore = recordMessages(shown, dialogs);
   });
 
   beforeEach(async () => {
@@ -78,7 +64,7 @@ describe('Verify Signatures: Notary Project signatures from manifold.notaryRoots
   });
 
   after(async () => {
-    if (real) Object.assign(window, real);
+    restore?.();
     for (const s of ['notaryRoots', 'notaryIdentities', 'notaryTsaRoots']) await set(s, undefined);
     rmSync(files, { recursive: true, force: true });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -9,14 +8,9 @@ import type { Services } from '../../../src/extension/services';
 import { digestOf } from '../../../src/oci/digest';
 import { SIGSTORE_BUNDLE_MEDIA_TYPE } from '../../../src/oci/signatures';
 import { newLayout, pushBlob, pushManifest } from '../../unit/builders';
+import { recordMessages } from './extensionWindow';
 
 const run = (...args: unknown[]) => vscode.commands.executeCommand<VerifyOutcome | undefined>('manifold.verifySignatures', ...args);
-
-type Window = {
-  showErrorMessage(message: string, ...actions: string[]): Thenable<string | undefined>;
-  showWarningMessage(message: string, ...actions: string[]): Thenable<string | undefined>;
-  showInformationMessage(message: string, ...actions: string[]): Thenable<string | undefined>;
-};
 
 // cosign 3's keyless bundle (test/fixtures/sigstore-bundle), signed by cody@soyland.com's GitHub login.
 const IDENTITY = 'cody@soyland.com';
@@ -31,8 +25,7 @@ const ISSUER = 'https://github.com/login/oauth';
 describe('Verify Signatures: RFC 3161 timestamps from manifold.timestampCertificateChains', () => {
   let layout: string;
   let files: string;
-  let window: Window;
-  let real: Window;
+  let restore: (() => void) | undefined;
   const shown: Array<{ kind: string; message: string }> = [];
   const set = (name: string, value: unknown) => vscode.workspace.getConfiguration('manifold').update(name, value, vscode.ConfigurationTarget.Global);
 
@@ -70,12 +63,7 @@ describe('Verify Signatures: RFC 3161 timestamps from manifold.timestampCertific
       annotations: { 'dev.sigstore.bundle.content': 'dsse-envelope', 'dev.sigstore.bundle.predicateType': 'https://cosign.sigstore.dev/attestation/v1' },
     });
 
-    window = (createRequire(join(ext.extensionPath, ext.packageJSON.main))('vscode') as { window: Window }).window;
-    real = { showErrorMessage: window.showErrorMessage, showWarningMessage: window.showWarningMessage, showInformationMessage: window.showInformationMessage };
-    const record = (kind: string) => async (message: string) => void shown.push({ kind, message });
-    window.showErrorMessage = record('error');
-    window.showWarningMessage = record('warning');
-    window.showInformationMessage = record('info');
+    restore = recordMessages(shown);
   });
 
   beforeEach(async () => {
@@ -88,7 +76,7 @@ describe('Verify Signatures: RFC 3161 timestamps from manifold.timestampCertific
   });
 
   after(async () => {
-    if (real) Object.assign(window, real);
+    restore?.();
     for (const s of ['signatureIdentities', 'signatureRoots', 'signatureIntermediates', 'rekorKeys', 'timestampCertificateChains']) await set(s, undefined);
     rmSync(files, { recursive: true, force: true });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
