@@ -63,15 +63,16 @@ const UNREAD: Array<[string, () => { privateKey: KeyObject; publicKey: KeyObject
 
 describe('sigstore-js (@sigstore/verify 3) verifies the bundles sign and attest --new-bundle-format write', () => {
   for (const [name, pair, details] of KEYS) {
-    it(`sign: a ${name} key's bundle verifies with the key under its hint; its statement is sign/v1 of the manifest's digest`, async () => {
+    it(`sign: a ${name} key's bundle verifies with the key under its hint; its statement is sign/v1 of the manifest's digest, with the -a annotations`, async () => {
       const store = await newLayout();
       const image = await makeImage(store);
       const { privateKey, publicKey } = pair();
-      const r = await signManifestBundle(store, image, signKey('k', privateKey));
+      const r = await signManifestBundle(store, image, signKey('k', privateKey), { annotations: { team: 'web' } });
       const statement = peerVerify(peerVerifier(publicKey, details), await storedBundle(store, r.manifest));
       assert.equal(statement._type, 'https://in-toto.io/Statement/v1');
       assert.equal(statement.predicateType, 'https://sigstore.dev/cosign/sign/v1');
       assert.deepEqual(statement.subject.map((s: Json) => `sha256:${s.digest.sha256}`), [image.digest]);
+      assert.deepEqual(statement.subject[0].annotations, { team: 'web' }, 'the -a annotations, as signed');
     });
   }
 

@@ -3,7 +3,8 @@ import { promises as fsp } from 'node:fs';
 import { OciError } from '../../oci/errors';
 import { checkedSubjects } from '../../oci/referrers';
 import { decryptCosignKey, loadNotarySigner, NOTARY_SIGNATURE_ARTIFACT_TYPE, signManifest, signManifestBundle, signManifestNotary, SIGSTORE_BUNDLE_MEDIA_TYPE } from '../../oci/signatures';
-import { boolOpt, type Command, LAYOUT_OPTION, type ParsedCommand, stringOpt, UsageError } from '../command';
+import { parseAnnotations } from '../../oci/imageIndex/annotations';
+import { boolOpt, type Command, LAYOUT_OPTION, listOpt, type ParsedCommand, stringOpt, UsageError } from '../command';
 import type { Printer } from '../printer';
 import { parseDuration } from './prune';
 import { subjectFlags } from '../certificateFlags';
@@ -37,6 +38,13 @@ export const sign: Command = {
     'notary-certificate': { type: 'string', description: "the key's certificate chain (PEM, leaf first), carried in the envelope, checked by verify against its Notary roots", valueName: 'FILE' },
     expiry: { type: 'string', description: 'with --notary-key: how long the signature stays valid (io.cncf.notary.expiry), as notation --expiry: 90s, 10m, 720h', valueName: 'DURATION' },
     'signature-format': { type: 'string', description: "with --notary-key: the envelope, jws (default, as notation's) or cose", valueName: 'FORMAT' },
+    annotation: {
+      type: 'string',
+      short: 'a',
+      multiple: true,
+      description: "an annotation signed with the image, as cosign sign -a (the payload's optional; a bundle's statement subject) or, with --notary-key, notation's user metadata (the payload's targetArtifact)",
+      valueName: 'KEY=VALUE',
+    },
   },
   async run(p, printer) {
     if (stringOpt(p, 'notary-key') !== undefined || stringOpt(p, 'notary-certificate') !== undefined) return signNotary(p, printer);
@@ -49,6 +57,7 @@ export const sign: Command = {
     const bundle = boolOpt(p, 'new-bundle-format');
     // cosign 3's sign/v1 statement names the digest only: no reference to sign under.
     if (bundle && stringOpt(p, 'identity') !== undefined) throw new UsageError('--identity and --new-bundle-format: a Sigstore bundle names no reference (its statement names the digest only)');
+    const annotations = parseAnnotations(listOpt(p, 'annotation'));
     const raw = p.positionals[0]!;
     const t = await openTarget(p, raw, { write: true });
     const reference = requireReference(t, raw);
@@ -58,11 +67,11 @@ export const sign: Command = {
     const subjects = (await checkedSubjects(t.target, reference, which)).subjects.map((s) => s.desc);
     for (const subject of subjects) {
       if (bundle) {
-        const r = await signManifestBundle(t.target, subject, key);
+        const r = await signManifestBundle(t.target, subject, key, { annotations });
         printer.out(`Signed ${t.path}@${subject.digest} with ${keyFile} (${key.type}): Sigstore bundle ${t.path}@${r.manifest.digest} (${SIGSTORE_BUNDLE_MEDIA_TYPE} referrer)\n`);
         continue;
       }
-      const r = await signManifest(t.target, subject, key, identity);
+      const r = await signManifest(t.target, subject, key, identity, { annotations });
       printer.out(`Signed ${t.path}@${subject.digest} as ${identity} with ${keyFile} (${key.type}): ${t.display(r.tag)} (${r.signatures} signature${r.signatures === 1 ? '' : 's'})\n`);
     }
   },
@@ -84,6 +93,7 @@ async function signNotary(p: ParsedCommand, printer: Printer): Promise<void> {
   const expiry = stringOpt(p, 'expiry');
   const expiresIn = expiry !== undefined ? parseDuration(expiry, '--expiry') : undefined;
   const which = subjectFlags(p);
+  const annotations = parseAnnotations(listOpt(p, 'annotation'));
   const raw = p.positionals[0]!;
   const t = await openTarget(p, raw, { write: true });
   const reference = requireReference(t, raw);
@@ -91,7 +101,7 @@ async function signNotary(p: ParsedCommand, printer: Printer): Promise<void> {
   const subjects = (await checkedSubjects(t.target, reference, which)).subjects.map((s) => s.desc);
   const who = signer.chain[0]!.x509.subject.replace(/\n/g, ', ');
   for (const subject of subjects) {
-    const r = await signManifestNotary(t.target, subject, signer, { expiresIn, format });
+    const r = await signManifestNotary(t.target, subject, signer, { expiresIn, format, annotations });
     printer.out(`Signed ${t.path}@${subject.digest} with ${keyFile} (${signer.alg}, ${who}): Notary signature ${t.path}@${r.manifest.digest} (${NOTARY_SIGNATURE_ARTIFACT_TYPE} referrer, ${format.toUpperCase()})\n`);
   }
 }

@@ -1,7 +1,8 @@
 import { shownName } from '../../oci/shownName';
 import { type ImageVerification, type RekorKey, type SignatureResult, signedName, signerText, type VerifyKey, verifyImage } from '../../oci/signatures';
 import { CERTIFICATE_OPTIONS, type CertificateFlags, NOTARY_OPTIONS, type NotaryFlags, notaryFlags, notaryJson, notaryTrust, subjectFlags, trustFlags, trustJson } from '../certificateFlags';
-import { type Command, formatOpt, LAYOUT_OPTION, stringOpt } from '../command';
+import { parseAnnotations } from '../../oci/imageIndex/annotations';
+import { type Command, formatOpt, LAYOUT_OPTION, listOpt, type ParsedCommand, stringOpt, UsageError } from '../command';
 import { checkedManifestJson, keyJson } from '../checkedJson';
 import { formatJson } from '../printer';
 import { otherKindWarning } from '../otherKind';
@@ -33,6 +34,13 @@ export const verify: Command = {
     ...CERTIFICATE_OPTIONS,
     ...NOTARY_OPTIONS,
     identity: { type: 'string', description: 'the exact docker reference a signature must name (critical.identity.docker-reference)', valueName: 'REF' },
+    annotation: {
+      type: 'string',
+      short: 'a',
+      multiple: true,
+      description: "an annotation a signature must have been signed with, as cosign verify -a (a payload's optional, a bundle's statement subject)",
+      valueName: 'KEY=VALUE',
+    },
     platform: { type: 'string', description: 'verify the manifest of this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
     recursive: { type: 'boolean', short: 'r', description: 'for an index: the index and every manifest below it' },
     format: { type: 'string', description: 'output format: text (default) or json', valueName: 'FORMAT' },
@@ -41,13 +49,14 @@ export const verify: Command = {
     const format = formatOpt(p);
     const subjects = subjectFlags(p); // usage errors before any file is read
     const notaryAsked = notaryFlags(p);
+    const annotations = signedAnnotationFlags(p, notaryAsked !== undefined);
     const trust = await trustFlags(p, 'signature', notaryAsked !== undefined);
     const notary = notaryAsked && (await notaryTrust(notaryAsked));
     const raw = p.positionals[0]!;
     const t = await openTarget(p, raw);
-    const report = await verifyImage(t.target, requireReference(t, raw), trust.keys, { ...trust.options, identity: stringOpt(p, 'identity'), ...subjects, ...(notary ? { notary } : {}) });
+    const report = await verifyImage(t.target, requireReference(t, raw), trust.keys, { ...trust.options, identity: stringOpt(p, 'identity'), ...annotations, ...subjects, ...(notary ? { notary } : {}) });
     if (report.listedAs) printer.err(otherKindWarning(t.display(), report.listedAs, report.root.mediaType));
-    if (format === 'json') printer.out(formatJson(verifyJson(t.path, report, trust.keys, { ...trust, ...(notaryAsked ? { notary: notaryAsked } : {}) })));
+    if (format === 'json') printer.out(formatJson(verifyJson(t.path, report, trust.keys, { ...trust, ...annotations, ...(notaryAsked ? { notary: notaryAsked } : {}) })));
     else printer.out(verifyText(t.path, report));
     // A layout copied from a registry without `-r` holds neither the referrers nor cosign's tags: the likely reason for none.
     const none = report.manifests.filter((m) => m.signatures.length === 0).length;
@@ -69,11 +78,25 @@ export function verifyText(path: string, report: ImageVerification): string {
     if (good.length > 0) {
       const by = [...new Set(good.map(signerText))].join(', ');
       const as = [...new Set(good.map(signedName))].join(', ');
-      lines.push(`${what}: verified by ${by}, signed as ${as}`);
+      lines.push(`${what}: verified by ${by}, signed as ${as}${signedWith(good)}`);
     } else lines.push(`${what}: no valid signature${m.signatures.length === 0 ? ' (none found)' : ''}`);
     for (const s of m.signatures) if (!s.valid) lines.push(`  ${signatureName(s)}: ${s.problem}: ${shownName(s.reason ?? '')}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** `, with annotations git_sha=1a2b, team=web`: what the valid signatures were signed with (cosign's `-a`), each pair once. */
+function signedWith(good: readonly SignatureResult[]): string {
+  const pairs = new Set(good.flatMap((s) => Object.entries(s.annotations ?? {}).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)));
+  return pairs.size > 0 ? `, with annotations ${shownName([...pairs].join(', '))}` : '';
+}
+
+/** `-a KEY=VALUE` as the core's `annotations` (none given: nothing). Not yet with Notary signatures, whose user metadata is not compared: refused rather than passed over. */
+function signedAnnotationFlags(p: ParsedCommand, notary: boolean): { annotations?: Record<string, string> } {
+  const given = listOpt(p, 'annotation');
+  if (given.length === 0) return {};
+  if (notary) throw new UsageError('--annotation and the --notary-* flags: Notary signatures\' user metadata is not compared yet; verify them without -a');
+  return { annotations: parseAnnotations(given) };
 }
 
 /** `sha256:...[layer 0]`: the signature manifest and, for one of its signatures, its layer. */
@@ -86,7 +109,7 @@ export function verifyJson(
   path: string,
   report: ImageVerification,
   keys: readonly VerifyKey[],
-  trust: { certificates?: CertificateFlags; rekorKeys?: readonly RekorKey[]; timestampChains?: readonly string[]; notary?: NotaryFlags } = {},
+  trust: { certificates?: CertificateFlags; rekorKeys?: readonly RekorKey[]; timestampChains?: readonly string[]; notary?: NotaryFlags; annotations?: Record<string, string> } = {},
 ): unknown {
   const c = trust.certificates;
   return {
@@ -96,6 +119,7 @@ export function verifyJson(
     // Added fields (the version stays 1): what keyless verification was asked, and the Rekor keys given.
     ...trustJson(c, trust.rekorKeys, trust.timestampChains),
     ...notaryJson(trust.notary),
+    ...(trust.annotations ? { annotations: trust.annotations } : {}),
     manifests: report.manifests.map((m) => ({ ...checkedManifestJson(path, m), signatures: m.signatures })),
   };
 }

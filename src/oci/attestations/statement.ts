@@ -39,7 +39,7 @@ export function predicateTypeOf(type: string): string {
 export interface Statement {
   type: string;
   predicateType: string;
-  subjects: Array<{ name?: string; digest: Record<string, string> }>;
+  subjects: Array<{ name?: string; digest: Record<string, string>; annotations?: Record<string, unknown> }>;
 }
 
 /** The statement in `bytes`, or why it is none (naming the JSON path). The predicate is not looked into. */
@@ -59,7 +59,9 @@ export function parseStatement(bytes: Buffer): Statement | { malformed: string }
       if (typeof hex !== 'string') return { malformed: `$.subject[${i}].digest.${algorithm}: expected a string` };
       digest[algorithm] = hex;
     }
-    subjects.push({ ...(typeof s.name === 'string' ? { name: s.name } : {}), digest });
+    if (s.annotations !== undefined && s.annotations !== null && !isObject(s.annotations)) return { malformed: `$.subject[${i}].annotations: expected an object` };
+    const annotations = isObject(s.annotations) && Object.keys(s.annotations).length > 0 ? { annotations: s.annotations } : {};
+    subjects.push({ ...(typeof s.name === 'string' ? { name: s.name } : {}), digest, ...annotations });
   }
   return { type: doc._type, predicateType: doc.predicateType, subjects };
 }

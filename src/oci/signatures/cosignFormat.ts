@@ -4,6 +4,8 @@
  * layer's annotation.
  */
 
+import { sortedAnnotations } from './signedAnnotations';
+
 /** A layer holding one signed payload. */
 export const SIMPLESIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
 /** The artifact type of a signature manifest cosign attaches as an OCI 1.1 referrer. */
@@ -23,6 +25,8 @@ export interface SignedClaim {
   digest: string;
   /** `critical.identity.docker-reference`: the name it was signed under. */
   identity: string;
+  /** `optional`: the annotations signed with it (cosign's `-a`), when it has any. */
+  annotations?: Record<string, unknown>;
 }
 
 /** A JSON object (not an array, not null). */
@@ -56,15 +60,21 @@ export function parsePayload(bytes: Buffer): SignedClaim | { malformed: string }
   if (!isObject(critical.identity)) return { malformed: '$.critical.identity: expected an object' };
   const identity = critical.identity['docker-reference'];
   if (typeof identity !== 'string') return { malformed: '$.critical.identity["docker-reference"]: expected a string' };
-  return { type: critical.type, digest, identity };
+  // cosign reads `optional` as a map: anything but an object (or null) fails its claim check too.
+  const optional = doc.optional;
+  if (optional !== undefined && optional !== null && !isObject(optional)) return { malformed: '$.optional: expected an object or null' };
+  const annotations = optional && Object.keys(optional).length > 0 ? { annotations: optional } : {};
+  return { type: critical.type, digest, identity, ...annotations };
 }
 
 /**
  * The payload signed for `digest` under the name `identity`, in the key order cosign and containers/image write.
- * `optional` is `{}` as containers/image writes it (cosign writes `null`; a verifier reads only `critical`).
+ * `optional` holds `annotations` (cosign's `-a`), keys in Go's map order; without any it is `{}` as containers/image
+ * writes it (cosign writes `null`; a verifier reads only `critical`).
  */
-export function makePayload(digest: string, identity: string): Buffer {
-  return Buffer.from(JSON.stringify({ critical: { identity: { 'docker-reference': identity }, image: { 'docker-manifest-digest': digest }, type: COSIGN_PAYLOAD_TYPE }, optional: {} }));
+export function makePayload(digest: string, identity: string, annotations: Readonly<Record<string, string>> = {}): Buffer {
+  const critical = { identity: { 'docker-reference': identity }, image: { 'docker-manifest-digest': digest }, type: COSIGN_PAYLOAD_TYPE };
+  return Buffer.from(JSON.stringify({ critical, optional: sortedAnnotations(annotations) }));
 }
 
 /**

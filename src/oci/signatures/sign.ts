@@ -20,11 +20,12 @@ export interface SignResult {
  * Signs `subject` as cosign signs with a key: a payload naming its digest and `identity` (a docker reference),
  * signed with `key`, stored as a simplesigning layer of the manifest cosign's tag `sha256-<hex>.sig` names (a layer
  * added to the manifest already there, as cosign and skopeo add theirs). The tag scheme is what every registry
- * and layout keeps, and what cosign and skopeo read first.
+ * and layout keeps, and what cosign and skopeo read first. `options.annotations` (cosign's `-a`) are signed in the
+ * payload's `optional`.
  */
-export async function signManifest(target: Target, subject: Descriptor, key: SignKey, identity: string, options: OpOptions = {}): Promise<SignResult> {
+export async function signManifest(target: Target, subject: Descriptor, key: SignKey, identity: string, options: OpOptions & { annotations?: Record<string, string> } = {}): Promise<SignResult> {
   const op: OpOptions = { signal: options.signal };
-  const bytes = makePayload(subject.digest, identity);
+  const bytes = makePayload(subject.digest, identity, options.annotations);
   const payload: Descriptor = { mediaType: SIMPLESIGNING_MEDIA_TYPE, digest: digestOf(bytes), size: bytes.length };
   const layer: Descriptor = { ...payload, annotations: { [SIGNATURE_ANNOTATION]: key.sign(bytes).toString('base64') } };
   const tag = cosignTag(subject.digest, 'sig');

@@ -20,6 +20,7 @@ export type SignatureProblem =
   | 'digest-mismatch' // it verifies, but signs another manifest
   | 'wrong-type' // it verifies, but critical.type is not cosign's
   | 'identity-mismatch' // it verifies, but names another reference than --identity
+  | 'annotation-mismatch' // it verifies, but was not signed with an annotation -a asks for (or with another value)
   | 'malformed-payload' // it verifies, but its payload is not cosign's JSON
   | 'malformed-signature' // the signature manifest or its annotation is not cosign's format
   | 'unreadable' // the signature manifest or payload could not be read (missing, damaged, too large)
@@ -81,6 +82,8 @@ export interface SignatureResult extends CosignLayerResult<SignatureProblem> {
   notary?: NotarySummary;
   /** A bundle's in-toto statement's predicateType (cosign 3's `sign` writes https://sigstore.dev/cosign/sign/v1). */
   predicateType?: string;
+  /** The annotations signed with it (cosign's `-a`: a payload's `optional`, a bundle statement's subject annotations), when it has any. */
+  annotations?: Record<string, unknown>;
 }
 
 /** The signing certificate, as a result reports it (whether or not it is trusted). */

@@ -10,6 +10,7 @@ import { type NotaryTrust, verifyNotaryManifest } from './notary/notaryVerify';
 import type { VerifyKey } from './keys/publicKeys';
 import { SIGSTORE_BUNDLE_TYPES } from './sigstore/sigstoreBundle';
 import type { FoundVia, SignatureProblem, SignatureResult } from './signatureResult';
+import { annotationMismatch } from './signedAnnotations';
 import { checkSigner, type SignerTrust } from './signer';
 
 /** A payload is a few hundred bytes of JSON; a layer declared larger is not read (a signature store is no place for more). */
@@ -27,6 +28,8 @@ export interface ManifestVerification {
 export interface VerifyOptions extends OpOptions, SignerTrust {
   /** The exact reference a payload must name (`critical.identity.docker-reference`); any when unset. */
   identity?: string;
+  /** Annotations a signature must have been signed with (cosign's `verify -a`: in its payload's `optional`, or a bundle statement's subject), each the same string. */
+  annotations?: Record<string, string>;
   /**
    * cosign's tags looked up through this (shared by every manifest of one image: after the first few, one listing
    * of the tags instead of a look-up per manifest); one of its own when unset.
@@ -126,12 +129,14 @@ async function verifyLayer(
   const signedBy = { ...at, ...signer.fields };
   const claim = parsePayload(payload);
   if ('malformed' in claim) return fail('malformed-payload', `${where}: payload ${claim.malformed}`, signedBy);
-  const claimed = { ...signedBy, identity: claim.identity };
+  const claimed = { ...signedBy, identity: claim.identity, ...(claim.annotations ? { annotations: claim.annotations } : {}) };
   if (claim.type !== COSIGN_PAYLOAD_TYPE) return fail('wrong-type', `${where}: payload $.critical.type is "${claim.type}", not "${COSIGN_PAYLOAD_TYPE}"`, claimed);
   if (claim.digest !== subject.digest) return fail('digest-mismatch', `signs ${claim.digest}, not ${subject.digest}`, claimed);
   if (options.identity !== undefined && claim.identity !== options.identity) {
     return fail('identity-mismatch', `signed as ${claim.identity}, not ${options.identity}`, claimed);
   }
+  const unsigned = options.annotations && annotationMismatch(options.annotations, claim.annotations);
+  if (unsigned) return fail('annotation-mismatch', unsigned, claimed);
   return { ...base, layer: i, ...claimed, valid: true };
 }
 

@@ -11,6 +11,7 @@ import type { OpOptions, Target } from '../../target';
 import { type Certificate, parseCertificates } from '../x509/certificates';
 import { CborTag, type CborValue, encodeCbor } from './cborWrite';
 import { HEADER, NOTARY_COSE_MEDIA_TYPE, NOTARY_JWS_MEDIA_TYPE, NOTARY_PAYLOAD_TYPE, NOTARY_SIGNATURE_ARTIFACT_TYPE, type NotaryAlgorithm, SCHEME_X509 } from './notaryEnvelope';
+import { sortedAnnotations } from '../signedAnnotations';
 
 /** notation's annotation of the signature manifest: the SHA-256 thumbprints of the chain, leaf first, as a JSON array of hex. */
 export const THUMBPRINT_ANNOTATION = 'io.cncf.notary.x509chain.thumbprint#S256';
@@ -72,6 +73,8 @@ export interface NotarySignOptions extends OpOptions {
   expiresIn?: number;
   /** The signing agent named in the unsigned header. */
   agent?: string;
+  /** User metadata (notation's `--user-metadata`, our `-a`): signed as the payload's targetArtifact annotations. */
+  annotations?: Record<string, string>;
 }
 
 /**
@@ -133,7 +136,9 @@ function envelopeParts(subject: Descriptor, options: NotarySignOptions): { now: 
   const now = options.now ?? new Date();
   const expiry = options.expiresIn !== undefined ? new Date(now.getTime() + options.expiresIn) : undefined;
   // The descriptor as a registry resolves it (a layout's index.json annotations, its tag name, are no part of it).
-  const payload = Buffer.from(JSON.stringify({ targetArtifact: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size } }));
+  // User metadata as notation signs it: the descriptor's annotations, keys in Go's map order.
+  const annotations = options.annotations && Object.keys(options.annotations).length > 0 ? { annotations: sortedAnnotations(options.annotations) } : {};
+  const payload = Buffer.from(JSON.stringify({ targetArtifact: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size, ...annotations } }));
   return { now, expiry, payload };
 }
 

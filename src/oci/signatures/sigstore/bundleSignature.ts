@@ -4,6 +4,7 @@ import { createHash } from '../../nodeCrypto';
 import { type LoggedSignature, verifyBundleLog } from './bundleLog';
 import { CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, loggedFields, verifyWithCertificate } from '../keyless';
 import { keyVerifying, type VerifyKey } from '../keys/publicKeys';
+import { annotationMismatch } from '../signedAnnotations';
 import type { SignatureProblem, SignatureResult } from '../signatureResult';
 import type { SignerTrust } from '../signer';
 import { parseSigstoreBundle, type SigstoreBundle } from './sigstoreBundle';
@@ -25,9 +26,10 @@ export interface BundleSubject {
  * signature (bundleLog.ts); with `trust.timestampAuthorities`, each RFC 3161 timestamp verifies (timestamp.ts) and
  * its time is one the certificate is checked at. Then what it signs must be `subject`: a DSSE envelope's in-toto statement must name the
  * digest (as cosign 3's verify asks: any predicate type, reported), a message signature must be over the manifest's
- * bytes and its messageDigest their SHA-256. `identity`, when asked, must be the statement's subject name.
+ * bytes and its messageDigest their SHA-256. `identity`, when asked, must be the statement's subject name; `annotations`
+ * (cosign's `verify -a`) that subject's annotations.
  */
-export async function checkBundle(bytes: Buffer, subject: BundleSubject, keys: readonly VerifyKey[], trust: SignerTrust & { identity?: string }): Promise<BundleCheck> {
+export async function checkBundle(bytes: Buffer, subject: BundleSubject, keys: readonly VerifyKey[], trust: SignerTrust & { identity?: string; annotations?: Record<string, string> }): Promise<BundleCheck> {
   const base: Fields = { format: 'bundle' };
   const fail = (problem: SignatureProblem, reason: string, fields: Fields = {}): BundleCheck => ({ ok: false, problem, reason, fields: { ...base, ...fields } });
   const bundle = parseSigstoreBundle(bytes);
@@ -59,7 +61,10 @@ export async function checkBundle(bytes: Buffer, subject: BundleSubject, keys: r
     const m = bundle.content.message;
     const hex = createHash('sha256').update(signed).digest('hex');
     if (m.algorithm !== 'SHA2_256' || m.digest.toString('hex') !== hex) return fail('digest-mismatch', `its messageDigest is ${m.algorithm} ${m.digest.toString('hex')}, not SHA2_256 ${hex}`, by);
-    return identityCheck(undefined, by, trust.identity, fail);
+    const checked = identityCheck(undefined, by, trust.identity, fail);
+    // A message signature signs the manifest's bytes only: nothing else is signed with it.
+    const unsigned = checked.ok && trust.annotations && annotationMismatch(trust.annotations, undefined);
+    return unsigned ? fail('annotation-mismatch', `${unsigned} (a message signature signs the manifest's bytes only)`, checked.fields) : checked;
   }
   const env = bundle.content.dsse;
   if (env.payloadType !== INTOTO_PAYLOAD_TYPE) return fail('wrong-type', `its envelope's payloadType is "${env.payloadType}", not "${INTOTO_PAYLOAD_TYPE}"`, by);
@@ -70,8 +75,11 @@ export async function checkBundle(bytes: Buffer, subject: BundleSubject, keys: r
     const named = statement.subjects.flatMap((s) => Object.entries(s.digest).map(([a, h]) => `${a}:${h}`));
     return fail('digest-mismatch', `signs ${named.join(', ')}, not ${subject.digest}`, claimed);
   }
-  const name = statement.subjects.find((s) => statementNames({ ...statement, subjects: [s] }, subject.digest))?.name;
-  return identityCheck(name, claimed, trust.identity, fail);
+  const named = statement.subjects.find((s) => statementNames({ ...statement, subjects: [s] }, subject.digest));
+  const signedWith = named?.annotations ? { ...claimed, annotations: named.annotations } : claimed;
+  const checked = identityCheck(named?.name, signedWith, trust.identity, fail);
+  const unsigned = checked.ok && trust.annotations && annotationMismatch(trust.annotations, named?.annotations);
+  return unsigned ? fail('annotation-mismatch', unsigned, checked.fields) : checked;
 }
 
 /** `--identity`: a bundle names no docker reference; only its statement's subject name can be compared. */

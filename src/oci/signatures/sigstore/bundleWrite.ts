@@ -2,6 +2,7 @@ import { INTOTO_PAYLOAD_TYPE, makeEnvelope } from '../../attestations/dsse';
 import { createHash, signing } from '../../nodeCrypto';
 import type { SignKey } from '../keys/privateKeys';
 import { COSIGN_SIGN_PREDICATE_TYPE, SIGSTORE_BUNDLE_MEDIA_TYPE } from './sigstoreBundle';
+import { sortedAnnotations } from '../signedAnnotations';
 
 /**
  * Sigstore bundles as cosign 3 writes them when it signs with a key and uploads nothing (`--new-bundle-format
@@ -23,12 +24,13 @@ export function keyHint(publicPem: string): string {
 /**
  * The statement `cosign sign --new-bundle-format` signs for the manifest `digest` (cosign's signDigestBundle):
  * Statement v1, one subject with the digest only (no name: verify cannot match `--identity` against it) and
- * the `-a` annotations (none here: protojson still writes the empty Struct), predicateType sign/v1, an empty
- * predicate. Fields in protojson's order (the proto's field numbers).
+ * the `-a` annotations (a Struct, keys in protojson's sorted order; without any still written, empty),
+ * predicateType sign/v1, an empty predicate. Fields in protojson's order (the proto's field numbers).
  */
-export function cosignSignStatement(digest: string): Buffer {
+export function cosignSignStatement(digest: string, annotations: Readonly<Record<string, string>> = {}): Buffer {
   const [algorithm, hex] = digest.split(':');
-  return Buffer.from(JSON.stringify({ _type: STATEMENT_V1_TYPE, subject: [{ digest: { [algorithm!]: hex }, annotations: {} }], predicateType: COSIGN_SIGN_PREDICATE_TYPE, predicate: {} }));
+  const subject = { digest: { [algorithm!]: hex }, annotations: sortedAnnotations(annotations) };
+  return Buffer.from(JSON.stringify({ _type: STATEMENT_V1_TYPE, subject: [subject], predicateType: COSIGN_SIGN_PREDICATE_TYPE, predicate: {} }));
 }
 
 /**
