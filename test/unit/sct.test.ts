@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OciError } from '../../src/oci/errors';
 import { encodeNode, readNode } from '../../src/oci/signatures/x509/der';
-import { type CtLogKey, loadCtLogKey, parseSctList, subjectPublicKeyInfo, verifyEmbeddedScts, withoutSctList } from '../../src/oci/signatures/x509/sct';
+import { ctLogKey, type CtLogKey, loadCtLogKey, parseSctList, subjectPublicKeyInfo, verifyEmbeddedScts, withoutSctList } from '../../src/oci/signatures/x509/sct';
 import { cosignVector } from '../helpers/cosignVectors';
 import { MADE_FIXTURES } from '../helpers/keylessAttestations';
 import { ctLog, tbsOf, withScts } from '../helpers/madeScts';
@@ -161,6 +161,15 @@ describe('SCTs: made logs (ECDSA and RSA) over made certificates', () => {
     const r = check(leaf, [{ ...ec.key, logId: rsa.key.logId }]);
     assert.ok('bad' in r);
     assert.match(r.bad, /signature algorithm 1 \(rsa\), but .*ec\.pub is an ECDSA key$/);
+  });
+
+  it("refuses an SCT outside its log key's validFor (a trusted root's), verifies one inside", () => {
+    const leaf = withScts(pem('workflow'), pem('intermediate'), intermediateKey(), [{ log: ec, timestamp: Date.UTC(2026, 0, 1) }]);
+    const within = ctLogKey('ec (2025-)', ec.key.key, { start: new Date('2025-01-01T00:00:00Z') });
+    assert.equal((check(leaf, [within]) as { logKey: string }).logKey, 'ec (2025-)');
+    const r = check(leaf, [ctLogKey('ec (2025)', ec.key.key, { start: new Date('2025-01-01T00:00:00Z'), end: new Date('2025-12-31T00:00:00Z') })]);
+    assert.ok('bad' in r);
+    assert.match(r.bad, /: SCT\[0\] \(log [0-9a-f]{64}, 2026-01-01T00:00:00\.000Z\): outside the time ec \(2025\) signed SCTs \(2025-01-01T00:00:00\.000Z to 2025-12-31T00:00:00\.000Z\)$/);
   });
 
   it('names the byte and field of a list that does not parse', () => {

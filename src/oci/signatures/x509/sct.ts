@@ -20,6 +20,8 @@ export interface CtLogKey {
   key: KeyObject;
   /** What it signs SCTs with: RFC 6962 logs use ECDSA (NIST P-256) or RSA, with SHA-256. */
   type: 'ecdsa' | 'rsa';
+  /** When the key signed SCTs (a trusted_root.json's `validFor`): an SCT of another time is not its, as sigstore-js reads it. None from a PEM file. */
+  validFor?: { start?: Date; end?: Date };
 }
 
 /** A CT log's public key from PEM: INVALID_ARGUMENT naming `name` when it is no key, or one no CT log signs with. */
@@ -30,13 +32,18 @@ export function loadCtLogKey(name: string, pem: Buffer | string): CtLogKey {
   } catch (err) {
     throw new OciError('INVALID_ARGUMENT', `${name}: not a PEM public key (${(err as Error).message})`, { cause: err });
   }
+  return ctLogKey(name, key);
+}
+
+/** A CT log's key already read (from a trusted root's DER, say), checked as loadCtLogKey checks it. */
+export function ctLogKey(name: string, key: KeyObject, validFor?: CtLogKey['validFor']): CtLogKey {
   const curve = key.asymmetricKeyDetails?.namedCurve;
   const type = key.asymmetricKeyType === 'ec' && curve === 'prime256v1' ? 'ecdsa' : key.asymmetricKeyType === 'rsa' ? 'rsa' : undefined;
   if (!type) {
     const what = key.asymmetricKeyType === 'ec' ? `an ECDSA key on curve ${curve}` : `a key of type ${key.asymmetricKeyType}`;
     throw new OciError('INVALID_ARGUMENT', `${name}: ${what}: CT logs sign SCTs with ECDSA P-256 or RSA keys (RFC 6962 2.1.4)`);
   }
-  return { name, logId: createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex'), key, type };
+  return { name, logId: createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex'), key, type, ...(validFor ? { validFor } : {}) };
 }
 
 /** One SCT of the list, as RFC 6962 3.2 serializes it (v1 only: its fields are what v1 has). */
@@ -197,6 +204,11 @@ export function verifyEmbeddedScts(leafDer: Buffer, issuerSpki: Buffer, logs: re
     const log = logs.find((l) => l.logId === sct.logId);
     if (!log) {
       reasons.push(`${what}: its log is none of the CT log keys given`);
+      continue;
+    }
+    const { start, end } = log.validFor ?? {};
+    if ((start && sct.timestamp < start.getTime()) || (end && sct.timestamp > end.getTime())) {
+      reasons.push(`${what}: outside the time ${log.name} signed SCTs (${start?.toISOString() ?? '…'} to ${end?.toISOString() ?? '…'})`);
       continue;
     }
     if (sct.hashAlgorithm !== 4) {
