@@ -3,12 +3,12 @@
 import { promises as fsp } from 'node:fs';
 import { OciError } from '../oci/errors';
 import { compileGoRegexp } from '../oci/goRegexp';
-import { type Certificate, type CertificatePolicy, joinTimestampAuthorities, loadCertificates, loadPublicKey, loadRekorKey, type NotaryIdentity, type NotaryTrust, parseNotaryIdentity, readNotaryTrustStore, type RekorKey, type TextMatch, timestampAuthorities, type TimestampAuthorities, type VerifyKey } from '../oci/signatures';
+import { type Certificate, type CertificatePolicy, type CtLogKey, joinTimestampAuthorities, loadCtLogKey, loadCertificates, loadPublicKey, loadRekorKey, type NotaryIdentity, type NotaryTrust, parseNotaryIdentity, readNotaryTrustStore, type RekorKey, type TextMatch, timestampAuthorities, type TimestampAuthorities, type VerifyKey } from '../oci/signatures';
 import type { Platform } from '../oci/descriptor';
 import { parsePlatform } from '../oci/platform';
 import { boolOpt, listOpt, type OptionSpec, type ParsedCommand, stringOpt, UsageError } from './command';
 
-/** `--certificate-identity[-regexp]`, `--certificate-oidc-issuer[-regexp]`, `--ca-roots`, `--ca-intermediates`, `--timestamp-certificate-chain`, `--rekor-key`. */
+/** `--certificate-identity[-regexp]`, `--certificate-oidc-issuer[-regexp]`, `--ca-roots`, `--ca-intermediates`, `--timestamp-certificate-chain`, `--rekor-key`, `--ctlog-key`. */
 export const CERTIFICATE_OPTIONS: Record<string, OptionSpec> = {
     'certificate-identity': { type: 'string', description: "keyless: the identity (email, URI) a signature's certificate must be for, exactly", valueName: 'ID' },
     'certificate-identity-regexp': { type: 'string', description: "keyless: a Go regexp one of the certificate's identities must match", valueName: 'RE' },
@@ -23,6 +23,7 @@ export const CERTIFICATE_OPTIONS: Record<string, OptionSpec> = {
       valueName: 'FILE',
     },
     'rekor-key': { type: 'string', multiple: true, description: "a Rekor public key (rekor.pub): every signature's Rekor bundle must verify with it; a certificate is then checked at the time Rekor logged it", valueName: 'FILE' },
+    'ctlog-key': { type: 'string', multiple: true, description: "keyless: a certificate transparency log's public key (Fulcio's ctfe.pub): a signature's certificate must carry an SCT it verifies", valueName: 'FILE' },
 };
 
 export async function readKey(file: string): Promise<VerifyKey> {
@@ -31,6 +32,10 @@ export async function readKey(file: string): Promise<VerifyKey> {
 
 export async function readRekorKey(file: string): Promise<RekorKey> {
   return loadRekorKey(file, await readFlagFile('--rekor-key', file));
+}
+
+export async function readCtLogKey(file: string): Promise<CtLogKey> {
+  return loadCtLogKey(file, await readFlagFile('--ctlog-key', file));
 }
 
 export async function readFlagFile(flag: string, file: string): Promise<Buffer> {
@@ -69,7 +74,7 @@ export function certificateFlags(p: ParsedCommand): CertificateFlags | undefined
   const roots = stringOpt(p, 'ca-roots');
   const intermediates = stringOpt(p, 'ca-intermediates');
   if (!identity) {
-    const stray = oidcIssuer ? '--certificate-oidc-issuer' : roots !== undefined ? '--ca-roots' : intermediates !== undefined ? '--ca-intermediates' : undefined;
+    const stray = oidcIssuer ? '--certificate-oidc-issuer' : roots !== undefined ? '--ca-roots' : intermediates !== undefined ? '--ca-intermediates' : listOpt(p, 'ctlog-key').length > 0 ? '--ctlog-key' : undefined;
     if (stray) throw new UsageError(`${stray} is for keyless signatures: give --certificate-identity (or --certificate-identity-regexp) too`);
     return undefined;
   }
@@ -118,8 +123,8 @@ export async function readTimestampChains(files: readonly string[]): Promise<Tim
   return joinTimestampAuthorities(parts);
 }
 
-/** What keyless verification was asked, the Rekor keys and the TSA chains given: the fields verify's and verify-attestation's JSON add. */
-export function trustJson(c: CertificateFlags | undefined, rekorKeys: readonly RekorKey[] | undefined, timestampChains: readonly string[] = []): Record<string, unknown> {
+/** What keyless verification was asked, the Rekor keys, the TSA chains and the CT log keys given: the fields verify's and verify-attestation's JSON add. */
+export function trustJson(c: CertificateFlags | undefined, rekorKeys: readonly RekorKey[] | undefined, timestampChains: readonly string[] = [], ctLogKeys: readonly CtLogKey[] = []): Record<string, unknown> {
   return {
     ...(timestampChains.length > 0 ? { timestampCertificateChains: [...timestampChains] } : {}),
     ...(c
@@ -133,6 +138,7 @@ export function trustJson(c: CertificateFlags | undefined, rekorKeys: readonly R
         }
       : {}),
     ...(rekorKeys && rekorKeys.length > 0 ? { rekorKeys: rekorKeys.map((k) => ({ name: k.name, logID: k.logId })) } : {}),
+    ...(ctLogKeys.length > 0 ? { ctLogKeys: ctLogKeys.map((k) => ({ name: k.name, logID: k.logId })) } : {}),
   };
 }
 
@@ -141,8 +147,9 @@ export interface TrustFlags {
   keys: VerifyKey[];
   certificates?: CertificateFlags;
   /** The core's options for them: `certificates` (the policy) and `rekorKeys`, each when given. */
-  options: { certificates?: CertificatePolicy; rekorKeys?: RekorKey[]; timestampAuthorities?: TimestampAuthorities };
+  options: { certificates?: CertificatePolicy; rekorKeys?: RekorKey[]; ctLogKeys?: CtLogKey[]; timestampAuthorities?: TimestampAuthorities };
   rekorKeys: RekorKey[];
+  ctLogKeys: CtLogKey[];
   /** The --timestamp-certificate-chain files, as given. */
   timestampChains: string[];
 }
@@ -163,8 +170,9 @@ export async function trustFlags(p: ParsedCommand, what: 'signature' | 'attestat
   const rekorKeys = await Promise.all(listOpt(p, 'rekor-key').map(readRekorKey));
   const timestampChains = listOpt(p, 'timestamp-certificate-chain');
   const tsa = await readTimestampChains(timestampChains);
-  const options = { ...(policy ? { certificates: policy } : {}), ...(rekorKeys.length > 0 ? { rekorKeys } : {}), ...(tsa ? { timestampAuthorities: tsa } : {}) };
-  return { keys, ...(certificates ? { certificates } : {}), rekorKeys, timestampChains, options };
+  const ctLogKeys = await Promise.all(listOpt(p, 'ctlog-key').map(readCtLogKey));
+  const options = { ...(policy ? { certificates: policy } : {}), ...(rekorKeys.length > 0 ? { rekorKeys } : {}), ...(ctLogKeys.length > 0 ? { ctLogKeys } : {}), ...(tsa ? { timestampAuthorities: tsa } : {}) };
+  return { keys, ...(certificates ? { certificates } : {}), rekorKeys, ctLogKeys, timestampChains, options };
 }
 
 /** `--platform P` or `--recursive` (not both), as the core's options take them. */

@@ -9,7 +9,7 @@ export interface CoverageTrust {
   notary?: NotaryTrust;
   /** Who may have signed, for the messages: `cosign.pub or a certificate for mitr@redhat.com or Notary roots ca.crt`. */
   names: string;
-  /** What was asked, as verify's JSON says it: `keys`, then `certificates`, `rekorKeys`, `timestampCertificateChains`, `notary` when given. */
+  /** What was asked, as verify's JSON says it: `keys`, then `certificates`, `rekorKeys`, `ctLogKeys`, `timestampCertificateChains`, `notary` when given. */
   asked: Record<string, unknown>;
 }
 
@@ -31,6 +31,6 @@ export async function coverageTrust(p: ParsedCommand): Promise<CoverageTrust | u
     ...(c ? [`a certificate for ${'equals' in c.identity ? c.identity.equals : `/${c.identity.regexp}/`}`] : []),
     ...(notaryAsked ? [`Notary roots ${[...notaryAsked.roots, ...notaryAsked.authorityRoots].join(', ')}`] : []),
   ].join(' or ');
-  const asked = { keys: flags.keys.map(keyJson), ...trustJson(c, flags.rekorKeys, flags.timestampChains), ...notaryJson(notaryAsked) };
+  const asked = { keys: flags.keys.map(keyJson), ...trustJson(c, flags.rekorKeys, flags.timestampChains, flags.ctLogKeys), ...notaryJson(notaryAsked) };
   return { flags, ...(notary ? { notary } : {}), names, asked };
 }

@@ -1,5 +1,5 @@
 import { shownName } from '../../oci/shownName';
-import { type ImageVerification, type RekorKey, type SignatureResult, signedName, signerText, type VerifyKey, verifyImage } from '../../oci/signatures';
+import { type CtLogKey, type ImageVerification, type RekorKey, type SignatureResult, signedName, signerText, type VerifyKey, verifyImage } from '../../oci/signatures';
 import { CERTIFICATE_OPTIONS, type CertificateFlags, NOTARY_OPTIONS, type NotaryFlags, notaryFlags, notaryJson, notaryTrust, subjectFlags, trustFlags, trustJson } from '../certificateFlags';
 import { parseAnnotations } from '../../oci/imageIndex/annotations';
 import { type Command, formatOpt, LAYOUT_OPTION, listOpt, type ParsedCommand, stringOpt, UsageError } from '../command';
@@ -109,7 +109,7 @@ export function verifyJson(
   path: string,
   report: ImageVerification,
   keys: readonly VerifyKey[],
-  trust: { certificates?: CertificateFlags; rekorKeys?: readonly RekorKey[]; timestampChains?: readonly string[]; notary?: NotaryFlags; annotations?: Record<string, string> } = {},
+  trust: { certificates?: CertificateFlags; rekorKeys?: readonly RekorKey[]; timestampChains?: readonly string[]; ctLogKeys?: readonly CtLogKey[]; notary?: NotaryFlags; annotations?: Record<string, string> } = {},
 ): unknown {
   const c = trust.certificates;
   return {
@@ -117,7 +117,7 @@ export function verifyJson(
     reference: `${path}@${report.root.digest}`,
     keys: keys.map(keyJson),
     // Added fields (the version stays 1): what keyless verification was asked, and the Rekor keys given.
-    ...trustJson(c, trust.rekorKeys, trust.timestampChains),
+    ...trustJson(c, trust.rekorKeys, trust.timestampChains, trust.ctLogKeys),
     ...notaryJson(trust.notary),
     ...(trust.annotations ? { annotations: trust.annotations } : {}),
     manifests: report.manifests.map((m) => ({ ...checkedManifestJson(path, m), signatures: m.signatures })),

@@ -1,6 +1,6 @@
 import { type AttestationResult, attesterText, type ImageAttestations, PREDICATE_TYPES, predicateTypeOf, verifyImageAttestations } from '../../oci/attestations';
 import { shownName } from '../../oci/shownName';
-import type { RekorKey, VerifyKey } from '../../oci/signatures';
+import type { CtLogKey, RekorKey, VerifyKey } from '../../oci/signatures';
 import { CERTIFICATE_OPTIONS, type CertificateFlags, subjectFlags, trustFlags, trustJson } from '../certificateFlags';
 import { type Command, formatOpt, LAYOUT_OPTION, stringOpt } from '../command';
 import { otherKindWarning } from '../otherKind';
@@ -87,7 +87,7 @@ export function verifyAttestationJson(
   report: ImageAttestations,
   keys: readonly VerifyKey[],
   predicateType?: string,
-  trust: { certificates?: CertificateFlags; rekorKeys?: readonly RekorKey[]; timestampChains?: readonly string[] } = {},
+  trust: { certificates?: CertificateFlags; rekorKeys?: readonly RekorKey[]; timestampChains?: readonly string[]; ctLogKeys?: readonly CtLogKey[] } = {},
 ): unknown {
   return {
     version: VERIFY_ATTESTATION_JSON_VERSION,
@@ -95,7 +95,7 @@ export function verifyAttestationJson(
     predicateType: predicateType ?? null,
     keys: keys.map(keyJson),
     // Added fields (the version stays 1), as verify's: what keyless verification was asked, and the Rekor keys given.
-    ...trustJson(trust.certificates, trust.rekorKeys, trust.timestampChains),
+    ...trustJson(trust.certificates, trust.rekorKeys, trust.timestampChains, trust.ctLogKeys),
     manifests: report.manifests.map((m) => ({ ...checkedManifestJson(path, m), attestations: m.attestations })),
   };
 }

@@ -39,7 +39,7 @@ export async function verifyBundleAttestation(
   if ('problem' in read) return fail(read.problem === 'unreadable' ? 'unreadable' : 'malformed-attestation', read.reason, read.layerDigest ? { layerDigest: read.layerDigest } : {});
   const at = { layerDigest: read.layerDigest };
   if (isSignature(read.bytes)) return undefined;
-  const trust: SignerTrust = { certificates: options.certificates, rekorKeys: options.rekorKeys, timestampAuthorities: options.timestampAuthorities, now: options.now };
+  const trust: SignerTrust = { certificates: options.certificates, rekorKeys: options.rekorKeys, ctLogKeys: options.ctLogKeys, timestampAuthorities: options.timestampAuthorities, now: options.now };
   const checked = await checkBundle(read.bytes, bundleSubject(target, subject, options), keys, trust);
   // Only who signed and what it states are carried over (identity is a signature's: a bundle names no reference).
   const stated = checked.fields.predicateType;

@@ -24,6 +24,8 @@ export { loadCertificates } from './x509/certificates';
 export type { Certificate } from './x509/certificates';
 export { BUNDLE_ANNOTATION, loadRekorKey } from './rekorBundle';
 export type { RekorKey } from './rekorBundle';
+export { ctLogKey, loadCtLogKey } from './x509/sct';
+export type { CtLogKey } from './x509/sct';
 export type { SignerTrust } from './signer';
 export { checkBundle } from './sigstore/bundleSignature';
 export type { BundleCheck, BundleSubject } from './sigstore/bundleSignature';

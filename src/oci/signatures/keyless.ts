@@ -4,6 +4,7 @@ import { keyAlgorithmField, loadPublicKey } from './keys/publicKeys';
 import { BUNDLE_ANNOTATION, type RekorEntry, type RekorKey, verifyBundle } from './rekorBundle';
 import type { CertificateSummary, SignatureProblem, SignatureResult } from './signatureResult';
 import type { VerifiedTimestamp } from './x509/timestamp';
+import { type CtLogKey, subjectPublicKeyInfo, verifyEmbeddedScts } from './x509/sct';
 
 /**
  * cosign's keyless signatures: the layer carries the signing certificate (PEM, annotation
@@ -35,8 +36,8 @@ export type CertificateCheck = { ok: true; fields: Fields } | { ok: false; probl
  * Whether the certificate of a layer (its `annotations`) makes `signature` over `payload` valid under `policy`:
  * the leaf's key verifies the signature; with `rekorKeys`, the bundle is verified and is of this signature, and its
  * integratedTime is a time everything is checked at, as is each RFC 3161 timestamp `timestamped` verifies (without
- * any, now: a Fulcio certificate is then long expired, which says so); the leaf chains to a root; a SAN matches the identity; the OIDC issuer matches; the chain is valid
- * at each such time. The first failure is the result, named.
+ * any, now: a Fulcio certificate is then long expired, which says so); the leaf chains to a root; a SAN matches the identity; the OIDC issuer matches; with
+ * `ctLogKeys`, the leaf carries an SCT one of them verifies (sct.ts); the chain is valid at each such time. The first failure is the result, named.
  */
 export function verifyWithCertificate(
   annotations: Readonly<Record<string, string>>,
@@ -44,6 +45,8 @@ export function verifyWithCertificate(
   signature: Buffer,
   policy: CertificatePolicy,
   rekorKeys: readonly RekorKey[],
+  /** Given (not empty): the leaf must carry an SCT of one of these CT logs, over it and its issuer's key (as cosign asks unless --insecure-ignore-sct). */
+  ctLogKeys: readonly CtLogKey[],
   now: Date,
   /** How the signature's Rekor entry is found and checked (a Sigstore bundle's tlog entries); by default the bundle annotation's. */
   logged: (publicKeyDer: Buffer) => RekorEntry | { bad: string } = (publicKey) => verifyBundle(annotations[BUNDLE_ANNOTATION], rekorKeys, { signature, publicKey, payload }),
@@ -110,6 +113,12 @@ export function verifyWithCertificate(
   if (!matches(policy.oidcIssuer, issuer)) {
     const found = leaf.fields.oidcIssuer === undefined ? 'names no OIDC issuer (extension 1.3.6.1.4.1.57264.1.8 or .1.1)' : `was issued through OIDC issuer ${issuer}`;
     return fail('issuer-mismatch', `the certificate ${found}, not ${matchText(policy.oidcIssuer)}`);
+  }
+  if (ctLogKeys.length > 0) {
+    // The SCT signs the issuer's key hash: the issuer the chain found, as cosign and sigstore-go take chain[1].
+    const sct = verifyEmbeddedScts(leaf.x509.raw, subjectPublicKeyInfo(trusted.chain[1]!.x509.raw), ctLogKeys);
+    if ('bad' in sct) return fail('certificate-sct', sct.bad);
+    fields.ctLogKey = sct.logKey;
   }
 
   summary.checkedAt = at.toISOString();

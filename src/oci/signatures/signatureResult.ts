@@ -12,6 +12,7 @@ export type SignerProblem =
   | 'certificate-identity-mismatch' // its certificate is for another identity (SAN)
   | 'issuer-mismatch' // its certificate was issued through another OIDC issuer
   | 'certificate-expired' // its certificate (or chain) is not valid at the time checked (Rekor's, or now)
+  | 'certificate-sct' // CT log keys are given and no SCT its certificate carries verifies under one (none, another log's, changed)
   | 'bad-bundle'; // a Rekor key is given and its Rekor bundle is missing, does not verify, or is of another signature
 
 /** Why a signature is not valid. */
@@ -55,6 +56,8 @@ export interface CosignLayerResult<P extends string> {
   /** With a Rekor key: the bundle's integratedTime (seconds since 1970), once verified, and the Rekor key (name as given). */
   integratedTime?: number;
   rekorKey?: string;
+  /** With CT log keys, for a certificate's signature: the CT log key (name as given) whose SCT in the certificate verified. */
+  ctLogKey?: string;
   /** With a Rekor key, on a Sigstore bundle: its entry's inclusion proof and checkpoint were verified with that key (true; absent otherwise). */
   inclusionProof?: boolean;
   /** With --timestamp-certificate-chain, on a Sigstore bundle: its first RFC 3161 timestamp, verified (every one it carries is). */
@@ -65,9 +68,9 @@ export interface CosignLayerResult<P extends string> {
 }
 
 /** Who signed and how it was logged, of a check's fields: what an attestation result carries over (a signature's other fields are its own). */
-export function signedByFields(fields: Partial<CosignLayerResult<string>>): Pick<CosignLayerResult<string>, 'key' | 'keyType' | 'keyAlgorithm' | 'certificate' | 'integratedTime' | 'rekorKey' | 'inclusionProof' | 'timestamp'> {
-  const { key, keyType, keyAlgorithm, certificate, integratedTime, rekorKey, inclusionProof, timestamp } = fields;
-  const out = { key, keyType, keyAlgorithm, certificate, integratedTime, rekorKey, inclusionProof, timestamp };
+export function signedByFields(fields: Partial<CosignLayerResult<string>>): Pick<CosignLayerResult<string>, 'key' | 'keyType' | 'keyAlgorithm' | 'certificate' | 'integratedTime' | 'rekorKey' | 'ctLogKey' | 'inclusionProof' | 'timestamp'> {
+  const { key, keyType, keyAlgorithm, certificate, integratedTime, rekorKey, ctLogKey, inclusionProof, timestamp } = fields;
+  const out = { key, keyType, keyAlgorithm, certificate, integratedTime, rekorKey, ctLogKey, inclusionProof, timestamp };
   for (const k of Object.keys(out) as Array<keyof typeof out>) if (out[k] === undefined) delete out[k];
   return out;
 }

@@ -1,6 +1,7 @@
 import { CERTIFICATE_ANNOTATION, type CertificateCheck, type CertificatePolicy, loggedFields, verifyWithCertificate } from './keyless';
 import { keyVerifying, type VerifyKey } from './keys/publicKeys';
 import type { TimestampAuthorities } from './x509/timestamp';
+import type { CtLogKey } from './x509/sct';
 import { BUNDLE_ANNOTATION, type EntryCheck, type RekorKey, verifyBundle } from './rekorBundle';
 
 /** What may sign: public keys, certificates under a policy, and the Rekor keys a signature's bundle must verify with. */
@@ -8,6 +9,8 @@ export interface SignerTrust {
   certificates?: CertificatePolicy;
   /** Given: every signature (key or certificate) must carry a Rekor bundle they verify, for this signature. */
   rekorKeys?: readonly RekorKey[];
+  /** Given: a certificate's signature needs an SCT in the certificate that one of these CT log keys verifies (keyless.ts). */
+  ctLogKeys?: readonly CtLogKey[];
   /** The timestamp authorities a Sigstore bundle's RFC 3161 timestamps are verified under (each must verify); their times are when a certificate is checked. */
   timestampAuthorities?: TimestampAuthorities;
   /** The time a certificate is checked at when no Rekor key or timestamp gives one (default: the clock). */
@@ -34,7 +37,7 @@ export function checkSigner(annotations: Readonly<Record<string, string>>, paylo
   const unsupported = keys.filter((k) => k.unsupported).map((k) => `${k.name}: ${k.unsupported}`);
   const tried = supported.length > 0 ? `no key given verifies it (${supported.map((k) => k.name).join(', ')})` : undefined;
   if (trust.certificates && (annotations[CERTIFICATE_ANNOTATION] !== undefined || keys.length === 0)) {
-    const checked = verifyWithCertificate(annotations, payload, signature, trust.certificates, rekorKeys, trust.now ?? new Date(), (publicKey) =>
+    const checked = verifyWithCertificate(annotations, payload, signature, trust.certificates, rekorKeys, trust.ctLogKeys ?? [], trust.now ?? new Date(), (publicKey) =>
       verifyBundle(annotations[BUNDLE_ANNOTATION], rekorKeys, { signature, publicKey, payload }, entryOf),
     );
     // Keys given too: a signature neither verifies says both.

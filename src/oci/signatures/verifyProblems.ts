@@ -49,7 +49,7 @@ export function signedName(s: SignatureResult): string {
 
 /**
  * Who made a valid signature: `cosign.pub (ecdsa-p256)` for a key given, `certificate for mitr@redhat.com
- * (https://github.com/login/oauth)` for a certificate; either with `, logged by Rekor at 2023-01-20T20:51:33Z` when
+ * (https://github.com/login/oauth)` for a certificate (then `, with an SCT of CT log ctfe.pub` when one verified); either with `, logged by Rekor at 2023-01-20T20:51:33Z` when
  * its bundle was verified, `(inclusion proof verified)` after when a Sigstore bundle's proof was too, and only
  * `, logged by Rekor (inclusion proof verified, no time)` for a Rekor v2 entry, which gives no time; then
  * `, timestamped by O=sigstore.dev, CN=sigstore-tsa at 2025-06-09T11:57:38Z` when an RFC 3161 timestamp was verified. A
@@ -59,7 +59,7 @@ export function signerText(s: SignatureResult): string {
   // `Notary signature of C=US, O=Notary, CN=alpine (root alpine.crt, notary.x509)`: whom the signing certificate names, the root given it chains to.
   const stamped = s.timestamp ? `, timestamped by ${s.timestamp.authority} at ${s.timestamp.time.replace('.000Z', 'Z')}` : '';
   if (s.format === 'notary' && s.certificate) return `Notary signature of ${shownName(s.certificate.subject)} (root ${s.certificate.root}, ${s.notary?.signingScheme})${stamped}`;
-  const who = s.key !== undefined ? `${s.key} (${s.keyAlgorithm ?? s.keyType})` : s.certificate ? `certificate for ${identityText(s.certificate)}` : '?';
+  const who = s.key !== undefined ? `${s.key} (${s.keyAlgorithm ?? s.keyType})` : s.certificate ? `certificate for ${identityText(s.certificate)}${s.ctLogKey !== undefined ? `, with an SCT of CT log ${s.ctLogKey}` : ''}` : '?';
   if (s.integratedTime === undefined) return `${who}${s.inclusionProof ? `, logged by Rekor (inclusion proof verified${stamped ? '' : ', no time'})` : ''}${stamped}`;
   return `${who}, logged by Rekor at ${new Date(s.integratedTime * 1000).toISOString().replace('.000Z', 'Z')}${s.inclusionProof ? ' (inclusion proof verified)' : ''}${stamped}`;
 }

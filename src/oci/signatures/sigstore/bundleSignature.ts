@@ -119,7 +119,7 @@ function checkSigner(bundle: SigstoreBundle, signed: Buffer, signature: Buffer, 
     // keyless.ts reads a certificate and its chain as cosign's annotations hold them: PEM.
     const [leaf, ...chain] = bundle.certificates.map(pem);
     const annotations: Record<string, string> = { [CERTIFICATE_ANNOTATION]: leaf!, ...(chain.length > 0 ? { [CHAIN_ANNOTATION]: chain.join('') } : {}) };
-    const checked = verifyWithCertificate(annotations, signed, signature, trust.certificates, rekorKeys, trust.now ?? new Date(), (publicKey) =>
+    const checked = verifyWithCertificate(annotations, signed, signature, trust.certificates, rekorKeys, trust.ctLogKeys ?? [], trust.now ?? new Date(), (publicKey) =>
       verifyBundleLog(bundle.tlogEntries, rekorKeys, { signature, publicKey, signed: logged }),
       timestamped,
     );

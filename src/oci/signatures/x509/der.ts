@@ -109,3 +109,11 @@ export function timeOf(node: DerNode): Date {
   if (node.tag === TAG.UTC_TIME) year += year < 50 ? 2000 : 1900;
   return new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
 }
+
+/** A TLV's encoding: `tag`, the DER length of `content` (short form below 128, else the fewest bytes), `content`. */
+export function encodeNode(tag: number, content: Buffer): Buffer {
+  if (content.length < 0x80) return Buffer.concat([Buffer.from([tag, content.length]), content]);
+  const length: number[] = [];
+  for (let n = content.length; n > 0; n = Math.floor(n / 256)) length.unshift(n % 256);
+  return Buffer.concat([Buffer.from([tag, 0x80 | length.length, ...length]), content]);
+}
