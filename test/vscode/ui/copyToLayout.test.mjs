@@ -13,7 +13,7 @@ import { after, before, describe } from 'node:test';
 import { nls, openWorkbench, sequentialSteps } from './harness.mjs';
 import { layoutsPane, row, runFromContextMenu, showTag } from './layoutsView.mjs';
 import { readLayout, referrersBySubject } from './layoutOnDisk.mjs';
-import { pickMany, pickOne, waitForQuickInput, waitForQuickInputClosed, waitForTypedPath } from './quickInput.mjs';
+import { pickMany, pickOne, takeTypedFolder, waitForQuickInput, waitForQuickInputClosed, waitForTypedPath } from './quickInput.mjs';
 
 describe('Copy to Layout in the workbench', { timeout: 300_000 }, () => {
   let wb;
@@ -47,8 +47,7 @@ describe('Copy to Layout in the workbench', { timeout: 300_000 }, () => {
     await waitForTypedPath(page, release);
     // The dialog's button takes the folder typed (Enter on a folder the list has made active opens it instead, and in
     // an empty folder Enter takes nothing).
-    await page.locator('.quick-input-widget .quick-input-action .monaco-button', { hasText: 'Copy Here' }).click();
-    await waitForQuickInput(page, (s) => !s.visible || s.placeholder !== 'Folder path', 'the file dialog to take the folder');
+    await takeTypedFolder(page, 'Copy Here', release);
     await pickOne(page, 'With its referrers');
     // The tag, filled in with the source's.
     await waitForQuickInput(page, (s) => s.visible && s.rows.length === 0 && s.value === 'v1', 'the tag prompt with v1');

@@ -13,7 +13,7 @@ import { after, before, describe } from 'node:test';
 import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
 import { nls, openWorkbench, sequentialSteps } from './harness.mjs';
 import { openManifoldView, runFromContextMenu, showTag } from './layoutsView.mjs';
-import { readQuickInput, waitForQuickInput, waitForQuickInputClosed, waitForTypedPath } from './quickInput.mjs';
+import { takeTypedFolder, waitForQuickInput, waitForQuickInputClosed, waitForTypedPath } from './quickInput.mjs';
 import { exactText, waitUntil } from './waits.mjs';
 
 const NOTES = 'release notes: 1.0\n';
@@ -49,22 +49,7 @@ describe('Pull Files to Folder in the workbench', { timeout: 300_000 }, () => {
     await box.pressSequentially(out);
     await waitForTypedPath(page, out);
     // The dialog's button takes the folder typed: Enter on a folder the list has made active opens it instead.
-    const pullHere = page.locator('.quick-input-widget .quick-input-action .monaco-button', { hasText: 'Pull Here' });
-    await pullHere.click();
-    // On a loaded machine the dialog may open the folder typed rather than take it (it then shows `downloads/`
-    // and what is in it): Pull Here there takes the folder it shows, the same folder.
-    const took = (s) => !s.visible || s.value === `${out}/`;
-    // Seen once in a fresh-clone CI on a loaded machine: the click left the dialog as it was (the path typed, the
-    // workspace folder listed) for 60 s. A second click on the unchanged dialog takes it.
-    let state = await waitForQuickInput(page, took, 'the folder dialog to take the folder typed', 10_000).catch(() => undefined);
-    if (!state) {
-      const now = await readQuickInput(page);
-      if (now.visible && now.value === out) await pullHere.click();
-      state = await waitForQuickInput(page, took, 'the folder dialog to take the folder typed');
-    }
-    if (!state.visible) return;
-    await waitForQuickInput(page, (s) => !s.visible || (!s.busy && s.rows.some((r) => r.label === '..')), `the folder dialog to show ${out}/`);
-    if ((await readQuickInput(page)).visible) await pullHere.click();
+    await takeTypedFolder(page, 'Pull Here', out);
     await waitForQuickInputClosed(page, 'the folder dialog to close');
   }
 

@@ -76,6 +76,29 @@ export async function acceptTypedPath(page) {
   await waitForQuickInput(page, gone, 'the file dialog to take the folder it opened');
 }
 
+/**
+ * Clicks the folder dialog's button `label` (Copy Here, Pull Here) with `path` typed in it, and waits until the dialog
+ * has taken a folder (closed, or given way to the next prompt). On a loaded machine the click may open the folder
+ * typed instead (the dialog then shows `path/` and what is in it: the button there takes the folder it shows, the same
+ * one), or leave the dialog as it was (seen once in CI, for 60 s: a second click takes it).
+ */
+export async function takeTypedFolder(page, label, path) {
+  const button = page.locator('.quick-input-widget .quick-input-action .monaco-button', { hasText: label });
+  const gone = (s) => !s.visible || s.placeholder !== 'Folder path';
+  const took = (s) => gone(s) || s.value === `${path}/`;
+  await button.click();
+  let state = await waitForQuickInput(page, took, 'the folder dialog to take the folder typed', 10_000).catch(() => undefined);
+  if (!state) {
+    const now = await readQuickInput(page);
+    if (now.visible && now.value === path) await button.click();
+    state = await waitForQuickInput(page, took, 'the folder dialog to take the folder typed');
+  }
+  if (gone(state)) return;
+  await waitForQuickInput(page, (s) => gone(s) || (!s.busy && s.rows.some((r) => r.label === '..')), `the folder dialog to show ${path}/`);
+  if (!gone(await readQuickInput(page))) await button.click();
+  await waitForQuickInput(page, gone, 'the folder dialog to take the folder it shows');
+}
+
 /** Waits until the quick input shows what `check` wants; returns its state. */
 export function waitForQuickInput(page, check, what, timeoutMs) {
   return waitUntil(() => readQuickInput(page), check, { what, timeoutMs });
