@@ -43,5 +43,5 @@ export type { NotaryTrust } from './notary/notaryVerify';
 export type { NotarySummary } from './signatureResult';
 export { parseTrustedRoot, TRUSTED_ROOT_MEDIA_TYPES, trustedRootCertificates, trustedRootTimestampAuthorities } from './sigstore/trustedRoot';
 export type { TrustedLog, TrustedRoot } from './sigstore/trustedRoot';
-export type { ValidFor } from './sigstore/validFor';
+export type { ValidFor } from './x509/validFor';
 export type { CertificateAuthority } from './keyless';

@@ -4,7 +4,7 @@ import { keyAlgorithmField, loadPublicKey } from './keys/publicKeys';
 import { BUNDLE_ANNOTATION, type RekorEntry, type RekorKey, untimedEntryProblem, verifyBundle } from './rekorBundle';
 import type { CertificateSummary, SignatureProblem, SignatureResult } from './signatureResult';
 import type { VerifiedTimestamp } from './x509/timestamp';
-import { outsideValidFor, type ValidFor, validForText } from './sigstore/validFor';
+import { outsideValidFor, type ValidFor, validForText } from './x509/validFor';
 
 /**
  * cosign's keyless signatures: the layer carries the signing certificate (PEM, annotation

@@ -2,7 +2,7 @@ import { OciError } from '../errors';
 import { createHash } from '../nodeCrypto';
 import { decodeBase64 } from './cosignFormat';
 import { loadPublicKey, type VerifyKey } from './keys/publicKeys';
-import { outsideValidFor, type ValidFor, validForText } from './sigstore/validFor';
+import { outsideValidFor, type ValidFor, validForText } from './x509/validFor';
 
 /**
  * cosign's offline Rekor bundle (annotation `dev.sigstore.cosign/bundle`): the log's signed entry timestamp (SET)

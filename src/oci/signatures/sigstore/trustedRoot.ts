@@ -6,7 +6,7 @@ import { isObject, loadRekorKey, type RekorKey } from '../rekorBundle';
 import { type Certificate, readCertificate } from '../x509/certificates';
 import type { TimestampAuthorities, TimestampAuthority } from '../x509/timestamp';
 import { noteKeyIds } from './checkpoint';
-import type { ValidFor } from './validFor';
+import type { ValidFor } from '../x509/validFor';
 
 /**
  * Sigstore's TrustedRoot (protobuf-specs' sigstore_trustroot.proto, as protojson writes it: camelCase, bytes in

@@ -3,7 +3,7 @@ import { type Certificate, OID, oneLine, parseCertificates } from './certificate
 import { chainToRoots, TIME_STAMPING, validAt } from './certificateChain';
 import { algorithmOid, CMS_OID, isSigner, readSignedData, type SignedData } from './cmsSignedData';
 import { childrenOf, type DerNode, DerError, expect, oidText, readOnly, TAG } from './der';
-import { outsideValidFor, type ValidFor, validForText } from '../sigstore/validFor';
+import { outsideValidFor, type ValidFor, validForText } from './validFor';
 
 /**
  * RFC 3161 timestamps as Sigstore bundles carry them (`verificationMaterial.timestampVerificationData.
