@@ -3,7 +3,7 @@
 import { promises as fsp } from 'node:fs';
 import { OciError } from '../oci/errors';
 import { compileGoRegexp } from '../oci/goRegexp';
-import { type Certificate, type CertificatePolicy, type CtLogKey, joinTimestampAuthorities, loadCtLogKey, loadCertificates, loadPublicKey, loadRekorKey, type NotaryIdentity, type NotaryTrust, parseNotaryIdentity, readNotaryTrustStore, type RekorKey, type TextMatch, timestampAuthorities, type TimestampAuthorities, type VerifyKey } from '../oci/signatures';
+import { type Certificate, type CertificatePolicy, type CtLogKey, joinTimestampAuthorities, loadCtLogKey, loadCertificates, loadPublicKey, loadRekorKey, type NotaryIdentity, type NotaryTrust, parseNotaryIdentity, parseTrustedRoot, readNotaryTrustStore, type RekorKey, type TextMatch, timestampAuthorities, type TimestampAuthorities, type TrustedRoot, trustedRootCertificates, trustedRootCtLogKeys, trustedRootTimestampAuthorities, type VerifyKey } from '../oci/signatures';
 import type { Platform } from '../oci/descriptor';
 import { parsePlatform } from '../oci/platform';
 import { boolOpt, listOpt, type OptionSpec, type ParsedCommand, stringOpt, UsageError } from './command';
@@ -24,7 +24,19 @@ export const CERTIFICATE_OPTIONS: Record<string, OptionSpec> = {
     },
     'rekor-key': { type: 'string', multiple: true, description: "a Rekor public key (rekor.pub): every signature's Rekor bundle must verify with it; a certificate is then checked at the time Rekor logged it", valueName: 'FILE' },
     'ctlog-key': { type: 'string', multiple: true, description: "keyless: a certificate transparency log's public key (Fulcio's ctfe.pub): a signature's certificate must carry an SCT it verifies", valueName: 'FILE' },
+    'trusted-root': { type: 'string', description: "Sigstore's trusted_root.json (as cosign's --trusted-root): its certificate authorities, Rekor keys and timestamp authorities, each trusted within its validFor; instead of --ca-roots, --ca-intermediates, --rekor-key, --timestamp-certificate-chain and --ctlog-key", valueName: 'FILE' },
 };
+
+/** The pieces a trusted root holds: given with --trusted-root, one is refused (as cosign takes the trusted root or the pieces). */
+const TRUSTED_ROOT_PIECES = ['ca-roots', 'ca-intermediates', 'rekor-key', 'timestamp-certificate-chain', 'ctlog-key'];
+
+/** `--trusted-root FILE`, refused beside the flags of the pieces it holds. */
+export function trustedRootFlag(p: ParsedCommand): string | undefined {
+  const file = stringOpt(p, 'trusted-root');
+  const piece = file === undefined ? undefined : TRUSTED_ROOT_PIECES.find((f) => listOpt(p, f).length > 0);
+  if (piece) throw new UsageError(`--trusted-root and --${piece}: give one (the trusted root holds the certificate authorities, Rekor keys, timestamp authorities and CT logs; or give them as --ca-roots, --ca-intermediates, --rekor-key, --timestamp-certificate-chain, --ctlog-key)`);
+  return file;
+}
 
 export async function readKey(file: string): Promise<VerifyKey> {
   return loadPublicKey(file, await readFlagFile('--key', file));
@@ -50,7 +62,8 @@ export async function readFlagFile(flag: string, file: string): Promise<Buffer> 
 export interface CertificateFlags {
   identity: { equals: string } | { regexp: string };
   oidcIssuer: { equals: string } | { regexp: string };
-  roots: string;
+  /** --ca-roots; absent with --trusted-root. */
+  roots?: string;
   intermediates?: string;
   /** The two, compiled (a regexp that does not compile is a usage error, before any file is read). */
   match: Pick<CertificatePolicy, 'identity' | 'oidcIssuer'>;
@@ -73,23 +86,26 @@ export function certificateFlags(p: ParsedCommand): CertificateFlags | undefined
   const oidcIssuer = one('certificate-oidc-issuer', 'certificate-oidc-issuer-regexp');
   const roots = stringOpt(p, 'ca-roots');
   const intermediates = stringOpt(p, 'ca-intermediates');
+  const trustedRoot = trustedRootFlag(p);
   if (!identity) {
     const stray = oidcIssuer ? '--certificate-oidc-issuer' : roots !== undefined ? '--ca-roots' : intermediates !== undefined ? '--ca-intermediates' : listOpt(p, 'ctlog-key').length > 0 ? '--ctlog-key' : undefined;
     if (stray) throw new UsageError(`${stray} is for keyless signatures: give --certificate-identity (or --certificate-identity-regexp) too`);
     return undefined;
   }
   if (!oidcIssuer) throw new UsageError('--certificate-identity needs --certificate-oidc-issuer (or --certificate-oidc-issuer-regexp): the OIDC issuer the certificate must name, as cosign asks');
-  if (roots === undefined) {
-    throw new UsageError("--certificate-identity needs --ca-roots FILE: the root certificates to trust (Fulcio's fulcio_v1.crt.pem from Sigstore's trusted root); nothing is fetched");
+  if (roots === undefined && trustedRoot === undefined) {
+    throw new UsageError("--certificate-identity needs --ca-roots FILE or --trusted-root FILE: the root certificates to trust (Fulcio's fulcio_v1.crt.pem, or Sigstore's trusted_root.json that holds it); nothing is fetched");
   }
   const match = { identity: textMatch('--certificate-identity-regexp', identity), oidcIssuer: textMatch('--certificate-oidc-issuer-regexp', oidcIssuer) };
-  return { identity, oidcIssuer, roots, ...(intermediates !== undefined ? { intermediates } : {}), match };
+  return { identity, oidcIssuer, ...(roots !== undefined ? { roots } : {}), ...(intermediates !== undefined ? { intermediates } : {}), match };
 }
 
-export async function certificatePolicy(f: CertificateFlags): Promise<CertificatePolicy> {
+/** The policy the flags ask: its roots from --ca-roots, or from the trusted root's certificate authorities (each within its window). */
+export async function certificatePolicy(f: CertificateFlags, trustedRoot?: TrustedRoot): Promise<CertificatePolicy> {
+  if (trustedRoot) return { ...trustedRootCertificates(trustedRoot), ...f.match };
   const certs = async (flag: string, file: string) => loadCertificates(file, await readFlagFile(flag, file));
   return {
-    roots: await certs('--ca-roots', f.roots),
+    roots: await certs('--ca-roots', f.roots!),
     intermediates: f.intermediates !== undefined ? await certs('--ca-intermediates', f.intermediates) : [],
     ...f.match,
   };
@@ -123,16 +139,17 @@ export async function readTimestampChains(files: readonly string[]): Promise<Tim
   return joinTimestampAuthorities(parts);
 }
 
-/** What keyless verification was asked, the Rekor keys, the TSA chains and the CT log keys given: the fields verify's and verify-attestation's JSON add. */
-export function trustJson(c: CertificateFlags | undefined, rekorKeys: readonly RekorKey[] | undefined, timestampChains: readonly string[] = [], ctLogKeys: readonly CtLogKey[] = []): Record<string, unknown> {
+/** What keyless verification was asked, the Rekor keys, the TSA chains and the CT log keys given (or the trusted root): the fields verify's and verify-attestation's JSON add. */
+export function trustJson(c: CertificateFlags | undefined, rekorKeys: readonly RekorKey[] | undefined, timestampChains: readonly string[] = [], ctLogKeys: readonly CtLogKey[] = [], trustedRoot?: string): Record<string, unknown> {
   return {
+    ...(trustedRoot !== undefined ? { trustedRoot } : {}),
     ...(timestampChains.length > 0 ? { timestampCertificateChains: [...timestampChains] } : {}),
     ...(c
       ? {
           certificates: {
             ...('equals' in c.identity ? { identity: c.identity.equals } : { identityRegexp: c.identity.regexp }),
             ...('equals' in c.oidcIssuer ? { oidcIssuer: c.oidcIssuer.equals } : { oidcIssuerRegexp: c.oidcIssuer.regexp }),
-            roots: c.roots,
+            ...(c.roots !== undefined ? { roots: c.roots } : {}),
             ...(c.intermediates !== undefined ? { intermediates: c.intermediates } : {}),
           },
         }
@@ -152,6 +169,8 @@ export interface TrustFlags {
   ctLogKeys: CtLogKey[];
   /** The --timestamp-certificate-chain files, as given. */
   timestampChains: string[];
+  /** The --trusted-root file, as given. */
+  trustedRoot?: string;
 }
 
 /**
@@ -166,13 +185,16 @@ export async function trustFlags(p: ParsedCommand, what: 'signature' | 'attestat
     throw new UsageError(`--key FILE is required, or --certificate-identity ID for keyless ${what}s: the public key (cosign.pub) to verify with, or whom a${what === 'attestation' ? 'n' : ''} ${what}'s certificate must be for${notary}`);
   }
   const keys = await Promise.all(files.map(readKey));
-  const policy = certificates && (await certificatePolicy(certificates));
-  const rekorKeys = await Promise.all(listOpt(p, 'rekor-key').map(readRekorKey));
+  const trustedRoot = trustedRootFlag(p);
+  const root = trustedRoot !== undefined ? parseTrustedRoot(trustedRoot, await readFlagFile('--trusted-root', trustedRoot)) : undefined;
+  if (certificates && root?.certificateAuthorities.length === 0) throw new OciError('INVALID_ARGUMENT', `--trusted-root ${trustedRoot}: no certificateAuthorities in it, for --certificate-identity to chain to`);
+  const policy = certificates && (await certificatePolicy(certificates, root));
+  const rekorKeys = root ? root.rekorKeys : await Promise.all(listOpt(p, 'rekor-key').map(readRekorKey));
   const timestampChains = listOpt(p, 'timestamp-certificate-chain');
-  const tsa = await readTimestampChains(timestampChains);
-  const ctLogKeys = await Promise.all(listOpt(p, 'ctlog-key').map(readCtLogKey));
+  const tsa = root ? trustedRootTimestampAuthorities(root) : await readTimestampChains(timestampChains);
+  const ctLogKeys = root ? trustedRootCtLogKeys(root) : await Promise.all(listOpt(p, 'ctlog-key').map(readCtLogKey));
   const options = { ...(policy ? { certificates: policy } : {}), ...(rekorKeys.length > 0 ? { rekorKeys } : {}), ...(ctLogKeys.length > 0 ? { ctLogKeys } : {}), ...(tsa ? { timestampAuthorities: tsa } : {}) };
-  return { keys, ...(certificates ? { certificates } : {}), rekorKeys, ctLogKeys, timestampChains, options };
+  return { keys, ...(certificates ? { certificates } : {}), rekorKeys, ctLogKeys, timestampChains, ...(trustedRoot !== undefined ? { trustedRoot } : {}), options };
 }
 
 /** `--platform P` or `--recursive` (not both), as the core's options take them. */

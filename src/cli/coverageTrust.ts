@@ -9,7 +9,7 @@ export interface CoverageTrust {
   notary?: NotaryTrust;
   /** Who may have signed, for the messages: `cosign.pub or a certificate for mitr@redhat.com or Notary roots ca.crt`. */
   names: string;
-  /** What was asked, as verify's JSON says it: `keys`, then `certificates`, `rekorKeys`, `ctLogKeys`, `timestampCertificateChains`, `notary` when given. */
+  /** What was asked, as verify's JSON says it: `keys`, then `trustedRoot`, `certificates`, `rekorKeys`, `ctLogKeys`, `timestampCertificateChains`, `notary` when given. */
   asked: Record<string, unknown>;
 }
 
@@ -19,8 +19,8 @@ export async function coverageTrust(p: ParsedCommand): Promise<CoverageTrust | u
   const certificates = certificateFlags(p);
   if (listOpt(p, 'key').length === 0 && !certificates && !notaryAsked) {
     // A Rekor key or a TSA chain alone trusts no signer: refused, as verify refuses them.
-    const stray = listOpt(p, 'rekor-key').length > 0 ? '--rekor-key' : listOpt(p, 'timestamp-certificate-chain').length > 0 ? '--timestamp-certificate-chain' : undefined;
-    if (stray) throw new UsageError(`${stray} verifies what a key or an identity signed: give --key FILE, --certificate-identity ID or --notary-roots FILE|DIR too`);
+    const stray = ['rekor-key', 'timestamp-certificate-chain', 'trusted-root'].find((f) => listOpt(p, f).length > 0);
+    if (stray) throw new UsageError(`--${stray} verifies what a key or an identity signed: give --key FILE, --certificate-identity ID or --notary-roots FILE|DIR too`);
     return undefined;
   }
   const flags = await trustFlags(p, 'signature', notaryAsked !== undefined);
@@ -31,6 +31,6 @@ export async function coverageTrust(p: ParsedCommand): Promise<CoverageTrust | u
     ...(c ? [`a certificate for ${'equals' in c.identity ? c.identity.equals : `/${c.identity.regexp}/`}`] : []),
     ...(notaryAsked ? [`Notary roots ${[...notaryAsked.roots, ...notaryAsked.authorityRoots].join(', ')}`] : []),
   ].join(' or ');
-  const asked = { keys: flags.keys.map(keyJson), ...trustJson(c, flags.rekorKeys, flags.timestampChains, flags.ctLogKeys), ...notaryJson(notaryAsked) };
+  const asked = { keys: flags.keys.map(keyJson), ...trustJson(c, flags.rekorKeys, flags.timestampChains, flags.ctLogKeys, flags.trustedRoot), ...notaryJson(notaryAsked) };
   return { flags, ...(notary ? { notary } : {}), names, asked };
 }

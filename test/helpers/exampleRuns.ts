@@ -167,9 +167,10 @@ export async function makeFixture(): Promise<Fixture> {
   writeFileSync(join(dir, 'scan.json'), '{"invocation":{},"scanner":{"uri":"pkg:github/aquasecurity/trivy","version":"0.50.0","result":{}},"metadata":{}}\n');
   await attestManifest(store, v1, signKey('cosign.key', keys.privateKey), 'slsaprovenance', Buffer.from(provenance), 'registry.example.com/app');
   // What keyless `verify` reads: the layout `keyless` holding a signature cosign made keyless (its image tagged v1),
-  // and the Fulcio root and Rekor key it verifies with.
+  // and the Fulcio root and Rekor key it verifies with (or Sigstore's public-good trusted_root.json, which holds both).
   await storeCosignVector(await OciLayoutStore.open(join(dir, 'keyless'), { create: true }), 'manifest.json', DOCKER_MANIFEST, cosignVector('fulcio-rekor'));
   for (const f of ['fulcio_v1.crt.pem', 'rekor.pub']) cpSync(join(KEYLESS_FIXTURES, f), join(dir, f));
+  cpSync(join(KEYLESS_FIXTURES, '..', 'trusted-root', 'public-good.json'), join(dir, 'trusted_root.json'));
   mkdirSync(join(dir, 'roots'));
   for (const f of ['ca.crt', join('roots', 'ca.crt')]) cpSync(made('root.pem'), join(dir, f));
   // What `sign --notary-key` signs with: the leaf's key and its chain, leaf first, under ca.crt.

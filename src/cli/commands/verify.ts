@@ -17,13 +17,14 @@ export const VERIFY_JSON_VERSION = 1;
 export const verify: Command = {
   path: 'verify',
   summary: 'Verify the cosign signatures of an image (and, with --recursive, of each platform) with public keys or certificates (keyless), and its Notary Project signatures with --notary-roots',
-  usage: 'verify {--key FILE | --certificate-identity[-regexp] ID --certificate-oidc-issuer[-regexp] ISSUER --ca-roots FILE | --notary-roots FILE|DIR} [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
+  usage: 'verify {--key FILE | --certificate-identity[-regexp] ID --certificate-oidc-issuer[-regexp] ISSUER {--ca-roots FILE | --trusted-root FILE} | --notary-roots FILE|DIR} [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
   examples: [
     'manifold verify --key cosign.pub --oci-layout layout:v1',
     `manifold verify --key cosign.pub --oci-layout layout:v1 --recursive   # the index and every platform: exit code ${EXIT_UNVERIFIED} while one has no valid signature`,
     'manifold verify --key cosign.pub --key other.pub --identity=registry.example.com/app:v1 --oci-layout layout:v1   # valid when either key verifies',
     `manifold verify --key cosign.pub --plain-http localhost:5000/app:v1 --platform linux/arm64 --format json   # exit code ${EXIT_UNVERIFIED} when it has no valid signature`,
     'manifold verify --certificate-identity mitr@redhat.com --certificate-oidc-issuer https://github.com/login/oauth --ca-roots fulcio_v1.crt.pem --rekor-key rekor.pub --oci-layout keyless:v1   # keyless, offline',
+    'manifold verify --certificate-identity mitr@redhat.com --certificate-oidc-issuer https://github.com/login/oauth --trusted-root trusted_root.json --oci-layout keyless:v1   # the same, from Sigstore\'s trusted_root.json (each part within its validFor)',
     "manifold verify --notary-roots ca.crt --notary-identity 'x509.subject: C=US, ST=WA, O=example.com' --plain-http localhost:5000/app:v1   # notation's signatures",
   ],
   minArgs: 1,
@@ -109,7 +110,7 @@ export function verifyJson(
   path: string,
   report: ImageVerification,
   keys: readonly VerifyKey[],
-  trust: { certificates?: CertificateFlags; rekorKeys?: readonly RekorKey[]; timestampChains?: readonly string[]; ctLogKeys?: readonly CtLogKey[]; notary?: NotaryFlags; annotations?: Record<string, string> } = {},
+  trust: { certificates?: CertificateFlags; rekorKeys?: readonly RekorKey[]; timestampChains?: readonly string[]; ctLogKeys?: readonly CtLogKey[]; trustedRoot?: string; notary?: NotaryFlags; annotations?: Record<string, string> } = {},
 ): unknown {
   const c = trust.certificates;
   return {
@@ -117,7 +118,7 @@ export function verifyJson(
     reference: `${path}@${report.root.digest}`,
     keys: keys.map(keyJson),
     // Added fields (the version stays 1): what keyless verification was asked, and the Rekor keys given.
-    ...trustJson(c, trust.rekorKeys, trust.timestampChains, trust.ctLogKeys),
+    ...trustJson(c, trust.rekorKeys, trust.timestampChains, trust.ctLogKeys, trust.trustedRoot),
     ...notaryJson(trust.notary),
     ...(trust.annotations ? { annotations: trust.annotations } : {}),
     manifests: report.manifests.map((m) => ({ ...checkedManifestJson(path, m), signatures: m.signatures })),

@@ -15,7 +15,7 @@ export const VERIFY_ATTESTATION_JSON_VERSION = 1;
 export const verifyAttestation: Command = {
   path: 'verify-attestation',
   summary: 'Verify the cosign attestations (in-toto in DSSE) of an image (and, with --recursive, of each platform) with public keys or certificates (keyless)',
-  usage: 'verify-attestation {--key FILE | --certificate-identity[-regexp] ID --certificate-oidc-issuer[-regexp] ISSUER --ca-roots FILE} [--type TYPE] [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
+  usage: 'verify-attestation {--key FILE | --certificate-identity[-regexp] ID --certificate-oidc-issuer[-regexp] ISSUER {--ca-roots FILE | --trusted-root FILE}} [--type TYPE] [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
   examples: [
     'manifold verify-attestation --key cosign.pub --type slsaprovenance --oci-layout layout:v1',
     `manifold verify-attestation --key cosign.pub --type spdxjson --oci-layout layout:v1 --recursive   # exit code ${EXIT_UNVERIFIED} while a platform has no valid SPDX attestation`,
@@ -87,7 +87,7 @@ export function verifyAttestationJson(
   report: ImageAttestations,
   keys: readonly VerifyKey[],
   predicateType?: string,
-  trust: { certificates?: CertificateFlags; rekorKeys?: readonly RekorKey[]; timestampChains?: readonly string[]; ctLogKeys?: readonly CtLogKey[] } = {},
+  trust: { certificates?: CertificateFlags; rekorKeys?: readonly RekorKey[]; timestampChains?: readonly string[]; ctLogKeys?: readonly CtLogKey[]; trustedRoot?: string } = {},
 ): unknown {
   return {
     version: VERIFY_ATTESTATION_JSON_VERSION,
@@ -95,7 +95,7 @@ export function verifyAttestationJson(
     predicateType: predicateType ?? null,
     keys: keys.map(keyJson),
     // Added fields (the version stays 1), as verify's: what keyless verification was asked, and the Rekor keys given.
-    ...trustJson(trust.certificates, trust.rekorKeys, trust.timestampChains, trust.ctLogKeys),
+    ...trustJson(trust.certificates, trust.rekorKeys, trust.timestampChains, trust.ctLogKeys, trust.trustedRoot),
     manifests: report.manifests.map((m) => ({ ...checkedManifestJson(path, m), attestations: m.attestations })),
   };
 }

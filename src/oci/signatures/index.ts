@@ -43,3 +43,7 @@ export type { NotaryIdentity } from './notary/notaryIdentity';
 export { verifyNotaryEnvelope } from './notary/notaryVerify';
 export type { NotaryTrust } from './notary/notaryVerify';
 export type { NotarySummary } from './signatureResult';
+export { parseTrustedRoot, TRUSTED_ROOT_MEDIA_TYPES, trustedRootCertificates, trustedRootCtLogKeys, trustedRootTimestampAuthorities } from './sigstore/trustedRoot';
+export type { TrustedLog, TrustedRoot } from './sigstore/trustedRoot';
+export type { ValidFor } from './x509/validFor';
+export type { CertificateAuthority } from './keyless';

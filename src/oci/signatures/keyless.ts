@@ -1,10 +1,11 @@
 import { type Certificate, oneLine, parseCertificates } from './x509/certificates';
 import { chainToRoots, validAt } from './x509/certificateChain';
 import { keyAlgorithmField, loadPublicKey } from './keys/publicKeys';
-import { BUNDLE_ANNOTATION, type RekorEntry, type RekorKey, verifyBundle } from './rekorBundle';
+import { BUNDLE_ANNOTATION, type RekorEntry, type RekorKey, untimedEntryProblem, verifyBundle } from './rekorBundle';
 import type { CertificateSummary, SignatureProblem, SignatureResult } from './signatureResult';
 import type { VerifiedTimestamp } from './x509/timestamp';
 import { type CtLogKey, subjectPublicKeyInfo, verifyEmbeddedScts } from './x509/sct';
+import { outsideValidFor, type ValidFor, validForText } from './x509/validFor';
 
 /**
  * cosign's keyless signatures: the layer carries the signing certificate (PEM, annotation
@@ -27,6 +28,19 @@ export interface CertificatePolicy {
   identity: TextMatch;
   /** Fulcio's OIDC issuer extension must match (`--certificate-oidc-issuer[-regexp]`); none reads as "", as cosign reads it. */
   oidcIssuer: TextMatch;
+  /**
+   * A trusted root's certificate authorities (`--trusted-root`), whose roots and intermediates the two above join: a
+   * certificate must chain to one whose `validFor` holds its notBefore (when it was issued), as sigstore-go asks.
+   */
+  authorities?: readonly CertificateAuthority[];
+}
+
+/** One of a trusted root's certificate authorities: its chain (named for messages) and the window it issued certificates in. */
+export interface CertificateAuthority {
+  name: string;
+  roots: readonly Certificate[];
+  intermediates: readonly Certificate[];
+  validFor?: ValidFor;
 }
 
 type Fields = Partial<SignatureResult>;
@@ -88,9 +102,11 @@ export function verifyWithCertificate(
 
   // The times it is checked at, each (as sigstore-go checks each verified time): Rekor's, then the TSAs'; none, now.
   const times: Array<{ at: Date; what: string }> = [];
+  let entry: RekorEntry | undefined;
   if (rekorKeys.length > 0) {
-    const entry = logged(leaf.x509.raw);
-    if ('bad' in entry) return fail('bad-bundle', entry.bad);
+    const found = logged(leaf.x509.raw);
+    if ('bad' in found) return fail('bad-bundle', found.bad);
+    entry = found;
     Object.assign(fields, loggedFields(entry));
     // An entry proved by its inclusion proof alone (Rekor v2) gives no signed time: a timestamp gives it, else now, as sigstore-go does when told to use the current time.
     if (entry.integratedTime !== undefined) times.push({ at: new Date(entry.integratedTime * 1000), what: 'the time Rekor logged it' });
@@ -99,10 +115,14 @@ export function verifyWithCertificate(
   if ('bad' in stamps) return fail('bad-bundle', stamps.bad);
   if (stamps.length > 0) fields.timestamp = stamps[0]!;
   for (const [i, t] of stamps.entries()) times.push({ at: new Date(t.time), what: `the time its RFC 3161 timestamp${stamps.length > 1 ? ` [${i}]` : ''} by ${t.authority} gives` });
+  const untimed = entry && untimedEntryProblem(entry, rekorKeys, stamps.map((t) => new Date(t.time)));
+  if (untimed) return fail('bad-bundle', untimed);
   const at = times[0]?.at ?? now;
 
   const trusted = chainToRoots(leaf, [...policy.intermediates, ...chain], policy.roots);
   if ('untrusted' in trusted) return fail('untrusted-certificate', trusted.untrusted);
+  const outside = policy.authorities && authorityProblem(leaf, chain, policy.authorities, trusted.chain);
+  if (outside) return fail('untrusted-certificate', outside);
   summary.root = trusted.chain[trusted.chain.length - 1]!.name;
 
   const names = leaf.fields.names;
@@ -134,6 +154,21 @@ export function verifyWithCertificate(
     return fail('certificate-expired', `${expired}${when}`);
   }
   return { ok: true, fields };
+}
+
+/**
+ * Why no certificate authority of a trusted root both issues `leaf` (a chain to its root, through its own
+ * intermediates and those the signature carries) and was valid when it did (its `validFor` holds the leaf's
+ * notBefore); undefined when one does. `found` is the chain through all of them, which names the authority meant.
+ */
+function authorityProblem(leaf: Certificate, carried: readonly Certificate[], authorities: readonly CertificateAuthority[], found: readonly Certificate[]): string | undefined {
+  const issued = leaf.fields.notBefore;
+  for (const a of authorities) {
+    if (outsideValidFor(a.validFor, issued) === undefined && !('untrusted' in chainToRoots(leaf, [...a.intermediates, ...carried], a.roots))) return undefined;
+  }
+  const root = found[found.length - 1]!;
+  const meant = authorities.find((a) => a.roots.includes(root));
+  return `it was issued at ${issued.toISOString()} (its notBefore), when ${meant ? `${meant.name}, whose root it chains to, was not valid (${validForText(meant.validFor)})` : 'no certificate authority of the trusted root it chains to was valid'}`;
 }
 
 /** What a result says of a verified Rekor entry: its time (when its SET gave one), the Rekor key, and whether an inclusion proof was verified. */

@@ -2,6 +2,7 @@ import { OciError } from '../errors';
 import { createHash } from '../nodeCrypto';
 import { decodeBase64 } from './cosignFormat';
 import { loadPublicKey, type VerifyKey } from './keys/publicKeys';
+import { outsideValidFor, type ValidFor, validForText } from './x509/validFor';
 
 /**
  * cosign's offline Rekor bundle (annotation `dev.sigstore.cosign/bundle`): the log's signed entry timestamp (SET)
@@ -19,6 +20,8 @@ export interface RekorKey {
   name: string;
   logId: string;
   key: VerifyKey;
+  /** A trusted root's tlog window (`--trusted-root`): the entries it signed were integrated in it. */
+  validFor?: ValidFor;
 }
 
 /** A Rekor public key from PEM (`--rekor-key`): INVALID_ARGUMENT naming `name` when it is no key cosign can verify with. */
@@ -96,7 +99,21 @@ export function verifySet(entry: SignedEntry, set: Buffer, keys: readonly RekorK
   // Exactly these four fields: a caller's entry may carry more (a bundle's kind, its SET), which the SET does not sign.
   const signed = { body: entry.body, integratedTime: entry.integratedTime, logIndex: entry.logIndex, logID: entry.logID };
   if (!key.key.verifies(Buffer.from(canonicalJson(signed)), set)) return { bad: `its SignedEntryTimestamp does not verify with ${key.name}: the entry or the SET was changed` };
+  if (outsideValidFor(key.validFor, new Date(entry.integratedTime * 1000))) {
+    return { bad: `its integratedTime ${new Date(entry.integratedTime * 1000).toISOString()} is outside the window of ${key.name} (${validForText(key.validFor)}): the log key was not in use then` };
+  }
   return { integratedTime: entry.integratedTime, logIndex: entry.logIndex, logId: entry.logID, key: key.name };
+}
+
+/**
+ * Why an entry proved by its inclusion proof alone (Rekor v2: no integratedTime, no SET) was not logged while its
+ * key was in use: the times its bundle's verified timestamps give are when it was logged at the latest, and each must
+ * be in the key's window (a trusted root's `validFor`). An entry with a SET was checked at its integratedTime.
+ */
+export function untimedEntryProblem(entry: RekorEntry, keys: readonly RekorKey[], times: readonly Date[]): string | undefined {
+  const key = entry.integratedTime === undefined ? keys.find((k) => k.name === entry.key) : undefined;
+  const outside = key?.validFor && times.find((t) => outsideValidFor(key.validFor, t));
+  return outside ? `its Rekor entry (an inclusion proof, no integratedTime) is timestamped at ${outside.toISOString()}, outside the window of ${key!.name} (${validForText(key!.validFor)}): the log key was not in use then` : undefined;
 }
 
 /** A Rekor entry's body (base64 JSON) read, or why it cannot be; `at` reads a path of it. */

@@ -9,6 +9,7 @@ import type { SignatureProblem, SignatureResult } from '../signatureResult';
 import type { SignerTrust } from '../signer';
 import { parseSigstoreBundle, type SigstoreBundle } from './sigstoreBundle';
 import { verifyTimestamps } from '../x509/timestamp';
+import { type RekorEntry, untimedEntryProblem } from '../rekorBundle';
 
 type Fields = Partial<SignatureResult>;
 export type BundleCheck = { ok: true; fields: Fields } | { ok: false; problem: SignatureProblem; reason: string; fields: Fields };
@@ -102,14 +103,18 @@ function checkSigner(bundle: SigstoreBundle, signed: Buffer, signature: Buffer, 
   if (verified) {
     const key = verified.key;
     let fields: Fields = verified.fields;
+    let entry: RekorEntry | undefined;
     if (rekorKeys.length > 0) {
       if (!key.spki) return { ok: false, problem: 'bad-bundle', reason: `${key.name}: its DER is not known`, fields };
-      const entry = verifyBundleLog(bundle.tlogEntries, rekorKeys, { signature, publicKey: key.spki, signed: logged });
-      if ('bad' in entry) return { ok: false, problem: 'bad-bundle', reason: entry.bad, fields };
+      const found = verifyBundleLog(bundle.tlogEntries, rekorKeys, { signature, publicKey: key.spki, signed: logged });
+      if ('bad' in found) return { ok: false, problem: 'bad-bundle', reason: found.bad, fields };
+      entry = found;
       fields = { ...fields, ...loggedFields(entry) };
     }
     const stamps = timestamped();
     if ('bad' in stamps) return { ok: false, problem: 'bad-bundle', reason: stamps.bad, fields };
+    const untimed = entry && untimedEntryProblem(entry, rekorKeys, stamps.map((t) => new Date(t.time)));
+    if (untimed) return { ok: false, problem: 'bad-bundle', reason: untimed, fields };
     return { ok: true, fields: { ...fields, ...(stamps.length > 0 ? { timestamp: stamps[0]! } : {}) } };
   }
   const tried = supported.length > 0 ? `no key given verifies it (${supported.map((k) => k.name).join(', ')})` : undefined;

@@ -3,6 +3,7 @@ import { type Certificate, OID, oneLine, parseCertificates } from './certificate
 import { chainToRoots, TIME_STAMPING, validAt } from './certificateChain';
 import { algorithmOid, CMS_OID, isSigner, readSignedData, type SignedData } from './cmsSignedData';
 import { childrenOf, type DerNode, DerError, expect, oidText, readOnly, TAG } from './der';
+import { outsideValidFor, type ValidFor, validForText } from './validFor';
 
 /**
  * RFC 3161 timestamps as Sigstore bundles carry them (`verificationMaterial.timestampVerificationData.
@@ -20,6 +21,17 @@ export interface TimestampAuthorities {
   leaves: readonly Certificate[];
   intermediates: readonly Certificate[];
   roots: readonly Certificate[];
+  /** A trusted root's timestamp authorities (`--trusted-root`), which the three above join: a token must verify under one whose `validFor` holds its genTime. */
+  authorities?: readonly TimestampAuthority[];
+}
+
+/** One of a trusted root's timestamp authorities: its chain (named for messages) and the window it stamped times in. */
+export interface TimestampAuthority {
+  name: string;
+  leaves: readonly Certificate[];
+  intermediates: readonly Certificate[];
+  roots: readonly Certificate[];
+  validFor?: ValidFor;
 }
 
 /** What a result says of a verified timestamp: its time (ISO), the TSA certificate's subject, and the root (name as given). */
@@ -59,9 +71,19 @@ export function verifyTimestamps(tokens: readonly Buffer[], signature: Buffer, t
     if (twice !== i) return { bad: `${where(i)}: the same timestamp as ${where(twice)}` };
     const verified = verifyTimestamp(token, signature, tsa);
     if ('bad' in verified) return { bad: `${where(i)}: ${verified.bad}` };
+    const outside = tsa.authorities && authorityProblem(token, signature, verified, tsa.authorities);
+    if (outside) return { bad: `${where(i)}: ${outside}` };
     out.push(verified);
   }
   return out;
+}
+
+/** Why no timestamp authority of a trusted root both verifies the token and was valid at its genTime (its `validFor`); undefined when one does. */
+function authorityProblem(token: Buffer, signature: Buffer, verified: VerifiedTimestamp, authorities: readonly TimestampAuthority[]): string | undefined {
+  const at = new Date(verified.time);
+  if (authorities.some((a) => outsideValidFor(a.validFor, at) === undefined && !('bad' in verifyTimestamp(token, signature, a)))) return undefined;
+  const meant = authorities.find((a) => a.roots.some((r) => r.name === verified.root));
+  return `its genTime ${verified.time} is outside the window of ${meant ? `${meant.name}, whose root it chains to (${validForText(meant.validFor)})` : 'every timestamp authority of the trusted root it chains to'}`;
 }
 
 /** One signedTimestamp (a TimeStampResp, or the TimeStampToken alone) verified over `signature`, or why not. */
