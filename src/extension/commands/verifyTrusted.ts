@@ -3,7 +3,7 @@
 import * as l10n from '@vscode/l10n';
 import { type ImageAttestations, verifyImageAttestations } from '../../oci/attestations';
 import { DigestReads } from '../../oci/digestReads';
-import { type CertificatePolicy, type CosignLayerResult, type ImageVerification, type NotaryTrust, type RekorKey, type TimestampAuthorities, type VerifyKey, verifyImage } from '../../oci/signatures';
+import { type CertificatePolicy, type CosignLayerResult, type CtLogKey, type ImageVerification, type NotaryTrust, type RekorKey, type TimestampAuthorities, type VerifyKey, verifyImage } from '../../oci/signatures';
 import type { ReadOnlyTarget } from '../../oci/target';
 import type { SignatureTrust } from '../settings/signatureTrust';
 
@@ -39,7 +39,7 @@ async function perIdentity<F extends string, R extends Report<F>>(
   target: ReadOnlyTarget,
   trust: SignatureTrust,
   field: F,
-  verify: (through: ReadOnlyTarget, trusted: { certificates?: CertificatePolicy; rekorKeys?: RekorKey[]; timestampAuthorities?: TimestampAuthorities; notary?: NotaryTrust }) => Promise<R>,
+  verify: (through: ReadOnlyTarget, trusted: { certificates?: CertificatePolicy; rekorKeys?: RekorKey[]; ctLogKeys?: CtLogKey[]; timestampAuthorities?: TimestampAuthorities; notary?: NotaryTrust }) => Promise<R>,
 ): Promise<R> {
   const policies: Array<CertificatePolicy | undefined> = trust.policies.length > 0 ? trust.policies : [undefined];
   const through = policies.length > 1 ? new DigestReads().over(target) : target;
@@ -47,6 +47,7 @@ async function perIdentity<F extends string, R extends Report<F>>(
   // first run only (merged keeps every run's results), not once more per identity.
   const logs = {
     ...(trust.rekorKeys.length > 0 ? { rekorKeys: trust.rekorKeys } : {}),
+    ...(trust.ctLogKeys.length > 0 ? { ctLogKeys: trust.ctLogKeys } : {}),
     ...(trust.timestampAuthorities ? { timestampAuthorities: trust.timestampAuthorities } : {}),
   };
   const runs: R[] = [];

@@ -21,13 +21,14 @@ export function restrictedValue(setting: string): unknown {
 }
 
 /**
- * The files a restricted setting names (an array of paths). A relative path is of the first workspace folder, `~/`
- * the home folder; untrusted, no path relative to the workspace counts: a file the workspace itself supplies would
- * make whatever it signed "verified".
+ * The files a restricted setting names (an array of paths, or one path). A relative path is of the first workspace
+ * folder, `~/` the home folder; untrusted, no path relative to the workspace counts: a file the workspace itself
+ * supplies would make whatever it signed "verified".
  */
 export function configuredFiles(setting: string): KeyFile[] {
   const value = restrictedValue(setting);
-  const entries = Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '') : [];
+  const list = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
+  const entries = list.filter((v): v is string => typeof v === 'string' && v.trim() !== '');
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   const base = vscode.workspace.isTrusted && folder?.scheme === 'file' ? folder.fsPath : undefined;
   const files: KeyFile[] = [];

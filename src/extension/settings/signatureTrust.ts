@@ -3,14 +3,36 @@
 // the roots and intermediates it must chain to (`manifold.signatureRoots`, `manifold.signatureIntermediates`: --ca-roots,
 // --ca-intermediates), the Rekor keys every signature's bundle must verify with (`manifold.rekorKeys`: --rekor-key)
 // and the timestamp authorities' chains a Sigstore bundle's RFC 3161 timestamps verify under
-// (`manifold.timestampCertificateChains`: --timestamp-certificate-chain); and for Notary Project signatures the trust
+// (`manifold.timestampCertificateChains`: --timestamp-certificate-chain), the CT logs a certificate's SCT must be of
+// (`manifold.ctLogKeys`: --ctlog-key), or all of these in Sigstore's trusted_root.json (`manifold.sigstoreTrustedRoot`:
+// --trusted-root); and for Notary Project signatures the trust
 // stores and identities (`manifold.notaryRoots`, `notaryAuthorityRoots`, `notaryTsaRoots`, `notaryIdentities`:
 // --notary-roots, --notary-authority-roots, --notary-tsa-roots, --notary-identity). All restricted (restrictedPaths.ts), as `manifold.signatureKeys`.
 import { promises as fsp } from 'node:fs';
 import * as l10n from '@vscode/l10n';
 import { compileGoRegexp } from '../../oci/goRegexp';
 import { OciError } from '../../oci/errors';
-import { type Certificate, type CertificatePolicy, joinTimestampAuthorities, loadCertificates, loadRekorKey, type NotaryTrust, parseNotaryIdentity, readNotaryTrustStore, type RekorKey, type TextMatch, timestampAuthorities, type TimestampAuthorities } from '../../oci/signatures';
+import {
+  type Certificate,
+  type CertificatePolicy,
+  type CtLogKey,
+  joinTimestampAuthorities,
+  loadCertificates,
+  loadCtLogKey,
+  loadRekorKey,
+  type NotaryTrust,
+  parseNotaryIdentity,
+  parseTrustedRoot,
+  readNotaryTrustStore,
+  type RekorKey,
+  type TextMatch,
+  timestampAuthorities,
+  type TimestampAuthorities,
+  type TrustedRoot,
+  trustedRootCertificates,
+  trustedRootCtLogKeys,
+  trustedRootTimestampAuthorities,
+} from '../../oci/signatures';
 import { configuredFiles, type KeyFile, restrictedValue } from './restrictedPaths';
 
 export const SIGNATURE_IDENTITIES_SETTING = 'manifold.signatureIdentities';
@@ -18,6 +40,8 @@ export const SIGNATURE_ROOTS_SETTING = 'manifold.signatureRoots';
 export const SIGNATURE_INTERMEDIATES_SETTING = 'manifold.signatureIntermediates';
 export const REKOR_KEYS_SETTING = 'manifold.rekorKeys';
 export const TIMESTAMP_CHAINS_SETTING = 'manifold.timestampCertificateChains';
+export const CT_LOG_KEYS_SETTING = 'manifold.ctLogKeys';
+export const TRUSTED_ROOT_SETTING = 'manifold.sigstoreTrustedRoot';
 export const NOTARY_ROOTS_SETTING = 'manifold.notaryRoots';
 export const NOTARY_AUTHORITY_ROOTS_SETTING = 'manifold.notaryAuthorityRoots';
 export const NOTARY_IDENTITIES_SETTING = 'manifold.notaryIdentities';
@@ -30,6 +54,8 @@ export interface SignatureTrust {
   /** How each identity reads, in order: `mitr@redhat.com (https://github.com/login/oauth)`, a regexp as `/…/`. */
   identities: string[];
   rekorKeys: RekorKey[];
+  /** The CT logs set: a certificate must carry an SCT of one (none: SCTs are not read, as the CLI without the flag). */
+  ctLogKeys: CtLogKey[];
   /** The TSAs set; undefined when none is (a bundle's timestamps are then not read, as the CLI without the flag). */
   timestampAuthorities?: TimestampAuthorities;
   /** Notary Project signatures' roots and identities; undefined when no root is set (they are then not verified, as the CLI). */
@@ -46,27 +72,47 @@ export interface SignatureTrust {
  */
 export async function configuredTrust(): Promise<SignatureTrust> {
   const entries = identityEntries();
-  const rekorKeys = await Promise.all(configuredFiles(REKOR_KEYS_SETTING).map((f) => readSettingFile(REKOR_KEYS_SETTING, f, (name, pem) => ({ ...loadRekorKey(name, pem), name: f.name }))));
-  const timestamps = await configuredTimestampAuthorities();
+  const root = await configuredTrustedRoot();
+  const timestamps = root ? trustedRootTimestampAuthorities(root) : await configuredTimestampAuthorities();
   const notary = await configuredNotaryTrust();
-  const logs = { rekorKeys, ...(timestamps ? { timestampAuthorities: timestamps } : {}), ...notary };
+  const logs = {
+    rekorKeys: root ? root.rekorKeys : await Promise.all(configuredFiles(REKOR_KEYS_SETTING).map((f) => readSettingFile(REKOR_KEYS_SETTING, f, (name, pem) => ({ ...loadRekorKey(name, pem), name: f.name })))),
+    ctLogKeys: root ? trustedRootCtLogKeys(root) : await Promise.all(configuredFiles(CT_LOG_KEYS_SETTING).map((f) => readSettingFile(CT_LOG_KEYS_SETTING, f, (name, pem) => ({ ...loadCtLogKey(name, pem), name: f.name })))),
+    ...(timestamps ? { timestampAuthorities: timestamps } : {}),
+    ...notary,
+  };
   if (entries.length === 0) return { policies: [], identities: [], ...logs };
+  const identities = entries.map((e) => e.text);
+  if (root) {
+    if (root.certificateAuthorities.length === 0) throw new OciError('INVALID_ARGUMENT', l10n.t('{0}: no certificateAuthorities in it, for {1} to chain to', TRUSTED_ROOT_SETTING, SIGNATURE_IDENTITIES_SETTING));
+    const authorities = trustedRootCertificates(root);
+    return { policies: entries.map((e) => ({ ...authorities, identity: e.identity, oidcIssuer: e.oidcIssuer })), identities, ...logs };
+  }
   const roots = configuredFiles(SIGNATURE_ROOTS_SETTING);
   if (roots.length === 0) {
     const text = l10n.t(
-      "{0} needs {1}: the root certificates to trust (Fulcio's fulcio_v1.crt.pem from Sigstore's trusted root), absolute paths in Restricted Mode; nothing is fetched",
+      "{0} needs {1} (or {2}): the root certificates to trust (Fulcio's fulcio_v1.crt.pem, or Sigstore's trusted_root.json), absolute paths in Restricted Mode; nothing is fetched",
       SIGNATURE_IDENTITIES_SETTING,
       SIGNATURE_ROOTS_SETTING,
+      TRUSTED_ROOT_SETTING,
     );
     throw new OciError('INVALID_ARGUMENT', text);
   }
   const certificates = (setting: string) => Promise.all(configuredFiles(setting).map((f) => readSettingFile(setting, f, (name, pem) => named(loadCertificates(name, pem), name, f.name)))).then((l) => l.flat());
   const [rootCerts, intermediates] = await Promise.all([certificates(SIGNATURE_ROOTS_SETTING), certificates(SIGNATURE_INTERMEDIATES_SETTING)]);
-  return {
-    policies: entries.map((e) => ({ roots: rootCerts, intermediates, identity: e.identity, oidcIssuer: e.oidcIssuer })),
-    identities: entries.map((e) => e.text),
-    ...logs,
-  };
+  return { policies: entries.map((e) => ({ roots: rootCerts, intermediates, identity: e.identity, oidcIssuer: e.oidcIssuer })), identities, ...logs };
+}
+
+/** The settings a trusted root stands for: set beside it, one is refused (as the CLI's --trusted-root beside a piece). */
+const TRUSTED_ROOT_PIECES = [SIGNATURE_ROOTS_SETTING, SIGNATURE_INTERMEDIATES_SETTING, REKOR_KEYS_SETTING, TIMESTAMP_CHAINS_SETTING, CT_LOG_KEYS_SETTING];
+
+/** `manifold.sigstoreTrustedRoot` read and checked (parts named by the file's path); undefined when unset. */
+async function configuredTrustedRoot(): Promise<TrustedRoot | undefined> {
+  const [file] = configuredFiles(TRUSTED_ROOT_SETTING);
+  if (!file) return undefined;
+  const piece = TRUSTED_ROOT_PIECES.find((setting) => configuredFiles(setting).length > 0);
+  if (piece) throw new OciError('INVALID_ARGUMENT', l10n.t('{0} and {1}: set one (the trusted root holds the certificate authorities, Rekor keys, timestamp authorities and CT logs)', TRUSTED_ROOT_SETTING, piece));
+  return readSettingFile(TRUSTED_ROOT_SETTING, file, (name, bytes) => parseTrustedRoot(name, bytes));
 }
 
 /**

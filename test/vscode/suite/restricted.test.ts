@@ -218,6 +218,9 @@ describe('Restricted Mode (untrusted workspace)', () => {
           'manifold.notaryIdentities': ['x509.subject: C=US, ST=WA, O=Anyone'],
           'manifold.notaryTsaRoots': ['keys/fulcio_v1.crt.pem'],
           'manifold.timestampCertificateChains': ['keys/fulcio_v1.crt.pem'],
+          // Honoured, these (no CT log key, no trusted root) would make every keyless verification an error.
+          'manifold.ctLogKeys': ['keys/fulcio_v1.crt.pem'],
+          'manifold.sigstoreTrustedRoot': 'keys/fulcio_v1.crt.pem',
           'manifold.concurrency': 3,
         }),
       );
@@ -244,7 +247,8 @@ describe('Restricted Mode (untrusted workspace)', () => {
     });
 
     it("does not use the workspace's keyless settings: its own keyless-signed layout is not verified, the keys are asked for", async () => {
-      for (const name of ['signatureIdentities', 'signatureRoots', 'rekorKeys', 'notaryRoots', 'notaryIdentities', 'notaryTsaRoots', 'timestampCertificateChains']) assert.deepEqual(settings().get(name), [], `VS Code gives the workspace's ${name}`);
+      for (const name of ['signatureIdentities', 'signatureRoots', 'rekorKeys', 'notaryRoots', 'notaryIdentities', 'notaryTsaRoots', 'timestampCertificateChains', 'ctLogKeys']) assert.deepEqual(settings().get(name), [], `VS Code gives the workspace's ${name}`);
+      assert.equal(settings().get('sigstoreTrustedRoot'), '', "VS Code gives the workspace's sigstoreTrustedRoot");
       assert.equal(await vscode.commands.executeCommand('manifold.verifySignatures', { layout: keyless, reference: 'v1' }), undefined);
       assert.deepEqual(dialogs, ['Verify Signatures: Choose Public Keys']);
     });

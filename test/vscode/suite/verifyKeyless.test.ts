@@ -49,6 +49,9 @@ describe('Verify Signatures: keyless (certificate) signatures', () => {
     await storeCosignVector(store, 'manifest.json', DOCKER_MANIFEST, cosignVector('fulcio-rekor', fixtures), fixtures);
     files = mkdtempSync(join(tmpdir(), 'manifold-keyless-'));
     for (const f of ['fulcio_v1.crt.pem', 'rekor.pub', 'pki_root_crts.pem']) copyFileSync(join(fixtures, f), join(files, f));
+    const fixture = (folder: string, name: string) => join(ext.extensionPath, 'test', 'fixtures', folder, name);
+    copyFileSync(fixture('trusted-root', 'public-good.json'), join(files, 'trusted_root.json'));
+    for (const f of ['ctfe-2022.pub', 'ctfe-staging-2022-2.pub']) copyFileSync(fixture('ct-logs', f), join(files, f));
 
     restore = recordMessages(shown, dialogs);
   });
@@ -63,7 +66,7 @@ describe('Verify Signatures: keyless (certificate) signatures', () => {
 
   after(async () => {
     restore?.();
-    for (const s of ['signatureIdentities', 'signatureRoots', 'rekorKeys', 'signatureKeys']) await set(s, undefined);
+    for (const s of ['signatureIdentities', 'signatureRoots', 'rekorKeys', 'signatureKeys', 'ctLogKeys', 'sigstoreTrustedRoot']) await set(s, undefined);
     rmSync(files, { recursive: true, force: true });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
@@ -80,6 +83,42 @@ describe('Verify Signatures: keyless (certificate) signatures', () => {
     ]);
     const s = outcome.report.manifests[0]!.signatures[0]!;
     assert.deepEqual([s.valid, s.certificate?.root, s.rekorKey], [true, join(files, 'fulcio_v1.crt.pem'), join(files, 'rekor.pub')]);
+  });
+
+  it('with manifold.ctLogKeys: the certificate’s SCT verified under public-good’s CT log; under staging’s, certificate-sct', async () => {
+    await set('ctLogKeys', [join(files, 'ctfe-2022.pub')]);
+    try {
+      let outcome = await run({ layout, reference: 'v1' });
+      assert.equal(outcome?.summary, `v1: verified by the certificate for ${IDENTITY} (${ISSUER})`);
+      const s = outcome.report.manifests[0]!.signatures[0]!;
+      assert.deepEqual([s.valid, s.ctLogKey], [true, join(files, 'ctfe-2022.pub')]);
+      assert.match((await entries(outcome.uris[0]!))[0]!.message, /, with an SCT of CT log \S+ctfe-2022\.pub, logged by Rekor at 2023-01-20T20:51:33Z, /);
+      await set('ctLogKeys', [join(files, 'ctfe-staging-2022-2.pub')]);
+      outcome = await run({ layout, reference: 'v1' });
+      assert.equal(outcome?.summary, 'v1 has no valid signature');
+      assert.equal((await entries(outcome.uris[0]!))[0]?.code, 'certificate-sct');
+    } finally {
+      await set('ctLogKeys', undefined);
+    }
+  });
+
+  it('with manifold.sigstoreTrustedRoot in place of the roots, Rekor and CT log keys: verified, each part named in the file; beside signatureRoots: an error naming both', async () => {
+    const root = join(files, 'trusted_root.json');
+    await set('signatureRoots', undefined);
+    await set('rekorKeys', undefined);
+    await set('sigstoreTrustedRoot', root);
+    try {
+      const outcome = await run({ layout, reference: 'v1' });
+      assert.equal(outcome?.summary, `v1: verified by the certificate for ${IDENTITY} (${ISSUER})`, JSON.stringify(shown));
+      const s = outcome.report.manifests[0]!.signatures[0]!;
+      assert.deepEqual([s.valid, s.certificate?.root, s.rekorKey, s.ctLogKey], [true, `${root} certificateAuthorities[1].certChain.certificates[1]`, `${root} tlogs[0]`, `${root} ctlogs[1]`]);
+      await set('signatureRoots', [join(files, 'fulcio_v1.crt.pem')]);
+      shown.length = 0;
+      assert.equal(await run({ layout, reference: 'v1' }), undefined);
+      assert.deepEqual(shown, [{ kind: 'error', message: 'manifold.sigstoreTrustedRoot and manifold.signatureRoots: set one (the trusted root holds the certificate authorities, Rekor keys, timestamp authorities and CT logs)' }]);
+    } finally {
+      await set('sigstoreTrustedRoot', undefined);
+    }
   });
 
   it('another identity: refused, the error entry naming certificate-identity-mismatch and whom the certificate is for', async () => {
@@ -138,7 +177,7 @@ describe('Verify Signatures: keyless (certificate) signatures', () => {
     assert.deepEqual(dialogs, []);
     const errors = shown.filter((s) => s.kind === 'error');
     assert.equal(errors.length, 1, JSON.stringify(shown));
-    assert.match(errors[0]!.message, /^manifold\.signatureIdentities needs manifold\.signatureRoots: the root certificates to trust/);
+    assert.match(errors[0]!.message, /^manifold\.signatureIdentities needs manifold\.signatureRoots \(or manifold\.sigstoreTrustedRoot\): the root certificates to trust/);
   });
 
   it('an identity without its issuer, a regexp Go refuses: errors naming the entry', async () => {
