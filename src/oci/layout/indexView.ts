@@ -32,9 +32,13 @@ export function indexView(index: ImageIndex, text?: string): IndexView {
     const { byName, damagedNames, namedTwice } = names;
     // The last entry of a name wins, damaged or not. One map operation for the usual entry (10,000 of them in a
     // big layout): a name seen before is told by the map not growing.
+    let saved: Descriptor[] | undefined;
     for (const d of index.manifests) {
       const name = nameOf(d);
-      if (!name) continue;
+      if (!name) {
+        if (typeof d.annotations?.[COSIGN_KIND] === 'string' && !damageOf(d)) (saved ??= []).push(d);
+        continue;
+      }
       if (damageOf(d)) {
         if (byName.delete(name) || damagedNames.has(name)) namedTwice.add(name);
         damagedNames.add(name);
@@ -44,6 +48,7 @@ export function indexView(index: ImageIndex, text?: string): IndexView {
       byName.set(name, d);
       if (byName.size === size || (damagedNames.size > 0 && damagedNames.delete(name))) namedTwice.add(name);
     }
+    if (saved) for (const [name, d] of cosignSavedNames(saved)) if (!byName.has(name) && !damagedNames.has(name)) byName.set(name, d);
     return names;
   };
   return {
@@ -82,6 +87,28 @@ export function cloneDescriptor(d: Descriptor): Descriptor {
   if (d.annotations) out.annotations = { ...d.annotations };
   if (d.urls) out.urls = [...d.urls];
   if (d.platform) out.platform = structuredClone(d.platform);
+  return out;
+}
+
+/** The annotation `cosign save` marks its entries with (cosign's pkg/oci/layout): what each is, as it names none. */
+const COSIGN_KIND = 'kind';
+const COSIGN_SAVED = 'dev.cosignproject.cosign/';
+
+/**
+ * A layout `cosign save` wrote names nothing: its image is the entry of kind `image` (or `imageIndex`), the image's
+ * signature and attestation manifests the entries of kind `sigs` and `atts`. They read as the tags `cosign load`
+ * pushes them under (`sha256-<hex>.sig`, `.att`) when the layout holds one such image; index.json's own names win.
+ */
+function cosignSavedNames(entries: readonly Descriptor[]): Array<[string, Descriptor]> {
+  const kind = (d: Descriptor) => d.annotations![COSIGN_KIND]!;
+  const images = entries.filter((d) => kind(d) === `${COSIGN_SAVED}image` || kind(d) === `${COSIGN_SAVED}imageIndex`);
+  if (images.length !== 1) return [];
+  const [algorithm, hex] = images[0]!.digest.split(':');
+  const out: Array<[string, Descriptor]> = [];
+  for (const [what, suffix] of [['sigs', 'sig'], ['atts', 'att']] as const) {
+    const found = entries.filter((d) => kind(d) === `${COSIGN_SAVED}${what}`);
+    if (found.length === 1) out.push([`${algorithm}-${hex}.${suffix}`, found[0]!]);
+  }
   return out;
 }
 
