@@ -2,11 +2,17 @@
 // (test/fixtures/cosign-keyless-made) gets the SCT list extension (1.3.6.1.4.1.11129.2.4.2), each SCT signed over
 // its TBSCertificate and its issuer's key as RFC 6962 3.2 says, then is signed again by its issuer's key. What the
 // real vectors (Sigstore's logs, ECDSA) do not reach: RSA logs, an SCT over another certificate or issuer.
-import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { createHash, createPrivateKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ImageManifest } from '../../src/oci/descriptor';
+import { MediaType } from '../../src/oci/mediaType';
+import { cosignTag } from '../../src/oci/referrers';
+import { CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, makePayload, SIGNATURE_ANNOTATION, SIMPLESIGNING_MEDIA_TYPE } from '../../src/oci/signatures';
 import { childrenOf, contextTag, encodeNode, expect, readOnly, TAG } from '../../src/oci/signatures/x509/der';
 import { type CtLogKey, loadCtLogKey, precertSignedData, subjectPublicKeyInfo } from '../../src/oci/signatures/x509/sct';
+import { makeImage, newLayout, pushBlob, pushManifest } from '../unit/builders';
+import { MADE_FIXTURES } from './keylessAttestations';
 
 export interface MadeCtLog {
   privateKey: KeyObject;
@@ -80,4 +86,22 @@ export function withScts(leafPem: string, issuerPem: string, issuerKey: KeyObjec
   const signature = sign('sha256', newTbs, issuerKey);
   const out = encodeNode(TAG.SEQUENCE, Buffer.concat([newTbs, cert[1]!.raw, encodeNode(TAG.BIT_STRING, Buffer.concat([Buffer.from([0]), signature]))]));
   return `-----BEGIN CERTIFICATE-----\n${out.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END CERTIFICATE-----\n`;
+}
+
+/**
+ * A layout whose image v1 is signed as cosign signs keyless: by the made workflow leaf's key, its layer carrying
+ * `leaf` (PEM: the workflow leaf, with or without SCTs) and the made chain (intermediate, root). Returns the folder.
+ */
+export async function signedByMadeLeaf(leaf: string): Promise<string> {
+  const pem = (name: string) => readFileSync(join(MADE_FIXTURES, `${name}.pem`), 'utf8');
+  const store = await newLayout();
+  const image = await makeImage(store);
+  await store.tag(image, 'v1');
+  const payload = makePayload(image.digest, 'r.example/app:v1');
+  const signature = sign('sha256', payload, createPrivateKey(readFileSync(join(MADE_FIXTURES, 'workflow.key.pem')))).toString('base64');
+  const annotations = { [SIGNATURE_ANNOTATION]: signature, [CERTIFICATE_ANNOTATION]: leaf, [CHAIN_ANNOTATION]: pem('intermediate') + pem('root') };
+  const layer = { ...(await pushBlob(store, payload, SIMPLESIGNING_MEDIA_TYPE)), annotations };
+  const manifest: ImageManifest = { schemaVersion: 2, mediaType: MediaType.ImageManifest, config: await pushBlob(store, '{}', MediaType.ImageConfig), layers: [layer] };
+  await store.tag(await pushManifest(store, manifest), cosignTag(image.digest, 'sig'));
+  return store.location;
 }

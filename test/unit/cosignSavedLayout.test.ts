@@ -4,12 +4,11 @@
 // same): verify, verify-attestation and coverage find them under the tags `cosign load` would push; cp -r
 // carries them as those tags; a new signature is added beside the saved one; a layout of two images names nothing.
 import { strict as assert } from 'node:assert';
-import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { cosignTag } from '../../src/oci/referrers';
-import { encryptCosignKey } from '../../src/oci/signatures';
+import { cosignKeyFiles } from '../helpers/cosignKeys';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeImage, makeMultiArchLayout, tempDir } from './builders';
 
@@ -18,15 +17,12 @@ after(cleanupTemps);
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const KIND = 'dev.cosignproject.cosign/';
 
+/** A cosign key pair and an SPDX document to attest. */
 function keyPair() {
-  const dir = tempDir();
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  writeFileSync(join(dir, 'cosign.key'), encryptCosignKey(privateKey, 'pw'));
-  writeFileSync(join(dir, 'pass'), 'pw\n');
-  writeFileSync(join(dir, 'cosign.pub'), publicKey.export({ type: 'spki', format: 'pem' }).toString());
-  writeFileSync(join(dir, 'sbom.json'), JSON.stringify({ spdxVersion: 'SPDX-2.3', name: 'app' }));
-  const f = (n: string) => join(dir, n);
-  return { key: f('cosign.key'), pass: f('pass'), pub: f('cosign.pub'), sbom: f('sbom.json') };
+  const keys = cosignKeyFiles();
+  const sbom = join(keys.dir, 'sbom.json');
+  writeFileSync(sbom, JSON.stringify({ spdxVersion: 'SPDX-2.3', name: 'app' }));
+  return { ...keys, sbom };
 }
 
 /** index.json as cosign save writes it: the image, its .sig and .att manifests, each marked by kind, none named (go-containerregistry's AppendImage order). */

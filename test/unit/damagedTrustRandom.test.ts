@@ -3,21 +3,17 @@
 // (its TLS bytes) checked under --ctlog-key. Each run must end with a result or an error naming the problem, never a
 // crash message or "[object Object]"; verify's exit code stays 0, 3 or 1.
 import { strict as assert } from 'node:assert';
-import { createPrivateKey, sign } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ImageManifest } from '../../src/oci/descriptor';
-import { MediaType } from '../../src/oci/mediaType';
-import { cosignTag } from '../../src/oci/referrers';
-import { CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, makePayload, SIGNATURE_ANNOTATION, SIMPLESIGNING_MEDIA_TYPE } from '../../src/oci/signatures';
 import { mutateBytes, mutateDer } from '../helpers/byteMutations';
 import { cosignVector, DOCKER_MANIFEST, storeCosignVector } from '../helpers/cosignVectors';
 import { CRASH_TEXT, mutateJson, seededRandom } from '../helpers/jsonMutations';
 import { GHA, MADE_FIXTURES, WORKFLOW } from '../helpers/keylessAttestations';
-import { ctLog, type MadeCtLog, withScts } from '../helpers/madeScts';
+import { ctLog, type MadeCtLog, signedByMadeLeaf, withScts } from '../helpers/madeScts';
 import { runCli } from '../helpers/runCli';
 import { attachBundle, attestation, IDENTITY, ISSUER, storeImage } from '../helpers/sigstoreBundles';
-import { cleanupTemps, makeImage, newLayout, pushBlob, pushManifest, tempDir } from './builders';
+import { cleanupTemps, newLayout, tempDir } from './builders';
 
 after(cleanupTemps);
 
@@ -121,19 +117,7 @@ describe('keyless trust damaged at random (seeded): trusted roots and SCT lists,
       log = ctLog(tempDir(), 'ec-log');
     });
 
-    /** A layout whose v1 is signed by the made workflow leaf, carrying `leaf` (PEM) and the made chain. */
-    async function signedLayout(leaf: string): Promise<string> {
-      const store = await newLayout();
-      const image = await makeImage(store);
-      await store.tag(image, 'v1');
-      const payload = makePayload(image.digest, 'r.example/app:v1');
-      const signature = sign('sha256', payload, createPrivateKey(readFileSync(join(MADE_FIXTURES, 'workflow.key.pem')))).toString('base64');
-      const annotations = { [SIGNATURE_ANNOTATION]: signature, [CERTIFICATE_ANNOTATION]: leaf, [CHAIN_ANNOTATION]: pem('intermediate') + pem('root') };
-      const layer = { ...(await pushBlob(store, payload, SIMPLESIGNING_MEDIA_TYPE)), annotations };
-      const manifest: ImageManifest = { schemaVersion: 2, mediaType: MediaType.ImageManifest, config: await pushBlob(store, '{}', MediaType.ImageConfig), layers: [layer] };
-      await store.tag(await pushManifest(store, manifest), cosignTag(image.digest, 'sig'));
-      return `${store.location}:v1`;
-    }
+    const signedLayout = async (leaf: string) => `${await signedByMadeLeaf(leaf)}:v1`;
 
     it('undamaged: two SCTs of the log, verified', async () => {
       const ref = await signedLayout(withScts(pem('workflow'), pem('intermediate'), createPrivateKey(readFileSync(join(MADE_FIXTURES, 'intermediate.key.pem'))), [{ log }, { log }]));

@@ -10,14 +10,12 @@ import { join } from 'node:path';
 import type { ImageManifest } from '../../src/oci/descriptor';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { MediaType } from '../../src/oci/mediaType';
-import { cosignTag } from '../../src/oci/referrers';
-import { CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, makePayload, SIGNATURE_ANNOTATION, SIMPLESIGNING_MEDIA_TYPE } from '../../src/oci/signatures';
 import { cosignVector, DOCKER_MANIFEST, KEYLESS_FIXTURES, storeCosignVector } from '../helpers/cosignVectors';
 import { GHA, keylessAttestation, MADE_FIXTURES, rekorLog, storeAttestations, WORKFLOW } from '../helpers/keylessAttestations';
-import { ctLog, type MadeCtLog, tbsOf, withScts } from '../helpers/madeScts';
+import { ctLog, type MadeCtLog, signedByMadeLeaf, tbsOf, withScts } from '../helpers/madeScts';
 import { runCli } from '../helpers/runCli';
 import { attachBundle, attestation, FULCIO_V1, IDENTITY, ISSUER, REKOR_PUB, sigstoreFixture, storeImage } from '../helpers/sigstoreBundles';
-import { cleanupTemps, makeImage, newLayout, pushBlob, pushManifest, tempDir } from './builders';
+import { cleanupTemps, makeImage, newLayout, tempDir } from './builders';
 
 after(cleanupTemps);
 
@@ -106,19 +104,7 @@ describe('--ctlog-key: made leaves with SCTs of made logs (ECDSA, RSA)', () => {
     rsa = ctLog(dir, 'rsa-log', 'rsa');
   });
 
-  /** A layout whose image v1 is signed by the workflow leaf's key, its layer carrying `leaf` (PEM) and the made chain. */
-  async function signedLayout(leaf: string): Promise<string> {
-    const store = await newLayout();
-    const image = await makeImage(store);
-    await store.tag(image, 'v1');
-    const payload = makePayload(image.digest, 'r.example/app:v1');
-    const signature = sign('sha256', payload, createPrivateKey(readFileSync(join(MADE_FIXTURES, 'workflow.key.pem')))).toString('base64');
-    const annotations = { [SIGNATURE_ANNOTATION]: signature, [CERTIFICATE_ANNOTATION]: leaf, [CHAIN_ANNOTATION]: pem('intermediate') + pem('root') };
-    const layer = { ...(await pushBlob(store, payload, SIMPLESIGNING_MEDIA_TYPE)), annotations };
-    const manifest: ImageManifest = { schemaVersion: 2, mediaType: MediaType.ImageManifest, config: await pushBlob(store, '{}', MediaType.ImageConfig), layers: [layer] };
-    await store.tag(await pushManifest(store, manifest), cosignTag(image.digest, 'sig'));
-    return store.location;
-  }
+  const signedLayout = signedByMadeLeaf;
   const leafWith = (...scts: Parameters<typeof withScts>[3]) => withScts(pem('workflow'), pem('intermediate'), intermediateKey(), scts);
 
   it("an RSA log's SCT verifies under its key; flipped, over another certificate, or none at all: certificate-sct", async () => {

@@ -2,12 +2,13 @@
 // them: the classic payload's `optional`, a Sigstore bundle statement's subject annotations, a Notary payload's
 // targetArtifact annotations (notation's --user-metadata). Checked by reading the signed bytes and by verifying.
 import { strict as assert } from 'node:assert';
-import { generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
+import { sign as cryptoSign } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cosignTag } from '../../src/oci/referrers';
 import { annotationMismatch, sortedAnnotations } from '../../src/oci/signatures/signedAnnotations';
-import { COSIGN_SIGNATURE_ARTIFACT_TYPE, encryptCosignKey, SIGNATURE_ANNOTATION, SIGSTORE_BUNDLE_MEDIA_TYPE, SIMPLESIGNING_MEDIA_TYPE } from '../../src/oci/signatures';
+import { COSIGN_SIGNATURE_ARTIFACT_TYPE, SIGNATURE_ANNOTATION, SIGSTORE_BUNDLE_MEDIA_TYPE, SIMPLESIGNING_MEDIA_TYPE } from '../../src/oci/signatures';
+import { cosignKeyFiles } from '../helpers/cosignKeys';
 import { made } from '../helpers/notaryEnvelopes';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, makeImage, makeMultiArchLayout, newLayout, pushBlob, pushManifest, tempDir } from './builders';
@@ -16,15 +17,7 @@ after(cleanupTemps);
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** A cosign key pair in a folder: cosign.key (passphrase in `pass`) and cosign.pub. */
-function keyPair() {
-  const dir = tempDir();
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  writeFileSync(join(dir, 'cosign.key'), encryptCosignKey(privateKey, 'pw'));
-  writeFileSync(join(dir, 'pass'), 'pw\n');
-  writeFileSync(join(dir, 'cosign.pub'), publicKey.export({ type: 'spki', format: 'pem' }).toString());
-  return { dir, privateKey, key: join(dir, 'cosign.key'), pub: join(dir, 'cosign.pub'), pass: join(dir, 'pass') };
-}
+const keyPair = cosignKeyFiles;
 
 describe('signed annotations (cosign -a, notation --user-metadata)', () => {
   it('sortedAnnotations orders keys by their bytes, as Go writes a map; annotationMismatch names each pair missing or different', () => {

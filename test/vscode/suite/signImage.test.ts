@@ -191,11 +191,17 @@ describe('Sign Image', () => {
     }
   });
 
-  it('with manifold.signingFormat notary: the key and its chain chosen in file dialogs, a Notary referrer per manifest; verify --notary-roots finds each', async () => {
-    const ext = vscode.extensions.getExtension('manifold-dev.manifold')!;
-    const made = (name: string) => join(ext.extensionPath, 'test', 'fixtures', 'notary-made', name);
-    const chain = join(keys, 'signer.crt');
+  /** A file of the extension's test/fixtures/notary-made. */
+  const made = (name: string) => join(vscode.extensions.getExtension('manifold-dev.manifold')!.extensionPath, 'test', 'fixtures', 'notary-made', name);
+  /** The made signer's chain (leaf, intermediate, root) as one file `name` beside the keys. */
+  const notaryChain = (name: string) => {
+    const chain = join(keys, name);
     writeFileSync(chain, ['leaf', 'intermediate', 'root'].map((n) => readFileSync(made(`${n}.pem`), 'utf8')).join(''));
+    return chain;
+  };
+
+  it('with manifold.signingFormat notary: the key and its chain chosen in file dialogs, a Notary referrer per manifest; verify --notary-roots finds each', async () => {
+    const chain = notaryChain('signer.crt');
     const fresh = await newLayout();
     const a = await makeImage(fresh, { arch: 'amd64' });
     const b = await makeImage(fresh, { arch: 'arm64' });
@@ -222,10 +228,7 @@ describe('Sign Image', () => {
   });
 
   it('with manifold.notarySignatureFormat cose: each Notary referrer holds a COSE_Sign1 envelope, which verify --notary-roots verifies', async () => {
-    const ext = vscode.extensions.getExtension('manifold-dev.manifold')!;
-    const made = (name: string) => join(ext.extensionPath, 'test', 'fixtures', 'notary-made', name);
-    const chain = join(keys, 'signer-cose.crt');
-    writeFileSync(chain, ['leaf', 'intermediate', 'root'].map((n) => readFileSync(made(`${n}.pem`), 'utf8')).join(''));
+    const chain = notaryChain('signer-cose.crt');
     const fresh = await newLayout();
     const a = await makeImage(fresh, { arch: 'amd64' });
     await fresh.tag(await makeIndex(fresh, [a]), 'v1');
