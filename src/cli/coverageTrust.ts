@@ -20,16 +20,16 @@ export async function coverageTrust(p: ParsedCommand): Promise<CoverageTrust | u
   if (listOpt(p, 'key').length === 0 && !certificates && !notaryAsked) {
     // A Rekor key or a TSA chain alone trusts no signer: refused, as verify refuses them.
     const stray = ['rekor-key', 'timestamp-certificate-chain', 'trusted-root'].find((f) => listOpt(p, f).length > 0);
-    if (stray) throw new UsageError(`--${stray} verifies what a key or an identity signed: give --key FILE, --certificate-identity ID or --notary-roots FILE|DIR too`);
+    if (stray) throw new UsageError(`--${stray} verifies what a key or an identity signed: give --key FILE, --certificate-identity ID, --notary-roots FILE|DIR or --notary-trust-policy FILE too`);
     return undefined;
   }
   const flags = await trustFlags(p, 'signature', notaryAsked !== undefined);
-  const notary = notaryAsked && (await notaryTrust(notaryAsked));
+  const notary = notaryAsked && (await notaryTrust(notaryAsked, p.positionals[0]));
   const c = flags.certificates;
   const names = [
     ...flags.keys.map((k) => k.name),
     ...(c ? [`a certificate for ${'equals' in c.identity ? c.identity.equals : `/${c.identity.regexp}/`}`] : []),
-    ...(notaryAsked ? [`Notary roots ${[...notaryAsked.roots, ...notaryAsked.authorityRoots].join(', ')}`] : []),
+    ...(notaryAsked?.policy ? [`Notary trust policy ${notaryAsked.policy.file} (statement ${JSON.stringify(notary!.policy!.statement.name)}, ${notary!.policy!.statement.level})`] : notaryAsked ? [`Notary roots ${[...notaryAsked.roots, ...notaryAsked.authorityRoots].join(', ')}`] : []),
   ].join(' or ');
   const asked = { keys: flags.keys.map(keyJson), ...trustJson(c, flags.rekorKeys, flags.timestampChains, flags.ctLogKeys, flags.trustedRoot), ...notaryJson(notaryAsked) };
   return { flags, ...(notary ? { notary } : {}), names, asked };
