@@ -46,8 +46,12 @@ export type NotaryCheck = { ok: true; fields: Fields } | { ok: false; problem: S
  * the leaf's algorithm, the signature, the payload naming `subject`'s digest, size and media type), authenticity
  * (the chain in order to its self-signed root, meeting the certificate requirements; one of its certificates given
  * as a root of the store its signing scheme names; the identity), expiry, then the time the chain must be valid at:
- * the authentic signing time under signingAuthority; now under notary.x509 (its signing time is the signer's word,
- * and a timestamp countersignature is not verified here). Revocation is not checked. The first failure is the result.
+ * the authentic signing time under signingAuthority; under notary.x509 the time a timestamp countersignature gives
+ * when TSA roots are given, else now (its signing time is the signer's word). Revocation is not checked. The first
+ * failure is the result.
+ * Under a trust policy (`trust.policy`), as notation-go's verifier: a check the level only logs does not stop it (the
+ * result's trustPolicy.logged says it), the authentic timestamp follows the statement's tsa stores, and revocation
+ * is looked at (notaryRevocation.ts).
  */
 export function verifyNotaryEnvelope(bytes: Buffer, mediaType: string, subject: Descriptor, trust: NotaryTrust): NotaryCheck {
   const fields: Fields = {};
@@ -144,14 +148,15 @@ export function verifyNotaryEnvelope(bytes: Buffer, mediaType: string, subject: 
 
 /** The root of the store the signing scheme names that the chain holds, or why none (the store unreadable, none of its roots). */
 function trusted(chain: Certificate[], authority: boolean, trust: NotaryTrust): Certificate | string {
+  const type = authority ? 'signingAuthority' : 'ca';
+  // A store of the type that cannot be read fails, whatever the others hold: notation stops at the first such store.
+  const problem = trust.policy?.storeProblems[type];
+  if (problem) return problem;
   const roots = authority ? trust.authorityRoots : trust.roots;
   const root = trustedBy(chain, roots);
   if (root) return root;
   const subjects = chain.map((c) => oneLine(c.x509.subject)).join(' <- ');
   if (trust.policy) {
-    const type = authority ? 'signingAuthority' : 'ca';
-    const problem = trust.policy.storeProblems[type];
-    if (problem) return problem;
     const named = trust.policy.statement.trustStores.filter((s) => s.type === type).map((s) => `${s.type}:${s.name}`);
     if (named.length === 0) return `trust policy "${trust.policy.statement.name}" names no trust store of type ${type} (${authority ? SCHEME_SIGNING_AUTHORITY : 'notary.x509'} signatures are trusted through it only)`;
     return `its chain (${subjects}) holds none of the roots of ${named.join(', ')} (${roots.map((r) => r.name).join(', ')})`;
