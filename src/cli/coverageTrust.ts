@@ -20,7 +20,7 @@ export async function coverageTrust(p: ParsedCommand): Promise<CoverageTrust | u
   if (listOpt(p, 'key').length === 0 && !certificates && !notaryAsked) {
     // A Rekor key or a TSA chain alone trusts no signer: refused, as verify refuses them.
     const stray = ['rekor-key', 'timestamp-certificate-chain', 'trusted-root'].find((f) => listOpt(p, f).length > 0);
-    if (stray) throw new UsageError(`--${stray} verifies what a key or an identity signed: give --key FILE, --certificate-identity ID, --notary-roots FILE|DIR or --notary-trust-policy FILE too`);
+    if (stray) throw new UsageError(`--${stray} verifies what a key or an identity signed: give --key FILE, --certificate-identity ID or --notary-roots FILE|DIR too`);
     return undefined;
   }
   const flags = await trustFlags(p, 'signature', notaryAsked !== undefined);
