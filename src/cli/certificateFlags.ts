@@ -1,11 +1,13 @@
 // The keyless and Rekor flags verify and verify-attestation share: their options, their checks, the files they read.
 // fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
 import { promises as fsp } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { OciError } from '../oci/errors';
 import { compileGoRegexp } from '../oci/goRegexp';
-import { type Certificate, type CertificatePolicy, type CtLogKey, joinTimestampAuthorities, loadCtLogKey, loadCertificates, loadPublicKey, loadRekorKey, type NotaryIdentity, type NotaryTrust, parseNotaryIdentity, parseTrustedRoot, readNotaryTrustStore, type RekorKey, type TextMatch, timestampAuthorities, type TimestampAuthorities, type TrustedRoot, trustedRootCertificates, trustedRootCtLogKeys, trustedRootTimestampAuthorities, type VerifyKey } from '../oci/signatures';
+import { type Certificate, type CertificatePolicy, type CtLogKey, joinTimestampAuthorities, loadCtLogKey, loadCertificates, loadPublicKey, loadRekorKey, type NotaryIdentity, type NotaryTrust, parseNotaryIdentity, parseTrustedRoot, parseTrustPolicy, readNotaryTrustStore, scopeProblem, selectTrustPolicy, TrustPolicyError, trustPolicyTrust, type RekorKey, type TextMatch, timestampAuthorities, type TimestampAuthorities, type TrustedRoot, trustedRootCertificates, trustedRootCtLogKeys, trustedRootTimestampAuthorities, type VerifyKey } from '../oci/signatures';
 import type { Platform } from '../oci/descriptor';
 import { parsePlatform } from '../oci/platform';
+import { parseRegistryReference } from '../oci/registry/registryReference';
 import { boolOpt, listOpt, type OptionSpec, type ParsedCommand, stringOpt, UsageError } from './command';
 
 /** `--certificate-identity[-regexp]`, `--certificate-oidc-issuer[-regexp]`, `--ca-roots`, `--ca-intermediates`, `--timestamp-certificate-chain`, `--rekor-key`, `--ctlog-key`. */
@@ -234,22 +236,68 @@ export const NOTARY_OPTIONS: Record<string, OptionSpec> = {
     description: "Notary signatures: the signing certificate's subject must hold these attributes, as notation's trustedIdentities write them ('x509.subject: C=US, ST=WA, O=example.com'); one of them when repeated; any when none",
     valueName: 'IDENTITY',
   },
+  'notary-trust-policy': {
+    type: 'string',
+    description: "Notary signatures under notation's trust policy (~/.config/notation/trustpolicy.json or trustpolicy.oci.json): the statement whose registryScopes name the repository (else the \"*\" one) says the trust stores, identities and level; instead of --notary-roots and the flags beside it",
+    valueName: 'FILE',
+  },
+  'notary-trust-store': {
+    type: 'string',
+    description: "with --notary-trust-policy: notation's trust store folder, holding x509/{ca,signingAuthority,tsa}/NAME/ (default: the truststore folder beside the policy file)",
+    valueName: 'DIR',
+  },
+  'notary-scope': {
+    type: 'string',
+    description: "with --notary-trust-policy: the registry scope to pick the statement by, registry/repository, as notation's scope flag gives it; needed with --oci-layout, and for a registry reference instead of its own repository",
+    valueName: 'SCOPE',
+  },
 };
 
-/** The Notary flags as given (the JSON says what was asked), and the identities read. */
+/** `--notary-trust-policy` and what goes with it, as given. */
+export interface NotaryPolicyFlags {
+  file: string;
+  /** The trust store folder: `--notary-trust-store`, else `truststore` beside the policy file (notation's layout). */
+  store: string;
+  /** `--notary-scope`, else (read with the trust) the registry reference's `registry/repository`. */
+  scope?: string;
+}
+
+/** The Notary flags as given (the JSON says what was asked), and the identities read; or the trust policy given instead. */
 export interface NotaryFlags {
   roots: string[];
   authorityRoots: string[];
   tsaRoots: string[];
   identities: NotaryIdentity[];
+  policy?: NotaryPolicyFlags;
 }
 
-/** The Notary flags, checked before any file is read: undefined when no roots are given; an identity without roots is refused. */
+/**
+ * The Notary flags, checked before any file is read: undefined when no roots nor trust policy are given; an
+ * identity without roots is refused, and the trust policy with a piecewise flag (the policy says all they would).
+ */
 export function notaryFlags(p: ParsedCommand): NotaryFlags | undefined {
   const roots = listOpt(p, 'notary-roots');
   const authorityRoots = listOpt(p, 'notary-authority-roots');
   const identityTexts = listOpt(p, 'notary-identity');
   const tsaRoots = listOpt(p, 'notary-tsa-roots');
+  const policyFile = stringOpt(p, 'notary-trust-policy');
+  const store = stringOpt(p, 'notary-trust-store');
+  const scope = stringOpt(p, 'notary-scope');
+  if (policyFile === undefined) {
+    const stray = store !== undefined ? '--notary-trust-store' : scope !== undefined ? '--notary-scope' : undefined;
+    if (stray) throw new UsageError(`${stray} goes with --notary-trust-policy FILE: give it too`);
+  } else {
+    const piecewise = ([['--notary-roots', roots], ['--notary-authority-roots', authorityRoots], ['--notary-tsa-roots', tsaRoots], ['--notary-identity', identityTexts]] as const).find(([, v]) => v.length > 0);
+    if (piecewise) throw new UsageError(`--notary-trust-policy and ${piecewise[0]}: give one (the trust policy names its trust stores and identities)`);
+    if (policyFile === '') throw new UsageError('--notary-trust-policy: empty');
+    if (scope !== undefined) {
+      const problem = scopeProblem(scope);
+      if (problem) throw new UsageError(`--notary-scope ${problem}`);
+    } else if (boolOpt(p, 'oci-layout')) {
+      throw new UsageError("--notary-trust-policy with --oci-layout needs --notary-scope SCOPE (notation's --scope): the registryScopes value to pick the statement by, such as local/my-layout");
+    }
+    return { roots: [], authorityRoots: [], tsaRoots: [], identities: [], policy: { file: policyFile, store: store ?? join(dirname(policyFile), 'truststore'), ...(scope !== undefined ? { scope } : {}) } };
+  }
   if (roots.length === 0 && authorityRoots.length === 0) {
     for (const [flag, given] of [['--notary-identity', identityTexts], ['--notary-tsa-roots', tsaRoots]] as const) {
       if (given.length > 0) throw new UsageError(`${flag} is for Notary signatures: give --notary-roots (or --notary-authority-roots) too, the roots they must chain to`);
@@ -266,8 +314,12 @@ export function notaryFlags(p: ParsedCommand): NotaryFlags | undefined {
   return { roots, authorityRoots, tsaRoots, identities };
 }
 
-/** The roots the Notary flags name, read (each file, or each file of a folder, in name order). */
-export async function notaryTrust(f: NotaryFlags): Promise<NotaryTrust> {
+/**
+ * The roots the Notary flags name, read (each file, or each file of a folder, in name order); or, with a trust
+ * policy, the statement for the scope (`--notary-scope`, else `raw`'s registry/repository) and its trust stores.
+ */
+export async function notaryTrust(f: NotaryFlags, raw?: string): Promise<NotaryTrust> {
+  if (f.policy) return policyTrust(f.policy, raw);
   const read = async (flag: string, paths: string[]): Promise<Certificate[]> => (await Promise.all(paths.map((path) => rootsAt(flag, path)))).flat();
   return {
     roots: await read('--notary-roots', f.roots),
@@ -286,7 +338,24 @@ async function rootsAt(flag: string, path: string): Promise<Certificate[]> {
   }
 }
 
+/** The trust policy read, its statement for the scope picked, its stores read: errors name the file (INVALID_ARGUMENT). */
+async function policyTrust(f: NotaryPolicyFlags, raw: string | undefined): Promise<NotaryTrust> {
+  const text = (await readFlagFile('--notary-trust-policy', f.file)).toString('utf8');
+  try {
+    const doc = parseTrustPolicy(text, f.file);
+    if (f.scope === undefined) {
+      const ref = parseRegistryReference(raw ?? '');
+      f.scope = `${ref.registry}/${ref.repository}`;
+    }
+    return await trustPolicyTrust(selectTrustPolicy(doc, f.scope, f.file), f.store);
+  } catch (err) {
+    if (!(err instanceof TrustPolicyError)) throw err;
+    throw new OciError('INVALID_ARGUMENT', `--notary-trust-policy ${err.message}`, { cause: err });
+  }
+}
+
 /** What Notary trust was asked, for verify's JSON (an added field). */
 export function notaryJson(f: NotaryFlags | undefined): Record<string, unknown> {
+  if (f?.policy) return { notary: { trustPolicy: f.policy.file, trustStore: f.policy.store, ...(f.policy.scope !== undefined ? { scope: f.policy.scope } : {}) } };
   return f ? { notary: { roots: f.roots, authorityRoots: f.authorityRoots, ...(f.tsaRoots.length > 0 ? { tsaRoots: f.tsaRoots } : {}), identities: f.identities.map((i) => i.text) } } : {};
 }

@@ -24,12 +24,12 @@ export async function coverageTrust(p: ParsedCommand): Promise<CoverageTrust | u
     return undefined;
   }
   const flags = await trustFlags(p, 'signature', notaryAsked !== undefined);
-  const notary = notaryAsked && (await notaryTrust(notaryAsked));
+  const notary = notaryAsked && (await notaryTrust(notaryAsked, p.positionals[0]));
   const c = flags.certificates;
   const names = [
     ...flags.keys.map((k) => k.name),
     ...(c ? [`a certificate for ${'equals' in c.identity ? c.identity.equals : `/${c.identity.regexp}/`}`] : []),
-    ...(notaryAsked ? [`Notary roots ${[...notaryAsked.roots, ...notaryAsked.authorityRoots].join(', ')}`] : []),
+    ...(notaryAsked?.policy ? [`Notary trust policy ${notaryAsked.policy.file} (statement ${JSON.stringify(notary!.policy!.statement.name)}, ${notary!.policy!.statement.level})`] : notaryAsked ? [`Notary roots ${[...notaryAsked.roots, ...notaryAsked.authorityRoots].join(', ')}`] : []),
   ].join(' or ');
   const asked = { keys: flags.keys.map(keyJson), ...trustJson(c, flags.rekorKeys, flags.timestampChains, flags.ctLogKeys, flags.trustedRoot), ...notaryJson(notaryAsked) };
   return { flags, ...(notary ? { notary } : {}), names, asked };

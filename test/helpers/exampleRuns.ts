@@ -173,6 +173,11 @@ export async function makeFixture(): Promise<Fixture> {
   cpSync(join(KEYLESS_FIXTURES, '..', 'trusted-root', 'public-good.json'), join(dir, 'trusted_root.json'));
   mkdirSync(join(dir, 'roots'));
   for (const f of ['ca.crt', join('roots', 'ca.crt')]) cpSync(made('root.pem'), join(dir, f));
+  // notation's trust policy and its truststore folder beside it, as ~/.config/notation holds them: ca.crt's root for any scope.
+  mkdirSync(join(dir, 'truststore', 'x509', 'ca', 'made'), { recursive: true });
+  cpSync(made('root.pem'), join(dir, 'truststore', 'x509', 'ca', 'made', 'root.pem'));
+  const statement = { name: 'made', registryScopes: ['*'], signatureVerification: { level: 'strict' }, trustStores: ['ca:made'], trustedIdentities: ['x509.subject: C=US, ST=WA, O=example.com'] };
+  writeFileSync(join(dir, 'trustpolicy.json'), JSON.stringify({ version: '1.0', trustPolicies: [statement] }));
   // What `sign --notary-key` signs with: the leaf's key and its chain, leaf first, under ca.crt.
   cpSync(made('leaf.key.pem'), join(dir, 'signer.key'));
   writeFileSync(join(dir, 'signer.crt'), ['leaf', 'intermediate', 'root'].map((n) => readFileSync(made(`${n}.pem`), 'utf8')).join(''));

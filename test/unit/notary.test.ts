@@ -123,7 +123,9 @@ describe('Notary signatures made here', () => {
         assert.equal(check(bytes, type, trust({ now: new Date('2029-12-31T00:00:00Z') })).ok, true);
         const r = refused(check(bytes, type, trust({ now: new Date('2030-01-02T00:00:00Z') })));
         assert.equal(r.problem, 'signature-expired');
-        assert.match(r.reason, /its signer set it to expire at 2030-01-01T00:00:00\.000Z, before 2030-01-02/);
+        assert.match(r.reason, /its signer set it to expire at 2030-01-01T00:00:00\.000Z, at or before 2030-01-02/);
+        // Expired at the expiry itself, as notation reads it ("greater than or equal to").
+        assert.equal(refused(check(bytes, type, trust({ now: new Date('2030-01-01T00:00:00Z') }))).problem, 'signature-expired');
         assert.match(refused(check(expiring(['io.cncf.notary.signingScheme']), type)).reason, /crit does not name io\.cncf\.notary\.expiry/);
       });
 

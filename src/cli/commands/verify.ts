@@ -16,8 +16,8 @@ export const VERIFY_JSON_VERSION = 1;
 
 export const verify: Command = {
   path: 'verify',
-  summary: 'Verify the cosign signatures of an image (and, with --recursive, of each platform) with public keys or certificates (keyless), and its Notary Project signatures with --notary-roots',
-  usage: 'verify {--key FILE | --certificate-identity[-regexp] ID --certificate-oidc-issuer[-regexp] ISSUER {--ca-roots FILE | --trusted-root FILE} | --notary-roots FILE|DIR} [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
+  summary: 'Verify the cosign signatures of an image (and, with --recursive, of each platform) with public keys or certificates (keyless), and its Notary Project signatures with --notary-roots or notation\'s trust policy',
+  usage: 'verify {--key FILE | --certificate-identity[-regexp] ID --certificate-oidc-issuer[-regexp] ISSUER {--ca-roots FILE | --trusted-root FILE} | --notary-roots FILE|DIR | --notary-trust-policy FILE} [flags] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
   examples: [
     'manifold verify --key cosign.pub --oci-layout layout:v1',
     `manifold verify --key cosign.pub --oci-layout layout:v1 --recursive   # the index and every platform: exit code ${EXIT_UNVERIFIED} while one has no valid signature`,
@@ -26,6 +26,7 @@ export const verify: Command = {
     'manifold verify --certificate-identity mitr@redhat.com --certificate-oidc-issuer https://github.com/login/oauth --ca-roots fulcio_v1.crt.pem --rekor-key rekor.pub --oci-layout keyless:v1   # keyless, offline',
     'manifold verify --certificate-identity mitr@redhat.com --certificate-oidc-issuer https://github.com/login/oauth --trusted-root trusted_root.json --oci-layout keyless:v1   # the same, from Sigstore\'s trusted_root.json (each part within its validFor)',
     "manifold verify --notary-roots ca.crt --notary-identity 'x509.subject: C=US, ST=WA, O=example.com' --plain-http localhost:5000/app:v1   # notation's signatures",
+    "manifold verify --notary-trust-policy trustpolicy.json --plain-http localhost:5000/app:v1   # under notation's trust policy (~/.config/notation/trustpolicy.json) and the truststore folder beside it",
   ],
   minArgs: 1,
   maxArgs: 1,
@@ -52,8 +53,8 @@ export const verify: Command = {
     const notaryAsked = notaryFlags(p);
     const annotations = signedAnnotationFlags(p, notaryAsked !== undefined);
     const trust = await trustFlags(p, 'signature', notaryAsked !== undefined);
-    const notary = notaryAsked && (await notaryTrust(notaryAsked));
     const raw = p.positionals[0]!;
+    const notary = notaryAsked && (await notaryTrust(notaryAsked, raw));
     const t = await openTarget(p, raw);
     const report = await verifyImage(t.target, requireReference(t, raw), trust.keys, { ...trust.options, identity: stringOpt(p, 'identity'), ...annotations, ...subjects, ...(notary ? { notary } : {}) });
     if (report.listedAs) printer.err(otherKindWarning(t.display(), report.listedAs, report.root.mediaType));
@@ -76,12 +77,18 @@ export function verifyText(path: string, report: ImageVerification): string {
   for (const m of report.manifests) {
     const what = `${shownName(m.label)} ${path}@${m.subject.digest}`;
     const good = m.signatures.filter((s) => s.valid);
+    const skipped = m.notarySkipped !== undefined ? `Notary trust policy statement ${JSON.stringify(m.notarySkipped)} is level skip: its signatures not verified, as notation skips them` : undefined;
     if (good.length > 0) {
       const by = [...new Set(good.map(signerText))].join(', ');
       const as = [...new Set(good.map(signedName))].join(', ');
-      lines.push(`${what}: verified by ${by}, signed as ${as}${signedWith(good)}`);
-    } else lines.push(`${what}: no valid signature${m.signatures.length === 0 ? ' (none found)' : ''}`);
-    for (const s of m.signatures) if (!s.valid) lines.push(`  ${signatureName(s)}: ${s.problem}: ${shownName(s.reason ?? '')}`);
+      lines.push(`${what}: verified by ${by}, signed as ${as}${signedWith(good)}${skipped ? `; ${skipped}` : ''}`);
+    } else if (skipped) lines.push(`${what}: passed: ${skipped}`);
+    else lines.push(`${what}: no valid signature${m.signatures.length === 0 ? ' (none found)' : ''}`);
+    for (const s of m.signatures) {
+      if (!s.valid) lines.push(`  ${signatureName(s)}: ${s.problem}: ${shownName(s.reason ?? '')}`);
+      // Valid under a trust policy that only logs these checks: each failure said, as notation logs it.
+      for (const l of s.trustPolicy?.logged ?? []) lines.push(`  ${signatureName(s)}: logged (trust policy ${JSON.stringify(s.trustPolicy!.name)}, ${s.trustPolicy!.level}): ${l.check}: ${l.problem}: ${shownName(l.reason)}`);
+    }
   }
   return lines.join('\n') + '\n';
 }
@@ -121,6 +128,6 @@ export function verifyJson(
     ...trustJson(c, trust.rekorKeys, trust.timestampChains, trust.ctLogKeys, trust.trustedRoot),
     ...notaryJson(trust.notary),
     ...(trust.annotations ? { annotations: trust.annotations } : {}),
-    manifests: report.manifests.map((m) => ({ ...checkedManifestJson(path, m), signatures: m.signatures })),
+    manifests: report.manifests.map((m) => ({ ...checkedManifestJson(path, m), ...(m.notarySkipped !== undefined ? { notarySkipped: m.notarySkipped } : {}), signatures: m.signatures })),
   };
 }

@@ -49,7 +49,9 @@ export function cellVerifier(v: Verifications, table: KindTable = new KindTable(
   return (row, kind, artifacts) => {
     if (kind === SIGNATURE_KIND) {
       const m = signatures.get(row.desc.digest);
-      return m ? { verified: { valid: m.valid, by: signers(m.signatures) } } : {};
+      // notation's level skip passes a manifest unverified: said among who verified it, so the cell is not taken for signed.
+      const skipped = m?.notarySkipped !== undefined ? [`Notary trust policy ${JSON.stringify(m.notarySkipped)} (skip: not verified)`] : [];
+      return m ? { verified: { valid: m.valid, by: [...signers(m.signatures), ...skipped] } } : {};
     }
     const inCell = new Map(artifacts.map((a) => [a.digest, a]));
     const results = (attestations.get(row.desc.digest) ?? []).filter((r) => inCell.has(r.manifest));

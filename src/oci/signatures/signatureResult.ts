@@ -27,7 +27,8 @@ export type SignatureProblem =
   | 'unreadable' // the signature manifest or payload could not be read (missing, damaged, too large)
   | 'signature-expired' // a Notary signature past the expiry its signer set (io.cncf.notary.expiry)
   | 'unknown-critical-header' // a Notary signature marks critical an attribute not understood here (a plugin's)
-  | 'bad-timestamp'; // a Notary signature's timestamp countersignature does not verify under the TSA roots given
+  | 'bad-timestamp' // a Notary signature's timestamp countersignature does not verify under the TSA roots given (or, under a trust policy naming a tsa store, it has none)
+  | 'revocation-not-checked'; // under a Notary trust policy: a certificate names an OCSP responder or a CRL, which is not consulted here (no network)
 
 /** How a signature manifest was found for its subject. */
 export type { FoundVia };
@@ -83,10 +84,19 @@ export interface SignatureResult extends CosignLayerResult<SignatureProblem> {
   format?: 'bundle' | 'notary';
   /** A Notary signature's signed attributes, once its envelope is read (told whether or not it is valid). */
   notary?: NotarySummary;
+  /** A Notary signature verified under notation's trust policy: the statement's name and level, and the failures it only logs (the signature is valid with them). */
+  trustPolicy?: { name: string; level: string; override?: Partial<Record<string, string>>; logged?: LoggedFailure[] };
   /** A bundle's in-toto statement's predicateType (cosign 3's `sign` writes https://sigstore.dev/cosign/sign/v1). */
   predicateType?: string;
   /** The annotations signed with it (cosign's `-a`: a payload's `optional`, a bundle statement's subject annotations), when it has any. */
   annotations?: Record<string, unknown>;
+}
+
+/** A check a Notary trust policy only logs, failed: which (authenticity, authenticTimestamp, expiry, revocation), as which problem, why. */
+export interface LoggedFailure {
+  check: string;
+  problem: SignatureProblem;
+  reason: string;
 }
 
 /** The signing certificate, as a result reports it (whether or not it is trusted). */

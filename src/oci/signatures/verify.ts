@@ -21,8 +21,10 @@ export type { FoundVia, SignatureProblem, SignatureResult } from './signatureRes
 export interface ManifestVerification {
   subject: Descriptor;
   signatures: SignatureResult[];
-  /** Whether at least one signature is valid. */
+  /** Whether at least one signature is valid (or a Notary trust policy of level skip applies: notation takes it as verified). */
   valid: boolean;
+  /** The Notary trust policy statement of level `skip` that applies: its signatures were not looked for, nothing was verified, as notation does. */
+  notarySkipped?: string;
 }
 
 export interface VerifyOptions extends OpOptions, SignerTrust {
@@ -51,10 +53,14 @@ export interface VerifyOptions extends OpOptions, SignerTrust {
  */
 export async function verifySignatures(target: ReadOnlyTarget, subject: Descriptor, keys: readonly VerifyKey[], options: VerifyOptions = {}): Promise<ManifestVerification> {
   const op: OpOptions = { signal: options.signal };
+  // notation's level skip fetches no signature and verifies nothing: the artifact passes, and the result says why.
+  const skipped = options.notary?.policy?.statement.level === 'skip' ? options.notary.policy.statement.name : undefined;
+  if (skipped !== undefined) options = { ...options, notary: undefined };
   const cosignTags = options.cosignTags ?? new CosignTagLookup(target, op);
   const signatures: SignatureResult[] = [];
   // Only Notary roots given (no key, no certificate policy): cosign's signatures are not what was asked about.
-  const cosign = keys.length > 0 || options.certificates !== undefined || !options.notary;
+  const cosign = keys.length > 0 || options.certificates !== undefined || (!options.notary && skipped === undefined);
+  if (!cosign && skipped !== undefined) return { subject, signatures: [], valid: true, notarySkipped: skipped };
   const artifactTypes = [...(cosign ? [...SIGNATURE_ARTIFACT_TYPES, ...SIGSTORE_BUNDLE_TYPES] : []), ...(options.notary ? [NOTARY_SIGNATURE_ARTIFACT_TYPE] : [])];
   for (const f of await findCosignArtifacts(target, subject, { artifactTypes, suffix: 'sig', cosignTags }, op)) {
     if (options.notary && f.desc.artifactType === NOTARY_SIGNATURE_ARTIFACT_TYPE) {
@@ -62,6 +68,7 @@ export async function verifySignatures(target: ReadOnlyTarget, subject: Descript
       signatures.push(await verifyNotaryManifest(target, subject, f, { ...options.notary, now: options.notary.now ?? options.now }, op, base));
     } else if (cosign) signatures.push(...(await verifyManifest(target, subject, f, keys, options, op)));
   }
+  if (skipped !== undefined) return { subject, signatures, valid: true, notarySkipped: skipped };
   return { subject, signatures, valid: signatures.some((s) => s.valid) };
 }
 

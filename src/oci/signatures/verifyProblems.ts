@@ -58,7 +58,11 @@ export function signedName(s: SignatureResult): string {
 export function signerText(s: SignatureResult): string {
   // `Notary signature of C=US, O=Notary, CN=alpine (root alpine.crt, notary.x509)`: whom the signing certificate names, the root given it chains to.
   const stamped = s.timestamp ? `, timestamped by ${s.timestamp.authority} at ${s.timestamp.time.replace('.000Z', 'Z')}` : '';
-  if (s.format === 'notary' && s.certificate) return `Notary signature of ${shownName(s.certificate.subject)} (root ${s.certificate.root}, ${s.notary?.signingScheme})${stamped}`;
+  if (s.format === 'notary' && s.certificate) {
+    // Under a trust policy that only logs authenticity (audit), a valid signature may chain to no root trusted.
+    const policy = s.trustPolicy ? `, trust policy ${JSON.stringify(s.trustPolicy.name)} ${s.trustPolicy.level}${s.trustPolicy.logged ? `, ${s.trustPolicy.logged.length} failure${s.trustPolicy.logged.length === 1 ? '' : 's'} logged` : ''}` : '';
+    return `Notary signature of ${shownName(s.certificate.subject)} (root ${s.certificate.root ?? 'none trusted'}, ${s.notary?.signingScheme}${policy})${stamped}`;
+  }
   const who = s.key !== undefined ? `${s.key} (${s.keyAlgorithm ?? s.keyType})` : s.certificate ? `certificate for ${identityText(s.certificate)}${s.ctLogKey !== undefined ? `, with an SCT of CT log ${s.ctLogKey}` : ''}` : '?';
   if (s.integratedTime === undefined) return `${who}${s.inclusionProof ? `, logged by Rekor (inclusion proof verified${stamped ? '' : ', no time'})` : ''}${stamped}`;
   return `${who}, logged by Rekor at ${new Date(s.integratedTime * 1000).toISOString().replace('.000Z', 'Z')}${s.inclusionProof ? ' (inclusion proof verified)' : ''}${stamped}`;

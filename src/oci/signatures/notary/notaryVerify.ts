@@ -4,13 +4,15 @@ import { type FoundArtifact, foundLayers } from '../../referrers/cosignFound';
 import type { OpOptions, ReadOnlyTarget } from '../../target';
 import { type Certificate, oneLine } from '../x509/certificates';
 import { validAt } from '../x509/certificateChain';
-import { type VerifiedTimestamp, verifyTimestamp } from '../x509/timestamp';
+import { verifyTimestamp } from '../x509/timestamp';
 import { chainProblem, keyAlgorithm, parseChain, trustedBy, verifiesWith } from './notaryChain';
 import { parseCose } from './notaryCose';
 import { HEADER, NOTARY_COSE_MEDIA_TYPE, NOTARY_JWS_MEDIA_TYPE, NOTARY_PAYLOAD_TYPE, type NotaryEnvelope, SCHEME_SIGNING_AUTHORITY, UNDERSTOOD_CRITICAL } from './notaryEnvelope';
 import { matchesIdentity, type NotaryIdentity, subjectAttributes } from './notaryIdentity';
 import { parseJws } from './notaryJws';
 import type { CertificateSummary, NotarySummary, SignatureProblem, SignatureResult } from '../signatureResult';
+import { revocationUnknown } from './notaryRevocation';
+import type { PolicyCheck, TrustPolicyStatement, TrustStoreType } from './trustPolicy';
 
 /** notation reads an envelope of at most 4 MiB (a chain of certificates, a timestamp token): a layer declared larger is not read. */
 export const MAX_NOTARY_ENVELOPE_BYTES = 4 << 20;
@@ -27,6 +29,12 @@ export interface NotaryTrust {
   tsaRoots?: readonly Certificate[];
   /** The time certificates and the expiry are checked at (default: the clock). */
   now?: Date;
+  /**
+   * Under a trust policy statement (trustPolicy.ts; the roots and identities above are its stores' and its own):
+   * what each check does on a failure, enforced or only logged, and why a store it names could not be read.
+   * Absent (the flags): every check is enforced, and revocation is not checked.
+   */
+  policy?: { statement: TrustPolicyStatement; storeProblems: Partial<Record<TrustStoreType, string>> };
 }
 
 type Fields = Partial<SignatureResult>;
@@ -38,8 +46,12 @@ export type NotaryCheck = { ok: true; fields: Fields } | { ok: false; problem: S
  * the leaf's algorithm, the signature, the payload naming `subject`'s digest, size and media type), authenticity
  * (the chain in order to its self-signed root, meeting the certificate requirements; one of its certificates given
  * as a root of the store its signing scheme names; the identity), expiry, then the time the chain must be valid at:
- * the authentic signing time under signingAuthority; now under notary.x509 (its signing time is the signer's word,
- * and a timestamp countersignature is not verified here). Revocation is not checked. The first failure is the result.
+ * the authentic signing time under signingAuthority; under notary.x509 the time a timestamp countersignature gives
+ * when TSA roots are given, else now (its signing time is the signer's word). Revocation is not checked. The first
+ * failure is the result.
+ * Under a trust policy (`trust.policy`), as notation-go's verifier: a check the level only logs does not stop it (the
+ * result's trustPolicy.logged says it), the authentic timestamp follows the statement's tsa stores, and revocation
+ * is looked at (notaryRevocation.ts).
  */
 export function verifyNotaryEnvelope(bytes: Buffer, mediaType: string, subject: Descriptor, trust: NotaryTrust): NotaryCheck {
   const fields: Fields = {};
@@ -79,53 +91,137 @@ export function verifyNotaryEnvelope(bytes: Buffer, mediaType: string, subject: 
     return fail('digest-mismatch', `signs ${differs.map((k) => `${k} ${JSON.stringify(target[k])}`).join(', ')}, not ${differs.map((k) => JSON.stringify(subject[k])).join(', ')}`);
   }
 
+  // A chain not in order to a self-signed root, or not meeting the certificate requirements: integrity, as notation reads it (always enforced).
   const broken = chainProblem(chain);
   if (broken) return fail('untrusted-certificate', broken);
-  const authority = e.signingScheme === SCHEME_SIGNING_AUTHORITY;
-  const roots = authority ? trust.authorityRoots : trust.roots;
-  const root = trustedBy(chain, roots);
-  if (!root) {
-    const flag = authority ? '--notary-authority-roots' : '--notary-roots';
-    const given = roots.length === 0 ? `no ${flag} given (${e.signingScheme} signatures are trusted through ${flag} only)` : `none of ${flag} (${roots.map((r) => r.name).join(', ')})`;
-    return fail('untrusted-certificate', `its chain (${chain.map((c) => oneLine(c.x509.subject)).join(' <- ')}) holds ${given}`);
-  }
-  certificate.root = root.name;
+  const policy = trust.policy;
+  if (policy) fields.trustPolicy = { name: policy.statement.name, level: policy.statement.level, ...(policy.statement.override ? { override: policy.statement.override } : {}) };
+  /** A check failed: the result, unless a trust policy only logs this check (then the result notes it, and the next check runs). */
+  const failed = (check: PolicyCheck, problem: SignatureProblem, reason: string): NotaryCheck | undefined => {
+    if (policy?.statement.actions[check] !== 'log') return fail(problem, reason);
+    (fields.trustPolicy!.logged ??= []).push({ check, problem, reason });
+    return undefined;
+  };
 
-  if (trust.identities.length > 0) {
-    const attributes = subjectAttributes(leaf.fields.subjectDer);
-    if (!('unmatchable' in attributes) && !trust.identities.some((i) => matchesIdentity(i, attributes))) {
-      return fail('certificate-identity-mismatch', `the certificate is for ${certificate.subject}, not ${trust.identities.map((i) => i.text).join(' nor ')}`);
-    }
-    if ('unmatchable' in attributes) return fail('certificate-identity-mismatch', `the certificate's subject cannot be matched to an identity: ${attributes.unmatchable}`);
+  const authority = e.signingScheme === SCHEME_SIGNING_AUTHORITY;
+  const authenticity = trusted(chain, authority, trust);
+  if (typeof authenticity === 'string') {
+    const f = failed('authenticity', 'untrusted-certificate', authenticity);
+    if (f) return f;
+  } else certificate.root = authenticity.name;
+
+  const identity = identityProblem(leaf.fields.subjectDer, certificate.subject, trust);
+  if (identity) {
+    const f = failed('authenticity', 'certificate-identity-mismatch', identity);
+    if (f) return f;
   }
 
   const now = trust.now ?? new Date();
-  if (e.expiry && now > e.expiry) return fail('signature-expired', `its signer set it to expire at ${e.expiry.toISOString()}, before ${now.toISOString()}`);
-
-  // A notary.x509 signature's own signing time is its signer's word; a timestamp countersignature from a TSA given
-  // is a time to trust (signature-specification.md: the certificate chain checked at it, not now).
-  let stamped: VerifiedTimestamp | undefined;
-  if (!authority && e.timestampToken && (trust.tsaRoots?.length ?? 0) > 0) {
-    const verified = verifyTimestamp(e.timestampToken, e.signature, { leaves: [], intermediates: [], roots: trust.tsaRoots! });
-    if ('bad' in verified) return fail('bad-timestamp', `its timestamp countersignature (${HEADER.timestampSignature}): ${verified.bad}`);
-    stamped = verified;
-    fields.timestamp = verified;
-    if (fields.notary) delete fields.notary.timestampNotVerified;
+  // notation: expired when now is not before the expiry (trust-store-trust-policy.md: "greater than or equal to").
+  if (e.expiry && now >= e.expiry) {
+    const f = failed('expiry', 'signature-expired', `its signer set it to expire at ${e.expiry.toISOString()}, at or before ${now.toISOString()}`);
+    if (f) return f;
   }
-  const at = authority ? e.authenticSigningTime! : stamped ? new Date(stamped.time) : now;
-  certificate.checkedAt = at.toISOString();
-  const expired = validAt(chain, at);
-  if (expired) {
-    const when = authority
-      ? ' (its authentic signing time)'
-      : stamped
-        ? ' (the time its timestamp countersignature gives)'
-        : e.timestampToken
-          ? ' (now: its timestamp countersignature is not verified without --notary-tsa-roots)'
-          : ' (now: the signing time of a notary.x509 signature is not trusted)';
-    return fail('certificate-expired', `${expired}${when}`);
+
+  const timed = policy ? policyTime(e, chain, authority, now, trust, fields) : flagsTime(e, authority, now, trust, fields);
+  if ('problem' in timed) {
+    const f = failed('authenticTimestamp', timed.problem, timed.reason);
+    if (f) return f;
+  } else {
+    certificate.checkedAt = timed.at.toISOString();
+    const expired = validAt(chain, timed.at);
+    if (expired) {
+      const f = failed('authenticTimestamp', 'certificate-expired', `${expired}${timed.why}`);
+      if (f) return f;
+    }
+  }
+
+  if (policy && policy.statement.actions.revocation !== 'skip') {
+    const unknown = revocationUnknown(chain);
+    if (unknown) {
+      const f = failed('revocation', 'revocation-not-checked', unknown);
+      if (f) return f;
+    }
   }
   return { ok: true, fields };
+}
+
+/** The root of the store the signing scheme names that the chain holds, or why none (the store unreadable, none of its roots). */
+function trusted(chain: Certificate[], authority: boolean, trust: NotaryTrust): Certificate | string {
+  const type = authority ? 'signingAuthority' : 'ca';
+  // A store of the type that cannot be read fails, whatever the others hold: notation stops at the first such store.
+  const problem = trust.policy?.storeProblems[type];
+  if (problem) return problem;
+  const roots = authority ? trust.authorityRoots : trust.roots;
+  const root = trustedBy(chain, roots);
+  if (root) return root;
+  const subjects = chain.map((c) => oneLine(c.x509.subject)).join(' <- ');
+  if (trust.policy) {
+    const named = trust.policy.statement.trustStores.filter((s) => s.type === type).map((s) => `${s.type}:${s.name}`);
+    if (named.length === 0) return `trust policy "${trust.policy.statement.name}" names no trust store of type ${type} (${authority ? SCHEME_SIGNING_AUTHORITY : 'notary.x509'} signatures are trusted through it only)`;
+    return `its chain (${subjects}) holds none of the roots of ${named.join(', ')} (${roots.map((r) => r.name).join(', ')})`;
+  }
+  const flag = authority ? '--notary-authority-roots' : '--notary-roots';
+  const given = roots.length === 0 ? `no ${flag} given (${authority ? SCHEME_SIGNING_AUTHORITY : 'notary.x509'} signatures are trusted through ${flag} only)` : `none of ${flag} (${roots.map((r) => r.name).join(', ')})`;
+  return `its chain (${subjects}) holds ${given}`;
+}
+
+/** Why the signing certificate's subject matches no trusted identity; undefined when it matches one, or any is trusted. */
+function identityProblem(subjectDer: Buffer, subject: string, trust: NotaryTrust): string | undefined {
+  const statement = trust.policy?.statement;
+  if (statement?.anyIdentity) return undefined;
+  // Only a plugin's kinds of identity: notation-go finds no x509.subject identity to match, and fails.
+  if (statement && trust.identities.length === 0) return `trust policy "${statement.name}" has no x509.subject identity to match (${statement.otherIdentities.join(', ')} are a verification plugin's, not read here)`;
+  if (trust.identities.length === 0) return undefined;
+  const attributes = subjectAttributes(subjectDer);
+  if ('unmatchable' in attributes) return `the certificate's subject cannot be matched to an identity: ${attributes.unmatchable}`;
+  if (trust.identities.some((i) => matchesIdentity(i, attributes))) return undefined;
+  return `the certificate is for ${subject}, not ${trust.identities.map((i) => i.text).join(' nor ')}`;
+}
+
+type Timed = { at: Date; why: string } | { problem: SignatureProblem; reason: string };
+
+/**
+ * The time the chain must be valid at, under the flags: the authentic signing time under signingAuthority; under
+ * notary.x509 a timestamp countersignature's, verified under the TSA roots given, else now (its own signing time is
+ * the signer's word).
+ */
+function flagsTime(e: NotaryEnvelope, authority: boolean, now: Date, trust: NotaryTrust, fields: Fields): Timed {
+  if (authority) return { at: e.authenticSigningTime!, why: ' (its authentic signing time)' };
+  if (e.timestampToken && (trust.tsaRoots?.length ?? 0) > 0) {
+    const stamped = stampedTime(e, trust, fields);
+    return 'bad' in stamped ? { problem: 'bad-timestamp', reason: stamped.bad } : stamped;
+  }
+  return { at: now, why: e.timestampToken ? ' (now: its timestamp countersignature is not verified without --notary-tsa-roots)' : ' (now: the signing time of a notary.x509 signature is not trusted)' };
+}
+
+/**
+ * The same under a trust policy, as notation-go decides it: a timestamp countersignature is verified when the
+ * statement names a `tsa` store (and, with verifyTimestamp afterCertExpiry, only once a certificate of the chain
+ * has expired), and is then required; otherwise the chain is checked now.
+ */
+function policyTime(e: NotaryEnvelope, chain: Certificate[], authority: boolean, now: Date, trust: NotaryTrust, fields: Fields): Timed {
+  if (authority) return { at: e.authenticSigningTime!, why: ' (its authentic signing time)' };
+  const statement = trust.policy!.statement;
+  const tsa = statement.trustStores.some((s) => s.type === 'tsa');
+  const expiredNow = chain.some((c) => now > c.fields.notAfter);
+  if (!tsa) return { at: now, why: ` (now: trust policy "${statement.name}" names no tsa trust store, so a timestamp is not verified)` };
+  if (statement.verifyTimestamp === 'afterCertExpiry' && !expiredNow) return { at: now, why: ' (now: verifyTimestamp afterCertExpiry, and the chain has not expired)' };
+  if (!e.timestampToken) return { problem: 'bad-timestamp', reason: `it carries no timestamp countersignature, which trust policy "${statement.name}" asks (it names a tsa trust store)` };
+  const problem = trust.policy!.storeProblems.tsa;
+  if (problem) return { problem: 'bad-timestamp', reason: problem };
+  if ((trust.tsaRoots?.length ?? 0) === 0) return { problem: 'bad-timestamp', reason: 'no TSA root in its tsa trust stores' };
+  const stamped = stampedTime(e, trust, fields);
+  return 'bad' in stamped ? { problem: 'bad-timestamp', reason: stamped.bad } : stamped;
+}
+
+/** The timestamp countersignature verified under the TSA roots: the time it gives (recorded in `fields`), or what is wrong. */
+function stampedTime(e: NotaryEnvelope, trust: NotaryTrust, fields: Fields): { at: Date; why: string } | { bad: string } {
+  const verified = verifyTimestamp(e.timestampToken!, e.signature, { leaves: [], intermediates: [], roots: trust.tsaRoots ?? [] });
+  if ('bad' in verified) return { bad: `its timestamp countersignature (${HEADER.timestampSignature}): ${verified.bad}` };
+  fields.timestamp = verified;
+  if (fields.notary) delete fields.notary.timestampNotVerified;
+  return { at: new Date(verified.time), why: ' (the time its timestamp countersignature gives)' };
 }
 
 /**
