@@ -109,7 +109,7 @@ describe('signed annotations (cosign -a, notation --user-metadata)', () => {
     assert.deepEqual([s.format, s.problem, s.reason], ['bundle', 'annotation-mismatch', 'layers[0]: annotations: a is signed as "first", not "second"']);
   });
 
-  it('Notary: sign -a signs them as the payload’s targetArtifact annotations (notation’s --user-metadata); verify -a with Notary roots is refused for now', async () => {
+  it('Notary: sign -a signs them as the payload’s targetArtifact annotations (notation’s --user-metadata); verify -a checks them as notation verify --user-metadata does', async () => {
     const store = await newLayout();
     const image = await makeImage(store);
     await store.tag(image, 'v1');
@@ -126,10 +126,12 @@ describe('signed annotations (cosign -a, notation --user-metadata)', () => {
       Buffer.from(envelope.payload, 'base64url').toString(),
       `{"targetArtifact":{"mediaType":"${image.mediaType}","digest":"${image.digest}","size":${image.size},"annotations":{"commit":"abc","io.example.build":"42"}}}`,
     );
-    const v = await runCli('verify', '--notary-roots', made('root.pem'), '--oci-layout', at);
-    assert.equal(v.code, 0, v.stderr);
-    const refused = await runCli('verify', '--notary-roots', made('root.pem'), '-a', 'commit=abc', '--oci-layout', at);
-    assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /--annotation and the --notary-\* flags/);
+    const v = await runCli('verify', '--notary-roots', made('root.pem'), '-a', 'commit=abc', '--oci-layout', at);
+    assert.equal(v.code, 0, v.stderr + v.stdout);
+    assert.match(v.stdout, /, with annotations commit=abc, io\.example\.build=42\n$/);
+    const bad = await runCli('verify', '--notary-roots', made('root.pem'), '-a', 'commit=abd', '--format', 'json', '--oci-layout', at);
+    assert.equal(bad.code, 3, bad.stderr);
+    const [s] = (JSON.parse(bad.stdout) as Json).manifests[0].signatures;
+    assert.deepEqual([s.format, s.problem, s.reason, s.annotations], ['notary', 'annotation-mismatch', 'layers[0]: annotations: commit is signed as "abc", not "abd" (its user metadata)', { commit: 'abc', 'io.example.build': '42' }]);
   });
 });

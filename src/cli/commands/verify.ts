@@ -2,7 +2,7 @@ import { shownName } from '../../oci/shownName';
 import { type CtLogKey, type ImageVerification, type RekorKey, type SignatureResult, signedName, signerText, type VerifyKey, verifyImage } from '../../oci/signatures';
 import { CERTIFICATE_OPTIONS, type CertificateFlags, NOTARY_OPTIONS, type NotaryFlags, notaryFlags, notaryJson, notaryTrust, subjectFlags, trustFlags, trustJson } from '../certificateFlags';
 import { parseAnnotations } from '../../oci/imageIndex/annotations';
-import { type Command, formatOpt, LAYOUT_OPTION, listOpt, type ParsedCommand, stringOpt, UsageError } from '../command';
+import { type Command, formatOpt, LAYOUT_OPTION, listOpt, type ParsedCommand, stringOpt } from '../command';
 import { checkedManifestJson, keyJson } from '../checkedJson';
 import { formatJson } from '../printer';
 import { otherKindWarning } from '../otherKind';
@@ -40,7 +40,7 @@ export const verify: Command = {
       type: 'string',
       short: 'a',
       multiple: true,
-      description: "an annotation a signature must have been signed with, as cosign verify -a (a payload's optional, a bundle's statement subject)",
+      description: "an annotation a signature must have been signed with, as cosign verify -a (a payload's optional, a bundle's statement subject) and notation verify --user-metadata (a Notary payload's targetArtifact)",
       valueName: 'KEY=VALUE',
     },
     platform: { type: 'string', description: 'verify the manifest of this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
@@ -51,7 +51,7 @@ export const verify: Command = {
     const format = formatOpt(p);
     const subjects = subjectFlags(p); // usage errors before any file is read
     const notaryAsked = notaryFlags(p);
-    const annotations = signedAnnotationFlags(p, notaryAsked !== undefined);
+    const annotations = signedAnnotationFlags(p);
     const trust = await trustFlags(p, 'signature', notaryAsked !== undefined);
     const raw = p.positionals[0]!;
     const notary = notaryAsked && (await notaryTrust(notaryAsked, raw));
@@ -99,12 +99,10 @@ function signedWith(good: readonly SignatureResult[]): string {
   return pairs.size > 0 ? `, with annotations ${shownName([...pairs].join(', '))}` : '';
 }
 
-/** `-a KEY=VALUE` as the core's `annotations` (none given: nothing). Not yet with Notary signatures, whose user metadata is not compared: refused rather than passed over. */
-function signedAnnotationFlags(p: ParsedCommand, notary: boolean): { annotations?: Record<string, string> } {
+/** `-a KEY=VALUE` as the core's `annotations` (none given: nothing). */
+function signedAnnotationFlags(p: ParsedCommand): { annotations?: Record<string, string> } {
   const given = listOpt(p, 'annotation');
-  if (given.length === 0) return {};
-  if (notary) throw new UsageError('--annotation and the --notary-* flags: Notary signatures\' user metadata is not compared yet; verify them without -a');
-  return { annotations: parseAnnotations(given) };
+  return given.length > 0 ? { annotations: parseAnnotations(given) } : {};
 }
 
 /** `sha256:...[layer 0]`: the signature manifest and, for one of its signatures, its layer. */

@@ -30,7 +30,7 @@ export interface ManifestVerification {
 export interface VerifyOptions extends OpOptions, SignerTrust {
   /** The exact reference a payload must name (`critical.identity.docker-reference`); any when unset. */
   identity?: string;
-  /** Annotations a signature must have been signed with (cosign's `verify -a`: in its payload's `optional`, or a bundle statement's subject), each the same string. */
+  /** Annotations a signature must have been signed with (cosign's `verify -a`: in its payload's `optional`, or a bundle statement's subject; a Notary signature's user metadata), each the same string. */
   annotations?: Record<string, string>;
   /**
    * cosign's tags looked up through this (shared by every manifest of one image: after the first few, one listing
@@ -65,7 +65,8 @@ export async function verifySignatures(target: ReadOnlyTarget, subject: Descript
   for (const f of await findCosignArtifacts(target, subject, { artifactTypes, suffix: 'sig', cosignTags }, op)) {
     if (options.notary && f.desc.artifactType === NOTARY_SIGNATURE_ARTIFACT_TYPE) {
       const base = { manifest: f.desc.digest, via: f.via, ...(f.tag ? { tag: f.tag } : {}) };
-      signatures.push(await verifyNotaryManifest(target, subject, f, { ...options.notary, now: options.notary.now ?? options.now }, op, base));
+      const notary = { ...options.notary, now: options.notary.now ?? options.now, ...(options.annotations ? { annotations: options.annotations } : {}) };
+      signatures.push(await verifyNotaryManifest(target, subject, f, notary, op, base));
     } else if (cosign) signatures.push(...(await verifyManifest(target, subject, f, keys, options, op)));
   }
   if (skipped !== undefined) return { subject, signatures, valid: true, notarySkipped: skipped };

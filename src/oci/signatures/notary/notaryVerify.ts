@@ -13,6 +13,7 @@ import { parseJws } from './notaryJws';
 import type { CertificateSummary, NotarySummary, SignatureProblem, SignatureResult } from '../signatureResult';
 import { revocationUnknown } from './notaryRevocation';
 import type { PolicyCheck, TrustPolicyStatement, TrustStoreType } from './trustPolicy';
+import { annotationMismatch } from '../signedAnnotations';
 
 /** notation reads an envelope of at most 4 MiB (a chain of certificates, a timestamp token): a layer declared larger is not read. */
 export const MAX_NOTARY_ENVELOPE_BYTES = 4 << 20;
@@ -35,6 +36,8 @@ export interface NotaryTrust {
    * Absent (the flags): every check is enforced, and revocation is not checked.
    */
   policy?: { statement: TrustPolicyStatement; storeProblems: Partial<Record<TrustStoreType, string>> };
+  /** User metadata a signature must carry (notation's `verify --user-metadata`, our `-a`): its targetArtifact's annotations, each the same string; checked whatever the policy's level, as notation does. */
+  annotations?: Readonly<Record<string, string>>;
 }
 
 type Fields = Partial<SignatureResult>;
@@ -90,6 +93,7 @@ export function verifyNotaryEnvelope(bytes: Buffer, mediaType: string, subject: 
   if (differs.length > 0) {
     return fail('digest-mismatch', `signs ${differs.map((k) => `${k} ${JSON.stringify(target[k])}`).join(', ')}, not ${differs.map((k) => JSON.stringify(subject[k])).join(', ')}`);
   }
+  if (target.annotations && Object.keys(target.annotations).length > 0) fields.annotations = target.annotations;
 
   // A chain not in order to a self-signed root, or not meeting the certificate requirements: integrity, as notation reads it (always enforced).
   const broken = chainProblem(chain);
@@ -143,6 +147,8 @@ export function verifyNotaryEnvelope(bytes: Buffer, mediaType: string, subject: 
       if (f) return f;
     }
   }
+  const unsigned = trust.annotations && annotationMismatch(trust.annotations, target.annotations);
+  if (unsigned) return fail('annotation-mismatch', `${unsigned} (its user metadata)`);
   return { ok: true, fields };
 }
 
@@ -264,8 +270,8 @@ export async function verifyNotaryManifest(
   return { ...base, format: 'notary', ...at, ...checked.fields, valid: true };
 }
 
-/** The payload's `targetArtifact` descriptor (its digest, size and media type), or what is wrong with it. */
-function targetArtifact(payload: Buffer): Pick<Descriptor, 'digest' | 'size' | 'mediaType'> | string {
+/** The payload's `targetArtifact` descriptor (its digest, size, media type and annotations: the user metadata), or what is wrong with it. */
+function targetArtifact(payload: Buffer): Pick<Descriptor, 'digest' | 'size' | 'mediaType' | 'annotations'> | string {
   let doc: unknown;
   try {
     doc = JSON.parse(payload.toString('utf8'));
@@ -275,7 +281,12 @@ function targetArtifact(payload: Buffer): Pick<Descriptor, 'digest' | 'size' | '
   const t = (doc as { targetArtifact?: unknown } | null)?.targetArtifact as Partial<Descriptor> | undefined;
   if (!t || typeof t !== 'object') return '$.targetArtifact: expected a descriptor';
   if (typeof t.digest !== 'string' || typeof t.mediaType !== 'string' || typeof t.size !== 'number') return '$.targetArtifact: expected a digest, a size and a media type';
-  return { digest: t.digest, size: t.size, mediaType: t.mediaType };
+  // notation reads the descriptor's annotations as a map of strings: anything else fails it too.
+  const annotations: unknown = t.annotations;
+  if (annotations !== undefined && annotations !== null && (typeof annotations !== 'object' || Array.isArray(annotations) || Object.values(annotations).some((v) => typeof v !== 'string'))) {
+    return '$.targetArtifact.annotations: expected an object of strings';
+  }
+  return { digest: t.digest, size: t.size, mediaType: t.mediaType, ...(annotations ? { annotations: annotations as Record<string, string> } : {}) };
 }
 
 function summary(e: NotaryEnvelope): NotarySummary {
