@@ -40,7 +40,7 @@ export const verify: Command = {
       type: 'string',
       short: 'a',
       multiple: true,
-      description: "an annotation a signature must have been signed with, as cosign verify -a (a payload's optional, a bundle's statement subject) and notation verify --user-metadata (a Notary payload's targetArtifact)",
+      description: "an annotation a signature must have been signed with, as cosign verify -a (a payload's optional, a bundle's statement subject), or a Notary signature's user metadata (its payload's targetArtifact), as notation checks it",
       valueName: 'KEY=VALUE',
     },
     platform: { type: 'string', description: 'verify the manifest of this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
