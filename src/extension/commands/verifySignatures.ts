@@ -39,7 +39,7 @@ export async function verifySignatures(services: Services, arg?: unknown): Promi
   const m = await verifiedManifest(services, arg, title);
   const configured = configuredKeyFiles();
   // Identities (or Notary roots) set verify signatures without keys; none set: the keys are asked for.
-  const trust = await configuredTrust();
+  const trust = await configuredTrust(m.ref);
   const files = configured.length > 0 || trust.policies.length > 0 || trust.notary ? configured : await chooseKeyFiles(services, title);
   const keys = await readKeys(files, configured.length > 0);
   const label = m.tag ?? shortDigest(m.desc.digest);

@@ -17,7 +17,7 @@ import type { ReadOnlyTarget } from '../../oci/target';
 import { DigestReads } from '../../oci/digestReads';
 import { configuredKeyFiles, SIGNATURE_KEYS_SETTING } from '../settings/signatureKeys';
 import { referrerKindTable } from '../settings/referrerKinds';
-import { configuredTrust, type SignatureTrust } from '../settings/signatureTrust';
+import { configuredTrust, NOTARY_ROOTS_SETTING, NOTARY_TRUST_POLICY_SETTING, type SignatureTrust } from '../settings/signatureTrust';
 import { verifyTrusted, verifyTrustedAttestations } from '../commands/verifyTrusted';
 import { webviewPage } from '../ui/webviewPage';
 
@@ -167,7 +167,7 @@ class CoverageView {
     const report = await referrerCoverage(target, reference, { kinds });
     // Through what the page read before: a refresh re-verifies (the keys may have changed) without reading the
     // signature and attestation manifests and payloads again, only what lists them.
-    const checked = await verifyWithSettings(this.reads.over(target), reference);
+    const checked = await verifyWithSettings(this.reads.over(target), reference, ref);
     return coverageModel(report, { reference: sourceReference(ref, reference), name: this.title(), titleOf: kindTitle, kinds, attachBlocked: this.attachBlocked(), signable: this.signable(), ...checked });
   }
 
@@ -290,12 +290,12 @@ function viaWords(via: string): string {
  * attestations verified with them (as Verify Signatures… and Verify Attestations… do), for the cells; a setting that cannot be used (a key file that
  * cannot be read, an identity without roots) said instead, naming the setting (the matrix still shows).
  */
-async function verifyWithSettings(target: ReadOnlyTarget, reference: string): Promise<Pick<ModelOptions, 'verification' | 'verifyProblem'>> {
+async function verifyWithSettings(target: ReadOnlyTarget, reference: string, image: SourceRef): Promise<Pick<ModelOptions, 'verification' | 'verifyProblem'>> {
   const files = configuredKeyFiles();
   let keys: VerifyKey[];
   let trust: SignatureTrust;
   try {
-    trust = await configuredTrust();
+    trust = await configuredTrust(image);
     if (files.length === 0 && trust.policies.length === 0 && !trust.notary) return {};
     keys = await Promise.all(files.map(async (f) => ({ ...(await readPublicKeyFile(f.path)), name: f.name })));
   } catch (err) {
@@ -305,6 +305,7 @@ async function verifyWithSettings(target: ReadOnlyTarget, reference: string): Pr
   // Both through `target`'s reads: what one reads (the image's manifests, the tags listed) the other does not read again.
   const [report, attestations] = await Promise.all([verifyTrusted(target, reference, keys, trust), verifyTrustedAttestations(target, reference, keys, trust)]);
   // Notary identities read as the others do in the banner ("a certificate for x509.subject: …"); roots alone: any subject.
-  const notary = trust.notary ? (trust.notaryIdentities?.length ? trust.notaryIdentities : [l10n.t('any subject ({0})', 'manifold.notaryRoots')]) : [];
+  const anySubject = l10n.t('any subject ({0})', trust.notary?.policy ? NOTARY_TRUST_POLICY_SETTING : NOTARY_ROOTS_SETTING);
+  const notary = trust.notary ? (trust.notaryIdentities?.length ? trust.notaryIdentities : [anySubject]) : [];
   return { verification: { report, attestations, keys: keys.map((k) => k.name), identities: [...trust.identities, ...notary] } };
 }

@@ -7,8 +7,10 @@
 // (`manifold.ctLogKeys`: --ctlog-key), or all of these in Sigstore's trusted_root.json (`manifold.sigstoreTrustedRoot`:
 // --trusted-root); and for Notary Project signatures the trust
 // stores and identities (`manifold.notaryRoots`, `notaryAuthorityRoots`, `notaryTsaRoots`, `notaryIdentities`:
-// --notary-roots, --notary-authority-roots, --notary-tsa-roots, --notary-identity). All restricted (restrictedPaths.ts), as `manifold.signatureKeys`.
+// --notary-roots, --notary-authority-roots, --notary-tsa-roots, --notary-identity), or notation's trust policy and
+// trust store folder (`manifold.notaryTrustPolicy`, `notaryTrustStore`: --notary-trust-policy, --notary-trust-store). All restricted (restrictedPaths.ts), as `manifold.signatureKeys`.
 import { promises as fsp } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { compileGoRegexp } from '../../oci/goRegexp';
 import { OciError } from '../../oci/errors';
@@ -23,8 +25,10 @@ import {
   type NotaryTrust,
   parseNotaryIdentity,
   parseTrustedRoot,
+  parseTrustPolicy,
   readNotaryTrustStore,
   type RekorKey,
+  selectTrustPolicy,
   type TextMatch,
   timestampAuthorities,
   type TimestampAuthorities,
@@ -32,7 +36,9 @@ import {
   trustedRootCertificates,
   trustedRootCtLogKeys,
   trustedRootTimestampAuthorities,
+  trustPolicyTrust,
 } from '../../oci/signatures';
+import type { SourceRef } from '../../oci/sourceRef';
 import { configuredFiles, type KeyFile, restrictedValue } from './restrictedPaths';
 
 export const SIGNATURE_IDENTITIES_SETTING = 'manifold.signatureIdentities';
@@ -46,6 +52,8 @@ export const NOTARY_ROOTS_SETTING = 'manifold.notaryRoots';
 export const NOTARY_AUTHORITY_ROOTS_SETTING = 'manifold.notaryAuthorityRoots';
 export const NOTARY_IDENTITIES_SETTING = 'manifold.notaryIdentities';
 export const NOTARY_TSA_ROOTS_SETTING = 'manifold.notaryTsaRoots';
+export const NOTARY_TRUST_POLICY_SETTING = 'manifold.notaryTrustPolicy';
+export const NOTARY_TRUST_STORE_SETTING = 'manifold.notaryTrustStore';
 
 /** What the settings trust beside keys. */
 export interface SignatureTrust {
@@ -70,11 +78,11 @@ export interface SignatureTrust {
  * regexp), a regexp Go would refuse, identities without roots, a file that cannot be read or is not what it should be.
  * Roots or intermediates without an identity are unused (a user's roots may serve a workspace's identities).
  */
-export async function configuredTrust(): Promise<SignatureTrust> {
+export async function configuredTrust(image?: SourceRef): Promise<SignatureTrust> {
   const entries = identityEntries();
   const root = await configuredTrustedRoot();
   const timestamps = root ? trustedRootTimestampAuthorities(root) : await configuredTimestampAuthorities();
-  const notary = await configuredNotaryTrust();
+  const notary = await configuredNotaryTrust(image);
   const logs = {
     rekorKeys: root ? root.rekorKeys : await Promise.all(configuredFiles(REKOR_KEYS_SETTING).map((f) => readSettingFile(REKOR_KEYS_SETTING, f, (name, pem) => ({ ...loadRekorKey(name, pem), name: f.name })))),
     ctLogKeys: root ? trustedRootCtLogKeys(root) : await Promise.all(configuredFiles(CT_LOG_KEYS_SETTING).map((f) => readSettingFile(CT_LOG_KEYS_SETTING, f, (name, pem) => ({ ...loadCtLogKey(name, pem), name: f.name })))),
@@ -120,8 +128,14 @@ async function configuredTrustedRoot(): Promise<TrustedRoot | undefined> {
  * (`x509.subject: …`, as --notary-identity); none when no root is set. Identities without roots are refused, as the
  * CLI refuses them: they would verify nothing.
  */
-async function configuredNotaryTrust(): Promise<Pick<SignatureTrust, 'notary' | 'notaryIdentities'>> {
+async function configuredNotaryTrust(image: SourceRef | undefined): Promise<Pick<SignatureTrust, 'notary' | 'notaryIdentities'>> {
   const texts = notaryIdentityTexts();
+  const [policyFile] = configuredFiles(NOTARY_TRUST_POLICY_SETTING);
+  if (policyFile) {
+    const piece = [NOTARY_ROOTS_SETTING, NOTARY_AUTHORITY_ROOTS_SETTING, NOTARY_TSA_ROOTS_SETTING].find((setting) => configuredFiles(setting).length > 0) ?? (texts.length > 0 ? NOTARY_IDENTITIES_SETTING : undefined);
+    if (piece) throw new OciError('INVALID_ARGUMENT', l10n.t('{0} and {1}: set one (the trust policy names its trust stores and identities)', NOTARY_TRUST_POLICY_SETTING, piece));
+    return image ? policyTrust(policyFile.path, image) : {};
+  }
   const stores = async (setting: string) =>
     (
       await Promise.all(
@@ -149,6 +163,32 @@ async function configuredNotaryTrust(): Promise<Pick<SignatureTrust, 'notary' | 
     }
   });
   return { notary: { roots, authorityRoots, identities, ...(tsaRoots.length > 0 ? { tsaRoots } : {}) }, notaryIdentities: texts };
+}
+
+/**
+ * The statement of notation's trust policy for `image` and its trust stores (`manifold.notaryTrustStore`, else the
+ * `truststore` folder beside the policy, as notation keeps them). The scope is a registry image's `registry/repository`;
+ * a layout's `local/<its folder's name>` (lowercased), a local scope as notation's `--scope` takes one: a statement
+ * names it, or the wildcard `*` applies.
+ */
+async function policyTrust(file: string, image: SourceRef): Promise<Pick<SignatureTrust, 'notary' | 'notaryIdentities'>> {
+  const [storeFile] = configuredFiles(NOTARY_TRUST_STORE_SETTING);
+  const scope = image.kind === 'registry' ? `${image.registry}/${image.repository}` : `local/${layoutScopeName(image.path)}`;
+  try {
+    const statement = selectTrustPolicy(parseTrustPolicy(await fsp.readFile(file, 'utf8'), file), scope, file);
+    const notary = await trustPolicyTrust(statement, storeFile?.path ?? join(dirname(file), 'truststore'));
+    const identities = statement.anyIdentity ? [] : statement.identities.map((i) => i.text);
+    return { notary, notaryIdentities: identities };
+  } catch (err) {
+    const text = `${NOTARY_TRUST_POLICY_SETTING}: ${(err as Error).message}`;
+    throw new OciError('INVALID_ARGUMENT', text, { cause: err });
+  }
+}
+
+/** A layout folder's name as a repository path component: lowercase, runs of other characters a dash. */
+function layoutScopeName(path: string): string {
+  const name = basename(path.replace(/[\\/]+$/, '')).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return name || 'layout';
 }
 
 function notaryIdentityTexts(): string[] {

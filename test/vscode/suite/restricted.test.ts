@@ -221,6 +221,8 @@ describe('Restricted Mode (untrusted workspace)', () => {
           // Honoured, these (no CT log key, no trusted root) would make every keyless verification an error.
           'manifold.ctLogKeys': ['keys/fulcio_v1.crt.pem'],
           'manifold.sigstoreTrustedRoot': 'keys/fulcio_v1.crt.pem',
+          'manifold.notaryTrustPolicy': 'keys/fulcio_v1.crt.pem',
+          'manifold.notaryTrustStore': 'keys',
           'manifold.concurrency': 3,
         }),
       );
@@ -248,7 +250,7 @@ describe('Restricted Mode (untrusted workspace)', () => {
 
     it("does not use the workspace's keyless settings: its own keyless-signed layout is not verified, the keys are asked for", async () => {
       for (const name of ['signatureIdentities', 'signatureRoots', 'rekorKeys', 'notaryRoots', 'notaryIdentities', 'notaryTsaRoots', 'timestampCertificateChains', 'ctLogKeys']) assert.deepEqual(settings().get(name), [], `VS Code gives the workspace's ${name}`);
-      assert.equal(settings().get('sigstoreTrustedRoot'), '', "VS Code gives the workspace's sigstoreTrustedRoot");
+      for (const name of ['sigstoreTrustedRoot', 'notaryTrustPolicy', 'notaryTrustStore']) assert.equal(settings().get(name), '', `VS Code gives the workspace's ${name}`);
       assert.equal(await vscode.commands.executeCommand('manifold.verifySignatures', { layout: keyless, reference: 'v1' }), undefined);
       assert.deepEqual(dialogs, ['Verify Signatures: Choose Public Keys']);
     });

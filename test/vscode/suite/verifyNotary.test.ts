@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -65,7 +65,7 @@ describe('Verify Signatures: Notary Project signatures from manifold.notaryRoots
 
   after(async () => {
     restore?.();
-    for (const s of ['notaryRoots', 'notaryIdentities', 'notaryTsaRoots']) await set(s, undefined);
+    for (const s of ['notaryRoots', 'notaryIdentities', 'notaryTsaRoots', 'notaryTrustPolicy', 'notaryTrustStore']) await set(s, undefined);
     rmSync(files, { recursive: true, force: true });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
@@ -92,6 +92,45 @@ describe('Verify Signatures: Notary Project signatures from manifold.notaryRoots
     const s = other.report.manifests[0]!.signatures[0]!;
     assert.equal(s.valid, false);
     assert.match(s.reason ?? '', /O=Notary/);
+  });
+
+  it('with manifold.notaryTrustPolicy: the statement of the layout’s scope (local/layout) over the wildcard, its store read as notation lays it out; beside notaryRoots: an error naming both', async () => {
+    const ext = vscode.extensions.getExtension('manifold-dev.manifold')!;
+    const notation = join(files, 'notation');
+    const store = (name: string, file: string, from: string) => {
+      mkdirSync(join(notation, 'truststore', 'x509', 'ca', name), { recursive: true });
+      copyFileSync(from, join(notation, 'truststore', 'x509', 'ca', name, file));
+    };
+    store('alpine', 'alpine.crt', join(files, 'alpine.crt'));
+    store('other', 'root.pem', join(ext.extensionPath, 'test', 'fixtures', 'notary-made', 'root.pem'));
+    const policy = (scope: string) =>
+      writeFileSync(
+        join(notation, 'trustpolicy.json'),
+        JSON.stringify({
+          version: '1.0',
+          trustPolicies: [
+            { name: 'this-layout', registryScopes: [scope], signatureVerification: { level: 'strict' }, trustStores: ['ca:alpine'], trustedIdentities: ['*'] },
+            { name: 'everything-else', registryScopes: ['*'], signatureVerification: { level: 'strict' }, trustStores: ['ca:other'], trustedIdentities: ['*'] },
+          ],
+        }),
+      );
+    policy('local/layout');
+    await set('notaryRoots', undefined);
+    await set('notaryTrustPolicy', join(notation, 'trustpolicy.json'));
+    const good = await run({ layout, reference: 'v2' });
+    assert.ok(good, `the command returned nothing: ${JSON.stringify(shown)}`);
+    const s = good.report.manifests[0]!.signatures[0]!;
+    assert.deepEqual([s.valid, s.trustPolicy?.name, s.trustPolicy?.level, s.certificate?.root], [true, 'this-layout', 'strict', 'ca:alpine/alpine.crt']);
+
+    policy('local/another-layout');
+    const other = await run({ layout, reference: 'v2' });
+    const t = other!.report.manifests[0]!.signatures[0]!;
+    assert.deepEqual([t.valid, t.problem, t.trustPolicy?.name], [false, 'untrusted-certificate', 'everything-else']);
+
+    await set('notaryRoots', [join(files, 'alpine.crt')]);
+    assert.equal(await run({ layout, reference: 'v2' }), undefined);
+    assert.deepEqual(shown.at(-1), { kind: 'error', message: 'manifold.notaryTrustPolicy and manifold.notaryRoots: set one (the trust policy names its trust stores and identities)' });
+    await set('notaryTrustPolicy', undefined);
   });
 
   it('the coverage page: the signature cell verified by the certificate; an identity without roots is an error naming both settings', async () => {
