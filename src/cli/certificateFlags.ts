@@ -4,7 +4,7 @@ import { promises as fsp } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { OciError } from '../oci/errors';
 import { compileGoRegexp } from '../oci/goRegexp';
-import { type Certificate, type CertificatePolicy, type CtLogKey, joinTimestampAuthorities, loadCtLogKey, loadCertificates, loadPublicKey, loadRekorKey, type NotaryIdentity, type NotaryTrust, parseNotaryIdentity, parseTrustedRoot, parseTrustPolicy, readNotaryTrustStore, scopeProblem, selectTrustPolicy, TrustPolicyError, trustPolicyTrust, type RekorKey, type TextMatch, timestampAuthorities, type TimestampAuthorities, type TrustedRoot, trustedRootCertificates, trustedRootCtLogKeys, trustedRootTimestampAuthorities, type VerifyKey } from '../oci/signatures';
+import { type Certificate, type CertificatePolicy, type CtLogKey, joinTimestampAuthorities, loadCtLogKey, loadCertificates, loadPublicKey, loadRekorKey, type NotaryIdentity, type NotaryTrust, parseNotaryIdentity, parseTrustedRoot, parseTrustPolicy, readNotaryTrustStore, scopeProblem, selectTrustPolicy, TrustPolicyError, trustPolicyFile, trustPolicyTrust, type RekorKey, type TextMatch, timestampAuthorities, type TimestampAuthorities, type TrustedRoot, trustedRootCertificates, trustedRootCtLogKeys, trustedRootTimestampAuthorities, type VerifyKey } from '../oci/signatures';
 import type { Platform } from '../oci/descriptor';
 import { parsePlatform } from '../oci/platform';
 import { parseRegistryReference } from '../oci/registry/registryReference';
@@ -238,8 +238,8 @@ export const NOTARY_OPTIONS: Record<string, OptionSpec> = {
   },
   'notary-trust-policy': {
     type: 'string',
-    description: "Notary signatures under notation's trust policy (~/.config/notation/trustpolicy.json or trustpolicy.oci.json): the statement whose registryScopes name the repository (else the \"*\" one) says the trust stores, identities and level; instead of --notary-roots and the flags beside it",
-    valueName: 'FILE',
+    description: "Notary signatures under notation's trust policy (~/.config/notation/trustpolicy.json or trustpolicy.oci.json, or that folder: the .oci.json first, as notation): the statement whose registryScopes name the repository (else the \"*\" one) says the trust stores, identities and level; instead of --notary-roots and the flags beside it",
+    valueName: 'FILE|DIR',
   },
   'notary-trust-store': {
     type: 'string',
@@ -256,8 +256,8 @@ export const NOTARY_OPTIONS: Record<string, OptionSpec> = {
 /** `--notary-trust-policy` and what goes with it, as given. */
 export interface NotaryPolicyFlags {
   file: string;
-  /** The trust store folder: `--notary-trust-store`, else `truststore` beside the policy file (notation's layout). */
-  store: string;
+  /** The trust store folder: `--notary-trust-store`, else (set with the trust) `truststore` beside the policy file (notation's layout). */
+  store?: string;
   /** `--notary-scope`, else (read with the trust) the registry reference's `registry/repository`. */
   scope?: string;
 }
@@ -296,7 +296,7 @@ export function notaryFlags(p: ParsedCommand): NotaryFlags | undefined {
     } else if (boolOpt(p, 'oci-layout')) {
       throw new UsageError("--notary-trust-policy with --oci-layout needs --notary-scope SCOPE (notation's --scope): the registryScopes value to pick the statement by, such as local/my-layout");
     }
-    return { roots: [], authorityRoots: [], tsaRoots: [], identities: [], policy: { file: policyFile, store: store ?? join(dirname(policyFile), 'truststore'), ...(scope !== undefined ? { scope } : {}) } };
+    return { roots: [], authorityRoots: [], tsaRoots: [], identities: [], policy: { file: policyFile, ...(store !== undefined ? { store } : {}), ...(scope !== undefined ? { scope } : {}) } };
   }
   if (roots.length === 0 && authorityRoots.length === 0) {
     for (const [flag, given] of [['--notary-identity', identityTexts], ['--notary-tsa-roots', tsaRoots]] as const) {
@@ -340,6 +340,10 @@ async function rootsAt(flag: string, path: string): Promise<Certificate[]> {
 
 /** The trust policy read, its statement for the scope picked, its stores read: errors name the file (INVALID_ARGUMENT). */
 async function policyTrust(f: NotaryPolicyFlags, raw: string | undefined): Promise<NotaryTrust> {
+  f.file = await trustPolicyFile(f.file).catch((err: Error) => {
+    throw new OciError('INVALID_ARGUMENT', `--notary-trust-policy ${err.message}`, { cause: err });
+  });
+  f.store ??= join(dirname(f.file), 'truststore');
   const text = (await readFlagFile('--notary-trust-policy', f.file)).toString('utf8');
   try {
     const doc = parseTrustPolicy(text, f.file);

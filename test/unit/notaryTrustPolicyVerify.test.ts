@@ -3,7 +3,7 @@
 // here, under each level: what strict refuses, what permissive and audit only log (the signature valid, the result
 // saying what was logged), skip verifying nothing; then through the CLI in a layout.
 import { strict as assert } from 'node:assert';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Descriptor } from '../../src/oci/descriptor';
 import { digestOf } from '../../src/oci/digest';
@@ -209,6 +209,25 @@ describe('verify --notary-trust-policy', () => {
     assert.deepEqual(doc.notary, { trustPolicy: join(POLICY_DIR, 'trustpolicy.json'), trustStore: join(POLICY_DIR, 'truststore'), scope: 'local/other' });
     assert.equal(doc.manifests[0].signatures[0].problem, 'untrusted-certificate');
     assert.deepEqual(doc.manifests[0].signatures[0].trustPolicy, { name: 'made', level: 'strict', override: { revocation: 'log' } });
+  });
+
+  it("notation's config folder as --notary-trust-policy: its trustpolicy.oci.json first, else trustpolicy.json, the truststore beside them; a folder with neither refused", async () => {
+    const dir = await signedLayout();
+    const folder = join(tempDir(), 'notation');
+    cpSync(POLICY_DIR, folder, { recursive: true });
+    let r = await verify(dir, '--notary-trust-policy', folder, '--notary-scope', 'local/alpine', '--format', 'json');
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.deepEqual(JSON.parse(r.stdout).notary, { trustPolicy: join(folder, 'trustpolicy.json'), trustStore: join(folder, 'truststore'), scope: 'local/alpine' });
+    // notation 1.2+'s file for OCI artifacts wins: here one whose only statement trusts ca:made, not alpine's root.
+    const doc = JSON.parse(readFileSync(join(folder, 'trustpolicy.json'), 'utf8'));
+    writeFileSync(join(folder, 'trustpolicy.oci.json'), JSON.stringify({ ...doc, trustPolicies: doc.trustPolicies.filter((p: { name: string }) => p.name === 'made') }));
+    r = await verify(dir, '--notary-trust-policy', folder, '--notary-scope', 'local/alpine', '--format', 'json');
+    assert.equal(r.code, 3, r.stderr + r.stdout);
+    assert.equal(JSON.parse(r.stdout).notary.trustPolicy, join(folder, 'trustpolicy.oci.json'));
+    const empty = tempDir();
+    r = await verify(dir, '--notary-trust-policy', empty, '--notary-scope', 'local/alpine');
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, `Error: --notary-trust-policy ${empty}: a folder without trustpolicy.oci.json or trustpolicy.json (notation's trust policy files)\n`);
   });
 
   it('audit: valid with what was logged, said in the text and the JSON', async () => {

@@ -36,6 +36,7 @@ import {
   trustedRootCertificates,
   trustedRootCtLogKeys,
   trustedRootTimestampAuthorities,
+  trustPolicyFile,
   trustPolicyTrust,
 } from '../../oci/signatures';
 import type { SourceRef } from '../../oci/sourceRef';
@@ -166,15 +167,16 @@ async function configuredNotaryTrust(image: SourceRef | undefined): Promise<Pick
 }
 
 /**
- * The statement of notation's trust policy for `image` and its trust stores (`manifold.notaryTrustStore`, else the
+ * The statement of notation's trust policy (a file, or notation's config folder: trustPolicyFile) for `image` and its trust stores (`manifold.notaryTrustStore`, else the
  * `truststore` folder beside the policy, as notation keeps them). The scope is a registry image's `registry/repository`;
  * a layout's `local/<its folder's name>` (lowercased), a local scope as notation's `--scope` takes one: a statement
  * names it, or the wildcard `*` applies.
  */
-async function policyTrust(file: string, image: SourceRef): Promise<Pick<SignatureTrust, 'notary' | 'notaryIdentities'>> {
+async function policyTrust(path: string, image: SourceRef): Promise<Pick<SignatureTrust, 'notary' | 'notaryIdentities'>> {
   const [storeFile] = configuredFiles(NOTARY_TRUST_STORE_SETTING);
   const scope = image.kind === 'registry' ? `${image.registry}/${image.repository}` : `local/${layoutScopeName(image.path)}`;
   try {
+    const file = await trustPolicyFile(path);
     const statement = selectTrustPolicy(parseTrustPolicy(await fsp.readFile(file, 'utf8'), file), scope, file);
     const notary = await trustPolicyTrust(statement, storeFile?.path ?? join(dirname(file), 'truststore'));
     const identities = statement.anyIdentity ? [] : statement.identities.map((i) => i.text);

@@ -37,7 +37,7 @@ export { loadNotaryRoots } from './notary/notaryChain';
 export { readNotaryTrustStore } from './notary/notaryTrustStore';
 export { parseTrustPolicy, scopeProblem, selectTrustPolicy, TrustPolicyError } from './notary/trustPolicy';
 export type { TrustPolicyDocument, TrustPolicyStatement } from './notary/trustPolicy';
-export { trustPolicyTrust } from './notary/trustPolicyStores';
+export { trustPolicyFile, trustPolicyTrust } from './notary/trustPolicyStores';
 export { loadNotarySigner, makeNotaryCose, makeNotaryJws, signManifestNotary, THUMBPRINT_ANNOTATION } from './notary/notarySign';
 export type { NotarySigner } from './notary/notarySign';
 export { NOTARY_COSE_MEDIA_TYPE, NOTARY_JWS_MEDIA_TYPE, NOTARY_SIGNATURE_ARTIFACT_TYPE } from './notary/notaryEnvelope';

@@ -1,6 +1,8 @@
 // The trust stores a trust policy statement names, read from notation's trust store folder as notation lays it out:
 // DIR/x509/{ca,signingAuthority,tsa}/NAME/ holding certificate files (PEM or DER).
 import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { OciError } from '../../errors';
 import type { Certificate } from '../x509/certificates';
 import { readNotaryTrustStore } from './notaryTrustStore';
 import type { NotaryTrust } from './notaryVerify';
@@ -36,4 +38,22 @@ export async function trustPolicyTrust(statement: TrustPolicyStatement, dir: str
     identities: statement.identities,
     policy: { statement, storeProblems },
   };
+}
+
+/** What notation 1.2+ reads for OCI artifacts, then what it read before (its config folder holds one or both). */
+export const TRUST_POLICY_FILES = ['trustpolicy.oci.json', 'trustpolicy.json'] as const;
+
+/**
+ * The trust policy file `path` names: the file itself, or in a folder (notation's config folder,
+ * `~/.config/notation`) its `trustpolicy.oci.json`, else its `trustpolicy.json`, as notation looks for them.
+ * INVALID_ARGUMENT when the folder holds neither.
+ */
+export async function trustPolicyFile(path: string): Promise<string> {
+  const st = await fsp.stat(path).catch(() => undefined);
+  if (!st?.isDirectory()) return path;
+  for (const name of TRUST_POLICY_FILES) {
+    const file = join(path, name);
+    if ((await fsp.stat(file).catch(() => undefined))?.isFile()) return file;
+  }
+  throw new OciError('INVALID_ARGUMENT', `${path}: a folder without ${TRUST_POLICY_FILES.join(' or ')} (notation's trust policy files)`);
 }
