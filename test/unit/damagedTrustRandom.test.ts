@@ -1,16 +1,18 @@
-// Keyless trust damaged at random, the same way every run (seeded): Sigstore's trusted_root.json (its JSON, or the
-// DER of one of its certificates or keys) given to verify, verify-attestation and coverage; and a made leaf's SCT list
-// (its TLS bytes) checked under --ctlog-key. Each run must end with a result or an error naming the problem, never a
+// Trust damaged at random, the same way every run (seeded): Sigstore's trusted_root.json (its JSON, or the DER of one
+// of its certificates or keys) given to verify, verify-attestation and coverage; a made leaf's SCT list (its TLS
+// bytes) checked under --ctlog-key; notation's trust policy (its JSON) over notation's own signature. Each run must end with a result or an error naming the problem, never a
 // crash message or "[object Object]"; verify's exit code stays 0, 3 or 1.
 import { strict as assert } from 'node:assert';
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { digestOf } from '../../src/oci/digest';
 import { mutateBytes, mutateDer } from '../helpers/byteMutations';
 import { cosignVector, DOCKER_MANIFEST, storeCosignVector } from '../helpers/cosignVectors';
 import { CRASH_TEXT, mutateJson, seededRandom } from '../helpers/jsonMutations';
 import { GHA, MADE_FIXTURES, WORKFLOW } from '../helpers/keylessAttestations';
 import { ctLog, type MadeCtLog, signedByMadeLeaf, withScts } from '../helpers/madeScts';
+import { attachNotary, VECTOR } from '../helpers/notaryEnvelopes';
 import { runCli } from '../helpers/runCli';
 import { attachBundle, attestation, IDENTITY, ISSUER, storeImage } from '../helpers/sigstoreBundles';
 import { cleanupTemps, newLayout, tempDir } from './builders';
@@ -108,6 +110,39 @@ describe('keyless trust damaged at random (seeded): trusted roots and SCT lists,
       assert.deepEqual(await crashes(runs(file)), [], what);
     });
   }
+
+  describe("notation's trust policies", () => {
+    const POLICY = join(__dirname, '..', 'fixtures', 'notary-policy');
+    let signed: string;
+    before(async () => {
+      const store = await newLayout();
+      const bytes = readFileSync(join(VECTOR, 'manifest.json'));
+      const image = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: digestOf(bytes), size: bytes.length };
+      await store.push(image, bytes);
+      await store.tag(image, 'v2');
+      await attachNotary(store, image, readFileSync(join(VECTOR, 'jws_signature.sig')));
+      signed = `${store.location}:v2`;
+    });
+    const runsOf = (policy: string): string[][] => [
+      ['verify', '--notary-trust-policy', policy, '--notary-trust-store', join(POLICY, 'truststore'), '--notary-scope', 'local/alpine', '--oci-layout', signed],
+      ['verify', '--notary-trust-policy', policy, '--notary-trust-store', join(POLICY, 'truststore'), '--notary-scope', 'local/other', '--format', 'json', '--oci-layout', signed],
+      ['coverage', '--notary-trust-policy', policy, '--notary-trust-store', join(POLICY, 'truststore'), '--notary-scope', 'local/alpine', '--oci-layout', signed],
+    ];
+
+    it('undamaged: the alpine statement verifies notation’s signature', async () => {
+      const r = await runCli(...runsOf(join(POLICY, 'trustpolicy.json'))[0]!);
+      assert.equal(r.code, 0, r.stderr + r.stdout);
+    });
+
+    for (let seed = FIRST; seed <= LAST; seed++) {
+      it(`trust policy, seed ${seed}`, async () => {
+        const damaged = mutateJson(readFileSync(join(POLICY, 'trustpolicy.json'), 'utf8'), seededRandom(seed));
+        const file = join(tempDir(), 'trustpolicy.json');
+        writeFileSync(file, damaged);
+        assert.deepEqual(await crashes(runsOf(file)), [], damaged);
+      });
+    }
+  });
 
   describe('SCT lists', () => {
     const pem = (name: string) => readFileSync(join(MADE_FIXTURES, `${name}.pem`), 'utf8');
