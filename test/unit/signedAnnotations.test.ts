@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cosignTag } from '../../src/oci/referrers';
 import { annotationMismatch, sortedAnnotations } from '../../src/oci/signatures/signedAnnotations';
-import { COSIGN_SIGNATURE_ARTIFACT_TYPE, SIGNATURE_ANNOTATION, SIGSTORE_BUNDLE_MEDIA_TYPE, SIMPLESIGNING_MEDIA_TYPE } from '../../src/oci/signatures';
+import { COSIGN_SIGNATURE_ARTIFACT_TYPE, loadPublicKey, SIGNATURE_ANNOTATION, verificationProblems, verifyImage, SIGSTORE_BUNDLE_MEDIA_TYPE, SIMPLESIGNING_MEDIA_TYPE } from '../../src/oci/signatures';
 import { cosignKeyFiles } from '../helpers/cosignKeys';
 import { made } from '../helpers/notaryEnvelopes';
 import { runCli } from '../helpers/runCli';
@@ -44,6 +44,9 @@ describe('signed annotations (cosign -a, notation --user-metadata)', () => {
     let r = await runCli('verify', '--key', k.pub, '-a', 'team=web', '--oci-layout', at);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, `index ${store.location}@${index.digest}: verified by ${k.pub} (ecdsa-p256), signed as r.example/app:v1, with annotations git_sha=1a2b, team=web\n`);
+    // The Problems panel's note (VS Code's Verify Signatures) says them too.
+    const report = await verifyImage(store, 'multi', [loadPublicKey(k.pub, readFileSync(k.pub))]);
+    assert.equal(verificationProblems(report, 'multi')[0]!.message, 'index verified by ' + `${k.pub} (ecdsa-p256), signed as r.example/app:v1, with annotations git_sha=1a2b, team=web`);
     r = await runCli('verify', '--key', k.pub, '-a', 'team=db', '-a', 'release=1', '--oci-layout', at, '--format', 'json');
     assert.equal(r.code, 3, r.stderr);
     const json = JSON.parse(r.stdout) as Json;

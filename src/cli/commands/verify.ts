@@ -1,5 +1,5 @@
 import { shownName } from '../../oci/shownName';
-import { type CtLogKey, type ImageVerification, type RekorKey, type SignatureResult, signedName, signerText, type VerifyKey, verifyImage } from '../../oci/signatures';
+import { type CtLogKey, type ImageVerification, type RekorKey, type SignatureResult, verifiedBy, type VerifyKey, verifyImage } from '../../oci/signatures';
 import { CERTIFICATE_OPTIONS, type CertificateFlags, NOTARY_OPTIONS, type NotaryFlags, notaryFlags, notaryJson, notaryTrust, subjectFlags, trustFlags, trustJson } from '../certificateFlags';
 import { parseAnnotations } from '../../oci/imageIndex/annotations';
 import { type Command, formatOpt, LAYOUT_OPTION, listOpt, type ParsedCommand, stringOpt } from '../command';
@@ -76,13 +76,9 @@ export function verifyText(path: string, report: ImageVerification): string {
   const lines: string[] = [];
   for (const m of report.manifests) {
     const what = `${shownName(m.label)} ${path}@${m.subject.digest}`;
-    const good = m.signatures.filter((s) => s.valid);
     const skipped = m.notarySkipped !== undefined ? `Notary trust policy statement ${JSON.stringify(m.notarySkipped)} is level skip: its signatures not verified, as notation skips them` : undefined;
-    if (good.length > 0) {
-      const by = [...new Set(good.map(signerText))].join(', ');
-      const as = [...new Set(good.map(signedName))].join(', ');
-      lines.push(`${what}: verified by ${by}, signed as ${as}${signedWith(good)}${skipped ? `; ${skipped}` : ''}`);
-    } else if (skipped) lines.push(`${what}: passed: ${skipped}`);
+    if (m.signatures.some((s) => s.valid)) lines.push(`${what}: verified by ${verifiedBy(m)}${skipped ? `; ${skipped}` : ''}`);
+    else if (skipped) lines.push(`${what}: passed: ${skipped}`);
     else lines.push(`${what}: no valid signature${m.signatures.length === 0 ? ' (none found)' : ''}`);
     for (const s of m.signatures) {
       if (!s.valid) lines.push(`  ${signatureName(s)}: ${s.problem}: ${shownName(s.reason ?? '')}`);
@@ -91,12 +87,6 @@ export function verifyText(path: string, report: ImageVerification): string {
     }
   }
   return lines.join('\n') + '\n';
-}
-
-/** `, with annotations git_sha=1a2b, team=web`: what the valid signatures were signed with (cosign's `-a`), each pair once. */
-function signedWith(good: readonly SignatureResult[]): string {
-  const pairs = new Set(good.flatMap((s) => Object.entries(s.annotations ?? {}).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)));
-  return pairs.size > 0 ? `, with annotations ${shownName([...pairs].join(', '))}` : '';
 }
 
 /** `-a KEY=VALUE` as the core's `annotations` (none given: nothing). */

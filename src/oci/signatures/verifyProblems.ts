@@ -31,13 +31,15 @@ export function verificationProblems(report: ImageVerification, rootName: string
 
 /**
  * `cosign.pub (ecdsa-p256), signed as registry.example.com/app:v1`: the keys (or certificates) that verify it, the
- * names signed.
+ * names signed; then `, with annotations git_sha=1a2b, team=web` when they were signed with some (cosign's `-a`,
+ * notation's user metadata), each pair once.
  */
 export function verifiedBy(m: VerifiedManifest): string {
   const good = m.signatures.filter((s) => s.valid);
   const by = [...new Set(good.map(signerText))].join(', ');
   const as = [...new Set(good.map(signedName))].join(', ');
-  return `${by}, signed as ${as}`;
+  const pairs = new Set(good.flatMap((s) => Object.entries(s.annotations ?? {}).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)));
+  return `${by}, signed as ${as}${pairs.size > 0 ? `, with annotations ${shownName([...pairs].join(', '))}` : ''}`;
 }
 
 /** The name a valid signature was made under, as shown; a Sigstore bundle (cosign 3) names none but its statement's subject name, if any. */
