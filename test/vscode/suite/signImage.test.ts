@@ -200,6 +200,20 @@ describe('Sign Image', () => {
     return chain;
   };
 
+  /** Sign Image on `layout`'s v1 and every manifest below it, the made Notary key and `chain` chosen in the two file dialogs. */
+  const signAsNotary = async (layout: string, chain: string): Promise<SignOutcome> => {
+    picks = ['v1 and every manifest below it'];
+    const dialogs = [[vscode.Uri.file(made('leaf.key.pem'))], [vscode.Uri.file(chain)]];
+    window.showOpenDialog = async (options) => (asked.push(`open: ${options?.title}`), dialogs.shift());
+    try {
+      const outcome = await run({ layout, reference: 'v1' });
+      assert.ok(outcome, `the command returned nothing: ${JSON.stringify(shown)}`);
+      return outcome;
+    } finally {
+      window.showOpenDialog = async (options) => (asked.push(`open: ${options?.title}`), opened);
+    }
+  };
+
   it('with manifold.signingFormat notary: the key and its chain chosen in file dialogs, a Notary referrer per manifest; verify --notary-roots finds each', async () => {
     const chain = notaryChain('signer.crt');
     const fresh = await newLayout();
@@ -209,11 +223,7 @@ describe('Sign Image', () => {
     const config = vscode.workspace.getConfiguration();
     await config.update('manifold.signingFormat', 'notary', vscode.ConfigurationTarget.Global);
     try {
-      picks = ['v1 and every manifest below it'];
-      const dialogs = [[vscode.Uri.file(made('leaf.key.pem'))], [vscode.Uri.file(chain)]];
-      window.showOpenDialog = async (options) => (asked.push(`open: ${options?.title}`), dialogs.shift());
-      const outcome = await run({ layout: fresh.location, reference: 'v1' });
-      assert.ok(outcome, `the command returned nothing: ${JSON.stringify(shown)}`);
+      const outcome = await signAsNotary(fresh.location, chain);
       assert.deepEqual(asked, ['pick: What to sign: v1 and every manifest below it | v1 only', 'open: Sign Image: Choose the Notary Signing Key', 'open: Sign Image: Choose Its Certificate Chain']);
       assert.equal(outcome.format, 'notary');
       assert.equal(outcome.message, 'Signed v1 and the 2 manifests below it with leaf.key.pem (ES256) as a Notary signature');
@@ -222,7 +232,6 @@ describe('Sign Image', () => {
       assert.deepEqual(report.manifests.map((m) => [m.label, m.valid, m.signatures.map((x) => x.format)]), [['index', true, ['notary']], ['linux/amd64', true, ['notary']], ['linux/arm64', true, ['notary']]]);
       assert.deepEqual(outcome.signed.map((x) => x.referrer), report.manifests.map((m) => m.signatures[0]!.manifest));
     } finally {
-      window.showOpenDialog = async (options) => (asked.push(`open: ${options?.title}`), opened);
       await config.update('manifold.signingFormat', undefined, vscode.ConfigurationTarget.Global);
     }
   });
@@ -236,11 +245,7 @@ describe('Sign Image', () => {
     await config.update('manifold.signingFormat', 'notary', vscode.ConfigurationTarget.Global);
     await config.update('manifold.notarySignatureFormat', 'cose', vscode.ConfigurationTarget.Global);
     try {
-      picks = ['v1 and every manifest below it'];
-      const dialogs = [[vscode.Uri.file(made('leaf.key.pem'))], [vscode.Uri.file(chain)]];
-      window.showOpenDialog = async (options) => (asked.push(`open: ${options?.title}`), dialogs.shift());
-      const outcome = await run({ layout: fresh.location, reference: 'v1' });
-      assert.ok(outcome, `the command returned nothing: ${JSON.stringify(shown)}`);
+      const outcome = await signAsNotary(fresh.location, chain);
       assert.equal(outcome.message, 'Signed v1 and the manifest below it with leaf.key.pem (ES256) as a Notary signature (COSE)');
       const store = await OciLayoutStore.open(fresh.location);
       const layers = await Promise.all(outcome.signed.map(async (x) => JSON.parse(Buffer.from(await store.fetchBytes(await store.resolveBlob(x.referrer!))).toString()).layers));
@@ -248,7 +253,6 @@ describe('Sign Image', () => {
       const report = await verifyImage(store, 'v1', [], { recursive: true, notary: { roots: loadNotaryRoots('root.pem', readFileSync(made('root.pem'))), authorityRoots: [], identities: [] } });
       assert.deepEqual(report.manifests.map((m) => [m.label, m.valid, m.signatures.map((x) => x.format)]), [['index', true, ['notary']], ['linux/amd64', true, ['notary']]]);
     } finally {
-      window.showOpenDialog = async (options) => (asked.push(`open: ${options?.title}`), opened);
       await config.update('manifold.signingFormat', undefined, vscode.ConfigurationTarget.Global);
       await config.update('manifold.notarySignatureFormat', undefined, vscode.ConfigurationTarget.Global);
     }
