@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Descriptor } from '../../../src/oci/descriptor';
@@ -84,6 +84,27 @@ describe('cosign digest tags in the trees', () => {
     const app = (await repoRows()).find((r) => r.label === 'app')!;
     const refs = (await registryRows(app.node)).filter((c) => c.contextValue.includes('+referrer'));
     assert.deepEqual(refs.map((r) => [r.label, r.description.split(' · ')[0]]), [['signature', 'cosign .sig']]);
+  });
+
+  it('a layout cosign save wrote (entries marked by kind, none named): both listed untagged, the image lists the saved signature as its cosign .sig', async () => {
+    const saved = join(f.workspace, 'layouts', 'saved');
+    mkdirSync(saved, { recursive: true });
+    const store = await OciLayoutStore.open(saved, { create: true });
+    const img = await makeImage(store, { arch: 'arm64', seed: 'cosign save' });
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const signed = await signManifest(store, img, signKey('cosign.key', privateKey), 'registry.example.com/app:v1');
+    const kind = (d: Descriptor, k: string) => ({ mediaType: d.mediaType, size: d.size, digest: d.digest, annotations: { kind: `dev.cosignproject.cosign/${k}` } });
+    writeFileSync(join(saved, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [kind(img, 'image'), kind(signed.manifest, 'sigs')] }));
+    await run('manifold.refresh');
+    let layout: Awaited<ReturnType<typeof row>> | undefined;
+    await eventually(async () => void (layout = await row(f, undefined, 'saved')));
+    const untagged = await row(f, layout!.node, 'Untagged');
+    // Both saved entries are listed untagged, as index.json has them: the image, and its signature manifest.
+    const listed = await rows(f, untagged.node);
+    assert.deepEqual(listed.map((r) => [r.label, r.description.split(' · ')[1]]), [[img.digest.slice(7, 19), 'kind=dev.cosignproject.cosign/image'], [signed.manifest.digest.slice(7, 19), 'kind=dev.cosignproject.cosign/sigs']]);
+    const image = listed[0]!;
+    const refs = (await rows(f, image.node)).filter((c) => c.contextValue.endsWith('+referrer'));
+    assert.deepEqual(refs.map((r) => [r.label, r.description.split(' · ')[0]]), [['signature · kind=dev.cosignproject.cosign/sigs', 'cosign .sig']]);
   });
 
   it('with digest tags shown, the .sig and .sbom tag rows are back in both views', async () => {
