@@ -39,7 +39,7 @@ async function perIdentity<F extends string, R extends Report<F>>(
   target: ReadOnlyTarget,
   trust: SignatureTrust,
   field: F,
-  verify: (through: ReadOnlyTarget, trusted: { certificates?: CertificatePolicy; rekorKeys?: RekorKey[]; ctLogKeys?: CtLogKey[]; timestampAuthorities?: TimestampAuthorities; notary?: NotaryTrust }) => Promise<R>,
+  verify: (through: ReadOnlyTarget, trusted: { certificates?: CertificatePolicy; rekorKeys?: RekorKey[]; ctLogKeys?: CtLogKey[]; timestampAuthorities?: TimestampAuthorities; notary?: NotaryTrust; annotations?: Record<string, string> }) => Promise<R>,
 ): Promise<R> {
   const policies: Array<CertificatePolicy | undefined> = trust.policies.length > 0 ? trust.policies : [undefined];
   const through = policies.length > 1 ? new DigestReads().over(target) : target;
@@ -48,6 +48,7 @@ async function perIdentity<F extends string, R extends Report<F>>(
   const logs = {
     ...(trust.rekorKeys.length > 0 ? { rekorKeys: trust.rekorKeys } : {}),
     ...(trust.ctLogKeys.length > 0 ? { ctLogKeys: trust.ctLogKeys } : {}),
+    ...(trust.annotations ? { annotations: trust.annotations } : {}),
     ...(trust.timestampAuthorities ? { timestampAuthorities: trust.timestampAuthorities } : {}),
   };
   const runs: R[] = [];

@@ -49,6 +49,7 @@ export const REKOR_KEYS_SETTING = 'manifold.rekorKeys';
 export const TIMESTAMP_CHAINS_SETTING = 'manifold.timestampCertificateChains';
 export const CT_LOG_KEYS_SETTING = 'manifold.ctLogKeys';
 export const TRUSTED_ROOT_SETTING = 'manifold.sigstoreTrustedRoot';
+export const SIGNATURE_ANNOTATIONS_SETTING = 'manifold.signatureAnnotations';
 export const NOTARY_ROOTS_SETTING = 'manifold.notaryRoots';
 export const NOTARY_AUTHORITY_ROOTS_SETTING = 'manifold.notaryAuthorityRoots';
 export const NOTARY_IDENTITIES_SETTING = 'manifold.notaryIdentities';
@@ -71,6 +72,8 @@ export interface SignatureTrust {
   notary?: NotaryTrust;
   /** How each Notary identity reads (`x509.subject: C=US, O=Acme`), in order. */
   notaryIdentities?: string[];
+  /** Annotations a signature must have been signed with (`manifold.signatureAnnotations`, as verify -a); none when unset. */
+  annotations?: Record<string, string>;
 }
 
 /**
@@ -84,7 +87,9 @@ export async function configuredTrust(image?: SourceRef): Promise<SignatureTrust
   const root = await configuredTrustedRoot();
   const timestamps = root ? trustedRootTimestampAuthorities(root) : await configuredTimestampAuthorities();
   const notary = await configuredNotaryTrust(image);
+  const annotations = signatureAnnotations();
   const logs = {
+    ...(annotations ? { annotations } : {}),
     rekorKeys: root ? root.rekorKeys : await Promise.all(configuredFiles(REKOR_KEYS_SETTING).map((f) => readSettingFile(REKOR_KEYS_SETTING, f, (name, pem) => ({ ...loadRekorKey(name, pem), name: f.name })))),
     ctLogKeys: root ? trustedRootCtLogKeys(root) : await Promise.all(configuredFiles(CT_LOG_KEYS_SETTING).map((f) => readSettingFile(CT_LOG_KEYS_SETTING, f, (name, pem) => ({ ...loadCtLogKey(name, pem), name: f.name })))),
     ...(timestamps ? { timestampAuthorities: timestamps } : {}),
@@ -191,6 +196,16 @@ async function policyTrust(path: string, image: SourceRef): Promise<Pick<Signatu
 function layoutScopeName(path: string): string {
   const name = basename(path.replace(/[\\/]+$/, '')).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
   return name || 'layout';
+}
+
+/** `manifold.signatureAnnotations`: an object of strings (as `verify -a KEY=VALUE` pairs); undefined when unset or empty. */
+function signatureAnnotations(): Record<string, string> | undefined {
+  const value = restrictedValue(SIGNATURE_ANNOTATIONS_SETTING);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) {
+    throw new OciError('INVALID_ARGUMENT', l10n.t('{0}: expected an object of strings such as {1}', SIGNATURE_ANNOTATIONS_SETTING, '{ "team": "web" }'));
+  }
+  return Object.keys(value).length > 0 ? (value as Record<string, string>) : undefined;
 }
 
 function notaryIdentityTexts(): string[] {

@@ -223,6 +223,7 @@ describe('Restricted Mode (untrusted workspace)', () => {
           'manifold.sigstoreTrustedRoot': 'keys/fulcio_v1.crt.pem',
           'manifold.notaryTrustPolicy': 'keys/fulcio_v1.crt.pem',
           'manifold.notaryTrustStore': 'keys',
+          'manifold.signatureAnnotations': { team: 'anyone' },
           'manifold.concurrency': 3,
         }),
       );
@@ -251,6 +252,7 @@ describe('Restricted Mode (untrusted workspace)', () => {
     it("does not use the workspace's keyless settings: its own keyless-signed layout is not verified, the keys are asked for", async () => {
       for (const name of ['signatureIdentities', 'signatureRoots', 'rekorKeys', 'notaryRoots', 'notaryIdentities', 'notaryTsaRoots', 'timestampCertificateChains', 'ctLogKeys']) assert.deepEqual(settings().get(name), [], `VS Code gives the workspace's ${name}`);
       for (const name of ['sigstoreTrustedRoot', 'notaryTrustPolicy', 'notaryTrustStore']) assert.equal(settings().get(name), '', `VS Code gives the workspace's ${name}`);
+      assert.deepEqual(settings().get('signatureAnnotations'), {}, "VS Code gives the workspace's signatureAnnotations");
       assert.equal(await vscode.commands.executeCommand('manifold.verifySignatures', { layout: keyless, reference: 'v1' }), undefined);
       assert.deepEqual(dialogs, ['Verify Signatures: Choose Public Keys']);
     });

@@ -126,6 +126,29 @@ describe('Verify Signatures', () => {
     assert.equal(doc.getText(arm.range), JSON.stringify(entry.digest));
   });
 
+  it('with manifold.signatureAnnotations: a signature signed with them verifies, naming them; one without, annotation-mismatch', async () => {
+    const store = await newLayout();
+    const image = await makeImage(store, { arch: 'amd64', seed: 'annotated' });
+    await store.tag(image, 'v1');
+    await signManifest(store, image, signKey('cosign.key', pair.privateKey), 'registry.example.com/app:v1', { annotations: { team: 'web', git_sha: '1a2b' } });
+    const key = join(keys, 'cosign.pub');
+    await settings().update('signatureKeys', [key], vscode.ConfigurationTarget.Global);
+    await settings().update('signatureAnnotations', { team: 'web' }, vscode.ConfigurationTarget.Global);
+    try {
+      const good = await run({ layout: store.location, reference: 'v1' });
+      assert.equal(good?.summary, `v1: verified by ${key}`);
+      const [note] = await held(vscode.Uri.parse(good!.uris[0]!));
+      assert.equal(note?.message, `v1: linux/amd64 verified by ${key} (ecdsa-p256), signed as registry.example.com/app:v1, with annotations git_sha=1a2b, team=web`);
+      await settings().update('signatureAnnotations', { team: 'db' }, vscode.ConfigurationTarget.Global);
+      const bad = await run({ layout: store.location, reference: 'v1' });
+      assert.equal(bad?.summary, 'v1 has no valid signature');
+      const [entry] = await held(vscode.Uri.parse(bad!.uris[0]!));
+      assert.deepEqual([entry?.code, entry?.message.replace(/^.*: annotation-mismatch: /, '')], ['annotation-mismatch', 'annotations: team is signed as "web", not "db"']);
+    } finally {
+      await settings().update('signatureAnnotations', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('with a wrong key: every manifest is an error naming the key tried; the last run’s results are replaced', async () => {
     await settings().update('signatureKeys', [join(keys, 'other.pub')], vscode.ConfigurationTarget.Global);
     const outcome = await run({ layout, reference: 'v1' });
