@@ -7,7 +7,7 @@ import { parsePlatform } from '../../oci/platform';
 import { signManifest, signManifestBundle, signManifestNotary } from '../../oci/signatures';
 import { manifestName } from '../present/format';
 import type { Services } from '../services';
-import { notaryEnvelope, signingFormat, type SigningFormat } from '../settings/signingFormat';
+import { notaryEnvelope, signingAnnotations, signingFormat, type SigningFormat } from '../settings/signingFormat';
 import { withProgress } from '../ui/progress';
 import { input } from '../ui/prompts';
 import { reportWrittenBeside } from '../ui/report';
@@ -39,8 +39,9 @@ const identityKey = (layout: string) => `manifold.signIdentity:${layout}`;
  * CLI's default). With `manifold.signingFormat` `sigstore-bundle` (or the argument `format`), each signature is
  * written as cosign 3 writes it (`sign --new-bundle-format`): a Sigstore bundle referrer, no name asked. Arguments: a
  * tag or manifest node, or `{ layout | registry, repository, reference, key, passphrase, identity, recursive,
- * platforms, format, signatureFormat }` (`platforms`: sign those platforms' manifests of the index, as the coverage page's Sign button
- * asks for its gaps).
+ * platforms, format, signatureFormat, annotations }` (`platforms`: sign those platforms' manifests of the index, as the coverage page's Sign button
+ * asks for its gaps). Every format signs `manifold.signingAnnotations` (or the argument `annotations`) with the image, as
+ * `sign -a`.
  */
 export async function signImage(services: Services, arg?: unknown, answers?: unknown): Promise<SignOutcome> {
   const title = l10n.t('Sign Image');
@@ -50,7 +51,8 @@ export async function signImage(services: Services, arg?: unknown, answers?: unk
   const platforms = Array.isArray(given.platforms) ? given.platforms.filter((p): p is string => typeof p === 'string') : undefined;
   const subjects = platforms?.length ? await platformManifests(m, platforms) : await signingSubjects(m, shown, title, given.recursive, { placeHolder: l10n.t('What to sign'), recursive: l10n.t('as manifold sign --recursive') });
   const format = signingFormat(given.format);
-  if (format === 'notary') return signNotary(services, m, subjects, { title, shown, platforms, given });
+  const annotations = signingAnnotations(given.annotations);
+  if (format === 'notary') return signNotary(services, m, subjects, { title, shown, platforms, given, annotations });
   const key = await readSigningKey(services, title, given.key, given.passphrase);
   // A bundle's statement names the digest only: no name to ask for.
   const identity = format === 'cosign-tag' ? await signingName(services, m, title, given.identity) : undefined;
@@ -58,9 +60,9 @@ export async function signImage(services: Services, arg?: unknown, answers?: unk
     const done: SignOutcome['signed'] = [];
     for (const subject of subjects) {
       if (identity === undefined) {
-        done.push({ digest: subject.digest, referrer: (await signManifestBundle(m.target, subject, key, { signal })).manifest.digest });
+        done.push({ digest: subject.digest, referrer: (await signManifestBundle(m.target, subject, key, { signal, annotations })).manifest.digest });
       } else {
-        const r = await signManifest(m.target, subject, key, identity, { signal });
+        const r = await signManifest(m.target, subject, key, identity, { signal, annotations });
         done.push({ digest: subject.digest, tag: r.tag, signatures: r.signatures });
       }
     }
@@ -79,13 +81,13 @@ async function signNotary(
   services: Services,
   m: SourceManifest,
   subjects: readonly Descriptor[],
-  ask: { title: string; shown: string; platforms: readonly string[] | undefined; given: Record<string, unknown> },
+  ask: { title: string; shown: string; platforms: readonly string[] | undefined; given: Record<string, unknown>; annotations: Record<string, string> },
 ): Promise<SignOutcome> {
   const signer = await readNotarySigner(services, ask.title, ask.given.notaryKey, ask.given.notaryCertificate);
   const format = notaryEnvelope(ask.given.signatureFormat);
   const signed = await withProgress(l10n.t('Signing {0}', ask.shown), async (signal) => {
     const done: SignOutcome['signed'] = [];
-    for (const subject of subjects) done.push({ digest: subject.digest, referrer: (await signManifestNotary(m.target, subject, signer, { signal, format })).manifest.digest });
+    for (const subject of subjects) done.push({ digest: subject.digest, referrer: (await signManifestNotary(m.target, subject, signer, { signal, format, annotations: ask.annotations })).manifest.digest });
     return done;
   });
   const message = signedMessage(ask.shown, ask.platforms, signed.length, `${signer.name} (${signer.alg})`, format === 'cose' ? l10n.t('a Notary signature (COSE)') : l10n.t('a Notary signature'));

@@ -1,8 +1,11 @@
 // The format Sign Image… and Attest… write (`manifold.signingFormat`), as the command line's --new-bundle-format.
+import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
+import { OciError } from '../../oci/errors';
 
 export const SIGNING_FORMAT_SETTING = 'manifold.signingFormat';
 export const NOTARY_ENVELOPE_SETTING = 'manifold.notarySignatureFormat';
+export const SIGNING_ANNOTATIONS_SETTING = 'manifold.signingAnnotations';
 
 /** cosign's classic tags (`sha256-<hex>.sig` / `.att`), cosign 3's Sigstore bundle referrers, or the Notary Project's (notation's) signatures. */
 export type SigningFormat = 'cosign-tag' | 'sigstore-bundle' | 'notary';
@@ -23,4 +26,17 @@ export function attestingFormat(given?: unknown): Exclude<SigningFormat, 'notary
 export function notaryEnvelope(given?: unknown): 'jws' | 'cose' {
   const value = given ?? vscode.workspace.getConfiguration().get<string>(NOTARY_ENVELOPE_SETTING);
   return value === 'cose' ? 'cose' : 'jws';
+}
+
+/**
+ * The annotations Sign Image signs with (`manifold.signingAnnotations`, as `sign -a KEY=VALUE`), or the argument
+ * `annotations`: an object of strings; anything else is refused, naming the setting.
+ */
+export function signingAnnotations(given?: unknown): Record<string, string> {
+  const value = given ?? vscode.workspace.getConfiguration().get<unknown>(SIGNING_ANNOTATIONS_SETTING);
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) {
+    throw new OciError('INVALID_ARGUMENT', l10n.t('{0}: expected an object of strings such as {1}', SIGNING_ANNOTATIONS_SETTING, '{ "team": "web" }'));
+  }
+  return value as Record<string, string>;
 }

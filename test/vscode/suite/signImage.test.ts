@@ -258,6 +258,27 @@ describe('Sign Image', () => {
     }
   });
 
+  it('with manifold.signingAnnotations: the payload signs them (cosign’s optional), and verify -a finds them', async () => {
+    const fresh = await newLayout();
+    await fresh.tag(await makeImage(fresh, { arch: 'amd64', seed: 'annotated' }), 'v1');
+    const config = vscode.workspace.getConfiguration();
+    await config.update('manifold.signingAnnotations', { team: 'web', git_sha: '1a2b' }, vscode.ConfigurationTarget.Global);
+    try {
+      opened = [vscode.Uri.file(keyFile)];
+      typed = ['open sesame', 'registry.example.com/app:v1'];
+      const outcome = await run({ layout: fresh.location, reference: 'v1' });
+      assert.ok(outcome, `the command returned nothing: ${JSON.stringify(shown)}`);
+      const store = await OciLayoutStore.open(fresh.location);
+      const sig = JSON.parse((await store.fetchBytes(await store.resolve(outcome.signed[0]!.tag!))).toString()) as { layers: Descriptor[] };
+      const payload = JSON.parse((await store.fetchBytes(sig.layers[0]!)).toString()) as { optional: Record<string, string> };
+      assert.deepEqual(Object.entries(payload.optional), [['git_sha', '1a2b'], ['team', 'web']]);
+      const report = await verifyImage(store, 'v1', [publicKey], { annotations: { team: 'web' } });
+      assert.deepEqual([report.manifests[0]!.valid, report.manifests[0]!.signatures[0]!.annotations], [true, { git_sha: '1a2b', team: 'web' }]);
+    } finally {
+      await config.update('manifold.signingAnnotations', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('a wrong passphrase three times: the key’s error, and nothing stored', async () => {
     const before = readFileSync(join(layout, 'index.json'));
     picks = ['v1 only'];
