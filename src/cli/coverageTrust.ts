@@ -1,6 +1,7 @@
 // What `coverage` verifies its cells with: verify's trust flags, read as verify reads them.
 import type { NotaryTrust } from '../oci/signatures';
-import { certificateFlags, notaryFlags, notaryJson, notaryTrust, type TrustFlags, trustFlags, trustJson } from './certificateFlags';
+import { certificateFlags, type TrustFlags, trustFlags, trustJson } from './certificateFlags';
+import { notaryFlags, notaryJson, notaryTrust } from './notaryFlags';
 import { keyJson } from './checkedJson';
 import { listOpt, type ParsedCommand, UsageError } from './command';
 

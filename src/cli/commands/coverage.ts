@@ -20,7 +20,8 @@ import {
 import { DigestReads } from '../../oci/digestReads';
 import { verifyImage } from '../../oci/signatures';
 import { verifyImageAttestations } from '../../oci/attestations';
-import { CERTIFICATE_OPTIONS, NOTARY_OPTIONS } from '../certificateFlags';
+import { CERTIFICATE_OPTIONS } from '../certificateFlags';
+import { NOTARY_OPTIONS } from '../notaryFlags';
 import { coverageTrust } from '../coverageTrust';
 import { type Command, formatOpt, LAYOUT_OPTION, listOpt, stringOpt, UsageError } from '../command';
 import { formatJson, formatTable } from '../printer';

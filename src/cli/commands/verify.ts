@@ -1,6 +1,7 @@
 import { shownName } from '../../oci/shownName';
 import { type CtLogKey, type ImageVerification, type RekorKey, type SignatureResult, verifiedBy, type VerifyKey, verifyImage } from '../../oci/signatures';
-import { CERTIFICATE_OPTIONS, type CertificateFlags, NOTARY_OPTIONS, type NotaryFlags, notaryFlags, notaryJson, notaryTrust, subjectFlags, trustFlags, trustJson } from '../certificateFlags';
+import { CERTIFICATE_OPTIONS, type CertificateFlags, subjectFlags, trustFlags, trustJson } from '../certificateFlags';
+import { NOTARY_OPTIONS, type NotaryFlags, notaryFlags, notaryJson, notaryTrust } from '../notaryFlags';
 import { parseAnnotations } from '../../oci/imageIndex/annotations';
 import { type Command, formatOpt, LAYOUT_OPTION, listOpt, type ParsedCommand, stringOpt } from '../command';
 import { checkedManifestJson, keyJson } from '../checkedJson';
