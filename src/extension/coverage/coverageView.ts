@@ -17,7 +17,8 @@ import type { ReadOnlyTarget } from '../../oci/target';
 import { DigestReads } from '../../oci/digestReads';
 import { configuredKeyFiles, SIGNATURE_KEYS_SETTING } from '../settings/signatureKeys';
 import { referrerKindTable } from '../settings/referrerKinds';
-import { configuredTrust, NOTARY_ROOTS_SETTING, NOTARY_TRUST_POLICY_SETTING, type SignatureTrust } from '../settings/signatureTrust';
+import { NOTARY_ROOTS_SETTING, NOTARY_TRUST_POLICY_SETTING } from '../settings/notaryTrust';
+import { configuredTrust, type SignatureTrust } from '../settings/signatureTrust';
 import { verifyTrusted, verifyTrustedAttestations } from '../commands/verifyTrusted';
 import { webviewPage } from '../ui/webviewPage';
 

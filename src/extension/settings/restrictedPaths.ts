@@ -3,6 +3,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import vscode = require('vscode');
+import type { Certificate } from '../../oci/signatures';
 
 /** A file to read: `name` as the user wrote it (what results say verified), `path` where it is. */
 export interface KeyFile {
@@ -44,4 +45,9 @@ export function resolveKeyPath(entry: string, base: string | undefined): string 
   if (entry === '~' || entry.startsWith('~/')) return join(homedir(), entry.slice(1));
   if (isAbsolute(entry)) return entry;
   return base ? join(base, entry) : undefined;
+}
+
+/** Certificates loaded under the file's path (for errors), named as the setting wrote it (for results). */
+export function named(certs: Certificate[], path: string, name: string): Certificate[] {
+  return certs.map((c) => ({ ...c, name: name + c.name.slice(path.length) }));
 }

@@ -5,30 +5,21 @@
 // and the timestamp authorities' chains a Sigstore bundle's RFC 3161 timestamps verify under
 // (`manifold.timestampCertificateChains`: --timestamp-certificate-chain), the CT logs a certificate's SCT must be of
 // (`manifold.ctLogKeys`: --ctlog-key), or all of these in Sigstore's trusted_root.json (`manifold.sigstoreTrustedRoot`:
-// --trusted-root); and for Notary Project signatures the trust
-// stores and identities (`manifold.notaryRoots`, `notaryAuthorityRoots`, `notaryTsaRoots`, `notaryIdentities`:
-// --notary-roots, --notary-authority-roots, --notary-tsa-roots, --notary-identity), or notation's trust policy and
-// trust store folder (`manifold.notaryTrustPolicy`, `notaryTrustStore`: --notary-trust-policy, --notary-trust-store). All restricted (restrictedPaths.ts), as `manifold.signatureKeys`.
+// --trusted-root); the annotations a signature must be signed with (`manifold.signatureAnnotations`: -a); and, from
+// notaryTrust.ts, Notary Project signatures'. All restricted (restrictedPaths.ts), as `manifold.signatureKeys`.
 import { promises as fsp } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { compileGoRegexp } from '../../oci/goRegexp';
 import { OciError } from '../../oci/errors';
 import {
-  type Certificate,
   type CertificatePolicy,
   type CtLogKey,
   joinTimestampAuthorities,
   loadCertificates,
   loadCtLogKey,
   loadRekorKey,
-  type NotaryTrust,
-  parseNotaryIdentity,
   parseTrustedRoot,
-  parseTrustPolicy,
-  readNotaryTrustStore,
   type RekorKey,
-  selectTrustPolicy,
   type TextMatch,
   timestampAuthorities,
   type TimestampAuthorities,
@@ -36,11 +27,11 @@ import {
   trustedRootCertificates,
   trustedRootCtLogKeys,
   trustedRootTimestampAuthorities,
-  trustPolicyFile,
-  trustPolicyTrust,
 } from '../../oci/signatures';
 import type { SourceRef } from '../../oci/sourceRef';
-import { configuredFiles, type KeyFile, restrictedValue } from './restrictedPaths';
+import { annotationsSetting } from './annotationsSetting';
+import { configuredNotaryTrust, type NotaryTrustSettings } from './notaryTrust';
+import { configuredFiles, type KeyFile, named, restrictedValue } from './restrictedPaths';
 
 export const SIGNATURE_IDENTITIES_SETTING = 'manifold.signatureIdentities';
 export const SIGNATURE_ROOTS_SETTING = 'manifold.signatureRoots';
@@ -50,15 +41,9 @@ export const TIMESTAMP_CHAINS_SETTING = 'manifold.timestampCertificateChains';
 export const CT_LOG_KEYS_SETTING = 'manifold.ctLogKeys';
 export const TRUSTED_ROOT_SETTING = 'manifold.sigstoreTrustedRoot';
 export const SIGNATURE_ANNOTATIONS_SETTING = 'manifold.signatureAnnotations';
-export const NOTARY_ROOTS_SETTING = 'manifold.notaryRoots';
-export const NOTARY_AUTHORITY_ROOTS_SETTING = 'manifold.notaryAuthorityRoots';
-export const NOTARY_IDENTITIES_SETTING = 'manifold.notaryIdentities';
-export const NOTARY_TSA_ROOTS_SETTING = 'manifold.notaryTsaRoots';
-export const NOTARY_TRUST_POLICY_SETTING = 'manifold.notaryTrustPolicy';
-export const NOTARY_TRUST_STORE_SETTING = 'manifold.notaryTrustStore';
 
 /** What the settings trust beside keys. */
-export interface SignatureTrust {
+export interface SignatureTrust extends NotaryTrustSettings {
   /** One per identity set (roots and intermediates shared): a certificate is trusted when one policy accepts it. */
   policies: CertificatePolicy[];
   /** How each identity reads, in order: `mitr@redhat.com (https://github.com/login/oauth)`, a regexp as `/…/`. */
@@ -68,10 +53,6 @@ export interface SignatureTrust {
   ctLogKeys: CtLogKey[];
   /** The TSAs set; undefined when none is (a bundle's timestamps are then not read, as the CLI without the flag). */
   timestampAuthorities?: TimestampAuthorities;
-  /** Notary Project signatures' roots and identities; undefined when no root is set (they are then not verified, as the CLI). */
-  notary?: NotaryTrust;
-  /** How each Notary identity reads (`x509.subject: C=US, O=Acme`), in order. */
-  notaryIdentities?: string[];
   /** Annotations a signature must have been signed with (`manifold.signatureAnnotations`, as verify -a); none when unset. */
   annotations?: Record<string, string>;
 }
@@ -129,90 +110,10 @@ async function configuredTrustedRoot(): Promise<TrustedRoot | undefined> {
   return readSettingFile(TRUSTED_ROOT_SETTING, file, (name, bytes) => parseTrustedRoot(name, bytes));
 }
 
-/**
- * The Notary trust stores set (a certificate file or a folder of them each, as --notary-roots) and the identities
- * (`x509.subject: …`, as --notary-identity); none when no root is set. Identities without roots are refused, as the
- * CLI refuses them: they would verify nothing.
- */
-async function configuredNotaryTrust(image: SourceRef | undefined): Promise<Pick<SignatureTrust, 'notary' | 'notaryIdentities'>> {
-  const texts = notaryIdentityTexts();
-  const [policyFile] = configuredFiles(NOTARY_TRUST_POLICY_SETTING);
-  if (policyFile) {
-    const piece = [NOTARY_ROOTS_SETTING, NOTARY_AUTHORITY_ROOTS_SETTING, NOTARY_TSA_ROOTS_SETTING].find((setting) => configuredFiles(setting).length > 0) ?? (texts.length > 0 ? NOTARY_IDENTITIES_SETTING : undefined);
-    if (piece) throw new OciError('INVALID_ARGUMENT', l10n.t('{0} and {1}: set one (the trust policy names its trust stores and identities)', NOTARY_TRUST_POLICY_SETTING, piece));
-    return image ? policyTrust(policyFile.path, image) : {};
-  }
-  const stores = async (setting: string) =>
-    (
-      await Promise.all(
-        configuredFiles(setting).map(async (f) => {
-          try {
-            return named(await readNotaryTrustStore(f.path), f.path, f.name);
-          } catch (err) {
-            const text = `${setting}: ${(err as Error).message}`;
-            throw new OciError('INVALID_ARGUMENT', text, { cause: err });
-          }
-        }),
-      )
-    ).flat();
-  const [roots, authorityRoots, tsaRoots] = await Promise.all([stores(NOTARY_ROOTS_SETTING), stores(NOTARY_AUTHORITY_ROOTS_SETTING), stores(NOTARY_TSA_ROOTS_SETTING)]);
-  if (roots.length === 0 && authorityRoots.length === 0) {
-    if (texts.length > 0) throw new OciError('INVALID_ARGUMENT', l10n.t('{0} needs {1} (or {2}): the roots a signature must chain to', NOTARY_IDENTITIES_SETTING, NOTARY_ROOTS_SETTING, NOTARY_AUTHORITY_ROOTS_SETTING));
-    return {};
-  }
-  const identities = texts.map((text, i) => {
-    try {
-      return parseNotaryIdentity(text);
-    } catch (err) {
-      const text = `${NOTARY_IDENTITIES_SETTING}[${i}]: ${(err as Error).message}`;
-      throw new OciError('INVALID_ARGUMENT', text);
-    }
-  });
-  return { notary: { roots, authorityRoots, identities, ...(tsaRoots.length > 0 ? { tsaRoots } : {}) }, notaryIdentities: texts };
-}
-
-/**
- * The statement of notation's trust policy (a file, or notation's config folder: trustPolicyFile) for `image` and its trust stores (`manifold.notaryTrustStore`, else the
- * `truststore` folder beside the policy, as notation keeps them). The scope is a registry image's `registry/repository`;
- * a layout's `local/<its folder's name>` (lowercased), a local scope as notation's `--scope` takes one: a statement
- * names it, or the wildcard `*` applies.
- */
-async function policyTrust(path: string, image: SourceRef): Promise<Pick<SignatureTrust, 'notary' | 'notaryIdentities'>> {
-  const [storeFile] = configuredFiles(NOTARY_TRUST_STORE_SETTING);
-  const scope = image.kind === 'registry' ? `${image.registry}/${image.repository}` : `local/${layoutScopeName(image.path)}`;
-  try {
-    const file = await trustPolicyFile(path);
-    const statement = selectTrustPolicy(parseTrustPolicy(await fsp.readFile(file, 'utf8'), file), scope, file);
-    const notary = await trustPolicyTrust(statement, storeFile?.path ?? join(dirname(file), 'truststore'));
-    const identities = statement.anyIdentity ? [] : statement.identities.map((i) => i.text);
-    return { notary, notaryIdentities: identities };
-  } catch (err) {
-    const text = `${NOTARY_TRUST_POLICY_SETTING}: ${(err as Error).message}`;
-    throw new OciError('INVALID_ARGUMENT', text, { cause: err });
-  }
-}
-
-/** A layout folder's name as a repository path component: lowercase, runs of other characters a dash. */
-function layoutScopeName(path: string): string {
-  const name = basename(path.replace(/[\\/]+$/, '')).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-  return name || 'layout';
-}
-
 /** `manifold.signatureAnnotations`: an object of strings (as `verify -a KEY=VALUE` pairs); undefined when unset or empty. */
 function signatureAnnotations(): Record<string, string> | undefined {
-  const value = restrictedValue(SIGNATURE_ANNOTATIONS_SETTING);
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) {
-    throw new OciError('INVALID_ARGUMENT', l10n.t('{0}: expected an object of strings such as {1}', SIGNATURE_ANNOTATIONS_SETTING, '{ "team": "web" }'));
-  }
-  return Object.keys(value).length > 0 ? (value as Record<string, string>) : undefined;
-}
-
-function notaryIdentityTexts(): string[] {
-  const value = restrictedValue(NOTARY_IDENTITIES_SETTING);
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw new OciError('INVALID_ARGUMENT', l10n.t('{0}: expected an array of strings such as {1}', NOTARY_IDENTITIES_SETTING, '"x509.subject: C=US, O=Acme"'));
-  return value as string[];
+  const value = annotationsSetting(SIGNATURE_ANNOTATIONS_SETTING, restrictedValue(SIGNATURE_ANNOTATIONS_SETTING));
+  return Object.keys(value).length > 0 ? value : undefined;
 }
 
 /** Each chain file set, read as the CLI's --timestamp-certificate-chain reads it; one without a root is refused, naming it. */
@@ -287,7 +188,3 @@ async function readSettingFile<T>(setting: string, f: KeyFile, load: (name: stri
   }
 }
 
-/** Certificates loaded under the file's path (for errors), named as the setting wrote it (for results). */
-function named(certs: Certificate[], path: string, name: string): Certificate[] {
-  return certs.map((c) => ({ ...c, name: name + c.name.slice(path.length) }));
-}

@@ -1,7 +1,6 @@
 // The format Sign Image… and Attest… write (`manifold.signingFormat`), as the command line's --new-bundle-format.
-import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
-import { OciError } from '../../oci/errors';
+import { annotationsSetting } from './annotationsSetting';
 
 export const SIGNING_FORMAT_SETTING = 'manifold.signingFormat';
 export const NOTARY_ENVELOPE_SETTING = 'manifold.notarySignatureFormat';
@@ -33,10 +32,5 @@ export function notaryEnvelope(given?: unknown): 'jws' | 'cose' {
  * `annotations`: an object of strings; anything else is refused, naming the setting.
  */
 export function signingAnnotations(given?: unknown): Record<string, string> {
-  const value = given ?? vscode.workspace.getConfiguration().get<unknown>(SIGNING_ANNOTATIONS_SETTING);
-  if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) {
-    throw new OciError('INVALID_ARGUMENT', l10n.t('{0}: expected an object of strings such as {1}', SIGNING_ANNOTATIONS_SETTING, '{ "team": "web" }'));
-  }
-  return value as Record<string, string>;
+  return annotationsSetting(SIGNING_ANNOTATIONS_SETTING, given ?? vscode.workspace.getConfiguration().get<unknown>(SIGNING_ANNOTATIONS_SETTING));
 }
