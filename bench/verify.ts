@@ -15,6 +15,7 @@ import { attestManifest, verifyImageAttestations } from '../src/oci/attestations
 import { copy } from '../src/oci/copy';
 import type { Descriptor } from '../src/oci/descriptor';
 import { DigestReads } from '../src/oci/digestReads';
+import { oneRunReads } from '../src/oci/oneRunReads';
 import { OciLayoutStore } from '../src/oci/layout';
 import { referrerCoverage, verifiedCoverage } from '../src/oci/referrers';
 import { RegistryClient, RemoteRepository } from '../src/oci/registry';
@@ -119,14 +120,14 @@ class CountingAgent extends Agent {
   }
 }
 
-/** The three verifications in the process, as the CLI composes them (coverage: one DigestReads under all three walks). */
+/** The three verifications in the process, as the CLI composes them (coverage: one DigestReads and oneRunReads under all three walks). */
 const inProcess: Array<[string, (t: ReadOnlyTarget, keys: Keys) => Promise<void>]> = [
   ['verify -r --key --notary-roots', async (t, k) => void (await verifyImage(t, 'wide', k.verifyKeys, { recursive: true, notary: k.notary }))],
   ['verify-attestation -r --key', async (t, k) => void (await verifyImageAttestations(t, 'wide', k.verifyKeys, { recursive: true }))],
   [
     'coverage --key --notary-roots',
     async (t, k) => {
-      const target = new DigestReads().over(t);
+      const target = new DigestReads().over(oneRunReads(t));
       const report = await referrerCoverage(target, 'wide');
       const [signatures, attestations] = await Promise.all([
         verifyImage(target, 'wide', k.verifyKeys, { recursive: true, notary: k.notary }),
