@@ -8,8 +8,8 @@ import { verifyImageAttestations } from '../../src/oci/attestations';
 import { DigestReads } from '../../src/oci/digestReads';
 import { oneRunReads } from '../../src/oci/oneRunReads';
 import { referrerCoverage, verifiedCoverage } from '../../src/oci/referrers';
-import { loadNotaryRoots, loadNotarySigner, loadPublicKey, signKey, signManifestBundle, signManifestNotary, verifyImage } from '../../src/oci/signatures';
-import type { ReadOnlyTarget } from '../../src/oci/target';
+import { loadNotaryRoots, loadNotarySigner, loadPublicKey, signKey, signManifestBundle, signManifestNotary, verifyImage, verifySignatures } from '../../src/oci/signatures';
+import { type ReadOnlyTarget, withMembers } from '../../src/oci/target';
 import { countingReads } from '../helpers/countingReads';
 import { made } from '../helpers/notaryEnvelopes';
 import { cleanupTemps } from './builders';
@@ -73,5 +73,30 @@ describe('verification reads', () => {
     const amd64 = after.signatures.manifests.find((m) => m.subject.digest === s.amd64.digest)!;
     assert.deepEqual(amd64.signatures.map((r) => [r.valid, r.format ?? 'cosign']).sort(), [[false, 'bundle'], [true, 'cosign'], [true, 'notary']].sort());
     assert.equal(after.cells.get(s.amd64.digest)?.get('signature')?.verified?.valid, true);
+  });
+
+  it('verify: the signature manifests of one manifest read at once (three here), each once, results in digest order', async () => {
+    const counted = countingReads(s.store);
+    let active = 0;
+    let peak = 0;
+    // Each manifest read waits a turn of the event loop: reads asked together are all in flight before any ends.
+    const fetchBytes: ReadOnlyTarget['fetchBytes'] = async (desc, options) => {
+      peak = Math.max(peak, ++active);
+      await new Promise((r) => setImmediate(r));
+      try {
+        return await counted.target.fetchBytes(desc, options);
+      } finally {
+        active--;
+      }
+    };
+    const target = withMembers(counted.target, { fetchBytes });
+    const r = await verifySignatures(target, s.amd64, keys(), { notary: notary() });
+    assert.equal(r.signatures.length, 3);
+    assert.equal(peak, 3);
+    assert.deepEqual([...times(counted.reads)].filter(([, n]) => n > 1), []);
+    assert.equal(times(counted.reads).get(`referrers ${s.amd64.digest}`), 1);
+    const manifests = r.signatures.map((x) => x.manifest);
+    assert.deepEqual(manifests, [...manifests].sort());
+    assert.deepEqual(r, await verifySignatures(s.store, s.amd64, keys(), { notary: notary() }));
   });
 });
