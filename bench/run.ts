@@ -14,6 +14,7 @@ import { benchScale } from './scale';
 import { benchArtifacts } from './artifacts';
 import { benchCoverage } from './coverage';
 import { benchLatency } from './latency';
+import { benchVerify } from './verify';
 
 const CLI = resolve(__dirname, '../dist/cli.js');
 const TSX = ['--import', 'tsx'];
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
     if (only.length === 0 || only.includes('tags')) benchTags(work);
     if (only.length === 0 || only.includes('referrers')) benchReferrers(work, row);
     if (only.length === 0 || only.includes('coverage')) await benchCoverage(work, row);
+    if (only.length === 0 || only.includes('verify')) await benchVerify(work, row);
     if (only.length === 0 || only.includes('ingest')) benchIngest(work);
     if (only.length === 0 || only.includes('artifacts')) await benchArtifacts(work, row);
     if (only.length === 0 || only.includes('copy')) for (const r of await benchCopy(work)) row(r.what, r.figure, r.target, r.ok);

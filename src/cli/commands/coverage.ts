@@ -18,6 +18,7 @@ import {
   verifiedCoverage,
 } from '../../oci/referrers';
 import { DigestReads } from '../../oci/digestReads';
+import { oneRunReads } from '../../oci/oneRunReads';
 import { verifyImage } from '../../oci/signatures';
 import { verifyImageAttestations } from '../../oci/attestations';
 import { CERTIFICATE_OPTIONS } from '../certificateFlags';
@@ -72,8 +73,9 @@ export const coverage: Command = {
     const raw = p.positionals[0]!;
     const t = await openTarget(p, raw);
     const reference = requireReference(t, raw);
-    // One DigestReads under the walk and both verifications: each manifest, signature and attestation is read once.
-    const target = trust ? new DigestReads().over(t.target) : t.target;
+    // One DigestReads under the walk and both verifications: each manifest, signature and attestation is read once;
+    // and each manifest's referrers, the reference and cosign's tags asked once for the three walks (oneRunReads).
+    const target = trust ? new DigestReads().over(oneRunReads(t.target)) : t.target;
     const report = await referrerCoverage(target, reference, { kinds: table });
     let cells: Map<string, Map<string, CellVerification>> | undefined;
     if (trust) {

@@ -1,5 +1,7 @@
 import type { Descriptor } from '../descriptor';
+import { inOrder } from '../inOrder';
 import { readCapped } from '../readCapped';
+import { ARTIFACTS_AT_ONCE } from '../signatures/verify';
 import { findCosignArtifacts, type FoundArtifact, foundLayers, type FoundVia } from '../referrers/cosignFound';
 import { CosignTagLookup } from '../referrers/cosignTags';
 
@@ -59,9 +61,10 @@ export async function verifyAttestations(
   const op: OpOptions = { signal: options.signal };
   const cosignTags = options.cosignTags ?? new CosignTagLookup(target, op);
   const attestations: AttestationResult[] = [];
-  for (const f of await findCosignArtifacts(target, subject, { artifactTypes: [...ATTESTATION_ARTIFACT_TYPES, ...SIGSTORE_BUNDLE_TYPES], suffix: 'att', cosignTags }, op)) {
-    attestations.push(...(await verifyManifest(target, subject, f, keys, options, op)));
-  }
+  const found = await findCosignArtifacts(target, subject, { artifactTypes: [...ATTESTATION_ARTIFACT_TYPES, ...SIGSTORE_BUNDLE_TYPES], suffix: 'att', cosignTags }, op);
+  // A few at once, as verify's, results in their order.
+  const results = await inOrder(found, { atOnce: ARTIFACTS_AT_ONCE, signal: options.signal }, (f, signal) => verifyManifest(target, subject, f, keys, { ...options, signal }, { signal }));
+  for (const r of results) attestations.push(...r);
   return { subject, attestations, valid: attestations.some((a) => a.valid) };
 }
 

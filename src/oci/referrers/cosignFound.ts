@@ -34,8 +34,15 @@ export async function findCosignArtifacts(
       had.tag ??= tag;
     } else found.set(desc.digest, { desc, via: [via], ...(tag ? { tag } : {}) });
   };
-  for await (const r of target.referrers(bareDescriptor(subject), op)) if (r.artifactType && find.artifactTypes.includes(r.artifactType)) add(r, 'referrers');
-  for (const t of await find.cosignTags.find(subject.digest, [find.suffix])) add(t.desc, 'cosign-tag', t.tag);
+  // Both asked at once (on a registry each is a round trip), added in one order.
+  const listed = async () => {
+    const out: Descriptor[] = [];
+    for await (const r of target.referrers(bareDescriptor(subject), op)) if (r.artifactType && find.artifactTypes.includes(r.artifactType)) out.push(r);
+    return out;
+  };
+  const [referrers, tagged] = await Promise.all([listed(), find.cosignTags.find(subject.digest, [find.suffix])]);
+  for (const r of referrers) add(r, 'referrers');
+  for (const t of tagged) add(t.desc, 'cosign-tag', t.tag);
   return [...found.values()].sort((a, b) => (a.desc.digest < b.desc.digest ? -1 : 1));
 }
 

@@ -1,4 +1,5 @@
 import type { Descriptor } from '../descriptor';
+import { inOrder } from '../inOrder';
 import { readCapped } from '../readCapped';
 import { findCosignArtifacts, type FoundArtifact, foundLayers } from '../referrers/cosignFound';
 import { CosignTagLookup } from '../referrers/cosignTags';
@@ -15,6 +16,12 @@ import { checkSigner, type SignerTrust } from './signer';
 
 /** A payload is a few hundred bytes of JSON; a layer declared larger is not read (a signature store is no place for more). */
 export const MAX_PAYLOAD_BYTES = 1 << 20;
+
+/**
+ * Signature (or attestation) manifests of one manifest verified at once: with verifyImage's 4 manifests at a time,
+ * up to 12 reads asked, which the registry client's 8 connections take in turn.
+ */
+export const ARTIFACTS_AT_ONCE = 3;
 
 export type { FoundVia, SignatureProblem, SignatureResult } from './signatureResult';
 
@@ -62,13 +69,17 @@ export async function verifySignatures(target: ReadOnlyTarget, subject: Descript
   const cosign = keys.length > 0 || options.certificates !== undefined || (!options.notary && skipped === undefined);
   if (!cosign && skipped !== undefined) return { subject, signatures: [], valid: true, notarySkipped: skipped };
   const artifactTypes = [...(cosign ? [...SIGNATURE_ARTIFACT_TYPES, ...SIGSTORE_BUNDLE_TYPES] : []), ...(options.notary ? [NOTARY_SIGNATURE_ARTIFACT_TYPE] : [])];
-  for (const f of await findCosignArtifacts(target, subject, { artifactTypes, suffix: 'sig', cosignTags }, op)) {
+  const found = await findCosignArtifacts(target, subject, { artifactTypes, suffix: 'sig', cosignTags }, op);
+  // A few signature manifests at once (each a manifest read, then its payload or envelope), results in their order.
+  const results = await inOrder(found, { atOnce: ARTIFACTS_AT_ONCE, signal: options.signal }, async (f, signal): Promise<SignatureResult[]> => {
     if (options.notary && f.desc.artifactType === NOTARY_SIGNATURE_ARTIFACT_TYPE) {
       const base = { manifest: f.desc.digest, via: f.via, ...(f.tag ? { tag: f.tag } : {}) };
       const notary = { ...options.notary, now: options.notary.now ?? options.now, ...(options.annotations ? { annotations: options.annotations } : {}) };
-      signatures.push(await verifyNotaryManifest(target, subject, f, notary, op, base));
-    } else if (cosign) signatures.push(...(await verifyManifest(target, subject, f, keys, options, op)));
-  }
+      return [await verifyNotaryManifest(target, subject, f, notary, { signal }, base)];
+    }
+    return cosign ? verifyManifest(target, subject, f, keys, { ...options, signal }, { signal }) : [];
+  });
+  for (const r of results) signatures.push(...r);
   if (skipped !== undefined) return { subject, signatures, valid: true, notarySkipped: skipped };
   return { subject, signatures, valid: signatures.some((s) => s.valid) };
 }
