@@ -21,6 +21,7 @@ import { NOTARY_ROOTS_SETTING, NOTARY_TRUST_POLICY_SETTING } from '../settings/n
 import { configuredTrust, type SignatureTrust } from '../settings/signatureTrust';
 import { verifyTrusted, verifyTrustedAttestations } from '../commands/verifyTrusted';
 import { webviewPage } from '../ui/webviewPage';
+import { oneRunReads } from '../../oci/oneRunReads';
 
 export const COVERAGE_VIEW_TYPE = 'manifold.coverage';
 const DEBOUNCE_MS = 300;
@@ -163,7 +164,9 @@ class CoverageView {
   private async read(): Promise<CoverageModel> {
     const { ref, reference } = this.subject;
     if (ref.kind === 'layout') this.stamp = await indexStamp(ref.path);
-    const target = await this.services.sources.open(ref);
+    // The three walks of one read (coverage, signatures, attestations) ask each manifest's referrers, the reference
+    // and cosign's tags once (oneRunReads), as `coverage --key` does; each read asks them anew.
+    const target = oneRunReads(await this.services.sources.open(ref));
     const kinds = referrerKindTable();
     const report = await referrerCoverage(target, reference, { kinds });
     // Through what the page read before: a refresh re-verifies (the keys may have changed) without reading the
