@@ -91,6 +91,7 @@ describe('Notary trust policy documents', () => {
     ['a trust store without a type', doc(statement({ trustStores: ['made'] })), '$.trustPolicies[0].trustStores[0]: "made": expected TYPE:NAME'],
     ['a trust store of an unknown type', doc(statement({ trustStores: ['ca:made', 'root:made'] })), '$.trustPolicies[0].trustStores[1]: "root:made": "root" is not a trust store type'],
     ['a trust store name with a slash', doc(statement({ trustStores: ['ca:../made'] })), '$.trustPolicies[0].trustStores[0]: "ca:../made": a store name is letters, digits'],
+    ['a trust store named ..', doc(statement({ trustStores: ['ca:..'] })), '$.trustPolicies[0].trustStores[0]: "ca:..": a store name names a folder inside x509/ca/, not ..'],
     ['trust stores not an array', doc(statement({ trustStores: 'ca:made' })), '$.trustPolicies[0].trustStores: expected an array of strings'],
     ['the wildcard identity with another', doc(statement({ trustedIdentities: ['*', 'x509.subject: C=US, ST=WA, O=a'] })), '$.trustPolicies[0].trustedIdentities: "*" (any identity) cannot be given with other identities'],
     ['an identity without a prefix', doc(statement({ trustedIdentities: ['C=US, ST=WA, O=a'] })), '$.trustPolicies[0].trustedIdentities[0]: "C=US, ST=WA, O=a": no ":"'],

@@ -154,6 +154,8 @@ function statement(raw: Record<string, unknown>, at: string, name: string, refus
     if (colon < 0) refuse(`${at}.trustStores[${j}]`, `${JSON.stringify(s)}: expected TYPE:NAME (ca, signingAuthority or tsa)`);
     if (!TRUST_STORE_TYPES.includes(type)) refuse(`${at}.trustStores[${j}]`, `${JSON.stringify(s)}: ${JSON.stringify(type)} is not a trust store type (ca, signingAuthority or tsa)`);
     if (!NAME.test(storeName)) refuse(`${at}.trustStores[${j}]`, `${JSON.stringify(s)}: a store name is letters, digits, _ . - only`);
+    // A folder under x509/TYPE/: "." and ".." would name another (its parent's certificates read as this store's).
+    if (storeName === '.' || storeName === '..') refuse(`${at}.trustStores[${j}]`, `${JSON.stringify(s)}: a store name names a folder inside x509/${type}/, not ${storeName}`);
     if (!seen.has(s)) out.trustStores.push({ type, name: storeName });
     seen.add(s);
   });
