@@ -268,14 +268,15 @@ async function copyBlobs(from: string, to: string): Promise<void> {
  * resolved, the index read, the tags listed once (cosign's tags: by name for the first 4 manifests, then listed),
  * and per manifest its referrers listed, its cosign tag(s) resolved and each signature or attestation manifest
  * found read with its one blob. verify: the .sig tag and 3 manifests (the .sig, the bundle, the Notary signature):
- * 2 + 2 x 3. verify-attestation: the .att tag and 2 (the .att, and the bundle, read to be told a signature): 2 + 2 x 2.
+ * 2 + 2 x 3. verify-attestation: the .att tag and the .att manifest (the bundle's listing says it is a signature:
+ * not read), 2 + 2 x 1.
  * coverage --key: .sig and .att tags and all 4 manifests, 3 + 2 x 4, and `.sbom` asked by name for the first 4.
  * On distribution 2.8, `probes`: the referrers API asked by the first 4 manifests at once before the client knows
  * it is missing (each listing is then the fallback tag's read).
  */
 const REQUESTS: Record<string, { perManifest: number; extra: number; formula: string }> = {
   'verify -r --key --notary-roots': { perManifest: 8, extra: 0, formula: '3 + 8 x S' },
-  'verify-attestation -r --key': { perManifest: 6, extra: 0, formula: '3 + 6 x S' },
+  'verify-attestation -r --key': { perManifest: 4, extra: 0, formula: '3 + 4 x S' },
   'coverage --key --notary-roots': { perManifest: 11, extra: 4, formula: '7 + 11 x S' },
 };
 function requestBound(what: string, probes: number): { bound: number; text: string } {

@@ -12,7 +12,8 @@ import type { AttestationPlace, AttestationProblem, AttestationResult } from './
 import type { CertificateCheck } from '../signatures/keyless';
 import { checkSigner, type SignerTrust } from '../signatures/signer';
 import type { OpOptions, ReadOnlyTarget } from '../target';
-import { SIGSTORE_BUNDLE_TYPES } from '../signatures/sigstore/sigstoreBundle';
+import { BUNDLE_PREDICATE_TYPE_ANNOTATION } from '../signatures/sigstore/bundleReferrer';
+import { COSIGN_SIGN_PREDICATE_TYPE, SIGSTORE_BUNDLE_TYPES } from '../signatures/sigstore/sigstoreBundle';
 import { verifyBundleAttestation } from './bundleAttestation';
 import { DSSE_MEDIA_TYPE, type Envelope, INTOTO_PAYLOAD_TYPE, pae, parseEnvelope } from './dsse';
 import { intotoEntryCheck } from './intotoEntry';
@@ -61,7 +62,11 @@ export async function verifyAttestations(
   const op: OpOptions = { signal: options.signal };
   const cosignTags = options.cosignTags ?? new CosignTagLookup(target, op);
   const attestations: AttestationResult[] = [];
-  const found = await findCosignArtifacts(target, subject, { artifactTypes: [...ATTESTATION_ARTIFACT_TYPES, ...SIGSTORE_BUNDLE_TYPES], suffix: 'att', cosignTags }, op);
+  const listed = await findCosignArtifacts(target, subject, { artifactTypes: [...ATTESTATION_ARTIFACT_TYPES, ...SIGSTORE_BUNDLE_TYPES], suffix: 'att', cosignTags }, op);
+  // A bundle referrer whose listing says it holds cosign's sign/v1 statement is a signature: not read here (cosign 3
+  // writes that annotation on every bundle it pushes). The label is unsigned: it can hide an attestation from this
+  // check no more than deleting the referrer could; one without it is read, and a signature found so is passed over.
+  const found = listed.filter((f) => !(f.desc.artifactType && SIGSTORE_BUNDLE_TYPES.includes(f.desc.artifactType) && f.desc.annotations?.[BUNDLE_PREDICATE_TYPE_ANNOTATION] === COSIGN_SIGN_PREDICATE_TYPE));
   // A few at once, as verify's, results in their order.
   const results = await inOrder(found, { atOnce: ARTIFACTS_AT_ONCE, signal: options.signal }, (f, signal) => verifyManifest(target, subject, f, keys, { ...options, signal }, { signal }));
   for (const r of results) attestations.push(...r);
