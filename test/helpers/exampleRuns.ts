@@ -9,6 +9,7 @@ import type { Command } from '../../src/cli/command';
 import type { Descriptor } from '../../src/oci/descriptor';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { writeLayoutTar } from '../../src/oci/layout/tarExport';
+import { cosignTag } from '../../src/oci/referrers';
 import { attestManifest } from '../../src/oci/attestations';
 import { encryptCosignKey, signKey, signManifest } from '../../src/oci/signatures';
 import { makeArtifact, makeImage, makeIndex, tempDir } from '../unit/builders';
@@ -178,6 +179,12 @@ export async function makeFixture(): Promise<Fixture> {
   cpSync(made('root.pem'), join(dir, 'truststore', 'x509', 'ca', 'made', 'root.pem'));
   const statement = { name: 'made', registryScopes: ['*'], signatureVerification: { level: 'strict' }, trustStores: ['ca:made'], trustedIdentities: ['x509.subject: C=US, ST=WA, O=example.com'] };
   writeFileSync(join(dir, 'trustpolicy.json'), JSON.stringify({ version: '1.0', trustPolicies: [statement] }));
+  // A folder as `cosign save` writes it (what verify reads as cosign load would push it): v1 and its .sig manifest,
+  // marked by kind, named nothing.
+  cpSync(join(dir, 'layout'), join(dir, 'saved'), { recursive: true });
+  const sig = await store.resolve(cosignTag(v1.digest, 'sig'));
+  const saved = (d: Descriptor, kind: string) => ({ mediaType: d.mediaType, size: d.size, digest: d.digest, annotations: { kind: `dev.cosignproject.cosign/${kind}` } });
+  writeFileSync(join(dir, 'saved', 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [saved(v1, 'imageIndex'), saved(sig, 'sigs')] }));
   // What `sign --notary-key` signs with: the leaf's key and its chain, leaf first, under ca.crt.
   cpSync(made('leaf.key.pem'), join(dir, 'signer.key'));
   writeFileSync(join(dir, 'signer.crt'), ['leaf', 'intermediate', 'root'].map((n) => readFileSync(made(`${n}.pem`), 'utf8')).join(''));
