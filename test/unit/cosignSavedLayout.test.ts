@@ -84,6 +84,10 @@ describe('a layout cosign save wrote (kind annotations, no names)', () => {
     assert.match(again.stdout, /\(2 signatures\)\n$/);
     const v = await runCli('verify', '--key', k.pub, '--oci-layout', ref);
     assert.match(v.stdout, /signed as r\.example\/app:v1, r\.example\/app:v2\n$/);
+    // Its saved attestation's name is no tag index.json holds: untag says so (nothing written).
+    const untag = await runCli('untag', '--oci-layout', `${store.location}:${cosignTag(index.digest, 'att')}`);
+    assert.equal(untag.code, 1);
+    assert.match(untag.stderr, /: not a tag index\.json holds, but the name cosign load would push sha256:[0-9a-f]{64} under \(its kind annotation: dev\.cosignproject\.cosign\/atts\); delete that entry by digest to drop it\n/);
     const entries = (JSON.parse(readFileSync(join(store.location, 'index.json'), 'utf8')) as Json).manifests as Json[];
     assert.deepEqual(entries.map((e) => e.annotations?.kind ?? e.annotations?.['org.opencontainers.image.ref.name']), [`${KIND}imageIndex`, `${KIND}sigs`, `${KIND}atts`, cosignTag(index.digest, 'sig')]);
   });

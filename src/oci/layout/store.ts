@@ -415,7 +415,12 @@ export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker, Ga
     if (isDigest(reference)) throw new OciError('INVALID_ARGUMENT', `${reference}: a digest, not a tag`);
     await this.updateIndex(async (index) => {
       const removed = index.manifests.filter((d) => nameOf(d) === reference);
-      if (removed.length === 0) throw new OciError('NOT_FOUND', `${reference}: not found`);
+      if (removed.length === 0) {
+        // A name `cosign save`'s kind annotation gives (indexView.ts) is no tag index.json holds: nothing to untag.
+        const given = indexView(index).byName.get(reference);
+        if (given) throw new OciError('INVALID_ARGUMENT', `${reference}: not a tag index.json holds, but the name cosign load would push ${given.digest} under (its kind annotation: ${String(given.annotations?.kind)}); delete that entry by digest to drop it`);
+        throw new OciError('NOT_FOUND', `${reference}: not found`);
+      }
       index.manifests = await this.keepNeeded(index.manifests.filter((d) => nameOf(d) !== reference), removed);
       return true;
     }, options);
