@@ -20,7 +20,7 @@ export function inspectText(path: string, report: ImageInspection): string {
   for (const m of report.manifests) {
     const n = m.signatures.length;
     lines.push(`${shownName(m.label)} ${path}@${m.subject.digest}: ${n === 0 ? 'no signatures found' : `${n} signature${n === 1 ? '' : 's'} (claims as they read: nothing verified)`}`);
-    render(m.signatures.map(signatureNode), '', lines);
+    render(m.signatures.map((x) => signatureNode(x, m.subject.digest)), '', lines);
   }
   return lines.join('\n') + '\n';
 }
@@ -33,22 +33,22 @@ function render(nodes: Node[], indent: string, lines: string[]): void {
   });
 }
 
-function signatureNode(sig: InspectedSignature): Node {
+function signatureNode(sig: InspectedSignature, subject: string): Node {
   const where = `${sig.manifest}${sig.layer !== undefined ? ` layers[${sig.layer}]` : ''}`;
   const found = `found via ${sig.via.join(', ')}${sig.tag ? ` (tag ${s(sig.tag)})` : ''}`;
   const kids: Node[] = [node(found)];
   if (sig.layerDigest) kids.push(node(`layer: ${s(sig.layerDigest)}${sig.mediaType ? ` (${s(sig.mediaType)})` : ''}`));
   if (sig.problem) kids.push(node(`problem: ${s(sig.problem)}`));
-  if (sig.cosign) kids.push(...cosignNodes(sig.cosign));
+  if (sig.cosign) kids.push(...cosignNodes(sig.cosign, subject));
   if (sig.bundle) kids.push(...bundleNodes(sig.bundle));
-  if (sig.notary) kids.push(...notaryNodes(sig.notary));
+  if (sig.notary) kids.push(...notaryNodes(sig.notary, subject));
   return node(`${FORMAT_NAMES[sig.format]} ${where}`, kids);
 }
 
-function cosignNodes(c: NonNullable<InspectedSignature['cosign']>): Node[] {
+function cosignNodes(c: NonNullable<InspectedSignature['cosign']>, subject: string): Node[] {
   const out: Node[] = [];
   if (c.claim) {
-    const claims = [node(`type: ${s(c.claim.type)}`), node(`docker-reference: ${s(c.claim.dockerReference)}`), node(`docker-manifest-digest: ${s(c.claim.digest)}`)];
+    const claims = [node(`type: ${s(c.claim.type)}`), node(`docker-reference: ${s(c.claim.dockerReference)}`), node(`docker-manifest-digest: ${s(c.claim.digest)}${other(c.claim.digest, subject)}`)];
     if (c.claim.annotations) claims.push(node('annotations', annotationNodes(c.claim.annotations)));
     out.push(node('payload claims', claims));
   }
@@ -78,7 +78,7 @@ function bundleNodes(b: NonNullable<InspectedSignature['bundle']>): Node[] {
   return out;
 }
 
-function notaryNodes(n: NonNullable<InspectedSignature['notary']>): Node[] {
+function notaryNodes(n: NonNullable<InspectedSignature['notary']>, subject: string): Node[] {
   const out = [
     node(`envelope: ${n.envelope === 'jws' ? 'JWS' : 'COSE'}`),
     node(`signature algorithm: ${s(n.alg)}`),
@@ -91,12 +91,15 @@ function notaryNodes(n: NonNullable<InspectedSignature['notary']>): Node[] {
     ]),
     node('unsigned attributes', [node(`signing agent: ${n.signingAgent !== undefined ? s(n.signingAgent) : 'none'}`), node(`timestamp: ${n.timestamp ? 'present (not verified)' : 'none'}`)]),
   ];
-  if (n.targetArtifact) out.push(node('signed artifact', [node(`digest: ${s(n.targetArtifact.digest)}`), node(`size: ${n.targetArtifact.size}`), node(`media type: ${s(n.targetArtifact.mediaType)}`)]));
+  if (n.targetArtifact) out.push(node('signed artifact', [node(`digest: ${s(n.targetArtifact.digest)}${other(n.targetArtifact.digest, subject)}`), node(`size: ${n.targetArtifact.size}`), node(`media type: ${s(n.targetArtifact.mediaType)}`)]));
   if (n.payloadProblem) out.push(node(`problem: ${s(n.payloadProblem)}`));
   out.push(node('user metadata', n.userMetadata ? annotationNodes(n.userMetadata) : [node('none')]));
   out.push(node('certificates', n.certificates.map((c, i) => certificateNode(i === 0 ? 'leaf' : `certificate ${i}`, c))));
   return out;
 }
+
+/** A claimed digest that is not the manifest's it was found for: said, as verify would refuse it (digest-mismatch). */
+const other = (claimed: string, subject: string) => (claimed === subject ? '' : ' (not this manifest)');
 
 function annotationNodes(a: Record<string, unknown>): Node[] {
   return Object.entries(a).map(([k, v]) => node(`${s(k)}: ${typeof v === 'string' ? s(v) : JSON.stringify(v)}`));

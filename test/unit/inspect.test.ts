@@ -121,6 +121,13 @@ describe('inspect: signatures real tools made, read without trust', () => {
     assert.deepEqual(j.certificates.map((c) => (c as Json).sha256), jws.header.x5c.map((c: string) => sha256(Buffer.from(c, 'base64'))));
     const r = await runCli('inspect', '--oci-layout', `${store.location}:v2`);
     assert.match(r.stdout, /: 2 signatures/);
+    assert.ok(!r.stdout.includes('(not this manifest)'), r.stdout);
+    // The same envelope found for another image: its claim shown, and that it names another manifest.
+    const other = await makeImage(store);
+    await store.tag(other, 'other');
+    await attachNotary(store, other, readFileSync(join(VECTOR, 'jws_signature.sig')), NOTARY_JWS_MEDIA_TYPE);
+    const o = await runCli('inspect', '--oci-layout', `${store.location}:other`);
+    assert.ok(o.stdout.includes(`digest: ${image.digest} (not this manifest)`), o.stdout);
     assert.ok(r.stdout.includes(`SHA-256 fingerprint: ${alpine}`), r.stdout);
     assert.ok(r.stdout.includes('envelope: COSE') && r.stdout.includes('envelope: JWS'), r.stdout);
   });

@@ -8,6 +8,7 @@ import { readCapped } from '../readCapped';
 import { type CheckedSubject, type CheckedSubjectOptions, checkedSubjects } from '../referrers/checkedSubjects';
 import { findCosignArtifacts, type FoundArtifact, type FoundVia, foundLayers } from '../referrers/cosignFound';
 import { CosignTagLookup } from '../referrers/cosignTags';
+import { semaphore } from '../semaphore';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { SIGNATURE_ARTIFACT_TYPES, SIMPLESIGNING_MEDIA_TYPE } from './cosignFormat';
 import { type BundleDescription, type CosignDescription, describeBundle, describeCosignLayer, describeNotary, type NotaryDescription } from './inspectDescribe';
@@ -21,6 +22,9 @@ export type { BundleDescription, CertificateInfo, CertificateRead, CosignDescrip
 
 /** Every type verify looks for, cosign's, cosign 3's bundles and notation's: inspect lists what verify could check. */
 const INSPECTED_TYPES: readonly string[] = [...SIGNATURE_ARTIFACT_TYPES, ...SIGSTORE_BUNDLE_TYPES, NOTARY_SIGNATURE_ARTIFACT_TYPE];
+
+/** Manifests inspected at once, as verifyImage's: well under the registry client's 8 connections. */
+const INSPECT_CONCURRENCY = 4;
 
 /** One signature: where it was found, its format, what it says, or why it cannot be told. */
 export interface InspectedSignature {
@@ -57,9 +61,11 @@ export async function inspectImage(target: ReadOnlyTarget, reference: string, op
   const op: OpOptions = { signal: options.signal };
   const { root, listedAs, subjects } = await checkedSubjects(target, reference, options);
   const cosignTags = new CosignTagLookup(target, op);
-  const manifests: InspectedManifest[] = [];
-  // One manifest after another: a listing and a few reads each, and the output keeps its order.
-  for (const s of subjects) manifests.push({ subject: s.desc, position: s.position, label: s.label, signatures: await inspectSignatures(target, s.desc, cosignTags, op) });
+  // A few manifests at a time (verify's pace), in order; one cosign tag lookup shared by all (verifyImage.ts).
+  const limit = semaphore(INSPECT_CONCURRENCY);
+  const manifests = await Promise.all(
+    subjects.map((s) => limit(async (): Promise<InspectedManifest> => ({ subject: s.desc, position: s.position, label: s.label, signatures: await inspectSignatures(target, s.desc, cosignTags, op) }))),
+  );
   return { root, ...(listedAs ? { listedAs } : {}), manifests };
 }
 
