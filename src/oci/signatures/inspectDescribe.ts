@@ -3,7 +3,7 @@
  * own parser reads it (cosignFormat.ts, sigstoreBundle.ts, notaryJws.ts / notaryCose.ts, certificates.ts); nothing
  * is verified, so every field is a claim. A part that cannot be read is named with its problem, never thrown.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../nodeCrypto';
 import { INTOTO_PAYLOAD_TYPE } from '../attestations/dsse';
 import { parseStatement } from '../attestations/statement';
 import { isObject, parsePayload } from './cosignFormat';
