@@ -50,3 +50,5 @@ export { parseTrustedRoot, TRUSTED_ROOT_MEDIA_TYPES, trustedRootCertificates, tr
 export type { TrustedLog, TrustedRoot } from './sigstore/trustedRoot';
 export type { ValidFor } from './x509/validFor';
 export type { CertificateAuthority } from './keyless';
+export { inspectImage, inspectSignatures } from './inspect';
+export type { BundleDescription, CertificateInfo, CertificateRead, CosignDescription, ImageInspection, InspectedManifest, InspectedSignature, NotaryDescription, TlogClaim } from './inspect';

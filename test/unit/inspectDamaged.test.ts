@@ -1,0 +1,56 @@
+// inspect never throws on what a signature holds: every truncation of the real vectors (cosign 3's bundle, notation's
+// JWS and COSE, the keyless classic signature's payload and certificate annotations) and bytes flipped through them
+// each either describe or name a problem.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CERTIFICATE_ANNOTATION, NOTARY_COSE_MEDIA_TYPE, NOTARY_JWS_MEDIA_TYPE } from '../../src/oci/signatures';
+import { describeBundle, describeCosignLayer, describeNotary } from '../../src/oci/signatures/inspectDescribe';
+import { cosignVector } from '../helpers/cosignVectors';
+import { VECTOR } from '../helpers/notaryEnvelopes';
+import { sigstoreFixture } from '../helpers/sigstoreBundles';
+
+/** `bytes` cut at every `step` bytes, and with one byte changed at every `step` bytes. */
+function damaged(bytes: Buffer, step: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += step) {
+    out.push(bytes.subarray(0, i));
+    const flipped = Buffer.from(bytes);
+    flipped[i] = flipped[i]! ^ 0x5a;
+    out.push(flipped);
+  }
+  return out;
+}
+
+describe('inspect: damaged signatures never throw', () => {
+  it('a Sigstore bundle, every cut and flip: described or malformed', () => {
+    for (const b of damaged(readFileSync(sigstoreFixture('oci-attestation.sigstore.json')), 7)) {
+      const d = describeBundle(b);
+      assert.ok('malformed' in d ? typeof d.malformed === 'string' : d.tlogEntries !== undefined);
+    }
+  });
+
+  it("notation's JWS and COSE envelopes, every cut and flip: described or malformed", () => {
+    for (const [file, type] of [['jws_signature.sig', NOTARY_JWS_MEDIA_TYPE], ['cose_signature.sig', NOTARY_COSE_MEDIA_TYPE]] as const) {
+      for (const b of damaged(readFileSync(join(VECTOR, file)), 5)) {
+        const d = describeNotary(b, type);
+        assert.ok('malformed' in d ? typeof d.malformed === 'string' : Array.isArray(d.certificates));
+      }
+    }
+  });
+
+  it('a classic payload and certificate annotation, every cut and flip: the claim or its problem, the certificate or why not', () => {
+    const v = cosignVector('fulcio-rekor');
+    for (const p of damaged(v.payload, 3)) {
+      const d = describeCosignLayer(v.annotations, p);
+      assert.ok(d.claim !== undefined || typeof d.payloadProblem === 'string');
+    }
+    const pem = v.annotations[CERTIFICATE_ANNOTATION]!;
+    const der = Buffer.from(pem.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64');
+    for (const c of damaged(der, 11)) {
+      const text = `-----BEGIN CERTIFICATE-----\n${c.toString('base64')}\n-----END CERTIFICATE-----\n`;
+      const d = describeCosignLayer({ ...v.annotations, [CERTIFICATE_ANNOTATION]: text }, v.payload);
+      assert.ok(d.certificate !== undefined);
+    }
+  });
+});
