@@ -54,6 +54,18 @@ describe('signed annotations (cosign -a, notation --user-metadata)', () => {
     const [s] = json.manifests[0].signatures;
     assert.deepEqual([s.valid, s.problem, s.reason, s.annotations], [false, 'annotation-mismatch', 'annotations: team is signed as "web", not "db"; release=1 is not signed', { git_sha: '1a2b', team: 'web' }]);
 
+    // coverage -a: the index's signature cell verified only when signed with the pairs.
+    const cell = async (pair: string) => {
+      const cov = await runCli('coverage', '--key', k.pub, '-a', pair, '--format', 'json', '--oci-layout', at);
+      assert.equal(cov.code, 0, cov.stderr);
+      const doc = JSON.parse(cov.stdout) as Json;
+      return [doc.trust.annotations, doc.manifests.find((m: Json) => m.digest === index.digest).cells.signature.verified.valid];
+    };
+    assert.deepEqual(await cell('team=web'), [{ team: 'web' }, true]);
+    assert.deepEqual(await cell('team=db'), [{ team: 'db' }, false]);
+    const stray = await runCli('coverage', '-a', 'team=web', '--oci-layout', at);
+    assert.equal(stray.code, 1);
+    assert.match(stray.stderr, /--annotation is for verified signature cells: give --key, --certificate-identity or --notary-roots too/);
     r = await runCli('verify', '--key', k.pub, '-a', 'novalue', '--oci-layout', at);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /annotation value doesn't match the required format: "novalue"/);

@@ -28,6 +28,7 @@ import { type Command, formatOpt, LAYOUT_OPTION, listOpt, stringOpt, UsageError 
 import { formatJson, formatTable } from '../printer';
 import { openTarget, requireReference } from '../targets';
 import { malformedJson } from '../../oci/validate';
+import { parseAnnotations } from '../../oci/imageIndex/annotations';
 
 /** The exit code when `--require` finds a manifest without a required kind (1 stays for errors). */
 export const EXIT_MISSING_KINDS = 3;
@@ -59,6 +60,13 @@ export const coverage: Command = {
     key: { type: 'string', multiple: true, description: "a PEM public key (cosign.pub): signatures and cosign attestations are verified with it (as verify and verify-attestation do), and --require counts only those it verifies", valueName: 'FILE' },
     ...CERTIFICATE_OPTIONS,
     ...NOTARY_OPTIONS,
+    annotation: {
+      type: 'string',
+      short: 'a',
+      multiple: true,
+      description: 'with the trust flags: a signature cell counts verified only when signed with this annotation, as verify -a',
+      valueName: 'KEY=VALUE',
+    },
     kinds: { type: 'string', description: 'a JSON file of kinds of your own: {"kinds": [{"id", "title", "artifactTypes", "predicateTypes", "annotationKeys"}]}', valueName: 'FILE' },
     format: { type: 'string', description: 'output format: table (default) or json', valueName: 'FORMAT' },
   },
@@ -69,7 +77,10 @@ export const coverage: Command = {
     for (const k of required) {
       if (!table.has(k)) throw new UsageError(`--require ${k}: unknown kind; kinds are ${table.columns.map((c) => c.id).join(', ')}`);
     }
+    const annotationArgs = listOpt(p, 'annotation');
+    const annotations = annotationArgs.length > 0 ? parseAnnotations(annotationArgs) : undefined;
     const trust = await coverageTrust(p);
+    if (annotations && !trust) throw new UsageError('--annotation is for verified signature cells: give --key, --certificate-identity or --notary-roots too');
     const raw = p.positionals[0]!;
     const t = await openTarget(p, raw);
     const reference = requireReference(t, raw);
@@ -79,7 +90,7 @@ export const coverage: Command = {
     const report = await referrerCoverage(target, reference, { kinds: table });
     let cells: Map<string, Map<string, CellVerification>> | undefined;
     if (trust) {
-      const options = { ...trust.flags.options, ...(trust.notary ? { notary: trust.notary } : {}), recursive: true };
+      const options = { ...trust.flags.options, ...(trust.notary ? { notary: trust.notary } : {}), ...(annotations ? { annotations } : {}), recursive: true };
       // Notary roots alone verify no attestation (notation signs none): then no attestation is checked, and its cells have nothing to verify.
       const attests = trust.flags.keys.length > 0 || trust.flags.certificates !== undefined;
       const [signatures, attestations] = await Promise.all([
@@ -91,7 +102,7 @@ export const coverage: Command = {
     const missing = missingKinds(report, required);
     const unverified = cells ? unverifiedKinds(report, cells, required) : [];
     if (report.listedAs) printer.err(otherKindWarning(t.display(), report.listedAs, report.root.mediaType));
-    if (format === 'json') printer.out(formatJson(coverageJson(t.path, report, required, cells && trust ? { cells, asked: trust.asked } : undefined)));
+    if (format === 'json') printer.out(formatJson(coverageJson(t.path, report, required, cells && trust ? { cells, asked: { ...trust.asked, ...(annotations ? { annotations } : {}) } } : undefined)));
     else printer.out(coverageTable(report, cells));
     // As discover: an index.json entry that could not be read may be a referrer left uncounted. Each is named on
     // stderr and the exit code is 1, before `--require`'s 3, since a kind it reports missing may be among them.
