@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import type { Descriptor } from '../oci/descriptor';
 import { OciError } from '../oci/errors';
-import { OciLayoutStore } from '../oci/layout';
+import { cosignSavedImage, OciLayoutStore } from '../oci/layout';
 import { parsePlatformPatterns } from '../oci/platformPattern';
 import { selectOnePlatform } from '../oci/platformSelection';
 import { parseLayoutReference } from '../oci/reference';
@@ -84,6 +84,22 @@ async function openRemote(parsed: ParsedCommand, raw: string, options: { allowTa
   const referrersApi = referrersApiOption(parsed);
   const client = new RegistryClient(ref.registry, await registryClientOptions(parsed, ref.registry));
   return openedTarget(new RemoteRepository(client, ref.repository, { referrersApi, manifestMediaTypes: options.manifestMediaTypes }), { kind: 'registry', registry: ref.registry, repository: ref.repository }, ref);
+}
+
+/**
+ * The reference given; for a layout given without one that `cosign save` wrote (its one image marked by kind, named
+ * nothing), that image's digest, as cosign's `verify --local-image DIR` takes the folder alone, and a note on stderr
+ * through `note` saying so. Else requireReference's error.
+ */
+export async function referenceOrSaved(t: OpenedTarget, raw: string, note: (text: string) => void): Promise<string> {
+  if (!t.reference && t.target instanceof OciLayoutStore) {
+    const saved = cosignSavedImage(await t.target.entries());
+    if (saved) {
+      note(`Note: ${raw} names no image; checking the one cosign save marked, ${t.path}@${saved.digest}\n`);
+      return saved.digest;
+    }
+  }
+  return requireReference(t, raw);
 }
 
 export function requireReference(t: OpenedTarget, raw: string): string {

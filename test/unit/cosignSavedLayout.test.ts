@@ -55,6 +55,11 @@ describe('a layout cosign save wrote (kind annotations, no names)', () => {
     const v = await runCli('verify', '--key', k.pub, '--oci-layout', ref);
     assert.equal(v.code, 0, v.stderr + v.stdout);
     assert.equal(v.stdout, `index ${store.location}@${index.digest}: verified by ${k.pub} (ecdsa-p256), signed as r.example/app:v1\n`);
+    // The folder alone, as cosign verify --local-image takes it: the one image cosign save marked, said on stderr.
+    const alone = await runCli('verify', '--key', k.pub, '--oci-layout', store.location);
+    assert.equal(alone.code, 0, alone.stderr);
+    assert.equal(alone.stderr, `Note: ${store.location} names no image; checking the one cosign save marked, ${store.location}@${index.digest}\n`);
+    assert.equal(alone.stdout, v.stdout);
     const a = await runCli('verify-attestation', '--key', k.pub, '--type', 'spdxjson', '--oci-layout', ref);
     assert.equal(a.code, 0, a.stderr + a.stdout);
     const cov = JSON.parse((await runCli('coverage', '--format', 'json', '--oci-layout', ref)).stdout) as Json;

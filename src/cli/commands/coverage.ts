@@ -26,7 +26,7 @@ import { NOTARY_OPTIONS } from '../notaryFlags';
 import { coverageTrust } from '../coverageTrust';
 import { type Command, formatOpt, LAYOUT_OPTION, listOpt, stringOpt, UsageError } from '../command';
 import { formatJson, formatTable } from '../printer';
-import { openTarget, requireReference } from '../targets';
+import { openTarget, referenceOrSaved } from '../targets';
 import { malformedJson } from '../../oci/validate';
 import { parseAnnotations } from '../../oci/imageIndex/annotations';
 
@@ -83,7 +83,7 @@ export const coverage: Command = {
     if (annotations && !trust) throw new UsageError('--annotation is for verified signature cells: give --key, --certificate-identity or --notary-roots too');
     const raw = p.positionals[0]!;
     const t = await openTarget(p, raw);
-    const reference = requireReference(t, raw);
+    const reference = await referenceOrSaved(t, raw, (text) => printer.err(text));
     // One DigestReads under the walk and both verifications: each manifest, signature and attestation is read once;
     // and each manifest's referrers, the reference and cosign's tags asked once for the three walks (oneRunReads).
     const target = trust ? new DigestReads().over(oneRunReads(t.target)) : t.target;

@@ -7,7 +7,7 @@ import { type Command, formatOpt, LAYOUT_OPTION, listOpt, type ParsedCommand, st
 import { checkedManifestJson, keyJson } from '../checkedJson';
 import { formatJson } from '../printer';
 import { otherKindWarning } from '../otherKind';
-import { openTarget, requireReference } from '../targets';
+import { openTarget, referenceOrSaved } from '../targets';
 
 /** The exit code when a manifest checked has no valid signature (1 stays for errors), as `coverage --require`'s 3. */
 export const EXIT_UNVERIFIED = 3;
@@ -57,7 +57,7 @@ export const verify: Command = {
     const raw = p.positionals[0]!;
     const notary = notaryAsked && (await notaryTrust(notaryAsked, raw));
     const t = await openTarget(p, raw);
-    const report = await verifyImage(t.target, requireReference(t, raw), trust.keys, { ...trust.options, identity: stringOpt(p, 'identity'), ...annotations, ...subjects, ...(notary ? { notary } : {}) });
+    const report = await verifyImage(t.target, await referenceOrSaved(t, raw, (text) => printer.err(text)), trust.keys, { ...trust.options, identity: stringOpt(p, 'identity'), ...annotations, ...subjects, ...(notary ? { notary } : {}) });
     if (report.listedAs) printer.err(otherKindWarning(t.display(), report.listedAs, report.root.mediaType));
     if (format === 'json') printer.out(formatJson(verifyJson(t.path, report, trust.keys, { ...trust, ...annotations, ...(notaryAsked ? { notary: notaryAsked } : {}) })));
     else printer.out(verifyText(t.path, report));

@@ -6,7 +6,7 @@ import { type Command, formatOpt, LAYOUT_OPTION, stringOpt } from '../command';
 import { otherKindWarning } from '../otherKind';
 import { checkedManifestJson, keyJson } from '../checkedJson';
 import { formatJson } from '../printer';
-import { openTarget, requireReference } from '../targets';
+import { openTarget, referenceOrSaved } from '../targets';
 import { EXIT_UNVERIFIED } from './verify';
 
 /** The version of the JSON `verify-attestation --format json` writes; it changes only when a field changes meaning or goes. */
@@ -41,7 +41,7 @@ export const verifyAttestation: Command = {
     const trust = await trustFlags(p, 'attestation');
     const raw = p.positionals[0]!;
     const t = await openTarget(p, raw);
-    const report = await verifyImageAttestations(t.target, requireReference(t, raw), trust.keys, { predicateType, ...trust.options, ...subjects });
+    const report = await verifyImageAttestations(t.target, await referenceOrSaved(t, raw, (text) => printer.err(text)), trust.keys, { predicateType, ...trust.options, ...subjects });
     if (report.listedAs) printer.err(otherKindWarning(t.display(), report.listedAs, report.root.mediaType));
     if (format === 'json') printer.out(formatJson(verifyAttestationJson(t.path, report, trust.keys, predicateType, trust)));
     else printer.out(verifyAttestationText(t.path, report, predicateType));

@@ -4,3 +4,4 @@ export { isFallbackTag, isValidTag } from '../reference';
 export type { OpenOptions } from './store';
 export { parseIndexJson, encodeIndexJson } from './indexFile';
 export type { DamagedEntry, TextSpan } from './entryDamage';
+export { cosignSavedImage } from './indexView';

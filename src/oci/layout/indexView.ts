@@ -101,15 +101,24 @@ const COSIGN_SAVED = 'dev.cosignproject.cosign/';
  */
 function cosignSavedNames(entries: readonly Descriptor[]): Array<[string, Descriptor]> {
   const kind = (d: Descriptor) => d.annotations![COSIGN_KIND]!;
-  const images = entries.filter((d) => kind(d) === `${COSIGN_SAVED}image` || kind(d) === `${COSIGN_SAVED}imageIndex`);
-  if (images.length !== 1) return [];
-  const [algorithm, hex] = images[0]!.digest.split(':');
+  const image = cosignSavedImage(entries);
+  if (!image) return [];
+  const [algorithm, hex] = image.digest.split(':');
   const out: Array<[string, Descriptor]> = [];
   for (const [what, suffix] of [['sigs', 'sig'], ['atts', 'att']] as const) {
     const found = entries.filter((d) => kind(d) === `${COSIGN_SAVED}${what}`);
     if (found.length === 1) out.push([`${algorithm}-${hex}.${suffix}`, found[0]!]);
   }
   return out;
+}
+
+/** The image a layout `cosign save` wrote holds (the one entry of kind `image` or `imageIndex`); undefined when none, or more than one. */
+export function cosignSavedImage(entries: readonly Descriptor[]): Descriptor | undefined {
+  const images = entries.filter((d) => {
+    const kind: unknown = d.annotations?.[COSIGN_KIND];
+    return kind === `${COSIGN_SAVED}image` || kind === `${COSIGN_SAVED}imageIndex`;
+  });
+  return images.length === 1 ? images[0] : undefined;
 }
 
 export function nameOf(d: Descriptor): string | undefined {
