@@ -60,6 +60,9 @@ describe('a layout cosign save wrote (kind annotations, no names)', () => {
     assert.equal(alone.code, 0, alone.stderr);
     assert.equal(alone.stderr, `Note: ${store.location} names no image; checking the one cosign save marked, ${store.location}@${index.digest}\n`);
     assert.equal(alone.stdout, v.stdout);
+    const inspected = await runCli('inspect', '--oci-layout', store.location);
+    assert.equal(inspected.code, 0, inspected.stderr);
+    assert.match(inspected.stdout, new RegExp(`^index ${store.location}@${index.digest}: 1 signature`));
     const a = await runCli('verify-attestation', '--key', k.pub, '--type', 'spdxjson', '--oci-layout', ref);
     assert.equal(a.code, 0, a.stderr + a.stdout);
     const cov = JSON.parse((await runCli('coverage', '--format', 'json', '--oci-layout', ref)).stdout) as Json;

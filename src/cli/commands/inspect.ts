@@ -4,7 +4,7 @@ import { subjectFlags } from '../certificateFlags';
 import { inspectJson, inspectText } from '../inspectOutput';
 import { otherKindWarning } from '../otherKind';
 import { formatJson } from '../printer';
-import { openTarget, requireReference } from '../targets';
+import { openTarget, referenceOrSaved } from '../targets';
 
 export const inspect: Command = {
   path: 'inspect',
@@ -28,7 +28,7 @@ export const inspect: Command = {
     const subjects = subjectFlags(p);
     const raw = p.positionals[0]!;
     const t = await openTarget(p, raw);
-    const report = await inspectImage(t.target, requireReference(t, raw), subjects);
+    const report = await inspectImage(t.target, await referenceOrSaved(t, raw, (text) => printer.err(text)), subjects);
     if (report.listedAs) printer.err(otherKindWarning(t.display(), report.listedAs, report.root.mediaType));
     printer.out(format === 'json' ? formatJson(inspectJson(t.path, report)) : inspectText(t.path, report));
     return 0;
