@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
+import vscode = require('vscode');
 import { sourceReferenceText } from './args';
 import type { Services } from '../services';
-import { withProgress } from '../ui/progress';
 import { verifiedManifest } from './verifyInputs';
 
 /** What Inspect Signatures returns to `executeCommand` callers (the tests): the document opened and its text. */
@@ -20,7 +20,9 @@ export interface InspectOutcome {
 export async function inspectSignatures(services: Services, arg?: unknown): Promise<InspectOutcome> {
   const m = await verifiedManifest(services, arg, l10n.t('Inspect Signatures'));
   const uri = services.documents.uri('signatures', m.ref, m.desc, m.tag ?? m.desc.digest);
-  // The document provider reads the signatures: on a registry that takes a while, so the notification says so.
-  const editor = await withProgress(l10n.t('Reading the signatures of {0}', sourceReferenceText(m)), () => Promise.resolve(services.documents.show(uri)));
+  // The document provider reads the signatures (on a registry that takes a while): the status bar says so. Not a
+  // cancellable notification: opening a document cannot be cancelled.
+  const title = l10n.t('Reading the signatures of {0}', sourceReferenceText(m));
+  const editor = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, () => Promise.resolve(services.documents.show(uri)));
   return { uri: uri.toString(), text: editor.document.getText() };
 }

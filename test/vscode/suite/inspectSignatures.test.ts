@@ -79,6 +79,24 @@ describe('Inspect Signatures', () => {
     assert.deepEqual(shown, []);
   });
 
+  it('the layout refreshed after a signature is added: the open document shows it', async () => {
+    const outcome = await run({ layout: store.location, reference: 'v1' });
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === outcome?.uri);
+    assert.ok(doc, 'the document is open');
+    const arm64Header = () => doc.getText().split('\n').find((l) => l.startsWith('linux/arm64 '));
+    assert.match(arm64Header() ?? '', /: no signatures found$/);
+    await signManifestBundle(store, arm64, signKey('cosign.key', key.privateKey));
+    const changed = new Promise<void>((resolve) => {
+      const sub = vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document === doc && !/: no signatures found$/.test(arm64Header() ?? '')) (sub.dispose(), resolve());
+      });
+    });
+    await vscode.commands.executeCommand('manifold.refresh', { layout: store.location });
+    await changed;
+    assert.match(arm64Header()!, /: 1 signature \(claims as they read: nothing verified\)$/);
+    assert.equal(doc.getText(), inspectText(store.location, await inspectImage(store, 'v1', { recursive: true })));
+  });
+
   it('an image with no signature: says so, and only that', async () => {
     const outcome = await run({ layout: store.location, reference: 'plain' });
     const image = await store.resolve('plain');
