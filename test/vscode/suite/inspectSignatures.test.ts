@@ -11,7 +11,7 @@ import { RegistryClient, RemoteRepository } from '../../../src/oci/registry';
 import { inspectImage, inspectText, signKey, signManifest, signManifestBundle } from '../../../src/oci/signatures';
 import { startOciServer } from '../../integration/support/ociServer';
 import { makeImage, makeIndex, newLayout } from '../../unit/builders';
-import { recordMessages } from './extensionWindow';
+import { recordMessages, swapExtensionWindow } from './extensionWindow';
 
 const run = (...args: unknown[]) => vscode.commands.executeCommand<InspectOutcome | undefined>('manifold.inspectSignatures', ...args);
 
@@ -95,6 +95,27 @@ describe('Inspect Signatures', () => {
     await changed;
     assert.match(arm64Header()!, /: 1 signature \(claims as they read: nothing verified\)$/);
     assert.equal(doc.getText(), inspectText(store.location, await inspectImage(store, 'v1', { recursive: true })));
+  });
+
+  it("no reference (the palette's way): a tag is picked, as Verify Signatures asks, then its signatures shown", async () => {
+    const asked: string[] = [];
+    const back = swapExtensionWindow({
+      showQuickPick: async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>, options?: vscode.QuickPickOptions) => {
+        const list = await items;
+        asked.push(`${options?.title}: ${options?.placeHolder}: ${list.map((i) => i.label).join(' | ')}`);
+        return list.find((i) => i.label === 'plain');
+      },
+    });
+    let outcome: InspectOutcome | undefined;
+    try {
+      outcome = await run({ layout: store.location });
+    } finally {
+      back();
+    }
+    assert.equal(asked.length, 1, asked.join('\n'));
+    assert.match(asked[0]!, /^Inspect Signatures: Pick a tag: .*plain/);
+    assert.match(outcome?.text ?? '', /^linux\/riscv64 .*: no signatures found\n$/);
+    assert.equal(basename(vscode.Uri.parse(outcome!.uri).path), 'plain.signatures.txt');
   });
 
   it('an image with no signature: says so, and only that', async () => {
