@@ -144,6 +144,8 @@ describe('extension manifest', () => {
       'manifold.checkImage', 'manifold.checkLayout', 'manifold.checkRepository',
       // Signatures read and verified with keys of the user's own setting (not the workspace's) or chosen; results to the Problems panel.
       'manifold.verifySignatures',
+      // Every signature shown as it reads, nothing trusted: a read-only document.
+      'manifold.inspectSignatures',
       // Attestations read and verified likewise.
       'manifold.verifyAttestations',
     ];

@@ -1,7 +1,7 @@
-import { inspectImage } from '../../oci/signatures';
+import { inspectImage, inspectText } from '../../oci/signatures';
 import { type Command, formatOpt, LAYOUT_OPTION } from '../command';
 import { subjectFlags } from '../certificateFlags';
-import { inspectJson, inspectText } from '../inspectOutput';
+import { inspectJson } from '../inspectOutput';
 import { otherKindWarning } from '../otherKind';
 import { formatJson } from '../printer';
 import { openTarget, referenceOrSaved } from '../targets';

@@ -48,6 +48,7 @@ import { updateIndex } from './updateIndex';
 import { addToIndex, editIndex, openInIndexEditor } from '../indexEditor';
 import { showCoverage } from '../coverage/showCoverage';
 import { verifySignatures } from './verifySignatures';
+import { inspectSignatures } from './inspectSignatures';
 import { signImage } from './signImage';
 import { attestImage } from './attestImage';
 import { verifyAttestations } from './verifyAttestations';
@@ -89,6 +90,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'manifold.showCoverage', handler: showCoverage },
   { id: 'manifold.checkImage', handler: checkImage },
   { id: 'manifold.verifySignatures', handler: verifySignatures },
+  { id: 'manifold.inspectSignatures', handler: inspectSignatures },
   { id: 'manifold.signImage', handler: signImage },
   { id: 'manifold.attestImage', handler: attestImage },
   { id: 'manifold.verifyAttestations', handler: verifyAttestations },

@@ -9,6 +9,8 @@ import type { ReadOnlyTarget } from '../../oci/target';
 import { rawText } from '../present/rawText';
 import { goIndent } from '../../oci/encoding/goJson';
 import { discover } from '../../oci/referrers';
+import { inspectImage, inspectText } from '../../oci/signatures';
+import { sourcePath } from '../../oci/sourceRef';
 import { DOCUMENT_SCHEME, documentUriParts, parseDocumentQuery, type DocumentRequest, type DocumentView } from '../present/documentUri';
 import { renderReferrersTree } from '../present/referrersTree';
 import { renderIndexGraph } from '../present/indexGraphText';
@@ -18,9 +20,9 @@ import type { Sources } from '../sources';
 
 /**
  * Read-only documents under `manifold:`: a manifest or config as indented JSON (the bytes verified against
- * their digest on the way), the referrers tree, or an index summarized for a comparison. Manifests are
- * content-addressed, so only the referrers tree (and an index summary's referrers) change; the referrers tree is
- * re-rendered when its layout is refreshed.
+ * their digest on the way), the referrers tree, an image's signatures as `inspect` shows them, or an index
+ * summarized for a comparison. Manifests are content-addressed, so only the referrers tree and the signatures (and an
+ * index summary's referrers) change; those two are re-rendered when their layout is refreshed.
  */
 export class ManifestDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
@@ -53,12 +55,12 @@ export class ManifestDocuments implements vscode.TextDocumentContentProvider, vs
     }
   }
 
-  /** Re-renders the open referrers documents of a layout. */
+  /** Re-renders the open referrers and signatures documents of a layout. */
   layoutChanged(layout: string): void {
     for (const doc of vscode.workspace.textDocuments) {
       if (doc.uri.scheme !== DOCUMENT_SCHEME) continue;
       const req = safeParse(doc.uri.query);
-      if (req?.view === 'referrers' && req.source.kind === 'layout' && req.source.path === layout) this.changed.fire(doc.uri);
+      if ((req?.view === 'referrers' || req?.view === 'signatures') && req.source.kind === 'layout' && req.source.path === layout) this.changed.fire(doc.uri);
     }
   }
 
@@ -69,6 +71,8 @@ export class ManifestDocuments implements vscode.TextDocumentContentProvider, vs
       const root = await discover(store, req.digest, { recursive: true, signal });
       return renderReferrersTree(req.label, root);
     }
+    // As `inspect --recursive`: an index's every manifest below it; claims as they read, nothing trusted.
+    if (req.view === 'signatures') return inspectText(sourcePath(req.source), await inspectImage(store, req.digest, { recursive: true, signal }));
     if (req.view === 'indexSummary') return renderIndexGraph(await fetchIndexGraph(store, desc, req.label, { signal }));
     if (req.view === 'raw') return rawDocument(store, desc, signal);
     // Configs and text layers (an SBOM, an end-of-life note): verified, at most 4 MiB, refused when not text.

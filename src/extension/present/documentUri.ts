@@ -8,9 +8,10 @@ export const DOCUMENT_SCHEME = 'manifold';
 /**
  * `indexSummary`: an index's platforms, images and referrers as text (the sides of Compare Index With...). `raw`:
  * the bytes held under a digest as they are, unverified, non-text bytes escaped: where a check's problem with a
- * document's own bytes is shown when nothing stored lists that document.
+ * document's own bytes is shown when nothing stored lists that document. `signatures`: every signature of an image (of
+ * each manifest below an index) as `manifold inspect --recursive` prints them.
  */
-export type DocumentView = 'manifest' | 'blob' | 'referrers' | 'indexSummary' | 'raw';
+export type DocumentView = 'manifest' | 'blob' | 'referrers' | 'indexSummary' | 'raw' | 'signatures';
 
 export interface DocumentRequest {
   view: DocumentView;
@@ -26,7 +27,7 @@ export interface DocumentRequest {
   label: string;
 }
 
-const SUFFIX: Record<DocumentView, string> = { manifest: '.json', blob: '.json', referrers: '.referrers.txt', indexSummary: '.index.txt', raw: '.raw.txt' };
+const SUFFIX: Record<DocumentView, string> = { manifest: '.json', blob: '.json', referrers: '.referrers.txt', indexSummary: '.index.txt', raw: '.raw.txt', signatures: '.signatures.txt' };
 
 export function documentUriParts(req: DocumentRequest): { path: string; query: string } {
   const name = `${safeName(sourceName(req.source))}/${safeName(req.label)}${SUFFIX[req.view]}`;

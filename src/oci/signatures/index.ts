@@ -52,3 +52,4 @@ export type { ValidFor } from './x509/validFor';
 export type { CertificateAuthority } from './keyless';
 export { inspectImage, inspectSignatures } from './inspect';
 export type { BundleDescription, CertificateInfo, CertificateRead, CosignDescription, ImageInspection, InspectedManifest, InspectedSignature, NotaryDescription, TlogClaim } from './inspect';
+export { inspectText } from './inspectText';

@@ -122,6 +122,16 @@ describe('Restricted Mode (untrusted workspace)', () => {
     assert.deepEqual(blobNames(), blobs);
   });
 
+  it("inspects an image's signatures: Inspect Signatures opens the tree, nothing trusted asked for, no byte of the layout changed", async () => {
+    const before = indexBytes();
+    const outcome = await vscode.commands.executeCommand<{ uri: string; text: string }>('manifold.inspectSignatures', { layout: demo, reference: 'v1' });
+    assert.ok(outcome, 'Inspect Signatures was refused or failed (see the Manifold log)');
+    assert.match(outcome.text.split('\n')[0]!, /@sha256:[0-9a-f]{64}: (no signatures found|\d+ signatures? \(claims as they read: nothing verified\))$/);
+    assert.ok(outcome.text.includes(`${demo}@sha256:`), outcome.text);
+    assert.ok(indexBytes().equals(before), 'index.json changed');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('a layout that lost its oci-layout is not offered a restore: the row says to trust the workspace', async () => {
     const outside = join(mkdtempSync(join(tmpdir(), 'manifold-lost-')), 'lost');
     mkdirSync(outside);
