@@ -12,24 +12,18 @@ import { parseCose } from './notary/notaryCose';
 import { NOTARY_COSE_MEDIA_TYPE } from './notary/notaryEnvelope';
 import { parseJws } from './notary/notaryJws';
 import { BUNDLE_ANNOTATION } from './rekorBundle';
+import type { CertificateSummary } from './signatureResult';
 import { parseSigstoreBundle } from './sigstore/sigstoreBundle';
 import { oneLine, parseCertificates, readCertificate } from './x509/certificates';
 
 /** cosign's classic annotation holding an RFC 3161 timestamp (`cosign sign --timestamp-server-url`). */
 export const RFC3161_ANNOTATION = 'dev.sigstore.cosign/rfc3161timestamp';
 
-/** A certificate as it reads: who it names, who issued it, when it is valid, its SHA-256 fingerprint (of its DER, lowercase hex). */
-export interface CertificateInfo {
-  subject: string;
-  issuer: string;
-  /** Its SAN names (emails, URIs, ...). */
-  identities: string[];
-  /** Fulcio's OIDC issuer extension, when it has one. */
-  oidcIssuer?: string;
-  notBefore: string;
-  notAfter: string;
-  sha256: string;
-}
+/**
+ * A certificate as it reads: who it names, who issued it, when it is valid (a verify result's CertificateSummary
+ * fields, nothing checked), and its SHA-256 fingerprint (of its DER, lowercase hex).
+ */
+export type CertificateInfo = Pick<CertificateSummary, 'subject' | 'issuer' | 'identities' | 'oidcIssuer' | 'notBefore' | 'notAfter'> & { sha256: string };
 /** A certificate that does not read: why. */
 export type CertificateRead = CertificateInfo | { malformed: string };
 
