@@ -141,6 +141,10 @@ describe('signed annotations (cosign -a, notation --user-metadata)', () => {
       Buffer.from(envelope.payload, 'base64url').toString(),
       `{"targetArtifact":{"mediaType":"${image.mediaType}","digest":"${image.digest}","size":${image.size},"annotations":{"commit":"abc","io.example.build":"42"}}}`,
     );
+    // notation's own namespace is refused as notation refuses it, before anything is signed.
+    const reserved = await runCli('sign', '--notary-key', made('leaf.key.pem'), '--notary-certificate', chain, '-a', 'io.cncf.notary.expiry=never', '--oci-layout', at);
+    assert.equal(reserved.code, 1);
+    assert.match(reserved.stderr, /user metadata io\.cncf\.notary\.expiry: the prefix io\.cncf\.notary is the Notary Project's own, as notation refuses it/);
     const v = await runCli('verify', '--notary-roots', made('root.pem'), '-a', 'commit=abc', '--oci-layout', at);
     assert.equal(v.code, 0, v.stderr + v.stdout);
     assert.match(v.stdout, /, with annotations commit=abc, io\.example\.build=42\n$/);

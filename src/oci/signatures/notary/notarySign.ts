@@ -131,12 +131,17 @@ export function makeNotaryCose(subject: Descriptor, signer: NotarySigner, option
   return encodeCbor(new CborTag(18, [protectedBytes, unprotected, payload, signature]));
 }
 
+const RESERVED_METADATA_PREFIX = 'io.cncf.notary';
+
 /** The signing time, the expiry (when asked) and the payload `{"targetArtifact": descriptor}`, as both envelopes hold them. */
 function envelopeParts(subject: Descriptor, options: NotarySignOptions): { now: Date; expiry?: Date; payload: Buffer } {
   const now = options.now ?? new Date();
   const expiry = options.expiresIn !== undefined ? new Date(now.getTime() + options.expiresIn) : undefined;
   // The descriptor as a registry resolves it (a layout's index.json annotations, its tag name, are no part of it).
-  // User metadata as notation signs it: the descriptor's annotations, keys in Go's map order.
+  // User metadata as notation signs it: the descriptor's annotations, keys in Go's map order; notation refuses a key
+  // of its own namespace (notation-go's reserved prefix), which its verifier reads as the Notary Project's.
+  const reserved = Object.keys(options.annotations ?? {}).find((k) => k.startsWith(RESERVED_METADATA_PREFIX));
+  if (reserved !== undefined) throw new OciError('INVALID_ARGUMENT', `user metadata ${reserved}: the prefix ${RESERVED_METADATA_PREFIX} is the Notary Project's own, as notation refuses it`);
   const annotations = options.annotations && Object.keys(options.annotations).length > 0 ? { annotations: sortedAnnotations(options.annotations) } : {};
   const payload = Buffer.from(JSON.stringify({ targetArtifact: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size, ...annotations } }));
   return { now, expiry, payload };
