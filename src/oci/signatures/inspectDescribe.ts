@@ -14,7 +14,7 @@ import { parseJws } from './notary/notaryJws';
 import { BUNDLE_ANNOTATION } from './rekorBundle';
 import type { CertificateSummary } from './signatureResult';
 import { parseSigstoreBundle } from './sigstore/sigstoreBundle';
-import { oneLine, parseCertificates, readCertificate } from './x509/certificates';
+import { certificateFacts, parseCertificates, readCertificate } from './x509/certificates';
 
 /** cosign's classic annotation holding an RFC 3161 timestamp (`cosign sign --timestamp-server-url`). */
 export const RFC3161_ANNOTATION = 'dev.sigstore.cosign/rfc3161timestamp';
@@ -97,15 +97,7 @@ export interface NotaryDescription {
 export function certificateInfo(der: Buffer, label: string): CertificateRead {
   const read = readCertificate(der, label);
   if ('malformed' in read) return read;
-  return {
-    subject: oneLine(read.x509.subject),
-    issuer: oneLine(read.x509.issuer),
-    identities: read.fields.names,
-    ...(read.fields.oidcIssuer !== undefined ? { oidcIssuer: read.fields.oidcIssuer } : {}),
-    notBefore: read.fields.notBefore.toISOString(),
-    notAfter: read.fields.notAfter.toISOString(),
-    sha256: createHash('sha256').update(der).digest('hex'),
-  };
+  return { ...certificateFacts(read), sha256: createHash('sha256').update(der).digest('hex') };
 }
 
 /** A PEM text's certificates (`label`), each read; or why the text holds none. */

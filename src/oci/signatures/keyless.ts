@@ -1,4 +1,4 @@
-import { type Certificate, oneLine, parseCertificates } from './x509/certificates';
+import { type Certificate, certificateFacts, parseCertificates } from './x509/certificates';
 import { chainToRoots, validAt } from './x509/certificateChain';
 import { keyAlgorithmField, loadPublicKey } from './keys/publicKeys';
 import { BUNDLE_ANNOTATION, type RekorEntry, type RekorKey, untimedEntryProblem, verifyBundle } from './rekorBundle';
@@ -82,14 +82,7 @@ export function verifyWithCertificate(
   } catch (err) {
     return fail('malformed-certificate', (err as Error).message);
   }
-  const summary: CertificateSummary = {
-    subject: oneLine(leaf.x509.subject),
-    issuer: oneLine(leaf.x509.issuer),
-    identities: leaf.fields.names,
-    ...(leaf.fields.oidcIssuer !== undefined ? { oidcIssuer: leaf.fields.oidcIssuer } : {}),
-    notBefore: leaf.fields.notBefore.toISOString(),
-    notAfter: leaf.fields.notAfter.toISOString(),
-  };
+  const summary: CertificateSummary = certificateFacts(leaf);
   fields.certificate = summary;
 
   // cosign verifies with the leaf's key over SHA-256 (the curve's own hash too for P-384 and P-521, as with --key).

@@ -2,7 +2,7 @@ import type { Descriptor } from '../../descriptor';
 import { readCapped } from '../../readCapped';
 import { type FoundArtifact, foundLayers } from '../../referrers/cosignFound';
 import type { OpOptions, ReadOnlyTarget } from '../../target';
-import { type Certificate, oneLine } from '../x509/certificates';
+import { type Certificate, certificateFacts, oneLine } from '../x509/certificates';
 import { validAt } from '../x509/certificateChain';
 import { verifyTimestamp } from '../x509/timestamp';
 import { chainProblem, keyAlgorithm, parseChain, trustedBy, verifiesWith } from './notaryChain';
@@ -68,13 +68,7 @@ export function verifyNotaryEnvelope(bytes: Buffer, mediaType: string, subject: 
   const chain = parseChain(e.certificates, 'the certificate chain');
   if ('malformed' in chain) return fail('malformed-certificate', chain.malformed);
   const leaf = chain[0]!;
-  const certificate: CertificateSummary = {
-    subject: oneLine(leaf.x509.subject),
-    issuer: oneLine(leaf.x509.issuer),
-    identities: leaf.fields.names,
-    notBefore: leaf.fields.notBefore.toISOString(),
-    notAfter: leaf.fields.notAfter.toISOString(),
-  };
+  const certificate: CertificateSummary = certificateFacts(leaf);
   fields.certificate = certificate;
   const spec = keyAlgorithm(leaf);
   if ('unsupported' in spec) return fail('unsupported-key', `its signing certificate has ${spec.unsupported}`);

@@ -226,6 +226,18 @@ export function subjectLine(c: Certificate): string {
 }
 
 /** Node's multi-line distinguished name (`O=sigstore.dev\nCN=sigstore`) on one line, as X.509 tools print it; "" for none (a Fulcio leaf's subject is empty, which Node gives as undefined). */
+/** What a certificate says of itself, as results report it (trusted or not): names one line each, times in ISO 8601. */
+export function certificateFacts(c: Certificate): { subject: string; issuer: string; identities: string[]; oidcIssuer?: string; notBefore: string; notAfter: string } {
+  return {
+    subject: oneLine(c.x509.subject),
+    issuer: oneLine(c.x509.issuer),
+    identities: c.fields.names,
+    ...(c.fields.oidcIssuer !== undefined ? { oidcIssuer: c.fields.oidcIssuer } : {}),
+    notBefore: c.fields.notBefore.toISOString(),
+    notAfter: c.fields.notAfter.toISOString(),
+  };
+}
+
 export function oneLine(dn: string | undefined): string {
   return (dn ?? '').split('\n').filter(Boolean).join(', ');
 }
