@@ -4,10 +4,10 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CERTIFICATE_ANNOTATION, NOTARY_COSE_MEDIA_TYPE, NOTARY_JWS_MEDIA_TYPE } from '../../src/oci/signatures';
+import { CERTIFICATE_ANNOTATION, loadNotaryRoots, NOTARY_COSE_MEDIA_TYPE, NOTARY_JWS_MEDIA_TYPE, verifyNotaryEnvelope } from '../../src/oci/signatures';
 import { describeBundle, describeCosignLayer, describeNotary } from '../../src/oci/signatures/inspectDescribe';
 import { cosignVector } from '../helpers/cosignVectors';
-import { VECTOR } from '../helpers/notaryEnvelopes';
+import { made, signJws, VECTOR } from '../helpers/notaryEnvelopes';
 import { sigstoreFixture } from '../helpers/sigstoreBundles';
 
 /** `bytes` cut at every `step` bytes, and with one byte changed at every `step` bytes. */
@@ -52,5 +52,34 @@ describe('inspect: damaged signatures never throw', () => {
       const d = describeCosignLayer({ ...v.annotations, [CERTIFICATE_ANNOTATION]: text }, v.payload);
       assert.ok(d.certificate !== undefined);
     }
+  });
+});
+
+describe("inspect: a Notary payload's targetArtifact, read as verify reads it", () => {
+  const target = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'ab'.repeat(32)}`, size: 1234 };
+  for (const [payload, problem] of [
+    ['{"targetArtifact": 1}', '$.targetArtifact: expected a descriptor'],
+    ['{"targetArtifact": {"digest": "sha256:x"}}', '$.targetArtifact: expected a digest, a size and a media type'],
+    [JSON.stringify({ targetArtifact: { ...target, annotations: { run: 7 } } }), '$.targetArtifact.annotations: expected an object of strings'],
+  ] as const) {
+    it(`${payload}: inspect names the problem verify refuses it for`, () => {
+      const bytes = signJws({ target, payload: Buffer.from(payload) });
+      const d = describeNotary(bytes, NOTARY_JWS_MEDIA_TYPE);
+      assert.ok(!('malformed' in d));
+      assert.equal(d.payloadProblem, `payload: ${problem}`);
+      assert.equal(d.targetArtifact, undefined);
+      const v = verifyNotaryEnvelope(bytes, NOTARY_JWS_MEDIA_TYPE, target, { roots: loadNotaryRoots('root', readFileSync(made('root.pem'))), authorityRoots: [], identities: [] });
+      assert.ok(!v.ok);
+      assert.equal(v.problem, 'malformed-payload');
+      assert.equal(v.reason, `payload ${problem}`);
+    });
+  }
+
+  it('user metadata of strings: shown, as verify reports it', () => {
+    const bytes = signJws({ target: { ...target, annotations: { run: '7' } } as typeof target });
+    const d = describeNotary(bytes, NOTARY_JWS_MEDIA_TYPE);
+    assert.ok(!('malformed' in d));
+    assert.deepEqual(d.targetArtifact, target);
+    assert.deepEqual(d.userMetadata, { run: '7' });
   });
 });

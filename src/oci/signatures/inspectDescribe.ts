@@ -11,6 +11,7 @@ import { CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION } from './keyless';
 import { parseCose } from './notary/notaryCose';
 import { NOTARY_COSE_MEDIA_TYPE } from './notary/notaryEnvelope';
 import { parseJws } from './notary/notaryJws';
+import { signedAttributes, targetArtifact } from './notary/notaryPayload';
 import { BUNDLE_ANNOTATION } from './rekorBundle';
 import type { CertificateSummary } from './signatureResult';
 import { parseSigstoreBundle } from './sigstore/sigstoreBundle';
@@ -86,7 +87,7 @@ export interface NotaryDescription {
   signingAgent?: string;
   /** The payload's targetArtifact (digest, size, media type) and its annotations: the user metadata signed. */
   targetArtifact?: { digest: string; size: number; mediaType: string };
-  userMetadata?: Record<string, unknown>;
+  userMetadata?: Record<string, string>;
   payloadProblem?: string;
   /** The x5c chain, leaf first. */
   certificates: CertificateRead[];
@@ -195,26 +196,15 @@ export function describeNotary(bytes: Buffer, mediaType: string): NotaryDescript
     envelope: e.envelope,
     alg: e.alg,
     contentType: e.contentType,
-    signingScheme: e.signingScheme,
-    ...(e.signingTime ? { signingTime: e.signingTime.toISOString() } : {}),
-    ...(e.authenticSigningTime ? { authenticSigningTime: e.authenticSigningTime.toISOString() } : {}),
-    ...(e.expiry ? { expiry: e.expiry.toISOString() } : {}),
-    ...(e.signingAgent !== undefined ? { signingAgent: e.signingAgent } : {}),
+    ...signedAttributes(e),
     certificates: e.certificates.map((der, i) => certificateInfo(der, `x5c[${i}]`)),
     timestamp: e.timestampToken !== undefined,
   };
-  let doc: unknown;
-  try {
-    doc = JSON.parse(e.payload.toString('utf8'));
-  } catch (err) {
-    out.payloadProblem = `payload: not JSON (${(err as Error).message})`;
-    return out;
-  }
-  const t = isObject(doc) ? doc.targetArtifact : undefined;
-  if (!isObject(t) || typeof t.digest !== 'string' || typeof t.size !== 'number' || typeof t.mediaType !== 'string') out.payloadProblem = 'payload: $.targetArtifact: expected a digest, a size and a media type';
+  const t = targetArtifact(e.payload);
+  if (typeof t === 'string') out.payloadProblem = `payload: ${t}`;
   else {
     out.targetArtifact = { digest: t.digest, size: t.size, mediaType: t.mediaType };
-    if (isObject(t.annotations) && Object.keys(t.annotations).length > 0) out.userMetadata = t.annotations;
+    if (t.annotations && Object.keys(t.annotations).length > 0) out.userMetadata = t.annotations;
   }
   return out;
 }

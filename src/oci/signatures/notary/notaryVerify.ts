@@ -10,6 +10,7 @@ import { parseCose } from './notaryCose';
 import { HEADER, NOTARY_COSE_MEDIA_TYPE, NOTARY_JWS_MEDIA_TYPE, NOTARY_PAYLOAD_TYPE, type NotaryEnvelope, SCHEME_SIGNING_AUTHORITY, UNDERSTOOD_CRITICAL } from './notaryEnvelope';
 import { matchesIdentity, type NotaryIdentity, subjectAttributes } from './notaryIdentity';
 import { parseJws } from './notaryJws';
+import { signedAttributes, targetArtifact } from './notaryPayload';
 import type { CertificateSummary, NotarySummary, SignatureProblem, SignatureResult } from '../signatureResult';
 import { revocationUnknown } from './notaryRevocation';
 import type { PolicyCheck, TrustPolicyStatement, TrustStoreType } from './trustPolicy';
@@ -264,33 +265,6 @@ export async function verifyNotaryManifest(
   return { ...base, format: 'notary', ...at, ...checked.fields, valid: true };
 }
 
-/** The payload's `targetArtifact` descriptor (its digest, size, media type and annotations: the user metadata), or what is wrong with it. */
-function targetArtifact(payload: Buffer): Pick<Descriptor, 'digest' | 'size' | 'mediaType' | 'annotations'> | string {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(payload.toString('utf8'));
-  } catch (err) {
-    return `not JSON (${(err as Error).message})`;
-  }
-  const t = (doc as { targetArtifact?: unknown } | null)?.targetArtifact as Partial<Descriptor> | undefined;
-  if (!t || typeof t !== 'object') return '$.targetArtifact: expected a descriptor';
-  if (typeof t.digest !== 'string' || typeof t.mediaType !== 'string' || typeof t.size !== 'number') return '$.targetArtifact: expected a digest, a size and a media type';
-  // notation reads the descriptor's annotations as a map of strings: anything else fails it too.
-  const annotations: unknown = t.annotations;
-  if (annotations !== undefined && annotations !== null && (typeof annotations !== 'object' || Array.isArray(annotations) || Object.values(annotations).some((v) => typeof v !== 'string'))) {
-    return '$.targetArtifact.annotations: expected an object of strings';
-  }
-  return { digest: t.digest, size: t.size, mediaType: t.mediaType, ...(annotations ? { annotations: annotations as Record<string, string> } : {}) };
-}
-
 function summary(e: NotaryEnvelope): NotarySummary {
-  return {
-    envelope: e.envelope,
-    signingScheme: e.signingScheme,
-    ...(e.signingTime ? { signingTime: e.signingTime.toISOString() } : {}),
-    ...(e.authenticSigningTime ? { authenticSigningTime: e.authenticSigningTime.toISOString() } : {}),
-    ...(e.expiry ? { expiry: e.expiry.toISOString() } : {}),
-    ...(e.signingAgent !== undefined ? { signingAgent: e.signingAgent } : {}),
-    ...(e.timestampToken ? { timestampNotVerified: true as const } : {}),
-  };
+  return { envelope: e.envelope, ...signedAttributes(e), ...(e.timestampToken ? { timestampNotVerified: true as const } : {}) };
 }
