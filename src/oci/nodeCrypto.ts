@@ -32,7 +32,7 @@ export function x509(): Pick<Crypto, 'X509Certificate' | 'createPrivateKey'> {
   return crypto();
 }
 
-/** Keys, signatures and scrypt, for cosign signatures (signatures/): verify and sign. */
-export function signing(): Pick<Crypto, 'createPublicKey' | 'createPrivateKey' | 'verify' | 'sign' | 'scryptSync' | 'randomBytes' | 'constants'> {
+/** Keys, signatures and scrypt, for cosign signatures (signatures/): verify, sign and make key pairs. */
+export function signing(): Pick<Crypto, 'createPublicKey' | 'createPrivateKey' | 'generateKeyPairSync' | 'verify' | 'sign' | 'scryptSync' | 'randomBytes' | 'constants'> {
   return crypto();
 }

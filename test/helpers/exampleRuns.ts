@@ -56,6 +56,9 @@ export function hostIn(argv: string[]): boolean {
 }
 
 /** An example that works on layouts only: it has a layout flag (or is a `layout` command) and names no registry. */
+/** Commands on local files alone (generate-key-pair, import-key-pair): no reference, no layout flag; run in the fixture's folder. */
+export const FILE_COMMANDS = COMMANDS.filter((c) => c.maxArgs === 0 && !LAYOUT_FLAGS.some((f) => f in c.options));
+
 export function onLayouts(e: ExampleLine): boolean {
   // `layout export|import` take layout folders and tars only, with no flag to say so.
   return (e.argv[0] === 'layout' || flagsOf(e.argv).some((f) => (LAYOUT_FLAGS as readonly string[]).includes(f))) && !hostIn(e.argv);
@@ -66,8 +69,9 @@ export function onLayouts(e: ExampleLine): boolean {
  * loopback); else why not: it reads a password from stdin (login: no one types it here), names another registry
  * (ghcr.io, registry.example.com: no network in tests), or works on no layout.
  */
-export function runnable(e: ExampleLine): 'layout' | 'registry' | string {
+export function runnable(e: ExampleLine): 'layout' | 'registry' | 'files' | string {
   if (e.argv.includes('--password-stdin')) return 'reads a password from stdin';
+  if (FILE_COMMANDS.some((c) => c.path === e.argv.slice(0, c.path.split(' ').length).join(' '))) return 'files';
   const hosts = e.argv.filter((a) => hostIn([a]));
   if (hosts.some((a) => !a.startsWith('localhost:5000/') && a !== 'localhost:5000')) return 'names a registry not on loopback';
   if (e.argv.some((a) => a.startsWith('localhost:5000'))) return 'registry';
@@ -157,6 +161,8 @@ export async function makeFixture(): Promise<Fixture> {
   writeFileSync(join(dir, 'cosign.key'), encryptCosignKey(keys.privateKey, 'example passphrase'));
   writeFileSync(join(dir, 'pass.txt'), 'example passphrase\n');
   writeFileSync(join(dir, 'cosign.pub'), keys.publicKey.export({ type: 'spki', format: 'pem' }));
+  // What import-key-pair reads: a PEM private key another tool made (openssl genpkey writes PKCS#8 so).
+  writeFileSync(join(dir, 'openssl.pem'), generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
   writeFileSync(join(dir, 'other.pub'), generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
   await signManifest(store, v1, signKey('cosign.key', keys.privateKey), 'registry.example.com/app:v1');
   await signManifest(store, patched, signKey('cosign.key', keys.privateKey), 'registry.example.com/app:v1');

@@ -10,7 +10,7 @@ import { COMMON_OPTIONS, parseCommand } from '../../src/cli/command';
 import { COMMANDS } from '../../src/cli/commands';
 import { findCommand } from '../../src/cli/main';
 import { markdownManifoldLines } from '../helpers/exampleLines';
-import { EXAMPLES, type Fixture, freshCopy, LAYOUT_FLAGS, makeFixture, onLayouts, runAsWritten, runnable, substitute, TAGGED } from '../helpers/exampleRuns';
+import { EXAMPLES, FILE_COMMANDS, type Fixture, freshCopy, LAYOUT_FLAGS, makeFixture, onLayouts, runAsWritten, runnable, substitute, TAGGED } from '../helpers/exampleRuns';
 import { runCli } from '../helpers/runCli';
 import { startOciServer, type OciServer } from '../integration/support';
 import { cleanupTemps, tempDir } from './builders';
@@ -51,7 +51,7 @@ describe('help texts', () => {
   });
 
   it('every example runs below, but for one that reads a password from stdin or names a registry not on loopback', () => {
-    const skipped = EXAMPLES.filter((e) => !['layout', 'registry'].includes(runnable(e)));
+    const skipped = EXAMPLES.filter((e) => !['layout', 'registry', 'files'].includes(runnable(e)));
     for (const e of skipped) assert.match(runnable(e), /^(reads a password from stdin|names a registry not on loopback)$/, `${e.command.path}: ${e.text}`);
     // login's two (password on stdin), repo ls ghcr.io/org, cp from ghcr.io.
     assert.equal(skipped.length, 4, skipped.map((e) => e.text).join('\n'));
@@ -74,7 +74,7 @@ describe('help texts', () => {
   it('every example that works on a layout runs as written and exits as documented', async function () {
     this.timeout(120_000);
     const ran: string[] = [];
-    for (const e of EXAMPLES.filter((x) => runnable(x) === 'layout')) {
+    for (const e of EXAMPLES.filter((x) => runnable(x) === 'layout' || runnable(x) === 'files')) {
       await runAsWritten(e, template, startOciServer);
       ran.push(e.command.path);
     }
@@ -108,6 +108,7 @@ describe('help texts', () => {
         for (const f of layoutFlags) if (!new RegExp(`(?<![\\w-])--${f}(?![\\w-])`).test(c.usage)) wrong.push(`${c.path} takes --${f}, but its usage "${c.usage}" does not name it`);
         let reaches: boolean;
         // login, logout: a registry is all they take; layout export|import: layouts only, with no flag to say so.
+        if (FILE_COMMANDS.includes(c)) continue; // no reference at all: files only
         if (layoutFlags.length === 0) reaches = !EXAMPLES.some((x) => x.command === c && onLayouts(x));
         else {
           // Its own layout example with the layout flags dropped and the layout named as a repository of a
@@ -185,7 +186,7 @@ describe('help texts', () => {
       this.timeout(120_000);
       // Not run (see runnable): login (password on stdin) and the lines naming registry.example.com or
       // registry.example:5000, the registry of the "Registries" section and the CI gate, not one on loopback.
-      const run = lines.filter((l) => runnable(l) === 'layout' || runnable(l) === 'registry');
+      const run = lines.filter((l) => ['layout', 'registry', 'files'].includes(runnable(l)));
       for (const l of run) await runAsWritten({ ...l, command: findCommand(l.argv).command! }, template, startOciServer, `README.md:${l.line}: ${l.text}`);
       const skipped = lines.filter((l) => !run.includes(l)).map((l) => `${l.line} ${runnable(l)}`);
       assert.ok(skipped.length <= 7, `not run: ${skipped.join('; ')}`);
