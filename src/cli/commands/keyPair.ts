@@ -1,8 +1,6 @@
 // fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
 import { promises as fsp } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { OciError } from '../../oci/errors';
-import { type CosignKeyPair, cosignKeyPair, generateCosignKeyPair, importedPrivateKey, KEY_PAIR_TYPES, type KeyPairType } from '../../oci/signatures';
+import { type CosignKeyPair, cosignKeyPair, generateCosignKeyPair, importedPrivateKey, KEY_PAIR_TYPES, type KeyPairType, writeKeyPairFiles } from '../../oci/signatures';
 import { boolOpt, type Command, type ParsedCommand, stringOpt, UsageError } from '../command';
 import type { Printer } from '../printer';
 import { promptHidden } from '../passphrasePrompt';
@@ -101,30 +99,9 @@ async function newPassphrase(p: ParsedCommand): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0]!;
 }
 
-/** Both files written whole and synced before they appear; the private one readable by its owner only. */
+/** Both files written (the core's writeKeyPairFiles), then where they are. */
 async function writePair(files: OutputFiles, made: CosignKeyPair, printer: Printer): Promise<void> {
-  await place(files.key, made.privatePem, 0o600, files.replace);
-  await place(files.pub, made.publicPem, 0o644, files.replace);
+  await writeKeyPairFiles(files, made, files.replace);
   printer.out(`Private key written to ${files.key}\nPublic key written to ${files.pub}\n`);
   printer.err(`${made.key.type}: sign with --key ${files.key}, verify with --key ${files.pub}\n`);
-}
-
-async function place(file: string, text: string, mode: number, replace: boolean): Promise<void> {
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  const fh = await fsp.open(temp, 'wx', mode);
-  try {
-    await fh.writeFile(text);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    // Without --force a link, not a rename: it fails if the file appeared meanwhile, so nothing is ever replaced unasked.
-    if (replace) await fsp.rename(temp, file);
-    else await fsp.link(temp, file);
-  } catch (err) {
-    throw new OciError('INVALID_ARGUMENT', `${file}: ${(err as Error).message}`, { cause: err });
-  } finally {
-    await fsp.rm(temp, { force: true });
-  }
 }

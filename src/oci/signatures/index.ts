@@ -16,7 +16,7 @@ export { BUNDLE_CONTENT_ANNOTATION, BUNDLE_PREDICATE_TYPE_ANNOTATION, packBundle
 export type { BundleReferrer } from './sigstore/bundleReferrer';
 export { cosignSignStatement, keyHint, makeKeyBundle, STATEMENT_V1_TYPE } from './sigstore/bundleWrite';
 export { readPublicKeyFile } from './keys/keyFiles';
-export { type CosignKeyPair, cosignKeyPair, generateCosignKeyPair, importedPrivateKey, KEY_PAIR_TYPES, type KeyPairType } from './keys/keyPair';
+export { type CosignKeyPair, cosignKeyPair, generateCosignKeyPair, importedPrivateKey, KEY_PAIR_TYPES, type KeyPairType, writeKeyPairFiles } from './keys/keyPair';
 export { signedName, signerText, verificationProblems, verifiedBy } from './verifyProblems';
 export { CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, identityText } from './keyless';
 export type { CertificatePolicy, TextMatch } from './keyless';

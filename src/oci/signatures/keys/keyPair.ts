@@ -4,6 +4,8 @@
  * verifying need no cosign binary at all (air-gapped machines).
  */
 import type { KeyObject } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { OciError } from '../../errors';
 import { signing } from '../../nodeCrypto';
 import { COSIGN_KEY_PEM_TYPE, encryptCosignKey, type SignKey, signKey, SIGSTORE_KEY_PEM_TYPE } from './privateKeys';
@@ -69,4 +71,33 @@ export function importedPrivateKey(name: string, pem: string): KeyObject {
   if (key.asymmetricKeyType === 'rsa' && bits !== undefined && bits < MIN_RSA_BITS) fail(`an RSA key of ${bits} bits: too short to sign with (at least ${MIN_RSA_BITS})`);
   signKey(name, key); // a key of a kind cosign does not sign with (a curve, DSA) refused now, before a passphrase is asked
   return key;
+}
+
+/**
+ * cosign.key and cosign.pub written whole and synced before they appear, the private one readable by its owner only.
+ * Unless `replace`, linked in place rather than renamed: that fails if a file of the name exists (or appeared since
+ * it was looked for), so nothing is ever replaced unasked. Errors (INVALID_ARGUMENT) name the file.
+ */
+export async function writeKeyPairFiles(files: { key: string; pub: string }, made: CosignKeyPair, replace: boolean): Promise<void> {
+  await place(files.key, made.privatePem, 0o600, replace);
+  await place(files.pub, made.publicPem, 0o644, replace);
+}
+
+async function place(file: string, text: string, mode: number, replace: boolean): Promise<void> {
+  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  try {
+    const fh = await fsp.open(temp, 'wx', mode);
+    try {
+      await fh.writeFile(text);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    if (replace) await fsp.rename(temp, file);
+    else await fsp.link(temp, file);
+  } catch (err) {
+    throw new OciError('INVALID_ARGUMENT', `${file}: ${(err as Error).message}`, { cause: err });
+  } finally {
+    await fsp.rm(temp, { force: true });
+  }
 }
