@@ -37,6 +37,8 @@ export const TRUST_NEEDED: Readonly<Record<string, TrustNeed>> = {
   'manifold.backupRepository': 'registry',
   'manifold.pullIntoLayout': 'registry',
   'manifold.pushFiles': 'writes',
+  // Writes a key pair's two files.
+  'manifold.generateKeyPair': 'writes',
   // Stores a signature beside the image: in a layout, or on its registry.
   'manifold.signImage': 'writes',
   // Stores an attestation beside the image, as a signature.

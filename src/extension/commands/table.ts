@@ -49,6 +49,7 @@ import { addToIndex, editIndex, openInIndexEditor } from '../indexEditor';
 import { showCoverage } from '../coverage/showCoverage';
 import { verifySignatures } from './verifySignatures';
 import { inspectSignatures } from './inspectSignatures';
+import { generateKeyPair } from './generateKeyPair';
 import { signImage } from './signImage';
 import { attestImage } from './attestImage';
 import { verifyAttestations } from './verifyAttestations';
@@ -92,6 +93,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'manifold.verifySignatures', handler: verifySignatures },
   { id: 'manifold.inspectSignatures', handler: inspectSignatures },
   { id: 'manifold.signImage', handler: signImage },
+  { id: 'manifold.generateKeyPair', handler: generateKeyPair },
   { id: 'manifold.attestImage', handler: attestImage },
   { id: 'manifold.verifyAttestations', handler: verifyAttestations },
   { id: 'manifold.checkLayout', handler: checkLayout },
