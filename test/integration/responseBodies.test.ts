@@ -160,15 +160,18 @@ describe('registry operations leave no response unread and give every connection
       await failsAndGivesBack('a 500 with a large body', () => repo(bad.host, 'leaks/bad', { retry: { attempts: 2 } }).fetchManifest('v1'), /500/);
     });
 
-    it('answers too large: a manifest, a referrers page', async () => {
+    it('answers too large: a manifest, a referrers page, a token', async () => {
       const huge = Buffer.alloc(MAX_MANIFEST_BYTES + 1, ' ');
       bad.misbehave([
         { method: 'GET', path: /\/leaks\/bad\/manifests\/v1$/, act: ({ res }) => void res.writeHead(200, { 'content-type': MediaType.ImageIndex }).end(huge) },
         { method: 'GET', path: /\/referrers\//, act: ({ res }) => void res.writeHead(200, { 'content-type': MediaType.ImageIndex }).end(huge) },
+        { path: /\/v2\/leaks\/token\//, act: ({ res }) => void res.writeHead(401, { 'www-authenticate': `Bearer realm="http://${bad.host}/token",service="x"` }).end(big) },
+        { path: /^\/token/, act: ({ res }) => void res.writeHead(200, { 'content-type': 'application/json' }).end(Buffer.alloc((2 << 20) + 10, ' ')) },
       ]);
       const remote = repo(bad.host, 'leaks/bad');
       await failsAndGivesBack('a manifest over 4 MiB', () => remote.fetchManifest('v1'), { code: 'INVALID_MANIFEST' });
       await failsAndGivesBack('a referrers page over 4 MiB', () => collect(remote.referrers(signed.amd64)), /larger than/);
+      await failsAndGivesBack('a token answer over 2 MiB', () => repo(bad.host, 'leaks/token').fetchManifest('v1'), /token answer .* is larger than/);
     });
 
     it('a redirect (with a body) to where the blob is', async () => {
@@ -176,6 +179,15 @@ describe('registry operations leave no response unread and give every connection
       const config = JSON.parse(blobOf(signed, signed.amd64).toString()) as { config: Descriptor };
       const bytes = await givesBack('a blob read through a redirect', () => repo(bad.host, 'leaks/bad').fetchBytes(config.config));
       assert.deepEqual(bytes, blobOf(signed, config.config));
+    });
+
+    it('a token server that refuses the credentials', async () => {
+      bad.misbehave([
+        { path: /\/v2\/leaks\/token\//, act: ({ res }) => void res.writeHead(401, { 'www-authenticate': `Bearer realm="http://${bad.host}/token",service="x"` }).end(big) },
+        { path: /^\/token/, act: ({ res }) => void res.writeHead(401, { 'content-type': 'application/json' }).end('{"details":"wrong password"}') },
+      ]);
+      const remote = repo(bad.host, 'leaks/token', { credentials: new MemoryCredentialStore({ [bad.host]: { username: 'u', password: 'wrong' } }) });
+      await failsAndGivesBack('a refused token', () => remote.fetchManifest('v1'), /answered 401/);
     });
   });
 
@@ -232,6 +244,7 @@ describe('registry operations leave no response unread and give every connection
       assert.ok(tokens.requests.some((r) => r.user === 'alice'));
       assert.deepEqual((await givesBack('a read with a token', () => remote.fetchManifest('v1'))).bytes, blobOf(signed, signed.index));
       await failsAndGivesBack('a read without credentials', () => repo(authed.host, 'leaks/auth').fetchManifest('v1'), /401|unauthorized|UNAUTHORIZED/i);
+      await failsAndGivesBack('a read with a wrong password', () => repo(authed.host, 'leaks/auth', { credentials: new MemoryCredentialStore({ [authed.host]: { username: 'alice', password: 'wrong' } }) }).fetchManifest('v1'), /answered 401/);
     });
   });
 });
