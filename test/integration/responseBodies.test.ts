@@ -3,8 +3,10 @@
 // timeouts). Each operation runs through a ledger over a real undici Agent (test/helpers/responseLedger.ts) against
 // the in-process registry, a misbehaving one in front of it, and distribution 2.8.
 import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { verifyImageAttestations } from '../../src/oci/attestations';
 import { MemoryCredentialStore } from '../../src/oci/auth';
 import { copy } from '../../src/oci/copy';
@@ -14,7 +16,7 @@ import { OciLayoutStore } from '../../src/oci/layout';
 import { MediaType } from '../../src/oci/mediaType';
 import { oneRunReads } from '../../src/oci/oneRunReads';
 import { discover, referrerCoverage } from '../../src/oci/referrers';
-import { MAX_MANIFEST_BYTES, RegistryClient, RemoteRepository, type RegistryClientOptions } from '../../src/oci/registry';
+import { closeDefaultAgents, MAX_MANIFEST_BYTES, Registry, RegistryClient, RemoteRepository, type RegistryClientOptions } from '../../src/oci/registry';
 import { inspectImage, loadPublicKey, verifyImage } from '../../src/oci/signatures';
 import type { ReadOnlyTarget } from '../../src/oci/target';
 import { startMisbehavingRegistry, type MisbehavingRegistry } from '../helpers/misbehavingRegistry';
@@ -121,10 +123,31 @@ describe('registry operations leave no response unread and give every connection
     const after = await givesBack('discover after the delete', () => discover(remote, 'v1', { recursive: true }));
     assert.ok(!after.manifests![1]!.referrers.some((r: { desc: Descriptor }) => r.desc.digest === sbom.digest));
     await checksGiveBack(remote);
+    // Registry to registry: the blobs mounted from the first repository; and in 100-byte PATCH chunks to a third.
+    const other = repo(host, `${name}-mounted`);
+    const mounted = await givesBack('cp -r between repositories (mounts)', () => copy(remote, 'v1', other, ['v1'], { referrers: true }));
+    assert.equal(mounted.root.digest, signed.index.digest);
+    const chunked = new RemoteRepository(other.client, `${name}-chunked`, { chunkSize: 100 });
+    await givesBack('cp in chunks', () => copy(signed.store, 'v1', chunked, ['v1']));
+    assert.deepEqual((await givesBack('a chunked blob read back', () => chunked.fetchBytes(signed.amd64))), blobOf(signed, signed.amd64));
+    // `blob push` of a file: staged under no digest, then committed; and one aborted.
+    const staged = await givesBack('a staged upload', () => remote.stage(Readable.from([Buffer.from('staged bytes')])));
+    await givesBack('its commit', () => staged.commit());
+    assert.equal((await givesBack('the staged blob read back', () => remote.fetchBytes({ mediaType: MediaType.ImageLayer, digest: staged.digest, size: staged.size }))).toString(), 'staged bytes');
+    const dropped = await givesBack('a staged upload to drop', () => remote.stage(Readable.from([Buffer.from('dropped')])));
+    await givesBack('its abort', () => dropped.abort());
+    const names = await givesBack('repo ls (the catalog)', async () => {
+      const registry = new Registry(host, { plainHttp: true, dispatcher: ledger.dispatcher });
+      await registry.ping();
+      return collect(registry.repositories());
+    });
+    assert.ok(names.includes(name) && names.includes(`${name}-mounted`), names.join(' '));
   }
 
   it('the in-process registry, with the referrers API: every operation', async () => {
     await everyOperation(oci.host, 'leaks/api');
+    assert.ok(oci.requests.some((r) => r.method === 'POST' && r.path.includes('mount=')), 'blobs were mounted');
+    assert.ok(oci.requests.some((r) => r.method === 'PATCH' && r.headers['content-range'] === '0-99'), 'a blob went up in chunks');
   });
 
   it('the in-process registry without the referrers API (the tag schema fallback): every operation', async () => {
@@ -181,6 +204,30 @@ describe('registry operations leave no response unread and give every connection
       assert.deepEqual(bytes, blobOf(signed, config.config));
     });
 
+    it('a copy aborted while a blob is half downloaded', async () => {
+      let started!: () => void;
+      const midway = new Promise<void>((r) => (started = r));
+      bad.misbehave([
+        {
+          method: 'GET',
+          path: /\/blobs\//,
+          times: 1,
+          act: async ({ res, upstream }) => {
+            const answer = await upstream();
+            res.writeHead(200, { 'content-length': String(answer.body.length), 'content-type': 'application/octet-stream' });
+            res.write(answer.body.subarray(0, answer.body.length >> 1));
+            started(); // and the rest never comes
+          },
+        },
+      ]);
+      const controller = new AbortController();
+      const copying = copy(repo(bad.host, 'leaks/bad'), 'v1', await newLayout(), ['v1'], { signal: controller.signal });
+      await midway;
+      controller.abort();
+      await assert.rejects(copying, { name: 'AbortError' });
+      await ledger.assertAllGivenBack('a copy aborted midway through a download');
+    });
+
     it('a token server that refuses the credentials', async () => {
       bad.misbehave([
         { path: /\/v2\/leaks\/token\//, act: ({ res }) => void res.writeHead(401, { 'www-authenticate': `Bearer realm="http://${bad.host}/token",service="x"` }).end(big) },
@@ -215,6 +262,41 @@ describe('registry operations leave no response unread and give every connection
     } finally {
       release();
       await holding.stop();
+    }
+  });
+
+  it('200 mixed operations through the client\'s own agent: the registry sees at most its 8 connections, reused', async () => {
+    const server = await startOciServer();
+    await closeDefaultAgents(); // a pool of this test's own
+    try {
+      const remote = RemoteRepository.open(`${server.host}/leaks/many`, { plainHttp: true });
+      await copy(signed.store, 'v1', remote, ['v1'], { referrers: true });
+      const config = (JSON.parse(blobOf(signed, signed.amd64).toString()) as { config: Descriptor }).config;
+      const missing = { mediaType: MediaType.ImageLayer, digest: `sha256:${'2'.repeat(64)}`, size: 1 };
+      const ops: Array<(i: number) => Promise<unknown>> = [
+        async () => assert.equal(await remote.exists(config), true),
+        async () => assert.equal(await remote.exists(missing), false),
+        async () => assert.equal((await remote.fetchManifest('v1')).desc.digest, signed.index.digest),
+        () => assert.rejects(remote.fetchManifest('missing'), { code: 'NOT_FOUND' }),
+        async () => assert.ok((await collect(remote.tags())).includes('v1')),
+        async () => assert.equal((await collect(remote.referrers(signed.arm64))).length, 1),
+        async () => assert.equal((await remote.resolve('v1')).digest, signed.index.digest),
+        async () => assert.deepEqual(await remote.fetchBytes(config), blobOf(signed, config)),
+        async (i) => {
+          const bytes = Buffer.from(`blob ${i}`);
+          const desc = { mediaType: MediaType.ImageLayer, digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`, size: bytes.length };
+          await remote.push(desc, bytes);
+        },
+        () => remote.tag(signed.amd64, 'amd64'),
+      ];
+      // 20 at once, more than the pool's 8: the rest queue for a connection and reuse it.
+      for (let i = 0; i < 200; i += 20) await Promise.all(Array.from({ length: 20 }, (_, j) => ops[(i + j) % ops.length]!(i + j)));
+      assert.ok(server.connections.peak <= 8, `at most 8 open at once, saw ${server.connections.peak}`);
+      assert.ok(server.connections.opened <= 8, `connections reused: ${server.connections.opened} opened for ${server.requests.length} requests`);
+      assert.ok(server.requests.length > 300, String(server.requests.length));
+    } finally {
+      await closeDefaultAgents();
+      await server.stop();
     }
   });
 
