@@ -426,7 +426,15 @@ export class RegistryClient {
       this.watchBody(res, req.method, url, earlier + attempt);
       if (res.status === 401 && !answeredChallenge) {
         answeredChallenge = true;
-        const next = await this.authorizer.respond(this.registry, res.header('www-authenticate'), req.scopes, req.signal, headers.authorization);
+        let next: string | undefined;
+        try {
+          next = await this.authorizer.respond(this.registry, res.header('www-authenticate'), req.scopes, req.signal, headers.authorization);
+        } catch (err) {
+          // The 401 is answered by nobody now (a token refused or too large, no realm, a cancel): its body unread
+          // would keep its connection, a body over undici's 64 KiB buffer until the 60 s body timeout.
+          discard(res.body);
+          throw err;
+        }
         if (next && next !== authorization) {
           await res.body.dump().catch(() => undefined);
           if (!replayable) {
