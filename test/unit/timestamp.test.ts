@@ -125,6 +125,8 @@ describe('RFC 3161 timestamps OpenSSL made (test/fixtures/rfc3161-made)', () => 
       assert.ok(!('bad' in r), `${name}: ${'bad' in r ? r.bad : ''}`);
       assert.deepEqual([r.authority, r.root], ['CN=made tsa, O=example', 'root.pem']);
     }
+    // `openssl ts -reply` wrote the accuracy its config gives (secs:1, millisecs:500): reported as read.
+    assert.equal((verifyTimestamp(token('good.tsr'), messageSignature, made()) as { accuracy?: string }).accuracy, '1.5s');
     // Its leaf and intermediate come from the token: the root alone is enough.
     assert.ok(!('bad' in verifyTimestamp(token('good.tsr'), messageSignature, tsaOf(MADE('root.pem')))));
   });
