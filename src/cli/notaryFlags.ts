@@ -133,7 +133,7 @@ export async function notaryTrust(f: NotaryFlags, raw?: string): Promise<NotaryT
 /** A trust store flag's roots (readNotaryTrustStore), its error led by the flag: `--notary-roots roots/: no certificate in it`. */
 async function rootsAt(flag: string, path: string): Promise<Certificate[]> {
   try {
-    return await readNotaryTrustStore(path);
+    return await readNotaryTrustStore(path, { tsa: flag === '--notary-tsa-roots' });
   } catch (err) {
     throw new OciError('INVALID_ARGUMENT', `${flag} ${(err as Error).message}`, { cause: err });
   }

@@ -154,6 +154,9 @@ describe('Notary signatures notation made (notation-go testdata)', () => {
     assert.equal(ok.fields.timestamp?.root, 'globalsign-root-r6.crt');
     assert.equal(ok.fields.certificate?.checkedAt, ok.fields.timestamp?.time);
     assert.equal(ok.fields.notary?.timestampNotVerified, undefined);
+    // GlobalSign's TSTInfo states an accuracy of 1 s: the time stands for genTime ± 1 s, over which the chain is valid.
+    const genTime = Date.parse(ok.fields.timestamp!.time);
+    assert.deepEqual([ok.fields.timestamp?.accuracy, ok.fields.timestamp?.earliest, ok.fields.timestamp?.latest], ['1s', new Date(genTime - 1000).toISOString(), new Date(genTime + 1000).toISOString()]);
     // A TSA root that is not the token's: refused by name, whatever the time.
     const other = verifyNotaryEnvelope(bytes, NOTARY_JWS_MEDIA_TYPE, subject, { roots, authorityRoots: [], identities: [], tsaRoots: roots, now: new Date('2030-01-01T00:00:00Z') });
     assert.deepEqual([other.ok, !other.ok && other.problem], [false, 'bad-timestamp']);

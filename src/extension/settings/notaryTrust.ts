@@ -42,7 +42,7 @@ export async function configuredNotaryTrust(image: SourceRef | undefined): Promi
       await Promise.all(
         configuredFiles(setting).map(async (f) => {
           try {
-            return named(await readNotaryTrustStore(f.path), f.path, f.name);
+            return named(await readNotaryTrustStore(f.path, { tsa: setting === NOTARY_TSA_ROOTS_SETTING }), f.path, f.name);
           } catch (err) {
             const text = `${setting}: ${(err as Error).message}`;
             throw new OciError('INVALID_ARGUMENT', text, { cause: err });

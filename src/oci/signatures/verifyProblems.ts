@@ -54,12 +54,13 @@ export function signedName(s: SignatureResult): string {
  * (https://github.com/login/oauth)` for a certificate (then `, with an SCT of CT log ctfe.pub` when one verified); either with `, logged by Rekor at 2023-01-20T20:51:33Z` when
  * its bundle was verified, `(inclusion proof verified)` after when a Sigstore bundle's proof was too, and only
  * `, logged by Rekor (inclusion proof verified, no time)` for a Rekor v2 entry, which gives no time; then
- * `, timestamped by O=sigstore.dev, CN=sigstore-tsa at 2025-06-09T11:57:38Z` when an RFC 3161 timestamp was verified. A
+ * `, timestamped by O=sigstore.dev, CN=sigstore-tsa at 2025-06-09T11:57:38Z` when an RFC 3161 timestamp was verified
+ * (then ` ± 1s` when its TSTInfo states an accuracy). A
  * Notary signature: the signing certificate's subject and its root (then its verified timestamp, as above).
  */
 export function signerText(s: SignatureResult): string {
   // `Notary signature of C=US, O=Notary, CN=alpine (root alpine.crt, notary.x509)`: whom the signing certificate names, the root given it chains to.
-  const stamped = s.timestamp ? `, timestamped by ${s.timestamp.authority} at ${s.timestamp.time.replace('.000Z', 'Z')}` : '';
+  const stamped = s.timestamp ? `, timestamped by ${s.timestamp.authority} at ${s.timestamp.time.replace('.000Z', 'Z')}${s.timestamp.accuracy ? ` ± ${s.timestamp.accuracy}` : ''}` : '';
   if (s.format === 'notary' && s.certificate) {
     // Under a trust policy that only logs authenticity (audit), a valid signature may chain to no root trusted.
     const policy = s.trustPolicy ? `, trust policy ${JSON.stringify(s.trustPolicy.name)} ${s.trustPolicy.level}${s.trustPolicy.logged ? `, ${s.trustPolicy.logged.length} failure${s.trustPolicy.logged.length === 1 ? '' : 's'} logged` : ''}` : '';

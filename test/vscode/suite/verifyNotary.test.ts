@@ -144,6 +144,12 @@ describe('Verify Signatures: Notary Project signatures from manifold.notaryRoots
     await set('notaryTsaRoots', [join(files, 'no-such-tsa')]);
     assert.equal(await run({ layout, reference: 'v2' }), undefined);
     assert.match(shown.at(-1)!.message, /^manifold\.notaryTsaRoots: .*no-such-tsa: ENOENT/);
+    // So does one holding a certificate that is not a root CA (a TSA intermediate), naming the file and the certificate, as notation refuses such a store.
+    const made = join(vscode.extensions.getExtension('manifold-dev.manifold')!.extensionPath, 'test', 'fixtures', 'rfc3161-made', 'intermediate.pem');
+    copyFileSync(made, join(files, 'tsa-intermediate.pem'));
+    await set('notaryTsaRoots', [join(files, 'tsa-intermediate.pem')]);
+    assert.equal(await run({ layout, reference: 'v2' }), undefined);
+    assert.match(shown.at(-1)!.message, /^manifold\.notaryTsaRoots: .*tsa-intermediate\.pem: the certificate CN=made tsa intermediate, O=example is not a root CA certificate: issued by CN=made tsa root, O=example, not by itself; a tsa trust store holds root certificates only$/);
     await set('notaryTsaRoots', undefined);
 
     await set('notaryRoots', undefined);

@@ -4,7 +4,8 @@ import { type FoundArtifact, foundLayers } from '../../referrers/cosignFound';
 import type { OpOptions, ReadOnlyTarget } from '../../target';
 import { type Certificate, certificateFacts, oneLine } from '../x509/certificates';
 import { validAt } from '../x509/certificateChain';
-import { verifyTimestamp } from '../x509/timestamp';
+import { verifyTimestampToken } from '../x509/timestamp';
+import { isoOfNanos } from '../x509/timestampAccuracy';
 import { chainProblem, keyAlgorithm, parseChain, trustedBy, verifiesWith } from './notaryChain';
 import { parseCose } from './notaryCose';
 import { HEADER, NOTARY_COSE_MEDIA_TYPE, NOTARY_JWS_MEDIA_TYPE, NOTARY_PAYLOAD_TYPE, type NotaryEnvelope, SCHEME_SIGNING_AUTHORITY, UNDERSTOOD_CRITICAL } from './notaryEnvelope';
@@ -13,6 +14,7 @@ import { parseJws } from './notaryJws';
 import { signedAttributes, targetArtifact } from './notaryPayload';
 import type { CertificateSummary, NotarySummary, SignatureProblem, SignatureResult } from '../signatureResult';
 import { revocationUnknown } from './notaryRevocation';
+import { type StampedRange, stampedRange, validOver } from './notaryTimestamp';
 import type { PolicyCheck, TrustPolicyStatement, TrustStoreType } from './trustPolicy';
 import { annotationMismatch } from '../signedAnnotations';
 
@@ -128,7 +130,8 @@ export function verifyNotaryEnvelope(bytes: Buffer, mediaType: string, subject: 
     if (f) return f;
   } else {
     certificate.checkedAt = timed.at.toISOString();
-    const expired = validAt(chain, timed.at);
+    // A timestamp stands for a range (genTime ± accuracy): the chain must be valid over all of it, as notation checks.
+    const expired = 'range' in timed ? validOver(chain, timed.range) : validAt(chain, timed.at);
     if (expired) {
       const f = failed('authenticTimestamp', 'certificate-expired', `${expired}${timed.why}`);
       if (f) return f;
@@ -180,7 +183,7 @@ function identityProblem(subjectDer: Buffer, subject: string, trust: NotaryTrust
   return `the certificate is for ${subject}, not ${trust.identities.map((i) => i.text).join(' nor ')}`;
 }
 
-type Timed = { at: Date; why: string } | { problem: SignatureProblem; reason: string };
+type Timed = { at: Date; why: string } | { at: Date; why: string; range: StampedRange } | { problem: SignatureProblem; reason: string };
 
 /**
  * The time the chain must be valid at, under the flags: the authentic signing time under signingAuthority; under
@@ -216,13 +219,17 @@ function policyTime(e: NotaryEnvelope, chain: Certificate[], authority: boolean,
   return 'bad' in stamped ? { problem: 'bad-timestamp', reason: stamped.bad } : stamped;
 }
 
-/** The timestamp countersignature verified under the TSA roots: the time it gives (recorded in `fields`), or what is wrong. */
-function stampedTime(e: NotaryEnvelope, trust: NotaryTrust, fields: Fields): { at: Date; why: string } | { bad: string } {
-  const verified = verifyTimestamp(e.timestampToken!, e.signature, { leaves: [], intermediates: [], roots: trust.tsaRoots ?? [] });
-  if ('bad' in verified) return { bad: `its timestamp countersignature (${HEADER.timestampSignature}): ${verified.bad}` };
-  fields.timestamp = verified;
+/** The timestamp countersignature verified under the TSA roots: the time and the range it gives (recorded in `fields`), or what is wrong. */
+function stampedTime(e: NotaryEnvelope, trust: NotaryTrust, fields: Fields): { at: Date; why: string; range: StampedRange } | { bad: string } {
+  const where = `its timestamp countersignature (${HEADER.timestampSignature})`;
+  const token = verifyTimestampToken(e.timestampToken!, e.signature, { leaves: [], intermediates: [], roots: trust.tsaRoots ?? [] });
+  if ('bad' in token) return { bad: `${where}: ${token.bad}` };
+  const range = stampedRange(token.info);
+  if ('bad' in range) return { bad: `${where}: ${range.bad}` };
+  fields.timestamp = { ...token.verified, earliest: isoOfNanos(range.earliest), latest: isoOfNanos(range.latest) };
   if (fields.notary) delete fields.notary.timestampNotVerified;
-  return { at: new Date(verified.time), why: ' (the time its timestamp countersignature gives)' };
+  // validOver's reasons name the range themselves.
+  return { at: token.info.genTime, why: '', range };
 }
 
 /**

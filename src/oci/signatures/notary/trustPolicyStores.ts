@@ -26,7 +26,7 @@ export async function trustPolicyTrust(statement: TrustPolicyStatement, dir: str
       });
       if (st.isSymbolicLink()) throw new Error(`${path}: a symlink; notation's named trust stores are folders, not symlinks`);
       if (!st.isDirectory()) throw new Error(`${path}: not a folder (a named trust store is a folder of certificate files)`);
-      certs[type].push(...(await readNotaryTrustStore(path, { noSymlinks: true })).map((c) => ({ ...c, name: `${type}:${name}/${c.name.slice(path.length + 1) || c.name}` })));
+      certs[type].push(...(await readNotaryTrustStore(path, { noSymlinks: true, tsa: type === 'tsa' })).map((c) => ({ ...c, name: `${type}:${name}/${c.name.slice(path.length + 1) || c.name}` })));
     } catch (err) {
       storeProblems[type] = `trust store ${type}:${name}: ${(err as Error).message}`;
     }

@@ -3,6 +3,7 @@ import { type Certificate, OID, oneLine, parseCertificates } from './certificate
 import { chainToRoots, TIME_STAMPING, validAt } from './certificateChain';
 import { algorithmOid, CMS_OID, isSigner, readSignedData, type SignedData } from './cmsSignedData';
 import { childrenOf, type DerNode, DerError, expect, oidText, readOnly, TAG } from './der';
+import { type Accuracy, accuracyText, readAccuracy } from './timestampAccuracy';
 import { outsideValidFor, type ValidFor, validForText } from './validFor';
 
 /**
@@ -13,7 +14,9 @@ import { outsideValidFor, type ValidFor, validForText } from './validFor';
  * hash of the TSTInfo; that certificate chains to a root given, is for time stamping only (RFC 3161 2.3: its EKU
  * critical, timeStamping alone) and is the one its ESS signingCertificate attribute names; the TSTInfo's
  * messageImprint is the hash of the signature; and the chain is valid at genTime. A verified timestamp is a time
- * the signing certificate is checked at, as a Rekor SET's integratedTime is.
+ * the signing certificate is checked at, as a Rekor SET's integratedTime is. The TSTInfo's accuracy is read and
+ * reported; a Sigstore bundle's time is genTime alone (sigstore-go does not use the accuracy), a Notary signature's
+ * the range genTime ± accuracy (notary/notaryTimestamp.ts), as notation takes it.
  */
 
 /** The TSAs trusted (`--timestamp-certificate-chain`): their leaves (a token may omit its certificate), intermediates and roots. */
@@ -39,6 +42,23 @@ export interface VerifiedTimestamp {
   time: string;
   authority: string;
   root: string;
+  /** The TSTInfo's accuracy as a duration (`1.5s`), when it states one that reads. */
+  accuracy?: string;
+  /** Where the range is checked (a Notary countersignature): the earliest and the latest time it stands for, genTime ∓ accuracy (ISO). */
+  earliest?: string;
+  latest?: string;
+}
+
+/** A token's TSTInfo, as read: its time to the nanosecond and its accuracy, for a verifier that takes the time as a range. */
+export interface TstInfo {
+  policy: string;
+  imprintAlgorithm: string;
+  imprint: Buffer;
+  genTime: Date;
+  /** genTime in nanoseconds since the epoch (a fraction finer than milliseconds kept, to 9 digits). */
+  genTimeNanos: bigint;
+  /** Absent when the TSTInfo has none; `malformed` naming what is wrong (a Sigstore bundle's timestamp does not read it, as sigstore-go does not). */
+  accuracy?: Accuracy | { malformed: string };
 }
 
 /** More timestamps than a bundle has (one per TSA asked): each costs a chain search, so more are refused (sigstore-go's bound). */
@@ -88,6 +108,12 @@ function authorityProblem(token: Buffer, signature: Buffer, verified: VerifiedTi
 
 /** One signedTimestamp (a TimeStampResp, or the TimeStampToken alone) verified over `signature`, or why not. */
 export function verifyTimestamp(der: Buffer, signature: Buffer, tsa: TimestampAuthorities): VerifiedTimestamp | { bad: string } {
+  const r = verifyTimestampToken(der, signature, tsa);
+  return 'bad' in r ? r : r.verified;
+}
+
+/** The same, with the TSTInfo read (its accuracy, its time to the nanosecond). */
+export function verifyTimestampToken(der: Buffer, signature: Buffer, tsa: TimestampAuthorities): { verified: VerifiedTimestamp; info: TstInfo } | { bad: string } {
   let sd: SignedData;
   let info: TstInfo;
   try {
@@ -139,7 +165,8 @@ export function verifyTimestamp(der: Buffer, signature: Buffer, tsa: TimestampAu
   if (outside) return { bad: `its genTime ${info.genTime.toISOString()} is outside its TSA chain's validity: ${outside}` };
   // A TSA leaf may have an empty subject (sigstore's virtual TSA): then its issuer names it.
   const authority = oneLine(leaf.x509.subject) || `a certificate of ${oneLine(leaf.x509.issuer)}`;
-  return { time: info.genTime.toISOString(), authority, root: trusted.chain[trusted.chain.length - 1]!.name };
+  const accuracy = info.accuracy && !('malformed' in info.accuracy) ? { accuracy: accuracyText(info.accuracy) } : {};
+  return { verified: { time: info.genTime.toISOString(), authority, root: trusted.chain[trusted.chain.length - 1]!.name, ...accuracy }, info };
 }
 
 /** The TimeStampToken of a TimeStampResp (its status granted) or the token itself: a ContentInfo begins with its OID. */
@@ -153,32 +180,30 @@ function tokenOf(der: Buffer): Buffer {
   return expect(parts[1], TAG.SEQUENCE, 'timeStampToken').raw;
 }
 
-interface TstInfo {
-  imprintAlgorithm: string;
-  imprint: Buffer;
-  genTime: Date;
-}
-
-/** TSTInfo (RFC 3161 2.4.2): version 1, policy, messageImprint, serialNumber, genTime; the rest is not read. */
+/** TSTInfo (RFC 3161 2.4.2): version 1, policy, messageImprint, serialNumber, genTime, accuracy when present (the only SEQUENCE that may follow genTime); the rest is not read. */
 function readTstInfo(der: Buffer): TstInfo {
   const t = childrenOf(expect(readOnly(der, 'TSTInfo'), TAG.SEQUENCE, 'TSTInfo'));
   const version = expect(t[0], TAG.INTEGER, 'TSTInfo.version').content;
   if (version.length !== 1 || version[0] !== 1) throw new DerError(`TSTInfo.version ${version.toString('hex')}, not 1`);
-  expect(t[1], TAG.OID, 'TSTInfo.policy');
+  const policy = oidText(expect(t[1], TAG.OID, 'TSTInfo.policy').content);
   const mi = childrenOf(expect(t[2], TAG.SEQUENCE, 'TSTInfo.messageImprint'));
   const imprintAlgorithm = algorithmOid(mi[0], 'messageImprint.hashAlgorithm');
   const imprint = expect(mi[1], TAG.OCTET_STRING, 'messageImprint.hashedMessage').content;
   expect(t[3], TAG.INTEGER, 'TSTInfo.serialNumber');
-  return { imprintAlgorithm, imprint, genTime: generalizedTime(expect(t[4], TAG.GENERALIZED_TIME, 'TSTInfo.genTime')) };
+  const { genTime, genTimeNanos } = generalizedTime(expect(t[4], TAG.GENERALIZED_TIME, 'TSTInfo.genTime'));
+  const accuracy = t[5]?.tag === TAG.SEQUENCE ? { accuracy: readAccuracy(t[5]) } : {};
+  return { policy, imprintAlgorithm, imprint, genTime, genTimeNanos, ...accuracy };
 }
 
-/** genTime: YYYYMMDDHHMMSS[.fraction]Z (RFC 3161 allows the fraction; milliseconds are kept). */
-function generalizedTime(node: DerNode): Date {
+/** genTime: YYYYMMDDHHMMSS[.fraction]Z (RFC 3161 allows the fraction): as a Date (milliseconds) and in nanoseconds. */
+function generalizedTime(node: DerNode): { genTime: Date; genTimeNanos: bigint } {
   const text = node.content.toString('latin1');
   const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.(\d*[1-9]))?Z$/.exec(text);
   if (!m) throw new DerError(`TSTInfo.genTime: not a GeneralizedTime as RFC 3161 writes it: ${JSON.stringify(text)}`);
+  const whole = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
   const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
-  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms));
+  const nanos = m[7] ? BigInt(m[7].slice(0, 9).padEnd(9, '0')) : 0n;
+  return { genTime: new Date(whole + ms), genTimeNanos: BigInt(whole) * 1_000_000n + nanos };
 }
 
 /** Why the SignerInfo's signature over its signed attributes is not `leaf`'s. */
