@@ -4,6 +4,7 @@
 // requires. Signatures and tokens OpenSSL made (test/fixtures/rfc3161-made/make.sh, notary-*): a leaf valid
 // 2025-01-01T00:00:00Z to 2025-03-01T00:00:00Z, countersigned by the made TSA with TSTInfos written for each case.
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Descriptor } from '../../src/oci/descriptor';
@@ -91,6 +92,25 @@ describe('Notary timestamps: the range genTime ± accuracy', () => {
     const refused = await runCli('verify', '--oci-layout', `${late.location}:v1`, '--notary-roots', MADE('notary-root.pem'), '--notary-tsa-roots', MADE('root.pem'));
     assert.equal(refused.code, 3, refused.stderr + refused.stdout);
     assert.match(refused.stdout, /certificate-expired: layers\[0\]: the certificate chain\[0\] \(CN=made notary signer, O=example\) expired at 2025-03-01T00:00:00\.000Z, before the latest time/);
+  });
+});
+
+describe('every trust store holds CA or self-signed certificates (notation-go ValidateCertificates)', () => {
+  const notaryMade = (name: string) => join(__dirname, '..', 'fixtures', 'notary-made', name);
+
+  it('a leaf issued by another, in a ca store: refused whole by file and subject; a CA intermediate, or a self-signed leaf, read', async () => {
+    await assert.rejects(
+      readNotaryTrustStore(notaryMade('leaf.pem')),
+      (err: Error) => err.message === `${notaryMade('leaf.pem')}: the certificate C=US, ST=WA, L=Seattle, O=example.com, OU=Release, CN=release signer is neither a CA certificate nor self-signed; a trust store holds CA or self-signed certificates only`,
+    );
+    assert.equal((await readNotaryTrustStore(notaryMade('intermediate.pem'))).length, 1);
+    const dir = tempDir();
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'self.key'), '-subj', '/CN=self-signed signer', '-addext', 'basicConstraints=critical,CA:FALSE', '-out', join(dir, 'self.pem')], { stdio: 'ignore' });
+    assert.equal((await readNotaryTrustStore(join(dir, 'self.pem')))[0]!.fields.ca, false);
+    // The CLI's flag says which one and where.
+    const r = await runCli('verify', '--oci-layout', `${(await newLayout()).location}:v1`, '--notary-roots', notaryMade('leaf.pem'));
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /--notary-roots .*leaf\.pem: the certificate .*CN=release signer is neither a CA certificate nor self-signed/);
   });
 });
 

@@ -247,7 +247,7 @@ describe('Check Image and Check Layout', () => {
     before(async () => {
       server = await startOciServer();
       await run('manifold.addRegistry', { registry: server.host, plainHttp: true });
-      await vscode.commands.executeCommand('manifold.copyToRegistry', { layout, reference: 'no-os', to: `${server.host}/team/check:no-os` });
+      assert.ok((await vscode.commands.executeCommand<{ digest: string } | undefined>('manifold.copyToRegistry', { layout, reference: 'no-os', to: `${server.host}/team/check:no-os` }))?.digest, 'copyToRegistry copied nothing (see the Manifold log)');
     });
     after(async () => {
       await run('manifold.removeRegistry', { registry: server.host });
@@ -264,7 +264,7 @@ describe('Check Image and Check Layout', () => {
     });
 
     it('Check Repository: every tag of the repository, the same problem found through its tag', async () => {
-      await vscode.commands.executeCommand('manifold.copyToRegistry', { layout, reference: 'clean', to: `${server.host}/team/check:clean` });
+      assert.ok((await vscode.commands.executeCommand<{ digest: string } | undefined>('manifold.copyToRegistry', { layout, reference: 'clean', to: `${server.host}/team/check:clean` }))?.digest, 'copyToRegistry copied nothing (see the Manifold log)');
       assert.ok(server.repo('team/check').tags.get('clean'), 'the image was not copied to the registry');
       const outcome = await run('manifold.checkRepository', { registry: server.host, repository: 'team/check' });
       assert.equal(outcome?.summary.split(':')[0], '1 error in team/check');
@@ -336,7 +336,7 @@ describe('Check Image and Check Layout', () => {
         },
       });
       await run('manifold.addRegistry', { registry: server.host, plainHttp: true });
-      for (const [tag, to] of [['clean', 'clean'], ['no-os', 'no-os'], ['clean', 'other']]) await vscode.commands.executeCommand('manifold.copyToRegistry', { layout, reference: tag, to: `${server.host}/${repository}:${to}` });
+      for (const [tag, to] of [['clean', 'clean'], ['no-os', 'no-os'], ['clean', 'other']]) assert.ok((await vscode.commands.executeCommand<{ digest: string } | undefined>('manifold.copyToRegistry', { layout, reference: tag, to: `${server.host}/${repository}:${to}` }))?.digest, 'copyToRegistry copied nothing (see the Manifold log)');
       assert.deepEqual([...server.repo(repository).tags.keys()].sort(), ['clean', 'no-os', 'other']);
       logError = services.log.error;
       services.log.error = (message: string | Error) => void errors.push(String(message));

@@ -31,7 +31,7 @@ describe('Check Repository: damaged roots and referrers', () => {
     const image = await makeImage(store, { arch: 'riscv64' });
     await store.tag(image, 'clean');
     await makeArtifact(store, { subject: image, artifactType: 'application/vnd.example.note', annotations: { note: 'hello' } });
-    await vscode.commands.executeCommand('manifold.copyToRegistry', { layout: store.location, reference: 'clean', to: `${server.host}/${repository}:clean`, referrers: true });
+    assert.ok((await vscode.commands.executeCommand<{ digest: string } | undefined>('manifold.copyToRegistry', { layout: store.location, reference: 'clean', to: `${server.host}/${repository}:clean`, referrers: true }))?.digest, 'copyToRegistry copied nothing (see the Manifold log)');
     const repo = server.repo(repository);
     assert.equal(repo.manifests.size, 2, 'the image and its referrer were not copied');
     // A referrer with one byte of its annotation changed: still JSON, still listed, its digest no longer its bytes'.

@@ -1,4 +1,4 @@
-// A Notary trust store as notation keeps one: a certificate file, or a folder of them (PEM or DER), each a root.
+// A Notary trust store as notation keeps one: a certificate file, or a folder of them (PEM or DER), each a trust anchor.
 import { promises as fsp } from 'node:fs';
 import { type Certificate, oneLine } from '../x509/certificates';
 import { childrenOf, contextTag, readOnly } from '../x509/der';
@@ -8,9 +8,10 @@ import { loadNotaryRoots } from './notaryChain';
  * The root certificates at `path`: a file's, or every file's of a folder (in name order). Errors name the path:
  * one that cannot be read, a folder inside (notation refuses a trust store holding folders: so here, rather than
  * skip what may hold the root meant), a folder with no certificate. With `noSymlinks` (a store of notation's trust
- * store folder), a symlink among its files is refused too, as notation refuses one. With `tsa` (a store of type
- * `tsa`: `--notary-tsa-roots`, a trust policy's `tsa:NAME`), each certificate must be a root CA, as notation-go's
- * trust store requires of a TSA store: one that is not fails the whole store, naming its file and subject.
+ * store folder), a symlink among its files is refused too, as notation refuses one. Every certificate must be a CA
+ * or self-signed (notation-go's ValidateCertificates, for every store type: a leaf issued by another is no trust
+ * anchor); with `tsa` (a store of type `tsa`: `--notary-tsa-roots`, a trust policy's `tsa:NAME`), a root CA, as
+ * notation-go requires of a TSA store. One that is not fails the whole store, naming its file and subject.
  */
 export async function readNotaryTrustStore(path: string, options: { noSymlinks?: boolean; tsa?: boolean } = {}): Promise<Certificate[]> {
   const read = async (file: string) => {
@@ -30,6 +31,8 @@ export async function readNotaryTrustStore(path: string, options: { noSymlinks?:
     const certs = loadNotaryRoots(file, bytes);
     const notRoot = options.tsa ? certs.map(notRootCa).find((why) => why !== undefined) : undefined;
     if (notRoot) throw new Error(`${file}: ${notRoot}; a tsa trust store holds root certificates only`);
+    const notAnchor = certs.find((c) => !c.fields.ca && !signsItself(c));
+    if (notAnchor) throw new Error(`${file}: the certificate ${oneLine(notAnchor.x509.subject) || '(empty subject)'} is neither a CA certificate nor self-signed; a trust store holds CA or self-signed certificates only`);
     return certs;
   };
   if (!stat.isDirectory()) return load(path, await read(path));
@@ -54,13 +57,16 @@ function notRootCa(c: Certificate): string | undefined {
   if (!c.fields.ca && isV3(c.x509.raw)) return `${what}: not a CA (basicConstraints without cA)`;
   if (c.fields.keyUsage && !c.fields.keyUsage.includes('keyCertSign')) return `${what}: its keyUsage (${c.fields.keyUsage.join(', ')}) lacks keyCertSign`;
   if (!c.fields.issuerDer.equals(c.fields.subjectDer)) return `${what}: issued by ${oneLine(c.x509.issuer)}, not by itself`;
-  let signed = false;
+  return signsItself(c) ? undefined : `${what}: its own key does not verify its signature`;
+}
+
+/** Whether the certificate's own key verifies its signature (Go's CheckSignature with its own key: no constraints asked). */
+function signsItself(c: Certificate): boolean {
   try {
-    signed = c.x509.verify(c.x509.publicKey);
+    return c.x509.verify(c.x509.publicKey);
   } catch {
-    signed = false; // a key that cannot verify it did not sign it
+    return false; // a key that cannot verify it did not sign it
   }
-  return signed ? undefined : `${what}: its own key does not verify its signature`;
 }
 
 /** Whether a certificate is X.509 v3 (version [0] 2): v1 and v2 ones have no extensions, and Go asks no basicConstraints of them. */
