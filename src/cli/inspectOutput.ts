@@ -13,7 +13,7 @@ export function inspectJson(path: string, report: ImageInspection): unknown {
     verified: false,
     manifests: report.manifests.map((m) => {
       const { valid: _unused, ...manifest } = checkedManifestJson(path, { ...m, valid: false });
-      return { ...manifest, signatures: m.signatures };
+      return { ...manifest, signatures: m.signatures, attestations: m.attestations };
     }),
   };
 }

@@ -1,6 +1,7 @@
 // inspect on a real registry (distribution 2.8: no referrers API, each referrer listed in its subject's fallback tag
 // sha256-<hex>): after cp -r, every signature a layout held in all three formats (cosign's .sig tag, a Sigstore
-// bundle referrer, a Notary JWS referrer) is found there and described as it was in the layout.
+// bundle referrer, a Notary JWS referrer) and every attestation (cosign's .att tag, a Sigstore bundle referrer) is
+// found there and described as it was in the layout.
 import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ describeRegistry('inspect on docker-registry (distribution 2.8)', function () {
   const registry = useLaunchedRegistry();
   after(cleanupTemps);
 
-  it('after cp -r: every signature of every manifest found and described as in the layout', async () => {
+  it('after cp -r: every signature and attestation of every manifest found and described as in the layout', async () => {
     const { store, index } = await makeMultiArchLayout();
     const k = cosignKeyFiles();
     const at = `${store.location}:multi`;
@@ -33,6 +34,11 @@ describeRegistry('inspect on docker-registry (distribution 2.8)', function () {
     await ok('sign', '--key', k.key, '--passphrase-file', k.pass, '--identity', 'r.example/app:v1', '--recursive', '--oci-layout', at);
     await ok('sign', '--key', k.key, '--passphrase-file', k.pass, '--new-bundle-format', '--platform', 'linux/amd64', '--oci-layout', at);
     await ok('sign', '--notary-key', made('leaf.key.pem'), '--notary-certificate', chain, '--platform', 'linux/arm64', '--oci-layout', at);
+    const sbom = join(tempDir(), 'sbom.json');
+    writeFileSync(sbom, JSON.stringify({ spdxVersion: 'SPDX-2.3', name: 'app' }));
+    const attest = ['attest', '--key', k.key, '--passphrase-file', k.pass, '--predicate', sbom, '--type', 'spdxjson', '--subject-name', 'r.example/app'];
+    await ok(...attest, '--platform', 'linux/arm64', '--oci-layout', at);
+    await ok(...attest, '--new-bundle-format', '--platform', 'linux/amd64', '--oci-layout', at);
     const ref = `${registry.host}/inspect/app:v1`;
     await ok('cp', '-r', '--plain-http', '--from-oci-layout', at, ref);
 
@@ -44,18 +50,22 @@ describeRegistry('inspect on docker-registry (distribution 2.8)', function () {
     const inLayout = await json('--oci-layout', at);
     const inRegistry = await json('--plain-http', ref);
     // What each signature says, and how it is found, apart from where the image is.
-    const facts = (doc: Json) => (doc.manifests as Json[]).map((m) => [m.digest, (m.signatures as Json[]).map((s) => ({ ...s, via: undefined }))]);
+    const facts = (doc: Json) => (doc.manifests as Json[]).map((m) => [m.digest, ...['signatures', 'attestations'].map((k) => (m[k] as Json[]).map((s) => ({ ...s, via: undefined })))]);
     assert.deepEqual(facts(inRegistry), facts(inLayout));
     const formats = (inRegistry.manifests as Json[]).map((m) => (m.signatures as Json[]).map((s) => s.format).sort().join());
     assert.equal(inRegistry.manifests[0].digest, index.digest);
     assert.deepEqual(formats, ['cosign', 'bundle,cosign', 'cosign,notary', 'cosign']);
-    for (const m of inRegistry.manifests as Json[]) for (const s of m.signatures as Json[]) assert.equal(s.problem, undefined, JSON.stringify(s));
+    const attested = (inRegistry.manifests as Json[]).map((m) => (m.attestations as Json[]).map((a) => `${a.format} ${a.envelope?.statement?.predicateType}`).join());
+    assert.deepEqual(attested, ['', 'bundle https://spdx.dev/Document', 'cosign https://spdx.dev/Document', '']);
+    for (const m of inRegistry.manifests as Json[]) for (const s of [...m.signatures, ...m.attestations] as Json[]) assert.equal(s.problem, undefined, JSON.stringify(s));
+    for (const m of inRegistry.manifests as Json[]) for (const a of m.attestations as Json[]) assert.equal(a.envelope.statement.namesThisManifest, true, JSON.stringify(a));
     const classic = (inRegistry.manifests as Json[]).flatMap((m) => (m.signatures as Json[]).filter((s) => s.format === 'cosign'));
     for (const s of classic) assert.deepEqual(s.via, ['cosign-tag']);
 
     const text = await runCli('inspect', '--plain-http', '--platform', 'linux/arm64', ref);
     assert.equal(text.code, 0, text.stderr);
-    assert.match(text.stdout, /: 2 signatures \(claims as they read: nothing verified\)\n/);
+    assert.match(text.stdout, /: 2 signatures, 1 attestation \(claims as they read: nothing verified\)\n/);
+    assert.ok(text.stdout.includes(`(tag sha256-${(inRegistry.manifests as Json[])[2].digest.slice(7)}.att)`), text.stdout);
     assert.ok(text.stdout.includes('signing scheme: notary.x509') && text.stdout.includes('docker-reference: r.example/app:v1'), text.stdout);
   });
 });

@@ -1,7 +1,8 @@
 // inspect: every signature of an image, read and shown without trusting anything, on signatures real tools made
-// (cosign's keyless classic signature with its Rekor bundle, cosign 3's Sigstore bundle, notation's JWS and COSE):
-// the facts each holds, fingerprints computed here from the certificates' DER; a layout signed in all three formats by
-// sign and attest lists each under its manifest; damaged ones are listed with their problem; none is said.
+// (cosign's keyless classic signature with its Rekor bundle, cosign 3's Sigstore bundle attestation, listed apart
+// among the attestations, notation's JWS and COSE): the facts each holds, fingerprints computed here from the
+// certificates' DER; a layout signed in all three formats by sign and attest lists each under its manifest; damaged
+// ones are listed with their problem; none is said (inspectAttestations.test.ts: attestations through).
 import { strict as assert } from 'node:assert';
 import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import type { Descriptor } from '../../src/oci/descriptor';
 import { digestOf } from '../../src/oci/digest';
 import type { OciLayoutStore } from '../../src/oci/layout';
-import { BUNDLE_ANNOTATION, CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, type InspectedSignature, inspectImage } from '../../src/oci/signatures';
+import { BUNDLE_ANNOTATION, CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, type InspectedAttestation, type InspectedSignature, inspectImage } from '../../src/oci/signatures';
 import { cosignKeyFiles } from '../helpers/cosignKeys';
 import { cosignVector, DOCKER_MANIFEST, storeCosignVector } from '../helpers/cosignVectors';
 import { attachNotary, made, NOTARY_COSE_MEDIA_TYPE, NOTARY_JWS_MEDIA_TYPE, VECTOR } from '../helpers/notaryEnvelopes';
@@ -60,27 +61,38 @@ describe('inspect: signatures real tools made, read without trust', () => {
 
     const r = await runCli('inspect', '--oci-layout', `${store.location}:v1`);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /: 1 signature \(claims as they read: nothing verified\)\n└── cosign signature \(simplesigning\) sha256:[0-9a-f]{64} layers\[0\]\n/);
+    assert.match(r.stdout, /: 1 signature \(claims as they read: nothing verified\)\n├── cosign signature \(simplesigning\) sha256:[0-9a-f]{64} layers\[0\]\n/);
+    // Signatures but no attestations: said, as the tree's last branch and as an empty array.
+    assert.ok(r.stdout.endsWith('\n└── no attestations\n'), r.stdout);
+    assert.deepEqual(doc.manifests[0].attestations, []);
     assert.ok(r.stdout.includes(`SHA-256 fingerprint: ${cert.sha256}`), r.stdout);
     assert.ok(r.stdout.includes('integrated time: 2023-01-20T20:51:33.000Z (1674247893)'), r.stdout);
     assert.ok(r.stdout.includes('SANs: mitr@redhat.com'), r.stdout);
   });
 
-  it("cosign 3's Sigstore bundle: DSSE statement (predicate type, subject), certificate, tlog entry, timestamps", async () => {
+  it("cosign 3's Sigstore bundle attestation: among the attestations, not the signatures; its statement (predicate type, subject), certificate, tlog entry, timestamps", async () => {
     const store = await newLayout();
     const image = await storeImage(store);
     const bundle = attestation();
     await attachBundle(store, image, bundle);
     const doc = await inspectJson(`${store.location}:v1`);
-    const [s] = doc.manifests[0].signatures as InspectedSignature[];
-    assert.equal(s!.format, 'bundle');
-    assert.deepEqual(s!.via, ['referrers']);
-    const b = s!.bundle!;
-    assert.equal(b.content, 'dsse');
-    assert.equal(b.payloadType, 'application/vnd.in-toto+json');
-    const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString());
-    assert.equal(b.predicateType, statement.predicateType);
-    assert.deepEqual(b.subjects!.map((x) => x.digest.sha256), [image.digest.slice(7)]);
+    assert.deepEqual(doc.manifests[0].signatures, []);
+    const [a] = doc.manifests[0].attestations as InspectedAttestation[];
+    assert.equal(a!.format, 'bundle');
+    assert.deepEqual(a!.via, ['referrers']);
+    assert.equal(a!.problem, undefined);
+    const env = a!.envelope!;
+    assert.equal(env.payloadType, 'application/vnd.in-toto+json');
+    const payload = Buffer.from(bundle.dsseEnvelope.payload, 'base64');
+    const statement = JSON.parse(payload.toString());
+    assert.equal(env.payloadSize, payload.length);
+    assert.deepEqual(env.signatures, [{}]); // one signature, no key ID
+    assert.equal(env.statement!.type, statement._type);
+    assert.equal(env.statement!.predicateType, statement.predicateType);
+    assert.deepEqual(env.statement!.subjects, [{ name: statement.subject[0].name, digest: { sha256: image.digest.slice(7) }, thisManifest: true }]);
+    assert.equal(env.statement!.namesThisManifest, true);
+    assert.equal(env.statement!.predicateSize, Buffer.byteLength(JSON.stringify(statement.predicate)));
+    const b = a!.bundle!;
     const der = Buffer.from(bundle.verificationMaterial.certificate?.rawBytes ?? bundle.verificationMaterial.x509CertificateChain.certificates[0].rawBytes, 'base64');
     assert.equal((b.certificates![0] as Json).sha256, sha256(der));
     assert.deepEqual((b.certificates![0] as Json).identities, ['cody@soyland.com']);
@@ -90,6 +102,10 @@ describe('inspect: signatures real tools made, read without trust', () => {
       [[e.kindVersion.kind, Number(e.logIndex), Number(e.integratedTime), e.inclusionProof !== undefined]],
     );
     assert.equal(b.timestamps, (bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps ?? []).length);
+    const r = await runCli('inspect', '--oci-layout', `${store.location}:v1`);
+    assert.match(r.stdout, /: no signatures found, 1 attestation \(claims as they read: nothing verified\)\n└── attestations\n    └── Sigstore bundle attestation sha256:[0-9a-f]{64} layers\[0\]\n/);
+    assert.ok(r.stdout.includes(`subject: ${statement.subject[0].name} sha256:${image.digest.slice(7)} (this manifest)`), r.stdout);
+    assert.ok(r.stdout.includes('log index: 175508996'), r.stdout);
   });
 
   it("notation's JWS and COSE envelopes: algorithm, scheme, signing time, agent, the x5c chain with fingerprints", async () => {
@@ -160,9 +176,11 @@ describe('inspect: a layout signed in every format by sign and attest', () => {
     assert.deepEqual(top[0]!.cosign!.claim, { type: 'cosign container image signature', dockerReference: 'r.example/app:v1', digest: index.digest, annotations: { team: 'release' } });
     assert.equal(top[0]!.cosign!.certificate, undefined); // key-signed
     const formats = byDigest.get(amd64.digest)!.map((s) => s.format).sort();
-    assert.deepEqual(formats, ['bundle', 'bundle', 'notary']);
-    const predicates = byDigest.get(amd64.digest)!.filter((s) => s.format === 'bundle').map((s) => s.bundle!.predicateType).sort();
-    assert.deepEqual(predicates, ['https://sigstore.dev/cosign/sign/v1', 'https://spdx.dev/Document']);
+    assert.deepEqual(formats, ['bundle', 'notary']);
+    assert.equal(byDigest.get(amd64.digest)!.find((s) => s.format === 'bundle')!.bundle!.predicateType, 'https://sigstore.dev/cosign/sign/v1');
+    // The attestation bundle is listed apart (test/unit/inspectAttestations.test.ts reads it through).
+    const amd64Attestations = (doc.manifests as Json[]).find((m) => m.digest === amd64.digest)!.attestations as InspectedAttestation[];
+    assert.deepEqual(amd64Attestations.map((a) => [a.format, a.envelope?.statement?.predicateType]), [['bundle', 'https://spdx.dev/Document']]);
     const notary = byDigest.get(amd64.digest)!.find((s) => s.format === 'notary')!.notary!;
     assert.deepEqual(notary.certificates.map((c) => (c as Json).sha256), pemFingerprints(readFileSync(chain, 'utf8')));
     for (const c of children.filter((c) => c !== amd64)) assert.deepEqual(byDigest.get(c.digest), []);
@@ -182,14 +200,16 @@ describe('inspect: a layout signed in every format by sign and attest', () => {
     await store.tag(image, 'v1');
     const r = await runCli('inspect', '--oci-layout', `${store.location}:v1`);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^\S+ .*@sha256:[0-9a-f]{64}: no signatures found\n$/);
+    assert.match(r.stdout, /^\S+ .*@sha256:[0-9a-f]{64}: no signatures found\n└── no attestations\n$/);
     const doc = await inspectJson(`${store.location}:v1`);
     assert.deepEqual(doc.manifests[0].signatures, []);
+    assert.deepEqual(doc.manifests[0].attestations, []);
   });
 });
 
 describe('inspect: damaged signatures are listed with their problem', () => {
   it('a payload that is not JSON, a bundle that is not JSON, a truncated envelope: each listed, with what reads beside it', async () => {
+    // The bundle is labelled an attestation (cosign 3's predicate type annotation on its referrer): listed there.
     const store = await newLayout();
     const v = cosignVector('fulcio-rekor');
     const image = await storeCosignVector(store, 'manifest.json', DOCKER_MANIFEST, { ...v, payload: Buffer.from('{not json') });
@@ -199,11 +219,13 @@ describe('inspect: damaged signatures are listed with their problem', () => {
     const doc = await inspectJson(`${store.location}:v1`);
     const sigs = doc.manifests[0].signatures as InspectedSignature[];
     const of = (f: string) => sigs.find((s) => s.format === f)!;
-    assert.equal(sigs.length, 3);
+    assert.equal(sigs.length, 2);
     assert.match(of('cosign').problem!, /^layers\[0\]: payload not JSON/);
     // The certificate still reads: who claims to have signed is shown.
     assert.deepEqual((of('cosign').cosign!.certificate as Json).identities, ['mitr@redhat.com']);
-    assert.match(of('bundle').problem!, /^layers\[0\]: bundle not JSON/);
+    const [bad, ...more] = doc.manifests[0].attestations as InspectedAttestation[];
+    assert.deepEqual([bad!.format, more], ['bundle', []]);
+    assert.match(bad!.problem!, /^layers\[0\]: bundle not JSON/);
     assert.match(of('notary').problem!, /^layers\[0\]: JWS envelope: not JSON/);
     const r = await runCli('inspect', '--oci-layout', `${store.location}:v1`);
     assert.equal(r.code, 0, r.stderr);

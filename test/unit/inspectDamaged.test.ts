@@ -1,14 +1,16 @@
-// inspect never throws on what a signature holds: every truncation of the real vectors (cosign 3's bundle, notation's
-// JWS and COSE, the keyless classic signature's payload and certificate annotations) and bytes flipped through them
-// each either describe or name a problem.
+// inspect never throws on what a signature or attestation holds: every truncation of the real vectors (cosign 3's
+// bundle, notation's JWS and COSE, the keyless classic signature's payload and certificate annotations, cosign's
+// attestation envelope) and bytes flipped through them each either describe or name a problem.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CERTIFICATE_ANNOTATION, loadNotaryRoots, NOTARY_COSE_MEDIA_TYPE, NOTARY_JWS_MEDIA_TYPE, verifyNotaryEnvelope } from '../../src/oci/signatures';
+import { describeBundleAttestation, describeDsseLayer } from '../../src/oci/signatures/inspectAttestations';
 import { describeBundle, describeCosignLayer, describeNotary } from '../../src/oci/signatures/inspectDescribe';
+import { parseSigstoreBundle } from '../../src/oci/signatures/sigstore/sigstoreBundle';
 import { cosignVector } from '../helpers/cosignVectors';
 import { made, signJws, VECTOR } from '../helpers/notaryEnvelopes';
-import { sigstoreFixture } from '../helpers/sigstoreBundles';
+import { IMAGE_DIGEST, sigstoreFixture } from '../helpers/sigstoreBundles';
 
 /** `bytes` cut at every `step` bytes, and with one byte changed at every `step` bytes. */
 function damaged(bytes: Buffer, step: number): Buffer[] {
@@ -51,6 +53,20 @@ describe('inspect: damaged signatures never throw', () => {
       const text = `-----BEGIN CERTIFICATE-----\n${c.toString('base64')}\n-----END CERTIFICATE-----\n`;
       const d = describeCosignLayer({ ...v.annotations, [CERTIFICATE_ANNOTATION]: text }, v.payload);
       assert.ok(d.certificate !== undefined);
+    }
+  });
+
+  it("cosign's attestation envelope as a classic layer, and its bundle as an attestation, every cut and flip: the statement or a problem", () => {
+    const envelope = readFileSync(join(__dirname, '..', 'fixtures', 'cosign-attestation', 'envelope.json'));
+    for (const b of damaged(envelope, 5)) {
+      const d = describeDsseLayer({}, b, IMAGE_DIGEST, 'layers[0]');
+      assert.ok(d.envelope?.statement !== undefined || typeof d.problem === 'string');
+    }
+    for (const b of damaged(readFileSync(sigstoreFixture('oci-attestation.sigstore.json')), 7)) {
+      const parsed = parseSigstoreBundle(b);
+      if ('malformed' in parsed) continue;
+      const d = describeBundleAttestation(parsed, IMAGE_DIGEST, 'layers[0]');
+      assert.ok(d.envelope?.statement !== undefined || typeof d.problem === 'string');
     }
   });
 });

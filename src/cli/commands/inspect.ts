@@ -8,7 +8,7 @@ import { openTarget, referenceOrSaved } from '../targets';
 
 export const inspect: Command = {
   path: 'inspect',
-  summary: 'Show every signature of an image (cosign, Sigstore bundle, Notary) as it reads: formats, claims, certificates, log entries; nothing trusted or verified',
+  summary: 'Show every signature (cosign, Sigstore bundle, Notary) and attestation (cosign .att, Sigstore bundle) of an image as it reads: formats, claims, statements, certificates, log entries; nothing trusted or verified',
   usage: 'inspect [--recursive|--platform PLATFORM] [--format text|json] {REGISTRY/REPO|--oci-layout DIR}{:tag|@digest}',
   examples: [
     'manifold inspect --oci-layout layout:v1',

@@ -11,8 +11,8 @@ export interface InspectOutcome {
 }
 
 /**
- * `manifold.inspectSignatures`: every signature of an image (of each manifest below an index, as `manifold inspect
- * --recursive`), in every format, as the CLI's tree shows them, in a read-only document named after the image. Only
+ * `manifold.inspectSignatures`: every signature and attestation of an image (of each manifest below an index, as
+ * `manifold inspect --recursive`), in every format, as the CLI's tree shows them, in a read-only document named after the image. Only
  * read, nothing trusted: no keys or trust asked for. Arguments as Verify Signatures': a tag or manifest node,
  * `{ layout, reference }`, `{ registry, repository, reference }`, an index editor's URI; from the palette, a layout's
  * tag picked.

@@ -50,8 +50,8 @@ export async function verifyBundleAttestation(
   return { ...place, format: 'bundle', ...fields, valid: true };
 }
 
-/** Whether the bundle is a signature: a message signature, or cosign 3's sign/v1 statement (unverified: see above). */
-function isSignature(bytes: Buffer): boolean {
+/** Whether the bundle is a signature: a message signature, or cosign 3's sign/v1 statement (unverified: see above; inspect sorts bundles by it too). */
+export function isSignature(bytes: Buffer): boolean {
   const bundle = parseSigstoreBundle(bytes);
   if ('malformed' in bundle) return false;
   if ('message' in bundle.content) return true;

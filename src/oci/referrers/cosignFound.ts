@@ -17,13 +17,13 @@ export interface FoundArtifact {
 
 /**
  * What verify and verify-attestation check for `subject`: its referrers of `artifactTypes` (cosign's OCI 1.1 mode)
- * and the manifest its cosign tag `suffix` names, each once (found both ways: both named), ordered by digest so
+ * and the manifest its cosign tag `suffix` names (inspect: the `.sig` and `.att` tags), each once (found both ways: both named), ordered by digest so
  * results come in the same order from a layout and a registry. A failure to list is thrown.
  */
 export async function findCosignArtifacts(
   target: ReadOnlyTarget,
   subject: Descriptor,
-  find: { artifactTypes: readonly string[]; suffix: CosignTagSuffix; cosignTags: CosignTagLookup },
+  find: { artifactTypes: readonly string[]; suffix: CosignTagSuffix | readonly CosignTagSuffix[]; cosignTags: CosignTagLookup },
   op: OpOptions,
 ): Promise<FoundArtifact[]> {
   const found = new Map<string, FoundArtifact>();
@@ -40,7 +40,7 @@ export async function findCosignArtifacts(
     for await (const r of target.referrers(bareDescriptor(subject), op)) if (r.artifactType && find.artifactTypes.includes(r.artifactType)) out.push(r);
     return out;
   };
-  const [referrers, tagged] = await Promise.all([listed(), find.cosignTags.find(subject.digest, [find.suffix])]);
+  const [referrers, tagged] = await Promise.all([listed(), find.cosignTags.find(subject.digest, typeof find.suffix === 'string' ? [find.suffix] : find.suffix)]);
   for (const r of referrers) add(r, 'referrers');
   for (const t of tagged) add(t.desc, 'cosign-tag', t.tag);
   return [...found.values()].sort((a, b) => (a.desc.digest < b.desc.digest ? -1 : 1));

@@ -51,6 +51,6 @@ export { parseTrustedRoot, TRUSTED_ROOT_MEDIA_TYPES, trustedRootCertificates, tr
 export type { TrustedLog, TrustedRoot } from './sigstore/trustedRoot';
 export type { ValidFor } from './x509/validFor';
 export type { CertificateAuthority } from './keyless';
-export { inspectImage, inspectSignatures } from './inspect';
-export type { BundleDescription, CertificateInfo, CertificateRead, CosignDescription, ImageInspection, InspectedManifest, InspectedSignature, NotaryDescription, TlogClaim } from './inspect';
+export { inspectAttached, inspectImage } from './inspect';
+export type { Attached, BundleDescription, BundleSigner, CertificateInfo, CertificateRead, CosignDescription, CosignSigner, EnvelopeDescription, ImageInspection, InspectedAttestation, InspectedManifest, InspectedSignature, NotaryDescription, StatementDescription, TlogClaim } from './inspect';
 export { inspectText } from './inspectText';

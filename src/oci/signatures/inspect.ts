@@ -1,27 +1,35 @@
 /**
- * `inspect`: every signature of an image, found as verify finds them (findCosignArtifacts, the same artifact types)
- * and described without trusting anything: no key, root or log is asked for, nothing is verified, so each fact is
- * what the signature claims (inspectDescribe.ts). A signature that cannot be read is listed with its problem.
+ * `inspect`: every signature and attestation of an image, found as verify and verify-attestation find them
+ * (findCosignArtifacts: their artifact types, the `.sig` and `.att` tags) and described without trusting anything:
+ * no key, root or log is asked for, nothing is verified, so each fact is what the signature or attestation claims
+ * (inspectDescribe.ts, inspectAttestations.ts). One that cannot be read is listed with its problem.
  */
+import { PREDICATE_TYPE_ANNOTATION } from '../attestations/attest';
+import { isSignature as isSignatureBundle } from '../attestations/bundleAttestation';
+import { DSSE_MEDIA_TYPE } from '../attestations/dsse';
+import { ATTESTATION_ARTIFACT_TYPES, MAX_ENVELOPE_BYTES } from '../attestations/verifyAttestations';
 import type { Descriptor } from '../descriptor';
 import { readCapped } from '../readCapped';
 import { type CheckedSubject, type CheckedSubjectOptions, checkedSubjects } from '../referrers/checkedSubjects';
 import { findCosignArtifacts, type FoundArtifact, type FoundVia, foundLayers } from '../referrers/cosignFound';
-import { CosignTagLookup } from '../referrers/cosignTags';
+import { CosignTagLookup, parseCosignTag } from '../referrers/cosignTags';
 import { semaphore } from '../semaphore';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { SIGNATURE_ARTIFACT_TYPES, SIMPLESIGNING_MEDIA_TYPE } from './cosignFormat';
-import { type BundleDescription, type CosignDescription, describeBundle, describeCosignLayer, describeNotary, type NotaryDescription } from './inspectDescribe';
+import { describeBundleAttestation, describeDsseLayer, type InspectedAttestation } from './inspectAttestations';
+import { type BundleDescription, type CosignDescription, describeCosignLayer, describeNotary, describeParsedBundle, type NotaryDescription } from './inspectDescribe';
 import { NOTARY_SIGNATURE_ARTIFACT_TYPE } from './notary/notaryEnvelope';
 import { MAX_NOTARY_ENVELOPE_BYTES } from './notary/notaryVerify';
-import { MAX_BUNDLE_BYTES, readBundleLayer } from './sigstore/bundleLayer';
-import { SIGSTORE_BUNDLE_TYPES } from './sigstore/sigstoreBundle';
+import { readBundleLayer } from './sigstore/bundleLayer';
+import { BUNDLE_PREDICATE_TYPE_ANNOTATION } from './sigstore/bundleReferrer';
+import { COSIGN_SIGN_PREDICATE_TYPE, parseSigstoreBundle, SIGSTORE_BUNDLE_TYPES, type SigstoreBundle } from './sigstore/sigstoreBundle';
 import { MAX_PAYLOAD_BYTES } from './verify';
 
 export type { BundleDescription, CertificateInfo, CertificateRead, CosignDescription, NotaryDescription, TlogClaim } from './inspectDescribe';
+export type { BundleSigner, CosignSigner, EnvelopeDescription, InspectedAttestation, StatementDescription } from './inspectAttestations';
 
-/** Every type verify looks for, cosign's, cosign 3's bundles and notation's: inspect lists what verify could check. */
-const INSPECTED_TYPES: readonly string[] = [...SIGNATURE_ARTIFACT_TYPES, ...SIGSTORE_BUNDLE_TYPES, NOTARY_SIGNATURE_ARTIFACT_TYPE];
+/** Every type verify and verify-attestation look for (cosign's, cosign 3's bundles, notation's): inspect lists what they could check. */
+const INSPECTED_TYPES: readonly string[] = [...new Set([...SIGNATURE_ARTIFACT_TYPES, ...SIGSTORE_BUNDLE_TYPES, NOTARY_SIGNATURE_ARTIFACT_TYPE, ...ATTESTATION_ARTIFACT_TYPES])];
 
 /** Manifests inspected at once, as verifyImage's: well under the registry client's 8 connections. */
 const INSPECT_CONCURRENCY = 4;
@@ -48,6 +56,7 @@ export interface InspectedSignature {
 export interface InspectedManifest extends Pick<CheckedSubject, 'position' | 'label'> {
   subject: Descriptor;
   signatures: InspectedSignature[];
+  attestations: InspectedAttestation[];
 }
 
 export interface ImageInspection {
@@ -56,7 +65,10 @@ export interface ImageInspection {
   manifests: InspectedManifest[];
 }
 
-/** The signatures of what `reference` names (with `recursive`, of each manifest below an index; `platform`, of one), described. */
+/** What is attached to one manifest: its signatures and its attestations, apart. */
+export type Attached = Pick<InspectedManifest, 'signatures' | 'attestations'>;
+
+/** The signatures and attestations of what `reference` names (with `recursive`, of each manifest below an index; `platform`, of one), described. */
 export async function inspectImage(target: ReadOnlyTarget, reference: string, options: CheckedSubjectOptions = {}): Promise<ImageInspection> {
   const op: OpOptions = { signal: options.signal };
   const { root, listedAs, subjects } = await checkedSubjects(target, reference, options);
@@ -64,55 +76,94 @@ export async function inspectImage(target: ReadOnlyTarget, reference: string, op
   // A few manifests at a time (verify's pace), in order; one cosign tag lookup shared by all (verifyImage.ts).
   const limit = semaphore(INSPECT_CONCURRENCY);
   const manifests = await Promise.all(
-    subjects.map((s) => limit(async (): Promise<InspectedManifest> => ({ subject: s.desc, position: s.position, label: s.label, signatures: await inspectSignatures(target, s.desc, cosignTags, op) }))),
+    subjects.map((s) => limit(async (): Promise<InspectedManifest> => ({ subject: s.desc, position: s.position, label: s.label, ...(await inspectAttached(target, s.desc, cosignTags, op)) }))),
   );
   return { root, ...(listedAs ? { listedAs } : {}), manifests };
 }
 
-/** The signatures of one manifest, in verify's order (by signature manifest digest, then layer). */
-export async function inspectSignatures(target: ReadOnlyTarget, subject: Descriptor, cosignTags: CosignTagLookup, op: OpOptions = {}): Promise<InspectedSignature[]> {
-  const out: InspectedSignature[] = [];
-  for (const f of await findCosignArtifacts(target, subject, { artifactTypes: INSPECTED_TYPES, suffix: 'sig', cosignTags }, op)) out.push(...(await inspectManifest(target, f, op)));
+/**
+ * The signatures and attestations of one manifest, in verify's order (by manifest digest, then layer): each found
+ * manifest read once, each layer sorted by what it is (a simplesigning or Notary layer: a signature; a DSSE layer:
+ * an attestation; a Sigstore bundle: as verify-attestation sorts it, by its statement).
+ */
+export async function inspectAttached(target: ReadOnlyTarget, subject: Descriptor, cosignTags: CosignTagLookup, op: OpOptions = {}): Promise<Attached> {
+  const out: Attached = { signatures: [], attestations: [] };
+  for (const f of await findCosignArtifacts(target, subject, { artifactTypes: INSPECTED_TYPES, suffix: ['sig', 'att'], cosignTags }, op)) {
+    const r = await inspectManifest(target, subject.digest, f, op);
+    out.signatures.push(...r.signatures);
+    out.attestations.push(...r.attestations);
+  }
   return out;
 }
 
-async function inspectManifest(target: ReadOnlyTarget, found: FoundArtifact, op: OpOptions): Promise<InspectedSignature[]> {
+async function inspectManifest(target: ReadOnlyTarget, subject: string, found: FoundArtifact, op: OpOptions): Promise<Attached> {
   const notary = found.desc.artifactType === NOTARY_SIGNATURE_ARTIFACT_TYPE;
   const base = { manifest: found.desc.digest, via: found.via, ...(found.tag ? { tag: found.tag } : {}), ...(found.desc.artifactType ? { artifactType: found.desc.artifactType } : {}) };
   const format = (mediaType: unknown): InspectedSignature['format'] => (notary ? 'notary' : typeof mediaType === 'string' && SIGSTORE_BUNDLE_TYPES.includes(mediaType) ? 'bundle' : 'cosign');
-  const read = await foundLayers(target, found, 'signature manifest', op);
-  if ('problem' in read) return [{ ...base, format: format(found.desc.artifactType), problem: read.reason }];
-  const out: InspectedSignature[] = [];
+  // Found as an attestation manifest (an attestation type, the `.att` tag): a problem of the manifest is an attestation's.
+  const attestationManifest = ATTESTATION_ARTIFACT_TYPES.includes(found.desc.artifactType ?? '') || (found.tag !== undefined && parseCosignTag(found.tag)?.suffix === 'att');
+  // A bundle that does not read is sorted by its referrer's label (unsigned; cosign 3 writes it on every bundle it pushes).
+  const labelled = found.desc.annotations?.[BUNDLE_PREDICATE_TYPE_ANNOTATION];
+  const attestationBundle = labelled !== undefined && labelled !== COSIGN_SIGN_PREDICATE_TYPE;
+  const what = attestationManifest ? 'attestation manifest' : 'signature manifest';
+  const out: Attached = { signatures: [], attestations: [] };
+  const read = await foundLayers(target, found, what, op);
+  if ('problem' in read) {
+    if (attestationManifest) out.attestations.push({ ...base, format: 'cosign', problem: read.reason });
+    else out.signatures.push({ ...base, format: format(found.desc.artifactType), problem: read.reason });
+    return out;
+  }
   for (const [i, raw] of read.layers.entries()) {
     const layer = (raw !== null && typeof raw === 'object' ? raw : {}) as Partial<Descriptor>;
+    const at = { ...base, layer: i, ...(typeof layer.digest === 'string' ? { layerDigest: layer.digest } : {}), ...(typeof layer.mediaType === 'string' ? { mediaType: layer.mediaType } : {}) };
+    const where = `layers[${i}]`;
+    if (layer.mediaType === DSSE_MEDIA_TYPE) {
+      // cosign's classic attestation: as a signature's, the annotations are described even when the envelope cannot be read.
+      const bytes = await layerBytes(target, layer, i, MAX_ENVELOPE_BYTES, 'envelope', op);
+      const annotations = stringAnnotations(layer.annotations);
+      const annotated = annotations[PREDICATE_TYPE_ANNOTATION];
+      const d = describeDsseLayer(annotations, Buffer.isBuffer(bytes) ? bytes : undefined, subject, where);
+      out.attestations.push({ ...at, format: 'cosign', ...(annotated !== undefined ? { annotatedPredicateType: annotated } : {}), ...d, ...(!Buffer.isBuffer(bytes) ? { problem: bytes.problem } : {}) });
+      continue;
+    }
     const kind = format(layer.mediaType);
-    // A cosign manifest's other layers are not signatures (verify skips them too).
+    // A cosign manifest's other layers are neither signatures nor attestations (verify skips them too).
     if (kind === 'cosign' && layer.mediaType !== SIMPLESIGNING_MEDIA_TYPE) continue;
-    const at = { ...base, format: kind, layer: i, ...(typeof layer.digest === 'string' ? { layerDigest: layer.digest } : {}), ...(typeof layer.mediaType === 'string' ? { mediaType: layer.mediaType } : {}) };
+    const sig = { ...at, format: kind };
     if (kind === 'bundle') {
-      const bytes = await readBundleLayer(target, layer, i, MAX_BUNDLE_BYTES, op);
-      if ('problem' in bytes) out.push({ ...at, problem: bytes.reason });
-      else {
-        const d = describeBundle(bytes.bytes);
-        out.push('malformed' in d ? { ...at, problem: `layers[${i}]: bundle ${d.malformed}` } : { ...at, bundle: d });
-      }
+      const r = await readBundle(target, layer, i, op);
+      if ('problem' in r) {
+        if (attestationBundle) out.attestations.push({ ...at, format: 'bundle', problem: r.problem });
+        else out.signatures.push({ ...sig, problem: r.problem });
+      } else if (isSignatureBundle(r.bytes)) out.signatures.push({ ...sig, bundle: describeParsedBundle(r.bundle) });
+      else out.attestations.push({ ...at, format: 'bundle', ...describeBundleAttestation(r.bundle, subject, where) });
     } else if (kind === 'notary') {
       const bytes = await layerBytes(target, layer, i, MAX_NOTARY_ENVELOPE_BYTES, 'envelope', op);
-      if (!Buffer.isBuffer(bytes)) out.push({ ...at, problem: bytes.problem });
+      if (!Buffer.isBuffer(bytes)) out.signatures.push({ ...sig, problem: bytes.problem });
       else {
         const d = describeNotary(bytes, String(layer.mediaType));
-        out.push('malformed' in d ? { ...at, problem: `layers[${i}]: ${d.malformed}` } : { ...at, notary: d });
+        out.signatures.push('malformed' in d ? { ...sig, problem: `${where}: ${d.malformed}` } : { ...sig, notary: d });
       }
     } else {
       // The annotations are described even when the payload cannot be read: they say who claims to have signed.
       const bytes = await layerBytes(target, layer, i, MAX_PAYLOAD_BYTES, 'payload', op);
       const cosign = describeCosignLayer(stringAnnotations(layer.annotations), Buffer.isBuffer(bytes) ? bytes : undefined);
-      const problem = !Buffer.isBuffer(bytes) ? bytes.problem : cosign.payloadProblem ? `layers[${i}]: ${cosign.payloadProblem}` : undefined;
-      out.push({ ...at, cosign, ...(problem ? { problem } : {}) });
+      const problem = !Buffer.isBuffer(bytes) ? bytes.problem : cosign.payloadProblem ? `${where}: ${cosign.payloadProblem}` : undefined;
+      out.signatures.push({ ...sig, cosign, ...(problem ? { problem } : {}) });
     }
   }
-  if (out.length === 0) out.push({ ...base, format: 'cosign', problem: `signature manifest ${found.desc.digest}: no layer of type ${SIMPLESIGNING_MEDIA_TYPE} nor a Sigstore bundle` });
+  if (out.signatures.length > 0 || out.attestations.length > 0) return out;
+  if (attestationManifest) out.attestations.push({ ...base, format: 'cosign', problem: `attestation manifest ${found.desc.digest}: no layer of type ${DSSE_MEDIA_TYPE} nor a Sigstore bundle` });
+  else out.signatures.push({ ...base, format: 'cosign', problem: `signature manifest ${found.desc.digest}: no layer of type ${SIMPLESIGNING_MEDIA_TYPE} nor a Sigstore bundle` });
   return out;
+}
+
+/** A bundle layer read (with verify-attestation's cap: an attestation's bundle carries its predicate, an SBOM can be large) and parsed, or why not. */
+async function readBundle(target: ReadOnlyTarget, layer: Partial<Descriptor>, i: number, op: OpOptions): Promise<{ bundle: SigstoreBundle; bytes: Buffer } | { problem: string }> {
+  const read = await readBundleLayer(target, layer, i, MAX_ENVELOPE_BYTES, op);
+  if ('problem' in read) return { problem: read.reason };
+  const bundle = parseSigstoreBundle(read.bytes);
+  return 'malformed' in bundle ? { problem: `layers[${i}]: bundle ${bundle.malformed}` } : { bundle, bytes: read.bytes };
 }
 
 /** A layer's bytes (at most `max`), or why they cannot be had; an abort is thrown. */

@@ -14,7 +14,7 @@ import { parseJws } from './notary/notaryJws';
 import { signedAttributes, targetArtifact } from './notary/notaryPayload';
 import { BUNDLE_ANNOTATION } from './rekorBundle';
 import type { CertificateSummary } from './signatureResult';
-import { parseSigstoreBundle } from './sigstore/sigstoreBundle';
+import { parseSigstoreBundle, type SigstoreBundle } from './sigstore/sigstoreBundle';
 import { certificateFacts, parseCertificates, readCertificate } from './x509/certificates';
 
 /** cosign's classic annotation holding an RFC 3161 timestamp (`cosign sign --timestamp-server-url`). */
@@ -156,7 +156,11 @@ function rekorBundleClaim(text: string): TlogClaim | { malformed: string } {
 /** A Sigstore bundle's facts, or why it is none (parseSigstoreBundle's words). */
 export function describeBundle(bytes: Buffer): BundleDescription | { malformed: string } {
   const b = parseSigstoreBundle(bytes);
-  if ('malformed' in b) return b;
+  return 'malformed' in b ? b : describeParsedBundle(b);
+}
+
+/** A parsed bundle's facts (inspect's attestations read the bundle once for its envelope too). */
+export function describeParsedBundle(b: SigstoreBundle): BundleDescription {
   const out: BundleDescription = {
     mediaType: b.mediaType,
     content: 'dsse' in b.content ? 'dsse' : 'message-signature',

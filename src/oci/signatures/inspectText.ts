@@ -1,8 +1,8 @@
 // The text `manifold inspect` prints and the extension's Inspect Signatures shows: a tree per manifest (notation
-// inspect's shape). Every text a signature holds is a claim, shown through shownName (a signer's words cannot pass
-// for other lines).
+// inspect's shape), its signatures then its attestations. Every text a signature or attestation holds is a claim,
+// shown through shownName (a signer's words cannot pass for other lines).
 import { shownName } from '../shownName';
-import type { CertificateRead, ImageInspection, InspectedSignature, TlogClaim } from './inspect';
+import type { BundleSigner, CertificateRead, CosignSigner, ImageInspection, InspectedAttestation, InspectedSignature, TlogClaim } from './inspect';
 
 interface Node {
   text: string;
@@ -11,14 +11,19 @@ interface Node {
 const node = (text: string, children: Node[] = []): Node => ({ text, children });
 const s = (v: unknown) => shownName(String(v));
 const FORMAT_NAMES = { cosign: 'cosign signature (simplesigning)', bundle: 'Sigstore bundle', notary: 'Notary Project signature' } as const;
+const ATTESTATION_NAMES = { cosign: 'cosign attestation (DSSE)', bundle: 'Sigstore bundle attestation' } as const;
+const counted = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 /** `path`: what a reference's `@digest` follows (a layout folder, `host/repo`). */
 export function inspectText(path: string, report: ImageInspection): string {
   const lines: string[] = [];
   for (const m of report.manifests) {
     const n = m.signatures.length;
-    lines.push(`${shownName(m.label)} ${path}@${m.subject.digest}: ${n === 0 ? 'no signatures found' : `${n} signature${n === 1 ? '' : 's'} (claims as they read: nothing verified)`}`);
-    render(m.signatures.map((x) => signatureNode(x, m.subject.digest)), '', lines);
+    const a = m.attestations.length;
+    const found = `${n === 0 ? 'no signatures found' : counted(n, 'signature')}${a === 0 ? '' : `, ${counted(a, 'attestation')}`}`;
+    lines.push(`${shownName(m.label)} ${path}@${m.subject.digest}: ${found}${n + a > 0 ? ' (claims as they read: nothing verified)' : ''}`);
+    const attestations = a === 0 ? node('no attestations') : node('attestations', m.attestations.map((x) => attestationNode(x, m.subject.digest)));
+    render([...m.signatures.map((x) => signatureNode(x, m.subject.digest)), attestations], '', lines);
   }
   return lines.join('\n') + '\n';
 }
@@ -31,16 +36,51 @@ function render(nodes: Node[], indent: string, lines: string[]): void {
   });
 }
 
-function signatureNode(sig: InspectedSignature, subject: string): Node {
-  const where = `${sig.manifest}${sig.layer !== undefined ? ` layers[${sig.layer}]` : ''}`;
-  const found = `found via ${sig.via.join(', ')}${sig.tag ? ` (tag ${s(sig.tag)})` : ''}`;
+/** Where a signature or attestation is: its manifest and layer (the title), how it was found, the layer's digest. */
+function placeNodes(p: InspectedSignature | InspectedAttestation, name: string): { title: string; kids: Node[] } {
+  const found = `found via ${p.via.join(', ')}${p.tag ? ` (tag ${s(p.tag)})` : ''}`;
   const kids: Node[] = [node(found)];
-  if (sig.layerDigest) kids.push(node(`layer: ${s(sig.layerDigest)}${sig.mediaType ? ` (${s(sig.mediaType)})` : ''}`));
+  if (p.layerDigest) kids.push(node(`layer: ${s(p.layerDigest)}${p.mediaType ? ` (${s(p.mediaType)})` : ''}`));
+  return { title: `${name} ${p.manifest}${p.layer !== undefined ? ` layers[${p.layer}]` : ''}`, kids };
+}
+
+function signatureNode(sig: InspectedSignature, subject: string): Node {
+  const { title, kids } = placeNodes(sig, FORMAT_NAMES[sig.format]);
   if (sig.problem) kids.push(node(`problem: ${s(sig.problem)}`));
   if (sig.cosign) kids.push(...cosignNodes(sig.cosign, subject));
   if (sig.bundle) kids.push(...bundleNodes(sig.bundle));
   if (sig.notary) kids.push(...notaryNodes(sig.notary, subject));
-  return node(`${FORMAT_NAMES[sig.format]} ${where}`, kids);
+  return node(title, kids);
+}
+
+function attestationNode(att: InspectedAttestation, subject: string): Node {
+  const { title, kids } = placeNodes(att, ATTESTATION_NAMES[att.format]);
+  if (att.bundle) kids.push(node(`media type: ${s(att.bundle.mediaType)}`));
+  if (att.problem) kids.push(node(`problem: ${s(att.problem)}`));
+  const e = att.envelope;
+  const stated = e?.statement?.predicateType;
+  if (att.annotatedPredicateType !== undefined && att.annotatedPredicateType !== stated) kids.push(node(`predicateType annotation (unsigned): ${s(att.annotatedPredicateType)}`));
+  if (e) {
+    const sigs = e.signatures.map((x, i) => node(`signature ${i}: ${x.keyid !== undefined ? `key ID ${s(x.keyid)}` : 'no key ID'}`));
+    kids.push(node('DSSE envelope', [node(`payload type: ${s(e.payloadType)}`), node(`payload: ${e.payloadSize} bytes`), node(`signatures: ${e.signatures.length}`, sigs)]));
+  }
+  if (e?.statement) {
+    const st = e.statement;
+    const subjects = st.subjects.map((x) => node(`subject: ${x.name !== undefined ? `${s(x.name)} ` : ''}${Object.entries(x.digest).map(([a, h]) => `${s(a)}:${s(h)}`).join(', ')}${x.thisManifest ? ' (this manifest)' : ''}`));
+    kids.push(
+      node('in-toto statement', [
+        node(`_type: ${s(st.type)}`),
+        node(`predicate type: ${s(st.predicateType)}`),
+        ...subjects,
+        // As verify-attestation would refuse it (subject-mismatch).
+        ...(st.namesThisManifest ? [] : [node(`no subject is this manifest (${subject})`)]),
+        node(`predicate: ${st.predicateSize !== undefined ? `${st.predicateSize} bytes (as compact JSON)` : 'none'}`),
+      ]),
+    );
+  }
+  if (att.cosign) kids.push(...cosignSignerNodes(att.cosign));
+  if (att.bundle) kids.push(...bundleSignerNodes(att.bundle));
+  return node(title, kids);
 }
 
 function cosignNodes(c: NonNullable<InspectedSignature['cosign']>, subject: string): Node[] {
@@ -50,6 +90,12 @@ function cosignNodes(c: NonNullable<InspectedSignature['cosign']>, subject: stri
     if (c.claim.annotations) claims.push(node('annotations', annotationNodes(c.claim.annotations)));
     out.push(node('payload claims', claims));
   }
+  return [...out, ...cosignSignerNodes(c)];
+}
+
+/** Who a classic layer's annotations say signed it (a signature's or an attestation's). */
+function cosignSignerNodes(c: CosignSigner): Node[] {
+  const out: Node[] = [];
   out.push(c.certificate ? certificateNode('certificate', c.certificate) : node('no certificate (key-signed)'));
   if (c.chainProblem) out.push(node(`chain: ${s(c.chainProblem)}`));
   else if (c.chainLength > 0) out.push(node(`chain: ${c.chainLength} certificate${c.chainLength === 1 ? '' : 's'}`));
@@ -69,6 +115,12 @@ function bundleNodes(b: NonNullable<InspectedSignature['bundle']>): Node[] {
     if (b.statementProblem) kids.push(node(`problem: ${s(b.statementProblem)}`));
     out.push(node('content: DSSE envelope', kids));
   } else out.push(node('content: message signature', [node(`message digest: ${s(b.messageDigest)}`)]));
+  return [...out, ...bundleSignerNodes(b)];
+}
+
+/** A bundle's verification material: its certificates or key hint, tlog entries, timestamps. */
+function bundleSignerNodes(b: BundleSigner): Node[] {
+  const out: Node[] = [];
   if (b.certificates) b.certificates.forEach((c, i) => out.push(certificateNode(i === 0 ? 'certificate' : `chain certificate ${i}`, c)));
   else out.push(node(`no certificate (key-signed${b.keyHint !== undefined ? `, key hint ${s(b.keyHint)}` : ''})`));
   out.push(node(`tlog entries: ${b.tlogEntries.length}`, b.tlogEntries.map((e, i) => node(`entry ${i}`, tlogNodes(e)))));

@@ -8,6 +8,7 @@ import type { Descriptor } from '../../../src/oci/descriptor';
 import { copy } from '../../../src/oci/copy/copy';
 import type { OciLayoutStore } from '../../../src/oci/layout';
 import { RegistryClient, RemoteRepository } from '../../../src/oci/registry';
+import { attestManifest } from '../../../src/oci/attestations';
 import { inspectImage, inspectText, signKey, signManifest, signManifestBundle } from '../../../src/oci/signatures';
 import { startOciServer } from '../../integration/support/ociServer';
 import { makeImage, makeIndex, newLayout } from '../../unit/builders';
@@ -16,10 +17,11 @@ import { recordMessages, swapExtensionWindow } from './extensionWindow';
 const run = (...args: unknown[]) => vscode.commands.executeCommand<InspectOutcome | undefined>('manifold.inspectSignatures', ...args);
 
 /**
- * "Inspect Signatures" on a layout whose index carries a cosign classic signature and whose linux/amd64 carries a
- * Sigstore bundle (both made with the core's sign functions), linux/arm64 none: the read-only document it opens holds
- * the tree `manifold inspect -r` prints, each signature's lines under its manifest; an unsigned image says so; a
- * registry image likewise. What is asserted is the document a user reads.
+ * "Inspect Signatures" on a layout whose index carries a cosign classic signature and a classic attestation and whose
+ * linux/amd64 carries a Sigstore bundle (all made with the core's sign and attest functions), linux/arm64 none: the
+ * read-only document it opens holds the tree `manifold inspect -r` prints, each signature's lines under its manifest,
+ * then its attestations; an unsigned image says so; a registry image likewise. What is asserted is the document a
+ * user reads.
  */
 describe('Inspect Signatures', () => {
   let services: Services;
@@ -43,6 +45,7 @@ describe('Inspect Signatures', () => {
     await store.tag(await makeImage(store, { arch: 'riscv64' }), 'plain');
     key = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
     await signManifest(store, index, signKey('cosign.key', key.privateKey), 'registry.example.com/app:v1');
+    await attestManifest(store, index, signKey('cosign.key', key.privateKey), 'spdxjson', Buffer.from('{"spdxVersion":"SPDX-2.3"}'), 'registry.example.com/app');
     await signManifestBundle(store, amd64, signKey('cosign.key', key.privateKey));
     restore = recordMessages(shown);
   });
@@ -68,12 +71,16 @@ describe('Inspect Signatures', () => {
     assert.deepEqual([at(index) >= 0, at(index) < at(amd64), at(amd64) < at(arm64)], [true, true, true], outcome.text);
     const under = (d: Descriptor, next: number) => lines.slice(at(d), next).join('\n');
     const ofIndex = under(index, at(amd64));
-    assert.match(lines[at(index)]!, /: 1 signature \(claims as they read: nothing verified\)$/);
-    assert.match(ofIndex, /\n└── cosign signature \(simplesigning\) sha256:[0-9a-f]{64} layers\[0\]\n/);
+    assert.match(lines[at(index)]!, /: 1 signature, 1 attestation \(claims as they read: nothing verified\)$/);
+    assert.match(ofIndex, /\n├── cosign signature \(simplesigning\) sha256:[0-9a-f]{64} layers\[0\]\n/);
     for (const l of ['docker-reference: registry.example.com/app:v1', `docker-manifest-digest: ${index.digest}`, 'no certificate (key-signed)', 'Rekor bundle: none']) assert.ok(ofIndex.includes(l), `${l} in\n${ofIndex}`);
+    // The attestation's row: its branch after the signatures, the statement's predicate type and subject.
+    assert.match(ofIndex, /\n└── attestations\n    └── cosign attestation \(DSSE\) sha256:[0-9a-f]{64} layers\[0\]\n/);
+    for (const l of ['predicate type: https://spdx.dev/Document', `subject: registry.example.com/app sha256:${index.digest.slice(7)} (this manifest)`]) assert.ok(ofIndex.includes(l), `${l} in\n${ofIndex}`);
     const ofAmd64 = under(amd64, at(arm64));
     assert.match(lines[at(amd64)]!, /^linux\/amd64 .*: 1 signature \(claims as they read: nothing verified\)$/);
-    assert.match(ofAmd64, /\n└── Sigstore bundle sha256:[0-9a-f]{64} layers\[0\]\n/);
+    assert.match(ofAmd64, /\n├── Sigstore bundle sha256:[0-9a-f]{64} layers\[0\]\n/);
+    assert.match(ofAmd64, /\n└── no attestations$/);
     for (const l of ['content: DSSE envelope', `subject: sha256:${amd64.digest.slice(7)}`, 'no certificate (key-signed, key hint ', 'tlog entries: 0']) assert.ok(ofAmd64.includes(l), `${l} in\n${ofAmd64}`);
     assert.match(lines[at(arm64)]!, /^linux\/arm64 .*: no signatures found$/);
     assert.deepEqual(shown, []);
@@ -114,14 +121,14 @@ describe('Inspect Signatures', () => {
     }
     assert.equal(asked.length, 1, asked.join('\n'));
     assert.match(asked[0]!, /^Inspect Signatures: Pick a tag: .*plain/);
-    assert.match(outcome?.text ?? '', /^linux\/riscv64 .*: no signatures found\n$/);
+    assert.match(outcome?.text ?? '', /^linux\/riscv64 .*: no signatures found\n└── no attestations\n$/);
     assert.equal(basename(vscode.Uri.parse(outcome!.uri).path), 'plain.signatures.txt');
   });
 
-  it('an image with no signature: says so, and only that', async () => {
+  it('an image with no signature nor attestation: says so, and only that', async () => {
     const outcome = await run({ layout: store.location, reference: 'plain' });
     const image = await store.resolve('plain');
-    assert.equal(outcome?.text, `linux/riscv64 ${store.location}@${image.digest}: no signatures found\n`);
+    assert.equal(outcome?.text, `linux/riscv64 ${store.location}@${image.digest}: no signatures found\n└── no attestations\n`);
   });
 
   it('a tag that is not there: the error shown as the other commands show theirs, no document', async () => {

@@ -1,7 +1,8 @@
 // UI test: "Inspect Signatures" from a tag's context menu, in code-server and chromium. The demo's v1 (its index)
 // carries a cosign classic signature and linux/amd64 a Sigstore bundle, both made with a key by the core's sign
 // functions; linux/arm64/v8 none. The user right-clicks v1, picks Inspect Signatures, and reads in the editor the tree
-// `manifold inspect -r` prints: each signature's lines under its manifest, the unsigned platform said to have none.
+// `manifold inspect -r` prints: each signature's lines under its manifest, then its attestations (here none), the
+// unsigned platform said to have none.
 // Nothing is asked: no key, no trust. Screenshot: test-results/inspect-signatures.png (the README's
 // docs/images/inspect-signatures.png).
 // Run: node --test --test-concurrency=1 test/vscode/ui/inspectSignatures.test.mjs (after `npm run build`).
@@ -69,11 +70,12 @@ describe('Inspect Signatures in the workbench', { timeout: 300_000 }, () => {
     const arm64 = at(/^linux\/arm64\/v8 .*: no signatures found$/);
     assert.ok(index >= 0 && index < amd64 && amd64 < arm64, text);
     const ofIndex = lines.slice(index, amd64).join('\n');
-    assert.match(ofIndex, /└── cosign signature \(simplesigning\) sha256:[0-9a-f]{64} layers\[0\]/);
+    assert.match(ofIndex, /├── cosign signature \(simplesigning\) sha256:[0-9a-f]{64} layers\[0\]/);
     assert.ok(ofIndex.includes(`docker-reference: ${IDENTITY}`), ofIndex);
     assert.ok(ofIndex.includes('no certificate (key-signed)'), ofIndex);
     const ofAmd64 = lines.slice(amd64, arm64).join('\n');
-    assert.match(ofAmd64, /└── Sigstore bundle sha256:[0-9a-f]{64} layers\[0\]/);
+    assert.match(ofAmd64, /├── Sigstore bundle sha256:[0-9a-f]{64} layers\[0\]/);
+    assert.match(ofAmd64, /└── no attestations/); // each manifest's last branch: its attestations, here none
     assert.ok(ofAmd64.includes('content: DSSE envelope'), ofAmd64);
     assert.ok(ofAmd64.includes('no certificate (key-signed, key hint '), ofAmd64);
     await wb.screenshot('inspect-signatures'); // the README's docs/images/inspect-signatures.png
