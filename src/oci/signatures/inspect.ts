@@ -11,12 +11,12 @@ import { ATTESTATION_ARTIFACT_TYPES, MAX_ENVELOPE_BYTES } from '../attestations/
 import type { Descriptor } from '../descriptor';
 import { readCapped } from '../readCapped';
 import { type CheckedSubject, type CheckedSubjectOptions, checkedSubjects } from '../referrers/checkedSubjects';
-import { findCosignArtifacts, type FoundArtifact, type FoundVia, foundLayers } from '../referrers/cosignFound';
+import { findCosignArtifacts, type FoundArtifact, foundLayers } from '../referrers/cosignFound';
 import { CosignTagLookup, parseCosignTag } from '../referrers/cosignTags';
 import { semaphore } from '../semaphore';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { SIGNATURE_ARTIFACT_TYPES, SIMPLESIGNING_MEDIA_TYPE } from './cosignFormat';
-import { describeBundleAttestation, describeDsseLayer, type InspectedAttestation } from './inspectAttestations';
+import { describeBundleAttestation, describeDsseLayer, type FoundPlace, type InspectedAttestation } from './inspectAttestations';
 import { type BundleDescription, type CosignDescription, describeCosignLayer, describeNotary, describeParsedBundle, type NotaryDescription } from './inspectDescribe';
 import { NOTARY_SIGNATURE_ARTIFACT_TYPE } from './notary/notaryEnvelope';
 import { MAX_NOTARY_ENVELOPE_BYTES } from './notary/notaryVerify';
@@ -35,17 +35,8 @@ const INSPECTED_TYPES: readonly string[] = [...new Set([...SIGNATURE_ARTIFACT_TY
 const INSPECT_CONCURRENCY = 4;
 
 /** One signature: where it was found, its format, what it says, or why it cannot be told. */
-export interface InspectedSignature {
+export interface InspectedSignature extends FoundPlace {
   format: 'cosign' | 'bundle' | 'notary';
-  /** The signature manifest's digest and how it was found. */
-  manifest: string;
-  via: FoundVia[];
-  tag?: string;
-  artifactType?: string;
-  /** The layer's position and digest; absent for a problem of the manifest itself. */
-  layer?: number;
-  layerDigest?: string;
-  mediaType?: string;
   cosign?: CosignDescription;
   bundle?: BundleDescription;
   notary?: NotaryDescription;

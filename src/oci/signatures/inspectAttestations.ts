@@ -38,17 +38,23 @@ export interface EnvelopeDescription {
   statement?: StatementDescription;
 }
 
-/** One attestation: where it was found (as a signature's), its format, what it says, or why it cannot be told. */
-export interface InspectedAttestation {
-  /** `cosign`: a classic DSSE layer (cosign's `.att` tag); `bundle`: a Sigstore bundle (cosign 3). */
-  format: 'cosign' | 'bundle';
+/** Where a signature or an attestation was found: its manifest, how, and its layer. */
+export interface FoundPlace {
+  /** The signature or attestation manifest's digest and how it was found. */
   manifest: string;
   via: FoundVia[];
   tag?: string;
   artifactType?: string;
+  /** The layer's position and digest; absent for a problem of the manifest itself. */
   layer?: number;
   layerDigest?: string;
   mediaType?: string;
+}
+
+/** One attestation: where it was found (as a signature's), its format, what it says, or why it cannot be told. */
+export interface InspectedAttestation extends FoundPlace {
+  /** `cosign`: a classic DSSE layer (cosign's `.att` tag); `bundle`: a Sigstore bundle (cosign 3). */
+  format: 'cosign' | 'bundle';
   /** A classic layer's `predicateType` annotation: unsigned, the statement's is what is signed. */
   annotatedPredicateType?: string;
   envelope?: EnvelopeDescription;
