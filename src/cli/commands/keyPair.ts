@@ -4,9 +4,7 @@ import { type CosignKeyPair, cosignKeyPair, generateCosignKeyPair, importedPriva
 import { boolOpt, type Command, type ParsedCommand, stringOpt, UsageError } from '../command';
 import type { Printer } from '../printer';
 import { promptHidden } from '../passphrasePrompt';
-import { readText } from './sign';
-
-const PASSPHRASE_ENV = 'COSIGN_PASSWORD';
+import { PASSPHRASE_ENV, readText } from './sign';
 
 const OUTPUT_OPTIONS = {
   'output-key-prefix': { type: 'string', description: 'write PREFIX.key and PREFIX.pub (default: cosign, or import-cosign for import-key-pair), as cosign names them', valueName: 'PREFIX' },

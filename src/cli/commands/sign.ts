@@ -11,7 +11,7 @@ import { subjectFlags } from '../certificateFlags';
 import { openTarget, type OpenedTarget, requireReference } from '../targets';
 
 /** Where cosign takes a key's passphrase from when no file is given. */
-const PASSPHRASE_ENV = 'COSIGN_PASSWORD';
+export const PASSPHRASE_ENV = 'COSIGN_PASSWORD';
 
 export const sign: Command = {
   path: 'sign',
