@@ -2,7 +2,7 @@
 // and verify read it (the passphrase opens the key, the key signs an image, the .pub verifies it), openssl agrees
 // on the public key, nothing existing is replaced unasked, and the passphrase is asked at a terminal unechoed.
 import { strict as assert } from 'node:assert';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +24,21 @@ async function signsAndVerifies(dir: string, key: string, pub: string): Promise<
   const verified = await runCliIn(dir, 'verify', '--key', pub, '--oci-layout', `${store.location}:v1`);
   assert.equal(verified.code, 0, verified.stdout + verified.stderr);
   return verified.stdout;
+}
+
+/** `manifold ARGS` run at a terminal (script(1)) in `dir`, each answer typed once its question shows, as a person would. */
+async function typed(dir: string, args: string[], answers: string[]): Promise<{ code: number | null; shown: string }> {
+  const quoted = [process.execPath, builtCli(), ...args].map((a) => `'${a}'`).join(' ');
+  const child = spawn('script', ['-qfec', quoted, '/dev/null'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, COSIGN_PASSWORD: undefined } });
+  let shown = '';
+  let asked = 0;
+  child.stdout.on('data', (d: Buffer) => {
+    shown += d.toString();
+    // Typed only once asked: the terminal is then in raw mode.
+    while (asked < answers.length && (shown.match(/Enter password for private key|Replace\? \[y\/N\]/g)?.length ?? 0) > asked) child.stdin.write(`${answers[asked++]}\r`);
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, shown };
 }
 
 describe('generate-key-pair', function () {
@@ -84,26 +99,13 @@ describe('generate-key-pair', function () {
 
   it('at a terminal: the passphrase is asked twice, not echoed; two that differ write nothing', async () => {
     const dir = tempDir();
-    const typed = async (answers: string[]) => {
-      const quoted = [process.execPath, builtCli(), 'generate-key-pair'].map((a) => `'${a}'`).join(' ');
-      const child = spawn('script', ['-qfec', quoted, '/dev/null'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, COSIGN_PASSWORD: undefined } });
-      let shown = '';
-      let asked = 0;
-      child.stdout.on('data', (d: Buffer) => {
-        shown += d.toString();
-        // Typed only once asked, as a person would: the terminal is then in raw mode.
-        while (asked < answers.length && (shown.match(/Enter password for private key|Replace\? \[y\/N\]/g)?.length ?? 0) > asked) child.stdin.write(`${answers[asked++]}\r`);
-      });
-      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-      return { code, shown };
-    };
-    let t = await typed(['s3cret-typed', 's3cret-typed']);
+    let t = await typed(dir, ['generate-key-pair'], ['s3cret-typed', 's3cret-typed']);
     assert.equal(t.code, 0, t.shown);
     assert.match(t.shown, /Enter password for private key: [\s\S]*Enter password for private key again: [\s\S]*Private key written to cosign\.key/);
     assert.ok(!t.shown.includes('s3cret-typed'), t.shown);
     decryptCosignKey('cosign.key', readFileSync(join(dir, 'cosign.key'), 'utf8'), 's3cret-typed');
     const before = readFileSync(join(dir, 'cosign.key'));
-    t = await typed(['y', 'one', 'two']);
+    t = await typed(dir, ['generate-key-pair'], ['y', 'one', 'two']);
     assert.equal(t.code, 1, t.shown);
     assert.match(t.shown, /cosign\.key and cosign\.pub already exist\. Replace\? \[y\/N\] \S*y\r[\s\S]*Enter password for private key again: [\s\S]*the two passwords differ: nothing written/);
     assert.deepEqual(readFileSync(join(dir, 'cosign.key')), before);
@@ -156,5 +158,26 @@ describe('import-key-pair', function () {
       assert.match(r.stderr, said);
       assert.throws(() => statSync(join(dir, 'out.key')));
     }
+  });
+});
+
+describe('sign and attest ask for the passphrase at a terminal, as cosign does', function () {
+  this.timeout(60_000);
+  after(cleanupTemps);
+
+  it('typed at the prompt (not echoed): signed, and the .pub verifies; with no terminal and no passphrase: refused, saying why', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'pass'), 'typed secret\n');
+    assert.equal((await runCliIn(dir, 'generate-key-pair', '--passphrase-file', 'pass')).code, 0);
+    const store = await newLayout();
+    await store.tag(await makeImage(store), 'v1');
+    const t = await typed(dir, ['sign', '--key', 'cosign.key', '--identity', 'r.example/app:v1', '--oci-layout', `${store.location}:v1`], ['typed secret']);
+    assert.equal(t.code, 0, t.shown);
+    assert.match(t.shown, /^Enter password for private key: \r?\n[\s\S]*Signed /);
+    assert.ok(!t.shown.includes('typed secret'), t.shown);
+    assert.equal((await runCliIn(dir, 'verify', '--key', 'cosign.pub', '--oci-layout', `${store.location}:v1`)).code, 0);
+    const piped = spawnSync(process.execPath, [builtCli(), 'attest', '--key', 'cosign.key', '--type', 'spdxjson', '--predicate', 'pass', '--subject-name', 'r.example/app', '--oci-layout', `${store.location}:v1`], { cwd: dir, input: 'typed secret\n', env: { ...process.env, COSIGN_PASSWORD: undefined } });
+    assert.equal(piped.status, 1);
+    assert.match(piped.stderr.toString(), /no passphrase: give --passphrase-file FILE or set COSIGN_PASSWORD \(standard input is not a terminal, so there is no one to ask\)/);
   });
 });

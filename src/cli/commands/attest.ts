@@ -26,7 +26,7 @@ export const attest: Command = {
   options: {
     ...LAYOUT_OPTION,
     key: { type: 'string', description: "cosign's encrypted private key (cosign.key: ENCRYPTED SIGSTORE PRIVATE KEY)", valueName: 'FILE' },
-    'passphrase-file': { type: 'string', description: "a file holding the key's passphrase (its first line); else $COSIGN_PASSWORD", valueName: 'FILE' },
+    'passphrase-file': { type: 'string', description: "a file holding the key's passphrase (its first line); else $COSIGN_PASSWORD; else asked at the terminal", valueName: 'FILE' },
     predicate: { type: 'string', description: 'the file the statement carries as its predicate (an SBOM, a provenance, a scan)', valueName: 'FILE' },
     type: { type: 'string', description: `the predicate type: ${TYPES}, or a URI (cosign's names)`, valueName: 'TYPE' },
     'subject-name': { type: 'string', description: "the name the statement's subject gives the image; by default the registry repository (required for a layout)", valueName: 'REPO' },

@@ -8,6 +8,7 @@ import { boolOpt, type Command, LAYOUT_OPTION, listOpt, type ParsedCommand, stri
 import type { Printer } from '../printer';
 import { parseDuration } from './prune';
 import { subjectFlags } from '../certificateFlags';
+import { promptHidden } from '../passphrasePrompt';
 import { openTarget, type OpenedTarget, requireReference } from '../targets';
 
 /** Where cosign takes a key's passphrase from when no file is given. */
@@ -29,7 +30,7 @@ export const sign: Command = {
   options: {
     ...LAYOUT_OPTION,
     key: { type: 'string', description: "cosign's encrypted private key (cosign.key: ENCRYPTED SIGSTORE PRIVATE KEY)", valueName: 'FILE' },
-    'passphrase-file': { type: 'string', description: `a file holding the key's passphrase (its first line); else $${PASSPHRASE_ENV}`, valueName: 'FILE' },
+    'passphrase-file': { type: 'string', description: `a file holding the key's passphrase (its first line); else $${PASSPHRASE_ENV}; else asked at the terminal`, valueName: 'FILE' },
     identity: { type: 'string', description: 'the docker reference the signature names; by default the registry reference given (required for a layout)', valueName: 'REF' },
     platform: { type: 'string', description: 'sign the manifest of this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
     recursive: { type: 'boolean', short: 'r', description: 'for an index: sign the index and every manifest below it' },
@@ -121,10 +122,14 @@ export async function readText(file: string, flag: string): Promise<string> {
   }
 }
 
-/** As skopeo's --sign-passphrase-file: the file's first line (its line ending is no part of it); else cosign's variable. */
+/**
+ * As skopeo's --sign-passphrase-file: the file's first line (its line ending is no part of it); else cosign's
+ * variable; else, at a terminal, asked as cosign asks (not echoed). Elsewhere (a pipe: cosign would read it) refused.
+ */
 export async function passphrase(file: string | undefined): Promise<string> {
   if (file !== undefined) return (await readText(file, '--passphrase-file')).split(/\r?\n/)[0]!;
   const env = process.env[PASSPHRASE_ENV];
-  if (env === undefined) throw new UsageError(`no passphrase: give --passphrase-file FILE or set ${PASSPHRASE_ENV}`);
-  return env;
+  if (env !== undefined) return env;
+  if (process.stdin.isTTY) return promptHidden('Enter password for private key: ');
+  throw new UsageError(`no passphrase: give --passphrase-file FILE or set ${PASSPHRASE_ENV} (standard input is not a terminal, so there is no one to ask)`);
 }
