@@ -13,7 +13,7 @@ export const generateCertificate: Command = {
   summary: 'Make a Notary signing key and its self-signed certificate, as notation cert generate-test does: NAME.key and NAME.crt',
   usage: 'generate-certificate NAME [--key-type TYPE] [--subject DN] [--days N] [--output-prefix PREFIX] [--force]',
   examples: [
-    "manifold generate-certificate wabbit-networks.io   # wabbit-networks.io.key and .crt: RSA 2048, CN=wabbit-networks.io, O=Notary, L=Seattle, ST=WA, C=US, as notation's",
+    "manifold generate-certificate wabbit-networks.io   # wabbit-networks.io.key and .crt: RSA 2048, C=US, ST=WA, L=Seattle, O=Notary, CN=wabbit-networks.io, as notation's",
     "manifold generate-certificate release --key-type ecdsa-p384 --subject 'CN=release, O=Example, ST=WA, C=US' --days 730",
   ],
   minArgs: 1,
