@@ -7,6 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CERTIFICATE_KEY_TYPES } from '../../src/oci/signatures';
+import { oidText, readOnly, TAG, timeOf } from '../../src/oci/signatures/x509/der';
+import { namedBits, oid, time, unsignedInteger } from '../../src/oci/signatures/x509/derWrite';
 import { splitManifoldLine } from '../helpers/exampleLines';
 import { runCliIn } from '../helpers/runCli';
 import { cleanupTemps, makeImage, newLayout, tempDir } from './builders';
@@ -168,5 +170,34 @@ describe('generate-certificate', function () {
     assert.notEqual(readFileSync(join(dir, 'signer.crt'), 'utf8'), first);
     assert.deepEqual(readdirSync(dir).sort(), ['signer.crt', 'signer.key']); // no temp file left
     assert.equal(mode(join(dir, 'signer.key')), 0o600);
+  });
+});
+
+describe('derWrite: the DER generate-certificate signs', () => {
+  it('integers minimal and positive, OIDs and times read back by der.ts, named bits without trailing zeros', () => {
+    const hex = (b: Buffer) => b.toString('hex');
+    assert.equal(hex(unsignedInteger(Buffer.from([0]))), '020100');
+    assert.equal(hex(unsignedInteger(Buffer.from([0, 0, 0x7f]))), '02017f');
+    assert.equal(hex(unsignedInteger(Buffer.from([0x80]))), '02020080'); // else it reads negative
+    for (const id of ['1.2.840.113549.1.1.11', '2.5.29.37', '1.3.6.1.5.5.7.3.3', '2.999.1', '1.3.6.1.4.1.57264.1.8']) {
+      assert.equal(oidText(readOnly(oid(id), id).content), id);
+    }
+    assert.equal(hex(namedBits([0])), '03020780'); // keyUsage digitalSignature, as Go writes it
+    assert.equal(hex(namedBits([0, 5])), '03020284');
+    assert.equal(hex(namedBits([0, 8])), '0303078080');
+    for (const [iso, tag] of [['2049-12-31T23:59:59Z', TAG.UTC_TIME], ['2050-01-01T00:00:00Z', TAG.GENERALIZED_TIME], ['1999-06-01T12:00:00Z', TAG.UTC_TIME]] as const) {
+      const node = readOnly(time(new Date(iso)), iso);
+      assert.equal(node.tag, tag, iso);
+      assert.equal(timeOf(node).toISOString(), iso.replace('Z', '.000Z'));
+    }
+  });
+
+  it('a certificate valid past 2049 (GeneralizedTime) reads in openssl and verifies', async () => {
+    const dir = tempDir();
+    const r = await runCliIn(dir, 'generate-certificate', 'long', '--key-type', 'ecdsa-p256', '--days', '15000');
+    assert.equal(r.code, 0, r.stderr);
+    const year = new Date(Date.now() + 15000 * 86_400_000).getUTCFullYear();
+    assert.match(openssl(dir, 'x509', '-in', 'long.crt', '-noout', '-enddate'), new RegExp(` ${year} GMT\n$`));
+    assert.equal(openssl(dir, 'verify', '-x509_strict', '-CAfile', 'long.crt', 'long.crt'), 'long.crt: OK\n');
   });
 });
