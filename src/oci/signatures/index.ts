@@ -17,8 +17,8 @@ export type { BundleReferrer } from './sigstore/bundleReferrer';
 export { cosignSignStatement, keyHint, makeKeyBundle, STATEMENT_V1_TYPE } from './sigstore/bundleWrite';
 export { readPublicKeyFile } from './keys/keyFiles';
 export { type CosignKeyPair, cosignKeyPair, generateCosignKeyPair, importedPrivateKey, KEY_PAIR_TYPES, type KeyPairType, writeKeyPairFiles, writeNewFile } from './keys/keyPair';
-export { CERTIFICATE_KEY_TYPES, type CertificateKeyType, certificateSubject, makeSigningCertificate, notationSubject } from './x509/makeCertificate';
-export type { SigningCertificate } from './x509/makeCertificate';
+export { CERTIFICATE_KEY_TYPES, type CertificateKeyType, certificateSubject, makeSigningCertificate, notationSubject } from './notary/notaryCertificate';
+
 export { signedName, signerText, verificationProblems, verifiedBy } from './verifyProblems';
 export { CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, identityText } from './keyless';
 export type { CertificatePolicy, TextMatch } from './keyless';
