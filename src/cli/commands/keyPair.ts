@@ -64,19 +64,28 @@ interface OutputFiles {
 async function outputFiles(p: ParsedCommand, fallback: string): Promise<OutputFiles> {
   const prefix = stringOpt(p, 'output-key-prefix') ?? fallback;
   if (prefix === '' || prefix.endsWith('/')) throw new UsageError(`--output-key-prefix "${prefix}": a file name prefix, not a folder`);
-  const files = { key: `${prefix}.key`, pub: `${prefix}.pub`, replace: boolOpt(p, 'force') };
+  const files = { key: `${prefix}.key`, pub: `${prefix}.pub` };
+  return { ...files, replace: await mayReplace([files.key, files.pub], boolOpt(p, 'force'), '--output-key-prefix') };
+}
+
+/**
+ * Whether the files about to be written replace others: false when none exists; true with `force` or a yes at the
+ * terminal; else a UsageError naming them (and `prefixFlag`, the way to write elsewhere).
+ */
+export async function mayReplace(files: readonly string[], force: boolean, prefixFlag: string): Promise<boolean> {
   const existing = [];
-  for (const f of [files.key, files.pub]) {
+  for (const f of files) {
     if (await fsp.lstat(f).then(() => true, () => false)) existing.push(f);
   }
-  if (existing.length === 0 || files.replace) return files;
+  if (existing.length === 0) return false;
+  if (force) return true;
   const which = existing.join(' and ');
-  if (!process.stdin.isTTY) throw new UsageError(`${which} already ${existing.length > 1 ? 'exist' : 'exists'}: replace with --force, or choose --output-key-prefix`);
+  if (!process.stdin.isTTY) throw new UsageError(`${which} already ${existing.length > 1 ? 'exist' : 'exists'}: replace with --force, or choose ${prefixFlag}`);
   const { createInterface } = require('node:readline/promises') as typeof import('node:readline/promises'); // only when asking
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   const answer = await rl.question(`${which} already ${existing.length > 1 ? 'exist' : 'exists'}. Replace? [y/N] `).finally(() => rl.close());
   if (!/^y(es)?$/i.test(answer.trim())) throw new UsageError(`${which} kept: nothing written`);
-  return { ...files, replace: true };
+  return true;
 }
 
 /** The passphrase a new cosign.key is sealed under: the file's first line, cosign's variable, asked twice, or stdin's first line. */

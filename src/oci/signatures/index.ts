@@ -16,7 +16,9 @@ export { BUNDLE_CONTENT_ANNOTATION, BUNDLE_PREDICATE_TYPE_ANNOTATION, packBundle
 export type { BundleReferrer } from './sigstore/bundleReferrer';
 export { cosignSignStatement, keyHint, makeKeyBundle, STATEMENT_V1_TYPE } from './sigstore/bundleWrite';
 export { readPublicKeyFile } from './keys/keyFiles';
-export { type CosignKeyPair, cosignKeyPair, generateCosignKeyPair, importedPrivateKey, KEY_PAIR_TYPES, type KeyPairType, writeKeyPairFiles } from './keys/keyPair';
+export { type CosignKeyPair, cosignKeyPair, generateCosignKeyPair, importedPrivateKey, KEY_PAIR_TYPES, type KeyPairType, writeKeyPairFiles, writeNewFile } from './keys/keyPair';
+export { CERTIFICATE_KEY_TYPES, type CertificateKeyType, certificateSubject, makeSigningCertificate, notationSubject } from './notary/notaryCertificate';
+
 export { signedName, signerText, verificationProblems, verifiedBy } from './verifyProblems';
 export { CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, identityText } from './keyless';
 export type { CertificatePolicy, TextMatch } from './keyless';

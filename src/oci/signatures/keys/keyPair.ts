@@ -33,6 +33,11 @@ export function cosignKeyPair(name: string, key: KeyObject, passphrase: string):
 
 /** A new key pair of `type`, its private key sealed under `passphrase`. */
 export function generateCosignKeyPair(type: KeyPairType, passphrase: string): CosignKeyPair {
+  return cosignKeyPair(type, newPrivateKey(type), passphrase);
+}
+
+/** A new private key of `type` (generate-certificate makes its keys here too). */
+export function newPrivateKey(type: KeyPairType): KeyObject {
   const crypto = signing();
   const [kind, size] = type.split('-') as [string, string | undefined];
   const { privateKey } =
@@ -41,7 +46,7 @@ export function generateCosignKeyPair(type: KeyPairType, passphrase: string): Co
       : kind === 'rsa'
         ? crypto.generateKeyPairSync('rsa', { modulusLength: Number(size) })
         : crypto.generateKeyPairSync('ed25519');
-  return cosignKeyPair(type, privateKey, passphrase);
+  return privateKey;
 }
 
 /**
@@ -79,11 +84,12 @@ export function importedPrivateKey(name: string, pem: string): KeyObject {
  * it was looked for), so nothing is ever replaced unasked. Errors (INVALID_ARGUMENT) name the file.
  */
 export async function writeKeyPairFiles(files: { key: string; pub: string }, made: CosignKeyPair, replace: boolean): Promise<void> {
-  await place(files.key, made.privatePem, 0o600, replace);
-  await place(files.pub, made.publicPem, 0o644, replace);
+  await writeNewFile(files.key, made.privatePem, 0o600, replace);
+  await writeNewFile(files.pub, made.publicPem, 0o644, replace);
 }
 
-async function place(file: string, text: string, mode: number, replace: boolean): Promise<void> {
+/** `text` written to `file` as writeKeyPairFiles writes each (whole, synced, linked unless `replace`), with `mode`. */
+export async function writeNewFile(file: string, text: string, mode: number, replace: boolean): Promise<void> {
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   try {
     const fh = await fsp.open(temp, 'wx', mode);

@@ -30,23 +30,32 @@ const TYPE_NAMES: Record<string, string> = {
 /** `--notary-identity`'s text read: an Error naming what is wrong (the caller makes it a usage error). */
 export function parseNotaryIdentity(text: string): NotaryIdentity {
   if (!text.startsWith(PREFIX)) throw new Error(`${JSON.stringify(text)}: expected "${PREFIX} C=..., ST=..., O=..." (notation's trustedIdentities form)`);
-  const dn = text.slice(PREFIX.length);
-  if (dn.includes('=#')) throw new Error(`${JSON.stringify(text)}: a value in hex (=#), which notation does not support either`);
-  const attributes = new Map<string, string>();
-  for (const rdn of splitUnescaped(dn, ',')) {
-    if (splitUnescaped(rdn, '+').length > 1) throw new Error(`${JSON.stringify(text)}: a multi-valued RDN (${rdn.trim()}), which notation does not support`);
-    const eq = rdn.indexOf('=');
-    if (eq < 0) throw new Error(`${JSON.stringify(text)}: ${JSON.stringify(rdn.trim())} is not TYPE=VALUE`);
-    let type = rdn.slice(0, eq).trim().toUpperCase();
-    if (type === 'S') type = 'ST';
-    const value = unescape(rdn.slice(eq + 1));
-    if (type === '' || value === '') throw new Error(`${JSON.stringify(text)}: ${JSON.stringify(rdn.trim())} has an empty type or value`);
-    if (attributes.has(type)) throw new Error(`${JSON.stringify(text)}: ${type} twice`);
-    attributes.set(type, value);
-  }
+  const attributes = parseDistinguishedName(text.slice(PREFIX.length), JSON.stringify(text));
   const missing = ['C', 'ST', 'O'].filter((t) => !attributes.has(t));
   if (missing.length > 0) throw new Error(`${JSON.stringify(text)}: names no ${missing.join(', ')}: an identity must name C, ST (or S) and O at least, as notation asks`);
   return { text, attributes };
+}
+
+/**
+ * An RFC 4514 distinguished name's attributes by type, in the order written (`C=US, ST=WA, O=Notary`): one attribute
+ * per RDN, each type once, `S` read as `ST`, no hex values; what notation reads in trustedIdentities. Errors quote
+ * `shown` (the text as the user gave it).
+ */
+export function parseDistinguishedName(dn: string, shown: string): Map<string, string> {
+  if (dn.includes('=#')) throw new Error(`${shown}: a value in hex (=#), which notation does not support either`);
+  const attributes = new Map<string, string>();
+  for (const rdn of splitUnescaped(dn, ',')) {
+    if (splitUnescaped(rdn, '+').length > 1) throw new Error(`${shown}: a multi-valued RDN (${rdn.trim()}), which notation does not support`);
+    const eq = rdn.indexOf('=');
+    if (eq < 0) throw new Error(`${shown}: ${JSON.stringify(rdn.trim())} is not TYPE=VALUE`);
+    let type = rdn.slice(0, eq).trim().toUpperCase();
+    if (type === 'S') type = 'ST';
+    const value = unescape(rdn.slice(eq + 1));
+    if (type === '' || value === '') throw new Error(`${shown}: ${JSON.stringify(rdn.trim())} has an empty type or value`);
+    if (attributes.has(type)) throw new Error(`${shown}: ${type} twice`);
+    attributes.set(type, value);
+  }
+  return attributes;
 }
 
 /** Whether a certificate's subject (its attributes, subjectAttributes) holds every attribute of `identity`, with the same value. */
