@@ -16,6 +16,8 @@ export interface Command {
   options: Record<string, OptionSpec>;
   minArgs?: number;
   maxArgs?: number;
+  /** It works on local files alone (key and certificate files): no registry, no layout. */
+  localFiles?: true;
   run(parsed: ParsedCommand, printer: Printer): Promise<number | void>;
 }
 

@@ -55,13 +55,10 @@ export function hostIn(argv: string[]): boolean {
   return argv.some((a) => /^[a-z0-9.-]+(:\d+)?\//i.test(a) && /^(localhost[:/]|[^/:]*\.[^/:]*[:/]|[^/:]*:\d+\/)/i.test(a));
 }
 
-/** An example that works on layouts only: it has a layout flag (or is a `layout` command) and names no registry. */
-/**
- * Commands on local files alone (generate-key-pair, import-key-pair; generate-certificate, whose one argument is a
- * name, not a reference): no layout flag; run in the fixture's folder.
- */
-export const FILE_COMMANDS = COMMANDS.filter((c) => (c.maxArgs === 0 || c.path === 'generate-certificate') && !LAYOUT_FLAGS.some((f) => f in c.options));
+/** Commands on local files alone (generate-key-pair, import-key-pair, generate-certificate): run in the fixture's folder. */
+export const FILE_COMMANDS = COMMANDS.filter((c) => c.localFiles);
 
+/** An example that works on layouts only: it has a layout flag (or is a `layout` command) and names no registry. */
 export function onLayouts(e: ExampleLine): boolean {
   // `layout export|import` take layout folders and tars only, with no flag to say so.
   return (e.argv[0] === 'layout' || flagsOf(e.argv).some((f) => (LAYOUT_FLAGS as readonly string[]).includes(f))) && !hostIn(e.argv);

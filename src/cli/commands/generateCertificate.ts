@@ -18,6 +18,7 @@ export const generateCertificate: Command = {
   ],
   minArgs: 1,
   maxArgs: 1,
+  localFiles: true,
   options: {
     'key-type': { type: 'string', description: `the kind of key: ${CERTIFICATE_KEY_TYPES.join(', ')} (default rsa-2048, as notation makes)`, valueName: 'TYPE' },
     subject: { type: 'string', description: "the certificate's subject, as notation's trusted identities write it (with a CN); default C=US, ST=WA, L=Seattle, O=Notary, CN=NAME, as notation's", valueName: 'DN' },

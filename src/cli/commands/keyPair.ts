@@ -22,6 +22,7 @@ export const generateKeyPair: Command = {
   ],
   minArgs: 0,
   maxArgs: 0,
+  localFiles: true,
   options: {
     'key-type': { type: 'string', description: `the kind of key: ${KEY_PAIR_TYPES.join(', ')} (default ecdsa-p256, as cosign makes)`, valueName: 'TYPE' },
     ...OUTPUT_OPTIONS,
@@ -41,6 +42,7 @@ export const importKeyPair: Command = {
   examples: ['manifold import-key-pair --key openssl.pem --passphrase-file pass.txt   # import-cosign.key and import-cosign.pub, as cosign import-key-pair'],
   minArgs: 0,
   maxArgs: 0,
+  localFiles: true,
   options: {
     key: { type: 'string', description: 'the PEM private key to import (unencrypted)', valueName: 'FILE' },
     ...OUTPUT_OPTIONS,
