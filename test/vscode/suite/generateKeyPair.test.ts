@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { KeyPairOutcome } from '../../../src/extension/commands/generateKeyPair';
 import type { Services } from '../../../src/extension/services';
 import { OciLayoutStore } from '../../../src/oci/layout';
-import { decryptCosignKey, readPublicKeyFile, verifyImage } from '../../../src/oci/signatures';
+import { decryptCosignKey, loadNotaryRoots, readPublicKeyFile, verifyImage } from '../../../src/oci/signatures';
 import { makeImage, newLayout } from '../../unit/builders';
 
 const run = (...args: unknown[]) => vscode.commands.executeCommand<KeyPairOutcome | undefined>('manifold.generateKeyPair', ...args);
@@ -71,6 +71,7 @@ describe('Generate Signing Key Pair', () => {
   after(async () => {
     if (real) Object.assign(window, real);
     await vscode.workspace.getConfiguration().update('manifold.signatureKeys', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration().update('manifold.notaryRoots', undefined, vscode.ConfigurationTarget.Workspace);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -119,9 +120,37 @@ describe('Generate Signing Key Pair', () => {
     saveTo = vscode.Uri.file(join(dir, 'mine.key'));
     answer = undefined; // the modal dismissed
     assert.equal(await run({ type: 'ecdsa-p256' }), undefined);
-    assert.deepEqual(asked, ['save: Generate Signing Key Pair: Save Private Key', 'warning: mine.pub exists beside mine.key. Replace it with the new public key?']);
+    assert.deepEqual(asked, ['save: Generate Signing Key Pair: Save Private Key', 'warning: mine.pub exists beside mine.key. Replace it?']);
     assert.equal(readFileSync(join(dir, 'mine.pub'), 'utf8'), 'my own public key\n');
     assert.throws(() => statSync(join(dir, 'mine.key')));
     assert.deepEqual(shown, []);
+  });
+
+  it('with manifold.signingFormat notary: a Notary key and self-signed certificate as generate-certificate makes; Sign Image signs with them, the certificate verifies, the offer adds it to manifold.notaryRoots', async () => {
+    picks = ['ecdsa-p384'];
+    typed = ['release'];
+    saveTo = vscode.Uri.file(join(dir, 'release-notary.key'));
+    answer = 'Verify With release-notary.crt in This Workspace';
+    const outcome = await run({ format: 'notary' });
+    assert.ok(outcome, `the command returned nothing: ${JSON.stringify(shown)}`);
+    assert.deepEqual(asked, [
+      'pick: The kind of key: rsa-2048 (what notation cert generate-test makes) | rsa-3072 | rsa-4096 | ecdsa-p256 | ecdsa-p384 | ecdsa-p521',
+      "input: The certificate's name: its subject is C=US, ST=WA, L=Seattle, O=Notary, CN=<name>, as notation cert generate-test makes it",
+      'save: Generate Signing Key Pair: Save Private Key',
+    ]);
+    assert.equal(outcome.certificate, join(dir, 'release-notary.crt'));
+    assert.match(outcome.message, /^Made release-notary\.key \(ecdsa-p384\) and release-notary\.crt \(C=US, ST=WA, L=Seattle, O=Notary, CN=release, valid until \d{4}-\d\d-\d\d\): /);
+    assert.equal(statSync(outcome.key).mode & 0o777, 0o600);
+
+    const store = await newLayout();
+    const image = await makeImage(store);
+    await store.tag(image, 'v1');
+    const signed = await vscode.commands.executeCommand<{ message: string } | undefined>('manifold.signImage', { layout: store.location, reference: 'v1', format: 'notary', notaryKey: outcome.key, notaryCertificate: outcome.certificate });
+    assert.ok(signed, JSON.stringify(shown));
+    const roots = loadNotaryRoots('release-notary.crt', readFileSync(outcome.certificate!));
+    const report = await verifyImage(await OciLayoutStore.open(store.location), 'v1', [], { notary: { roots, authorityRoots: [], identities: [] } });
+    assert.equal(report.manifests[0]!.valid, true, JSON.stringify(report.manifests[0]));
+    for (let i = 0; i < 50 && !vscode.workspace.getConfiguration().inspect<string[]>('manifold.notaryRoots')?.workspaceValue; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(vscode.workspace.getConfiguration().inspect<string[]>('manifold.notaryRoots')?.workspaceValue, [outcome.certificate]);
   });
 });
