@@ -7,7 +7,7 @@
 // hold no crash text; nothing stored changes. SWEEP_SEEDS=a-b sweeps more seeds.
 import { strict as assert } from 'node:assert';
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspectJson } from '../../src/cli/inspectOutput';
 import { attestManifest, DSSE_MEDIA_TYPE, PREDICATE_TYPE_ANNOTATION, PREDICATE_TYPES } from '../../src/oci/attestations';
@@ -240,10 +240,14 @@ describe("inspect's attestations damaged at random (seeded): each listed with it
     assert.deepEqual([typeof (keyless.cosign!.certificate as Json).sha256, keyless.cosign!.chainLength, typeof (keyless.cosign!.rekorBundle as Json).logIndex], ['string', 2, 'number']);
   });
 
+  let lastWork: string | undefined;
   for (let seed = FIRST; seed <= LAST; seed++) {
     it(`seed ${seed}`, async () => {
       const random = seededRandom(seed);
-      const dir = join(tempDir(), 'layout');
+      // The previous seed's copy removed now: a long sweep leaves no pile for cleanupTemps.
+      if (lastWork) rmSync(lastWork, { recursive: true, force: true });
+      const work = (lastWork = tempDir());
+      const dir = join(work, 'layout');
       cpSync(base.dir, dir, { recursive: true });
       const d = damage(base, dir, random);
       const before = folderSnapshot(dir);
