@@ -3,7 +3,7 @@
 // on the public key, nothing existing is replaced unasked, and the passphrase is asked at a terminal unechoed.
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decryptCosignKey, KEY_PAIR_TYPES } from '../../src/oci/signatures';
@@ -137,7 +137,7 @@ describe('import-key-pair', function () {
     });
   }
 
-  it('refused by name, before a passphrase is asked or a file written: short RSA, a curve cosign does not sign with, encrypted, a cosign key, a certificate, no file', async () => {
+  it('refused by name, before a passphrase is asked or a file written: short RSA, a curve cosign does not sign with, encrypted, a cosign key, a certificate, a public key not its own, no file', async () => {
     const dir = tempDir();
     openssl(dir, 'genrsa', '-out', 'short.pem', '1024');
     openssl(dir, 'ecparam', '-name', 'secp256k1', '-genkey', '-out', 'k1.pem');
@@ -145,12 +145,17 @@ describe('import-key-pair', function () {
     openssl(dir, 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'leaf.key', '-subj', '/CN=x', '-out', 'leaf.crt');
     writeFileSync(join(dir, 'pass'), 'pw\n');
     await runCliIn(dir, 'generate-key-pair', '--passphrase-file', 'pass');
+    // A SEC1 key whose stored public point is another key's (its last 65 bytes): OpenSSL reads it (found by damagedPemRandom, seed 26).
+    const [a, b] = [0, 1].map(() => generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'sec1', format: 'der' }));
+    const mixed = Buffer.concat([a!.subarray(0, a!.length - 65), b!.subarray(b!.length - 65)]);
+    writeFileSync(join(dir, 'mixed.pem'), `-----BEGIN EC PRIVATE KEY-----\n${mixed.toString('base64')}\n-----END EC PRIVATE KEY-----\n`);
     for (const [file, said] of [
       ['short.pem', /short\.pem: an RSA key of 1024 bits: too short to sign with \(at least 2048\)/],
       ['k1.pem', /k1\.pem: a key of type ec on curve secp256k1: cosign signs with ECDSA \(P-256, P-384, P-521\), RSA or Ed25519 keys/],
       ['locked.pem', /locked\.pem: an encrypted PEM key: decrypt it first/],
       ['cosign.key', /cosign\.key: already a cosign key/],
       ['leaf.crt', /leaf\.crt: a PEM "CERTIFICATE": no private key/],
+      ['mixed.pem', /mixed\.pem: its public key does not match its private key \(a damaged key\)/],
       ['missing.pem', /--key missing\.pem: ENOENT/],
     ] as const) {
       const r = await runCliIn(dir, 'import-key-pair', '--key', file, '--output-key-prefix', 'out');

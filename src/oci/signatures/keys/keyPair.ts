@@ -75,7 +75,23 @@ export function importedPrivateKey(name: string, pem: string): KeyObject {
   const bits = key.asymmetricKeyDetails?.modulusLength;
   if (key.asymmetricKeyType === 'rsa' && bits !== undefined && bits < MIN_RSA_BITS) fail(`an RSA key of ${bits} bits: too short to sign with (at least ${MIN_RSA_BITS})`);
   signKey(name, key); // a key of a kind cosign does not sign with (a curve, DSA) refused now, before a passphrase is asked
+  if (!publicKeyAgrees(key)) fail('its public key does not match its private key (a damaged key): the cosign.pub made of it would verify nothing it signs');
   return key;
+}
+
+/**
+ * Whether the public key `key` holds verifies what it signs. OpenSSL reads an RSA key whose parts disagree, or an EC
+ * key whose stored public point is not its scalar's, without a word; the public key written from it would be wrong.
+ */
+function publicKeyAgrees(key: KeyObject): boolean {
+  const crypto = signing();
+  const hash = key.asymmetricKeyType === 'ed25519' ? null : 'sha256';
+  const probe = Buffer.from('manifold import-key-pair: does this key sign as its public key says');
+  try {
+    return crypto.verify(hash, probe, crypto.createPublicKey(key), crypto.sign(hash, probe, key));
+  } catch {
+    return false; // a key OpenSSL cannot sign or verify with is no key to import
+  }
 }
 
 /**
