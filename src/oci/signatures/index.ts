@@ -56,3 +56,4 @@ export type { CertificateAuthority } from './keyless';
 export { inspectAttached, inspectImage } from './inspect';
 export type { Attached, BundleDescription, BundleSigner, CertificateInfo, CertificateRead, CosignDescription, CosignSigner, EnvelopeDescription, ImageInspection, InspectedAttestation, InspectedManifest, InspectedSignature, NotaryDescription, StatementDescription, TlogClaim } from './inspect';
 export { inspectText } from './inspectText';
+export { blobDigest, verifyBlobBundle, verifyBlobSignature } from './sigstore/blobVerify';
