@@ -14,7 +14,7 @@ export type { SignResult } from './sign';
 export { signManifestBundle } from './sigstore/signBundle';
 export { BUNDLE_CONTENT_ANNOTATION, BUNDLE_PREDICATE_TYPE_ANNOTATION, packBundleReferrer, pushBundleReferrer } from './sigstore/bundleReferrer';
 export type { BundleReferrer } from './sigstore/bundleReferrer';
-export { cosignSignStatement, keyHint, makeKeyBundle, STATEMENT_V1_TYPE } from './sigstore/bundleWrite';
+export { cosignSignStatement, keyHint, makeKeyBundle, makeMessageBundle, STATEMENT_V1_TYPE } from './sigstore/bundleWrite';
 export { readPublicKeyFile } from './keys/keyFiles';
 export { type CosignKeyPair, cosignKeyPair, generateCosignKeyPair, importedPrivateKey, KEY_PAIR_TYPES, type KeyPairType, writeKeyPairFiles, writeNewFile } from './keys/keyPair';
 export { CERTIFICATE_KEY_TYPES, type CertificateKeyType, certificateSubject, makeSigningCertificate, notationSubject } from './notary/notaryCertificate';
