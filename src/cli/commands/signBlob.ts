@@ -20,7 +20,7 @@ export const signBlob: Command = {
     key: { type: 'string', description: "cosign's encrypted private key (cosign.key)", valueName: 'FILE' },
     'passphrase-file': { type: 'string', description: `a file holding the key's passphrase (its first line); else $${PASSPHRASE_ENV}; else asked at the terminal`, valueName: 'FILE' },
     bundle: { type: 'string', description: 'write a Sigstore bundle v0.3 here: a message signature over the file, the key named by its hint, no tlog entry', valueName: 'OUT' },
-    'output-signature': { type: 'string', description: "write the signature here, base64 (cosign's classic blob signature, verify-blob --signature)", valueName: 'OUT' },
+    'output-signature': { type: 'string', description: "write the signature here, base64 (cosign's classic blob signature, what verify-blob reads with its signature flag)", valueName: 'OUT' },
   },
   async run(p, printer) {
     const keyFile = stringOpt(p, 'key');

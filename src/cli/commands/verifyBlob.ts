@@ -17,7 +17,7 @@ export const verifyBlob: Command = {
   summary: "Verify a file's signature as cosign verify-blob does: a Sigstore bundle (keyed or keyless, its Rekor entries and timestamps under --trusted-root), or the classic base64 signature with --key",
   usage: 'verify-blob {--bundle FILE | --signature FILE} {--key FILE | --certificate-identity[-regexp] ID --certificate-oidc-issuer[-regexp] ISSUER --trusted-root FILE} [flags] FILE',
   examples: [
-    `manifold verify-blob --key cosign.pub --bundle release.sigstore.json release.tar.gz   # exit code ${EXIT_UNVERIFIED} when the bundle does not sign this file`,
+    `manifold verify-blob --key cosign.pub --bundle release.sigstore.json release.tar.gz   # exits ${EXIT_UNVERIFIED} when the bundle does not sign this file`,
     'manifold verify-blob --key cosign.pub --signature release.sig release.tar.gz   # the classic form (sign-blob --output-signature); no Rekor entry read',
     'manifold verify-blob --certificate-identity https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main --certificate-oidc-issuer https://token.actions.githubusercontent.com --trusted-root trusted_root.json --bundle a.txt.sigstore.json a.txt --format json   # keyless, offline',
   ],
@@ -27,7 +27,7 @@ export const verifyBlob: Command = {
   options: {
     key: { type: 'string', multiple: true, description: 'a PEM public key (cosign.pub) the file may be signed with', valueName: 'FILE' },
     bundle: { type: 'string', description: 'the Sigstore bundle (v0.1 to v0.3) signing the file: a message signature over it, or a DSSE statement naming its SHA-256', valueName: 'FILE' },
-    signature: { type: 'string', description: "cosign's classic blob signature (base64, as sign-blob --output-signature writes it), with --key", valueName: 'FILE' },
+    signature: { type: 'string', description: "cosign's classic blob signature (base64, as sign-blob writes it apart from a bundle), with --key", valueName: 'FILE' },
     ...CERTIFICATE_OPTIONS,
     format: { type: 'string', description: 'output format: text (default) or json', valueName: 'FORMAT' },
   },
