@@ -11,7 +11,7 @@ import { OciLayoutStore } from '../../src/oci/layout';
 import { writeLayoutTar } from '../../src/oci/layout/tarExport';
 import { cosignTag } from '../../src/oci/referrers';
 import { attestManifest } from '../../src/oci/attestations';
-import { encryptCosignKey, signKey, signManifest } from '../../src/oci/signatures';
+import { encryptCosignKey, makeMessageBundle, signKey, signManifest } from '../../src/oci/signatures';
 import { makeArtifact, makeImage, makeIndex, tempDir } from '../unit/builders';
 import { cosignVector, DOCKER_MANIFEST, KEYLESS_FIXTURES, storeCosignVector } from './cosignVectors';
 import { attachNotary, made, signJws } from './notaryEnvelopes';
@@ -161,6 +161,15 @@ export async function makeFixture(): Promise<Fixture> {
   writeFileSync(join(dir, 'cosign.key'), encryptCosignKey(keys.privateKey, 'example passphrase'));
   writeFileSync(join(dir, 'pass.txt'), 'example passphrase\n');
   writeFileSync(join(dir, 'cosign.pub'), keys.publicKey.export({ type: 'spki', format: 'pem' }));
+  // What sign-blob signs and verify-blob checks: a release file, its bundle and its classic signature by cosign.key;
+  // and sigstore-conformance's a.txt with the keyless bundle the public-good instance made of it (trusted_root.json below).
+  const release = Buffer.from('release 1.0\n');
+  writeFileSync(join(dir, 'release.tar.gz'), release);
+  writeFileSync(join(dir, 'release.sigstore.json'), makeMessageBundle(release, signKey('cosign.key', keys.privateKey)));
+  writeFileSync(join(dir, 'release.sig'), signKey('cosign.key', keys.privateKey).sign(release).toString('base64'));
+  const conformance = join(__dirname, '..', 'fixtures', 'sigstore-conformance', 'bundle-verify');
+  cpSync(join(conformance, 'a.txt'), join(dir, 'a.txt'));
+  cpSync(join(conformance, 'happy-path-v0.3', 'bundle.sigstore.json'), join(dir, 'a.txt.sigstore.json'));
   // What import-key-pair reads: a PEM private key another tool made (openssl genpkey writes PKCS#8 so).
   writeFileSync(join(dir, 'openssl.pem'), generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
   writeFileSync(join(dir, 'other.pub'), generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));

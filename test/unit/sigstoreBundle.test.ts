@@ -119,6 +119,11 @@ describe("Sigstore bundles: cosign 3's keyless DSSE bundle (cosign's oci-attesta
     b = attestation();
     const npm = JSON.parse(readFileSync(fixture('npm-publish.sigstore.json'), 'utf8')) as Json;
     b.verificationMaterial.tlogEntries = npm.verificationMaterial.tlogEntries;
+    // npm's entry is a v0.1 bundle's (a SET, no inclusion proof): in a v0.3 bundle refused for that alone.
+    s = await keyless(b);
+    assert.deepEqual(problem(s), [false, 'malformed-signature']);
+    assert.match(s.reason!, /tlogEntries\[0\]\.inclusionProof: missing \(required from bundle v0\.2 on\)/);
+    b.mediaType = 'application/vnd.dev.sigstore.bundle+json;version=0.1';
     s = await keyless(b);
     assert.deepEqual(problem(s), [false, 'bad-bundle']);
     assert.match(s.reason!, /the Rekor entry is not of this signature: it logs a payload of digest/);
@@ -133,6 +138,9 @@ describe("Sigstore bundles: cosign 3's keyless DSSE bundle (cosign's oci-attesta
     b = attestation();
     delete b.verificationMaterial.tlogEntries[0].inclusionPromise;
     delete b.verificationMaterial.tlogEntries[0].inclusionProof;
+    // v0.3 asks for the proof in any case; v0.1's entries may have a SET alone, and here have neither.
+    assert.deepEqual(problem(await keyless(b)), [false, 'malformed-signature']);
+    b.mediaType = 'application/vnd.dev.sigstore.bundle+json;version=0.1';
     s = await keyless(b);
     assert.deepEqual(problem(s), [false, 'bad-bundle']);
     assert.match(s.reason!, /neither an inclusionPromise \(SET\) nor an inclusionProof/);

@@ -14,10 +14,12 @@ import { type RekorEntry, untimedEntryProblem } from '../rekorBundle';
 type Fields = Partial<SignatureResult>;
 export type BundleCheck = { ok: true; fields: Fields } | { ok: false; problem: SignatureProblem; reason: string; fields: Fields };
 
-/** What a bundle is checked against: the manifest it must sign, and (for a message signature) that manifest's bytes. */
+/** What a bundle is checked against: the manifest (or file) it must sign, and (for a message signature) its bytes. */
 export interface BundleSubject {
   digest: string;
   bytes: () => Promise<Buffer>;
+  /** What it is called in reasons: `manifest` (the default) or `file` (blobVerify.ts). */
+  kind?: string;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function checkBundle(bytes: Buffer, subject: BundleSubject, keys: r
     try {
       signed = await subject.bytes();
     } catch (err) {
-      return fail('unreadable', `the manifest it signs: ${(err as Error).message}`);
+      return fail('unreadable', `the ${subject.kind ?? 'manifest'} it signs: ${(err as Error).message}`);
     }
     logged = { message: signed };
   }
@@ -65,7 +67,7 @@ export async function checkBundle(bytes: Buffer, subject: BundleSubject, keys: r
     const checked = identityCheck(undefined, by, trust.identity, fail);
     // A message signature signs the manifest's bytes only: nothing else is signed with it.
     const unsigned = checked.ok && trust.annotations && annotationMismatch(trust.annotations, undefined);
-    return unsigned ? fail('annotation-mismatch', `${unsigned} (a message signature signs the manifest's bytes only)`, checked.fields) : checked;
+    return unsigned ? fail('annotation-mismatch', `${unsigned} (a message signature signs the ${subject.kind ?? 'manifest'}'s bytes only)`, checked.fields) : checked;
   }
   const env = bundle.content.dsse;
   if (env.payloadType !== INTOTO_PAYLOAD_TYPE) return fail('wrong-type', `its envelope's payloadType is "${env.payloadType}", not "${INTOTO_PAYLOAD_TYPE}"`, by);

@@ -42,3 +42,14 @@ export function makeKeyBundle(statement: Buffer, key: SignKey): Buffer {
   const envelope = JSON.parse(makeEnvelope(INTOTO_PAYLOAD_TYPE, statement, (b) => key.sign(b)).toString('utf8')) as unknown;
   return Buffer.from(JSON.stringify({ mediaType: SIGSTORE_BUNDLE_MEDIA_TYPE, verificationMaterial: { publicKey: { hint: keyHint(key.publicPem()) } }, dsseEnvelope: envelope }));
 }
+
+/**
+ * A bundle v0.3 of the file `blob` as `cosign sign-blob --key --new-bundle-format --tlog-upload=false` writes it: a
+ * message signature over its bytes (messageDigest its SHA-256), the key's hint as verification material, no tlog
+ * entry. Fields in protojson's order.
+ */
+export function makeMessageBundle(blob: Buffer, key: SignKey): Buffer {
+  const digest = createHash('sha256').update(blob).digest('base64');
+  const messageSignature = { messageDigest: { algorithm: 'SHA2_256', digest }, signature: key.sign(blob).toString('base64') };
+  return Buffer.from(JSON.stringify({ mediaType: SIGSTORE_BUNDLE_MEDIA_TYPE, verificationMaterial: { publicKey: { hint: keyHint(key.publicPem()) } }, messageSignature }));
+}

@@ -55,6 +55,8 @@ export function parseSigstoreBundle(bytes: Buffer): SigstoreBundle | { malformed
   if ('malformed' in read) return read;
   const doc = read.doc;
   if (typeof doc.mediaType !== 'string' || !doc.mediaType.startsWith('application/vnd.dev.sigstore.bundle')) return { malformed: '$.mediaType: not a Sigstore bundle' };
+  // Another version's fields may mean what this one does not read (sigstore-go refuses it too).
+  if (!SIGSTORE_BUNDLE_TYPES.includes(doc.mediaType)) return { malformed: `$.mediaType: ${JSON.stringify(doc.mediaType)}, not a bundle version known here (0.1, 0.2, 0.3)` };
   const vm = doc.verificationMaterial;
   if (!isObject(vm)) return { malformed: '$.verificationMaterial: expected an object' };
   const bundle: Partial<SigstoreBundle> = { mediaType: doc.mediaType };
@@ -86,6 +88,13 @@ export function parseSigstoreBundle(bytes: Buffer): SigstoreBundle | { malformed
     const entry = tlogEntry(e, `$.verificationMaterial.tlogEntries[${i}]`);
     if ('malformed' in entry) return entry;
     bundle.tlogEntries.push(entry);
+  }
+
+  // From v0.2 on, a tlog entry must carry its inclusion proof (protobuf-specs; sigstore-go refuses a bundle without):
+  // a SET alone is v0.1's.
+  if (doc.mediaType !== SIGSTORE_BUNDLE_TYPES[3]) {
+    const i = bundle.tlogEntries.findIndex((e) => e.inclusionProof === undefined);
+    if (i >= 0) return { malformed: `$.verificationMaterial.tlogEntries[${i}].inclusionProof: missing (required from bundle v0.2 on)` };
   }
 
   const timestamps = timestampsOf(vm.timestampVerificationData);

@@ -167,7 +167,10 @@ function readValidFor(at: string, v: unknown, fail: (path: string, why: string) 
   if (!isObject(v)) return fail(at, 'expected an object');
   const time = (field: 'start' | 'end'): Date | undefined => {
     const t = v[field];
-    if (t === undefined) return undefined;
+    // protojson may write an absent message as null. A TimeRange's start is REQUIRED (protobuf-specs; sigstore-go
+    // refuses a root without it): a window without one would be open back to any time (sigstore-conformance's
+    // trust-root-tlog-missing-validity-start_fail).
+    if (t === undefined || t === null) return field === 'start' ? fail(`${at}.start`, 'missing (a validFor must say when it starts)') : undefined;
     const m = typeof t === 'string' ? /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(t) : null;
     const ms = m ? Date.parse(`${m[1]}.${(m[2] ?? '').padEnd(3, '0').slice(0, 3)}${m[3]}`) : NaN;
     if (!m || Number.isNaN(ms)) return fail(`${at}.${field}`, `${JSON.stringify(t)}: not an RFC 3339 time`);

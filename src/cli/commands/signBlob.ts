@@ -1,0 +1,48 @@
+// fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
+import { promises as fsp } from 'node:fs';
+import { OciError } from '../../oci/errors';
+import { blobDigest, decryptCosignKey, makeMessageBundle, writeNewFile } from '../../oci/signatures';
+import { type Command, stringOpt, UsageError } from '../command';
+import { PASSPHRASE_ENV, passphrase, readText } from './sign';
+
+export const signBlob: Command = {
+  path: 'sign-blob',
+  summary: "Sign a file with a cosign private key, as cosign sign-blob does: a Sigstore bundle (--bundle) and/or the classic base64 signature (--output-signature); nothing is uploaded",
+  usage: 'sign-blob --key FILE {--bundle OUT | --output-signature OUT} [--passphrase-file FILE] FILE',
+  examples: [
+    'manifold sign-blob --key cosign.key --passphrase-file pass.txt --bundle release.sigstore.json release.tar.gz   # as cosign sign-blob --new-bundle-format --tlog-upload=false',
+    'manifold sign-blob --key cosign.key --passphrase-file pass.txt --output-signature release.sig release.tar.gz   # the classic form: base64 of the signature',
+  ],
+  minArgs: 1,
+  maxArgs: 1,
+  localFiles: true,
+  options: {
+    key: { type: 'string', description: "cosign's encrypted private key (cosign.key)", valueName: 'FILE' },
+    'passphrase-file': { type: 'string', description: `a file holding the key's passphrase (its first line); else $${PASSPHRASE_ENV}; else asked at the terminal`, valueName: 'FILE' },
+    bundle: { type: 'string', description: 'write a Sigstore bundle v0.3 here: a message signature over the file, the key named by its hint, no tlog entry', valueName: 'OUT' },
+    'output-signature': { type: 'string', description: "write the signature here, base64 (cosign's classic blob signature, what verify-blob reads with its signature flag)", valueName: 'OUT' },
+  },
+  async run(p, printer) {
+    const keyFile = stringOpt(p, 'key');
+    if (keyFile === undefined) throw new UsageError("--key FILE is required: cosign's private key (cosign.key)");
+    const bundleFile = stringOpt(p, 'bundle');
+    const sigFile = stringOpt(p, 'output-signature');
+    if (bundleFile === undefined && sigFile === undefined) throw new UsageError('--bundle OUT or --output-signature OUT is required: where to write the signature');
+    // Written whole, replacing what is there, as cosign writes them.
+    const replace = true;
+    const file = p.positionals[0]!;
+    const blob = await fsp.readFile(file).catch((err: Error) => {
+      throw new OciError('INVALID_ARGUMENT', `${file}: ${err.message}`, { cause: err });
+    });
+    const key = decryptCosignKey(keyFile, await readText(keyFile, '--key'), await passphrase(stringOpt(p, 'passphrase-file')));
+    const digest = blobDigest(blob);
+    if (bundleFile !== undefined) {
+      await writeNewFile(bundleFile, makeMessageBundle(blob, key).toString('utf8'), 0o644, replace);
+      printer.out(`Signed ${file} (${digest}) with ${keyFile} (${key.type}): Sigstore bundle ${bundleFile}\n`);
+    }
+    if (sigFile !== undefined) {
+      await writeNewFile(sigFile, key.sign(blob).toString('base64'), 0o644, replace);
+      printer.out(`Signed ${file} (${digest}) with ${keyFile} (${key.type}): signature ${sigFile}\n`);
+    }
+  },
+};
