@@ -11,11 +11,13 @@ import { decodeBase64, isObject, jsonObject } from '../cosignFormat';
  */
 export const SIGSTORE_BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 /** The bundle types a referrer or layer may declare (v0.1 and v0.2 are written with a version parameter). */
+/** v0.1: a tlog entry's SET alone may stand for its inclusion (later versions need the proof). */
+const BUNDLE_V01 = 'application/vnd.dev.sigstore.bundle+json;version=0.1';
 export const SIGSTORE_BUNDLE_TYPES: readonly string[] = [
   SIGSTORE_BUNDLE_MEDIA_TYPE,
   'application/vnd.dev.sigstore.bundle+json;version=0.3',
   'application/vnd.dev.sigstore.bundle+json;version=0.2',
-  'application/vnd.dev.sigstore.bundle+json;version=0.1',
+  BUNDLE_V01,
 ];
 /** cosign 3's predicate type for an image signature. */
 export const COSIGN_SIGN_PREDICATE_TYPE = 'https://sigstore.dev/cosign/sign/v1';
@@ -92,7 +94,7 @@ export function parseSigstoreBundle(bytes: Buffer): SigstoreBundle | { malformed
 
   // From v0.2 on, a tlog entry must carry its inclusion proof (protobuf-specs; sigstore-go refuses a bundle without):
   // a SET alone is v0.1's.
-  if (doc.mediaType !== SIGSTORE_BUNDLE_TYPES[3]) {
+  if (doc.mediaType !== BUNDLE_V01) {
     const i = bundle.tlogEntries.findIndex((e) => e.inclusionProof === undefined);
     if (i >= 0) return { malformed: `$.verificationMaterial.tlogEntries[${i}].inclusionProof: missing (required from bundle v0.2 on)` };
   }
