@@ -81,6 +81,23 @@ describe('sign-blob and verify-blob', () => {
     assert.match(r.stderr, /Error: release\.tar\.gz: no valid signature/);
   });
 
+  it('a P-384 or P-521 key: the bundle states the key\'s own hash as its messageDigest, as cosign does, and verify-blob checks it in that hash', async () => {
+    for (const [curve, alg, hash] of [['secp384r1', 'SHA2_384', 'sha384'], ['secp521r1', 'SHA2_512', 'sha512']] as const) {
+      const dir = keysIn(generateKeyPairSync('ec', { namedCurve: curve }));
+      const signed = await runCliIn(dir, 'sign-blob', '--key', 'cosign.key', '--passphrase-file', 'pass', '--bundle', 'b.json', 'release.tar.gz');
+      assert.equal(signed.code, 0, signed.stderr);
+      const bundle = JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8')) as Json;
+      assert.deepEqual(bundle.messageSignature.messageDigest, { algorithm: alg, digest: createHash(hash).update(readFileSync(join(dir, 'release.tar.gz'))).digest('base64') });
+      assert.equal((await runCliIn(dir, 'verify-blob', '--key', 'cosign.pub', '--bundle', 'b.json', 'release.tar.gz')).code, 0);
+      // The digest stated must be the file's in that hash: another file's is refused as digest-mismatch.
+      bundle.messageSignature.messageDigest.digest = createHash(hash).update('other').digest('base64');
+      writeFileSync(join(dir, 'b.json'), JSON.stringify(bundle));
+      const r = await runCliIn(dir, 'verify-blob', '--key', 'cosign.pub', '--bundle', 'b.json', 'release.tar.gz', '--format', 'json');
+      assert.equal(r.code, 3);
+      assert.equal((JSON.parse(r.stdout) as Json).problem, 'digest-mismatch');
+    }
+  });
+
   it('sign-blob --output-signature writes the classic base64 signature; verify-blob --signature --key verifies it, refuses a changed file or another key', async () => {
     for (const [name, pair] of [['ecdsa-p256', ecdsa], ['ed25519', () => generateKeyPairSync('ed25519')]] as const) {
       const dir = keysIn(pair());

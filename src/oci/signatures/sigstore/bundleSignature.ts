@@ -14,6 +14,9 @@ import { type RekorEntry, untimedEntryProblem } from '../rekorBundle';
 type Fields = Partial<SignatureResult>;
 export type BundleCheck = { ok: true; fields: Fields } | { ok: false; problem: SignatureProblem; reason: string; fields: Fields };
 
+
+/** The messageDigest algorithms a message signature may name (protobuf-specs' HashAlgorithm, as sigstore-go reads them). */
+const MESSAGE_DIGESTS: Readonly<Record<string, string>> = { SHA2_256: 'sha256', SHA2_384: 'sha384', SHA2_512: 'sha512' };
 /** What a bundle is checked against: the manifest (or file) it must sign, and (for a message signature) its bytes. */
 export interface BundleSubject {
   digest: string;
@@ -62,8 +65,10 @@ export async function checkBundle(bytes: Buffer, subject: BundleSubject, keys: r
 
   if ('message' in bundle.content) {
     const m = bundle.content.message;
-    const hex = createHash('sha256').update(signed).digest('hex');
-    if (m.algorithm !== 'SHA2_256' || m.digest.toString('hex') !== hex) return fail('digest-mismatch', `its messageDigest is ${m.algorithm} ${m.digest.toString('hex')}, not SHA2_256 ${hex}`, by);
+    // The digest in the algorithm it names, as sigstore-go computes it (cosign states a P-384 or P-521 key's own hash).
+    const hash = MESSAGE_DIGESTS[m.algorithm];
+    const hex = createHash(hash ?? 'sha256').update(signed).digest('hex');
+    if (!hash || m.digest.toString('hex') !== hex) return fail('digest-mismatch', `its messageDigest is ${m.algorithm} ${m.digest.toString('hex')}, not ${hash ? m.algorithm : 'SHA2_256'} ${hex}`, by);
     const checked = identityCheck(undefined, by, trust.identity, fail);
     // A message signature signs the manifest's bytes only: nothing else is signed with it.
     const unsigned = checked.ok && trust.annotations && annotationMismatch(trust.annotations, undefined);

@@ -45,11 +45,13 @@ export function makeKeyBundle(statement: Buffer, key: SignKey): Buffer {
 
 /**
  * A bundle v0.3 of the file `blob` as `cosign sign-blob --key --new-bundle-format --tlog-upload=false` writes it: a
- * message signature over its bytes (messageDigest its SHA-256), the key's hint as verification material, no tlog
+ * message signature over its bytes (messageDigest in the key's hash), the key's hint as verification material, no tlog
  * entry. Fields in protojson's order.
  */
 export function makeMessageBundle(blob: Buffer, key: SignKey): Buffer {
-  const digest = createHash('sha256').update(blob).digest('base64');
-  const messageSignature = { messageDigest: { algorithm: 'SHA2_256', digest }, signature: key.sign(blob).toString('base64') };
+  // The hash the key signs with, as cosign states it: a P-384 key's SHA-384, a P-521 key's SHA-512; else SHA-256.
+  const hash = /-sha(384|512)$/.exec(key.algorithm)?.[1] ?? '256';
+  const digest = createHash(`sha${hash}`).update(blob).digest('base64');
+  const messageSignature = { messageDigest: { algorithm: `SHA2_${hash}`, digest }, signature: key.sign(blob).toString('base64') };
   return Buffer.from(JSON.stringify({ mediaType: SIGSTORE_BUNDLE_MEDIA_TYPE, verificationMaterial: { publicKey: { hint: keyHint(key.publicPem()) } }, messageSignature }));
 }
