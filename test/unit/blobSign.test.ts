@@ -98,6 +98,29 @@ describe('sign-blob and verify-blob', () => {
     }
   });
 
+  it('--type: an attestation bundle of that predicate type verifies; another type, or a message signature, is refused as wrong-type (cosign verify-blob-attestation --type)', async () => {
+    const conformance = join(__dirname, '..', 'fixtures', 'sigstore-conformance', 'bundle-verify');
+    const keyless = [
+      '--certificate-identity', 'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main',
+      '--certificate-oidc-issuer', 'https://token.actions.githubusercontent.com',
+      '--trusted-root', join(__dirname, '..', 'fixtures', 'trusted-root', 'public-good.json'),
+      '--bundle', join(conformance, 'happy-path-intoto-in-dsse-v3', 'bundle.sigstore.json'), join(conformance, 'a.txt'), '--format', 'json',
+    ];
+    let r = await runCliIn(tempDir(), 'verify-blob', ...keyless, '--type', 'https://slsa.dev/provenance/v1');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    r = await runCliIn(tempDir(), 'verify-blob', ...keyless, '--type', 'spdxjson');
+    assert.equal(r.code, 3);
+    assert.deepEqual([(JSON.parse(r.stdout) as Json).problem, (JSON.parse(r.stdout) as Json).reason], ['wrong-type', 'it is an attestation of https://slsa.dev/provenance/v1, not of https://spdx.dev/Document (--type)']);
+    const dir = keysIn(ecdsa());
+    assert.equal((await runCliIn(dir, 'sign-blob', '--key', 'cosign.key', '--passphrase-file', 'pass', '--bundle', 'b.json', 'release.tar.gz')).code, 0);
+    r = await runCliIn(dir, 'verify-blob', '--key', 'cosign.pub', '--bundle', 'b.json', '--type', 'slsaprovenance', 'release.tar.gz');
+    assert.equal(r.code, 3);
+    assert.match(r.stdout, /wrong-type: it is a message signature, no attestation, not of https:\/\/slsa\.dev\/provenance\/v0\.2 \(--type\)/);
+    r = await runCliIn(dir, 'verify-blob', '--key', 'cosign.pub', '--signature', 'b.json', '--type', 'slsaprovenance', 'release.tar.gz');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /--type is for an attestation in a --bundle/);
+  });
+
   it('sign-blob --output-signature writes the classic base64 signature; verify-blob --signature --key verifies it, refuses a changed file or another key', async () => {
     for (const [name, pair] of [['ecdsa-p256', ecdsa], ['ed25519', () => generateKeyPairSync('ed25519')]] as const) {
       const dir = keysIn(pair());

@@ -1,5 +1,6 @@
 // fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
 import { promises as fsp } from 'node:fs';
+import { predicateTypeOf } from '../../oci/attestations';
 import { OciError } from '../../oci/errors';
 import { blobDigest, type BundleCheck, type SignatureResult, signerText, verifyBlobBundle, verifyBlobSignature } from '../../oci/signatures';
 import { shownName } from '../../oci/shownName';
@@ -28,6 +29,7 @@ export const verifyBlob: Command = {
     key: { type: 'string', multiple: true, description: 'a PEM public key (cosign.pub) the file may be signed with', valueName: 'FILE' },
     bundle: { type: 'string', description: 'the Sigstore bundle (v0.1 to v0.3) signing the file: a message signature over it, or a DSSE statement naming its SHA-256', valueName: 'FILE' },
     signature: { type: 'string', description: "cosign's classic blob signature (base64, as sign-blob writes it apart from a bundle), with --key", valueName: 'FILE' },
+    type: { type: 'string', description: "the bundle must be an attestation of this predicate type (as cosign verify-blob-attestation --type): slsaprovenance, spdxjson, cyclonedx, ... or a URI", valueName: 'TYPE' },
     ...CERTIFICATE_OPTIONS,
     format: { type: 'string', description: 'output format: text (default) or json', valueName: 'FORMAT' },
   },
@@ -41,12 +43,15 @@ export const verifyBlob: Command = {
     }
     // The classic form carries no certificate: only a key can verify it.
     if (sigFile !== undefined && listOpt(p, 'key').length === 0) throw new UsageError('--signature needs --key FILE: a classic signature carries no certificate (keyless files are verified from their --bundle)');
+    const typeFlag = stringOpt(p, 'type');
+    if (typeFlag !== undefined && sigFile !== undefined) throw new UsageError('--type is for an attestation in a --bundle: a classic signature attests nothing');
+    const wanted = typeFlag === undefined ? undefined : predicateTypeOf(typeFlag);
     const trust = await trustFlags(p, 'signature');
     const file = p.positionals[0]!;
     const blob = await readInput(file, 'the file');
     const digest = blobDigest(blob);
     const check = bundleFile !== undefined ? await verifyBlobBundle(await readInput(bundleFile, '--bundle'), blob, trust.keys, trust.options) : verifyBlobSignature(await readInput(sigFile!, '--signature'), blob, trust.keys);
-    const result = resultOf(check);
+    const result = ofType(resultOf(check), wanted);
     if (format === 'json') {
       printer.out(formatJson({ version: VERIFY_BLOB_JSON_VERSION, file, digest, ...(bundleFile !== undefined ? { bundle: bundleFile } : { signature: sigFile }), keys: trust.keys.map(keyJson), ...trustJson(trust.certificates, trust.rekorKeys, trust.timestampChains, trust.ctLogKeys, trust.trustedRoot), ...result }));
     } else if (result.valid) printer.out(`${file} (${digest}): verified by ${signerText(result as SignatureResult)}\n`);
@@ -59,6 +64,13 @@ export const verifyBlob: Command = {
 /** The check as a result's fields: valid, who signed (key, certificate, log, timestamp), or the problem and why. */
 function resultOf(check: BundleCheck): Partial<SignatureResult> & { valid: boolean } {
   return check.ok ? { valid: true, ...check.fields } : { valid: false, ...check.fields, problem: check.problem, reason: check.reason };
+}
+
+/** With --type: a valid bundle that is no attestation of that predicate type is refused as `wrong-type`, as cosign refuses it. */
+function ofType(result: ReturnType<typeof resultOf>, wanted: string | undefined): ReturnType<typeof resultOf> {
+  if (wanted === undefined || !result.valid || result.predicateType === wanted) return result;
+  const what = result.predicateType === undefined ? 'a message signature, no attestation' : `an attestation of ${result.predicateType}`;
+  return { ...result, valid: false, problem: 'wrong-type', reason: `it is ${what}, not of ${wanted} (--type)` };
 }
 
 async function readInput(file: string, what: string): Promise<Buffer> {
