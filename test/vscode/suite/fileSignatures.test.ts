@@ -170,8 +170,37 @@ describe('Sign File and Verify File Signature', () => {
     assert.match(other?.reason ?? '', /someone@example\.com/);
   });
 
-  it('nothing set: the public keys are asked for, then verified with the one chosen', async () => {
+  it('no signature beside the file: "Choose…" opens a dialog for it', async () => {
+    const lone = join(dir, 'sbom.spdx.json');
+    writeFileSync(lone, '{"spdxVersion":"SPDX-2.3"}\n');
+    const elsewhere = join(dir, 'signatures.bundle');
+    copyFileSync(`${file}.sigstore.json`, elsewhere);
     for (const name of ['signatureIdentities', 'sigstoreTrustedRoot']) await set(name, undefined);
+    await set('signatureKeys', [pub]);
+    picks = ['Choose…'];
+    open = [vscode.Uri.file(elsewhere)];
+    const outcome = await verify(vscode.Uri.file(lone));
+    assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
+    assert.deepEqual(asked, ['pick: No signature beside sbom.spdx.json: choose its bundle or signature: Choose…', 'open: Verify File Signature: Choose the Signature']);
+    assert.equal(outcome.signature, elsewhere);
+    // release.tar.gz's bundle: not of this file.
+    assert.equal(outcome.valid, false);
+    assert.equal(outcome.problem, 'bad-signature', outcome.message);
+  });
+
+  it("Sign File's Verify button verifies the bundle just written", async () => {
+    await set('signatureKeys', [pub]);
+    rmSync(`${file}.sigstore.json`);
+    answer = 'Verify';
+    const outcome = await sign(vscode.Uri.file(file), { key, passphrase: 'open sesame' });
+    assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
+    // The notification's answer comes after the command returned: the verification's shows after it.
+    for (let i = 0; i < 50 && !shown.some((m) => m.startsWith('info: release.tar.gz: verified')); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(shown.slice(-1), [`info: release.tar.gz: verified by ${pub} (ecdsa-p256)`]);
+  });
+
+  it('nothing set: the public keys are asked for, then verified with the one chosen', async () => {
+    for (const name of ['signatureKeys', 'signatureIdentities', 'sigstoreTrustedRoot']) await set(name, undefined);
     open = [vscode.Uri.file(pub)];
     const outcome = await verify({ file, signature: `${file}.sigstore.json` });
     assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
