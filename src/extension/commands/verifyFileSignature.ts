@@ -45,12 +45,13 @@ export async function verifyFileSignature(services: Services, arg?: unknown, ans
   const [blob, signed] = await Promise.all([readInput(file), readInput(signature)]);
   // A bundle is JSON; the classic form is base64, which never starts with a brace.
   const bundle = signed.toString('utf8').trimStart().startsWith('{');
-  const trust = await configuredTrust();
+  // The classic form carries no certificate: only keys verify it (keyless settings are not read for it, nor asked of).
+  const trust = bundle ? await configuredTrust() : undefined;
   const configured = configuredKeyFiles();
-  // Identities set verify a bundle without keys; the classic form carries no certificate: a key is asked for.
-  const files = configured.length > 0 || (bundle && trust.policies.length > 0) ? configured : await chooseKeyFiles(services, title);
+  // Identities set verify a bundle without keys; none, and no key set: the keys are asked for.
+  const files = configured.length > 0 || (trust?.policies.length ?? 0) > 0 ? configured : await chooseKeyFiles(services, title);
   const keys = await readKeys(files, configured.length > 0);
-  const check = bundle ? await bundleTrusted(signed, blob, keys, trust) : verifyBlobSignature(signed, blob, keys);
+  const check = trust ? await bundleTrusted(signed, blob, keys, trust) : verifyBlobSignature(signed, blob, keys);
   const digest = blobDigest(blob);
   const name = basename(file);
   const outcome: FileVerifyOutcome = check.ok
