@@ -43,6 +43,8 @@ export const TRUST_NEEDED: Readonly<Record<string, TrustNeed>> = {
   'manifold.signImage': 'writes',
   // Stores an attestation beside the image, as a signature.
   'manifold.attestImage': 'writes',
+  // Writes the file's bundle beside it (Verify File Signature only reads: allowed, as Verify Signatures).
+  'manifold.signFile': 'writes',
   // Reads a layout (or archive) and writes another: no registry involved.
   'manifold.copyToLayout': 'writes',
   // Writes files, and unpacks folders, from content the workspace holds.

@@ -148,6 +148,8 @@ describe('extension manifest', () => {
       'manifold.inspectSignatures',
       // Attestations read and verified likewise.
       'manifold.verifyAttestations',
+      // A file's signature beside it read and verified likewise; a notification says the result.
+      'manifold.verifyFileSignature',
     ];
 
     it('is declared limited, with a description', () => {

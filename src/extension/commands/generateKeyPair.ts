@@ -90,8 +90,8 @@ async function keyFile(title: string, given: unknown, name: string, filter: stri
   return need(picked).fsPath;
 }
 
-/** The file written beside the key (its .pub or .crt): if one is there, replaced only when the user says so. */
-async function askToReplace(file: string, key: string, given: unknown): Promise<void> {
+/** A file written beside another (a key's .pub or .crt, a file's bundle): if one is there, replaced only when the user says so. */
+export async function askToReplace(file: string, key: string, given: unknown): Promise<void> {
   if (given === true || !(await fsp.lstat(file).then(() => true, () => false))) return;
   const replace = l10n.t('Replace');
   const choice = await vscode.window.showWarningMessage(l10n.t('{0} exists beside {1}. Replace it?', basename(file), basename(key)), { modal: true }, replace);

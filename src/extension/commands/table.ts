@@ -53,6 +53,8 @@ import { generateKeyPair } from './generateKeyPair';
 import { signImage } from './signImage';
 import { attestImage } from './attestImage';
 import { verifyAttestations } from './verifyAttestations';
+import { verifyFileSignature } from './verifyFileSignature';
+import { signFile } from './signFile';
 
 export interface CommandEntry {
   id: string;
@@ -96,6 +98,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'manifold.generateKeyPair', handler: generateKeyPair },
   { id: 'manifold.attestImage', handler: attestImage },
   { id: 'manifold.verifyAttestations', handler: verifyAttestations },
+  { id: 'manifold.verifyFileSignature', handler: verifyFileSignature },
+  { id: 'manifold.signFile', handler: signFile },
   { id: 'manifold.checkLayout', handler: checkLayout },
   { id: 'manifold.checkRepository', handler: checkRepository },
   { id: 'manifold.addRegistry', handler: addRegistry },

@@ -1,7 +1,7 @@
 // Restricted Mode, in a host of its own (test/vscode/runner.mjs's 'restricted' pass): Workspace Trust on and the
 // workspace not trusted. The demo layout was made before the host started (the extension may not write here).
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../../../src/extension/services';
 import type { CoverageModel } from '../../../src/shared/coverageProtocol';
-import { encryptCosignKey } from '../../../src/oci/signatures';
+import { decryptCosignKey, encryptCosignKey, makeMessageBundle } from '../../../src/oci/signatures';
 import { startOciServer, type OciServer } from '../../integration/support/ociServer';
 import { cosignVector, DOCKER_MANIFEST, storeCosignVector } from '../../helpers/cosignVectors';
 import { newLayout } from '../../unit/builders';
@@ -109,6 +109,36 @@ describe('Restricted Mode (untrusted workspace)', () => {
     assert.deepEqual(warnings.map((w) => w.split(':')[0]), ['manifold.attestImage refused']);
     assert.ok(indexBytes().equals(before), 'index.json changed');
     assert.deepEqual(blobNames(), blobs);
+  });
+
+  it("refuses Sign File (no bundle written); Verify File Signature reads and verifies with the user's own key", async () => {
+    const files = mkdtempSync(join(tmpdir(), 'manifold-restricted-file-'));
+    const file = join(files, 'release.tar.gz');
+    writeFileSync(file, 'release 1.0\n');
+    const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const key = join(files, 'cosign.key');
+    const pub = join(files, 'cosign.pub');
+    writeFileSync(key, encryptCosignKey(pair.privateKey, 'pw'));
+    writeFileSync(pub, pair.publicKey.export({ type: 'spki', format: 'pem' }));
+    const warnings: string[] = [];
+    const warn = f.services.log.warn;
+    f.services.log.warn = (message: string) => void warnings.push(message);
+    const settings = vscode.workspace.getConfiguration('manifold');
+    try {
+      assert.equal(await vscode.commands.executeCommand('manifold.signFile', vscode.Uri.file(file), { key, passphrase: 'pw' }), undefined);
+      assert.deepEqual(warnings.map((w) => w.split(':')[0]), ['manifold.signFile refused']);
+      assert.equal(existsSync(`${file}.sigstore.json`), false, 'a bundle was written');
+      // Signed outside the extension, as a downloaded release's bundle; the key is the user's own setting, absolute.
+      writeFileSync(`${file}.sigstore.json`, makeMessageBundle(readFileSync(file), decryptCosignKey(key, readFileSync(key, 'utf8'), 'pw')));
+      await settings.update('signatureKeys', [pub], vscode.ConfigurationTarget.Global);
+      const outcome = await vscode.commands.executeCommand<{ valid: boolean; message: string }>('manifold.verifyFileSignature', vscode.Uri.file(file));
+      assert.equal(outcome?.valid, true, outcome?.message);
+      assert.equal(outcome?.message, `release.tar.gz: verified by ${pub} (ecdsa-p256)`);
+    } finally {
+      f.services.log.warn = warn;
+      await settings.update('signatureKeys', undefined, vscode.ConfigurationTarget.Global);
+      rmSync(files, { recursive: true, force: true });
+    }
   });
 
   it('checks an image: Check Image reads and verifies it, its results in the Problems panel, no byte of the layout changed', async () => {

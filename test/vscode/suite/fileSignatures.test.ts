@@ -1,0 +1,212 @@
+import * as assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { SignFileOutcome } from '../../../src/extension/commands/signFile';
+import type { FileVerifyOutcome } from '../../../src/extension/commands/verifyFileSignature';
+import { blobDigest, decryptCosignKey, encryptCosignKey, readPublicKeyFile, verifyBlobBundle } from '../../../src/oci/signatures';
+import { swapExtensionWindow } from './extensionWindow';
+
+const sign = (...args: unknown[]) => vscode.commands.executeCommand<SignFileOutcome | undefined>('manifold.signFile', ...args);
+const verify = (...args: unknown[]) => vscode.commands.executeCommand<FileVerifyOutcome | undefined>('manifold.verifyFileSignature', ...args);
+
+// sigstore-conformance's keyless happy path: a.txt signed by its beacon workflow, verified offline under public-good's root.
+const IDENTITY = 'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
+const ISSUER = 'https://token.actions.githubusercontent.com';
+
+/**
+ * "Sign File…" and "Verify File Signature…" as from the Explorer's context menu (a file's URI): the key chosen and
+ * its passphrase typed; the bundle beside the file verifies with the public key of manifold.signatureKeys, and no
+ * longer once the file changes; cosign's classic .sig beside it verifies too (picked when both are there); a keyless
+ * bundle verifies under an identity and trusted root; with nothing set, the keys are asked for.
+ */
+describe('Sign File and Verify File Signature', () => {
+  let dir: string;
+  let file: string;
+  let key: string;
+  let pub: string;
+  let restore: (() => void) | undefined;
+  const shown: string[] = [];
+  const asked: string[] = [];
+  let open: vscode.Uri[] | undefined;
+  let typed: string[] = [];
+  let picks: string[] = [];
+  let answer: string | undefined;
+  const settings = () => vscode.workspace.getConfiguration('manifold');
+  const set = (name: string, value: unknown) => settings().update(name, value, vscode.ConfigurationTarget.Global);
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension('manifold-dev.manifold');
+    assert.ok(ext, 'the Manifold extension is not loaded');
+    await ext.activate();
+    dir = mkdtempSync(join(tmpdir(), 'manifold-file-signatures-'));
+    file = join(dir, 'release.tar.gz');
+    writeFileSync(file, 'release 1.0\n');
+    const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    key = join(dir, 'cosign.key');
+    pub = join(dir, 'cosign.pub');
+    writeFileSync(key, encryptCosignKey(pair.privateKey, 'open sesame'));
+    writeFileSync(pub, pair.publicKey.export({ type: 'spki', format: 'pem' }));
+    // The conformance case's artifact and bundle, as a release would ship them side by side.
+    const fixtures = join(ext.extensionPath, 'test', 'fixtures');
+    copyFileSync(join(fixtures, 'sigstore-conformance', 'bundle-verify', 'a.txt'), join(dir, 'a.txt'));
+    copyFileSync(join(fixtures, 'sigstore-conformance', 'bundle-verify', 'happy-path-v0.3', 'bundle.sigstore.json'), join(dir, 'a.txt.sigstore.json'));
+    copyFileSync(join(fixtures, 'trusted-root', 'public-good.json'), join(dir, 'trusted_root.json'));
+    const record = (kind: string) => async (message: string, ...rest: unknown[]) => {
+      const actions = rest.filter((r): r is string => typeof r === 'string');
+      shown.push(`${kind}: ${message}${actions.length ? ` [${actions.join(', ')}]` : ''}`);
+      return answer;
+    };
+    restore = swapExtensionWindow({
+      showInformationMessage: record('info'),
+      showWarningMessage: record('warning'),
+      showErrorMessage: record('error'),
+      showOpenDialog: async (options?: vscode.OpenDialogOptions) => (asked.push(`open: ${options?.title}`), open),
+      showInputBox: async (options?: vscode.InputBoxOptions) => (asked.push(`input: ${options?.prompt}`), typed.shift()),
+      showQuickPick: async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>, options?: vscode.QuickPickOptions) => {
+        const list = await items;
+        asked.push(`pick: ${options?.placeHolder}: ${list.map((i) => i.label).join(' | ')}`);
+        const want = picks.shift();
+        return list.find((i) => i.label === want);
+      },
+    });
+  });
+
+  beforeEach(() => {
+    shown.length = 0;
+    asked.length = 0;
+    open = undefined;
+    typed = [];
+    picks = [];
+    answer = undefined;
+  });
+
+  after(async () => {
+    restore?.();
+    for (const name of ['signatureKeys', 'signatureIdentities', 'sigstoreTrustedRoot']) await set(name, undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('Sign File: the key chosen, its passphrase typed; writes <file>.sigstore.json, a v0.3 bundle the public key verifies', async () => {
+    open = [vscode.Uri.file(key)];
+    typed = ['open sesame'];
+    const outcome = await sign(vscode.Uri.file(file), [vscode.Uri.file(file)]);
+    assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
+    assert.deepEqual(asked, ['open: Sign File: Choose the Private Key', 'input: The passphrase of cosign.key']);
+    const bundle = `${file}.sigstore.json`;
+    assert.deepEqual(outcome, { file, bundle, digest: blobDigest(readFileSync(file)), message: 'Signed release.tar.gz with cosign.key (ecdsa-p256): release.tar.gz.sigstore.json' });
+    assert.deepEqual(shown, [`info: ${outcome.message} [Verify]`]);
+    const written = JSON.parse(readFileSync(bundle, 'utf8')) as { mediaType: string };
+    assert.equal(written.mediaType, 'application/vnd.dev.sigstore.bundle.v0.3+json');
+    // The core's check, apart from the command's.
+    const check = await verifyBlobBundle(readFileSync(bundle), readFileSync(file), [await readPublicKeyFile(pub)], {});
+    assert.equal(check.ok, true, JSON.stringify(check));
+  });
+
+  it('Sign File asks before replacing the bundle: declined, it stays as it was', async () => {
+    const bundle = `${file}.sigstore.json`;
+    const before = readFileSync(bundle);
+    answer = undefined;
+    assert.equal(await sign(vscode.Uri.file(file), { key, passphrase: 'open sesame' }), undefined);
+    assert.deepEqual(shown, ['warning: release.tar.gz.sigstore.json exists beside release.tar.gz. Replace it? [Replace]']);
+    assert.ok(readFileSync(bundle).equals(before), 'the bundle changed');
+  });
+
+  it('Verify File Signature with manifold.signatureKeys: the bundle beside the file verified, no question asked', async () => {
+    await set('signatureKeys', [pub]);
+    const outcome = await verify(vscode.Uri.file(file));
+    assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
+    assert.deepEqual(asked, []);
+    assert.equal(outcome.valid, true);
+    assert.equal(outcome.signature, `${file}.sigstore.json`);
+    assert.equal(outcome.message, `release.tar.gz: verified by ${pub} (ecdsa-p256)`);
+    assert.deepEqual(shown, [`info: ${outcome.message}`]);
+  });
+
+  it('the file changed: not verified, a warning naming why', async () => {
+    writeFileSync(file, 'release 1.0, changed\n');
+    try {
+      const outcome = await verify({ file });
+      assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
+      assert.equal(outcome.valid, false);
+      assert.equal(outcome.problem, 'bad-signature');
+      assert.match(outcome.message, /^release\.tar\.gz: not verified: bad-signature: .+/);
+      assert.deepEqual(shown, [`warning: ${outcome.message}`]);
+    } finally {
+      writeFileSync(file, 'release 1.0\n');
+    }
+  });
+
+  it("cosign's classic .sig beside it: picked when the bundle is there too, and verified with the key", async () => {
+    const signer = decryptCosignKey(key, readFileSync(key, 'utf8'), 'open sesame');
+    writeFileSync(`${file}.sig`, signer.sign(readFileSync(file)).toString('base64'));
+    picks = ['release.tar.gz.sig'];
+    const outcome = await verify(vscode.Uri.file(file));
+    assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
+    assert.deepEqual(asked, ['pick: The signature of release.tar.gz: release.tar.gz.sigstore.json | release.tar.gz.sig | Choose…']);
+    assert.equal(outcome.signature, `${file}.sig`);
+    assert.equal(outcome.valid, true, outcome.message);
+    // Another file's signature: not verified.
+    writeFileSync(`${file}.sig`, signer.sign(Buffer.from('another file\n')).toString('base64'));
+    const other = await verify({ file, signature: `${file}.sig` });
+    assert.equal(other?.valid, false);
+    assert.equal(other?.problem, 'bad-signature');
+  });
+
+  it('a keyless bundle (sigstore-conformance happy-path-v0.3) under an identity and a trusted root; another identity: not verified', async () => {
+    await set('signatureKeys', undefined);
+    await set('sigstoreTrustedRoot', join(dir, 'trusted_root.json'));
+    await set('signatureIdentities', [{ identity: IDENTITY, issuer: ISSUER }]);
+    const outcome = await verify(vscode.Uri.file(join(dir, 'a.txt')));
+    assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
+    assert.deepEqual(asked, []);
+    assert.equal(outcome.valid, true, outcome.message);
+    assert.match(outcome.message, new RegExp(`^a\\.txt: verified by certificate for ${IDENTITY.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(${ISSUER.replace(/[./]/g, '\\$&')}\\)`));
+    await set('signatureIdentities', [{ identity: 'someone@example.com', issuer: ISSUER }]);
+    const other = await verify(vscode.Uri.file(join(dir, 'a.txt')));
+    assert.equal(other?.valid, false);
+    assert.match(other?.reason ?? '', /someone@example\.com/);
+  });
+
+  it('no signature beside the file: "Choose…" opens a dialog for it', async () => {
+    const lone = join(dir, 'sbom.spdx.json');
+    writeFileSync(lone, '{"spdxVersion":"SPDX-2.3"}\n');
+    const elsewhere = join(dir, 'signatures.bundle');
+    copyFileSync(`${file}.sigstore.json`, elsewhere);
+    for (const name of ['signatureIdentities', 'sigstoreTrustedRoot']) await set(name, undefined);
+    await set('signatureKeys', [pub]);
+    picks = ['Choose…'];
+    open = [vscode.Uri.file(elsewhere)];
+    const outcome = await verify(vscode.Uri.file(lone));
+    assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
+    assert.deepEqual(asked, ['pick: No signature beside sbom.spdx.json: choose its bundle or signature: Choose…', 'open: Verify File Signature: Choose the Signature']);
+    assert.equal(outcome.signature, elsewhere);
+    // release.tar.gz's bundle: not of this file.
+    assert.equal(outcome.valid, false);
+    assert.equal(outcome.problem, 'bad-signature', outcome.message);
+  });
+
+  it("Sign File's Verify button verifies the bundle just written", async () => {
+    await set('signatureKeys', [pub]);
+    rmSync(`${file}.sigstore.json`);
+    answer = 'Verify';
+    const outcome = await sign(vscode.Uri.file(file), { key, passphrase: 'open sesame' });
+    assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
+    // The notification's answer comes after the command returned: the verification's shows after it.
+    for (let i = 0; i < 50 && !shown.some((m) => m.startsWith('info: release.tar.gz: verified')); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(shown.slice(-1), [`info: release.tar.gz: verified by ${pub} (ecdsa-p256)`]);
+  });
+
+  it('nothing set: the public keys are asked for, then verified with the one chosen', async () => {
+    for (const name of ['signatureKeys', 'signatureIdentities', 'sigstoreTrustedRoot']) await set(name, undefined);
+    open = [vscode.Uri.file(pub)];
+    const outcome = await verify({ file, signature: `${file}.sigstore.json` });
+    assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
+    assert.deepEqual(asked, ['open: Verify File Signature: Choose Public Keys']);
+    assert.equal(outcome.valid, true, outcome.message);
+    assert.equal(outcome.message, 'release.tar.gz: verified by cosign.pub (ecdsa-p256)');
+    assert.ok(!existsSync(join(dir, '.vscode')));
+  });
+});
