@@ -4,7 +4,7 @@ import { type CosignKeyPair, cosignKeyPair, generateCosignKeyPair, importedPriva
 import { boolOpt, type Command, type ParsedCommand, stringOpt, UsageError } from '../command';
 import type { Printer } from '../printer';
 import { promptHidden } from '../passphrasePrompt';
-import { PASSPHRASE_ENV, readText } from './sign';
+import { givenPassphrase, PASSPHRASE_ENV, readText } from './sign';
 
 const OUTPUT_OPTIONS = {
   'output-key-prefix': { type: 'string', description: 'write PREFIX.key and PREFIX.pub (default: cosign, or import-cosign for import-key-pair), as cosign names them', valueName: 'PREFIX' },
@@ -92,10 +92,8 @@ export async function mayReplace(files: readonly string[], force: boolean, prefi
 
 /** The passphrase a new cosign.key is sealed under: the file's first line, cosign's variable, asked twice, or stdin's first line. */
 async function newPassphrase(p: ParsedCommand): Promise<string> {
-  const file = stringOpt(p, 'passphrase-file');
-  if (file !== undefined) return (await readText(file, '--passphrase-file')).split(/\r?\n/)[0]!;
-  const env = process.env[PASSPHRASE_ENV];
-  if (env !== undefined) return env;
+  const given = await givenPassphrase(stringOpt(p, 'passphrase-file'));
+  if (given !== undefined) return given;
   if (process.stdin.isTTY) {
     const first = await promptHidden('Enter password for private key: ');
     const again = await promptHidden('Enter password for private key again: ');

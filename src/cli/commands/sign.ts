@@ -115,11 +115,22 @@ function defaultIdentity(t: OpenedTarget): string {
 }
 
 export async function readText(file: string, flag: string): Promise<string> {
+  return (await readBytes(file, flag)).toString('utf8');
+}
+
+/** A file a flag names (or what it is: `the file`), its error led by both. */
+export async function readBytes(file: string, flag: string): Promise<Buffer> {
   try {
-    return await fsp.readFile(file, 'utf8');
+    return await fsp.readFile(file);
   } catch (err) {
     throw new OciError('INVALID_ARGUMENT', `${flag} ${file}: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/** The passphrase given without asking: the file's first line (its line ending is no part of it), else cosign's variable. */
+export async function givenPassphrase(file: string | undefined): Promise<string | undefined> {
+  if (file !== undefined) return (await readText(file, '--passphrase-file')).split(/\r?\n/)[0]!;
+  return process.env[PASSPHRASE_ENV];
 }
 
 /**
@@ -127,9 +138,8 @@ export async function readText(file: string, flag: string): Promise<string> {
  * variable; else, at a terminal, asked as cosign asks (not echoed). Elsewhere (a pipe: cosign would read it) refused.
  */
 export async function passphrase(file: string | undefined): Promise<string> {
-  if (file !== undefined) return (await readText(file, '--passphrase-file')).split(/\r?\n/)[0]!;
-  const env = process.env[PASSPHRASE_ENV];
-  if (env !== undefined) return env;
+  const given = await givenPassphrase(file);
+  if (given !== undefined) return given;
   if (process.stdin.isTTY) return promptHidden('Enter password for private key: ');
   throw new UsageError(`no passphrase: give --passphrase-file FILE or set ${PASSPHRASE_ENV} (standard input is not a terminal, so there is no one to ask)`);
 }

@@ -1,13 +1,11 @@
-// fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
-import { promises as fsp } from 'node:fs';
 import { predicateTypeOf } from '../../oci/attestations';
-import { OciError } from '../../oci/errors';
 import { blobDigest, type BundleCheck, type SignatureResult, signerText, verifyBlobBundle, verifyBlobSignature } from '../../oci/signatures';
 import { shownName } from '../../oci/shownName';
 import { CERTIFICATE_OPTIONS, trustFlags, trustJson } from '../certificateFlags';
 import { keyJson } from '../checkedJson';
 import { type Command, formatOpt, listOpt, stringOpt, UsageError } from '../command';
 import { formatJson } from '../printer';
+import { readBytes } from './sign';
 import { EXIT_UNVERIFIED } from './verify';
 
 /** The version of the JSON `verify-blob --format json` writes; it changes only when a field changes meaning or goes. */
@@ -48,9 +46,9 @@ export const verifyBlob: Command = {
     const wanted = typeFlag === undefined ? undefined : predicateTypeOf(typeFlag);
     const trust = await trustFlags(p, 'signature');
     const file = p.positionals[0]!;
-    const blob = await readInput(file, 'the file');
+    const blob = await readBytes(file, 'the file');
     const digest = blobDigest(blob);
-    const check = bundleFile !== undefined ? await verifyBlobBundle(await readInput(bundleFile, '--bundle'), blob, trust.keys, trust.options) : verifyBlobSignature(await readInput(sigFile!, '--signature'), blob, trust.keys);
+    const check = bundleFile !== undefined ? await verifyBlobBundle(await readBytes(bundleFile, '--bundle'), blob, trust.keys, trust.options) : verifyBlobSignature(await readBytes(sigFile!, '--signature'), blob, trust.keys);
     const result = ofType(resultOf(check), wanted);
     if (format === 'json') {
       printer.out(formatJson({ version: VERIFY_BLOB_JSON_VERSION, file, digest, ...(bundleFile !== undefined ? { bundle: bundleFile } : { signature: sigFile }), keys: trust.keys.map(keyJson), ...trustJson(trust.certificates, trust.rekorKeys, trust.timestampChains, trust.ctLogKeys, trust.trustedRoot), ...result }));
@@ -71,12 +69,4 @@ function ofType(result: ReturnType<typeof resultOf>, wanted: string | undefined)
   if (wanted === undefined || !result.valid || result.predicateType === wanted) return result;
   const what = result.predicateType === undefined ? 'a message signature, no attestation' : `an attestation of ${result.predicateType}`;
   return { ...result, valid: false, problem: 'wrong-type', reason: `it is ${what}, not of ${wanted} (--type)` };
-}
-
-async function readInput(file: string, what: string): Promise<Buffer> {
-  try {
-    return await fsp.readFile(file);
-  } catch (err) {
-    throw new OciError('INVALID_ARGUMENT', `${what} ${file}: ${(err as Error).message}`, { cause: err });
-  }
 }
