@@ -14,3 +14,18 @@ export async function chosenFile(services: Services, arg: unknown, given: PlainA
   const picked = await chooseFiles(services.context.workspaceState, { title: l10n.t('{0}: Choose the File', title), openLabel, canSelectFiles: true, canSelectFolders: false, canSelectMany: false });
   return picked[0]!.fsPath;
 }
+
+/** Where cosign's sign-blob (and Sign File) put a file's signature, beside it: its bundle, or the classic base64 form. */
+export const BESIDE = ['.sigstore.json', '.bundle', '.sig'];
+
+/** The files an Explorer command was run on: its selection (the second argument), when it holds several. */
+export function explorerSelection(arg: unknown, answers: unknown): string[] {
+  if (!(arg instanceof vscode.Uri) || !Array.isArray(answers) || answers.length < 2) return [];
+  return answers.filter((u): u is vscode.Uri => u instanceof vscode.Uri && u.scheme === 'file').map((u) => u.fsPath);
+}
+
+/** The selection less the signatures of files also selected (a release file and its bundle picked together). */
+export function signedFiles(files: readonly string[]): string[] {
+  const chosen = new Set(files);
+  return files.filter((f) => !BESIDE.some((ext) => f.endsWith(ext) && chosen.has(f.slice(0, -ext.length))));
+}

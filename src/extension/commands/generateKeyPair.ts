@@ -123,4 +123,5 @@ async function offerToVerifyWith(file: string, message: string, setting: string)
   const kept = config.inspect<unknown>(setting)?.workspaceValue;
   const entries = [...(Array.isArray(kept) ? kept.filter((e): e is string => typeof e === 'string') : []), settingEntry(file)];
   await config.update(setting, [...new Set(entries)], vscode.ConfigurationTarget.Workspace);
+  void vscode.window.showInformationMessage(l10n.t("{0} in this workspace's settings now lists {1}", setting, settingEntry(file)));
 }

@@ -10,7 +10,7 @@ import { configuredTrust, type SignatureTrust } from '../settings/signatureTrust
 import { chooseFiles } from '../ui/fileChooser';
 import { pickOne } from '../ui/prompts';
 import { plainArgs } from './args';
-import { chosenFile } from './chosenFile';
+import { BESIDE, chosenFile, explorerSelection, signedFiles } from './chosenFile';
 import { chooseKeyFiles, readKeys } from './verifyInputs';
 
 /** What Verify File Signature returns to `executeCommand` callers (the tests). */
@@ -26,8 +26,6 @@ export interface FileVerifyOutcome {
   reason?: string;
 }
 
-/** Where cosign's sign-blob (and Sign File) put a file's signature, beside it: its bundle, or the classic base64 form. */
-const BESIDE = ['.sigstore.json', '.bundle', '.sig'];
 
 /**
  * `manifold.verifyFileSignature`: a file's signature checked as `manifold verify-blob` checks it (a Sigstore bundle,
@@ -35,36 +33,99 @@ const BESIDE = ['.sigstore.json', '.bundle', '.sig'];
  * `manifold.signatureKeys`, the identities and roots of settings/signatureTrust.ts (restricted settings: untrusted,
  * the user's own only); none set, the keys are chosen (and may be remembered). The signature is the one found beside
  * the file (`<file>.sigstore.json`, `.bundle`, `.sig`), else picked or chosen. Only reads: allowed in Restricted Mode.
- * Arguments: the Explorer's URI, or `{ file, signature }`.
+ * Arguments: the Explorer's URI (and its selection: several files are each verified, one notification for all), or
+ * `{ file, signature }`.
  */
-export async function verifyFileSignature(services: Services, arg?: unknown, answers?: unknown): Promise<FileVerifyOutcome> {
+export async function verifyFileSignature(services: Services, arg?: unknown, answers?: unknown): Promise<FileVerifyOutcome | FileVerifyOutcome[]> {
   const title = l10n.t('Verify File Signature');
+  const trusting = new FileTrust(services, title);
+  const selected = explorerSelection(arg, answers);
+  if (selected.length > 1) return verifySelection(services, selected, trusting);
   const given = plainArgs(arg, answers);
   const file = await chosenFile(services, arg, given, title, l10n.t('Verify This File'));
   const signature = typeof given.signature === 'string' ? given.signature : await signatureOf(services, file, title);
+  const outcome = await verifyOne(services, file, signature, trusting);
+  void (outcome.valid ? vscode.window.showInformationMessage(outcome.message) : vscode.window.showWarningMessage(outcome.message));
+  return outcome;
+}
+
+/**
+ * Several files from the Explorer: each with the signature beside it (the first of BESIDE's order when several; none,
+ * not verified, nothing asked per file), the keys asked once; a selected signature of another selected file is not
+ * itself verified. One notification: all verified, or which were not and why.
+ */
+async function verifySelection(services: Services, files: readonly string[], trusting: FileTrust): Promise<FileVerifyOutcome[]> {
+  const subjects = signedFiles(files);
+  const outcomes: FileVerifyOutcome[] = [];
+  for (const file of subjects) {
+    const signature = (await besideFile(file))[0];
+    if (signature) outcomes.push(await verifyOne(services, file, signature, trusting));
+    else outcomes.push(noSignature(services, file));
+  }
+  const failed = outcomes.filter((o) => !o.valid);
+  if (outcomes.length === 1) void (failed.length === 0 ? vscode.window.showInformationMessage(outcomes[0]!.message) : vscode.window.showWarningMessage(outcomes[0]!.message));
+  else if (failed.length === 0) void vscode.window.showInformationMessage(l10n.t('{0} files verified: {1}', outcomes.length, outcomes.map((o) => basename(o.file)).join(', ')));
+  else void vscode.window.showWarningMessage(l10n.t('{0} of {1} files verified. {2}', outcomes.length - failed.length, outcomes.length, failed.map((o) => o.message).join('; ')));
+  return outcomes;
+}
+
+/** The file's signature checked (and logged); the caller tells the user. */
+async function verifyOne(services: Services, file: string, signature: string, trusting: FileTrust): Promise<FileVerifyOutcome> {
   const [blob, signed] = await Promise.all([readInput(file), readInput(signature)]);
   // A bundle is JSON; the classic form is base64, which never starts with a brace.
   const bundle = signed.toString('utf8').trimStart().startsWith('{');
-  // The classic form carries no certificate: only keys verify it (keyless settings are not read for it, nor asked of).
-  const trust = bundle ? await configuredTrust() : undefined;
-  const configured = configuredKeyFiles();
-  // Identities set verify a bundle without keys; none, and no key set: the keys are asked for.
-  const files = configured.length > 0 || (trust?.policies.length ?? 0) > 0 ? configured : await chooseKeyFiles(services, title);
-  const keys = await readKeys(files, configured.length > 0);
-  const check = trust ? await bundleTrusted(signed, blob, keys, trust) : verifyBlobSignature(signed, blob, keys);
+  const keys = await trusting.keys(bundle);
+  const check = bundle ? await bundleTrusted(signed, blob, keys, await trusting.trust()) : verifyBlobSignature(signed, blob, keys);
   const digest = blobDigest(blob);
   const name = basename(file);
   const outcome: FileVerifyOutcome = check.ok
     ? { file, signature, digest, valid: true, message: l10n.t('{0}: verified by {1}', name, signerText({ valid: true, ...check.fields } as SignatureResult)) }
     : { file, signature, digest, valid: false, message: l10n.t('{0}: not verified: {1}', name, `${check.problem}: ${shownName(check.reason)}`), problem: check.problem, reason: check.reason };
   services.log.info(`${outcome.message} (${file} ${digest}, ${signature})`);
-  void (outcome.valid ? vscode.window.showInformationMessage(outcome.message) : vscode.window.showWarningMessage(outcome.message));
   return outcome;
+}
+
+function noSignature(services: Services, file: string): FileVerifyOutcome {
+  const reason = l10n.t('no signature beside it ({0})', BESIDE.join(', '));
+  const message = l10n.t('{0}: not verified: {1}', basename(file), reason);
+  services.log.info(`${message} (${file})`);
+  return { file, signature: '', digest: '', valid: false, message, problem: 'no-signature', reason };
+}
+
+/**
+ * What the files are verified under, read once per command: the trust settings for bundles, the keys (set, or asked
+ * once). A bundle needs no key when identities are set; the classic form only verifies with keys.
+ */
+class FileTrust {
+  private settings?: Promise<SignatureTrust>;
+  private read?: Promise<VerifyKey[]>;
+
+  constructor(
+    private readonly services: Services,
+    private readonly title: string,
+  ) {}
+
+  trust(): Promise<SignatureTrust> {
+    return (this.settings ??= configuredTrust());
+  }
+
+  async keys(bundle: boolean): Promise<VerifyKey[]> {
+    const configured = configuredKeyFiles();
+    if (configured.length > 0) return (this.read ??= readKeys(configured, true));
+    if (bundle && (await this.trust()).policies.length > 0) return [];
+    return (this.read ??= chooseKeyFiles(this.services, this.title).then((files) => readKeys(files, false)));
+  }
+}
+
+/** The signatures found beside the file, in BESIDE's order. */
+async function besideFile(file: string): Promise<string[]> {
+  const found = await Promise.all(BESIDE.map(async (ext) => ((await fsp.stat(`${file}${ext}`).then((s) => s.isFile(), () => false)) ? `${file}${ext}` : undefined)));
+  return found.filter((f): f is string => f !== undefined);
 }
 
 /** The signature beside the file when there is one only; else picked among those found, or chosen in a dialog. */
 async function signatureOf(services: Services, file: string, title: string): Promise<string> {
-  const found = (await Promise.all(BESIDE.map(async (ext) => ((await fsp.stat(`${file}${ext}`).then((s) => s.isFile(), () => false)) ? `${file}${ext}` : undefined)))).filter((f): f is string => f !== undefined);
+  const found = await besideFile(file);
   if (found.length === 1) return found[0]!;
   const choose = l10n.t('Choose…');
   const items = [...found.map((path) => ({ label: basename(path), path })), { label: choose, path: undefined }];

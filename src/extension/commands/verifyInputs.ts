@@ -44,7 +44,9 @@ async function offerToRemember(files: KeyFile[]): Promise<void> {
   const names = files.map((f) => f.name).join(', ');
   const choice = await vscode.window.showInformationMessage(l10n.t('Verify signatures and attestations with {0} in this workspace from now on? ({1})', names, SIGNATURE_KEYS_SETTING), remember);
   if (choice !== remember) return;
-  await vscode.workspace.getConfiguration().update(SIGNATURE_KEYS_SETTING, files.map((f) => settingEntry(f.path)), vscode.ConfigurationTarget.Workspace);
+  const entries = files.map((f) => settingEntry(f.path));
+  await vscode.workspace.getConfiguration().update(SIGNATURE_KEYS_SETTING, entries, vscode.ConfigurationTarget.Workspace);
+  void vscode.window.showInformationMessage(l10n.t("{0} in this workspace's settings now lists {1}", SIGNATURE_KEYS_SETTING, entries.join(', ')));
 }
 
 /**

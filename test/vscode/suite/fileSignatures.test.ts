@@ -10,7 +10,9 @@ import { blobDigest, decryptCosignKey, encryptCosignKey, readPublicKeyFile, veri
 import { swapExtensionWindow } from './extensionWindow';
 
 const sign = (...args: unknown[]) => vscode.commands.executeCommand<SignFileOutcome | undefined>('manifold.signFile', ...args);
+const signEach = (selection: vscode.Uri[]) => vscode.commands.executeCommand<SignFileOutcome[] | undefined>('manifold.signFile', selection[0], selection);
 const verify = (...args: unknown[]) => vscode.commands.executeCommand<FileVerifyOutcome | undefined>('manifold.verifyFileSignature', ...args);
+const verifyEach = (selection: vscode.Uri[]) => vscode.commands.executeCommand<FileVerifyOutcome[] | undefined>('manifold.verifyFileSignature', selection[0], selection);
 
 // sigstore-conformance's keyless happy path: a.txt signed by its beacon workflow, verified offline under public-good's root.
 const IDENTITY = 'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
@@ -208,5 +210,61 @@ describe('Sign File and Verify File Signature', () => {
     assert.equal(outcome.valid, true, outcome.message);
     assert.equal(outcome.message, 'release.tar.gz: verified by cosign.pub (ecdsa-p256)');
     assert.ok(!existsSync(join(dir, '.vscode')));
+  });
+
+  it('Sign File on an Explorer selection: one key, one passphrase, one question about the bundle already there; each file gets its own bundle', async () => {
+    const notes = join(dir, 'notes.txt');
+    writeFileSync(notes, 'release notes\n');
+    const before = readFileSync(`${file}.sigstore.json`);
+    open = [vscode.Uri.file(key)];
+    typed = ['open sesame'];
+    answer = 'Replace';
+    // The selection holds release.tar.gz's bundle too: it is not itself signed.
+    const selection = [file, `${file}.sigstore.json`, notes].map((f) => vscode.Uri.file(f));
+    const outcomes = await signEach(selection);
+    assert.ok(Array.isArray(outcomes), `not one outcome per file: ${JSON.stringify(outcomes)} ${shown.join('; ')}`);
+    assert.deepEqual(
+      outcomes.map((o) => [o.file, o.bundle]),
+      [
+        [file, `${file}.sigstore.json`],
+        [notes, `${notes}.sigstore.json`],
+      ],
+    );
+    assert.deepEqual(asked, ['open: Sign File: Choose the Private Key', 'input: The passphrase of cosign.key']);
+    assert.deepEqual(shown, [
+      'warning: release.tar.gz.sigstore.json exist already. Replace them? [Replace]',
+      'info: Signed 2 files with cosign.key (ecdsa-p256): release.tar.gz.sigstore.json, notes.txt.sigstore.json [Verify]',
+    ]);
+    assert.ok(!readFileSync(`${file}.sigstore.json`).equals(before), 'the bundle was not replaced');
+    const pubKey = await readPublicKeyFile(pub);
+    for (const f of [file, notes]) {
+      const check = await verifyBlobBundle(readFileSync(`${f}.sigstore.json`), readFileSync(f), [pubKey], {});
+      assert.equal(check.ok, true, `${f}: ${JSON.stringify(check)}`);
+    }
+  });
+
+  it('Verify File Signature on an Explorer selection: each file with the signature beside it, one warning naming the ones not verified', async () => {
+    await set('signatureKeys', [pub]);
+    const notes = join(dir, 'notes.txt');
+    const lone = join(dir, 'lone.txt');
+    writeFileSync(lone, 'no signature here\n');
+    const selection = [file, `${file}.sigstore.json`, notes, lone].map((f) => vscode.Uri.file(f));
+    const outcomes = await verifyEach(selection);
+    assert.ok(Array.isArray(outcomes), `not one outcome per file: ${JSON.stringify(outcomes)} ${shown.join('; ')}`);
+    assert.deepEqual(asked, []);
+    assert.deepEqual(
+      outcomes.map((o) => [o.file, o.signature, o.valid]),
+      [
+        [file, `${file}.sigstore.json`, true],
+        [notes, `${notes}.sigstore.json`, true],
+        [lone, '', false],
+      ],
+    );
+    assert.deepEqual(shown, ['warning: 2 of 3 files verified. lone.txt: not verified: no signature beside it (.sigstore.json, .bundle, .sig)']);
+    // All verified: one notification naming them.
+    shown.length = 0;
+    const good = await verifyEach(selection.slice(0, 3));
+    assert.equal(Array.isArray(good) && good.every((o) => o.valid), true, JSON.stringify(good));
+    assert.deepEqual(shown, ['info: 2 files verified: release.tar.gz, notes.txt']);
   });
 });

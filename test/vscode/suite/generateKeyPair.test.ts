@@ -113,6 +113,10 @@ describe('Generate Signing Key Pair', () => {
     // The offer was taken (not awaited by the command): the setting holds the .pub, a path outside the workspace as is.
     for (let i = 0; i < 50 && !vscode.workspace.getConfiguration().inspect<string[]>('manifold.signatureKeys')?.workspaceValue; i++) await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(vscode.workspace.getConfiguration().inspect<string[]>('manifold.signatureKeys')?.workspaceValue, [outcome.pub]);
+    // And the user is told so.
+    const told = `manifold.signatureKeys in this workspace's settings now lists ${outcome.pub} []`;
+    for (let i = 0; i < 50 && !shown.some((s) => s.message === told); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(shown.find((s) => s.message === told), { kind: 'info', message: told });
   });
 
   it('a .pub beside the chosen name: asked before anything is written; declined, both files stay as they were', async () => {

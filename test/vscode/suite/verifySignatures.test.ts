@@ -202,6 +202,9 @@ describe('Verify Signatures', () => {
       assert.equal(offer?.message, 'Verify signatures and attestations with cosign.pub in this workspace from now on? (manifold.signatureKeys)');
       for (let i = 0; i < 50 && !settings().inspect('signatureKeys')?.workspaceValue; i++) await new Promise((r) => setTimeout(r, 100));
       assert.deepEqual(settings().inspect('signatureKeys')?.workspaceValue, ['keys/cosign.pub']);
+      const told = "manifold.signatureKeys in this workspace's settings now lists keys/cosign.pub";
+      for (let i = 0; i < 50 && !shown.some((s) => s.message === told); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(shown.some((s) => s.kind === 'info' && s.message === told), JSON.stringify(shown));
       // Remembered: the next run asks nothing and names the key as the setting does.
       openAnswer = undefined;
       shown.length = 0;
