@@ -42,8 +42,11 @@ export async function verifyFileSignature(services: Services, arg?: unknown, ans
   const selected = explorerSelection(arg, answers);
   if (selected.length > 1) return verifySelection(services, selected, trusting);
   const given = plainArgs(arg, answers);
-  const file = await chosenFile(services, arg, given, title, l10n.t('Verify This File'));
-  const signature = typeof given.signature === 'string' ? given.signature : await signatureOf(services, file, title);
+  const chosen = await chosenFile(services, arg, given, title, l10n.t('Verify This File'));
+  // A signature itself chosen (release.tar.gz.sigstore.json) beside the file it signs: that file, with it.
+  const signed = typeof given.signature === 'string' ? undefined : await signedBeside(chosen);
+  const file = signed ?? chosen;
+  const signature = typeof given.signature === 'string' ? given.signature : signed ? chosen : await signatureOf(services, file, title);
   const outcome = await verifyOne(services, file, signature, trusting);
   void (outcome.valid ? vscode.window.showInformationMessage(outcome.message) : vscode.window.showWarningMessage(outcome.message));
   return outcome;
@@ -115,6 +118,13 @@ class FileTrust {
     if (bundle && (await this.trust()).policies.length > 0) return [];
     return (this.read ??= chooseKeyFiles(this.services, this.title).then((files) => readKeys(files, false)));
   }
+}
+
+/** The file a signature named as BESIDE names them signs, when it is there. */
+async function signedBeside(file: string): Promise<string | undefined> {
+  const ext = BESIDE.find((e) => file.endsWith(e) && file.length > e.length);
+  const base = ext ? file.slice(0, -ext.length) : undefined;
+  return base && (await fsp.stat(base).then((s) => s.isFile(), () => false)) ? base : undefined;
 }
 
 /** The signatures found beside the file, in BESIDE's order. */

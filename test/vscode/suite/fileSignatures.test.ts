@@ -267,4 +267,13 @@ describe('Sign File and Verify File Signature', () => {
     assert.equal(Array.isArray(good) && good.every((o) => o.valid), true, JSON.stringify(good));
     assert.deepEqual(shown, ['info: 2 files verified: release.tar.gz, notes.txt']);
   });
+
+  it('run on the bundle itself (release.tar.gz.sigstore.json): the file beside it is verified with it', async () => {
+    await set('signatureKeys', [pub]);
+    const outcome = await verify(vscode.Uri.file(`${file}.sigstore.json`));
+    assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
+    assert.deepEqual(asked, []);
+    assert.deepEqual([outcome.file, outcome.signature, outcome.valid], [file, `${file}.sigstore.json`, true]);
+    assert.deepEqual(shown, [`info: release.tar.gz: verified by ${pub} (ecdsa-p256)`]);
+  });
 });
