@@ -1,18 +1,14 @@
-// fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
-import { promises as fsp } from 'node:fs';
 import { shownName } from '../../oci/shownName';
-import { OciError } from '../../oci/errors';
 import { unlistedEntriesOf } from '../../oci/graph';
 import { isImageIndex } from '../../oci/mediaType';
+import { KINDS_OPTION, kindTableOption } from '../kindsOption';
 import { otherKindWarning } from '../otherKind';
 import {
   type CellVerification,
   type CoverageReport,
   coverageLabel,
-  KindTable,
   missingKinds,
   OTHER_KIND,
-  parseKindDefinitions,
   referrerCoverage,
   unverifiedKinds,
   verifiedCoverage,
@@ -27,7 +23,6 @@ import { coverageTrust } from '../coverageTrust';
 import { type Command, formatOpt, LAYOUT_OPTION, listOpt, stringOpt, UsageError } from '../command';
 import { formatJson, formatTable } from '../printer';
 import { openTarget, referenceOrSaved } from '../targets';
-import { malformedJson } from '../../oci/validate';
 import { parseAnnotations } from '../../oci/imageIndex/annotations';
 
 /** The exit code when `--require` finds a manifest without a required kind (1 stays for errors). */
@@ -67,7 +62,7 @@ export const coverage: Command = {
       description: 'with the trust flags: a signature cell counts verified only when signed with this annotation, as verify -a',
       valueName: 'KEY=VALUE',
     },
-    kinds: { type: 'string', description: 'a JSON file of kinds of your own: {"kinds": [{"id", "title", "artifactTypes", "predicateTypes", "annotationKeys"}]}', valueName: 'FILE' },
+    ...KINDS_OPTION,
     format: { type: 'string', description: 'output format: table (default) or json', valueName: 'FORMAT' },
   },
   async run(p, printer) {
@@ -125,23 +120,6 @@ export const coverage: Command = {
     return unlisted.length > 0 ? 1 : failed > 0 ? EXIT_MISSING_KINDS : 0;
   },
 };
-
-async function kindTableOption(file: string | undefined): Promise<KindTable> {
-  if (file === undefined) return new KindTable();
-  let text: string;
-  try {
-    text = await fsp.readFile(file, 'utf8');
-  } catch (err) {
-    throw new OciError('INVALID_ARGUMENT', `--kinds ${file}: ${(err as Error).message}`, { cause: err });
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new OciError('INVALID_ARGUMENT', `--kinds ${file}: ${malformedJson(text, err)}`, { cause: err });
-  }
-  return new KindTable(parseKindDefinitions(value, file));
-}
 
 /** `sha256:` and 12 hex digits, then `...`. */
 function shortDigest(digest: string): string {

@@ -1,6 +1,7 @@
-import { copy, planCopy } from '../../oci/copy';
+import { copy, planCopy, ReferrerFilter } from '../../oci/copy';
 import { isDigest } from '../../oci/digest';
-import { boolOpt, type Command, concurrencyOpt, formatOpt, FORMAT_OPTION, NO_TTY_OPTION, UsageError } from '../command';
+import { boolOpt, type Command, concurrencyOpt, formatOpt, FORMAT_OPTION, listOpt, NO_TTY_OPTION, type ParsedCommand, stringOpt, UsageError } from '../command';
+import { KINDS_OPTION, kindTableOption } from '../kindsOption';
 import { copyPlanJson, copyPlanText, dryRunDestination, platformOptions, subsetNotice } from '../copyPlan';
 import { copyProgressPrinter } from '../copyProgress';
 import { REGISTRY_OPTIONS, sideOptions, sideView } from '../registryOptions';
@@ -19,6 +20,8 @@ export const cp: Command = {
     'manifold cp ghcr.io/org/app:v1 localhost:5000/app:v1,latest --platform linux/arm64',
     'manifold cp --from-oci-layout --to-oci-layout layout:v1 other:v1',
     'manifold cp --from-oci-layout --to-oci-layout layout:v1 out.tar:v1 -r',
+    '# with only the signatures and SBOMs among the referrers (and the signatures of those SBOMs)',
+    'manifold cp --from-oci-layout --to-oci-layout layout:v1 signed:v1 -r --only signature,sbom',
     '# a new index with only the linux platforms (its digest is printed), or each platform alone as v1-linux-amd64, ...',
     'manifold cp --plain-http localhost:5000/app:v1 localhost:5000/mirror:v1 --platform \'linux/*\'',
     'manifold cp --plain-http localhost:5000/app:v1 localhost:5000/mirror:v1 --platform linux/amd64,linux/arm64 --split-platforms',
@@ -29,6 +32,13 @@ export const cp: Command = {
   maxArgs: 2,
   options: {
     recursive: { type: 'boolean', short: 'r', description: "also copy the referrers, recursively (those of each child of an index too), and what cosign's sha256-<hex>.sig, .att, .sbom tags name, tagged alike" },
+    only: {
+      type: 'string',
+      multiple: true,
+      description: "with -r: only referrers of these kinds (signature, sbom, provenance, end-of-life, or yours from --kinds, as coverage tells them) or artifact types (a type has a /, * any run), comma lists too; at every depth: a referrer left takes its own referrers with it; cosign's tags count as .sig signature, .sbom sbom, .att as its predicate says",
+      valueName: 'KINDS',
+    },
+    ...KINDS_OPTION,
     platform: {
       type: 'string',
       multiple: true,
@@ -51,6 +61,7 @@ export const cp: Command = {
     const concurrency = concurrencyOpt(p, 3);
     const format = formatOpt(p);
     const platforms = platformOptions(p);
+    const referrers = { referrers: boolOpt(p, 'recursive'), ...(await onlyOption(p)) };
     // Each side with its own registry flags over the shared ones (`--from-plain-http` for a local registry, say).
     const from = sideView(p, 'from');
     const to = sideView(p, 'to');
@@ -59,7 +70,7 @@ export const cp: Command = {
     if (boolOpt(p, 'dry-run')) {
       const dst = await dryRunDestination(to, rawDst);
       const tags = dst.reference ? [dst.reference, ...dst.extraTags] : isDigest(srcReference) ? [] : [srcReference];
-      const plan = await planCopy(src.target, srcReference, dst.target, tags.length === 1 && isDigest(tags[0]!) ? [] : tags, { referrers: boolOpt(p, 'recursive'), ...platforms });
+      const plan = await planCopy(src.target, srcReference, dst.target, tags.length === 1 && isDigest(tags[0]!) ? [] : tags, { ...referrers, ...platforms });
       if (plan.subset) printer.err(subsetNotice(plan.subset, true));
       printer.out((format === 'json' ? copyPlanJson : copyPlanText)(plan, src.display(), dst.display(), dst.restoresLayoutFile));
       return;
@@ -78,7 +89,7 @@ export const cp: Command = {
     try {
       const reportMoves = await tagMoveReporter(dst, tags, printer);
       const result = await copy(src.target, srcReference, dst.target, tags, {
-        referrers: boolOpt(p, 'recursive'),
+        ...referrers,
         ...platforms,
         concurrency,
         signal: controller.signal,
@@ -106,3 +117,15 @@ export const cp: Command = {
     }
   },
 };
+
+/** `--only` (with -r): the referrers carried; `--kinds` adds the user's kinds it may name. */
+async function onlyOption(p: ParsedCommand): Promise<{ only?: ReferrerFilter }> {
+  const only = listOpt(p, 'only');
+  const kinds = stringOpt(p, 'kinds');
+  if (only.length === 0) {
+    if (kinds !== undefined) throw new UsageError('--kinds names the kinds --only may pick; give --only too');
+    return {};
+  }
+  if (!boolOpt(p, 'recursive')) throw new UsageError('--only picks among the referrers -r copies; add -r');
+  return { only: new ReferrerFilter(only, await kindTableOption(kinds)) };
+}

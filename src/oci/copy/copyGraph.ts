@@ -5,6 +5,7 @@ import { isManifestMediaType } from '../mediaType';
 import { isRetryableError, sleep } from '../transient';
 import { isBlobMounter, isManifestChecker, isTagPusher, type OpOptions, type ReadOnlyTarget, type Target } from '../target';
 import { checkCosignTagAt, type CosignTagAt, type CosignTagToCopy } from './cosignTagCopy';
+import type { ReferrerFilter } from './referrerFilter';
 import { type ReferrerListings, walkReferrers } from './referrerWalk';
 import { CosignTagLookup } from '../referrers/cosignTags';
 import { successors } from './successors';
@@ -27,6 +28,8 @@ export interface CopyGraphOptions extends OpOptions {
    * and the manifests cosign's tags name for each (`sha256-<hex>.sig`, `.att`, `.sbom`), tagged alike at the destination.
    */
   referrers?: boolean;
+  /** With `referrers`: only those this keeps, at every depth (cp -r --only). */
+  only?: ReferrerFilter;
   onProgress?: (event: CopyEvent) => void;
   /** Tries per blob or manifest when a failure is transient (default 3): a stream cannot resume, so it restarts. */
   attempts?: number;
@@ -218,7 +221,7 @@ export async function copyGraphs(src: ReadOnlyTarget, dst: Target, roots: readon
     // With `referrers`: every manifest under the roots, the referrers of each, recursively, and what cosign's tags name
     // for each of those, walked the same way (the manifests read through this copy's reads, with its retries).
     const { referrers, cosign } = options.referrers
-      ? await walkReferrers(src, roots, { signal, cosignTags: options.cosignTags ?? new CosignTagLookup(src, { signal }), manifest: fetchManifest, listings: options.referrerListings })
+      ? await walkReferrers(src, roots, { signal, cosignTags: options.cosignTags ?? new CosignTagLookup(src, { signal }), manifest: fetchManifest, listings: options.referrerListings, ...(options.only ? { only: options.only } : {}) })
       : { referrers: [], cosign: [] as CosignTagToCopy[] };
     // A cosign tag's manifest is a resolve's answer, as a root's: stored under the flavor its document declares.
     for (const t of cosign) rootDigests.add(t.desc.digest);

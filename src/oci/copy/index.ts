@@ -5,3 +5,4 @@ export * from './plan';
 export * from './platformSubset';
 export * from './layoutImport';
 export { copyTags, tagMovesAt, tagsToCopy, type CopiedTag, type CopyTagsOptions, type CopyTagsResult, type TagToCopy } from './copyTags';
+export { ReferrerFilter } from './referrerFilter';

@@ -71,7 +71,7 @@ export async function planCopy(src: ReadOnlyTarget, srcReference: string, dst: P
 
   let cosign: CosignTagToCopy[] = [];
   if (options.referrers) {
-    const found = await walkReferrers(source, roots, { signal: options.signal, cosignTags: options.cosignTags ?? new CosignTagLookup(source, op), manifest, listings: options.referrerListings });
+    const found = await walkReferrers(source, roots, { signal: options.signal, cosignTags: options.cosignTags ?? new CosignTagLookup(source, op), manifest, listings: options.referrerListings, ...(options.only ? { only: options.only } : {}) });
     plan.referrers = found.referrers;
     cosign = found.cosign;
   }

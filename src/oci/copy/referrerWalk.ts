@@ -4,6 +4,7 @@ import { isImageIndex, isManifestMediaType } from '../mediaType';
 import type { CosignTagLookup } from '../referrers/cosignTags';
 import type { ReadOnlyTarget } from '../target';
 import { cosignTagsToCopy, type CosignTagToCopy } from './cosignTagCopy';
+import type { ReferrerFilter } from './referrerFilter';
 import { successors } from './successors';
 
 /** What a copy with referrers carries beside its roots. */
@@ -47,12 +48,13 @@ const AT_ONCE = 8;
 /**
  * The referrers and cosign-tagged manifests a copy with referrers carries for `roots`, found by reading the source
  * only: each index's children, each manifest's referrers and cosign tags, and theirs in turn, level by level (the
- * same order on every run). `manifest` reads a manifest's bytes (a plan's cache); only indexes are read.
+ * same order on every run). `manifest` reads a manifest's bytes (a plan's cache); only indexes are read. With `only`,
+ * just the referrers it keeps (and theirs, kept alike).
  */
 export async function walkReferrers(
   source: ReadOnlyTarget,
   roots: readonly Descriptor[],
-  options: { signal?: AbortSignal; cosignTags: CosignTagLookup; manifest?: (d: Descriptor) => Promise<Buffer>; listings?: ReferrerListings },
+  options: { signal?: AbortSignal; cosignTags: CosignTagLookup; manifest?: (d: Descriptor) => Promise<Buffer>; listings?: ReferrerListings; only?: ReferrerFilter },
 ): Promise<ReferrerWalk> {
   const op = { signal: options.signal };
   const manifest = options.manifest ?? ((d: Descriptor) => source.fetchBytes(d, op));
@@ -64,8 +66,12 @@ export async function walkReferrers(
     const fresh = level.filter((d) => isManifestMediaType(d.mediaType) && !seen.has(d.digest) && seen.add(d.digest));
     const found = await inOrder(fresh, { atOnce: AT_ONCE, signal: options.signal }, async (d) => {
       const children = isImageIndex(d.mediaType) ? successors(d, await manifest(d)).filter((c) => isManifestMediaType(c.mediaType)) : [];
-      const [refs, tagged] = await Promise.all([listings.list(d, op), cosignTagsToCopy(options.cosignTags, d.digest)]);
-      return { children, refs, tagged };
+      const [listed, named] = await Promise.all([listings.list(d, op), cosignTagsToCopy(options.cosignTags, d.digest)]);
+      const only = options.only;
+      if (!only) return { children, refs: listed, tagged: named };
+      // Told which to carry: the rest are left, and what refers to them is never reached.
+      const [keepRefs, keepTagged] = await Promise.all([Promise.all(listed.map((r) => only.keeps(source, r, op))), Promise.all(named.map((t) => only.keeps(source, t.desc, { ...op, tag: t.tag })))]);
+      return { children, refs: listed.filter((_, i) => keepRefs[i]), tagged: named.filter((_, i) => keepTagged[i]) };
     });
     const next: Descriptor[] = [];
     for (const { children, refs, tagged } of found) {

@@ -147,7 +147,7 @@ export function countKinds(table: KindTable, artifacts: readonly CoveredArtifact
  * the manifest itself is fetched when the kind may depend on what is inside: an in-toto or DSSE envelope, a
  * buildx attestation (predicate types on its layers), a cosign `.att` tag, or a descriptor without an artifact type.
  */
-async function describeArtifact(
+export async function describeArtifact(
   target: ReadOnlyTarget,
   table: KindTable,
   desc: Descriptor,
