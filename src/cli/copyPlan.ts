@@ -82,6 +82,7 @@ export function copyPlanJson(plan: CopyPlan, source: string, destination: string
     copy: plan.copy.map(item),
     existing: plan.existing.map(item),
     referrers: plan.referrers.map(plain),
+    referrersLeft: plan.referrersLeft.map((l) => ({ ...plain(l.desc), tag: l.tag ?? null })),
     tags: plan.tags.map((t) => ({ tag: t.tag, digest: t.digest, current: t.current ?? null })),
     cosignTags: plan.cosignTags.map((t) => ({ tag: t.tag, digest: t.digest, subject: t.subject, current: t.current ?? null })),
     bytesToCopy: plan.bytesToCopy,
@@ -103,6 +104,7 @@ export function copyPlanText(plan: CopyPlan, source: string, destination: string
   out += `To copy: ${count(plan.copy)}, ${plan.bytesToCopy} bytes\n` + plan.copy.map(row).join('');
   out += `Already at the destination: ${count(plan.existing)}, ${plan.bytesExisting} bytes\n` + plan.existing.map(row).join('');
   if (plan.referrers.length) out += `Referrers: ${plan.referrers.length}\n` + plan.referrers.map((r) => `  ${r.digest} ${r.artifactType ?? r.mediaType}\n`).join('');
+  if (plan.referrersLeft.length) out += `Left out by --only: ${plan.referrersLeft.length}, with what refers to them\n` + plan.referrersLeft.map((l) => `  ${l.desc.digest} ${l.tag ? `cosign tag ${l.tag}` : (l.desc.artifactType ?? l.desc.mediaType)}\n`).join('');
   for (const t of plan.tags) {
     const what = t.current === undefined ? 'new' : t.current === t.digest ? 'unchanged' : `moves from ${t.current}`;
     out += `Tag ${t.tag} -> ${t.digest} (${what})\n`;

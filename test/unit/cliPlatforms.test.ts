@@ -83,7 +83,7 @@ describe('--platform lists and wildcards on the command line', () => {
     assert.deepEqual(folderHashes(dst), before);
     assert.match(r.stderr, /^would rewrite index .* with 2 of 3 platforms: new digest sha256:/);
     const plan = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(plan), ['dryRun', 'source', 'destination', 'root', 'rewrittenIndex', 'split', 'copy', 'existing', 'referrers', 'tags', 'cosignTags', 'bytesToCopy', 'bytesExisting', 'restoresLayoutFile']);
+    assert.deepEqual(Object.keys(plan), ['dryRun', 'source', 'destination', 'root', 'rewrittenIndex', 'split', 'copy', 'existing', 'referrers', 'referrersLeft', 'tags', 'cosignTags', 'bytesToCopy', 'bytesExisting', 'restoresLayoutFile']);
     assert.deepEqual(plan.cosignTags, [], 'without -r, none');
     assert.equal(plan.restoresLayoutFile, null);
     assert.equal(plan.rewrittenIndex.from, src.index.digest);

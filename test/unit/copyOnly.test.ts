@@ -113,9 +113,24 @@ describe('cp -r --only', () => {
     const b = join(tempDir(), 'b');
     const r = await runCli('cp', '-r', '--only', 'sbom', '--from-oci-layout', '--to-oci-layout', `${m.a}:multi`, `${b}:multi`, '--dry-run', '--format', 'json');
     assert.equal(r.code, 0, r.stderr);
-    const plan = JSON.parse(r.stdout) as { referrers: Array<{ digest: string }>; cosignTags: unknown[] };
+    const plan = JSON.parse(r.stdout) as { referrers: Array<{ digest: string }>; cosignTags: unknown[]; referrersLeft: Array<{ digest: string; tag: string | null }> };
     assert.deepEqual(plan.referrers.map((x) => x.digest), [m.digests.sbom]);
     assert.deepEqual(plan.cosignTags, []);
+    // Left: the index's signature and cosign tag, the scan; not the SBOM's signature (under what is kept, but no SBOM)
+    // nor the scan's (below what is left).
+    const d = m.digests;
+    assert.deepEqual(
+      plan.referrersLeft.map((x) => [x.digest, x.tag]).sort(),
+      [
+        [d.signature, null],
+        [d.cosignSig, cosignTag(m.index.digest, 'sig')],
+        [d.scan, null],
+        [d.sbomSignature, null],
+      ].sort(),
+    );
+    const text = await runCli('cp', '-r', '--only', 'sbom', '--from-oci-layout', '--to-oci-layout', `${m.a}:multi`, `${b}:multi`, '--dry-run');
+    assert.match(text.stdout, new RegExp(`Left out by --only: 4, with what refers to them\n(  sha256:[0-9a-f]{64} .+\n){4}`));
+    assert.match(text.stdout, new RegExp(`  ${d.cosignSig} cosign tag ${cosignTag(m.index.digest, 'sig')}\n`));
   });
 
   it('refused: an unknown kind (naming the kinds), --only without -r, --kinds without --only; nothing written', async () => {

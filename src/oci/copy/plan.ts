@@ -28,6 +28,8 @@ export interface CopyPlan {
   existing: PlannedItem[];
   /** With `referrers`: those found under the root (they are in `copy` or `existing` too). */
   referrers: Descriptor[];
+  /** With `only`: the referrers (and cosign's tags, with `tag`) it leaves behind. */
+  referrersLeft: Array<{ desc: Descriptor; tag?: string }>;
   /** Each tag to set and what it names at the destination now. */
   tags: Array<{ tag: string; digest: string; current?: string }>;
   /** With `referrers`: cosign's tags (`sha256-<hex>.sig`, ...) found for what is copied, set alike at the destination. */
@@ -58,7 +60,7 @@ export async function planCopy(src: ReadOnlyTarget, srcReference: string, dst: P
   const tagged = what.split ? what.split.flatMap((s) => s.tags.map((tag) => ({ tag, digest: s.desc.digest }))) : tags.map((tag) => ({ tag, digest: what.root.digest }));
   for (const t of tagged) checkTag(t.tag);
   const op: OpOptions = { signal: options.signal };
-  const plan: CopyPlan = { root: what.root, copy: [], existing: [], referrers: [], tags: [], cosignTags: [], bytesToCopy: 0, bytesExisting: 0 };
+  const plan: CopyPlan = { root: what.root, copy: [], existing: [], referrers: [], referrersLeft: [], tags: [], cosignTags: [], bytesToCopy: 0, bytesExisting: 0 };
   if (what.subset) plan.subset = what.subset;
   if (what.split) plan.split = what.split;
 
@@ -73,6 +75,7 @@ export async function planCopy(src: ReadOnlyTarget, srcReference: string, dst: P
   if (options.referrers) {
     const found = await walkReferrers(source, roots, { signal: options.signal, cosignTags: options.cosignTags ?? new CosignTagLookup(source, op), manifest, listings: options.referrerListings, ...(options.only ? { only: options.only } : {}) });
     plan.referrers = found.referrers;
+    plan.referrersLeft = found.left;
     cosign = found.cosign;
   }
 

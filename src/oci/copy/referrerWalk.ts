@@ -13,6 +13,8 @@ export interface ReferrerWalk {
   referrers: Descriptor[];
   /** What cosign's tags name for each of those manifests, walked the same way. */
   cosign: CosignTagToCopy[];
+  /** With `only`: the referrers and cosign tags it left (what is below them is not looked at). */
+  left: Array<{ desc: Descriptor; tag?: string }>;
 }
 
 /**
@@ -59,7 +61,7 @@ export async function walkReferrers(
   const op = { signal: options.signal };
   const manifest = options.manifest ?? ((d: Descriptor) => source.fetchBytes(d, op));
   const listings = options.listings ?? new ReferrerListings(source);
-  const out: ReferrerWalk = { referrers: [], cosign: [] };
+  const out: ReferrerWalk = { referrers: [], cosign: [], left: [] };
   const seen = new Set<string>();
   let level: readonly Descriptor[] = roots;
   while (level.length > 0) {
@@ -68,13 +70,15 @@ export async function walkReferrers(
       const children = isImageIndex(d.mediaType) ? successors(d, await manifest(d)).filter((c) => isManifestMediaType(c.mediaType)) : [];
       const [listed, named] = await Promise.all([listings.list(d, op), cosignTagsToCopy(options.cosignTags, d.digest)]);
       const only = options.only;
-      if (!only) return { children, refs: listed, tagged: named };
+      if (!only) return { children, refs: listed, tagged: named, left: [] };
       // Told which to carry: the rest are left, and what refers to them is never reached.
       const [keepRefs, keepTagged] = await Promise.all([Promise.all(listed.map((r) => only.keeps(source, r, op))), Promise.all(named.map((t) => only.keeps(source, t.desc, { ...op, tag: t.tag })))]);
-      return { children, refs: listed.filter((_, i) => keepRefs[i]), tagged: named.filter((_, i) => keepTagged[i]) };
+      const left = [...listed.filter((_, i) => !keepRefs[i]).map((desc) => ({ desc })), ...named.filter((_, i) => !keepTagged[i]).map((t) => ({ desc: t.desc, tag: t.tag }))];
+      return { children, refs: listed.filter((_, i) => keepRefs[i]), tagged: named.filter((_, i) => keepTagged[i]), left };
     });
     const next: Descriptor[] = [];
-    for (const { children, refs, tagged } of found) {
+    for (const { children, refs, tagged, left } of found) {
+      for (const l of left) if (!out.left.some((f) => f.desc.digest === l.desc.digest)) out.left.push(l);
       for (const r of refs) if (!out.referrers.some((f) => f.digest === r.digest) && !roots.some((x) => x.digest === r.digest)) out.referrers.push(r);
       for (const t of tagged) if (!out.cosign.some((c) => c.tag === t.tag)) out.cosign.push(t);
       next.push(...children, ...refs, ...tagged.map((t) => t.desc));
