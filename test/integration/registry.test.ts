@@ -78,6 +78,29 @@ describeRegistry('docker-registry (distribution 2.8), no auth', function () {
     assert.deepEqual((await collect(store.referrers(s.referrers[1]!))).map((d) => d.digest), [s.referrers[2]!.digest]);
   });
 
+  it('cp -r --only, both ways through the fallback tags: only what is picked is pushed and listed, and brought back', async () => {
+    const s = await sampleLayout();
+    const [sig, sbom, sbomSig] = s.referrers as [Descriptor, Descriptor, Descriptor];
+    const to = await runCli('cp', '-r', '--only', 'application/vnd.example.sig', '--from-oci-layout', `${s.store.location}:v1`, `${registry.host}/demo/only:v1`, '--plain-http');
+    assert.equal(to.code, 0, to.stderr);
+    // The index's signature alone: one fallback tag, the SBOM (and so its signature) never pushed.
+    const tags = (await runCli('repo', 'tags', `${registry.host}/demo/only`, '--plain-http', '--all', '--format', 'text')).stdout.trim().split('\n');
+    assert.deepEqual(tags.sort(), [`sha256-${s.index.digest.slice(7)}`, 'v1'].sort());
+    const remote = new RemoteRepository(new RegistryClient(registry.host, { plainHttp: true }), 'demo/only');
+    assert.deepEqual((await collect(remote.referrers(s.index))).map((d) => d.digest), [sig.digest]);
+    assert.equal(await remote.exists(sbom), false);
+    assert.equal(await remote.exists(sbomSig), false);
+
+    // From a repository holding all three: the SBOM alone comes back.
+    assert.equal((await runCli('cp', '-r', '--from-oci-layout', `${s.store.location}:v1`, `${registry.host}/demo/all:v1`, '--plain-http')).code, 0);
+    const back = join(tempDir(), 'only-back');
+    const r = await runCli('cp', '-r', '--only', 'application/vnd.example.sbom', `${registry.host}/demo/all:v1`, '--to-oci-layout', `${back}:v1`, '--plain-http');
+    assert.equal(r.code, 0, r.stderr);
+    const store = await OciLayoutStore.open(back);
+    assert.deepEqual((await collect(store.referrers(s.children[1]!))).map((d) => d.digest), [sbom.digest]);
+    for (const d of [sig, sbomSig]) assert.equal(await store.exists(d), false, d.digest);
+  });
+
   it('manifold cp -r and coverage from the registry of an index of 12 platforms, each with an SBOM: no listener-leak warning on stderr', async () => {
     const store = await newLayout();
     const children: Descriptor[] = [];
