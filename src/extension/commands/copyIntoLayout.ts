@@ -2,7 +2,7 @@
 // known: the tag (asked when not given), a tag move confirmed, the copy with its progress, and the message after it.
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
-import { resolveCopyRoot } from '../../oci/copy';
+import { type ReferrerFilter, resolveCopyRoot } from '../../oci/copy';
 import type { PlatformPattern } from '../../oci/platformPattern';
 import { checkTag, shortDigest } from '../../oci/reference';
 import type { RetryInfo } from '../../oci/registry';
@@ -29,6 +29,8 @@ export interface LayoutCopyChoices {
   platforms?: PlatformPattern[];
   /** Its referrers too. */
   referrers: boolean;
+  /** With `referrers`: only those it keeps. */
+  only?: ReferrerFilter;
   /** The tags to give; asked (the source's filled in) when undefined. */
   tags?: string[];
   /** A destination tag naming something else moves without the question. */
@@ -50,13 +52,13 @@ export async function copyIntoLayout(
   choices: LayoutCopyChoices,
   lead: (tags: string[], digest: string) => string,
 ): Promise<CopiedIntoLayout> {
-  const { platforms, referrers } = choices;
+  const { platforms, referrers, only } = choices;
   const tags = choices.tags ?? [await askLayoutTag(title, source.tag)];
   // With some platforms, the tags will name the new index (or the one platform): that is what a moved tag is asked about.
   const root = platforms ? (await resolveCopyRoot(source.target, source.reference, tags, { platforms })).root : source.desc;
   const moved = await confirmTagMoves(layout, tags, root.digest, sourceReferenceText(source), choices.confirmed);
   const where = vscode.workspace.asRelativePath(layout.path);
-  const result = await copyWithProgress(title, source.target, source.reference, layout.store, tags, choices.onDidRetry, { platforms, referrers, where });
+  const result = await copyWithProgress(title, source.target, source.reference, layout.store, tags, choices.onDidRetry, { platforms, referrers, ...(only ? { only } : {}), where });
   layoutChanged(services, layout.path);
   const message =
     lead(tags, shortDigest(result.root.digest)) +

@@ -1,28 +1,47 @@
 import * as l10n from '@vscode/l10n';
+import { ReferrerFilter } from '../../oci/copy';
 import type { Descriptor } from '../../oci/descriptor';
 import type { ReadOnlyTarget } from '../../oci/target';
 import { referrerName } from '../present/items';
-import { pickOne } from '../ui/prompts';
+import { referrerKindTable } from '../settings/referrerKinds';
+import { pickMany, pickOne } from '../ui/prompts';
 
 /** Past this many referrers of one image, the choice names the kinds it has seen rather than listing on. */
 const LOOK_AT = 50;
 
+/** Whether a copy brings the referrers, and which (`cp -r --only`): all when `only` is unset. */
+export interface ReferrerChoice {
+  referrers: boolean;
+  only?: ReferrerFilter;
+}
+
 /**
- * Whether a copy brings the referrers (signatures, SBOMs, attestations) along: `given` (an argument), else, when
- * the user is answering the copy's questions, a choice, asked only when the image has referrers of its own (one
- * listing). They come along unless the user says otherwise, as `oras cp -r` and the CLI's `cp` do.
+ * Whether a copy brings the referrers (signatures, SBOMs, attestations) along: `given` (an argument, with `only`: kind
+ * ids or artifact types, as `cp -r --only` takes them), else, when the user is answering the copy's questions, a
+ * choice, asked only when the image has referrers of its own (one listing): all of them, only some kinds (picked
+ * among the kinds of manifold.referrerKinds' table), or none. They come along unless the user says otherwise, as
+ * `oras cp -r` and the CLI's `cp` do.
  */
-export async function askCopyReferrers(target: ReadOnlyTarget, desc: Descriptor, title: string, given: unknown, interactive: boolean): Promise<boolean> {
-  if (typeof given === 'boolean') return given;
-  if (!interactive) return true;
+export async function askCopyReferrers(target: ReadOnlyTarget, desc: Descriptor, title: string, given: unknown, interactive: boolean, only?: unknown): Promise<ReferrerChoice> {
+  const table = referrerKindTable();
+  if (Array.isArray(only) && given !== false) return { referrers: true, only: new ReferrerFilter(only.filter((v): v is string => typeof v === 'string'), table, 'only') };
+  if (typeof given === 'boolean') return { referrers: given };
+  if (!interactive) return { referrers: true };
   const names = new Map<string, number>();
-  if ((await tallyReferrers(target, desc, names)) === 0) return true;
+  if ((await tallyReferrers(target, desc, names)) === 0) return { referrers: true };
   const what = referrerKindsText(names);
   const items = [
-    { label: l10n.t('With its referrers'), description: what, detail: l10n.t('and the referrers of what is below it (each platform of an index)'), value: true },
-    { label: l10n.t('Without referrers'), description: l10n.t('the image alone'), value: false },
+    { label: l10n.t('With its referrers'), description: what, detail: l10n.t('and the referrers of what is below it (each platform of an index)'), value: 'all' as const },
+    { label: l10n.t('Only Some Kinds…'), description: l10n.t('signatures and SBOMs, say: picked next'), value: 'some' as const },
+    { label: l10n.t('Without referrers'), description: l10n.t('the image alone'), value: 'none' as const },
   ];
-  return (await pickOne(items, { title, placeHolder: l10n.t('Attached to it: {0}. Copy them too?', what) })).value;
+  const choice = (await pickOne(items, { title, placeHolder: l10n.t('Attached to it: {0}. Copy them too?', what) })).value;
+  if (choice !== 'some') return { referrers: choice === 'all' };
+  const kinds = await pickMany(
+    table.columns.map((c) => ({ label: c.title, description: c.id, id: c.id })),
+    { title, placeHolder: l10n.t('Copy the referrers of these kinds (and theirs, when of these kinds too)') },
+  );
+  return { referrers: true, only: new ReferrerFilter(kinds.map((k) => k.id), table, 'only') };
 }
 
 /**

@@ -18,7 +18,7 @@ import { openDestinationLayout, pickLayoutDestination } from '../ui/layoutDestin
  * otherwise, its referrers into another layout: one the Layouts view shows, or a folder picked (made a layout if it
  * is none); of a multi-platform index, the platforms chosen. What `cp -r --from-oci-layout A:t --oci-layout B:t`
  * does, from a layout folder or a layout archive. Arguments: a node of the Layouts or Referrers view, or `{ layout,
- * reference, to, tags?, platforms?: ['os/arch'], referrers?: false, confirmed? }` (`tags`, when given, at least one;
+ * reference, to, tags?, platforms?: ['os/arch'], referrers?: false, only?: ['signature'], confirmed? }` (`tags`, when given, at least one;
  * `to`: the destination folder). A destination tag that names something else moves once the user confirms. Several
  * rows selected (or dropped): copied into one destination, each question asked once for all (copyRowsToLayout.ts).
  */
@@ -61,8 +61,8 @@ async function copyOne(services: Services, arg: unknown, answers: unknown): Prom
   const to = typeof plain.to === 'string' ? resolve(plain.to) : await askDestination(services, from);
   const layout = await openDestinationLayout(services, to);
   if (layout.store.readOnly) throw new Error(l10n.t('{0} is a layout archive: copy into a layout folder.', layout.path));
-  const referrers = await askCopyReferrers(source.target, source.desc, title, plain.referrers, !tags);
-  return copyIntoLayout(services, title, source, layout, { tags, platforms, referrers, confirmed: plain.confirmed === true }, (shown, digest) =>
+  const { referrers, only } = await askCopyReferrers(source.target, source.desc, title, plain.referrers, !tags, plain.only);
+  return copyIntoLayout(services, title, source, layout, { tags, platforms, referrers, ...(only ? { only } : {}), confirmed: plain.confirmed === true }, (shown, digest) =>
     l10n.t('Copied {0} from {1} to {2} as {3} ({4})', manifestName(source.tag, source.desc.digest), vscode.workspace.asRelativePath(from), vscode.workspace.asRelativePath(layout.path), shown.join(', '), digest),
   );
 }

@@ -17,7 +17,7 @@ import { rememberedAfter } from './rememberRepository';
  * `manifold.copyToRegistry`: copies a layout's or a registry's tag (or manifest) with everything below it and,
  * unless the user says otherwise, its referrers to a registry; of a multi-platform index, the platforms chosen (all
  * by default; some make a new index). Arguments: a node of either view, a layout folder URI, or `{ layout,
- * reference, to: 'host/repo:tag', referrers?: false, platforms?: ['os/arch'] }` (`{ registry, repository,
+ * reference, to: 'host/repo:tag', referrers?: false, only?: ['signature'], platforms?: ['os/arch'] }` (`{ registry, repository,
  * reference, to, ... }` from a registry).
  */
 export async function copyToRegistry(services: Services, arg?: unknown, answers?: unknown): Promise<{ to: string; digest: string; message: string }> {
@@ -26,7 +26,7 @@ export async function copyToRegistry(services: Services, arg?: unknown, answers?
   const platforms = await askCopyPlatforms(source.target, source.desc, title, plainArgs(arg, answers).platforms);
   const given = plainArgs(arg, answers).to;
   const interactive = typeof given !== 'string';
-  const referrers = await askCopyReferrers(source.target, source.desc, title, plainArgs(arg, answers).referrers, interactive);
+  const { referrers, only } = await askCopyReferrers(source.target, source.desc, title, plainArgs(arg, answers).referrers, interactive, plainArgs(arg, answers).only);
   const to = interactive ? await pickDestination(services.registries.list(), title, { sourceTag: source.tag }) : given;
   const { destination: ref, problem } = parseDestination(to, source.tag);
   if (!ref?.tag) throw new Error(l10n.t('Cannot copy to {0}: {1}', to, problem ?? ''));
@@ -34,7 +34,7 @@ export async function copyToRegistry(services: Services, arg?: unknown, answers?
   const shown = formatRegistryReference(ref.registry, ref.repository, tag);
   const dst = services.registries.repository(ref.registry, ref.repository);
   const result = await rememberedAfter(services, ref, () =>
-    copyWithProgress(title, source.target, source.reference, dst, [tag], services.registries.onDidRetry, { platforms, referrers, where: shown }),
+    copyWithProgress(title, source.target, source.reference, dst, [tag], services.registries.onDidRetry, { platforms, referrers, ...(only ? { only } : {}), where: shown }),
   );
   services.registriesTree.refreshAll();
   const what = manifestName(source.tag, result.root.digest);

@@ -21,7 +21,7 @@ export async function copyWithProgress(
   dst: Target,
   tags: string[],
   onDidRetry?: vscode.Event<RetryInfo>,
-  extra: Pick<CopyOptions, 'platforms' | 'referrers'> & { where?: string } = {},
+  extra: Pick<CopyOptions, 'platforms' | 'referrers' | 'only'> & { where?: string } = {},
 ): Promise<CopyResult> {
   const tally = new CopyTally();
   // By its kind, not instanceof: a target made by another bundle of the core (the host tests') is one too.
@@ -48,6 +48,7 @@ export async function copyWithProgress(
       try {
         const result = await copy(src, reference, dst, tags, {
           referrers: extra.referrers ?? true,
+          ...(extra.only ? { only: extra.only } : {}),
           platforms: extra.platforms,
           signal,
           onProgress: (e) => {
