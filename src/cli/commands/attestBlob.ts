@@ -12,7 +12,7 @@ export const attestBlob: Command = {
   usage: 'attest-blob --key FILE {--predicate FILE --type TYPE | --statement FILE} {--bundle OUT | --output-signature OUT} [--output-attestation OUT] [--hash HEX] [--passphrase-file FILE] FILE',
   examples: [
     'manifold attest-blob --key cosign.key --passphrase-file pass.txt --predicate sbom.spdx.json --type spdxjson --bundle release.att.sigstore.json release.tar.gz   # as cosign attest-blob --new-bundle-format --tlog-upload=false',
-    'manifold attest-blob --key cosign.key --passphrase-file pass.txt --predicate provenance.json --type slsaprovenance1 --output-signature release.intoto.jsonl release.tar.gz   # the DSSE envelope alone, as cosign verify-blob-attestation --signature reads it',
+    'manifold attest-blob --key cosign.key --passphrase-file pass.txt --predicate provenance.json --type slsaprovenance --output-signature release.intoto.jsonl release.tar.gz   # the DSSE envelope alone, as cosign verify-blob-attestation --signature reads it',
   ],
   minArgs: 1,
   maxArgs: 1,
@@ -25,7 +25,7 @@ export const attestBlob: Command = {
     statement: { type: 'string', description: 'sign this in-toto statement as it is instead (it must name the file\'s SHA-256 among its subjects)', valueName: 'FILE' },
     hash: { type: 'string', description: "the file's SHA-256 in hex, when the file is not here to read (its name is still the subject's)", valueName: 'HEX' },
     bundle: { type: 'string', description: 'write a Sigstore bundle v0.3 here: the DSSE envelope, the key named by its hint, no tlog entry', valueName: 'OUT' },
-    'output-signature': { type: 'string', description: "write the DSSE envelope here (JSON, as cosign's attest-blob writes it; verify-blob --signature --type reads it)", valueName: 'OUT' },
+    'output-signature': { type: 'string', description: "write the DSSE envelope here (JSON, as cosign's attest-blob writes it; what verify-blob reads as its signature)", valueName: 'OUT' },
     'output-attestation': { type: 'string', description: 'also write the in-toto statement signed here (JSON, unsigned: as cosign writes it)', valueName: 'OUT' },
   },
   async run(p, printer) {

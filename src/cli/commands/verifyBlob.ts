@@ -19,7 +19,7 @@ export const verifyBlob: Command = {
   examples: [
     `manifold verify-blob --key cosign.pub --bundle release.sigstore.json release.tar.gz   # exits ${EXIT_UNVERIFIED} when the bundle does not sign this file`,
     'manifold verify-blob --key cosign.pub --signature release.sig release.tar.gz   # the classic form (sign-blob --output-signature); no Rekor entry read',
-    'manifold verify-blob --key cosign.pub --signature release.intoto.jsonl --type slsaprovenance1 release.tar.gz   # attest-blob\'s DSSE envelope (cosign verify-blob-attestation --signature)',
+    'manifold verify-blob --key cosign.pub --signature release.intoto.jsonl --type slsaprovenance release.tar.gz   # attest-blob\'s DSSE envelope (cosign verify-blob-attestation --signature)',
     'manifold verify-blob --certificate-identity https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main --certificate-oidc-issuer https://token.actions.githubusercontent.com --trusted-root trusted_root.json --bundle a.txt.sigstore.json a.txt --format json   # keyless, offline',
   ],
   minArgs: 1,
