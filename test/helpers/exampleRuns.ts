@@ -11,7 +11,7 @@ import { OciLayoutStore } from '../../src/oci/layout';
 import { writeLayoutTar } from '../../src/oci/layout/tarExport';
 import { cosignTag } from '../../src/oci/referrers';
 import { attestManifest } from '../../src/oci/attestations';
-import { encryptCosignKey, makeMessageBundle, signKey, signManifest } from '../../src/oci/signatures';
+import { attestBlob, blobDigest, encryptCosignKey, makeMessageBundle, signKey, signManifest } from '../../src/oci/signatures';
 import { makeArtifact, makeImage, makeIndex, tempDir } from '../unit/builders';
 import { cosignVector, DOCKER_MANIFEST, KEYLESS_FIXTURES, storeCosignVector } from './cosignVectors';
 import { attachNotary, made, signJws } from './notaryEnvelopes';
@@ -182,6 +182,9 @@ export async function makeFixture(): Promise<Fixture> {
   writeFileSync(join(dir, 'provenance.json'), provenance);
   writeFileSync(join(dir, 'scan.json'), '{"invocation":{},"scanner":{"uri":"pkg:github/aquasecurity/trivy","version":"0.50.0","result":{}},"metadata":{}}\n');
   await attestManifest(store, v1, signKey('cosign.key', keys.privateKey), 'slsaprovenance', Buffer.from(provenance), 'registry.example.com/app');
+  // What verify-blob reads of attest-blob's: release.tar.gz attested with the provenance (the bare envelope) and the SBOM (a bundle).
+  writeFileSync(join(dir, 'release.intoto.jsonl'), attestBlob('release.tar.gz', blobDigest(release), signKey('cosign.key', keys.privateKey), { type: 'slsaprovenance', predicate: Buffer.from(provenance) }).envelope);
+  writeFileSync(join(dir, 'release.att.sigstore.json'), attestBlob('release.tar.gz', blobDigest(release), signKey('cosign.key', keys.privateKey), { type: 'spdxjson', predicate: readFileSync(join(dir, 'sbom.spdx.json')) }).bundle);
   // What keyless `verify` reads: the layout `keyless` holding a signature cosign made keyless (its image tagged v1),
   // and the Fulcio root and Rekor key it verifies with (or Sigstore's public-good trusted_root.json, which holds both).
   await storeCosignVector(await OciLayoutStore.open(join(dir, 'keyless'), { create: true }), 'manifest.json', DOCKER_MANIFEST, cosignVector('fulcio-rekor'));

@@ -33,7 +33,8 @@ import { verify } from './verify';
 import { verifyAttestation } from './verifyAttestation';
 import { signBlob } from './signBlob';
 import { verifyBlob } from './verifyBlob';
+import { attestBlob } from './attestBlob';
 
 // repo ls comes before repo tags: it takes over the alias `repo ls` had there, as oras names it.
 /** Every `manifold` command, in the order the overview lists them. */
-export const COMMANDS: Command[] = [repoLs, repoTags, indexCreate, indexUpdate, indexDiff, manifestFetch, manifestFetchConfig, manifestPush, manifestDelete, tag, untag, resolve, blobFetch, blobPush, blobDelete, prune, push, pull, cp, layoutExport, layoutImport, backup, restore, login, logout, attach, discover, coverage, generateKeyPair, importKeyPair, generateCertificate, sign, verify, signBlob, verifyBlob, inspect, attest, verifyAttestation, check];
+export const COMMANDS: Command[] = [repoLs, repoTags, indexCreate, indexUpdate, indexDiff, manifestFetch, manifestFetchConfig, manifestPush, manifestDelete, tag, untag, resolve, blobFetch, blobPush, blobDelete, prune, push, pull, cp, layoutExport, layoutImport, backup, restore, login, logout, attach, discover, coverage, generateKeyPair, importKeyPair, generateCertificate, sign, verify, signBlob, verifyBlob, attestBlob, inspect, attest, verifyAttestation, check];

@@ -1,6 +1,7 @@
 import { predicateTypeOf } from '../../oci/attestations';
-import { blobDigest, type BundleCheck, type SignatureResult, signerText, verifyBlobBundle, verifyBlobSignature } from '../../oci/signatures';
+import { blobDigest, type BundleCheck, type SignatureResult, signerText, verifyBlobBundle } from '../../oci/signatures';
 import { shownName } from '../../oci/shownName';
+import { signatureFlagCheck } from '../blobSignatureFlag';
 import { CERTIFICATE_OPTIONS, trustFlags, trustJson } from '../certificateFlags';
 import { keyJson } from '../checkedJson';
 import { type Command, formatOpt, listOpt, stringOpt, UsageError } from '../command';
@@ -14,10 +15,11 @@ export const VERIFY_BLOB_JSON_VERSION = 1;
 export const verifyBlob: Command = {
   path: 'verify-blob',
   summary: "Verify a file's signature as cosign verify-blob does: a Sigstore bundle (keyed or keyless, its Rekor entries and timestamps under --trusted-root), or the classic base64 signature with --key",
-  usage: 'verify-blob {--bundle FILE | --signature FILE} {--key FILE | --certificate-identity[-regexp] ID --certificate-oidc-issuer[-regexp] ISSUER --trusted-root FILE} [flags] FILE',
+  usage: 'verify-blob {--bundle FILE | --signature FILE|BASE64} {--key FILE | --certificate-identity[-regexp] ID --certificate-oidc-issuer[-regexp] ISSUER --trusted-root FILE} [flags] FILE',
   examples: [
     `manifold verify-blob --key cosign.pub --bundle release.sigstore.json release.tar.gz   # exits ${EXIT_UNVERIFIED} when the bundle does not sign this file`,
     'manifold verify-blob --key cosign.pub --signature release.sig release.tar.gz   # the classic form (sign-blob --output-signature); no Rekor entry read',
+    'manifold verify-blob --key cosign.pub --signature release.intoto.jsonl --type slsaprovenance release.tar.gz   # attest-blob\'s DSSE envelope (cosign verify-blob-attestation --signature)',
     'manifold verify-blob --certificate-identity https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main --certificate-oidc-issuer https://token.actions.githubusercontent.com --trusted-root trusted_root.json --bundle a.txt.sigstore.json a.txt --format json   # keyless, offline',
   ],
   minArgs: 1,
@@ -26,8 +28,8 @@ export const verifyBlob: Command = {
   options: {
     key: { type: 'string', multiple: true, description: 'a PEM public key (cosign.pub) the file may be signed with', valueName: 'FILE' },
     bundle: { type: 'string', description: 'the Sigstore bundle (v0.1 to v0.3) signing the file: a message signature over it, or a DSSE statement naming its SHA-256', valueName: 'FILE' },
-    signature: { type: 'string', description: "cosign's classic blob signature (base64, as sign-blob writes it apart from a bundle), with --key", valueName: 'FILE' },
-    type: { type: 'string', description: "the bundle must be an attestation of this predicate type (as cosign verify-blob-attestation --type): slsaprovenance, spdxjson, cyclonedx, ... or a URI", valueName: 'TYPE' },
+    signature: { type: 'string', description: "with --key: cosign's classic blob signature (base64, as sign-blob writes it apart from a bundle; a file, else the text itself), or attest-blob's DSSE envelope (a file)", valueName: 'FILE' },
+    type: { type: 'string', description: "the bundle or envelope must be an attestation of this predicate type (as cosign verify-blob-attestation --type): slsaprovenance, spdxjson, cyclonedx, ... or a URI", valueName: 'TYPE' },
     ...CERTIFICATE_OPTIONS,
     format: { type: 'string', description: 'output format: text (default) or json', valueName: 'FORMAT' },
   },
@@ -42,13 +44,12 @@ export const verifyBlob: Command = {
     // The classic form carries no certificate: only a key can verify it.
     if (sigFile !== undefined && listOpt(p, 'key').length === 0) throw new UsageError('--signature needs --key FILE: a classic signature carries no certificate (keyless files are verified from their --bundle)');
     const typeFlag = stringOpt(p, 'type');
-    if (typeFlag !== undefined && sigFile !== undefined) throw new UsageError('--type is for an attestation in a --bundle: a classic signature attests nothing');
     const wanted = typeFlag === undefined ? undefined : predicateTypeOf(typeFlag);
     const trust = await trustFlags(p, 'signature');
     const file = p.positionals[0]!;
     const blob = await readBytes(file, 'the file');
     const digest = blobDigest(blob);
-    const check = bundleFile !== undefined ? await verifyBlobBundle(await readBytes(bundleFile, '--bundle'), blob, trust.keys, trust.options) : verifyBlobSignature(await readBytes(sigFile!, '--signature'), blob, trust.keys);
+    const check = bundleFile !== undefined ? await verifyBlobBundle(await readBytes(bundleFile, '--bundle'), blob, trust.keys, trust.options) : await signatureFlagCheck(sigFile!, blob, digest, trust.keys);
     const result = ofType(resultOf(check), wanted);
     if (format === 'json') {
       printer.out(formatJson({ version: VERIFY_BLOB_JSON_VERSION, file, digest, ...(bundleFile !== undefined ? { bundle: bundleFile } : { signature: sigFile }), keys: trust.keys.map(keyJson), ...trustJson(trust.certificates, trust.rekorKeys, trust.timestampChains, trust.ctLogKeys, trust.trustedRoot), ...result }));

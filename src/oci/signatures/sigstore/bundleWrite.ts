@@ -39,8 +39,13 @@ export function cosignSignStatement(digest: string, annotations: Readonly<Record
  * key itself (sigstore-go: WithNoObserverTimestamps; sigstore-js: thresholds at 0).
  */
 export function makeKeyBundle(statement: Buffer, key: SignKey): Buffer {
-  const envelope = JSON.parse(makeEnvelope(INTOTO_PAYLOAD_TYPE, statement, (b) => key.sign(b)).toString('utf8')) as unknown;
-  return Buffer.from(JSON.stringify({ mediaType: SIGSTORE_BUNDLE_MEDIA_TYPE, verificationMaterial: { publicKey: { hint: keyHint(key.publicPem()) } }, dsseEnvelope: envelope }));
+  return envelopeKeyBundle(makeEnvelope(INTOTO_PAYLOAD_TYPE, statement, (b) => key.sign(b)), key);
+}
+
+/** The bundle of an envelope `key` signed (makeEnvelope's bytes): attest-blob writes the same envelope apart too. */
+export function envelopeKeyBundle(envelope: Buffer, key: SignKey): Buffer {
+  const dsseEnvelope = JSON.parse(envelope.toString('utf8')) as unknown;
+  return Buffer.from(JSON.stringify({ mediaType: SIGSTORE_BUNDLE_MEDIA_TYPE, verificationMaterial: { publicKey: { hint: keyHint(key.publicPem()) } }, dsseEnvelope }));
 }
 
 /**
