@@ -17,7 +17,7 @@ export const NOTARY_BLOB_SIGN_OPTIONS: Record<string, OptionSpec> = {
   'signature-format': { type: 'string', description: "with --notary-key: the envelope, jws (default, as notation's) or cose; the signature file is FILE.jws.sig or FILE.cose.sig", valueName: 'FORMAT' },
   'signature-directory': { type: 'string', description: "with --notary-key: the folder the signature file is written to (default: the file's own, as notation)", valueName: 'DIR' },
   'media-type': { ...MEDIA_TYPE, description: 'with --notary-key: what the file is, signed in its descriptor (default application/octet-stream, as notation)' },
-  annotation: { ...USER_METADATA, description: "with --notary-key: user metadata signed with the file, as notation blob sign --user-metadata" },
+  annotation: { ...USER_METADATA, description: "with --notary-key: user metadata signed with the file, as notation blob sign's user metadata flag (the payload's targetArtifact annotations)" },
   expiry: { type: 'string', description: 'with --notary-key: how long the signature stays valid (io.cncf.notary.expiry), as notation --expiry: 90s, 10m, 720h (whole seconds)', valueName: 'DURATION' },
   force: { type: 'boolean', description: 'with --notary-key: replace the signature file if it exists (notation asks; without this, it is refused)' },
 };
@@ -32,9 +32,9 @@ export const NOTARY_BLOB_VERIFY_OPTIONS: Record<string, OptionSpec> = {
     description: "with a Notary signature (--signature FILE.jws.sig or FILE.cose.sig): notation's blob trust policy (trustpolicy.blob.json, or the folder holding it: ~/.config/notation), the statement named by --notary-policy-name, else its globalPolicy one; instead of --notary-roots and the flags beside it",
     valueName: 'FILE|DIR',
   },
-  'notary-policy-name': { type: 'string', description: "with --notary-trust-policy: the blob trust policy statement to verify under (notation's --policy-name); default the one marked globalPolicy", valueName: 'NAME' },
+  'notary-policy-name': { type: 'string', description: "with --notary-trust-policy: the blob trust policy statement to verify under (notation's policy-name flag); default the one marked globalPolicy", valueName: 'NAME' },
   'media-type': { ...MEDIA_TYPE, description: 'a Notary signature must sign the file as this media type (default: any, as notation blob verify)' },
-  annotation: { ...USER_METADATA, description: "user metadata a Notary signature must have been signed with, as notation blob verify --user-metadata" },
+  annotation: { ...USER_METADATA, description: "user metadata a Notary signature must have been signed with, as notation blob verify's user metadata flag checks it" },
 };
 
 /** Whether sign-blob is asked for a Notary signature: a flag of its own given (signBlobNotary then says what is missing). */
