@@ -11,7 +11,7 @@ import { OciLayoutStore } from '../../src/oci/layout';
 import { writeLayoutTar } from '../../src/oci/layout/tarExport';
 import { cosignTag } from '../../src/oci/referrers';
 import { attestManifest } from '../../src/oci/attestations';
-import { attestBlob, blobDigest, encryptCosignKey, makeMessageBundle, signKey, signManifest } from '../../src/oci/signatures';
+import { attestBlob, blobDigest, encryptCosignKey, loadNotarySigner, makeMessageBundle, signKey, signManifest, signNotaryBlob } from '../../src/oci/signatures';
 import { makeArtifact, makeImage, makeIndex, tempDir } from '../unit/builders';
 import { cosignVector, DOCKER_MANIFEST, KEYLESS_FIXTURES, storeCosignVector } from './cosignVectors';
 import { attachNotary, made, signJws } from './notaryEnvelopes';
@@ -206,6 +206,12 @@ export async function makeFixture(): Promise<Fixture> {
   // What `sign --notary-key` signs with: the leaf's key and its chain, leaf first, under ca.crt.
   cpSync(made('leaf.key.pem'), join(dir, 'signer.key'));
   writeFileSync(join(dir, 'signer.crt'), ['leaf', 'intermediate', 'root'].map((n) => readFileSync(made(`${n}.pem`), 'utf8')).join(''));
+  // What verify-blob checks of notation's kind: release.tar.gz signed as `notation blob sign` signs it (by signer.key),
+  // and notation's blob trust policy beside the truststore folder, its global statement trusting ca.crt's root.
+  const notarySigner = loadNotarySigner('signer.key', readFileSync(join(dir, 'signer.key')), 'signer.crt', readFileSync(join(dir, 'signer.crt')));
+  writeFileSync(join(dir, 'release.tar.gz.jws.sig'), signNotaryBlob(release, notarySigner).envelope);
+  const { registryScopes: _scopes, ...blobStatement } = statement;
+  writeFileSync(join(dir, 'trustpolicy.blob.json'), JSON.stringify({ version: '1.0', trustPolicies: [{ ...blobStatement, globalPolicy: true }] }));
   // What `manifest push ... index.json` stores: an index of an image the layout holds.
   writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [amd] }));
   const manifest = JSON.parse((await store.fetchBytes(amd)).toString('utf8')) as { layers: Descriptor[] };

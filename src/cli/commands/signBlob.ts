@@ -3,15 +3,18 @@ import { promises as fsp } from 'node:fs';
 import { OciError } from '../../oci/errors';
 import { blobDigest, decryptCosignKey, makeMessageBundle, writeNewFile } from '../../oci/signatures';
 import { type Command, stringOpt, UsageError } from '../command';
+import { NOTARY_BLOB_SIGN_OPTIONS, notaryBlobSignAsked } from '../notaryBlobFlags';
 import { PASSPHRASE_ENV, passphrase, readText } from './sign';
+import { signBlobNotary } from './signBlobNotary';
 
 export const signBlob: Command = {
   path: 'sign-blob',
-  summary: "Sign a file with a cosign private key, as cosign sign-blob does: a Sigstore bundle (--bundle) and/or the classic base64 signature (--output-signature); nothing is uploaded",
-  usage: 'sign-blob --key FILE {--bundle OUT | --output-signature OUT} [--passphrase-file FILE] FILE',
+  summary: "Sign a file with a cosign private key, as cosign sign-blob does: a Sigstore bundle (--bundle) and/or the classic base64 signature (--output-signature); or with --notary-key as notation blob sign does (FILE.jws.sig); nothing is uploaded",
+  usage: 'sign-blob {--key FILE {--bundle OUT | --output-signature OUT} [--passphrase-file FILE] | --notary-key FILE --notary-certificate FILE [--signature-format jws|cose] [--signature-directory DIR]} FILE',
   examples: [
     'manifold sign-blob --key cosign.key --passphrase-file pass.txt --bundle release.sigstore.json release.tar.gz   # as cosign sign-blob --new-bundle-format --tlog-upload=false',
     'manifold sign-blob --key cosign.key --passphrase-file pass.txt --output-signature release.sig release.tar.gz   # the classic form: base64 of the signature',
+    'manifold sign-blob --notary-key signer.key --notary-certificate signer.crt --signature-directory sigs release.tar.gz   # as notation blob sign: sigs/release.tar.gz.jws.sig',
   ],
   minArgs: 1,
   maxArgs: 1,
@@ -21,8 +24,10 @@ export const signBlob: Command = {
     'passphrase-file': { type: 'string', description: `a file holding the key's passphrase (its first line); else $${PASSPHRASE_ENV}; else asked at the terminal`, valueName: 'FILE' },
     bundle: { type: 'string', description: 'write a Sigstore bundle v0.3 here: a message signature over the file, the key named by its hint, no tlog entry', valueName: 'OUT' },
     'output-signature': { type: 'string', description: "write the signature here, base64 (cosign's classic blob signature, what verify-blob reads with its signature flag)", valueName: 'OUT' },
+    ...NOTARY_BLOB_SIGN_OPTIONS,
   },
   async run(p, printer) {
+    if (notaryBlobSignAsked(p)) return signBlobNotary(p, printer);
     const keyFile = stringOpt(p, 'key');
     if (keyFile === undefined) throw new UsageError("--key FILE is required: cosign's private key (cosign.key)");
     const bundleFile = stringOpt(p, 'bundle');

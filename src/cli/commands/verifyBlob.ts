@@ -5,21 +5,25 @@ import { signatureFlagCheck } from '../blobSignatureFlag';
 import { CERTIFICATE_OPTIONS, trustFlags, trustJson } from '../certificateFlags';
 import { keyJson } from '../checkedJson';
 import { type Command, formatOpt, listOpt, stringOpt, UsageError } from '../command';
+import { NOTARY_BLOB_VERIFY_OPTIONS, notaryBlobVerifyAsked } from '../notaryBlobFlags';
 import { formatJson } from '../printer';
 import { readBytes } from './sign';
 import { EXIT_UNVERIFIED } from './verify';
+import { verifyBlobNotary } from './verifyBlobNotary';
 
 /** The version of the JSON `verify-blob --format json` writes; it changes only when a field changes meaning or goes. */
 export const VERIFY_BLOB_JSON_VERSION = 1;
 
 export const verifyBlob: Command = {
   path: 'verify-blob',
-  summary: "Verify a file's signature as cosign verify-blob does: a Sigstore bundle (keyed or keyless, its Rekor entries and timestamps under --trusted-root), or the classic base64 signature with --key",
-  usage: 'verify-blob {--bundle FILE | --signature FILE|BASE64} {--key FILE | --certificate-identity[-regexp] ID --certificate-oidc-issuer[-regexp] ISSUER --trusted-root FILE} [flags] FILE',
+  summary: "Verify a file's signature as cosign verify-blob does: a Sigstore bundle (keyed or keyless, its Rekor entries and timestamps under --trusted-root), or the classic base64 signature with --key; or notation's (FILE.jws.sig, FILE.cose.sig) as notation blob verify does",
+  usage: 'verify-blob {--bundle FILE | --signature FILE|BASE64} {--key FILE | --certificate-identity[-regexp] ID --certificate-oidc-issuer[-regexp] ISSUER --trusted-root FILE | --notary-roots FILE|DIR | --notary-trust-policy FILE|DIR} [flags] FILE',
   examples: [
     `manifold verify-blob --key cosign.pub --bundle release.sigstore.json release.tar.gz   # exits ${EXIT_UNVERIFIED} when the bundle does not sign this file`,
     'manifold verify-blob --key cosign.pub --signature release.sig release.tar.gz   # the classic form (sign-blob --output-signature); no Rekor entry read',
     'manifold verify-blob --key cosign.pub --signature release.intoto.jsonl --type slsaprovenance release.tar.gz   # attest-blob\'s DSSE envelope (cosign verify-blob-attestation --signature)',
+    "manifold verify-blob --notary-roots ca.crt --notary-identity 'x509.subject: C=US, ST=WA, O=example.com' --signature release.tar.gz.jws.sig release.tar.gz   # notation's blob signature",
+    'manifold verify-blob --notary-trust-policy trustpolicy.blob.json --signature release.tar.gz.jws.sig release.tar.gz   # under its globalPolicy statement (--notary-policy-name NAME: another), the truststore folder beside it',
     'manifold verify-blob --certificate-identity https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main --certificate-oidc-issuer https://token.actions.githubusercontent.com --trusted-root trusted_root.json --bundle a.txt.sigstore.json a.txt --format json   # keyless, offline',
   ],
   minArgs: 1,
@@ -28,12 +32,14 @@ export const verifyBlob: Command = {
   options: {
     key: { type: 'string', multiple: true, description: 'a PEM public key (cosign.pub) the file may be signed with', valueName: 'FILE' },
     bundle: { type: 'string', description: 'the Sigstore bundle (v0.1 to v0.3) signing the file: a message signature over it, or a DSSE statement naming its SHA-256', valueName: 'FILE' },
-    signature: { type: 'string', description: "with --key: cosign's classic blob signature (base64, as sign-blob writes it apart from a bundle; a file, else the text itself), or attest-blob's DSSE envelope (a file)", valueName: 'FILE' },
+    signature: { type: 'string', description: "with --key: cosign's classic blob signature (base64, as sign-blob writes it apart from a bundle; a file, else the text itself), or attest-blob's DSSE envelope (a file); with --notary-roots or --notary-trust-policy: notation's, FILE.jws.sig or FILE.cose.sig", valueName: 'FILE' },
     type: { type: 'string', description: "the bundle or envelope must be an attestation of this predicate type (as cosign verify-blob-attestation --type): slsaprovenance, spdxjson, cyclonedx, ... or a URI", valueName: 'TYPE' },
     ...CERTIFICATE_OPTIONS,
+    ...NOTARY_BLOB_VERIFY_OPTIONS,
     format: { type: 'string', description: 'output format: text (default) or json', valueName: 'FORMAT' },
   },
   async run(p, printer) {
+    if (notaryBlobVerifyAsked(p)) return verifyBlobNotary(p, printer, VERIFY_BLOB_JSON_VERSION);
     const format = formatOpt(p);
     const bundleFile = stringOpt(p, 'bundle');
     const sigFile = stringOpt(p, 'signature');

@@ -105,7 +105,7 @@ export async function writeKeyPairFiles(files: { key: string; pub: string }, mad
 }
 
 /** `text` written to `file` as writeKeyPairFiles writes each (whole, synced, linked unless `replace`), with `mode`. */
-export async function writeNewFile(file: string, text: string, mode: number, replace: boolean): Promise<void> {
+export async function writeNewFile(file: string, text: string | Buffer, mode: number, replace: boolean): Promise<void> {
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   try {
     const fh = await fsp.open(temp, 'wx', mode);

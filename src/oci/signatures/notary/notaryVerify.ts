@@ -54,12 +54,12 @@ export type NotaryCheck = { ok: true; fields: Fields } | { ok: false; problem: S
  * as a root of the store its signing scheme names; the identity), expiry, then the time the chain must be valid at:
  * the authentic signing time under signingAuthority; under notary.x509 the time a timestamp countersignature gives
  * when TSA roots are given, else now (its signing time is the signer's word). Revocation is not checked. The first
- * failure is the result.
+ * failure is the result. `subject` without a media type: any is accepted.
  * Under a trust policy (`trust.policy`), as notation-go's verifier: a check the level only logs does not stop it (the
  * result's trustPolicy.logged says it), the authentic timestamp follows the statement's tsa stores, and revocation
  * is looked at (notaryRevocation.ts).
  */
-export function verifyNotaryEnvelope(bytes: Buffer, mediaType: string, subject: Descriptor, trust: NotaryTrust): NotaryCheck {
+export function verifyNotaryEnvelope(bytes: Buffer, mediaType: string, subject: Pick<Descriptor, 'digest' | 'size'> & { mediaType?: string }, trust: NotaryTrust): NotaryCheck {
   const fields: Fields = {};
   const fail = (problem: SignatureProblem, reason: string): NotaryCheck => ({ ok: false, problem, reason, fields });
   const e = mediaType === NOTARY_COSE_MEDIA_TYPE ? parseCose(bytes) : parseJws(bytes);
@@ -86,7 +86,8 @@ export function verifyNotaryEnvelope(bytes: Buffer, mediaType: string, subject: 
 
   const target = targetArtifact(e.payload);
   if (typeof target === 'string') return fail('malformed-payload', `payload ${target}`);
-  const differs = (['digest', 'size', 'mediaType'] as const).filter((k) => target[k] !== subject[k]);
+  // A file's signature (notaryBlob.ts) is checked for a media type only when one is asked, as notation's blob verify.
+  const differs = (['digest', 'size', 'mediaType'] as const).filter((k) => (k !== 'mediaType' || subject.mediaType !== undefined) && target[k] !== subject[k]);
   if (differs.length > 0) {
     return fail('digest-mismatch', `signs ${differs.map((k) => `${k} ${JSON.stringify(target[k])}`).join(', ')}, not ${differs.map((k) => JSON.stringify(subject[k])).join(', ')}`);
   }

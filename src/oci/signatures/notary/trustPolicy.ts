@@ -69,6 +69,21 @@ export function scopeProblem(scope: string): string | undefined {
  * failure a TrustPolicyError naming the file and the JSON path. Fields it does not know are ignored, as Go's decoder does.
  */
 export function parseTrustPolicy(text: string, file: string): TrustPolicyDocument {
+  const { statements, refuse } = parsePolicyStatements(text, file, 'oci');
+  scopesChecked(statements, refuse);
+  return { version: '1.0', statements };
+}
+
+/**
+ * What an OCI trust policy (trustpolicy.oci.json) and a blob one (trustpolicy.blob.json) share, read by the same
+ * rules (notation-go's validatePolicyCore): the version, at least one statement, unique names, each statement's
+ * level, trust stores and identities; with the raw statements for the fields of each kind (registryScopes, globalPolicy).
+ */
+export function parsePolicyStatements(
+  text: string,
+  file: string,
+  kind: 'oci' | 'blob',
+): { statements: TrustPolicyStatement[]; raw: Record<string, unknown>[]; refuse: (path: string, what: string) => never } {
   const refuse = (path: string, what: string): never => {
     throw new TrustPolicyError(`${file}: ${path}: ${what}`);
   };
@@ -85,6 +100,7 @@ export function parseTrustPolicy(text: string, file: string): TrustPolicyDocumen
     refuse('$.trustPolicies', doc.trustPolicies === undefined ? 'missing: at least one trust policy statement is needed' : Array.isArray(doc.trustPolicies) ? 'empty: at least one trust policy statement is needed' : 'expected an array of statements');
   }
   const statements: TrustPolicyStatement[] = [];
+  const raws: Record<string, unknown>[] = [];
   const names = new Set<string>();
   (doc.trustPolicies as unknown[]).forEach((raw, i) => {
     const at = `$.trustPolicies[${i}]`;
@@ -94,10 +110,11 @@ export function parseTrustPolicy(text: string, file: string): TrustPolicyDocumen
     if (typeof name !== 'string') return refuse(`${at}.name`, 'expected a string');
     if (names.has(name)) refuse(`${at}.name`, `${JSON.stringify(name)} is the name of an earlier statement too: names must be unique`);
     names.add(name);
-    statements.push(statement(raw, at, name, refuse));
+    // A blob policy has no registryScopes: Go's decoder ignores the field there, whatever it holds.
+    statements.push(statement(kind === 'blob' ? { ...raw, registryScopes: undefined } : raw, at, name, refuse));
+    raws.push(raw);
   });
-  scopesChecked(statements, refuse);
-  return { version: '1.0', statements };
+  return { statements, raw: raws, refuse };
 }
 
 function statement(raw: Record<string, unknown>, at: string, name: string, refuse: (path: string, what: string) => never): TrustPolicyStatement {
