@@ -3,12 +3,14 @@
 // bundle over the file's bytes, trusting only the key under cosign's hint); a changed file is refused by both.
 import { strict as assert } from 'node:assert';
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleFromJSON } from '@sigstore/bundle';
 import { PublicKeyDetails } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import { encryptCosignKey } from '../../src/oci/signatures';
+import { builtCli } from '../helpers/layoutStress';
 import { runCliIn } from '../helpers/runCli';
 import { cleanupTemps, tempDir } from './builders';
 
@@ -143,6 +145,31 @@ describe('sign-blob and verify-blob', () => {
       assert.equal(r.code, 3);
       assert.match(r.stdout, /: malformed-signature: the signature: expected base64/);
     }
+  });
+
+  it('- reads the file from standard input, as cosign: sign-blob - and verify-blob - in the built CLI; the passphrase then from a file, never asked', () => {
+    const pair = ecdsa();
+    const dir = keysIn(pair);
+    const blob = readFileSync(join(dir, 'release.tar.gz'));
+    const cli = (input: Buffer, ...args: string[]) => spawnSync(process.execPath, [builtCli(), ...args], { cwd: dir, input, encoding: 'utf8' });
+    const signed = cli(blob, 'sign-blob', '--key', 'cosign.key', '--passphrase-file', 'pass', '--bundle', 'stdin.sigstore.json', '-');
+    assert.equal(signed.status, 0, signed.stderr);
+    assert.match(signed.stdout, /^Signed standard input \(sha256:[0-9a-f]{64}\) with cosign\.key \(ecdsa-p256\): Sigstore bundle stdin\.sigstore\.json\n$/);
+    peerVerifies(pair.publicKey, JSON.parse(readFileSync(join(dir, 'stdin.sigstore.json'), 'utf8')) as Json, blob);
+    const verified = cli(blob, 'verify-blob', '--key', 'cosign.pub', '--bundle', 'stdin.sigstore.json', '-');
+    assert.equal(verified.status, 0, verified.stderr);
+    const other = cli(Buffer.from('another file\n'), 'verify-blob', '--key', 'cosign.pub', '--bundle', 'stdin.sigstore.json', '-');
+    assert.equal(other.status, 3, other.stdout);
+    // The passphrase cannot come from standard input too: said, not read from the file's bytes.
+    const env = { ...process.env };
+    delete env.COSIGN_PASSWORD;
+    const noPass = spawnSync(process.execPath, [builtCli(), 'sign-blob', '--key', 'cosign.key', '--bundle', 'x.json', '-'], { cwd: dir, input: blob, encoding: 'utf8', env });
+    assert.equal(noPass.status, 1);
+    assert.match(noPass.stderr, /no passphrase: give --passphrase-file FILE or set COSIGN_PASSWORD \(standard input is not a terminal/);
+    // attest-blob and Notary's sign-blob name the file: - is refused, saying why.
+    const attest = cli(blob, 'attest-blob', '--key', 'cosign.key', '--passphrase-file', 'pass', '--predicate', 'pass', '--type', 'custom', '--bundle', 'a.json', '-');
+    assert.equal(attest.status, 1);
+    assert.match(attest.stderr, /- \(standard input\): the statement names the file: give its path/);
   });
 
   it('asks for what it needs: one of --bundle or --signature, a key or an identity, a key for --signature, an output for sign-blob', async () => {

@@ -43,6 +43,7 @@ export const attestBlob: Command = {
     const hash = stringOpt(p, 'hash');
     if (hash !== undefined && !/^[0-9a-fA-F]{64}$/.test(hash)) throw new UsageError(`--hash ${JSON.stringify(hash)}: expected the file's SHA-256, 64 hex digits`);
     const file = p.positionals[0]!;
+    if (file === '-') throw new UsageError('- (standard input): the statement names the file: give its path (with --hash, the path of one not here)');
     const digest = hash !== undefined ? `sha256:${hash.toLowerCase()}` : blobDigest(await readBytes(file, 'the file'));
     const claim = statementFile !== undefined ? { statement: await readBytes(statementFile, '--statement') } : { type: type!, predicate: await readBytes(predicateFile!, '--predicate') };
     const key = decryptCosignKey(keyFile, await readText(keyFile, '--key'), await passphrase(stringOpt(p, 'passphrase-file')));

@@ -1,5 +1,6 @@
 // fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
 import { promises as fsp } from 'node:fs';
+import { readStdin } from '../stdin';
 import { digestOf } from '../../oci/digest';
 import type { Descriptor } from '../../oci/descriptor';
 import { OciError } from '../../oci/errors';
@@ -58,9 +59,3 @@ export const manifestPush: Command = {
     await reportMoves();
   },
 };
-
-async function readStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}

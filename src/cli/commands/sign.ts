@@ -1,5 +1,6 @@
 // fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
 import { promises as fsp } from 'node:fs';
+import { readStdin } from '../stdin';
 import { OciError } from '../../oci/errors';
 import { checkedSubjects } from '../../oci/referrers';
 import { decryptCosignKey, loadNotarySigner, NOTARY_SIGNATURE_ARTIFACT_TYPE, signManifest, signManifestBundle, signManifestNotary, SIGSTORE_BUNDLE_MEDIA_TYPE } from '../../oci/signatures';
@@ -126,6 +127,14 @@ export async function readBytes(file: string, flag: string): Promise<Buffer> {
     throw new OciError('INVALID_ARGUMENT', `${flag} ${file}: ${(err as Error).message}`, { cause: err });
   }
 }
+
+/** The file a blob command signs or verifies: FILE, or standard input for `-` (as cosign's sign-blob and verify-blob take it). */
+export async function readSubjectFile(file: string): Promise<Buffer> {
+  return file === '-' ? readStdin() : readBytes(file, 'the file');
+}
+
+/** `-` said as what it is. */
+export const shownSubject = (file: string): string => (file === '-' ? 'standard input' : file);
 
 /** The passphrase given without asking: the file's first line (its line ending is no part of it), else cosign's variable. */
 export async function givenPassphrase(file: string | undefined): Promise<string | undefined> {

@@ -1,16 +1,13 @@
-// fs.promises, not node:fs/promises: loaded on first use, not at every CLI start (cliStartup.test.ts).
-import { promises as fsp } from 'node:fs';
-import { OciError } from '../../oci/errors';
 import { blobDigest, decryptCosignKey, makeMessageBundle, writeNewFile } from '../../oci/signatures';
 import { type Command, stringOpt, UsageError } from '../command';
 import { NOTARY_BLOB_SIGN_OPTIONS, notaryBlobSignAsked } from '../notaryBlobFlags';
-import { PASSPHRASE_ENV, passphrase, readText } from './sign';
+import { PASSPHRASE_ENV, passphrase, readSubjectFile, readText, shownSubject } from './sign';
 import { signBlobNotary } from './signBlobNotary';
 
 export const signBlob: Command = {
   path: 'sign-blob',
   summary: "Sign a file with a cosign private key, as cosign sign-blob does: a Sigstore bundle (--bundle) and/or the classic base64 signature (--output-signature); or with --notary-key as notation blob sign does (FILE.jws.sig); nothing is uploaded",
-  usage: 'sign-blob {--key FILE {--bundle OUT | --output-signature OUT} [--passphrase-file FILE] | --notary-key FILE --notary-certificate FILE [--signature-format jws|cose] [--signature-directory DIR]} FILE',
+  usage: 'sign-blob {--key FILE {--bundle OUT | --output-signature OUT} [--passphrase-file FILE] | --notary-key FILE --notary-certificate FILE [--signature-format jws|cose] [--signature-directory DIR]} FILE (- for stdin, with --key)',
   examples: [
     'manifold sign-blob --key cosign.key --passphrase-file pass.txt --bundle release.sigstore.json release.tar.gz   # as cosign sign-blob --new-bundle-format --tlog-upload=false',
     'manifold sign-blob --key cosign.key --passphrase-file pass.txt --output-signature release.sig release.tar.gz   # the classic form: base64 of the signature',
@@ -36,18 +33,16 @@ export const signBlob: Command = {
     // Written whole, replacing what is there, as cosign writes them.
     const replace = true;
     const file = p.positionals[0]!;
-    const blob = await fsp.readFile(file).catch((err: Error) => {
-      throw new OciError('INVALID_ARGUMENT', `${file}: ${err.message}`, { cause: err });
-    });
+    const blob = await readSubjectFile(file);
     const key = decryptCosignKey(keyFile, await readText(keyFile, '--key'), await passphrase(stringOpt(p, 'passphrase-file')));
     const digest = blobDigest(blob);
     if (bundleFile !== undefined) {
       await writeNewFile(bundleFile, makeMessageBundle(blob, key).toString('utf8'), 0o644, replace);
-      printer.out(`Signed ${file} (${digest}) with ${keyFile} (${key.type}): Sigstore bundle ${bundleFile}\n`);
+      printer.out(`Signed ${shownSubject(file)} (${digest}) with ${keyFile} (${key.type}): Sigstore bundle ${bundleFile}\n`);
     }
     if (sigFile !== undefined) {
       await writeNewFile(sigFile, key.sign(blob).toString('base64'), 0o644, replace);
-      printer.out(`Signed ${file} (${digest}) with ${keyFile} (${key.type}): signature ${sigFile}\n`);
+      printer.out(`Signed ${shownSubject(file)} (${digest}) with ${keyFile} (${key.type}): signature ${sigFile}\n`);
     }
   },
 };

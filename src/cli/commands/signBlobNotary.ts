@@ -34,6 +34,7 @@ export async function signBlobNotary(p: ParsedCommand, printer: Printer): Promis
   const directory = stringOpt(p, 'signature-directory');
   if (directory === '') throw new UsageError('--signature-directory: empty');
   const file = p.positionals[0]!;
+  if (file === '-') throw new UsageError("- (standard input): a Notary blob signature is named after its file (FILE.jws.sig): give the file's path");
   const out = join(directory ?? dirname(file), notaryBlobSignatureName(file, format));
   const force = boolOpt(p, 'force');
   // Said before the key is read: notation asks here; with no one to ask, --force says it.

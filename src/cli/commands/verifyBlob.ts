@@ -7,7 +7,7 @@ import { keyJson } from '../checkedJson';
 import { type Command, formatOpt, listOpt, stringOpt, UsageError } from '../command';
 import { NOTARY_BLOB_VERIFY_OPTIONS, notaryBlobVerifyAsked } from '../notaryBlobFlags';
 import { formatJson } from '../printer';
-import { readBytes } from './sign';
+import { readBytes, readSubjectFile } from './sign';
 import { EXIT_UNVERIFIED } from './verify';
 import { verifyBlobNotary } from './verifyBlobNotary';
 
@@ -17,7 +17,7 @@ export const VERIFY_BLOB_JSON_VERSION = 1;
 export const verifyBlob: Command = {
   path: 'verify-blob',
   summary: "Verify a file's signature as cosign verify-blob does: a Sigstore bundle (keyed or keyless, its Rekor entries and timestamps under --trusted-root), or the classic base64 signature with --key; or notation's (FILE.jws.sig, FILE.cose.sig) as notation blob verify does",
-  usage: 'verify-blob {--bundle FILE | --signature FILE|BASE64} {--key FILE | --certificate-identity[-regexp] ID --certificate-oidc-issuer[-regexp] ISSUER --trusted-root FILE | --notary-roots FILE|DIR | --notary-trust-policy FILE|DIR} [flags] FILE',
+  usage: 'verify-blob {--bundle FILE | --signature FILE|BASE64} {--key FILE | --certificate-identity[-regexp] ID --certificate-oidc-issuer[-regexp] ISSUER --trusted-root FILE | --notary-roots FILE|DIR | --notary-trust-policy FILE|DIR} [flags] FILE (- for stdin)',
   examples: [
     `manifold verify-blob --key cosign.pub --bundle release.sigstore.json release.tar.gz   # exits ${EXIT_UNVERIFIED} when the bundle does not sign this file`,
     'manifold verify-blob --key cosign.pub --signature release.sig release.tar.gz   # the classic form (sign-blob --output-signature); no Rekor entry read',
@@ -53,7 +53,7 @@ export const verifyBlob: Command = {
     const wanted = typeFlag === undefined ? undefined : predicateTypeOf(typeFlag);
     const trust = await trustFlags(p, 'signature');
     const file = p.positionals[0]!;
-    const blob = await readBytes(file, 'the file');
+    const blob = await readSubjectFile(file);
     const digest = blobDigest(blob);
     const check = bundleFile !== undefined ? await verifyBlobBundle(await readBytes(bundleFile, '--bundle'), blob, trust.keys, trust.options) : await signatureFlagCheck(sigFile!, blob, digest, trust.keys);
     const result = ofType(resultOf(check), wanted);

@@ -6,7 +6,7 @@ import { formatOpt, listOpt, type ParsedCommand, stringOpt, UsageError } from '.
 import { blobPolicyTrust, mediaTypeFlag, otherFlagGiven } from '../notaryBlobFlags';
 import { notaryFlags, notaryJson, notaryTrust } from '../notaryFlags';
 import { formatJson, type Printer } from '../printer';
-import { readBytes } from './sign';
+import { readBytes, readSubjectFile } from './sign';
 import { EXIT_UNVERIFIED } from './verify';
 
 type Result = Partial<SignatureResult> & { valid: boolean; notarySkipped?: string };
@@ -35,7 +35,7 @@ export async function verifyBlobNotary(p: ParsedCommand, printer: Printer, jsonV
   const annotations = given.length > 0 ? parseAnnotations(given) : undefined;
   const trust: NotaryTrust = asked.policy ? await blobPolicyTrust(asked.policy, policyName) : await notaryTrust(asked);
   const file = p.positionals[0]!;
-  const blob = await readBytes(file, 'the file');
+  const blob = await readSubjectFile(file);
   const envelope = await readBytes(sigFile, '--signature');
   let digest: string;
   let result: Result;
