@@ -7,7 +7,7 @@ import { decryptCosignKey, SIGSTORE_BUNDLE_MEDIA_TYPE } from '../../oci/signatur
 import { boolOpt, type Command, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
 import { subjectFlags } from '../certificateFlags';
 import { openTarget, requireReference } from '../targets';
-import { passphrase, readText } from './sign';
+import { COSIGN_KEY_OPTIONS, passphrase, readText } from './sign';
 
 const TYPES = Object.keys(PREDICATE_TYPES).join('|');
 
@@ -25,8 +25,7 @@ export const attest: Command = {
   maxArgs: 1,
   options: {
     ...LAYOUT_OPTION,
-    key: { type: 'string', description: "cosign's encrypted private key (cosign.key: ENCRYPTED SIGSTORE PRIVATE KEY)", valueName: 'FILE' },
-    'passphrase-file': { type: 'string', description: "a file holding the key's passphrase (its first line); else $COSIGN_PASSWORD; else asked at the terminal", valueName: 'FILE' },
+    ...COSIGN_KEY_OPTIONS,
     predicate: { type: 'string', description: 'the file the statement carries as its predicate (an SBOM, a provenance, a scan)', valueName: 'FILE' },
     type: { type: 'string', description: `the predicate type: ${TYPES}, or a URI (cosign's names)`, valueName: 'TYPE' },
     'subject-name': { type: 'string', description: "the name the statement's subject gives the image; by default the registry repository (required for a layout)", valueName: 'REPO' },

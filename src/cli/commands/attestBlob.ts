@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { PREDICATE_TYPES, predicateTypeOf } from '../../oci/attestations';
 import { attestBlob as attest, blobDigest, decryptCosignKey, writeNewFile } from '../../oci/signatures';
 import { type Command, stringOpt, UsageError } from '../command';
-import { PASSPHRASE_ENV, passphrase, readBytes, readText } from './sign';
+import { COSIGN_KEY_OPTIONS, passphrase, readBytes, readText } from './sign';
 
 const TYPES = Object.keys(PREDICATE_TYPES).join('|');
 
@@ -18,8 +18,7 @@ export const attestBlob: Command = {
   maxArgs: 1,
   localFiles: true,
   options: {
-    key: { type: 'string', description: "cosign's encrypted private key (cosign.key)", valueName: 'FILE' },
-    'passphrase-file': { type: 'string', description: `a file holding the key's passphrase (its first line); else $${PASSPHRASE_ENV}; else asked at the terminal`, valueName: 'FILE' },
+    ...COSIGN_KEY_OPTIONS,
     predicate: { type: 'string', description: 'the file the statement carries as its predicate (an SBOM, a provenance, a scan)', valueName: 'FILE' },
     type: { type: 'string', description: `the predicate type: ${TYPES}, or a URI (cosign's names)`, valueName: 'TYPE' },
     statement: { type: 'string', description: 'sign this in-toto statement as it is instead (it must name the file\'s SHA-256 among its subjects)', valueName: 'FILE' },

@@ -5,7 +5,7 @@ import { OciError } from '../../oci/errors';
 import { checkedSubjects } from '../../oci/referrers';
 import { decryptCosignKey, loadNotarySigner, NOTARY_SIGNATURE_ARTIFACT_TYPE, signManifest, signManifestBundle, signManifestNotary, SIGSTORE_BUNDLE_MEDIA_TYPE } from '../../oci/signatures';
 import { parseAnnotations } from '../../oci/imageIndex/annotations';
-import { boolOpt, type Command, LAYOUT_OPTION, listOpt, type ParsedCommand, stringOpt, UsageError } from '../command';
+import { boolOpt, type Command, LAYOUT_OPTION, listOpt, type OptionSpec, type ParsedCommand, stringOpt, UsageError } from '../command';
 import type { Printer } from '../printer';
 import { parseDuration } from './prune';
 import { subjectFlags } from '../certificateFlags';
@@ -14,6 +14,12 @@ import { openTarget, type OpenedTarget, requireReference } from '../targets';
 
 /** Where cosign takes a key's passphrase from when no file is given. */
 export const PASSPHRASE_ENV = 'COSIGN_PASSWORD';
+
+/** cosign's private key and its passphrase, as sign, attest, sign-blob and attest-blob take them. */
+export const COSIGN_KEY_OPTIONS: Record<string, OptionSpec> = {
+  key: { type: 'string', description: "cosign's encrypted private key (cosign.key: ENCRYPTED SIGSTORE PRIVATE KEY)", valueName: 'FILE' },
+  'passphrase-file': { type: 'string', description: `a file holding the key's passphrase (its first line); else $${PASSPHRASE_ENV}; else asked at the terminal`, valueName: 'FILE' },
+};
 
 export const sign: Command = {
   path: 'sign',
@@ -30,8 +36,7 @@ export const sign: Command = {
   maxArgs: 1,
   options: {
     ...LAYOUT_OPTION,
-    key: { type: 'string', description: "cosign's encrypted private key (cosign.key: ENCRYPTED SIGSTORE PRIVATE KEY)", valueName: 'FILE' },
-    'passphrase-file': { type: 'string', description: `a file holding the key's passphrase (its first line); else $${PASSPHRASE_ENV}; else asked at the terminal`, valueName: 'FILE' },
+    ...COSIGN_KEY_OPTIONS,
     identity: { type: 'string', description: 'the docker reference the signature names; by default the registry reference given (required for a layout)', valueName: 'REF' },
     platform: { type: 'string', description: 'sign the manifest of this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
     recursive: { type: 'boolean', short: 'r', description: 'for an index: sign the index and every manifest below it' },

@@ -1,7 +1,7 @@
 import { blobDigest, decryptCosignKey, makeMessageBundle, writeNewFile } from '../../oci/signatures';
 import { type Command, stringOpt, UsageError } from '../command';
 import { NOTARY_BLOB_SIGN_OPTIONS, notaryBlobSignAsked } from '../notaryBlobFlags';
-import { PASSPHRASE_ENV, passphrase, readSubjectFile, readText, shownSubject } from './sign';
+import { COSIGN_KEY_OPTIONS, passphrase, readSubjectFile, readText, shownSubject } from './sign';
 import { signBlobNotary } from './signBlobNotary';
 
 export const signBlob: Command = {
@@ -17,8 +17,7 @@ export const signBlob: Command = {
   maxArgs: 1,
   localFiles: true,
   options: {
-    key: { type: 'string', description: "cosign's encrypted private key (cosign.key)", valueName: 'FILE' },
-    'passphrase-file': { type: 'string', description: `a file holding the key's passphrase (its first line); else $${PASSPHRASE_ENV}; else asked at the terminal`, valueName: 'FILE' },
+    ...COSIGN_KEY_OPTIONS,
     bundle: { type: 'string', description: 'write a Sigstore bundle v0.3 here: a message signature over the file, the key named by its hint, no tlog entry', valueName: 'OUT' },
     'output-signature': { type: 'string', description: "write the signature here, base64 (cosign's classic blob signature, what verify-blob reads with its signature flag)", valueName: 'OUT' },
     ...NOTARY_BLOB_SIGN_OPTIONS,
