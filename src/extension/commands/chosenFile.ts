@@ -15,8 +15,12 @@ export async function chosenFile(services: Services, arg: unknown, given: PlainA
   return picked[0]!.fsPath;
 }
 
-/** Where cosign's sign-blob (and Sign File) put a file's signature, beside it: its bundle, or the classic base64 form. */
-export const BESIDE = ['.sigstore.json', '.bundle', '.sig'];
+/**
+ * Where a file's signature is found beside it: cosign's sign-blob (and Sign File) bundle or classic base64 form,
+ * attest-blob's DSSE envelope (`--output-signature`, named as the README's examples name it), then notation's
+ * (`notation blob sign`, Sign File with `manifold.signingFormat` `notary`): JWS, COSE.
+ */
+export const BESIDE = ['.sigstore.json', '.bundle', '.sig', '.intoto.jsonl', '.jws.sig', '.cose.sig'];
 
 /** The files an Explorer command was run on: its selection (the second argument), when it holds several. */
 export function explorerSelection(arg: unknown, answers: unknown): string[] {

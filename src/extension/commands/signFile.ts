@@ -1,39 +1,51 @@
 import { promises as fsp } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
-import { blobDigest, makeMessageBundle, type SignKey, writeNewFile } from '../../oci/signatures';
+import { blobDigest, makeMessageBundle, notaryBlobSignatureName, signNotaryBlob, writeNewFile } from '../../oci/signatures';
 import type { Services } from '../services';
+import { notaryEnvelope, signingFormat } from '../settings/signingFormat';
 import { need } from '../ui/prompts';
 import { plainArgs } from './args';
 import { chosenFile, explorerSelection, signedFiles } from './chosenFile';
 import { askToReplace } from './generateKeyPair';
-import { readSigningKey } from './signingKey';
+import { readNotarySigner, readSigningKey } from './signingKey';
 
 /** What Sign File returns to `executeCommand` callers (the tests). */
 export interface SignFileOutcome {
   file: string;
+  /** The signature written beside the file: its Sigstore bundle, or its Notary signature (`.jws.sig`, `.cose.sig`). */
   bundle: string;
   digest: string;
   message: string;
 }
 
+/** How the files are signed: the signature's path beside a file, and the key that signs (read once asked to replace). */
+interface FileSigning {
+  out(file: string): string;
+  signer(): Promise<{ name: string; type: string; sign(blob: Buffer): Buffer }>;
+}
+
 /**
  * `manifold.signFile`: signs a file as `manifold sign-blob --bundle` does (a Sigstore bundle v0.3, a message signature
  * over its bytes, nothing uploaded), written beside it as `<file>.sigstore.json` (asked before replacing one), where
- * Verify File Signature finds it. Asks the key (cosign.key) and its passphrase. Writes: trusted workspaces only.
+ * Verify File Signature finds it. Asks the key (cosign.key) and its passphrase. With `manifold.signingFormat`
+ * `notary` (or the argument `format`), as `sign-blob --notary-key --notary-certificate` does: notation's envelope
+ * (`manifold.notarySignatureFormat`, or `signatureFormat`: JWS or COSE) written as `<file>.jws.sig` (`.cose.sig`),
+ * the Notary key and its certificate chain asked as Sign Image asks them. Writes: trusted workspaces only.
  * Arguments: the Explorer's URI (and its selection: several files each signed with the key asked once, replacing
- * asked once for all), or `{ file, key, passphrase, replace }`.
+ * asked once for all), or `{ file, key, passphrase, notaryKey, notaryCertificate, format, signatureFormat, replace }`.
  */
 export async function signFile(services: Services, arg?: unknown, answers?: unknown): Promise<SignFileOutcome | SignFileOutcome[]> {
   const title = l10n.t('Sign File');
   const given = plainArgs(arg, answers);
+  const signing = fileSigning(services, title, given);
   const selected = signedFiles(explorerSelection(arg, answers));
-  if (selected.length > 1) return signSelection(services, selected, title);
+  if (selected.length > 1) return signSelection(services, selected, signing);
   const file = selected[0] ?? (await chosenFile(services, arg, given, title, l10n.t('Sign This File')));
-  await askToReplace(`${file}.sigstore.json`, file, given.replace);
-  const key = await readSigningKey(services, title, given.key, given.passphrase);
-  const outcome = await signOne(services, file, key);
+  await askToReplace(signing.out(file), file, given.replace);
+  const key = await signing.signer();
+  const outcome = await signOne(services, file, signing.out(file), key);
   const verify = l10n.t('Verify');
   void vscode.window.showInformationMessage(outcome.message, verify).then((action) => {
     if (action === verify) void vscode.commands.executeCommand('manifold.verifyFileSignature', { file, signature: outcome.bundle });
@@ -41,17 +53,38 @@ export async function signFile(services: Services, arg?: unknown, answers?: unkn
   return outcome;
 }
 
-/** Several files from the Explorer: one question about the bundles already there, one key, one notification. */
-async function signSelection(services: Services, files: readonly string[], title: string): Promise<SignFileOutcome[]> {
-  const there = (await Promise.all(files.map(async (f) => ((await fsp.lstat(`${f}.sigstore.json`).then(() => true, () => false)) ? basename(`${f}.sigstore.json`) : undefined)))).filter((f): f is string => f !== undefined);
+/** cosign's key and a bundle (sign-blob --bundle), or with the Notary format, notation's key, chain and envelope (sign-blob --notary-key). */
+function fileSigning(services: Services, title: string, given: Record<string, unknown>): FileSigning {
+  if (signingFormat(given.format) !== 'notary') {
+    return {
+      out: (file) => `${file}.sigstore.json`,
+      signer: async () => {
+        const key = await readSigningKey(services, title, given.key, given.passphrase);
+        return { name: key.name, type: key.type, sign: (blob) => makeMessageBundle(blob, key) };
+      },
+    };
+  }
+  const format = notaryEnvelope(given.signatureFormat);
+  return {
+    out: (file) => join(dirname(file), notaryBlobSignatureName(file, format)),
+    signer: async () => {
+      const signer = await readNotarySigner(services, title, given.notaryKey, given.notaryCertificate);
+      return { name: signer.name, type: signer.alg, sign: (blob) => signNotaryBlob(blob, signer, { format }).envelope };
+    },
+  };
+}
+
+/** Several files from the Explorer: one question about the signatures already there, one key, one notification. */
+async function signSelection(services: Services, files: readonly string[], signing: FileSigning): Promise<SignFileOutcome[]> {
+  const there = (await Promise.all(files.map(async (f) => ((await fsp.lstat(signing.out(f)).then(() => true, () => false)) ? basename(signing.out(f)) : undefined)))).filter((f): f is string => f !== undefined);
   if (there.length > 0) {
     const replace = l10n.t('Replace');
     const choice = await vscode.window.showWarningMessage(l10n.t('{0} exist already. Replace them?', there.join(', ')), { modal: true }, replace);
     need(choice === replace ? choice : undefined);
   }
-  const key = await readSigningKey(services, title, undefined, undefined);
+  const key = await signing.signer();
   const outcomes: SignFileOutcome[] = [];
-  for (const file of files) outcomes.push(await signOne(services, file, key));
+  for (const file of files) outcomes.push(await signOne(services, file, signing.out(file), key));
   const verify = l10n.t('Verify');
   const message = l10n.t('Signed {0} files with {1} ({2}): {3}', outcomes.length, key.name, key.type, outcomes.map((o) => basename(o.bundle)).join(', '));
   void vscode.window.showInformationMessage(message, verify).then((action) => {
@@ -60,18 +93,17 @@ async function signSelection(services: Services, files: readonly string[], title
   return outcomes;
 }
 
-/** The bundle written beside the file (replacing one: asked before, as cosign writes its bundle whole), logged. */
-async function signOne(services: Services, file: string, key: SignKey): Promise<SignFileOutcome> {
+/** The signature written beside the file (replacing one: asked before, as cosign writes its bundle whole), logged. */
+async function signOne(services: Services, file: string, out: string, key: { name: string; type: string; sign(blob: Buffer): Buffer }): Promise<SignFileOutcome> {
   let blob: Buffer;
   try {
     blob = await fsp.readFile(file);
   } catch (err) {
     throw new Error(l10n.t('{0}: {1}', file, (err as Error).message));
   }
-  const bundle = `${file}.sigstore.json`;
-  await writeNewFile(bundle, makeMessageBundle(blob, key).toString('utf8'), 0o644, true);
+  await writeNewFile(out, key.sign(blob), 0o644, true);
   const digest = blobDigest(blob);
-  const message = l10n.t('Signed {0} with {1} ({2}): {3}', basename(file), key.name, key.type, basename(bundle));
+  const message = l10n.t('Signed {0} with {1} ({2}): {3}', basename(file), key.name, key.type, basename(out));
   services.log.info(`${message} (${file} ${digest})`);
-  return { file, bundle, digest, message };
+  return { file, bundle: out, digest, message };
 }

@@ -5,12 +5,14 @@ import vscode = require('vscode');
 import { blobDigest, type BundleCheck, type SignatureResult, signerText, type VerifyKey, verifyBlobBundle, verifyBlobSignature } from '../../oci/signatures';
 import { shownName } from '../../oci/shownName';
 import type { Services } from '../services';
+import { configuredNotaryTrust, type NotaryTrustSettings } from '../settings/notaryTrust';
 import { configuredKeyFiles } from '../settings/signatureKeys';
 import { configuredTrust, type SignatureTrust } from '../settings/signatureTrust';
 import { chooseFiles } from '../ui/fileChooser';
 import { pickOne } from '../ui/prompts';
 import { plainArgs } from './args';
 import { BESIDE, chosenFile, explorerSelection, signedFiles } from './chosenFile';
+import { envelopeFileCheck, type FileCheck, isEnvelope, notaryFileCheck, notaryFormatOf } from './fileSignatureKinds';
 import { chooseKeyFiles, readKeys } from './verifyInputs';
 
 /** What Verify File Signature returns to `executeCommand` callers (the tests). */
@@ -29,12 +31,13 @@ export interface FileVerifyOutcome {
 
 /**
  * `manifold.verifyFileSignature`: a file's signature checked as `manifold verify-blob` checks it (a Sigstore bundle,
- * keyed or keyless; cosign's classic base64 signature with a key), under what Verify Signatures trusts: the keys of
- * `manifold.signatureKeys`, the identities and roots of settings/signatureTrust.ts (restricted settings: untrusted,
- * the user's own only); none set, the keys are chosen (and may be remembered). The signature is the one found beside
- * the file (`<file>.sigstore.json`, `.bundle`, `.sig`), else picked or chosen. Only reads: allowed in Restricted Mode.
- * Arguments: the Explorer's URI (and its selection: several files are each verified, one notification for all), or
- * `{ file, signature }`.
+ * keyed or keyless; cosign's classic base64 signature or attest-blob's DSSE envelope, with a key; notation's
+ * `.jws.sig`/`.cose.sig`), under what Verify Signatures trusts: the keys of `manifold.signatureKeys`, the identities
+ * and roots of settings/signatureTrust.ts, the Notary settings of settings/notaryTrust.ts (its trust policy a blob
+ * one, trustpolicy.blob.json) (restricted settings: untrusted, the user's own only); no key set, the keys are chosen
+ * (and may be remembered). The signature is the one found beside the file (BESIDE), else picked or chosen. Only
+ * reads: allowed in Restricted Mode. Arguments: the Explorer's URI (and its selection: several files are each
+ * verified, one notification for all), or `{ file, signature }`.
  */
 export async function verifyFileSignature(services: Services, arg?: unknown, answers?: unknown): Promise<FileVerifyOutcome | FileVerifyOutcome[]> {
   const title = l10n.t('Verify File Signature');
@@ -72,20 +75,30 @@ async function verifySelection(services: Services, files: readonly string[], tru
   return outcomes;
 }
 
-/** The file's signature checked (and logged); the caller tells the user. */
+/** The file's signature checked (and logged); the caller tells the user. Its kind: a Notary one by its name, else by its bytes. */
 async function verifyOne(services: Services, file: string, signature: string, trusting: FileTrust): Promise<FileVerifyOutcome> {
   const [blob, signed] = await Promise.all([readInput(file), readInput(signature)]);
-  // A bundle is JSON; the classic form is base64, which never starts with a brace.
-  const bundle = signed.toString('utf8').trimStart().startsWith('{');
-  const keys = await trusting.keys(bundle);
-  const check = bundle ? await bundleTrusted(signed, blob, keys, await trusting.trust()) : verifyBlobSignature(signed, blob, keys);
-  const digest = blobDigest(blob);
+  const check = await checkOne(blob, signature, signed, trusting);
   const name = basename(file);
+  const { digest } = check;
   const outcome: FileVerifyOutcome = check.ok
-    ? { file, signature, digest, valid: true, message: l10n.t('{0}: verified by {1}', name, signerText({ valid: true, ...check.fields } as SignatureResult)) }
+    ? { file, signature, digest, valid: true, message: l10n.t('{0}: verified by {1}', name, check.signer) }
     : { file, signature, digest, valid: false, message: l10n.t('{0}: not verified: {1}', name, `${check.problem}: ${shownName(check.reason)}`), problem: check.problem, reason: check.reason };
   services.log.info(`${outcome.message} (${file} ${digest}, ${signature})`);
+  for (const line of check.ok ? (check.logged ?? []) : []) services.log.info(`  ${line}`);
   return outcome;
+}
+
+async function checkOne(blob: Buffer, signature: string, signed: Buffer, trusting: FileTrust): Promise<FileCheck> {
+  const notary = notaryFormatOf(signature);
+  if (notary) return notaryFileCheck(signed, notary, blob, await trusting.notary());
+  // A bundle or an envelope is JSON; the classic form is base64, which never starts with a brace.
+  const json = signed.toString('utf8').trimStart().startsWith('{');
+  if (json && isEnvelope(signed)) return envelopeFileCheck(signed, blob, await trusting.keys(false));
+  const keys = await trusting.keys(json);
+  const check = json ? await bundleTrusted(signed, blob, keys, await trusting.trust()) : verifyBlobSignature(signed, blob, keys);
+  const digest = blobDigest(blob);
+  return check.ok ? { digest, ok: true, signer: signerText({ valid: true, ...check.fields } as SignatureResult) } : { digest, ok: false, problem: check.problem, reason: check.reason };
 }
 
 function noSignature(services: Services, file: string): FileVerifyOutcome {
@@ -102,6 +115,7 @@ function noSignature(services: Services, file: string): FileVerifyOutcome {
 class FileTrust {
   private settings?: Promise<SignatureTrust>;
   private read?: Promise<VerifyKey[]>;
+  private notaryRead?: Promise<NotaryTrustSettings>;
 
   constructor(
     private readonly services: Services,
@@ -112,6 +126,11 @@ class FileTrust {
     return (this.settings ??= configuredTrust());
   }
 
+  /** The Notary settings, a blob trust policy as verify-blob reads it. */
+  notary(): Promise<NotaryTrustSettings> {
+    return (this.notaryRead ??= configuredNotaryTrust('blob'));
+  }
+
   async keys(bundle: boolean): Promise<VerifyKey[]> {
     const configured = configuredKeyFiles();
     if (configured.length > 0) return (this.read ??= readKeys(configured, true));
@@ -120,11 +139,13 @@ class FileTrust {
   }
 }
 
-/** The file a signature named as BESIDE names them signs, when it is there. */
+/** The file a signature named as BESIDE names them signs, when it is there (`x.jws.sig` signs `x`, not `x.jws`, when `x` is there). */
 async function signedBeside(file: string): Promise<string | undefined> {
-  const ext = BESIDE.find((e) => file.endsWith(e) && file.length > e.length);
-  const base = ext ? file.slice(0, -ext.length) : undefined;
-  return base && (await fsp.stat(base).then((s) => s.isFile(), () => false)) ? base : undefined;
+  for (const ext of BESIDE.filter((e) => file.endsWith(e) && file.length > e.length).sort((a, b) => b.length - a.length)) {
+    const base = file.slice(0, -ext.length);
+    if (await fsp.stat(base).then((s) => s.isFile(), () => false)) return base;
+  }
+  return undefined;
 }
 
 /** The signatures found beside the file, in BESIDE's order. */
@@ -147,7 +168,7 @@ async function signatureOf(services: Services, file: string, title: string): Pro
     canSelectFiles: true,
     canSelectFolders: false,
     canSelectMany: false,
-    filters: { [l10n.t('Sigstore bundles and signatures')]: ['json', 'bundle', 'sig'], [l10n.t('All files')]: ['*'] },
+    filters: { [l10n.t('Sigstore bundles and signatures')]: ['json', 'bundle', 'sig', 'jsonl'], [l10n.t('All files')]: ['*'] },
   });
   return chosen[0]!.fsPath;
 }

@@ -2,11 +2,12 @@
 // (`manifold.notaryRoots`, `notaryAuthorityRoots`, `notaryTsaRoots`, `notaryIdentities`: --notary-roots,
 // --notary-authority-roots, --notary-tsa-roots, --notary-identity), or notation's trust policy and trust store folder
 // (`manifold.notaryTrustPolicy`, `notaryTrustStore`: --notary-trust-policy, --notary-trust-store). All restricted.
+// Files (Verify File Signature) read the same settings, the policy as verify-blob reads it: trustpolicy.blob.json.
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { OciError } from '../../oci/errors';
-import { type NotaryTrust, parseNotaryIdentity, parseTrustPolicy, readNotaryTrustStore, selectTrustPolicy, trustPolicyFile, trustPolicyTrust } from '../../oci/signatures';
+import { blobTrustPolicyFile, type NotaryTrust, parseBlobTrustPolicy, parseNotaryIdentity, parseTrustPolicy, readNotaryTrustStore, selectBlobTrustPolicy, selectTrustPolicy, type TrustPolicyStatement, trustPolicyFile, trustPolicyTrust } from '../../oci/signatures';
 import type { SourceRef } from '../../oci/sourceRef';
 import { configuredFiles, named, restrictedValue } from './restrictedPaths';
 
@@ -27,15 +28,17 @@ export interface NotaryTrustSettings {
 /**
  * The Notary trust stores set (a certificate file or a folder of them each, as --notary-roots) and the identities
  * (`x509.subject: …`, as --notary-identity); none when no root is set. Identities without roots are refused, as the
- * CLI refuses them: they would verify nothing.
+ * CLI refuses them: they would verify nothing. `image`: what the trust policy's statement is picked for; `'blob'`, a
+ * file's signature: the blob trust policy's global statement, as `verify-blob --notary-trust-policy` picks it.
  */
-export async function configuredNotaryTrust(image: SourceRef | undefined): Promise<NotaryTrustSettings> {
+export async function configuredNotaryTrust(image: SourceRef | 'blob' | undefined): Promise<NotaryTrustSettings> {
   const texts = notaryIdentityTexts();
   const [policyFile] = configuredFiles(NOTARY_TRUST_POLICY_SETTING);
   if (policyFile) {
     const piece = [NOTARY_ROOTS_SETTING, NOTARY_AUTHORITY_ROOTS_SETTING, NOTARY_TSA_ROOTS_SETTING].find((setting) => configuredFiles(setting).length > 0) ?? (texts.length > 0 ? NOTARY_IDENTITIES_SETTING : undefined);
     if (piece) throw new OciError('INVALID_ARGUMENT', l10n.t('{0} and {1}: set one (the trust policy names its trust stores and identities)', NOTARY_TRUST_POLICY_SETTING, piece));
-    return image ? policyTrust(policyFile.path, image) : {};
+    if (image === 'blob') return policyTrust(policyFile.path, blobTrustPolicyFile, (text, file) => selectBlobTrustPolicy(parseBlobTrustPolicy(text, file), undefined, file));
+    return image ? policyTrust(policyFile.path, trustPolicyFile, (text, file) => selectTrustPolicy(parseTrustPolicy(text, file), imageScope(image), file)) : {};
   }
   const stores = async (setting: string) =>
     (
@@ -67,17 +70,15 @@ export async function configuredNotaryTrust(image: SourceRef | undefined): Promi
 }
 
 /**
- * The statement of notation's trust policy (a file, or notation's config folder: trustPolicyFile) for `image` and its trust stores (`manifold.notaryTrustStore`, else the
- * `truststore` folder beside the policy, as notation keeps them). The scope is a registry image's `registry/repository`;
- * a layout's `local/<its folder's name>` (lowercased), a local scope as notation's `--scope` takes one: a statement
- * names it, or the wildcard `*` applies.
+ * The statement of notation's trust policy (a file, or notation's config folder: `locate` finds the file in it) that
+ * `select` picks, and its trust stores (`manifold.notaryTrustStore`, else the `truststore` folder beside the policy,
+ * as notation keeps them).
  */
-async function policyTrust(path: string, image: SourceRef): Promise<NotaryTrustSettings> {
+async function policyTrust(path: string, locate: (path: string) => Promise<string>, select: (text: string, file: string) => TrustPolicyStatement): Promise<NotaryTrustSettings> {
   const [storeFile] = configuredFiles(NOTARY_TRUST_STORE_SETTING);
-  const scope = image.kind === 'registry' ? `${image.registry}/${image.repository}` : `local/${layoutScopeName(image.path)}`;
   try {
-    const file = await trustPolicyFile(path);
-    const statement = selectTrustPolicy(parseTrustPolicy(await fsp.readFile(file, 'utf8'), file), scope, file);
+    const file = await locate(path);
+    const statement = select(await fsp.readFile(file, 'utf8'), file);
     const notary = await trustPolicyTrust(statement, storeFile?.path ?? join(dirname(file), 'truststore'));
     const identities = statement.anyIdentity ? [] : statement.identities.map((i) => i.text);
     return { notary, notaryIdentities: identities };
@@ -85,6 +86,14 @@ async function policyTrust(path: string, image: SourceRef): Promise<NotaryTrustS
     const text = `${NOTARY_TRUST_POLICY_SETTING}: ${(err as Error).message}`;
     throw new OciError('INVALID_ARGUMENT', text, { cause: err });
   }
+}
+
+/**
+ * An image's scope in an OCI trust policy: a registry image's `registry/repository`; a layout's `local/<its folder's
+ * name>` (lowercased), a local scope as notation's `--scope` takes one: a statement names it, or the wildcard `*` applies.
+ */
+function imageScope(image: SourceRef): string {
+  return image.kind === 'registry' ? `${image.registry}/${image.repository}` : `local/${layoutScopeName(image.path)}`;
 }
 
 /** A layout folder's name as a repository path component: lowercase, runs of other characters a dash. */

@@ -260,7 +260,7 @@ describe('Sign File and Verify File Signature', () => {
         [lone, '', false],
       ],
     );
-    assert.deepEqual(shown, ['warning: 2 of 3 files verified. lone.txt: not verified: no signature beside it (.sigstore.json, .bundle, .sig)']);
+    assert.deepEqual(shown, ['warning: 2 of 3 files verified. lone.txt: not verified: no signature beside it (.sigstore.json, .bundle, .sig, .intoto.jsonl, .jws.sig, .cose.sig)']);
     // All verified: one notification naming them.
     shown.length = 0;
     const good = await verifyEach(selection.slice(0, 3));

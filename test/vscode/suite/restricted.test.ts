@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../../../src/extension/services';
 import type { CoverageModel } from '../../../src/shared/coverageProtocol';
-import { decryptCosignKey, encryptCosignKey, makeMessageBundle } from '../../../src/oci/signatures';
+import { certificateSubject, decryptCosignKey, encryptCosignKey, loadNotarySigner, makeMessageBundle, makeSigningCertificate, signNotaryBlob } from '../../../src/oci/signatures';
 import { startOciServer, type OciServer } from '../../integration/support/ociServer';
 import { cosignVector, DOCKER_MANIFEST, storeCosignVector } from '../../helpers/cosignVectors';
 import { newLayout } from '../../unit/builders';
@@ -226,6 +226,9 @@ describe('Restricted Mode (untrusted workspace)', () => {
     let keyless: string;
     let fixtures: string;
     const identity = { identity: 'mitr@redhat.com', issuer: 'https://github.com/login/oauth' };
+    // A file notation-signed (release.tar.gz.jws.sig beside it) by a certificate the workspace also names in notaryRoots.
+    const notary = makeSigningCertificate({ keyType: 'ecdsa-p256', subject: certificateSubject('CN=anyone'), days: 30 });
+    let notaryFile: string;
 
     before(async () => {
       const ext = vscode.extensions.getExtension('manifold-dev.manifold')!;
@@ -242,6 +245,11 @@ describe('Restricted Mode (untrusted workspace)', () => {
       mkdirSync(join(folder, 'keys'), { recursive: true });
       writeFileSync(join(folder, 'keys', 'cosign.pub'), pem());
       for (const f of ['fulcio_v1.crt.pem', 'rekor.pub']) copyFileSync(join(fixtures, f), join(folder, 'keys', f));
+      writeFileSync(join(folder, 'keys', 'notary.crt'), notary.certificatePem);
+      notaryFile = join(mkdtempSync(join(tmpdir(), 'manifold-untrusted-notary-')), 'release.tar.gz');
+      writeFileSync(notaryFile, 'release 1.0\n');
+      const signer = loadNotarySigner('notary.key', Buffer.from(notary.keyPem), 'notary.crt', Buffer.from(notary.certificatePem));
+      writeFileSync(`${notaryFile}.jws.sig`, signNotaryBlob(readFileSync(notaryFile), signer).envelope);
       mkdirSync(join(folder, '.vscode'), { recursive: true });
       workspaceSettings = join(folder, '.vscode', 'settings.json');
       // A setting that is not restricted beside it tells when VS Code has read the file (it hides the restricted one).
@@ -254,7 +262,7 @@ describe('Restricted Mode (untrusted workspace)', () => {
           'manifold.signatureRoots': ['keys/fulcio_v1.crt.pem'],
           'manifold.rekorKeys': ['keys/rekor.pub'],
           // Honoured, Notary roots would make Verify Signatures ask for no key: the tests below would see no dialog.
-          'manifold.notaryRoots': ['keys/fulcio_v1.crt.pem'],
+          'manifold.notaryRoots': ['keys/fulcio_v1.crt.pem', 'keys/notary.crt'],
           'manifold.notaryIdentities': ['x509.subject: C=US, ST=WA, O=Anyone'],
           'manifold.notaryTsaRoots': ['keys/fulcio_v1.crt.pem'],
           'manifold.timestampCertificateChains': ['keys/fulcio_v1.crt.pem'],
@@ -320,6 +328,26 @@ describe('Restricted Mode (untrusted workspace)', () => {
         assert.deepEqual(dialogs, []);
       } finally {
         for (const name of ['signatureIdentities', 'signatureRoots', 'rekorKeys']) await settings().update(name, undefined, global);
+      }
+    });
+
+    it("Verify File Signature: a Notary signature is not verified under the workspace's notaryRoots; under the user's own (absolute), it is", async () => {
+      type Outcome = { valid: boolean; problem?: string; message: string };
+      const check = () => vscode.commands.executeCommand<Outcome | undefined>('manifold.verifyFileSignature', vscode.Uri.file(notaryFile));
+      const refused = await check();
+      assert.equal(refused?.valid, false, refused?.message);
+      assert.equal(refused?.problem, 'no-notary-trust', refused?.message);
+      const own = join(notaryFile, '..', 'notary.crt');
+      writeFileSync(own, notary.certificatePem);
+      try {
+        await settings().update('notaryRoots', [own], vscode.ConfigurationTarget.Global);
+        const verified = await check();
+        assert.equal(verified?.valid, true, verified?.message);
+        assert.deepEqual(infos, [`release.tar.gz: verified by Notary signature of CN=anyone (root ${own}, notary.x509)`]);
+        assert.deepEqual(dialogs, []);
+      } finally {
+        await settings().update('notaryRoots', undefined, vscode.ConfigurationTarget.Global);
+        rmSync(join(notaryFile, '..'), { recursive: true, force: true });
       }
     });
 
