@@ -37,7 +37,7 @@ export async function configuredNotaryTrust(image: SourceRef | 'blob' | undefine
   if (policyFile) {
     const piece = [NOTARY_ROOTS_SETTING, NOTARY_AUTHORITY_ROOTS_SETTING, NOTARY_TSA_ROOTS_SETTING].find((setting) => configuredFiles(setting).length > 0) ?? (texts.length > 0 ? NOTARY_IDENTITIES_SETTING : undefined);
     if (piece) throw new OciError('INVALID_ARGUMENT', l10n.t('{0} and {1}: set one (the trust policy names its trust stores and identities)', NOTARY_TRUST_POLICY_SETTING, piece));
-    if (image === 'blob') return policyTrust(policyFile.path, blobTrustPolicyFile, (text, file) => selectBlobTrustPolicy(parseBlobTrustPolicy(text, file), undefined, file));
+    if (image === 'blob') return policyTrust(blobPolicyPlace(policyFile.path), blobTrustPolicyFile, (text, file) => selectBlobTrustPolicy(parseBlobTrustPolicy(text, file), undefined, file));
     return image ? policyTrust(policyFile.path, trustPolicyFile, (text, file) => selectTrustPolicy(parseTrustPolicy(text, file), imageScope(image), file)) : {};
   }
   const stores = async (setting: string) =>
@@ -86,6 +86,14 @@ async function policyTrust(path: string, locate: (path: string) => Promise<strin
     const text = `${NOTARY_TRUST_POLICY_SETTING}: ${(err as Error).message}`;
     throw new OciError('INVALID_ARGUMENT', text, { cause: err });
   }
+}
+
+/**
+ * Where a file's blob trust policy is looked for: the setting serves images and files alike, so one naming notation's
+ * image policy (trustpolicy.json, trustpolicy.oci.json) means its folder, where notation keeps trustpolicy.blob.json.
+ */
+function blobPolicyPlace(path: string): string {
+  return /^trustpolicy(\.oci)?\.json$/.test(basename(path)) ? dirname(path) : path;
 }
 
 /**

@@ -209,6 +209,10 @@ describe('Sign File and Verify File Signature: Notary signatures and attest-blob
     assert.equal(outcome.digest, 'sha256:c71d239df91726fc519c6eb72d318ec65820627232b2f796219e87dcf35d0ab4');
     assert.match(outcome.message, /^LICENSE: verified by Notary signature of C=US, ST=WA, L=Seattle, O=Notary, CN=testcert2 \(root ca:notation\/jws-signer\.crt, notary\.x509, trust policy "test-blob-with-timestamping" strict\), timestamped by .*Microsoft Public RSA Time Stamping Authority at 2024-12-31T08:05:30\.009Z/);
     assert.deepEqual(shown, [`info: ${outcome.message}`]);
+    // The setting naming the image policy beside it (one setting serves images and files): the same blob policy read.
+    writeFileSync(join(config, 'trustpolicy.json'), JSON.stringify({ version: '1.0', trustPolicies: [] }));
+    await set('notaryTrustPolicy', join(config, 'trustpolicy.json'));
+    assert.equal((await verify(vscode.Uri.file(license)))?.valid, true);
     // A byte more: not verified.
     writeFileSync(license, Buffer.concat([readFileSync(license), Buffer.from('\n')]));
     const changed = await verify(vscode.Uri.file(license));
