@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { ReferrerFilter } from '../../oci/copy';
 import type { Descriptor } from '../../oci/descriptor';
+import { predicateTypesOf } from '../../oci/referrers';
 import type { ReadOnlyTarget } from '../../oci/target';
 import { referrerName } from '../present/items';
 import { referrerKindTable } from '../settings/referrerKinds';
@@ -28,7 +29,8 @@ export async function askCopyReferrers(target: ReadOnlyTarget, desc: Descriptor,
   if (typeof given === 'boolean') return { referrers: given };
   if (!interactive) return { referrers: true };
   const names = new Map<string, number>();
-  if ((await tallyReferrers(target, desc, names)) === 0) return { referrers: true };
+  const seen = new Set<string>();
+  if ((await tallyReferrers(target, desc, names, (r) => table.classify({ artifactType: r.artifactType, annotations: r.annotations, predicateTypes: predicateTypesOf(r.annotations) }).forEach((k) => seen.add(k)))) === 0) return { referrers: true };
   const what = referrerKindsText(names);
   const items = [
     { label: l10n.t('With its referrers'), description: what, detail: l10n.t('and the referrers of what is below it (each platform of an index)'), value: 'all' as const },
@@ -38,7 +40,8 @@ export async function askCopyReferrers(target: ReadOnlyTarget, desc: Descriptor,
   const choice = (await pickOne(items, { title, placeHolder: l10n.t('Attached to it: {0}. Copy them too?', what) })).value;
   if (choice !== 'some') return { referrers: choice === 'all' };
   const kinds = await pickMany(
-    table.columns.map((c) => ({ label: c.title, description: c.id, id: c.id })),
+    // The kinds the image's own referrers are of come ticked.
+    table.columns.map((c) => ({ label: c.title, description: c.id, id: c.id, picked: seen.has(c.id) })),
     { title, placeHolder: l10n.t('Copy the referrers of these kinds (and theirs, when of these kinds too)') },
   );
   return { referrers: true, only: new ReferrerFilter(kinds.map((k) => k.id), table, 'only') };
@@ -48,9 +51,10 @@ export async function askCopyReferrers(target: ReadOnlyTarget, desc: Descriptor,
  * Counts the referrers of `desc` by kind into `names` (`SBOM` -> 2), up to LOOK_AT of them (past that the choice names
  * the kinds seen rather than listing on); returns how many were seen.
  */
-export async function tallyReferrers(target: ReadOnlyTarget, desc: Descriptor, names: Map<string, number>): Promise<number> {
+export async function tallyReferrers(target: ReadOnlyTarget, desc: Descriptor, names: Map<string, number>, each?: (r: Descriptor) => void): Promise<number> {
   let seen = 0;
   for await (const r of target.referrers(desc)) {
+    each?.(r);
     const name = referrerName(r);
     names.set(name, (names.get(name) ?? 0) + 1);
     if (++seen >= LOOK_AT) break;

@@ -54,7 +54,7 @@ describe('Copy to Layout: only some kinds of referrer', () => {
         const list = await items;
         // The index's platforms: all of them (the index copied as it is), not asked about here.
         if (options?.placeHolder?.startsWith('Platforms to copy')) return list;
-        asked.push(`pick: ${options?.placeHolder}: ${list.map((i) => i.label).join(' | ')}`);
+        asked.push(`pick: ${options?.placeHolder}: ${list.map((i) => i.label + (i.picked ? ' (ticked)' : '')).join(' | ')}`);
         const want = picks.shift() ?? [];
         const chosen = list.filter((i) => want.includes(i.label));
         return options?.canPickMany ? chosen : chosen[0];
@@ -92,7 +92,8 @@ describe('Copy to Layout: only some kinds of referrer', () => {
     assert.equal(asked.length, 3, asked.join('; '));
     assert.equal(asked[2], 'input: Tag in the layout');
     assert.match(asked[0]!, /^pick: Attached to it: .+\. Copy them too\?: With its referrers \| Only Some Kinds… \| Without referrers$/);
-    assert.match(asked[1]!, /^pick: Copy the referrers of these kinds \(and theirs, when of these kinds too\): SIGNATURE \| SBOM \| PROVENANCE \| END-OF-LIFE/);
+    // The index's own referrers are a signature and an SBOM: those come ticked.
+    assert.match(asked[1]!, /^pick: Copy the referrers of these kinds \(and theirs, when of these kinds too\): SIGNATURE \(ticked\) \| SBOM \(ticked\) \| PROVENANCE \| END-OF-LIFE/);
     assert.equal(outcome.referrers, 3);
     assert.deepEqual(await referrersUnder(to, subjects), [made.signature.digest, made.sbom.digest, made.sbomSignature.digest].sort());
   });
