@@ -42,7 +42,7 @@ export async function askCopyReferrers(target: ReadOnlyTarget, desc: Descriptor,
   const kinds = await pickMany(
     // The kinds the image's own referrers are of come ticked.
     table.columns.map((c) => ({ label: c.title, description: c.id, id: c.id, picked: seen.has(c.id) })),
-    { title, placeHolder: l10n.t('Copy the referrers of these kinds (and theirs, when of these kinds too)') },
+    { title, placeHolder: l10n.t('The kinds of referrer to copy') },
   );
   return { referrers: true, only: new ReferrerFilter(kinds.map((k) => k.id), table, 'only') };
 }

@@ -93,7 +93,7 @@ describe('Copy to Layout: only some kinds of referrer', () => {
     assert.equal(asked[2], 'input: Tag in the layout');
     assert.match(asked[0]!, /^pick: Attached to it: .+\. Copy them too\?: With its referrers \| Only Some Kinds… \| Without referrers$/);
     // The index's own referrers are a signature and an SBOM: those come ticked.
-    assert.match(asked[1]!, /^pick: Copy the referrers of these kinds \(and theirs, when of these kinds too\): SIGNATURE \(ticked\) \| SBOM \(ticked\) \| PROVENANCE \| END-OF-LIFE/);
+    assert.match(asked[1]!, /^pick: The kinds of referrer to copy: SIGNATURE \(ticked\) \| SBOM \(ticked\) \| PROVENANCE \| END-OF-LIFE/);
     assert.equal(outcome.referrers, 3);
     assert.deepEqual(await referrersUnder(to, subjects), [made.signature.digest, made.sbom.digest, made.sbomSignature.digest].sort());
   });

@@ -4,26 +4,31 @@
 // sees "Copied v1 from layouts/app to layouts/release as v1 (…) with 1 referrer."; release then shows in the
 // Layouts view with v1, and on disk holds v1 and its SBOM, the same bytes. Then the user drags linux-amd64 from app
 // onto release: it is copied there under its tag, nothing asked. Screenshots go to test-results/
-// (copy-to-layout-*.png; copy-to-layout-dropped.png is the README's docs/images/copy-to-layout.png).
+// (copy-to-layout-*.png; copy-to-layout-dropped.png is the README's docs/images/copy-to-layout.png). Last, v1 again into
+// a new folder, signed, answering "Only Some Kinds…": SBOM comes ticked (v1 has one); the user unticks it and ticks
+// SIGNATURE: v1 arrives with no referrer (copy-to-layout-only-kinds.png is the README's docs/images/copy-only-kinds.png).
 // Run: node --test --test-concurrency=1 test/vscode/ui/copyToLayout.test.mjs (after `npm run build`).
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { nls, openWorkbench, sequentialSteps } from './harness.mjs';
-import { layoutsPane, row, runFromContextMenu, showTag } from './layoutsView.mjs';
+import { layoutsPane, row, runFromContextMenu, showTag, waitForRows } from './layoutsView.mjs';
 import { readLayout, referrersBySubject } from './layoutOnDisk.mjs';
-import { pickMany, pickOne, takeTypedFolder, waitForQuickInput, waitForQuickInputClosed, waitForTypedPath } from './quickInput.mjs';
+import { pickMany, pickOne, setTicks, takeTypedFolder, waitForQuickInput, waitForQuickInputClosed, waitForTypedPath } from './quickInput.mjs';
 
 describe('Copy to Layout in the workbench', { timeout: 300_000 }, () => {
   let wb;
   let release;
+  let signed;
   const step = sequentialSteps(() => wb);
 
   before(async () => {
     wb = await openWorkbench({ demoLayouts: ['layouts/app'] });
     release = join(wb.workspace.folder, 'layouts', 'release');
     mkdirSync(release);
+    signed = join(wb.workspace.folder, 'layouts', 'signed');
+    mkdirSync(signed);
   });
 
   after(async () => {
@@ -96,5 +101,49 @@ describe('Copy to Layout in the workbench', { timeout: 300_000 }, () => {
     await wb.screenshot('copy-to-layout-dropped');
     assert.equal((await readLayout(release)).tags.get('linux-amd64').digest, digest);
     assert.equal((await readLayout(wb.workspace.layouts['layouts/app'].path)).tags.size, src.tags.size, 'the source is left as it was');
+  });
+
+  step('v1 into signed with "Only Some Kinds…": SBOM comes ticked; unticked, SIGNATURE ticked: v1 arrives without its SBOM', async () => {
+    const page = wb.page;
+    await page.mouse.move(700, 300);
+    // release (expanded above) lists a v1 too: folded, so the only v1 row is app's.
+    const shownRelease = row(page, 'release', 1);
+    if ((await shownRelease.getAttribute('aria-expanded')) === 'true') await shownRelease.locator('.monaco-tl-twistie').click();
+    await waitForRows(page, (rows) => rows.filter((r) => r.label === 'v1' && r.level === 2).length <= 1, 'release folded');
+    await showTag(page, 'app', 'v1');
+    await runFromContextMenu(page, 'v1', 2, nls['command.copyToLayout.title']);
+    await pickMany(page, ['linux/amd64', 'linux/arm64/v8']);
+    await pickOne(page, 'Choose a Folder…');
+    // The dialog opens where the last one was taken (layouts/, after step one): the rest of the path typed after it.
+    const opened = await waitForQuickInput(page, (s) => s.visible && !s.busy && s.value.endsWith('/') && signed.startsWith(s.value) && s.rows.length > 0, 'the folder dialog open on a folder above signed');
+    await page.locator('.quick-input-widget .quick-input-box input').pressSequentially(signed.slice(opened.value.length));
+    await waitForTypedPath(page, signed);
+    await takeTypedFolder(page, 'Copy Here', signed);
+    const asked = await pickOne(page, 'Only Some Kinds…');
+    assert.deepEqual(asked.rows.map((r) => r.label), ['With its referrers', 'Only Some Kinds…', 'Without referrers']);
+    await waitForQuickInput(page, (s) => s.visible && !s.busy && s.rows.some((r) => r.label === 'SIGNATURE'), 'the kinds to copy');
+    await wb.screenshot('copy-to-layout-only-kinds');
+    const kinds = await setTicks(page, { SBOM: false, SIGNATURE: true });
+    assert.deepEqual(
+      kinds.rows.map((r) => [r.label, r.checked]),
+      [
+        ['SIGNATURE', false],
+        ['SBOM', true],
+        ['PROVENANCE', false],
+        ['END-OF-LIFE', false],
+      ],
+    );
+    await waitForQuickInput(page, (s) => s.visible && s.rows.length === 0 && s.value === 'v1', 'the tag prompt with v1');
+    await page.keyboard.press('Enter');
+    await waitForQuickInputClosed(page, 'the tag prompt to close');
+    const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'Copied v1 from layouts/app to layouts/signed as v1' });
+    await toast.waitFor();
+    const src = await readLayout(wb.workspace.layouts['layouts/app'].path);
+    const digest = src.tags.get('v1').digest;
+    // No referrer came along: the message says none.
+    assert.equal(await toast.locator('.notification-list-item-message').innerText(), `Copied v1 from layouts/app to layouts/signed as v1 (${digest.slice(7, 19)}).`);
+    const dst = await readLayout(signed);
+    assert.equal(dst.tags.get('v1').digest, digest);
+    assert.deepEqual(await referrersBySubject(dst), {});
   });
 });

@@ -132,6 +132,23 @@ export async function pickMany(page, labels) {
 }
 
 /**
+ * Waits for a multi-select list with the items of `ticks` (label -> whether it should end ticked), clicks each whose
+ * tick differs, waits for the ticks, presses OK. Returns the list as shown first (what came ticked).
+ */
+export async function setTicks(page, ticks) {
+  const labels = Object.keys(ticks);
+  const has = (s) => s.visible && !s.busy && labels.every((l) => s.rows.some((r) => r.label === l && r.checked !== undefined));
+  const shown = await waitForQuickInput(page, has, `a multi-select list with ${labels.map((l) => `"${l}"`).join(', ')}`);
+  for (const label of labels) {
+    const r = rowByLabel(page, label);
+    if (((await r.getAttribute('aria-checked')) === 'true') !== ticks[label]) await r.locator('.monaco-checkbox').click();
+  }
+  await waitForQuickInput(page, (s) => labels.every((l) => s.rows.find((r) => r.label === l)?.checked === ticks[l]), `${labels.map((l) => `${l} ${ticks[l] ? 'ticked' : 'not ticked'}`).join(', ')}`);
+  await page.locator('.quick-input-widget .quick-input-action .monaco-button', { hasText: 'OK' }).click();
+  return shown;
+}
+
+/**
  * Waits for a fresh text prompt (an InputBox: no list, empty value), types `text`, presses Enter. Returns the
  * prompt as it was shown (title, message, placeholder) so the caller can check what was asked.
  */
