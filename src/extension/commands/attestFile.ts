@@ -9,7 +9,7 @@ import { plainArgs } from './args';
 import { chosenFile, explorerSelection, signedFiles } from './chosenFile';
 import { askToReplace } from './generateKeyPair';
 import { choosePredicate, readPredicate } from './predicateFile';
-import { askPredicateType } from './predicateTypes';
+import { askPredicateTypeName } from './predicateTypes';
 import { readSigningKey } from './signingKey';
 
 /** What Attest File returns to `executeCommand` callers (the tests). */
@@ -26,6 +26,7 @@ export interface AttestFileOutcome {
 interface Claim {
   predicateFile: string;
   predicate: Buffer;
+  /** As `--type` names it: a short name of cosign's or a URI. */
   type: string;
   key: SignKey;
 }
@@ -62,7 +63,8 @@ export async function attestFile(services: Services, arg?: unknown, answers?: un
 async function askClaim(services: Services, title: string, given: Record<string, unknown>): Promise<Claim> {
   const predicateFile = await choosePredicate(services, title, given.predicate);
   const predicate = await readPredicate(predicateFile);
-  const type = (await askPredicateType(title, given.type))!;
+  // The name as attest-blob's --type takes it: `custom` and `spdx` make their predicate as cosign does.
+  const type = (await askPredicateTypeName(title, given.type))!;
   const key = await readSigningKey(services, title, given.key, given.passphrase);
   return { predicateFile, predicate, type, key };
 }
@@ -79,7 +81,7 @@ async function attestSelection(services: Services, title: string, files: readonl
   const outcomes: AttestFileOutcome[] = [];
   for (const file of files) outcomes.push(await attestOne(services, file, claim));
   const verify = l10n.t('Verify');
-  const message = l10n.t('Attested {0} files ({1}: {2}) with {3} ({4}): {5}', outcomes.length, claim.type, basename(claim.predicateFile), claim.key.name, claim.key.type, outcomes.map((o) => basename(o.envelope)).join(', '));
+  const message = l10n.t('Attested {0} files ({1}: {2}) with {3} ({4}): {5}', outcomes.length, outcomes[0]!.predicateType, basename(claim.predicateFile), claim.key.name, claim.key.type, outcomes.map((o) => basename(o.envelope)).join(', '));
   void vscode.window.showInformationMessage(message, verify).then((action) => {
     // Each with the envelope just written (beside it, a bundle would be found first).
     if (action === verify) void vscode.commands.executeCommand('manifold.verifyFileSignature', { files: outcomes.map((o) => ({ file: o.file, signature: o.envelope })) });

@@ -11,7 +11,7 @@ import { blobDigest, encryptCosignKey, readPublicKeyFile, verifyBlobEnvelope } f
 import { swapExtensionWindow } from './extensionWindow';
 
 const attest = (...args: unknown[]) => vscode.commands.executeCommand<AttestFileOutcome | undefined>('manifold.attestFile', ...args);
-const attestEach = (selection: vscode.Uri[], answers?: unknown) => vscode.commands.executeCommand<AttestFileOutcome[] | undefined>('manifold.attestFile', selection[0], answers ?? selection);
+const attestEach = (selection: vscode.Uri[]) => vscode.commands.executeCommand<AttestFileOutcome[] | undefined>('manifold.attestFile', selection[0], selection);
 const verify = (...args: unknown[]) => vscode.commands.executeCommand<FileVerifyOutcome | undefined>('manifold.verifyFileSignature', ...args);
 
 const SPDX = 'https://spdx.dev/Document';
@@ -168,6 +168,21 @@ describe('Attest File', () => {
       `info: ${outcome.message} [Verify]`,
       `info: release.tar.gz: verified by ${pub} (ecdsa-p256), an attestation of https://example.com/attestation/v1`,
     ]);
+  });
+
+  it('custom picked, as attest-blob --type custom: a text predicate wrapped as cosign wraps it ({ Data, Timestamp }); replace given, nothing asked about it', async () => {
+    const scan = join(dir, 'scan.txt');
+    writeFileSync(scan, 'no findings\n');
+    picks = ['custom'];
+    const outcome = await attest({ file, predicate: scan, key, passphrase: 'open sesame', replace: true });
+    assert.ok(outcome && !Array.isArray(outcome), `the command returned ${JSON.stringify(outcome)}: ${shown.join('; ')}`);
+    assert.deepEqual(asked.map((a) => a.split(':')[0]), ['pick']);
+    assert.equal(outcome.predicateType, PREDICATE_TYPES.custom);
+    const statement = statementOf(outcome.envelope);
+    assert.equal(statement.predicateType, PREDICATE_TYPES.custom);
+    assert.equal((statement.predicate as { Data: string }).Data, 'no findings\n');
+    assert.match((statement.predicate as { Timestamp: string }).Timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    assert.deepEqual(shown, [`info: ${outcome.message} [Verify]`]);
   });
 
   it('an Explorer selection of two files: one question about the envelope there, the predicate, type and key asked once; each file gets its own envelope', async () => {
