@@ -45,6 +45,8 @@ export const TRUST_NEEDED: Readonly<Record<string, TrustNeed>> = {
   'manifold.attestImage': 'writes',
   // Writes the file's bundle beside it (Verify File Signature only reads: allowed, as Verify Signatures).
   'manifold.signFile': 'writes',
+  // Writes the file's attestation (a DSSE envelope) beside it, as Sign File its bundle.
+  'manifold.attestFile': 'writes',
   // Reads a layout (or archive) and writes another: no registry involved.
   'manifold.copyToLayout': 'writes',
   // Writes files, and unpacks folders, from content the workspace holds.

@@ -1,4 +1,3 @@
-import { promises as fsp } from 'node:fs';
 import { basename } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { attestManifest, attestManifestBundle } from '../../oci/attestations';
@@ -6,11 +5,11 @@ import { parseRegistryReference } from '../../oci/registry';
 import { manifestName } from '../present/format';
 import type { Services } from '../services';
 import { attestingFormat, type SigningFormat } from '../settings/signingFormat';
-import { chooseFiles } from '../ui/fileChooser';
 import { withProgress } from '../ui/progress';
 import { input } from '../ui/prompts';
 import { reportWrittenBeside } from '../ui/report';
 import { plainArgs, type SourceManifest, sourceManifestFrom } from './args';
+import { choosePredicate, readPredicate } from './predicateFile';
 import { askPredicateType } from './predicateTypes';
 import { readSigningKey } from './signingKey';
 import { signingSubjects } from './signingSubjects';
@@ -73,28 +72,6 @@ export async function attestImage(services: Services, arg?: unknown, answers?: u
       : l10n.t('Attested {0} and the {1} manifests below it ({2}: {3}) with {4} ({5}) as {6}', shown, attested.length - 1, predicateType, what, key.name, key.type, subjectName);
   reportWrittenBeside(services, m, message);
   return { message, format, subjectName, predicateType, attested };
-}
-
-/** The predicate file given, or chosen in a file dialog. */
-async function choosePredicate(services: Services, title: string, given: unknown): Promise<string> {
-  if (typeof given === 'string') return given;
-  const chosen = await chooseFiles(services.context.workspaceState, {
-    title: l10n.t('{0}: Choose the Predicate', title),
-    openLabel: l10n.t('Attest This'),
-    canSelectFiles: true,
-    canSelectFolders: false,
-    canSelectMany: false,
-    filters: { [l10n.t('JSON')]: ['json'], [l10n.t('All files')]: ['*'] },
-  });
-  return chosen[0]!.fsPath;
-}
-
-async function readPredicate(file: string): Promise<Buffer> {
-  try {
-    return await fsp.readFile(file);
-  } catch (err) {
-    throw new Error(l10n.t('{0}: {1}', file, (err as Error).message));
-  }
 }
 
 /**

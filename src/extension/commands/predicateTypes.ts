@@ -8,7 +8,19 @@ import { input, pickOne } from '../ui/prompts';
  * type" is offered first (undefined), as verify-attestation without --type.
  */
 export async function askPredicateType(title: string, given: unknown, options: { any?: boolean } = {}): Promise<string | undefined> {
-  if (typeof given === 'string') return predicateTypeOf(given);
+  const named = await askPredicateTypeName(title, given, options);
+  return named === undefined ? undefined : predicateTypeOf(named);
+}
+
+/**
+ * The same, as `--type` is given (a short name kept, not its URI): what the statement is made of, since cosign makes
+ * `custom`'s predicate ({ Data, Timestamp }) and `spdx`'s (a string) otherwise than their URIs'.
+ */
+export async function askPredicateTypeName(title: string, given: unknown, options: { any?: boolean } = {}): Promise<string | undefined> {
+  if (typeof given === 'string') {
+    predicateTypeOf(given); // one that is none refused here
+    return given;
+  }
   if (given === null && options.any) return undefined;
   type Item = { label: string; description?: string; type?: string; uri?: boolean };
   const items: Item[] = [
@@ -17,7 +29,7 @@ export async function askPredicateType(title: string, given: unknown, options: {
     { label: l10n.t('A URI…'), description: l10n.t('a predicate type of your own'), uri: true },
   ];
   const picked = await pickOne(items, { title, placeHolder: l10n.t('The predicate type'), matchOnDescription: true });
-  if (picked.type) return predicateTypeOf(picked.type);
+  if (picked.type) return picked.type;
   if (!picked.uri) return undefined;
   const typed = await input({
     title,
@@ -32,5 +44,5 @@ export async function askPredicateType(title: string, given: unknown, options: {
       }
     },
   });
-  return predicateTypeOf(typed);
+  return typed;
 }

@@ -55,6 +55,7 @@ import { attestImage } from './attestImage';
 import { verifyAttestations } from './verifyAttestations';
 import { verifyFileSignature } from './verifyFileSignature';
 import { signFile } from './signFile';
+import { attestFile } from './attestFile';
 
 export interface CommandEntry {
   id: string;
@@ -100,6 +101,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'manifold.verifyAttestations', handler: verifyAttestations },
   { id: 'manifold.verifyFileSignature', handler: verifyFileSignature },
   { id: 'manifold.signFile', handler: signFile },
+  { id: 'manifold.attestFile', handler: attestFile },
   { id: 'manifold.checkLayout', handler: checkLayout },
   { id: 'manifold.checkRepository', handler: checkRepository },
   { id: 'manifold.addRegistry', handler: addRegistry },

@@ -37,14 +37,17 @@ export interface FileVerifyOutcome {
  * one, trustpolicy.blob.json) (restricted settings: untrusted, the user's own only); no key set, the keys are chosen
  * (and may be remembered). The signature is the one found beside the file (BESIDE), else picked or chosen. Only
  * reads: allowed in Restricted Mode. Arguments: the Explorer's URI (and its selection: several files are each
- * verified, one notification for all), or `{ file, signature }`.
+ * verified, one notification for all), `{ file, signature }`, or `{ files: [{ file, signature }] }` (several, each
+ * with the signature named: Attest File's Verify on what it wrote).
  */
 export async function verifyFileSignature(services: Services, arg?: unknown, answers?: unknown): Promise<FileVerifyOutcome | FileVerifyOutcome[]> {
   const title = l10n.t('Verify File Signature');
   const trusting = new FileTrust(services, title);
-  const selected = explorerSelection(arg, answers);
-  if (selected.length > 1) return verifySelection(services, selected, trusting);
   const given = plainArgs(arg, answers);
+  const pairs = givenPairs(given.files);
+  if (pairs) return verifySelection(services, pairs, trusting);
+  const selected = explorerSelection(arg, answers);
+  if (selected.length > 1) return verifySelection(services, await Promise.all(signedFiles(selected).map(async (file) => ({ file, signature: (await besideFile(file))[0] }))), trusting);
   const chosen = await chosenFile(services, arg, given, title, l10n.t('Verify This File'));
   // A signature itself chosen (release.tar.gz.sigstore.json) beside the file it signs: that file, with it.
   const signed = typeof given.signature === 'string' ? undefined : await signedBeside(chosen);
@@ -55,16 +58,21 @@ export async function verifyFileSignature(services: Services, arg?: unknown, ans
   return outcome;
 }
 
+/** `{ files: [{ file, signature }] }`: the pairs, when every one names both. */
+function givenPairs(files: unknown): Array<{ file: string; signature: string }> | undefined {
+  if (!Array.isArray(files) || files.length === 0) return undefined;
+  const pairs = files.filter((p): p is { file: string; signature: string } => typeof p?.file === 'string' && typeof p?.signature === 'string');
+  return pairs.length === files.length ? pairs : undefined;
+}
+
 /**
- * Several files from the Explorer: each with the signature beside it (the first of BESIDE's order when several; none,
- * not verified, nothing asked per file), the keys asked once; a selected signature of another selected file is not
- * itself verified. One notification: all verified, or which were not and why.
+ * Several files: from the Explorer each with the signature beside it (the first of BESIDE's order when several; none,
+ * not verified, nothing asked per file; a selected signature of another selected file is not itself verified), or
+ * each with the one named; the keys asked once. One notification: all verified, or which were not and why.
  */
-async function verifySelection(services: Services, files: readonly string[], trusting: FileTrust): Promise<FileVerifyOutcome[]> {
-  const subjects = signedFiles(files);
+async function verifySelection(services: Services, pairs: ReadonlyArray<{ file: string; signature?: string | undefined }>, trusting: FileTrust): Promise<FileVerifyOutcome[]> {
   const outcomes: FileVerifyOutcome[] = [];
-  for (const file of subjects) {
-    const signature = (await besideFile(file))[0];
+  for (const { file, signature } of pairs) {
     if (signature) outcomes.push(await verifyOne(services, file, signature, trusting));
     else outcomes.push(noSignature(services, file));
   }

@@ -141,6 +141,28 @@ describe('Restricted Mode (untrusted workspace)', () => {
     }
   });
 
+  it('refuses Attest File (no envelope written)', async () => {
+    const files = mkdtempSync(join(tmpdir(), 'manifold-restricted-attest-'));
+    const file = join(files, 'release.tar.gz');
+    writeFileSync(file, 'release 1.0\n');
+    const predicate = join(files, 'sbom.spdx.json');
+    writeFileSync(predicate, '{"spdxVersion":"SPDX-2.3"}\n');
+    const key = join(files, 'cosign.key');
+    writeFileSync(key, encryptCosignKey(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey, 'pw'));
+    const warnings: string[] = [];
+    const warn = f.services.log.warn;
+    f.services.log.warn = (message: string) => void warnings.push(message);
+    try {
+      // The same call writes release.tar.gz.intoto.jsonl in a trusted workspace (attestFile.test.ts).
+      assert.equal(await vscode.commands.executeCommand('manifold.attestFile', vscode.Uri.file(file), { predicate, type: 'spdxjson', key, passphrase: 'pw' }), undefined);
+      assert.deepEqual(warnings.map((w) => w.split(':')[0]), ['manifold.attestFile refused']);
+      assert.deepEqual(readdirSync(files).sort(), ['cosign.key', 'release.tar.gz', 'sbom.spdx.json']);
+    } finally {
+      f.services.log.warn = warn;
+      rmSync(files, { recursive: true, force: true });
+    }
+  });
+
   it('checks an image: Check Image reads and verifies it, its results in the Problems panel, no byte of the layout changed', async () => {
     const before = indexBytes();
     const blobs = blobNames();
