@@ -137,8 +137,10 @@ function tlogEntry(e: unknown, where: string): BundleTlogEntry | { malformed: st
   if (logIndex === undefined) return { malformed: `${where}.logIndex: expected a whole number` };
   const keyId = isObject(e.logId) && typeof e.logId.keyId === 'string' ? decodeBase64(e.logId.keyId) : undefined;
   if (!keyId) return { malformed: `${where}.logId.keyId: expected base64` };
-  const kv = isObject(e.kindVersion) ? e.kindVersion : {};
-  const entry: BundleTlogEntry = { body: e.canonicalizedBody, integratedTime, logIndex, logID: keyId.toString('hex'), kind: String(kv.kind ?? ''), version: String(kv.version ?? '') };
+  // Absent, it is not required here; given, it must be two strings (bundleLog.ts holds them to the body's).
+  const kv = e.kindVersion === undefined || e.kindVersion === null ? {} : e.kindVersion;
+  if (!isObject(kv) || (kv.kind !== undefined && typeof kv.kind !== 'string') || (kv.version !== undefined && typeof kv.version !== 'string')) return { malformed: `${where}.kindVersion: expected a kind and a version (strings)` };
+  const entry: BundleTlogEntry = { body: e.canonicalizedBody, integratedTime, logIndex, logID: keyId.toString('hex'), kind: (kv.kind as string | undefined) ?? '', version: (kv.version as string | undefined) ?? '' };
   const promise = e.inclusionPromise;
   if (promise !== undefined) {
     const set = isObject(promise) && typeof promise.signedEntryTimestamp === 'string' ? decodeBase64(promise.signedEntryTimestamp) : undefined;
