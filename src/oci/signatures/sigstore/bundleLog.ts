@@ -34,11 +34,11 @@ export function verifyBundleLog(entries: readonly BundleTlogEntry[], keys: reado
     const key = logKey(e.logID, keys, proof);
     if (!key) {
       // A Rekor v2 Ed25519 log's ID binds its checkpoint's origin: with the checkpoint unread, say why too.
-      const unread = read && 'bad' in read ? `${where}.inclusionProof.${read.bad}; ` : '';
+      const unread = read && 'bad' in read ? `${proofAt(where, read.bad)}; ` : '';
       why.push(`${unread}${where}: its log ID ${e.logID} is none of the Rekor keys given (${keys.map((k) => `${k.name}: ${k.logId}`).join('; ')})`);
       continue;
     }
-    if (read && 'bad' in read) return { bad: `${where}.inclusionProof.${read.bad}` };
+    if (read && 'bad' in read) return { bad: proofAt(where, read.bad) };
     if (!e.set && !proof) {
       why.push(`${where}: neither an inclusionPromise (SET) nor an inclusionProof`);
       continue;
@@ -79,6 +79,11 @@ function kindVersionProblem(e: BundleTlogEntry): string | undefined {
   if ('problem' in read) return undefined; // bodyProblem says it
   const [kind, version] = [read.at(['kind']), read.at(['apiVersion'])];
   return kind === e.kind && version === e.version ? undefined : `${JSON.stringify(e.kind)} ${JSON.stringify(e.version)}, not the logged body's kind ${JSON.stringify(kind)} and apiVersion ${JSON.stringify(version)}`;
+}
+
+/** Where the inclusion proof readInclusionProof refused is wrong: at a field of it (`hashes[2]: ...`), or the proof itself (`expected an object`). */
+function proofAt(where: string, bad: string): string {
+  return bad.startsWith('expected ') ? `${where}.inclusionProof: ${bad}` : `${where}.inclusionProof.${bad}`;
 }
 
 /** Why the body is not of `logged`: a Rekor v2 entry (hashedrekord or dsse 0.0.2) for either content; else hashedrekord 0.0.1 for a message, dsse 0.0.1 or intoto 0.0.2 for an envelope. */
