@@ -182,3 +182,17 @@ describe("a tlog entry's kindVersion (the bundle's unsigned label of its logged 
     assert.deepEqual(await withKindVersion(undefined), ['ok', '']);
   });
 });
+
+describe("a tlog entry's canonicalizedBody that is not base64", () => {
+  // Found by damagedBlobVerifyRandom (seeds 964, 966 of 1-3000: 'tlogEntries[0].inclusionProof: canonicalizedBody: not base64', the proof named as the place).
+  it('is malformed, named by its field, whether the entry has a SET, a proof or both', async () => {
+    for (const name of ['happy-path-v0.3', 'rekor2-happy-path']) {
+      const c = caseOf(name);
+      const doc = JSON.parse(readFileSync(c.bundle, 'utf8')) as { verificationMaterial: { tlogEntries: Array<Record<string, unknown>> } };
+      doc.verificationMaterial.tlogEntries[0]!.canonicalizedBody = 'not base64!';
+      const file = join(tempDir(), 'bundle.sigstore.json');
+      writeFileSync(file, JSON.stringify(doc));
+      assert.deepEqual(await throughCore({ ...c, bundle: file }), ['malformed-signature', 'the bundle: $.verificationMaterial.tlogEntries[0].canonicalizedBody: expected base64'], name);
+    }
+  });
+});

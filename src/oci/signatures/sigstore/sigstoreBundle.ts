@@ -130,6 +130,8 @@ function wholeNumber(v: unknown): number | undefined {
 function tlogEntry(e: unknown, where: string): BundleTlogEntry | { malformed: string } {
   if (!isObject(e)) return { malformed: `${where}: expected an object` };
   if (typeof e.canonicalizedBody !== 'string') return { malformed: `${where}.canonicalizedBody: expected a string` };
+  // Read here, not first where a proof or a SET reads it: each would name itself as the place.
+  if (!decodeBase64(e.canonicalizedBody)) return { malformed: `${where}.canonicalizedBody: expected base64` };
   // Rekor v2 entries have no integratedTime (0, omitted by protojson).
   const integratedTime = e.integratedTime === undefined ? 0 : wholeNumber(e.integratedTime);
   if (integratedTime === undefined) return { malformed: `${where}.integratedTime: expected a whole number` };
