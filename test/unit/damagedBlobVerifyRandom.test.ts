@@ -7,10 +7,11 @@
 // reason, or (a key or a trusted root) an OciError naming the file; never another exception, never crash text, the
 // CLI agreeing with the core (exit 0, 3, or 1 naming the file). SWEEP_SEEDS=a-b sweeps more seeds.
 import { strict as assert } from 'node:assert';
-import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isOciError } from '../../src/oci/errors';
+import { childrenOf, readNode } from '../../src/oci/signatures/x509/der';
 import { blobDigest, type BundleCheck, cosignSignStatement, loadPublicKey, makeKeyBundle, makeMessageBundle, parseTrustedRoot, type SignKey, signKey, trustedRootCertificates, trustedRootCtLogKeys, trustedRootTimestampAuthorities, verifyBlobBundle, verifyBlobSignature } from '../../src/oci/signatures';
 import { mutateBytes, mutateDer } from '../helpers/byteMutations';
 import { CRASH_TEXT, mutateJson, seededRandom } from '../helpers/jsonMutations';
@@ -32,6 +33,8 @@ const PUBLIC_GOOD = join(FIXTURES, 'trusted-root', 'public-good.json');
 const IDENTITY = 'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
 const ISSUER = 'https://token.actions.githubusercontent.com';
 const BLOB = Buffer.from('release 1.0 bytes\n');
+/** A certificate no case chains to (a made Notary root), base64 DER: what a trusted root's certificate is replaced by to see whether it is needed. */
+const OTHER_CERTIFICATE = new X509Certificate(readFileSync(join(FIXTURES, 'notary-made', 'root.pem'))).raw.toString('base64');
 
 /**
  * ECDSA's nonce is random: the P-256 key's signatures over the two byte strings signed here (the file; the DSSE
@@ -245,8 +248,12 @@ async function throughCore(run: Run): Promise<Verdict> {
 }
 
 /** Files for the CLI: what a run verifies, written to a folder. */
+let lastDir: string | undefined;
 function cliArgs(run: Run): { argv: string[]; files: Record<string, string> } {
+  // The previous run's folder removed now: a long sweep leaves no pile for cleanupTemps.
+  if (lastDir) rmSync(lastDir, { recursive: true, force: true });
   const dir = tempDir('manifold-blobsweep-');
+  lastDir = dir;
   const files = { signed: join(dir, run.how === 'bundle' ? 'blob.sigstore.json' : 'blob.sig'), artifact: join(dir, 'blob'), pub: join(dir, 'cosign.pub'), root: join(dir, 'trusted_root.json') };
   writeFileSync(files.signed, run.signed);
   writeFileSync(files.artifact, run.artifact);
@@ -312,13 +319,110 @@ const HARMLESS: Array<{ path: RegExp; when?: (damaged: Json, original: Json, pat
     },
     why: "a signature line's name, in a Rekor v1 checkpoint: its ECDSA key's hint is of the key alone, the name is not signed (rekor's signed_note.go reads none)",
   },
+  {
+    path: /\.([^.[]+)$/,
+    when: (_d, o, path) => valueAt(o, path) === undefined && !keysOf(o).has(/\.([^.[]+)$/.exec(path)![1]!),
+    why: 'a field added, of a name the document nowhere has: not read here (protojson readers refuse unknown fields; nothing signed changes)',
+  },
+  {
+    path: /^\$\.verificationMaterial\.tlogEntries\[\d+\]\.inclusionPromise$/,
+    when: (d, _o, path) => valueAt(d, path) === undefined && valueAt(d, path.replace(/inclusionPromise$/, 'inclusionProof')) !== undefined,
+    why: 'the SET dropped, the inclusion proof kept: either proves the logging (as in sigstore-go); the time then comes from a timestamp, or a key needs none',
+  },
+  {
+    path: /^\$\.verificationMaterial\.tlogEntries\[\d+\]\.kindVersion(\.|$)/,
+    when: (d, _o, path) => {
+      const kv = valueAt(d, path.replace(/(kindVersion).*$/, '$1')) as Json | null | undefined;
+      return kv === undefined || kv === null || (typeof kv === 'object' && kv.kind === undefined && kv.version === undefined);
+    },
+    why: 'kindVersion gone (absent, null or empty): not required here, the logged body alone is read (given, it must be the body\'s)',
+  },
+  {
+    path: /^\$\.verificationMaterial\.timestampVerificationData\.rfc3161Timestamps\[\d+\]\.signedTimestamp$/,
+    when: (d, o, path) => {
+      const [was, now] = [Buffer.from(valueAt(o, path) as string, 'base64'), Buffer.from(String(valueAt(d, path)), 'base64')];
+      return ['certificates', 'SignedData.version', 'SignerInfo.version', 'SignedData.digestAlgorithms'].includes(tokenPartHit(was, now));
+    },
+    why: "an RFC 3161 token changed in a part not read: the certificates it carries (the trusted root holds the TSA's), the versions, the digestAlgorithms SET (as damagedTimestampsRandom)",
+  },
+  {
+    path: /^\$\.(tlogs|ctlogs)\[\d+\]\.publicKey\.keyDetails$/,
+    when: (d, _o, path) => typeof valueAt(d, path) === 'string' && !/_ECDSA_P(256|384|521)_|ED25519|RSA/.test(valueAt(d, path) as string),
+    why: "a log key's keyDetails of no kind known here: not checked, the key is what its DER is (a known kind must match it; sigstore-go refuses an unknown value)",
+  },
 ];
+
+/** The value at a JSON path (`$.a[0].b`). */
+function valueAt(doc: unknown, path: string): unknown {
+  let v = doc;
+  for (const [, key, index] of path.matchAll(/\.([^.[]+)|\[(\d+)\]/g)) v = v && typeof v === 'object' ? (v as Json)[key ?? Number(index)] : undefined;
+  return v;
+}
+
+/** Every field name in a document. */
+function keysOf(doc: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(doc)) doc.forEach((x) => keysOf(x, out));
+  else if (doc && typeof doc === 'object') for (const [k, x] of Object.entries(doc)) keysOf(x, out.add(k));
+  return out;
+}
+
+/** The part of an RFC 3161 token (damagedTimestampsRandom's names) its first changed byte is in. */
+function tokenPartHit(token: Buffer, damaged: Buffer): string {
+  if (damaged.equals(token)) return 'nothing';
+  let i = 0;
+  while (i < token.length && i < damaged.length && token[i] === damaged[i]) i++;
+  const base = (n: { raw: Buffer }) => n.raw.byteOffset - token.byteOffset;
+  // A TimeStampResp (its status first) or the ContentInfo alone.
+  const top = childrenOf(readNode(token).node);
+  const info = top[0]!.tag === 0x30 ? childrenOf(top[1]!) : top;
+  const sd = childrenOf(childrenOf(info[1]!)[0]!);
+  const si = childrenOf(childrenOf(sd[4]!)[0]!);
+  const parts: Array<[string, { raw: Buffer }]> = [
+    ...(['SignerInfo.version', 'SignerInfo.sid', 'SignerInfo.digestAlgorithm', 'SignerInfo.signedAttrs', 'SignerInfo.signatureAlgorithm', 'SignerInfo.signature', 'SignerInfo.unsignedAttrs'] as const).map((n, k) => [n, si[k]!] as [string, { raw: Buffer }]),
+    ...(['SignedData.version', 'SignedData.digestAlgorithms', 'encapContentInfo', 'certificates', 'signerInfos'] as const).map((n, k) => [n, sd[k]!] as [string, { raw: Buffer }]),
+  ].filter(([, n]) => n !== undefined);
+  return parts.find(([, n]) => i >= base(n) && i < base(n) + n.raw.length)?.[0] ?? 'the outer heads';
+}
+
+/** The base64 DER at a JSON path (`$.a[0].rawBytes`) of a document, if there is one. */
+function rawAt(doc: Json, path: string): Buffer | undefined {
+  const v = valueAt(doc, path);
+  return typeof v === 'string' ? Buffer.from(v, 'base64') : undefined;
+}
+
+/**
+ * Whether a change at `path` of a case's trusted root may leave it verifying: in an entry the case does not need
+ * (removed, it still verifies) or a chain's certificate it does not use (replaced, it still verifies), never the
+ * document or its mediaType; the tlogs for a key's bundle all gone (with no Rekor key given, a key's bundle is
+ * verified by the key alone, as without --trusted-root); a needed self-signed certificate whose subject and key are
+ * unchanged (a trust anchor is taken as the root gives it: its own signature and other fields are not checked, by
+ * OpenSSL or Go either).
+ */
+function rootChangeHarmless(path: string, need: readonly string[], c: Case, original: Json, damaged: Json): boolean {
+  if (path === '$' || path === '$.mediaType') return false;
+  // No Rekor key given: a key's bundle is verified by the key alone, as without --trusted-root.
+  if (/^\$\.tlogs(\[|$)/.test(path) && c.key !== undefined && !((damaged.tlogs as unknown[] | undefined)?.length)) return true;
+  const cert = /^(\$\.\w+\[\d+\]\.certChain\.certificates\[\d+\])(\.rawBytes)?$/.exec(path);
+  if (cert) {
+    if (!need.includes(cert[1]!)) return true;
+    try {
+      const [was, now] = [new X509Certificate(rawAt(original, `${cert[1]}.rawBytes`)!), new X509Certificate(rawAt(damaged, `${cert[1]}.rawBytes`)!)];
+      return was.subject === was.issuer && now.subject === was.subject && now.publicKey.export({ type: 'spki', format: 'der' }).equals(was.publicKey.export({ type: 'spki', format: 'der' }));
+    } catch {
+      return false;
+    }
+  }
+  // Harmful when it is, holds or is in a needed entry; a needed certificate counts only inside its entry's certChain
+  // (the entry removed whole may not be needed).
+  const within = (inner: string, outer: string) => inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
+  return !need.some((n) => (within(path, n) ? true : within(n, path) && (!n.includes('.certChain.') || path.startsWith(`${n.replace(/\.certChain\..*$/, '')}.`))));
+}
 
 describe("verify-blob's inputs damaged at random (seeded): verified only when harmless, else a reason or an error naming the file", function () {
   this.timeout(120_000);
   let made: Keyed[];
   let cases: Case[];
-  /** Per case, the trusted root's entries (`$.tlogs[0]`) verification needs: removed, it fails. */
+  /** Per case, the trusted root's entries (`$.tlogs[0]`) and chains' certificates verification needs: removed, it fails. */
   const needed = new Map<string, string[]>();
   before(async () => {
     made = signers();
@@ -328,10 +432,18 @@ describe("verify-blob's inputs damaged at random (seeded): verified only when ha
       const list: string[] = [];
       for (const field of ['tlogs', 'certificateAuthorities', 'ctlogs', 'timestampAuthorities']) {
         for (let i = 0; i < ((doc[field] as unknown[] | undefined)?.length ?? 0); i++) {
-          const without = JSON.parse(c.root) as Json;
-          (without[field] as unknown[]).splice(i, 1);
-          const v = await throughCore({ how: 'bundle', signed: bytes(c.bundle), artifact: c.artifact, ...(c.key ? { pub: bytes(c.key) } : {}), root: bytes(JSON.stringify(without)) });
-          if (!('ok' in v && v.ok)) list.push(`$.${field}[${i}]`);
+          const verifiesWithout = async (remove: (root: Json) => void) => {
+            const without = JSON.parse(c.root) as Json;
+            remove(without);
+            const v = await throughCore({ how: 'bundle', signed: bytes(c.bundle), artifact: c.artifact, ...(c.key ? { pub: bytes(c.key) } : {}), root: bytes(JSON.stringify(without)) });
+            return 'ok' in v && v.ok;
+          };
+          if (!(await verifiesWithout((r) => (r[field] as unknown[]).splice(i, 1)))) list.push(`$.${field}[${i}]`);
+          // A certificate replaced by another (removed, a chain of one would leave the root unreadable).
+          const chain = (doc[field] as Json[])[i]!.certChain?.certificates as unknown[] | undefined;
+          for (let j = 0; j < (chain?.length ?? 0); j++) {
+            if (!(await verifiesWithout((r) => ((r[field] as Json[])[i]!.certChain.certificates[j] = { rawBytes: OTHER_CERTIFICATE })))) list.push(`$.${field}[${i}].certChain.certificates[${j}]`);
+          }
         }
       }
       needed.set(c.name, list);
@@ -408,8 +520,7 @@ describe("verify-blob's inputs damaged at random (seeded): verified only when ha
         run = { how: 'bundle', signed: bytes(c.bundle), artifact: c.artifact, root: bytes(text), ...(c.key ? { pub: bytes(c.key) } : {}) };
         named = 'root';
         const need = needed.get(c.name)!;
-        // An entry the bundle does not need may change in any way; one it needs, not.
-        harmless = jsonHarmless(c.root, text, (p) => !need.some((n) => p === n || p.startsWith(`${n}.`) || p.startsWith(`${n}[`)) && p !== '$' && !/^\$\.[A-Za-z]+$/.test(p));
+        harmless = jsonHarmless(c.root, text, (p) => rootChangeHarmless(p, need, c, JSON.parse(c.root) as Json, parsed(text) as Json));
       } else if (target === 'signature') {
         const k = pick(random, made);
         const d = damagedSignature(k.signature, k.kind.startsWith('ECDSA'), random);
