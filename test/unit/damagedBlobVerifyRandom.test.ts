@@ -1,19 +1,21 @@
 // verify-blob's inputs damaged at random, the same way every run (seeded): a message-signature bundle and a DSSE
 // bundle made by sign-blob's core (bundleWrite.ts) with an ECDSA, RSA or Ed25519 key; a keyless (or managed-key)
-// sigstore-conformance happy case's bundle (each bundle's JSON, or the bytes of one field it encodes); that case's trusted root (its JSON, or one certificate's or key's DER);
-// the classic base64 signature; the PEM public key. Each is verified through the core (verifyBlobBundle,
-// verifyBlobSignature) and through `manifold verify-blob` (JSON and text). Verified only when the damage is
-// harmless (what is signed and the signature intact, or a part named below as not read); else a failure naming a
-// reason, or (a key or a trusted root) an OciError naming the file; never another exception, never crash text, the
-// CLI agreeing with the core (exit 0, 3, or 1 naming the file). SWEEP_SEEDS=a-b sweeps more seeds.
+// sigstore-conformance happy case's bundle (each bundle's JSON, or the bytes of one field it encodes); that case's
+// trusted root (its JSON, or one certificate's or key's DER); the classic base64 signature; the PEM public key
+// (test/helpers/blobInputDamage.ts). Each is verified through the core (verifyBlobBundle, verifyBlobSignature) and
+// through `manifold verify-blob` (JSON and text). Verified only when the damage is harmless (what is signed and the
+// signature intact, or a part test/helpers/harmlessChanges.ts names as not read); else a failure naming a reason,
+// or (a key or a trusted root) an OciError naming the file; never another exception, never crash text, the CLI
+// agreeing with the core (exit 0, 3, or 1 naming the file). SWEEP_SEEDS=a-b sweeps more seeds.
 import { strict as assert } from 'node:assert';
 import { createHash, createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isOciError } from '../../src/oci/errors';
-import { childrenOf, readNode } from '../../src/oci/signatures/x509/der';
 import { blobDigest, type BundleCheck, cosignSignStatement, loadPublicKey, makeKeyBundle, makeMessageBundle, parseTrustedRoot, type SignKey, signKey, trustedRootCertificates, trustedRootCtLogKeys, trustedRootTimestampAuthorities, verifyBlobBundle, verifyBlobSignature } from '../../src/oci/signatures';
-import { mutateBytes, mutateDer } from '../helpers/byteMutations';
+import { damagedBundle, damagedPem, damagedSignature, rawBytesPlaces, strictBase64 } from '../helpers/blobInputDamage';
+import { mutateDer } from '../helpers/byteMutations';
+import { changedPaths, HARMLESS, parsed, rawAt } from '../helpers/harmlessChanges';
 import { CRASH_TEXT, mutateJson, seededRandom } from '../helpers/jsonMutations';
 import { runCli } from '../helpers/runCli';
 import { cleanupTemps, tempDir } from './builders';
@@ -108,127 +110,6 @@ interface Run {
   root?: Buffer;
 }
 
-/** The paths at which two JSON values differ (`$.a.b[0]`): one path where a value's type or value changed. */
-function changedPaths(a: unknown, b: unknown, at = '$', out: string[] = []): string[] {
-  if (a === b) return out;
-  if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
-    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) changedPaths((a as Json)[k], (b as Json)[k], Array.isArray(a) ? `${at}[${k}]` : `${at}.${k}`, out);
-    return out;
-  }
-  out.push(at);
-  return out;
-}
-
-const parsed = (text: string): unknown => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return Symbol('not JSON');
-  }
-};
-
-/** Every base64 DER in a trusted root (certificates, public keys): where mutateDer may strike. */
-function rawBytesPlaces(doc: Json): Array<{ holder: Json; at: string }> {
-  const out: Array<{ holder: Json; at: string }> = [];
-  const walk = (v: unknown, at: string) => {
-    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${at}[${i}]`));
-    else if (v && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
-        if (k === 'rawBytes' && typeof x === 'string') out.push({ holder: v as Json, at: `${at}.${k}` });
-        else walk(x, `${at}.${k}`);
-      }
-    }
-  };
-  walk(doc, '$');
-  return out;
-}
-
-/** The fields of a bundle that hold base64 (DER, signatures, hashes, JSON bodies), and the checkpoint's text. */
-const ENCODED = new Set(['rawBytes', 'signedEntryTimestamp', 'canonicalizedBody', 'rootHash', 'hashes', 'signedTimestamp', 'signature', 'digest', 'payload', 'sig', 'keyId', 'envelope']);
-
-/**
- * A bundle damaged: half the seeds its JSON (mutateJson), half one encoded field's bytes: DER by its structure, a
- * JSON body (Rekor's) by mutateJson, other bytes (signatures, hashes, the checkpoint's text) by mutateBytes.
- */
-function damagedBundle(text: string, random: () => number): string {
-  if (random() < 0.5) return mutateJson(text, random);
-  const doc = JSON.parse(text) as Json;
-  const places: Array<{ holder: Json; key: string | number }> = [];
-  const walk = (v: unknown) => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
-        if (ENCODED.has(k) && typeof x === 'string') places.push({ holder: v as Json, key: k });
-        else if (ENCODED.has(k) && Array.isArray(x)) x.forEach((_, i) => typeof x[i] === 'string' && places.push({ holder: x as unknown as Json, key: i }));
-        else walk(x);
-      }
-    }
-  };
-  walk(doc);
-  const place = pick(random, places);
-  const value = place.holder[place.key] as string;
-  if (place.key === 'envelope') place.holder[place.key] = mutateBytes(Buffer.from(value), random).toString('utf8');
-  else {
-    const bytes = Buffer.from(value, 'base64');
-    const damaged = bytes[0] === 0x30 ? mutateDer(bytes, random).bytes : bytes[0] === 0x7b ? Buffer.from(mutateJson(bytes.toString('utf8'), random)) : mutateBytes(bytes, random);
-    place.holder[place.key] = damaged.toString('base64');
-  }
-  return JSON.stringify(doc);
-}
-
-const BLOCK = /-----BEGIN ([^-]*)-----\r?\n([\s\S]*?)-----END \1-----\r?\n?/;
-
-/** A PEM public key damaged once: cut, a base64 character changed, its DER damaged, a label changed, a block added, line endings. */
-function damagedPem(pem: string, random: () => number): { text: string; what: string } {
-  const b = BLOCK.exec(pem)!;
-  const kind = Math.floor(random() * 6);
-  if (kind === 0) {
-    const at = Math.floor(random() * pem.length);
-    return { text: pem.slice(0, at), what: `cut at ${at}` };
-  }
-  if (kind === 1) {
-    const at = b[0].indexOf('\n') + 1 + Math.floor(random() * b[2]!.length);
-    const by = pick(random, ['A', '/', '+', '=', '==', '', '\n', '*', ' ', '\r\n', '-']);
-    return { text: pem.slice(0, at) + by + pem.slice(at + 1), what: `base64 at ${at}: ${JSON.stringify(pem[at])} to ${JSON.stringify(by)}` };
-  }
-  if (kind === 2) {
-    const m = mutateDer(Buffer.from(b[2]!.replace(/\s+/g, ''), 'base64'), random);
-    return { text: `-----BEGIN ${b[1]}-----\n${m.bytes.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END ${b[1]}-----\n`, what: `DER: ${m.what}` };
-  }
-  if (kind === 3) {
-    const label = pick(random, ['PRIVATE KEY', 'RSA PUBLIC KEY', 'EC PUBLIC KEY', 'CERTIFICATE', 'public key', '']);
-    const which = Math.floor(random() * 3);
-    const text = pem.replace(which === 2 ? /(?!)/ : `BEGIN ${b[1]}`, `BEGIN ${label}`).replace(which === 1 ? /(?!)/ : `END ${b[1]}`, `END ${label}`);
-    return { text, what: `label ${which === 0 ? 'both' : which === 1 ? 'BEGIN' : 'END'} to ${JSON.stringify(label)}` };
-  }
-  if (kind === 4) {
-    const extra = pick(random, [pem, '-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n', '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----\n', '-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----\n', 'Comment: a key\n', '\0\xff\n', '-----BEGIN ']);
-    return random() < 0.5 ? { text: extra + pem, what: `before: ${JSON.stringify(extra.slice(0, 60))}` } : { text: pem + extra, what: `after: ${JSON.stringify(extra.slice(0, 60))}` };
-  }
-  const how = pick(random, ['crlf', 'no newline', 'indented', 'one line']);
-  const text = how === 'crlf' ? pem.replace(/\n/g, '\r\n') : how === 'no newline' ? pem.trimEnd() : how === 'indented' ? pem.replace(/^/gm, '  ') : pem.replace(/\n(?=[A-Za-z0-9+/=])/g, '');
-  return { text, what: how };
-}
-
-/** The classic signature damaged: its base64 text's bytes, its decoded bytes (DER's structure for ECDSA), or its line endings. */
-function damagedSignature(text: string, ecdsa: boolean, random: () => number): { bytes: Buffer; what: string } {
-  const kind = Math.floor(random() * 3);
-  if (kind === 0) return { bytes: mutateBytes(Buffer.from(text), random), what: 'base64 text bytes' };
-  if (kind === 1) {
-    const decoded = Buffer.from(text, 'base64');
-    const m = ecdsa ? mutateDer(decoded, random) : { bytes: mutateBytes(decoded, random), what: 'bytes' };
-    return { bytes: Buffer.from(m.bytes.toString('base64')), what: `decoded: ${m.what}` };
-  }
-  const how = pick(random, ['\n', '\r\n', '\n\n', ' ', '\t']);
-  return random() < 0.5 ? { bytes: Buffer.from(text + how), what: `${JSON.stringify(how)} after` } : { bytes: Buffer.from(how + text), what: `${JSON.stringify(how)} before` };
-}
-
-/** The signature's bytes as cosign writes them (base64, line endings around): undefined when not that encoding. */
-function strictBase64(bytes: Buffer): Buffer | undefined {
-  const t = bytes.toString('latin1').trim().replace(/[\r\n]/g, '');
-  return t.length > 0 && t.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(t) ? Buffer.from(t, 'base64') : undefined;
-}
-
 /** The core's verdict (`thrown` with the message when it threw; the error's class is checked by the caller). */
 type Verdict = { ok: true } | { ok: false; problem: string; reason: string } | { thrown: Error };
 
@@ -288,106 +169,6 @@ async function cliWrongs(run: Run, core: Verdict, named: string | undefined): Pr
     }
   }
   return wrong;
-}
-
-/**
- * Parts a bundle or trusted root may have changed in and still verify, each for a reason: nothing signed, nothing
- * checked, only a hint. A match of the changed path (JSON path from the root; `when`, of the damaged document) makes
- * the change harmless.
- */
-const HARMLESS: Array<{ path: RegExp; when?: (damaged: Json, original: Json, path: string) => boolean; why: string }> = [
-  { path: /^\$\.verificationMaterial\.publicKey\.[^.[]+$/, why: 'the hint (or a field beside it) names the key, proves nothing: the keys given verify or not whatever it says' },
-  {
-    path: /^\$\.verificationMaterial\.timestampVerificationData(\.|$)/,
-    when: (d) => ((d.verificationMaterial?.timestampVerificationData?.rfc3161Timestamps as unknown[] | undefined) ?? []).length === 0,
-    why: "a timestamp dropped: what is left (the tlog entry's SET and time) verifies, as a bundle made without one does",
-  },
-  { path: /^\$\.(certificateAuthorities|timestampAuthorities)\[\d+\]\.(uri|subject)(\.|$)/, why: "a CA's or TSA's URI and subject say where it is and whom it names; its certificates are what verify" },
-  { path: /^\$\.(tlogs|ctlogs)\[\d+\]\.baseUrl$/, why: "a log's URL says where it is; its key (and log ID) is what verifies" },
-  {
-    path: /^\$\.(tlogs|ctlogs)\[\d+\]\.hashAlgorithm$/,
-    why: "not read: every log's tree is RFC 6962's SHA-256, which proofs are checked with; an SCT is checked by its log's key (sigstore-go refuses a value other than SHA2_256)",
-  },
-  {
-    path: /^\$\.verificationMaterial\.tlogEntries\[(\d+)\]\.inclusionProof\.checkpoint\.envelope$/,
-    when: (d, o, path) => {
-      // Only a signature line's name changed, in a Rekor v1 entry: its log's ECDSA key hint is of the key alone.
-      const i = Number(/tlogEntries\[(\d+)\]/.exec(path)![1]);
-      const unnamed = (t: unknown) => (typeof t === 'string' ? t.replace(/^\u2014 .* (\S+)$/gm, '\u2014 $1') : t);
-      const at = (doc: Json) => doc.verificationMaterial.tlogEntries[i].inclusionProof.checkpoint.envelope as unknown;
-      return o.verificationMaterial.tlogEntries[i].kindVersion.version !== '0.0.2' && unnamed(at(d)) === unnamed(at(o));
-    },
-    why: "a signature line's name, in a Rekor v1 checkpoint: its ECDSA key's hint is of the key alone, the name is not signed (rekor's signed_note.go reads none)",
-  },
-  {
-    path: /\.([^.[]+)$/,
-    when: (_d, o, path) => valueAt(o, path) === undefined && !keysOf(o).has(/\.([^.[]+)$/.exec(path)![1]!),
-    why: 'a field added, of a name the document nowhere has: not read here (protojson readers refuse unknown fields; nothing signed changes)',
-  },
-  {
-    path: /^\$\.verificationMaterial\.tlogEntries\[\d+\]\.inclusionPromise$/,
-    when: (d, _o, path) => valueAt(d, path) === undefined && valueAt(d, path.replace(/inclusionPromise$/, 'inclusionProof')) !== undefined,
-    why: 'the SET dropped, the inclusion proof kept: either proves the logging (as in sigstore-go); the time then comes from a timestamp, or a key needs none',
-  },
-  {
-    path: /^\$\.verificationMaterial\.tlogEntries\[\d+\]\.kindVersion(\.|$)/,
-    when: (d, _o, path) => {
-      const kv = valueAt(d, path.replace(/(kindVersion).*$/, '$1')) as Json | null | undefined;
-      return kv === undefined || kv === null || (typeof kv === 'object' && kv.kind === undefined && kv.version === undefined);
-    },
-    why: 'kindVersion gone (absent, null or empty): not required here, the logged body alone is read (given, it must be the body\'s)',
-  },
-  {
-    path: /^\$\.verificationMaterial\.timestampVerificationData\.rfc3161Timestamps\[\d+\]\.signedTimestamp$/,
-    when: (d, o, path) => {
-      const [was, now] = [Buffer.from(valueAt(o, path) as string, 'base64'), Buffer.from(String(valueAt(d, path)), 'base64')];
-      return ['certificates', 'SignedData.version', 'SignerInfo.version', 'SignedData.digestAlgorithms'].includes(tokenPartHit(was, now));
-    },
-    why: "an RFC 3161 token changed in a part not read: the certificates it carries (the trusted root holds the TSA's), the versions, the digestAlgorithms SET (as damagedTimestampsRandom)",
-  },
-  {
-    path: /^\$\.(tlogs|ctlogs)\[\d+\]\.publicKey\.keyDetails$/,
-    when: (d, _o, path) => typeof valueAt(d, path) === 'string' && !/_ECDSA_P(256|384|521)_|ED25519|RSA/.test(valueAt(d, path) as string),
-    why: "a log key's keyDetails of no kind known here: not checked, the key is what its DER is (a known kind must match it; sigstore-go refuses an unknown value)",
-  },
-];
-
-/** The value at a JSON path (`$.a[0].b`). */
-function valueAt(doc: unknown, path: string): unknown {
-  let v = doc;
-  for (const [, key, index] of path.matchAll(/\.([^.[]+)|\[(\d+)\]/g)) v = v && typeof v === 'object' ? (v as Json)[key ?? Number(index)] : undefined;
-  return v;
-}
-
-/** Every field name in a document. */
-function keysOf(doc: unknown, out = new Set<string>()): Set<string> {
-  if (Array.isArray(doc)) doc.forEach((x) => keysOf(x, out));
-  else if (doc && typeof doc === 'object') for (const [k, x] of Object.entries(doc)) keysOf(x, out.add(k));
-  return out;
-}
-
-/** The part of an RFC 3161 token (damagedTimestampsRandom's names) its first changed byte is in. */
-function tokenPartHit(token: Buffer, damaged: Buffer): string {
-  if (damaged.equals(token)) return 'nothing';
-  let i = 0;
-  while (i < token.length && i < damaged.length && token[i] === damaged[i]) i++;
-  const base = (n: { raw: Buffer }) => n.raw.byteOffset - token.byteOffset;
-  // A TimeStampResp (its status first) or the ContentInfo alone.
-  const top = childrenOf(readNode(token).node);
-  const info = top[0]!.tag === 0x30 ? childrenOf(top[1]!) : top;
-  const sd = childrenOf(childrenOf(info[1]!)[0]!);
-  const si = childrenOf(childrenOf(sd[4]!)[0]!);
-  const parts: Array<[string, { raw: Buffer }]> = [
-    ...(['SignerInfo.version', 'SignerInfo.sid', 'SignerInfo.digestAlgorithm', 'SignerInfo.signedAttrs', 'SignerInfo.signatureAlgorithm', 'SignerInfo.signature', 'SignerInfo.unsignedAttrs'] as const).map((n, k) => [n, si[k]!] as [string, { raw: Buffer }]),
-    ...(['SignedData.version', 'SignedData.digestAlgorithms', 'encapContentInfo', 'certificates', 'signerInfos'] as const).map((n, k) => [n, sd[k]!] as [string, { raw: Buffer }]),
-  ].filter(([, n]) => n !== undefined);
-  return parts.find(([, n]) => i >= base(n) && i < base(n) + n.raw.length)?.[0] ?? 'the outer heads';
-}
-
-/** The base64 DER at a JSON path (`$.a[0].rawBytes`) of a document, if there is one. */
-function rawAt(doc: Json, path: string): Buffer | undefined {
-  const v = valueAt(doc, path);
-  return typeof v === 'string' ? Buffer.from(v, 'base64') : undefined;
 }
 
 /**
