@@ -196,3 +196,19 @@ describe("a tlog entry's canonicalizedBody that is not base64", () => {
     }
   });
 });
+
+describe("a message signature's messageDigest.algorithm", () => {
+  // "constructor" found Object's own constructor in the algorithms' table: createHash threw a TypeError out of verifyBlobBundle.
+  it('one not read here (an empty name, "constructor", "toString") is a digest-mismatch naming it, nothing thrown', async () => {
+    const c = caseOf('managed-key-happy-path');
+    for (const algorithm of ['', 'constructor', 'toString', 'SHA3_256']) {
+      const doc = JSON.parse(readFileSync(c.bundle, 'utf8')) as { messageSignature: { messageDigest: { algorithm: string } } };
+      doc.messageSignature.messageDigest.algorithm = algorithm;
+      const file = join(tempDir(), 'bundle.sigstore.json');
+      writeFileSync(file, JSON.stringify(doc));
+      for (const verdict of [await throughCore({ ...c, bundle: file }), await throughCli({ ...c, bundle: file })]) {
+        assert.deepEqual(verdict, ['digest-mismatch', `its messageDigest.algorithm ${JSON.stringify(algorithm)} is none read here (SHA2_256, SHA2_384, SHA2_512)`], algorithm);
+      }
+    }
+  });
+});
