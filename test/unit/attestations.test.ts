@@ -114,6 +114,8 @@ describe("cosign's predicate types and statements", () => {
     assert.equal(predicateTypeOf('custom'), 'https://cosign.sigstore.dev/attestation/v1');
     assert.equal(predicateTypeOf('https://example.com/my/v1'), 'https://example.com/my/v1');
     assert.throws(() => predicateTypeOf('sbom'), (err: Error) => isOciError(err, 'INVALID_ARGUMENT') && /^--type sbom: not a predicate type \(custom\|/.test(err.message));
+    // Names Object has: before, "constructor" gave its function as the type.
+    for (const name of ['constructor', 'toString', '__proto__']) assert.throws(() => predicateTypeOf(name), (err: Error) => isOciError(err, 'INVALID_ARGUMENT'), name);
   });
 
   it('the statement cosign makes: custom wraps the text with a timestamp, spdx keeps a string, the rest the JSON object', () => {

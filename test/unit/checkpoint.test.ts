@@ -38,7 +38,9 @@ function entry(log: MadeLog, body: Buffer, change: (proof: Json) => void = () =>
   const entries = [Buffer.from('a'), Buffer.from('b'), body, Buffer.from('c'), Buffer.from('d'), Buffer.from('e')];
   const proof = log.inclusionProof(entries, 2) as Json;
   change(proof);
-  return { body: body.toString('base64'), integratedTime: 0, logIndex: 2, logID: Buffer.from(log.logIdBase64, 'base64').toString('hex'), kind: 'hashedrekord', version: '0.0.2', inclusionProof: proof };
+  // Labelled as its body says (a kindVersion that disagrees is refused).
+  const { kind, apiVersion } = JSON.parse(body.toString('utf8')) as { kind: string; apiVersion: string };
+  return { body: body.toString('base64'), integratedTime: 0, logIndex: 2, logID: Buffer.from(log.logIdBase64, 'base64').toString('hex'), kind, version: apiVersion, inclusionProof: proof };
 }
 
 describe('checkpoints (signed notes) of a log made here', () => {

@@ -85,6 +85,8 @@ describe("Rekor v1 inclusion proofs: cosign 3's keyless bundle (oci-attestation)
       ['the checkpoint key hint', (p) => (p.checkpoint.envelope = p.checkpoint.envelope.replace(' wNI9aj', ' xNI9aj')), /inclusionProof: checkpoint: no signature line is by .*rekor\.pub \(key hints rekor\.sigstore\.dev c4d23d6a\)/],
       ['the checkpoint, no blank line', (p) => (p.checkpoint.envelope = p.checkpoint.envelope.replace('\n\n', '\n')), /inclusionProof\.checkpoint: no blank line before its signatures/],
       ['rootHash, not 32 bytes', (p) => (p.rootHash = 'AAAA'), /tlogEntries\[0\]\.inclusionProof\.rootHash: expected base64 of 32 bytes/],
+      // Found by the verify-blob sweep (seed 1254 said 'inclusionProof.expected an object').
+      ['no object', (_p, b) => (b.verificationMaterial.tlogEntries[0].inclusionProof = 'x'), /tlogEntries\[0\]\.inclusionProof: expected an object$/],
       // The SET covers the body too: with the SET gone, the proof alone refuses a changed body.
       [
         'the body (its SET gone)',

@@ -4,10 +4,13 @@
 // through the core (verifyBlobBundle) and through `manifold verify-blob --format json`. A case that must fail is
 // pinned to the problem (and reason) it fails with, so it cannot pass for an unrelated reason unseen.
 import { strict as assert } from 'node:assert';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BundleCheck, loadPublicKey, parseTrustedRoot, trustedRootCertificates, trustedRootCtLogKeys, trustedRootTimestampAuthorities, verifyBlobBundle } from '../../src/oci/signatures';
 import { runCli } from '../helpers/runCli';
+import { cleanupTemps, tempDir } from './builders';
+
+after(cleanupTemps);
 
 const ROOT = join(__dirname, '..', 'fixtures', 'sigstore-conformance', 'bundle-verify');
 const PUBLIC_GOOD = join(__dirname, '..', 'fixtures', 'trusted-root', 'public-good.json');
@@ -155,4 +158,57 @@ describe('sigstore-conformance bundle-verify cases (verify-blob)', () => {
       }
     });
   }
+});
+
+describe("a tlog entry's kindVersion (the bundle's unsigned label of its logged body)", () => {
+  const happy = caseOf('happy-path-v0.3');
+  const withKindVersion = async (kindVersion: unknown): Promise<[string, string]> => {
+    const doc = JSON.parse(readFileSync(happy.bundle, 'utf8')) as { verificationMaterial: { tlogEntries: Array<Record<string, unknown>> } };
+    if (kindVersion === undefined) delete doc.verificationMaterial.tlogEntries[0]!.kindVersion;
+    else doc.verificationMaterial.tlogEntries[0]!.kindVersion = kindVersion;
+    const file = join(tempDir(), 'bundle.sigstore.json');
+    writeFileSync(file, JSON.stringify(doc));
+    return throughCore({ ...happy, bundle: file });
+  };
+
+  // Found by damagedBlobVerifyRandom (seed 964: rekor2-happy-path's version [] verified).
+  it('one that is not the body\'s kind and apiVersion is refused, as sigstore-js refuses it; one not two strings is malformed; absent, the body alone is read', async () => {
+    assert.deepEqual(await withKindVersion({ kind: 'hashedrekord', version: '0.0.1' }), ['ok', '']);
+    const [problem, reason] = await withKindVersion({ kind: 'hashedrekord', version: '0.0.2' });
+    assert.equal(problem, 'bad-bundle');
+    assert.match(reason, /tlogEntries\[0\]\.kindVersion: "hashedrekord" "0\.0\.2", not the logged body's kind "hashedrekord" and apiVersion "0\.0\.1"/);
+    assert.deepEqual(await withKindVersion({ kind: 'dsse', version: '0.0.1' }).then(([p]) => p), 'bad-bundle');
+    assert.deepEqual(await withKindVersion({ kind: 'hashedrekord', version: [] }), ['malformed-signature', 'the bundle: $.verificationMaterial.tlogEntries[0].kindVersion: expected a kind and a version (strings)']);
+    assert.deepEqual(await withKindVersion(undefined), ['ok', '']);
+  });
+});
+
+describe("a tlog entry's canonicalizedBody that is not base64", () => {
+  // Found by damagedBlobVerifyRandom (seeds 964, 966 of 1-3000: 'tlogEntries[0].inclusionProof: canonicalizedBody: not base64', the proof named as the place).
+  it('is malformed, named by its field, whether the entry has a SET, a proof or both', async () => {
+    for (const name of ['happy-path-v0.3', 'rekor2-happy-path']) {
+      const c = caseOf(name);
+      const doc = JSON.parse(readFileSync(c.bundle, 'utf8')) as { verificationMaterial: { tlogEntries: Array<Record<string, unknown>> } };
+      doc.verificationMaterial.tlogEntries[0]!.canonicalizedBody = 'not base64!';
+      const file = join(tempDir(), 'bundle.sigstore.json');
+      writeFileSync(file, JSON.stringify(doc));
+      assert.deepEqual(await throughCore({ ...c, bundle: file }), ['malformed-signature', 'the bundle: $.verificationMaterial.tlogEntries[0].canonicalizedBody: expected base64'], name);
+    }
+  });
+});
+
+describe("a message signature's messageDigest.algorithm", () => {
+  // "constructor" found Object's own constructor in the algorithms' table: createHash threw a TypeError out of verifyBlobBundle.
+  it('one not read here (an empty name, "constructor", "toString") is a digest-mismatch naming it, nothing thrown', async () => {
+    const c = caseOf('managed-key-happy-path');
+    for (const algorithm of ['', 'constructor', 'toString', 'SHA3_256']) {
+      const doc = JSON.parse(readFileSync(c.bundle, 'utf8')) as { messageSignature: { messageDigest: { algorithm: string } } };
+      doc.messageSignature.messageDigest.algorithm = algorithm;
+      const file = join(tempDir(), 'bundle.sigstore.json');
+      writeFileSync(file, JSON.stringify(doc));
+      for (const verdict of [await throughCore({ ...c, bundle: file }), await throughCli({ ...c, bundle: file })]) {
+        assert.deepEqual(verdict, ['digest-mismatch', `its messageDigest.algorithm ${JSON.stringify(algorithm)} is none read here (SHA2_256, SHA2_384, SHA2_512)`], algorithm);
+      }
+    }
+  });
 });

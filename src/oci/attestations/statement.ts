@@ -29,8 +29,8 @@ export const PREDICATE_TYPES: Readonly<Record<string, string>> = {
  * a path). Throws INVALID_ARGUMENT for anything else.
  */
 export function predicateTypeOf(type: string): string {
-  const uri = PREDICATE_TYPES[type];
-  if (uri) return uri;
+  // Own names only: "constructor" or "toString" would find Object's.
+  if (Object.hasOwn(PREDICATE_TYPES, type)) return PREDICATE_TYPES[type]!;
   if (/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(type)) return type;
   throw new OciError('INVALID_ARGUMENT', `--type ${type}: not a predicate type (${Object.keys(PREDICATE_TYPES).join('|')}, or a URI)`);
 }

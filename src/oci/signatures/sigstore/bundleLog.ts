@@ -34,11 +34,11 @@ export function verifyBundleLog(entries: readonly BundleTlogEntry[], keys: reado
     const key = logKey(e.logID, keys, proof);
     if (!key) {
       // A Rekor v2 Ed25519 log's ID binds its checkpoint's origin: with the checkpoint unread, say why too.
-      const unread = read && 'bad' in read ? `${where}.inclusionProof.${read.bad}; ` : '';
+      const unread = read && 'bad' in read ? `${proofAt(where, read.bad)}; ` : '';
       why.push(`${unread}${where}: its log ID ${e.logID} is none of the Rekor keys given (${keys.map((k) => `${k.name}: ${k.logId}`).join('; ')})`);
       continue;
     }
-    if (read && 'bad' in read) return { bad: `${where}.inclusionProof.${read.bad}` };
+    if (read && 'bad' in read) return { bad: proofAt(where, read.bad) };
     if (!e.set && !proof) {
       why.push(`${where}: neither an inclusionPromise (SET) nor an inclusionProof`);
       continue;
@@ -54,6 +54,11 @@ export function verifyBundleLog(entries: readonly BundleTlogEntry[], keys: reado
       const problem = inclusionProblem(proof, e.body, key);
       if (problem) return { bad: `${where}.inclusionProof: ${problem}` };
     }
+    const label = kindVersionProblem(e);
+    if (label) {
+      why.push(`${where}.kindVersion: ${label}`);
+      continue;
+    }
     const problem = bodyProblem(e.body, logged);
     if (problem) {
       why.push(`${where}: the Rekor entry is not of this signature: ${problem}`);
@@ -62,6 +67,23 @@ export function verifyBundleLog(entries: readonly BundleTlogEntry[], keys: reado
     return { ...(e.set ? { integratedTime: e.integratedTime } : {}), logIndex: e.logIndex, logId: e.logID, key: key.name, ...(proof ? { inclusionProof: true as const } : {}) };
   }
   return { bad: why.join('; ') };
+}
+
+/**
+ * Why the entry's kindVersion is not its body's kind and apiVersion (sigstore-js refuses the bundle so: "kind/version
+ * mismatch"). It is the bundle's label of a signed body, itself unsigned; only a kind or version given is compared.
+ */
+function kindVersionProblem(e: BundleTlogEntry): string | undefined {
+  if (e.kind === '' && e.version === '') return undefined;
+  const read = entryBody(e.body);
+  if ('problem' in read) return undefined; // bodyProblem says it
+  const [kind, version] = [read.at(['kind']), read.at(['apiVersion'])];
+  return kind === e.kind && version === e.version ? undefined : `${JSON.stringify(e.kind)} ${JSON.stringify(e.version)}, not the logged body's kind ${JSON.stringify(kind)} and apiVersion ${JSON.stringify(version)}`;
+}
+
+/** Where the inclusion proof readInclusionProof refused is wrong: at a field of it (`hashes[2]: ...`), or the proof itself (`expected an object`). */
+function proofAt(where: string, bad: string): string {
+  return bad.startsWith('expected ') ? `${where}.inclusionProof: ${bad}` : `${where}.inclusionProof.${bad}`;
 }
 
 /** Why the body is not of `logged`: a Rekor v2 entry (hashedrekord or dsse 0.0.2) for either content; else hashedrekord 0.0.1 for a message, dsse 0.0.1 or intoto 0.0.2 for an envelope. */

@@ -66,9 +66,11 @@ export async function checkBundle(bytes: Buffer, subject: BundleSubject, keys: r
   if ('message' in bundle.content) {
     const m = bundle.content.message;
     // The digest in the algorithm it names, as sigstore-go computes it (cosign states a P-384 or P-521 key's own hash).
-    const hash = MESSAGE_DIGESTS[m.algorithm];
-    const hex = createHash(hash ?? 'sha256').update(signed).digest('hex');
-    if (!hash || m.digest.toString('hex') !== hex) return fail('digest-mismatch', `its messageDigest is ${m.algorithm} ${m.digest.toString('hex')}, not ${hash ? m.algorithm : 'SHA2_256'} ${hex}`, by);
+    // Own names only: "constructor" or "toString" would find Object's.
+    const hash = Object.hasOwn(MESSAGE_DIGESTS, m.algorithm) ? MESSAGE_DIGESTS[m.algorithm] : undefined;
+    if (!hash) return fail('digest-mismatch', `its messageDigest.algorithm ${JSON.stringify(m.algorithm)} is none read here (${Object.keys(MESSAGE_DIGESTS).join(', ')})`, by);
+    const hex = createHash(hash).update(signed).digest('hex');
+    if (m.digest.toString('hex') !== hex) return fail('digest-mismatch', `its messageDigest is ${m.algorithm} ${m.digest.toString('hex')}, not ${m.algorithm} ${hex}`, by);
     const checked = identityCheck(undefined, by, trust.identity, fail);
     // A message signature signs the manifest's bytes only: nothing else is signed with it.
     const unsigned = checked.ok && trust.annotations && annotationMismatch(trust.annotations, undefined);

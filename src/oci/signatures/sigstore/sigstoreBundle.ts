@@ -130,6 +130,8 @@ function wholeNumber(v: unknown): number | undefined {
 function tlogEntry(e: unknown, where: string): BundleTlogEntry | { malformed: string } {
   if (!isObject(e)) return { malformed: `${where}: expected an object` };
   if (typeof e.canonicalizedBody !== 'string') return { malformed: `${where}.canonicalizedBody: expected a string` };
+  // Read here, not first where a proof or a SET reads it: each would name itself as the place.
+  if (!decodeBase64(e.canonicalizedBody)) return { malformed: `${where}.canonicalizedBody: expected base64` };
   // Rekor v2 entries have no integratedTime (0, omitted by protojson).
   const integratedTime = e.integratedTime === undefined ? 0 : wholeNumber(e.integratedTime);
   if (integratedTime === undefined) return { malformed: `${where}.integratedTime: expected a whole number` };
@@ -137,8 +139,10 @@ function tlogEntry(e: unknown, where: string): BundleTlogEntry | { malformed: st
   if (logIndex === undefined) return { malformed: `${where}.logIndex: expected a whole number` };
   const keyId = isObject(e.logId) && typeof e.logId.keyId === 'string' ? decodeBase64(e.logId.keyId) : undefined;
   if (!keyId) return { malformed: `${where}.logId.keyId: expected base64` };
-  const kv = isObject(e.kindVersion) ? e.kindVersion : {};
-  const entry: BundleTlogEntry = { body: e.canonicalizedBody, integratedTime, logIndex, logID: keyId.toString('hex'), kind: String(kv.kind ?? ''), version: String(kv.version ?? '') };
+  // Absent, it is not required here; given, it must be two strings (bundleLog.ts holds them to the body's).
+  const kv = e.kindVersion === undefined || e.kindVersion === null ? {} : e.kindVersion;
+  if (!isObject(kv) || (kv.kind !== undefined && typeof kv.kind !== 'string') || (kv.version !== undefined && typeof kv.version !== 'string')) return { malformed: `${where}.kindVersion: expected a kind and a version (strings)` };
+  const entry: BundleTlogEntry = { body: e.canonicalizedBody, integratedTime, logIndex, logID: keyId.toString('hex'), kind: (kv.kind as string | undefined) ?? '', version: (kv.version as string | undefined) ?? '' };
   const promise = e.inclusionPromise;
   if (promise !== undefined) {
     const set = isObject(promise) && typeof promise.signedEntryTimestamp === 'string' ? decodeBase64(promise.signedEntryTimestamp) : undefined;
