@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import * as l10n from '@vscode/l10n';
-import { attestManifest, attestManifestBundle } from '../../oci/attestations';
+import { attestManifest, attestManifestBundle, predicateTypeOf } from '../../oci/attestations';
 import { parseRegistryReference } from '../../oci/registry';
 import { manifestName } from '../present/format';
 import type { Services } from '../services';
@@ -10,7 +10,7 @@ import { input } from '../ui/prompts';
 import { reportWrittenBeside } from '../ui/report';
 import { plainArgs, type SourceManifest, sourceManifestFrom } from './args';
 import { choosePredicate, readPredicate } from './predicateFile';
-import { askPredicateType } from './predicateTypes';
+import { askPredicateTypeName } from './predicateTypes';
 import { readSigningKey } from './signingKey';
 import { signingSubjects } from './signingSubjects';
 
@@ -48,7 +48,9 @@ export async function attestImage(services: Services, arg?: unknown, answers?: u
   const subjects = await signingSubjects(m, shown, title, given.recursive, { placeHolder: l10n.t('What to attest'), recursive: l10n.t('as manifold attest --recursive') });
   const predicateFile = await choosePredicate(services, title, given.predicate);
   const predicate = await readPredicate(predicateFile);
-  const predicateType = (await askPredicateType(title, given.type))!;
+  // As --type gives it to the core (a short name kept: cosign makes custom's and spdx's predicates otherwise than their URIs'); said by its URI.
+  const typeName = (await askPredicateTypeName(title, given.type))!;
+  const predicateType = predicateTypeOf(typeName);
   const key = await readSigningKey(services, title, given.key, given.passphrase);
   const subjectName = await askSubjectName(services, m, title, given.subjectName);
   const format = attestingFormat(given.format);
@@ -56,10 +58,10 @@ export async function attestImage(services: Services, arg?: unknown, answers?: u
     const done: AttestOutcome['attested'] = [];
     for (const subject of subjects) {
       if (format === 'sigstore-bundle') {
-        const r = await attestManifestBundle(m.target, subject, key, predicateType, predicate, subjectName, { signal });
+        const r = await attestManifestBundle(m.target, subject, key, typeName, predicate, subjectName, { signal });
         done.push({ digest: subject.digest, referrer: r.manifest.digest });
       } else {
-        const r = await attestManifest(m.target, subject, key, predicateType, predicate, subjectName, { signal });
+        const r = await attestManifest(m.target, subject, key, typeName, predicate, subjectName, { signal });
         done.push({ digest: subject.digest, tag: r.tag, attestations: r.attestations });
       }
     }

@@ -202,6 +202,21 @@ describe('Attest and Verify Attestations', () => {
     }
   });
 
+  it("Attest with type custom and a text predicate: the statement as manifold attest --type custom makes it ({ Data, Timestamp }), named by custom's URI", async () => {
+    const store = await newLayout();
+    const image = await makeImage(store, { arch: 'amd64' });
+    await store.tag(image, 'v1');
+    const notes = join(files, 'notes.txt');
+    writeFileSync(notes, 'built on a clean machine\n');
+    const outcome = await attest({ layout: store.location, reference: 'v1', predicate: notes, type: 'custom', key: keyFile, passphrase: 'open sesame', subjectName: 'registry.example.com/app', recursive: false });
+    assert.ok(outcome, `the command returned nothing: ${JSON.stringify(shown)}`);
+    assert.equal(outcome.predicateType, 'https://cosign.sigstore.dev/attestation/v1');
+    const statement = (await lastStatement(store, image.digest)) as { predicateType: string; predicate: { Data?: string; Timestamp?: string } };
+    assert.equal(statement.predicateType, 'https://cosign.sigstore.dev/attestation/v1');
+    assert.equal(statement.predicate.Data, 'built on a clean machine\n');
+    assert.match(statement.predicate.Timestamp ?? '', /^\d{4}-\d\d-\d\dT/);
+  });
+
   it('Attest with format sigstore-bundle on a fresh layout: a bundle referrer of the index, no .att tag; verify finds it in that format', async () => {
     const store = await newLayout();
     const platforms = [await makeImage(store, { arch: 'amd64' }), await makeImage(store, { arch: 'arm64' })];
