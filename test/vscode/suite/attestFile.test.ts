@@ -8,7 +8,7 @@ import type { AttestFileOutcome } from '../../../src/extension/commands/attestFi
 import type { FileVerifyOutcome } from '../../../src/extension/commands/verifyFileSignature';
 import { PREDICATE_TYPES } from '../../../src/oci/attestations';
 import { blobDigest, encryptCosignKey, readPublicKeyFile, verifyBlobEnvelope } from '../../../src/oci/signatures';
-import { swapExtensionWindow } from './extensionWindow';
+import { RecordedPrompts } from './extensionWindow';
 
 const attest = (...args: unknown[]) => vscode.commands.executeCommand<AttestFileOutcome | undefined>('manifold.attestFile', ...args);
 const attestEach = (selection: vscode.Uri[]) => vscode.commands.executeCommand<AttestFileOutcome[] | undefined>('manifold.attestFile', selection[0], selection);
@@ -23,19 +23,12 @@ const SPDX = 'https://spdx.dev/Document';
  * what is asked once.
  */
 describe('Attest File', () => {
+  const ui = new RecordedPrompts();
   let dir: string;
   let file: string;
   let sbom: string;
   let key: string;
   let pub: string;
-  let restore: (() => void) | undefined;
-  const shown: string[] = [];
-  const asked: string[] = [];
-  let opens: vscode.Uri[][] = [];
-  let typed: string[] = [];
-  let picks: string[] = [];
-  /** The actions a notification or modal is answered with, when it offers one of them. */
-  let answers: string[] = [];
   const settings = () => vscode.workspace.getConfiguration('manifold');
   const set = (name: string, value: unknown) => settings().update(name, value, vscode.ConfigurationTarget.Global);
   const statementOf = (envelope: string) => JSON.parse(Buffer.from((JSON.parse(readFileSync(envelope, 'utf8')) as { payload: string }).payload, 'base64').toString('utf8')) as {
@@ -44,7 +37,7 @@ describe('Attest File', () => {
     predicate: unknown;
   };
   const waitShown = async (prefix: string) => {
-    for (let i = 0; i < 50 && !shown.some((m) => m.startsWith(prefix)); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && !ui.shown.some((m) => m.startsWith(prefix)); i++) await new Promise((r) => setTimeout(r, 100));
   };
 
   before(async () => {
@@ -61,48 +54,24 @@ describe('Attest File', () => {
     pub = join(dir, 'cosign.pub');
     writeFileSync(key, encryptCosignKey(pair.privateKey, 'open sesame'));
     writeFileSync(pub, pair.publicKey.export({ type: 'spki', format: 'pem' }));
-    const record = (kind: string) => async (message: string, ...rest: unknown[]) => {
-      const actions = rest.filter((r): r is string => typeof r === 'string');
-      shown.push(`${kind}: ${message}${actions.length ? ` [${actions.join(', ')}]` : ''}`);
-      return actions.find((a) => answers.includes(a));
-    };
-    restore = swapExtensionWindow({
-      showInformationMessage: record('info'),
-      showWarningMessage: record('warning'),
-      showErrorMessage: record('error'),
-      showOpenDialog: async (options?: vscode.OpenDialogOptions) => (asked.push(`open: ${options?.title}`), opens.shift()),
-      showInputBox: async (options?: vscode.InputBoxOptions) => (asked.push(`input: ${options?.prompt}`), typed.shift()),
-      showQuickPick: async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>, options?: vscode.QuickPickOptions) => {
-        const list = await items;
-        asked.push(`pick: ${options?.placeHolder}: ${list.map((i) => i.label).join(' | ')}`);
-        const want = picks.shift();
-        return list.find((i) => i.label === want);
-      },
-    });
+    ui.install();
   });
 
-  beforeEach(() => {
-    shown.length = 0;
-    asked.length = 0;
-    opens = [];
-    typed = [];
-    picks = [];
-    answers = [];
-  });
+  beforeEach(() => ui.reset());
 
   after(async () => {
-    restore?.();
+    ui.restore();
     await set('signatureKeys', undefined);
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('the predicate chosen, its type picked, the key chosen and its passphrase typed; writes <file>.intoto.jsonl, an envelope the core verifies', async () => {
-    opens = [[vscode.Uri.file(sbom)], [vscode.Uri.file(key)]];
-    picks = ['spdxjson'];
-    typed = ['open sesame'];
+    ui.opens = [[vscode.Uri.file(sbom)], [vscode.Uri.file(key)]];
+    ui.picks = ['spdxjson'];
+    ui.typed = ['open sesame'];
     const outcome = await attest(vscode.Uri.file(file), [vscode.Uri.file(file)]);
-    assert.ok(outcome && !Array.isArray(outcome), `the command returned ${JSON.stringify(outcome)}: ${shown.join('; ')}`);
-    assert.deepEqual(asked, [
+    assert.ok(outcome && !Array.isArray(outcome), `the command returned ${JSON.stringify(outcome)}: ${ui.shown.join('; ')}`);
+    assert.deepEqual(ui.asked, [
       'open: Attest File: Choose the Predicate',
       `pick: The predicate type: ${[...Object.keys(PREDICATE_TYPES), 'A URI…'].join(' | ')}`,
       'open: Attest File: Choose the Private Key',
@@ -117,7 +86,7 @@ describe('Attest File', () => {
       predicateType: SPDX,
       message: `Attested release.tar.gz (${SPDX}: sbom.spdx.json) with cosign.key (ecdsa-p256): release.tar.gz.intoto.jsonl`,
     });
-    assert.deepEqual(shown, [`info: ${outcome.message} [Verify]`]);
+    assert.deepEqual(ui.shown, [`info: ${outcome.message} [Verify]`]);
     // The core's check (verify-blob --signature), apart from the command's: the file's digest, the predicate type.
     const check = verifyBlobEnvelope(readFileSync(envelope), digest, [await readPublicKeyFile(pub)]);
     assert.equal(check.ok, true, JSON.stringify(check));
@@ -134,36 +103,36 @@ describe('Attest File', () => {
     const envelope = `${file}.intoto.jsonl`;
     const before = readFileSync(envelope);
     assert.equal(await attest(vscode.Uri.file(file), { predicate: sbom, type: 'spdxjson', key, passphrase: 'open sesame' }), undefined);
-    assert.deepEqual(shown, ['warning: release.tar.gz.intoto.jsonl exists beside release.tar.gz. Replace it? [Replace]']);
-    assert.deepEqual(asked, []);
+    assert.deepEqual(ui.shown, ['warning: release.tar.gz.intoto.jsonl exists beside release.tar.gz. Replace it? [Replace]']);
+    assert.deepEqual(ui.asked, []);
     assert.ok(readFileSync(envelope).equals(before), 'the envelope changed');
   });
 
   it('Verify File Signature on the file with manifold.signatureKeys: the envelope beside it verified, the predicate type named', async () => {
     await set('signatureKeys', [pub]);
     const outcome = await verify(vscode.Uri.file(file));
-    assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
-    assert.deepEqual(asked, []);
+    assert.ok(outcome, `the command returned nothing: ${ui.shown.join('; ')}`);
+    assert.deepEqual(ui.asked, []);
     assert.equal(outcome.signature, `${file}.intoto.jsonl`);
     assert.equal(outcome.valid, true, outcome.message);
     assert.equal(outcome.message, `release.tar.gz: verified by ${pub} (ecdsa-p256), an attestation of ${SPDX}`);
-    assert.deepEqual(shown, [`info: ${outcome.message}`]);
+    assert.deepEqual(ui.shown, [`info: ${outcome.message}`]);
   });
 
   it('replacing accepted, a URI typed as the type; the notification\'s Verify verifies the envelope just written', async () => {
     await set('signatureKeys', [pub]);
     const provenance = join(dir, 'provenance.json');
     writeFileSync(provenance, '{"builder":{"id":"https://example.com/builder"}}\n');
-    answers = ['Replace', 'Verify'];
-    picks = ['A URI…'];
-    typed = ['https://example.com/attestation/v1'];
+    ui.answers = ['Replace', 'Verify'];
+    ui.picks = ['A URI…'];
+    ui.typed = ['https://example.com/attestation/v1'];
     const outcome = await attest({ file, predicate: provenance, key, passphrase: 'open sesame' });
-    assert.ok(outcome && !Array.isArray(outcome), `the command returned ${JSON.stringify(outcome)}: ${shown.join('; ')}`);
+    assert.ok(outcome && !Array.isArray(outcome), `the command returned ${JSON.stringify(outcome)}: ${ui.shown.join('; ')}`);
     assert.equal(outcome.predicateType, 'https://example.com/attestation/v1');
-    assert.deepEqual(asked.map((a) => a.split(':')[0]), ['pick', 'input']);
+    assert.deepEqual(ui.asked.map((a) => a.split(':')[0]), ['pick', 'input']);
     assert.equal(statementOf(outcome.envelope).predicateType, 'https://example.com/attestation/v1');
     await waitShown('info: release.tar.gz: verified');
-    assert.deepEqual(shown, [
+    assert.deepEqual(ui.shown, [
       'warning: release.tar.gz.intoto.jsonl exists beside release.tar.gz. Replace it? [Replace]',
       `info: ${outcome.message} [Verify]`,
       `info: release.tar.gz: verified by ${pub} (ecdsa-p256), an attestation of https://example.com/attestation/v1`,
@@ -173,16 +142,16 @@ describe('Attest File', () => {
   it('custom picked, as attest-blob --type custom: a text predicate wrapped as cosign wraps it ({ Data, Timestamp }); replace given, nothing asked about it', async () => {
     const scan = join(dir, 'scan.txt');
     writeFileSync(scan, 'no findings\n');
-    picks = ['custom'];
+    ui.picks = ['custom'];
     const outcome = await attest({ file, predicate: scan, key, passphrase: 'open sesame', replace: true });
-    assert.ok(outcome && !Array.isArray(outcome), `the command returned ${JSON.stringify(outcome)}: ${shown.join('; ')}`);
-    assert.deepEqual(asked.map((a) => a.split(':')[0]), ['pick']);
+    assert.ok(outcome && !Array.isArray(outcome), `the command returned ${JSON.stringify(outcome)}: ${ui.shown.join('; ')}`);
+    assert.deepEqual(ui.asked.map((a) => a.split(':')[0]), ['pick']);
     assert.equal(outcome.predicateType, PREDICATE_TYPES.custom);
     const statement = statementOf(outcome.envelope);
     assert.equal(statement.predicateType, PREDICATE_TYPES.custom);
     assert.equal((statement.predicate as { Data: string }).Data, 'no findings\n');
     assert.match((statement.predicate as { Timestamp: string }).Timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    assert.deepEqual(shown, [`info: ${outcome.message} [Verify]`]);
+    assert.deepEqual(ui.shown, [`info: ${outcome.message} [Verify]`]);
   });
 
   it('an Explorer selection of two files: one question about the envelope there, the predicate, type and key asked once; each file gets its own envelope', async () => {
@@ -192,14 +161,14 @@ describe('Attest File', () => {
     // A bundle beside notes.txt (of another file): Verify on the selection still checks the envelopes just written.
     copyFileSync(`${file}.intoto.jsonl`, `${notes}.sigstore.json`);
     const before = readFileSync(`${file}.intoto.jsonl`);
-    opens = [[vscode.Uri.file(sbom)], [vscode.Uri.file(key)]];
-    picks = ['spdxjson'];
-    typed = ['open sesame'];
-    answers = ['Replace', 'Verify'];
+    ui.opens = [[vscode.Uri.file(sbom)], [vscode.Uri.file(key)]];
+    ui.picks = ['spdxjson'];
+    ui.typed = ['open sesame'];
+    ui.answers = ['Replace', 'Verify'];
     // The selection holds release.tar.gz's envelope too: it is not itself attested.
     const selection = [file, `${file}.intoto.jsonl`, notes].map((f) => vscode.Uri.file(f));
     const outcomes = await attestEach(selection);
-    assert.ok(Array.isArray(outcomes), `not one outcome per file: ${JSON.stringify(outcomes)} ${shown.join('; ')}`);
+    assert.ok(Array.isArray(outcomes), `not one outcome per file: ${JSON.stringify(outcomes)} ${ui.shown.join('; ')}`);
     assert.deepEqual(
       outcomes.map((o) => [o.file, o.envelope, o.predicateType]),
       [
@@ -207,7 +176,7 @@ describe('Attest File', () => {
         [notes, `${notes}.intoto.jsonl`, SPDX],
       ],
     );
-    assert.deepEqual(asked.map((a) => a.split(':').slice(0, 2).join(':')), ['open: Attest File', 'pick: The predicate type', 'open: Attest File', 'input: The passphrase of cosign.key']);
+    assert.deepEqual(ui.asked.map((a) => a.split(':').slice(0, 2).join(':')), ['open: Attest File', 'pick: The predicate type', 'open: Attest File', 'input: The passphrase of cosign.key']);
     assert.ok(!readFileSync(`${file}.intoto.jsonl`).equals(before), 'the envelope was not replaced');
     const pubKey = await readPublicKeyFile(pub);
     for (const f of [file, notes]) {
@@ -216,7 +185,7 @@ describe('Attest File', () => {
       assert.equal(check.fields.predicateType, SPDX);
     }
     await waitShown('info: 2 files verified');
-    assert.deepEqual(shown, [
+    assert.deepEqual(ui.shown, [
       'warning: release.tar.gz.intoto.jsonl exist already. Replace them? [Replace]',
       `info: Attested 2 files (${SPDX}: sbom.spdx.json) with cosign.key (ecdsa-p256): release.tar.gz.intoto.jsonl, notes.txt.intoto.jsonl [Verify]`,
       'info: 2 files verified: release.tar.gz, notes.txt',

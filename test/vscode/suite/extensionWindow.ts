@@ -69,3 +69,53 @@ export function recordMessages(shown: ShownMessage[], dialogs?: string[]): () =>
     ...(dialogs ? { showOpenDialog: async (options?: vscode.OpenDialogOptions) => void dialogs.push(options?.title ?? '') } : {}),
   });
 }
+
+/**
+ * A user answering the extension's prompts from queues, everything shown or asked written down as it reads: `shown`
+ * (`info: text [Action, …]`), `asked` (`open: title`, `input: prompt`, `pick: placeholder: a | b`). Each open dialog
+ * takes the next of `opens`, each input box the next of `typed`, each pick the item labelled as the next of `picks`;
+ * a message answers with the first of its actions that `answers` holds. `reset` empties all between tests.
+ */
+export class RecordedPrompts {
+  readonly shown: string[] = [];
+  readonly asked: string[] = [];
+  opens: vscode.Uri[][] = [];
+  typed: string[] = [];
+  picks: string[] = [];
+  answers: string[] = [];
+  private restoreWindow?: () => void;
+
+  install(): void {
+    const record = (kind: string) => async (message: string, ...rest: unknown[]) => {
+      const actions = rest.filter((r): r is string => typeof r === 'string');
+      this.shown.push(`${kind}: ${message}${actions.length ? ` [${actions.join(', ')}]` : ''}`);
+      return actions.find((a) => this.answers.includes(a));
+    };
+    this.restoreWindow = swapExtensionWindow({
+      showInformationMessage: record('info'),
+      showWarningMessage: record('warning'),
+      showErrorMessage: record('error'),
+      showOpenDialog: async (options?: vscode.OpenDialogOptions) => (this.asked.push(`open: ${options?.title}`), this.opens.shift()),
+      showInputBox: async (options?: vscode.InputBoxOptions) => (this.asked.push(`input: ${options?.prompt}`), this.typed.shift()),
+      showQuickPick: async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>, options?: vscode.QuickPickOptions) => {
+        const list = await items;
+        this.asked.push(`pick: ${options?.placeHolder}: ${list.map((i) => i.label).join(' | ')}`);
+        const want = this.picks.shift();
+        return list.find((i) => i.label === want);
+      },
+    });
+  }
+
+  reset(): void {
+    this.shown.length = 0;
+    this.asked.length = 0;
+    this.opens = [];
+    this.typed = [];
+    this.picks = [];
+    this.answers = [];
+  }
+
+  restore(): void {
+    this.restoreWindow?.();
+  }
+}

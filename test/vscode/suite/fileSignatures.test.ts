@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { SignFileOutcome } from '../../../src/extension/commands/signFile';
 import type { FileVerifyOutcome } from '../../../src/extension/commands/verifyFileSignature';
 import { blobDigest, decryptCosignKey, encryptCosignKey, readPublicKeyFile, verifyBlobBundle } from '../../../src/oci/signatures';
-import { swapExtensionWindow } from './extensionWindow';
+import { RecordedPrompts } from './extensionWindow';
 
 const sign = (...args: unknown[]) => vscode.commands.executeCommand<SignFileOutcome | undefined>('manifold.signFile', ...args);
 const signEach = (selection: vscode.Uri[]) => vscode.commands.executeCommand<SignFileOutcome[] | undefined>('manifold.signFile', selection[0], selection);
@@ -25,17 +25,11 @@ const ISSUER = 'https://token.actions.githubusercontent.com';
  * bundle verifies under an identity and trusted root; with nothing set, the keys are asked for.
  */
 describe('Sign File and Verify File Signature', () => {
+  const ui = new RecordedPrompts();
   let dir: string;
   let file: string;
   let key: string;
   let pub: string;
-  let restore: (() => void) | undefined;
-  const shown: string[] = [];
-  const asked: string[] = [];
-  let open: vscode.Uri[] | undefined;
-  let typed: string[] = [];
-  let picks: string[] = [];
-  let answer: string | undefined;
   const settings = () => vscode.workspace.getConfiguration('manifold');
   const set = (name: string, value: unknown) => settings().update(name, value, vscode.ConfigurationTarget.Global);
 
@@ -56,50 +50,26 @@ describe('Sign File and Verify File Signature', () => {
     copyFileSync(join(fixtures, 'sigstore-conformance', 'bundle-verify', 'a.txt'), join(dir, 'a.txt'));
     copyFileSync(join(fixtures, 'sigstore-conformance', 'bundle-verify', 'happy-path-v0.3', 'bundle.sigstore.json'), join(dir, 'a.txt.sigstore.json'));
     copyFileSync(join(fixtures, 'trusted-root', 'public-good.json'), join(dir, 'trusted_root.json'));
-    const record = (kind: string) => async (message: string, ...rest: unknown[]) => {
-      const actions = rest.filter((r): r is string => typeof r === 'string');
-      shown.push(`${kind}: ${message}${actions.length ? ` [${actions.join(', ')}]` : ''}`);
-      return answer;
-    };
-    restore = swapExtensionWindow({
-      showInformationMessage: record('info'),
-      showWarningMessage: record('warning'),
-      showErrorMessage: record('error'),
-      showOpenDialog: async (options?: vscode.OpenDialogOptions) => (asked.push(`open: ${options?.title}`), open),
-      showInputBox: async (options?: vscode.InputBoxOptions) => (asked.push(`input: ${options?.prompt}`), typed.shift()),
-      showQuickPick: async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>, options?: vscode.QuickPickOptions) => {
-        const list = await items;
-        asked.push(`pick: ${options?.placeHolder}: ${list.map((i) => i.label).join(' | ')}`);
-        const want = picks.shift();
-        return list.find((i) => i.label === want);
-      },
-    });
+    ui.install();
   });
 
-  beforeEach(() => {
-    shown.length = 0;
-    asked.length = 0;
-    open = undefined;
-    typed = [];
-    picks = [];
-    answer = undefined;
-  });
+  beforeEach(() => ui.reset());
 
   after(async () => {
-    restore?.();
+    ui.restore();
     for (const name of ['signatureKeys', 'signatureIdentities', 'sigstoreTrustedRoot']) await set(name, undefined);
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('Sign File: the key chosen, its passphrase typed; writes <file>.sigstore.json, a v0.3 bundle the public key verifies', async () => {
-    open = [vscode.Uri.file(key)];
-    typed = ['open sesame'];
+    ui.opens = [[vscode.Uri.file(key)]];
+    ui.typed = ['open sesame'];
     const outcome = await sign(vscode.Uri.file(file), [vscode.Uri.file(file)]);
-    assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
-    assert.deepEqual(asked, ['open: Sign File: Choose the Private Key', 'input: The passphrase of cosign.key']);
+    assert.ok(outcome, `the command returned nothing: ${ui.shown.join('; ')}`);
+    assert.deepEqual(ui.asked, ['open: Sign File: Choose the Private Key', 'input: The passphrase of cosign.key']);
     const bundle = `${file}.sigstore.json`;
     assert.deepEqual(outcome, { file, bundle, digest: blobDigest(readFileSync(file)), message: 'Signed release.tar.gz with cosign.key (ecdsa-p256): release.tar.gz.sigstore.json' });
-    assert.deepEqual(shown, [`info: ${outcome.message} [Verify]`]);
+    assert.deepEqual(ui.shown, [`info: ${outcome.message} [Verify]`]);
     const written = JSON.parse(readFileSync(bundle, 'utf8')) as { mediaType: string };
     assert.equal(written.mediaType, 'application/vnd.dev.sigstore.bundle.v0.3+json');
     // The core's check, apart from the command's.
@@ -110,32 +80,32 @@ describe('Sign File and Verify File Signature', () => {
   it('Sign File asks before replacing the bundle: declined, it stays as it was', async () => {
     const bundle = `${file}.sigstore.json`;
     const before = readFileSync(bundle);
-    answer = undefined;
+    ui.answers = [];
     assert.equal(await sign(vscode.Uri.file(file), { key, passphrase: 'open sesame' }), undefined);
-    assert.deepEqual(shown, ['warning: release.tar.gz.sigstore.json exists beside release.tar.gz. Replace it? [Replace]']);
+    assert.deepEqual(ui.shown, ['warning: release.tar.gz.sigstore.json exists beside release.tar.gz. Replace it? [Replace]']);
     assert.ok(readFileSync(bundle).equals(before), 'the bundle changed');
   });
 
   it('Verify File Signature with manifold.signatureKeys: the bundle beside the file verified, no question asked', async () => {
     await set('signatureKeys', [pub]);
     const outcome = await verify(vscode.Uri.file(file));
-    assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
-    assert.deepEqual(asked, []);
+    assert.ok(outcome, `the command returned nothing: ${ui.shown.join('; ')}`);
+    assert.deepEqual(ui.asked, []);
     assert.equal(outcome.valid, true);
     assert.equal(outcome.signature, `${file}.sigstore.json`);
     assert.equal(outcome.message, `release.tar.gz: verified by ${pub} (ecdsa-p256)`);
-    assert.deepEqual(shown, [`info: ${outcome.message}`]);
+    assert.deepEqual(ui.shown, [`info: ${outcome.message}`]);
   });
 
   it('the file changed: not verified, a warning naming why', async () => {
     writeFileSync(file, 'release 1.0, changed\n');
     try {
       const outcome = await verify({ file });
-      assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
+      assert.ok(outcome, `the command returned nothing: ${ui.shown.join('; ')}`);
       assert.equal(outcome.valid, false);
       assert.equal(outcome.problem, 'bad-signature');
       assert.match(outcome.message, /^release\.tar\.gz: not verified: bad-signature: .+/);
-      assert.deepEqual(shown, [`warning: ${outcome.message}`]);
+      assert.deepEqual(ui.shown, [`warning: ${outcome.message}`]);
     } finally {
       writeFileSync(file, 'release 1.0\n');
     }
@@ -144,10 +114,10 @@ describe('Sign File and Verify File Signature', () => {
   it("cosign's classic .sig beside it: picked when the bundle is there too, and verified with the key", async () => {
     const signer = decryptCosignKey(key, readFileSync(key, 'utf8'), 'open sesame');
     writeFileSync(`${file}.sig`, signer.sign(readFileSync(file)).toString('base64'));
-    picks = ['release.tar.gz.sig'];
+    ui.picks = ['release.tar.gz.sig'];
     const outcome = await verify(vscode.Uri.file(file));
-    assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
-    assert.deepEqual(asked, ['pick: The signature of release.tar.gz: release.tar.gz.sigstore.json | release.tar.gz.sig | Choose…']);
+    assert.ok(outcome, `the command returned nothing: ${ui.shown.join('; ')}`);
+    assert.deepEqual(ui.asked, ['pick: The signature of release.tar.gz: release.tar.gz.sigstore.json | release.tar.gz.sig | Choose…']);
     assert.equal(outcome.signature, `${file}.sig`);
     assert.equal(outcome.valid, true, outcome.message);
     // Another file's signature: not verified.
@@ -162,8 +132,8 @@ describe('Sign File and Verify File Signature', () => {
     await set('sigstoreTrustedRoot', join(dir, 'trusted_root.json'));
     await set('signatureIdentities', [{ identity: IDENTITY, issuer: ISSUER }]);
     const outcome = await verify(vscode.Uri.file(join(dir, 'a.txt')));
-    assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
-    assert.deepEqual(asked, []);
+    assert.ok(outcome, `the command returned nothing: ${ui.shown.join('; ')}`);
+    assert.deepEqual(ui.asked, []);
     assert.equal(outcome.valid, true, outcome.message);
     assert.match(outcome.message, new RegExp(`^a\\.txt: verified by certificate for ${IDENTITY.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(${ISSUER.replace(/[./]/g, '\\$&')}\\)`));
     await set('signatureIdentities', [{ identity: 'someone@example.com', issuer: ISSUER }]);
@@ -179,11 +149,11 @@ describe('Sign File and Verify File Signature', () => {
     copyFileSync(`${file}.sigstore.json`, elsewhere);
     for (const name of ['signatureIdentities', 'sigstoreTrustedRoot']) await set(name, undefined);
     await set('signatureKeys', [pub]);
-    picks = ['Choose…'];
-    open = [vscode.Uri.file(elsewhere)];
+    ui.picks = ['Choose…'];
+    ui.opens = [[vscode.Uri.file(elsewhere)]];
     const outcome = await verify(vscode.Uri.file(lone));
-    assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
-    assert.deepEqual(asked, ['pick: No signature beside sbom.spdx.json: choose its bundle or signature: Choose…', 'open: Verify File Signature: Choose the Signature']);
+    assert.ok(outcome, `the command returned nothing: ${ui.shown.join('; ')}`);
+    assert.deepEqual(ui.asked, ['pick: No signature beside sbom.spdx.json: choose its bundle or signature: Choose…', 'open: Verify File Signature: Choose the Signature']);
     assert.equal(outcome.signature, elsewhere);
     // release.tar.gz's bundle: not of this file.
     assert.equal(outcome.valid, false);
@@ -193,20 +163,20 @@ describe('Sign File and Verify File Signature', () => {
   it("Sign File's Verify button verifies the bundle just written", async () => {
     await set('signatureKeys', [pub]);
     rmSync(`${file}.sigstore.json`);
-    answer = 'Verify';
+    ui.answers = ['Verify'];
     const outcome = await sign(vscode.Uri.file(file), { key, passphrase: 'open sesame' });
-    assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
+    assert.ok(outcome, `the command returned nothing: ${ui.shown.join('; ')}`);
     // The notification's answer comes after the command returned: the verification's shows after it.
-    for (let i = 0; i < 50 && !shown.some((m) => m.startsWith('info: release.tar.gz: verified')); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.deepEqual(shown.slice(-1), [`info: release.tar.gz: verified by ${pub} (ecdsa-p256)`]);
+    for (let i = 0; i < 50 && !ui.shown.some((m) => m.startsWith('info: release.tar.gz: verified')); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(ui.shown.slice(-1), [`info: release.tar.gz: verified by ${pub} (ecdsa-p256)`]);
   });
 
   it('nothing set: the public keys are asked for, then verified with the one chosen', async () => {
     for (const name of ['signatureKeys', 'signatureIdentities', 'sigstoreTrustedRoot']) await set(name, undefined);
-    open = [vscode.Uri.file(pub)];
+    ui.opens = [[vscode.Uri.file(pub)]];
     const outcome = await verify({ file, signature: `${file}.sigstore.json` });
-    assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
-    assert.deepEqual(asked, ['open: Verify File Signature: Choose Public Keys']);
+    assert.ok(outcome, `the command returned nothing: ${ui.shown.join('; ')}`);
+    assert.deepEqual(ui.asked, ['open: Verify File Signature: Choose Public Keys']);
     assert.equal(outcome.valid, true, outcome.message);
     assert.equal(outcome.message, 'release.tar.gz: verified by cosign.pub (ecdsa-p256)');
     assert.ok(!existsSync(join(dir, '.vscode')));
@@ -216,13 +186,13 @@ describe('Sign File and Verify File Signature', () => {
     const notes = join(dir, 'notes.txt');
     writeFileSync(notes, 'release notes\n');
     const before = readFileSync(`${file}.sigstore.json`);
-    open = [vscode.Uri.file(key)];
-    typed = ['open sesame'];
-    answer = 'Replace';
+    ui.opens = [[vscode.Uri.file(key)]];
+    ui.typed = ['open sesame'];
+    ui.answers = ['Replace'];
     // The selection holds release.tar.gz's bundle too: it is not itself signed.
     const selection = [file, `${file}.sigstore.json`, notes].map((f) => vscode.Uri.file(f));
     const outcomes = await signEach(selection);
-    assert.ok(Array.isArray(outcomes), `not one outcome per file: ${JSON.stringify(outcomes)} ${shown.join('; ')}`);
+    assert.ok(Array.isArray(outcomes), `not one outcome per file: ${JSON.stringify(outcomes)} ${ui.shown.join('; ')}`);
     assert.deepEqual(
       outcomes.map((o) => [o.file, o.bundle]),
       [
@@ -230,8 +200,8 @@ describe('Sign File and Verify File Signature', () => {
         [notes, `${notes}.sigstore.json`],
       ],
     );
-    assert.deepEqual(asked, ['open: Sign File: Choose the Private Key', 'input: The passphrase of cosign.key']);
-    assert.deepEqual(shown, [
+    assert.deepEqual(ui.asked, ['open: Sign File: Choose the Private Key', 'input: The passphrase of cosign.key']);
+    assert.deepEqual(ui.shown, [
       'warning: release.tar.gz.sigstore.json exist already. Replace them? [Replace]',
       'info: Signed 2 files with cosign.key (ecdsa-p256): release.tar.gz.sigstore.json, notes.txt.sigstore.json [Verify]',
     ]);
@@ -250,8 +220,8 @@ describe('Sign File and Verify File Signature', () => {
     writeFileSync(lone, 'no signature here\n');
     const selection = [file, `${file}.sigstore.json`, notes, lone].map((f) => vscode.Uri.file(f));
     const outcomes = await verifyEach(selection);
-    assert.ok(Array.isArray(outcomes), `not one outcome per file: ${JSON.stringify(outcomes)} ${shown.join('; ')}`);
-    assert.deepEqual(asked, []);
+    assert.ok(Array.isArray(outcomes), `not one outcome per file: ${JSON.stringify(outcomes)} ${ui.shown.join('; ')}`);
+    assert.deepEqual(ui.asked, []);
     assert.deepEqual(
       outcomes.map((o) => [o.file, o.signature, o.valid]),
       [
@@ -260,20 +230,20 @@ describe('Sign File and Verify File Signature', () => {
         [lone, '', false],
       ],
     );
-    assert.deepEqual(shown, ['warning: 2 of 3 files verified. lone.txt: not verified: no signature beside it (.sigstore.json, .bundle, .sig, .intoto.jsonl, .jws.sig, .cose.sig)']);
+    assert.deepEqual(ui.shown, ['warning: 2 of 3 files verified. lone.txt: not verified: no signature beside it (.sigstore.json, .bundle, .sig, .intoto.jsonl, .jws.sig, .cose.sig)']);
     // All verified: one notification naming them.
-    shown.length = 0;
+    ui.shown.length = 0;
     const good = await verifyEach(selection.slice(0, 3));
     assert.equal(Array.isArray(good) && good.every((o) => o.valid), true, JSON.stringify(good));
-    assert.deepEqual(shown, ['info: 2 files verified: release.tar.gz, notes.txt']);
+    assert.deepEqual(ui.shown, ['info: 2 files verified: release.tar.gz, notes.txt']);
   });
 
   it('run on the bundle itself (release.tar.gz.sigstore.json): the file beside it is verified with it', async () => {
     await set('signatureKeys', [pub]);
     const outcome = await verify(vscode.Uri.file(`${file}.sigstore.json`));
-    assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
-    assert.deepEqual(asked, []);
+    assert.ok(outcome, `the command returned nothing: ${ui.shown.join('; ')}`);
+    assert.deepEqual(ui.asked, []);
     assert.deepEqual([outcome.file, outcome.signature, outcome.valid], [file, `${file}.sigstore.json`, true]);
-    assert.deepEqual(shown, [`info: release.tar.gz: verified by ${pub} (ecdsa-p256)`]);
+    assert.deepEqual(ui.shown, [`info: release.tar.gz: verified by ${pub} (ecdsa-p256)`]);
   });
 });

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { SignFileOutcome } from '../../../src/extension/commands/signFile';
 import type { FileVerifyOutcome } from '../../../src/extension/commands/verifyFileSignature';
 import { attestBlob, blobDigest, certificateSubject, decryptCosignKey, encryptCosignKey, loadNotaryRoots, makeSigningCertificate, verifyNotaryBlob } from '../../../src/oci/signatures';
-import { swapExtensionWindow } from './extensionWindow';
+import { RecordedPrompts } from './extensionWindow';
 
 const sign = (...args: unknown[]) => vscode.commands.executeCommand<SignFileOutcome | undefined>('manifold.signFile', ...args);
 const signEach = (selection: vscode.Uri[]) => vscode.commands.executeCommand<SignFileOutcome[] | undefined>('manifold.signFile', selection[0], selection);
@@ -24,16 +24,11 @@ const SUBJECT = 'C=US, ST=WA, O=Example, CN=release signer';
  * beside a file verified with manifold.signatureKeys, its predicate type said.
  */
 describe('Sign File and Verify File Signature: Notary signatures and attest-blob envelopes', () => {
+  const ui = new RecordedPrompts();
   let dir: string;
   let file: string;
   let notaryKey: string;
   let notaryCrt: string;
-  let restore: (() => void) | undefined;
-  const shown: string[] = [];
-  const asked: string[] = [];
-  let open: vscode.Uri[][] = [];
-  let picks: string[] = [];
-  let answer: string | undefined;
   const settings = () => vscode.workspace.getConfiguration('manifold');
   const set = (name: string, value: unknown) => settings().update(name, value, vscode.ConfigurationTarget.Global);
   const SETTINGS = ['signingFormat', 'notarySignatureFormat', 'notaryRoots', 'notaryTsaRoots', 'notaryTrustPolicy', 'signatureKeys'];
@@ -50,48 +45,26 @@ describe('Sign File and Verify File Signature: Notary signatures and attest-blob
     notaryCrt = join(dir, 'signer.crt');
     writeFileSync(notaryKey, made.keyPem);
     writeFileSync(notaryCrt, made.certificatePem);
-    const record = (kind: string) => async (message: string, ...rest: unknown[]) => {
-      const actions = rest.filter((r): r is string => typeof r === 'string');
-      shown.push(`${kind}: ${message}${actions.length ? ` [${actions.join(', ')}]` : ''}`);
-      return answer;
-    };
-    restore = swapExtensionWindow({
-      showInformationMessage: record('info'),
-      showWarningMessage: record('warning'),
-      showErrorMessage: record('error'),
-      showOpenDialog: async (options?: vscode.OpenDialogOptions) => (asked.push(`open: ${options?.title}`), open.shift()),
-      showQuickPick: async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>, options?: vscode.QuickPickOptions) => {
-        const list = await items;
-        asked.push(`pick: ${options?.placeHolder}: ${list.map((i) => i.label).join(' | ')}`);
-        const want = picks.shift();
-        return list.find((i) => i.label === want);
-      },
-    });
+    ui.install();
   });
 
-  beforeEach(() => {
-    shown.length = 0;
-    asked.length = 0;
-    open = [];
-    picks = [];
-    answer = undefined;
-  });
+  beforeEach(() => ui.reset());
 
   after(async () => {
-    restore?.();
+    ui.restore();
     for (const name of SETTINGS) await set(name, undefined);
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('Sign File with manifold.signingFormat notary: the Notary key and its certificate chosen; writes <file>.jws.sig, an envelope the certificate verifies', async () => {
     await set('signingFormat', 'notary');
-    open = [[vscode.Uri.file(notaryKey)], [vscode.Uri.file(notaryCrt)]];
+    ui.opens = [[vscode.Uri.file(notaryKey)], [vscode.Uri.file(notaryCrt)]];
     const outcome = await sign(vscode.Uri.file(file), [vscode.Uri.file(file)]);
-    assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
-    assert.deepEqual(asked, ['open: Sign File: Choose the Notary Signing Key', 'open: Sign File: Choose Its Certificate Chain']);
+    assert.ok(outcome, `the command returned nothing: ${ui.shown.join('; ')}`);
+    assert.deepEqual(ui.asked, ['open: Sign File: Choose the Notary Signing Key', 'open: Sign File: Choose Its Certificate Chain']);
     const signature = `${file}.jws.sig`;
     assert.deepEqual(outcome, { file, bundle: signature, digest: blobDigest(readFileSync(file)), message: 'Signed release.tar.gz with signer.key (ES384): release.tar.gz.jws.sig' });
-    assert.deepEqual(shown, [`info: ${outcome.message} [Verify]`]);
+    assert.deepEqual(ui.shown, [`info: ${outcome.message} [Verify]`]);
     // The core's check, apart from the command's: a JWS over the file's SHA-384 descriptor.
     const check = verifyNotaryBlob(readFileSync(signature), 'jws', readFileSync(file), { roots: loadNotaryRoots('signer.crt', readFileSync(notaryCrt)), authorityRoots: [], identities: [] });
     assert.equal(check.ok, true, JSON.stringify(check));
@@ -102,32 +75,32 @@ describe('Sign File and Verify File Signature: Notary signatures and attest-blob
     const signature = `${file}.jws.sig`;
     const before = readFileSync(signature);
     assert.equal(await sign(vscode.Uri.file(file), { notaryKey, notaryCertificate: notaryCrt }), undefined);
-    assert.deepEqual(shown, ['warning: release.tar.gz.jws.sig exists beside release.tar.gz. Replace it? [Replace]']);
-    assert.deepEqual(asked, []);
+    assert.deepEqual(ui.shown, ['warning: release.tar.gz.jws.sig exists beside release.tar.gz. Replace it? [Replace]']);
+    assert.deepEqual(ui.asked, []);
     assert.ok(readFileSync(signature).equals(before), 'the signature changed');
   });
 
   it('Verify File Signature under manifold.notaryRoots: the .jws.sig beside the file verified, no question asked', async () => {
     await set('notaryRoots', [notaryCrt]);
     const outcome = await verify(vscode.Uri.file(file));
-    assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
-    assert.deepEqual(asked, []);
+    assert.ok(outcome, `the command returned nothing: ${ui.shown.join('; ')}`);
+    assert.deepEqual(ui.asked, []);
     assert.equal(outcome.signature, `${file}.jws.sig`);
     assert.equal(outcome.valid, true, outcome.message);
     assert.match(outcome.digest, /^sha384:/);
     assert.equal(outcome.message, `release.tar.gz: verified by Notary signature of ${SUBJECT} (root ${notaryCrt}, notary.x509)`);
-    assert.deepEqual(shown, [`info: ${outcome.message}`]);
+    assert.deepEqual(ui.shown, [`info: ${outcome.message}`]);
   });
 
   it('the file changed: not verified, a warning naming what the signature signs instead', async () => {
     writeFileSync(file, 'release 1.0, changed\n');
     try {
       const outcome = await verify({ file });
-      assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
+      assert.ok(outcome, `the command returned nothing: ${ui.shown.join('; ')}`);
       assert.equal(outcome.valid, false);
       assert.equal(outcome.problem, 'digest-mismatch');
       assert.match(outcome.message, /^release\.tar\.gz: not verified: digest-mismatch: the signature is not over this file: it signs sha384:[0-9a-f]+ \(12 bytes\), not sha384:[0-9a-f]+ \(21 bytes\)$/);
-      assert.deepEqual(shown, [`warning: ${outcome.message}`]);
+      assert.deepEqual(ui.shown, [`warning: ${outcome.message}`]);
     } finally {
       writeFileSync(file, 'release 1.0\n');
     }
@@ -138,13 +111,13 @@ describe('Sign File and Verify File Signature: Notary signatures and attest-blob
     const outcome = await verify({ file, signature: `${file}.jws.sig` });
     assert.equal(outcome?.valid, false);
     assert.equal(outcome?.message, 'release.tar.gz: not verified: no-notary-trust: a Notary signature: set manifold.notaryRoots (or manifold.notaryTrustPolicy) to verify it');
-    assert.deepEqual(asked, []);
+    assert.deepEqual(ui.asked, []);
   });
 
   it('run on the signature itself (release.tar.gz.jws.sig): the file beside it is verified with it', async () => {
     await set('notaryRoots', [notaryCrt]);
     const outcome = await verify(vscode.Uri.file(`${file}.jws.sig`));
-    assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
+    assert.ok(outcome, `the command returned nothing: ${ui.shown.join('; ')}`);
     assert.deepEqual([outcome.file, outcome.signature, outcome.valid], [file, `${file}.jws.sig`, true]);
   });
 
@@ -152,10 +125,10 @@ describe('Sign File and Verify File Signature: Notary signatures and attest-blob
     await set('notarySignatureFormat', 'cose');
     const notes = join(dir, 'notes.txt');
     writeFileSync(notes, 'release notes\n');
-    open = [[vscode.Uri.file(notaryKey)], [vscode.Uri.file(notaryCrt)]];
+    ui.opens = [[vscode.Uri.file(notaryKey)], [vscode.Uri.file(notaryCrt)]];
     // The selection holds release.tar.gz's JWS signature too: it is not itself signed.
     const outcomes = await signEach([file, `${file}.jws.sig`, notes].map((f) => vscode.Uri.file(f)));
-    assert.ok(Array.isArray(outcomes), `not one outcome per file: ${JSON.stringify(outcomes)} ${shown.join('; ')}`);
+    assert.ok(Array.isArray(outcomes), `not one outcome per file: ${JSON.stringify(outcomes)} ${ui.shown.join('; ')}`);
     assert.deepEqual(
       outcomes.map((o) => [o.file, o.bundle]),
       [
@@ -163,10 +136,10 @@ describe('Sign File and Verify File Signature: Notary signatures and attest-blob
         [notes, `${notes}.cose.sig`],
       ],
     );
-    assert.deepEqual(asked, ['open: Sign File: Choose the Notary Signing Key', 'open: Sign File: Choose Its Certificate Chain']);
-    assert.deepEqual(shown, ['info: Signed 2 files with signer.key (ES384): release.tar.gz.cose.sig, notes.txt.cose.sig [Verify]']);
-    shown.length = 0;
-    asked.length = 0;
+    assert.deepEqual(ui.asked, ['open: Sign File: Choose the Notary Signing Key', 'open: Sign File: Choose Its Certificate Chain']);
+    assert.deepEqual(ui.shown, ['info: Signed 2 files with signer.key (ES384): release.tar.gz.cose.sig, notes.txt.cose.sig [Verify]']);
+    ui.shown.length = 0;
+    ui.asked.length = 0;
     // release.tar.gz has both: the JWS first (BESIDE's order); notes.txt its COSE one.
     const verified = await verifyEach([file, `${file}.cose.sig`, notes, `${notes}.cose.sig`].map((f) => vscode.Uri.file(f)));
     assert.ok(Array.isArray(verified), JSON.stringify(verified));
@@ -177,11 +150,11 @@ describe('Sign File and Verify File Signature: Notary signatures and attest-blob
         [notes, `${notes}.cose.sig`, true],
       ],
     );
-    assert.deepEqual(shown, ['info: 2 files verified: release.tar.gz, notes.txt']);
+    assert.deepEqual(ui.shown, ['info: 2 files verified: release.tar.gz, notes.txt']);
     // Both beside it: picked; the COSE one verifies too.
-    picks = ['release.tar.gz.cose.sig'];
+    ui.picks = ['release.tar.gz.cose.sig'];
     const cose = await verify(vscode.Uri.file(file));
-    assert.deepEqual(asked, ['pick: The signature of release.tar.gz: release.tar.gz.jws.sig | release.tar.gz.cose.sig | Choose…']);
+    assert.deepEqual(ui.asked, ['pick: The signature of release.tar.gz: release.tar.gz.jws.sig | release.tar.gz.cose.sig | Choose…']);
     assert.equal(cose?.valid, true, cose?.message);
   });
 
@@ -204,11 +177,11 @@ describe('Sign File and Verify File Signature: Notary signatures and attest-blob
     await set('notaryTrustPolicy', config);
     const license = join(release, 'LICENSE');
     const outcome = await verify(vscode.Uri.file(license));
-    assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
+    assert.ok(outcome, `the command returned nothing: ${ui.shown.join('; ')}`);
     assert.equal(outcome.valid, true, outcome.message);
     assert.equal(outcome.digest, 'sha256:c71d239df91726fc519c6eb72d318ec65820627232b2f796219e87dcf35d0ab4');
     assert.match(outcome.message, /^LICENSE: verified by Notary signature of C=US, ST=WA, L=Seattle, O=Notary, CN=testcert2 \(root ca:notation\/jws-signer\.crt, notary\.x509, trust policy "test-blob-with-timestamping" strict\), timestamped by .*Microsoft Public RSA Time Stamping Authority at 2024-12-31T08:05:30\.009Z/);
-    assert.deepEqual(shown, [`info: ${outcome.message}`]);
+    assert.deepEqual(ui.shown, [`info: ${outcome.message}`]);
     // The setting naming the image policy beside it (one setting serves images and files): the same blob policy read.
     writeFileSync(join(config, 'trustpolicy.json'), JSON.stringify({ version: '1.0', trustPolicies: [] }));
     await set('notaryTrustPolicy', join(config, 'trustpolicy.json'));
@@ -234,12 +207,12 @@ describe('Sign File and Verify File Signature: Notary signatures and attest-blob
     writeFileSync(`${sbom}.intoto.jsonl`, made.envelope);
     await set('signatureKeys', [pub]);
     const outcome = await verify(vscode.Uri.file(sbom));
-    assert.ok(outcome, `the command returned nothing: ${shown.join('; ')}`);
-    assert.deepEqual(asked, []);
+    assert.ok(outcome, `the command returned nothing: ${ui.shown.join('; ')}`);
+    assert.deepEqual(ui.asked, []);
     assert.equal(outcome.signature, `${sbom}.intoto.jsonl`);
     assert.equal(outcome.valid, true, outcome.message);
     assert.equal(outcome.message, `sbom.tar.gz: verified by ${pub} (ecdsa-p256), an attestation of ${made.predicateType}`);
-    assert.deepEqual(shown, [`info: ${outcome.message}`]);
+    assert.deepEqual(ui.shown, [`info: ${outcome.message}`]);
     // The same envelope given for another file: it names another digest.
     const other = await verify({ file, signature: `${sbom}.intoto.jsonl` });
     assert.equal(other?.valid, false);
