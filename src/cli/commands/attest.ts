@@ -9,7 +9,8 @@ import { subjectFlags } from '../certificateFlags';
 import { openTarget, requireReference } from '../targets';
 import { COSIGN_KEY_OPTIONS, passphrase, readText } from './sign';
 
-const TYPES = Object.keys(PREDICATE_TYPES).join('|');
+/** cosign's short names of predicate types, as the flags' help lists them. */
+export const TYPES = Object.keys(PREDICATE_TYPES).join('|');
 
 export const attest: Command = {
   path: 'attest',

@@ -1,10 +1,9 @@
 import { basename } from 'node:path';
-import { PREDICATE_TYPES, predicateTypeOf } from '../../oci/attestations';
+import { predicateTypeOf } from '../../oci/attestations';
 import { attestBlob as attest, blobDigest, decryptCosignKey, writeNewFile } from '../../oci/signatures';
 import { type Command, stringOpt, UsageError } from '../command';
+import { TYPES } from './attest';
 import { COSIGN_KEY_OPTIONS, passphrase, readBytes, readText } from './sign';
-
-const TYPES = Object.keys(PREDICATE_TYPES).join('|');
 
 export const attestBlob: Command = {
   path: 'attest-blob',

@@ -1,4 +1,5 @@
-import { type AttestationResult, attesterText, type ImageAttestations, PREDICATE_TYPES, predicateTypeOf, verifyImageAttestations } from '../../oci/attestations';
+import { type AttestationResult, attesterText, type ImageAttestations, predicateTypeOf, verifyImageAttestations } from '../../oci/attestations';
+import { TYPES } from './attest';
 import { shownName } from '../../oci/shownName';
 import type { CtLogKey, RekorKey, VerifyKey } from '../../oci/signatures';
 import { CERTIFICATE_OPTIONS, type CertificateFlags, subjectFlags, trustFlags, trustJson } from '../certificateFlags';
@@ -28,7 +29,7 @@ export const verifyAttestation: Command = {
     ...LAYOUT_OPTION,
     key: { type: 'string', multiple: true, description: 'a PEM public key (cosign.pub) an attestation may be signed with', valueName: 'FILE' },
     ...CERTIFICATE_OPTIONS,
-    type: { type: 'string', description: `the predicate type an attestation must have: ${Object.keys(PREDICATE_TYPES).join('|')}, or a URI; any when not given`, valueName: 'TYPE' },
+    type: { type: 'string', description: `the predicate type an attestation must have: ${TYPES}, or a URI; any when not given`, valueName: 'TYPE' },
     platform: { type: 'string', description: 'verify the manifest of this platform: os/arch[/variant][:os.version]', valueName: 'PLATFORM' },
     recursive: { type: 'boolean', short: 'r', description: 'for an index: the index and every manifest below it' },
     format: { type: 'string', description: 'output format: text (default) or json', valueName: 'FORMAT' },
