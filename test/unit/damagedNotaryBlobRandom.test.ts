@@ -370,8 +370,10 @@ describe('Notary blob signatures and blob trust policies damaged at random (seed
     }
   });
 
-  for (let seed = FIRST; seed <= LAST; seed++) {
-    it(`seed ${seed}`, async () => {
+  // Seeds past the suite's that found a crash once (each fixed in its own commit): replayed every run.
+  const found = [410].filter((s) => s < FIRST || s > LAST);
+  for (const seed of [...found, ...Array.from({ length: LAST - FIRST + 1 }, (_, i) => FIRST + i)]) {
+    it(`seed ${seed}${found.includes(seed) ? ' (found by the sweep)' : ''}`, async () => {
       const random = seededRandom(seed);
       const c = signedCase(random);
       const d = damage(c, random);

@@ -36,6 +36,7 @@ export function parseJws(bytes: Buffer): Parsed {
     if (typeof c !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(c) || c.length % 4 !== 0) return { malformed: `header.x5c[${i}]: not base64` };
     certificates.push(Buffer.from(c, 'base64'));
   }
+  if (h.alg === undefined) return { malformed: `protected.alg: missing (one of ${NOTARY_ALGORITHMS.join(', ')})` };
   if (typeof h.alg !== 'string' || !(NOTARY_ALGORITHMS as readonly string[]).includes(h.alg)) return { malformed: `protected.alg: ${JSON.stringify(h.alg)} is none of ${NOTARY_ALGORITHMS.join(', ')}` };
   if (typeof h.cty !== 'string') return { malformed: 'protected.cty: expected a string' };
   if (typeof h[HEADER.signingScheme] !== 'string') return { malformed: `protected["${HEADER.signingScheme}"]: expected a string` };
