@@ -19,9 +19,24 @@ export function parseChain(ders: readonly Buffer[], name: string): Certificate[]
   for (const [i, der] of ders.entries()) {
     const read = readCertificate(der, `${name}[${i}]`, crypto);
     if ('malformed' in read) return read;
+    const unreadable = keyUnreadable(read);
+    if (unreadable) return { malformed: unreadable };
     out.push(read);
   }
   return out;
+}
+
+/**
+ * Why a certificate's public key cannot be read, or undefined: OpenSSL reads the key only when asked, so a key whose
+ * bits are damaged passes the certificate's parse and throws later, wherever the key is used (its algorithm, a signature).
+ */
+function keyUnreadable(c: Certificate): string | undefined {
+  try {
+    void c.x509.publicKey;
+    return undefined;
+  } catch (err) {
+    return `${c.name}: its public key cannot be read (${(err as Error).message})`;
+  }
 }
 
 /** The one algorithm a certificate's key signs with (signature-specification.md "Algorithm Selection"), or why it signs none. */
@@ -156,7 +171,12 @@ export function trustedBy(chain: readonly Certificate[], roots: readonly Certifi
  */
 export function loadNotaryRoots(name: string, bytes: Buffer): Certificate[] {
   try {
-    if (bytes.includes('-----BEGIN')) return parseCertificates(name, bytes.toString());
+    if (bytes.includes('-----BEGIN')) {
+      const certs = parseCertificates(name, bytes.toString());
+      const unreadable = certs.map(keyUnreadable).find((why) => why !== undefined);
+      if (unreadable) throw new Error(unreadable);
+      return certs;
+    }
     const ders: Buffer[] = [];
     for (let at = 0; at < bytes.length; ) {
       const r = readNode(bytes, at);
