@@ -370,6 +370,19 @@ describe('Notary blob signatures and blob trust policies damaged at random (seed
     }
   });
 
+  it("a COSE protected header whose alg (1) is missing or a map: malformed-signature saying so, not 'undefined'", () => {
+    const s = signers.find((x) => x.what === 'ecdsa-p256')!;
+    const { envelope } = signNotaryBlob(CONTENT, s.signer, { format: 'cose' });
+    const head = envelope[2] === 0x58 ? 2 : 3; // the protected bstr's head after d2 84: its length in 1 or 2 bytes
+    const protectedBytes = envelope.subarray(2 + head, 2 + head + (head === 2 ? envelope[3]! : envelope.readUInt16BE(3)));
+    const at = protectedBytes.indexOf(Buffer.from([0x01, 0x26])); // 1: -7 (ES256)
+    for (const [to, said] of [[[0x18, 0x63, 0x26], 'missing'], [[0x01, 0xa0], 'a map']] as const) {
+      const changed = Buffer.concat([protectedBytes.subarray(0, at), Buffer.from(to), protectedBytes.subarray(at + 2)]);
+      const r = verifyNotaryBlob(replaceCborBytes(envelope, protectedBytes, changed), 'cose', CONTENT, { roots: [], authorityRoots: [], identities: [] });
+      assert.deepEqual(r.ok ? r : [r.problem, r.reason], ['malformed-signature', `COSE envelope: protected alg (1): ${said} is none of PS256, PS384, PS512, ES256, ES384, ES512 (-37, -38, -39, -7, -35, -36)`]);
+    }
+  });
+
   // Seeds past the suite's that found a crash once (each fixed in its own commit): replayed every run.
   const found = [212, 410, 949].filter((s) => s < FIRST || s > LAST);
   for (const seed of [...found, ...Array.from({ length: LAST - FIRST + 1 }, (_, i) => FIRST + i)]) {
