@@ -304,7 +304,8 @@ async function core(c: Case, d: Damage): Promise<{ wrong?: string; outcome: stri
   try {
     const annotations = c.annotation ? { annotations: { build: '42' } } : {};
     const r = verifyNotaryBlob(readFileSync(join(c.dir, c.sigName)), c.format, readFileSync(join(c.dir, FILE)), { ...trust, ...annotations }, c.mediaType);
-    if (r.ok) return verifiedRight(d, r.fields.trustPolicy?.logged) ? { outcome: 'verified' } : { wrong: 'core: verified, yet what is signed was damaged', outcome: 'verified' };
+    const verified = r.fields.trustPolicy?.logged?.some((l) => l.check === 'authenticity') ? 'verified, authenticity logged' : 'verified';
+    if (r.ok) return verifiedRight(d, r.fields.trustPolicy?.logged) ? { outcome: verified } : { wrong: 'core: verified, yet what is signed was damaged', outcome: verified };
     if (typeof r.problem !== 'string' || typeof r.reason !== 'string' || r.reason === '') return { wrong: `core: no named problem: ${JSON.stringify(r)}`, outcome: 'unnamed' };
     if (CRASH_TEXT.test(r.reason)) return { wrong: `core: crash text: ${r.problem}: ${r.reason}`, outcome: r.problem };
     return { outcome: r.problem };
@@ -337,7 +338,8 @@ async function cli(c: Case, d: Damage): Promise<{ wrong: string[]; outcome: stri
     if (!verifiedRight(d, doc.trustPolicy?.logged)) wrong.push(`cli: verified, yet what is signed was damaged: ${json.stdout}`);
     if (doc.valid !== true) wrong.push(`cli json: exit 0, not valid: ${json.stdout}`);
     if (!/: (verified by Notary signature of |passed: )/.test(text.stdout)) wrong.push(`cli text: exit 0 without verified: ${text.stdout}`);
-    return { wrong, outcome: doc.notarySkipped !== undefined ? 'skipped' : 'verified' };
+    const logged = (doc.trustPolicy?.logged as Json[] | undefined)?.some((l) => l.check === 'authenticity') ? 'verified, authenticity logged' : 'verified';
+    return { wrong, outcome: doc.notarySkipped !== undefined ? 'skipped' : logged, said: text.stdout.trim() };
   }
   if (json.code === 3) {
     if (doc.valid !== false || typeof doc.problem !== 'string' || typeof doc.reason !== 'string' || doc.reason === '') wrong.push(`cli json: exit 3 without a named problem: ${json.stdout}`);
