@@ -1,6 +1,6 @@
 // Notary blob signatures (`verify-blob --signature FILE.jws.sig|FILE.cose.sig`) damaged at random, the same way every
 // run (seeded): a file signed as notaryBlob.test.ts signs one (JWS or COSE; RSA or ECDSA keys of notaryCertificate.ts,
-// or notary-made's chain through an intermediate), trusted under --notary-roots or a blob trust policy, then one part
+// or notary-made's chain through an intermediate), or notation's own timestamped signatures of its LICENSE, trusted under --notary-roots or a blob trust policy, then one part
 // damaged: the envelope (its JSON; its protected header or payload decoded, mutated, re-encoded; a certificate of its
 // chain; its bytes cut or flipped; the COSE's CBOR heads), the trust policy (trustpolicy.blob.json: statements, levels,
 // stores, identities, globalPolicy), a trust store certificate, or the file itself. The core (verifyNotaryBlob under
@@ -10,7 +10,7 @@
 // More seeds, once, outside the suite: SWEEP_SEEDS=1-1500 npx mocha test/unit/damagedNotaryBlobRandom.test.ts
 // (it prints the tally of outcomes; SWEEP_LOG=1 prints each seed's).
 import { strict as assert } from 'node:assert';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   certificateSubject,
@@ -46,6 +46,7 @@ const derOfPem = (pem: string) => Buffer.from(pem.replace(/-----[^-]+-----|\s+/g
 
 const FILE = 'release.tar.gz';
 const CONTENT = Buffer.from('release 1.0\n');
+const BLOB_VECTOR = join(__dirname, '..', 'fixtures', 'notary-blob-vector');
 const SUBJECT = 'CN=release signer, O=Example, ST=WA, C=US';
 const KEY_TYPES: CertificateKeyType[] = ['rsa-2048', 'rsa-3072', 'ecdsa-p256', 'ecdsa-p384', 'ecdsa-p521'];
 /** What a policy's fields are replaced by, over the odd values: the words a blob trust policy is made of. */
@@ -63,11 +64,14 @@ interface Signer {
   rootPem: string;
   /** The leaf's subject, for an identity. */
   subject: string;
+  /** notation's own signature of its LICENSE, timestamped (notary-blob-vector): the envelope and what it signs, the TSA's root trusted beside. */
+  vector?: { format: 'jws' | 'cose'; envelope: Buffer; content: Buffer; tsaPem: string };
 }
 
 /** A file's signature and where it is checked: the folder (the file, its signature, the roots, the policy and its truststore). */
 interface Case {
   dir: string;
+  content: Buffer;
   format: 'jws' | 'cose';
   sigName: string;
   envelope: Buffer;
@@ -98,6 +102,18 @@ function signerOf(keyType: CertificateKeyType): Signer {
 }
 
 /** notary-made's P-256 leaf with its intermediate and root carried: a chain of three. */
+/** notation's blob signature in `format` of its LICENSE: its certificate (expired, valid when the TSA stamped it) and the TSA's root. */
+function notationVector(format: 'jws' | 'cose'): Signer {
+  const at = (name: string) => join(BLOB_VECTOR, name);
+  return {
+    what: `notation's ${format}`,
+    signer: undefined as unknown as NotarySigner, // it signs nothing here
+    rootPem: readFileSync(at(`${format}-signer.crt`), 'utf8'),
+    subject: `C=US, ST=WA, L=Seattle, O=Notary, CN=${format === 'jws' ? 'testcert2' : 'testcert3'}`,
+    vector: { format, envelope: readFileSync(at(`blob.${format}.sig`)), content: readFileSync(at('LICENSE')), tsaPem: readFileSync(at('microsoft-identity-verification-root-2020.crt'), 'utf8') },
+  };
+}
+
 function madeChain(): Signer {
   const chain = ['leaf', 'intermediate', 'root'].map((n) => readFileSync(made(`${n}.pem`), 'utf8')).join('');
   return {
@@ -111,7 +127,8 @@ function madeChain(): Signer {
 /** The blob trust policy: the global statement trusting the store `release`, one named, one of level skip. */
 function policyOf(c: Case, random: () => number): Json {
   const identity = random() < 0.5 ? '*' : `x509.subject: ${c.s.subject}`;
-  const verifying = (name: string, level: string, extra: Json = {}) => ({ name, signatureVerification: { level, ...extra }, trustStores: ['ca:release'], trustedIdentities: [identity] });
+  const stores = c.s.vector ? ['ca:release', 'tsa:microsoft'] : ['ca:release'];
+  const verifying = (name: string, level: string, extra: Json = {}) => ({ name, signatureVerification: { level, ...extra }, trustStores: stores, trustedIdentities: [identity] });
   return {
     version: '1.0',
     trustPolicies: [
@@ -123,26 +140,30 @@ function policyOf(c: Case, random: () => number): Json {
 }
 
 /** A signed file in a folder of its own, trusted one way (drawn by `random`). */
-function signedCase(random: () => number): Case {
-  const s = pick(random, signers);
-  const format = random() < 0.5 ? 'jws' : 'cose';
-  const mediaType = random() < 0.3 ? 'application/vnd.example+tar; version=1' : undefined;
-  const annotation = random() < 0.3 ? 'build=42' : undefined;
-  const { envelope } = signNotaryBlob(CONTENT, s.signer, {
-    format,
-    ...(mediaType ? { mediaType } : {}),
-    ...(annotation ? { annotations: { build: '42' } } : {}),
-    ...(random() < 0.3 ? { expiresIn: 3_600_000 } : {}),
-  });
+function signedCase(random: () => number, signer?: Signer): Case {
+  const s = signer ?? pick(random, signers);
+  const v = s.vector;
+  const format = v?.format ?? (random() < 0.5 ? 'jws' : 'cose');
+  // notation's own signed neither a media type nor metadata: none is asked of it.
+  const mediaType = !v && random() < 0.3 ? 'application/vnd.example+tar; version=1' : undefined;
+  const annotation = !v && random() < 0.3 ? 'build=42' : undefined;
+  const content = v?.content ?? CONTENT;
+  const options = { format, ...(mediaType ? { mediaType } : {}), ...(annotation ? { annotations: { build: '42' } } : {}), ...(random() < 0.3 ? { expiresIn: 3_600_000 } : {}) };
+  const envelope = v?.envelope ?? signNotaryBlob(CONTENT, s.signer, options).envelope;
   const dir = tempDir('manifold-notary-blob-sweep-');
   const sigName = `${FILE}.${format}.sig`;
-  const c: Case = { dir, format, sigName, envelope, mode: random() < 0.5 ? 'roots' : 'policy', s, ...(mediaType ? { mediaType } : {}), ...(annotation ? { annotation } : {}) };
+  const c: Case = { dir, content, format, sigName, envelope, mode: random() < 0.5 ? 'roots' : 'policy', s, ...(mediaType ? { mediaType } : {}), ...(annotation ? { annotation } : {}) };
   if (random() < 0.3) c.policyName = 'named';
-  writeFileSync(join(dir, FILE), CONTENT);
+  writeFileSync(join(dir, FILE), content);
   writeFileSync(join(dir, sigName), envelope);
   writeFileSync(join(dir, 'signer.crt'), s.rootPem);
   mkdirSync(join(dir, 'truststore', 'x509', 'ca', 'release'), { recursive: true });
   writeFileSync(join(dir, 'truststore', 'x509', 'ca', 'release', 'signer.crt'), s.rootPem);
+  if (v) {
+    writeFileSync(join(dir, 'tsa.crt'), v.tsaPem);
+    mkdirSync(join(dir, 'truststore', 'x509', 'tsa', 'microsoft'), { recursive: true });
+    writeFileSync(join(dir, 'truststore', 'x509', 'tsa', 'microsoft', 'tsa.crt'), v.tsaPem);
+  }
   writeFileSync(join(dir, 'trustpolicy.blob.json'), JSON.stringify(policyOf(c, random), null, 2));
   return c;
 }
@@ -272,13 +293,13 @@ function damage(c: Case, random: () => number): Damage {
     // Under the policy a store it cannot read is the signature's problem (exit 3), not an argument's.
     return { part: 'store', what: `${file}: ${what}`, mayVerify: stillHolds(bytes, c.s.rootPem), authenticityOnly: true, ...(c.mode === 'roots' ? { named: 'signer.crt' } : {}), shown: bytes.toString('latin1').slice(0, 1500) };
   }
-  const changed = mutateBytes(CONTENT, random);
+  const changed = mutateBytes(c.content, random);
   writeFileSync(join(c.dir, FILE), changed);
-  return { part: 'file', what: `the file: ${JSON.stringify(changed.toString('latin1'))}`, mayVerify: changed.equals(CONTENT), shown: changed.toString('latin1') };
+  return { part: 'file', what: `the file: ${JSON.stringify(changed.toString('latin1').slice(0, 200))}`, mayVerify: changed.equals(c.content), shown: changed.toString('latin1') };
 }
 
 function cliArgs(c: Case): string[] {
-  const trust = c.mode === 'roots' ? ['--notary-roots', 'signer.crt'] : ['--notary-trust-policy', '.', ...(c.policyName ? ['--notary-policy-name', c.policyName] : [])];
+  const trust = c.mode === 'roots' ? ['--notary-roots', 'signer.crt', ...(c.s.vector ? ['--notary-tsa-roots', 'tsa.crt'] : [])] : ['--notary-trust-policy', '.', ...(c.policyName ? ['--notary-policy-name', c.policyName] : [])];
   return ['verify-blob', ...trust, ...(c.mediaType ? ['--media-type', c.mediaType] : []), ...(c.annotation ? ['-a', c.annotation] : []), '--signature', c.sigName, FILE];
 }
 
@@ -288,7 +309,10 @@ const isCrash = (err: unknown) => !(err instanceof Error) || err instanceof Type
 async function core(c: Case, d: Damage): Promise<{ wrong?: string; outcome: string }> {
   let trust: NotaryTrust;
   try {
-    if (c.mode === 'roots') trust = { roots: await readNotaryTrustStore(join(c.dir, 'signer.crt')), authorityRoots: [], identities: [] };
+    if (c.mode === 'roots') {
+      const tsaRoots = c.s.vector ? await readNotaryTrustStore(join(c.dir, 'tsa.crt'), { tsa: true }) : [];
+      trust = { roots: await readNotaryTrustStore(join(c.dir, 'signer.crt')), authorityRoots: [], identities: [], ...(c.s.vector ? { tsaRoots } : {}) };
+    }
     else {
       const file = join(c.dir, 'trustpolicy.blob.json');
       trust = await trustPolicyTrust(selectBlobTrustPolicy(parseBlobTrustPolicy(readFileSync(file, 'utf8'), file), c.policyName, file), join(c.dir, 'truststore'));
@@ -353,15 +377,15 @@ describe('Notary blob signatures and blob trust policies damaged at random (seed
   this.timeout(120_000);
   const tally = new Map<string, number>();
   before(() => {
-    signers = [...KEY_TYPES.map(signerOf), madeChain()];
+    signers = [...KEY_TYPES.map(signerOf), madeChain(), notationVector('jws'), notationVector('cose')];
   });
   after(() => {
     if (SWEEP) console.log(`seeds ${FIRST}-${LAST}, part: core / verify-blob outcome: count\n${[...tally].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `  ${k}: ${n}`).join('\n')}`);
   });
 
   it('undamaged: every signer and format verifies under --notary-roots and under the blob trust policy (the sweep starts from valid signatures)', async () => {
-    for (let seed = 1; seed <= 12; seed++) {
-      const c = signedCase(seededRandom(seed));
+    for (const [i, s] of [...signers, ...signers].entries()) {
+      const c = signedCase(seededRandom(i + 1), s);
       for (const mode of ['roots', 'policy'] as const) {
         c.mode = mode;
         const none: Damage = { part: 'none', what: 'nothing', mayVerify: true, shown: '' };
@@ -398,6 +422,8 @@ describe('Notary blob signatures and blob trust policies damaged at random (seed
       tally.set(key, (tally.get(key) ?? 0) + 1);
       if (process.env.SWEEP_LOG) console.log(`${seed} ${c.s.what} ${c.format} ${c.mode} ${d.part} ${d.what.slice(0, 100)}: ${r.outcome} / ${v.outcome}${v.said ? `: ${v.said.slice(0, 300)}` : ''}`);
       const wrong = [...(r.wrong ? [r.wrong] : []), ...v.wrong];
+      // Gone now, not at the end: a sweep of thousands of seeds would leave their removal to a hook's timeout.
+      if (wrong.length === 0) rmSync(c.dir, { recursive: true, force: true });
       assert.deepEqual(wrong, [], `${c.s.what} ${c.format} under ${c.mode}, ${d.part} damaged: ${d.what}\n${d.shown.slice(0, 800)}`);
     });
   }
