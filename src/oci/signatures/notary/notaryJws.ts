@@ -51,6 +51,11 @@ export function parseJws(bytes: Buffer): Parsed {
   }
   const agent = header[HEADER.signingAgent];
   const timestamp = header[HEADER.timestampSignature];
+  // Go decodes it as a []byte, strict standard base64 (null or "" is none): Node's decoder would skip what is not
+  // base64 and read a damaged text as the token it was.
+  if (timestamp !== undefined && timestamp !== null && timestamp !== '' && (typeof timestamp !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(timestamp) || timestamp.length % 4 !== 0)) {
+    return { malformed: `header["${HEADER.timestampSignature}"]: not base64 (the timestamp token's DER in standard base64)` };
+  }
   const parsed = {
     envelope: 'jws' as const,
     alg: h.alg as NotaryAlgorithm,
