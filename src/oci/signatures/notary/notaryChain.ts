@@ -19,29 +19,20 @@ export function parseChain(ders: readonly Buffer[], name: string): Certificate[]
   for (const [i, der] of ders.entries()) {
     const read = readCertificate(der, `${name}[${i}]`, crypto);
     if ('malformed' in read) return read;
-    const unreadable = keyUnreadable(read);
-    if (unreadable) return { malformed: unreadable };
     out.push(read);
   }
   return out;
 }
 
-/**
- * Why a certificate's public key cannot be read, or undefined: OpenSSL reads the key only when asked, so a key whose
- * bits are damaged passes the certificate's parse and throws later, wherever the key is used (its algorithm, a signature).
- */
-function keyUnreadable(c: Certificate): string | undefined {
-  try {
-    void c.x509.publicKey;
-    return undefined;
-  } catch (err) {
-    return `${c.name}: its public key cannot be read (${(err as Error).message})`;
-  }
-}
-
 /** The one algorithm a certificate's key signs with (signature-specification.md "Algorithm Selection"), or why it signs none. */
 export function keyAlgorithm(c: Certificate): { alg: NotaryAlgorithm; keyType: string } | { unsupported: string } {
-  const key = c.x509.publicKey;
+  let key;
+  try {
+    // OpenSSL reads the key only when asked: one whose bits are damaged, or of a type it has not, passes the parse.
+    key = c.x509.publicKey;
+  } catch (err) {
+    return { unsupported: `a public key that cannot be read (${(err as Error).message})` };
+  }
   const d = key.asymmetricKeyDetails ?? {};
   if (key.asymmetricKeyType === 'rsa') {
     const bits = d.modulusLength;
@@ -171,12 +162,7 @@ export function trustedBy(chain: readonly Certificate[], roots: readonly Certifi
  */
 export function loadNotaryRoots(name: string, bytes: Buffer): Certificate[] {
   try {
-    if (bytes.includes('-----BEGIN')) {
-      const certs = parseCertificates(name, bytes.toString());
-      const unreadable = certs.map(keyUnreadable).find((why) => why !== undefined);
-      if (unreadable) throw new Error(unreadable);
-      return certs;
-    }
+    if (bytes.includes('-----BEGIN')) return parseCertificates(name, bytes.toString());
     const ders: Buffer[] = [];
     for (let at = 0; at < bytes.length; ) {
       const r = readNode(bytes, at);
