@@ -26,7 +26,13 @@ export function parseChain(ders: readonly Buffer[], name: string): Certificate[]
 
 /** The one algorithm a certificate's key signs with (signature-specification.md "Algorithm Selection"), or why it signs none. */
 export function keyAlgorithm(c: Certificate): { alg: NotaryAlgorithm; keyType: string } | { unsupported: string } {
-  const key = c.x509.publicKey;
+  let key;
+  try {
+    // OpenSSL reads the key only when asked: one whose bits are damaged, or of a type it has not, passes the parse.
+    key = c.x509.publicKey;
+  } catch (err) {
+    return { unsupported: `a public key that cannot be read (${(err as Error).message})` };
+  }
   const d = key.asymmetricKeyDetails ?? {};
   if (key.asymmetricKeyType === 'rsa') {
     const bits = d.modulusLength;

@@ -30,7 +30,7 @@ export function parseCose(bytes: Buffer): Parsed {
   }
   if (!(h instanceof Map)) return { malformed: 'protected header: not a map' };
   const alg = ALGORITHMS.get(h.get(1) as number);
-  if (!alg) return { malformed: `protected alg (1): ${String(h.get(1))} is none of PS256, PS384, PS512, ES256, ES384, ES512 (-37, -38, -39, -7, -35, -36)` };
+  if (!alg) return { malformed: `protected alg (1): ${shownLabel(h.get(1))} is none of PS256, PS384, PS512, ES256, ES384, ES512 (-37, -38, -39, -7, -35, -36)` };
   const cty = h.get(3);
   if (typeof cty !== 'string') return { malformed: 'protected content type (3): expected a text' };
   const scheme = h.get(HEADER.signingScheme);
@@ -156,6 +156,15 @@ function decode(b: Buffer, at: number, depth: number): { value: Cbor; next: numb
       if (info === 23) return { value: undefined, next };
       throw new Error(`a float or simple value at byte ${at}`);
   }
+}
+
+/** A header value as a message shows it: a number or a text as such, else what kind of item it is (never "undefined"). */
+function shownLabel(v: Cbor): string {
+  if (v === undefined) return 'missing';
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v === null) return 'null';
+  return Buffer.isBuffer(v) ? 'a byte string' : Array.isArray(v) ? 'an array' : v instanceof Map ? 'a map' : 'a tagged item';
 }
 
 /** A byte string's head for a length (the shortest form, as deterministic CBOR writes it). */

@@ -36,6 +36,7 @@ export function parseJws(bytes: Buffer): Parsed {
     if (typeof c !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(c) || c.length % 4 !== 0) return { malformed: `header.x5c[${i}]: not base64` };
     certificates.push(Buffer.from(c, 'base64'));
   }
+  if (h.alg === undefined) return { malformed: `protected.alg: missing (one of ${NOTARY_ALGORITHMS.join(', ')})` };
   if (typeof h.alg !== 'string' || !(NOTARY_ALGORITHMS as readonly string[]).includes(h.alg)) return { malformed: `protected.alg: ${JSON.stringify(h.alg)} is none of ${NOTARY_ALGORITHMS.join(', ')}` };
   if (typeof h.cty !== 'string') return { malformed: 'protected.cty: expected a string' };
   if (typeof h[HEADER.signingScheme] !== 'string') return { malformed: `protected["${HEADER.signingScheme}"]: expected a string` };
@@ -50,6 +51,11 @@ export function parseJws(bytes: Buffer): Parsed {
   }
   const agent = header[HEADER.signingAgent];
   const timestamp = header[HEADER.timestampSignature];
+  // Go decodes it as a []byte, strict standard base64 (null or "" is none): Node's decoder would skip what is not
+  // base64 and read a damaged text as the token it was.
+  if (timestamp !== undefined && timestamp !== null && timestamp !== '' && (typeof timestamp !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(timestamp) || timestamp.length % 4 !== 0)) {
+    return { malformed: `header["${HEADER.timestampSignature}"]: not base64 (the timestamp token's DER in standard base64)` };
+  }
   const parsed = {
     envelope: 'jws' as const,
     alg: h.alg as NotaryAlgorithm,
