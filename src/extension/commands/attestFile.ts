@@ -1,12 +1,10 @@
-import { promises as fsp } from 'node:fs';
 import { basename } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import { attestBlob, blobDigest, type SignKey, writeNewFile } from '../../oci/signatures';
 import type { Services } from '../services';
-import { need } from '../ui/prompts';
 import { plainArgs } from './args';
-import { chosenFile, explorerSelection, signedFiles } from './chosenFile';
+import { askToReplaceAll, chosenFile, explorerSelection, readInput, signedFiles } from './chosenFile';
 import { askToReplace } from './generateKeyPair';
 import { choosePredicate, readPredicate } from './predicateFile';
 import { askPredicateTypeName } from './predicateTypes';
@@ -71,12 +69,7 @@ async function askClaim(services: Services, title: string, given: Record<string,
 
 /** Several files from the Explorer: one question about the envelopes already there, one claim, one notification. */
 async function attestSelection(services: Services, title: string, files: readonly string[], given: Record<string, unknown>): Promise<AttestFileOutcome[]> {
-  const there = (await Promise.all(files.map(async (f) => ((await fsp.lstat(envelopeOf(f)).then(() => true, () => false)) ? basename(envelopeOf(f)) : undefined)))).filter((f): f is string => f !== undefined);
-  if (there.length > 0 && given.replace !== true) {
-    const replace = l10n.t('Replace');
-    const choice = await vscode.window.showWarningMessage(l10n.t('{0} exist already. Replace them?', there.join(', ')), { modal: true }, replace);
-    need(choice === replace ? choice : undefined);
-  }
+  if (given.replace !== true) await askToReplaceAll(files.map(envelopeOf));
   const claim = await askClaim(services, title, given);
   const outcomes: AttestFileOutcome[] = [];
   for (const file of files) outcomes.push(await attestOne(services, file, claim));
@@ -91,12 +84,7 @@ async function attestSelection(services: Services, title: string, files: readonl
 
 /** The envelope written beside the file (replacing one: asked before, as cosign writes it whole), logged. */
 async function attestOne(services: Services, file: string, claim: Claim): Promise<AttestFileOutcome> {
-  let blob: Buffer;
-  try {
-    blob = await fsp.readFile(file);
-  } catch (err) {
-    throw new Error(l10n.t('{0}: {1}', file, (err as Error).message));
-  }
+  const blob = await readInput(file);
   const digest = blobDigest(blob);
   const made = attestBlob(basename(file), digest, claim.key, { type: claim.type, predicate: claim.predicate });
   const envelope = envelopeOf(file);

@@ -1,7 +1,10 @@
+import { promises as fsp } from 'node:fs';
+import { basename } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import type { Services } from '../services';
 import { chooseFiles } from '../ui/fileChooser';
+import { need } from '../ui/prompts';
 import type { PlainArgs } from './args';
 
 /**
@@ -32,4 +35,22 @@ export function explorerSelection(arg: unknown, answers: unknown): string[] {
 export function signedFiles(files: readonly string[]): string[] {
   const chosen = new Set(files);
   return files.filter((f) => !BESIDE.some((ext) => f.endsWith(ext) && chosen.has(f.slice(0, -ext.length))));
+}
+
+/** A file a command signs, attests or verifies, read whole; one that cannot be read is named with why. */
+export async function readInput(file: string): Promise<Buffer> {
+  try {
+    return await fsp.readFile(file);
+  } catch (err) {
+    throw new Error(l10n.t('{0}: {1}', file, (err as Error).message));
+  }
+}
+
+/** Before several files are written beside a selection: those already there named in one question; declined, cancelled. */
+export async function askToReplaceAll(paths: readonly string[]): Promise<void> {
+  const there = (await Promise.all(paths.map(async (p) => ((await fsp.lstat(p).then(() => true, () => false)) ? basename(p) : undefined)))).filter((f): f is string => f !== undefined);
+  if (there.length === 0) return;
+  const replace = l10n.t('Replace');
+  const choice = await vscode.window.showWarningMessage(l10n.t('{0} exist already. Replace them?', there.join(', ')), { modal: true }, replace);
+  need(choice === replace ? choice : undefined);
 }

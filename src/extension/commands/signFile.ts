@@ -1,13 +1,11 @@
-import { promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import { blobDigest, makeMessageBundle, notaryBlobSignatureName, signNotaryBlob, writeNewFile } from '../../oci/signatures';
 import type { Services } from '../services';
 import { notaryEnvelope, signingFormat } from '../settings/signingFormat';
-import { need } from '../ui/prompts';
 import { plainArgs } from './args';
-import { chosenFile, explorerSelection, signedFiles } from './chosenFile';
+import { askToReplaceAll, chosenFile, explorerSelection, readInput, signedFiles } from './chosenFile';
 import { askToReplace } from './generateKeyPair';
 import { readNotarySigner, readSigningKey } from './signingKey';
 
@@ -76,12 +74,7 @@ function fileSigning(services: Services, title: string, given: Record<string, un
 
 /** Several files from the Explorer: one question about the signatures already there, one key, one notification. */
 async function signSelection(services: Services, files: readonly string[], signing: FileSigning): Promise<SignFileOutcome[]> {
-  const there = (await Promise.all(files.map(async (f) => ((await fsp.lstat(signing.out(f)).then(() => true, () => false)) ? basename(signing.out(f)) : undefined)))).filter((f): f is string => f !== undefined);
-  if (there.length > 0) {
-    const replace = l10n.t('Replace');
-    const choice = await vscode.window.showWarningMessage(l10n.t('{0} exist already. Replace them?', there.join(', ')), { modal: true }, replace);
-    need(choice === replace ? choice : undefined);
-  }
+  await askToReplaceAll(files.map((f) => signing.out(f)));
   const key = await signing.signer();
   const outcomes: SignFileOutcome[] = [];
   for (const file of files) outcomes.push(await signOne(services, file, signing.out(file), key));
@@ -95,12 +88,7 @@ async function signSelection(services: Services, files: readonly string[], signi
 
 /** The signature written beside the file (replacing one: asked before, as cosign writes its bundle whole), logged. */
 async function signOne(services: Services, file: string, out: string, key: { name: string; type: string; sign(blob: Buffer): Buffer }): Promise<SignFileOutcome> {
-  let blob: Buffer;
-  try {
-    blob = await fsp.readFile(file);
-  } catch (err) {
-    throw new Error(l10n.t('{0}: {1}', file, (err as Error).message));
-  }
+  const blob = await readInput(file);
   await writeNewFile(out, key.sign(blob), 0o644, true);
   const digest = blobDigest(blob);
   const message = l10n.t('Signed {0} with {1} ({2}): {3}', basename(file), key.name, key.type, basename(out));

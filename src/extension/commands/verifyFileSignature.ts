@@ -11,7 +11,7 @@ import { configuredTrust, type SignatureTrust } from '../settings/signatureTrust
 import { chooseFiles } from '../ui/fileChooser';
 import { pickOne } from '../ui/prompts';
 import { plainArgs } from './args';
-import { BESIDE, chosenFile, explorerSelection, signedFiles } from './chosenFile';
+import { BESIDE, chosenFile, explorerSelection, readInput, signedFiles } from './chosenFile';
 import { envelopeFileCheck, type FileCheck, isEnvelope, notaryFileCheck, notaryFormatOf } from './fileSignatureKinds';
 import { chooseKeyFiles, readKeys } from './verifyInputs';
 
@@ -199,12 +199,4 @@ async function bundleTrusted(bundle: Buffer, blob: Buffer, keys: readonly Verify
   }
   const reasons = [...new Set(refused.map((r) => r.reason))];
   return reasons.length <= 1 ? refused[0]! : { ...refused[0]!, reason: l10n.t('not for any identity set: {0}', reasons.join('; ')) };
-}
-
-async function readInput(file: string): Promise<Buffer> {
-  try {
-    return await fsp.readFile(file);
-  } catch (err) {
-    throw new Error(l10n.t('{0}: {1}', file, (err as Error).message));
-  }
 }
