@@ -244,6 +244,12 @@ describe('sign-blob --notary-key, verify-blob of a Notary signature (notation bl
       const skipped = await runCliIn(dir, 'verify-blob', '--notary-trust-policy', 'trustpolicy.blob.json', '--notary-policy-name', 'unchecked', '--signature', 'release.tar.gz.cose.sig', 'release.tar.gz');
       assert.equal(skipped.code, 0);
       assert.match(skipped.stdout, /: passed: Notary trust policy statement "unchecked" is level skip: the signature not verified, as notation skips it\n$/);
+
+      // Under audit an identity it is not is logged, not refused: said on a line of its own, as verify says it.
+      policy(statement('watched', { globalPolicy: true, signatureVerification: { level: 'audit' }, trustedIdentities: ['x509.subject: C=US, ST=WA, O=Other'] }));
+      const audited = await runCliIn(dir, 'verify-blob', '--notary-trust-policy', 'trustpolicy.blob.json', '--signature', 'release.tar.gz.cose.sig', 'release.tar.gz');
+      assert.equal(audited.code, 0, audited.stderr);
+      assert.match(audited.stdout, /verified by Notary signature of .+ trust policy "watched" audit, 1 failure logged\)\n  logged \(trust policy "watched", audit\): authenticity: certificate-identity-mismatch: .+\n$/);
     });
 
     it('a policy whose statement cannot pick or breaks a rule: an error naming the file and the problem', async () => {

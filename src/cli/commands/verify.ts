@@ -1,5 +1,5 @@
 import { shownName } from '../../oci/shownName';
-import { type CtLogKey, type ImageVerification, type RekorKey, type SignatureResult, verifiedBy, type VerifyKey, verifyImage } from '../../oci/signatures';
+import { type CtLogKey, type ImageVerification, loggedChecksText, type RekorKey, type SignatureResult, verifiedBy, type VerifyKey, verifyImage } from '../../oci/signatures';
 import { CERTIFICATE_OPTIONS, type CertificateFlags, subjectFlags, trustFlags, trustJson } from '../certificateFlags';
 import { NOTARY_OPTIONS, type NotaryFlags, notaryFlags, notaryJson, notaryTrust } from '../notaryFlags';
 import { parseAnnotations } from '../../oci/imageIndex/annotations';
@@ -84,7 +84,7 @@ export function verifyText(path: string, report: ImageVerification): string {
     for (const s of m.signatures) {
       if (!s.valid) lines.push(`  ${signatureName(s)}: ${s.problem}: ${shownName(s.reason ?? '')}`);
       // Valid under a trust policy that only logs these checks: each failure said, as notation logs it.
-      for (const l of s.trustPolicy?.logged ?? []) lines.push(`  ${signatureName(s)}: logged (trust policy ${JSON.stringify(s.trustPolicy!.name)}, ${s.trustPolicy!.level}): ${l.check}: ${l.problem}: ${shownName(l.reason)}`);
+      for (const l of loggedChecksText(s)) lines.push(`  ${signatureName(s)}: ${l}`);
     }
   }
   return lines.join('\n') + '\n';

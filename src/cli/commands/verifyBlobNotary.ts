@@ -1,5 +1,5 @@
 import { parseAnnotations } from '../../oci/imageIndex/annotations';
-import { blobDigest, notaryBlobFormatOf, type NotaryTrust, type SignatureResult, signerText, verifyNotaryBlob } from '../../oci/signatures';
+import { blobDigest, loggedChecksText, notaryBlobFormatOf, type NotaryTrust, type SignatureResult, signerText, verifyNotaryBlob } from '../../oci/signatures';
 import { shownName } from '../../oci/shownName';
 import { CERTIFICATE_OPTIONS } from '../certificateFlags';
 import { formatOpt, listOpt, type ParsedCommand, stringOpt, UsageError } from '../command';
@@ -63,6 +63,6 @@ function resultText(file: string, digest: string, r: Result): string {
   const head = `${file} (${digest})`;
   if (r.notarySkipped !== undefined) return `${head}: passed: Notary trust policy statement ${JSON.stringify(r.notarySkipped)} is level skip: the signature not verified, as notation skips it\n`;
   if (!r.valid) return `${head}: ${r.problem}: ${shownName(r.reason ?? '')}\n`;
-  const logged = (r.trustPolicy?.logged ?? []).map((l) => `  logged (trust policy ${JSON.stringify(r.trustPolicy!.name)}, ${r.trustPolicy!.level}): ${l.check}: ${l.problem}: ${shownName(l.reason)}\n`);
+  const logged = loggedChecksText(r).map((l) => `  ${l}\n`);
   return `${head}: verified by ${signerText(r as SignatureResult)}\n${logged.join('')}`;
 }

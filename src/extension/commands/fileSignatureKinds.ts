@@ -1,8 +1,7 @@
 // The signatures of files other than cosign's bundle and classic .sig, as verify-blob checks them: the Notary
 // Project's (notation's FILE.jws.sig, FILE.cose.sig) under the Notary settings, attest-blob's DSSE envelope with keys.
 import * as l10n from '@vscode/l10n';
-import { blobDigest, notaryBlobFormatOf, type NotaryBlobFormat, type SignatureResult, signerText, type VerifyKey, verifyBlobEnvelope, verifyNotaryBlob } from '../../oci/signatures';
-import { shownName } from '../../oci/shownName';
+import { blobDigest, loggedChecksText, notaryBlobFormatOf, type NotaryBlobFormat, type SignatureResult, signerText, type VerifyKey, verifyBlobEnvelope, verifyNotaryBlob } from '../../oci/signatures';
 import { NOTARY_ROOTS_SETTING, NOTARY_TRUST_POLICY_SETTING, type NotaryTrustSettings } from '../settings/notaryTrust';
 
 /** A file's signature checked: who signed it, or the problem and why; `digest` the file's as the check computed it. */
@@ -36,7 +35,7 @@ export function notaryFileCheck(envelope: Buffer, format: NotaryBlobFormat, blob
   const check = verifyNotaryBlob(envelope, format, blob, notary);
   if (!check.ok) return { digest: check.digest, ok: false, problem: check.problem, reason: check.reason };
   const fields = { valid: true, format: 'notary', ...check.fields } as SignatureResult;
-  const logged = (fields.trustPolicy?.logged ?? []).map((l) => `logged (trust policy ${JSON.stringify(fields.trustPolicy!.name)}, ${fields.trustPolicy!.level}): ${l.check}: ${l.problem}: ${shownName(l.reason)}`);
+  const logged = loggedChecksText(fields);
   return { digest: check.digest, ok: true, signer: signerText(fields), ...(logged.length > 0 ? { logged } : {}) };
 }
 

@@ -19,7 +19,7 @@ export { readPublicKeyFile } from './keys/keyFiles';
 export { type CosignKeyPair, cosignKeyPair, generateCosignKeyPair, importedPrivateKey, KEY_PAIR_TYPES, type KeyPairType, writeKeyPairFiles, writeNewFile } from './keys/keyPair';
 export { CERTIFICATE_KEY_TYPES, type CertificateKeyType, certificateSubject, makeSigningCertificate, notationSubject } from './notary/notaryCertificate';
 
-export { signedName, signerText, verificationProblems, verifiedBy } from './verifyProblems';
+export { loggedChecksText, signedName, signerText, verificationProblems, verifiedBy } from './verifyProblems';
 export { CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, identityText } from './keyless';
 export type { CertificatePolicy, TextMatch } from './keyless';
 export type { CertificateSummary, CosignLayerResult, SignerProblem } from './signatureResult';

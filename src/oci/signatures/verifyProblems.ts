@@ -71,6 +71,15 @@ export function signerText(s: SignatureResult): string {
   return `${who}, logged by Rekor at ${new Date(s.integratedTime * 1000).toISOString().replace('.000Z', 'Z')}${s.inclusionProof ? ' (inclusion proof verified)' : ''}${stamped}`;
 }
 
+/**
+ * Each check a Notary trust policy's level only logged for a signature it passed (audit, permissive): `logged
+ * (trust policy "name", audit): authenticity: untrusted-certificate: …`, as verify, verify-blob and VS Code say them.
+ */
+export function loggedChecksText(s: Pick<SignatureResult, 'trustPolicy'>): string[] {
+  const policy = s.trustPolicy;
+  return (policy?.logged ?? []).map((l) => `logged (trust policy ${JSON.stringify(policy!.name)}, ${policy!.level}): ${l.check}: ${l.problem}: ${shownName(l.reason)}`);
+}
+
 /** `sha256:5c1e… layers[0]: bad-signature: no key given verifies it (cosign.pub)`. */
 function signatureText(s: SignatureResult): string {
   const name = s.layer === undefined ? s.manifest : `${s.manifest} layers[${s.layer}]`;
