@@ -12,6 +12,7 @@ import type { Garbage, GarbageLister, IndexBatcher, ManifestChecker, OpOptions, 
 import { damagedEntries, damageOf, readIndexJson, unreadableEntry, type DamagedEntry } from './indexFile';
 import { layoutWriteError } from './writeError';
 import { checkManifestBytes, factsOf } from './manifest';
+import { DOCKER_MANIFEST_FILE, openDockerArchive } from './dockerArchive';
 import { DirSource, openTarSource, TOO_LARGE, type LayoutSource } from './source';
 import { referrerDescriptor } from './subjectIndex';
 import { DEFAULT_MEDIA_TYPE, ManifestKnowledge, storedAs, storedMediaType } from './manifestKnowledge';
@@ -89,7 +90,12 @@ export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker, Ga
 
   /** Opens a `.tar` of a layout, read-only. Every member name and link target is checked before anything is read. */
   static async openTar(file: string): Promise<OciLayoutStore> {
-    const { path, source } = await openTarSource(file);
+    const opened = await openTarSource(file);
+    const { path } = opened;
+    // A legacy docker save tar (manifest.json, no index.json) is read as the layout it describes; Docker 25's, which
+    // has both, is the OCI layout it is.
+    const legacy = (await opened.source.size(INDEX_FILE)) === undefined && (await opened.source.size(DOCKER_MANIFEST_FILE)) !== undefined;
+    const source = legacy ? await openDockerArchive(path, opened.source) : opened.source;
     await openLayoutFolder(source, path, 'read');
     const raw = await source.readFile(INDEX_FILE);
     if (!raw || raw === TOO_LARGE) throw new OciError('INVALID_LAYOUT', `${source.describe(INDEX_FILE)}: missing; ${path} is not an OCI image layout`);
