@@ -299,6 +299,16 @@ describe('docker save tarballs: damage refused, naming the file in the tar and t
     await assert.rejects(OciLayoutStore.openTar(file), code('INVALID_LAYOUT', /podman\.tar: [0-9a-f]{64}\.tar\.gz \(manifest\.json\[0\]\.Layers\[0\] of app:v1\): not a valid gzip file/));
   });
 
+  it('a config without rootfs.type is read (as skopeo and docker load read it); check says it is missing', async () => {
+    const loose = imageOf('amd64', [base], ['app:v1']);
+    loose.config = Buffer.from(loose.config.toString().replace('"type":"layers",', ''));
+    const file = dockerLegacy([loose]);
+    const r = await runCli('check', '--oci-layout', `${file}:v1`);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /rootfs\.type is missing; it must be "layers"/);
+    assert.doesNotMatch(r.stdout, /undefined/);
+  });
+
   it('a zstd layer file is refused by name', async () => {
     const file = join(tempDir(), 'app.tar');
     const config = imageOf('amd64', [base], null).config;
