@@ -153,6 +153,19 @@ describe('docker save tarballs (legacy manifest.json) read as layouts', () => {
     assert.ok((await tar.fetchBytes(layer)).equals(appLayer));
   });
 
+  it("crane's tarball (config named sha256:<hex>, gzipped layers) reads the same", async () => {
+    const app = imageOf('amd64', [base, appLayer], ['example.com/app:v1']);
+    const file = join(tempDir(), 'crane.tar');
+    const layers = app.layers.map((l) => ({ name: `${hex(l)}.tar.gz`, body: gzipSync(l) }));
+    writeTar(file, [
+      { name: 'manifest.json', body: JSON.stringify([{ Config: `sha256:${hex(app.config)}`, RepoTags: app.repoTags, Layers: layers.map((l) => l.name) }]) },
+      { name: `sha256:${hex(app.config)}`, body: app.config },
+      ...layers,
+    ]);
+    const tar = await OciLayoutStore.openTar(file);
+    assert.equal((await tar.fetchBytes(await tar.resolve('v1'))).toString(), expectedManifest(app));
+  });
+
   it('cp --from-oci-layout X.tar:tag copies one tag into a layout folder', async () => {
     const app = imageOf('amd64', [base, appLayer], ['app:v1']);
     const file = dockerLegacy([app, imageOf('arm64', [dbLayer], ['db:v2'])]);
