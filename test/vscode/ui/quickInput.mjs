@@ -77,6 +77,21 @@ export async function acceptTypedPath(page) {
 }
 
 /**
+ * In the workbench's file dialog, once it shows `folder` and lists `name` there: the file's whole path typed at once
+ * and taken. Returns the dialog as first shown (its title). Typed a key at a time, cosign.pub passes through the
+ * dialog's completion of cosign.key, and once in CI (a loaded machine) Enter took cosign.key, still the row the dialog
+ * had made active.
+ */
+export async function chooseInFolder(page, folder, name) {
+  const file = `${folder}/${name}`;
+  const dialog = await waitForQuickInput(page, (s) => s.visible && s.value === `${folder}/` && s.rows.some((r) => r.label === name), `the file dialog on ${folder}/, with ${name}`);
+  await page.locator('.quick-input-widget .quick-input-box input').fill(file);
+  await waitForTypedPath(page, file);
+  await acceptTypedPath(page);
+  return dialog;
+}
+
+/**
  * Clicks the folder dialog's button `label` (Copy Here, Pull Here) with `path` typed in it, and waits until the dialog
  * has taken a folder (closed, or given way to the next prompt). On a loaded machine the click may open the folder
  * typed instead (the dialog then shows `path/` and what is in it: the button there takes the folder it shows, the same
