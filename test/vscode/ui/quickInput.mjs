@@ -64,11 +64,12 @@ export async function waitForTypedPath(page, path) {
  * input it shows meanwhile would otherwise pass for the next text prompt, and `answer` would press Enter there.
  */
 export async function acceptTypedPath(page) {
-  const typed = (await readQuickInput(page)).value;
+  const { value: typed, title } = await readQuickInput(page);
   await page.keyboard.press('Enter');
   // A folder typed while the dialog still had its row active is opened, not taken (seen on a loaded machine: the
-  // dialog then shows `kept/` and its files): Enter there takes the folder it shows.
-  const gone = (s) => !s.visible || s.placeholder !== 'Folder path';
+  // dialog then shows `kept/` and its files): Enter there takes the folder it shows. Another file dialog in its place
+  // (Sign File's certificate chain, asked after its Notary key) has another title.
+  const gone = (s) => !s.visible || s.placeholder !== 'Folder path' || s.title !== title;
   const state = await waitForQuickInput(page, (s) => gone(s) || s.value === `${typed}/`, 'the file dialog to take the typed path');
   if (gone(state)) return;
   await waitForQuickInput(page, (s) => gone(s) || (!s.busy && s.rows.some((r) => r.label === '..')), `the file dialog to show ${typed}/`);
