@@ -3,7 +3,7 @@ import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import { blobDigest, makeMessageBundle, notaryBlobSignatureName, signNotaryBlob, writeNewFile } from '../../oci/signatures';
 import type { Services } from '../services';
-import { notaryEnvelope, signingFormat } from '../settings/signingFormat';
+import { notaryEnvelope, signingAnnotations, signingFormat } from '../settings/signingFormat';
 import { plainArgs } from './args';
 import { askToReplaceAll, chosenFile, explorerSelection, offerVerify, readInput, signedFiles } from './chosenFile';
 import { askToReplace } from './generateKeyPair';
@@ -64,7 +64,9 @@ function fileSigning(services: Services, title: string, given: Record<string, un
     out: (file) => join(dirname(file), notaryBlobSignatureName(file, format)),
     signer: async () => {
       const signer = await readNotarySigner(services, title, given.notaryKey, given.notaryCertificate);
-      return { name: signer.name, type: signer.alg, sign: (blob) => signNotaryBlob(blob, signer, { format }).envelope };
+      // manifold.signingAnnotations as notation blob sign's user metadata, as Sign Image signs them with an image.
+      const annotations = signingAnnotations(given.annotations);
+      return { name: signer.name, type: signer.alg, sign: (blob) => signNotaryBlob(blob, signer, { format, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) }).envelope };
     },
   };
 }

@@ -139,9 +139,14 @@ class FileTrust {
     return (this.settings ??= configuredTrust());
   }
 
-  /** The Notary settings, a blob trust policy as verify-blob reads it. */
+  /**
+   * The Notary settings, a blob trust policy as verify-blob reads it, with the user metadata a signature must carry
+   * (`manifold.signatureAnnotations`, as `notation blob verify --user-metadata`; cosign's file signatures have none).
+   */
   notary(): Promise<NotaryTrustSettings> {
-    return (this.notaryRead ??= configuredNotaryTrust('blob'));
+    return (this.notaryRead ??= Promise.all([configuredNotaryTrust('blob'), this.trust()]).then(([settings, { annotations }]) =>
+      settings.notary && annotations ? { ...settings, notary: { ...settings.notary, annotations } } : settings,
+    ));
   }
 
   async keys(bundle: boolean): Promise<VerifyKey[]> {
