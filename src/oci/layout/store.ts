@@ -151,14 +151,15 @@ export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker, Ga
       return this.resolveDigest(reference, view);
     }
     if (!isValidTag(reference)) throw new OciError('INVALID_ARGUMENT', `${reference}: not a valid tag or digest`);
-    throw new OciError('NOT_FOUND', `${reference}: not found`);
+    // The layout named: a command reading several (layout import's tar, cp between folders) says which lacks it.
+    throw new OciError('NOT_FOUND', `${reference}: not found in ${this.location}`);
   }
 
   private async resolveDigest(digest: string, view: IndexView): Promise<Descriptor> {
     // One read, no stat first, for a digest not read yet (index create resolves a thousand): it finds the blob,
     // its size and, for a manifest, its facts.
     const found = await this.known.probe(digest);
-    if (!found) throw new OciError('NOT_FOUND', `${digest}: not found`);
+    if (!found) throw new OciError('NOT_FOUND', `${digest}: not found in ${this.location}`);
     // A manifest's own mediaType wins: the map by digest (10,000 entries, say) is built only for one without.
     return { mediaType: storedMediaType(found.facts, found.facts?.mediaType ?? view.byDigest.get(digest)?.mediaType), digest, size: found.size };
   }
