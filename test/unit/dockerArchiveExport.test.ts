@@ -1,7 +1,7 @@
 // layout export --docker: a docker save manifest.json beside the OCI layout in the tar (as Docker 25 writes it), so
 // docker load of any version and docker-archive readers take the tar; skopeo reading it: test/integration/dockerArchive.
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateDemoLayout } from '../../scripts/demoLayout';
 import { OciLayoutStore } from '../../src/oci/layout';
@@ -83,6 +83,19 @@ describe('layout export --docker: a manifest.json for docker load beside the OCI
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /^Not in manifest\.json: sbom, an artifact \(config application\/vnd\.oci\.empty\.v1\+json\), not an image docker load takes$/m);
     assert.doesNotMatch(await member(out, 'manifest.json'), /sbom/);
+    // A name no Docker tag can be (another tool's whole reference, a + in it): left out, said; the rest still in.
+    // (Written into index.json as another tool would: Manifold's own tag refuses such names.)
+    const indexFile = join(layout, 'index.json');
+    const index = JSON.parse(readFileSync(indexFile, 'utf8')) as { manifests: unknown[] };
+    for (const name of ['docker.io/library/app:1.0', '1.0+build']) index.manifests.push({ ...d.images[1]!, annotations: { 'org.opencontainers.image.ref.name': name } });
+    writeFileSync(indexFile, JSON.stringify(index));
+    const named = join(tempDir(), 'named.tar');
+    const n = await runCli('layout', 'export', layout, named, '--docker', 'app', '--platform', 'linux/arm64');
+    assert.equal(n.code, 0, n.stderr);
+    assert.match(n.stderr, /^Not in manifest\.json: docker\.io\/library\/app:1\.0, not a tag docker takes/m);
+    assert.match(n.stderr, /^Not in manifest\.json: 1\.0\+build, not a tag docker takes/m);
+    assert.match(await member(named, 'manifest.json'), /"app:linux-arm64"/);
+    assert.doesNotMatch(await member(named, 'manifest.json'), /build|library/);
 
     const layer = (JSON.parse((await store.fetchBytes(d.images[1]!)).toString()) as { layers: Array<{ digest: string }> }).layers[0]!.digest;
     rmSync(join(layout, 'blobs', 'sha256', layer.slice(7)));

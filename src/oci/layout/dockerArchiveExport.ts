@@ -24,6 +24,9 @@ export interface DockerManifestJson {
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const REPOSITORY = new RegExp(`^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?/)?${COMPONENT}(?:/${COMPONENT})*$`);
 
+// Docker's tag grammar (distribution's reference package).
+const DOCKER_TAG = /^[\w][\w.-]{0,127}$/;
+
 /**
  * manifest.json for the tags of a layout, as Docker 25's docker save writes it beside its index.json: per image its
  * `Config` and `Layers` as paths into `blobs/sha256/`, its tags as `REPOSITORY:TAG` in `RepoTags`. Docker before 25
@@ -39,6 +42,12 @@ export async function dockerManifestJson(store: OciLayoutStore, repository: stri
   for await (const { tag, desc } of store.taggedDescriptors()) {
     // Fallback-tag indexes list referrers, not images.
     if (isFallbackTag(tag)) continue;
+    // A layout's name may be no Docker tag (a whole reference another tool wrote, `1.0+build`): docker load refuses
+    // the whole file over one bad RepoTags entry, so such a tag is left out, and said.
+    if (!DOCKER_TAG.test(tag)) {
+      skipped.push({ tag, why: 'not a tag docker takes (letters, digits, _ . -; at most 128, not starting with . or -)' });
+      continue;
+    }
     let image: Descriptor = desc;
     if (isImageIndex(desc.mediaType)) {
       if (!platforms?.length) {
