@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash } from '../nodeCrypto';
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Descriptor } from '../descriptor';
