@@ -19,6 +19,7 @@ export const TRUST_NEEDED: Readonly<Record<string, TrustNeed>> = {
   'manifold.pruneLayout': 'writes',
   'manifold.restoreLayoutFile': 'writes',
   'manifold.exportLayoutTar': 'writes',
+  'manifold.exportLayoutForDocker': 'writes',
   'manifold.importLayoutTar': 'writes',
   'manifold.addToIndex': 'writes',
   'manifold.editIndex': 'writes',

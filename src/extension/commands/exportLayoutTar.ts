@@ -11,7 +11,7 @@ import { need } from '../ui/prompts';
 import { formatSize, shortDigest } from '../present/format';
 
 /** Whether `file` is in `folder`, or is it, by the real paths: a link to the layout is the layout. */
-function isInside(folder: string, file: string): boolean {
+export function isInsideLayout(folder: string, file: string): boolean {
   const real = (p: string) => {
     try {
       return realpathSync(p);
@@ -46,7 +46,7 @@ export async function exportLayoutTar(services: Services, arg?: unknown): Promis
     file = picked.fsPath;
   }
   // Inside the folder it exports, the tar would be part of what it is a copy of.
-  if (isInside(layout.path, file)) throw new Error(l10n.t('{0} is inside the layout {1}: choose a place outside it.', file, layout.path));
+  if (isInsideLayout(layout.path, file)) throw new Error(l10n.t('{0} is inside the layout {1}: choose a place outside it.', file, layout.path));
   const name = vscode.workspace.asRelativePath(layout.path);
   const result = await withProgress(l10n.t('Exporting {0}…', name), (signal) => writeLayoutTar(layout.path, file!, { signal }));
   const message = l10n.t('Exported {0} to {1} ({2}, {3}).', name, file, formatSize(result.size), shortDigest(result.digest));

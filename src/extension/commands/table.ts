@@ -20,6 +20,7 @@ import { compareIndex } from './compareIndex';
 import { createLayout } from './createLayout';
 import { deleteManifest } from './deleteManifest';
 import { exportLayoutTar } from './exportLayoutTar';
+import { exportLayoutForDocker } from './exportLayoutForDocker';
 import { importLayoutTar } from './importLayoutTar';
 import { initLayoutHere } from './initLayoutHere';
 import { openBlob, saveBlobAs } from './blobContent';
@@ -81,6 +82,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'manifold.pruneLayout', handler: pruneLayout },
   { id: 'manifold.restoreLayoutFile', handler: restoreLayoutFile },
   { id: 'manifold.exportLayoutTar', handler: exportLayoutTar },
+  { id: 'manifold.exportLayoutForDocker', handler: exportLayoutForDocker },
   { id: 'manifold.importLayoutTar', handler: importLayoutTar },
   { id: 'manifold.compareIndex', handler: compareIndex },
   { id: 'manifold.copyDigest', handler: copyDigest },

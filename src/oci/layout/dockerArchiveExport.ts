@@ -34,9 +34,8 @@ const DOCKER_TAG = /^[\w][\w.-]{0,127}$/;
  * save tar holds single images); without it the index is refused, naming its platforms.
  */
 export async function dockerManifestJson(store: OciLayoutStore, repository: string, platforms?: readonly PlatformPattern[]): Promise<DockerManifestJson> {
-  if (!REPOSITORY.test(repository)) {
-    throw new OciError('INVALID_ARGUMENT', `--docker ${JSON.stringify(repository)}: not a repository name (lowercase path components, an optional registry host: example.com/team/app)`);
-  }
+  const problem = dockerRepositoryProblem(repository);
+  if (problem) throw new OciError('INVALID_ARGUMENT', `--docker ${JSON.stringify(repository)}: ${problem}`);
   const images = new Map<string, { tags: string[]; config: string; layers: string[] }>();
   const skipped: DockerManifestJson['skipped'] = [];
   for await (const { tag, desc } of store.taggedDescriptors()) {
@@ -94,4 +93,20 @@ export async function dockerManifestJson(store: OciLayoutStore, repository: stri
     images: [...images].map(([digest, i]) => ({ tags: i.tags, digest })),
     skipped,
   };
+}
+
+/** Why `name` is no repository docker load takes, or undefined. */
+export function dockerRepositoryProblem(name: string): string | undefined {
+  return REPOSITORY.test(name) ? undefined : 'not a repository name (lowercase path components, an optional registry host: example.com/team/app)';
+}
+
+/** The platforms of the layout's tagged indexes, each once, as first listed: what a docker save tar may pick one of. */
+export async function dockerPlatformChoices(store: OciLayoutStore): Promise<string[]> {
+  const seen = new Set<string>();
+  for await (const { tag, desc } of store.taggedDescriptors()) {
+    if (isFallbackTag(tag) || !isImageIndex(desc.mediaType)) continue;
+    const index = parseJsonObject(await store.fetchBytes(desc), `index ${desc.digest}`) as unknown as ImageIndex;
+    for (const p of platformList(Array.isArray(index.manifests) ? index.manifests : [])) seen.add(p);
+  }
+  return [...seen];
 }

@@ -65,9 +65,21 @@ export async function exportLayoutTar(layoutDir: string, dest: string, options: 
   const docker = options.docker && (await dockerManifestJson(await OciLayoutStore.open(layoutDir), options.docker.repository, options.docker.platforms));
   await sweepTarLeftovers(target);
   if (!docker) return writeLayoutTar(layoutDir, target, options);
+  return writeWithDockerManifest(layoutDir, target, docker, options);
+}
+
+/**
+ * The layout tar with Docker 25's manifest.json beside the layout (`layout export --docker`), written as
+ * writeLayoutTar writes (the extension's save dialog has asked about a file under the name already).
+ */
+export async function writeLayoutTarForDocker(layoutDir: string, dest: string, docker: { repository: string; platforms?: readonly PlatformPattern[] }, options: OpOptions = {}): Promise<TarExportResult & { docker: Omit<DockerManifestJson, 'bytes'> }> {
+  return writeWithDockerManifest(layoutDir, dest, await dockerManifestJson(await OciLayoutStore.open(layoutDir), docker.repository, docker.platforms), options);
+}
+
+async function writeWithDockerManifest(layoutDir: string, dest: string, docker: DockerManifestJson, options: OpOptions): Promise<TarExportResult & { docker: Omit<DockerManifestJson, 'bytes'> }> {
   const { bytes, ...said } = docker;
   const manifest: TarMember = { path: DOCKER_MANIFEST_FILE, dir: false, size: bytes.length, open: async () => stream().Readable.from([bytes]) };
-  return { ...(await writeLayoutTar(layoutDir, target, options, [manifest])), docker: said };
+  return { ...(await writeLayoutTar(layoutDir, dest, options, [manifest])), docker: said };
 }
 
 /** What of a layout folder goes into its tar; `verify`: blobs are checked against their names as they are read. */

@@ -4,7 +4,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { DockerExportOutcome } from '../../../src/extension/commands/exportLayoutForDocker';
 import { OciLayoutStore } from '../../../src/oci/layout';
+import { indexTar } from '../../../src/oci/layout/tar';
+import { RecordedPrompts } from './extensionWindow';
 import { writeTar } from '../../unit/builders';
 import { eventually, row, rows, useFixtures, type Fixtures } from './layoutFixtures';
 
@@ -49,5 +52,54 @@ describe('Manifold docker save tarballs', () => {
     assert.deepEqual(result.tags, { latest: manifest, v1: manifest });
     const store = await OciLayoutStore.open(dir);
     assert.equal((await store.resolve('v1')).digest, manifest);
+  });
+
+  /** manifest.json of a tar, parsed. */
+  async function dockerManifest(file: string): Promise<Array<{ Config: string; RepoTags: string[]; Layers: string[] }>> {
+    const entry = (await indexTar(file)).files.get('manifest.json');
+    assert.ok(entry, `no manifest.json in ${file}`);
+    return JSON.parse(readFileSync(file).subarray(entry.offset, entry.offset + entry.size).toString('utf8'));
+  }
+
+  it('Export Layout for docker load, arguments given: each tag as REPOSITORY:TAG, the index by the platform asked; the tar still the layout', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'manifold-docker-export-')), 'demo.tar');
+    const outcome = await run<DockerExportOutcome>('manifold.exportLayoutForDocker', { layout: f.demo, file, repository: 'team/app', platform: 'linux/arm64' });
+    assert.ok(outcome, 'the command returned nothing (see the Manifold log)');
+    const manifest = await dockerManifest(file);
+    const store = await OciLayoutStore.open(f.demo);
+    const arm = await store.resolve('linux-arm64');
+    const config = (JSON.parse((await store.fetchBytes(arm)).toString()) as { config: { digest: string } }).config.digest;
+    const armEntry = manifest.find((m) => m.RepoTags.includes('team/app:v1'));
+    assert.ok(armEntry, JSON.stringify(manifest));
+    assert.equal(armEntry.Config, `blobs/sha256/${config.slice(7)}`);
+    assert.ok(armEntry.RepoTags.includes('team/app:linux-arm64'), JSON.stringify(armEntry));
+    assert.deepEqual(outcome.images.find((i) => i.tags.includes('v1'))?.digest, arm.digest);
+    // Read back as the OCI layout it also is: the index under v1, whole.
+    const tar = await OciLayoutStore.openTar(file);
+    assert.equal((await tar.resolve('v1')).digest, f.index.digest);
+  });
+
+  it('Export Layout for docker load asks the repository (the folder name offered) and the platform (this machine\'s first)', async () => {
+    const ui = new RecordedPrompts();
+    ui.install();
+    try {
+      ui.typed = ['example.com/demo'];
+      ui.picks = ['linux/amd64'];
+      const file = join(mkdtempSync(join(tmpdir(), 'manifold-docker-export-')), 'asked.tar');
+      const outcome = await run<DockerExportOutcome>('manifold.exportLayoutForDocker', { layout: f.demo, file });
+      assert.ok(outcome, `the command returned nothing: ${ui.shown.join('; ')}`);
+      const own = process.arch === 'x64' ? 'linux/amd64' : `linux/${process.arch}`;
+      assert.equal(ui.asked[0], 'input: The repository docker load names the images under: each tag becomes REPOSITORY:TAG');
+      assert.match(ui.asked[1]!, new RegExp(`^pick: A tag is a multi-arch index: which platform goes into the tar for docker load\\?: ${own.replace('/', '\\/')}`));
+      assert.equal(ui.asked.length, 2, ui.asked.join('; '));
+      const tags = (await dockerManifest(file)).flatMap((m) => m.RepoTags);
+      assert.ok(tags.includes('example.com/demo:v1') && tags.includes('example.com/demo:linux-amd64'), tags.join(', '));
+      assert.equal(outcome.images.find((i) => i.tags.includes('v1'))?.digest, (await (await OciLayoutStore.open(f.demo)).resolve('linux-amd64')).digest);
+      // The notification names what docker load will show; an artifact tag, if any, said as left out.
+      assert.equal(ui.shown.length, 1, ui.shown.join('; '));
+      assert.match(ui.shown[0]!, /for docker load: .*example\.com\/demo:v1/);
+    } finally {
+      ui.restore();
+    }
   });
 });
