@@ -5,6 +5,7 @@ import { OciError } from '../../oci/errors';
 import { OciLayoutStore } from '../../oci/layout';
 import { beginLayoutTarExport } from '../../oci/layout/tarExport';
 import { parseCosignTag } from '../../oci/referrers';
+import { sharedSignal } from '../../oci/sharedSignal';
 import { shownName } from '../../oci/shownName';
 import type { ReadOnlyTarget } from '../../oci/target';
 import { boolOpt, type Command, concurrencyOpt, formatOpt, FORMAT_OPTION, NO_TTY_OPTION, stringOpt, UsageError } from '../command';
@@ -213,11 +214,13 @@ interface DryRunOptions {
  */
 async function dryRun(printer: Printer, format: string, src: ReadOnlyTarget, given: TagToCopy[], dst: PlanDestination, o: DryRunOptions): Promise<void> {
   const tags = o.only ? given.filter((t) => !parseCosignTag(t.tag)) : given;
+  // A plan reads eight things at a time on each side, each read with its listeners on the signal (as copyTags allows).
+  const signal = sharedSignal(o.signal, 16);
   const plans = [];
   const left = new Map<string, CopyPlan['referrersLeft'][number]>();
   const cosignCarried = new Set<string>();
   for (const { tag, desc } of tags) {
-    const plan = await planCopy(src, desc.digest, dst, [tag], { signal: o.signal, referrers: o.referrers, ...(o.only ? { only: o.only } : {}) });
+    const plan = await planCopy(src, desc.digest, dst, [tag], { signal, referrers: o.referrers, ...(o.only ? { only: o.only } : {}) });
     for (const l of plan.referrersLeft) left.set(`${l.desc.digest} ${l.tag ?? ''}`, l);
     for (const t of plan.cosignTags) cosignCarried.add(t.tag);
     plans.push({ tag, digest: desc.digest, referrers: plan.referrers.length, toPush: plan.copy.length, there: plan.existing.length, bytesToPush: plan.bytesToCopy, current: plan.tags[0]?.current ?? null });
