@@ -20,7 +20,8 @@ import { layoutChanged, revealInTree } from '../ui/report';
 import { concurrencyArg, tagList } from './argValues';
 import { plainArgs } from './args';
 import { askBackupDestination, givenDestination, type BackupDestination } from './backupDestination';
-import { referrerKindsText, tallyReferrers } from './copyReferrers';
+import { givenOnly, kindsOfReferrer, pickReferrerKinds, type ReferrerChoice, referrerKindsText, SOME_KINDS_ITEM, tallyReferrers } from './copyReferrers';
+import { referrerKindTable } from '../settings/referrerKinds';
 import { rememberRepository } from './rememberRepository';
 
 export interface BackupResult {
@@ -29,6 +30,8 @@ export interface BackupResult {
   tar: boolean;
   tags: CopiedTag[];
   referrers: number;
+  /** With `only` (Only Some Kinds…): the referrers, and cosign's tags, left behind (what is below them unlooked at). */
+  referrersLeft: Array<{ digest: string; tag?: string }>;
   moved: TagMove[];
   message: string;
 }
@@ -41,8 +44,9 @@ const TALLY_TAGS = 20;
  * unless the user says otherwise, its referrers, into a layout folder or a new layout .tar: the CLI's `backup`
  * (copyTags: nothing tagged before everything is there; the referrers' `sha256-<hex>` tags are not tags of the
  * backup). A tag of the folder that names something else moves once the user confirms. Arguments: a repository
- * node, or `{ repository: 'host/repo', to, referrers?, tags?, confirmed?, concurrency? }` (`to` ending in .tar: a
- * layout tar; `concurrency`: tags copied at a time, copyTags' 3 unless given).
+ * node, or `{ repository: 'host/repo', to, referrers?, only?, tags?, confirmed?, concurrency? }` (`to` ending in .tar: a
+ * layout tar; `only`: kind ids or artifact types, as `backup --only` takes them; `concurrency`: tags copied at a time,
+ * copyTags' 3 unless given).
  */
 export async function backupRepository(services: Services, arg?: unknown, answers?: unknown): Promise<BackupResult> {
   const title = l10n.t('Back Up Repository');
@@ -61,7 +65,7 @@ export async function backupRepository(services: Services, arg?: unknown, answer
   });
   if (tags.length === 0) throw new OciError('NOT_FOUND', l10n.t('{0} has no tags to back up.', repository));
   const to: BackupDestination = typeof plain.to === 'string' ? givenDestination(plain.to) : await askBackupDestination(services, title, repository, basename(ref.repository));
-  const referrers = typeof plain.referrers === 'boolean' ? plain.referrers : await askReferrers(src, tags, title);
+  const { referrers, only } = givenOnly(plain.only, plain.referrers) ?? (typeof plain.referrers === 'boolean' ? { referrers: plain.referrers } : await askReferrers(src, tags, title));
 
   let moved: TagMove[] = [];
   let dst: Target;
@@ -86,8 +90,9 @@ export async function backupRepository(services: Services, arg?: unknown, answer
   let written: { size: number; digest: string } | undefined;
   let copied: CopiedTag[];
   let referrerCount: number;
+  let referrersLeft: Array<{ digest: string; tag?: string }>;
   try {
-    ({ copied, referrerCount, written } = await withProgress(l10n.t('Backing up {0}', repository), async (signal, progress) => {
+    ({ copied, referrerCount, referrersLeft, written } = await withProgress(l10n.t('Backing up {0}', repository), async (signal, progress) => {
       signal.addEventListener('abort', () => (aborted = true));
       const retries = services.registries.onDidRetry((info) => {
         if (info.registry === ref.registry) progress.report({ message: retryNotice(info) });
@@ -96,6 +101,7 @@ export async function backupRepository(services: Services, arg?: unknown, answer
         const result = await copyTags(src, tags, dst, {
           signal,
           referrers,
+          ...(only ? { only } : {}),
           // From a registry every manifest would be read twice; each copy still checks what it stores (as the CLI).
           checkFirst: false,
           concurrency: concurrencyArg(plain.concurrency),
@@ -104,7 +110,8 @@ export async function backupRepository(services: Services, arg?: unknown, answer
           onTagged: (tag) => tally.tagged(tag),
         });
         if (finishTar) progress.report({ message: l10n.t('Writing {0}', basename(to.path)), increment: 100 / tags.length });
-        return { copied: result.tags, referrerCount: result.referrers.length, written: await finishTar?.(signal) };
+        const referrersLeft = result.referrersLeft.map((l) => (l.tag ? { digest: l.desc.digest, tag: l.tag } : { digest: l.desc.digest }));
+        return { copied: result.tags, referrerCount: result.referrers.length, referrersLeft, written: await finishTar?.(signal) };
       } finally {
         retries.dispose();
       }
@@ -125,7 +132,9 @@ export async function backupRepository(services: Services, arg?: unknown, answer
   const refs = referrerCount === 1 ? l10n.t('1 referrer') : l10n.t('{0} referrers', referrerCount);
   let message = referrers ? l10n.t('Backed up {0} ({1}) of {2} to {3}', count, refs, repository, where) : l10n.t('Backed up {0} of {1} to {2}, without referrers', count, repository, where);
   if (written) message += ` (${formatSize(written.size)}, ${shortDigest(written.digest)})`;
-  message += '.' + movedText(moved).map((m) => ` ${m}`).join('');
+  message += '.';
+  if (referrersLeft.length > 0) message += ' ' + (referrersLeft.length === 1 ? l10n.t('1 referrer of other kinds was left out.') : l10n.t('{0} referrers of other kinds were left out.', referrersLeft.length));
+  message += movedText(moved).map((m) => ` ${m}`).join('');
   services.log.info(written ? `${message} ${written.digest}` : message);
   if (to.tar) {
     // Opened again if the view showed an earlier tar of that name.
@@ -136,7 +145,7 @@ export async function backupRepository(services: Services, arg?: unknown, answer
     layoutChanged(services, to.path);
     offerFolder(services, message, to.path);
   }
-  return { repository, to: to.path, tar: to.tar, tags: copied, referrers: referrerCount, moved, message };
+  return { repository, to: to.path, tar: to.tar, tags: copied, referrers: referrerCount, referrersLeft, moved, message };
 }
 
 /** The repository node, `{ repository: 'host/repo' }` (or `{ registry, repository }`), or a pick of the added ones. */
@@ -157,21 +166,24 @@ function tagsToBackUp(src: ReadOnlyTarget, named: string[] | undefined, reposito
 }
 
 /**
- * Whether the referrers come along: asked only when some tag has referrers of its own (of the first TALLY_TAGS, one
- * listing each), naming how many and their kinds. They come along unless the user says otherwise, as in Copy to Layout.
+ * Whether the referrers come along, and which: asked only when some tag has referrers of its own (of the first
+ * TALLY_TAGS, one listing each), naming how many and their kinds. They come along unless the user says otherwise, as
+ * in Copy to Layout; Only Some Kinds… picks the kinds, those found ticked.
  */
-async function askReferrers(src: ReadOnlyTarget, tags: readonly TagToCopy[], title: string): Promise<boolean> {
+async function askReferrers(src: ReadOnlyTarget, tags: readonly TagToCopy[], title: string): Promise<ReferrerChoice> {
   const looked = tags.slice(0, TALLY_TAGS);
   const names = new Map<string, number>();
+  const table = referrerKindTable();
+  const seen = new Set<string>();
   const withSome = await withProgress(l10n.t('Looking for referrers…'), async (signal) => {
     let n = 0;
     for (const t of looked) {
       if (signal.aborted) throw new Cancelled();
-      if ((await tallyReferrers(src, t.desc, names)) > 0) n++;
+      if ((await tallyReferrers(src, t.desc, names, (r) => kindsOfReferrer(table, r).forEach((k) => seen.add(k)))) > 0) n++;
     }
     return n;
   });
-  if (withSome === 0) return true;
+  if (withSome === 0) return { referrers: true };
   const what = referrerKindsText(names);
   const some =
     looked.length < tags.length
@@ -180,10 +192,13 @@ async function askReferrers(src: ReadOnlyTarget, tags: readonly TagToCopy[], tit
       ? l10n.t('1 of the {0} tags has referrers', tags.length)
       : l10n.t('{0} of the {1} tags have referrers', withSome, tags.length);
   const items = [
-    { label: l10n.t('With their referrers'), description: what, detail: l10n.t('and the referrers of what is below each (each platform of an index)'), value: true },
-    { label: l10n.t('Without referrers'), description: l10n.t('the images alone'), value: false },
+    { label: l10n.t('With their referrers'), description: what, detail: l10n.t('and the referrers of what is below each (each platform of an index)'), value: 'all' as const },
+    SOME_KINDS_ITEM(),
+    { label: l10n.t('Without referrers'), description: l10n.t('the images alone'), value: 'none' as const },
   ];
-  return (await pickOne(items, { title, placeHolder: l10n.t('{0}: {1}. Back them up too?', some, what) })).value;
+  const choice = (await pickOne(items, { title, placeHolder: l10n.t('{0}: {1}. Back them up too?', some, what) })).value;
+  if (choice !== 'some') return { referrers: choice === 'all' };
+  return { referrers: true, only: await pickReferrerKinds(table, seen, title) };
 }
 
 /**

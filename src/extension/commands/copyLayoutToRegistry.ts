@@ -8,6 +8,7 @@ import type { Services } from '../services';
 import { layoutFrom, plainArgs } from './args';
 import { concurrencyArg } from './argValues';
 import { copiedText } from './copiedText';
+import { givenOnly } from './copyReferrers';
 import { tagTurns, withProgress } from '../ui/progress';
 import { reportDone } from '../ui/report';
 import { Cancelled } from '../ui/prompts';
@@ -30,8 +31,9 @@ const CONCURRENCY = 5;
  * `manifold.copyLayoutToRegistry`: copies every tag of a layout, with everything below it and its referrers, to one
  * repository under the same tags, as `manifold restore` does (copyTags: several tags at a time, each tag set once
  * everything is there); cancelled, it says which tags are there whole and tagged, and which whole but not tagged. A
- * tag of the repository that names something else moves. Arguments: a layout node, a layout folder URI, or `{ layout, to: 'host/repo', concurrency? }`
- * (`concurrency`: tags copied at a time, 5 unless given).
+ * tag of the repository that names something else moves. Arguments: a layout node, a layout folder URI, or `{ layout, to: 'host/repo', only?, concurrency? }`
+ * (`only`: kind ids or artifact types of the referrers to carry, as `restore --only` takes them; `concurrency`: tags
+ * copied at a time, 5 unless given).
  */
 export async function copyLayoutToRegistry(services: Services, arg?: unknown, answers?: unknown): Promise<CopyLayoutResult> {
   const title = l10n.t('Copy Layout to Registry');
@@ -39,6 +41,7 @@ export async function copyLayoutToRegistry(services: Services, arg?: unknown, an
   const tags: TagToCopy[] = (await listTargetTags(layout.store)).map(({ tag, desc }) => ({ tag, desc }));
   if (tags.length === 0) throw new Error(l10n.t('{0} has no tags to copy.', vscode.workspace.asRelativePath(layout.path)));
   const plain = plainArgs(arg, answers);
+  const only = givenOnly(plain.only, true)?.only;
   const ref = parseRegistryReference(typeof plain.to === 'string' ? plain.to : await pickDestination(services.registries.list(), title, { kind: 'repository' }));
   if (ref.reference) throw new Error(l10n.t('Name only the repository ({0}): every tag keeps its name.', `${ref.registry}/${ref.repository}`));
   const dst = services.registries.repository(ref.registry, ref.repository);
@@ -52,6 +55,7 @@ export async function copyLayoutToRegistry(services: Services, arg?: unknown, an
       signal.addEventListener('abort', () => (aborted = true));
       return copyTags(layout.store, tags, dst, {
         signal,
+        ...(only ? { only } : {}),
         concurrency: concurrencyArg(plain.concurrency) ?? CONCURRENCY,
         onTag: tagTurns(progress),
         onProgress: (e) => tally.add(e),

@@ -11,7 +11,13 @@ import { confirmTagMoves, movedText, type TagMove } from '../ui/confirm';
 import { layoutChanged, reportDone } from '../ui/report';
 import { withProgress } from '../ui/progress';
 import { chooseFiles } from '../ui/fileChooser';
-import { need } from '../ui/prompts';
+import { need, pickOne } from '../ui/prompts';
+import type { ReferrerFilter } from '../../oci/copy';
+import { listTags, type TagListing } from '../../oci/graph/tagListing';
+import type { Descriptor } from '../../oci/descriptor';
+import type { ReadOnlyTarget } from '../../oci/target';
+import { referrerKindTable } from '../settings/referrerKinds';
+import { givenOnly, kindsOfReferrer, pickReferrerKinds, referrerKindsText, SOME_KINDS_ITEM, tallyReferrers } from './copyReferrers';
 import { openDestinationLayout, pickLayoutDestination } from '../ui/layoutDestination';
 import { shownName } from '../../oci/shownName';
 
@@ -24,18 +30,28 @@ export interface ImportResult {
   moved: TagMove[];
   /** Untagged entries of the archive that are not referrers of what was imported: not copied. */
   leftOut: string[];
+  /** With `only` (Only Some Kinds…): the referrers (cosign's tags with `tag`) left behind, and those below them. */
+  referrersLeft: Array<{ digest: string; tag?: string }>;
+  /** What the notification said. */
+  message: string;
 }
+
+/** Past this many tags, the referrers question is asked from what the first of them have (as Back Up Repository…). */
+const TALLY_TAGS = 20;
 
 /**
  * `manifold.importLayoutTar`: copies every tag of a layout `.tar`, with everything below it and its referrers, into a
  * layout folder, as `cp -r` from the tar does one tag at a time. A tag of the destination that names something else
- * moves only once the user confirms (the same question as Tag... asks). Arguments: a layout node (the destination),
- * or `{ file, layout, confirmed? }` (a layout folder that does not exist yet is created).
+ * moves only once the user confirms (the same question as Tag... asks). Picking the archive, the user is asked which
+ * referrers come along when its tags have some: all, or Only Some Kinds… Arguments: a layout node (the destination),
+ * or `{ file, layout, only?, confirmed? }` (a layout folder that does not exist yet is created; `only`: kind ids or
+ * artifact types, as `layout import --only` takes them).
  */
 export async function importLayoutTar(services: Services, arg?: unknown): Promise<ImportResult> {
   const title = l10n.t('Import .tar into Layout');
   const plain = plainArgs(arg);
   let file = typeof plain.file === 'string' ? resolve(plain.file) : undefined;
+  const interactive = !file;
   if (!file) {
     const picked = await chooseFiles(services.context.workspaceState, {
       title,
@@ -48,6 +64,7 @@ export async function importLayoutTar(services: Services, arg?: unknown): Promis
     file = need(picked[0]).fsPath;
   }
   const src = await OciLayoutStore.openTar(file);
+  const only = givenOnly(plain.only, true)?.only ?? (interactive ? await askOnly(src, title) : undefined);
   const layout = await destination(services, arg, title);
   if (layout.store.readOnly) throw new Error(l10n.t('{0} is a layout archive: import into a layout folder.', layout.path));
 
@@ -59,21 +76,44 @@ export async function importLayoutTar(services: Services, arg?: unknown): Promis
   const result = await withProgress(l10n.t('Importing {0} into {1}…', basename(file), name), (signal, progress) =>
     importLayout(src, layout.store, {
       signal,
+      ...(only ? { only } : {}),
       onTag: (tag, i, total) => progress.report({ message: l10n.t('{0} ({1} of {2})', shownName(tag), i + 1, total), increment: i === 0 ? 0 : 100 / total }),
     }),
   );
   const { tags, leftOut } = result;
+  const referrersLeft = result.referrersLeft.map((l) => (l.tag ? { digest: l.desc.digest, tag: l.tag } : { digest: l.desc.digest }));
   const referrers = result.referrers.length;
   layoutChanged(services, layout.path);
-  const count = listings.length === 1 ? l10n.t('1 tag') : l10n.t('{0} tags', listings.length);
-  let message = l10n.t('Imported {0} from {1} into {2}: {3}.', count, basename(file), name, listings.map((l) => shownName(l.tag)).join(', ') || l10n.t('none'));
+  // With only some kinds, cosign's tags come as the referrers they are, not as tags (importLayout).
+  const imported = only ? listings.filter((l) => l.tag in tags) : listings;
+  const count = imported.length === 1 ? l10n.t('1 tag') : l10n.t('{0} tags', imported.length);
+  let message = l10n.t('Imported {0} from {1} into {2}: {3}.', count, basename(file), name, imported.map((l) => shownName(l.tag)).join(', ') || l10n.t('none'));
   if (referrers > 0) message += ` ${referrers === 1 ? l10n.t('With 1 referrer.') : l10n.t('With {0} referrers.', referrers)}`;
+  if (referrersLeft.length > 0) message += ' ' + (referrersLeft.length === 1 ? l10n.t('1 referrer of other kinds was left out.') : l10n.t('{0} referrers of other kinds were left out.', referrersLeft.length));
   if (leftOut.length > 0) {
     message += ` ${leftOut.length === 1 ? l10n.t('1 untagged manifest of the archive was left out ({0}): tag it there to import it.', shortDigest(leftOut[0]!)) : l10n.t('{0} untagged manifests of the archive were left out: tag them there to import them.', leftOut.length)}`;
   }
   message += movedText(moved).map((m) => ` ${m}`).join('');
-  reportDone(services, message, { layout: layout.path, tag: listings[0]?.tag });
-  return { layout: layout.path, tags, referrers, moved, leftOut };
+  reportDone(services, message, { layout: layout.path, tag: imported[0]?.tag });
+  return { layout: layout.path, tags, referrers, moved, leftOut, referrersLeft, message };
+}
+
+/**
+ * Which referrers come along: asked only when some tag of the archive has referrers of its own (of the first
+ * TALLY_TAGS), naming their kinds: all of them (undefined), or Only Some Kinds…, those found ticked.
+ */
+async function askOnly(src: ReadOnlyTarget & { entries(): Promise<Descriptor[]> }, title: string): Promise<ReferrerFilter | undefined> {
+  const table = referrerKindTable();
+  const names = new Map<string, number>();
+  const seen = new Set<string>();
+  const looked: TagListing[] = listTags(await src.entries()).slice(0, TALLY_TAGS);
+  let withSome = 0;
+  for (const t of looked) if ((await tallyReferrers(src, t.desc, names, (r) => kindsOfReferrer(table, r).forEach((k) => seen.add(k)))) > 0) withSome++;
+  if (withSome === 0) return undefined;
+  const what = referrerKindsText(names);
+  const items = [{ label: l10n.t('With their referrers'), description: what, detail: l10n.t('and the referrers of what is below each (each platform of an index)'), value: 'all' as const }, SOME_KINDS_ITEM()];
+  const choice = (await pickOne(items, { title, placeHolder: l10n.t('Attached to its tags: {0}. Import which?', what) })).value;
+  return choice === 'some' ? pickReferrerKinds(table, seen, title) : undefined;
 }
 
 /** The layout node it was invoked on, `{ layout }` (made if missing), or a pick: a known layout folder or another folder. */
