@@ -20,8 +20,8 @@ import { layoutChanged, revealInTree } from '../ui/report';
 import { concurrencyArg, tagList } from './argValues';
 import { plainArgs } from './args';
 import { askBackupDestination, givenDestination, type BackupDestination } from './backupDestination';
-import { givenOnly, kindsOfReferrer, pickReferrerKinds, type ReferrerChoice, referrerKindsText, SOME_KINDS_ITEM, tallyReferrers } from './copyReferrers';
-import { referrerKindTable } from '../settings/referrerKinds';
+import { givenOnly } from './copyReferrers';
+import { askTagsReferrers } from './tagsReferrers';
 import { rememberRepository } from './rememberRepository';
 
 export interface BackupResult {
@@ -35,9 +35,6 @@ export interface BackupResult {
   moved: TagMove[];
   message: string;
 }
-
-/** Past this many tags, the referrers question is asked from what the first of them have. */
-const TALLY_TAGS = 20;
 
 /**
  * `manifold.backupRepository`: every tag of a registry repository (or those named), with everything below it and,
@@ -65,7 +62,7 @@ export async function backupRepository(services: Services, arg?: unknown, answer
   });
   if (tags.length === 0) throw new OciError('NOT_FOUND', l10n.t('{0} has no tags to back up.', repository));
   const to: BackupDestination = typeof plain.to === 'string' ? givenDestination(plain.to) : await askBackupDestination(services, title, repository, basename(ref.repository));
-  const { referrers, only } = givenOnly(plain.only, plain.referrers) ?? (typeof plain.referrers === 'boolean' ? { referrers: plain.referrers } : await askReferrers(src, tags, title));
+  const { referrers, only } = givenOnly(plain.only, plain.referrers) ?? (typeof plain.referrers === 'boolean' ? { referrers: plain.referrers } : await askTagsReferrers(src, tags, title, (some, what) => l10n.t('{0}: {1}. Back them up too?', some, what)));
 
   let moved: TagMove[] = [];
   let dst: Target;
@@ -163,42 +160,6 @@ function tagsToBackUp(src: ReadOnlyTarget, named: string[] | undefined, reposito
     signal,
     missing: (tag, err) => new OciError('NOT_FOUND', l10n.t('{0} has no tag {1} to back up ({2})', repository, shownName(tag), err.message), { cause: err }),
   });
-}
-
-/**
- * Whether the referrers come along, and which: asked only when some tag has referrers of its own (of the first
- * TALLY_TAGS, one listing each), naming how many and their kinds. They come along unless the user says otherwise, as
- * in Copy to Layout; Only Some Kinds… picks the kinds, those found ticked.
- */
-async function askReferrers(src: ReadOnlyTarget, tags: readonly TagToCopy[], title: string): Promise<ReferrerChoice> {
-  const looked = tags.slice(0, TALLY_TAGS);
-  const names = new Map<string, number>();
-  const table = referrerKindTable();
-  const seen = new Set<string>();
-  const withSome = await withProgress(l10n.t('Looking for referrers…'), async (signal) => {
-    let n = 0;
-    for (const t of looked) {
-      if (signal.aborted) throw new Cancelled();
-      if ((await tallyReferrers(src, t.desc, names, (r) => kindsOfReferrer(table, r).forEach((k) => seen.add(k)))) > 0) n++;
-    }
-    return n;
-  });
-  if (withSome === 0) return { referrers: true };
-  const what = referrerKindsText(names);
-  const some =
-    looked.length < tags.length
-      ? l10n.t('{0} of the first {1} tags have referrers', withSome, looked.length)
-      : withSome === 1
-      ? l10n.t('1 of the {0} tags has referrers', tags.length)
-      : l10n.t('{0} of the {1} tags have referrers', withSome, tags.length);
-  const items = [
-    { label: l10n.t('With their referrers'), description: what, detail: l10n.t('and the referrers of what is below each (each platform of an index)'), value: 'all' as const },
-    SOME_KINDS_ITEM(),
-    { label: l10n.t('Without referrers'), description: l10n.t('the images alone'), value: 'none' as const },
-  ];
-  const choice = (await pickOne(items, { title, placeHolder: l10n.t('{0}: {1}. Back them up too?', some, what) })).value;
-  if (choice !== 'some') return { referrers: choice === 'all' };
-  return { referrers: true, only: await pickReferrerKinds(table, seen, title) };
 }
 
 /**

@@ -11,13 +11,10 @@ import { confirmTagMoves, movedText, type TagMove } from '../ui/confirm';
 import { layoutChanged, reportDone } from '../ui/report';
 import { withProgress } from '../ui/progress';
 import { chooseFiles } from '../ui/fileChooser';
-import { need, pickOne } from '../ui/prompts';
-import type { ReferrerFilter } from '../../oci/copy';
-import { listTags, type TagListing } from '../../oci/graph/tagListing';
-import type { Descriptor } from '../../oci/descriptor';
-import type { ReadOnlyTarget } from '../../oci/target';
-import { referrerKindTable } from '../settings/referrerKinds';
-import { givenOnly, kindsOfReferrer, pickReferrerKinds, referrerKindsText, SOME_KINDS_ITEM, tallyReferrers } from './copyReferrers';
+import { need } from '../ui/prompts';
+import { listTags } from '../../oci/graph/tagListing';
+import { givenOnly } from './copyReferrers';
+import { askTagsReferrers } from './tagsReferrers';
 import { openDestinationLayout, pickLayoutDestination } from '../ui/layoutDestination';
 import { shownName } from '../../oci/shownName';
 
@@ -35,9 +32,6 @@ export interface ImportResult {
   /** What the notification said. */
   message: string;
 }
-
-/** Past this many tags, the referrers question is asked from what the first of them have (as Back Up Repository…). */
-const TALLY_TAGS = 20;
 
 /**
  * `manifold.importLayoutTar`: copies every tag of a layout `.tar`, with everything below it and its referrers, into a
@@ -64,7 +58,7 @@ export async function importLayoutTar(services: Services, arg?: unknown): Promis
     file = need(picked[0]).fsPath;
   }
   const src = await OciLayoutStore.openTar(file);
-  const only = givenOnly(plain.only, true)?.only ?? (interactive ? await askOnly(src, title) : undefined);
+  const only = givenOnly(plain.only, true)?.only ?? (interactive ? (await askTagsReferrers(src, listTags(await src.entries()), title, (some, what) => l10n.t('{0}: {1}. Import which?', some, what), false)).only : undefined);
   const layout = await destination(services, arg, title);
   if (layout.store.readOnly) throw new Error(l10n.t('{0} is a layout archive: import into a layout folder.', layout.path));
 
@@ -96,24 +90,6 @@ export async function importLayoutTar(services: Services, arg?: unknown): Promis
   message += movedText(moved).map((m) => ` ${m}`).join('');
   reportDone(services, message, { layout: layout.path, tag: imported[0]?.tag });
   return { layout: layout.path, tags, referrers, moved, leftOut, referrersLeft, message };
-}
-
-/**
- * Which referrers come along: asked only when some tag of the archive has referrers of its own (of the first
- * TALLY_TAGS), naming their kinds: all of them (undefined), or Only Some Kinds…, those found ticked.
- */
-async function askOnly(src: ReadOnlyTarget & { entries(): Promise<Descriptor[]> }, title: string): Promise<ReferrerFilter | undefined> {
-  const table = referrerKindTable();
-  const names = new Map<string, number>();
-  const seen = new Set<string>();
-  const looked: TagListing[] = listTags(await src.entries()).slice(0, TALLY_TAGS);
-  let withSome = 0;
-  for (const t of looked) if ((await tallyReferrers(src, t.desc, names, (r) => kindsOfReferrer(table, r).forEach((k) => seen.add(k)))) > 0) withSome++;
-  if (withSome === 0) return undefined;
-  const what = referrerKindsText(names);
-  const items = [{ label: l10n.t('With their referrers'), description: what, detail: l10n.t('and the referrers of what is below each (each platform of an index)'), value: 'all' as const }, SOME_KINDS_ITEM()];
-  const choice = (await pickOne(items, { title, placeHolder: l10n.t('Attached to its tags: {0}. Import which?', what) })).value;
-  return choice === 'some' ? pickReferrerKinds(table, seen, title) : undefined;
 }
 
 /** The layout node it was invoked on, `{ layout }` (made if missing), or a pick: a known layout folder or another folder. */
