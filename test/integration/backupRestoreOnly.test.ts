@@ -98,6 +98,9 @@ const blobIn = (dir: string, digest: string) => existsSync(join(dir, 'blobs', ..
     assert.match(text, /^Would pull tag v1 with 1 referrer\(s\): \d+ blob\(s\) and manifest\(s\) to pull, .+; 0 there already$/m);
     assert.match(text, /^Left out by --only: 2, with what refers to them$/m);
     assert.match(text, new RegExp(`^Dry run: nothing written to ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+    // Into the folder of the first test's backup: everything there already.
+    const again = ok(await runCli('backup', '-o', join(fixture.dir, 'signed'), `${app}:v1`, '--include-referrers', '--only', 'signature', '--plain-http', '--dry-run'), 'dry run again');
+    assert.match(again, /^Would pull tag v1 with 1 referrer\(s\): nothing to pull; \d+ there already$/m);
   });
 
   it('restore --only signature of a whole backup: the registry gets v1, its signature and .sig tag; not the SBOM nor the .att', async () => {
