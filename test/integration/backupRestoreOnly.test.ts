@@ -71,6 +71,8 @@ const blobIn = (dir: string, digest: string) => existsSync(join(dir, 'blobs', ..
   it('backup --only signature: the Notary signature and cosign\'s .sig tag; not the SBOM nor the .att (a provenance), said as left', async () => {
     const out = join(fixture.dir, 'signed');
     const stdout = ok(await runCli('backup', '-o', out, app, '--include-referrers', '--only', 'signature', '--plain-http'), 'backup');
+    assert.match(stdout, new RegExp(`^Found 3 tag\\(s\\) in ${app}: ${att}, ${sig}, v1\ncosign's tags go as referrers under --only, not as tags: ${att}, ${sig}$`, 'm'));
+    assert.match(stdout, new RegExp(`^Successfully backed up 1 tag\\(s\\) from ${app} to `, 'm'));
     assert.match(stdout, /^Pulled tag v1 with 1 referrer\(s\)$/m);
     assert.match(stdout, /^Left out by --only: 2, with what refers to them$/m);
     assert.match(stdout, new RegExp(`^  ${sbom} application/spdx\\+json$`, 'm'));

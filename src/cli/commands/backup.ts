@@ -37,6 +37,12 @@ async function openRepository(p: Parameters<Command['run']>[0], raw: string): Pr
 
 const quiet = { onProgress: undefined, finish: () => undefined };
 const tagsLine = (where: string, tags: readonly TagToCopy[]) => `Found ${tags.length} tag(s) in ${where}: ${tags.map((t) => shownName(t.tag)).join(', ')}\n`;
+
+/** With --only, cosign's tags among those found go as the referrers they are (copyTags): said, so the counts add up. */
+function cosignTagsLine(tags: readonly TagToCopy[], only: ReferrerFilter | undefined): string {
+  const cosign = only ? tags.filter((t) => parseCosignTag(t.tag)) : [];
+  return cosign.length ? `cosign's tags go as referrers under --only, not as tags: ${cosign.map((t) => t.tag).join(', ')}\n` : '';
+}
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
 
 function sayMoves(printer: Printer, result: CopyTagsResult): void {
@@ -86,7 +92,7 @@ export const backup: Command = {
     await abortOnSigint(async (signal) => {
       const tags = await tagsIn(repo.target, named, repo.path, signal);
       if (tags.length === 0) throw new OciError('NOT_FOUND', `${repo.path}: no tags to back up (the sha256-<hex> tags of referrers are not backed up as tags)`);
-      if (format === 'text') printer.out(tagsLine(repo.path, tags));
+      if (format === 'text') printer.out(tagsLine(repo.path, tags) + cosignTagsLine(tags, only));
       if (boolOpt(p, 'dry-run')) {
         const dst = toTar ? NOTHING_THERE : await layoutThere(output);
         return dryRun(printer, format, repo.target, tags, dst, { verb: 'pull', destination: output, referrers, only, signal });
@@ -163,7 +169,7 @@ export const restore: Command = {
       if (kind.isFile() && format === 'text') printer.out(`Loaded backup archive: ${input} (${byteSize(kind.size)})\n`);
       const tags = await tagsIn(src, named, input, signal);
       if (tags.length === 0) throw new OciError('NOT_FOUND', `${input}: no tags to restore (an untagged manifest is restored only as a referrer of a tag)`);
-      if (format === 'text') printer.out(tagsLine('the backup', tags));
+      if (format === 'text') printer.out(tagsLine('the backup', tags) + cosignTagsLine(tags, only));
       if (boolOpt(p, 'dry-run')) return dryRun(printer, format, src, tags, repo.target, { verb: 'push', destination: repo.path, referrers, only, signal });
       const progress = format === 'json' ? quiet : copyProgressPrinter(printer);
       try {
