@@ -5,6 +5,7 @@ import { copyTags, tagMovesAt, tagsToCopy, type CopiedTag, type TagToCopy } from
 import { isOciError, OciError } from '../../oci/errors';
 import { beginLayoutTarExport } from '../../oci/layout/tarExport';
 import { formatRegistryReference, parseRegistryReference, retryNotice } from '../../oci/registry';
+import { parseCosignTag } from '../../oci/referrers';
 import { shownName } from '../../oci/shownName';
 import type { ReadOnlyTarget, Target } from '../../oci/target';
 import { RepositoryNode } from '../registries/registryNodes';
@@ -115,7 +116,8 @@ export async function backupRepository(services: Services, arg?: unknown, answer
     }));
   } catch (err) {
     if (aborted) {
-      void vscode.window.showInformationMessage(cancelledText(tags, tally, to, where));
+      // With only some kinds, cosign's tags went as referrers (copyTags): not tags whose state is told.
+      void vscode.window.showInformationMessage(cancelledText(only ? tags.filter((t) => !parseCosignTag(t.tag)) : tags, tally, to, where));
       throw new Cancelled();
     }
     throw await failure(err);

@@ -16,6 +16,7 @@ import { Cancelled } from '../ui/prompts';
 import { cancelledTagsCopyText, CopyTally } from '../present/copyText';
 import { pickDestination } from '../ui/destinationPick';
 import { rememberRepository } from './rememberRepository';
+import { parseCosignTag } from '../../oci/referrers';
 import { shownName } from '../../oci/shownName';
 
 export interface CopyLayoutResult {
@@ -73,8 +74,10 @@ export async function copyLayoutToRegistry(services: Services, arg?: unknown, an
     if (aborted) {
       // Cancelled: say which tags are whole and tagged there, what reached it in all, and (the tags are set last)
       // which tags' content is there whole but not tagged, as Back Up Repository… says it.
-      if (tally.left(tags).tagged.length > 0) await remember();
-      void vscode.window.showInformationMessage(cancelledTagsCopyText(tally, tags, to));
+      // With only some kinds, cosign's tags went as referrers (copyTags): not tags whose state is told.
+      const told = only ? tags.filter((t) => !parseCosignTag(t.tag)) : tags;
+      if (tally.left(told).tagged.length > 0) await remember();
+      void vscode.window.showInformationMessage(cancelledTagsCopyText(tally, told, to));
       throw new Cancelled();
     }
     if (isOciError(err, 'UNAUTHORIZED')) await remember();
