@@ -12,7 +12,8 @@ import { writeLayoutTar } from '../../src/oci/layout/tarExport';
 import { cosignTag } from '../../src/oci/referrers';
 import { attestManifest } from '../../src/oci/attestations';
 import { attestBlob, blobDigest, encryptCosignKey, loadNotarySigner, makeMessageBundle, signKey, signManifest, signNotaryBlob } from '../../src/oci/signatures';
-import { makeArtifact, makeImage, makeIndex, tempDir } from '../unit/builders';
+import { makeArtifact, makeImage, makeIndex, tempDir, writeTar } from '../unit/builders';
+import { digestOf } from '../../src/oci/digest';
 import { cosignVector, DOCKER_MANIFEST, KEYLESS_FIXTURES, storeCosignVector } from './cosignVectors';
 import { attachNotary, made, signJws } from './notaryEnvelopes';
 import { COMMANDS } from '../../src/cli/commands';
@@ -218,6 +219,15 @@ export async function makeFixture(): Promise<Fixture> {
   cpSync(join(dir, 'layout'), join(dir, 'demo', 'layout'), { recursive: true });
   // What `layout import transfer.tar ...` reads: the whole layout as a tar.
   await writeLayoutTar(join(dir, 'layout'), join(dir, 'transfer.tar'));
+  // What `layout import docker-save.tar ...` reads: a docker save tarball as Docker before 25 writes it (manifest.json, no index.json).
+  const dockerLayer = Buffer.from('a layer\n');
+  const dockerConfig = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [digestOf(dockerLayer)] } }));
+  const imageId = digestOf(dockerConfig).slice(7);
+  writeTar(join(dir, 'docker-save.tar'), [
+    { name: `${imageId}.json`, body: dockerConfig },
+    { name: 'l1/layer.tar', body: dockerLayer },
+    { name: 'manifest.json', body: JSON.stringify([{ Config: `${imageId}.json`, RepoTags: ['app:v1'], Layers: ['l1/layer.tar'] }]) },
+  ]);
   return { dir, v1, armV7, layer: manifest.layers[0]!.digest };
 }
 

@@ -4,7 +4,8 @@ import { OciError } from '../../oci/errors';
 import { OciLayoutStore } from '../../oci/layout';
 import { exportLayoutTar } from '../../oci/layout/tarExport';
 import { shownName } from '../../oci/shownName';
-import { type Command, formatOpt, FORMAT_OPTION } from '../command';
+import { type Command, formatOpt, FORMAT_OPTION, stringOpt } from '../command';
+import { parsePlatformPatterns } from '../../oci/platformPattern';
 import { onlyOption, onlyOptions, referrersLeftJson, referrersLeftText } from '../onlyOption';
 import { formatJson } from '../printer';
 import { abortOnSigint } from '../sigint';
@@ -12,25 +13,40 @@ import { movedLine } from '../tagMoves';
 
 export const layoutExport: Command = {
   path: 'layout export',
-  summary: 'Write a whole layout folder (every tag) as a deterministic layout tar, for air-gapped transfer',
+  summary: 'Write a whole layout folder (every tag) as a deterministic layout tar, for air-gapped transfer; --docker also for docker load',
   usage: 'layout export [flags] DIR OUT.tar',
-  examples: ['manifold layout export layout transfer.tar', '# an earlier layout tar under the name is replaced; any other file is kept, and the export refused', 'manifold layout export layout layout.tar --format json'],
+  examples: [
+    'manifold layout export layout transfer.tar',
+    '# an earlier layout tar under the name is replaced; any other file is kept, and the export refused',
+    'manifold layout export layout layout.tar --format json',
+    '# also a docker save manifest.json: docker load (any version) and skopeo docker-archive: read it, each tag as team/app:TAG',
+    'manifold layout export layout app.tar --docker team/app --platform linux/amd64',
+  ],
   minArgs: 2,
   maxArgs: 2,
-  options: { ...FORMAT_OPTION },
+  options: {
+    docker: { type: 'string', description: 'also write a docker save manifest.json (as Docker 25 does), each tag as REPOSITORY:TAG, so docker load of any version reads the tar', valueName: 'REPOSITORY' },
+    platform: { type: 'string', description: 'with --docker: the platform of each tagged index that goes into manifest.json (one image per tag)', valueName: 'PLATFORM' },
+    ...FORMAT_OPTION,
+  },
   async run(p, printer) {
     const format = formatOpt(p);
     const [dir, file] = p.positionals as [string, string];
+    const repository = stringOpt(p, 'docker');
+    const platform = stringOpt(p, 'platform');
+    if (platform !== undefined && repository === undefined) throw new OciError('INVALID_ARGUMENT', '--platform picks the image of an index for --docker; without --docker every platform goes into the tar');
+    const docker = repository === undefined ? undefined : { repository, platforms: platform === undefined ? undefined : parsePlatformPatterns([platform]) };
     // Verified as it streams, into a temp file renamed over OUT.tar: what is under the name is whole, or as it was.
-    const result = await abortOnSigint((signal) => exportLayoutTar(dir, file, { signal }));
-    if (format === 'json') printer.out(formatJson({ layout: dir, file, size: result.size, digest: result.digest }));
+    const result = await abortOnSigint((signal) => exportLayoutTar(dir, file, { signal, docker }));
+    for (const s of result.docker?.skipped ?? []) printer.err(`Not in manifest.json: ${shownName(s.tag)}, ${s.why}\n`);
+    if (format === 'json') printer.out(formatJson({ layout: dir, file, size: result.size, digest: result.digest, ...(result.docker ? { docker: result.docker } : {}) }));
     else printer.out(`Wrote ${file} (${result.size} bytes, ${result.digest})\n`);
   },
 };
 
 export const layoutImport: Command = {
   path: 'layout import',
-  summary: 'Copy every tag of a layout tar, with its referrers, into a layout folder (made if missing)',
+  summary: 'Copy every tag of a layout tar (or a docker save tar), with its referrers, into a layout folder (made if missing)',
   usage: 'layout import [flags] IN.tar DIR',
   examples: [
     'manifold layout import transfer.tar imported',

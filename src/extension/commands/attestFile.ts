@@ -4,7 +4,7 @@ import vscode = require('vscode');
 import { attestBlob, blobDigest, type SignKey, writeNewFile } from '../../oci/signatures';
 import type { Services } from '../services';
 import { plainArgs } from './args';
-import { askToReplaceAll, chosenFile, explorerSelection, readInput, signedFiles } from './chosenFile';
+import { askToReplaceAll, chosenFile, explorerSelection, offerVerify, readInput, signedFiles } from './chosenFile';
 import { askToReplace } from './generateKeyPair';
 import { choosePredicate, readPredicate } from './predicateFile';
 import { askPredicateTypeName } from './predicateTypes';
@@ -50,10 +50,7 @@ export async function attestFile(services: Services, arg?: unknown, answers?: un
   await askToReplace(envelopeOf(file), file, given.replace);
   const claim = await askClaim(services, title, given);
   const outcome = await attestOne(services, file, claim);
-  const verify = l10n.t('Verify');
-  void vscode.window.showInformationMessage(outcome.message, verify).then((action) => {
-    if (action === verify) void vscode.commands.executeCommand('manifold.verifyFileSignature', { file, signature: outcome.envelope });
-  });
+  offerVerify(outcome.message, { file, signature: outcome.envelope });
   return outcome;
 }
 
@@ -73,12 +70,9 @@ async function attestSelection(services: Services, title: string, files: readonl
   const claim = await askClaim(services, title, given);
   const outcomes: AttestFileOutcome[] = [];
   for (const file of files) outcomes.push(await attestOne(services, file, claim));
-  const verify = l10n.t('Verify');
   const message = l10n.t('Attested {0} files ({1}: {2}) with {3} ({4}): {5}', outcomes.length, outcomes[0]!.predicateType, basename(claim.predicateFile), claim.key.name, claim.key.type, outcomes.map((o) => basename(o.envelope)).join(', '));
-  void vscode.window.showInformationMessage(message, verify).then((action) => {
-    // Each with the envelope just written (beside it, a bundle would be found first).
-    if (action === verify) void vscode.commands.executeCommand('manifold.verifyFileSignature', { files: outcomes.map((o) => ({ file: o.file, signature: o.envelope })) });
-  });
+  // Each with the envelope just written (beside it, a bundle would be found first).
+  offerVerify(message, { files: outcomes.map((o) => ({ file: o.file, signature: o.envelope })) });
   return outcomes;
 }
 

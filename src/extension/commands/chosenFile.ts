@@ -54,3 +54,14 @@ export async function askToReplaceAll(paths: readonly string[]): Promise<void> {
   const choice = await vscode.window.showWarningMessage(l10n.t('{0} exist already. Replace them?', there.join(', ')), { modal: true }, replace);
   need(choice === replace ? choice : undefined);
 }
+
+/**
+ * What Sign File… and Attest File… say once they have written: the message, with a Verify button that runs Verify
+ * File Signature… on what was written (`verifyArgs`, as that command takes them).
+ */
+export function offerVerify(message: string, ...verifyArgs: unknown[]): void {
+  const verify = l10n.t('Verify');
+  void vscode.window.showInformationMessage(message, verify).then((action) => {
+    if (action === verify) void vscode.commands.executeCommand('manifold.verifyFileSignature', ...verifyArgs);
+  });
+}

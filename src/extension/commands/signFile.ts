@@ -3,9 +3,9 @@ import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import { blobDigest, makeMessageBundle, notaryBlobSignatureName, signNotaryBlob, writeNewFile } from '../../oci/signatures';
 import type { Services } from '../services';
-import { notaryEnvelope, signingFormat } from '../settings/signingFormat';
+import { notaryEnvelope, signingAnnotations, signingFormat } from '../settings/signingFormat';
 import { plainArgs } from './args';
-import { askToReplaceAll, chosenFile, explorerSelection, readInput, signedFiles } from './chosenFile';
+import { askToReplaceAll, chosenFile, explorerSelection, offerVerify, readInput, signedFiles } from './chosenFile';
 import { askToReplace } from './generateKeyPair';
 import { readNotarySigner, readSigningKey } from './signingKey';
 
@@ -44,10 +44,7 @@ export async function signFile(services: Services, arg?: unknown, answers?: unkn
   await askToReplace(signing.out(file), file, given.replace);
   const key = await signing.signer();
   const outcome = await signOne(services, file, signing.out(file), key);
-  const verify = l10n.t('Verify');
-  void vscode.window.showInformationMessage(outcome.message, verify).then((action) => {
-    if (action === verify) void vscode.commands.executeCommand('manifold.verifyFileSignature', { file, signature: outcome.bundle });
-  });
+  offerVerify(outcome.message, { file, signature: outcome.bundle });
   return outcome;
 }
 
@@ -67,7 +64,9 @@ function fileSigning(services: Services, title: string, given: Record<string, un
     out: (file) => join(dirname(file), notaryBlobSignatureName(file, format)),
     signer: async () => {
       const signer = await readNotarySigner(services, title, given.notaryKey, given.notaryCertificate);
-      return { name: signer.name, type: signer.alg, sign: (blob) => signNotaryBlob(blob, signer, { format }).envelope };
+      // manifold.signingAnnotations as notation blob sign's user metadata, as Sign Image signs them with an image.
+      const annotations = signingAnnotations(given.annotations);
+      return { name: signer.name, type: signer.alg, sign: (blob) => signNotaryBlob(blob, signer, { format, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) }).envelope };
     },
   };
 }
@@ -78,11 +77,8 @@ async function signSelection(services: Services, files: readonly string[], signi
   const key = await signing.signer();
   const outcomes: SignFileOutcome[] = [];
   for (const file of files) outcomes.push(await signOne(services, file, signing.out(file), key));
-  const verify = l10n.t('Verify');
   const message = l10n.t('Signed {0} files with {1} ({2}): {3}', outcomes.length, key.name, key.type, outcomes.map((o) => basename(o.bundle)).join(', '));
-  void vscode.window.showInformationMessage(message, verify).then((action) => {
-    if (action === verify) void vscode.commands.executeCommand('manifold.verifyFileSignature', vscode.Uri.file(files[0]!), files.map((f) => vscode.Uri.file(f)));
-  });
+  offerVerify(message, vscode.Uri.file(files[0]!), files.map((f) => vscode.Uri.file(f)));
   return outcomes;
 }
 

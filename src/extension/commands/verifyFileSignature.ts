@@ -54,8 +54,13 @@ export async function verifyFileSignature(services: Services, arg?: unknown, ans
   const file = signed ?? chosen;
   const signature = typeof given.signature === 'string' ? given.signature : signed ? chosen : await signatureOf(services, file, title);
   const outcome = await verifyOne(services, file, signature, trusting);
-  void (outcome.valid ? vscode.window.showInformationMessage(outcome.message) : vscode.window.showWarningMessage(outcome.message));
+  notify(outcome);
   return outcome;
+}
+
+/** One file's outcome said: information when verified, else a warning. */
+function notify(outcome: FileVerifyOutcome): void {
+  void (outcome.valid ? vscode.window.showInformationMessage(outcome.message) : vscode.window.showWarningMessage(outcome.message));
 }
 
 /** `{ files: [{ file, signature }] }`: the pairs, when every one names both. */
@@ -77,7 +82,7 @@ async function verifySelection(services: Services, pairs: ReadonlyArray<{ file: 
     else outcomes.push(noSignature(services, file));
   }
   const failed = outcomes.filter((o) => !o.valid);
-  if (outcomes.length === 1) void (failed.length === 0 ? vscode.window.showInformationMessage(outcomes[0]!.message) : vscode.window.showWarningMessage(outcomes[0]!.message));
+  if (outcomes.length === 1) notify(outcomes[0]!);
   else if (failed.length === 0) void vscode.window.showInformationMessage(l10n.t('{0} files verified: {1}', outcomes.length, outcomes.map((o) => basename(o.file)).join(', ')));
   else void vscode.window.showWarningMessage(l10n.t('{0} of {1} files verified. {2}', outcomes.length - failed.length, outcomes.length, failed.map((o) => o.message).join('; ')));
   return outcomes;
@@ -134,9 +139,14 @@ class FileTrust {
     return (this.settings ??= configuredTrust());
   }
 
-  /** The Notary settings, a blob trust policy as verify-blob reads it. */
+  /**
+   * The Notary settings, a blob trust policy as verify-blob reads it, with the user metadata a signature must carry
+   * (`manifold.signatureAnnotations`, as `notation blob verify --user-metadata`; cosign's file signatures have none).
+   */
   notary(): Promise<NotaryTrustSettings> {
-    return (this.notaryRead ??= configuredNotaryTrust('blob'));
+    return (this.notaryRead ??= Promise.all([configuredNotaryTrust('blob'), this.trust()]).then(([settings, { annotations }]) =>
+      settings.notary && annotations ? { ...settings, notary: { ...settings.notary, annotations } } : settings,
+    ));
   }
 
   async keys(bundle: boolean): Promise<VerifyKey[]> {

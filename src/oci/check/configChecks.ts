@@ -49,7 +49,9 @@ export function checkImageConfig(raw: Buffer, layerCount: number, what: string):
     report(['rootfs'], 'wrong-type', 'rootfs must be an object');
     return { problems };
   }
-  if (rootfs.type !== 'layers') report(['rootfs', 'type'], rootfs.type === undefined ? 'missing-field' : 'wrong-type', `rootfs.type must be "layers", not ${JSON.stringify(rootfs.type)}`);
+  // A missing type said as missing: JSON.stringify(undefined) would print "undefined" (found by damagedDockerArchiveRandom, seed 787).
+  if (rootfs.type === undefined) report(['rootfs', 'type'], 'missing-field', 'rootfs.type is missing; it must be "layers"');
+  else if (rootfs.type !== 'layers') report(['rootfs', 'type'], 'wrong-type', `rootfs.type must be "layers", not ${JSON.stringify(rootfs.type)}`);
   const ids = rootfs.diff_ids;
   if (!Array.isArray(ids)) {
     report(['rootfs', 'diff_ids'], ids === undefined ? 'missing-field' : 'wrong-type', 'rootfs.diff_ids must be an array of digests, one per layer');

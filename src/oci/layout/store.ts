@@ -12,6 +12,7 @@ import type { Garbage, GarbageLister, IndexBatcher, ManifestChecker, OpOptions, 
 import { damagedEntries, damageOf, readIndexJson, unreadableEntry, type DamagedEntry } from './indexFile';
 import { layoutWriteError } from './writeError';
 import { checkManifestBytes, factsOf } from './manifest';
+import { DOCKER_MANIFEST_FILE, openDockerArchive } from './dockerArchive';
 import { DirSource, openTarSource, TOO_LARGE, type LayoutSource } from './source';
 import { referrerDescriptor } from './subjectIndex';
 import { DEFAULT_MEDIA_TYPE, ManifestKnowledge, storedAs, storedMediaType } from './manifestKnowledge';
@@ -89,7 +90,12 @@ export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker, Ga
 
   /** Opens a `.tar` of a layout, read-only. Every member name and link target is checked before anything is read. */
   static async openTar(file: string): Promise<OciLayoutStore> {
-    const { path, source } = await openTarSource(file);
+    const opened = await openTarSource(file);
+    const { path } = opened;
+    // A legacy docker save tar (manifest.json, no index.json) is read as the layout it describes; Docker 25's, which
+    // has both, is the OCI layout it is.
+    const legacy = (await opened.source.size(INDEX_FILE)) === undefined && (await opened.source.size(DOCKER_MANIFEST_FILE)) !== undefined;
+    const source = legacy ? await openDockerArchive(path, opened.source) : opened.source;
     await openLayoutFolder(source, path, 'read');
     const raw = await source.readFile(INDEX_FILE);
     if (!raw || raw === TOO_LARGE) throw new OciError('INVALID_LAYOUT', `${source.describe(INDEX_FILE)}: missing; ${path} is not an OCI image layout`);
@@ -145,14 +151,15 @@ export class OciLayoutStore implements Target, IndexBatcher, ManifestChecker, Ga
       return this.resolveDigest(reference, view);
     }
     if (!isValidTag(reference)) throw new OciError('INVALID_ARGUMENT', `${reference}: not a valid tag or digest`);
-    throw new OciError('NOT_FOUND', `${reference}: not found`);
+    // The layout named: a command reading several (layout import's tar, cp between folders) says which lacks it.
+    throw new OciError('NOT_FOUND', `${reference}: not found in ${this.location}`);
   }
 
   private async resolveDigest(digest: string, view: IndexView): Promise<Descriptor> {
     // One read, no stat first, for a digest not read yet (index create resolves a thousand): it finds the blob,
     // its size and, for a manifest, its facts.
     const found = await this.known.probe(digest);
-    if (!found) throw new OciError('NOT_FOUND', `${digest}: not found`);
+    if (!found) throw new OciError('NOT_FOUND', `${digest}: not found in ${this.location}`);
     // A manifest's own mediaType wins: the map by digest (10,000 entries, say) is built only for one without.
     return { mediaType: storedMediaType(found.facts, found.facts?.mediaType ?? view.byDigest.get(digest)?.mediaType), digest, size: found.size };
   }

@@ -32,7 +32,7 @@ export async function indexTar(file: string): Promise<TarIndex> {
     let offset = 0;
     let pending: { path?: string; linkpath?: string; size?: number } = {};
     while (offset + BLOCK <= total) {
-      await readFully(fh, header, offset);
+      await readFully(fh, header, offset, file);
       if (offset === 0 && header[0] === 0x1f && header[1] === 0x8b) {
         throw new OciError('UNSUPPORTED', `${file}: a compressed (gzip) tar; decompress it first`);
       }
@@ -52,7 +52,7 @@ export async function indexTar(file: string): Promise<TarIndex> {
       if (type === 'x' || type === 'g' || type === 'L' || type === 'K') {
         if (size > 1 << 20) throw new OciError('INVALID_LAYOUT', `${file}: oversized ${type} header at byte ${offset}`);
         const body = Buffer.alloc(size);
-        await readFully(fh, body, dataOffset);
+        await readFully(fh, body, dataOffset, file);
         if (type === 'x') pending = { ...pending, ...parsePax(body, file, offset) };
         else if (type === 'L') pending.path = cstring(body, 0, body.length);
         else if (type === 'K') pending.linkpath = cstring(body, 0, body.length);
@@ -143,11 +143,11 @@ function normalizeLinkTarget(name: string, linkname: string, base: string, file:
   return joined === '.' ? '' : joined.replace(/\/$/, '');
 }
 
-async function readFully(fh: fs.FileHandle, buf: Buffer, position: number): Promise<void> {
+async function readFully(fh: fs.FileHandle, buf: Buffer, position: number, file: string): Promise<void> {
   let done = 0;
   while (done < buf.length) {
     const { bytesRead } = await fh.read(buf, done, buf.length - done, position + done);
-    if (bytesRead === 0) throw new OciError('INVALID_LAYOUT', `tar archive ends inside a header or record at byte ${position + done}`);
+    if (bytesRead === 0) throw new OciError('INVALID_LAYOUT', `${file}: the archive is cut short (it ends inside a header or record at byte ${position + done})`);
     done += bytesRead;
   }
 }

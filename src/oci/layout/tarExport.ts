@@ -17,6 +17,10 @@ import { blobPath, nounOf } from './verify';
 import { MAX_MANIFEST_BYTES } from './atomicFiles';
 import { manifestFacts } from './manifest';
 import { DirSource, TOO_LARGE } from './source';
+import { DOCKER_MANIFEST_FILE } from './dockerArchive';
+import { dockerManifestJson, type DockerManifestJson } from './dockerArchiveExport';
+import { stream } from '../nodeStream';
+import type { PlatformPattern } from '../platformPattern';
 import { sweepTarLeftovers, writeTarFile, type TarExportResult, type TarMember } from './tarWriter';
 
 export type { TarExportResult };
@@ -36,8 +40,13 @@ export type { TarExportResult };
  * file beside `dest`, synced, and renamed over `dest`: a failure or a process killed part way leaves no half tar
  * under the name (at most the hidden temp file).
  */
-export async function writeLayoutTar(layoutDir: string, dest: string, options: OpOptions = {}): Promise<TarExportResult> {
-  return writeTarFile(dest, sortMembers(await listLayout(layoutDir, true)), options);
+export async function writeLayoutTar(layoutDir: string, dest: string, options: OpOptions = {}, extra: TarMember[] = []): Promise<TarExportResult> {
+  return writeTarFile(dest, sortMembers([...(await listLayout(layoutDir, true)), ...extra]), options);
+}
+
+export interface LayoutTarExportOptions extends OpOptions {
+  /** Also a docker save `manifest.json` (dockerArchiveExport.ts): each tag as REPOSITORY:TAG, an index's image picked by `platforms`. */
+  docker?: { repository: string; platforms?: readonly PlatformPattern[] };
 }
 
 /**
@@ -45,15 +54,20 @@ export async function writeLayoutTar(layoutDir: string, dest: string, options: O
  * goes in must exist, only an earlier layout tar or an empty file is replaced (checkReplaceable), and the tar may not
  * be inside the layout it is a copy of (by the real paths: a link to the layout is the layout).
  */
-export async function exportLayoutTar(layoutDir: string, dest: string, options: OpOptions = {}): Promise<TarExportResult> {
+export async function exportLayoutTar(layoutDir: string, dest: string, options: LayoutTarExportOptions = {}): Promise<TarExportResult & { docker?: Omit<DockerManifestJson, 'bytes'> }> {
   const target = await tarPathIn(dest);
   const real = (p: string) => fs.realpath(p).catch(() => p);
   if (isWithin(await real(layoutDir), join(await real(dirname(target)), basename(target)))) {
     throw new OciError('INVALID_ARGUMENT', `${dest}: inside the layout ${layoutDir}, so part of what it would be a copy of; choose a place outside it`);
   }
   await checkReplaceable(target, dest);
+  // Made (and any tag refused) before anything is written.
+  const docker = options.docker && (await dockerManifestJson(await OciLayoutStore.open(layoutDir), options.docker.repository, options.docker.platforms));
   await sweepTarLeftovers(target);
-  return writeLayoutTar(layoutDir, target, options);
+  if (!docker) return writeLayoutTar(layoutDir, target, options);
+  const { bytes, ...said } = docker;
+  const manifest: TarMember = { path: DOCKER_MANIFEST_FILE, dir: false, size: bytes.length, open: async () => stream().Readable.from([bytes]) };
+  return { ...(await writeLayoutTar(layoutDir, target, options, [manifest])), docker: said };
 }
 
 /** What of a layout folder goes into its tar; `verify`: blobs are checked against their names as they are read. */

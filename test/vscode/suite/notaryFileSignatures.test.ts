@@ -31,7 +31,7 @@ describe('Sign File and Verify File Signature: Notary signatures and attest-blob
   let notaryCrt: string;
   const settings = () => vscode.workspace.getConfiguration('manifold');
   const set = (name: string, value: unknown) => settings().update(name, value, vscode.ConfigurationTarget.Global);
-  const SETTINGS = ['signingFormat', 'notarySignatureFormat', 'notaryRoots', 'notaryTsaRoots', 'notaryTrustPolicy', 'signatureKeys'];
+  const SETTINGS = ['signingFormat', 'notarySignatureFormat', 'notaryRoots', 'notaryTsaRoots', 'notaryTrustPolicy', 'signatureKeys', 'signingAnnotations', 'signatureAnnotations'];
 
   before(async () => {
     const ext = vscode.extensions.getExtension('manifold-dev.manifold');
@@ -119,6 +119,30 @@ describe('Sign File and Verify File Signature: Notary signatures and attest-blob
     const outcome = await verify(vscode.Uri.file(`${file}.jws.sig`));
     assert.ok(outcome, `the command returned nothing: ${ui.shown.join('; ')}`);
     assert.deepEqual([outcome.file, outcome.signature, outcome.valid], [file, `${file}.jws.sig`, true]);
+  });
+
+  it('manifold.signingAnnotations signed as user metadata; manifold.signatureAnnotations asked for: another value is annotation-mismatch', async () => {
+    await set('notaryRoots', [notaryCrt]);
+    await set('signingAnnotations', { team: 'web', build: '42' });
+    const notes = join(dir, 'metadata.txt');
+    writeFileSync(notes, 'signed with metadata\n');
+    ui.opens = [[vscode.Uri.file(notaryKey)], [vscode.Uri.file(notaryCrt)]];
+    const outcome = await sign(vscode.Uri.file(notes), [vscode.Uri.file(notes)]);
+    assert.ok(outcome, `the command returned nothing: ${ui.shown.join('; ')}`);
+    // What notation signs: the payload's targetArtifact annotations.
+    const jws = JSON.parse(readFileSync(`${notes}.jws.sig`, 'utf8')) as { payload: string };
+    const payload = JSON.parse(Buffer.from(jws.payload, 'base64url').toString('utf8')) as { targetArtifact: { annotations?: Record<string, string> } };
+    assert.deepEqual(payload.targetArtifact.annotations, { build: '42', team: 'web' });
+    await set('signatureAnnotations', { team: 'web' });
+    const verified = await verify({ file: notes });
+    assert.equal(verified?.valid, true, verified?.message);
+    await set('signatureAnnotations', { team: 'ops' });
+    const other = await verify({ file: notes });
+    assert.equal(other?.valid, false);
+    assert.equal(other?.problem, 'annotation-mismatch', other?.message);
+    assert.match(other!.message, /team/);
+    await set('signatureAnnotations', undefined);
+    await set('signingAnnotations', undefined);
   });
 
   it('manifold.notarySignatureFormat cose, an Explorer selection: one key, each file its .cose.sig; both verified in one notification', async () => {

@@ -16,40 +16,14 @@ import { after, before, describe } from 'node:test';
 import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
 import { command, openWorkbench, paletteRows, runFromPalette, sequentialSteps } from './harness.mjs';
 import { acceptTypedPath, answer, waitForQuickInput, waitForQuickInputClosed, waitForTypedPath } from './quickInput.mjs';
-import { exactText, waitUntil } from './waits.mjs';
+import { explorerRow, runFromExplorerMenu } from './explorer.mjs';
+import { waitUntil } from './waits.mjs';
 
 const PASSPHRASE = 'correct horse';
 const RELEASE = 'release.tar.gz';
 const SIGNED = 'Signed release.tar.gz with cosign.key (ecdsa-p256): release.tar.gz.sigstore.json';
 const VERIFIED = 'release.tar.gz: verified by cosign.pub (ecdsa-p256)';
 const cli = (args) => spawnSync(process.execPath, [join(projectRoot, 'dist', 'cli.js'), ...args], { encoding: 'utf8' });
-
-/** The Explorer's row of a file at the workspace's top level, by its name. */
-const explorerRow = (page, name) =>
-  page.locator('.explorer-folders-view .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exactText(name) }) });
-
-/**
- * Right-clicks the file's row in the Explorer and runs the menu item `title`: hovered (which focuses it), then Enter,
- * as runFromContextMenu does in the Layouts view (a click while the menu settles can be swallowed). A menu that opens
- * without the item (on another row) is closed and the right-click made again.
- */
-async function runFromExplorerMenu(page, name, title) {
-  const menu = page.locator('.context-view .monaco-menu');
-  const item = menu.locator('.action-item').filter({ has: page.locator('.action-label', { hasText: exactText(title) }) });
-  for (let tries = 0; ; tries++) {
-    await explorerRow(page, name).click({ button: 'right' });
-    if (await item.waitFor({ timeout: 10_000 }).then(() => true, () => false)) break;
-    const seen = await menu.locator('.action-label').allTextContents().catch(() => []);
-    if (tries === 3) throw new Error(`the Explorer's menu on ${name} did not offer "${title}" in 4 tries (last: ${JSON.stringify(seen)})`);
-    console.log(`# the Explorer's menu on ${name} did not offer "${title}" (${JSON.stringify(seen)}); trying again`);
-    await page.keyboard.press('Escape');
-    await menu.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
-  }
-  await item.hover();
-  await waitUntil(() => item.getAttribute('class'), (c) => /\bfocused\b/.test(c ?? ''), { what: `the menu item "${title}" to take the focus` });
-  await page.keyboard.press('Enter');
-  await menu.waitFor({ state: 'hidden' });
-}
 
 describe('Sign File and Verify File Signature from the Explorer in the workbench', { timeout: 300_000 }, () => {
   let wb;

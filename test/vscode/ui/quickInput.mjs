@@ -64,16 +64,32 @@ export async function waitForTypedPath(page, path) {
  * input it shows meanwhile would otherwise pass for the next text prompt, and `answer` would press Enter there.
  */
 export async function acceptTypedPath(page) {
-  const typed = (await readQuickInput(page)).value;
+  const { value: typed, title } = await readQuickInput(page);
   await page.keyboard.press('Enter');
   // A folder typed while the dialog still had its row active is opened, not taken (seen on a loaded machine: the
-  // dialog then shows `kept/` and its files): Enter there takes the folder it shows.
-  const gone = (s) => !s.visible || s.placeholder !== 'Folder path';
+  // dialog then shows `kept/` and its files): Enter there takes the folder it shows. Another file dialog in its place
+  // (Sign File's certificate chain, asked after its Notary key) has another title.
+  const gone = (s) => !s.visible || s.placeholder !== 'Folder path' || s.title !== title;
   const state = await waitForQuickInput(page, (s) => gone(s) || s.value === `${typed}/`, 'the file dialog to take the typed path');
   if (gone(state)) return;
   await waitForQuickInput(page, (s) => gone(s) || (!s.busy && s.rows.some((r) => r.label === '..')), `the file dialog to show ${typed}/`);
   await page.keyboard.press('Enter');
   await waitForQuickInput(page, gone, 'the file dialog to take the folder it opened');
+}
+
+/**
+ * In the workbench's file dialog, once it shows `folder` and lists `name` there: the file's whole path typed at once
+ * and taken. Returns the dialog as first shown (its title). Typed a key at a time, cosign.pub passes through the
+ * dialog's completion of cosign.key, and once in CI (a loaded machine) Enter took cosign.key, still the row the dialog
+ * had made active.
+ */
+export async function chooseInFolder(page, folder, name) {
+  const file = `${folder}/${name}`;
+  const dialog = await waitForQuickInput(page, (s) => s.visible && s.value === `${folder}/` && s.rows.some((r) => r.label === name), `the file dialog on ${folder}/, with ${name}`);
+  await page.locator('.quick-input-widget .quick-input-box input').fill(file);
+  await waitForTypedPath(page, file);
+  await acceptTypedPath(page);
+  return dialog;
 }
 
 /**

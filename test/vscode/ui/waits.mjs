@@ -35,3 +35,13 @@ export async function waitUntil(read, check, { what, timeoutMs = 60_000, interva
 export function exactText(text) {
   return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 }
+
+/**
+ * Moves the pointer off to (x, y) and waits until no hover (tooltip) of the workbench is shown: one that came up while
+ * the pointer was on a toast's source or a button would otherwise linger in the next screenshot.
+ */
+export async function pointerAway(page, x = 900, y = 400) {
+  await page.mouse.move(x, y);
+  const shown = () => page.locator('.monaco-hover, .workbench-hover').evaluateAll((els) => els.filter((e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden').length);
+  await waitUntil(shown, (n) => n === 0, { what: 'no hover shown' });
+}

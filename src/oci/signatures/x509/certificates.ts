@@ -179,6 +179,8 @@ function smallInteger(content: Buffer): number {
   return content.reduce((n, b) => n * 256 + b, 0);
 }
 
+const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
 /**
  * Every `CERTIFICATE` block of a PEM text, parsed, named `name[i]` (or `name` alone for one). Throws DerError (or
  * Node's error) naming the block that is not a certificate; none at all is an error too.
@@ -189,6 +191,9 @@ export function parseCertificates(name: string, pem: string): Certificate[] {
   const crypto = x509();
   return blocks.map((b64, i) => {
     const label = blocks.length === 1 ? name : `${name}[${i}]`;
+    // Strict, as Go's pem.Decode (cosign's, notation's): Node's base64 decoder skips bytes that are no base64, so a
+    // damaged block would otherwise be read as other bytes, or as the certificate it was before the damage.
+    if (!STRICT_BASE64.test(b64)) throw new DerError(`${label}: the PEM block is not base64 (a character outside A-Z a-z 0-9 + / =, or its padding wrong)`);
     const read = readCertificate(Buffer.from(b64, 'base64'), label, crypto);
     if ('malformed' in read) throw new DerError(read.malformed);
     return read;
