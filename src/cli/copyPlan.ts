@@ -9,6 +9,7 @@ import { formatPlatform, shownPlatform } from '../oci/platform';
 import { type PlatformPattern, parsePlatformPatterns } from '../oci/platformPattern';
 import { parseLayoutReference } from '../oci/reference';
 import { boolOpt, listOpt, type ParsedCommand, UsageError } from './command';
+import { referrersLeftJson, referrersLeftText } from './onlyOption';
 import { formatJson } from './printer';
 import { isTarDestination } from './tarDestination';
 import { openedTarget, openTarget } from './targets';
@@ -82,7 +83,7 @@ export function copyPlanJson(plan: CopyPlan, source: string, destination: string
     copy: plan.copy.map(item),
     existing: plan.existing.map(item),
     referrers: plan.referrers.map(plain),
-    referrersLeft: plan.referrersLeft.map((l) => ({ ...plain(l.desc), tag: l.tag ?? null })),
+    referrersLeft: referrersLeftJson(plan.referrersLeft),
     tags: plan.tags.map((t) => ({ tag: t.tag, digest: t.digest, current: t.current ?? null })),
     cosignTags: plan.cosignTags.map((t) => ({ tag: t.tag, digest: t.digest, subject: t.subject, current: t.current ?? null })),
     bytesToCopy: plan.bytesToCopy,
@@ -104,7 +105,7 @@ export function copyPlanText(plan: CopyPlan, source: string, destination: string
   out += `To copy: ${count(plan.copy)}, ${plan.bytesToCopy} bytes\n` + plan.copy.map(row).join('');
   out += `Already at the destination: ${count(plan.existing)}, ${plan.bytesExisting} bytes\n` + plan.existing.map(row).join('');
   if (plan.referrers.length) out += `Referrers: ${plan.referrers.length}\n` + plan.referrers.map((r) => `  ${r.digest} ${r.artifactType ?? r.mediaType}\n`).join('');
-  if (plan.referrersLeft.length) out += `Left out by --only: ${plan.referrersLeft.length}, with what refers to them\n` + plan.referrersLeft.map((l) => `  ${l.desc.digest} ${l.tag ? `cosign tag ${l.tag}` : (l.desc.artifactType ?? l.desc.mediaType)}\n`).join('');
+  out += referrersLeftText(plan.referrersLeft);
   for (const t of plan.tags) {
     const what = t.current === undefined ? 'new' : t.current === t.digest ? 'unchanged' : `moves from ${t.current}`;
     out += `Tag ${t.tag} -> ${t.digest} (${what})\n`;

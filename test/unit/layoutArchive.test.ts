@@ -133,7 +133,7 @@ describe('manifold layout export / import (a whole layout through a tar)', () =>
       await store.tag(other, 'multi');
       const j = await runCli('layout', 'import', archive, dir, '--format', 'json');
       assert.equal(j.code, 0, j.stderr);
-      assert.deepEqual(JSON.parse(j.stdout), { archive, layout: dir, tags, referrers: [sbom], leftOut: [loose], moved: [{ tag: 'multi', from: other.digest, to: tags.multi }] });
+      assert.deepEqual(JSON.parse(j.stdout), { archive, layout: dir, tags, referrers: [sbom], leftOut: [loose], referrersLeft: [], moved: [{ tag: 'multi', from: other.digest, to: tags.multi }] });
       assert.equal(j.stderr, `moved multi from ${other.digest} to ${tags.multi}\n`);
     });
 
@@ -156,7 +156,7 @@ describe('manifold layout export / import (a whole layout through a tar)', () =>
       const seen: string[] = [];
       const result = await importLayout(src, dst, { onTag: (tag, i, total) => seen.push(`${tag} ${i + 1}/${total}`) });
       assert.deepEqual(seen, ['linux-amd64 1/2', 'multi 2/2']);
-      assert.deepEqual(result, { tags, referrers: [sbom], leftOut: [loose], moved: [] });
+      assert.deepEqual(result, { tags, referrers: [sbom], leftOut: [loose], referrersLeft: [], moved: [] });
 
       const other = await OciLayoutStore.open(join(tempDir(), 'aborted'), { create: true });
       const before = readFileSync(join(other.location, 'index.json'));

@@ -1,9 +1,9 @@
-import { copy, planCopy, ReferrerFilter } from '../../oci/copy';
+import { copy, planCopy } from '../../oci/copy';
 import { isDigest } from '../../oci/digest';
-import { boolOpt, type Command, concurrencyOpt, formatOpt, FORMAT_OPTION, listOpt, NO_TTY_OPTION, type ParsedCommand, stringOpt, UsageError } from '../command';
-import { KINDS_OPTION, kindTableOption } from '../kindsOption';
+import { boolOpt, type Command, concurrencyOpt, formatOpt, FORMAT_OPTION, NO_TTY_OPTION, UsageError } from '../command';
 import { copyPlanJson, copyPlanText, dryRunDestination, platformOptions, subsetNotice } from '../copyPlan';
 import { copyProgressPrinter } from '../copyProgress';
+import { onlyOption, onlyOptions } from '../onlyOption';
 import { REGISTRY_OPTIONS, sideOptions, sideView } from '../registryOptions';
 import { isTarDestination, openTarDestination } from '../tarDestination';
 import { openTarget, requireReference } from '../targets';
@@ -32,13 +32,7 @@ export const cp: Command = {
   maxArgs: 2,
   options: {
     recursive: { type: 'boolean', short: 'r', description: "also copy the referrers, recursively (those of each child of an index too), and what cosign's sha256-<hex>.sig, .att, .sbom tags name, tagged alike" },
-    only: {
-      type: 'string',
-      multiple: true,
-      description: "with -r: only referrers of these kinds (signature, sbom, provenance, end-of-life, or yours from --kinds, as coverage tells them) or artifact types (a type has a /, * any run), comma lists too; at every depth: a referrer left takes its own referrers with it; cosign's tags count as .sig signature, .sbom sbom, .att as its predicate says",
-      valueName: 'KINDS',
-    },
-    ...KINDS_OPTION,
+    ...onlyOptions('with -r: '),
     platform: {
       type: 'string',
       multiple: true,
@@ -61,7 +55,7 @@ export const cp: Command = {
     const concurrency = concurrencyOpt(p, 3);
     const format = formatOpt(p);
     const platforms = platformOptions(p);
-    const referrers = { referrers: boolOpt(p, 'recursive'), ...(await onlyOption(p)) };
+    const referrers = { referrers: boolOpt(p, 'recursive'), ...(await onlyOption(p, boolOpt(p, 'recursive'), '--only picks among the referrers -r copies; add -r')) };
     // Each side with its own registry flags over the shared ones (`--from-plain-http` for a local registry, say).
     const from = sideView(p, 'from');
     const to = sideView(p, 'to');
@@ -117,15 +111,3 @@ export const cp: Command = {
     }
   },
 };
-
-/** `--only` (with -r): the referrers carried; `--kinds` adds the user's kinds it may name. */
-async function onlyOption(p: ParsedCommand): Promise<{ only?: ReferrerFilter }> {
-  const only = listOpt(p, 'only');
-  const kinds = stringOpt(p, 'kinds');
-  if (only.length === 0) {
-    if (kinds !== undefined) throw new UsageError('--kinds names the kinds --only may pick; give --only too');
-    return {};
-  }
-  if (!boolOpt(p, 'recursive')) throw new UsageError('--only picks among the referrers -r copies; add -r');
-  return { only: new ReferrerFilter(only, await kindTableOption(kinds)) };
-}

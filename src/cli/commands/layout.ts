@@ -6,6 +6,7 @@ import { exportLayoutTar } from '../../oci/layout/tarExport';
 import { shownName } from '../../oci/shownName';
 import { type Command, formatOpt, FORMAT_OPTION, stringOpt } from '../command';
 import { parsePlatformPatterns } from '../../oci/platformPattern';
+import { onlyOption, onlyOptions, referrersLeftJson, referrersLeftText } from '../onlyOption';
 import { formatJson } from '../printer';
 import { abortOnSigint } from '../sigint';
 import { movedLine } from '../tagMoves';
@@ -47,20 +48,27 @@ export const layoutImport: Command = {
   path: 'layout import',
   summary: 'Copy every tag of a layout tar (or a docker save tar), with its referrers, into a layout folder (made if missing)',
   usage: 'layout import [flags] IN.tar DIR',
-  examples: ['manifold layout import transfer.tar imported', '# into a layout that has some of it already: a tag naming something else there moves (said on stderr)', 'manifold layout import transfer.tar layout --format json'],
+  examples: [
+    'manifold layout import transfer.tar imported',
+    '# into a layout that has some of it already: a tag naming something else there moves (said on stderr)',
+    'manifold layout import transfer.tar layout --format json',
+    '# with only the signatures among the referrers (what is left is said)',
+    'manifold layout import transfer.tar signed --only signature',
+  ],
   minArgs: 2,
   maxArgs: 2,
-  options: { ...FORMAT_OPTION },
+  options: { ...onlyOptions(), ...FORMAT_OPTION },
   async run(p, printer) {
     const format = formatOpt(p);
     const [file, dir] = p.positionals as [string, string];
+    const { only } = await onlyOption(p, true, '');
     if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
       throw new OciError('INVALID_ARGUMENT', `${file}: a folder; layout import reads a layout tar (cp --from-oci-layout --to-oci-layout copies between folders)`);
     }
     const src = await OciLayoutStore.openTar(file);
     const dst = await OciLayoutStore.open(dir, { create: true });
-    const result = await abortOnSigint((signal) => importLayout(src, dst, { signal }));
-    printer.out(format === 'json' ? formatJson({ archive: file, layout: dir, ...result }) : importText(result));
+    const result = await abortOnSigint((signal) => importLayout(src, dst, { signal, ...(only ? { only } : {}) }));
+    printer.out(format === 'json' ? formatJson({ archive: file, layout: dir, ...result, referrersLeft: referrersLeftJson(result.referrersLeft) }) : importText(result));
     // As tag and cp say it: stdout keeps its lines, stderr names each tag that now names something else.
     for (const m of result.moved) printer.err(movedLine(m.tag, m.from, m.to));
   },
@@ -70,6 +78,8 @@ function importText(r: LayoutImportResult): string {
   const lines = Object.entries(r.tags).map(([tag, digest]) => `Imported ${shownName(tag)} ${digest}`);
   if (lines.length === 0) lines.push('No tags in the archive: nothing imported');
   lines.push(`Referrers: ${r.referrers.length}`);
+  const byOnly = referrersLeftText(r.referrersLeft);
+  if (byOnly) lines.push(byOnly.trimEnd());
   for (const d of r.leftOut) lines.push(`Left out ${d}: untagged in the archive and no referrer of what was imported (tag it there to import it)`);
   return lines.join('\n') + '\n';
 }

@@ -5,6 +5,7 @@ import { copyTags, tagMovesAt, tagsToCopy, type CopiedTag, type TagToCopy } from
 import { isOciError, OciError } from '../../oci/errors';
 import { beginLayoutTarExport } from '../../oci/layout/tarExport';
 import { formatRegistryReference, parseRegistryReference, retryNotice } from '../../oci/registry';
+import { parseCosignTag } from '../../oci/referrers';
 import { shownName } from '../../oci/shownName';
 import type { ReadOnlyTarget, Target } from '../../oci/target';
 import { RepositoryNode } from '../registries/registryNodes';
@@ -20,7 +21,8 @@ import { layoutChanged, revealInTree } from '../ui/report';
 import { concurrencyArg, tagList } from './argValues';
 import { plainArgs } from './args';
 import { askBackupDestination, givenDestination, type BackupDestination } from './backupDestination';
-import { referrerKindsText, tallyReferrers } from './copyReferrers';
+import { givenOnly } from './copyReferrers';
+import { askTagsReferrers } from './tagsReferrers';
 import { rememberRepository } from './rememberRepository';
 
 export interface BackupResult {
@@ -29,20 +31,20 @@ export interface BackupResult {
   tar: boolean;
   tags: CopiedTag[];
   referrers: number;
+  /** With `only` (Only Some Kinds…): the referrers, and cosign's tags, left behind (what is below them unlooked at). */
+  referrersLeft: Array<{ digest: string; tag?: string }>;
   moved: TagMove[];
   message: string;
 }
-
-/** Past this many tags, the referrers question is asked from what the first of them have. */
-const TALLY_TAGS = 20;
 
 /**
  * `manifold.backupRepository`: every tag of a registry repository (or those named), with everything below it and,
  * unless the user says otherwise, its referrers, into a layout folder or a new layout .tar: the CLI's `backup`
  * (copyTags: nothing tagged before everything is there; the referrers' `sha256-<hex>` tags are not tags of the
  * backup). A tag of the folder that names something else moves once the user confirms. Arguments: a repository
- * node, or `{ repository: 'host/repo', to, referrers?, tags?, confirmed?, concurrency? }` (`to` ending in .tar: a
- * layout tar; `concurrency`: tags copied at a time, copyTags' 3 unless given).
+ * node, or `{ repository: 'host/repo', to, referrers?, only?, tags?, confirmed?, concurrency? }` (`to` ending in .tar: a
+ * layout tar; `only`: kind ids or artifact types, as `backup --only` takes them; `concurrency`: tags copied at a time,
+ * copyTags' 3 unless given).
  */
 export async function backupRepository(services: Services, arg?: unknown, answers?: unknown): Promise<BackupResult> {
   const title = l10n.t('Back Up Repository');
@@ -61,7 +63,7 @@ export async function backupRepository(services: Services, arg?: unknown, answer
   });
   if (tags.length === 0) throw new OciError('NOT_FOUND', l10n.t('{0} has no tags to back up.', repository));
   const to: BackupDestination = typeof plain.to === 'string' ? givenDestination(plain.to) : await askBackupDestination(services, title, repository, basename(ref.repository));
-  const referrers = typeof plain.referrers === 'boolean' ? plain.referrers : await askReferrers(src, tags, title);
+  const { referrers, only } = givenOnly(plain.only, plain.referrers) ?? (typeof plain.referrers === 'boolean' ? { referrers: plain.referrers } : await askTagsReferrers(src, tags, title, (some, what) => l10n.t('{0}: {1}. Back them up too?', some, what)));
 
   let moved: TagMove[] = [];
   let dst: Target;
@@ -86,8 +88,9 @@ export async function backupRepository(services: Services, arg?: unknown, answer
   let written: { size: number; digest: string } | undefined;
   let copied: CopiedTag[];
   let referrerCount: number;
+  let referrersLeft: Array<{ digest: string; tag?: string }>;
   try {
-    ({ copied, referrerCount, written } = await withProgress(l10n.t('Backing up {0}', repository), async (signal, progress) => {
+    ({ copied, referrerCount, referrersLeft, written } = await withProgress(l10n.t('Backing up {0}', repository), async (signal, progress) => {
       signal.addEventListener('abort', () => (aborted = true));
       const retries = services.registries.onDidRetry((info) => {
         if (info.registry === ref.registry) progress.report({ message: retryNotice(info) });
@@ -96,6 +99,7 @@ export async function backupRepository(services: Services, arg?: unknown, answer
         const result = await copyTags(src, tags, dst, {
           signal,
           referrers,
+          ...(only ? { only } : {}),
           // From a registry every manifest would be read twice; each copy still checks what it stores (as the CLI).
           checkFirst: false,
           concurrency: concurrencyArg(plain.concurrency),
@@ -104,14 +108,16 @@ export async function backupRepository(services: Services, arg?: unknown, answer
           onTagged: (tag) => tally.tagged(tag),
         });
         if (finishTar) progress.report({ message: l10n.t('Writing {0}', basename(to.path)), increment: 100 / tags.length });
-        return { copied: result.tags, referrerCount: result.referrers.length, written: await finishTar?.(signal) };
+        const referrersLeft = result.referrersLeft.map((l) => (l.tag ? { digest: l.desc.digest, tag: l.tag } : { digest: l.desc.digest }));
+        return { copied: result.tags, referrerCount: result.referrers.length, referrersLeft, written: await finishTar?.(signal) };
       } finally {
         retries.dispose();
       }
     }));
   } catch (err) {
     if (aborted) {
-      void vscode.window.showInformationMessage(cancelledText(tags, tally, to, where));
+      // With only some kinds, cosign's tags went as referrers (copyTags): not tags whose state is told.
+      void vscode.window.showInformationMessage(cancelledText(only ? tags.filter((t) => !parseCosignTag(t.tag)) : tags, tally, to, where));
       throw new Cancelled();
     }
     throw await failure(err);
@@ -125,7 +131,9 @@ export async function backupRepository(services: Services, arg?: unknown, answer
   const refs = referrerCount === 1 ? l10n.t('1 referrer') : l10n.t('{0} referrers', referrerCount);
   let message = referrers ? l10n.t('Backed up {0} ({1}) of {2} to {3}', count, refs, repository, where) : l10n.t('Backed up {0} of {1} to {2}, without referrers', count, repository, where);
   if (written) message += ` (${formatSize(written.size)}, ${shortDigest(written.digest)})`;
-  message += '.' + movedText(moved).map((m) => ` ${m}`).join('');
+  message += '.';
+  if (referrersLeft.length > 0) message += ' ' + (referrersLeft.length === 1 ? l10n.t('1 referrer of other kinds was left out.') : l10n.t('{0} referrers of other kinds were left out.', referrersLeft.length));
+  message += movedText(moved).map((m) => ` ${m}`).join('');
   services.log.info(written ? `${message} ${written.digest}` : message);
   if (to.tar) {
     // Opened again if the view showed an earlier tar of that name.
@@ -136,7 +144,7 @@ export async function backupRepository(services: Services, arg?: unknown, answer
     layoutChanged(services, to.path);
     offerFolder(services, message, to.path);
   }
-  return { repository, to: to.path, tar: to.tar, tags: copied, referrers: referrerCount, moved, message };
+  return { repository, to: to.path, tar: to.tar, tags: copied, referrers: referrerCount, referrersLeft, moved, message };
 }
 
 /** The repository node, `{ repository: 'host/repo' }` (or `{ registry, repository }`), or a pick of the added ones. */
@@ -154,36 +162,6 @@ function tagsToBackUp(src: ReadOnlyTarget, named: string[] | undefined, reposito
     signal,
     missing: (tag, err) => new OciError('NOT_FOUND', l10n.t('{0} has no tag {1} to back up ({2})', repository, shownName(tag), err.message), { cause: err }),
   });
-}
-
-/**
- * Whether the referrers come along: asked only when some tag has referrers of its own (of the first TALLY_TAGS, one
- * listing each), naming how many and their kinds. They come along unless the user says otherwise, as in Copy to Layout.
- */
-async function askReferrers(src: ReadOnlyTarget, tags: readonly TagToCopy[], title: string): Promise<boolean> {
-  const looked = tags.slice(0, TALLY_TAGS);
-  const names = new Map<string, number>();
-  const withSome = await withProgress(l10n.t('Looking for referrers…'), async (signal) => {
-    let n = 0;
-    for (const t of looked) {
-      if (signal.aborted) throw new Cancelled();
-      if ((await tallyReferrers(src, t.desc, names)) > 0) n++;
-    }
-    return n;
-  });
-  if (withSome === 0) return true;
-  const what = referrerKindsText(names);
-  const some =
-    looked.length < tags.length
-      ? l10n.t('{0} of the first {1} tags have referrers', withSome, looked.length)
-      : withSome === 1
-      ? l10n.t('1 of the {0} tags has referrers', tags.length)
-      : l10n.t('{0} of the {1} tags have referrers', withSome, tags.length);
-  const items = [
-    { label: l10n.t('With their referrers'), description: what, detail: l10n.t('and the referrers of what is below each (each platform of an index)'), value: true },
-    { label: l10n.t('Without referrers'), description: l10n.t('the images alone'), value: false },
-  ];
-  return (await pickOne(items, { title, placeHolder: l10n.t('{0}: {1}. Back them up too?', some, what) })).value;
 }
 
 /**

@@ -51,6 +51,8 @@ export interface CopyGraphResult {
   referrers: Descriptor[];
   /** With `referrers: true`: cosign's tags found for what was copied, each copied and set at the destination. */
   cosignTags: CosignTagAt[];
+  /** With `only`: the referrers (and cosign's tags, with `tag`) left behind, as the plan's `referrersLeft`. */
+  referrersLeft: Array<{ desc: Descriptor; tag?: string }>;
 }
 
 /** Manifest reads and referrer listings at once (the registry client's default connection cap). */
@@ -88,7 +90,7 @@ export async function copyGraphs(src: ReadOnlyTarget, dst: Target, roots: readon
   const manifests = new Map<string, Promise<Buffer>>();
   const nodes = new Map<string, Promise<void>>();
   const planned = new Map<string, Promise<PlannedManifest | undefined>>();
-  const result: CopyGraphResult = { root: roots[0]!, copied: 0, existing: 0, bytes: 0, referrers: [], cosignTags: [] };
+  const result: CopyGraphResult = { root: roots[0]!, copied: 0, existing: 0, bytes: 0, referrers: [], cosignTags: [], referrersLeft: [] };
   const mountFrom = isBlobMounter(dst) ? dst.mountSourceOf(src) : undefined;
   // A root's descriptor comes from a resolve (a registry's HEAD answer), not from a document verified by digest.
   const rootDigests = new Set(roots.map((r) => r.digest));
@@ -220,9 +222,10 @@ export async function copyGraphs(src: ReadOnlyTarget, dst: Target, roots: readon
   try {
     // With `referrers`: every manifest under the roots, the referrers of each, recursively, and what cosign's tags name
     // for each of those, walked the same way (the manifests read through this copy's reads, with its retries).
-    const { referrers, cosign } = options.referrers
+    const { referrers, cosign, left } = options.referrers
       ? await walkReferrers(src, roots, { signal, cosignTags: options.cosignTags ?? new CosignTagLookup(src, { signal }), manifest: fetchManifest, listings: options.referrerListings, ...(options.only ? { only: options.only } : {}) })
-      : { referrers: [], cosign: [] as CosignTagToCopy[] };
+      : { referrers: [], cosign: [] as CosignTagToCopy[], left: [] };
+    result.referrersLeft = left;
     // A cosign tag's manifest is a resolve's answer, as a root's: stored under the flavor its document declares.
     for (const t of cosign) rootDigests.add(t.desc.digest);
     const all = [...roots, ...referrers, ...cosign.map((t) => t.desc)];

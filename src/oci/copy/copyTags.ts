@@ -6,6 +6,7 @@ import { inIndexBatch, isIndexBatcher, type OpOptions, type ReadOnlyTarget, type
 import { copy } from './copy';
 import { CosignTagLookup, parseCosignTag } from '../referrers/cosignTags';
 import { checkCosignTagAt, type CosignTagAt } from './cosignTagCopy';
+import type { ReferrerFilter } from './referrerFilter';
 import { ReferrerListings, walkReferrers } from './referrerWalk';
 import type { CopyEvent } from './copyGraph';
 import { planCopy } from './plan';
@@ -29,6 +30,12 @@ export interface CopyTagsOptions extends OpOptions {
   concurrency?: number;
   /** Copy the referrers of each tag's content too, recursively (default true). */
   referrers?: boolean;
+  /**
+   * With `referrers`: only those this keeps, at every depth, as `cp -r --only`. cosign's tags among the tags given are
+   * then carried only as the referrers they are, judged alike: a `.sig` tag of an SBOM left goes with it, and one
+   * whose subject is not copied is left too (in `referrersLeft`).
+   */
+  only?: ReferrerFilter;
   /**
    * Check every manifest and tag before anything is stored (default true): cheap from a layout, a second reading
    * of every manifest from a registry (each copy still checks what it stores).
@@ -58,6 +65,8 @@ export interface CopyTagsResult {
   tags: CopiedTag[];
   /** Every referrer copied along, by digest (one shared by two tags once). */
   referrers: string[];
+  /** With `only`: the referrers (and cosign's tags, with `tag`) left behind, each once; what is below them is not looked at. */
+  referrersLeft: Array<{ desc: Descriptor; tag?: string }>;
   /** Tags of the destination that now name the source's manifest instead of another. */
   moved: LayoutTagMove[];
   /** Blobs and manifests stored at the destination, and their bytes. */
@@ -102,7 +111,7 @@ async function checkCosignTagsFirst(
   src: ReadOnlyTarget,
   root: Descriptor,
   dst: Pick<ReadOnlyTarget, 'resolve' | 'fetchBytes'>,
-  options: OpOptions & { cosignTags: CosignTagLookup; referrerListings: ReferrerListings },
+  options: OpOptions & { cosignTags: CosignTagLookup; referrerListings: ReferrerListings; only?: ReferrerFilter },
 ): Promise<CosignTagAt[]> {
   const { cosign } = await walkReferrers(src, [root], { ...options, listings: options.referrerListings });
   return inOrder(cosign, { atOnce: 8, signal: options.signal }, (t, signal) => checkCosignTagAt(src, dst, t, { signal }));
@@ -143,8 +152,13 @@ export async function copyTags(src: ReadOnlyTarget, tags: readonly TagToCopy[], 
   }
 }
 
-async function copyTagsInPasses(src: ReadOnlyTarget, tags: readonly TagToCopy[], dst: Target, options: CopyTagsOptions): Promise<CopyTagsResult> {
+async function copyTagsInPasses(src: ReadOnlyTarget, given: readonly TagToCopy[], dst: Target, options: CopyTagsOptions): Promise<CopyTagsResult> {
   const withReferrers = options.referrers ?? true;
+  const only = withReferrers ? options.only : undefined;
+  // Told which referrers to carry: cosign's tags are referrers, carried by the walk when it keeps them, not as tags.
+  const cosignGiven = only ? given.filter((t) => parseCosignTag(t.tag)) : [];
+  const tags = only ? given.filter((t) => !parseCosignTag(t.tag)) : given;
+  const filter = only ? { only } : {};
   // One look at the source's cosign tags for every tag copied, in the plans and the passes (a backup of 30 tags with
   // an SBOM each: one listing, not 180 more requests).
   const cosignTags = new CosignTagLookup(src, { signal: options.signal });
@@ -175,12 +189,12 @@ async function copyTagsInPasses(src: ReadOnlyTarget, tags: readonly TagToCopy[],
   // (Each plan checks eight things at a time at the destination.)
   const checkOptions = { atOnce: Math.max(1, options.concurrency ?? 3), signal: options.signal, listenersPerTask: 4 * 9 };
   if (options.checkFirst ?? true) {
-    await inOrder(tags, checkOptions, ({ tag, desc }, signal) => planCopy(src, desc.digest, dst, [tag], { signal, referrers: withReferrers, cosignTags, referrerListings }));
+    await inOrder(tags, checkOptions, ({ tag, desc }, signal) => planCopy(src, desc.digest, dst, [tag], { signal, referrers: withReferrers, cosignTags, referrerListings, ...filter }));
   } else if (withReferrers && (await hasCosignTag(dst, options))) {
     // Not every manifest, but still every cosign tag the referrers pass would refuse to point elsewhere, as cp does
     // (the content pass would have stored blobs by then). The listings and cosign look-ups are kept for the referrers
     // pass. A destination without cosign tags (a first backup) has none to refuse: not walked.
-    await inOrder(groups, checkOptions, ({ desc }, signal) => checkCosignTagsFirst(src, desc, dst, { signal, cosignTags, referrerListings }));
+    await inOrder(groups, checkOptions, ({ desc }, signal) => checkCosignTagsFirst(src, desc, dst, { signal, cosignTags, referrerListings, ...filter }));
   }
   let copied = 0;
   let bytes = 0;
@@ -196,6 +210,8 @@ async function copyTagsInPasses(src: ReadOnlyTarget, tags: readonly TagToCopy[],
     count(await copy(src, desc.digest, to, [], { ...copyOptions, signal }));
   });
   const referrers = new Set<string>();
+  const left = new Map<string, { desc: Descriptor; tag?: string }>();
+  const cosignCarried = new Set<string>();
   const found = new Map<string, number>();
   const batching = isIndexBatcher(dst);
   await inIndexBatch(
@@ -205,10 +221,12 @@ async function copyTagsInPasses(src: ReadOnlyTarget, tags: readonly TagToCopy[],
       // The content is there: these passes only look for referrers, copy them, and point the tags.
       if (withReferrers) {
         await inOrder(groups, passOptions(signal), async ({ desc }, signal) => {
-          const result = await copy(src, desc.digest, to, [], { ...copyOptions, ...batched, signal, referrers: true });
+          const result = await copy(src, desc.digest, to, [], { ...copyOptions, ...batched, signal, referrers: true, ...filter });
           count(result);
           found.set(desc.digest, result.referrers.length);
           for (const r of result.referrers) referrers.add(r.digest);
+          for (const l of result.referrersLeft) left.set(`${l.desc.digest} ${l.tag ?? ''}`, l);
+          for (const t of result.cosignTags) cosignCarried.add(t.tag);
         });
       }
       // Into a registry one tag after another: it is tagged by a PUT of the manifest again, and distribution 2.8
@@ -224,5 +242,7 @@ async function copyTagsInPasses(src: ReadOnlyTarget, tags: readonly TagToCopy[],
   );
   if (batching) tags.forEach(({ tag }) => tagged(tag));
   const done = tags.map(({ tag, desc }) => ({ tag, digest: desc.digest, referrers: found.get(desc.digest) ?? 0 }));
-  return { tags: done, referrers: [...referrers], moved, copied, bytes };
+  // A cosign tag given whose subject the walk never reached (not copied, or below a referrer left) is left too.
+  for (const t of cosignGiven) if (!cosignCarried.has(t.tag) && !left.has(`${t.desc.digest} ${t.tag}`)) left.set(`${t.desc.digest} ${t.tag}`, { desc: t.desc, tag: t.tag });
+  return { tags: done, referrers: [...referrers], referrersLeft: [...left.values()], moved, copied, bytes };
 }

@@ -15,6 +15,11 @@ export interface LayoutImportResult {
   referrers: string[];
   /** Untagged entries of the archive that are not referrers of what was imported: not copied. */
   leftOut: string[];
+  /**
+   * With `only`: the referrers it left (cosign's tags with `tag`), and those below them, each once: not copied, and
+   * not in `leftOut`.
+   */
+  referrersLeft: Array<{ desc: Descriptor; tag?: string }>;
   /** Tags of the destination that now name the archive's manifest instead of another. */
   moved: LayoutTagMove[];
 }
@@ -42,8 +47,33 @@ export async function importLayout(src: ReadOnlyTarget, dst: Target, options: La
   const tags = Object.fromEntries(result.tags.map((t) => [t.tag, t.digest]));
   const referrers = new Set(result.referrers);
   const imported = new Set(Object.values(tags));
+  const referrersLeft = options.only ? await belowLeft(src, result.referrersLeft, options) : [];
+  const byOnly = new Set(referrersLeft.map((l) => l.desc.digest));
   const leftOut = untaggedEntries(entries)
     .map((d) => d.digest)
-    .filter((d) => !referrers.has(d) && !imported.has(d));
-  return { tags, referrers: result.referrers, leftOut, moved: result.moved };
+    .filter((d) => !referrers.has(d) && !imported.has(d) && !byOnly.has(d));
+  return { tags, referrers: result.referrers, leftOut, referrersLeft, moved: result.moved };
+}
+
+/**
+ * What `--only` left, with the referrers below each (never looked at by the copy, but in the archive all the same):
+ * so that none of them is said to be left out for want of a tag.
+ */
+async function belowLeft(src: ReadOnlyTarget, left: ReadonlyArray<{ desc: Descriptor; tag?: string }>, options: OpOptions): Promise<Array<{ desc: Descriptor; tag?: string }>> {
+  const out = [...left];
+  const seen = new Set(out.map((l) => l.desc.digest));
+  let level = left.map((l) => l.desc);
+  while (level.length > 0) {
+    const next: Descriptor[] = [];
+    for (const d of level) {
+      for await (const r of src.referrers(d, { signal: options.signal })) {
+        if (seen.has(r.digest)) continue;
+        seen.add(r.digest);
+        out.push({ desc: r });
+        next.push(r);
+      }
+    }
+    level = next;
+  }
+  return out;
 }

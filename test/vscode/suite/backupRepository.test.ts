@@ -20,6 +20,7 @@ interface BackupResult {
   tar: boolean;
   tags: { tag: string; digest: string; referrers: number }[];
   referrers: number;
+  referrersLeft: { digest: string; tag?: string }[];
   moved: { tag: string; from: string }[];
   message: string;
 }
@@ -178,6 +179,29 @@ async function referrersOf(store: OciLayoutStore, desc: Descriptor): Promise<str
     assert.ok(without, errors.join('\n'));
     assert.deepEqual(await referrersOf(await OciLayoutStore.openTar(bare), v1), []);
     assert.equal(without.message.split(' (')[0], `Backed up 1 tag of ${repository()} to ${vscode.workspace.asRelativePath(bare)}, without referrers`);
+  });
+
+  it('Only Some Kinds…, SIGNATURE picked: v1 without its SBOM, which the message says was left out; `only` given asks nothing', async () => {
+    const to = fresh('signed');
+    pickAnswers = [(items) => items.find((i) => i.label === 'Only Some Kinds…'), (items) => items.filter((i) => i.label === 'SIGNATURE')];
+    const result = await run<BackupResult>('manifold.backupRepository', await repositoryRow(), { to });
+    assert.ok(result, errors.join('\n'));
+    assert.deepEqual(picks.map((p) => p.labels.slice(0, 3)), [['With their referrers', 'Only Some Kinds…', 'Without referrers'], ['SIGNATURE', 'SBOM', 'PROVENANCE']]);
+    assert.equal(picks[1]!.placeHolder, 'The kinds of referrer to copy');
+    assert.deepEqual(listedTags(to), ['v1', 'v2']);
+    assert.ok(!indexOf(to).manifests.some((d) => d.digest === sbom.digest), 'the SBOM is not in the backup');
+    assert.deepEqual(await referrersOf(await OciLayoutStore.open(to), v1), []);
+    assert.deepEqual(result.referrersLeft, [{ digest: sbom.digest }]);
+    assert.equal(result.message, `Backed up 2 tags (0 referrers) of ${repository()} to ${vscode.workspace.asRelativePath(to)}. 1 referrer of other kinds was left out.`);
+    await run('manifold.removeLayoutFolder', { layout: to });
+
+    picks.length = 0;
+    const sbomOnly = fresh('sbom.tar');
+    const given = await run<BackupResult>('manifold.backupRepository', { repository: repository(), to: sbomOnly, only: ['sbom'] });
+    assert.ok(given, errors.join('\n'));
+    assert.equal(picks.length, 0, '`only` asks nothing');
+    assert.deepEqual(await referrersOf(await OciLayoutStore.openTar(sbomOnly), v1), [sbom.digest]);
+    assert.deepEqual(given.referrersLeft, []);
   });
 
   it('into a layout whose tag would move: declined, nothing is copied; confirmed, the tag moves and the message says so', async () => {

@@ -59,8 +59,10 @@ describe('Copy to Registry destination', () => {
   it('Copy Layout to Registry asks the repository in the same pick: picking the added one copies every tag there', async () => {
     const store = await OciLayoutStore.open(f.demo);
     const pending = run<{ to: string; tags: { tag: string; digest: string }[] }>('manifold.copyLayoutToRegistry', { layout: f.demo });
-    // No question before the destination: the first item is the first added repository, taken as it is (no tag).
+    // No question before the destination: the first item is the first added repository, taken as it is (no tag);
+    // then, as the demo's tags have referrers, "With their referrers" (the first item).
     await acceptAfter(5000);
+    await acceptAfter(3000);
     const result = await pending;
     assert.ok(result, 'copyLayoutToRegistry returned nothing (see the Manifold log)');
     assert.equal(result.to, `${server.host}/picked/app`);

@@ -78,4 +78,22 @@ interface CopyLayoutResult {
     assert.match(again.message, /\(0 pushed, \d+ already there\)$/);
     for (const [tag, desc] of Object.entries(tags)) assert.equal((await remote.resolve(tag)).digest, desc.digest, tag);
   });
+
+  it("given `only: ['sbom']`, as restore --only: the SBOM comes, v1's Notary signature does not", async () => {
+    const src = join(mkdtempSync(join(tmpdir(), 'manifold-copy-layout-')), 'layout');
+    const store = await OciLayoutStore.open(src, { create: true });
+    const v1 = await makeImage(store, { arch: 'amd64', seed: 'only v1' });
+    const sbom = await makeArtifact(store, { subject: v1, artifactType: 'application/spdx+json' });
+    const signature = await makeArtifact(store, { subject: v1, artifactType: 'application/vnd.cncf.notary.signature' });
+    await store.tag(v1, 'v1');
+    const to = `${registry.host}/copy/only`;
+    const result = await run<CopyLayoutResult>('manifold.copyLayoutToRegistry', { layout: src, to, only: ['sbom'] });
+    assert.ok(result, 'copyLayoutToRegistry returned nothing (see the Manifold log)');
+    assert.equal(result.referrers, 1);
+    const remote = new RemoteRepository(new RegistryClient(registry.host, { plainHttp: true }), 'copy/only');
+    const listed: string[] = [];
+    for await (const r of remote.referrers(v1)) listed.push(r.digest);
+    assert.deepEqual(listed, [sbom.digest]);
+    assert.equal(await remote.exists(signature), false, 'the signature is not at the registry');
+  });
 });

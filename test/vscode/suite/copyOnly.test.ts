@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { CopiedIntoLayout } from '../../../src/extension/commands/copyIntoLayout';
+import type { ImportResult } from '../../../src/extension/commands/importLayoutTar';
 import type { Descriptor } from '../../../src/oci/descriptor';
 import { OciLayoutStore } from '../../../src/oci/layout';
+import { exportLayoutTar } from '../../../src/oci/layout/tarExport';
 import { makeArtifact, makeMultiArchLayout } from '../../unit/builders';
 import { swapExtensionWindow } from './extensionWindow';
 
@@ -35,6 +37,7 @@ describe('Copy to Layout: only some kinds of referrer', () => {
   let restore: (() => void) | undefined;
   const asked: string[] = [];
   let picks: string[][] = [];
+  let opened: vscode.Uri[] | undefined;
 
   before(async () => {
     const ext = vscode.extensions.getExtension('manifold-dev.manifold');
@@ -60,6 +63,7 @@ describe('Copy to Layout: only some kinds of referrer', () => {
         return options?.canPickMany ? chosen : chosen[0];
       },
       showInputBox: async (options?: vscode.InputBoxOptions) => (asked.push(`input: ${options?.prompt}`), options?.value),
+      showOpenDialog: async (options?: vscode.OpenDialogOptions) => (asked.push(`open: ${options?.title}`), opened),
       showInformationMessage: async () => undefined,
     });
   });
@@ -96,5 +100,38 @@ describe('Copy to Layout: only some kinds of referrer', () => {
     assert.match(asked[1]!, /^pick: The kinds of referrer to copy: SIGNATURE \(ticked\) \| SBOM \(ticked\) \| PROVENANCE \| END-OF-LIFE/);
     assert.equal(outcome.referrers, 3);
     assert.deepEqual(await referrersUnder(to, subjects), [made.signature.digest, made.sbom.digest, made.sbomSignature.digest].sort());
+  });
+
+  describe('Import .tar into Layout', () => {
+    let archive: string;
+    before(async () => {
+      archive = join(dir, 'multi.tar');
+      await exportLayoutTar(from, archive);
+    });
+
+    it("given `only: ['signature']`: the index's signature alone; the rest said to be left out, none as untagged", async () => {
+      const to = join(dir, 'imported-signatures');
+      const result = await vscode.commands.executeCommand<ImportResult | undefined>('manifold.importLayoutTar', { file: archive, layout: to, only: ['signature'] });
+      assert.ok(result, 'the command returned nothing (see the Manifold log)');
+      assert.deepEqual(asked, []);
+      assert.deepEqual(await referrersUnder(to, subjects), [made.signature.digest]);
+      // The SBOM and the scan left, and the SBOM's signature below the SBOM.
+      assert.deepEqual(result.referrersLeft.map((l) => l.digest).sort(), [made.sbom.digest, made.scan.digest, made.sbomSignature.digest].sort());
+      assert.deepEqual(result.leftOut, []);
+      assert.match(result.message, / With 1 referrer\. 3 referrers of other kinds were left out\.$/);
+    });
+
+    it('asked, the archive picked: "Only Some Kinds…", then SBOM: the SBOM alone (its signature is no SBOM)', async () => {
+      const to = join(dir, 'imported-sbom');
+      opened = [vscode.Uri.file(archive)];
+      picks = [['Only Some Kinds…'], ['SBOM']];
+      const result = await vscode.commands.executeCommand<ImportResult | undefined>('manifold.importLayoutTar', { layout: to });
+      assert.ok(result, `the command returned nothing: ${asked.join('; ')}`);
+      assert.equal(asked.length, 3, asked.join('; '));
+      assert.match(asked[1]!, /^pick: 1 of the 1 tags has referrers: .+\. Import which\?: With their referrers \| Only Some Kinds…$/);
+      assert.match(asked[2]!, /^pick: The kinds of referrer to copy: SIGNATURE \(ticked\) \| SBOM \(ticked\) \| PROVENANCE \| END-OF-LIFE/);
+      assert.deepEqual(await referrersUnder(to, subjects), [made.sbom.digest]);
+      assert.equal(result.referrers, 1);
+    });
   });
 });

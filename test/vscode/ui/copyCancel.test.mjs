@@ -128,7 +128,10 @@ describe('Cancelling a copy in the workbench', { timeout: 300_000 }, () => {
     await page.locator('.quick-input-widget .quick-input-box input').fill(destination);
     const shown = await pickOne(page, destination);
     assert.equal(shown.rows.find((r) => r.label === destination)?.description, 'new destination');
-    await waitForQuickInputClosed(page, 'the repository pick to close');
+    // The demo's tags have referrers: asked next, in the same widget; all of them come along.
+    const referrers = await pickOne(page, 'With their referrers');
+    assert.deepEqual(referrers.rows.map((r) => r.label), ['With their referrers', 'Only Some Kinds…', 'Without referrers']);
+    await waitForQuickInputClosed(page, 'the referrers question to close');
     const toast = page.locator('.notification-toast', { hasText: 'Copy Layout to Registry' });
     await toast.waitFor();
     await stalled();
