@@ -31,6 +31,27 @@ export interface ParsedDocument {
 export interface ParseOptions {
   /** Report a document of the other kind as an error (`index-where-manifest-required`, ...). */
   expect?: 'index' | 'manifest';
+  /**
+   * raw's text and what JSON.parse made of it, when the caller parsed it already (and changed nothing in it): not
+   * decoded and parsed a second time. The checks are the same.
+   */
+  parsed?: ParsedText;
+}
+
+/** A document's text and the value JSON.parse gave for it. */
+export interface ParsedText {
+  text: string;
+  json: unknown;
+}
+
+/** raw decoded and parsed, or undefined when it is not JSON (parseDocument then says where and why). */
+export function parseText(raw: Buffer): ParsedText | undefined {
+  const text = raw.toString('utf8');
+  try {
+    return { text, json: JSON.parse(text) as unknown };
+  } catch {
+    return undefined;
+  }
 }
 
 type Json = Record<string, unknown>;
@@ -497,13 +518,16 @@ export function descriptorProblems(value: unknown, at: PathSegment[] = [], inInd
 /** Parses an index or manifest and reports every problem found, errors and warnings, each with its JSON path. */
 export function parseDocument(raw: Buffer | string, options: ParseOptions = {}): ParsedDocument {
   const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
-  const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+  const text = options.parsed?.text ?? (typeof raw === 'string' ? raw : raw.toString('utf8'));
   const c = new Checker();
   let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    return { raw: bytes, json: undefined, kind: 'unknown', problems: [jsonError(text, err)] };
+  if (options.parsed) json = options.parsed.json;
+  else {
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      return { raw: bytes, json: undefined, kind: 'unknown', problems: [jsonError(text, err)] };
+    }
   }
   if (!isJsonObject(json)) {
     c.report([], 'wrong-type', `the document is ${typeName(json)}, not a JSON object: it is not an image index or manifest`);
