@@ -1,6 +1,7 @@
 // A manifest parsed once by its reader (index create's fetchManifest: its declared kind, then the strict check)
 // is judged exactly as one parsed by the validator itself: same kind, same problems, same errors thrown.
 import { strict as assert } from 'node:assert';
+import { isSha256Digest } from '../../src/oci/digest';
 import { isOciError } from '../../src/oci/errors';
 import { MediaType } from '../../src/oci/mediaType';
 import { parseDocument, parseManifestStrict, parseText } from '../../src/oci/validate';
@@ -52,5 +53,15 @@ describe('a document parsed once for its reader and the validator', () => {
     const raw = Buffer.from(documents['a key written twice']!);
     const codes = parseDocument(raw, { parsed: parseText(raw) }).problems.map((p) => p.code);
     assert.ok(codes.includes('duplicate-key'), codes.join(', '));
+  });
+});
+
+describe('isSha256Digest', () => {
+  it('takes 64 lowercase hex characters after sha256:, nothing else', () => {
+    assert.equal(isSha256Digest(D('a')), true);
+    assert.equal(isSha256Digest(`sha256:${'0123456789abcdef'.repeat(4)}`), true);
+    for (const bad of [`sha256:${'a'.repeat(63)}`, `sha256:${'a'.repeat(65)}`, `sha256:${'A'.repeat(64)}`, `sha256:${'g'.repeat(64)}`, `sha512:${'a'.repeat(64)}`, `${D('a')}\n`, `sha256:${'a'.repeat(63)}\n`, ` ${D('a').slice(1)}`, '']) {
+      assert.equal(isSha256Digest(bad), false, JSON.stringify(bad));
+    }
   });
 });

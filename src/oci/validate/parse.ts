@@ -3,7 +3,7 @@
  * finding reported with a JSON path, so the editor can underline the exact field and the CLI can name it.
  */
 import { ANNOTATION_CREATED, ANNOTATION_REF_NAME } from '../descriptor';
-import { digestOf, parseDigest, type ParsedDigest } from '../digest';
+import { digestOf, isSha256Digest, parseDigest, type ParsedDigest } from '../digest';
 import { decodeGoBase64 } from '../encoding/base64';
 import { quotedText } from '../shownName';
 import {
@@ -70,7 +70,6 @@ const RETIRED: Record<string, string> = {
   'application/vnd.oci.artifact.manifest.v1+json': 'an OCI artifact manifest, dropped before image-spec v1.1.0',
 };
 
-const SHA256 = /^sha256:[a-f0-9]{64}$/;
 // `{}` in base64: the data of the empty descriptor.
 const EMPTY_JSON_DATA = 'e30=';
 
@@ -243,7 +242,7 @@ class Checker {
     if (digestText !== undefined) {
       try {
         // The common case without parseDigest's split and second regex: indexes list thousands of these.
-        digest = SHA256.test(digestText) ? { algorithm: 'sha256', hex: digestText.slice(7) } : parseDigest(digestText);
+        digest = isSha256Digest(digestText) ? { algorithm: 'sha256', hex: digestText.slice(7) } : parseDigest(digestText);
       } catch (err) {
         this.report([...at, 'digest'], 'invalid-digest', (err as Error).message);
       }
@@ -329,7 +328,7 @@ function plainDescriptor(d: Json, inIndexList: boolean): boolean {
   for (const key in d) if (!DESCRIPTOR_KEYS.has(key)) return false;
   const { mediaType, digest, size, annotations, data, platform, artifactType } = d;
   if (typeof mediaType !== 'string' || !validMediaType(mediaType)) return false;
-  if (typeof digest !== 'string' || !SHA256.test(digest)) return false;
+  if (typeof digest !== 'string' || !isSha256Digest(digest)) return false;
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return false;
   if (d.urls !== undefined) return false;
   if (mediaType === MediaType.Empty && (digest !== EMPTY_JSON_DIGEST || size !== 2)) return false;
