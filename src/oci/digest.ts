@@ -36,14 +36,21 @@ export function parseDigest(digest: string): ParsedDigest {
   return { algorithm: algorithm as ParsedDigest['algorithm'], hex };
 }
 
+// `+` and the length rather than `{64}`: the same strings, in fewer instructions (V8's code for {64} tests each of
+// the 64 characters apart): the 20,000 digests of a 10,000-tag index.json, twice, 26 million against 39-44 million
+// under valgrind. index create of 1,000 sources tests ~21,000.
+const SHA256_HEX = /^sha256:[a-f0-9]+$/;
+
 /** A sha256 digest as parseDigest accepts it: the usual case, told without a split and a second regex. */
-export const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
+export function isSha256Digest(value: string): boolean {
+  return value.length === 71 && SHA256_HEX.test(value);
+}
 
 export function isDigest(value: unknown): boolean {
   // Without the error parseDigest would build for a tag (no colon) and the work of parsing a sha256 digest:
   // index create and update ask this of each source twice (the Fetched and Added lines).
   if (typeof value !== 'string' || !value.includes(':')) return false;
-  if (SHA256_DIGEST.test(value)) return true;
+  if (isSha256Digest(value)) return true;
   try {
     parseDigest(value);
     return true;

@@ -1,4 +1,4 @@
-import { nounOf, parseDigest, SHA256_DIGEST, verifyBytes } from '../digest';
+import { isSha256Digest, nounOf, parseDigest, verifyBytes } from '../digest';
 import { oneShotHash } from '../nodeCrypto';
 
 export { nounOf } from '../digest';
@@ -27,7 +27,7 @@ export function verifyBlob(bytes: Uint8Array, expected: { digest: string; size?:
 /** `blobs/<alg>/<hex>`, only ever built from a digest that parsed: nothing else reaches the file system. */
 export function blobPath(digest: string): string {
   // The common case without parseDigest's three regular expressions; the same strings pass.
-  if (typeof digest === 'string' && SHA256_DIGEST.test(digest)) return `blobs/sha256/${digest.slice(7)}`;
+  if (typeof digest === 'string' && isSha256Digest(digest)) return `blobs/sha256/${digest.slice(7)}`;
   const { algorithm, hex } = parseDigest(digest);
   return `blobs/${algorithm}/${hex}`;
 }

@@ -1,4 +1,4 @@
-export { descriptorProblems, parseDocument, type DocumentKind, type ParsedDocument, type ParseOptions } from './parse';
+export { descriptorProblems, parseDocument, parseText, type DocumentKind, type ParsedDocument, type ParsedText, type ParseOptions } from './parse';
 export { checkManifestBytes, parseManifestStrict, type StrictDocument } from './strict';
 export { formatPath, parsePath, Section, specLink, type PathSegment, type Problem, type ProblemCode, type Severity } from './problems';
 export { findJsonSyntaxError, type JsonSyntaxError } from './jsonSyntax';

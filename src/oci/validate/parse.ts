@@ -3,7 +3,7 @@
  * finding reported with a JSON path, so the editor can underline the exact field and the CLI can name it.
  */
 import { ANNOTATION_CREATED, ANNOTATION_REF_NAME } from '../descriptor';
-import { digestOf, parseDigest, type ParsedDigest } from '../digest';
+import { digestOf, isSha256Digest, parseDigest, type ParsedDigest } from '../digest';
 import { decodeGoBase64 } from '../encoding/base64';
 import { quotedText } from '../shownName';
 import {
@@ -31,6 +31,27 @@ export interface ParsedDocument {
 export interface ParseOptions {
   /** Report a document of the other kind as an error (`index-where-manifest-required`, ...). */
   expect?: 'index' | 'manifest';
+  /**
+   * raw's text and what JSON.parse made of it, when the caller parsed it already (and changed nothing in it): not
+   * decoded and parsed a second time. The checks are the same.
+   */
+  parsed?: ParsedText;
+}
+
+/** A document's text and the value JSON.parse gave for it. */
+export interface ParsedText {
+  text: string;
+  json: unknown;
+}
+
+/** raw decoded and parsed, or undefined when it is not JSON (parseDocument then says where and why). */
+export function parseText(raw: Buffer): ParsedText | undefined {
+  const text = raw.toString('utf8');
+  try {
+    return { text, json: JSON.parse(text) as unknown };
+  } catch {
+    return undefined;
+  }
 }
 
 type Json = Record<string, unknown>;
@@ -49,7 +70,6 @@ const RETIRED: Record<string, string> = {
   'application/vnd.oci.artifact.manifest.v1+json': 'an OCI artifact manifest, dropped before image-spec v1.1.0',
 };
 
-const SHA256 = /^sha256:[a-f0-9]{64}$/;
 // `{}` in base64: the data of the empty descriptor.
 const EMPTY_JSON_DATA = 'e30=';
 
@@ -222,7 +242,7 @@ class Checker {
     if (digestText !== undefined) {
       try {
         // The common case without parseDigest's split and second regex: indexes list thousands of these.
-        digest = SHA256.test(digestText) ? { algorithm: 'sha256', hex: digestText.slice(7) } : parseDigest(digestText);
+        digest = isSha256Digest(digestText) ? { algorithm: 'sha256', hex: digestText.slice(7) } : parseDigest(digestText);
       } catch (err) {
         this.report([...at, 'digest'], 'invalid-digest', (err as Error).message);
       }
@@ -308,7 +328,7 @@ function plainDescriptor(d: Json, inIndexList: boolean): boolean {
   for (const key in d) if (!DESCRIPTOR_KEYS.has(key)) return false;
   const { mediaType, digest, size, annotations, data, platform, artifactType } = d;
   if (typeof mediaType !== 'string' || !validMediaType(mediaType)) return false;
-  if (typeof digest !== 'string' || !SHA256.test(digest)) return false;
+  if (typeof digest !== 'string' || !isSha256Digest(digest)) return false;
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return false;
   if (d.urls !== undefined) return false;
   if (mediaType === MediaType.Empty && (digest !== EMPTY_JSON_DIGEST || size !== 2)) return false;
@@ -497,13 +517,16 @@ export function descriptorProblems(value: unknown, at: PathSegment[] = [], inInd
 /** Parses an index or manifest and reports every problem found, errors and warnings, each with its JSON path. */
 export function parseDocument(raw: Buffer | string, options: ParseOptions = {}): ParsedDocument {
   const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
-  const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+  const text = options.parsed?.text ?? (typeof raw === 'string' ? raw : raw.toString('utf8'));
   const c = new Checker();
   let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    return { raw: bytes, json: undefined, kind: 'unknown', problems: [jsonError(text, err)] };
+  if (options.parsed) json = options.parsed.json;
+  else {
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      return { raw: bytes, json: undefined, kind: 'unknown', problems: [jsonError(text, err)] };
+    }
   }
   if (!isJsonObject(json)) {
     c.report([], 'wrong-type', `the document is ${typeName(json)}, not a JSON object: it is not an image index or manifest`);

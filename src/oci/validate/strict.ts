@@ -1,7 +1,7 @@
 import type { Descriptor, ImageIndex, ImageManifest } from '../descriptor';
 import { isImageIndex } from '../mediaType';
 import { OciError } from '../errors';
-import { parseDocument } from './parse';
+import { parseDocument, type ParsedText } from './parse';
 import type { Problem } from './problems';
 
 export interface StrictDocument {
@@ -19,9 +19,10 @@ const MAX_LISTED = 10;
 /**
  * Parses an index or manifest that must be valid, for code that goes on to use it (the layout store, index
  * operations). Throws INVALID_MANIFEST listing each error with its path: `<where>: manifests[2].digest: ...`.
+ * `parsed`: raw already decoded and parsed by the caller (see ParseOptions).
  */
-export function parseManifestStrict(raw: Buffer | string, expectedKind?: 'index' | 'manifest', where = 'document'): StrictDocument {
-  const doc = parseDocument(raw, { expect: expectedKind });
+export function parseManifestStrict(raw: Buffer | string, expectedKind?: 'index' | 'manifest', where = 'document', parsed?: ParsedText): StrictDocument {
+  const doc = parseDocument(raw, { expect: expectedKind, parsed });
   const errors = doc.problems.filter((p) => p.severity === 'error');
   if (doc.kind === 'unknown' || errors.length > 0) {
     const listed = errors.slice(0, MAX_LISTED).map((p) => (p.path === '' ? p.message : `${p.path}: ${p.message}`));
