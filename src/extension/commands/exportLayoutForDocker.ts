@@ -1,4 +1,4 @@
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import { dockerPlatformChoices, dockerRepositoryProblem } from '../../oci/layout/dockerArchiveExport';
@@ -8,9 +8,9 @@ import { shownName } from '../../oci/shownName';
 import type { Services } from '../services';
 import { formatSize, shortDigest } from '../present/format';
 import { withProgress } from '../ui/progress';
-import { input, need, pickOne } from '../ui/prompts';
+import { input, pickOne } from '../ui/prompts';
 import { layoutFrom, plainArgs } from './args';
-import { isInsideLayout } from './exportLayoutTar';
+import { offerReveal, tarFileFor } from './exportLayoutTar';
 
 export interface DockerExportOutcome extends TarExportResult {
   file: string;
@@ -56,31 +56,16 @@ export async function exportLayoutForDocker(services: Services, arg?: unknown): 
       platform = (await pickOne(ordered.map((label) => ({ label })), { title, placeHolder: l10n.t('A tag is a multi-arch index: which platform goes into the tar for docker load?') })).label;
     }
   }
-  let file = typeof given.file === 'string' ? resolve(given.file) : undefined;
-  if (!file) {
-    const picked = need(
-      await vscode.window.showSaveDialog({
-        title,
-        defaultUri: vscode.Uri.file(join(dirname(layout.path), `${basename(layout.path)}.tar`)),
-        filters: { [l10n.t('Layout archives')]: ['tar'] },
-        saveLabel: l10n.t('Export'),
-      }),
-    );
-    file = picked.fsPath;
-  }
-  if (isInsideLayout(layout.path, file)) throw new Error(l10n.t('{0} is inside the layout {1}: choose a place outside it.', file, layout.path));
+  const file = await tarFileFor(layout.path, given.file, title);
   const name = vscode.workspace.asRelativePath(layout.path);
   const platforms = platform === undefined ? undefined : parsePlatformPatterns([platform]);
-  const result = await withProgress(l10n.t('Exporting {0}…', name), (signal) => writeLayoutTarForDocker(layout.path, file!, { repository, ...(platforms ? { platforms } : {}) }, { signal }));
+  const result = await withProgress(l10n.t('Exporting {0}…', name), (signal) => writeLayoutTarForDocker(layout.path, file, { repository, ...(platforms ? { platforms } : {}) }, { signal }));
   const { images, skipped } = result.docker;
   const tags = images.flatMap((i) => i.tags.map((t) => `${repository}:${t}`));
   let message = l10n.t('Exported {0} to {1} ({2}, {3}) for docker load: {4}.', name, file, formatSize(result.size), shortDigest(result.digest), tags.length > 0 ? tags.join(', ') : l10n.t('no images'));
   if (skipped.length > 0) message += ' ' + l10n.t('Not for docker load: {0}.', skipped.map((s) => `${shownName(s.tag)} (${s.why})`).join('; '));
   services.log.info(`${message} ${result.digest}`);
-  const reveal = l10n.t('Reveal in File Explorer');
-  void (skipped.length > 0 || tags.length === 0 ? vscode.window.showWarningMessage(message, reveal) : vscode.window.showInformationMessage(message, reveal)).then((action) =>
-    action === reveal ? vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(file!)) : undefined,
-  );
+  offerReveal(message, file, skipped.length > 0 || tags.length === 0);
   const { docker: _said, ...written } = result;
   return { ...written, file, images, skipped };
 }
