@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Descriptor } from '../descriptor';
 import { isDigest } from '../digest';
+import { isJsonObject } from '../jsonObject';
 import { encodeIndex, encodeManifest } from '../encoding/goJson';
 import { OciError } from '../errors';
 import { MediaType } from '../mediaType';
@@ -134,10 +135,6 @@ function fail(file: string, place: string, problem: string, code: 'INVALID_LAYOU
   throw new OciError(code, `${file}: ${place}: ${problem}`);
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** A member path named in manifest.json, normalized as tar.ts normalizes member names; one leaving the archive is refused. */
 function memberPath(file: string, place: string, value: unknown): string {
   if (typeof value !== 'string' || value === '') fail(file, place, value === undefined ? 'missing' : `not a file name (${JSON.stringify(value)?.slice(0, 80)})`);
@@ -215,7 +212,7 @@ export async function openDockerArchive(file: string, tar: TarSource): Promise<D
   for (let i = 0; i < doc.length; i++) {
     const at = `${DOCKER_MANIFEST_FILE}[${i}]`;
     const item: unknown = doc[i];
-    if (!isObject(item)) fail(file, at, 'not an object');
+    if (!isJsonObject(item)) fail(file, at, 'not an object');
     const names = namesOfImage(file, `${at}.RepoTags`, item.RepoTags);
     const shown = names[0] ? ` of ${names[0].repoTag}` : '';
     const configMember = memberPath(file, `${at}.Config`, item.Config);
@@ -279,9 +276,9 @@ export async function openDockerArchive(file: string, tar: TarSource): Promise<D
 
 function diffIdsOf(file: string, member: string, config: unknown): string[] {
   const at = (path: string) => `${member} ${path}`;
-  if (!isObject(config)) fail(file, member, 'not a JSON object (an image config)');
+  if (!isJsonObject(config)) fail(file, member, 'not a JSON object (an image config)');
   const rootfs = config.rootfs;
-  if (!isObject(rootfs)) fail(file, at('rootfs'), rootfs === undefined ? 'missing' : 'not an object');
+  if (!isJsonObject(rootfs)) fail(file, at('rootfs'), rootfs === undefined ? 'missing' : 'not an object');
   const ids = rootfs.diff_ids;
   if (!Array.isArray(ids)) fail(file, at('rootfs.diff_ids'), ids === undefined || ids === null ? 'missing' : 'not a list');
   ids.forEach((id, n) => {
