@@ -2,7 +2,8 @@
  * DSSE, the signing envelope cosign wraps each in-toto attestation in (secure-systems-lab/dsse, envelope.md and
  * protocol.md v1.0): the payload and its type, signed over PAE(type, payload) so that neither can be swapped.
  */
-import { isObject, jsonObject } from '../signatures/cosignFormat';
+import { jsonObject } from '../signatures/cosignFormat';
+import { isJsonObject } from '../jsonObject';
 
 /** The media type of an attestation layer: its bytes are one envelope. */
 export const DSSE_MEDIA_TYPE = 'application/vnd.dsse.envelope.v1+json';
@@ -50,7 +51,7 @@ export function parseEnvelope(bytes: Buffer): Envelope | { malformed: string } {
   if (!Array.isArray(doc.signatures) || doc.signatures.length === 0) return { malformed: '$.signatures: expected a non-empty array' };
   const signatures: EnvelopeSignature[] = [];
   for (const [i, s] of doc.signatures.entries()) {
-    if (!isObject(s) || typeof s.sig !== 'string') return { malformed: `$.signatures[${i}].sig: expected a string` };
+    if (!isJsonObject(s) || typeof s.sig !== 'string') return { malformed: `$.signatures[${i}].sig: expected a string` };
     const sig = decodeDsseBase64(s.sig);
     if (!sig || sig.length === 0) return { malformed: `$.signatures[${i}].sig: not base64` };
     signatures.push({ sig, ...(typeof s.keyid === 'string' && s.keyid !== '' ? { keyid: s.keyid } : {}) });

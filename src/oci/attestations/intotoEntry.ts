@@ -1,6 +1,7 @@
 import { createHash } from '../nodeCrypto';
 import { decodeBase64 } from '../signatures/cosignFormat';
-import { type EntryCheck, entryBody, isObject, pemBody } from '../signatures/rekorBundle';
+import { type EntryCheck, entryBody, pemBody } from '../signatures/rekorBundle';
+import { isJsonObject } from '../jsonObject';
 
 /**
  * What `cosign attest` logs in Rekor for an attestation: an `intoto` entry of the envelope (cosign's
@@ -59,7 +60,7 @@ export function intotoSignatures(at: (path: string[]) => unknown): LoggedEnvelop
   const signatures = at(['spec', 'content', 'envelope', 'signatures']);
   if (!Array.isArray(signatures)) return { problem: 'spec.content.envelope.signatures: expected an array' };
   return signatures.map((s) => {
-    if (!isObject(s)) return {};
+    if (!isJsonObject(s)) return {};
     const text = typeof s.sig === 'string' ? decodeBase64(s.sig)?.toString('utf8') : undefined;
     return { signature: text === undefined ? undefined : Buffer.from(text, 'base64'), publicKey: pemDer(s.publicKey) };
   });

@@ -1,5 +1,6 @@
-import { isObject, jsonObject } from '../signatures/cosignFormat';
+import { jsonObject } from '../signatures/cosignFormat';
 import { OciError } from '../errors';
+import { isJsonObject } from '../jsonObject';
 
 /**
  * in-toto Statements (in-toto/attestation spec, v0.1 and v1): what an attestation says, of which artifacts
@@ -53,14 +54,14 @@ export function parseStatement(bytes: Buffer): Statement | { malformed: string }
   if (!Array.isArray(doc.subject) || doc.subject.length === 0) return { malformed: '$.subject: expected a non-empty array' };
   const subjects: Statement['subjects'] = [];
   for (const [i, s] of doc.subject.entries()) {
-    if (!isObject(s) || !isObject(s.digest)) return { malformed: `$.subject[${i}].digest: expected an object` };
+    if (!isJsonObject(s) || !isJsonObject(s.digest)) return { malformed: `$.subject[${i}].digest: expected an object` };
     const digest: Record<string, string> = {};
     for (const [algorithm, hex] of Object.entries(s.digest)) {
       if (typeof hex !== 'string') return { malformed: `$.subject[${i}].digest.${algorithm}: expected a string` };
       digest[algorithm] = hex;
     }
-    if (s.annotations !== undefined && s.annotations !== null && !isObject(s.annotations)) return { malformed: `$.subject[${i}].annotations: expected an object` };
-    const annotations = isObject(s.annotations) && Object.keys(s.annotations).length > 0 ? { annotations: s.annotations } : {};
+    if (s.annotations !== undefined && s.annotations !== null && !isJsonObject(s.annotations)) return { malformed: `$.subject[${i}].annotations: expected an object` };
+    const annotations = isJsonObject(s.annotations) && Object.keys(s.annotations).length > 0 ? { annotations: s.annotations } : {};
     subjects.push({ ...(typeof s.name === 'string' ? { name: s.name } : {}), digest, ...annotations });
   }
   return { type: doc._type, predicateType: doc.predicateType, subjects };

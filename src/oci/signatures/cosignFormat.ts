@@ -5,6 +5,7 @@
  */
 
 import { sortedAnnotations } from './signedAnnotations';
+import { isJsonObject } from '../jsonObject';
 
 /** A layer holding one signed payload. */
 export const SIMPLESIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
@@ -29,9 +30,6 @@ export interface SignedClaim {
   annotations?: Record<string, unknown>;
 }
 
-/** A JSON object (not an array, not null). */
-export const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
 /** `bytes` as a JSON object, or why they are none: where each of cosign's documents (payload, envelope, statement) is read from. */
 export function jsonObject(bytes: Buffer): { doc: Record<string, unknown> } | { malformed: string } {
   let doc: unknown;
@@ -40,7 +38,7 @@ export function jsonObject(bytes: Buffer): { doc: Record<string, unknown> } | { 
   } catch (err) {
     return { malformed: `not JSON (${(err as Error).message})` };
   }
-  return isObject(doc) ? { doc } : { malformed: '$: expected an object' };
+  return isJsonObject(doc) ? { doc } : { malformed: '$: expected an object' };
 }
 
 /**
@@ -52,17 +50,17 @@ export function parsePayload(bytes: Buffer): SignedClaim | { malformed: string }
   if ('malformed' in read) return read;
   const doc = read.doc;
   const critical = doc.critical;
-  if (!isObject(critical)) return { malformed: '$.critical: expected an object' };
+  if (!isJsonObject(critical)) return { malformed: '$.critical: expected an object' };
   if (typeof critical.type !== 'string') return { malformed: '$.critical.type: expected a string' };
-  if (!isObject(critical.image)) return { malformed: '$.critical.image: expected an object' };
+  if (!isJsonObject(critical.image)) return { malformed: '$.critical.image: expected an object' };
   const digest = critical.image['docker-manifest-digest'];
   if (typeof digest !== 'string') return { malformed: '$.critical.image["docker-manifest-digest"]: expected a string' };
-  if (!isObject(critical.identity)) return { malformed: '$.critical.identity: expected an object' };
+  if (!isJsonObject(critical.identity)) return { malformed: '$.critical.identity: expected an object' };
   const identity = critical.identity['docker-reference'];
   if (typeof identity !== 'string') return { malformed: '$.critical.identity["docker-reference"]: expected a string' };
   // cosign reads `optional` as a map: anything but an object (or null) fails its claim check too.
   const optional = doc.optional;
-  if (optional !== undefined && optional !== null && !isObject(optional)) return { malformed: '$.optional: expected an object or null' };
+  if (optional !== undefined && optional !== null && !isJsonObject(optional)) return { malformed: '$.optional: expected an object or null' };
   const annotations = optional && Object.keys(optional).length > 0 ? { annotations: optional } : {};
   return { type: critical.type, digest, identity, ...annotations };
 }

@@ -6,7 +6,7 @@
 import { createHash } from '../nodeCrypto';
 import { INTOTO_PAYLOAD_TYPE } from '../attestations/dsse';
 import { parseStatement } from '../attestations/statement';
-import { isObject, parsePayload } from './cosignFormat';
+import { parsePayload } from './cosignFormat';
 import { CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION } from './keyless';
 import { parseCose } from './notary/notaryCose';
 import { NOTARY_COSE_MEDIA_TYPE } from './notary/notaryEnvelope';
@@ -16,6 +16,7 @@ import { BUNDLE_ANNOTATION } from './rekorBundle';
 import type { CertificateSummary } from './signatureResult';
 import { parseSigstoreBundle, type SigstoreBundle } from './sigstore/sigstoreBundle';
 import { certificateFacts, parseCertificates, readCertificate } from './x509/certificates';
+import { isJsonObject } from '../jsonObject';
 
 /** cosign's classic annotation holding an RFC 3161 timestamp (`cosign sign --timestamp-server-url`). */
 export const RFC3161_ANNOTATION = 'dev.sigstore.cosign/rfc3161timestamp';
@@ -142,14 +143,14 @@ function rekorBundleClaim(text: string): TlogClaim | { malformed: string } {
   } catch (err) {
     return { malformed: `${BUNDLE_ANNOTATION}: not JSON (${(err as Error).message})` };
   }
-  const p = isObject(doc) ? doc.Payload : undefined;
-  if (!isObject(p)) return { malformed: `${BUNDLE_ANNOTATION}: $.Payload: expected an object` };
+  const p = isJsonObject(doc) ? doc.Payload : undefined;
+  if (!isJsonObject(p)) return { malformed: `${BUNDLE_ANNOTATION}: $.Payload: expected an object` };
   if (!Number.isSafeInteger(p.logIndex)) return { malformed: `${BUNDLE_ANNOTATION}: $.Payload.logIndex: expected a whole number` };
   return {
     logIndex: p.logIndex as number,
     ...(Number.isSafeInteger(p.integratedTime) ? { integratedTime: p.integratedTime as number } : {}),
     logID: typeof p.logID === 'string' ? p.logID : '',
-    inclusionPromise: isObject(doc) && typeof doc.SignedEntryTimestamp === 'string',
+    inclusionPromise: isJsonObject(doc) && typeof doc.SignedEntryTimestamp === 'string',
   };
 }
 

@@ -3,6 +3,7 @@ import { createHash } from '../nodeCrypto';
 import { decodeBase64 } from './cosignFormat';
 import { loadPublicKey, type VerifyKey } from './keys/publicKeys';
 import { outsideValidFor, type ValidFor, validForText } from './x509/validFor';
+import { isJsonObject } from '../jsonObject';
 
 /**
  * cosign's offline Rekor bundle (annotation `dev.sigstore.cosign/bundle`): the log's signed entry timestamp (SET)
@@ -63,11 +64,11 @@ export function verifyBundle(text: string | undefined, keys: readonly RekorKey[]
   } catch (err) {
     return bad(`not JSON (${(err as Error).message})`);
   }
-  if (!isObject(doc)) return bad('expected an object');
+  if (!isJsonObject(doc)) return bad('expected an object');
   const set = typeof doc.SignedEntryTimestamp === 'string' ? decodeBase64(doc.SignedEntryTimestamp) : undefined;
   if (!set) return bad('$.SignedEntryTimestamp: expected base64');
   const p = doc.Payload;
-  if (!isObject(p)) return bad('$.Payload: expected an object');
+  if (!isJsonObject(p)) return bad('$.Payload: expected an object');
   if (typeof p.body !== 'string') return bad('$.Payload.body: expected a string');
   for (const f of ['integratedTime', 'logIndex'] as const) if (!Number.isSafeInteger(p[f]) || (p[f] as number) < 0) return bad(`$.Payload.${f}: expected a whole number`);
   if (typeof p.logID !== 'string') return bad('$.Payload.logID: expected a string');
@@ -126,7 +127,7 @@ export function entryBody(body: string): { at: (path: string[]) => unknown } | {
   } catch (err) {
     return { problem: `body: not JSON (${(err as Error).message})` };
   }
-  return { at: (path: string[]): unknown => path.reduce<unknown>((v, k) => (isObject(v) ? v[k] : undefined), doc) };
+  return { at: (path: string[]): unknown => path.reduce<unknown>((v, k) => (isJsonObject(v) ? v[k] : undefined), doc) };
 }
 
 /** Why the entry's body (base64 JSON, a hashedrekord 0.0.1) is not of `signed`; undefined when it is. */
@@ -163,15 +164,11 @@ export function pemBody(text: string): Buffer | undefined {
  */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (isObject(value)) {
+  if (isJsonObject(value)) {
     return `{${Object.keys(value)
       .sort()
       .map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`)
       .join(',')}}`;
   }
   return JSON.stringify(value);
-}
-
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

@@ -1,4 +1,5 @@
 import { HEADER, headerProblem, NOTARY_ALGORITHMS, type NotaryAlgorithm, type Parsed, rfc3339 } from './notaryEnvelope';
+import { isJsonObject } from '../../jsonObject';
 
 /**
  * A JWS envelope (signature-envelope-jws.md): the flattened JSON serialization `{payload, protected, header:
@@ -13,7 +14,7 @@ export function parseJws(bytes: Buffer): Parsed {
   } catch (err) {
     return { malformed: `not JSON (${(err as Error).message})` };
   }
-  if (!isObject(doc)) return { malformed: 'not a JSON object' };
+  if (!isJsonObject(doc)) return { malformed: 'not a JSON object' };
   for (const f of ['payload', 'protected', 'signature'] as const) if (typeof doc[f] !== 'string') return { malformed: `${f}: expected a string (the flattened JWS JSON serialization)` };
   const payload = base64url(doc.payload as string);
   const protectedBytes = base64url(doc.protected as string);
@@ -25,9 +26,9 @@ export function parseJws(bytes: Buffer): Parsed {
   } catch (err) {
     return { malformed: `protected: not JSON (${(err as Error).message})` };
   }
-  if (!isObject(h)) return { malformed: 'protected: not a JSON object' };
+  if (!isJsonObject(h)) return { malformed: 'protected: not a JSON object' };
   const header = doc.header;
-  if (!isObject(header)) return { malformed: 'header: expected an object (the unprotected header with x5c)' };
+  if (!isJsonObject(header)) return { malformed: 'header: expected an object (the unprotected header with x5c)' };
   const x5c = header.x5c;
   if (!Array.isArray(x5c) || x5c.length === 0) return { malformed: 'header.x5c: expected a certificate chain' };
   const certificates: Buffer[] = [];
@@ -80,8 +81,4 @@ export function parseJws(bytes: Buffer): Parsed {
 function base64url(text: string): Buffer | undefined {
   if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return undefined;
   return Buffer.from(text, 'base64url');
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

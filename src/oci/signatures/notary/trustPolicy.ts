@@ -2,6 +2,7 @@
 // the Notary Project's trust-store-trust-policy.md as notation-go applies them (verifier/trustpolicy), and the
 // statement that applies to a repository picked. Pure: reading the trust stores it names is trustPolicyStores.ts.
 import { matchesIdentity, type NotaryIdentity, parseNotaryIdentity } from './notaryIdentity';
+import { isJsonObject } from '../../jsonObject';
 
 /** The checks a verification level enforces, logs or skips, as the spec names them. */
 export const POLICY_CHECKS = ['integrity', 'authenticity', 'authenticTimestamp', 'expiry', 'revocation'] as const;
@@ -93,7 +94,7 @@ export function parsePolicyStatements(
   } catch (err) {
     return refuse('$', `not JSON (${(err as Error).message})`);
   }
-  if (!isObject(doc)) return refuse('$', 'expected an object with "version" and "trustPolicies"');
+  if (!isJsonObject(doc)) return refuse('$', 'expected an object with "version" and "trustPolicies"');
   if (doc.version === undefined || doc.version === '') refuse('$.version', 'missing: the policy version must be given ("1.0")');
   if (doc.version !== '1.0') refuse('$.version', `${JSON.stringify(doc.version)} is not a supported version (only "1.0")`);
   if (!Array.isArray(doc.trustPolicies) || doc.trustPolicies.length === 0) {
@@ -104,7 +105,7 @@ export function parsePolicyStatements(
   const names = new Set<string>();
   (doc.trustPolicies as unknown[]).forEach((raw, i) => {
     const at = `$.trustPolicies[${i}]`;
-    if (!isObject(raw)) return refuse(at, 'expected an object');
+    if (!isJsonObject(raw)) return refuse(at, 'expected an object');
     const name = raw.name;
     if (name === undefined || name === '') refuse(`${at}.name`, 'missing: every statement needs a name');
     if (typeof name !== 'string') return refuse(`${at}.name`, 'expected a string');
@@ -119,14 +120,14 @@ export function parsePolicyStatements(
 
 function statement(raw: Record<string, unknown>, at: string, name: string, refuse: (path: string, what: string) => never): TrustPolicyStatement {
   const sv = raw.signatureVerification;
-  if (!isObject(sv)) return refuse(`${at}.signatureVerification`, sv === undefined ? 'missing: a level must be given' : 'expected an object with a "level"');
+  if (!isJsonObject(sv)) return refuse(`${at}.signatureVerification`, sv === undefined ? 'missing: a level must be given' : 'expected an object with a "level"');
   if (sv.level === undefined || sv.level === '') refuse(`${at}.signatureVerification.level`, `missing: one of ${POLICY_LEVELS.join(', ')}`);
   const level = sv.level as PolicyLevel;
   if (!POLICY_LEVELS.includes(level)) refuse(`${at}.signatureVerification.level`, `${JSON.stringify(sv.level)} is not a level: one of ${POLICY_LEVELS.join(', ')}`);
   const actions = { ...LEVELS[level] };
   let override: Partial<Record<PolicyCheck, PolicyAction>> | undefined;
   if (sv.override !== undefined && sv.override !== null) {
-    if (!isObject(sv.override)) return refuse(`${at}.signatureVerification.override`, 'expected an object of check: action');
+    if (!isJsonObject(sv.override)) return refuse(`${at}.signatureVerification.override`, 'expected an object of check: action');
     if (Object.keys(sv.override).length > 0) {
       if (level === 'skip') refuse(`${at}.signatureVerification.override`, 'level skip cannot be overridden (it verifies nothing)');
       override = {};
@@ -244,8 +245,4 @@ function stringArray(v: unknown, path: string, refuse: (path: string, what: stri
   if (!Array.isArray(v)) return refuse(path, 'expected an array of strings');
   v.forEach((s, j) => typeof s !== 'string' && refuse(`${path}[${j}]`, 'expected a string'));
   return v as string[];
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -1,7 +1,8 @@
 import { type Checkpoint, checkpointSignedBy, noteKeyIds, parseCheckpoint } from './checkpoint';
-import { decodeBase64, isObject } from '../cosignFormat';
+import { decodeBase64 } from '../cosignFormat';
 import { inclusionRoot, leafHash } from './merkleInclusion';
 import type { RekorKey } from '../rekorBundle';
+import { isJsonObject } from '../../jsonObject';
 
 /**
  * A bundle tlog entry's `inclusionProof` (sigstore protobuf-specs' InclusionProof, as protojson writes it): the leaf's
@@ -18,7 +19,7 @@ export interface InclusionProof {
 
 /** The inclusion proof `v` is (the JSON value, checked here rather than when the bundle is read), or why it is none, naming the field. */
 export function readInclusionProof(v: unknown): InclusionProof | { bad: string } {
-  if (!isObject(v)) return { bad: 'expected an object' };
+  if (!isJsonObject(v)) return { bad: 'expected an object' };
   // protojson writes int64 as a decimal string, and reads a number too.
   const whole = (n: unknown): bigint | undefined => (typeof n === 'string' && /^\d+$/.test(n) ? BigInt(n) : typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? BigInt(n) : undefined);
   const logIndex = whole(v.logIndex);
@@ -34,7 +35,7 @@ export function readInclusionProof(v: unknown): InclusionProof | { bad: string }
     if (!hash || hash.length !== 32) return { bad: `hashes[${i}]: expected base64 of 32 bytes` };
     hashes.push(hash);
   }
-  const envelope = isObject(v.checkpoint) ? v.checkpoint.envelope : undefined;
+  const envelope = isJsonObject(v.checkpoint) ? v.checkpoint.envelope : undefined;
   if (typeof envelope !== 'string') return { bad: 'checkpoint.envelope: expected a string' };
   const checkpoint = parseCheckpoint(envelope);
   if ('bad' in checkpoint) return { bad: `checkpoint: ${checkpoint.bad}` };

@@ -1,5 +1,6 @@
 import { createHash } from '../../nodeCrypto';
-import { decodeBase64, isObject } from '../cosignFormat';
+import { decodeBase64 } from '../cosignFormat';
+import { isJsonObject } from '../../jsonObject';
 
 /** What a Rekor v2 entry must log: the signature, the DER of its key or leaf certificate, and the bytes signed. */
 export interface V2Logged {
@@ -30,11 +31,11 @@ export function v2EntryProblem(kind: string, at: (path: string[]) => unknown, lo
   if (!got?.equals(want)) return `it logs ${kind === 'hashedrekord' ? 'signed bytes' : 'a payload'} of digest sha256:${got?.toString('hex') ?? String(digest)}, not sha256:${want.toString('hex')}`;
   const signatures = kind === 'hashedrekord' ? [at([...root, 'signature'])] : at([...root, 'signatures']);
   if (!Array.isArray(signatures)) return `${root.slice(1).join('.')}.signatures: expected an array`;
-  const ours = signatures.filter((s) => isObject(s) && typeof s.content === 'string' && decodeBase64(s.content)?.equals(logged.signature) === true);
+  const ours = signatures.filter((s) => isJsonObject(s) && typeof s.content === 'string' && decodeBase64(s.content)?.equals(logged.signature) === true);
   if (ours.length === 0) return 'it logs another signature';
   const byThisKey = ours.some((s: Record<string, unknown>) => {
-    const v = isObject(s.verifier) ? s.verifier : {};
-    const raw = isObject(v.x509Certificate) ? v.x509Certificate.rawBytes : isObject(v.publicKey) ? v.publicKey.rawBytes : undefined;
+    const v = isJsonObject(s.verifier) ? s.verifier : {};
+    const raw = isJsonObject(v.x509Certificate) ? v.x509Certificate.rawBytes : isJsonObject(v.publicKey) ? v.publicKey.rawBytes : undefined;
     return typeof raw === 'string' && decodeBase64(raw)?.equals(logged.publicKey) === true;
   });
   return byThisKey ? undefined : 'it logs another key or certificate';

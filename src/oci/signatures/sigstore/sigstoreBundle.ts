@@ -1,5 +1,6 @@
 import { type Envelope, parseEnvelope } from '../../attestations/dsse';
-import { decodeBase64, isObject, jsonObject } from '../cosignFormat';
+import { decodeBase64, jsonObject } from '../cosignFormat';
+import { isJsonObject } from '../../jsonObject';
 
 /**
  * Sigstore bundles (sigstore/protobuf-specs, bundle v0.1 to v0.3, as protojson writes them), what cosign 3 attaches by
@@ -60,10 +61,10 @@ export function parseSigstoreBundle(bytes: Buffer): SigstoreBundle | { malformed
   // Another version's fields may mean what this one does not read (sigstore-go refuses it too).
   if (!SIGSTORE_BUNDLE_TYPES.includes(doc.mediaType)) return { malformed: `$.mediaType: ${JSON.stringify(doc.mediaType)}, not a bundle version known here (0.1, 0.2, 0.3)` };
   const vm = doc.verificationMaterial;
-  if (!isObject(vm)) return { malformed: '$.verificationMaterial: expected an object' };
+  if (!isJsonObject(vm)) return { malformed: '$.verificationMaterial: expected an object' };
   const bundle: Partial<SigstoreBundle> = { mediaType: doc.mediaType };
   const raw = (v: unknown, where: string): Buffer | { malformed: string } => {
-    const der = isObject(v) && typeof v.rawBytes === 'string' ? decodeBase64(v.rawBytes) : undefined;
+    const der = isJsonObject(v) && typeof v.rawBytes === 'string' ? decodeBase64(v.rawBytes) : undefined;
     return der ?? { malformed: `${where}.rawBytes: expected base64` };
   };
   if (vm.certificate !== undefined) {
@@ -71,7 +72,7 @@ export function parseSigstoreBundle(bytes: Buffer): SigstoreBundle | { malformed
     if (!Buffer.isBuffer(der)) return der;
     bundle.certificates = [der];
   } else if (vm.x509CertificateChain !== undefined) {
-    const list = isObject(vm.x509CertificateChain) ? vm.x509CertificateChain.certificates : undefined;
+    const list = isJsonObject(vm.x509CertificateChain) ? vm.x509CertificateChain.certificates : undefined;
     if (!Array.isArray(list) || list.length === 0) return { malformed: '$.verificationMaterial.x509CertificateChain.certificates: expected a non-empty array' };
     bundle.certificates = [];
     for (const [i, c] of list.entries()) {
@@ -79,7 +80,7 @@ export function parseSigstoreBundle(bytes: Buffer): SigstoreBundle | { malformed
       if (!Buffer.isBuffer(der)) return der;
       bundle.certificates.push(der);
     }
-  } else if (isObject(vm.publicKey)) {
+  } else if (isJsonObject(vm.publicKey)) {
     if (typeof vm.publicKey.hint === 'string') bundle.keyHint = vm.publicKey.hint;
   } else return { malformed: '$.verificationMaterial: no certificate, certificate chain or public key' };
 
@@ -103,19 +104,19 @@ export function parseSigstoreBundle(bytes: Buffer): SigstoreBundle | { malformed
   if (!Array.isArray(timestamps)) return timestamps;
   bundle.timestamps = timestamps;
 
-  if (isObject(doc.dsseEnvelope)) {
+  if (isJsonObject(doc.dsseEnvelope)) {
     const envelope = parseEnvelope(Buffer.from(JSON.stringify(doc.dsseEnvelope)));
     if ('malformed' in envelope) return { malformed: `$.dsseEnvelope${envelope.malformed.slice(1)}` };
     // A bundle is one signature (sigstore-go refuses others): which one its certificate or entry is of must be clear.
     if (envelope.signatures.length !== 1) return { malformed: `$.dsseEnvelope.signatures: ${envelope.signatures.length} signatures, not one` };
     bundle.content = { dsse: envelope };
-  } else if (isObject(doc.messageSignature)) {
+  } else if (isJsonObject(doc.messageSignature)) {
     const m = doc.messageSignature;
     const signature = typeof m.signature === 'string' ? decodeBase64(m.signature) : undefined;
     if (!signature) return { malformed: '$.messageSignature.signature: expected base64' };
     const md = m.messageDigest;
-    const digest = isObject(md) && typeof md.digest === 'string' ? decodeBase64(md.digest) : undefined;
-    if (!isObject(md) || typeof md.algorithm !== 'string' || !digest) return { malformed: '$.messageSignature.messageDigest: expected an algorithm and a base64 digest' };
+    const digest = isJsonObject(md) && typeof md.digest === 'string' ? decodeBase64(md.digest) : undefined;
+    if (!isJsonObject(md) || typeof md.algorithm !== 'string' || !digest) return { malformed: '$.messageSignature.messageDigest: expected an algorithm and a base64 digest' };
     bundle.content = { message: { algorithm: md.algorithm, digest, signature } };
   } else return { malformed: '$: neither dsseEnvelope nor messageSignature' };
   return bundle as SigstoreBundle;
@@ -128,7 +129,7 @@ function wholeNumber(v: unknown): number | undefined {
 }
 
 function tlogEntry(e: unknown, where: string): BundleTlogEntry | { malformed: string } {
-  if (!isObject(e)) return { malformed: `${where}: expected an object` };
+  if (!isJsonObject(e)) return { malformed: `${where}: expected an object` };
   if (typeof e.canonicalizedBody !== 'string') return { malformed: `${where}.canonicalizedBody: expected a string` };
   // Read here, not first where a proof or a SET reads it: each would name itself as the place.
   if (!decodeBase64(e.canonicalizedBody)) return { malformed: `${where}.canonicalizedBody: expected base64` };
@@ -137,15 +138,15 @@ function tlogEntry(e: unknown, where: string): BundleTlogEntry | { malformed: st
   if (integratedTime === undefined) return { malformed: `${where}.integratedTime: expected a whole number` };
   const logIndex = wholeNumber(e.logIndex);
   if (logIndex === undefined) return { malformed: `${where}.logIndex: expected a whole number` };
-  const keyId = isObject(e.logId) && typeof e.logId.keyId === 'string' ? decodeBase64(e.logId.keyId) : undefined;
+  const keyId = isJsonObject(e.logId) && typeof e.logId.keyId === 'string' ? decodeBase64(e.logId.keyId) : undefined;
   if (!keyId) return { malformed: `${where}.logId.keyId: expected base64` };
   // Absent, it is not required here; given, it must be two strings (bundleLog.ts holds them to the body's).
   const kv = e.kindVersion === undefined || e.kindVersion === null ? {} : e.kindVersion;
-  if (!isObject(kv) || (kv.kind !== undefined && typeof kv.kind !== 'string') || (kv.version !== undefined && typeof kv.version !== 'string')) return { malformed: `${where}.kindVersion: expected a kind and a version (strings)` };
+  if (!isJsonObject(kv) || (kv.kind !== undefined && typeof kv.kind !== 'string') || (kv.version !== undefined && typeof kv.version !== 'string')) return { malformed: `${where}.kindVersion: expected a kind and a version (strings)` };
   const entry: BundleTlogEntry = { body: e.canonicalizedBody, integratedTime, logIndex, logID: keyId.toString('hex'), kind: (kv.kind as string | undefined) ?? '', version: (kv.version as string | undefined) ?? '' };
   const promise = e.inclusionPromise;
   if (promise !== undefined) {
-    const set = isObject(promise) && typeof promise.signedEntryTimestamp === 'string' ? decodeBase64(promise.signedEntryTimestamp) : undefined;
+    const set = isJsonObject(promise) && typeof promise.signedEntryTimestamp === 'string' ? decodeBase64(promise.signedEntryTimestamp) : undefined;
     if (!set) return { malformed: `${where}.inclusionPromise.signedEntryTimestamp: expected base64` };
     entry.set = set;
   }
@@ -157,11 +158,11 @@ function tlogEntry(e: unknown, where: string): BundleTlogEntry | { malformed: st
 function timestampsOf(data: unknown): Buffer[] | { malformed: string } {
   const where = '$.verificationMaterial.timestampVerificationData';
   if (data === undefined || data === null) return [];
-  const list = isObject(data) ? (data.rfc3161Timestamps ?? []) : undefined;
+  const list = isJsonObject(data) ? (data.rfc3161Timestamps ?? []) : undefined;
   if (!Array.isArray(list)) return { malformed: `${where}.rfc3161Timestamps: expected an array` };
   const out: Buffer[] = [];
   for (const [i, t] of list.entries()) {
-    const der = isObject(t) && typeof t.signedTimestamp === 'string' ? decodeBase64(t.signedTimestamp) : undefined;
+    const der = isJsonObject(t) && typeof t.signedTimestamp === 'string' ? decodeBase64(t.signedTimestamp) : undefined;
     if (!der) return { malformed: `${where}.rfc3161Timestamps[${i}].signedTimestamp: expected base64` };
     out.push(der);
   }

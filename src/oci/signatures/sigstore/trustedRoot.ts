@@ -2,12 +2,13 @@ import { OciError } from '../../errors';
 import { createHash, signing } from '../../nodeCrypto';
 import type { CertificateAuthority, CertificatePolicy } from '../keyless';
 import { loadPublicKey, type VerifyKey } from '../keys/publicKeys';
-import { isObject, loadRekorKey, type RekorKey } from '../rekorBundle';
+import { loadRekorKey, type RekorKey } from '../rekorBundle';
 import { type Certificate, readCertificate } from '../x509/certificates';
 import type { TimestampAuthorities, TimestampAuthority } from '../x509/timestamp';
 import { noteKeyIds } from './checkpoint';
 import { ctLogKey, type CtLogKey } from '../x509/sct';
 import type { ValidFor } from '../x509/validFor';
+import { isJsonObject } from '../../jsonObject';
 
 /**
  * Sigstore's TrustedRoot (protobuf-specs' sigstore_trustroot.proto, as protojson writes it: camelCase, bytes in
@@ -51,7 +52,7 @@ export function parseTrustedRoot(name: string, bytes: Buffer): TrustedRoot {
   } catch (err) {
     return fail('', `not JSON (${(err as Error).message})`);
   }
-  if (!isObject(doc)) return fail('$', 'expected an object (a Sigstore TrustedRoot)');
+  if (!isJsonObject(doc)) return fail('$', 'expected an object (a Sigstore TrustedRoot)');
   if (typeof doc.mediaType !== 'string' || !TRUSTED_ROOT_MEDIA_TYPES.includes(doc.mediaType)) {
     return fail('mediaType', `${JSON.stringify(doc.mediaType)}, not a TrustedRoot's (${TRUSTED_ROOT_MEDIA_TYPES.join(' or ')})`);
   }
@@ -59,15 +60,15 @@ export function parseTrustedRoot(name: string, bytes: Buffer): TrustedRoot {
     const v = doc[field];
     if (v === undefined) return [];
     if (!Array.isArray(v)) return fail(field, 'expected an array');
-    return v.map((item: unknown, i) => (isObject(item) ? { at: `${field}[${i}]`, v: item } : fail(`${field}[${i}]`, 'expected an object')));
+    return v.map((item: unknown, i) => (isJsonObject(item) ? { at: `${field}[${i}]`, v: item } : fail(`${field}[${i}]`, 'expected an object')));
   };
   const validFor = (at: string, v: unknown): ValidFor | undefined => (v === undefined ? undefined : readValidFor(`${at}.validFor`, v, fail));
   const chain = (at: string, v: Record<string, unknown>): Certificate[] => {
-    const certificates = isObject(v.certChain) ? v.certChain.certificates : undefined;
+    const certificates = isJsonObject(v.certChain) ? v.certChain.certificates : undefined;
     if (!Array.isArray(certificates) || certificates.length === 0) return fail(`${at}.certChain.certificates`, 'expected an array of certificates, at least one');
     return certificates.map((c: unknown, i) => {
       const where = `${at}.certChain.certificates[${i}].rawBytes`;
-      const der = isObject(c) ? base64(c.rawBytes) : undefined;
+      const der = isJsonObject(c) ? base64(c.rawBytes) : undefined;
       if (!der) return fail(where, 'expected base64');
       const read = readCertificate(der, `${name} ${at}.certChain.certificates[${i}]`);
       return 'malformed' in read ? fail(where, `not a DER certificate (${read.malformed.replace(/^.*?: not an X\.509 certificate \((.*)\)$/, '$1')})`) : read;
@@ -86,10 +87,10 @@ export function parseTrustedRoot(name: string, bytes: Buffer): TrustedRoot {
   });
   const logs = (field: 'tlogs' | 'ctlogs') =>
     list(field).map(({ at, v }) => {
-      const pk = isObject(v.publicKey) ? v.publicKey : fail(`${at}.publicKey`, 'expected an object');
+      const pk = isJsonObject(v.publicKey) ? v.publicKey : fail(`${at}.publicKey`, 'expected an object');
       const der = base64(pk.rawBytes) ?? fail(`${at}.publicKey.rawBytes`, 'expected base64');
       const details = typeof pk.keyDetails === 'string' ? pk.keyDetails : fail(`${at}.publicKey.keyDetails`, 'expected a string');
-      const keyId = (isObject(v.logId) ? base64(v.logId.keyId) : undefined) ?? fail(`${at}.logId.keyId`, 'expected base64');
+      const keyId = (isJsonObject(v.logId) ? base64(v.logId.keyId) : undefined) ?? fail(`${at}.logId.keyId`, 'expected base64');
       const baseUrl = typeof v.baseUrl === 'string' ? v.baseUrl : undefined;
       // PKCS1_* keys are an RSAPublicKey's DER; every other kind a SubjectPublicKeyInfo.
       const pem = `-----BEGIN ${details.startsWith('PKCS1_') ? 'RSA ' : ''}PUBLIC KEY-----\n${der.toString('base64')}\n-----END ${details.startsWith('PKCS1_') ? 'RSA ' : ''}PUBLIC KEY-----\n`;
@@ -164,7 +165,7 @@ function base64(v: unknown): Buffer | undefined {
 
 /** A TimeRange: `start` and `end` RFC 3339 (protojson's Timestamp: up to nanoseconds, kept to the millisecond: start rounded up, end down). */
 function readValidFor(at: string, v: unknown, fail: (path: string, why: string) => never): ValidFor {
-  if (!isObject(v)) return fail(at, 'expected an object');
+  if (!isJsonObject(v)) return fail(at, 'expected an object');
   const time = (field: 'start' | 'end'): Date | undefined => {
     const t = v[field];
     // protojson may write an absent message as null. A TimeRange's start is REQUIRED (protobuf-specs; sigstore-go
