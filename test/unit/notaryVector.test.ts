@@ -125,6 +125,21 @@ describe('Notary signatures notation made (notation-go testdata)', () => {
     for (const l of lines) assert.match(l, /signs digest "sha256:19dbd2e4[0-9a-f]+", size 481, not "sha256:[0-9a-f]{64}", \d+/);
   });
 
+  it('refuses a COSE envelope whose x5chain is one certificate as a bare byte string, as notation does (RFC 9360 allows it; notation reads only the array)', async () => {
+    const cose = readFileSync(vector('cose_signature.sig'));
+    // The vector's unprotected header: 33 (0x18 0x21) => an array of one (0x81) byte string; drop the array head.
+    const at = cose.indexOf(Buffer.from([0x18, 0x21, 0x81, 0x59]));
+    assert.ok(at > 0);
+    const bare = Buffer.concat([cose.subarray(0, at + 2), cose.subarray(at + 3)]);
+    const dir = await layoutWith([bare, NOTARY_COSE_MEDIA_TYPE]);
+    const r = await verify(dir, '--notary-roots', vector('alpine.crt'));
+    assert.equal(r.code, 3, r.stderr + r.stdout);
+    assert.match(r.stdout, /malformed-signature: .*x5chain \(33\): one certificate as a byte string, not an array of them/);
+    // The same envelope with its array head verifies (the check above is the only difference).
+    const whole = await verify(await layoutWith([cose, NOTARY_COSE_MEDIA_TYPE]), '--notary-roots', vector('alpine.crt'));
+    assert.equal(whole.code, 0, whole.stderr + whole.stdout);
+  });
+
   it("without TSA roots its timestamp countersignature is not read: the chain checked now, and said so (notation-go's jwsWithTimestamp.sig)", () => {
     const bytes = readFileSync(vector('jwsWithTimestamp.sig'));
     const subject = { mediaType: 'application/vnd.docker.distribution.manifest.v2+json', digest: 'sha256:c0669ef34cdc14332c0f1ab0c2c01acb91d96014b172f1a76f3a39e63d1f0bda', size: 528 };

@@ -45,8 +45,10 @@ export function parseCose(bytes: Buffer): Parsed {
     if (!(v instanceof Tagged) || v.tag !== 1n || typeof v.value !== 'number') return { malformed: `protected ${HEADER[k]}: expected a tag 1 time in seconds` };
     times[k] = new Date(v.value * 1000);
   }
-  let chain = unprotected.get(33);
-  if (Buffer.isBuffer(chain)) chain = [chain];
+  const chain = unprotected.get(33);
+  // RFC 9360 lets one certificate stand as a bare byte string, but notation reads only an array ("certificate chain
+  // is not present"): what verifies here must verify where the image is deployed, so the bare form is refused too.
+  if (Buffer.isBuffer(chain)) return { malformed: 'unprotected x5chain (33): one certificate as a byte string, not an array of them (notation reads only the array)' };
   if (!Array.isArray(chain) || chain.length === 0 || !chain.every((c) => Buffer.isBuffer(c))) return { malformed: 'unprotected x5chain (33): expected a certificate chain' };
   const agent = unprotected.get(HEADER.signingAgent);
   const timestamp = unprotected.get(HEADER.timestampSignature);
