@@ -17,8 +17,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
-import { explorerRow, runFromExplorerMenu } from './explorer.mjs';
-import { command, openWorkbench, paletteRows, runFromPalette, sequentialSteps } from './harness.mjs';
+import { explorerRow, runFromExplorerMenu, showExplorerWhenReady } from './explorer.mjs';
+import { command, openWorkbench, runFromPalette, sequentialSteps } from './harness.mjs';
 import { answer, chooseInFolder, pickOne, waitForQuickInputClosed } from './quickInput.mjs';
 import { pointerAway, waitUntil } from './waits.mjs';
 
@@ -57,15 +57,7 @@ describe('Attest File from the Explorer in the workbench', { timeout: 300_000 },
   });
 
   step('the Explorer lists release.tar.gz, sbom.spdx.json, cosign.key and cosign.pub', async () => {
-    const page = wb.page;
-    // The palette offering Attest File first (trusted workspace, the extension's commands read): just reloaded, the
-    // Explorer's menu can open before the extension's items are in it.
-    const attest = command('manifold.attestFile').label;
-    assert.ok((await paletteRows(page, attest, { until: attest, timeoutMs: 60_000 })).some((r) => r.startsWith(attest)), `the palette offers ${attest}`);
-    await page.keyboard.press('Escape');
-    await waitForQuickInputClosed(page, 'the palette to close');
-    await runFromPalette(page, 'View: Show Explorer');
-    for (const name of [RELEASE, 'sbom.spdx.json', 'cosign.key', 'cosign.pub']) await explorerRow(page, name).waitFor();
+    await showExplorerWhenReady(wb.page, 'manifold.attestFile', [RELEASE, 'sbom.spdx.json', 'cosign.key', 'cosign.pub']);
   });
 
   step('Attest File… on release.tar.gz: sbom.spdx.json chosen as the predicate, spdxjson picked as its type', async () => {

@@ -1,5 +1,8 @@
 // The workbench's Explorer as a user drives it: a file's row by its name, and a command run from the menu a
 // right-click on it opens (Sign File…, Attest File…, Verify File Signature…).
+import assert from 'node:assert/strict';
+import { command, paletteRows, runFromPalette } from './harness.mjs';
+import { waitForQuickInputClosed } from './quickInput.mjs';
 import { exactText, waitUntil } from './waits.mjs';
 
 /** The Explorer's row of a file at the workspace's top level, by its name. */
@@ -27,4 +30,18 @@ export async function runFromExplorerMenu(page, name, title) {
   await waitUntil(() => item.getAttribute('class'), (c) => /\bfocused\b/.test(c ?? ''), { what: `the menu item "${title}" to take the focus` });
   await page.keyboard.press('Enter');
   await menu.waitFor({ state: 'hidden' });
+}
+
+/**
+ * Shows the Explorer once the extension's file commands are in: just reloaded, the Explorer's menu can open before
+ * the extension's items are in it (seen: a menu without them), so the palette offering `commandId` (trusted
+ * workspace, the extension's commands read) is waited for first; then the rows of `names` are waited for.
+ */
+export async function showExplorerWhenReady(page, commandId, names) {
+  const label = command(commandId).label;
+  assert.ok((await paletteRows(page, label, { until: label, timeoutMs: 60_000 })).some((r) => r.startsWith(label)), `the palette offers ${label}`);
+  await page.keyboard.press('Escape');
+  await waitForQuickInputClosed(page, 'the palette to close');
+  await runFromPalette(page, 'View: Show Explorer');
+  for (const name of names) await explorerRow(page, name).waitFor();
 }

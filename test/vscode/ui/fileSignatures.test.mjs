@@ -14,9 +14,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
-import { command, openWorkbench, paletteRows, runFromPalette, sequentialSteps } from './harness.mjs';
+import { command, openWorkbench, runFromPalette, sequentialSteps } from './harness.mjs';
 import { acceptTypedPath, answer, waitForQuickInput, waitForQuickInputClosed, waitForTypedPath } from './quickInput.mjs';
-import { explorerRow, runFromExplorerMenu } from './explorer.mjs';
+import { explorerRow, runFromExplorerMenu, showExplorerWhenReady } from './explorer.mjs';
 import { waitUntil } from './waits.mjs';
 
 const PASSPHRASE = 'correct horse';
@@ -50,15 +50,7 @@ describe('Sign File and Verify File Signature from the Explorer in the workbench
   });
 
   step('the Explorer lists release.tar.gz, cosign.key and cosign.pub', async () => {
-    const page = wb.page;
-    // Just reloaded, the Explorer's menu can open before the extension's items are in it (seen: a menu without
-    // them): the palette offering Sign File (trusted workspace, the extension's commands read) is waited for first.
-    const sign = command('manifold.signFile').label;
-    assert.ok((await paletteRows(page, sign, { until: sign, timeoutMs: 60_000 })).some((r) => r.startsWith(sign)), `the palette offers ${sign}`);
-    await page.keyboard.press('Escape');
-    await waitForQuickInputClosed(page, 'the palette to close');
-    await runFromPalette(page, 'View: Show Explorer');
-    for (const name of [RELEASE, 'cosign.key', 'cosign.pub']) await explorerRow(page, name).waitFor();
+    await showExplorerWhenReady(wb.page, 'manifold.signFile', [RELEASE, 'cosign.key', 'cosign.pub']);
   });
 
   step('Sign File… on release.tar.gz: cosign.key chosen in the file dialog, its passphrase typed; the notification names the bundle', async () => {

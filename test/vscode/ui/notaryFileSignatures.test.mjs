@@ -16,8 +16,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { projectRoot } from '../../../scripts/vscode-host/host.mjs';
-import { explorerRow, runFromExplorerMenu } from './explorer.mjs';
-import { command, openWorkbench, paletteRows, runFromPalette, sequentialSteps } from './harness.mjs';
+import { explorerRow, runFromExplorerMenu, showExplorerWhenReady } from './explorer.mjs';
+import { command, openWorkbench, runFromPalette, sequentialSteps } from './harness.mjs';
 import { chooseInFolder, waitForQuickInput, waitForQuickInputClosed } from './quickInput.mjs';
 import { pointerAway, waitUntil } from './waits.mjs';
 
@@ -54,15 +54,7 @@ describe('Sign File and Verify File Signature with Notary signatures from the Ex
   });
 
   step('the Explorer lists release.tar.gz, signer.key and signer.crt', async () => {
-    const page = wb.page;
-    // The palette offering Sign File first (trusted workspace, the extension's commands read): just reloaded, the
-    // Explorer's menu can open before the extension's items are in it.
-    const sign = command('manifold.signFile').label;
-    assert.ok((await paletteRows(page, sign, { until: sign, timeoutMs: 60_000 })).some((r) => r.startsWith(sign)), `the palette offers ${sign}`);
-    await page.keyboard.press('Escape');
-    await waitForQuickInputClosed(page, 'the palette to close');
-    await runFromPalette(page, 'View: Show Explorer');
-    for (const name of [RELEASE, 'signer.key', 'signer.crt']) await explorerRow(page, name).waitFor();
+    await showExplorerWhenReady(wb.page, 'manifold.signFile', [RELEASE, 'signer.key', 'signer.crt']);
   });
 
   step('Sign File… on release.tar.gz: signer.key and signer.crt chosen in the file dialogs; the notification names release.tar.gz.jws.sig', async () => {
