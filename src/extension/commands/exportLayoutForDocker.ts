@@ -7,6 +7,7 @@ import { parsePlatformPatterns } from '../../oci/platformPattern';
 import { shownName } from '../../oci/shownName';
 import type { Services } from '../services';
 import { formatSize, shortDigest } from '../present/format';
+import { someNamed } from '../present/someNamed';
 import { withProgress } from '../ui/progress';
 import { input, pickOne } from '../ui/prompts';
 import { layoutFrom, plainArgs } from './args';
@@ -62,9 +63,13 @@ export async function exportLayoutForDocker(services: Services, arg?: unknown): 
   const result = await withProgress(l10n.t('Exporting {0}…', name), (signal) => writeLayoutTarForDocker(layout.path, file, { repository, ...(platforms ? { platforms } : {}) }, { signal }));
   const { images, skipped } = result.docker;
   const tags = images.flatMap((i) => i.tags.map((t) => `${repository}:${t}`));
-  let message = l10n.t('Exported {0} to {1} ({2}, {3}) for docker load: {4}.', name, file, formatSize(result.size), shortDigest(result.digest), tags.length > 0 ? tags.join(', ') : l10n.t('no images'));
-  if (skipped.length > 0) message += ' ' + l10n.t('Not for docker load: {0}.', skipped.map((s) => `${shownName(s.tag)} (${s.why})`).join('; '));
-  services.log.info(`${message} ${result.digest}`);
+  // The notification names a few of each list (a layout can hold hundreds of tags); the log names them all.
+  const said = (names: string[], some: (names: string[]) => string[]) => {
+    const message = l10n.t('Exported {0} to {1} ({2}, {3}) for docker load: {4}.', name, file, formatSize(result.size), shortDigest(result.digest), names.length > 0 ? some(names).join(', ') : l10n.t('no images'));
+    return skipped.length > 0 ? message + ' ' + l10n.t('Not for docker load: {0}.', some(skipped.map((s) => `${shownName(s.tag)} (${s.why})`)).join('; ')) : message;
+  };
+  const message = said(tags, someNamed);
+  services.log.info(`${said(tags, (all) => all)} ${result.digest}`);
   offerReveal(message, file, skipped.length > 0 || tags.length === 0);
   const { docker: _said, ...written } = result;
   return { ...written, file, images, skipped };

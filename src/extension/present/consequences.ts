@@ -5,9 +5,8 @@ import { isImageIndex } from '../../oci/mediaType';
 import { shownPlatform } from '../../oci/platform';
 import { shownName } from '../../oci/shownName';
 import { formatSize, shortDigest } from './format';
+import { LISTED, someNamed } from './someNamed';
 import * as l10n from '@vscode/l10n';
-
-const LISTED = 5;
 
 export function describeDescriptor(desc: Descriptor): string {
   const kind = isImageIndex(desc.mediaType) ? l10n.t('index') : l10n.t('manifest');
@@ -21,8 +20,7 @@ export function consequenceLines(report: UnreachableReport): string[] {
   if (report.manifests.length === 0 && report.blobs.length === 0) {
     lines.push(l10n.t('Nothing else becomes unreachable.'));
   } else {
-    const named = report.manifests.slice(0, LISTED).map(describeDescriptor);
-    if (report.manifests.length > LISTED) named.push(l10n.t('{0} more', report.manifests.length - LISTED));
+    const named = someNamed(report.manifests.map(describeDescriptor));
     if (named.length > 0) lines.push(l10n.t('No longer reachable from index.json: {0}.', named.join(', ')));
     if (report.blobs.length > 0) {
       lines.push(

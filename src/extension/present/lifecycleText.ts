@@ -6,8 +6,8 @@ import type { DeletePlan } from '../../oci/graph';
 import type { PruneReport } from '../../oci/layout/prune';
 import { describeDescriptor } from './consequences';
 import { formatSize, shortDigest } from './format';
+import { someNamed } from './someNamed';
 
-const LISTED = 5;
 
 function counts(r: PruneReport): { blobs: number; temps: number; locks: number } {
   return {
@@ -48,8 +48,7 @@ export function pruneYoungLine(r: PruneReport): string {
 export function pruneUntaggedLines(withUntagged: PruneReport, plain: PruneReport): string[] {
   const n = withUntagged.untagged.length;
   if (n === 0) return [];
-  const named = withUntagged.untagged.slice(0, LISTED).map((u) => (u.platforms.length ? `${shortDigest(u.digest)} (${u.platforms.join(', ')})` : shortDigest(u.digest)));
-  if (n > LISTED) named.push(l10n.t('{0} more', n - LISTED));
+  const named = someNamed(withUntagged.untagged.map((u) => (u.platforms.length ? `${shortDigest(u.digest)} (${u.platforms.join(', ')})` : shortDigest(u.digest))));
   const more = formatSize(withUntagged.bytes - plain.bytes);
   return [
     n === 1
@@ -79,8 +78,7 @@ export function danglingReferrers(plan: DeletePlan): Descriptor[] {
 export function danglingLines(plan: DeletePlan): string[] {
   const dangling = danglingReferrers(plan);
   if (dangling.length === 0) return [];
-  const named = dangling.slice(0, LISTED).map(describeDescriptor);
-  if (dangling.length > LISTED) named.push(l10n.t('{0} more', dangling.length - LISTED));
+  const named = someNamed(dangling.map(describeDescriptor));
   const lines = [
     dangling.length === 1
       ? l10n.t('Delete leaves 1 referrer pointing at nothing: {0}.', named.join(', '))

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -98,6 +98,31 @@ describe('Manifold docker save tarballs', () => {
       // The notification names what docker load will show; an artifact tag, if any, said as left out.
       assert.equal(ui.shown.length, 1, ui.shown.join('; '));
       assert.match(ui.shown[0]!, /for docker load: .*example\.com\/demo:v1/);
+    } finally {
+      ui.restore();
+    }
+  });
+
+  it('Export Layout for docker load names five of many tags and counts the rest; the outcome lists them all', async () => {
+    const layout = join(mkdtempSync(join(tmpdir(), 'manifold-docker-many-')), 'many');
+    cpSync(f.demo, layout, { recursive: true });
+    const store = await OciLayoutStore.open(layout);
+    const amd = await store.resolve('linux-amd64');
+    const added = Array.from({ length: 9 }, (_, i) => `r${i + 1}`);
+    for (const t of added) await store.tag(amd, t);
+    const ui = new RecordedPrompts();
+    ui.install();
+    try {
+      const file = join(layout, '..', 'many.tar');
+      const outcome = await run<DockerExportOutcome>('manifold.exportLayoutForDocker', { layout, file, repository: 'team/many', platform: 'linux/amd64' });
+      assert.ok(outcome, `the command returned nothing: ${ui.shown.join('; ')}`);
+      const all = outcome.images.flatMap((i) => i.tags);
+      for (const t of [...added, 'v1', 'linux-amd64']) assert.ok(all.includes(t), `${t} not in ${all.join(', ')}`);
+      assert.equal((await dockerManifest(file)).flatMap((m) => m.RepoTags).length, all.length);
+      assert.equal(ui.shown.length, 1, ui.shown.join('; '));
+      const named = ui.shown[0]!.match(/team\/many:[^,.\s]+/g) ?? [];
+      assert.equal(named.length, 5, ui.shown[0]);
+      assert.match(ui.shown[0]!, new RegExp(`, ${all.length - 5} more\\.`), ui.shown[0]);
     } finally {
       ui.restore();
     }
