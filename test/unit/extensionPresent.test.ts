@@ -22,7 +22,7 @@ const sbom: Descriptor = {
   digest: D('c3'),
   size: 700,
   artifactType: 'application/spdx+json',
-  annotations: { 'org.opencontainers.image.created': '2026-01-01T00:00:00Z', 'vnd.microsoft.artifact.lifecycle.end-of-life.date': '2027-01-01' },
+  annotations: { 'org.opencontainers.image.created': '2026-01-01T00:00:00Z', 'vnd.microsoft.artifact.lifecycle.end-of-life.date': '2099-01-01' },
 };
 
 describe('extension: tree presentation', () => {
@@ -62,10 +62,14 @@ describe('extension: tree presentation', () => {
     assert.equal(child.contextValue, 'manifold:manifest+image+child');
     const ref = manifestItem(sbom, 'referrer');
     // Kind and telling annotations first (a narrow view cuts the end off); the artifact type after the digest.
-    assert.equal(ref.label, 'SBOM · end-of-life=2027-01-01, created=2026-01-01T00:00:00Z');
+    assert.equal(ref.label, 'SBOM · end-of-life=2099-01-01, created=2026-01-01T00:00:00Z');
     assert.equal(ref.description, 'c3c3c3c3c3c3 · application/spdx+json');
-    const eol = manifestItem({ ...sbom, artifactType: 'application/vnd.microsoft.artifact.lifecycle', annotations: { 'vnd.microsoft.artifact.lifecycle.end-of-life.date': '2027-06-30' } }, 'referrer');
-    assert.equal(eol.label, 'end-of-life=2027-06-30');
+    const eol = manifestItem({ ...sbom, artifactType: 'application/vnd.microsoft.artifact.lifecycle', annotations: { 'vnd.microsoft.artifact.lifecycle.end-of-life.date': '2099-06-30' } }, 'referrer');
+    assert.equal(eol.label, 'end-of-life=2099-06-30');
+    assert.deepEqual([eol.description, eol.icon], ['c3c3c3c3c3c3 · application/vnd.microsoft.artifact.lifecycle', { id: 'references', color: 'charts.purple' }]);
+    // A date passed (as manifold check warns): said first on the row, with the warning icon.
+    const past = manifestItem({ ...sbom, artifactType: 'application/vnd.microsoft.artifact.lifecycle', annotations: { 'vnd.microsoft.artifact.lifecycle.end-of-life.date': '2020-01-01T00:00:00Z' } }, 'referrer');
+    assert.deepEqual([past.label, past.description, past.icon], ['end-of-life=2020-01-01T00:00:00Z', 'end of life passed · c3c3c3c3c3c3 · application/vnd.microsoft.artifact.lifecycle', { id: 'warning', color: 'problemsWarningIcon.foreground' }]);
     assert.equal(manifestItem({ ...sbom, artifactType: 'application/vnd.acme.scan.report.v1+json', annotations: undefined }, 'referrer').label, 'scan.report');
     assert.equal(manifestItem({ ...sbom, artifactType: 'text/plain', annotations: { 'org.opencontainers.image.title': 'notes.txt' } }, 'referrer').label, 'text/plain · title=notes.txt');
     assert.equal(ref.contextValue, 'manifold:manifest+artifact+referrer');

@@ -11,6 +11,7 @@ import { contextValue } from './contextValues';
 import { kindName } from './coverageItem';
 import { KindTable, predicateTypesOf } from '../../oci/referrers';
 import { SIGSTORE_BUNDLE_TYPES } from '../../oci/signatures';
+import { endOfLifeFindings } from '../../oci/check/endOfLife';
 import { annotationsInline, codeSpan, escapeMarkdown, formatSize, shortDigest, shortMediaType } from './format';
 import * as l10n from '@vscode/l10n';
 import { homedir } from 'node:os';
@@ -118,12 +119,14 @@ export function manifestItem(listed: Descriptor, role: ManifestRole, access?: Ac
   const annotations = annotationsInline(bundle ? withoutBundleBookkeeping(desc.annotations) : withoutRefName(desc.annotations));
   let label: string;
   let description: string;
+  // A lifecycle artifact whose end-of-life date has passed (as `manifold check` warns): said on the row itself.
+  const pastEndOfLife = role === 'referrer' && endOfLifeFindings(desc.annotations, new Date(), true).some((f) => f.code === 'end-of-life-passed');
   if (role === 'referrer') {
     // What it is and its telling annotations (an end-of-life date, a title) first, where a narrow view still shows
     // them; the long artifact type after the digest, and in the tooltip.
     const name = ownReferrerName(desc) ?? unnamed ?? l10n.t('referrer');
     label = annotations.startsWith(`${name}=`) ? annotations : [name, annotations].filter(Boolean).join(' · ');
-    description = [short, bundle ? l10n.t('Sigstore bundle') : artifactType].filter(Boolean).join(' · ');
+    description = [pastEndOfLife ? l10n.t('end of life passed') : '', short, bundle ? l10n.t('Sigstore bundle') : artifactType].filter(Boolean).join(' · ');
   } else if (role === 'attestation') {
     // Its platform (unknown/unknown) is not one anybody runs; what it describes is the row above it.
     label = l10n.t('buildx attestation');
@@ -143,7 +146,7 @@ export function manifestItem(listed: Descriptor, role: ManifestRole, access?: Ac
     description,
     tooltip: () => descriptorTooltip(label, desc, extra),
     contextValue: contextValue('manifest', [kind, role, access]),
-    icon: role === 'referrer' || role === 'attestation' ? { id: 'references', color: KIND_ICONS.artifact.color } : kindIcon(kind),
+    icon: pastEndOfLife ? { id: 'warning', color: 'problemsWarningIcon.foreground' } : role === 'referrer' || role === 'attestation' ? { id: 'references', color: KIND_ICONS.artifact.color } : kindIcon(kind),
     collapsible: 'collapsed',
   };
 }

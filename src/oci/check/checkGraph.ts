@@ -12,6 +12,7 @@ import { semaphore } from '../semaphore';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { unusableDescriptor } from '../validate';
 import { checkImageConfig } from './configChecks';
+import { endOfLifeFindings } from './endOfLife';
 import { layerPacking, readLayer, type ReadLayer } from './layerContent';
 import { withRecentBytes } from './recentBytes';
 
@@ -76,6 +77,8 @@ export interface CheckOptions extends OpOptions {
   concurrency?: number;
   /** Where the blobs are, for messages: `in the layout L`, `in localhost:5000/app`. */
   where?: string;
+  /** The time end-of-life dates are judged at (default: now). */
+  now?: Date;
   /** Called as blobs are read (often: for each chunk of a layer); a display throttles it. */
   onProgress?: (counts: Readonly<CheckCounts>) => void;
 }
@@ -181,6 +184,7 @@ export class GraphCheck {
     if (doc.kind === 'unknown') return;
     const json = doc.json as Record<string, unknown>;
     this.declared.set(desc.digest, { kind: doc.kind, ...(typeof json.mediaType === 'string' ? { mediaType: json.mediaType } : {}) });
+    for (const f of endOfLifeFindings(json.annotations, this.options.now ?? new Date(), json.subject !== undefined)) this.problem(f.severity, f.code, label, kind, desc.digest, f.path, f.message);
     const blocked = (at: string) => findings.some((f: Finding) => f.severity === 'error' && BLOCKING.has(f.code) && (f.path === at || f.path.startsWith(`${at}.`) || f.path.startsWith(`${at}[`)));
     const work: Array<Promise<void>> = [];
     if (kind === 'index') {

@@ -61,7 +61,7 @@ async function demoLayout(dir: string): Promise<{ index: Descriptor; images: Des
   await makeArtifact(store, {
     subject: images[0]!,
     artifactType: 'application/vnd.microsoft.artifact.lifecycle',
-    annotations: { [EOL_KEY]: '2027-06-30T00:00:00Z' },
+    annotations: { [EOL_KEY]: '2099-06-30T00:00:00Z' },
   });
   return { index, images };
 }

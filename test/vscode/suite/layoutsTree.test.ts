@@ -52,7 +52,7 @@ describe('Layouts view', () => {
     const v1 = await row(f, demo.node, 'v1');
     const amd64 = await row(f, v1.node, 'linux/amd64');
     const children = await rows(f, amd64.node);
-    assert.deepEqual(children.map((c) => c.label), ['config', 'layer 1', 'end-of-life=2027-06-30T00:00:00Z']);
+    assert.deepEqual(children.map((c) => c.label), ['config', 'layer 1', 'end-of-life=2099-06-30T00:00:00Z']);
     assert.match(children[2]!.description, /^[0-9a-f]{12} · application\/vnd\.microsoft\.artifact\.lifecycle$/);
     assert.match(children[0]!.description, /^image\.config\.v1\+json · \d+ B$/);
     assert.equal(children[0]!.contextValue, 'manifold:blob+config');
@@ -70,7 +70,7 @@ describe('Layouts view', () => {
     const entries = await rows(f, untagged.node);
     assert.deepEqual(entries.map((e) => e.contextValue), ['manifold:manifest+artifact+untagged', 'manifold:manifest+artifact+untagged']);
     assert.deepEqual(entries.map((e) => e.description.split(' · ')[0]).sort(), ['application/spdx+json', 'application/vnd.microsoft.artifact.lifecycle']);
-    assert.ok(entries.some((e) => e.description.includes(`end-of-life=2027-06-30T00:00:00Z`)), EOL_KEY);
+    assert.ok(entries.some((e) => e.description.includes(`end-of-life=2099-06-30T00:00:00Z`)), EOL_KEY);
   });
 
   it('shows an unreadable layout as an error item, not a pop-up', async () => {
