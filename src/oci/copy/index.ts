@@ -6,3 +6,4 @@ export * from './platformSubset';
 export * from './layoutImport';
 export { copyTags, tagMovesAt, tagsToCopy, type CopiedTag, type CopyTagsOptions, type CopyTagsResult, type TagToCopy } from './copyTags';
 export { ReferrerFilter } from './referrerFilter';
+export { referrersToCarry, type ReferrerToCarry } from './referrersToCarry';

@@ -47,16 +47,29 @@ export class ReferrerListings {
 /** Manifests looked at, at a time (a registry answers each listing a round trip later). */
 const AT_ONCE = 8;
 
+/** What walkReferrers found on one manifest (each referrer and cosign tag once, where first found). */
+export type WalkFound = (subject: Descriptor, referrers: readonly Descriptor[], cosign: readonly CosignTagToCopy[]) => void;
+
 /**
  * The referrers and cosign-tagged manifests a copy with referrers carries for `roots`, found by reading the source
  * only: each index's children, each manifest's referrers and cosign tags, and theirs in turn, level by level (the
  * same order on every run). `manifest` reads a manifest's bytes (a plan's cache); only indexes are read. With `only`,
- * just the referrers it keeps (and theirs, kept alike).
+ * just the referrers it keeps (and theirs, kept alike). `found`: told, level by level, what each manifest brought.
+ * `most`: no level is begun once that many referrers and cosign tags are found (a question before a copy counts
+ * them; a copy walks all).
  */
 export async function walkReferrers(
   source: ReadOnlyTarget,
   roots: readonly Descriptor[],
-  options: { signal?: AbortSignal; cosignTags: CosignTagLookup; manifest?: (d: Descriptor) => Promise<Buffer>; listings?: ReferrerListings; only?: ReferrerFilter },
+  options: {
+    signal?: AbortSignal;
+    cosignTags: CosignTagLookup;
+    manifest?: (d: Descriptor) => Promise<Buffer>;
+    listings?: ReferrerListings;
+    only?: ReferrerFilter;
+    found?: WalkFound;
+    most?: number;
+  },
 ): Promise<ReferrerWalk> {
   const op = { signal: options.signal };
   const manifest = options.manifest ?? ((d: Descriptor) => source.fetchBytes(d, op));
@@ -77,13 +90,24 @@ export async function walkReferrers(
       return { children, refs: listed.filter((_, i) => keepRefs[i]), tagged: named.filter((_, i) => keepTagged[i]), left };
     });
     const next: Descriptor[] = [];
-    for (const { children, refs, tagged, left } of found) {
+    for (const [i, { children, refs, tagged, left }] of found.entries()) {
       for (const l of left) if (!out.left.some((f) => f.desc.digest === l.desc.digest)) out.left.push(l);
-      for (const r of refs) if (!out.referrers.some((f) => f.digest === r.digest) && !roots.some((x) => x.digest === r.digest)) out.referrers.push(r);
-      for (const t of tagged) if (!out.cosign.some((c) => c.tag === t.tag)) out.cosign.push(t);
+      const newRefs: Descriptor[] = [];
+      const newTagged: CosignTagToCopy[] = [];
+      for (const r of refs) {
+        if (out.referrers.some((f) => f.digest === r.digest) || roots.some((x) => x.digest === r.digest)) continue;
+        out.referrers.push(r);
+        newRefs.push(r);
+      }
+      for (const t of tagged) {
+        if (out.cosign.some((c) => c.tag === t.tag)) continue;
+        out.cosign.push(t);
+        newTagged.push(t);
+      }
+      if (newRefs.length + newTagged.length > 0) options.found?.(fresh[i]!, newRefs, newTagged);
       next.push(...children, ...refs, ...tagged.map((t) => t.desc));
     }
-    level = next;
+    level = options.most !== undefined && out.referrers.length + out.cosign.length >= options.most ? [] : next;
   }
   return out;
 }
