@@ -1,14 +1,12 @@
 import * as l10n from '@vscode/l10n';
-import { ReferrerFilter } from '../../oci/copy';
+import { ReferrerFilter, resolveCopyRoot } from '../../oci/copy';
 import type { Descriptor } from '../../oci/descriptor';
-import { type KindTable, predicateTypesOf } from '../../oci/referrers';
+import type { KindTable } from '../../oci/referrers';
+import type { PlatformPattern } from '../../oci/platformPattern';
 import type { ReadOnlyTarget } from '../../oci/target';
-import { referrerName } from '../present/items';
 import { referrerKindTable } from '../settings/referrerKinds';
 import { pickMany, pickOne } from '../ui/prompts';
-
-/** Past this many referrers of one image, the choice names the kinds it has seen rather than listing on. */
-const LOOK_AT = 50;
+import { lookForReferrers, tallyCarried } from './carriedReferrers';
 
 /** Whether a copy brings the referrers, and which (`cp -r --only`): all when `only` is unset. */
 export interface ReferrerChoice {
@@ -19,28 +17,45 @@ export interface ReferrerChoice {
 /**
  * Whether a copy brings the referrers (signatures, SBOMs, attestations) along: `given` (an argument, with `only`: kind
  * ids or artifact types, as `cp -r --only` takes them), else, when the user is answering the copy's questions, a
- * choice, asked only when the image has referrers of its own (one listing): all of them, only some kinds (picked
- * among the kinds of manifold.referrerKinds' table), or none. They come along unless the user says otherwise, as
+ * choice, asked only when the copy would carry some: what the copy's own walk finds from the root it copies (of an
+ * index, with `platforms` picked, the one platform or the new index of them): its own, its platforms', those of
+ * referrers, cosign's tags (carriedReferrers.ts). All of them, only some kinds (picked among the kinds of
+ * manifold.referrerKinds' table, those found ticked), or none. They come along unless the user says otherwise, as
  * `oras cp -r` and the CLI's `cp` do.
  */
-export async function askCopyReferrers(target: ReadOnlyTarget, desc: Descriptor, title: string, given: unknown, interactive: boolean, only?: unknown): Promise<ReferrerChoice> {
+export async function askCopyReferrers(
+  source: { target: ReadOnlyTarget; desc: Descriptor; reference: string },
+  title: string,
+  given: unknown,
+  interactive: boolean,
+  only?: unknown,
+  platforms?: readonly PlatformPattern[],
+): Promise<ReferrerChoice> {
   const table = referrerKindTable();
   const told = givenOnly(only, given, table);
   if (told) return told;
   if (typeof given === 'boolean') return { referrers: given };
   if (!interactive) return { referrers: true };
-  const names = new Map<string, number>();
-  const seen = new Set<string>();
-  if ((await tallyReferrers(target, desc, names, (r) => kindsOfReferrer(table, r).forEach((k) => seen.add(k)))) === 0) return { referrers: true };
-  const what = referrerKindsText(names);
+  // What the copy will walk: with some platforms picked, not the index the user chose but what replaces it.
+  const root = platforms ? await resolveCopyRoot(source.target, source.reference, [], { platforms }) : { source: source.target, root: source.desc };
+  const tally = tallyCarried(table, await lookForReferrers([{ target: root.source, desc: root.root }]));
+  if (tally.count === 0) return { referrers: true };
+  const { what, count, onPlatforms } = tally;
   const items = [
     { label: l10n.t('With its referrers'), description: what, detail: l10n.t('and the referrers of what is below it (each platform of an index)'), value: 'all' as const },
     SOME_KINDS_ITEM(),
     { label: l10n.t('Without referrers'), description: l10n.t('the image alone'), value: 'none' as const },
   ];
-  const choice = (await pickOne(items, { title, placeHolder: l10n.t('Attached to it: {0}. Copy them too?', what) })).value;
+  // Those on an index's platforms counted apart: an index signed with attach --platform has none of its own.
+  const placeHolder =
+    onPlatforms === 0
+      ? l10n.t('Attached to it: {0}. Copy them too?', what)
+      : onPlatforms === 1
+      ? l10n.t('1 of its {0} referrers is on its platforms: {1}. Copy them too?', count, what)
+      : l10n.t('{0} of its {1} referrers are on its platforms: {2}. Copy them too?', onPlatforms, count, what);
+  const choice = (await pickOne(items, { title, placeHolder })).value;
   if (choice !== 'some') return { referrers: choice === 'all' };
-  return { referrers: true, only: await pickReferrerKinds(table, seen, title) };
+  return { referrers: true, only: await pickReferrerKinds(table, tally.seen, title) };
 }
 
 /** `only` given as an argument (kind ids or artifact types, as `cp -r --only` takes them), unless `referrers` is false. */
@@ -59,29 +74,4 @@ export async function pickReferrerKinds(table: KindTable, seen: ReadonlySet<stri
     { title, placeHolder: l10n.t('The kinds of referrer to copy') },
   );
   return new ReferrerFilter(kinds.map((k) => k.id), table, 'only');
-}
-
-/** The kinds `table` tells of referrer `r`, as coverage does. */
-export function kindsOfReferrer(table: KindTable, r: Descriptor): string[] {
-  return table.classify({ artifactType: r.artifactType, annotations: r.annotations, predicateTypes: predicateTypesOf(r.annotations) });
-}
-
-/**
- * Counts the referrers of `desc` by kind into `names` (`SBOM` -> 2), up to LOOK_AT of them (past that the choice names
- * the kinds seen rather than listing on); returns how many were seen.
- */
-export async function tallyReferrers(target: ReadOnlyTarget, desc: Descriptor, names: Map<string, number>, each?: (r: Descriptor) => void): Promise<number> {
-  let seen = 0;
-  for await (const r of target.referrers(desc)) {
-    each?.(r);
-    const name = referrerName(r);
-    names.set(name, (names.get(name) ?? 0) + 1);
-    if (++seen >= LOOK_AT) break;
-  }
-  return seen;
-}
-
-/** `signature ×2, SBOM`: the kinds tallied, for a choice's description. */
-export function referrerKindsText(names: ReadonlyMap<string, number>): string {
-  return [...names].map(([name, n]) => (n > 1 ? `${name} ×${n}` : name)).join(', ');
 }

@@ -3,10 +3,12 @@
 import * as l10n from '@vscode/l10n';
 import { basename } from 'node:path';
 import { manifestName } from '../present/format';
+import { referrerKindTable } from '../settings/referrerKinds';
 import { pickOne } from '../ui/prompts';
 import type { SourceManifest } from './args';
 import { askLayoutTag } from './copyIntoLayout';
-import { referrerKindsText, tallyReferrers } from './copyReferrers';
+import { lookForReferrers, tallyCarried, withPlatformsText } from './carriedReferrers';
+import { pickReferrerKinds, type ReferrerChoice, SOME_KINDS_ITEM } from './copyReferrers';
 
 /** `app:v1`, `app@abcd1234abcd`: a row by its layout folder's name and its tag (or digest). */
 export function rowName(s: SourceManifest): string {
@@ -34,19 +36,23 @@ export function refuseSharedTags(sources: readonly SourceManifest[], tags: reado
 }
 
 /**
- * Whether the rows' referrers come along: asked once, only when some row has referrers, naming how many rows have
- * some and the kinds seen; the answer holds for every row. They come along unless the user says otherwise.
+ * Whether the rows' referrers come along, and which: asked once, only when the copy of some row would carry any (its
+ * own, an index's platforms', those of referrers, cosign's tags: carriedReferrers.ts), naming how many rows have some,
+ * how many are on platforms, and the kinds; the answer holds for every row. They come along unless the user says
+ * otherwise; Only Some Kinds… picks the kinds, those found ticked.
  */
-export async function askRowsReferrers(title: string, sources: readonly SourceManifest[]): Promise<boolean> {
-  const names = new Map<string, number>();
-  let rows = 0;
-  for (const s of sources) if ((await tallyReferrers(s.target, s.desc, names)) > 0) rows++;
-  if (rows === 0) return true;
-  const what = referrerKindsText(names);
-  const some = rows === 1 ? l10n.t('1 of the {0} rows has referrers', sources.length) : l10n.t('{0} of the {1} rows have referrers', rows, sources.length);
+export async function askRowsReferrers(title: string, sources: readonly SourceManifest[]): Promise<ReferrerChoice> {
+  const table = referrerKindTable();
+  const tally = tallyCarried(table, await lookForReferrers(sources));
+  const { withSome: rows, what } = tally;
+  if (rows === 0) return { referrers: true };
+  const some = withPlatformsText(rows === 1 ? l10n.t('1 of the {0} rows has referrers', sources.length) : l10n.t('{0} of the {1} rows have referrers', rows, sources.length), tally);
   const items = [
-    { label: l10n.t('With their referrers'), description: what, detail: l10n.t('and the referrers of what is below each (each platform of an index)'), value: true },
-    { label: l10n.t('Without referrers'), description: l10n.t('the images alone'), value: false },
+    { label: l10n.t('With their referrers'), description: what, detail: l10n.t('and the referrers of what is below each (each platform of an index)'), value: 'all' as const },
+    SOME_KINDS_ITEM(),
+    { label: l10n.t('Without referrers'), description: l10n.t('the images alone'), value: 'none' as const },
   ];
-  return (await pickOne(items, { title, placeHolder: l10n.t('{0}: {1}. Copy them too?', some, what) })).value;
+  const choice = (await pickOne(items, { title, placeHolder: l10n.t('{0}: {1}. Copy them too?', some, what) })).value;
+  if (choice !== 'some') return { referrers: choice === 'all' };
+  return { referrers: true, only: await pickReferrerKinds(table, tally.seen, title) };
 }

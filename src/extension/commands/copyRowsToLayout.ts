@@ -12,6 +12,7 @@ import { reportDone } from '../ui/report';
 import { askRowsReferrers, askRowTag, refuseSharedTags, rowName } from './copyRowsQuestions';
 import { plainArgs, sourceManifestFrom, sourceReferenceText, type SourceManifest } from './args';
 import { copyIntoLayout, referrersText, type CopiedIntoLayout } from './copyIntoLayout';
+import { givenOnly } from './copyReferrers';
 
 /** What a copy of several rows returns: as one row's (the last row's digest; every row's tags and moves), and each row's. */
 export interface CopiedRows extends CopiedIntoLayout {
@@ -25,9 +26,10 @@ export interface RowToCopy {
 }
 
 /**
- * Copies `rows` into the layout `to`, asking once for all of them: whether to bring the referrers (only when some
- * row has any), and one confirmation of every tag that would move (declined: nothing copied). `answers` (`{
- * referrers?, confirmed? }`) answers those without asking. Rows already in `to` are left where they are.
+ * Copies `rows` into the layout `to`, asking once for all of them: whether to bring the referrers, and which (only
+ * when some row's copy would carry any), and one confirmation of every tag that would move (declined: nothing copied).
+ * `answers` (`{ referrers?, only?: ['signature'], confirmed? }`) answers those without asking. Rows already in `to`
+ * are left where they are.
  */
 export async function copyRowsToLayout(services: Services, rows: readonly RowToCopy[], to: string, answers: unknown): Promise<CopiedRows> {
   const title = l10n.t('Copy to Layout');
@@ -43,7 +45,7 @@ export async function copyRowsToLayout(services: Services, rows: readonly RowToC
   refuseSharedTags(sources, tags);
   const layout = await openDestinationLayout(services, to);
   if (layout.store.readOnly) throw new Error(l10n.t('{0} is a layout archive: copy into a layout folder.', layout.path));
-  const referrers = typeof plain.referrers === 'boolean' ? plain.referrers : await askRowsReferrers(title, sources);
+  const { referrers, only } = givenOnly(plain.only, plain.referrers) ?? (typeof plain.referrers === 'boolean' ? { referrers: plain.referrers } : await askRowsReferrers(title, sources));
   // No platforms asked: each index is copied whole. Choosing platforms is for one image, whose list a pick can show;
   // across several indexes the platforms differ and one list would not say which row each came from.
   const planned = sources.map((s, i) => ({ tags: tags[i]!, digest: s.desc.digest, what: sourceReferenceText(s) }));
@@ -52,7 +54,7 @@ export async function copyRowsToLayout(services: Services, rows: readonly RowToC
   for (const [i, source] of sources.entries()) {
     try {
       // Confirmed above, all at once: copyIntoLayout only notes each move for the message, told once below.
-      done.push(await copyIntoLayout(services, title, source, layout, { tags: tags[i], referrers, confirmed: true, quiet: true }, () => ''));
+      done.push(await copyIntoLayout(services, title, source, layout, { tags: tags[i], referrers, ...(only ? { only } : {}), confirmed: true, quiet: true }, () => ''));
     } catch (err) {
       // A row that fails after others were copied: the error says which were (they stay; nothing stored is undone).
       if (done.length === 0 || err instanceof Cancelled) throw err;

@@ -27,7 +27,7 @@ export async function copyToLayout(services: Services, arg?: unknown, answers?: 
   // the questions once for all of them (copyRowsToLayout.ts), each row keeping its tag.
   const selected = Array.isArray(answers) ? answers.filter((n): n is ManifestLikeNode => n instanceof ManifestLikeNode && n.layout !== undefined) : [];
   if (arg instanceof ManifestLikeNode && arg.layout && selected.length > 1 && selected.includes(arg)) {
-    // After a selection, a caller may answer the questions too: `executeCommand(id, node, selection, { to, referrers, confirmed })`.
+    // After a selection, a caller may answer the questions too: `executeCommand(id, node, selection, { to, referrers, only, confirmed })`.
     const given = plainArgs(selectionAnswers).to;
     const to = typeof given === 'string' ? resolve(given) : await askDestination(services, arg.layout.path);
     return copyRowsToLayout(services, selected.map((node) => ({ node, tags: keptTags(node) })), to, selectionAnswers);
@@ -61,7 +61,7 @@ async function copyOne(services: Services, arg: unknown, answers: unknown): Prom
   const to = typeof plain.to === 'string' ? resolve(plain.to) : await askDestination(services, from);
   const layout = await openDestinationLayout(services, to);
   if (layout.store.readOnly) throw new Error(l10n.t('{0} is a layout archive: copy into a layout folder.', layout.path));
-  const { referrers, only } = await askCopyReferrers(source.target, source.desc, title, plain.referrers, !tags, plain.only);
+  const { referrers, only } = await askCopyReferrers(source, title, plain.referrers, !tags, plain.only, platforms);
   return copyIntoLayout(services, title, source, layout, { tags, platforms, referrers, ...(only ? { only } : {}), confirmed: plain.confirmed === true }, (shown, digest) =>
     l10n.t('Copied {0} from {1} to {2} as {3} ({4})', manifestName(source.tag, source.desc.digest), vscode.workspace.asRelativePath(from), vscode.workspace.asRelativePath(layout.path), shown.join(', '), digest),
   );

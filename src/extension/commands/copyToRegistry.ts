@@ -26,7 +26,7 @@ export async function copyToRegistry(services: Services, arg?: unknown, answers?
   const platforms = await askCopyPlatforms(source.target, source.desc, title, plainArgs(arg, answers).platforms);
   const given = plainArgs(arg, answers).to;
   const interactive = typeof given !== 'string';
-  const { referrers, only } = await askCopyReferrers(source.target, source.desc, title, plainArgs(arg, answers).referrers, interactive, plainArgs(arg, answers).only);
+  const { referrers, only } = await askCopyReferrers(source, title, plainArgs(arg, answers).referrers, interactive, plainArgs(arg, answers).only, platforms);
   const to = interactive ? await pickDestination(services.registries.list(), title, { sourceTag: source.tag }) : given;
   const { destination: ref, problem } = parseDestination(to, source.tag);
   if (!ref?.tag) throw new Error(l10n.t('Cannot copy to {0}: {1}', to, problem ?? ''));

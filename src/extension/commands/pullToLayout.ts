@@ -22,7 +22,7 @@ export async function pullToLayout(services: Services, arg?: unknown, answers?: 
   const tags = tagList(plain.tags, 'tags');
   const platforms = await askCopyPlatforms(source.target, source.desc, title, plain.platforms);
   const layout = await layoutFrom(services, typeof plain.layout === 'string' ? { layout: plain.layout } : undefined, title);
-  const { referrers, only } = await askCopyReferrers(source.target, source.desc, title, plain.referrers, !tags, plain.only);
+  const { referrers, only } = await askCopyReferrers(source, title, plain.referrers, !tags, plain.only, platforms);
   return copyIntoLayout(services, title, source, layout, { tags, platforms, referrers, ...(only ? { only } : {}), confirmed: plain.confirmed === true, onDidRetry: services.registries.onDidRetry }, (shown, digest) =>
     l10n.t('Pulled {0} into {1} as {2} ({3})', sourceReferenceText(source), vscode.workspace.asRelativePath(layout.path), shown.join(', '), digest),
   );
