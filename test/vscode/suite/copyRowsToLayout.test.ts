@@ -151,9 +151,10 @@ describe('Copy to Layout of several rows', () => {
     pickAnswers = [(items) => items.find((i) => i.label === 'With their referrers')];
     const result = await run<CopiedRows>('manifold.copyToLayout', appRow, [appRow, toolsRow], { to });
     assert.ok(result, errors.join('\n'));
-    // One question, naming how many rows have referrers and the kinds seen; no platforms asked of either index.
+    // One question, naming how many rows have referrers, how many on platforms (app's amd64 lifecycle note) and the
+    // kinds seen; no platforms asked of either index.
     assert.equal(picks.length, 1, JSON.stringify(picks));
-    assert.match(picks[0]!.placeHolder ?? '', /^2 of the 2 rows have referrers: .+\. Copy them too\?$/);
+    assert.equal(picks[0]!.placeHolder, '2 of the 2 rows have referrers, 1 of the 3 on their platforms: end-of-life, SBOM, signature. Copy them too?');
     assert.equal(modals.length, 0, JSON.stringify(modals));
     const dst = await OciLayoutStore.open(to);
     assert.equal((await dst.resolve('app')).digest, app.digest);
@@ -249,7 +250,7 @@ describe('Copy to Layout of several rows', () => {
     assert.ok(result, errors.join('\n'));
     assert.deepEqual(asked, ['input', 'pick']);
     assert.deepEqual(inputs, [{ title: `Copy to Layout (rows-src@${loose.digest.slice(7, 19)})`, value: '' }]);
-    assert.match(picks[0]!.placeHolder ?? '', /^1 of the 2 rows has referrers: /);
+    assert.equal(picks[0]!.placeHolder, '1 of the 2 rows has referrers, 1 of the 2 on its platforms: end-of-life, SBOM. Copy them too?');
     const dst = await OciLayoutStore.open(to);
     assert.equal((await dst.resolve('app')).digest, app.digest);
     assert.equal((await dst.resolve('loose')).digest, loose.digest);

@@ -194,7 +194,8 @@ describe('Registries view', () => {
       }
       assert.deepEqual(asked, [
         'pick: Platforms to copy: all of them copies the index as it is; some of them writes a new index of just those',
-        'pick: Attached to it: SBOM. Copy them too?',
+        // v1's SBOM, and the end-of-life note on its linux/amd64 image: the copy of the index carries both.
+        'pick: 1 of its 2 referrers is on its platforms: end-of-life, SBOM. Copy them too?',
         'destination: Pick an added repository, or type registry/repository[:tag] (the tag is v1 unless given)',
         'input: User name',
         'input: Password or access token for alice',

@@ -149,7 +149,7 @@ describe('Registry TLS: trust a CA, choose a client certificate', function () {
     const asked: string[] = [];
     const said: string[] = [];
     const restore = swapExtensionWindow({
-      // Of v1's two platforms, amd64 only; its SBOM left behind: answers a default run would not give.
+      // Of v1's two platforms, amd64 only; its referrers left behind: answers a default run would not give.
       showQuickPick: async (items: readonly Item[] | Thenable<readonly Item[]>, options?: vscode.QuickPickOptions) => {
         const list = await items;
         asked.push(`pick: ${options?.placeHolder}`);
@@ -174,7 +174,8 @@ describe('Registry TLS: trust a CA, choose a client certificate', function () {
     // Each question once: the platforms, the referrers, the destination, then the CA file; none again on Retry.
     assert.deepEqual(asked, [
       'pick: Platforms to copy: all of them copies the index as it is; some of them writes a new index of just those',
-      'pick: Attached to it: SBOM. Copy them too?',
+      // Asked of what is copied, amd64's image: its end-of-life note (v1's SBOM stays with v1).
+      'pick: Attached to it: end-of-life. Copy them too?',
       `destination: Pick an added repository, or type registry/repository[:tag] (the tag is v1 unless given)`,
       `file: ${host}: the CA certificate that signed its certificate`,
     ]);
@@ -182,7 +183,7 @@ describe('Registry TLS: trust a CA, choose a client certificate', function () {
     assert.match(said[0]!, /its TLS certificate is not signed by a CA this machine trusts/);
     assert.equal(said[1], `${host}: Manifold now trusts the CA certificate saved as ${join(certsDir(host), 'ca.crt')} (podman and skopeo read it there too).`);
     assert.equal(said[2], `Copied v1 to ${to} (3 pushed, 0 already there) Only the linux/amd64 manifest was copied (${f.images[0]!.digest}).`);
-    // What the answers said, done: v1 names amd64's image alone there, and no SBOM came (no referrers tag beside v1).
+    // What the answers said, done: v1 names amd64's image alone there, and no referrer came (no referrers tag beside v1).
     const repo = new Registry(host, { tlsFiles: { caFiles: [file('ca.crt')] } }).repository('team/replayed');
     assert.equal((await repo.resolve('v1')).digest, f.images[0]!.digest);
     const tags: string[] = [];
