@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import type { ManifestLikeNode } from '../tree/nodes';
 import type { Services } from '../services';
 import { confirmAllTagMoves, movedText } from '../ui/confirm';
-import { openDestinationLayout } from '../ui/layoutDestination';
+import { isLayoutArchive, openDestinationLayout } from '../ui/layoutDestination';
 import { Cancelled } from '../ui/prompts';
 import { reportDone } from '../ui/report';
 import { askRowsReferrers, askRowTag, refuseSharedTags, rowName } from './copyRowsQuestions';
@@ -43,9 +43,9 @@ export async function copyRowsToLayout(services: Services, rows: readonly RowToC
   for (const [i, r] of copies.entries()) tags.push(r.tags ?? (await askRowTag(title, sources[i]!)));
   // Refused before the destination is opened: a folder that is no layout is not made one for nothing.
   refuseSharedTags(sources, tags);
-  const layout = await openDestinationLayout(services, to);
-  if (layout.store.readOnly) throw new Error(l10n.t('{0} is a layout archive: copy into a layout folder.', layout.path));
+  if (isLayoutArchive(to)) throw new Error(l10n.t('{0} is a layout archive: copy into a layout folder.', to));
   const { referrers, only } = givenOnly(plain.only, plain.referrers) ?? (typeof plain.referrers === 'boolean' ? { referrers: plain.referrers } : await askRowsReferrers(title, sources));
+  const layout = await openDestinationLayout(services, to);
   // No platforms asked: each index is copied whole. Choosing platforms is for one image, whose list a pick can show;
   // across several indexes the platforms differ and one list would not say which row each came from.
   const planned = sources.map((s, i) => ({ tags: tags[i]!, digest: s.desc.digest, what: sourceReferenceText(s) }));

@@ -11,7 +11,7 @@ import { copyIntoLayout, type CopiedIntoLayout } from './copyIntoLayout';
 import { copyRowsToLayout } from './copyRowsToLayout';
 import { askCopyPlatforms } from './copyPlatforms';
 import { askCopyReferrers } from './copyReferrers';
-import { openDestinationLayout, pickLayoutDestination } from '../ui/layoutDestination';
+import { isLayoutArchive, openDestinationLayout, pickLayoutDestination } from '../ui/layoutDestination';
 
 /**
  * `manifold.copyToLayout`: copies a layout's tag (or manifest) with everything below it and, unless the user says
@@ -59,9 +59,10 @@ async function copyOne(services: Services, arg: unknown, answers: unknown): Prom
   const tags = tagList(plain.tags, 'tags');
   const platforms = await askCopyPlatforms(source.target, source.desc, title, plain.platforms);
   const to = typeof plain.to === 'string' ? resolve(plain.to) : await askDestination(services, from);
-  const layout = await openDestinationLayout(services, to);
-  if (layout.store.readOnly) throw new Error(l10n.t('{0} is a layout archive: copy into a layout folder.', layout.path));
+  if (isLayoutArchive(to)) throw new Error(l10n.t('{0} is a layout archive: copy into a layout folder.', to));
+  // Asked before the destination is made one: a question cancelled leaves no empty layout folder behind.
   const { referrers, only } = await askCopyReferrers(source, title, plain.referrers, !tags, plain.only, platforms);
+  const layout = await openDestinationLayout(services, to);
   return copyIntoLayout(services, title, source, layout, { tags, platforms, referrers, ...(only ? { only } : {}), confirmed: plain.confirmed === true }, (shown, digest) =>
     l10n.t('Copied {0} from {1} to {2} as {3} ({4})', manifestName(source.tag, source.desc.digest), vscode.workspace.asRelativePath(from), vscode.workspace.asRelativePath(layout.path), shown.join(', '), digest),
   );

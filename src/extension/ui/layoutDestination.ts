@@ -35,6 +35,11 @@ export async function pickLayoutDestination(services: Services, question: Destin
   return need(chosen[0]).fsPath;
 }
 
+/** A layout archive (a file), which no copy writes into: callers refuse it in their own words, before asking anything. */
+export function isLayoutArchive(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+}
+
 /** The layout at `path`, made there first when the folder holds none (and remembered, so the view shows it). */
 export async function openDestinationLayout(services: Services, path: string): Promise<ResolvedLayout> {
   // A file (a layout archive) is opened as it is, read-only, for the caller to refuse in its own words.

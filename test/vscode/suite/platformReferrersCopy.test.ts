@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
@@ -165,6 +165,29 @@ describe('Referrers only on the platforms: the image and rows questions', functi
     assert.match(asked[0]!, /^pick: Platforms to copy/);
     assert.deepEqual(errors, []);
     await assert.rejects(remote('plat/cancelled').resolve('multi'), 'nothing was pushed');
+  });
+
+  it('Copy to Layout into a new folder, the referrers question dismissed: the folder is not made; into a .tar file: refused before it is asked', async () => {
+    const to = join(dir, 'never-made');
+    const errors: string[] = [];
+    const put = swapExtensionWindow({ showErrorMessage: async (message: string) => void errors.push(message) });
+    try {
+      // No pick given: the referrers question is dismissed (Escape).
+      assert.equal(await run('manifold.copyToLayout', { layout: from, reference: 'multi', to }), undefined);
+      assert.equal(asked.length, 2, asked.join('; '));
+      assert.match(asked[1]!, /^pick: 3 of its 3 referrers are on its platforms/);
+      assert.equal(existsSync(to), false, `${to} was made for a copy that never happened`);
+      assert.deepEqual(errors, []);
+      asked.length = 0;
+      const tar = join(dir, 'archive.tar');
+      writeFileSync(tar, Buffer.alloc(1024));
+      assert.equal(await run('manifold.copyToLayout', { layout: from, reference: 'multi', to: tar }), undefined);
+      assert.equal(asked.length, 1, asked.join('; '));
+      assert.match(asked[0]!, /^pick: Platforms to copy/);
+      assert.deepEqual(errors, [`${tar} is a layout archive: copy into a layout folder.`]);
+    } finally {
+      put();
+    }
   });
 
   it('Pull into Layout of an index whose platforms are signed: asked; SBOM picked: the SBOM alone arrives', async () => {
