@@ -1,0 +1,40 @@
+// What the sweep of files given on the command line found (damagedInputFilesRandom.test.ts), one case each: the error
+// names the file and the problem, and nothing is stored.
+import { strict as assert } from 'node:assert';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCliIn } from '../helpers/runCli';
+import { cleanupTemps, folderSnapshot, makeImage, newLayout, tempDir } from './builders';
+
+after(cleanupTemps);
+
+describe('manifest push FILE', () => {
+  it('a file that is JSON but no object, a folder, a document the layout refuses: each named by the file', async () => {
+    const store = await newLayout();
+    const image = await makeImage(store);
+    const dir = tempDir();
+    const before = folderSnapshot(store.location);
+    const push = (file: string) => runCliIn(dir, 'manifest', 'push', '--oci-layout', `${store.location}:m`, file);
+    const said = async (file: string) => {
+      const r = await push(file);
+      assert.equal(r.code, 1);
+      return r.stderr;
+    };
+    writeFileSync(join(dir, 'null.json'), 'null');
+    // Was: Error: Cannot use 'in' operator to search for 'manifests' in null
+    assert.equal(await said('null.json'), 'Error: null.json: the document is null, not a JSON object: it is not an image index or manifest\n');
+    writeFileSync(join(dir, 'five.json'), '5');
+    assert.equal(await said('five.json'), 'Error: five.json: the document is a number, not a JSON object: it is not an image index or manifest\n');
+    mkdirSync(join(dir, 'folder'));
+    // Was: Error: EISDIR: illegal operation on a directory, read
+    assert.equal(await said('folder'), 'Error: folder: EISDIR: illegal operation on a directory, read\n');
+    const m = JSON.parse(readFileSync(join(store.location, 'blobs', 'sha256', image.digest.slice(7)), 'utf8'));
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ ...m, config: { ...m.config, digest: 5 } }));
+    // Was: Error: manifest sha256:…: config.digest: digest must be a string, not a number
+    assert.equal(await said('bad.json'), 'Error: bad.json: config.digest: digest must be a string, not a number\n');
+    assert.deepEqual(folderSnapshot(store.location), before);
+    // The good one still goes in.
+    writeFileSync(join(dir, 'good.json'), JSON.stringify(m));
+    assert.equal((await push('good.json')).code, 0);
+  });
+});
