@@ -3,6 +3,8 @@
 import { strict as assert } from 'node:assert';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DockerConfigStore } from '../../src/oci/auth/dockerConfig';
+import { isOciError } from '../../src/oci/errors';
 import { runCliIn } from '../helpers/runCli';
 import { cleanupTemps, folderSnapshot, makeImage, newLayout, tempDir } from './builders';
 
@@ -36,5 +38,26 @@ describe('manifest push FILE', () => {
     // The good one still goes in.
     writeFileSync(join(dir, 'good.json'), JSON.stringify(m));
     assert.equal((await push('good.json')).code, 0);
+  });
+});
+
+describe('the credentials file (--registry-config): read', () => {
+  it('a folder in its place, and text that is no JSON: named, and the message quotes none of the file', async () => {
+    const dir = tempDir();
+    const folder = join(dir, 'folder.json');
+    mkdirSync(folder);
+    // Was: EISDIR: illegal operation on a directory, read (no file named, not an OciError)
+    await assert.rejects(new DockerConfigStore({ path: folder }).get('r.example'), (e: Error) => isOciError(e) && e.message === `${folder}: cannot read the Docker config (EISDIR: illegal operation on a directory, read)`);
+    const out = await runCliIn(dir, 'logout', '--registry-config', folder, 'r.example');
+    assert.deepEqual([out.code, out.stderr], [1, `Error: ${folder}: cannot read the Docker config (EISDIR: illegal operation on a directory, read)\n`]);
+    const cut = join(dir, 'config.json');
+    const text = `{"auths": {"r.example": {"auth": "${Buffer.from('alice:s3cret').toString('base64')}"}}}x`;
+    writeFileSync(cut, text);
+    // Was: invalid Docker config (Unexpected non-whitespace character after JSON at position 54), and where V8 quotes
+    // the text around the place ("Unexpected token 'x', "...": the auth beside it.
+    await assert.rejects(new DockerConfigStore({ path: cut }).get('r.example'), (e: Error) => e.message === `${cut}: invalid Docker config (malformed JSON at line 1, column 55: unexpected character "x" after the JSON value)`);
+    writeFileSync(cut, text.replace('{"auths"', '{"auths" x'));
+    await assert.rejects(new DockerConfigStore({ path: cut }).get('r.example'), (e: Error) => !e.message.includes('YWxp') && /at line 1, column 10/.test(e.message));
+    assert.equal(readFileSync(cut, 'utf8'), text.replace('{"auths"', '{"auths" x'));
   });
 });

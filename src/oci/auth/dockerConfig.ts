@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { OciError } from '../errors';
 import type { Credential, CredentialStore } from './credentials';
 import { isJsonObject } from '../jsonObject';
+import { malformedJson } from '../validate/textFindings';
 // node:os on first use: loading it is ~1 ms of start-up for commands that never sign in.
 const homedir = () => (require('node:os') as typeof import('node:os')).homedir();
 
@@ -187,11 +188,18 @@ export class DockerConfigStore implements CredentialStore {
       text = await fs.readFile(this.path, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw err;
+      // A folder in its place, a file not ours to read: named, as the errno's message alone does not.
+      throw new OciError('INVALID_ARGUMENT', `${this.path}: cannot read the Docker config (${(err as Error).message})`, { cause: err });
     }
     if (text.trim() === '') return {};
+    let doc: unknown;
     try {
-      const doc = JSON.parse(text) as unknown;
+      doc = JSON.parse(text) as unknown;
+    } catch (err) {
+      // Where it stops, not V8's message, which quotes the text around it: here, the secrets beside it.
+      throw new OciError('INVALID_ARGUMENT', `${this.path}: invalid Docker config (${malformedJson(text, err)})`, { cause: err });
+    }
+    try {
       if (!isJsonObject(doc)) throw new Error('not a JSON object');
       // The parts credentials live in, as docker's decoder wants them: otherwise a write would reshape them (a
       // string spread into a map) and a read would fail far from the cause.
