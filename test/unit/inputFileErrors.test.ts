@@ -61,3 +61,23 @@ describe('the credentials file (--registry-config): read', () => {
     assert.equal(readFileSync(cut, 'utf8'), text.replace('{"auths"', '{"auths" x'));
   });
 });
+
+describe('the credentials file (--registry-config): auths[...].auth', () => {
+  it('read strictly as docker and oras read it: base64 with its padding (line breaks skipped), holding a colon', async () => {
+    const path = join(tempDir(), 'config.json');
+    const store = new DockerConfigStore({ path });
+    const auth = Buffer.from('alice:s3cret!').toString('base64');
+    const read = (value: string) => {
+      writeFileSync(path, JSON.stringify({ auths: { 'r.example': { auth: value } } }));
+      return store.get('r.example');
+    };
+    assert.deepEqual(await read(auth), { username: 'alice', password: 's3cret!' });
+    assert.deepEqual(await read(`${auth.slice(0, 8)}\n${auth.slice(8)}`), { username: 'alice', password: 's3cret!' });
+    // Was: {username: 'alice', password: 's3cret!'} for the first (the "!" skipped), {username: 'alice', password:
+    // 's3cret-'} for the second (unpadded), the password of a stray byte's making for the third.
+    for (const bad of [`${auth}!`, auth.replace(/=+$/, ''), `${auth.slice(0, 10)}*${auth.slice(10)}`]) {
+      await assert.rejects(read(bad), (e: Error) => e.message === `${path}: auths["r.example"].auth is not base64 (of user:password, as docker login writes it)`, bad);
+    }
+    await assert.rejects(read(Buffer.from('alice').toString('base64')), (e: Error) => e.message === `${path}: auths["r.example"].auth is not base64 of user:password (no colon)`);
+  });
+});

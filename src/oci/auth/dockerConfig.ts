@@ -34,6 +34,8 @@ interface Helper {
 // Docker keeps Docker Hub's credentials under its legacy index URL.
 const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
 const HELPER_NAME_RE = /^[A-Za-z0-9_.-]+$/;
+/** Padded standard base64, nothing else. */
+const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export function defaultDockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.DOCKER_CONFIG || join(homedir(), '.docker'), 'config.json');
@@ -83,9 +85,13 @@ export class DockerConfigStore implements CredentialStore {
     }
     const cred: Credential = {};
     if (entry.auth) {
-      const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+      // Strictly, as docker and oras decode it (Go's base64.StdEncoding, which skips line breaks): Buffer.from skips
+      // what is not base64 and reads on, so a damaged auth would sign in as some other user:password.
+      const auth = entry.auth.replace(/[\r\n]/g, '');
+      if (!BASE64_RE.test(auth)) throw new OciError('INVALID_ARGUMENT', `${this.path}: auths[${JSON.stringify(entryKey)}].auth is not base64 (of user:password, as docker login writes it)`);
+      const decoded = Buffer.from(auth, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
-      if (colon === -1) throw new OciError('INVALID_ARGUMENT', `${this.path}: auths[${JSON.stringify(entryKey)}].auth is not base64 of user:password`);
+      if (colon === -1) throw new OciError('INVALID_ARGUMENT', `${this.path}: auths[${JSON.stringify(entryKey)}].auth is not base64 of user:password (no colon)`);
       cred.username = decoded.slice(0, colon);
       cred.password = decoded.slice(colon + 1);
     } else {
