@@ -81,3 +81,20 @@ describe('the credentials file (--registry-config): auths[...].auth', () => {
     await assert.rejects(read(Buffer.from('alice').toString('base64')), (e: Error) => e.message === `${path}: auths["r.example"].auth is not base64 of user:password (no colon)`);
   });
 });
+
+describe('the credentials file (--registry-config): credential helpers', () => {
+  it('a helper name too long to be a program is refused naming the file and where, shortened (was: spawn ENAMETOOLONG)', async () => {
+    const path = join(tempDir(), 'config.json');
+    writeFileSync(path, JSON.stringify({ credsStore: 'A'.repeat(1 << 20) }));
+    await assert.rejects(new DockerConfigStore({ path }).get('r.example'), (e: Error) => e.message === `${path}: credential helper name "${'A'.repeat(64)}…" is not valid (credsStore)`);
+    // The longest a program name may be still runs.
+    writeFileSync(path, JSON.stringify({ credsStore: 'A'.repeat(237) }));
+    const ran: string[] = [];
+    const runHelper = async (program: string) => {
+      ran.push(program);
+      return JSON.stringify({ Username: 'u', Secret: 'p' });
+    };
+    assert.deepEqual(await new DockerConfigStore({ path, runHelper }).get('r.example'), { username: 'u', password: 'p' });
+    assert.deepEqual(ran, [`docker-credential-${'A'.repeat(237)}`]);
+  });
+});

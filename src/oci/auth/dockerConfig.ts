@@ -5,6 +5,7 @@ import { OciError } from '../errors';
 import type { Credential, CredentialStore } from './credentials';
 import { isJsonObject } from '../jsonObject';
 import { malformedJson } from '../validate/textFindings';
+import { quotedText } from '../shownName';
 // node:os on first use: loading it is ~1 ms of start-up for commands that never sign in.
 const homedir = () => (require('node:os') as typeof import('node:os')).homedir();
 
@@ -147,8 +148,10 @@ export class DockerConfigStore implements CredentialStore {
     let helper: Helper | undefined;
     for (const [k, v] of Object.entries(config.credHelpers ?? {})) if (k === key || normalizeKey(k) === normalizeKey(key)) helper = { name: v, from: `credHelpers[${JSON.stringify(k)}]` };
     if (!helper && config.credsStore) helper = { name: config.credsStore, from: 'credsStore' };
-    if (helper !== undefined && !HELPER_NAME_RE.test(helper.name)) {
-      throw new OciError('INVALID_ARGUMENT', `${this.path}: credential helper name ${JSON.stringify(helper.name)} is not valid`);
+    // A program's name is at most NAME_MAX (255) bytes, docker-credential- and all: longer, spawn fails naming nothing.
+    if (helper !== undefined && (!HELPER_NAME_RE.test(helper.name) || helper.name.length > 255 - 'docker-credential-'.length)) {
+      const shown = helper.name.length > 64 ? `${helper.name.slice(0, 64)}…` : helper.name;
+      throw new OciError('INVALID_ARGUMENT', `${this.path}: credential helper name ${quotedText(shown)} is not valid (${helper.from})`);
     }
     return helper;
   }
