@@ -98,3 +98,29 @@ describe('the credentials file (--registry-config): credential helpers', () => {
     assert.deepEqual(ran, [`docker-credential-${'A'.repeat(237)}`]);
   });
 });
+
+describe('the credentials file (--registry-config): null and empty values', () => {
+  it('null is no value, as docker, oras and podman read it; an empty or null credHelpers entry leaves credsStore to answer, as oras does', async () => {
+    const path = join(tempDir(), 'config.json');
+    const asked: string[] = [];
+    const runHelper = async (program: string) => {
+      asked.push(program);
+      return JSON.stringify({ Username: 'from-store', Secret: 'p' });
+    };
+    const store = new DockerConfigStore({ path, runHelper });
+    const auth = Buffer.from('alice:pw').toString('base64');
+    // Was: auths["r.example"].identitytoken is not a string
+    writeFileSync(path, JSON.stringify({ auths: { 'r.example': { auth, identitytoken: null, email: null } } }));
+    assert.deepEqual(await store.get('r.example'), { username: 'alice', password: 'pw' });
+    writeFileSync(path, JSON.stringify({ auths: { 'r.example': { auth: null, username: 'bob', password: 'x' } } }));
+    assert.deepEqual(await store.get('r.example'), { username: 'bob', password: 'x' });
+    // Was: invalid Docker config (credHelpers["r.example"] is not a string), and for "": credential helper name "" is not valid.
+    for (const empty of [null, '']) {
+      writeFileSync(path, JSON.stringify({ credsStore: 'desktop', credHelpers: { 'r.example': empty } }));
+      assert.deepEqual(await store.get('r.example'), { username: 'from-store', password: 'p' });
+      writeFileSync(path, JSON.stringify({ auths: { 'r.example': { auth } }, credHelpers: { 'r.example': empty } }));
+      assert.deepEqual(await store.get('r.example'), { username: 'alice', password: 'pw' });
+    }
+    assert.deepEqual(asked, ['docker-credential-desktop', 'docker-credential-desktop']);
+  });
+});

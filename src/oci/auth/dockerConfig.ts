@@ -11,9 +11,9 @@ const homedir = () => (require('node:os') as typeof import('node:os')).homedir()
 
 /** The parts of `~/.docker/config.json` that hold credentials; the rest of the file is kept as it is. */
 interface DockerConfigFile {
-  auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string; registrytoken?: string }>;
+  auths?: Record<string, { auth?: string | null; username?: string | null; password?: string | null; identitytoken?: string | null; registrytoken?: string | null }>;
   credsStore?: string;
-  credHelpers?: Record<string, string>;
+  credHelpers?: Record<string, string | null>;
   [key: string]: unknown;
 }
 
@@ -80,7 +80,8 @@ export class DockerConfigStore implements CredentialStore {
     const [entryKey, entry] = found;
     // What docker's own decoder refuses (a number, a map) is named, not passed on to fail somewhere obscure.
     for (const field of ['auth', 'username', 'password', 'identitytoken', 'registrytoken'] as const) {
-      if (entry[field] !== undefined && typeof entry[field] !== 'string') {
+      // null is no value, as Go (docker, oras, podman) reads it into a string.
+      if (entry[field] != null && typeof entry[field] !== 'string') {
         throw new OciError('INVALID_ARGUMENT', `${this.path}: auths[${JSON.stringify(entryKey)}].${field} is not a string`);
       }
     }
@@ -146,8 +147,9 @@ export class DockerConfigStore implements CredentialStore {
   private helperFor(config: DockerConfigFile, registry: string): Helper | undefined {
     const key = dockerConfigKey(registry);
     let helper: Helper | undefined;
-    for (const [k, v] of Object.entries(config.credHelpers ?? {})) if (k === key || normalizeKey(k) === normalizeKey(key)) helper = { name: v, from: `credHelpers[${JSON.stringify(k)}]` };
-    if (!helper && config.credsStore) helper = { name: config.credsStore, from: 'credsStore' };
+    for (const [k, v] of Object.entries(config.credHelpers ?? {})) if (k === key || normalizeKey(k) === normalizeKey(key)) helper = { name: v ?? '', from: `credHelpers[${JSON.stringify(k)}]` };
+    // An empty name (or null, which Go reads as "") is no helper for the registry: then credsStore, as oras reads it.
+    if (!helper?.name) helper = config.credsStore ? { name: config.credsStore, from: 'credsStore' } : undefined;
     // A program's name is at most NAME_MAX (255) bytes, docker-credential- and all: longer, spawn fails naming nothing.
     if (helper !== undefined && (!HELPER_NAME_RE.test(helper.name) || helper.name.length > 255 - 'docker-credential-'.length)) {
       const shown = helper.name.length > 64 ? `${helper.name.slice(0, 64)}…` : helper.name;
@@ -214,7 +216,7 @@ export class DockerConfigStore implements CredentialStore {
       // string spread into a map) and a read would fail far from the cause.
       if (doc.auths != null && !isJsonObject(doc.auths)) throw new Error('auths is not an object');
       if (doc.credHelpers != null && !isJsonObject(doc.credHelpers)) throw new Error('credHelpers is not an object');
-      for (const [k, v] of Object.entries(doc.credHelpers ?? {})) if (typeof v !== 'string') throw new Error(`credHelpers[${JSON.stringify(k)}] is not a string`);
+      for (const [k, v] of Object.entries(doc.credHelpers ?? {})) if (v !== null && typeof v !== 'string') throw new Error(`credHelpers[${JSON.stringify(k)}] is not a string`);
       if (doc.credsStore != null && typeof doc.credsStore !== 'string') throw new Error('credsStore is not a string');
       return doc as DockerConfigFile;
     } catch (err) {
