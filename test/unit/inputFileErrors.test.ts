@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DockerConfigStore } from '../../src/oci/auth/dockerConfig';
 import { isOciError } from '../../src/oci/errors';
+import { parseAnnotationFile } from '../../src/oci/referrers';
 import { runCliIn } from '../helpers/runCli';
 import { cleanupTemps, folderSnapshot, makeImage, newLayout, tempDir } from './builders';
 
@@ -122,5 +123,15 @@ describe('the credentials file (--registry-config): null and empty values', () =
       assert.deepEqual(await store.get('r.example'), { username: 'alice', password: 'pw' });
     }
     assert.deepEqual(asked, ['docker-credential-desktop', 'docker-credential-desktop']);
+  });
+});
+
+describe('oras annotation file', () => {
+  it('null where a map belongs is no annotations, as oras reads it; a null value is still refused', () => {
+    // Was: invalid annotation json file: failed to load annotations from a.json: "$config" must map annotation keys to string values
+    assert.deepEqual(parseAnnotationFile('{"$config": null, "$manifest": {"a": "b"}, "hi.txt": null}', 'a.json'), { manifest: { a: 'b' }, config: {}, files: {} });
+    // Was: ... expected a JSON object of annotation maps
+    assert.deepEqual(parseAnnotationFile('null', 'a.json'), { manifest: {}, config: {}, files: {} });
+    assert.throws(() => parseAnnotationFile('{"$manifest": {"a": null}}', 'a.json'), (e: Error) => e.message === 'invalid annotation json file: failed to load annotations from a.json: "$manifest" must map annotation keys to string values');
   });
 });
