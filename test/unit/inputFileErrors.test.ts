@@ -135,3 +135,17 @@ describe('oras annotation file', () => {
     assert.throws(() => parseAnnotationFile('{"$manifest": {"a": null}}', 'a.json'), (e: Error) => e.message === 'invalid annotation json file: failed to load annotations from a.json: "$manifest" must map annotation keys to string values');
   });
 });
+
+describe('the credentials file (--registry-config): an auths entry that is no object', () => {
+  it('is refused naming it, as docker and oras refuse it (was: passed over, no credential, and the registry said 401)', async () => {
+    const path = join(tempDir(), 'config.json');
+    const store = new DockerConfigStore({ path });
+    for (const entry of ['x', 5, [], true]) {
+      writeFileSync(path, JSON.stringify({ auths: { 'https://r.example': entry, 'other.example': { auth: Buffer.from('a:b').toString('base64') } } }));
+      await assert.rejects(store.get('r.example'), (e: Error) => e.message === `${path}: auths["https://r.example"] is not an object`);
+      assert.deepEqual(await store.get('other.example'), { username: 'a', password: 'b' });
+    }
+    writeFileSync(path, JSON.stringify({ auths: { 'r.example': null } }));
+    assert.equal(await store.get('r.example'), undefined);
+  });
+});

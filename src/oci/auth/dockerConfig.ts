@@ -77,7 +77,10 @@ export class DockerConfigStore implements CredentialStore {
     }
     const found = findAuthEntry(config, registry);
     if (!found) return undefined;
-    const [entryKey, entry] = found;
+    const [entryKey, value] = found;
+    // Docker and oras refuse it too; passed over, the registry's 401 would say nothing of the file.
+    if (!isJsonObject(value)) throw new OciError('INVALID_ARGUMENT', `${this.path}: auths[${JSON.stringify(entryKey)}] is not an object`);
+    const entry = value as AuthEntry;
     // What docker's own decoder refuses (a number, a map) is named, not passed on to fail somewhere obscure.
     for (const field of ['auth', 'username', 'password', 'identitytoken', 'registrytoken'] as const) {
       // null is no value, as Go (docker, oras, podman) reads it into a string.
@@ -240,13 +243,13 @@ export class DockerConfigStore implements CredentialStore {
 
 type AuthEntry = NonNullable<DockerConfigFile['auths']>[string];
 
-/** The `auths` entry for `registry` and the key it is written under; an entry that is no object (null) is none. */
-function findAuthEntry(config: DockerConfigFile, registry: string): [string, AuthEntry] | undefined {
-  const auths = config.auths ?? {};
+/** The `auths` entry for `registry` and the key it is written under; null is none (Go reads it as an empty entry). */
+function findAuthEntry(config: DockerConfigFile, registry: string): [string, unknown] | undefined {
+  const auths: Record<string, unknown> = config.auths ?? {};
   const key = dockerConfigKey(registry);
-  if (isJsonObject(auths[key])) return [key, auths[key]];
+  if (auths[key] != null) return [key, auths[key]];
   const want = normalizeKey(key);
-  for (const [k, v] of Object.entries(auths)) if (normalizeKey(k) === want && isJsonObject(v)) return [k, v];
+  for (const [k, v] of Object.entries(auths)) if (normalizeKey(k) === want && v != null) return [k, v];
   return undefined;
 }
 
