@@ -149,3 +149,16 @@ describe('the credentials file (--registry-config): an auths entry that is no ob
     assert.equal(await store.get('r.example'), undefined);
   });
 });
+
+describe('the credentials file (--registry-config): null', () => {
+  it('is an empty config, as docker, oras and podman decode it, and a login writes one over it (was: invalid Docker config (not a JSON object))', async () => {
+    const path = join(tempDir(), 'config.json');
+    writeFileSync(path, 'null\n');
+    const store = new DockerConfigStore({ path });
+    assert.equal(await store.get('r.example'), undefined);
+    await store.put('r.example', { username: 'a', password: 'b' });
+    assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')), { auths: { 'r.example': { auth: Buffer.from('a:b').toString('base64') } } });
+    writeFileSync(path, '[]');
+    await assert.rejects(store.get('r.example'), (e: Error) => e.message === `${path}: invalid Docker config (not a JSON object)`);
+  });
+});

@@ -213,6 +213,8 @@ export class DockerConfigStore implements CredentialStore {
       // Where it stops, not V8's message, which quotes the text around it: here, the secrets beside it.
       throw new OciError('INVALID_ARGUMENT', `${this.path}: invalid Docker config (${malformedJson(text, err)})`, { cause: err });
     }
+    // null is an empty config, as docker, oras and podman decode it (and the next login writes one).
+    if (doc === null) return {};
     try {
       if (!isJsonObject(doc)) throw new Error('not a JSON object');
       // The parts credentials live in, as docker's decoder wants them: otherwise a write would reshape them (a
