@@ -20,7 +20,7 @@ export const ODD_VALUES = [
 ];
 
 /** The end of the JSON value that starts at `from` (at the next `,`, `}` or `]` of its own level). */
-function valueEnd(text: string, from: number): number {
+export function valueEnd(text: string, from: number): number {
   let depth = 0;
   let inString = false;
   for (let i = from; i < text.length; i++) {

@@ -10,7 +10,8 @@ import { boolOpt, type Command, LAYOUT_OPTION, stringOpt } from '../command';
 import { descriptorText } from '../descriptorOutput';
 import { openTarget } from '../targets';
 import { tagMoveReporter } from '../tagMoves';
-import { malformedJson } from '../../oci/validate';
+import { checkManifestBytes, malformedJson } from '../../oci/validate';
+import { isJsonObject } from '../../oci/jsonObject';
 
 export const manifestPush: Command = {
   path: 'manifest push',
@@ -27,7 +28,7 @@ export const manifestPush: Command = {
   },
   async run(p, printer) {
     const [raw, file] = p.positionals as [string, string];
-    const bytes = file === '-' ? await readStdin() : await fsp.readFile(file);
+    const bytes = file === '-' ? await readStdin() : await readManifestFile(file);
     let json: { mediaType?: unknown };
     const text = bytes.toString('utf8');
     try {
@@ -35,6 +36,8 @@ export const manifestPush: Command = {
     } catch (err) {
       throw new OciError('INVALID_MANIFEST', `${file}: ${malformedJson(text, err)}`);
     }
+    // `in` below, and every field read, need an object: `null`, `5` or `"x"` is no document of either kind.
+    if (!isJsonObject(json)) throw new OciError('INVALID_MANIFEST', `${file}: the document is ${jsonKind(json)}, not a JSON object: it is not an image index or manifest`);
     const declared = typeof json?.mediaType === 'string' ? json.mediaType : undefined;
     const given = stringOpt(p, 'media-type');
     if (given && declared && given !== declared) throw new OciError('INVALID_ARGUMENT', `${file}: --media-type ${given} differs from the document's mediaType ${declared}`);
@@ -44,6 +47,8 @@ export const manifestPush: Command = {
     checkManifestSize(`manifest ${file}`, bytes.length);
     const desc: Descriptor = { mediaType, digest: digestOf(bytes), size: bytes.length };
     const t = await openTarget(p, raw, { create: true, allowTagList: true });
+    // The checks the layout runs on push, said of the file given rather than of a digest the user never saw.
+    if (t.kind === 'oci-layout') checkManifestBytes(bytes, desc, file);
     await t.target.push(desc, bytes);
     const tags = [...(t.reference ? [t.reference] : []), ...t.extraTags];
     const reportMoves = await tagMoveReporter(t, tags, printer);
@@ -59,3 +64,15 @@ export const manifestPush: Command = {
     await reportMoves();
   },
 };
+
+/** The file read, its error led by its name (`EISDIR: illegal operation on a directory` names none). */
+async function readManifestFile(file: string): Promise<Buffer> {
+  try {
+    return await fsp.readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'NOT_FOUND' : 'INVALID_ARGUMENT';
+    throw new OciError(code, `${file}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+const jsonKind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`);

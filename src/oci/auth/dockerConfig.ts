@@ -4,14 +4,16 @@ import { dirname, join } from 'node:path';
 import { OciError } from '../errors';
 import type { Credential, CredentialStore } from './credentials';
 import { isJsonObject } from '../jsonObject';
+import { malformedJson } from '../validate/textFindings';
+import { quotedText } from '../shownName';
 // node:os on first use: loading it is ~1 ms of start-up for commands that never sign in.
 const homedir = () => (require('node:os') as typeof import('node:os')).homedir();
 
 /** The parts of `~/.docker/config.json` that hold credentials; the rest of the file is kept as it is. */
 interface DockerConfigFile {
-  auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string; registrytoken?: string }>;
+  auths?: Record<string, { auth?: string | null; username?: string | null; password?: string | null; identitytoken?: string | null; registrytoken?: string | null }>;
   credsStore?: string;
-  credHelpers?: Record<string, string>;
+  credHelpers?: Record<string, string | null>;
   [key: string]: unknown;
 }
 
@@ -33,6 +35,8 @@ interface Helper {
 // Docker keeps Docker Hub's credentials under its legacy index URL.
 const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
 const HELPER_NAME_RE = /^[A-Za-z0-9_.-]+$/;
+/** Padded standard base64, nothing else. */
+const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export function defaultDockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.DOCKER_CONFIG || join(homedir(), '.docker'), 'config.json');
@@ -73,18 +77,26 @@ export class DockerConfigStore implements CredentialStore {
     }
     const found = findAuthEntry(config, registry);
     if (!found) return undefined;
-    const [entryKey, entry] = found;
+    const [entryKey, value] = found;
+    // Docker and oras refuse it too; passed over, the registry's 401 would say nothing of the file.
+    if (!isJsonObject(value)) throw new OciError('INVALID_ARGUMENT', `${this.path}: auths[${JSON.stringify(entryKey)}] is not an object`);
+    const entry = value as AuthEntry;
     // What docker's own decoder refuses (a number, a map) is named, not passed on to fail somewhere obscure.
     for (const field of ['auth', 'username', 'password', 'identitytoken', 'registrytoken'] as const) {
-      if (entry[field] !== undefined && typeof entry[field] !== 'string') {
+      // null is no value, as Go (docker, oras, podman) reads it into a string.
+      if (entry[field] != null && typeof entry[field] !== 'string') {
         throw new OciError('INVALID_ARGUMENT', `${this.path}: auths[${JSON.stringify(entryKey)}].${field} is not a string`);
       }
     }
     const cred: Credential = {};
     if (entry.auth) {
-      const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+      // Strictly, as docker and oras decode it (Go's base64.StdEncoding, which skips line breaks): Buffer.from skips
+      // what is not base64 and reads on, so a damaged auth would sign in as some other user:password.
+      const auth = entry.auth.replace(/[\r\n]/g, '');
+      if (!BASE64_RE.test(auth)) throw new OciError('INVALID_ARGUMENT', `${this.path}: auths[${JSON.stringify(entryKey)}].auth is not base64 (of user:password, as docker login writes it)`);
+      const decoded = Buffer.from(auth, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
-      if (colon === -1) throw new OciError('INVALID_ARGUMENT', `${this.path}: auths[${JSON.stringify(entryKey)}].auth is not base64 of user:password`);
+      if (colon === -1) throw new OciError('INVALID_ARGUMENT', `${this.path}: auths[${JSON.stringify(entryKey)}].auth is not base64 of user:password (no colon)`);
       cred.username = decoded.slice(0, colon);
       cred.password = decoded.slice(colon + 1);
     } else {
@@ -138,10 +150,13 @@ export class DockerConfigStore implements CredentialStore {
   private helperFor(config: DockerConfigFile, registry: string): Helper | undefined {
     const key = dockerConfigKey(registry);
     let helper: Helper | undefined;
-    for (const [k, v] of Object.entries(config.credHelpers ?? {})) if (k === key || normalizeKey(k) === normalizeKey(key)) helper = { name: v, from: `credHelpers[${JSON.stringify(k)}]` };
-    if (!helper && config.credsStore) helper = { name: config.credsStore, from: 'credsStore' };
-    if (helper !== undefined && !HELPER_NAME_RE.test(helper.name)) {
-      throw new OciError('INVALID_ARGUMENT', `${this.path}: credential helper name ${JSON.stringify(helper.name)} is not valid`);
+    for (const [k, v] of Object.entries(config.credHelpers ?? {})) if (k === key || normalizeKey(k) === normalizeKey(key)) helper = { name: v ?? '', from: `credHelpers[${JSON.stringify(k)}]` };
+    // An empty name (or null, which Go reads as "") is no helper for the registry: then credsStore, as oras reads it.
+    if (!helper?.name) helper = config.credsStore ? { name: config.credsStore, from: 'credsStore' } : undefined;
+    // A program's name is at most NAME_MAX (255) bytes, docker-credential- and all: longer, spawn fails naming nothing.
+    if (helper !== undefined && (!HELPER_NAME_RE.test(helper.name) || helper.name.length > 255 - 'docker-credential-'.length)) {
+      const shown = helper.name.length > 64 ? `${helper.name.slice(0, 64)}…` : helper.name;
+      throw new OciError('INVALID_ARGUMENT', `${this.path}: credential helper name ${quotedText(shown)} is not valid (${helper.from})`);
     }
     return helper;
   }
@@ -187,17 +202,26 @@ export class DockerConfigStore implements CredentialStore {
       text = await fs.readFile(this.path, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw err;
+      // A folder in its place, a file not ours to read: named, as the errno's message alone does not.
+      throw new OciError('INVALID_ARGUMENT', `${this.path}: cannot read the Docker config (${(err as Error).message})`, { cause: err });
     }
     if (text.trim() === '') return {};
+    let doc: unknown;
     try {
-      const doc = JSON.parse(text) as unknown;
+      doc = JSON.parse(text) as unknown;
+    } catch (err) {
+      // Where it stops, not V8's message, which quotes the text around it: here, the secrets beside it.
+      throw new OciError('INVALID_ARGUMENT', `${this.path}: invalid Docker config (${malformedJson(text, err)})`, { cause: err });
+    }
+    // null is an empty config, as docker, oras and podman decode it (and the next login writes one).
+    if (doc === null) return {};
+    try {
       if (!isJsonObject(doc)) throw new Error('not a JSON object');
       // The parts credentials live in, as docker's decoder wants them: otherwise a write would reshape them (a
       // string spread into a map) and a read would fail far from the cause.
       if (doc.auths != null && !isJsonObject(doc.auths)) throw new Error('auths is not an object');
       if (doc.credHelpers != null && !isJsonObject(doc.credHelpers)) throw new Error('credHelpers is not an object');
-      for (const [k, v] of Object.entries(doc.credHelpers ?? {})) if (typeof v !== 'string') throw new Error(`credHelpers[${JSON.stringify(k)}] is not a string`);
+      for (const [k, v] of Object.entries(doc.credHelpers ?? {})) if (v !== null && typeof v !== 'string') throw new Error(`credHelpers[${JSON.stringify(k)}] is not a string`);
       if (doc.credsStore != null && typeof doc.credsStore !== 'string') throw new Error('credsStore is not a string');
       return doc as DockerConfigFile;
     } catch (err) {
@@ -221,13 +245,13 @@ export class DockerConfigStore implements CredentialStore {
 
 type AuthEntry = NonNullable<DockerConfigFile['auths']>[string];
 
-/** The `auths` entry for `registry` and the key it is written under; an entry that is no object (null) is none. */
-function findAuthEntry(config: DockerConfigFile, registry: string): [string, AuthEntry] | undefined {
-  const auths = config.auths ?? {};
+/** The `auths` entry for `registry` and the key it is written under; null is none (Go reads it as an empty entry). */
+function findAuthEntry(config: DockerConfigFile, registry: string): [string, unknown] | undefined {
+  const auths: Record<string, unknown> = config.auths ?? {};
   const key = dockerConfigKey(registry);
-  if (isJsonObject(auths[key])) return [key, auths[key]];
+  if (auths[key] != null) return [key, auths[key]];
   const want = normalizeKey(key);
-  for (const [k, v] of Object.entries(auths)) if (normalizeKey(k) === want && isJsonObject(v)) return [k, v];
+  for (const [k, v] of Object.entries(auths)) if (normalizeKey(k) === want && v != null) return [k, v];
   return undefined;
 }
 

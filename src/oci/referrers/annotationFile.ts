@@ -25,9 +25,13 @@ export function parseAnnotationFile(text: string, where: string): AnnotationFile
   } catch (err) {
     throw invalid(malformedJson(text, err), err);
   }
-  if (!isJsonObject(doc)) throw invalid('expected a JSON object of annotation maps');
   const out: AnnotationFile = { manifest: {}, config: {}, files: {} };
+  // null where a map belongs is an empty map, as Go's decoder (oras) reads it; a null value is refused below: Go
+  // would write it as "", an annotation nobody wrote.
+  if (doc === null) return out;
+  if (!isJsonObject(doc)) throw invalid('expected a JSON object of annotation maps');
   for (const [key, value] of Object.entries(doc)) {
+    if (value === null) continue;
     if (!isJsonObject(value) || !Object.values(value).every((v) => typeof v === 'string')) {
       throw invalid(`${JSON.stringify(key)} must map annotation keys to string values`);
     }
