@@ -8,29 +8,14 @@ import type { Services } from '../../../src/extension/services';
 import type { Descriptor } from '../../../src/oci/descriptor';
 import { OciLayoutStore } from '../../../src/oci/layout';
 import { RegistryClient, RemoteRepository } from '../../../src/oci/registry';
-import type { ReadOnlyTarget } from '../../../src/oci/target';
 import { startOciServer, type OciServer } from '../../integration/support/ociServer';
-import { makeArtifact, makeImage, makeMultiArchLayout } from '../../unit/builders';
+import { makeImage } from '../../unit/builders';
+import { KINDS, platformSignedLayout, referrersUnder } from './platformSignedLayout';
 import { swapExtensionWindow, typedQuickPick } from './extensionWindow';
 
 const run = <T>(id: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(id, ...args);
-const NOTARY = 'application/vnd.cncf.notary.signature';
-const KINDS = /^pick: The kinds of referrer to copy: SIGNATURE \(ticked\) \| SBOM \(ticked\) \| PROVENANCE \| END-OF-LIFE/;
 const OFFERED = 'With its referrers | Only Some Kinds… | Without referrers';
 
-/** Every referrer `target` lists under `subjects`, and under those, by digest. */
-async function referrersUnder(target: ReadOnlyTarget, subjects: readonly Descriptor[]): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (desc: Descriptor) => {
-    for await (const r of target.referrers(desc)) {
-      if (out.includes(r.digest)) continue;
-      out.push(r.digest);
-      await walk(r);
-    }
-  };
-  for (const d of subjects) await walk(d);
-  return out.sort();
-}
 
 /**
  * Copy to Layout, Copy to Registry… on an image, Pull into Layout and the copy of several rows, of an index with no
@@ -60,14 +45,9 @@ describe('Referrers only on the platforms: the image and rows questions', functi
     assert.ok(ext, 'the Manifold extension is not loaded');
     ({ services } = await ext.activate());
     dir = mkdtempSync(join(tmpdir(), 'manifold-platform-referrers-copy-'));
-    const multi = await makeMultiArchLayout();
-    ({ index, children } = multi);
+    const multi = await platformSignedLayout();
+    ({ index, children, made } = multi);
     from = multi.store.location;
-    // linux/arm64 signed, linux/amd64 with an SBOM and a scan report: nothing on the index itself.
-    const signature = await makeArtifact(multi.store, { subject: children[1]!, artifactType: NOTARY, content: 'arm64 signature' });
-    const sbom = await makeArtifact(multi.store, { subject: children[0]!, artifactType: 'application/spdx+json', content: '{"spdxVersion":"SPDX-2.3"}' });
-    const scan = await makeArtifact(multi.store, { subject: children[0]!, artifactType: 'application/vnd.example.scan+json', content: 'scan' });
-    made = { signature, sbom, scan };
     // An image with no referrers at all, a row beside the index.
     plain = await makeImage(multi.store, { arch: 's390x', seed: 'plain' });
     await multi.store.tag(plain, 'plain');
