@@ -7,7 +7,7 @@
  * jsonc-parser's own `modify` is not used for this: it drops the wrong comma when removing the last element of a
  * compact array (`[1,2]` becomes `[12]`), and its formatter reflows every line it touches.
  */
-import { parseTree, type Edit, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { parseTree, type Edit, type Node as JsonNode, type ParseError, type ParseErrorCode } from 'jsonc-parser';
 import { goCompareKeys, goQuote } from '../encoding/goJson';
 import { OciError } from '../errors';
 import { formatPath, type PathSegment } from '../validate';
@@ -31,8 +31,73 @@ export interface ParsedText {
 
 export function parseText(text: string): ParsedText {
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
+  let root: JsonNode | undefined;
+  try {
+    root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    // jsonc-parser recurses once per level: a value nested some thousands deep (typed, pasted, a tool's bug)
+    // overflows the stack. The tree is read over the text with what lies deeper than MAX_DEPTH blanked out.
+    errors.length = 0;
+    const { flat, blanked } = flattened(text);
+    root = parseTree(flat, errors, { allowTrailingComma: false, disallowComments: true });
+    if (errors.length === 0 && !isJson(text)) errors.push({ error: INVALID_SYMBOL, offset: blanked, length: 1 });
+  }
   return { text, root, errors, style: detectStyle(text) };
+}
+
+// ParseErrorCode.InvalidSymbol: a const enum of a declaration file, which esbuild cannot inline.
+const INVALID_SYMBOL = 1 as ParseErrorCode;
+
+/** How deep the tree goes: deeper containers read as empty (an OCI document is a few levels deep). */
+export const MAX_DEPTH = 512;
+
+/**
+ * `text` with the content of every container that opens at depth MAX_DEPTH replaced by spaces: the same length, so
+ * every offset of the tree is one of `text`; `blanked` is where the first blanked content starts.
+ */
+function flattened(text: string): { flat: string; blanked: number } {
+  const parts: string[] = [];
+  let depth = 0;
+  let inString = false;
+  let from = 0;
+  let start = -1;
+  let blanked = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth === MAX_DEPTH && start < 0) start = i + 1;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) {
+      if (depth-- === MAX_DEPTH && start >= 0) {
+        parts.push(text.slice(from, start), ' '.repeat(i - start));
+        if (blanked < 0) blanked = start;
+        from = i;
+        start = -1;
+      }
+    }
+  }
+  if (start >= 0) {
+    parts.push(text.slice(from, start), ' '.repeat(text.length - start));
+    if (blanked < 0) blanked = start;
+    from = text.length;
+  }
+  parts.push(text.slice(from));
+  return { flat: parts.join(''), blanked: Math.max(0, blanked) };
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** How the document is laid out, from its first indented line. */

@@ -514,6 +514,16 @@ export function descriptorProblems(value: unknown, at: PathSegment[] = [], inInd
   return c.problems;
 }
 
+/** Whether JSON.stringify writes `json` back as `text`; not when nested too deep for it to write (it recurses). */
+function writtenBackExactly(json: unknown, text: string): boolean {
+  try {
+    return JSON.stringify(json) === text;
+  } catch (err) {
+    if (err instanceof RangeError) return false;
+    throw err;
+  }
+}
+
 /** Parses an index or manifest and reports every problem found, errors and warnings, each with its JSON path. */
 export function parseDocument(raw: Buffer | string, options: ParseOptions = {}): ParsedDocument {
   const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
@@ -535,7 +545,7 @@ export function parseDocument(raw: Buffer | string, options: ParseOptions = {}):
   // Text that JSON.stringify writes back exactly has no key twice (JSON.parse keeps one of them, so what it
   // writes back would be shorter): the scan is skipped for the compact documents encoders write (Go, oras,
   // registries; attach --recursive validates a thousand of its own), and runs for indented or escaped ones.
-  if (text.includes('"', 1) && JSON.stringify(json) !== text) {
+  if (text.includes('"', 1) && !writtenBackExactly(json, text)) {
     duplicateKeys(text, c);
     if (json.schemaVersion === 2) schemaVersionSpelling(text, c);
   }
