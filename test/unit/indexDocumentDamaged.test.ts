@@ -41,3 +41,27 @@ describe('index documents nested thousands deep (the sweep\'s "nested 6000 deep"
     assert.equal(parseText(broken).errors.length > 0, true);
   });
 });
+
+describe('a schemaVersion of another type (the sweep\'s "nested 1500 deep" at schemaVersion)', () => {
+  // Before: RangeError: Maximum call stack size exceeded (the message wrote the value with JSON.stringify), and a
+  // megabyte string was written into the message whole.
+  const index = (sv: string) => `{"schemaVersion":${sv},"mediaType":"${MediaType.ImageIndex}","manifests":[]}`;
+  for (const [sv, shown] of [
+    ['[[[]]]', 'an array'],
+    [`${'['.repeat(20_000)}${']'.repeat(20_000)}`, 'an array'],
+    ['{"a":1}', 'an object'],
+    ['"2"', '"2"'],
+    ['"\\ud800"', '"\\ud800"'],
+    [`"${'x'.repeat(100_000)}"`, `"${'x'.repeat(64)}"... (100000 characters)`],
+    ['3', '3'],
+    ['true', 'true'],
+  ]) {
+    it(`${sv.slice(0, 12)}: ${shown.slice(0, 20)}`, async () => {
+      const text = index(sv!);
+      const found = await diagnose(text);
+      assert.deepEqual(found.map((f) => [f.path, f.code, f.message]), [['schemaVersion', 'schema-version', `schemaVersion must be the number 2, not ${shown}`]]);
+      // The value, or for a list longer than a line, its key.
+      assert.ok(marked(text, found[0]!) === (sv!.length > 120 && sv!.startsWith('[') ? '"schemaVersion"' : sv));
+    });
+  }
+});

@@ -63,6 +63,16 @@ function typeName(value: unknown): string {
   return `a ${typeof value}`;
 }
 
+/**
+ * A wrong value as a message shows it: a number or a short string as written, a long string cut, a list or an
+ * object by its type (it can be a megabyte, or nested too deep for JSON.stringify).
+ */
+function shownValue(value: unknown): string {
+  if (typeof value === 'string') return value.length > 64 ? `${quotedText(value.slice(0, 64))}... (${value.length} characters)` : quotedText(value);
+  if (typeof value === 'object' && value !== null) return typeName(value);
+  return String(value);
+}
+
 // The document kinds this validator does not read, named so the message says why.
 const RETIRED: Record<string, string> = {
   'application/vnd.docker.distribution.manifest.v1+json': 'a Docker schema 1 manifest, which is not supported',
@@ -491,7 +501,7 @@ function checkDocument(doc: Json, c: Checker): DocumentKind {
 
   const sv = doc.schemaVersion;
   if (sv === undefined) c.report(['schemaVersion'], 'missing-field', 'schemaVersion is required (2)', 'error', link);
-  else if (sv !== 2) c.report(['schemaVersion'], 'schema-version', `schemaVersion must be the number 2, not ${JSON.stringify(sv)}`, 'error', link);
+  else if (sv !== 2) c.report(['schemaVersion'], 'schema-version', `schemaVersion must be the number 2, not ${shownValue(sv)}`, 'error', link);
 
   c.mediaTypeField(doc, 'artifactType', [], false, link);
   if (kind === 'index') checkIndex(doc, c, mismatch);
