@@ -1,8 +1,11 @@
 // The bugs the seeded sweep of damaged index and manifest documents found (damagedIndexDocumentsRandom.test.ts),
 // each as the small case that shows it.
 import { strict as assert } from 'node:assert';
-import { applyIntent, diagnose, indexModel, parseText } from '../../src/oci/indexDocument';
+import type { ImageIndex } from '../../src/oci/descriptor';
+import { applyIntent, diagnose, duplicateFindings, indexModel, parseText } from '../../src/oci/indexDocument';
+import type { OciLayoutStore } from '../../src/oci/layout';
 import { MediaType } from '../../src/oci/mediaType';
+import { cleanupTemps, makeMultiArchLayout } from './builders';
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;
 const marked = (text: string, f: { offset?: number; length?: number }) => text.slice(f.offset!, f.offset! + f.length!);
@@ -64,4 +67,47 @@ describe('a schemaVersion of another type (the sweep\'s "nested 1500 deep" at sc
       assert.ok(marked(text, found[0]!) === (sv!.length > 120 && sv!.startsWith('[') ? '"schemaVersion"' : sv));
     });
   }
+});
+
+describe('messages quote what the text holds that cannot be seen (the sweep\'s lone surrogates)', () => {
+  // Before: the layout checks and the duplicate entries wrote the listed mediaType, platform and digest as they
+  // were: a lone surrogate (U+D800, which the Problems panel shows as U+FFFD) or a zero-width space made
+  // "platform linux/amd64\u200b contradicts the image's config (linux/amd64)" read as a contradiction of nothing.
+  let store: OciLayoutStore;
+  let index: ImageIndex;
+  before(async () => {
+    const made = await makeMultiArchLayout();
+    store = made.store;
+    index = JSON.parse((await store.fetchBytes(made.index)).toString());
+  });
+  after(cleanupTemps);
+
+  const run = async (change: (d: ImageIndex) => void) => {
+    const doc = structuredClone(index);
+    change(doc);
+    return (await diagnose(JSON.stringify(doc, null, 2), { layout: store })).map((f) => [f.path, f.code, f.message]);
+  };
+
+  it('a platform: quoted, escaped', async () => {
+    assert.deepEqual(await run((d) => (d.manifests[0]!.platform!.architecture = 'amd64\ud800')), [
+      ['manifests[0].platform', 'platform-mismatch', `platform "linux/amd64\\ud800" contradicts the image's config (linux/amd64): the architecture differs`],
+    ]);
+  });
+
+  it('a mediaType: quoted, escaped (the validator\'s own finding says it is no media type)', async () => {
+    const found = await run((d) => (d.manifests[1]!.mediaType = `${MediaType.ImageManifest}\u200b`));
+    assert.deepEqual(found.find((f) => f[1] === 'blob-media-type-mismatch'), [
+      'manifests[1].mediaType',
+      'blob-media-type-mismatch',
+      `mediaType "${MediaType.ImageManifest}\\u200b" differs from the ${MediaType.ImageManifest} that ${index.manifests[1]!.digest} declares`,
+    ]);
+  });
+
+  it('a duplicate entry\'s digest and platform: quoted, escaped', () => {
+    const entry = (digest: string, architecture: string) => ({ mediaType: MediaType.ImageManifest, digest, size: 1, platform: { architecture, os: 'linux' } });
+    const [digest] = duplicateFindings({ manifests: [entry('x\ud800', 'a'), entry('x\ud800', 'b')] });
+    assert.equal(digest!.message, 'manifests[1] lists "x\\ud800" again (as manifests[0] does): clients use the first, the second is only weight');
+    const [platform] = duplicateFindings({ manifests: [entry(D('a'), 'arm\u202e'), entry(D('b'), 'arm\u202e')] });
+    assert.equal(platform!.message, 'manifests[1] is a second image for "linux/arm\\u202e" (manifests[0] is the first): clients pulling "linux/arm\\u202e" get manifests[0], never this one');
+  });
 });

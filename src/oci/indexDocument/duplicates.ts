@@ -5,6 +5,7 @@
  */
 import type { Platform } from '../descriptor';
 import { formatPlatform, normalizePlatform } from '../platform';
+import { shownName } from '../shownName';
 import { Section } from '../validate';
 import type { DuplicateCode, Finding } from './layoutChecks';
 
@@ -67,7 +68,8 @@ export function duplicateEntries(manifests: unknown): DuplicateEntry[] {
   return out;
 }
 
-const short = (digest: string) => (/^[a-z0-9]+:[a-f0-9]{12,}$/.test(digest) ? digest.slice(0, digest.indexOf(':') + 13) : digest);
+// Entries are compared as written: a digest or platform that holds a character one cannot see is shown quoted, escaped.
+const short = (digest: string) => (/^[a-z0-9]+:[a-f0-9]{12,}$/.test(digest) ? digest.slice(0, digest.indexOf(':') + 13) : shownName(digest));
 
 /** The duplicates of an image index as warnings, each with the fix that removes the later entry. */
 export function duplicateFindings(index: unknown): Finding[] {
@@ -91,7 +93,7 @@ export function duplicateFindings(index: unknown): Finding[] {
       segments: ['manifests', dup.row, 'platform'],
       code: dup.code,
       severity: 'warning' as const,
-      message: `manifests[${dup.row}] is a second image for ${dup.platform} (manifests[${dup.first}] is the first): clients pulling ${dup.platform} get manifests[${dup.first}], never this one`,
+      message: `manifests[${dup.row}] is a second image for ${shownName(dup.platform!)} (manifests[${dup.first}] is the first): clients pulling ${shownName(dup.platform!)} get manifests[${dup.first}], never this one`,
       link: Section.index,
       fix,
     };
