@@ -111,3 +111,45 @@ describe('messages quote what the text holds that cannot be seen (the sweep\'s l
     assert.equal(platform!.message, 'manifests[1] is a second image for "linux/arm\\u202e" (manifests[0] is the first): clients pulling "linux/arm\\u202e" get manifests[0], never this one');
   });
 });
+
+describe('a value a megabyte long is cut in the message (the sweep\'s "a 1000000-character string")', () => {
+  // Before: the whole value went into the message: a mediaType, digest, annotation, url or tag a megabyte long gave
+  // a megabyte message in the Problems panel (and on the terminal, from check).
+  const long = 'a'.repeat(1_000_000);
+  const cut = `"${'a'.repeat(64)}"... (1000000 characters)`;
+  const entry = { mediaType: MediaType.ImageManifest, digest: D('a'), size: 1 };
+  const index = (change: (d: Record<string, unknown> & { manifests: Array<Record<string, unknown>> }) => void) => {
+    const doc = { schemaVersion: 2, mediaType: MediaType.ImageIndex, manifests: [{ ...entry }] };
+    change(doc);
+    return JSON.stringify(doc);
+  };
+  for (const [what, text, code, message] of [
+    ['a mediaType', index((d) => (d.manifests[0]!.mediaType = long)), 'invalid-media-type', `mediaType ${cut} is not a valid media type (RFC 6838: type/subtype)`],
+    ['a digest', index((d) => (d.manifests[0]!.digest = `sha256:${long}`)), 'invalid-digest', `invalid digest "sha256:${'a'.repeat(57)}"... (1000007 characters): sha256 needs 64 lowercase hex characters`],
+    ['a digest not of the form', index((d) => (d.manifests[0]!.digest = long)), 'invalid-digest', `invalid digest ${cut}: not of the form algorithm:hex`],
+    ['a created time', index((d) => (d.annotations = { 'org.opencontainers.image.created': long })), 'invalid-annotation', `org.opencontainers.image.created ${cut} is not an RFC 3339 date-time`],
+    ['a url', index((d) => (d.manifests[0]!.urls = [long])), 'invalid-url', `${cut} is not an absolute URL (RFC 3986)`],
+    ['an annotation key', index((d) => (d.annotations = { [long]: 1 })), 'annotation-not-string', `annotation ${cut} must be a string, not a number`],
+  ] as const) {
+    it(what, async () => {
+      const found = await diagnose(text);
+      assert.deepEqual(found.map((f) => [f.code, f.message]), [[code, message]]);
+    });
+  }
+
+  it('a key written twice', async () => {
+    const text = `{"schemaVersion":2,"mediaType":"${MediaType.ImageIndex}","manifests":[],"annotations":{"${long}":"1","${long}":"2"}}`;
+    const found = await diagnose(text);
+    assert.deepEqual(found.map((f) => [f.code, f.message]), [['duplicate-key', `key ${cut} appears more than once in this object (the last one is used)`]]);
+  });
+
+  it('a duplicate entry\'s digest, a platform against the config', async () => {
+    const [dup] = duplicateFindings({ manifests: [{ ...entry, digest: long }, { ...entry, digest: long }] });
+    assert.equal(dup!.message, `manifests[1] lists ${cut} again (as manifests[0] does): clients use the first, the second is only weight`);
+    const { store, index: made } = await makeMultiArchLayout();
+    const doc = JSON.parse((await store.fetchBytes(made)).toString()) as ImageIndex;
+    doc.manifests[0]!.platform!.os = long;
+    const found = await diagnose(JSON.stringify(doc), { layout: store });
+    assert.deepEqual(found.map((f) => [f.code, f.message]), [['platform-mismatch', `platform "${'a'.repeat(64)}"... (1000006 characters) contradicts the image's config (linux/amd64): the os differs`]]);
+  });
+});

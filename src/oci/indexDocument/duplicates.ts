@@ -5,8 +5,8 @@
  */
 import type { Platform } from '../descriptor';
 import { formatPlatform, normalizePlatform } from '../platform';
-import { shownName } from '../shownName';
 import { Section } from '../validate';
+import { shownShort } from '../validate/shownValue';
 import type { DuplicateCode, Finding } from './layoutChecks';
 
 export interface DuplicateEntry {
@@ -69,7 +69,7 @@ export function duplicateEntries(manifests: unknown): DuplicateEntry[] {
 }
 
 // Entries are compared as written: a digest or platform that holds a character one cannot see is shown quoted, escaped.
-const short = (digest: string) => (/^[a-z0-9]+:[a-f0-9]{12,}$/.test(digest) ? digest.slice(0, digest.indexOf(':') + 13) : shownName(digest));
+const short = (digest: string) => (/^[a-z0-9]+:[a-f0-9]{12,}$/.test(digest) ? digest.slice(0, digest.indexOf(':') + 13) : shownShort(digest));
 
 /** The duplicates of an image index as warnings, each with the fix that removes the later entry. */
 export function duplicateFindings(index: unknown): Finding[] {
@@ -93,7 +93,7 @@ export function duplicateFindings(index: unknown): Finding[] {
       segments: ['manifests', dup.row, 'platform'],
       code: dup.code,
       severity: 'warning' as const,
-      message: `manifests[${dup.row}] is a second image for ${shownName(dup.platform!)} (manifests[${dup.first}] is the first): clients pulling ${shownName(dup.platform!)} get manifests[${dup.first}], never this one`,
+      message: `manifests[${dup.row}] is a second image for ${shownShort(dup.platform!)} (manifests[${dup.first}] is the first): clients pulling ${shownShort(dup.platform!)} get manifests[${dup.first}], never this one`,
       link: Section.index,
       fix,
     };

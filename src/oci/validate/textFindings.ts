@@ -1,7 +1,7 @@
 // Findings on a document's text rather than its parsed value: where JSON.parse failed (line, column, offset) and
 // keys repeated in one object, which JSON.parse silently collapses.
 import { findJsonSyntaxError } from './jsonSyntax';
-import { quotedText } from '../shownName';
+import { shownValue } from './shownValue';
 import { Section, specLink, type PathSegment, type Problem, type ProblemCode, type Severity } from './problems';
 
 type ProblemReporter = (segments: PathSegment[], code: ProblemCode, message: string, severity: Severity, link: string) => void;
@@ -117,7 +117,7 @@ export function duplicateKeys(text: string, c: { report: ProblemReporter }): voi
         path.push(name);
         if (seen.has(name)) {
           const inAnnotations = path[path.length - 2] === 'annotations';
-          c.report(path, 'duplicate-key', `key ${quotedText(name)} appears more than once in this object (the last one is used)`, 'error', inAnnotations ? Section.annotations : Section.json);
+          c.report(path, 'duplicate-key', `key ${shownValue(name)} appears more than once in this object (the last one is used)`, 'error', inAnnotations ? Section.annotations : Section.json);
         }
         seen.add(name);
         value();
