@@ -153,3 +153,25 @@ describe('a value a megabyte long is cut in the message (the sweep\'s "a 1000000
     assert.deepEqual(found.map((f) => [f.code, f.message]), [['platform-mismatch', `platform "${'a'.repeat(64)}"... (1000006 characters) contradicts the image's config (linux/amd64): the os differs`]]);
   });
 });
+
+describe('a key written twice inside an object that is itself written twice (the sweep\'s seed 1841)', () => {
+  // Before: the finding was located by its path alone, which names the last copy of what holds the key: the
+  // Problems panel marked "0" or {"b":"x"} in the last copy, not the key written again in the first.
+  it('the key in the first copy of annotations', async () => {
+    const text = `{"schemaVersion":2,"mediaType":"${MediaType.ImageIndex}","manifests":[],"annotations":{"a":"1","a":"2"},"annotations":{"b":"x"}}`;
+    const found = await diagnose(text);
+    assert.deepEqual(found.map((f) => [f.path, f.code, marked(text, f), f.offset]), [
+      ['annotations["a"]', 'duplicate-key', '"a"', text.indexOf('"a":"2"')],
+      ['annotations', 'duplicate-key', '"annotations"', text.lastIndexOf('"annotations"')],
+    ]);
+  });
+
+  it('the key in the first copy of a platform', async () => {
+    const platform = '{"architecture":"arm64","architecture":"amd64","os":"linux"}';
+    const text = `{"schemaVersion":2,"mediaType":"${MediaType.ImageIndex}","manifests":[{"mediaType":"${MediaType.ImageManifest}","digest":"${D('a')}","size":1,"platform":${platform},"platform":{"architecture":0,"os":"linux"}}]}`;
+    const found = await diagnose(text);
+    const dup = found.find((f) => f.path === 'manifests[0].platform.architecture' && f.code === 'duplicate-key');
+    assert.equal(marked(text, dup!), '"architecture"');
+    assert.equal(dup!.offset, text.indexOf('"architecture":"amd64"'));
+  });
+});

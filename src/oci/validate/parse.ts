@@ -106,8 +106,10 @@ function validMediaType(value: string): boolean {
 class Checker {
   readonly problems: Problem[] = [];
 
-  report(segments: PathSegment[], code: ProblemCode, message: string, severity: Severity = 'error', link = specLink(code)): void {
-    this.problems.push({ path: formatPath(segments), message, code, severity, segments: [...segments], link });
+  report(segments: PathSegment[], code: ProblemCode, message: string, severity: Severity = 'error', link = specLink(code), offset?: number): void {
+    const problem: Problem = { path: formatPath(segments), message, code, severity, segments: [...segments], link };
+    if (offset !== undefined) problem.offset = offset;
+    this.problems.push(problem);
   }
 
   /**
