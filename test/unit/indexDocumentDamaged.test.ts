@@ -175,3 +175,30 @@ describe('a key written twice inside an object that is itself written twice (the
     assert.equal(dup!.offset, text.indexOf('"architecture":"amd64"'));
   });
 });
+
+describe('deep values the first fix left (the sweep\'s seeds 47 and 78, 1-1500 after a member-removal damage was added)', () => {
+  const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
+
+  it('a value nested 3,000 deep: the table reads it (getNodeValue recursed over a tree jsonc-parser could still build)', () => {
+    // Before: RangeError: Maximum call stack size exceeded from getNodeValue in readModel, on a tree parseTree built.
+    const text = `{"schemaVersion":2,"manifests":[{"digest":"${D('a')}","size":1,"annotations":{"a":${deep(3000)}}}]}`;
+    const parsed = parseText(text);
+    assert.deepEqual(parsed.errors, []);
+    const model = indexModel(text);
+    assert.deepEqual(model.rows.map((r) => [r.digest, r.size, r.annotations]), [[D('a'), 1, {}]]);
+  });
+
+  it('a platform variant of another type: the validator reports it, the duplicate check does not compare it', async () => {
+    // Before: RangeError: Maximum call stack size exceeded from JSON.stringify (formatPlatform) in the duplicate check.
+    const entry = (c: string, variant: string) => `{"mediaType":"${MediaType.ImageManifest}","digest":"${D(c)}","size":1,"platform":{"architecture":"arm","os":"linux","variant":${variant}}}`;
+    const text = `{"schemaVersion":2,"mediaType":"${MediaType.ImageIndex}","manifests":[${entry('a', deep(20_000))},${entry('b', deep(20_000))},${entry('c', '7')},${entry('d', '7')}]}`;
+    const found = await diagnose(text);
+    assert.deepEqual(found.map((f) => [f.path, f.code, f.message]), [
+      ['manifests[0].platform.variant', 'invalid-platform', 'variant must be a string, not an array'],
+      ['manifests[1].platform.variant', 'invalid-platform', 'variant must be a string, not an array'],
+      ['manifests[2].platform.variant', 'invalid-platform', 'variant must be a string, not a number'],
+      ['manifests[3].platform.variant', 'invalid-platform', 'variant must be a string, not a number'],
+    ]);
+    assert.deepEqual(duplicateFindings(JSON.parse(text)), []);
+  });
+});

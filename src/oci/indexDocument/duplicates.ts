@@ -29,6 +29,9 @@ function platformKey(p: unknown): string | undefined {
   const platform = p as Platform;
   if (typeof platform.os !== 'string' || typeof platform.architecture !== 'string' || platform.os === '' || platform.architecture === '') return undefined;
   if (platform.os === 'unknown' && platform.architecture === 'unknown') return undefined;
+  // A variant or os.version of another type (a number, a list nested thousands deep) is the validator's to report:
+  // such an entry is not compared (formatPlatform would write it as JSON, which recurses).
+  if ((platform.variant !== undefined && typeof platform.variant !== 'string') || (platform['os.version'] !== undefined && typeof platform['os.version'] !== 'string')) return undefined;
   // Hand-edited text may hold anything there ("os.features": {}): the validator reports it; only strings count here.
   const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((f): f is string => typeof f === 'string') : []);
   const features = [...strings(platform['os.features']), ...strings(platform.features)];

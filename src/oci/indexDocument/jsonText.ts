@@ -31,18 +31,12 @@ export interface ParsedText {
 
 export function parseText(text: string): ParsedText {
   const errors: ParseError[] = [];
-  let root: JsonNode | undefined;
-  try {
-    root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
-  } catch (err) {
-    if (!(err instanceof RangeError)) throw err;
-    // jsonc-parser recurses once per level: a value nested some thousands deep (typed, pasted, a tool's bug)
-    // overflows the stack. The tree is read over the text with what lies deeper than MAX_DEPTH blanked out.
-    errors.length = 0;
-    const { flat, blanked } = flattened(text);
-    root = parseTree(flat, errors, { allowTrailingComma: false, disallowComments: true });
-    if (errors.length === 0 && !isJson(text)) errors.push({ error: INVALID_SYMBOL, offset: blanked, length: 1 });
-  }
+  // jsonc-parser recurses once per level, and so does getNodeValue over its tree: a value nested some thousands
+  // deep (typed, pasted, a tool's bug) overflows the stack. The tree is read over the text with what lies deeper
+  // than MAX_DEPTH blanked out.
+  const { flat, blanked } = flattened(text);
+  const root = parseTree(flat, errors, { allowTrailingComma: false, disallowComments: true });
+  if (blanked >= 0 && errors.length === 0 && !isJson(text)) errors.push({ error: INVALID_SYMBOL, offset: blanked, length: 1 });
   return { text, root, errors, style: detectStyle(text) };
 }
 
@@ -54,24 +48,31 @@ export const MAX_DEPTH = 512;
 
 /**
  * `text` with the content of every container that opens at depth MAX_DEPTH replaced by spaces: the same length, so
- * every offset of the tree is one of `text`; `blanked` is where the first blanked content starts.
+ * every offset of the tree is one of `text`; `blanked` is where the first blanked content starts (-1: none, the
+ * text as it is).
  */
 function flattened(text: string): { flat: string; blanked: number } {
   const parts: string[] = [];
   let depth = 0;
-  let inString = false;
   let from = 0;
   let start = -1;
   let blanked = -1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-      continue;
-    }
-    if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
+    if (c === 0x22) {
+      // A string, skipped whole: indexOf finds its end far faster than a loop (a quote after an odd number of
+      // backslashes is escaped); one never closed runs to the end.
+      let end = text.indexOf('"', i + 1);
+      for (;;) {
+        if (end === -1) break;
+        let slashes = 0;
+        while (text.charCodeAt(end - 1 - slashes) === 0x5c) slashes++;
+        if (slashes % 2 === 0) break;
+        end = text.indexOf('"', end + 1);
+      }
+      if (end === -1) break;
+      i = end;
+    } else if (c === 0x5b || c === 0x7b) {
       if (++depth === MAX_DEPTH && start < 0) start = i + 1;
     } else if ((c === 0x5d || c === 0x7d) && depth > 0) {
       if (depth-- === MAX_DEPTH && start >= 0) {
@@ -87,8 +88,9 @@ function flattened(text: string): { flat: string; blanked: number } {
     if (blanked < 0) blanked = start;
     from = text.length;
   }
+  if (blanked < 0) return { flat: text, blanked };
   parts.push(text.slice(from));
-  return { flat: parts.join(''), blanked: Math.max(0, blanked) };
+  return { flat: parts.join(''), blanked };
 }
 
 function isJson(text: string): boolean {
