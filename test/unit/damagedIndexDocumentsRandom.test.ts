@@ -5,7 +5,7 @@
 // bad tools do (cut anywhere, characters inserted, deleted or changed, a value of the wrong JSON type at a real
 // path, a key written twice, odd sizes and digests, unicode escapes and lone surrogates, deep nesting, very long
 // strings), then diagnosed (alone, and against its layout deep and shallow, as ociDiagnostics and check call it),
-// read as the editor's table, and each quick fix offered applied. Nothing may throw; every finding lies inside the
+// read as the editor's table, each quick fix offered applied, and one table edit made. Nothing may throw; every finding lies inside the
 // text, at the place its JSON path names, with a message free of crash text; a fix leaves JSON where there was JSON
 // and takes its finding away, written in the document's style. SWEEP_SEEDS=a-b sweeps more seeds. This sweep found
 // six bugs (deep nesting in the tree, the table and the validator, a deep variant, unseen characters and megabyte
@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import { ANNOTATION_REF_NAME, type Descriptor, type ImageIndex, type ImageManifest } from '../../src/oci/descriptor';
 import { digestOf } from '../../src/oci/digest';
 import { encodeIndex, encodeManifest } from '../../src/oci/encoding/goJson';
-import { applyIntent, diagnose, indexModel, nodeAt, parseText, type BlobFacts, type DiagnoseOptions, type Finding, type JsonNode } from '../../src/oci/indexDocument';
+import { applyIntent, diagnose, indexModel, nodeAt, parseText, type BlobFacts, type DiagnoseOptions, type EditIntent, type Finding, type JsonNode } from '../../src/oci/indexDocument';
+import { OciError } from '../../src/oci/errors';
 import type { OciLayoutStore } from '../../src/oci/layout';
 import { MediaType } from '../../src/oci/mediaType';
 import type { PathSegment } from '../../src/oci/validate';
@@ -395,6 +396,73 @@ function checkFindings(label: string, text: string, found: Finding[]): void {
   }
 }
 
+/** A table edit as the editor sends them, on a random row (one past the end too). */
+function tableIntent(random: () => number, rows: number): EditIntent {
+  const row = int(random, rows + 1);
+  const key = pick(random, ['org.opencontainers.image.title', 'com.example.k', ANNOTATION_REF_NAME, 'a\u00e9']);
+  switch (int(random, 7)) {
+    case 0:
+      return { type: 'removeRow', row };
+    case 1:
+      return { type: 'moveRow', from: row, to: int(random, rows + 1) };
+    case 2:
+      return { type: 'setPlatform', row, platform: pick(random, [{ os: 'linux', architecture: 'arm64', variant: 'v8' }, { os: 'windows', architecture: 'amd64', 'os.version': '10.0.17763.1' }, undefined]) };
+    case 3:
+      return { type: 'setAnnotation', row: random() < 0.3 ? undefined : row, key, value: pick(random, ['v1', '', 'café & <x>', '\u0000']) };
+    case 4:
+      return { type: 'removeAnnotation', row: random() < 0.3 ? undefined : row, key };
+    default:
+      return { type: 'addManifests', at: random() < 0.5 ? undefined : row, descriptors: [{ mediaType: MediaType.ImageManifest, digest: `sha256:${'e'.repeat(64)}`, size: 9, platform: { os: 'linux', architecture: 's390x' } }] };
+  }
+}
+
+type Json = Record<string, unknown> & { manifests?: unknown; annotations?: unknown };
+const entryOf = (doc: Json, row: number | undefined): Json | undefined => {
+  if (row === undefined) return doc;
+  const list = Array.isArray(doc.manifests) ? doc.manifests : [];
+  const entry = list[row];
+  return entry && typeof entry === 'object' && !Array.isArray(entry) ? (entry as Json) : undefined;
+};
+
+/** A table edit on the damaged text: done as asked (the text still JSON, the change there), or refused with an OciError saying why. */
+function tableEdit(label: string, text: string, rows: number, random: () => number): void {
+  const intent = tableIntent(random, rows);
+  const what = `${label}: table edit ${JSON.stringify(intent)}`;
+  let edited: string;
+  try {
+    edited = applyIntent(text, intent);
+  } catch (err) {
+    assert.ok(err instanceof OciError, `${what}: not an OciError: ${(err as Error)?.stack ?? err}`);
+    assert.doesNotMatch(err.message, CRASH_TEXT, what);
+    if (parseText(text).errors.length > 0) assert.match(err.message, /not valid JSON/, what);
+    return;
+  }
+  if (!parses(text)) return;
+  assert.ok(parses(edited), `${what}: no longer JSON:\n${edited.slice(0, 2000)}`);
+  const before = JSON.parse(text) as Json;
+  const after = JSON.parse(edited) as Json;
+  const digests = (doc: Json) => (Array.isArray(doc.manifests) ? doc.manifests.map((m) => (m && typeof m === 'object' ? (m as Json).digest : m)) : []);
+  if (intent.type === 'removeRow') {
+    const expected = digests(before);
+    expected.splice(intent.row, 1);
+    assert.deepEqual(digests(after), expected, what);
+  } else if (intent.type === 'moveRow') {
+    assert.deepEqual([...digests(after)].map(String).sort(), [...digests(before)].map(String).sort(), what);
+  } else if (intent.type === 'setAnnotation') {
+    assert.equal((entryOf(after, intent.row)?.annotations as Json | undefined)?.[intent.key], intent.value, what);
+  } else if (intent.type === 'removeAnnotation') {
+    const map = entryOf(after, intent.row)?.annotations as Json | undefined;
+    assert.ok(!map || typeof map !== 'object' || !(intent.key in map), what);
+  } else if (intent.type === 'setPlatform') {
+    const platform = entryOf(after, intent.row)?.platform as Json | undefined;
+    assert.equal(platform?.os, intent.platform?.os, what);
+    assert.equal(platform?.architecture, intent.platform?.architecture, what);
+  } else if (intent.type === 'addManifests') {
+    assert.equal(digests(after).length, digests(before).length + 1, what);
+    assert.ok(digests(after).includes(intent.descriptors[0]!.digest), what);
+  }
+}
+
 describe('index and manifest documents damaged at random: diagnose, the table, the quick fixes (seeded)', function () {
   this.timeout(600_000);
   let store: OciLayoutStore;
@@ -474,6 +542,7 @@ describe('index and manifest documents damaged at random: diagnose, the table, t
           assert.equal(row.digest, digest, `${label}: row ${i} digest`);
         });
       }
+      tableEdit(label, text, model.rows.length, seededRandom(seed * 7919 + 1));
     });
   }
 });
