@@ -202,3 +202,18 @@ describe('deep values the first fix left (the sweep\'s seeds 47 and 78, 1-1500 a
     assert.deepEqual(duplicateFindings(JSON.parse(text)), []);
   });
 });
+
+describe('a string left open before deep nesting (the sweep\'s seed 4123: 8 characters deleted, then nesting 30,000 deep)', () => {
+  // Before: RangeError: Maximum call stack size exceeded from jsonc-parser: the depth scan read the rest of the text
+  // as the open string, while jsonc-parser ends a string at the line's end and went on into the brackets.
+  const text = `{\n  "schemaVersion": 2,\n  "manifests": [\n    "abc\n${'['.repeat(30_000)}${']'.repeat(30_000)}\n  ]\n}\n`;
+
+  it('not JSON: the syntax error where the string breaks, the table refuses edits', async () => {
+    const [f, ...rest] = await diagnose(text);
+    assert.deepEqual(rest, []);
+    assert.equal(f!.code, 'invalid-json');
+    assert.match(f!.message, /line 4, column 9 \(offset 49\): control character in a string/);
+    assert.equal(indexModel(text).syntaxError, true);
+    assert.throws(() => applyIntent(text, { type: 'removeRow', row: 0 }), /not valid JSON/);
+  });
+});

@@ -34,8 +34,17 @@ export function parseText(text: string): ParsedText {
   // jsonc-parser recurses once per level, and so does getNodeValue over its tree: a value nested some thousands
   // deep (typed, pasted, a tool's bug) overflows the stack. The tree is read over the text with what lies deeper
   // than MAX_DEPTH blanked out.
-  const { flat, blanked } = flattened(text);
-  const root = parseTree(flat, errors, { allowTrailingComma: false, disallowComments: true });
+  let { flat, blanked } = flattened(text, true);
+  let root: JsonNode | undefined;
+  try {
+    root = parseTree(flat, errors, { allowTrailingComma: false, disallowComments: true });
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    // Broken text where jsonc-parser reads a string's end elsewhere than the scan did: every bracket counts.
+    ({ flat, blanked } = flattened(text, false));
+    errors.length = 0;
+    root = parseTree(flat, errors, { allowTrailingComma: false, disallowComments: true });
+  }
   if (blanked >= 0 && errors.length === 0 && !isJson(text)) errors.push({ error: INVALID_SYMBOL, offset: blanked, length: 1 });
   return { text, root, errors, style: detectStyle(text) };
 }
@@ -51,17 +60,21 @@ export const MAX_DEPTH = 512;
  * every offset of the tree is one of `text`; `blanked` is where the first blanked content starts (-1: none, the
  * text as it is).
  */
-function flattened(text: string): { flat: string; blanked: number } {
+const LINE_BREAK = /[\r\n]/g;
+
+function flattened(text: string, strings: boolean): { flat: string; blanked: number } {
   const parts: string[] = [];
   let depth = 0;
   let from = 0;
   let start = -1;
   let blanked = -1;
+  // Where the line of the string being skipped ends (found once a line, not once a string).
+  let lineEnd = -1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0x22) {
+    if (c === 0x22 && strings) {
       // A string, skipped whole: indexOf finds its end far faster than a loop (a quote after an odd number of
-      // backslashes is escaped); one never closed runs to the end.
+      // backslashes is escaped); one never closed ends at the line's end, as jsonc-parser ends it.
       let end = text.indexOf('"', i + 1);
       for (;;) {
         if (end === -1) break;
@@ -70,7 +83,14 @@ function flattened(text: string): { flat: string; blanked: number } {
         if (slashes % 2 === 0) break;
         end = text.indexOf('"', end + 1);
       }
-      if (end === -1) break;
+      if (lineEnd <= i) {
+        LINE_BREAK.lastIndex = i + 1;
+        lineEnd = LINE_BREAK.exec(text)?.index ?? text.length;
+      }
+      if (end === -1 || end > lineEnd) {
+        if (lineEnd >= text.length) break;
+        end = lineEnd;
+      }
       i = end;
     } else if (c === 0x5b || c === 0x7b) {
       if (++depth === MAX_DEPTH && start < 0) start = i + 1;
