@@ -217,3 +217,22 @@ describe('a string left open before deep nesting (the sweep\'s seed 4123: 8 char
     assert.throws(() => applyIntent(text, { type: 'removeRow', row: 0 }), /not valid JSON/);
   });
 });
+
+describe('an invalid escape before a character of two UTF-16 units or one that cannot be seen (the sweep\'s seed 6526)', () => {
+  // Before: "invalid escape \" and the first half of 😀's surrogate pair (a lone surrogate in the Problems panel), or
+  // a line break written into the message.
+  for (const [escaped, shown] of [
+    ['\\😀', 'invalid escape \\😀'],
+    ['\\\n', 'invalid escape \\ before U+000A'],
+    ['\\\ud800', 'invalid escape \\ before U+D800'],
+    ['\\\u200b', 'invalid escape \\ before U+200B'],
+    ['\\x', 'invalid escape \\x'],
+  ]) {
+    it(shown!, async () => {
+      const text = `{"schemaVersion":2,"manifests":[],"annotations":{"a":"b${escaped}"}}`;
+      const [f, ...rest] = await diagnose(text);
+      assert.deepEqual(rest, []);
+      assert.equal(f!.message, `invalid JSON at line 1, column 56 (offset 55): ${shown}`);
+    });
+  }
+});
