@@ -7,10 +7,12 @@
 // strings), then diagnosed (alone, and against its layout deep and shallow, as ociDiagnostics and check call it),
 // read as the editor's table, each quick fix offered applied, and one table edit made. Nothing may throw; every finding lies inside the
 // text, at the place its JSON path names, with a message free of crash text; a fix leaves JSON where there was JSON
-// and takes its finding away, written in the document's style. SWEEP_SEEDS=a-b sweeps more seeds. This sweep found
-// six bugs (deep nesting in the tree, the table and the validator, a deep variant, unseen characters and megabyte
-// values in messages, a duplicate key marked in the wrong copy): each has its own test in indexDocumentDamaged.test.ts;
-// on the code before them 221 of seeds 1-3000 fail, seed 26 of the suite's.
+// and takes its finding away, written in the document's style; a table edit is done as asked or refused with an
+// OciError. SWEEP_SEEDS=a-b sweeps more seeds. This sweep found eight bugs: nesting thousands deep (jsonc-parser's
+// tree, getNodeValue, the validator's JSON.stringify, a schemaVersion or platform variant written as JSON, a string
+// left open before it), characters one cannot see and megabyte values in messages, an invalid escape shown by half a
+// surrogate pair, a key written twice marked in the wrong copy. Each has its own test in
+// indexDocumentDamaged.test.ts; on the code before them seed 26 here fails, and 222 of seeds 1-3000.
 import { strict as assert } from 'node:assert';
 import { findNodeAtOffset, getNodePath } from 'jsonc-parser';
 import { readFileSync } from 'node:fs';
@@ -441,13 +443,15 @@ function tableEdit(label: string, text: string, rows: number, random: () => numb
   assert.ok(parses(edited), `${what}: no longer JSON:\n${edited.slice(0, 2000)}`);
   const before = JSON.parse(text) as Json;
   const after = JSON.parse(edited) as Json;
-  const digests = (doc: Json) => (Array.isArray(doc.manifests) ? doc.manifests.map((m) => (m && typeof m === 'object' ? (m as Json).digest : m)) : []);
+  // Each entry by its digest, or what it is instead (a damaged entry can be nested thousands deep: not compared whole).
+  const digests = (doc: Json) =>
+    Array.isArray(doc.manifests) ? doc.manifests.map((m) => (m && typeof m === 'object' && typeof (m as Json).digest === 'string' ? ((m as Json).digest as string) : Array.isArray(m) ? 'an array' : typeof m)) : [];
   if (intent.type === 'removeRow') {
     const expected = digests(before);
     expected.splice(intent.row, 1);
     assert.deepEqual(digests(after), expected, what);
   } else if (intent.type === 'moveRow') {
-    assert.deepEqual([...digests(after)].map(String).sort(), [...digests(before)].map(String).sort(), what);
+    assert.deepEqual([...digests(after)].sort(), [...digests(before)].sort(), what);
   } else if (intent.type === 'setAnnotation') {
     assert.equal((entryOf(after, intent.row)?.annotations as Json | undefined)?.[intent.key], intent.value, what);
   } else if (intent.type === 'removeAnnotation') {
