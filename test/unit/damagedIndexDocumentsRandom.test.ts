@@ -5,10 +5,10 @@
 // bad tools do (cut anywhere, characters inserted, deleted or changed, a value of the wrong JSON type at a real
 // path, a key written twice, odd sizes and digests, unicode escapes and lone surrogates, deep nesting, very long
 // strings), then diagnosed (alone, and against its layout deep and shallow, as ociDiagnostics and check call it),
-// read as the editor's table, each quick fix offered applied, and one table edit made. Nothing may throw; every finding lies inside the
-// text, at the place its JSON path names, with a message free of crash text; a fix leaves JSON where there was JSON
-// and takes its finding away, written in the document's style; a table edit is done as asked or refused with an
-// OciError. SWEEP_SEEDS=a-b sweeps more seeds. This sweep found eight bugs: nesting thousands deep (jsonc-parser's
+// read as the editor's table, each quick fix offered applied, and one table edit made. Nothing may throw; every
+// finding lies inside the text, at the place its JSON path names, with a message free of crash text; a fix leaves
+// JSON where there was JSON and takes its finding away, written in the document's style; a table edit is done as
+// asked or refused with an OciError. SWEEP_SEEDS=a-b sweeps more seeds. This sweep found eight bugs: nesting thousands deep (jsonc-parser's
 // tree, getNodeValue, the validator's JSON.stringify, a schemaVersion or platform variant written as JSON, a string
 // left open before it), characters one cannot see and megabyte values in messages, an invalid escape shown by half a
 // surrogate pair, a key written twice marked in the wrong copy. Each has its own test in
