@@ -6,6 +6,7 @@
 import type { Platform } from '../descriptor';
 import { formatPlatform, normalizePlatform } from '../platform';
 import { Section } from '../validate';
+import { shownShort } from '../validate/shownValue';
 import type { DuplicateCode, Finding } from './layoutChecks';
 
 export interface DuplicateEntry {
@@ -28,6 +29,9 @@ function platformKey(p: unknown): string | undefined {
   const platform = p as Platform;
   if (typeof platform.os !== 'string' || typeof platform.architecture !== 'string' || platform.os === '' || platform.architecture === '') return undefined;
   if (platform.os === 'unknown' && platform.architecture === 'unknown') return undefined;
+  // A variant or os.version of another type (a number, a list nested thousands deep) is the validator's to report:
+  // such an entry is not compared (formatPlatform would write it as JSON, which recurses).
+  if ((platform.variant !== undefined && typeof platform.variant !== 'string') || (platform['os.version'] !== undefined && typeof platform['os.version'] !== 'string')) return undefined;
   // Hand-edited text may hold anything there ("os.features": {}): the validator reports it; only strings count here.
   const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((f): f is string => typeof f === 'string') : []);
   const features = [...strings(platform['os.features']), ...strings(platform.features)];
@@ -67,7 +71,8 @@ export function duplicateEntries(manifests: unknown): DuplicateEntry[] {
   return out;
 }
 
-const short = (digest: string) => (/^[a-z0-9]+:[a-f0-9]{12,}$/.test(digest) ? digest.slice(0, digest.indexOf(':') + 13) : digest);
+// Entries are compared as written: a digest or platform that holds a character one cannot see is shown quoted, escaped.
+const short = (digest: string) => (/^[a-z0-9]+:[a-f0-9]{12,}$/.test(digest) ? digest.slice(0, digest.indexOf(':') + 13) : shownShort(digest));
 
 /** The duplicates of an image index as warnings, each with the fix that removes the later entry. */
 export function duplicateFindings(index: unknown): Finding[] {
@@ -91,7 +96,7 @@ export function duplicateFindings(index: unknown): Finding[] {
       segments: ['manifests', dup.row, 'platform'],
       code: dup.code,
       severity: 'warning' as const,
-      message: `manifests[${dup.row}] is a second image for ${dup.platform} (manifests[${dup.first}] is the first): clients pulling ${dup.platform} get manifests[${dup.first}], never this one`,
+      message: `manifests[${dup.row}] is a second image for ${shownShort(dup.platform!)} (manifests[${dup.first}] is the first): clients pulling ${shownShort(dup.platform!)} get manifests[${dup.first}], never this one`,
       link: Section.index,
       fix,
     };

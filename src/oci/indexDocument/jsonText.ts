@@ -7,7 +7,7 @@
  * jsonc-parser's own `modify` is not used for this: it drops the wrong comma when removing the last element of a
  * compact array (`[1,2]` becomes `[12]`), and its formatter reflows every line it touches.
  */
-import { parseTree, type Edit, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { parseTree, type Edit, type Node as JsonNode, type ParseError, type ParseErrorCode } from 'jsonc-parser';
 import { goCompareKeys, goQuote } from '../encoding/goJson';
 import { OciError } from '../errors';
 import { formatPath, type PathSegment } from '../validate';
@@ -31,8 +31,95 @@ export interface ParsedText {
 
 export function parseText(text: string): ParsedText {
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
+  // jsonc-parser recurses once per level, and so does getNodeValue over its tree: a value nested some thousands
+  // deep (typed, pasted, a tool's bug) overflows the stack. The tree is read over the text with what lies deeper
+  // than MAX_DEPTH blanked out.
+  let { flat, blanked } = flattened(text, true);
+  let root: JsonNode | undefined;
+  try {
+    root = parseTree(flat, errors, { allowTrailingComma: false, disallowComments: true });
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    // Broken text where jsonc-parser reads a string's end elsewhere than the scan did: every bracket counts.
+    ({ flat, blanked } = flattened(text, false));
+    errors.length = 0;
+    root = parseTree(flat, errors, { allowTrailingComma: false, disallowComments: true });
+  }
+  if (blanked >= 0 && errors.length === 0 && !isJson(text)) errors.push({ error: INVALID_SYMBOL, offset: blanked, length: 1 });
   return { text, root, errors, style: detectStyle(text) };
+}
+
+// ParseErrorCode.InvalidSymbol: a const enum of a declaration file, which esbuild cannot inline.
+const INVALID_SYMBOL = 1 as ParseErrorCode;
+
+/** How deep the tree goes: deeper containers read as empty (an OCI document is a few levels deep). */
+export const MAX_DEPTH = 512;
+
+/**
+ * `text` with the content of every container that opens at depth MAX_DEPTH replaced by spaces: the same length, so
+ * every offset of the tree is one of `text`; `blanked` is where the first blanked content starts (-1: none, the
+ * text as it is).
+ */
+const LINE_BREAK = /[\r\n]/g;
+
+function flattened(text: string, strings: boolean): { flat: string; blanked: number } {
+  const parts: string[] = [];
+  let depth = 0;
+  let from = 0;
+  let start = -1;
+  let blanked = -1;
+  // Where the line of the string being skipped ends (found once a line, not once a string).
+  let lineEnd = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 && strings) {
+      // A string, skipped whole: indexOf finds its end far faster than a loop (a quote after an odd number of
+      // backslashes is escaped); one never closed ends at the line's end, as jsonc-parser ends it.
+      let end = text.indexOf('"', i + 1);
+      for (;;) {
+        if (end === -1) break;
+        let slashes = 0;
+        while (text.charCodeAt(end - 1 - slashes) === 0x5c) slashes++;
+        if (slashes % 2 === 0) break;
+        end = text.indexOf('"', end + 1);
+      }
+      if (lineEnd <= i) {
+        LINE_BREAK.lastIndex = i + 1;
+        lineEnd = LINE_BREAK.exec(text)?.index ?? text.length;
+      }
+      if (end === -1 || end > lineEnd) {
+        if (lineEnd >= text.length) break;
+        end = lineEnd;
+      }
+      i = end;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth === MAX_DEPTH && start < 0) start = i + 1;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) {
+      if (depth-- === MAX_DEPTH && start >= 0) {
+        parts.push(text.slice(from, start), ' '.repeat(i - start));
+        if (blanked < 0) blanked = start;
+        from = i;
+        start = -1;
+      }
+    }
+  }
+  if (start >= 0) {
+    parts.push(text.slice(from, start), ' '.repeat(text.length - start));
+    if (blanked < 0) blanked = start;
+    from = text.length;
+  }
+  if (blanked < 0) return { flat: text, blanked };
+  parts.push(text.slice(from));
+  return { flat: parts.join(''), blanked };
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** How the document is laid out, from its first indented line. */

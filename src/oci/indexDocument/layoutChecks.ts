@@ -11,6 +11,7 @@ import { isImageIndex, isImageManifest, isManifestMediaType, MediaType } from '.
 import { formatPlatform, normalizePlatform } from '../platform';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 import { formatPath, Section, type PathSegment, type ProblemCode, type Severity } from '../validate';
+import { shownShort } from '../validate/shownValue';
 import type { ImageManifest } from '../descriptor';
 import { platformOver, type EditIntent } from './intents';
 import { readPlatform } from './indexModel';
@@ -169,7 +170,7 @@ export function listedTypeFinding(listed: string, facts: BlobFacts, digest: stri
     if (isManifestMediaType(listed)) {
       return finding([...at, 'mediaType'], 'blob-media-type-mismatch', 'error', `mediaType ${listed} names ${kindName(isImageIndex(listed) ? 'index' : 'manifest')}, but ${digest} is ${kindName(kind)} (it declares ${declared}): a client reads it as the wrong kind of document`, Section.descriptor, fix);
     }
-    return finding([...at, 'mediaType'], 'blob-media-type-mismatch', 'error', `mediaType ${listed} differs from the ${declared} that ${digest} declares`, Section.descriptor, fix);
+    return finding([...at, 'mediaType'], 'blob-media-type-mismatch', 'error', `mediaType ${shownShort(listed)} differs from the ${declared} that ${digest} declares`, Section.descriptor, fix);
   }
   if (declared === undefined && facts.kind !== undefined && isManifestMediaType(listed) && (facts.kind === 'index') !== isImageIndex(listed)) {
     return finding([...at, 'mediaType'], 'blob-media-type-mismatch', 'error', `mediaType ${listed} names ${kindName(isImageIndex(listed) ? 'index' : 'manifest')}, but ${digest} is ${kindName(facts.kind)} (it declares no mediaType): a client reads it as the wrong kind of document`, Section.descriptor);
@@ -230,19 +231,19 @@ async function checkDescriptor(target: ReadOnlyTarget, value: unknown, at: PathS
   }
   if (child && facts.platform) {
     const fix: QuickFix = {
-      title: `Set platform to ${formatPlatform(facts.platform)} (from the config)`,
+      title: `Set platform to ${shownShort(formatPlatform(facts.platform))} (from the config)`,
       // What the config says replaces; what it does not say (features, unknown fields) stays as written.
       intent: { type: 'setField', at, field: 'platform', value: platformOver(value.platform, facts.platform) },
     };
     if (value.platform === undefined) {
       if (!options.layoutIndex) {
-        out.push(finding(at, 'missing-platform', 'warning', `this image is for ${formatPlatform(facts.platform)} (its config says so), but no platform is listed: clients cannot select it`, Section.platform, fix));
+        out.push(finding(at, 'missing-platform', 'warning', `this image is for ${shownShort(formatPlatform(facts.platform))} (its config says so), but no platform is listed: clients cannot select it`, Section.platform, fix));
       }
     } else {
       const listed = readPlatform(value.platform);
       const field = listed && platformContradiction(listed, facts.platform);
       if (field) {
-        out.push(finding([...at, 'platform'], 'platform-mismatch', 'error', `platform ${formatPlatform(listed!)} contradicts the image's config (${formatPlatform(facts.platform)}): the ${field} differs`, Section.platform, fix));
+        out.push(finding([...at, 'platform'], 'platform-mismatch', 'error', `platform ${shownShort(formatPlatform(listed!))} contradicts the image's config (${shownShort(formatPlatform(facts.platform))}): the ${field} differs`, Section.platform, fix));
       }
     }
   }

@@ -2,7 +2,7 @@
  * Where a finding is in the text, from its JSON path: the value that is wrong, the key that is misspelt or
  * repeated, or, for a field that is missing, the object that lacks it (by its key, or its first line).
  */
-import type { Node as JsonNode } from 'jsonc-parser';
+import { findNodeAtOffset, type Node as JsonNode } from 'jsonc-parser';
 import type { PathSegment, ProblemCode } from '../validate';
 import { nodeAt, type ParsedText } from './jsonText';
 
@@ -45,6 +45,9 @@ export function locate(parsed: ParsedText, finding: { segments: readonly PathSeg
   const { text, root } = parsed;
   if (finding.offset !== undefined) {
     const offset = Math.min(finding.offset, text.length);
+    // A key written again: the whole key where the validator found it (in whichever copy of what holds it).
+    const key = finding.code === 'duplicate-key' && root ? findNodeAtOffset(root, offset) : undefined;
+    if (key?.type === 'string' && key.offset === offset) return { offset, length: key.length };
     return { offset, length: offset < text.length ? 1 : 0 };
   }
   if (!root) return { offset: 0, length: Math.min(1, text.length) };

@@ -24,6 +24,15 @@ function describe(text: string, i: number): string {
   return `unexpected character ${shown}`;
 }
 
+/**
+ * A backslash and what follows it, as the message shows it: `\x`, `\😀` (the whole character, not half of its
+ * surrogate pair), or for what cannot be seen (a line break, a lone surrogate) its code point.
+ */
+function escapeShown(text: string, at: number): string {
+  const c = String.fromCodePoint(text.codePointAt(at)!);
+  return /[\p{Cc}\p{Cf}\p{Cs}\p{Z}]/u.test(c) ? `\\ before U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` : `\\${c}`;
+}
+
 /** The first syntax error in `text`, or undefined when it is valid JSON. */
 export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
   let i = 0;
@@ -52,7 +61,7 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
         } else if (e !== undefined && '"\\/bfnrt'.includes(e)) {
           i += 2;
         } else {
-          fail(e === undefined ? 'unterminated string' : `invalid escape \\${e}`);
+          fail(e === undefined ? 'unterminated string' : `invalid escape ${escapeShown(text, i + 1)}`);
         }
         continue;
       }

@@ -5,7 +5,7 @@
 import { ANNOTATION_CREATED, ANNOTATION_REF_NAME } from '../descriptor';
 import { digestOf, isSha256Digest, parseDigest, type ParsedDigest } from '../digest';
 import { decodeGoBase64 } from '../encoding/base64';
-import { quotedText } from '../shownName';
+import { shownValue } from './shownValue';
 import {
   EMPTY_JSON_DIGEST,
   isImageIndex,
@@ -106,8 +106,10 @@ function validMediaType(value: string): boolean {
 class Checker {
   readonly problems: Problem[] = [];
 
-  report(segments: PathSegment[], code: ProblemCode, message: string, severity: Severity = 'error', link = specLink(code)): void {
-    this.problems.push({ path: formatPath(segments), message, code, severity, segments: [...segments], link });
+  report(segments: PathSegment[], code: ProblemCode, message: string, severity: Severity = 'error', link = specLink(code), offset?: number): void {
+    const problem: Problem = { path: formatPath(segments), message, code, severity, segments: [...segments], link };
+    if (offset !== undefined) problem.offset = offset;
+    this.problems.push(problem);
   }
 
   /**
@@ -146,7 +148,7 @@ class Checker {
     const value = this.string(obj, key, at, required, link);
     if (value === undefined) return undefined;
     if (!validMediaType(value)) {
-      this.report([...at, key], 'invalid-media-type', `${key} ${quotedText(value)} is not a valid media type (RFC 6838: type/subtype)`, 'error', link);
+      this.report([...at, key], 'invalid-media-type', `${key} ${shownValue(value)} is not a valid media type (RFC 6838: type/subtype)`, 'error', link);
       return undefined;
     }
     return value;
@@ -194,13 +196,13 @@ class Checker {
     for (const key of Object.keys(value)) {
       const v = value[key];
       if (typeof v !== 'string') {
-        this.report([...at, 'annotations', key], 'annotation-not-string', `annotation ${quotedText(key)} must be a string, not ${typeName(v)}`);
+        this.report([...at, 'annotations', key], 'annotation-not-string', `annotation ${shownValue(key)} must be a string, not ${typeName(v)}`);
         continue;
       }
       if (key === ANNOTATION_CREATED && !RFC3339.test(v)) {
-        this.report([...at, 'annotations', key], 'invalid-annotation', `${key} ${quotedText(v)} is not an RFC 3339 date-time`, 'warning');
+        this.report([...at, 'annotations', key], 'invalid-annotation', `${key} ${shownValue(v)} is not an RFC 3339 date-time`, 'warning');
       } else if (key === ANNOTATION_REF_NAME && inIndexList && !REF_NAME.test(v)) {
-        this.report([...at, 'annotations', key], 'invalid-annotation', `${key} ${quotedText(v)} does not follow the ref grammar of image-layout`, 'warning', Section.layoutIndex);
+        this.report([...at, 'annotations', key], 'invalid-annotation', `${key} ${shownValue(v)} does not follow the ref grammar of image-layout`, 'warning', Section.layoutIndex);
       }
     }
     return value;
@@ -244,7 +246,10 @@ class Checker {
         // The common case without parseDigest's split and second regex: indexes list thousands of these.
         digest = isSha256Digest(digestText) ? { algorithm: 'sha256', hex: digestText.slice(7) } : parseDigest(digestText);
       } catch (err) {
-        this.report([...at, 'digest'], 'invalid-digest', (err as Error).message);
+        // parseDigest writes the digest whole: a long one is cut here.
+        const message = (err as Error).message;
+        const shown = digestText.length > 100 ? message.replace(JSON.stringify(digestText), () => shownValue(digestText)).replace(digestText, () => shownValue(digestText)) : message;
+        this.report([...at, 'digest'], 'invalid-digest', shown);
       }
     }
 
@@ -262,8 +267,8 @@ class Checker {
 
     const urls = this.stringArray(value, 'urls', at, 'wrong-type', link);
     urls?.forEach((u, i) => {
-      if (!URL.canParse(u)) this.report([...at, 'urls', i], 'invalid-url', `${quotedText(u)} is not an absolute URL (RFC 3986)`);
-      else if (!/^https?:/i.test(u)) this.report([...at, 'urls', i], 'invalid-url', `${quotedText(u)} SHOULD use http or https`, 'warning');
+      if (!URL.canParse(u)) this.report([...at, 'urls', i], 'invalid-url', `${shownValue(u)} is not an absolute URL (RFC 3986)`);
+      else if (!/^https?:/i.test(u)) this.report([...at, 'urls', i], 'invalid-url', `${shownValue(u)} SHOULD use http or https`, 'warning');
     });
 
     this.annotations(value, at, inIndexList);
@@ -385,7 +390,7 @@ function classify(doc: Json, c: Checker): { kind: DocumentKind; mismatch: boolea
     else if (shape === 'unknown' && (doc.rootfs !== undefined || (doc.architecture !== undefined && doc.os !== undefined)))
       message = 'document looks like an image configuration (architecture, os, rootfs), not an image index or manifest';
     else if (shape === 'both') message = 'document has both manifests (as an index) and config/layers (as a manifest), and no mediaType to tell which it is';
-    else if (typeof mt === 'string') message = `document has mediaType ${quotedText(mt)} and neither manifests nor config/layers: it is not an image index or manifest`;
+    else if (typeof mt === 'string') message = `document has mediaType ${shownValue(mt)} and neither manifests nor config/layers: it is not an image index or manifest`;
     else message = 'document has neither manifests (as an image index) nor config/layers (as an image manifest)';
     c.report([], 'not-a-manifest', message);
     return { kind: 'unknown', mismatch: false, link: Section.manifestTop };
@@ -401,14 +406,14 @@ function classify(doc: Json, c: Checker): { kind: DocumentKind; mismatch: boolea
   } else if (typeof mt !== 'string') {
     c.report(['mediaType'], 'wrong-type', `mediaType must be a string, not ${typeName(mt)}`, 'error', link);
   } else if (!validMediaType(mt)) {
-    c.report(['mediaType'], 'invalid-media-type', `mediaType ${quotedText(mt)} is not a valid media type (RFC 6838: type/subtype)`, 'error', link);
+    c.report(['mediaType'], 'invalid-media-type', `mediaType ${shownValue(mt)} is not a valid media type (RFC 6838: type/subtype)`, 'error', link);
   } else if (RETIRED[mt]) {
     c.report(['mediaType'], 'unknown-media-type', `mediaType ${mt}: this is ${RETIRED[mt]}`, 'error', link);
   } else {
     const other = shape === 'index' ? 'manifest' : 'index';
     const message = isManifestMediaType(mt)
       ? `mediaType ${mt} names an image ${other}, but the document has ${shape === 'index' ? 'manifests' : 'config/layers'} as an image ${shape} does`
-      : `mediaType ${quotedText(mt)} is not an image ${shape} media type: expected ${expected}`;
+      : `mediaType ${shownValue(mt)} is not an image ${shape} media type: expected ${expected}`;
     c.report(['mediaType'], isManifestMediaType(mt) ? 'media-type-mismatch' : 'unknown-media-type', message, 'error', link);
   }
   return { kind: shape, mismatch: false, link };
@@ -434,7 +439,7 @@ function checkIndex(doc: Json, c: Checker, mismatch: boolean): void {
       tags.set(name, i);
     } else {
       const same = (manifests[first] as Json).digest === (manifests[i] as Json).digest ? 'the same manifest' : 'another manifest';
-      c.report([...at, 'annotations', ANNOTATION_REF_NAME], 'duplicate-tag', `tag ${quotedText(name)} is already on manifests[${first}] (${same})`);
+      c.report([...at, 'annotations', ANNOTATION_REF_NAME], 'duplicate-tag', `tag ${shownValue(name)} is already on manifests[${first}] (${same})`);
     }
   }
 }
@@ -491,7 +496,7 @@ function checkDocument(doc: Json, c: Checker): DocumentKind {
 
   const sv = doc.schemaVersion;
   if (sv === undefined) c.report(['schemaVersion'], 'missing-field', 'schemaVersion is required (2)', 'error', link);
-  else if (sv !== 2) c.report(['schemaVersion'], 'schema-version', `schemaVersion must be the number 2, not ${JSON.stringify(sv)}`, 'error', link);
+  else if (sv !== 2) c.report(['schemaVersion'], 'schema-version', `schemaVersion must be the number 2, not ${shownValue(sv)}`, 'error', link);
 
   c.mediaTypeField(doc, 'artifactType', [], false, link);
   if (kind === 'index') checkIndex(doc, c, mismatch);
@@ -512,6 +517,16 @@ export function descriptorProblems(value: unknown, at: PathSegment[] = [], inInd
   const c = new Checker();
   c.descriptor(value, at, inIndexList);
   return c.problems;
+}
+
+/** Whether JSON.stringify writes `json` back as `text`; not when nested too deep for it to write (it recurses). */
+function writtenBackExactly(json: unknown, text: string): boolean {
+  try {
+    return JSON.stringify(json) === text;
+  } catch (err) {
+    if (err instanceof RangeError) return false;
+    throw err;
+  }
 }
 
 /** Parses an index or manifest and reports every problem found, errors and warnings, each with its JSON path. */
@@ -535,7 +550,7 @@ export function parseDocument(raw: Buffer | string, options: ParseOptions = {}):
   // Text that JSON.stringify writes back exactly has no key twice (JSON.parse keeps one of them, so what it
   // writes back would be shorter): the scan is skipped for the compact documents encoders write (Go, oras,
   // registries; attach --recursive validates a thousand of its own), and runs for indented or escaped ones.
-  if (text.includes('"', 1) && JSON.stringify(json) !== text) {
+  if (text.includes('"', 1) && !writtenBackExactly(json, text)) {
     duplicateKeys(text, c);
     if (json.schemaVersion === 2) schemaVersionSpelling(text, c);
   }

@@ -44,7 +44,10 @@ export interface Problem {
   segments: PathSegment[];
   /** The image-spec section that states the rule broken. */
   link: string;
-  /** For `invalid-json`: the character offset in the text where parsing failed. */
+  /**
+   * For `invalid-json`: the character offset in the text where parsing failed. For `duplicate-key`: where the key
+   * written again starts (its path alone cannot tell which copy, when what holds it is written twice too).
+   */
   offset?: number;
 }
 

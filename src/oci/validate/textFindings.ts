@@ -1,10 +1,10 @@
 // Findings on a document's text rather than its parsed value: where JSON.parse failed (line, column, offset) and
 // keys repeated in one object, which JSON.parse silently collapses.
 import { findJsonSyntaxError } from './jsonSyntax';
-import { quotedText } from '../shownName';
+import { shownValue } from './shownValue';
 import { Section, specLink, type PathSegment, type Problem, type ProblemCode, type Severity } from './problems';
 
-type ProblemReporter = (segments: PathSegment[], code: ProblemCode, message: string, severity: Severity, link: string) => void;
+type ProblemReporter = (segments: PathSegment[], code: ProblemCode, message: string, severity: Severity, link: string, offset?: number) => void;
 
 /** Where and why a text stops being JSON: the offset for an editor, line and column (1-based) for people. */
 export interface JsonSyntaxPlace {
@@ -111,13 +111,14 @@ export function duplicateKeys(text: string, c: { report: ProblemReporter }): voi
       const seen = new Set<string>();
       for (;;) {
         space();
+        const at = i;
         const name = key();
         space();
         i++; // :
         path.push(name);
         if (seen.has(name)) {
           const inAnnotations = path[path.length - 2] === 'annotations';
-          c.report(path, 'duplicate-key', `key ${quotedText(name)} appears more than once in this object (the last one is used)`, 'error', inAnnotations ? Section.annotations : Section.json);
+          c.report(path, 'duplicate-key', `key ${shownValue(name)} appears more than once in this object (the last one is used)`, 'error', inAnnotations ? Section.annotations : Section.json, at);
         }
         seen.add(name);
         value();
