@@ -32,6 +32,9 @@ describe('end-of-life dates in a check', () => {
     assert.deepEqual(at('2027-01-01').map((f) => [f.severity, f.code, f.message]), [['info', 'end-of-life-soon', 'end of life 2027-01-01 is in 24 days']]);
     assert.deepEqual(at('2027-02-01'), []);
     assert.deepEqual(at('soon').map((f) => [f.severity, f.code, f.message]), [['warning', 'end-of-life-date-unreadable', '"soon" is no date: an end-of-life date is YYYY-MM-DD or an RFC 3339 time (2027-01-01T00:00:00Z)']]);
+    // Whatever a tool wrote is shown cut, and what cannot be seen escaped.
+    assert.match(at('x'.repeat(100_000))[0]!.message, /^"x{64}"\.\.\. \(100000 characters\) is no date/);
+    assert.match(at('2027-01-01\u202e')[0]!.message, /^"2027-01-01\\u202e" is no date/);
     // The end-of-life kind's keys only (`*end-of-life.date`); a date under another key is none of this check's business.
     assert.deepEqual(endOfLifeFindings({ 'vnd.demo.eol': '2001-01-01', 'org.example.end-of-life.date': '2001-01-01' }, now, false).map((f) => f.path), ['annotations["org.example.end-of-life.date"]']);
     for (const none of [undefined, null, [], 'x', { [EOL]: 7 }]) assert.deepEqual(endOfLifeFindings(none, now, true), []);

@@ -3,6 +3,7 @@
 // which Azure's scanners and .NET's image tooling read, and any key the end-of-life kind names. A release whose
 // date has passed still checks clean byte for byte, so the check says so: a warning (`--strict` fails on it).
 import { formatPath } from '../validate';
+import { shownValue } from '../validate/shownValue';
 import { BUILTIN_KINDS, globMatches } from '../referrers/kinds';
 
 /** How far ahead an end-of-life date is worth a note. */
@@ -56,7 +57,7 @@ export function endOfLifeFindings(annotations: unknown, now: Date, attached: boo
     const path = formatPath(['annotations', key]);
     const at = endOfLifeInstant(value.trim());
     if (!at) {
-      found.push({ severity: 'warning', code: 'end-of-life-date-unreadable', path, message: `${JSON.stringify(value)} is no date: an end-of-life date is YYYY-MM-DD or an RFC 3339 time (2027-01-01T00:00:00Z)` });
+      found.push({ severity: 'warning', code: 'end-of-life-date-unreadable', path, message: `${shownValue(value)} is no date: an end-of-life date is YYYY-MM-DD or an RFC 3339 time (2027-01-01T00:00:00Z)` });
       continue;
     }
     const days = Math.floor(Math.abs(at.getTime() - now.getTime()) / DAY_MS);
