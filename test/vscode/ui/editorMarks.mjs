@@ -44,7 +44,7 @@ export function marksAt(editor, text, severity) {
         .map((d) => d.getBoundingClientRect())
         .filter((r) => r.width > 0 && r.height > 0)
         .map((r) => ({ left: r.left, right: r.right }));
-      return { line: { left: box.left, right: box.right }, squiggles, overlays: drawn.map((d) => d.className) };
+      return { line: { left: box.left, right: box.right }, squiggles, overlays: drawn.map((d) => d.getAttribute('class') ?? d.tagName) };
     },
     [text, severity],
   );
@@ -76,5 +76,16 @@ export async function waitForSquiggle(page, editor, { text, severity, reopen, se
       last = err;
     }
   }
+  // What the overview ruler holds tells a decoration the model lacks (no mark there either) from one not drawn.
+  const ruler = await editor
+    .locator('canvas.decorationsOverviewRuler')
+    .evaluate((c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      const colors = new Set();
+      for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0) colors.add(`rgb(${d[i]},${d[i + 1]},${d[i + 2]})`);
+      return [...colors].slice(0, 8).join(' ');
+    }, undefined, { timeout: 5000 })
+    .catch((err) => `not read: ${err.message}`);
+  last.message += `; the overview ruler's colors: ${ruler || 'none'}`;
   throw last;
 }
