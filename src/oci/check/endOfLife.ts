@@ -2,6 +2,7 @@
 // application/vnd.microsoft.artifact.lifecycle --annotation vnd.microsoft.artifact.lifecycle.end-of-life.date=...`),
 // which Azure's scanners and .NET's image tooling read, and any key the end-of-life kind names. A release whose
 // date has passed still checks clean byte for byte, so the check says so: a warning (`--strict` fails on it).
+import { isJsonObject } from '../jsonObject';
 import { formatPath } from '../validate';
 import { shownValue } from '../validate/shownValue';
 import { BUILTIN_KINDS, globMatches } from '../referrers/kinds';
@@ -50,9 +51,9 @@ export function endOfLifeInstant(value: string): Date | undefined {
  * warning). `attached`: the manifest is an artifact with a subject, whose date is its subject's.
  */
 export function endOfLifeFindings(annotations: unknown, now: Date, attached: boolean): EndOfLifeFinding[] {
-  if (typeof annotations !== 'object' || annotations === null || Array.isArray(annotations)) return [];
+  if (!isJsonObject(annotations)) return [];
   const found: EndOfLifeFinding[] = [];
-  for (const [key, value] of Object.entries(annotations as Record<string, unknown>)) {
+  for (const [key, value] of Object.entries(annotations)) {
     if (typeof value !== 'string' || !END_OF_LIFE_KEYS.some((p) => globMatches(p, key))) continue;
     const path = formatPath(['annotations', key]);
     const at = endOfLifeInstant(value.trim());
