@@ -1,5 +1,6 @@
 import type { Descriptor, Platform } from './descriptor';
 import { OciError } from './errors';
+import { globMatches } from './glob';
 import { entryPlatform, formatPlatform, normalizePlatform, parsePlatform, platformMatches, shownPlatform, textPlatform } from './platform';
 
 /**
@@ -61,7 +62,7 @@ export function platformPatternMatches(pattern: PlatformPattern, stated: Platfor
   const have = normalizePlatform(candidate);
   // The pattern's fixed parts are normalized as a request is (aarch64 is arm64); its wildcards are left as they are.
   const want = normalizePlatform({ os: pattern.os, architecture: pattern.architecture, ...(pattern.variant && !pattern.variant.includes('*') ? { variant: pattern.variant } : {}) });
-  const any = (glob: string, ...values: Array<string | undefined>) => values.some((v) => globMatches(glob, v ?? ''));
+  const any = (glob: string, ...values: Array<string | undefined>) => values.some((v) => globMatches(glob, v ?? '', true));
   if (!any(pattern.os.includes('*') ? pattern.os : want.os, have.os, candidate.os.toLowerCase())) return false;
   if (!any(pattern.architecture.includes('*') ? pattern.architecture : want.architecture, have.architecture, candidate.architecture.toLowerCase())) return false;
   if (pattern.variant !== undefined) {
@@ -107,16 +108,6 @@ export function platformList(children: readonly Descriptor[]): string[] {
     .map(entryPlatform)
     .filter((p): p is Platform => p !== undefined && !(p.os === 'unknown' && p.architecture === 'unknown'))
     .map(shownPlatform);
-}
-
-/** `*` matches any run of characters (none included); everything else literally, case-insensitive. */
-function globMatches(glob: string, value: string): boolean {
-  const source = glob
-    .toLowerCase()
-    .split('*')
-    .map((s) => s.replace(/[.+\-\\^$|()[\]{}?]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${source}$`).test(value.toLowerCase());
 }
 
 /** A pattern for one platform given as such (not typed by a user). */

@@ -5,7 +5,8 @@
 import { isJsonObject } from '../jsonObject';
 import { formatPath } from '../validate';
 import { shownValue } from '../validate/shownValue';
-import { BUILTIN_KINDS, globMatches } from '../referrers/kinds';
+import { globMatches } from '../glob';
+import { BUILTIN_KINDS } from '../referrers/kinds';
 
 /** How far ahead an end-of-life date is worth a note. */
 export const END_OF_LIFE_SOON_DAYS = 30;

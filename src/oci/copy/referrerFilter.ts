@@ -2,7 +2,8 @@ import type { Descriptor } from '../descriptor';
 import { OciError } from '../errors';
 import { describeArtifact } from '../referrers/coverage';
 import { COSIGN_TAG_KINDS, parseCosignTag } from '../referrers/cosignTags';
-import { globMatches, type KindTable } from '../referrers/kinds';
+import { globMatches } from '../glob';
+import type { KindTable } from '../referrers/kinds';
 import type { OpOptions, ReadOnlyTarget } from '../target';
 
 /**

@@ -6,7 +6,8 @@ import { checkManifestSize } from '../manifestLimit';
 import { isImageIndex, isManifestMediaType } from '../mediaType';
 import type { OpOptions, Target } from '../target';
 import { parseJsonObject } from '../validate';
-import { BUILTIN_KINDS, globMatches } from './kinds';
+import { globMatches } from '../glob';
+import { BUILTIN_KINDS } from './kinds';
 
 /** Signatures by the referrer kinds' own patterns (kinds.ts), and a few more that sign or bind one digest. */
 const SIGNATURE_PATTERNS = [

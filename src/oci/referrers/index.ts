@@ -15,7 +15,8 @@ export type { CheckedSubject, CheckedSubjectOptions } from './checkedSubjects';
 export type { SubjectEntry } from './subjects';
 export { nestedReferrersTreeText, referrersTreeText, subjectLabel, yamlScalar } from './treeText';
 export type { TreeWords } from './treeText';
-export { BUILTIN_KINDS, ENVELOPE_TYPES, globMatches, KindTable, OTHER_KIND, parseKindDefinitions, PREDICATE_TYPE_ANNOTATIONS, predicateTypesOf } from './kinds';
+export { globMatches } from '../glob';
+export { BUILTIN_KINDS, ENVELOPE_TYPES, KindTable, OTHER_KIND, parseKindDefinitions, PREDICATE_TYPE_ANNOTATIONS, predicateTypesOf } from './kinds';
 export type { KindDefinition, ReferrerFacts } from './kinds';
 export {
   countKinds,

@@ -1,4 +1,5 @@
 import { OciError } from '../errors';
+import { globMatches } from '../glob';
 
 /**
  * Kinds of referrer: what an artifact attached to a manifest is for (a signature, an SBOM, ...), told from
@@ -98,13 +99,7 @@ export function predicateTypesOf(annotations: Record<string, string> | undefined
   return PREDICATE_TYPE_ANNOTATIONS.map((k) => annotations[k]).filter((v): v is string => typeof v === 'string' && v !== '');
 }
 
-/** `*` for any run of characters, everything else as is. */
-export function globMatches(pattern: string, text: string): boolean {
-  if (!pattern.includes('*')) return pattern === text;
-  const re = new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*') + '$', 's');
-  return re.test(text);
-}
-
+/** Whether any of `patterns` matches `text`. */
 const anyMatch = (patterns: readonly string[] | undefined, text: string | undefined) => text !== undefined && (patterns ?? []).some((p) => globMatches(p, text));
 
 /**
