@@ -20,7 +20,10 @@ export interface CarriedTally {
   /** How many referrers in all (each once, though two roots share it), and how many of them hang on a platform. */
   count: number;
   onPlatforms: number;
-  /** `SBOM ×2, scan, signature`: their kinds by name, sorted (a registry lists referrers in an order of its own). */
+  /**
+   * `SBOM ×2, scan, signature`: their kinds by name, sorted (a registry lists referrers in an order of its own);
+   * `…, and maybe more` when a root had LOOK_AT of them, where the look stops.
+   */
   what: string;
   /** The ids of manifold.referrerKinds' kinds they are of: Only Some Kinds… ticks these. */
   seen: Set<string>;
@@ -55,15 +58,17 @@ export function tallyCarried(table: KindTable, found: readonly (readonly Referre
   const names = new Map<string, number>();
   const seen = new Set<string>();
   for (const f of each.values()) {
-    const name = carriedName(f);
+    const cosign = cosignTagKind(f);
+    const name = cosign ? kindName(cosign, new Map()) : referrerName(f.desc);
     names.set(name, (names.get(name) ?? 0) + 1);
-    kindsOfCarried(table, f).forEach((k) => seen.add(k));
+    (cosign ? [cosign] : kindsOfReferrer(table, f.desc)).forEach((k) => seen.add(k));
   }
+  const kinds = referrerKindsText(new Map([...names].sort(([a], [b]) => a.localeCompare(b))));
   return {
     withSome: found.filter((f) => f.length > 0).length,
     count: each.size,
     onPlatforms: [...each.values()].filter((f) => f.on === 'platform').length,
-    what: referrerKindsText(new Map([...names].sort(([a], [b]) => a.localeCompare(b)))),
+    what: found.some((f) => f.length >= LOOK_AT) ? l10n.t('{0}, and maybe more', kinds) : kinds,
     seen,
   };
 }
@@ -79,15 +84,10 @@ export function withPlatformsText(some: string, tally: CarriedTally): string {
     : l10n.t('{0}, {1} of the {2} on their platforms', some, tally.onPlatforms, tally.count);
 }
 
-/** A cosign tag's manifest is what its suffix says (as the copy's --only judges it); a referrer, what it says it is. */
-function kindsOfCarried(table: KindTable, f: ReferrerToCarry): string[] {
+/** A cosign tag's manifest is of the kind its suffix says (as the copy's --only judges it); a referrer, of those it says. */
+function cosignTagKind(f: ReferrerToCarry): string | undefined {
   const suffix = f.tag ? parseCosignTag(f.tag)?.suffix : undefined;
-  return suffix ? [COSIGN_TAG_KINDS[suffix]] : kindsOfReferrer(table, f.desc);
-}
-
-function carriedName(f: ReferrerToCarry): string {
-  const suffix = f.tag ? parseCosignTag(f.tag)?.suffix : undefined;
-  return suffix ? kindName(COSIGN_TAG_KINDS[suffix], new Map()) : referrerName(f.desc);
+  return suffix ? COSIGN_TAG_KINDS[suffix] : undefined;
 }
 
 /** The kinds `table` tells of referrer `r`, as coverage does. */

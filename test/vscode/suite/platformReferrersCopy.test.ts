@@ -9,8 +9,8 @@ import type { Descriptor } from '../../../src/oci/descriptor';
 import { OciLayoutStore } from '../../../src/oci/layout';
 import { RegistryClient, RemoteRepository } from '../../../src/oci/registry';
 import { startOciServer, type OciServer } from '../../integration/support/ociServer';
-import { makeImage } from '../../unit/builders';
-import { KINDS, platformSignedLayout, referrersUnder } from './platformSignedLayout';
+import { makeArtifact, makeImage, newLayout } from '../../unit/builders';
+import { KINDS, NOTARY, platformSignedLayout, referrersUnder } from './platformSignedLayout';
 import { swapExtensionWindow, typedQuickPick } from './extensionWindow';
 
 const run = <T>(id: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(id, ...args);
@@ -211,5 +211,19 @@ describe('Referrers only on the platforms: the image and rows questions', functi
     } finally {
       await run('manifold.removeLayoutFolder', { layout: from });
     }
+  });
+
+  it('Copy to Layout of an image with 55 signatures: the question counts the first 50 and says there may be more; all 55 arrive', async () => {
+    const store = await newLayout();
+    const image = await makeImage(store, { arch: 'riscv64', seed: 'many' });
+    await store.tag(image, 'many');
+    const signatures: string[] = [];
+    for (let i = 0; i < 55; i++) signatures.push((await makeArtifact(store, { subject: image, artifactType: NOTARY, content: `signature ${i}` })).digest);
+    const to = join(dir, 'many');
+    picks = [['With its referrers']];
+    const outcome = await run<CopiedIntoLayout | undefined>('manifold.copyToLayout', { layout: store.location, reference: 'many', to });
+    assert.ok(outcome, `the command returned nothing: ${asked.join('; ')}`);
+    assert.deepEqual(asked, [`pick: Attached to it: signature ×50, and maybe more. Copy them too?: ${OFFERED}`, 'input: Tag in the layout']);
+    assert.deepEqual(await referrersUnder(await OciLayoutStore.open(to), [image]), signatures.sort());
   });
 });
