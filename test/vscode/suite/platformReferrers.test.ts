@@ -10,8 +10,8 @@ import { exportLayoutTar } from '../../../src/oci/layout/tarExport';
 import { RegistryClient, RemoteRepository } from '../../../src/oci/registry';
 import { startOciServer, type OciServer } from '../../integration/support/ociServer';
 import { makeArtifact, makeImage } from '../../unit/builders';
-import { KINDS, platformSignedLayout, referrersUnder } from './platformSignedLayout';
-import { swapExtensionWindow, typedQuickPick } from './extensionWindow';
+import { KINDS, platformSignedLayout, recordQuestions, referrersUnder } from './platformSignedLayout';
+import { swapExtensionWindow } from './extensionWindow';
 
 const run = <T>(id: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(id, ...args);
 
@@ -48,17 +48,10 @@ describe('Referrers only on the platforms: the tags questions', function () {
     await exportLayoutTar(from, archive);
     server = await startOciServer();
     assert.equal(await run('manifold.addRegistry', { registry: server.host, plainHttp: true }), server.host);
-    restore = swapExtensionWindow({
-      showQuickPick: async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>, options?: vscode.QuickPickOptions) => {
-        const list = await items;
-        asked.push(`pick: ${options?.placeHolder}: ${list.map((i) => i.label + (i.picked ? ' (ticked)' : '')).join(' | ')}`);
-        const want = picks.shift() ?? [];
-        const chosen = list.filter((i) => want.includes(i.label));
-        return options?.canPickMany ? chosen : chosen[0];
-      },
-      showOpenDialog: async (options?: vscode.OpenDialogOptions) => (asked.push(`open: ${options?.title}`), [vscode.Uri.file(archive)]),
-      createQuickPick: () => typedQuickPick(destination, asked)(),
-      showInformationMessage: async () => undefined,
+    restore = recordQuestions(asked, {
+      next: () => picks.shift(),
+      destination: () => destination,
+      extra: { showOpenDialog: async (options?: vscode.OpenDialogOptions) => (asked.push(`open: ${options?.title}`), [vscode.Uri.file(archive)]) },
     });
   });
 

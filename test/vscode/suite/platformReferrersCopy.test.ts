@@ -10,8 +10,8 @@ import { OciLayoutStore } from '../../../src/oci/layout';
 import { RegistryClient, RemoteRepository } from '../../../src/oci/registry';
 import { startOciServer, type OciServer } from '../../integration/support/ociServer';
 import { makeArtifact, makeImage, newLayout } from '../../unit/builders';
-import { KINDS, NOTARY, platformSignedLayout, referrersUnder } from './platformSignedLayout';
-import { swapExtensionWindow, typedQuickPick } from './extensionWindow';
+import { KINDS, NOTARY, platformSignedLayout, recordQuestions, referrersUnder } from './platformSignedLayout';
+import { swapExtensionWindow } from './extensionWindow';
 
 const run = <T>(id: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(id, ...args);
 const OFFERED = 'With its referrers | Only Some Kinds… | Without referrers';
@@ -53,19 +53,11 @@ describe('Referrers only on the platforms: the image and rows questions', functi
     await multi.store.tag(plain, 'plain');
     server = await startOciServer();
     assert.equal(await run('manifold.addRegistry', { registry: server.host, plainHttp: true }), server.host);
-    restore = swapExtensionWindow({
-      showQuickPick: async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>, options?: vscode.QuickPickOptions) => {
-        const list = await items;
-        asked.push(`pick: ${options?.placeHolder}: ${list.map((i) => i.label + (i.picked ? ' (ticked)' : '')).join(' | ')}`);
-        // The index's platforms: all of them (the index copied as it is) unless an argument names some.
-        if (options?.placeHolder?.startsWith('Platforms to copy')) return list;
-        const want = picks.shift() ?? [];
-        const chosen = list.filter((i) => want.includes(i.label));
-        return options?.canPickMany ? chosen : chosen[0];
-      },
-      showInputBox: async (options?: vscode.InputBoxOptions) => (asked.push(`input: ${options?.prompt}`), options?.value),
-      createQuickPick: () => typedQuickPick(destination, asked)(),
-      showInformationMessage: async () => undefined,
+    restore = recordQuestions(asked, {
+      next: () => picks.shift(),
+      destination: () => destination,
+      allPlatforms: true,
+      extra: { showInputBox: async (options?: vscode.InputBoxOptions) => (asked.push(`input: ${options?.prompt}`), options?.value) },
     });
   });
 
