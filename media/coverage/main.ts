@@ -2,7 +2,7 @@
 // drawn from the model the extension sends. Each cell says what it is in words as well as colour; a count opens
 // what it counts; a button per kind attaches to the platforms lacking it. The page holds no state of its own.
 import * as l10n from '@vscode/l10n';
-import type { CoverageCellView, CoverageColumnView, CoverageModel, CoverageRowView, FromWebview, ToWebview } from '../../src/shared/coverageProtocol';
+import type { CoverageCellView, CoverageColumnView, CoverageModel, CoverageRowView, EndOfLifeView, FromWebview, ToWebview } from '../../src/shared/coverageProtocol';
 import { button, h } from '../shared/dom';
 import { shownName } from '../shared/shownName';
 import { connect, shortDigest as short } from '../shared/webview';
@@ -50,12 +50,41 @@ function banners(m: CoverageModel | undefined): HTMLElement[] {
     const text = m.unverified === 1 ? l10n.t('1 cell is not verified: no signature or attestation in it is signed by {0}.', by) : l10n.t('{0} cells are not verified: no signature or attestation in them is signed by {1}.', m.unverified, by);
     out.push(h('div', { class: 'banner warning unverified', 'data-unverified': String(m.unverified) }, h('span', { class: 'glyph', 'aria-hidden': 'true' }, '⚠'), text));
   }
+  // An end of life that has passed, named in words above the matrix as in its cells: what a release engineer looks for first.
+  const passed = m.rows.flatMap((r) => r.cells.filter((c) => c.endOfLife?.state === 'passed').map((c) => `${shownName(r.label)} (${c.endOfLife!.date!.slice(0, 10)})`));
+  if (passed.length > 0) {
+    out.push(h('div', { class: 'banner warning eol-passed', 'data-passed': String(passed.length) }, h('span', { class: 'glyph', 'aria-hidden': 'true' }, '⚠'), l10n.t('End of life passed: {0}.', passed.join(', '))));
+  }
   if (m.verifyProblem) out.push(h('div', { class: 'banner error verify-problem' }, m.verifyProblem));
   if (m.attachBlocked) out.push(h('div', { class: 'banner info' }, m.attachBlocked));
   return out;
 }
 
+/** After an end-of-life count: `passed 2020-01-31`, `soon 2099-01-02`, `ends 2099-12-31`, `bad date`, `no date` (the CLI's words). */
+function endOfLifeWords(e: EndOfLifeView): string {
+  const day = e.date?.slice(0, 10) ?? '';
+  const said =
+    e.state === 'passed' ? l10n.t('passed {0}', day) : e.state === 'soon' ? l10n.t('soon {0}', day) : e.state === 'later' ? l10n.t('ends {0}', day) : e.state === 'unreadable' ? l10n.t('bad date') : l10n.t('no date');
+  return e.date && e.unreadable ? `${said} + ${l10n.t('bad date')}` : said;
+}
+
+/** The end-of-life dates in full, for a cell's title: the date as written and where it stands, the values that are none. */
+function endOfLifeTitle(e: EndOfLifeView): string {
+  const lines: string[] = [];
+  if (e.state === 'passed') lines.push(l10n.t('End of life {0}: passed', e.date!));
+  else if (e.state === 'soon') lines.push(l10n.t('End of life {0}: within 30 days', e.date!));
+  else if (e.state === 'later') lines.push(l10n.t('End of life {0}', e.date!));
+  else if (e.state === 'none') lines.push(l10n.t('No end-of-life date in its annotations'));
+  if (e.unreadable) lines.push(l10n.t('Not a date (YYYY-MM-DD or an RFC 3339 time): {0}', e.unreadable.join(', ')));
+  return lines.join('\n');
+}
+
 function cellTitle(c: CoverageCellView, column: CoverageColumnView, row: CoverageRowView): string {
+  const said = stateTitle(c, column, row);
+  return c.endOfLife ? `${said}\n${endOfLifeTitle(c.endOfLife)}` : said;
+}
+
+function stateTitle(c: CoverageCellView, column: CoverageColumnView, row: CoverageRowView): string {
   const label = shownName(row.label);
   const kind = shownName(column.title);
   switch (c.state) {
@@ -83,6 +112,11 @@ function cell(c: CoverageCellView, column: CoverageColumnView, row: CoverageRowV
     td.append(button(`${c.count}${mark}`, title, () => send({ type: 'open', row: rowIndex, kind: c.kind }), 'count'));
     if (c.verified) td.setAttribute('data-verified', String(c.verified.valid));
     if (c.verified && !c.verified.valid) td.append(' ', h('span', { class: 'unverified' }, l10n.t('not verified')));
+    // An end-of-life count says what its dates say in words (`1 · passed 2020-01-31`), the warning colour only besides.
+    if (c.endOfLife) {
+      td.setAttribute('data-eol', c.endOfLife.state);
+      td.append(' ', h('span', { class: `eol ${c.endOfLife.state}` }, `· ${endOfLifeWords(c.endOfLife)}`));
+    }
   } else if (c.state === 'gap') {
     td.append(h('span', { class: 'glyph', 'aria-hidden': 'true' }, '✗'), ' ', l10n.t('missing'));
   } else {

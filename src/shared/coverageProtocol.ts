@@ -33,6 +33,19 @@ export interface CoverageCellView {
   verified?: { valid: boolean; keys: string[] };
   /** Keys or identities set, the cell holds artifacts but no cosign signature or attestation (plain OCI referrers, buildx attestations, annotations): nothing to verify. */
   nothingToVerify?: boolean;
+  /** The end-of-life cell with artifacts: what their dates say when the page read them (as `manifold check` judges them). */
+  endOfLife?: EndOfLifeView;
+}
+
+/**
+ * `state`: the earliest readable date `passed`, `soon` (within 30 days) or `later`; `unreadable` (values, none a
+ * date); `none` (no end-of-life annotation). `date`: that earliest date as written (`2020-01-31`,
+ * `2023-05-12T21:15:10.8343521Z`). `unreadable`: the values that are no date, as a cell shows them (quoted, cut).
+ */
+export interface EndOfLifeView {
+  state: 'passed' | 'soon' | 'later' | 'unreadable' | 'none';
+  date?: string;
+  unreadable?: string[];
 }
 
 export interface CoverageRowView {

@@ -135,10 +135,10 @@ describeRegistry('referrer coverage on docker-registry (distribution 2.8: fallba
     assert.equal(
       remote.stdout,
       [
-        'IMAGE                                  SIGNATURE  SBOM  PROVENANCE  END-OF-LIFE  OTHER',
-        `index ${short(l.index)}           1          -     -           1            -`,
-        `linux/amd64 ${short(l.amd64)}     1          1     1           1            -`,
-        `linux/arm64/v8 ${short(l.arm64)}  -          2     1           -            1`,
+        'IMAGE                                  SIGNATURE  SBOM  PROVENANCE  END-OF-LIFE          OTHER',
+        `index ${short(l.index)}           1          -     -           1 ends 2099-01-01    -`,
+        `linux/amd64 ${short(l.amd64)}     1          1     1           1 passed 2020-01-31  -`,
+        `linux/arm64/v8 ${short(l.arm64)}  -          2     1           -                    1`,
         '',
       ].join('\n'),
     );

@@ -217,10 +217,10 @@ describe('referrer coverage of a release layout', () => {
 
   const expectedTable = () =>
     [
-      'IMAGE                                  SIGNATURE  SBOM  PROVENANCE  END-OF-LIFE  OTHER',
-      `index ${short(l.index)}           1          -     -           1            -`,
-      `linux/amd64 ${short(l.amd64)}     1          1     1           1            -`,
-      `linux/arm64/v8 ${short(l.arm64)}  -          2     1           -            1`,
+      'IMAGE                                  SIGNATURE  SBOM  PROVENANCE  END-OF-LIFE          OTHER',
+      `index ${short(l.index)}           1          -     -           1 ends 2099-01-01    -`,
+      `linux/amd64 ${short(l.amd64)}     1          1     1           1 passed 2020-01-31  -`,
+      `linux/arm64/v8 ${short(l.arm64)}  -          2     1           -                    1`,
       '',
     ].join('\n');
 
@@ -261,6 +261,7 @@ describe('referrer coverage of a release layout', () => {
       position: [1],
       index: false,
       counts: { signature: 1, sbom: 1, provenance: 1, 'end-of-life': 1, other: 0 },
+      endOfLife: { state: 'passed', date: '2020-01-31' },
       artifacts: [
         { digest: l.artifacts.notice!.digest, mediaType: manifest, artifactType: 'application/vnd.example.notice', kinds: ['end-of-life'], via: ['referrers'] },
         { digest: l.artifacts.attAmd64!.digest, mediaType: manifest, kinds: ['sbom', 'provenance'], via: ['buildx'] },
@@ -275,6 +276,8 @@ describe('referrer coverage of a release layout', () => {
       [['sbom'], undefined, ['cosign-tag']],
     ]);
     assert.deepEqual([json.manifests[0].label, json.manifests[0].index, json.manifests[0].position], ['index', true, []]);
+    // Each end-of-life cell's earliest date as written and its standing; none on a row without end-of-life artifacts.
+    assert.deepEqual(json.manifests.map((m: { endOfLife?: unknown }) => m.endOfLife), [{ state: 'later', date: '2099-01-01T00:00:00Z' }, { state: 'passed', date: '2020-01-31' }, undefined]);
   });
 
   it(`--require exits ${EXIT_MISSING_KINDS} naming each platform manifest and kind missing; the index is not required`, async () => {
@@ -288,6 +291,8 @@ describe('referrer coverage of a release layout', () => {
       [
         `missing signature: linux/arm64/v8 ${at(l.arm64)}`,
         `missing end-of-life: linux/arm64/v8 ${at(l.arm64)}`,
+        // Present, so not missing, but said: amd64's end of life has passed.
+        'Note: linux/amd64: end-of-life present, but its date 2020-01-31 has passed: counted as present',
         'Error: 2 required referrers missing (signature, sbom, end-of-life required on every platform manifest)',
         '',
       ].join('\n'),
@@ -314,10 +319,10 @@ describe('referrer coverage of a release layout', () => {
     assert.equal(
       r.stdout,
       [
-        'IMAGE                                  SIGNATURE  SBOM  PROVENANCE  END-OF-LIFE  README',
-        `index ${short(l.index)}           1          -     -           1            -`,
-        `linux/amd64 ${short(l.amd64)}     1          1     1           1            -`,
-        `linux/arm64/v8 ${short(l.arm64)}  -          2     1           -            1`,
+        'IMAGE                                  SIGNATURE  SBOM  PROVENANCE  END-OF-LIFE          README',
+        `index ${short(l.index)}           1          -     -           1 ends 2099-01-01    -`,
+        `linux/amd64 ${short(l.amd64)}     1          1     1           1 passed 2020-01-31  -`,
+        `linux/arm64/v8 ${short(l.arm64)}  -          2     1           -                    1`,
         '',
       ].join('\n'),
     );
@@ -338,10 +343,10 @@ describe('referrer coverage of a release layout', () => {
     assert.equal(
       r.stdout,
       [
-        'IMAGE                                  SIGNATURE  SBOM  PROVENANCE  END-OF-LIFE  "Read\\u202e\\tme"  Prüfung',
-        `index ${short(l.index)}           1          -     -           1            -                 -`,
-        `linux/amd64 ${short(l.amd64)}     1          1     1           1            -                 -`,
-        `linux/arm64/v8 ${short(l.arm64)}  -          2     1           -            1                 -`,
+        'IMAGE                                  SIGNATURE  SBOM  PROVENANCE  END-OF-LIFE          "Read\\u202e\\tme"  Prüfung',
+        `index ${short(l.index)}           1          -     -           1 ends 2099-01-01    -                 -`,
+        `linux/amd64 ${short(l.amd64)}     1          1     1           1 passed 2020-01-31  -                 -`,
+        `linux/arm64/v8 ${short(l.arm64)}  -          2     1           -                    1                 -`,
         '',
       ].join('\n'),
     );
@@ -375,12 +380,12 @@ describe('referrer coverage of a release layout', () => {
     assert.equal(
       r.stdout,
       [
-        'IMAGE                                        SIGNATURE  SBOM  PROVENANCE  END-OF-LIFE  OTHER',
-        `index ${short(outer)}                 -          -     -           -            -`,
-        `[1] index ${short(l.index)}             1          -     -           1            -`,
-        `[1.1] linux/amd64 ${short(l.amd64)}     1          1     1           1            -`,
-        `[1.2] linux/arm64/v8 ${short(l.arm64)}  -          2     1           -            1`,
-        `linux/s390x ${short(other)}           -          -     -           -            -`,
+        'IMAGE                                        SIGNATURE  SBOM  PROVENANCE  END-OF-LIFE          OTHER',
+        `index ${short(outer)}                 -          -     -           -                    -`,
+        `[1] index ${short(l.index)}             1          -     -           1 ends 2099-01-01    -`,
+        `[1.1] linux/amd64 ${short(l.amd64)}     1          1     1           1 passed 2020-01-31  -`,
+        `[1.2] linux/arm64/v8 ${short(l.arm64)}  -          2     1           -                    1`,
+        `linux/s390x ${short(other)}           -          -     -           -                    -`,
         '',
       ].join('\n'),
     );

@@ -45,8 +45,8 @@ export interface ReleaseLayout {
 /**
  * A release `v1`: an index of linux/amd64 and linux/arm64/v8 built by buildx (an attestation entry for each:
  * amd64's with an SPDX SBOM and SLSA provenance, arm64's with provenance only), a Notary signature and an
- * end-of-life artifact on the index, a cosign `.sig` tag and an end-of-life annotation on amd64, a CycloneDX SBOM,
- * a cosign `.att` tag (an SPDX attestation) and an artifact of no known kind on arm64.
+ * end-of-life artifact on the index (2099-01-01), a cosign `.sig` tag and an end-of-life annotation on amd64 (2020-01-31:
+ * passed), a CycloneDX SBOM, a cosign `.att` tag (an SPDX attestation) and an artifact of no known kind on arm64.
  */
 export async function makeReleaseLayout(): Promise<ReleaseLayout> {
   const store = await newLayout();
@@ -63,9 +63,9 @@ export async function makeReleaseLayout(): Promise<ReleaseLayout> {
     lifecycle: await makeArtifact(store, {
       subject: index,
       artifactType: 'application/vnd.microsoft.artifact.lifecycle',
-      annotations: { 'vnd.microsoft.artifact.lifecycle.end-of-life.date': '2027-01-01T00:00:00Z' },
+      annotations: { 'vnd.microsoft.artifact.lifecycle.end-of-life.date': '2099-01-01T00:00:00Z' },
     }),
-    notice: await makeArtifact(store, { subject: amd64, artifactType: 'application/vnd.example.notice', annotations: { 'org.example.end-of-life.date': '2027-06-01' } }),
+    notice: await makeArtifact(store, { subject: amd64, artifactType: 'application/vnd.example.notice', annotations: { 'org.example.end-of-life.date': '2020-01-31' } }),
     cyclonedx: await makeArtifact(store, { subject: arm64, artifactType: 'application/vnd.cyclonedx+json', content: '{"bomFormat":"CycloneDX"}' }),
     readme: await makeArtifact(store, { subject: arm64, artifactType: 'application/vnd.example.readme', content: 'read me' }),
     cosignSig: await makeCosignManifest(store, 'application/vnd.dev.cosign.simplesigning.v1+json', '{"critical":{}}', { 'dev.cosignproject.cosign/signature': 'MEUC' }),

@@ -7,6 +7,8 @@ import {
   type CellVerification,
   type CoverageReport,
   coverageLabel,
+  END_OF_LIFE_KIND,
+  type EndOfLifeCell,
   missingKinds,
   OTHER_KIND,
   referrerCoverage,
@@ -111,6 +113,16 @@ export const coverage: Command = {
         for (const kind of required) if (cells.get(row.desc.digest)?.get(kind)?.nothingToVerify) printer.err(`Note: ${shownName(coverageLabel(row))}: ${kind} present, nothing to verify (no cosign signature or attestation): counted as present\n`);
       }
     }
+    // A passed or unreadable end-of-life date still meets `--require end-of-life` (the note is attached; whether the
+    // release may still ship is check's question, whose warning --strict fails on): said, so a gate sees it.
+    if (required.includes(END_OF_LIFE_KIND)) {
+      for (const row of report.rows) {
+        const eol = row.endOfLife;
+        if (isImageIndex(row.desc.mediaType) || !eol || (eol.state !== 'passed' && eol.state !== 'unreadable')) continue;
+        const what = eol.state === 'passed' ? `its date ${eol.date} has passed` : 'no date in it can be read';
+        printer.err(`Note: ${shownName(coverageLabel(row))}: ${END_OF_LIFE_KIND} present, but ${what}: counted as present\n`);
+      }
+    }
     const failed = missing.length + unverified.length;
     if (failed > 0) {
       const what = unverified.length === 0 ? 'missing' : missing.length === 0 ? 'not verified' : 'missing or not verified';
@@ -130,15 +142,29 @@ function shortDigest(digest: string): string {
 /**
  * One row per manifest (the index, each platform; buildx attestation entries are never rows), one column per
  * kind: how many artifacts of that kind are attached, `-` for none; an OTHER column when any manifest has
- * artifacts of no known kind.
+ * artifacts of no known kind. An end-of-life count is followed by what its dates say (`1 passed 2020-01-31`).
  */
 export function coverageTable(report: CoverageReport, cells?: Map<string, Map<string, CellVerification>>): string {
   const withOther = report.rows.some((r) => (r.counts[OTHER_KIND] ?? 0) > 0);
   const ids = [...report.columns.map((c) => c.id), ...(withOther ? [OTHER_KIND] : [])];
   // A title from --kinds as names are shown (an override would turn the header round, a tab move its columns).
   const header = ['IMAGE', ...report.columns.map((c) => shownName(c.title)), ...(withOther ? ['OTHER'] : [])];
-  const rows = report.rows.map((r) => [`${shownName(coverageLabel(r))} ${shortDigest(r.desc.digest)}`, ...ids.map((id) => (r.counts[id] ? `${r.counts[id]}${mark(cells?.get(r.desc.digest)?.get(id))}` : '-'))]);
+  const rows = report.rows.map((r) => [
+    `${shownName(coverageLabel(r))} ${shortDigest(r.desc.digest)}`,
+    ...ids.map((id) => (r.counts[id] ? `${r.counts[id]}${mark(cells?.get(r.desc.digest)?.get(id))}${id === END_OF_LIFE_KIND && r.endOfLife ? ` ${endOfLifeWords(r.endOfLife)}` : ''}` : '-')),
+  ]);
   return formatTable(header, rows);
+}
+
+/**
+ * What an end-of-life cell's dates say after its count: `passed 2020-01-31`, `soon 2099-01-02` (within 30 days),
+ * `ends 2099-12-31`, `bad date` (none readable), `no date` (no end-of-life annotation); `+ bad date` after a date
+ * when another value is none. The day as written (the JSON has the whole value).
+ */
+export function endOfLifeWords(c: EndOfLifeCell): string {
+  const day = c.date?.slice(0, 10);
+  const said = { passed: `passed ${day}`, soon: `soon ${day}`, later: `ends ${day}`, unreadable: 'bad date', none: 'no date' }[c.state];
+  return c.date && c.unreadable ? `${said} + bad date` : said;
 }
 
 /** ` ✓` verified, ` ✗` not, as the coverage page marks its cells; nothing for a cell with nothing to verify (or no trust given). */
@@ -175,6 +201,8 @@ export function coverageJson(
       position: r.position,
       index: isImageIndex(r.desc.mediaType),
       counts: r.counts,
+      // Added (the version stays 1): the end-of-life cell's earliest date and its standing, when it holds any artifact.
+      ...(r.endOfLife ? { endOfLife: { state: r.endOfLife.state, ...(r.endOfLife.date ? { date: r.endOfLife.date } : {}), ...(r.endOfLife.unreadable ? { unreadable: r.endOfLife.unreadable } : {}) } } : {}),
       ...cellsJson(r.desc.digest),
       artifacts: r.artifacts.map((a) => ({
         digest: a.digest,

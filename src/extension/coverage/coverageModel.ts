@@ -3,7 +3,8 @@
 import { isImageIndex } from '../../oci/mediaType';
 import { formatPlatform } from '../../oci/platform';
 import type { ImageAttestations } from '../../oci/attestations';
-import { cellArtifacts, cellVerifier, type CoveredArtifact, coverageGaps, coverageLabel, type CoverageReport, type CoverageRow, KindTable, OTHER_KIND } from '../../oci/referrers';
+import { cellArtifacts, cellVerifier, type CoveredArtifact, coverageGaps, coverageLabel, type CoverageReport, type CoverageRow, END_OF_LIFE_KIND, KindTable, OTHER_KIND } from '../../oci/referrers';
+import { shownShort } from '../../oci/validate/shownValue';
 import type { ImageVerification } from '../../oci/signatures';
 import { signerName } from '../present/verifyText';
 import type { CellState, CoverageCellView, CoverageColumnView, CoverageModel, CoverageRowView } from '../../shared/coverageProtocol';
@@ -53,6 +54,7 @@ export function coverageModel(report: CoverageReport, options: ModelOptions): Co
         state,
         artifacts: artifacts.map((a) => ({ digest: a.digest, type: a.artifactType ?? a.other ?? a.mediaType, via: [...a.via], ...(a.tag ? { tag: a.tag } : {}) })),
         ...said,
+        ...(id === END_OF_LIFE_KIND && row.endOfLife ? { endOfLife: endOfLifeView(row) } : {}),
       };
     });
     // Only a platform right below the reference can be named to attach (attach picks an index's children by platform).
@@ -78,6 +80,12 @@ export function coverageModel(report: CoverageReport, options: ModelOptions): Co
     ...(options.attachBlocked ? { attachBlocked: options.attachBlocked } : {}),
     ...(options.signable ? { signable: true } : {}),
   };
+}
+
+/** The row's end-of-life dates as the page shows them: values that are no date quoted and cut, as a message quotes them. */
+function endOfLifeView(row: CoverageRow): NonNullable<CoverageCellView['endOfLife']> {
+  const { state, date, unreadable } = row.endOfLife!;
+  return { state, ...(date ? { date } : {}), ...(unreadable ? { unreadable: unreadable.map(shownShort) } : {}) };
 }
 
 type CellSays = Pick<CoverageCellView, 'verified' | 'nothingToVerify'>;

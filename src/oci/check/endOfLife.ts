@@ -47,15 +47,29 @@ export function endOfLifeInstant(value: string): Date | undefined {
   return at;
 }
 
+/** The values of a manifest's end-of-life annotations (the end-of-life kind's keys), as written, in annotation order. */
+export function endOfLifeValues(annotations: unknown): Array<{ key: string; value: string }> {
+  if (!isJsonObject(annotations)) return [];
+  const out: Array<{ key: string; value: string }> = [];
+  for (const [key, value] of Object.entries(annotations)) {
+    if (typeof value === 'string' && END_OF_LIFE_KEYS.some((p) => globMatches(p, key))) out.push({ key, value });
+  }
+  return out;
+}
+
+/** Where an end-of-life instant stands at `now`: passed (at or before it), soon (within 30 days), or later. */
+export function endOfLifeTime(at: Date, now: Date): 'passed' | 'soon' | 'later' {
+  if (at.getTime() <= now.getTime()) return 'passed';
+  return at.getTime() - now.getTime() <= END_OF_LIFE_SOON_DAYS * DAY_MS ? 'soon' : 'later';
+}
+
 /**
  * What a manifest's end-of-life annotations say at `now`: passed (a warning), within 30 days (a note), unreadable (a
  * warning). `attached`: the manifest is an artifact with a subject, whose date is its subject's.
  */
 export function endOfLifeFindings(annotations: unknown, now: Date, attached: boolean): EndOfLifeFinding[] {
-  if (!isJsonObject(annotations)) return [];
   const found: EndOfLifeFinding[] = [];
-  for (const [key, value] of Object.entries(annotations)) {
-    if (typeof value !== 'string' || !END_OF_LIFE_KEYS.some((p) => globMatches(p, key))) continue;
+  for (const { key, value } of endOfLifeValues(annotations)) {
     const path = formatPath(['annotations', key]);
     const at = endOfLifeInstant(value.trim());
     if (!at) {
@@ -63,9 +77,10 @@ export function endOfLifeFindings(annotations: unknown, now: Date, attached: boo
       continue;
     }
     const days = Math.floor(Math.abs(at.getTime() - now.getTime()) / DAY_MS);
-    if (at.getTime() <= now.getTime()) {
+    const time = endOfLifeTime(at, now);
+    if (time === 'passed') {
       found.push({ severity: 'warning', code: 'end-of-life-passed', path, message: `end of life ${value} has passed (${days === 0 ? 'today' : days === 1 ? '1 day ago' : `${days} days ago`}): ${attached ? 'the manifest it is attached to is' : 'this is'} past its end of life` });
-    } else if (at.getTime() - now.getTime() <= END_OF_LIFE_SOON_DAYS * DAY_MS) {
+    } else if (time === 'soon') {
       found.push({ severity: 'info', code: 'end-of-life-soon', path, message: `end of life ${value} is ${days === 0 ? 'within a day' : days === 1 ? 'in 1 day' : `in ${days} days`}` });
     }
   }

@@ -10,6 +10,7 @@ import { indexChildren } from './subjects';
 import { readDeclaredKind, withDocumentRead } from '../graph/declaredKind';
 import { parseJson } from '../validate';
 import { COSIGN_TAG_KINDS, CosignTagLookup } from './cosignTags';
+import { END_OF_LIFE_KIND, endOfLifeCell, type EndOfLifeCell, endOfLifeValuesOf } from './endOfLifeCell';
 
 /** How an artifact is attached to a manifest. */
 export type AttachedVia = 'referrers' | 'buildx' | 'cosign-tag';
@@ -26,6 +27,8 @@ export interface CoveredArtifact {
   via: AttachedVia[];
   /** The cosign tag that names it. */
   tag?: string;
+  /** Of the end-of-life kind: the values of its end-of-life annotations, as written ([] when it has none). */
+  endOfLife?: string[];
 }
 
 /** One manifest of the walk: the reference itself, or a manifest below an index (never a buildx attestation entry). */
@@ -36,6 +39,8 @@ export interface CoverageRow {
   artifacts: CoveredArtifact[];
   /** Artifacts per kind id, every column present, plus `other`. */
   counts: Record<string, number>;
+  /** With end-of-life artifacts: the earliest date they carry and its standing at the report's time (`CoverageOptions.now`). */
+  endOfLife?: EndOfLifeCell;
 }
 
 export interface CoverageReport {
@@ -50,6 +55,8 @@ export interface CoverageReport {
 
 export interface CoverageOptions extends OpOptions {
   kinds?: KindTable;
+  /** The time end-of-life dates are judged at (default: now), as `CheckOptions.now`. */
+  now?: Date;
 }
 
 /**
@@ -62,6 +69,7 @@ export interface CoverageOptions extends OpOptions {
 export async function referrerCoverage(target: ReadOnlyTarget, reference: string, options: CoverageOptions = {}): Promise<CoverageReport> {
   const op: OpOptions = { signal: options.signal };
   const table = options.kinds ?? new KindTable();
+  const now = options.now ?? new Date();
   // The root's kind is its document's (an index listed under an image type has platforms), read once.
   const resolved = await target.resolve(reference, op);
   const read = await readDeclaredKind(target, resolved, op);
@@ -119,6 +127,7 @@ export async function referrerCoverage(target: ReadOnlyTarget, reference: string
     for (const a of [...referrers, ...buildx, ...cosign]) add(a);
     row.artifacts = [...byDigest.values()].sort(order);
     row.counts = countKinds(table, row.artifacts);
+    if (row.counts[END_OF_LIFE_KIND]) row.endOfLife = endOfLifeCell(row.artifacts.flatMap((a) => (a.kinds.includes(END_OF_LIFE_KIND) ? (a.endOfLife ?? []) : [])), now);
   };
   await Promise.all(Array.from({ length: Math.min(COVERAGE_CONCURRENCY, rows.length) }, worker));
   return { root, ...(read?.listed ? { listedAs: read.listed } : {}), columns: [...table.columns], rows };
@@ -163,7 +172,9 @@ export async function describeArtifact(
   // An image config as artifact type (what the referrers API reports for a manifest without one) says nothing.
   const saysNothing = !artifactType || artifactType === MediaType.ImageConfig;
   const worthReading = via === 'buildx' || cosignKind === 'provenance' || saysNothing || table.isEnvelope(artifactType);
+  let read = false;
   if (worthReading && predicateTypes.length === 0 && !isImageIndex(desc.mediaType)) {
+    read = true;
     const manifest = await readManifest(target, desc, op);
     if (manifest) {
       artifactType ??= manifest.artifactType;
@@ -181,6 +192,14 @@ export async function describeArtifact(
   if (cosignKind) kinds = cosignKind === 'provenance' && kinds.length > 0 ? kinds : [cosignKind];
   const out: CoveredArtifact = { digest: desc.digest, mediaType: desc.mediaType, kinds, via: [via] };
   if (artifactType) out.artifactType = artifactType;
+  if (kinds.includes(END_OF_LIFE_KIND)) {
+    // The dates check reads in the manifest's annotations: a referrers listing (API or fallback tag) carries them as
+    // the manifest's own, so the manifest is read only when the listing names none (a lifecycle told by its type).
+    // A buildx entry's annotations only say where it belongs.
+    let values = via === 'buildx' ? [] : endOfLifeValuesOf(annotations);
+    if (values.length === 0 && via !== 'buildx' && !read) values = endOfLifeValuesOf((await readManifest(target, desc, op))?.annotations);
+    out.endOfLife = values;
+  }
   if (kinds.length === 0) {
     out.other = artifactType || (dockerType && dockerType !== DOCKER_ATTESTATION_MANIFEST ? `${DOCKER_REFERENCE_TYPE}=${dockerType}` : undefined) || configMediaType || desc.mediaType;
   }

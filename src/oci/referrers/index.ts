@@ -32,5 +32,7 @@ export { attestedDigest, DOCKER_ATTESTATION_MANIFEST, DOCKER_REFERENCE_DIGEST, D
 export { cellArtifacts, cellVerifier, SIGNATURE_KIND, signerOf, unverifiedKinds, verifiedCoverage } from './verifiedCoverage';
 export type { CellVerification, SignerNaming, Verifications } from './verifiedCoverage';
 export type { CoveredArtifact, AttachedVia, CoverageNote, CoverageOptions, CoverageReport, CoverageRow } from './coverage';
+export { END_OF_LIFE_KIND, endOfLifeCell } from './endOfLifeCell';
+export type { EndOfLifeCell, EndOfLifeState } from './endOfLifeCell';
 export { carryOverReferrers, isSignatureArtifactType, planReferrerCarryOver } from './carryOver';
 export type { CarriedReferrer, CarryOverPlan } from './carryOver';

@@ -3,7 +3,8 @@
 // column's "Attach to the 1 platform missing it" runs the attach flow with that platform already chosen (its
 // questions answered here, the file picked in the workbench's file dialog), and the matrix comes back complete.
 // What the page shows is checked against the files on disk. Last, the image attested with a key (the core's
-// attestManifest) and that key set in the workspace: the Provenance cells say 1 ✓ (coverage-verified.png).
+// attestManifest) and that key set in the workspace: the Provenance cells say 1 ✓ (coverage-verified.png). Then an
+// end-of-life date in 2020 attached to linux/arm64/v8: its cell says "1 · passed 2020-01-31" (coverage-end-of-life.png).
 // Screenshots go to test-results/ (coverage-*.png).
 // Run: node --test --test-concurrency=1 test/vscode/ui/coverage.test.mjs (after `npm run build`).
 import assert from 'node:assert/strict';
@@ -36,6 +37,15 @@ const [dir, publicFile] = process.argv.slice(1);
   const predicate = Buffer.from(JSON.stringify({ builder: { id: 'https://example.com/builder@v1' }, buildType: 'https://example.com/make' }));
   for (const tag of ['v1', 'linux-amd64', 'linux-arm64']) await attestManifest(store, await store.resolve(tag), signKey('cosign.key', pair.privateKey), 'slsaprovenance', predicate, 'registry.example.com/app');
   writeFileSync(publicFile, pair.publicKey.export({ type: 'spki', format: 'pem' }));
+})();
+`;
+// An end-of-life date long passed attached to linux/arm64/v8, as `oras attach --artifact-type ...lifecycle` would.
+const END_OF_LIFE = `
+const { OciLayoutStore } = require('./src/oci/layout');
+const { attach } = require('./src/oci/referrers');
+(async () => {
+  const store = await OciLayoutStore.open(process.argv[1]);
+  await attach(store, { subject: 'linux-arm64', artifactType: 'application/vnd.microsoft.artifact.lifecycle', annotations: { 'vnd.microsoft.artifact.lifecycle.end-of-life.date': '2020-01-31' } });
 })();
 `;
 const SBOM_TEXT = '{"spdxVersion":"SPDX-2.3","name":"demo linux/arm64/v8","packages":[]}\n';
@@ -229,5 +239,23 @@ describe('Referrer coverage in the workbench', { timeout: 300_000 }, () => {
     assert.match(sbom[1].title, /no cosign attestation here: nothing to verify with the keys or identities set/);
     assert.equal(await view.locator('.banner.unverified').count(), 0, 'everything there verifies');
     await wb.screenshot('coverage-verified', view.locator('#root'));
+  });
+
+  step('an end of life passed on linux/arm64/v8: its cell says so in words, its title gives the date, a banner names it', async () => {
+    execFileSync(process.execPath, ['--import', 'tsx', '-e', END_OF_LIFE, appDir], { cwd: projectRoot, stdio: 'inherit' });
+    // The page follows index.json.
+    const eol = () =>
+      view.locator('table.matrix tbody tr').evaluateAll((rows) =>
+        rows.map((tr) => {
+          const td = tr.querySelector('td.cell[data-kind="end-of-life"]');
+          return { label: tr.getAttribute('data-label'), text: td.textContent.replace(/\s+/g, ' ').trim(), title: td.getAttribute('title'), eol: td.getAttribute('data-eol') };
+        }),
+      );
+    const cells = await waitUntil(eol, (c) => c.some((x) => x.eol === 'passed'), { what: 'the end-of-life cell of linux/arm64/v8 read again' });
+    const arm64 = cells.find((c) => c.label === 'linux/arm64/v8');
+    assert.deepEqual([arm64.text, arm64.eol], ['1 · passed 2020-01-31', 'passed']);
+    assert.match(arm64.title, /^1 End of life attached to linux\/arm64\/v8.*\nEnd of life 2020-01-31: passed$/s);
+    assert.match(await view.locator('.banner.eol-passed').textContent(), /End of life passed: linux\/arm64\/v8 \(2020-01-31\)\./);
+    await wb.screenshot('coverage-end-of-life', view.locator('#root'));
   });
 });
