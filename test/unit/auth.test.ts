@@ -135,6 +135,43 @@ describe('DockerConfigStore', () => {
     assert.deepEqual(Object.keys(JSON.parse(readFileSync(path, 'utf8')).auths), ['ghcr.io']);
   });
 
+  it("edits only the auths entries in the file's text: other tools' settings kept byte for byte, numbers Node cannot hold too", async () => {
+    const path = join(dir, 'config.json');
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    // Go keeps what JSON.parse cannot: 1e400 (Infinity, written back as null) and an integer past 2^53 (rounded).
+    const before = `{\n  "psFormat": "table {{.ID}}",\n  "auths": {\n    "https://old.example/v1/": { "auth": "${b64('o:p')}" },\n    "keep.example": {"auth":"${b64('k:p')}"}\n  },\n  "x-tool": {"limit": 1e400, "id": 12345678901234567890}\n}\n`;
+    writeFileSync(path, before);
+    const store = new DockerConfigStore({ path });
+    await store.put('old.example', { username: 'new', password: 'pw' });
+    const written = readFileSync(path, 'utf8');
+    assert.equal(written.split('\n').slice(0, 2).join('\n'), '{\n  "psFormat": "table {{.ID}}",');
+    assert.match(written, /\n {2}"x-tool": \{"limit": 1e400, "id": 12345678901234567890\}\n\}\n$/);
+    assert.match(written, /\n {4}"old\.example": \{\n {6}"auth": /, 'indented as the file is');
+    assert.deepEqual(Object.keys(JSON.parse(written).auths), ['keep.example', 'old.example']);
+    assert.deepEqual(await store.get('old.example'), { username: 'new', password: 'pw' });
+    await store.delete('old.example');
+    const after = readFileSync(path, 'utf8');
+    assert.match(after, /"x-tool": \{"limit": 1e400, "id": 12345678901234567890\}/);
+    assert.deepEqual(Object.keys(JSON.parse(after).auths), ['keep.example']);
+    assert.deepEqual(await store.get('keep.example'), { username: 'k', password: 'p' });
+    // No auths yet (null): the map is written in, the rest kept.
+    writeFileSync(path, '{"auths":null,"n":1e400}');
+    await store.put('r.example', { username: 'a', password: 'b' });
+    assert.match(readFileSync(path, 'utf8'), /"n":1e400\}$/);
+    assert.deepEqual(await store.get('r.example'), { username: 'a', password: 'b' });
+  });
+
+  it('writes the file whole when its text would not read back as meant by an edit (a key twice: the last counts)', async () => {
+    const path = join(dir, 'config.json');
+    writeFileSync(path, '{"auths":{"a.example":{"auth":"YTpi"}},"auths":{"b.example":{"auth":"YzpkZA=="}}}');
+    const store = new DockerConfigStore({ path });
+    await store.put('e.example', { username: 'e', password: 'f' });
+    const doc = JSON.parse(readFileSync(path, 'utf8'));
+    assert.deepEqual(Object.keys(doc.auths), ['b.example', 'e.example']);
+    assert.deepEqual(await store.get('b.example'), { username: 'c', password: 'dd' });
+    assert.deepEqual(await store.get('e.example'), { username: 'e', password: 'f' });
+  });
+
   it('uses credHelpers per registry before credsStore, through docker-credential-<name>', async () => {
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ credsStore: 'desktop', credHelpers: { 'gcr.io': 'gcloud' } }));
     const calls: string[] = [];

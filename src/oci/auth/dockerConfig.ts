@@ -109,7 +109,7 @@ export class DockerConfigStore implements CredentialStore {
   }
 
   async put(registry: string, credential: Credential): Promise<void> {
-    const config = await this.read();
+    const { config, text } = await this.load();
     const key = dockerConfigKey(registry);
     const helper = this.helperFor(config, registry);
     if (helper) {
@@ -124,14 +124,12 @@ export class DockerConfigStore implements CredentialStore {
     }
     if (credential.refreshToken) entry.identitytoken = credential.refreshToken;
     if (credential.accessToken) entry.registrytoken = credential.accessToken;
-    config.auths = { ...(config.auths ?? {}) };
-    for (const k of Object.keys(config.auths)) if (normalizeKey(k) === normalizeKey(key)) delete config.auths[k];
-    config.auths[key] = entry;
-    await this.write(config);
+    const stale = Object.keys(config.auths ?? {}).filter((k) => k !== key && normalizeKey(k) === normalizeKey(key));
+    await this.write(config, text, [...stale.map((k) => ({ key: k })), { key, entry }]);
   }
 
   async delete(registry: string): Promise<void> {
-    const config = await this.read();
+    const { config, text } = await this.load();
     const key = dockerConfigKey(registry);
     const helper = this.helperFor(config, registry);
     if (helper) {
@@ -141,10 +139,8 @@ export class DockerConfigStore implements CredentialStore {
         if (!isNotFound(err)) throw err;
       }
     }
-    if (!config.auths) return;
-    const before = Object.keys(config.auths).length;
-    for (const k of Object.keys(config.auths)) if (normalizeKey(k) === normalizeKey(key)) delete config.auths[k];
-    if (Object.keys(config.auths).length !== before) await this.write(config);
+    const gone = Object.keys(config.auths ?? {}).filter((k) => normalizeKey(k) === normalizeKey(key));
+    if (gone.length > 0) await this.write(config, text, gone.map((k) => ({ key: k })));
   }
 
   private helperFor(config: DockerConfigFile, registry: string): Helper | undefined {
@@ -197,15 +193,20 @@ export class DockerConfigStore implements CredentialStore {
   }
 
   private async read(): Promise<DockerConfigFile> {
+    return (await this.load()).config;
+  }
+
+  /** The config, and the file's text when it holds one (neither missing, blank nor `null`). */
+  private async load(): Promise<{ config: DockerConfigFile; text?: string }> {
     let text: string;
     try {
       text = await fs.readFile(this.path, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { config: {} };
       // A folder in its place, a file not ours to read: named, as the errno's message alone does not.
       throw new OciError('INVALID_ARGUMENT', `${this.path}: cannot read the Docker config (${(err as Error).message})`, { cause: err });
     }
-    if (text.trim() === '') return {};
+    if (text.trim() === '') return { config: {} };
     let doc: unknown;
     try {
       doc = JSON.parse(text) as unknown;
@@ -214,7 +215,7 @@ export class DockerConfigStore implements CredentialStore {
       throw new OciError('INVALID_ARGUMENT', `${this.path}: invalid Docker config (${malformedJson(text, err)})`, { cause: err });
     }
     // null is an empty config, as docker, oras and podman decode it (and the next login writes one).
-    if (doc === null) return {};
+    if (doc === null) return { config: {} };
     try {
       if (!isJsonObject(doc)) throw new Error('not a JSON object');
       // The parts credentials live in, as docker's decoder wants them: otherwise a write would reshape them (a
@@ -223,23 +224,63 @@ export class DockerConfigStore implements CredentialStore {
       if (doc.credHelpers != null && !isJsonObject(doc.credHelpers)) throw new Error('credHelpers is not an object');
       for (const [k, v] of Object.entries(doc.credHelpers ?? {})) if (v !== null && typeof v !== 'string') throw new Error(`credHelpers[${JSON.stringify(k)}] is not a string`);
       if (doc.credsStore != null && typeof doc.credsStore !== 'string') throw new Error('credsStore is not a string');
-      return doc as DockerConfigFile;
+      return { config: doc as DockerConfigFile, text };
     } catch (err) {
       throw new OciError('INVALID_ARGUMENT', `${this.path}: invalid Docker config (${(err as Error).message})`, { cause: err });
     }
   }
 
-  /** Atomic, and readable by the user only: the file holds secrets. */
-  private async write(config: DockerConfigFile): Promise<void> {
+  /**
+   * Sets (`entry`) or removes `auths` entries of `config`, read from `text`. The text is edited where those entries are, the rest kept as
+   * written, as oras keeps what it does not model: a re-encoding would turn `1e400` into null and round integers
+   * past 2^53 in settings other tools own. A text the edit would not read back as meant (duplicate keys) is written
+   * whole. Atomic, and readable by the user only: the file holds secrets.
+   */
+  private async write(config: DockerConfigFile, text: string | undefined, changes: ReadonlyArray<{ key: string; entry?: AuthEntry }>): Promise<void> {
+    const wanted: DockerConfigFile = { ...config, auths: { ...(config.auths ?? {}) } };
+    for (const c of changes) {
+      if (c.entry) wanted.auths![c.key] = c.entry;
+      else delete wanted.auths![c.key];
+    }
+    const edited = text === undefined ? undefined : editedAuths(text, config, changes);
+    const out = edited !== undefined && readsAs(edited, wanted) ? edited : JSON.stringify(wanted, null, '\t') + '\n';
     await fs.mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
     const tmp = `${this.path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
     try {
-      await fs.writeFile(tmp, JSON.stringify(config, null, '\t') + '\n', { mode: 0o600, flag: 'wx' });
+      await fs.writeFile(tmp, out, { mode: 0o600, flag: 'wx' });
       await fs.rename(tmp, this.path);
     } catch (err) {
       await fs.rm(tmp, { force: true }).catch(() => undefined);
       throw err;
     }
+  }
+}
+
+/** `text` with the `auths` entries changed in place, indented as the file is. */
+function editedAuths(text: string, config: DockerConfigFile, changes: ReadonlyArray<{ key: string; entry?: AuthEntry }>): string {
+  // Loaded when a login writes, not at every start.
+  const { applyEdits, modify } = require('jsonc-parser') as typeof import('jsonc-parser');
+  // The file's own indent (docker writes tabs; people and other tools, spaces) and line ends.
+  const indent = /\n([ \t]+)"/.exec(text)?.[1] ?? '\t';
+  const formattingOptions = { insertSpaces: !indent.startsWith('\t'), tabSize: indent.startsWith('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' };
+  let out = text;
+  for (const c of changes) {
+    // No auths object yet (absent, or null): the whole of it, holding the one entry.
+    const path = isJsonObject(config.auths) ? ['auths', c.key] : ['auths'];
+    if (path.length === 1 && !c.entry) continue;
+    const value = path.length === 1 ? { [c.key]: c.entry } : c.entry;
+    out = applyEdits(out, modify(out, path, value, { formattingOptions }));
+    if (path.length === 1) config = { ...config, auths: { [c.key]: c.entry! } };
+  }
+  return out;
+}
+
+/** Whether `text` parses to `wanted`, member for member. */
+function readsAs(text: string, wanted: DockerConfigFile): boolean {
+  try {
+    return JSON.stringify(JSON.parse(text)) === JSON.stringify(wanted);
+  } catch {
+    return false;
   }
 }
 
