@@ -13,8 +13,11 @@ import { envelopeKeyBundle } from './bundleWrite';
  * in a DSSE envelope.
  */
 
-/** What attest-blob signs: a predicate of a type (cosign's GenerateStatement), or a whole statement (`--statement`). */
-export type BlobClaim = { type: string; predicate: Buffer; now?: Date } | { statement: Buffer };
+/**
+ * What attest-blob signs: a predicate of a type (cosign's GenerateStatement), or a whole statement (`--statement`);
+ * `source` names the file as the user gave it (`--statement st.json`), what errors about it lead with.
+ */
+export type BlobClaim = ({ type: string; predicate: Buffer; now?: Date } | { statement: Buffer }) & { source?: string };
 
 export interface BlobAttestation {
   /** The in-toto statement signed (what cosign's `--output-attestation` writes). */
@@ -36,9 +39,10 @@ export function attestBlob(name: string, digest: string, key: SignKey, claim: Bl
   if ('statement' in claim) {
     statement = claim.statement;
     const read = parseStatement(statement);
-    if ('malformed' in read) throw new OciError('INVALID_ARGUMENT', `--statement: not an in-toto statement (${read.malformed})`);
-    if (!statementNames(read, digest)) throw new OciError('INVALID_ARGUMENT', `--statement: its subjects do not name ${name} (${digest})`);
-  } else statement = makeStatement(claim.type, claim.predicate, digest, name, claim.now);
+    const source = claim.source ?? '--statement';
+    if ('malformed' in read) throw new OciError('INVALID_ARGUMENT', `${source}: not an in-toto statement (${read.malformed})`);
+    if (!statementNames(read, digest)) throw new OciError('INVALID_ARGUMENT', `${source}: its subjects do not name ${name} (${digest})`);
+  } else statement = makeStatement(claim.type, claim.predicate, digest, name, claim.now, claim.source);
   const predicateType = (parseStatement(statement) as { predicateType: string }).predicateType;
   const envelope = makeEnvelope(INTOTO_PAYLOAD_TYPE, statement, (b) => key.sign(b));
   return { statement, envelope, bundle: envelopeKeyBundle(envelope, key), predicateType };

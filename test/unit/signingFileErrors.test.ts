@@ -1,0 +1,136 @@
+// What the sweep of the files sign, attest and verify read found (damagedSigningFilesRandom.test.ts), one case each:
+// the error names the file and the problem (its JSON path where there is one), exit 1, and nothing is stored.
+import { strict as assert } from 'node:assert';
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { digestOf } from '../../src/oci/digest';
+import { encryptCosignKey } from '../../src/oci/signatures';
+import { runCliIn } from '../helpers/runCli';
+import { cleanupTemps, folderSnapshot, makeImage, newLayout, tempDir } from './builders';
+
+after(cleanupTemps);
+
+const PASS = 'correct horse';
+const KEY = createPrivateKey(readFileSync(join(__dirname, '..', 'fixtures', 'notary-made', 'leaf.key.pem')));
+
+/** A folder with cosign.key (sealed under PASS), pass.txt and release.txt, and a layout whose v1 is an image. */
+async function setup() {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'cosign.key'), encryptCosignKey(KEY, PASS));
+  writeFileSync(join(dir, 'pass.txt'), `${PASS}\n`);
+  writeFileSync(join(dir, 'release.txt'), 'release 1.0\n');
+  const store = await newLayout();
+  await store.tag(await makeImage(store), 'v1');
+  return { dir, layout: store.location };
+}
+
+const attest = (dir: string, layout: string, predicate: string, type: string) =>
+  runCliIn(dir, 'attest', '--key', 'cosign.key', '--passphrase-file', 'pass.txt', '--predicate', predicate, '--type', type, '--subject-name', 'registry.example.com/app', '--oci-layout', `${layout}:v1`);
+
+/** cosign.key with its sealed JSON's scrypt parameters changed (the rest as sealed). */
+function withScrypt(params: Record<string, number>): string {
+  const pem = encryptCosignKey(KEY, PASS);
+  const doc = JSON.parse(Buffer.from(/-----\n([\s\S]*?)-----END/.exec(pem)![1]!.replace(/\s+/g, ''), 'base64').toString());
+  doc.kdf.params = { ...doc.kdf.params, ...params };
+  const b64 = Buffer.from(JSON.stringify(doc)).toString('base64').replace(/.{64}/g, '$&\n');
+  return `-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\n${b64}\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n`;
+}
+
+describe('attest --predicate FILE', () => {
+  it('not JSON: the file named, and where it stops being JSON', async () => {
+    const { dir, layout } = await setup();
+    const before = folderSnapshot(layout);
+    writeFileSync(join(dir, 'sbom.json'), '\ufeff{"spdxVersion": "SPDX-2.3"}');
+    const r = await attest(dir, layout, 'sbom.json', 'spdxjson');
+    // Was: Error: --predicate: not JSON, as --type spdxjson needs (Unexpected token '﻿', "﻿{"spdxVers"... is not valid JSON)
+    assert.deepEqual([r.code, r.stderr], [1, 'Error: --predicate sbom.json: not JSON, as --type spdxjson needs (at line 1, column 1: a byte order mark (U+FEFF) is not allowed before JSON)\n']);
+    writeFileSync(join(dir, 'list.json'), '[1]');
+    const l = await attest(dir, layout, 'list.json', 'vuln');
+    // Was: Error: --predicate: expected a JSON object, as --type vuln needs
+    assert.deepEqual([l.code, l.stderr], [1, 'Error: --predicate list.json: expected a JSON object, as --type vuln needs\n']);
+    assert.deepEqual(folderSnapshot(layout), before);
+  });
+
+  it('a number past a double\'s range: refused at its JSON path, as cosign\'s decoder refuses it (JavaScript would sign null)', async () => {
+    const { dir, layout } = await setup();
+    const before = folderSnapshot(layout);
+    writeFileSync(join(dir, 'provenance.json'), '{"builder": {"id": "https://example.com/b"}, "metadata": {"completeness": [1, 1e400]}}');
+    const r = await attest(dir, layout, 'provenance.json', 'slsaprovenance');
+    // Was: exit 0, the statement's predicate {"builder":{"id":"https://example.com/b"},"metadata":{"completeness":[1,null]}}
+    assert.deepEqual([r.code, r.stderr], [1, "Error: --predicate provenance.json: $.metadata.completeness[1]: a number past a double's range\n"]);
+    assert.deepEqual(folderSnapshot(layout), before);
+    const b = await runCliIn(dir, 'attest-blob', '--key', 'cosign.key', '--passphrase-file', 'pass.txt', '--predicate', 'provenance.json', '--type', 'slsaprovenance', '--bundle', 'out.json', 'release.txt');
+    assert.deepEqual([b.code, b.stderr], [1, "Error: --predicate provenance.json: $.metadata.completeness[1]: a number past a double's range\n"]);
+  });
+
+  it('nested 5,000 deep: refused by name, not a stack overflow', async () => {
+    const { dir, layout } = await setup();
+    const before = folderSnapshot(layout);
+    writeFileSync(join(dir, 'deep.json'), `{"a": ${'['.repeat(5000)}${']'.repeat(5000)}}`);
+    const r = await attest(dir, layout, 'deep.json', 'cyclonedx');
+    // Was: Error: Maximum call stack size exceeded
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^Error: --predicate deep\.json: \$\.a(\[0\]){999}: nested deeper than 1000 levels\n$/);
+    assert.deepEqual(folderSnapshot(layout), before);
+    // 1,000 levels, as deep as any predicate: signed, the predicate as written.
+    writeFileSync(join(dir, 'deep.json'), `{"a": ${'['.repeat(999)}${']'.repeat(999)}}`);
+    assert.equal((await attest(dir, layout, 'deep.json', 'cyclonedx')).code, 0);
+  });
+});
+
+describe('attest-blob --statement FILE', () => {
+  it('no statement, or one of another file: the file named', async () => {
+    const { dir } = await setup();
+    writeFileSync(join(dir, 'st.json'), '{"_type": 5}');
+    const run = () => runCliIn(dir, 'attest-blob', '--key', 'cosign.key', '--passphrase-file', 'pass.txt', '--statement', 'st.json', '--bundle', 'out.json', 'release.txt');
+    // Was: Error: --statement: not an in-toto statement ($._type: expected a string)
+    assert.deepEqual(await run(), { code: 1, stdout: '', stderr: 'Error: --statement st.json: not an in-toto statement ($._type: expected a string)\n' });
+    writeFileSync(join(dir, 'st.json'), JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'x', digest: { sha256: '0'.repeat(64) } }], predicateType: 'https://example.com/t', predicate: {} }));
+    const digest = digestOf(readFileSync(join(dir, 'release.txt')));
+    // Was: Error: --statement: its subjects do not name release.txt (sha256:…)
+    assert.deepEqual(await run(), { code: 1, stdout: '', stderr: `Error: --statement st.json: its subjects do not name release.txt (${digest})\n` });
+  });
+});
+
+describe('cosign.key: scrypt parameters', () => {
+  it('N not a power of two, or one OpenSSL refuses: the file and the JSON path named', async () => {
+    const { dir, layout } = await setup();
+    const sign = () => runCliIn(dir, 'sign', '--key', 'cosign.key', '--passphrase-file', 'pass.txt', '--identity', 'registry.example.com/app:v1', '--oci-layout', `${layout}:v1`);
+    writeFileSync(join(dir, 'cosign.key'), withScrypt({ N: 3 }));
+    // Was: Error: Invalid scrypt params: …
+    assert.deepEqual(await sign(), { code: 1, stdout: '', stderr: 'Error: cosign.key: $.kdf.params.N: 3, not a power of two above 1\n' });
+    writeFileSync(join(dir, 'cosign.key'), withScrypt({ N: 65536, r: 1 }));
+    const r = await sign();
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^Error: cosign\.key: \$\.kdf\.params: N 65536, r 1 and p 1: Invalid scrypt param/);
+  });
+
+  it('p of 1,000 (a thousand times cosign\'s work): refused before scrypt runs', async () => {
+    const { dir, layout } = await setup();
+    const before = folderSnapshot(layout);
+    writeFileSync(join(dir, 'cosign.key'), withScrypt({ p: 1000 }));
+    const r = await runCliIn(dir, 'sign', '--key', 'cosign.key', '--passphrase-file', 'pass.txt', '--identity', 'registry.example.com/app:v1', '--oci-layout', `${layout}:v1`);
+    // Was: scrypt ran p = 1,000 times cosign's work (minutes), then "cannot decrypt it".
+    assert.deepEqual(r, { code: 1, stdout: '', stderr: 'Error: cosign.key: $.kdf.params: N 32768, r 8 and p 1000 ask for more work than a key needs\n' });
+    assert.deepEqual(folderSnapshot(layout), before);
+  });
+});
+
+describe('--passphrase-file FILE', () => {
+  it('a passphrase that opens nothing: the file it came from named (a byte order mark said)', async () => {
+    const { dir, layout } = await setup();
+    const before = folderSnapshot(layout);
+    writeFileSync(join(dir, 'pass.txt'), `\ufeff${PASS}\r\n`);
+    const r = await runCliIn(dir, 'sign', '--key', 'cosign.key', '--passphrase-file', 'pass.txt', '--identity', 'registry.example.com/app:v1', '--oci-layout', `${layout}:v1`);
+    // Was: Error: cosign.key: cannot decrypt it: wrong passphrase, or the key is damaged
+    assert.deepEqual([r.code, r.stderr], [1, 'Error: cosign.key: cannot decrypt it: wrong passphrase, or the key is damaged (the passphrase: the first line of --passphrase-file pass.txt, which starts with a byte order mark (U+FEFF))\n']);
+    writeFileSync(join(dir, 'pass.txt'), 'wrong\n');
+    const b = await runCliIn(dir, 'sign-blob', '--key', 'cosign.key', '--passphrase-file', 'pass.txt', '--bundle', 'out.json', 'release.txt');
+    assert.deepEqual([b.code, b.stderr], [1, 'Error: cosign.key: cannot decrypt it: wrong passphrase, or the key is damaged (the passphrase: the first line of --passphrase-file pass.txt)\n']);
+    assert.deepEqual(folderSnapshot(layout), before);
+    // Its first line, CRLF or not, opens the key.
+    writeFileSync(join(dir, 'pass.txt'), `${PASS}\r\nanother line\r\n`);
+    assert.equal((await runCliIn(dir, 'sign', '--key', 'cosign.key', '--passphrase-file', 'pass.txt', '--identity', 'registry.example.com/app:v1', '--oci-layout', `${layout}:v1`)).code, 0);
+  });
+});
