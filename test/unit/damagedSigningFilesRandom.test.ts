@@ -278,6 +278,8 @@ describe('the files sign, attest and verify read, damaged at random (seeded): th
 
     const b = await runCliIn(fixtures, 'sign-blob', '--key', 'cosign.key', '--passphrase-file', 'pass.txt', '--bundle', 'release.sigstore.json', 'release.txt');
     assert.equal(b.code, 0, b.stderr);
+    const a = await runCliIn(fixtures, 'attest-blob', '--key', 'cosign.key', '--passphrase-file', 'pass.txt', '--predicate', 'predicate-slsaprovenance', '--type', 'slsaprovenance', '--bundle', 'release.att.sigstore.json', 'release.txt');
+    assert.equal(a.code, 0, a.stderr);
   });
 
   const MITR = ['--certificate-identity', 'mitr@redhat.com', '--certificate-oidc-issuer', 'https://github.com/login/oauth'];
@@ -367,6 +369,15 @@ describe('the files sign, attest and verify read, damaged at random (seeded): th
         return random() < 0.3 ? { what: 'bundle damaged', bytes: Buffer.from(damagedBundle(text, random)) } : damagedJson(text, random);
       },
       runs: () => [{ name: 'verify-blob --bundle', argv: ['verify-blob', '--key', 'cosign.pub', '--bundle', 'release.sigstore.json', '--format', 'json', 'release.txt'], codes: [0, 1, 3] }],
+    },
+    {
+      // attest-blob's: a DSSE envelope in the bundle.
+      file: 'release.att.sigstore.json',
+      damage: (random) => {
+        const text = readFileSync(join(fixtures, 'release.att.sigstore.json'), 'utf8');
+        return random() < 0.3 ? { what: 'bundle damaged', bytes: Buffer.from(damagedBundle(text, random)) } : damagedJson(JSON.stringify(JSON.parse(text), null, 2), random);
+      },
+      runs: () => [{ name: 'verify-blob --bundle (DSSE)', argv: ['verify-blob', '--key', 'cosign.pub', '--bundle', 'release.att.sigstore.json', '--type', 'slsaprovenance', 'release.txt'], codes: [0, 1, 3] }],
     },
   ];
   let statementText: string;

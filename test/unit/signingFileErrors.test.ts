@@ -1,7 +1,7 @@
 // What the sweep of the files sign, attest and verify read found (damagedSigningFilesRandom.test.ts), one case each:
 // the error names the file and the problem (its JSON path where there is one), exit 1, and nothing is stored.
 import { strict as assert } from 'node:assert';
-import { createPrivateKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { digestOf } from '../../src/oci/digest';
@@ -132,5 +132,47 @@ describe('--passphrase-file FILE', () => {
     // Its first line, CRLF or not, opens the key.
     writeFileSync(join(dir, 'pass.txt'), `${PASS}\r\nanother line\r\n`);
     assert.equal((await runCliIn(dir, 'sign', '--key', 'cosign.key', '--passphrase-file', 'pass.txt', '--identity', 'registry.example.com/app:v1', '--oci-layout', `${layout}:v1`)).code, 0);
+  });
+});
+
+describe('JSON files of trust, a value nested deep or missing: named, not a stack overflow nor "undefined"', () => {
+  const deep = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+
+  it("notation's trust policy: a level nested 5,000 deep", async () => {
+    const { dir, layout } = await setup();
+    const policy = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'notary-policy', 'trustpolicy.json'), 'utf8'));
+    writeFileSync(join(dir, 'trustpolicy.json'), JSON.stringify(policy).replace('"level":"strict"', `"level":${deep(5000)}`));
+    const r = await runCliIn(dir, 'verify', '--notary-trust-policy', 'trustpolicy.json', '--notary-scope', 'local/app', '--oci-layout', `${layout}:v1`);
+    // Was: Error: Maximum call stack size exceeded
+    assert.deepEqual([r.code, r.stderr], [1, 'Error: --notary-trust-policy trustpolicy.json: $.trustPolicies[0].signatureVerification.level: an array is not a level: one of strict, permissive, audit, skip\n']);
+  });
+
+  it("Sigstore's trusted root: its mediaType missing, or nested 5,000 deep", async () => {
+    const { dir, layout } = await setup();
+    const root = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'trusted-root', 'public-good.json'), 'utf8'));
+    writeFileSync(join(dir, 'cosign.pub'), createPublicKey(KEY).export({ type: 'spki', format: 'pem' }));
+    const verify = () => runCliIn(dir, 'verify', '--key', 'cosign.pub', '--trusted-root', 'trusted_root.json', '--oci-layout', `${layout}:v1`);
+    writeFileSync(join(dir, 'trusted_root.json'), JSON.stringify({ ...root, mediaType: undefined }));
+    // Was: Error: trusted_root.json: mediaType: undefined, not a TrustedRoot's (...)
+    const types = 'application/vnd.dev.sigstore.trustedroot+json;version=0.1 or application/vnd.dev.sigstore.trustedroot+json;version=0.2';
+    assert.deepEqual(await verify(), { code: 1, stdout: '', stderr: `Error: trusted_root.json: mediaType: missing, expected a TrustedRoot's (${types})\n` });
+    writeFileSync(join(dir, 'trusted_root.json'), JSON.stringify(root).replace(/"mediaType":"[^"]*"/, `"mediaType":${deep(5000)}`));
+    // Was: Error: Maximum call stack size exceeded
+    assert.deepEqual(await verify(), { code: 1, stdout: '', stderr: `Error: trusted_root.json: mediaType: an array, not a TrustedRoot's (${types})\n` });
+  });
+
+  it("verify-blob --bundle: a field of the bundle's DSSE envelope nested 5,000 deep", async () => {
+    const { dir } = await setup();
+    writeFileSync(join(dir, 'cosign.pub'), createPublicKey(KEY).export({ type: 'spki', format: 'pem' }));
+    writeFileSync(join(dir, 'provenance.json'), '{"builder": {"id": "https://example.com/b"}}');
+    const a = await runCliIn(dir, 'attest-blob', '--key', 'cosign.key', '--passphrase-file', 'pass.txt', '--predicate', 'provenance.json', '--type', 'slsaprovenance', '--bundle', 'att.json', 'release.txt');
+    assert.equal(a.code, 0, a.stderr);
+    const bundle = JSON.parse(readFileSync(join(dir, 'att.json'), 'utf8'));
+    bundle.dsseEnvelope.payloadType = '@';
+    writeFileSync(join(dir, 'att.json'), JSON.stringify(bundle).replace('"@"', deep(5000)));
+    const r = await runCliIn(dir, 'verify-blob', '--key', 'cosign.pub', '--bundle', 'att.json', 'release.txt');
+    // Was: exit 1, Error: Maximum call stack size exceeded
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stdout + r.stderr, /\$\.dsseEnvelope\.payloadType: expected a string/);
   });
 });

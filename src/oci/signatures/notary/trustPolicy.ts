@@ -3,6 +3,7 @@
 // statement that applies to a repository picked. Pure: reading the trust stores it names is trustPolicyStores.ts.
 import { matchesIdentity, type NotaryIdentity, parseNotaryIdentity } from './notaryIdentity';
 import { isJsonObject } from '../../jsonObject';
+import { shownValue } from '../../validate/shownValue';
 
 /** The checks a verification level enforces, logs or skips, as the spec names them. */
 export const POLICY_CHECKS = ['integrity', 'authenticity', 'authenticTimestamp', 'expiry', 'revocation'] as const;
@@ -96,7 +97,7 @@ export function parsePolicyStatements(
   }
   if (!isJsonObject(doc)) return refuse('$', 'expected an object with "version" and "trustPolicies"');
   if (doc.version === undefined || doc.version === '') refuse('$.version', 'missing: the policy version must be given ("1.0")');
-  if (doc.version !== '1.0') refuse('$.version', `${JSON.stringify(doc.version)} is not a supported version (only "1.0")`);
+  if (doc.version !== '1.0') refuse('$.version', `${shownValue(doc.version)} is not a supported version (only "1.0")`);
   if (!Array.isArray(doc.trustPolicies) || doc.trustPolicies.length === 0) {
     refuse('$.trustPolicies', doc.trustPolicies === undefined ? 'missing: at least one trust policy statement is needed' : Array.isArray(doc.trustPolicies) ? 'empty: at least one trust policy statement is needed' : 'expected an array of statements');
   }
@@ -123,7 +124,7 @@ function statement(raw: Record<string, unknown>, at: string, name: string, refus
   if (!isJsonObject(sv)) return refuse(`${at}.signatureVerification`, sv === undefined ? 'missing: a level must be given' : 'expected an object with a "level"');
   if (sv.level === undefined || sv.level === '') refuse(`${at}.signatureVerification.level`, `missing: one of ${POLICY_LEVELS.join(', ')}`);
   const level = sv.level as PolicyLevel;
-  if (!POLICY_LEVELS.includes(level)) refuse(`${at}.signatureVerification.level`, `${JSON.stringify(sv.level)} is not a level: one of ${POLICY_LEVELS.join(', ')}`);
+  if (!POLICY_LEVELS.includes(level)) refuse(`${at}.signatureVerification.level`, `${shownValue(sv.level)} is not a level: one of ${POLICY_LEVELS.join(', ')}`);
   const actions = { ...LEVELS[level] };
   let override: Partial<Record<PolicyCheck, PolicyAction>> | undefined;
   if (sv.override !== undefined && sv.override !== null) {
@@ -134,7 +135,7 @@ function statement(raw: Record<string, unknown>, at: string, name: string, refus
       for (const [check, action] of Object.entries(sv.override)) {
         const path = `${at}.signatureVerification.override.${check}`;
         if (!POLICY_CHECKS.includes(check as PolicyCheck)) refuse(path, `${JSON.stringify(check)} is not a check: one of ${POLICY_CHECKS.join(', ')}`);
-        if (action !== 'enforce' && action !== 'log' && action !== 'skip') refuse(path, `${JSON.stringify(action)} is not an action: enforce, log or skip`);
+        if (action !== 'enforce' && action !== 'log' && action !== 'skip') refuse(path, `${shownValue(action)} is not an action: enforce, log or skip`);
         if (check === 'integrity') refuse(path, 'integrity cannot be overridden: it is always enforced');
         if (check !== 'revocation' && action === 'skip') refuse(path, `${check} cannot be skipped (only revocation can): enforce or log`);
         override[check as PolicyCheck] = action as PolicyAction;
@@ -143,7 +144,7 @@ function statement(raw: Record<string, unknown>, at: string, name: string, refus
     }
   }
   const vt = sv.verifyTimestamp ?? '';
-  if (vt !== '' && vt !== 'always' && vt !== 'afterCertExpiry') refuse(`${at}.signatureVerification.verifyTimestamp`, `${JSON.stringify(vt)}: expected "always" or "afterCertExpiry"`);
+  if (vt !== '' && vt !== 'always' && vt !== 'afterCertExpiry') refuse(`${at}.signatureVerification.verifyTimestamp`, `${shownValue(vt)}: expected "always" or "afterCertExpiry"`);
   const stores = stringArray(raw.trustStores, `${at}.trustStores`, refuse);
   const identities = stringArray(raw.trustedIdentities, `${at}.trustedIdentities`, refuse);
   const out: TrustPolicyStatement = {
