@@ -44,7 +44,7 @@ import { binaryBytes, type Damaged, deepNesting, duplicateKey, hugeValue, parsed
 after(cleanupTemps);
 
 const SWEEP = process.env.SWEEP_SEEDS?.split('-').map(Number);
-const [FIRST, LAST] = SWEEP && SWEEP.length === 2 ? SWEEP : [1, 44];
+const [FIRST, LAST] = SWEEP && SWEEP.length === 2 ? SWEEP : [1, 54];
 const LOG = process.env.SWEEP_LOG === '1';
 
 const PASS = 'correct horse';
@@ -90,6 +90,9 @@ const PREDICATES: Array<{ type: string; text: string }> = [
   { type: 'custom', text: 'built by the release workflow\nsha 1a2b3c\n' },
   { type: 'spdx', text: 'SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\nDocumentName: app\n' },
 ];
+
+/** notation's blob trust policy (trustpolicy.blob.json), as its docs write one: a global statement, a TSA store. */
+const BLOB_POLICY = JSON.stringify({ version: '1.0', trustPolicies: [{ name: 'blobs', signatureVerification: { level: 'strict', override: { revocation: 'skip' } }, trustStores: ['ca:jws', 'tsa:ms'], trustedIdentities: ['*'], globalPolicy: true }] }, null, 2);
 
 /** Values a JSON file's fields are replaced by: the generic ones, and those that matter to scrypt's parameters. */
 const VALUES = [...ODD_VALUES, '3', '1', '1000', '65536', '1048576', '1073741824', '"scrypt"', '"nacl/secretbox"', '"AAAA"', '"in-toto"'];
@@ -253,6 +256,13 @@ describe('the files sign, attest and verify read, damaged at random (seeded): th
     cpSync(join(FIXTURES, 'trusted-root', 'public-good.json'), join(fixtures, 'trusted_root.json'));
     cpSync(join(FIXTURES, 'notary-policy', 'trustpolicy.json'), join(fixtures, 'trustpolicy.json'));
     cpSync(join(FIXTURES, 'notary-policy', 'truststore'), join(fixtures, 'truststore'), { recursive: true });
+    // notation's blob signature of its LICENSE, trusted by a blob trust policy beside its trust store.
+    const blobVector = join(FIXTURES, 'notary-blob-vector');
+    cpSync(join(blobVector, 'LICENSE'), join(fixtures, 'LICENSE'));
+    cpSync(join(blobVector, 'blob.jws.sig'), join(fixtures, 'LICENSE.jws.sig'));
+    cpSync(join(blobVector, 'jws-signer.crt'), join(fixtures, 'blobtrust', 'truststore', 'x509', 'ca', 'jws', 'jws-signer.crt'), { recursive: true });
+    cpSync(join(blobVector, 'microsoft-identity-verification-root-2020.crt'), join(fixtures, 'blobtrust', 'truststore', 'x509', 'tsa', 'ms', 'root.crt'), { recursive: true });
+    writeFileSync(join(fixtures, 'blobtrust', 'trustpolicy.blob.json'), BLOB_POLICY);
     for (const p of PREDICATES) writeFileSync(join(fixtures, `predicate-${p.type.replace(/\W/g, '_')}`), p.text);
 
     const store = await newLayout();
@@ -356,6 +366,11 @@ describe('the files sign, attest and verify read, damaged at random (seeded): th
       file: 'trustpolicy.json',
       damage: (random) => damagedJson(readFileSync(join(FIXTURES, 'notary-policy', 'trustpolicy.json'), 'utf8'), random),
       runs: () => [{ name: 'verify --notary-trust-policy', argv: ['verify', '--notary-trust-policy', 'trustpolicy.json', '--notary-scope', 'local/alpine', '--oci-layout', `${notary}:v2`], codes: [0, 1, 3] }],
+    },
+    {
+      file: 'blobtrust/trustpolicy.blob.json',
+      damage: (random) => damagedJson(BLOB_POLICY, random),
+      runs: () => [{ name: 'verify-blob --notary-trust-policy', argv: ['verify-blob', '--notary-trust-policy', 'blobtrust/trustpolicy.blob.json', '--signature', 'LICENSE.jws.sig', '--format', 'json', 'LICENSE'], codes: [0, 1, 3] }],
     },
     {
       file: 'alpine.crt',

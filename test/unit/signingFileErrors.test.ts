@@ -147,6 +147,17 @@ describe('JSON files of trust, a value nested deep or missing: named, not a stac
     assert.deepEqual([r.code, r.stderr], [1, 'Error: --notary-trust-policy trustpolicy.json: $.trustPolicies[0].signatureVerification.level: an array is not a level: one of strict, permissive, audit, skip\n']);
   });
 
+  it("notation's blob trust policy: globalPolicy nested 5,000 deep", async () => {
+    const { dir } = await setup();
+    const policy = { version: '1.0', trustPolicies: [{ name: 'blobs', signatureVerification: { level: 'strict' }, trustStores: ['ca:made'], trustedIdentities: ['*'], globalPolicy: '@' }] };
+    writeFileSync(join(dir, 'trustpolicy.blob.json'), JSON.stringify(policy).replace('"@"', deep(5000)));
+    writeFileSync(join(dir, 'release.txt.jws.sig'), '{}');
+    const r = await runCliIn(dir, 'verify-blob', '--notary-trust-policy', 'trustpolicy.blob.json', '--signature', 'release.txt.jws.sig', 'release.txt');
+    // Was: Error: Maximum call stack size exceeded
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stderr, /^Error: --notary-trust-policy trustpolicy\.blob\.json: \$\.trustPolicies\[0\]\.globalPolicy: an array: expected true or false\n$/);
+  });
+
   it("Sigstore's trusted root: its mediaType missing, or nested 5,000 deep", async () => {
     const { dir, layout } = await setup();
     const root = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'trusted-root', 'public-good.json'), 'utf8'));

@@ -4,6 +4,7 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { OciError } from '../../errors';
+import { shownValue } from '../../validate/shownValue';
 import { parsePolicyStatements, type TrustPolicyStatement, TrustPolicyError } from './trustPolicy';
 
 /** The file notation reads in its config folder for `blob verify`. */
@@ -26,7 +27,7 @@ export function parseBlobTrustPolicy(text: string, file: string): BlobTrustPolic
   raw.forEach((r, i) => {
     const at = `$.trustPolicies[${i}].globalPolicy`;
     // Go decodes it into a bool: anything else fails the document.
-    if (r.globalPolicy !== undefined && r.globalPolicy !== null && typeof r.globalPolicy !== 'boolean') refuse(at, `${JSON.stringify(r.globalPolicy)}: expected true or false`);
+    if (r.globalPolicy !== undefined && r.globalPolicy !== null && typeof r.globalPolicy !== 'boolean') refuse(at, `${shownValue(r.globalPolicy)}: expected true or false`);
     if (r.globalPolicy !== true) return;
     if (global !== undefined) refuse(at, `${JSON.stringify(statements[i]!.name)} is marked global too, after ${JSON.stringify(statements[global]!.name)}: one statement at most is the global policy`);
     if (statements[i]!.level === 'skip') refuse(at, `${JSON.stringify(statements[i]!.name)} is level skip: the global policy must verify (name a skip statement with --policy-name instead)`);
