@@ -245,6 +245,9 @@ describe('the files sign, attest and verify read, damaged at random (seeded): th
     'rsa.pub': pubOf(RSA),
     'ed.pub': pubOf(ED),
     'other.pub': pubOf(OTHER_EC),
+    // notation's local key (PKCS#8, unencrypted) and its chain, leaf first, to its root, for sign --notary-key.
+    'notary.key': EC.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    'notary-chain.pem': ['leaf.pem', 'intermediate.pem', 'root.pem'].map((f) => readFileSync(join(FIXTURES, 'notary-made', f), 'utf8')).join(''),
   };
 
   before(async () => {
@@ -345,6 +348,12 @@ describe('the files sign, attest and verify read, damaged at random (seeded): th
       file,
       damage: (random) => damagedPemFile(GOOD[file], random, GOOD['other.pub']),
       runs: (_, layout) => keyRuns(file, layout),
+    })),
+    ...(['notary.key', 'notary-chain.pem'] as const).map((file): Swept => ({
+      file,
+      damage: (random) =>
+        damagedPemFile(GOOD[file], random, file === 'notary.key' ? RSA.export({ type: 'pkcs8', format: 'pem' }).toString() : readFileSync(join(FIXTURES, 'notary-made', 'otherleaf.pem'), 'utf8')),
+      runs: (random, layout) => [{ name: 'sign --notary-key', argv: ['sign', '--notary-key', 'notary.key', '--notary-certificate', 'notary-chain.pem', ...(random() < 0.3 ? ['--signature-format', 'cose'] : []), '--oci-layout', `${layout}:v1`], codes: [0, 1], writes: true }],
     })),
     {
       file: 'fulcio.pem',
@@ -475,6 +484,11 @@ describe('the files sign, attest and verify read, damaged at random (seeded): th
           if (!doc || typeof doc._type !== 'string' || !doc._type.startsWith('https://in-toto.io/Statement/')) bad.push('attest-blob: signed a file that is no in-toto statement');
         }
         if (s.file === 'pass.txt' && firstLine(d) !== PASS) bad.push(`sign: opened cosign.key with ${JSON.stringify(firstLine(d)?.slice(0, 40))}`);
+        if (run.name === 'sign --notary-key') {
+          // The Notary signature added verifies under the chain's root (the only Notary signature of v1).
+          const v = await runCliIn(work, 'verify', '--notary-roots', join(FIXTURES, 'notary-made', 'root.pem'), '--oci-layout', `${layout}:v1`);
+          if (v.code !== 0) bad.push(`sign --notary-key: what it signed does not verify: ${v.stdout.slice(0, 300)}`);
+        }
         if (run.writes && (s.file === 'pass.txt' || s.file === 'cosign.key')) {
           // The signature or attestation added (the tag's last layer) verifies with cosign.key's public key, or (a
           // second key first in the file) the other's.

@@ -187,3 +187,30 @@ describe('JSON files of trust, a value nested deep or missing: named, not a stac
     assert.match(r.stdout + r.stderr, /\$\.dsseEnvelope\.payloadType: expected a string/);
   });
 });
+
+describe('sign --notary-key KEY --notary-certificate CHAIN', () => {
+  it('a chain verify would refuse (the leaf alone, out of order) is refused by name, not signed', async () => {
+    const { dir, layout } = await setup();
+    const before = folderSnapshot(layout);
+    const pem = (f: string) => readFileSync(join(__dirname, '..', 'fixtures', 'notary-made', f), 'utf8');
+    writeFileSync(join(dir, 'notary.key'), KEY.export({ type: 'pkcs8', format: 'pem' }));
+    const sign = () => runCliIn(dir, 'sign', '--notary-key', 'notary.key', '--notary-certificate', 'chain.pem', '--oci-layout', `${layout}:v1`);
+    writeFileSync(join(dir, 'chain.pem'), pem('leaf.pem'));
+    // Was: exit 0, a signature verify --notary-roots root.pem then refused (untrusted-certificate: the chain ends at the leaf).
+    assert.deepEqual(await sign(), {
+      code: 1,
+      stdout: '',
+      stderr: 'Error: chain.pem: not a chain the Notary Project signs with: chain.pem (C=US, ST=WA, L=Seattle, O=example.com, OU=Release, CN=release signer) is the last of the chain and not a self-signed root: the chain must end with its root\n',
+    });
+    writeFileSync(join(dir, 'chain.pem'), pem('leaf.pem') + pem('root.pem') + pem('intermediate.pem'));
+    const r = await sign();
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^Error: chain\.pem: not a chain the Notary Project signs with: chain\.pem\[0\] \(.*CN=release signer\) is not issued by chain\.pem\[1\]/);
+    assert.deepEqual(folderSnapshot(layout), before);
+    // Leaf, intermediate, root: signed, and verify trusts it under the root.
+    writeFileSync(join(dir, 'chain.pem'), pem('leaf.pem') + pem('intermediate.pem') + pem('root.pem'));
+    assert.equal((await sign()).code, 0);
+    const v = await runCliIn(dir, 'verify', '--notary-roots', join(__dirname, '..', 'fixtures', 'notary-made', 'root.pem'), '--oci-layout', `${layout}:v1`);
+    assert.equal(v.code, 0, v.stdout);
+  });
+});
