@@ -203,6 +203,8 @@ function problems(name: string, r: Run, file: string, codes: number[]): string[]
   if (!codes.includes(r.code)) bad.push(`${name}: exit ${r.code}: ${r.stderr.slice(0, 400)}`);
   if (r.code === 1 && !/^Error: .+/m.test(r.stderr)) bad.push(`${name}: exit 1 without an error line: ${r.stderr.slice(0, 400)}`);
   if (r.code === 1 && !r.stderr.includes(file)) bad.push(`${name}: the error names no ${file}: ${r.stderr.trim().slice(0, 400)}`);
+  // A megabyte value is shown cut, not whole: an error is a line one reads.
+  if (r.stderr.length > 4096) bad.push(`${name}: an error of ${r.stderr.length} characters: ${r.stderr.slice(0, 300)}`);
   return bad;
 }
 

@@ -90,6 +90,11 @@ describe('attest-blob --statement FILE', () => {
     const digest = digestOf(readFileSync(join(dir, 'release.txt')));
     // Was: Error: --statement: its subjects do not name release.txt (sha256:…)
     assert.deepEqual(await run(), { code: 1, stdout: '', stderr: `Error: --statement st.json: its subjects do not name release.txt (${digest})\n` });
+    const good = Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'release.txt', digest: { sha256: digest.slice(7) } }], predicateType: 'https://example.com/t', predicate: { note: 'b?d' } }));
+    good[good.indexOf('?')] = 0xff;
+    writeFileSync(join(dir, 'st.json'), good);
+    // Was: exit 0, the bytes signed, and --output-attestation written with U+FFFD in place of the byte 0xff.
+    assert.deepEqual(await run(), { code: 1, stdout: '', stderr: `Error: --statement st.json: not UTF-8 (byte ${good.indexOf(0xff)}), as an in-toto statement's JSON must be\n` });
   });
 });
 
