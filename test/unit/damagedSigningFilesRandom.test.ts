@@ -1,15 +1,19 @@
 // The files users hand sign, attest and verify, damaged at random, the same way every run (seeded): attest's
 // --predicate (a SLSA provenance, an SPDX or CycloneDX SBOM, cosign's custom text, a URI type's JSON), attest-blob's
 // --statement (an in-toto statement), --passphrase-file, cosign's encrypted cosign.key (its PEM, or the JSON sealed in
-// it), the PEM public keys verify, verify-attestation and verify-blob take (ECDSA P-256, RSA, Ed25519), the
-// --ca-roots bundle, --trusted-root, notation's trust policy and a certificate of its trust store, and verify-blob's
-// --bundle. Each seed damages one of them (cut, bytes changed, a value of the wrong type at a real JSON path, a huge
-// value, deep nesting, a BOM, CRLF line ends, empty, a folder, a binary file, not there, trailing junk; for PEM: its
-// base64 broken, its DER damaged, a label of another type, a second key before or after it, text around it) and runs
-// the commands that read it. Each ends with the result the file asks for, or an error naming the file: exit 1 (verify:
-// 0, 3 or 1), never crash text, the layout (and attest-blob's output) as it was after a refusal; what is signed is
-// what the file says (the predicate, the statement byte for byte), and a key read verifies only what it signed.
-// SWEEP_SEEDS=a-b sweeps more seeds (SWEEP_LOG=1 prints each seed's damage and outcome).
+// it), notation's local key (PKCS#8) and its certificate chain (sign --notary-key), the PEM public keys verify,
+// verify-attestation and verify-blob take (ECDSA P-256, RSA, Ed25519), the --ca-roots and --ca-intermediates bundles,
+// --trusted-root, notation's trust policy, a certificate of its trust store and its blob trust policy, and
+// verify-blob's --bundle (sign-blob's and attest-blob's). Each seed damages one of them, in turn (cut, bytes changed, a
+// value of the wrong type at a real JSON path, a key repeated, a huge value, deep nesting, a BOM, CRLF line ends,
+// empty, a folder, a binary file, not there, trailing junk; for PEM: its base64 broken, its DER damaged, a label of
+// another type, a second key before or after it, text around it, a megabyte block) and runs the commands that read
+// it. Each ends with the result the file asks for, or an error naming the file: exit 1 (verify: 0, 3 or 1), an error
+// line under 4 KiB, never crash text, the layout (and attest-blob's output) as it was after a refusal; what is signed
+// is what the file says (the predicate, the statement byte for byte), and what a key signed verifies (under the
+// public key of the key read; a Notary signature under its chain's root).
+// SWEEP_SEEDS=a-b sweeps more seeds, and prints the tally of outcomes (SWEEP_LOG=1 prints each seed's damage and
+// outcome): 1-4500 swept while the bugs were fixed (signingFileErrors.test.ts has one case each).
 //
 // Where we differ from cosign and notation on purpose:
 // - cosign.key's scrypt parameters: N must be a power of two above 1 (as Go's scrypt asks) and N, r and p together
@@ -17,12 +21,17 @@
 //   p = 1,000 for minutes on a damaged file, and Node's refuses past its memory cap with a message naming no file.
 // - a predicate whose JSON holds a number past a double's range (1e400) is refused, as cosign's Go decoder refuses
 //   it; JavaScript would sign `null` in its place, a predicate nobody wrote.
-// - a predicate nested deeper than Go's decoder reads (10,000 levels) is refused as cosign refuses it; a statement
-//   given whole (--statement) is signed as its bytes are, at any depth our parser reads.
+// - a predicate nested deeper than 1,000 levels is refused (cosign's decoder reads 10,000: JSON.stringify, which
+//   writes the statement, recurses); a statement given whole (--statement) is signed as its bytes are, at any depth,
+//   but must be UTF-8 (its bytes are signed, and written back as text).
+// - a predicate's lone surrogate ("\ud800") is signed escaped as JSON.stringify writes it; cosign's encoder writes
+//   U+FFFD.
 // - a passphrase file's bytes are read as UTF-8 (a byte that is none becomes U+FFFD, so a passphrase that is no
 //   UTF-8 opens nothing here); cosign and skopeo take its raw bytes. A wrong passphrase names the file it came from.
-// - a PEM file may hold text before and after its block (as Go's pem.Decode and OpenSSL read it); a block after the
-//   first is not read (a second key is no second trust), as cosign reads only the first.
+// - a PEM file may hold text before and after its block (as Go's pem.Decode and OpenSSL read it); of a key file one
+//   key is read, as cosign reads the first block: a second key is never a second trust.
+// - sign --notary-key refuses a chain verify would refuse (not in order, without its root), as notation-core-go
+//   validates it before signing.
 import { strict as assert } from 'node:assert';
 import { createPrivateKey, createPublicKey, type KeyObject, scryptSync } from 'node:crypto';
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
