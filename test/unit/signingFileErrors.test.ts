@@ -219,3 +219,23 @@ describe('sign --notary-key KEY --notary-certificate CHAIN', () => {
     assert.equal(v.code, 0, v.stdout);
   });
 });
+
+describe('verify-blob --signature FILE.jws.sig (a Notary JWS signature)', () => {
+  it('its protected alg or signing time nested 5,000 deep: a malformed signature named, not a stack overflow', async () => {
+    const { dir } = await setup();
+    const made = join(__dirname, '..', 'fixtures', 'notary-made');
+    const x5c = readFileSync(join(made, 'leaf.pem'), 'utf8').replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const jws = (header: string) => JSON.stringify({ payload: Buffer.from('{}').toString('base64url'), protected: Buffer.from(header).toString('base64url'), header: { x5c: [x5c] }, signature: 'AAAA' });
+    const verify = async (header: string) => {
+      writeFileSync(join(dir, 'release.txt.jws.sig'), jws(header));
+      const r = await runCliIn(dir, 'verify-blob', '--notary-roots', join(made, 'root.pem'), '--signature', 'release.txt.jws.sig', 'release.txt');
+      assert.equal(r.code, 3, r.stderr);
+      return r.stdout;
+    };
+    // Was (both): exit 1, Error: Maximum call stack size exceeded
+    assert.match(await verify(`{"alg":${deep}}`), /malformed-signature: JWS envelope: protected\.alg: an array is none of PS256, PS384, PS512, ES256, ES384, ES512\n/);
+    const header = '{"alg":"ES256","cty":"application/vnd.cncf.notary.payload.v1+json","io.cncf.notary.signingScheme":"notary.x509","io.cncf.notary.signingTime":@}';
+    assert.match(await verify(header.replace('@', deep)), /malformed-signature: JWS envelope: protected\["io\.cncf\.notary\.signingTime"\]: not an RFC 3339 time: an array\n/);
+  });
+});
