@@ -150,6 +150,10 @@ describe('JSON files of trust, a value nested deep or missing: named, not a stac
     const r = await runCliIn(dir, 'verify', '--notary-trust-policy', 'trustpolicy.json', '--notary-scope', 'local/app', '--oci-layout', `${layout}:v1`);
     // Was: Error: Maximum call stack size exceeded
     assert.deepEqual([r.code, r.stderr], [1, 'Error: --notary-trust-policy trustpolicy.json: $.trustPolicies[0].signatureVerification.level: an array is not a level: one of strict, permissive, audit, skip\n']);
+    // A megabyte value: shown cut. Was: the whole megabyte on the error line.
+    writeFileSync(join(dir, 'trustpolicy.json'), JSON.stringify(policy).replace('"ca:alpine"', `"${'A'.repeat(1 << 20)}"`));
+    const huge = await runCliIn(dir, 'verify', '--notary-trust-policy', 'trustpolicy.json', '--notary-scope', 'local/app', '--oci-layout', `${layout}:v1`);
+    assert.deepEqual([huge.code, huge.stderr], [1, `Error: --notary-trust-policy trustpolicy.json: $.trustPolicies[0].trustStores[0]: "${'A'.repeat(64)}"... (1048576 characters): expected TYPE:NAME (ca, signingAuthority or tsa)\n`]);
   });
 
   it("notation's blob trust policy: globalPolicy nested 5,000 deep", async () => {
@@ -175,6 +179,12 @@ describe('JSON files of trust, a value nested deep or missing: named, not a stac
     writeFileSync(join(dir, 'trusted_root.json'), JSON.stringify(root).replace(/"mediaType":"[^"]*"/, `"mediaType":${deep(5000)}`));
     // Was: Error: Maximum call stack size exceeded
     assert.deepEqual(await verify(), { code: 1, stdout: '', stderr: `Error: trusted_root.json: mediaType: an array, not a TrustedRoot's (${types})\n` });
+    // A log ID of a megabyte: its start and length. Was: the whole of it in hex (1.5 million characters on the line).
+    root.tlogs[0].logId.keyId = Buffer.alloc(1 << 20).toString('base64');
+    writeFileSync(join(dir, 'trusted_root.json'), JSON.stringify(root));
+    const r = await verify();
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`^Error: trusted_root\\.json: tlogs\\[0\\]\\.logId\\.keyId: ${'00'.repeat(32)}\\.\\.\\. \\(1048576 bytes\\) is not its key's log ID \\(the SHA-256 of its DER: [0-9a-f]{64}\\)\\n$`));
   });
 
   it("verify-blob --bundle: a field of the bundle's DSSE envelope nested 5,000 deep", async () => {

@@ -110,7 +110,9 @@ export function parseTrustedRoot(name: string, bytes: Buffer): TrustedRoot {
       const origin = baseUrl?.replace(/^https?:\/\//, '').replace(/\/+$/, '');
       const noteIds = field === 'tlogs' && origin ? noteKeyIds({ name: keyName, logId: spkiId.toString('hex'), key }, origin) : [];
       if (!spkiId.equals(keyId) && !noteIds.some((id) => id.equals(keyId))) {
-        fail(`${at}.logId.keyId`, `${keyId.toString('hex')} is not its key's log ID (the SHA-256 of its DER: ${spkiId.toString('hex')})`);
+        // A log ID is a SHA-256: one of a megabyte is shown by its start and length.
+        const shown = keyId.length > 32 ? `${keyId.subarray(0, 32).toString('hex')}... (${keyId.length} bytes)` : keyId.toString('hex');
+        fail(`${at}.logId.keyId`, `${shown} is not its key's log ID (the SHA-256 of its DER: ${spkiId.toString('hex')})`);
       }
       return { at, keyName, pem, key, keyId, baseUrl, validFor: validFor(`${at}.publicKey`, pk.validFor) };
     });
