@@ -86,6 +86,9 @@ describe('attest-blob --statement FILE', () => {
     const run = () => runCliIn(dir, 'attest-blob', '--key', 'cosign.key', '--passphrase-file', 'pass.txt', '--statement', 'st.json', '--bundle', 'out.json', 'release.txt');
     // Was: Error: --statement: not an in-toto statement ($._type: expected a string)
     assert.deepEqual(await run(), { code: 1, stdout: '', stderr: 'Error: --statement st.json: not an in-toto statement ($._type: expected a string)\n' });
+    writeFileSync(join(dir, 'st.json'), JSON.stringify({ _type: 'A'.repeat(1 << 20) }));
+    // Was: the megabyte _type whole on the error line.
+    assert.deepEqual(await run(), { code: 1, stdout: '', stderr: `Error: --statement st.json: not an in-toto statement ($._type: "${'A'.repeat(64)}"... (1048576 characters), not an in-toto Statement)\n` });
     writeFileSync(join(dir, 'st.json'), JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'x', digest: { sha256: '0'.repeat(64) } }], predicateType: 'https://example.com/t', predicate: {} }));
     const digest = digestOf(readFileSync(join(dir, 'release.txt')));
     // Was: Error: --statement: its subjects do not name release.txt (sha256:…)

@@ -1,6 +1,7 @@
 import { jsonObject } from '../signatures/cosignFormat';
 import { OciError } from '../errors';
 import { isJsonObject } from '../jsonObject';
+import { shownValue } from '../validate/shownValue';
 import { whereJsonStops } from '../validate/textFindings';
 
 /**
@@ -50,7 +51,7 @@ export function parseStatement(bytes: Buffer): Statement | { malformed: string }
   if ('malformed' in read) return read;
   const doc = read.doc;
   if (typeof doc._type !== 'string') return { malformed: '$._type: expected a string' };
-  if (!doc._type.startsWith(STATEMENT_TYPE_PREFIX)) return { malformed: `$._type: "${doc._type}", not an in-toto Statement` };
+  if (!doc._type.startsWith(STATEMENT_TYPE_PREFIX)) return { malformed: `$._type: ${shownValue(doc._type)}, not an in-toto Statement` };
   if (typeof doc.predicateType !== 'string') return { malformed: '$.predicateType: expected a string' };
   if (!Array.isArray(doc.subject) || doc.subject.length === 0) return { malformed: '$.subject: expected a non-empty array' };
   const subjects: Statement['subjects'] = [];
