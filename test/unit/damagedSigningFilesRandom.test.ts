@@ -13,7 +13,7 @@
 // is what the file says (the predicate, the statement byte for byte), and what a key signed verifies (under the
 // public key of the key read; a Notary signature under its chain's root).
 // SWEEP_SEEDS=a-b sweeps more seeds, and prints the tally of outcomes (SWEEP_LOG=1 prints each seed's damage and
-// outcome): 1-4500 swept while the bugs were fixed (signingFileErrors.test.ts has one case each).
+// outcome): 1-5600 swept while the bugs were fixed (signingFileErrors.test.ts has one case each).
 //
 // Where we differ from cosign and notation on purpose:
 // - cosign.key's scrypt parameters: N must be a power of two above 1 (as Go's scrypt asks) and N, r and p together

@@ -153,6 +153,11 @@ describe('JSON files of trust, a value nested deep or missing: named, not a stac
     const r = await runCliIn(dir, 'verify', '--notary-trust-policy', 'trustpolicy.json', '--notary-scope', 'local/app', '--oci-layout', `${layout}:v1`);
     // Was: Error: Maximum call stack size exceeded
     assert.deepEqual([r.code, r.stderr], [1, 'Error: --notary-trust-policy trustpolicy.json: $.trustPolicies[0].signatureVerification.level: an array is not a level: one of strict, permissive, audit, skip\n']);
+    // An identity of 400,000 characters: shown cut. Was: all of it on the error line.
+    writeFileSync(join(dir, 'trustpolicy.json'), JSON.stringify(policy).replace('"x509.subject: C=US, ST=WA, L=Seattle, O=Notary, CN=alpine"', `"x509.subject:${'['.repeat(400_000)}"`));
+    const long = await runCliIn(dir, 'verify', '--notary-trust-policy', 'trustpolicy.json', '--notary-scope', 'local/app', '--oci-layout', `${layout}:v1`);
+    assert.equal(long.code, 1);
+    assert.ok(long.stderr.length < 1000 && long.stderr.includes(`"x509.subject:${'['.repeat(51)}"... (400013 characters)`), long.stderr.slice(0, 400));
     // A megabyte value: shown cut. Was: the whole megabyte on the error line.
     writeFileSync(join(dir, 'trustpolicy.json'), JSON.stringify(policy).replace('"ca:alpine"', `"${'A'.repeat(1 << 20)}"`));
     const huge = await runCliIn(dir, 'verify', '--notary-trust-policy', 'trustpolicy.json', '--notary-scope', 'local/app', '--oci-layout', `${layout}:v1`);
@@ -213,6 +218,13 @@ describe('sign --notary-key KEY --notary-certificate CHAIN', () => {
     const pem = (f: string) => readFileSync(join(__dirname, '..', 'fixtures', 'notary-made', f), 'utf8');
     writeFileSync(join(dir, 'notary.key'), KEY.export({ type: 'pkcs8', format: 'pem' }));
     const sign = () => runCliIn(dir, 'sign', '--notary-key', 'notary.key', '--notary-certificate', 'chain.pem', '--oci-layout', `${layout}:v1`);
+    // The key's private scalar damaged (a base64 character of its PKCS#8), its public point intact: OpenSSL reads it.
+    const keyPem = KEY.export({ type: 'pkcs8', format: 'pem' }).toString();
+    writeFileSync(join(dir, 'notary.key'), `${keyPem.slice(0, 88)}${keyPem[88] === '+' ? 'A' : '+'}${keyPem.slice(89)}`);
+    writeFileSync(join(dir, 'chain.pem'), pem('leaf.pem') + pem('intermediate.pem') + pem('root.pem'));
+    // Was: exit 0, a signature verify then refused (bad-signature: its signing certificate's key does not verify it).
+    assert.deepEqual(await sign(), { code: 1, stdout: '', stderr: 'Error: notary.key: damaged: its private key does not sign as its public key says, so no verifier would take what it signs\n' });
+    writeFileSync(join(dir, 'notary.key'), keyPem);
     writeFileSync(join(dir, 'chain.pem'), pem('leaf.pem'));
     // Was: exit 0, a signature verify --notary-roots root.pem then refused (untrusted-certificate: the chain ends at the leaf).
     assert.deepEqual(await sign(), {

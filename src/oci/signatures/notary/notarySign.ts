@@ -59,6 +59,16 @@ export function loadNotarySigner(keyName: string, keyPem: Buffer, chainName: str
   }
   // As notation-core-go validates the chain before it signs: one verify would refuse (not in order, a certificate
   // whose signature no longer verifies, no root at its end) is refused here, not signed.
+  // OpenSSL reads a key whose stored public key is not its private key's without a word (as import-key-pair checks):
+  // what it signed would match no certificate.
+  const probe = Buffer.from('manifold sign --notary-key: does this key sign as its certificate says');
+  let agrees: boolean;
+  try {
+    agrees = crypto.verify('sha256', probe, chain[0]!.x509.publicKey, crypto.sign('sha256', probe, key));
+  } catch {
+    agrees = false;
+  }
+  if (!agrees) throw new OciError('INVALID_ARGUMENT', `${keyName}: damaged: its private key does not sign as its public key says, so no verifier would take what it signs`);
   const problem = chainProblem(chain);
   if (problem) throw new OciError('INVALID_ARGUMENT', `${chainName}: not a chain the Notary Project signs with: ${problem}`);
   return { name: keyName, key, chain, alg };
