@@ -155,7 +155,7 @@ describe('attest-blob and verify-blob of attestations', () => {
     writeFileSync(join(dir, 'theirs.json'), JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'x', digest: { sha256: other } }], predicateType: 'https://example.com/test/v1', predicate: {} }));
     r = await attest(dir, '--statement', 'theirs.json', '--output-signature', 'theirs.intoto.json', 'release.tar.gz');
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /--statement: its subjects do not name release\.tar\.gz \(sha256:/);
+    assert.match(r.stderr, /--statement theirs\.json: its subjects do not name release\.tar\.gz \(sha256:/);
   });
 
   it("envelopes cosign's attest-blob wrote (its test data, cosign 2's encoding) verify with --signature as verify-blob-attestation verifies them", async () => {

@@ -19,22 +19,22 @@
 // An empty annotation file oras refuses too (EOF); an empty or blank credentials file is none, as in oras. The kinds
 // file is Manifold's own.
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { DockerConfigStore, type CredentialHelperRunner } from '../../src/oci/auth/dockerConfig';
 import { isOciError } from '../../src/oci/errors';
 import { mutateBytes } from '../helpers/byteMutations';
-import { CRASH_TEXT, mutateJson, ODD_VALUES, seededRandom, valueEnd } from '../helpers/jsonMutations';
+import { CRASH_TEXT, mutateJson, ODD_VALUES, seededRandom } from '../helpers/jsonMutations';
 import { runCliIn } from '../helpers/runCli';
 import { cleanupTemps, folderSnapshot, makeArtifact, makeImage, newLayout, tempDir } from './builders';
+import { type Damaged, duplicateKey, hugeValue, parsed, pick, place } from './support/damagedFiles';
 
 after(cleanupTemps);
 
 // SWEEP_SEEDS=a-b sweeps more seeds (once, outside the suite).
 const SWEEP = process.env.SWEEP_SEEDS?.split('-').map(Number);
 const [FIRST, LAST] = SWEEP && SWEEP.length === 2 ? SWEEP : [1, 40];
-const pick = <T>(random: () => number, list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 
 const README = 'application/vnd.example.readme';
 const PASSWORD = 's3cret-pw';
@@ -60,36 +60,11 @@ const AUTH_VALUES = ['"!!!!"', `"${AUTH}!"`, `"${AUTH.slice(0, -2)}"`, `"${Buffe
 // Not the auth values: a secret moved to another field (credsStore) is that field's value, and shown as it.
 const VALUES = [...ODD_VALUES, '"desktop"', '"../bin/sh"', '"README"', `"${README}"`, '["x"]', '{"x":"y"}'];
 
-interface Damaged {
-  what: string;
-  /** The file's bytes, or a folder in its place, or nothing there. */
-  bytes?: Buffer;
-  folder?: boolean;
-}
-
-/** A `"key":` of `text` repeated after its value with another value: JSON.parse keeps the last, as Go does. */
-function duplicateKey(text: string, random: () => number): string {
-  const keys = [...text.matchAll(/"(?:[^"\\]|\\.)*"\s*:/g)];
-  if (keys.length === 0) return text;
-  const k = pick(random, keys);
-  const end = valueEnd(text, k.index! + k[0].length);
-  return `${text.slice(0, end)},${k[0]}${pick(random, VALUES)}${text.slice(end)}`;
-}
-
-/** A string value of `text` made a megabyte long. */
-function hugeValue(text: string, random: () => number): string {
-  const values = [...text.matchAll(/:\s*"((?:[^"\\]|\\.)*)"/g)];
-  if (values.length === 0) return text + ' '.repeat(1 << 20);
-  const v = pick(random, values);
-  const at = v.index! + v[0].indexOf('"') + 1;
-  return text.slice(0, at) + 'A'.repeat(1 << 20) + text.slice(at + v[1]!.length);
-}
-
 function damage(text: string, random: () => number, credentials: boolean): Damaged {
   const r = random();
   if (r < 0.4) return { what: 'JSON mutated', bytes: Buffer.from(mutateJson(text, random, VALUES)) };
   if (r < 0.55) return { what: 'bytes mutated', bytes: mutateBytes(Buffer.from(text), random) };
-  if (r < 0.65) return { what: 'a key repeated', bytes: Buffer.from(duplicateKey(text, random)) };
+  if (r < 0.65) return { what: 'a key repeated', bytes: Buffer.from(duplicateKey(text, random, VALUES)) };
   if (r < 0.7) return { what: 'a BOM first', bytes: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]) };
   if (r < 0.73) return { what: 'empty', bytes: Buffer.alloc(0) };
   if (r < 0.76) return { what: 'a folder', folder: true };
@@ -100,22 +75,6 @@ function damage(text: string, random: () => number, credentials: boolean): Damag
     if (at >= 0) return { what: 'auth damaged', bytes: Buffer.from(text.slice(0, at) + pick(random, AUTH_VALUES) + text.slice(at + AUTH.length + 2)) };
   }
   return { what: 'cut', bytes: Buffer.from(text).subarray(0, Math.floor(random() * text.length)) };
-}
-
-/** Puts the damaged file at `path` (a folder, or nothing, as damaged). */
-function place(path: string, d: Damaged): void {
-  rmSync(path, { recursive: true, force: true });
-  if (d.folder) mkdirSync(path);
-  else if (d.bytes) writeFileSync(path, d.bytes);
-}
-
-/** What JSON.parse makes of the damaged file (undefined: not JSON, or no file). */
-function parsed(d: Damaged): unknown {
-  try {
-    return d.bytes ? JSON.parse(d.bytes.toString('utf8')) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** A string as Go's JSON (oras, and our encoder) writes it: a lone surrogate ("\ud800") becomes U+FFFD. */

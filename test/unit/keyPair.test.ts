@@ -181,7 +181,8 @@ describe('sign and attest ask for the passphrase at a terminal, as cosign does',
     assert.match(t.shown, /^Enter password for private key: \r?\n[\s\S]*Signed /);
     assert.ok(!t.shown.includes('typed secret'), t.shown);
     assert.equal((await runCliIn(dir, 'verify', '--key', 'cosign.pub', '--oci-layout', `${store.location}:v1`)).code, 0);
-    const piped = spawnSync(process.execPath, [builtCli(), 'attest', '--key', 'cosign.key', '--type', 'spdxjson', '--predicate', 'pass', '--subject-name', 'r.example/app', '--oci-layout', `${store.location}:v1`], { cwd: dir, input: 'typed secret\n', env: { ...process.env, COSIGN_PASSWORD: undefined } });
+    writeFileSync(join(dir, 'sbom.json'), '{"spdxVersion": "SPDX-2.3"}'); // a predicate attest takes: refused for the passphrase alone
+    const piped = spawnSync(process.execPath, [builtCli(), 'attest', '--key', 'cosign.key', '--type', 'spdxjson', '--predicate', 'sbom.json', '--subject-name', 'r.example/app', '--oci-layout', `${store.location}:v1`], { cwd: dir, input: 'typed secret\n', env: { ...process.env, COSIGN_PASSWORD: undefined } });
     assert.equal(piped.status, 1);
     assert.match(piped.stderr.toString(), /no passphrase: give --passphrase-file FILE or set COSIGN_PASSWORD \(standard input is not a terminal, so there is no one to ask\)/);
   });

@@ -1,13 +1,13 @@
 // fs.promises, not node:fs/promises: loaded on first use (cliStartup.test.ts keeps the CLI's start light).
 import { promises as fsp } from 'node:fs';
-import { attestManifest, attestManifestBundle, PREDICATE_TYPES, predicateTypeOf } from '../../oci/attestations';
+import { attestManifest, attestManifestBundle, PREDICATE_TYPES, predicateOf, predicateTypeOf } from '../../oci/attestations';
 import { OciError } from '../../oci/errors';
 import { checkedSubjects } from '../../oci/referrers';
-import { decryptCosignKey, SIGSTORE_BUNDLE_MEDIA_TYPE } from '../../oci/signatures';
+import { SIGSTORE_BUNDLE_MEDIA_TYPE } from '../../oci/signatures';
 import { boolOpt, type Command, LAYOUT_OPTION, stringOpt, UsageError } from '../command';
 import { subjectFlags } from '../certificateFlags';
 import { openTarget, requireReference } from '../targets';
-import { COSIGN_KEY_OPTIONS, passphrase, readText } from './sign';
+import { COSIGN_KEY_OPTIONS, openCosignKey } from './sign';
 
 /** cosign's short names of predicate types, as the flags' help lists them. */
 export const TYPES = Object.keys(PREDICATE_TYPES).join('|');
@@ -44,21 +44,23 @@ export const attest: Command = {
     predicateTypeOf(type); // a type that is none is refused before the key is opened
     const which = subjectFlags(p); // usage errors before any file is read
     const predicate = await readPredicate(predicateFile);
+    const source = `--predicate ${predicateFile}`;
+    predicateOf(type, predicate, source); // a predicate that is none is refused before the key is opened
     const raw = p.positionals[0]!;
     const t = await openTarget(p, raw, { write: true });
     const reference = requireReference(t, raw);
     const name = stringOpt(p, 'subject-name') ?? (t.kind === 'oci-layout' ? undefined : t.path);
     if (name === undefined) throw new UsageError('--subject-name REPO is required for a layout: the registry repository the image will be pulled from');
-    const key = decryptCosignKey(keyFile, await readText(keyFile, '--key'), await passphrase(stringOpt(p, 'passphrase-file')));
+    const key = await openCosignKey(keyFile, stringOpt(p, 'passphrase-file'));
     // What verify would check, as it would check it: the reference, a platform's manifest, or everything below an index.
     const subjects = (await checkedSubjects(t.target, reference, which)).subjects.map((s) => s.desc);
     for (const subject of subjects) {
       if (boolOpt(p, 'new-bundle-format')) {
-        const r = await attestManifestBundle(t.target, subject, key, type, predicate, name);
+        const r = await attestManifestBundle(t.target, subject, key, type, predicate, name, { source });
         printer.out(`Attested ${t.path}@${subject.digest} (${r.predicateType}) with ${keyFile} (${key.type}): Sigstore bundle ${t.path}@${r.manifest.digest} (${SIGSTORE_BUNDLE_MEDIA_TYPE} referrer)\n`);
         continue;
       }
-      const r = await attestManifest(t.target, subject, key, type, predicate, name);
+      const r = await attestManifest(t.target, subject, key, type, predicate, name, { source });
       const n = `${r.attestations} attestation${r.attestations === 1 ? '' : 's'}`;
       printer.out(`Attested ${t.path}@${subject.digest} (${r.predicateType}) with ${keyFile} (${key.type}): ${t.display(r.tag)} (${n})\n`);
     }

@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
 import { predicateTypeOf } from '../../oci/attestations';
-import { attestBlob as attest, blobDigest, decryptCosignKey, writeNewFile } from '../../oci/signatures';
+import { attestBlob as attest, blobDigest, writeNewFile } from '../../oci/signatures';
 import { type Command, stringOpt, UsageError } from '../command';
 import { TYPES } from './attest';
-import { COSIGN_KEY_OPTIONS, passphrase, readBytes, readText } from './sign';
+import { COSIGN_KEY_OPTIONS, openCosignKey, readBytes } from './sign';
 
 export const attestBlob: Command = {
   path: 'attest-blob',
@@ -43,8 +43,8 @@ export const attestBlob: Command = {
     const file = p.positionals[0]!;
     if (file === '-') throw new UsageError('- (standard input): the statement names the file: give its path (with --hash, the path of one not here)');
     const digest = hash !== undefined ? `sha256:${hash.toLowerCase()}` : blobDigest(await readBytes(file, 'the file'));
-    const claim = statementFile !== undefined ? { statement: await readBytes(statementFile, '--statement') } : { type: type!, predicate: await readBytes(predicateFile!, '--predicate') };
-    const key = decryptCosignKey(keyFile, await readText(keyFile, '--key'), await passphrase(stringOpt(p, 'passphrase-file')));
+    const claim = statementFile !== undefined ? { statement: await readBytes(statementFile, '--statement'), source: `--statement ${statementFile}` } : { type: type!, predicate: await readBytes(predicateFile!, '--predicate'), source: `--predicate ${predicateFile}` };
+    const key = await openCosignKey(keyFile, stringOpt(p, 'passphrase-file'));
     const made = attest(basename(file), digest, key, claim);
     // Written whole, replacing what is there, as cosign writes them.
     const written: Array<[string | undefined, Buffer, string]> = [

@@ -3,7 +3,7 @@ import { promises as fsp } from 'node:fs';
 import { readStdin } from '../stdin';
 import { OciError } from '../../oci/errors';
 import { checkedSubjects } from '../../oci/referrers';
-import { decryptCosignKey, loadNotarySigner, NOTARY_SIGNATURE_ARTIFACT_TYPE, signManifest, signManifestBundle, signManifestNotary, SIGSTORE_BUNDLE_MEDIA_TYPE } from '../../oci/signatures';
+import { CANNOT_DECRYPT, decryptCosignKey, loadNotarySigner, NOTARY_SIGNATURE_ARTIFACT_TYPE, signManifest, signManifestBundle, signManifestNotary, type SignKey, SIGSTORE_BUNDLE_MEDIA_TYPE } from '../../oci/signatures';
 import { parseAnnotations } from '../../oci/imageIndex/annotations';
 import { boolOpt, type Command, LAYOUT_OPTION, listOpt, type OptionSpec, type ParsedCommand, stringOpt, UsageError } from '../command';
 import type { Printer } from '../printer';
@@ -69,7 +69,7 @@ export const sign: Command = {
     const t = await openTarget(p, raw, { write: true });
     const reference = requireReference(t, raw);
     const identity = bundle ? '' : (stringOpt(p, 'identity') ?? defaultIdentity(t));
-    const key = decryptCosignKey(keyFile, await readText(keyFile, '--key'), await passphrase(stringOpt(p, 'passphrase-file')));
+    const key = await openCosignKey(keyFile, stringOpt(p, 'passphrase-file'));
     // What verify would check, as it would check it: the reference, a platform's manifest, or everything below an index.
     const subjects = (await checkedSubjects(t.target, reference, which)).subjects.map((s) => s.desc);
     for (const subject of subjects) {
@@ -145,6 +145,22 @@ export const shownSubject = (file: string): string => (file === '-' ? 'standard 
 export async function givenPassphrase(file: string | undefined): Promise<string | undefined> {
   if (file !== undefined) return (await readText(file, '--passphrase-file')).split(/\r?\n/)[0]!;
   return process.env[PASSPHRASE_ENV];
+}
+
+/**
+ * cosign.key opened with the passphrase given (passphrase()): a passphrase that opens nothing is said with where it
+ * came from, the file a stray line or a byte order mark may have changed.
+ */
+export async function openCosignKey(keyFile: string, passphraseFile: string | undefined): Promise<SignKey> {
+  const pem = await readText(keyFile, '--key');
+  const given = await passphrase(passphraseFile);
+  try {
+    return decryptCosignKey(keyFile, pem, given);
+  } catch (err) {
+    if (passphraseFile === undefined || !(err instanceof OciError) || !err.message.endsWith(CANNOT_DECRYPT)) throw err;
+    const bom = given.startsWith('\ufeff') ? ', which starts with a byte order mark (U+FEFF)' : '';
+    throw new OciError('INVALID_ARGUMENT', `${err.message} (the passphrase: the first line of --passphrase-file ${passphraseFile}${bom})`, { cause: err });
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
-import { blobDigest, decryptCosignKey, makeMessageBundle, writeNewFile } from '../../oci/signatures';
+import { blobDigest, makeMessageBundle, writeNewFile } from '../../oci/signatures';
 import { type Command, stringOpt, UsageError } from '../command';
 import { NOTARY_BLOB_SIGN_OPTIONS, notaryBlobSignAsked } from '../notaryBlobFlags';
-import { COSIGN_KEY_OPTIONS, passphrase, readSubjectFile, readText, shownSubject } from './sign';
+import { COSIGN_KEY_OPTIONS, openCosignKey, readSubjectFile, shownSubject } from './sign';
 import { signBlobNotary } from './signBlobNotary';
 
 export const signBlob: Command = {
@@ -33,7 +33,7 @@ export const signBlob: Command = {
     const replace = true;
     const file = p.positionals[0]!;
     const blob = await readSubjectFile(file);
-    const key = decryptCosignKey(keyFile, await readText(keyFile, '--key'), await passphrase(stringOpt(p, 'passphrase-file')));
+    const key = await openCosignKey(keyFile, stringOpt(p, 'passphrase-file'));
     const digest = blobDigest(blob);
     if (bundleFile !== undefined) {
       await writeNewFile(bundleFile, makeMessageBundle(blob, key).toString('utf8'), 0o644, replace);

@@ -25,6 +25,8 @@ export interface AttestResult {
 export interface AttestOptions extends OpOptions {
   /** The statement's time for `custom` (cosign's `Timestamp`); now by default. */
   now?: Date;
+  /** The predicate file as the user named it (`--predicate sbom.json`): what its errors lead with. */
+  source?: string;
 }
 
 /**
@@ -43,7 +45,7 @@ export async function attestManifest(
   options: AttestOptions = {},
 ): Promise<AttestResult> {
   const predicateType = predicateTypeOf(type);
-  const statement = makeStatement(type, predicate, subject.digest, repository, options.now);
+  const statement = makeStatement(type, predicate, subject.digest, repository, options.now, options.source);
   const bytes = makeEnvelope(INTOTO_PAYLOAD_TYPE, statement, (b) => key.sign(b));
   const envelope: Descriptor = { mediaType: DSSE_MEDIA_TYPE, digest: digestOf(bytes), size: bytes.length };
   // cosign's static layer always carries the signature annotation, empty for an attestation (its signature is inside).

@@ -21,6 +21,6 @@ export async function attestManifestBundle(
   options: AttestOptions = {},
 ): Promise<BundleReferrer & { predicateType: string }> {
   const predicateType = predicateTypeOf(type);
-  const bundle = makeKeyBundle(makeStatement(type, predicate, subject.digest, repository, options.now), key);
+  const bundle = makeKeyBundle(makeStatement(type, predicate, subject.digest, repository, options.now, options.source), key);
   return { ...(await pushBundleReferrer(target, subject, bundle, predicateType, { signal: options.signal, now: options.now })), predicateType };
 }

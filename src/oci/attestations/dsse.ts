@@ -42,8 +42,11 @@ export function decodeDsseBase64(text: string): Buffer | undefined {
 /** The envelope in `bytes`, or why it is none (naming the JSON path). */
 export function parseEnvelope(bytes: Buffer): Envelope | { malformed: string } {
   const read = jsonObject(bytes);
-  if ('malformed' in read) return read;
-  const doc = read.doc;
+  return 'malformed' in read ? read : envelopeOf(read.doc);
+}
+
+/** The envelope `doc` (JSON already parsed: a Sigstore bundle's `dsseEnvelope`), or why it is none (naming the JSON path). */
+export function envelopeOf(doc: Record<string, unknown>): Envelope | { malformed: string } {
   if (typeof doc.payloadType !== 'string') return { malformed: '$.payloadType: expected a string' };
   if (typeof doc.payload !== 'string') return { malformed: '$.payload: expected a string' };
   const payload = decodeDsseBase64(doc.payload);

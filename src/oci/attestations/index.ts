@@ -1,7 +1,7 @@
 /** cosign attestations (in-toto Statements in DSSE envelopes): make them (attest), find and verify them. */
 export { DSSE_MEDIA_TYPE, decodeDsseBase64, INTOTO_PAYLOAD_TYPE, makeEnvelope, pae, parseEnvelope } from './dsse';
 export type { Envelope, EnvelopeSignature } from './dsse';
-export { makeStatement, parseStatement, PREDICATE_TYPES, predicateTypeOf, STATEMENT_TYPE, statementNames } from './statement';
+export { makeStatement, MAX_PREDICATE_DEPTH, parseStatement, predicateOf, PREDICATE_TYPES, predicateTypeOf, STATEMENT_TYPE, statementNames } from './statement';
 export type { Statement } from './statement';
 export { attestManifest, PREDICATE_TYPE_ANNOTATION } from './attest';
 export type { AttestOptions, AttestResult } from './attest';

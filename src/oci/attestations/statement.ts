@@ -1,6 +1,8 @@
 import { jsonObject } from '../signatures/cosignFormat';
 import { OciError } from '../errors';
 import { isJsonObject } from '../jsonObject';
+import { shownValue } from '../validate/shownValue';
+import { whereJsonStops } from '../validate/textFindings';
 
 /**
  * in-toto Statements (in-toto/attestation spec, v0.1 and v1): what an attestation says, of which artifacts
@@ -49,7 +51,7 @@ export function parseStatement(bytes: Buffer): Statement | { malformed: string }
   if ('malformed' in read) return read;
   const doc = read.doc;
   if (typeof doc._type !== 'string') return { malformed: '$._type: expected a string' };
-  if (!doc._type.startsWith(STATEMENT_TYPE_PREFIX)) return { malformed: `$._type: "${doc._type}", not an in-toto Statement` };
+  if (!doc._type.startsWith(STATEMENT_TYPE_PREFIX)) return { malformed: `$._type: ${shownValue(doc._type)}, not an in-toto Statement` };
   if (typeof doc.predicateType !== 'string') return { malformed: '$.predicateType: expected a string' };
   if (!Array.isArray(doc.subject) || doc.subject.length === 0) return { malformed: '$.subject: expected a non-empty array' };
   const subjects: Statement['subjects'] = [];
@@ -74,24 +76,51 @@ export function statementNames(statement: Statement, digest: string): boolean {
 }
 
 /**
- * The statement `cosign attest --type <type> --predicate FILE` makes for the manifest `digest` of `repository`:
- * `custom` wraps the file's text as `{ Data, Timestamp }` (cosign's generic predicate), `spdx` takes it as a string,
- * every other type (and a URI) as the JSON object it holds. cosign also re-encodes SLSA and vuln predicates through
- * its own types (dropping fields it does not know); here the object is kept as written.
+ * How deep a predicate may nest. Go's decoder (cosign's) reads 10,000 levels; JSON.stringify, which writes the
+ * statement, recurses and runs out of stack near 4,000 (less deep in a call stack of its own): no SBOM or provenance
+ * nests past a few dozen.
  */
-export function makeStatement(type: string, predicateFile: Buffer, digest: string, repository: string, now: Date = new Date()): Buffer {
-  const predicateType = predicateTypeOf(type);
+export const MAX_PREDICATE_DEPTH = 1000;
+
+/**
+ * The predicate `cosign attest --type <type> --predicate FILE` signs, read from the file's bytes: `custom` wraps its
+ * text as `{ Data, Timestamp }` (cosign's generic predicate), `spdx` takes it as a string, every other type (and a
+ * URI) the JSON object it holds. Errors (INVALID_ARGUMENT) lead with `source`, the file as the user gave it
+ * (`--predicate sbom.json`), and name the JSON path: a number past a double's range (cosign's decoder refuses it;
+ * JavaScript would sign null) or nesting past MAX_PREDICATE_DEPTH.
+ */
+export function predicateOf(type: string, predicateFile: Buffer, source = '--predicate', now: Date = new Date()): unknown {
+  if (type === 'custom') return { Data: predicateFile.toString('utf8'), Timestamp: now.toISOString().replace(/\.\d+Z$/, 'Z') };
+  if (type === 'spdx') return predicateFile.toString('utf8');
+  const text = predicateFile.toString('utf8');
   let predicate: unknown;
-  if (type === 'custom') predicate = { Data: predicateFile.toString('utf8'), Timestamp: now.toISOString().replace(/\.\d+Z$/, 'Z') };
-  else if (type === 'spdx') predicate = predicateFile.toString('utf8');
-  else {
-    try {
-      predicate = JSON.parse(predicateFile.toString('utf8'));
-    } catch (err) {
-      throw new OciError('INVALID_ARGUMENT', `--predicate: not JSON, as --type ${type} needs (${(err as Error).message})`);
-    }
-    if (predicate === null || typeof predicate !== 'object' || Array.isArray(predicate)) throw new OciError('INVALID_ARGUMENT', `--predicate: expected a JSON object, as --type ${type} needs`);
+  try {
+    predicate = JSON.parse(text);
+  } catch (err) {
+    // Where it stops being JSON, by line and column: V8's own message quotes the text around it, a BOM unseen.
+    throw new OciError('INVALID_ARGUMENT', `${source}: not JSON, as --type ${type} needs (${whereJsonStops(text, err)})`);
   }
+  if (!isJsonObject(predicate)) throw new OciError('INVALID_ARGUMENT', `${source}: expected a JSON object, as --type ${type} needs`);
+  // Walked without recursion: the file may nest deeper than any stack.
+  const stack: Array<[unknown, string, number]> = [[predicate, '$', 0]];
+  while (stack.length > 0) {
+    const [v, at, depth] = stack.pop()!;
+    if (typeof v === 'number' && !Number.isFinite(v)) throw new OciError('INVALID_ARGUMENT', `${source}: ${at}: a number past a double's range`);
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= MAX_PREDICATE_DEPTH) throw new OciError('INVALID_ARGUMENT', `${source}: ${at}: nested deeper than ${MAX_PREDICATE_DEPTH} levels`);
+    for (const [k, x] of Object.entries(v)) stack.push([x, Array.isArray(v) ? `${at}[${k}]` : `${at}${/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`}`, depth + 1]);
+  }
+  return predicate;
+}
+
+/**
+ * The statement `cosign attest --type <type> --predicate FILE` makes for the manifest `digest` of `repository`: the
+ * predicate as predicateOf reads it (`source` names the file in its errors). cosign also re-encodes SLSA and vuln
+ * predicates through its own types (dropping fields it does not know); here the object is kept as written.
+ */
+export function makeStatement(type: string, predicateFile: Buffer, digest: string, repository: string, now: Date = new Date(), source = '--predicate'): Buffer {
+  const predicateType = predicateTypeOf(type);
+  const predicate = predicateOf(type, predicateFile, source, now);
   const [algorithm, hex] = digest.split(':');
   return Buffer.from(JSON.stringify({ _type: STATEMENT_TYPE, predicateType, subject: [{ name: repository, digest: { [algorithm!]: hex } }], predicate }));
 }

@@ -16,7 +16,10 @@ export const COSIGN_KEY_PEM_TYPE = 'ENCRYPTED COSIGN PRIVATE KEY';
 /** cosign's scrypt cost (go-tuf's default): N 2^15, r 8, p 1. */
 const SCRYPT = { N: 32768, r: 8, p: 1 };
 
-/** scrypt's memory is 128 * N * r bytes (32 MiB at cosign's cost); a key file asking for more than 16 times that is refused. */
+/**
+ * scrypt's memory is 128 * N * r bytes (32 MiB at cosign's cost) and its work that times p; a key file asking for more
+ * than 16 times either is refused (Go's scrypt would run a damaged p of 1,000 for minutes).
+ */
 const MAX_SCRYPT_MEMORY = 512 << 20;
 
 /** The end of decryptCosignKey's error when the passphrase opens nothing: VS Code asks for it again on this one. */
@@ -63,13 +66,22 @@ export function decryptCosignKey(name: string, pem: string, passphrase: string):
   const N = int(['kdf', 'params', 'N']);
   const r = int(['kdf', 'params', 'r']);
   const p = int(['kdf', 'params', 'p']);
+  // Go's scrypt (cosign's) asks N be a power of two above 1; Node's says only "Invalid scrypt params".
+  if (N < 2 || !Number.isInteger(Math.log2(N))) fail(`$.kdf.params.N: ${N}, not a power of two above 1`);
   if (128 * N * r > MAX_SCRYPT_MEMORY) fail(`$.kdf.params: N ${N} and r ${r} ask for more memory than a key needs`);
+  if (128 * N * r * p > MAX_SCRYPT_MEMORY) fail(`$.kdf.params: N ${N}, r ${r} and p ${p} ask for more work than a key needs`);
   const salt = decodeBase64(str(['kdf', 'salt'])) ?? fail('$.kdf.salt: not base64');
   const nonce = decodeBase64(str(['cipher', 'nonce'])) ?? fail('$.cipher.nonce: not base64');
   if (nonce.length !== 24) fail(`$.cipher.nonce: ${nonce.length} bytes, not 24`);
   const sealed = decodeBase64(str(['ciphertext'])) ?? fail('$.ciphertext: not base64');
   const crypto = signing();
-  const secret = crypto.scryptSync(Buffer.from(passphrase, 'utf8'), salt, 32, { N, r, p, maxmem: MAX_SCRYPT_MEMORY + (1 << 20) });
+  let secret: Buffer;
+  try {
+    secret = crypto.scryptSync(Buffer.from(passphrase, 'utf8'), salt, 32, { N, r, p, maxmem: MAX_SCRYPT_MEMORY + (1 << 20) });
+  } catch (err) {
+    // OpenSSL asks more of the parameters than Go does (N below 2^(16 r)): its words, led by the file and the path.
+    return fail(`$.kdf.params: N ${N}, r ${r} and p ${p}: ${(err as Error).message}`);
+  }
   const der = secretboxOpen(sealed, nonce, secret) ?? fail(CANNOT_DECRYPT);
   let key: KeyObject;
   try {

@@ -4,6 +4,7 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { OciError } from '../../errors';
+import { shownValue } from '../../validate/shownValue';
 import { parsePolicyStatements, type TrustPolicyStatement, TrustPolicyError } from './trustPolicy';
 
 /** The file notation reads in its config folder for `blob verify`. */
@@ -26,10 +27,10 @@ export function parseBlobTrustPolicy(text: string, file: string): BlobTrustPolic
   raw.forEach((r, i) => {
     const at = `$.trustPolicies[${i}].globalPolicy`;
     // Go decodes it into a bool: anything else fails the document.
-    if (r.globalPolicy !== undefined && r.globalPolicy !== null && typeof r.globalPolicy !== 'boolean') refuse(at, `${JSON.stringify(r.globalPolicy)}: expected true or false`);
+    if (r.globalPolicy !== undefined && r.globalPolicy !== null && typeof r.globalPolicy !== 'boolean') refuse(at, `${shownValue(r.globalPolicy)}: expected true or false`);
     if (r.globalPolicy !== true) return;
-    if (global !== undefined) refuse(at, `${JSON.stringify(statements[i]!.name)} is marked global too, after ${JSON.stringify(statements[global]!.name)}: one statement at most is the global policy`);
-    if (statements[i]!.level === 'skip') refuse(at, `${JSON.stringify(statements[i]!.name)} is level skip: the global policy must verify (name a skip statement with --policy-name instead)`);
+    if (global !== undefined) refuse(at, `${shownValue(statements[i]!.name)} is marked global too, after ${shownValue(statements[global]!.name)}: one statement at most is the global policy`);
+    if (statements[i]!.level === 'skip') refuse(at, `${shownValue(statements[i]!.name)} is level skip: the global policy must verify (name a skip statement with --policy-name instead)`);
     global = i;
   });
   return { version: '1.0', statements, ...(global !== undefined ? { global: statements[global]!.name } : {}) };
@@ -40,11 +41,11 @@ export function parseBlobTrustPolicy(text: string, file: string): BlobTrustPolic
  * naming the file when there is none, listing the names there are.
  */
 export function selectBlobTrustPolicy(doc: BlobTrustPolicyDocument, name: string | undefined, file: string): TrustPolicyStatement {
-  const names = doc.statements.map((s) => JSON.stringify(s.name)).join(', ');
+  const names = doc.statements.map((s) => shownValue(s.name)).join(', ');
   if (name !== undefined) {
     if (name.trim() === '') throw new TrustPolicyError(`${file}: the policy name is empty`);
     const found = doc.statements.find((s) => s.name === name);
-    if (!found) throw new TrustPolicyError(`${file}: no statement is named ${JSON.stringify(name)} (its statements: ${names})`);
+    if (!found) throw new TrustPolicyError(`${file}: no statement is named ${shownValue(name)} (its statements: ${names})`);
     return found;
   }
   const global = doc.statements.find((s) => s.name === doc.global);

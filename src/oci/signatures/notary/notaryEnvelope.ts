@@ -4,6 +4,7 @@
  * signed attributes (protected headers) and the unsigned ones (the certificate chain, the signing agent, a
  * timestamp countersignature). Nothing read here is trusted until the signature verifies (notaryVerify.ts).
  */
+import { shownValue } from '../../validate/shownValue';
 
 /** The artifact type of a notation signature manifest (its config's media type in notation's older manifests). */
 export const NOTARY_SIGNATURE_ARTIFACT_TYPE = 'application/vnd.cncf.notary.signature';
@@ -61,7 +62,7 @@ export type Parsed = NotaryEnvelope | { malformed: string };
  * `Z` or an offset.
  */
 export function rfc3339(text: unknown, name: string): Date | string {
-  if (typeof text !== 'string' || !/^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(text)) return `${name}: not an RFC 3339 time: ${JSON.stringify(text)}`;
+  if (typeof text !== 'string' || !/^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(text)) return `${name}: not an RFC 3339 time: ${shownValue(text)}`;
   const at = new Date(text.toUpperCase());
   return Number.isNaN(at.getTime()) ? `${name}: not a time: ${JSON.stringify(text)}` : at;
 }

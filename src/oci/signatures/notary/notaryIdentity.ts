@@ -1,4 +1,5 @@
 import { childrenOf, DerError, expect, oidText, readOnly, TAG } from '../x509/der';
+import { shownValue } from '../../validate/shownValue';
 
 /**
  * Notation's trusted identities (trust-store-trust-policy.md "Trusted identities constraints"): `x509.subject: C=US,
@@ -29,10 +30,10 @@ const TYPE_NAMES: Record<string, string> = {
 
 /** `--notary-identity`'s text read: an Error naming what is wrong (the caller makes it a usage error). */
 export function parseNotaryIdentity(text: string): NotaryIdentity {
-  if (!text.startsWith(PREFIX)) throw new Error(`${JSON.stringify(text)}: expected "${PREFIX} C=..., ST=..., O=..." (notation's trustedIdentities form)`);
-  const attributes = parseDistinguishedName(text.slice(PREFIX.length), JSON.stringify(text));
+  if (!text.startsWith(PREFIX)) throw new Error(`${shownValue(text)}: expected "${PREFIX} C=..., ST=..., O=..." (notation's trustedIdentities form)`);
+  const attributes = parseDistinguishedName(text.slice(PREFIX.length), shownValue(text));
   const missing = ['C', 'ST', 'O'].filter((t) => !attributes.has(t));
-  if (missing.length > 0) throw new Error(`${JSON.stringify(text)}: names no ${missing.join(', ')}: an identity must name C, ST (or S) and O at least, as notation asks`);
+  if (missing.length > 0) throw new Error(`${shownValue(text)}: names no ${missing.join(', ')}: an identity must name C, ST (or S) and O at least, as notation asks`);
   return { text, attributes };
 }
 
@@ -47,11 +48,11 @@ export function parseDistinguishedName(dn: string, shown: string): Map<string, s
   for (const rdn of splitUnescaped(dn, ',')) {
     if (splitUnescaped(rdn, '+').length > 1) throw new Error(`${shown}: a multi-valued RDN (${rdn.trim()}), which notation does not support`);
     const eq = rdn.indexOf('=');
-    if (eq < 0) throw new Error(`${shown}: ${JSON.stringify(rdn.trim())} is not TYPE=VALUE`);
+    if (eq < 0) throw new Error(`${shown}: ${shownValue(rdn.trim())} is not TYPE=VALUE`);
     let type = rdn.slice(0, eq).trim().toUpperCase();
     if (type === 'S') type = 'ST';
     const value = unescape(rdn.slice(eq + 1));
-    if (type === '' || value === '') throw new Error(`${shown}: ${JSON.stringify(rdn.trim())} has an empty type or value`);
+    if (type === '' || value === '') throw new Error(`${shown}: ${shownValue(rdn.trim())} has an empty type or value`);
     if (attributes.has(type)) throw new Error(`${shown}: ${type} twice`);
     attributes.set(type, value);
   }

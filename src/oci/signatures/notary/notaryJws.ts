@@ -1,5 +1,6 @@
 import { HEADER, headerProblem, NOTARY_ALGORITHMS, type NotaryAlgorithm, type Parsed, rfc3339 } from './notaryEnvelope';
 import { isJsonObject } from '../../jsonObject';
+import { shownValue } from '../../validate/shownValue';
 
 /**
  * A JWS envelope (signature-envelope-jws.md): the flattened JSON serialization `{payload, protected, header:
@@ -38,7 +39,7 @@ export function parseJws(bytes: Buffer): Parsed {
     certificates.push(Buffer.from(c, 'base64'));
   }
   if (h.alg === undefined) return { malformed: `protected.alg: missing (one of ${NOTARY_ALGORITHMS.join(', ')})` };
-  if (typeof h.alg !== 'string' || !(NOTARY_ALGORITHMS as readonly string[]).includes(h.alg)) return { malformed: `protected.alg: ${JSON.stringify(h.alg)} is none of ${NOTARY_ALGORITHMS.join(', ')}` };
+  if (typeof h.alg !== 'string' || !(NOTARY_ALGORITHMS as readonly string[]).includes(h.alg)) return { malformed: `protected.alg: ${shownValue(h.alg)} is none of ${NOTARY_ALGORITHMS.join(', ')}` };
   if (typeof h.cty !== 'string') return { malformed: 'protected.cty: expected a string' };
   if (typeof h[HEADER.signingScheme] !== 'string') return { malformed: `protected["${HEADER.signingScheme}"]: expected a string` };
   if (h.crit !== undefined && (!Array.isArray(h.crit) || !h.crit.every((c) => typeof c === 'string'))) return { malformed: 'protected.crit: expected an array of strings' };

@@ -10,6 +10,7 @@ import type { Descriptor } from '../../descriptor';
 import type { OpOptions, Target } from '../../target';
 import { type Certificate, parseCertificates } from '../x509/certificates';
 import { CborTag, type CborValue, encodeCbor } from './cborWrite';
+import { chainProblem } from './notaryChain';
 import { HEADER, NOTARY_COSE_MEDIA_TYPE, NOTARY_JWS_MEDIA_TYPE, NOTARY_PAYLOAD_TYPE, NOTARY_SIGNATURE_ARTIFACT_TYPE, type NotaryAlgorithm, SCHEME_X509 } from './notaryEnvelope';
 import { sortedAnnotations } from '../signedAnnotations';
 
@@ -56,6 +57,20 @@ export function loadNotarySigner(keyName: string, keyPem: Buffer, chainName: str
   if (!der(chain[0]!.x509.publicKey).equals(der(crypto.createPublicKey(key)))) {
     throw new OciError('INVALID_ARGUMENT', `${chainName}: its first certificate (${chain[0]!.x509.subject.replace(/\n/g, ', ')}) is not for the key ${keyName}: the chain must start with the key's certificate`);
   }
+  // As notation-core-go validates the chain before it signs: one verify would refuse (not in order, a certificate
+  // whose signature no longer verifies, no root at its end) is refused here, not signed.
+  // OpenSSL reads a key whose stored public key is not its private key's without a word (as import-key-pair checks):
+  // what it signed would match no certificate.
+  const probe = Buffer.from('manifold sign --notary-key: does this key sign as its certificate says');
+  let agrees: boolean;
+  try {
+    agrees = crypto.verify('sha256', probe, chain[0]!.x509.publicKey, crypto.sign('sha256', probe, key));
+  } catch {
+    agrees = false;
+  }
+  if (!agrees) throw new OciError('INVALID_ARGUMENT', `${keyName}: damaged: its private key does not sign as its public key says, so no verifier would take what it signs`);
+  const problem = chainProblem(chain);
+  if (problem) throw new OciError('INVALID_ARGUMENT', `${chainName}: not a chain the Notary Project signs with: ${problem}`);
   return { name: keyName, key, chain, alg };
 }
 

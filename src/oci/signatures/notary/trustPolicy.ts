@@ -3,6 +3,7 @@
 // statement that applies to a repository picked. Pure: reading the trust stores it names is trustPolicyStores.ts.
 import { matchesIdentity, type NotaryIdentity, parseNotaryIdentity } from './notaryIdentity';
 import { isJsonObject } from '../../jsonObject';
+import { shownValue } from '../../validate/shownValue';
 
 /** The checks a verification level enforces, logs or skips, as the spec names them. */
 export const POLICY_CHECKS = ['integrity', 'authenticity', 'authenticTimestamp', 'expiry', 'revocation'] as const;
@@ -59,9 +60,9 @@ const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:
 /** Why `scope` is no registry scope (`registry/repository`, no scheme, tag nor digest), or undefined when it is one. */
 export function scopeProblem(scope: string): string | undefined {
   const hint = 'expected a fully qualified repository without scheme, tag or digest (registry.example.com/my/repository, or a local scope like local/my-layout)';
-  if (scope.includes('*')) return `${JSON.stringify(scope)}: a wildcard is allowed only as the whole scope "*"; ${hint}`;
+  if (scope.includes('*')) return `${shownValue(scope)}: a wildcard is allowed only as the whole scope "*"; ${hint}`;
   const slash = scope.indexOf('/');
-  if (slash <= 0 || !DOMAIN.test(scope.slice(0, slash)) || !REPOSITORY.test(scope.slice(slash + 1))) return `${JSON.stringify(scope)}: ${hint}`;
+  if (slash <= 0 || !DOMAIN.test(scope.slice(0, slash)) || !REPOSITORY.test(scope.slice(slash + 1))) return `${shownValue(scope)}: ${hint}`;
   return undefined;
 }
 
@@ -96,7 +97,7 @@ export function parsePolicyStatements(
   }
   if (!isJsonObject(doc)) return refuse('$', 'expected an object with "version" and "trustPolicies"');
   if (doc.version === undefined || doc.version === '') refuse('$.version', 'missing: the policy version must be given ("1.0")');
-  if (doc.version !== '1.0') refuse('$.version', `${JSON.stringify(doc.version)} is not a supported version (only "1.0")`);
+  if (doc.version !== '1.0') refuse('$.version', `${shownValue(doc.version)} is not a supported version (only "1.0")`);
   if (!Array.isArray(doc.trustPolicies) || doc.trustPolicies.length === 0) {
     refuse('$.trustPolicies', doc.trustPolicies === undefined ? 'missing: at least one trust policy statement is needed' : Array.isArray(doc.trustPolicies) ? 'empty: at least one trust policy statement is needed' : 'expected an array of statements');
   }
@@ -109,7 +110,7 @@ export function parsePolicyStatements(
     const name = raw.name;
     if (name === undefined || name === '') refuse(`${at}.name`, 'missing: every statement needs a name');
     if (typeof name !== 'string') return refuse(`${at}.name`, 'expected a string');
-    if (names.has(name)) refuse(`${at}.name`, `${JSON.stringify(name)} is the name of an earlier statement too: names must be unique`);
+    if (names.has(name)) refuse(`${at}.name`, `${shownValue(name)} is the name of an earlier statement too: names must be unique`);
     names.add(name);
     // A blob policy has no registryScopes: Go's decoder ignores the field there, whatever it holds.
     statements.push(statement(kind === 'blob' ? { ...raw, registryScopes: undefined } : raw, at, name, refuse));
@@ -123,7 +124,7 @@ function statement(raw: Record<string, unknown>, at: string, name: string, refus
   if (!isJsonObject(sv)) return refuse(`${at}.signatureVerification`, sv === undefined ? 'missing: a level must be given' : 'expected an object with a "level"');
   if (sv.level === undefined || sv.level === '') refuse(`${at}.signatureVerification.level`, `missing: one of ${POLICY_LEVELS.join(', ')}`);
   const level = sv.level as PolicyLevel;
-  if (!POLICY_LEVELS.includes(level)) refuse(`${at}.signatureVerification.level`, `${JSON.stringify(sv.level)} is not a level: one of ${POLICY_LEVELS.join(', ')}`);
+  if (!POLICY_LEVELS.includes(level)) refuse(`${at}.signatureVerification.level`, `${shownValue(sv.level)} is not a level: one of ${POLICY_LEVELS.join(', ')}`);
   const actions = { ...LEVELS[level] };
   let override: Partial<Record<PolicyCheck, PolicyAction>> | undefined;
   if (sv.override !== undefined && sv.override !== null) {
@@ -133,8 +134,8 @@ function statement(raw: Record<string, unknown>, at: string, name: string, refus
       override = {};
       for (const [check, action] of Object.entries(sv.override)) {
         const path = `${at}.signatureVerification.override.${check}`;
-        if (!POLICY_CHECKS.includes(check as PolicyCheck)) refuse(path, `${JSON.stringify(check)} is not a check: one of ${POLICY_CHECKS.join(', ')}`);
-        if (action !== 'enforce' && action !== 'log' && action !== 'skip') refuse(path, `${JSON.stringify(action)} is not an action: enforce, log or skip`);
+        if (!POLICY_CHECKS.includes(check as PolicyCheck)) refuse(path, `${shownValue(check)} is not a check: one of ${POLICY_CHECKS.join(', ')}`);
+        if (action !== 'enforce' && action !== 'log' && action !== 'skip') refuse(path, `${shownValue(action)} is not an action: enforce, log or skip`);
         if (check === 'integrity') refuse(path, 'integrity cannot be overridden: it is always enforced');
         if (check !== 'revocation' && action === 'skip') refuse(path, `${check} cannot be skipped (only revocation can): enforce or log`);
         override[check as PolicyCheck] = action as PolicyAction;
@@ -143,7 +144,7 @@ function statement(raw: Record<string, unknown>, at: string, name: string, refus
     }
   }
   const vt = sv.verifyTimestamp ?? '';
-  if (vt !== '' && vt !== 'always' && vt !== 'afterCertExpiry') refuse(`${at}.signatureVerification.verifyTimestamp`, `${JSON.stringify(vt)}: expected "always" or "afterCertExpiry"`);
+  if (vt !== '' && vt !== 'always' && vt !== 'afterCertExpiry') refuse(`${at}.signatureVerification.verifyTimestamp`, `${shownValue(vt)}: expected "always" or "afterCertExpiry"`);
   const stores = stringArray(raw.trustStores, `${at}.trustStores`, refuse);
   const identities = stringArray(raw.trustedIdentities, `${at}.trustedIdentities`, refuse);
   const out: TrustPolicyStatement = {
@@ -169,11 +170,11 @@ function statement(raw: Record<string, unknown>, at: string, name: string, refus
     const colon = s.indexOf(':');
     const type = s.slice(0, colon) as TrustStoreType;
     const storeName = s.slice(colon + 1);
-    if (colon < 0) refuse(`${at}.trustStores[${j}]`, `${JSON.stringify(s)}: expected TYPE:NAME (ca, signingAuthority or tsa)`);
-    if (!TRUST_STORE_TYPES.includes(type)) refuse(`${at}.trustStores[${j}]`, `${JSON.stringify(s)}: ${JSON.stringify(type)} is not a trust store type (ca, signingAuthority or tsa)`);
-    if (!NAME.test(storeName)) refuse(`${at}.trustStores[${j}]`, `${JSON.stringify(s)}: a store name is letters, digits, _ . - only`);
+    if (colon < 0) refuse(`${at}.trustStores[${j}]`, `${shownValue(s)}: expected TYPE:NAME (ca, signingAuthority or tsa)`);
+    if (!TRUST_STORE_TYPES.includes(type)) refuse(`${at}.trustStores[${j}]`, `${shownValue(s)}: ${shownValue(type)} is not a trust store type (ca, signingAuthority or tsa)`);
+    if (!NAME.test(storeName)) refuse(`${at}.trustStores[${j}]`, `${shownValue(s)}: a store name is letters, digits, _ . - only`);
     // A folder under x509/TYPE/: "." and ".." would name another (its parent's certificates read as this store's).
-    if (storeName === '.' || storeName === '..') refuse(`${at}.trustStores[${j}]`, `${JSON.stringify(s)}: a store name names a folder inside x509/${type}/, not ${storeName}`);
+    if (storeName === '.' || storeName === '..') refuse(`${at}.trustStores[${j}]`, `${shownValue(s)}: a store name names a folder inside x509/${type}/, not ${storeName}`);
     if (!seen.has(s)) out.trustStores.push({ type, name: storeName });
     seen.add(s);
   });
@@ -186,12 +187,12 @@ function statement(raw: Record<string, unknown>, at: string, name: string, refus
       return;
     }
     const colon = text.indexOf(':');
-    if (colon < 0) refuse(path, `${JSON.stringify(text)}: no ":" (expected "x509.subject: C=..., ST=..., O=...")`);
+    if (colon < 0) refuse(path, `${shownValue(text)}: no ":" (expected "x509.subject: C=..., ST=..., O=...")`);
     if (text.slice(0, colon) !== 'x509.subject') {
       out.otherIdentities.push(text); // a plugin's kind of identity: notation-go accepts it and leaves it to the plugin
       return;
     }
-    if (text.slice(colon + 1) === '') refuse(path, `${JSON.stringify(text)}: no subject after "x509.subject:"`);
+    if (text.slice(colon + 1) === '') refuse(path, `${shownValue(text)}: no subject after "x509.subject:"`);
     try {
       out.identities.push(parseNotaryIdentity(text));
     } catch (err) {
@@ -201,7 +202,7 @@ function statement(raw: Record<string, unknown>, at: string, name: string, refus
   // notation-go refuses identities one of which holds another: the wider one would make the narrower meaningless.
   for (const a of out.identities) {
     for (const b of out.identities) {
-      if (a !== b && matchesIdentity(a, b.attributes)) refuse(`${at}.trustedIdentities`, `${JSON.stringify(a.text)} overlaps ${JSON.stringify(b.text)} (every subject the second matches, the first matches too)`);
+      if (a !== b && matchesIdentity(a, b.attributes)) refuse(`${at}.trustedIdentities`, `${shownValue(a.text)} overlaps ${shownValue(b.text)} (every subject the second matches, the first matches too)`);
     }
   }
   return out;
@@ -220,7 +221,7 @@ function scopesChecked(statements: TrustPolicyStatement[], refuse: (path: string
         if (problem) refuse(`${at}[${j}]`, problem);
       }
       const first = owner.get(scope);
-      if (first !== undefined && first !== i) refuse(`${at}[${j}]`, `${JSON.stringify(scope)} is a scope of $.trustPolicies[${first}] (${JSON.stringify(statements[first]!.name)}) too: a scope belongs to one statement`);
+      if (first !== undefined && first !== i) refuse(`${at}[${j}]`, `${shownValue(scope)} is a scope of $.trustPolicies[${first}] (${shownValue(statements[first]!.name)}) too: a scope belongs to one statement`);
       owner.set(scope, i);
     });
   });

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { INTOTO_PAYLOAD_TYPE, makeEnvelope, pae, parseEnvelope } from '../../attestations/dsse';
 import { makeStatement, parseStatement, statementNames } from '../../attestations/statement';
 import { OciError } from '../../errors';
@@ -13,8 +14,11 @@ import { envelopeKeyBundle } from './bundleWrite';
  * in a DSSE envelope.
  */
 
-/** What attest-blob signs: a predicate of a type (cosign's GenerateStatement), or a whole statement (`--statement`). */
-export type BlobClaim = { type: string; predicate: Buffer; now?: Date } | { statement: Buffer };
+/**
+ * What attest-blob signs: a predicate of a type (cosign's GenerateStatement), or a whole statement (`--statement`);
+ * `source` names the file as the user gave it (`--statement st.json`), what errors about it lead with.
+ */
+export type BlobClaim = ({ type: string; predicate: Buffer; now?: Date } | { statement: Buffer }) & { source?: string };
 
 export interface BlobAttestation {
   /** The in-toto statement signed (what cosign's `--output-attestation` writes). */
@@ -36,9 +40,13 @@ export function attestBlob(name: string, digest: string, key: SignKey, claim: Bl
   if ('statement' in claim) {
     statement = claim.statement;
     const read = parseStatement(statement);
-    if ('malformed' in read) throw new OciError('INVALID_ARGUMENT', `--statement: not an in-toto statement (${read.malformed})`);
-    if (!statementNames(read, digest)) throw new OciError('INVALID_ARGUMENT', `--statement: its subjects do not name ${name} (${digest})`);
-  } else statement = makeStatement(claim.type, claim.predicate, digest, name, claim.now);
+    const source = claim.source ?? '--statement';
+    // Signed as its bytes are, and written back as text (--output-attestation): bytes that are no UTF-8 would be
+    // written (and read by any JSON reader) as U+FFFD, another statement than the one signed.
+    if (!isUtf8(statement)) throw new OciError('INVALID_ARGUMENT', `${source}: not UTF-8 (byte ${firstNotUtf8(statement)}), as an in-toto statement's JSON must be`);
+    if ('malformed' in read) throw new OciError('INVALID_ARGUMENT', `${source}: not an in-toto statement (${read.malformed})`);
+    if (!statementNames(read, digest)) throw new OciError('INVALID_ARGUMENT', `${source}: its subjects do not name ${name} (${digest})`);
+  } else statement = makeStatement(claim.type, claim.predicate, digest, name, claim.now, claim.source);
   const predicateType = (parseStatement(statement) as { predicateType: string }).predicateType;
   const envelope = makeEnvelope(INTOTO_PAYLOAD_TYPE, statement, (b) => key.sign(b));
   return { statement, envelope, bundle: envelopeKeyBundle(envelope, key), predicateType };
@@ -79,4 +87,12 @@ function bundleHint(bytes: Buffer): string {
   const read = jsonObject(bytes);
   const mediaType = 'doc' in read ? read.doc.mediaType : undefined;
   return typeof mediaType === 'string' && mediaType.startsWith('application/vnd.dev.sigstore.bundle') ? ' (it is a Sigstore bundle: give it as --bundle)' : '';
+}
+
+/** The offset of the first byte of `bytes` that is no part of UTF-8 text (where decoding and encoding again first differ). */
+function firstNotUtf8(bytes: Buffer): number {
+  const back = Buffer.from(bytes.toString('utf8'));
+  let i = 0;
+  while (i < bytes.length && bytes[i] === back[i]) i++;
+  return i;
 }

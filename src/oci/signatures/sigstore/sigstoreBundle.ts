@@ -1,4 +1,4 @@
-import { type Envelope, parseEnvelope } from '../../attestations/dsse';
+import { type Envelope, envelopeOf } from '../../attestations/dsse';
 import { decodeBase64, jsonObject } from '../cosignFormat';
 import { isJsonObject } from '../../jsonObject';
 
@@ -105,7 +105,8 @@ export function parseSigstoreBundle(bytes: Buffer): SigstoreBundle | { malformed
   bundle.timestamps = timestamps;
 
   if (isJsonObject(doc.dsseEnvelope)) {
-    const envelope = parseEnvelope(Buffer.from(JSON.stringify(doc.dsseEnvelope)));
+    // Read as parsed: written out again, a field nested past the stack's depth overflowed JSON.stringify.
+    const envelope = envelopeOf(doc.dsseEnvelope);
     if ('malformed' in envelope) return { malformed: `$.dsseEnvelope${envelope.malformed.slice(1)}` };
     // A bundle is one signature (sigstore-go refuses others): which one its certificate or entry is of must be clear.
     if (envelope.signatures.length !== 1) return { malformed: `$.dsseEnvelope.signatures: ${envelope.signatures.length} signatures, not one` };

@@ -9,6 +9,7 @@ import { noteKeyIds } from './checkpoint';
 import { ctLogKey, type CtLogKey } from '../x509/sct';
 import type { ValidFor } from '../x509/validFor';
 import { isJsonObject } from '../../jsonObject';
+import { shownValue } from '../../validate/shownValue';
 
 /**
  * Sigstore's TrustedRoot (protobuf-specs' sigstore_trustroot.proto, as protojson writes it: camelCase, bytes in
@@ -54,7 +55,8 @@ export function parseTrustedRoot(name: string, bytes: Buffer): TrustedRoot {
   }
   if (!isJsonObject(doc)) return fail('$', 'expected an object (a Sigstore TrustedRoot)');
   if (typeof doc.mediaType !== 'string' || !TRUSTED_ROOT_MEDIA_TYPES.includes(doc.mediaType)) {
-    return fail('mediaType', `${JSON.stringify(doc.mediaType)}, not a TrustedRoot's (${TRUSTED_ROOT_MEDIA_TYPES.join(' or ')})`);
+    // shownValue, not JSON.stringify: the value may be anything (nested past the stack's depth, or missing).
+    return fail('mediaType', `${doc.mediaType === undefined ? 'missing, expected' : `${shownValue(doc.mediaType)}, not`} a TrustedRoot's (${TRUSTED_ROOT_MEDIA_TYPES.join(' or ')})`);
   }
   const list = (field: string): Array<{ at: string; v: Record<string, unknown> }> => {
     const v = doc[field];
@@ -108,7 +110,9 @@ export function parseTrustedRoot(name: string, bytes: Buffer): TrustedRoot {
       const origin = baseUrl?.replace(/^https?:\/\//, '').replace(/\/+$/, '');
       const noteIds = field === 'tlogs' && origin ? noteKeyIds({ name: keyName, logId: spkiId.toString('hex'), key }, origin) : [];
       if (!spkiId.equals(keyId) && !noteIds.some((id) => id.equals(keyId))) {
-        fail(`${at}.logId.keyId`, `${keyId.toString('hex')} is not its key's log ID (the SHA-256 of its DER: ${spkiId.toString('hex')})`);
+        // A log ID is a SHA-256: one of a megabyte is shown by its start and length.
+        const shown = keyId.length > 32 ? `${keyId.subarray(0, 32).toString('hex')}... (${keyId.length} bytes)` : keyId.toString('hex');
+        fail(`${at}.logId.keyId`, `${shown} is not its key's log ID (the SHA-256 of its DER: ${spkiId.toString('hex')})`);
       }
       return { at, keyName, pem, key, keyId, baseUrl, validFor: validFor(`${at}.publicKey`, pk.validFor) };
     });
@@ -174,7 +178,7 @@ function readValidFor(at: string, v: unknown, fail: (path: string, why: string) 
     if (t === undefined || t === null) return field === 'start' ? fail(`${at}.start`, 'missing (a validFor must say when it starts)') : undefined;
     const m = typeof t === 'string' ? /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(t) : null;
     const ms = m ? Date.parse(`${m[1]}.${(m[2] ?? '').padEnd(3, '0').slice(0, 3)}${m[3]}`) : NaN;
-    if (!m || Number.isNaN(ms)) return fail(`${at}.${field}`, `${JSON.stringify(t)}: not an RFC 3339 time`);
+    if (!m || Number.isNaN(ms)) return fail(`${at}.${field}`, `${shownValue(t)}: not an RFC 3339 time`);
     const beyond = /[1-9]/.test((m[2] ?? '').slice(3));
     return new Date(field === 'start' && beyond ? ms + 1 : ms);
   };
